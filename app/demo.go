@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// The demo tenant of SPEC §15.
+const (
+	DemoSlug = "osman-cavus-tas-parke"
+	DemoName = "Osman Çavuş Taş Parke"
+	DemoUser = "talha"
+)
+
+// DemoGreeting is the Turkish widget greeting of the demo tenant.
+const DemoGreeting = "Merhaba! Osman Çavuş Taş Parke'ye hoş geldiniz. Bahçe, otopark ya da yol için taş ve parke işinizi yazın; size hemen dönelim."
+
+// EnsureDemo creates the demo tenant, its owner and its data when absent, and returns the owner's
+// password. The password is generated once and kept in DATA/demo-password (0600) so the printed
+// login stays valid across restarts.
+func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
+	t, err := s.Platform.TenantBySlug(ctx, DemoSlug)
+	fresh := false
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		if t, err = s.Platform.CreateTenant(ctx, DemoSlug, DemoName, "parke_tas", "tr"); err != nil {
+			return "", err
+		}
+		fresh = true
+		if err := s.Platform.SetSettings(ctx, DemoSlug, map[string]string{
+			"chat_widget_enabled": "true", "greeting": DemoGreeting, "consent_required": "true", "landing_enabled": "true",
+			"privacy_notice": demoPrivacyNotice, "currency": "TRY",
+		}); err != nil {
+			return "", err
+		}
+	} else if err != nil {
+		return "", err
+	}
+	pwPath := filepath.Join(s.Mgr.DataDir, "demo-password")
+	pw := ""
+	if b, err := os.ReadFile(pwPath); err == nil {
+		pw = strings.TrimSpace(string(b))
+	}
+	if len(pw) < platform.MinPasswordLen {
+		pw = randomPassword()
+		if err := os.WriteFile(pwPath, []byte(pw+"\n"), 0o600); err != nil {
+			return "", err
+		}
+	}
+	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	switch {
+	case errors.Is(err, tenantdb.ErrNotFound):
+		if u, err = s.Platform.CreateUser(ctx, DemoUser, pw, false); err != nil {
+			return "", err
+		}
+	case err != nil:
+		return "", err
+	default:
+		if !platform.CheckPassword(u.PasswordHash, pw) {
+			if err := s.Platform.SetPassword(ctx, u.ID, pw); err != nil {
+				return "", err
+			}
+		}
+	}
+	if err := s.Platform.SetMembership(ctx, u.ID, t.ID, platform.RoleOwner); err != nil {
+		return "", err
+	}
+	if fresh {
+		db, err := s.Mgr.Tenant(ctx, DemoSlug)
+		if err != nil {
+			return "", err
+		}
+		for _, seed := range DemoSeeders {
+			if err := seed(ctx, s, t, db); err != nil {
+				return "", err
+			}
+		}
+	}
+	return pw, nil
+}
+
+// DemoSeeders fill a fresh demo tenant; each room that has demo data appends its seeder here.
+var DemoSeeders []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error
+
+const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

@@ -1,0 +1,234 @@
+package i18n
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestCatalogsComplete is the test that fails when a message is missing in any language: it
+// covers every room file under locales/, so new rooms are checked without touching this file.
+func TestCatalogsComplete(t *testing.T) {
+	if err := LoadError(); err != nil {
+		t.Fatalf("catalogs do not load: %v", err)
+	}
+	for _, problem := range Check() {
+		t.Error(problem)
+	}
+}
+
+// TestCatalogKeySets compares the message sets directly: plural forms count as one message,
+// since Arabic needs more forms than English.
+func TestCatalogKeySets(t *testing.T) {
+	messages := func(lang string) []string {
+		var out []string
+		for _, k := range Keys(lang) {
+			for _, c := range pluralCategories {
+				if b, ok := strings.CutSuffix(k, "."+c); ok && slices.Contains(Keys("en"), b+".other") {
+					k = b + ".<plural>"
+					break
+				}
+			}
+			if len(out) == 0 || out[len(out)-1] != k {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	en := messages("en")
+	if len(en) < 100 {
+		t.Fatalf("English catalog has only %d messages; is the foundation catalog missing?", len(en))
+	}
+	for _, lang := range Langs[1:] {
+		got := messages(lang)
+		if !slices.Equal(got, en) {
+			t.Errorf("%s: message set differs from English:\n  only in en: %v\n  only in %s: %v", lang, minus(en, got), lang, minus(got, en))
+		}
+	}
+}
+
+// TestCatalogsAreTranslated guards against a language file that is a copy of English.
+// Brand names and international words (KPI, API, "Status") may stay, but not many of them.
+func TestCatalogsAreTranslated(t *testing.T) {
+	for _, lang := range Langs[1:] {
+		same, total := 0, 0
+		for _, k := range Keys("en") {
+			if v, ok := catalogs[lang][k]; ok {
+				total++
+				if v == catalogs["en"][k] {
+					same++
+				}
+			}
+		}
+		if same*10 > total {
+			t.Errorf("%s: %d of %d messages are identical to English", lang, same, total)
+		}
+	}
+}
+
+func TestArabicIsArabicScript(t *testing.T) {
+	for _, k := range []string{"nav.inbox", "login.title", "error.500.body", "time.just_now"} {
+		if !strings.ContainsFunc(catalogs["ar"][k], func(r rune) bool { return r >= 0x0600 && r <= 0x06FF }) {
+			t.Errorf("ar %q = %q has no Arabic letters", k, catalogs["ar"][k])
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	keys := Keys("tr")
+	if !slices.IsSorted(keys) || !slices.Contains(keys, "nav.inbox") || !slices.Contains(keys, "time.days_ago.other") {
+		t.Errorf("Keys(tr) should be sorted and hold nav.inbox and plural forms, got %d keys", len(keys))
+	}
+	if Keys("xx") != nil {
+		t.Error("Keys of an unknown language should be nil")
+	}
+}
+
+func TestLoadCatalogsErrors(t *testing.T) {
+	allLangs := func(files map[string]string) fstest.MapFS {
+		fsys := fstest.MapFS{}
+		for _, lang := range Langs {
+			fsys["locales/"+lang+"/common.json"] = &fstest.MapFile{Data: []byte(`{"a": "A"}`)}
+		}
+		for name, data := range files {
+			fsys[name] = &fstest.MapFile{Data: []byte(data)}
+		}
+		return fsys
+	}
+	scenarios := []struct {
+		name    string
+		fsys    fstest.MapFS
+		wantErr string
+	}{
+		{"clean", allLangs(nil), ""},
+		{"duplicate across rooms", allLangs(map[string]string{"locales/tr/inbox.json": `{"b": "B", "a": "A2"}`}),
+			`key "a" defined in both locales/tr/common.json and locales/tr/inbox.json`},
+		{"duplicate in one file", allLangs(map[string]string{"locales/de/inbox.json": `{"b": "B", "b": "C"}`}), `key "b" appears twice`},
+		{"nested value", allLangs(map[string]string{"locales/fr/inbox.json": `{"b": {"c": "C"}}`}), "value must be a string"},
+		{"number value", allLangs(map[string]string{"locales/fr/inbox.json": `{"b": 3}`}), "value must be a string"},
+		{"not an object", allLangs(map[string]string{"locales/es/inbox.json": `["b"]`}), "want one JSON object"},
+		{"broken json", allLangs(map[string]string{"locales/es/inbox.json": `{"b": "B",}`}), "locales/es/inbox.json"},
+		{"trailing data", allLangs(map[string]string{"locales/es/inbox.json": `{"b": "B"} {}`}), "extra data"},
+		{"unknown language", allLangs(map[string]string{"locales/xx/inbox.json": `{}`}), "locales/xx: not a language folder"},
+		{"region folder", allLangs(map[string]string{"locales/tr-TR/inbox.json": `{}`}), "locales/tr-TR: not a language folder"},
+		{"not json", allLangs(map[string]string{"locales/en/notes.txt": `hi`}), "not a .json room file"},
+		{"missing language", func() fstest.MapFS {
+			f := allLangs(nil)
+			delete(f, "locales/ar/common.json")
+			return f
+		}(), "locales/ar: no catalog folder"},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			cats, err := loadCatalogs(s.fsys, "locales")
+			if s.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if cats["ar"]["a"] != "A" {
+					t.Errorf("merged catalog lost a key: %v", cats["ar"])
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), s.wantErr) {
+				t.Fatalf("error = %v, want it to mention %q", err, s.wantErr)
+			}
+			if cats["en"]["a"] != "A" {
+				t.Error("a bad file must not stop the good files from loading")
+			}
+		})
+	}
+}
+
+func TestLoadCatalogsMergesRooms(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, lang := range Langs {
+		fsys["locales/"+lang+"/common.json"] = &fstest.MapFile{Data: []byte(`{"nav.inbox": "I"}`)}
+		fsys["locales/"+lang+"/inbox.json"] = &fstest.MapFile{Data: []byte(`{"inbox.title": "T"}`)}
+	}
+	cats, err := loadCatalogs(fsys, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cats["de"]) != 2 || cats["de"]["inbox.title"] != "T" {
+		t.Errorf("rooms not merged: %v", cats["de"])
+	}
+}
+
+// TestCheckFindsProblems feeds check hand-made catalogs with one mistake of each kind.
+func TestCheckFindsProblems(t *testing.T) {
+	good := func() map[string]map[string]string {
+		cats := map[string]map[string]string{}
+		for _, lang := range Langs {
+			cats[lang] = map[string]string{
+				"a":           "A " + lang,
+				"hello":       "Hello %s " + lang,
+				"days.one":    "%d day " + lang,
+				"days.other":  "%d days " + lang,
+				"pct":         "100%% " + lang,
+				"two.args":    "%s and %d " + lang,
+				"plain.one":   "not plural " + lang, // no plain.other in English: an ordinary key
+				"count.other": "%d things " + lang,
+				"count.one":   "one thing " + lang, // exact form may spell out the number
+			}
+		}
+		for _, k := range []string{"days", "count"} {
+			for _, c := range []string{"zero", "two", "few", "many"} {
+				cats["ar"][k+"."+c] = "%d ar " + c
+			}
+		}
+		return cats
+	}
+	if p := check(good()); len(p) != 0 {
+		t.Fatalf("clean catalogs reported problems: %v", p)
+	}
+	scenarios := []struct {
+		name   string
+		mutate func(map[string]map[string]string)
+		want   string
+	}{
+		{"missing key", func(c map[string]map[string]string) { delete(c["de"], "a") }, `de: missing key "a"`},
+		{"only in a translation", func(c map[string]map[string]string) { c["fr"]["extra"] = "x" }, `fr: "extra" is not in the English catalog`},
+		{"empty", func(c map[string]map[string]string) { c["es"]["a"] = "  " }, `es: "a" is empty`},
+		{"verb count", func(c map[string]map[string]string) { c["tr"]["hello"] = "Merhaba" }, `tr: "hello" has placeholders [], English "hello" has [%s]`},
+		{"verb kind", func(c map[string]map[string]string) { c["tr"]["two.args"] = "%d ve %s" }, `tr: "two.args" has placeholders [%d %s]`},
+		{"reordered is fine", func(c map[string]map[string]string) { c["tr"]["two.args"] = "%[2]d ve %[1]s" }, ""},
+		{"lone percent", func(c map[string]map[string]string) { c["de"]["pct"] = "100 %" }, `de: "pct": bad format`},
+		{"percent before a letter", func(c map[string]map[string]string) { c["de"]["pct"] = "50 % off" }, `de: "pct" has placeholders [%o]`},
+		{"percent at end", func(c map[string]map[string]string) { c["de"]["pct"] = "100%" }, `de: "pct": bad format`},
+		{"missing plural form", func(c map[string]map[string]string) { delete(c["ar"], "days.few") }, `ar: missing plural form "days.few"`},
+		{"missing one", func(c map[string]map[string]string) { delete(c["tr"], "days.one") }, `tr: missing plural form "days.one"`},
+		{"unused plural form", func(c map[string]map[string]string) { c["tr"]["days.few"] = "%d gün" }, `tr: "days.few": plural form "few" is never chosen`},
+		{"zero is allowed anywhere", func(c map[string]map[string]string) { c["tr"]["days.zero"] = "bugün" }, ""},
+		{"plural verbs", func(c map[string]map[string]string) { c["de"]["days.other"] = "%s Tage" }, `de: "days.other" has placeholders [%s], English "days.other" has [%d]`},
+		{"many must keep the count", func(c map[string]map[string]string) { c["ar"]["days.many"] = "أيام" }, `ar: "days.many" has placeholders []`},
+		{"translated plural only", func(c map[string]map[string]string) { c["tr"]["hours.other"] = "%d saat" }, `tr: "hours.other" is not in the English catalog`},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			cats := good()
+			s.mutate(cats)
+			problems := check(cats)
+			if s.want == "" {
+				if len(problems) != 0 {
+					t.Fatalf("unexpected problems: %v", problems)
+				}
+				return
+			}
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, s.want) }) {
+				t.Fatalf("problems %q do not mention %q", problems, s.want)
+			}
+		})
+	}
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

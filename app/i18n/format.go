@@ -1,0 +1,177 @@
+package i18n
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Separators used in numbers. All languages write Western digits (0–9); Arabic business
+// software in the region mostly does too, and it keeps numbers comparable across users.
+const (
+	nbsp       = "\u00a0" // no-break space: keeps "12,5 %" on one line
+	narrowNbsp = "\u202f" // narrow no-break space: the French thousands separator
+)
+
+// numberStyle is how a language writes a number: thousands and decimal separators.
+type numberStyle struct{ group, decimal string }
+
+func (p *Printer) style() numberStyle {
+	switch p.lang() {
+	case "tr", "de", "es":
+		return numberStyle{".", ","}
+	case "fr":
+		return numberStyle{narrowNbsp, ","}
+	}
+	return numberStyle{",", "."} // en, ar
+}
+
+// currencySymbols are the currencies a HighVibe tenant is expected to bill in; any other ISO
+// code is shown as the code itself after the amount.
+var currencySymbols = map[string]string{
+	"TRY": "₺",
+	"EUR": "€",
+	"USD": "$",
+	"GBP": "£",
+}
+
+// maxDecimals bounds the decimals argument; more is never meaningful for display and a huge
+// value would make strconv build a huge string.
+const maxDecimals = 12
+
+// Int formats a whole number with the language's thousands separator: "1,250" (en, ar),
+// "1.250" (tr, de, es), "1 250" with a narrow no-break space (fr).
+func (p *Printer) Int(n int64) string {
+	u := uint64(n)
+	sign := ""
+	if n < 0 {
+		u = uint64(-(n + 1)) + 1 // safe for math.MinInt64
+		sign = "-"
+	}
+	return sign + group(strconv.FormatUint(u, 10), p.style().group)
+}
+
+// Number formats f rounded to decimals places: "1,250.50" (en, ar), "1.250,50" (tr, de, es),
+// "1 250,50" (fr). A value that rounds to zero has no minus sign.
+func (p *Printer) Number(f float64, decimals int) string {
+	s, neg := p.unsigned(f, decimals)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// Percent formats a value that is already in percent units (12.5 means 12.5 %): "12.5%"
+// (en, ar), "%12,5" (tr), "12,5 %" with a no-break space (de, fr, es).
+func (p *Printer) Percent(f float64, decimals int) string {
+	s, neg := p.unsigned(f, decimals)
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	switch p.lang() {
+	case "tr":
+		return sign + "%" + s
+	case "de", "fr", "es":
+		return sign + s + nbsp + "%"
+	}
+	return sign + s + "%"
+}
+
+// Money formats an amount with two decimals and its currency: "1.250,50 ₺" (tr), "₺1,250.50"
+// (en), "1.250,50 €" (de), "$1,250.50" (en), and "1,250.50 XYZ" for a code without a known
+// symbol. English puts a known symbol first; the other languages put it after the amount.
+// A negative amount starts with a minus: "-₺1,250.50", "-1.250,50 ₺". An empty currency gives
+// the bare amount.
+func (p *Printer) Money(amount float64, currency string) string {
+	s, neg := p.unsigned(amount, 2)
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	code := strings.ToUpper(strings.TrimSpace(currency))
+	sym, known := currencySymbols[code]
+	switch {
+	case code == "":
+		return sign + s
+	case !known:
+		return sign + s + " " + code
+	case p.lang() == "en":
+		return sign + sym + s
+	}
+	return sign + s + " " + sym
+}
+
+// Date formats the calendar date of t in t's own location (convert to the tenant's time zone
+// first): "Nov 22, 2026" (en), "22.11.2026" (tr, de), "22/11/2026" (fr, es, ar).
+func (p *Printer) Date(t time.Time) string {
+	switch p.lang() {
+	case "en":
+		return t.Format("Jan 2, 2006")
+	case "tr", "de":
+		return t.Format("02.01.2006")
+	}
+	return t.Format("02/01/2006")
+}
+
+// DateTime formats date and clock time of t in t's own location: "22.11.2026 14:05", and
+// the 12-hour clock only in English: "Nov 22, 2026 2:05 PM".
+func (p *Printer) DateTime(t time.Time) string {
+	if p.lang() == "en" {
+		return p.Date(t) + " " + t.Format("3:04 PM")
+	}
+	return p.Date(t) + " " + t.Format("15:04")
+}
+
+// unsigned formats |f| with the language's separators and reports whether the rounded value
+// is negative (so "-0,00" never appears).
+func (p *Printer) unsigned(f float64, decimals int) (string, bool) {
+	switch {
+	case math.IsNaN(f):
+		return "NaN", false
+	case math.IsInf(f, 0):
+		return "∞", f < 0
+	}
+	decimals = max(0, min(decimals, maxDecimals))
+	s := strconv.FormatFloat(math.Abs(roundHalfAway(f, decimals)), 'f', decimals, 64)
+	neg := f < 0 && strings.Trim(s, "0.") != ""
+	st := p.style()
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	out := group(intPart, st.group)
+	if hasFrac {
+		out += st.decimal + frac
+	}
+	return out, neg
+}
+
+// roundHalfAway rounds f to decimals places with halves away from zero (1250.5 → 1251,
+// 3.25 → 3.3), the way invoices and spreadsheets do; strconv alone rounds exact halves to
+// even, which reads as a bug on a price. Beyond 2^52 a float has no fractional digits left.
+func roundHalfAway(f float64, decimals int) float64 {
+	pow := math.Pow10(decimals)
+	x := f * pow
+	if math.Abs(x) >= 1<<52 {
+		return f
+	}
+	return math.Round(x) / pow
+}
+
+// group inserts sep between every three digits of an unsigned decimal string, from the right.
+func group(digits, sep string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	b.Grow(len(digits) + (len(digits)-1)/3*len(sep))
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteString(sep)
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}

@@ -1,0 +1,163 @@
+package i18n
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+const (
+	sp  = "\u00a0" // no-break space, as in "12,5 %"
+	nsp = "\u202f" // narrow no-break space, the French thousands separator
+)
+
+func TestInt(t *testing.T) {
+	scenarios := []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"en", 1250, "1,250"},
+		{"ar", 1250, "1,250"},
+		{"tr", 1250, "1.250"},
+		{"de", 1250, "1.250"},
+		{"es", 1250, "1.250"},
+		{"fr", 1250, "1" + nsp + "250"},
+		{"tr", 0, "0"},
+		{"tr", 999, "999"},
+		{"tr", 1000, "1.000"},
+		{"en", 1234567, "1,234,567"},
+		{"de", -1234567, "-1.234.567"},
+		{"en", math.MaxInt64, "9,223,372,036,854,775,807"},
+		{"en", math.MinInt64, "-9,223,372,036,854,775,808"},
+		{"xx", 1250, "1,250"},
+	}
+	for _, s := range scenarios {
+		if got := For(s.lang).Int(s.n); got != s.want {
+			t.Errorf("%s Int(%d) = %q, want %q", s.lang, s.n, got, s.want)
+		}
+	}
+}
+
+func TestNumber(t *testing.T) {
+	scenarios := []struct {
+		lang     string
+		f        float64
+		decimals int
+		want     string
+	}{
+		{"en", 1250.5, 2, "1,250.50"},
+		{"ar", 1250.5, 2, "1,250.50"},
+		{"tr", 1250.5, 2, "1.250,50"},
+		{"de", 1250.5, 2, "1.250,50"},
+		{"es", 1250.5, 2, "1.250,50"},
+		{"fr", 1250.5, 2, "1" + nsp + "250,50"},
+		{"tr", 1250.5, 0, "1.251"},
+		{"en", 0.125, 2, "0.13"},
+		{"en", 2.5, 0, "3"},
+		{"en", 1e20, 2, "100,000,000,000,000,000,000.00"},
+		{"tr", -1234567.891, 2, "-1.234.567,89"},
+		{"tr", -0.001, 2, "0,00"},
+		{"en", 12, -3, "12"},
+		{"en", math.NaN(), 2, "NaN"},
+		{"en", math.Inf(-1), 2, "-∞"},
+	}
+	for _, s := range scenarios {
+		if got := For(s.lang).Number(s.f, s.decimals); got != s.want {
+			t.Errorf("%s Number(%v, %d) = %q, want %q", s.lang, s.f, s.decimals, got, s.want)
+		}
+	}
+}
+
+func TestPercent(t *testing.T) {
+	scenarios := []struct {
+		lang string
+		f    float64
+		want string
+	}{
+		{"tr", 12.5, "%12,5"},
+		{"en", 12.5, "12.5%"},
+		{"ar", 12.5, "12.5%"},
+		{"de", 12.5, "12,5" + sp + "%"},
+		{"fr", 12.5, "12,5" + sp + "%"},
+		{"es", 12.5, "12,5" + sp + "%"},
+		{"tr", -3.25, "-%3,3"}, // halves round away from zero
+		{"en", 1250, "1,250.0%"},
+	}
+	for _, s := range scenarios {
+		if got := For(s.lang).Percent(s.f, 1); got != s.want {
+			t.Errorf("%s Percent(%v, 1) = %q, want %q", s.lang, s.f, got, s.want)
+		}
+	}
+}
+
+func TestMoney(t *testing.T) {
+	scenarios := []struct {
+		lang     string
+		amount   float64
+		currency string
+		want     string
+	}{
+		{"tr", 1250.5, "TRY", "1.250,50 ₺"}, // SPEC §11
+		{"en", 1250.5, "TRY", "₺1,250.50"},
+		{"de", 1250.5, "EUR", "1.250,50 €"},
+		{"tr", 1250.5, "EUR", "1.250,50 €"},
+		{"fr", 1250.5, "EUR", "1" + nsp + "250,50 €"},
+		{"es", 1250.5, "EUR", "1.250,50 €"},
+		{"en", 1250.5, "EUR", "€1,250.50"},
+		{"en", 1250.5, "USD", "$1,250.50"},
+		{"tr", 1250.5, "USD", "1.250,50 $"},
+		{"de", 1250.5, "USD", "1.250,50 $"},
+		{"ar", 1250.5, "USD", "1,250.50 $"},
+		{"en", 1250.5, "XYZ", "1,250.50 XYZ"},
+		{"tr", 1250.5, "xyz", "1.250,50 XYZ"},
+		{"en", 1250.5, " usd ", "$1,250.50"},
+		{"en", 1250.5, "", "1,250.50"},
+		{"en", -1250.5, "TRY", "-₺1,250.50"},
+		{"tr", -1250.5, "TRY", "-1.250,50 ₺"},
+		{"en", -1250.5, "XYZ", "-1,250.50 XYZ"},
+		{"tr", -0.004, "TRY", "0,00 ₺"},
+		{"en", 0.005, "GBP", "£0.01"},
+	}
+	for _, s := range scenarios {
+		if got := For(s.lang).Money(s.amount, s.currency); got != s.want {
+			t.Errorf("%s Money(%v, %q) = %q, want %q", s.lang, s.amount, s.currency, got, s.want)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	at := time.Date(2026, time.November, 22, 14, 5, 9, 0, time.UTC)
+	morning := time.Date(2026, time.March, 3, 9, 7, 0, 0, time.UTC)
+	scenarios := []struct {
+		lang           string
+		t              time.Time
+		date, dateTime string
+	}{
+		{"tr", at, "22.11.2026", "22.11.2026 14:05"},
+		{"de", at, "22.11.2026", "22.11.2026 14:05"},
+		{"en", at, "Nov 22, 2026", "Nov 22, 2026 2:05 PM"},
+		{"fr", at, "22/11/2026", "22/11/2026 14:05"},
+		{"es", at, "22/11/2026", "22/11/2026 14:05"},
+		{"ar", at, "22/11/2026", "22/11/2026 14:05"},
+		{"tr", morning, "03.03.2026", "03.03.2026 09:07"},
+		{"en", morning, "Mar 3, 2026", "Mar 3, 2026 9:07 AM"},
+	}
+	for _, s := range scenarios {
+		p := For(s.lang)
+		if got := p.Date(s.t); got != s.date {
+			t.Errorf("%s Date = %q, want %q", s.lang, got, s.date)
+		}
+		if got := p.DateTime(s.t); got != s.dateTime {
+			t.Errorf("%s DateTime = %q, want %q", s.lang, got, s.dateTime)
+		}
+	}
+}
+
+func TestDateUsesTheTimesLocation(t *testing.T) {
+	istanbul := time.FixedZone("TRT", 3*60*60)
+	late := time.Date(2026, time.November, 22, 22, 30, 0, 0, time.UTC)
+	if got := For("tr").DateTime(late.In(istanbul)); got != "23.11.2026 01:30" {
+		t.Errorf("DateTime in +03:00 = %q, want the local date and clock", got)
+	}
+}

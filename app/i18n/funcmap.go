@@ -1,0 +1,135 @@
+package i18n
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"time"
+)
+
+// FuncMap returns the template functions bound to this printer, so a page parsed once can be
+// rendered per request in that request's language:
+//
+//	{{t "nav.inbox"}}  {{t "error.403.body" .Role .Action}}  {{plural "time.days_ago" .N}}
+//	{{int .Count}}  {{num .Score 1}}  {{pct .Rate 1}}  {{money .Total .Currency}}
+//	{{date .At}}  {{datetime .At}}  {{ago .At}}
+//
+// Every function returns a plain string, never template.HTML, so html/template escapes both the
+// catalog text and user-supplied arguments. Numbers may be any Go integer (int, plural) or any
+// integer or float (num, pct, money); times may be time.Time or *time.Time, where nil or the
+// zero time renders as "" (a "never" column decides its own wording). A value of the wrong
+// type stops the template with an error instead of printing something wrong.
+func (p *Printer) FuncMap() template.FuncMap {
+	return template.FuncMap{
+		"t": p.T,
+		"plural": func(key string, n any, args ...any) (string, error) {
+			i, err := toInt64(n)
+			if err != nil {
+				return "", fmt.Errorf("i18n: plural %q: %w", key, err)
+			}
+			return p.Plural(key, int(i), args...), nil
+		},
+		"int": func(n any) (string, error) {
+			i, err := toInt64(n)
+			if err != nil {
+				return "", fmt.Errorf("i18n: int: %w", err)
+			}
+			return p.Int(i), nil
+		},
+		"num": func(f any, decimals int) (string, error) {
+			v, err := toFloat64(f)
+			if err != nil {
+				return "", fmt.Errorf("i18n: num: %w", err)
+			}
+			return p.Number(v, decimals), nil
+		},
+		"pct": func(f any, decimals int) (string, error) {
+			v, err := toFloat64(f)
+			if err != nil {
+				return "", fmt.Errorf("i18n: pct: %w", err)
+			}
+			return p.Percent(v, decimals), nil
+		},
+		"money": func(amount any, currency string) (string, error) {
+			v, err := toFloat64(amount)
+			if err != nil {
+				return "", fmt.Errorf("i18n: money: %w", err)
+			}
+			return p.Money(v, currency), nil
+		},
+		"date":     timeFunc("date", p.Date),
+		"datetime": timeFunc("datetime", p.DateTime),
+		"ago": timeFunc("ago", func(t time.Time) string {
+			return p.Ago(time.Now(), t)
+		}),
+	}
+}
+
+// timeFunc adapts a time formatter to the loose types templates pass around.
+func timeFunc(name string, f func(time.Time) string) func(any) (string, error) {
+	return func(v any) (string, error) {
+		var t time.Time
+		switch x := v.(type) {
+		case time.Time:
+			t = x
+		case *time.Time:
+			if x != nil {
+				t = *x
+			}
+		case nil:
+		default:
+			return "", fmt.Errorf("i18n: %s: want time.Time, got %T", name, v)
+		}
+		if t.IsZero() {
+			return "", nil
+		}
+		return f(t), nil
+	}
+}
+
+func toInt64(v any) (int64, error) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case int64:
+		return x, nil
+	case uint:
+		return uintToInt64(uint64(x))
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint64:
+		return uintToInt64(x)
+	}
+	return 0, fmt.Errorf("want an integer, got %T", v)
+}
+
+func uintToInt64(u uint64) (int64, error) {
+	if u > math.MaxInt64 {
+		return 0, fmt.Errorf("%d is too large", u)
+	}
+	return int64(u), nil
+}
+
+func toFloat64(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case float32:
+		return float64(x), nil
+	}
+	i, err := toInt64(v)
+	if err != nil {
+		return 0, fmt.Errorf("want a number, got %T", v)
+	}
+	return float64(i), nil
+}

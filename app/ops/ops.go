@@ -1,0 +1,139 @@
+// Package ops answers the machine-facing questions: is the process alive (/healthz/), is it ready
+// to serve (/readyz/: databases open, migrations current, replication running) and how is it doing
+// (/metrics, Prometheus text format).
+package ops
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"highvibe/app/tenantdb"
+	"highvibe/app/tenantdb/replica"
+	"highvibe/schema"
+)
+
+// Handler serves the health and metrics endpoints.
+type Handler struct {
+	Mgr          *tenantdb.Manager
+	Repl         *replica.Manager // nil when replication is off
+	MetricsToken string
+	Started      time.Time
+}
+
+// Healthz answers 200 while the process runs.
+func (h *Handler) Healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// Readyz checks every open database and the replication state; it answers 503 and says which
+// part failed when anything is wrong, including replication configured but broken.
+func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	var lines []string
+	ok := true
+	check := func(name string, db *tenantdb.DB, dir string) {
+		if err := db.Read.PingContext(ctx); err != nil {
+			ok = false
+			lines = append(lines, fmt.Sprintf("FAIL %s: %v", name, err))
+			return
+		}
+		st, err := db.Status(ctx, schema.FS, dir)
+		if err != nil {
+			ok = false
+			lines = append(lines, fmt.Sprintf("FAIL %s migrations: %v", name, err))
+			return
+		}
+		for _, m := range st {
+			if !m.Applied {
+				ok = false
+				lines = append(lines, fmt.Sprintf("FAIL %s: migration %d (%s) not applied", name, m.Version, m.Name))
+				return
+			}
+		}
+	}
+	check("platform", h.Mgr.Platform, "platform")
+	slugs := h.Mgr.OpenSlugs()
+	for _, s := range slugs {
+		db, err := h.Mgr.Tenant(ctx, s)
+		if err != nil {
+			ok = false
+			lines = append(lines, fmt.Sprintf("FAIL tenant %s: %v", s, err))
+			continue
+		}
+		check("tenant "+s, db, "tenant")
+	}
+	lines = append(lines, fmt.Sprintf("databases: platform + %d tenants open, migrations current", len(slugs)))
+	if h.Repl == nil {
+		lines = append(lines, "replication: off (no litestream config)")
+	} else {
+		st := h.Repl.Status()
+		switch {
+		case !st.Enabled:
+			lines = append(lines, "replication: off (no litestream config)")
+		case !st.Healthy:
+			ok = false
+			lines = append(lines, "replication: FAILING")
+		default:
+			lines = append(lines, fmt.Sprintf("replication: running for %d databases", len(st.DBs)))
+		}
+		for _, d := range st.DBs {
+			state := "ok"
+			if d.Err != "" {
+				state = "error: " + d.Err
+			}
+			last := "never"
+			if !d.LastSyncAt.IsZero() {
+				last = d.LastSyncAt.UTC().Format(time.RFC3339)
+			}
+			lines = append(lines, fmt.Sprintf("  %s → %s (last sync %s) %s", d.Path, d.Replica, last, state))
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if ok {
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprintln(w, "ready")
+	} else {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready")
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+var (
+	tenantsOpen = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "highvibe_tenants_open", Help: "Tenant databases open in this process."}, func() float64 { return float64(openCount()) })
+	openCount   = func() int { return 0 }
+)
+
+// RegisterMetrics publishes HighVibe's own gauges next to Go's and Litestream's.
+func (h *Handler) RegisterMetrics() {
+	openCount = func() int { return len(h.Mgr.OpenSlugs()) }
+	_ = prometheus.Register(tenantsOpen)
+}
+
+// Metrics serves Prometheus text to loopback clients, or to anyone with the bearer token when set.
+func (h *Handler) Metrics(w http.ResponseWriter, r *http.Request) {
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	loopback := ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == ""
+	tokenOK := false
+	if h.MetricsToken != "" {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		tokenOK = subtle.ConstantTimeCompare([]byte(got), []byte(h.MetricsToken)) == 1
+	}
+	if !loopback && !tokenOK {
+		http.Error(w, "metrics are served to loopback only (or with the metrics token)", http.StatusForbidden)
+		return
+	}
+	promhttp.Handler().ServeHTTP(w, r)
+}

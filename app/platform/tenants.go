@@ -1,0 +1,217 @@
+// Package platform is the control database: tenants and their settings, users, memberships and
+// API keys. It decides who may enter which tenant; the tenant's own data lives in its own file.
+package platform
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"highvibe/app/tenantdb"
+)
+
+// Tenant is one business using HighVibe, with its settings loaded.
+type Tenant struct {
+	ID            int64
+	Slug          string
+	Name          string
+	Status        string
+	NicheID       string
+	PrimaryLocale string
+	Currency      string
+	CreatedAt     string
+	Settings      map[string]string
+}
+
+// Active reports whether the tenant may take in new data.
+func (t *Tenant) Active() bool { return t.Status == "active" }
+
+// Setting returns a setting's stored value or its default.
+func (t *Tenant) Setting(key string) string {
+	switch key {
+	case "name":
+		return t.Name
+	case "status":
+		return t.Status
+	case "niche":
+		return t.NicheID
+	case "primary_locale":
+		return t.PrimaryLocale
+	case "currency":
+		return t.Currency
+	}
+	if v, ok := t.Settings[key]; ok {
+		return v
+	}
+	if d, ok := settingDefs[key]; ok {
+		return d.def
+	}
+	return ""
+}
+
+// Bool reads a boolean setting.
+func (t *Tenant) Bool(key string) bool { return t.Setting(key) == "true" }
+
+// Service combines the control database with the tenant files it points to.
+type Service struct {
+	DB  *tenantdb.DB
+	Mgr *tenantdb.Manager
+}
+
+// NewService builds the platform service over an open manager.
+func NewService(m *tenantdb.Manager) *Service { return &Service{DB: m.Platform, Mgr: m} }
+
+// ErrExists is returned when a slug or username is taken.
+var ErrExists = errors.New("already exists")
+
+// ValidationError names the field that is wrong and why, so the CLI and forms can say so.
+type ValidationError struct {
+	Field string
+	Msg   string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Msg }
+
+// CreateTenant validates and stores a tenant row, then creates its migrated database file.
+// When the file cannot be created the row is removed again, so nothing half-exists.
+func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale string) (*Tenant, error) {
+	if !tenantdb.ValidSlug(slug) {
+		return nil, &ValidationError{"slug", "must be 3-63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen"}
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, &ValidationError{"name", "is required (at most 200 characters)"}
+	}
+	if niche == "" {
+		niche = "default"
+	}
+	if err := validateSetting("niche", niche); err != nil {
+		return nil, err
+	}
+	if locale == "" {
+		locale = "tr"
+	}
+	if err := validateSetting("primary_locale", locale); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(s.Mgr.TenantPath(slug)); err == nil {
+		return nil, fmt.Errorf("platform: tenant %q: database file %w", slug, ErrExists)
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO tenants(slug, name, niche_id, primary_locale) VALUES(?,?,?,?)`, slug, name, niche, locale)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return fmt.Errorf("platform: tenant %q %w", slug, ErrExists)
+			}
+			return fmt.Errorf("platform: create tenant: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Mgr.Create(ctx, slug); err != nil {
+		_, _ = s.DB.Write.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		return nil, err
+	}
+	return s.TenantByID(ctx, id)
+}
+
+const tenantCols = `id, slug, name, status, niche_id, primary_locale, currency, created_at`
+
+func (s *Service) scanTenant(ctx context.Context, row *sql.Row) (*Tenant, error) {
+	t := &Tenant{}
+	if err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &t.NicheID, &t.PrimaryLocale, &t.Currency, &t.CreatedAt); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, tenantdb.ErrNotFound
+		}
+		return nil, fmt.Errorf("platform: tenant: %w", err)
+	}
+	set, err := s.settings(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	t.Settings = set
+	return t, nil
+}
+
+// TenantBySlug loads a tenant with its settings; tenantdb.ErrNotFound when absent.
+func (s *Service) TenantBySlug(ctx context.Context, slug string) (*Tenant, error) {
+	return s.scanTenant(ctx, s.DB.Read.QueryRowContext(ctx, `SELECT `+tenantCols+` FROM tenants WHERE slug = ?`, slug))
+}
+
+// TenantByID loads a tenant with its settings.
+func (s *Service) TenantByID(ctx context.Context, id int64) (*Tenant, error) {
+	return s.scanTenant(ctx, s.DB.Read.QueryRowContext(ctx, `SELECT `+tenantCols+` FROM tenants WHERE id = ?`, id))
+}
+
+// ListTenants returns every tenant (settings not loaded), by slug.
+func (s *Service) ListTenants(ctx context.Context) ([]*Tenant, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+tenantCols+` FROM tenants ORDER BY slug`)
+	if err != nil {
+		return nil, fmt.Errorf("platform: list tenants: %w", err)
+	}
+	defer rows.Close()
+	var out []*Tenant
+	for rows.Next() {
+		t := &Tenant{}
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &t.NicheID, &t.PrimaryLocale, &t.Currency, &t.CreatedAt); err != nil {
+			return nil, fmt.Errorf("platform: list tenants: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) settings(ctx context.Context, id int64) (map[string]string, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT key, value FROM tenant_settings WHERE tenant_id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("platform: settings: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("platform: settings: %w", err)
+		}
+		m[k] = v
+	}
+	return m, rows.Err()
+}
+
+// SetSettings validates every pair first and then stores them all in one transaction: an unknown
+// key or bad value changes nothing.
+func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]string) error {
+	for k, v := range kv {
+		if err := validateSetting(k, v); err != nil {
+			return err
+		}
+	}
+	t, err := s.TenantBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for k, v := range kv {
+			if col, ok := tenantColumns[k]; ok {
+				if _, err := tx.ExecContext(ctx, `UPDATE tenants SET `+col+` = ?, updated_at = ? WHERE id = ?`, normalizeSetting(k, v), now, t.ID); err != nil {
+					return fmt.Errorf("platform: set %s: %w", k, err)
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tenant_settings(tenant_id, key, value, updated_at) VALUES(?,?,?,?)
+				ON CONFLICT(tenant_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, t.ID, k, normalizeSetting(k, v), now); err != nil {
+				return fmt.Errorf("platform: set %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+}

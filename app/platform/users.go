@@ -1,0 +1,231 @@
+package platform
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"highvibe/app/tenantdb"
+)
+
+// Roles a membership can carry, weakest last.
+const (
+	RoleOwner    = "owner"
+	RoleOperator = "operator"
+	RoleViewer   = "viewer"
+)
+
+// ValidRole reports whether r is one of the three tenant roles.
+func ValidRole(r string) bool { return r == RoleOwner || r == RoleOperator || r == RoleViewer }
+
+// User is a person who can log in.
+type User struct {
+	ID           int64
+	Username     string
+	PasswordHash string
+	IsStaff      bool
+	Disabled     bool
+}
+
+// Membership links a user to a tenant with a role.
+type Membership struct {
+	UserID     int64
+	Username   string
+	TenantID   int64
+	TenantSlug string
+	TenantName string
+	Role       string
+	Disabled   bool
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 8
+
+// HashPassword hashes with bcrypt (cost 10: ~50 ms, slow enough for guessing, fast enough to log in).
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// CheckPassword compares in constant time.
+func CheckPassword(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
+// dummyHash lets a login for an unknown user cost as much as a real one (no user enumeration by timing).
+var dummyHash, _ = HashPassword("not-a-real-password")
+
+// Authenticate returns the user when username and password match and the user is enabled.
+func (s *Service) Authenticate(ctx context.Context, username, password string) (*User, bool) {
+	u, err := s.UserByUsername(ctx, username)
+	if err != nil {
+		CheckPassword(dummyHash, password)
+		return nil, false
+	}
+	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
+		return nil, false
+	}
+	return u, true
+}
+
+func validUsername(u string) bool {
+	if len(u) < 2 || len(u) > 64 {
+		return false
+	}
+	for _, r := range u {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '@') {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateUser stores a new user; ErrExists when the name is taken.
+func (s *Service) CreateUser(ctx context.Context, username, password string, staff bool) (*User, error) {
+	username = strings.TrimSpace(username)
+	if !validUsername(username) {
+		return nil, &ValidationError{"username", "must be 2-64 characters: letters, digits, . _ - @"}
+	}
+	if len(password) < MinPasswordLen {
+		return nil, &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return nil, fmt.Errorf("platform: hash: %w", err)
+	}
+	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return nil, fmt.Errorf("platform: user %q %w", username, ErrExists)
+		}
+		return nil, fmt.Errorf("platform: create user: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return s.UserByID(ctx, id)
+}
+
+// SetPassword replaces a user's password.
+func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
+	if len(password) < MinPasswordLen {
+		return &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.Write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, h, userID)
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *Service) scanUser(row *sql.Row) (*User, error) {
+	u := &User{}
+	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, tenantdb.ErrNotFound
+		}
+		return nil, fmt.Errorf("platform: user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByUsername finds a user case-insensitively.
+func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
+	return s.scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT id, username, password_hash, is_staff, disabled FROM users WHERE username = ?`, username))
+}
+
+// UserByID finds a user by id.
+func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
+	return s.scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT id, username, password_hash, is_staff, disabled FROM users WHERE id = ?`, id))
+}
+
+// SetUserDisabled disables or re-enables a user everywhere.
+func (s *Service) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	_, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id)
+	return err
+}
+
+// SetMembership creates or changes the user's role in the tenant (and re-enables it).
+func (s *Service) SetMembership(ctx context.Context, userID, tenantID int64, role string) error {
+	if !ValidRole(role) {
+		return &ValidationError{"role", "must be owner, operator or viewer"}
+	}
+	_, err := s.DB.Write.ExecContext(ctx, `INSERT INTO memberships(user_id, tenant_id, role) VALUES(?,?,?)
+		ON CONFLICT(user_id, tenant_id) DO UPDATE SET role = excluded.role, disabled = 0`, userID, tenantID, role)
+	if err != nil {
+		return fmt.Errorf("platform: membership: %w", err)
+	}
+	return nil
+}
+
+// SetMembershipDisabled disables (or re-enables) a user's access to one tenant.
+func (s *Service) SetMembershipDisabled(ctx context.Context, userID, tenantID int64, disabled bool) error {
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE memberships SET disabled = ? WHERE user_id = ? AND tenant_id = ?`, boolInt(disabled), userID, tenantID)
+	if err != nil {
+		return fmt.Errorf("platform: membership: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+const membershipSelect = `SELECT m.user_id, u.username, m.tenant_id, t.slug, t.name, m.role, m.disabled
+	FROM memberships m JOIN users u ON u.id = m.user_id JOIN tenants t ON t.id = m.tenant_id`
+
+func scanMemberships(rows *sql.Rows) ([]Membership, error) {
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		if err := rows.Scan(&m.UserID, &m.Username, &m.TenantID, &m.TenantSlug, &m.TenantName, &m.Role, &m.Disabled); err != nil {
+			return nil, fmt.Errorf("platform: memberships: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MembershipsOfUser lists the tenants a user belongs to (enabled memberships only).
+func (s *Service) MembershipsOfUser(ctx context.Context, userID int64) ([]Membership, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, membershipSelect+` WHERE m.user_id = ? AND m.disabled = 0 ORDER BY t.name`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("platform: memberships: %w", err)
+	}
+	return scanMemberships(rows)
+}
+
+// MembersOfTenant lists every membership of a tenant, disabled ones included.
+func (s *Service) MembersOfTenant(ctx context.Context, tenantID int64) ([]Membership, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, membershipSelect+` WHERE m.tenant_id = ? ORDER BY u.username`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("platform: members: %w", err)
+	}
+	return scanMemberships(rows)
+}
+
+// MembershipOf returns the user's enabled role in the tenant; ErrNotFound when none.
+func (s *Service) MembershipOf(ctx context.Context, userID, tenantID int64) (*Membership, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, membershipSelect+` WHERE m.user_id = ? AND m.tenant_id = ? AND m.disabled = 0`, userID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("platform: membership: %w", err)
+	}
+	ms, err := scanMemberships(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, tenantdb.ErrNotFound
+	}
+	return &ms[0], nil
+}

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"net/http"
+
+	"highvibe/app/auth"
+	"highvibe/static"
+)
+
+// access says who may reach a route before its own handler runs.
+type access int
+
+const (
+	public access = iota // anyone; the handler authenticates itself when needed (API keys, tokens)
+	panel                // a signed-in member of the active tenant holding the route's permission
+)
+
+// Route is one line of the route table.
+type Route struct {
+	Pattern string // net/http pattern with method, e.g. "POST /app/inbox/{id}/"
+	Access  access
+	Perm    auth.Permission // for panel routes
+	Handler http.HandlerFunc
+}
+
+// Routes is THE route table: every URL of the product, readable top to bottom. The room that owns
+// a behaviour is the package named in the handler.
+func (s *Server) Routes(h *Handlers) []Route {
+	return []Route{
+		// Public pages and machine endpoints.
+		{"GET /{$}", public, "", h.Landing},
+		{"GET /login/", public, "", h.Account.Form},
+		{"POST /login/", public, "", h.Account.Login},
+		{"POST /logout/", public, "", h.Account.Logout},
+		{"GET /guide", public, "", h.Guide.Index},
+		{"GET /guide/{section}", public, "", h.Guide.Section},
+		{"GET /healthz/", public, "", h.Ops.Healthz},
+		{"GET /readyz/", public, "", h.Ops.Readyz},
+		{"GET /metrics", public, "", h.Ops.Metrics},
+
+		// Panel: dashboard and tenant switcher.
+		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
+		{"POST /app/switch/", panel, auth.ReadPanel, h.Account.Switch},
+
+		// Panel: rooms not built yet show an honest empty state (see the guide).
+		{"GET /app/inbox/", panel, auth.ReadPanel, s.notBuilt("inbox", "nav.inbox")},
+		{"GET /app/approvals/", panel, auth.ReadPanel, s.notBuilt("approvals", "nav.approvals")},
+		{"GET /app/analytics/", panel, auth.ReadPanel, s.notBuilt("kpi", "nav.kpi")},
+		{"GET /app/logs/", panel, auth.ReadPanel, s.notBuilt("logs", "nav.logs")},
+
+		// Panel: owner settings.
+		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
+		{"POST /app/settings/profile", panel, auth.ManageSettings, h.Settings.SaveProfile},
+		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},
+		{"POST /app/settings/users/{id}/role", panel, auth.ManageUsers, h.Settings.ChangeRole},
+		{"POST /app/settings/users/{id}/disable", panel, auth.ManageUsers, h.Settings.SetDisabled},
+		{"POST /app/settings/apikeys", panel, auth.ManageAPIKeys, h.Settings.CreateKey},
+		{"POST /app/settings/apikeys/{id}/revoke", panel, auth.ManageAPIKeys, h.Settings.RevokeKey},
+	}
+}
+
+// Handler builds the complete HTTP handler: the route table behind the shared middleware.
+func (s *Server) Handler(h *Handlers) http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.Routes(h) {
+		hf := rt.Handler
+		if rt.Access == panel {
+			hf = s.panel(rt.Perm, hf)
+		}
+		mux.HandleFunc(rt.Pattern, hf)
+	}
+	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
+	// The other trailing-slash form redirects to the one written in the table.
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/settings", "/healthz", "/readyz"} {
+		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
+	}
+	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))
+	mux.HandleFunc("/", s.NotFound)
+
+	cop := http.NewCrossOriginProtection()
+	// Outside callers with their own credentials (API keys, widget tokens) are not browsers of the panel.
+	cop.AddInsecureBypassPattern("/api/")
+	cop.AddInsecureBypassPattern("/widget/api/")
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return http.Handler(s.base(cop.Handler(mux)))
+}

@@ -1,0 +1,258 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"highvibe/app/account"
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/docs"
+	"highvibe/app/i18n"
+	"highvibe/app/jobs"
+	"highvibe/app/live"
+	"highvibe/app/ops"
+	"highvibe/app/platform"
+	"highvibe/app/settings"
+	"highvibe/app/tenantdb"
+	"highvibe/app/tenantdb/replica"
+	"highvibe/app/web"
+	"highvibe/guide"
+	"highvibe/static"
+	"highvibe/views"
+)
+
+// Options configure a server.
+type Options struct {
+	DataDir      string
+	Litestream   string // path to litestream.yml; "" = none
+	Log          *slog.Logger
+	MetricsToken string
+	JobWorkers   int
+	JobTick      time.Duration
+}
+
+// Handlers are the room handlers the route table points to.
+type Handlers struct {
+	Account   *account.Handler
+	Settings  *settings.Handler
+	Guide     *docs.Guide
+	Ops       *ops.Handler
+	Dashboard http.HandlerFunc
+	Landing   http.HandlerFunc
+}
+
+// NewServer opens the data directory, replication and every tenant, and builds the handlers. It
+// does not start listening; Start does the background parts.
+func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if err := i18n.LoadError(); err != nil {
+		return nil, nil, err
+	}
+	mgr, err := tenantdb.NewManager(ctx, o.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken,
+		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
+		IPThrottle:   auth.NewThrottle(20, 15*time.Minute, time.Minute, 15*time.Minute)}
+	if o.Litestream != "" {
+		cfg, err := replica.LoadConfig(o.Litestream)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			o.Log.Info("replication off: no litestream config", "path", o.Litestream)
+		case err != nil:
+			mgr.Close()
+			return nil, nil, err
+		default:
+			if s.Repl, err = replica.New(cfg, o.Log); err != nil {
+				mgr.Close()
+				return nil, nil, err
+			}
+			if err := s.Repl.Start(ctx); err != nil {
+				mgr.Close()
+				return nil, nil, fmt.Errorf("replication: %w", err)
+			}
+			if _, err := s.Repl.Add(ctx, mustAbs(mgr.PlatformPath())); err != nil {
+				o.Log.Error("replicate platform.db", "err", err)
+			}
+			mgr.OnOpen = func(ctx context.Context, path string) {
+				if _, err := s.Repl.Add(ctx, mustAbs(path)); err != nil {
+					o.Log.Error("replicate", "db", path, "err", err)
+				}
+			}
+		}
+	}
+	if s.Sessions, err = auth.NewStore(o.DataDir); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
+	if s.Assets, err = static.New(); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
+	if s.Render, err = web.NewRenderer(views.FS, s.Assets, o.Log); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
+	if _, err := s.OpenAllTenants(ctx); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
+	s.Jobs = jobs.NewRunner(jobSource{s}, o.Log, o.JobWorkers)
+	if o.JobTick > 0 {
+		s.Jobs.SetTick(o.JobTick)
+	}
+	g, err := docs.Load(guide.FS, s.Render)
+	if err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
+	h := &Handlers{
+		Account: &account.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions, UserThrottle: s.UserThrottle, IPThrottle: s.IPThrottle,
+			AuditLogin: func(ctx context.Context, slug string, e audit.Entry) {
+				if db, err := s.Mgr.Tenant(ctx, slug); err == nil {
+					_ = audit.Log(ctx, db, e)
+				}
+			}},
+		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform},
+		Guide:     g,
+		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
+		Dashboard: s.dashboard,
+		Landing:   s.landing,
+	}
+	h.Ops.RegisterMetrics()
+	return s, h, nil
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// Start runs the background parts: the job runner and the watcher that opens tenants created by
+// the CLI in another process.
+func (s *Server) Start(ctx context.Context) error {
+	if err := s.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	go s.watchTenants(ctx, 2*time.Second)
+	return nil
+}
+
+// Close shuts down in the order of DESIGN.md: (HTTP is stopped by the caller) → jobs →
+// replication → databases.
+func (s *Server) Close(ctx context.Context) {
+	if s.Jobs != nil {
+		s.Jobs.Stop(20 * time.Second)
+	}
+	if s.Repl != nil {
+		if err := s.Repl.Close(ctx); err != nil {
+			s.Log.Error("replication close", "err", err)
+		}
+	}
+	if err := s.Mgr.Close(); err != nil {
+		s.Log.Error("close databases", "err", err)
+	}
+}
+
+// base is the middleware every request passes: request context, security headers, gzip.
+func (s *Server) base(h http.Handler) http.Handler {
+	return web.Chain(h,
+		web.Base(s.Log, func(w http.ResponseWriter, r *http.Request, status int) { s.errorPage(w, r, status, "") }),
+		web.SecurityHeaders,
+		web.Gzip,
+	)
+}
+
+func cmdServe(ctx context.Context, args []string, io *IO) error {
+	fs, data := flags("serve", io)
+	defAddr := os.Getenv("HIGHVIBE_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "listen address (env HIGHVIBE_ADDR)")
+	demo := fs.Bool("demo", false, "create the demo tenant with realistic data if absent")
+	ls := fs.String("litestream", os.Getenv("HIGHVIBE_LITESTREAM"), "litestream.yml (env HIGHVIBE_LITESTREAM; default ./litestream.yml when present)")
+	logFormat := fs.String("log-format", "text", "text or json")
+	metricsToken := fs.String("metrics-token", os.Getenv("HIGHVIBE_METRICS_TOKEN"), "bearer token that opens /metrics to non-loopback clients")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(io.Err, nil)
+	case "json":
+		handler = slog.NewJSONHandler(io.Err, nil)
+	default:
+		return usagef("serve: --log-format must be text or json")
+	}
+	log := slog.New(handler)
+	lsPath := *ls
+	if lsPath == "" {
+		if _, err := os.Stat("litestream.yml"); err == nil {
+			lsPath = "litestream.yml"
+		}
+	}
+	start := time.Now()
+	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken})
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.WithoutCancel(ctx))
+	if *demo {
+		pw, err := s.EnsureDemo(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		fmt.Fprintf(io.Out, "demo login: %s / %s\n", DemoUser, pw)
+	}
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s.Handler(h), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	url := "http://" + ln.Addr().String() + "/"
+	if strings.HasPrefix(*addr, "0.0.0.0") || strings.HasPrefix(*addr, ":") {
+		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
+	}
+	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "replication", lsPath != "", "startup", time.Since(start))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// randomPassword makes a readable 16-character password.
+func randomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return strings.NewReplacer("-", "x", "_", "y").Replace(base64.RawURLEncoding.EncodeToString(b))
+}

@@ -1,0 +1,366 @@
+// Package settings is the owner's side of a tenant: business profile, users and roles, API keys,
+// and the AI settings shown read-only (SPEC §2, §3 /app/settings/).
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves /app/settings/...
+type Handler struct {
+	Render   *web.Renderer
+	Platform *platform.Service
+	// Budget reports the AI spend of the current month in USD for the tenant (nil: nothing spent).
+	Budget func(r *http.Request) (spent float64, err error)
+}
+
+// profileKeys are the settings an owner edits on the profile form, in form order.
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled"}
+
+// checkboxKeys are absent from a post when unticked.
+var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true}
+
+type pageData struct {
+	Tenant    *platform.Tenant
+	Members   []platform.Membership
+	Keys      []*platform.APIKey
+	NewKey    string
+	Niches    []string
+	Locales   []string
+	Roles     []string
+	Scopes    []string
+	AI        aiView
+	Values    map[string]string
+	CanAI     bool
+	CanUsers  bool
+	CanKeys   bool
+	CanChange bool
+}
+
+type aiView struct {
+	Provider, Model, BaseURL, Privacy string
+	Budget, Spent, Left               float64
+	KeySet                            bool
+}
+
+func (h *Handler) data(r *http.Request) (*pageData, error) {
+	c := web.From(r)
+	t, err := h.Platform.TenantBySlug(r.Context(), c.Tenant.Slug)
+	if err != nil {
+		return nil, err
+	}
+	d := &pageData{Tenant: t, Niches: platform.Niches, Locales: platform.Locales, Roles: auth.Roles, Scopes: platform.Scopes,
+		Values: map[string]string{}, CanAI: c.Can(auth.ReadAISettings), CanUsers: c.Can(auth.ManageUsers),
+		CanKeys: c.Can(auth.ManageAPIKeys), CanChange: c.Can(auth.ChangeAISettings)}
+	for _, k := range profileKeys {
+		d.Values[k] = t.Setting(k)
+	}
+	if d.CanUsers {
+		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
+			return nil, err
+		}
+	}
+	if d.CanKeys {
+		if d.Keys, err = h.Platform.ListAPIKeys(r.Context(), t.ID); err != nil {
+			return nil, err
+		}
+	}
+	budget, _ := strconv.ParseFloat(t.Setting("monthly_budget_usd"), 64)
+	d.AI = aiView{Provider: t.Setting("ai_provider"), Model: t.Setting("ai_model"), BaseURL: t.Setting("ai_base_url"),
+		Privacy: t.Setting("privacy_profile"), Budget: budget, KeySet: t.Setting("ai_api_key") != ""}
+	if h.Budget != nil {
+		spent, err := h.Budget(r)
+		if err != nil {
+			return nil, err
+		}
+		d.AI.Spent = spent
+	}
+	d.AI.Left = max(0, d.AI.Budget-d.AI.Spent)
+	return d, nil
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, d *pageData, errs web.Errors) {
+	c := web.From(r)
+	h.Render.Render(w, r, status, "settings/index", &web.Page{Title: c.T("settings.title"), Nav: "settings", Guide: "roles", Data: d, Errors: errs})
+}
+
+// Show renders the settings page.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	d, err := h.data(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, d, nil)
+}
+
+func logEntry(r *http.Request, action, summary string, payload map[string]any) audit.Entry {
+	c := web.From(r)
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	payload["updated_by_user_id"] = c.UserID()
+	return audit.Entry{Provider: "settings", ActionType: action, Summary: summary, Payload: payload,
+		ActorUserID: c.UserID(), ActorName: c.User.Username, ModelName: "human-review"}
+}
+
+// SaveProfile validates every field first; on any error the form comes back with messages next
+// to the fields (422) and nothing is stored.
+func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	kv := map[string]string{}
+	errs := web.Errors{}
+	for _, k := range profileKeys {
+		if checkboxKeys[k] {
+			kv[k] = strconv.FormatBool(r.PostForm.Get(k) != "")
+			continue
+		}
+		if _, ok := r.PostForm[k]; !ok {
+			continue // absent fields are left as they are
+		}
+		v := strings.TrimSpace(r.PostForm.Get(k))
+		if err := platform.ValidateSetting(k, v); err != nil {
+			errs.Add(k, fieldMessage(c, k, v))
+			continue
+		}
+		kv[k] = v
+	}
+	if errs.Any() {
+		d, err := h.data(r)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		for k, v := range r.PostForm {
+			if len(v) > 0 {
+				d.Values[k] = v[0]
+			}
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
+		return
+	}
+	before := map[string]string{}
+	for k := range kv {
+		before[k] = c.Tenant.Setting(k)
+	}
+	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, kv); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", map[string]any{"before": before, "after": kv}))
+	web.Flash(w, r, true, c.T("settings.saved"))
+	web.Redirect(w, r, "/app/settings/")
+}
+
+// fieldMessage turns a setting validation failure into a sentence in the user's language.
+func fieldMessage(c *web.Ctx, key, value string) string {
+	switch key {
+	case "name":
+		if strings.TrimSpace(value) == "" {
+			return c.T("validation.required")
+		}
+		return c.T("validation.too_long", 200)
+	case "greeting":
+		return c.T("validation.too_long", 500)
+	case "privacy_notice":
+		return c.T("validation.too_long", 20000)
+	case "currency":
+		return c.T("validation.currency")
+	}
+	return c.T("validation.choice")
+}
+
+// CreateUser creates a new user with a role in this tenant.
+func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	password := r.PostFormValue("password")
+	role := r.PostFormValue("role")
+	errs := web.Errors{}
+	if username == "" {
+		errs.Add("username", c.T("validation.required"))
+	}
+	if len(password) < platform.MinPasswordLen {
+		errs.Add("password", c.T("validation.password_short", platform.MinPasswordLen))
+	}
+	if !platform.ValidRole(role) {
+		errs.Add("role", c.T("validation.choice"))
+	}
+	var u *platform.User
+	if !errs.Any() {
+		var err error
+		u, err = h.Platform.CreateUser(r.Context(), username, password, false)
+		var ve *platform.ValidationError
+		switch {
+		case errors.Is(err, platform.ErrExists):
+			errs.Add("username", c.T("settings.username_taken"))
+		case errors.As(err, &ve):
+			errs.Add(ve.Field, c.T("settings.username_invalid"))
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if errs.Any() {
+		d, err := h.data(r)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Values["new_username"], d.Values["new_role"] = username, role
+		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
+		return
+	}
+	if err := h.Platform.SetMembership(r.Context(), u.ID, c.Tenant.ID, role); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "create_user", "user "+u.Username+" created as "+role, map[string]any{"user_id": u.ID, "role": role}))
+	web.Flash(w, r, true, c.T("settings.saved"))
+	web.Redirect(w, r, "/app/settings/#users")
+}
+
+// member loads the membership named in the URL; only members of this tenant can be changed here.
+func (h *Handler) member(r *http.Request) (*platform.Membership, error) {
+	c := web.From(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("settings: user id: %w", errNotFound)
+	}
+	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ms {
+		if ms[i].UserID == id {
+			return &ms[i], nil
+		}
+	}
+	return nil, errNotFound
+}
+
+var errNotFound = fmt.Errorf("settings: member: %w", tenantdb.ErrNotFound)
+
+// ChangeRole sets a member's role. An owner cannot demote themselves: a tenant must keep an owner.
+func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	m, err := h.member(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	role := r.PostFormValue("role")
+	if !platform.ValidRole(role) {
+		web.Flash(w, r, false, c.T("validation.choice"))
+		web.Redirect(w, r, "/app/settings/#users")
+		return
+	}
+	if m.UserID == c.UserID() && role != platform.RoleOwner && !c.User.IsStaff {
+		web.Flash(w, r, false, c.T("settings.cannot_demote_self"))
+		web.Redirect(w, r, "/app/settings/#users")
+		return
+	}
+	if err := h.Platform.SetMembership(r.Context(), m.UserID, c.Tenant.ID, role); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "change_role", m.Username+": "+m.Role+" → "+role, map[string]any{"user_id": m.UserID, "before": m.Role, "after": role}))
+	web.Flash(w, r, true, c.T("settings.saved"))
+	web.Redirect(w, r, "/app/settings/#users")
+}
+
+// SetDisabled disables or re-enables a member's access to this tenant (never one's own).
+func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	m, err := h.member(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	disable := r.PostFormValue("disabled") != "false"
+	if m.UserID == c.UserID() {
+		web.Flash(w, r, false, c.T("settings.cannot_disable_self"))
+		web.Redirect(w, r, "/app/settings/#users")
+		return
+	}
+	if err := h.Platform.SetMembershipDisabled(r.Context(), m.UserID, c.Tenant.ID, disable); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "disable_user", fmt.Sprintf("%s disabled=%v", m.Username, disable), map[string]any{"user_id": m.UserID, "disabled": disable}))
+	web.Flash(w, r, true, c.T("settings.saved"))
+	web.Redirect(w, r, "/app/settings/#users")
+}
+
+// CreateKey creates an API key and shows it once, on this response only.
+func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	errs := web.Errors{}
+	if name == "" {
+		errs.Add("key_name", c.T("validation.required"))
+	} else if len([]rune(name)) > 100 {
+		errs.Add("key_name", c.T("validation.too_long", 100))
+	}
+	scopes, err := platform.ParseScopes(strings.Join(r.PostForm["scope"], ","))
+	if err != nil {
+		errs.Add("scope", c.T("settings.scope_required"))
+	}
+	var key string
+	if !errs.Any() {
+		var k *platform.APIKey
+		key, k, err = h.Platform.CreateAPIKey(r.Context(), c.Tenant.ID, name, scopes)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		_ = audit.Log(r.Context(), c.DB, logEntry(r, "create_api_key", "API key "+name+" created", map[string]any{"key_id": k.ID, "scopes": scopes}))
+	}
+	d, err := h.data(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if errs.Any() {
+		status = http.StatusUnprocessableEntity
+		d.Values["key_name"] = name
+	}
+	d.NewKey = key
+	h.render(w, r, status, d, errs)
+}
+
+// RevokeKey revokes one of this tenant's keys.
+func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	if err := h.Platform.RevokeAPIKey(r.Context(), c.Tenant.ID, id); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "revoke_api_key", fmt.Sprintf("API key %d revoked", id), map[string]any{"key_id": id}))
+	web.Flash(w, r, true, c.T("settings.saved"))
+	web.Redirect(w, r, "/app/settings/#keys")
+}

@@ -1,0 +1,147 @@
+// Package tenantdb opens, migrates and pools the SQLite files HighVibe keeps: platform.db and one
+// tenants/<slug>.db per tenant. Isolation between tenants is the file system: a handle to one file
+// can never read another tenant's rows.
+package tenantdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the only SQLite driver: Litestream uses the same one in-process
+)
+
+// ErrNotFound is returned by stores when a row does not exist; the web layer maps it to 404.
+var ErrNotFound = errors.New("not found")
+
+// DB is one SQLite file with a read pool and a single-connection writer, so writes queue in Go
+// instead of failing with SQLITE_BUSY.
+type DB struct {
+	Path  string
+	Read  *sql.DB
+	Write *sql.DB
+}
+
+// dsn builds the connection string; pragmas live in the DSN so every pooled connection gets them.
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "cache_size(-4000)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(ON)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens path (creating it when absent) and applies the goose migrations found in dir of
+// migrations. Passing a nil migrations FS skips migrating (used by read-only tools).
+func Open(ctx context.Context, path string, migrations fs.FS, dir string) (*DB, error) {
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
+	}
+	if migrations != nil {
+		if err := migrate(ctx, w, migrations, dir); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("tenantdb: migrate %s: %w", path, err)
+		}
+	}
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	r.SetMaxIdleConns(2)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Path: path, Read: r, Write: w}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB, migrations fs.FS, dir string) error {
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithAllowOutofOrder(true), goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// MigrationStatus reports, for each migration, its version, name and whether it is applied.
+type MigrationStatus struct {
+	Version int64
+	Name    string
+	Applied bool
+}
+
+// Status lists the migrations of dir against this database (for `highvibe migrate status` and readiness).
+func (d *DB) Status(ctx context.Context, migrations fs.FS, dir string) ([]MigrationStatus, error) {
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.Write, sub, goose.WithAllowOutofOrder(true), goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		return nil, fmt.Errorf("tenantdb: status %s: %w", d.Path, err)
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("tenantdb: status %s: %w", d.Path, err)
+	}
+	out := make([]MigrationStatus, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
+	}
+	return out, nil
+}
+
+// InTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits when fn returns nil.
+func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("tenantdb: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("tenantdb: commit: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	return errors.Join(d.Read.Close(), d.Write.Close())
+}
+
+// Now is the current time in the tenant schema's unit (Unix milliseconds).
+func Now() int64 { return time.Now().UnixMilli() }
+
+// Millis converts t to the tenant schema's unit.
+func Millis(t time.Time) int64 { return t.UnixMilli() }
+
+// Time converts stored Unix milliseconds back to a time.
+func Time(ms int64) time.Time { return time.UnixMilli(ms) }

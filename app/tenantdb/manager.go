@@ -1,0 +1,127 @@
+package tenantdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"highvibe/schema"
+)
+
+// slugRE is the tenant slug rule of SPEC §2: lowercase letters, digits, hyphens; 3–63 chars.
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$`)
+
+// ValidSlug reports whether s is a well-formed tenant slug. It is also what keeps a slug from
+// ever naming a path outside the tenants directory.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) && !strings.Contains(s, "--") }
+
+// ErrNoTenantDB is returned when a tenant's database file does not exist.
+var ErrNoTenantDB = errors.New("tenant database does not exist")
+
+// Manager owns every open database of one data directory. Tenant files open lazily on first use
+// and stay open; OnOpen lets replication follow files opened at run time.
+type Manager struct {
+	DataDir  string
+	Platform *DB
+
+	// OnOpen is called once for every database file the manager opens (platform included),
+	// so replication can start for tenants created while the server runs.
+	OnOpen func(ctx context.Context, path string)
+
+	mu      sync.Mutex
+	tenants map[string]*DB
+}
+
+// NewManager opens (and migrates) DATA/platform.db.
+func NewManager(ctx context.Context, dataDir string) (*Manager, error) {
+	if err := os.MkdirAll(filepath.Join(dataDir, "tenants"), 0o750); err != nil {
+		return nil, fmt.Errorf("tenantdb: data dir: %w", err)
+	}
+	p, err := Open(ctx, filepath.Join(dataDir, "platform.db"), schema.FS, "platform")
+	if err != nil {
+		return nil, err
+	}
+	return &Manager{DataDir: dataDir, Platform: p, tenants: map[string]*DB{}}, nil
+}
+
+// PlatformPath is the control database file.
+func (m *Manager) PlatformPath() string { return filepath.Join(m.DataDir, "platform.db") }
+
+// TenantPath is where the tenant's database file lives.
+func (m *Manager) TenantPath(slug string) string {
+	return filepath.Join(m.DataDir, "tenants", slug+".db")
+}
+
+// Tenant returns the open handle for slug, opening (and migrating) the file on first use. The
+// file must already exist: only Create makes new tenant files.
+func (m *Manager) Tenant(ctx context.Context, slug string) (*DB, error) {
+	if !ValidSlug(slug) {
+		return nil, fmt.Errorf("tenantdb: invalid slug %q", slug)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if db, ok := m.tenants[slug]; ok {
+		return db, nil
+	}
+	path := m.TenantPath(slug)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB)
+	}
+	return m.openLocked(ctx, slug, path)
+}
+
+// Create creates and migrates the tenant's database file (idempotent).
+func (m *Manager) Create(ctx context.Context, slug string) (*DB, error) {
+	if !ValidSlug(slug) {
+		return nil, fmt.Errorf("tenantdb: invalid slug %q", slug)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if db, ok := m.tenants[slug]; ok {
+		return db, nil
+	}
+	return m.openLocked(ctx, slug, m.TenantPath(slug))
+}
+
+func (m *Manager) openLocked(ctx context.Context, slug, path string) (*DB, error) {
+	db, err := Open(ctx, path, schema.FS, "tenant")
+	if err != nil {
+		return nil, err
+	}
+	m.tenants[slug] = db
+	if m.OnOpen != nil {
+		m.OnOpen(ctx, path)
+	}
+	return db, nil
+}
+
+// OpenSlugs lists the tenants whose files are open, sorted.
+func (m *Manager) OpenSlugs() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.tenants))
+	for s := range m.tenants {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Close closes every database.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var errs []error
+	for s, db := range m.tenants {
+		errs = append(errs, db.Close())
+		delete(m.tenants, s)
+	}
+	errs = append(errs, m.Platform.Close())
+	return errors.Join(errs...)
+}

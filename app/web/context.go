@@ -1,0 +1,69 @@
+// Package web is the shared plumbing of every room's handlers: the request context (who, which
+// tenant, which language), rendering pages and fragments, middleware, form parsing and mapping
+// errors to responses.
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+
+	"highvibe/app/auth"
+	"highvibe/app/i18n"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Ctx is everything a handler knows about the request, resolved once by middleware.
+type Ctx struct {
+	ReqID       string
+	Lang        string
+	P           *i18n.Printer
+	Session     *sessions.Session
+	User        *platform.User
+	Memberships []platform.Membership
+	Tenant      *platform.Tenant // the active tenant (panel) or the tenant of a public slug / API key
+	DB          *tenantdb.DB     // the active tenant's database; never another tenant's
+	Role        string           // owner, operator or viewer; staff users act as owner
+}
+
+// Can reports whether the current user holds permission p in the active tenant.
+func (c *Ctx) Can(p auth.Permission) bool {
+	if c == nil || c.User == nil {
+		return false
+	}
+	return auth.Can(c.Role, c.User.IsStaff, p)
+}
+
+// UserID is the logged-in user's id or 0.
+func (c *Ctx) UserID() int64 {
+	if c == nil || c.User == nil {
+		return 0
+	}
+	return c.User.ID
+}
+
+// T translates in the request's language.
+func (c *Ctx) T(key string, args ...any) string { return c.P.T(key, args...) }
+
+type ctxKey struct{}
+
+// With stores c in the request's context.
+func With(r *http.Request, c *Ctx) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, c))
+}
+
+// From returns the request's Ctx (an English, anonymous one when middleware did not run).
+func From(r *http.Request) *Ctx {
+	if c, ok := r.Context().Value(ctxKey{}).(*Ctx); ok {
+		return c
+	}
+	return &Ctx{Lang: "en", P: i18n.For("en")}
+}
+
+// FromContext returns the Ctx stored in ctx, or nil.
+func FromContext(ctx context.Context) *Ctx {
+	c, _ := ctx.Value(ctxKey{}).(*Ctx)
+	return c
+}

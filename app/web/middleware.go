@@ -1,0 +1,206 @@
+package web
+
+import (
+	"compress/gzip"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"highvibe/app/i18n"
+)
+
+// LangCookie remembers the language a browser chose with ?lang= or the switcher.
+const LangCookie = "hv_lang"
+
+// CSP is the content security policy of every HTML response: no inline script anywhere.
+// Inline styles are allowed because the chart library sets them from its own (self-hosted) script.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// Chain applies middleware so that the first listed runs first.
+func Chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
+// statusWriter remembers the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status = s
+	}
+	w.ResponseWriter.WriteHeader(s)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = 200
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Base creates the request Ctx (id, language), recovers panics into a 500 page and logs the request.
+func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, status int)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			id := make([]byte, 6)
+			_, _ = rand.Read(id)
+			c := &Ctx{ReqID: hex.EncodeToString(id)}
+			c.Lang = chooseLang(w, r, "")
+			c.P = i18n.For(c.Lang)
+			sw := &statusWriter{ResponseWriter: w}
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					log.Error("panic", "req", c.ReqID, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+					if sw.status == 0 {
+						render(sw, r, http.StatusInternalServerError)
+					}
+				}
+				if !strings.HasPrefix(r.URL.Path, "/static/") {
+					log.Debug("request", "req", c.ReqID, "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
+				}
+			}()
+			next.ServeHTTP(sw, With(r, c))
+		})
+	}
+}
+
+// chooseLang applies SPEC §11's order: ?lang= (remembered in a cookie) → cookie → tenant primary
+// locale → Accept-Language → English.
+func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale string) string {
+	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
+		if ck, err := r.Cookie(LangCookie); err != nil || ck.Value != q {
+			http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		}
+		return q
+	}
+	user := ""
+	if ck, err := r.Cookie(LangCookie); err == nil && i18n.Supported(ck.Value) {
+		user = ck.Value
+	}
+	return i18n.Negotiate(user, tenantLocale, r.Header.Get("Accept-Language"))
+}
+
+// ApplyTenantLocale re-chooses the language once the tenant is known (its primary locale ranks
+// below the user's own choice but above the browser's).
+func ApplyTenantLocale(w http.ResponseWriter, r *http.Request, c *Ctx, locale string) {
+	c.Lang = chooseLang(w, r, locale)
+	c.P = i18n.For(c.Lang)
+}
+
+// SecurityHeaders sets the headers every response carries.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		if !strings.HasPrefix(r.URL.Path, "/widget") {
+			h.Set("Content-Security-Policy", CSP)
+			h.Set("X-Frame-Options", "DENY")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var gzPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	gz          *gzip.Writer
+	wroteHeader bool
+	skip        bool
+}
+
+func (g *gzipWriter) WriteHeader(s int) {
+	if g.wroteHeader {
+		return
+	}
+	g.wroteHeader = true
+	h := g.Header()
+	ct := h.Get("Content-Type")
+	if h.Get("Content-Encoding") != "" || s == http.StatusNoContent || s == http.StatusNotModified ||
+		strings.HasPrefix(ct, "text/event-stream") || !(strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")) {
+		g.skip = true
+	} else {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		g.gz = gzPool.Get().(*gzip.Writer)
+		g.gz.Reset(g.ResponseWriter)
+	}
+	h.Add("Vary", "Accept-Encoding")
+	g.ResponseWriter.WriteHeader(s)
+}
+
+func (g *gzipWriter) Write(b []byte) (int, error) {
+	if !g.wroteHeader {
+		if g.Header().Get("Content-Type") == "" {
+			g.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		g.WriteHeader(http.StatusOK)
+	}
+	if g.skip {
+		return g.ResponseWriter.Write(b)
+	}
+	return g.gz.Write(b)
+}
+
+func (g *gzipWriter) Flush() {
+	if g.gz != nil {
+		_ = g.gz.Flush()
+	}
+	if f, ok := g.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+func (g *gzipWriter) close() {
+	if g.gz != nil {
+		_ = g.gz.Close()
+		gzPool.Put(g.gz)
+		g.gz = nil
+	}
+}
+
+// Gzip compresses text responses for clients that accept it (static files carry their own
+// precompressed copies and are skipped).
+func Gzip(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") ||
+			r.Header.Get("Accept") == "text/event-stream" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		g := &gzipWriter{ResponseWriter: w}
+		defer g.close()
+		next.ServeHTTP(g, r)
+	})
+}

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"highvibe/app/i18n"
+	"highvibe/static"
+)
+
+// Renderer holds every page parsed once per language at start-up, so translation functions are
+// bound to the language before a request arrives and a page can never render in another
+// request's language. A missing page is a start-up error, not a runtime surprise.
+type Renderer struct {
+	Assets *static.Assets
+	Log    *slog.Logger
+	pages  map[string]map[string]*template.Template // lang → page → template
+}
+
+// LangOption is one entry of the language switcher.
+type LangOption struct {
+	Code, Name string
+	Current    bool
+}
+
+// Page is the view model every panel page gets; handlers only fill Title, Nav, Guide and Data.
+type Page struct {
+	Title    string
+	Nav      string // active navigation item
+	Guide    string // guide section this page links to
+	Ctx      *Ctx
+	Lang     string
+	Dir      string
+	Langs    []LangOption
+	Flash    string
+	FlashErr string
+	Errors   map[string]string // field → translated message
+	Form     url.Values
+	Data     any
+	Path     string
+	Query    string
+	Now      time.Time
+}
+
+// NewRenderer parses views: layout.html and partials/*.html are shared; every other file is a page
+// named by its path without extension ("inbox/list").
+func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Renderer, error) {
+	var shared []string
+	var pages []string
+	err := fs.WalkDir(views, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		if p == "layout.html" || strings.HasPrefix(p, "partials/") {
+			shared = append(shared, p)
+		} else {
+			pages = append(pages, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(shared)
+	r := &Renderer{Assets: assets, Log: log, pages: map[string]map[string]*template.Template{}}
+	for _, lang := range i18n.Langs {
+		funcs := i18n.For(lang).FuncMap()
+		for k, v := range baseFuncs(assets) {
+			funcs[k] = v
+		}
+		base, err := template.New("layout.html").Funcs(funcs).ParseFS(views, shared...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse layout: %w", err)
+		}
+		r.pages[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			t, err := template.Must(base.Clone()).ParseFS(views, p)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", p, err)
+			}
+			r.pages[lang][strings.TrimSuffix(p, ".html")] = t
+		}
+	}
+	return r, nil
+}
+
+// Has reports whether a page exists.
+func (r *Renderer) Has(page string) bool { _, ok := r.pages["en"][page]; return ok }
+
+// Render writes a full page, or only its "content" block for an htmx request that is not boosted.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
+	c := From(req)
+	r.fill(req, c, p)
+	t, ok := r.pages[c.Lang][page]
+	if !ok {
+		t, ok = r.pages["en"][page]
+	}
+	if !ok {
+		r.Log.Error("web: unknown page", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	name := "layout.html"
+	if req.Header.Get("HX-Request") == "true" && req.Header.Get("HX-Boosted") != "true" && t.Lookup("content") != nil {
+		name = "content"
+	}
+	r.exec(w, req, status, t, name, p)
+}
+
+// Fragment renders one named template of a page (an htmx partial such as a list body).
+func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
+	c := From(req)
+	r.fill(req, c, p)
+	t, ok := r.pages[c.Lang][page]
+	if !ok || t.Lookup(name) == nil {
+		r.Log.Error("web: unknown fragment", "page", page, "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	r.exec(w, req, status, t, name, p)
+}
+
+func (r *Renderer) exec(w http.ResponseWriter, req *http.Request, status int, t *template.Template, name string, p *Page) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
+		r.Log.Error("web: render", "name", name, "err", err, "req", From(req).ReqID)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (r *Renderer) fill(req *http.Request, c *Ctx, p *Page) {
+	p.Ctx = c
+	p.Lang = c.Lang
+	p.Dir = i18n.Dir(c.Lang)
+	p.Path = req.URL.Path
+	p.Query = req.URL.RawQuery
+	p.Now = time.Now()
+	p.Langs = p.Langs[:0]
+	for _, l := range i18n.Langs {
+		p.Langs = append(p.Langs, LangOption{Code: l, Name: i18n.LangName(l), Current: l == c.Lang})
+	}
+	if c.Session != nil {
+		if fl := c.Session.Flashes("ok"); len(fl) > 0 {
+			p.Flash, _ = fl[0].(string)
+		}
+		if fl := c.Session.Flashes("err"); len(fl) > 0 {
+			p.FlashErr, _ = fl[0].(string)
+		}
+	}
+	if p.Title == "" {
+		p.Title = c.P.T("app.name")
+	}
+}
+
+// baseFuncs are the language-independent template helpers.
+func baseFuncs(assets *static.Assets) template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return assets.URL(name) },
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"langURL": func(p *Page, lang string) string {
+			q, _ := url.ParseQuery(p.Query)
+			q.Set("lang", lang)
+			return p.Path + "?" + q.Encode()
+		},
+		"query": func(p *Page, kv ...string) string {
+			q, _ := url.ParseQuery(p.Query)
+			q.Del("cursor")
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i+1] == "" {
+					q.Del(kv[i])
+				} else {
+					q.Set(kv[i], kv[i+1])
+				}
+			}
+			if len(q) == 0 {
+				return p.Path
+			}
+			return p.Path + "?" + q.Encode()
+		},
+		"ms": func(v int64) time.Time { return time.UnixMilli(v) },
+		"join": strings.Join,
+		"base": path.Base,
+		"add":  func(a, b int) int { return a + b },
+		"contains": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+// Error renders the friendly error page for status in the request's language; detail, when
+// given, says why (a 403 names the role and the missing permission).
+func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int, detail string) {
+	c := From(req)
+	key := fmt.Sprintf("error.%d", status)
+	if !c.P.Has(key + ".title") {
+		key = "error.500"
+	}
+	r.Render(w, req, status, "error", &Page{
+		Title: c.T(key + ".title"),
+		Data:  map[string]any{"Status": status, "Key": key, "Detail": detail, "ReqID": c.ReqID},
+	})
+}
+
+// Fail maps err to a status, logs unexpected errors once (request id, tenant, user) and renders
+// the error page.
+func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
+	st := StatusOf(err)
+	if st >= 500 {
+		c := From(req)
+		tenant := ""
+		if c.Tenant != nil {
+			tenant = c.Tenant.Slug
+		}
+		r.Log.Error("request failed", "req", c.ReqID, "method", req.Method, "path", req.URL.Path, "tenant", tenant, "user", c.UserID(), "err", err)
+	}
+	r.Error(w, req, st, "")
+}

@@ -1,0 +1,244 @@
+/*
+ * HighVibe panel behaviour: plain ES2017, no dependencies (htmx and Plotly are
+ * used when the page loads them). The CSP allows only our own scripts, so no
+ * page carries inline script: each feature is switched on by data attributes.
+ *
+ *   [data-nav-toggle]        button opening/closing its aria-controls nav (phones)
+ *   [data-inbox-list]        keyboard over rows [data-row-href]; search is #q
+ *   [data-confirm="text"]    confirm() before a form submits / a button acts
+ *   [data-copy="#sel"]       button copying the target element's text
+ *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
+ *                            inserts option[data-text] with {{name}} filled in
+ *   [data-autosubmit]        submits its form on change
+ *   [data-chart][data-src][data-key][data-empty]
+ *                            draws the Plotly figure chart_pack[key] from src
+ *
+ * Load with `defer`, after htmx and (on chart pages) after Plotly.
+ */
+(function () {
+  'use strict';
+
+  // Lets CSS tell "JavaScript runs" from the no-JS fallback (e.g. the nav).
+  document.documentElement.classList.add('js');
+
+  const on = (type, fn, capture) => document.addEventListener(type, fn, capture);
+  const up = (event, sel) => (event.target && event.target.closest ? event.target.closest(sel) : null);
+  const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
+  const isTyping = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  // ---- nav toggle -----------------------------------------------------------
+  on('click', (event) => {
+    const btn = up(event, '[data-nav-toggle]');
+    const nav = btn && document.getElementById(btn.getAttribute('aria-controls') || '');
+    if (!nav) return;
+    btn.setAttribute('aria-expanded', String(nav.classList.toggle('is-open')));
+  });
+
+  // ---- inbox keyboard -------------------------------------------------------
+  // The selection is remembered by href, not by element, so it survives htmx
+  // replacing the list (live updates, filters).
+  let selectedHref = null;
+  const inboxList = () => document.querySelector('[data-inbox-list]');
+  const rowsOf = (list) => Array.from(list.querySelectorAll('[data-row-href]'));
+
+  function mark(list, row) {
+    for (const r of rowsOf(list)) {
+      r.classList.toggle('is-selected', r === row);
+      if (r === row) r.setAttribute('aria-current', 'true'); else r.removeAttribute('aria-current');
+    }
+  }
+
+  function move(list, step) {
+    const rows = rowsOf(list);
+    if (!rows.length) return;
+    let i = rows.findIndex((r) => r.classList.contains('is-selected'));
+    i = i < 0 ? (step > 0 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, i + step));
+    mark(list, rows[i]);
+    selectedHref = rows[i].getAttribute('data-row-href');
+    rows[i].scrollIntoView({ block: 'nearest' });
+  }
+
+  on('htmx:afterSettle', () => {
+    const list = inboxList();
+    if (list && selectedHref !== null) {
+      mark(list, rowsOf(list).find((r) => r.getAttribute('data-row-href') === selectedHref));
+    }
+  });
+
+  on('keydown', (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const list = inboxList();
+    if (!list) return;
+    const search = document.getElementById('q');
+    const active = document.activeElement;
+    // While typing, only Esc in the search field is ours.
+    if (isTyping(active) && (active !== search || event.key !== 'Escape')) return;
+
+    switch (event.key) {
+      case 'Escape':
+        // Clear and leave the search; the input event lets an htmx search
+        // (hx-trigger="input changed ...") reload the unfiltered list.
+        if (search && search.value !== '') { search.value = ''; fire(search, 'input'); }
+        if (active && active.blur) active.blur();
+        return;
+      case '/':
+        if (!search) return;
+        event.preventDefault(); // do not type the slash into the field
+        search.focus();
+        search.select();
+        return;
+      case 'j': case 'ArrowDown':
+        event.preventDefault();
+        move(list, 1);
+        return;
+      case 'k': case 'ArrowUp':
+        event.preventDefault();
+        move(list, -1);
+        return;
+      case 'Enter': {
+        // A focused link or button keeps its own Enter.
+        if (active && active !== document.body && active !== list && !active.hasAttribute('data-row-href')) return;
+        const row = list.querySelector('[data-row-href].is-selected');
+        if (!row) return;
+        event.preventDefault();
+        window.location.assign(row.getAttribute('data-row-href'));
+      }
+    }
+  });
+
+  // A click anywhere on a row opens it; links and controls inside keep their
+  // own behaviour (so a modifier-click on the row's link opens a new tab).
+  on('click', (event) => {
+    const row = up(event, '[data-row-href]');
+    if (!row || event.defaultPrevented || event.button !== 0) return;
+    if (up(event, 'a, button, input, select, textarea, label, summary')) return;
+    window.location.assign(row.getAttribute('data-row-href'));
+  });
+
+  // ---- confirm --------------------------------------------------------------
+  // Capture phase on the document runs before htmx's listeners on the element,
+  // so a refused confirmation stops plain and htmx requests alike.
+  function refuse(event, question) {
+    if (window.confirm(question)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+  on('click', (event) => {
+    const el = up(event, '[data-confirm]');
+    if (el && el.tagName !== 'FORM') refuse(event, el.getAttribute('data-confirm'));
+  }, true);
+  on('submit', (event) => {
+    const form = event.target;
+    if (!form.hasAttribute('data-confirm')) return;
+    // A button with its own data-confirm has asked already (on click).
+    if (event.submitter && event.submitter.hasAttribute('data-confirm')) return;
+    refuse(event, form.getAttribute('data-confirm'));
+  }, true);
+
+  // ---- copy -----------------------------------------------------------------
+  on('click', (event) => {
+    const btn = up(event, '[data-copy]');
+    const target = btn && document.querySelector(btn.getAttribute('data-copy'));
+    if (!target) return;
+    event.preventDefault();
+    const text = /^(INPUT|TEXTAREA)$/.test(target.tagName) ? target.value : target.textContent;
+    const done = () => {
+      btn.classList.add('is-copied');
+      setTimeout(() => btn.classList.remove('is-copied'), 2000);
+    };
+    const selectIt = () => { // copying refused (plain HTTP): select for Ctrl+C
+      const range = document.createRange();
+      range.selectNodeContents(target);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text.trim()).then(done, selectIt);
+    } else {
+      selectIt();
+    }
+  });
+
+  // ---- insert template ------------------------------------------------------
+  // {{name}} (spaces allowed inside the braces) becomes vars.name; variables
+  // without a value stay visible so the operator notices them.
+  const fillVars = (text, vars) => text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (all, key) =>
+    (Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== null ? String(vars[key]) : all));
+
+  on('change', (event) => {
+    const sel = event.target;
+    if (!sel.matches('select[data-insert-template]')) return;
+    const opt = sel.options[sel.selectedIndex];
+    const target = sel.hasAttribute('data-target') && document.querySelector(sel.getAttribute('data-target'));
+    if (!opt || !opt.hasAttribute('data-text') || !target) return;
+    let vars = {};
+    try { vars = JSON.parse(sel.getAttribute('data-vars') || '{}') || {}; } catch (e) { /* keep {} */ }
+    const text = fillVars(opt.getAttribute('data-text'), vars);
+    // Insert at the cursor, replacing a selection; an empty field just gets the text.
+    const start = target.selectionStart != null ? target.selectionStart : target.value.length;
+    const end = target.selectionEnd != null ? target.selectionEnd : start;
+    target.value = target.value.slice(0, start) + text + target.value.slice(end);
+    target.focus();
+    target.selectionStart = target.selectionEnd = start + text.length;
+    fire(target, 'input');
+    sel.selectedIndex = 0; // back to the placeholder option
+  });
+
+  // ---- autosubmit -----------------------------------------------------------
+  on('change', (event) => {
+    const el = event.target;
+    if (!el.form || !el.closest('[data-autosubmit]') || el.matches('[data-insert-template]')) return;
+    // requestSubmit fires the submit event, so htmx and data-confirm see it.
+    if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
+  });
+
+  // ---- charts ---------------------------------------------------------------
+  function showEmpty(el) {
+    el.classList.add('is-empty');
+    el.textContent = el.getAttribute('data-empty') || '';
+  }
+
+  function draw(el, pack) {
+    const fig = pack && pack.chart_pack ? pack.chart_pack[el.getAttribute('data-key')] : null;
+    if (!fig || !Array.isArray(fig.data) || !fig.data.length || !window.Plotly) return showEmpty(el);
+    // Texts come translated from the server; only the font is taken from the
+    // page. Plotly has no RTL mode, so the chart stays LTR (see app.css).
+    const layout = Object.assign({}, fig.layout);
+    layout.font = Object.assign({}, layout.font, { family: getComputedStyle(document.body).fontFamily });
+    el.classList.remove('is-empty');
+    el.textContent = '';
+    Promise.resolve(window.Plotly.newPlot(el, fig.data, layout, { responsive: true, displayModeBar: false }))
+      .catch(() => showEmpty(el));
+  }
+
+  // Draws every chart under root not drawn yet, fetching each URL once.
+  function drawCharts(root) {
+    const packs = new Map(); // URL → Promise of the parsed JSON, null on failure
+    const charts = Array.from(root.querySelectorAll('[data-chart]'));
+    if (root.matches && root.matches('[data-chart]')) charts.push(root);
+    for (const el of charts) {
+      if (el.hasAttribute('data-chart-done')) continue;
+      el.setAttribute('data-chart-done', '');
+      const src = el.getAttribute('data-src');
+      if (!src) { showEmpty(el); continue; }
+      if (!packs.has(src)) {
+        packs.set(src, fetch(src, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+          .then((r) => (r.ok ? r.json() : null))
+          .catch(() => null));
+      }
+      packs.get(src).then((pack) => draw(el, pack));
+    }
+  }
+
+  // Deferred scripts run in order before DOMContentLoaded, so Plotly (listed
+  // first) is ready here.
+  if (document.readyState === 'loading') on('DOMContentLoaded', () => drawCharts(document));
+  else drawCharts(document);
+  // Content swapped in by htmx may carry charts; free Plotly's resize
+  // listeners when htmx removes a drawn chart.
+  on('htmx:load', (event) => { if (event.target !== document.body) drawCharts(event.target); });
+  on('htmx:beforeCleanupElement', (event) => {
+    const el = event.target;
+    if (window.Plotly && el.classList && el.classList.contains('js-plotly-plot')) window.Plotly.purge(el);
+  });
+})();

@@ -1,0 +1,1 @@
+/* HighVibe chat widget loader: placeholder, built by the channels issue. */
