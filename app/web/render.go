@@ -204,7 +204,7 @@ func baseFuncs(assets *static.Assets) template.FuncMap {
 			}
 			return p.Path + "?" + q.Encode()
 		},
-		"ms": func(v int64) time.Time { return time.UnixMilli(v) },
+		"ms":   func(v int64) time.Time { return time.UnixMilli(v) },
 		"join": strings.Join,
 		"base": path.Base,
 		"add":  func(a, b int) int { return a + b },
