@@ -46,7 +46,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/inbox/", panel, auth.ReadPanel, s.notBuilt("inbox", "nav.inbox")},
 		{"GET /app/approvals/", panel, auth.ReadPanel, s.notBuilt("approvals", "nav.approvals")},
 		{"GET /app/analytics/", panel, auth.ReadPanel, s.notBuilt("kpi", "nav.kpi")},
-		{"GET /app/logs/", panel, auth.ReadPanel, s.notBuilt("logs", "nav.logs")},
+		{"GET /app/logs/", panel, auth.ReadPanel, h.Logs.List},
 
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},

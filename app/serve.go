@@ -21,6 +21,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
+	"highvibe/app/logs"
 	"highvibe/app/ops"
 	"highvibe/app/platform"
 	"highvibe/app/settings"
@@ -49,6 +50,7 @@ type Handlers struct {
 	Guide     *docs.Guide
 	Ops       *ops.Handler
 	Dashboard http.HandlerFunc
+	Logs      *logs.Handler
 	Landing   http.HandlerFunc
 }
 
@@ -131,6 +133,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
 		Dashboard: s.dashboard,
+		Logs:      &logs.Handler{Render: s.Render},
 		Landing:   s.landing,
 	}
 	h.Ops.RegisterMetrics()

@@ -1,0 +1,116 @@
+// Package logs is the action-log search page /app/logs/ (SPEC §3, §9): members look up what people,
+// the assistant and the channels did, by provider, date range and free text, newest first.
+package logs
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/web"
+)
+
+// PageSize is how many rows one page (and one "older" click) shows.
+const PageSize = 50
+
+// Providers are the writers of action logs a member can filter by, in the order of the select. A
+// provider not listed here can still be found by free text.
+var Providers = []string{"conversation_inbox", "approval_queue", "whatsapp_webhook", "telegram_webhook", "widget",
+	"analytics_snapshot", "ai_triage", "ai_review", "settings", "auth", "api", "demo"}
+
+// Handler serves /app/logs/.
+type Handler struct {
+	Render *web.Renderer
+}
+
+// Query is the parsed, validated search form; it is also what the page echoes back into its inputs.
+type Query struct {
+	Provider string
+	From, To string // YYYY-MM-DD as typed in <input type=date>
+	Text     string
+	Before   int64
+}
+
+type pageData struct {
+	Q         Query
+	Providers []string
+	Rows      []*audit.Row
+	Older     string // URL of the next (older) page, "" at the end
+}
+
+// parse reads and validates the query string; dates are whole days in UTC, "to" is inclusive.
+func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
+	errs := web.Errors{}
+	q := Query{Provider: strings.TrimSpace(v.Get("provider")), From: strings.TrimSpace(v.Get("from")),
+		To: strings.TrimSpace(v.Get("to")), Text: strings.TrimSpace(v.Get("q"))}
+	f := audit.Filter{Limit: PageSize + 1}
+	if q.Provider != "" && !slices.Contains(Providers, q.Provider) {
+		errs.Add("provider", c.T("logs.error.provider"))
+	}
+	f.Provider = q.Provider
+	day := func(field, s string) int64 {
+		if s == "" {
+			return 0
+		}
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
+			errs.Add(field, c.T("logs.error.date"))
+			return 0
+		}
+		return d.UnixMilli()
+	}
+	f.From = day("from", q.From)
+	if to := day("to", q.To); to > 0 {
+		f.To = to + int64(24*time.Hour/time.Millisecond)
+	}
+	if f.From > 0 && f.To > 0 && f.To <= f.From {
+		errs.Add("to", c.T("logs.error.range"))
+	}
+	if len([]rune(q.Text)) > 200 {
+		errs.Add("q", c.T("logs.error.text"))
+	}
+	f.Text = q.Text
+	if s := v.Get("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			errs.Add("before", c.T("logs.error.cursor"))
+		}
+		q.Before, f.BeforeID = n, n
+	}
+	return q, f, errs
+}
+
+// List renders the search page; an htmx request for an older page gets only the new rows.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	q, f, errs := parse(c, r.URL.Query())
+	d := &pageData{Q: q, Providers: Providers}
+	p := &web.Page{Title: c.T("nav.logs"), Nav: "logs", Guide: "audit-logs", Data: d, Form: r.URL.Query()}
+	if errs.Any() {
+		p.Errors = errs
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "logs/index", p)
+		return
+	}
+	rows, err := audit.Search(r.Context(), c.DB, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if len(rows) > PageSize {
+		rows = rows[:PageSize]
+		next := r.URL.Query()
+		next.Set("before", strconv.FormatInt(rows[len(rows)-1].ID, 10))
+		next.Del("lang")
+		d.Older = "/app/logs/?" + next.Encode()
+	}
+	d.Rows = rows
+	if web.IsHTMX(r) && q.Before > 0 && r.Header.Get("HX-Target") == "log-rows-more" {
+		h.Render.Fragment(w, r, http.StatusOK, "logs/index", "rows", p)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "logs/index", p)
+}
