@@ -19,6 +19,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/docs"
 	"highvibe/app/i18n"
+	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/logs"
@@ -52,6 +53,9 @@ type Handlers struct {
 	Dashboard http.HandlerFunc
 	Logs      *logs.Handler
 	Landing   http.HandlerFunc
+	// Inbox serves the inbox pages; InboxService is the one Ingest/AddMessage entry point channels and the AI use.
+	Inbox        *inbox.Handler
+	InboxService *inbox.Service
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -136,6 +140,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Logs:      &logs.Handler{Render: s.Render},
 		Landing:   s.landing,
 	}
+	h.InboxService = &inbox.Service{Live: s.Live}
+	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
 	h.Ops.RegisterMetrics()
 	return s, h, nil
 }

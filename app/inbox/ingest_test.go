@@ -1,0 +1,195 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"highvibe/app/live"
+	"highvibe/app/tenantdb"
+	"highvibe/schema"
+)
+
+func openDB(t testing.TB) *tenantdb.DB {
+	t.Helper()
+	db, err := tenantdb.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), schema.FS, "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func count(t testing.TB, db *tenantdb.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Read.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestIngestIdempotentUnderConcurrency(t *testing.T) {
+	db := openDB(t)
+	hub := live.NewHub()
+	ch, stop := hub.Subscribe("acme")
+	defer stop()
+	s := &Service{Live: hub}
+	var wg sync.WaitGroup
+	results := make([]IngestResult, 12)
+	errs := make([]error, 12)
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.Ingest(context.Background(), "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321234567",
+				ProviderMessageID: "wamid.X1", Phone: "+905321234567", Name: "Ayşe", Body: "Merhaba"})
+		}()
+	}
+	wg.Wait()
+	fresh := 0
+	for i := range 12 {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if !results[i].Duplicate {
+			fresh++
+		}
+		if results[i].MessageID == 0 || results[i].ConversationID == 0 {
+			t.Fatalf("result %d lacks ids: %+v", i, results[i])
+		}
+	}
+	if fresh != 1 {
+		t.Fatalf("fresh ingests = %d, want 1", fresh)
+	}
+	for table, want := range map[string]int{"messages": 1, "leads": 1, "conversations": 1, "action_logs": 1} {
+		if n := count(t, db, "SELECT count(*) FROM "+table); n != want {
+			t.Errorf("%s = %d, want %d", table, n, want)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM jobs WHERE kind = 'ai_triage'"); n != 1 {
+		t.Errorf("ai_triage jobs = %d", n)
+	}
+	if n := count(t, db, "SELECT unread_count FROM conversations"); n != 1 {
+		t.Errorf("unread = %d", n)
+	}
+	select {
+	case e := <-ch:
+		if e.Kind != "message" {
+			t.Errorf("event %+v", e)
+		}
+	default:
+		t.Error("no live event published")
+	}
+}
+
+func TestIngestMatching(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name       string
+		in         []Inbound
+		leads      int
+		convs      int
+		sameConv   bool
+		sameLead   bool
+		secondNewC bool
+	}{
+		{"local and international phone are one lead and one conversation", []Inbound{
+			{Channel: "manual", Phone: "0532 123 45 67", Name: "Ali", Body: "a"},
+			{Channel: "manual", Phone: "+90 532 123 45 67", Body: "b"},
+		}, 1, 1, true, true, false},
+		{"email matches case-insensitively", []Inbound{
+			{Channel: "email", Email: "Ali@Example.com", Body: "a"},
+			{Channel: "email", Email: "ali@example.COM", Body: "b"},
+		}, 1, 1, true, true, false},
+		{"same lead on two channels gets sibling conversations", []Inbound{
+			{Channel: "whatsapp", Phone: "+905321234567", ExternalID: "905321234567", Body: "a"},
+			{Channel: "call", Phone: "05321234567", Body: "b"},
+		}, 1, 2, false, true, true},
+		{"different people are different leads", []Inbound{
+			{Channel: "manual", Phone: "05321234567", Body: "a"},
+			{Channel: "manual", Phone: "05339876543", Body: "b"},
+		}, 2, 2, false, false, true},
+		{"widget thread key finds the conversation without contact data", []Inbound{
+			{Channel: "webchat", ExternalID: "tok-1", Body: "a"},
+			{Channel: "webchat", ExternalID: "tok-1", Body: "b"},
+		}, 1, 1, true, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t)
+			s := &Service{}
+			var rs []IngestResult
+			for _, in := range tc.in {
+				r, err := s.Ingest(ctx, "acme", db, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs = append(rs, r)
+			}
+			if n := count(t, db, "SELECT count(*) FROM leads"); n != tc.leads {
+				t.Errorf("leads = %d, want %d", n, tc.leads)
+			}
+			if n := count(t, db, "SELECT count(*) FROM conversations"); n != tc.convs {
+				t.Errorf("conversations = %d, want %d", n, tc.convs)
+			}
+			if got := rs[0].ConversationID == rs[1].ConversationID; got != tc.sameConv {
+				t.Errorf("same conversation = %v", got)
+			}
+			if got := rs[0].LeadID == rs[1].LeadID; got != tc.sameLead {
+				t.Errorf("same lead = %v", got)
+			}
+			if rs[1].NewConversation != tc.secondNewC {
+				t.Errorf("second NewConversation = %v", rs[1].NewConversation)
+			}
+		})
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"0532 123 45 67":    "+905321234567",
+		"+90 532 123 45 67": "+905321234567",
+		"(532) 123-45-67":   "+905321234567",
+		"905321234567":      "+905321234567",
+		"0090 532 1234567":  "+905321234567",
+		"+49 30 1234567":    "+49301234567",
+		"12":                "",
+		"":                  "",
+	} {
+		if got := NormalizePhone(in); got != want {
+			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAddMessageDelivery(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	s := &Service{}
+	for _, tc := range []struct {
+		channel, status string
+		jobs            int
+	}{{"whatsapp", "queued", 1}, {"webchat", "sent", 0}, {"call", "", 0}} {
+		r, err := s.Ingest(ctx, "acme", db, Inbound{Channel: tc.channel, ExternalID: "x-" + tc.channel, Body: "hi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := s.AddMessage(ctx, "acme", db, r.ConversationID, Outgoing{Direction: "outbound", AuthorKind: "ai", Body: "hello"}, "ai_triage")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := MessageByID(ctx, db.Read, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.DeliveryStatus != tc.status {
+			t.Errorf("%s: status %q, want %q", tc.channel, m.DeliveryStatus, tc.status)
+		}
+		if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = 'deliver_message' AND payload = ?`, fmt.Sprintf(`{"message_id":%d}`, id)); n != tc.jobs {
+			t.Errorf("%s: deliver jobs %d, want %d", tc.channel, n, tc.jobs)
+		}
+	}
+}

@@ -1,0 +1,289 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/jobs"
+	"highvibe/app/live"
+	"highvibe/app/tenantdb"
+)
+
+// Outgoing is a message written by a person, the AI or the system into a conversation.
+type Outgoing struct {
+	Direction    string // outbound or system
+	AuthorKind   string // user ai system
+	AuthorUserID int64
+	AuthorName   string
+	Body         string
+	ScheduledAt  time.Time // non-zero: store as scheduled; a "send_scheduled" job delivers it then
+}
+
+// AddMessage stores an outbound/system message with its action log in one transaction and starts
+// delivery (see addMessageTx). It exists for the assistant and the channels.
+func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantdb.DB, conversationID int64, m Outgoing, provider string) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = addMessageTx(ctx, tx, conversationID, m, provider, true)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.publish(tenantSlug, live.Event{Kind: "message", ConversationID: conversationID, MessageID: id})
+	return id, nil
+}
+
+// addMessageTx inserts the message; withLog=false lets the conversation form write its one log row.
+// Outbound on whatsapp/telegram → queued + "deliver_message" job; webchat → sent; others recorded.
+func addMessageTx(ctx context.Context, tx *sql.Tx, convID int64, m Outgoing, provider string, withLog bool) (int64, error) {
+	c, err := ConversationByID(ctx, tx, convID)
+	if err != nil {
+		return 0, err
+	}
+	if m.Direction != "outbound" && m.Direction != "system" && m.Direction != "inbound" {
+		return 0, fmt.Errorf("inbox: add message: bad direction %q", m.Direction)
+	}
+	kind := m.AuthorKind
+	switch {
+	case m.Direction == "inbound":
+		kind = "customer"
+	case kind == "":
+		kind = "system"
+	}
+	if kind != "user" && kind != "ai" && kind != "system" && kind != "customer" {
+		return 0, fmt.Errorf("inbox: add message: bad author %q", m.AuthorKind)
+	}
+	if strings.TrimSpace(m.Body) == "" {
+		return 0, errors.New("inbox: add message: empty body")
+	}
+	now := tenantdb.Now()
+	var status, sched any
+	scheduled := !m.ScheduledAt.IsZero() && m.Direction == "outbound"
+	if m.Direction == "outbound" {
+		switch c.Channel {
+		case "whatsapp", "telegram":
+			status = "queued"
+		case "webchat":
+			status = "sent"
+		}
+		if scheduled {
+			status = "queued"
+			sched = m.ScheduledAt.UnixMilli()
+		}
+	}
+	var author any
+	if m.AuthorUserID > 0 {
+		author = m.AuthorUserID
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
+		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
+		convID, m.Direction, kind, author, m.Body, c.Channel, status, annotation(m.AuthorName), sched, now)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: storing message: %w", err)
+	}
+	id, _ := r.LastInsertId()
+	if !scheduled {
+		upd := `UPDATE conversations SET last_message_at = max(last_message_at, ?), updated_at = ?`
+		if m.Direction == "outbound" {
+			upd += `, waiting_since = NULL`
+		} else if m.Direction == "inbound" {
+			upd += `, unread_count = unread_count + 1, last_inbound_at = ?1, waiting_since = coalesce(waiting_since, ?1)`
+		}
+		if _, err := tx.ExecContext(ctx, upd+` WHERE id = ?3`, now, now, convID); err != nil {
+			return 0, fmt.Errorf("inbox: updating conversation: %w", err)
+		}
+	}
+	switch {
+	case scheduled:
+		jid, err := jobs.Enqueue(ctx, tx, "send_scheduled", map[string]int64{"message_id": id}, jobs.Options{RunAt: m.ScheduledAt})
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, annotationJob(m.AuthorName, jid), id); err != nil {
+			return 0, fmt.Errorf("inbox: scheduling: %w", err)
+		}
+	case status == "queued":
+		if _, err := jobs.Enqueue(ctx, tx, "deliver_message", map[string]int64{"message_id": id}, jobs.Options{}); err != nil {
+			return 0, err
+		}
+	}
+	if err := reindex(ctx, tx, convID); err != nil {
+		return 0, err
+	}
+	if withLog {
+		if provider == "" {
+			provider = "conversation_inbox"
+		}
+		model := ""
+		if kind == "user" {
+			model = "human-review"
+		}
+		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: provider, ActionType: "message_" + m.Direction,
+			Summary: m.Direction + " message added", Output: m.Body, ModelName: model, ActorUserID: m.AuthorUserID,
+			ActorName: m.AuthorName, ConversationID: convID,
+			Payload: map[string]any{"conversation_id": convID, "message_id": id, "scheduled": scheduled}}); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// annotation keeps the author's display name on the message (JSON), shown in the timeline.
+func annotation(author string) string {
+	if author == "" {
+		return ""
+	}
+	b, _ := json.Marshal(map[string]any{"author_name": author})
+	return string(b)
+}
+
+func annotationJob(author string, jobID int64) string {
+	b, _ := json.Marshal(map[string]any{"author_name": author, "job_id": jobID})
+	return string(b)
+}
+
+// Annotations is the decoded annotations column of a message.
+type Annotations struct {
+	AuthorName string `json:"author_name"`
+	JobID      int64  `json:"job_id"`
+}
+
+// Notes decodes the message's annotations (empty when none or not JSON).
+func (m *Message) Notes() Annotations {
+	var a Annotations
+	if m.Annotations != "" {
+		_ = json.Unmarshal([]byte(m.Annotations), &a)
+	}
+	return a
+}
+
+// Triage is what the assistant decided about a conversation.
+type Triage struct {
+	Urgency, Qualification, Sentiment *int
+	Reasons                           map[string][]string
+	Language                          string
+	Summary                           string
+	Handoff                           *bool
+	HandoffReason                     string
+}
+
+// ApplyTriage lets the assistant record its scores, reasons, language, summary and handoff
+// decision on a conversation; nil/empty fields are left as they are.
+func ApplyTriage(ctx context.Context, tx *sql.Tx, conversationID int64, t Triage) error {
+	sets := []string{"updated_at = ?"}
+	args := []any{tenantdb.Now()}
+	for _, f := range []struct {
+		col string
+		v   *int
+	}{{"urgency_score", t.Urgency}, {"qualification_score", t.Qualification}, {"sentiment_score", t.Sentiment}} {
+		if f.v != nil {
+			sets, args = append(sets, f.col+" = ?"), append(args, min(100, max(0, *f.v)))
+		}
+	}
+	if t.Reasons != nil {
+		b, err := json.Marshal(t.Reasons)
+		if err != nil {
+			return fmt.Errorf("inbox: triage reasons: %w", err)
+		}
+		sets, args = append(sets, "score_reasons = ?"), append(args, string(b))
+	}
+	if t.Language != "" {
+		sets, args = append(sets, "language = ?"), append(args, clip(t.Language, 16))
+	}
+	if t.Summary != "" {
+		sets, args = append(sets, "summary = ?"), append(args, clip(t.Summary, 2000))
+	}
+	if t.Handoff != nil {
+		sets, args = append(sets, "handoff_required = ?", "handoff_reason = ?"), append(args, boolInt(*t.Handoff), clip(t.HandoffReason, 500))
+	}
+	args = append(args, conversationID)
+	r, err := tx.ExecContext(ctx, `UPDATE conversations SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("inbox: applying triage: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return reindex(ctx, tx, conversationID)
+}
+
+// SetHandoff sets or clears the handoff flag (used by approvals when a decision resolves it).
+func SetHandoff(ctx context.Context, tx *sql.Tx, conversationID int64, on bool, reason string) error {
+	if !on {
+		reason = ""
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE conversations SET handoff_required = ?, handoff_reason = ?, updated_at = ? WHERE id = ?`,
+		boolInt(on), clip(reason, 500), tenantdb.Now(), conversationID)
+	if err != nil {
+		return fmt.Errorf("inbox: setting handoff: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var deliveryStatuses = map[string]bool{"queued": true, "sent": true, "delivered": true, "read": true, "failed": true}
+
+// SetDelivery records a provider message id / delivery status change on an outbound message.
+func SetDelivery(ctx context.Context, tx *sql.Tx, messageID int64, providerMessageID, status, errText string) error {
+	if !deliveryStatuses[status] {
+		return fmt.Errorf("inbox: set delivery: bad status %q", status)
+	}
+	var pm any
+	if providerMessageID != "" {
+		pm = providerMessageID
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE messages SET provider_message_id = coalesce(?, provider_message_id), delivery_status = ?,
+		delivery_error = ? WHERE id = ?`, pm, status, clip(errText, 1000), messageID)
+	if err != nil {
+		return fmt.Errorf("inbox: set delivery: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+// statusRank orders delivery statuses so late webhooks never move a message backwards.
+var statusRank = map[string]int{"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+// DeliveryByProviderID applies a status update (sent/delivered/read/failed) for a provider message
+// id on a channel; unknown ids return (false, nil).
+func DeliveryByProviderID(ctx context.Context, tx *sql.Tx, channel, providerMessageID, status, errText string) (bool, error) {
+	if !deliveryStatuses[status] {
+		return false, fmt.Errorf("inbox: delivery update: bad status %q", status)
+	}
+	var id int64
+	var cur string
+	err := tx.QueryRowContext(ctx, `SELECT id, coalesce(delivery_status,'') FROM messages WHERE channel = ? AND provider_message_id = ?`,
+		channel, providerMessageID).Scan(&id, &cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("inbox: delivery update: %w", err)
+	}
+	if cur != "" && statusRank[status] < statusRank[cur] {
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = ?, delivery_error = ? WHERE id = ?`, status, clip(errText, 1000), id); err != nil {
+		return false, fmt.Errorf("inbox: delivery update: %w", err)
+	}
+	return true, nil
+}

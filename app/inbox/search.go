@@ -1,0 +1,198 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// foldMap turns letters with diacritics into their plain ASCII letter. Turkish dotted and dotless
+// i both become "i", so a query typed without Turkish letters still matches.
+var foldMap = map[rune]string{
+	'ç': "c", 'ğ': "g", 'ı': "i", 'i': "i", 'ö': "o", 'ş': "s", 'ü': "u",
+	'â': "a", 'î': "i", 'û': "u", 'á': "a", 'à': "a", 'ä': "a", 'ã': "a", 'å': "a",
+	'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'í': "i", 'ì': "i", 'ï': "i", 'ñ': "n",
+	'ó': "o", 'ò': "o", 'ô': "o", 'õ': "o", 'ú': "u", 'ù': "u", 'ß': "ss",
+}
+
+// Fold lower-cases s with Turkish rules (İ and I both become i) and removes diacritics, so that
+// search documents and queries meet in one plain alphabet: "Çavuş" → "cavus", "IŞIK" → "isik".
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case 'I', 'İ':
+			b.WriteByte('i')
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := foldMap[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// phoneTerms returns the digit strings a phone is findable by: the full E.164 digits and the
+// national-number suffixes (last ten and last seven digits).
+func phoneTerms(phone string) []string {
+	d := digits(phone)
+	if n := NormalizePhone(phone); n != "" {
+		d = n[1:]
+	}
+	if len(d) < 5 {
+		return nil
+	}
+	out := []string{d}
+	if len(d) > 10 {
+		out = append(out, d[len(d)-10:])
+	}
+	if len(d) > 7 {
+		out = append(out, d[len(d)-7:])
+	}
+	return out
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// maxDoc bounds one conversation's search document.
+const maxDoc = 64 << 10
+
+// reindex rebuilds the search document of one conversation inside the caller's transaction.
+func reindex(ctx context.Context, tx *sql.Tx, convID int64) error {
+	var parts []string
+	var phones []string
+	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
+	err := tx.QueryRowContext(ctx, `SELECT c.summary, c.next_action, c.external_id, l.name, l.phone, l.email, coalesce(l.external_id,''),
+		coalesce(cu.name,''), coalesce(cu.phone,''), coalesce(cu.email,''), coalesce(cu.company,''), coalesce(cu.city,''), coalesce(cu.notes,'')
+		FROM conversations c JOIN leads l ON l.id = c.lead_id
+		LEFT JOIN customers cu ON cu.id = coalesce(c.customer_id, l.customer_id)
+		WHERE c.id = ?`, convID).Scan(&summary, &next, &ext, &lname, &lphone, &lemail, &lext, &cname, &cphone, &cemail, &ccompany, &ccity, &cnotes)
+	if err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	parts = append(parts, lname, lemail, lext, ext, summary, next, cname, cemail, ccompany, ccity, cnotes)
+	phones = append(phones, phoneTerms(lphone)...)
+	phones = append(phones, phoneTerms(cphone)...)
+	parts = append(parts, strings.Join(phones, " "))
+	var tags string
+	_ = tx.QueryRowContext(ctx, `SELECT coalesce(group_concat(t.name, ' '),'') FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+		WHERE ct.conversation_id = ?`, convID).Scan(&tags)
+	parts = append(parts, tags)
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 300`, convID)
+	if err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			rows.Close()
+			return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		}
+		if size+len(body) > maxDoc {
+			break
+		}
+		size += len(body)
+		parts = append(parts, body)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	doc := Fold(strings.Join(parts, "\n"))
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO conversation_search(rowid, doc) VALUES(?, ?)`, convID, doc); err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	return nil
+}
+
+// ReindexLead rebuilds the search documents of every conversation of a lead; rooms that change a
+// lead's or customer's name, phone or email call it in the same transaction.
+func ReindexLead(ctx context.Context, tx *sql.Tx, leadID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM conversations WHERE lead_id = ?`, leadID)
+	if err != nil {
+		return fmt.Errorf("inbox: reindexing lead %d: %w", leadID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := reindex(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchQuery turns what a person typed into an FTS5 MATCH expression over folded text, or "" when
+// nothing searchable is left. Every term is quoted (no FTS syntax from users); the last term is a
+// prefix. A query that is mostly a phone number becomes one digit term, with a leading trunk "0"
+// or country code "90" removed so it meets the indexed national-number suffix.
+func matchQuery(q string) string {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ""
+	}
+	if isPhoneLike(q) {
+		d := digits(q)
+		switch {
+		case strings.HasPrefix(q, "+"):
+			if n := NormalizePhone(q); n != "" {
+				d = n[1:]
+			}
+		case len(d) == 11 && d[0] == '0':
+			d = d[1:]
+		case strings.HasPrefix(d, "00"):
+			d = d[2:]
+		}
+		return `"` + d + `"*`
+	}
+	var terms []string
+	for _, f := range strings.FieldsFunc(Fold(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		terms = append(terms, `"`+f+`"`)
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	terms[len(terms)-1] += "*"
+	return strings.Join(terms, " ")
+}
+
+// isPhoneLike: at least five digits and nothing but digits, spaces and + - ( ) . /
+func isPhoneLike(q string) bool {
+	n := 0
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case strings.ContainsRune(" +-().//", r):
+		default:
+			return false
+		}
+	}
+	return n >= 5
+}

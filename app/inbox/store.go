@@ -1,0 +1,179 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"highvibe/app/tenantdb"
+)
+
+// Querier is what the read helpers need: a *sql.DB (read pool) or a *sql.Tx (inside a write).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Conversation mirrors one conversations row (times are Unix ms; nullable columns are pointers or 0).
+type Conversation struct {
+	ID                 int64
+	LeadID             int64
+	CustomerID         int64
+	Channel            string
+	ExternalID         string
+	State              string
+	Urgency            *int
+	Qualification      *int
+	Sentiment          *int
+	ScoreReasons       string
+	Language           string
+	HandoffRequired    bool
+	HandoffReason      string
+	Summary            string
+	NextAction         string
+	NextActionDueAt    int64
+	AssignedUserID     int64
+	AIMode             string
+	UnreadCount        int
+	LastMessageAt      int64
+	LastInboundAt      int64
+	WaitingSince       int64
+	ReviewSummary      string
+	ReviewQuality      *int
+	ReviewedAt         int64
+	CreatedAt          int64
+	UpdatedAt          int64
+}
+
+// Open reports whether the conversation is still being worked (state not won/lost).
+func (c *Conversation) Open() bool { return c.State != "won" && c.State != "lost" }
+
+const convCols = `id, lead_id, coalesce(customer_id,0), channel, external_id, state, urgency_score, qualification_score,
+	sentiment_score, score_reasons, language, handoff_required, handoff_reason, summary, next_action,
+	coalesce(next_action_due_at,0), coalesce(assigned_user_id,0), ai_mode, unread_count, last_message_at,
+	coalesce(last_inbound_at,0), coalesce(waiting_since,0), review_summary, review_quality, coalesce(reviewed_at,0),
+	created_at, updated_at`
+
+func scanConv(sc interface{ Scan(...any) error }) (*Conversation, error) {
+	c := &Conversation{}
+	var u, q, s, rq sql.NullInt64
+	err := sc.Scan(&c.ID, &c.LeadID, &c.CustomerID, &c.Channel, &c.ExternalID, &c.State, &u, &q, &s, &c.ScoreReasons,
+		&c.Language, &c.HandoffRequired, &c.HandoffReason, &c.Summary, &c.NextAction, &c.NextActionDueAt,
+		&c.AssignedUserID, &c.AIMode, &c.UnreadCount, &c.LastMessageAt, &c.LastInboundAt, &c.WaitingSince,
+		&c.ReviewSummary, &rq, &c.ReviewedAt, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	c.Urgency, c.Qualification, c.Sentiment, c.ReviewQuality = intPtr(u), intPtr(q), intPtr(s), intPtr(rq)
+	return c, nil
+}
+
+func intPtr(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+// ConversationByID reads one conversation; tenantdb.ErrNotFound when absent.
+func ConversationByID(ctx context.Context, q Querier, id int64) (*Conversation, error) {
+	c, err := scanConv(q.QueryRowContext(ctx, `SELECT `+convCols+` FROM conversations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: reading conversation %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Message mirrors one messages row.
+type Message struct {
+	ID                int64
+	ConversationID    int64
+	Direction         string
+	AuthorKind        string
+	AuthorUserID      int64
+	Body              string
+	Kind              string
+	Channel           string
+	ProviderMessageID string
+	DeliveryStatus    string
+	DeliveryError     string
+	Annotations       string
+	ScheduledAt       int64
+	CreatedAt         int64
+}
+
+const msgCols = `id, conversation_id, direction, author_kind, coalesce(author_user_id,0), body, kind, channel,
+	coalesce(provider_message_id,''), coalesce(delivery_status,''), delivery_error, annotations, coalesce(scheduled_at,0), created_at`
+
+func scanMsg(sc interface{ Scan(...any) error }) (*Message, error) {
+	m := &Message{}
+	err := sc.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.AuthorKind, &m.AuthorUserID, &m.Body, &m.Kind, &m.Channel,
+		&m.ProviderMessageID, &m.DeliveryStatus, &m.DeliveryError, &m.Annotations, &m.ScheduledAt, &m.CreatedAt)
+	return m, err
+}
+
+// MessageByID reads one message; tenantdb.ErrNotFound when absent.
+func MessageByID(ctx context.Context, q Querier, id int64) (*Message, error) {
+	m, err := scanMsg(q.QueryRowContext(ctx, `SELECT `+msgCols+` FROM messages WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: reading message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// Messages lists a conversation's messages with id > afterID in id order (limit ≤ 0 means 500).
+func Messages(ctx context.Context, q Querier, conversationID, afterID int64, limit int) ([]*Message, error) {
+	if limit <= 0 || limit > 5000 {
+		limit = 500
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+msgCols+` FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		conversationID, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: listing messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		m, err := scanMsg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: listing messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Lead is the part of a leads row the inbox shows.
+type Lead struct {
+	ID         int64
+	Name       string
+	Phone      string
+	PhoneE164  string
+	Email      string
+	Stage      string
+	Source     string
+	CustomerID int64
+	CreatedAt  int64
+}
+
+// LeadByID reads one lead; tenantdb.ErrNotFound when absent.
+func LeadByID(ctx context.Context, q Querier, id int64) (*Lead, error) {
+	l := &Lead{}
+	err := q.QueryRowContext(ctx, `SELECT id, name, phone, phone_e164, email, stage, source, coalesce(customer_id,0), created_at
+		FROM leads WHERE id = ?`, id).Scan(&l.ID, &l.Name, &l.Phone, &l.PhoneE164, &l.Email, &l.Stage, &l.Source, &l.CustomerID, &l.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: reading lead %d: %w", id, err)
+	}
+	return l, nil
+}
