@@ -152,6 +152,22 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseInterspersed parses flags that may come before, between or after positional arguments
+// (`tenant set key=value --data DIR` is how people type it) and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func openPlatform(ctx context.Context, data string) (*tenantdb.Manager, *platform.Service, error) {
 	m, err := tenantdb.NewManager(ctx, data)
 	if err != nil {
@@ -232,17 +248,18 @@ func humanBytes(n int64) string {
 func cmdTenantSet(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("tenant set", io)
 	slug := fs.String("slug", "", "tenant slug")
-	if err := parse(fs, args); err != nil {
+	pairs, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
 	if *slug == "" {
 		return usagef("tenant set: --slug is required")
 	}
-	if fs.NArg() == 0 {
+	if len(pairs) == 0 {
 		return usagef("tenant set: give at least one key=value (keys: %s)", strings.Join(platform.SettingKeys(), " "))
 	}
 	kv := map[string]string{}
-	for _, a := range fs.Args() {
+	for _, a := range pairs {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
 			return usagef("tenant set: %q is not key=value", a)
