@@ -1,0 +1,188 @@
+package app_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app"
+	"highvibe/app/apptest"
+	"highvibe/app/audit"
+	"highvibe/app/jobs"
+)
+
+// tableCounts returns the row count of every table of the SQLite file at path (Litestream's own
+// bookkeeping tables aside), opened read-only so the check cannot change what it measures.
+func tableCounts(t *testing.T, path string) map[string]int {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database missing: %v", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' ORDER BY name`)
+	if err != nil {
+		t.Fatalf("list tables of %s: %v", path, err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	out := map[string]int{}
+	for _, n := range names {
+		var c int
+		if err := db.QueryRow(`SELECT count(*) FROM "` + n + `"`).Scan(&c); err != nil {
+			t.Fatalf("count %s.%s: %v", path, n, err)
+		}
+		out[n] = c
+	}
+	var check string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check of %s = %q, %v", path, check, err)
+	}
+	return out
+}
+
+// buildLitestream builds the official Litestream CLI at the version in go.mod into a temp dir
+// (the same approach as the replica package's own CLI test).
+func buildLitestream(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("skipping the official CLI check: the go tool is not on PATH")
+	}
+	bin := filepath.Join(t.TempDir(), "litestream")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/benbjohnson/litestream/cmd/litestream").CombinedOutput(); err != nil {
+		t.Fatalf("go build litestream: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestRestoreAfterLosingTheDataDir is the disaster drill of the guide's backup page: the server
+// writes, replicates, the data directory is lost, and `highvibe restore` (and the official
+// litestream CLI) bring back every row of every table of platform.db and of each tenant,
+// including a tenant created while the server was running.
+func TestRestoreAfterLosingTheDataDir(t *testing.T) {
+	root := t.TempDir()
+	cfg := filepath.Join(root, "litestream.yml")
+	if err := os.WriteFile(cfg, []byte(`dbs:
+  - path: data/platform.db
+    replica:
+      path: backup/platform.db
+  - dir: data/tenants
+    pattern: "*.db"
+    replica:
+      path: backup/tenants
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(root, "data")
+	e := apptest.NewWith(t, apptest.Options{DataDir: data, Litestream: cfg, NoJobs: true})
+	if e.Server.Repl == nil {
+		t.Fatal("replication is off although a litestream.yml was given")
+	}
+	e.Tenant("acme")
+	e.User("acme", "olga", "owner") // a login also writes an audit row
+	e.Set("acme", map[string]string{"greeting": "Merhaba", "chat_widget_enabled": "false"})
+	e.APIKey("acme", "read")
+	ctx := context.Background()
+	for i := 0; i < 25; i++ {
+		if err := audit.Log(ctx, e.DB("acme"), audit.Entry{Provider: "settings", ActionType: "drill", Summary: "row", ModelName: "human-review"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := jobs.EnqueueDB(ctx, e.DB("acme"), "test.pending", map[string]int{"n": 1}, jobs.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// A tenant created while the server runs, the way the CLI does it from another process.
+	mustCLI(t, data, "", "tenant", "create", "--slug", "late-co", "--name", "Late Co")
+	if _, err := e.Server.OpenAllTenants(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.Log(ctx, e.DB("late-co"), audit.Entry{Provider: "settings", ActionType: "drill", Summary: "late row", ModelName: "human-review"}); err != nil {
+		t.Fatal(err)
+	}
+
+	dbs := map[string]string{
+		"platform": filepath.Join(data, "platform.db"),
+		"acme":     filepath.Join(data, "tenants", "acme.db"),
+		"late-co":  filepath.Join(data, "tenants", "late-co.db"),
+	}
+	for _, p := range dbs {
+		if err := e.Server.Repl.Sync(ctx, p); err != nil {
+			t.Fatalf("sync %s: %v", p, err)
+		}
+	}
+	want := map[string]map[string]int{}
+	for name, p := range dbs {
+		want[name] = tableCounts(t, p)
+	}
+	if want["acme"]["action_logs"] < 25 || want["acme"]["jobs"] != 1 || want["platform"]["tenants"] != 2 {
+		t.Fatalf("the drill wrote less than expected: %v / %v", want["acme"], want["platform"])
+	}
+
+	// Disaster: the server stops and the data directory is gone.
+	e.Close()
+	if err := os.RemoveAll(data); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, data, "", "restore", "--platform", "--litestream", cfg)
+	mustCLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	mustCLI(t, data, "", "restore", "--tenant", "late-co", "--litestream", cfg)
+	for name, p := range dbs {
+		if got := tableCounts(t, p); !reflect.DeepEqual(got, want[name]) {
+			t.Fatalf("restored %s differs:\n got  %v\n want %v", name, got, want[name])
+		}
+	}
+	// Restoring over an existing file is refused (exit 2), so a restore never clobbers live data.
+	if code, _, errs := cli(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg); code != app.ExitUsage || !strings.Contains(errs, "exists") {
+		t.Fatalf("restore over an existing file: exit %d %q", code, errs)
+	}
+	// --output writes a copy elsewhere (how a restore is tested without touching production).
+	copyPath := filepath.Join(root, "drill", "acme.db")
+	mustCLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg, "--output", copyPath)
+	if got := tableCounts(t, copyPath); !reflect.DeepEqual(got, want["acme"]) {
+		t.Fatalf("--output copy differs: %v", got)
+	}
+
+	// The restored directory is a working installation: the owner signs in, the pending job is there.
+	e2 := apptest.NewWith(t, apptest.Options{DataDir: data, NoJobs: true})
+	c := e2.Client()
+	c.Login("olga", apptest.Password)
+	if r := c.Get("/app/settings/"); r.StatusCode != 200 || !strings.Contains(r.Body, "Acme") {
+		t.Fatalf("restored server: settings %d", r.StatusCode)
+	}
+	e2.Close()
+
+	if testing.Short() {
+		t.Log("skipping the official litestream CLI check in -short mode")
+		return
+	}
+	bin := buildLitestream(t)
+	for name, rel := range map[string]string{"platform": "backup/platform.db", "acme": "backup/tenants/acme.db", "late-co": "backup/tenants/late-co.db"} {
+		out := filepath.Join(root, "official", name+".db")
+		cmd := exec.Command(bin, "restore", "-o", out, "file://"+filepath.ToSlash(filepath.Join(root, rel)))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("litestream restore %s: %v\n%s", name, err, b)
+		}
+		if got := tableCounts(t, out); !reflect.DeepEqual(got, want[name]) {
+			t.Fatalf("official CLI restore of %s differs:\n got  %v\n want %v", name, got, want[name])
+		}
+	}
+}
