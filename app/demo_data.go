@@ -1,0 +1,623 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// The demo's lead and conversation data (SPEC §15) is seeded FIRST: the CRM and AI seeders that
+// append after it link orders to its won leads and triage its newest conversations.
+func init() {
+	DemoSeeders = append([]func(context.Context, *Server, *platform.Tenant, *tenantdb.DB) error{seedDemoLeads}, DemoSeeders...)
+}
+
+// Demo scenario texts of SPEC §15; tests and the guide refer to them.
+const (
+	DemoScenarioA    = "200 m² villa bahçesi, gri granit istiyorum, rough budget?"
+	DemoScenarioB    = "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"
+	DemoLostReasonC  = "competitor −12% on labor only"
+	demoLeadCount    = 320
+	demoExternalMark = "demo-" // leads.external_id prefix: marks seeded rows so a second run adds nothing
+)
+
+// seedDemoLeads creates six months of leads, conversations, message threads, tags, next actions,
+// handoffs and the three scenarios. The bulk rows are written with plain SQL in ONE transaction
+// (a few thousand rows in well under a second); going through inbox.Service.Ingest row by row
+// would write an action log and an AI triage job per message, which is slow and would make the
+// demo noisy at start. The scenarios A and B DO go through the inbox service, exactly as the
+// widget and the WhatsApp webhook would store them.
+func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE external_id LIKE ?`, demoExternalMark+"%").Scan(&n); err != nil {
+		return fmt.Errorf("demo: counting leads: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var talha int64
+	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
+		talha = u.ID
+	}
+	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		tags, err := g.tags(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i := range demoLeadCount {
+			if err := g.lead(ctx, tx, i, tags); err != nil {
+				return err
+			}
+		}
+		if err := g.scenarioC(ctx, tx); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "demo", ActionType: "seed_leads", Summary: fmt.Sprintf(
+			"demo data: %d leads, %d conversations, %d messages over six months", g.leads, g.convs, g.msgs), ModelName: "demo-seed",
+			Payload: map[string]any{"leads": g.leads, "conversations": g.convs, "messages": g.msgs}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("demo: seeding leads: %w", err)
+	}
+	return g.scenariosAB(ctx, s, t, db)
+}
+
+// demoGen holds the random source and counters of one seeding run.
+type demoGen struct {
+	r                  *rand.Rand
+	now                time.Time
+	talha              int64
+	leads, convs, msgs int
+	wamid              int
+}
+
+var (
+	demoFirst = []string{"Ahmet", "Mehmet", "Mustafa", "Ayşe", "Fatma", "Emine", "Hüseyin", "İbrahim", "Zeynep", "Elif",
+		"Murat", "Serkan", "Gökhan", "Özlem", "Şule", "Çağla", "Burak", "Emre", "Deniz", "Hakan", "Selin", "Tuğba",
+		"Oğuz", "Kemal", "Gülşen", "Yasemin", "Cem", "Barış", "Ümit", "Sevgi", "İsmail", "Nurhan", "Ercan", "Büşra"}
+	demoLast = []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir",
+		"Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara", "Koç", "Kurt", "Özkan", "Şimşek", "Polat", "Erdoğan",
+		"Güneş", "Aktaş", "Bulut", "Karataş", "Uçar", "Tekin", "Çavuşoğlu", "Işık"}
+	demoDistricts = []string{"Çekmeköy", "Beykoz", "Sarıyer", "Silivri", "Büyükçekmece", "Şile", "Gebze", "Tuzla",
+		"Kartal", "Pendik", "Ataşehir", "Sancaktepe", "Çatalca", "Darıca", "Başakşehir"}
+	demoProducts   = []string{"gri granit küp taş", "begonit", "andezit plak", "bazalt küp taş", "kilit parke 6 cm", "kilit parke 8 cm", "kilit parke 10 cm", "beyaz andezit"}
+	demoProductsEN = []string{"grey granite cobbles", "begonit pavers", "andesite slabs", "basalt cobbles", "6 cm interlocking pavers", "8 cm interlocking pavers", "10 cm interlocking pavers"}
+	demoPlaces     = []string{"bahçe", "otopark", "villa bahçesi", "site yolu", "havuz çevresi", "fabrika sahası", "garaj yolu"}
+	demoPlacesEN   = []string{"garden", "car park", "villa garden", "estate road", "driveway"}
+	demoTags       = []string{"bahçe", "otopark", "villa", "site yolu", "acil", "toptan", "keşif", "numune", "tekrar müşteri"}
+	demoNext       = []string{"Keşif randevusu ayarla", "Alt yapı dahil fiyat teklifi gönder", "Numune taş götür", "Palet sayısını teyit et",
+		"Teslim tarihini netleştir", "Kapora ödemesini kontrol et", "Teklif sonrası geri ara", "Nakliye fiyatını sor"}
+	demoLostReasons = []string{"fiyat yüksek bulundu", "rakip firma daha hızlı teslim etti", "proje ertelendi", "müşteriye ulaşılamadı", "kendi ustasıyla yaptıracak"}
+	demoDomains     = []string{"gmail.com", "hotmail.com", "outlook.com", "yandex.com", "icloud.com"}
+)
+
+// pick returns a random element.
+func pick[T any](g *demoGen, xs []T) T { return xs[g.r.IntN(len(xs))] }
+
+// sourceFor draws a lead source with the rough mix of a contractor that advertises its widget and
+// WhatsApp number.
+func (g *demoGen) sourceFor() (source, channel string) {
+	x := g.r.IntN(100)
+	switch {
+	case x < 30:
+		return "webchat", "webchat"
+	case x < 64:
+		return "whatsapp", "whatsapp"
+	case x < 70:
+		return "telegram", "telegram"
+	case x < 77:
+		return "email", "email"
+	case x < 86:
+		return "call", "call"
+	case x < 91:
+		return "landing", "webchat"
+	case x < 96:
+		return "referral", "call"
+	default:
+		return "manual", "manual"
+	}
+}
+
+// stageFor: older leads have mostly reached an outcome; the newest are still new.
+func (g *demoGen) stageFor(ageDays int) string {
+	x := g.r.IntN(100)
+	switch {
+	case ageDays < 3:
+		return []string{"new", "new", "contacted", "qualified"}[x%4]
+	case ageDays < 21:
+		return []string{"new", "contacted", "contacted", "qualified", "qualified", "proposal", "won", "lost"}[x%8]
+	default:
+		switch {
+		case x < 30:
+			return "won"
+		case x < 62:
+			return "lost"
+		case x < 74:
+			return "proposal"
+		case x < 86:
+			return "qualified"
+		default:
+			return "contacted"
+		}
+	}
+}
+
+// stateFor maps a lead stage to a conversation state.
+func (g *demoGen) stateFor(stage string) string {
+	switch stage {
+	case "contacted":
+		return pick(g, []string{"contacted", "engaged"})
+	case "qualified":
+		return "qualified"
+	case "proposal":
+		return pick(g, []string{"offer", "negotiation"})
+	}
+	return stage // new won lost
+}
+
+func (g *demoGen) phone() string {
+	op := pick(g, []string{"532", "533", "535", "536", "542", "544", "505", "507", "552", "555"})
+	a, b, c := 100+g.r.IntN(900), 10+g.r.IntN(90), 10+g.r.IntN(90)
+	switch g.r.IntN(3) {
+	case 0:
+		return fmt.Sprintf("+90 %s %d %d %d", op, a, b, c)
+	case 1:
+		return fmt.Sprintf("0%s %d %d %d", op, a, b, c)
+	default:
+		return fmt.Sprintf("0 (%s) %d-%d-%d", op, a, b, c)
+	}
+}
+
+var demoASCII = strings.NewReplacer("ç", "c", "ğ", "g", "ı", "i", "İ", "i", "ö", "o", "ş", "s", "ü", "u", "Ç", "c", "Ğ", "g", "Ö", "o", "Ş", "s", "Ü", "u")
+
+func (g *demoGen) email(first, last string) string {
+	f, l := strings.ToLower(demoASCII.Replace(first)), strings.ToLower(demoASCII.Replace(last))
+	switch g.r.IntN(3) {
+	case 0:
+		return f + "." + l + "@" + pick(g, demoDomains)
+	case 1:
+		return fmt.Sprintf("%s%s%d@%s", f, l, 60+g.r.IntN(40), pick(g, demoDomains))
+	default:
+		return f[:1] + l + "@" + pick(g, demoDomains)
+	}
+}
+
+// honorific is how a Turkish contractor addresses a customer: first name + Bey/Hanım.
+func honorific(first string) string {
+	for _, f := range []string{"Ayşe", "Fatma", "Emine", "Zeynep", "Elif", "Özlem", "Şule", "Çağla", "Selin", "Tuğba", "Gülşen", "Yasemin", "Sevgi", "Nurhan", "Büşra"} {
+		if f == first {
+			return first + " Hanım"
+		}
+	}
+	return first + " Bey"
+}
+
+func (g *demoGen) tags(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
+	ids := map[string]int64{}
+	for _, name := range demoTags {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name) VALUES(?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`, name).Scan(&id)
+		if err != nil {
+			return nil, fmt.Errorf("demo: tag %s: %w", name, err)
+		}
+		ids[name] = id
+	}
+	return ids, nil
+}
+
+// demoMsg is one line of a seeded thread.
+type demoMsg struct {
+	dir, author, body string
+}
+
+// thread writes a believable exchange for a conversation that reached stage.
+func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
+	m2 := []int{40, 60, 85, 120, 150, 200, 250, 320, 450, 600, 900, 1200}[g.r.IntN(12)]
+	palet := (m2 + 10) / 11
+	ad := honorific(first)
+	var out []demoMsg
+	in := func(s string) { out = append(out, demoMsg{"inbound", "customer", s}) }
+	ai := func(s string) { out = append(out, demoMsg{"outbound", "ai", s}) }
+	user := func(s string) { out = append(out, demoMsg{"outbound", "user", s}) }
+	if en {
+		prod, place := pick(g, demoProductsEN), pick(g, demoPlacesEN)
+		in(fmt.Sprintf("Hi, we need about %d m² of %s for a %s in %s. Could you give me a rough price?", m2, prod, place, pick(g, demoDistricts)))
+		if stage == "new" {
+			return out
+		}
+		ai(fmt.Sprintf("Hello %s, thanks for writing. Is the ground soil or concrete today, and will cars drive on it? Our team will confirm prices in a written offer.", first))
+		in("Soil, slightly sloped. Yes, two cars will park there.")
+		if stage == "contacted" {
+			return out
+		}
+		user(fmt.Sprintf("For car traffic we recommend 8 cm pavers on a gravel and sand base. A pallet covers about 11 m², so roughly %d pallets. Can we visit on Thursday to measure?", palet))
+		in("Thursday morning works.")
+		if stage == "qualified" {
+			return out
+		}
+		user("The offer is in your inbox: materials, labour and delivery listed separately, valid for 15 days.")
+		switch stage {
+		case "won":
+			in("Looks good, let's go ahead. Please send the deposit details.")
+			user("Thank you! Deposit details sent by SMS; delivery is planned within 10 days.")
+		case "lost":
+			in("Thanks, but we went with another company this time.")
+		default:
+			in("Could you do anything on the labour price?")
+		}
+		return out
+	}
+	prod, place, ilce := pick(g, demoProducts), pick(g, demoPlaces), pick(g, demoDistricts)
+	switch g.r.IntN(3) {
+	case 0:
+		in(fmt.Sprintf("Merhaba, %s için %d m² %s düşünüyoruz. Fiyat alabilir miyim?", place, m2, prod))
+	case 1:
+		in(fmt.Sprintf("İyi günler, %s'de %s yaptıracağız, yaklaşık %d m². Keşfe gelebiliyor musunuz?", ilce, place, m2))
+	default:
+		in(fmt.Sprintf("Selam, %s stokta var mı? %d m² lazım, %s'ye teslim.", prod, m2, ilce))
+	}
+	if stage == "new" {
+		return out
+	}
+	ai(fmt.Sprintf("Merhaba %s, mesajınız için teşekkürler. Mevcut zemin toprak mı, beton mu? Üzerinden araç geçecek mi? Kesin fiyatı ekibimiz yazılı teklifle iletecek.", ad))
+	in(pick(g, []string{"Toprak zemin, biraz eğimli. Araç da girecek.", "Eski beton var, kırılması gerekebilir.", "Sadece yaya yolu, araç girmeyecek."}))
+	if stage == "contacted" {
+		return out
+	}
+	user(fmt.Sprintf("Araç trafiği için 8 cm kilit parke ya da 10 cm küp taş öneririz; alt yapı mıcır + kum. Bir palet yaklaşık 11 m², %d m² için %d palet eder. Perşembe keşfe gelelim mi?", m2, palet))
+	in(pick(g, []string{"Perşembe öğleden sonra uygun.", "Hafta sonu olur mu?", "Tamam, adresi konumdan atıyorum."}))
+	if stage == "qualified" {
+		return out
+	}
+	user(fmt.Sprintf("%s, teklifinizi e-postayla gönderdim: malzeme, işçilik ve nakliye ayrı kalemler. 15 gün geçerli.", ad))
+	switch stage {
+	case "won":
+		in("Teklif uygun, anlaştık. Kapora için IBAN atar mısınız?")
+		user("Teşekkürler! IBAN'ı SMS ile ilettim. Teslim ve döşeme 10 gün içinde planlandı.")
+	case "lost":
+		in(pick(g, []string{"Başka bir firmayla anlaştık, teşekkürler.", "Bütçemiz bu yıl yetmedi, ilkbaharda tekrar yazarız."}))
+	default:
+		in("İşçilikte biraz indirim olur mu? Palet fiyatı da pazarlığa açık mı?")
+	}
+	return out
+}
+
+// lead inserts one lead with its conversation(s), messages and tags.
+func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int, tags map[string]int64) error {
+	// Ages skew recent: a business gets more leads as the widget and WhatsApp catch on.
+	age := time.Duration(g.r.Float64()*g.r.Float64()*180*24) * time.Hour
+	age += time.Duration(g.r.IntN(60)) * time.Minute
+	created := g.now.Add(-age)
+	ageDays := int(age.Hours() / 24)
+	first, last := pick(g, demoFirst), pick(g, demoLast)
+	name := first + " " + last
+	source, channel := g.sourceFor()
+	stage := g.stageFor(ageDays)
+	phone, email := g.phone(), ""
+	if channel == "email" || g.r.IntN(3) == 0 {
+		email = g.email(first, last)
+	}
+	if channel == "webchat" && g.r.IntN(4) == 0 {
+		phone = "" // some widget visitors leave only an e-mail
+		if email == "" {
+			email = g.email(first, last)
+		}
+	}
+	lostReason := ""
+	if stage == "lost" {
+		lostReason = pick(g, demoLostReasons)
+	}
+	ms := created.UnixMilli()
+	var consentVer string
+	var consentAt any
+	if channel == "webchat" {
+		consentVer, consentAt = "kvkk-2025-01", ms
+	}
+	utmSrc, utmMed, utmCamp := "", "", ""
+	if source == "landing" || (source == "webchat" && g.r.IntN(2) == 0) {
+		utmSrc, utmMed, utmCamp = pick(g, []string{"google", "instagram", "facebook"}), "cpc", pick(g, []string{"bahar-bahce", "otopark-2025", "villa-peyzaj"})
+	}
+	var customerID any
+	if stage == "won" {
+		r, err := tx.ExecContext(ctx, `INSERT INTO customers(external_id, name, phone, phone_e164, email, city, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)`,
+			fmt.Sprintf("%scustomer-%d", demoExternalMark, i), name, phone, inbox.NormalizePhone(phone), email, pick(g, demoDistricts), ms, ms)
+		if err != nil {
+			return fmt.Errorf("demo: customer: %w", err)
+		}
+		id, _ := r.LastInsertId()
+		customerID = id
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason,
+		consent_version, consent_at, utm_source, utm_medium, utm_campaign, customer_id, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		fmt.Sprintf("%slead-%d", demoExternalMark, i), name, phone, inbox.NormalizePhone(phone), email, stage, source, lostReason,
+		consentVer, consentAt, utmSrc, utmMed, utmCamp, customerID, ms, ms)
+	if err != nil {
+		return fmt.Errorf("demo: lead: %w", err)
+	}
+	leadID, _ := r.LastInsertId()
+	g.leads++
+	if err := g.conversation(ctx, tx, leadID, customerID, channel, stage, created, first, tags); err != nil {
+		return err
+	}
+	// About one lead in twelve also wrote on a second channel: the detail page shows it as a sibling.
+	if g.r.IntN(12) == 0 && stage != "won" && stage != "lost" {
+		other := "whatsapp"
+		if channel == "whatsapp" {
+			other = "webchat"
+		}
+		if err := g.conversation(ctx, tx, leadID, customerID, other, "new", created.Add(time.Duration(1+g.r.IntN(48))*time.Hour), first, tags); err != nil {
+			return err
+		}
+	}
+	return inbox.ReindexLead(ctx, tx, leadID)
+}
+
+func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, customerID any, channel, stage string, start time.Time, first string, tags map[string]int64) error {
+	if start.After(g.now) {
+		start = g.now.Add(-time.Minute)
+	}
+	en := g.r.IntN(8) == 0
+	msgs := g.thread(stage, en, first)
+	state := g.stateFor(stage)
+	open := state != "won" && state != "lost"
+	// Spread the thread from start towards now: minutes to days between messages.
+	times := make([]time.Time, len(msgs))
+	at := start
+	for k := range msgs {
+		if k > 0 {
+			at = at.Add(time.Duration(5+g.r.IntN(60*30)) * time.Minute)
+		}
+		if at.After(g.now) {
+			at = g.now.Add(-time.Duration(len(msgs)-k) * time.Minute)
+		}
+		times[k] = at
+	}
+	last := times[len(times)-1]
+	var lastInbound, waiting any
+	unread := 0
+	for k := len(msgs) - 1; k >= 0; k-- {
+		if msgs[k].dir == "inbound" {
+			lastInbound = times[k].UnixMilli()
+			break
+		}
+	}
+	if msgs[len(msgs)-1].dir == "inbound" && open {
+		waiting = last.UnixMilli()
+		if g.now.Sub(last) < 72*time.Hour || g.r.IntN(3) == 0 {
+			unread = 1 + g.r.IntN(2)
+		}
+	}
+	var urg, qual, sent any
+	if state != "new" || g.r.IntN(2) == 0 {
+		urg, qual, sent = 15+g.r.IntN(80), 10+g.r.IntN(85), 30+g.r.IntN(65)
+	}
+	handoff, handoffReason := 0, ""
+	if open && state != "new" && g.r.IntN(14) == 0 {
+		handoff, handoffReason = 1, pick(g, []string{"Müşteri indirim istiyor: fiyat kararı insanda.", "Teslim tarihi taahhüdü istendi.", "Garanti süresi soruldu."})
+	}
+	nextAction, nextDue := "", any(nil)
+	var assigned any
+	if open && g.r.IntN(5) < 3 {
+		nextAction = pick(g, demoNext)
+		nextDue = g.now.Add(time.Duration(g.r.IntN(10*24)-3*24) * time.Hour).UnixMilli() // some already overdue
+	}
+	if g.talha > 0 && (state != "new" || g.r.IntN(3) == 0) {
+		assigned = g.talha
+	}
+	aiMode := "active"
+	if x := g.r.IntN(10); x == 0 {
+		aiMode = "manual"
+	} else if x == 1 {
+		aiMode = "paused"
+	}
+	lang, summary := "tr", ""
+	if en {
+		lang = "en"
+	}
+	if state != "new" {
+		summary = clipRunes(msgs[0].body, 160)
+	}
+	ext := ""
+	switch channel {
+	case "whatsapp":
+		ext = inbox.NormalizePhone(g.phone())
+		ext = strings.TrimPrefix(ext, "+")
+	case "webchat":
+		ext = fmt.Sprintf("demo-visitor-%d-%d", leadID, g.r.IntN(1_000_000))
+	case "telegram":
+		ext = fmt.Sprintf("%d", 100_000_000+g.r.IntN(800_000_000))
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, state, urgency_score,
+		qualification_score, sentiment_score, language, handoff_required, handoff_reason, summary, next_action, next_action_due_at,
+		assigned_user_id, ai_mode, unread_count, last_message_at, last_inbound_at, waiting_since, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		leadID, customerID, channel, ext, state, urg, qual, sent, lang, handoff, handoffReason, summary, nextAction, nextDue,
+		assigned, aiMode, unread, last.UnixMilli(), lastInbound, waiting, start.UnixMilli(), last.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("demo: conversation: %w", err)
+	}
+	convID, _ := r.LastInsertId()
+	g.convs++
+	for k, m := range msgs {
+		var pmid, status, authorID any
+		if channel == "whatsapp" && m.dir == "inbound" {
+			g.wamid++
+			pmid = fmt.Sprintf("wamid.demo-%06d", g.wamid)
+		}
+		if m.dir == "outbound" {
+			status = "sent"
+			if channel == "whatsapp" {
+				status = pick(g, []string{"delivered", "read", "read"})
+			}
+			if m.author == "user" && g.talha > 0 {
+				authorID = g.talha
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
+			provider_message_id, delivery_status, created_at) VALUES(?,?,?,?,?,?,?,?,?)`,
+			convID, m.dir, m.author, authorID, m.body, channel, pmid, status, times[k].UnixMilli()); err != nil {
+			return fmt.Errorf("demo: message: %w", err)
+		}
+		g.msgs++
+	}
+	if state == "won" || state == "lost" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, channel, created_at)
+			VALUES(?, 'system', 'system', ?, ?, ?)`, convID, "Durum: "+state, channel, last.Add(time.Minute).UnixMilli()); err != nil {
+			return fmt.Errorf("demo: message: %w", err)
+		}
+		g.msgs++
+	}
+	for _, tag := range g.tagsFor(msgs[0].body, handoff == 1) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id) VALUES(?, ?)`, convID, tags[tag]); err != nil {
+			return fmt.Errorf("demo: tag: %w", err)
+		}
+	}
+	return nil
+}
+
+// tagsFor tags a conversation by what the first message talks about, as an operator would.
+func (g *demoGen) tagsFor(body string, urgent bool) []string {
+	var out []string
+	low := strings.ToLower(body)
+	for _, kv := range [][2]string{{"bahçe", "bahçe"}, {"garden", "bahçe"}, {"otopark", "otopark"}, {"car park", "otopark"},
+		{"villa", "villa"}, {"site yolu", "site yolu"}, {"estate road", "site yolu"}} {
+		if strings.Contains(low, kv[0]) && !containsStr(out, kv[1]) {
+			out = append(out, kv[1])
+		}
+	}
+	if urgent {
+		out = append(out, "acil")
+	}
+	if g.r.IntN(9) == 0 {
+		out = append(out, pick(g, []string{"toptan", "keşif", "numune", "tekrar müşteri"}))
+	}
+	return out
+}
+
+func containsStr(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// scenarioC is the lost deal of SPEC §15: an estate road that went to a competitor who was 12%
+// cheaper on labour only.
+func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
+	start := g.now.Add(-19 * 24 * time.Hour)
+	ms := start.UnixMilli()
+	r, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason, created_at, updated_at)
+		VALUES(?, 'Kemal Karataş', '0533 418 27 90', ?, 'kemal.karatas@outlook.com', 'lost', 'call', ?, ?, ?)`,
+		demoExternalMark+"scenario-c", inbox.NormalizePhone("0533 418 27 90"), DemoLostReasonC, ms, g.now.Add(-2*24*time.Hour).UnixMilli())
+	if err != nil {
+		return fmt.Errorf("demo: scenario C lead: %w", err)
+	}
+	leadID, _ := r.LastInsertId()
+	msgs := []demoMsg{
+		{"inbound", "customer", "Merhaba, Gebze'deki sitemizin iç yolu için 1.400 m² andezit küp taş teklifi istiyoruz. Yönetim kurulu üç teklif topluyor."},
+		{"outbound", "user", "Kemal Bey merhaba, keşfi Salı yaptık. Teklif: andezit küp taş + alt yapı + işçilik + nakliye, kalem kalem e-postanızda."},
+		{"inbound", "customer", "Teşekkürler. Malzeme fiyatınız iyi ama işçilikte başka firma %12 daha düşük verdi."},
+		{"outbound", "user", "İşçiliğimize 5 yıl döşeme garantisi dahil; en fazla %5 esneyebiliriz."},
+		{"inbound", "customer", "Yönetim diğer firmayla devam etme kararı aldı. İlginiz için teşekkür ederiz."},
+		{"system", "system", "Durum: lost — competitor −12% on labor only"},
+	}
+	convStart := start
+	last := g.now.Add(-2 * 24 * time.Hour)
+	r, err = tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, channel, state, urgency_score, qualification_score, sentiment_score,
+		language, summary, assigned_user_id, ai_mode, last_message_at, last_inbound_at, created_at, updated_at)
+		VALUES(?, 'call', 'lost', 35, 80, 45, 'tr', ?, ?, 'manual', ?, ?, ?, ?)`,
+		leadID, "Site yolu 1.400 m² andezit; rakip işçilikte %12 ucuz, kaybedildi.", nullID(g.talha), last.UnixMilli(), last.UnixMilli(), convStart.UnixMilli(), last.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("demo: scenario C conversation: %w", err)
+	}
+	convID, _ := r.LastInsertId()
+	for k, m := range msgs {
+		at := convStart.Add(time.Duration(k) * 3 * 24 * time.Hour)
+		if k == len(msgs)-1 || at.After(last) {
+			at = last
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel, created_at)
+			VALUES(?,?,?,?,?, 'call', ?)`, convID, m.dir, m.author, map[bool]any{true: nullID(g.talha), false: nil}[m.author == "user"], m.body, at.UnixMilli()); err != nil {
+			return fmt.Errorf("demo: scenario C message: %w", err)
+		}
+		g.msgs++
+	}
+	g.leads++
+	g.convs++
+	if err := inbox.ReindexLead(ctx, tx, leadID); err != nil {
+		return err
+	}
+	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
+		Summary: "state → lost; lost reason: " + DemoLostReasonC, ModelName: "human-review", ActorUserID: g.talha, ActorName: DemoUser,
+		ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "lead_id": leadID, "state": "lost", "updated_by_user_id": g.talha}})
+	return err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// scenariosAB store the widget and WhatsApp scenarios through the inbox service, as the channels do.
+func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
+	svc := &inbox.Service{Live: s.Live}
+	a, err := svc.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "webchat", ExternalID: "demo-visitor-scenario-a", Name: "Selin Aydın",
+		Email: "selin.aydin.villa@gmail.com", Body: DemoScenarioA, ConsentVersion: "kvkk-2025-01", ConsentAt: g.now.Add(-95 * time.Minute),
+		UTM: map[string]string{"utm_source": "google", "utm_medium": "cpc", "utm_campaign": "villa-peyzaj"}, At: g.now.Add(-95 * time.Minute)})
+	if err != nil {
+		return fmt.Errorf("demo: scenario A: %w", err)
+	}
+	if _, err := svc.AddMessage(ctx, t.Slug, db, a.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai",
+		Body: "Merhaba Selin Hanım! 200 m² villa bahçesi için gri granit küp taş güzel bir seçim. Kaba bütçe malzeme, alt yapı ve işçiliğe göre değişir; zemin durumunu ve şehrinizi yazarsanız ekibimiz onaylı bir teklifle size dönecek."},
+		"ai_triage"); err != nil {
+		return fmt.Errorf("demo: scenario A reply: %w", err)
+	}
+	b, err := svc.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905321184467", ProviderMessageID: "wamid.demo-scenario-b",
+		Name: "Hüseyin Çelik", Phone: "+90 532 118 44 67", Body: DemoScenarioB, At: g.now.Add(-25 * time.Minute)})
+	if err != nil {
+		return fmt.Errorf("demo: scenario B: %w", err)
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		urg, qual, sent, yes := 92, 85, 55, true
+		if err := inbox.ApplyTriage(ctx, tx, b.ConversationID, inbox.Triage{Urgency: &urg, Qualification: &qual, Sentiment: &sent,
+			Language: "tr", Summary: "800 m² 8 cm kilit parke, 2 hafta içinde teslim isteniyor; stok ve teslim tarihi teyidi gerekli.",
+			Handoff: &yes, HandoffReason: "Stok ve 2 haftada teslim taahhüdü istendi: karar insanda."}); err != nil {
+			return err
+		}
+		due := g.now.Add(2 * time.Hour).UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = 'engaged', next_action = ?, next_action_due_at = ?, assigned_user_id = ?
+			WHERE id = ?`, "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", due, nullID(g.talha), b.ConversationID); err != nil {
+			return fmt.Errorf("demo: scenario B: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id) SELECT ?, id FROM tags WHERE name IN ('acil', 'toptan')`, b.ConversationID); err != nil {
+			return fmt.Errorf("demo: scenario B tags: %w", err)
+		}
+		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "ai_triage", ActionType: "handoff", Status: "completed",
+			Summary: "handoff: stock and a two-week delivery promise were requested", Input: DemoScenarioB, ModelName: "builtin",
+			ConversationID: b.ConversationID, Payload: map[string]any{"conversation_id": b.ConversationID, "urgency": urg}})
+		return err
+	})
+}
