@@ -38,14 +38,24 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /readyz/", public, "", h.Ops.Readyz},
 		{"GET /metrics", public, "", h.Ops.Metrics},
 
+		// Channels: webhooks, widget, integration API (app/channels).
+		{"GET /api/webhooks/whatsapp/", public, "", h.Channels.WhatsApp.Verify},
+		{"POST /api/webhooks/whatsapp/", public, "", h.Channels.WhatsApp.Receive},
+		{"POST /api/webhooks/telegram/{slug}/", public, "", h.Channels.Telegram.Receive},
+
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
 		{"POST /app/switch/", panel, auth.ReadPanel, h.Account.Switch},
 
 		// Panel: rooms not built yet show an honest empty state (see the guide).
-		{"GET /app/inbox/", panel, auth.ReadPanel, s.notBuilt("inbox", "nav.inbox")},
+		// Panel: inbox (app/inbox).
+		{"GET /app/inbox/{$}", panel, auth.ReadPanel, h.Inbox.List},
+		{"GET /app/inbox/events", panel, auth.ReadPanel, h.Inbox.Events},
 		{"GET /app/approvals/", panel, auth.ReadPanel, s.notBuilt("approvals", "nav.approvals")},
-		{"GET /app/analytics/", panel, auth.ReadPanel, s.notBuilt("kpi", "nav.kpi")},
+		// Panel: KPI & CRM (app/analytics, app/crm).
+		{"GET /app/analytics/", panel, auth.ReadPanel, h.Analytics.Page},
+		{"GET /app/analytics/chart_pack.json", panel, auth.ReadPanel, h.Analytics.ChartPack},
+		{"POST /app/analytics/refresh", panel, auth.RefreshKPI, h.Analytics.Refresh},
 		{"GET /app/logs/", panel, auth.ReadPanel, h.Logs.List},
 
 		// Panel: owner settings.

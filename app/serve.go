@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"highvibe/app/account"
+	"highvibe/app/analytics"
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/channels"
 	"highvibe/app/docs"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
@@ -56,6 +58,10 @@ type Handlers struct {
 	// Inbox serves the inbox pages; InboxService is the one Ingest/AddMessage entry point channels and the AI use.
 	Inbox        *inbox.Handler
 	InboxService *inbox.Service
+	// Channels are the widget, webhook, integration API and landing endpoints (app/channels).
+	Channels *channels.Handlers
+	// Analytics serves the KPI & Action Center (app/analytics).
+	Analytics *analytics.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -142,6 +148,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	h.InboxService = &inbox.Service{Live: s.Live}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
+	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log)
+	h.Channels.RegisterJobs(s.Jobs)
+	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
+	analytics.RegisterJobs(s.Jobs, s.Platform)
 	h.Ops.RegisterMetrics()
 	return s, h, nil
 }

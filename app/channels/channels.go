@@ -1,0 +1,36 @@
+package channels
+
+import (
+	"log/slog"
+
+	"highvibe/app/channels/telegram"
+	"highvibe/app/channels/whatsapp"
+	"highvibe/app/inbox"
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+	"highvibe/app/web"
+)
+
+// Handlers are the channel endpoints the route table points to.
+type Handlers struct {
+	WhatsApp  *whatsapp.Webhook
+	Telegram  *telegram.Webhook
+	Processor *whatsapp.Processor
+	Deliverer *Deliverer
+}
+
+// New builds the channel handlers over the server's services.
+func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger) *Handlers {
+	return &Handlers{
+		WhatsApp:  whatsapp.NewWebhook(p, log),
+		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
+		Processor: &whatsapp.Processor{Inbox: in},
+		Deliverer: &Deliverer{Platform: p, Log: log},
+	}
+}
+
+// RegisterJobs registers the channel job kinds: webhook processing and outbound delivery.
+func (h *Handlers) RegisterJobs(r *jobs.Runner) {
+	r.Handle(whatsapp.JobProcess, h.Processor.Handle)
+	r.Handle(JobDeliver, h.Deliverer.Handle)
+}

@@ -1,0 +1,159 @@
+// Package telegram turns Telegram Bot API webhook updates into inbox messages and sends replies
+// with sendMessage.
+package telegram
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrUpdate is returned for a body that is not a Bot API update.
+var ErrUpdate = errors.New("telegram: malformed update")
+
+type user struct {
+	ID        int64  `json:"id"`
+	IsBot     bool   `json:"is_bot"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Username  string `json:"username"`
+}
+
+type message struct {
+	MessageID int64 `json:"message_id"`
+	From      *user `json:"from"`
+	Chat      *struct {
+		ID        int64  `json:"id"`
+		Type      string `json:"type"`
+		Title     string `json:"title"`
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Username  string `json:"username"`
+	} `json:"chat"`
+	Date     int64            `json:"date"`
+	Text     *string          `json:"text"`
+	Caption  *string          `json:"caption"`
+	Photo    []map[string]any `json:"photo"`
+	Document *struct {
+		FileName string `json:"file_name"`
+	} `json:"document"`
+	Voice    map[string]any `json:"voice"`
+	Audio    map[string]any `json:"audio"`
+	Video    map[string]any `json:"video"`
+	Sticker  *struct {
+		Emoji string `json:"emoji"`
+	} `json:"sticker"`
+	Contact *struct {
+		PhoneNumber string `json:"phone_number"`
+		FirstName   string `json:"first_name"`
+		LastName    string `json:"last_name"`
+	} `json:"contact"`
+	Location *struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+	} `json:"location"`
+}
+
+type update struct {
+	UpdateID      *int64   `json:"update_id"`
+	Message       *message `json:"message"`
+	EditedMessage *message `json:"edited_message"`
+	ChannelPost   *message `json:"channel_post"`
+}
+
+// Message is one inbound message read from an update.
+type Message struct {
+	UpdateID  int64
+	ChatID    int64 // 64-bit: group and channel ids exceed 32 bits
+	MessageID int64
+	Name      string
+	Phone     string // when the customer shared their contact
+	Kind      string
+	Body      string
+	At        time.Time
+}
+
+// Parsed is what an update means for the inbox: a new message, an edit (ignored: edits never
+// create messages) or something else we do not store.
+type Parsed struct {
+	UpdateID int64
+	Message  *Message // nil when the update carries no new message
+	Edited   bool
+}
+
+// Parse reads one update. Unknown fields and update types are ignored without error.
+func Parse(b []byte) (*Parsed, error) {
+	var u update
+	if err := json.Unmarshal(b, &u); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUpdate, err)
+	}
+	if u.UpdateID == nil {
+		return nil, fmt.Errorf("%w: update_id is required", ErrUpdate)
+	}
+	p := &Parsed{UpdateID: *u.UpdateID}
+	if u.EditedMessage != nil {
+		p.Edited = true
+		return p, nil
+	}
+	m := u.Message
+	if m == nil || m.Chat == nil {
+		return p, nil
+	}
+	out := &Message{UpdateID: p.UpdateID, ChatID: m.Chat.ID, MessageID: m.MessageID, At: time.Unix(m.Date, 0)}
+	if m.Date <= 0 {
+		out.At = time.Time{}
+	}
+	if m.From != nil {
+		out.Name = strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
+		if out.Name == "" {
+			out.Name = m.From.Username
+		}
+	}
+	if out.Name == "" {
+		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
+	}
+	out.Kind, out.Body = readable(m)
+	if m.Contact != nil {
+		out.Phone = m.Contact.PhoneNumber
+	}
+	p.Message = out
+	return p, nil
+}
+
+func readable(m *message) (kind, body string) {
+	caption := ""
+	if m.Caption != nil {
+		caption = *m.Caption
+	}
+	withCaption := func(kind, placeholder string) (string, string) {
+		if strings.TrimSpace(caption) != "" {
+			return kind, caption
+		}
+		return kind, placeholder
+	}
+	switch {
+	case m.Text != nil:
+		return "text", *m.Text
+	case len(m.Photo) > 0:
+		return withCaption("image", "[image]")
+	case m.Document != nil:
+		if m.Document.FileName != "" {
+			return withCaption("document", "[document: "+m.Document.FileName+"]")
+		}
+		return withCaption("document", "[document]")
+	case m.Video != nil:
+		return withCaption("video", "[video]")
+	case m.Voice != nil || m.Audio != nil:
+		return withCaption("audio", "[audio]")
+	case m.Sticker != nil:
+		return "sticker", strings.TrimSpace("[sticker] " + m.Sticker.Emoji)
+	case m.Contact != nil:
+		return "contact", strings.TrimSpace("[contact] " + m.Contact.FirstName + " " + m.Contact.LastName + " " + m.Contact.PhoneNumber)
+	case m.Location != nil:
+		return "location", fmt.Sprintf("📍 (%s, %s)", strconv.FormatFloat(m.Location.Latitude, 'f', -1, 64), strconv.FormatFloat(m.Location.Longitude, 'f', -1, 64))
+	}
+	return withCaption("unsupported", "[unsupported message]")
+}

@@ -1,0 +1,89 @@
+package telegram
+
+import (
+	"crypto/subtle"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"highvibe/app/audit"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// MaxBody is the largest update accepted.
+const MaxBody = 1 << 20
+
+// Webhook receives Bot API updates for one tenant, named by the slug in the URL.
+type Webhook struct {
+	Platform *platform.Service
+	Inbox    *inbox.Service
+	Log      *slog.Logger
+}
+
+// Receive handles POST /api/webhooks/telegram/{slug}/.
+func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t, err := h.Platform.TenantBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			web.JSONError(w, http.StatusNotFound, "unknown_tenant", "unknown tenant")
+			return
+		}
+		h.Log.Error("telegram: tenant", "err", err)
+		web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	want := t.Setting("telegram_secret_token")
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		web.JSONError(w, http.StatusForbidden, "bad_secret", "X-Telegram-Bot-Api-Secret-Token does not match")
+		return
+	}
+	if !t.Active() {
+		web.JSONError(w, http.StatusForbidden, "tenant_inactive", "this account is inactive")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "update too large")
+		return
+	}
+	p, err := Parse(body)
+	if err != nil {
+		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed update")
+		return
+	}
+	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		h.Log.Error("telegram: db", "err", err)
+		web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	if p.Message == nil {
+		// Edits and other update kinds never create messages; leave a trace for the edit.
+		if p.Edited {
+			_ = audit.Log(ctx, db, audit.Entry{Provider: "telegram", ActionType: "message_edited",
+				Summary: "edited Telegram message ignored", Payload: map[string]any{"update_id": p.UpdateID}})
+		}
+		web.JSON(w, http.StatusOK, map[string]any{"ok": true})
+		return
+	}
+	m := p.Message
+	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
+		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At})
+	if err != nil {
+		h.Log.Error("telegram: ingest", "tenant", t.Slug, "err", err)
+		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the update")
+		return
+	}
+	if res.Duplicate {
+		_ = audit.Log(ctx, db, audit.Entry{Provider: "telegram", ActionType: "message_duplicate", ConversationID: res.ConversationID,
+			Summary: "duplicate update ignored", Payload: map[string]any{"update_id": m.UpdateID, "duplicate": true}})
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"ok": true})
+}

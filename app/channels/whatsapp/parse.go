@@ -1,0 +1,308 @@
+// Package whatsapp turns WhatsApp Cloud API webhooks into inbox messages and sends operator
+// replies back through the Cloud API. The webhook only stores the raw body durably; a job parses
+// it, so a slow database never makes Meta give up on a delivery.
+package whatsapp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxTextRunes is the longest text WhatsApp delivers; such texts are stored whole.
+const MaxTextRunes = 65536
+
+// ErrEnvelope is returned for a body that is not a Cloud API webhook envelope.
+var ErrEnvelope = errors.New("whatsapp: malformed webhook envelope")
+
+// envelope mirrors the parts of Meta's webhook body we read; every other field is ignored.
+type envelope struct {
+	Object *string `json:"object"`
+	Entry  *[]struct {
+		ID      string `json:"id"`
+		Changes []struct {
+			Field string `json:"field"`
+			Value struct {
+				Metadata struct {
+					DisplayPhoneNumber string `json:"display_phone_number"`
+					PhoneNumberID      string `json:"phone_number_id"`
+				} `json:"metadata"`
+				Contacts []struct {
+					Profile struct {
+						Name string `json:"name"`
+					} `json:"profile"`
+					WaID string `json:"wa_id"`
+				} `json:"contacts"`
+				Messages []rawMessage `json:"messages"`
+				Statuses []rawStatus  `json:"statuses"`
+			} `json:"value"`
+		} `json:"changes"`
+	} `json:"entry"`
+}
+
+type media struct {
+	ID       string `json:"id"`
+	Caption  string `json:"caption"`
+	MimeType string `json:"mime_type"`
+	Filename string `json:"filename"`
+}
+
+type rawMessage struct {
+	From      string `json:"from"`
+	ID        string `json:"id"`
+	Timestamp string `json:"timestamp"`
+	Type      string `json:"type"`
+	Text      *struct {
+		Body string `json:"body"`
+	} `json:"text"`
+	Image    *media `json:"image"`
+	Document *media `json:"document"`
+	Audio    *media `json:"audio"`
+	Video    *media `json:"video"`
+	Sticker  *media `json:"sticker"`
+	Location *struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+		Name      string  `json:"name"`
+		Address   string  `json:"address"`
+	} `json:"location"`
+	Interactive *struct {
+		Type        string `json:"type"`
+		ButtonReply *struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"button_reply"`
+		ListReply *struct {
+			ID          string `json:"id"`
+			Title       string `json:"title"`
+			Description string `json:"description"`
+		} `json:"list_reply"`
+	} `json:"interactive"`
+	Button *struct {
+		Payload string `json:"payload"`
+		Text    string `json:"text"`
+	} `json:"button"`
+	Reaction *struct {
+		MessageID string `json:"message_id"`
+		Emoji     string `json:"emoji"`
+	} `json:"reaction"`
+	Errors []apiError `json:"errors"`
+}
+
+type rawStatus struct {
+	ID          string     `json:"id"`
+	Status      string     `json:"status"`
+	Timestamp   string     `json:"timestamp"`
+	RecipientID string     `json:"recipient_id"`
+	Errors      []apiError `json:"errors"`
+}
+
+type apiError struct {
+	Code    int    `json:"code"`
+	Title   string `json:"title"`
+	Message string `json:"message"`
+}
+
+// Message is one readable inbound message found in a webhook body.
+type Message struct {
+	PhoneNumberID string // the business number it was sent to
+	From          string // sender wa_id (digits)
+	Name          string // sender profile name when the body named it
+	ID            string // wamid: the idempotency key
+	Kind          string // text image document audio video sticker location interactive button unsupported ...
+	Body          string // readable text (never empty)
+	MediaID       string // for media messages: the id to download later
+	At            time.Time
+}
+
+// Reaction is an emoji a customer put on an earlier message; it annotates that message.
+type Reaction struct {
+	From, ID, TargetID, Emoji string
+	At                        time.Time
+}
+
+// Status is a delivery report for a message we sent.
+type Status struct {
+	ID, Status, RecipientID, Error string
+	At                             time.Time
+}
+
+// Batch is everything one webhook body carried.
+type Batch struct {
+	Messages  []Message
+	Reactions []Reaction
+	Statuses  []Status
+}
+
+// ParseEnvelope checks that b is a Cloud API envelope (a JSON object with "object" and an "entry"
+// array) without interpreting its messages; the webhook answers 400 when it fails.
+func ParseEnvelope(b []byte) error {
+	var env envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return fmt.Errorf("%w: %v", ErrEnvelope, err)
+	}
+	if env.Object == nil || env.Entry == nil {
+		return fmt.Errorf("%w: object and entry are required", ErrEnvelope)
+	}
+	return nil
+}
+
+// Parse reads every entry × change × message and status of a webhook body. Unknown fields, other
+// change fields and unknown message types never fail: unknown types become marked placeholders.
+func Parse(b []byte) (*Batch, error) {
+	var env envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrEnvelope, err)
+	}
+	if env.Object == nil || env.Entry == nil {
+		return nil, fmt.Errorf("%w: object and entry are required", ErrEnvelope)
+	}
+	out := &Batch{}
+	for _, e := range *env.Entry {
+		for _, ch := range e.Changes {
+			if ch.Field != "" && ch.Field != "messages" {
+				continue
+			}
+			v := ch.Value
+			names := map[string]string{}
+			for _, c := range v.Contacts {
+				names[c.WaID] = c.Profile.Name
+			}
+			for _, m := range v.Messages {
+				at := unixSeconds(m.Timestamp)
+				if m.Type == "reaction" || (m.Type == "" && m.Reaction != nil) {
+					if m.Reaction != nil && m.Reaction.MessageID != "" {
+						out.Reactions = append(out.Reactions, Reaction{From: m.From, ID: m.ID, TargetID: m.Reaction.MessageID, Emoji: m.Reaction.Emoji, At: at})
+					}
+					continue
+				}
+				if m.ID == "" || m.From == "" {
+					continue // nothing to key it on; Meta always sends both
+				}
+				kind, body, mediaID := readable(&m)
+				out.Messages = append(out.Messages, Message{PhoneNumberID: v.Metadata.PhoneNumberID, From: m.From, Name: names[m.From],
+					ID: m.ID, Kind: kind, Body: body, MediaID: mediaID, At: at})
+			}
+			for _, s := range v.Statuses {
+				if s.ID == "" || s.Status == "" {
+					continue
+				}
+				st := Status{ID: s.ID, Status: s.Status, RecipientID: s.RecipientID, At: unixSeconds(s.Timestamp)}
+				if len(s.Errors) > 0 {
+					st.Error = errorText(s.Errors[0])
+				}
+				out.Statuses = append(out.Statuses, st)
+			}
+		}
+	}
+	return out, nil
+}
+
+func errorText(e apiError) string {
+	s := strconv.Itoa(e.Code)
+	if e.Title != "" {
+		s += " " + e.Title
+	}
+	if e.Message != "" && e.Message != e.Title {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// readable turns one message of any type into a kind and a text an operator can read.
+func readable(m *rawMessage) (kind, body, mediaID string) {
+	kind = m.Type
+	switch {
+	case m.Type == "text" && m.Text != nil:
+		return "text", truncateRunes(m.Text.Body, MaxTextRunes), ""
+	case m.Type == "image" || m.Type == "document" || m.Type == "audio" || m.Type == "video" || m.Type == "sticker":
+		var md *media
+		switch m.Type {
+		case "image":
+			md = m.Image
+		case "document":
+			md = m.Document
+		case "audio":
+			md = m.Audio
+		case "video":
+			md = m.Video
+		case "sticker":
+			md = m.Sticker
+		}
+		body = "[" + m.Type + "]"
+		if md != nil {
+			mediaID = md.ID
+			if md.Filename != "" {
+				body = "[" + m.Type + ": " + md.Filename + "]"
+			}
+			if c := strings.TrimSpace(md.Caption); c != "" {
+				body = md.Caption
+			}
+		}
+		return kind, body, mediaID
+	case m.Type == "location" && m.Location != nil:
+		l := m.Location
+		parts := []string{}
+		if l.Name != "" {
+			parts = append(parts, l.Name)
+		}
+		if l.Address != "" {
+			parts = append(parts, l.Address)
+		}
+		parts = append(parts, fmt.Sprintf("(%s, %s)", strconv.FormatFloat(l.Latitude, 'f', -1, 64), strconv.FormatFloat(l.Longitude, 'f', -1, 64)))
+		return "location", "📍 " + strings.Join(parts, " — "), ""
+	case m.Type == "interactive" && m.Interactive != nil:
+		if r := m.Interactive.ButtonReply; r != nil && r.Title != "" {
+			return "interactive", r.Title, ""
+		}
+		if r := m.Interactive.ListReply; r != nil && r.Title != "" {
+			if r.Description != "" {
+				return "interactive", r.Title + " — " + r.Description, ""
+			}
+			return "interactive", r.Title, ""
+		}
+	case m.Type == "button" && m.Button != nil:
+		if m.Button.Text != "" {
+			return "button", m.Button.Text, ""
+		}
+		if m.Button.Payload != "" {
+			return "button", m.Button.Payload, ""
+		}
+	}
+	// Everything else (contacts, order, system, "unsupported", or a known type with a missing
+	// payload) is kept as a marked placeholder so nobody loses sight of it.
+	label := m.Type
+	if label == "" {
+		label = "unknown"
+	}
+	body = "[unsupported message: " + label + "]"
+	if len(m.Errors) > 0 {
+		body += " " + errorText(m.Errors[0])
+	}
+	return "unsupported", body, ""
+}
+
+func truncateRunes(s string, n int) string {
+	if len(s) <= n { // bytes ≥ runes: short strings are whole
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}
+
+func unixSeconds(s string) time.Time {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > 1<<40 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0)
+}

@@ -1,0 +1,107 @@
+package whatsapp
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"highvibe/app/audit"
+	"highvibe/app/jobs"
+	"highvibe/app/tenantdb"
+)
+
+// JobProcess is the job kind that parses a stored webhook body.
+const JobProcess = "whatsapp_process"
+
+// processPayload is the job payload of JobProcess.
+type processPayload struct {
+	ImportID int64 `json:"import_id"`
+}
+
+// Accept stores the raw body as a data import job and queues its processing in the same
+// transaction, so a 200 answer means the delivery survives a crash.
+func Accept(ctx context.Context, db *tenantdb.DB, body []byte, keyID int64) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		meta, _ := json.Marshal(map[string]any{"api_key_id": keyID, "bytes": len(body)})
+		res, err := tx.ExecContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`,
+			body, string(meta), tenantdb.Now())
+		if err != nil {
+			return fmt.Errorf("whatsapp: store delivery: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		if _, err := jobs.Enqueue(ctx, tx, JobProcess, processPayload{ImportID: id}, jobs.Options{MaxAttempts: 8}); err != nil {
+			return err
+		}
+		return nil
+	})
+	return id, err
+}
+
+// importRow is a stored webhook body.
+type importRow struct {
+	ID     int64
+	Status string
+	Body   []byte
+}
+
+func loadImport(ctx context.Context, db *tenantdb.DB, id int64) (*importRow, error) {
+	r := &importRow{ID: id}
+	err := db.Read.QueryRowContext(ctx, `SELECT status, body FROM data_import_jobs WHERE id = ? AND source = 'whatsapp'`, id).Scan(&r.Status, &r.Body)
+	if err == sql.ErrNoRows {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("whatsapp: load delivery: %w", err)
+	}
+	return r, nil
+}
+
+func markImport(ctx context.Context, db *tenantdb.DB, id int64, status, errText string) error {
+	now := tenantdb.Now()
+	_, err := db.Write.ExecContext(ctx, `UPDATE data_import_jobs SET status = ?, error = ?, attempts = attempts + (? = 'running'),
+		started_at = COALESCE(started_at, ?), finished_at = CASE WHEN ? IN ('completed','failed') THEN ? ELSE NULL END WHERE id = ?`,
+		status, errText, status, now, status, now, id)
+	if err != nil {
+		return fmt.Errorf("whatsapp: mark delivery %s: %w", status, err)
+	}
+	return nil
+}
+
+// annotateReaction adds an emoji reaction to the annotations of the message it targets; it
+// reports false when the target is unknown.
+func annotateReaction(ctx context.Context, tx *sql.Tx, channel string, r Reaction) (bool, error) {
+	var id int64
+	var ann string
+	err := tx.QueryRowContext(ctx, `SELECT id, annotations FROM messages WHERE channel = ? AND provider_message_id = ?`, channel, r.TargetID).Scan(&id, &ann)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("whatsapp: reaction target: %w", err)
+	}
+	var a map[string]any
+	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
+		a = map[string]any{}
+	}
+	list, _ := a["reactions"].([]any)
+	kept := list[:0]
+	for _, x := range list { // one reaction per sender: a new emoji replaces, an empty one removes
+		if m, ok := x.(map[string]any); ok && m["from"] == r.From {
+			continue
+		}
+		kept = append(kept, x)
+	}
+	if r.Emoji != "" {
+		kept = append(kept, map[string]any{"from": r.From, "emoji": r.Emoji, "at": r.At.UnixMilli()})
+	}
+	a["reactions"] = kept
+	b, _ := json.Marshal(a)
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), id); err != nil {
+		return false, fmt.Errorf("whatsapp: annotate reaction: %w", err)
+	}
+	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "whatsapp_webhook", ActionType: "reaction", Summary: "reaction " + r.Emoji + " on " + r.TargetID,
+		Payload: map[string]any{"message_id": id, "wamid": r.ID}})
+	return true, err
+}
