@@ -1,6 +1,14 @@
 package inbox
 
 import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -10,4 +18,161 @@ type Handler struct {
 	Render   *web.Renderer
 	Svc      *Service
 	Platform *platform.Service
+	// Heartbeat is how often the event stream sends a comment line (zero = 20 s).
+	Heartbeat time.Duration
+}
+
+type listData struct {
+	F        Filter
+	Form     url.Values
+	Rows     []*Row
+	Next     string // URL of the next page
+	Self     string // URL of this list (for live refresh)
+	Counters Counters
+	Recent   []Recent
+	Members  []platform.Membership
+	Names    map[int64]string
+	States   []string
+	Channels []string
+	// NewChannels are the channels a person can log by hand.
+	NewChannels []string
+}
+
+// parseFilter reads and validates the inbox query string.
+func parseFilter(c *web.Ctx, v url.Values) (Filter, web.Errors) {
+	errs := web.Errors{}
+	f := Filter{Q: strings.TrimSpace(v.Get("q")), State: v.Get("state"), Channel: v.Get("channel"),
+		Handoff: v.Get("handoff") == "1", Tag: strings.TrimSpace(v.Get("tag")), Unread: v.Get("unread") == "1",
+		Sort: v.Get("sort"), Cursor: v.Get("cursor"), UserID: c.UserID()}
+	if len([]rune(f.Q)) > 200 {
+		errs.Add("q", c.T("validation.too_long", 200))
+	}
+	if f.State != "" && f.State != "open" && !slices.Contains(States, f.State) {
+		errs.Add("state", c.T("validation.choice"))
+	}
+	if f.Channel != "" && !slices.Contains(Channels, f.Channel) {
+		errs.Add("channel", c.T("validation.choice"))
+	}
+	switch a := v.Get("assigned"); a {
+	case "":
+	case "me":
+		f.AssignedMe = true
+	case "none":
+		f.Unassigned = true
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			errs.Add("assigned", c.T("validation.choice"))
+		}
+		f.AssignedTo = id
+	}
+	if len([]rune(f.Tag)) > 40 {
+		errs.Add("tag", c.T("validation.too_long", 40))
+	}
+	if f.Sort != "" && f.Sort != "newest" && f.Sort != "urgency" && f.Sort != "waiting" {
+		errs.Add("sort", c.T("validation.choice"))
+	}
+	if f.Cursor != "" && !ValidCursor(f.Sort, f.Cursor) {
+		errs.Add("cursor", c.T("inbox.error.cursor"))
+	}
+	return f, errs
+}
+
+// List renders /app/inbox/; htmx requests aimed at the results get only that fragment.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	v := r.URL.Query()
+	f, errs := parseFilter(c, v)
+	d := &listData{F: f, Form: v, States: States, Channels: Channels, NewChannels: []string{"call", "email", "manual"}, Names: map[int64]string{}}
+	p := &web.Page{Title: c.T("nav.inbox"), Nav: "inbox", Guide: "inbox", Data: d, Form: v}
+	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
+		d.Members = members
+		for _, m := range members {
+			d.Names[m.UserID] = m.Username
+		}
+	}
+	self := url.Values{}
+	for k, vs := range v {
+		if k != "lang" && k != "cursor" && len(vs) > 0 && vs[0] != "" {
+			self.Set(k, vs[0])
+		}
+	}
+	d.Self = "/app/inbox/?" + self.Encode()
+	status := http.StatusOK
+	if errs.Any() {
+		p.Errors = errs
+		status = http.StatusUnprocessableEntity
+	} else {
+		rows, next, err := List(r.Context(), c.DB.Read, f)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Rows = rows
+		if next != "" {
+			nv := url.Values{}
+			for k := range self {
+				nv.Set(k, self.Get(k))
+			}
+			nv.Set("cursor", next)
+			d.Next = "/app/inbox/?" + nv.Encode()
+		}
+	}
+	var err error
+	if d.Counters, err = Count(r.Context(), c.DB.Read, time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Recent, err = RecentMessages(r.Context(), c.DB.Read, 12); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "inbox-results" {
+		h.Render.Fragment(w, r, status, "inbox/index", "results", p)
+		return
+	}
+	h.Render.Render(w, r, status, "inbox/index", p)
+}
+
+// Events streams the tenant's live events as Server-Sent Events until the client goes away; the
+// inbox list re-fetches itself on each "message" event.
+func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ch, stop := h.Svc.Live.Subscribe(c.Tenant.Slug)
+	defer stop()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 3000\n: connected\n\n")
+	fl.Flush()
+	hb := h.Heartbeat
+	if hb <= 0 {
+		hb = 20 * time.Second
+	}
+	tick := time.NewTicker(hb)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
+				return
+			}
+			fl.Flush()
+		case e := <-ch:
+			// Every kind re-fetches the list: htmx listens for the unnamed "message" event.
+			if _, err := fmt.Fprintf(w, "event: message\ndata: {\"kind\":%q,\"conversation_id\":%d,\"message_id\":%d}\n\n",
+				e.Kind, e.ConversationID, e.MessageID); err != nil {
+				return
+			}
+			fl.Flush()
+		}
+	}
 }

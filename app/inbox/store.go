@@ -17,43 +17,60 @@ type Querier interface {
 
 // Conversation mirrors one conversations row (times are Unix ms; nullable columns are pointers or 0).
 type Conversation struct {
-	ID                 int64
-	LeadID             int64
-	CustomerID         int64
-	Channel            string
-	ExternalID         string
-	State              string
-	Urgency            *int
-	Qualification      *int
-	Sentiment          *int
-	ScoreReasons       string
-	Language           string
-	HandoffRequired    bool
-	HandoffReason      string
-	Summary            string
-	NextAction         string
-	NextActionDueAt    int64
-	AssignedUserID     int64
-	AIMode             string
-	UnreadCount        int
-	LastMessageAt      int64
-	LastInboundAt      int64
-	WaitingSince       int64
-	ReviewSummary      string
-	ReviewQuality      *int
-	ReviewedAt         int64
-	CreatedAt          int64
-	UpdatedAt          int64
+	ID              int64
+	LeadID          int64
+	CustomerID      int64
+	Channel         string
+	ExternalID      string
+	State           string
+	Urgency         *int
+	Qualification   *int
+	Sentiment       *int
+	ScoreReasons    string
+	Language        string
+	HandoffRequired bool
+	HandoffReason   string
+	Summary         string
+	NextAction      string
+	NextActionDueAt int64
+	AssignedUserID  int64
+	AIMode          string
+	UnreadCount     int
+	LastMessageAt   int64
+	LastInboundAt   int64
+	WaitingSince    int64
+	ReviewSummary   string
+	ReviewQuality   *int
+	ReviewedAt      int64
+	CreatedAt       int64
+	UpdatedAt       int64
+}
+
+// Icon is a small text symbol for the conversation's channel, shown next to its label.
+func (c *Conversation) Icon() string {
+	switch c.Channel {
+	case "webchat":
+		return "💬"
+	case "whatsapp":
+		return "🟢"
+	case "telegram":
+		return "✈"
+	case "email":
+		return "✉"
+	case "call":
+		return "☎"
+	}
+	return "✎"
 }
 
 // Open reports whether the conversation is still being worked (state not won/lost).
 func (c *Conversation) Open() bool { return c.State != "won" && c.State != "lost" }
 
-const convCols = `id, lead_id, coalesce(customer_id,0), channel, external_id, state, urgency_score, qualification_score,
-	sentiment_score, score_reasons, language, handoff_required, handoff_reason, summary, next_action,
-	coalesce(next_action_due_at,0), coalesce(assigned_user_id,0), ai_mode, unread_count, last_message_at,
-	coalesce(last_inbound_at,0), coalesce(waiting_since,0), review_summary, review_quality, coalesce(reviewed_at,0),
-	created_at, updated_at`
+const convCols = `c.id, c.lead_id, coalesce(c.customer_id,0), c.channel, c.external_id, c.state, c.urgency_score, c.qualification_score,
+	c.sentiment_score, c.score_reasons, c.language, c.handoff_required, c.handoff_reason, c.summary, c.next_action,
+	coalesce(c.next_action_due_at,0), coalesce(c.assigned_user_id,0), c.ai_mode, c.unread_count, c.last_message_at,
+	coalesce(c.last_inbound_at,0), coalesce(c.waiting_since,0), c.review_summary, c.review_quality, coalesce(c.reviewed_at,0),
+	c.created_at, c.updated_at`
 
 func scanConv(sc interface{ Scan(...any) error }) (*Conversation, error) {
 	c := &Conversation{}
@@ -79,7 +96,7 @@ func intPtr(n sql.NullInt64) *int {
 
 // ConversationByID reads one conversation; tenantdb.ErrNotFound when absent.
 func ConversationByID(ctx context.Context, q Querier, id int64) (*Conversation, error) {
-	c, err := scanConv(q.QueryRowContext(ctx, `SELECT `+convCols+` FROM conversations WHERE id = ?`, id))
+	c, err := scanConv(q.QueryRowContext(ctx, `SELECT `+convCols+` FROM conversations c WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantdb.ErrNotFound
 	}
