@@ -1,0 +1,236 @@
+package analytics
+
+import (
+	"strings"
+)
+
+// Chart texts are stored as "i18n:<catalog key>" and translated when the chart pack is served
+// (Localize), so one stored snapshot serves every language, Turkish and Arabic included.
+const i18nPrefix = "i18n:"
+
+func tr(key string) string { return i18nPrefix + key }
+
+// Figure is one Plotly figure.
+type Figure struct {
+	Data   []map[string]any `json:"data"`
+	Layout map[string]any   `json:"layout"`
+}
+
+// ChartKeys are the chart_pack keys of SPEC §8, in page order.
+var ChartKeys = []string{"revenue_series", "lead_funnel", "roi_payload", "spider_payload", "forecast_payload", "segment_heatmap", "lead_3d", "decision_3d"}
+
+// Stages and states in funnel order.
+var (
+	leadStages = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
+	convStates = []string{"new", "contacted", "engaged", "qualified", "offer", "negotiation", "won", "lost"}
+	channels   = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual"}
+)
+
+// actionWeight ranks how much a decision commits the business: the z axis of decision_3d.
+var actionWeight = map[string]float64{
+	"legal": 1, "pricing": 0.9, "payment_terms": 0.85, "warranty": 0.8, "discount": 0.75, "delivery_date": 0.7,
+	"stock": 0.6, "human_handoff": 0.5, "lead_generation": 0.4, "follow_up": 0.3, "other": 0.2,
+}
+
+func layout(title string, extra map[string]any) map[string]any {
+	l := map[string]any{"title": map[string]any{"text": tr(title)}, "margin": map[string]any{"l": 50, "r": 20, "t": 50, "b": 50},
+		"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "legend": map[string]any{"orientation": "h"}}
+	for k, v := range extra {
+		l[k] = v
+	}
+	return l
+}
+
+func axis(title string) map[string]any {
+	return map[string]any{"title": map[string]any{"text": tr(title)}}
+}
+
+// BuildCharts turns a computed snapshot into the chart_pack. A chart without data has an empty
+// data array, which the page shows as its "what fills it" empty state.
+func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figure {
+	cp := map[string]Figure{}
+	months := make([]string, len(ms.Months))
+	for i, m := range ms.Months {
+		months[i] = m.Format("2006-01")
+	}
+	anyRevenue := false
+	for i := range ms.Paid {
+		if ms.Paid[i] > 0 || ms.Orders[i] > 0 {
+			anyRevenue = true
+		}
+	}
+	rev := Figure{Layout: layout("analytics.chart.revenue_series", map[string]any{"xaxis": map[string]any{"type": "category"}, "yaxis": axis("analytics.axis.amount")})}
+	if anyRevenue {
+		rev.Data = []map[string]any{
+			{"type": "bar", "name": tr("analytics.series.paid"), "x": months, "y": roundAll(ms.Paid)},
+			{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.series.ordered"), "x": months, "y": roundAll(ms.Orders)},
+		}
+	}
+	cp["revenue_series"] = rev
+
+	funnel := Figure{Layout: layout("analytics.chart.lead_funnel", nil)}
+	if k.LeadCount > 0 {
+		var ys []string
+		var xs []int
+		for _, s := range leadStages {
+			ys = append(ys, tr("analytics.stage."+s))
+			xs = append(xs, d.LeadStages[s])
+		}
+		funnel.Data = []map[string]any{{"type": "funnel", "y": ys, "x": xs, "textinfo": "value+percent initial"}}
+	}
+	cp["lead_funnel"] = funnel
+
+	roi := Figure{Layout: layout("analytics.chart.roi_payload", nil)}
+	if k.PaidRevenue > 0 || k.PipelineRevenue > 0 || k.BudgetPeriod > 0 {
+		top := max(k.PaidRevenue, k.PipelineRevenue+k.PaidRevenue, k.BudgetPeriod) * 1.1
+		roi.Data = []map[string]any{{
+			"type": "indicator", "mode": "gauge+number+delta", "value": k.PaidRevenue,
+			"title": map[string]any{"text": tr("analytics.series.paid_vs_budget")},
+			"delta": map[string]any{"reference": k.BudgetPeriod},
+			"gauge": map[string]any{
+				"axis": map[string]any{"range": []float64{0, top}},
+				"bar":  map[string]any{"color": "#1d5bbf"},
+				"steps": []map[string]any{
+					{"range": []float64{0, k.BudgetPeriod}, "color": "#fdecea"},
+					{"range": []float64{k.PaidRevenue, k.PaidRevenue + k.PipelineRevenue}, "color": "#e7effc"},
+				},
+				"threshold": map[string]any{"line": map[string]any{"color": "#b42318", "width": 3}, "value": k.BudgetPeriod},
+			},
+		}}
+	}
+	cp["roi_payload"] = roi
+
+	spider := Figure{Layout: layout("analytics.chart.spider_payload", map[string]any{"polar": map[string]any{"radialaxis": map[string]any{"range": []int{0, 100}}}})}
+	if k.LeadCount > 0 || k.ConversationCount > 0 {
+		theta := []string{tr("analytics.kpi.conversion_rate"), tr("analytics.kpi.engagement_rate"), tr("analytics.kpi.data_quality_score"),
+			tr("analytics.kpi.automation_score"), tr("analytics.kpi.forecast_accuracy")}
+		r := []float64{k.ConversionRate, k.EngagementRate, k.DataQualityScore, k.AutomationScore, k.ForecastAccuracy}
+		spider.Data = []map[string]any{{"type": "scatterpolar", "fill": "toself", "r": append(r, r[0]), "theta": append(theta, theta[0]),
+			"name": tr("analytics.chart.spider_payload")}}
+	}
+	cp["spider_payload"] = spider
+
+	fc := Figure{Layout: layout("analytics.chart.forecast_payload", map[string]any{"xaxis": map[string]any{"type": "category"}, "yaxis": axis("analytics.axis.amount")})}
+	hist := ms.Completed()
+	if len(hist) >= 2 {
+		histMonths := months[len(months)-1-len(hist) : len(months)-1]
+		last := ms.Months[len(ms.Months)-1]
+		var fm []string
+		for i := range f.Points {
+			fm = append(fm, last.AddDate(0, i, 0).Format("2006-01"))
+		}
+		// Band: upper then lower reversed, filled as one closed shape.
+		bx := append(append([]string{}, fm...), reverse(fm)...)
+		by := append(roundAll(f.Upper), reverse(roundAll(f.Lower))...)
+		fc.Data = []map[string]any{
+			{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.series.actual"), "x": histMonths, "y": roundAll(hist)},
+			{"type": "scatter", "mode": "lines", "name": tr("analytics.series.band"), "x": bx, "y": by, "fill": "toself",
+				"fillcolor": "rgba(29,91,191,0.15)", "line": map[string]any{"width": 0}, "hoverinfo": "skip"},
+			{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.series.forecast"), "x": fm, "y": roundAll(f.Points),
+				"line": map[string]any{"dash": "dash"}},
+		}
+	}
+	cp["forecast_payload"] = fc
+
+	heat := Figure{Layout: layout("analytics.chart.segment_heatmap", nil)}
+	if k.ConversationCount > 0 {
+		var xs, ys []string
+		for _, s := range convStates {
+			xs = append(xs, tr("analytics.state."+s))
+		}
+		var z [][]int
+		for _, ch := range channels {
+			ys = append(ys, tr("analytics.channel."+ch))
+			row := make([]int, len(convStates))
+			for i, s := range convStates {
+				row[i] = d.ChannelState[ch][s]
+			}
+			z = append(z, row)
+		}
+		heat.Data = []map[string]any{{"type": "heatmap", "x": xs, "y": ys, "z": z, "colorscale": "Blues"}}
+	}
+	cp["segment_heatmap"] = heat
+
+	scene := func(x, y, z string) map[string]any {
+		return map[string]any{"scene": map[string]any{"xaxis": axis(x), "yaxis": axis(y), "zaxis": axis(z)}}
+	}
+	l3 := Figure{Layout: layout("analytics.chart.lead_3d", scene("analytics.axis.lead_score", "analytics.axis.engagement", "analytics.axis.potential"))}
+	if len(d.LeadPoints) > 0 {
+		var x, z []float64
+		var y []int
+		var text []string
+		for _, p := range d.LeadPoints {
+			x = append(x, p.Qualification)
+			y = append(y, p.Messages)
+			z = append(z, round2(p.Potential))
+			text = append(text, p.Name)
+		}
+		l3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
+			"marker": map[string]any{"size": 4, "color": x, "colorscale": "Viridis"}}}
+	}
+	cp["lead_3d"] = l3
+
+	d3 := Figure{Layout: layout("analytics.chart.decision_3d", scene("analytics.axis.confidence", "analytics.axis.urgency", "analytics.axis.action_weight"))}
+	if len(d.RecPoints) > 0 {
+		var x, y, z []float64
+		var text []string
+		for _, p := range d.RecPoints {
+			x = append(x, p.Confidence)
+			y = append(y, p.Urgency)
+			w, ok := actionWeight[p.ActionType]
+			if !ok {
+				w = 0.2
+			}
+			z = append(z, w)
+			text = append(text, p.Title)
+		}
+		d3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
+			"marker": map[string]any{"size": 5, "color": z, "colorscale": "Reds"}}}
+	}
+	cp["decision_3d"] = d3
+	for key, fig := range cp {
+		if fig.Data == nil {
+			fig.Data = []map[string]any{}
+			cp[key] = fig
+		}
+	}
+	return cp
+}
+
+func roundAll(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = round2(x)
+	}
+	return out
+}
+
+func reverse[T any](v []T) []T {
+	out := make([]T, len(v))
+	for i := range v {
+		out[len(v)-1-i] = v[i]
+	}
+	return out
+}
+
+// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation.
+func Localize(v any, t func(key string, args ...any) string) any {
+	switch x := v.(type) {
+	case string:
+		if strings.HasPrefix(x, i18nPrefix) {
+			return t(strings.TrimPrefix(x, i18nPrefix))
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = Localize(x[i], t)
+		}
+		return x
+	case map[string]any:
+		for k := range x {
+			x[k] = Localize(x[k], t)
+		}
+		return x
+	}
+	return v
+}

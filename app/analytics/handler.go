@@ -1,0 +1,152 @@
+package analytics
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"highvibe/app/auth"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves the KPI & Action Center (/app/analytics/...).
+type Handler struct {
+	Render *web.Renderer
+	Log    *slog.Logger
+}
+
+// Card is one KPI card of the page.
+type Card struct {
+	Key, Label, Value, Definition string
+}
+
+// ChartSlot is one chart placeholder of the page.
+type ChartSlot struct {
+	Key, Title, Empty string
+	Wide              bool
+}
+
+type pageData struct {
+	Snap       *Snapshot
+	Cards      []Card
+	Charts     []ChartSlot
+	LeadGen    []Rec
+	CanRefresh bool
+	CanDecide  bool
+	Stale      bool
+}
+
+func params(c *web.Ctx, trigger string) Params {
+	p := ParamsFrom(c.Tenant.Setting)
+	p.ActorID, p.Trigger = c.UserID(), trigger
+	if c.User != nil {
+		p.ActorName = c.User.Username
+	}
+	return p
+}
+
+// Page renders the KPI page. With ?refresh=1 a member allowed to refresh rebuilds the snapshot
+// first; everyone else sees the cached one. A stale snapshot is rebuilt in the background.
+func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	if r.URL.Query().Get("refresh") == "1" && c.Can(auth.RefreshKPI) {
+		if _, err := Refresh(ctx, c.DB, params(c, "query")); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	} else if err := EnsureFresh(ctx, c.Tenant.Slug, c.DB); err != nil && h.Log != nil {
+		h.Log.Error("analytics: ensure fresh", "tenant", c.Tenant.Slug, "err", err)
+	}
+	snap, err := Latest(ctx, c.DB)
+	if err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &pageData{Snap: snap, CanRefresh: c.Can(auth.RefreshKPI), CanDecide: c.Can(auth.DecideRecommendations)}
+	if snap != nil {
+		d.Stale = snap.Stale(time.Now())
+		d.Cards = cards(c, &snap.KPI)
+	}
+	for _, k := range ChartKeys {
+		d.Charts = append(d.Charts, ChartSlot{Key: k, Title: c.T("analytics.chart." + k), Empty: c.T("analytics.empty." + k),
+			Wide: k == "revenue_series" || k == "forecast_payload"})
+	}
+	if d.LeadGen, err = OpenLeadGeneration(ctx, c.DB); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "analytics/index", &web.Page{Title: c.T("analytics.title"), Nav: "kpi", Guide: "kpi-center", Data: d})
+}
+
+// Refresh is POST /app/analytics/refresh (RefreshKPI only; the route enforces it).
+func (h *Handler) Refresh(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if _, err := Refresh(r.Context(), c.DB, params(c, "button")); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("analytics.refreshed"))
+	web.Redirect(w, r, "/app/analytics/")
+}
+
+// ChartPack is GET /app/analytics/chart_pack.json: the latest snapshot with chart texts in the
+// reader's language. Before the first snapshot it answers the same shape with empty parts.
+func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	snap, err := Latest(r.Context(), c.DB)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		_ = EnsureFresh(r.Context(), c.Tenant.Slug, c.DB)
+		web.JSON(w, http.StatusOK, map[string]any{"generated_at": nil, "model_name": ModelName, "kpi": map[string]any{}, "chart_pack": map[string]any{}})
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var cp any
+	if err := json.Unmarshal(snap.ChartPack, &cp); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{
+		"generated_at": time.UnixMilli(snap.GeneratedAt).UTC().Format(time.RFC3339),
+		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": Localize(cp, c.T)})
+}
+
+func cards(c *web.Ctx, k *KPI) []Card {
+	p := c.P
+	money := func(v float64) string { return p.Money(v, k.Currency) }
+	pct := func(v float64) string { return p.Percent(v, 1) }
+	roi := "—"
+	if k.ROI != nil {
+		roi = pct(*k.ROI)
+	}
+	list := []struct{ key, val string }{
+		{"roi", roi},
+		{"paid_revenue", money(k.PaidRevenue)},
+		{"pipeline_revenue", money(k.PipelineRevenue)},
+		{"avg_order", money(k.AvgOrder)},
+		{"lead_count", p.Int(int64(k.LeadCount))},
+		{"qualified_leads", p.Int(int64(k.QualifiedLeads))},
+		{"won_leads", p.Int(int64(k.WonLeads))},
+		{"conversion_rate", pct(k.ConversionRate)},
+		{"customer_count", p.Int(int64(k.CustomerCount))},
+		{"conversation_count", p.Int(int64(k.ConversationCount))},
+		{"engagement_rate", pct(k.EngagementRate)},
+		{"automation_score", pct(k.AutomationScore)},
+		{"data_quality_score", pct(k.DataQualityScore)},
+		{"forecast_accuracy", pct(k.ForecastAccuracy)},
+		{"hvc_count", p.Int(int64(k.HVCCount))},
+		{"hvc_revenue_share", pct(k.HVCRevenueShare)},
+		{"avg_hvc_score", p.Number(k.AvgHVCScore, 1)},
+	}
+	out := make([]Card, 0, len(list))
+	for _, it := range list {
+		out = append(out, Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)})
+	}
+	return out
+}

@@ -1,0 +1,19 @@
+package analytics
+
+import (
+	"context"
+
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+)
+
+// RegisterJobs registers the background snapshot job; tenant settings come from the platform.
+func RegisterJobs(r *jobs.Runner, p *platform.Service) {
+	r.Handle(JobKind, JobHandler(func(ctx context.Context, slug string) (Params, error) {
+		t, err := p.TenantBySlug(ctx, slug)
+		if err != nil {
+			return Params{}, err
+		}
+		return ParamsFrom(t.Setting), nil
+	}))
+}

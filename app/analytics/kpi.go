@@ -1,0 +1,308 @@
+// Package analytics builds the KPI snapshot of SPEC §8: KPI fields computed from the tenant's
+// records, the chart_pack the KPI page draws, the high-value-customer (HVC) segmentation, a
+// revenue forecast, and the recommendations a refresh generates.
+package analytics
+
+import (
+	"math"
+	"strings"
+	"time"
+)
+
+// ModelName names the snapshot builder and its forecast model; it is shown as a badge.
+const ModelName = "analytics-1 / holt-linear"
+
+// PeriodMonths is the reporting window: the current calendar month and the five before it (UTC).
+// Paid revenue and the AI budget of the ROI are both taken over this window.
+const PeriodMonths = 6
+
+// USDRates is the fixed conversion table: units of a currency per 1 US dollar. It converts the
+// AI budget (kept in USD) and amounts in foreign currencies into the tenant currency. Fixed on
+// purpose: a KPI must not move because an exchange rate did; the guide prints the table.
+// A currency not listed is treated as 1:1 with USD.
+var USDRates = map[string]float64{
+	"USD": 1, "EUR": 0.92, "GBP": 0.79, "TRY": 34, "CHF": 0.88, "SAR": 3.75, "AED": 3.67,
+}
+
+// Convert changes amount from currency from into currency to with USDRates.
+func Convert(amount float64, from, to string) float64 {
+	from, to = strings.ToUpper(from), strings.ToUpper(to)
+	if from == to {
+		return amount
+	}
+	rf, ok := USDRates[from]
+	if !ok {
+		rf = 1
+	}
+	rt, ok := USDRates[to]
+	if !ok {
+		rt = 1
+	}
+	return amount / rf * rt
+}
+
+// Order is one order as the snapshot sees it (total already in tenant currency).
+type Order struct {
+	CustomerID int64
+	Status     string
+	Total      float64
+	At         int64
+}
+
+// Invoice is one invoice as the snapshot sees it (amount already in tenant currency).
+type Invoice struct {
+	CustomerID int64
+	Status     string
+	Amount     float64
+	PaidAt     int64
+}
+
+// LeadPoint is one dot of the lead_3d chart.
+type LeadPoint struct {
+	Name          string
+	Qualification float64 // best conversation qualification score, 0–100
+	Messages      int     // messages exchanged (engagement)
+	Potential     float64 // open + won order totals of the lead's customer, tenant currency
+	Stage         string
+}
+
+// RecPoint is one dot of the decision_3d chart.
+type RecPoint struct {
+	Title      string
+	Confidence float64
+	Urgency    float64
+	ActionType string
+}
+
+// Dataset is everything the snapshot needs, read from the tenant database in a few aggregate
+// queries (see Load) so that building is fast even with 100,000 leads.
+type Dataset struct {
+	Now       time.Time
+	Currency  string
+	BudgetUSD float64
+
+	LeadStages      map[string]int // stage → leads
+	LeadsNamed      int            // leads with a name
+	LeadsReachable  int            // leads with a phone or an email
+	LeadsLast30     int            // leads created in the last 30 days
+	LeadsPrev30     int            // leads created 30–60 days ago
+	Customers       int
+	CustomersContac int // customers with a phone or an email
+
+	Conversations     int
+	ConvInbound       int                       // conversations with at least one inbound message
+	ConvReplied       int                       // … of which got at least one outbound reply
+	ChannelState      map[string]map[string]int // channel → state → conversations
+	OutboundMessages  int
+	OutboundAIMessage int
+
+	Orders   []Order
+	Invoices []Invoice
+	Values   []CustomerValue // per customer, for HVC
+
+	LeadPoints []LeadPoint
+	RecPoints  []RecPoint
+}
+
+// KPI is the stored KPI object of a snapshot. Rates and scores are percentages (0–100).
+type KPI struct {
+	// LeadCount is the number of leads ever recorded.
+	LeadCount int `json:"lead_count"`
+	// CustomerCount is the number of customer records.
+	CustomerCount int `json:"customer_count"`
+	// ConversationCount is the number of conversations on every channel.
+	ConversationCount int `json:"conversation_count"`
+	// ConversionRate is won leads / leads × 100.
+	ConversionRate float64 `json:"conversion_rate"`
+	// EngagementRate is the share of conversations with an inbound message that received at
+	// least one outbound reply, × 100.
+	EngagementRate float64 `json:"engagement_rate"`
+	// DataQualityScore is the mean of three completeness shares: leads with a name, leads with a
+	// phone or email, customers with a phone or email (each 0–100; a share with no records is
+	// left out).
+	DataQualityScore float64 `json:"data_quality_score"`
+	// AutomationScore is the share of outbound messages written by the AI assistant, × 100.
+	AutomationScore float64 `json:"automation_score"`
+	// ForecastAccuracy is 1 − MAPE of the revenue forecast backtested on the last months, × 100.
+	ForecastAccuracy float64 `json:"forecast_accuracy"`
+	// AvgOrder is the mean total of orders that were not cancelled, tenant currency.
+	AvgOrder float64 `json:"avg_order"`
+	// PaidRevenue is the sum of paid invoices whose paid date falls in the period.
+	PaidRevenue float64 `json:"paid_revenue"`
+	// PipelineRevenue is the sum of the totals of open orders.
+	PipelineRevenue float64 `json:"pipeline_revenue"`
+	// QualifiedLeads counts leads at stage qualified, proposal or won.
+	QualifiedLeads int `json:"qualified_leads"`
+	// WonLeads counts leads at stage won.
+	WonLeads int `json:"won_leads"`
+	// HVCCount is the number of customers whose HVC score reaches HVCThreshold.
+	HVCCount int `json:"hvc_count"`
+	// HVCRevenueShare is the share of all paid revenue paid by HVC customers, × 100.
+	HVCRevenueShare float64 `json:"hvc_revenue_share"`
+	// AvgHVCScore is the mean HVC score of the HVC customers.
+	AvgHVCScore float64 `json:"avg_hvc_score"`
+	// BudgetPeriod is the AI budget of the period in tenant currency (monthly USD × months × rate).
+	BudgetPeriod float64 `json:"budget_period"`
+	// ROI is (PaidRevenue − BudgetPeriod) / BudgetPeriod × 100; nil when there is no budget.
+	ROI *float64 `json:"roi"`
+	// Currency is the tenant currency all amounts are in.
+	Currency string `json:"currency"`
+	// PeriodStart is the first millisecond of the period.
+	PeriodStart int64 `json:"period_start"`
+	// HVCTop names the customer with the highest HVC score ("" when none).
+	HVCTop string `json:"hvc_top"`
+	// HVCTopScore is that customer's score.
+	HVCTopScore float64 `json:"hvc_top_score"`
+	// HVCConfidence is the methodology-confidence badge: high, medium or low.
+	HVCConfidence string `json:"hvc_confidence"`
+	// DataCompleteness is the HVC data completeness, 0–100.
+	DataCompleteness float64 `json:"data_completeness"`
+}
+
+// PeriodStart returns the first instant of the reporting window that ends at now.
+func PeriodStart(now time.Time) time.Time {
+	u := now.UTC()
+	return time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(PeriodMonths - 1), 0)
+}
+
+func pctOf(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return round1(100 * float64(n) / float64(d))
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// Compute derives the KPI fields, the HVC segmentation and the forecast from a dataset.
+func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
+	k := KPI{Currency: d.Currency}
+	for _, n := range d.LeadStages {
+		k.LeadCount += n
+	}
+	k.WonLeads = d.LeadStages["won"]
+	k.QualifiedLeads = d.LeadStages["qualified"] + d.LeadStages["proposal"] + d.LeadStages["won"]
+	k.CustomerCount = d.Customers
+	k.ConversationCount = d.Conversations
+	k.ConversionRate = pctOf(k.WonLeads, k.LeadCount)
+	k.EngagementRate = pctOf(d.ConvReplied, d.ConvInbound)
+	var parts []float64
+	if k.LeadCount > 0 {
+		parts = append(parts, 100*float64(d.LeadsNamed)/float64(k.LeadCount), 100*float64(d.LeadsReachable)/float64(k.LeadCount))
+	}
+	if d.Customers > 0 {
+		parts = append(parts, 100*float64(d.CustomersContac)/float64(d.Customers))
+	}
+	if len(parts) > 0 {
+		var s float64
+		for _, p := range parts {
+			s += p
+		}
+		k.DataQualityScore = round1(s / float64(len(parts)))
+	}
+	k.AutomationScore = pctOf(d.OutboundAIMessage, d.OutboundMessages)
+
+	start := PeriodStart(d.Now)
+	k.PeriodStart = start.UnixMilli()
+	var orderSum float64
+	var orderN int
+	for _, o := range d.Orders {
+		switch o.Status {
+		case "open":
+			k.PipelineRevenue += o.Total
+		case "cancelled":
+			continue
+		}
+		orderSum += o.Total
+		orderN++
+	}
+	if orderN > 0 {
+		k.AvgOrder = round2(orderSum / float64(orderN))
+	}
+	for _, inv := range d.Invoices {
+		if inv.Status == "paid" && inv.PaidAt >= k.PeriodStart {
+			k.PaidRevenue += inv.Amount
+		}
+	}
+	k.PaidRevenue = round2(k.PaidRevenue)
+	k.PipelineRevenue = round2(k.PipelineRevenue)
+	k.BudgetPeriod = round2(Convert(d.BudgetUSD*PeriodMonths, "USD", d.Currency))
+	if k.BudgetPeriod > 0 {
+		roi := round1((k.PaidRevenue - k.BudgetPeriod) / k.BudgetPeriod * 100)
+		k.ROI = &roi
+	}
+
+	h := ScoreCustomers(d.Now.UnixMilli(), d.Values)
+	k.HVCCount = h.Count
+	k.HVCRevenueShare = round1(h.RevenueShare)
+	k.AvgHVCScore = round1(h.AvgScore)
+	k.HVCConfidence = h.Confidence
+	k.DataCompleteness = round1(h.Completeness)
+	if h.Top != nil {
+		k.HVCTop, k.HVCTopScore = h.Top.Name, h.Top.Score
+	}
+
+	ms := Monthly(d)
+	f := BuildForecast(ms.Completed(), 3)
+	k.ForecastAccuracy = round1(f.Accuracy)
+	return k, h, f, ms
+}
+
+// MonthSeries is paid revenue per calendar month (UTC), oldest first; the last month is the
+// current, incomplete one.
+type MonthSeries struct {
+	Months []time.Time
+	Paid   []float64
+	Orders []float64 // totals of orders placed that month (not cancelled)
+}
+
+// Completed returns paid revenue of the months that are over, starting at the first month with
+// any revenue, so that a young business is not forecast from leading zeros.
+func (m MonthSeries) Completed() []float64 {
+	if len(m.Paid) < 2 {
+		return nil
+	}
+	s := m.Paid[:len(m.Paid)-1]
+	for i, v := range s {
+		if v > 0 {
+			return s[i:]
+		}
+	}
+	return nil
+}
+
+// Monthly buckets the last twelve months of paid invoices and orders.
+func Monthly(d *Dataset) MonthSeries {
+	u := d.Now.UTC()
+	first := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	ms := MonthSeries{}
+	for i := 0; i < 12; i++ {
+		ms.Months = append(ms.Months, first.AddDate(0, i, 0))
+	}
+	ms.Paid = make([]float64, 12)
+	ms.Orders = make([]float64, 12)
+	idx := func(at int64) int {
+		t := time.UnixMilli(at).UTC()
+		i := (t.Year()-first.Year())*12 + int(t.Month()) - int(first.Month())
+		if i < 0 || i >= 12 {
+			return -1
+		}
+		return i
+	}
+	for _, inv := range d.Invoices {
+		if inv.Status == "paid" {
+			if i := idx(inv.PaidAt); i >= 0 {
+				ms.Paid[i] += inv.Amount
+			}
+		}
+	}
+	for _, o := range d.Orders {
+		if o.Status != "cancelled" {
+			if i := idx(o.At); i >= 0 {
+				ms.Orders[i] += o.Total
+			}
+		}
+	}
+	return ms
+}

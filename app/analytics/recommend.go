@@ -1,0 +1,146 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"highvibe/app/tenantdb"
+)
+
+// Thresholds of the generated recommendations.
+const (
+	StaleLeadAfter      = 7 * 24 * time.Hour // a qualified lead untouched this long wants a follow-up
+	HandoffUnanswered   = time.Hour          // a handoff waiting this long wants a person
+	FunnelDropRatio     = 0.7                // new leads in 30 days below 70% of the 30 days before
+	FunnelDropMinBefore = 5                  // … only when the earlier window had at least this many
+	maxPerKind          = 20
+)
+
+// candidate is a recommendation a refresh proposes; the open-dedupe index drops repeats.
+type candidate struct {
+	LeadID, ConvID int64
+	Kind           string // follow_up human_handoff lead_generation
+	Key            string
+	Priority       string
+	Confidence     float64
+	Name           string
+	N1, N2         int
+}
+
+func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset) ([]candidate, error) {
+	var out []candidate
+	nowMs := now.UnixMilli()
+	err := eachRow(ctx, db.Read, `SELECT l.id, l.name, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
+		FROM leads l WHERE l.stage IN ('qualified','proposal') AND l.updated_at < ? ORDER BY l.updated_at LIMIT ?`,
+		[]any{nowMs - StaleLeadAfter.Milliseconds(), maxPerKind}, func(rs *sql.Rows) error {
+			c := candidate{Kind: "follow_up", Priority: "medium", Confidence: 0.7}
+			if err := rs.Scan(&c.LeadID, &c.Name, &c.ConvID); err != nil {
+				return err
+			}
+			c.Key = "follow_up:lead:" + strconv.FormatInt(c.LeadID, 10)
+			out = append(out, c)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("analytics: stale leads: %w", err)
+	}
+	cut := nowMs - HandoffUnanswered.Milliseconds()
+	err = eachRow(ctx, db.Read, `SELECT c.id, c.lead_id, coalesce(l.name, '') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+		WHERE c.handoff_required = 1 AND c.state NOT IN ('won','lost')
+		  AND ((c.waiting_since IS NOT NULL AND c.waiting_since < ?)
+		    OR (c.waiting_since IS NULL AND c.last_inbound_at IS NOT NULL AND c.last_inbound_at >= c.last_message_at AND c.last_message_at < ?))
+		ORDER BY c.last_message_at LIMIT ?`, []any{cut, cut, maxPerKind}, func(rs *sql.Rows) error {
+		c := candidate{Kind: "human_handoff", Priority: "high", Confidence: 0.85}
+		if err := rs.Scan(&c.ConvID, &c.LeadID, &c.Name); err != nil {
+			return err
+		}
+		c.Key = "human_handoff:conversation:" + strconv.FormatInt(c.ConvID, 10)
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analytics: unanswered handoffs: %w", err)
+	}
+	if d.LeadsPrev30 >= FunnelDropMinBefore && float64(d.LeadsLast30) < FunnelDropRatio*float64(d.LeadsPrev30) {
+		out = append(out, candidate{Kind: "lead_generation", Key: "lead_generation:funnel_drop", Priority: "medium",
+			Confidence: 0.6, N1: d.LeadsLast30, N2: d.LeadsPrev30})
+	}
+	return out, nil
+}
+
+// insertRecommendations stores candidates as pending recommendations; one whose dedupe key is
+// still open is skipped by the unique partial index. It returns how many were created.
+func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, lang string, cs []candidate, nowMs int64) (int, error) {
+	p := printer(lang)
+	n := 0
+	for _, c := range cs {
+		var title, summary, action string
+		switch c.Kind {
+		case "follow_up":
+			title = p.T("analytics.rec.follow_up.title", c.Name)
+			summary = p.T("analytics.rec.follow_up.summary", int(StaleLeadAfter.Hours()/24))
+			action = p.T("analytics.rec.follow_up.action")
+		case "human_handoff":
+			title = p.T("analytics.rec.handoff.title", c.Name)
+			summary = p.T("analytics.rec.handoff.summary")
+			action = p.T("analytics.rec.handoff.action")
+		case "lead_generation":
+			title = p.T("analytics.rec.leadgen.title")
+			summary = p.T("analytics.rec.leadgen.summary", c.N1, c.N2)
+			action = p.T("analytics.rec.leadgen.action")
+		}
+		if len([]rune(title)) > 200 {
+			title = string([]rune(title)[:200])
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, snapshot_id, title, summary,
+			recommended_action, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,'pending',?,?,?,?) ON CONFLICT DO NOTHING`,
+			nullID(c.LeadID), nullID(c.ConvID), snapshotID, title, summary, action, c.Priority, c.Confidence, c.Kind, c.Key, ModelName, nowMs, nowMs)
+		if err != nil {
+			return n, fmt.Errorf("analytics: insert recommendation: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// OpenLeadGeneration lists the open lead_generation recommendations the KPI page can mark
+// executed (the approvals room owns the decision itself).
+func OpenLeadGeneration(ctx context.Context, db *tenantdb.DB) ([]Rec, error) {
+	var out []Rec
+	err := eachRow(ctx, db.Read, `SELECT id, title, summary, recommended_action, priority, confidence, created_at
+		FROM decision_recommendations WHERE action_type = 'lead_generation' AND status IN ('draft','pending') ORDER BY id DESC LIMIT 10`, nil,
+		func(rs *sql.Rows) error {
+			var r Rec
+			if err := rs.Scan(&r.ID, &r.Title, &r.Summary, &r.Action, &r.Priority, &r.Confidence, &r.CreatedAt); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("analytics: open lead generation: %w", err)
+	}
+	return out, nil
+}
+
+// Rec is a recommendation row shown on the KPI page.
+type Rec struct {
+	ID                     int64
+	Title, Summary, Action string
+	Priority               string
+	Confidence             float64
+	CreatedAt              int64
+}
