@@ -42,6 +42,14 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /api/webhooks/whatsapp/", public, "", h.Channels.WhatsApp.Verify},
 		{"POST /api/webhooks/whatsapp/", public, "", h.Channels.WhatsApp.Receive},
 		{"POST /api/webhooks/telegram/{slug}/", public, "", h.Channels.Telegram.Receive},
+		{"GET /widget.js", public, "", h.Channels.Widget.Script},
+		{"GET /widget/demo/{slug}/", public, "", h.Channels.Widget.Demo},
+		{"GET /widget/api/{slug}/config", public, "", h.Channels.Widget.Config},
+		{"GET /widget/api/{slug}/messages", public, "", h.Channels.Widget.List},
+		{"POST /widget/api/{slug}/messages", public, "", h.Channels.Widget.Post},
+		{"OPTIONS /widget/api/{slug}/{rest...}", public, "", h.Channels.Widget.Preflight},
+		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},
+		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
 
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
@@ -51,7 +59,16 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: inbox (app/inbox).
 		{"GET /app/inbox/{$}", panel, auth.ReadPanel, h.Inbox.List},
 		{"GET /app/inbox/events", panel, auth.ReadPanel, h.Inbox.Events},
-		{"GET /app/approvals/", panel, auth.ReadPanel, s.notBuilt("approvals", "nav.approvals")},
+		// Panel: approval queue (app/approvals) and the product catalog the assistant quotes from (app/crm).
+		{"GET /app/approvals/", panel, auth.ReadPanel, h.Approvals.Index},
+		{"POST /app/approvals/{id}/approve", panel, auth.DecideRecommendations, h.Approvals.Approve},
+		{"POST /app/approvals/{id}/reject", panel, auth.DecideRecommendations, h.Approvals.Reject},
+		{"POST /app/approvals/{id}/execute", panel, auth.DecideRecommendations, h.Approvals.Execute},
+		{"POST /app/approvals/{id}/send", panel, auth.DecideRecommendations, h.Approvals.Send},
+		{"GET /products/", panel, auth.ReadCRM, h.Products.List},
+		{"POST /products/", panel, auth.WriteCRM, h.Products.Save},
+		{"POST /products/{id}/", panel, auth.WriteCRM, h.Products.Save},
+		{"POST /products/{id}/active", panel, auth.WriteCRM, h.Products.SetActive},
 		// Panel: KPI & CRM (app/analytics, app/crm).
 		{"GET /app/analytics/", panel, auth.ReadPanel, h.Analytics.Page},
 		{"GET /app/analytics/chart_pack.json", panel, auth.ReadPanel, h.Analytics.ChartPack},

@@ -15,10 +15,14 @@ import (
 	"time"
 
 	"highvibe/app/account"
+	"highvibe/app/ai"
 	"highvibe/app/analytics"
+	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/channels"
+	"highvibe/app/crm"
+	"highvibe/app/dashboard"
 	"highvibe/app/docs"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
@@ -62,6 +66,10 @@ type Handlers struct {
 	Channels *channels.Handlers
 	// Analytics serves the KPI & Action Center (app/analytics).
 	Analytics *analytics.Handler
+	// Approvals is the approval queue; Products the catalog; Assistant runs the ai_triage/ai_review jobs.
+	Approvals *approvals.Handler
+	Products  *crm.ProductsHandler
+	Assistant *ai.Assistant
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -142,16 +150,22 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform},
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
-		Dashboard: s.dashboard,
+		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
 		Logs:      &logs.Handler{Render: s.Render},
 		Landing:   s.landing,
 	}
 	h.InboxService = &inbox.Service{Live: s.Live}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
-	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log)
+	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
 	analytics.RegisterJobs(s.Jobs, s.Platform)
+	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live}
+	h.Products = &crm.ProductsHandler{Render: s.Render}
+	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
+	s.Jobs.Handle(ai.JobTriage, h.Assistant.HandleTriage)
+	s.Jobs.Handle(ai.JobReview, h.Assistant.HandleReview)
+	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	h.Ops.RegisterMetrics()
 	return s, h, nil
 }

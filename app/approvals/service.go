@@ -1,0 +1,184 @@
+package approvals
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
+)
+
+// ErrDecided is returned when a recommendation was already decided (a second click, a stale form):
+// nothing changes and the page answers 409 with the existing decision.
+var ErrDecided = errors.New("approvals: recommendation already decided")
+
+// ErrNotExecutable is returned when "executed" is asked for a type that is not lead_generation.
+var ErrNotExecutable = errors.New("approvals: only lead_generation recommendations can be marked executed")
+
+// Decisions maps the URL verb to the stored status.
+var Decisions = map[string]string{"approve": "approved", "reject": "rejected", "execute": "executed"}
+
+// resolves says which assistant handoff reasons a decision of this type answers.
+var resolves = map[string][]string{
+	"stock":         {"stock"},
+	"pricing":       {"firm_price"},
+	"delivery_date": {"date"},
+	"warranty":      {"legal_warranty"},
+	"legal":         {"legal_warranty"},
+}
+
+// Actor is the person deciding.
+type Actor struct {
+	UserID int64
+	Name   string
+}
+
+// Decision is one approve / reject / execute request.
+type Decision struct {
+	ID     int64
+	Verb   string // approve reject execute
+	Reason string
+	Note   string // the system message written into the conversation (already in the operator's language)
+	Actor  Actor
+}
+
+// Decide records a decision in ONE transaction: status + who + when, handoff cleared when this
+// recommendation was (part of) its reason, a system message in the conversation, and one
+// approval_queue action log. It returns the updated recommendation; ErrDecided when it was not open.
+func Decide(ctx context.Context, db *tenantdb.DB, d Decision) (*Recommendation, int64, error) {
+	status, ok := Decisions[d.Verb]
+	if !ok {
+		return nil, 0, fmt.Errorf("approvals: unknown decision %q", d.Verb)
+	}
+	var out *Recommendation
+	var msgID int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		rec, err := ByID(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		if !rec.Open() {
+			out = rec
+			return ErrDecided
+		}
+		if status == "executed" && rec.ActionType != "lead_generation" {
+			return ErrNotExecutable
+		}
+		changed, err := setDecision(ctx, tx, rec.ID, status, d.Actor.UserID, d.Actor.Name, d.Reason)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			return ErrDecided
+		}
+		handoffCleared := false
+		if rec.ConversationID > 0 {
+			c, err := inbox.ConversationByID(ctx, tx, rec.ConversationID)
+			if err != nil {
+				return err
+			}
+			if c.HandoffRequired {
+				left := remainingReasons(c.HandoffReason, rec.ActionType)
+				if rec.ActionType == "human_handoff" || len(left) == 0 {
+					err = inbox.SetHandoff(ctx, tx, c.ID, false, "")
+					handoffCleared = true
+				} else if len(left) != len(splitReasons(c.HandoffReason)) {
+					err = inbox.SetHandoff(ctx, tx, c.ID, true, strings.Join(left, ", "))
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if strings.TrimSpace(d.Note) != "" {
+				if msgID, err = inbox.AddMessageTx(ctx, tx, c.ID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+					AuthorName: d.Actor.Name, Body: d.Note}); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "recommendation_" + status,
+			Summary: rec.Title + " → " + status, Input: rec.Summary, Output: d.Reason, ModelName: "human-review",
+			ActorUserID: d.Actor.UserID, ActorName: d.Actor.Name, ConversationID: rec.ConversationID,
+			Payload: map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "status": status,
+				"reason": d.Reason, "handoff_cleared": handoffCleared, "recommended_by": rec.ModelName}}); err != nil {
+			return err
+		}
+		out, err = ByID(ctx, tx, rec.ID)
+		return err
+	})
+	if err != nil {
+		return out, 0, err
+	}
+	return out, msgID, nil
+}
+
+func splitReasons(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// remainingReasons drops from a handoff reason list the reasons a decision of actionType answers.
+func remainingReasons(reason, actionType string) []string {
+	var left []string
+	for _, p := range splitReasons(reason) {
+		drop := false
+		for _, r := range resolves[actionType] {
+			if p == r {
+				drop = true
+			}
+		}
+		if !drop {
+			left = append(left, p)
+		}
+	}
+	return left
+}
+
+// ErrNotSendable is returned when a draft cannot be sent: not approved, no draft text or no conversation.
+var ErrNotSendable = errors.New("approvals: only an approved recommendation with a draft reply can be sent")
+
+// ErrAlreadySent is returned when the approved draft was already sent once.
+var ErrAlreadySent = errors.New("approvals: this draft was already sent")
+
+// SendDraft sends an approved recommendation's draft reply to the customer through the
+// conversation's channel (outbound message + delivery job where the channel needs one) and logs
+// it, in one transaction. A draft is sent at most once.
+func SendDraft(ctx context.Context, db *tenantdb.DB, id int64, actor Actor) (*Recommendation, int64, error) {
+	var rec *Recommendation
+	var msgID int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if rec, err = ByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if rec.Status != "approved" || strings.TrimSpace(rec.DraftReply) == "" || rec.ConversationID == 0 {
+			return ErrNotSendable
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE provider = 'approval_queue' AND action_type = 'draft_sent'
+			AND conversation_id = ? AND json_extract(payload, '$.recommendation_id') = ?`, rec.ConversationID, rec.ID).Scan(&n); err != nil {
+			return fmt.Errorf("approvals: checking sent: %w", err)
+		}
+		if n > 0 {
+			return ErrAlreadySent
+		}
+		if msgID, err = inbox.AddMessageTx(ctx, tx, rec.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
+			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: rec.DraftReply}); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "draft_sent",
+			Summary: rec.Title, Output: rec.DraftReply, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,
+			ConversationID: rec.ConversationID, Payload: map[string]any{"recommendation_id": rec.ID, "message_id": msgID, "action_type": rec.ActionType}})
+		return err
+	})
+	return rec, msgID, err
+}

@@ -1,0 +1,195 @@
+// Package approvals is the approval queue (SPEC §5): decision recommendations the assistant (or
+// the KPI center) drafts, and the people who approve, reject or mark them executed. A decided
+// recommendation is immutable; the database trigger enforces it even against a buggy caller.
+package approvals
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"highvibe/app/tenantdb"
+)
+
+// Recommendation mirrors one decision_recommendations row (times Unix ms).
+type Recommendation struct {
+	ID                int64
+	LeadID            int64
+	ConversationID    int64
+	Title             string
+	Summary           string
+	RecommendedAction string
+	DraftReply        string
+	Priority          string
+	Confidence        float64
+	ActionType        string
+	Status            string
+	DedupeKey         string
+	ModelName         string
+	DecidedByUserID   int64
+	DecidedByName     string
+	DecidedAt         int64
+	DecisionReason    string
+	CreatedAt         int64
+	UpdatedAt         int64
+}
+
+// Open reports whether the recommendation still waits for a decision.
+func (r *Recommendation) Open() bool { return r.Status == "draft" || r.Status == "pending" }
+
+// New is what a producer (the assistant, the KPI center) proposes.
+type New struct {
+	LeadID, ConversationID              int64
+	Title, Summary, RecommendedAction   string
+	DraftReply, Priority, ActionType    string
+	Confidence                          float64
+	ModelName, DedupeKey, InitialStatus string // InitialStatus "" = pending
+}
+
+// Querier is a *sql.DB or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const cols = `id, coalesce(lead_id,0), coalesce(conversation_id,0), title, summary, recommended_action, draft_reply, priority,
+	confidence, action_type, status, coalesce(dedupe_key,''), model_name, coalesce(decided_by_user_id,0), decided_by_name,
+	coalesce(decided_at,0), decision_reason, created_at, updated_at`
+
+func scan(sc interface{ Scan(...any) error }) (*Recommendation, error) {
+	r := &Recommendation{}
+	err := sc.Scan(&r.ID, &r.LeadID, &r.ConversationID, &r.Title, &r.Summary, &r.RecommendedAction, &r.DraftReply, &r.Priority,
+		&r.Confidence, &r.ActionType, &r.Status, &r.DedupeKey, &r.ModelName, &r.DecidedByUserID, &r.DecidedByName,
+		&r.DecidedAt, &r.DecisionReason, &r.CreatedAt, &r.UpdatedAt)
+	return r, err
+}
+
+func nullable(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return string(r)
+}
+
+// Create inserts a recommendation inside the caller's transaction. While an open recommendation
+// with the same dedupe key exists, nothing is inserted and created is false (the unique index
+// decides, so two concurrent producers cannot both win).
+func Create(ctx context.Context, tx *sql.Tx, n New) (id int64, created bool, err error) {
+	status := n.InitialStatus
+	if status == "" {
+		status = "pending"
+	}
+	var dk any
+	if n.DedupeKey != "" {
+		dk = n.DedupeKey
+	}
+	now := tenantdb.Now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, title, summary, recommended_action,
+		draft_reply, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		nullable(n.LeadID), nullable(n.ConversationID), clip(n.Title, 200), clip(n.Summary, 4000), clip(n.RecommendedAction, 500),
+		clip(n.DraftReply, 4000), n.Priority, min(1, max(0, n.Confidence)), n.ActionType, status, dk, n.ModelName, now, now)
+	if err != nil {
+		return 0, false, fmt.Errorf("approvals: create: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return 0, false, nil
+	}
+	id, _ = res.LastInsertId()
+	return id, true, nil
+}
+
+// ByID reads one recommendation; tenantdb.ErrNotFound when absent.
+func ByID(ctx context.Context, q Querier, id int64) (*Recommendation, error) {
+	r, err := scan(q.QueryRowContext(ctx, `SELECT `+cols+` FROM decision_recommendations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("approvals: read: %w", err)
+	}
+	return r, nil
+}
+
+func list(ctx context.Context, q Querier, where string, args ...any) ([]*Recommendation, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM decision_recommendations `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("approvals: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*Recommendation
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("approvals: list: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// priorityOrder sorts critical first.
+const priorityOrder = `CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END`
+
+// Pending lists open recommendations by priority, then oldest first (the queue's order).
+func Pending(ctx context.Context, db *tenantdb.DB, limit int) ([]*Recommendation, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	return list(ctx, db.Read, `WHERE status IN ('draft','pending') ORDER BY `+priorityOrder+`, created_at, id LIMIT ?`, limit)
+}
+
+// Decided lists the most recently decided recommendations (their trace: who, when, why).
+func Decided(ctx context.Context, db *tenantdb.DB, limit int) ([]*Recommendation, error) {
+	return list(ctx, db.Read, `WHERE status IN ('approved','rejected','executed') ORDER BY decided_at DESC, id DESC LIMIT ?`, limit)
+}
+
+// ForLead lists a lead's recommendations, open first then newest, for the conversation page.
+func ForLead(ctx context.Context, db *tenantdb.DB, leadID int64) ([]*Recommendation, error) {
+	return list(ctx, db.Read, `WHERE lead_id = ? ORDER BY CASE WHEN status IN ('draft','pending') THEN 0 ELSE 1 END, id DESC LIMIT 100`, leadID)
+}
+
+// OpenForConversation lists a conversation's open recommendations (used to decide about handoff).
+func OpenForConversation(ctx context.Context, q Querier, convID int64) ([]*Recommendation, error) {
+	return list(ctx, q, `WHERE conversation_id = ? AND status IN ('draft','pending') ORDER BY id`, convID)
+}
+
+// PendingCount is the number on the dashboard's "pending approvals" card.
+func PendingCount(ctx context.Context, db *tenantdb.DB) (int, error) {
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM decision_recommendations WHERE status IN ('draft','pending')`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("approvals: count: %w", err)
+	}
+	return n, nil
+}
+
+// Newest lists the n newest recommendations of any status, for the dashboard.
+func Newest(ctx context.Context, db *tenantdb.DB, n int) ([]*Recommendation, error) {
+	return list(ctx, db.Read, `ORDER BY created_at DESC, id DESC LIMIT ?`, n)
+}
+
+// setDecision moves an open recommendation to a decided status; false when it was not open.
+func setDecision(ctx context.Context, tx *sql.Tx, id int64, status string, userID int64, name, reason string) (bool, error) {
+	now := tenantdb.Now()
+	res, err := tx.ExecContext(ctx, `UPDATE decision_recommendations SET status = ?, decided_by_user_id = ?, decided_by_name = ?,
+		decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft','pending')`,
+		status, nullable(userID), clip(name, 200), now, clip(reason, 1000), now, id)
+	if err != nil {
+		return false, fmt.Errorf("approvals: decide: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ConfidencePct is the confidence as a percentage, for display.
+func (r *Recommendation) ConfidencePct() float64 { return r.Confidence * 100 }

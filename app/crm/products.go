@@ -1,0 +1,184 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/tenantdb"
+)
+
+// Product is one catalog line; the assistant quotes only from active ones.
+type Product struct {
+	ID        int64
+	SKU       string
+	Name      string
+	Category  string
+	Unit      string
+	UnitPrice float64
+	Currency  string
+	Active    bool
+	CreatedAt int64
+	UpdatedAt int64
+}
+
+// ProductInput is a create/edit form, validated by Validate.
+type ProductInput struct {
+	SKU, Name, Category, Unit, Price, Currency string
+	Active                                     bool
+}
+
+var (
+	reSKU      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Validate returns field → message key (caller translates) and the parsed product.
+func (in ProductInput) Validate() (Product, map[string]string) {
+	errs := map[string]string{}
+	p := Product{SKU: strings.TrimSpace(in.SKU), Name: strings.TrimSpace(in.Name), Category: strings.TrimSpace(in.Category),
+		Unit: strings.TrimSpace(in.Unit), Currency: strings.ToUpper(strings.TrimSpace(in.Currency)), Active: in.Active}
+	if !reSKU.MatchString(p.SKU) {
+		errs["sku"] = "products.err.sku"
+	}
+	if n := len([]rune(p.Name)); n < 1 || n > 200 {
+		errs["name"] = "products.err.name"
+	}
+	if len([]rune(p.Category)) > 100 {
+		errs["category"] = "products.err.category"
+	}
+	if p.Unit == "" {
+		p.Unit = "m2"
+	}
+	if n := len([]rune(p.Unit)); n > 16 {
+		errs["unit"] = "products.err.unit"
+	}
+	if p.Currency == "" {
+		p.Currency = "TRY"
+	}
+	if !reCurrency.MatchString(p.Currency) {
+		errs["currency"] = "products.err.currency"
+	}
+	price, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Price), ",", "."), 64)
+	if err != nil || price < 0 || math.IsNaN(price) || math.IsInf(price, 0) || price > 1e9 {
+		errs["price"] = "products.err.price"
+	}
+	p.UnitPrice = math.Round(price*100) / 100
+	return p, errs
+}
+
+// ErrDuplicateSKU is returned when another product already uses the SKU.
+var ErrDuplicateSKU = errors.New("crm: duplicate sku")
+
+const productCols = `id, sku, name, category, unit, unit_price, currency, active, created_at, updated_at`
+
+func scanProduct(sc interface{ Scan(...any) error }) (*Product, error) {
+	p := &Product{}
+	err := sc.Scan(&p.ID, &p.SKU, &p.Name, &p.Category, &p.Unit, &p.UnitPrice, &p.Currency, &p.Active, &p.CreatedAt, &p.UpdatedAt)
+	return p, err
+}
+
+// Products lists the catalog (active first, then by name); activeOnly limits it to what may be quoted.
+func Products(ctx context.Context, db *tenantdb.DB, activeOnly bool) ([]*Product, error) {
+	q := `SELECT ` + productCols + ` FROM products`
+	if activeOnly {
+		q += ` WHERE active = 1`
+	}
+	rows, err := db.Read.QueryContext(ctx, q+` ORDER BY active DESC, name COLLATE NOCASE, id LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("crm: list products: %w", err)
+	}
+	defer rows.Close()
+	var out []*Product
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, fmt.Errorf("crm: list products: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ProductByID reads one product; tenantdb.ErrNotFound when absent.
+func ProductByID(ctx context.Context, db *tenantdb.DB, id int64) (*Product, error) {
+	p, err := scanProduct(db.Read.QueryRowContext(ctx, `SELECT `+productCols+` FROM products WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: read product: %w", err)
+	}
+	return p, nil
+}
+
+// Actor is who changes the catalog (for the action log).
+type Actor struct {
+	UserID int64
+	Name   string
+}
+
+// SaveProduct creates (id 0) or updates a product and writes one action log in the same transaction.
+func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Actor) (int64, error) {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		now := tenantdb.Now()
+		var res sql.Result
+		var err error
+		action := "product_created"
+		if id == 0 {
+			res, err = tx.ExecContext(ctx, `INSERT INTO products(sku, name, category, unit, unit_price, currency, active, created_at, updated_at)
+				VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(sku) DO NOTHING`, p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, now)
+		} else {
+			action = "product_updated"
+			var other int64
+			if e := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ? AND id <> ?`, p.SKU, id).Scan(&other); e == nil {
+				return ErrDuplicateSKU
+			}
+			res, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, category = ?, unit = ?, unit_price = ?, currency = ?, active = ?, updated_at = ?
+				WHERE id = ?`, p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id)
+		}
+		if err != nil {
+			return fmt.Errorf("crm: save product: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if id == 0 {
+				return ErrDuplicateSKU
+			}
+			return tenantdb.ErrNotFound
+		}
+		if id == 0 {
+			id, _ = res.LastInsertId()
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "crm", ActionType: action, Summary: p.SKU + " " + p.Name,
+			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name,
+			Payload: map[string]any{"product_id": id, "sku": p.SKU, "unit_price": p.UnitPrice, "currency": p.Currency, "active": p.Active}})
+		return err
+	})
+	return id, err
+}
+
+// SetProductActive activates or deactivates a product (deactivated products are never quoted).
+func SetProductActive(ctx context.Context, db *tenantdb.DB, id int64, active bool, a Actor) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE products SET active = ?, updated_at = ? WHERE id = ?`, active, tenantdb.Now(), id)
+		if err != nil {
+			return fmt.Errorf("crm: set product active: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		action := "product_deactivated"
+		if active {
+			action = "product_activated"
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "crm", ActionType: action, ModelName: "human-review",
+			ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"product_id": id}})
+		return err
+	})
+}

@@ -1,0 +1,121 @@
+package crm
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"highvibe/app/auth"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// ProductsHandler serves /products/: the catalog the assistant quotes from.
+type ProductsHandler struct {
+	Render *web.Renderer
+}
+
+type productsPage struct {
+	Products []*Product
+	Edit     *Product
+	CanWrite bool
+}
+
+func (h *ProductsHandler) page(w http.ResponseWriter, r *http.Request, status int, d *productsPage, errs map[string]string) {
+	c := web.From(r)
+	d.CanWrite = c.Can(auth.WriteCRM)
+	tr := map[string]string{}
+	for k, v := range errs {
+		tr[k] = c.T(v)
+	}
+	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches-and-modules", Data: d, Errors: tr, Form: r.PostForm})
+}
+
+// List shows every product (active first) with the create form; ?edit=ID opens one for editing.
+func (h *ProductsHandler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ps, err := Products(r.Context(), c.DB, false)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &productsPage{Products: ps}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil && id > 0 && c.Can(auth.WriteCRM) {
+		if d.Edit, err = ProductByID(r.Context(), c.DB, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	h.page(w, r, http.StatusOK, d, nil)
+}
+
+func actor(c *web.Ctx) Actor {
+	a := Actor{UserID: c.UserID()}
+	if c.User != nil {
+		a.Name = c.User.Username
+	}
+	return a
+}
+
+// Save creates (POST /products/) or edits (POST /products/{id}/) a product; 422 with field errors.
+func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	var id int64
+	if v := r.PathValue("id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			h.Render.Error(w, r, http.StatusNotFound, "")
+			return
+		}
+		id = n
+	}
+	_ = r.ParseForm()
+	in := ProductInput{SKU: r.PostFormValue("sku"), Name: r.PostFormValue("name"), Category: r.PostFormValue("category"),
+		Unit: r.PostFormValue("unit"), Price: r.PostFormValue("unit_price"), Currency: r.PostFormValue("currency"),
+		Active: id == 0 || r.PostFormValue("active") == "true"}
+	p, errs := in.Validate()
+	if len(errs) == 0 {
+		_, err := SaveProduct(r.Context(), c.DB, id, p, actor(c))
+		switch {
+		case errors.Is(err, ErrDuplicateSKU):
+			errs["sku"] = "products.err.sku_taken"
+		case errors.Is(err, tenantdb.ErrNotFound):
+			h.Render.Error(w, r, http.StatusNotFound, "")
+			return
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		ps, err := Products(r.Context(), c.DB, false)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d := &productsPage{Products: ps}
+		if id > 0 {
+			d.Edit = &Product{ID: id}
+		}
+		h.page(w, r, http.StatusUnprocessableEntity, d, errs)
+		return
+	}
+	web.Flash(w, r, true, c.T("products.saved"))
+	web.Redirect(w, r, "/products/")
+}
+
+// SetActive deactivates or reactivates a product (POST /products/{id}/active, active=true|false).
+func (h *ProductsHandler) SetActive(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	if err := SetProductActive(r.Context(), c.DB, id, r.PostFormValue("active") == "true", actor(c)); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("products.saved"))
+	web.Redirect(w, r, "/products/")
+}
