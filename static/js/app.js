@@ -1,24 +1,20 @@
 /*
- * HighVibe panel behaviour: plain ES2017, no dependencies (htmx and Plotly are
- * used when the page loads them). The CSP allows only our own scripts, so no
- * page carries inline script: each feature is switched on by data attributes.
- *
- *   [data-nav-toggle]        button opening/closing its aria-controls nav (phones)
- *   [data-inbox-list]        keyboard over rows [data-row-href]; search is #q
- *   [data-confirm="text"]    confirm() before a form submits / a button acts
- *   [data-copy="#sel"]       button copying the target element's text
+ * HighVibe panel behaviour: plain ES2017, no dependencies (uses htmx and Plotly
+ * when loaded). The CSP allows no inline script, so data attributes switch on:
+ *   [data-nav-toggle]      toggles its aria-controls nav (phones)
+ *   [data-inbox-list]      keyboard over rows [data-row-href]; search is #q
+ *   [data-confirm="text"]  confirm() before a form submits / a button acts
+ *   [data-copy="#sel"]     copies the target's text
  *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
- *                            inserts option[data-text] with {{name}} filled in
- *   [data-autosubmit]        submits its form on change
- *   [data-chart][data-src][data-key][data-empty]
- *                            draws the Plotly figure chart_pack[key] from src
- *
- * Load with `defer`, after htmx and (on chart pages) after Plotly.
+ *                          inserts option[data-text], {{name}} filled in
+ *   [data-autosubmit]      submits its form on change
+ *   [data-chart][data-src][data-key][data-empty]  Plotly chart_pack[key]
+ * Load with `defer`, after htmx and (on chart pages) Plotly.
  */
 (function () {
   'use strict';
 
-  // Lets CSS tell "JavaScript runs" from the no-JS fallback (e.g. the nav).
+  // For CSS: the nav collapses only when JavaScript can open it.
   document.documentElement.classList.add('js');
 
   const on = (type, fn, capture) => document.addEventListener(type, fn, capture);
@@ -35,8 +31,7 @@
   });
 
   // ---- inbox keyboard -------------------------------------------------------
-  // The selection is remembered by href, not by element, so it survives htmx
-  // replacing the list (live updates, filters).
+  // Selection is kept by href, so it survives htmx swapping the list.
   let selectedHref = null;
   const inboxList = () => document.querySelector('[data-inbox-list]');
   const rowsOf = (list) => Array.from(list.querySelectorAll('[data-row-href]'));
@@ -76,8 +71,7 @@
 
     switch (event.key) {
       case 'Escape':
-        // Clear and leave the search; the input event lets an htmx search
-        // (hx-trigger="input changed ...") reload the unfiltered list.
+        // Clear and leave the search; "input" lets an htmx search reload.
         if (search && search.value !== '') { search.value = ''; fire(search, 'input'); }
         if (active && active.blur) active.blur();
         return;
@@ -106,8 +100,7 @@
     }
   });
 
-  // A click anywhere on a row opens it; links and controls inside keep their
-  // own behaviour (so a modifier-click on the row's link opens a new tab).
+  // A click anywhere on a row opens it; links and controls inside keep theirs.
   on('click', (event) => {
     const row = up(event, '[data-row-href]');
     if (!row || event.defaultPrevented || event.button !== 0) return;
@@ -116,8 +109,7 @@
   });
 
   // ---- confirm --------------------------------------------------------------
-  // Capture phase on the document runs before htmx's listeners on the element,
-  // so a refused confirmation stops plain and htmx requests alike.
+  // Capture phase runs before htmx's listeners: a "no" stops both kinds.
   function refuse(event, question) {
     if (window.confirm(question)) return;
     event.preventDefault();
@@ -130,7 +122,7 @@
   on('submit', (event) => {
     const form = event.target;
     if (!form.hasAttribute('data-confirm')) return;
-    // A button with its own data-confirm has asked already (on click).
+    // A button with its own data-confirm asked already.
     if (event.submitter && event.submitter.hasAttribute('data-confirm')) return;
     refuse(event, form.getAttribute('data-confirm'));
   }, true);
@@ -160,8 +152,7 @@
   });
 
   // ---- insert template ------------------------------------------------------
-  // {{name}} (spaces allowed inside the braces) becomes vars.name; variables
-  // without a value stay visible so the operator notices them.
+  // {{name}} becomes vars.name; unknown variables stay visible to be noticed.
   const fillVars = (text, vars) => text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (all, key) =>
     (Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== null ? String(vars[key]) : all));
 
@@ -174,7 +165,7 @@
     let vars = {};
     try { vars = JSON.parse(sel.getAttribute('data-vars') || '{}') || {}; } catch (e) { /* keep {} */ }
     const text = fillVars(opt.getAttribute('data-text'), vars);
-    // Insert at the cursor, replacing a selection; an empty field just gets the text.
+    // Insert at the cursor (replacing a selection).
     const start = target.selectionStart != null ? target.selectionStart : target.value.length;
     const end = target.selectionEnd != null ? target.selectionEnd : start;
     target.value = target.value.slice(0, start) + text + target.value.slice(end);
@@ -188,7 +179,7 @@
   on('change', (event) => {
     const el = event.target;
     if (!el.form || !el.closest('[data-autosubmit]') || el.matches('[data-insert-template]')) return;
-    // requestSubmit fires the submit event, so htmx and data-confirm see it.
+    // requestSubmit fires "submit", which htmx and data-confirm see.
     if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
   });
 
@@ -201,8 +192,8 @@
   function draw(el, pack) {
     const fig = pack && pack.chart_pack ? pack.chart_pack[el.getAttribute('data-key')] : null;
     if (!fig || !Array.isArray(fig.data) || !fig.data.length || !window.Plotly) return showEmpty(el);
-    // Texts come translated from the server; only the font is taken from the
-    // page. Plotly has no RTL mode, so the chart stays LTR (see app.css).
+    // Texts come translated; only the font is the page's. Plotly has no RTL
+    // mode: the chart stays LTR (app.css).
     const layout = Object.assign({}, fig.layout);
     layout.font = Object.assign({}, layout.font, { family: getComputedStyle(document.body).fontFamily });
     el.classList.remove('is-empty');
@@ -230,12 +221,10 @@
     }
   }
 
-  // Deferred scripts run in order before DOMContentLoaded, so Plotly (listed
-  // first) is ready here.
+  // Deferred scripts run in order, so Plotly (listed first) is ready here.
   if (document.readyState === 'loading') on('DOMContentLoaded', () => drawCharts(document));
   else drawCharts(document);
-  // Content swapped in by htmx may carry charts; free Plotly's resize
-  // listeners when htmx removes a drawn chart.
+  // htmx may swap charts in; free Plotly's listeners when it removes one.
   on('htmx:load', (event) => { if (event.target !== document.body) drawCharts(event.target); });
   on('htmx:beforeCleanupElement', (event) => {
     const el = event.target;

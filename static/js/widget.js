@@ -1,1 +1,179 @@
-/* HighVibe chat widget loader: placeholder, built by the channels issue. */
+/* HighVibe chat widget. Embed on any site:
+ *   <script src="https://HOST/widget.js" data-tenant-slug="SLUG" data-lang="tr" async></script>
+ * No dependencies, no secrets: it builds its own DOM inside a shadow root (so the host page's CSS
+ * cannot break it), talks to HOST's JSON API with CORS, keeps the visitor token in localStorage
+ * and polls for replies every few seconds. All text is inserted with textContent (never HTML). */
+(function () {
+  "use strict";
+  var script = document.currentScript ||
+    document.querySelector("script[data-tenant-slug]");
+  if (!script || window.__highvibeWidget) { return; }
+  window.__highvibeWidget = true;
+  var slug = script.getAttribute("data-tenant-slug") || "";
+  var lang = script.getAttribute("data-lang") || "";
+  var base = new URL(script.src, location.href).origin;
+  var api = base + "/widget/api/" + encodeURIComponent(slug);
+  var storeKey = "highvibe:" + base + ":" + slug;
+  var token = "";
+  try { token = localStorage.getItem(storeKey) || ""; } catch (e) { token = ""; }
+  var lastID = 0, seen = {}, cfg = null, timer = null, open = false;
+
+  var css = ":host{all:initial}[hidden]{display:none!important}*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
+    ".launch{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;background:#0f766e;color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+    ".panel{position:fixed;inset-block-end:84px;inset-inline-end:20px;z-index:2147483000;width:min(360px,calc(100vw - 24px));height:min(520px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1f2937;border-radius:12px;box-shadow:0 10px 30px rgba(0,0,0,.25);overflow:hidden;font-size:14px}" +
+    ".panel[hidden]{display:none}.head{background:#0f766e;color:#fff;padding:12px 14px;font-weight:600}" +
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f8fafc}" +
+    ".m{max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word;line-height:1.35}" +
+    ".in{align-self:flex-end;background:#0f766e;color:#fff}.out{align-self:flex-start;background:#e5e7eb;color:#111827}" +
+    ".who{display:block;font-size:11px;opacity:.75;margin-block-end:2px}.greet{align-self:flex-start;background:#fff;border:1px solid #e5e7eb}" +
+    "form{display:flex;flex-direction:column;gap:6px;padding:10px;border-block-start:1px solid #e5e7eb}" +
+    "input,textarea{width:100%;padding:7px 9px;border:1px solid #cbd5e1;border-radius:6px;font-size:14px;color:#111827;background:#fff}" +
+    "textarea{resize:none;height:60px}.row{display:flex;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
+    ".consent input{width:auto}.consent a{color:#0f766e}button.send{border:0;border-radius:6px;padding:9px;background:#0f766e;color:#fff;font-weight:600;cursor:pointer}" +
+    "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text != null) { e.textContent = text; }
+    return e;
+  }
+
+  var host = el("div");
+  host.setAttribute("data-highvibe-widget", slug);
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  var style = el("style");
+  style.textContent = css;
+  root.appendChild(style);
+  var launch = el("button", "launch", "…");
+  launch.type = "button";
+  var panel = el("div", "panel");
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  var head = el("div", "head", "");
+  var log = el("div", "log");
+  log.setAttribute("aria-live", "polite");
+  var form = el("form");
+  var who = el("div", "row");
+  var name = el("input"); name.name = "name"; name.autocomplete = "name"; name.maxLength = 200;
+  var phone = el("input"); phone.name = "phone"; phone.type = "tel"; phone.autocomplete = "tel"; phone.maxLength = 40;
+  who.appendChild(name); who.appendChild(phone);
+  var text = el("textarea"); text.name = "text"; text.required = true;
+  var consentRow = el("label", "consent");
+  var consent = el("input"); consent.type = "checkbox"; consent.name = "consent";
+  var consentText = el("span");
+  var privacy = el("a"); privacy.target = "_blank"; privacy.rel = "noopener";
+  consentRow.appendChild(consent); consentRow.appendChild(consentText); consentRow.appendChild(privacy);
+  var err = el("div", "err");
+  err.setAttribute("role", "alert");
+  var send = el("button", "send", "");
+  send.type = "submit";
+  form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(err); form.appendChild(send);
+  panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
+  root.appendChild(launch); root.appendChild(panel);
+
+  function label(k, d) { return (cfg && cfg.labels && cfg.labels[k]) || d; }
+
+  function request(method, path, body) {
+    var opts = { method: method, headers: {}, credentials: "omit", mode: "cors" };
+    if (body) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    return fetch(api + path, opts).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
+    });
+  }
+
+  function add(m) {
+    if (seen[m.id]) { return; }
+    seen[m.id] = true;
+    if (m.id > lastID) { lastID = m.id; }
+    var b = el("div", "m " + (m.direction === "inbound" ? "in" : "out"));
+    if (m.direction !== "inbound") { b.appendChild(el("span", "who", m.author === "assistant" ? (cfg && cfg.name) || "" : m.author)); }
+    b.appendChild(document.createTextNode(m.text));
+    b.setAttribute("data-message-id", String(m.id));
+    log.appendChild(b);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function poll() {
+    if (!token) { return; }
+    request("GET", "/messages?token=" + encodeURIComponent(token) + "&after=" + lastID + "&lang=" + encodeURIComponent(lang)).then(function (r) {
+      if (r.status === 200 && r.data.messages) { r.data.messages.forEach(add); }
+      else if (r.status === 404 || r.status === 400) { forget(); }
+    }).catch(function () {});
+  }
+
+  function forget() {
+    token = "";
+    try { localStorage.removeItem(storeKey); } catch (e) {}
+    who.hidden = false;
+    consentRow.hidden = !(cfg && cfg.consent_required);
+  }
+
+  function startPolling() {
+    if (timer) { return; }
+    poll();
+    timer = setInterval(poll, open ? 3000 : 15000);
+  }
+
+  function setOpen(v) {
+    open = v;
+    panel.hidden = !v;
+    if (timer) { clearInterval(timer); timer = null; }
+    if (token) { startPolling(); }
+    if (v) { text.focus(); }
+  }
+
+  launch.addEventListener("click", function () { setOpen(!open); });
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var body = { text: text.value, lang: lang, client_id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    if (token) { body.token = token; } else {
+      body.name = name.value; body.phone = phone.value; body.consent = consent.checked;
+    }
+    send.disabled = true; err.textContent = "";
+    request("POST", "/messages", body).then(function (r) {
+      send.disabled = false;
+      if (r.status === 201) {
+        if (!token) {
+          token = r.data.token;
+          try { localStorage.setItem(storeKey, token); } catch (e) {}
+          who.hidden = true; consentRow.hidden = true;
+        }
+        text.value = "";
+        poll();
+        startPolling();
+      } else {
+        if (r.status === 400 && r.data.code === "bad_token") { forget(); }
+        err.textContent = r.data.error || "Error " + r.status;
+      }
+    }).catch(function () { send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
+  });
+
+  request("GET", "/config?lang=" + encodeURIComponent(lang)).then(function (r) {
+    if (r.status !== 200) { return; } // unknown or disabled: show nothing at all
+    cfg = r.data;
+    lang = cfg.lang || lang;
+    host.setAttribute("dir", cfg.dir || "ltr");
+    panel.setAttribute("aria-label", label("title", "Chat"));
+    launch.textContent = label("open", "Chat with us");
+    head.textContent = cfg.name || label("title", "Chat");
+    log.appendChild(el("div", "m greet", cfg.greeting));
+    name.placeholder = label("name", "Name") + " (" + label("optional", "optional") + ")";
+    phone.placeholder = label("phone", "Phone") + " (" + label("optional", "optional") + ")";
+    text.placeholder = label("placeholder", "Write a message…");
+    text.maxLength = cfg.max_length || 4000;
+    send.textContent = label("send", "Send");
+    consentText.textContent = label("consent", "I agree to the privacy notice") + " ";
+    privacy.textContent = label("privacy", "Privacy notice");
+    privacy.href = base + cfg.privacy_url;
+    consentRow.hidden = !cfg.consent_required || !!token;
+    who.hidden = !!token;
+    if (!cfg.enabled) {
+      form.hidden = true;
+      log.appendChild(el("div", "m out", label("unavailable", "Chat is unavailable.")));
+    }
+    (document.body || document.documentElement).appendChild(host);
+    if (token) { startPolling(); }
+  }).catch(function () {});
+})();
