@@ -1,0 +1,160 @@
+package app_test
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/platform"
+	"highvibe/guide"
+)
+
+// guideFiles returns lang → file names (NN-slug.md) → content.
+func guideFiles(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, lang := range []string{"en", "tr"} {
+		out[lang] = map[string]string{}
+		files, err := fs.Glob(guide.FS, lang+"/*.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			b, err := fs.ReadFile(guide.FS, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[lang][path.Base(f)] = string(b)
+		}
+	}
+	return out
+}
+
+// TestGuideHasTwins: every English section has a Turkish twin of the same name and back, and every
+// page starts with its "# Title".
+func TestGuideHasTwins(t *testing.T) {
+	g := guideFiles(t)
+	for _, pair := range [][2]string{{"en", "tr"}, {"tr", "en"}} {
+		for name := range g[pair[0]] {
+			if _, ok := g[pair[1]][name]; !ok {
+				t.Errorf("guide/%s/%s has no twin guide/%s/%s", pair[0], name, pair[1], name)
+			}
+		}
+	}
+	for lang, files := range g {
+		for name, body := range files {
+			if !strings.HasPrefix(body, "# ") {
+				t.Errorf("guide/%s/%s does not start with a # Title line", lang, name)
+			}
+		}
+	}
+}
+
+// routeInGuide finds route-like paths: a slash that starts a word (not the middle of a file path
+// such as /etc/... or a URL's own path after a host is fine too) followed by a known top segment.
+var routeInGuide = regexp.MustCompile(`(^|[^A-Za-z0-9_./\-~])(/(?:app|api|widget|guide|kvkk|healthz|readyz|metrics|login|logout|products|customers|orders|invoices|repair-requests)(?:[A-Za-z0-9_\-./<>{}]*)?)`)
+
+// placeholder matches what the guide writes for a variable part of a path.
+var placeholder = regexp.MustCompile(`<[^>]*>|\{[^}]*\}`)
+
+// guidePaths returns every route-like path of the guide with placeholders filled, mapped to where
+// it was found.
+func guidePaths(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for lang, files := range guideFiles(t) {
+		for name, body := range files {
+			for _, m := range routeInGuide.FindAllStringSubmatch(body, -1) {
+				p := strings.TrimRight(m[2], ".,:;")
+				p = placeholder.ReplaceAllStringFunc(p, func(ph string) string {
+					switch {
+					case strings.Contains(ph, "slug"):
+						return "acme"
+					case strings.Contains(ph, "section"):
+						return "philosophy"
+					}
+					return "1"
+				})
+				out[p] = lang + "/" + name
+			}
+		}
+	}
+	return out
+}
+
+// TestGuideNamesOnlyRealRoutes: every path the guide mentions is in the route table (a real
+// server answers it with something other than the catch-all 404, for some method).
+func TestGuideNamesOnlyRealRoutes(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	staff := e.User("", "stan", "staff")
+	// The route table's own matcher tells "no such route" from "this record does not exist".
+	mux := http.NewServeMux()
+	for _, rt := range e.Server.Routes(e.Handlers) {
+		pattern := rt.Pattern
+		mux.HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
+	}
+	paths := guidePaths(t)
+	keys := make([]string, 0, len(paths))
+	for p := range paths {
+		keys = append(keys, p)
+	}
+	sort.Strings(keys)
+	for _, p := range keys {
+		routed := false
+		for _, method := range []string{"GET", "POST"} {
+			req, _ := http.NewRequest(method, "http://x"+p, nil)
+			if _, pat := mux.Handler(req); pat != "" {
+				routed = true
+			}
+		}
+		if !routed {
+			t.Errorf("%s names %s, which no route serves", paths[p], p)
+			continue
+		}
+		if r := staff.Get(p); r.StatusCode >= 500 {
+			t.Errorf("%s names %s: GET answers %d", paths[p], p, r.StatusCode)
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatal("the guide names no route at all; the scanner is broken")
+	}
+}
+
+// settingAssign finds key=value written in prose or a command (not a query string parameter).
+var settingAssign = regexp.MustCompile("(^|[\\s`\"'(])([a-z][a-z0-9_]*)=")
+
+// settingWord finds backticked snake_case words with a prefix only settings use.
+var settingWord = regexp.MustCompile("`((?:whatsapp|telegram|ai|chat|primary|privacy|monthly|consent|landing)_[a-z0-9_]+)`")
+
+// notSettings are snake_case words with a setting-like prefix that name something else in SPEC
+// (a provider, a field, a scope).
+var notSettings = map[string]bool{"ai_triage": true, "ai_mode": true, "ai_usage": true, "ai_review": true,
+	"whatsapp_webhook": true, "chat_pack": true}
+
+// TestGuideNamesOnlyRealSettings: every setting the guide names exists.
+func TestGuideNamesOnlyRealSettings(t *testing.T) {
+	known := map[string]bool{}
+	for _, k := range platform.SettingKeys() {
+		known[k] = true
+	}
+	for lang, files := range guideFiles(t) {
+		for name, body := range files {
+			for _, m := range settingAssign.FindAllStringSubmatch(body, -1) {
+				if !known[m[2]] {
+					t.Errorf("guide/%s/%s sets %s=…, which is not a tenant setting", lang, name, m[2])
+				}
+			}
+			for _, m := range settingWord.FindAllStringSubmatch(body, -1) {
+				if !known[m[1]] && !notSettings[m[1]] {
+					t.Errorf("guide/%s/%s names setting %s, which does not exist", lang, name, m[1])
+				}
+			}
+		}
+	}
+}
