@@ -66,6 +66,8 @@ type Handlers struct {
 	Channels *channels.Handlers
 	// Analytics serves the KPI & Action Center (app/analytics).
 	Analytics *analytics.Handler
+	// CRM serves customers, orders, invoices and repair requests (app/crm).
+	CRM *crm.Handler
 	// Approvals is the approval queue; Products the catalog; Assistant runs the ai_triage/ai_review jobs.
 	Approvals *approvals.Handler
 	Products  *crm.ProductsHandler
@@ -159,6 +161,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
+	h.CRM = &crm.Handler{Render: s.Render}
 	analytics.RegisterJobs(s.Jobs, s.Platform)
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live}
 	h.Products = &crm.ProductsHandler{Render: s.Render}

@@ -1,0 +1,418 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves the CRM lists and forms: /customers/, /orders/, /invoices/, /repair-requests/.
+type Handler struct {
+	Render *web.Renderer
+}
+
+// Enabled reports whether a CRM list exists for a tenant niche. Every niche keeps customers,
+// orders and invoices; repair requests belong to installation trades (parke_tas, muteahhit).
+func Enabled(entity, niche string) bool {
+	if entity == "repair-requests" {
+		return niche == "parke_tas" || niche == "muteahhit"
+	}
+	return entity == "customers" || entity == "orders" || entity == "invoices"
+}
+
+type field struct {
+	Name, Label, Kind, Value, Error string
+	Options                         []Option
+	Required                        bool
+}
+
+type row struct {
+	Href  string
+	Cells []string
+}
+
+type listData struct {
+	Entity, Title string
+	Columns       []string
+	Rows          []row
+	Q, Status     string
+	Statuses      []Option
+	CanWrite      bool
+}
+
+type formData struct {
+	Entity, Title, Action string
+	Fields                []field
+	Links                 []Link
+	CanWrite, New         bool
+}
+
+func entityOf(r *http.Request) string {
+	p := strings.TrimPrefix(r.URL.Path, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+func (h *Handler) enabled(w http.ResponseWriter, r *http.Request) bool {
+	c := web.From(r)
+	if Enabled(entityOf(r), c.Tenant.Setting("niche")) {
+		return true
+	}
+	h.Render.Render(w, r, http.StatusNotFound, "crm/disabled", &web.Page{Title: c.T("crm.disabled.title"), Nav: "crm", Guide: "crm",
+		Data: map[string]string{"Entity": c.T("crm." + entityOf(r) + ".title")}})
+	return false
+}
+
+func statusOptions(c *web.Ctx, entity string, set []string) []Option {
+	out := make([]Option, 0, len(set))
+	for _, s := range set {
+		out = append(out, Option{Value: s, Label: c.T("crm.status." + s)})
+	}
+	return out
+}
+
+// List is GET /<entity>/ with q and status filters.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	if !h.enabled(w, r) {
+		return
+	}
+	c := web.From(r)
+	ent := entityOf(r)
+	q := r.URL.Query()
+	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
+	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM)}
+	p := c.P
+	var err error
+	switch ent {
+	case "customers":
+		d.Columns = []string{c.T("crm.f.name"), c.T("crm.f.phone"), c.T("crm.f.email"), c.T("crm.f.company"), c.T("crm.f.city")}
+		var cs []Customer
+		if cs, err = Customers(r.Context(), c.DB, f); err == nil {
+			for _, x := range cs {
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []string{x.Name, x.Phone, x.Email, x.Company, x.City}})
+			}
+		}
+	case "orders":
+		if !oneOf(f.Status, OrderStatuses) {
+			f.Status, d.Status = "", ""
+		}
+		d.Statuses = statusOptions(c, ent, OrderStatuses)
+		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.total"), c.T("crm.f.ordered_at"), c.T("crm.f.description")}
+		var os []Order
+		if os, err = Orders(r.Context(), c.DB, f); err == nil {
+			for _, x := range os {
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/orders/%d/", x.ID), []string{strconv.FormatInt(x.ID, 10), x.CustomerName,
+					c.T("crm.status." + x.Status), p.Money(x.Total, x.Currency), FormatDate(x.OrderedAt), x.Description}})
+			}
+		}
+	case "invoices":
+		if !oneOf(f.Status, InvoiceStatuses) {
+			f.Status, d.Status = "", ""
+		}
+		d.Statuses = statusOptions(c, ent, InvoiceStatuses)
+		d.Columns = []string{c.T("crm.f.number"), c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.amount"), c.T("crm.f.issued_at"), c.T("crm.f.paid_at")}
+		var vs []Invoice
+		if vs, err = Invoices(r.Context(), c.DB, f); err == nil {
+			for _, x := range vs {
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/invoices/%d/", x.ID), []string{x.Number, x.CustomerName,
+					c.T("crm.status." + x.Status), p.Money(x.Amount, x.Currency), FormatDate(x.IssuedAt), FormatDate(x.PaidAt)}})
+			}
+		}
+	case "repair-requests":
+		if !oneOf(f.Status, RepairStatuses) {
+			f.Status, d.Status = "", ""
+		}
+		d.Statuses = statusOptions(c, ent, RepairStatuses)
+		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.urgency"), c.T("crm.f.status"), c.T("crm.f.description")}
+		var rs []RepairRequest
+		if rs, err = Repairs(r.Context(), c.DB, f); err == nil {
+			for _, x := range rs {
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/repair-requests/%d/", x.ID), []string{strconv.FormatInt(x.ID, 10), x.CustomerName,
+					c.T("crm.urgency." + x.Urgency), c.T("crm.status." + x.Status), x.Description}})
+			}
+		}
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "crm/list", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d})
+}
+
+// values reads the current record of an edit page as form values.
+func load(ctx context.Context, db *tenantdb.DB, ent string, id int64) (map[string]string, []Link, error) {
+	v := map[string]string{}
+	switch ent {
+	case "customers":
+		x, err := CustomerByID(ctx, db, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v["name"], v["phone"], v["email"], v["company"], v["city"], v["notes"] = x.Name, x.Phone, x.Email, x.Company, x.City, x.Notes
+		links, err := Related(ctx, db, id)
+		return v, links, err
+	case "orders":
+		x, err := OrderByID(ctx, db, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v["customer_id"], v["status"], v["total"], v["currency"], v["description"], v["ordered_at"] = fmt.Sprint(x.CustomerID), x.Status,
+			strconv.FormatFloat(x.Total, 'f', 2, 64), x.Currency, x.Description, FormatDate(x.OrderedAt)
+		if x.LeadID != 0 {
+			v["lead_id"] = fmt.Sprint(x.LeadID)
+		}
+		return v, []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}, nil
+	case "invoices":
+		x, err := InvoiceByID(ctx, db, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v["customer_id"], v["number"], v["amount"], v["currency"], v["status"], v["issued_at"], v["paid_at"] = fmt.Sprint(x.CustomerID), x.Number,
+			strconv.FormatFloat(x.Amount, 'f', 2, 64), x.Currency, x.Status, FormatDate(x.IssuedAt), FormatDate(x.PaidAt)
+		links := []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}
+		if x.OrderID != 0 {
+			v["order_id"] = fmt.Sprint(x.OrderID)
+			links = append(links, Link{Href: fmt.Sprintf("/orders/%d/", x.OrderID), Text: fmt.Sprintf("#%d", x.OrderID)})
+		}
+		return v, links, nil
+	default:
+		x, err := RepairByID(ctx, db, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v["description"], v["urgency"], v["status"] = x.Description, x.Urgency, x.Status
+		var links []Link
+		if x.CustomerID != 0 {
+			v["customer_id"] = fmt.Sprint(x.CustomerID)
+			links = append(links, Link{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName})
+		}
+		if x.LeadID != 0 {
+			v["lead_id"] = fmt.Sprint(x.LeadID)
+		}
+		return v, links, nil
+	}
+}
+
+func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs map[string]string) ([]field, error) {
+	tenantCur := c.Tenant.Setting("currency")
+	mk := func(name, kind string, req bool, opts []Option) field {
+		val := v[name]
+		if name == "currency" && val == "" {
+			val = tenantCur
+		}
+		msg := ""
+		if k, ok := errs[name]; ok {
+			msg = c.T(k)
+		}
+		return field{Name: name, Label: c.T("crm.f." + name), Kind: kind, Value: val, Error: msg, Options: opts, Required: req}
+	}
+	var custs []Option
+	if ent != "customers" {
+		var err error
+		if custs, err = CustomerOptions(ctx, c.DB); err != nil {
+			return nil, err
+		}
+	}
+	switch ent {
+	case "customers":
+		return []field{mk("name", "text", true, nil), mk("phone", "tel", false, nil), mk("email", "email", false, nil),
+			mk("company", "text", false, nil), mk("city", "text", false, nil), mk("notes", "textarea", false, nil)}, nil
+	case "orders":
+		return []field{mk("customer_id", "select", true, custs), mk("lead_id", "number", false, nil),
+			mk("status", "select", true, statusOptions(c, ent, OrderStatuses)), mk("total", "number", true, nil), mk("currency", "text", true, nil),
+			mk("ordered_at", "date", false, nil), mk("description", "textarea", false, nil)}, nil
+	case "invoices":
+		return []field{mk("customer_id", "select", true, custs), mk("order_id", "number", false, nil), mk("number", "text", false, nil),
+			mk("status", "select", true, statusOptions(c, ent, InvoiceStatuses)), mk("amount", "number", true, nil), mk("currency", "text", true, nil),
+			mk("issued_at", "date", false, nil), mk("paid_at", "date", false, nil)}, nil
+	default:
+		urg := make([]Option, 0, 4)
+		for _, u := range RepairUrgencies {
+			urg = append(urg, Option{Value: u, Label: c.T("crm.urgency." + u)})
+		}
+		return []field{mk("customer_id", "select", false, append([]Option{{Value: "", Label: "—"}}, custs...)), mk("lead_id", "number", false, nil),
+			mk("description", "textarea", true, nil), mk("urgency", "select", true, urg), mk("status", "select", true, statusOptions(c, ent, RepairStatuses))}, nil
+	}
+}
+
+func (h *Handler) form(w http.ResponseWriter, r *http.Request, status int, id int64, v map[string]string, links []Link, errs map[string]string) {
+	c := web.From(r)
+	ent := entityOf(r)
+	fs, err := h.fields(c, r.Context(), ent, v, errs)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &formData{Entity: ent, Fields: fs, Links: links, CanWrite: c.Can(auth.WriteCRM), New: id == 0}
+	if id == 0 {
+		d.Title, d.Action = c.T("crm."+ent+".new"), "/"+ent+"/new"
+	} else {
+		d.Title, d.Action = c.T("crm."+ent+".edit", id), fmt.Sprintf("/%s/%d/", ent, id)
+	}
+	pe := map[string]string{}
+	for _, f := range fs {
+		if f.Error != "" {
+			pe[f.Name] = f.Error
+		}
+	}
+	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe})
+}
+
+// New is GET /<entity>/new (WriteCRM).
+func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
+	if !h.enabled(w, r) {
+		return
+	}
+	v := map[string]string{"status": "", "urgency": "medium"}
+	if cid := r.URL.Query().Get("customer_id"); cid != "" {
+		v["customer_id"] = cid
+	}
+	h.form(w, r, http.StatusOK, 0, v, nil, nil)
+}
+
+// Show is GET /<entity>/{id}/: the edit form (read-only for viewers).
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	if !h.enabled(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	v, links, err := load(r.Context(), web.From(r).DB, entityOf(r), id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.form(w, r, http.StatusOK, id, v, links, nil)
+}
+
+// Save is POST /<entity>/new and POST /<entity>/{id}/ (WriteCRM): validate everything, store in
+// one transaction with its action log, or answer 422 with the form and nothing stored.
+func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
+	if !h.enabled(w, r) {
+		return
+	}
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	ent := entityOf(r)
+	var id int64
+	if s := r.PathValue("id"); s != "" {
+		var err error
+		if id, err = strconv.ParseInt(s, 10, 64); err != nil {
+			h.Render.Fail(w, r, tenantdb.ErrNotFound)
+			return
+		}
+	}
+	v := map[string]string{}
+	for k := range r.PostForm {
+		v[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	errs := map[string]string{}
+	num := func(name string) float64 {
+		f, err := strconv.ParseFloat(strings.ReplaceAll(v[name], ",", "."), 64)
+		if err != nil {
+			errs[name] = "crm.err.amount"
+		}
+		return f
+	}
+	ref := func(name string) int64 {
+		n, ok := parseID(v[name])
+		if !ok {
+			errs[name] = "crm.err.reference"
+		}
+		return n
+	}
+	date := func(name string) int64 {
+		ms, ok := ParseDate(v[name])
+		if !ok {
+			errs[name] = "crm.err.date"
+		}
+		return ms
+	}
+	var save func(ctx context.Context, tx *sql.Tx) error
+	var summary string
+	switch ent {
+	case "customers":
+		x := &Customer{ID: id, Name: v["name"], Phone: v["phone"], Email: v["email"], Company: v["company"], City: v["city"], Notes: v["notes"]}
+		merge(errs, ValidateCustomer(x))
+		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveCustomer(ctx, tx, x); id = x.ID; return err }
+		summary = "customer " + x.Name
+	case "orders":
+		x := &Order{ID: id, CustomerID: ref("customer_id"), LeadID: ref("lead_id"), Status: v["status"], Total: num("total"),
+			Currency: v["currency"], Description: v["description"], OrderedAt: date("ordered_at")}
+		merge(errs, ValidateOrder(x))
+		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveOrder(ctx, tx, x); id = x.ID; return err }
+		summary = fmt.Sprintf("order %.2f %s (%s)", x.Total, x.Currency, x.Status)
+	case "invoices":
+		x := &Invoice{ID: id, CustomerID: ref("customer_id"), OrderID: ref("order_id"), Number: v["number"], Amount: num("amount"),
+			Currency: v["currency"], Status: v["status"], IssuedAt: date("issued_at"), PaidAt: date("paid_at")}
+		merge(errs, ValidateInvoice(x))
+		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveInvoice(ctx, tx, x); id = x.ID; return err }
+		summary = fmt.Sprintf("invoice %s %.2f %s (%s)", x.Number, x.Amount, x.Currency, x.Status)
+	default:
+		x := &RepairRequest{ID: id, CustomerID: ref("customer_id"), LeadID: ref("lead_id"), Description: v["description"], Urgency: v["urgency"], Status: v["status"]}
+		merge(errs, ValidateRepair(x))
+		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveRepair(ctx, tx, x); id = x.ID; return err }
+		summary = "repair request (" + x.Urgency + ")"
+	}
+	if len(errs) == 0 {
+		wasNew := id == 0
+		err := c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			if err := save(r.Context(), tx); err != nil {
+				return err
+			}
+			action := strings.TrimSuffix(strings.ReplaceAll(ent, "-", "_"), "s") + "_updated"
+			if wasNew {
+				action = strings.TrimSuffix(action, "_updated") + "_created"
+			}
+			a := actor(c)
+			_, err := audit.Write(r.Context(), tx, audit.Entry{Provider: "crm", ActionType: action, Summary: summary,
+				Payload: map[string]any{"record": ent, "id": id, "updated_by_user_id": a.UserID}, ModelName: "human-review",
+				ActorUserID: a.UserID, ActorName: a.Name})
+			return err
+		})
+		var bad *ErrBadReference
+		switch {
+		case errors.As(err, &bad):
+			errs[bad.Field] = "crm.err.reference"
+		case err != nil:
+			if wasNew {
+				id = 0
+			}
+			h.Render.Fail(w, r, err)
+			return
+		default:
+			web.Flash(w, r, true, c.T("crm.saved"))
+			web.Redirect(w, r, fmt.Sprintf("/%s/%d/", ent, id))
+			return
+		}
+		if wasNew {
+			id = 0
+		}
+	}
+	h.form(w, r, http.StatusUnprocessableEntity, id, v, nil, errs)
+}
+
+func merge(dst, src map[string]string) {
+	for k, v := range src {
+		if _, ok := dst[k]; !ok {
+			dst[k] = v
+		}
+	}
+}

@@ -1,0 +1,267 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"highvibe/app/tenantdb"
+)
+
+// ListLimit caps a CRM list page; the search narrows bigger sets.
+const ListLimit = 200
+
+// Filter narrows a CRM list: Q matches names, contact fields, numbers and descriptions.
+type Filter struct {
+	Q, Status, Urgency string
+}
+
+func like(q string) string {
+	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(q))
+	return "%" + q + "%"
+}
+
+// Customers lists customers, newest first.
+func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, error) {
+	q := `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers`
+	var args []any
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` WHERE name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR city LIKE ? ESCAPE '\'`
+		l := like(s)
+		args = append(args, l, l, l, l, l)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, ListLimit)
+	var out []Customer
+	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+		var c Customer
+		if err := rs.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Phone, &c.Email, &c.Company, &c.City, &c.Notes, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: list customers: %w", err)
+	}
+	return out, nil
+}
+
+// CustomerByID returns one customer or tenantdb.ErrNotFound.
+func CustomerByID(ctx context.Context, db *tenantdb.DB, id int64) (*Customer, error) {
+	var c Customer
+	err := db.Read.QueryRowContext(ctx, `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE id = ?`, id).
+		Scan(&c.ID, &c.ExternalID, &c.Name, &c.Phone, &c.Email, &c.Company, &c.City, &c.Notes, &c.CreatedAt, &c.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: customer: %w", err)
+	}
+	return &c, nil
+}
+
+// Orders lists orders with their customer's name, newest first.
+func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, error) {
+	q := `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
+		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE 1=1`
+	var args []any
+	if f.Status != "" {
+		q += ` AND o.status = ?`
+		args = append(args, f.Status)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (c.name LIKE ? ESCAPE '\' OR o.description LIKE ? ESCAPE '\' OR o.external_id LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l, l)
+	}
+	q += ` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`
+	args = append(args, ListLimit)
+	var out []Order
+	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+		var o Order
+		if err := rs.Scan(&o.ID, &o.CustomerID, &o.LeadID, &o.ExternalID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt, &o.CustomerName); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: list orders: %w", err)
+	}
+	return out, nil
+}
+
+// OrderByID returns one order or tenantdb.ErrNotFound.
+func OrderByID(ctx context.Context, db *tenantdb.DB, id int64) (*Order, error) {
+	var o Order
+	err := db.Read.QueryRowContext(ctx, `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
+		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`, id).
+		Scan(&o.ID, &o.CustomerID, &o.LeadID, &o.ExternalID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt, &o.CustomerName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: order: %w", err)
+	}
+	return &o, nil
+}
+
+// Invoices lists invoices with their customer's name, newest first.
+func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, error) {
+	q := `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
+		FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1=1`
+	var args []any
+	if f.Status != "" {
+		q += ` AND i.status = ?`
+		args = append(args, f.Status)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (c.name LIKE ? ESCAPE '\' OR i.number LIKE ? ESCAPE '\' OR i.external_id LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l, l)
+	}
+	q += ` ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`
+	args = append(args, ListLimit)
+	var out []Invoice
+	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+		var v Invoice
+		if err := rs.Scan(&v.ID, &v.CustomerID, &v.OrderID, &v.ExternalID, &v.Number, &v.Amount, &v.Currency, &v.Status, &v.IssuedAt, &v.PaidAt, &v.CustomerName); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: list invoices: %w", err)
+	}
+	return out, nil
+}
+
+// InvoiceByID returns one invoice or tenantdb.ErrNotFound.
+func InvoiceByID(ctx context.Context, db *tenantdb.DB, id int64) (*Invoice, error) {
+	var v Invoice
+	err := db.Read.QueryRowContext(ctx, `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
+		FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?`, id).
+		Scan(&v.ID, &v.CustomerID, &v.OrderID, &v.ExternalID, &v.Number, &v.Amount, &v.Currency, &v.Status, &v.IssuedAt, &v.PaidAt, &v.CustomerName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: invoice: %w", err)
+	}
+	return &v, nil
+}
+
+// Repairs lists repair requests, newest first.
+func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, error) {
+	q := `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
+		FROM repair_requests r LEFT JOIN customers c ON c.id = r.customer_id WHERE 1=1`
+	var args []any
+	if f.Status != "" {
+		q += ` AND r.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Urgency != "" {
+		q += ` AND r.urgency = ?`
+		args = append(args, f.Urgency)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (r.description LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l)
+	}
+	q += ` ORDER BY r.id DESC LIMIT ?`
+	args = append(args, ListLimit)
+	var out []RepairRequest
+	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+		var r RepairRequest
+		if err := rs.Scan(&r.ID, &r.CustomerID, &r.LeadID, &r.Description, &r.Urgency, &r.Status, &r.CreatedAt, &r.CustomerName); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: list repair requests: %w", err)
+	}
+	return out, nil
+}
+
+// RepairByID returns one repair request or tenantdb.ErrNotFound.
+func RepairByID(ctx context.Context, db *tenantdb.DB, id int64) (*RepairRequest, error) {
+	var r RepairRequest
+	err := db.Read.QueryRowContext(ctx, `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
+		FROM repair_requests r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.id = ?`, id).
+		Scan(&r.ID, &r.CustomerID, &r.LeadID, &r.Description, &r.Urgency, &r.Status, &r.CreatedAt, &r.CustomerName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: repair request: %w", err)
+	}
+	return &r, nil
+}
+
+// Link is a related record shown on a CRM edit page (lead or conversation).
+type Link struct {
+	Href, Text string
+}
+
+// Related lists the leads and conversations linked to a customer (directly or through a lead).
+func Related(ctx context.Context, db *tenantdb.DB, customerID int64) ([]Link, error) {
+	var out []Link
+	err := each(ctx, db.Read, `SELECT c.id, c.channel, c.state, coalesce(l.name,'') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+		WHERE c.customer_id = ? OR l.customer_id = ? ORDER BY c.last_message_at DESC LIMIT 20`, []any{customerID, customerID}, func(rs *sql.Rows) error {
+		var id int64
+		var ch, st, name string
+		if err := rs.Scan(&id, &ch, &st, &name); err != nil {
+			return err
+		}
+		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", id), Text: fmt.Sprintf("#%d · %s · %s · %s", id, name, ch, st)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: related: %w", err)
+	}
+	return out, nil
+}
+
+// Option is a select entry.
+type Option struct {
+	Value, Label string
+}
+
+// CustomerOptions lists customers for a select (newest first, capped).
+func CustomerOptions(ctx context.Context, db *tenantdb.DB) ([]Option, error) {
+	var out []Option
+	err := each(ctx, db.Read, `SELECT id, name FROM customers ORDER BY name COLLATE NOCASE LIMIT 1000`, nil, func(rs *sql.Rows) error {
+		var id int64
+		var name string
+		if err := rs.Scan(&id, &name); err != nil {
+			return err
+		}
+		out = append(out, Option{Value: fmt.Sprint(id), Label: fmt.Sprintf("%s (#%d)", name, id)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crm: customer options: %w", err)
+	}
+	return out, nil
+}
+
+func each(ctx context.Context, q *sql.DB, query string, args []any, fn func(*sql.Rows) error) error {
+	rs, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := fn(rs); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}

@@ -1,0 +1,436 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
+)
+
+// Enumerations of SPEC §4 (the schema CHECKs enforce them too).
+var (
+	OrderStatuses   = []string{"open", "won", "fulfilled", "cancelled"}
+	InvoiceStatuses = []string{"draft", "sent", "paid", "void"}
+	RepairStatuses  = []string{"open", "scheduled", "in_progress", "done", "cancelled"}
+	RepairUrgencies = []string{"low", "medium", "high", "critical"}
+)
+
+// Customer is a CRM customer record.
+type Customer struct {
+	ID                                       int64
+	ExternalID                               string
+	Name, Phone, Email, Company, City, Notes string
+	CreatedAt, UpdatedAt                     int64
+}
+
+// Order is a CRM order; Total is in Currency.
+type Order struct {
+	ID, CustomerID, LeadID int64 // LeadID 0 = none
+	ExternalID             string
+	Status                 string
+	Total                  float64
+	Currency, Description  string
+	OrderedAt              int64
+	CustomerName           string // filled by lists
+}
+
+// Invoice is a CRM invoice; PaidAt is required when Status is paid.
+type Invoice struct {
+	ID, CustomerID, OrderID int64 // OrderID 0 = none
+	ExternalID, Number      string
+	Amount                  float64
+	Currency, Status        string
+	IssuedAt, PaidAt        int64
+	CustomerName            string
+}
+
+// RepairRequest is an after-sales repair job (niches with installation work).
+type RepairRequest struct {
+	ID, CustomerID, LeadID int64
+	Description, Urgency   string
+	Status                 string
+	CreatedAt              int64
+	CustomerName           string
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func validCurrency(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for _, r := range c {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidateCustomer returns field → message key for every problem (empty = valid). Importers
+// use it for their per-row errors.
+func ValidateCustomer(c *Customer) map[string]string {
+	e := map[string]string{}
+	c.Name, c.Phone, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email)
+	c.Company, c.City, c.Notes = strings.TrimSpace(c.Company), strings.TrimSpace(c.City), strings.TrimSpace(c.Notes)
+	if n := len([]rune(c.Name)); n < 1 || n > 200 {
+		e["name"] = "crm.err.name"
+	}
+	if len(c.Phone) > 40 || (c.Phone != "" && inbox.NormalizePhone(c.Phone) == "") {
+		e["phone"] = "crm.err.phone"
+	}
+	if c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
+			e["email"] = "crm.err.email"
+		}
+	}
+	if len([]rune(c.Company)) > 200 {
+		e["company"] = "crm.err.too_long"
+	}
+	if len([]rune(c.City)) > 100 {
+		e["city"] = "crm.err.too_long"
+	}
+	if len([]rune(c.Notes)) > 4000 {
+		e["notes"] = "crm.err.too_long"
+	}
+	return e
+}
+
+// ValidateOrder checks an order; references are checked by the store (ErrBadReference).
+func ValidateOrder(o *Order) map[string]string {
+	e := map[string]string{}
+	o.Currency = strings.ToUpper(strings.TrimSpace(o.Currency))
+	if o.Currency == "" {
+		o.Currency = "TRY"
+	}
+	if o.Status == "" {
+		o.Status = "open"
+	}
+	if o.CustomerID <= 0 {
+		e["customer_id"] = "crm.err.customer"
+	}
+	if !oneOf(o.Status, OrderStatuses) {
+		e["status"] = "crm.err.status"
+	}
+	if o.Total < 0 || o.Total > 1e12 {
+		e["total"] = "crm.err.amount"
+	}
+	if !validCurrency(o.Currency) {
+		e["currency"] = "crm.err.currency"
+	}
+	if len([]rune(o.Description)) > 4000 {
+		e["description"] = "crm.err.too_long"
+	}
+	return e
+}
+
+// ValidateInvoice checks an invoice: a paid invoice needs its paid date.
+func ValidateInvoice(v *Invoice) map[string]string {
+	e := map[string]string{}
+	v.Currency = strings.ToUpper(strings.TrimSpace(v.Currency))
+	if v.Currency == "" {
+		v.Currency = "TRY"
+	}
+	if v.Status == "" {
+		v.Status = "draft"
+	}
+	if v.CustomerID <= 0 {
+		e["customer_id"] = "crm.err.customer"
+	}
+	if !oneOf(v.Status, InvoiceStatuses) {
+		e["status"] = "crm.err.status"
+	}
+	if v.Amount < 0 || v.Amount > 1e12 {
+		e["amount"] = "crm.err.amount"
+	}
+	if !validCurrency(v.Currency) {
+		e["currency"] = "crm.err.currency"
+	}
+	if len([]rune(v.Number)) > 64 {
+		e["number"] = "crm.err.too_long"
+	}
+	if v.Status == "paid" && v.PaidAt == 0 {
+		e["paid_at"] = "crm.err.paid_at"
+	}
+	return e
+}
+
+// ValidateRepair checks a repair request.
+func ValidateRepair(r *RepairRequest) map[string]string {
+	e := map[string]string{}
+	r.Description = strings.TrimSpace(r.Description)
+	if n := len([]rune(r.Description)); n < 1 || n > 4000 {
+		e["description"] = "crm.err.description"
+	}
+	if !oneOf(r.Urgency, RepairUrgencies) {
+		e["urgency"] = "crm.err.status"
+	}
+	if !oneOf(r.Status, RepairStatuses) {
+		e["status"] = "crm.err.status"
+	}
+	return e
+}
+
+// ErrBadReference says a record points to a customer, order or lead that does not exist; the
+// field is named so a form or an import row can show it.
+type ErrBadReference struct{ Field string }
+
+func (e *ErrBadReference) Error() string { return "crm: unknown " + e.Field }
+
+func nullable(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func exists(ctx context.Context, tx *sql.Tx, table string, id int64, field string) error {
+	if id == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return fmt.Errorf("crm: check %s: %w", field, err)
+	}
+	if n == 0 {
+		return &ErrBadReference{Field: field}
+	}
+	return nil
+}
+
+// idByExternal finds the row with external_id in table (0 when none).
+func idByExternal(ctx context.Context, tx *sql.Tx, table, ext string) (int64, error) {
+	if ext == "" {
+		return 0, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE external_id = ?`, ext).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// SaveCustomer inserts (c.ID 0) or updates a customer inside the caller's transaction.
+func SaveCustomer(ctx context.Context, tx *sql.Tx, c *Customer) error {
+	now := tenantdb.Now()
+	e164 := inbox.NormalizePhone(c.Phone)
+	if c.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO customers(external_id, name, phone, phone_e164, email, company, city, notes, created_at, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullStr(c.ExternalID), c.Name, c.Phone, e164, c.Email, c.Company, c.City, c.Notes, now, now)
+		if err != nil {
+			return fmt.Errorf("crm: insert customer: %w", err)
+		}
+		c.ID, _ = res.LastInsertId()
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE customers SET name=?, phone=?, phone_e164=?, email=?, company=?, city=?, notes=?, updated_at=? WHERE id=?`,
+		c.Name, c.Phone, e164, c.Email, c.Company, c.City, c.Notes, now, c.ID)
+	if err != nil {
+		return fmt.Errorf("crm: update customer: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+// UpsertCustomer validates c and inserts it, or updates the row with the same external_id
+// (imports are idempotent). It reports whether a row was created. Validation problems come
+// back as *ValidationError.
+func UpsertCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (bool, error) {
+	if e := ValidateCustomer(c); len(e) > 0 {
+		return false, &ValidationError{Fields: e}
+	}
+	id, err := idByExternal(ctx, tx, "customers", c.ExternalID)
+	if err != nil {
+		return false, fmt.Errorf("crm: find customer: %w", err)
+	}
+	c.ID = id
+	return id == 0, SaveCustomer(ctx, tx, c)
+}
+
+// SaveOrder inserts (o.ID 0) or updates an order inside the caller's transaction.
+func SaveOrder(ctx context.Context, tx *sql.Tx, o *Order) error {
+	if err := exists(ctx, tx, "customers", o.CustomerID, "customer_id"); err != nil {
+		return err
+	}
+	if err := exists(ctx, tx, "leads", o.LeadID, "lead_id"); err != nil {
+		return err
+	}
+	now := tenantdb.Now()
+	if o.OrderedAt == 0 {
+		o.OrderedAt = now
+	}
+	if o.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO orders(external_id, customer_id, lead_id, status, total, currency, description, ordered_at, created_at, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullStr(o.ExternalID), o.CustomerID, nullable(o.LeadID), o.Status, o.Total, o.Currency, o.Description, o.OrderedAt, now, now)
+		if err != nil {
+			return fmt.Errorf("crm: insert order: %w", err)
+		}
+		o.ID, _ = res.LastInsertId()
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE orders SET customer_id=?, lead_id=?, status=?, total=?, currency=?, description=?, ordered_at=?, updated_at=? WHERE id=?`,
+		o.CustomerID, nullable(o.LeadID), o.Status, o.Total, o.Currency, o.Description, o.OrderedAt, now, o.ID)
+	if err != nil {
+		return fmt.Errorf("crm: update order: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+// UpsertOrder is SaveOrder keyed by external_id, for imports.
+func UpsertOrder(ctx context.Context, tx *sql.Tx, o *Order) (bool, error) {
+	if e := ValidateOrder(o); len(e) > 0 {
+		return false, &ValidationError{Fields: e}
+	}
+	id, err := idByExternal(ctx, tx, "orders", o.ExternalID)
+	if err != nil {
+		return false, fmt.Errorf("crm: find order: %w", err)
+	}
+	o.ID = id
+	return id == 0, SaveOrder(ctx, tx, o)
+}
+
+// SaveInvoice inserts (v.ID 0) or updates an invoice inside the caller's transaction.
+func SaveInvoice(ctx context.Context, tx *sql.Tx, v *Invoice) error {
+	if err := exists(ctx, tx, "customers", v.CustomerID, "customer_id"); err != nil {
+		return err
+	}
+	if err := exists(ctx, tx, "orders", v.OrderID, "order_id"); err != nil {
+		return err
+	}
+	now := tenantdb.Now()
+	if v.IssuedAt == 0 {
+		v.IssuedAt = now
+	}
+	var paid any
+	if v.PaidAt != 0 {
+		paid = v.PaidAt
+	}
+	if v.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO invoices(external_id, customer_id, order_id, number, amount, currency, status, issued_at, paid_at, created_at, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,?,?)`, nullStr(v.ExternalID), v.CustomerID, nullable(v.OrderID), v.Number, v.Amount, v.Currency, v.Status, v.IssuedAt, paid, now, now)
+		if err != nil {
+			return fmt.Errorf("crm: insert invoice: %w", err)
+		}
+		v.ID, _ = res.LastInsertId()
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE invoices SET customer_id=?, order_id=?, number=?, amount=?, currency=?, status=?, issued_at=?, paid_at=?, updated_at=? WHERE id=?`,
+		v.CustomerID, nullable(v.OrderID), v.Number, v.Amount, v.Currency, v.Status, v.IssuedAt, paid, now, v.ID)
+	if err != nil {
+		return fmt.Errorf("crm: update invoice: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+// UpsertInvoice is SaveInvoice keyed by external_id, for imports.
+func UpsertInvoice(ctx context.Context, tx *sql.Tx, v *Invoice) (bool, error) {
+	if e := ValidateInvoice(v); len(e) > 0 {
+		return false, &ValidationError{Fields: e}
+	}
+	id, err := idByExternal(ctx, tx, "invoices", v.ExternalID)
+	if err != nil {
+		return false, fmt.Errorf("crm: find invoice: %w", err)
+	}
+	v.ID = id
+	return id == 0, SaveInvoice(ctx, tx, v)
+}
+
+// SaveRepair inserts (r.ID 0) or updates a repair request inside the caller's transaction.
+func SaveRepair(ctx context.Context, tx *sql.Tx, r *RepairRequest) error {
+	if err := exists(ctx, tx, "customers", r.CustomerID, "customer_id"); err != nil {
+		return err
+	}
+	if err := exists(ctx, tx, "leads", r.LeadID, "lead_id"); err != nil {
+		return err
+	}
+	now := tenantdb.Now()
+	if r.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO repair_requests(customer_id, lead_id, description, urgency, status, created_at, updated_at) VALUES(?,?,?,?,?,?,?)`,
+			nullable(r.CustomerID), nullable(r.LeadID), r.Description, r.Urgency, r.Status, now, now)
+		if err != nil {
+			return fmt.Errorf("crm: insert repair request: %w", err)
+		}
+		r.ID, _ = res.LastInsertId()
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE repair_requests SET customer_id=?, lead_id=?, description=?, urgency=?, status=?, updated_at=? WHERE id=?`,
+		nullable(r.CustomerID), nullable(r.LeadID), r.Description, r.Urgency, r.Status, now, r.ID)
+	if err != nil {
+		return fmt.Errorf("crm: update repair request: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
+// ValidationError carries field → message key problems of one record.
+type ValidationError struct{ Fields map[string]string }
+
+func (e *ValidationError) Error() string {
+	var parts []string
+	for k, v := range e.Fields {
+		parts = append(parts, k+": "+v)
+	}
+	return "crm: invalid record: " + strings.Join(parts, ", ")
+}
+
+// ParseDate reads a yyyy-mm-dd form date as UTC noon in ms (0 for "").
+func ParseDate(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return 0, false
+	}
+	return t.Add(12 * time.Hour).UnixMilli(), true
+}
+
+// FormatDate is ParseDate's inverse for form values.
+func FormatDate(ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-01-02")
+}
+
+func parseID(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
