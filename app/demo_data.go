@@ -371,16 +371,24 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, cu
 	msgs := g.thread(stage, en, first)
 	state := g.stateFor(stage)
 	open := state != "won" && state != "lost"
-	// Spread the thread from start towards now: minutes to days between messages.
+	// Spread the thread from start towards now: minutes to days between messages, squeezed so the
+	// newest message still lies in the past (recent leads get quick exchanges).
+	gaps := make([]time.Duration, len(msgs))
+	var total time.Duration
+	for k := 1; k < len(msgs); k++ {
+		gaps[k] = time.Duration(5+g.r.IntN(60*30)) * time.Minute
+		total += gaps[k]
+	}
+	if room := g.now.Sub(start); total > 0 && total > room*9/10 {
+		scale := float64(room) * (0.3 + 0.6*g.r.Float64()) / float64(total)
+		for k := range gaps {
+			gaps[k] = time.Duration(float64(gaps[k]) * scale)
+		}
+	}
 	times := make([]time.Time, len(msgs))
 	at := start
 	for k := range msgs {
-		if k > 0 {
-			at = at.Add(time.Duration(5+g.r.IntN(60*30)) * time.Minute)
-		}
-		if at.After(g.now) {
-			at = g.now.Add(-time.Duration(len(msgs)-k) * time.Minute)
-		}
+		at = at.Add(gaps[k])
 		times[k] = at
 	}
 	last := times[len(times)-1]

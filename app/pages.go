@@ -14,12 +14,6 @@ func (s *Server) notBuilt(nav, titleKey string) http.HandlerFunc {
 	}
 }
 
-// dashboard is the panel's front page.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	s.Render.Render(w, r, http.StatusOK, "dashboard", &web.Page{Title: c.T("nav.dashboard"), Nav: "dashboard", Guide: "login-and-navigation"})
-}
-
 // landing is the public front page (SPEC §6.5); until the landing page is enabled it points to
 // the sign-in and the guide.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) {

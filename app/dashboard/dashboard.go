@@ -1,0 +1,103 @@
+// Package dashboard is the panel's front page /app/ (SPEC §5): the day at a glance — open
+// conversations, pending approvals, leads, handoffs, ROI with the snapshot's age, the newest
+// recommendations, recent conversations, the last action logs and two chart previews.
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"highvibe/app/analytics"
+	"highvibe/app/approvals"
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves /app/.
+type Handler struct {
+	Render *web.Renderer
+	Log    *slog.Logger
+}
+
+// Data is the dashboard's view model.
+type Data struct {
+	Counts          Counts
+	Pending         int
+	Recommendations []*approvals.Recommendation
+	Recent          []*RecentConversation
+	Logs            []*audit.Row
+	Snapshot        *analytics.Snapshot // nil: none built yet
+	SnapshotAge     time.Duration
+	Stale           bool // older than analytics.StaleAfter; a background refresh was asked for
+	ROI             float64
+	HasROI          bool // false when the tenant set no AI budget (ROI is undefined)
+	CanRefresh      bool
+}
+
+// Sizes of the lists (SPEC §5).
+const (
+	newestRecommendations = 5
+	recentCount           = 8
+	lastLogs              = 5
+)
+
+// Show renders the dashboard. A missing or stale KPI snapshot is rebuilt by a background job
+// (analytics.EnsureFresh only enqueues), so the page never waits for a rebuild.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	d, err := load(ctx, c.DB, time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.CanRefresh = c.Can(auth.RefreshKPI)
+	if d.Snapshot == nil || d.Stale {
+		if err := analytics.EnsureFresh(ctx, c.Tenant.Slug, c.DB); err != nil && h.Log != nil {
+			// The page still shows the cached numbers; the hourly schedule tries again.
+			h.Log.Warn("dashboard: background KPI refresh not queued", "tenant", c.Tenant.Slug, "err", err)
+		}
+	}
+	h.Render.Render(w, r, http.StatusOK, "dashboard", &web.Page{Title: c.T("nav.dashboard"), Nav: "dashboard", Guide: "dashboard", Data: d})
+}
+
+// load gathers the page's data through the owning rooms' exported read functions and the
+// dashboard's own read model (store.go).
+func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
+	d := &Data{}
+	var err error
+	if d.Counts, err = counts(ctx, db, now.UnixMilli()); err != nil {
+		return nil, err
+	}
+	if d.Pending, err = approvals.PendingCount(ctx, db); err != nil {
+		return nil, err
+	}
+	if d.Recommendations, err = approvals.Newest(ctx, db, newestRecommendations); err != nil {
+		return nil, err
+	}
+	if d.Recent, err = recentConversations(ctx, db, recentCount); err != nil {
+		return nil, err
+	}
+	if d.Logs, err = audit.Search(ctx, db, audit.Filter{Limit: lastLogs}); err != nil {
+		return nil, err
+	}
+	s, err := analytics.Latest(ctx, db)
+	switch {
+	case errors.Is(err, tenantdb.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		d.Snapshot = s
+		if s.KPI.ROI != nil {
+			d.ROI, d.HasROI = *s.KPI.ROI, true
+		}
+		d.SnapshotAge = now.Sub(s.Generated())
+		d.Stale = s.Stale(now)
+	}
+	return d, nil
+}

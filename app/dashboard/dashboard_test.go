@@ -1,0 +1,55 @@
+package dashboard_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/audit"
+)
+
+func TestDashboardEmptyTenant(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	viewer := e.User("acme", "vera", "viewer")
+	r := viewer.Get("/app/")
+	if r.StatusCode != 200 {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	for _, card := range []string{"open", "pending", "handoff", "leads", "roi"} {
+		if doc.Find(`[data-card="`+card+`"]`).Length() != 1 {
+			t.Errorf("card %s missing", card)
+		}
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-card="open"] .card-value`).Text()); got != "0" {
+		t.Errorf("open card %q", got)
+	}
+	for _, want := range []string{"No KPI snapshot yet", "No recommendations yet.", "No conversations yet."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("missing empty state %q", want)
+		}
+	}
+	// The page asked for a background snapshot instead of building one itself.
+	var snaps, queued int
+	db := e.DB("acme")
+	_ = db.Read.QueryRow(`SELECT count(*) FROM analytics_snapshots`).Scan(&snaps)
+	_ = db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'analytics_snapshot' AND status = 'queued'`).Scan(&queued)
+	if snaps != 0 || queued == 0 {
+		t.Errorf("snapshots %d (want 0), queued refresh jobs %d (want ≥ 1)", snaps, queued)
+	}
+}
+
+func TestDashboardShowsLogsEscaped(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	_ = audit.Log(context.Background(), e.DB("acme"), audit.Entry{Provider: "settings", ActionType: "x", Summary: `<img src=x onerror=alert(1)>`})
+	r := e.User("acme", "olga", "owner").Get("/app/?lang=tr")
+	if r.StatusCode != 200 || strings.Contains(r.Body, "<img src=x") || !strings.Contains(r.Body, "&lt;img src=x") {
+		t.Fatalf("log summary not escaped or missing (%d)", r.StatusCode)
+	}
+	if !strings.Contains(r.Body, "Son işlemler") {
+		t.Error("dashboard not in Turkish")
+	}
+}

@@ -1,0 +1,77 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+
+	"highvibe/app/tenantdb"
+)
+
+// This file is the dashboard's READ MODEL: a few small, read-only queries over the inbox's tables
+// for the counters and the recent-conversations list. The dashboard never writes; everything it
+// changes (the background KPI refresh) goes through the owning room's exported functions. The
+// queries are here rather than in the inbox room because they only serve this page's cards and
+// must stay cheap (each uses an index of the tenant schema).
+
+// Counts are the numbers on the dashboard's cards.
+type Counts struct {
+	Open     int // conversations whose state is not won or lost
+	Handoff  int // open conversations waiting for a person
+	Leads    int // every lead ever recorded
+	NewLeads int // leads created in the last 7 days
+	Unread   int // open conversations with unread messages
+	Overdue  int // open conversations whose next action is past due
+}
+
+// RecentConversation is one row of the recent-conversations list.
+type RecentConversation struct {
+	ID            int64
+	LeadName      string
+	Channel       string
+	State         string
+	Summary       string
+	LastMessage   string
+	Unread        int
+	Handoff       bool
+	Urgency       *int
+	LastMessageAt int64
+}
+
+func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
+	var c Counts
+	err := db.Read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')),
+		(SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')),
+		(SELECT count(*) FROM leads),
+		(SELECT count(*) FROM leads WHERE created_at >= ?),
+		(SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')),
+		(SELECT count(*) FROM conversations WHERE next_action_due_at < ? AND next_action <> '' AND state NOT IN ('won','lost'))`,
+		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Handoff, &c.Leads, &c.NewLeads, &c.Unread, &c.Overdue)
+	if err != nil {
+		return c, fmt.Errorf("dashboard: counts: %w", err)
+	}
+	return c, nil
+}
+
+func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), c.channel, c.state, c.summary,
+		coalesce((SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
+		c.unread_count, c.handoff_required, c.urgency_score, c.last_message_at
+		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+		ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []*RecentConversation
+	for rows.Next() {
+		r := &RecentConversation{}
+		var urg *int
+		if err := rows.Scan(&r.ID, &r.LeadName, &r.Channel, &r.State, &r.Summary, &r.LastMessage, &r.Unread, &r.Handoff, &urg, &r.LastMessageAt); err != nil {
+			return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
+		}
+		r.Urgency = urg
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

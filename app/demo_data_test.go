@@ -1,0 +1,121 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app"
+	"highvibe/app/apptest"
+	"highvibe/app/audit"
+)
+
+// TestDemoData is `serve --demo` in-process: a fresh data dir, EnsureDemo, then the numbers.
+func TestDemoData(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	ctx := context.Background()
+	start := time.Now()
+	pw, err := e.Server.EnsureDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second*seedBudgetFactor {
+		t.Errorf("seeding took %s, budget 5s", d)
+	}
+	db := e.DB(app.DemoSlug)
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	snapshot := func() [4]int {
+		return [4]int{count(`SELECT count(*) FROM leads`), count(`SELECT count(*) FROM conversations`),
+			count(`SELECT count(*) FROM messages`), count(`SELECT count(*) FROM customers`)}
+	}
+	first := snapshot()
+	if first[0] < 200 || first[0] > 600 {
+		t.Errorf("leads %d, want 200..600", first[0])
+	}
+	if n := count(`SELECT count(DISTINCT channel) FROM conversations`); n < 4 {
+		t.Errorf("conversations span %d channels, want ≥ 4", n)
+	}
+	if n := count(`SELECT count(DISTINCT stage) FROM leads`); n != 6 {
+		t.Errorf("lead stages %d, want all 6", n)
+	}
+	sixMonths := time.Now().AddDate(0, -6, -2).UnixMilli()
+	if n := count(`SELECT count(*) FROM leads WHERE created_at < ?`, sixMonths); n != 0 {
+		t.Errorf("%d leads older than six months", n)
+	}
+	if n := count(`SELECT count(*) FROM leads WHERE created_at < ?`, time.Now().AddDate(0, -3, 0).UnixMilli()); n < 10 {
+		t.Errorf("only %d leads older than three months: timestamps not spread", n)
+	}
+	if n := count(`SELECT count(*) FROM messages WHERE body = ? AND channel = 'webchat'`, app.DemoScenarioA); n != 1 {
+		t.Errorf("scenario A messages %d", n)
+	}
+	if n := count(`SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.body = ? AND c.channel = 'whatsapp' AND c.handoff_required = 1`, app.DemoScenarioB); n != 1 {
+		t.Errorf("scenario B with handoff: %d", n)
+	}
+	if n := count(`SELECT count(*) FROM leads WHERE stage = 'lost' AND lost_reason = ?`, app.DemoLostReasonC); n != 1 {
+		t.Errorf("scenario C lost deal: %d", n)
+	}
+	if n := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1`); n < 3 {
+		t.Errorf("handoffs %d", n)
+	}
+	if n := count(`SELECT count(*) FROM conversations WHERE next_action <> '' AND next_action_due_at IS NOT NULL`); n < 20 {
+		t.Errorf("next actions %d", n)
+	}
+	if n := count(`SELECT count(*) FROM conversation_tags`); n < 50 {
+		t.Errorf("tags %d", n)
+	}
+	if n := count(`SELECT count(*) FROM conversations WHERE assigned_user_id IS NOT NULL`); n < 50 {
+		t.Errorf("assigned %d", n)
+	}
+	if n := count(`SELECT count(*) FROM conversations WHERE language = 'en'`); n == 0 {
+		t.Error("no English conversations")
+	}
+	if n := count(`SELECT count(*) FROM leads WHERE phone_e164 LIKE '+905%'`); n < 100 {
+		t.Errorf("Turkish mobile phones %d", n)
+	}
+	if n := count(`SELECT count(*) FROM jobs WHERE kind = 'ai_triage'`); n > 10 {
+		t.Errorf("%d AI jobs queued: the demo should be quiet at start", n)
+	}
+	if _, err := audit.Verify(ctx, db); err != nil {
+		t.Errorf("audit chain: %v", err)
+	}
+
+	// A second run (a restart with --demo) adds nothing.
+	if pw2, err := e.Server.EnsureDemo(ctx); err != nil || pw2 != pw {
+		t.Fatalf("second EnsureDemo: %v (password changed: %v)", err, pw2 != pw)
+	}
+	if again := snapshot(); again != first {
+		t.Errorf("second run changed counts %v → %v", first, again)
+	}
+
+	// The dashboard renders for talha with the numbers.
+	c := e.Client()
+	c.Login(app.DemoUser, pw)
+	r := c.Get("/app/?lang=en")
+	if r.StatusCode != 200 {
+		t.Fatalf("dashboard: %d", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	open := count(`SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')`)
+	if got := strings.TrimSpace(doc.Find(`[data-card="open"] .card-value`).Text()); got != itoa(open) {
+		t.Errorf("open conversations card %q, want %d", got, open)
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-card="leads"] .card-value`).Text()); got != itoa(first[0]) {
+		t.Errorf("leads card %q, want %d", got, first[0])
+	}
+	if !strings.Contains(r.Body, "Hüseyin Çelik") {
+		t.Error("recent conversations miss scenario B")
+	}
+}
+
+// itoa formats a count below 1,000 as every locale prints it (no grouping separator).
+func itoa(n int) string { return strconv.Itoa(n) }
