@@ -295,8 +295,8 @@ func Analyze(in Input) Result {
 			pr = "critical"
 		}
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "human_handoff", Priority: pr,
-			Title:             t2(lang, "Bir kişinin devralması gerekiyor", "A person should take over"),
-			Summary:           "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence})
+			Title:   t2(lang, "Bir kişinin devralması gerekiyor", "A person should take over"),
+			Summary: "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence})
 	}
 
 	r.Reply = compose(p, lang, covered, r.Handoff, greeting != "", sensitive != "")

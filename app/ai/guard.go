@@ -36,7 +36,8 @@ var (
 // Commitments lists the commitment kinds found in a reply (empty: informational only).
 func Commitments(reply string) []string {
 	var out []string
-	s := lowerTR(reply)
+	// Both lower-casings: a mixed Turkish/English reply must not hide "Installment" as "ınstallment".
+	s := lowerTR(reply) + "\n" + strings.ToLower(reply)
 	if reMoney.MatchString(s) || rePriceWord.MatchString(s) || rePerUnit.MatchString(s) {
 		out = append(out, CommitPrice)
 	}

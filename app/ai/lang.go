@@ -28,10 +28,13 @@ func tokens(s string) []string {
 	return strings.FieldsFunc(lowerTR(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// lowerTR lower-cases with the Turkish dotted/dotless I rules, which matter for keyword matching.
+// lowerTR lower-cases with the Turkish dotted/dotless I rules when the text has Turkish letters
+// (ISIK → ısık), and with the ordinary rules otherwise (Installment → installment).
 func lowerTR(s string) string {
 	s = strings.ReplaceAll(s, "İ", "i")
-	s = strings.ReplaceAll(s, "I", "ı")
+	if strings.ContainsAny(s, "çğışöüÇĞŞÖÜ") {
+		s = strings.ReplaceAll(s, "I", "ı")
+	}
 	return strings.ToLower(s)
 }
 

@@ -167,7 +167,7 @@ func (a *Assistant) Triage(ctx context.Context, slug string, db *tenantdb.DB, co
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "ai_triage", ActionType: "ai_triage",
 			Summary: fmt.Sprintf("urgency %d, qualification %d, sentiment %d; %s", u, q, s, res.Summary),
-			Input: msg.Body, Output: res.Reply, ModelName: out.Model, ConversationID: convID,
+			Input:   msg.Body, Output: res.Reply, ModelName: out.Model, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "reasons": res.Reasons, "handoff": handoff, "confidence": res.Confidence,
 				"recommendations": out.Recommendations, "reply_withheld": res.Withheld != "", "note": providerNote}})
 		return err

@@ -1,0 +1,255 @@
+package ai_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/ai"
+	"highvibe/app/apptest"
+	"highvibe/app/crm"
+)
+
+// catalog is the flooring contractor's price list used by the scenarios.
+var catalog = []crm.Product{
+	{SKU: "BGN-6", Name: "Begonit 6 cm", Category: "begonit", Unit: "m2", UnitPrice: 310, Currency: "TRY", Active: true},
+	{SKU: "GRN-GRI", Name: "Gri Granit Küp Taş", Category: "granit", Unit: "m2", UnitPrice: 1450, Currency: "TRY", Active: true},
+	{SKU: "GRN-PLK", Name: "Granit Plaka 3 cm", Category: "granit", Unit: "m2", UnitPrice: 1850, Currency: "TRY", Active: true},
+	{SKU: "KP-8", Name: "Kilit Parke 8 cm", Category: "kilit parke", Unit: "m2", UnitPrice: 420, Currency: "TRY", Active: true},
+}
+
+func setup(t *testing.T) *apptest.Env {
+	t.Helper()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	db := e.DB("acme")
+	for _, p := range catalog {
+		if _, err := crm.SaveProduct(context.Background(), db, 0, p, crm.Actor{Name: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// settle waits until no job of the given kinds is queued or running (due now).
+func settle(t *testing.T, e *apptest.Env, kinds ...string) {
+	t.Helper()
+	db := e.DB("acme")
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		q := `SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ? AND kind IN ('` + strings.Join(kinds, "','") + `')`
+		if err := db.Read.QueryRow(q, time.Now().UnixMilli()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+	t.Fatalf("jobs %v did not finish", kinds)
+}
+
+func one[T any](t *testing.T, e *apptest.Env, q string, args ...any) T {
+	t.Helper()
+	var v T
+	if err := e.DB("acme").Read.QueryRow(q, args...).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return v
+}
+
+func outbound(t *testing.T, e *apptest.Env, convID int64) []string {
+	t.Helper()
+	rows, err := e.DB("acme").Read.Query(`SELECT body FROM messages WHERE conversation_id = ? AND direction = 'outbound'`, convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var b string
+		_ = rows.Scan(&b)
+		out = append(out, b)
+	}
+	return out
+}
+
+func noAmounts(t *testing.T, msgs []string) {
+	t.Helper()
+	for _, m := range msgs {
+		if c := ai.Commitments(m); len(c) > 0 {
+			t.Errorf("outbound message carries a commitment %v: %q", c, m)
+		}
+		for _, bad := range []string{"TRY", "₺", " TL", "2 hafta"} {
+			if strings.Contains(m, bad) {
+				t.Errorf("outbound message contains %q: %q", bad, m)
+			}
+		}
+	}
+}
+
+// Scenario A (SPEC §15): web widget, rough budget → scored, a Turkish clarifying question, no
+// amount sent, a pending pricing recommendation with an m² range.
+func TestScenarioAWidgetRoughBudget(t *testing.T) {
+	e := setup(t)
+	body, _ := json.Marshal(map[string]any{"text": "200 m² villa bahçesi, gri granit istiyorum, rough budget?", "name": "Deniz", "consent": true})
+	r := e.Client().PostJSON("/widget/api/acme/messages", body, nil)
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
+	}
+	settle(t, e, "ai_triage")
+	conv := one[int64](t, e, `SELECT id FROM conversations WHERE channel = 'webchat'`)
+	if u := one[int](t, e, `SELECT coalesce(qualification_score, -1) FROM conversations WHERE id = ?`, conv); u < 50 {
+		t.Errorf("qualification %d, want ≥ 50", u)
+	}
+	if l := one[string](t, e, `SELECT language FROM conversations WHERE id = ?`, conv); l != "tr" {
+		t.Errorf("language %q", l)
+	}
+	reasons := one[string](t, e, `SELECT score_reasons FROM conversations WHERE id = ?`, conv)
+	if !strings.Contains(reasons, "area: 200") || !strings.Contains(reasons, "granite") {
+		t.Errorf("reasons %s", reasons)
+	}
+	out := outbound(t, e, conv)
+	if len(out) != 1 || !strings.Contains(out[0], "alt zemin") {
+		t.Fatalf("want one Turkish clarifying reply, got %q", out)
+	}
+	noAmounts(t, out)
+	if h := one[int](t, e, `SELECT handoff_required FROM conversations WHERE id = ?`, conv); h != 0 {
+		t.Errorf("a rough budget alone should not need a handoff")
+	}
+	sum := one[string](t, e, `SELECT summary FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'pricing' AND status = 'pending'`, conv)
+	// 200 m² × (1.05..1.08) × 1450..1850 TRY
+	if !strings.Contains(sum, "304.500 – 399.600 TRY") || !strings.Contains(sum, "%5–8") {
+		t.Errorf("pricing summary %q", sum)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = 'builtin-1'`); n != 1 {
+		t.Errorf("ai_triage logs %d", n)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM jobs WHERE kind = 'ai_review' AND status = 'queued'`); n != 1 {
+		t.Errorf("review jobs %d", n)
+	}
+	// A second message re-scores without duplicating the open pricing recommendation.
+	tok := one[string](t, e, `SELECT external_id FROM conversations WHERE id = ?`, conv)
+	_ = tok
+	if err := ai.Review(context.Background(), e.DB("acme"), conv); err != nil {
+		t.Fatal(err)
+	}
+	if q := one[int](t, e, `SELECT coalesce(review_quality,-1) FROM conversations WHERE id = ?`, conv); q < 50 {
+		t.Errorf("review quality %d", q)
+	}
+}
+
+func waPayload(from, id, text string) string {
+	return fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messaging_product":"whatsapp",
+"metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+"contacts":[{"profile":{"name":"Murat Usta"},"wa_id":%q}],
+"messages":[{"from":%q,"id":%q,"timestamp":"1735689600","type":"text","text":{"body":%q}}]},"field":"messages"}]}]}`, from, from, id, text)
+}
+
+// Scenario B: WhatsApp urgent stock + date request → handoff and a stock recommendation, nothing promised.
+func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
+	e := setup(t)
+	key := e.APIKey("acme", "whatsapp_webhook")
+	r := e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?")),
+		map[string]string{"X-Api-Key": key})
+	if r.StatusCode != 200 {
+		t.Fatalf("webhook: %d %s", r.StatusCode, r.Body)
+	}
+	settle(t, e, "whatsapp_process", "ai_triage")
+	conv := one[int64](t, e, `SELECT id FROM conversations WHERE channel = 'whatsapp'`)
+	if h := one[int](t, e, `SELECT handoff_required FROM conversations WHERE id = ?`, conv); h != 1 {
+		t.Fatal("want handoff")
+	}
+	reason := one[string](t, e, `SELECT handoff_reason FROM conversations WHERE id = ?`, conv)
+	if !strings.Contains(reason, "stock") || !strings.Contains(reason, "date") {
+		t.Errorf("handoff reason %q", reason)
+	}
+	if u := one[int](t, e, `SELECT urgency_score FROM conversations WHERE id = ?`, conv); u < 60 {
+		t.Errorf("urgency %d", u)
+	}
+	for _, typ := range []string{"stock", "delivery_date", "pricing"} {
+		if n := one[int](t, e, `SELECT count(*) FROM decision_recommendations WHERE conversation_id = ? AND action_type = ? AND status = 'pending'`, conv, typ); n != 1 {
+			t.Errorf("%s recommendations: %d", typ, n)
+		}
+	}
+	noAmounts(t, outbound(t, e, conv))
+
+	// The same delivery again (Meta retries) changes nothing.
+	e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?")),
+		map[string]string{"X-Api-Key": key})
+	settle(t, e, "whatsapp_process", "ai_triage")
+	if n := one[int](t, e, `SELECT count(*) FROM decision_recommendations WHERE conversation_id = ?`, conv); n != 3 {
+		t.Errorf("recommendations after redelivery: %d", n)
+	}
+
+	// Approving the stock recommendation clears only the stock part of the handoff.
+	op := e.User("acme", "olga", "operator")
+	stock := one[int64](t, e, `SELECT id FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'stock'`, conv)
+	if r := op.Post(fmt.Sprintf("/app/approvals/%d/approve", stock), url.Values{"reason": {"depoda 900 m² var"}}); r.StatusCode >= 400 {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	if got := one[string](t, e, `SELECT handoff_reason FROM conversations WHERE id = ?`, conv); strings.Contains(got, "stock") || !strings.Contains(got, "date") {
+		t.Errorf("handoff reason after stock approval %q", got)
+	}
+	date := one[int64](t, e, `SELECT id FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'delivery_date'`, conv)
+	op.Post(fmt.Sprintf("/app/approvals/%d/approve", date), nil)
+	if h := one[int](t, e, `SELECT handoff_required FROM conversations WHERE id = ?`, conv); h != 0 {
+		t.Errorf("handoff should be cleared once every reason is decided")
+	}
+}
+
+// Scenario C: a lost deal, the reason recorded on the rejected pricing decision, the system
+// message and the approval_queue log.
+func TestScenarioCLostDealReason(t *testing.T) {
+	e := setup(t)
+	body, _ := json.Marshal(map[string]any{"text": "350 m2 bazalt ve granit otopark, fiyat nedir?", "name": "Selin"})
+	e.Client().PostJSON("/widget/api/acme/messages", body, nil)
+	settle(t, e, "ai_triage")
+	rec := one[int64](t, e, `SELECT id FROM decision_recommendations WHERE action_type = 'pricing'`)
+	owner := e.User("acme", "talha", "owner")
+	const reason = "competitor −12% on labor only"
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/reject", rec), url.Values{"reason": {reason}}); r.StatusCode >= 400 {
+		t.Fatalf("reject: %d", r.StatusCode)
+	}
+	if got := one[string](t, e, `SELECT decision_reason FROM decision_recommendations WHERE id = ?`, rec); got != reason {
+		t.Errorf("decision reason %q", got)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM messages WHERE direction = 'system' AND body LIKE ?`, "%"+reason+"%"); n != 1 {
+		t.Errorf("system message with reason: %d", n)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'approval_queue' AND action_type = 'recommendation_rejected' AND payload LIKE ?`, "%labor only%"); n != 1 {
+		t.Errorf("approval_queue log: %d", n)
+	}
+	page := owner.Get("/app/approvals/")
+	if !strings.Contains(page.Body, reason) {
+		t.Errorf("decided list does not show the reason")
+	}
+}
+
+// Paused AI or a spent budget: nothing is sent.
+func TestNoReplyWhenPausedOrBudgetSpent(t *testing.T) {
+	e := setup(t)
+	db := e.DB("acme")
+	if _, err := db.Write.Exec(`INSERT INTO ai_usage(provider, model_name, purpose, cost_usd, created_at) VALUES('openai_compatible','m','triage',25,?)`, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"text": "Merhaba, 100 m² granit", "name": "X"})
+	e.Client().PostJSON("/widget/api/acme/messages", body, nil)
+	settle(t, e, "ai_triage")
+	if n := one[int](t, e, `SELECT count(*) FROM messages WHERE direction = 'outbound'`); n != 0 {
+		t.Errorf("budget spent but %d replies sent", n)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE action_type = 'triage_skipped'`); n != 1 {
+		t.Errorf("skip not logged")
+	}
+	tn, _ := e.Server.Platform.TenantBySlug(context.Background(), "acme")
+	b, err := ai.BudgetState(context.Background(), tn, db)
+	if err != nil || !b.Exhausted || b.Spent != 25 {
+		t.Errorf("budget state %+v %v", b, err)
+	}
+}

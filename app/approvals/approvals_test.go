@@ -1,0 +1,155 @@
+package approvals_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"highvibe/app/approvals"
+	"highvibe/app/apptest"
+	"highvibe/app/inbox"
+)
+
+type fixture struct {
+	e    *apptest.Env
+	conv int64
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	svc := &inbox.Service{}
+	res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Deniz", Body: "stok var mı?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{e: e, conv: res.ConversationID}
+}
+
+func (f *fixture) rec(t *testing.T, typ, draft string) int64 {
+	t.Helper()
+	var id int64
+	err := f.e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
+		on := true
+		if err := inbox.ApplyTriage(context.Background(), tx, f.conv, inbox.Triage{Handoff: &on, HandoffReason: "stock"}); err != nil {
+			return err
+		}
+		var err error
+		id, _, err = approvals.Create(context.Background(), tx, approvals.New{ConversationID: f.conv, Title: "Check " + typ, Priority: "high",
+			ActionType: typ, Confidence: 0.8, ModelName: "builtin-1", DraftReply: draft, DedupeKey: "t:" + typ})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func (f *fixture) status(t *testing.T, id int64) (status, by, reason string) {
+	t.Helper()
+	_ = f.e.DB("acme").Read.QueryRow(`SELECT status, decided_by_name, decision_reason FROM decision_recommendations WHERE id = ?`, id).Scan(&status, &by, &reason)
+	return
+}
+
+func TestDecisions(t *testing.T) {
+	f := setup(t)
+	op := f.e.User("acme", "olga", "operator")
+	viewer := f.e.User("acme", "vera", "viewer")
+	stock := f.rec(t, "stock", "")
+	lead := f.rec(t, "lead_generation", "")
+
+	scenarios := []struct {
+		name   string
+		c      *apptest.Client
+		path   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"viewer cannot approve", viewer, fmt.Sprintf("/app/approvals/%d/approve", stock), nil, http.StatusForbidden, "pending"},
+		{"execute needs lead_generation", op, fmt.Sprintf("/app/approvals/%d/execute", stock), nil, http.StatusUnprocessableEntity, "pending"},
+		{"approve", op, fmt.Sprintf("/app/approvals/%d/approve", stock), url.Values{"reason": {"900 m² in the yard"}}, http.StatusSeeOther, "approved"},
+		{"second click is 409", op, fmt.Sprintf("/app/approvals/%d/reject", stock), nil, http.StatusConflict, "approved"},
+		{"execute lead generation", op, fmt.Sprintf("/app/approvals/%d/execute", lead), nil, http.StatusSeeOther, "executed"},
+		{"unknown id", op, "/app/approvals/9999/approve", nil, http.StatusNotFound, ""},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			r := s.c.Post(s.path, s.form)
+			if r.StatusCode != s.status {
+				t.Fatalf("status %d, want %d: %.300s", r.StatusCode, s.status, r.Body)
+			}
+			if s.status == http.StatusConflict && !strings.Contains(r.Body, "olga") {
+				t.Errorf("409 page does not explain who decided")
+			}
+		})
+	}
+	st, by, reason := f.status(t, stock)
+	if st != "approved" || by != "olga" || reason != "900 m² in the yard" {
+		t.Errorf("stored decision %s %s %s", st, by, reason)
+	}
+	if st, _, _ := f.status(t, lead); st != "executed" {
+		t.Errorf("lead rec %s", st)
+	}
+	c, _ := inbox.ConversationByID(context.Background(), f.e.DB("acme").Read, f.conv)
+	if c.HandoffRequired {
+		t.Error("handoff not cleared by the stock decision")
+	}
+	var sys, logs int
+	db := f.e.DB("acme").Read
+	_ = db.QueryRow(`SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'system'`, f.conv).Scan(&sys)
+	_ = db.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'approval_queue'`).Scan(&logs)
+	if sys != 2 || logs != 2 {
+		t.Errorf("system messages %d, approval logs %d (want 2, 2)", sys, logs)
+	}
+	// The database itself refuses to change a decided recommendation.
+	if _, err := f.e.DB("acme").Write.Exec(`UPDATE decision_recommendations SET status = 'pending' WHERE id = ?`, stock); err == nil {
+		t.Error("trigger did not refuse")
+	}
+}
+
+func TestQueuePageAndSendDraft(t *testing.T) {
+	f := setup(t)
+	owner := f.e.User("acme", "talha", "owner")
+	low := f.rec(t, "follow_up", "")
+	price := f.rec(t, "pricing", "200 m² için malzeme bütçesi yaklaşık 304.500 – 399.600 TRY aralığındadır.")
+	_, _ = f.e.DB("acme").Write.Exec(`UPDATE decision_recommendations SET priority = 'low' WHERE id = ?`, low)
+
+	doc := owner.Get("/app/approvals/").Doc(t)
+	ids := doc.Find("#pending [data-rec-id]").Map(func(_ int, s *goquery.Selection) string { v, _ := s.Attr("data-rec-id"); return v })
+	if len(ids) != 2 || ids[0] != fmt.Sprint(price) {
+		t.Fatalf("queue order %v (want pricing first)", ids)
+	}
+	if doc.Find("#handoffs a[href='/app/inbox/"+fmt.Sprint(f.conv)+"/']").Length() != 1 {
+		t.Error("handoff conversation not listed")
+	}
+	// Sending needs approval first.
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/send", price), nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("send before approval: %d", r.StatusCode)
+	}
+	owner.Post(fmt.Sprintf("/app/approvals/%d/approve", price), nil)
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/send", price), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d %.300s", r.StatusCode, r.Body)
+	}
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/send", price), nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("second send: %d", r.StatusCode)
+	}
+	var n int
+	_ = f.e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'outbound' AND author_kind = 'user' AND body LIKE '%304.500%'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("sent drafts %d", n)
+	}
+	if c, err := approvals.PendingCount(context.Background(), f.e.DB("acme")); err != nil || c != 1 {
+		t.Errorf("pending count %d %v", c, err)
+	}
+	if list, _ := approvals.Newest(context.Background(), f.e.DB("acme"), 5); len(list) != 2 {
+		t.Errorf("newest %d", len(list))
+	}
+}
