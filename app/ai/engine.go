@@ -64,8 +64,8 @@ var (
 	sigFirmPrice = []string{"kesin fiyat", "net fiyat", "son fiyat", "fiyat garantisi", "sabit fiyat", "teklif verin", "resmi teklif", "firm price", "exact price", "final price", "fixed price", "firm quote", "formal quote", "binding"}
 	sigPrice     = []string{"fiyat", "ücret", "ne kadar", "kaça", "bütçe", "maliyet", "teklif", "price", "cost", "budget", "quote", "how much"}
 	sigRough     = []string{"yaklaşık", "kabaca", "tahmini", "ortalama", "aşağı yukarı", "rough", "approx", "ballpark", "estimate"}
-	sigDate      = []string{"teslim", "ne zaman", "tarih", "deadline", "deliver", "when can", "by when", "yetişir", "kurulum günü"}
-	sigComplaint = []string{"şikayet", "memnun değil", "rezalet", "berbat", "kırıl", "çatla", "bozul", "iade", "complain", "unhappy", "broken", "cracked", "terrible", "refund", "awful", "disappoint"}
+	sigDate      = []string{"teslim", "ne zaman", "tarih", "deadline", "deliver", "when can", "by when", "yetişir", "kurulum günü", "hafta sonu", "weekend"}
+	sigComplaint = []string{"şikayet", "memnun değil", "rezalet", "berbat", "kırıldı", "kırık", "çatladı", "çatlak", "bozuldu", "iade", "complain", "unhappy", "broken", "cracked", "terrible", "refund", "awful", "disappoint"}
 	sigLegal     = []string{"garanti", "avukat", "dava", "sözleşme", "tazminat", "kvkk", "noter", "warrant", "guarantee", "lawyer", "legal", "contract", "lawsuit", "sue"}
 	sigPayment   = []string{"taksit", "vade", "peşin", "kapora", "havale", "kredi kart", "ödeme", "installment", "deposit", "payment", "pay later"}
 	sigHuman     = []string{"yetkili", "gerçek kişi", "insanla", "biriyle görüş", "beni arayın", "arar mısınız", "müdür", "operatör", "human", "real person", "agent", "call me", "manager", "speak to someone", "talk to someone"}
@@ -249,7 +249,9 @@ func Analyze(in Input) Result {
 	if sensitive != "" {
 		handoff = append(handoff, "sensitive_topic")
 	}
-	if r.Confidence < 0.45 && greeting == "" {
+	// Low confidence hands over only what the engine could not read at all: another language, or a
+	// question with no recognised signal. Short acknowledgements ("tamam") need no person.
+	if lang == "other" || (r.Confidence < 0.45 && greeting == "" && strings.Contains(in.Text, "?")) {
 		handoff = append(handoff, "low_confidence")
 	}
 	r.Reasons["handoff"] = handoff

@@ -46,10 +46,10 @@ var personas = map[string]*Persona{
 			{"lock_paver", []string{"kilit parke", "kilitli parke", "kilit taş", "lock paver", "interlocking"}},
 		},
 		Topics: []Term{
-			{"subbase", []string{"alt zemin", "stabilize", "mıcır", "sub-base", "subbase", "base layer"}},
-			{"drainage", []string{"drenaj", "su birik", "drainage", "water pool"}},
+			{"subbase", []string{"alt zemin", "zemin", "beton", "toprak", "stabilize", "mıcır", "sub-base", "subbase", "base layer"}},
+			{"drainage", []string{"drenaj", "su birik", "eğim", "drainage", "water pool"}},
 			{"edge", []string{"bordür", "kenar", "edge", "curb", "kerb"}},
-			{"access", []string{"kamyon", "palet", "transpalet", "vinç", "pallet", "truck", "access"}},
+			{"access", []string{"araç", "kamyon", "palet", "transpalet", "vinç", "pallet", "truck", "access"}},
 			{"diagonal", []string{"diyagonal", "çapraz", "diagonal", "45 derece", "45 degree"}},
 		},
 		Questions: []Question{

@@ -68,6 +68,13 @@ func (a *Assistant) HandleTriage(ctx context.Context, j *jobs.Job) error {
 
 // Triage scores one inbound message, records recommendations and maybe sends a low-risk reply.
 func (a *Assistant) Triage(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID int64) (*Outcome, error) {
+	return a.TriageWith(ctx, slug, db, convID, msgID, true)
+}
+
+// TriageWith is Triage with the reply optional: the demo seeder scores old conversations without
+// writing new replies into them. A reply is also skipped when the message was already answered
+// (a retried job never sends twice).
+func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID int64, send bool) (*Outcome, error) {
 	t, err := a.Platform.TenantBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -175,7 +182,18 @@ func (a *Assistant) Triage(ctx context.Context, slug string, db *tenantdb.DB, co
 	if err != nil {
 		return nil, err
 	}
-	if res.Reply != "" && SafeToSend(res.Reply) {
+	if send && res.Reply != "" {
+		later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
+		if err != nil {
+			return out, err
+		}
+		for _, m := range later {
+			if m.Direction == "outbound" {
+				send = false
+			}
+		}
+	}
+	if send && res.Reply != "" && SafeToSend(res.Reply) {
 		id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply}, "ai_triage")
 		if err != nil {
 			return out, err

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"highvibe/app/ai"
+	"highvibe/app/approvals"
+	"highvibe/app/crm"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Appended after the leads seeder (which prepends itself), so conversations exist when it runs.
+func init() { DemoSeeders = append(DemoSeeders, seedDemoAI) }
+
+// demoCatalog is the demo contractor's m² price list (TRY, material only).
+var demoCatalog = []crm.Product{
+	{SKU: "BGN-6", Name: "Begonit 6 cm (gri)", Category: "begonit", UnitPrice: 295},
+	{SKU: "GRN-KUP-GRI", Name: "Gri Granit Küp Taş 8x8", Category: "granit", UnitPrice: 1450},
+	{SKU: "GRN-PLAKA-3", Name: "Granit Plaka 3 cm", Category: "granit", UnitPrice: 1850},
+	{SKU: "AND-PLAKA-3", Name: "Andezit Plaka 3 cm", Category: "andezit", UnitPrice: 980},
+	{SKU: "BZL-KUP", Name: "Bazalt Küp Taş 10x10", Category: "bazalt", UnitPrice: 1320},
+	{SKU: "KUP-TAS-DOGAL", Name: "Doğal Küp Taş 8x8", Category: "küp taş", UnitPrice: 890},
+	{SKU: "KP-6", Name: "Kilit Parke 6 cm", Category: "kilit parke", UnitPrice: 265},
+	{SKU: "KP-8", Name: "Kilit Parke 8 cm", Category: "kilit parke", UnitPrice: 340},
+	{SKU: "KP-10", Name: "Kilit Parke 10 cm", Category: "kilit parke", UnitPrice: 415},
+}
+
+// seedDemoAI adds the catalog, triages the seeded conversations (only the last hour's get a
+// reply; older ones are scored quietly) and decides a few recommendations so the approval queue
+// shows both open items and decided ones with their traces. It tolerates zero conversations.
+func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
+	talha := crm.Actor{Name: DemoUser}
+	for _, p := range demoCatalog {
+		p.Unit, p.Currency, p.Active = "m2", "TRY", true
+		if _, err := crm.SaveProduct(ctx, db, 0, p, talha); err != nil && !errors.Is(err, crm.ErrDuplicateSKU) {
+			return fmt.Errorf("demo ai: product %s: %w", p.SKU, err)
+		}
+	}
+	a := &ai.Assistant{Platform: s.Platform, Inbox: &inbox.Service{Live: s.Live}, Log: s.Log}
+	type item struct {
+		conv, msg, last int64
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, max(m.id), c.last_message_at FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound'
+		WHERE c.ai_mode = 'active' AND c.state NOT IN ('won','lost') GROUP BY c.id ORDER BY c.last_message_at DESC LIMIT 150`)
+	if err != nil {
+		return fmt.Errorf("demo ai: conversations: %w", err)
+	}
+	var items []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.conv, &it.msg, &it.last); err != nil {
+			rows.Close()
+			return err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	recent := time.Now().Add(-2 * time.Hour).UnixMilli()
+	fresh := map[int64]bool{}
+	for _, it := range items {
+		fresh[it.conv] = it.last >= recent
+		if _, err := a.TriageWith(ctx, t.Slug, db, it.conv, it.msg, it.last >= recent); err != nil {
+			return fmt.Errorf("demo ai: triage %d: %w", it.conv, err)
+		}
+	}
+	// The lost deal of scenario C: its pricing decision carries the reason.
+	var lostConv, lostLead int64
+	_ = db.Read.QueryRowContext(ctx, `SELECT c.id, c.lead_id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.lost_reason = ? LIMIT 1`, DemoLostReasonC).Scan(&lostConv, &lostLead)
+	if lostConv > 0 {
+		var id int64
+		err := db.InTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			id, _, err = approvals.Create(ctx, tx, approvals.New{LeadID: lostLead, ConversationID: lostConv, Title: "Fiyat talebi: site yolu, andezit",
+				Summary: "Site yolu için andezit plaka fiyatı istendi; rakip işçilikte %12 daha düşük.", Priority: "high", ActionType: "pricing",
+				Confidence: 0.7, ModelName: ai.BuiltinModel, RecommendedAction: "prepare_quote", DedupeKey: fmt.Sprintf("conv:%d:pricing", lostConv)})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if id > 0 {
+			if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: id, Verb: "reject", Reason: DemoLostReasonC,
+				Note: "Öneri " + DemoUser + " tarafından reddedildi — " + DemoLostReasonC, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+				return err
+			}
+		}
+	}
+	// A few older pending recommendations get decided, with reasons, so traces are visible.
+	pending, err := approvals.Pending(ctx, db, 200)
+	if err != nil {
+		return err
+	}
+	decided := 0
+	for i := len(pending) - 1; i >= 0 && decided < 5; i-- {
+		r := pending[i]
+		if (r.ActionType != "pricing" && r.ActionType != "stock") || fresh[r.ConversationID] {
+			continue
+		}
+		verb, reason := "approve", "Katalog fiyatı ve %8 fire payı uygun; keşif randevusu verilsin."
+		if decided%3 == 2 {
+			verb, reason = "reject", "Alan ölçüsü belirsiz; önce keşif."
+		}
+		if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: r.ID, Verb: verb, Reason: reason,
+			Note: "Öneri " + DemoUser + " tarafından karara bağlandı — " + reason, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+			return err
+		}
+		decided++
+	}
+	return nil
+}
