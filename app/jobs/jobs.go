@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"highvibe/app/tenantdb"
@@ -105,7 +106,12 @@ func Cancel(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 // the process-wide wake-up signal: an enqueue makes idle workers look at once instead of at the next tick.
 var wakeCh = make(chan struct{}, 1)
 
+// lastWake is when a job was last enqueued in this process; it invalidates the per-tenant
+// "nothing due before" notes of the runner.
+var lastWake atomic.Int64
+
 func wake() {
+	lastWake.Store(time.Now().UnixNano())
 	select {
 	case wakeCh <- struct{}{}:
 	default:
@@ -131,6 +137,11 @@ type Runner struct {
 	handlers map[string]Handler
 	workers  int
 	tick     time.Duration
+
+	// idle notes, per tenant, when its queue next needs a look. Idle tenants are not queried every
+	// tick, so their connections can close and 50 quiet tenants cost little memory.
+	idleMu sync.Mutex
+	idle   map[string]idleNote
 
 	mu      sync.Mutex
 	started bool
@@ -261,6 +272,9 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			return false
 		default:
 		}
+		if r.skipIdle(s) {
+			continue
+		}
 		db, err := r.src.Tenant(ctx, s)
 		if err != nil {
 			continue
@@ -271,6 +285,7 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			continue
 		}
 		if j == nil {
+			r.noteIdle(ctx, s, db)
 			continue
 		}
 		j.Tenant, j.DB = s, db
@@ -278,6 +293,42 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 		return true
 	}
 	return false
+}
+
+type idleNote struct {
+	until time.Time // nothing is due before this
+	at    int64     // when the note was taken (UnixNano), compared with lastWake
+}
+
+// idleRecheck bounds how long a tenant's queue goes unchecked, so jobs enqueued by another
+// process (the CLI) are still picked up.
+const idleRecheck = 30 * time.Second
+
+func (r *Runner) skipIdle(slug string) bool {
+	r.idleMu.Lock()
+	defer r.idleMu.Unlock()
+	n, ok := r.idle[slug]
+	if !ok || n.at < lastWake.Load() || !time.Now().Before(n.until) {
+		return false
+	}
+	return true
+}
+
+func (r *Runner) noteIdle(ctx context.Context, slug string, db *tenantdb.DB) {
+	now := time.Now()
+	until := now.Add(idleRecheck)
+	var next sql.NullInt64
+	if err := db.Read.QueryRowContext(ctx, `SELECT MIN(run_at) FROM jobs WHERE status = 'queued'`).Scan(&next); err == nil && next.Valid {
+		if t := time.UnixMilli(next.Int64); t.Before(until) {
+			until = t
+		}
+	}
+	r.idleMu.Lock()
+	if r.idle == nil {
+		r.idle = map[string]idleNote{}
+	}
+	r.idle[slug] = idleNote{until: until, at: now.UnixNano()}
+	r.idleMu.Unlock()
 }
 
 func claim(ctx context.Context, db *tenantdb.DB) (*Job, error) {
@@ -370,3 +421,7 @@ func List(ctx context.Context, db *tenantdb.DB, status string, limit int) ([]Row
 	}
 	return out, rows.Err()
 }
+
+// Poke makes the runner look at every tenant's queue at once, for callers that changed the jobs
+// table without Enqueue (tests, staff tools retrying a failed job).
+func Poke() { wake() }

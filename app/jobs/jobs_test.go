@@ -128,6 +128,7 @@ func TestJobRetriesWithBackoffThenFails(t *testing.T) {
 		if _, err := db.Write.Exec(`UPDATE jobs SET run_at = 0 WHERE id = ?`, id); err != nil {
 			t.Fatal(err)
 		}
+		jobs.Poke()
 	}
 	s := waitFor(t, db, id, "failed", func(s jobState) bool { return s.Status == "failed" })
 	if s.Attempts != 3 || s.LastError != "supplier timeout 3" {

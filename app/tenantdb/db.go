@@ -53,7 +53,8 @@ func Open(ctx context.Context, path string, migrations fs.FS, dir string) (*DB, 
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
-	w.SetConnMaxIdleTime(0)
+	// Idle tenants give their connections back: 50 quiet tenants must fit in a small VPS.
+	w.SetConnMaxIdleTime(20 * time.Second)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path string, migrations fs.FS, dir string) (*DB, 
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	r.SetMaxIdleConns(2)
-	r.SetConnMaxIdleTime(5 * time.Minute)
+	r.SetConnMaxIdleTime(20 * time.Second)
 	return &DB{Path: path, Read: r, Write: w}, nil
 }
 

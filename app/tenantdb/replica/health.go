@@ -21,7 +21,6 @@ type trackedClient struct {
 
 	mu       sync.Mutex
 	err      error
-	errAt    time.Time
 	errWrite bool // the failing call was a write; only a write clears it
 	lastOKAt time.Time
 }
@@ -39,7 +38,7 @@ func (c *trackedClient) record(err error, write bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err != nil {
-		c.err, c.errAt, c.errWrite = err, now, write
+		c.err, c.errWrite = err, write
 		return
 	}
 	c.lastOKAt = now
@@ -48,12 +47,12 @@ func (c *trackedClient) record(err error, write bool) {
 	}
 }
 
-// state reports the current error (nil when healthy) and the time of the
-// last successful remote call.
-func (c *trackedClient) state() (err error, lastOK time.Time) {
+// state reports the time of the last successful remote call and the
+// current error (nil when healthy).
+func (c *trackedClient) state() (lastOK time.Time, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.err, c.lastOKAt
+	return c.lastOKAt, c.err
 }
 
 func (c *trackedClient) Init(ctx context.Context) error {

@@ -278,7 +278,7 @@ func (m *Manager) Status() Status {
 	st.DBs = make([]DBStatus, 0, len(dbs))
 	for _, md := range dbs {
 		ds := DBStatus{Path: md.path, Replica: md.replica, LastSyncAt: md.db.LastSuccessfulSyncAt()}
-		if err, _ := md.client.state(); err != nil {
+		if _, err := md.client.state(); err != nil {
 			ds.Err = err.Error()
 		} else if diag := md.db.SyncDiagnostic(); diag.Error != "" {
 			ds.Err = diag.Error
@@ -409,7 +409,7 @@ func (m *Manager) probe(ctx context.Context) {
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for _, md := range dbs {
-		if err, lastOK := md.client.state(); err == nil && time.Since(lastOK) < m.probeInterval {
+		if lastOK, err := md.client.state(); err == nil && time.Since(lastOK) < m.probeInterval {
 			continue
 		}
 		select {

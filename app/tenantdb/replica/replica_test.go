@@ -72,6 +72,23 @@ dbs:
 	if err := Restore(ctx, cfg, dbPath, dbPath, time.Time{}); !errors.Is(err, os.ErrExist) {
 		t.Fatalf("restore over an existing file: err = %v, want os.ErrExist", err)
 	}
+
+	// Back in service on the restored file: replication carries on into the
+	// same replica and a later restore has the new rows too.
+	db = openAppDB(t, dbPath)
+	m = startManager(t, cfg, nil)
+	insertNotes(t, db, 501, 25)
+	if err := m.Sync(ctx, dbPath); err != nil {
+		t.Fatal(err)
+	}
+	want = readNotes(t, dbPath)
+	again := filepath.Join(dir, "again", "platform.db")
+	if err := Restore(ctx, cfg, dbPath, again, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readNotes(t, again); got != want || got.Rows != 525 {
+		t.Fatalf("restore after resuming = %+v, want %+v (525 rows)", got, want)
+	}
 }
 
 // A tenant database created after Start is replicated once Add is called.
