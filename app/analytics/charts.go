@@ -81,7 +81,7 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 	cp["lead_funnel"] = funnel
 
 	roi := Figure{Layout: layout("analytics.chart.roi_payload", nil)}
-	if k.PaidRevenue > 0 || k.PipelineRevenue > 0 || k.BudgetPeriod > 0 {
+	if k.PaidRevenue > 0 || k.PipelineRevenue > 0 {
 		top := max(k.PaidRevenue, k.PipelineRevenue+k.PaidRevenue, k.BudgetPeriod) * 1.1
 		roi.Data = []map[string]any{{
 			"type": "indicator", "mode": "gauge+number+delta", "value": k.PaidRevenue,
