@@ -59,6 +59,15 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: inbox (app/inbox).
 		{"GET /app/inbox/{$}", panel, auth.ReadPanel, h.Inbox.List},
 		{"GET /app/inbox/events", panel, auth.ReadPanel, h.Inbox.Events},
+		{"POST /app/inbox/new/{$}", panel, auth.WriteInbox, h.Inbox.New},
+		{"GET /app/inbox/{id}/{$}", panel, auth.ReadPanel, h.Inbox.Detail},
+		{"POST /app/inbox/{id}/{$}", panel, auth.WriteInbox, h.Inbox.Update},
+		{"POST /app/inbox/{id}/unread", panel, auth.WriteInbox, h.Inbox.Unread},
+		{"POST /app/inbox/{id}/scheduled/{mid}/cancel", panel, auth.WriteInbox, h.Inbox.CancelScheduled},
+		{"GET /app/settings/templates", panel, auth.ManageSettings, h.Inbox.TemplatesPage},
+		{"POST /app/settings/templates", panel, auth.ManageSettings, h.Inbox.SaveTemplate},
+		{"POST /app/settings/templates/{id}", panel, auth.ManageSettings, h.Inbox.SaveTemplate},
+		{"POST /app/settings/templates/{id}/delete", panel, auth.ManageSettings, h.Inbox.DeleteTemplate},
 		// Panel: approval queue (app/approvals) and the product catalog the assistant quotes from (app/crm).
 		{"GET /app/approvals/", panel, auth.ReadPanel, h.Approvals.Index},
 		{"POST /app/approvals/{id}/approve", panel, auth.DecideRecommendations, h.Approvals.Approve},

@@ -158,6 +158,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	h.InboxService = &inbox.Service{Live: s.Live}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
+	s.Jobs.Handle("send_scheduled", h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}

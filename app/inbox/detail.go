@@ -1,0 +1,357 @@
+package inbox
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+type detailData struct {
+	C         *Conversation
+	Lead      *Lead
+	Messages  []*Message
+	Siblings  []*Conversation
+	Recs      []Recommendation
+	Logs      []*audit.Row
+	Tags      string
+	Templates []Template
+	Vars      string // JSON of template variables
+	Names     map[int64]string
+	Members   []memberOpt
+	States    []string
+	AIModes   []string
+	DueValue  string
+	Now       int64
+}
+
+type memberOpt struct {
+	ID   int64
+	Name string
+}
+
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// Detail renders /app/inbox/<id>/ and marks the conversation read.
+func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	h.detail(w, r, id, http.StatusOK, nil)
+}
+
+func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, status int, errs web.Errors) {
+	c := web.From(r)
+	ctx := r.Context()
+	conv, err := ConversationByID(ctx, c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if status == http.StatusOK && conv.UnreadCount > 0 {
+		if err := MarkRead(ctx, c.DB, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now()}
+	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Messages, err = Messages(ctx, c.DB.Read, id, 0, 1000); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Siblings, err = Siblings(ctx, c.DB.Read, conv); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Recs, err = LeadRecommendations(ctx, c.DB.Read, conv.LeadID, id); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	tags, err := TagsOf(ctx, c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Tags = strings.Join(tags, ", ")
+	if d.Templates, err = Templates(ctx, c.DB.Read); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	vars, _ := json.Marshal(map[string]string{"name": d.Lead.Name, "phone": d.Lead.Phone, "email": d.Lead.Email,
+		"business": c.Tenant.Name, "agent": c.User.Username})
+	d.Vars = string(vars)
+	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {
+		for _, m := range members {
+			d.Names[m.UserID] = m.Username
+			if !m.Disabled {
+				d.Members = append(d.Members, memberOpt{m.UserID, m.Username})
+			}
+		}
+	}
+	if conv.NextActionDueAt > 0 {
+		d.DueValue = time.UnixMilli(conv.NextActionDueAt).UTC().Format("2006-01-02T15:04")
+	}
+	title := d.Lead.Name
+	if title == "" {
+		title = c.T("inbox.unknown")
+	}
+	h.Render.Render(w, r, status, "inbox/conversation", &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm})
+}
+
+// parseWhen accepts datetime-local ("2006-01-02T15:04") or a date; times are UTC.
+func parseWhen(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func last(v url.Values, k string) (string, bool) {
+	vs, ok := v[k]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return strings.TrimSpace(vs[len(vs)-1]), true
+}
+
+// parseChange validates the conversation form; absent fields stay nil.
+func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) {
+	errs := web.Errors{}
+	v := r.PostForm
+	ch := Change{ActorID: c.UserID(), ActorName: c.User.Username}
+	ch.Body = strings.TrimSpace(v.Get("body"))
+	ch.Direction = v.Get("direction")
+	if ch.Body != "" {
+		if ch.Direction == "" {
+			ch.Direction = "outbound"
+		}
+		if !slices.Contains([]string{"inbound", "outbound", "system"}, ch.Direction) {
+			errs.Add("direction", c.T("validation.choice"))
+		}
+		if len([]rune(ch.Body)) > 4000 {
+			errs.Add("body", c.T("validation.too_long", 4000))
+		}
+	}
+	if s, ok := last(v, "send_at"); ok && s != "" {
+		t, good := parseWhen(s)
+		switch {
+		case !good:
+			errs.Add("send_at", c.T("validation.date"))
+		case !t.After(time.Now()):
+			errs.Add("send_at", c.T("inbox.error.send_at_past"))
+		case ch.Body == "" || ch.Direction != "outbound":
+			errs.Add("send_at", c.T("inbox.error.send_at_outbound"))
+		default:
+			ch.SendAt = t
+		}
+	}
+	if s, ok := last(v, "state"); ok {
+		if !slices.Contains(States, s) {
+			errs.Add("state", c.T("validation.choice"))
+		}
+		ch.State = &s
+	}
+	if s, ok := last(v, "next_action"); ok {
+		if len([]rune(s)) > 255 {
+			errs.Add("next_action", c.T("validation.too_long", 255))
+		}
+		ch.NextAction = &s
+	}
+	if s, ok := last(v, "next_action_due_at"); ok {
+		var ms int64
+		if s != "" {
+			t, good := parseWhen(s)
+			if !good {
+				errs.Add("next_action_due_at", c.T("validation.date"))
+			}
+			ms = t.UnixMilli()
+		}
+		ch.NextActionDueAt = &ms
+	}
+	if s, ok := last(v, "handoff_required"); ok {
+		var b bool
+		switch strings.ToLower(s) {
+		case "1", "true", "on", "yes":
+			b = true
+		case "0", "false", "off", "no", "":
+		default:
+			errs.Add("handoff_required", c.T("validation.choice"))
+		}
+		ch.Handoff = &b
+	}
+	if s, ok := last(v, "assigned_user_id"); ok {
+		var id int64
+		if s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n <= 0 {
+				errs.Add("assigned_user_id", c.T("validation.choice"))
+			} else if m, err := h.Platform.MembershipOf(r.Context(), n, c.Tenant.ID); err != nil || m == nil || m.Disabled {
+				errs.Add("assigned_user_id", c.T("inbox.error.not_member"))
+			}
+			id = n
+		}
+		ch.AssignedUserID = &id
+	}
+	if s, ok := last(v, "ai_mode"); ok {
+		if !slices.Contains(AIModes, s) {
+			errs.Add("ai_mode", c.T("validation.choice"))
+		}
+		ch.AIMode = &s
+	}
+	if s, ok := last(v, "tags"); ok {
+		tags := []string{}
+		for _, t := range strings.Split(s, ",") {
+			t = strings.TrimSpace(t)
+			if t == "" || slices.ContainsFunc(tags, func(x string) bool { return strings.EqualFold(x, t) }) {
+				continue
+			}
+			if len([]rune(t)) > 40 {
+				errs.Add("tags", c.T("validation.too_long", 40))
+			}
+			tags = append(tags, t)
+		}
+		if len(tags) > 20 {
+			errs.Add("tags", c.T("inbox.error.too_many_tags"))
+		}
+		slices.SortFunc(tags, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+		ch.Tags = &tags
+	}
+	return ch, errs
+}
+
+// Update handles POST /app/inbox/<id>/: validate everything, then one transaction or nothing.
+func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	if _, err := ConversationByID(r.Context(), c.DB.Read, id); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	ch, errs := h.parseChange(r, c)
+	if errs.Any() {
+		h.detail(w, r, id, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	if err := h.Svc.Update(r.Context(), c.Tenant.Slug, c.DB, id, ch); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("inbox.saved"))
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// Unread handles POST /app/inbox/<id>/unread.
+func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	c := web.From(r)
+	if err := h.Svc.MarkUnread(r.Context(), c.Tenant.Slug, c.DB, id, c.UserID(), c.User.Username); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/app/inbox/")
+}
+
+// CancelScheduled handles POST /app/inbox/<id>/scheduled/<mid>/cancel.
+func (h *Handler) CancelScheduled(w http.ResponseWriter, r *http.Request) {
+	id, ok1 := pathID(r, "id")
+	mid, ok2 := pathID(r, "mid")
+	if !ok1 || !ok2 {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	c := web.From(r)
+	err := h.Svc.CancelScheduled(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Username)
+	if errors.Is(err, ErrConflict) {
+		h.Render.Error(w, r, http.StatusConflict, c.T("inbox.error.already_sent"))
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("inbox.cancelled"))
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// New handles POST /app/inbox/new/: a call or walk-in becomes a lead + conversation via Ingest.
+func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	in := Inbound{Name: strings.TrimSpace(r.PostForm.Get("name")), Phone: strings.TrimSpace(r.PostForm.Get("phone")),
+		Email: strings.TrimSpace(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
+		LeadSource: r.PostForm.Get("channel")}
+	errs := web.Errors{}
+	if !slices.Contains([]string{"call", "email", "manual"}, in.Channel) {
+		errs.Add("channel", c.T("validation.choice"))
+	}
+	if len([]rune(in.Name)) > 200 {
+		errs.Add("name", c.T("validation.too_long", 200))
+	}
+	if in.Phone != "" && NormalizePhone(in.Phone) == "" {
+		errs.Add("phone", c.T("validation.phone"))
+	}
+	if in.Email != "" && (len(in.Email) > 254 || !strings.Contains(in.Email, "@") || strings.ContainsAny(in.Email, " <>")) {
+		errs.Add("email", c.T("validation.email"))
+	}
+	if in.Name == "" && in.Phone == "" && in.Email == "" {
+		errs.Add("name", c.T("inbox.new.contact_required"))
+	}
+	if in.Body == "" {
+		errs.Add("body", c.T("validation.required"))
+	} else if len([]rune(in.Body)) > 4000 {
+		errs.Add("body", c.T("validation.too_long", 4000))
+	}
+	if errs.Any() {
+		msgs := make([]string, 0, len(errs))
+		for _, m := range errs {
+			msgs = append(msgs, m)
+		}
+		slices.Sort(msgs)
+		h.Render.Error(w, r, http.StatusUnprocessableEntity, strings.Join(msgs, " "))
+		return
+	}
+	res, err := h.Svc.Ingest(r.Context(), c.Tenant.Slug, c.DB, in)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/")
+}

@@ -1,0 +1,88 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/tenantdb"
+)
+
+// Template is a canned reply; {{name}} and friends are filled in the composer.
+type Template struct {
+	ID        int64
+	Name      string
+	Body      string
+	UpdatedAt int64
+}
+
+// ErrTemplateName says another template already has this name.
+var ErrTemplateName = errors.New("inbox: template name taken")
+
+// Templates lists the tenant's canned replies by name.
+func Templates(ctx context.Context, q Querier) ([]Template, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, body, updated_at FROM templates ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: listing templates: %w", err)
+	}
+	defer rows.Close()
+	var out []Template
+	for rows.Next() {
+		var t Template
+		if err := rows.Scan(&t.ID, &t.Name, &t.Body, &t.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("inbox: listing templates: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// SaveTemplate creates (id 0) or changes a template, with an action log (provider settings).
+func SaveTemplate(ctx context.Context, db *tenantdb.DB, id int64, name, body string, actorID int64, actor string) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		now := tenantdb.Now()
+		var err error
+		var r sql.Result
+		if id == 0 {
+			r, err = tx.ExecContext(ctx, `INSERT INTO templates(name, body, created_at, updated_at) VALUES(?,?,?,?)`, name, body, now, now)
+		} else {
+			r, err = tx.ExecContext(ctx, `UPDATE templates SET name = ?, body = ?, updated_at = ? WHERE id = ?`, name, body, now, id)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return ErrTemplateName
+			}
+			return fmt.Errorf("inbox: saving template: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		if id == 0 {
+			id, _ = r.LastInsertId()
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "template_saved", Summary: "template " + name,
+			Output: body, ModelName: "human-review", ActorUserID: actorID, ActorName: actor,
+			Payload: map[string]any{"template_id": id, "name": name, "updated_by_user_id": actorID}})
+		return err
+	})
+}
+
+// DeleteTemplate removes a template, with an action log.
+func DeleteTemplate(ctx context.Context, db *tenantdb.DB, id, actorID int64, actor string) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		if err := tx.QueryRowContext(ctx, `DELETE FROM templates WHERE id = ? RETURNING name`, id).Scan(&name); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return tenantdb.ErrNotFound
+			}
+			return fmt.Errorf("inbox: deleting template: %w", err)
+		}
+		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "template_deleted", Summary: "template " + name,
+			ModelName: "human-review", ActorUserID: actorID, ActorName: actor,
+			Payload: map[string]any{"template_id": id, "name": name, "updated_by_user_id": actorID}})
+		return err
+	})
+}

@@ -1,0 +1,87 @@
+package inbox
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"highvibe/app/web"
+)
+
+// TemplatesPage renders /app/settings/templates (owner): list, edit and add canned replies.
+func (h *Handler) TemplatesPage(w http.ResponseWriter, r *http.Request) {
+	h.templatesPage(w, r, http.StatusOK, nil)
+}
+
+func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status int, errs web.Errors) {
+	c := web.From(r)
+	ts, err := Templates(r.Context(), c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, status, "inbox/templates", &web.Page{Title: c.T("inbox.templates.title"), Nav: "settings", Guide: "conversation",
+		Data: ts, Errors: errs, Form: r.PostForm})
+}
+
+// SaveTemplate handles POST /app/settings/templates (new) and /app/settings/templates/{id} (edit).
+func (h *Handler) SaveTemplate(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	var id int64
+	if r.PathValue("id") != "" {
+		var ok bool
+		if id, ok = pathID(r, "id"); !ok {
+			h.Render.Error(w, r, http.StatusNotFound, "")
+			return
+		}
+	}
+	name, body := strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("body"))
+	errs := web.Errors{}
+	switch n := len([]rune(name)); {
+	case n == 0:
+		errs.Add("name", c.T("validation.required"))
+	case n > 100:
+		errs.Add("name", c.T("validation.too_long", 100))
+	}
+	switch n := len([]rune(body)); {
+	case n == 0:
+		errs.Add("body", c.T("validation.required"))
+	case n > 4000:
+		errs.Add("body", c.T("validation.too_long", 4000))
+	}
+	if !errs.Any() {
+		err := SaveTemplate(r.Context(), c.DB, id, name, body, c.UserID(), c.User.Username)
+		switch {
+		case errors.Is(err, ErrTemplateName):
+			errs.Add("name", c.T("inbox.templates.name_taken"))
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if errs.Any() {
+		h.templatesPage(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	web.Flash(w, r, true, c.T("inbox.saved"))
+	web.Redirect(w, r, "/app/settings/templates")
+}
+
+// DeleteTemplate handles POST /app/settings/templates/{id}/delete.
+func (h *Handler) DeleteTemplate(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	if err := DeleteTemplate(r.Context(), c.DB, id, c.UserID(), c.User.Username); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/app/settings/templates")
+}
