@@ -5,6 +5,7 @@ import (
 
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
+	"highvibe/app/channels/widget"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
@@ -17,15 +18,17 @@ type Handlers struct {
 	Telegram  *telegram.Webhook
 	Processor *whatsapp.Processor
 	Deliverer *Deliverer
+	Widget    *widget.Handler
 }
 
 // New builds the channel handlers over the server's services.
-func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger) *Handlers {
+func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger, widgetScript func() string) *Handlers {
 	return &Handlers{
 		WhatsApp:  whatsapp.NewWebhook(p, log),
 		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
 		Processor: &whatsapp.Processor{Inbox: in},
 		Deliverer: &Deliverer{Platform: p, Log: log},
+		Widget:    widget.New(p, in, render, log, widgetScript),
 	}
 }
 

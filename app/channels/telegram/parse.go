@@ -40,10 +40,10 @@ type message struct {
 	Document *struct {
 		FileName string `json:"file_name"`
 	} `json:"document"`
-	Voice    map[string]any `json:"voice"`
-	Audio    map[string]any `json:"audio"`
-	Video    map[string]any `json:"video"`
-	Sticker  *struct {
+	Voice   map[string]any `json:"voice"`
+	Audio   map[string]any `json:"audio"`
+	Video   map[string]any `json:"video"`
+	Sticker *struct {
 		Emoji string `json:"emoji"`
 	} `json:"sticker"`
 	Contact *struct {

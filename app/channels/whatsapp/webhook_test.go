@@ -121,7 +121,7 @@ func TestBatchTwoSendersAndRedelivery(t *testing.T) {
 		t.Fatalf("redelivery status %d: %s", r.StatusCode, r.Body)
 	}
 	f.settle(t)
-	if n := f.count(t, `SELECT count(*) FROM messages WHERE channel = 'whatsapp'`); n != 2 {
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE channel = 'whatsapp' AND direction = 'inbound'`); n != 2 {
 		t.Errorf("messages = %d, want 2", n)
 	}
 	if n := f.count(t, `SELECT count(*) FROM conversations WHERE channel = 'whatsapp'`); n != 2 {
@@ -203,7 +203,7 @@ func TestStatusOnly(t *testing.T) {
 		t.Fatalf("status %d: %s", r.StatusCode, r.Body)
 	}
 	f.settle(t)
-	if n := f.count(t, `SELECT count(*) FROM messages`); n != 0 {
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound'`); n != 0 {
 		t.Errorf("status-only body created %d messages", n)
 	}
 	if n := f.count(t, `SELECT count(*) FROM data_import_jobs WHERE status = 'completed'`); n != 1 {

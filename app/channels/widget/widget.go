@@ -1,0 +1,416 @@
+// Package widget is the embeddable web chat: the loader script, its JSON API (SPEC §6.1), the
+// demo page and the public privacy notice. The API is called from any website, so it answers
+// CORS without credentials: the visitor token in the body or query is the only credential.
+package widget
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"highvibe/app/channels/chanutil"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// MaxText is the longest message a visitor may send.
+const MaxText = 4000
+
+// maxBody bounds a widget request body (text plus a few short fields).
+const maxBody = 64 << 10
+
+// ConsentVersion names the privacy notice text a visitor agreed to; it changes when the notice does.
+func ConsentVersion(notice string) string {
+	s := sha256.Sum256([]byte(notice))
+	return "kvkk-" + hex.EncodeToString(s[:4])
+}
+
+// Handler serves the widget API, loader, demo page and privacy notice.
+type Handler struct {
+	Platform     *platform.Service
+	Inbox        *inbox.Service
+	Render       *web.Renderer
+	Log          *slog.Logger
+	ScriptURL    func() string      // hashed URL of js/widget.js
+	VisitorLimit *chanutil.Limiters // messages per visitor token
+	IPLimit      *chanutil.Limiters // messages per client IP
+}
+
+// New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5) and
+// 30 a minute per IP address (bursts of 20).
+func New(p *platform.Service, in *inbox.Service, render *web.Renderer, log *slog.Logger, scriptURL func() string) *Handler {
+	return &Handler{Platform: p, Inbox: in, Render: render, Log: log, ScriptURL: scriptURL,
+		VisitorLimit: chanutil.NewLimiters(0.1, 5), IPLimit: chanutil.NewLimiters(0.5, 20)}
+}
+
+// Script serves /widget.js by redirecting to the content-hashed asset, so the embed URL stays
+// fixed while browsers cache each version for long.
+func (h *Handler) Script(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	http.Redirect(w, r, h.ScriptURL(), http.StatusFound)
+}
+
+func cors(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Expose-Headers", "Retry-After")
+	h.Set("Access-Control-Max-Age", "600")
+	h.Set("Vary", "Origin")
+}
+
+// Preflight answers the CORS OPTIONS request of any widget API route.
+func (h *Handler) Preflight(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// printer picks the widget language: explicit choice, then the tenant's primary locale.
+func printer(choice string, t *platform.Tenant) (*i18n.Printer, string) {
+	lang := choice
+	if !i18n.Supported(lang) {
+		lang = "en"
+		if t != nil && i18n.Supported(t.PrimaryLocale) {
+			lang = t.PrimaryLocale
+		}
+	}
+	return i18n.For(lang), lang
+}
+
+func fail(w http.ResponseWriter, p *i18n.Printer, status int, code string) {
+	web.JSONError(w, status, code, p.T("widget.err."+code))
+}
+
+// tenant resolves the slug; it writes the error answer and returns nil when the widget may not run.
+func (h *Handler) tenant(w http.ResponseWriter, r *http.Request, lang string) (*platform.Tenant, *i18n.Printer, string) {
+	t, err := h.Platform.TenantBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		p, _ := printer(lang, nil)
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			fail(w, p, http.StatusNotFound, "unknown_tenant")
+		} else {
+			h.Log.Error("widget: tenant", "err", err)
+			fail(w, p, http.StatusInternalServerError, "internal")
+		}
+		return nil, nil, ""
+	}
+	p, l := printer(lang, t)
+	if !t.Bool("chat_widget_enabled") {
+		fail(w, p, http.StatusForbidden, "disabled")
+		return nil, nil, ""
+	}
+	return t, p, l
+}
+
+// Config is GET /widget/api/{slug}/config.
+func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	t, p, lang := h.tenant(w, r, r.URL.Query().Get("lang"))
+	if t == nil {
+		return
+	}
+	greeting := t.Setting("greeting")
+	if greeting == "" {
+		greeting = p.T("widget.default_greeting", t.Name)
+	}
+	labels := map[string]string{}
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "you", "open", "close", "sending", "optional"} {
+		labels[k] = p.T("widget.label." + k)
+	}
+	web.JSON(w, http.StatusOK, map[string]any{
+		"enabled":          t.Active(),
+		"greeting":         greeting,
+		"lang":             lang,
+		"dir":              i18n.Dir(lang),
+		"name":             t.Name,
+		"consent_required": t.Bool("consent_required"),
+		"privacy_url":      "/kvkk/" + t.Slug + "/",
+		"max_length":       MaxText,
+		"labels":           labels,
+	})
+}
+
+// postBody is the JSON a visitor's message arrives in.
+type postBody struct {
+	Token    string `json:"token"`
+	Text     string `json:"text"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	Email    string `json:"email"`
+	Consent  bool   `json:"consent"`
+	Lang     string `json:"lang"`
+	ClientID string `json:"client_id"`
+}
+
+// ParsePost decodes and validates a message body; it returns the HTTP status and error code to
+// answer when invalid (status 0 means valid).
+func ParsePost(b []byte) (*postBody, int, string) {
+	var in postBody
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	if err := dec.Decode(&in); err != nil {
+		return nil, http.StatusBadRequest, "bad_json"
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	in.Name, in.Phone, in.Email = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
+	switch {
+	case !utf8.ValidString(in.Text):
+		return &in, http.StatusBadRequest, "bad_json"
+	case in.Text == "":
+		return &in, http.StatusUnprocessableEntity, "text_required"
+	case utf8.RuneCountInString(in.Text) > MaxText:
+		return &in, http.StatusRequestEntityTooLarge, "too_long"
+	case utf8.RuneCountInString(in.Name) > 200:
+		return &in, http.StatusUnprocessableEntity, "bad_name"
+	case in.Phone != "" && (len(in.Phone) > 40 || inbox.NormalizePhone(in.Phone) == ""):
+		return &in, http.StatusUnprocessableEntity, "bad_phone"
+	case in.Email != "" && !validEmail(in.Email):
+		return &in, http.StatusUnprocessableEntity, "bad_email"
+	case len(in.Token) > 100 || len(in.ClientID) > 64:
+		return &in, http.StatusBadRequest, "bad_token"
+	}
+	return &in, 0, ""
+}
+
+func validEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// threadKey is what the database keeps of a visitor token: its hash, so a leaked database does not
+// let anyone read a visitor's thread.
+func threadKey(token string) string {
+	s := sha256.Sum256([]byte("widget-visitor:" + token))
+	return "v:" + hex.EncodeToString(s[:16])
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Post is POST /widget/api/{slug}/messages.
+func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	lang := r.URL.Query().Get("lang")
+	var in *postBody
+	status, code := 0, ""
+	if err != nil {
+		status, code = http.StatusRequestEntityTooLarge, "too_large"
+	} else {
+		in, status, code = ParsePost(raw)
+		if in != nil && in.Lang != "" {
+			lang = in.Lang
+		}
+	}
+	t, p, _ := h.tenant(w, r, lang)
+	if t == nil {
+		return
+	}
+	if !t.Active() {
+		fail(w, p, http.StatusForbidden, "unavailable")
+		return
+	}
+	if status != 0 {
+		fail(w, p, status, code)
+		return
+	}
+	if ok, wait := h.IPLimit.Allow(t.Slug + "|" + clientIP(r)); !ok {
+		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
+		fail(w, p, http.StatusTooManyRequests, "rate_limited")
+		return
+	}
+	ctx := r.Context()
+	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		h.Log.Error("widget: db", "err", err)
+		fail(w, p, http.StatusInternalServerError, "internal")
+		return
+	}
+	token := in.Token
+	if token != "" {
+		if _, err := conversationFor(ctx, db, threadKey(token)); err != nil {
+			fail(w, p, http.StatusBadRequest, "bad_token")
+			return
+		}
+	} else {
+		if t.Bool("consent_required") && !in.Consent {
+			fail(w, p, http.StatusUnprocessableEntity, "consent_required")
+			return
+		}
+		token = newToken()
+	}
+	if ok, wait := h.VisitorLimit.Allow(t.Slug + "|" + token); !ok {
+		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
+		fail(w, p, http.StatusTooManyRequests, "rate_limited")
+		return
+	}
+	key := threadKey(token)
+	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Email: in.Email, Body: in.Text, Kind: "text"}
+	if in.ClientID != "" {
+		msg.ProviderMessageID = key + ":" + in.ClientID
+	}
+	if in.Consent {
+		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
+	}
+	res, err := h.Inbox.Ingest(ctx, t.Slug, db, msg)
+	if err != nil {
+		h.Log.Error("widget: ingest", "tenant", t.Slug, "err", err)
+		fail(w, p, http.StatusInternalServerError, "internal")
+		return
+	}
+	web.JSON(w, http.StatusCreated, map[string]any{"token": token, "conversation_id": res.ConversationID, "message_id": res.MessageID})
+}
+
+// Message is one line of the visitor's thread as the widget shows it.
+type Message struct {
+	ID        int64  `json:"id"`
+	Direction string `json:"direction"`
+	Author    string `json:"author"`
+	Text      string `json:"text"`
+	CreatedAt string `json:"created_at"`
+}
+
+// List is GET /widget/api/{slug}/messages?token=T&after=ID.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	q := r.URL.Query()
+	t, p, _ := h.tenant(w, r, q.Get("lang"))
+	if t == nil {
+		return
+	}
+	token := q.Get("token")
+	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
+	if q.Get("after") == "" {
+		after, err = 0, nil
+	}
+	if token == "" || len(token) > 100 || err != nil || after < 0 {
+		fail(w, p, http.StatusBadRequest, "bad_token")
+		return
+	}
+	ctx := r.Context()
+	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		fail(w, p, http.StatusInternalServerError, "internal")
+		return
+	}
+	msgs, err := h.thread(ctx, db, threadKey(token), after)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		fail(w, p, http.StatusNotFound, "unknown_token")
+		return
+	}
+	if err != nil {
+		h.Log.Error("widget: list", "err", err)
+		fail(w, p, http.StatusInternalServerError, "internal")
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+// thread lists the visitor-visible messages of the thread after an id: inbound and sent outbound
+// messages, never system notes or replies still scheduled for later.
+func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after int64) ([]Message, error) {
+	ids, err := conversationsFor(ctx, db, key)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UnixMilli()
+	out := []Message{}
+	for _, id := range ids {
+		ms, err := inbox.Messages(ctx, db.Read, id, after, 200)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.Direction == "system" || (m.Direction == "outbound" && (m.ScheduledAt > now || m.DeliveryStatus == "queued" || m.DeliveryStatus == "failed")) {
+				continue
+			}
+			author := "you"
+			switch m.AuthorKind {
+			case "ai":
+				author = "assistant"
+			case "user":
+				author = "agent"
+				if n := m.Notes().AuthorName; n != "" {
+					author = n
+				}
+			}
+			out = append(out, Message{ID: m.ID, Direction: m.Direction, Author: author, Text: m.Body,
+				CreatedAt: time.UnixMilli(m.CreatedAt).UTC().Format(time.RFC3339)})
+		}
+	}
+	return out, nil
+}
+
+// EmbedSnippet is the HTML a site owner pastes into their pages.
+func EmbedSnippet(origin, slug, lang string) string {
+	return `<script src="` + origin + `/widget.js" data-tenant-slug="` + slug + `" data-lang="` + lang + `" async></script>`
+}
+
+// Origin guesses the public origin of this server from the request (TLS is done by a proxy).
+func Origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Demo is GET /widget/demo/{slug}/: a page with the widget embedded, for trying it out.
+func (h *Handler) Demo(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Platform.TenantBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	c := web.From(r)
+	w.Header().Set("Content-Security-Policy", web.CSP)
+	h.Render.Render(w, r, http.StatusOK, "channels/demo", &web.Page{Title: c.T("widget.demo.title", t.Name), Data: map[string]any{
+		"Slug": t.Slug, "Name": t.Name, "Lang": c.Lang, "Snippet": EmbedSnippet(Origin(r), t.Slug, c.Lang)}})
+}
+
+// Privacy is /kvkk/ and /kvkk/{slug}/: the privacy notice end customers agree to.
+func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	data := map[string]any{}
+	if slug := r.PathValue("slug"); slug != "" {
+		t, err := h.Platform.TenantBySlug(r.Context(), slug)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		n := t.Setting("privacy_notice")
+		data = map[string]any{"Name": t.Name, "Notice": n, "Version": ConsentVersion(n)}
+	}
+	h.Render.Render(w, r, http.StatusOK, "channels/kvkk", &web.Page{Title: c.T("kvkk.title"), Data: data})
+}

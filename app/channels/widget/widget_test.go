@@ -1,0 +1,192 @@
+package widget_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+)
+
+func decode(t *testing.T, r *apptest.Resp) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+		t.Fatalf("not JSON (%d): %s", r.StatusCode, r.Body)
+	}
+	return m
+}
+
+func TestWidgetAPI(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"greeting": "Merhaba! Size nasıl yardımcı olabiliriz?", "consent_required": "true", "privacy_notice": "KVKK metni"})
+	c := e.Client()
+
+	r := c.Get("/widget/api/acme/config?lang=tr")
+	cfg := decode(t, r)
+	if r.StatusCode != 200 || cfg["greeting"] != "Merhaba! Size nasıl yardımcı olabiliriz?" || cfg["consent_required"] != true || cfg["enabled"] != true || cfg["privacy_url"] != "/kvkk/acme/" {
+		t.Fatalf("config: %d %v", r.StatusCode, cfg)
+	}
+	if r.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("config lacks CORS")
+	}
+	if r := c.Get("/widget/api/nope/config"); r.StatusCode != 404 || decode(t, r)["code"] != "unknown_tenant" {
+		t.Errorf("unknown slug: %d", r.StatusCode)
+	}
+	req, _ := http.NewRequest("OPTIONS", e.URL+"/widget/api/acme/messages", nil)
+	req.Header.Set("Origin", "https://example.org")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	if r := c.Do(req); r.StatusCode != 204 || !strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "POST") {
+		t.Errorf("preflight: %d %v", r.StatusCode, r.Header)
+	}
+
+	post := func(body string) *apptest.Resp {
+		return c.PostJSON("/widget/api/acme/messages", []byte(body), map[string]string{"Origin": "https://example.org"})
+	}
+	cases := []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"bad json", `{"text":`, 400, "bad_json"},
+		{"empty", `{"text":"  "}`, 422, "text_required"},
+		{"too long", `{"text":"` + strings.Repeat("ş", 4001) + `","consent":true}`, 413, "too_long"},
+		{"bad email", `{"text":"hi","email":"nope","consent":true}`, 422, "bad_email"},
+		{"no consent", `{"text":"hi","lang":"tr"}`, 422, "consent_required"},
+		{"unknown token", `{"text":"hi","token":"forged"}`, 400, "bad_token"},
+	}
+	for _, cs := range cases {
+		r := post(cs.body)
+		m := decode(t, r)
+		if r.StatusCode != cs.status || m["code"] != cs.code || m["error"] == "" {
+			t.Errorf("%s: %d %v", cs.name, r.StatusCode, m)
+		}
+	}
+	if m := decode(t, post(`{"text":"hi","lang":"tr"}`)); m["error"] != "Mesaj göndermek için lütfen aydınlatma metnini onaylayın." {
+		t.Errorf("error not in widget language: %v", m["error"])
+	}
+	var n int
+	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("refused posts stored %d messages", n)
+	}
+
+	r = post(`{"text":"200 m² villa bahçesi, gri granit istiyorum 🌿","name":"Ayşe","phone":"0532 123 45 67","consent":true}`)
+	first := decode(t, r)
+	if r.StatusCode != 201 || first["token"] == "" || first["conversation_id"] == nil {
+		t.Fatalf("first message: %d %v", r.StatusCode, first)
+	}
+	tok := first["token"].(string)
+	if r := post(`{"text":"ikinci mesaj","token":"` + tok + `"}`); r.StatusCode != 201 || decode(t, r)["conversation_id"] != first["conversation_id"] {
+		t.Fatalf("second message went elsewhere: %s", r.Body)
+	}
+	db := e.DB("acme")
+	var src, cv string
+	var cat *int64
+	if err := db.Read.QueryRow(`SELECT source, consent_version, consent_at FROM leads`).Scan(&src, &cv, &cat); err != nil || src != "webchat" || cv == "" || cat == nil {
+		t.Fatalf("lead: %v %s %q %v", err, src, cv, cat)
+	}
+	var ext string
+	_ = db.Read.QueryRow(`SELECT external_id FROM conversations`).Scan(&ext)
+	if ext == "" || strings.Contains(ext, tok) {
+		t.Errorf("visitor token must be stored hashed, got %q", ext)
+	}
+	convID := int64(first["conversation_id"].(float64))
+	if _, err := e.Handlers.InboxService.AddMessage(t.Context(), "acme", db, convID, inboxOutgoing("Merhaba Ayşe, keşif için ne zaman uygunsunuz?"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Handlers.InboxService.AddMessage(t.Context(), "acme", db, convID, inboxSystem("internal note"), ""); err != nil {
+		t.Fatal(err)
+	}
+	r = c.Get("/widget/api/acme/messages?token=" + tok + "&after=0")
+	list := decode(t, r)["messages"].([]any)
+	var last map[string]any
+	for _, x := range list {
+		m := x.(map[string]any)
+		if m["direction"] == "system" || strings.Contains(m["text"].(string), "internal note") {
+			t.Fatalf("visitor sees a system note: %s", r.Body)
+		}
+		last = m
+	}
+	if len(list) < 3 || last["direction"] != "outbound" || last["author"] != "Talha" || !strings.Contains(last["text"].(string), "keşif") {
+		t.Fatalf("reply not visible: %s", r.Body)
+	}
+	after := int64(last["id"].(float64))
+	if r := c.Get("/widget/api/acme/messages?token=" + tok + "&after=" + itoa(after)); len(decode(t, r)["messages"].([]any)) != 0 {
+		t.Errorf("after= not honoured: %s", r.Body)
+	}
+	if r := c.Get("/widget/api/acme/messages?token=other"); r.StatusCode != 404 {
+		t.Errorf("unknown token list: %d", r.StatusCode)
+	}
+
+	// Disabled and inactive.
+	e.Set("acme", map[string]string{"chat_widget_enabled": "false"})
+	if r := c.Get("/widget/api/acme/config"); r.StatusCode != 403 || decode(t, r)["code"] != "disabled" {
+		t.Errorf("disabled config: %d", r.StatusCode)
+	}
+	if r := post(`{"text":"x","token":"` + tok + `"}`); r.StatusCode != 403 {
+		t.Errorf("disabled post: %d", r.StatusCode)
+	}
+	e.Set("acme", map[string]string{"chat_widget_enabled": "true", "status": "inactive"})
+	if r := c.Get("/widget/api/acme/config"); r.StatusCode != 200 || decode(t, r)["enabled"] != false {
+		t.Errorf("inactive config: %d %s", r.StatusCode, r.Body)
+	}
+	_ = db.Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n)
+	if r := post(`{"text":"x","token":"` + tok + `"}`); r.StatusCode != 403 || decode(t, r)["code"] != "unavailable" {
+		t.Errorf("inactive post: %d %s", r.StatusCode, r.Body)
+	}
+	var n2 int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n2)
+	if n2 != n {
+		t.Error("inactive tenant stored a message")
+	}
+}
+
+func TestWidgetRateLimit(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	c := e.Client()
+	var tok string
+	var limited *apptest.Resp
+	for i := range 10 {
+		body := `{"text":"msg"}`
+		if tok != "" {
+			body = `{"text":"msg","token":"` + tok + `"}`
+		}
+		r := c.PostJSON("/widget/api/acme/messages", []byte(body), nil)
+		if r.StatusCode == 429 {
+			limited = r
+			break
+		}
+		if r.StatusCode != 201 {
+			t.Fatalf("message %d: %d %s", i, r.StatusCode, r.Body)
+		}
+		tok = decode(t, r)["token"].(string)
+	}
+	if limited == nil || limited.Header.Get("Retry-After") == "" {
+		t.Fatal("no 429 with Retry-After for a chatty visitor")
+	}
+}
+
+func TestPagesAndScript(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"privacy_notice": "Verileriniz <b>korunur</b>."})
+	c := e.Client()
+	if r := c.Get("/widget.js"); r.StatusCode != 302 || !strings.Contains(r.Header.Get("Location"), "widget") {
+		t.Fatalf("/widget.js: %d %v", r.StatusCode, r.Header)
+	}
+	r := c.Get("/kvkk/acme/")
+	if r.StatusCode != 200 || !strings.Contains(r.Body, "Verileriniz &lt;b&gt;korunur&lt;/b&gt;.") {
+		t.Fatalf("kvkk: %d", r.StatusCode)
+	}
+	if r := c.Get("/kvkk/"); r.StatusCode != 200 {
+		t.Fatalf("kvkk default: %d", r.StatusCode)
+	}
+	r = c.Get("/widget/demo/acme/")
+	if r.StatusCode != 200 || r.Doc(t).Find(`script[data-tenant-slug="acme"]`).Length() != 1 {
+		t.Fatalf("demo: %d", r.StatusCode)
+	}
+}
