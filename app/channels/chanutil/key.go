@@ -2,9 +2,12 @@ package chanutil
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -41,6 +44,79 @@ func KeyFromRequest(r *http.Request) string {
 // Authenticate resolves key to its tenant: 401 for a missing or unknown key, 403 for a revoked key
 // or one without scope.
 func Authenticate(ctx context.Context, p *platform.Service, key, scope string) (*Caller, error) {
+	if c := cached(key); c != nil {
+		return check(c, scope)
+	}
+	c, err := lookup(ctx, p, key)
+	if err != nil {
+		return nil, err
+	}
+	remember(key, c)
+	return check(c, scope)
+}
+
+// cacheTTL bounds how long a key, its revocation state and its tenant's settings are reused
+// without asking the control database again: webhooks come in bursts, and a revoked key or a
+// changed setting still takes effect within seconds.
+const cacheTTL = 2 * time.Second
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[[32]byte]cacheEntry{}
+)
+
+type cacheEntry struct {
+	c   *Caller
+	exp time.Time
+}
+
+func cached(key string) *Caller {
+	if key == "" {
+		return nil
+	}
+	h := sha256.Sum256([]byte(key))
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	e, ok := cache[h]
+	if !ok || time.Now().After(e.exp) {
+		return nil
+	}
+	return e.c
+}
+
+func remember(key string, c *Caller) {
+	h := sha256.Sum256([]byte(key))
+	now := time.Now()
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if len(cache) > 1000 {
+		for k, e := range cache {
+			if now.After(e.exp) {
+				delete(cache, k)
+			}
+		}
+	}
+	cache[h] = cacheEntry{c: c, exp: now.Add(cacheTTL)}
+}
+
+// ForgetKeys empties the cache (tests that revoke a key and expect the next call to see it).
+func ForgetKeys() {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	clear(cache)
+}
+
+func check(c *Caller, scope string) (*Caller, error) {
+	if c.Key.Revoked() {
+		return nil, &KeyError{http.StatusForbidden, "revoked_key", "this API key was revoked"}
+	}
+	if !c.Key.HasScope(scope) {
+		return nil, &KeyError{http.StatusForbidden, "wrong_scope", "this API key lacks the scope " + scope}
+	}
+	return c, nil
+}
+
+func lookup(ctx context.Context, p *platform.Service, key string) (*Caller, error) {
 	if key == "" {
 		return nil, &KeyError{http.StatusUnauthorized, "missing_key", "an API key is required"}
 	}
@@ -50,12 +126,6 @@ func Authenticate(ctx context.Context, p *platform.Service, key, scope string) (
 	}
 	if err != nil {
 		return nil, err
-	}
-	if k.Revoked() {
-		return nil, &KeyError{http.StatusForbidden, "revoked_key", "this API key was revoked"}
-	}
-	if !k.HasScope(scope) {
-		return nil, &KeyError{http.StatusForbidden, "wrong_scope", "this API key lacks the scope " + scope}
 	}
 	t, err := p.TenantByID(ctx, k.TenantID)
 	if err != nil {
