@@ -50,6 +50,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"OPTIONS /widget/api/{slug}/{rest...}", public, "", h.Channels.Widget.Preflight},
 		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},
 		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
+		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
+		{"POST /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Save},
 
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},

@@ -19,6 +19,7 @@ type Handlers struct {
 	Processor *whatsapp.Processor
 	Deliverer *Deliverer
 	Widget    *widget.Handler
+	Settings  *Settings
 }
 
 // New builds the channel handlers over the server's services.
@@ -29,6 +30,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		Processor: &whatsapp.Processor{Inbox: in},
 		Deliverer: &Deliverer{Platform: p, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
+		Settings:  &Settings{Render: render, Platform: p},
 	}
 }
 

@@ -1,0 +1,113 @@
+package channels
+
+import (
+	"net/http"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/channels/widget"
+	"highvibe/app/platform"
+	"highvibe/app/web"
+)
+
+// Settings is the owner's channels page: widget embed code, WhatsApp and Telegram connection.
+type Settings struct {
+	Render   *web.Renderer
+	Platform *platform.Service
+}
+
+// channelKeys are the settings this page edits, in form order.
+var channelKeys = []string{"whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_phone_number_id", "whatsapp_access_token", "whatsapp_api_base",
+	"telegram_secret_token", "telegram_bot_token", "telegram_api_base"}
+
+type settingsData struct {
+	Slug, Origin, Snippet string
+	Values                map[string]string // non-secret values
+	Set                   map[string]bool   // secrets: set or not, never the value
+}
+
+func (h *Settings) data(r *http.Request) *settingsData {
+	c := web.From(r)
+	t := c.Tenant
+	o := widget.Origin(r)
+	d := &settingsData{Slug: t.Slug, Origin: o, Snippet: widget.EmbedSnippet(o, t.Slug, t.PrimaryLocale), Values: map[string]string{}, Set: map[string]bool{}}
+	for _, k := range channelKeys {
+		if platform.IsSecret(k) {
+			d.Set[k] = t.Setting(k) != ""
+		} else {
+			d.Values[k] = t.Setting(k)
+		}
+	}
+	return d
+}
+
+// Show is GET /app/settings/channels.
+func (h *Settings) Show(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, h.data(r), nil)
+}
+
+func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d *settingsData, errs web.Errors) {
+	c := web.From(r)
+	h.Render.Render(w, r, status, "channels/settings", &web.Page{Title: c.T("channels.settings.title"), Nav: "settings", Guide: "whatsapp", Data: d, Errors: errs})
+}
+
+// Save is POST /app/settings/channels. A secret left empty keeps its stored value; the "clear_"
+// checkbox next to it removes it.
+func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	kv := map[string]string{}
+	errs := web.Errors{}
+	for _, k := range channelKeys {
+		v := strings.TrimSpace(r.PostForm.Get(k))
+		if platform.IsSecret(k) {
+			if r.PostForm.Get("clear_"+k) == "1" {
+				kv[k] = ""
+				continue
+			}
+			if v == "" {
+				continue
+			}
+		} else if _, ok := r.PostForm[k]; !ok {
+			continue
+		}
+		if err := platform.ValidateSetting(k, v); err != nil {
+			errs.Add(k, c.T("channels.settings.invalid"))
+			continue
+		}
+		kv[k] = v
+	}
+	if errs.Any() {
+		d := h.data(r)
+		for k := range d.Values {
+			if v, ok := r.PostForm[k]; ok {
+				d.Values[k] = v[0]
+			}
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
+		return
+	}
+	if len(kv) > 0 {
+		if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, kv); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	changed := make([]string, 0, len(kv))
+	shown := map[string]any{}
+	for k, v := range kv {
+		changed = append(changed, k)
+		if platform.IsSecret(k) {
+			shown[k] = map[bool]string{true: "set", false: "cleared"}[v != ""]
+		} else {
+			shown[k] = v
+		}
+	}
+	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "update_channels", Summary: "channel settings saved: " + strings.Join(changed, ", "),
+		Payload: map[string]any{"after": shown, "updated_by_user_id": c.UserID()}, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
+	web.Flash(w, r, true, c.T("channels.settings.saved"))
+	web.Redirect(w, r, "/app/settings/channels")
+}
