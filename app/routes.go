@@ -52,6 +52,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
 		{"POST /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Save},
+		{"POST /{$}", public, "", h.Channels.Landing.Submit},
 
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},

@@ -161,6 +161,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	s.Jobs.Handle("send_scheduled", h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
+	h.Channels.Landing.Fallback, h.Landing = h.Landing, h.Channels.Landing.Show
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
 	h.CRM = &crm.Handler{Render: s.Render}
 	analytics.RegisterJobs(s.Jobs, s.Platform)

@@ -3,6 +3,7 @@ package channels
 import (
 	"log/slog"
 
+	"highvibe/app/channels/landing"
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/channels/widget"
@@ -20,6 +21,7 @@ type Handlers struct {
 	Deliverer *Deliverer
 	Widget    *widget.Handler
 	Settings  *Settings
+	Landing   *landing.Handler
 }
 
 // New builds the channel handlers over the server's services.
@@ -31,6 +33,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		Deliverer: &Deliverer{Platform: p, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
 		Settings:  &Settings{Render: render, Platform: p},
+		Landing:   landing.New(p, in, render, log),
 	}
 }
 

@@ -1,0 +1,193 @@
+// Package landing is the public front page (SPEC §6.5): the default tenant's name and pitch, a few
+// live numbers from its latest KPI snapshot, and a demo request form that becomes a lead.
+//
+// The default tenant is the demo tenant when it exists, otherwise the first tenant by slug; the
+// page only shows when that tenant has landing_enabled, and falls back to the plain sign-in page.
+package landing
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"highvibe/app/analytics"
+	"highvibe/app/channels/chanutil"
+	"highvibe/app/channels/widget"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/web"
+)
+
+// DefaultSlug is the tenant preferred for the landing page.
+const DefaultSlug = "osman-cavus-tas-parke"
+
+// Handler serves GET and POST /.
+type Handler struct {
+	Platform *platform.Service
+	Inbox    *inbox.Service
+	Render   *web.Renderer
+	Log      *slog.Logger
+	Fallback http.HandlerFunc   // the page shown when no landing page is enabled
+	Limit    *chanutil.Limiters // demo requests per IP
+}
+
+// New builds the handler: at most 3 demo requests per IP per 10 minutes (bursts of 3).
+func New(p *platform.Service, in *inbox.Service, render *web.Renderer, log *slog.Logger) *Handler {
+	return &Handler{Platform: p, Inbox: in, Render: render, Log: log, Limit: chanutil.NewLimiters(3.0/600, 3)}
+}
+
+// Tenant returns the landing tenant when its landing page is enabled.
+func (h *Handler) Tenant(ctx context.Context) (*platform.Tenant, bool) {
+	t, err := h.Platform.TenantBySlug(ctx, DefaultSlug)
+	if err != nil {
+		ts, lerr := h.Platform.ListTenants(ctx)
+		if lerr != nil || len(ts) == 0 {
+			return nil, false
+		}
+		if t, err = h.Platform.TenantBySlug(ctx, ts[0].Slug); err != nil {
+			return nil, false
+		}
+	}
+	if !t.Active() || !t.Bool("landing_enabled") {
+		return nil, false
+	}
+	return t, true
+}
+
+type pageData struct {
+	Name, Greeting, Niche string
+	KPI                   *analytics.KPI
+	Generated             time.Time
+	Values                map[string]string
+	Sent                  bool
+	UTM                   map[string]string
+}
+
+var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+
+func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request) *pageData {
+	d := &pageData{Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{}}
+	if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
+		if s, err := analytics.Latest(ctx, db); err == nil {
+			d.KPI, d.Generated = &s.KPI, s.Generated()
+		}
+	}
+	q := r.URL.Query()
+	for _, k := range utmKeys {
+		if v := q.Get(k); v != "" {
+			d.UTM[k] = v
+		}
+	}
+	return d
+}
+
+// Show is GET /.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	t, ok := h.Tenant(r.Context())
+	if !ok {
+		h.Fallback(w, r)
+		return
+	}
+	d := h.data(r.Context(), t, r)
+	d.Sent = r.URL.Query().Get("sent") == "1"
+	h.render(w, r, http.StatusOK, d, nil)
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, d *pageData, errs web.Errors) {
+	h.Render.Render(w, r, status, "channels/landing", &web.Page{Title: d.Name, Data: d, Errors: errs})
+}
+
+// Submit is POST /: a demo request.
+func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := web.From(r)
+	t, ok := h.Tenant(ctx)
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
+		return
+	}
+	f := r.PostForm
+	if f.Get("website") != "" { // honeypot: people never see this field
+		web.Redirect(w, r, "/?sent=1")
+		return
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	d := h.data(ctx, t, r)
+	for _, k := range []string{"name", "contact", "message"} {
+		d.Values[k] = strings.TrimSpace(f.Get(k))
+	}
+	for _, k := range utmKeys {
+		if v := strings.TrimSpace(f.Get(k)); v != "" {
+			d.UTM[k] = v
+		}
+	}
+	errs := web.Errors{}
+	name, contact, msg := d.Values["name"], d.Values["contact"], d.Values["message"]
+	if name == "" {
+		errs.Add("name", c.T("validation.required"))
+	} else if utf8.RuneCountInString(name) > 200 {
+		errs.Add("name", c.T("validation.too_long", 200))
+	}
+	var phone, email string
+	switch {
+	case contact == "":
+		errs.Add("contact", c.T("validation.required"))
+	case strings.Contains(contact, "@"):
+		if a, err := mail.ParseAddress(contact); err != nil || a.Address != contact || len(contact) > 254 {
+			errs.Add("contact", c.T("validation.email"))
+		}
+		email = contact
+	default:
+		if inbox.NormalizePhone(contact) == "" || len(contact) > 40 {
+			errs.Add("contact", c.T("validation.phone"))
+		}
+		phone = contact
+	}
+	if utf8.RuneCountInString(msg) > widget.MaxText {
+		errs.Add("message", c.T("validation.too_long", widget.MaxText))
+	}
+	if f.Get("consent") != "1" {
+		errs.Add("consent", c.T("landing.consent_required"))
+	}
+	if errs.Any() {
+		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
+		return
+	}
+	if ok, wait := h.Limit.Allow(ip); !ok {
+		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
+		h.Render.Error(w, r, http.StatusTooManyRequests, c.T("landing.rate_limited"))
+		return
+	}
+	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	body := msg
+	if body == "" {
+		body = c.T("landing.default_message")
+	}
+	_, err = h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Email: email,
+		Body: body, ConsentVersion: widget.ConsentVersion(t.Setting("privacy_notice")), ConsentAt: time.Now(), UTM: d.UTM})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/?sent=1")
+}
