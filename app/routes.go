@@ -53,6 +53,17 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
 		{"POST /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Save},
 		{"POST /{$}", public, "", h.Channels.Landing.Submit},
+		{"GET /api/v1/conversations", public, "", h.Channels.API.Conversations},
+		{"GET /api/v1/conversations/{id}", public, "", h.Channels.API.Conversation},
+		{"POST /api/v1/conversations/{id}/messages", public, "", h.Channels.API.AddMessage},
+		{"GET /api/v1/leads", public, "", h.Channels.API.Leads},
+		{"GET /api/v1/recommendations", public, "", h.Channels.API.Recommendations},
+		{"GET /api/v1/action-logs", public, "", h.Channels.API.ActionLogs},
+		{"POST /api/v1/leads", public, "", h.Channels.API.Import("leads")},
+		{"POST /api/v1/customers", public, "", h.Channels.API.Import("customers")},
+		{"POST /api/v1/products", public, "", h.Channels.API.Import("products")},
+		{"POST /api/v1/orders", public, "", h.Channels.API.Import("orders")},
+		{"POST /api/v1/invoices", public, "", h.Channels.API.Import("invoices")},
 
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},

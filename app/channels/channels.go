@@ -3,6 +3,7 @@ package channels
 import (
 	"log/slog"
 
+	"highvibe/app/channels/api"
 	"highvibe/app/channels/landing"
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
@@ -22,6 +23,7 @@ type Handlers struct {
 	Widget    *widget.Handler
 	Settings  *Settings
 	Landing   *landing.Handler
+	API       *api.Handler
 }
 
 // New builds the channel handlers over the server's services.
@@ -34,6 +36,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		Widget:    widget.New(p, in, render, log, widgetScript),
 		Settings:  &Settings{Render: render, Platform: p},
 		Landing:   landing.New(p, in, render, log),
+		API:       api.New(p, in, log),
 	}
 }
 

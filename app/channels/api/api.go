@@ -1,0 +1,202 @@
+// Package api is the integration API under /api/v1/ (SPEC §6.4): scoped tenant API keys read
+// conversations, leads, recommendations and action logs, and import leads and CRM records in
+// all-or-nothing batches that are idempotent on external_id.
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/channels/chanutil"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves /api/v1/.
+type Handler struct {
+	Platform *platform.Service
+	Inbox    *inbox.Service
+	Log      *slog.Logger
+	Limits   *chanutil.Limiters
+}
+
+// New builds the handler with a per-key limit of 20 requests/s (bursts of 100).
+func New(p *platform.Service, in *inbox.Service, log *slog.Logger) *Handler {
+	return &Handler{Platform: p, Inbox: in, Log: log, Limits: chanutil.NewLimiters(20, 100)}
+}
+
+// auth authenticates the key for scope and applies the rate limit; nil means it answered.
+func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *chanutil.Caller {
+	c, err := chanutil.Authenticate(r.Context(), h.Platform, chanutil.KeyFromRequest(r), scope)
+	if err != nil {
+		var ke *chanutil.KeyError
+		if errors.As(err, &ke) {
+			web.JSONError(w, ke.Status, ke.Code, ke.Msg)
+		} else {
+			h.Log.Error("api: key", "err", err)
+			web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+		}
+		return nil
+	}
+	if ok, wait := h.Limits.Allow(strconv.FormatInt(c.Key.ID, 10)); !ok {
+		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
+		web.JSONError(w, http.StatusTooManyRequests, "rate_limited", "too many requests for this key")
+		return nil
+	}
+	return c
+}
+
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	h.Log.Error("api", "err", err)
+	web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+}
+
+func limitParam(r *http.Request) (int, bool) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return 50, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1 && n <= 500
+}
+
+func cursorParam(r *http.Request) (int64, bool) {
+	s := r.URL.Query().Get("cursor")
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
+
+// Conversations is GET /api/v1/conversations.
+func (h *Handler) Conversations(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "read")
+	if c == nil {
+		return
+	}
+	q := r.URL.Query()
+	limit, ok1 := limitParam(r)
+	cursor, ok2 := cursorParam(r)
+	f := convFilter{State: q.Get("state"), Channel: q.Get("channel"), Q: strings.TrimSpace(q.Get("q")), Limit: limit, Cursor: cursor}
+	switch q.Get("handoff") {
+	case "", "0", "false":
+	case "1", "true":
+		f.Handoff = true
+	default:
+		ok1 = false
+	}
+	if !ok1 || !ok2 || len(f.Q) > 200 {
+		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500, cursor a positive id, handoff 1 or 0")
+		return
+	}
+	list, next, err := listConversations(r.Context(), c.DB, f)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	var nc any
+	if next > 0 {
+		nc = strconv.FormatInt(next, 10)
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"conversations": list, "next_cursor": nc})
+}
+
+// Conversation is GET /api/v1/conversations/{id}.
+func (h *Handler) Conversation(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "read")
+	if c == nil {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	out, err := conversationDetail(r.Context(), c.DB, id)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, out)
+}
+
+// Leads is GET /api/v1/leads.
+func (h *Handler) Leads(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "read")
+	if c == nil {
+		return
+	}
+	limit, ok1 := limitParam(r)
+	cursor, ok2 := cursorParam(r)
+	if !ok1 || !ok2 {
+		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500 and cursor a positive id")
+		return
+	}
+	list, next, err := listLeads(r.Context(), c.DB, limit, cursor)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	var nc any
+	if next > 0 {
+		nc = strconv.FormatInt(next, 10)
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"leads": list, "next_cursor": nc})
+}
+
+// Recommendations is GET /api/v1/recommendations?status=.
+func (h *Handler) Recommendations(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "read")
+	if c == nil {
+		return
+	}
+	st := r.URL.Query().Get("status")
+	switch st {
+	case "", "draft", "pending", "approved", "rejected", "executed":
+	default:
+		web.JSONError(w, http.StatusBadRequest, "bad_query", "status must be draft, pending, approved, rejected or executed")
+		return
+	}
+	list, err := listRecommendations(r.Context(), c.DB, "status", st, 500)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"recommendations": list})
+}
+
+// ActionLogs is GET /api/v1/action-logs?provider=.
+func (h *Handler) ActionLogs(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "read")
+	if c == nil {
+		return
+	}
+	limit, ok := limitParam(r)
+	if !ok {
+		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500")
+		return
+	}
+	rows, err := audit.Search(r.Context(), c.DB, audit.Filter{Provider: r.URL.Query().Get("provider"), Limit: limit})
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	out := make([]map[string]any, 0, len(rows))
+	for _, a := range rows {
+		out = append(out, map[string]any{"id": a.ID, "provider": a.Provider, "action_type": a.ActionType, "status": a.Status,
+			"decision_summary": a.Summary, "input": a.Input, "output": a.Output, "payload": rawJSON(a.Payload), "model_name": a.ModelName,
+			"actor_name": a.ActorName, "conversation_id": a.ConversationID, "created_at": msTime(a.CreatedAt)})
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"action_logs": out})
+}

@@ -1,0 +1,396 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/crm"
+	"highvibe/app/inbox"
+	"highvibe/app/web"
+)
+
+// MaxImportBody bounds one import request; MaxImportRows bounds one batch.
+const (
+	MaxImportBody = 8 << 20
+	MaxImportRows = 5000
+)
+
+// ParseRows reads an import body: one JSON object, a JSON array of objects, or CSV with a header
+// row. Values become strings (numbers keep their JSON spelling); unknown fields are kept and
+// reported by the importer.
+func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "text/csv" {
+		r := csv.NewReader(bytes.NewReader(b))
+		r.FieldsPerRecord = 0
+		recs, err := r.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("csv: %w", err)
+		}
+		if len(recs) < 2 {
+			return nil, errors.New("csv: a header row and at least one data row are needed")
+		}
+		head := recs[0]
+		for i := range head {
+			head[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(head[i], "\ufeff")))
+		}
+		out := make([]map[string]string, 0, len(recs)-1)
+		for _, rec := range recs[1:] {
+			m := map[string]string{}
+			for i, v := range rec {
+				m[head[i]] = v
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+	b = bytes.TrimSpace(b)
+	var objs []map[string]json.RawMessage
+	switch {
+	case len(b) > 0 && b[0] == '[':
+		if err := json.Unmarshal(b, &objs); err != nil {
+			return nil, fmt.Errorf("json: %w", err)
+		}
+	case len(b) > 0 && b[0] == '{':
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal(b, &one); err != nil {
+			return nil, fmt.Errorf("json: %w", err)
+		}
+		objs = append(objs, one)
+	default:
+		return nil, errors.New("json: expected an object or an array of objects")
+	}
+	out := make([]map[string]string, 0, len(objs))
+	for i, o := range objs {
+		if o == nil {
+			return nil, fmt.Errorf("json: row %d is not an object", i+1)
+		}
+		m := map[string]string{}
+		for k, raw := range o {
+			var s string
+			if err := json.Unmarshal(raw, &s); err == nil {
+				m[k] = s
+				continue
+			}
+			t := strings.TrimSpace(string(raw))
+			if t == "null" {
+				continue
+			}
+			if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+				return nil, fmt.Errorf("json: row %d field %s must be a string, number or boolean", i+1, k)
+			}
+			m[k] = t
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// RowError is one refused import row (1-based) with its field messages.
+type RowError struct {
+	Row    int               `json:"row"`
+	Errors map[string]string `json:"errors"`
+}
+
+// Import is POST /api/v1/{kind} for leads, customers, products, orders and invoices.
+func (h *Handler) Import(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := h.auth(w, r, "import")
+		if c == nil {
+			return
+		}
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxImportBody))
+		if err != nil {
+			web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "body over 8 MiB")
+			return
+		}
+		rows, err := ParseRows(r.Header.Get("Content-Type"), b)
+		if err != nil {
+			web.JSONError(w, http.StatusBadRequest, "malformed", err.Error())
+			return
+		}
+		if len(rows) > MaxImportRows {
+			web.JSONError(w, http.StatusRequestEntityTooLarge, "too_many_rows", "at most 5000 rows per request")
+			return
+		}
+		ctx := r.Context()
+		var rowErrs []RowError
+		var ids []int64
+		created, updated := 0, 0
+		errInvalid := errors.New("invalid rows")
+		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
+			for i, row := range rows {
+				id, isNew, fe, err := importRow(ctx, tx, kind, row)
+				if err != nil {
+					return err
+				}
+				if len(fe) > 0 {
+					rowErrs = append(rowErrs, RowError{Row: i + 1, Errors: fe})
+					continue
+				}
+				ids = append(ids, id)
+				if isNew {
+					created++
+				} else {
+					updated++
+				}
+			}
+			if len(rowErrs) > 0 {
+				return errInvalid // all or nothing
+			}
+			_, err := audit.Write(ctx, tx, audit.Entry{Provider: "integration_api", ActionType: "import_" + kind,
+				Summary: fmt.Sprintf("imported %d %s (%d new, %d updated)", len(ids), kind, created, updated),
+				Payload: map[string]any{"api_key_id": c.Key.ID, "ids": ids, "created": created, "updated": updated}})
+			return err
+		})
+		if errors.Is(err, errInvalid) {
+			web.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": fmt.Sprintf("%d of %d rows are invalid; nothing was imported", len(rowErrs), len(rows)),
+				"code": "invalid_rows", "rows": rowErrs})
+			return
+		}
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		status := http.StatusOK
+		if created > 0 {
+			status = http.StatusCreated
+		}
+		web.JSON(w, status, map[string]any{"created": created, "updated": updated, "ids": ids})
+	}
+}
+
+var known = map[string]map[string]bool{
+	"leads":     set("external_id name phone email stage source lost_reason utm_source utm_medium utm_campaign utm_term utm_content consent_version consent_at customer_id customer_external_id"),
+	"customers": set("external_id name phone email company city notes"),
+	"products":  set("external_id sku name category unit unit_price currency active"),
+	"orders":    set("external_id customer_id customer_external_id lead_id lead_external_id status total currency description ordered_at"),
+	"invoices":  set("external_id customer_id customer_external_id order_id order_external_id number amount currency status issued_at paid_at"),
+}
+
+func set(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range strings.Fields(s) {
+		m[f] = true
+	}
+	return m
+}
+
+// importRow validates and stores one row; field problems come back as a map, not an error.
+func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string) (int64, bool, map[string]string, error) {
+	fe := map[string]string{}
+	for k := range row {
+		if !known[kind][k] {
+			fe[k] = "unknown field"
+		}
+	}
+	if len(fe) > 0 {
+		return 0, false, fe, nil
+	}
+	g := func(k string) string { return strings.TrimSpace(row[k]) }
+	num := func(k string) float64 {
+		if g(k) == "" {
+			return 0
+		}
+		f, err := strconv.ParseFloat(strings.ReplaceAll(g(k), ",", "."), 64)
+		if err != nil {
+			fe[k] = "must be a number"
+		}
+		return f
+	}
+	date := func(k string) int64 {
+		v := g(k)
+		if v == "" {
+			return 0
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t.UnixMilli()
+		}
+		ms, ok := crm.ParseDate(v)
+		if !ok {
+			fe[k] = "must be a date (YYYY-MM-DD or RFC 3339)"
+		}
+		return ms
+	}
+	ref := func(idField, extField, table string) int64 {
+		if v := g(idField); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 || !rowExists(ctx, tx, table, "id", id) {
+				fe[idField] = "unknown " + strings.TrimSuffix(idField, "_id")
+				return 0
+			}
+			return id
+		}
+		if v := g(extField); v != "" {
+			id := idByExternal(ctx, tx, table, v)
+			if id == 0 {
+				fe[extField] = "no record with this external_id"
+			}
+			return id
+		}
+		return 0
+	}
+	switch kind {
+	case "leads":
+		l := leadRow{ExternalID: g("external_id"), Name: g("name"), Phone: g("phone"), Email: strings.ToLower(g("email")), Stage: g("stage"),
+			Source: g("source"), LostReason: g("lost_reason"), ConsentVersion: g("consent_version"), ConsentAt: date("consent_at"),
+			UTM:        [5]string{g("utm_source"), g("utm_medium"), g("utm_campaign"), g("utm_term"), g("utm_content")},
+			CustomerID: ref("customer_id", "customer_external_id", "customers")}
+		for k, v := range validateLead(&l) {
+			fe[k] = v
+		}
+		if len(fe) > 0 {
+			return 0, false, fe, nil
+		}
+		id, isNew, err := upsertLead(ctx, tx, &l)
+		return id, isNew, nil, err
+	case "products":
+		p := productRow{ExternalID: g("external_id"), SKU: g("sku"), Name: g("name"), Category: g("category"), Unit: g("unit"),
+			UnitPrice: num("unit_price"), Currency: strings.ToUpper(g("currency")), Active: g("active") != "false" && g("active") != "0"}
+		for k, v := range validateProduct(&p) {
+			fe[k] = v
+		}
+		if len(fe) > 0 {
+			return 0, false, fe, nil
+		}
+		id, isNew, err := upsertProduct(ctx, tx, &p)
+		return id, isNew, nil, err
+	case "customers":
+		cu := &crm.Customer{ExternalID: g("external_id"), Name: g("name"), Phone: g("phone"), Email: g("email"), Company: g("company"), City: g("city"), Notes: g("notes")}
+		isNew, err := crm.UpsertCustomer(ctx, tx, cu)
+		return crmResult(cu.ID, isNew, err, fe)
+	case "orders":
+		o := &crm.Order{ExternalID: g("external_id"), CustomerID: ref("customer_id", "customer_external_id", "customers"),
+			LeadID: ref("lead_id", "lead_external_id", "leads"), Status: g("status"), Total: num("total"), Currency: g("currency"),
+			Description: g("description"), OrderedAt: date("ordered_at")}
+		if len(fe) > 0 {
+			return 0, false, fe, nil
+		}
+		if o.OrderedAt == 0 {
+			o.OrderedAt = time.Now().UnixMilli()
+		}
+		isNew, err := crm.UpsertOrder(ctx, tx, o)
+		return crmResult(o.ID, isNew, err, fe)
+	case "invoices":
+		v := &crm.Invoice{ExternalID: g("external_id"), CustomerID: ref("customer_id", "customer_external_id", "customers"),
+			OrderID: ref("order_id", "order_external_id", "orders"), Number: g("number"), Amount: num("amount"), Currency: g("currency"),
+			Status: g("status"), IssuedAt: date("issued_at"), PaidAt: date("paid_at")}
+		if len(fe) > 0 {
+			return 0, false, fe, nil
+		}
+		if v.IssuedAt == 0 {
+			v.IssuedAt = time.Now().UnixMilli()
+		}
+		isNew, err := crm.UpsertInvoice(ctx, tx, v)
+		return crmResult(v.ID, isNew, err, fe)
+	}
+	return 0, false, nil, fmt.Errorf("api: unknown import kind %q", kind)
+}
+
+// crmResult maps the CRM room's validation and reference errors to row errors.
+func crmResult(id int64, isNew bool, err error, fe map[string]string) (int64, bool, map[string]string, error) {
+	var ve *crm.ValidationError
+	var br *crm.ErrBadReference
+	switch {
+	case errors.As(err, &ve):
+		for k, v := range ve.Fields {
+			fe[k] = strings.ReplaceAll(strings.TrimPrefix(v, "crm.err."), "_", " ")
+		}
+		return 0, false, fe, nil
+	case errors.As(err, &br):
+		fe[br.Field] = "unknown reference"
+		return 0, false, fe, nil
+	case err != nil:
+		return 0, false, nil, err
+	}
+	return id, isNew, nil, nil
+}
+
+// AddMessage is POST /api/v1/conversations/{id}/messages: log a call, an email or a note.
+func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
+	c := h.auth(w, r, "import")
+	if c == nil {
+		return
+	}
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	var in struct {
+		Direction, Text, Body, Author string
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 256<<10)).Decode(&in); err != nil {
+		web.JSONError(w, http.StatusBadRequest, "malformed", "body must be a JSON object")
+		return
+	}
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		text = strings.TrimSpace(in.Body)
+	}
+	if in.Direction == "" {
+		in.Direction = "inbound"
+	}
+	switch {
+	case text == "":
+		web.JSONError(w, http.StatusUnprocessableEntity, "text_required", "text is required")
+		return
+	case len([]rune(text)) > 65536:
+		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_long", "text over 65,536 characters")
+		return
+	case in.Direction != "inbound" && in.Direction != "outbound" && in.Direction != "system":
+		web.JSONError(w, http.StatusUnprocessableEntity, "bad_direction", "direction must be inbound, outbound or system")
+		return
+	}
+	conv, err := inbox.ConversationByID(ctx, c.DB.Read, id)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	var msgID int64
+	if in.Direction == "inbound" {
+		lead, err := inbox.LeadByID(ctx, c.DB.Read, conv.LeadID)
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		ext := conv.ExternalID
+		if ext == "" {
+			ext = "api-conversation-" + strconv.FormatInt(conv.ID, 10)
+		}
+		res, err := h.Inbox.Ingest(ctx, c.Tenant.Slug, c.DB, inbox.Inbound{Channel: conv.Channel, ExternalID: ext, Name: lead.Name, Phone: lead.Phone, Email: lead.Email, Body: text})
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+		msgID = res.MessageID
+	} else {
+		kind := "user"
+		if in.Direction == "system" {
+			kind = "system"
+		}
+		name := in.Author
+		if name == "" {
+			name = "API"
+		}
+		msgID, err = h.Inbox.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, inbox.Outgoing{Direction: in.Direction, AuthorKind: kind, AuthorName: name, Body: text}, "integration_api")
+		if err != nil {
+			h.fail(w, err)
+			return
+		}
+	}
+	web.JSON(w, http.StatusCreated, map[string]any{"conversation_id": conv.ID, "message_id": msgID})
+}
