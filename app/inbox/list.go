@@ -83,6 +83,12 @@ func ValidCursor(sort, s string) bool {
 
 const maxWait = int64(1<<63 - 1)
 
+// broadMatch is how many matching conversations a search or tag filter may have before the list
+// stops fetching every match and sorting them, and instead walks the sort order's index checking
+// each row. Below it the matches are few and sorting them is cheap; above it a page fills after
+// scanning about PageSize·total/matches rows, so both ways stay within a few thousand row visits.
+var broadMatch = 2000
+
 // List returns one page of conversations and the cursor of the next page ("" at the end).
 func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 	if f.Sort == "" {
@@ -91,64 +97,10 @@ func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = PageSize
 	}
-	var where []string
-	var args []any
-	if m := matchQuery(f.Q); m != "" {
-		where = append(where, `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
-		args = append(args, m)
+	sqlq, args, err := listQuery(ctx, q, f)
+	if err != nil {
+		return nil, "", err
 	}
-	switch f.State {
-	case "":
-	case "open":
-		where = append(where, `c.state NOT IN ('won','lost')`)
-	default:
-		where, args = append(where, `c.state = ?`), append(args, f.State)
-	}
-	if f.Channel != "" {
-		where, args = append(where, `c.channel = ?`), append(args, f.Channel)
-	}
-	if f.Handoff {
-		where = append(where, `c.handoff_required = 1`)
-	}
-	switch {
-	case f.AssignedMe:
-		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.UserID)
-	case f.Unassigned:
-		where = append(where, `c.assigned_user_id IS NULL`)
-	case f.AssignedTo > 0:
-		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.AssignedTo)
-	}
-	if f.Tag != "" {
-		where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
-		args = append(args, f.Tag)
-	}
-	if f.Unread {
-		where = append(where, `c.unread_count > 0`)
-	}
-	var order string
-	switch f.Sort {
-	case "urgency":
-		order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
-			where, args = append(where, `(coalesce(c.urgency_score, -1), c.last_message_at, c.id) < (?, ?, ?)`), append(args, k.a, k.b, k.id)
-		}
-	case "waiting":
-		order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
-			where, args = append(where, `(coalesce(c.waiting_since, 9223372036854775807), c.id) > (?, ?)`), append(args, k.a, k.id)
-		}
-	default:
-		order = `c.last_message_at DESC, c.id DESC`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
-			where, args = append(where, `(c.last_message_at, c.id) < (?, ?)`), append(args, k.a, k.id)
-		}
-	}
-	sqlq := `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id`
-	if len(where) > 0 {
-		sqlq += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	sqlq += ` ORDER BY ` + order + ` LIMIT ?`
-	args = append(args, f.Limit+1)
 	rows, err := q.QueryContext(ctx, sqlq, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("inbox: listing conversations: %w", err)
@@ -193,6 +145,96 @@ func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 		}
 	}
 	return out, next, nil
+}
+
+// listQuery builds the SQL of one inbox page for f (Sort and Limit already defaulted). Every
+// filter and sort is written so that an index of 00010/00011 yields rows in page order.
+func listQuery(ctx context.Context, q Querier, f Filter) (string, []any, error) {
+	var where []string
+	var args []any
+	if m := matchQuery(f.Q); m != "" {
+		n, err := capCount(ctx, q, `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, m)
+		if err != nil {
+			return "", nil, fmt.Errorf("inbox: searching conversations: %w", err)
+		}
+		if n <= broadMatch {
+			where = append(where, `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
+		} else {
+			where = append(where, `EXISTS (SELECT 1 FROM conversation_search s WHERE s.rowid = c.id AND conversation_search MATCH ?)`)
+		}
+		args = append(args, m)
+	}
+	switch f.State {
+	case "":
+	case "open":
+		where = append(where, `c.state NOT IN ('won','lost')`)
+	default:
+		where, args = append(where, `c.state = ?`), append(args, f.State)
+	}
+	if f.Channel != "" {
+		where, args = append(where, `c.channel = ?`), append(args, f.Channel)
+	}
+	if f.Handoff {
+		where = append(where, `c.handoff_required = 1`)
+	}
+	switch {
+	case f.AssignedMe:
+		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.UserID)
+	case f.Unassigned:
+		where = append(where, `c.assigned_user_id IS NULL`)
+	case f.AssignedTo > 0:
+		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.AssignedTo)
+	}
+	if f.Tag != "" {
+		n, err := capCount(ctx, q, `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
+		if err != nil {
+			return "", nil, fmt.Errorf("inbox: filtering by tag: %w", err)
+		}
+		if n <= broadMatch {
+			where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
+		} else {
+			where = append(where, `EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ?)`)
+		}
+		args = append(args, f.Tag)
+	}
+	if f.Unread {
+		where = append(where, `c.unread_count > 0`)
+	}
+	var order string
+	switch f.Sort {
+	case "urgency":
+		order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
+		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
+			// The first, plain bound lets SQLite seek the index; the row value then keeps ties exact.
+			where = append(where, `coalesce(c.urgency_score, -1) <= ?`, `(coalesce(c.urgency_score, -1), c.last_message_at, c.id) < (?, ?, ?)`)
+			args = append(args, k.a, k.a, k.b, k.id)
+		}
+	case "waiting":
+		order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
+		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
+			where = append(where, `coalesce(c.waiting_since, 9223372036854775807) >= ?`, `(coalesce(c.waiting_since, 9223372036854775807), c.id) > (?, ?)`)
+			args = append(args, k.a, k.a, k.id)
+		}
+	default:
+		order = `c.last_message_at DESC, c.id DESC`
+		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
+			where, args = append(where, `(c.last_message_at, c.id) < (?, ?)`), append(args, k.a, k.id)
+		}
+	}
+	sqlq := `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id`
+	if len(where) > 0 {
+		sqlq += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	sqlq += ` ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, f.Limit+1)
+	return sqlq, args, nil
+}
+
+// capCount counts the rows of sub, stopping just past broadMatch.
+func capCount(ctx context.Context, q Querier, sub string, args ...any) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+sub+` LIMIT `+strconv.Itoa(broadMatch+1)+`)`, args...).Scan(&n)
+	return n, err
 }
 
 // Counters are the numbers above the inbox list.
