@@ -160,7 +160,7 @@ func listQuery(ctx context.Context, q Querier, f Filter) (string, []any, error) 
 		if n <= broadMatch {
 			where = append(where, `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
 		} else {
-			where = append(where, `EXISTS (SELECT 1 FROM conversation_search s WHERE s.rowid = c.id AND conversation_search MATCH ?)`)
+			where = append(where, `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
 		}
 		args = append(args, m)
 	}
@@ -243,8 +243,11 @@ type Counters struct{ Open, Handoff, Inbound7d int }
 // Count reads the inbox counters.
 func Count(ctx context.Context, q Querier, now time.Time) (Counters, error) {
 	var c Counters
+	// Open is all conversations minus the closed ones: a bare count(*) is answered from the b-tree's
+	// page counts, and the closed states are two seeks into conversations_state_last, where a
+	// NOT IN filter would have to visit every row.
 	err := q.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')),
+		(SELECT count(*) FROM conversations) - (SELECT count(*) FROM conversations WHERE state IN ('won','lost')),
 		(SELECT count(*) FROM conversations WHERE handoff_required = 1),
 		(SELECT count(*) FROM messages WHERE direction = 'inbound' AND created_at >= ?)`,
 		now.Add(-7*24*time.Hour).UnixMilli()).Scan(&c.Open, &c.Handoff, &c.Inbound7d)
