@@ -39,6 +39,32 @@ func BenchmarkWhatsAppWebhook(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
+// BenchmarkWhatsAppWebhookParallel is the same with concurrent deliveries, as Meta sends them:
+// deliveries that arrive together share one commit.
+func BenchmarkWhatsAppWebhookParallel(b *testing.B) {
+	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	key := e.APIKey("acme", "whatsapp_webhook")
+	h := e.Handlers.Channels.WhatsApp
+	h.Limits = chanutil.NewLimiters(1e9, 1e9)
+	body := []byte(payload(textMsg("905321234567", "wamid.benchp", "800 m² kilit parke 8 cm, stok var mı?")))
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", bytes.NewReader(body))
+			req.Header.Set("X-Api-Key", key)
+			w := httptest.NewRecorder()
+			h.Receive(w, req)
+			if w.Code != 200 {
+				b.Errorf("status %d: %s", w.Code, w.Body)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
 // BenchmarkRawSQLiteInsert is the yardstick: one small INSERT per write transaction on the same
 // driver and pragmas, nothing else.
 func BenchmarkRawSQLiteInsert(b *testing.B) {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sync"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/jobs"
@@ -20,23 +22,127 @@ type processPayload struct {
 }
 
 // Accept stores the raw body as a data import job and queues its processing in the same
-// transaction, so a 200 answer means the delivery survives a crash.
+// transaction, so a 200 answer means the delivery survives a crash. Deliveries arriving at the
+// same time share one transaction (group commit): each caller still returns only after the commit
+// that holds its body.
 func Accept(ctx context.Context, db *tenantdb.DB, body []byte, keyID int64) (int64, error) {
-	var id int64
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		meta, _ := json.Marshal(map[string]any{"api_key_id": keyID, "bytes": len(body)})
-		res, err := tx.ExecContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`,
-			body, string(meta), tenantdb.Now())
-		if err != nil {
-			return fmt.Errorf("whatsapp: store delivery: %w", err)
+	g := groupFor(db)
+	req := &acceptReq{body: body, keyID: keyID, done: make(chan struct{})}
+	g.mu.Lock()
+	g.pending = append(g.pending, req)
+	lead := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if lead {
+		g.commitLoop(db, false)
+	}
+	<-req.done // never answer before the outcome is known, even when the caller gave up
+	return req.id, req.err
+}
+
+type acceptReq struct {
+	body  []byte
+	keyID int64
+	id    int64
+	err   error
+	done  chan struct{}
+}
+
+// group collects the deliveries waiting for the next write transaction of one database.
+type group struct {
+	mu      sync.Mutex
+	pending []*acceptReq
+	running bool
+}
+
+var groups sync.Map // *tenantdb.DB → *group
+
+func groupFor(db *tenantdb.DB) *group {
+	if g, ok := groups.Load(db); ok {
+		return g.(*group)
+	}
+	g, _ := groups.LoadOrStore(db, &group{})
+	return g.(*group)
+}
+
+// maxGroup bounds one transaction so a flood cannot make a single commit slow.
+const maxGroup = 256
+
+// commitLoop commits pending batches; the leader commits one batch (its own request is in it) and
+// hands any later arrivals to a fresh goroutine, so it can answer its own caller at once.
+func (g *group) commitLoop(db *tenantdb.DB, background bool) {
+	for {
+		g.mu.Lock()
+		n := min(len(g.pending), maxGroup)
+		if n == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
 		}
-		id, _ = res.LastInsertId()
-		if _, err := jobs.Enqueue(ctx, tx, JobProcess, processPayload{ImportID: id}, jobs.Options{MaxAttempts: 8}); err != nil {
-			return err
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		g.mu.Unlock()
+		commitBatch(db, batch)
+		if !background {
+			g.mu.Lock()
+			more := len(g.pending) > 0
+			if !more {
+				g.running = false
+			}
+			g.mu.Unlock()
+			if more {
+				go g.commitLoop(db, true)
+			}
+			return
+		}
+	}
+}
+
+func commitBatch(db *tenantdb.DB, batch []*acceptReq) {
+	// A detached context: the commit must finish for everyone in the batch even when one caller leaves.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range batch {
+			var err error
+			if r.id, err = insertDelivery(ctx, tx, r.body, r.keyID); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	return id, err
+	if err != nil && len(batch) > 1 {
+		// Something in the batch failed: store each on its own so one bad delivery fails alone.
+		for _, r := range batch {
+			r.err = db.InTx(ctx, func(tx *sql.Tx) error {
+				var err error
+				r.id, err = insertDelivery(ctx, tx, r.body, r.keyID)
+				return err
+			})
+			close(r.done)
+		}
+		return
+	}
+	for _, r := range batch {
+		if err != nil {
+			r.id, r.err = 0, err
+		}
+		close(r.done)
+	}
+}
+
+func insertDelivery(ctx context.Context, tx *sql.Tx, body []byte, keyID int64) (int64, error) {
+	meta, _ := json.Marshal(map[string]any{"api_key_id": keyID, "bytes": len(body)})
+	res, err := tx.ExecContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`,
+		body, string(meta), tenantdb.Now())
+	if err != nil {
+		return 0, fmt.Errorf("whatsapp: store delivery: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	if _, err := jobs.Enqueue(ctx, tx, JobProcess, processPayload{ImportID: id}, jobs.Options{MaxAttempts: 8}); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 // importRow is a stored webhook body.
