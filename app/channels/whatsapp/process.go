@@ -24,7 +24,26 @@ func (p *Processor) Handle(ctx context.Context, j *jobs.Job) error {
 	if err := j.Decode(&pl); err != nil {
 		return jobs.Permanent(fmt.Errorf("whatsapp: job payload: %w", err))
 	}
-	row, err := loadImport(ctx, j.DB, pl.ImportID)
+	ids := pl.ImportIDs
+	if pl.ImportID != 0 {
+		ids = append(ids, pl.ImportID)
+	}
+	if len(ids) == 0 {
+		return jobs.Permanent(fmt.Errorf("whatsapp: job payload names no delivery"))
+	}
+	var firstErr error
+	for _, id := range ids {
+		if err := p.handleOne(ctx, j, id); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}
+
+// handleOne processes one stored delivery; completed ones are skipped, so a retried job only
+// redoes what failed.
+func (p *Processor) handleOne(ctx context.Context, j *jobs.Job, id int64) error {
+	row, err := loadImport(ctx, j.DB, id)
 	if errors.Is(err, tenantdb.ErrNotFound) {
 		return jobs.Permanent(err)
 	}
@@ -37,13 +56,9 @@ func (p *Processor) Handle(ctx context.Context, j *jobs.Job) error {
 	if err := markImport(ctx, j.DB, row.ID, "running", ""); err != nil {
 		return err
 	}
-	n, err := p.Process(ctx, j.Tenant, j.DB, row.Body)
-	if err != nil {
+	if _, err := p.Process(ctx, j.Tenant, j.DB, row.Body); err != nil {
+		perm := errors.Is(err, ErrEnvelope)
 		status := "pending"
-		var perm bool
-		if errors.Is(err, ErrEnvelope) {
-			perm = true
-		}
 		if perm || j.Attempt >= j.MaxTries {
 			status = "failed"
 		}
@@ -53,7 +68,6 @@ func (p *Processor) Handle(ctx context.Context, j *jobs.Job) error {
 		}
 		return err
 	}
-	_ = n
 	return markImport(ctx, j.DB, row.ID, "completed", "")
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,7 +19,8 @@ const JobProcess = "whatsapp_process"
 
 // processPayload is the job payload of JobProcess.
 type processPayload struct {
-	ImportID int64 `json:"import_id"`
+	ImportID  int64   `json:"import_id,omitempty"`
+	ImportIDs []int64 `json:"import_ids,omitempty"` // a group commit queues one job for its deliveries
 }
 
 // Accept stores the raw body as a data import job and queues its processing in the same
@@ -102,23 +104,11 @@ func commitBatch(db *tenantdb.DB, batch []*acceptReq) {
 	// A detached context: the commit must finish for everyone in the batch even when one caller leaves.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		for _, r := range batch {
-			var err error
-			if r.id, err = insertDelivery(ctx, tx, r.body, r.keyID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
 	if err != nil && len(batch) > 1 {
 		// Something in the batch failed: store each on its own so one bad delivery fails alone.
 		for _, r := range batch {
-			r.err = db.InTx(ctx, func(tx *sql.Tx) error {
-				var err error
-				r.id, err = insertDelivery(ctx, tx, r.body, r.keyID)
-				return err
-			})
+			r.err = db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, []*acceptReq{r}) })
 			close(r.done)
 		}
 		return
@@ -131,18 +121,30 @@ func commitBatch(db *tenantdb.DB, batch []*acceptReq) {
 	}
 }
 
-func insertDelivery(ctx context.Context, tx *sql.Tx, body []byte, keyID int64) (int64, error) {
-	meta, _ := json.Marshal(map[string]any{"api_key_id": keyID, "bytes": len(body)})
-	res, err := tx.ExecContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`,
-		body, string(meta), tenantdb.Now())
+// insertDeliveries stores the bodies and queues one processing job for all of them.
+func insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*acceptReq) error {
+	st, err := tx.PrepareContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`)
 	if err != nil {
-		return 0, fmt.Errorf("whatsapp: store delivery: %w", err)
+		return fmt.Errorf("whatsapp: store delivery: %w", err)
 	}
-	id, _ := res.LastInsertId()
-	if _, err := jobs.Enqueue(ctx, tx, JobProcess, processPayload{ImportID: id}, jobs.Options{MaxAttempts: 8}); err != nil {
-		return 0, err
+	defer st.Close()
+	ids := make([]int64, 0, len(batch))
+	now := tenantdb.Now()
+	for _, r := range batch {
+		meta := `{"api_key_id":` + strconv.FormatInt(r.keyID, 10) + `,"bytes":` + strconv.Itoa(len(r.body)) + `}`
+		res, err := st.ExecContext(ctx, r.body, meta, now)
+		if err != nil {
+			return fmt.Errorf("whatsapp: store delivery: %w", err)
+		}
+		r.id, _ = res.LastInsertId()
+		ids = append(ids, r.id)
 	}
-	return id, nil
+	pl := processPayload{ImportIDs: ids}
+	if len(ids) == 1 {
+		pl = processPayload{ImportID: ids[0]}
+	}
+	_, err = jobs.Enqueue(ctx, tx, JobProcess, pl, jobs.Options{MaxAttempts: 8})
+	return err
 }
 
 // importRow is a stored webhook body.
