@@ -55,7 +55,7 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 
 func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {
 	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), c.channel, c.state, c.summary,
-		coalesce((SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
+		coalesce((SELECT substr(body, 1, 141) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
 		c.unread_count, c.handoff_required, c.urgency_score, c.last_message_at
 		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, limit)
@@ -71,6 +71,9 @@ func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*Re
 			return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
 		}
 		r.Urgency = urg
+		if rs := []rune(r.LastMessage); len(rs) > 140 {
+			r.LastMessage = string(rs[:139]) + "…"
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
