@@ -5,6 +5,7 @@ package logs
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,8 +20,17 @@ const PageSize = 50
 
 // Providers are the writers of action logs a member can filter by, in the order of the select. A
 // provider not listed here can still be found by free text.
-var Providers = []string{"conversation_inbox", "approval_queue", "whatsapp_webhook", "telegram_webhook", "widget",
-	"analytics_snapshot", "ai_triage", "ai_review", "settings", "auth", "api", "demo"}
+var Providers = []string{"conversation_inbox", "approval_queue", "widget", "whatsapp_webhook", "telegram",
+	"ai_triage", "analytics_snapshot", "crm", "integration_api", "settings", "auth", "demo"}
+
+// providerRE is the shape of a provider name; a well-formed name not in Providers (a newer room's)
+// still filters, and shows up in the select as typed.
+var providerRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// Option is one entry of the provider select.
+type Option struct {
+	Value, Label string
+}
 
 // Handler serves /app/logs/.
 type Handler struct {
@@ -37,7 +47,7 @@ type Query struct {
 
 type pageData struct {
 	Q         Query
-	Providers []string
+	Providers []Option
 	Rows      []*audit.Row
 	Older     string // URL of the next (older) page, "" at the end
 }
@@ -48,7 +58,7 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
 	q := Query{Provider: strings.TrimSpace(v.Get("provider")), From: strings.TrimSpace(v.Get("from")),
 		To: strings.TrimSpace(v.Get("to")), Text: strings.TrimSpace(v.Get("q"))}
 	f := audit.Filter{Limit: PageSize + 1}
-	if q.Provider != "" && !slices.Contains(Providers, q.Provider) {
+	if q.Provider != "" && !providerRE.MatchString(q.Provider) {
 		errs.Add("provider", c.T("logs.error.provider"))
 	}
 	f.Provider = q.Provider
@@ -84,11 +94,23 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
 	return q, f, errs
 }
 
+// options lists the known providers with translated labels, plus the current one when unknown.
+func options(c *web.Ctx, current string) []Option {
+	out := make([]Option, 0, len(Providers)+1)
+	for _, p := range Providers {
+		out = append(out, Option{p, c.T("logs.provider." + p)})
+	}
+	if current != "" && providerRE.MatchString(current) && !slices.Contains(Providers, current) {
+		out = append(out, Option{current, current})
+	}
+	return out
+}
+
 // List renders the search page; an htmx request for an older page gets only the new rows.
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	q, f, errs := parse(c, r.URL.Query())
-	d := &pageData{Q: q, Providers: Providers}
+	d := &pageData{Q: q, Providers: options(c, q.Provider)}
 	p := &web.Page{Title: c.T("nav.logs"), Nav: "logs", Guide: "audit-logs", Data: d, Form: r.URL.Query()}
 	if errs.Any() {
 		p.Errors = errs

@@ -46,7 +46,8 @@ func TestLogsPage(t *testing.T) {
 		{"yesterday", "/app/logs/?to=2001-01-01", 200, []string{"No log entries match."}, nil, 0},
 		{"bad date", "/app/logs/?from=31.12.2025", 422, []string{"Enter a valid date"}, nil, 0},
 		{"bad range", "/app/logs/?from=2025-02-01&to=2025-01-01", 422, []string{"must not be before"}, nil, 0},
-		{"bad provider", "/app/logs/?provider=nope", 422, []string{"Choose a source"}, nil, 0},
+		{"unknown provider", "/app/logs/?provider=nope", 200, []string{"No log entries match."}, nil, 0},
+		{"bad provider", "/app/logs/?provider=Nope%21", 422, []string{"Choose a source"}, nil, 0},
 		{"cursor", "/app/logs/?before=11", 200, []string{"row number 9"}, []string{"row number 10<", "Older entries"}, 10},
 		{"bad cursor", "/app/logs/?before=x", 422, nil, nil, 0},
 	}
