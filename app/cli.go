@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -365,6 +364,7 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 	return nil
 }
 
+// errIOEOF names io.EOF where command functions shadow the io package with their *IO argument.
 var errIOEOF = io.EOF
 
 func tenantFlag(ctx context.Context, ps *platform.Service, slug string) (*platform.Tenant, error) {
@@ -615,5 +615,3 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	fmt.Fprintf(io.Out, "restored %s → %s\n", abs, out)
 	return nil
 }
-
-var _ = strconv.Itoa

@@ -83,7 +83,7 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 			s.toLogin(w, r)
 			return
 		}
-		// Sessions issued before the user's last password change or disable are not honoured.
+		// A disabled user's session ends at the next request (the user row is read every time).
 		c.User = u
 		ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
 		if err != nil {

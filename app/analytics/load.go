@@ -16,7 +16,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	q := db.Read
 	nowMs := now.UnixMilli()
 	day := int64(86400000)
-	err := eachRow(ctx, q, `SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
+	err := tenantdb.EachRow(ctx, q, `SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
 		sum(created_at >= ?), sum(created_at >= ? AND created_at < ?) FROM leads GROUP BY stage`,
 		[]any{nowMs - 30*day, nowMs - 60*day, nowMs - 30*day}, func(rs *sql.Rows) error {
 			var stage string
@@ -34,7 +34,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load leads: %w", err)
 	}
-	err = eachRow(ctx, q, `SELECT channel, state, count(*) FROM conversations GROUP BY channel, state`, nil, func(rs *sql.Rows) error {
+	err = tenantdb.EachRow(ctx, q, `SELECT channel, state, count(*) FROM conversations GROUP BY channel, state`, nil, func(rs *sql.Rows) error {
 		var ch, st string
 		var n int
 		if err := rs.Scan(&ch, &st, &n); err != nil {
@@ -62,7 +62,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 
 	values := map[int64]*CustomerValue{}
 	var order []int64
-	err = eachRow(ctx, q, `SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '' FROM customers ORDER BY id`, nil, func(rs *sql.Rows) error {
+	err = tenantdb.EachRow(ctx, q, `SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '' FROM customers ORDER BY id`, nil, func(rs *sql.Rows) error {
 		c := &CustomerValue{}
 		if err := rs.Scan(&c.ID, &c.Name, &c.HasContact); err != nil {
 			return err
@@ -79,7 +79,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	}
 	d.Customers = len(order)
 	potential := map[int64]float64{}
-	err = eachRow(ctx, q, `SELECT customer_id, status, total, currency, ordered_at FROM orders`, nil, func(rs *sql.Rows) error {
+	err = tenantdb.EachRow(ctx, q, `SELECT customer_id, status, total, currency, ordered_at FROM orders`, nil, func(rs *sql.Rows) error {
 		var o Order
 		var cur string
 		if err := rs.Scan(&o.CustomerID, &o.Status, &o.Total, &cur, &o.At); err != nil {
@@ -97,7 +97,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load orders: %w", err)
 	}
-	err = eachRow(ctx, q, `SELECT customer_id, status, amount, currency, coalesce(paid_at, 0) FROM invoices`, nil, func(rs *sql.Rows) error {
+	err = tenantdb.EachRow(ctx, q, `SELECT customer_id, status, amount, currency, coalesce(paid_at, 0) FROM invoices`, nil, func(rs *sql.Rows) error {
 		var inv Invoice
 		var cur string
 		if err := rs.Scan(&inv.CustomerID, &inv.Status, &inv.Amount, &cur, &inv.PaidAt); err != nil {
@@ -121,7 +121,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 		d.Values = append(d.Values, *values[id])
 	}
 
-	err = eachRow(ctx, q, `SELECT l.name, l.stage, coalesce(l.customer_id, 0),
+	err = tenantdb.EachRow(ctx, q, `SELECT l.name, l.stage, coalesce(l.customer_id, 0),
 		coalesce((SELECT max(qualification_score) FROM conversations c WHERE c.lead_id = l.id), 0),
 		(SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.lead_id = l.id)
 		FROM leads l ORDER BY l.updated_at DESC, l.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
@@ -137,7 +137,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load lead points: %w", err)
 	}
-	err = eachRow(ctx, q, `SELECT r.title, r.confidence, coalesce(c.urgency_score, 50), r.action_type
+	err = tenantdb.EachRow(ctx, q, `SELECT r.title, r.confidence, coalesce(c.urgency_score, 50), r.action_type
 		FROM decision_recommendations r LEFT JOIN conversations c ON c.id = r.conversation_id
 		ORDER BY r.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
 		var p RecPoint
@@ -151,18 +151,4 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 		return nil, fmt.Errorf("analytics: load recommendations: %w", err)
 	}
 	return d, nil
-}
-
-func eachRow(ctx context.Context, q *sql.DB, query string, args []any, fn func(*sql.Rows) error) error {
-	rs, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	for rs.Next() {
-		if err := fn(rs); err != nil {
-			return err
-		}
-	}
-	return rs.Err()
 }

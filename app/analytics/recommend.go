@@ -33,7 +33,7 @@ type candidate struct {
 func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset) ([]candidate, error) {
 	var out []candidate
 	nowMs := now.UnixMilli()
-	err := eachRow(ctx, db.Read, `SELECT l.id, l.name, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT l.id, l.name, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
 		FROM leads l WHERE l.stage IN ('qualified','proposal') AND l.updated_at < ? ORDER BY l.updated_at LIMIT ?`,
 		[]any{nowMs - StaleLeadAfter.Milliseconds(), maxPerKind}, func(rs *sql.Rows) error {
 			c := candidate{Kind: "follow_up", Priority: "medium", Confidence: 0.7}
@@ -48,7 +48,7 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 		return nil, fmt.Errorf("analytics: stale leads: %w", err)
 	}
 	cut := nowMs - HandoffUnanswered.Milliseconds()
-	err = eachRow(ctx, db.Read, `SELECT c.id, c.lead_id, coalesce(l.name, '') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+	err = tenantdb.EachRow(ctx, db.Read, `SELECT c.id, c.lead_id, coalesce(l.name, '') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		WHERE c.handoff_required = 1 AND c.state NOT IN ('won','lost')
 		  AND ((c.waiting_since IS NOT NULL AND c.waiting_since < ?)
 		    OR (c.waiting_since IS NULL AND c.last_inbound_at IS NOT NULL AND c.last_inbound_at >= c.last_message_at AND c.last_message_at < ?))
@@ -120,7 +120,7 @@ func nullID(id int64) any {
 // executed (the approvals room owns the decision itself).
 func OpenLeadGeneration(ctx context.Context, db *tenantdb.DB) ([]Rec, error) {
 	var out []Rec
-	err := eachRow(ctx, db.Read, `SELECT id, title, summary, recommended_action, priority, confidence, created_at
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT id, title, summary, recommended_action, priority, confidence, created_at
 		FROM decision_recommendations WHERE action_type = 'lead_generation' AND status IN ('draft','pending') ORDER BY id DESC LIMIT 10`, nil,
 		func(rs *sql.Rows) error {
 			var r Rec

@@ -35,7 +35,7 @@ func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, erro
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Customer
-	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var c Customer
 		if err := rs.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Phone, &c.Email, &c.Company, &c.City, &c.Notes, &c.CreatedAt, &c.UpdatedAt); err != nil {
 			return err
@@ -80,7 +80,7 @@ func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, error) {
 	q += ` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Order
-	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var o Order
 		if err := rs.Scan(&o.ID, &o.CustomerID, &o.LeadID, &o.ExternalID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt, &o.CustomerName); err != nil {
 			return err
@@ -126,7 +126,7 @@ func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, error)
 	q += ` ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Invoice
-	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var v Invoice
 		if err := rs.Scan(&v.ID, &v.CustomerID, &v.OrderID, &v.ExternalID, &v.Number, &v.Amount, &v.Currency, &v.Status, &v.IssuedAt, &v.PaidAt, &v.CustomerName); err != nil {
 			return err
@@ -176,7 +176,7 @@ func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, e
 	q += ` ORDER BY r.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []RepairRequest
-	err := each(ctx, db.Read, q, args, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var r RepairRequest
 		if err := rs.Scan(&r.ID, &r.CustomerID, &r.LeadID, &r.Description, &r.Urgency, &r.Status, &r.CreatedAt, &r.CustomerName); err != nil {
 			return err
@@ -213,7 +213,7 @@ type Link struct {
 // Related lists the leads and conversations linked to a customer (directly or through a lead).
 func Related(ctx context.Context, db *tenantdb.DB, customerID int64) ([]Link, error) {
 	var out []Link
-	err := each(ctx, db.Read, `SELECT c.id, c.channel, c.state, coalesce(l.name,'') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT c.id, c.channel, c.state, coalesce(l.name,'') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		WHERE c.customer_id = ? OR l.customer_id = ? ORDER BY c.last_message_at DESC LIMIT 20`, []any{customerID, customerID}, func(rs *sql.Rows) error {
 		var id int64
 		var ch, st, name string
@@ -237,7 +237,7 @@ type Option struct {
 // CustomerOptions lists customers for a select (newest first, capped).
 func CustomerOptions(ctx context.Context, db *tenantdb.DB) ([]Option, error) {
 	var out []Option
-	err := each(ctx, db.Read, `SELECT id, name FROM customers ORDER BY name COLLATE NOCASE LIMIT 1000`, nil, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT id, name FROM customers ORDER BY name COLLATE NOCASE LIMIT 1000`, nil, func(rs *sql.Rows) error {
 		var id int64
 		var name string
 		if err := rs.Scan(&id, &name); err != nil {
@@ -250,18 +250,4 @@ func CustomerOptions(ctx context.Context, db *tenantdb.DB) ([]Option, error) {
 		return nil, fmt.Errorf("crm: customer options: %w", err)
 	}
 	return out, nil
-}
-
-func each(ctx context.Context, q *sql.DB, query string, args []any, fn func(*sql.Rows) error) error {
-	rs, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	for rs.Next() {
-		if err := fn(rs); err != nil {
-			return err
-		}
-	}
-	return rs.Err()
 }

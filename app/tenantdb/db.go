@@ -146,3 +146,19 @@ func Millis(t time.Time) int64 { return t.UnixMilli() }
 
 // Time converts stored Unix milliseconds back to a time.
 func Time(ms int64) time.Time { return time.UnixMilli(ms) }
+
+// EachRow runs query on q and calls fn for every row, closing the rows however fn ends. It keeps
+// stores from repeating the Query / defer Close / Next / Err dance.
+func EachRow(ctx context.Context, q *sql.DB, query string, args []any, fn func(*sql.Rows) error) error {
+	rs, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := fn(rs); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
