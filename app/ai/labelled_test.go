@@ -58,6 +58,40 @@ var labelledMessages = []labelled{
 	{"What colours do your cobblestones come in?", false, "low"},
 }
 
+// heldOutMessages were written and labelled after builtin-1 was measured on labelledMessages and
+// before its urgency signals were reworked; the rework was tuned on the first table only, so the
+// accuracy here is the better estimate of how the engine does on messages it was not fitted to. They add
+// what the first table lacks: water and damage, legal threats by name, Turkish typed without
+// Turkish letters, a relaxed deadline, "no rush", and informational questions that name a topic.
+var heldOutMessages = []labelled{
+	// Turkish
+	{"Teras su alıyor, alttaki daireye su sızıyor, bugün birini gönderebilir misiniz?", true, "high"},
+	{"Bahçe yolundaki taşlar yerinden oynadı, çocuk takılıp düştü", true, "high"},
+	{"acil donus yapin lutfen, yarin beton dokulecek", true, "high"},
+	{"Fatura kesilmedi, iki haftadır bekliyorum", true, "mid"},
+	{"Tüketici hakem heyetine başvuracağım, parayı iade edin", true, "high"},
+	{"Merhaba, 120 m2 andezit için keşfe ne zaman gelebilirsiniz?", true, "mid"},
+	{"Kilit parke 6 cm ile 8 cm arasındaki fark nedir?", false, "low"},
+	{"Garaj önüne 50 m2 begonit, bu ay içinde yapılsa yeter, fiyat alabilir miyim?", true, "mid"},
+	{"Kapora ne kadar, havale ile ödesek olur mu?", false, "low"},
+	{"Ustanız telefonlarıma çıkmıyor, iş yarım kaldı!", true, "high"},
+	{"Dün döşenen taşlarda renk farkı var, hiç memnun değilim", true, "high"},
+	{"ASAP lazım, 3 gün içinde 40 m2 bazalt teslim edebilir misiniz?", true, "high"},
+	{"Bir arkadaşım sizi önerdi, önümüzdeki yıl bahçe düzenlemesi düşünüyoruz", false, "low"},
+	{"sikayetim var, taslar catladi, kimse gelmedi", true, "high"},
+	{"Yağmurdan sonra bahçede su birikiyor, drenaj yapıyor musunuz?", false, "low"},
+	{"Sözleşme taslağını gönderir misiniz, inceleyelim", true, "mid"},
+	// English
+	{"There is water pooling on the new patio after every rain and it's seeping into the basement", true, "high"},
+	{"Could you send me your brochure and some photos of past driveway jobs?", false, "low"},
+	{"We need 300 m2 of granite setts by Friday, do you have that much in stock?", true, "high"},
+	{"My lawyer will contact you about the unfinished work", true, "high"},
+	{"Do you work on weekends? Just curious for planning, no rush", false, "low"},
+	{"Hi, we're planning a terrace next spring, around 60 m2, what stones would you suggest?", false, "low"},
+	{"Please give me a formal quote for 250 m2 of 8 cm pavers, we compare three offers", true, "mid"},
+	{"Just checking — is the delivery still on for Monday?", true, "mid"},
+}
+
 func bandOf(u int) string {
 	switch {
 	case u >= 70:
@@ -68,38 +102,48 @@ func bandOf(u int) string {
 	return "low"
 }
 
-// TestLabelledAccuracy measures the builtin engine against hand-written labels. It reports the
-// agreement and fails when handoff falls under 80% or the urgency band under its measured floor.
-func TestLabelledAccuracy(t *testing.T) {
-	if len(labelledMessages) < 40 {
-		t.Fatalf("need at least 40 labelled messages, have %d", len(labelledMessages))
-	}
-	var hOK, bOK int
-	for _, m := range labelledMessages {
+// agreement scores one table: how many handoff flags and urgency bands match the labels.
+func agreement(t *testing.T, name string, table []labelled) (hOK, bOK int) {
+	for _, m := range table {
 		r := Analyze(Input{Text: m.text, Niche: "parke_tas"})
 		got := bandOf(r.Urgency)
 		if r.Handoff == m.handoff {
 			hOK++
 		} else {
-			t.Logf("handoff disagrees: %q want %v got %v (%s)", m.text, m.handoff, r.Handoff, r.HandoffReason)
+			t.Logf("%s: handoff disagrees: %q want %v got %v (%s)", name, m.text, m.handoff, r.Handoff, r.HandoffReason)
 		}
 		if got == m.band {
 			bOK++
 		} else {
-			t.Logf("urgency disagrees: %q want %s got %s (%d, %v)", m.text, m.band, got, r.Urgency, r.Reasons["urgency"])
+			t.Logf("%s: urgency disagrees: %q want %s got %s (%d, %v)", name, m.text, m.band, got, r.Urgency, r.Reasons["urgency"])
 		}
 	}
-	n := len(labelledMessages)
-	hAcc := float64(hOK) / float64(n) * 100
-	bAcc := float64(bOK) / float64(n) * 100
-	t.Logf("handoff accuracy %d/%d = %.1f%%, urgency band accuracy %d/%d = %.1f%%", hOK, n, hAcc, bOK, n, bAcc)
+	n := len(table)
+	t.Logf("%s: handoff accuracy %d/%d = %.1f%%, urgency band accuracy %d/%d = %.1f%%", name, hOK, n, pct(hOK, n), bOK, n, pct(bOK, n))
+	return hOK, bOK
+}
+
+func pct(a, n int) float64 { return float64(a) / float64(n) * 100 }
+
+// TestLabelledAccuracy measures the builtin engine against hand-written labels, per table and over
+// both. It fails when handoff falls under 80% or the urgency band under its measured floor.
+func TestLabelledAccuracy(t *testing.T) {
+	if len(labelledMessages) < 40 || len(heldOutMessages) < 15 {
+		t.Fatalf("need at least 40 + 15 labelled messages, have %d + %d", len(labelledMessages), len(heldOutMessages))
+	}
+	h1, b1 := agreement(t, "first table", labelledMessages)
+	h2, b2 := agreement(t, "held out", heldOutMessages)
+	n := len(labelledMessages) + len(heldOutMessages)
+	hAcc, bAcc := pct(h1+h2, n), pct(b1+b2, n)
+	t.Logf("all: handoff accuracy %d/%d = %.1f%%, urgency band accuracy %d/%d = %.1f%%", h1+h2, n, hAcc, b1+b2, n, bAcc)
 	if hAcc < 80 {
 		t.Errorf("handoff accuracy %.1f%% is below 80%%", hAcc)
 	}
-	// Measured 38% when this table was written: builtin-1 under-scores urgency (an urgent word or a
-	// complaint lands in "mid", legal threats stay "low"). This floor catches regressions; raising
-	// it to 70% is the open work on the engine's weights (see the README and the guide's AI page).
-	if bAcc < 35 {
-		t.Errorf("urgency band accuracy %.1f%% fell below the measured floor of 35%%", bAcc)
+	// Measured 38% on the first table when it was written (and 36% over both tables): builtin-1
+	// under-scores urgency (an urgent word or a complaint lands in "mid", legal threats stay
+	// "low"). This floor catches regressions; raising it to 70% is the open work on the engine's
+	// weights (see the README and the guide's AI page).
+	if bAcc < 30 {
+		t.Errorf("urgency band accuracy %.1f%% fell below the measured floor of 30%%", bAcc)
 	}
 }
