@@ -164,6 +164,14 @@ func BenchmarkInboxList(b *testing.B) {
 	cursors := make([]string, len(benchFilters))
 	var per []time.Duration
 	perFilter := make([][]time.Duration, len(benchFilters))
+	// One untimed pass warms SQLite's page cache, as a running server's would be.
+	for k := range benchFilters {
+		if _, next, err := List(ctx, db.Read, benchFilters[k].f); err != nil {
+			b.Fatal(err)
+		} else {
+			cursors[k] = next
+		}
+	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		k := (i / 2) % len(benchFilters)
@@ -237,24 +245,19 @@ func TestInboxListPlans(t *testing.T) {
 						f.Cursor = cursor
 					}
 				}
-				q, args, err := listQuery(ctx, db.Read, f)
+				p, err := planList(ctx, db.Read, f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				rows, err := db.Read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-				if err != nil {
-					t.Fatalf("%s: %v", bf.name, err)
+				if p.none {
+					t.Logf("%s/%s/broad=%d: no word starts with the typed prefix: no query", bf.name, page, broad)
+					continue
 				}
-				var plan []string
-				for rows.Next() {
-					var id, parent, notused int
-					var detail string
-					if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-						t.Fatal(err)
-					}
-					plan = append(plan, detail)
+				plan := explain(t, db, p.sql, p.args)
+				if p.window != "" {
+					plan = append(plan, "window:")
+					plan = append(plan, explain(t, db, p.window, p.windowArgs)...)
 				}
-				rows.Close()
 				t.Logf("%s/%s/broad=%d: %s", bf.name, page, broad, strings.Join(plan, " | "))
 				for _, p := range plan {
 					if p == "SCAN c" || (strings.Contains(p, "TEMP B-TREE") && f.Q == "" && f.Tag == "") {
@@ -264,4 +267,23 @@ func TestInboxListPlans(t *testing.T) {
 			}
 		}
 	}
+}
+
+func explain(t *testing.T, db *tenantdb.DB, q string, args []any) []string {
+	t.Helper()
+	rows, err := db.Read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -84,12 +85,20 @@ func ValidCursor(sort, s string) bool {
 const maxWait = int64(1<<63 - 1)
 
 // broadMatch is how many matching conversations a search or tag filter may have before the list
-// stops fetching every match and sorting them, and instead walks the sort order's index checking
-// each row. Below it the matches are few and sorting them is cheap; above it a page fills after
-// scanning about PageSize·total/matches rows, so both ways stay within a few thousand row visits.
+// stops fetching every match and sorting them, and instead walks the sort order's index. Below it
+// the matches are few and sorting them is cheap.
 var broadMatch = 2000
 
 // List returns one page of conversations and the cursor of the next page ("" at the end).
+//
+// A search is answered one of three ways, chosen per query (SPEC §14: p95 ≤ 25 ms at 100,000
+// conversations whatever is typed):
+//   - narrow (at most broadMatch matches): the matches are fetched from the index and sorted;
+//   - broad and made of whole words: the page order is walked and each candidate conversation is
+//     checked against the index on its own, which stops as soon as the page is full — a word found
+//     in most conversations fills a page after a few dozen checks;
+//   - otherwise (a broad match that is rare among the filtered rows, or a short prefix standing for
+//     too many words): the matches are gathered once and the page order is walked against them.
 func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 	if f.Sort == "" {
 		f.Sort = "newest"
@@ -97,31 +106,30 @@ func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = PageSize
 	}
-	sqlq, args, err := listQuery(ctx, q, f)
+	p, err := planList(ctx, q, f)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := q.QueryContext(ctx, sqlq, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("inbox: listing conversations: %w", err)
-	}
-	defer rows.Close()
 	var out []*Row
-	for rows.Next() {
-		r := &Row{Conversation: &Conversation{}}
-		var u, qs, s, rq sql.NullInt64
-		c := r.Conversation
-		if err := rows.Scan(&c.ID, &c.LeadID, &c.CustomerID, &c.Channel, &c.ExternalID, &c.State, &u, &qs, &s, &c.ScoreReasons,
-			&c.Language, &c.HandoffRequired, &c.HandoffReason, &c.Summary, &c.NextAction, &c.NextActionDueAt,
-			&c.AssignedUserID, &c.AIMode, &c.UnreadCount, &c.LastMessageAt, &c.LastInboundAt, &c.WaitingSince,
-			&c.ReviewSummary, &rq, &c.ReviewedAt, &c.CreatedAt, &c.UpdatedAt, &r.LeadName, &r.LeadPhone, &r.LeadEmail); err != nil {
-			return nil, "", fmt.Errorf("inbox: listing conversations: %w", err)
+	switch {
+	case p.none:
+	case p.check != "":
+		ids, complete, err := walkChecking(ctx, q, p, f.Limit+1)
+		if err != nil {
+			return nil, "", err
 		}
-		c.Urgency, c.Qualification, c.Sentiment, c.ReviewQuality = intPtr(u), intPtr(qs), intPtr(s), intPtr(rq)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("inbox: listing conversations: %w", err)
+		if complete {
+			out, err = fetchRows(ctx, q, p.byIDs(ids), idArgs(ids))
+		} else {
+			out, err = fetchRows(ctx, q, p.sql, p.args)
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	default:
+		if out, err = fetchRows(ctx, q, p.sql, p.args); err != nil {
+			return nil, "", err
+		}
 	}
 	next := ""
 	if len(out) > f.Limit {
@@ -147,22 +155,150 @@ func List(ctx context.Context, q Querier, f Filter) ([]*Row, string, error) {
 	return out, next, nil
 }
 
-// listQuery builds the SQL of one inbox page for f (Sort and Limit already defaulted). Every
+// fetchRows runs one page query and scans its rows.
+func fetchRows(ctx context.Context, q Querier, sqlq string, args []any) ([]*Row, error) {
+	rows, err := q.QueryContext(ctx, sqlq, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: listing conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []*Row
+	for rows.Next() {
+		r := &Row{Conversation: &Conversation{}}
+		var u, qs, s, rq sql.NullInt64
+		c := r.Conversation
+		if err := rows.Scan(&c.ID, &c.LeadID, &c.CustomerID, &c.Channel, &c.ExternalID, &c.State, &u, &qs, &s, &c.ScoreReasons,
+			&c.Language, &c.HandoffRequired, &c.HandoffReason, &c.Summary, &c.NextAction, &c.NextActionDueAt,
+			&c.AssignedUserID, &c.AIMode, &c.UnreadCount, &c.LastMessageAt, &c.LastInboundAt, &c.WaitingSince,
+			&c.ReviewSummary, &rq, &c.ReviewedAt, &c.CreatedAt, &c.UpdatedAt, &r.LeadName, &r.LeadPhone, &r.LeadEmail); err != nil {
+			return nil, fmt.Errorf("inbox: listing conversations: %w", err)
+		}
+		c.Urgency, c.Qualification, c.Sentiment, c.ReviewQuality = intPtr(u), intPtr(qs), intPtr(s), intPtr(rq)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inbox: listing conversations: %w", err)
+	}
+	return out, nil
+}
+
+// listPlan is how one inbox page is read.
+type listPlan struct {
+	sql  string // the page query (with a search: the gathered-matches walk)
+	args []any
+	none bool // the search cannot match anything
+
+	// A broad whole-word search is checked one candidate at a time: window lists the candidate ids
+	// in page order without the search; check is the per-conversation test; order sorts the rows
+	// fetched by id back into page order.
+	window     string
+	windowArgs []any
+	check      string
+	match      string
+	order      string
+}
+
+// byIDs is the query that reads the rows of the given ids in page order.
+func (p listPlan) byIDs(ids []int64) string {
+	if len(ids) == 0 {
+		return `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE 0`
+	}
+	return `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id
+		WHERE c.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `) ORDER BY ` + p.order
+}
+
+func idArgs(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// checkWindow is how many candidates, per row wanted, a broad search checks one by one before it
+// gives up on that way; giveUpAfter checks with under a quarter matching also end it, since the
+// search is then rare among the filtered rows and gathering its matches once is cheaper.
+const (
+	checkWindow = 4
+	giveUpAfter = 16
+)
+
+// walkChecking checks the candidates of p.window one at a time and returns the first want
+// matching ids. complete=false means this way was abandoned and the caller should run p.sql.
+func walkChecking(ctx context.Context, q Querier, p listPlan, want int) (ids []int64, complete bool, err error) {
+	var cands []int64
+	err = func() error {
+		rows, err := q.QueryContext(ctx, p.window, p.windowArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			cands = append(cands, id)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, false, fmt.Errorf("inbox: listing conversations: %w", err)
+	}
+	for i, id := range cands {
+		if i >= giveUpAfter && len(ids)*4 < i {
+			return nil, false, nil
+		}
+		var one int
+		switch err := q.QueryRowContext(ctx, p.check, p.match, id).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, false, fmt.Errorf("inbox: searching conversations: %w", err)
+		default:
+			ids = append(ids, id)
+			if len(ids) == want {
+				return ids, true, nil
+			}
+		}
+	}
+	// Every filtered conversation was a candidate: the few matches are all there are.
+	return ids, len(cands) < want*checkWindow, nil
+}
+
+// planList builds the SQL of one inbox page for f (Sort and Limit already defaulted). Every
 // filter and sort is written so that an index of 00010/00011 yields rows in page order.
-func listQuery(ctx context.Context, q Querier, f Filter) (string, []any, error) {
+func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
+	var p listPlan
 	var where []string
 	var args []any
-	if m := matchQuery(f.Q); m != "" {
-		n, err := capCount(ctx, q, `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, m)
+	// The search condition goes last: SQLite tests the cheap column filters first.
+	var searchWhere string
+	var searchArgs []any
+	if f.Q != "" {
+		s, err := compileSearch(ctx, q, f.Q)
 		if err != nil {
-			return "", nil, fmt.Errorf("inbox: searching conversations: %w", err)
+			return p, err
 		}
-		if n <= broadMatch {
-			where = append(where, `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
-		} else {
-			where = append(where, `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`)
+		if s.none {
+			p.none = true
+			return p, nil
 		}
-		args = append(args, m)
+		if s.expr != "" {
+			n, err := capCount(ctx, q, `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, s.expr)
+			if err != nil {
+				return p, fmt.Errorf("inbox: searching conversations: %w", err)
+			}
+			if n <= broadMatch {
+				searchWhere = `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
+			} else {
+				searchWhere = `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
+				if s.exact {
+					p.check = `SELECT 1 FROM conversation_search WHERE conversation_search MATCH ? AND rowid = ?`
+					p.match = s.expr
+				}
+			}
+			searchArgs = []any{s.expr}
+		}
 	}
 	switch f.State {
 	case "":
@@ -188,7 +324,7 @@ func listQuery(ctx context.Context, q Querier, f Filter) (string, []any, error) 
 	if f.Tag != "" {
 		n, err := capCount(ctx, q, `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
 		if err != nil {
-			return "", nil, fmt.Errorf("inbox: filtering by tag: %w", err)
+			return p, fmt.Errorf("inbox: filtering by tag: %w", err)
 		}
 		if n <= broadMatch {
 			where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
@@ -200,34 +336,44 @@ func listQuery(ctx context.Context, q Querier, f Filter) (string, []any, error) 
 	if f.Unread {
 		where = append(where, `c.unread_count > 0`)
 	}
-	var order string
 	switch f.Sort {
 	case "urgency":
-		order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
+		p.order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
 		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
 			// The first, plain bound lets SQLite seek the index; the row value then keeps ties exact.
 			where = append(where, `coalesce(c.urgency_score, -1) <= ?`, `(coalesce(c.urgency_score, -1), c.last_message_at, c.id) < (?, ?, ?)`)
 			args = append(args, k.a, k.a, k.b, k.id)
 		}
 	case "waiting":
-		order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
+		p.order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
 		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
 			where = append(where, `coalesce(c.waiting_since, 9223372036854775807) >= ?`, `(coalesce(c.waiting_since, 9223372036854775807), c.id) > (?, ?)`)
 			args = append(args, k.a, k.a, k.id)
 		}
 	default:
-		order = `c.last_message_at DESC, c.id DESC`
+		p.order = `c.last_message_at DESC, c.id DESC`
 		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
 			where, args = append(where, `(c.last_message_at, c.id) < (?, ?)`), append(args, k.a, k.id)
 		}
 	}
-	sqlq := `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id`
-	if len(where) > 0 {
-		sqlq += ` WHERE ` + strings.Join(where, ` AND `)
+	if p.check != "" {
+		p.window = `SELECT c.id FROM conversations c` + whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
+		p.windowArgs = append(append([]any(nil), args...), (f.Limit+1)*checkWindow)
 	}
-	sqlq += ` ORDER BY ` + order + ` LIMIT ?`
-	args = append(args, f.Limit+1)
-	return sqlq, args, nil
+	if searchWhere != "" {
+		where, args = append(where, searchWhere), append(args, searchArgs...)
+	}
+	p.sql = `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id` +
+		whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
+	p.args = append(args, f.Limit+1)
+	return p, nil
+}
+
+func whereClause(where []string) string {
+	if len(where) == 0 {
+		return ""
+	}
+	return ` WHERE ` + strings.Join(where, ` AND `)
 }
 
 // capCount counts the rows of sub, stopping just past broadMatch.

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -120,6 +121,9 @@ func reindex(ctx context.Context, tx *sql.Tx, convID int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO conversation_search(rowid, doc) VALUES(?, ?)`, convID, doc); err != nil {
 		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
+	if err := addTerms(ctx, tx, doc); err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
 	return nil
 }
 
@@ -148,14 +152,14 @@ func ReindexLead(ctx context.Context, tx *sql.Tx, leadID int64) error {
 	return nil
 }
 
-// matchQuery turns what a person typed into an FTS5 MATCH expression over folded text, or "" when
-// nothing searchable is left. Every term is quoted (no FTS syntax from users); the last term is a
-// prefix. A query that is mostly a phone number becomes one digit term, with a leading trunk "0"
-// or country code "90" removed so it meets the indexed national-number suffix.
-func matchQuery(q string) string {
+// parseSearch turns what a person typed into folded search words; prefix reports that the last
+// word may be the start of a longer one (it is, unless the query is empty). A query that is mostly
+// a phone number becomes one digit word, with a leading trunk "0" or country code "90" removed so
+// it meets the indexed national-number suffix.
+func parseSearch(q string) (words []string, prefix bool) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return ""
+		return nil, false
 	}
 	if isPhoneLike(q) {
 		d := digits(q)
@@ -169,17 +173,105 @@ func matchQuery(q string) string {
 		case strings.HasPrefix(d, "00"):
 			d = d[2:]
 		}
-		return `"` + d + `"*`
+		return []string{d}, true
 	}
-	var terms []string
-	for _, f := range strings.FieldsFunc(Fold(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		terms = append(terms, `"`+f+`"`)
+	words = searchWords(Fold(q))
+	return words, len(words) > 0
+}
+
+// searchWords splits folded text into the words the index holds: runs of letters and digits,
+// which is how FTS5's unicode61 tokenizer splits it too.
+func searchWords(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+// maxExpansion is how many whole words a typed prefix may stand for. A longer list (a prefix of a
+// letter or two, or the first digits of a phone) stays an FTS5 prefix term: correct, but then the
+// list cannot check conversations one at a time and materializes the matches instead.
+const maxExpansion = 48
+
+// search is a compiled inbox query.
+type search struct {
+	expr  string // FTS5 MATCH expression over folded text; every word quoted, no syntax from users
+	exact bool   // only whole words: one conversation can be checked cheaply
+	none  bool   // the typed prefix starts no indexed word: nothing can match
+}
+
+// compileSearch builds the MATCH expression for q, expanding the last word into the indexed words
+// it is a prefix of (search_terms, 00012). An empty query gives a zero search.
+func compileSearch(ctx context.Context, q Querier, text string) (search, error) {
+	words, prefix := parseSearch(text)
+	if len(words) == 0 {
+		return search{}, nil
 	}
-	if len(terms) == 0 {
-		return ""
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + w + `"`
 	}
-	terms[len(terms)-1] += "*"
-	return strings.Join(terms, " ")
+	s := search{exact: true}
+	if prefix {
+		last := words[len(words)-1]
+		full, err := expandPrefix(ctx, q, last, maxExpansion+1)
+		if err != nil {
+			return search{}, err
+		}
+		switch {
+		case len(full) == 0:
+			return search{none: true}, nil
+		case len(full) > maxExpansion:
+			parts[len(parts)-1] = `"` + last + `"*`
+			s.exact = false
+		case len(full) == 1:
+			parts[len(parts)-1] = `"` + full[0] + `"`
+		default:
+			for i := range full {
+				full[i] = `"` + full[i] + `"`
+			}
+			parts[len(parts)-1] = "(" + strings.Join(full, " OR ") + ")"
+		}
+	}
+	s.expr = strings.Join(parts, " AND ")
+	return s, nil
+}
+
+// expandPrefix lists up to limit indexed words that start with p, in order.
+func expandPrefix(ctx context.Context, q Querier, p string, limit int) ([]string, error) {
+	// In SQLite's binary order every word starting with p sorts between p and p+U+10FFFF.
+	rows, err := q.QueryContext(ctx, `SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`, p, p+"\U0010FFFF", limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: expanding search prefix: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, fmt.Errorf("inbox: expanding search prefix: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// addTerms records the distinct words of a folded search document in search_terms.
+func addTerms(ctx context.Context, tx *sql.Tx, doc string) error {
+	seen := map[string]bool{}
+	var list []string
+	for _, w := range searchWords(doc) {
+		if !seen[w] {
+			seen[w] = true
+			list = append(list, w)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO search_terms(term) SELECT value FROM json_each(?)`, string(b))
+	return err
 }
 
 // isPhoneLike: at least five digits and nothing but digits, spaces and + - ( ) . /

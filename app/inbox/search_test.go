@@ -1,0 +1,120 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"highvibe/app/live"
+)
+
+// pageIDs reads up to three pages of f and returns the ids in order, so the plans can be compared.
+func pageIDs(t *testing.T, q Querier, f Filter) []int64 {
+	t.Helper()
+	var out []int64
+	for page := 0; page < 3; page++ {
+		rows, next, err := List(context.Background(), q, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out = append(out, r.ID)
+		}
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	return out
+}
+
+// TestSearchPlansAgree: the three ways List answers a search (sorted matches, one-at-a-time
+// checks, walk against gathered matches) return the same pages for every benchmark filter and a
+// few more searches, including the cursor pages.
+func TestSearchPlansAgree(t *testing.T) {
+	db := openDB(t)
+	seedBench(t, db, 400)
+	filters := append([]struct {
+		name string
+		f    Filter
+	}(nil), benchFilters...)
+	for _, q := range []string{"merhaba", "mutf", "tadilat", "garanti sure", "teklif pahali", "ayse", "a", "5", "user1"} {
+		for _, st := range []string{"", "won", "open"} {
+			for _, sort := range []string{"newest", "urgency", "waiting"} {
+				filters = append(filters, struct {
+					name string
+					f    Filter
+				}{fmt.Sprintf("q=%s/state=%s/sort=%s", q, st, sort), Filter{Q: q, State: st, Sort: sort, Limit: 7}})
+			}
+		}
+	}
+	defer func(n int) { broadMatch = n }(broadMatch)
+	for _, tc := range filters {
+		broadMatch = 1 << 30 // every match fetched and sorted: the reference
+		want := pageIDs(t, db.Read, tc.f)
+		broadMatch = 0 // every search counts as broad: checked one at a time or walked
+		got := pageIDs(t, db.Read, tc.f)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: broad plan %v, narrow plan %v", tc.name, got, want)
+		}
+	}
+	broadMatch = 2000
+	// A search must actually find things for the comparison to mean anything.
+	if n := len(pageIDs(t, db.Read, Filter{Q: "merhaba", Limit: 7})); n != 21 {
+		t.Fatalf("merhaba found %d conversations over three pages, want 21", n)
+	}
+}
+
+// TestSearchPrefixWords: the last typed word is a prefix of indexed words, new words become
+// findable as soon as their message is stored, and a prefix of nothing matches nothing.
+func TestSearchPrefixWords(t *testing.T) {
+	db := openDB(t)
+	s := &Service{Live: live.NewHub()}
+	ctx := context.Background()
+	for _, in := range []Inbound{
+		{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+90 532 111 22 33", Name: "Gülşen Aksoy", Body: "Zımpara ve cila ne kadar?"},
+		{Channel: "webchat", ExternalID: "tok-1", Name: "Deniz", Body: "Zımparalama sonrası vernik"},
+		{Channel: "call", Name: "Ömer", Body: "Mermer merdiven"},
+	} {
+		if _, err := s.Ingest(ctx, "acme", db, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		q    string
+		want int
+	}{
+		{"zimp", 2}, {"ZIMPARA", 2}, {"zımparal", 1}, {"zimpara cila", 1}, {"cila zimp", 1},
+		{"mer", 1}, {"merdivenler", 0}, {"zzq", 0}, {"gulsen", 1}, {"532 111", 1},
+	}
+	for _, tc := range tests {
+		rows, _, err := List(ctx, db.Read, Filter{Q: tc.q})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		if len(rows) != tc.want {
+			t.Errorf("%q: %d conversations, want %d", tc.q, len(rows), tc.want)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_terms WHERE term IN ('zimpara', 'zimparalama', 'vernik', 'gulsen')`); n != 4 {
+		t.Errorf("search_terms holds %d of the 4 new words", n)
+	}
+}
+
+// FuzzSearch: whatever a person types compiles to an expression FTS5 accepts.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"cavus", "(532) 123-45-67", `"quoted" OR x*`, "NEAR(a b)", "İstanbul'da", "a-b", "\x00", "^col:x", "١٢٣٤٥"} {
+		f.Add(s)
+	}
+	db := openDB(f)
+	s := &Service{Live: live.NewHub()}
+	if _, err := s.Ingest(context.Background(), "acme", db, Inbound{Channel: "call", Name: "Ayşe Çavuş", Phone: "0532 123 45 67", Body: "Merhaba mutfak"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, _, err := List(context.Background(), db.Read, Filter{Q: q}); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+	})
+}
