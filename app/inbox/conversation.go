@@ -36,7 +36,8 @@ type Change struct {
 var ErrConflict = errors.New("inbox: conflict")
 
 // Update applies one validated form save in one transaction with one action log (provider
-// conversation_inbox) carrying the before→after values of every changed field.
+// conversation_inbox) carrying the before→after values of every changed field. A new state moves
+// the lead's stage along in the same transaction (see followLeadStage), recorded in the same log.
 func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, convID int64, ch Change) error {
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -90,6 +91,15 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 			sets, args = append(sets, "updated_at = ?"), append(args, tenantdb.Now())
 			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, convID)...); err != nil {
 				return fmt.Errorf("inbox: updating conversation: %w", err)
+			}
+		}
+		if ch.State != nil && *ch.State != c.State {
+			from, to, err := followLeadStage(ctx, tx, c.LeadID, convID, *ch.State)
+			if err != nil {
+				return err
+			}
+			if from != to {
+				before["lead_stage"], after["lead_stage"] = from, to
 			}
 		}
 		if ch.Tags != nil {

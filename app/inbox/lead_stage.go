@@ -1,0 +1,59 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"highvibe/app/tenantdb"
+)
+
+// stageRank orders the lead stages a conversation can move a lead through; won and lost are
+// outcomes, not steps, and are handled apart.
+var stageRank = map[string]int{"new": 0, "contacted": 1, "qualified": 2, "proposal": 3}
+
+// stageForState is the lead stage a conversation state stands for (won and lost apart).
+var stageForState = map[string]string{"contacted": "contacted", "engaged": "contacted", "qualified": "qualified",
+	"offer": "proposal", "negotiation": "proposal"}
+
+// followLeadStage moves the conversation's lead to the stage its new state implies, inside the
+// caller's transaction, and returns the stage before and after (equal when nothing changed):
+//
+//   - won: the lead is won;
+//   - lost: the lead is lost, but only when none of its other conversations is still open or won
+//     (the same person may be buying something else on another channel);
+//   - contacted/engaged, qualified, offer/negotiation: the lead moves forward to contacted,
+//     qualified or proposal, never backwards, and a won or lost lead keeps its outcome;
+//   - new: the lead is left alone.
+func followLeadStage(ctx context.Context, tx *sql.Tx, leadID, convID int64, state string) (from, to string, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT stage FROM leads WHERE id = ?`, leadID).Scan(&from); err != nil {
+		return "", "", fmt.Errorf("inbox: lead stage: %w", err)
+	}
+	to = from
+	switch state {
+	case "won":
+		to = "won"
+	case "lost":
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE lead_id = ? AND id <> ? AND state <> 'lost'`,
+			leadID, convID).Scan(&others); err != nil {
+			return "", "", fmt.Errorf("inbox: lead stage: %w", err)
+		}
+		if others == 0 {
+			to = "lost"
+		}
+	default:
+		next, ok := stageForState[state]
+		cur, open := stageRank[from]
+		if ok && open && stageRank[next] > cur {
+			to = next
+		}
+	}
+	if to == from {
+		return from, to, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE leads SET stage = ?, updated_at = ? WHERE id = ?`, to, tenantdb.Now(), leadID); err != nil {
+		return "", "", fmt.Errorf("inbox: lead stage: %w", err)
+	}
+	return from, to, nil
+}
