@@ -31,6 +31,7 @@ type detailData struct {
 	AIModes   []string
 	DueValue  string
 	Now       int64
+	Why       []WhyGroup // the assistant's reasons for the scores
 }
 
 type memberOpt struct {
@@ -67,7 +68,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			return
 		}
 	}
-	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now()}
+	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons)}
 	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
 		h.Render.Fail(w, r, err)
 		return
