@@ -147,7 +147,9 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 		t.Fatalf("VmRSS %q: %v", rss, err)
 	}
 	t.Logf("binary with 50 idle tenants: ready in %s, VmRSS %.1f MB", ready.Round(time.Millisecond), float64(kb)/1024)
-	if kb > 150*1024 {
-		t.Fatalf("VmRSS %d kB is far above the 60 MB budget", kb)
+	// SPEC §14. Measured ≈ 39 MB: templates beyond English are parsed on first use, static files
+	// are served from the binary without heap copies, and idle tenants hold no connections.
+	if kb > 60*1024 {
+		t.Fatalf("VmRSS %d kB is above the 60 MB budget", kb)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -190,6 +191,10 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	go s.watchTenants(ctx, 2*time.Second)
+	// Start-up migrated and read every database and parsed templates: give the connections and
+	// the garbage of that work back now, so an idle server is small from its first minute.
+	s.Mgr.ReleaseIdle()
+	go debug.FreeOSMemory() // a full collection: not worth delaying readiness for
 	return nil
 }
 
@@ -274,7 +279,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
-	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "replication", lsPath != "", "startup", time.Since(start))
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -19,10 +19,12 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,17 +56,35 @@ const (
 	cacheRevalid   = "no-cache"
 )
 
-// asset is one embedded file with everything needed to serve it.
+// asset is one embedded file with everything needed to serve it. Nothing of the file's bytes is
+// copied to the heap up front: the hash is computed the first time a page asks for the file's URL
+// or a browser asks for it, and the plain bytes are read straight from the binary when served.
+// An idle server therefore holds neither Plotly's megabytes in its heap nor its pages in memory.
 type asset struct {
 	name         string // "css/app.css"
-	hashed       string // "css/app.abc123def0.css"
-	hash         string // "abc123def0"
-	body         []byte
 	contentType  string
 	compressible bool
 
+	hashOnce sync.Once
+	hash     string // "abc123def0"
+	hashed   string // "css/app.abc123def0.css"
+
 	gzOnce sync.Once
 	gz     []byte // nil when gzip would not make the file smaller
+}
+
+// ensureHash computes the file's content hash once.
+func (a *asset) ensureHash() {
+	a.hashOnce.Do(func() {
+		body, err := files.ReadFile(a.name)
+		if err != nil {
+			// The embedded tree was walked at start-up; a read cannot fail afterwards.
+			panic(fmt.Sprintf("static: read embedded %s: %v", a.name, err))
+		}
+		sum := sha256.Sum256(body)
+		a.hash = hex.EncodeToString(sum[:])[:hashLen]
+		a.hashed = hashedName(a.name, a.hash)
+	})
 }
 
 // gzipped returns the gzip encoding of the file, compressing it on first use
@@ -74,19 +94,23 @@ type asset struct {
 // not pay.
 func (a *asset) gzipped() []byte {
 	a.gzOnce.Do(func() {
+		body, err := files.ReadFile(a.name)
+		if err != nil {
+			return
+		}
 		var buf bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 		if err != nil {
 			return
 		}
-		if _, err := zw.Write(a.body); err != nil {
+		if _, err := zw.Write(body); err != nil {
 			return
 		}
 		if err := zw.Close(); err != nil {
 			return
 		}
-		if buf.Len() < len(a.body) {
-			a.gz = buf.Bytes()
+		if buf.Len() < len(body) {
+			a.gz = bytes.Clone(buf.Bytes())
 		}
 	})
 	return a.gz
@@ -95,16 +119,18 @@ func (a *asset) gzipped() []byte {
 // table is the immutable index of all embedded files. It is built once per
 // process because the embedded bytes cannot change; every Assets shares it.
 type table struct {
-	byName   map[string]*asset // "css/app.css"
-	byHashed map[string]*asset // "css/app.abc123def0.css"
-	names    []string          // sorted
+	byName map[string]*asset // "css/app.css"
+	names  []string          // sorted
 }
 
-// loadTable hashes every embedded file once per process.
+// loadTable indexes every embedded file once per process.
 var loadTable = sync.OnceValues(buildTable)
 
+// looksHashed matches a name that has a hash before its extension ("app.0123456789.css").
+var looksHashed = regexp.MustCompile(`\.[0-9a-f]{` + strconv.Itoa(hashLen) + `}(\.[^./]+)$`)
+
 func buildTable() (*table, error) {
-	t := &table{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
+	t := &table{byName: map[string]*asset{}}
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -112,38 +138,36 @@ func buildTable() (*table, error) {
 		if d.IsDir() || strings.EqualFold(path.Ext(name), ".md") {
 			return nil
 		}
-		body, err := files.ReadFile(name)
-		if err != nil {
-			return err
+		// A file whose own name looks hashed could be shadowed by (or shadow) the hashed URL of
+		// another file, and one URL would mean two files.
+		if looksHashed.MatchString(name) {
+			return fmt.Errorf("%s: a file name must not look like a hashed URL", name)
 		}
-		sum := sha256.Sum256(body)
-		hash := hex.EncodeToString(sum[:])[:hashLen]
 		ctype, compressible := contentType(name)
-		a := &asset{
-			name:         name,
-			hash:         hash,
-			hashed:       hashedName(name, hash),
-			body:         body,
-			contentType:  ctype,
-			compressible: compressible,
-		}
-		t.byName[name] = a
+		t.byName[name] = &asset{name: name, contentType: ctype, compressible: compressible}
 		t.names = append(t.names, name)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("static: read embedded files: %w", err)
 	}
-	// A hashed name must never shadow a plain one (a file literally named
-	// "app.0123456789.css"), or one URL would mean two files.
-	for _, a := range t.byName {
-		if other, ok := t.byName[a.hashed]; ok {
-			return nil, fmt.Errorf("static: hashed URL of %s collides with file %s", a.name, other.name)
-		}
-		t.byHashed[a.hashed] = a
-	}
 	slices.Sort(t.names)
 	return t, nil
+}
+
+// lookup finds the file a request path names: a hashed URL of the current content (immutable)
+// or a plain name (revalidated).
+func (t *table) lookup(name string) (a *asset, immutable bool) {
+	if m := looksHashed.FindStringSubmatchIndex(name); m != nil {
+		plain := name[:m[0]] + name[m[2]:m[3]]
+		if f := t.byName[plain]; f != nil {
+			f.ensureHash()
+			if f.hashed == name {
+				return f, true
+			}
+		}
+	}
+	return t.byName[name], false
 }
 
 // hashedName puts the hash before the last extension:
@@ -221,6 +245,7 @@ func (a *Assets) URL(name string) string {
 	if !ok {
 		panic(fmt.Sprintf("static: unknown asset %q", name))
 	}
+	f.ensureHash()
 	return Prefix + f.hashed
 }
 
@@ -262,13 +287,15 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, cache := a.t.byHashed[name], cacheImmutable
-	if f == nil {
-		f, cache = a.t.byName[name], cacheRevalid
-	}
+	f, immutable := a.t.lookup(name)
 	if f == nil {
 		http.NotFound(w, r)
 		return
+	}
+	f.ensureHash()
+	cache := cacheRevalid
+	if immutable {
+		cache = cacheImmutable
 	}
 
 	h.Set("Content-Type", f.contentType)
@@ -287,7 +314,14 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) {
 	// A zero modification time keeps Last-Modified out: the ETag is the
 	// validator, and embedded files have no meaningful time. ServeContent
 	// handles If-None-Match, ranges and HEAD.
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
+	body, err := files.Open(f.name)
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	defer body.Close()
+	// Embedded files are io.ReadSeekers over the binary's own bytes: nothing is copied.
+	http.ServeContent(w, r, f.name, time.Time{}, body.(io.ReadSeeker))
 }
 
 // serveGzip writes a precompressed body. http.ServeContent is not used for it

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,8 +141,9 @@ type Runner struct {
 
 	// idle notes, per tenant, when its queue next needs a look. Idle tenants are not queried every
 	// tick, so their connections can close and 50 quiet tenants cost little memory.
-	idleMu sync.Mutex
-	idle   map[string]idleNote
+	idleMu  sync.Mutex
+	idle    map[string]idleNote
+	lastRun map[string]time.Time // when each tenant last ran a job
 
 	mu      sync.Mutex
 	started bool
@@ -272,11 +274,11 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			return false
 		default:
 		}
-		if r.skipIdle(s) {
-			continue
-		}
 		db, err := r.src.Tenant(ctx, s)
 		if err != nil {
+			continue
+		}
+		if r.skipIdle(s, db) {
 			continue
 		}
 		j, err := claim(ctx, db)
@@ -289,6 +291,7 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			continue
 		}
 		j.Tenant, j.DB = s, db
+		r.noteRun(s)
 		r.run(ctx, j)
 		return true
 	}
@@ -297,38 +300,88 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 
 type idleNote struct {
 	until time.Time // nothing is due before this
+	due   bool      // until is the run_at of a queued job (else just the recheck bound)
 	at    int64     // when the note was taken (UnixNano), compared with lastWake
+	file  fileSig   // the database file as it was when the note was taken
 }
 
 // idleRecheck bounds how long a tenant's queue goes unchecked, so jobs enqueued by another
 // process (the CLI) are still picked up.
 const idleRecheck = 30 * time.Second
 
-func (r *Runner) skipIdle(slug string) bool {
+// releaseAfter: a tenant that ran no job for this long gives its idle connections back as soon as
+// its queue is found empty (the pools would close them after their own idle timeout anyway).
+const releaseAfter = 20 * time.Second
+
+// fileSig is what the file system says about a database and its WAL. Every commit changes the
+// WAL, so an unchanged signature means nobody (this process or the CLI) wrote to the tenant since.
+type fileSig struct {
+	dbSize, walSize int64
+	dbMod, walMod   int64
+}
+
+func sigOf(path string) fileSig {
+	var s fileSig
+	if fi, err := os.Stat(path); err == nil {
+		s.dbSize, s.dbMod = fi.Size(), fi.ModTime().UnixNano()
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil {
+		s.walSize, s.walMod = fi.Size(), fi.ModTime().UnixNano()
+	}
+	return s
+}
+
+// skipIdle reports whether the tenant's queue can be left alone this round. Past the recheck
+// bound, a file nobody wrote to since the note cannot hold a new job, so the note is extended
+// without opening a connection.
+func (r *Runner) skipIdle(slug string, db *tenantdb.DB) bool {
 	r.idleMu.Lock()
 	defer r.idleMu.Unlock()
 	n, ok := r.idle[slug]
-	if !ok || n.at < lastWake.Load() || !time.Now().Before(n.until) {
+	if !ok || n.at < lastWake.Load() {
 		return false
 	}
+	now := time.Now()
+	if now.Before(n.until) {
+		return true
+	}
+	if n.due || sigOf(db.Path) != n.file {
+		return false
+	}
+	n.until = now.Add(idleRecheck)
+	r.idle[slug] = n
 	return true
 }
 
 func (r *Runner) noteIdle(ctx context.Context, slug string, db *tenantdb.DB) {
 	now := time.Now()
-	until := now.Add(idleRecheck)
+	note := idleNote{until: now.Add(idleRecheck), at: now.UnixNano()}
 	var next sql.NullInt64
 	if err := db.Read.QueryRowContext(ctx, `SELECT MIN(run_at) FROM jobs WHERE status = 'queued'`).Scan(&next); err == nil && next.Valid {
-		if t := time.UnixMilli(next.Int64); t.Before(until) {
-			until = t
+		if t := time.UnixMilli(next.Int64); t.Before(note.until) {
+			note.until, note.due = t, true
 		}
 	}
+	note.file = sigOf(db.Path)
 	r.idleMu.Lock()
 	if r.idle == nil {
 		r.idle = map[string]idleNote{}
 	}
-	r.idle[slug] = idleNote{until: until, at: now.UnixNano()}
+	r.idle[slug] = note
+	quiet := now.Sub(r.lastRun[slug]) > releaseAfter
 	r.idleMu.Unlock()
+	if quiet {
+		db.ReleaseIdle()
+	}
+}
+
+func (r *Runner) noteRun(slug string) {
+	r.idleMu.Lock()
+	defer r.idleMu.Unlock()
+	if r.lastRun == nil {
+		r.lastRun = map[string]time.Time{}
+	}
+	r.lastRun[slug] = time.Now()
 }
 
 func claim(ctx context.Context, db *tenantdb.DB) (*Job, error) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"time"
 
@@ -26,7 +27,15 @@ type DB struct {
 	Path  string
 	Read  *sql.DB
 	Write *sql.DB
+
+	// migrated: Open applied every embedded migration of this binary to the file. The set is
+	// compiled in, so it cannot fall behind while the process runs; readiness reads this instead of
+	// asking goose (which would open connections to every idle tenant on each probe).
+	migrated bool
 }
+
+// readIdle is how many read connections a busy tenant keeps warm between queries.
+const readIdle = 2
 
 // dsn builds the connection string; pragmas live in the DSN so every pooled connection gets them.
 func dsn(path string, writer bool) string {
@@ -71,9 +80,9 @@ func Open(ctx context.Context, path string, migrations fs.FS, dir string) (*DB, 
 		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	r.SetMaxIdleConns(2)
+	r.SetMaxIdleConns(readIdle)
 	r.SetConnMaxIdleTime(20 * time.Second)
-	return &DB{Path: path, Read: r, Write: w}, nil
+	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB, migrations fs.FS, dir string) error {
@@ -131,6 +140,31 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("tenantdb: commit: %w", err)
 	}
 	return nil
+}
+
+// Check is the cheap readiness test of an open database: its file is still there and Open
+// migrated it to this binary's schema. It opens no connection.
+func (d *DB) Check() error {
+	if _, err := os.Stat(d.Path); err != nil {
+		return fmt.Errorf("tenantdb: %s: %w", d.Path, err)
+	}
+	if !d.migrated {
+		return fmt.Errorf("tenantdb: %s was opened without migrating", d.Path)
+	}
+	return nil
+}
+
+// ReleaseIdle closes the connections nobody is using right now; the pools open new ones on the
+// next query. Start-up calls it once migrations and first reads are done, so 50 quiet tenants do
+// not each keep two SQLite connections (and their schema and page caches) for the idle timeout.
+func (d *DB) ReleaseIdle() {
+	for _, p := range []struct {
+		db   *sql.DB
+		idle int
+	}{{d.Read, readIdle}, {d.Write, 1}} {
+		p.db.SetMaxIdleConns(0)
+		p.db.SetMaxIdleConns(p.idle)
+	}
 }
 
 // Close closes both pools.

@@ -113,6 +113,16 @@ func (m *Manager) OpenSlugs() []string {
 	return out
 }
 
+// ReleaseIdle closes the idle connections of every open database (see DB.ReleaseIdle).
+func (m *Manager) ReleaseIdle() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.Platform.ReleaseIdle()
+	for _, db := range m.tenants {
+		db.ReleaseIdle()
+	}
+}
+
 // Close closes every database.
 func (m *Manager) Close() error {
 	m.mu.Lock()

@@ -11,19 +11,84 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"highvibe/app/i18n"
 	"highvibe/static"
 )
 
-// Renderer holds every page parsed once per language at start-up, so translation functions are
-// bound to the language before a request arrives and a page can never render in another
-// request's language. A missing page is a start-up error, not a runtime surprise.
+// Renderer holds every page parsed once per language, so translation functions are bound to the
+// language before a request renders and a page can never render in another request's language.
+// English is parsed at start-up, so a missing or broken page is a start-up error, not a runtime
+// surprise; each other language is parsed from the same files the first time a request needs it
+// (a server whose people read Turkish and English never holds the other four sets in memory).
 type Renderer struct {
 	Assets *static.Assets
 	Log    *slog.Logger
-	pages  map[string]map[string]*template.Template // lang → page → template
+
+	views         fs.FS
+	shared, files []string
+	langs         map[string]*langPages
+}
+
+// langPages is the parsed page set of one language.
+type langPages struct {
+	once  sync.Once
+	pages map[string]*template.Template // page → template
+	err   error
+}
+
+// pagesFor returns the page set of lang (English when lang is unknown), parsing it on first use.
+func (r *Renderer) pagesFor(lang string) map[string]*template.Template {
+	l, ok := r.langs[lang]
+	if !ok {
+		l = r.langs["en"]
+	}
+	l.once.Do(func() { l.pages, l.err = r.parse(lang) })
+	if l.err != nil {
+		// English parsed at start-up from the same files and function names, so this cannot
+		// happen short of a broken build; fall back rather than fail the request.
+		r.Log.Error("web: parse pages", "lang", lang, "err", l.err)
+		return r.langs["en"].pages
+	}
+	return l.pages
+}
+
+func (r *Renderer) parse(lang string) (map[string]*template.Template, error) {
+	funcs := i18n.For(lang).FuncMap()
+	for k, v := range baseFuncs(r.Assets) {
+		funcs[k] = v
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(r.views, r.shared...)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, p := range r.files {
+		t, err := template.Must(base.Clone()).ParseFS(r.views, p)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", p, err)
+		}
+		pages[strings.TrimSuffix(p, ".html")] = t
+	}
+	return pages, nil
+}
+
+// ZoneLabel names the time zone the panel shows and reads times in: the server's local zone (set
+// it with TZ, e.g. TZ=Europe/Istanbul), as "Europe/Istanbul (UTC+03:00)" or just "UTC+03:00".
+func ZoneLabel() string {
+	off := time.Now().Format("-07:00")
+	if off == "+00:00" {
+		off = ""
+	}
+	if n := time.Local.String(); n != "Local" && n != "" {
+		if n == "UTC" {
+			return "UTC"
+		}
+		return n + " (UTC" + off + ")"
+	}
+	return "UTC" + off
 }
 
 // LangOption is one entry of the language switcher.
@@ -71,38 +136,28 @@ func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Rendere
 		return nil, err
 	}
 	sort.Strings(shared)
-	r := &Renderer{Assets: assets, Log: log, pages: map[string]map[string]*template.Template{}}
+	r := &Renderer{Assets: assets, Log: log, views: views, shared: shared, files: pages, langs: map[string]*langPages{}}
 	for _, lang := range i18n.Langs {
-		funcs := i18n.For(lang).FuncMap()
-		for k, v := range baseFuncs(assets) {
-			funcs[k] = v
-		}
-		base, err := template.New("layout.html").Funcs(funcs).ParseFS(views, shared...)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse layout: %w", err)
-		}
-		r.pages[lang] = map[string]*template.Template{}
-		for _, p := range pages {
-			t, err := template.Must(base.Clone()).ParseFS(views, p)
-			if err != nil {
-				return nil, fmt.Errorf("web: parse %s: %w", p, err)
-			}
-			r.pages[lang][strings.TrimSuffix(p, ".html")] = t
-		}
+		r.langs[lang] = &langPages{}
+	}
+	en := r.langs["en"]
+	en.once.Do(func() { en.pages, en.err = r.parse("en") })
+	if en.err != nil {
+		return nil, en.err
 	}
 	return r, nil
 }
 
 // Has reports whether a page exists.
-func (r *Renderer) Has(page string) bool { _, ok := r.pages["en"][page]; return ok }
+func (r *Renderer) Has(page string) bool { _, ok := r.langs["en"].pages[page]; return ok }
 
 // Render writes a full page, or only its "content" block for an htmx request that is not boosted.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
 	c := From(req)
 	r.fill(req, c, p)
-	t, ok := r.pages[c.Lang][page]
+	t, ok := r.pagesFor(c.Lang)[page]
 	if !ok {
-		t, ok = r.pages["en"][page]
+		t, ok = r.langs["en"].pages[page]
 	}
 	if !ok {
 		r.Log.Error("web: unknown page", "page", page)
@@ -120,7 +175,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
 	c := From(req)
 	r.fill(req, c, p)
-	t, ok := r.pages[c.Lang][page]
+	t, ok := r.pagesFor(c.Lang)[page]
 	if !ok || t.Lookup(name) == nil {
 		r.Log.Error("web: unknown fragment", "page", page, "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -205,6 +260,7 @@ func baseFuncs(assets *static.Assets) template.FuncMap {
 			return p.Path + "?" + q.Encode()
 		},
 		"ms":   func(v int64) time.Time { return time.UnixMilli(v) },
+		"zone": ZoneLabel,
 		"join": strings.Join,
 		"base": path.Base,
 		"add":  func(a, b int) int { return a + b },
