@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/ai"
 	"highvibe/app/apptest"
+	"highvibe/app/audit"
 	"highvibe/app/crm"
 )
 
@@ -127,7 +131,7 @@ func TestScenarioAWidgetRoughBudget(t *testing.T) {
 	if !strings.Contains(sum, "304.500 – 399.600 TRY") || !strings.Contains(sum, "%5–8") {
 		t.Errorf("pricing summary %q", sum)
 	}
-	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = 'builtin-1'`); n != 1 {
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = 'builtin-2'`); n != 1 {
 		t.Errorf("ai_triage logs %d", n)
 	}
 	if n := one[int](t, e, `SELECT count(*) FROM jobs WHERE kind = 'ai_review' AND status = 'queued'`); n != 1 {
@@ -178,6 +182,16 @@ func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 		}
 	}
 	noAmounts(t, outbound(t, e, conv))
+	// The conversation page says why: every urgency signal with its points.
+	var why []string
+	e.User("acme", "vera", "viewer").Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t).Find("#why li").Each(func(_ int, s *goquery.Selection) {
+		why = append(why, s.Text())
+	})
+	for _, want := range []string{"deadline: 2 haftada (+50)", "stock question: stok (+20)", "large job: 800 m² (+10)", "stock", "date"} {
+		if !slices.Contains(why, want) {
+			t.Errorf("why panel lacks %q: %q", want, why)
+		}
+	}
 
 	// The same delivery again (Meta retries) changes nothing.
 	e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?")),
@@ -228,6 +242,104 @@ func TestScenarioCLostDealReason(t *testing.T) {
 	page := owner.Get("/app/approvals/")
 	if !strings.Contains(page.Body, reason) {
 		t.Errorf("decided list does not show the reason")
+	}
+}
+
+// Scenario C as an operator does it (SPEC §5, §15): the conversation form marks the deal lost with
+// the reason as an internal note. The note is stored and shown apart on the conversation page, the
+// state is lost, the lead follows to lost, one conversation_inbox log carries before→after, the
+// audit chain still verifies, and the visitor's widget never sees the note.
+func TestScenarioCOperatorMarksLost(t *testing.T) {
+	e := setup(t)
+	body, _ := json.Marshal(map[string]any{"text": "350 m2 bazalt ve granit otopark, fiyat nedir?", "name": "Selin", "consent": true})
+	r := e.Client().PostJSON("/widget/api/acme/messages", body, nil)
+	if r.StatusCode != 201 {
+		t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
+	}
+	var posted struct {
+		Token          string `json:"token"`
+		ConversationID int64  `json:"conversation_id"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &posted); err != nil || posted.Token == "" {
+		t.Fatalf("widget answer %s: %v", r.Body, err)
+	}
+	settle(t, e, "ai_triage")
+	conv := posted.ConversationID
+	lead := one[int64](t, e, `SELECT lead_id FROM conversations WHERE id = ?`, conv)
+	stateBefore := one[string](t, e, `SELECT state FROM conversations WHERE id = ?`, conv)
+	stageBefore := one[string](t, e, `SELECT stage FROM leads WHERE id = ?`, lead)
+	if stateBefore == "lost" || stageBefore == "lost" {
+		t.Fatalf("already lost before the operator acts: %s / %s", stateBefore, stageBefore)
+	}
+	logsBefore := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'conversation_inbox'`)
+
+	op := e.User("acme", "olga", "operator")
+	const reason = "competitor −12% on labor only"
+	path := fmt.Sprintf("/app/inbox/%d/", conv)
+	if r := op.Post(path, url.Values{"state": {"lost"}, "direction": {"system"}, "body": {reason}}); r.StatusCode != 303 {
+		t.Fatalf("update: %d %.300s", r.StatusCode, r.Body)
+	}
+
+	if n := one[int](t, e, `SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'system' AND author_kind = 'system' AND body = ?`, conv, reason); n != 1 {
+		t.Errorf("system notes with the reason: %d", n)
+	}
+	if got := one[string](t, e, `SELECT state FROM conversations WHERE id = ?`, conv); got != "lost" {
+		t.Errorf("conversation state %q", got)
+	}
+	if got := one[string](t, e, `SELECT stage FROM leads WHERE id = ?`, lead); got != "lost" {
+		t.Errorf("lead stage %q, want lost", got)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'conversation_inbox'`); n != logsBefore+1 {
+		t.Fatalf("conversation_inbox logs %d, want exactly one more than %d", n, logsBefore)
+	}
+	var log struct {
+		Before map[string]any `json:"before"`
+		After  map[string]any `json:"after"`
+	}
+	payload := one[string](t, e, `SELECT payload FROM action_logs WHERE provider = 'conversation_inbox' ORDER BY id DESC LIMIT 1`)
+	if err := json.Unmarshal([]byte(payload), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Before["state"] != stateBefore || log.After["state"] != "lost" || log.Before["lead_stage"] != stageBefore ||
+		log.After["lead_stage"] != "lost" || log.After["direction"] != "system" || log.After["message_id"] == nil {
+		t.Errorf("log payload before→after: %s", payload)
+	}
+	if n, err := audit.Verify(context.Background(), e.DB("acme")); err != nil || n == 0 {
+		t.Errorf("audit chain: %d rows, %v", n, err)
+	}
+
+	// The page shows the note apart from the customer's and the replies, and the lead as lost.
+	doc := op.Get(path).Doc(t)
+	if got := strings.TrimSpace(doc.Find("#timeline li.msg-system .msg-body").Text()); got != reason {
+		t.Errorf("system note on the page: %q", got)
+	}
+	if doc.Find("#timeline li.msg-inbound, #timeline li.msg-outbound").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(s.Text(), reason)
+	}).Length() != 0 {
+		t.Error("the reason shows as a customer message or a reply")
+	}
+	if got := doc.Find("#lead-card").Text(); !strings.Contains(got, "lost") {
+		t.Errorf("lead card: %q", got)
+	}
+	if doc.Find("#state option[selected]").AttrOr("value", "") != "lost" {
+		t.Error("state select does not show lost")
+	}
+
+	// The visitor's widget thread: their message and the assistant's reply, never the note.
+	w := e.Client().Get("/widget/api/acme/messages?token=" + url.QueryEscape(posted.Token))
+	if w.StatusCode != 200 {
+		t.Fatalf("widget list: %d %s", w.StatusCode, w.Body)
+	}
+	var thread struct {
+		Messages []struct{ Direction, Text string } `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(w.Body), &thread); err != nil || len(thread.Messages) == 0 {
+		t.Fatalf("widget thread %s: %v", w.Body, err)
+	}
+	for _, m := range thread.Messages {
+		if m.Direction == "system" || strings.Contains(m.Text, "competitor") {
+			t.Errorf("widget shows the internal note: %+v", m)
+		}
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Product is a catalog line the assistant may quote from (the tenant's active products).
@@ -52,87 +50,45 @@ type Result struct {
 var (
 	reArea      = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)\s*(m²|m2|metrekare|metre kare|sqm|square met)`)
 	reThickness = regexp.MustCompile(`(?i)(\d{1,2})\s*cm`)
-	reDeadline  = regexp.MustCompile(`(?i)\d+\s*(gün|hafta|ay içinde|days?|weeks?)`)
 	rePhoneLike = regexp.MustCompile(`\+?\d[\d\s()-]{8,}\d`)
 	reEmailLike = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[a-zA-Z]{2,}`)
 )
 
-// signal lists: stems matched at word starts.
-var (
-	sigUrgent    = []string{"acil", "hemen", "bugün", "yarın", "ivedi", "urgent", "asap", "immediately", "today", "tomorrow", "right away"}
-	sigStock     = []string{"stok", "stock", "mevcut mu", "elinizde var", "in stock", "availab", "hazırda"}
-	sigFirmPrice = []string{"kesin fiyat", "net fiyat", "son fiyat", "fiyat garantisi", "sabit fiyat", "teklif verin", "resmi teklif", "firm price", "exact price", "final price", "fixed price", "firm quote", "formal quote", "binding"}
-	sigPrice     = []string{"fiyat", "ücret", "ne kadar", "kaça", "bütçe", "maliyet", "teklif", "price", "cost", "budget", "quote", "how much"}
-	sigRough     = []string{"yaklaşık", "kabaca", "tahmini", "ortalama", "aşağı yukarı", "rough", "approx", "ballpark", "estimate"}
-	sigDate      = []string{"teslim", "ne zaman", "tarih", "deadline", "deliver", "when can", "by when", "yetişir", "kurulum günü", "hafta sonu", "weekend"}
-	sigComplaint = []string{"şikayet", "memnun değil", "rezalet", "berbat", "kırıldı", "kırık", "çatladı", "çatlak", "bozuldu", "iade", "complain", "unhappy", "broken", "cracked", "terrible", "refund", "awful", "disappoint"}
-	sigLegal     = []string{"garanti", "avukat", "dava", "sözleşme", "tazminat", "kvkk", "noter", "warrant", "guarantee", "lawyer", "legal", "contract", "lawsuit", "sue"}
-	sigPayment   = []string{"taksit", "vade", "peşin", "kapora", "havale", "kredi kart", "ödeme", "installment", "deposit", "payment", "pay later"}
-	sigHuman     = []string{"yetkili", "gerçek kişi", "insanla", "biriyle görüş", "beni arayın", "arar mısınız", "müdür", "operatör", "human", "real person", "agent", "call me", "manager", "speak to someone", "talk to someone"}
-	sigPositive  = []string{"teşekkür", "sağol", "harika", "süper", "güzel", "memnun", "rica", "lütfen", "thank", "great", "lovely", "perfect", "please", "awesome"}
-	sigNegative  = []string{"kötü", "geç kal", "cevap vermi", "hâlâ", "hala bekli", "sinir", "bad", "late", "still waiting", "no answer", "angry", "annoyed"}
-	sigGreeting  = []string{"merhaba", "selam", "iyi günler", "günaydın", "hello", "hi", "hey", "good morning"}
-	sigPlace     = []string{"villa", "bahçe", "otopark", "site", "teras", "havuz", "yol", "garaj", "avlu", "garden", "driveway", "patio", "terrace", "yard", "pool", "parking"}
-)
-
-// hasStem reports whether stem occurs in s at the start of a word.
-func hasStem(s, stem string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], stem)
-		if j < 0 {
-			return false
-		}
-		at := i + j
-		if at == 0 {
-			return true
-		}
-		r, _ := utf8.DecodeLastRuneInString(s[:at])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return true
-		}
-		i = at + len(stem)
-	}
-}
-
-func anyStem(s string, stems []string) string {
-	for _, st := range stems {
-		if hasStem(s, st) {
-			return st
-		}
-	}
-	return ""
-}
-
 func clamp(v int) int { return max(0, min(100, v)) }
+
+// anyStem returns the first of stems found at a word start of s (see text.has for the rules).
+func anyStem(s string, stems []string) string { return newText(s).first(stems) }
 
 // Analyze runs the builtin engine over one inbound message. It is deterministic: the same text,
 // niche and catalog give the same scores, reasons, reply and recommendations.
 func Analyze(in Input) Result {
 	p := PersonaFor(in.Niche)
 	s := lowerTR(in.Text)
+	t := newText(in.Text)
 	lang := DetectLanguage(in.Text)
 	r := Result{Language: lang, Reasons: map[string][]string{}}
 	add := func(k, v string) { r.Reasons[k] = append(r.Reasons[k], v) }
 	add("language", lang)
 	covered := map[string]bool{}
+	g := readSignals(t)
 
-	urg, qual, sent := 20, 10, 60
+	qual, sent := 10, 60
 	var area float64
+	areaText := ""
 	if m := reArea.FindStringSubmatch(s); m != nil {
 		area, _ = strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
+		areaText = m[1]
 		qual += 25
 		covered["area"] = true
 		add("qualification", "area: "+m[1]+" m²")
 		if area >= 500 {
-			urg += 10
 			qual += 10
-			add("urgency", "large job: "+m[1]+" m²")
 		}
 	}
 	var named []string
-	for _, t := range p.Products {
-		if st := anyStem(s, t.Stems); st != "" {
-			named = append(named, t.Key)
+	for _, term := range p.Products {
+		if st := t.first(term.Stems); st != "" {
+			named = append(named, term.Key)
 		}
 	}
 	if len(named) > 0 {
@@ -147,17 +103,17 @@ func Analyze(in Input) Result {
 		add("qualification", "thickness: "+m[1]+" cm")
 	}
 	diagonal := false
-	for _, t := range p.Topics {
-		if st := anyStem(s, t.Stems); st != "" {
-			covered[t.Key] = true
+	for _, term := range p.Topics {
+		if st := t.first(term.Stems); st != "" {
+			covered[term.Key] = true
 			qual += 5
-			add("qualification", t.Key+": "+st)
-			if t.Key == "diagonal" {
+			add("qualification", term.Key+": "+st)
+			if term.Key == "diagonal" {
 				diagonal = true
 			}
 		}
 	}
-	if st := anyStem(s, sigPlace); st != "" {
+	if st := t.first(sigPlace); st != "" {
 		qual += 10
 		covered["location"] = true
 		add("qualification", "site: "+st)
@@ -166,60 +122,46 @@ func Analyze(in Input) Result {
 		qual += 10
 		add("qualification", "contact details given")
 	}
-	askPrice := anyStem(s, sigPrice)
-	firm := anyStem(s, sigFirmPrice)
-	rough := anyStem(s, sigRough)
-	if askPrice != "" || firm != "" {
+	if g.price != "" || g.firm != "" {
 		qual += 10
-		add("qualification", "asks price: "+askPrice+firm)
+		add("qualification", "asks price: "+g.price+g.firm)
 	}
-	if st := anyStem(s, sigUrgent); st != "" {
-		urg += 30
-		add("urgency", "urgent word: "+st)
+	if g.info != "" {
+		add("qualification", "information request: "+g.info)
 	}
-	deadline := reDeadline.FindString(s)
-	dateAsk := anyStem(s, sigDate)
-	if deadline != "" {
-		urg += 25
-		add("urgency", "deadline: "+deadline)
-	}
-	stock := anyStem(s, sigStock)
-	if stock != "" {
-		urg += 15
-		add("urgency", "stock question: "+stock)
-	}
-	complaint := anyStem(s, sigComplaint)
-	if complaint != "" {
-		urg += 20
-		sent -= 30
-		add("urgency", "complaint: "+complaint)
-		add("sentiment", "complaint: "+complaint)
+	urg := g.urgency(area, areaText, func(v string) { add("urgency", v) })
+
+	// Sentiment: complaints and damage weigh most; positive words do not count when negated.
+	for i, c := range append(append([]string{}, g.complaint...), g.damage...) {
+		switch {
+		case i == 0:
+			sent -= 30
+		case i <= 2:
+			sent -= 10
+		default:
+			continue
+		}
+		add("sentiment", "complaint: "+c)
 	}
 	for _, st := range sigPositive {
-		if hasStem(s, st) {
+		if t.has(st) && !(st == "memnun" && t.has("memnun değil")) {
 			sent += 10
 			add("sentiment", "positive: "+st)
 		}
 	}
-	for _, st := range sigNegative {
-		if hasStem(s, st) {
-			sent -= 15
-			add("sentiment", "negative: "+st)
-		}
+	for _, st := range g.negative {
+		sent -= 15
+		add("sentiment", "negative: "+st)
 	}
 	if strings.Count(in.Text, "!") >= 3 {
 		sent -= 10
 		add("sentiment", "many exclamation marks")
 	}
-	legal := anyStem(s, sigLegal)
-	payment := anyStem(s, sigPayment)
-	human := anyStem(s, sigHuman)
-	greeting := anyStem(s, sigGreeting)
-	sensitive := anyStem(s, p.Sensitive)
+	sensitive := t.first(p.Sensitive)
 
 	// Confidence: how much of the message the engine understood.
 	known := len(r.Reasons["qualification"]) + len(r.Reasons["urgency"]) + len(r.Reasons["sentiment"])
-	if greeting != "" || human != "" || legal != "" || payment != "" || dateAsk != "" {
+	if g.greeting != "" || g.payment != "" {
 		known++
 	}
 	r.Confidence = math.Min(0.95, 0.35+0.12*float64(known))
@@ -227,23 +169,29 @@ func Analyze(in Input) Result {
 		r.Confidence = math.Min(r.Confidence, 0.3)
 	}
 
+	complaint := len(g.complaint) > 0 || g.waited != ""
+	damage := len(g.damage) > 0
+	legal := g.legalThreat + g.legal
 	var handoff []string
-	if stock != "" {
+	if g.stock != "" {
 		handoff = append(handoff, "stock")
 	}
-	if firm != "" {
+	if g.firm != "" {
 		handoff = append(handoff, "firm_price")
 	}
-	if deadline != "" || dateAsk != "" {
+	if g.date() {
 		handoff = append(handoff, "date")
 	}
-	if complaint != "" {
+	if complaint {
 		handoff = append(handoff, "complaint")
+	}
+	if damage {
+		handoff = append(handoff, "damage")
 	}
 	if legal != "" {
 		handoff = append(handoff, "legal_warranty")
 	}
-	if human != "" {
+	if g.human != "" {
 		handoff = append(handoff, "human_requested")
 	}
 	if sensitive != "" {
@@ -251,49 +199,54 @@ func Analyze(in Input) Result {
 	}
 	// Low confidence hands over only what the engine could not read at all: another language, or a
 	// question with no recognised signal. Short acknowledgements ("tamam") need no person.
-	if lang == "other" || (r.Confidence < 0.45 && greeting == "" && strings.Contains(in.Text, "?")) {
+	if lang == "other" || (r.Confidence < 0.45 && g.greeting == "" && strings.Contains(in.Text, "?")) {
 		handoff = append(handoff, "low_confidence")
 	}
 	r.Reasons["handoff"] = handoff
 	r.Handoff = len(handoff) > 0
 	r.HandoffReason = strings.Join(handoff, ", ")
-	r.Urgency, r.Qualification, r.Sentiment = clamp(urg), clamp(qual), clamp(sent)
+	r.Urgency, r.Qualification, r.Sentiment = urg, clamp(qual), clamp(sent)
 
 	// Recommendations: every commitment goes to a person.
 	prio := "medium"
 	if r.Urgency >= 60 {
 		prio = "high"
 	}
-	if askPrice != "" || firm != "" || (area > 0 && len(named) > 0) {
-		r.Recommendations = append(r.Recommendations, pricingRec(p, lang, area, named, thickness, diagonal, rough != "" && firm == "", in.Products, prio))
+	if g.price != "" || g.firm != "" || (area > 0 && len(named) > 0) {
+		r.Recommendations = append(r.Recommendations, pricingRec(p, lang, area, named, thickness, diagonal, g.rough != "" && g.firm == "", in.Products, prio))
 	}
-	if stock != "" {
+	if g.stock != "" {
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "stock", Priority: bump(prio),
 			Title:             t2(lang, "Stok sorusu: "+describe(named, thickness, area), "Stock question: "+describe(named, thickness, area)),
 			Summary:           t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised."),
 			RecommendedAction: "check_stock_and_reply", Confidence: 0.8})
 	}
-	if deadline != "" || dateAsk != "" {
+	if g.date() {
+		when := strings.Join(nonEmpty(g.deadline, g.nearDay, g.dateAsk), ", ")
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "delivery_date", Priority: bump(prio),
 			Title:             t2(lang, "Teslim tarihi talebi", "Delivery date request"),
-			Summary:           t2(lang, "Müşteri bir tarih istiyor ("+strings.TrimSpace(deadline+" "+dateAsk)+"); tarih yalnızca ekip onayıyla verilir.", "The customer wants a date ("+strings.TrimSpace(deadline+" "+dateAsk)+"); a date is only given once the team confirms it."),
+			Summary:           t2(lang, "Müşteri bir tarih istiyor ya da anıyor ("+when+"); tarih yalnızca ekip onayıyla verilir.", "The customer wants or names a date ("+when+"); a date is only given once the team confirms it."),
 			RecommendedAction: "confirm_schedule", Confidence: 0.75})
 	}
-	if payment != "" {
+	if g.payment != "" {
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "payment_terms", Priority: prio,
-			Title: t2(lang, "Ödeme koşulu sorusu", "Payment terms question"), Summary: "signal: " + payment, RecommendedAction: "decide_payment_terms", Confidence: 0.7})
+			Title: t2(lang, "Ödeme koşulu sorusu", "Payment terms question"), Summary: "signal: " + g.payment, RecommendedAction: "decide_payment_terms", Confidence: 0.7})
 	}
-	if legal != "" {
+	switch {
+	case g.legalThreat != "":
+		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "legal", Priority: "critical",
+			Title: t2(lang, "Hukuki yola başvurma uyarısı", "The customer threatens legal action"), Summary: "signal: " + g.legalThreat, RecommendedAction: "answer_by_owner", Confidence: 0.75})
+	case g.legal != "":
 		at := "legal"
-		if strings.HasPrefix(legal, "garanti") || strings.HasPrefix(legal, "warrant") || strings.HasPrefix(legal, "guarantee") {
+		if strings.HasPrefix(g.legal, "garanti") || strings.HasPrefix(g.legal, "warrant") || strings.HasPrefix(g.legal, "guarantee") {
 			at = "warranty"
 		}
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: at, Priority: "high",
-			Title: t2(lang, "Garanti / hukuki soru", "Warranty / legal question"), Summary: "signal: " + legal, RecommendedAction: "answer_by_owner", Confidence: 0.7})
+			Title: t2(lang, "Garanti / hukuki soru", "Warranty / legal question"), Summary: "signal: " + g.legal, RecommendedAction: "answer_by_owner", Confidence: 0.7})
 	}
-	if complaint != "" || human != "" || (r.Handoff && handoff[len(handoff)-1] == "low_confidence") {
+	if complaint || damage || g.human != "" || (r.Handoff && handoff[len(handoff)-1] == "low_confidence") {
 		pr := "high"
-		if complaint != "" {
+		if complaint || damage {
 			pr = "critical"
 		}
 		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "human_handoff", Priority: pr,
@@ -301,7 +254,7 @@ func Analyze(in Input) Result {
 			Summary: "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence})
 	}
 
-	r.Reply = compose(p, lang, covered, r.Handoff, greeting != "", sensitive != "")
+	r.Reply = compose(p, lang, covered, r.Handoff, g.greeting != "", sensitive != "")
 	if !SafeToSend(r.Reply) {
 		r.Withheld, r.Reply = r.Reply, ""
 	}
@@ -315,6 +268,16 @@ func Analyze(in Input) Result {
 	}
 	r.Summary = strings.Join(parts, " · ")
 	return r
+}
+
+func nonEmpty(vs ...string) []string {
+	var out []string
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func bump(p string) string {
@@ -434,12 +397,12 @@ func matchProducts(p *Persona, named []string, thickness string, products []Prod
 		if pr.Unit != "m2" && pr.Unit != "m²" {
 			continue
 		}
-		hay := lowerTR(pr.Name + " " + pr.Category + " " + pr.SKU)
+		hay := newText(pr.Name + " " + pr.Category + " " + pr.SKU)
 		for _, k := range named {
-			if anyStem(hay, stems[k]) == "" && !strings.Contains(hay, strings.ReplaceAll(k, "_", " ")) {
+			if hay.first(stems[k]) == "" && !strings.Contains(hay.s, strings.ReplaceAll(k, "_", " ")) {
 				continue
 			}
-			if thickness != "" && k == "lock_paver" && !strings.Contains(strings.ReplaceAll(hay, " ", ""), thickness+"cm") {
+			if thickness != "" && k == "lock_paver" && !strings.Contains(strings.ReplaceAll(hay.s, " ", ""), thickness+"cm") {
 				continue
 			}
 			out = append(out, pr)

@@ -17,6 +17,7 @@ func TestDetectLanguage(t *testing.T) {
 		{"Merhaba", "tr"},
 		{"Hello, how much is a 50 m2 patio?", "en"},
 		{"Stok var mı", "tr"},
+		{"acil donus yapin lutfen", "tr"},
 		{"Я хочу купить плитку", "other"},
 		{"1234", "other"},
 	} {

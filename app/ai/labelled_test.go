@@ -59,8 +59,10 @@ var labelledMessages = []labelled{
 }
 
 // heldOutMessages were written and labelled after builtin-1 was measured on labelledMessages and
-// before its urgency signals were reworked; the rework was tuned on the first table only, so the
-// accuracy here is the better estimate of how the engine does on messages it was not fitted to. They add
+// before its urgency signals were reworked (builtin-2). The weights were set by walking through the
+// first table, not this one, so the accuracy here is the better estimate of how the engine does on
+// messages it was not fitted to — an optimistic one all the same, because builtin-1's misses on
+// these were seen before the vocabulary was widened. They add
 // what the first table lacks: water and damage, legal threats by name, Turkish typed without
 // Turkish letters, a relaxed deadline, "no rush", and informational questions that name a topic.
 var heldOutMessages = []labelled{
@@ -126,7 +128,7 @@ func agreement(t *testing.T, name string, table []labelled) (hOK, bOK int) {
 func pct(a, n int) float64 { return float64(a) / float64(n) * 100 }
 
 // TestLabelledAccuracy measures the builtin engine against hand-written labels, per table and over
-// both. It fails when handoff falls under 80% or the urgency band under its measured floor.
+// both. It fails when handoff or the urgency band falls under its measured floor.
 func TestLabelledAccuracy(t *testing.T) {
 	if len(labelledMessages) < 40 || len(heldOutMessages) < 15 {
 		t.Fatalf("need at least 40 + 15 labelled messages, have %d + %d", len(labelledMessages), len(heldOutMessages))
@@ -136,14 +138,17 @@ func TestLabelledAccuracy(t *testing.T) {
 	n := len(labelledMessages) + len(heldOutMessages)
 	hAcc, bAcc := pct(h1+h2, n), pct(b1+b2, n)
 	t.Logf("all: handoff accuracy %d/%d = %.1f%%, urgency band accuracy %d/%d = %.1f%%", h1+h2, n, hAcc, b1+b2, n, bAcc)
-	if hAcc < 80 {
-		t.Errorf("handoff accuracy %.1f%% is below 80%%", hAcc)
+	// Measured with builtin-2: first table 42/42 handoff and 42/42 bands (its weights were set on
+	// it), held out 23/24 handoff and 21/24 bands, 65/66 = 98.5% and 63/66 = 95.5% over both.
+	// builtin-1 measured 80% handoff and 36% bands over both. The floors sit a few points under
+	// the measured figures so that a regression fails, while one relabelled message does not.
+	if hAcc < 93 {
+		t.Errorf("handoff accuracy %.1f%% fell below the measured floor of 93%%", hAcc)
 	}
-	// Measured 38% on the first table when it was written (and 36% over both tables): builtin-1
-	// under-scores urgency (an urgent word or a complaint lands in "mid", legal threats stay
-	// "low"). This floor catches regressions; raising it to 70% is the open work on the engine's
-	// weights (see the README and the guide's AI page).
-	if bAcc < 30 {
-		t.Errorf("urgency band accuracy %.1f%% fell below the measured floor of 30%%", bAcc)
+	if bAcc < 90 {
+		t.Errorf("urgency band accuracy %.1f%% fell below the measured floor of 90%%", bAcc)
+	}
+	if held := pct(b2, len(heldOutMessages)); held < 80 {
+		t.Errorf("urgency band accuracy on the held-out table %.1f%% fell below the measured floor of 80%%", held)
 	}
 }

@@ -10,9 +10,22 @@ import (
 )
 
 // BuiltinModel is the model name the deterministic engine writes into logs and recommendations.
-const BuiltinModel = "builtin-1"
+// The number moves whenever the same message would get different scores or handoff reasons, so an
+// old log still says which rules produced it: builtin-1 (until the urgency rework), builtin-2 (the
+// urgency signals of urgency.go, folded Turkish, damage and legal-threat signals).
+const BuiltinModel = "builtin-2"
 
 var trStop = words("ve bir bu için mi mı mu mü var yok ne kadar nedir istiyorum merhaba selam fiyat fiyatı teşekkür teşekkürler lütfen bahçe bahçesi ile da de çok nasıl olur mısınız musunuz ben biz sizin bize evet hayır tamam günaydın iyi akşamlar hayırlı kaç metre stok teslim taş döşeme")
+
+// trStopFolded is trStop as typed without Turkish letters ("icin", "lutfen", "tesekkurler").
+var trStopFolded = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range trStop {
+		m[foldTR(w)] = true
+	}
+	return m
+}()
+
 var enStop = words("the and is a an for what how much price hello hi want need please i we you your our of to in on with can could would do does is are be this that there budget thanks thank yes no garden quote")
 
 func words(s string) map[string]bool {
@@ -62,7 +75,7 @@ func DetectLanguage(text string) string {
 		return "other"
 	}
 	for _, w := range tokens(text) {
-		if trStop[w] {
+		if trStop[w] || trStopFolded[w] {
 			tr += 2
 		}
 		if enStop[w] {

@@ -43,7 +43,7 @@ func (f *fixture) rec(t *testing.T, typ, draft string) int64 {
 		}
 		var err error
 		id, _, err = approvals.Create(context.Background(), tx, approvals.New{ConversationID: f.conv, Title: "Check " + typ, Priority: "high",
-			ActionType: typ, Confidence: 0.8, ModelName: "builtin-1", DraftReply: draft, DedupeKey: "t:" + typ})
+			ActionType: typ, Confidence: 0.8, ModelName: "builtin-2", DraftReply: draft, DedupeKey: "t:" + typ})
 		return err
 	})
 	if err != nil {
