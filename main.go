@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // TZ=Europe/Istanbul works even on a VPS image without /usr/share/zoneinfo
 
 	"highvibe/app"
 )

@@ -405,13 +405,13 @@ func (e *ValidationError) Error() string {
 	return "crm: invalid record: " + strings.Join(parts, ", ")
 }
 
-// ParseDate reads a yyyy-mm-dd form date as UTC noon in ms (0 for "").
+// ParseDate reads a yyyy-mm-dd form date as noon in the business's zone (the server's local zone), in ms (0 for "").
 func ParseDate(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, true
 	}
-	t, err := time.Parse("2006-01-02", s)
+	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
 	if err != nil {
 		return 0, false
 	}
@@ -423,7 +423,7 @@ func FormatDate(ms int64) string {
 	if ms == 0 {
 		return ""
 	}
-	return time.UnixMilli(ms).UTC().Format("2006-01-02")
+	return time.UnixMilli(ms).In(time.Local).Format("2006-01-02")
 }
 
 func parseID(s string) (int64, bool) {

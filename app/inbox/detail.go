@@ -111,7 +111,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		}
 	}
 	if conv.NextActionDueAt > 0 {
-		d.DueValue = time.UnixMilli(conv.NextActionDueAt).UTC().Format("2006-01-02T15:04")
+		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(time.Local).Format("2006-01-02T15:04")
 	}
 	title := d.Lead.Name
 	if title == "" {
@@ -120,10 +120,11 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	h.Render.Render(w, r, status, "inbox/conversation", &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm})
 }
 
-// parseWhen accepts datetime-local ("2006-01-02T15:04") or a date; times are UTC.
-func parseWhen(s string) (time.Time, bool) {
+// parseWhen accepts datetime-local ("2006-01-02T15:04") or a date, read as wall time in loc (the
+// business's zone: the server's local zone, see web.ZoneLabel).
+func parseWhen(s string, loc *time.Location) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
 			return t, true
 		}
 	}
@@ -157,7 +158,7 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		}
 	}
 	if s, ok := last(v, "send_at"); ok && s != "" {
-		t, good := parseWhen(s)
+		t, good := parseWhen(s, time.Local)
 		switch {
 		case !good:
 			errs.Add("send_at", c.T("validation.date"))
@@ -184,7 +185,7 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 	if s, ok := last(v, "next_action_due_at"); ok {
 		var ms int64
 		if s != "" {
-			t, good := parseWhen(s)
+			t, good := parseWhen(s, time.Local)
 			if !good {
 				errs.Add("next_action_due_at", c.T("validation.date"))
 			}
