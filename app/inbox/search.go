@@ -234,6 +234,18 @@ func compileSearch(ctx context.Context, q Querier, text string) (search, error) 
 	return s, nil
 }
 
+// SearchCondition is the inbox search for other rooms' lists of conversations (the integration
+// API): an SQL condition on the conversation id column named col, with its arguments, meaning
+// "matches what was typed" exactly as in the inbox (folded letters, phones, message text,
+// the last word a prefix). none=true means nothing can match.
+func SearchCondition(ctx context.Context, q Querier, col, text string) (cond string, args []any, none bool, err error) {
+	s, err := compileSearch(ctx, q, text)
+	if err != nil || s.none || s.expr == "" {
+		return "", nil, s.none, err
+	}
+	return col + ` IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`, []any{s.expr}, false, nil
+}
+
 // expandPrefix lists up to limit indexed words that start with p, in order.
 func expandPrefix(ctx context.Context, q Querier, p string, limit int) ([]string, error) {
 	// In SQLite's binary order every word starting with p sorts between p and p+U+10FFFF.

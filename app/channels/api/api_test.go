@@ -56,8 +56,11 @@ func TestIntegrationAPI(t *testing.T) {
 	if r.StatusCode != 200 || len(list) != 1 || list[0].(map[string]any)["lead_phone"] != "+905321234567" {
 		t.Fatalf("list: %d %s", r.StatusCode, r.Body)
 	}
-	if r := get("/api/v1/conversations?q=Ay%C5%9Fe", read); len(decode(t, r)["conversations"].([]any)) != 1 {
-		t.Errorf("q: %s", r.Body)
+	// q is the inbox's search: folded letters, phones however typed, message text, a prefix.
+	for q, want := range map[string]int{"Ay%C5%9Fe": 1, "ayse": 1, "AYSE": 1, "%28532%29+123-45-67": 1, "stok": 1, "sto": 1, "zzyzx": 0, "ayse+stok": 1, "ayse+zzyzx": 0} {
+		if r := get("/api/v1/conversations?q="+q, read); r.StatusCode != 200 || len(decode(t, r)["conversations"].([]any)) != want {
+			t.Errorf("q=%s: want %d: %d %s", q, want, r.StatusCode, r.Body)
+		}
 	}
 	if r := get("/api/v1/conversations", otherRead); len(decode(t, r)["conversations"].([]any)) != 0 {
 		t.Errorf("tenant isolation: %s", r.Body)

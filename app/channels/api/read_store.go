@@ -83,14 +83,16 @@ func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]ma
 		where, args = append(where, "c.id < ?"), append(args, f.Cursor)
 	}
 	if f.Q != "" {
-		like := "%" + strings.NewReplacer("%", `\%`, "_", `\_`).Replace(f.Q) + "%"
-		cond := `(l.name LIKE ? ESCAPE '\' OR l.email LIKE ? ESCAPE '\' OR c.summary LIKE ? ESCAPE '\' OR c.next_action LIKE ? ESCAPE '\' OR c.external_id = ?`
-		args = append(args, like, like, like, like, f.Q)
-		if p := inbox.NormalizePhone(f.Q); p != "" {
-			cond += ` OR l.phone_e164 = ?`
-			args = append(args, p)
+		// The same search as the inbox: an outside CRM finds what an operator would.
+		cond, cargs, none, err := inbox.SearchCondition(ctx, db.Read, "c.id", f.Q)
+		if err != nil {
+			return nil, 0, err
 		}
-		where = append(where, cond+")")
+		if none {
+			where = append(where, "0")
+		} else if cond != "" {
+			where, args = append(where, cond), append(args, cargs...)
+		}
 	}
 	q := convSelect
 	if len(where) > 0 {
