@@ -57,6 +57,10 @@ func (p *Printer) FuncMap() template.FuncMap {
 			}
 			return p.Money(v, currency), nil
 		},
+		// label shows a stored word, or a comma-separated list of them, by its catalog label under
+		// prefix ({{label "inbox.reason." .HandoffReason}}); anything that is not a known word
+		// (free text written by a person, an older row) is shown as it is.
+		"label":    p.Label,
 		"date":     timeFunc("date", p.Date),
 		"datetime": timeFunc("datetime", p.DateTime),
 		"ago": timeFunc("ago", func(t time.Time) string {

@@ -45,6 +45,20 @@ func (p *Printer) T(key string, args ...any) string {
 	return format(msg, args)
 }
 
+// Label translates v, a stored enumeration word or a ", "-separated list of them, through the
+// catalog keys prefix+word; words without a key are kept as they are.
+func (p *Printer) Label(prefix, v string) string {
+	parts := strings.Split(v, ",")
+	for i, w := range parts {
+		w = strings.TrimSpace(w)
+		if msg, ok := p.lookup(prefix + w); ok && w != "" {
+			w = msg
+		}
+		parts[i] = w
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Has reports whether [Printer.T] or [Printer.Plural] would find a real message for key (in
 // the printer's language or the English fallback) rather than echo the key. Error pages use it
 // to pick a specific message when one exists and a generic one otherwise.

@@ -264,7 +264,7 @@ func TestFuncMap(t *testing.T) {
 // TestFuncMapReturnsPlainStrings: a func returning template.HTML would bypass escaping for
 // whatever a translator or a user put into the message.
 func TestFuncMapReturnsPlainStrings(t *testing.T) {
-	want := []string{"t", "plural", "int", "num", "pct", "money", "date", "datetime", "ago"}
+	want := []string{"t", "plural", "int", "num", "pct", "money", "label", "date", "datetime", "ago"}
 	fm := For("ar").FuncMap()
 	if len(fm) != len(want) {
 		t.Errorf("FuncMap has %d funcs, want exactly %v", len(fm), want)
@@ -307,5 +307,22 @@ func TestPrinterConcurrentUse(t *testing.T) {
 	}
 	for range Langs {
 		<-done
+	}
+}
+
+// TestLabel: stored words and lists of them read in the page's language; free text stays as typed.
+func TestLabel(t *testing.T) {
+	tr := For("tr")
+	cases := []struct{ prefix, in, want string }{
+		{"inbox.reason.", "stock, firm_price", "stok sorusu, kesin fiyat istiyor"},
+		{"inbox.reason.", "Stok ve teslim soruldu", "Stok ve teslim soruldu"},
+		{"analytics.stage.", "won", "Kazanıldı"},
+		{"inbox.source.", "landing", "Tanıtım sayfası"},
+		{"inbox.reason.", "", ""},
+	}
+	for _, c := range cases {
+		if got := tr.Label(c.prefix, c.in); got != c.want {
+			t.Errorf("Label(%q, %q) = %q, want %q", c.prefix, c.in, got, c.want)
+		}
 	}
 }
