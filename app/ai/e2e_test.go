@@ -318,8 +318,15 @@ func TestScenarioCOperatorMarksLost(t *testing.T) {
 	}).Length() != 0 {
 		t.Error("the reason shows as a customer message or a reply")
 	}
-	if got := doc.Find("#lead-card").Text(); !strings.Contains(got, "lost") {
-		t.Errorf("lead card: %q", got)
+	// The note saved with "lost" is the lead's lost reason, shown on the lead card.
+	if got := one[string](t, e, `SELECT lost_reason FROM leads WHERE id = ?`, lead); got != reason {
+		t.Errorf("lead lost_reason %q, want the note", got)
+	}
+	if log.After["lost_reason"] != reason {
+		t.Errorf("log payload lacks the lost reason: %s", payload)
+	}
+	if got := doc.Find("#lead-card [data-lost-reason]").Text(); !strings.Contains(got, reason) {
+		t.Errorf("lead card lost reason: %q", got)
 	}
 	if doc.Find("#state option[selected]").AttrOr("value", "") != "lost" {
 		t.Error("state select does not show lost")

@@ -101,6 +101,21 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 			if from != to {
 				before["lead_stage"], after["lead_stage"] = from, to
 			}
+			// The internal note saved with "lost" is why the deal was lost: it goes on the lead,
+			// where reports and the lead card read it.
+			if to == "lost" && ch.Direction == "system" && strings.TrimSpace(ch.Body) != "" {
+				var old string
+				if err := tx.QueryRowContext(ctx, `SELECT lost_reason FROM leads WHERE id = ?`, c.LeadID).Scan(&old); err != nil {
+					return fmt.Errorf("inbox: lost reason: %w", err)
+				}
+				reason := clip(strings.TrimSpace(ch.Body), 500)
+				if reason != old {
+					if _, err := tx.ExecContext(ctx, `UPDATE leads SET lost_reason = ? WHERE id = ?`, reason, c.LeadID); err != nil {
+						return fmt.Errorf("inbox: lost reason: %w", err)
+					}
+					before["lost_reason"], after["lost_reason"] = old, reason
+				}
+			}
 		}
 		if ch.Tags != nil {
 			old, err := TagsOf(ctx, tx, convID)

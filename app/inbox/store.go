@@ -177,6 +177,7 @@ type Lead struct {
 	Email      string
 	Stage      string
 	Source     string
+	LostReason string
 	CustomerID int64
 	CreatedAt  int64
 }
@@ -184,8 +185,8 @@ type Lead struct {
 // LeadByID reads one lead; tenantdb.ErrNotFound when absent.
 func LeadByID(ctx context.Context, q Querier, id int64) (*Lead, error) {
 	l := &Lead{}
-	err := q.QueryRowContext(ctx, `SELECT id, name, phone, phone_e164, email, stage, source, coalesce(customer_id,0), created_at
-		FROM leads WHERE id = ?`, id).Scan(&l.ID, &l.Name, &l.Phone, &l.PhoneE164, &l.Email, &l.Stage, &l.Source, &l.CustomerID, &l.CreatedAt)
+	err := q.QueryRowContext(ctx, `SELECT id, name, phone, phone_e164, email, stage, source, lost_reason, coalesce(customer_id,0), created_at
+		FROM leads WHERE id = ?`, id).Scan(&l.ID, &l.Name, &l.Phone, &l.PhoneE164, &l.Email, &l.Stage, &l.Source, &l.LostReason, &l.CustomerID, &l.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantdb.ErrNotFound
 	}

@@ -156,7 +156,7 @@ func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (map[str
 }
 
 func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([]map[string]any, int64, error) {
-	q := `SELECT id, coalesce(external_id,''), name, phone, email, stage, source, consent_version, consent_at, utm_source, utm_medium, utm_campaign,
+	q := `SELECT id, coalesce(external_id,''), name, phone, email, stage, source, lost_reason, consent_version, consent_at, utm_source, utm_medium, utm_campaign,
 		coalesce(customer_id,0), created_at, updated_at FROM leads`
 	args := []any{}
 	if cursor > 0 {
@@ -174,9 +174,9 @@ func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([
 	var next, lastID int64
 	for rows.Next() {
 		var id, cust, created, updated int64
-		var ext, name, phone, email, stage, source, cv, us, um, uc string
+		var ext, name, phone, email, stage, source, lost, cv, us, um, uc string
 		var ca sql.NullInt64
-		if err := rows.Scan(&id, &ext, &name, &phone, &email, &stage, &source, &cv, &ca, &us, &um, &uc, &cust, &created, &updated); err != nil {
+		if err := rows.Scan(&id, &ext, &name, &phone, &email, &stage, &source, &lost, &cv, &ca, &us, &um, &uc, &cust, &created, &updated); err != nil {
 			return nil, 0, fmt.Errorf("api: list leads: %w", err)
 		}
 		if len(out) == limit {
@@ -187,7 +187,7 @@ func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([
 		if cust > 0 {
 			c = cust
 		}
-		out = append(out, map[string]any{"id": id, "external_id": ext, "name": name, "phone": phone, "email": email, "stage": stage, "source": source,
+		out = append(out, map[string]any{"id": id, "external_id": ext, "name": name, "phone": phone, "email": email, "stage": stage, "source": source, "lost_reason": lost,
 			"consent_version": cv, "consent_at": nullMs(ca), "utm_source": us, "utm_medium": um, "utm_campaign": uc, "customer_id": c,
 			"created_at": msTime(created), "updated_at": msTime(updated)})
 		lastID = id
