@@ -187,7 +187,7 @@ func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 	e.User("acme", "vera", "viewer").Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t).Find("#why li").Each(func(_ int, s *goquery.Selection) {
 		why = append(why, s.Text())
 	})
-	for _, want := range []string{"deadline: 2 haftada (+50)", "stock question: stok (+20)", "large job: 800 m² (+10)", "stock", "date"} {
+	for _, want := range []string{"deadline: 2 haftada (+50)", "stock question: stok (+20)", "large job: 800 m² (+10)", "stok sorusu", "tarih istiyor"} { // handoff reasons in the tenant's Turkish
 		if !slices.Contains(why, want) {
 			t.Errorf("why panel lacks %q: %q", want, why)
 		}
