@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/inbox"
@@ -53,6 +54,7 @@ func (p *Processor) handleOne(ctx context.Context, j *jobs.Job, id int64) error 
 	if row.Status == "completed" {
 		return nil
 	}
+	yieldToAcks(ctx, j.DB)
 	if err := markImport(ctx, j.DB, row.ID, "running", ""); err != nil {
 		return err
 	}
@@ -71,6 +73,41 @@ func (p *Processor) handleOne(ctx context.Context, j *jobs.Job, id int64) error 
 	return markImport(ctx, j.DB, row.ID, "completed", "")
 }
 
+// While deliveries keep arriving, processing takes one step (one message or one status update)
+// per slot of this length, across all workers; it never stops, and an ack waits behind at most
+// one step. ackQuiet is the pause in arrivals after which processing runs freely again.
+const (
+	busySlot = 20 * time.Millisecond
+	ackQuiet = 2 * time.Millisecond
+)
+
+// yieldToAcks paces background processing while deliveries to the same database are arriving.
+// Processing and acks share the database's one writer, and a processing step (lead,
+// conversation, message, search document, audit row) holds it far longer than a group commit of
+// bodies does: unpaced, every ack queues behind processing. Meta's retry clock runs on the ack;
+// the inbox may lag during a burst and catches up after it.
+func yieldToAcks(ctx context.Context, db *tenantdb.DB) {
+	v, ok := groups.Load(db)
+	if !ok {
+		return
+	}
+	g := v.(*group)
+	for ctx.Err() == nil {
+		now := time.Now().UnixNano()
+		if g.waiting.Load() == 0 && now-g.lastArrival.Load() >= int64(ackQuiet) {
+			return
+		}
+		slot := g.nextSlot.Load()
+		if now >= slot {
+			if g.nextSlot.CompareAndSwap(slot, now+int64(busySlot)) {
+				return
+			}
+			continue // another worker took this slot
+		}
+		time.Sleep(min(time.Duration(slot-now), ackQuiet))
+	}
+}
+
 // Counts says what one body produced.
 type Counts struct {
 	Messages, Duplicates, Reactions, Statuses int
@@ -84,6 +121,7 @@ func (p *Processor) Process(ctx context.Context, slug string, db *tenantdb.DB, b
 		return c, err
 	}
 	for _, m := range b.Messages {
+		yieldToAcks(ctx, db)
 		res, err := p.Inbox.Ingest(ctx, slug, db, inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
 			Name: m.Name, Phone: "+" + m.From, Body: m.Body, Kind: m.Kind, At: m.At})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"highvibe/app/audit"
@@ -29,6 +30,9 @@ type processPayload struct {
 // that holds its body.
 func Accept(ctx context.Context, db *tenantdb.DB, body []byte, keyID int64) (int64, error) {
 	g := groupFor(db)
+	g.waiting.Add(1)
+	g.lastArrival.Store(time.Now().UnixNano())
+	defer g.waiting.Add(-1)
 	req := &acceptReq{body: body, keyID: keyID, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, req)
@@ -55,6 +59,12 @@ type group struct {
 	mu      sync.Mutex
 	pending []*acceptReq
 	running bool
+	// Background processing defers to acks (yieldToAcks): waiting counts callers inside Accept,
+	// lastArrival is when the latest came in, nextSlot when processing may take its next step
+	// while they keep coming (both UnixNano).
+	waiting     atomic.Int32
+	lastArrival atomic.Int64
+	nextSlot    atomic.Int64
 }
 
 var groups sync.Map // *tenantdb.DB → *group
