@@ -35,20 +35,25 @@ import (
 // fires Cloud API envelopes from C keep-alive clients for a fixed time. Only 200 acks count as
 // accepted. Afterwards it waits for the job runner to process every stored delivery and checks
 // the tenant file: one inbound message per unique wamid, no duplicates, every delivery row
-// present. In the same run, with the server stopped, it measures the raw SQLite yardstick: one
-// INSERT per transaction into a table shaped like data_import_jobs, same driver and DSN pragmas,
-// on the same disk. It prints one summary per client count.
+// present. The raw SQLite yardstick is measured in the same run, half before the server starts and
+// half after it stopped: one INSERT per transaction into a table shaped like data_import_jobs,
+// same driver and DSN pragmas, same disk. It prints one summary per client count.
 //
 // A benchmark rather than a test, so `go test ./...` never starts it; run it once per setting:
 //
 //	WA_LOAD_SECONDS=30 WA_LOAD_CLIENTS=8,32 go test ./app -run '^$' -bench WhatsAppLoadBinary -benchtime 1x -timeout 120m
 //
-// Knobs (environment): WA_LOAD_SECONDS load duration (default 20); WA_LOAD_CLIENTS comma list of
-// client counts (default 8,32); WA_LOAD_KEYS API keys the clients rotate over (default 128, see
-// below); WA_LOAD_RAW_SECONDS raw-insert duration, half before and half after the load (default
-// WA_LOAD_SECONDS); WA_LOAD_DRAIN_TIMEOUT (default 30m); WA_LOAD_DIR parent of the per-run data dirs (default a temp dir, removed after);
-// WA_LOAD_BIN a prebuilt binary instead of `go build`; WA_LOAD_REPLICA=1 turns Litestream on with a
-// file replica next to the data dir (default off: the commit itself is the durability measured).
+// Knobs (environment):
+//   - WA_LOAD_SECONDS: load duration (default 20)
+//   - WA_LOAD_CLIENTS: comma list of client counts, one server per count (default 8,32)
+//   - WA_LOAD_KEYS: API keys the clients rotate over (default 128, see below)
+//   - WA_LOAD_RAW_SECONDS: raw-insert duration, half before and half after (default WA_LOAD_SECONDS)
+//   - WA_LOAD_DRAIN_TIMEOUT: how long processing may take after the load (default 30m; processing
+//     is far slower than acceptance, so this is most of the run time)
+//   - WA_LOAD_DIR: parent of the per-run data dirs (default a temp dir), removed after
+//   - WA_LOAD_BIN: a prebuilt binary instead of `go build`
+//   - WA_LOAD_REPLICA=1: Litestream on, with a file replica next to the data dir (default off: the
+//     commit itself is the durability measured)
 //
 // The per-key limit of the webhook (whatsapp.NewWebhook: 100 requests/s, bursts of 500) stays as
 // shipped. One key would cap the run at about 100 POSTs/s, so the clients rotate over WA_LOAD_KEYS
