@@ -120,7 +120,7 @@ func (g *loadGen) next() delivery {
 			return d
 		}
 	}
-	escape := g.r.IntN(2) == 0 // Meta escapes non-ASCII as \uXXXX; some proxies re-send raw UTF-8
+	escape := g.r.IntN(2) == 0 // Meta escapes non-ASCII as \u00e7-style escapes; some proxies re-send raw UTF-8
 	b := make([]byte, 0, 1024)
 	b = append(b, `{"object":"whatsapp_business_account","entry":[`...)
 	n := 0
@@ -211,7 +211,7 @@ func loadWamid(tag string, client, seq int) string {
 	return "wamid.HBgMOTA1MzIxMjM0NTY3FQIAEhg" + tag + "C" + strconv.Itoa(client) + "N" + strconv.Itoa(seq)
 }
 
-// appendJSONString quotes s; with ascii it escapes every non-ASCII rune as \uXXXX (surrogate pairs
+// appendJSONString quotes s; with ascii it escapes every non-ASCII rune as a \u escape such as \u00e7 (surrogate pairs
 // for emoji), as Meta's servers do, so the signature covers bytes a re-encoder would not produce.
 func appendJSONString(b []byte, s string, ascii bool) []byte {
 	const hex = "0123456789abcdef"
