@@ -131,11 +131,43 @@ type Source interface {
 	Tenant(ctx context.Context, slug string) (*tenantdb.DB, error)
 }
 
+// Lane is a job's priority class. Workers serve lanes in this order: customers first (inbound
+// ingest, outbound delivery), then the assistant (triage, replies), then housekeeping (reviews,
+// snapshots). A kind's lane is set when its handler is registered.
+type Lane int
+
+const (
+	LaneCustomer Lane = iota
+	LaneAssistant
+	LaneHousekeeping
+)
+
+// String names the lane for metrics and logs.
+func (l Lane) String() string {
+	switch l {
+	case LaneCustomer:
+		return "customer"
+	case LaneAssistant:
+		return "assistant"
+	default:
+		return "housekeeping"
+	}
+}
+
+// LaneStat is the state of one lane of one tenant's queue, for /metrics.
+type LaneStat struct {
+	Tenant    string
+	Lane      Lane
+	Depth     int           // queued jobs that are due now
+	OldestAge time.Duration // how long the oldest due job has waited past its run_at
+}
+
 // Runner claims due jobs from every tenant database and runs them on a fixed pool of workers.
 type Runner struct {
 	src      Source
 	log      *slog.Logger
 	handlers map[string]Handler
+	lanes    map[string]Lane
 	workers  int
 	tick     time.Duration
 
@@ -163,8 +195,25 @@ func NewRunner(src Source, log *slog.Logger, workers int) *Runner {
 // SetTick changes how often idle workers poll (tests use a short tick).
 func (r *Runner) SetTick(d time.Duration) { r.tick = d }
 
-// Handle registers the handler of a kind; call before Start.
-func (r *Runner) Handle(kind string, h Handler) { r.handlers[kind] = h }
+// Handle registers the handler of a kind in the housekeeping lane; call before Start.
+func (r *Runner) Handle(kind string, h Handler) { r.HandleIn(LaneHousekeeping, kind, h) }
+
+// HandleIn registers the handler of a kind in the given lane; call before Start.
+func (r *Runner) HandleIn(lane Lane, kind string, h Handler) {
+	if r.lanes == nil {
+		r.lanes = map[string]Lane{}
+	}
+	r.handlers[kind] = h
+	r.lanes[kind] = lane
+}
+
+// LaneOf is the lane a kind was registered in (housekeeping for unknown kinds).
+func (r *Runner) LaneOf(kind string) Lane {
+	if l, ok := r.lanes[kind]; ok {
+		return l
+	}
+	return LaneHousekeeping
+}
 
 // Kinds lists registered kinds.
 func (r *Runner) Kinds() []string {
