@@ -159,7 +159,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	h.InboxService = &inbox.Service{Live: s.Live}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
-	s.Jobs.Handle("send_scheduled", h.InboxService.SendScheduled)
+	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.
+	s.Jobs.HandleIn(jobs.LaneCustomer, "send_scheduled", h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	h.Channels.Landing.Fallback, h.Landing = h.Landing, h.Channels.Landing.Show
@@ -169,8 +170,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live}
 	h.Products = &crm.ProductsHandler{Render: s.Render}
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
-	s.Jobs.Handle(ai.JobTriage, h.Assistant.HandleTriage)
-	s.Jobs.Handle(ai.JobReview, h.Assistant.HandleReview)
+	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)
+	s.Jobs.HandleIn(jobs.LaneHousekeeping, ai.JobReview, h.Assistant.HandleReview)
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	h.Ops.RegisterMetrics()
 	return s, h, nil

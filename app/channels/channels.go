@@ -40,8 +40,9 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 	}
 }
 
-// RegisterJobs registers the channel job kinds: webhook processing and outbound delivery.
+// RegisterJobs registers the channel job kinds, both in the customer lane: webhook processing
+// (inbound ingest) and outbound delivery.
 func (h *Handlers) RegisterJobs(r *jobs.Runner) {
-	r.Handle(whatsapp.JobProcess, h.Processor.Handle)
-	r.Handle(JobDeliver, h.Deliverer.Handle)
+	r.HandleIn(jobs.LaneCustomer, whatsapp.JobProcess, h.Processor.Handle)
+	r.HandleIn(jobs.LaneCustomer, JobDeliver, h.Deliverer.Handle)
 }

@@ -170,6 +170,7 @@ type Runner struct {
 	lanes    map[string]Lane
 	workers  int
 	tick     time.Duration
+	onFinish FinishFunc
 
 	// idle notes, per tenant, when its queue next needs a look. Idle tenants are not queried every
 	// tick, so their connections can close and 50 quiet tenants cost little memory.
@@ -453,11 +454,14 @@ func claim(ctx context.Context, db *tenantdb.DB) (*Job, error) {
 func (r *Runner) run(ctx context.Context, j *Job) {
 	h, ok := r.handlers[j.Kind]
 	var err error
+	began := time.Now()
 	if !ok {
 		err = Permanent(fmt.Errorf("no handler for job kind %q", j.Kind))
 	} else {
 		err = safeCall(ctx, h, j)
 	}
+	took := time.Since(began)
+	outcome := OutcomeDone
 	// Finishing uses a context that survives shutdown, so the outcome is always recorded.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -467,13 +471,16 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 		_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'done', last_error = '', updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
 	case ctx.Err() != nil:
 		// Shutdown interrupted the job: requeue it and give the attempt back.
+		outcome = OutcomeRequeued
 		_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
 	default:
 		var perm permanentError
 		failed := errors.As(err, &perm) || j.Attempt >= j.MaxTries
 		r.log.Warn("jobs: job failed", "tenant", j.Tenant, "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "final", failed, "err", err)
 		msg := err.Error()
+		outcome = OutcomeRetry
 		if failed {
+			outcome = OutcomeFailed
 			_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?`, msg, now.UnixMilli(), j.ID)
 		} else {
 			_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'queued', last_error = ?, run_at = ?, updated_at = ? WHERE id = ?`,
@@ -482,6 +489,9 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	}
 	if err != nil {
 		r.log.Error("jobs: record outcome", "tenant", j.Tenant, "id", j.ID, "err", err)
+	}
+	if r.onFinish != nil {
+		r.onFinish(j.Kind, r.LaneOf(j.Kind), outcome, took)
 	}
 }
 
