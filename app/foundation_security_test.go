@@ -97,9 +97,9 @@ func TestCrossSitePostRefused(t *testing.T) {
 	}
 }
 
-// TestSessionCookieFlags: HttpOnly and SameSite=Lax always, Secure behind a TLS proxy.
+// TestSessionCookieFlags: HttpOnly and SameSite=Lax always, Secure behind a trusted TLS proxy.
 func TestSessionCookieFlags(t *testing.T) {
-	e := apptest.New(t)
+	e := apptest.NewWith(t, apptest.Options{TrustedProxies: "127.0.0.1/32,::1/128"})
 	e.Tenant("acme")
 	e.User("acme", "olga", "owner")
 	for _, tls := range []bool{false, true} {

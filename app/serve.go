@@ -49,6 +49,8 @@ type Options struct {
 	MetricsToken string
 	JobWorkers   int
 	JobTick      time.Duration
+	// TrustedProxies are the peers whose forwarding headers are believed (--trusted-proxies).
+	TrustedProxies web.Proxies
 }
 
 // Handlers are the room handlers the route table points to.
@@ -88,7 +90,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken,
+	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
 		IPThrottle:   auth.NewThrottle(20, 15*time.Minute, time.Minute, 15*time.Minute)}
 	if o.Litestream != "" {
@@ -219,6 +221,7 @@ func (s *Server) Close(ctx context.Context) {
 func (s *Server) base(h http.Handler) http.Handler {
 	return web.Chain(h,
 		web.Base(s.Log, func(w http.ResponseWriter, r *http.Request, status int) { s.errorPage(w, r, status, "") }),
+		web.Clients(s.Proxies),
 		web.SecurityHeaders,
 		web.Gzip,
 	)
@@ -235,8 +238,14 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	ls := fs.String("litestream", os.Getenv("HIGHVIBE_LITESTREAM"), "litestream.yml (env HIGHVIBE_LITESTREAM; default ./litestream.yml when present)")
 	logFormat := fs.String("log-format", "text", "text or json")
 	metricsToken := fs.String("metrics-token", os.Getenv("HIGHVIBE_METRICS_TOKEN"), "bearer token that opens /metrics to non-loopback clients")
+	trusted := fs.String("trusted-proxies", os.Getenv("HIGHVIBE_TRUSTED_PROXIES"),
+		"CIDR[,CIDR] of reverse proxies whose X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto are believed (env HIGHVIBE_TRUSTED_PROXIES; default none)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	proxies, err := web.ParseProxies(*trusted)
+	if err != nil {
+		return usagef("serve: --trusted-proxies: %v", err)
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -255,7 +264,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	start := time.Now()
-	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken})
+	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -280,7 +289,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
-	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel())
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -33,6 +33,8 @@ type Server struct {
 	Live     *live.Hub
 	// MetricsToken, when set, lets /metrics be read from other than loopback with a Bearer token.
 	MetricsToken string
+	// Proxies are the reverse proxies whose forwarding headers are believed (web.ClientOf).
+	Proxies web.Proxies
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle
@@ -57,7 +59,7 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 // saveSession writes the cookie, Secure when the request came over TLS.
 func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
 	opts := *s.Sessions.Options
-	opts.Secure = auth.Secure(r)
+	opts.Secure = web.Secure(r)
 	sess.Options = &opts
 	return sess.Save(r, w)
 }

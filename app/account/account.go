@@ -4,7 +4,6 @@ package account
 import (
 	"context"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,27 +38,9 @@ func (h *Handler) session(r *http.Request) *sessions.Session {
 
 func (h *Handler) save(w http.ResponseWriter, r *http.Request, s *sessions.Session) error {
 	opts := *h.Sessions.Options
-	opts.Secure = auth.Secure(r)
+	opts.Secure = web.Secure(r)
 	s.Options = &opts
 	return s.Save(r, w)
-}
-
-// ClientIP is the remote address without port. X-Forwarded-For is honoured only from loopback,
-// where the documented reverse proxy (Caddy) runs.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if p := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(p) != nil {
-				return p
-			}
-		}
-	}
-	return host
 }
 
 type loginData struct {
@@ -91,7 +72,7 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"), "/app/")
-	ip := ClientIP(r)
+	ip := web.ClientIP(r)
 	userKey := "u:" + strings.ToLower(username)
 	page := &web.Page{Title: c.T("login.title"), Guide: "login-and-navigation", Data: loginData{Username: username, Next: next}}
 	blockedU, du := h.UserThrottle.Blocked(userKey)

@@ -20,6 +20,7 @@ import (
 	"highvibe/app"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Env is one running server with its data directory.
@@ -40,6 +41,8 @@ type Options struct {
 	Litestream string // path to a litestream.yml, "" = replication off
 	DataDir    string // reuse a directory (restart tests); "" = t.TempDir()
 	NoJobs     bool   // do not start the job runner
+	// TrustedProxies is the server's --trusted-proxies list ("127.0.0.1/32" to play Caddy).
+	TrustedProxies string
 }
 
 // New starts a server on a fresh temp data dir; it is stopped when the test ends.
@@ -57,7 +60,11 @@ func NewWith(t testing.TB, o Options) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond})
+	proxies, err := web.ParseProxies(o.TrustedProxies)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

@@ -46,9 +46,3 @@ func NewStore(dataDir string) (*sessions.CookieStore, error) {
 	st.MaxAge(14 * 24 * 3600)
 	return st, nil
 }
-
-// Secure reports whether the request reached us over TLS (directly or via a reverse proxy that
-// says so), in which case cookies are marked Secure.
-func Secure(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-}

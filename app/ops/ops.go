@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
+	"highvibe/app/web"
 )
 
 // Handler serves the health and metrics endpoints.
@@ -114,10 +114,11 @@ func (h *Handler) RegisterMetrics() {
 }
 
 // Metrics serves Prometheus text to loopback clients, or to anyone with the bearer token when set.
+// The client is the one web.ClientOf decided: behind a trusted proxy that is the visitor the proxy
+// names, so a proxy on loopback does not open metrics to the world; forwarding headers from an
+// untrusted peer change nothing.
 func (h *Handler) Metrics(w http.ResponseWriter, r *http.Request) {
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	ip := net.ParseIP(host)
-	loopback := ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == ""
+	loopback := web.ClientOf(r).Addr.IsLoopback()
 	tokenOK := false
 	if h.MetricsToken != "" {
 		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")

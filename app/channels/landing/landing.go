@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -121,10 +120,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/?sent=1")
 		return
 	}
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
+	ip := web.ClientIP(r)
 	d := h.data(ctx, t, r)
 	for _, k := range []string{"name", "contact", "message"} {
 		d.Values[k] = strings.TrimSpace(f.Get(k))

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -210,14 +209,6 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // Post is POST /widget/api/{slug}/messages.
 func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	cors(w)
@@ -245,7 +236,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		fail(w, p, status, code)
 		return
 	}
-	if ok, wait := h.IPLimit.Allow(t.Slug + "|" + clientIP(r)); !ok {
+	if ok, wait := h.IPLimit.Allow(t.Slug + "|" + web.ClientIP(r)); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
 		fail(w, p, http.StatusTooManyRequests, "rate_limited")
 		return
@@ -380,7 +371,7 @@ func EmbedSnippet(origin, slug, lang string) string {
 // Origin guesses the public origin of this server from the request (TLS is done by a proxy).
 func Origin(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if web.Secure(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

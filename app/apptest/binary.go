@@ -1,0 +1,159 @@
+package apptest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The binary is built once per test process, because linking is the slow part of a process test.
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+// Binary builds the real highvibe binary (once per test process) and returns its path. Tests
+// that need a process boundary — the CLI against files a server wrote, slow clients against the
+// real listener, headers through a real socket — use it; it skips when the go tool is missing or
+// in -short mode.
+func Binary(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the real binary; skipped in -short mode")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go tool is not on PATH")
+	}
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "highvibe-bin-"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "highvibe")
+		_, file, _, _ := runtime.Caller(0)
+		cmd := exec.Command(goBin, "build", "-o", binPath, ".")
+		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..") // the repository root, where main.go lives
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = errors.New("go build: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// RemoveBinary deletes the binary Binary built; a package's TestMain calls it after the run.
+func RemoveBinary() {
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+}
+
+// CLI runs one highvibe command against the data directory and returns its output and exit code.
+func CLI(t testing.TB, dir string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	bin := Binary(t)
+	cmd := exec.Command(bin, append(args, "--data", dir)...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	cmd.Stdin = strings.NewReader(stdin)
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run highvibe %v: %v", args, err)
+	}
+	return o.String(), e.String(), code
+}
+
+// Proc is a running `highvibe serve` on a free loopback port.
+type Proc struct {
+	URL  string // http://127.0.0.1:PORT
+	Dir  string // data directory
+	cmd  *exec.Cmd
+	done chan struct{}
+	mu   sync.Mutex
+	log  bytes.Buffer
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+?)/? `)
+
+// Serve starts the binary's serve command on the data directory with extra flags and env
+// ("KEY=value") and returns once it printed its address. It is stopped (SIGINT) when the test ends.
+func Serve(t testing.TB, dir string, env []string, args ...string) *Proc {
+	t.Helper()
+	bin := Binary(t)
+	p := &Proc{Dir: dir, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, args...)...)
+	p.cmd.Dir = dir // no litestream.yml there: replication off
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stderr = &lockedWriter{p}
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(p.Stop)
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if m := listening.FindStringSubmatch(lines.Text() + " "); m != nil {
+			p.URL = strings.TrimSuffix(m[1], "/")
+			break
+		}
+	}
+	if p.URL == "" {
+		p.Stop()
+		t.Fatalf("highvibe serve did not start:\n%s", p.Log())
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	return p
+}
+
+// Log is what the server wrote to stderr so far.
+func (p *Proc) Log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+// Stop interrupts the server and waits for it to exit (killing it after 15 s).
+func (p *Proc) Stop() {
+	if p.cmd.Process == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+type lockedWriter struct{ p *Proc }
+
+func (w *lockedWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.log.Write(b)
+}
