@@ -23,6 +23,43 @@ type trackedClient struct {
 	err      error
 	errWrite bool // the failing call was a write; only a write clears it
 	lastOKAt time.Time
+
+	// primed is the replica's level-0 listing taken by prime just before the database was
+	// handed to Litestream, and when. See LTXFiles.
+	primed   []*ltx.FileInfo
+	primedAt time.Time
+}
+
+// primeFor is how long a listing taken by prime may stand in for a failed live one.
+const primeFor = 30 * time.Second
+
+// prime proves the replica answers (connect, then list level 0 to the end) and keeps the
+// listing. The manager hands a database to Litestream only after this succeeded: Litestream's
+// first sync asks the replica for its position and, when that fails, closes the descriptor it
+// holds on the database file and retries a second later. Closing any descriptor of a file drops
+// every POSIX lock this process holds on it, SQLite's SHARED lock included, so a replica that is
+// down at start-up would leave the live database unlocked for an outside sqlite3 to delete its
+// WAL.
+func (c *trackedClient) prime(ctx context.Context) error {
+	if err := c.Init(ctx); err != nil {
+		return err
+	}
+	itr, err := c.LTXFiles(ctx, 0, 0, false)
+	if err != nil {
+		return err
+	}
+	var all []*ltx.FileInfo
+	for itr.Next() {
+		fi := *itr.Item()
+		all = append(all, &fi)
+	}
+	if err := itr.Close(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.primed, c.primedAt = all, time.Now()
+	c.mu.Unlock()
+	return nil
 }
 
 func (c *trackedClient) record(err error, write bool) {
@@ -63,10 +100,19 @@ func (c *trackedClient) Init(ctx context.Context) error {
 	return err
 }
 
+// LTXFiles lists the replica's files. When a full level-0 listing fails within primeFor of the
+// listing prime took, that listing answers instead: nothing but this process writes the
+// replica, so it is still exact, and Litestream's start-up check does not fail (see prime).
 func (c *trackedClient) LTXFiles(ctx context.Context, level int, seek ltx.TXID, useMetadata bool) (ltx.FileIterator, error) {
 	itr, err := c.ReplicaClient.LTXFiles(ctx, level, seek, useMetadata)
 	if err != nil {
 		c.record(err, false)
+		c.mu.Lock()
+		primed, fresh := c.primed, !c.primedAt.IsZero() && time.Since(c.primedAt) < primeFor
+		c.mu.Unlock()
+		if level == 0 && seek == 0 && fresh {
+			return ltx.NewFileInfoSliceIterator(primed), nil
+		}
 		return nil, err
 	}
 	// Listing errors of paged backends (S3) surface while iterating.

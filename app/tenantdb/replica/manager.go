@@ -30,14 +30,26 @@ type Manager struct {
 	scanInterval  time.Duration
 	probeInterval time.Duration
 	probeTimeout  time.Duration
+	startWait     time.Duration // how long Start waits for replicas to answer
 
 	mu      sync.Mutex
 	store   *litestream.Store
 	dbs     map[string]*managedDB // by canonical path
+	pending map[string]*pendingDB // covered, but the replica did not answer yet; by canonical path
+	adding  map[string]bool       // being added right now (the replica is being asked)
 	started bool
 	closed  bool
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+}
+
+// pendingDB is a database whose replica did not answer when replication was to start. It is
+// not handed to Litestream until it does (see trackedClient.prime); the scan loop retries.
+type pendingDB struct {
+	dbc     *DBConfig
+	rel     string
+	replica string // description without secrets
+	err     error
 }
 
 type managedDB struct {
@@ -78,7 +90,10 @@ func New(cfg *Config, logger *slog.Logger) (*Manager, error) {
 		scanInterval:  5 * time.Second,
 		probeInterval: time.Minute,
 		probeTimeout:  30 * time.Second,
+		startWait:     10 * time.Second,
 		dbs:           map[string]*managedDB{},
+		pending:       map[string]*pendingDB{},
+		adding:        map[string]bool{},
 	}
 	if cfg == nil {
 		return m, nil
@@ -116,29 +131,68 @@ func (m *Manager) Start(ctx context.Context) error {
 	m.started = true
 	m.mu.Unlock()
 
-	var errs []error
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.mu.Lock()
+	m.cancel = cancel
+	m.mu.Unlock()
+
+	type target struct {
+		path string
+		dbc  *DBConfig
+		rel  string
+	}
+	var targets []target
 	for _, dbc := range m.cfg.DBs {
 		if dbc.Path != "" {
-			p := canonical(dbc.Path)
-			errs = append(errs, m.add(p, dbc, ""))
+			targets = append(targets, target{canonical(dbc.Path), dbc, ""})
 			continue
 		}
 		for _, p := range m.scanDir(dbc) {
 			// A path: entry wins over a dir: entry for the same file.
 			if owner, rel, ok := m.cfg.match(p); ok && owner == dbc {
-				errs = append(errs, m.add(p, dbc, rel))
+				targets = append(targets, target{p, dbc, rel})
 			}
 		}
 	}
 
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m.mu.Lock()
-	m.cancel = cancel
-	m.mu.Unlock()
+	// Every database's replica is asked before replication starts (see add), all at once with a
+	// few in flight. Start waits for them up to startWait, so a replica that does not answer at
+	// all (a dropped connection rather than a refused one) delays start-up by seconds, not by a
+	// timeout per tenant; the rest finish in the background.
+	var (
+		errMu sync.Mutex
+		errs  []error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, 8)
+	)
+	for _, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := m.add(runCtx, t.path, t.dbc, t.rel); err != nil {
+				errMu.Lock()
+				errs = append(errs, err)
+				errMu.Unlock()
+			}
+		}()
+	}
+	done := make(chan struct{})
+	m.wg.Add(1)
+	go func() { defer m.wg.Done(); wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(m.startWait):
+		m.logger.Warn("replica: some replicas have not answered yet; their databases start replicating when they do")
+	}
+
 	m.wg.Add(2)
 	go m.scanLoop(runCtx)
 	go m.probeLoop(runCtx)
 
+	errMu.Lock()
+	defer errMu.Unlock()
 	return errors.Join(errs...)
 }
 
@@ -193,22 +247,33 @@ func (m *Manager) Add(ctx context.Context, dbPath string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	return true, m.add(p, dbc, rel)
+	return true, m.add(ctx, p, dbc, rel)
 }
 
-// add registers one database with the store unless it is already there.
-func (m *Manager) add(p string, dbc *DBConfig, rel string) error {
+// add registers one database with the store unless it is already there. The replica must
+// answer first; when it does not, the database waits in pending (shown by Status) and the scan
+// loop tries again.
+func (m *Manager) add(ctx context.Context, p string, dbc *DBConfig, rel string) error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	switch {
 	case m.closed:
+		m.mu.Unlock()
 		return errors.New("replica: manager is closed")
 	case !m.started:
+		m.mu.Unlock()
 		return errors.New("replica: manager not started")
 	}
-	if _, ok := m.dbs[p]; ok {
+	if _, ok := m.dbs[p]; ok || m.adding[p] {
+		m.mu.Unlock()
 		return nil
 	}
+	m.adding[p] = true
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.adding, p)
+		m.mu.Unlock()
+	}()
 
 	rc := dbc.replica()
 	if dbc.Dir != "" {
@@ -222,6 +287,19 @@ func (m *Manager) add(p string, dbc *DBConfig, rel string) error {
 		return fmt.Errorf("replica: %s: %w", p, err)
 	}
 	client := &trackedClient{ReplicaClient: inner}
+	pctx, cancel := context.WithTimeout(ctx, m.probeTimeout)
+	err = client.prime(pctx)
+	cancel()
+	if err != nil {
+		m.mu.Lock()
+		_, known := m.pending[p]
+		m.pending[p] = &pendingDB{dbc: dbc, rel: rel, replica: describe(rc), err: err}
+		m.mu.Unlock()
+		if !known {
+			m.logger.Warn("replica: not answering; replication of this database starts when it does", "path", p, "replica", describe(rc), "error", err)
+		}
+		return nil
+	}
 
 	db := litestream.NewDB(p)
 	if v := dbc.MonitorInterval; v != nil {
@@ -248,9 +326,15 @@ func (m *Manager) add(p string, dbc *DBConfig, rel string) error {
 	}
 	db.Replica = r
 
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errors.New("replica: manager is closed")
+	}
 	if err := m.store.RegisterDB(db); err != nil {
 		return fmt.Errorf("replica: start %s: %w", p, err)
 	}
+	delete(m.pending, p)
 	md := &managedDB{path: p, replica: describe(rc), db: db, client: client}
 	m.dbs[p] = md
 	m.logger.Info("replicating database", "path", p, "replica", md.replica)
@@ -271,11 +355,15 @@ func (m *Manager) Status() Status {
 	for _, md := range m.dbs {
 		dbs = append(dbs, md)
 	}
+	waiting := make([]DBStatus, 0, len(m.pending))
+	for p, pd := range m.pending {
+		waiting = append(waiting, DBStatus{Path: p, Replica: pd.replica, Err: "replica not answering, replication not started yet: " + pd.err.Error()})
+	}
 	m.mu.Unlock()
 	slices.SortFunc(dbs, func(a, b *managedDB) int { return strings.Compare(a.path, b.path) })
 
-	st.Healthy = running
-	st.DBs = make([]DBStatus, 0, len(dbs))
+	st.Healthy = running && len(waiting) == 0
+	st.DBs = make([]DBStatus, 0, len(dbs)+len(waiting))
 	for _, md := range dbs {
 		ds := DBStatus{Path: md.path, Replica: md.replica, LastSyncAt: md.db.LastSuccessfulSyncAt()}
 		if _, err := md.client.state(); err != nil {
@@ -288,6 +376,8 @@ func (m *Manager) Status() Status {
 		}
 		st.DBs = append(st.DBs, ds)
 	}
+	st.DBs = append(st.DBs, waiting...)
+	slices.SortFunc(st.DBs, func(a, b DBStatus) int { return strings.Compare(a.Path, b.Path) })
 	return st
 }
 
@@ -341,13 +431,10 @@ func (m *Manager) Close(ctx context.Context) error {
 }
 
 // scanLoop picks up databases that appear in dir: entries without an Add
-// call, e.g. a tenant created by the CLI in another process.
+// call, e.g. a tenant created by the CLI in another process, and retries
+// the databases whose replica did not answer yet.
 func (m *Manager) scanLoop(ctx context.Context) {
 	defer m.wg.Done()
-	hasDir := slices.ContainsFunc(m.cfg.DBs, func(d *DBConfig) bool { return d.Dir != "" })
-	if !hasDir {
-		return
-	}
 	t := time.NewTicker(m.scanInterval)
 	defer t.Stop()
 	for {
@@ -355,6 +442,20 @@ func (m *Manager) scanLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		m.mu.Lock()
+		retry := make(map[string]*pendingDB, len(m.pending))
+		for p, pd := range m.pending {
+			retry[p] = pd
+		}
+		m.mu.Unlock()
+		for p, pd := range retry {
+			if ctx.Err() != nil {
+				return
+			}
+			if err := m.add(ctx, p, pd.dbc, pd.rel); err != nil {
+				m.logger.Error("replica: start replicating database", "path", p, "error", err)
+			}
 		}
 		for _, dbc := range m.cfg.DBs {
 			if dbc.Dir == "" {
@@ -366,15 +467,16 @@ func (m *Manager) scanLoop(ctx context.Context) {
 				}
 				m.mu.Lock()
 				_, known := m.dbs[p]
+				_, waiting := m.pending[p]
 				m.mu.Unlock()
-				if known {
+				if known || waiting {
 					continue
 				}
 				owner, rel, ok := m.cfg.match(p)
 				if !ok || owner != dbc {
 					continue
 				}
-				if err := m.add(p, dbc, rel); err != nil {
+				if err := m.add(ctx, p, dbc, rel); err != nil {
 					m.logger.Error("replica: start replicating new database", "path", p, "error", err)
 				}
 			}

@@ -1,8 +1,6 @@
 package replica
 
 import (
-	"bytes"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -97,7 +95,7 @@ func (m *Manager) scanDir(dbc *DBConfig) []string {
 			}
 			return nil
 		}
-		if ok, _ := filepath.Match(dbc.Pattern, d.Name()); ok && isSQLiteFile(p) {
+		if ok, _ := filepath.Match(dbc.Pattern, d.Name()); ok && looksLikeDatabase(p) {
 			found = append(found, canonical(p))
 		}
 		return nil
@@ -108,18 +106,23 @@ func (m *Manager) scanDir(dbc *DBConfig) []string {
 	return found
 }
 
-// isSQLiteFile reports whether p starts with the SQLite header. A tenant
-// database another process is still creating may be empty; it is picked up
-// on a later scan.
-func isSQLiteFile(p string) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	hdr := make([]byte, 16)
-	if _, err := io.ReadFull(f, hdr); err != nil {
-		return false
-	}
-	return bytes.Equal(hdr, []byte("SQLite format 3\x00"))
+// minDatabaseSize is the smallest SQLite database file that has been written: one page of the
+// smallest page size, which holds the header.
+const minDatabaseSize = 512
+
+// looksLikeDatabase reports whether p is a regular file big enough to hold a SQLite header. A
+// tenant database another process is still creating may be empty; it is picked up on a later
+// scan. A file that only matches the pattern is refused by Litestream itself and shows up in
+// Status.
+//
+// It must never open p. POSIX record locks belong to the process, not to a descriptor, and
+// closing any descriptor of a file drops every lock the process holds on it. Reading the header
+// of a database this process has open (every five seconds, for every tenant) silently dropped
+// SQLite's SHARED lock: an outside sqlite3 that then closed believed it was the last user,
+// checkpointed and deleted the WAL that the server went on writing to, and acknowledged writes
+// were lost on the next crash. SQLite's own connections share one lock table per file and defer
+// such closes; a plain os.Open is outside it.
+func looksLikeDatabase(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() >= minDatabaseSize
 }
