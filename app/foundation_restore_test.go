@@ -3,18 +3,19 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"highvibe/app"
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
 	"highvibe/app/jobs"
+	"highvibe/app/tenantdb/replica/replicatest"
 )
 
 // tableCounts returns the row count of every table of the SQLite file at path (Litestream's own
@@ -55,23 +56,6 @@ func tableCounts(t *testing.T, path string) map[string]int {
 		t.Fatalf("integrity_check of %s = %q, %v", path, check, err)
 	}
 	return out
-}
-
-// buildLitestream builds the official Litestream CLI at the version in go.mod into a temp dir
-// (the same approach as the replica package's own CLI test).
-func buildLitestream(t *testing.T) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("skipping the official CLI check: the go tool is not on PATH")
-	}
-	bin := filepath.Join(t.TempDir(), "litestream")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/benbjohnson/litestream/cmd/litestream").CombinedOutput(); err != nil {
-		t.Fatalf("go build litestream: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // TestRestoreAfterLosingTheDataDir is the disaster drill of the guide's backup page: the server
@@ -174,10 +158,117 @@ func TestRestoreAfterLosingTheDataDir(t *testing.T) {
 		t.Log("skipping the official litestream CLI check in -short mode")
 		return
 	}
-	bin := buildLitestream(t)
+	bin := replicatest.LitestreamCLI(t)
 	for name, rel := range map[string]string{"platform": "backup/platform.db", "acme": "backup/tenants/acme.db", "late-co": "backup/tenants/late-co.db"} {
 		out := filepath.Join(root, "official", name+".db")
 		cmd := exec.Command(bin, "restore", "-o", out, "file://"+filepath.ToSlash(filepath.Join(root, rel)))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("litestream restore %s: %v\n%s", name, err, b)
+		}
+		if got := tableCounts(t, out); !reflect.DeepEqual(got, want[name]) {
+			t.Fatalf("official CLI restore of %s differs:\n got  %v\n want %v", name, got, want[name])
+		}
+	}
+}
+
+// TestRestoreFromS3AfterLosingTheDataDir is the disaster drill with the replica off the machine
+// on S3-compatible storage, over real HTTP: the server replicates with keys from AWS_* variables,
+// the data directory is lost, and `highvibe restore` (keys from LITESTREAM_* variables) and the
+// official `litestream restore` both bring back identical rows. A wrong key is refused.
+func TestRestoreFromS3AfterLosingTheDataDir(t *testing.T) {
+	replicatest.IsolateAWS(t)
+	store := replicatest.NewS3(t)
+	endpoint := store.Serve(t)
+
+	root := t.TempDir()
+	cfg := filepath.Join(root, "litestream.yml")
+	// Both ways of naming an S3 replica: a URL with the endpoint in it, and separate keys.
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, `dbs:
+  - path: data/platform.db
+    replica:
+      url: s3://%[1]s/highvibe/platform.db?endpoint=%[2]s
+  - dir: data/tenants
+    pattern: "*.db"
+    replica:
+      type: s3
+      bucket: %[1]s
+      path: highvibe/tenants
+      endpoint: %[2]s
+`, store.Bucket, endpoint), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", store.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", store.SecretKey)
+
+	data := filepath.Join(root, "data")
+	e := apptest.NewWith(t, apptest.Options{DataDir: data, Litestream: cfg, NoJobs: true})
+	if e.Server.Repl == nil {
+		t.Fatal("replication is off although a litestream.yml was given")
+	}
+	e.Tenant("acme")
+	e.User("acme", "olga", "owner")
+	ctx := context.Background()
+	for i := 0; i < 40; i++ {
+		if err := audit.Log(ctx, e.DB("acme"), audit.Entry{Provider: "settings", ActionType: "drill", Summary: fmt.Sprintf("row %d", i), ModelName: "human-review"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dbs := map[string]string{
+		"platform": filepath.Join(data, "platform.db"),
+		"acme":     filepath.Join(data, "tenants", "acme.db"),
+	}
+	for _, p := range dbs {
+		if err := e.Server.Repl.Sync(ctx, p); err != nil {
+			t.Fatalf("sync %s: %v", p, err)
+		}
+	}
+	if st := e.Server.Repl.Status(); !st.Healthy || len(st.DBs) != 2 {
+		t.Fatalf("replication status after sync: %+v", st)
+	}
+	want := map[string]map[string]int{}
+	for name, p := range dbs {
+		want[name] = tableCounts(t, p)
+	}
+	if want["acme"]["action_logs"] < 40 || want["platform"]["tenants"] != 1 {
+		t.Fatalf("the drill wrote less than expected: %v / %v", want["acme"], want["platform"])
+	}
+
+	e.Close()
+	if err := os.RemoveAll(data); err != nil {
+		t.Fatal(err)
+	}
+
+	// The restoring shell has only the LITESTREAM_* keys.
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		if err := os.Unsetenv(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("LITESTREAM_ACCESS_KEY_ID", "WRONGKEY")
+	t.Setenv("LITESTREAM_SECRET_ACCESS_KEY", store.SecretKey)
+	if code, _, errs := cli(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg); code == 0 || !strings.Contains(errs, "InvalidAccessKeyId") {
+		t.Fatalf("restore with a wrong key: exit %d %q", code, errs)
+	}
+	if _, err := os.Stat(dbs["acme"]); !os.IsNotExist(err) {
+		t.Fatalf("a failed restore left a file behind: %v", err)
+	}
+	t.Setenv("LITESTREAM_ACCESS_KEY_ID", store.AccessKey)
+	mustCLI(t, data, "", "restore", "--platform", "--litestream", cfg)
+	mustCLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	for name, p := range dbs {
+		if got := tableCounts(t, p); !reflect.DeepEqual(got, want[name]) {
+			t.Fatalf("highvibe restore of %s differs:\n got  %v\n want %v", name, got, want[name])
+		}
+	}
+
+	if testing.Short() {
+		t.Log("skipping the official litestream CLI check in -short mode")
+		return
+	}
+	bin := replicatest.LitestreamCLI(t)
+	for name, key := range map[string]string{"platform": "highvibe/platform.db", "acme": "highvibe/tenants/acme.db"} {
+		out := filepath.Join(root, "official", name+".db")
+		cmd := exec.Command(bin, "restore", "-o", out, "s3://"+store.Bucket+"/"+key+"?endpoint="+endpoint)
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("litestream restore %s: %v\n%s", name, err, b)
 		}

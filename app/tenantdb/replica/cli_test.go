@@ -1,36 +1,20 @@
 package replica
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
-)
 
-// buildLitestreamCLI builds the official CLI at the version in go.mod.
-func buildLitestreamCLI(t *testing.T) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("skipping: the go tool is not on PATH, so the official litestream CLI cannot be built")
-	}
-	bin := filepath.Join(t.TempDir(), "litestream")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/benbjohnson/litestream/cmd/litestream")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build litestream CLI: %v\n%s", err, out)
-	}
-	return bin
-}
+	"highvibe/app/tenantdb/replica/replicatest"
+)
 
 // What HighVibe writes, the official `litestream restore` reads: both a
 // path: database and a database replicated through a dir: entry.
 func TestOfficialCLIRestoresOurReplica(t *testing.T) {
-	bin := buildLitestreamCLI(t)
+	bin := replicatest.LitestreamCLI(t)
 
 	dir := t.TempDir()
 	cfg := mustParse(t, `

@@ -151,10 +151,12 @@ func newS3Client(rc *ReplicaConfig) (*s3.ReplicaClient, error) {
 	c.SkipVerify = skipVerify
 	c.StorageClass = rc.StorageClass
 
-	// Keys may also come from the environment, like the CLI: LITESTREAM_*
-	// here, AWS_* through the SDK's own credential chain.
-	c.AccessKeyID = firstNonEmpty(rc.AccessKeyID, os.Getenv("LITESTREAM_ACCESS_KEY_ID"))
-	c.SecretAccessKey = firstNonEmpty(rc.SecretAccessKey, os.Getenv("LITESTREAM_SECRET_ACCESS_KEY"))
+	// Keys may also come from the environment, read as the CLI reads them:
+	// LITESTREAM_ACCESS_KEY_ID / LITESTREAM_SECRET_ACCESS_KEY stand in for
+	// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when those are not set, and
+	// the AWS_* ones (or a profile) reach the SDK's own credential chain.
+	c.AccessKeyID = firstNonEmpty(rc.AccessKeyID, envUnlessAWS("LITESTREAM_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"))
+	c.SecretAccessKey = firstNonEmpty(rc.SecretAccessKey, envUnlessAWS("LITESTREAM_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"))
 
 	// Path-style addressing is what every self-hosted S3 (MinIO, Garage,
 	// ...) needs, and AWS itself is used without an endpoint.
@@ -310,6 +312,15 @@ func describe(rc *ReplicaConfig) string {
 		}
 	}
 	return kind
+}
+
+// envUnlessAWS returns the value of the variable name, unless awsName is
+// set (even empty), in which case the AWS one takes over, as in the CLI.
+func envUnlessAWS(name, awsName string) string {
+	if _, ok := os.LookupEnv(awsName); ok {
+		return ""
+	}
+	return os.Getenv(name)
 }
 
 func firstNonEmpty(vs ...string) string {
