@@ -15,6 +15,7 @@ import (
 	"highvibe/app/ai"
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
+	"highvibe/app/channels/whatsapp"
 	"highvibe/app/crm"
 )
 
@@ -159,8 +160,10 @@ func waPayload(from, id, text string) string {
 func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 	e := setup(t)
 	key := e.APIKey("acme", "whatsapp_webhook")
-	r := e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?")),
-		map[string]string{"X-Api-Key": key})
+	e.Set("acme", map[string]string{"whatsapp_app_secret": "meta-app-secret"})
+	delivery := []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"))
+	signed := map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(delivery, "meta-app-secret")}
+	r := e.Client().PostJSON("/api/webhooks/whatsapp/", delivery, signed)
 	if r.StatusCode != 200 {
 		t.Fatalf("webhook: %d %s", r.StatusCode, r.Body)
 	}
@@ -194,8 +197,7 @@ func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 	}
 
 	// The same delivery again (Meta retries) changes nothing.
-	e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?")),
-		map[string]string{"X-Api-Key": key})
+	e.Client().PostJSON("/api/webhooks/whatsapp/", delivery, signed)
 	settle(t, e, "whatsapp_process", "ai_triage")
 	if n := one[int](t, e, `SELECT count(*) FROM decision_recommendations WHERE conversation_id = ?`, conv); n != 3 {
 		t.Errorf("recommendations after redelivery: %d", n)

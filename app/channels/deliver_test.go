@@ -13,6 +13,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
+	"highvibe/app/channels/whatsapp"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 )
@@ -110,7 +111,9 @@ func TestWhatsAppDeliverySuccess(t *testing.T) {
 	// A later status webhook moves it on.
 	key := d.e.APIKey("acme", "whatsapp_webhook")
 	body := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"` + m.ProviderMessageID + `","status":"read","timestamp":"1"}]}}]}]}`
-	if r := d.e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(body), map[string]string{"X-Api-Key": key}); r.StatusCode != 200 {
+	d.e.Set("acme", map[string]string{"whatsapp_app_secret": "meta-app-secret"})
+	signed := map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign([]byte(body), "meta-app-secret")}
+	if r := d.e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(body), signed); r.StatusCode != 200 {
 		t.Fatal(r.Body)
 	}
 	d.waitStatus(t, id, "read")

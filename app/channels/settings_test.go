@@ -52,3 +52,24 @@ func TestChannelSettings(t *testing.T) {
 		t.Fatalf("settings logs = %d", n)
 	}
 }
+
+// TestWhatsAppNotConnectedWithoutSecret: the channels page says WhatsApp is not connected until
+// the app secret is set (deliveries are refused until then).
+func TestWhatsAppNotConnectedWithoutSecret(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	owner := e.User("acme", "olga", "owner")
+	state := func() string {
+		t.Helper()
+		return strings.TrimSpace(owner.Get("/app/settings/channels").Doc(t).Find("#whatsapp-state").Text())
+	}
+	if got := state(); got != "not connected" {
+		t.Fatalf("without an app secret the state reads %q, want %q", got, "not connected")
+	}
+	if r := owner.Post("/app/settings/channels", url.Values{"whatsapp_app_secret": {"meta-app-secret"}}); r.StatusCode != 303 {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	if got := state(); got != "ready to receive" {
+		t.Fatalf("with an app secret the state reads %q, want %q", got, "ready to receive")
+	}
+}

@@ -10,26 +10,28 @@ import (
 	"testing"
 
 	"highvibe/app/apptest"
-	"highvibe/app/channels/chanutil"
+	"highvibe/app/channels/whatsapp"
 	"highvibe/app/tenantdb"
 )
 
 // BenchmarkWhatsAppWebhook measures accepted webhook messages per second: key check, body read,
-// envelope check and the durable commit of the body plus its processing job (SPEC §14).
+// signature check, envelope check and the durable commit of the body plus its processing job (SPEC §14).
 func BenchmarkWhatsAppWebhook(b *testing.B) {
 	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
 	key := e.APIKey("acme", "whatsapp_webhook")
 	h := e.Handlers.Channels.WhatsApp
-	h.Limits = chanutil.NewLimiters(1e9, 1e9)
-	bodies := make([][]byte, 1024)
+	bodies, sigs := make([][]byte, 1024), make([]string, 1024)
 	for i := range bodies {
 		bodies[i] = []byte(payload(textMsg("905321234567", fmt.Sprintf("wamid.bench%d", i), "800 m² kilit parke 8 cm, stok var mı?")))
+		sigs[i] = whatsapp.Sign(bodies[i], testSecret)
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", bytes.NewReader(bodies[i%len(bodies)]))
 		req.Header.Set("X-Api-Key", key)
+		req.Header.Set("X-Hub-Signature-256", sigs[i%len(sigs)])
 		w := httptest.NewRecorder()
 		h.Receive(w, req)
 		if w.Code != 200 {
@@ -44,16 +46,18 @@ func BenchmarkWhatsAppWebhook(b *testing.B) {
 func BenchmarkWhatsAppWebhookParallel(b *testing.B) {
 	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
 	key := e.APIKey("acme", "whatsapp_webhook")
 	h := e.Handlers.Channels.WhatsApp
-	h.Limits = chanutil.NewLimiters(1e9, 1e9)
 	body := []byte(payload(textMsg("905321234567", "wamid.benchp", "800 m² kilit parke 8 cm, stok var mı?")))
+	sig := whatsapp.Sign(body, testSecret)
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", bytes.NewReader(body))
 			req.Header.Set("X-Api-Key", key)
+			req.Header.Set("X-Hub-Signature-256", sig)
 			w := httptest.NewRecorder()
 			h.Receive(w, req)
 			if w.Code != 200 {

@@ -1,10 +1,15 @@
 package whatsapp_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,24 +30,28 @@ func textMsg(from, id, body string) string {
 }
 
 type fixture struct {
-	e   *apptest.Env
-	key string
+	e      *apptest.Env
+	key    string
+	secret string
 }
 
+// testSecret is the app secret setup gives the tenant unless settings name another.
+const testSecret = "s3cr3t-app"
+
+// setup makes tenant acme with an app secret (every delivery must be signed) and a webhook key.
 func setup(t *testing.T, settings map[string]string) *fixture {
 	e := apptest.New(t)
 	e.Tenant("acme")
-	if settings != nil {
-		e.Set("acme", settings)
-	}
-	return &fixture{e: e, key: e.APIKey("acme", "whatsapp_webhook")}
+	kv := map[string]string{"whatsapp_app_secret": testSecret}
+	maps.Copy(kv, settings)
+	e.Set("acme", kv)
+	return &fixture{e: e, key: e.APIKey("acme", "whatsapp_webhook"), secret: kv["whatsapp_app_secret"]}
 }
 
+// post signs body as Meta would, unless headers set X-Hub-Signature-256 themselves ("" = none).
 func (f *fixture) post(body string, headers map[string]string) *apptest.Resp {
-	h := map[string]string{"X-Api-Key": f.key}
-	for k, v := range headers {
-		h[k] = v
-	}
+	h := map[string]string{"X-Api-Key": f.key, "X-Hub-Signature-256": whatsapp.Sign([]byte(body), f.secret)}
+	maps.Copy(h, headers)
 	return f.e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(body), h)
 }
 
@@ -212,7 +221,7 @@ func TestStatusOnly(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	const secret = "s3cr3t-app"
+	const secret = "another-s3cr3t"
 	f := setup(t, map[string]string{"whatsapp_app_secret": secret})
 	good := payload(textMsg("905321234567", "wamid.X", "hello"))
 	truncated := good[:len(good)-5]
@@ -234,7 +243,7 @@ func TestRefusals(t *testing.T) {
 		{"unknown key", good, map[string]string{"X-Api-Key": "hv_nope", "X-Hub-Signature-256": whatsapp.Sign([]byte(good), secret)}, 401},
 		{"wrong scope", good, map[string]string{"X-Api-Key": readKey, "X-Hub-Signature-256": whatsapp.Sign([]byte(good), secret)}, 403},
 		{"revoked", good, map[string]string{"X-Api-Key": revoked, "X-Hub-Signature-256": whatsapp.Sign([]byte(good), secret)}, 403},
-		{"missing signature", good, nil, 403},
+		{"missing signature", good, map[string]string{"X-Hub-Signature-256": ""}, 403},
 		{"bad signature", good, map[string]string{"X-Hub-Signature-256": whatsapp.Sign([]byte(good), "other")}, 403},
 		{"signature of other body", good, map[string]string{"X-Hub-Signature-256": whatsapp.Sign([]byte(good+" "), secret)}, 403},
 		{"truncated JSON signed correctly", truncated, map[string]string{"X-Hub-Signature-256": whatsapp.Sign([]byte(truncated), secret)}, 400},
@@ -278,18 +287,150 @@ func TestHandshake(t *testing.T) {
 	}
 }
 
-func TestRateLimit(t *testing.T) {
+// TestOneKeySignedBurstNotLimited: Meta sends all of a tenant's deliveries through one key, at
+// up to 1,000 messages/s. A burst of correctly signed deliveries through that one key is never
+// answered 429 (the old per-key limit of 100/s with bursts of 500 refused most of this).
+func TestOneKeySignedBurstNotLimited(t *testing.T) {
 	f := setup(t, nil)
-	f.e.Handlers.Channels.WhatsApp.Limits = newTinyLimits()
-	body := payload(textMsg("905321234567", "wamid.RL", "x"))
-	var got429 *apptest.Resp
-	for range 5 {
-		if r := f.post(body, nil); r.StatusCode == http.StatusTooManyRequests {
-			got429 = r
+	const clients, each = 16, 100
+	codes := make([]map[int]int, clients)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range clients {
+		codes[c] = map[int]int{}
+		wg.Go(func() {
+			for i := range each {
+				r := f.post(payload(textMsg("905321234567", fmt.Sprintf("wamid.burst-%d-%d", c, i), "stok var mı?")), nil)
+				codes[c][r.StatusCode]++
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	total := map[int]int{}
+	for _, m := range codes {
+		for k, v := range m {
+			total[k] += v
+		}
+	}
+	if total[200] != clients*each {
+		t.Fatalf("%d signed deliveries through one key in %s: answers %v, want all 200", clients*each, took, total)
+	}
+	if n := f.count(t, `SELECT count(*) FROM data_import_jobs WHERE source = 'whatsapp'`); n != clients*each {
+		t.Fatalf("%d deliveries stored, want %d", n, clients*each)
+	}
+}
+
+// countingBody is a request body that records how many bytes the server read.
+type countingBody struct {
+	r    io.Reader
+	read atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read.Add(int64(n))
+	return n, err
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// TestFailingRequestsRefusedFastAndCounted: unsigned and wrongly signed deliveries are counted
+// per key and per address; past the budget they get 429 with Retry-After before their body is
+// read, and a key that keeps failing does not block another address, nor a signed delivery from it.
+func TestFailingRequestsRefusedFastAndCounted(t *testing.T) {
+	f := setup(t, nil)
+	good := payload(textMsg("905321234567", "wamid.FAIL", "hello"))
+	h := f.e.Handlers.Channels.WhatsApp
+	// receive calls the handler directly so the test sees how much of the body was read.
+	receive := func(addr string, body []byte, headers map[string]string) (int, http.Header, int64) {
+		req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", nil)
+		cb := &countingBody{r: bytes.NewReader(body)}
+		req.Body, req.ContentLength, req.RemoteAddr = cb, int64(len(body)), addr+":40000"
+		req.Header.Set("X-Api-Key", f.key)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		h.Receive(w, req)
+		return w.Code, w.Header(), cb.read.Load()
+	}
+	big := bytes.Repeat([]byte("x"), 3<<20)
+	// Unsigned: refused with 403 before the body is read, counted against key and address.
+	var refused int
+	for {
+		code, hdr, read := receive("203.0.113.7", big, nil)
+		if read != 0 {
+			t.Fatalf("an unsigned request had %d body bytes read before its %d", read, code)
+		}
+		if code == http.StatusTooManyRequests {
+			if hdr.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			break
+		}
+		if code != http.StatusForbidden {
+			t.Fatalf("unsigned request: %d, want 403", code)
+		}
+		if refused++; refused > 1000 {
+			t.Fatal("1,000 unsigned requests and never a 429: failures are not counted")
+		}
+	}
+	if refused < 5 {
+		t.Fatalf("429 after only %d failures", refused)
+	}
+	// The blocked address gets 429 even with a huge wrongly signed body, which is not read.
+	if code, _, read := receive("203.0.113.7", big, map[string]string{"X-Hub-Signature-256": whatsapp.Sign(big, "wrong")}); code != 429 || read != 0 {
+		t.Fatalf("blocked address: %d after reading %d bytes, want 429 after none", code, read)
+	}
+	// Meta, from another address with the right signature, is still served by the same key.
+	if code, _, _ := receive("198.51.100.1", []byte(good), map[string]string{"X-Hub-Signature-256": whatsapp.Sign([]byte(good), f.secret)}); code != 200 {
+		t.Fatalf("signed delivery from another address: %d, want 200", code)
+	}
+	// Wrong signatures from many addresses use up the key's own budget.
+	sawKeyLimit := false
+	for i := range 400 {
+		code, _, _ := receive(fmt.Sprintf("192.0.2.%d", i%250), []byte(good), map[string]string{"X-Hub-Signature-256": whatsapp.Sign([]byte(good), "wrong")})
+		if code == http.StatusTooManyRequests {
+			sawKeyLimit = true
+			break
+		}
+		if code != http.StatusForbidden {
+			t.Fatalf("wrong signature: %d, want 403", code)
+		}
+	}
+	if !sawKeyLimit {
+		t.Fatal("400 wrongly signed deliveries through one key and never a 429")
+	}
+	// Unknown keys count against the address through real HTTP too.
+	c := f.e.Client()
+	var last int
+	for range 100 {
+		last = c.PostJSON("/api/webhooks/whatsapp/", []byte(good), map[string]string{"X-Api-Key": "hv_unknown"}).StatusCode
+		if last != http.StatusUnauthorized {
 			break
 		}
 	}
-	if got429 == nil || got429.Header.Get("Retry-After") == "" {
-		t.Fatal("no 429 with Retry-After")
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("unknown keys from one address: last answer %d, want 429", last)
+	}
+}
+
+// TestNoAppSecretRefused: a tenant without an app secret cannot receive deliveries: every one is
+// refused with 403 naming the setting, signed or not, and nothing is stored.
+func TestNoAppSecretRefused(t *testing.T) {
+	f := setup(t, map[string]string{"whatsapp_app_secret": ""})
+	body := payload(textMsg("905321234567", "wamid.NOSECRET", "merhaba"))
+	for name, hdr := range map[string]map[string]string{
+		"unsigned": {"X-Hub-Signature-256": ""},
+		"signed":   {"X-Hub-Signature-256": whatsapp.Sign([]byte(body), "whatever")},
+	} {
+		r := f.post(body, hdr)
+		if r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "whatsapp_app_secret") {
+			t.Fatalf("%s delivery without an app secret: %d %s, want 403 naming whatsapp_app_secret", name, r.StatusCode, r.Body)
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM jobs WHERE kind = ?`, whatsapp.JobProcess); n != 0 {
+		t.Fatalf("%d deliveries stored for a tenant without an app secret", n)
 	}
 }
