@@ -175,7 +175,9 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)
 	s.Jobs.HandleIn(jobs.LaneHousekeeping, ai.JobReview, h.Assistant.HandleReview)
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
-	h.Ops.RegisterMetrics()
+	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Started: h.Ops.Started})
+	h.Ops.Prom = s.Metrics
+	h.Assistant.Observe = s.Metrics.ObserveAssistant
 	return s, h, nil
 }
 
@@ -222,6 +224,7 @@ func (s *Server) base(h http.Handler) http.Handler {
 	return web.Chain(h,
 		web.Base(s.Log, func(w http.ResponseWriter, r *http.Request, status int) { s.errorPage(w, r, status, "") }),
 		web.Clients(s.Proxies),
+		web.Observe(s.Metrics.ObserveHTTP),
 		web.SecurityHeaders,
 		web.Gzip,
 	)

@@ -13,6 +13,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
+	"highvibe/app/ops"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
@@ -31,10 +32,13 @@ type Server struct {
 	Jobs     *jobs.Runner
 	Repl     *replica.Manager
 	Live     *live.Hub
-	// MetricsToken, when set, lets /metrics be read from other than loopback with a Bearer token.
+	// MetricsToken, when set, lets /metrics be read from other than loopback with a Bearer token
+	// (and lets tenant slugs appear as metric labels).
 	MetricsToken string
 	// Proxies are the reverse proxies whose forwarding headers are believed (web.ClientOf).
 	Proxies web.Proxies
+	// Metrics is the server's Prometheus registry; the rooms report to it through hooks.
+	Metrics *ops.Metrics
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle

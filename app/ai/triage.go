@@ -36,6 +36,10 @@ type Assistant struct {
 	Inbox    *inbox.Service
 	Client   *Client
 	Log      *slog.Logger
+	// Observe, when set, hears each triage once its outcome is committed: the tenant, the provider
+	// asked, the purpose, the outcome (ok, provider_failed, withheld, budget_spent) and the
+	// estimated cost recorded in ai_usage (/metrics counts them).
+	Observe func(slug, provider, purpose, outcome string, costUSD float64)
 }
 
 // TriagePayload is the payload of an ai_triage job.
@@ -113,6 +117,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		return nil, err
 	}
 	if budget.Exhausted {
+		a.observe(slug, budget.Provider, "budget_spent", 0)
 		return &Outcome{Skipped: "budget_spent"}, audit.Log(ctx, db, audit.Entry{Provider: "ai_triage", ActionType: "triage_skipped",
 			Summary: "monthly AI budget spent; nothing was sent", ModelName: BuiltinModel, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "spent_usd": budget.Spent, "budget_usd": budget.Limit}})
@@ -128,17 +133,19 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	res := Analyze(in)
 	out := &Outcome{Result: res, Model: BuiltinModel}
 	usage := Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}
-	providerNote := ""
+	providerNote, asked, outcome := "", usage.Provider, "ok"
 	if t.Setting("ai_provider") == "openai_compatible" && res.Reply != "" {
 		reply, u, perr := a.providerReply(ctx, t, res, msg.Body)
+		asked = u.Provider
 		switch {
 		case perr != nil:
+			outcome = "provider_failed"
 			providerNote = "provider failed, builtin used: " + perr.Error()
 		case SafeToSend(reply):
 			res.Reply, out.Model, usage = reply, u.Model, u
 			usage.Purpose, usage.ConversationID = "triage", convID
 		default:
-			usage, out.Model = u, u.Model
+			usage, out.Model, outcome = u, u.Model, "withheld"
 			usage.Purpose, usage.ConversationID = "triage", convID
 			providerNote = "provider reply withheld by the commitment guard; builtin reply used"
 		}
@@ -182,6 +189,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
+	a.observe(slug, asked, outcome, usage.CostUSD)
 	if send && res.Reply != "" {
 		later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
 		if err != nil {
@@ -201,6 +209,15 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		out.Sent = id
 	}
 	return out, nil
+}
+
+func (a *Assistant) observe(slug, provider, outcome string, cost float64) {
+	if provider == "" {
+		provider = "builtin"
+	}
+	if a.Observe != nil {
+		a.Observe(slug, provider, "triage", outcome, cost)
+	}
 }
 
 // mergeReasons keeps earlier handoff reasons and adds the new ones once.

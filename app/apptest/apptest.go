@@ -43,6 +43,8 @@ type Options struct {
 	NoJobs     bool   // do not start the job runner
 	// TrustedProxies is the server's --trusted-proxies list ("127.0.0.1/32" to play Caddy).
 	TrustedProxies string
+	// MetricsToken is serve's --metrics-token (it also puts tenant slugs on metric labels).
+	MetricsToken string
 }
 
 // New starts a server on a fresh temp data dir; it is stopped when the test ends.
@@ -64,7 +66,8 @@ func NewWith(t testing.TB, o Options) *Env {
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
 	}
-	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies})
+	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies,
+		MetricsToken: o.MetricsToken})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

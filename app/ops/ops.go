@@ -11,9 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
 	"highvibe/app/web"
@@ -25,6 +22,8 @@ type Handler struct {
 	Repl         *replica.Manager // nil when replication is off
 	MetricsToken string
 	Started      time.Time
+	// Prom is the server's registry (see Metrics in metrics.go).
+	Prom *Metrics
 }
 
 // Healthz answers 200 while the process runs.
@@ -102,17 +101,6 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 
-var (
-	tenantsOpen = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "highvibe_tenants_open", Help: "Tenant databases open in this process."}, func() float64 { return float64(openCount()) })
-	openCount   = func() int { return 0 }
-)
-
-// RegisterMetrics publishes HighVibe's own gauges next to Go's and Litestream's.
-func (h *Handler) RegisterMetrics() {
-	openCount = func() int { return len(h.Mgr.OpenSlugs()) }
-	_ = prometheus.Register(tenantsOpen)
-}
-
 // Metrics serves Prometheus text to loopback clients, or to anyone with the bearer token when set.
 // The client is the one web.ClientOf decided: behind a trusted proxy that is the visitor the proxy
 // names, so a proxy on loopback does not open metrics to the world; forwarding headers from an
@@ -128,5 +116,5 @@ func (h *Handler) Metrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "metrics are served to loopback only (or with the metrics token)", http.StatusForbidden)
 		return
 	}
-	promhttp.Handler().ServeHTTP(w, r)
+	h.Prom.Handler().ServeHTTP(w, r)
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -32,6 +33,9 @@ type DB struct {
 	// compiled in, so it cannot fall behind while the process runs; readiness reads this instead of
 	// asking goose (which would open connections to every idle tenant on each probe).
 	migrated bool
+
+	// observe hears the timing of every InTx (set by Manager.ObserveTx; nil = nobody listens).
+	observe atomic.Pointer[func(wait, held time.Duration)]
 }
 
 // readIdle is how many read connections a busy tenant keeps warm between queries.
@@ -127,10 +131,16 @@ func (d *DB) Status(ctx context.Context, migrations fs.FS, dir string) ([]Migrat
 }
 
 // InTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits when fn returns nil.
+// Its wait for the writer and the time it then held it go to the observer, if any.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
 	tx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("tenantdb: begin: %w", err)
+	}
+	if obs := d.observe.Load(); obs != nil {
+		begun := time.Now()
+		defer func() { (*obs)(begun.Sub(start), time.Since(begun)) }()
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
@@ -140,6 +150,16 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("tenantdb: commit: %w", err)
 	}
 	return nil
+}
+
+// observeAs makes fn hear this database's transactions under name (nil fn: nobody).
+func (d *DB) observeAs(fn func(name string, wait, held time.Duration), name string) {
+	if fn == nil {
+		d.observe.Store(nil)
+		return
+	}
+	obs := func(wait, held time.Duration) { fn(name, wait, held) }
+	d.observe.Store(&obs)
 }
 
 // Check is the cheap readiness test of an open database: its file is still there and Open

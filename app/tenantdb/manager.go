@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"highvibe/schema"
 )
@@ -36,6 +37,19 @@ type Manager struct {
 
 	mu      sync.Mutex
 	tenants map[string]*DB
+	txObs   func(slug string, wait, held time.Duration)
+}
+
+// ObserveTx hands the timing of every write transaction (DB.InTx) of every database, open now or
+// later, to fn; slug is "" for platform.db.
+func (m *Manager) ObserveTx(fn func(slug string, wait, held time.Duration)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.txObs = fn
+	m.Platform.observeAs(fn, "")
+	for s, db := range m.tenants {
+		db.observeAs(fn, s)
+	}
 }
 
 // NewManager opens (and migrates) DATA/platform.db.
@@ -95,6 +109,7 @@ func (m *Manager) openLocked(ctx context.Context, slug, path string) (*DB, error
 		return nil, err
 	}
 	m.tenants[slug] = db
+	db.observeAs(m.txObs, slug)
 	if m.OnOpen != nil {
 		m.OnOpen(ctx, path)
 	}

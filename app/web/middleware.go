@@ -62,6 +62,53 @@ func (w *statusWriter) Flush() {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Observe reports every answered request to fn: the route pattern the mux matched ("" when none
+// did), the status, the error code a JSON error body named (see JSONError; "" for none) and the
+// time taken. The mux records the pattern on the request it is handed, so nothing between Observe
+// and the mux may replace the request (Base does, so Observe goes after it).
+func Observe(fn func(route string, status int, code string, d time.Duration)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ow := &observedWriter{statusWriter: statusWriter{ResponseWriter: w}}
+			finished := false
+			defer func() {
+				status := ow.status
+				switch {
+				case !finished: // a panic on its way to Base, which answers 500
+					status = http.StatusInternalServerError
+				case status == 0:
+					status = http.StatusOK
+				}
+				fn(r.Pattern, status, ow.code, time.Since(start))
+			}()
+			next.ServeHTTP(ow, r)
+			finished = true
+		})
+	}
+}
+
+// observedWriter is the status writer that also hears the code of a JSON error.
+type observedWriter struct {
+	statusWriter
+	code string
+}
+
+// noteCode tells the Observe writer under w (through any wrappers) which error code is answered.
+func noteCode(w http.ResponseWriter, code string) {
+	for {
+		switch x := w.(type) {
+		case *observedWriter:
+			x.code = code
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
+}
+
 // Base creates the request Ctx (id, language), recovers panics into a 500 page and logs the request.
 func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, status int)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {

@@ -54,8 +54,10 @@ type APIError struct {
 	Code  string `json:"code"`
 }
 
-// JSONError writes {"error","code"} with status.
+// JSONError writes {"error","code"} with status; the code is also what /metrics counts as the
+// reason a webhook delivery was refused (see Observe).
 func JSONError(w http.ResponseWriter, status int, code, msg string) {
+	noteCode(w, code)
 	JSON(w, status, APIError{Error: msg, Code: code})
 }
 

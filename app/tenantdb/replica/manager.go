@@ -76,6 +76,10 @@ type DBStatus struct {
 	Replica    string    `json:"replica"` // type and location, never credentials
 	LastSyncAt time.Time `json:"last_sync_at"`
 	Err        string    `json:"error,omitempty"`
+	// LocalTXID is the newest transaction Litestream has captured from the file, ReplicaTXID the
+	// newest one the replica holds; the difference is how far the replica is behind (/metrics).
+	LocalTXID   uint64 `json:"local_txid"`
+	ReplicaTXID uint64 `json:"replica_txid"`
 }
 
 // New prepares a Manager. A nil cfg gives a Manager that does nothing and
@@ -341,9 +345,10 @@ func (m *Manager) add(ctx context.Context, p string, dbc *DBConfig, rel string) 
 	return nil
 }
 
-// Status reports replication health for /readyz/. It does no I/O: errors
-// come from the last remote call made by replication or by the periodic
-// reachability probe.
+// Status reports replication health for /readyz/ and /metrics. It makes no
+// remote call: errors come from the last remote call made by replication or
+// by the periodic reachability probe, and positions from Litestream's own
+// bookkeeping (at most the newest local LTX file is read).
 func (m *Manager) Status() Status {
 	st := Status{Enabled: m.cfg != nil, Healthy: true}
 	if m.cfg == nil {
@@ -366,6 +371,12 @@ func (m *Manager) Status() Status {
 	st.DBs = make([]DBStatus, 0, len(dbs)+len(waiting))
 	for _, md := range dbs {
 		ds := DBStatus{Path: md.path, Replica: md.replica, LastSyncAt: md.db.LastSuccessfulSyncAt()}
+		if pos, err := md.db.Pos(); err == nil {
+			ds.LocalTXID = uint64(pos.TXID)
+		}
+		if md.db.Replica != nil {
+			ds.ReplicaTXID = uint64(md.db.Replica.Pos().TXID)
+		}
 		if _, err := md.client.state(); err != nil {
 			ds.Err = err.Error()
 		} else if diag := md.db.SyncDiagnostic(); diag.Error != "" {

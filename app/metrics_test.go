@@ -1,0 +1,244 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+
+	"highvibe/app/apptest"
+	"highvibe/app/channels/whatsapp"
+)
+
+// scrape reads /metrics over HTTP and parses it with the Prometheus text parser.
+func scrape(t *testing.T, e *apptest.Env, token string) map[string]*dto.MetricFamily {
+	t.Helper()
+	req, _ := http.NewRequest("GET", e.URL+"/metrics", nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("GET /metrics: status %d", res.StatusCode)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Fatalf("GET /metrics: Content-Type %q, want the text format", ct)
+	}
+	var p expfmt.TextParser
+	fams, err := p.TextToMetricFamilies(res.Body)
+	if err != nil {
+		t.Fatalf("/metrics is not valid Prometheus text: %v", err)
+	}
+	return fams
+}
+
+// sample finds the series of family name whose labels include want; it fails when there is none.
+func sample(t *testing.T, fams map[string]*dto.MetricFamily, name string, want map[string]string) *dto.Metric {
+	t.Helper()
+	f := fams[name]
+	if f == nil {
+		t.Fatalf("family %s missing from /metrics", name)
+	}
+next:
+	for _, m := range f.GetMetric() {
+		got := map[string]string{}
+		for _, l := range m.GetLabel() {
+			got[l.GetName()] = l.GetValue()
+		}
+		for k, v := range want {
+			if got[k] != v {
+				continue next
+			}
+		}
+		return m
+	}
+	var have []string
+	for _, m := range f.GetMetric() {
+		have = append(have, fmt.Sprint(m.GetLabel()))
+	}
+	t.Fatalf("%s has no series with %v; it has %v", name, want, have)
+	return nil
+}
+
+// value is a counter's, gauge's or histogram's (sample count) number.
+func value(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.GetCounter().GetValue()
+	case m.Gauge != nil:
+		return m.GetGauge().GetValue()
+	case m.Histogram != nil:
+		return float64(m.GetHistogram().GetSampleCount())
+	}
+	return 0
+}
+
+// waitJobs waits until the tenant has no job due now that is queued or running.
+func waitJobs(t *testing.T, e *apptest.Env, slug string, kinds ...string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var open, done int
+		q := `SELECT count(*) FILTER (WHERE status IN ('queued','running') AND run_at <= ?), count(*) FILTER (WHERE status = 'done')
+			FROM jobs WHERE kind IN ('` + strings.Join(kinds, "','") + `')`
+		if err := e.DB(slug).Read.QueryRow(q, time.Now().UnixMilli()).Scan(&open, &done); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 && done >= len(kinds) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jobs %v not finished: %d open, %d done", kinds, open, done)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestMetricsAfterRealWork: a signed WhatsApp delivery (and one with a bad signature), the jobs it
+// starts, a panel page view; then /metrics over HTTP is valid Prometheus text with the families of
+// the guide's Monitoring page, route patterns instead of paths, and tenant slugs only when the
+// metrics token is set.
+func TestMetricsAfterRealWork(t *testing.T) {
+	for _, sc := range []struct {
+		name, token string
+	}{{"no token: tenants aggregated", ""}, {"token: per tenant", "s3cret-metrics"}} {
+		t.Run(sc.name, func(t *testing.T) {
+			root := t.TempDir()
+			cfg := filepath.Join(root, "litestream.yml")
+			if err := os.WriteFile(cfg, []byte("dbs:\n  - path: data/platform.db\n    replica:\n      path: backup/platform.db\n"+
+				"  - dir: data/tenants\n    pattern: \"*.db\"\n    replica:\n      path: backup/tenants\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e := apptest.NewWith(t, apptest.Options{DataDir: filepath.Join(root, "data"), Litestream: cfg, MetricsToken: sc.token})
+			e.Tenant("acme")
+			const secret = "app-secret"
+			e.Set("acme", map[string]string{"whatsapp_app_secret": secret})
+			key := e.APIKey("acme", "whatsapp_webhook")
+			body := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messaging_product":"whatsapp",
+"metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Ayşe"},"wa_id":"905321234567"}],
+"messages":[{"from":"905321234567","id":"wamid.m1","timestamp":"1735689600","type":"text","text":{"body":"200 m2 granit parke fiyatı nedir?"}}]},"field":"messages"}]}]}`)
+			c := e.Client()
+			if r := c.PostJSON("/api/webhooks/whatsapp/", body, map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(body, secret)}); r.StatusCode != 200 {
+				t.Fatalf("signed delivery: %d %s", r.StatusCode, r.Body)
+			}
+			if r := c.PostJSON("/api/webhooks/whatsapp/", body, map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(body, "wrong")}); r.StatusCode != 403 {
+				t.Fatalf("badly signed delivery: %d %s", r.StatusCode, r.Body)
+			}
+			waitJobs(t, e, "acme", "whatsapp_process", "ai_triage")
+			owner := e.User("acme", "olga", "owner")
+			if r := owner.Get("/app/inbox/"); r.StatusCode != 200 {
+				t.Fatalf("inbox: %d", r.StatusCode)
+			}
+			if r := owner.Get("/app/inbox/999999/"); r.StatusCode != 404 {
+				t.Fatalf("missing conversation: %d", r.StatusCode)
+			}
+			if err := e.Server.Repl.Sync(t.Context(), filepath.Join(root, "data", "tenants", "acme.db")); err != nil {
+				t.Fatal(err)
+			}
+
+			fams := scrape(t, e, sc.token)
+			tenant, tenantDB := map[string]string{}, "tenants"
+			if sc.token != "" {
+				tenant, tenantDB = map[string]string{"tenant": "acme"}, "acme"
+			}
+			with := func(kv ...string) map[string]string {
+				m := map[string]string{}
+				for k, v := range tenant {
+					m[k] = v
+				}
+				for i := 0; i < len(kv); i += 2 {
+					m[kv[i]] = kv[i+1]
+				}
+				return m
+			}
+
+			// HTTP: by route pattern and status, never by raw path.
+			if v := value(sample(t, fams, "highvibe_http_requests_total", map[string]string{"route": "GET /app/inbox/{id}/{$}", "code": "404"})); v != 1 {
+				t.Errorf("404 on the conversation pattern counted %v times, want 1", v)
+			}
+			sample(t, fams, "highvibe_http_requests_total", map[string]string{"route": "GET /app/inbox/{$}", "code": "200"})
+			if v := value(sample(t, fams, "highvibe_http_request_duration_seconds", map[string]string{"route": "POST /api/webhooks/whatsapp/"})); v != 2 {
+				t.Errorf("webhook latency histogram holds %v requests, want 2", v)
+			}
+			patterns := map[string]bool{"unrouted": true, "GET /static/": true, "/": true}
+			for _, rt := range e.Server.Routes(e.Handlers) {
+				patterns[rt.Pattern] = true
+			}
+			for _, m := range fams["highvibe_http_requests_total"].GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "route" && !patterns[l.GetValue()] && !strings.HasPrefix(l.GetValue(), "GET /") {
+						t.Errorf("route label %q is not a route pattern", l.GetValue())
+					}
+					if l.GetName() == "route" && strings.Contains(l.GetValue(), "999999") {
+						t.Errorf("a raw path leaked into the route label: %q", l.GetValue())
+					}
+				}
+			}
+
+			// Webhook deliveries by channel, outcome and reason.
+			if v := value(sample(t, fams, "highvibe_webhook_deliveries_total", map[string]string{"channel": "whatsapp", "outcome": "accepted", "reason": "ok"})); v != 1 {
+				t.Errorf("accepted deliveries = %v, want 1", v)
+			}
+			if v := value(sample(t, fams, "highvibe_webhook_deliveries_total", map[string]string{"channel": "whatsapp", "outcome": "refused", "reason": "bad_signature"})); v != 1 {
+				t.Errorf("refused (bad_signature) deliveries = %v, want 1", v)
+			}
+
+			// Assistant: the triage of the delivered message, builtin engine, no cost.
+			if v := value(sample(t, fams, "highvibe_assistant_calls_total", with("provider", "builtin", "purpose", "triage", "outcome", "ok"))); v != 1 {
+				t.Errorf("assistant calls = %v, want 1", v)
+			}
+			sample(t, fams, "highvibe_assistant_spend_usd_total", with("provider", "builtin"))
+
+			// SQLite write transactions, and replication lag per database.
+			if v := value(sample(t, fams, "highvibe_sqlite_write_tx_seconds", map[string]string{"db": tenantDB})); v < 3 {
+				t.Errorf("only %v tenant write transactions observed", v)
+			}
+			sample(t, fams, "highvibe_sqlite_write_wait_seconds", map[string]string{"db": "platform"})
+			if v := value(sample(t, fams, "highvibe_replication_lag_transactions", map[string]string{"db": tenantDB})); v != 0 {
+				t.Errorf("replica of the tenant %v transactions behind right after a sync", v)
+			}
+			if v := value(sample(t, fams, "highvibe_replication_lag_seconds", map[string]string{"db": "platform"})); v < 0 || v > 60 {
+				t.Errorf("platform replication lag %v s", v)
+			}
+			if v := value(sample(t, fams, "highvibe_replication_healthy", nil)); v != 1 {
+				t.Errorf("replication healthy = %v", v)
+			}
+			if v := value(sample(t, fams, "highvibe_tenants_open", nil)); v != 1 {
+				t.Errorf("tenants open = %v", v)
+			}
+			sample(t, fams, "go_goroutines", nil)
+
+			// Tenant slugs: only with the token (litestream's own metrics name files, so they too).
+			acme := 0
+			for name, f := range fams {
+				for _, m := range f.GetMetric() {
+					for _, l := range m.GetLabel() {
+						if strings.Contains(l.GetValue(), "acme") {
+							acme++
+							if sc.token == "" {
+								t.Errorf("slug in %s{%s=%q} without a metrics token", name, l.GetName(), l.GetValue())
+							}
+						}
+					}
+				}
+			}
+			_, litestream := fams["litestream_db_size"]
+			if sc.token != "" && (acme == 0 || !litestream) {
+				t.Errorf("with a token: %d series name the tenant, litestream metrics served: %v", acme, litestream)
+			}
+			if sc.token == "" && litestream {
+				t.Error("litestream's metrics (labelled by file path) served without a token")
+			}
+		})
+	}
+}
