@@ -12,8 +12,10 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
+	"highvibe/app/ai"
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
+	"highvibe/app/jobs"
 )
 
 // scrape reads /metrics over HTTP and parses it with the Prometheus text parser.
@@ -193,6 +195,18 @@ func TestMetricsAfterRealWork(t *testing.T) {
 				t.Errorf("refused (bad_signature) deliveries = %v, want 1", v)
 			}
 
+			// Jobs: what the delivery started, by kind, lane and outcome; the queues are empty.
+			if v := value(sample(t, fams, "highvibe_jobs_run_total", map[string]string{"kind": "whatsapp_process", "lane": "customer", "outcome": "done"})); v != 1 {
+				t.Errorf("whatsapp_process jobs done = %v, want 1", v)
+			}
+			if v := value(sample(t, fams, "highvibe_jobs_run_total", map[string]string{"kind": "ai_triage", "lane": "assistant", "outcome": "done"})); v != 1 {
+				t.Errorf("ai_triage jobs done = %v, want 1", v)
+			}
+			sample(t, fams, "highvibe_job_duration_seconds", map[string]string{"kind": "ai_triage"})
+			if v := value(sample(t, fams, "highvibe_jobs_queue_depth", with("lane", "customer"))); v != 0 {
+				t.Errorf("customer lane depth %v after the queue drained", v)
+			}
+
 			// Assistant: the triage of the delivered message, builtin engine, no cost.
 			if v := value(sample(t, fams, "highvibe_assistant_calls_total", with("provider", "builtin", "purpose", "triage", "outcome", "ok"))); v != 1 {
 				t.Errorf("assistant calls = %v, want 1", v)
@@ -217,6 +231,21 @@ func TestMetricsAfterRealWork(t *testing.T) {
 				t.Errorf("tenants open = %v", v)
 			}
 			sample(t, fams, "go_goroutines", nil)
+
+			// With the workers stopped, due jobs wait: depth and age per lane show it.
+			e.Server.Jobs.Stop(5 * time.Second)
+			for i := 0; i < 3; i++ {
+				if _, err := jobs.EnqueueDB(t.Context(), e.DB("acme"), ai.JobTriage, map[string]int{"conversation_id": 1}, jobs.Options{RunAt: time.Now().Add(-time.Minute)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fams = scrape(t, e, sc.token)
+			if v := value(sample(t, fams, "highvibe_jobs_queue_depth", with("lane", "assistant"))); v != 3 {
+				t.Errorf("assistant lane depth %v, want 3", v)
+			}
+			if v := value(sample(t, fams, "highvibe_jobs_oldest_age_seconds", with("lane", "assistant"))); v < 60 || v > 120 {
+				t.Errorf("assistant lane oldest age %v s, want about 60", v)
+			}
 
 			// Tenant slugs: only with the token (litestream's own metrics name files, so they too).
 			acme := 0

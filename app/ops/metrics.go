@@ -42,7 +42,6 @@ type Metrics struct {
 	httpDuration *prometheus.HistogramVec
 	deliveries   *prometheus.CounterVec
 	jobsRun      *prometheus.CounterVec
-	jobsFailed   *prometheus.CounterVec
 	jobSeconds   *prometheus.HistogramVec
 	aiCalls      *prometheus.CounterVec
 	aiSpend      *prometheus.CounterVec
@@ -54,7 +53,7 @@ type Metrics struct {
 type Sources struct {
 	Mgr     *tenantdb.Manager
 	Repl    *replica.Manager // nil when replication is off
-	Jobs    LaneStater       // nil before the job runner exists
+	Jobs    LaneStater       // the job runner; nil = no queue gauges
 	Started time.Time
 }
 
@@ -81,9 +80,7 @@ func NewMetrics(perTenant bool, src Sources) *Metrics {
 			Help: "Webhook deliveries by channel, outcome (accepted or refused) and reason (the error code the caller received, ok when accepted)."},
 			[]string{"channel", "outcome", "reason"}),
 		jobsRun: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "highvibe_jobs_run_total",
-			Help: "Job attempts finished, by kind (retries count again)."}, tl("kind")),
-		jobsFailed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "highvibe_jobs_failed_total",
-			Help: "Job attempts that returned an error, by kind; final is true when no retry is left."}, tl("kind", "final")),
+			Help: "Job attempts finished, by kind, lane and outcome (done, retry, failed, requeued)."}, []string{"kind", "lane", "outcome"}),
 		jobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "highvibe_job_duration_seconds",
 			Help: "Time a job attempt ran, by kind.", Buckets: prometheus.DefBuckets}, []string{"kind"}),
 		aiCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "highvibe_assistant_calls_total",
@@ -99,7 +96,7 @@ func NewMetrics(perTenant bool, src Sources) *Metrics {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.deliveries, m.jobsRun, m.jobsFailed, m.jobSeconds, m.aiCalls, m.aiSpend, m.txWait, m.txHeld,
+		m.httpRequests, m.httpDuration, m.deliveries, m.jobsRun, m.jobSeconds, m.aiCalls, m.aiSpend, m.txWait, m.txHeld,
 		newScrapeCollector(m, src),
 	)
 	var g prometheus.Gatherer = reg
@@ -158,13 +155,10 @@ func (m *Metrics) ObserveHTTP(route string, status int, code string, d time.Dura
 	}
 }
 
-// ObserveJob records one finished job attempt.
-func (m *Metrics) ObserveJob(slug, kind string, ran time.Duration, err error, final bool) {
-	m.jobsRun.WithLabelValues(m.labels(slug, kind)...).Inc()
-	m.jobSeconds.WithLabelValues(kind).Observe(ran.Seconds())
-	if err != nil {
-		m.jobsFailed.WithLabelValues(m.labels(slug, kind, strconv.FormatBool(final))...).Inc()
-	}
+// ObserveJob records one finished job attempt (the job runner's OnFinish observer).
+func (m *Metrics) ObserveJob(kind string, lane jobs.Lane, outcome string, took time.Duration) {
+	m.jobsRun.WithLabelValues(kind, lane.String(), outcome).Inc()
+	m.jobSeconds.WithLabelValues(kind).Observe(took.Seconds())
 }
 
 // ObserveAssistant records one assistant call and its estimated cost.
@@ -242,7 +236,7 @@ func (c *scrapeCollector) collectLanes(ch chan<- prometheus.Metric, stats []jobs
 	}
 	sum := map[key]val{}
 	if !c.m.PerTenant {
-		for _, l := range []jobs.Lane{jobs.LaneCustomer, jobs.LaneAssistant, jobs.LaneHousekeeping} {
+		for _, l := range jobs.Lanes() {
 			sum[key{l.String(), allTenants}] = val{}
 		}
 	}
