@@ -34,7 +34,21 @@ func NewLimiters(perSecond float64, burst int) *Limiters {
 // Allow takes one token for key; when none is left it returns false and the wait until one is.
 func (ls *Limiters) Allow(key string) (bool, time.Duration) {
 	now := time.Now()
+	r := ls.limiter(key, now).ReserveN(now, 1)
+	if !r.OK() {
+		return false, time.Minute
+	}
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// limiter is the bucket of key, made on first use; idle buckets are swept once a minute.
+func (ls *Limiters) limiter(key string, now time.Time) *rate.Limiter {
 	ls.mu.Lock()
+	defer ls.mu.Unlock()
 	if now.Sub(ls.sweep) > time.Minute {
 		for k, e := range ls.m {
 			if now.Sub(e.seen) > 10*time.Minute {
@@ -49,16 +63,7 @@ func (ls *Limiters) Allow(key string) (bool, time.Duration) {
 		ls.m[key] = e
 	}
 	e.seen = now
-	ls.mu.Unlock()
-	r := e.l.ReserveN(now, 1)
-	if !r.OK() {
-		return false, time.Minute
-	}
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return e.l
 }
 
 // RetryAfter formats a wait as whole seconds for the Retry-After header (at least 1).
@@ -68,4 +73,37 @@ func RetryAfter(d time.Duration) string {
 		s = 1
 	}
 	return strconv.Itoa(s)
+}
+
+// Failures counts refused requests (bad key, bad signature) per key (an API key id, a client
+// address), so a sender that keeps failing is refused with 429 before its body is read, while
+// requests that pass the checks are never counted and never slowed. Each failure takes one token of a bucket
+// of burst tokens refilled at perSecond; a key or address with no token left is Blocked.
+type Failures struct{ ls *Limiters }
+
+// NewFailures allows bursts of burst failures per key, refilled at perSecond.
+func NewFailures(perSecond float64, burst int) *Failures {
+	return &Failures{ls: NewLimiters(perSecond, burst)}
+}
+
+// Blocked reports whether key has used up its failures, and the wait until it has one again.
+// It takes no token and remembers nothing about keys that never failed.
+func (f *Failures) Blocked(key string) (bool, time.Duration) {
+	now := time.Now()
+	f.ls.mu.Lock()
+	e := f.ls.m[key]
+	f.ls.mu.Unlock()
+	if e == nil {
+		return false, 0
+	}
+	if tok := e.l.TokensAt(now); tok < 1 {
+		return true, time.Duration((1 - tok) / float64(f.ls.Rate) * float64(time.Second))
+	}
+	return false, 0
+}
+
+// Fail counts one failure against key.
+func (f *Failures) Fail(key string) {
+	now := time.Now()
+	f.ls.limiter(key, now).AllowN(now, 1)
 }

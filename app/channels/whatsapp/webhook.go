@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/platform"
@@ -23,13 +24,25 @@ const MaxBody = 4 << 20
 type Webhook struct {
 	Platform *platform.Service
 	Log      *slog.Logger
-	Limits   *chanutil.Limiters // per API key; set before serving (NewWebhook does)
+	// KeyFailures and AddrFailures count refused requests per API key and per client address
+	// (set before serving; NewWebhook does). Deliveries that pass the key and signature checks are
+	// never counted and never throttled: Meta's top tier sends 1,000 messages/s through one key.
+	KeyFailures, AddrFailures *chanutil.Failures
 }
 
-// NewWebhook builds the webhook with the default per-key limit: 100 requests/s, bursts of 500
-// (one request can carry many messages, so this is far above what Meta sends one number).
+// Failure budgets: a key may fail 200 times in a burst (refilled at 50/s) and one client address
+// 20 times (refilled at 5/s) before it is answered 429 without its body being read. The address
+// budget is the tight one, so someone who learnt the key (it is in the callback URL) but not the
+// app secret blocks their own address long before the key itself.
+const (
+	keyFailRate, keyFailBurst   = 50, 200
+	addrFailRate, addrFailBurst = 5, 20
+)
+
+// NewWebhook builds the webhook with the default failure budgets.
 func NewWebhook(p *platform.Service, log *slog.Logger) *Webhook {
-	return &Webhook{Platform: p, Log: log, Limits: chanutil.NewLimiters(100, 500)}
+	return &Webhook{Platform: p, Log: log, KeyFailures: chanutil.NewFailures(keyFailRate, keyFailBurst),
+		AddrFailures: chanutil.NewFailures(addrFailRate, addrFailBurst)}
 }
 
 // Verify is Meta's GET handshake: the body is exactly hub.challenge when the verify token matches.
@@ -51,21 +64,48 @@ func (h *Webhook) Verify(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, q.Get("hub.challenge"))
 }
 
+// NoSecretMessage is the 403 answer to a delivery for a tenant without an app secret.
+const NoSecretMessage = "no WhatsApp app secret is set for this account: set whatsapp_app_secret (Settings → Channels → App secret) to Meta's app secret; deliveries are refused until it is set"
+
 // Receive stores a POSTed event body durably and queues its processing; 200 means stored.
+// Everything that can be refused without the body is refused before reading it: a key or address
+// over its failure budget (429), a bad key (401/403), a tenant without an app secret (403), a
+// missing signature (403), a declared length over the limit (413).
 func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	addr := web.ClientIP(r)
+	if blocked, wait := h.AddrFailures.Blocked(addr); blocked {
+		h.tooMany(w, wait)
+		return
+	}
 	c, err := chanutil.Authenticate(ctx, h.Platform, chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
+		h.AddrFailures.Fail(addr)
 		h.keyError(w, err)
+		return
+	}
+	key := strconv.FormatInt(c.Key.ID, 10)
+	if blocked, wait := h.KeyFailures.Blocked(key); blocked {
+		h.tooMany(w, wait)
 		return
 	}
 	if !c.Tenant.Active() {
 		web.JSONError(w, http.StatusForbidden, "tenant_inactive", "this account is inactive")
 		return
 	}
-	if ok, wait := h.Limits.Allow(strconv.FormatInt(c.Key.ID, 10)); !ok {
-		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-		web.JSONError(w, http.StatusTooManyRequests, "rate_limited", "too many requests for this key")
+	secret := c.Tenant.Setting("whatsapp_app_secret")
+	if secret == "" {
+		web.JSONError(w, http.StatusForbidden, "no_app_secret", NoSecretMessage)
+		return
+	}
+	sig := r.Header.Get("X-Hub-Signature-256")
+	if !wellFormedSignature(sig) {
+		h.fail(key, addr)
+		web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 is missing or not sha256=<64 hex digits>")
+		return
+	}
+	if r.ContentLength > MaxBody {
+		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "body over 4 MiB")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -78,11 +118,10 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, http.StatusBadRequest, "bad_body", "could not read body")
 		return
 	}
-	if secret := c.Tenant.Setting("whatsapp_app_secret"); secret != "" {
-		if !ValidSignature(body, r.Header.Get("X-Hub-Signature-256"), secret) {
-			web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 does not match the body")
-			return
-		}
+	if !ValidSignature(body, sig, secret) {
+		h.fail(key, addr)
+		web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 does not match the body")
+		return
 	}
 	if err := ParseEnvelope(body); err != nil {
 		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
@@ -95,6 +134,26 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"status": "accepted", "import_id": id})
+}
+
+func (h *Webhook) fail(key, addr string) {
+	h.KeyFailures.Fail(key)
+	h.AddrFailures.Fail(addr)
+}
+
+func (h *Webhook) tooMany(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
+	web.JSONError(w, http.StatusTooManyRequests, "rate_limited", "too many refused requests from this key or address; retry later")
+}
+
+// wellFormedSignature checks the shape of X-Hub-Signature-256 without the body.
+func wellFormedSignature(h string) bool {
+	hexSig, ok := strings.CutPrefix(h, "sha256=")
+	if !ok || len(hexSig) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(hexSig)
+	return err == nil
 }
 
 func (h *Webhook) keyError(w http.ResponseWriter, err error) {
