@@ -33,16 +33,7 @@ func NewLimiters(perSecond float64, burst int) *Limiters {
 
 // Allow takes one token for key; when none is left it returns false and the wait until one is.
 func (ls *Limiters) Allow(key string) (bool, time.Duration) {
-	now := time.Now()
-	r := ls.limiter(key, now).ReserveN(now, 1)
-	if !r.OK() {
-		return false, time.Minute
-	}
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return AllowAll(Take{ls, key})
 }
 
 // limiter is the bucket of key, made on first use; idle buckets are swept once a minute.
@@ -64,6 +55,40 @@ func (ls *Limiters) limiter(key string, now time.Time) *rate.Limiter {
 	}
 	e.seen = now
 	return e.l
+}
+
+// Take names one bucket: a set of limiters and a key in it.
+type Take struct {
+	From *Limiters
+	Key  string
+}
+
+// AllowAll takes one token from every bucket, or from none: a request one limit refuses uses up
+// nothing of the others, so a visitor who is turned away does not spend the allowance shared by
+// everyone else at the same address. When refused it returns the longest wait.
+func AllowAll(takes ...Take) (bool, time.Duration) {
+	now := time.Now()
+	held := make([]*rate.Reservation, 0, len(takes))
+	var wait time.Duration
+	for _, t := range takes {
+		r := t.From.limiter(t.Key, now).ReserveN(now, 1)
+		switch {
+		case !r.OK():
+			wait = max(wait, time.Minute)
+		case r.DelayFrom(now) > 0:
+			wait = max(wait, r.DelayFrom(now))
+			r.CancelAt(now)
+		default:
+			held = append(held, r)
+		}
+	}
+	if wait == 0 {
+		return true, 0
+	}
+	for _, r := range held {
+		r.CancelAt(now)
+	}
+	return false, wait
 }
 
 // RetryAfter formats a wait as whole seconds for the Retry-After header (at least 1).

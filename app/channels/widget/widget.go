@@ -42,20 +42,22 @@ func ConsentVersion(notice string) string {
 
 // Handler serves the widget API, loader, demo page and privacy notice.
 type Handler struct {
-	Platform     *platform.Service
-	Inbox        *inbox.Service
-	Render       *web.Renderer
-	Log          *slog.Logger
-	ScriptURL    func() string      // hashed URL of js/widget.js
-	VisitorLimit *chanutil.Limiters // messages per visitor token
-	IPLimit      *chanutil.Limiters // messages per client IP
+	Platform        *platform.Service
+	Inbox           *inbox.Service
+	Render          *web.Renderer
+	Log             *slog.Logger
+	ScriptURL       func() string      // hashed URL of js/widget.js
+	VisitorLimit    *chanutil.Limiters // messages per visitor token
+	IPLimit         *chanutil.Limiters // messages per tenant and client address
+	NewVisitorLimit *chanutil.Limiters // new visitors (new leads) per tenant and client address
 }
 
-// New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5) and
-// 30 a minute per IP address (bursts of 20).
+// New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), 30
+// a minute per address (bursts of 20) and 30 new visitors an hour per address (bursts of 5). The
+// address is the visitor's own (web.ClientIP), also behind a trusted proxy.
 func New(p *platform.Service, in *inbox.Service, render *web.Renderer, log *slog.Logger, scriptURL func() string) *Handler {
 	return &Handler{Platform: p, Inbox: in, Render: render, Log: log, ScriptURL: scriptURL,
-		VisitorLimit: chanutil.NewLimiters(0.1, 5), IPLimit: chanutil.NewLimiters(0.5, 20)}
+		VisitorLimit: chanutil.NewLimiters(0.1, 5), IPLimit: chanutil.NewLimiters(0.5, 20), NewVisitorLimit: chanutil.NewLimiters(1.0/120, 5)}
 }
 
 // Script serves /widget.js by redirecting to the content-hashed asset, so the embed URL stays
@@ -236,11 +238,6 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		fail(w, p, status, code)
 		return
 	}
-	if ok, wait := h.IPLimit.Allow(t.Slug + "|" + web.ClientIP(r)); !ok {
-		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-		fail(w, p, http.StatusTooManyRequests, "rate_limited")
-		return
-	}
 	ctx := r.Context()
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
 	if err != nil {
@@ -248,6 +245,8 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		fail(w, p, http.StatusInternalServerError, "internal")
 		return
 	}
+	addr := t.Slug + "|" + web.ClientIP(r)
+	takes := []chanutil.Take{{From: h.IPLimit, Key: addr}}
 	token := in.Token
 	if token != "" {
 		if _, err := conversationFor(ctx, db, threadKey(token)); err != nil {
@@ -260,8 +259,13 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		token = newToken()
+		// A post without a token starts a new lead: few of those per address, or one script fills
+		// the inbox with junk leads.
+		takes = append(takes, chanutil.Take{From: h.NewVisitorLimit, Key: addr})
 	}
-	if ok, wait := h.VisitorLimit.Allow(t.Slug + "|" + token); !ok {
+	takes = append(takes, chanutil.Take{From: h.VisitorLimit, Key: t.Slug + "|" + token})
+	// Every limit at once, or none: a refused post spends nothing of the address's allowance.
+	if ok, wait := chanutil.AllowAll(takes...); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
 		fail(w, p, http.StatusTooManyRequests, "rate_limited")
 		return
