@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,6 +150,23 @@ func (p *Proc) Stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}
+}
+
+// Kill ends the server with SIGKILL, as a crash or the OOM killer would, and waits for it.
+func (p *Proc) Kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.done
+}
+
+// Get fetches path from the server and returns the status code and body.
+func (p *Proc) Get(path string) (int, string) {
+	r, err := http.Get(p.URL + path)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	return r.StatusCode, string(b)
 }
 
 type lockedWriter struct{ p *Proc }
