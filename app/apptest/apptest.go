@@ -3,6 +3,7 @@
 package apptest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -216,8 +217,25 @@ func (c *Client) Do(req *http.Request) *Resp {
 		c.E.T.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		return &Resp{Response: res, Body: firstEvent(res.Body)}
+	}
 	b, _ := io.ReadAll(res.Body)
 	return &Resp{Response: res, Body: string(b)}
+}
+
+// firstEvent reads a server-sent event stream up to the end of its first event (a blank line)
+// and stops: a stream never ends, so reading it whole would wait out the client's timeout.
+func firstEvent(r io.Reader) string {
+	var b strings.Builder
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadString('\n')
+		b.WriteString(line)
+		if err != nil || (line == "\n" && b.Len() > 1) {
+			return b.String()
+		}
+	}
 }
 
 // Get fetches path (relative to the server).
