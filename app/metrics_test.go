@@ -2,20 +2,24 @@ package app_test
 
 import (
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+	"gopkg.in/yaml.v3"
 
 	"highvibe/app/ai"
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/jobs"
+	"highvibe/guide"
 )
 
 // scrape reads /metrics over HTTP and parses it with the Prometheus text parser.
@@ -268,6 +272,69 @@ func TestMetricsAfterRealWork(t *testing.T) {
 			if sc.token == "" && litestream {
 				t.Error("litestream's metrics (labelled by file path) served without a token")
 			}
+			if sc.token != "" {
+				checkMonitoringGuide(t, fams)
+			}
 		})
+	}
+}
+
+var metricName = regexp.MustCompile(`highvibe_[a-z_]+[a-z]`)
+
+// checkMonitoringGuide: the guide's Monitoring page (both languages) explains every highvibe_
+// family the server serves, names no family that does not exist, and its alert rules are YAML
+// Prometheus can load (groups of rules with alert and expr).
+func checkMonitoringGuide(t *testing.T, fams map[string]*dto.MetricFamily) {
+	t.Helper()
+	for _, lang := range []string{"en", "tr"} {
+		b, err := fs.ReadFile(guide.FS, lang+"/32-monitoring.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(b)
+		named := map[string]bool{}
+		for _, n := range metricName.FindAllString(page, -1) {
+			base := n
+			for _, suf := range []string{"_bucket", "_sum", "_count"} {
+				if fams[base] == nil {
+					base = strings.TrimSuffix(base, suf)
+				}
+			}
+			if fams[base] == nil {
+				t.Errorf("guide/%s/32-monitoring.md names %s, which /metrics does not serve", lang, n)
+			}
+			named[base] = true
+		}
+		for name := range fams {
+			if strings.HasPrefix(name, "highvibe_") && !named[name] {
+				t.Errorf("guide/%s/32-monitoring.md does not explain %s", lang, name)
+			}
+		}
+		_, rest, ok := strings.Cut(page, "```yaml\ngroups:")
+		if !ok {
+			t.Fatalf("guide/%s/32-monitoring.md has no alert rules", lang)
+		}
+		block, _, _ := strings.Cut("groups:"+rest, "```")
+		var rules struct {
+			Groups []struct {
+				Name  string
+				Rules []struct{ Alert, Expr, For string }
+			}
+		}
+		if err := yaml.Unmarshal([]byte(block), &rules); err != nil {
+			t.Fatalf("guide/%s alert rules: %v", lang, err)
+		}
+		n := 0
+		for _, g := range rules.Groups {
+			for _, r := range g.Rules {
+				n++
+				if r.Alert == "" || r.Expr == "" {
+					t.Errorf("guide/%s: rule %+v lacks alert or expr", lang, r)
+				}
+			}
+		}
+		if n < 5 {
+			t.Errorf("guide/%s: only %d alert rules parsed", lang, n)
+		}
 	}
 }
