@@ -154,7 +154,7 @@ func (r *Renderer) Has(page string) bool { _, ok := r.langs["en"].pages[page]; r
 // Render writes a full page, or only its "content" block for an htmx request that is not boosted.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
 	c := From(req)
-	r.fill(req, c, p)
+	r.fill(w, req, c, p)
 	t, ok := r.pagesFor(c.Lang)[page]
 	if !ok {
 		t, ok = r.langs["en"].pages[page]
@@ -174,7 +174,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 // Fragment renders one named template of a page (an htmx partial such as a list body).
 func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
 	c := From(req)
-	r.fill(req, c, p)
+	r.fill(w, req, c, p)
 	t, ok := r.pagesFor(c.Lang)[page]
 	if !ok || t.Lookup(name) == nil {
 		r.Log.Error("web: unknown fragment", "page", page, "name", name)
@@ -197,7 +197,7 @@ func (r *Renderer) exec(w http.ResponseWriter, req *http.Request, status int, t 
 	_, _ = w.Write(buf.Bytes())
 }
 
-func (r *Renderer) fill(req *http.Request, c *Ctx, p *Page) {
+func (r *Renderer) fill(w http.ResponseWriter, req *http.Request, c *Ctx, p *Page) {
 	p.Ctx = c
 	p.Lang = c.Lang
 	p.Dir = i18n.Dir(c.Lang)
@@ -208,16 +208,32 @@ func (r *Renderer) fill(req *http.Request, c *Ctx, p *Page) {
 	for _, l := range i18n.Langs {
 		p.Langs = append(p.Langs, LangOption{Code: l, Name: i18n.LangName(l), Current: l == c.Lang})
 	}
-	if c.Session != nil {
-		if fl := c.Session.Flashes("ok"); len(fl) > 0 {
-			p.Flash, _ = fl[0].(string)
-		}
-		if fl := c.Session.Flashes("err"); len(fl) > 0 {
-			p.FlashErr, _ = fl[0].(string)
-		}
-	}
+	r.takeFlashes(w, req, c, p)
 	if p.Title == "" {
 		p.Title = c.P.T("app.name")
+	}
+}
+
+// takeFlashes moves the session's one-time banners onto the page and removes them from the
+// session, so a banner shows once, on the page the action led to. Only a full page takes them: an
+// htmx fragment (a list refresh, a live update) leaves them for the page that shows banners. When
+// several actions queued banners before a page was shown, the newest one tells what happened last.
+func (r *Renderer) takeFlashes(w http.ResponseWriter, req *http.Request, c *Ctx, p *Page) {
+	if c.Session == nil || (IsHTMX(req) && req.Header.Get("HX-Boosted") != "true") {
+		return
+	}
+	ok, bad := c.Session.Flashes("ok"), c.Session.Flashes("err")
+	if len(ok) == 0 && len(bad) == 0 {
+		return
+	}
+	if len(ok) > 0 {
+		p.Flash, _ = ok[len(ok)-1].(string)
+	}
+	if len(bad) > 0 {
+		p.FlashErr, _ = bad[len(bad)-1].(string)
+	}
+	if err := c.Session.Save(req, w); err != nil {
+		r.Log.Warn("web: clearing banners", "err", err, "req", c.ReqID)
 	}
 }
 
