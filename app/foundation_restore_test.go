@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -275,5 +276,51 @@ func TestRestoreFromS3AfterLosingTheDataDir(t *testing.T) {
 		if got := tableCounts(t, out); !reflect.DeepEqual(got, want[name]) {
 			t.Fatalf("official CLI restore of %s differs:\n got  %v\n want %v", name, got, want[name])
 		}
+	}
+}
+
+// TestReadyzWithS3ReplicaBehindCustomCA: a self-hosted S3 store with its own CA, trusted through
+// AWS_CA_BUNDLE (the embedded Litestream client used to refuse the variable outright, so
+// /readyz/ answered 503 "replication: FAILING"). The server replicates and reports healthy.
+func TestReadyzWithS3ReplicaBehindCustomCA(t *testing.T) {
+	replicatest.IsolateAWS(t)
+	store := replicatest.NewS3(t)
+	endpoint, caFile := store.ServeTLS(t)
+	t.Setenv("AWS_CA_BUNDLE", caFile)
+	t.Setenv("AWS_ACCESS_KEY_ID", store.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", store.SecretKey)
+	root := t.TempDir()
+	cfg := filepath.Join(root, "litestream.yml")
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, `endpoint: %s
+bucket: %s
+dbs:
+  - path: data/platform.db
+    replica:
+      type: s3
+      path: hv/platform.db
+  - dir: data/tenants
+    pattern: "*.db"
+    replica:
+      type: s3
+      path: hv/tenants
+`, endpoint, store.Bucket), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(root, "data")
+	e := apptest.NewWith(t, apptest.Options{DataDir: data, Litestream: cfg, NoJobs: true})
+	e.Tenant("acme")
+	ctx := context.Background()
+	if _, err := e.Server.OpenAllTenants(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(data, "platform.db"), filepath.Join(data, "tenants", "acme.db")} {
+		if err := e.Server.Repl.Sync(ctx, p); err != nil {
+			t.Errorf("sync %s: %v", p, err) // and show what /readyz/ says
+		}
+	}
+	r := e.Client().Get("/readyz/")
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "replication: running for 2 databases") ||
+		strings.Contains(r.Body, "last sync never") || strings.Contains(r.Body, "error") {
+		t.Fatalf("readyz with the CA bundle set: %d\n%s", r.StatusCode, r.Body)
 	}
 }

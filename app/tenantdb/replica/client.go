@@ -46,7 +46,18 @@ func newReplicaClient(rc *ReplicaConfig) (litestream.ReplicaClient, error) {
 	case "file":
 		return newFileClient(rc)
 	case "s3":
-		return newS3Client(rc)
+		c, err := newS3Client(rc)
+		if err != nil {
+			return nil, err
+		}
+		if p := caBundlePath(rc); p != "" {
+			pem, err := readCABundle(p)
+			if err != nil {
+				return nil, err
+			}
+			return newCAS3Client(c, pem), nil
+		}
+		return c, nil
 	case "sftp":
 		return newSFTPClient(rc)
 	case "gs", "abs", "webdav", "webdavs", "nats", "oss":

@@ -112,6 +112,11 @@ type ReplicaSettings struct {
 	StorageClass      string `yaml:"storage-class"`
 	SignPayload       *bool  `yaml:"sign-payload"`
 	RequireContentMD5 *bool  `yaml:"require-content-md5"`
+	// CABundle is a HighVibe extension: a PEM file of the certificate
+	// authorities to trust for the endpoint (a self-hosted store with its
+	// own CA). Without it, AWS_CA_BUNDLE is used when set. The official CLI
+	// ignores the key and cannot use a custom CA at all.
+	CABundle string `yaml:"ca-bundle"`
 
 	// SFTP.
 	Host     string `yaml:"host"`
@@ -247,6 +252,9 @@ func (c *Config) resolvePaths(baseDir string) error {
 	if c.HostKeyPath, err = resolve(c.HostKeyPath); err != nil {
 		return fmt.Errorf("replica: host-key-path: %w", err)
 	}
+	if c.CABundle, err = resolve(c.CABundle); err != nil {
+		return fmt.Errorf("replica: ca-bundle: %w", err)
+	}
 	return nil
 }
 
@@ -256,6 +264,9 @@ func (rc *ReplicaConfig) resolvePaths(resolve func(string) (string, error)) erro
 		return err
 	}
 	if rc.HostKeyPath, err = resolve(rc.HostKeyPath); err != nil {
+		return err
+	}
+	if rc.CABundle, err = resolve(rc.CABundle); err != nil {
 		return err
 	}
 	kind, err := rc.kind()
@@ -311,6 +322,7 @@ func (rs *ReplicaSettings) fillFrom(g *ReplicaSettings) {
 	}
 	rs.SkipVerify = rs.SkipVerify || g.SkipVerify
 	setStr(&rs.StorageClass, g.StorageClass)
+	setStr(&rs.CABundle, g.CABundle)
 	if rs.SignPayload == nil {
 		rs.SignPayload = g.SignPayload
 	}

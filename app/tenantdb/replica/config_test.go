@@ -10,9 +10,12 @@ import (
 
 	"github.com/benbjohnson/litestream/s3"
 	"github.com/benbjohnson/litestream/sftp"
+
+	"highvibe/app/tenantdb/replica/replicatest"
 )
 
 func TestParseConfig(t *testing.T) {
+	replicatest.IsolateAWS(t) // AWS_CA_BUNDLE on the machine would choose the CA client
 	base := filepath.FromSlash("/srv/highvibe")
 	t.Setenv("HV_TEST_KEY", "AKIA-test")
 	t.Setenv("HV_TEST_SECRET", "s3cr3t-value")

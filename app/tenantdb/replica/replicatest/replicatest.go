@@ -21,7 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,24 +59,18 @@ func LitestreamCLI(t testing.TB) string {
 }
 
 func buildCLI(goBin string) (string, error) {
-	version := "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, dep := range bi.Deps {
-			if dep.Path == litestreamModule {
-				version = dep.Version
-				if dep.Replace != nil {
-					version += "-replaced-" + dep.Replace.Version
-				}
-			}
-		}
+	// Test binaries carry no dependency list, so ask the go tool which
+	// version the module pins (and where a replace points).
+	ver, err := exec.Command(goBin, "list", "-m", "-f", "{{.Version}}{{with .Replace}}-replaced-{{.Path}}@{{.Version}}{{end}}", litestreamModule).Output()
+	if err != nil {
+		return "", fmt.Errorf("go list %s: %w", litestreamModule, err)
 	}
+	version := strings.NewReplacer("/", "_", string(filepath.Separator), "_").Replace(strings.TrimSpace(string(ver)))
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("highvibe-test-litestream-%s-%s-%s_%s",
 		version, runtime.Version(), runtime.GOOS, runtime.GOARCH))
 	bin := filepath.Join(dir, "litestream")
-	if version != "unknown" {
-		if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
-			return bin, nil
-		}
+	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+		return bin, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("litestream CLI: %w", err)
