@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"highvibe/app/auth"
+	"highvibe/app/web"
 	"highvibe/static"
 )
 
@@ -133,15 +136,68 @@ func (s *Server) Routes(h *Handlers) []Route {
 	}
 }
 
+// bodyClass is how long a route waits for a request body and whether strangers queue for it.
+type bodyClass int
+
+const (
+	bodyForm    bodyClass = iota // public forms and JSON from anyone (login, widget, landing): 15 s, gated
+	bodyPanel                    // signed-in forms: 15 s; the session is checked before the body is read
+	bodyKeyed                    // the integration API: 15 s; the API key is checked before the body is read
+	bodyWebhook                  // provider webhooks (big batches from far away): 30 s; keyed like the API
+	// The event stream (GET /app/inbox/events) takes no body, and requests without one never get a
+	// read deadline, so it stays open as long as the browser keeps it.
+)
+
+// classOf puts a route of the table in its body class.
+func classOf(rt Route) bodyClass {
+	path := rt.Pattern[strings.IndexByte(rt.Pattern, ' ')+1:]
+	switch {
+	case rt.Access == panel:
+		return bodyPanel
+	case strings.HasPrefix(path, "/api/webhooks/"):
+		return bodyWebhook
+	case strings.HasPrefix(path, "/api/"):
+		return bodyKeyed
+	}
+	return bodyForm
+}
+
+// bodyRule maps a request to its route's body rule; a request no route takes is a stranger's form.
+func (s *Server) bodyRule(mux *http.ServeMux, classes map[string]bodyClass) func(*http.Request) web.BodyRule {
+	return func(r *http.Request) web.BodyRule {
+		_, pattern := mux.Handler(r)
+		switch classes[pattern] {
+		case bodyWebhook:
+			return web.BodyRule{Timeout: s.WebhookReadTimeout}
+		case bodyPanel, bodyKeyed:
+			return web.BodyRule{Timeout: s.FormReadTimeout}
+		}
+		return web.BodyRule{Timeout: s.FormReadTimeout, Gate: s.BodyGate}
+	}
+}
+
+// refuseBody answers a stranger's body the gate turned away, as JSON on the JSON APIs.
+func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request, status int) {
+	c := web.From(r)
+	msg := c.T(fmt.Sprintf("error.%d.body", status))
+	if strings.HasPrefix(r.URL.Path, "/widget/api/") || strings.HasPrefix(r.URL.Path, "/api/") {
+		web.JSONError(w, status, "busy", msg)
+		return
+	}
+	s.errorPage(w, r, status, "")
+}
+
 // Handler builds the complete HTTP handler: the route table behind the shared middleware.
 func (s *Server) Handler(h *Handlers) http.Handler {
 	mux := http.NewServeMux()
+	classes := map[string]bodyClass{}
 	for _, rt := range s.Routes(h) {
 		hf := rt.Handler
 		if rt.Access == panel {
 			hf = s.panel(rt.Perm, hf)
 		}
 		mux.HandleFunc(rt.Pattern, hf)
+		classes[rt.Pattern] = classOf(rt)
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
@@ -158,5 +214,5 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusForbidden, "cross-origin request refused")
 	}))
-	return http.Handler(s.base(cop.Handler(mux)))
+	return web.Chain(cop.Handler(mux), s.base, web.GuardBodies(s.bodyRule(mux, classes), s.refuseBody))
 }

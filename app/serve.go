@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -51,7 +52,16 @@ type Options struct {
 	JobTick      time.Duration
 	// TrustedProxies are the peers whose forwarding headers are believed (--trusted-proxies).
 	TrustedProxies web.Proxies
+	// FormReadTimeout (default 15 s) and WebhookReadTimeout (default 30 s) bound how long a request
+	// body may take to arrive.
+	FormReadTimeout, WebhookReadTimeout time.Duration
 }
+
+// Limits on strangers' request bodies in flight at once: in all, and from one address.
+const (
+	maxStrangerBodies        = 256
+	maxStrangerBodiesPerAddr = 8
+)
 
 // Handlers are the room handlers the route table points to.
 type Handlers struct {
@@ -91,6 +101,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		return nil, nil, err
 	}
 	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
+		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
+		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
 		IPThrottle:   auth.NewThrottle(20, 15*time.Minute, time.Minute, 15*time.Minute)}
 	if o.Litestream != "" {
@@ -244,8 +256,13 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	metricsToken := fs.String("metrics-token", os.Getenv("HIGHVIBE_METRICS_TOKEN"), "bearer token that opens /metrics to non-loopback clients")
 	trusted := fs.String("trusted-proxies", os.Getenv("HIGHVIBE_TRUSTED_PROXIES"),
 		"CIDR[,CIDR] of reverse proxies whose X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto are believed (env HIGHVIBE_TRUSTED_PROXIES; default none)")
+	formTimeout := fs.Duration("form-read-timeout", 15*time.Second, "how long a form or JSON request body may take to arrive")
+	webhookTimeout := fs.Duration("webhook-read-timeout", 30*time.Second, "how long a webhook request body may take to arrive")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *formTimeout <= 0 || *webhookTimeout <= 0 {
+		return usagef("serve: read timeouts must be positive")
 	}
 	proxies, err := web.ParseProxies(*trusted)
 	if err != nil {
@@ -268,7 +285,8 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	start := time.Now()
-	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies})
+	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
+		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,11 @@ type Server struct {
 	MetricsToken string
 	// Proxies are the reverse proxies whose forwarding headers are believed (web.ClientOf).
 	Proxies web.Proxies
+	// FormReadTimeout and WebhookReadTimeout bound how long a request body may take to arrive;
+	// BodyGate caps the bodies strangers send at once (routes.go says which route is which).
+	FormReadTimeout    time.Duration
+	WebhookReadTimeout time.Duration
+	BodyGate           *web.BodyGate
 	// Metrics is the server's Prometheus registry; the rooms report to it through hooks.
 	Metrics *ops.Metrics
 
@@ -164,6 +169,8 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 	to := "/login/?next=" + url.QueryEscape(r.URL.RequestURI())
 	if r.Method != http.MethodGet {
 		to = "/login/"
+		// A stranger's form body is not worth waiting for: answer and close.
+		w.Header().Set("Connection", "close")
 	}
 	web.Redirect(w, r, to)
 }

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// BodyRule is how long the server waits for one request's body, and whether the sender must first
+// get a slot at the gate for strangers.
+type BodyRule struct {
+	Timeout time.Duration // the whole body must have arrived this long after the handler starts
+	Gate    *BodyGate     // nil: the sender proved who it is (session, API key) before the body is read
+}
+
+// GuardBodies bounds every request that carries a body by rule(r): a read deadline, so a client
+// that trickles its body a byte at a time is cut off instead of holding a connection and a
+// goroutine for as long as it likes (the server itself only bounds the headers), and for strangers
+// a slot at the gate. Requests without a body are untouched, which is what keeps the event stream
+// (a GET that stays open for hours) exempt. refuse answers a request the gate turns away (429:
+// this address is already sending too many bodies; 503: all slots are taken).
+func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseWriter, r *http.Request, status int)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			br := rule(r)
+			if br.Timeout > 0 {
+				_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(br.Timeout))
+			}
+			release := func() {}
+			if br.Gate != nil {
+				var status int
+				if release, status = br.Gate.enter(ClientIP(r)); status != 0 {
+					// Do not wait for the body we refuse: close the connection after the answer.
+					w.Header().Set("Connection", "close")
+					w.Header().Set("Retry-After", "1")
+					refuse(w, r, status)
+					return
+				}
+			}
+			// The slot is given back when the body is in (or the handler returns). The deadline needs
+			// no lifting: net/http clears it itself once the body has been read to its end, so a
+			// handler that then takes long to answer is not cut off.
+			var once sync.Once
+			done := func() { once.Do(release) }
+			defer done()
+			r.Body = &guardedBody{ReadCloser: r.Body, done: done}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// guardedBody calls done when the body has been read to its end.
+type guardedBody struct {
+	io.ReadCloser
+	done func()
+}
+
+func (b *guardedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.done()
+	}
+	return n, err
+}
+
+// BodyGate caps the request bodies that unauthenticated senders may be sending at the same time:
+// in all, and per client address (web.ClientIP), so one address cannot take every slot.
+type BodyGate struct {
+	total   int
+	perAddr int
+	mu      sync.Mutex
+	busy    int
+	addrs   map[string]int
+}
+
+// NewBodyGate allows total bodies at once, at most perAddr of them from one address.
+func NewBodyGate(total, perAddr int) *BodyGate {
+	return &BodyGate{total: total, perAddr: perAddr, addrs: map[string]int{}}
+}
+
+// enter takes a slot for addr and returns its release, or the status to refuse with.
+func (g *BodyGate) enter(addr string) (func(), int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.addrs[addr] >= g.perAddr {
+		return nil, http.StatusTooManyRequests
+	}
+	if g.busy >= g.total {
+		return nil, http.StatusServiceUnavailable
+	}
+	g.busy++
+	g.addrs[addr]++
+	return func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.busy--
+		if g.addrs[addr]--; g.addrs[addr] <= 0 {
+			delete(g.addrs, addr)
+		}
+	}, 0
+}
+
+// InFlight is how many bodies hold a slot now (for tests and metrics).
+func (g *BodyGate) InFlight() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.busy
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGuardBodiesLiftsTheDeadline: once the body is in, the handler may take longer than the read
+// timeout without its request being cancelled (the connection's deadline would otherwise fire in
+// the server's background read and cancel the context).
+func TestGuardBodiesLiftsTheDeadline(t *testing.T) {
+	const timeout = 50 * time.Millisecond
+	result := make(chan string, 1)
+	h := GuardBodies(func(*http.Request) BodyRule { return BodyRule{Timeout: timeout, Gate: NewBodyGate(4, 2)} },
+		func(w http.ResponseWriter, r *http.Request, status int) { w.WriteHeader(status) })(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				result <- "read: " + err.Error()
+				return
+			}
+			select {
+			case <-r.Context().Done():
+				result <- "cancelled after the body was read"
+			case <-time.After(4 * timeout): // outlive the read deadline on purpose
+				result <- string(b)
+			}
+		}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Post(srv.URL, "text/plain", strings.NewReader("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := <-result; got != "hello" {
+		t.Fatal(got)
+	}
+}
+
+// TestBodyGate: per address first, then in all; a released slot is free again.
+func TestBodyGate(t *testing.T) {
+	g := NewBodyGate(3, 2)
+	r1, s1 := g.enter("a")
+	_, s2 := g.enter("a")
+	if _, s := g.enter("a"); s1 != 0 || s2 != 0 || s != http.StatusTooManyRequests {
+		t.Fatalf("third from one address: %d", s)
+	}
+	if _, s := g.enter("b"); s != 0 {
+		t.Fatalf("another address: %d", s)
+	}
+	if _, s := g.enter("c"); s != http.StatusServiceUnavailable {
+		t.Fatalf("over the total: %d", s)
+	}
+	r1()
+	if _, s := g.enter("c"); s != 0 || g.InFlight() != 3 {
+		t.Fatalf("after a release: %d, in flight %d", s, g.InFlight())
+	}
+}
