@@ -338,3 +338,36 @@ func checkMonitoringGuide(t *testing.T, fams map[string]*dto.MetricFamily) {
 		}
 	}
 }
+
+// TestMetricsScrapeLeavesIdleTenantsAsleep: once the job runner has found quiet tenants' queues
+// empty and released their connections, scraping /metrics (queue gauges included) opens none, so
+// a monitor scraping every few seconds does not undo the idle-memory budget.
+func TestMetricsScrapeLeavesIdleTenantsAsleep(t *testing.T) {
+	e := apptest.New(t)
+	slugs := []string{"acme", "bravo", "delta"}
+	for _, s := range slugs {
+		e.Tenant(s)
+	}
+	open := func() int {
+		n := 0
+		for _, s := range slugs {
+			db := e.DB(s)
+			n += db.Read.Stats().OpenConnections + db.Write.Stats().OpenConnections
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for open() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the runner left %d tenant connections open", open())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for range 3 {
+		fams := scrape(t, e, "")
+		sample(t, fams, "highvibe_jobs_queue_depth", map[string]string{"lane": "customer"})
+	}
+	if n := open(); n != 0 {
+		t.Errorf("scraping /metrics opened %d connections to idle tenants", n)
+	}
+}
