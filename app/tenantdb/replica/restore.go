@@ -23,20 +23,9 @@ func Restore(ctx context.Context, cfg *Config, dbPath, output string, timestamp 
 	if output == "" {
 		return errors.New("replica: restore: output path is required")
 	}
-	dbc, rel, ok := cfg.match(canonical(dbPath))
-	if !ok {
-		return fmt.Errorf("replica: restore: %s is not covered by any dbs: entry of the config", dbPath)
-	}
-	rc := dbc.replica()
-	if dbc.Dir != "" {
-		var err error
-		if rc, err = rc.forSubpath(rel); err != nil {
-			return fmt.Errorf("replica: restore %s: %w", dbPath, err)
-		}
-	}
-	client, err := newReplicaClient(rc)
+	client, rc, err := cfg.clientFor(dbPath)
 	if err != nil {
-		return fmt.Errorf("replica: restore %s: %w", dbPath, err)
+		return fmt.Errorf("replica: restore: %w", err)
 	}
 
 	// A leftover -wal or -shm next to the output would be replayed over the
@@ -70,4 +59,25 @@ func Restore(ctx context.Context, cfg *Config, dbPath, output string, timestamp 
 			dbPath, timestamp.UTC().Format(time.RFC3339Nano), describe(rc))
 	}
 	return fmt.Errorf("replica: restore %s: %w", dbPath, err)
+}
+
+// clientFor builds the replica client of the database dbPath as the config
+// names it (a path: entry or a file of a dir: entry), with its destination.
+func (c *Config) clientFor(dbPath string) (litestream.ReplicaClient, *ReplicaConfig, error) {
+	dbc, rel, ok := c.match(canonical(dbPath))
+	if !ok {
+		return nil, nil, fmt.Errorf("%s is not covered by any dbs: entry of the config", dbPath)
+	}
+	rc := dbc.replica()
+	if dbc.Dir != "" {
+		var err error
+		if rc, err = rc.forSubpath(rel); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", dbPath, err)
+		}
+	}
+	client, err := newReplicaClient(rc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dbPath, err)
+	}
+	return client, rc, nil
 }
