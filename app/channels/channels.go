@@ -43,6 +43,6 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 // RegisterJobs registers the channel job kinds, both in the customer lane: webhook processing
 // (inbound ingest) and outbound delivery.
 func (h *Handlers) RegisterJobs(r *jobs.Runner) {
-	r.HandleIn(jobs.LaneCustomer, whatsapp.JobProcess, h.Processor.Handle)
+	r.HandleBatchIn(jobs.LaneCustomer, whatsapp.JobProcess, whatsapp.BatchSize, h.Processor.HandleBatch)
 	r.HandleIn(jobs.LaneCustomer, JobDeliver, h.Deliverer.Handle)
 }

@@ -82,6 +82,34 @@ var errDuplicate = errors.New("inbox: duplicate provider message id")
 // event so open inbox tabs refresh.
 func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB, in Inbound) (IngestResult, error) {
 	var res IngestResult
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = ingestTx(ctx, tx, tx, in)
+		if err == nil {
+			err = reindex(ctx, tx, res.ConversationID)
+		}
+		return err
+	})
+	if errors.Is(err, errDuplicate) {
+		res = IngestResult{Duplicate: true}
+		_ = db.Read.QueryRowContext(ctx, `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.channel = ? AND m.provider_message_id = ?`, in.Channel, in.ProviderMessageID).Scan(&res.MessageID, &res.ConversationID, &res.LeadID)
+		return res, nil
+	}
+	if err != nil {
+		return IngestResult{}, err
+	}
+	s.publish(tenantSlug, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
+	return res, nil
+}
+
+// ingestTx is Ingest's work inside the caller's write transaction, except the search document,
+// which the caller refreshes (once per conversation when many messages are stored together). A
+// provider message id seen before returns errDuplicate after changing nothing worth keeping: the
+// caller rolls back.
+// Its own statements go through q (the transaction, or a cache of statements prepared on it).
+func ingestTx(ctx context.Context, q querier, tx *sql.Tx, in Inbound) (IngestResult, error) {
+	var res IngestResult
 	if !validChannel(in.Channel) {
 		return res, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
 	}
@@ -112,128 +140,112 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 	if in.ProviderMessageID != "" {
 		pmid = in.ProviderMessageID
 	}
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		var convID, leadID int64
-		// 1. The thread key names the conversation directly when the channel has one.
-		if in.ExternalID != "" {
-			err := tx.QueryRowContext(ctx, `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ?
-				AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`, in.Channel, in.ExternalID).Scan(&convID, &leadID)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("inbox: finding conversation: %w", err)
-			}
+	var convID, leadID int64
+	// 1. The thread key names the conversation directly when the channel has one.
+	if in.ExternalID != "" {
+		err := q.QueryRowContext(ctx, `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ?
+			AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`, in.Channel, in.ExternalID).Scan(&convID, &leadID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return res, fmt.Errorf("inbox: finding conversation: %w", err)
 		}
-		// 2. Otherwise the lead by phone or email.
-		if leadID == 0 {
-			var err error
-			leadID, err = findLead(ctx, tx, e164, in.Email)
-			if err != nil {
-				return err
-			}
-		}
-		if leadID == 0 {
-			name := in.Name
-			var consentAt any
-			if !in.ConsentAt.IsZero() {
-				consentAt = in.ConsentAt.UnixMilli()
-			}
-			r, err := tx.ExecContext(ctx, `INSERT INTO leads(name, phone, phone_e164, email, source, consent_version, consent_at,
-				utm_source, utm_medium, utm_campaign, utm_term, utm_content, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-				name, in.Phone, e164, in.Email, src, clip(in.ConsentVersion, 40), consentAt,
-				utm(in.UTM, "utm_source"), utm(in.UTM, "utm_medium"), utm(in.UTM, "utm_campaign"), utm(in.UTM, "utm_term"), utm(in.UTM, "utm_content"),
-				now, now)
-			if err != nil {
-				return fmt.Errorf("inbox: creating lead: %w", err)
-			}
-			leadID, _ = r.LastInsertId()
-			res.NewLead = true
-		} else {
-			// Fill what we did not know yet; never overwrite what a person entered.
-			var consentAt any
-			if !in.ConsentAt.IsZero() {
-				consentAt = in.ConsentAt.UnixMilli()
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE leads SET
-				name = CASE WHEN name = '' THEN ? ELSE name END,
-				phone = CASE WHEN phone = '' THEN ? ELSE phone END,
-				phone_e164 = CASE WHEN phone_e164 = '' THEN ? ELSE phone_e164 END,
-				email = CASE WHEN email = '' THEN ? ELSE email END,
-				consent_version = CASE WHEN ? <> '' THEN ? ELSE consent_version END,
-				consent_at = coalesce(?, consent_at),
-				updated_at = ? WHERE id = ?`,
-				in.Name, in.Phone, e164, in.Email, in.ConsentVersion, clip(in.ConsentVersion, 40), consentAt, now, leadID); err != nil {
-				return fmt.Errorf("inbox: updating lead: %w", err)
-			}
-		}
-		// 3. The open conversation of this lead on this channel.
-		if convID == 0 {
-			q := `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')`
-			args := []any{leadID, in.Channel}
-			if in.ExternalID != "" {
-				q += ` AND external_id IN ('', ?)`
-				args = append(args, in.ExternalID)
-			}
-			err := tx.QueryRowContext(ctx, q+` ORDER BY id DESC LIMIT 1`, args...).Scan(&convID)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("inbox: finding conversation: %w", err)
-			}
-		}
-		if convID == 0 {
-			r, err := tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at)
-				VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?)`, leadID, leadID, in.Channel, in.ExternalID, ms, now, now)
-			if err != nil {
-				return fmt.Errorf("inbox: creating conversation: %w", err)
-			}
-			convID, _ = r.LastInsertId()
-			res.NewConversation = true
-		}
-		// 4. The message; the unique index is the idempotency check.
-		var msgID int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, created_at)
-			VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-			convID, in.Body, clip(in.Kind, 40), in.Channel, pmid, ms).Scan(&msgID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errDuplicate
-		}
+	}
+	// 2. Otherwise the lead by phone or email.
+	if leadID == 0 {
+		var err error
+		leadID, err = findLead(ctx, q, e164, in.Email)
 		if err != nil {
-			return fmt.Errorf("inbox: storing message: %w", err)
+			return res, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET
-			external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
-			unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
-			waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`, in.ExternalID, ms, ms, ms, now, convID); err != nil {
-			return fmt.Errorf("inbox: updating conversation: %w", err)
+	}
+	if leadID == 0 {
+		name := in.Name
+		var consentAt any
+		if !in.ConsentAt.IsZero() {
+			consentAt = in.ConsentAt.UnixMilli()
 		}
-		if err := reindex(ctx, tx, convID); err != nil {
-			return err
+		r, err := q.ExecContext(ctx, `INSERT INTO leads(name, phone, phone_e164, email, source, consent_version, consent_at,
+			utm_source, utm_medium, utm_campaign, utm_term, utm_content, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			name, in.Phone, e164, in.Email, src, clip(in.ConsentVersion, 40), consentAt,
+			utm(in.UTM, "utm_source"), utm(in.UTM, "utm_medium"), utm(in.UTM, "utm_campaign"), utm(in.UTM, "utm_term"), utm(in.UTM, "utm_content"),
+			now, now)
+		if err != nil {
+			return res, fmt.Errorf("inbox: creating lead: %w", err)
 		}
-		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: providerOf(in.Channel), ActionType: "message_received",
-			Summary: "inbound " + in.Channel + " message", Input: in.Body, ConversationID: convID,
-			Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "lead_id": leadID, "channel": in.Channel,
-				"new_lead": res.NewLead, "new_conversation": res.NewConversation}}); err != nil {
-			return err
+		leadID, _ = r.LastInsertId()
+		res.NewLead = true
+	} else {
+		// Fill what we did not know yet; never overwrite what a person entered.
+		var consentAt any
+		if !in.ConsentAt.IsZero() {
+			consentAt = in.ConsentAt.UnixMilli()
 		}
-		var mode string
-		if err := tx.QueryRowContext(ctx, `SELECT ai_mode FROM conversations WHERE id = ?`, convID).Scan(&mode); err != nil {
-			return fmt.Errorf("inbox: reading ai mode: %w", err)
+		if _, err := q.ExecContext(ctx, `UPDATE leads SET
+			name = CASE WHEN name = '' THEN ? ELSE name END,
+			phone = CASE WHEN phone = '' THEN ? ELSE phone END,
+			phone_e164 = CASE WHEN phone_e164 = '' THEN ? ELSE phone_e164 END,
+			email = CASE WHEN email = '' THEN ? ELSE email END,
+			consent_version = CASE WHEN ? <> '' THEN ? ELSE consent_version END,
+			consent_at = coalesce(?, consent_at),
+			updated_at = ? WHERE id = ?`,
+			in.Name, in.Phone, e164, in.Email, in.ConsentVersion, clip(in.ConsentVersion, 40), consentAt, now, leadID); err != nil {
+			return res, fmt.Errorf("inbox: updating lead: %w", err)
 		}
-		if mode == "active" {
-			if _, err := jobs.Enqueue(ctx, tx, "ai_triage", map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{}); err != nil {
-				return err
-			}
+	}
+	// 3. The open conversation of this lead on this channel.
+	if convID == 0 {
+		sel := `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')`
+		args := []any{leadID, in.Channel}
+		if in.ExternalID != "" {
+			sel += ` AND external_id IN ('', ?)`
+			args = append(args, in.ExternalID)
 		}
-		res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
-		return nil
-	})
-	if errors.Is(err, errDuplicate) {
-		res = IngestResult{Duplicate: true}
-		_ = db.Read.QueryRowContext(ctx, `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.channel = ? AND m.provider_message_id = ?`, in.Channel, in.ProviderMessageID).Scan(&res.MessageID, &res.ConversationID, &res.LeadID)
-		return res, nil
+		err := q.QueryRowContext(ctx, sel+` ORDER BY id DESC LIMIT 1`, args...).Scan(&convID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return res, fmt.Errorf("inbox: finding conversation: %w", err)
+		}
+	}
+	if convID == 0 {
+		r, err := q.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at)
+			VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?)`, leadID, leadID, in.Channel, in.ExternalID, ms, now, now)
+		if err != nil {
+			return res, fmt.Errorf("inbox: creating conversation: %w", err)
+		}
+		convID, _ = r.LastInsertId()
+		res.NewConversation = true
+	}
+	// 4. The message; the unique index is the idempotency check.
+	var msgID int64
+	err := q.QueryRowContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, created_at)
+		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		convID, in.Body, clip(in.Kind, 40), in.Channel, pmid, ms).Scan(&msgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return res, errDuplicate
 	}
 	if err != nil {
-		return IngestResult{}, err
+		return res, fmt.Errorf("inbox: storing message: %w", err)
 	}
-	s.publish(tenantSlug, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
+	if _, err := q.ExecContext(ctx, `UPDATE conversations SET
+		external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
+		unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
+		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`, in.ExternalID, ms, ms, ms, now, convID); err != nil {
+		return res, fmt.Errorf("inbox: updating conversation: %w", err)
+	}
+	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: providerOf(in.Channel), ActionType: "message_received",
+		Summary: "inbound " + in.Channel + " message", Input: in.Body, ConversationID: convID,
+		Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "lead_id": leadID, "channel": in.Channel,
+			"new_lead": res.NewLead, "new_conversation": res.NewConversation}}); err != nil {
+		return res, err
+	}
+	var mode string
+	if err := q.QueryRowContext(ctx, `SELECT ai_mode FROM conversations WHERE id = ?`, convID).Scan(&mode); err != nil {
+		return res, fmt.Errorf("inbox: reading ai mode: %w", err)
+	}
+	if mode == "active" {
+		if _, err := jobs.Enqueue(ctx, tx, "ai_triage", map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{}); err != nil {
+			return res, err
+		}
+	}
+	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
 	return res, nil
 }
 
@@ -244,7 +256,7 @@ func (s *Service) publish(slug string, e live.Event) {
 }
 
 // findLead matches a lead by normalised phone, then by lower-cased email (newest wins).
-func findLead(ctx context.Context, tx *sql.Tx, e164, email string) (int64, error) {
+func findLead(ctx context.Context, tx querier, e164, email string) (int64, error) {
 	var id int64
 	if e164 != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM leads WHERE phone_e164 = ? ORDER BY id DESC LIMIT 1`, e164).Scan(&id)

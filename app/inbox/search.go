@@ -73,7 +73,7 @@ func digits(s string) string {
 const maxDoc = 64 << 10
 
 // reindex rebuilds the search document of one conversation inside the caller's transaction.
-func reindex(ctx context.Context, tx *sql.Tx, convID int64) error {
+func reindex(ctx context.Context, tx querier, convID int64) error {
 	var parts []string
 	var phones []string
 	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
@@ -266,7 +266,7 @@ func expandPrefix(ctx context.Context, q Querier, p string, limit int) ([]string
 }
 
 // addTerms records the distinct words of a folded search document in search_terms.
-func addTerms(ctx context.Context, tx *sql.Tx, doc string) error {
+func addTerms(ctx context.Context, tx querier, doc string) error {
 	seen := map[string]bool{}
 	var list []string
 	for _, w := range searchWords(doc) {

@@ -171,6 +171,7 @@ type Runner struct {
 	workers  int
 	tick     time.Duration
 	onFinish FinishFunc
+	batches  map[string]batchKind // kinds worked many at a time (HandleBatchIn)
 
 	// idle notes, per tenant, when its queue next needs a look. Idle tenants are not queried every
 	// tick, so their connections can close and 50 quiet tenants cost little memory.
@@ -452,6 +453,10 @@ func claim(ctx context.Context, db *tenantdb.DB) (*Job, error) {
 }
 
 func (r *Runner) run(ctx context.Context, j *Job) {
+	if b, ok := r.batches[j.Kind]; ok {
+		r.runBatch(ctx, j, b)
+		return
+	}
 	h, ok := r.handlers[j.Kind]
 	var err error
 	began := time.Now()
@@ -460,7 +465,11 @@ func (r *Runner) run(ctx context.Context, j *Job) {
 	} else {
 		err = safeCall(ctx, h, j)
 	}
-	took := time.Since(began)
+	r.finish(ctx, j, err, time.Since(began))
+}
+
+// finish records the outcome of a job: done, requeued (shutdown), retry with backoff or failed.
+func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Duration) {
 	outcome := OutcomeDone
 	// Finishing uses a context that survives shutdown, so the outcome is always recorded.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
@@ -91,4 +92,42 @@ func BenchmarkRawSQLiteInsert(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkWhatsAppProcess measures processing alone: b.N signed deliveries (one message each,
+// from 50 senders) are accepted with the job runner stopped, then the runner starts and the time
+// until every one is an inbox message is taken.
+func BenchmarkWhatsAppProcess(b *testing.B) {
+	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
+	key := e.APIKey("acme", "whatsapp_webhook")
+	h := e.Handlers.Channels.WhatsApp
+	for i := range b.N {
+		body := []byte(payload(textMsg(fmt.Sprintf("9053212%05d", i%50), fmt.Sprintf("wamid.proc%d", i), "800 m² kilit parke 8 cm, stok var mı?")))
+		req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", bytes.NewReader(body))
+		req.Header.Set("X-Api-Key", key)
+		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, testSecret))
+		w := httptest.NewRecorder()
+		h.Receive(w, req)
+		if w.Code != 200 {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+	db := e.DB("acme")
+	b.ResetTimer()
+	if err := e.Server.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	for {
+		var n int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM messages WHERE channel = 'whatsapp'`).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+		if n >= b.N {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -106,35 +106,42 @@ type apiError struct {
 	Message string `json:"message"`
 }
 
-// Message is one readable inbound message found in a webhook body.
+// Message is one readable inbound message found in a webhook body. The JSON names are those of
+// the stored delivery (the job payload the webhook writes and the processor reads).
 type Message struct {
-	PhoneNumberID string // the business number it was sent to
-	From          string // sender wa_id (digits)
-	Name          string // sender profile name when the body named it
-	ID            string // wamid: the idempotency key
-	Kind          string // text image document audio video sticker location interactive button unsupported ...
-	Body          string // readable text (never empty)
-	MediaID       string // for media messages: the id to download later
-	At            time.Time
+	PhoneNumberID string    `json:"pnid,omitempty"`  // the business number it was sent to
+	From          string    `json:"from"`            // sender wa_id (digits)
+	Name          string    `json:"name,omitempty"`  // sender profile name when the body named it
+	ID            string    `json:"id"`              // wamid: the idempotency key
+	Kind          string    `json:"kind"`            // text image document audio video sticker location interactive button unsupported ...
+	Body          string    `json:"body"`            // readable text (never empty)
+	MediaID       string    `json:"media,omitempty"` // for media messages: the id to download later
+	At            time.Time `json:"at"`
 }
 
 // Reaction is an emoji a customer put on an earlier message; it annotates that message.
 type Reaction struct {
-	From, ID, TargetID, Emoji string
-	At                        time.Time
+	From     string    `json:"from"`
+	ID       string    `json:"id"`
+	TargetID string    `json:"target"`
+	Emoji    string    `json:"emoji"`
+	At       time.Time `json:"at"`
 }
 
 // Status is a delivery report for a message we sent.
 type Status struct {
-	ID, Status, RecipientID, Error string
-	At                             time.Time
+	ID          string    `json:"id"`
+	Status      string    `json:"status"`
+	RecipientID string    `json:"to,omitempty"`
+	Error       string    `json:"error,omitempty"`
+	At          time.Time `json:"at"`
 }
 
-// Batch is everything one webhook body carried.
+// Batch is everything one webhook body carried; stored as such, it is the delivery's job payload.
 type Batch struct {
-	Messages  []Message
-	Reactions []Reaction
-	Statuses  []Status
+	Messages  []Message  `json:"messages,omitempty"`
+	Reactions []Reaction `json:"reactions,omitempty"`
+	Statuses  []Status   `json:"statuses,omitempty"`
 }
 
 // ParseEnvelope checks that b is a Cloud API envelope (a JSON object with "object" and an "entry"

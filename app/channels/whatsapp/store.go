@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"highvibe/app/audit"
@@ -15,25 +13,28 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// JobProcess is the job kind that parses a stored webhook body.
+// JobProcess is the job kind of a stored delivery. Each accepted POST is one job row whose payload
+// is the parsed delivery (its messages, reactions and statuses): the job is the delivery's only
+// record and its status its only status machine, from the 200 to the inbox.
 const JobProcess = "whatsapp_process"
 
-// processPayload is the job payload of JobProcess.
-type processPayload struct {
-	ImportID  int64   `json:"import_id,omitempty"`
-	ImportIDs []int64 `json:"import_ids,omitempty"` // a group commit queues one job for its deliveries
+// stored is the payload of a JobProcess job: the parsed delivery. Envelope holds, instead, a raw
+// body moved over from the table that queued deliveries before (schema 00013).
+type stored struct {
+	Batch
+	Envelope string `json:"envelope,omitempty"`
 }
 
-// Accept stores the raw body as a data import job and queues its processing in the same
-// transaction, so a 200 answer means the delivery survives a crash. Deliveries arriving at the
-// same time share one transaction (group commit): each caller still returns only after the commit
-// that holds its body.
-func Accept(ctx context.Context, db *tenantdb.DB, body []byte, keyID int64) (int64, error) {
+// Accept stores one parsed delivery as a job, so a 200 answer means it survives a crash.
+// Deliveries arriving at the same time share one transaction (group commit): each caller still
+// returns only after the commit that holds its delivery.
+func Accept(ctx context.Context, db *tenantdb.DB, b *Batch) (int64, error) {
+	payload, err := json.Marshal(stored{Batch: *b})
+	if err != nil {
+		return 0, fmt.Errorf("whatsapp: encode delivery: %w", err)
+	}
 	g := groupFor(db)
-	g.waiting.Add(1)
-	g.lastArrival.Store(time.Now().UnixNano())
-	defer g.waiting.Add(-1)
-	req := &acceptReq{body: body, keyID: keyID, done: make(chan struct{})}
+	req := &acceptReq{payload: payload, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, req)
 	lead := !g.running
@@ -47,11 +48,10 @@ func Accept(ctx context.Context, db *tenantdb.DB, body []byte, keyID int64) (int
 }
 
 type acceptReq struct {
-	body  []byte
-	keyID int64
-	id    int64
-	err   error
-	done  chan struct{}
+	payload json.RawMessage
+	id      int64
+	err     error
+	done    chan struct{}
 }
 
 // group collects the deliveries waiting for the next write transaction of one database.
@@ -59,12 +59,6 @@ type group struct {
 	mu      sync.Mutex
 	pending []*acceptReq
 	running bool
-	// Background processing defers to acks (yieldToAcks): waiting counts callers inside Accept,
-	// lastArrival is when the latest came in, nextSlot when processing may take its next step
-	// while they keep coming (both UnixNano).
-	waiting     atomic.Int32
-	lastArrival atomic.Int64
-	nextSlot    atomic.Int64
 }
 
 var groups sync.Map // *tenantdb.DB → *group
@@ -131,58 +125,14 @@ func commitBatch(db *tenantdb.DB, batch []*acceptReq) {
 	}
 }
 
-// insertDeliveries stores the bodies and queues one processing job for all of them.
+// insertDeliveries stores each delivery as its processing job.
 func insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*acceptReq) error {
-	st, err := tx.PrepareContext(ctx, `INSERT INTO data_import_jobs(source, status, body, meta, created_at) VALUES('whatsapp','pending',?,?,?)`)
-	if err != nil {
-		return fmt.Errorf("whatsapp: store delivery: %w", err)
-	}
-	defer st.Close()
-	ids := make([]int64, 0, len(batch))
-	now := tenantdb.Now()
 	for _, r := range batch {
-		meta := `{"api_key_id":` + strconv.FormatInt(r.keyID, 10) + `,"bytes":` + strconv.Itoa(len(r.body)) + `}`
-		res, err := st.ExecContext(ctx, r.body, meta, now)
+		id, err := jobs.Enqueue(ctx, tx, JobProcess, r.payload, jobs.Options{MaxAttempts: 8})
 		if err != nil {
 			return fmt.Errorf("whatsapp: store delivery: %w", err)
 		}
-		r.id, _ = res.LastInsertId()
-		ids = append(ids, r.id)
-	}
-	pl := processPayload{ImportIDs: ids}
-	if len(ids) == 1 {
-		pl = processPayload{ImportID: ids[0]}
-	}
-	_, err = jobs.Enqueue(ctx, tx, JobProcess, pl, jobs.Options{MaxAttempts: 8})
-	return err
-}
-
-// importRow is a stored webhook body.
-type importRow struct {
-	ID     int64
-	Status string
-	Body   []byte
-}
-
-func loadImport(ctx context.Context, db *tenantdb.DB, id int64) (*importRow, error) {
-	r := &importRow{ID: id}
-	err := db.Read.QueryRowContext(ctx, `SELECT status, body FROM data_import_jobs WHERE id = ? AND source = 'whatsapp'`, id).Scan(&r.Status, &r.Body)
-	if err == sql.ErrNoRows {
-		return nil, tenantdb.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("whatsapp: load delivery: %w", err)
-	}
-	return r, nil
-}
-
-func markImport(ctx context.Context, db *tenantdb.DB, id int64, status, errText string) error {
-	now := tenantdb.Now()
-	_, err := db.Write.ExecContext(ctx, `UPDATE data_import_jobs SET status = ?, error = ?, attempts = attempts + (? = 'running'),
-		started_at = COALESCE(started_at, ?), finished_at = CASE WHEN ? IN ('completed','failed') THEN ? ELSE NULL END WHERE id = ?`,
-		status, errText, status, now, status, now, id)
-	if err != nil {
-		return fmt.Errorf("whatsapp: mark delivery %s: %w", status, err)
+		r.id = id
 	}
 	return nil
 }

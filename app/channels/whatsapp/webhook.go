@@ -123,17 +123,18 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 does not match the body")
 		return
 	}
-	if err := ParseEnvelope(body); err != nil {
+	parsed, err := Parse(body) // the only parse: the job stores its result
+	if err != nil {
 		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
 		return
 	}
-	id, err := Accept(ctx, c.DB, body, c.Key.ID)
+	id, err := Accept(ctx, c.DB, parsed)
 	if err != nil {
 		h.Log.Error("whatsapp: store webhook", "tenant", c.Tenant.Slug, "err", err)
 		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the delivery; retry later")
 		return
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"status": "accepted", "import_id": id})
+	web.JSON(w, http.StatusOK, map[string]any{"status": "accepted", "delivery_id": id})
 }
 
 func (h *Webhook) fail(key, addr string) {

@@ -59,7 +59,7 @@ func (f *fixture) post(body string, headers map[string]string) *apptest.Resp {
 func (f *fixture) settle(t *testing.T) {
 	t.Helper()
 	db := f.e.DB("acme")
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // only a bound for a broken runner; a loaded machine is slow
 	for time.Now().Before(deadline) {
 		var n int
 		_ = db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'whatsapp_process' AND status IN ('queued','running')`).Scan(&n)
@@ -215,7 +215,7 @@ func TestStatusOnly(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound'`); n != 0 {
 		t.Errorf("status-only body created %d messages", n)
 	}
-	if n := f.count(t, `SELECT count(*) FROM data_import_jobs WHERE status = 'completed'`); n != 1 {
+	if n := f.count(t, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'done'`, whatsapp.JobProcess); n != 1 {
 		t.Errorf("delivery not completed")
 	}
 }
@@ -256,7 +256,7 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
-	if n := f.count(t, `SELECT count(*) FROM data_import_jobs`); n != 0 {
+	if n := f.count(t, `SELECT count(*) FROM jobs WHERE kind = ?`, whatsapp.JobProcess); n != 0 {
 		t.Fatalf("refused requests stored %d deliveries", n)
 	}
 	// Too large: over 4 MiB refused, just under accepted.
@@ -289,10 +289,11 @@ func TestHandshake(t *testing.T) {
 
 // TestOneKeySignedBurstNotLimited: Meta sends all of a tenant's deliveries through one key, at
 // up to 1,000 messages/s. A burst of correctly signed deliveries through that one key is never
-// answered 429 (the old per-key limit of 100/s with bursts of 500 refused most of this).
+// answered 429 (the old per-key limit of 100/s with bursts of 500 refused 826 of 1,600), and every
+// one becomes an inbox message.
 func TestOneKeySignedBurstNotLimited(t *testing.T) {
 	f := setup(t, nil)
-	const clients, each = 16, 100
+	const clients, each = 16, 64
 	codes := make([]map[int]int, clients)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -316,8 +317,10 @@ func TestOneKeySignedBurstNotLimited(t *testing.T) {
 	if total[200] != clients*each {
 		t.Fatalf("%d signed deliveries through one key in %s: answers %v, want all 200", clients*each, took, total)
 	}
-	if n := f.count(t, `SELECT count(*) FROM data_import_jobs WHERE source = 'whatsapp'`); n != clients*each {
-		t.Fatalf("%d deliveries stored, want %d", n, clients*each)
+	f.settle(t)
+	t.Logf("%d deliveries accepted in %s, processed after %s", clients*each, took, time.Since(start))
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE channel = 'whatsapp' AND provider_message_id LIKE 'wamid.burst-%'`); n != clients*each {
+		t.Fatalf("%d messages stored, want %d", n, clients*each)
 	}
 }
 

@@ -1,0 +1,132 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"highvibe/app/live"
+	"highvibe/app/tenantdb"
+)
+
+// Batch is one write transaction storing many inbound messages (IngestBatch): each message does
+// what Ingest does, and each conversation's search document is rebuilt once, at the end, however
+// many of its messages the batch holds.
+type Batch struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	q       *stmtCache
+	touched map[int64]bool
+	order   []int64
+	events  []live.Event
+}
+
+// Tx is the batch's transaction, for the caller's own writes that must commit with the messages
+// (action-log rows, delivery statuses, the job rows being finished).
+func (b *Batch) Tx() *sql.Tx { return b.tx }
+
+// IngestBatch runs fn in one write transaction; fn stores messages with Batch.Ingest. Nothing of
+// it is kept unless everything is: fn's error rolls the whole batch back. After the commit every
+// stored message is published to open inbox tabs.
+func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenantdb.DB, fn func(b *Batch) error) error {
+	b := &Batch{ctx: ctx}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, m: map[string]*sql.Stmt{}}, map[int64]bool{}, nil, nil
+		if err := fn(b); err != nil {
+			return err
+		}
+		for _, id := range b.order {
+			if err := reindex(ctx, b.q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range b.events {
+		s.publish(tenantSlug, e)
+	}
+	return nil
+}
+
+// Ingest stores one inbound message in the batch. A provider message id already stored (before
+// or earlier in this batch) creates nothing and answers Duplicate with the stored message's ids;
+// the batch holds the database's one writer, so the look-up cannot race another insert, and the
+// unique index stays the last word.
+func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
+	if in.ProviderMessageID != "" {
+		res := IngestResult{Duplicate: true}
+		err := b.q.QueryRowContext(b.ctx, `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.channel = ? AND m.provider_message_id = ?`, in.Channel, in.ProviderMessageID).Scan(&res.MessageID, &res.ConversationID, &res.LeadID)
+		if err == nil {
+			return res, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return IngestResult{}, fmt.Errorf("inbox: duplicate check: %w", err)
+		}
+	}
+	res, err := ingestTx(b.ctx, b.q, b.tx, in)
+	if err != nil {
+		return IngestResult{}, err
+	}
+	if !b.touched[res.ConversationID] {
+		b.touched[res.ConversationID] = true
+		b.order = append(b.order, res.ConversationID)
+	}
+	b.events = append(b.events, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
+	return res, nil
+}
+
+// querier is what the inbox's own statements need: a transaction, or a stmtCache on one.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// stmtCache prepares each statement once per transaction: a batch runs the same dozen statements
+// for every message, and compiling them is a large share of the work. The statements close with
+// the transaction.
+type stmtCache struct {
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.m[query]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return c.tx.QueryRowContext(ctx, query, args...) // answers the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
