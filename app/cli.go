@@ -655,13 +655,17 @@ func cmdBackupCheck(ctx context.Context, args []string, io *IO) error {
 	}
 	defer os.RemoveAll(dir)
 
+	width := 0
+	for _, d := range dbs {
+		width = max(width, len(d.name))
+	}
 	failing := 0
 	for _, d := range dbs {
 		r := replica.Check(ctx, cfg, d.path, dir, *maxLag)
 		if !r.OK() {
 			failing++
 		}
-		fmt.Fprintln(io.Out, backupCheckLine(d.name, r))
+		fmt.Fprintln(io.Out, backupCheckLine(d.name, width, r))
 	}
 	if failing > 0 {
 		return fmt.Errorf("backup check: %d of %d databases failing", failing, len(dbs))
@@ -709,7 +713,7 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 }
 
 // backupCheckLine is one readable line: verdict, database, then what was found.
-func backupCheckLine(name string, r *replica.CheckReport) string {
+func backupCheckLine(name string, width int, r *replica.CheckReport) string {
 	verdict := "ok  "
 	var parts []string
 	if !r.OK() {
@@ -738,5 +742,5 @@ func backupCheckLine(name string, r *replica.CheckReport) string {
 		}
 		parts = append(parts, pos)
 	}
-	return fmt.Sprintf("%s  %-16s  %s", verdict, name, strings.Join(parts, " · "))
+	return fmt.Sprintf("%s  %-*s  %s", verdict, width, name, strings.Join(parts, " · "))
 }

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -149,5 +150,54 @@ dbs:
 	}
 	if got, want := readNotes(t, out), readNotes(t, written); got != want || got.Rows != 70 {
 		t.Fatalf("official CLI restore = %+v, want %+v (70 rows)", got, want)
+	}
+}
+
+// Which S3 client a replica gets: the CA client exactly when a bundle is in
+// force, from a top-level ca-bundle: (relative to the config's folder, given
+// to every replica), a replica's own, or AWS_CA_BUNDLE.
+func TestCABundleChoosesClient(t *testing.T) {
+	replicatest.IsolateAWS(t)
+	_, caFile := replicatest.NewS3(t).ServeTLS(t)
+	dir := filepath.Dir(caFile)
+	yml := func(extra string) string {
+		return extra + `
+dbs:
+  - path: a.db
+    replica:
+      url: s3://bkt/hv/a.db?endpoint=https://minio.internal:9000
+`
+	}
+	client := func(cfg *Config) any {
+		t.Helper()
+		c, err := newReplicaClient(cfg.DBs[0].Replica)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	if c := client(mustParse(t, yml(""), dir)); fmt.Sprintf("%T", c) != "*s3.ReplicaClient" {
+		t.Fatalf("no bundle: client is %T", c)
+	}
+	cfg := mustParse(t, yml("ca-bundle: "+filepath.Base(caFile)), dir)
+	if got := cfg.DBs[0].Replica.CABundle; got != caFile {
+		t.Fatalf("top-level ca-bundle resolved to %q, want %q", got, caFile)
+	}
+	c, ok := client(cfg).(*caS3Client)
+	if !ok || c.settings.Bucket != "bkt" || c.settings.Path != "hv/a.db" || c.settings.Endpoint != "https://minio.internal:9000" || !c.settings.ForcePathStyle {
+		t.Fatalf("with ca-bundle: client %T %+v", c, c)
+	}
+	t.Setenv("AWS_CA_BUNDLE", caFile)
+	if c := client(mustParse(t, yml(""), dir)); fmt.Sprintf("%T", c) != "*replica.caS3Client" {
+		t.Fatalf("AWS_CA_BUNDLE: client is %T", c)
+	}
+
+	keyOnly := filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(keyOnly, []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseConfig([]byte(yml("ca-bundle: key.pem")), dir); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate (found a PRIVATE KEY)") {
+		t.Fatalf("a key instead of a CA: err = %v", err)
 	}
 }
