@@ -3,7 +3,6 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -51,6 +50,9 @@ usage:
   highvibe tenant list
   highvibe tenant set --slug S key=value ...
   highvibe user create --username U --password-stdin [--tenant S --role owner|operator|viewer] [--staff]
+  highvibe user set-password --username U --password-stdin
+  highvibe user sessions list|revoke --username U
+  highvibe user reset-2fa --username U
   highvibe apikey create --tenant S --name N --scope whatsapp_webhook[,read,import]
   highvibe apikey list --tenant S
   highvibe apikey revoke --tenant S --id ID
@@ -107,6 +109,12 @@ func run(ctx context.Context, args []string, io *IO) error {
 		return cmdTenantSet(ctx, rest[1:], io)
 	case "user create":
 		return cmdUserCreate(ctx, rest[1:], io)
+	case "user set-password":
+		return cmdUserSetPassword(ctx, rest[1:], io)
+	case "user sessions":
+		return cmdUserSessions(ctx, rest[1:], io)
+	case "user reset-2fa":
+		return cmdUserReset2FA(ctx, rest[1:], io)
 	case "apikey create":
 		return cmdAPIKeyCreate(ctx, rest[1:], io)
 	case "apikey list":
@@ -339,11 +347,10 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		if !*pwStdin {
 			return usagef("user create: a new user needs --password-stdin")
 		}
-		line, rerr := bufio.NewReader(io.In).ReadString('\n')
-		if rerr != nil && rerr != errIOEOF {
-			return fmt.Errorf("read password: %w", rerr)
+		pw, err := readPassword(io)
+		if err != nil {
+			return err
 		}
-		pw := strings.TrimRight(line, "\r\n")
 		if u, err = ps.CreateUser(ctx, *username, pw, *staff); err != nil {
 			return err
 		}

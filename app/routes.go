@@ -35,6 +35,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /login/", public, "", h.Account.Form},
 		{"POST /login/", public, "", h.Account.Login},
 		{"POST /logout/", public, "", h.Account.Logout},
+		{"GET /login/2fa", public, "", h.Account.SecondStepForm},
+		{"POST /login/2fa", public, "", h.Account.SecondStep},
 		{"GET /guide", public, "", h.Guide.Index},
 		{"GET /guide/{section}", public, "", h.Guide.Section},
 		{"GET /healthz/", public, "", h.Ops.Healthz},
@@ -71,6 +73,14 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
 		{"POST /app/switch/", panel, auth.ReadPanel, h.Account.Switch},
+		// Panel: the signed-in user's own profile — password, two-step sign-in, sessions (app/account).
+		{"GET /app/profile/", panel, auth.ReadPanel, h.Account.Profile},
+		{"POST /app/profile/password", panel, auth.ReadPanel, h.Account.ChangePassword},
+		{"POST /app/profile/sessions/revoke", panel, auth.ReadPanel, h.Account.SignOutEverywhere},
+		{"POST /app/profile/sessions/{id}/revoke", panel, auth.ReadPanel, h.Account.RevokeSession},
+		{"POST /app/profile/2fa/start", panel, auth.ReadPanel, h.Account.StartTwoFactor},
+		{"POST /app/profile/2fa/confirm", panel, auth.ReadPanel, h.Account.ConfirmTwoFactor},
+		{"POST /app/profile/2fa/disable", panel, auth.ReadPanel, h.Account.DisableTwoFactor},
 
 		// Panel: rooms not built yet show an honest empty state (see the guide).
 		// Panel: inbox (app/inbox).
@@ -131,6 +141,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},
 		{"POST /app/settings/users/{id}/role", panel, auth.ManageUsers, h.Settings.ChangeRole},
 		{"POST /app/settings/users/{id}/disable", panel, auth.ManageUsers, h.Settings.SetDisabled},
+		{"POST /app/settings/sessions/{id}/revoke", panel, auth.ManageUsers, h.Settings.RevokeSession},
 		{"POST /app/settings/apikeys", panel, auth.ManageAPIKeys, h.Settings.CreateKey},
 		{"POST /app/settings/apikeys/{id}/revoke", panel, auth.ManageAPIKeys, h.Settings.RevokeKey},
 	}
@@ -201,7 +212,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/settings", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/settings", "/app/profile", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

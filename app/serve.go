@@ -55,6 +55,8 @@ type Options struct {
 	// FormReadTimeout (default 15 s) and WebhookReadTimeout (default 30 s) bound how long a request
 	// body may take to arrive.
 	FormReadTimeout, WebhookReadTimeout time.Duration
+	// SessionIdle ends panel sessions unused for this long (default auth.DefaultIdle, 12 h).
+	SessionIdle time.Duration
 }
 
 // Limits on strangers' request bodies in flight at once: in all, and from one address.
@@ -132,10 +134,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 			}
 		}
 	}
-	if s.Sessions, err = auth.NewStore(o.DataDir); err != nil {
-		s.Close(ctx)
-		return nil, nil, err
-	}
+	s.Sessions = &auth.Store{Platform: s.Platform, Idle: o.SessionIdle, ClientIP: web.ClientIP, Secure: web.Secure}
 	if s.Assets, err = static.New(); err != nil {
 		s.Close(ctx)
 		return nil, nil, err
@@ -164,7 +163,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 					_ = audit.Log(ctx, db, e)
 				}
 			}},
-		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform},
+		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
@@ -191,6 +190,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Ops.Prom = s.Metrics
 	s.Jobs.OnFinish(s.Metrics.ObserveJob)
 	h.Assistant.Observe = s.Metrics.ObserveAssistant
+	if err := s.Metrics.Register(h.Account.Collector()); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
 	return s, h, nil
 }
 
@@ -258,6 +261,11 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		"CIDR[,CIDR] of reverse proxies whose X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto are believed (env HIGHVIBE_TRUSTED_PROXIES; default none)")
 	formTimeout := fs.Duration("form-read-timeout", 15*time.Second, "how long a form or JSON request body may take to arrive")
 	webhookTimeout := fs.Duration("webhook-read-timeout", 30*time.Second, "how long a webhook request body may take to arrive")
+	defIdle := os.Getenv("HIGHVIBE_SESSION_IDLE")
+	if defIdle == "" {
+		defIdle = auth.DefaultIdle.String()
+	}
+	idleFlag := fs.String("session-idle", defIdle, "sign a panel session out after this long unused, e.g. 12h or 30m (env HIGHVIBE_SESSION_IDLE)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -267,6 +275,10 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	proxies, err := web.ParseProxies(*trusted)
 	if err != nil {
 		return usagef("serve: --trusted-proxies: %v", err)
+	}
+	idle, err := time.ParseDuration(*idleFlag)
+	if err != nil || idle < time.Second || idle > auth.DefaultAbsolute {
+		return usagef("serve: --session-idle must be a duration between 1s and 336h, such as 12h or 30m")
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -286,7 +298,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	}
 	start := time.Now()
 	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
-		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout})
+		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle})
 	if err != nil {
 		return err
 	}

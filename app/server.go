@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -26,7 +27,7 @@ type Server struct {
 	Log      *slog.Logger
 	Mgr      *tenantdb.Manager
 	Platform *platform.Service
-	Sessions *sessions.CookieStore
+	Sessions *auth.Store
 	Render   *web.Renderer
 	Assets   *static.Assets
 	Jobs     *jobs.Runner
@@ -65,14 +66,6 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 	return sess
 }
 
-// saveSession writes the cookie, Secure when the request came over TLS.
-func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
-	opts := *s.Sessions.Options
-	opts.Secure = web.Secure(r)
-	sess.Options = &opts
-	return sess.Save(r, w)
-}
-
 // panel wraps a panel handler: it requires a logged-in user with an enabled membership in the
 // active tenant (or staff), opens only that tenant's database, and checks permission p before the
 // handler runs, so a forbidden action never half-happens.
@@ -81,7 +74,9 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		c := web.From(r)
 		sess := s.session(r)
 		c.Session = sess
-		uid, _ := sess.Values["uid"].(int64)
+		// Only a session row in platform.db opens the panel: signed out, revoked, expired or
+		// half-finished (second factor owed) sessions are sent to the sign-in page.
+		uid := auth.SignedIn(sess)
 		if uid == 0 {
 			s.toLogin(w, r)
 			return
@@ -89,12 +84,10 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		ctx := r.Context()
 		u, err := s.Platform.UserByID(ctx, uid)
 		if err != nil || u.Disabled {
-			delete(sess.Values, "uid")
-			_ = s.saveSession(w, r, sess)
+			_ = s.Sessions.End(w, r, sess)
 			s.toLogin(w, r)
 			return
 		}
-		// A disabled user's session ends at the next request (the user row is read every time).
 		c.User = u
 		ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
 		if err != nil {
@@ -114,7 +107,7 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if slug != t.Slug {
 			sess.Values["tenant"] = t.Slug
-			_ = s.saveSession(w, r, sess)
+			_ = sess.Save(r, w)
 		}
 		db, err := s.Mgr.Tenant(ctx, t.Slug)
 		if err != nil {
@@ -123,6 +116,12 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		}
 		c.Tenant, c.DB, c.Role = t, db, role
 		web.ApplyTenantLocale(w, r, c, t.PrimaryLocale)
+		// A tenant that requires a second factor lets a user without one do nothing but enrol
+		// (on the profile page), switch tenant or sign out.
+		if t.Bool("require_2fa") && !u.TwoFactor && !strings.HasPrefix(r.URL.Path, "/app/profile/") && r.URL.Path != "/app/switch/" {
+			web.Redirect(w, r, "/app/profile/#two-factor")
+			return
+		}
 		if !c.Can(p) {
 			roleName := c.T("role." + role)
 			s.errorPage(w, r, http.StatusForbidden, c.T("error.403.body", roleName, c.T("perm."+string(p))))

@@ -5,11 +5,14 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
@@ -21,9 +24,12 @@ import (
 type Handler struct {
 	Render       *web.Renderer
 	Platform     *platform.Service
-	Sessions     *sessions.CookieStore
+	Sessions     *auth.Store
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle
+	// PasswordChecks counts password hashes computed by sign-ins (a Prometheus counter), so the
+	// throttle's promise — at most the burst allowance is ever hashed — can be watched.
+	PasswordChecks atomic.Int64
 	// OpenTenant gives the tenant's database so sign-ins can be written to its audit trail.
 	AuditLogin func(ctx context.Context, slug string, e audit.Entry)
 }
@@ -36,13 +42,6 @@ func (h *Handler) session(r *http.Request) *sessions.Session {
 	return s
 }
 
-func (h *Handler) save(w http.ResponseWriter, r *http.Request, s *sessions.Session) error {
-	opts := *h.Sessions.Options
-	opts.Secure = web.Secure(r)
-	s.Options = &opts
-	return s.Save(r, w)
-}
-
 type loginData struct {
 	Username string
 	Next     string
@@ -51,7 +50,7 @@ type loginData struct {
 // Form shows the sign-in form (or goes to the dashboard when already signed in).
 func (h *Handler) Form(w http.ResponseWriter, r *http.Request) {
 	s := h.session(r)
-	if uid, _ := s.Values["uid"].(int64); uid != 0 {
+	if uid := auth.SignedIn(s); uid != 0 {
 		if u, err := h.Platform.UserByID(r.Context(), uid); err == nil && !u.Disabled {
 			http.Redirect(w, r, web.SafeNext(r.URL.Query().Get("next"), "/app/"), http.StatusSeeOther)
 			return
@@ -65,41 +64,52 @@ func (h *Handler) Form(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// Login checks the password with throttling per username and per IP: after a burst of failures
-// the answer is 429 with Retry-After, whether or not the password is right.
+// Login checks the password with throttling per username and per address. The attempt is
+// reserved on both keys before the password is hashed, so a burst of parallel guesses gets at most
+// the burst allowance of hashes; the rest are answered 429 with Retry-After at once, whether or
+// not the password is right.
 func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"), "/app/")
 	ip := web.ClientIP(r)
-	userKey := "u:" + strings.ToLower(username)
+	userKey, ipKey := "u:"+strings.ToLower(username), "ip:"+ip
 	page := &web.Page{Title: c.T("login.title"), Guide: "login-and-navigation", Data: loginData{Username: username, Next: next}}
-	blockedU, du := h.UserThrottle.Blocked(userKey)
-	blockedI, di := h.IPThrottle.Blocked("ip:" + ip)
-	if blockedU || blockedI {
-		h.throttled(w, r, page, max(du, di))
+	if ok, d := h.UserThrottle.Reserve(userKey); !ok {
+		h.throttled(w, r, "account/login", page, d)
 		return
 	}
+	if ok, d := h.IPThrottle.Reserve(ipKey); !ok {
+		h.UserThrottle.Release(userKey)
+		h.throttled(w, r, "account/login", page, d)
+		return
+	}
+	h.PasswordChecks.Add(1)
 	u, ok := h.Platform.Authenticate(r.Context(), username, password)
 	if !ok {
-		d := max(h.UserThrottle.Fail(userKey), h.IPThrottle.Fail("ip:"+ip))
-		if d > 0 {
-			h.throttled(w, r, page, d)
-			return
-		}
-		page.FlashErr = c.T("login.invalid")
-		h.Render.Render(w, r, http.StatusUnauthorized, "account/login", page)
+		h.wrong(w, r, "account/login", page, max(h.UserThrottle.Fail(userKey), h.IPThrottle.Fail(ipKey)), "login.invalid")
 		return
 	}
 	h.UserThrottle.Succeed(userKey)
+	h.IPThrottle.Release(ipKey)
+	// A fresh session on every sign-in: a new token, nothing from before the login carries over.
+	// With a second factor the session opens nothing until the code is given.
 	s := h.session(r)
-	// A fresh session on every sign-in: nothing from before the login carries over.
-	for k := range s.Values {
-		delete(s.Values, k)
+	if _, err := h.Sessions.Start(w, r, s, u.ID, u.TwoFactor); err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
-	s.Values["uid"] = u.ID
-	s.Values["at"] = time.Now().Unix()
+	if u.TwoFactor {
+		web.Redirect(w, r, "/login/2fa?next="+url.QueryEscape(next))
+		return
+	}
+	h.enter(w, r, s, u, ip, next)
+}
+
+// enter finishes a sign-in: the first tenant becomes the active one, the sign-in is written to its
+// audit trail, and the browser goes where it was heading.
+func (h *Handler) enter(w http.ResponseWriter, r *http.Request, s *sessions.Session, u *platform.User, ip, next string) {
 	ms, _ := h.Platform.MembershipsOfUser(r.Context(), u.ID)
 	if len(ms) > 0 {
 		s.Values["tenant"] = ms[0].TenantSlug
@@ -108,31 +118,41 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 				ActorUserID: u.ID, ActorName: u.Username, ModelName: "human-review", Payload: map[string]any{"ip": ip}})
 		}
 	}
-	if err := h.save(w, r, s); err != nil {
+	if err := s.Save(r, w); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	web.Redirect(w, r, next)
 }
 
-func (h *Handler) throttled(w http.ResponseWriter, r *http.Request, page *web.Page, d time.Duration) {
+// wrong answers a failed sign-in step: 429 when this failure locked the key out, else 401 with
+// the message msgKey.
+func (h *Handler) wrong(w http.ResponseWriter, r *http.Request, view string, page *web.Page, lockout time.Duration, msgKey string) {
+	if lockout > 0 {
+		h.throttled(w, r, view, page, lockout)
+		return
+	}
+	page.FlashErr = web.From(r).T(msgKey)
+	h.Render.Render(w, r, http.StatusUnauthorized, view, page)
+}
+
+func (h *Handler) throttled(w http.ResponseWriter, r *http.Request, view string, page *web.Page, d time.Duration) {
 	c := web.From(r)
 	secs := int(math.Ceil(d.Seconds()))
 	w.Header().Set("Retry-After", itoa(secs))
 	page.FlashErr = c.P.Plural("login.throttled", secs)
-	h.Render.Render(w, r, http.StatusTooManyRequests, "account/login", page)
+	h.Render.Render(w, r, http.StatusTooManyRequests, view, page)
 }
 
 func itoa(n int) string { return strconv.Itoa(max(n, 1)) }
 
-// Logout ends the session (POST only, so a link on another site cannot sign anyone out).
+// Logout ends the session on the server (POST only, so a link on another site cannot sign anyone
+// out): every copy of the cookie stops working at once.
 func (h *Handler) Logout(w http.ResponseWriter, r *http.Request) {
-	s := h.session(r)
-	for k := range s.Values {
-		delete(s.Values, k)
+	if err := h.Sessions.End(w, r, h.session(r)); err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
-	s.Options = &sessions.Options{Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	_ = s.Save(r, w)
 	web.Redirect(w, r, "/login/")
 }
 
@@ -156,9 +176,16 @@ func (h *Handler) Switch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Session.Values["tenant"] = slug
-	if err := h.save(w, r, c.Session); err != nil {
+	if err := c.Session.Save(r, w); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	web.Redirect(w, r, "/app/")
+}
+
+// Collector is the sign-in counter for the server's metrics registry.
+func (h *Handler) Collector() prometheus.Collector {
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "highvibe_login_password_checks_total",
+		Help: "Passwords hashed to check a sign-in or a password change (throttled attempts are refused before hashing)."},
+		func() float64 { return float64(h.PasswordChecks.Load()) })
 }

@@ -37,6 +37,7 @@ type Metrics struct {
 	PerTenant bool
 
 	handler http.Handler
+	reg     *prometheus.Registry
 
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
@@ -71,7 +72,7 @@ func NewMetrics(perTenant bool, src Sources) *Metrics {
 	// Write transactions take from a fraction of a millisecond (a small commit) to seconds (a stuck writer).
 	txBuckets := []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 	tl := func(names ...string) []string { return withTenant(perTenant, "tenant", names...) }
-	m := &Metrics{PerTenant: perTenant,
+	m := &Metrics{PerTenant: perTenant, reg: reg,
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "highvibe_http_requests_total",
 			Help: "HTTP requests answered, by route pattern of the route table and status code."}, []string{"route", "code"}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "highvibe_http_request_duration_seconds",
@@ -109,6 +110,9 @@ func NewMetrics(perTenant bool, src Sources) *Metrics {
 	}
 	return m
 }
+
+// Register adds a room's own collector (for example the sign-in counters of app/account).
+func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
 
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler { return m.handler }

@@ -118,6 +118,7 @@ var settingDefs = map[string]settingDef{
 	"ai_api_key":               {check: maxLen(500), secret: true},
 	"privacy_profile":          {def: "masked", check: oneOf("masked", "local")},
 	"monthly_budget_usd":       {def: "20", check: nonNegNumber},
+	"require_2fa":              {def: "false", check: boolean, normalize: normBool},
 }
 
 // tenantColumns maps settings kept as columns of the tenants table.

@@ -29,6 +29,8 @@ type User struct {
 	PasswordHash string
 	IsStaff      bool
 	Disabled     bool
+	// TwoFactor is true when sign-in asks for a TOTP code after the password.
+	TwoFactor bool
 }
 
 // Membership links a user to a tenant with a role.
@@ -108,7 +110,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	return s.UserByID(ctx, id)
 }
 
-// SetPassword replaces a user's password.
+// SetPassword replaces a user's password and ends every session of that user in the same
+// transaction: a cookie copied before the change is worthless after it.
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
 	if len(password) < MinPasswordLen {
 		return &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
@@ -117,8 +120,19 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.Write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, h, userID)
-	return err
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, h, userID)
+		if err != nil {
+			return fmt.Errorf("platform: set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("platform: set password: end sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 func boolInt(b bool) int {
@@ -130,7 +144,7 @@ func boolInt(b bool) int {
 
 func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	u := &User{}
-	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, tenantdb.ErrNotFound
 		}
@@ -139,20 +153,31 @@ func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	return u, nil
 }
 
+const userSelect = `SELECT id, username, password_hash, is_staff, disabled, (totp_enabled_at IS NOT NULL AND totp_secret != '') FROM users `
+
 // UserByUsername finds a user case-insensitively.
 func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
-	return s.scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT id, username, password_hash, is_staff, disabled FROM users WHERE username = ?`, username))
+	return s.scanUser(s.DB.Read.QueryRowContext(ctx, userSelect+`WHERE username = ?`, username))
 }
 
 // UserByID finds a user by id.
 func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
-	return s.scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT id, username, password_hash, is_staff, disabled FROM users WHERE id = ?`, id))
+	return s.scanUser(s.DB.Read.QueryRowContext(ctx, userSelect+`WHERE id = ?`, id))
 }
 
-// SetUserDisabled disables or re-enables a user everywhere.
+// SetUserDisabled disables or re-enables a user everywhere; disabling ends the user's sessions.
 func (s *Service) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
-	_, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id)
-	return err
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id); err != nil {
+			return fmt.Errorf("platform: disable user: %w", err)
+		}
+		if disabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("platform: disable user: end sessions: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // SetMembership creates or changes the user's role in the tenant (and re-enables it).
@@ -168,16 +193,24 @@ func (s *Service) SetMembership(ctx context.Context, userID, tenantID int64, rol
 	return nil
 }
 
-// SetMembershipDisabled disables (or re-enables) a user's access to one tenant.
+// SetMembershipDisabled disables (or re-enables) a user's access to one tenant. Disabling ends
+// every session of the user at once (they sign in again for any other tenant they belong to).
 func (s *Service) SetMembershipDisabled(ctx context.Context, userID, tenantID int64, disabled bool) error {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE memberships SET disabled = ? WHERE user_id = ? AND tenant_id = ?`, boolInt(disabled), userID, tenantID)
-	if err != nil {
-		return fmt.Errorf("platform: membership: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return tenantdb.ErrNotFound
-	}
-	return nil
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE memberships SET disabled = ? WHERE user_id = ? AND tenant_id = ?`, boolInt(disabled), userID, tenantID)
+		if err != nil {
+			return fmt.Errorf("platform: membership: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		if disabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+				return fmt.Errorf("platform: membership: end sessions: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 const membershipSelect = `SELECT m.user_id, u.username, m.tenant_id, t.slug, t.name, m.role, m.disabled

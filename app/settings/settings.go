@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"highvibe/app/account"
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/platform"
@@ -20,19 +21,22 @@ import (
 type Handler struct {
 	Render   *web.Renderer
 	Platform *platform.Service
+	// Sessions gives the live-session limits for listing members' sessions.
+	Sessions *auth.Store
 	// Budget reports the AI spend of the current month in USD for the tenant (nil: nothing spent).
 	Budget func(r *http.Request) (spent float64, err error)
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled"}
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa"}
 
 // checkboxKeys are absent from a post when unticked.
-var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true}
+var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
 
 type pageData struct {
 	Tenant    *platform.Tenant
 	Members   []platform.Membership
+	Sessions  []account.SessionView
 	Keys      []*platform.APIKey
 	NewKey    string
 	Niches    []string
@@ -69,6 +73,11 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
 			return nil, err
 		}
+		list, err := h.Platform.SessionsOfTenant(r.Context(), t.ID, h.Sessions.Cutoffs())
+		if err != nil {
+			return nil, err
+		}
+		d.Sessions = account.SessionViews(list, auth.Current(c.Session))
 	}
 	if d.CanKeys {
 		if d.Keys, err = h.Platform.ListAPIKeys(r.Context(), t.ID); err != nil {
@@ -363,4 +372,15 @@ func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "revoke_api_key", fmt.Sprintf("API key %d revoked", id), map[string]any{"key_id": id}))
 	web.Flash(w, r, true, c.T("settings.saved"))
 	web.Redirect(w, r, "/app/settings/#keys")
+}
+
+// RevokeSession ends one session of a member of this tenant (a lost phone, a shared computer).
+func (h *Handler) RevokeSession(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	account.EndOne(h.Render, h.Sessions, w, r, "/app/settings/#sessions", func(id int64) error {
+		if err := h.Platform.DeleteSessionInTenant(r.Context(), c.Tenant.ID, id); err != nil {
+			return err
+		}
+		return audit.Log(r.Context(), c.DB, logEntry(r, "revoke_session", fmt.Sprintf("session %d ended", id), map[string]any{"session_id": id}))
+	})
 }
