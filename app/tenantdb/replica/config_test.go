@@ -410,3 +410,32 @@ dbs:
 		})
 	}
 }
+
+// S3 keys from the environment are read as the official CLI reads them:
+// LITESTREAM_* stand in for AWS_* only when those are not set, and keys in
+// the config win over both.
+func TestS3KeysFromEnvironment(t *testing.T) {
+	replicatest.IsolateAWS(t)
+	keyOf := func(yml string) string {
+		t.Helper()
+		c, err := newS3Client(mustParse(t, yml, t.TempDir()).DBs[0].Replica)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.AccessKeyID + "/" + c.SecretAccessKey
+	}
+	plain := "dbs:\n  - path: a.db\n    replica: {url: s3://b/a.db}\n"
+	t.Setenv("LITESTREAM_ACCESS_KEY_ID", "LKEY")
+	t.Setenv("LITESTREAM_SECRET_ACCESS_KEY", "LSECRET")
+	if got := keyOf(plain); got != "LKEY/LSECRET" {
+		t.Fatalf("LITESTREAM_* alone: %q", got)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKEY")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ASECRET")
+	if got := keyOf(plain); got != "/" {
+		t.Fatalf("with AWS_* set the SDK's chain must get them, but static keys are %q", got)
+	}
+	if got := keyOf("dbs:\n  - path: a.db\n    replica: {url: s3://b/a.db, access-key-id: CKEY, secret-access-key: CSECRET}\n"); got != "CKEY/CSECRET" {
+		t.Fatalf("keys in the config: %q", got)
+	}
+}
