@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,17 +56,7 @@ func outsideShellScenario(t *testing.T, shell, outsideSQL string) {
 		t.Fatal(err)
 	}
 	const slug, secret = "tas-parke", "app-secret-for-the-test"
-	cli := func(args ...string) string {
-		out, errOut, code := apptest.CLI(t, data, "", args...)
-		if code != 0 {
-			t.Fatalf("highvibe %v: exit %d: %s", args, code, errOut)
-		}
-		return strings.TrimSpace(out)
-	}
-	cli("tenant", "create", "--slug", slug, "--name", "Taş Parke", "--niche", "parke_tas", "--locale", "tr")
-	cli("tenant", "set", "--slug", slug, "whatsapp_app_secret="+secret, "whatsapp_verify_token=verify")
-	out := cli("apikey", "create", "--tenant", slug, "--name", "meta", "--scope", "whatsapp_webhook")
-	key := out[strings.LastIndex(out, "\n")+1:]
+	key := whatsAppTenant(t, data, slug, secret)
 	dbPath := filepath.Join(data, "tenants", slug+".db")
 	start := func() *apptest.Proc {
 		srv := apptest.Serve(t, data, nil, "--litestream", filepath.Join(root, "litestream.yml"))

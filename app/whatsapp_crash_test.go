@@ -22,17 +22,7 @@ import (
 func TestBatchedIngestExactlyOnceAfterKill(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	const slug, secret = "tas-parke", "app-secret-for-the-crash"
-	cli := func(args ...string) string {
-		out, errOut, code := apptest.CLI(t, data, "", args...)
-		if code != 0 {
-			t.Fatalf("highvibe %v: exit %d: %s", args, code, errOut)
-		}
-		return strings.TrimSpace(out)
-	}
-	cli("tenant", "create", "--slug", slug, "--name", "Taş Parke", "--niche", "parke_tas", "--locale", "tr")
-	cli("tenant", "set", "--slug", slug, "whatsapp_app_secret="+secret)
-	out := cli("apikey", "create", "--tenant", slug, "--name", "meta", "--scope", "whatsapp_webhook")
-	key := out[strings.LastIndex(out, "\n")+1:]
+	key := whatsAppTenant(t, data, slug, secret)
 	dbPath := filepath.Join(data, "tenants", slug+".db")
 
 	srv := apptest.Serve(t, data, nil)
@@ -120,4 +110,21 @@ func TestBatchedIngestExactlyOnceAfterKill(t *testing.T) {
 	if missing > 0 {
 		t.Fatalf("%d of %d acknowledged deliveries are not in the inbox after kill -9 and restart", missing, len(ids))
 	}
+}
+
+// whatsAppTenant creates a tenant with the binary's CLI, as an owner would: an app secret for
+// signed deliveries, a verify token "verify", and a webhook key, which it returns.
+func whatsAppTenant(t *testing.T, data, slug, secret string) string {
+	t.Helper()
+	cli := func(args ...string) string {
+		out, errOut, code := apptest.CLI(t, data, "", args...)
+		if code != 0 {
+			t.Fatalf("highvibe %v: exit %d: %s", args, code, errOut)
+		}
+		return strings.TrimSpace(out)
+	}
+	cli("tenant", "create", "--slug", slug, "--name", "Taş Parke", "--niche", "parke_tas", "--locale", "tr")
+	cli("tenant", "set", "--slug", slug, "whatsapp_app_secret="+secret, "whatsapp_verify_token=verify")
+	out := cli("apikey", "create", "--tenant", slug, "--name", "meta", "--scope", "whatsapp_webhook")
+	return out[strings.LastIndex(out, "\n")+1:]
 }

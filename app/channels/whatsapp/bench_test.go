@@ -15,14 +15,19 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// BenchmarkWhatsAppWebhook measures accepted webhook messages per second: key check, body read,
-// signature check, envelope check and the durable commit of the body plus its processing job (SPEC §14).
-func BenchmarkWhatsAppWebhook(b *testing.B) {
+// benchEnv is a server with the job runner stopped, tenant acme with the test app secret, a
+// webhook key and the webhook handler.
+func benchEnv(b *testing.B) (*apptest.Env, string, *whatsapp.Webhook) {
 	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
 	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
-	key := e.APIKey("acme", "whatsapp_webhook")
-	h := e.Handlers.Channels.WhatsApp
+	return e, e.APIKey("acme", "whatsapp_webhook"), e.Handlers.Channels.WhatsApp
+}
+
+// BenchmarkWhatsAppWebhook measures accepted webhook messages per second: key check, body read,
+// signature check, envelope check and the durable commit of the body plus its processing job (SPEC §14).
+func BenchmarkWhatsAppWebhook(b *testing.B) {
+	_, key, h := benchEnv(b)
 	bodies, sigs := make([][]byte, 1024), make([]string, 1024)
 	for i := range bodies {
 		bodies[i] = []byte(payload(textMsg("905321234567", fmt.Sprintf("wamid.bench%d", i), "800 m² kilit parke 8 cm, stok var mı?")))
@@ -45,11 +50,7 @@ func BenchmarkWhatsAppWebhook(b *testing.B) {
 // BenchmarkWhatsAppWebhookParallel is the same with concurrent deliveries, as Meta sends them:
 // deliveries that arrive together share one commit.
 func BenchmarkWhatsAppWebhookParallel(b *testing.B) {
-	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
-	e.Tenant("acme")
-	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
-	key := e.APIKey("acme", "whatsapp_webhook")
-	h := e.Handlers.Channels.WhatsApp
+	_, key, h := benchEnv(b)
 	body := []byte(payload(textMsg("905321234567", "wamid.benchp", "800 m² kilit parke 8 cm, stok var mı?")))
 	sig := whatsapp.Sign(body, testSecret)
 	b.SetParallelism(8)
@@ -98,11 +99,7 @@ func BenchmarkRawSQLiteInsert(b *testing.B) {
 // from 50 senders) are accepted with the job runner stopped, then the runner starts and the time
 // until every one is an inbox message is taken.
 func BenchmarkWhatsAppProcess(b *testing.B) {
-	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
-	e.Tenant("acme")
-	e.Set("acme", map[string]string{"whatsapp_app_secret": testSecret})
-	key := e.APIKey("acme", "whatsapp_webhook")
-	h := e.Handlers.Channels.WhatsApp
+	e, key, h := benchEnv(b)
 	for i := range b.N {
 		body := []byte(payload(textMsg(fmt.Sprintf("9053212%05d", i%50), fmt.Sprintf("wamid.proc%d", i), "800 m² kilit parke 8 cm, stok var mı?")))
 		req := httptest.NewRequest(http.MethodPost, "/api/webhooks/whatsapp/", bytes.NewReader(body))
