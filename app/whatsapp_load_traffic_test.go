@@ -55,6 +55,15 @@ type loadTraffic struct {
 	mu       sync.Mutex
 	accepted []delivery // ring of recently accepted first deliveries
 	next     int
+	clients  int // loadGens made so far: each numbers its wamids apart from every other
+}
+
+// newClient numbers a new loadGen, so a later phase of the run never repeats a wamid.
+func (t *loadTraffic) newClient() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clients++
+	return t.clients
 }
 
 func newLoadTraffic(seed uint64) *loadTraffic {
@@ -101,6 +110,8 @@ type loadGen struct {
 	r      *rand.Rand
 	client int
 	seq    int
+	single bool     // every POST one message, as Meta sends them (else the mix below)
+	ids    []string // wamids of the POST being built
 }
 
 // delivery is one POST: its body and how many messages it carries.
@@ -108,11 +119,13 @@ type delivery struct {
 	body       []byte
 	msgs       int
 	redelivery bool
+	ids        []string // its messages' wamids
 }
 
 // next returns the next POST: 3% are byte-identical redeliveries of an earlier accepted body
-// (Meta retries until it sees a 200), 78% one message, 14% one sender with 2–4 messages, 5% several
-// senders (two entries, or one change with several contacts).
+// (Meta retries until it sees a 200); the rest one message each, or in the mixed traffic 78% one
+// message, 14% one sender with 2–4 messages, 5% several senders (two entries, or one change with
+// several contacts).
 func (g *loadGen) next() delivery {
 	p := g.r.IntN(100)
 	if p < 3 {
@@ -120,6 +133,10 @@ func (g *loadGen) next() delivery {
 			return d
 		}
 	}
+	if g.single {
+		p = 3
+	}
+	g.ids = nil
 	escape := g.r.IntN(2) == 0 // Meta escapes non-ASCII as \u00e7-style escapes; some proxies re-send raw UTF-8
 	b := make([]byte, 0, 1024)
 	b = append(b, `{"object":"whatsapp_business_account","entry":[`...)
@@ -139,7 +156,7 @@ func (g *loadGen) next() delivery {
 		b, n = g.entry(b, escape, []loadSender{g.sender(), g.sender(), g.sender()}, 3)
 	}
 	b = append(b, "]}"...)
-	return delivery{body: b, msgs: n}
+	return delivery{body: b, msgs: n, ids: g.ids}
 }
 
 // loadSenders people write; a fifth of the messages come from the first 50 (regulars in long
@@ -174,10 +191,12 @@ func (g *loadGen) entry(b []byte, esc bool, from []loadSender, n int) ([]byte, i
 		}
 		s := from[i%len(from)]
 		g.seq++
+		id := loadWamid(g.t.runTag, g.client, g.seq)
+		g.ids = append(g.ids, id)
 		b = append(b, `{"from":"`...)
 		b = append(b, s.waID...)
 		b = append(b, `","id":"`...)
-		b = append(b, loadWamid(g.t.runTag, g.client, g.seq)...)
+		b = append(b, id...)
 		b = append(b, `","timestamp":"`...)
 		b = append(b, ts...)
 		b = append(b, `",`...)
