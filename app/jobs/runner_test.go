@@ -1,0 +1,291 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"highvibe/app/tenantdb"
+	"highvibe/schema"
+)
+
+// oneTenant is a Source with fixed tenants on real files.
+type oneTenant map[string]*tenantdb.DB
+
+func (o oneTenant) Slugs(context.Context) ([]string, error) {
+	out := make([]string, 0, len(o))
+	for s := range o {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (o oneTenant) Tenant(_ context.Context, s string) (*tenantdb.DB, error) { return o[s], nil }
+
+// clock is a controllable runner clock, starting at the real time.
+type clock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	c.at = t
+	c.mu.Unlock()
+}
+
+func openTenant(t *testing.T, dir, slug string) *tenantdb.DB {
+	t.Helper()
+	db, err := tenantdb.Open(t.Context(), filepath.Join(dir, slug+".db"), schema.FS, "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// holdOpen keeps a connection to the file for the test, as the embedded replication does, so
+// closing the runner's idle connections does not remove the WAL: the file does not change by
+// itself.
+func holdOpen(t *testing.T, db *tenantdb.DB) *sql.DB {
+	t.Helper()
+	o, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.SetMaxOpenConns(1)
+	if err := o.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { o.Close() })
+	return o
+}
+
+// testRunner is a runner on the given tenants whose clock the test moves; runs records when (on
+// that clock) each job's handler ran.
+func testRunner(t *testing.T, src oneTenant) (*Runner, *clock, chan string) {
+	r := NewRunner(src, slog.New(slog.NewTextHandler(io.Discard, nil)), 2)
+	c := &clock{at: time.Now()}
+	r.now = c.now
+	runs := make(chan string, 100)
+	for _, l := range []Lane{LaneCustomer, LaneAssistant, LaneHousekeeping} {
+		kind := "timer." + l.String()
+		r.HandleIn(l, kind, func(ctx context.Context, j *Job) error {
+			runs <- j.Tenant + " " + j.Kind + " " + string(j.Payload)
+			return nil
+		})
+	}
+	return r, c, runs
+}
+
+// drain runs the runner's workers' loop body by hand until nothing is left to claim.
+func drain(ctx context.Context, r *Runner) int {
+	n := 0
+	for r.runOnce(ctx) {
+		n++
+	}
+	return n
+}
+
+// TestTimerFiresWhileFileUnchanged: a job queued far ahead (further than any recheck bound) runs
+// within a second of its time although nothing writes to the tenant meanwhile, and the quiet wait
+// costs no queue reads. The runner used to forget a run_at more than 30 s away and, at each
+// recheck with an unchanged file, extend its note by another 30 s without asking whether a job
+// had become due.
+func TestTimerFiresWhileFileUnchanged(t *testing.T) {
+	ctx := t.Context()
+	db := openTenant(t, t.TempDir(), "acme")
+	holdOpen(t, db)
+	r, c, runs := testRunner(t, oneTenant{"acme": db})
+	base := c.now()
+	due := base.Add(10 * time.Minute) // beyond idleRecheck too
+	if _, err := EnqueueDB(ctx, db, "timer.customer", "later", Options{RunAt: due}); err != nil {
+		t.Fatal(err)
+	}
+	for at := base; at.Before(due.Add(5 * time.Second)); at = at.Add(500 * time.Millisecond) {
+		c.set(at)
+		if n := drain(ctx, r); n > 0 {
+			if late := at.Sub(due); late < 0 || late > time.Second {
+				t.Fatalf("job ran %s after its time, want within 1 s", late)
+			}
+			if got := <-runs; got != `acme timer.customer "later"` {
+				t.Fatalf("ran %q", got)
+			}
+			// Ten quiet minutes: the first read, a few while the enqueue's write settles, and
+			// the safety recheck; never one per look.
+			if reads := r.reads.Load(); reads > 12 {
+				t.Errorf("%d queue reads for a quiet tenant over %d looks", reads, int(due.Sub(base)/(500*time.Millisecond)))
+			}
+			return
+		}
+	}
+	t.Fatalf("job due at +%s never ran on a tenant whose file did not change", due.Sub(base))
+}
+
+// TestTimerAfterRestartAndOutsideEnqueue: a fresh runner (a restart) runs an overdue job at its
+// first look and keeps the next run_at of a job far ahead; a job queued by another process (no
+// wake-up in this one) is seen from the file and runs at the next look; a job queued in a
+// transaction that commits only after a worker looked (the enqueue's wake-up came before the
+// commit) runs at the look after the commit.
+func TestTimerAfterRestartAndOutsideEnqueue(t *testing.T) {
+	ctx := t.Context()
+	db := openTenant(t, t.TempDir(), "acme")
+	outside := holdOpen(t, db)
+	base := time.Now()
+	for _, j := range []struct {
+		payload string
+		at      time.Time
+	}{{"overdue", base.Add(-time.Hour)}, {"far", base.Add(3 * time.Hour)}} {
+		if _, err := EnqueueDB(ctx, db, "timer.assistant", j.payload, Options{RunAt: j.at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, c, runs := testRunner(t, oneTenant{"acme": db})
+	c.set(base)
+	if n := drain(ctx, r); n != 1 || <-runs != `acme timer.assistant "overdue"` {
+		t.Fatalf("first look after the restart ran %d jobs, want the overdue one", n)
+	}
+	step := func(d time.Duration) int {
+		c.set(c.now().Add(d))
+		return drain(ctx, r)
+	}
+	for range 10 {
+		if n := step(time.Second); n != 0 {
+			t.Fatalf("ran %d jobs before any was due", n)
+		}
+	}
+
+	// Another process queues a job due now, straight into the table.
+	if _, err := outside.Exec(`INSERT INTO jobs(kind, lane, payload, run_at, created_at, updated_at) VALUES('timer.customer', 0, '"outside"', ?, ?, ?)`,
+		c.now().UnixMilli(), c.now().UnixMilli(), c.now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if n := step(time.Second); n != 1 || <-runs != `acme timer.customer "outside"` {
+		t.Fatalf("job queued by another process: ran %d at the next look", n)
+	}
+
+	// A transaction queues a job, a worker looks before the commit, then the commit lands.
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Enqueue(ctx, tx, "timer.housekeeping", "late commit", Options{RunAt: c.now()}); err != nil {
+		t.Fatal(err)
+	}
+	if n := drain(ctx, r); n != 0 {
+		t.Fatalf("ran %d uncommitted jobs", n)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := step(time.Second); n != 1 || <-runs != `acme timer.housekeeping "late commit"` {
+		t.Fatalf("job committed after the look: ran %d at the next look", n)
+	}
+
+	// The far job still fires on time, three quiet hours later.
+	far := base.Add(3 * time.Hour)
+	c.set(far.Add(-time.Second))
+	if n := drain(ctx, r); n != 0 {
+		t.Fatalf("far job ran early")
+	}
+	c.set(far)
+	if n := drain(ctx, r); n != 1 || <-runs != `acme timer.assistant "far"` {
+		t.Fatalf("far job did not run at its time")
+	}
+}
+
+// TestLanesPriorityAndFairness: the customer lane goes first whatever its age, then the
+// assistant, then housekeeping; within a lane the tenants take turns, so a tenant with a long
+// queue does not hold back another's.
+func TestLanesPriorityAndFairness(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	a, b := openTenant(t, dir, "a"), openTenant(t, dir, "b")
+	r, c, runs := testRunner(t, oneTenant{"a": a, "b": b})
+	old := c.now().Add(-time.Hour)
+	q := func(db *tenantdb.DB, kind, payload string, at time.Time) {
+		t.Helper()
+		if _, err := EnqueueDB(ctx, db, kind, payload, Options{RunAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q(a, "timer.housekeeping", "a-h1", old)
+	for i := range 5 {
+		q(a, "timer.assistant", "a-"+string(rune('1'+i)), old.Add(time.Duration(i)*time.Second))
+	}
+	q(b, "timer.assistant", "b-1", c.now())
+	q(b, "timer.assistant", "b-2", c.now())
+	q(b, "timer.customer", "b-c", c.now())
+	q(a, "timer.customer", "a-c", c.now())
+	if n := drain(ctx, r); n != 10 {
+		t.Fatalf("ran %d jobs, want 10", n)
+	}
+	close(runs)
+	var got []string
+	for s := range runs {
+		got = append(got, s[strings.LastIndexByte(s, ' ')+1:])
+	}
+	want := []string{`"a-c"`, `"b-c"`, `"a-1"`, `"b-1"`, `"a-2"`, `"b-2"`, `"a-3"`, `"a-4"`, `"a-5"`, `"a-h1"`}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order %v\nwant  %v", got, want)
+	}
+}
+
+// TestCustomerWorkerKept: long assistant jobs never occupy every worker; a customer job queued
+// while they run starts at once.
+func TestCustomerWorkerKept(t *testing.T) {
+	db := openTenant(t, t.TempDir(), "acme")
+	r := NewRunner(oneTenant{"acme": db}, slog.New(slog.NewTextHandler(io.Discard, nil)), 2)
+	r.SetTick(10 * time.Millisecond)
+	release := make(chan struct{})
+	started := make(chan struct{}, 10)
+	r.HandleIn(LaneAssistant, "slow.assistant", func(ctx context.Context, j *Job) error {
+		started <- struct{}{}
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	ran := make(chan struct{})
+	r.HandleIn(LaneCustomer, "quick.customer", func(ctx context.Context, j *Job) error { close(ran); return nil })
+	ctx := t.Context()
+	for range 3 {
+		if _, err := EnqueueDB(ctx, db, "slow.assistant", nil, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(time.Second)
+	defer close(release)
+	<-started
+	if _, err := EnqueueDB(ctx, db, "quick.customer", nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ran:
+	case <-time.After(2 * time.Second):
+		t.Fatal("customer job waited behind assistant jobs holding every worker")
+	}
+	var running int
+	if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'slow.assistant' AND status = 'running'`).Scan(&running); err != nil || running != 1 {
+		t.Fatalf("%d assistant jobs running on 2 workers, want 1 (%v)", running, err)
+	}
+}
