@@ -32,8 +32,12 @@ const idleRecheck = 5 * time.Minute
 
 // settle: a file modified less than this long before its signature was taken may be modified
 // again with the same size and time stamp (file systems keep modification times in ticks, and
-// some in whole seconds), so such a note is not trusted: the queue is read again at the next look.
+// some in whole seconds), so such a note is trusted only briefly (unsettledTrust): the queue is
+// read again a few times a second until the file has settled.
 const settle = 2 * time.Second
+
+// unsettledTrust is how long a note taken on a recently modified file is trusted.
+const unsettledTrust = 200 * time.Millisecond
 
 // releaseAfter: a tenant that ran no job for this long gives its idle connections back as soon as
 // its queue is found with nothing due (the pools would close them after their own idle timeout
@@ -54,7 +58,10 @@ func sigOf(path string) fileSig {
 	if fi, err := os.Stat(path); err == nil {
 		s.dbSize, s.dbMod = fi.Size(), fi.ModTime().UnixNano()
 	}
-	if fi, err := os.Stat(path + "-wal"); err == nil {
+	// An empty WAL holds no commit: it appears when a connection opens a database whose last
+	// connection had closed, and goes with the next last close. Counting it would make every
+	// read by anyone (and the runner's own) look like a write.
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
 		s.walSize, s.walMod = fi.Size(), fi.ModTime().UnixNano()
 	}
 	return s
@@ -70,7 +77,7 @@ func (r *Runner) trusted(slug string, sig fileSig, now time.Time) (*note, bool) 
 	r.state.Lock()
 	defer r.state.Unlock()
 	n := r.notes[slug]
-	if n == nil || !n.settled || n.sig != sig || now.Sub(n.taken) >= r.recheck {
+	if n == nil || n.sig != sig || now.Sub(n.taken) >= r.recheck || !n.settled && now.Sub(n.taken) >= unsettledTrust {
 		return nil, false
 	}
 	return n, true
@@ -79,6 +86,7 @@ func (r *Runner) trusted(slug string, sig fileSig, now time.Time) (*note, bool) 
 // look returns, per lane, the earliest queued run_at of the tenant, from its note when the note is
 // still trusted, else from the database (and takes a new note).
 func (r *Runner) look(ctx context.Context, slug string, db *tenantdb.DB) [numLanes]int64 {
+	r.looks.Add(1)
 	now := r.now()
 	sig := sigOf(db.Path)
 	if n, ok := r.trusted(slug, sig, now); ok {

@@ -78,6 +78,7 @@ type Runner struct {
 	batches  map[string]batchKind // kinds worked many at a time (HandleBatchIn)
 	kick     chan struct{}
 	reads    atomic.Int64 // queue reads (look misses), to show that quiet tenants cost no query
+	looks    atomic.Int64 // looks at a tenant, to show that idle workers do not spin
 
 	state   sync.Mutex
 	notes   map[string]*note
@@ -291,8 +292,8 @@ func (r *Runner) sleep() time.Duration {
 	defer r.state.Unlock()
 	for _, n := range r.notes {
 		for _, at := range n.next {
-			if at > now {
-				d = min(d, time.Duration(at-now)*time.Millisecond)
+			if at > now && at-now < d.Milliseconds() {
+				d = time.Duration(at-now) * time.Millisecond
 			}
 		}
 	}
@@ -332,7 +333,6 @@ func (r *Runner) unreserve(l Lane) {
 	r.state.Lock()
 	r.running[l]--
 	r.state.Unlock()
-	r.kickOne() // a worker may be waiting for this lane's cap
 }
 
 // runOnce claims and runs at most one job, taking lanes in priority order and tenants round-robin
@@ -399,7 +399,7 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			j.Tenant, j.DB = s, db
 			r.run(ctx, j)
 			r.unreserve(l)
-			return true
+			return true // the worker kicks another, which may have been waiting for this slot
 		}
 		r.unreserve(l)
 	}

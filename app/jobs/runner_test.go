@@ -289,3 +289,40 @@ func TestCustomerWorkerKept(t *testing.T) {
 		t.Fatalf("%d assistant jobs running on 2 workers, want 1 (%v)", running, err)
 	}
 }
+
+// TestIdleWorkersDoNotSpin: with nothing due, each worker looks at each tenant about once per
+// tick, and the quiet tenants' queues are not read at all after the first looks.
+func TestIdleWorkersDoNotSpin(t *testing.T) {
+	dir := t.TempDir()
+	src := oneTenant{"a": openTenant(t, dir, "a"), "b": openTenant(t, dir, "b")}
+	r := NewRunner(src, slog.New(slog.NewTextHandler(io.Discard, nil)), 4)
+	r.SetTick(50 * time.Millisecond)
+	r.HandleIn(LaneCustomer, "later.customer", func(ctx context.Context, j *Job) error { return nil })
+	if _, err := EnqueueDB(t.Context(), src["a"], "later.customer", nil, Options{RunAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// The file settles (no write for `settle`); then the measured half second.
+	for {
+		a, b := sigOf(src["a"].Path), sigOf(src["b"].Path)
+		quietFrom := time.Unix(0, max(a.dbMod, a.walMod, b.dbMod, b.walMod)).Add(settle + 300*time.Millisecond)
+		if time.Now().After(quietFrom) {
+			break
+		}
+		time.Sleep(time.Until(quietFrom))
+	}
+	looks, reads := r.looks.Load(), r.reads.Load()
+	time.Sleep(500 * time.Millisecond)
+	looks, reads = r.looks.Load()-looks, r.reads.Load()-reads
+	r.Stop(time.Second)
+	// 4 workers x 2 tenants x 10 ticks = 80.
+	if looks > 100 {
+		t.Errorf("%d looks in half an idle second, want about 80", looks)
+	}
+	if reads != 0 {
+		t.Errorf("%d queue reads in half an idle second, want none", reads)
+	}
+	t.Logf("%d looks, %d queue reads in the measured half second; %d reads in all", looks, reads, r.reads.Load())
+}
