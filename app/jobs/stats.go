@@ -27,7 +27,7 @@ func Lanes() []Lane { return []Lane{LaneCustomer, LaneAssistant, LaneHousekeepin
 // Stats reports, for every open tenant and every lane, how many queued jobs are due now and how
 // long the oldest of them has waited past its run_at. Every lane of every tenant is listed, zeros
 // included, so gauges fall back to zero when a queue drains. A tenant whose queue the workers
-// noted as having nothing due (see skipIdle) is reported as zeros without a query, so a monitor
+// noted as having nothing due (a trusted note, see look) is reported as zeros without a query, so a monitor
 // scraping /metrics every few seconds does not keep idle tenants' connections open.
 func (r *Runner) Stats(ctx context.Context) []LaneStat {
 	slugs, err := r.src.Slugs(ctx)
