@@ -132,7 +132,7 @@ func TestScenarioAWidgetRoughBudget(t *testing.T) {
 	if !strings.Contains(sum, "304.500 – 399.600 TRY") || !strings.Contains(sum, "%5–8") {
 		t.Errorf("pricing summary %q", sum)
 	}
-	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = 'builtin-2'`); n != 1 {
+	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = ?`, ai.BuiltinModel); n != 1 {
 		t.Errorf("ai_triage logs %d", n)
 	}
 	if n := one[int](t, e, `SELECT count(*) FROM jobs WHERE kind = 'ai_review' AND status = 'queued'`); n != 1 {
@@ -190,9 +190,20 @@ func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 	e.User("acme", "vera", "viewer").Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t).Find("#why li").Each(func(_ int, s *goquery.Selection) {
 		why = append(why, s.Text())
 	})
-	for _, want := range []string{"deadline: 2 haftada (+50)", "stock question: stok (+20)", "large job: 800 m² (+10)", "stok sorusu", "tarih istiyor"} { // handoff reasons in the tenant's Turkish
+	for _, want := range []string{"stok sorusu", "tarih istiyor", "Türkçe"} { // handoff reasons and language in the tenant's Turkish
 		if !slices.Contains(why, want) {
 			t.Errorf("why panel lacks %q: %q", want, why)
+		}
+	}
+	// builtin-3's reasons: the customer's own words, a Turkish kind and the decision they pushed.
+	for _, want := range []string{"→ yüksek aciliyet", "→ stok soruyor", "→ tarih istiyor ya da veriyor", "«stok»"} {
+		if !slices.ContainsFunc(why, func(s string) bool { return strings.Contains(s, want) }) {
+			t.Errorf("why panel lacks %q: %q", want, why)
+		}
+	}
+	for _, s := range why {
+		if strings.Contains(s, "f3|") || strings.Contains(s, "band_") || strings.Contains(s, "intent_") {
+			t.Errorf("why panel shows a code: %q", s)
 		}
 	}
 
@@ -253,19 +264,7 @@ func TestScenarioCLostDealReason(t *testing.T) {
 // audit chain still verifies, and the visitor's widget never sees the note.
 func TestScenarioCOperatorMarksLost(t *testing.T) {
 	e := setup(t)
-	body, _ := json.Marshal(map[string]any{"text": "350 m2 bazalt ve granit otopark, fiyat nedir?", "name": "Selin", "consent": true})
-	r := e.Client().PostJSON("/widget/api/acme/messages", body, nil)
-	if r.StatusCode != 201 {
-		t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
-	}
-	var posted struct {
-		Token          string `json:"token"`
-		ConversationID int64  `json:"conversation_id"`
-	}
-	if err := json.Unmarshal([]byte(r.Body), &posted); err != nil || posted.Token == "" {
-		t.Fatalf("widget answer %s: %v", r.Body, err)
-	}
-	settle(t, e, "ai_triage")
+	posted := widgetPost(t, e, map[string]any{"text": "350 m2 bazalt ve granit otopark, fiyat nedir?", "name": "Selin", "consent": true})
 	conv := posted.ConversationID
 	lead := one[int64](t, e, `SELECT lead_id FROM conversations WHERE id = ?`, conv)
 	stateBefore := one[string](t, e, `SELECT state FROM conversations WHERE id = ?`, conv)
@@ -350,6 +349,28 @@ func TestScenarioCOperatorMarksLost(t *testing.T) {
 			t.Errorf("widget shows the internal note: %+v", m)
 		}
 	}
+}
+
+// widgetPosted is the widget API's answer to a new message.
+type widgetPosted struct {
+	Token          string `json:"token"`
+	ConversationID int64  `json:"conversation_id"`
+}
+
+// widgetPost sends a visitor message through the widget API and waits for its triage.
+func widgetPost(t *testing.T, e *apptest.Env, msg map[string]any) widgetPosted {
+	t.Helper()
+	body, _ := json.Marshal(msg)
+	r := e.Client().PostJSON("/widget/api/acme/messages", body, nil)
+	if r.StatusCode != 201 {
+		t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
+	}
+	var posted widgetPosted
+	if err := json.Unmarshal([]byte(r.Body), &posted); err != nil || posted.Token == "" {
+		t.Fatalf("widget answer %s: %v", r.Body, err)
+	}
+	settle(t, e, "ai_triage")
+	return posted
 }
 
 // Paused AI or a spent budget: nothing is sent.

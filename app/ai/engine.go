@@ -18,6 +18,7 @@ type Product struct {
 // Input is what the engine looks at for one inbound message.
 type Input struct {
 	Text     string
+	History  []string // the customer's earlier messages in the conversation, oldest first (builtin-3)
 	Niche    string
 	Products []Product
 }
@@ -61,7 +62,17 @@ func anyStem(s string, stems []string) string { return newText(s).first(stems) }
 
 // Analyze runs the builtin engine over one inbound message. It is deterministic: the same text,
 // niche and catalog give the same scores, reasons, reply and recommendations.
-func Analyze(in Input) Result {
+func Analyze(in Input) Result { return analyze(in, nil) }
+
+// Analyze3 runs builtin-3: the trained model decides urgency, intents, handoff and language (and
+// reads the conversation's earlier messages); qualification, sentiment, the pricing estimate and
+// the reply are shared with builtin-2.
+func Analyze3(in Input) Result {
+	d := Builtin3().Decide(in.Text, in.History)
+	return analyze(in, &d)
+}
+
+func analyze(in Input, d *Decision) Result {
 	p := PersonaFor(in.Niche)
 	s := lowerTR(in.Text)
 	t := newText(in.Text)
@@ -169,90 +180,40 @@ func Analyze(in Input) Result {
 		r.Confidence = math.Min(r.Confidence, 0.3)
 	}
 
-	complaint := len(g.complaint) > 0 || g.waited != ""
-	damage := len(g.damage) > 0
-	legal := g.legalThreat + g.legal
-	var handoff []string
-	if g.stock != "" {
-		handoff = append(handoff, "stock")
-	}
-	if g.firm != "" {
-		handoff = append(handoff, "firm_price")
-	}
-	if g.date() {
-		handoff = append(handoff, "date")
-	}
-	if complaint {
-		handoff = append(handoff, "complaint")
-	}
-	if damage {
-		handoff = append(handoff, "damage")
-	}
-	if legal != "" {
-		handoff = append(handoff, "legal_warranty")
-	}
-	if g.human != "" {
-		handoff = append(handoff, "human_requested")
+	var x asks
+	if d == nil {
+		x = g.asks()
+		r.Urgency = urg
+		x.handoff = g.handoffReasons()
+	} else {
+		x = d.asks(g)
+		r.Urgency = d.Urgency
+		r.Language = map[string]string{"tr": "tr", "mixed": "tr", "en": "en"}[d.Language]
+		if r.Language == "" {
+			r.Language = "other"
+		}
+		lang = r.Language
+		r.Reasons["language"] = []string{"lang_" + lang}
+		r.Reasons["urgency"] = d.explainBand()
+		r.Reasons["intent"] = d.explainIntents()
+		r.Confidence = math.Max(r.Confidence, d.confidence())
+		if x.trouble || x.legalThreat { // sarcasm ("great job, the garden is a lake") reads as praise to word lists
+			sent = min(sent, 30)
+		}
 	}
 	if sensitive != "" {
-		handoff = append(handoff, "sensitive_topic")
+		x.handoff = append(x.handoff, "sensitive_topic")
 	}
 	// Low confidence hands over only what the engine could not read at all: another language, or a
 	// question with no recognised signal. Short acknowledgements ("tamam") need no person.
-	if lang == "other" || (r.Confidence < 0.45 && g.greeting == "" && strings.Contains(in.Text, "?")) {
-		handoff = append(handoff, "low_confidence")
+	if lang == "other" || (d == nil && r.Confidence < 0.45 && g.greeting == "" && strings.Contains(in.Text, "?")) {
+		x.handoff = append(x.handoff, "low_confidence")
 	}
-	r.Reasons["handoff"] = handoff
-	r.Handoff = len(handoff) > 0
-	r.HandoffReason = strings.Join(handoff, ", ")
-	r.Urgency, r.Qualification, r.Sentiment = urg, clamp(qual), clamp(sent)
-
-	// Recommendations: every commitment goes to a person.
-	prio := "medium"
-	if r.Urgency >= 60 {
-		prio = "high"
-	}
-	if g.price != "" || g.firm != "" || (area > 0 && len(named) > 0) {
-		r.Recommendations = append(r.Recommendations, pricingRec(p, lang, area, named, thickness, diagonal, g.rough != "" && g.firm == "", in.Products, prio))
-	}
-	if g.stock != "" {
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "stock", Priority: bump(prio),
-			Title:             t2(lang, "Stok sorusu: "+describe(named, thickness, area), "Stock question: "+describe(named, thickness, area)),
-			Summary:           t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised."),
-			RecommendedAction: "check_stock_and_reply", Confidence: 0.8})
-	}
-	if g.date() {
-		when := strings.Join(nonEmpty(g.deadline, g.nearDay, g.dateAsk), ", ")
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "delivery_date", Priority: bump(prio),
-			Title:             t2(lang, "Teslim tarihi talebi", "Delivery date request"),
-			Summary:           t2(lang, "Müşteri bir tarih istiyor ya da anıyor ("+when+"); tarih yalnızca ekip onayıyla verilir.", "The customer wants or names a date ("+when+"); a date is only given once the team confirms it."),
-			RecommendedAction: "confirm_schedule", Confidence: 0.75})
-	}
-	if g.payment != "" {
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "payment_terms", Priority: prio,
-			Title: t2(lang, "Ödeme koşulu sorusu", "Payment terms question"), Summary: "signal: " + g.payment, RecommendedAction: "decide_payment_terms", Confidence: 0.7})
-	}
-	switch {
-	case g.legalThreat != "":
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "legal", Priority: "critical",
-			Title: t2(lang, "Hukuki yola başvurma uyarısı", "The customer threatens legal action"), Summary: "signal: " + g.legalThreat, RecommendedAction: "answer_by_owner", Confidence: 0.75})
-	case g.legal != "":
-		at := "legal"
-		if strings.HasPrefix(g.legal, "garanti") || strings.HasPrefix(g.legal, "warrant") || strings.HasPrefix(g.legal, "guarantee") {
-			at = "warranty"
-		}
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: at, Priority: "high",
-			Title: t2(lang, "Garanti / hukuki soru", "Warranty / legal question"), Summary: "signal: " + g.legal, RecommendedAction: "answer_by_owner", Confidence: 0.7})
-	}
-	if complaint || damage || g.human != "" || (r.Handoff && handoff[len(handoff)-1] == "low_confidence") {
-		pr := "high"
-		if complaint || damage {
-			pr = "critical"
-		}
-		r.Recommendations = append(r.Recommendations, Recommendation{ActionType: "human_handoff", Priority: pr,
-			Title:   t2(lang, "Bir kişinin devralması gerekiyor", "A person should take over"),
-			Summary: "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence})
-	}
+	r.Reasons["handoff"] = x.handoff
+	r.Handoff = len(x.handoff) > 0
+	r.HandoffReason = strings.Join(x.handoff, ", ")
+	r.Qualification, r.Sentiment = clamp(qual), clamp(sent)
+	r.Recommendations = recommend(p, lang, x, r, in.Products, area, named, thickness, diagonal)
 
 	r.Reply = compose(p, lang, covered, r.Handoff, g.greeting != "", sensitive != "")
 	if !SafeToSend(r.Reply) {

@@ -94,21 +94,11 @@ var heldOutMessages = []labelled{
 	{"Just checking — is the delivery still on for Monday?", true, "mid"},
 }
 
-func bandOf(u int) string {
-	switch {
-	case u >= 70:
-		return "high"
-	case u >= 40:
-		return "mid"
-	}
-	return "low"
-}
-
 // agreement scores one table: how many handoff flags and urgency bands match the labels.
 func agreement(t *testing.T, name string, table []labelled) (hOK, bOK int) {
 	for _, m := range table {
 		r := Analyze(Input{Text: m.text, Niche: "parke_tas"})
-		got := bandOf(r.Urgency)
+		got := bandOfScore(r.Urgency)
 		if r.Handoff == m.handoff {
 			hOK++
 		} else {

@@ -12,8 +12,12 @@ import (
 // BuiltinModel is the model name the deterministic engine writes into logs and recommendations.
 // The number moves whenever the same message would get different scores or handoff reasons, so an
 // old log still says which rules produced it: builtin-1 (until the urgency rework), builtin-2 (the
-// urgency signals of urgency.go, folded Turkish, damage and legal-threat signals).
-const BuiltinModel = "builtin-2"
+// urgency signals of urgency.go, folded Turkish, damage and legal-threat signals), builtin-3 (the
+// trained model of model.go for urgency, intents, handoff and language).
+const BuiltinModel = "builtin-3"
+
+// Builtin2Model is the name of the word-list engine (Analyze), kept for comparison.
+const Builtin2Model = "builtin-2"
 
 var trStop = words("ve bir bu için mi mı mu mü var yok ne kadar nedir istiyorum merhaba selam fiyat fiyatı teşekkür teşekkürler lütfen bahçe bahçesi ile da de çok nasıl olur mısınız musunuz ben biz sizin bize evet hayır tamam günaydın iyi akşamlar hayırlı kaç metre stok teslim taş döşeme")
 

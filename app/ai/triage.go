@@ -55,6 +55,7 @@ type Outcome struct {
 	Model           string
 	Sent            int64 // message id of the reply sent, 0 = none
 	Recommendations []int64
+	ModelTriage     *ModelTriage // the provider model's validated triage, when one was asked and answered
 }
 
 // HandleTriage is the ai_triage job handler.
@@ -126,21 +127,41 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
-	in := Input{Text: msg.Body, Niche: t.NicheID}
+	history, err := earlierInbound(ctx, db, convID, msg.ID)
+	if err != nil {
+		return nil, err
+	}
+	in := Input{Text: msg.Body, History: history, Niche: t.NicheID}
 	for _, p := range prods {
 		in.Products = append(in.Products, Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
 	}
-	res := Analyze(in)
+	res := Analyze3(in)
 	out := &Outcome{Result: res, Model: BuiltinModel}
 	usage := Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}
 	providerNote, asked, outcome := "", usage.Provider, "ok"
+	var extra []Usage
+	if t.Setting("ai_provider") == "openai_compatible" {
+		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
+		asked = u.Provider
+		if u.Model != "" && (u.PromptTokens > 0 || perr == nil) {
+			u.Purpose, u.ConversationID = "triage", convID
+			extra = append(extra, u)
+		}
+		if perr != nil {
+			outcome = "provider_failed"
+			providerNote = "provider triage not used: " + perr.Error()
+		} else {
+			combine(&res, mt)
+			out.ModelTriage = mt
+		}
+	}
 	if t.Setting("ai_provider") == "openai_compatible" && res.Reply != "" {
 		reply, u, perr := a.providerReply(ctx, t, res, msg.Body)
 		asked = u.Provider
 		switch {
 		case perr != nil:
 			outcome = "provider_failed"
-			providerNote = "provider failed, builtin used: " + perr.Error()
+			providerNote = strings.TrimPrefix(providerNote+"; ", "; ") + "provider failed, builtin used: " + perr.Error()
 		case SafeToSend(reply):
 			res.Reply, out.Model, usage = reply, u.Model, u
 			usage.Purpose, usage.ConversationID = "triage", convID
@@ -173,8 +194,10 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 				out.Recommendations = append(out.Recommendations, id)
 			}
 		}
-		if err := recordUsage(ctx, tx, usage); err != nil {
-			return err
+		for _, u := range append([]Usage{usage}, extra...) {
+			if err := recordUsage(ctx, tx, u); err != nil {
+				return err
+			}
 		}
 		if err := scheduleReview(ctx, tx, convID); err != nil {
 			return err
@@ -189,7 +212,11 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
-	a.observe(slug, asked, outcome, usage.CostUSD)
+	cost := usage.CostUSD
+	for _, u := range extra {
+		cost += u.CostUSD
+	}
+	a.observe(slug, asked, outcome, cost)
 	if send && res.Reply != "" {
 		later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
 		if err != nil {
@@ -252,16 +279,42 @@ func scheduleReview(ctx context.Context, tx *sql.Tx, convID int64) error {
 
 // providerReply asks the configured model for the reply, within the persona's rules.
 func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res Result, text string) (string, Usage, error) {
-	cl := a.Client
-	if cl == nil {
-		cl = &Client{}
-	}
 	lang := map[string]string{"tr": "Turkish", "en": "English"}[res.Language]
 	if lang == "" {
 		lang = "the customer's language"
 	}
 	sys := fmt.Sprintf("You answer customers of a %s business in %s. Never state prices, payment terms, warranties or dates; "+
 		"a person approves those. Ask at most two short clarifying questions. Suggested reply: %s", t.NicheID, lang, res.Reply)
-	return cl.Chat(ctx, ProviderConfig{BaseURL: t.Setting("ai_base_url"), Model: t.Setting("ai_model"), APIKey: t.Setting("ai_api_key"),
-		Privacy: t.Setting("privacy_profile")}, []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: text}})
+	return a.client().Chat(ctx, a.providerConfig(t), []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: text}})
+}
+
+func (a *Assistant) client() *Client {
+	if a.Client == nil {
+		return &Client{}
+	}
+	return a.Client
+}
+
+func (a *Assistant) providerConfig(t *platform.Tenant) ProviderConfig {
+	return ProviderConfig{BaseURL: t.Setting("ai_base_url"), Model: t.Setting("ai_model"), APIKey: t.Setting("ai_api_key"),
+		Privacy: t.Setting("privacy_profile")}
+}
+
+// earlierInbound returns the customer's messages of the conversation before msgID, oldest first
+// (at most historyLen): builtin-3 reads them as context.
+func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]string, error) {
+	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range msgs {
+		if m.Direction == "inbound" && m.ID < msgID {
+			out = append(out, m.Body)
+		}
+	}
+	if len(out) > historyLen {
+		out = out[len(out)-historyLen:]
+	}
+	return out, nil
 }

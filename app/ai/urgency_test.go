@@ -65,7 +65,7 @@ func TestUrgencySignals(t *testing.T) {
 		{"Sözleşme örneği gönderir misiniz?", "mid", "warranty or contract: sözleşme", "legal_warranty"},
 	} {
 		r := Analyze(Input{Text: c.in, Niche: "parke_tas"})
-		if got := bandOf(r.Urgency); got != c.band {
+		if got := bandOfScore(r.Urgency); got != c.band {
 			t.Errorf("%q: band %s (%d), want %s: %v", c.in, got, r.Urgency, c.band, r.Reasons["urgency"])
 		}
 		why := strings.Join(r.Reasons["urgency"], " | ")
@@ -104,7 +104,7 @@ func TestStemMatching(t *testing.T) {
 func TestScenarioOrdering(t *testing.T) {
 	a := Analyze(Input{Text: "200 m² villa bahçesi, gri granit istiyorum, rough budget?", Niche: "parke_tas"})
 	b := Analyze(Input{Text: "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?", Niche: "parke_tas"})
-	if bandOf(a.Urgency) != "low" || bandOf(b.Urgency) != "high" || b.Urgency-a.Urgency < 40 {
+	if bandOfScore(a.Urgency) != "low" || bandOfScore(b.Urgency) != "high" || b.Urgency-a.Urgency < 40 {
 		t.Errorf("scenario A %d %v, B %d %v", a.Urgency, a.Reasons["urgency"], b.Urgency, b.Reasons["urgency"])
 	}
 }

@@ -25,10 +25,11 @@ var Decisions = map[string]string{"approve": "approved", "reject": "rejected", "
 // resolves says which assistant handoff reasons a decision of this type answers.
 var resolves = map[string][]string{
 	"stock":         {"stock"},
-	"pricing":       {"firm_price"},
+	"pricing":       {"firm_price", "price"},
 	"delivery_date": {"date"},
-	"warranty":      {"legal_warranty"},
-	"legal":         {"legal_warranty"},
+	"payment_terms": {"payment"},
+	"warranty":      {"legal_warranty", "warranty"},
+	"legal":         {"legal_warranty", "legal_threat"},
 }
 
 // Actor is the person deciding.

@@ -23,3 +23,21 @@ func TestWhyGroups(t *testing.T) {
 		}
 	}
 }
+
+// The trained assistant's reasons are split into words, kind and decision for the page to word.
+func TestWhyItems(t *testing.T) {
+	got := inbox.Why(`{"urgency":["f3|band_high|word|çöktü","f3|band_high|model|","f3|x|y"],"handoff":["complaint"]}`)
+	if len(got) != 2 || len(got[0].Items) != 3 {
+		t.Fatalf("groups %+v", got)
+	}
+	want := []inbox.WhyItem{{Text: "f3|band_high|word|çöktü", Decision: "band_high", Kind: "word", Words: "çöktü"},
+		{Text: "f3|band_high|model|", Decision: "band_high", Kind: "model"}, {Text: "f3|x|y"}}
+	for i, w := range want {
+		if got[0].Items[i] != w {
+			t.Errorf("item %d = %+v, want %+v", i, got[0].Items[i], w)
+		}
+	}
+	if got[1].Items[0] != (inbox.WhyItem{Text: "complaint"}) {
+		t.Errorf("handoff item %+v", got[1].Items[0])
+	}
+}

@@ -1,0 +1,126 @@
+// Command train fits builtin-3 from the labelled corpus and writes its weights file. It also
+// measures the result: 5-fold cross-validation on the training corpus, then the held-out file
+// (which is never used to choose features or options), and can write both into the README.
+//
+//	go generate ./app/ai          (from the repository root; runs the line in app/ai/model.go)
+//	go run ./app/ai/train -corpus app/ai/corpus -out app/ai/builtin3.json -readme-report README.md
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"highvibe/app/ai"
+)
+
+func main() {
+	corpus := flag.String("corpus", "corpus", "folder with train.txt and heldout.txt")
+	out := flag.String("out", "builtin3.json", "weights file to write")
+	readme := flag.String("readme-report", "", "README to update between the builtin-3 evaluation markers (empty: print only)")
+	flag.Parse()
+	if err := run(*corpus, *out, *readme); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+func load(path string) ([]ai.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := ai.ParseCorpus(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ex, nil
+}
+
+func run(corpus, out, readme string) error {
+	train, err := load(filepath.Join(corpus, "train.txt"))
+	if err != nil {
+		return err
+	}
+	held, err := load(filepath.Join(corpus, "heldout.txt"))
+	if err != nil {
+		return err
+	}
+	o := ai.DefaultTrainOptions
+	m := ai.Train(train, o)
+	if err := os.WriteFile(out, encode(m), 0o644); err != nil {
+		return err
+	}
+	cv := ai.CrossValidate(train, 5, o)
+	ho := ai.Evaluate(m, held)
+	report := fmt.Sprintf("Trained on %d messages (%d weights kept); options %+v.\n\n", len(train), countWeights(m), o) +
+		cv.Report("5-fold cross-validation on the training corpus") + ho.Report("Held-out file")
+	fmt.Print(report)
+	for _, e := range ho.HandoffMistakes {
+		fmt.Fprintf(os.Stderr, "held-out handoff miss, line %d: %q\n", e.Line, e.Text)
+	}
+	if readme == "" {
+		return nil
+	}
+	return replaceSection(readme, report)
+}
+
+const (
+	beginMark = "<!-- builtin-3 evaluation: written by go generate ./app/ai -->"
+	endMark   = "<!-- end of builtin-3 evaluation -->"
+)
+
+// replaceSection swaps the text between the evaluation markers of the README.
+func replaceSection(path, report string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(raw)
+	i, j := strings.Index(s, beginMark), strings.Index(s, endMark)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s has no builtin-3 evaluation markers", path)
+	}
+	s = s[:i+len(beginMark)] + "\n" + report + s[j:]
+	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+func countWeights(m *ai.Model) int {
+	n := 0
+	for _, ws := range m.Weights {
+		n += len(ws)
+	}
+	return n
+}
+
+// encode writes the weights one feature per line, sorted, so a retrained model diffs readably.
+func encode(m *ai.Model) []byte {
+	var b bytes.Buffer
+	head, _ := json.Marshal(map[string]any{"model": m.Name, "outputs": m.Outputs})
+	b.Write(head[:len(head)-1])
+	b.WriteString(`,"weights":{` + "\n")
+	var names []string
+	for n := range m.Weights {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for i, n := range names {
+		k, _ := json.Marshal(n)
+		v, _ := json.Marshal(m.Weights[n])
+		b.Write(k)
+		b.WriteString(":")
+		b.Write(v)
+		if i < len(names)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("}}\n")
+	return b.Bytes()
+}
