@@ -149,19 +149,12 @@ func TestScenarioAWidgetRoughBudget(t *testing.T) {
 	}
 }
 
-func waPayload(from, id, text string) string {
-	return fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messaging_product":"whatsapp",
-"metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
-"contacts":[{"profile":{"name":"Murat Usta"},"wa_id":%q}],
-"messages":[{"from":%q,"id":%q,"timestamp":"1735689600","type":"text","text":{"body":%q}}]},"field":"messages"}]}]}`, from, from, id, text)
-}
-
 // Scenario B: WhatsApp urgent stock + date request → handoff and a stock recommendation, nothing promised.
 func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 	e := setup(t)
 	key := e.APIKey("acme", "whatsapp_webhook")
 	e.Set("acme", map[string]string{"whatsapp_app_secret": "meta-app-secret"})
-	delivery := []byte(waPayload("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"))
+	delivery := []byte(apptest.WhatsAppText("905321112233", "wamid.B1", "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"))
 	signed := map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(delivery, "meta-app-secret")}
 	r := e.Client().PostJSON("/api/webhooks/whatsapp/", delivery, signed)
 	if r.StatusCode != 200 {

@@ -13,14 +13,6 @@ import (
 	"highvibe/app/jobs"
 )
 
-// waDelivery is a signed-able Cloud API webhook body with one text message.
-func waDelivery(from, wamid, text string) string {
-	return fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",
-"metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
-"contacts":[{"profile":{"name":"Ayşe Yılmaz"},"wa_id":%q}],
-"messages":[{"from":%q,"id":%q,"timestamp":"1735689600","type":"text","text":{"body":%q}}]},"field":"messages"}]}]}`, from, from, wamid, text)
-}
-
 // TestWhatsAppMessageBeforeAssistantBacklog: while 5,000 assistant jobs (model calls of 200 ms
 // each) are queued in one tenant, a new WhatsApp message, posted signed to the real webhook, is an
 // inbox message within 2 s (p99 of 50 tries), and so is a second tenant's. The runner used to run
@@ -65,7 +57,7 @@ func TestWhatsAppMessageBeforeAssistantBacklog(t *testing.T) {
 	for i := range 100 {
 		slug := tenants[i%2]
 		wamid := fmt.Sprintf("wamid.lane.%s.%d", slug, i)
-		body := waDelivery("90532123"+fmt.Sprintf("%04d", i), wamid, "Kilit parke fiyatı nedir?")
+		body := apptest.WhatsAppText("90532123"+fmt.Sprintf("%04d", i), wamid, "Kilit parke fiyatı nedir?")
 		start := time.Now()
 		r := e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(body), map[string]string{
 			"X-Api-Key": keys[slug], "X-Hub-Signature-256": whatsapp.Sign([]byte(body), secret)})
