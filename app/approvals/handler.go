@@ -120,7 +120,8 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }
 
-// Send delivers an approved draft reply to the customer through the conversation's channel.
+// Send delivers an approved draft reply to the customer through the conversation's channel; with a
+// form field "body" (the conversation page) an open draft is approved and sent as edited.
 func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	id, ok := pathID(r)
@@ -128,8 +129,18 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		h.Render.Error(w, r, http.StatusNotFound, "")
 		return
 	}
-	rec, msgID, err := SendDraft(r.Context(), c.DB, id, Actor{UserID: c.UserID(), Name: actorName(c)})
+	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
+	text := strings.TrimSpace(r.PostFormValue("body"))
+	if len([]rune(text)) > 4000 {
+		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("validation.too_long", 4000))
+		return
+	}
+	rec, msgID, err := SendEdited(r.Context(), c.DB, id, text, c.T("approvals.note.approved", actorName(c)),
+		Actor{UserID: c.UserID(), Name: actorName(c)})
 	switch {
+	case errors.Is(err, ErrDecided) && rec != nil:
+		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
+		return
 	case errors.Is(err, tenantdb.ErrNotFound):
 		h.Render.Error(w, r, http.StatusNotFound, "")
 		return
@@ -146,6 +157,10 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	if h.Live != nil {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
-	web.Flash(w, r, true, c.T("approvals.sent"))
+	done := c.T("approvals.sent")
+	if text != "" && text != strings.TrimSpace(rec.DraftReply) {
+		done = c.T("approvals.sent_edited")
+	}
+	web.Flash(w, r, true, done)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }

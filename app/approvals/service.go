@@ -58,6 +58,19 @@ func Decide(ctx context.Context, db *tenantdb.DB, d Decision) (*Recommendation, 
 	var out *Recommendation
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, msgID, err = decideTx(ctx, tx, d, status)
+		return err
+	})
+	if err != nil {
+		return out, 0, err
+	}
+	return out, msgID, nil
+}
+
+// decideTx is Decide inside the caller's transaction.
+func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *Recommendation, msgID int64, err error) {
+	err = func() error {
 		rec, err := ByID(ctx, tx, d.ID)
 		if err != nil {
 			return err
@@ -110,11 +123,8 @@ func Decide(ctx context.Context, db *tenantdb.DB, d Decision) (*Recommendation, 
 		}
 		out, err = ByID(ctx, tx, rec.ID)
 		return err
-	})
-	if err != nil {
-		return out, 0, err
-	}
-	return out, msgID, nil
+	}()
+	return out, msgID, err
 }
 
 func splitReasons(s string) []string {
@@ -154,12 +164,26 @@ var ErrAlreadySent = errors.New("approvals: this draft was already sent")
 // conversation's channel (outbound message + delivery job where the channel needs one) and logs
 // it, in one transaction. A draft is sent at most once.
 func SendDraft(ctx context.Context, db *tenantdb.DB, id int64, actor Actor) (*Recommendation, int64, error) {
+	return SendEdited(ctx, db, id, "", "", actor)
+}
+
+// SendEdited is SendDraft for a draft a person may have edited first, as the conversation page
+// offers it: an open recommendation is approved in the same transaction (its system note is
+// note), and text, when it differs from the draft, is what is sent; the draft_sent log then
+// records the edit as before→after. An empty text sends the draft as it is.
+func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note string, actor Actor) (*Recommendation, int64, error) {
 	var rec *Recommendation
 	var msgID int64
+	text = strings.TrimSpace(text)
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if rec, err = ByID(ctx, tx, id); err != nil {
 			return err
+		}
+		if rec.Open() && text != "" && strings.TrimSpace(rec.DraftReply) != "" {
+			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor}, "approved"); err != nil {
+				return err
+			}
 		}
 		if rec.Status != "approved" || strings.TrimSpace(rec.DraftReply) == "" || rec.ConversationID == 0 {
 			return ErrNotSendable
@@ -172,13 +196,21 @@ func SendDraft(ctx context.Context, db *tenantdb.DB, id int64, actor Actor) (*Re
 		if n > 0 {
 			return ErrAlreadySent
 		}
+		body := rec.DraftReply
+		payload := map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "edited": false}
+		if text != "" && text != strings.TrimSpace(rec.DraftReply) {
+			body = text
+			payload["edited"] = true
+			payload["before"], payload["after"] = rec.DraftReply, text
+		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, rec.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
-			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: rec.DraftReply}); err != nil {
+			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: body}); err != nil {
 			return err
 		}
+		payload["message_id"] = msgID
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "draft_sent",
-			Summary: rec.Title, Output: rec.DraftReply, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,
-			ConversationID: rec.ConversationID, Payload: map[string]any{"recommendation_id": rec.ID, "message_id": msgID, "action_type": rec.ActionType}})
+			Summary: rec.Title, Input: rec.DraftReply, Output: body, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,
+			ConversationID: rec.ConversationID, Payload: payload})
 		return err
 	})
 	return rec, msgID, err

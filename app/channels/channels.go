@@ -32,7 +32,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		WhatsApp:  whatsapp.NewWebhook(p, log),
 		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
 		Processor: &whatsapp.Processor{Inbox: in},
-		Deliverer: &Deliverer{Platform: p, Log: log},
+		Deliverer: &Deliverer{Platform: p, Inbox: in, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
 		Settings:  &Settings{Render: render, Platform: p},
 		Landing:   landing.New(p, in, render, log),

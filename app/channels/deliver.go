@@ -35,6 +35,7 @@ const NotSentWindow = "not sent — the customer last wrote more than 24 hours a
 // Deliverer sends outbound messages through the provider of their channel.
 type Deliverer struct {
 	Platform *platform.Service
+	Inbox    *inbox.Service // tells open conversations about status changes (nil: nobody is told)
 	Client   *http.Client
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -81,17 +82,17 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 	case "whatsapp":
 		token, phoneID := t.Setting("whatsapp_access_token"), t.Setting("whatsapp_phone_number_id")
 		if token == "" || phoneID == "" {
-			return d.finish(ctx, j.DB, m, "", "failed", NotSentNoToken)
+			return d.finish(ctx, j, m, "", "failed", NotSentNoToken)
 		}
 		if !whatsapp.WindowOpen(conv.LastInboundAt, now) {
-			return d.finish(ctx, j.DB, m, "", "failed", NotSentWindow)
+			return d.finish(ctx, j, m, "", "failed", NotSentWindow)
 		}
 		providerID, err = whatsapp.SendText(ctx, d.Client, t.Setting("whatsapp_api_base"), phoneID, token, conv.ExternalID, m.Body)
 	case "telegram":
 		token := t.Setting("telegram_bot_token")
 		chat, ok := telegram.ChatID(conv.ExternalID)
 		if token == "" || !ok {
-			return d.finish(ctx, j.DB, m, "", "failed", "not sent — no Telegram bot token configured")
+			return d.finish(ctx, j, m, "", "failed", "not sent — no Telegram bot token configured")
 		}
 		var id int64
 		id, err = telegram.SendMessage(ctx, d.Client, t.Setting("telegram_api_base"), token, chat, m.Body)
@@ -105,7 +106,7 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 		var se *chanutil.SendError
 		final := j.Attempt >= j.MaxTries || (errors.As(err, &se) && se.Permanent)
 		if final {
-			if ferr := d.finish(ctx, j.DB, m, "", "failed", "not sent: "+err.Error()); ferr != nil {
+			if ferr := d.finish(ctx, j, m, "", "failed", "not sent: "+err.Error()); ferr != nil {
 				return ferr
 			}
 			return jobs.Permanent(err)
@@ -116,10 +117,10 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 		})
 		return err
 	}
-	return d.finish(ctx, j.DB, m, providerID, "sent", "")
+	return d.finish(ctx, j, m, providerID, "sent", "")
 }
 
-func (d *Deliverer) finish(ctx context.Context, db *tenantdb.DB, m *inbox.Message, providerID, status, errText string) error {
+func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, providerID, status, errText string) error {
 	provider := "whatsapp_webhook"
 	if m.Channel == "telegram" {
 		provider = "telegram"
@@ -128,7 +129,7 @@ func (d *Deliverer) finish(ctx context.Context, db *tenantdb.DB, m *inbox.Messag
 	if status == "failed" {
 		st = "failed"
 	}
-	return db.InTx(ctx, func(tx *sql.Tx) error {
+	err := j.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := inbox.SetDelivery(ctx, tx, m.ID, providerID, status, errText); err != nil {
 			return err
 		}
@@ -137,4 +138,8 @@ func (d *Deliverer) finish(ctx context.Context, db *tenantdb.DB, m *inbox.Messag
 			Payload: map[string]any{"conversation_id": m.ConversationID, "message_id": m.ID, "provider_message_id": providerID}})
 		return err
 	})
+	if err == nil && d.Inbox != nil {
+		d.Inbox.DeliveryChanged(j.Tenant, m.ConversationID, m.ID)
+	}
+	return err
 }

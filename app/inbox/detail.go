@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -32,6 +33,11 @@ type detailData struct {
 	DueValue  string
 	Now       int64
 	Why       []WhyGroup // the assistant's reasons for the scores
+	Drafts    []Draft    // the assistant's draft replies waiting in the approval queue
+	Customer  *LinkedCustomer
+	WhatsApp  string // https://wa.me/ link of the lead's phone
+	Pane      bool   // rendered into the inbox's conversation pane (no own event stream)
+	Self      string // URL of this conversation
 }
 
 type memberOpt struct {
@@ -54,6 +60,69 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) {
 	h.detail(w, r, id, http.StatusOK, nil)
 }
 
+// Timeline renders only the message list of a conversation: the open page fetches it when the
+// event stream says something changed in this conversation. Messages seen here are read.
+func (h *Handler) Timeline(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	c := web.From(r)
+	ctx := r.Context()
+	conv, err := ConversationByID(ctx, c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if conv.UnreadCount > 0 {
+		if err := MarkRead(ctx, c.DB, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	d, err := h.load(r, conv)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "timeline", &web.Page{Data: d})
+}
+
+// Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
+func (h *Handler) Retry(w http.ResponseWriter, r *http.Request) {
+	h.onMessage(w, r, h.Svc.Retry, ErrNotRetryable, "inbox.error.not_retryable", "inbox.done.retry")
+}
+
+// onMessage runs a person's action on one message of a conversation (retry a failed reply, cancel
+// a scheduled one) and answers with the timeline (htmx) or a banner on the conversation page.
+func (h *Handler) onMessage(w http.ResponseWriter, r *http.Request,
+	act func(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID, actorID int64, actorName string) error,
+	conflict error, conflictKey, doneKey string) {
+	id, ok1 := pathID(r, "id")
+	mid, ok2 := pathID(r, "mid")
+	if !ok1 || !ok2 {
+		h.Render.Error(w, r, http.StatusNotFound, "")
+		return
+	}
+	c := web.From(r)
+	err := act(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Username)
+	if errors.Is(err, conflict) {
+		h.Render.Error(w, r, http.StatusConflict, c.T(conflictKey))
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "timeline" {
+		h.Timeline(w, r)
+		return
+	}
+	web.Flash(w, r, true, c.T(doneKey))
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
 func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, status int, errs web.Errors) {
 	c := web.From(r)
 	ctx := r.Context()
@@ -68,15 +137,12 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			return
 		}
 	}
-	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons)}
-	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
+	d, err := h.load(r, conv)
+	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.Messages, err = Messages(ctx, c.DB.Read, id, 0, 1000); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
+	d.Pane = web.IsHTMX(r) && r.Header.Get("HX-Target") == "inbox-pane"
 	if d.Siblings, err = Siblings(ctx, c.DB.Read, conv); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -85,6 +151,19 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if d.Drafts, err = OpenDrafts(ctx, c.DB.Read, id); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	cust := conv.CustomerID
+	if cust == 0 {
+		cust = d.Lead.CustomerID
+	}
+	if d.Customer, err = CustomerOf(ctx, c.DB.Read, cust); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.WhatsApp = WhatsAppLink(d.Lead.PhoneE164)
 	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -102,6 +181,35 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	vars, _ := json.Marshal(map[string]string{"name": d.Lead.Name, "phone": d.Lead.Phone, "email": d.Lead.Email,
 		"business": c.Tenant.Name, "agent": c.User.Username})
 	d.Vars = string(vars)
+	if conv.NextActionDueAt > 0 {
+		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(time.Local).Format("2006-01-02T15:04")
+	}
+	title := d.Lead.Name
+	if title == "" {
+		title = c.T("inbox.unknown")
+	}
+	p := &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm}
+	if d.Pane {
+		w.Header().Set("Vary", "HX-Request, HX-Target")
+		h.Render.Fragment(w, r, status, "inbox/conversation", "conversation", p)
+		return
+	}
+	h.Render.Render(w, r, status, "inbox/conversation", p)
+}
+
+// load reads what the conversation's timeline needs: its lead, messages and member names.
+func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error) {
+	c := web.From(r)
+	ctx := r.Context()
+	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons),
+		Self: "/app/inbox/" + strconv.FormatInt(conv.ID, 10) + "/"}
+	var err error
+	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
+		return nil, err
+	}
+	if d.Messages, err = Messages(ctx, c.DB.Read, conv.ID, 0, 1000); err != nil {
+		return nil, err
+	}
 	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {
 		for _, m := range members {
 			d.Names[m.UserID] = m.Username
@@ -110,14 +218,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			}
 		}
 	}
-	if conv.NextActionDueAt > 0 {
-		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(time.Local).Format("2006-01-02T15:04")
-	}
-	title := d.Lead.Name
-	if title == "" {
-		title = c.T("inbox.unknown")
-	}
-	h.Render.Render(w, r, status, "inbox/conversation", &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm})
+	return d, nil
 }
 
 // parseWhen accepts datetime-local ("2006-01-02T15:04") or a date, read as wall time in loc (the
@@ -261,7 +362,23 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch, errs := h.parseChange(r, c)
+	target := r.Header.Get("HX-Target")
+	inline := web.IsHTMX(r) && (target == "timeline" || strings.HasPrefix(target, "saved-"))
 	if errs.Any() {
+		if inline {
+			msgs := make([]string, 0, len(errs))
+			for _, m := range errs {
+				msgs = append(msgs, m)
+			}
+			slices.Sort(msgs)
+			if target == "timeline" {
+				w.Header().Set("HX-Retarget", "#composer-status")
+				w.Header().Set("HX-Reswap", "innerHTML")
+			}
+			h.Render.Fragment(w, r, http.StatusUnprocessableEntity, "inbox/conversation", "saved",
+				&web.Page{Data: map[string]any{"Msg": strings.Join(msgs, " "), "Err": true}})
+			return
+		}
 		h.detail(w, r, id, http.StatusUnprocessableEntity, errs)
 		return
 	}
@@ -269,9 +386,52 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("inbox.saved"))
+	done := h.doneText(r, c, ch)
+	if inline {
+		if target == "timeline" {
+			conv, err := ConversationByID(r.Context(), c.DB.Read, id)
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			d, err := h.load(r, conv)
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
+			return
+		}
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": done}})
+		return
+	}
+	web.Flash(w, r, true, done)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
 }
+
+// doneText says what a save did, in the operator's language: sent, scheduled (with the time),
+// note added, customer message logged, or saved.
+func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) string {
+	switch {
+	case ch.Body == "":
+		return c.T("inbox.saved")
+	case ch.Direction == "system":
+		return c.T("inbox.done.note")
+	case ch.Direction == "inbound":
+		return c.T("inbox.done.logged")
+	case !ch.SendAt.IsZero():
+		return c.T("inbox.done.scheduled", c.P.DateTime(ch.SendAt.In(time.Local)))
+	}
+	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil {
+		switch conv.Channel {
+		case "call", "email", "manual":
+			return c.T("inbox.done.recorded")
+		}
+	}
+	return c.T("inbox.done.sent")
+}
+
+func mustID(r *http.Request) int64 { id, _ := pathID(r, "id"); return id }
 
 // Unread handles POST /app/inbox/<id>/unread.
 func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
@@ -290,24 +450,7 @@ func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
 
 // CancelScheduled handles POST /app/inbox/<id>/scheduled/<mid>/cancel.
 func (h *Handler) CancelScheduled(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := pathID(r, "id")
-	mid, ok2 := pathID(r, "mid")
-	if !ok1 || !ok2 {
-		h.Render.Error(w, r, http.StatusNotFound, "")
-		return
-	}
-	c := web.From(r)
-	err := h.Svc.CancelScheduled(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Username)
-	if errors.Is(err, ErrConflict) {
-		h.Render.Error(w, r, http.StatusConflict, c.T("inbox.error.already_sent"))
-		return
-	}
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	web.Flash(w, r, true, c.T("inbox.cancelled"))
-	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+	h.onMessage(w, r, h.Svc.CancelScheduled, ErrConflict, "inbox.error.already_sent", "inbox.cancelled")
 }
 
 // New handles POST /app/inbox/new/: a call or walk-in becomes a lead + conversation via Ingest.

@@ -36,6 +36,8 @@ type listData struct {
 	Channels []string
 	// NewChannels are the channels a person can log by hand.
 	NewChannels []string
+	// Filtered counts the filters in use besides the search text (they fold behind one button).
+	Filtered int
 }
 
 // parseFilter reads and validates the inbox query string.
@@ -98,6 +100,11 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Self = "/app/inbox/?" + self.Encode()
+	for k := range self {
+		if k != "q" {
+			d.Filtered++
+		}
+	}
 	status := http.StatusOK
 	if errs.Any() {
 		p.Errors = errs
@@ -135,7 +142,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 }
 
 // Events streams the tenant's live events as Server-Sent Events until the client goes away; the
-// inbox list re-fetches itself on each "message" event.
+// inbox list re-fetches itself on each "message" event, an open conversation on its "conv-<id>".
 func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	fl, ok := w.(http.Flusher)
@@ -167,10 +174,16 @@ func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 			}
 			fl.Flush()
 		case e := <-ch:
-			// Every kind re-fetches the list: htmx listens for the unnamed "message" event.
-			if _, err := fmt.Fprintf(w, "event: message\ndata: {\"kind\":%q,\"conversation_id\":%d,\"message_id\":%d}\n\n",
-				e.Kind, e.ConversationID, e.MessageID); err != nil {
+			// Every kind re-fetches the list: htmx listens for the unnamed "message" event. An open
+			// conversation listens for its own named event "conv-<id>" and re-fetches its timeline.
+			data := fmt.Sprintf("{\"kind\":%q,\"conversation_id\":%d,\"message_id\":%d}", e.Kind, e.ConversationID, e.MessageID)
+			if _, err := fmt.Fprintf(w, "event: message\ndata: %s\n\n", data); err != nil {
 				return
+			}
+			if e.ConversationID > 0 {
+				if _, err := fmt.Fprintf(w, "event: conv-%d\ndata: %s\n\n", e.ConversationID, data); err != nil {
+					return
+				}
 			}
 			fl.Flush()
 		}

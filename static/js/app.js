@@ -9,6 +9,7 @@
  *                          inserts option[data-text], {{name}} filled in
  *   [data-autosubmit]      submits its form on change
  *   [data-chart][data-src][data-key][data-empty]  Plotly chart_pack[key]
+ *   (inbox panes, composer, shortcuts: see chat.js)
  * Load with `defer`, after htmx and (on chart pages) Plotly.
  */
 (function () {
@@ -95,7 +96,7 @@
         const row = list.querySelector('[data-row-href].is-selected');
         if (!row) return;
         event.preventDefault();
-        window.location.assign(row.getAttribute('data-row-href'));
+        openRow(row.getAttribute('data-row-href'));
       }
     }
   });
@@ -105,8 +106,16 @@
     const row = up(event, '[data-row-href]');
     if (!row || event.defaultPrevented || event.button !== 0) return;
     if (up(event, 'a, button, input, select, textarea, label, summary')) return;
-    window.location.assign(row.getAttribute('data-row-href'));
+    openRow(row.getAttribute('data-row-href'));
   });
+
+  // chat.js opens rows in the inbox's conversation pane on wide screens.
+  const openRow = (href) => (window.hvOpenRow ? window.hvOpenRow(href) : window.location.assign(href));
+  window.hvSelect = (href) => {
+    selectedHref = href;
+    const list = inboxList();
+    if (list) mark(list, rowsOf(list).find((r) => r.getAttribute('data-row-href') === href));
+  };
 
   // ---- confirm --------------------------------------------------------------
   // Capture phase runs before htmx's listeners: a "no" stops both kinds.
@@ -222,8 +231,9 @@
   }
 
   // Deferred scripts run in order, so Plotly (listed first) is ready here.
-  if (document.readyState === 'loading') on('DOMContentLoaded', () => drawCharts(document));
-  else drawCharts(document);
+  const ready = () => drawCharts(document);
+  if (document.readyState === 'loading') on('DOMContentLoaded', ready);
+  else ready();
   // htmx may swap charts in; free Plotly's listeners when it removes one.
   on('htmx:load', (event) => { if (event.target !== document.body) drawCharts(event.target); });
   on('htmx:beforeCleanupElement', (event) => {

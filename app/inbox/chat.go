@@ -1,0 +1,178 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/jobs"
+	"highvibe/app/live"
+	"highvibe/app/tenantdb"
+)
+
+// Ticks is the delivery mark of an outbound message, as chat apps show it: queued ✓, sent ✓✓,
+// delivered ✓✓, read ✓✓ (coloured); empty for other messages and failures.
+func (m *Message) Ticks() string {
+	switch m.DeliveryStatus {
+	case "queued":
+		return "✓"
+	case "sent", "delivered", "read":
+		return "✓✓"
+	}
+	return ""
+}
+
+// FailureKey names, as a catalog key under inbox.failure., why an outbound message was not sent;
+// the stored detail (provider text, often English) is shown folded away under it.
+func (m *Message) FailureKey() string {
+	e := m.DeliveryError
+	switch {
+	case e == "cancelled":
+		return "cancelled"
+	case strings.Contains(e, "no WhatsApp access token"):
+		return "no_whatsapp_token"
+	case strings.Contains(e, "24 hours"):
+		return "window"
+	case strings.Contains(e, "no Telegram bot token"):
+		return "no_telegram_token"
+	}
+	return "provider"
+}
+
+// Retryable reports whether a failed message can be queued for delivery again: a reply on a
+// channel the server delivers itself that was not withdrawn by a person.
+func (m *Message) Retryable() bool {
+	return m.Direction == "outbound" && m.DeliveryStatus == "failed" && m.DeliveryError != "cancelled" &&
+		(m.Channel == "whatsapp" || m.Channel == "telegram")
+}
+
+// ErrNotRetryable says a message is not a failed reply that can be sent again.
+var ErrNotRetryable = errors.New("inbox: this message cannot be sent again")
+
+// Retry queues a failed reply for delivery again (a new deliver_message job), logged.
+func (s *Service) Retry(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID, actorID int64, actorName string) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		m, err := MessageByID(ctx, tx, msgID)
+		if err != nil {
+			return err
+		}
+		if m.ConversationID != convID {
+			return tenantdb.ErrNotFound
+		}
+		if !m.Retryable() {
+			return ErrNotRetryable
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = 'queued', delivery_error = '' WHERE id = ?`, msgID); err != nil {
+			return fmt.Errorf("inbox: retry: %w", err)
+		}
+		if _, err := jobs.Enqueue(ctx, tx, "deliver_message", map[string]int64{"message_id": msgID}, jobs.Options{}); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "message_retry", Summary: "reply queued again",
+			Input: m.DeliveryError, Output: m.Body, ModelName: "human-review", ActorUserID: actorID, ActorName: actorName, ConversationID: convID,
+			Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "updated_by_user_id": actorID}})
+		return err
+	})
+	if err == nil {
+		s.publish(slug, live.Event{Kind: "message", ConversationID: convID, MessageID: msgID})
+	}
+	return err
+}
+
+// DeliveryChanged tells open pages that a message's delivery status moved (sent, delivered, read,
+// failed), so an open conversation redraws its ticks. Channels call it after their commit.
+func (s *Service) DeliveryChanged(slug string, convID, msgID int64) {
+	s.publish(slug, live.Event{Kind: "delivery", ConversationID: convID, MessageID: msgID})
+}
+
+// ConfidencePct is the confidence as the approval queue shows it (a percentage of 0–100).
+func (r Recommendation) ConfidencePct() float64 { return r.Confidence * 100 }
+
+// Draft is an open recommendation of this conversation that carries a reply to send.
+type Draft struct {
+	ID    int64
+	Title string
+	Body  string
+}
+
+// OpenDrafts lists the assistant's draft replies of a conversation still waiting in the approval
+// queue, oldest first.
+func OpenDrafts(ctx context.Context, q Querier, convID int64) ([]Draft, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, title, draft_reply FROM decision_recommendations
+		WHERE conversation_id = ? AND status IN ('draft','pending') AND trim(draft_reply) <> '' ORDER BY id LIMIT 5`, convID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: drafts: %w", err)
+	}
+	defer rows.Close()
+	var out []Draft
+	for rows.Next() {
+		var d Draft
+		if err := rows.Scan(&d.ID, &d.Title, &d.Body); err != nil {
+			return nil, fmt.Errorf("inbox: drafts: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// LinkedCustomer is the CRM customer a lead became, with its latest orders (read-only here).
+type LinkedCustomer struct {
+	ID     int64
+	Name   string
+	Orders []LinkedOrder
+}
+
+// LinkedOrder is one order of a linked customer.
+type LinkedOrder struct {
+	ID          int64
+	Status      string
+	Total       float64
+	Currency    string
+	Description string
+}
+
+// CustomerOf reads the customer linked to a lead or conversation (nil when none) and its five
+// newest orders.
+func CustomerOf(ctx context.Context, q Querier, id int64) (*LinkedCustomer, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	c := &LinkedCustomer{ID: id}
+	err := q.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, id).Scan(&c.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: customer: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, status, total, currency, description FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT 5`, id)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: customer orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o LinkedOrder
+		if err := rows.Scan(&o.ID, &o.Status, &o.Total, &o.Currency, &o.Description); err != nil {
+			return nil, fmt.Errorf("inbox: customer orders: %w", err)
+		}
+		c.Orders = append(c.Orders, o)
+	}
+	return c, rows.Err()
+}
+
+// WhatsAppLink is the https://wa.me/ address of an E.164 phone number ("" when there is none).
+func WhatsAppLink(e164 string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, e164)
+	if len(digits) < 8 {
+		return ""
+	}
+	return "https://wa.me/" + digits
+}

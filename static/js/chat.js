@@ -1,0 +1,152 @@
+/*
+ * HighVibe inbox and conversation behaviour (after app.js; plain ES2017). The
+ * CSP allows no inline script, so data attributes switch on:
+ *   [data-inbox-pane]      wide screens: list rows open in this pane and the
+ *                          address becomes the conversation's own URL
+ *   textarea[data-enter-send]  Enter sends its form, Shift+Enter is a new line
+ *                          (on touch screens Enter stays a new line)
+ *   form[data-composer]    cleared after htmx sent it; [data-composer-kind]
+ *                          switches reply / internal note (yellow)
+ *   [data-swap-errors]     htmx swaps its 422 answers (inline validation)
+ *   [data-timeline]        kept scrolled to the newest message
+ *   [data-shortcuts-open], ?  opens dialog#shortcuts; r focuses the reply box
+ *   [data-once="key"]      shown on the first visit only (localStorage)
+ *   [sse-connect]          gets data-live="open" once its event stream is open
+ */
+(function () {
+  'use strict';
+  if (window.hvChat) return; // loaded once per window, however pages are swapped
+  window.hvChat = true;
+
+  const on = (type, fn, capture) => document.addEventListener(type, fn, capture);
+  const up = (event, sel) => (event.target && event.target.closest ? event.target.closest(sel) : null);
+  const isTyping = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  // The row's own link opens in the pane too (capture phase: before htmx's
+  // boost sees the click).
+  on('click', (event) => {
+    const link = up(event, '[data-row-href] a');
+    const row = link && link.closest('[data-row-href]');
+    if (!row || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (link.getAttribute('href') !== row.getAttribute('data-row-href') || !paneShown()) return;
+    event.preventDefault();
+    event.stopPropagation();
+    openRow(row.getAttribute('data-row-href'));
+  }, true);
+
+  // ---- three panes ----------------------------------------------------------
+  // On a wide screen the inbox shows list | conversation | lead panel: a row
+  // opens in the pane and the address becomes the conversation's own URL, which
+  // is also a full page (links, phones, reload).
+  const pane = () => document.querySelector('[data-inbox-pane]');
+  const paneShown = () => { const p = pane(); return !!p && p.offsetParent !== null; };
+  let paneEmpty = null;
+
+  function loadPane(href) {
+    const p = pane();
+    if (paneEmpty === null) paneEmpty = p.innerHTML;
+    return window.htmx.ajax('GET', href, { target: '#inbox-pane', swap: 'innerHTML' });
+  }
+
+  function openRow(href) {
+    if (!paneShown() || !window.htmx) { window.location.assign(href); return; }
+    if (window.hvSelect) window.hvSelect(href);
+    loadPane(href).then(() => {
+      if (location.pathname !== href) history.pushState({ inboxPane: href }, '', href);
+    });
+  }
+
+  window.addEventListener('popstate', (event) => {
+    const p = pane();
+    if (!p) return;
+    const st = event.state;
+    if (st && st.inboxPane) { loadPane(st.inboxPane); return; }
+    if (location.pathname === '/app/inbox/' && paneEmpty !== null) p.innerHTML = paneEmpty;
+  });
+
+  // ---- composer -------------------------------------------------------------
+  const touch = () => window.matchMedia && window.matchMedia('(hover: none) and (pointer: coarse)').matches;
+
+  on('keydown', (event) => {
+    const ta = event.target;
+    if (event.key !== 'Enter' || !ta.matches || !ta.matches('textarea[data-enter-send]')) return;
+    if (event.shiftKey || event.isComposing || event.keyCode === 229 || touch()) return;
+    event.preventDefault();
+    if (ta.value.trim() === '' || !ta.form) return;
+    if (ta.form.requestSubmit) ta.form.requestSubmit(); else ta.form.submit();
+  });
+
+  function composerKind(sel) {
+    const form = sel.form;
+    const btn = form && form.querySelector('.composer-send');
+    if (!btn) return;
+    const kind = { outbound: 'reply', system: 'note', inbound: 'inbound' }[sel.value] || 'reply';
+    form.classList.toggle('is-note', kind === 'note');
+    btn.textContent = btn.getAttribute('data-label-' + kind) || btn.textContent;
+  }
+  on('change', (event) => { if (event.target.matches('[data-composer-kind]')) composerKind(event.target); });
+
+  on('htmx:afterRequest', (event) => {
+    const form = event.detail.elt;
+    if (!event.detail.successful || !form.matches || !form.matches('form[data-composer]')) return;
+    const body = form.querySelector('textarea[name=body]');
+    if (body) { body.value = ''; body.focus(); }
+    const later = form.querySelector('input[name=send_at]');
+    if (later) later.value = '';
+    const det = form.querySelector('details[open]');
+    if (det) det.open = false;
+  });
+
+  // Inline saves answer 422 with the reason: show it where the control is.
+  on('htmx:beforeSwap', (event) => {
+    const elt = event.detail.elt;
+    if (event.detail.xhr.status === 422 && elt.closest && elt.closest('[data-swap-errors]')) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The timeline shows its newest message; new ones scroll into view.
+  function toBottom(root) {
+    const tl = root.matches && root.matches('[data-timeline]') ? root : root.querySelector && root.querySelector('[data-timeline]');
+    if (!tl) return;
+    tl.scrollTop = tl.scrollHeight;
+  }
+  on('htmx:load', (event) => toBottom(event.target));
+
+  // The live stream's state on its element (data-live="open|closed"): pages and
+  // tests can tell that updates will arrive.
+  on('htmx:sseOpen', (event) => event.target.setAttribute('data-live', 'open'));
+  on('htmx:sseError', (event) => event.target.setAttribute('data-live', 'closed'));
+  on('htmx:sseClose', (event) => event.target.setAttribute('data-live', 'closed'));
+
+  // ---- shortcuts overlay and one-time hints ---------------------------------
+  function showShortcuts() {
+    const d = document.getElementById('shortcuts');
+    if (d && d.showModal && !d.open) d.showModal();
+  }
+  on('click', (event) => { if (up(event, '[data-shortcuts-open]')) showShortcuts(); });
+  on('keydown', (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(document.activeElement)) return;
+    if (event.key === '?') { event.preventDefault(); showShortcuts(); return; }
+    if (event.key === 'r') {
+      const body = document.querySelector('form[data-composer] textarea[name=body]');
+      if (body) { event.preventDefault(); body.focus(); }
+    }
+  });
+
+  function once(root) {
+    for (const el of root.querySelectorAll('[data-once]')) {
+      const key = 'hv-once-' + el.getAttribute('data-once');
+      try {
+        if (window.localStorage.getItem(key)) el.remove(); else window.localStorage.setItem(key, '1');
+      } catch (e) { /* storage refused: keep showing it */ }
+    }
+  }
+
+  window.hvOpenRow = openRow;
+
+  const ready = () => { once(document); toBottom(document); };
+  if (document.readyState === 'loading') on('DOMContentLoaded', ready);
+  else ready();
+})();
