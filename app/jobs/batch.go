@@ -35,7 +35,7 @@ func (r *Runner) HandleBatchIn(lane Lane, kind string, size int, h BatchHandler)
 
 func (r *Runner) runBatch(ctx context.Context, first *Job, b batchKind) {
 	js := []*Job{first}
-	more, err := claimMore(ctx, first.DB, first.Kind, b.max-1)
+	more, err := claimMore(ctx, first.DB, first.Kind, r.LaneOf(first.Kind), r.now(), b.max-1)
 	if err != nil {
 		r.log.Error("jobs: claim batch", "tenant", first.Tenant, "kind", first.Kind, "err", err)
 	}
@@ -91,15 +91,16 @@ func safeBatch(ctx context.Context, h BatchHandler, js []*Job) (errs []error) {
 	return errs
 }
 
-// claimMore claims up to n due queued jobs of kind, oldest first, as claim does.
-func claimMore(ctx context.Context, db *tenantdb.DB, kind string, n int) ([]*Job, error) {
+// claimMore claims up to n due queued jobs of kind, oldest first, as claim does. The lane (the
+// kind's) keeps the search inside the kind's part of the jobs_lane_due index.
+func claimMore(ctx context.Context, db *tenantdb.DB, kind string, lane Lane, at time.Time, n int) ([]*Job, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	now := time.Now().UnixMilli()
+	now := at.UnixMilli()
 	rows, err := db.Write.QueryContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
-		WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ? AND kind = ? ORDER BY run_at, id LIMIT ?)
-		RETURNING id, kind, payload, attempts, max_attempts`, now, now, kind, n)
+		WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ? AND kind = ? ORDER BY run_at, id LIMIT ?)
+		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), now, kind, n)
 	if err != nil {
 		return nil, err
 	}
