@@ -60,7 +60,7 @@ func (r *Runner) runBatch(ctx context.Context, first *Job, b batchKind) {
 	// Jobs the handler already marked in its transaction are left alone; this catches the rest.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, err := first.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'done', last_error = '', updated_at = ?
+	if _, err := first.DB.Exec(fctx, `UPDATE jobs SET status = 'done', last_error = '', updated_at = ?
 		WHERE status = 'running' AND id IN (`+strings.Join(done, ",")+`)`, time.Now().UnixMilli()); err != nil {
 		r.log.Error("jobs: record batch outcome", "tenant", first.Tenant, "kind", first.Kind, "err", err)
 	}
@@ -98,24 +98,27 @@ func claimMore(ctx context.Context, db *tenantdb.DB, kind string, lane Lane, at 
 		return nil, nil
 	}
 	now := at.UnixMilli()
-	rows, err := db.Write.QueryContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
+	var out []*Job
+	err := db.OnWriter(ctx, func(c *sql.Conn) error {
+		rows, err := c.QueryContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ? AND kind = ? ORDER BY run_at, id LIMIT ?)
 		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), now, kind, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Job
-	for rows.Next() {
-		j := &Job{}
-		var payload string
-		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxTries); err != nil {
-			return out, err
+		if err != nil {
+			return err
 		}
-		j.Payload = json.RawMessage(payload)
-		out = append(out, j)
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			j := &Job{}
+			var payload string
+			if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxTries); err != nil {
+				return err
+			}
+			j.Payload = json.RawMessage(payload)
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // DoneTx marks claimed jobs done inside the caller's transaction (see BatchHandler).

@@ -409,9 +409,11 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 func claim(ctx context.Context, db *tenantdb.DB, lane Lane, now int64) (*Job, error) {
 	j := &Job{}
 	var payload string
-	err := db.Write.QueryRowContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
+	err := db.OnWriter(ctx, func(c *sql.Conn) error {
+		return c.QueryRowContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
 		WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ? ORDER BY run_at, id LIMIT 1)
 		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), now).Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxTries)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -447,11 +449,11 @@ func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Durati
 	now := r.now()
 	switch {
 	case err == nil:
-		_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'done', last_error = '', updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
+		_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'done', last_error = '', updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
 	case ctx.Err() != nil:
 		// Shutdown interrupted the job: requeue it and give the attempt back.
 		outcome = OutcomeRequeued
-		_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
+		_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
 	default:
 		var perm permanentError
 		failed := errors.As(err, &perm) || j.Attempt >= j.MaxTries
@@ -460,9 +462,9 @@ func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Durati
 		outcome = OutcomeRetry
 		if failed {
 			outcome = OutcomeFailed
-			_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?`, msg, now.UnixMilli(), j.ID)
+			_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?`, msg, now.UnixMilli(), j.ID)
 		} else {
-			_, err = j.DB.Write.ExecContext(fctx, `UPDATE jobs SET status = 'queued', last_error = ?, run_at = ?, updated_at = ? WHERE id = ?`,
+			_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'queued', last_error = ?, run_at = ?, updated_at = ? WHERE id = ?`,
 				msg, now.Add(Backoff(j.Attempt)).UnixMilli(), now.UnixMilli(), j.ID)
 		}
 	}

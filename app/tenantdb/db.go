@@ -138,10 +138,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("tenantdb: begin: %w", err)
 	}
-	if obs := d.observe.Load(); obs != nil {
-		begun := time.Now()
-		defer func() { (*obs)(begun.Sub(start), time.Since(begun)) }()
-	}
+	defer d.timer(start)()
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -150,6 +147,40 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("tenantdb: commit: %w", err)
 	}
 	return nil
+}
+
+// OnWriter runs fn on the writer connection outside a transaction, for single statements SQLite
+// commits by itself (the job runner's claims and outcomes). Its wait for the writer and the time
+// fn then took go to the observer, as InTx's do.
+func (d *DB) OnWriter(ctx context.Context, fn func(c *sql.Conn) error) error {
+	start := time.Now()
+	c, err := d.Write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("tenantdb: writer: %w", err)
+	}
+	defer c.Close()
+	defer d.timer(start)()
+	return fn(c)
+}
+
+// Exec is one write statement through OnWriter.
+func (d *DB) Exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	err = d.OnWriter(ctx, func(c *sql.Conn) error {
+		res, err = c.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+// timer is what reports a write that asked for the writer at start and has it now (nothing when
+// nobody observes).
+func (d *DB) timer(start time.Time) func() {
+	obs := d.observe.Load()
+	if obs == nil {
+		return func() {}
+	}
+	begun := time.Now()
+	return func() { (*obs)(begun.Sub(start), time.Since(begun)) }
 }
 
 // observeAs makes fn hear this database's transactions under name (nil fn: nobody).
