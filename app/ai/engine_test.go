@@ -97,7 +97,8 @@ func TestDiagonalWaste(t *testing.T) {
 func TestMask(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"TCKN 10000000146", "TCKN [tckn]"},
-		{"no 10000000147", "no [phone]"}, // bad checksum: not an ID, but an 11-digit run is still hidden as a phone
+		{"no 10000000147", "no 10000000147"}, // bad checksum and no phone shape: an ordinary number
+		{"kart 4111 1111 1111 1111. 80 m²", "kart [card]. 80 m²"},
 		{"IBAN TR33 0006 1005 1978 6457 8413 26", "IBAN [iban]"},
 		{"IBAN TR34 0006 1005 1978 6457 8413 26", "IBAN TR34 0006 1005 1978 6457 8413 26"},
 		{"kart 4111 1111 1111 1111", "kart [card]"},
