@@ -402,3 +402,14 @@ func ValidIBAN(s string) bool {
 	n, ok := new(big.Int).SetString(b.String(), 10)
 	return ok && new(big.Int).Mod(n, big.NewInt(97)).Int64() == 1
 }
+
+// onlyDigits keeps the ASCII digits of s.
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
