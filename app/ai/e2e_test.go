@@ -194,6 +194,11 @@ func TestScenarioBWhatsAppStockHandoff(t *testing.T) {
 			t.Errorf("why panel lacks %q: %q", want, why)
 		}
 	}
+	// The recommendations beside it show their confidence as a percentage (the stock one is 0.8).
+	recs := e.User("acme", "rita", "viewer").Get(fmt.Sprintf("/app/inbox/%d/", conv)).Body
+	if !strings.Contains(recs, "%80") {
+		t.Errorf("the stock recommendation's confidence 0.8 is not shown as %%80")
+	}
 	for _, s := range why {
 		if strings.Contains(s, "f3|") || strings.Contains(s, "band_") || strings.Contains(s, "intent_") {
 			t.Errorf("why panel shows a code: %q", s)

@@ -181,9 +181,24 @@ func lexicon(raw string, add func(name, kind, surface string)) {
 		{"legal", g.legal}, {"payment", g.payment}, {"human", g.human}, {"greeting", g.greeting}, {"info", g.info},
 		{"urgent", g.urgent}, {"calm", g.calm}, {"complaint", first(g.complaint)}, {"damage", first(g.damage)}, {"negative", first(g.negative)}} {
 		if l.hit != "" {
-			add("r:"+l.name, KindWord, l.hit)
+			add("r:"+l.name, KindWord, asWritten(raw, l.hit))
 		}
 	}
+}
+
+// asWritten returns the customer's own word for a one-word list entry ("avukat" → "avukatıma"),
+// so an explanation quotes the message; a phrase is returned as matched.
+func asWritten(raw, hit string) string {
+	if strings.ContainsRune(hit, ' ') {
+		return hit
+	}
+	f := foldWord(hit)
+	for _, tok := range rawTokens(raw) {
+		if strings.HasPrefix(foldWord(tok), f) {
+			return tok
+		}
+	}
+	return hit
 }
 
 func first(v []string) string {
