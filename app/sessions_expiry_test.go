@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"highvibe/app"
 	"highvibe/app/apptest"
 )
 
@@ -88,5 +90,37 @@ func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
 	clock.Add(6 * time.Hour)
 	if opensPanel(t, busy) {
 		t.Fatal("session still open more than 14 days after sign-in")
+	}
+}
+
+// TestUserSessionCommands: `user sessions list` shows a user's live sessions with their address
+// and browser; mistakes in the user commands are usage errors (exit 2) that change nothing.
+func TestUserSessionCommands(t *testing.T) {
+	dir := t.TempDir()
+	e := apptest.NewWith(t, apptest.Options{DataDir: dir})
+	e.Tenant("acme")
+	c := e.User("acme", "olga", "owner")
+	c.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/141.0")
+	c.Login("olga", apptest.Password) // signing in again in the same browser replaces its session
+	out := mustCLI(t, dir, "", "user", "sessions", "list", "--username", "olga")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "Firefox · Windows") {
+		t.Fatalf("sessions list:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"user", "set-password", "--username", "olga"},
+		{"user", "set-password", "--username", "nobody", "--password-stdin"},
+		{"user", "sessions", "--username", "olga"},
+		{"user", "sessions", "revoke"},
+		{"user", "reset-2fa", "--username", "nobody"},
+	} {
+		if code, _, _ := cli(t, dir, "short\n", args...); code != app.ExitUsage {
+			t.Fatalf("highvibe %v: exit %d, want %d", args, code, app.ExitUsage)
+		}
+	}
+	if code, _, errs := cli(t, dir, "short\n", "user", "set-password", "--username", "olga", "--password-stdin"); code != app.ExitUsage || !strings.Contains(errs, "password") {
+		t.Fatalf("too short a password: exit %d %q", code, errs)
+	}
+	if !opensPanel(t, c) {
+		t.Fatal("a refused command ended a session")
 	}
 }
