@@ -99,6 +99,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/templates/{id}/delete", panel, auth.ManageSettings, h.Inbox.DeleteTemplate},
 		// Panel: approval queue (app/approvals) and the product catalog the assistant quotes from (app/crm).
 		{"GET /app/approvals/", panel, auth.ReadPanel, h.Approvals.Index},
+		{"POST /app/approvals/bulk", panel, auth.DecideRecommendations, h.Approvals.Bulk},
 		{"POST /app/approvals/{id}/approve", panel, auth.DecideRecommendations, h.Approvals.Approve},
 		{"POST /app/approvals/{id}/reject", panel, auth.DecideRecommendations, h.Approvals.Reject},
 		{"POST /app/approvals/{id}/execute", panel, auth.DecideRecommendations, h.Approvals.Execute},

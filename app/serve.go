@@ -143,6 +143,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
+	s.Render.Counts = navCounts
 	if _, err := s.OpenAllTenants(ctx); err != nil {
 		s.Close(ctx)
 		return nil, nil, err

@@ -3,10 +3,11 @@ package approvals
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
-	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/inbox"
 	"highvibe/app/live"
@@ -21,22 +22,61 @@ type Handler struct {
 }
 
 type pageData struct {
-	Pending   []*Recommendation
-	Decided   []*Recommendation
+	Queue     *Queue
+	Filter    QueueFilter
+	Query     string // the filter as a query string, without the cursor (links and the bulk form keep it)
+	First     bool   // this is the first page
 	Handoffs  []inbox.HandoffItem
-	Logs      []*audit.Row
+	Decided   []*Recommendation
 	CanDecide bool
+	Kinds     []string
+	Prios     []string
+	Ages      []string
 }
 
-// Index renders the queue: open recommendations by priority then age, handoff conversations (20),
-// the latest decisions and the last 50 action logs.
+// filterFrom reads the queue filter from the query string; unknown values are ignored.
+func filterFrom(r *http.Request) QueueFilter {
+	q := r.URL.Query()
+	f := QueueFilter{Kind: q.Get("kind"), Priority: q.Get("priority"), Age: q.Get("age"), After: q.Get("after"), Now: time.Now()}
+	if !contains(ActionTypes, f.Kind) {
+		f.Kind = ""
+	}
+	if !contains(Priorities, f.Priority) {
+		f.Priority = ""
+	}
+	if !contains(Ages, f.Age) {
+		f.Age = ""
+	}
+	return f
+}
+
+func (f QueueFilter) query() string {
+	v := url.Values{}
+	for k, x := range map[string]string{"kind": f.Kind, "priority": f.Priority, "age": f.Age} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v.Encode()
+}
+
+// Index renders one page of the queue: open recommendations grouped by conversation (25 groups a
+// page, keyset), filtered by kind, priority and age; then conversations waiting for a person and
+// the latest decisions. An htmx request for the queue alone (filters, paging) gets only the queue.
 func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
-	d := &pageData{CanDecide: c.Can(auth.DecideRecommendations)}
+	f := filterFrom(r)
+	d := &pageData{Filter: f, Query: f.query(), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
+		Kinds: ActionTypes, Prios: Priorities, Ages: Ages}
 	var err error
-	if d.Pending, err = Pending(ctx, c.DB, 200); err != nil {
+	if d.Queue, err = OpenQueue(ctx, c.DB, f); err != nil {
 		h.Render.Fail(w, r, err)
+		return
+	}
+	page := &web.Page{Title: c.T("approvals.title"), Nav: "approvals", Guide: "approval-queue", Data: d}
+	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "queue" {
+		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "queue", page)
 		return
 	}
 	if d.Decided, err = Decided(ctx, c.DB, 10); err != nil {
@@ -47,11 +87,77 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{Limit: 50}); err != nil {
-		h.Render.Fail(w, r, err)
+	h.Render.Render(w, r, http.StatusOK, "approvals/index", page)
+}
+
+// recView is one recommendation as a card shows it, with whether the viewer may decide it; after
+// an htmx decision the decided card replaces the open one in place.
+type recView struct {
+	Rec       *Recommendation
+	CanDecide bool
+}
+
+// Item is the card of one recommendation of the page.
+func (d *pageData) Item(r *Recommendation) recView { return recView{Rec: r, CanDecide: d.CanDecide} }
+
+// Bulk approves or rejects the selected recommendations (form fields id, verb, reason), each in
+// its own transaction so one already decided elsewhere does not stop the rest. htmx gets the
+// queue back (same filter, first page) with a summary; a plain form is redirected to the queue.
+func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Error(w, r, http.StatusBadRequest, "")
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "approvals/index", &web.Page{Title: c.T("approvals.title"), Nav: "approvals", Guide: "approval-queue", Data: d})
+	verb := r.PostFormValue("verb")
+	if verb != "approve" && verb != "reject" {
+		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.bulk_bad_verb"))
+		return
+	}
+	ids := r.PostForm["id"]
+	if len(ids) == 0 || len(ids) > 500 {
+		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.bulk_none"))
+		return
+	}
+	reason, note, ok := h.reasonNote(w, r, verb)
+	if !ok {
+		return
+	}
+	status := Decisions[verb]
+	done, skipped := 0, 0
+	for _, s := range ids {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			skipped++
+			continue
+		}
+		rec, msgID, err := Decide(r.Context(), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: note,
+			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}})
+		switch {
+		case err == nil:
+			done++
+			if h.Live != nil && rec.ConversationID > 0 {
+				h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "recommendation", ConversationID: rec.ConversationID, MessageID: msgID})
+			}
+		case errors.Is(err, ErrDecided), errors.Is(err, tenantdb.ErrNotFound):
+			skipped++
+		default:
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	msg := c.P.Plural("approvals.bulk_done."+status, done)
+	if skipped > 0 {
+		msg += " " + c.P.Plural("approvals.bulk_skipped", skipped)
+	}
+	back := "/app/approvals/"
+	if q := r.PostFormValue("query"); q != "" {
+		if v, err := url.ParseQuery(q); err == nil {
+			back += "?" + v.Encode()
+		}
+	}
+	web.Flash(w, r, true, msg)
+	web.Redirect(w, r, back)
 }
 
 // Approve, Reject and Execute record a decision (optional form field `reason`).
@@ -75,6 +181,22 @@ func actorName(c *web.Ctx) string {
 	return c.User.Username
 }
 
+// reasonNote reads the optional reason and words the system note the decision writes into the
+// conversation; false (after answering 422) when the reason is too long.
+func (h *Handler) reasonNote(w http.ResponseWriter, r *http.Request, verb string) (reason, note string, ok bool) {
+	c := web.From(r)
+	reason = strings.TrimSpace(r.PostFormValue("reason"))
+	if len([]rune(reason)) > 1000 {
+		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.reason_too_long"))
+		return "", "", false
+	}
+	note = c.T("approvals.note."+Decisions[verb], actorName(c))
+	if reason != "" {
+		note += " — " + reason
+	}
+	return reason, note, true
+}
+
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	c := web.From(r)
 	id, ok := pathID(r)
@@ -82,18 +204,21 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		h.Render.Error(w, r, http.StatusNotFound, "")
 		return
 	}
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if len([]rune(reason)) > 1000 {
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.reason_too_long"))
+	reason, note, ok := h.reasonNote(w, r, verb)
+	if !ok {
 		return
 	}
 	status := Decisions[verb]
-	note := c.T("approvals.note."+status, actorName(c))
-	if reason != "" {
-		note += " — " + reason
+	dec := Decision{ID: id, Verb: verb, Reason: reason, Note: note, Actor: Actor{UserID: c.UserID(), Name: actorName(c)}}
+	if _, ok := r.PostForm["draft"]; ok && verb == "approve" {
+		draft := r.PostFormValue("draft")
+		if len([]rune(draft)) > 4000 {
+			h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.draft_too_long"))
+			return
+		}
+		dec.Draft = &draft
 	}
-	rec, msgID, err := Decide(r.Context(), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: note,
-		Actor: Actor{UserID: c.UserID(), Name: actorName(c)}})
+	rec, msgID, err := Decide(r.Context(), c.DB, dec)
 	switch {
 	case errors.Is(err, ErrDecided) && rec != nil:
 		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
@@ -115,6 +240,10 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	}
 	if h.Live != nil && rec.ConversationID > 0 {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "recommendation", ConversationID: rec.ConversationID, MessageID: msgID})
+	}
+	if web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
+		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations)}})
+		return
 	}
 	web.Flash(w, r, true, c.T("approvals.done."+status))
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))

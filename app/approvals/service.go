@@ -45,6 +45,9 @@ type Decision struct {
 	Reason string
 	Note   string // the system message written into the conversation (already in the operator's language)
 	Actor  Actor
+	// Draft, when not nil, is the operator's edit of the draft reply, stored with the approval
+	// (edit-and-approve); the action log keeps the text before and after.
+	Draft *string
 }
 
 // Decide records a decision in ONE transaction: status + who + when, handoff cleared when this
@@ -82,7 +85,13 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 		if status == "executed" && rec.ActionType != "lead_generation" {
 			return ErrNotExecutable
 		}
-		changed, err := setDecision(ctx, tx, rec.ID, status, d.Actor.UserID, d.Actor.Name, d.Reason)
+		draft := rec.DraftReply
+		edited := d.Draft != nil && status == "approved" && rec.DraftReply != "" && strings.TrimSpace(*d.Draft) != "" &&
+			strings.TrimSpace(*d.Draft) != strings.TrimSpace(rec.DraftReply)
+		if edited {
+			draft = clip(*d.Draft, 4000)
+		}
+		changed, err := setDecision(ctx, tx, rec.ID, status, d.Actor.UserID, d.Actor.Name, d.Reason, draft)
 		if err != nil {
 			return err
 		}
@@ -114,11 +123,17 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 				}
 			}
 		}
+		payload := map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "status": status,
+			"reason": d.Reason, "handoff_cleared": handoffCleared, "recommended_by": rec.ModelName}
+		if edited {
+			payload["draft_edited"] = true
+			payload["draft_before"] = rec.DraftReply
+			payload["draft_after"] = draft
+		}
 		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "recommendation_" + status,
 			Summary: rec.Title + " → " + status, Input: rec.Summary, Output: d.Reason, ModelName: "human-review",
 			ActorUserID: d.Actor.UserID, ActorName: d.Actor.Name, ConversationID: rec.ConversationID,
-			Payload: map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "status": status,
-				"reason": d.Reason, "handoff_cleared": handoffCleared, "recommended_by": rec.ModelName}}); err != nil {
+			Payload: payload}); err != nil {
 			return err
 		}
 		out, err = ByID(ctx, tx, rec.ID)

@@ -179,11 +179,12 @@ func Newest(ctx context.Context, db *tenantdb.DB, n int) ([]*Recommendation, err
 }
 
 // setDecision moves an open recommendation to a decided status; false when it was not open.
-func setDecision(ctx context.Context, tx *sql.Tx, id int64, status string, userID int64, name, reason string) (bool, error) {
+// The draft reply is written with it (an edit-and-approve changes it; otherwise it is unchanged).
+func setDecision(ctx context.Context, tx *sql.Tx, id int64, status string, userID int64, name, reason, draft string) (bool, error) {
 	now := tenantdb.Now()
 	res, err := tx.ExecContext(ctx, `UPDATE decision_recommendations SET status = ?, decided_by_user_id = ?, decided_by_name = ?,
-		decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft','pending')`,
-		status, nullable(userID), clip(name, 200), now, clip(reason, 1000), now, id)
+		decided_at = ?, decision_reason = ?, draft_reply = ?, updated_at = ? WHERE id = ? AND status IN ('draft','pending')`,
+		status, nullable(userID), clip(name, 200), now, clip(reason, 1000), draft, now, id)
 	if err != nil {
 		return false, fmt.Errorf("approvals: decide: %w", err)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -26,6 +27,8 @@ import (
 type Renderer struct {
 	Assets *static.Assets
 	Log    *slog.Logger
+	// Counts, when set, gives the menu its numbers (unread conversations, pending approvals).
+	Counts func(ctx context.Context, c *Ctx) NavCounts
 
 	views         fs.FS
 	shared, files []string
@@ -114,6 +117,25 @@ type Page struct {
 	Path     string
 	Query    string
 	Now      time.Time
+
+	counts func() NavCounts
+	nav    *NavCounts
+}
+
+// NavCounts are the numbers beside menu items: conversations with unread messages and
+// recommendations waiting for a decision.
+type NavCounts struct{ Unread, Pending int }
+
+// Counts reads the menu's numbers once per page, only when the page shows them.
+func (p *Page) Counts() NavCounts {
+	if p.nav == nil {
+		n := NavCounts{}
+		if p.counts != nil {
+			n = p.counts()
+		}
+		p.nav = &n
+	}
+	return *p.nav
 }
 
 // NewRenderer parses views: layout.html and partials/*.html are shared; every other file is a page
@@ -207,6 +229,9 @@ func (r *Renderer) fill(w http.ResponseWriter, req *http.Request, c *Ctx, p *Pag
 	p.Langs = p.Langs[:0]
 	for _, l := range i18n.Langs {
 		p.Langs = append(p.Langs, LangOption{Code: l, Name: i18n.LangName(l), Current: l == c.Lang})
+	}
+	if r.Counts != nil && c.User != nil && c.DB != nil {
+		p.counts = func() NavCounts { return r.Counts(req.Context(), c) }
 	}
 	r.takeFlashes(w, req, c, p)
 	if p.Title == "" {

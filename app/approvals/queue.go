@@ -1,0 +1,210 @@
+package approvals
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
+)
+
+// GroupsPerPage is how many conversation groups one page of the queue shows.
+const GroupsPerPage = 25
+
+// Priorities and ActionTypes are the stored codes the queue filters on, in display order.
+var (
+	Priorities  = []string{"critical", "high", "medium", "low"}
+	ActionTypes = []string{"pricing", "payment_terms", "warranty", "legal", "discount", "lead_generation", "follow_up",
+		"human_handoff", "stock", "delivery_date", "other"}
+	// Ages are the age filters: newer than a day, older than a day, older than a week.
+	Ages = []string{"today", "day", "week"}
+)
+
+// QueueFilter narrows the open recommendations; zero values mean "any".
+type QueueFilter struct {
+	Kind     string // one of ActionTypes
+	Priority string // one of Priorities
+	Age      string // one of Ages
+	After    string // opaque keyset cursor from the previous page
+	Now      time.Time
+	Limit    int // groups per page; GroupsPerPage when 0
+}
+
+// Group is one conversation's open recommendations (or one recommendation without a conversation).
+type Group struct {
+	Key   int64 // conversation id, or -recommendation id when there is none
+	Cause inbox.Cause
+	Recs  []*Recommendation
+	Top   string // the most urgent priority in the group
+}
+
+// Queue is one page of the grouped queue.
+type Queue struct {
+	Groups []*Group
+	Next   string // cursor of the next page, "" on the last one
+	Total  int    // open recommendations matching the filter (all pages)
+	Recs   int    // recommendations on this page
+}
+
+type groupKey struct {
+	rank, oldest, key int64
+}
+
+func encodeQueueCursor(k groupKey) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("q:%d:%d:%d", k.rank, k.oldest, k.key)))
+}
+
+func decodeQueueCursor(s string) (groupKey, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return groupKey{}, false
+	}
+	var k groupKey
+	if n, err := fmt.Sscanf(string(b), "q:%d:%d:%d", &k.rank, &k.oldest, &k.key); n != 3 || err != nil || encodeQueueCursor(k) != s {
+		return groupKey{}, false
+	}
+	return k, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// where builds the filter of open recommendations; unknown filter values are ignored.
+func (f QueueFilter) where() (string, []any) {
+	w := []string{`status IN ('draft','pending')`}
+	var args []any
+	if contains(ActionTypes, f.Kind) {
+		w = append(w, `action_type = ?`)
+		args = append(args, f.Kind)
+	}
+	if contains(Priorities, f.Priority) {
+		w = append(w, `priority = ?`)
+		args = append(args, f.Priority)
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	day := int64(24 * time.Hour / time.Millisecond)
+	switch f.Age {
+	case "today":
+		w = append(w, `created_at >= ?`)
+		args = append(args, now.UnixMilli()-day)
+	case "day":
+		w = append(w, `created_at < ?`)
+		args = append(args, now.UnixMilli()-day)
+	case "week":
+		w = append(w, `created_at < ?`)
+		args = append(args, now.UnixMilli()-7*day)
+	}
+	return strings.Join(w, " AND "), args
+}
+
+// OpenQueue reads one page of the queue: open recommendations grouped by conversation, groups
+// ordered by their most urgent priority, then their oldest recommendation, then key; keyset
+// paging on that order, so a page costs the same however deep it is.
+func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > GroupsPerPage {
+		limit = GroupsPerPage
+	}
+	where, args := f.where()
+	q := &Queue{}
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM decision_recommendations WHERE `+where, args...).Scan(&q.Total); err != nil {
+		return nil, fmt.Errorf("approvals: queue count: %w", err)
+	}
+	page := `WITH g AS (SELECT coalesce(conversation_id, -id) AS gk, min(` + priorityOrder + `) AS rank, min(created_at) AS oldest
+		FROM decision_recommendations WHERE ` + where + ` GROUP BY gk)
+		SELECT gk, rank, oldest FROM g`
+	pargs := append([]any{}, args...)
+	if k, ok := decodeQueueCursor(f.After); ok {
+		page += ` WHERE (rank, oldest, gk) > (?, ?, ?)`
+		pargs = append(pargs, k.rank, k.oldest, k.key)
+	}
+	page += ` ORDER BY rank, oldest, gk LIMIT ?`
+	pargs = append(pargs, limit+1)
+	rows, err := db.Read.QueryContext(ctx, page, pargs...)
+	if err != nil {
+		return nil, fmt.Errorf("approvals: queue: %w", err)
+	}
+	var keys []groupKey
+	for rows.Next() {
+		var k groupKey
+		if err := rows.Scan(&k.key, &k.rank, &k.oldest); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("approvals: queue: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("approvals: queue: %w", err)
+	}
+	if len(keys) > limit {
+		keys = keys[:limit]
+		q.Next = encodeQueueCursor(keys[limit-1])
+	}
+	if len(keys) == 0 {
+		return q, nil
+	}
+	var convIDs, recIDs []string
+	byKey := make(map[int64]*Group, len(keys))
+	for _, k := range keys {
+		g := &Group{Key: k.key, Top: Priorities[min(k.rank, 3)]}
+		byKey[k.key] = g
+		q.Groups = append(q.Groups, g)
+		if k.key > 0 {
+			convIDs = append(convIDs, strconv.FormatInt(k.key, 10))
+		} else {
+			recIDs = append(recIDs, strconv.FormatInt(-k.key, 10))
+		}
+	}
+	in := []string{}
+	if len(convIDs) > 0 {
+		in = append(in, `conversation_id IN (`+strings.Join(convIDs, ",")+`)`)
+	}
+	if len(recIDs) > 0 {
+		in = append(in, `id IN (`+strings.Join(recIDs, ",")+`)`)
+	}
+	// The unary + keeps SQLite off the status index here: the page's few conversations are the
+	// selective part, not the thousands of open recommendations.
+	recs, err := list(ctx, db.Read, `WHERE `+strings.Replace(where, "status IN", "+status IN", 1)+` AND (`+strings.Join(in, " OR ")+`)
+		ORDER BY `+priorityOrder+`, created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	newest := map[int64]int64{}
+	for _, r := range recs {
+		k := r.ConversationID
+		if k == 0 {
+			k = -r.ID
+		}
+		g := byKey[k]
+		if g == nil {
+			continue
+		}
+		g.Recs = append(g.Recs, r)
+		q.Recs++
+		if k > 0 && r.CreatedAt > newest[k] {
+			newest[k] = r.CreatedAt
+		}
+	}
+	causes, err := inbox.Causes(ctx, db.Read, newest)
+	if err != nil {
+		return nil, err
+	}
+	for k, c := range causes {
+		byKey[k].Cause = c
+	}
+	return q, nil
+}

@@ -1,0 +1,297 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"highvibe/app"
+	"highvibe/app/apptest"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// chrome is a signed-in headless Chromium on the demo tenant for the panel's browser tests.
+type chrome struct {
+	t      *testing.T
+	e      *apptest.Env
+	ctx    context.Context
+	mu     sync.Mutex
+	jsErrs []string
+}
+
+// demoBrowser seeds the demo tenant, starts Chromium and signs the demo owner in through the form.
+// It skips when Chromium is missing, and fails instead when CI=true.
+func demoBrowser(t *testing.T) *chrome {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium missing at %s", chromiumPath)
+		}
+		t.Skipf("chromium not installed at %s: browser test skipped", chromiumPath)
+	}
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	pw, err := e.Server.EnsureDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath), chromedp.Headless,
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun, chromedp.WindowSize(1366, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	b := &chrome{t: t, e: e}
+	// Listen starts the browser; that first call must not carry the overall timeout (see chromedp.Run).
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if x, ok := ev.(*runtime.EventExceptionThrown); ok {
+			b.mu.Lock()
+			b.jsErrs = append(b.jsErrs, x.ExceptionDetails.Text)
+			b.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("start browser: %v", err)
+	}
+	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(cancel)
+	b.ctx = ctx
+	b.run("login", chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), app.DemoUser), chromedp.SendKeys(chromedp.CSS(`input[name=password]`), pw),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)))
+	b.waitFor("leaving the login page", `location.pathname !== '/login/'`)
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if len(b.jsErrs) > 0 {
+			t.Errorf("JavaScript errors: %s", strings.Join(b.jsErrs, "; "))
+		}
+	})
+	return b
+}
+
+func (b *chrome) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval runs JavaScript and returns its value as a number.
+func (b *chrome) eval(expr string) float64 {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *chrome) str(expr string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// throttle slows the page's CPU by rate (1 is no throttling), as a slower device would run it.
+func (b *chrome) throttle(rate float64) {
+	b.t.Helper()
+	b.run("cpu throttling", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
+		return err
+	}))
+}
+
+// waitFor polls a JavaScript condition until it holds (20 s at most).
+func (b *chrome) waitFor(what, expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			where, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.href + ' — ' + document.body.innerText.slice(0, 300)`))
+			b.t.Fatalf("timed out waiting for %s (at %s)", what, where)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// open navigates and waits until the page's deferred scripts ran.
+func (b *chrome) open(path string) {
+	b.t.Helper()
+	b.run("open "+path, chromedp.Navigate(b.e.URL+path))
+	b.waitFor(path+" loaded", `document.readyState === 'complete' && !!window.htmx`)
+}
+
+// viewport sets the window size as a device would have it.
+func (b *chrome) viewport(w, h int64, mobile bool) {
+	b.t.Helper()
+	if mobile {
+		b.run("viewport", chromedp.EmulateViewport(w, h, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+		return
+	}
+	b.run("viewport", chromedp.EmulateViewport(w, h))
+}
+
+// shot saves a screenshot under HIGHVIBE_SCREENS (the README's docs/screens) when that is set.
+func (b *chrome) shot(name string) {
+	b.t.Helper()
+	dir := os.Getenv("HIGHVIBE_SCREENS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// TestBrowserApprovalQueue works the demo tenant's approval queue the way an operator does: it
+// opens in about a second on a phone-class CPU (4× CPU throttling), pages forward and back
+// without repeating a group, approves one recommendation in place without a reload, and approves a
+// selection in bulk.
+func TestBrowserApprovalQueue(t *testing.T) {
+	b := demoBrowser(t)
+	db := b.e.DB(app.DemoSlug).Read
+	pending := func() int {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM decision_recommendations WHERE status IN ('draft','pending')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := pending()
+	if before < 30 {
+		t.Fatalf("the demo tenant has %d pending recommendations; the test needs more than one page", before)
+	}
+
+	t.Run("usable within a second on a phone-class CPU", func(t *testing.T) {
+		b.viewport(390, 844, true)
+		b.throttle(4)
+		b.open("/app/approvals/?lang=tr")
+		// Usable: the document is parsed and its deferred scripts (htmx, app.js) have run, so
+		// every button works: the navigation's DOMContentLoaded end, measured by the browser.
+		ms := b.eval(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd - n.startTime; })()`)
+		parts := b.str(`(() => { const n = performance.getEntriesByType('navigation')[0]; return ['responseStart', 'responseEnd', 'domInteractive', 'domContentLoadedEventEnd'].map(k => k + ' ' + Math.round(n[k] - n.startTime)).join(', ') + ', html ' + n.transferSize + ' B transferred, ' + n.decodedBodySize + ' B, ' + document.getElementsByTagName('*').length + ' elements'; })()`)
+		b.throttle(1)
+		t.Logf("approval queue usable after %.0f ms with 4× CPU throttling at 390×844 (%d pending; %s)", ms, before, parts)
+		// The bar is 1 s on a machine of its own; when other work crowds the cores (load average
+		// above the core count) the budget stretches by that ratio, and the log says so.
+		budget := 1000 * loadFactor()
+		if ms > budget {
+			t.Errorf("usable after %.0f ms with 4× CPU throttling, want ≤ %.0f ms (1 s × load factor %.1f)", ms, budget, loadFactor())
+		}
+		b.shot("approvals-phone-tr")
+	})
+
+	b.viewport(1366, 900, false)
+	b.open("/app/approvals/?lang=tr")
+	b.shot("approvals-desktop-tr")
+
+	t.Run("paging", func(t *testing.T) {
+		b.open("/app/approvals/")
+		first := b.str(`[...document.querySelectorAll('#queue [data-group]')].map(g => g.dataset.group).join(',')`)
+		groups := strings.Split(first, ",")
+		if len(groups) != 25 {
+			t.Fatalf("first page shows %d groups, want 25", len(groups))
+		}
+		b.eval(`window.__noReload = 1`)
+		b.run("next page", chromedp.Click(chromedp.CSS(`[data-next-page]`)))
+		b.waitFor("the second page", `!!document.querySelector('[data-first-page]')`)
+		if !strings.Contains(b.str(`location.search`), "after=") {
+			t.Errorf("the URL does not follow the page: %q", b.str(`location.search`))
+		}
+		second := b.str(`[...document.querySelectorAll('#queue [data-group]')].map(g => g.dataset.group).join(',')`)
+		for _, g := range strings.Split(second, ",") {
+			if strings.Contains(","+first+",", ","+g+",") {
+				t.Errorf("group %s is on both pages", g)
+			}
+		}
+		if b.eval(`window.__noReload || 0`) != 1 {
+			t.Error("paging reloaded the whole page instead of swapping the queue")
+		}
+		b.run("first page", chromedp.Click(chromedp.CSS(`[data-first-page]`)))
+		b.waitFor("back on the first page", `!document.querySelector('[data-first-page]')`)
+		if again := b.str(`[...document.querySelectorAll('#queue [data-group]')].map(g => g.dataset.group).join(',')`); again != first {
+			t.Errorf("first page again %q, want %q", again, first)
+		}
+	})
+
+	t.Run("approve in place", func(t *testing.T) {
+		b.open("/app/approvals/")
+		b.eval(`window.__noReload = 1`)
+		id := b.str(`document.querySelector('#queue .rec:not(.rec-decided) [data-approve]').closest('.rec').dataset.recId`)
+		top := b.str(`String(Math.round(window.scrollY))`)
+		b.run("approve", chromedp.Click(chromedp.CSS(`#rec-`+id+` [data-approve]`)))
+		b.waitFor("the decided card", `document.querySelector('#rec-`+id+`')?.dataset.status === 'approved'`)
+		if b.eval(`window.__noReload || 0`) != 1 {
+			t.Error("the decision reloaded the page")
+		}
+		if got := b.str(`String(Math.round(window.scrollY))`); got != top {
+			t.Errorf("scroll position moved from %s to %s", top, got)
+		}
+		want := strconv.Itoa(before - 1)
+		b.waitFor("the menu count", `document.querySelector('#nav-pending .count')?.firstChild?.textContent === '`+want+`'`)
+		if pending() != before-1 {
+			t.Errorf("pending %d, want %d", pending(), before-1)
+		}
+	})
+
+	t.Run("bulk approve", func(t *testing.T) {
+		b.open("/app/approvals/")
+		now := pending()
+		b.run("select the page", chromedp.Click(chromedp.CSS(`[data-select-all]`)))
+		picked := int(b.eval(`document.querySelectorAll('input[data-pick]:checked').length`))
+		if picked < 25 {
+			t.Fatalf("select all picked %d", picked)
+		}
+		b.run("approve selected", chromedp.Click(chromedp.CSS(`[data-bulk-approve]`)))
+		b.waitFor("the banner", `!!document.querySelector('.flash-ok')`)
+		if got := pending(); got != now-picked {
+			t.Errorf("pending after bulk %d, want %d", got, now-picked)
+		}
+		banner := b.str(`document.querySelector('.flash-ok').textContent`)
+		if !strings.Contains(banner, strconv.Itoa(picked)) {
+			t.Errorf("banner %q does not say %d", banner, picked)
+		}
+		if left := b.eval(`document.querySelectorAll('input[data-pick]:checked').length`); left != 0 {
+			t.Errorf("%.0f boxes still checked after the bulk decision", left)
+		}
+	})
+}
+
+// loadFactor is the 1-minute load average per core, at least 1 (Linux; 1 elsewhere).
+func loadFactor() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 1
+	}
+	l, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 1
+	}
+	return max(1, l/float64(goruntime.NumCPU()))
+}
