@@ -8,7 +8,6 @@
  *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
  *                          inserts option[data-text], {{name}} filled in
  *   [data-autosubmit]      submits its form on change
- *   input[data-select-all="formid"]  checks every [data-pick] of that form
  *   [data-chart][data-src][data-key][data-empty]  Plotly chart_pack[key]
  *   (inbox panes, composer, shortcuts: see chat.js)
  * Load with `defer`, after htmx and (on chart pages) Plotly.
@@ -191,14 +190,6 @@
     if (!el.form || !el.closest('[data-autosubmit]') || el.matches('[data-insert-template]')) return;
     // requestSubmit fires "submit", which htmx and data-confirm see.
     if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
-  });
-
-  // ---- select all (approval queue bulk decisions) ---------------------------
-  on('change', (event) => {
-    const all = event.target;
-    if (!all.matches || !all.matches('[data-select-all]')) return;
-    const id = all.getAttribute('data-select-all');
-    document.querySelectorAll('input[data-pick][form="' + id + '"]').forEach((box) => { box.checked = all.checked; });
   });
 
   // ---- charts ---------------------------------------------------------------
