@@ -212,12 +212,14 @@ func TestBrowserConversationChat(t *testing.T) {
 		b.open(self)
 		b.waitStream()
 		b.eval(`window.__noReload = 1; 'ok'`)
+		late := draft("Tarih", "Salı günü gelebiliriz.")
 		in := wa
 		in.ProviderMessageID, in.Body = "wamid.c3", "Yarın gelebilir misiniz?"
 		if _, err := svc.Ingest(ctx, slug, db, in); err != nil {
 			t.Fatal(err)
 		}
 		took := b.waitFor("the live message", `document.querySelector('#timeline').textContent.includes('Yarın gelebilir misiniz?')`, 5*time.Second)
+		b.waitFor("the draft made meanwhile", fmt.Sprintf(`!!document.querySelector('#timeline form[data-draft-id="%d"]')`, late), 2*time.Second)
 		t.Logf("live message shown after %s", took)
 		if took > 2*time.Second {
 			t.Errorf("the message took %s to appear, want within 2 s", took)
@@ -225,7 +227,7 @@ func TestBrowserConversationChat(t *testing.T) {
 		if b.eval(`String(window.__noReload)`) != "1" {
 			t.Error("the page reloaded instead of updating in place")
 		}
-		if got := b.eval(`document.querySelector('#timeline li:last-child .msg-body').getAttribute('dir')`); got != "auto" {
+		if got := b.eval(`[...document.querySelectorAll('#timeline li.msg')].pop().querySelector('.msg-body').getAttribute('dir')`); got != "auto" {
 			t.Errorf("message text dir=%q, want auto", got)
 		}
 	})
@@ -253,7 +255,7 @@ func TestBrowserConversationChat(t *testing.T) {
 		if body != "Merhaba\nyarın 10:00 uygun" || status != "queued" {
 			t.Errorf("stored %q (%s), want the two-line reply queued for WhatsApp", body, status)
 		}
-		if got := b.eval(`document.querySelector('#timeline li:last-child .ticks').textContent.trim()`); !strings.HasPrefix(got, "✓") {
+		if got := b.eval(`[...document.querySelectorAll('#timeline li.msg')].pop().querySelector('.ticks').textContent.trim()`); !strings.HasPrefix(got, "✓") {
 			t.Errorf("queued reply shows ticks %q, want ✓", got)
 		}
 	})

@@ -151,10 +151,6 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.Drafts, err = OpenDrafts(ctx, c.DB.Read, id); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
 	cust := conv.CustomerID
 	if cust == 0 {
 		cust = d.Lead.CustomerID
@@ -208,6 +204,9 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 		return nil, err
 	}
 	if d.Messages, err = Messages(ctx, c.DB.Read, conv.ID, 0, 1000); err != nil {
+		return nil, err
+	}
+	if d.Drafts, err = OpenDrafts(ctx, c.DB.Read, conv.ID); err != nil {
 		return nil, err
 	}
 	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {

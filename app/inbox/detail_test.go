@@ -2,12 +2,14 @@ package inbox_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"highvibe/app/apptest"
 	"highvibe/app/inbox"
 )
 
@@ -212,5 +214,52 @@ func TestInboxEscapingAndNew(t *testing.T) {
 	doc := c.Get(r.Header.Get("Location")).Doc(t)
 	if v, _ := doc.Find("select[data-insert-template] option[data-text]").Attr("data-text"); v != "Merhaba {{name}}" {
 		t.Errorf("template option %q", v)
+	}
+}
+
+// TestRetryFailedReply queues a reply that WhatsApp did not take once more (a new delivery job,
+// one log entry) and refuses a message that is not a failed reply.
+func TestRetryFailedReply(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	c := e.User("acme", "olga", "operator")
+	db := e.DB("acme")
+	svc := e.Handlers.InboxService
+	res, err := svc.Ingest(t.Context(), "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905551110009", Name: "Ece", Body: "Merhaba"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid, err := svc.AddMessage(t.Context(), "acme", db, res.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user", Body: "Fiyat 1.200 TL"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/app/inbox/%d/messages/", res.ConversationID)
+	if r := c.Post(fmt.Sprintf("%s%d/retry", base, mid), nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("retry of a queued reply: %d, want 409", r.StatusCode)
+	}
+	if _, err := db.Write.Exec(`UPDATE messages SET delivery_status = 'failed', delivery_error = 'not sent: 400 bad request' WHERE id = ?`, mid); err != nil {
+		t.Fatal(err)
+	}
+	page := c.Get(fmt.Sprintf("/app/inbox/%d/", res.ConversationID)).Body
+	if !strings.Contains(page, "the channel refused the message") || !strings.Contains(page, "not sent: 400 bad request") {
+		t.Errorf("failed reply: want the short reason and the folded detail on the page")
+	}
+	jobs := func() (n int) {
+		_ = db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'deliver_message'`).Scan(&n)
+		return
+	}
+	before := jobs()
+	if r := c.Post(fmt.Sprintf("%s%d/retry", base, mid), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("retry: %d %.200s", r.StatusCode, r.Body)
+	}
+	var st, errText string
+	_ = db.Read.QueryRow(`SELECT delivery_status, delivery_error FROM messages WHERE id = ?`, mid).Scan(&st, &errText)
+	if st != "queued" || errText != "" || jobs() != before+1 {
+		t.Errorf("after retry: status %q error %q jobs %d→%d, want queued, no error, one more job", st, errText, before, jobs())
+	}
+	var logs int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM action_logs WHERE action_type = 'message_retry'`).Scan(&logs)
+	if logs != 1 {
+		t.Errorf("retry logs %d, want 1", logs)
 	}
 }
