@@ -206,6 +206,14 @@ func TestBrowserApprovalQueue(t *testing.T) {
 	b.viewport(1366, 900, false)
 	b.open("/app/approvals/?lang=tr")
 	b.shot("approvals-desktop-tr")
+	if os.Getenv("HIGHVIBE_SCREENS") != "" {
+		b.open("/app/?lang=tr")
+		b.shot("dashboard-desktop-tr")
+		b.viewport(390, 844, true)
+		b.open("/app/?lang=tr")
+		b.shot("dashboard-phone-tr")
+		b.viewport(1366, 900, false)
+	}
 
 	t.Run("paging", func(t *testing.T) {
 		b.open("/app/approvals/")
