@@ -319,7 +319,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		fail(w, p, http.StatusInternalServerError, "internal")
 		return
 	}
-	msgs, err := h.thread(ctx, db, threadKey(token), after)
+	msgs, err := h.thread(ctx, db, threadKey(token), after, t.Name)
 	if errors.Is(err, tenantdb.ErrNotFound) {
 		fail(w, p, http.StatusNotFound, "unknown_token")
 		return
@@ -333,8 +333,9 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 }
 
 // thread lists the visitor-visible messages of the thread after an id: inbound and sent outbound
-// messages, never system notes or replies still scheduled for later.
-func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after int64) ([]Message, error) {
+// messages, never system notes or replies still scheduled for later. A person's reply is signed
+// with the business's name, never with the operator's login.
+func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after int64, business string) ([]Message, error) {
 	ids, err := conversationsFor(ctx, db, key)
 	if err != nil {
 		return nil, err
@@ -355,10 +356,7 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after
 			case "ai":
 				author = "assistant"
 			case "user":
-				author = "agent"
-				if n := m.Notes().AuthorName; n != "" {
-					author = n
-				}
+				author = business
 			}
 			out = append(out, Message{ID: m.ID, Direction: m.Direction, Author: author, Text: m.Body,
 				CreatedAt: time.UnixMilli(m.CreatedAt).UTC().Format(time.RFC3339)})

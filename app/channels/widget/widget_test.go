@@ -20,7 +20,7 @@ func decode(t *testing.T, r *apptest.Resp) map[string]any {
 
 func TestWidgetAPI(t *testing.T) {
 	e := apptest.New(t)
-	e.Tenant("acme")
+	business := e.Tenant("acme").Name
 	e.Set("acme", map[string]string{"greeting": "Merhaba! Size nasıl yardımcı olabiliriz?", "consent_required": "true", "privacy_notice": "KVKK metni"})
 	c := e.Client()
 
@@ -109,6 +109,9 @@ func TestWidgetAPI(t *testing.T) {
 			t.Fatalf("visitor sees a system note: %s", r.Body)
 		}
 		if m["author"] == "Talha" {
+			t.Fatalf("the visitor sees the operator's login: %s", r.Body)
+		}
+		if m["direction"] == "outbound" && business != "" && m["author"] == business {
 			reply = m
 		}
 		last = m
