@@ -48,7 +48,6 @@ type Options struct {
 	Litestream   string // path to litestream.yml; "" = none
 	Log          *slog.Logger
 	MetricsToken string
-	JobWorkers   int
 	JobTick      time.Duration
 	// TrustedProxies are the peers whose forwarding headers are believed (--trusted-proxies).
 	TrustedProxies web.Proxies
@@ -148,7 +147,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
-	s.Jobs = jobs.NewRunner(jobSource{s}, o.Log, o.JobWorkers)
+	s.Jobs = jobs.NewRunner(jobSource{s}, o.Log, jobs.DefaultWorkers)
 	if o.JobTick > 0 {
 		s.Jobs.SetTick(o.JobTick)
 	}

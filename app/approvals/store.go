@@ -159,11 +159,6 @@ func ForLead(ctx context.Context, db *tenantdb.DB, leadID int64) ([]*Recommendat
 	return list(ctx, db.Read, `WHERE lead_id = ? ORDER BY CASE WHEN status IN ('draft','pending') THEN 0 ELSE 1 END, id DESC LIMIT 100`, leadID)
 }
 
-// OpenForConversation lists a conversation's open recommendations (used to decide about handoff).
-func OpenForConversation(ctx context.Context, q Querier, convID int64) ([]*Recommendation, error) {
-	return list(ctx, q, `WHERE conversation_id = ? AND status IN ('draft','pending') ORDER BY id`, convID)
-}
-
 // PendingCount is the number on the dashboard's "pending approvals" card.
 func PendingCount(ctx context.Context, db *tenantdb.DB) (int, error) {
 	var n int

@@ -132,15 +132,6 @@ func (r *Runner) LaneOf(kind string) Lane {
 	return LaneHousekeeping
 }
 
-// Kinds lists registered kinds.
-func (r *Runner) Kinds() []string {
-	out := make([]string, 0, len(r.handlers))
-	for k := range r.handlers {
-		out = append(out, k)
-	}
-	return out
-}
-
 // Recover puts jobs left 'running' by a crash back in the queue. Start calls it for every tenant.
 func Recover(ctx context.Context, db *tenantdb.DB) (int64, error) {
 	res, err := db.Write.ExecContext(ctx, `UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'running'`, time.Now().UnixMilli())

@@ -165,21 +165,6 @@ func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
 	return s.scanUser(s.DB.Read.QueryRowContext(ctx, userSelect+`WHERE id = ?`, id))
 }
 
-// SetUserDisabled disables or re-enables a user everywhere; disabling ends the user's sessions.
-func (s *Service) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id); err != nil {
-			return fmt.Errorf("platform: disable user: %w", err)
-		}
-		if disabled {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-				return fmt.Errorf("platform: disable user: end sessions: %w", err)
-			}
-		}
-		return nil
-	})
-}
-
 // SetMembership creates or changes the user's role in the tenant (and re-enables it).
 func (s *Service) SetMembership(ctx context.Context, userID, tenantID int64, role string) error {
 	if !ValidRole(role) {

@@ -99,13 +99,6 @@ func remember(key string, c *Caller) {
 	cache[h] = cacheEntry{c: c, exp: now.Add(cacheTTL)}
 }
 
-// ForgetKeys empties the cache (tests that revoke a key and expect the next call to see it).
-func ForgetKeys() {
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
-	clear(cache)
-}
-
 func check(c *Caller, scope string) (*Caller, error) {
 	if c.Key.Revoked() {
 		return nil, &KeyError{http.StatusForbidden, "revoked_key", "this API key was revoked"}
