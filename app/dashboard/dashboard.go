@@ -36,7 +36,11 @@ type Data struct {
 	Stale           bool // older than analytics.StaleAfter; a background refresh was asked for
 	ROI             float64
 	HasROI          bool // false when the tenant set no AI budget (ROI is undefined)
-	CanRefresh      bool
+	// ROIMultiple is paid revenue ÷ AI budget (ROI/100 + 1); the card shows it instead of a
+	// percentage once the ROI reaches 1,000 % ("%385.654" says less than "3.858×").
+	ROIMultiple float64
+	ROILarge    bool
+	CanRefresh  bool
 }
 
 // Sizes of the lists (SPEC §5).
@@ -95,6 +99,7 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		d.Snapshot = s
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
+			d.ROIMultiple, d.ROILarge = d.ROI/100+1, d.ROI >= 1000
 		}
 		d.SnapshotAge = now.Sub(s.Generated())
 		d.Stale = s.Stale(now)

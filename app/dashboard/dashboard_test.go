@@ -7,6 +7,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
+	"highvibe/app/tenantdb"
 )
 
 func TestDashboardEmptyTenant(t *testing.T) {
@@ -51,5 +52,39 @@ func TestDashboardShowsLogsEscaped(t *testing.T) {
 	}
 	if !strings.Contains(r.Body, "Son işlemler") {
 		t.Error("dashboard not in Turkish")
+	}
+}
+
+// TestDashboardROIAsMultiple: the demo's 385,653.8 % ROI reads as "3.857,5 kat" in Turkish and
+// "3,857.5×" in English, with its definition on hover; an ordinary ROI stays a percentage.
+func TestDashboardROIAsMultiple(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	c := e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	for _, tc := range []struct {
+		roi      string
+		lang     string
+		want     string
+		wantNot  string
+		withHint string
+	}{
+		{"385653.8", "tr", "3.857,5 kat", "%", "ödenen gelir"},
+		{"385653.8", "en", "3,857.5×", "%", "paid revenue"},
+		{"240", "en", "240%", "×", "paid revenue"},
+	} {
+		if _, err := db.Write.Exec(`INSERT INTO analytics_snapshots(model_name, kpi, chart_pack, generated_at) VALUES('test', ?, '{}', ?)`,
+			`{"roi":`+tc.roi+`}`, tenantdb.Now()); err != nil {
+			t.Fatal(err)
+		}
+		doc := c.Get("/app/?lang=" + tc.lang).Doc(t)
+		v := doc.Find(`[data-card="roi"] .card-value`)
+		got := strings.TrimSpace(v.Text())
+		if got != tc.want || strings.Contains(got, tc.wantNot) {
+			t.Errorf("ROI %s in %s shows %q, want %q", tc.roi, tc.lang, got, tc.want)
+		}
+		if hint, _ := v.Attr("title"); !strings.Contains(hint, tc.withHint) {
+			t.Errorf("ROI definition %q does not mention %q", hint, tc.withHint)
+		}
 	}
 }
