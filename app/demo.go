@@ -11,7 +11,7 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// The demo tenant of SPEC §15.
+// The demo tenant that `serve --demo` creates (guide: 13-worked-example.md).
 const (
 	DemoSlug = "osman-cavus-tas-parke"
 	DemoName = "Osman Çavuş Taş Parke"

@@ -14,13 +14,13 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// The demo's lead and conversation data (SPEC §15) is seeded FIRST: the CRM and AI seeders that
+// The demo's lead and conversation data is seeded FIRST: the CRM and AI seeders that
 // append after it link orders to its won leads and triage its newest conversations.
 func init() {
 	DemoSeeders = append([]func(context.Context, *Server, *platform.Tenant, *tenantdb.DB) error{seedDemoLeads}, DemoSeeders...)
 }
 
-// Demo scenario texts of SPEC §15; tests and the guide refer to them.
+// Demo scenario texts; tests and the guide's worked example (13-worked-example.md) refer to them.
 const (
 	DemoScenarioA    = "200 m² villa bahçesi, gri granit istiyorum, rough budget?"
 	DemoScenarioB    = "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"
@@ -530,7 +530,7 @@ func clipRunes(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// scenarioC is the lost deal of SPEC §15: an estate road that went to a competitor who was 12%
+// scenarioC is the demo's lost deal: an estate road that went to a competitor who was 12%
 // cheaper on labour only.
 func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 	start := g.now.Add(-19 * 24 * time.Hour)

@@ -83,7 +83,7 @@ func memberless(t *testing.T, e *apptest.Env, username string) *apptest.Client {
 	return c
 }
 
-// TestRouteRoleMatrix proves SPEC §2 at the server for every panel route of the route table: the
+// TestRouteRoleMatrix proves the role rules (guide: 02-roles.md) at the server for every panel route of the route table: the
 // answer is 403 exactly when auth.Can says no; anonymous visitors are sent to /login/.
 func TestRouteRoleMatrix(t *testing.T) {
 	e := apptest.New(t)

@@ -187,7 +187,7 @@ func TestNoInlineScriptAnywhere(t *testing.T) {
 	}
 }
 
-// TestLanguageChoice follows SPEC §11: ?lang= wins and is remembered; otherwise the tenant's
+// TestLanguageChoice checks the language order (guide: 18-language.md): ?lang= wins and is remembered; otherwise the tenant's
 // primary locale beats Accept-Language; with neither, Accept-Language; else English. Arabic is RTL.
 func TestLanguageChoice(t *testing.T) {
 	e := apptest.New(t)

@@ -65,7 +65,7 @@ func TestStartupWith50Tenants(t *testing.T) {
 }
 
 // TestBinaryRSSWith50IdleTenants builds the real binary, creates 50 tenants with its CLI, starts
-// `serve`, waits for /readyz/ and reads the resident set size (SPEC §14: ≤ 60 MB).
+// `serve`, waits for /readyz/ and reads the resident set size (budget: ≤ 60 MB).
 func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and starts it; skipped in -short mode")
@@ -147,7 +147,7 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 		t.Fatalf("VmRSS %q: %v", rss, err)
 	}
 	t.Logf("binary with 50 idle tenants: ready in %s, VmRSS %.1f MB", ready.Round(time.Millisecond), float64(kb)/1024)
-	// SPEC §14. Measured ≈ 39 MB: templates beyond English are parsed on first use, static files
+	// The budget is 60 MB. Measured ≈ 39 MB: templates beyond English are parsed on first use, static files
 	// are served from the binary without heap copies, and idle tenants hold no connections.
 	if kb > 60*1024 {
 		t.Fatalf("VmRSS %d kB is above the 60 MB budget", kb)

@@ -132,12 +132,12 @@ var settingAssign = regexp.MustCompile("(^|[\\s`\"'(])([a-z][a-z0-9_]*)=")
 // settingWord finds backticked snake_case words with a prefix only settings use.
 var settingWord = regexp.MustCompile("`((?:whatsapp|telegram|ai|chat|primary|privacy|monthly|consent|landing)_[a-z0-9_]+)`")
 
-// notSettings are snake_case words with a setting-like prefix that name something else in SPEC
+// notSettings are snake_case words with a setting-like prefix that name something else
 // (a provider, a field, a scope).
 var notSettings = map[string]bool{"ai_triage": true, "ai_mode": true, "ai_usage": true, "ai_review": true,
 	"whatsapp_webhook": true, "chat_pack": true}
 
-// queryParams are the inbox's bookmarkable filter parameters (SPEC §5); the guide writes them as
+// queryParams are the inbox's bookmarkable filter parameters (guide: 06-inbox.md); the guide writes them as
 // key=value on their own, and they are not settings.
 var queryParams = map[string]bool{"q": true, "state": true, "channel": true, "handoff": true, "assigned": true,
 	"tag": true, "unread": true, "sort": true, "cursor": true}

@@ -9,7 +9,7 @@ import (
 	"highvibe/app/web"
 )
 
-// landing is the public front page (SPEC §6.5); until the landing page is enabled it points to
+// landing is the public front page (guide: 25-landing-page.md); until the landing page is enabled it points to
 // the sign-in and the guide.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)

@@ -30,7 +30,7 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// BenchmarkWhatsAppLoadBinary measures SPEC §14's webhook budget against the real binary, as Meta
+// BenchmarkWhatsAppLoadBinary measures the webhook's throughput (README: Performance) against the real binary, as Meta
 // delivers: ONE API key for the tenant (Meta calls one callback URL per app), signed
 // single-message envelopes, Litestream replicating with the shipped litestream.yml. It builds
 // `highvibe`, sets the tenant up with the CLI, starts `highvibe serve` on a loopback port and
@@ -755,7 +755,7 @@ func verifyLoad(dbPath string, phases ...*loadResult) (summary string, lost, dup
 	return summary, lost, dups, errors.Join(errs...)
 }
 
-// rawInsertRate is the yardstick of SPEC §14: one INSERT per write transaction, nothing else.
+// rawInsertRate is the yardstick the README's WhatsApp figures are compared with: one INSERT per write transaction, nothing else.
 func rawInsertRate(ctx context.Context, path string, d time.Duration) (float64, error) {
 	db, err := tenantdb.Open(ctx, path, nil, "") // the server's DSN: WAL, synchronous=NORMAL, BEGIN IMMEDIATE
 	if err != nil {

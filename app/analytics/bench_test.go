@@ -72,7 +72,7 @@ func generate(b testing.TB, db *tenantdb.DB, leads, orders, invoices int) {
 }
 
 // BenchmarkSnapshot measures one full build (load + KPIs + HVC + forecast + chart pack) with
-// 100,000 leads, 20,000 orders and 20,000 invoices; the budget (SPEC §14) is 1 s per build.
+// 100,000 leads, 20,000 orders and 20,000 invoices; the budget is 1 s per build.
 func BenchmarkSnapshot(b *testing.B) {
 	e := apptest.NewWith(b, apptest.Options{NoJobs: true})
 	e.Tenant("bench")

@@ -16,7 +16,7 @@ type Figure struct {
 	Layout map[string]any   `json:"layout"`
 }
 
-// ChartKeys are the chart_pack keys of SPEC §8, in page order.
+// ChartKeys are the chart_pack keys, in the order the charts page (guide: 12-charts.md) draws them.
 var ChartKeys = []string{"revenue_series", "lead_funnel", "roi_payload", "spider_payload", "forecast_payload", "segment_heatmap", "lead_3d", "decision_3d"}
 
 // Stages and states in funnel order.

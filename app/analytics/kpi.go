@@ -1,4 +1,4 @@
-// Package analytics builds the KPI snapshot of SPEC §8: KPI fields computed from the tenant's
+// Package analytics builds the KPI snapshot (guide: 11-kpi-center.md): KPI fields computed from the tenant's
 // records, the chart_pack the KPI page draws, the high-value-customer (HVC) segmentation, a
 // revenue forecast, and the recommendations a refresh generates.
 package analytics

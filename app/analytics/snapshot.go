@@ -18,7 +18,7 @@ import (
 // JobKind is the job that rebuilds a snapshot in the background.
 const JobKind = "analytics_snapshot"
 
-// StaleAfter is the age after which a snapshot is rebuilt in the background (SPEC §5, §8).
+// StaleAfter is the age after which a snapshot is rebuilt in the background (guide: 11-kpi-center.md).
 const StaleAfter = 15 * time.Minute
 
 // Snapshot is one stored analytics_snapshots row.

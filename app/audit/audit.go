@@ -1,4 +1,4 @@
-// Package audit is the append-only, hash-chained action log (SPEC §9): every change a person, the
+// Package audit is the append-only, hash-chained action log (guide: 24-audit-logs.md): every change a person, the
 // assistant or a channel makes writes one row; the database refuses UPDATE and DELETE, and each row
 // carries the hash of the previous one so `highvibe audit verify` can prove nothing was altered.
 package audit

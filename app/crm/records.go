@@ -14,7 +14,7 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// Enumerations of SPEC §4 (the schema CHECKs enforce them too).
+// Enumerations of the CRM records' fields (the schema CHECKs enforce them too).
 var (
 	OrderStatuses   = []string{"open", "won", "fulfilled", "cancelled"}
 	InvoiceStatuses = []string{"draft", "sent", "paid", "void"}

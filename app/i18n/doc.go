@@ -1,7 +1,7 @@
 // Package i18n holds HighVibe's message catalogs, chooses the language of a request and
 // formats numbers, money, percentages and dates the way each language expects.
 //
-// The panel speaks six languages (SPEC §11): English, Turkish, German, French, Spanish and
+// The panel speaks six languages (guide: 18-language.md): English, Turkish, German, French, Spanish and
 // Arabic (right-to-left). Messages live in embedded JSON files, one per room and language:
 //
 //	app/i18n/locales/<lang>/<room>.json   {"inbox.title": "Inbox", ...}

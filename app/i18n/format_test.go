@@ -98,7 +98,7 @@ func TestMoney(t *testing.T) {
 		currency string
 		want     string
 	}{
-		{"tr", 1250.5, "TRY", "1.250,50 ₺"}, // SPEC §11
+		{"tr", 1250.5, "TRY", "1.250,50 ₺"}, // Turkish grouping: dot for thousands, comma for decimals
 		{"en", 1250.5, "TRY", "₺1,250.50"},
 		{"de", 1250.5, "EUR", "1.250,50 €"},
 		{"tr", 1250.5, "EUR", "1.250,50 €"},

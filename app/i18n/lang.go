@@ -45,7 +45,7 @@ func LangName(lang string) string {
 	return lang
 }
 
-// Negotiate picks the language of a request, in the order SPEC §11 fixes: the user's own
+// Negotiate picks the language of a request, in this order (guide: 18-language.md): the user's own
 // choice (switcher cookie or ?lang=), then the tenant's primary locale, then the browser's
 // Accept-Language header (q-values honoured, regions stripped: tr-TR → tr), then English.
 // Every input may be empty or garbage; the result is always one of [Langs].

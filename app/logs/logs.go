@@ -1,4 +1,4 @@
-// Package logs is the action-log search page /app/logs/ (SPEC §3, §9): members look up what people,
+// Package logs is the action-log search page /app/logs/ (guide: 24-audit-logs.md): members look up what people,
 // the assistant and the channels did, by provider, date range and free text, newest first.
 package logs
 

@@ -16,7 +16,8 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// Scopes an API key may carry (SPEC §2, §6.4).
+// Scopes an API key may carry: whatsapp_webhook posts deliveries, read and import use the
+// integration API (guide: 31-integration-api.md).
 var Scopes = []string{"whatsapp_webhook", "read", "import"}
 
 // APIKey is a stored key: only its hash and a short prefix for recognition are kept.

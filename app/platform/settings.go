@@ -16,7 +16,7 @@ type settingDef struct {
 	normalize func(string) string
 }
 
-// Niches are the assistant personas a tenant can choose (SPEC §7).
+// Niches are the assistant personas a tenant can choose (guide: 20-niches-and-modules.md).
 var Niches = []string{"parke_tas", "muteahhit", "emlakci", "cicekci", "kadin_koc", "balci_aricilik", "default"}
 
 // Locales are the panel languages a tenant can make primary.

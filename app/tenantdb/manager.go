@@ -15,7 +15,7 @@ import (
 	"highvibe/schema"
 )
 
-// slugRE is the tenant slug rule of SPEC §2: lowercase letters, digits, hyphens; 3–63 chars.
+// slugRE is the tenant slug rule: lowercase letters, digits, hyphens; 3–63 chars.
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$`)
 
 // ValidSlug reports whether s is a well-formed tenant slug. It is also what keeps a slug from

@@ -139,7 +139,7 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-// chooseLang applies SPEC §11's order: ?lang= (remembered in a cookie) → cookie → tenant primary
+// chooseLang picks the language in this order (guide: 18-language.md): ?lang= (remembered in a cookie) → cookie → tenant primary
 // locale → Accept-Language → English.
 func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale string) string {
 	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {

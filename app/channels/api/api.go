@@ -1,4 +1,4 @@
-// Package api is the integration API under /api/v1/ (SPEC §6.4): scoped tenant API keys read
+// Package api is the integration API under /api/v1/ (guide: 31-integration-api.md): scoped tenant API keys read
 // conversations, leads, recommendations and action logs, and import leads and CRM records in
 // all-or-nothing batches that are idempotent on external_id.
 package api

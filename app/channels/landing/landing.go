@@ -1,4 +1,4 @@
-// Package landing is the public front page (SPEC §6.5): the default tenant's name and pitch, a few
+// Package landing is the public front page (guide: 25-landing-page.md): the default tenant's name and pitch, a few
 // live numbers from its latest KPI snapshot, and a demo request form that becomes a lead.
 //
 // The default tenant is the demo tenant when it exists, otherwise the first tenant by slug; the

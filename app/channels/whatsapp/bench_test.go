@@ -25,7 +25,7 @@ func benchEnv(b *testing.B) (*apptest.Env, string, *whatsapp.Webhook) {
 }
 
 // BenchmarkWhatsAppWebhook measures accepted webhook messages per second: key check, body read,
-// signature check, envelope check and the durable commit of the body plus its processing job (SPEC §14).
+// signature check, envelope check and the durable commit of the body plus its processing job (README: Performance).
 func BenchmarkWhatsAppWebhook(b *testing.B) {
 	_, key, h := benchEnv(b)
 	bodies, sigs := make([][]byte, 1024), make([]string, 1024)

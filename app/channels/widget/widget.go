@@ -1,4 +1,4 @@
-// Package widget is the embeddable web chat: the loader script, its JSON API (SPEC §6.1), the
+// Package widget is the embeddable web chat: the loader script, its JSON API (guide: 14-widget.md), the
 // demo page and the public privacy notice. The API is called from any website, so it answers
 // CORS without credentials: the visitor token in the body or query is the only credential.
 package widget
