@@ -229,3 +229,16 @@ func statusOf(t *testing.T, e *apptest.Env, id int64) (status, by, reason string
 	_ = e.DB("acme").Read.QueryRow(`SELECT status, decided_by_name, decision_reason FROM decision_recommendations WHERE id = ?`, id).Scan(&status, &by, &reason)
 	return
 }
+
+// TestLanguagePickerNamesTheLanguage: the picker says "Dil: Türkçe", not the code "tr".
+func TestLanguagePickerNamesTheLanguage(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	op := e.User("acme", "olga", "operator")
+	for lang, want := range map[string]string{"tr": "Türkçe", "ar": "العربية", "en": "English"} {
+		got := strings.Join(strings.Fields(op.Get("/app/approvals/?lang="+lang).Doc(t).Find(".lang-switch summary").Text()), " ")
+		if !strings.HasSuffix(got, ": "+want) {
+			t.Errorf("%s picker %q, want it to end with %q", lang, got, want)
+		}
+	}
+}
