@@ -75,7 +75,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		for _, seed := range DemoSeeders {
+		for _, seed := range demoSeeders {
 			if err := seed(ctx, s, t, db); err != nil {
 				return "", err
 			}
@@ -84,7 +84,11 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 	return pw, nil
 }
 
-// DemoSeeders fill a fresh demo tenant; each room that has demo data appends its seeder here.
-var DemoSeeders []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error
+// demoSeeders fill a fresh demo tenant, in this order: the leads and conversations first, then
+// the assistant's triage of the newest conversations, then the CRM records whose orders link to
+// the won leads.
+var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
+	seedDemoLeads, seedDemoAI, seedDemoCRM,
+}
 
 const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

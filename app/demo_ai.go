@@ -15,9 +15,6 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// Appended after the leads seeder (which prepends itself), so conversations exist when it runs.
-func init() { DemoSeeders = append(DemoSeeders, seedDemoAI) }
-
 // demoCatalog is the demo contractor's m² price list (TRY, material only).
 var demoCatalog = []crm.Product{
 	{SKU: "BGN-6", Name: "Begonit 6 cm (gri)", Category: "begonit", UnitPrice: 295},

@@ -14,8 +14,6 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-func init() { DemoSeeders = append(DemoSeeders, seedDemoCRM) }
-
 // seedDemoCRM gives the demo tenant six months of customers, orders and invoices in TRY with a
 // paving contractor's season (work picks up in spring), so every KPI chart has a story. Won
 // leads seeded by the inbox room become customers linked to their lead; none is fine too.

@@ -14,12 +14,6 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// The demo's lead and conversation data is seeded FIRST: the CRM and AI seeders that
-// append after it link orders to its won leads and triage its newest conversations.
-func init() {
-	DemoSeeders = append([]func(context.Context, *Server, *platform.Tenant, *tenantdb.DB) error{seedDemoLeads}, DemoSeeders...)
-}
-
 // Demo scenario texts; tests and the guide's worked example (13-worked-example.md) refer to them.
 const (
 	DemoScenarioA    = "200 m² villa bahçesi, gri granit istiyorum, rough budget?"

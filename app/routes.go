@@ -82,7 +82,6 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/profile/2fa/confirm", panel, auth.ReadPanel, h.Account.ConfirmTwoFactor},
 		{"POST /app/profile/2fa/disable", panel, auth.ReadPanel, h.Account.DisableTwoFactor},
 
-		// Panel: rooms not built yet show an honest empty state (see the guide).
 		// Panel: inbox (app/inbox).
 		{"GET /app/inbox/{$}", panel, auth.ReadPanel, h.Inbox.List},
 		{"GET /app/inbox/events", panel, auth.ReadPanel, h.Inbox.Events},

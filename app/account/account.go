@@ -30,7 +30,7 @@ type Handler struct {
 	// PasswordChecks counts password hashes computed by sign-ins (a Prometheus counter), so the
 	// throttle's promise — at most the burst allowance is ever hashed — can be watched.
 	PasswordChecks atomic.Int64
-	// OpenTenant gives the tenant's database so sign-ins can be written to its audit trail.
+	// AuditLogin writes a sign-in to the tenant's audit trail.
 	AuditLogin func(ctx context.Context, slug string, e audit.Entry)
 }
 
