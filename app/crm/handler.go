@@ -56,21 +56,45 @@ type formData struct {
 	CanWrite, New         bool
 }
 
-func entityOf(r *http.Request) string {
-	p := strings.TrimPrefix(r.URL.Path, "/")
-	if i := strings.IndexByte(p, '/'); i >= 0 {
-		p = p[:i]
-	}
-	return p
+// Entity names the record kind a route serves; it is also the first segment of its paths.
+type Entity string
+
+// The record kinds the CRM pages serve.
+const (
+	EntityCustomers      Entity = "customers"
+	EntityOrders         Entity = "orders"
+	EntityInvoices       Entity = "invoices"
+	EntityRepairRequests Entity = "repair-requests"
+)
+
+// List is GET /<entity>/ with q and status filters.
+func (h *Handler) List(e Entity) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.list(w, r, string(e)) }
 }
 
-func (h *Handler) enabled(w http.ResponseWriter, r *http.Request) bool {
+// New is GET /<entity>/new (WriteCRM).
+func (h *Handler) New(e Entity) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.newForm(w, r, string(e)) }
+}
+
+// Show is GET /<entity>/{id}/: the edit form (read-only for viewers).
+func (h *Handler) Show(e Entity) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.show(w, r, string(e)) }
+}
+
+// Save is POST /<entity>/new and POST /<entity>/{id}/ (WriteCRM): validate everything, store in
+// one transaction with its action log, or answer 422 with the form and nothing stored.
+func (h *Handler) Save(e Entity) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.save(w, r, string(e)) }
+}
+
+func (h *Handler) enabled(w http.ResponseWriter, r *http.Request, ent string) bool {
 	c := web.From(r)
-	if Enabled(entityOf(r), c.Tenant.Setting("niche")) {
+	if Enabled(ent, c.Tenant.Setting("niche")) {
 		return true
 	}
 	h.Render.Render(w, r, http.StatusNotFound, "crm/disabled", &web.Page{Title: c.T("crm.disabled.title"), Nav: "crm", Guide: "crm",
-		Data: map[string]string{"Entity": c.T("crm." + entityOf(r) + ".title")}})
+		Data: map[string]string{"Entity": c.T("crm." + ent + ".title")}})
 	return false
 }
 
@@ -82,13 +106,11 @@ func statusOptions(c *web.Ctx, entity string, set []string) []Option {
 	return out
 }
 
-// List is GET /<entity>/ with q and status filters.
-func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
-	if !h.enabled(w, r) {
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
+	if !h.enabled(w, r, ent) {
 		return
 	}
 	c := web.From(r)
-	ent := entityOf(r)
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
 	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM)}
@@ -246,9 +268,8 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 	}
 }
 
-func (h *Handler) form(w http.ResponseWriter, r *http.Request, status int, id int64, v map[string]string, links []Link, errs map[string]string) {
+func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, status int, id int64, v map[string]string, links []Link, errs map[string]string) {
 	c := web.From(r)
-	ent := entityOf(r)
 	fs, err := h.fields(c, r.Context(), ent, v, errs)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -269,21 +290,19 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, status int, id in
 	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe})
 }
 
-// New is GET /<entity>/new (WriteCRM).
-func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
-	if !h.enabled(w, r) {
+func (h *Handler) newForm(w http.ResponseWriter, r *http.Request, ent string) {
+	if !h.enabled(w, r, ent) {
 		return
 	}
 	v := map[string]string{"status": "", "urgency": "medium"}
 	if cid := r.URL.Query().Get("customer_id"); cid != "" {
 		v["customer_id"] = cid
 	}
-	h.form(w, r, http.StatusOK, 0, v, nil, nil)
+	h.form(w, r, ent, http.StatusOK, 0, v, nil, nil)
 }
 
-// Show is GET /<entity>/{id}/: the edit form (read-only for viewers).
-func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
-	if !h.enabled(w, r) {
+func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
+	if !h.enabled(w, r, ent) {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -291,18 +310,16 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
-	v, links, err := load(r.Context(), web.From(r).DB, entityOf(r), id)
+	v, links, err := load(r.Context(), web.From(r).DB, ent, id)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.form(w, r, http.StatusOK, id, v, links, nil)
+	h.form(w, r, ent, http.StatusOK, id, v, links, nil)
 }
 
-// Save is POST /<entity>/new and POST /<entity>/{id}/ (WriteCRM): validate everything, store in
-// one transaction with its action log, or answer 422 with the form and nothing stored.
-func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
-	if !h.enabled(w, r) {
+func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
+	if !h.enabled(w, r, ent) {
 		return
 	}
 	c := web.From(r)
@@ -310,7 +327,6 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Error(w, r, http.StatusBadRequest, "")
 		return
 	}
-	ent := entityOf(r)
 	var id int64
 	if s := r.PathValue("id"); s != "" {
 		var err error
@@ -406,7 +422,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 			id = 0
 		}
 	}
-	h.form(w, r, http.StatusUnprocessableEntity, id, v, nil, errs)
+	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs)
 }
 
 func merge(dst, src map[string]string) {
