@@ -9,8 +9,8 @@ import (
 	"highvibe/app/web"
 )
 
-// landing is the public front page (guide: 25-landing-page.md); until the landing page is enabled it points to
-// the sign-in and the guide.
+// landing is what GET / shows while no tenant's landing page is enabled (guide:
+// 25-landing-page.md): it points to the sign-in and the guide.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	s.Render.Render(w, r, http.StatusOK, "landing", &web.Page{Title: c.T("app.name")})

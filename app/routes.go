@@ -32,7 +32,7 @@ type Route struct {
 func (s *Server) Routes(h *Handlers) []Route {
 	return []Route{
 		// Public pages and machine endpoints.
-		{"GET /{$}", public, "", h.Landing},
+		{"GET /{$}", public, "", h.Channels.Landing.Show},
 		{"GET /login/", public, "", h.Account.Form},
 		{"POST /login/", public, "", h.Account.Login},
 		{"POST /logout/", public, "", h.Account.Logout},

@@ -72,7 +72,6 @@ type Handlers struct {
 	Ops       *ops.Handler
 	Dashboard http.HandlerFunc
 	Logs      *logs.Handler
-	Landing   http.HandlerFunc
 	// Inbox serves the inbox pages; InboxService is the one Ingest/AddMessage entry point channels and the AI use.
 	Inbox        *inbox.Handler
 	InboxService *inbox.Service
@@ -168,7 +167,6 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
 		Logs:      &logs.Handler{Render: s.Render},
-		Landing:   s.landing,
 	}
 	h.InboxService = &inbox.Service{Live: s.Live}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
@@ -176,7 +174,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	s.Jobs.HandleIn(jobs.LaneCustomer, "send_scheduled", h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
-	h.Channels.Landing.Fallback, h.Landing = h.Landing, h.Channels.Landing.Show
+	h.Channels.Landing.Fallback = s.landing
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
 	h.CRM = &crm.Handler{Render: s.Render}
 	analytics.RegisterJobs(s.Jobs, s.Platform)
