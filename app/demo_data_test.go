@@ -12,6 +12,22 @@ import (
 	"highvibe/app/audit"
 )
 
+// BenchmarkDemoSeed times `serve --demo`'s seeding of a fresh data directory (in-process, no jobs):
+// go test ./app -run '^$' -bench DemoSeed -benchtime 3x
+func BenchmarkDemoSeed(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		e := apptest.NewWith(b, apptest.Options{NoJobs: true})
+		b.StartTimer()
+		if _, err := e.Server.EnsureDemo(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		e.Close()
+		b.StartTimer()
+	}
+}
+
 // TestDemoData is `serve --demo` in-process: a fresh data dir, EnsureDemo, then the numbers.
 func TestDemoData(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -21,9 +37,8 @@ func TestDemoData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 5*time.Second*seedBudgetFactor {
-		t.Errorf("seeding took %s, budget 5s", d)
-	}
+	// Speed is BenchmarkDemoSeed's business; a wall-clock budget here only measured the machine's load.
+	t.Logf("seeding took %s", time.Since(start))
 	db := e.DB(app.DemoSlug)
 	count := func(q string, args ...any) int {
 		t.Helper()
