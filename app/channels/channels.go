@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"highvibe/app/channels/api"
+	"highvibe/app/channels/chanutil"
 	"highvibe/app/channels/landing"
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
@@ -28,15 +29,16 @@ type Handlers struct {
 
 // New builds the channel handlers over the server's services.
 func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger, widgetScript func() string) *Handlers {
+	keys := chanutil.NewKeys(p) // the webhook and the API share one key cache
 	return &Handlers{
-		WhatsApp:  whatsapp.NewWebhook(p, log),
+		WhatsApp:  whatsapp.NewWebhook(p, keys, log),
 		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
 		Processor: &whatsapp.Processor{Inbox: in},
 		Deliverer: &Deliverer{Platform: p, Inbox: in, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
 		Settings:  &Settings{Render: render, Platform: p},
 		Landing:   landing.New(p, in, render, log),
-		API:       api.New(p, in, log),
+		API:       api.New(p, keys, in, log),
 	}
 }
 

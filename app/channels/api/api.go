@@ -21,19 +21,20 @@ import (
 // Handler serves /api/v1/.
 type Handler struct {
 	Platform *platform.Service
+	Keys     *chanutil.Keys
 	Inbox    *inbox.Service
 	Log      *slog.Logger
 	Limits   *chanutil.Limiters
 }
 
 // New builds the handler with a per-key limit of 20 requests/s (bursts of 100).
-func New(p *platform.Service, in *inbox.Service, log *slog.Logger) *Handler {
-	return &Handler{Platform: p, Inbox: in, Log: log, Limits: chanutil.NewLimiters(20, 100)}
+func New(p *platform.Service, keys *chanutil.Keys, in *inbox.Service, log *slog.Logger) *Handler {
+	return &Handler{Platform: p, Keys: keys, Inbox: in, Log: log, Limits: chanutil.NewLimiters(20, 100)}
 }
 
 // auth authenticates the key for scope and applies the rate limit; nil means it answered.
 func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *chanutil.Caller {
-	c, err := chanutil.Authenticate(r.Context(), h.Platform, chanutil.KeyFromRequest(r), scope)
+	c, err := h.Keys.Authenticate(r.Context(), chanutil.KeyFromRequest(r), scope)
 	if err != nil {
 		var ke *chanutil.KeyError
 		if errors.As(err, &ke) {

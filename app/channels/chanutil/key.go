@@ -41,17 +41,30 @@ func KeyFromRequest(r *http.Request) string {
 	return r.URL.Query().Get("api_key")
 }
 
+// Keys authenticates API keys against the control database and reuses a resolved key for
+// cacheTTL. One Keys serves all the channels of a server.
+type Keys struct {
+	platform *platform.Service
+	mu       sync.Mutex
+	cache    map[[32]byte]cacheEntry
+}
+
+// NewKeys builds an empty key cache over p.
+func NewKeys(p *platform.Service) *Keys {
+	return &Keys{platform: p, cache: map[[32]byte]cacheEntry{}}
+}
+
 // Authenticate resolves key to its tenant: 401 for a missing or unknown key, 403 for a revoked key
 // or one without scope.
-func Authenticate(ctx context.Context, p *platform.Service, key, scope string) (*Caller, error) {
-	if c := cached(key); c != nil {
+func (k *Keys) Authenticate(ctx context.Context, key, scope string) (*Caller, error) {
+	if c := k.cached(key); c != nil {
 		return check(c, scope)
 	}
-	c, err := lookup(ctx, p, key)
+	c, err := lookup(ctx, k.platform, key)
 	if err != nil {
 		return nil, err
 	}
-	remember(key, c)
+	k.remember(key, c)
 	return check(c, scope)
 }
 
@@ -60,43 +73,38 @@ func Authenticate(ctx context.Context, p *platform.Service, key, scope string) (
 // changed setting still takes effect within seconds.
 const cacheTTL = 2 * time.Second
 
-var (
-	cacheMu sync.Mutex
-	cache   = map[[32]byte]cacheEntry{}
-)
-
 type cacheEntry struct {
 	c   *Caller
 	exp time.Time
 }
 
-func cached(key string) *Caller {
+func (k *Keys) cached(key string) *Caller {
 	if key == "" {
 		return nil
 	}
 	h := sha256.Sum256([]byte(key))
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
-	e, ok := cache[h]
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.cache[h]
 	if !ok || time.Now().After(e.exp) {
 		return nil
 	}
 	return e.c
 }
 
-func remember(key string, c *Caller) {
+func (k *Keys) remember(key string, c *Caller) {
 	h := sha256.Sum256([]byte(key))
 	now := time.Now()
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
-	if len(cache) > 1000 {
-		for k, e := range cache {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.cache) > 1000 {
+		for old, e := range k.cache {
 			if now.After(e.exp) {
-				delete(cache, k)
+				delete(k.cache, old)
 			}
 		}
 	}
-	cache[h] = cacheEntry{c: c, exp: now.Add(cacheTTL)}
+	k.cache[h] = cacheEntry{c: c, exp: now.Add(cacheTTL)}
 }
 
 func check(c *Caller, scope string) (*Caller, error) {

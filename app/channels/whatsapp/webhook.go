@@ -23,6 +23,7 @@ const MaxBody = 4 << 20
 // Webhook answers Meta's verification handshake and stores event deliveries.
 type Webhook struct {
 	Platform *platform.Service
+	Keys     *chanutil.Keys
 	Log      *slog.Logger
 	// KeyFailures and AddrFailures count refused requests per API key and per client address
 	// (set before serving; NewWebhook does). Deliveries that pass the key and signature checks are
@@ -40,15 +41,15 @@ const (
 )
 
 // NewWebhook builds the webhook with the default failure budgets.
-func NewWebhook(p *platform.Service, log *slog.Logger) *Webhook {
-	return &Webhook{Platform: p, Log: log, KeyFailures: chanutil.NewFailures(keyFailRate, keyFailBurst),
+func NewWebhook(p *platform.Service, keys *chanutil.Keys, log *slog.Logger) *Webhook {
+	return &Webhook{Platform: p, Keys: keys, Log: log, KeyFailures: chanutil.NewFailures(keyFailRate, keyFailBurst),
 		AddrFailures: chanutil.NewFailures(addrFailRate, addrFailBurst)}
 }
 
 // Verify is Meta's GET handshake: the body is exactly hub.challenge when the verify token matches.
 func (h *Webhook) Verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	c, err := chanutil.Authenticate(r.Context(), h.Platform, chanutil.KeyFromRequest(r), "whatsapp_webhook")
+	c, err := h.Keys.Authenticate(r.Context(), chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
 		h.keyError(w, err)
 		return
@@ -78,7 +79,7 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		h.tooMany(w, wait)
 		return
 	}
-	c, err := chanutil.Authenticate(ctx, h.Platform, chanutil.KeyFromRequest(r), "whatsapp_webhook")
+	c, err := h.Keys.Authenticate(ctx, chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
 		h.AddrFailures.Fail(addr)
 		h.keyError(w, err)
