@@ -28,12 +28,12 @@ type stored struct {
 // Accept stores one parsed delivery as a job, so a 200 answer means it survives a crash.
 // Deliveries arriving at the same time share one transaction (group commit): each caller still
 // returns only after the commit that holds its delivery.
-func Accept(ctx context.Context, db *tenantdb.DB, b *Batch) (int64, error) {
+func (h *Webhook) Accept(ctx context.Context, db *tenantdb.DB, b *Batch) (int64, error) {
 	payload, err := json.Marshal(stored{Batch: *b})
 	if err != nil {
 		return 0, fmt.Errorf("whatsapp: encode delivery: %w", err)
 	}
-	g := groupFor(db)
+	g := h.groupFor(db)
 	req := &acceptReq{payload: payload, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, req)
@@ -61,13 +61,11 @@ type group struct {
 	running bool
 }
 
-var groups sync.Map // *tenantdb.DB → *group
-
-func groupFor(db *tenantdb.DB) *group {
-	if g, ok := groups.Load(db); ok {
+func (h *Webhook) groupFor(db *tenantdb.DB) *group {
+	if g, ok := h.groups.Load(db); ok {
 		return g.(*group)
 	}
-	g, _ := groups.LoadOrStore(db, &group{})
+	g, _ := h.groups.LoadOrStore(db, &group{})
 	return g.(*group)
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"highvibe/app/channels/chanutil"
@@ -29,6 +30,8 @@ type Webhook struct {
 	// (set before serving; NewWebhook does). Deliveries that pass the key and signature checks are
 	// never counted and never throttled: Meta's top tier sends 1,000 messages/s through one key.
 	KeyFailures, AddrFailures *chanutil.Failures
+
+	groups sync.Map // *tenantdb.DB → *group: deliveries waiting for the database's next commit
 }
 
 // Failure budgets: a key may fail 200 times in a burst (refilled at 50/s) and one client address
@@ -129,7 +132,7 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
 		return
 	}
-	id, err := Accept(ctx, c.DB, parsed)
+	id, err := h.Accept(ctx, c.DB, parsed)
 	if err != nil {
 		h.Log.Error("whatsapp: store webhook", "tenant", c.Tenant.Slug, "err", err)
 		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the delivery; retry later")
