@@ -98,7 +98,7 @@ func noAmounts(t *testing.T, msgs []string) {
 	}
 }
 
-// Scenario A (SPEC §15): web widget, rough budget → scored, a Turkish clarifying question, no
+// Scenario A of the demo (guide: 13-worked-example.md): web widget, rough budget → scored, a Turkish clarifying question, no
 // amount sent, a pending pricing recommendation with an m² range.
 func TestScenarioAWidgetRoughBudget(t *testing.T) {
 	e := setup(t)
@@ -256,7 +256,7 @@ func TestScenarioCLostDealReason(t *testing.T) {
 	}
 }
 
-// Scenario C as an operator does it (SPEC §5, §15): the conversation form marks the deal lost with
+// Scenario C as an operator does it (guide: 13-worked-example.md): the conversation form marks the deal lost with
 // the reason as an internal note. The note is stored and shown apart on the conversation page, the
 // state is lost, the lead follows to lost, one conversation_inbox log carries before→after, the
 // audit chain still verifies, and the visitor's widget never sees the note.

@@ -6,7 +6,7 @@ import (
 )
 
 // Commitment kinds a reply may carry. Any of them keeps the reply away from the customer until a
-// person approves it (SPEC §7 step 4).
+// person approves it in the approval queue (guide: 09-approval-queue.md).
 const (
 	CommitPrice   = "price"
 	CommitPayment = "payment_term"

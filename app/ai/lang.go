@@ -1,4 +1,4 @@
-// Package ai is the assistant room (SPEC §7): a deterministic builtin engine (language, scores with
+// Package ai is the assistant room (guide: 19-ai-settings.md): a deterministic builtin engine (language, scores with
 // the signals behind them, handoff rules, niche personas), an optional OpenAI-compatible provider
 // with privacy masking, the monthly budget, and the triage and review jobs. Anything that commits
 // the business (price, payment term, warranty, date) only ever becomes a recommendation for a person.

@@ -13,7 +13,7 @@ type Question struct {
 	Text   map[string]string // language → text
 }
 
-// Persona is a niche's vocabulary, clarifying questions and catalog hints (SPEC §7).
+// Persona is a niche's vocabulary, clarifying questions and catalog hints (guide: 20-niches-and-modules.md).
 type Persona struct {
 	ID        string
 	Products  []Term // what the customer may ask for; feeds qualification and catalog matching
@@ -27,7 +27,7 @@ type Persona struct {
 	Estimates bool
 }
 
-// PersonaIDs are the niches of SPEC §7, in the order the settings page lists them.
+// PersonaIDs are the niches, in the order the settings page lists them.
 var PersonaIDs = []string{"parke_tas", "muteahhit", "emlakci", "cicekci", "kadin_koc", "balci_aricilik", "default"}
 
 func q(covers, tr, en string) Question {

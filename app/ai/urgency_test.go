@@ -99,7 +99,7 @@ func TestStemMatching(t *testing.T) {
 	}
 }
 
-// TestScenarioOrdering keeps SPEC §15's scenarios apart: B (800 m², two weeks, stock on
+// TestScenarioOrdering keeps the demo's scenarios (guide: 13-worked-example.md) apart: B (800 m², two weeks, stock on
 // WhatsApp) is urgent, A (a rough garden budget) is not.
 func TestScenarioOrdering(t *testing.T) {
 	a := Analyze(Input{Text: "200 m² villa bahçesi, gri granit istiyorum, rough budget?", Niche: "parke_tas"})

@@ -1,4 +1,4 @@
-// Package approvals is the approval queue (SPEC §5): decision recommendations the assistant (or
+// Package approvals is the approval queue (guide: 09-approval-queue.md): decision recommendations the assistant (or
 // the KPI center) drafts, and the people who approve, reject or mark them executed. A decided
 // recommendation is immutable; the database trigger enforces it even against a buggy caller.
 package approvals

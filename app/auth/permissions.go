@@ -1,8 +1,8 @@
 // Package auth decides who someone is (passwords, sessions, login throttling) and what they may do
-// (the one permission list of SPEC §2, checked at the route for every handler).
+// (the one permission list, described in guide: 02-roles.md, checked at the route for every handler).
 package auth
 
-// Permission is one capability of the SPEC §2 matrix.
+// Permission is one capability of the role matrix.
 type Permission string
 
 // The capabilities. Every panel route in app/routes.go names exactly one of these.
@@ -25,7 +25,7 @@ const (
 var Permissions = []Permission{ReadPanel, WriteInbox, DecideRecommendations, RefreshKPI, ReadCRM, WriteCRM,
 	ManageSettings, ReadAISettings, ManageUsers, ManageAPIKeys, ChangeAISettings, StaffOnly}
 
-// grants is THE matrix of SPEC §2. Staff users hold every permission in every tenant.
+// grants is THE role matrix (guide: 02-roles.md). Staff users hold every permission in every tenant.
 var grants = map[string]map[Permission]bool{
 	"owner": {ReadPanel: true, WriteInbox: true, DecideRecommendations: true, RefreshKPI: true, ReadCRM: true,
 		WriteCRM: true, ManageSettings: true, ReadAISettings: true, ManageUsers: true, ManageAPIKeys: true},

@@ -20,7 +20,7 @@ import (
 // session itself (user, times, address, active tenant) lives in platform.db.
 const SessionName = "hv_session"
 
-// Session lifetimes (SPEC: 14 days at most, 12 hours without use).
+// Session lifetimes: 14 days at most, 12 hours without use.
 const (
 	DefaultIdle     = 12 * time.Hour
 	DefaultAbsolute = 14 * 24 * time.Hour

@@ -1,4 +1,4 @@
-// Package dashboard is the panel's front page /app/ (SPEC §5): the day at a glance — open
+// Package dashboard is the panel's front page /app/ (guide: 05-dashboard.md): the day at a glance — open
 // conversations, pending approvals, leads, handoffs, ROI with the snapshot's age, the newest
 // recommendations, recent conversations, the last action logs and two chart previews.
 package dashboard
@@ -43,7 +43,7 @@ type Data struct {
 	CanRefresh  bool
 }
 
-// Sizes of the lists (SPEC §5).
+// Sizes of the lists the dashboard shows.
 const (
 	newestRecommendations = 5
 	recentCount           = 8

@@ -8,7 +8,7 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// SetReview records the assistant's after-the-fact review of a conversation (SPEC §7 "AI review"):
+// SetReview records the assistant's after-the-fact review of a conversation (guide: 19-ai-settings.md):
 // a short summary and a 0–100 quality score of the replies. It exists so the ai room never writes
 // the conversations table itself.
 func SetReview(ctx context.Context, tx *sql.Tx, conversationID int64, summary string, quality int) error {

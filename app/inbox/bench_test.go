@@ -151,7 +151,7 @@ var benchFilters = []struct {
 
 // BenchmarkInboxList measures one inbox page (list + counters + sidebar) over many filters, and a
 // second page (keyset cursor) of each. INBOX_BENCH_CONVS scales the data (default 5000
-// conversations, 10 messages each); SPEC §14 asks for p95 ≤ 25 ms at 100000 conversations. Besides
+// conversations, 10 messages each); the budget is p95 ≤ 25 ms at 100000 conversations. Besides
 // the overall p50/p95 it reports p95 per filter (metric "p95-ms/<filter>").
 func BenchmarkInboxList(b *testing.B) {
 	n := 5000

@@ -1,6 +1,6 @@
 // Package inbox is the operator's inbox room: every channel stores inbound messages through
 // Service.Ingest, people and the assistant write through AddMessage, and the panel lists, searches
-// and edits conversations (SPEC §5).
+// and edits conversations (guide: 06-inbox.md, 08-conversation.md).
 package inbox
 
 import (
@@ -44,7 +44,7 @@ type IngestResult struct {
 	NewLead                           bool
 }
 
-// Channels are the conversation channels of SPEC §4.
+// Channels are the conversation channels (the schema's CHECK enforces them too).
 var Channels = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual"}
 
 var leadSources = map[string]bool{"webchat": true, "whatsapp": true, "telegram": true, "email": true, "call": true,

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// States are the conversation states of SPEC §4, in pipeline order.
+// States are the conversation states, in pipeline order (guide: 07-states-and-scores.md).
 var States = []string{"new", "contacted", "engaged", "qualified", "offer", "negotiation", "won", "lost"}
 
 // AIModes are the assistant modes a conversation can be in.
@@ -20,7 +20,7 @@ var AIModes = []string{"active", "paused", "manual"}
 // PageSize is how many conversations one inbox page shows.
 const PageSize = 50
 
-// Filter is the parsed inbox query (SPEC §5); zero values mean "any".
+// Filter is the parsed inbox query (guide: 06-inbox.md); zero values mean "any".
 type Filter struct {
 	Q          string
 	State      string // one of States, or "open"
@@ -91,7 +91,7 @@ var broadMatch = 2000
 
 // List returns one page of conversations and the cursor of the next page ("" at the end).
 //
-// A search is answered one of three ways, chosen per query (SPEC §14: p95 ≤ 25 ms at 100,000
+// A search is answered one of three ways, chosen per query (budget: p95 ≤ 25 ms at 100,000
 // conversations whatever is typed):
 //   - narrow (at most broadMatch matches): the matches are fetched from the index and sorted;
 //   - broad and made of whole words: the page order is walked and each candidate conversation is

@@ -6,7 +6,7 @@ import (
 )
 
 // WhyGroup is one score's reasons as the conversation page lists them ("why did the assistant
-// say this", SPEC §7): Label is a catalog key, Signals are the stored reasons as they are, Items
+// say this", guide: 10-recommendations.md): Label is a catalog key, Signals are the stored reasons as they are, Items
 // the same reasons ready to be worded in the viewer's language.
 type WhyGroup struct {
 	Label   string

@@ -1,4 +1,4 @@
-// Package jobs is the durable in-process job runner (SPEC §10): jobs are rows in the tenant's own
+// Package jobs is the durable in-process job runner: jobs are rows in the tenant's own
 // database, so a crash or restart loses none and a tenant's backup carries its pending work.
 package jobs
 

@@ -1,5 +1,5 @@
 // Package settings is the owner's side of a tenant: business profile, users and roles, API keys,
-// and the AI settings shown read-only (SPEC §2, §3 /app/settings/).
+// and the AI settings shown read-only (/app/settings/; guide: 19-ai-settings.md).
 package settings
 
 import (
