@@ -21,13 +21,21 @@ func Mask(s string) string {
 	if s == "" {
 		return s
 	}
+	// A label can open a new word boundary ("70TX13…" becomes "[card]TX13…"), so the passes repeat
+	// until nothing changes. Labels hold no digits, so every round that changes something removes
+	// digits, and a few rounds always end it.
 	rs := []rune(s)
-	f := fold(rs)
-	var out []rune
-	out, f = maskEmails(rs, f)
-	out, f = maskIBANs(out, f)
-	out = maskNumbers(out, f)
-	return string(out)
+	for range 4 {
+		f := fold(rs)
+		out, f := maskEmails(rs, f)
+		out, f = maskIBANs(out, f)
+		out = maskNumbers(out, f)
+		if string(out) == string(rs) {
+			break
+		}
+		rs = out
+	}
+	return string(rs)
 }
 
 // span is a part of the text to replace with a label.

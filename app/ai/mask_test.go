@@ -143,7 +143,7 @@ func leaks(s string) []leak {
 				out = append(out, leak{"tckn", text})
 			case len(digits) >= 13 && len(digits) <= 19 && Luhn(digits):
 				out = append(out, leak{"card", text})
-			case !letter(i-1) && !letter(j+1) && !thousands(i-2, i-1) && !thousands(j+1, j+2) && IsPhone(digits, i > 0 && rs[i-1] == '+'):
+			case !letter(i-1) && !letter(j+1) && !thousands(i-2, i-1) && !thousands(j+2, j+1) && IsPhone(digits, i > 0 && rs[i-1] == '+'):
 				out = append(out, leak{"phone", text})
 			}
 		}
