@@ -7,77 +7,45 @@ import (
 	goruntime "runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"highvibe/app"
 	"highvibe/app/apptest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
 // chrome is a signed-in headless Chromium on the demo tenant for the panel's browser tests.
 type chrome struct {
-	t      *testing.T
-	e      *apptest.Env
-	ctx    context.Context
-	mu     sync.Mutex
-	jsErrs []string
+	t   *testing.T
+	e   *apptest.Env
+	ctx context.Context
 }
 
 // demoBrowser seeds the demo tenant, starts Chromium and signs the demo owner in through the form.
 // It skips when Chromium is missing, and fails instead when CI=true.
 func demoBrowser(t *testing.T) *chrome {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium missing at %s", chromiumPath)
-		}
-		t.Skipf("chromium not installed at %s: browser test skipped", chromiumPath)
-	}
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	pw, err := e.Server.EnsureDemo(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath), chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun, chromedp.WindowSize(1366, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
+	ctx, problems := apptest.Chromium(t, 120*time.Second)
 	b := &chrome{t: t, e: e}
-	// Listen starts the browser; that first call must not carry the overall timeout (see chromedp.Run).
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if x, ok := ev.(*runtime.EventExceptionThrown); ok {
-			b.mu.Lock()
-			b.jsErrs = append(b.jsErrs, x.ExceptionDetails.Text)
-			b.mu.Unlock()
+	t.Cleanup(func() {
+		if p := problems(); len(p) > 0 {
+			t.Errorf("JavaScript errors: %s", strings.Join(p, "; "))
 		}
-	}); err != nil {
-		t.Fatalf("start browser: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(cancel)
+	})
 	b.ctx = ctx
 	b.run("login", chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), app.DemoUser), chromedp.SendKeys(chromedp.CSS(`input[name=password]`), pw),
 		chromedp.Submit(chromedp.CSS(`input[name=password]`)))
 	b.waitFor("leaving the login page", `location.pathname !== '/login/'`)
-	t.Cleanup(func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if len(b.jsErrs) > 0 {
-			t.Errorf("JavaScript errors: %s", strings.Join(b.jsErrs, "; "))
-		}
-	})
 	return b
 }
 
