@@ -12,8 +12,6 @@ import (
 	"highvibe/app/inbox"
 )
 
-const chromium = "/usr/bin/chromium"
-
 // TestBrowserInboxLiveAndKeyboard logs an operator in through the real login form, opens the
 // inbox, and checks two things a person relies on: a message ingested on the server shows up in
 // the open tab over the event stream without a reload, and j + Enter open the selected row.

@@ -4,13 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -22,46 +19,18 @@ import (
 // browser is one headless Chromium signed in to the panel, with the small helpers the chat tests
 // share: run steps, evaluate JavaScript, and wait for a condition in the page.
 type browser struct {
-	t      *testing.T
-	ctx    context.Context
-	base   string
-	mu     sync.Mutex
-	jsErrs []string
+	t    *testing.T
+	ctx  context.Context
+	base string
 }
 
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium missing at %s", chromium)
-		}
-		t.Skipf("chromium not installed at %s: browser test skipped", chromium)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	b := &browser{t: t, base: base}
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if x, ok := ev.(*runtime.EventExceptionThrown); ok {
-			b.mu.Lock()
-			b.jsErrs = append(b.jsErrs, x.ExceptionDetails.Text)
-			b.mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatalf("start browser: %v", err)
-	}
-	ctx, cancelC := context.WithTimeout(ctx, 120*time.Second)
-	b.ctx = ctx
+	ctx, problems := apptest.Chromium(t, 120*time.Second)
+	b := &browser{t: t, base: base, ctx: ctx}
 	t.Cleanup(func() {
-		cancelC()
-		cancelB()
-		cancelA()
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if len(b.jsErrs) > 0 {
-			t.Errorf("JavaScript errors: %s", strings.Join(b.jsErrs, "; "))
+		if p := problems(); len(p) > 0 {
+			t.Errorf("JavaScript errors: %s", strings.Join(p, "; "))
 		}
 	})
 	return b
@@ -306,7 +275,9 @@ func TestBrowserConversationChat(t *testing.T) {
 		b.do("open the row", chromedp.Click(fmt.Sprintf(`[data-row-href="%s"] a`, self)))
 		b.waitFor("the conversation page", `location.pathname === '`+self+`' && !!document.querySelector('.chat-back')`, 10*time.Second)
 		if got := b.eval(`String(document.querySelector('.chat-back').getBoundingClientRect().bottom <= innerHeight && document.querySelector('#composer').getBoundingClientRect().top < innerHeight)`); got != "true" {
-			t.Error("the back control or the composer is not on the first screen")
+			t.Errorf("the back control or the composer is not on the first screen (back bottom %s, composer top %s, height %s)",
+				b.eval(`String(document.querySelector('.chat-back').getBoundingClientRect().bottom)`),
+				b.eval(`String(document.querySelector('#composer').getBoundingClientRect().top)`), b.eval(`String(innerHeight)`))
 		}
 		if got := b.eval(`String(document.documentElement.scrollWidth <= innerWidth)`); got != "true" {
 			t.Errorf("the conversation scrolls sideways on a phone (%s px wide)", b.eval(`String(document.documentElement.scrollWidth)`))
