@@ -1,0 +1,94 @@
+// Package ownership writes down, as data, which room (package under app/) owns each table of the
+// tenant and platform schemas, and which read models may read other rooms' tables.
+//
+// The rule it records: a room writes only its own tables; another room that needs a change calls
+// the owner's exported function. Read models (the dashboard, analytics, the integration API's read
+// side) may read the tables they declare here, never write. The tests of this package read every
+// SQL string in the Go source under app/ and fail on a write to another room's table or a read of
+// one outside a declared read model; they also check that every table in schema/ has exactly one
+// entry here and that the README's architecture table matches this list.
+package ownership
+
+// Table is one table of a schema and the room that owns it.
+type Table struct {
+	Name string // as in the CREATE TABLE of schema/<DB>/
+	DB   string // "tenant" or "platform"
+	Room string // package path under app/, e.g. "inbox" or "channels/api"
+}
+
+// Tables lists every table of both schemas with its owner, grouped by room.
+var Tables = []Table{
+	// The conversation with a person: who they are as a lead, the thread, its words and its search.
+	{"leads", "tenant", "inbox"},
+	{"conversations", "tenant", "inbox"},
+	{"messages", "tenant", "inbox"},
+	{"tags", "tenant", "inbox"},
+	{"conversation_tags", "tenant", "inbox"},
+	{"templates", "tenant", "inbox"},
+	{"conversation_search", "tenant", "inbox"},
+	{"search_terms", "tenant", "inbox"},
+
+	// What the assistant proposes and a person decides.
+	{"decision_recommendations", "tenant", "approvals"},
+
+	// The business records behind the conversations.
+	{"customers", "tenant", "crm"},
+	{"products", "tenant", "crm"},
+	{"orders", "tenant", "crm"},
+	{"invoices", "tenant", "crm"},
+	{"repair_requests", "tenant", "crm"},
+
+	{"analytics_snapshots", "tenant", "analytics"},
+	{"ai_usage", "tenant", "ai"},
+	{"action_logs", "tenant", "audit"},
+	{"jobs", "tenant", "jobs"},
+	// Kept as history of raw webhook bodies from before deliveries became jobs (schema 00019);
+	// nothing writes it any more, so it belongs with the queue that replaced it.
+	{"data_import_jobs", "tenant", "jobs"},
+
+	// The control database.
+	{"tenants", "platform", "platform"},
+	{"tenant_settings", "platform", "platform"},
+	{"users", "platform", "platform"},
+	{"memberships", "platform", "platform"},
+	{"api_keys", "platform", "platform"},
+	{"sessions", "platform", "platform"},
+	{"recovery_codes", "platform", "platform"},
+}
+
+// ReadModel is code that may read tables of other rooms to build a view, and never writes them.
+type ReadModel struct {
+	Path   string   // a package ("dashboard") or one file ("channels/api/read_store.go") under app/
+	What   string   // what it shows, for the README
+	Tables []string // the other rooms' tables it may read
+}
+
+// ReadModels are the declared readers across rooms.
+var ReadModels = []ReadModel{
+	{
+		Path:   "dashboard",
+		What:   "the /app/ overview: today's numbers across the rooms",
+		Tables: []string{"leads", "conversations", "messages", "decision_recommendations"},
+	},
+	{
+		Path: "analytics",
+		What: "KPI snapshots, charts and the recommendations generated from them",
+		Tables: []string{"leads", "conversations", "messages", "customers", "orders", "invoices",
+			"decision_recommendations"},
+	},
+	{
+		Path:   "channels/api/read_store.go",
+		What:   "the integration API's read side (GET /api/v1/...)",
+		Tables: []string{"leads", "conversations", "messages", "decision_recommendations"},
+	},
+}
+
+// Owner returns the room that owns table, or "" for a table no schema declares.
+func Owner(table string) string {
+	for _, t := range Tables {
+		if t.Name == table {
+			return t.Room
+		}
+	}
+	return ""
+}
