@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/static"
 )
@@ -319,19 +320,27 @@ func baseFuncs(assets *static.Assets) template.FuncMap {
 // Error renders the friendly error page for status in the request's language; detail, when
 // given, says why (a 403 names the role and the missing permission).
 func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int, detail string) {
+	r.errorPage(w, req, status, detail, nil)
+}
+
+// errorPage renders the error page (the fragment for htmx), listing field errors when there are.
+func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status int, detail string, fields map[string]string) {
 	c := From(req)
 	key := fmt.Sprintf("error.%d", status)
 	if !c.P.Has(key + ".title") {
 		key = "error.500"
 	}
 	r.Render(w, req, status, "error", &Page{
-		Title: c.T(key + ".title"),
-		Data:  map[string]any{"Status": status, "Key": key, "Detail": detail, "ReqID": c.ReqID},
+		Title:  c.T(key + ".title"),
+		Errors: fields,
+		Data:   map[string]any{"Status": status, "Key": key, "Detail": detail, "ReqID": c.ReqID},
 	})
 }
 
-// Fail maps err to a status, logs unexpected errors once (request id, tenant, user) and renders
-// the error page.
+// Fail is the one error renderer of the panel and the APIs: it maps err to a status through its
+// fault kind, logs internal errors once (request id, tenant, user), and answers in the request's
+// language with RFC 9457 problem details when the caller asked for JSON, the error fragment for
+// htmx, or the error page. The message is the error's own catalog key when it has one.
 func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 	st := StatusOf(err)
 	if st >= 500 {
@@ -342,5 +351,21 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		}
 		r.Log.Error("request failed", "req", c.ReqID, "method", req.Method, "path", req.URL.Path, "tenant", tenant, "user", c.UserID(), "err", err)
 	}
-	r.Error(w, req, st, "")
+	if WantsJSON(req) {
+		WriteProblem(w, req, err)
+		return
+	}
+	detail := ""
+	if e := fault.As(err); st == http.StatusForbidden || (e != nil && e.Key != "") {
+		detail = Message(req, err)
+	}
+	r.errorPage(w, req, st, detail, FieldErrors(req, err))
+}
+
+// WantsJSON reports whether the caller asked for JSON rather than a page (an API client or a
+// script sending Accept: application/json; browsers and htmx ask for HTML or anything).
+func WantsJSON(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return (strings.Contains(a, "application/json") || strings.Contains(a, "application/problem+json")) &&
+		!strings.Contains(a, "text/html")
 }

@@ -2,12 +2,9 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"highvibe/app/tenantdb"
 )
 
 // IsHTMX reports whether the request came from htmx.
@@ -73,16 +70,6 @@ func (e Errors) Add(field, msg string) {
 
 // Any reports whether there are errors.
 func (e Errors) Any() bool { return len(e) > 0 }
-
-// StatusOf maps domain errors to HTTP statuses (stores never return HTTP errors themselves).
-func StatusOf(err error) int {
-	switch {
-	case errors.Is(err, tenantdb.ErrNotFound):
-		return http.StatusNotFound
-	default:
-		return http.StatusInternalServerError
-	}
-}
 
 // SafeNext returns next when it is a local path (no open redirects), else fallback.
 func SafeNext(next, fallback string) string {

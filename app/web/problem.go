@@ -1,0 +1,142 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"highvibe/app/fault"
+)
+
+// ProblemType is the prefix of every problem's `type`; the kind's machine word follows
+// ("urn:highvibe:problem:not_found"). A URN names the kind for programs without promising a page
+// at an address.
+const ProblemType = "urn:highvibe:problem:"
+
+// Problem is the JSON error shape of every HTTP API (RFC 9457 problem details, served as
+// application/problem+json): Type names the kind, Title is the status's title and Detail the
+// message, both in the caller's language; Instance is the request path. Code (a machine word:
+// the error's Code or its kind), RequestID and Errors (one entry per invalid field) are
+// extension members.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	Code      string         `json:"code"`
+	RequestID string         `json:"request_id,omitempty"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+}
+
+// ProblemField is one invalid field of a problem: its name, the message in the caller's language
+// and the message's catalog key as a stable machine word.
+type ProblemField struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+}
+
+// statusOfKind is the one place a fault kind becomes an HTTP status.
+var statusOfKind = [...]int{
+	fault.KindInternal:     http.StatusInternalServerError,
+	fault.KindNotFound:     http.StatusNotFound,
+	fault.KindConflict:     http.StatusConflict,
+	fault.KindInvalid:      http.StatusUnprocessableEntity,
+	fault.KindMalformed:    http.StatusBadRequest,
+	fault.KindUnauthorized: http.StatusUnauthorized,
+	fault.KindForbidden:    http.StatusForbidden,
+	fault.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	fault.KindRateLimited:  http.StatusTooManyRequests,
+	fault.KindUnavailable:  http.StatusServiceUnavailable,
+}
+
+// StatusOf maps an error to its HTTP status through its fault kind (stores never return HTTP
+// errors themselves); nil and errors without a kind are 500.
+func StatusOf(err error) int {
+	k := fault.KindOf(err)
+	if int(k) < len(statusOfKind) {
+		return statusOfKind[k]
+	}
+	return http.StatusInternalServerError
+}
+
+// Message is err's message in the request's language: the error's own key when it has one, the
+// generic message of its status otherwise. Internal errors never show their text.
+func Message(r *http.Request, err error) string {
+	c := From(r)
+	if e := fault.As(err); e != nil && e.Key != "" {
+		return c.T(e.Key, e.Args...)
+	}
+	st := StatusOf(err)
+	if st == http.StatusForbidden {
+		return c.T("error.403.generic") // the page's 403 body names a role and a permission
+	}
+	key := fmt.Sprintf("error.%d.body", st)
+	if !c.P.Has(key) {
+		key = "error.500.body"
+	}
+	return c.T(key)
+}
+
+// FieldErrors returns the field errors err carries, translated into the request's language
+// (field → message), for re-rendering a form; nil when err has none.
+func FieldErrors(r *http.Request, err error) map[string]string {
+	e := fault.As(err)
+	if e == nil || len(e.Fields) == 0 {
+		return nil
+	}
+	c := From(r)
+	m := make(map[string]string, len(e.Fields))
+	for _, f := range e.Fields {
+		m[f.Field] = c.T(f.Key, f.Args...)
+	}
+	return m
+}
+
+// NewProblem builds the problem details of err for the request, in the request's language.
+func NewProblem(r *http.Request, err error) Problem {
+	c := From(r)
+	st := StatusOf(err)
+	kind := fault.KindOf(err)
+	p := Problem{
+		Type:      ProblemType + kind.String(),
+		Status:    st,
+		Detail:    Message(r, err),
+		Instance:  r.URL.Path,
+		Code:      kind.String(),
+		RequestID: c.ReqID,
+	}
+	titleKey := fmt.Sprintf("error.%d.title", st)
+	if !c.P.Has(titleKey) {
+		titleKey = "error.500.title"
+	}
+	p.Title = c.T(titleKey)
+	if e := fault.As(err); e != nil {
+		if e.Code != "" {
+			p.Code = e.Code
+		}
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: c.T(f.Key, f.Args...), Code: f.Key})
+		}
+	}
+	return p
+}
+
+// WriteProblem answers err as RFC 9457 problem details (application/problem+json) in the
+// request's language, with the status of err's kind. It does not log: callers log internal
+// errors once (Renderer.Fail does). The problem's code is also what /metrics counts as the
+// reason a request was refused (see Observe).
+func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
+	p := NewProblem(r, err)
+	noteCode(w, p.Code)
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if lang := From(r).Lang; lang != "" {
+		w.Header().Set("Content-Language", lang)
+	}
+	w.WriteHeader(p.Status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(p)
+}
