@@ -225,12 +225,11 @@ func TestInboxListPlans(t *testing.T) {
 	seedBench(t, db, 200)
 	ctx := context.Background()
 	cursor := encodeCursor("newest", cursorKey{time.Now().UnixMilli(), 0, 100})
-	defer func(n int) { broadMatch = n }(broadMatch)
-	for _, broad := range []int{broadMatch, 0} {
-		broadMatch = broad
+	for _, broad := range []int{defaultBroadMatch, -1} {
 		for _, bf := range benchFilters {
 			for _, page := range []string{"first", "next"} {
 				f := bf.f
+				f.broadMatch = broad
 				if f.Sort == "" {
 					f.Sort = "newest"
 				}

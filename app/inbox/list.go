@@ -35,6 +35,18 @@ type Filter struct {
 	Cursor     string
 	UserID     int64 // who "me" is
 	Limit      int
+
+	// broadMatch overrides defaultBroadMatch when not zero (tests compare the plans with it; a
+	// negative value makes every search and tag broad).
+	broadMatch int
+}
+
+// broad is how many matches make a search or tag filter broad for this list.
+func (f Filter) broad() int {
+	if f.broadMatch != 0 {
+		return f.broadMatch
+	}
+	return defaultBroadMatch
 }
 
 // Row is one conversation line of the inbox list.
@@ -84,16 +96,16 @@ func ValidCursor(sort, s string) bool {
 
 const maxWait = int64(1<<63 - 1)
 
-// broadMatch is how many matching conversations a search or tag filter may have before the list
-// stops fetching every match and sorting them, and instead walks the sort order's index. Below it
-// the matches are few and sorting them is cheap.
-var broadMatch = 2000
+// defaultBroadMatch is how many matching conversations a search or tag filter may have before the
+// list stops fetching every match and sorting them, and instead walks the sort order's index.
+// Below it the matches are few and sorting them is cheap.
+const defaultBroadMatch = 2000
 
 // List returns one page of conversations and the cursor of the next page ("" at the end).
 //
 // A search is answered one of three ways, chosen per query (budget: p95 ≤ 25 ms at 100,000
 // conversations whatever is typed):
-//   - narrow (at most broadMatch matches): the matches are fetched from the index and sorted;
+//   - narrow (at most defaultBroadMatch matches): the matches are fetched from the index and sorted;
 //   - broad and made of whole words: the page order is walked and each candidate conversation is
 //     checked against the index on its own, which stops as soon as the page is full — a word found
 //     in most conversations fills a page after a few dozen checks;
@@ -284,11 +296,11 @@ func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 			return p, nil
 		}
 		if s.expr != "" {
-			n, err := capCount(ctx, q, `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, s.expr)
+			n, err := capCount(ctx, q, f.broad(), `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, s.expr)
 			if err != nil {
 				return p, fmt.Errorf("inbox: searching conversations: %w", err)
 			}
-			if n <= broadMatch {
+			if n <= f.broad() {
 				searchWhere = `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
 			} else {
 				searchWhere = `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
@@ -322,11 +334,11 @@ func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.AssignedTo)
 	}
 	if f.Tag != "" {
-		n, err := capCount(ctx, q, `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
+		n, err := capCount(ctx, q, f.broad(), `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
 		if err != nil {
 			return p, fmt.Errorf("inbox: filtering by tag: %w", err)
 		}
-		if n <= broadMatch {
+		if n <= f.broad() {
 			where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
 		} else {
 			where = append(where, `EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ?)`)
@@ -376,10 +388,10 @@ func whereClause(where []string) string {
 	return ` WHERE ` + strings.Join(where, ` AND `)
 }
 
-// capCount counts the rows of sub, stopping just past broadMatch.
-func capCount(ctx context.Context, q Querier, sub string, args ...any) (int, error) {
+// capCount counts the rows of sub, stopping just past broad.
+func capCount(ctx context.Context, q Querier, broad int, sub string, args ...any) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+sub+` LIMIT `+strconv.Itoa(broadMatch+1)+`)`, args...).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+sub+` LIMIT `+strconv.Itoa(max(broad, 0)+1)+`)`, args...).Scan(&n)
 	return n, err
 }
 
