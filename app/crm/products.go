@@ -182,3 +182,36 @@ func SetProductActive(ctx context.Context, db *tenantdb.DB, id int64, active boo
 		return err
 	})
 }
+
+// UpsertProduct inserts p, or updates the product an outside system knows by externalID, else the
+// one with the same SKU (the catalog's natural key), inside the caller's transaction (imports are
+// idempotent). The caller validates p. It returns the product's id and whether it was created.
+func UpsertProduct(ctx context.Context, tx *sql.Tx, externalID string, p *Product) (int64, bool, error) {
+	now := tenantdb.Now()
+	id, err := IDByExternal(ctx, tx, "products", externalID)
+	if err != nil {
+		return 0, false, fmt.Errorf("crm: find product: %w", err)
+	}
+	if id == 0 {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, p.SKU).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, fmt.Errorf("crm: find product: %w", err)
+		}
+	}
+	if id == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO products(external_id, sku, name, category, unit, unit_price, currency, active, created_at, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullStr(externalID), p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, now)
+		if err != nil {
+			return 0, false, fmt.Errorf("crm: insert product: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		p.ID = id
+		return id, true, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE products SET external_id=coalesce(?, external_id), sku=?, name=?, category=?, unit=?, unit_price=?, currency=?,
+		active=?, updated_at=? WHERE id=?`, nullStr(externalID), p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id); err != nil {
+		return 0, false, fmt.Errorf("crm: update product: %w", err)
+	}
+	p.ID = id
+	return id, false, nil
+}

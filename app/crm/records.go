@@ -205,27 +205,69 @@ func nullStr(s string) any {
 	return s
 }
 
+// The queries below name their table in the SQL (one per table) so the ownership test can see
+// which table each reads.
+var (
+	countByID = map[string]string{
+		"customers": `SELECT count(*) FROM customers WHERE id = ?`,
+		"orders":    `SELECT count(*) FROM orders WHERE id = ?`,
+		"invoices":  `SELECT count(*) FROM invoices WHERE id = ?`,
+		"products":  `SELECT count(*) FROM products WHERE id = ?`,
+	}
+	idByExternalID = map[string]string{
+		"customers": `SELECT id FROM customers WHERE external_id = ?`,
+		"orders":    `SELECT id FROM orders WHERE external_id = ?`,
+		"invoices":  `SELECT id FROM invoices WHERE external_id = ?`,
+		"products":  `SELECT id FROM products WHERE external_id = ?`,
+	}
+)
+
+// Exists reports whether row id of a CRM table (customers, orders, invoices, products) exists;
+// rooms that take references to CRM records check them with it.
+func Exists(ctx context.Context, tx *sql.Tx, table string, id int64) (bool, error) {
+	q, ok := countByID[table]
+	if !ok {
+		return false, fmt.Errorf("crm: %s is no CRM table", table)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, q, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("crm: check %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// exists checks the reference id in field (0: none); leads are the inbox's and asked of it.
 func exists(ctx context.Context, tx *sql.Tx, table string, id int64, field string) error {
 	if id == 0 {
 		return nil
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+	var ok bool
+	var err error
+	if table == "leads" {
+		ok, err = inbox.LeadExists(ctx, tx, id)
+	} else {
+		ok, err = Exists(ctx, tx, table, id)
+	}
+	if err != nil {
 		return fmt.Errorf("crm: check %s: %w", field, err)
 	}
-	if n == 0 {
+	if !ok {
 		return &ErrBadReference{Field: field}
 	}
 	return nil
 }
 
-// idByExternal finds the row with external_id in table (0 when none).
-func idByExternal(ctx context.Context, tx *sql.Tx, table, ext string) (int64, error) {
+// IDByExternal finds the row of a CRM table an outside system knows as ext (0 when none).
+func IDByExternal(ctx context.Context, tx *sql.Tx, table, ext string) (int64, error) {
 	if ext == "" {
 		return 0, nil
 	}
+	q, ok := idByExternalID[table]
+	if !ok {
+		return 0, fmt.Errorf("crm: %s is no CRM table", table)
+	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE external_id = ?`, ext).Scan(&id)
+	err := tx.QueryRowContext(ctx, q, ext).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -263,7 +305,7 @@ func UpsertCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (bool, error) 
 	if e := ValidateCustomer(c); len(e) > 0 {
 		return false, &ValidationError{Fields: e}
 	}
-	id, err := idByExternal(ctx, tx, "customers", c.ExternalID)
+	id, err := IDByExternal(ctx, tx, "customers", c.ExternalID)
 	if err != nil {
 		return false, fmt.Errorf("crm: find customer: %w", err)
 	}
@@ -308,7 +350,7 @@ func UpsertOrder(ctx context.Context, tx *sql.Tx, o *Order) (bool, error) {
 	if e := ValidateOrder(o); len(e) > 0 {
 		return false, &ValidationError{Fields: e}
 	}
-	id, err := idByExternal(ctx, tx, "orders", o.ExternalID)
+	id, err := IDByExternal(ctx, tx, "orders", o.ExternalID)
 	if err != nil {
 		return false, fmt.Errorf("crm: find order: %w", err)
 	}
@@ -357,7 +399,7 @@ func UpsertInvoice(ctx context.Context, tx *sql.Tx, v *Invoice) (bool, error) {
 	if e := ValidateInvoice(v); len(e) > 0 {
 		return false, &ValidationError{Fields: e}
 	}
-	id, err := idByExternal(ctx, tx, "invoices", v.ExternalID)
+	id, err := IDByExternal(ctx, tx, "invoices", v.ExternalID)
 	if err != nil {
 		return false, fmt.Errorf("crm: find invoice: %w", err)
 	}

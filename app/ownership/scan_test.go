@@ -116,7 +116,11 @@ func hasStringLit(e ast.Expr) bool {
 	return false
 }
 
-// flatten joins a + chain; an operand that is not a literal becomes a space.
+// dynamic stands for an operand of a + chain that is not a literal (and for a %s or %v verb): a
+// table named there is chosen at run time, which the check cannot see.
+const dynamic = "__dynamic__"
+
+// flatten joins a + chain; an operand that is not a literal becomes the word dynamic.
 func flatten(e ast.Expr) string {
 	switch e := e.(type) {
 	case *ast.BasicLit:
@@ -130,7 +134,7 @@ func flatten(e ast.Expr) string {
 	case *ast.ParenExpr:
 		return flatten(e.X)
 	}
-	return " "
+	return " " + dynamic + " "
 }
 
 func unquote(lit string) string {
@@ -157,7 +161,8 @@ type tableUse struct {
 // tablesOf reads one string as SQL, tolerantly: it strips comments and quoted text, splits the
 // rest into words and punctuation and looks at what follows FROM, JOIN, INTO, UPDATE and
 // DELETE FROM. Only names in known count, so CTEs, aliases, table-valued functions and SQLite's
-// own tables pass. A string with no SQL verb or clause in it is not SQL and names nothing.
+// own tables pass; a table chosen at run time (a non-literal operand or a %s there) comes back as
+// "*". A string with no SQL verb or clause in it is not SQL and names nothing.
 func tablesOf(s string, known map[string]bool) []tableUse {
 	toks := tokenize(s)
 	if !looksLikeSQL(toks) {
@@ -165,6 +170,13 @@ func tablesOf(s string, known map[string]bool) []tableUse {
 	}
 	var out []tableUse
 	add := func(i int, write bool) {
+		if i+1 < len(toks) && toks[i] == "%" && (toks[i+1] == "s" || toks[i+1] == "v") {
+			toks[i] = dynamic
+		}
+		if i < len(toks) && toks[i] == dynamic {
+			out = append(out, tableUse{"*", write})
+			return
+		}
 		if i < len(toks) && known[strings.ToLower(toks[i])] {
 			// A name followed by "(" after FROM is a function call, not a table, unless it is
 			// INSERT INTO t(cols).
@@ -294,7 +306,7 @@ func tokenize(s string) []string {
 				i = len(s)
 				continue
 			}
-			toks = append(toks, s[i+1:i+1+j])
+			toks = append(toks, strings.TrimSpace(s[i+1:i+1+j]))
 			i += j + 2
 		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			j := i

@@ -227,7 +227,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 	ref := func(idField, extField, table string) int64 {
 		if v := g(idField); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || id <= 0 || !rowExists(ctx, tx, table, "id", id) {
+			if err != nil || id <= 0 || !rowExists(ctx, tx, table, id) {
 				fe[idField] = "unknown " + strings.TrimSuffix(idField, "_id")
 				return 0
 			}

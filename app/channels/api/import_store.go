@@ -3,18 +3,17 @@ package api
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
 
+	"highvibe/app/crm"
 	"highvibe/app/inbox"
-	"highvibe/app/tenantdb"
 )
 
-// Leads and products are written here with small inserts: the CRM room exports upserts for
-// customers, orders and invoices only (leads belong to the inbox, whose contract has no import).
+// Import rows are validated here (the API's field messages) and stored through the rooms that own
+// them: leads through the inbox, products and the other CRM records through the CRM.
 
 var (
 	leadStages  = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
@@ -68,46 +67,11 @@ func validateLead(l *leadRow) map[string]string {
 	return e
 }
 
-func nullIfZero(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
+// upsertLead stores a validated lead row through the inbox, which owns leads.
 func upsertLead(ctx context.Context, tx *sql.Tx, l *leadRow) (int64, bool, error) {
-	now := tenantdb.Now()
-	e164 := inbox.NormalizePhone(l.Phone)
-	id := idByExternal(ctx, tx, "leads", l.ExternalID)
-	isNew := id == 0
-	if isNew {
-		res, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason, consent_version, consent_at,
-			utm_source, utm_medium, utm_campaign, utm_term, utm_content, customer_id, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			nullIfEmpty(l.ExternalID), l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullIfZero(l.ConsentAt),
-			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullIfZero(l.CustomerID), now, now)
-		if err != nil {
-			return 0, false, fmt.Errorf("api: insert lead: %w", err)
-		}
-		id, _ = res.LastInsertId()
-	} else {
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET name=?, phone=?, phone_e164=?, email=?, stage=?, source=?, lost_reason=?, consent_version=?,
-			consent_at=coalesce(?, consent_at), utm_source=?, utm_medium=?, utm_campaign=?, utm_term=?, utm_content=?, customer_id=coalesce(?, customer_id),
-			updated_at=? WHERE id=?`, l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullIfZero(l.ConsentAt),
-			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullIfZero(l.CustomerID), now, id); err != nil {
-			return 0, false, fmt.Errorf("api: update lead: %w", err)
-		}
-	}
-	if err := inbox.ReindexLead(ctx, tx, id); err != nil {
-		return 0, false, err
-	}
-	return id, isNew, nil
+	return inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: l.ExternalID, Name: l.Name, Phone: l.Phone, Email: l.Email,
+		Stage: l.Stage, Source: l.Source, LostReason: l.LostReason, ConsentVersion: l.ConsentVersion, ConsentAt: l.ConsentAt,
+		CustomerID: l.CustomerID, UTM: l.UTM})
 }
 
 type productRow struct {
@@ -142,46 +106,32 @@ func validateProduct(p *productRow) map[string]string {
 	return e
 }
 
-// upsertProduct matches by external_id, then by sku (the catalog's natural key).
+// upsertProduct stores a validated product row through the CRM, which owns the catalog; it
+// matches by external_id, then by sku.
 func upsertProduct(ctx context.Context, tx *sql.Tx, p *productRow) (int64, bool, error) {
-	now := tenantdb.Now()
-	id := idByExternal(ctx, tx, "products", p.ExternalID)
-	if id == 0 {
-		_ = tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, p.SKU).Scan(&id)
-	}
-	if id == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO products(external_id, sku, name, category, unit, unit_price, currency, active, created_at, updated_at)
-			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullIfEmpty(p.ExternalID), p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, now)
-		if err != nil {
-			return 0, false, fmt.Errorf("api: insert product: %w", err)
-		}
-		id, _ = res.LastInsertId()
-		return id, true, nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE products SET external_id=coalesce(?, external_id), sku=?, name=?, category=?, unit=?, unit_price=?, currency=?,
-		active=?, updated_at=? WHERE id=?`, nullIfEmpty(p.ExternalID), p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id); err != nil {
-		return 0, false, fmt.Errorf("api: update product: %w", err)
-	}
-	return id, false, nil
+	return crm.UpsertProduct(ctx, tx, p.ExternalID, &crm.Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit,
+		UnitPrice: p.UnitPrice, Currency: p.Currency, Active: p.Active})
 }
 
-// tables that import rows may refer to (the names are constants of this package, never input).
-var refTables = map[string]bool{"customers": true, "orders": true, "leads": true, "products": true}
-
+// idByExternal finds a referenced record by the id an outside system knows it by (0: none);
+// leads are asked of the inbox, CRM records of the CRM.
 func idByExternal(ctx context.Context, tx *sql.Tx, table, ext string) int64 {
-	if ext == "" || !refTables[table] {
-		return 0
-	}
 	var id int64
-	_ = tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE external_id = ?`, ext).Scan(&id)
+	if table == "leads" {
+		id, _ = inbox.LeadIDByExternal(ctx, tx, ext)
+	} else {
+		id, _ = crm.IDByExternal(ctx, tx, table, ext)
+	}
 	return id
 }
 
-func rowExists(ctx context.Context, tx *sql.Tx, table, col string, id int64) bool {
-	if !refTables[table] {
-		return false
+// rowExists reports whether a referenced record exists.
+func rowExists(ctx context.Context, tx *sql.Tx, table string, id int64) bool {
+	var ok bool
+	if table == "leads" {
+		ok, _ = inbox.LeadExists(ctx, tx, id)
+	} else {
+		ok, _ = crm.Exists(ctx, tx, table, id)
 	}
-	var n int
-	_ = tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE `+col+` = ?`, id).Scan(&n)
-	return n > 0
+	return ok
 }
