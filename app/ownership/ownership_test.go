@@ -121,9 +121,6 @@ func init() {
 ai/triage.go reads jobs
 analytics/recommend.go writes decision_recommendations
 approvals/service.go reads action_logs
-channels/whatsapp/store.go reads messages
-channels/whatsapp/store.go writes messages
-channels/widget/store.go reads conversations
 crm/lists.go reads conversations
 crm/lists.go reads leads
 demo_ai.go reads conversations

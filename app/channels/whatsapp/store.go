@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
@@ -135,37 +136,12 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*acceptReq) error
 	return nil
 }
 
-// annotateReaction adds an emoji reaction to the annotations of the message it targets; it
+// annotateReaction adds an emoji reaction to the message it targets, through the inbox; it
 // reports false when the target is unknown.
 func annotateReaction(ctx context.Context, tx *sql.Tx, channel string, r Reaction) (bool, error) {
-	var id int64
-	var ann string
-	err := tx.QueryRowContext(ctx, `SELECT id, annotations FROM messages WHERE channel = ? AND provider_message_id = ?`, channel, r.TargetID).Scan(&id, &ann)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("whatsapp: reaction target: %w", err)
-	}
-	var a map[string]any
-	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
-		a = map[string]any{}
-	}
-	list, _ := a["reactions"].([]any)
-	kept := list[:0]
-	for _, x := range list { // one reaction per sender: a new emoji replaces, an empty one removes
-		if m, ok := x.(map[string]any); ok && m["from"] == r.From {
-			continue
-		}
-		kept = append(kept, x)
-	}
-	if r.Emoji != "" {
-		kept = append(kept, map[string]any{"from": r.From, "emoji": r.Emoji, "at": r.At.UnixMilli()})
-	}
-	a["reactions"] = kept
-	b, _ := json.Marshal(a)
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), id); err != nil {
-		return false, fmt.Errorf("whatsapp: annotate reaction: %w", err)
+	id, err := inbox.AddReaction(ctx, tx, channel, r.TargetID, inbox.Reaction{From: r.From, Emoji: r.Emoji, At: r.At})
+	if err != nil || id == 0 {
+		return false, err
 	}
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "whatsapp_webhook", ActionType: "reaction", Summary: "reaction " + r.Emoji + " on " + r.TargetID,
 		Payload: map[string]any{"message_id": id, "wamid": r.ID}})

@@ -1,0 +1,82 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"highvibe/app/tenantdb"
+)
+
+// Reaction is an emoji a person put on a message in their messenger; an empty Emoji takes their
+// reaction back.
+type Reaction struct {
+	From, Emoji string
+	At          time.Time
+}
+
+// AddReaction records a reaction on the message a channel knows by its provider message id, in
+// the message's annotations (one reaction per sender: a new emoji replaces theirs, an empty one
+// removes it). It returns the message's id, or 0 when the channel's message is unknown.
+func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID string, r Reaction) (int64, error) {
+	var id int64
+	var ann string
+	err := tx.QueryRowContext(ctx, `SELECT id, annotations FROM messages WHERE channel = ? AND provider_message_id = ?`,
+		channel, providerMessageID).Scan(&id, &ann)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("inbox: reaction target: %w", err)
+	}
+	var a map[string]any
+	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
+		a = map[string]any{}
+	}
+	list, _ := a["reactions"].([]any)
+	kept := list[:0]
+	for _, x := range list {
+		if m, ok := x.(map[string]any); ok && m["from"] == r.From {
+			continue
+		}
+		kept = append(kept, x)
+	}
+	if r.Emoji != "" {
+		kept = append(kept, map[string]any{"from": r.From, "emoji": r.Emoji, "at": r.At.UnixMilli()})
+	}
+	a["reactions"] = kept
+	b, _ := json.Marshal(a)
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), id); err != nil {
+		return 0, fmt.Errorf("inbox: add reaction: %w", err)
+	}
+	return id, nil
+}
+
+// ConversationsByExternalID lists the ids of a channel's conversations with one thread key,
+// oldest first (someone who comes back after a won or lost deal gets a new conversation on the
+// same key); tenantdb.ErrNotFound when there is none.
+func ConversationsByExternalID(ctx context.Context, q Querier, channel, key string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM conversations WHERE channel = ? AND external_id = ? ORDER BY id`, channel, key)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: conversations by thread key: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("inbox: conversations by thread key: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, tenantdb.ErrNotFound
+	}
+	return ids, nil
+}
