@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -106,23 +107,20 @@ func (d *pageData) Item(r *Recommendation) recView { return recView{Rec: r, CanD
 func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	verb := r.PostFormValue("verb")
 	if verb != "approve" && verb != "reject" {
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.bulk_bad_verb"))
+		h.Render.Fail(w, r, fault.InvalidField("verb", "approvals.bulk_bad_verb"))
 		return
 	}
 	ids := r.PostForm["id"]
 	if len(ids) == 0 || len(ids) > 500 {
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.bulk_none"))
+		h.Render.Fail(w, r, fault.InvalidField("id", "approvals.bulk_none"))
 		return
 	}
-	reason, note, ok := h.reasonNote(w, r, verb)
-	if !ok {
-		return
-	}
+	reason, note := reasonNote(r, verb)
 	status := Decisions[verb]
 	done, skipped := 0, 0
 	for _, s := range ids {
@@ -182,60 +180,34 @@ func actorName(c *web.Ctx) string {
 }
 
 // reasonNote reads the optional reason and words the system note the decision writes into the
-// conversation; false (after answering 422) when the reason is too long.
-func (h *Handler) reasonNote(w http.ResponseWriter, r *http.Request, verb string) (reason, note string, ok bool) {
+// conversation (Decide refuses a reason that is too long).
+func reasonNote(r *http.Request, verb string) (reason, note string) {
 	c := web.From(r)
 	reason = strings.TrimSpace(r.PostFormValue("reason"))
-	if len([]rune(reason)) > 1000 {
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.reason_too_long"))
-		return "", "", false
-	}
 	note = c.T("approvals.note."+Decisions[verb], actorName(c))
 	if reason != "" {
 		note += " — " + reason
 	}
-	return reason, note, true
+	return reason, note
 }
 
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	c := web.From(r)
 	id, ok := pathID(r)
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
-	reason, note, ok := h.reasonNote(w, r, verb)
-	if !ok {
-		return
-	}
+	reason, note := reasonNote(r, verb)
 	status := Decisions[verb]
 	dec := Decision{ID: id, Verb: verb, Reason: reason, Note: note, Actor: Actor{UserID: c.UserID(), Name: actorName(c)}}
 	if _, ok := r.PostForm["draft"]; ok && verb == "approve" {
 		draft := r.PostFormValue("draft")
-		if len([]rune(draft)) > 4000 {
-			h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.draft_too_long"))
-			return
-		}
 		dec.Draft = &draft
 	}
 	rec, msgID, err := Decide(r.Context(), c.DB, dec)
-	switch {
-	case errors.Is(err, ErrDecided) && rec != nil:
-		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
-		return
-	case errors.Is(err, ErrNotExecutable):
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("approvals.not_executable"))
-		return
-	case errors.Is(err, tenantdb.ErrNotFound):
-		h.Render.Error(w, r, http.StatusNotFound, "")
-		return
-	case err != nil:
-		// The database trigger refusing a change to a decided row is also a conflict.
-		if strings.Contains(err.Error(), "immutable") {
-			h.Render.Error(w, r, http.StatusConflict, c.T("approvals.conflict_body"))
-			return
-		}
-		h.Render.Fail(w, r, err)
+	if err != nil {
+		h.failDecision(w, r, rec, err)
 		return
 	}
 	if h.Live != nil && rec.ConversationID > 0 {
@@ -249,38 +221,33 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }
 
+// failDecision answers a decision that did not happen: a recommendation decided in the meantime
+// gets the conflict page showing the decision that stands (a person's choice, not just an
+// error), everything else goes through the one error renderer.
+func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, rec *Recommendation, err error) {
+	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
+		c := web.From(r)
+		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
+		return
+	}
+	h.Render.Fail(w, r, err)
+}
+
 // Send delivers an approved draft reply to the customer through the conversation's channel; with a
 // form field "body" (the conversation page) an open draft is approved and sent as edited.
 func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	id, ok := pathID(r)
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
 	text := strings.TrimSpace(r.PostFormValue("body"))
-	if len([]rune(text)) > 4000 {
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, c.T("validation.too_long", 4000))
-		return
-	}
 	rec, msgID, err := SendEdited(r.Context(), c.DB, id, text, c.T("approvals.note.approved", actorName(c)),
 		Actor{UserID: c.UserID(), Name: actorName(c)})
-	switch {
-	case errors.Is(err, ErrDecided) && rec != nil:
-		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
-		return
-	case errors.Is(err, tenantdb.ErrNotFound):
-		h.Render.Error(w, r, http.StatusNotFound, "")
-		return
-	case errors.Is(err, ErrAlreadySent):
-		h.Render.Error(w, r, http.StatusConflict, c.T("approvals.already_sent"))
-		return
-	case errors.Is(err, ErrNotSendable):
-		h.Render.Error(w, r, http.StatusConflict, c.T("approvals.not_sendable"))
-		return
-	case err != nil:
-		h.Render.Fail(w, r, err)
+	if err != nil {
+		h.failDecision(w, r, rec, err)
 		return
 	}
 	if h.Live != nil {

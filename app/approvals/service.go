@@ -3,21 +3,21 @@ package approvals
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
 // ErrDecided is returned when a recommendation was already decided (a second click, a stale form):
 // nothing changes and the page answers 409 with the existing decision.
-var ErrDecided = errors.New("approvals: recommendation already decided")
+var ErrDecided = fault.Sentinel(fault.KindConflict, "approvals.conflict_body", "approvals: recommendation already decided")
 
 // ErrNotExecutable is returned when "executed" is asked for a type that is not lead_generation.
-var ErrNotExecutable = errors.New("approvals: only lead_generation recommendations can be marked executed")
+var ErrNotExecutable = fault.Sentinel(fault.KindInvalid, "approvals.not_executable", "approvals: only lead_generation recommendations can be marked executed")
 
 // Decisions maps the URL verb to the stored status.
 var Decisions = map[string]string{"approve": "approved", "reject": "rejected", "execute": "executed"}
@@ -52,11 +52,16 @@ type Decision struct {
 
 // Decide records a decision in ONE transaction: status + who + when, handoff cleared when this
 // recommendation was (part of) its reason, a system message in the conversation, and one
-// approval_queue action log. It returns the updated recommendation; ErrDecided when it was not open.
+// approval_queue action log. It returns the updated recommendation; ErrDecided when it was not open,
+// a field error (fault.KindInvalid) when the reason is over 1000 or the edited draft over 4000
+// characters.
 func Decide(ctx context.Context, db *tenantdb.DB, d Decision) (*Recommendation, int64, error) {
 	status, ok := Decisions[d.Verb]
 	if !ok {
 		return nil, 0, fmt.Errorf("approvals: unknown decision %q", d.Verb)
+	}
+	if err := d.validate(); err != nil {
+		return nil, 0, err
 	}
 	var out *Recommendation
 	var msgID int64
@@ -69,6 +74,18 @@ func Decide(ctx context.Context, db *tenantdb.DB, d Decision) (*Recommendation, 
 		return out, 0, err
 	}
 	return out, msgID, nil
+}
+
+// validate checks the lengths a person can type: the reason and an edited draft.
+func (d Decision) validate() error {
+	var f fault.Fields
+	if len([]rune(strings.TrimSpace(d.Reason))) > 1000 {
+		f.Add("reason", "approvals.reason_too_long")
+	}
+	if d.Draft != nil && d.Verb == "approve" && len([]rune(*d.Draft)) > 4000 {
+		f.Add("draft", "approvals.draft_too_long")
+	}
+	return f.Err()
 }
 
 // decideTx is Decide inside the caller's transaction.
@@ -170,10 +187,10 @@ func remainingReasons(reason, actionType string) []string {
 }
 
 // ErrNotSendable is returned when a draft cannot be sent: not approved, no draft text or no conversation.
-var ErrNotSendable = errors.New("approvals: only an approved recommendation with a draft reply can be sent")
+var ErrNotSendable = fault.Sentinel(fault.KindConflict, "approvals.not_sendable", "approvals: only an approved recommendation with a draft reply can be sent")
 
 // ErrAlreadySent is returned when the approved draft was already sent once.
-var ErrAlreadySent = errors.New("approvals: this draft was already sent")
+var ErrAlreadySent = fault.Sentinel(fault.KindConflict, "approvals.already_sent", "approvals: this draft was already sent")
 
 // SendDraft sends an approved recommendation's draft reply to the customer through the
 // conversation's channel (outbound message + delivery job where the channel needs one) and logs
@@ -190,6 +207,9 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note strin
 	var rec *Recommendation
 	var msgID int64
 	text = strings.TrimSpace(text)
+	if len([]rune(text)) > 4000 {
+		return nil, 0, fault.InvalidField("body", "validation.too_long", 4000)
+	}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if rec, err = ByID(ctx, tx, id); err != nil {

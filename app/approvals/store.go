@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 )
 
@@ -181,10 +182,20 @@ func setDecision(ctx context.Context, tx *sql.Tx, id int64, status string, userI
 		decided_at = ?, decision_reason = ?, draft_reply = ?, updated_at = ? WHERE id = ? AND status IN ('draft','pending')`,
 		status, nullable(userID), clip(name, 200), now, clip(reason, 1000), draft, now, id)
 	if err != nil {
-		return false, fmt.Errorf("approvals: decide: %w", err)
+		return false, writeErr("decide", err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// writeErr words a failed write to decision_recommendations: the trigger that keeps a decided
+// recommendation immutable (SQLITE_CONSTRAINT_TRIGGER) means someone decided it in the meantime,
+// a conflict the person can resolve by reloading; anything else is the server's fault.
+func writeErr(op string, err error) error {
+	if tenantdb.IsTrigger(err) {
+		return fault.Conflict("approvals.conflict_body").Wrap(err)
+	}
+	return fmt.Errorf("approvals: %s: %w", op, err)
 }
 
 // ConfidencePct is the confidence as a percentage, for display.

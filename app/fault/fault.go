@@ -170,6 +170,40 @@ type Kinded interface {
 	FaultKind() Kind
 }
 
+// Sentinel returns a new sentinel error of kind with the message key (may be empty) and text
+// msg (for logs and the CLI), for packages whose callers compare with errors.Is
+// (platform.ErrExists, tenantdb.ErrNotFound): each call is a distinct, immutable value, unlike a
+// shared *Error whose fields anyone could change.
+func Sentinel(kind Kind, key, msg string) error { return &sentinel{kind: kind, key: key, msg: msg} }
+
+type sentinel struct {
+	kind     Kind
+	key, msg string
+}
+
+func (s *sentinel) Error() string      { return s.msg }
+func (s *sentinel) FaultKind() Kind    { return s.kind }
+func (s *sentinel) MessageKey() string { return s.key }
+
+// KeyOf is the catalog key (and its arguments) of the first error in err's chain that has one:
+// an *Error's Key or a Sentinel's key; "" when none has.
+func KeyOf(err error) (key string, args []any) {
+	for err != nil {
+		switch e := err.(type) {
+		case *Error:
+			if e.Key != "" {
+				return e.Key, e.Args
+			}
+		case interface{ MessageKey() string }:
+			if k := e.MessageKey(); k != "" {
+				return k, nil
+			}
+		}
+		err = errors.Unwrap(err)
+	}
+	return "", nil
+}
+
 // KindOf is the kind of err: the kind of the first *Error or Kinded error in its chain,
 // KindInternal otherwise (nil too).
 func KindOf(err error) Kind {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 )
 
@@ -18,9 +19,6 @@ type Template struct {
 	Body      string
 	UpdatedAt int64
 }
-
-// ErrTemplateName says another template already has this name.
-var ErrTemplateName = errors.New("inbox: template name taken")
 
 // Templates lists the tenant's canned replies by name.
 func Templates(ctx context.Context, q Querier) ([]Template, error) {
@@ -40,8 +38,33 @@ func Templates(ctx context.Context, q Querier) ([]Template, error) {
 	return out, rows.Err()
 }
 
+// validateTemplate checks a template's name and body: both required, at most 100 and 4000
+// characters.
+func validateTemplate(name, body string) error {
+	var f fault.Fields
+	switch n := len([]rune(name)); {
+	case n == 0:
+		f.Add("name", "validation.required")
+	case n > 100:
+		f.Add("name", "validation.too_long", 100)
+	}
+	switch n := len([]rune(body)); {
+	case n == 0:
+		f.Add("body", "validation.required")
+	case n > 4000:
+		f.Add("body", "validation.too_long", 4000)
+	}
+	return f.Err()
+}
+
 // SaveTemplate creates (id 0) or changes a template, with an action log (provider settings).
+// Bad input and a name another template has are field errors (fault.KindInvalid); a missing id
+// is tenantdb.ErrNotFound.
 func SaveTemplate(ctx context.Context, db *tenantdb.DB, id int64, name, body string, actorID int64, actor string) error {
+	name, body = strings.TrimSpace(name), strings.TrimSpace(body)
+	if err := validateTemplate(name, body); err != nil {
+		return err
+	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		now := tenantdb.Now()
 		var err error
@@ -52,8 +75,8 @@ func SaveTemplate(ctx context.Context, db *tenantdb.DB, id int64, name, body str
 			r, err = tx.ExecContext(ctx, `UPDATE templates SET name = ?, body = ?, updated_at = ? WHERE id = ?`, name, body, now, id)
 		}
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return ErrTemplateName
+			if tenantdb.IsUnique(err) {
+				return fault.InvalidField("name", "inbox.templates.name_taken").Wrap(err)
 			}
 			return fmt.Errorf("inbox: saving template: %w", err)
 		}

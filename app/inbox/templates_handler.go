@@ -1,10 +1,10 @@
 package inbox
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
+	"highvibe/app/fault"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -28,43 +28,24 @@ func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status i
 func (h *Handler) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	var id int64
 	if r.PathValue("id") != "" {
 		var ok bool
 		if id, ok = pathID(r, "id"); !ok {
-			h.Render.Error(w, r, http.StatusNotFound, "")
+			h.Render.Fail(w, r, tenantdb.ErrNotFound)
 			return
 		}
 	}
-	name, body := strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("body"))
-	errs := web.Errors{}
-	switch n := len([]rune(name)); {
-	case n == 0:
-		errs.Add("name", c.T("validation.required"))
-	case n > 100:
-		errs.Add("name", c.T("validation.too_long", 100))
-	}
-	switch n := len([]rune(body)); {
-	case n == 0:
-		errs.Add("body", c.T("validation.required"))
-	case n > 4000:
-		errs.Add("body", c.T("validation.too_long", 4000))
-	}
-	if !errs.Any() {
-		err := SaveTemplate(r.Context(), c.DB, id, name, body, c.UserID(), c.User.Username)
-		switch {
-		case errors.Is(err, ErrTemplateName):
-			errs.Add("name", c.T("inbox.templates.name_taken"))
-		case err != nil:
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if errs.Any() {
+	err := SaveTemplate(r.Context(), c.DB, id, r.PostForm.Get("name"), r.PostForm.Get("body"), c.UserID(), c.User.Username)
+	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		h.templatesPage(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
 		return
 	}
 	web.Flash(w, r, true, c.T("inbox.saved"))
@@ -76,7 +57,7 @@ func (h *Handler) DeleteTemplate(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	id, ok := pathID(r, "id")
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if err := DeleteTemplate(r.Context(), c.DB, id, c.UserID(), c.User.Username); err != nil {

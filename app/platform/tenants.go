@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 )
 
@@ -65,8 +66,8 @@ type Service struct {
 // NewService builds the platform service over an open manager.
 func NewService(m *tenantdb.Manager) *Service { return &Service{DB: m.Platform, Mgr: m} }
 
-// ErrExists is returned when a slug or username is taken.
-var ErrExists = errors.New("already exists")
+// ErrExists is returned when a slug or username is taken (a conflict for the web layer).
+var ErrExists = fault.Sentinel(fault.KindConflict, "", "already exists")
 
 // ValidationError names the field that is wrong and why, so the CLI and forms can say so.
 type ValidationError struct {
@@ -105,7 +106,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO tenants(slug, name, niche_id, primary_locale) VALUES(?,?,?,?)`, slug, name, niche, locale)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if tenantdb.IsUnique(err) {
 				return fmt.Errorf("platform: tenant %q %w", slug, ErrExists)
 			}
 			return fmt.Errorf("platform: create tenant: %w", err)

@@ -101,7 +101,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	}
 	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if tenantdb.IsUnique(err) {
 			return nil, fmt.Errorf("platform: user %q %w", username, ErrExists)
 		}
 		return nil, fmt.Errorf("platform: create user: %w", err)

@@ -65,8 +65,8 @@ func StatusOf(err error) int {
 // generic message of its status otherwise. Internal errors never show their text.
 func Message(r *http.Request, err error) string {
 	c := From(r)
-	if e := fault.As(err); e != nil && e.Key != "" {
-		return c.T(e.Key, e.Args...)
+	if key, args := fault.KeyOf(err); key != "" {
+		return c.T(key, args...)
 	}
 	st := StatusOf(err)
 	if st == http.StatusForbidden {

@@ -356,7 +356,7 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	detail := ""
-	if e := fault.As(err); st == http.StatusForbidden || (e != nil && e.Key != "") {
+	if key, _ := fault.KeyOf(err); st == http.StatusForbidden || key != "" {
 		detail = Message(req, err)
 	}
 	r.errorPage(w, req, st, detail, FieldErrors(req, err))
