@@ -261,19 +261,10 @@ func mergeReasons(old, add string) string {
 }
 
 // scheduleReview (re)schedules the conversation's review ReviewDelay after now: a queued review
-// is cancelled and replaced, so the review always follows the LAST message.
+// is pushed back, so the review always follows the LAST message.
 func scheduleReview(ctx context.Context, tx *sql.Tx, convID int64) error {
-	key := fmt.Sprintf("review:%d", convID)
-	var old int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE kind = ? AND dedupe_key = ? AND status = 'queued'`, JobReview, key).Scan(&old)
-	if err == nil {
-		if _, err := jobs.Cancel(ctx, tx, old); err != nil {
-			return err
-		}
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("ai: find review job: %w", err)
-	}
-	_, err = jobs.Enqueue(ctx, tx, JobReview, map[string]int64{"conversation_id": convID}, jobs.Options{RunAt: time.Now().Add(ReviewDelay), DedupeKey: key})
+	_, err := jobs.Reschedule(ctx, tx, JobReview, fmt.Sprintf("review:%d", convID),
+		map[string]int64{"conversation_id": convID}, time.Now().Add(ReviewDelay))
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -98,6 +99,32 @@ func Cancel(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// Reschedule moves the queued job of kind with dedupeKey to runAt (with a fresh payload), or
+// enqueues one when none is queued, inside the caller's transaction: a debounced job (a review that
+// must follow the last message) is kept once and pushed later. It returns the job's id, or 0 when
+// the job of that key is running right now (it is not duplicated).
+func Reschedule(ctx context.Context, tx *sql.Tx, kind, dedupeKey string, payload any, runAt time.Time) (int64, error) {
+	if dedupeKey == "" {
+		return 0, fmt.Errorf("jobs: reschedule %s: a dedupe key names the job", kind)
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: payload: %w", err)
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `UPDATE jobs SET run_at = ?, payload = ?, updated_at = ?
+		WHERE kind = ? AND dedupe_key = ? AND status = 'queued' RETURNING id`,
+		runAt.UnixMilli(), string(b), time.Now().UnixMilli(), kind, dedupeKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Enqueue(ctx, tx, kind, payload, Options{RunAt: runAt, DedupeKey: dedupeKey})
+	}
+	if err != nil {
+		return 0, fmt.Errorf("jobs: reschedule %s: %w", kind, err)
+	}
+	wake()
+	return id, nil
 }
 
 // runners are the started runners of this process. An enqueue cannot tell which runner serves the

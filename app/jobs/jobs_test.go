@@ -232,3 +232,50 @@ func TestEnqueueDedupeAndCancel(t *testing.T) {
 		t.Fatal(c, err)
 	}
 }
+
+// TestReschedule: a queued job of a key is moved (one row, new time and payload), a key with no
+// queued job gets one, and a running job of the key is not duplicated.
+func TestReschedule(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	db := e.DB("acme")
+	ctx := context.Background()
+	resched := func(key string, payload any, at time.Time) int64 {
+		t.Helper()
+		var id int64
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			id, err = jobs.Reschedule(ctx, tx, "test.review", key, payload, at)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	first := time.Now().Add(time.Hour)
+	a := resched("conv-1", map[string]int{"n": 1}, first)
+	if a == 0 || state(t, db, a).RunAt != first.UnixMilli() {
+		t.Fatalf("first reschedule enqueues: id %d %+v", a, state(t, db, a))
+	}
+	later := first.Add(time.Minute)
+	if b := resched("conv-1", map[string]int{"n": 2}, later); b != a {
+		t.Fatalf("second reschedule made job %d, want the queued job %d moved", b, a)
+	}
+	var n int
+	var payload string
+	if err := db.Read.QueryRow(`SELECT count(*), max(payload) FROM jobs WHERE kind = 'test.review'`).Scan(&n, &payload); err != nil {
+		t.Fatal(err)
+	}
+	if s := state(t, db, a); n != 1 || s.RunAt != later.UnixMilli() || s.Status != "queued" || payload != `{"n":2}` {
+		t.Fatalf("after the move: %d rows, %+v, payload %s; want one queued row at %d with the new payload", n, s, payload, later.UnixMilli())
+	}
+	if _, err := db.Write.Exec(`UPDATE jobs SET status = 'running' WHERE id = ?`, a); err != nil {
+		t.Fatal(err)
+	}
+	if c := resched("conv-1", nil, later); c != 0 {
+		t.Fatalf("reschedule while the job runs made job %d, want none", c)
+	}
+	if d := resched("conv-2", nil, later); d == 0 || d == a {
+		t.Fatalf("another key: job %d", d)
+	}
+}

@@ -118,7 +118,6 @@ var knownLeaks = map[string]bool{}
 
 func init() {
 	for _, l := range strings.Split(strings.TrimSpace(`
-ai/triage.go reads jobs
 analytics/recommend.go writes decision_recommendations
 approvals/service.go reads action_logs
 crm/lists.go reads conversations
