@@ -223,12 +223,7 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note strin
 		if rec.Status != "approved" || strings.TrimSpace(rec.DraftReply) == "" || rec.ConversationID == 0 {
 			return ErrNotSendable
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE provider = 'approval_queue' AND action_type = 'draft_sent'
-			AND conversation_id = ? AND json_extract(payload, '$.recommendation_id') = ?`, rec.ConversationID, rec.ID).Scan(&n); err != nil {
-			return fmt.Errorf("approvals: checking sent: %w", err)
-		}
-		if n > 0 {
+		if rec.Sent {
 			return ErrAlreadySent
 		}
 		body := rec.DraftReply
@@ -242,6 +237,12 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note strin
 			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: body}); err != nil {
 			return err
 		}
+		if ok, err := markSent(ctx, tx, rec.ID, msgID); err != nil {
+			return err
+		} else if !ok {
+			return ErrAlreadySent
+		}
+		rec.Sent, rec.SentMessageID = true, msgID
 		payload["message_id"] = msgID
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "draft_sent",
 			Summary: rec.Title, Input: rec.DraftReply, Output: body, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,

@@ -35,6 +35,10 @@ type Recommendation struct {
 	DecisionReason    string
 	CreatedAt         int64
 	UpdatedAt         int64
+	// Sent: an approved draft reply went out, as message SentMessageID (0 for drafts sent before
+	// the message was recorded here). A draft is sent once; the schema refuses a second time.
+	Sent          bool
+	SentMessageID int64
 }
 
 // Open reports whether the recommendation still waits for a decision.
@@ -57,13 +61,13 @@ type Querier interface {
 
 const cols = `id, coalesce(lead_id,0), coalesce(conversation_id,0), title, summary, recommended_action, draft_reply, priority,
 	confidence, action_type, status, coalesce(dedupe_key,''), model_name, coalesce(decided_by_user_id,0), decided_by_name,
-	coalesce(decided_at,0), decision_reason, created_at, updated_at`
+	coalesce(decided_at,0), decision_reason, created_at, updated_at, sent_message_id IS NOT NULL, coalesce(sent_message_id,0)`
 
 func scan(sc interface{ Scan(...any) error }) (*Recommendation, error) {
 	r := &Recommendation{}
 	err := sc.Scan(&r.ID, &r.LeadID, &r.ConversationID, &r.Title, &r.Summary, &r.RecommendedAction, &r.DraftReply, &r.Priority,
 		&r.Confidence, &r.ActionType, &r.Status, &r.DedupeKey, &r.ModelName, &r.DecidedByUserID, &r.DecidedByName,
-		&r.DecidedAt, &r.DecisionReason, &r.CreatedAt, &r.UpdatedAt)
+		&r.DecidedAt, &r.DecisionReason, &r.CreatedAt, &r.UpdatedAt, &r.Sent, &r.SentMessageID)
 	return r, err
 }
 
@@ -183,6 +187,18 @@ func setDecision(ctx context.Context, tx *sql.Tx, id int64, status string, userI
 		status, nullable(userID), clip(name, 200), now, clip(reason, 1000), draft, now, id)
 	if err != nil {
 		return false, writeErr("decide", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// markSent records the message an approved draft became; false when it was sent already (or is
+// not approved).
+func markSent(ctx context.Context, tx *sql.Tx, id, msgID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE decision_recommendations SET sent_message_id = ?
+		WHERE id = ? AND status = 'approved' AND sent_message_id IS NULL`, msgID, id)
+	if err != nil {
+		return false, fmt.Errorf("approvals: mark sent: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil

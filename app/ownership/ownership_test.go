@@ -119,7 +119,6 @@ var knownLeaks = map[string]bool{}
 func init() {
 	for _, l := range strings.Split(strings.TrimSpace(`
 analytics/recommend.go writes decision_recommendations
-approvals/service.go reads action_logs
 crm/lists.go reads conversations
 crm/lists.go reads leads
 demo_ai.go reads conversations
