@@ -25,11 +25,16 @@ type Handler struct {
 	Inbox    *inbox.Service
 	Log      *slog.Logger
 	Limits   *chanutil.Limiters
+	openapi  []byte // the OpenAPI document, built once from types.go
 }
 
 // New builds the handler with a per-key limit of 20 requests/s (bursts of 100).
 func New(p *platform.Service, keys *chanutil.Keys, in *inbox.Service, log *slog.Logger) *Handler {
-	return &Handler{Platform: p, Keys: keys, Inbox: in, Log: log, Limits: chanutil.NewLimiters(20, 100)}
+	doc, err := openAPIDocument()
+	if err != nil {
+		panic(err) // the document is built from this package's types: a failure is a programming error
+	}
+	return &Handler{Platform: p, Keys: keys, Inbox: in, Log: log, Limits: chanutil.NewLimiters(20, 100), openapi: doc}
 }
 
 // auth authenticates the key for scope and applies the rate limit; nil means it answered.
@@ -71,6 +76,15 @@ func limitParam(r *http.Request) (int, bool) {
 	return n, err == nil && n >= 1 && n <= 500
 }
 
+// cursorOut is the next page's cursor, nil on the last page.
+func cursorOut(next int64) *string {
+	if next <= 0 {
+		return nil
+	}
+	s := strconv.FormatInt(next, 10)
+	return &s
+}
+
 func cursorParam(r *http.Request) (int64, bool) {
 	s := r.URL.Query().Get("cursor")
 	if s == "" {
@@ -106,11 +120,7 @@ func (h *Handler) Conversations(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	var nc any
-	if next > 0 {
-		nc = strconv.FormatInt(next, 10)
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"conversations": list, "next_cursor": nc})
+	web.JSON(w, http.StatusOK, ConversationList{Conversations: list, NextCursor: cursorOut(next)})
 }
 
 // Conversation is GET /api/v1/conversations/{id}.
@@ -149,11 +159,7 @@ func (h *Handler) Leads(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	var nc any
-	if next > 0 {
-		nc = strconv.FormatInt(next, 10)
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"leads": list, "next_cursor": nc})
+	web.JSON(w, http.StatusOK, LeadList{Leads: list, NextCursor: cursorOut(next)})
 }
 
 // Recommendations is GET /api/v1/recommendations?status=.
@@ -174,7 +180,7 @@ func (h *Handler) Recommendations(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"recommendations": list})
+	web.JSON(w, http.StatusOK, RecommendationList{Recommendations: list})
 }
 
 // ActionLogs is GET /api/v1/action-logs?provider=.
@@ -193,11 +199,11 @@ func (h *Handler) ActionLogs(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	out := make([]map[string]any, 0, len(rows))
+	out := ActionLogList{ActionLogs: make([]ActionLog, 0, len(rows))}
 	for _, a := range rows {
-		out = append(out, map[string]any{"id": a.ID, "provider": a.Provider, "action_type": a.ActionType, "status": a.Status,
-			"decision_summary": a.Summary, "input": a.Input, "output": a.Output, "payload": rawJSON(a.Payload), "model_name": a.ModelName,
-			"actor_name": a.ActorName, "conversation_id": a.ConversationID, "created_at": msTime(a.CreatedAt)})
+		out.ActionLogs = append(out.ActionLogs, ActionLog{ID: a.ID, Provider: a.Provider, ActionType: a.ActionType, Status: a.Status,
+			DecisionSummary: a.Summary, Input: a.Input, Output: a.Output, Payload: Payload(a.Payload), ModelName: a.ModelName,
+			ActorName: a.ActorName, ConversationID: a.ConversationID, CreatedAt: msTime(a.CreatedAt)})
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"action_logs": out})
+	web.JSON(w, http.StatusOK, out)
 }

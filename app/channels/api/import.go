@@ -168,7 +168,10 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		if created > 0 {
 			status = http.StatusCreated
 		}
-		web.JSON(w, status, map[string]any{"created": created, "updated": updated, "ids": ids})
+		if ids == nil {
+			ids = []int64{}
+		}
+		web.JSON(w, status, ImportResult{Created: created, Updated: updated, IDs: ids})
 	}
 }
 
@@ -330,9 +333,7 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
 		return
 	}
-	var in struct {
-		Direction, Text, Body, Author string
-	}
+	var in AddMessageRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 256<<10)).Decode(&in); err != nil {
 		web.JSONError(w, http.StatusBadRequest, "malformed", "body must be a JSON object")
 		return
@@ -392,5 +393,5 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	web.JSON(w, http.StatusCreated, map[string]any{"conversation_id": conv.ID, "message_id": msgID})
+	web.JSON(w, http.StatusCreated, AddMessageResult{ConversationID: conv.ID, MessageID: msgID})
 }

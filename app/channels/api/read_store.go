@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,51 +22,53 @@ type convFilter struct {
 	Cursor            int64
 }
 
-func msTime(ms int64) any {
+// msTime is a stored Unix-millisecond time as RFC 3339 in UTC, nil for 0.
+func msTime(ms int64) *string {
 	if ms == 0 {
 		return nil
 	}
-	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
+	s := time.UnixMilli(ms).UTC().Format(time.RFC3339)
+	return &s
 }
 
-func nullMs(n sql.NullInt64) any {
+func nullMs(n sql.NullInt64) *string {
 	if !n.Valid {
 		return nil
 	}
 	return msTime(n.Int64)
 }
 
-func nullInt(n sql.NullInt64) any {
+func nullInt(n sql.NullInt64) *int64 {
 	if !n.Valid {
 		return nil
 	}
-	return n.Int64
+	return &n.Int64
 }
 
-func rawJSON(s string) json.RawMessage {
-	if s == "" || !json.Valid([]byte(s)) {
-		return json.RawMessage("{}")
+// nonEmpty is s, or nil when s is empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
 	}
-	return json.RawMessage(s)
+	return &s
 }
 
 const convSelect = `SELECT c.id, c.channel, c.state, c.lead_id, l.name, l.phone, c.handoff_required, c.urgency_score, c.qualification_score,
 	c.sentiment_score, c.next_action, c.ai_mode, c.last_message_at, c.created_at FROM conversations c JOIN leads l ON l.id = c.lead_id`
 
-func scanConv(sc interface{ Scan(...any) error }) (map[string]any, int64, error) {
-	var id, leadID, last, created int64
-	var channel, state, name, phone, next, mode string
-	var handoff bool
+func scanConv(sc interface{ Scan(...any) error }) (Conversation, error) {
+	var c Conversation
+	var last, created int64
 	var u, q, s sql.NullInt64
-	if err := sc.Scan(&id, &channel, &state, &leadID, &name, &phone, &handoff, &u, &q, &s, &next, &mode, &last, &created); err != nil {
-		return nil, 0, err
+	if err := sc.Scan(&c.ID, &c.Channel, &c.State, &c.LeadID, &c.LeadName, &c.LeadPhone, &c.HandoffRequired, &u, &q, &s, &c.NextAction, &c.AIMode, &last, &created); err != nil {
+		return c, err
 	}
-	return map[string]any{"id": id, "channel": channel, "state": state, "lead_id": leadID, "lead_name": name, "lead_phone": phone,
-		"handoff_required": handoff, "urgency_score": nullInt(u), "qualification_score": nullInt(q), "sentiment_score": nullInt(s),
-		"next_action": next, "ai_mode": mode, "last_message_at": msTime(last), "created_at": msTime(created)}, id, nil
+	c.UrgencyScore, c.QualificationScore, c.SentimentScore = nullInt(u), nullInt(q), nullInt(s)
+	c.LastMessageAt, c.CreatedAt = msTime(last), msTime(created)
+	return c, nil
 }
 
-func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]map[string]any, int64, error) {
+func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]Conversation, int64, error) {
 	var where []string
 	var args []any
 	if f.State != "" {
@@ -105,10 +106,10 @@ func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]ma
 		return nil, 0, fmt.Errorf("api: list conversations: %w", err)
 	}
 	defer rows.Close()
-	out := []map[string]any{}
+	out := []Conversation{}
 	var next, lastID int64
 	for rows.Next() {
-		m, id, err := scanConv(rows)
+		c, err := scanConv(rows)
 		if err != nil {
 			return nil, 0, fmt.Errorf("api: list conversations: %w", err)
 		}
@@ -116,14 +117,14 @@ func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]ma
 			next = lastID
 			break
 		}
-		out = append(out, m)
-		lastID = id
+		out = append(out, c)
+		lastID = c.ID
 	}
 	return out, next, rows.Err()
 }
 
-func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (map[string]any, error) {
-	m, _, err := scanConv(db.Read.QueryRowContext(ctx, convSelect+" WHERE c.id = ?", id))
+func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (*ConversationDetail, error) {
+	c, err := scanConv(db.Read.QueryRowContext(ctx, convSelect+" WHERE c.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantdb.ErrNotFound
 	}
@@ -134,28 +135,18 @@ func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (map[str
 	if err != nil {
 		return nil, err
 	}
-	ml := make([]map[string]any, 0, len(msgs))
+	out := &ConversationDetail{Conversation: c, Messages: make([]Message, 0, len(msgs))}
 	for _, x := range msgs {
-		var pm, ds any
-		if x.ProviderMessageID != "" {
-			pm = x.ProviderMessageID
-		}
-		if x.DeliveryStatus != "" {
-			ds = x.DeliveryStatus
-		}
-		ml = append(ml, map[string]any{"id": x.ID, "direction": x.Direction, "author": x.AuthorKind, "text": x.Body,
-			"provider_message_id": pm, "delivery_status": ds, "created_at": msTime(x.CreatedAt)})
+		out.Messages = append(out.Messages, Message{ID: x.ID, Direction: x.Direction, Author: x.AuthorKind, Text: x.Body,
+			ProviderMessageID: nonEmpty(x.ProviderMessageID), DeliveryStatus: nonEmpty(x.DeliveryStatus), CreatedAt: msTime(x.CreatedAt)})
 	}
-	m["messages"] = ml
-	recs, err := listRecommendations(ctx, db, "conversation_id", id, 100)
-	if err != nil {
+	if out.Recommendations, err = listRecommendations(ctx, db, "conversation_id", id, 100); err != nil {
 		return nil, err
 	}
-	m["recommendations"] = recs
-	return m, nil
+	return out, nil
 }
 
-func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([]map[string]any, int64, error) {
+func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([]Lead, int64, error) {
 	q := `SELECT id, coalesce(external_id,''), name, phone, email, stage, source, lost_reason, consent_version, consent_at, utm_source, utm_medium, utm_campaign,
 		coalesce(customer_id,0), created_at, updated_at FROM leads`
 	args := []any{}
@@ -170,32 +161,31 @@ func listLeads(ctx context.Context, db *tenantdb.DB, limit int, cursor int64) ([
 		return nil, 0, fmt.Errorf("api: list leads: %w", err)
 	}
 	defer rows.Close()
-	out := []map[string]any{}
+	out := []Lead{}
 	var next, lastID int64
 	for rows.Next() {
-		var id, cust, created, updated int64
-		var ext, name, phone, email, stage, source, lost, cv, us, um, uc string
+		var l Lead
+		var cust, created, updated int64
 		var ca sql.NullInt64
-		if err := rows.Scan(&id, &ext, &name, &phone, &email, &stage, &source, &lost, &cv, &ca, &us, &um, &uc, &cust, &created, &updated); err != nil {
+		if err := rows.Scan(&l.ID, &l.ExternalID, &l.Name, &l.Phone, &l.Email, &l.Stage, &l.Source, &l.LostReason, &l.ConsentVersion, &ca,
+			&l.UTMSource, &l.UTMMedium, &l.UTMCampaign, &cust, &created, &updated); err != nil {
 			return nil, 0, fmt.Errorf("api: list leads: %w", err)
 		}
 		if len(out) == limit {
 			next = lastID
 			break
 		}
-		var c any
 		if cust > 0 {
-			c = cust
+			l.CustomerID = &cust
 		}
-		out = append(out, map[string]any{"id": id, "external_id": ext, "name": name, "phone": phone, "email": email, "stage": stage, "source": source, "lost_reason": lost,
-			"consent_version": cv, "consent_at": nullMs(ca), "utm_source": us, "utm_medium": um, "utm_campaign": uc, "customer_id": c,
-			"created_at": msTime(created), "updated_at": msTime(updated)})
-		lastID = id
+		l.ConsentAt, l.CreatedAt, l.UpdatedAt = nullMs(ca), msTime(created), msTime(updated)
+		out = append(out, l)
+		lastID = l.ID
 	}
 	return out, next, rows.Err()
 }
 
-func listRecommendations(ctx context.Context, db *tenantdb.DB, col string, val any, limit int) ([]map[string]any, error) {
+func listRecommendations(ctx context.Context, db *tenantdb.DB, col string, val any, limit int) ([]Recommendation, error) {
 	q := `SELECT id, conversation_id, lead_id, title, summary, recommended_action, priority, confidence, action_type, status,
 		decided_by_name, decided_at FROM decision_recommendations`
 	args := []any{}
@@ -210,22 +200,16 @@ func listRecommendations(ctx context.Context, db *tenantdb.DB, col string, val a
 		return nil, fmt.Errorf("api: recommendations: %w", err)
 	}
 	defer rows.Close()
-	out := []map[string]any{}
+	out := []Recommendation{}
 	for rows.Next() {
-		var id int64
+		var x Recommendation
 		var conv, lead, dat sql.NullInt64
-		var title, summary, action, prio, atype, status, by string
-		var conf float64
-		if err := rows.Scan(&id, &conv, &lead, &title, &summary, &action, &prio, &conf, &atype, &status, &by, &dat); err != nil {
+		var by string
+		if err := rows.Scan(&x.ID, &conv, &lead, &x.Title, &x.Summary, &x.RecommendedAction, &x.Priority, &x.Confidence, &x.ActionType, &x.Status, &by, &dat); err != nil {
 			return nil, fmt.Errorf("api: recommendations: %w", err)
 		}
-		var decidedBy any
-		if by != "" {
-			decidedBy = by
-		}
-		out = append(out, map[string]any{"id": id, "conversation_id": nullInt(conv), "lead_id": nullInt(lead), "title": title, "summary": summary,
-			"recommended_action": action, "priority": prio, "confidence": conf, "action_type": atype, "status": status,
-			"decided_by": decidedBy, "decided_at": nullMs(dat)})
+		x.ConversationID, x.LeadID, x.DecidedBy, x.DecidedAt = nullInt(conv), nullInt(lead), nonEmpty(by), nullMs(dat)
+		out = append(out, x)
 	}
 	return out, rows.Err()
 }
