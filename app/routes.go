@@ -59,6 +59,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
 		{"POST /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Save},
 		{"POST /{$}", public, "", h.Channels.Landing.Submit},
+		{"GET /api/v1/openapi.json", public, "", h.Channels.API.OpenAPI}, // the API's own OpenAPI 3.1 document
 		{"GET /api/v1/conversations", public, "", h.Channels.API.Conversations},
 		{"GET /api/v1/conversations/{id}", public, "", h.Channels.API.Conversation},
 		{"POST /api/v1/conversations/{id}/messages", public, "", h.Channels.API.AddMessage},

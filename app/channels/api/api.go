@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/chanutil"
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -43,28 +44,35 @@ func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *ch
 	if err != nil {
 		var ke *chanutil.KeyError
 		if errors.As(err, &ke) {
-			web.JSONError(w, ke.Status, ke.Code, ke.Msg)
-		} else {
-			h.Log.Error("api: key", "err", err)
-			web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+			kind := fault.KindForbidden
+			if ke.Status == http.StatusUnauthorized {
+				kind = fault.KindUnauthorized
+			}
+			err = fault.New(kind, "api.err."+ke.Code, scope).WithCode(ke.Code)
 		}
+		h.fail(w, r, err)
 		return nil
 	}
 	if ok, wait := h.Limits.Allow(strconv.FormatInt(c.Key.ID, 10)); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-		web.JSONError(w, http.StatusTooManyRequests, "rate_limited", "too many requests for this key")
+		h.fail(w, r, fault.New(fault.KindRateLimited, "api.err.rate_limited").WithCode("rate_limited"))
 		return nil
 	}
 	return c
 }
 
-func (h *Handler) fail(w http.ResponseWriter, err error) {
-	if errors.Is(err, tenantdb.ErrNotFound) {
-		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
-		return
+// fail answers err as RFC 9457 problem details in the caller's language (Accept-Language);
+// internal errors are logged once and shown without their text.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if fault.KindOf(err) == fault.KindInternal {
+		h.Log.Error("api", "req", web.From(r).ReqID, "path", r.URL.Path, "err", err)
 	}
-	h.Log.Error("api", "err", err)
-	web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+	web.WriteProblem(w, r, err)
+}
+
+// badQuery is a 400 for query parameters out of range.
+func badQuery(key string) error {
+	return fault.New(fault.KindMalformed, key).WithCode("bad_query")
 }
 
 func limitParam(r *http.Request) (int, bool) {
@@ -112,12 +120,12 @@ func (h *Handler) Conversations(w http.ResponseWriter, r *http.Request) {
 		ok1 = false
 	}
 	if !ok1 || !ok2 || len(f.Q) > 200 {
-		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500, cursor a positive id, handoff 1 or 0")
+		h.fail(w, r, badQuery("api.err.bad_conversation_query"))
 		return
 	}
 	list, next, err := listConversations(r.Context(), c.DB, f)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, ConversationList{Conversations: list, NextCursor: cursorOut(next)})
@@ -131,12 +139,12 @@ func (h *Handler) Conversation(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
+		h.fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	out, err := conversationDetail(r.Context(), c.DB, id)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, out)
@@ -151,12 +159,12 @@ func (h *Handler) Leads(w http.ResponseWriter, r *http.Request) {
 	limit, ok1 := limitParam(r)
 	cursor, ok2 := cursorParam(r)
 	if !ok1 || !ok2 {
-		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500 and cursor a positive id")
+		h.fail(w, r, badQuery("api.err.bad_page"))
 		return
 	}
 	list, next, err := listLeads(r.Context(), c.DB, limit, cursor)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, LeadList{Leads: list, NextCursor: cursorOut(next)})
@@ -172,12 +180,12 @@ func (h *Handler) Recommendations(w http.ResponseWriter, r *http.Request) {
 	switch st {
 	case "", "draft", "pending", "approved", "rejected", "executed":
 	default:
-		web.JSONError(w, http.StatusBadRequest, "bad_query", "status must be draft, pending, approved, rejected or executed")
+		h.fail(w, r, badQuery("api.err.bad_status"))
 		return
 	}
 	list, err := listRecommendations(r.Context(), c.DB, "status", st, 500)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, RecommendationList{Recommendations: list})
@@ -191,12 +199,12 @@ func (h *Handler) ActionLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	limit, ok := limitParam(r)
 	if !ok {
-		web.JSONError(w, http.StatusBadRequest, "bad_query", "limit must be 1–500")
+		h.fail(w, r, badQuery("api.err.bad_limit"))
 		return
 	}
 	rows, err := audit.Search(r.Context(), c.DB, audit.Filter{Provider: r.URL.Query().Get("provider"), Limit: limit})
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	out := ActionLogList{ActionLogs: make([]ActionLog, 0, len(rows))}

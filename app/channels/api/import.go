@@ -11,13 +11,16 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/crm"
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -98,10 +101,32 @@ func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
 	return out, nil
 }
 
-// RowError is one refused import row (1-based) with its field messages.
-type RowError struct {
-	Row    int               `json:"row"`
-	Errors map[string]string `json:"errors"`
+// rowError is one refused import row (1-based) with its fields' message keys.
+type rowError struct {
+	Row    int
+	Errors map[string]string
+}
+
+// rowFault is the problem of a refused batch: one field error per refused field, named
+// "<row>.<field>" with rows counted from 1. A message that is not a catalog key (the lead and
+// product checks still return English sentences) is passed through api.row.invalid.
+func rowFault(rowErrs []rowError, total int) error {
+	var fs fault.Fields
+	for _, re := range rowErrs {
+		names := make([]string, 0, len(re.Errors))
+		for f := range re.Errors {
+			names = append(names, f)
+		}
+		slices.Sort(names)
+		for _, f := range names {
+			fe := fault.FieldError{Field: strconv.Itoa(re.Row) + "." + f, Key: re.Errors[f]}
+			if strings.ContainsAny(fe.Key, " ") || !strings.Contains(fe.Key, ".") {
+				fe.Key, fe.Args = "api.row.invalid", []any{re.Errors[f]}
+			}
+			fs = append(fs, fe)
+		}
+	}
+	return &fault.Error{Kind: fault.KindInvalid, Key: "api.err.invalid_rows", Args: []any{len(rowErrs), total}, Fields: fs, Code: "invalid_rows"}
 }
 
 // Import is POST /api/v1/{kind} for leads, customers, products, orders and invoices.
@@ -113,20 +138,20 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		}
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxImportBody))
 		if err != nil {
-			web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "body over 8 MiB")
+			h.fail(w, r, fault.TooLarge("api.err.body_too_large").WithCode("too_large"))
 			return
 		}
 		rows, err := ParseRows(r.Header.Get("Content-Type"), b)
 		if err != nil {
-			web.JSONError(w, http.StatusBadRequest, "malformed", err.Error())
+			h.fail(w, r, fault.Malformed("api.err.malformed_rows", err.Error()).WithCode("malformed"))
 			return
 		}
 		if len(rows) > MaxImportRows {
-			web.JSONError(w, http.StatusRequestEntityTooLarge, "too_many_rows", "at most 5000 rows per request")
+			h.fail(w, r, fault.TooLarge("api.err.too_many_rows").WithCode("too_many_rows"))
 			return
 		}
 		ctx := r.Context()
-		var rowErrs []RowError
+		var rowErrs []rowError
 		var ids []int64
 		created, updated := 0, 0
 		errInvalid := errors.New("invalid rows")
@@ -137,7 +162,7 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 					return err
 				}
 				if len(fe) > 0 {
-					rowErrs = append(rowErrs, RowError{Row: i + 1, Errors: fe})
+					rowErrs = append(rowErrs, rowError{Row: i + 1, Errors: fe})
 					continue
 				}
 				ids = append(ids, id)
@@ -156,12 +181,11 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 			return err
 		})
 		if errors.Is(err, errInvalid) {
-			web.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": fmt.Sprintf("%d of %d rows are invalid; nothing was imported", len(rowErrs), len(rows)),
-				"code": "invalid_rows", "rows": rowErrs})
+			h.fail(w, r, rowFault(rowErrs, len(rows)))
 			return
 		}
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		status := http.StatusOK
@@ -196,7 +220,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 	fe := map[string]string{}
 	for k := range row {
 		if !known[kind][k] {
-			fe[k] = "unknown field"
+			fe[k] = "api.row.unknown_field"
 		}
 	}
 	if len(fe) > 0 {
@@ -209,7 +233,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 		}
 		f, err := strconv.ParseFloat(strings.ReplaceAll(g(k), ",", "."), 64)
 		if err != nil {
-			fe[k] = "must be a number"
+			fe[k] = "api.row.number"
 		}
 		return f
 	}
@@ -223,7 +247,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 		}
 		ms, ok := crm.ParseDate(v)
 		if !ok {
-			fe[k] = "must be a date (YYYY-MM-DD or RFC 3339)"
+			fe[k] = "api.row.date"
 		}
 		return ms
 	}
@@ -231,7 +255,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 		if v := g(idField); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || id <= 0 || !rowExists(ctx, tx, table, id) {
-				fe[idField] = "unknown " + strings.TrimSuffix(idField, "_id")
+				fe[idField] = "api.row.unknown_id"
 				return 0
 			}
 			return id
@@ -239,7 +263,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 		if v := g(extField); v != "" {
 			id := idByExternal(ctx, tx, table, v)
 			if id == 0 {
-				fe[extField] = "no record with this external_id"
+				fe[extField] = "api.row.unknown_external_id"
 			}
 			return id
 		}
@@ -309,11 +333,11 @@ func crmResult(id int64, isNew bool, err error, fe map[string]string) (int64, bo
 	switch {
 	case errors.As(err, &ve):
 		for k, v := range ve.Fields {
-			fe[k] = strings.ReplaceAll(strings.TrimPrefix(v, "crm.err."), "_", " ")
+			fe[k] = v // a crm.err.* catalog key
 		}
 		return 0, false, fe, nil
 	case errors.As(err, &br):
-		fe[br.Field] = "unknown reference"
+		fe[br.Field] = "crm.err.reference"
 		return 0, false, fe, nil
 	case err != nil:
 		return 0, false, nil, err
@@ -330,12 +354,12 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		web.JSONError(w, http.StatusNotFound, "not_found", "not found")
+		h.fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	var in AddMessageRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 256<<10)).Decode(&in); err != nil {
-		web.JSONError(w, http.StatusBadRequest, "malformed", "body must be a JSON object")
+		h.fail(w, r, fault.Malformed("api.err.malformed_message").WithCode("malformed"))
 		return
 	}
 	text := strings.TrimSpace(in.Text)
@@ -347,25 +371,25 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case text == "":
-		web.JSONError(w, http.StatusUnprocessableEntity, "text_required", "text is required")
+		h.fail(w, r, fault.InvalidField("text", "api.err.text_required").WithCode("text_required"))
 		return
 	case len([]rune(text)) > 65536:
-		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_long", "text over 65,536 characters")
+		h.fail(w, r, fault.TooLarge("api.err.text_too_long").WithCode("too_long"))
 		return
 	case in.Direction != "inbound" && in.Direction != "outbound" && in.Direction != "system":
-		web.JSONError(w, http.StatusUnprocessableEntity, "bad_direction", "direction must be inbound, outbound or system")
+		h.fail(w, r, fault.InvalidField("direction", "api.err.bad_direction").WithCode("bad_direction"))
 		return
 	}
 	conv, err := inbox.ConversationByID(ctx, c.DB.Read, id)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	var msgID int64
 	if in.Direction == "inbound" {
 		lead, err := inbox.LeadByID(ctx, c.DB.Read, conv.LeadID)
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		ext := conv.ExternalID
@@ -374,7 +398,7 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		}
 		res, err := h.Inbox.Ingest(ctx, c.Tenant.Slug, c.DB, inbox.Inbound{Channel: conv.Channel, ExternalID: ext, Name: lead.Name, Phone: lead.Phone, Email: lead.Email, Body: text})
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 		msgID = res.MessageID
@@ -389,7 +413,7 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		}
 		msgID, err = h.Inbox.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, inbox.Outgoing{Direction: in.Direction, AuthorKind: kind, AuthorName: name, Body: text}, "integration_api")
 		if err != nil {
-			h.fail(w, err)
+			h.fail(w, r, err)
 			return
 		}
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
+
+	"highvibe/app/web"
 )
 
 // The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json and rendered in the guide
@@ -59,7 +61,21 @@ func (s *schemaGen) ref(v any) *openapi3.SchemaRef {
 	return openapi3.NewSchemaRef(ref.Ref, nil)
 }
 
-var payloadType = reflect.TypeFor[Payload]()
+var (
+	payloadType = reflect.TypeFor[Payload]()
+	problemType = reflect.TypeFor[web.Problem]()
+)
+
+// problemDocs describes the members of web.Problem, which has no doc tags of its own.
+var problemDocs = map[string]string{
+	"type":       "urn:highvibe:problem:<kind>, the kind of problem (not_found, invalid, forbidden, …)",
+	"title":      "the status's title in the caller's language (Accept-Language)",
+	"detail":     "what went wrong with this request, in the caller's language; for people, not programs",
+	"instance":   "the request's path",
+	"code":       "a machine word: missing_key, unknown_key, revoked_key, wrong_scope, rate_limited, bad_query, malformed, too_large, too_many_rows, too_long, invalid_rows, text_required, bad_direction, not_found, internal",
+	"request_id": "quote it when asking for help: it finds the request in the server log",
+	"errors":     "the refused fields; for a refused import named <row>.<field>, rows counted from 1",
+}
 
 // customizeSchema applies the tags of types.go and writes OpenAPI 3.1 (JSON Schema 2020-12):
 // a nullable field is a type list with "null", every field without omitempty is required, and
@@ -80,6 +96,13 @@ func customizeSchema(_ string, t reflect.Type, tag reflect.StructTag, s *openapi
 	if s.Nullable && s.Type != nil {
 		s.Type = &openapi3.Types{(*s.Type)[0], "null"}
 		s.Nullable = false
+	}
+	if t == problemType {
+		for name, d := range problemDocs {
+			if p := s.Properties[name]; p != nil && p.Value != nil {
+				p.Value.Description = d
+			}
+		}
 	}
 	if t.Kind() == reflect.Struct && s.Properties != nil {
 		s.Required = requiredFields(t)
@@ -132,7 +155,7 @@ func importRowSchema(kind string) *openapi3.Schema {
 func buildOpenAPI() (*openapi3.T, error) {
 	sg := newSchemaGen()
 	problem := openapi3.NewSchemaRef("#/components/schemas/Problem", nil)
-	sg.ref(Problem{})
+	sg.ref(web.Problem{}) // the one error shape of every HTTP API (web.WriteProblem)
 
 	doc := &openapi3.T{
 		OpenAPI: "3.1.0",
@@ -141,7 +164,9 @@ func buildOpenAPI() (*openapi3.T, error) {
 			Version: "1",
 			Description: "Read conversations, leads, recommendations and action logs of one tenant, and import leads and CRM records " +
 				"in all-or-nothing batches. A tenant API key (Settings → API keys) with the read or import scope authenticates every " +
-				"call except this document. Errors are RFC 9457 problem details (application/problem+json). Times are RFC 3339 in UTC. " +
+				"call except this document. Errors are RFC 9457 problem details (application/problem+json) in the language of " +
+				"Accept-Language (en, tr, de, es, fr, ar), with a machine word in code; a refused field is listed in errors, " +
+				"named <row>.<field> (rows counted from 1) for a refused import. Times are RFC 3339 in UTC. " +
 				"Each key may make 20 requests a second, in bursts of 100.",
 		},
 		Paths: openapi3.NewPaths(),
@@ -185,8 +210,8 @@ func buildOpenAPI() (*openapi3.T, error) {
 		Parameters: openapi3.Parameters{
 			strParam("state", "only this state", "new", "contacted", "engaged", "qualified", "offer", "negotiation", "won", "lost"),
 			strParam("channel", "only this channel (webchat, whatsapp, telegram, email, call, manual)"),
-			{Value: openapi3.NewQueryParameter("q").WithDescription("the inbox search: names, phones in any format, email, summary, next action, "+
-				"message text; Turkish letters fold and the last word is a prefix").WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: openapi3.Uint64Ptr(200)})},
+			{Value: openapi3.NewQueryParameter("q").WithDescription("the inbox search: names, phones in any format, email, summary, next action, " +
+				"message text; Turkish letters fold and the last word is a prefix").WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: openapi3.Ptr[uint64](200)})},
 			strParam("handoff", "1 or true: only conversations waiting for a person", "1", "0", "true", "false"),
 			limit, cursor,
 		},
@@ -228,7 +253,7 @@ func buildOpenAPI() (*openapi3.T, error) {
 		row := importRowSchema(kind)
 		body := openapi3.NewContent()
 		body["application/json"] = openapi3.NewMediaType().WithSchema(&openapi3.Schema{OneOf: openapi3.SchemaRefs{
-			{Value: row}, {Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: row}, MaxItems: openapi3.Uint64Ptr(MaxImportRows)}},
+			{Value: row}, {Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: row}, MaxItems: openapi3.Ptr[uint64](MaxImportRows)}},
 		}})
 		body["text/csv"] = openapi3.NewMediaType().WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"},
 			Description: "a header row of the same field names, then one row per record"})

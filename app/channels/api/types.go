@@ -163,15 +163,3 @@ type AddMessageResult struct {
 	ConversationID int64 `json:"conversation_id"`
 	MessageID      int64 `json:"message_id"`
 }
-
-// Problem is every error answer: RFC 9457 problem details (application/problem+json) with the
-// machine word in code and, for a refused import, the refused rows.
-type Problem struct {
-	Type     string     `json:"type" doc:"a URI naming the kind of problem; about:blank when the status says it all"`
-	Title    string     `json:"title" doc:"the status's short text"`
-	Status   int        `json:"status"`
-	Detail   string     `json:"detail,omitempty" doc:"what went wrong with this request, readable by a person"`
-	Instance string     `json:"instance,omitempty" doc:"the request path"`
-	Code     string     `json:"code" doc:"a machine word: missing_key, unknown_key, revoked_key, wrong_scope, rate_limited, bad_query, malformed, too_large, too_many_rows, invalid_rows, not_found, text_required, too_long, bad_direction, busy, internal"`
-	Rows     []RowError `json:"rows,omitempty" doc:"invalid_rows only: each refused row (1-based) with its field errors"`
-}
