@@ -130,6 +130,22 @@ func TestDemoData(t *testing.T) {
 	if !strings.Contains(r.Body, "Hüseyin Çelik") {
 		t.Error("recent conversations miss scenario B")
 	}
+
+	// Handoffs are one number on both screens. A closed conversation still flagged for a person
+	// (a deal won while the flag stayed on) is where two definitions would part.
+	if _, err := db.Write.ExecContext(ctx, `UPDATE conversations SET handoff_required = 1
+		WHERE id = (SELECT id FROM conversations WHERE state = 'won' AND handoff_required = 0 LIMIT 1)`); err != nil {
+		t.Fatal(err)
+	}
+	waiting := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')`)
+	if flagged := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1`); flagged == waiting || waiting < 3 {
+		t.Fatalf("set-up: %d flagged, %d waiting; want some of each", flagged, waiting)
+	}
+	card := strings.TrimSpace(c.Get("/app/?lang=en").Doc(t).Find(`[data-card="handoff"] .card-value`).Text())
+	counter := strings.TrimSpace(c.Get("/app/inbox/?lang=en").Doc(t).Find(`a.counter[href="/app/inbox/?handoff=1"] b`).Text())
+	if card != itoa(waiting) || counter != itoa(waiting) {
+		t.Errorf("handoffs: dashboard card %q, inbox counter %q, want both %d", card, counter, waiting)
+	}
 }
 
 // itoa formats a count below 1,000 as every locale prints it (no grouping separator).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -16,7 +17,7 @@ import (
 // Counts are the numbers on the dashboard's cards.
 type Counts struct {
 	Open     int // conversations whose state is not won or lost
-	Handoff  int // open conversations waiting for a person
+	Handoff  int // conversations waiting for a person (inbox.HandoffCount)
 	Leads    int // every lead ever recorded
 	NewLeads int // leads created in the last 7 days
 	Unread   int // open conversations with unread messages
@@ -41,16 +42,17 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 	var c Counts
 	err := db.Read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')),
-		(SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')),
 		(SELECT count(*) FROM leads),
 		(SELECT count(*) FROM leads WHERE created_at >= ?),
 		(SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')),
 		(SELECT count(*) FROM conversations WHERE next_action_due_at < ? AND next_action <> '' AND state NOT IN ('won','lost'))`,
-		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Handoff, &c.Leads, &c.NewLeads, &c.Unread, &c.Overdue)
+		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Leads, &c.NewLeads, &c.Unread, &c.Overdue)
 	if err != nil {
 		return c, fmt.Errorf("dashboard: counts: %w", err)
 	}
-	return c, nil
+	// Handoffs are counted by the inbox, so the card and the inbox counter are one number.
+	c.Handoff, err = inbox.HandoffCount(ctx, db.Read)
+	return c, err
 }
 
 func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {

@@ -323,7 +323,7 @@ func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 		where, args = append(where, `c.channel = ?`), append(args, f.Channel)
 	}
 	if f.Handoff {
-		where = append(where, `c.handoff_required = 1`)
+		where = append(where, handoffWaiting)
 	}
 	switch {
 	case f.AssignedMe:
@@ -395,6 +395,21 @@ func capCount(ctx context.Context, q Querier, broad int, sub string, args ...any
 	return n, err
 }
 
+// handoffWaiting is the one definition of a conversation waiting for a person: someone (the
+// assistant, a rule or a person) asked for a human and the conversation is still open. The inbox's
+// counter and filter and the dashboard's card all count it, through this condition (on alias c).
+const handoffWaiting = `c.handoff_required = 1 AND c.state NOT IN ('won','lost')`
+
+// HandoffCount counts the conversations waiting for a person (handoffWaiting), the number the
+// inbox counter and the dashboard card show.
+func HandoffCount(ctx context.Context, q Querier) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM conversations c WHERE `+handoffWaiting).Scan(&n); err != nil {
+		return 0, fmt.Errorf("inbox: counting handoffs: %w", err)
+	}
+	return n, nil
+}
+
 // Counters are the numbers above the inbox list.
 type Counters struct{ Open, Handoff, Inbound7d int }
 
@@ -406,13 +421,13 @@ func Count(ctx context.Context, q Querier, now time.Time) (Counters, error) {
 	// NOT IN filter would have to visit every row.
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM conversations) - (SELECT count(*) FROM conversations WHERE state IN ('won','lost')),
-		(SELECT count(*) FROM conversations WHERE handoff_required = 1),
 		(SELECT count(*) FROM messages WHERE direction = 'inbound' AND created_at >= ?)`,
-		now.Add(-7*24*time.Hour).UnixMilli()).Scan(&c.Open, &c.Handoff, &c.Inbound7d)
+		now.Add(-7*24*time.Hour).UnixMilli()).Scan(&c.Open, &c.Inbound7d)
 	if err != nil {
 		return c, fmt.Errorf("inbox: counting: %w", err)
 	}
-	return c, nil
+	c.Handoff, err = HandoffCount(ctx, q)
+	return c, err
 }
 
 // Recent is one line of the "latest messages" sidebar.
