@@ -6,6 +6,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/widget"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -56,7 +57,7 @@ func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d 
 func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	kv := map[string]string{}

@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -324,7 +324,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	}
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	var id int64
@@ -403,10 +403,9 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 				ActorUserID: a.UserID, ActorName: a.Name})
 			return err
 		})
-		var bad *ErrBadReference
-		switch {
-		case errors.As(err, &bad):
-			errs[bad.Field] = "crm.err.reference"
+		switch keys := fault.FieldKeys(err); {
+		case keys != nil && !web.WantsJSON(r):
+			merge(errs, keys)
 		case err != nil:
 			if wasNew {
 				id = 0

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 )
 
@@ -39,42 +40,47 @@ var (
 	reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
-// Validate returns field → message key (caller translates) and the parsed product.
-func (in ProductInput) Validate() (Product, map[string]string) {
-	errs := map[string]string{}
+// Validate returns the parsed product and its field errors (fault.KindInvalid, nil when valid).
+func (in ProductInput) Validate() (Product, error) {
+	var errs fault.Fields
 	p := Product{SKU: strings.TrimSpace(in.SKU), Name: strings.TrimSpace(in.Name), Category: strings.TrimSpace(in.Category),
 		Unit: strings.TrimSpace(in.Unit), Currency: strings.ToUpper(strings.TrimSpace(in.Currency)), Active: in.Active}
 	if !reSKU.MatchString(p.SKU) {
-		errs["sku"] = "products.err.sku"
+		errs.Add("sku", "products.err.sku")
 	}
 	if n := len([]rune(p.Name)); n < 1 || n > 200 {
-		errs["name"] = "products.err.name"
+		errs.Add("name", "products.err.name")
 	}
 	if len([]rune(p.Category)) > 100 {
-		errs["category"] = "products.err.category"
+		errs.Add("category", "products.err.category")
 	}
 	if p.Unit == "" {
 		p.Unit = "m2"
 	}
 	if n := len([]rune(p.Unit)); n > 16 {
-		errs["unit"] = "products.err.unit"
+		errs.Add("unit", "products.err.unit")
 	}
 	if p.Currency == "" {
 		p.Currency = "TRY"
 	}
 	if !reCurrency.MatchString(p.Currency) {
-		errs["currency"] = "products.err.currency"
+		errs.Add("currency", "products.err.currency")
 	}
 	price, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Price), ",", "."), 64)
 	if err != nil || price < 0 || math.IsNaN(price) || math.IsInf(price, 0) || price > 1e9 {
-		errs["price"] = "products.err.price"
+		errs.Add("price", "products.err.price")
 	}
 	p.UnitPrice = math.Round(price*100) / 100
-	return p, errs
+	return p, errs.Err()
 }
 
-// ErrDuplicateSKU is returned when another product already uses the SKU.
+// ErrDuplicateSKU is in the chain of SaveProduct's error when another product already uses the
+// SKU; the error itself is a field error on "sku".
 var ErrDuplicateSKU = errors.New("crm: duplicate sku")
+
+func errDuplicateSKU() error {
+	return fault.InvalidField("sku", "products.err.sku_taken").Wrap(ErrDuplicateSKU)
+}
 
 const productCols = `id, sku, name, category, unit, unit_price, currency, active, created_at, updated_at`
 
@@ -138,7 +144,7 @@ func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Ac
 			action = "product_updated"
 			var other int64
 			if e := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ? AND id <> ?`, p.SKU, id).Scan(&other); e == nil {
-				return ErrDuplicateSKU
+				return errDuplicateSKU()
 			}
 			res, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, category = ?, unit = ?, unit_price = ?, currency = ?, active = ?, updated_at = ?
 				WHERE id = ?`, p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id)
@@ -148,7 +154,7 @@ func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Ac
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if id == 0 {
-				return ErrDuplicateSKU
+				return errDuplicateSKU()
 			}
 			return tenantdb.ErrNotFound
 		}

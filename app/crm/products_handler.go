@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -21,14 +20,11 @@ type productsPage struct {
 	CanWrite bool
 }
 
+// page renders the catalog; errs are translated field errors (web.FieldErrors).
 func (h *ProductsHandler) page(w http.ResponseWriter, r *http.Request, status int, d *productsPage, errs map[string]string) {
 	c := web.From(r)
 	d.CanWrite = c.Can(auth.WriteCRM)
-	tr := map[string]string{}
-	for k, v := range errs {
-		tr[k] = c.T(v)
-	}
-	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches-and-modules", Data: d, Errors: tr, Form: r.PostForm})
+	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches-and-modules", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // List shows every product (active first) with the create form; ?edit=ID opens one for editing.
@@ -64,7 +60,7 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 	if v := r.PathValue("id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			h.Render.Error(w, r, http.StatusNotFound, "")
+			h.Render.Fail(w, r, tenantdb.ErrNotFound)
 			return
 		}
 		id = n
@@ -73,21 +69,11 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 	in := ProductInput{SKU: r.PostFormValue("sku"), Name: r.PostFormValue("name"), Category: r.PostFormValue("category"),
 		Unit: r.PostFormValue("unit"), Price: r.PostFormValue("unit_price"), Currency: r.PostFormValue("currency"),
 		Active: id == 0 || r.PostFormValue("active") == "true"}
-	p, errs := in.Validate()
-	if len(errs) == 0 {
-		_, err := SaveProduct(r.Context(), c.DB, id, p, actor(c))
-		switch {
-		case errors.Is(err, ErrDuplicateSKU):
-			errs["sku"] = "products.err.sku_taken"
-		case errors.Is(err, tenantdb.ErrNotFound):
-			h.Render.Error(w, r, http.StatusNotFound, "")
-			return
-		case err != nil:
-			h.Render.Fail(w, r, err)
-			return
-		}
+	p, err := in.Validate()
+	if err == nil {
+		_, err = SaveProduct(r.Context(), c.DB, id, p, actor(c))
 	}
-	if len(errs) > 0 {
+	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		ps, err := Products(r.Context(), c.DB, false)
 		if err != nil {
 			h.Render.Fail(w, r, err)
@@ -100,6 +86,10 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 		h.page(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	web.Flash(w, r, true, c.T("products.saved"))
 	web.Redirect(w, r, "/products/")
 }
@@ -109,7 +99,7 @@ func (h *ProductsHandler) SetActive(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if err := SetProductActive(r.Context(), c.DB, id, r.PostFormValue("active") == "true", actor(c)); err != nil {

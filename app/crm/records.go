@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
@@ -190,6 +191,11 @@ func ValidateRepair(r *RepairRequest) map[string]string {
 type ErrBadReference struct{ Field string }
 
 func (e *ErrBadReference) Error() string { return "crm: unknown " + e.Field }
+
+// Fault makes a bad reference a field error on its field, for forms and the API alike.
+func (e *ErrBadReference) Fault() *fault.Error {
+	return fault.InvalidField(e.Field, "crm.err.reference").Wrap(e)
+}
 
 func nullable(id int64) any {
 	if id == 0 {

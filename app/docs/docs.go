@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 
+	"highvibe/app/fault"
 	"highvibe/app/web"
 )
 
@@ -103,7 +104,7 @@ type pageData struct {
 func (g *Guide) Index(w http.ResponseWriter, r *http.Request) {
 	lang := guideLang(web.From(r).Lang)
 	if len(g.pages[lang]) == 0 {
-		g.Render.Error(w, r, http.StatusNotFound, "")
+		g.Render.Fail(w, r, fault.NotFound(""))
 		return
 	}
 	g.show(w, r, lang, g.pages[lang][0])
@@ -114,7 +115,7 @@ func (g *Guide) Section(w http.ResponseWriter, r *http.Request) {
 	lang := guideLang(web.From(r).Lang)
 	s, ok := g.bySlug[lang][r.PathValue("section")]
 	if !ok {
-		g.Render.Error(w, r, http.StatusNotFound, "")
+		g.Render.Fail(w, r, fault.NotFound(""))
 		return
 	}
 	g.show(w, r, lang, s)

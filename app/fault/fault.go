@@ -154,20 +154,60 @@ func RateLimited(key string, args ...any) *Error { return New(KindRateLimited, k
 // Unavailable: a dependency is busy or switched off.
 func Unavailable(key string, args ...any) *Error { return New(KindUnavailable, key, args...) }
 
-// As returns the *Error in err's chain, or nil when err is an internal error.
+// Faulter is implemented by errors that are not an *Error but know which request error they
+// are: a Sentinel (immutable, comparable with errors.Is) or a store's own typed error (such as
+// crm.ErrBadReference, which import code inspects with errors.As). As, KindOf and KeyOf see
+// through it.
+type Faulter interface {
+	Fault() *Error
+}
+
+// As returns the request error of the first *Error or Faulter in err's chain, or nil when err is
+// an internal error.
 func As(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
+	for err != nil {
+		switch e := err.(type) {
+		case *Error:
+			return e
+		case Faulter:
+			if f := e.Fault(); f != nil {
+				return f
+			}
+		}
+		err = errors.Unwrap(err)
 	}
 	return nil
 }
 
-// Kinded is implemented by sentinel errors that have a kind without being an *Error (such as
-// tenantdb.ErrNotFound, which must stay immutable and comparable with errors.Is).
-type Kinded interface {
-	error
-	FaultKind() Kind
+// KindOf is the kind of err's request error, KindInternal when it has none (nil too).
+func KindOf(err error) Kind {
+	if e := As(err); e != nil {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// KeyOf is the catalog key and arguments of err's request error; "" when it has none (the
+// renderer then uses the generic message of the status).
+func KeyOf(err error) (key string, args []any) {
+	if e := As(err); e != nil {
+		return e.Key, e.Args
+	}
+	return "", nil
+}
+
+// FieldKeys returns field → catalog key of err's field errors (nil when it has none), for forms
+// that translate their messages while rendering.
+func FieldKeys(err error) map[string]string {
+	e := As(err)
+	if e == nil || len(e.Fields) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(e.Fields))
+	for _, f := range e.Fields {
+		m[f.Field] = f.Key
+	}
+	return m
 }
 
 // Sentinel returns a new sentinel error of kind with the message key (may be empty) and text
@@ -181,40 +221,7 @@ type sentinel struct {
 	key, msg string
 }
 
-func (s *sentinel) Error() string      { return s.msg }
-func (s *sentinel) FaultKind() Kind    { return s.kind }
-func (s *sentinel) MessageKey() string { return s.key }
+func (s *sentinel) Error() string { return s.msg }
 
-// KeyOf is the catalog key (and its arguments) of the first error in err's chain that has one:
-// an *Error's Key or a Sentinel's key; "" when none has.
-func KeyOf(err error) (key string, args []any) {
-	for err != nil {
-		switch e := err.(type) {
-		case *Error:
-			if e.Key != "" {
-				return e.Key, e.Args
-			}
-		case interface{ MessageKey() string }:
-			if k := e.MessageKey(); k != "" {
-				return k, nil
-			}
-		}
-		err = errors.Unwrap(err)
-	}
-	return "", nil
-}
-
-// KindOf is the kind of err: the kind of the first *Error or Kinded error in its chain,
-// KindInternal otherwise (nil too).
-func KindOf(err error) Kind {
-	for err != nil {
-		switch e := err.(type) {
-		case *Error:
-			return e.Kind
-		case Kinded:
-			return e.FaultKind()
-		}
-		err = errors.Unwrap(err)
-	}
-	return KindInternal
-}
+// Fault is a fresh request error for the sentinel, so nobody can change the sentinel itself.
+func (s *sentinel) Fault() *Error { return &Error{Kind: s.kind, Key: s.key} }

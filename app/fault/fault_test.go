@@ -10,8 +10,8 @@ import (
 
 type kinded struct{}
 
-func (kinded) Error() string         { return "sentinel" }
-func (kinded) FaultKind() fault.Kind { return fault.KindNotFound }
+func (kinded) Error() string       { return "typed" }
+func (kinded) Fault() *fault.Error { return fault.NotFound("x") }
 
 func TestKindOf(t *testing.T) {
 	cause := errors.New("disk")
@@ -24,7 +24,8 @@ func TestKindOf(t *testing.T) {
 		{"plain", errors.New("boom"), fault.KindInternal},
 		{"not found", fault.NotFound("x"), fault.KindNotFound},
 		{"wrapped conflict", fmt.Errorf("save: %w", fault.Conflict("x").Wrap(cause)), fault.KindConflict},
-		{"kinded sentinel", fmt.Errorf("load: %w", kinded{}), fault.KindNotFound},
+		{"faulter", fmt.Errorf("load: %w", kinded{}), fault.KindNotFound},
+		{"sentinel", fmt.Errorf("load: %w", fault.Sentinel(fault.KindConflict, "k", "taken")), fault.KindConflict},
 		{"fields", func() error { var f fault.Fields; f.Add("name", "k"); return f.Err() }(), fault.KindInvalid},
 		{"rate limited", fault.RateLimited("x"), fault.KindRateLimited},
 		{"unavailable", fault.Unavailable("x"), fault.KindUnavailable},

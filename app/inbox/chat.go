@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -50,7 +51,7 @@ func (m *Message) Retryable() bool {
 }
 
 // ErrNotRetryable says a message is not a failed reply that can be sent again.
-var ErrNotRetryable = errors.New("inbox: this message cannot be sent again")
+var ErrNotRetryable = fault.Sentinel(fault.KindConflict, "inbox.error.not_retryable", "inbox: this message cannot be sent again")
 
 // Retry queues a failed reply for delivery again (a new deliver_message job), logged.
 func (s *Service) Retry(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID, actorID int64, actorName string) error {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -32,8 +33,8 @@ type Change struct {
 	ActorName       string
 }
 
-// ErrConflict says a request no longer fits the current state (e.g. a scheduled message already sent).
-var ErrConflict = errors.New("inbox: conflict")
+// ErrConflict says a scheduled message can no longer be withdrawn: it was already sent.
+var ErrConflict = fault.Sentinel(fault.KindConflict, "inbox.error.already_sent", "inbox: scheduled message already sent")
 
 // Update applies one validated form save in one transaction with one action log (provider
 // conversation_inbox) carrying the before→after values of every changed field. A new state moves

@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -54,7 +54,7 @@ func pathID(r *http.Request, name string) (int64, bool) {
 func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	h.detail(w, r, id, http.StatusOK, nil)
@@ -65,7 +65,7 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) Timeline(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	c := web.From(r)
@@ -91,26 +91,23 @@ func (h *Handler) Timeline(w http.ResponseWriter, r *http.Request) {
 
 // Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
 func (h *Handler) Retry(w http.ResponseWriter, r *http.Request) {
-	h.onMessage(w, r, h.Svc.Retry, ErrNotRetryable, "inbox.error.not_retryable", "inbox.done.retry")
+	h.onMessage(w, r, h.Svc.Retry, "inbox.done.retry")
 }
 
 // onMessage runs a person's action on one message of a conversation (retry a failed reply, cancel
-// a scheduled one) and answers with the timeline (htmx) or a banner on the conversation page.
+// a scheduled one) and answers with the timeline (htmx) or a banner on the conversation page;
+// a message that no longer fits (already sent, not failed) is the action's conflict error.
 func (h *Handler) onMessage(w http.ResponseWriter, r *http.Request,
 	act func(ctx context.Context, slug string, db *tenantdb.DB, convID, msgID, actorID int64, actorName string) error,
-	conflict error, conflictKey, doneKey string) {
+	doneKey string) {
 	id, ok1 := pathID(r, "id")
 	mid, ok2 := pathID(r, "mid")
 	if !ok1 || !ok2 {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	c := web.From(r)
 	err := act(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Username)
-	if errors.Is(err, conflict) {
-		h.Render.Error(w, r, http.StatusConflict, c.T(conflictKey))
-		return
-	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -348,12 +345,12 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	if _, err := ConversationByID(r.Context(), c.DB.Read, id); err != nil {
@@ -436,7 +433,7 @@ func mustID(r *http.Request) int64 { id, _ := pathID(r, "id"); return id }
 func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	c := web.From(r)
@@ -449,47 +446,42 @@ func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
 
 // CancelScheduled handles POST /app/inbox/<id>/scheduled/<mid>/cancel.
 func (h *Handler) CancelScheduled(w http.ResponseWriter, r *http.Request) {
-	h.onMessage(w, r, h.Svc.CancelScheduled, ErrConflict, "inbox.error.already_sent", "inbox.cancelled")
+	h.onMessage(w, r, h.Svc.CancelScheduled, "inbox.cancelled")
 }
 
 // New handles POST /app/inbox/new/: a call or walk-in becomes a lead + conversation via Ingest.
 func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	in := Inbound{Name: strings.TrimSpace(r.PostForm.Get("name")), Phone: strings.TrimSpace(r.PostForm.Get("phone")),
 		Email: strings.TrimSpace(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
 		LeadSource: r.PostForm.Get("channel")}
-	errs := web.Errors{}
+	var errs fault.Fields
 	if !slices.Contains([]string{"call", "email", "manual"}, in.Channel) {
-		errs.Add("channel", c.T("validation.choice"))
+		errs.Add("channel", "validation.choice")
 	}
 	if len([]rune(in.Name)) > 200 {
-		errs.Add("name", c.T("validation.too_long", 200))
+		errs.Add("name", "validation.too_long", 200)
 	}
 	if in.Phone != "" && NormalizePhone(in.Phone) == "" {
-		errs.Add("phone", c.T("validation.phone"))
+		errs.Add("phone", "validation.phone")
 	}
 	if in.Email != "" && (len(in.Email) > 254 || !strings.Contains(in.Email, "@") || strings.ContainsAny(in.Email, " <>")) {
-		errs.Add("email", c.T("validation.email"))
+		errs.Add("email", "validation.email")
 	}
 	if in.Name == "" && in.Phone == "" && in.Email == "" {
-		errs.Add("name", c.T("inbox.new.contact_required"))
+		errs.Add("name", "inbox.new.contact_required")
 	}
 	if in.Body == "" {
-		errs.Add("body", c.T("validation.required"))
+		errs.Add("body", "validation.required")
 	} else if len([]rune(in.Body)) > 4000 {
-		errs.Add("body", c.T("validation.too_long", 4000))
+		errs.Add("body", "validation.too_long", 4000)
 	}
-	if errs.Any() {
-		msgs := make([]string, 0, len(errs))
-		for _, m := range errs {
-			msgs = append(msgs, m)
-		}
-		slices.Sort(msgs)
-		h.Render.Error(w, r, http.StatusUnprocessableEntity, strings.Join(msgs, " "))
+	if err := errs.Err(); err != nil {
+		h.Render.Fail(w, r, err)
 		return
 	}
 	res, err := h.Svc.Ingest(r.Context(), c.Tenant.Slug, c.DB, in)

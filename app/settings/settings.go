@@ -12,6 +12,7 @@ import (
 	"highvibe/app/account"
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -128,7 +129,7 @@ func logEntry(r *http.Request, action, summary string, payload map[string]any) a
 func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	kv := map[string]string{}
@@ -319,7 +320,7 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
@@ -362,7 +363,7 @@ func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if err := h.Platform.RevokeAPIKey(r.Context(), c.Tenant.ID, id); err != nil {

@@ -16,20 +16,14 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the only SQLite driver: Litestream uses the same one in-process
 
 	"highvibe/app/fault"
-	_ "modernc.org/sqlite" // the only SQLite driver: Litestream uses the same one in-process
 )
 
 // ErrNotFound is returned by stores when a row does not exist; its fault kind is
 // fault.KindNotFound, which the web layer renders as 404.
-var ErrNotFound error = notFoundError{}
-
-// notFoundError is ErrNotFound's type: comparable (errors.Is works) and immutable, with a kind.
-type notFoundError struct{}
-
-func (notFoundError) Error() string         { return "not found" }
-func (notFoundError) FaultKind() fault.Kind { return fault.KindNotFound }
+var ErrNotFound = fault.Sentinel(fault.KindNotFound, "", "not found")
 
 // DB is one SQLite file with a read pool and a single-connection writer, so writes queue in Go
 // instead of failing with SQLITE_BUSY.

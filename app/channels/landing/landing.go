@@ -18,8 +18,10 @@ import (
 	"highvibe/app/analytics"
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/channels/widget"
+	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -108,11 +110,11 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	t, ok := h.Tenant(ctx)
 	if !ok {
-		h.Render.Error(w, r, http.StatusNotFound, "")
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.Render.Error(w, r, http.StatusBadRequest, "")
+		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
 	f := r.PostForm
