@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -212,19 +213,13 @@ type Link struct {
 
 // Related lists the leads and conversations linked to a customer (directly or through a lead).
 func Related(ctx context.Context, db *tenantdb.DB, customerID int64) ([]Link, error) {
-	var out []Link
-	err := tenantdb.EachRow(ctx, db.Read, `SELECT c.id, c.channel, c.state, coalesce(l.name,'') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
-		WHERE c.customer_id = ? OR l.customer_id = ? ORDER BY c.last_message_at DESC LIMIT 20`, []any{customerID, customerID}, func(rs *sql.Rows) error {
-		var id int64
-		var ch, st, name string
-		if err := rs.Scan(&id, &ch, &st, &name); err != nil {
-			return err
-		}
-		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", id), Text: fmt.Sprintf("#%d · %s · %s · %s", id, name, ch, st)})
-		return nil
-	})
+	convs, err := inbox.CustomerConversations(ctx, db.Read, customerID, 20)
 	if err != nil {
 		return nil, fmt.Errorf("crm: related: %w", err)
+	}
+	var out []Link
+	for _, c := range convs {
+		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", c.ID), Text: fmt.Sprintf("#%d · %s · %s · %s", c.ID, c.LeadName, c.Channel, c.State)})
 	}
 	return out, nil
 }

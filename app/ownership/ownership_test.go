@@ -119,8 +119,6 @@ var knownLeaks = map[string]bool{}
 func init() {
 	for _, l := range strings.Split(strings.TrimSpace(`
 analytics/recommend.go writes decision_recommendations
-crm/lists.go reads conversations
-crm/lists.go reads leads
 demo_ai.go reads conversations
 demo_ai.go reads messages
 demo_ai.go reads leads

@@ -1,5 +1,8 @@
 package inbox
 
+// Look-ups and small writes other rooms (channels, the CRM) ask of the inbox instead of reading
+// or writing its tables.
+
 import (
 	"context"
 	"database/sql"
@@ -79,4 +82,33 @@ func ConversationsByExternalID(ctx context.Context, q Querier, channel, key stri
 		return nil, tenantdb.ErrNotFound
 	}
 	return ids, nil
+}
+
+// CustomerConversation is one conversation of a CRM customer, as the customer's page lists it.
+type CustomerConversation struct {
+	ID              int64
+	Channel, State  string
+	LeadName        string
+	LastMessageAtMs int64
+}
+
+// CustomerConversations lists the newest conversations of a customer, linked directly or through
+// one of its leads.
+func CustomerConversations(ctx context.Context, q Querier, customerID int64, limit int) ([]CustomerConversation, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.channel, c.state, coalesce(l.name,''), c.last_message_at
+		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+		WHERE c.customer_id = ? OR l.customer_id = ? ORDER BY c.last_message_at DESC LIMIT ?`, customerID, customerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: customer conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []CustomerConversation
+	for rows.Next() {
+		var c CustomerConversation
+		if err := rows.Scan(&c.ID, &c.Channel, &c.State, &c.LeadName, &c.LastMessageAtMs); err != nil {
+			return nil, fmt.Errorf("inbox: customer conversations: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
