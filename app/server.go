@@ -226,7 +226,12 @@ func (j jobSource) Tenant(ctx context.Context, slug string) (*tenantdb.DB, error
 	return j.s.Mgr.Tenant(ctx, slug)
 }
 
-// NotFound is the 404 page.
+// NotFound is the 404 page; under the integration API (/api/v1/) it is problem details like every
+// other answer there, so a typo in a path or a method gives a program JSON, not a page.
 func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/v1/") {
+		web.WriteProblem(w, r, tenantdb.ErrNotFound)
+		return
+	}
 	s.errorPage(w, r, http.StatusNotFound, "")
 }

@@ -146,3 +146,17 @@ func TestGuideDescribesEveryOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationAPIUnknownPathIsAProblem: a path or method no route serves under /api/v1/ is a
+// 404 in problem details too, not the panel's HTML page.
+func TestIntegrationAPIUnknownPathIsAProblem(t *testing.T) {
+	e := apptest.New(t)
+	c := e.Client()
+	for _, tc := range [][2]string{{"GET", "/api/v1/nope"}, {"DELETE", "/api/v1/leads"}, {"GET", "/api/v1/leads/7"}} {
+		req, _ := http.NewRequest(tc[0], e.URL+tc[1], nil)
+		r := c.Do(req)
+		if p := problem(t, r); r.StatusCode != 404 || p.Code != "not_found" || p.Instance != tc[1] {
+			t.Errorf("%s %s: %d %s", tc[0], tc[1], r.StatusCode, r.Body)
+		}
+	}
+}
