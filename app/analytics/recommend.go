@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"highvibe/app/approvals"
 	"highvibe/app/tenantdb"
 )
 
@@ -71,8 +72,8 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 	return out, nil
 }
 
-// insertRecommendations stores candidates as pending recommendations; one whose dedupe key is
-// still open is skipped by the unique partial index. It returns how many were created.
+// insertRecommendations stores candidates as pending recommendations through the approval queue,
+// which owns them; one whose dedupe key is still open is skipped by the unique partial index. It returns how many were created.
 func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, lang string, cs []candidate, nowMs int64) (int, error) {
 	p := printer(lang)
 	n := 0
@@ -95,25 +96,17 @@ func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, la
 		if len([]rune(title)) > 200 {
 			title = string([]rune(title)[:200])
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, snapshot_id, title, summary,
-			recommended_action, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at)
-			VALUES(?,?,?,?,?,?,?,?,?,'pending',?,?,?,?) ON CONFLICT DO NOTHING`,
-			nullID(c.LeadID), nullID(c.ConvID), snapshotID, title, summary, action, c.Priority, c.Confidence, c.Kind, c.Key, ModelName, nowMs, nowMs)
+		_, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: c.LeadID, ConversationID: c.ConvID, SnapshotID: snapshotID,
+			Title: title, Summary: summary, RecommendedAction: action, Priority: c.Priority, Confidence: c.Confidence,
+			ActionType: c.Kind, DedupeKey: c.Key, ModelName: ModelName, CreatedAt: nowMs})
 		if err != nil {
 			return n, fmt.Errorf("analytics: insert recommendation: %w", err)
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
+		if created {
 			n++
 		}
 	}
 	return n, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // OpenLeadGeneration lists the open lead_generation recommendations the KPI page can mark

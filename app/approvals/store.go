@@ -51,6 +51,8 @@ type New struct {
 	DraftReply, Priority, ActionType    string
 	Confidence                          float64
 	ModelName, DedupeKey, InitialStatus string // InitialStatus "" = pending
+	SnapshotID                          int64  // the KPI snapshot a generated recommendation came from (0: none)
+	CreatedAt                           int64  // Unix ms; 0 = now (a producer with its own clock sets it)
 }
 
 // Querier is a *sql.DB or *sql.Tx.
@@ -98,11 +100,14 @@ func Create(ctx context.Context, tx *sql.Tx, n New) (id int64, created bool, err
 	if n.DedupeKey != "" {
 		dk = n.DedupeKey
 	}
-	now := tenantdb.Now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, title, summary, recommended_action,
+	now := n.CreatedAt
+	if now == 0 {
+		now = tenantdb.Now()
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, snapshot_id, title, summary, recommended_action,
 		draft_reply, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
-		nullable(n.LeadID), nullable(n.ConversationID), clip(n.Title, 200), clip(n.Summary, 4000), clip(n.RecommendedAction, 500),
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		nullable(n.LeadID), nullable(n.ConversationID), nullable(n.SnapshotID), clip(n.Title, 200), clip(n.Summary, 4000), clip(n.RecommendedAction, 500),
 		clip(n.DraftReply, 4000), n.Priority, min(1, max(0, n.Confidence)), n.ActionType, status, dk, n.ModelName, now, now)
 	if err != nil {
 		return 0, false, fmt.Errorf("approvals: create: %w", err)

@@ -118,7 +118,6 @@ var knownLeaks = map[string]bool{}
 
 func init() {
 	for _, l := range strings.Split(strings.TrimSpace(`
-analytics/recommend.go writes decision_recommendations
 demo_ai.go reads conversations
 demo_ai.go reads messages
 demo_ai.go reads leads
