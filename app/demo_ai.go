@@ -9,6 +9,7 @@ import (
 
 	"highvibe/app/ai"
 	"highvibe/app/approvals"
+	"highvibe/app/channels"
 	"highvibe/app/crm"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
@@ -39,7 +40,7 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			return fmt.Errorf("demo ai: product %s: %w", p.SKU, err)
 		}
 	}
-	a := &ai.Assistant{Platform: s.Platform, Inbox: &inbox.Service{Live: s.Live}, Log: s.Log}
+	a := &ai.Assistant{Platform: s.Platform, Inbox: &inbox.Service{Live: s.Live, Channels: channels.Registry()}, Log: s.Log}
 	type item struct {
 		conv, msg, last int64
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/analytics"
+	"highvibe/app/channels"
 	"highvibe/app/crm"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -125,6 +126,7 @@ func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantd
 		p = analytics.ParamsFrom(tt.Setting)
 		p.Trigger = "demo"
 	}
+	p.Channels = channels.Registry().Names()
 	_, err = analytics.Refresh(ctx, db, p)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -585,7 +586,7 @@ func nullID(id int64) any {
 
 // scenariosAB store the widget and WhatsApp scenarios through the inbox service, as the channels do.
 func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
-	svc := &inbox.Service{Live: s.Live}
+	svc := &inbox.Service{Live: s.Live, Channels: channels.Registry()}
 	a, err := svc.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "webchat", ExternalID: "demo-visitor-scenario-a", Name: "Selin Aydın",
 		Email: "selin.aydin.villa@gmail.com", Body: DemoScenarioA, ConsentVersion: "kvkk-2025-01", ConsentAt: g.now.Add(-95 * time.Minute),
 		UTM: map[string]string{"utm_source": "google", "utm_medium": "cpc", "utm_campaign": "villa-peyzaj"}, At: g.now.Add(-95 * time.Minute)})

@@ -166,19 +166,19 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
-		Logs:      &logs.Handler{Render: s.Render},
 	}
-	h.InboxService = &inbox.Service{Live: s.Live}
+	h.InboxService = &inbox.Service{Live: s.Live, Channels: channels.Registry()}
+	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
 	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.
-	s.Jobs.HandleIn(jobs.LaneCustomer, "send_scheduled", h.InboxService.SendScheduled)
+	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSendScheduled, h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	h.Channels.Landing.Fallback = s.landing
-	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log}
+	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log, Channels: h.InboxService.Channels.Names()}
 	h.CRM = &crm.Handler{Render: s.Render}
-	analytics.RegisterJobs(s.Jobs, s.Platform)
-	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live}
+	analytics.RegisterJobs(s.Jobs, s.Platform, h.InboxService.Channels.Names())
+	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels}
 	h.Products = &crm.ProductsHandler{Render: s.Render}
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)

@@ -18,9 +18,10 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// Job kinds of the assistant.
+// Job kinds of the assistant. The inbox queues triage after a customer message, so that kind is
+// declared there.
 const (
-	JobTriage = "ai_triage"
+	JobTriage = inbox.JobTriage
 	JobReview = "ai_review"
 )
 

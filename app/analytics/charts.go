@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -23,8 +24,21 @@ var ChartKeys = []string{"revenue_series", "lead_funnel", "roi_payload", "spider
 var (
 	leadStages = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
 	convStates = []string{"new", "contacted", "engaged", "qualified", "offer", "negotiation", "won", "lost"}
-	channels   = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual"}
 )
+
+// heatChannels are the heatmap's rows: the registry's channels in order, then any channel found
+// in the data that the registry does not know (sorted), so no conversation goes uncounted.
+func heatChannels(d *Dataset) []string {
+	out := slices.Clone(d.Channels)
+	var extra []string
+	for ch := range d.ChannelState {
+		if !slices.Contains(out, ch) {
+			extra = append(extra, ch)
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
+}
 
 // actionWeight ranks how much a decision commits the business: the z axis of decision_3d.
 var actionWeight = map[string]float64{
@@ -139,8 +153,8 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 			xs = append(xs, tr("analytics.state."+s))
 		}
 		var z [][]int
-		for _, ch := range channels {
-			ys = append(ys, tr("analytics.channel."+ch))
+		for _, ch := range heatChannels(d) {
+			ys = append(ys, tr("inbox.channel."+ch))
 			row := make([]int, len(convStates))
 			for i, s := range convStates {
 				row[i] = d.ChannelState[ch][s]

@@ -14,8 +14,9 @@ import (
 
 // Handler serves the KPI & Action Center (/app/analytics/...).
 type Handler struct {
-	Render *web.Renderer
-	Log    *slog.Logger
+	Render   *web.Renderer
+	Log      *slog.Logger
+	Channels []string // the channel registry's names (rows of the segment heatmap)
 }
 
 // Card is one KPI card of the page.
@@ -39,9 +40,9 @@ type pageData struct {
 	Stale      bool
 }
 
-func params(c *web.Ctx, trigger string) Params {
+func params(c *web.Ctx, trigger string, channels []string) Params {
 	p := ParamsFrom(c.Tenant.Setting)
-	p.ActorID, p.Trigger = c.UserID(), trigger
+	p.ActorID, p.Trigger, p.Channels = c.UserID(), trigger, channels
 	if c.User != nil {
 		p.ActorName = c.User.Username
 	}
@@ -54,7 +55,7 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
 	if r.URL.Query().Get("refresh") == "1" && c.Can(auth.RefreshKPI) {
-		if _, err := Refresh(ctx, c.DB, params(c, "query")); err != nil {
+		if _, err := Refresh(ctx, c.DB, params(c, "query", h.Channels)); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -85,7 +86,7 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 // Refresh is POST /app/analytics/refresh (RefreshKPI only; the route enforces it).
 func (h *Handler) Refresh(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	if _, err := Refresh(r.Context(), c.DB, params(c, "button")); err != nil {
+	if _, err := Refresh(r.Context(), c.DB, params(c, "button", h.Channels)); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

@@ -8,13 +8,15 @@ import (
 )
 
 // RegisterJobs registers the background snapshot job in the housekeeping lane; tenant settings
-// come from the platform.
-func RegisterJobs(r *jobs.Runner, p *platform.Service) {
+// come from the platform, the heatmap's channels from the channel registry.
+func RegisterJobs(r *jobs.Runner, p *platform.Service, channels []string) {
 	r.HandleIn(jobs.LaneHousekeeping, JobKind, JobHandler(func(ctx context.Context, slug string) (Params, error) {
 		t, err := p.TenantBySlug(ctx, slug)
 		if err != nil {
 			return Params{}, err
 		}
-		return ParamsFrom(t.Setting), nil
+		ps := ParamsFrom(t.Setting)
+		ps.Channels = channels
+		return ps, nil
 	}))
 }

@@ -77,6 +77,7 @@ type RecPoint struct {
 // Dataset is everything the snapshot needs, read from the tenant database in a few aggregate
 // queries (see Load) so that building is fast even with 100,000 leads.
 type Dataset struct {
+	Channels  []string // the channel registry's names, in screen order (Params.Channels)
 	Now       time.Time
 	Currency  string
 	BudgetUSD float64

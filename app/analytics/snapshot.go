@@ -43,7 +43,8 @@ type Params struct {
 	Lang      string  // language of generated recommendation texts (tenant primary locale)
 	ActorID   int64   // user who asked; 0 for the background job
 	ActorName string
-	Trigger   string // button, query, background, scheduled
+	Trigger   string   // button, query, background, scheduled
+	Channels  []string // the channel registry's names: the segment heatmap's rows, in order
 }
 
 // ParamsFrom reads Params from tenant settings by key.
@@ -82,6 +83,7 @@ func Build(ctx context.Context, db *tenantdb.DB, now time.Time, p Params) (*Snap
 	if err != nil {
 		return nil, nil, err
 	}
+	d.Channels = p.Channels
 	k, _, f, ms := Compute(d)
 	cp, err := json.Marshal(BuildCharts(d, k, f, ms))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"highvibe/app/approvals"
 	"highvibe/app/apptest"
+	"highvibe/app/channels"
 	"highvibe/app/inbox"
 )
 
@@ -25,7 +26,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
-	svc := &inbox.Service{}
+	svc := &inbox.Service{Channels: channels.Registry()}
 	res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Deniz", Body: "stok var mı?"})
 	if err != nil {
 		t.Fatal(err)

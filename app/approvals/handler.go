@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/live"
@@ -18,8 +19,9 @@ import (
 
 // Handler serves /app/approvals/...
 type Handler struct {
-	Render *web.Renderer
-	Live   *live.Hub
+	Render   *web.Renderer
+	Live     *live.Hub
+	Channels *channel.Registry // what happens to a sent draft on the conversation's channel
 }
 
 type pageData struct {
@@ -244,7 +246,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
 	text := strings.TrimSpace(r.PostFormValue("body"))
-	rec, msgID, err := SendEdited(r.Context(), c.DB, id, text, c.T("approvals.note.approved", actorName(c)),
+	rec, msgID, err := SendEdited(r.Context(), c.DB, h.Channels, id, text, c.T("approvals.note.approved", actorName(c)),
 		Actor{UserID: c.UserID(), Name: actorName(c)})
 	if err != nil {
 		h.failDecision(w, r, rec, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
@@ -134,7 +135,7 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 				}
 			}
 			if strings.TrimSpace(d.Note) != "" {
-				if msgID, err = inbox.AddMessageTx(ctx, tx, c.ID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+				if msgID, err = inbox.AddMessageTx(ctx, tx, nil, c.ID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
 					AuthorName: d.Actor.Name, Body: d.Note}); err != nil {
 					return err
 				}
@@ -194,16 +195,17 @@ var ErrAlreadySent = fault.Sentinel(fault.KindConflict, "approvals.already_sent"
 
 // SendDraft sends an approved recommendation's draft reply to the customer through the
 // conversation's channel (outbound message + delivery job where the channel needs one) and logs
-// it, in one transaction. A draft is sent at most once.
-func SendDraft(ctx context.Context, db *tenantdb.DB, id int64, actor Actor) (*Recommendation, int64, error) {
-	return SendEdited(ctx, db, id, "", "", actor)
+// it, in one transaction. A draft is sent at most once. reg is the channel registry (what happens
+// to a reply on the conversation's channel).
+func SendDraft(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, actor Actor) (*Recommendation, int64, error) {
+	return SendEdited(ctx, db, reg, id, "", "", actor)
 }
 
 // SendEdited is SendDraft for a draft a person may have edited first, as the conversation page
 // offers it: an open recommendation is approved in the same transaction (its system note is
 // note), and text, when it differs from the draft, is what is sent; the draft_sent log then
 // records the edit as before→after. An empty text sends the draft as it is.
-func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note string, actor Actor) (*Recommendation, int64, error) {
+func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text, note string, actor Actor) (*Recommendation, int64, error) {
 	var rec *Recommendation
 	var msgID int64
 	text = strings.TrimSpace(text)
@@ -233,7 +235,7 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, id int64, text, note strin
 			payload["edited"] = true
 			payload["before"], payload["after"] = rec.DraftReply, text
 		}
-		if msgID, err = inbox.AddMessageTx(ctx, tx, rec.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
+		if msgID, err = inbox.AddMessageTx(ctx, tx, reg, rec.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
 			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: body}); err != nil {
 			return err
 		}

@@ -27,16 +27,17 @@ type Handlers struct {
 	API       *api.Handler
 }
 
-// New builds the channel handlers over the server's services.
+// New builds the channel handlers over the server's services; the channel registry is the
+// inbox service's (in.Channels, built from Registry()).
 func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger, widgetScript func() string) *Handlers {
 	keys := chanutil.NewKeys(p) // the webhook and the API share one key cache
 	return &Handlers{
 		WhatsApp:  whatsapp.NewWebhook(p, keys, log),
 		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
 		Processor: &whatsapp.Processor{Inbox: in},
-		Deliverer: &Deliverer{Platform: p, Inbox: in, Log: log},
+		Deliverer: &Deliverer{Channels: in.Channels, Platform: p, Inbox: in, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
-		Settings:  &Settings{Render: render, Platform: p},
+		Settings:  &Settings{Render: render, Platform: p, Channels: in.Channels},
 		Landing:   landing.New(p, in, render, log),
 		API:       api.New(p, keys, in, log),
 	}

@@ -10,12 +10,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/channels/chanutil"
-	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
@@ -23,17 +22,18 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// JobDeliver is the job kind inbox.AddMessage queues for outbound WhatsApp/Telegram messages.
-const JobDeliver = "deliver_message"
+// JobDeliver is the job kind the inbox queues for a reply on a channel the server delivers.
+const JobDeliver = channel.JobDeliver
 
 // NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
-const NotSentNoToken = "not sent — reply from your WhatsApp app (no WhatsApp access token configured)"
+const NotSentNoToken = whatsapp.NotSentNoToken
 
-// NotSentWindow is stored when the customer last wrote more than 24 hours ago.
+// NotSentWindow is stored when the customer last wrote longer ago than the channel's reply window.
 const NotSentWindow = "not sent — the customer last wrote more than 24 hours ago; WhatsApp only allows approved templates now"
 
 // Deliverer sends outbound messages through the provider of their channel.
 type Deliverer struct {
+	Channels *channel.Registry
 	Platform *platform.Service
 	Inbox    *inbox.Service // tells open conversations about status changes (nil: nobody is told)
 	Client   *http.Client
@@ -77,30 +77,23 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 	if d.Now != nil {
 		now = d.Now()
 	}
-	var providerID string
-	switch m.Channel {
-	case "whatsapp":
-		token, phoneID := t.Setting("whatsapp_access_token"), t.Setting("whatsapp_phone_number_id")
-		if token == "" || phoneID == "" {
-			return d.finish(ctx, j, m, "", "failed", NotSentNoToken)
-		}
-		if !whatsapp.WindowOpen(conv.LastInboundAt, now) {
-			return d.finish(ctx, j, m, "", "failed", NotSentWindow)
-		}
-		providerID, err = whatsapp.SendText(ctx, d.Client, t.Setting("whatsapp_api_base"), phoneID, token, conv.ExternalID, m.Body)
-	case "telegram":
-		token := t.Setting("telegram_bot_token")
-		chat, ok := telegram.ChatID(conv.ExternalID)
-		if token == "" || !ok {
-			return d.finish(ctx, j, m, "", "failed", "not sent — no Telegram bot token configured")
-		}
-		var id int64
-		id, err = telegram.SendMessage(ctx, d.Client, t.Setting("telegram_api_base"), token, chat, m.Body)
-		if err == nil {
-			providerID = "msg:" + conv.ExternalID + ":" + strconv.FormatInt(id, 10)
-		}
-	default:
-		return nil // webchat is read by the widget; call/email/manual are records only
+	ch := d.Channels.Channel(m.Channel)
+	sender, ok := ch.(channel.Sender)
+	if !ok || ch.Info().Outbound != channel.Deliver {
+		return nil // webchat is read by the widget; call/manual are records only
+	}
+	info := ch.Info()
+	if !info.WindowOpen(conv.LastInboundAt, now) {
+		return d.finish(ctx, j, m, "", "failed", NotSentWindow)
+	}
+	reply, err := d.reply(ctx, j, t, m, conv, now)
+	if err != nil {
+		return err
+	}
+	providerID, err := sender.Send(ctx, reply)
+	var nc *channel.NotConfigured
+	if errors.As(err, &nc) {
+		return d.finish(ctx, j, m, "", "failed", nc.Text)
 	}
 	if err != nil {
 		var se *chanutil.SendError
@@ -121,10 +114,7 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 }
 
 func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, providerID, status, errText string) error {
-	provider := "whatsapp_webhook"
-	if m.Channel == "telegram" {
-		provider = "telegram"
-	}
+	provider := m.Channel // deliveries are logged under the channel's own name
 	st := "completed"
 	if status == "failed" {
 		st = "failed"
@@ -142,4 +132,26 @@ func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, p
 		d.Inbox.DeliveryChanged(j.Tenant, m.ConversationID, m.ID)
 	}
 	return err
+}
+
+// reply gathers what a channel may need to address and thread one reply.
+func (d *Deliverer) reply(ctx context.Context, j *jobs.Job, t *platform.Tenant, m *inbox.Message, conv *inbox.Conversation, now time.Time) (channel.Reply, error) {
+	r := channel.Reply{MessageID: m.ID, Body: m.Body, ExternalID: conv.ExternalID, LastInboundAt: conv.LastInboundAt,
+		TenantName: t.Name, Setting: t.Setting, Client: d.Client, Now: now}
+	if lead, err := inbox.LeadByID(ctx, j.DB.Read, conv.LeadID); err == nil {
+		r.ContactName, r.ContactPhone, r.ContactEmail = lead.Name, lead.Phone, lead.Email
+	} else if !errors.Is(err, tenantdb.ErrNotFound) {
+		return r, err
+	}
+	msgs, err := inbox.Messages(ctx, j.DB.Read, conv.ID, 0, 5000)
+	if err != nil {
+		return r, err
+	}
+	for _, x := range msgs {
+		if x.ID == m.ID {
+			break
+		}
+		r.Thread = append(r.Thread, channel.Message{Direction: x.Direction, ProviderMessageID: x.ProviderMessageID, Notes: x.Notes().Channel})
+	}
+	return r, nil
 }

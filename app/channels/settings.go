@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/channels/widget"
 	"highvibe/app/fault"
 	"highvibe/app/platform"
@@ -15,11 +16,8 @@ import (
 type Settings struct {
 	Render   *web.Renderer
 	Platform *platform.Service
+	Channels *channel.Registry // the settings this page edits are the channels' (Info.Settings), in form order
 }
-
-// channelKeys are the settings this page edits, in form order.
-var channelKeys = []string{"whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_phone_number_id", "whatsapp_access_token", "whatsapp_api_base",
-	"telegram_secret_token", "telegram_bot_token", "telegram_api_base"}
 
 type settingsData struct {
 	Slug, Origin, Snippet string
@@ -32,7 +30,8 @@ func (h *Settings) data(r *http.Request) *settingsData {
 	t := c.Tenant
 	o := widget.Origin(r)
 	d := &settingsData{Slug: t.Slug, Origin: o, Snippet: widget.EmbedSnippet(o, t.Slug, t.PrimaryLocale), Values: map[string]string{}, Set: map[string]bool{}}
-	for _, k := range channelKeys {
+	for _, st := range h.Channels.Settings() {
+		k := st.Key
 		if platform.IsSecret(k) {
 			d.Set[k] = t.Setting(k) != ""
 		} else {
@@ -62,7 +61,8 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	kv := map[string]string{}
 	errs := web.Errors{}
-	for _, k := range channelKeys {
+	for _, st := range h.Channels.Settings() {
+		k := st.Key
 		v := strings.TrimSpace(r.PostForm.Get(k))
 		if platform.IsSecret(k) {
 			if r.PostForm.Get("clear_"+k) == "1" {
@@ -78,6 +78,12 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		if err := platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, c.T("channels.settings.invalid"))
 			continue
+		}
+		if st.Check != nil && v != "" {
+			if key := st.Check(v); key != "" {
+				errs.Add(k, c.T(key))
+				continue
+			}
 		}
 		kv[k] = v
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/tenantdb"
 )
 
@@ -26,9 +27,10 @@ func SetReview(ctx context.Context, tx *sql.Tx, conversationID int64, summary st
 
 // AddMessageTx stores an outbound/system message inside the caller's transaction WITHOUT its own
 // action log row: the approval queue records a decision, its system note and its single
-// approval_queue log atomically. The caller publishes the live event after commit.
-func AddMessageTx(ctx context.Context, tx *sql.Tx, conversationID int64, m Outgoing) (int64, error) {
-	return addMessageTx(ctx, tx, conversationID, m, "", false)
+// approval_queue log atomically. The caller publishes the live event after commit. reg says what
+// happens to an outbound reply on the conversation's channel.
+func AddMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, conversationID int64, m Outgoing) (int64, error) {
+	return addMessageTx(ctx, tx, reg, conversationID, m, "", false)
 }
 
 // HandoffItem is one conversation waiting for a person, as the approval queue lists it.

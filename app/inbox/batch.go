@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
 )
@@ -15,6 +16,7 @@ import (
 // many of its messages the batch holds.
 type Batch struct {
 	ctx     context.Context
+	reg     *channel.Registry
 	tx      *sql.Tx
 	q       *stmtCache
 	touched map[int64]bool
@@ -30,7 +32,7 @@ func (b *Batch) Tx() *sql.Tx { return b.tx }
 // it is kept unless everything is: fn's error rolls the whole batch back. After the commit every
 // stored message is published to open inbox tabs.
 func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenantdb.DB, fn func(b *Batch) error) error {
-	b := &Batch{ctx: ctx}
+	b := &Batch{ctx: ctx, reg: s.Channels}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, m: map[string]*sql.Stmt{}}, map[int64]bool{}, nil, nil
 		if err := fn(b); err != nil {
@@ -68,7 +70,7 @@ func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 			return IngestResult{}, fmt.Errorf("inbox: duplicate check: %w", err)
 		}
 	}
-	res, err := ingestTx(b.ctx, b.q, b.tx, in)
+	res, err := ingestTx(b.ctx, b.reg, b.q, b.tx, in)
 	if err != nil {
 		return IngestResult{}, err
 	}

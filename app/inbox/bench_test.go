@@ -29,7 +29,7 @@ func seedBench(tb testing.TB, db *tenantdb.DB, nConv int) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 2))
 	now := time.Now().UnixMilli()
-	channels := Channels
+	channels := FakeChannels().Names()
 	const batch = 2000
 	for start := 0; start < nConv; start += batch {
 		err := db.InTx(ctx, func(tx *sql.Tx) error {

@@ -43,11 +43,11 @@ func (m *Message) FailureKey() string {
 	return "provider"
 }
 
-// Retryable reports whether a failed message can be queued for delivery again: a reply on a
-// channel the server delivers itself that was not withdrawn by a person.
+// Retryable reports whether a failed message can be queued for delivery again: a reply that was
+// not withdrawn by a person. Only replies on channels the server delivers (channel.Deliver) are
+// ever marked failed.
 func (m *Message) Retryable() bool {
-	return m.Direction == "outbound" && m.DeliveryStatus == "failed" && m.DeliveryError != "cancelled" &&
-		(m.Channel == "whatsapp" || m.Channel == "telegram")
+	return m.Direction == "outbound" && m.DeliveryStatus == "failed" && m.DeliveryError != "cancelled"
 }
 
 // ErrNotRetryable says a message is not a failed reply that can be sent again.
@@ -69,7 +69,7 @@ func (s *Service) Retry(ctx context.Context, slug string, db *tenantdb.DB, convI
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = 'queued', delivery_error = '' WHERE id = ?`, msgID); err != nil {
 			return fmt.Errorf("inbox: retry: %w", err)
 		}
-		if _, err := jobs.Enqueue(ctx, tx, "deliver_message", map[string]int64{"message_id": msgID}, jobs.Options{}); err != nil {
+		if _, err := jobs.Enqueue(ctx, tx, JobDeliver, map[string]int64{"message_id": msgID}, jobs.Options{}); err != nil {
 			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "message_retry", Summary: "reply queued again",

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
@@ -131,7 +132,7 @@ func (s *Service) CancelScheduled(ctx context.Context, slug string, db *tenantdb
 	return err
 }
 
-// SendScheduled is the "send_scheduled" job: at the scheduled time the message enters the normal
+// SendScheduled is the JobSendScheduled job: at the scheduled time the message enters the normal
 // delivery path (deliver_message job on WhatsApp/Telegram, sent at once on web chat, recorded
 // elsewhere). A cancelled message is left alone.
 func (s *Service) SendScheduled(ctx context.Context, j *jobs.Job) error {
@@ -156,13 +157,13 @@ func (s *Service) SendScheduled(ctx context.Context, j *jobs.Job) error {
 		convID = m.ConversationID
 		now := tenantdb.Now()
 		status := ""
-		switch m.Channel {
-		case "whatsapp", "telegram":
+		switch s.Channels.OutboundOf(m.Channel) {
+		case channel.Deliver:
 			status = "queued"
-			if _, err := jobs.Enqueue(ctx, tx, "deliver_message", map[string]int64{"message_id": m.ID}, jobs.Options{}); err != nil {
+			if _, err := jobs.Enqueue(ctx, tx, JobDeliver, map[string]int64{"message_id": m.ID}, jobs.Options{}); err != nil {
 				return err
 			}
-		case "webchat":
+		case channel.Local:
 			status = "sent"
 		}
 		var st any

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
 )
@@ -38,7 +39,7 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 				return err
 			}
 		}
-		if msgID, err = p.writeMessage(ctx, tx, convID, ch); err != nil {
+		if msgID, err = p.writeMessage(ctx, tx, s.Channels, convID, ch); err != nil {
 			return err
 		}
 		if len(p.after) == 0 {
@@ -175,7 +176,7 @@ func (p *updatePlan) writeTags(ctx context.Context, tx *sql.Tx, convID int64, ta
 
 // writeMessage adds the save's message (a reply, a scheduled reply, a note or a logged customer
 // message), if it has one.
-func (p *updatePlan) writeMessage(ctx context.Context, tx *sql.Tx, convID int64, ch Change) (int64, error) {
+func (p *updatePlan) writeMessage(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID int64, ch Change) (int64, error) {
 	if ch.Body == "" {
 		return 0, nil
 	}
@@ -183,7 +184,7 @@ func (p *updatePlan) writeMessage(ctx context.Context, tx *sql.Tx, convID int64,
 	if ch.Direction == "system" {
 		kind = "system"
 	}
-	msgID, err := addMessageTx(ctx, tx, convID, Outgoing{Direction: ch.Direction, AuthorKind: kind, AuthorUserID: ch.ActorID,
+	msgID, err := addMessageTx(ctx, tx, reg, convID, Outgoing{Direction: ch.Direction, AuthorKind: kind, AuthorUserID: ch.ActorID,
 		AuthorName: ch.ActorName, Body: ch.Body, ScheduledAt: ch.SendAt}, "", false)
 	if err != nil {
 		return 0, err

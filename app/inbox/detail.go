@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
 type detailData struct {
+	Icons     map[string]string // channel → symbol
 	C         *Conversation
 	Lead      *Lead
 	Messages  []*Message
@@ -194,7 +196,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error) {
 	c := web.From(r)
 	ctx := r.Context()
-	d := &detailData{C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons),
+	d := &detailData{Icons: h.Svc.Channels.Icons(), C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons),
 		Self: "/app/inbox/" + strconv.FormatInt(conv.ID, 10) + "/"}
 	var err error
 	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
@@ -418,11 +420,8 @@ func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) string {
 	case !ch.SendAt.IsZero():
 		return c.T("inbox.done.scheduled", c.P.DateTime(ch.SendAt.In(time.Local)))
 	}
-	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil {
-		switch conv.Channel {
-		case "call", "email", "manual":
-			return c.T("inbox.done.recorded")
-		}
+	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil && h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
+		return c.T("inbox.done.recorded")
 	}
 	return c.T("inbox.done.sent")
 }
@@ -460,7 +459,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 		Email: strings.TrimSpace(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
 		LeadSource: r.PostForm.Get("channel")}
 	var errs fault.Fields
-	if !slices.Contains([]string{"call", "email", "manual"}, in.Channel) {
+	if !slices.Contains(h.Svc.Channels.ByHand(), in.Channel) {
 		errs.Add("channel", "validation.choice")
 	}
 	if len([]rune(in.Name)) > 200 {

@@ -33,15 +33,16 @@ type listData struct {
 	Members  []platform.Membership
 	Names    map[int64]string
 	States   []string
-	Channels []string
+	Channels []string // the registry's channels, for the filter
 	// NewChannels are the channels a person can log by hand.
 	NewChannels []string
+	Icons       map[string]string // channel → symbol
 	// Filtered counts the filters in use besides the search text (they fold behind one button).
 	Filtered int
 }
 
 // parseFilter reads and validates the inbox query string.
-func parseFilter(c *web.Ctx, v url.Values) (Filter, web.Errors) {
+func parseFilter(c *web.Ctx, v url.Values, channels []string) (Filter, web.Errors) {
 	errs := web.Errors{}
 	f := Filter{Q: strings.TrimSpace(v.Get("q")), State: v.Get("state"), Channel: v.Get("channel"),
 		Handoff: v.Get("handoff") == "1", Tag: strings.TrimSpace(v.Get("tag")), Unread: v.Get("unread") == "1",
@@ -52,7 +53,7 @@ func parseFilter(c *web.Ctx, v url.Values) (Filter, web.Errors) {
 	if f.State != "" && f.State != "open" && !slices.Contains(States, f.State) {
 		errs.Add("state", c.T("validation.choice"))
 	}
-	if f.Channel != "" && !slices.Contains(Channels, f.Channel) {
+	if f.Channel != "" && !slices.Contains(channels, f.Channel) {
 		errs.Add("channel", c.T("validation.choice"))
 	}
 	switch a := v.Get("assigned"); a {
@@ -84,8 +85,9 @@ func parseFilter(c *web.Ctx, v url.Values) (Filter, web.Errors) {
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	v := r.URL.Query()
-	f, errs := parseFilter(c, v)
-	d := &listData{F: f, Form: v, States: States, Channels: Channels, NewChannels: []string{"call", "email", "manual"}, Names: map[int64]string{}}
+	reg := h.Svc.Channels
+	f, errs := parseFilter(c, v, reg.Names())
+	d := &listData{F: f, Form: v, States: States, Channels: reg.Names(), NewChannels: reg.ByHand(), Icons: reg.Icons(), Names: map[int64]string{}}
 	p := &web.Page{Title: c.T("nav.inbox"), Nav: "inbox", Guide: "inbox", Data: d, Form: v}
 	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 		d.Members = members

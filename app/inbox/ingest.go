@@ -8,17 +8,24 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
 )
 
-// Service is the inbox room's service; app/serve.go builds one with the server's live hub.
-type Service struct{ Live *live.Hub }
+// Service is the inbox room's service; app/serve.go builds one with the server's live hub and the
+// channel registry (app/channels.Registry), which says which channels exist and what happens to
+// a reply on each.
+type Service struct {
+	Live     *live.Hub
+	Channels *channel.Registry
+}
 
 // Inbound is one message arriving from outside (widget, WhatsApp, Telegram, email, call, manual, landing).
 type Inbound struct {
@@ -44,30 +51,18 @@ type IngestResult struct {
 	NewLead                           bool
 }
 
-// Channels are the conversation channels (the schema's CHECK enforces them too).
-var Channels = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual"}
+// otherSources are the lead sources that are not channels (the channels are sources too).
+var otherSources = []string{"import", "referral", "landing"}
 
-var leadSources = map[string]bool{"webchat": true, "whatsapp": true, "telegram": true, "email": true, "call": true,
-	"manual": true, "import": true, "referral": true, "landing": true}
-
-func validChannel(c string) bool {
-	for _, v := range Channels {
-		if v == c {
-			return true
-		}
-	}
-	return false
+// LeadSources lists the valid leads.source values: the registry's channels, then the other sources.
+func LeadSources(reg *channel.Registry) []string {
+	return append(reg.Names(), otherSources...)
 }
 
 // providerOf names the action-log provider for messages arriving on a channel.
-func providerOf(channel string) string {
-	switch channel {
-	case "webchat":
-		return "widget"
-	case "whatsapp":
-		return "whatsapp_webhook"
-	case "telegram":
-		return "telegram"
+func providerOf(reg *channel.Registry, ch string) string {
+	if p := reg.Provider(ch); p != "" {
+		return p
 	}
 	return "conversation_inbox"
 }
@@ -84,7 +79,7 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 	var res IngestResult
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = ingestTx(ctx, tx, tx, in)
+		res, err = ingestTx(ctx, s.Channels, tx, tx, in)
 		if err == nil {
 			err = reindex(ctx, tx, res.ConversationID)
 		}
@@ -108,9 +103,9 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 // provider message id seen before returns errDuplicate after changing nothing worth keeping: the
 // caller rolls back.
 // Its own statements go through q (the transaction, or a cache of statements prepared on it).
-func ingestTx(ctx context.Context, q querier, tx *sql.Tx, in Inbound) (IngestResult, error) {
+func ingestTx(ctx context.Context, reg *channel.Registry, q querier, tx *sql.Tx, in Inbound) (IngestResult, error) {
 	var res IngestResult
-	if !validChannel(in.Channel) {
+	if !reg.Has(in.Channel) {
 		return res, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
 	}
 	in.Name = clip(strings.TrimSpace(in.Name), 200)
@@ -133,7 +128,7 @@ func ingestTx(ctx context.Context, q querier, tx *sql.Tx, in Inbound) (IngestRes
 	ms := at.UnixMilli()
 	now := tenantdb.Now()
 	src := in.LeadSource
-	if !leadSources[src] {
+	if !slices.Contains(LeadSources(reg), src) {
 		src = in.Channel
 	}
 	var pmid any
@@ -230,7 +225,7 @@ func ingestTx(ctx context.Context, q querier, tx *sql.Tx, in Inbound) (IngestRes
 		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`, in.ExternalID, ms, ms, ms, now, convID); err != nil {
 		return res, fmt.Errorf("inbox: updating conversation: %w", err)
 	}
-	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: providerOf(in.Channel), ActionType: "message_received",
+	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: providerOf(reg, in.Channel), ActionType: "message_received",
 		Summary: "inbound " + in.Channel + " message", Input: in.Body, ConversationID: convID,
 		Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "lead_id": leadID, "channel": in.Channel,
 			"new_lead": res.NewLead, "new_conversation": res.NewConversation}}); err != nil {
@@ -241,7 +236,7 @@ func ingestTx(ctx context.Context, q querier, tx *sql.Tx, in Inbound) (IngestRes
 		return res, fmt.Errorf("inbox: reading ai mode: %w", err)
 	}
 	if mode == "active" {
-		if _, err := jobs.Enqueue(ctx, tx, "ai_triage", map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{}); err != nil {
+		if _, err := jobs.Enqueue(ctx, tx, JobTriage, map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{}); err != nil {
 			return res, err
 		}
 	}

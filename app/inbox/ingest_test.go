@@ -36,7 +36,7 @@ func TestIngestIdempotentUnderConcurrency(t *testing.T) {
 	hub := live.NewHub()
 	ch, stop := hub.Subscribe("acme")
 	defer stop()
-	s := &Service{Live: hub}
+	s := &Service{Live: hub, Channels: FakeChannels()}
 	var wg sync.WaitGroup
 	results := make([]IngestResult, 12)
 	errs := make([]error, 12)
@@ -120,7 +120,7 @@ func TestIngestMatching(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			db := openDB(t)
-			s := &Service{}
+			s := &Service{Channels: FakeChannels()}
 			var rs []IngestResult
 			for _, in := range tc.in {
 				r, err := s.Ingest(ctx, "acme", db, in)
@@ -168,7 +168,7 @@ func TestNormalizePhone(t *testing.T) {
 func TestAddMessageDelivery(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
-	s := &Service{}
+	s := &Service{Channels: FakeChannels()}
 	for _, tc := range []struct {
 		channel, status string
 		jobs            int

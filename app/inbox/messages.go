@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -22,7 +23,7 @@ type Outgoing struct {
 	AuthorUserID int64
 	AuthorName   string
 	Body         string
-	ScheduledAt  time.Time // non-zero: store as scheduled; a "send_scheduled" job delivers it then
+	ScheduledAt  time.Time // non-zero: store as scheduled; a JobSendScheduled job delivers it then
 }
 
 // AddMessage stores an outbound/system message with its action log in one transaction and starts
@@ -31,7 +32,7 @@ func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantd
 	var id int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = addMessageTx(ctx, tx, conversationID, m, provider, true)
+		id, err = addMessageTx(ctx, tx, s.Channels, conversationID, m, provider, true)
 		return err
 	})
 	if err != nil {
@@ -42,8 +43,9 @@ func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantd
 }
 
 // addMessageTx inserts the message; withLog=false lets the conversation form write its one log row.
-// Outbound on whatsapp/telegram → queued + "deliver_message" job; webchat → sent; others recorded.
-func addMessageTx(ctx context.Context, tx *sql.Tx, convID int64, m Outgoing, provider string, withLog bool) (int64, error) {
+// What happens to an outbound message is the channel's (reg): Deliver → queued + a JobDeliver job;
+// Local (webchat) → sent; Record → stored without a delivery status.
+func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID int64, m Outgoing, provider string, withLog bool) (int64, error) {
 	c, err := ConversationByID(ctx, tx, convID)
 	if err != nil {
 		return 0, err
@@ -68,10 +70,10 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, convID int64, m Outgoing, pro
 	var status, sched any
 	scheduled := !m.ScheduledAt.IsZero() && m.Direction == "outbound"
 	if m.Direction == "outbound" {
-		switch c.Channel {
-		case "whatsapp", "telegram":
+		switch reg.OutboundOf(c.Channel) {
+		case channel.Deliver:
 			status = "queued"
-		case "webchat":
+		case channel.Local:
 			status = "sent"
 		}
 		if scheduled {
@@ -103,7 +105,7 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, convID int64, m Outgoing, pro
 	}
 	switch {
 	case scheduled:
-		jid, err := jobs.Enqueue(ctx, tx, "send_scheduled", map[string]int64{"message_id": id}, jobs.Options{RunAt: m.ScheduledAt})
+		jid, err := jobs.Enqueue(ctx, tx, JobSendScheduled, map[string]int64{"message_id": id}, jobs.Options{RunAt: m.ScheduledAt})
 		if err != nil {
 			return 0, err
 		}
@@ -111,7 +113,7 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, convID int64, m Outgoing, pro
 			return 0, fmt.Errorf("inbox: scheduling: %w", err)
 		}
 	case status == "queued":
-		if _, err := jobs.Enqueue(ctx, tx, "deliver_message", map[string]int64{"message_id": id}, jobs.Options{}); err != nil {
+		if _, err := jobs.Enqueue(ctx, tx, JobDeliver, map[string]int64{"message_id": id}, jobs.Options{}); err != nil {
 			return 0, err
 		}
 	}
@@ -152,8 +154,9 @@ func annotationJob(author string, jobID int64) string {
 
 // Annotations is the decoded annotations column of a message.
 type Annotations struct {
-	AuthorName string `json:"author_name"`
-	JobID      int64  `json:"job_id"`
+	AuthorName string            `json:"author_name"`
+	JobID      int64             `json:"job_id"`
+	Channel    map[string]string `json:"channel,omitempty"` // what the channel stored at ingest (Inbound.Notes)
 }
 
 // Notes decodes the message's annotations (empty when none or not JSON).

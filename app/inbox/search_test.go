@@ -69,7 +69,7 @@ func TestSearchPlansAgree(t *testing.T) {
 // findable as soon as their message is stored, and a prefix of nothing matches nothing.
 func TestSearchPrefixWords(t *testing.T) {
 	db := openDB(t)
-	s := &Service{Live: live.NewHub()}
+	s := &Service{Live: live.NewHub(), Channels: FakeChannels()}
 	ctx := context.Background()
 	for _, in := range []Inbound{
 		{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+90 532 111 22 33", Name: "Gülşen Aksoy", Body: "Zımpara ve cila ne kadar?"},
@@ -107,7 +107,7 @@ func FuzzSearch(f *testing.F) {
 		f.Add(s)
 	}
 	db := openDB(f)
-	s := &Service{Live: live.NewHub()}
+	s := &Service{Live: live.NewHub(), Channels: FakeChannels()}
 	if _, err := s.Ingest(context.Background(), "acme", db, Inbound{Channel: "call", Name: "Ayşe Çavuş", Phone: "0532 123 45 67", Body: "Merhaba mutfak"}); err != nil {
 		f.Fatal(err)
 	}

@@ -46,23 +46,6 @@ type Conversation struct {
 	UpdatedAt       int64
 }
 
-// Icon is a small text symbol for the conversation's channel, shown next to its label.
-func (c *Conversation) Icon() string {
-	switch c.Channel {
-	case "webchat":
-		return "💬"
-	case "whatsapp":
-		return "🟢"
-	case "telegram":
-		return "✈"
-	case "email":
-		return "✉"
-	case "call":
-		return "☎"
-	}
-	return "✎"
-}
-
 // Open reports whether the conversation is still being worked (state not won/lost).
 func (c *Conversation) Open() bool { return c.State != "won" && c.State != "lost" }
 

@@ -12,16 +12,28 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/web"
 )
 
 // PageSize is how many rows one page (and one "older" click) shows.
 const PageSize = 50
 
+// roomProviders are the writers of action logs that are not channels; the channels' own (inbound
+// and delivery) come from the channel registry and are listed after the first two.
+var roomProviders = []string{"conversation_inbox", "approval_queue", "ai_triage", "analytics_snapshot", "crm", "integration_api", "settings", "auth", "demo"}
+
 // Providers are the writers of action logs a member can filter by, in the order of the select. A
 // provider not listed here can still be found by free text.
-var Providers = []string{"conversation_inbox", "approval_queue", "widget", "whatsapp_webhook", "telegram",
-	"ai_triage", "analytics_snapshot", "crm", "integration_api", "settings", "auth", "demo"}
+func Providers(reg *channel.Registry) []string {
+	out := slices.Clone(roomProviders[:2])
+	for _, p := range append(reg.Providers(), roomProviders[2:]...) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // providerRE is the shape of a provider name; a well-formed name not in Providers (a newer room's)
 // still filters, and shows up in the select as typed.
@@ -34,7 +46,8 @@ type Option struct {
 
 // Handler serves /app/logs/.
 type Handler struct {
-	Render *web.Renderer
+	Render   *web.Renderer
+	Channels *channel.Registry // the channels' providers join the select
 }
 
 // Query is the parsed, validated search form; it is also what the page echoes back into its inputs.
@@ -95,12 +108,12 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
 }
 
 // options lists the known providers with translated labels, plus the current one when unknown.
-func options(c *web.Ctx, current string) []Option {
-	out := make([]Option, 0, len(Providers)+1)
-	for _, p := range Providers {
+func options(c *web.Ctx, providers []string, current string) []Option {
+	out := make([]Option, 0, len(providers)+1)
+	for _, p := range providers {
 		out = append(out, Option{p, c.T("logs.provider." + p)})
 	}
-	if current != "" && providerRE.MatchString(current) && !slices.Contains(Providers, current) {
+	if current != "" && providerRE.MatchString(current) && !slices.Contains(providers, current) {
 		out = append(out, Option{current, current})
 	}
 	return out
@@ -110,7 +123,7 @@ func options(c *web.Ctx, current string) []Option {
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	q, f, errs := parse(c, r.URL.Query())
-	d := &pageData{Q: q, Providers: options(c, q.Provider)}
+	d := &pageData{Q: q, Providers: options(c, Providers(h.Channels), q.Provider)}
 	p := &web.Page{Title: c.T("nav.logs"), Nav: "logs", Guide: "audit-logs", Data: d, Form: r.URL.Query()}
 	if errs.Any() {
 		p.Errors = errs

@@ -157,7 +157,7 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		errInvalid := errors.New("invalid rows")
 		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
 			for i, row := range rows {
-				id, isNew, fe, err := importRow(ctx, tx, kind, row)
+				id, isNew, fe, err := importRow(ctx, tx, kind, row, inbox.LeadSources(h.Inbox.Channels))
 				if err != nil {
 					return err
 				}
@@ -216,7 +216,7 @@ func set(s string) map[string]bool {
 }
 
 // importRow validates and stores one row; field problems come back as a map, not an error.
-func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string) (int64, bool, map[string]string, error) {
+func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, sources []string) (int64, bool, map[string]string, error) {
 	fe := map[string]string{}
 	for k := range row {
 		if !known[kind][k] {
@@ -275,7 +275,7 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 			Source: g("source"), LostReason: g("lost_reason"), ConsentVersion: g("consent_version"), ConsentAt: date("consent_at"),
 			UTM:        [5]string{g("utm_source"), g("utm_medium"), g("utm_campaign"), g("utm_term"), g("utm_content")},
 			CustomerID: ref("customer_id", "customer_external_id", "customers")}
-		for k, v := range validateLead(&l) {
+		for k, v := range validateLead(&l, sources) {
 			fe[k] = v
 		}
 		if len(fe) > 0 {

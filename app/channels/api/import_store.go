@@ -16,10 +16,9 @@ import (
 // them: leads through the inbox, products and the other CRM records through the CRM.
 
 var (
-	leadStages  = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
-	leadSources = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual", "import", "referral", "landing"}
-	reSKU       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	reCurrency  = regexp.MustCompile(`^[A-Z]{3}$`)
+	leadStages = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
+	reSKU      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 type leadRow struct {
@@ -28,7 +27,8 @@ type leadRow struct {
 	UTM                                                                       [5]string
 }
 
-func validateLead(l *leadRow) map[string]string {
+// validateLead checks one imported lead; sources are the valid lead sources (inbox.LeadSources).
+func validateLead(l *leadRow, sources []string) map[string]string {
 	e := map[string]string{}
 	if l.Stage == "" {
 		l.Stage = "new"
@@ -53,8 +53,8 @@ func validateLead(l *leadRow) map[string]string {
 	if !slices.Contains(leadStages, l.Stage) {
 		e["stage"] = "must be one of " + strings.Join(leadStages, ", ")
 	}
-	if !slices.Contains(leadSources, l.Source) {
-		e["source"] = "must be one of " + strings.Join(leadSources, ", ")
+	if !slices.Contains(sources, l.Source) {
+		e["source"] = "must be one of " + strings.Join(sources, ", ")
 	}
 	if len(l.ExternalID) > 200 {
 		e["external_id"] = "at most 200 characters"

@@ -1,0 +1,238 @@
+// Package channel is the one channel interface and its registry. Every room that needs to know
+// about conversation channels — ingest, delivery, the inbox filters, the charts, the action-log
+// filter, the integration API — asks a *Registry instead of keeping its own list. The registry
+// itself is built once, in app/channels/registry.go, from one line per channel; each channel's
+// folder implements Channel (and Sender when the server sends its replies).
+//
+// This package imports nothing of the application, so that the inbox (which every channel calls)
+// can hold a Registry without an import cycle.
+package channel
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// JobDeliver is the job kind of one outbound message on a channel whose replies the server sends
+// (Info.Outbound == Deliver). The inbox queues it; app/channels handles it by calling the
+// channel's Sender.
+const JobDeliver = "deliver_message"
+
+// Outbound says what happens to a reply written on a channel.
+type Outbound int
+
+const (
+	// Record: the conversation is a record kept by hand (a call, a manual note); replies are
+	// stored, nobody sends them, they carry no delivery status.
+	Record Outbound = iota
+	// Local: the reply is delivered by being stored (the widget reads it): it is "sent" at once.
+	Local
+	// Deliver: a deliver_message job sends the reply through the channel's Sender; it is
+	// "queued" until the provider accepts it.
+	Deliver
+)
+
+// Setting is one tenant setting a channel's section of the channels page edits.
+type Setting struct {
+	Key string // platform setting key (app/platform/settings.go declares its default, check and secrecy)
+	// Check returns "" when the value is acceptable, else a catalog key (channels.settings.err.*)
+	// naming the problem in the user's language. nil = the platform check alone.
+	Check func(string) string
+}
+
+// Info is what every room may know about a channel without importing it.
+type Info struct {
+	Name     string   // the code stored in conversations.channel and messages.channel
+	Provider string   // the action-log provider of inbound traffic (deliveries are logged under Name)
+	Icon     string   // a small text symbol shown next to the label
+	Outbound Outbound // what happens to replies
+	ByHand   bool     // a person can open a conversation on this channel by hand (logging a call...)
+	// Window is how long after the customer's last message a free-text reply may still be sent
+	// (WhatsApp's 24-hour customer-service window); 0 = no such rule.
+	Window time.Duration
+	// Statuses are the delivery statuses the channel reports for a reply, in order.
+	Statuses []string
+	Settings []Setting // the channel's settings on the channels page, in form order
+}
+
+// Label is the catalog key of the channel's name ("inbox.channel.whatsapp").
+func (i Info) Label() string { return "inbox.channel." + i.Name }
+
+// WindowOpen reports whether a free-text reply may be sent at now, given the time (Unix ms) of
+// the customer's last inbound message (0 = never wrote). Always true without a window rule.
+func (i Info) WindowOpen(lastInboundAt int64, now time.Time) bool {
+	if i.Window <= 0 {
+		return true
+	}
+	return lastInboundAt > 0 && now.Sub(time.UnixMilli(lastInboundAt)) <= i.Window
+}
+
+// Channel is one conversation channel.
+type Channel interface {
+	Info() Info
+}
+
+// Message is one earlier message of the conversation, for channels that thread replies (e-mail).
+type Message struct {
+	Direction         string // inbound outbound system
+	ProviderMessageID string
+	Notes             map[string]string // what the channel stored with it at ingest (e-mail: subject, from)
+}
+
+// Reply is one outbound message to send, with what a channel may need to address and thread it.
+type Reply struct {
+	MessageID     int64  // the inbox message id
+	Body          string // the text to send
+	ExternalID    string // the conversation's thread key on the channel (wa_id, chat id, root Message-ID)
+	LastInboundAt int64  // Unix ms of the customer's last message (0 = never wrote)
+	ContactName   string // the lead's name, phone and e-mail as the inbox knows them
+	ContactPhone  string
+	ContactEmail  string
+	TenantName    string
+	Thread        []Message               // the conversation's earlier messages, oldest first
+	Setting       func(key string) string // the tenant's settings
+	Client        *http.Client            // for HTTP providers (nil = the default client)
+	Now           time.Time
+}
+
+// Sender is a channel whose replies the server sends (Info.Outbound == Deliver).
+type Sender interface {
+	Channel
+	// Send delivers one reply and returns the provider's id for it (stored as the message's
+	// provider_message_id, so status callbacks and threaded answers find it). A *chanutil.SendError tells
+	// the deliverer whether trying again can help; a *NotConfigured that the tenant has not set the
+	// channel up.
+	Send(ctx context.Context, r Reply) (providerID string, err error)
+}
+
+// NotConfigured is returned by Send when the tenant has not set the channel up (or the
+// conversation lacks an address): the reply is marked failed at once, with Text as its delivery
+// error, and not retried.
+type NotConfigured struct{ Text string }
+
+func (e *NotConfigured) Error() string { return e.Text }
+
+// Registry is the list of channels, in the order screens show them. A nil *Registry knows no
+// channel.
+type Registry struct {
+	list []Channel
+}
+
+// NewRegistry builds a registry; a repeated name panics (a programming error caught at start-up).
+func NewRegistry(cs ...Channel) *Registry {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		n := c.Info().Name
+		if n == "" || seen[n] {
+			panic("channel: empty or repeated channel name " + n)
+		}
+		seen[n] = true
+	}
+	return &Registry{list: slices.Clone(cs)}
+}
+
+// All returns the channels in order.
+func (r *Registry) All() []Channel {
+	if r == nil {
+		return nil
+	}
+	return slices.Clone(r.list)
+}
+
+// Channel returns the named channel (nil when unknown).
+func (r *Registry) Channel(name string) Channel {
+	for _, c := range r.All() {
+		if c.Info().Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Info returns the named channel's facts and whether it exists.
+func (r *Registry) Info(name string) (Info, bool) {
+	if c := r.Channel(name); c != nil {
+		return c.Info(), true
+	}
+	return Info{}, false
+}
+
+// Has reports whether name is a registered channel.
+func (r *Registry) Has(name string) bool { return r.Channel(name) != nil }
+
+// Names lists the channel codes in order.
+func (r *Registry) Names() []string {
+	var out []string
+	for _, c := range r.All() {
+		out = append(out, c.Info().Name)
+	}
+	return out
+}
+
+// ByHand lists the channels a person can open a conversation on by hand.
+func (r *Registry) ByHand() []string {
+	var out []string
+	for _, c := range r.All() {
+		if c.Info().ByHand {
+			out = append(out, c.Info().Name)
+		}
+	}
+	return out
+}
+
+// OutboundOf says what happens to a reply on the named channel (Record when unknown).
+func (r *Registry) OutboundOf(name string) Outbound {
+	i, _ := r.Info(name)
+	return i.Outbound
+}
+
+// Provider is the action-log provider of the named channel's traffic ("" when unknown).
+func (r *Registry) Provider(name string) string {
+	i, _ := r.Info(name)
+	return i.Provider
+}
+
+// Providers lists the distinct action-log providers of the channels' traffic, in order: the
+// inbound provider, then the channel's own name for deliveries.
+func (r *Registry) Providers() []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, c := range r.All() {
+		i := c.Info()
+		add(i.Provider)
+		if i.Outbound == Deliver {
+			add(i.Name)
+		}
+	}
+	return out
+}
+
+// Icons maps each channel code to its symbol, for templates.
+func (r *Registry) Icons() map[string]string {
+	out := map[string]string{}
+	for _, c := range r.All() {
+		out[c.Info().Name] = c.Info().Icon
+	}
+	return out
+}
+
+// Settings lists every channel's settings, in registry and form order.
+func (r *Registry) Settings() []Setting {
+	var out []Setting
+	for _, c := range r.All() {
+		out = append(out, c.Info().Settings...)
+	}
+	return out
+}
+
+// Fixed is a channel that is only facts: a record kept by hand (call, manual) has no folder.
+type Fixed Info
+
+// Info returns the facts.
+func (f Fixed) Info() Info { return Info(f) }

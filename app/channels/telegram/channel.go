@@ -1,0 +1,33 @@
+package telegram
+
+import (
+	"context"
+	"strconv"
+
+	"highvibe/app/channels/channel"
+)
+
+// Channel is a Telegram bot in the channel registry: inbound through the webhook, replies sent by
+// the deliver job.
+type Channel struct{}
+
+// Info describes the channel.
+func (Channel) Info() channel.Info {
+	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
+		Statuses: []string{"queued", "sent", "failed"},
+		Settings: []channel.Setting{{Key: "telegram_secret_token"}, {Key: "telegram_bot_token"}, {Key: "telegram_api_base"}}}
+}
+
+// Send posts the reply to the conversation's chat and returns "msg:<chat>:<message id>".
+func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
+	token := r.Setting("telegram_bot_token")
+	chat, ok := ChatID(r.ExternalID)
+	if token == "" || !ok {
+		return "", &channel.NotConfigured{Text: "not sent — no Telegram bot token configured"}
+	}
+	id, err := SendMessage(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Body)
+	if err != nil {
+		return "", err
+	}
+	return "msg:" + r.ExternalID + ":" + strconv.FormatInt(id, 10), nil
+}

@@ -1,0 +1,31 @@
+package whatsapp
+
+import (
+	"context"
+
+	"highvibe/app/channels/channel"
+)
+
+// Channel is WhatsApp (Cloud API) in the channel registry: inbound through the webhook, replies
+// sent by the deliver job within the 24-hour customer-service window.
+type Channel struct{}
+
+// Info describes the channel.
+func (Channel) Info() channel.Info {
+	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "🟢", Outbound: channel.Deliver, Window: Window,
+		Statuses: []string{"queued", "sent", "delivered", "read", "failed"},
+		Settings: []channel.Setting{{Key: "whatsapp_verify_token"}, {Key: "whatsapp_app_secret"}, {Key: "whatsapp_phone_number_id"},
+			{Key: "whatsapp_access_token"}, {Key: "whatsapp_api_base"}}}
+}
+
+// NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
+const NotSentNoToken = "not sent — reply from your WhatsApp app (no WhatsApp access token configured)"
+
+// Send sends a text reply to the conversation's wa_id and returns the new wamid.
+func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
+	token, phoneID := r.Setting("whatsapp_access_token"), r.Setting("whatsapp_phone_number_id")
+	if token == "" || phoneID == "" {
+		return "", &channel.NotConfigured{Text: NotSentNoToken}
+	}
+	return SendText(ctx, r.Client, r.Setting("whatsapp_api_base"), phoneID, token, r.ExternalID, r.Body)
+}
