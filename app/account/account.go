@@ -16,6 +16,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -172,7 +173,7 @@ func (h *Handler) Switch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !allowed {
-		h.Render.Error(w, r, http.StatusForbidden, c.T("error.not_member"))
+		h.Render.Fail(w, r, fault.Forbidden("error.not_member"))
 		return
 	}
 	c.Session.Values["tenant"] = slug

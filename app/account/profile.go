@@ -8,6 +8,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -176,7 +177,7 @@ func EndOne(render *web.Renderer, st *auth.Store, w http.ResponseWriter, r *http
 	c := web.From(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		render.Error(w, r, http.StatusNotFound, "")
+		render.Fail(w, r, fault.NotFound(""))
 		return
 	}
 	if err := del(id); err != nil {

@@ -95,17 +95,18 @@ type Error struct {
 	Err    error
 }
 
-// Error describes the error for logs: kind, key and cause.
+// Error is the cause's text when there is one (what logs and the CLI should read), else the
+// kind, key and fields.
 func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
 	s := e.Kind.String()
 	if e.Key != "" {
 		s += " (" + e.Key + ")"
 	}
 	for _, f := range e.Fields {
 		s += fmt.Sprintf(" %s: %s;", f.Field, f.Key)
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
 	}
 	return s
 }

@@ -58,7 +58,10 @@ func TestWrapKeepsCause(t *testing.T) {
 	if !errors.Is(err, cause) {
 		t.Fatal("errors.Is must see the cause")
 	}
-	if got := err.Error(); got != "conflict (k): disk" {
+	if got := fault.InvalidField("name", "k").Error(); got != "invalid name: k;" {
+		t.Fatalf("Error() without a cause = %q", got)
+	}
+	if got := err.Error(); got != "disk" {
 		t.Fatalf("Error() = %q", got)
 	}
 }

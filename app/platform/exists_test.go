@@ -11,7 +11,8 @@ import (
 )
 
 // TestDuplicatesAreErrExistsByCode: a taken username and a taken tenant slug are recognised from
-// SQLite's UNIQUE result code on a real platform file and answered as ErrExists (a conflict),
+// SQLite's UNIQUE result code on a real platform file and answered as ErrExists (a field error on
+// the username form, a conflict for the slug),
 // and nothing second is stored.
 func TestDuplicatesAreErrExistsByCode(t *testing.T) {
 	ctx := context.Background()
@@ -26,8 +27,8 @@ func TestDuplicatesAreErrExistsByCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.CreateUser(ctx, "olga", "another long password", false)
-	if !errors.Is(err, platform.ErrExists) || fault.KindOf(err) != fault.KindConflict {
-		t.Fatalf("duplicate user: %v (kind %v), want ErrExists", err, fault.KindOf(err))
+	if !errors.Is(err, platform.ErrExists) || fault.FieldKeys(err)["username"] != "settings.username_taken" {
+		t.Fatalf("duplicate user: %v (fields %v), want ErrExists as a field error on username", err, fault.FieldKeys(err))
 	}
 
 	// A tenants row without its database file reaches the INSERT, so the UNIQUE index answers.

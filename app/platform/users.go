@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 )
 
@@ -86,11 +87,13 @@ func validUsername(u string) bool {
 	return true
 }
 
-// CreateUser stores a new user; ErrExists when the name is taken.
+// CreateUser stores a new user; a field error on username wrapping ErrExists when the name is
+// taken, wrapping a *ValidationError when it is not a valid name.
 func (s *Service) CreateUser(ctx context.Context, username, password string, staff bool) (*User, error) {
 	username = strings.TrimSpace(username)
 	if !validUsername(username) {
-		return nil, &ValidationError{"username", "must be 2-64 characters: letters, digits, . _ - @"}
+		return nil, fault.InvalidField("username", "settings.username_invalid").
+			Wrap(&ValidationError{"username", "must be 2-64 characters: letters, digits, . _ - @"})
 	}
 	if len(password) < MinPasswordLen {
 		return nil, &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
@@ -102,7 +105,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
 	if err != nil {
 		if tenantdb.IsUnique(err) {
-			return nil, fmt.Errorf("platform: user %q %w", username, ErrExists)
+			return nil, fault.InvalidField("username", "settings.username_taken").
+				Wrap(fmt.Errorf("platform: user %q %w", username, ErrExists))
 		}
 		return nil, fmt.Errorf("platform: create user: %w", err)
 	}

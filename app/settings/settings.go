@@ -3,7 +3,6 @@
 package settings
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -214,13 +213,11 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		var err error
 		u, err = h.Platform.CreateUser(r.Context(), username, password, false)
-		var ve *platform.ValidationError
-		switch {
-		case errors.Is(err, platform.ErrExists):
-			errs.Add("username", c.T("settings.username_taken"))
-		case errors.As(err, &ve):
-			errs.Add(ve.Field, c.T("settings.username_invalid"))
-		case err != nil:
+		if fe := web.FieldErrors(r, err); fe != nil {
+			for f, m := range fe {
+				errs.Add(f, m)
+			}
+		} else if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

@@ -128,7 +128,10 @@ func NewProblem(r *http.Request, err error) Problem {
 // errors once (Renderer.Fail does). The problem's code is also what /metrics counts as the
 // reason a request was refused (see Observe).
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
-	p := NewProblem(r, err)
+	writeProblem(w, r, NewProblem(r, err))
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 	noteCode(w, p.Code)
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -139,4 +142,32 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(p)
+}
+
+// writeStatusProblem answers a status without an error (the middleware's 403 and 404) as problem
+// details; detail is already in the request's language (the generic message when empty).
+func writeStatusProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	kind := fault.KindInternal
+	for k, st := range statusOfKind {
+		if st == status {
+			kind = fault.Kind(k)
+		}
+	}
+	p := NewProblem(r, fault.New(kind, ""))
+	p.Status = status
+	if kind == fault.KindInternal && status != http.StatusInternalServerError {
+		p.Code = fmt.Sprintf("http_%d", status)
+		p.Type = ProblemType + p.Code
+		c := From(r)
+		if key := fmt.Sprintf("error.%d.title", status); c.P.Has(key) {
+			p.Title = c.T(key)
+		}
+		if key := fmt.Sprintf("error.%d.body", status); c.P.Has(key) {
+			p.Detail = c.T(key)
+		}
+	}
+	if detail != "" {
+		p.Detail = detail
+	}
+	writeProblem(w, r, p)
 }

@@ -110,3 +110,30 @@ func TestStatusOfEveryKind(t *testing.T) {
 		t.Error("errors without a kind must be 500")
 	}
 }
+
+// TestStatusProblem: the middleware's answers without an error (a missing permission, a method
+// the route does not take) are problem details too when JSON was asked for.
+func TestStatusProblem(t *testing.T) {
+	for _, s := range []struct {
+		status       int
+		detail, code string
+	}{
+		{403, "Rolünüz (viewer) bu işleme izin vermiyor: x.", "forbidden"},
+		{405, "", "http_405"},
+	} {
+		w := httptest.NewRecorder()
+		writeStatusProblem(w, requestIn("tr", "/app/x"), s.status, s.detail)
+		var p Problem
+		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		tr := i18n.For("tr")
+		wantDetail := s.detail
+		if wantDetail == "" {
+			wantDetail = tr.T(fmt.Sprintf("error.%d.body", s.status))
+		}
+		if w.Code != s.status || p.Status != s.status || p.Code != s.code || p.Title != tr.T(fmt.Sprintf("error.%d.title", s.status)) || p.Detail != wantDetail {
+			t.Fatalf("%d: %d %+v", s.status, w.Code, p)
+		}
+	}
+}

@@ -318,13 +318,19 @@ func baseFuncs(assets *static.Assets) template.FuncMap {
 }
 
 // Error renders the friendly error page for status in the request's language; detail, when
-// given, says why (a 403 names the role and the missing permission).
+// given, says why (a 403 names the role and the missing permission). It is for the middleware's
+// answers that have a status but no error (unknown route, missing permission); handlers use Fail.
 func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int, detail string) {
 	r.errorPage(w, req, status, detail, nil)
 }
 
-// errorPage renders the error page (the fragment for htmx), listing field errors when there are.
+// errorPage renders the error page (the fragment for htmx), listing field errors when there are;
+// a caller that asked for JSON gets the same answer as problem details.
 func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status int, detail string, fields map[string]string) {
+	if WantsJSON(req) {
+		writeStatusProblem(w, req, status, detail)
+		return
+	}
 	c := From(req)
 	key := fmt.Sprintf("error.%d", status)
 	if !c.P.Has(key + ".title") {

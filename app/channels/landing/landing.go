@@ -166,7 +166,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	}
 	if ok, wait := h.Limit.Allow(ip); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-		h.Render.Error(w, r, http.StatusTooManyRequests, c.T("landing.rate_limited"))
+		h.Render.Fail(w, r, fault.RateLimited("landing.rate_limited"))
 		return
 	}
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
