@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -89,6 +90,9 @@ func customizeSchema(_ string, t reflect.Type, tag reflect.StructTag, s *openapi
 	}
 	if f := tag.Get("format"); f != "" {
 		s.Format = f
+	}
+	if m, err := strconv.ParseUint(tag.Get("max"), 10, 64); err == nil {
+		s.MaxLength = &m
 	}
 	for _, v := range strings.Fields(tag.Get("enum")) {
 		s.Enum = append(s.Enum, v)

@@ -92,6 +92,11 @@ func TestIntegrationAPIErrorsAreProblems(t *testing.T) {
 		{"POST", "/api/v1/conversations/1/messages", read, "application/json", `{"text":"x"}`, 403, "wrong_scope", false},
 		{"POST", "/api/v1/leads", imp, "text/csv", "name\n", 400, "malformed", false},
 		{"POST", "/api/v1/products", imp, "application/json", `{"sku":"G1","name":"Granit","unit_price":"çok"}`, 422, "invalid_rows", false},
+		{"POST", "/api/v1/customers", imp, "application/json", "[" + strings.Repeat(`{"name":"x"},`, 5000) + `{"name":"y"}]`, 413, "too_many_rows", true},
+		{"POST", "/api/v1/conversations/999/messages", imp, "application/json", `{"text":"` + strings.Repeat("ş", 65537) + `"}`, 413, "too_long", true},
+		{"POST", "/api/v1/conversations/999/messages", imp, "application/json", `{"direction":"sideways","text":"x"}`, 422, "bad_direction", true},
+		{"POST", "/api/v1/conversations/999/messages", imp, "application/json", `{"text":"  "}`, 422, "text_required", false},
+		{"POST", "/api/v1/conversations/999/messages", imp, "application/json", `["x"]`, 400, "malformed", true},
 	}
 	for _, tc := range cases {
 		r, reqErr := c.Call(tc.method, tc.path, tc.key, tc.ctype, tc.body)
@@ -107,6 +112,22 @@ func TestIntegrationAPIErrorsAreProblems(t *testing.T) {
 		if p.Code != tc.code || p.Status != tc.status || p.Title == "" || p.Detail == "" || p.Instance != strings.SplitN(tc.path, "?", 2)[0] || !strings.HasPrefix(p.Type, "urn:") {
 			t.Errorf("%s: problem %+v, want code %s", name, p, tc.code)
 		}
+	}
+
+	// Over the key's rate limit (bursts of 100, 20/s): 429 with Retry-After, as documented.
+	burst := e.APIKey("acme", "read") // its own key: the others keep their budget
+	limited := false
+	for i := 0; i < 400 && !limited; i++ {
+		r, _ := c.Call("GET", "/api/v1/recommendations", burst, "", "")
+		if r.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			if p := problem(t, r); p.Code != "rate_limited" || r.Header.Get("Retry-After") == "" {
+				t.Errorf("rate limited: %s %q", r.Body, r.Header.Get("Retry-After"))
+			}
+		}
+	}
+	if !limited {
+		t.Error("400 requests in a row never met the rate limit")
 	}
 
 	// The caller's language: a Turkish integrator reads Turkish.

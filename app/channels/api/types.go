@@ -12,6 +12,7 @@ import (
 //   - doc: the field's description
 //   - enum: the allowed values, space separated
 //   - format: the JSON Schema format (date-time, email)
+//   - max: the longest string allowed, in characters
 // A pointer field is nullable: it is always present and holds null when there is no value.
 
 // Conversation is one conversation as a list item.
@@ -153,8 +154,8 @@ type ImportResult struct {
 // AddMessageRequest is the body of POST /api/v1/conversations/{id}/messages.
 type AddMessageRequest struct {
 	Direction string `json:"direction,omitempty" enum:"inbound outbound system" doc:"inbound (default) runs the inbound path: the assistant may answer; outbound and system only record"`
-	Text      string `json:"text,omitempty" doc:"the message, at most 65,536 characters; required unless body is given"`
-	Body      string `json:"body,omitempty" doc:"another name for text"`
+	Text      string `json:"text,omitempty" max:"65536" doc:"the message, at most 65,536 characters; required unless body is given"`
+	Body      string `json:"body,omitempty" max:"65536" doc:"another name for text"`
 	Author    string `json:"author,omitempty" doc:"who wrote an outbound or system message (default API)"`
 }
 
