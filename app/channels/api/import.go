@@ -108,8 +108,8 @@ type rowError struct {
 }
 
 // rowFault is the problem of a refused batch: one field error per refused field, named
-// "<row>.<field>" with rows counted from 1. A message that is not a catalog key (the lead and
-// product checks still return English sentences) is passed through api.row.invalid.
+// "<row>.<field>" with rows counted from 1. A message is a catalog key, "key|argument" for a key
+// that takes one; anything else (a sentence) is passed through api.row.invalid.
 func rowFault(rowErrs []rowError, total int) error {
 	var fs fault.Fields
 	for _, re := range rowErrs {
@@ -120,6 +120,9 @@ func rowFault(rowErrs []rowError, total int) error {
 		slices.Sort(names)
 		for _, f := range names {
 			fe := fault.FieldError{Field: strconv.Itoa(re.Row) + "." + f, Key: re.Errors[f]}
+			if key, arg, ok := strings.Cut(fe.Key, "|"); ok {
+				fe.Key, fe.Args = key, []any{arg}
+			}
 			if strings.ContainsAny(fe.Key, " ") || !strings.Contains(fe.Key, ".") {
 				fe.Key, fe.Args = "api.row.invalid", []any{re.Errors[f]}
 			}

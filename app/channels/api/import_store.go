@@ -28,6 +28,8 @@ type leadRow struct {
 }
 
 // validateLead checks one imported lead; sources are the valid lead sources (inbox.LeadSources).
+// Its messages, like validateProduct's, are catalog keys (api.row.*), "key|argument" when the
+// message takes one.
 func validateLead(l *leadRow, sources []string) map[string]string {
 	e := map[string]string{}
 	if l.Stage == "" {
@@ -37,31 +39,31 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 		l.Source = "import"
 	}
 	if len([]rune(l.Name)) > 200 {
-		e["name"] = "at most 200 characters"
+		e["name"] = "api.row.max_200"
 	}
 	if l.Name == "" && l.Phone == "" && l.Email == "" {
-		e["name"] = "a lead needs a name, phone or email"
+		e["name"] = "api.row.lead_contact"
 	}
 	if l.Phone != "" && (len(l.Phone) > 40 || inbox.NormalizePhone(l.Phone) == "") {
-		e["phone"] = "not a valid phone number"
+		e["phone"] = "api.row.phone"
 	}
 	if l.Email != "" {
 		if a, err := mail.ParseAddress(l.Email); err != nil || a.Address != l.Email || len(l.Email) > 254 {
-			e["email"] = "not a valid email address"
+			e["email"] = "api.row.email"
 		}
 	}
 	if !slices.Contains(leadStages, l.Stage) {
-		e["stage"] = "must be one of " + strings.Join(leadStages, ", ")
+		e["stage"] = "api.row.one_of|" + strings.Join(leadStages, ", ")
 	}
 	if !slices.Contains(sources, l.Source) {
-		e["source"] = "must be one of " + strings.Join(sources, ", ")
+		e["source"] = "api.row.one_of|" + strings.Join(sources, ", ")
 	}
 	if len(l.ExternalID) > 200 {
-		e["external_id"] = "at most 200 characters"
+		e["external_id"] = "api.row.max_200"
 	}
 	for i, u := range l.UTM {
 		if len(u) > 200 {
-			e[[]string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}[i]] = "at most 200 characters"
+			e[[]string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}[i]] = "api.row.max_200"
 		}
 	}
 	return e
@@ -89,19 +91,19 @@ func validateProduct(p *productRow) map[string]string {
 		p.Currency = "TRY"
 	}
 	if !reSKU.MatchString(p.SKU) {
-		e["sku"] = "1–64 letters, digits, dot, dash or underscore"
+		e["sku"] = "api.row.sku"
 	}
 	if n := len([]rune(p.Name)); n < 1 || n > 200 {
-		e["name"] = "required, at most 200 characters"
+		e["name"] = "api.row.name_required"
 	}
 	if len(p.Unit) > 16 {
-		e["unit"] = "at most 16 characters"
+		e["unit"] = "api.row.max_16"
 	}
 	if p.UnitPrice < 0 || p.UnitPrice > 1e9 {
-		e["unit_price"] = "must be between 0 and 1000000000"
+		e["unit_price"] = "api.row.unit_price"
 	}
 	if !reCurrency.MatchString(p.Currency) {
-		e["currency"] = "three capital letters, e.g. TRY"
+		e["currency"] = "api.row.currency"
 	}
 	return e
 }

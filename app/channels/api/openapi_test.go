@@ -9,6 +9,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/api"
+	"highvibe/app/web"
 	"highvibe/guide"
 )
 
@@ -136,6 +137,15 @@ func TestIntegrationAPIErrorsAreProblems(t *testing.T) {
 	p := problem(t, r)
 	if r.StatusCode != 422 || !strings.Contains(p.Detail, "geçersiz") || len(p.Errors) != 1 || p.Errors[0].Field != "1.unit_price" || !strings.Contains(p.Detail, "1/2") || p.Errors[0].Detail != "Bir sayı olmalı." {
 		t.Errorf("Turkish problem: %d %s", r.StatusCode, r.Body)
+	}
+	r, _ = c.Send("POST", "/api/v1/leads", h, `{"name":"Kemal","email":"kemal@","stage":"hot"}`)
+	got := map[string]web.ProblemField{}
+	for _, f := range problem(t, r).Errors {
+		got[f.Field] = f
+	}
+	if r.StatusCode != 422 || got["1.email"].Detail != "Geçerli bir e-posta adresi değil." || got["1.stage"].Code != "api.row.one_of" ||
+		!strings.Contains(got["1.stage"].Detail, "Şunlardan biri olmalı: new, contacted") {
+		t.Errorf("Turkish lead row errors: %d %s", r.StatusCode, r.Body)
 	}
 	h = http.Header{"Authorization": {"Bearer " + read}, "Accept-Language": {"tr"}}
 	if r, _ := c.Send("GET", "/api/v1/leads?limit=0", h, ""); !strings.Contains(problem(t, r).Detail, "arasında") {

@@ -66,7 +66,7 @@ type Lead struct {
 	Phone          string  `json:"phone"`
 	Email          string  `json:"email"`
 	Stage          string  `json:"stage" enum:"new contacted qualified proposal won lost"`
-	Source         string  `json:"source" enum:"webchat whatsapp telegram email call manual import referral landing"`
+	Source         string  `json:"source" doc:"a channel (webchat, whatsapp, telegram, email, call, manual, …) or import, referral, landing"`
 	LostReason     string  `json:"lost_reason"`
 	ConsentVersion string  `json:"consent_version"`
 	ConsentAt      *string `json:"consent_at" format:"date-time"`
