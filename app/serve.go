@@ -169,7 +169,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: channels.Registry()}
 	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}
-	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform}
+	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform, Neighbours: inbox.Neighbours{
+		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}}
 	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.
 	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSendScheduled, h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"highvibe/app/fault"
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -164,9 +165,33 @@ func Decided(ctx context.Context, db *tenantdb.DB, limit int) ([]*Recommendation
 	return list(ctx, db.Read, `WHERE status IN ('approved','rejected','executed') ORDER BY decided_at DESC, id DESC LIMIT ?`, limit)
 }
 
-// ForLead lists a lead's recommendations, open first then newest, for the conversation page.
-func ForLead(ctx context.Context, db *tenantdb.DB, leadID int64) ([]*Recommendation, error) {
-	return list(ctx, db.Read, `WHERE lead_id = ? ORDER BY CASE WHEN status IN ('draft','pending') THEN 0 ELSE 1 END, id DESC LIMIT 100`, leadID)
+// ForConversation lists the newest recommendations about a conversation's lead (any conversation
+// of it) or the conversation itself, as the conversation page shows them (inbox.Neighbours).
+func ForConversation(ctx context.Context, q inbox.Querier, leadID, convID int64) ([]inbox.Recommendation, error) {
+	recs, err := list(ctx, q, `WHERE lead_id = ? OR conversation_id = ? ORDER BY id DESC LIMIT 20`, leadID, convID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inbox.Recommendation, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, inbox.Recommendation{ID: r.ID, Title: r.Title, Summary: r.Summary, Priority: r.Priority, Status: r.Status,
+			ActionType: r.ActionType, Confidence: r.Confidence, ConversationID: r.ConversationID, CreatedAt: r.CreatedAt})
+	}
+	return out, nil
+}
+
+// OpenDrafts lists the assistant's draft replies of a conversation still waiting in the queue,
+// oldest first, for the conversation page to edit and send (inbox.Neighbours).
+func OpenDrafts(ctx context.Context, q inbox.Querier, convID int64) ([]inbox.Draft, error) {
+	recs, err := list(ctx, q, `WHERE conversation_id = ? AND status IN ('draft','pending') AND trim(draft_reply) <> '' ORDER BY id LIMIT 5`, convID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inbox.Draft, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, inbox.Draft{ID: r.ID, Title: r.Title, Body: r.DraftReply})
+	}
+	return out, nil
 }
 
 // PendingCount is the number on the dashboard's "pending approvals" card.

@@ -246,3 +246,29 @@ func CustomerOptions(ctx context.Context, db *tenantdb.DB) ([]Option, error) {
 	}
 	return out, nil
 }
+
+// LinkedCustomer reads the customer a lead or conversation is linked to (nil when it is gone) and
+// its five newest orders, for the inbox's conversation page (inbox.Neighbours).
+func LinkedCustomer(ctx context.Context, q inbox.Querier, id int64) (*inbox.LinkedCustomer, error) {
+	c := &inbox.LinkedCustomer{ID: id}
+	err := q.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, id).Scan(&c.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crm: linked customer: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, status, total, currency, description FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT 5`, id)
+	if err != nil {
+		return nil, fmt.Errorf("crm: linked customer orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o inbox.LinkedOrder
+		if err := rows.Scan(&o.ID, &o.Status, &o.Total, &o.Currency, &o.Description); err != nil {
+			return nil, fmt.Errorf("crm: linked customer orders: %w", err)
+		}
+		c.Orders = append(c.Orders, o)
+	}
+	return c, rows.Err()
+}

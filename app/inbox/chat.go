@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -99,26 +98,6 @@ type Draft struct {
 	Body  string
 }
 
-// OpenDrafts lists the assistant's draft replies of a conversation still waiting in the approval
-// queue, oldest first.
-func OpenDrafts(ctx context.Context, q Querier, convID int64) ([]Draft, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, title, draft_reply FROM decision_recommendations
-		WHERE conversation_id = ? AND status IN ('draft','pending') AND trim(draft_reply) <> '' ORDER BY id LIMIT 5`, convID)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: drafts: %w", err)
-	}
-	defer rows.Close()
-	var out []Draft
-	for rows.Next() {
-		var d Draft
-		if err := rows.Scan(&d.ID, &d.Title, &d.Body); err != nil {
-			return nil, fmt.Errorf("inbox: drafts: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
 // LinkedCustomer is the CRM customer a lead became, with its latest orders (read-only here).
 type LinkedCustomer struct {
 	ID     int64
@@ -135,33 +114,13 @@ type LinkedOrder struct {
 	Description string
 }
 
-// CustomerOf reads the customer linked to a lead or conversation (nil when none) and its five
-// newest orders.
-func CustomerOf(ctx context.Context, q Querier, id int64) (*LinkedCustomer, error) {
-	if id == 0 {
-		return nil, nil
-	}
-	c := &LinkedCustomer{ID: id}
-	err := q.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, id).Scan(&c.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("inbox: customer: %w", err)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT id, status, total, currency, description FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT 5`, id)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: customer orders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var o LinkedOrder
-		if err := rows.Scan(&o.ID, &o.Status, &o.Total, &o.Currency, &o.Description); err != nil {
-			return nil, fmt.Errorf("inbox: customer orders: %w", err)
-		}
-		c.Orders = append(c.Orders, o)
-	}
-	return c, rows.Err()
+// Neighbours are what the conversation page shows from other rooms, each read by the room that
+// owns it: the approval queue's recommendations and open drafts, the CRM's linked customer. The
+// server wires them (serve.go); one left nil shows nothing.
+type Neighbours struct {
+	Recommendations func(ctx context.Context, q Querier, leadID, convID int64) ([]Recommendation, error)
+	Drafts          func(ctx context.Context, q Querier, convID int64) ([]Draft, error)
+	Customer        func(ctx context.Context, q Querier, customerID int64) (*LinkedCustomer, error)
 }
 
 // WhatsAppLink is the https://wa.me/ address of an E.164 phone number ("" when there is none).

@@ -215,22 +215,3 @@ type Recommendation struct {
 	ConversationID   int64
 	CreatedAt        int64
 }
-
-// LeadRecommendations lists the newest recommendations about a lead (any conversation of it).
-func LeadRecommendations(ctx context.Context, q Querier, leadID, convID int64) ([]Recommendation, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, title, summary, priority, status, action_type, confidence, coalesce(conversation_id,0), created_at
-		FROM decision_recommendations WHERE lead_id = ? OR conversation_id = ? ORDER BY id DESC LIMIT 20`, leadID, convID)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: recommendations: %w", err)
-	}
-	defer rows.Close()
-	var out []Recommendation
-	for rows.Next() {
-		var r Recommendation
-		if err := rows.Scan(&r.ID, &r.Title, &r.Summary, &r.Priority, &r.Status, &r.ActionType, &r.Confidence, &r.ConversationID, &r.CreatedAt); err != nil {
-			return nil, fmt.Errorf("inbox: recommendations: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}

@@ -146,17 +146,21 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.Recs, err = LeadRecommendations(ctx, c.DB.Read, conv.LeadID, id); err != nil {
-		h.Render.Fail(w, r, err)
-		return
+	if f := h.Neighbours.Recommendations; f != nil {
+		if d.Recs, err = f(ctx, c.DB.Read, conv.LeadID, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	cust := conv.CustomerID
 	if cust == 0 {
 		cust = d.Lead.CustomerID
 	}
-	if d.Customer, err = CustomerOf(ctx, c.DB.Read, cust); err != nil {
-		h.Render.Fail(w, r, err)
-		return
+	if f := h.Neighbours.Customer; f != nil && cust != 0 {
+		if d.Customer, err = f(ctx, c.DB.Read, cust); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	d.WhatsApp = WhatsAppLink(d.Lead.PhoneE164)
 	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
@@ -205,8 +209,10 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 	if d.Messages, err = Messages(ctx, c.DB.Read, conv.ID, 0, 1000); err != nil {
 		return nil, err
 	}
-	if d.Drafts, err = OpenDrafts(ctx, c.DB.Read, conv.ID); err != nil {
-		return nil, err
+	if f := h.Neighbours.Drafts; f != nil {
+		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
+			return nil, err
+		}
 	}
 	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {
 		for _, m := range members {

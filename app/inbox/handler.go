@@ -18,6 +18,8 @@ type Handler struct {
 	Render   *web.Renderer
 	Svc      *Service
 	Platform *platform.Service
+	// Neighbours read what the conversation page shows from the approval queue and the CRM.
+	Neighbours Neighbours
 	// Heartbeat is how often the event stream sends a comment line (zero = 20 s).
 	Heartbeat time.Duration
 }

@@ -82,6 +82,17 @@ var ReadModels = []ReadModel{
 		Tables: []string{"leads", "conversations", "messages", "decision_recommendations"},
 	},
 	{
+		Path: "inbox/search.go",
+		What: "the inbox search document of a conversation, which folds in the linked customer's name " +
+			"(the CRM calls inbox.ReindexLead when it changes one)",
+		Tables: []string{"customers"},
+	},
+	{
+		Path:   "inbox/queue_context.go",
+		What:   "who a recommendation in the approval queue is about: the customer's name, channel and message",
+		Tables: []string{"customers"},
+	},
+	{
 		Path:   "tenantdb/replica/check.go",
 		What:   "the backup check: counts the rows of every table in the live file and in a restored copy",
 		Tables: []string{"*"},
