@@ -41,35 +41,27 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 		}
 	}
 	a := &ai.Assistant{Platform: s.Platform, Inbox: &inbox.Service{Live: s.Live, Channels: channels.Registry()}, Log: s.Log}
-	type item struct {
-		conv, msg, last int64
-	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, max(m.id), c.last_message_at FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound'
-		WHERE c.ai_mode = 'active' AND c.state NOT IN ('won','lost') GROUP BY c.id ORDER BY c.last_message_at DESC LIMIT 150`)
+	items, err := inbox.LatestInbounds(ctx, db.Read, 150)
 	if err != nil {
 		return fmt.Errorf("demo ai: conversations: %w", err)
 	}
-	var items []item
-	for rows.Next() {
-		var it item
-		if err := rows.Scan(&it.conv, &it.msg, &it.last); err != nil {
-			rows.Close()
-			return err
-		}
-		items = append(items, it)
-	}
-	rows.Close()
 	recent := time.Now().Add(-2 * time.Hour).UnixMilli()
 	fresh := map[int64]bool{}
 	for _, it := range items {
-		fresh[it.conv] = it.last >= recent
-		if _, err := a.TriageWith(ctx, t.Slug, db, it.conv, it.msg, it.last >= recent); err != nil {
-			return fmt.Errorf("demo ai: triage %d: %w", it.conv, err)
+		fresh[it.ConversationID] = it.LastMessageAt >= recent
+		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, it.LastMessageAt >= recent); err != nil {
+			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
 		}
 	}
 	// The lost deal of scenario C: its pricing decision carries the reason.
-	var lostConv, lostLead int64
-	_ = db.Read.QueryRowContext(ctx, `SELECT c.id, c.lead_id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.lost_reason = ? LIMIT 1`, DemoLostReasonC).Scan(&lostConv, &lostLead)
+	lostLead, err := inbox.LeadIDByExternal(ctx, db.Read, demoExternalMark+"scenario-c")
+	if err != nil {
+		return fmt.Errorf("demo ai: scenario C: %w", err)
+	}
+	lostConv, err := inbox.LatestConversationOfLead(ctx, db.Read, lostLead)
+	if err != nil {
+		return fmt.Errorf("demo ai: scenario C: %w", err)
+	}
 	if lostConv > 0 {
 		var id int64
 		err := db.InTx(ctx, func(tx *sql.Tx) error {

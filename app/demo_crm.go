@@ -11,6 +11,7 @@ import (
 	"highvibe/app/analytics"
 	"highvibe/app/channels"
 	"highvibe/app/crm"
+	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
@@ -28,35 +29,21 @@ func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantd
 	day := int64(86400000)
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		// Customers from won leads first, then walk-in customers.
-		type lead struct {
-			id   int64
-			name string
-		}
-		var won []lead
-		rows, err := tx.QueryContext(ctx, `SELECT id, name FROM leads WHERE stage = 'won' AND name <> '' AND customer_id IS NULL ORDER BY id LIMIT 40`)
+		ids, names, err := inbox.WonLeadsWithoutCustomer(ctx, tx, 40)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var l lead
-			if err := rows.Scan(&l.id, &l.name); err != nil {
-				rows.Close()
-				return err
-			}
-			won = append(won, l)
-		}
-		rows.Close()
 		type cust struct{ id, lead int64 }
 		var custs []cust
-		for _, l := range won {
-			c := &crm.Customer{Name: l.name, City: cities[rng.IntN(len(cities))]}
+		for k, leadID := range ids {
+			c := &crm.Customer{Name: names[k], City: cities[rng.IntN(len(cities))]}
 			if err := crm.SaveCustomer(ctx, tx, c); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE leads SET customer_id = ? WHERE id = ?`, c.ID, l.id); err != nil {
+			if err := inbox.SetLeadCustomer(ctx, tx, leadID, c.ID); err != nil {
 				return err
 			}
-			custs = append(custs, cust{c.ID, l.id})
+			custs = append(custs, cust{c.ID, leadID})
 		}
 		for i := len(custs); i < 60; i++ {
 			c := &crm.Customer{Name: first[rng.IntN(len(first))] + " " + last[rng.IntN(len(last))],

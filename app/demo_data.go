@@ -10,6 +10,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/channels"
+	"highvibe/app/crm"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -25,17 +26,16 @@ const (
 )
 
 // seedDemoLeads creates six months of leads, conversations, message threads, tags, next actions,
-// handoffs and the three scenarios. The bulk rows are written with plain SQL in ONE transaction
-// (a few thousand rows in well under a second); going through inbox.Service.Ingest row by row
-// would write an action log and an AI triage job per message, which is slow and would make the
-// demo noisy at start. The scenarios A and B DO go through the inbox service, exactly as the
-// widget and the WhatsApp webhook would store them.
+// handoffs and the three scenarios, in ONE transaction through the owning rooms' functions: leads
+// with inbox.UpsertLead, customers with crm.SaveCustomer, whole past threads with
+// inbox.InsertHistory (no action log or assistant job per message: going through
+// inbox.Service.Ingest row by row would be slow and make the demo noisy at start). The scenarios
+// A and B DO go through the inbox service, exactly as the widget and the WhatsApp webhook would
+// store them.
 func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
-	var n int
-	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE external_id LIKE ?`, demoExternalMark+"%").Scan(&n); err != nil {
-		return fmt.Errorf("demo: counting leads: %w", err)
-	}
-	if n > 0 {
+	if id, err := inbox.LeadIDByExternal(ctx, db.Read, demoExternalMark+"lead-0"); err != nil {
+		return fmt.Errorf("demo: looking for seeded leads: %w", err)
+	} else if id != 0 {
 		return nil
 	}
 	var talha int64
@@ -44,19 +44,15 @@ func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	}
 	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		tags, err := g.tags(ctx, tx)
-		if err != nil {
-			return err
-		}
 		for i := range demoLeadCount {
-			if err := g.lead(ctx, tx, i, tags); err != nil {
+			if err := g.lead(ctx, tx, i); err != nil {
 				return err
 			}
 		}
 		if err := g.scenarioC(ctx, tx); err != nil {
 			return err
 		}
-		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "demo", ActionType: "seed_leads", Summary: fmt.Sprintf(
+		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "demo", ActionType: "seed_leads", Summary: fmt.Sprintf(
 			"demo data: %d leads, %d conversations, %d messages over six months", g.leads, g.convs, g.msgs), ModelName: "demo-seed",
 			Payload: map[string]any{"leads": g.leads, "conversations": g.convs, "messages": g.msgs}})
 		return err
@@ -89,7 +85,6 @@ var (
 	demoProductsEN = []string{"grey granite cobbles", "begonit pavers", "andesite slabs", "basalt cobbles", "6 cm interlocking pavers", "8 cm interlocking pavers", "10 cm interlocking pavers"}
 	demoPlaces     = []string{"bahçe", "otopark", "villa bahçesi", "site yolu", "havuz çevresi", "fabrika sahası", "garaj yolu"}
 	demoPlacesEN   = []string{"garden", "car park", "villa garden", "estate road", "driveway"}
-	demoTags       = []string{"bahçe", "otopark", "villa", "site yolu", "acil", "toptan", "keşif", "numune", "tekrar müşteri"}
 	demoNext       = []string{"Keşif randevusu ayarla", "Alt yapı dahil fiyat teklifi gönder", "Numune taş götür", "Palet sayısını teyit et",
 		"Teslim tarihini netleştir", "Kapora ödemesini kontrol et", "Teklif sonrası geri ara", "Nakliye fiyatını sor"}
 	demoLostReasons = []string{"fiyat yüksek bulundu", "rakip firma daha hızlı teslim etti", "proje ertelendi", "müşteriye ulaşılamadı", "kendi ustasıyla yaptıracak"}
@@ -197,19 +192,6 @@ func honorific(first string) string {
 	return first + " Bey"
 }
 
-func (g *demoGen) tags(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
-	ids := map[string]int64{}
-	for _, name := range demoTags {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name) VALUES(?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`, name).Scan(&id)
-		if err != nil {
-			return nil, fmt.Errorf("demo: tag %s: %w", name, err)
-		}
-		ids[name] = id
-	}
-	return ids, nil
-}
-
 // demoMsg is one line of a seeded thread.
 type demoMsg struct {
 	dir, author, body string
@@ -287,8 +269,8 @@ func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
 	return out
 }
 
-// lead inserts one lead with its conversation(s), messages and tags.
-func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int, tags map[string]int64) error {
+// lead stores one lead with its conversation(s), messages and tags.
+func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 	// Ages skew recent: a business gets more leads as the widget and WhatsApp catch on.
 	age := time.Duration(g.r.Float64()*g.r.Float64()*180*24) * time.Hour
 	age += time.Duration(g.r.IntN(60)) * time.Minute
@@ -314,7 +296,7 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int, tags map[string]i
 	}
 	ms := created.UnixMilli()
 	var consentVer string
-	var consentAt any
+	var consentAt int64
 	if channel == "webchat" {
 		consentVer, consentAt = "kvkk-2025-01", ms
 	}
@@ -322,27 +304,23 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int, tags map[string]i
 	if source == "landing" || (source == "webchat" && g.r.IntN(2) == 0) {
 		utmSrc, utmMed, utmCamp = pick(g, []string{"google", "instagram", "facebook"}), "cpc", pick(g, []string{"bahar-bahce", "otopark-2025", "villa-peyzaj"})
 	}
-	var customerID any
+	var customerID int64
 	if stage == "won" {
-		r, err := tx.ExecContext(ctx, `INSERT INTO customers(external_id, name, phone, phone_e164, email, city, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)`,
-			fmt.Sprintf("%scustomer-%d", demoExternalMark, i), name, phone, inbox.NormalizePhone(phone), email, pick(g, demoDistricts), ms, ms)
-		if err != nil {
+		c := &crm.Customer{ExternalID: fmt.Sprintf("%scustomer-%d", demoExternalMark, i), Name: name, Phone: phone, Email: email,
+			City: pick(g, demoDistricts), CreatedAt: ms}
+		if err := crm.SaveCustomer(ctx, tx, c); err != nil {
 			return fmt.Errorf("demo: customer: %w", err)
 		}
-		id, _ := r.LastInsertId()
-		customerID = id
+		customerID = c.ID
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason,
-		consent_version, consent_at, utm_source, utm_medium, utm_campaign, customer_id, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		fmt.Sprintf("%slead-%d", demoExternalMark, i), name, phone, inbox.NormalizePhone(phone), email, stage, source, lostReason,
-		consentVer, consentAt, utmSrc, utmMed, utmCamp, customerID, ms, ms)
+	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: fmt.Sprintf("%slead-%d", demoExternalMark, i), Name: name,
+		Phone: phone, Email: email, Stage: stage, Source: source, LostReason: lostReason, ConsentVersion: consentVer, ConsentAt: consentAt,
+		UTM: [5]string{utmSrc, utmMed, utmCamp}, CustomerID: customerID, CreatedAt: ms})
 	if err != nil {
 		return fmt.Errorf("demo: lead: %w", err)
 	}
-	leadID, _ := r.LastInsertId()
 	g.leads++
-	if err := g.conversation(ctx, tx, leadID, customerID, channel, stage, created, first, tags); err != nil {
+	if err := g.conversation(ctx, tx, leadID, customerID, channel, stage, created, first); err != nil {
 		return err
 	}
 	// About one lead in twelve also wrote on a second channel: the detail page shows it as a sibling.
@@ -351,14 +329,14 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int, tags map[string]i
 		if channel == "whatsapp" {
 			other = "webchat"
 		}
-		if err := g.conversation(ctx, tx, leadID, customerID, other, "new", created.Add(time.Duration(1+g.r.IntN(48))*time.Hour), first, tags); err != nil {
+		if err := g.conversation(ctx, tx, leadID, customerID, other, "new", created.Add(time.Duration(1+g.r.IntN(48))*time.Hour), first); err != nil {
 			return err
 		}
 	}
-	return inbox.ReindexLead(ctx, tx, leadID)
+	return nil
 }
 
-func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, customerID any, channel, stage string, start time.Time, first string, tags map[string]int64) error {
+func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customerID int64, channel, stage string, start time.Time, first string) error {
 	if start.After(g.now) {
 		start = g.now.Add(-time.Minute)
 	}
@@ -387,7 +365,7 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, cu
 		times[k] = at
 	}
 	last := times[len(times)-1]
-	var lastInbound, waiting any
+	var lastInbound, waiting int64
 	unread := 0
 	for k := len(msgs) - 1; k >= 0; k-- {
 		if msgs[k].dir == "inbound" {
@@ -401,16 +379,17 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, cu
 			unread = 1 + g.r.IntN(2)
 		}
 	}
-	var urg, qual, sent any
+	var urg, qual, sent *int
 	if state != "new" || g.r.IntN(2) == 0 {
-		urg, qual, sent = 15+g.r.IntN(80), 10+g.r.IntN(85), 30+g.r.IntN(65)
+		u, q, s := 15+g.r.IntN(80), 10+g.r.IntN(85), 30+g.r.IntN(65)
+		urg, qual, sent = &u, &q, &s
 	}
 	handoff, handoffReason := 0, ""
 	if open && state != "new" && g.r.IntN(14) == 0 {
 		handoff, handoffReason = 1, pick(g, []string{"Müşteri indirim istiyor: fiyat kararı insanda.", "Teslim tarihi taahhüdü istendi.", "Garanti süresi soruldu."})
 	}
-	nextAction, nextDue := "", any(nil)
-	var assigned any
+	nextAction, nextDue := "", int64(0)
+	var assigned int64
 	if open && g.r.IntN(5) < 3 {
 		nextAction = pick(g, demoNext)
 		nextDue = g.now.Add(time.Duration(g.r.IntN(10*24)-3*24) * time.Hour).UnixMilli() // some already overdue
@@ -441,51 +420,36 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID int64, cu
 	case "telegram":
 		ext = fmt.Sprintf("%d", 100_000_000+g.r.IntN(800_000_000))
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, state, urgency_score,
-		qualification_score, sentiment_score, language, handoff_required, handoff_reason, summary, next_action, next_action_due_at,
-		assigned_user_id, ai_mode, unread_count, last_message_at, last_inbound_at, waiting_since, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		leadID, customerID, channel, ext, state, urg, qual, sent, lang, handoff, handoffReason, summary, nextAction, nextDue,
-		assigned, aiMode, unread, last.UnixMilli(), lastInbound, waiting, start.UnixMilli(), last.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("demo: conversation: %w", err)
-	}
-	convID, _ := r.LastInsertId()
-	g.convs++
+	h := &inbox.HistoricConversation{LeadID: leadID, CustomerID: customerID, Channel: channel, ExternalID: ext, State: state,
+		Urgency: urg, Qualification: qual, Sentiment: sent, Language: lang, Handoff: handoff == 1, HandoffReason: handoffReason,
+		Summary: summary, NextAction: nextAction, NextActionDueAt: nextDue, AssignedUserID: assigned, AIMode: aiMode, Unread: unread,
+		LastInboundAt: lastInbound, WaitingSince: waiting, CreatedAt: start.UnixMilli(), Tags: g.tagsFor(msgs[0].body, handoff == 1)}
 	for k, m := range msgs {
-		var pmid, status, authorID any
+		hm := inbox.HistoricMessage{Direction: m.dir, AuthorKind: m.author, Body: m.body, At: times[k].UnixMilli()}
 		if channel == "whatsapp" && m.dir == "inbound" {
 			g.wamid++
-			pmid = fmt.Sprintf("wamid.demo-%06d", g.wamid)
+			hm.ProviderMessageID = fmt.Sprintf("wamid.demo-%06d", g.wamid)
 		}
 		if m.dir == "outbound" {
-			status = "sent"
+			hm.DeliveryStatus = "sent"
 			if channel == "whatsapp" {
-				status = pick(g, []string{"delivered", "read", "read"})
+				hm.DeliveryStatus = pick(g, []string{"delivered", "read", "read"})
 			}
-			if m.author == "user" && g.talha > 0 {
-				authorID = g.talha
+			if m.author == "user" {
+				hm.AuthorUserID = g.talha
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
-			provider_message_id, delivery_status, created_at) VALUES(?,?,?,?,?,?,?,?,?)`,
-			convID, m.dir, m.author, authorID, m.body, channel, pmid, status, times[k].UnixMilli()); err != nil {
-			return fmt.Errorf("demo: message: %w", err)
-		}
-		g.msgs++
+		h.Messages = append(h.Messages, hm)
 	}
 	if state == "won" || state == "lost" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, channel, created_at)
-			VALUES(?, 'system', 'system', ?, ?, ?)`, convID, "Durum: "+state, channel, last.Add(time.Minute).UnixMilli()); err != nil {
-			return fmt.Errorf("demo: message: %w", err)
-		}
-		g.msgs++
+		h.Messages = append(h.Messages, inbox.HistoricMessage{Direction: "system", AuthorKind: "system", Body: "Durum: " + state,
+			At: last.Add(time.Minute).UnixMilli()})
 	}
-	for _, tag := range g.tagsFor(msgs[0].body, handoff == 1) {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id) VALUES(?, ?)`, convID, tags[tag]); err != nil {
-			return fmt.Errorf("demo: tag: %w", err)
-		}
+	if _, err := inbox.InsertHistory(ctx, tx, h); err != nil {
+		return fmt.Errorf("demo: conversation: %w", err)
 	}
+	g.convs++
+	g.msgs += len(h.Messages)
 	return nil
 }
 
@@ -530,13 +494,11 @@ func clipRunes(s string, n int) string {
 func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 	start := g.now.Add(-19 * 24 * time.Hour)
 	ms := start.UnixMilli()
-	r, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason, created_at, updated_at)
-		VALUES(?, 'Kemal Karataş', '0533 418 27 90', ?, 'kemal.karatas@outlook.com', 'lost', 'call', ?, ?, ?)`,
-		demoExternalMark+"scenario-c", inbox.NormalizePhone("0533 418 27 90"), DemoLostReasonC, ms, g.now.Add(-2*24*time.Hour).UnixMilli())
+	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: demoExternalMark + "scenario-c", Name: "Kemal Karataş",
+		Phone: "0533 418 27 90", Email: "kemal.karatas@outlook.com", Stage: "lost", Source: "call", LostReason: DemoLostReasonC, CreatedAt: ms})
 	if err != nil {
 		return fmt.Errorf("demo: scenario C lead: %w", err)
 	}
-	leadID, _ := r.LastInsertId()
 	msgs := []demoMsg{
 		{"inbound", "customer", "Merhaba, Gebze'deki sitemizin iç yolu için 1.400 m² andezit küp taş teklifi istiyoruz. Yönetim kurulu üç teklif topluyor."},
 		{"outbound", "user", "Kemal Bey merhaba, keşfi Salı yaptık. Teklif: andezit küp taş + alt yapı + işçilik + nakliye, kalem kalem e-postanızda."},
@@ -547,41 +509,32 @@ func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 	}
 	convStart := start
 	last := g.now.Add(-2 * 24 * time.Hour)
-	r, err = tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, channel, state, urgency_score, qualification_score, sentiment_score,
-		language, summary, assigned_user_id, ai_mode, last_message_at, last_inbound_at, created_at, updated_at)
-		VALUES(?, 'call', 'lost', 35, 80, 45, 'tr', ?, ?, 'manual', ?, ?, ?, ?)`,
-		leadID, "Site yolu 1.400 m² andezit; rakip işçilikte %12 ucuz, kaybedildi.", nullID(g.talha), last.UnixMilli(), last.UnixMilli(), convStart.UnixMilli(), last.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("demo: scenario C conversation: %w", err)
-	}
-	convID, _ := r.LastInsertId()
+	urg, qual, sent := 35, 80, 45
+	h := &inbox.HistoricConversation{LeadID: leadID, Channel: "call", State: "lost", Urgency: &urg, Qualification: &qual, Sentiment: &sent,
+		Language: "tr", Summary: "Site yolu 1.400 m² andezit; rakip işçilikte %12 ucuz, kaybedildi.", AssignedUserID: g.talha,
+		AIMode: "manual", LastInboundAt: last.UnixMilli(), CreatedAt: convStart.UnixMilli()}
 	for k, m := range msgs {
 		at := convStart.Add(time.Duration(k) * 3 * 24 * time.Hour)
 		if k == len(msgs)-1 || at.After(last) {
 			at = last
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel, created_at)
-			VALUES(?,?,?,?,?, 'call', ?)`, convID, m.dir, m.author, map[bool]any{true: nullID(g.talha), false: nil}[m.author == "user"], m.body, at.UnixMilli()); err != nil {
-			return fmt.Errorf("demo: scenario C message: %w", err)
+		hm := inbox.HistoricMessage{Direction: m.dir, AuthorKind: m.author, Body: m.body, At: at.UnixMilli()}
+		if m.author == "user" {
+			hm.AuthorUserID = g.talha
 		}
-		g.msgs++
+		h.Messages = append(h.Messages, hm)
 	}
+	convID, err := inbox.InsertHistory(ctx, tx, h)
+	if err != nil {
+		return fmt.Errorf("demo: scenario C conversation: %w", err)
+	}
+	g.msgs += len(msgs)
 	g.leads++
 	g.convs++
-	if err := inbox.ReindexLead(ctx, tx, leadID); err != nil {
-		return err
-	}
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
 		Summary: "state → lost; lost reason: " + DemoLostReasonC, ModelName: "human-review", ActorUserID: g.talha, ActorName: DemoUser,
 		ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "lead_id": leadID, "state": "lost", "updated_by_user_id": g.talha}})
 	return err
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // scenariosAB store the widget and WhatsApp scenarios through the inbox service, as the channels do.
@@ -603,24 +556,27 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 	if err != nil {
 		return fmt.Errorf("demo: scenario B: %w", err)
 	}
-	return db.InTx(ctx, func(tx *sql.Tx) error {
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		urg, qual, sent, yes := 92, 85, 55, true
 		if err := inbox.ApplyTriage(ctx, tx, b.ConversationID, inbox.Triage{Urgency: &urg, Qualification: &qual, Sentiment: &sent,
 			Language: "tr", Summary: "800 m² 8 cm kilit parke, 2 hafta içinde teslim isteniyor; stok ve teslim tarihi teyidi gerekli.",
 			Handoff: &yes, HandoffReason: "Stok ve 2 haftada teslim taahhüdü istendi: karar insanda."}); err != nil {
 			return err
 		}
-		due := g.now.Add(2 * time.Hour).UnixMilli()
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = 'engaged', next_action = ?, next_action_due_at = ?, assigned_user_id = ?
-			WHERE id = ?`, "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", due, nullID(g.talha), b.ConversationID); err != nil {
-			return fmt.Errorf("demo: scenario B: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id) SELECT ?, id FROM tags WHERE name IN ('acil', 'toptan')`, b.ConversationID); err != nil {
-			return fmt.Errorf("demo: scenario B tags: %w", err)
-		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "ai_triage", ActionType: "handoff", Status: "completed",
 			Summary: "handoff: stock and a two-week delivery promise were requested", Input: DemoScenarioB, ModelName: "builtin",
 			ConversationID: b.ConversationID, Payload: map[string]any{"conversation_id": b.ConversationID, "urgency": urg}})
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("demo: scenario B: %w", err)
+	}
+	// Talha takes it: engaged, a next action due in two hours, tagged urgent and wholesale.
+	state, next, due, tags := "engaged", "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", g.now.Add(2*time.Hour).UnixMilli(),
+		[]string{"acil", "toptan"}
+	ch := inbox.Change{State: &state, NextAction: &next, NextActionDueAt: &due, Tags: &tags, ActorID: g.talha, ActorName: DemoUser}
+	if g.talha > 0 {
+		ch.AssignedUserID = &g.talha
+	}
+	return svc.Update(ctx, t.Slug, db, b.ConversationID, ch)
 }

@@ -280,13 +280,18 @@ func IDByExternal(ctx context.Context, tx *sql.Tx, table, ext string) (int64, er
 	return id, err
 }
 
-// SaveCustomer inserts (c.ID 0) or updates a customer inside the caller's transaction.
+// SaveCustomer inserts (c.ID 0; at c.CreatedAt when set) or updates a customer inside the
+// caller's transaction.
 func SaveCustomer(ctx context.Context, tx *sql.Tx, c *Customer) error {
 	now := tenantdb.Now()
 	e164 := inbox.NormalizePhone(c.Phone)
 	if c.ID == 0 {
+		at := now
+		if c.CreatedAt != 0 {
+			at = c.CreatedAt // a record brought in with its past (the demo)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO customers(external_id, name, phone, phone_e164, email, company, city, notes, created_at, updated_at)
-			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullStr(c.ExternalID), c.Name, c.Phone, e164, c.Email, c.Company, c.City, c.Notes, now, now)
+			VALUES(?,?,?,?,?,?,?,?,?,?)`, nullStr(c.ExternalID), c.Name, c.Phone, e164, c.Email, c.Company, c.City, c.Notes, at, at)
 		if err != nil {
 			return fmt.Errorf("crm: insert customer: %w", err)
 		}

@@ -16,6 +16,7 @@ type LeadRecord struct {
 	ExternalID, Name, Phone, Email, Stage, Source, LostReason, ConsentVersion string
 	ConsentAt, CustomerID                                                     int64 // 0: none (an update keeps the stored value)
 	UTM                                                                       [5]string
+	CreatedAt                                                                 int64 // Unix ms of a new lead; 0 = now (the demo seeds the past)
 }
 
 // UpsertLead inserts l, or updates the lead with the same external id (imports are idempotent),
@@ -30,10 +31,14 @@ func UpsertLead(ctx context.Context, tx *sql.Tx, l *LeadRecord) (int64, bool, er
 	}
 	created := id == 0
 	if created {
+		at := now
+		if l.CreatedAt != 0 {
+			at = l.CreatedAt
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason, consent_version, consent_at,
 			utm_source, utm_medium, utm_campaign, utm_term, utm_content, customer_id, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			nullStr(l.ExternalID), l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullID(l.ConsentAt),
-			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), now, now)
+			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), at, at)
 		if err != nil {
 			return 0, false, fmt.Errorf("inbox: insert lead: %w", err)
 		}

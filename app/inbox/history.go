@@ -1,0 +1,136 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// HistoricConversation is a conversation brought in whole with its past times — the demo's six
+// months, or a thread imported from another tool — stored as it stands: no action-log row per
+// message and no assistant job, since nothing new happened.
+type HistoricConversation struct {
+	LeadID, CustomerID                int64 // CustomerID 0: none
+	Channel, ExternalID, State        string
+	Urgency, Qualification, Sentiment *int
+	Language, Summary                 string
+	Handoff                           bool
+	HandoffReason                     string
+	NextAction                        string
+	NextActionDueAt                   int64 // Unix ms, 0: none
+	AssignedUserID                    int64 // 0: nobody
+	AIMode                            string
+	Unread                            int
+	LastInboundAt, WaitingSince       int64 // Unix ms, 0: none
+	CreatedAt                         int64 // Unix ms
+	Messages                          []HistoricMessage
+	Tags                              []string
+}
+
+// HistoricMessage is one message of a HistoricConversation.
+type HistoricMessage struct {
+	Direction, AuthorKind string
+	AuthorUserID          int64
+	Body                  string
+	ProviderMessageID     string // "" when the channel gave none
+	DeliveryStatus        string // "" for none
+	At                    int64  // Unix ms
+}
+
+// InsertHistory stores h, its messages and tags (creating missing tags) and its search document
+// inside the caller's transaction, and returns the conversation's id. The conversation's last
+// message time is its newest message's.
+func InsertHistory(ctx context.Context, tx *sql.Tx, h *HistoricConversation) (int64, error) {
+	if len(h.Messages) == 0 {
+		return 0, fmt.Errorf("inbox: history: a conversation needs a message")
+	}
+	last := h.Messages[len(h.Messages)-1].At
+	for _, m := range h.Messages {
+		last = max(last, m.At)
+	}
+	aiMode := h.AIMode
+	if aiMode == "" {
+		aiMode = "active"
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, state, urgency_score,
+		qualification_score, sentiment_score, language, handoff_required, handoff_reason, summary, next_action, next_action_due_at,
+		assigned_user_id, ai_mode, unread_count, last_message_at, last_inbound_at, waiting_since, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		h.LeadID, nullID(h.CustomerID), h.Channel, h.ExternalID, h.State, h.Urgency, h.Qualification, h.Sentiment, h.Language,
+		boolInt(h.Handoff), h.HandoffReason, h.Summary, h.NextAction, nullID(h.NextActionDueAt), nullID(h.AssignedUserID), aiMode,
+		h.Unread, last, nullID(h.LastInboundAt), nullID(h.WaitingSince), h.CreatedAt, last)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: history: conversation: %w", err)
+	}
+	convID, _ := r.LastInsertId()
+	for _, m := range h.Messages {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
+			provider_message_id, delivery_status, created_at) VALUES(?,?,?,?,?,?,?,?,?)`,
+			convID, m.Direction, m.AuthorKind, nullID(m.AuthorUserID), m.Body, h.Channel, nullStr(m.ProviderMessageID),
+			nullStr(m.DeliveryStatus), m.At); err != nil {
+			return 0, fmt.Errorf("inbox: history: message: %w", err)
+		}
+	}
+	if len(h.Tags) > 0 {
+		if err := setTags(ctx, tx, convID, h.Tags); err != nil {
+			return 0, err
+		}
+	}
+	return convID, reindex(ctx, tx, convID)
+}
+
+// WonLeadsWithoutCustomer lists won leads with a name that no CRM customer is linked to yet, oldest
+// first (the demo makes customers of them).
+func WonLeadsWithoutCustomer(ctx context.Context, q Querier, limit int) (ids []int64, names []string, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM leads WHERE stage = 'won' AND name <> '' AND customer_id IS NULL ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("inbox: won leads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, nil, fmt.Errorf("inbox: won leads: %w", err)
+		}
+		ids, names = append(ids, id), append(names, name)
+	}
+	return ids, names, rows.Err()
+}
+
+// LatestInbound is an open conversation the assistant is active on, with its newest customer
+// message.
+type LatestInbound struct {
+	ConversationID, MessageID, LastMessageAt int64
+}
+
+// LatestInbounds lists the open conversations the assistant is active on that have a customer
+// message, newest conversation first (the demo triages them once after seeding).
+func LatestInbounds(ctx context.Context, q Querier, limit int) ([]LatestInbound, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, max(m.id), c.last_message_at FROM conversations c
+		JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound'
+		WHERE c.ai_mode = 'active' AND c.state NOT IN ('won','lost') GROUP BY c.id ORDER BY c.last_message_at DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: latest inbound: %w", err)
+	}
+	defer rows.Close()
+	var out []LatestInbound
+	for rows.Next() {
+		var l LatestInbound
+		if err := rows.Scan(&l.ConversationID, &l.MessageID, &l.LastMessageAt); err != nil {
+			return nil, fmt.Errorf("inbox: latest inbound: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// LatestConversationOfLead returns the id of a lead's newest conversation (0 when it has none).
+func LatestConversationOfLead(ctx context.Context, q Querier, leadID int64) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM conversations WHERE lead_id = ?`, leadID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: conversation of lead: %w", err)
+	}
+	return id, nil
+}
