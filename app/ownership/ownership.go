@@ -9,6 +9,11 @@
 // entry here and that the README's architecture table matches this list.
 package ownership
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Table is one table of a schema and the room that owns it.
 type Table struct {
 	Name string // as in the CREATE TABLE of schema/<DB>/
@@ -107,4 +112,39 @@ func Owner(table string) string {
 		}
 	}
 	return ""
+}
+
+// Markdown renders the ownership as the README's tables: each room with the tables it owns (in
+// the order of Tables), then the read models. TestREADMEOwnership keeps the README equal to it.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| room | owns (writes; others call its functions) |\n|---|---|\n")
+	var rooms []string
+	owned := map[string][]string{}
+	for _, t := range Tables {
+		key := t.Room
+		if t.DB == "platform" {
+			key += " (platform.db)"
+		}
+		if owned[key] == nil {
+			rooms = append(rooms, key)
+		}
+		owned[key] = append(owned[key], "`"+t.Name+"`")
+	}
+	for _, r := range rooms {
+		room, db, _ := strings.Cut(r, " ")
+		fmt.Fprintf(&b, "| `%s/`%s | %s |\n", room, strings.TrimSuffix(" "+db, " "), strings.Join(owned[r], ", "))
+	}
+	b.WriteString("\n| read model | may read | what it shows |\n|---|---|---|\n")
+	for _, m := range ReadModels {
+		tables := make([]string, len(m.Tables))
+		for i, t := range m.Tables {
+			tables[i] = "`" + t + "`"
+			if t == "*" {
+				tables[i] = "every table"
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", m.Path, strings.Join(tables, ", "), m.What)
+	}
+	return b.String()
 }

@@ -257,3 +257,21 @@ func TestEveryTableHasOneOwner(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEOwnership: the README's architecture section shows the ownership as this package
+// declares it (between the ownership markers), so the picture cannot drift from the rule.
+func TestREADMEOwnership(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- ownership: generated from app/ownership (TestREADMEOwnership) -->\n", "<!-- /ownership -->"
+	s := string(b)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no %q … %q block", strings.TrimSpace(begin), end)
+	}
+	if got, want := s[i+len(begin):j], "\n"+Markdown()+"\n"; got != want {
+		t.Errorf("README.md's ownership tables differ from app/ownership; replace the block with:\n%s", want)
+	}
+}
