@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"highvibe/app/approvals"
+	"highvibe/app/auth"
+	"highvibe/app/crm"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/web"
 )
@@ -23,4 +27,47 @@ func navCounts(ctx context.Context, c *web.Ctx) web.NavCounts {
 	n.Unread, _ = inbox.UnreadConversations(ctx, c.DB.Read)
 	n.Pending, _ = approvals.PendingCount(ctx, c.DB)
 	return n
+}
+
+// recordLinks is the menu's record group: the CRM lists the tenant's niche keeps and the product
+// catalog, for members allowed to read them.
+func recordLinks(c *web.Ctx) []web.NavLink {
+	if !c.Can(auth.ReadCRM) {
+		return nil
+	}
+	var out []web.NavLink
+	for _, e := range []crm.Entity{crm.EntityCustomers, crm.EntityOrders, crm.EntityInvoices, crm.EntityRepairRequests} {
+		if crm.Enabled(string(e), c.Tenant.Setting("niche")) {
+			out = append(out, web.NavLink{Href: "/" + string(e) + "/", Label: "crm." + string(e) + ".title", Nav: "crm"})
+		}
+	}
+	return append(out, web.NavLink{Href: "/products/", Label: "nav.products", Nav: "products"})
+}
+
+// manifest is the web app manifest: it lets a phone install the panel to its home screen, opening
+// on the dashboard in a window of its own. Its texts follow the reader's language.
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	icon := func(name, sizes, typ, purpose string) map[string]string {
+		return map[string]string{"src": s.Assets.URL(name), "sizes": sizes, "type": typ, "purpose": purpose}
+	}
+	m := map[string]any{
+		"id": "/app/", "name": c.T("app.name"), "short_name": c.T("app.name"), "description": c.T("app.tagline"),
+		"lang": c.Lang, "dir": i18n.Dir(c.Lang), "start_url": "/app/", "scope": "/", "display": "standalone",
+		"background_color": "#f5f6f8", "theme_color": "#17233a",
+		"icons": []map[string]string{
+			icon("icons/icon.svg", "any", "image/svg+xml", "any"),
+			icon("icons/icon-192.png", "192x192", "image/png", "any"),
+			icon("icons/icon-512.png", "512x512", "image/png", "any"),
+			icon("icons/icon-maskable-512.png", "512x512", "image/png", "maskable"),
+		},
+	}
+	w.Header().Set("Content-Type", "application/manifest+json")
+	w.Header().Set("Cache-Control", "no-cache")
+	_ = json.NewEncoder(w).Encode(m) // a failed write means the client went away
+}
+
+// favicon answers the /favicon.ico browsers ask for on their own with the panel's icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, s.Assets.URL("icons/icon-192.png"), http.StatusFound)
 }

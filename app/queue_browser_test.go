@@ -29,12 +29,18 @@ type chrome struct {
 // It skips when Chromium is missing, and fails instead when CI=true.
 func demoBrowser(t *testing.T) *chrome {
 	t.Helper()
+	return demoBrowserFor(t, 120*time.Second)
+}
+
+// demoBrowserFor is demoBrowser with its own limit for the whole test's browser session.
+func demoBrowserFor(t *testing.T, limit time.Duration) *chrome {
+	t.Helper()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	pw, err := e.Server.EnsureDemo(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, problems := apptest.Chromium(t, 120*time.Second)
+	ctx, problems := apptest.Chromium(t, limit)
 	b := &chrome{t: t, e: e}
 	t.Cleanup(func() {
 		if p := problems(); len(p) > 0 {

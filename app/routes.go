@@ -43,6 +43,10 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /healthz/", public, "", h.Ops.Healthz},
 		{"GET /readyz/", public, "", h.Ops.Readyz},
 		{"GET /metrics", public, "", h.Ops.Metrics},
+		// The web app manifest (a phone installs the panel to its home screen) and the favicon
+		// browsers ask for without reading the page; the icons themselves are static files.
+		{"GET /manifest.webmanifest", public, "", s.manifest},
+		{"GET /favicon.ico", public, "", s.favicon},
 
 		// Channels: webhooks, widget, integration API (app/channels).
 		{"GET /api/webhooks/whatsapp/", public, "", h.Channels.WhatsApp.Verify},

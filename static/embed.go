@@ -36,7 +36,7 @@ import (
 // README with versions and licences) are embedded by the pattern but are
 // never served: they are for people reading the repository.
 //
-//go:embed css js vendor
+//go:embed css icons js vendor
 var files embed.FS
 
 // Prefix is the URL path under which Handler expects to be mounted. URL

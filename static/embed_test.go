@@ -64,7 +64,8 @@ func vendorName(t *testing.T, a *Assets, re *regexp.Regexp) (name string, versio
 var (
 	reHTMX   = regexp.MustCompile(`^vendor/htmx-(2\.0\.\d+)\.min\.js$`)
 	reSSE    = regexp.MustCompile(`^vendor/htmx-ext-sse-(2\.\d+\.\d+)\.min\.js$`)
-	rePlotly = regexp.MustCompile(`^vendor/plotly-(\d+\.\d+\.\d+)\.min\.js$`)
+	rePlotly = regexp.MustCompile(`^vendor/plotly-2d-(\d+\.\d+\.\d+)\.min\.js$`)
+	rePlot3D = regexp.MustCompile(`^vendor/plotly-gl3d-(\d+\.\d+\.\d+)\.min\.js$`)
 	reHashed = regexp.MustCompile(`^/static/(.+)\.([0-9a-f]{10})(\.[a-z0-9]+)$`)
 )
 
@@ -83,6 +84,7 @@ func TestNamesListTheFilesTemplatesNeed(t *testing.T) {
 	vendorName(t, a, reHTMX)
 	vendorName(t, a, reSSE)
 	vendorName(t, a, rePlotly)
+	vendorName(t, a, rePlot3D)
 	for _, n := range names {
 		if strings.HasSuffix(n, ".md") {
 			t.Errorf("Names() serves documentation file %q", n)
@@ -101,6 +103,8 @@ func TestEveryFileHasHashedURLServedImmutable(t *testing.T) {
 	wantType := map[string]string{
 		".css": "text/css; charset=utf-8",
 		".js":  "text/javascript; charset=utf-8",
+		".svg": "image/svg+xml",
+		".png": "image/png",
 	}
 	seen := map[string]string{}
 	for _, name := range a.Names() {
@@ -143,8 +147,13 @@ func TestEveryFileHasHashedURLServedImmutable(t *testing.T) {
 		if got := res.Header.Get("ETag"); got != `"`+m[2]+`"` {
 			t.Errorf("GET %s: ETag %q, want the hash %q", url, got, m[2])
 		}
-		if got := res.Header.Get("Vary"); got != "Accept-Encoding" {
-			t.Errorf("GET %s: Vary %q", url, got)
+		// Text is sent gzipped when asked for, so caches must keep both forms; images are not.
+		wantVary := "Accept-Encoding"
+		if path.Ext(name) == ".png" {
+			wantVary = ""
+		}
+		if got := res.Header.Get("Vary"); got != wantVary {
+			t.Errorf("GET %s: Vary %q, want %q", url, got, wantVary)
 		}
 		if res.Header.Get("Content-Encoding") != "" {
 			t.Errorf("GET %s without Accept-Encoding: got Content-Encoding %q", url, res.Header.Get("Content-Encoding"))
@@ -233,7 +242,7 @@ func TestGzipWhenAccepted(t *testing.T) {
 	a := newAssets(t)
 	h := a.Handler()
 	names := []string{"css/app.css", "js/app.js"}
-	for _, re := range []*regexp.Regexp{reHTMX, reSSE, rePlotly} {
+	for _, re := range []*regexp.Regexp{reHTMX, reSSE, rePlotly, rePlot3D} {
 		n, _ := vendorName(t, a, re)
 		names = append(names, n)
 	}
@@ -348,13 +357,22 @@ func TestVendoredVersionsMatchFileNames(t *testing.T) {
 	if !bytes.Contains(body, []byte(`version:"`+version+`"`)) {
 		t.Errorf("%s does not contain version:%q", name, version)
 	}
-	name, version = vendorName(t, a, rePlotly)
-	body, _ = files.ReadFile(name)
-	if !bytes.Contains(body[:min(len(body), 512)], []byte("plotly.js v"+version+"\n")) {
-		t.Errorf("%s banner does not name plotly.js v%s", name, version)
-	}
-	if !bytes.Contains(body, []byte("scatter3d")) {
-		t.Errorf("%s lacks 3-D traces (scatter3d)", name)
+	// The 2-D bundle holds the trace types of the KPI page's 2-D charts and no 3-D code; the
+	// 3-D bundle, loaded when a 3-D chart scrolls into view, holds scatter3d.
+	for re, traces := range map[*regexp.Regexp][]string{rePlotly: {"funnel", "heatmap", "indicator", "scatterpolar"}, rePlot3D: {"scatter3d"}} {
+		name, version = vendorName(t, a, re)
+		body, _ = files.ReadFile(name)
+		if !bytes.Contains(body[:min(len(body), 512)], []byte("minified) v"+version+"\n")) {
+			t.Errorf("%s banner does not name plotly.js v%s", name, version)
+		}
+		for _, tr := range traces {
+			if !bytes.Contains(body, []byte(`"`+tr+`"`)) {
+				t.Errorf("%s lacks the %s trace", name, tr)
+			}
+		}
+		if re == rePlotly && bytes.Contains(body, []byte(`"scatter3d"`)) {
+			t.Errorf("%s holds 3-D traces", name)
+		}
 	}
 	name, _ = vendorName(t, a, reSSE)
 	body, _ = files.ReadFile(name)
@@ -365,7 +383,7 @@ func TestVendoredVersionsMatchFileNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, re := range []*regexp.Regexp{reHTMX, reSSE, rePlotly} {
+	for _, re := range []*regexp.Regexp{reHTMX, reSSE, rePlotly, rePlot3D} {
 		n, v := vendorName(t, a, re)
 		if !bytes.Contains(readme, []byte(path.Base(n))) || !bytes.Contains(readme, []byte(v)) {
 			t.Errorf("vendor/README.md does not name %s (version %s)", path.Base(n), v)
@@ -392,7 +410,7 @@ func TestOwnScriptsParse(t *testing.T) {
 	if err != nil {
 		t.Skip("node not installed: syntax check skipped")
 	}
-	for _, name := range []string{"js/app.js", "js/widget.js"} {
+	for _, name := range []string{"js/app.js", "js/charts.js", "js/widget.js"} {
 		body, _ := files.ReadFile(name)
 		cmd := exec.Command(node, "--check", "-")
 		cmd.Stdin = bytes.NewReader(body)

@@ -34,7 +34,7 @@ func TestBrowserTwoFactorEnrolAndSignIn(t *testing.T) {
 			chromedp.Submit(`#password`))
 	}
 	signIn()
-	run(chromedp.WaitReady(`form.user-menu`), chromedp.Navigate(e.URL+"/app/profile/"),
+	run(chromedp.WaitReady(`.user-menu`), chromedp.Navigate(e.URL+"/app/profile/"),
 		chromedp.Click(`form[action="/app/profile/2fa/start"] button`), chromedp.WaitVisible(`img.qr`))
 	drawn, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth >= 200`,
 		chromedp.WithPollingTimeout(10*time.Second)))
@@ -53,14 +53,14 @@ func TestBrowserTwoFactorEnrolAndSignIn(t *testing.T) {
 	}
 
 	// Sign out and in again: the password leads to the code step, the code into the panel.
-	run(chromedp.Click(`form[action="/logout/"] button`), chromedp.WaitVisible(`#username`))
+	run(chromedp.Click(`.user-menu > summary`), chromedp.Click(`form[action="/logout/"] button`), chromedp.WaitVisible(`#username`))
 	signIn()
 	run(chromedp.WaitVisible(`#code`))
 	if loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); loc != "/login/2fa" {
 		t.Fatalf("after the password: %s, want the code step", loc)
 	}
 	run(chromedp.SendKeys(`#code`, auth.TOTPCode(secret, time.Now().Add(30*time.Second))), chromedp.Submit(`#code`),
-		chromedp.WaitReady(`form.user-menu`))
+		chromedp.WaitReady(`.user-menu`))
 	if loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); loc != "/app/" {
 		t.Fatalf("after the code: %s, want the dashboard", loc)
 	}

@@ -1,40 +1,34 @@
 package analytics_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"highvibe/app/apptest"
 )
 
-// TestBrowserChartsDraw opens the KPI page in Chromium (Turkish and Arabic) and checks that all
-// eight charts are drawn by Plotly without console errors, and that an empty tenant shows the
-// readable empty states instead.
+// TestBrowserChartsDraw opens the KPI page in Chromium (Turkish and Arabic, laptop and phone
+// size): the six 2-D charts are drawn by the 2-D Plotly bundle at once, the two 3-D charts and
+// the 3-D bundle only once they scroll into view; numbers use the page's language (compact
+// millions: "Mn" in Turkish, "مليون" in Arabic), every label stays inside its chart, and an
+// empty tenant shows the readable empty states instead.
 func TestBrowserChartsDraw(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium missing in CI")
-		}
-		t.Skip("chromium not installed; browser test skipped")
-	}
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.Tenant("empty")
 	seedSmall(t, e.DB("acme"))
-	// Paid invoices in earlier months give the forecast its history.
+	// Paid invoices in earlier months give the forecast its history, in millions.
 	now := time.Now().UTC()
 	for m := 1; m <= 4; m++ {
 		at := time.Date(now.Year(), now.Month(), 10, 0, 0, 0, 0, time.UTC).AddDate(0, -m, 0).UnixMilli()
 		if _, err := e.DB("acme").Write.Exec(`INSERT INTO invoices(customer_id, amount, status, issued_at, paid_at, created_at, updated_at)
-			VALUES(1, ?, 'paid', ?, ?, ?, ?)`, 5000+1000*m, at, at, at, at); err != nil {
+			VALUES(1, ?, 'paid', ?, ?, ?, ?)`, 5_000_000+1_000_000*m, at, at, at, at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -47,64 +41,99 @@ func TestBrowserChartsDraw(t *testing.T) {
 	}
 	e.User("empty", "emre", "owner")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.Flag("headless", true),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-
-	run := func(user, lang string) (drawn, empties int, errs []string) {
-		ctx, cancel := chromedp.NewContext(actx)
-		defer cancel()
-		ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
-		defer cancel2()
-		_ = chromedp.Listen(ctx, func(ev any) {
-			switch x := ev.(type) {
-			case *runtime.EventExceptionThrown:
-				errs = append(errs, x.ExceptionDetails.Text)
-			case *runtime.EventConsoleAPICalled:
-				if x.Type == runtime.ConsoleAPICalledTypeError {
-					errs = append(errs, "console error")
-				}
-			}
-		})
-		steps := []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(e.URL + "/login/"),
-			chromedp.SendKeys(`input[name=username]`, user),
-			chromedp.SendKeys(`input[name=password]`, apptest.Password),
-			chromedp.Submit(`input[name=password]`),
-			chromedp.WaitVisible(`body`),
-			chromedp.Sleep(500 * time.Millisecond),
-			chromedp.Navigate(e.URL + "/app/analytics/?" + url.Values{"lang": {lang}}.Encode()),
+	ctx, problems := apptest.Chromium(t, 10*time.Minute)
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
 		}
-		var err error
-		for _, st := range steps {
-			if _, err = chromedp.Run(ctx, st); err != nil {
-				break
-			}
-		}
-		if err == nil {
-			_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('[data-chart].js-plotly-plot, [data-chart].is-empty').length === 8`, chromedp.WithPollingTimeout(40*time.Second)))
-		}
-		if err == nil {
-			drawn, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-chart].js-plotly-plot').length`))
-		}
-		if err == nil {
-			empties, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-chart].is-empty').length`))
-		}
+	}
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
 		if err != nil {
-			t.Fatalf("%s/%s: %v", user, lang, err)
+			t.Fatalf("%s: %v", expr, err)
 		}
-		return
+		return v
 	}
+	// wait polls a condition, riding over the moments a navigation replaces the page.
+	wait := func(what, expr string) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s (%s)", what, eval(`location.href + ': ' + document.querySelectorAll('[data-chart].js-plotly-plot').length + ' drawn'`))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	signIn := func(user string) {
+		run("sign in "+user, chromedp.Navigate(e.URL+"/login/"), chromedp.SendKeys(`input[name=username]`, user),
+			chromedp.SendKeys(`input[name=password]`, apptest.Password), chromedp.Submit(`input[name=password]`))
+		wait("the panel", `location.pathname === '/app/'`)
+	}
+	const drawn = `document.querySelectorAll('[data-chart].js-plotly-plot').length`
+	const loaded3d = `String(performance.getEntriesByType('resource').filter(r => /plotly-gl3d/.test(r.name)).length)`
+	// Texts of drawn charts that stick out of their chart's box (by more than 2 px).
+	const outside = `[...document.querySelectorAll('[data-chart].js-plotly-plot')].flatMap(el => {
+		const box = el.getBoundingClientRect();
+		return [...el.querySelectorAll('svg text')].filter(t => t.textContent.trim() && t.getClientRects().length).filter(t => {
+			const r = t.getBoundingClientRect();
+			return r.left < box.left - 2 || r.right > box.right + 2 || r.top < box.top - 2 || r.bottom > box.bottom + 2;
+		}).map(t => el.dataset.key + ': ' + t.textContent);
+	}).join(' | ')`
+
+	signIn("olga")
 	for _, lang := range []string{"tr", "ar"} {
-		drawn, empties, errs := run("olga", lang)
-		if drawn != 8 || empties != 0 || len(errs) > 0 {
-			t.Errorf("%s: drawn %d, empty %d, errors %s", lang, drawn, empties, strings.Join(errs, "; "))
+		for _, size := range []struct {
+			w, h   int64
+			mobile bool
+		}{{1366, 900, false}, {390, 844, true}} {
+			name := lang + " " + strconv.FormatInt(size.w, 10)
+			if size.mobile {
+				run("viewport", chromedp.EmulateViewport(size.w, size.h, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+			} else {
+				run("viewport", chromedp.EmulateViewport(size.w, size.h))
+			}
+			run("open", chromedp.Navigate(e.URL+"/app/analytics/?"+url.Values{"lang": {lang}}.Encode()))
+			wait("the 2-D charts", drawn+` === 6`)
+			if got := eval(loaded3d); got != "0" {
+				t.Errorf("%s: the 3-D bundle loaded %s times before a 3-D chart was in view", name, got)
+			}
+			for _, key := range []string{"lead_3d", "decision_3d"} {
+				run("scroll to "+key, chromedp.ScrollIntoView(`[data-key=`+key+`]`))
+			}
+			wait("the 3-D charts", drawn+` === 8`)
+			if got := eval(loaded3d); got != "1" {
+				t.Errorf("%s: the 3-D bundle loaded %s times, want once", name, got)
+			}
+			if got := eval(outside); got != "" {
+				t.Errorf("%s: labels outside their chart: %s", name, got)
+			}
+			ticks := eval(`[...document.querySelectorAll('[data-key=revenue_series] .ytick text')].map(t => t.textContent).join(' ')`)
+			gauge := eval(`document.querySelector('[data-key=roi_payload] .number')?.textContent || ''`)
+			unit := map[string]string{"tr": "Mn", "ar": "مليون"}[lang]
+			if !strings.Contains(ticks, unit) || strings.Contains(ticks, "M ") || !strings.Contains(gauge, unit) {
+				t.Errorf("%s: revenue ticks %q, gauge %q; want millions as %q", name, ticks, gauge, unit)
+			}
+			if lang == "tr" && !strings.Contains(gauge, ",") {
+				t.Errorf("%s: gauge %q has no decimal comma", name, gauge)
+			}
 		}
 	}
-	drawn, empties, errs := run("emre", "tr")
-	if drawn != 0 || empties != 8 || len(errs) > 0 {
-		t.Errorf("empty tenant: drawn %d, empty %d, errors %v", drawn, empties, errs)
+
+	eval(`document.querySelector('form[action="/logout/"]').submit(), ''`)
+	wait("the sign-in page", `!!document.querySelector('input[name=username]')`)
+	signIn("emre")
+	run("open", chromedp.Navigate(e.URL+"/app/analytics/?lang=tr"))
+	wait("the empty states", `document.querySelectorAll('[data-chart].is-empty').length === 8`)
+	if got := eval(drawn + ` + ''`); got != "0" {
+		t.Errorf("empty tenant: %s charts drawn", got)
+	}
+	if p := problems(); len(p) > 0 {
+		t.Errorf("script errors: %s", strings.Join(p, "; "))
 	}
 }

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -10,6 +11,9 @@ import (
 const i18nPrefix = "i18n:"
 
 func tr(key string) string { return i18nPrefix + key }
+
+// trArg is tr with one whole-number argument: "i18n:<key>|<n>", translated as T(key, n).
+func trArg(key string, n int) string { return i18nPrefix + key + "|" + strconv.Itoa(n) }
 
 // Figure is one Plotly figure.
 type Figure struct {
@@ -84,13 +88,20 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 
 	funnel := Figure{Layout: layout("analytics.chart.lead_funnel", nil)}
 	if k.LeadCount > 0 {
-		var ys []string
-		var xs []int
-		for _, s := range leadStages {
-			ys = append(ys, tr("analytics.stage."+s))
-			xs = append(xs, d.LeadStages[s])
+		// Each step counts the leads that reached it (a won lead passed every step before), so
+		// the share of the step before is a stage-to-next conversion, never above 100 %. Lost
+		// leads left at an unknown step: they stand apart, under the funnel.
+		open := leadStages[:len(leadStages)-1]
+		ys := make([]string, len(open))
+		xs := make([]int, len(open))
+		reached := 0
+		for i := len(open) - 1; i >= 0; i-- {
+			reached += d.LeadStages[open[i]]
+			ys[i], xs[i] = tr("analytics.stage."+open[i]), reached
 		}
-		funnel.Data = []map[string]any{{"type": "funnel", "y": ys, "x": xs, "textinfo": "value+percent initial"}}
+		funnel.Data = []map[string]any{{"type": "funnel", "y": ys, "x": xs, "textinfo": "value+percent previous"}}
+		funnel.Layout["annotations"] = []map[string]any{{"text": trArg("analytics.funnel.lost", d.LeadStages["lost"]),
+			"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -8, "showarrow": false}}
 	}
 	cp["lead_funnel"] = funnel
 
@@ -231,8 +242,13 @@ func reverse[T any](v []T) []T {
 func Localize(v any, t func(key string, args ...any) string) any {
 	switch x := v.(type) {
 	case string:
-		if strings.HasPrefix(x, i18nPrefix) {
-			return t(strings.TrimPrefix(x, i18nPrefix))
+		if key, ok := strings.CutPrefix(x, i18nPrefix); ok {
+			if k, arg, ok := strings.Cut(key, "|"); ok {
+				if n, err := strconv.Atoi(arg); err == nil {
+					return t(k, n)
+				}
+			}
+			return t(key)
 		}
 		return x
 	case []any:

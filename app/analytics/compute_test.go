@@ -1,7 +1,9 @@
 package analytics
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -108,5 +110,34 @@ func TestComputeKnownDataset(t *testing.T) {
 	}
 	if got := Convert(34, "TRY", "USD"); math.Abs(got-1) > 1e-9 {
 		t.Errorf("Convert TRY→USD = %v", got)
+	}
+}
+
+// The lead funnel counts the leads that reached each step, so every step is at most the one
+// before it (stage-to-next conversion ≤ 100 %); lost leads stand apart under it.
+func TestFunnelStepsNeverExceedTheStepBefore(t *testing.T) {
+	d := &Dataset{Now: time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC), Currency: "TRY",
+		LeadStages: map[string]int{"new": 40, "contacted": 12, "qualified": 20, "proposal": 5, "won": 9, "lost": 30}}
+	k, _, f, ms := Compute(d)
+	fig := BuildCharts(d, k, f, ms)["lead_funnel"]
+	if len(fig.Data) != 1 {
+		t.Fatalf("funnel traces %d", len(fig.Data))
+	}
+	xs, ys := fig.Data[0]["x"].([]int), fig.Data[0]["y"].([]string)
+	want := []int{86, 46, 34, 14, 9} // reached: new … won, lost left out
+	if fmt.Sprint(xs) != fmt.Sprint(want) {
+		t.Errorf("steps %v, want %v", xs, want)
+	}
+	for _, y := range ys {
+		if strings.Contains(y, "lost") {
+			t.Errorf("lost is a funnel step: %v", ys)
+		}
+	}
+	if fig.Data[0]["textinfo"] != "value+percent previous" {
+		t.Errorf("textinfo %v", fig.Data[0]["textinfo"])
+	}
+	note := Localize(fig.Layout["annotations"].([]map[string]any)[0]["text"], func(key string, args ...any) string { return fmt.Sprint(key, args) })
+	if note != "analytics.funnel.lost[30]" {
+		t.Errorf("lost note %v", note)
 	}
 }

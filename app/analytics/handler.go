@@ -125,6 +125,14 @@ func cards(c *web.Ctx, k *KPI) []Card {
 	roi := "—"
 	if k.ROI != nil {
 		roi = pct(*k.ROI)
+		// From 1,000 % on, the multiple (paid revenue ÷ AI budget) says more, as on the dashboard.
+		if *k.ROI >= 1000 {
+			roi = c.T("dashboard.roi_multiple", p.Number(*k.ROI/100+1, 1))
+		}
+	}
+	accuracy := pct(k.ForecastAccuracy)
+	if k.ForecastBacktest == 0 && k.ForecastAccuracy == 0 {
+		accuracy = c.T("analytics.forecast.no_history")
 	}
 	list := []struct{ key, val string }{
 		{"roi", roi},
@@ -140,7 +148,7 @@ func cards(c *web.Ctx, k *KPI) []Card {
 		{"engagement_rate", pct(k.EngagementRate)},
 		{"automation_score", pct(k.AutomationScore)},
 		{"data_quality_score", pct(k.DataQualityScore)},
-		{"forecast_accuracy", pct(k.ForecastAccuracy)},
+		{"forecast_accuracy", accuracy},
 		{"hvc_count", p.Int(int64(k.HVCCount))},
 		{"hvc_revenue_share", pct(k.HVCRevenueShare)},
 		{"avg_hvc_score", p.Number(k.AvgHVCScore, 1)},

@@ -126,6 +126,9 @@ type KPI struct {
 	AutomationScore float64 `json:"automation_score"`
 	// ForecastAccuracy is 1 − MAPE of the revenue forecast backtested on the last months, × 100.
 	ForecastAccuracy float64 `json:"forecast_accuracy"`
+	// ForecastBacktest is how many months the accuracy was measured on; 0 means too little
+	// history, and the page says so instead of showing an accuracy of 0 %.
+	ForecastBacktest int `json:"forecast_backtest"`
 	// AvgOrder is the mean total of orders that were not cancelled, tenant currency.
 	AvgOrder float64 `json:"avg_order"`
 	// PaidRevenue is the sum of paid invoices whose paid date falls in the period.
@@ -247,6 +250,7 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	ms := Monthly(d)
 	f := BuildForecast(ms.Completed(), 3)
 	k.ForecastAccuracy = round1(f.Accuracy)
+	k.ForecastBacktest = f.Backtest
 	return k, h, f, ms
 }
 

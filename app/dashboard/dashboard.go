@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
@@ -41,6 +42,15 @@ type Data struct {
 	ROIMultiple float64
 	ROILarge    bool
 	CanRefresh  bool
+	// Previews are the two 3-D charts drawn small by the server (SVG), so the page loads no
+	// chart library; the KPI page draws them in full.
+	Previews []Preview
+}
+
+// Preview is one chart preview: its name and its SVG, "" when the chart has no data yet.
+type Preview struct {
+	Key, Label string
+	SVG        template.HTML
 }
 
 // Sizes of the lists the dashboard shows.
@@ -61,6 +71,12 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.CanRefresh = c.Can(auth.RefreshKPI)
+	if d.Snapshot != nil {
+		for _, key := range []string{"lead_3d", "decision_3d"} {
+			label := c.T("dashboard.chart." + key)
+			d.Previews = append(d.Previews, Preview{Key: key, Label: label, SVG: analytics.Thumbnail(d.Snapshot.ChartPack, key, label, c.T)})
+		}
+	}
 	if d.Snapshot == nil || d.Stale {
 		if err := analytics.EnsureFresh(ctx, c.Tenant.Slug, c.DB); err != nil && h.Log != nil {
 			// The page still shows the cached numbers; the hourly schedule tries again.

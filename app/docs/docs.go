@@ -70,7 +70,10 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 			if m := titleRE.FindSubmatch(src); m != nil {
 				title = strings.TrimSpace(string(m[1]))
 			}
-			s := &Section{Slug: slug, Order: order, Title: title, HTML: template.HTML(buf.String())} // #nosec: our own embedded Markdown
+			// Code blocks and tables scroll sideways inside the text's card; a keyboard reaches them.
+			html := strings.NewReplacer("<pre>", `<pre tabindex="0">`, "<table>", `<div class="table-wrap" tabindex="0"><table>`,
+				"</table>", "</table></div>").Replace(buf.String())
+			s := &Section{Slug: slug, Order: order, Title: title, HTML: template.HTML(html)} // #nosec: our own embedded Markdown
 			g.pages[lang] = append(g.pages[lang], s)
 			g.bySlug[lang][slug] = s
 		}

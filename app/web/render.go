@@ -30,6 +30,9 @@ type Renderer struct {
 	Log    *slog.Logger
 	// Counts, when set, gives the menu its numbers (unread conversations, pending approvals).
 	Counts func(ctx context.Context, c *Ctx) NavCounts
+	// Records, when set, lists the record lists (customers, orders, …) the menu groups for the
+	// signed-in member's tenant.
+	Records func(c *Ctx) []NavLink
 
 	views         fs.FS
 	shared, files []string
@@ -119,8 +122,31 @@ type Page struct {
 	Query    string
 	Now      time.Time
 
-	counts func() NavCounts
-	nav    *NavCounts
+	counts  func() NavCounts
+	nav     *NavCounts
+	records func() []NavLink
+}
+
+// NavLink is one entry of a menu group: where it leads, its catalog key and the Nav value of the
+// pages it leads to (the group is marked current on them).
+type NavLink struct{ Href, Label, Nav string }
+
+// Records lists the menu's record group ("Customers": customers, orders, invoices, …).
+func (p *Page) Records() []NavLink {
+	if p.records == nil {
+		return nil
+	}
+	return p.records()
+}
+
+// InRecords reports whether the page is one of the record group's.
+func (p *Page) InRecords() bool {
+	for _, l := range p.Records() {
+		if strings.HasPrefix(p.Path, l.Href) {
+			return true
+		}
+	}
+	return false
 }
 
 // NavCounts are the numbers beside menu items: conversations with unread messages and
@@ -234,6 +260,9 @@ func (r *Renderer) fill(w http.ResponseWriter, req *http.Request, c *Ctx, p *Pag
 	if r.Counts != nil && c.User != nil && c.DB != nil {
 		p.counts = func() NavCounts { return r.Counts(req.Context(), c) }
 	}
+	if r.Records != nil && c.User != nil && c.Tenant != nil {
+		p.records = func() []NavLink { return r.Records(c) }
+	}
 	r.takeFlashes(w, req, c, p)
 	if p.Title == "" {
 		p.Title = c.P.T("app.name")
@@ -266,7 +295,8 @@ func (r *Renderer) takeFlashes(w http.ResponseWriter, req *http.Request, c *Ctx,
 // baseFuncs are the language-independent template helpers.
 func baseFuncs(assets *static.Assets) template.FuncMap {
 	return template.FuncMap{
-		"asset": func(name string) string { return assets.URL(name) },
+		"asset":     func(name string) string { return assets.URL(name) },
+		"hasPrefix": strings.HasPrefix,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

@@ -8,9 +8,9 @@
  *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
  *                          inserts option[data-text], {{name}} filled in
  *   [data-autosubmit]      submits its form on change
- *   [data-chart][data-src][data-key][data-empty]  Plotly chart_pack[key]
+ *   details[data-open-wide] opened on screens 56rem and wider (folded on phones)
  *   (inbox panes, composer, shortcuts: see chat.js)
- * Load with `defer`, after htmx and (on chart pages) Plotly.
+ * Charts: see charts.js. Load with `defer`, after htmx.
  */
 (function () {
   'use strict';
@@ -22,6 +22,14 @@
   const up = (event, sel) => (event.target && event.target.closest ? event.target.closest(sel) : null);
   const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
   const isTyping = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  // ---- details[data-open-wide]: folded on phones, open on wider screens ------
+  const openWide = () => {
+    if (!window.matchMedia('(min-width: 56rem)').matches) return;
+    for (const d of document.querySelectorAll('details[data-open-wide]')) d.open = true;
+  };
+  if (document.readyState === 'loading') on('DOMContentLoaded', openWide); else openWide();
+  on('htmx:load', openWide);
 
   // ---- nav toggle -----------------------------------------------------------
   on('click', (event) => {
@@ -190,54 +198,5 @@
     if (!el.form || !el.closest('[data-autosubmit]') || el.matches('[data-insert-template]')) return;
     // requestSubmit fires "submit", which htmx and data-confirm see.
     if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
-  });
-
-  // ---- charts ---------------------------------------------------------------
-  function showEmpty(el) {
-    el.classList.add('is-empty');
-    el.textContent = el.getAttribute('data-empty') || '';
-  }
-
-  function draw(el, pack) {
-    const fig = pack && pack.chart_pack ? pack.chart_pack[el.getAttribute('data-key')] : null;
-    if (!fig || !Array.isArray(fig.data) || !fig.data.length || !window.Plotly) return showEmpty(el);
-    // Texts come translated; only the font is the page's. Plotly has no RTL
-    // mode: the chart stays LTR (app.css).
-    const layout = Object.assign({}, fig.layout);
-    layout.font = Object.assign({}, layout.font, { family: getComputedStyle(document.body).fontFamily });
-    el.classList.remove('is-empty');
-    el.textContent = '';
-    Promise.resolve(window.Plotly.newPlot(el, fig.data, layout, { responsive: true, displayModeBar: false }))
-      .catch(() => showEmpty(el));
-  }
-
-  // Draws every chart under root not drawn yet, fetching each URL once.
-  function drawCharts(root) {
-    const packs = new Map(); // URL → Promise of the parsed JSON, null on failure
-    const charts = Array.from(root.querySelectorAll('[data-chart]'));
-    if (root.matches && root.matches('[data-chart]')) charts.push(root);
-    for (const el of charts) {
-      if (el.hasAttribute('data-chart-done')) continue;
-      el.setAttribute('data-chart-done', '');
-      const src = el.getAttribute('data-src');
-      if (!src) { showEmpty(el); continue; }
-      if (!packs.has(src)) {
-        packs.set(src, fetch(src, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-          .then((r) => (r.ok ? r.json() : null))
-          .catch(() => null));
-      }
-      packs.get(src).then((pack) => draw(el, pack));
-    }
-  }
-
-  // Deferred scripts run in order, so Plotly (listed first) is ready here.
-  const ready = () => drawCharts(document);
-  if (document.readyState === 'loading') on('DOMContentLoaded', ready);
-  else ready();
-  // htmx may swap charts in; free Plotly's listeners when it removes one.
-  on('htmx:load', (event) => { if (event.target !== document.body) drawCharts(event.target); });
-  on('htmx:beforeCleanupElement', (event) => {
-    const el = event.target;
-    if (window.Plotly && el.classList && el.classList.contains('js-plotly-plot')) window.Plotly.purge(el);
   });
 })();

@@ -1,0 +1,201 @@
+/*
+ * HighVibe charts (the KPI page): plain ES2017. Each [data-chart][data-src][data-key][data-empty]
+ * draws chart_pack[key] of the JSON at data-src, or shows data-empty.
+ *
+ * 2-D charts use the 2-D Plotly bundle the page loads before this file. A chart with 3-D traces
+ * waits until it scrolls into view, then the 3-D bundle named by [data-plotly-3d] is loaded once;
+ * it is a Plotly of its own, kept apart so window.Plotly stays the 2-D one.
+ *
+ * Numbers follow the page's language: separators from Intl (Western digits, as the server
+ * writes them) and large values in its compact form ("15,7 Mn" in Turkish, not "15.74M").
+ */
+(function () {
+  'use strict';
+
+  const lang = document.documentElement.lang || 'en';
+  const loc = lang + '-u-nu-latn';
+  const parts = new Intl.NumberFormat(loc).formatToParts(12345.6);
+  const sep = (type, dflt) => (parts.find((p) => p.type === type) || { value: dflt }).value;
+  const decimal = sep('decimal', '.');
+  const group = sep('group', ',');
+  const compact = new Intl.NumberFormat(loc, { notation: 'compact', maximumFractionDigits: 1 });
+  const full = new Intl.NumberFormat(loc, { maximumFractionDigits: 2 });
+  const config = {
+    responsive: true, displayModeBar: false, locale: lang,
+    locales: { [lang]: { format: { decimal: decimal, thousands: group } } },
+  };
+  const BIG = 1e4; // from here on, axis labels use the compact form
+
+  function showEmpty(el) {
+    el.classList.add('is-empty');
+    el.textContent = el.getAttribute('data-empty') || '';
+  }
+
+  const numbers = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'number' && isFinite(x)) : []);
+
+  // Round tick values from lo to hi, about five of them.
+  function ticks(lo, hi) {
+    lo = Math.min(0, lo);
+    const raw = (hi - lo) / 5 || 1;
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const n = raw / mag;
+    const step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+    const out = [];
+    for (let v = Math.floor(lo / step) * step; v <= hi + step / 2; v += step) out.push(Math.round(v / step) * step);
+    return out;
+  }
+
+  // Large amounts on a value axis: compact tick labels and full numbers on hover.
+  function compactAxis(layout, data, axisKey, key) {
+    const traces = data.filter((t) => !t.type || t.type === 'bar' || t.type === 'scatter');
+    const vals = [].concat(...traces.map((t) => numbers(t[key])));
+    if (!vals.length || Math.max(...vals.map(Math.abs)) < BIG) return;
+    const tv = ticks(Math.min(...vals), Math.max(...vals));
+    layout[axisKey] = Object.assign({}, layout[axisKey], { tickmode: 'array', tickvals: tv, ticktext: tv.map((v) => compact.format(v)) });
+    for (const t of traces) {
+      if (t.hoverinfo === 'skip') continue;
+      t.customdata = (t[key] || []).map((v) => (typeof v === 'number' ? full.format(v) : v));
+      t.hovertemplate = (key === 'y' ? '%{x}' : '%{y}') + ': %{customdata}<extra>%{fullData.name}</extra>';
+    }
+  }
+
+  // A gauge's number in compact form: values are scaled to the unit the language names
+  // ("Mn" for millions in Turkish) and that unit becomes the suffix.
+  function compactIndicator(t) {
+    const v = t.value;
+    if (typeof v !== 'number' || Math.abs(v) < BIG) return;
+    let scale = Math.pow(1000, Math.floor(Math.log10(Math.abs(v)) / 3));
+    const unit = (compact.formatToParts(scale * 1.5).find((p) => p.type === 'compact') || {}).value;
+    if (!unit) scale = 1;
+    const s = (x) => (typeof x === 'number' ? x / scale : x);
+    const suffix = unit ? '\u00a0' + unit : '';
+    t.value = s(v);
+    t.number = Object.assign({}, t.number, { valueformat: ',.1f', suffix: suffix });
+    if (t.delta) t.delta = Object.assign({}, t.delta, { reference: s(t.delta.reference), valueformat: ',.1f' });
+    const g = t.gauge;
+    if (g) {
+      if (g.axis && g.axis.range) g.axis = Object.assign({}, g.axis, { range: g.axis.range.map(s) });
+      if (g.steps) g.steps = g.steps.map((st) => Object.assign({}, st, { range: (st.range || []).map(s) }));
+      if (g.threshold) g.threshold = Object.assign({}, g.threshold, { value: s(g.threshold.value) });
+    }
+  }
+
+  // A long category name breaks onto two lines at the space nearest its middle.
+  function wrap(s, longer) {
+    if (typeof s !== 'string' || s.length <= (longer || 12) || s.indexOf(' ') < 0) return s;
+    let best = -1;
+    for (let i = s.indexOf(' '); i >= 0; i = s.indexOf(' ', i + 1)) {
+      if (best < 0 || Math.abs(i - s.length / 2) < Math.abs(best - s.length / 2)) best = i;
+    }
+    return s.slice(0, best) + '<br>' + s.slice(best + 1);
+  }
+
+  // The figure as this page draws it: no title of its own (the card's caption names it), margins
+  // that grow to fit tick labels, numbers in the page's language.
+  function prepare(fig, el) {
+    const data = fig.data.map((t) => Object.assign({}, t));
+    const layout = Object.assign({}, fig.layout);
+    delete layout.title;
+    layout.font = Object.assign({}, layout.font, { family: getComputedStyle(document.body).fontFamily });
+    layout.separators = decimal + group;
+    const polar = data.some((t) => /polar/.test(t.type || ''));
+    const gauge = data.some((t) => t.type === 'indicator');
+    const narrow = el.clientWidth < 500;
+    // Polar labels sit outside the circle and a gauge's end labels and title outside its arc;
+    // Plotly makes no room for either.
+    layout.margin = polar ? { l: narrow ? 70 : 90, r: narrow ? 70 : 90, t: 30, b: 30 }
+      : gauge ? { l: 45, r: 45, t: 60, b: 10 } : { l: 10, r: 30, t: 20, b: 10 };
+    for (const t of data) {
+      if (polar && Array.isArray(t.theta)) t.theta = t.theta.map(wrap);
+      if (t.type === 'indicator' && t.title) t.title = Object.assign({}, t.title, { text: wrap(t.title.text, 24), font: { size: 13 } });
+    }
+    // Notes under the plot (the funnel's lost leads) need a line of their own.
+    if (layout.annotations && !polar && !gauge) layout.margin.b = 36;
+    for (const k of ['xaxis', 'yaxis']) layout[k] = Object.assign({ automargin: true }, layout[k], { automargin: true });
+    compactAxis(layout, data, 'yaxis', 'y');
+    for (const t of data) if (t.type === 'indicator') compactIndicator(t);
+    if (layout.legend) layout.legend = Object.assign({}, layout.legend, { y: -0.15, yanchor: 'top' });
+    return { data, layout };
+  }
+
+  function draw(el, fig, P) {
+    const f = prepare(fig, el);
+    el.classList.remove('is-empty');
+    el.textContent = '';
+    el.hvPlotly = P;
+    Promise.resolve(P.newPlot(el, f.data, f.layout, config)).catch(() => showEmpty(el));
+  }
+
+  // The 3-D bundle, loaded at most once per page.
+  let plotly3d = null;
+  function load3d() {
+    if (plotly3d) return plotly3d;
+    const holder = document.querySelector('[data-plotly-3d]');
+    plotly3d = new Promise((resolve, reject) => {
+      if (!holder) return reject(new Error('no 3-D bundle named'));
+      const plotly2d = window.Plotly;
+      const s = document.createElement('script');
+      s.src = holder.getAttribute('data-plotly-3d');
+      s.onload = () => {
+        const P = window.Plotly;
+        window.Plotly = plotly2d;
+        resolve(P);
+      };
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+    return plotly3d;
+  }
+
+  const is3d = (fig) => fig.data.some((t) => /3d|surface|mesh/.test(t.type || ''));
+  const seen = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      seen.unobserve(e.target);
+      const el = e.target;
+      load3d().then((P) => draw(el, el.hvFigure, P), () => showEmpty(el));
+    }
+  }, { rootMargin: '200px' });
+
+  function place(el, pack) {
+    const fig = pack && pack.chart_pack ? pack.chart_pack[el.getAttribute('data-key')] : null;
+    if (!fig || !Array.isArray(fig.data) || !fig.data.length) return showEmpty(el);
+    if (is3d(fig)) {
+      el.hvFigure = fig;
+      seen.observe(el);
+      return;
+    }
+    if (!window.Plotly) return showEmpty(el);
+    draw(el, fig, window.Plotly);
+  }
+
+  // Draws every chart under root not drawn yet, fetching each URL once.
+  function drawCharts(root) {
+    const packs = new Map(); // URL → Promise of the parsed JSON, null on failure
+    const charts = Array.from(root.querySelectorAll('[data-chart]'));
+    if (root.matches && root.matches('[data-chart]')) charts.push(root);
+    for (const el of charts) {
+      if (el.hasAttribute('data-chart-done')) continue;
+      el.setAttribute('data-chart-done', '');
+      const src = el.getAttribute('data-src');
+      if (!src) { showEmpty(el); continue; }
+      if (!packs.has(src)) {
+        packs.set(src, fetch(src, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+          .then((r) => (r.ok ? r.json() : null))
+          .catch(() => null));
+      }
+      packs.get(src).then((pack) => place(el, pack));
+    }
+  }
+
+  // Deferred scripts run in order, so the 2-D Plotly (listed first) is ready here.
+  const ready = () => drawCharts(document);
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
+  // htmx may swap charts in; free Plotly's listeners when it removes one.
+  document.addEventListener('htmx:load', (event) => { if (event.target !== document.body) drawCharts(event.target); });
+  document.addEventListener('htmx:beforeCleanupElement', (event) => {
+    const el = event.target;
+    if (el.hvPlotly && el.classList && el.classList.contains('js-plotly-plot')) el.hvPlotly.purge(el);
+  });
+})();
