@@ -120,6 +120,9 @@ func TestOneErrorPath(t *testing.T) {
 						if !strings.Contains(r.Body, want) {
 							t.Fatalf("body lacks %q: %.600s", want, r.Body)
 						}
+						if form == "htmx" && (r.Header.Get("HX-Retarget") == "" || !strings.Contains(r.Body, "data-error-flash")) && s.field == "" {
+							t.Fatalf("htmx error answer does not name its place (HX-Retarget %q): %.300s", r.Header.Get("HX-Retarget"), r.Body)
+						}
 						isPage := strings.Contains(r.Body, "<html")
 						if isPage != (form == "page") {
 							t.Fatalf("%s answer: whole page = %v", form, isPage)

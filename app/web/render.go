@@ -366,11 +366,20 @@ func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status in
 	if !c.P.Has(key + ".title") {
 		key = "error.500"
 	}
-	r.Render(w, req, status, "error", &Page{
+	p := &Page{
 		Title:  c.T(key + ".title"),
 		Errors: fields,
 		Data:   map[string]any{"Status": status, "Key": key, "Detail": detail, "ReqID": c.ReqID},
-	})
+	}
+	if IsHTMX(req) && req.Header.Get("HX-Boosted") != "true" && w.Header().Get("HX-Retarget") == "" {
+		// htmx drops 4xx/5xx answers; this one names its place (the top of the page's main
+		// area), and chat.js swaps error answers that do, so the person sees why nothing happened.
+		w.Header().Set("HX-Retarget", "#main")
+		w.Header().Set("HX-Reswap", "afterbegin")
+		r.Fragment(w, req, status, "error", "error-flash", p)
+		return
+	}
+	r.Render(w, req, status, "error", p)
 }
 
 // Fail is the one error renderer of the panel and the APIs: it maps err to a status through its

@@ -97,10 +97,14 @@
     if (det) det.open = false;
   });
 
-  // Inline saves answer 422 with the reason: show it where the control is.
+  // Inline saves answer 422 with the reason: show it where the control is. Any other error
+  // answer that names its place (HX-Retarget: the server's error renderer puts it above the
+  // page) is shown there instead of being dropped.
   on('htmx:beforeSwap', (event) => {
     const elt = event.detail.elt;
-    if (event.detail.xhr.status === 422 && elt.closest && elt.closest('[data-swap-errors]')) {
+    const xhr = event.detail.xhr;
+    if ((xhr.status === 422 && elt.closest && elt.closest('[data-swap-errors]')) ||
+        (xhr.status >= 400 && xhr.getResponseHeader('HX-Retarget'))) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
