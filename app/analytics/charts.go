@@ -66,26 +66,56 @@ func axis(title string) map[string]any {
 // BuildCharts turns a computed snapshot into the chart_pack. A chart without data has an empty
 // data array, which the page shows as its "what fills it" empty state.
 func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figure {
-	cp := map[string]Figure{}
+	cp := map[string]Figure{
+		"revenue_series":   revenueChart(ms),
+		"lead_funnel":      funnelChart(d, k),
+		"roi_payload":      roiChart(k),
+		"spider_payload":   spiderChart(k),
+		"forecast_payload": forecastChart(f, ms),
+		"segment_heatmap":  heatmapChart(d, k),
+		"lead_3d":          lead3DChart(d),
+		"decision_3d":      decision3DChart(d),
+	}
+	for key, fig := range cp {
+		if fig.Data == nil {
+			fig.Data = []map[string]any{}
+			cp[key] = fig
+		}
+	}
+	return cp
+}
+
+// monthLabels are the series' months as "2006-01" category labels.
+func monthLabels(ms MonthSeries) []string {
 	months := make([]string, len(ms.Months))
 	for i, m := range ms.Months {
 		months[i] = m.Format("2006-01")
 	}
+	return months
+}
+
+// revenueChart draws paid (bars) and ordered (line) amounts per month; it stays empty until some
+// month has either.
+func revenueChart(ms MonthSeries) Figure {
+	rev := Figure{Layout: layout("analytics.chart.revenue_series", map[string]any{"xaxis": map[string]any{"type": "category"}, "yaxis": axis("analytics.axis.amount")})}
 	anyRevenue := false
 	for i := range ms.Paid {
 		if ms.Paid[i] > 0 || ms.Orders[i] > 0 {
 			anyRevenue = true
 		}
 	}
-	rev := Figure{Layout: layout("analytics.chart.revenue_series", map[string]any{"xaxis": map[string]any{"type": "category"}, "yaxis": axis("analytics.axis.amount")})}
 	if anyRevenue {
+		months := monthLabels(ms)
 		rev.Data = []map[string]any{
 			{"type": "bar", "name": tr("analytics.series.paid"), "x": months, "y": roundAll(ms.Paid)},
 			{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.series.ordered"), "x": months, "y": roundAll(ms.Orders)},
 		}
 	}
-	cp["revenue_series"] = rev
+	return rev
+}
 
+// funnelChart counts leads per stage in funnel order; it stays empty without leads.
+func funnelChart(d *Dataset, k KPI) Figure {
 	funnel := Figure{Layout: layout("analytics.chart.lead_funnel", nil)}
 	if k.LeadCount > 0 {
 		// Each step counts the leads that reached it (a won lead passed every step before), so
@@ -103,8 +133,12 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 		funnel.Layout["annotations"] = []map[string]any{{"text": trArg("analytics.funnel.lost", d.LeadStages["lost"]),
 			"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -8, "showarrow": false}}
 	}
-	cp["lead_funnel"] = funnel
+	return funnel
+}
 
+// roiChart is a gauge of paid revenue against the period's AI budget, with the pipeline as a band;
+// it stays empty until there is paid or pipeline revenue.
+func roiChart(k KPI) Figure {
 	roi := Figure{Layout: layout("analytics.chart.roi_payload", nil)}
 	if k.PaidRevenue > 0 || k.PipelineRevenue > 0 {
 		top := max(k.PaidRevenue, k.PipelineRevenue+k.PaidRevenue, k.BudgetPeriod) * 1.1
@@ -123,8 +157,12 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 			},
 		}}
 	}
-	cp["roi_payload"] = roi
+	return roi
+}
 
+// spiderChart draws the five 0–100 scores as a closed polygon; it stays empty with neither leads
+// nor conversations.
+func spiderChart(k KPI) Figure {
 	spider := Figure{Layout: layout("analytics.chart.spider_payload", map[string]any{"polar": map[string]any{"radialaxis": map[string]any{"range": []int{0, 100}}}})}
 	if k.LeadCount > 0 || k.ConversationCount > 0 {
 		theta := []string{tr("analytics.kpi.conversion_rate"), tr("analytics.kpi.engagement_rate"), tr("analytics.kpi.data_quality_score"),
@@ -133,11 +171,16 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 		spider.Data = []map[string]any{{"type": "scatterpolar", "fill": "toself", "r": append(r, r[0]), "theta": append(theta, theta[0]),
 			"name": tr("analytics.chart.spider_payload")}}
 	}
-	cp["spider_payload"] = spider
+	return spider
+}
 
+// forecastChart draws the completed months, the forecast and its band from the current month on;
+// it stays empty with fewer than two completed months.
+func forecastChart(f Forecast, ms MonthSeries) Figure {
 	fc := Figure{Layout: layout("analytics.chart.forecast_payload", map[string]any{"xaxis": map[string]any{"type": "category"}, "yaxis": axis("analytics.axis.amount")})}
 	hist := ms.Completed()
 	if len(hist) >= 2 {
+		months := monthLabels(ms)
 		histMonths := months[len(months)-1-len(hist) : len(months)-1]
 		last := ms.Months[len(ms.Months)-1]
 		var fm []string
@@ -155,8 +198,12 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 				"line": map[string]any{"dash": "dash"}},
 		}
 	}
-	cp["forecast_payload"] = fc
+	return fc
+}
 
+// heatmapChart counts conversations per channel (rows) and state (columns); it stays empty
+// without conversations.
+func heatmapChart(d *Dataset, k KPI) Figure {
 	heat := Figure{Layout: layout("analytics.chart.segment_heatmap", nil)}
 	if k.ConversationCount > 0 {
 		var xs, ys []string
@@ -174,11 +221,15 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 		}
 		heat.Data = []map[string]any{{"type": "heatmap", "x": xs, "y": ys, "z": z, "colorscale": "Blues"}}
 	}
-	cp["segment_heatmap"] = heat
+	return heat
+}
 
-	scene := func(x, y, z string) map[string]any {
-		return map[string]any{"scene": map[string]any{"xaxis": axis(x), "yaxis": axis(y), "zaxis": axis(z)}}
-	}
+func scene(x, y, z string) map[string]any {
+	return map[string]any{"scene": map[string]any{"xaxis": axis(x), "yaxis": axis(y), "zaxis": axis(z)}}
+}
+
+// lead3DChart places each lead by qualification, messages exchanged and its customer's potential.
+func lead3DChart(d *Dataset) Figure {
 	l3 := Figure{Layout: layout("analytics.chart.lead_3d", scene("analytics.axis.lead_score", "analytics.axis.engagement", "analytics.axis.potential"))}
 	if len(d.LeadPoints) > 0 {
 		var x, z []float64
@@ -193,8 +244,12 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 		l3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
 			"marker": map[string]any{"size": 4, "color": x, "colorscale": "Viridis"}}}
 	}
-	cp["lead_3d"] = l3
+	return l3
+}
 
+// decision3DChart places each recommendation by confidence, urgency and how much its action
+// commits the business (actionWeight; an unknown action weighs like "other").
+func decision3DChart(d *Dataset) Figure {
 	d3 := Figure{Layout: layout("analytics.chart.decision_3d", scene("analytics.axis.confidence", "analytics.axis.urgency", "analytics.axis.action_weight"))}
 	if len(d.RecPoints) > 0 {
 		var x, y, z []float64
@@ -212,14 +267,7 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 		d3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
 			"marker": map[string]any{"size": 5, "color": z, "colorscale": "Reds"}}}
 	}
-	cp["decision_3d"] = d3
-	for key, fig := range cp {
-		if fig.Data == nil {
-			fig.Data = []map[string]any{}
-			cp[key] = fig
-		}
-	}
-	return cp
+	return d3
 }
 
 func roundAll(v []float64) []float64 {

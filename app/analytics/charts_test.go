@@ -1,0 +1,224 @@
+package analytics
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+// Each chart builder is a pure decision over plain values: when it draws, and what.
+
+func TestRevenueChart(t *testing.T) {
+	jan, feb := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name      string
+		ms        MonthSeries
+		traces    int
+		wantPaidY []float64
+	}{
+		{"no revenue stays empty", MonthSeries{Months: []time.Time{jan, feb}, Paid: []float64{0, 0}, Orders: []float64{0, 0}}, 0, nil},
+		{"orders alone draw", MonthSeries{Months: []time.Time{jan, feb}, Paid: []float64{0, 0}, Orders: []float64{0, 5}}, 2, []float64{0, 0}},
+		{"paid is rounded", MonthSeries{Months: []time.Time{jan, feb}, Paid: []float64{10.456, 3}, Orders: []float64{0, 0}}, 2, []float64{10.46, 3}},
+	}
+	for _, c := range cases {
+		fig := revenueChart(c.ms)
+		if len(fig.Data) != c.traces {
+			t.Fatalf("%s: %d traces, want %d", c.name, len(fig.Data), c.traces)
+		}
+		if c.traces > 0 {
+			if got := fig.Data[0]["y"]; !reflect.DeepEqual(got, c.wantPaidY) {
+				t.Errorf("%s: paid y = %v, want %v", c.name, got, c.wantPaidY)
+			}
+			if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, []string{"2025-01", "2025-02"}) {
+				t.Errorf("%s: x = %v", c.name, got)
+			}
+		}
+	}
+}
+
+func TestFunnelChart(t *testing.T) {
+	cases := []struct {
+		name   string
+		stages map[string]int
+		leads  int
+		wantX  []int
+	}{
+		{"no leads stays empty", map[string]int{}, 0, nil},
+		{"stages in funnel order, missing ones zero", map[string]int{"won": 2, "new": 5, "lost": 1}, 8, []int{5, 0, 0, 0, 2, 1}},
+	}
+	for _, c := range cases {
+		fig := funnelChart(&Dataset{LeadStages: c.stages}, KPI{LeadCount: c.leads})
+		if c.wantX == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, c.wantX) {
+			t.Errorf("%s: x = %v, want %v", c.name, got, c.wantX)
+		}
+	}
+}
+
+func TestROIChart(t *testing.T) {
+	cases := []struct {
+		name    string
+		k       KPI
+		draws   bool
+		wantTop float64
+	}{
+		{"no revenue stays empty", KPI{BudgetPeriod: 500}, false, 0},
+		{"budget above revenue sets the scale", KPI{PaidRevenue: 100, PipelineRevenue: 50, BudgetPeriod: 1000}, true, 1100},
+		{"paid plus pipeline sets the scale", KPI{PaidRevenue: 600, PipelineRevenue: 400, BudgetPeriod: 100}, true, 1100},
+	}
+	for _, c := range cases {
+		fig := roiChart(c.k)
+		if (fig.Data != nil) != c.draws {
+			t.Fatalf("%s: draws = %v, want %v", c.name, fig.Data != nil, c.draws)
+		}
+		if !c.draws {
+			continue
+		}
+		rng := fig.Data[0]["gauge"].(map[string]any)["axis"].(map[string]any)["range"].([]float64)
+		if rng[1] < c.wantTop-1e-9 || rng[1] > c.wantTop+1e-9 {
+			t.Errorf("%s: top = %v, want %v", c.name, rng[1], c.wantTop)
+		}
+	}
+}
+
+func TestSpiderChart(t *testing.T) {
+	cases := []struct {
+		name  string
+		k     KPI
+		wantR []float64
+	}{
+		{"nothing to score stays empty", KPI{}, nil},
+		{"conversations alone draw a closed polygon", KPI{ConversationCount: 3, ConversionRate: 10, EngagementRate: 20, DataQualityScore: 30, AutomationScore: 40, ForecastAccuracy: 50},
+			[]float64{10, 20, 30, 40, 50, 10}},
+	}
+	for _, c := range cases {
+		fig := spiderChart(c.k)
+		if c.wantR == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["r"]; !reflect.DeepEqual(got, c.wantR) {
+			t.Errorf("%s: r = %v, want %v", c.name, got, c.wantR)
+		}
+	}
+}
+
+func TestForecastChart(t *testing.T) {
+	months := func(n int) []time.Time {
+		var out []time.Time
+		for i := range n {
+			out = append(out, time.Date(2025, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC))
+		}
+		return out
+	}
+	f := Forecast{Points: []float64{30, 40}, Lower: []float64{20, 25}, Upper: []float64{40, 55}}
+	cases := []struct {
+		name       string
+		ms         MonthSeries
+		wantActual []string // x of the actual series; nil = empty chart
+	}{
+		{"one completed month stays empty", MonthSeries{Months: months(2), Paid: []float64{10, 5}, Orders: []float64{0, 0}}, nil},
+		{"leading zero months are skipped", MonthSeries{Months: months(4), Paid: []float64{0, 10, 20, 7}, Orders: []float64{0, 0, 0, 0}},
+			[]string{"2025-02", "2025-03"}},
+	}
+	for _, c := range cases {
+		fig := forecastChart(f, c.ms)
+		if c.wantActual == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, c.wantActual) {
+			t.Errorf("%s: actual x = %v, want %v", c.name, got, c.wantActual)
+		}
+		if got := fig.Data[2]["x"]; !reflect.DeepEqual(got, []string{"2025-04", "2025-05"}) {
+			t.Errorf("%s: forecast x = %v", c.name, got)
+		}
+		if got := fig.Data[1]["y"]; !reflect.DeepEqual(got, []float64{40, 55, 25, 20}) {
+			t.Errorf("%s: band y = %v", c.name, got)
+		}
+	}
+}
+
+func TestHeatmapChart(t *testing.T) {
+	d := &Dataset{Channels: []string{"whatsapp", "email"},
+		ChannelState: map[string]map[string]int{"whatsapp": {"new": 3, "won": 1}, "sms": {"lost": 2}}}
+	cases := []struct {
+		name  string
+		convs int
+		wantZ [][]int
+	}{
+		{"no conversations stays empty", 0, nil},
+		{"registry rows first, unknown channel last", 6, [][]int{{3, 0, 0, 0, 0, 0, 1, 0}, {0, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0, 2}}},
+	}
+	for _, c := range cases {
+		fig := heatmapChart(d, KPI{ConversationCount: c.convs})
+		if c.wantZ == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["z"]; !reflect.DeepEqual(got, c.wantZ) {
+			t.Errorf("%s: z = %v, want %v", c.name, got, c.wantZ)
+		}
+		if got := fig.Data[0]["y"]; !reflect.DeepEqual(got, []string{tr("inbox.channel.whatsapp"), tr("inbox.channel.email"), tr("inbox.channel.sms")}) {
+			t.Errorf("%s: y = %v", c.name, got)
+		}
+	}
+}
+
+func TestLead3DChart(t *testing.T) {
+	cases := []struct {
+		name  string
+		pts   []LeadPoint
+		wantZ []float64
+	}{
+		{"no leads stays empty", nil, nil},
+		{"potential is rounded", []LeadPoint{{Name: "a", Qualification: 50, Messages: 3, Potential: 1000.555}, {Name: "b", Potential: 0}}, []float64{1000.56, 0}},
+	}
+	for _, c := range cases {
+		fig := lead3DChart(&Dataset{LeadPoints: c.pts})
+		if c.wantZ == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["z"]; !reflect.DeepEqual(got, c.wantZ) {
+			t.Errorf("%s: z = %v, want %v", c.name, got, c.wantZ)
+		}
+	}
+}
+
+func TestDecision3DChart(t *testing.T) {
+	cases := []struct {
+		name  string
+		pts   []RecPoint
+		wantZ []float64
+	}{
+		{"no recommendations stays empty", nil, nil},
+		{"known actions weigh by commitment", []RecPoint{{ActionType: "legal"}, {ActionType: "follow_up"}}, []float64{1, 0.3}},
+		{"an unknown action weighs like other", []RecPoint{{ActionType: "made_up"}}, []float64{0.2}},
+	}
+	for _, c := range cases {
+		fig := decision3DChart(&Dataset{RecPoints: c.pts})
+		if c.wantZ == nil {
+			if fig.Data != nil {
+				t.Errorf("%s: drew %v", c.name, fig.Data)
+			}
+			continue
+		}
+		if got := fig.Data[0]["z"]; !reflect.DeepEqual(got, c.wantZ) {
+			t.Errorf("%s: z = %v, want %v", c.name, got, c.wantZ)
+		}
+	}
+}
