@@ -73,7 +73,7 @@ var ReadModels = []ReadModel{
 	{
 		Path:   "dashboard",
 		What:   "the /app/ overview: today's numbers across the rooms",
-		Tables: []string{"leads", "conversations", "messages", "decision_recommendations"},
+		Tables: []string{"leads", "conversations", "messages"},
 	},
 	{
 		Path: "analytics",
@@ -84,7 +84,7 @@ var ReadModels = []ReadModel{
 	{
 		Path:   "channels/api/read_store.go",
 		What:   "the integration API's read side (GET /api/v1/...)",
-		Tables: []string{"leads", "conversations", "messages", "decision_recommendations"},
+		Tables: []string{"leads", "conversations", "decision_recommendations"},
 	},
 	{
 		Path: "inbox/search.go",
