@@ -22,7 +22,7 @@ func TestCustomerPageListsConversations(t *testing.T) {
 	if r := owner.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != 303 {
 		t.Fatalf("create customer: %d", r.StatusCode)
 	}
-	svc := &inbox.Service{}
+	svc := e.Handlers.InboxService
 	res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Ayşe", Body: "merhaba"})
 	if err != nil {
 		t.Fatal(err)
