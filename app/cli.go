@@ -60,6 +60,7 @@ usage:
   highvibe restore (--tenant S | --platform) [--timestamp RFC3339] [--output PATH]
   highvibe backup check [--max-lag 1m] [--tmp DIR]
   highvibe audit verify --tenant S
+  highvibe audit rotate-key --tenant S
 
 every command takes --data DIR (env HIGHVIBE_DATA, default ./data)
 `
@@ -125,6 +126,8 @@ func run(ctx context.Context, args []string, io *IO) error {
 		return cmdMigrateStatus(ctx, rest[1:], io)
 	case "audit verify":
 		return cmdAuditVerify(ctx, rest[1:], io)
+	case "audit rotate-key":
+		return cmdAuditRotateKey(ctx, rest[1:], io)
 	case "backup check":
 		return cmdBackupCheck(ctx, rest[1:], io)
 	}
@@ -183,6 +186,7 @@ func openPlatform(ctx context.Context, data string) (*tenantdb.Manager, *platfor
 	if err != nil {
 		return nil, nil, err
 	}
+	audit.Attach(m, nil) // commands that log record the chain head, as the server does
 	return m, platform.NewService(m), nil
 }
 
@@ -537,34 +541,6 @@ func cmdMigrateStatus(ctx context.Context, args []string, io *IO) error {
 	return tw.Flush()
 }
 
-func cmdAuditVerify(ctx context.Context, args []string, io *IO) error {
-	fs, data := flags("audit verify", io)
-	tenant := fs.String("tenant", "", "tenant slug")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if !tenantdb.ValidSlug(*tenant) {
-		return usagef("audit verify: --tenant is required (a valid slug)")
-	}
-	m, err := tenantdb.NewManager(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	db, err := m.Tenant(ctx, *tenant)
-	if errors.Is(err, tenantdb.ErrNoTenantDB) {
-		return usagef("audit verify: no database for tenant %q", *tenant)
-	} else if err != nil {
-		return err
-	}
-	n, err := audit.Verify(ctx, db)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(io.Out, "audit chain of %s intact: %d rows verified\n", *tenant, n)
-	return nil
-}
-
 func litestreamPath(flagVal string) string {
 	if flagVal != "" {
 		return flagVal
@@ -631,6 +607,9 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	fmt.Fprintf(io.Out, "restored %s → %s\n", abs, out)
+	if *tenant != "" {
+		return restoredAuditChain(ctx, *data, *tenant, out, out == abs, *ts, io)
+	}
 	return nil
 }
 

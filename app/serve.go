@@ -100,6 +100,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Every committed tenant write records the tenant's newest audit row in platform.db.
+	audit.Attach(mgr, o.Log)
 	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
 		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),

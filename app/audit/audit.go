@@ -1,16 +1,24 @@
 // Package audit is the append-only, hash-chained action log (guide: 24-audit-logs.md): every change a person, the
 // assistant or a channel makes writes one row; the database refuses UPDATE and DELETE, and each row
 // carries the hash of the previous one so `highvibe audit verify` can prove nothing was altered.
+//
+// The hashes are keyed (HMAC-SHA256) with a per-tenant secret kept outside the tenant file
+// (key.go), and the newest row of each tenant is recorded in platform.db after every write
+// (head.go), so neither recomputing the hashes after a forged row nor cutting off the newest rows
+// can be done by editing the tenant file alone. Rows from before keying (key_version 0) keep their
+// plain SHA-256 hashes and keep verifying; the first keyed row links to the last of them.
 package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +58,7 @@ type Row struct {
 	CreatedAt      int64
 	PrevHash       string
 	Hash           string
+	KeyVersion     int64 // 0: plain SHA-256 (from before keying); N: HMAC under key generation N
 }
 
 // genesis is the prev_hash of the first row.
@@ -66,19 +75,40 @@ func excerpt(s string) string {
 	return string(r[:ExcerptLen]) + "…"
 }
 
-// rowHash binds every stored field and the previous hash together.
-func rowHash(r *Row) string {
-	h := sha256.New()
-	for _, f := range []string{
+// rowHash binds every stored field and the previous hash together: plain SHA-256 for rows from
+// before keying (key_version 0, the original format, unchanged so those rows keep verifying), and
+// HMAC-SHA256 under the given secret, with the key generation bound in too, for keyed rows.
+func rowHash(r *Row, secret []byte) string {
+	fields := []string{
 		strconv.FormatInt(r.ID, 10), r.Provider, r.ActionType, r.Status, r.Summary, r.Input, r.Output,
 		r.Payload, r.ModelName, strconv.FormatInt(r.ActorUserID, 10), r.ActorName,
 		strconv.FormatInt(r.ConversationID, 10), strconv.FormatInt(r.CreatedAt, 10), r.PrevHash,
-	} {
+	}
+	var h hash.Hash
+	if r.KeyVersion == 0 {
+		h = sha256.New()
+	} else {
+		h = hmac.New(sha256.New, secret)
+		fields = append(fields, "hv-audit-key:"+strconv.FormatInt(r.KeyVersion, 10))
+	}
+	for _, f := range fields {
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})
 		h.Write([]byte(f))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// dbFile is the file the transaction writes to, which names the tenant's key file.
+func dbFile(ctx context.Context, tx *sql.Tx) (string, error) {
+	var path string
+	if err := tx.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		return "", fmt.Errorf("audit: database file: %w", err)
+	}
+	if path == "" {
+		return "", errors.New("audit: the log needs a database file (an in-memory database has no place for its key)")
+	}
+	return path, nil
 }
 
 // Write appends one row inside the caller's transaction, so the log row and the change it
@@ -96,26 +126,35 @@ func Write(ctx context.Context, tx *sql.Tx, e Entry) (int64, error) {
 		}
 		payload = string(b)
 	}
-	var prevID int64
+	var prevID, prevGen int64
 	prev := genesis
-	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM action_logs ORDER BY id DESC LIMIT 1`).Scan(&prevID, &prev)
+	err := tx.QueryRowContext(ctx, `SELECT id, hash, key_version FROM action_logs ORDER BY id DESC LIMIT 1`).Scan(&prevID, &prev, &prevGen)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("audit: head: %w", err)
 	}
+	file, err := dbFile(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	keys, err := keysForWrite(KeyPath(file), prevGen)
+	if err != nil {
+		return 0, err
+	}
+	k := keys.newest()
 	var seq int64
 	_ = tx.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'action_logs'`).Scan(&seq)
 	r := &Row{
 		ID: max(prevID, seq) + 1, Provider: e.Provider, ActionType: e.ActionType, Status: e.Status,
 		Summary: excerpt(e.Summary), Input: excerpt(e.Input), Output: excerpt(e.Output), Payload: payload,
 		ModelName: e.ModelName, ActorUserID: e.ActorUserID, ActorName: e.ActorName, ConversationID: e.ConversationID,
-		CreatedAt: time.Now().UnixMilli(), PrevHash: prev,
+		CreatedAt: time.Now().UnixMilli(), PrevHash: prev, KeyVersion: k.gen,
 	}
-	r.Hash = rowHash(r)
+	r.Hash = rowHash(r, k.secret)
 	_, err = tx.ExecContext(ctx, `INSERT INTO action_logs(id, provider, action_type, status, decision_summary, input_excerpt,
-		output_excerpt, payload, model_name, actor_user_id, actor_name, conversation_id, created_at, prev_hash, hash)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		output_excerpt, payload, model_name, actor_user_id, actor_name, conversation_id, created_at, prev_hash, hash, key_version)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		r.ID, r.Provider, r.ActionType, r.Status, r.Summary, r.Input, r.Output, r.Payload, r.ModelName,
-		nullInt(r.ActorUserID), r.ActorName, nullInt(r.ConversationID), r.CreatedAt, r.PrevHash, r.Hash)
+		nullInt(r.ActorUserID), r.ActorName, nullInt(r.ConversationID), r.CreatedAt, r.PrevHash, r.Hash, r.KeyVersion)
 	if err != nil {
 		return 0, fmt.Errorf("audit: write: %w", err)
 	}
@@ -137,59 +176,13 @@ func nullInt(v int64) any {
 	return v
 }
 
-// ErrTampered describes the first row where the chain breaks.
-type ErrTampered struct {
-	ID     int64
-	Reason string
-}
-
-func (e *ErrTampered) Error() string {
-	return fmt.Sprintf("audit: action log row %d: %s", e.ID, e.Reason)
-}
-
-// Verify walks the whole chain; nil when intact, *ErrTampered naming the first bad row otherwise.
-func Verify(ctx context.Context, db *tenantdb.DB) (int64, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT `+cols+` FROM action_logs ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("audit: verify: %w", err)
-	}
-	defer rows.Close()
-	prev := genesis
-	var lastID, n int64
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return n, fmt.Errorf("audit: verify: %w", err)
-		}
-		switch {
-		case r.ID != lastID+1:
-			return n, &ErrTampered{lastID + 1, "missing (rows were removed)"}
-		case r.PrevHash != prev:
-			return n, &ErrTampered{r.ID, "previous-hash link does not match (a row before it was changed or removed)"}
-		case rowHash(r) != r.Hash:
-			return n, &ErrTampered{r.ID, "content does not match its hash (the row was altered)"}
-		}
-		prev, lastID = r.Hash, r.ID
-		n++
-	}
-	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("audit: verify: %w", err)
-	}
-	var seq int64
-	_ = db.Read.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'action_logs'`).Scan(&seq)
-	if seq > lastID {
-		return n, &ErrTampered{lastID + 1, "missing (the newest rows were removed)"}
-	}
-	return n, nil
-}
-
 const cols = `id, provider, action_type, status, decision_summary, input_excerpt, output_excerpt, payload,
-	model_name, COALESCE(actor_user_id, 0), actor_name, COALESCE(conversation_id, 0), created_at, prev_hash, hash`
+	model_name, COALESCE(actor_user_id, 0), actor_name, COALESCE(conversation_id, 0), created_at, prev_hash, hash, key_version`
 
 func scan(sc interface{ Scan(...any) error }) (*Row, error) {
 	r := &Row{}
 	err := sc.Scan(&r.ID, &r.Provider, &r.ActionType, &r.Status, &r.Summary, &r.Input, &r.Output, &r.Payload,
-		&r.ModelName, &r.ActorUserID, &r.ActorName, &r.ConversationID, &r.CreatedAt, &r.PrevHash, &r.Hash)
+		&r.ModelName, &r.ActorUserID, &r.ActorName, &r.ConversationID, &r.CreatedAt, &r.PrevHash, &r.Hash, &r.KeyVersion)
 	return r, err
 }
 

@@ -39,6 +39,10 @@ type DB struct {
 
 	// observe hears the timing of every InTx (set by Manager.ObserveTx; nil = nobody listens).
 	observe atomic.Pointer[func(wait, held time.Duration)]
+
+	// afterTx runs after every committed InTx (set by Manager.AfterTenantTx; nil = nothing). The
+	// audit room uses it to record the tenant's chain head in platform.db.
+	afterTx atomic.Pointer[func(ctx context.Context)]
 }
 
 // readIdle is how many read connections a busy tenant keeps warm between queries.
@@ -149,6 +153,11 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("tenantdb: commit: %w", err)
 	}
+	if after := d.afterTx.Load(); after != nil {
+		// The caller's request may end right after this returns; what follows a commit must not
+		// be cut short with it.
+		(*after)(context.WithoutCancel(ctx))
+	}
 	return nil
 }
 
@@ -194,6 +203,16 @@ func (d *DB) observeAs(fn func(name string, wait, held time.Duration), name stri
 	}
 	obs := func(wait, held time.Duration) { fn(name, wait, held) }
 	d.observe.Store(&obs)
+}
+
+// afterTxAs makes fn run after this database's committed transactions under name (nil: nothing).
+func (d *DB) afterTxAs(fn func(ctx context.Context, name string, db *DB), name string) {
+	if fn == nil {
+		d.afterTx.Store(nil)
+		return
+	}
+	after := func(ctx context.Context) { fn(ctx, name, d) }
+	d.afterTx.Store(&after)
 }
 
 // Check is the cheap readiness test of an open database: its file is still there and Open

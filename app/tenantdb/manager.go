@@ -38,6 +38,19 @@ type Manager struct {
 	mu      sync.Mutex
 	tenants map[string]*DB
 	txObs   func(slug string, wait, held time.Duration)
+	afterTx func(ctx context.Context, slug string, db *DB)
+}
+
+// AfterTenantTx makes fn run after every committed write transaction (DB.InTx) of every tenant
+// database, open now or later (platform.db excluded). It runs on the committing goroutine, after
+// the commit, so a crash can fall between the two: whatever fn records may lag one write behind.
+func (m *Manager) AfterTenantTx(fn func(ctx context.Context, slug string, db *DB)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.afterTx = fn
+	for s, db := range m.tenants {
+		db.afterTxAs(fn, s)
+	}
 }
 
 // ObserveTx hands the timing of every write transaction (DB.InTx) of every database, open now or
@@ -110,6 +123,7 @@ func (m *Manager) openLocked(ctx context.Context, slug, path string) (*DB, error
 	}
 	m.tenants[slug] = db
 	db.observeAs(m.txObs, slug)
+	db.afterTxAs(m.afterTx, slug)
 	if m.OnOpen != nil {
 		m.OnOpen(ctx, path)
 	}

@@ -1,0 +1,132 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"highvibe/app/tenantdb"
+)
+
+// Head is platform.db's record of a tenant's newest audit row (table audit_heads, owned here).
+type Head struct {
+	ID        int64
+	Hash      string
+	KeyedFrom int64 // first row written with the audit key; 0 = none recorded yet
+	UpdatedAt int64 // Unix ms
+}
+
+// ReadHead returns the recorded head of slug, or nil when platform.db has none.
+func ReadHead(ctx context.Context, platform *tenantdb.DB, slug string) (*Head, error) {
+	h := &Head{}
+	var keyedFrom sql.NullInt64
+	err := platform.Read.QueryRowContext(ctx, `SELECT head_id, head_hash, keyed_from, updated_at FROM audit_heads WHERE tenant_slug = ?`, slug).
+		Scan(&h.ID, &h.Hash, &keyedFrom, &h.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit: read head of %s: %w", slug, err)
+	}
+	h.KeyedFrom = keyedFrom.Int64
+	return h, nil
+}
+
+// Recorder writes each tenant's newest audit row to platform.db after every committed write, so
+// the tenant file alone cannot be cut back without `audit verify` noticing.
+type Recorder struct {
+	Platform *tenantdb.DB
+	Log      *slog.Logger // nil: slog.Default()
+
+	mu   sync.Mutex
+	seen map[string]seenHead // what this process last recorded, per tenant
+}
+
+type seenHead struct {
+	id        int64
+	keyedFrom bool // platform.db already holds keyed_from for this tenant
+}
+
+// Attach makes every committed write transaction of m's tenants record the tenant's chain head in
+// m's platform.db. The record is written right after the tenant commit, so a crash between the two
+// leaves platform.db one write behind the file; Verify accepts rows after the recorded head only
+// when they chain from it with keyed hashes (see CheckDB).
+func Attach(m *tenantdb.Manager, log *slog.Logger) *Recorder {
+	r := &Recorder{Platform: m.Platform, Log: log}
+	m.AfterTenantTx(func(ctx context.Context, slug string, db *tenantdb.DB) {
+		if err := r.Record(ctx, slug, db, false); err != nil {
+			r.logger().Error("audit: record chain head", "tenant", slug, "err", err)
+		}
+	})
+	return r
+}
+
+func (r *Recorder) logger() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.Default()
+}
+
+// Record writes db's newest audit row as slug's head. Without force the record only moves
+// forward (two commits whose hooks race cannot move it back); with force it is set to what the file
+// holds now, keyed_from included — for `highvibe restore`, after a verified restore.
+func (r *Recorder) Record(ctx context.Context, slug string, db *tenantdb.DB, force bool) error {
+	var id, gen int64
+	var hash string
+	err := db.Read.QueryRowContext(ctx, `SELECT id, hash, key_version FROM action_logs ORDER BY id DESC LIMIT 1`).Scan(&id, &hash, &gen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("audit: head of %s: %w", slug, err)
+	}
+	r.mu.Lock()
+	seen, ok := r.seen[slug]
+	r.mu.Unlock()
+	if !force && ok && seen.id >= id {
+		return nil
+	}
+	if !ok && !force {
+		// First write of this tenant in this process: does platform.db know keyed_from already?
+		h, err := ReadHead(ctx, r.Platform, slug)
+		if err != nil {
+			return err
+		}
+		seen.keyedFrom = h != nil && h.KeyedFrom > 0
+	}
+	var keyedFrom sql.NullInt64
+	if gen > 0 && (force || !seen.keyedFrom) {
+		// Keyed rows are a suffix of the chain; the scan in id order stops at the first one, and
+		// runs once per tenant (until platform.db holds the answer).
+		if err := db.Read.QueryRowContext(ctx, `SELECT id FROM action_logs WHERE key_version > 0 ORDER BY id LIMIT 1`).Scan(&keyedFrom); err != nil {
+			return fmt.Errorf("audit: keyed rows of %s: %w", slug, err)
+		}
+	}
+	q := `INSERT INTO audit_heads(tenant_slug, head_id, head_hash, keyed_from, updated_at) VALUES(?,?,?,?,?)
+		ON CONFLICT(tenant_slug) DO UPDATE SET head_id = excluded.head_id, head_hash = excluded.head_hash,
+			keyed_from = COALESCE(audit_heads.keyed_from, excluded.keyed_from), updated_at = excluded.updated_at
+		WHERE excluded.head_id > audit_heads.head_id OR (excluded.head_id = audit_heads.head_id AND audit_heads.keyed_from IS NULL)`
+	if force {
+		q = `INSERT INTO audit_heads(tenant_slug, head_id, head_hash, keyed_from, updated_at) VALUES(?,?,?,?,?)
+		ON CONFLICT(tenant_slug) DO UPDATE SET head_id = excluded.head_id, head_hash = excluded.head_hash,
+			keyed_from = excluded.keyed_from, updated_at = excluded.updated_at`
+	}
+	if _, err := r.Platform.Exec(ctx, q, slug, id, hash, keyedFrom, tenantdb.Now()); err != nil {
+		return fmt.Errorf("audit: record head of %s: %w", slug, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]seenHead{}
+	}
+	cur := r.seen[slug]
+	r.seen[slug] = seenHead{id: max(cur.id, id), keyedFrom: cur.keyedFrom || seen.keyedFrom || keyedFrom.Valid}
+	if force {
+		r.seen[slug] = seenHead{id: id, keyedFrom: keyedFrom.Valid}
+	}
+	return nil
+}
