@@ -131,13 +131,29 @@ func TestRestoreAfterLosingTheDataDir(t *testing.T) {
 		t.Fatalf("the drill wrote less than expected: %v / %v", want["acme"], want["platform"])
 	}
 
+	// The owner's one-time copy of the audit keys (Litestream replicates databases only).
+	keys := filepath.Join(root, "keys-backup")
+	copyDir(t, filepath.Join(data, "audit-keys"), keys)
+
 	// Disaster: the server stops and the data directory is gone.
 	e.Close()
 	if err := os.RemoveAll(data); err != nil {
 		t.Fatal(err)
 	}
 	mustCLI(t, data, "", "restore", "--platform", "--litestream", cfg)
-	mustCLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	// Without its audit key a tenant's log cannot be checked: restore says which file to put back
+	// and leaves no tenant file behind.
+	code, _, errs := cli(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	if code != app.ExitRuntime || !strings.Contains(errs, filepath.Join(data, "audit-keys", "acme.key")) || !strings.Contains(errs, "is missing") {
+		t.Fatalf("restore without the audit key: exit %d %q", code, errs)
+	}
+	if _, err := os.Stat(dbs["acme"]); !os.IsNotExist(err) {
+		t.Fatalf("a restore whose log cannot be checked left the file behind: %v", err)
+	}
+	copyDir(t, keys, filepath.Join(data, "audit-keys"))
+	if out := mustCLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg); !strings.Contains(out, "audit chain of acme intact") {
+		t.Fatalf("restore with the key put back: %s", out)
+	}
 	mustCLI(t, data, "", "restore", "--tenant", "late-co", "--litestream", cfg)
 	for name, p := range dbs {
 		if got := tableCounts(t, p); !reflect.DeepEqual(got, want[name]) {
@@ -243,10 +259,13 @@ func TestRestoreFromS3AfterLosingTheDataDir(t *testing.T) {
 		t.Fatalf("the drill wrote less than expected: %v / %v", want["acme"], want["platform"])
 	}
 
+	keys := filepath.Join(root, "keys-backup") // the owner's copy of the audit keys
+	copyDir(t, filepath.Join(data, "audit-keys"), keys)
 	e.Close()
 	if err := os.RemoveAll(data); err != nil {
 		t.Fatal(err)
 	}
+	copyDir(t, keys, filepath.Join(data, "audit-keys"))
 
 	// The restoring shell has only the LITESTREAM_* keys.
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
@@ -455,4 +474,29 @@ func TestBackupCheck(t *testing.T) {
 		t.Fatalf("damaged replica: exit %d, %q", code, l)
 	}
 	t.Logf("last report:\n%s", strings.Join(lines, "\n"))
+}
+
+// copyDir copies the files of folder src into dst (created 0700), keeping each file's mode.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		b, err := os.ReadFile(filepath.Join(src, en.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := en.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, en.Name()), b, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/audit"
 )
 
 // The audit trail against someone who can edit the tenant file (issue: "truncation and
@@ -282,5 +284,63 @@ func tamperNoDrop(t *testing.T, dir, q string) {
 	defer db.Close()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// A restore goes back in time: the restored file ends before the head platform.db recorded. That
+// is not tampering, and restore must not leave a tenant that verify calls truncated: it appends a
+// row saying which rows the restore left out and moves the recorded head to it.
+func TestAuditRestoreBehindTheRecordedHead(t *testing.T) {
+	root := t.TempDir()
+	cfg := writeFileReplicaConfig(t, root)
+	data := filepath.Join(root, "data")
+	e := apptest.NewWith(t, apptest.Options{DataDir: data, Litestream: cfg, NoJobs: true})
+	e.Tenant("acme")
+	ctx := context.Background()
+	for i := range 5 {
+		if err := audit.Log(ctx, e.DB("acme"), audit.Entry{Provider: "settings", ActionType: "drill", Summary: fmt.Sprintf("replicated %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tenantFile := filepath.Join(data, "tenants", "acme.db")
+	for _, p := range []string{filepath.Join(data, "platform.db"), tenantFile} {
+		if err := e.Server.Repl.Sync(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var replicated int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT max(id) FROM action_logs`).Scan(&replicated); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	// Three more changes while nothing replicates: platform.db records them, the replica never sees them.
+	for i := range 3 {
+		if _, errs, code := apptest.CLI(t, data, "", "tenant", "set", "--slug", "acme", fmt.Sprintf("greeting=late %d", i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if out, errs, code := verify(t, data); code != 0 || !strings.Contains(out, fmt.Sprintf("the newest row, %d, matches", replicated+3)) {
+		t.Fatalf("before the restore: exit %d %s%s", code, out, errs)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Rename(tenantFile+suffix, tenantFile+suffix+".damaged"); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := apptest.CLI(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("the restored file ended at row %d, before the recorded newest row %d", replicated, replicated+3)) ||
+		!strings.Contains(out, "audit chain of acme intact") {
+		t.Fatalf("restore behind the head: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = verify(t, data)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("the newest row, %d, matches", replicated+1)) {
+		t.Fatalf("verify after the restore: exit %d %s%s", code, out, errs)
+	}
+	db := openFile(t, tenantFile)
+	defer db.Close()
+	var action, summary string
+	if err := db.QueryRow(`SELECT action_type, decision_summary FROM action_logs ORDER BY id DESC LIMIT 1`).Scan(&action, &summary); err != nil ||
+		action != "restore" || !strings.Contains(summary, fmt.Sprintf("rows %d–%d are not in this file", replicated+1, replicated+3)) {
+		t.Fatalf("the log's newest row: %s %q %v", action, summary, err)
 	}
 }
