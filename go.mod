@@ -2,6 +2,8 @@ module highvibe
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/aws/aws-sdk-go-v2 v1.41.5
