@@ -14,6 +14,7 @@ import (
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
+	"highvibe/app/words"
 )
 
 // demoCatalog is the demo contractor's m² price list (TRY, material only).
@@ -68,7 +69,8 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			var err error
 			id, _, err = approvals.Create(ctx, tx, approvals.New{LeadID: lostLead, ConversationID: lostConv, Title: "Fiyat talebi: site yolu, andezit",
 				Summary: "Site yolu için andezit plaka fiyatı istendi; rakip işçilikte %12 daha düşük.", Priority: "high", ActionType: "pricing",
-				Confidence: 0.7, ModelName: ai.BuiltinModel, RecommendedAction: "prepare_quote", DedupeKey: fmt.Sprintf("conv:%d:pricing", lostConv)})
+				Confidence: 0.7, ModelName: ai.BuiltinModel, RecommendedAction: "prepare_quote", DedupeKey: fmt.Sprintf("conv:%d:pricing", lostConv),
+				Words: words.Rec{Kind: "pricing", Products: []string{"andesite"}, Case: "competitor", Pct: 12}.JSON()})
 			return err
 		})
 		if err != nil {
@@ -76,7 +78,7 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 		}
 		if id > 0 {
 			if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: id, Verb: "reject", Reason: DemoLostReasonC,
-				Note: "Öneri " + DemoUser + " tarafından reddedildi — " + DemoLostReasonC, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+				Note: true, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
 				return err
 			}
 		}
@@ -97,7 +99,7 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			verb, reason = "reject", "Alan ölçüsü belirsiz; önce keşif."
 		}
 		if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: r.ID, Verb: verb, Reason: reason,
-			Note: "Öneri " + DemoUser + " tarafından karara bağlandı — " + reason, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+			Note: true, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
 			return err
 		}
 		decided++

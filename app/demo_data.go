@@ -386,7 +386,7 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	}
 	handoff, handoffReason := 0, ""
 	if open && state != "new" && g.r.IntN(14) == 0 {
-		handoff, handoffReason = 1, pick(g, []string{"Müşteri indirim istiyor: fiyat kararı insanda.", "Teslim tarihi taahhüdü istendi.", "Garanti süresi soruldu."})
+		handoff, handoffReason = 1, pick(g, []string{"price", "date", "warranty"}) // codes, worded per viewer
 	}
 	nextAction, nextDue := "", int64(0)
 	var assigned int64
@@ -406,9 +406,6 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	lang, summary := "tr", ""
 	if en {
 		lang = "en"
-	}
-	if state != "new" {
-		summary = clipRunes(msgs[0].body, 160)
 	}
 	ext := ""
 	switch channel {
@@ -481,14 +478,6 @@ func containsStr(xs []string, s string) bool {
 	return false
 }
 
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 // scenarioC is the demo's lost deal: an estate road that went to a competitor who was 12%
 // cheaper on labour only.
 func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
@@ -505,13 +494,13 @@ func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 		{"inbound", "customer", "Teşekkürler. Malzeme fiyatınız iyi ama işçilikte başka firma %12 daha düşük verdi."},
 		{"outbound", "user", "İşçiliğimize 5 yıl döşeme garantisi dahil; en fazla %5 esneyebiliriz."},
 		{"inbound", "customer", "Yönetim diğer firmayla devam etme kararı aldı. İlginiz için teşekkür ederiz."},
-		{"system", "system", "Durum: lost — competitor −12% on labor only"},
+		{"system", "user", DemoLostReasonC}, // the operator's internal note saved with "lost"
 	}
 	convStart := start
 	last := g.now.Add(-2 * 24 * time.Hour)
 	urg, qual, sent := 35, 80, 45
 	h := &inbox.HistoricConversation{LeadID: leadID, Channel: "call", State: "lost", Urgency: &urg, Qualification: &qual, Sentiment: &sent,
-		Language: "tr", Summary: "Site yolu 1.400 m² andezit; rakip işçilikte %12 ucuz, kaybedildi.", AssignedUserID: g.talha,
+		Language: "tr", Summary: "tr · 1400 m² · andesite", AssignedUserID: g.talha,
 		AIMode: "manual", LastInboundAt: last.UnixMilli(), CreatedAt: convStart.UnixMilli()}
 	for k, m := range msgs {
 		at := convStart.Add(time.Duration(k) * 3 * 24 * time.Hour)
@@ -559,13 +548,13 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		urg, qual, sent, yes := 92, 85, 55, true
 		if err := inbox.ApplyTriage(ctx, tx, b.ConversationID, inbox.Triage{Urgency: &urg, Qualification: &qual, Sentiment: &sent,
-			Language: "tr", Summary: "800 m² 8 cm kilit parke, 2 hafta içinde teslim isteniyor; stok ve teslim tarihi teyidi gerekli.",
-			Handoff: &yes, HandoffReason: "Stok ve 2 haftada teslim taahhüdü istendi: karar insanda."}); err != nil {
+			Language: "tr", Summary: "tr · 800 m² · lock_paver · handoff: stock, date",
+			Handoff: &yes, HandoffReason: "stock, date"}); err != nil {
 			return err
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "ai_triage", ActionType: "handoff", Status: "completed",
 			Summary: "handoff: stock and a two-week delivery promise were requested", Input: DemoScenarioB, ModelName: "builtin",
-			ConversationID: b.ConversationID, Payload: map[string]any{"conversation_id": b.ConversationID, "urgency": urg}})
+			ConversationID: b.ConversationID, Payload: map[string]any{"conversation_id": b.ConversationID, "urgency": urg, "reason": "stock, date"}})
 		return err
 	})
 	if err != nil {

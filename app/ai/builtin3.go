@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	w "highvibe/app/words"
 )
 
 // asks is what a message asks of the business, as either engine read it; recommendations and
@@ -134,29 +136,33 @@ func recommend(p *Persona, lang string, x asks, r Result, products []Product, ar
 		recs = append(recs, Recommendation{ActionType: "stock", Priority: bump(prio),
 			Title:             t2(lang, "Stok sorusu: "+describe(named, thickness, area), "Stock question: "+describe(named, thickness, area)),
 			Summary:           t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised."),
-			RecommendedAction: "check_stock_and_reply", Confidence: 0.8})
+			RecommendedAction: "check_stock_and_reply", Confidence: 0.8,
+			Words: w.Rec{Kind: "stock", Products: named, Thickness: atof(thickness), Area: area}})
 	}
 	if x.date {
 		recs = append(recs, Recommendation{ActionType: "delivery_date", Priority: bump(prio),
 			Title:             t2(lang, "Teslim tarihi talebi", "Delivery date request"),
 			Summary:           t2(lang, "Müşteri bir tarih istiyor ya da anıyor ("+x.when+"); tarih yalnızca ekip onayıyla verilir.", "The customer wants or names a date ("+x.when+"); a date is only given once the team confirms it."),
-			RecommendedAction: "confirm_schedule", Confidence: 0.75})
+			RecommendedAction: "confirm_schedule", Confidence: 0.75, Words: w.Rec{Kind: "delivery_date", Word: x.when}})
 	}
 	if x.payment {
 		recs = append(recs, Recommendation{ActionType: "payment_terms", Priority: prio,
-			Title: t2(lang, "Ödeme koşulu sorusu", "Payment terms question"), Summary: "signal: " + x.paymentWord, RecommendedAction: "decide_payment_terms", Confidence: 0.7})
+			Title: t2(lang, "Ödeme koşulu sorusu", "Payment terms question"), Summary: "signal: " + x.paymentWord, RecommendedAction: "decide_payment_terms", Confidence: 0.7,
+			Words: w.Rec{Kind: "payment_terms", Word: x.paymentWord}})
 	}
 	switch {
 	case x.legalThreat:
 		recs = append(recs, Recommendation{ActionType: "legal", Priority: "critical",
-			Title: t2(lang, "Hukuki yola başvurma uyarısı", "The customer threatens legal action"), Summary: "signal: " + x.legalWord, RecommendedAction: "answer_by_owner", Confidence: 0.75})
+			Title: t2(lang, "Hukuki yola başvurma uyarısı", "The customer threatens legal action"), Summary: "signal: " + x.legalWord, RecommendedAction: "answer_by_owner", Confidence: 0.75,
+			Words: w.Rec{Kind: "legal_threat", Word: x.legalWord}})
 	case x.warranty:
 		at := "legal"
 		if w := strings.ToLower(x.legalWord); !x.legal || strings.HasPrefix(w, "garanti") || strings.HasPrefix(w, "warrant") || strings.HasPrefix(w, "guarantee") {
 			at = "warranty"
 		}
 		recs = append(recs, Recommendation{ActionType: at, Priority: "high",
-			Title: t2(lang, "Garanti / hukuki soru", "Warranty / legal question"), Summary: "signal: " + x.legalWord, RecommendedAction: "answer_by_owner", Confidence: 0.7})
+			Title: t2(lang, "Garanti / hukuki soru", "Warranty / legal question"), Summary: "signal: " + x.legalWord, RecommendedAction: "answer_by_owner", Confidence: 0.7,
+			Words: w.Rec{Kind: "warranty", Word: x.legalWord}})
 	}
 	lowConf := len(x.handoff) > 0 && x.handoff[len(x.handoff)-1] == "low_confidence"
 	if x.trouble || x.person || lowConf {
@@ -166,7 +172,8 @@ func recommend(p *Persona, lang string, x asks, r Result, products []Product, ar
 		}
 		recs = append(recs, Recommendation{ActionType: "human_handoff", Priority: pr,
 			Title:   t2(lang, "Bir kişinin devralması gerekiyor", "A person should take over"),
-			Summary: "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence})
+			Summary: "handoff: " + r.HandoffReason, RecommendedAction: "call_customer", Confidence: r.Confidence,
+			Words: w.Rec{Kind: "handoff", Reasons: r.HandoffReason}})
 	}
 	return recs
 }

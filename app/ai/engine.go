@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	w "highvibe/app/words"
 )
 
 // Product is a catalog line the assistant may quote from (the tenant's active products).
@@ -32,6 +34,9 @@ type Recommendation struct {
 	DraftReply        string
 	Priority          string // low medium high critical
 	Confidence        float64
+	// Words is the kind and parameters pages word in the viewer's language (Title and Summary
+	// are the same in the customer's language, kept as the row's plain text).
+	Words w.Rec
 }
 
 // Result is the engine's full, explainable answer.
@@ -231,6 +236,12 @@ func analyze(in Input, d *Decision) Result {
 	return r
 }
 
+// atof reads a number the engine matched ("8"), 0 when there is none.
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
 func nonEmpty(vs ...string) []string {
 	var out []string
 	for _, v := range vs {
@@ -308,7 +319,8 @@ func compose(p *Persona, lang string, covered map[string]bool, handoff, greeting
 // matching catalog lines it carries an m² range with the waste allowance. It is never sent as is.
 func pricingRec(p *Persona, lang string, area float64, named []string, thickness string, diagonal, rough bool, products []Product, prio string) Recommendation {
 	rec := Recommendation{ActionType: "pricing", Priority: prio, Confidence: 0.6, RecommendedAction: "prepare_quote",
-		Title: t2(lang, "Fiyat talebi: "+describe(named, thickness, area), "Price request: "+describe(named, thickness, area))}
+		Title: t2(lang, "Fiyat talebi: "+describe(named, thickness, area), "Price request: "+describe(named, thickness, area)),
+		Words: w.Rec{Kind: "pricing", Products: named, Thickness: atof(thickness), Area: area, Rough: rough, Case: "unclear"}}
 	if !rough {
 		rec.Summary = t2(lang, "Müşteri fiyat istiyor. ", "The customer asks for a price. ")
 	} else {
@@ -321,6 +333,7 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	matched := matchProducts(p, named, thickness, products)
 	if len(matched) == 0 {
 		rec.Summary += t2(lang, "Katalogda eşleşen aktif ürün yok; fiyatı elle hazırlayın.", "No active catalog product matches; price it by hand.")
+		rec.Words.Case = "no_match"
 		return rec
 	}
 	lo, hi := matched[0].UnitPrice, matched[0].UnitPrice
@@ -338,6 +351,9 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	maxTotal := area * (1 + wHi) * hi
 	rng := fmtAmount(lang, minTotal) + " – " + fmtAmount(lang, maxTotal) + " " + cur
 	rec.Confidence = 0.7
+	rec.Words.Case, rec.Words.Names, rec.Words.Diagonal, rec.Words.Currency = "estimate", names, diagonal, cur
+	rec.Words.WasteLo, rec.Words.WasteHi = wLo*100, wHi*100
+	rec.Words.Min, rec.Words.Max = math.Round(minTotal/100)*100, math.Round(maxTotal/100)*100
 	rec.Summary += fmt.Sprintf(t2(lang, "%g m² × %s; fire payı %%%.0f–%.0f%s. Malzeme tahmini: %s (işçilik, alt zemin ve nakliye hariç).",
 		"%g m² × %s; waste allowance %.0f–%.0f%%%s. Material estimate: %s (labour, sub-base and transport excluded)."),
 		area, strings.Join(names, ", "), wLo*100, wHi*100, map[bool]string{true: t2(lang, " (çapraz döşeme)", " (diagonal laying)"), false: ""}[diagonal], rng)

@@ -186,7 +186,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		for _, r := range res.Recommendations {
 			id, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: conv.LeadID, ConversationID: convID, Title: r.Title,
 				Summary: r.Summary, RecommendedAction: r.RecommendedAction, DraftReply: r.DraftReply, Priority: r.Priority,
-				ActionType: r.ActionType, Confidence: r.Confidence, ModelName: BuiltinModel,
+				ActionType: r.ActionType, Confidence: r.Confidence, ModelName: BuiltinModel, Words: r.Words.JSON(),
 				DedupeKey: fmt.Sprintf("conv:%d:%s", convID, r.ActionType)})
 			if err != nil {
 				return err

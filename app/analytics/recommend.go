@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"highvibe/app/words"
 	"strconv"
 	"time"
 
@@ -79,16 +80,20 @@ func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, la
 	n := 0
 	for _, c := range cs {
 		var title, summary, action string
+		var w words.Rec
 		switch c.Kind {
 		case "follow_up":
+			w = words.Rec{Key: "analytics.rec.follow_up", TitleArgs: []any{c.Name}, SummaryArgs: []any{int(StaleLeadAfter.Hours() / 24)}}
 			title = p.T("analytics.rec.follow_up.title", c.Name)
 			summary = p.T("analytics.rec.follow_up.summary", int(StaleLeadAfter.Hours()/24))
 			action = p.T("analytics.rec.follow_up.action")
 		case "human_handoff":
+			w = words.Rec{Key: "analytics.rec.handoff", TitleArgs: []any{c.Name}}
 			title = p.T("analytics.rec.handoff.title", c.Name)
 			summary = p.T("analytics.rec.handoff.summary")
 			action = p.T("analytics.rec.handoff.action")
 		case "lead_generation":
+			w = words.Rec{Key: "analytics.rec.leadgen", SummaryArgs: []any{c.N1, c.N2}}
 			title = p.T("analytics.rec.leadgen.title")
 			summary = p.T("analytics.rec.leadgen.summary", c.N1, c.N2)
 			action = p.T("analytics.rec.leadgen.action")
@@ -98,7 +103,7 @@ func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, la
 		}
 		_, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: c.LeadID, ConversationID: c.ConvID, SnapshotID: snapshotID,
 			Title: title, Summary: summary, RecommendedAction: action, Priority: c.Priority, Confidence: c.Confidence,
-			ActionType: c.Kind, DedupeKey: c.Key, ModelName: ModelName, CreatedAt: nowMs})
+			ActionType: c.Kind, DedupeKey: c.Key, ModelName: ModelName, CreatedAt: nowMs, Words: w.JSON()})
 		if err != nil {
 			return n, fmt.Errorf("analytics: insert recommendation: %w", err)
 		}

@@ -122,7 +122,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.InvalidField("id", "approvals.bulk_none"))
 		return
 	}
-	reason, note := reasonNote(r, verb)
+	reason := reasonOf(r)
 	status := Decisions[verb]
 	done, skipped := 0, 0
 	for _, s := range ids {
@@ -131,7 +131,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			skipped++
 			continue
 		}
-		rec, msgID, err := Decide(r.Context(), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: note,
+		rec, msgID, err := Decide(r.Context(), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
 			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}})
 		switch {
 		case err == nil:
@@ -181,17 +181,9 @@ func actorName(c *web.Ctx) string {
 	return c.User.Username
 }
 
-// reasonNote reads the optional reason and words the system note the decision writes into the
-// conversation (Decide refuses a reason that is too long).
-func reasonNote(r *http.Request, verb string) (reason, note string) {
-	c := web.From(r)
-	reason = strings.TrimSpace(r.PostFormValue("reason"))
-	note = c.T("approvals.note."+Decisions[verb], actorName(c))
-	if reason != "" {
-		note += " — " + reason
-	}
-	return reason, note
-}
+// reasonOf reads the optional reason of a decision (Decide refuses one that is too long). The
+// system note the decision writes is its code, who decided and this reason; pages word it per viewer.
+func reasonOf(r *http.Request) string { return strings.TrimSpace(r.PostFormValue("reason")) }
 
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	c := web.From(r)
@@ -200,9 +192,9 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
-	reason, note := reasonNote(r, verb)
+	reason := reasonOf(r)
 	status := Decisions[verb]
-	dec := Decision{ID: id, Verb: verb, Reason: reason, Note: note, Actor: Actor{UserID: c.UserID(), Name: actorName(c)}}
+	dec := Decision{ID: id, Verb: verb, Reason: reason, Note: true, Actor: Actor{UserID: c.UserID(), Name: actorName(c)}}
 	if _, ok := r.PostForm["draft"]; ok && verb == "approve" {
 		draft := r.PostFormValue("draft")
 		dec.Draft = &draft
@@ -246,7 +238,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
 	text := strings.TrimSpace(r.PostFormValue("body"))
-	rec, msgID, err := SendEdited(r.Context(), c.DB, h.Channels, id, text, c.T("approvals.note.approved", actorName(c)),
+	rec, msgID, err := SendEdited(r.Context(), c.DB, h.Channels, id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)})
 	if err != nil {
 		h.failDecision(w, r, rec, err)

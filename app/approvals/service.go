@@ -44,8 +44,10 @@ type Decision struct {
 	ID     int64
 	Verb   string // approve reject execute
 	Reason string
-	Note   string // the system message written into the conversation (already in the operator's language)
-	Actor  Actor
+	// Note writes a system message into the conversation: the decision's code (recommendation_
+	// approved …) with who decided, and the reason as its text; pages word it per viewer.
+	Note  bool
+	Actor Actor
 	// Draft, when not nil, is the operator's edit of the draft reply, stored with the approval
 	// (edit-and-approve); the action log keeps the text before and after.
 	Draft *string
@@ -134,9 +136,10 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 					return err
 				}
 			}
-			if strings.TrimSpace(d.Note) != "" {
+			if d.Note {
 				if msgID, err = inbox.AddMessageTx(ctx, tx, nil, c.ID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
-					AuthorName: d.Actor.Name, Body: d.Note}); err != nil {
+					AuthorName: d.Actor.Name, Body: d.Reason, Event: "recommendation_" + status,
+					Params: map[string]string{"actor": d.Actor.Name}}); err != nil {
 					return err
 				}
 			}
@@ -198,14 +201,14 @@ var ErrAlreadySent = fault.Sentinel(fault.KindConflict, "approvals.already_sent"
 // it, in one transaction. A draft is sent at most once. reg is the channel registry (what happens
 // to a reply on the conversation's channel).
 func SendDraft(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, actor Actor) (*Recommendation, int64, error) {
-	return SendEdited(ctx, db, reg, id, "", "", actor)
+	return SendEdited(ctx, db, reg, id, "", false, actor)
 }
 
 // SendEdited is SendDraft for a draft a person may have edited first, as the conversation page
 // offers it: an open recommendation is approved in the same transaction (its system note is
 // note), and text, when it differs from the draft, is what is sent; the draft_sent log then
 // records the edit as before→after. An empty text sends the draft as it is.
-func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text, note string, actor Actor) (*Recommendation, int64, error) {
+func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor) (*Recommendation, int64, error) {
 	var rec *Recommendation
 	var msgID int64
 	text = strings.TrimSpace(text)

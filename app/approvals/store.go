@@ -40,6 +40,9 @@ type Recommendation struct {
 	// the message was recorded here). A draft is sent once; the schema refuses a second time.
 	Sent          bool
 	SentMessageID int64
+	// Words is the recommendation's kind and parameters (JSON, app/words.Rec) that pages word in
+	// the viewer's language; "" for rows from before and for recommendations people wrote.
+	Words         string
 }
 
 // Open reports whether the recommendation still waits for a decision.
@@ -54,6 +57,7 @@ type New struct {
 	ModelName, DedupeKey, InitialStatus string // InitialStatus "" = pending
 	SnapshotID                          int64  // the KPI snapshot a generated recommendation came from (0: none)
 	CreatedAt                           int64  // Unix ms; 0 = now (a producer with its own clock sets it)
+	Words                               string // kind and parameters, JSON (app/words.Rec); Title and Summary stay the plain-text form
 }
 
 // Querier is a *sql.DB or *sql.Tx.
@@ -64,13 +68,13 @@ type Querier interface {
 
 const cols = `id, coalesce(lead_id,0), coalesce(conversation_id,0), title, summary, recommended_action, draft_reply, priority,
 	confidence, action_type, status, coalesce(dedupe_key,''), model_name, coalesce(decided_by_user_id,0), decided_by_name,
-	coalesce(decided_at,0), decision_reason, created_at, updated_at, sent_message_id IS NOT NULL, coalesce(sent_message_id,0)`
+	coalesce(decided_at,0), decision_reason, created_at, updated_at, sent_message_id IS NOT NULL, coalesce(sent_message_id,0), words`
 
 func scan(sc interface{ Scan(...any) error }) (*Recommendation, error) {
 	r := &Recommendation{}
 	err := sc.Scan(&r.ID, &r.LeadID, &r.ConversationID, &r.Title, &r.Summary, &r.RecommendedAction, &r.DraftReply, &r.Priority,
 		&r.Confidence, &r.ActionType, &r.Status, &r.DedupeKey, &r.ModelName, &r.DecidedByUserID, &r.DecidedByName,
-		&r.DecidedAt, &r.DecisionReason, &r.CreatedAt, &r.UpdatedAt, &r.Sent, &r.SentMessageID)
+		&r.DecidedAt, &r.DecisionReason, &r.CreatedAt, &r.UpdatedAt, &r.Sent, &r.SentMessageID, &r.Words)
 	return r, err
 }
 
@@ -106,10 +110,10 @@ func Create(ctx context.Context, tx *sql.Tx, n New) (id int64, created bool, err
 		now = tenantdb.Now()
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO decision_recommendations(lead_id, conversation_id, snapshot_id, title, summary, recommended_action,
-		draft_reply, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		draft_reply, priority, confidence, action_type, status, dedupe_key, model_name, created_at, updated_at, words)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
 		nullable(n.LeadID), nullable(n.ConversationID), nullable(n.SnapshotID), clip(n.Title, 200), clip(n.Summary, 4000), clip(n.RecommendedAction, 500),
-		clip(n.DraftReply, 4000), n.Priority, min(1, max(0, n.Confidence)), n.ActionType, status, dk, n.ModelName, now, now)
+		clip(n.DraftReply, 4000), n.Priority, min(1, max(0, n.Confidence)), n.ActionType, status, dk, n.ModelName, now, now, n.Words)
 	if err != nil {
 		return 0, false, fmt.Errorf("approvals: create: %w", err)
 	}
@@ -175,7 +179,7 @@ func ForConversation(ctx context.Context, q inbox.Querier, leadID, convID int64)
 	out := make([]inbox.Recommendation, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, inbox.Recommendation{ID: r.ID, Title: r.Title, Summary: r.Summary, Priority: r.Priority, Status: r.Status,
-			ActionType: r.ActionType, Confidence: r.Confidence, ConversationID: r.ConversationID, CreatedAt: r.CreatedAt})
+			ActionType: r.ActionType, Confidence: r.Confidence, ConversationID: r.ConversationID, CreatedAt: r.CreatedAt, Words: r.Words})
 	}
 	return out, nil
 }
@@ -189,7 +193,7 @@ func OpenDrafts(ctx context.Context, q inbox.Querier, convID int64) ([]inbox.Dra
 	}
 	out := make([]inbox.Draft, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, inbox.Draft{ID: r.ID, Title: r.Title, Body: r.DraftReply})
+		out = append(out, inbox.Draft{ID: r.ID, Title: r.Title, Body: r.DraftReply, Words: r.Words})
 	}
 	return out, nil
 }

@@ -60,7 +60,9 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// label shows a stored word, or a comma-separated list of them, by its catalog label under
 		// prefix ({{label "inbox.reason." .HandoffReason}}); anything that is not a known word
 		// (free text written by a person, an older row) is shown as it is.
-		"label":    p.Label,
+		"label": p.Label,
+		// say renders an [i18n.Phrase] a room composed from stored codes and parameters.
+		"say":      p.Say,
 		"date":     timeFunc("date", p.Date),
 		"datetime": timeFunc("datetime", p.DateTime),
 		"ago": timeFunc("ago", func(t time.Time) string {

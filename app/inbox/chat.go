@@ -96,6 +96,7 @@ type Draft struct {
 	ID    int64
 	Title string
 	Body  string
+	Words string // kind and parameters the page words (app/words.Rec)
 }
 
 // LinkedCustomer is the CRM customer a lead became, with its latest orders (read-only here).

@@ -214,4 +214,5 @@ type Recommendation struct {
 	Confidence       float64
 	ConversationID   int64
 	CreatedAt        int64
+	Words            string // kind and parameters the page words (app/words.Rec)
 }

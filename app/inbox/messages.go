@@ -24,6 +24,11 @@ type Outgoing struct {
 	AuthorName   string
 	Body         string
 	ScheduledAt  time.Time // non-zero: store as scheduled; a JobSendScheduled job delivers it then
+	// Event, on a system message the product writes (an approval decision), is its code; the page
+	// words it with Params in the viewer's language, and Body then holds only what a person
+	// typed with it (a reason), possibly nothing.
+	Event  string
+	Params map[string]string
 }
 
 // AddMessage stores an outbound/system message with its action log in one transaction and starts
@@ -63,7 +68,7 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 	if kind != "user" && kind != "ai" && kind != "system" && kind != "customer" {
 		return 0, fmt.Errorf("inbox: add message: bad author %q", m.AuthorKind)
 	}
-	if strings.TrimSpace(m.Body) == "" {
+	if strings.TrimSpace(m.Body) == "" && (m.Event == "" || m.Direction != "system") {
 		return 0, errors.New("inbox: add message: empty body")
 	}
 	now := tenantdb.Now()
@@ -87,7 +92,7 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
 		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		convID, m.Direction, kind, author, m.Body, c.Channel, status, annotation(m.AuthorName), sched, now)
+		convID, m.Direction, kind, author, strings.TrimSpace(m.Body), c.Channel, status, annotation(m.AuthorName, m.Event, m.Params), sched, now)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
@@ -138,12 +143,13 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 	return id, nil
 }
 
-// annotation keeps the author's display name on the message (JSON), shown in the timeline.
-func annotation(author string) string {
-	if author == "" {
+// annotation keeps the author's display name, and a system message's event code and parameters,
+// on the message (JSON), for the timeline.
+func annotation(author, event string, params map[string]string) string {
+	if author == "" && event == "" {
 		return ""
 	}
-	b, _ := json.Marshal(map[string]any{"author_name": author})
+	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params})
 	return string(b)
 }
 
@@ -154,9 +160,11 @@ func annotationJob(author string, jobID int64) string {
 
 // Annotations is the decoded annotations column of a message.
 type Annotations struct {
-	AuthorName string            `json:"author_name"`
-	JobID      int64             `json:"job_id"`
+	AuthorName string            `json:"author_name,omitempty"`
+	JobID      int64             `json:"job_id,omitempty"`
 	Channel    map[string]string `json:"channel,omitempty"` // what the channel stored at ingest (Inbound.Notes)
+	Event      string            `json:"event,omitempty"`
+	Params     map[string]string `json:"params,omitempty"`
 }
 
 // Notes decodes the message's annotations (empty when none or not JSON).

@@ -17,6 +17,7 @@ import (
 
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
+	"highvibe/app/words"
 	"highvibe/static"
 )
 
@@ -65,6 +66,9 @@ func (r *Renderer) pagesFor(lang string) map[string]*template.Template {
 func (r *Renderer) parse(lang string) (map[string]*template.Template, error) {
 	funcs := i18n.For(lang).FuncMap()
 	for k, v := range baseFuncs(r.Assets) {
+		funcs[k] = v
+	}
+	for k, v := range words.Funcs() {
 		funcs[k] = v
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(r.views, r.shared...)

@@ -12,7 +12,7 @@ type Channel struct{}
 
 // Info describes the channel.
 func (Channel) Info() channel.Info {
-	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "🟢", Outbound: channel.Deliver, Window: Window,
+	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
 		Statuses: []string{"queued", "sent", "delivered", "read", "failed"},
 		Settings: []channel.Setting{{Key: "whatsapp_verify_token"}, {Key: "whatsapp_app_secret"}, {Key: "whatsapp_phone_number_id"},
 			{Key: "whatsapp_access_token"}, {Key: "whatsapp_api_base"}}}

@@ -8,5 +8,5 @@ type Channel struct{}
 
 // Info describes the channel.
 func (Channel) Info() channel.Info {
-	return channel.Info{Name: "webchat", Provider: "widget", Icon: "💬", Outbound: channel.Local, Statuses: []string{"sent"}}
+	return channel.Info{Name: "webchat", Provider: "widget", Icon: "⌂", Outbound: channel.Local, Statuses: []string{"sent"}}
 }

@@ -1,0 +1,80 @@
+package i18n
+
+import "strings"
+
+// Phrase is a catalog key with its arguments: what a room hands a page for words it composes
+// from stored codes and parameters (a recommendation's title, a log row's summary, a system
+// note), so the page says them in the viewer's language. Arguments are rendered by type before
+// formatting: a Phrase (or a []Phrase, joined with ", ") is translated in turn, a Num is a
+// number in the page's locale, a Money an amount with its currency; anything else (a name, the
+// customer's own words) is printed as it is.
+type Phrase struct {
+	Key  string
+	Args []any
+	// Quote is the customer's own words the phrase is about ("asks for a price" + «fiyat»): the
+	// page shows them quoted after the phrase, marked as not to be translated.
+	Quote string
+}
+
+// P is shorthand for a Phrase.
+func P(key string, args ...any) Phrase { return Phrase{Key: key, Args: args} }
+
+// Num is a number argument of a Phrase, written with Decimals digits after the separator
+// (-1: as few as it needs, at most two).
+type Num struct {
+	V        float64
+	Decimals int
+}
+
+// Money is an amount argument of a Phrase.
+type Money struct {
+	Amount   float64
+	Currency string
+}
+
+// Say renders a phrase in the printer's language (see [Phrase]).
+func (p *Printer) Say(ph Phrase) string {
+	if ph.Key == "" {
+		return ""
+	}
+	args := make([]any, len(ph.Args))
+	for i, a := range ph.Args {
+		args[i] = p.arg(a)
+	}
+	return p.T(ph.Key, args...)
+}
+
+func (p *Printer) arg(a any) any {
+	switch x := a.(type) {
+	case Phrase:
+		return p.Say(x)
+	case []Phrase:
+		out := make([]string, 0, len(x))
+		for _, ph := range x {
+			if s := p.Say(ph); s != "" {
+				out = append(out, s)
+			}
+		}
+		return strings.Join(out, ", ")
+	case Num:
+		d := x.Decimals
+		if d < 0 {
+			d = 0
+			for d < 2 && x.V*pow10(d) != float64(int64(x.V*pow10(d))) {
+				d++
+			}
+		}
+		return p.Number(x.V, d)
+	case Money:
+		return p.Money(x.Amount, x.Currency)
+	}
+	return a
+}
+
+func pow10(n int) float64 {
+	f := 1.0
+	for range n {
+		f *= 10
+	}
+	return f
+}

@@ -1,0 +1,68 @@
+package words
+
+import (
+	"strings"
+
+	"highvibe/app/i18n"
+)
+
+// Provider names the writer of an action-log row (whatsapp_webhook → "WhatsApp").
+func Provider(p string) i18n.Phrase {
+	if has("logs.provider." + p) {
+		return i18n.P("logs.provider." + p)
+	}
+	return text(p)
+}
+
+// Action names what an action-log row records (recommendation_approved → "Recommendation
+// approved").
+func Action(a string) i18n.Phrase {
+	if has("words.log.action." + a) {
+		return i18n.P("words.log.action." + a)
+	}
+	return text(a)
+}
+
+// LogSummary words the details of an action-log row beyond its action: the assistant's scores
+// and summary, a review's quality, the kind of recommendation decided, a name a person gave.
+// Rows whose action says it all get nothing; the stored English summary stays in the record
+// (the integration API returns it) but is not shown as page text. A row of an action this
+// package has no words for shows its summary as stored.
+func LogSummary(action, summary, payload string) []i18n.Phrase {
+	switch action {
+	case "ai_triage":
+		if m := reScores.FindStringSubmatch(summary); m != nil {
+			return append([]i18n.Phrase{i18n.P("words.log.scores", num(m[1]), num(m[2]), num(m[3]))}, Summary(m[4])...)
+		}
+	case "ai_review":
+		if m := reQual.FindStringSubmatch(summary); m != nil {
+			return append([]i18n.Phrase{i18n.P("words.log.quality", num(m[1]))}, Review(m[2])...)
+		}
+	case "recommendation_approved", "recommendation_rejected", "recommendation_executed", "draft_sent":
+		var p struct {
+			ActionType string `json:"action_type"`
+		}
+		if decode(payload, &p) && has("approvals.type_"+p.ActionType) {
+			return []i18n.Phrase{i18n.P("approvals.type_" + p.ActionType)}
+		}
+	case "template_saved", "template_deleted":
+		if name, ok := strings.CutPrefix(summary, "template "); ok {
+			return []i18n.Phrase{quoted("words.log.named", name)}
+		}
+	case "product_created", "product_updated", "product_activated", "product_deactivated":
+		if summary != "" {
+			return []i18n.Phrase{quoted("words.log.named", summary)}
+		}
+	case "handoff":
+		var p struct {
+			Reason string `json:"reason"`
+		}
+		if decode(payload, &p) && p.Reason != "" {
+			return Reasons(p.Reason)
+		}
+	}
+	if !has("words.log.action."+action) && summary != "" {
+		return []i18n.Phrase{text(summary)} // a writer this package does not know yet: its text as stored
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package words
+
+import (
+	"encoding/json"
+
+	"highvibe/app/i18n"
+)
+
+// Rec is what the assistant stores about one recommendation instead of words: its kind and
+// parameters. The title and summary a page shows are made from it in the viewer's language.
+type Rec struct {
+	Kind      string   `json:"kind"`                // pricing stock delivery_date payment_terms legal_threat warranty handoff
+	Products  []string `json:"products,omitempty"`  // product keys the customer named (lock_paver)
+	Thickness float64  `json:"thickness,omitempty"` // cm
+	Area      float64  `json:"area,omitempty"`      // m²
+	Rough     bool     `json:"rough,omitempty"`     // pricing: a rough budget, not a firm price
+	// Case of a pricing recommendation: unclear (area or product unknown), no_match (no active
+	// catalog line), estimate (the range below), competitor (a competitor is Pct cheaper).
+	Case     string   `json:"case,omitempty"`
+	Names    []string `json:"names,omitempty"` // the catalog products matched, by the business's own names
+	WasteLo  float64  `json:"waste_lo,omitempty"`
+	WasteHi  float64  `json:"waste_hi,omitempty"`
+	Diagonal bool     `json:"diagonal,omitempty"`
+	Min      float64  `json:"min,omitempty"`
+	Max      float64  `json:"max,omitempty"`
+	Currency string   `json:"currency,omitempty"`
+	Pct      float64  `json:"pct,omitempty"`
+	Word     string   `json:"word,omitempty"`    // the customer's word that raised it (a date, a payment term)
+	Reasons  string   `json:"reasons,omitempty"` // handoff reason codes
+	// Key, for a recommendation worded straight from the catalog (the KPI center's): the title is
+	// Key+".title" with TitleArgs, the summary Key+".summary" with SummaryArgs.
+	Key         string `json:"key,omitempty"`
+	TitleArgs   []any  `json:"title_args,omitempty"`
+	SummaryArgs []any  `json:"summary_args,omitempty"`
+}
+
+// ints turns the whole numbers JSON decoded as float64 back into integers for %d.
+func ints(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if f, ok := a.(float64); ok && f == float64(int64(f)) {
+			a = int64(f)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// JSON is the stored form of r.
+func (r Rec) JSON() string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+// what names the goods of a request: the products, the thickness, the area.
+func (r Rec) what() i18n.Phrase {
+	var parts []i18n.Phrase
+	for _, p := range r.Products {
+		parts = append(parts, Term(p))
+	}
+	if r.Thickness > 0 {
+		parts = append(parts, i18n.P("words.unit.cm", i18n.Num{V: r.Thickness, Decimals: -1}))
+	}
+	if r.Area > 0 {
+		parts = append(parts, i18n.P("words.unit.m2", i18n.Num{V: r.Area, Decimals: -1}))
+	}
+	if len(parts) == 0 {
+		return i18n.P("words.rec.unspecified")
+	}
+	return i18n.P("words.list", parts)
+}
+
+// Title is the recommendation's title.
+func (r Rec) Title() i18n.Phrase {
+	if r.Key != "" {
+		return i18n.P(r.Key+".title", ints(r.TitleArgs)...)
+	}
+	switch r.Kind {
+	case "pricing", "stock":
+		return i18n.P("words.rec.title."+r.Kind, r.what())
+	}
+	if has("words.rec.title." + r.Kind) {
+		return i18n.P("words.rec.title." + r.Kind)
+	}
+	return text(r.Kind)
+}
+
+// Summary is what the assistant says about it.
+func (r Rec) Summary() []i18n.Phrase {
+	if r.Key != "" {
+		return []i18n.Phrase{i18n.P(r.Key+".summary", ints(r.SummaryArgs)...)}
+	}
+	switch r.Kind {
+	case "pricing":
+		out := []i18n.Phrase{i18n.P("words.rec.ask_price")}
+		if r.Rough {
+			out[0] = i18n.P("words.rec.ask_rough")
+		}
+		switch r.Case {
+		case "unclear":
+			out = append(out, i18n.P("words.rec.unclear"))
+		case "no_match":
+			out = append(out, i18n.P("words.rec.no_match"))
+		case "competitor":
+			out = []i18n.Phrase{i18n.P("words.rec.competitor", r.what(), i18n.Num{V: r.Pct, Decimals: -1})}
+		case "estimate":
+			out = append(out, i18n.P("words.rec.estimate", i18n.Num{V: r.Area, Decimals: -1}, joinNames(r.Names),
+				i18n.Num{V: r.WasteLo, Decimals: -1}, i18n.Num{V: r.WasteHi, Decimals: -1},
+				i18n.Money{Amount: r.Min, Currency: r.Currency}, i18n.Money{Amount: r.Max, Currency: r.Currency}))
+			if r.Diagonal {
+				out = append(out, i18n.P("words.rec.diagonal"))
+			}
+		}
+		return out
+	case "stock":
+		return []i18n.Phrase{i18n.P("words.rec.stock")}
+	case "delivery_date":
+		return []i18n.Phrase{quoted("words.rec.date", r.Word)}
+	case "payment_terms", "legal_threat", "warranty", "legal":
+		return []i18n.Phrase{quoted("words.rec.word", r.Word)}
+	case "handoff":
+		return []i18n.Phrase{i18n.P("words.rec.handoff", Reasons(r.Reasons))}
+	}
+	return nil
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// RecTitle is the title a page shows for a recommendation: made from its stored kind and
+// parameters, or (a row from before they were stored, or written by a person) its title as it is.
+func RecTitle(stored, title string) i18n.Phrase {
+	var r Rec
+	if decode(stored, &r) && (r.Kind != "" || r.Key != "") {
+		return r.Title()
+	}
+	return text(title)
+}
+
+// RecSummary is RecTitle for the summary.
+func RecSummary(stored, summary string) []i18n.Phrase {
+	var r Rec
+	if decode(stored, &r) && (r.Kind != "" || r.Key != "") {
+		return r.Summary()
+	}
+	if summary == "" {
+		return nil
+	}
+	return []i18n.Phrase{text(summary)}
+}

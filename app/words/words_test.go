@@ -1,0 +1,87 @@
+package words
+
+import (
+	"strings"
+	"testing"
+
+	"highvibe/app/i18n"
+)
+
+func say(lang string, ps ...i18n.Phrase) string {
+	p := i18n.For(lang)
+	var out []string
+	for _, ph := range ps {
+		s := p.Say(ph)
+		if ph.Quote != "" {
+			s += " «" + ph.Quote + "»"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " · ")
+}
+
+// TestStoredCodesWorded: what the assistant stores (codes, and text of a fixed shape) reads in
+// the viewer's language, with the customer's own words quoted rather than translated.
+func TestStoredCodesWorded(t *testing.T) {
+	for _, c := range []struct {
+		name, lang, got, want string
+	}{
+		{"summary", "en", say("en", Summary("tr · 800 m² · lock_paver · handoff: stock, date")...),
+			"Language: Türkçe · 800 m² · interlocking paver · needs a person: stock question, asks for a date"},
+		{"summary tr", "tr", say("tr", Summary("tr · 1400 m² · andesite")...), "Dil: Türkçe · 1.400 m² · andezit"},
+		{"summary other", "ar", say("ar", Summary("other")...), "اللغة: " + i18n.For("ar").T("inbox.reason.lang_other")},
+		{"review", "de", say("de", Review("tr · 85 m² — 2 inbound, 1 outbound; first reply within 5 min; 1/2 questions answered; polite tone.")...),
+			"Sprache: Türkçe · 85 m² · 2 vom Kunden, 1 Antworten · erste Antwort innerhalb von 5 Minuten · 1 von 2 Fragen beantwortet · höflicher Ton"},
+		{"signal area", "fr", say("fr", Signal("area: 200 m²")), "surface 200 m²"},
+		{"signal product", "en", say("en", Signal("product: lock_paver, granite")), "Product: interlocking paver, granite"},
+		{"signal word", "en", say("en", Signal("complaint: kırıl")), "complaint «kırıl»"},
+		{"signal topic", "en", say("en", Signal("drainage: su birik")), "drainage «su birik»"},
+		{"signal weight", "en", say("en", Signal("urgent word: acil (+20)")), "urgent word «acil»"},
+		{"signal reason", "tr", say("tr", Signal("low_confidence")), i18n.For("tr").T("inbox.reason.low_confidence")},
+		{"model", "tr", say("tr", Model("builtin-3")), "Yerleşik asistan (s3)"},
+		{"model analytics", "en", say("en", Model("analytics-1 / holt-linear")), "KPI computation"},
+		{"actor", "en", say("en", Actor("Asistan", 0)), i18n.For("en").T("inbox.author.ai")},
+		{"event", "ar", say("ar", Event("recommendation_rejected", map[string]string{"actor": "talha"})), "رفض talha التوصية"},
+		{"log triage", "en", say("en", LogSummary("ai_triage", "urgency 40, qualification 80, sentiment 60; tr · 250 m² · lock_paver · handoff: price", "{}")...),
+			"Urgency 40 · qualification 80 · sentiment 60 · Language: Türkçe · 250 m² · interlocking paver · needs a person: asks for a price"},
+		{"log decision", "tr", say("tr", LogSummary("recommendation_approved", "Fiyat talebi: ? → approved", `{"action_type":"pricing"}`)...),
+			i18n.For("tr").T("approvals.type_pricing")},
+		{"log plain", "en", say("en", LogSummary("login", "signed in", "{}")...), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s (%s):\n got %q\nwant %q", c.name, c.lang, c.got, c.want)
+		}
+	}
+}
+
+// TestRecWorded: a recommendation's stored kind and parameters make its title and summary in
+// any language; a row without them shows its stored text.
+func TestRecWorded(t *testing.T) {
+	r := Rec{Kind: "pricing", Products: []string{"lock_paver"}, Thickness: 8, Area: 800, Case: "estimate",
+		Names: []string{"Kilit Parke 8 cm"}, WasteLo: 5, WasteHi: 8, Min: 285600, Max: 293800, Currency: "TRY"}
+	if got := say("en", RecTitle(r.JSON(), "Fiyat talebi: lock_paver, 8 cm, 800 m²")); got != "Price request: interlocking paver, 8 cm, 800 m²" {
+		t.Errorf("title en: %q", got)
+	}
+	if got := say("tr", RecTitle(r.JSON(), "")); got != "Fiyat talebi: kilit parke, 8 cm, 800 m²" {
+		t.Errorf("title tr: %q", got)
+	}
+	sum := say("en", RecSummary(r.JSON(), "")...)
+	for _, w := range []string{"The customer asks for a price.", "800 m² × Kilit Parke 8 cm", "waste allowance 5–8%", "285,600"} {
+		if !strings.Contains(sum, w) {
+			t.Errorf("summary en %q lacks %q", sum, w)
+		}
+	}
+	if got := say("en", RecTitle("", "Typed by a person")); got != "Typed by a person" {
+		t.Errorf("old row: %q", got)
+	}
+	if got := say("ar", RecTitle(Rec{Kind: "delivery_date", Word: "Perşembe"}.JSON(), "")); got != "طلب موعد التسليم" {
+		t.Errorf("date title ar: %q", got)
+	}
+	if got := say("en", RecSummary(Rec{Kind: "delivery_date", Word: "Perşembe"}.JSON(), "")...); !strings.HasSuffix(got, "«Perşembe»") {
+		t.Errorf("date summary quotes the customer's word: %q", got)
+	}
+	lg := Rec{Key: "analytics.rec.leadgen", SummaryArgs: []any{3, 12}}
+	if got := say("en", RecSummary(lg.JSON(), "")...); got != i18n.For("en").T("analytics.rec.leadgen.summary", 3, 12) {
+		t.Errorf("catalog rec: %q", got)
+	}
+}
