@@ -42,7 +42,7 @@ type Recommendation struct {
 	SentMessageID int64
 	// Words is the recommendation's kind and parameters (JSON, app/words.Rec) that pages word in
 	// the viewer's language; "" for rows from before and for recommendations people wrote.
-	Words         string
+	Words string
 }
 
 // Open reports whether the recommendation still waits for a decision.
