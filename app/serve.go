@@ -326,6 +326,11 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
 	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel())
+	if pp := os.Getenv("HIGHVIBE_PPROF_ADDR"); pp != "" {
+		if err := servePprof(ctx, pp, log); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -64,6 +64,8 @@ import (
 //   - WA_LOAD_DRAIN_TIMEOUT: how long processing may take after the load (default 10m)
 //   - WA_LOAD_DIR: parent of the per-run data dirs (default a temp dir), removed after
 //   - WA_LOAD_BIN: a prebuilt binary instead of the one apptest.Binary builds
+//   - WA_LOAD_PROFILE: a folder to write the server's CPU profiles to (cpu-load.pprof for the
+//     throughput phase, cpu-drain.pprof for up to 30 s after it); read with `go tool pprof`
 func BenchmarkWhatsAppLoadBinary(b *testing.B) {
 	if runtime.GOOS != "linux" {
 		b.Skip("reads /proc/<pid>/status for RSS, which only Linux has")
@@ -84,7 +86,7 @@ type loadConfig struct {
 	clients                 []int
 	keys                    int
 	drainTimeout            time.Duration
-	dir                     string
+	dir, profile            string
 	replica, mixed          bool
 }
 
@@ -115,7 +117,7 @@ func loadConfigFromEnv(b *testing.B) loadConfig {
 		}
 		return n
 	}
-	c := loadConfig{loadFor: secs("WA_LOAD_SECONDS", 30*time.Second), dir: os.Getenv("WA_LOAD_DIR"),
+	c := loadConfig{loadFor: secs("WA_LOAD_SECONDS", 30*time.Second), dir: os.Getenv("WA_LOAD_DIR"), profile: os.Getenv("WA_LOAD_PROFILE"),
 		replica: os.Getenv("WA_LOAD_REPLICA") != "0", mixed: os.Getenv("WA_LOAD_MIXED") == "1",
 		keys: num("WA_LOAD_KEYS", 1, 1, 1000), lagRate: num("WA_LOAD_LAG_RATE", 300, 1, 100000)}
 	c.rawFor = secs("WA_LOAD_RAW_SECONDS", c.loadFor)
@@ -192,7 +194,7 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := startHighvibe(b, bin, root, data)
+	srv := startHighvibe(b, bin, root, data, cfg.profile != "")
 	defer srv.stop()
 	base := "http://" + srv.addr + "/api/webhooks/whatsapp/"
 	checkHandshake(b, base, keys[0], verify)
@@ -207,14 +209,18 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	rssLoad := srv.sampleRSS()
 	cpu0, self0 := srv.cpuTime(), selfCPU()
 	start := time.Now()
+	prof := srv.profile(cfg.profile, "cpu-load.pprof", cfg.loadFor)
 	res := fireLoad(base, keys, secret, traffic, clients, cfg.loadFor, !cfg.mixed, 0)
 	elapsed := time.Since(start)
+	prof()
+	prof = srv.profile(cfg.profile, "cpu-drain.pprof", 30*time.Second)
 	cpu1, self1 := srv.cpuTime(), selfCPU()
 	load := rssLoad.stop()
 	filesAfterLoad := fileSizes(dbPath)
 	rssDrain := srv.sampleRSS()
 	drainErr := seen.waitFor(res.ackedIDs, cfg.drainTimeout)
 	lastStored := seen.latest(res.ackedIDs)
+	prof()
 	drained := rssDrain.stop()
 	seen.stop()
 	if drainErr == nil {
@@ -794,19 +800,26 @@ func rawInsertRate(ctx context.Context, path string, d time.Duration) (float64, 
 type highvibeServer struct {
 	cmd     *exec.Cmd
 	addr    string
+	pprof   string // the profiling endpoints' address, when started with them
 	logPath string
 	once    sync.Once
 }
 
-func startHighvibe(b *testing.B, bin, dir, data string) *highvibeServer {
+func startHighvibe(b *testing.B, bin, dir, data string, profiled bool) *highvibeServer {
 	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
+	freeAddr := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr()
 	s := &highvibeServer{addr: addr, logPath: filepath.Join(dir, "server.log")}
+	if profiled {
+		s.pprof = freeAddr()
+	}
 	logf, err := os.Create(s.logPath)
 	if err != nil {
 		b.Fatal(err)
@@ -814,6 +827,9 @@ func startHighvibe(b *testing.B, bin, dir, data string) *highvibeServer {
 	defer logf.Close()
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data)
 	s.cmd.Dir = dir // litestream.yml is looked for here
+	if s.pprof != "" {
+		s.cmd.Env = append(os.Environ(), "HIGHVIBE_PPROF_ADDR="+s.pprof)
+	}
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -836,6 +852,41 @@ func startHighvibe(b *testing.B, bin, dir, data string) *highvibeServer {
 }
 
 func (s *highvibeServer) pid() int { return s.cmd.Process.Pid }
+
+// profile starts a CPU profile of the server for d (cut short by the returned stop, which waits
+// for it) and writes it to dir/name; without a folder or profiling endpoints it does nothing.
+func (s *highvibeServer) profile(dir, name string, d time.Duration) (stop func()) {
+	if dir == "" || s.pprof == "" {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprof, max(1, int(d.Seconds())))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Printf("profile %s: %v\n", name, err)
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			fmt.Printf("profile %s: %d %v\n", name, resp.StatusCode, err)
+			return
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
+			fmt.Printf("profile %s: %v\n", name, err)
+		}
+	}()
+	return func() {
+		// The profile ends by itself after d; a drain shorter than d keeps its partial window by
+		// waiting, so at most d.
+		<-done
+		cancel()
+	}
+}
 
 // stop sends SIGINT (graceful shutdown: HTTP, jobs, databases) and kills after 30 s.
 func (s *highvibeServer) stop() {

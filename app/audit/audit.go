@@ -99,8 +99,14 @@ func rowHash(r *Row, secret []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Tx is what Write needs: a write transaction, or a statement cache on one.
+type Tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // dbFile is the file the transaction writes to, which names the tenant's key file.
-func dbFile(ctx context.Context, tx *sql.Tx) (string, error) {
+func dbFile(ctx context.Context, tx Tx) (string, error) {
 	var path string
 	if err := tx.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
 		return "", fmt.Errorf("audit: database file: %w", err)
@@ -114,7 +120,7 @@ func dbFile(ctx context.Context, tx *sql.Tx) (string, error) {
 // Write appends one row inside the caller's transaction, so the log row and the change it
 // describes commit together. Writers are serialised by the single write connection, which keeps
 // the chain linear.
-func Write(ctx context.Context, tx *sql.Tx, e Entry) (int64, error) {
+func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 	if e.Status == "" {
 		e.Status = "completed"
 	}

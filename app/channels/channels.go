@@ -2,6 +2,7 @@ package channels
 
 import (
 	"log/slog"
+	"time"
 
 	"highvibe/app/channels/api"
 	"highvibe/app/channels/chanutil"
@@ -31,10 +32,11 @@ type Handlers struct {
 // inbox service's (in.Channels, built from Registry()).
 func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog.Logger, widgetScript func() string) *Handlers {
 	keys := chanutil.NewKeys(p) // the webhook and the API share one key cache
+	proc := &whatsapp.Processor{Inbox: in}
 	return &Handlers{
-		WhatsApp:  whatsapp.NewWebhook(p, keys, log),
+		WhatsApp:  whatsapp.NewWebhook(p, keys, proc, log),
 		Telegram:  &telegram.Webhook{Platform: p, Inbox: in, Log: log},
-		Processor: &whatsapp.Processor{Inbox: in},
+		Processor: proc,
 		Deliverer: &Deliverer{Channels: in.Channels, Platform: p, Inbox: in, Log: log},
 		Widget:    widget.New(p, in, render, log, widgetScript),
 		Settings:  &Settings{Render: render, Platform: p, Channels: in.Channels},
@@ -44,8 +46,16 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 }
 
 // RegisterJobs registers the channel job kinds, both in the customer lane: webhook processing
-// (inbound ingest) and outbound delivery.
+// (inbound ingest) and outbound delivery. Deliveries the webhook processed as it stored them count
+// as whatsapp_process jobs done, and while deliveries keep a tenant's writer busy the runner holds
+// that tenant's assistant and housekeeping work.
 func (h *Handlers) RegisterJobs(r *jobs.Runner) {
 	r.HandleBatchIn(jobs.LaneCustomer, whatsapp.JobProcess, whatsapp.BatchSize, h.Processor.HandleBatch)
 	r.HandleIn(jobs.LaneCustomer, JobDeliver, h.Deliverer.Handle)
+	h.WhatsApp.Processed = func(n int, took time.Duration) {
+		for range n {
+			r.Observe(whatsapp.JobProcess, jobs.OutcomeDone, took)
+		}
+	}
+	r.HoldLowerLanes(h.WhatsApp.Busy)
 }

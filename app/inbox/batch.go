@@ -28,6 +28,10 @@ type Batch struct {
 // (action-log rows, delivery statuses, the job rows being finished).
 func (b *Batch) Tx() *sql.Tx { return b.tx }
 
+// Q runs statements in the batch's transaction through statements prepared once per
+// transaction, for the caller's own writes that repeat for every message (job rows).
+func (b *Batch) Q() Writer { return b.q }
+
 // IngestBatch runs fn in one write transaction; fn stores messages with Batch.Ingest. Nothing of
 // it is kept unless everything is: fn's error rolls the whole batch back. After the commit every
 // stored message is published to open inbox tabs.
@@ -61,8 +65,7 @@ func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenant
 func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 	if in.ProviderMessageID != "" {
 		res := IngestResult{Duplicate: true}
-		err := b.q.QueryRowContext(b.ctx, `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.channel = ? AND m.provider_message_id = ?`, in.Channel, in.ProviderMessageID).Scan(&res.MessageID, &res.ConversationID, &res.LeadID)
+		err := b.q.QueryRowContext(b.ctx, qDuplicate, in.Channel, in.ProviderMessageID).Scan(&res.MessageID, &res.ConversationID, &res.LeadID)
 		if err == nil {
 			return res, nil
 		}
@@ -70,7 +73,7 @@ func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 			return IngestResult{}, fmt.Errorf("inbox: duplicate check: %w", err)
 		}
 	}
-	res, err := ingestTx(b.ctx, b.reg, b.q, b.tx, in)
+	res, err := ingestTx(b.ctx, b.reg, b.q, in)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -81,6 +84,9 @@ func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 	b.events = append(b.events, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
 	return res, nil
 }
+
+// Writer is what statements inside a write need: a transaction, or a statement cache on one.
+type Writer = querier
 
 // querier is what the inbox's own statements need: a transaction, or a stmtCache on one.
 type querier interface {

@@ -58,11 +58,15 @@ func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID str
 	return id, nil
 }
 
+// qConversationsByKey names the partial index's condition (external_id <> ”), so it is a seek
+// (TestIngestLookupsSeek); an empty key names no thread.
+const qConversationsByKey = `SELECT id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> '' ORDER BY id`
+
 // ConversationsByExternalID lists the ids of a channel's conversations with one thread key,
 // oldest first (someone who comes back after a won or lost deal gets a new conversation on the
 // same key); tenantdb.ErrNotFound when there is none.
 func ConversationsByExternalID(ctx context.Context, q Querier, channel, key string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM conversations WHERE channel = ? AND external_id = ? ORDER BY id`, channel, key)
+	rows, err := q.QueryContext(ctx, qConversationsByKey, channel, key)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: conversations by thread key: %w", err)
 	}

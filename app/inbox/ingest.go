@@ -12,9 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
-	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
 )
@@ -79,7 +77,7 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 	var res IngestResult
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = ingestTx(ctx, s.Channels, tx, tx, in)
+		res, err = ingestTx(ctx, s.Channels, tx, in)
 		if err == nil {
 			err = reindex(ctx, tx, res.ConversationID)
 		}
@@ -101,12 +99,86 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 // ingestTx is Ingest's work inside the caller's write transaction, except the search document,
 // which the caller refreshes (once per conversation when many messages are stored together). A
 // provider message id seen before returns errDuplicate after changing nothing worth keeping: the
-// caller rolls back.
-// Its own statements go through q (the transaction, or a cache of statements prepared on it).
-func ingestTx(ctx context.Context, reg *channel.Registry, q querier, tx *sql.Tx, in Inbound) (IngestResult, error) {
+// caller rolls back. The rules are arrive (what is stored) and the decisions below; every
+// statement is an ingestStore call, run through q (the transaction, or a statement cache on it).
+func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound) (IngestResult, error) {
 	var res IngestResult
+	a, err := arrive(reg, in, time.Now())
+	if err != nil {
+		return res, err
+	}
+	st := ingestStore{ctx: ctx, q: q}
+	// 1. The thread key names the conversation directly when the channel has one;
+	convID, leadID, err := st.threadConversation(a.Channel, a.ExternalID)
+	if err != nil {
+		return res, err
+	}
+	// 2. otherwise the lead by phone or email: known people are never duplicated.
+	if leadID == 0 {
+		if leadID, err = st.findLead(a.E164, a.Email); err != nil {
+			return res, err
+		}
+	}
+	if leadID == 0 {
+		if leadID, err = st.createLead(a); err != nil {
+			return res, err
+		}
+		res.NewLead = true
+	} else if err := st.fillLead(leadID, a); err != nil {
+		return res, err
+	}
+	// 3. The open conversation of this lead on this channel, or a new one.
+	if convID == 0 {
+		if convID, err = st.openConversation(leadID, a.Channel, a.ExternalID); err != nil {
+			return res, err
+		}
+	}
+	if convID == 0 {
+		if convID, err = st.createConversation(leadID, a); err != nil {
+			return res, err
+		}
+		res.NewConversation = true
+	}
+	// 4. The message; the unique index is the idempotency check.
+	msgID, err := st.insertMessage(convID, a)
+	if err != nil {
+		return res, err
+	}
+	mode, err := st.touchConversation(convID, a)
+	if err != nil {
+		return res, err
+	}
+	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
+	if err := st.logReceived(a, res); err != nil {
+		return res, err
+	}
+	// 5. The assistant looks at it when the conversation lets it act.
+	if triageWanted(mode) {
+		if err := st.enqueueTriage(convID, msgID); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// arrival is an Inbound cleaned for storage, with what is derived from it.
+type arrival struct {
+	Inbound
+	E164      string // the phone normalised ("" when it is not one)
+	Source    string // leads.source
+	PMID      any    // the provider message id, or nil
+	AtMS, Now int64  // when it was sent, and now (Unix ms)
+	ConsentAt any    // Unix ms or nil
+	Provider  string // the action-log provider of the channel
+}
+
+// arrive is the pure half of ingest: the channel must be known; names, phones and e-mails are
+// trimmed and bounded (an over-long e-mail is dropped); an empty body becomes its kind's
+// placeholder; the lead source is the channel unless a known source was given; the channel
+// registry says which channels exist and names their action-log provider.
+func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 	if !reg.Has(in.Channel) {
-		return res, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
+		return arrival{}, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
 	}
 	in.Name = clip(strings.TrimSpace(in.Name), 200)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
@@ -114,164 +186,39 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, tx *sql.Tx,
 		in.Email = ""
 	}
 	in.Phone = clip(strings.TrimSpace(in.Phone), 40)
-	e164 := NormalizePhone(in.Phone)
 	if in.Kind == "" {
 		in.Kind = "text"
 	}
 	if strings.TrimSpace(in.Body) == "" {
 		in.Body = "[" + in.Kind + "]"
 	}
-	at := in.At
-	if at.IsZero() {
-		at = time.Now()
+	in.Kind = clip(in.Kind, 40)
+	in.ConsentVersion = clip(in.ConsentVersion, 40)
+	a := arrival{Inbound: in, E164: NormalizePhone(in.Phone), Source: in.LeadSource, Now: now.UnixMilli()}
+	if !slices.Contains(LeadSources(reg), a.Source) {
+		a.Source = in.Channel
 	}
-	ms := at.UnixMilli()
-	now := tenantdb.Now()
-	src := in.LeadSource
-	if !slices.Contains(LeadSources(reg), src) {
-		src = in.Channel
-	}
-	var pmid any
+	a.Provider = providerOf(reg, in.Channel)
 	if in.ProviderMessageID != "" {
-		pmid = in.ProviderMessageID
+		a.PMID = in.ProviderMessageID
 	}
-	var convID, leadID int64
-	// 1. The thread key names the conversation directly when the channel has one.
-	if in.ExternalID != "" {
-		err := q.QueryRowContext(ctx, `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ?
-			AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`, in.Channel, in.ExternalID).Scan(&convID, &leadID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return res, fmt.Errorf("inbox: finding conversation: %w", err)
-		}
+	a.AtMS = a.Now
+	if !in.At.IsZero() {
+		a.AtMS = in.At.UnixMilli()
 	}
-	// 2. Otherwise the lead by phone or email.
-	if leadID == 0 {
-		var err error
-		leadID, err = findLead(ctx, q, e164, in.Email)
-		if err != nil {
-			return res, err
-		}
+	if !in.ConsentAt.IsZero() {
+		a.ConsentAt = in.ConsentAt.UnixMilli()
 	}
-	if leadID == 0 {
-		name := in.Name
-		var consentAt any
-		if !in.ConsentAt.IsZero() {
-			consentAt = in.ConsentAt.UnixMilli()
-		}
-		r, err := q.ExecContext(ctx, `INSERT INTO leads(name, phone, phone_e164, email, source, consent_version, consent_at,
-			utm_source, utm_medium, utm_campaign, utm_term, utm_content, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			name, in.Phone, e164, in.Email, src, clip(in.ConsentVersion, 40), consentAt,
-			utm(in.UTM, "utm_source"), utm(in.UTM, "utm_medium"), utm(in.UTM, "utm_campaign"), utm(in.UTM, "utm_term"), utm(in.UTM, "utm_content"),
-			now, now)
-		if err != nil {
-			return res, fmt.Errorf("inbox: creating lead: %w", err)
-		}
-		leadID, _ = r.LastInsertId()
-		res.NewLead = true
-	} else {
-		// Fill what we did not know yet; never overwrite what a person entered.
-		var consentAt any
-		if !in.ConsentAt.IsZero() {
-			consentAt = in.ConsentAt.UnixMilli()
-		}
-		if _, err := q.ExecContext(ctx, `UPDATE leads SET
-			name = CASE WHEN name = '' THEN ? ELSE name END,
-			phone = CASE WHEN phone = '' THEN ? ELSE phone END,
-			phone_e164 = CASE WHEN phone_e164 = '' THEN ? ELSE phone_e164 END,
-			email = CASE WHEN email = '' THEN ? ELSE email END,
-			consent_version = CASE WHEN ? <> '' THEN ? ELSE consent_version END,
-			consent_at = coalesce(?, consent_at),
-			updated_at = ? WHERE id = ?`,
-			in.Name, in.Phone, e164, in.Email, in.ConsentVersion, clip(in.ConsentVersion, 40), consentAt, now, leadID); err != nil {
-			return res, fmt.Errorf("inbox: updating lead: %w", err)
-		}
-	}
-	// 3. The open conversation of this lead on this channel.
-	if convID == 0 {
-		sel := `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')`
-		args := []any{leadID, in.Channel}
-		if in.ExternalID != "" {
-			sel += ` AND external_id IN ('', ?)`
-			args = append(args, in.ExternalID)
-		}
-		err := q.QueryRowContext(ctx, sel+` ORDER BY id DESC LIMIT 1`, args...).Scan(&convID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return res, fmt.Errorf("inbox: finding conversation: %w", err)
-		}
-	}
-	if convID == 0 {
-		r, err := q.ExecContext(ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at)
-			VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?)`, leadID, leadID, in.Channel, in.ExternalID, ms, now, now)
-		if err != nil {
-			return res, fmt.Errorf("inbox: creating conversation: %w", err)
-		}
-		convID, _ = r.LastInsertId()
-		res.NewConversation = true
-	}
-	// 4. The message; the unique index is the idempotency check.
-	var msgID int64
-	err := q.QueryRowContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, created_at)
-		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		convID, in.Body, clip(in.Kind, 40), in.Channel, pmid, ms).Scan(&msgID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return res, errDuplicate
-	}
-	if err != nil {
-		return res, fmt.Errorf("inbox: storing message: %w", err)
-	}
-	if _, err := q.ExecContext(ctx, `UPDATE conversations SET
-		external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
-		unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
-		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`, in.ExternalID, ms, ms, ms, now, convID); err != nil {
-		return res, fmt.Errorf("inbox: updating conversation: %w", err)
-	}
-	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: providerOf(reg, in.Channel), ActionType: "message_received",
-		Summary: "inbound " + in.Channel + " message", Input: in.Body, ConversationID: convID,
-		Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "lead_id": leadID, "channel": in.Channel,
-			"new_lead": res.NewLead, "new_conversation": res.NewConversation}}); err != nil {
-		return res, err
-	}
-	var mode string
-	if err := q.QueryRowContext(ctx, `SELECT ai_mode FROM conversations WHERE id = ?`, convID).Scan(&mode); err != nil {
-		return res, fmt.Errorf("inbox: reading ai mode: %w", err)
-	}
-	if mode == "active" {
-		if _, err := jobs.Enqueue(ctx, tx, JobTriage, map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{}); err != nil {
-			return res, err
-		}
-	}
-	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
-	return res, nil
+	return a, nil
 }
+
+// triageWanted: the assistant triages a customer's message only where its mode is active.
+func triageWanted(aiMode string) bool { return aiMode == "active" }
 
 func (s *Service) publish(slug string, e live.Event) {
 	if s != nil && s.Live != nil {
 		s.Live.Publish(slug, e)
 	}
-}
-
-// findLead matches a lead by normalised phone, then by lower-cased email (newest wins).
-func findLead(ctx context.Context, tx querier, e164, email string) (int64, error) {
-	var id int64
-	if e164 != "" {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM leads WHERE phone_e164 = ? ORDER BY id DESC LIMIT 1`, e164).Scan(&id)
-		if err == nil {
-			return id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("inbox: matching lead by phone: %w", err)
-		}
-	}
-	if email != "" {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`, email).Scan(&id)
-		if err == nil {
-			return id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("inbox: matching lead by email: %w", err)
-		}
-	}
-	return 0, nil
 }
 
 func utm(m map[string]string, k string) string { return clip(m[k], 200) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -190,6 +191,42 @@ func TestAddMessageDelivery(t *testing.T) {
 		}
 		if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = 'deliver_message' AND payload = ?`, fmt.Sprintf(`{"message_id":%d}`, id)); n != tc.jobs {
 			t.Errorf("%s: deliver jobs %d, want %d", tc.channel, n, tc.jobs)
+		}
+	}
+}
+
+// TestIngestLookupsSeek: every look-up ingest makes for a message is an index seek on the real
+// schema. The thread look-up ("channel = ? AND external_id = ?") and the phone look-up once
+// missed their partial indexes (which hold only non-empty keys) and read every conversation of
+// the channel or every lead for each message, so ingest slowed down as the tenant grew.
+func TestIngestLookupsSeek(t *testing.T) {
+	db := openDB(t)
+	for name, q := range map[string]string{"thread": qThreadConversation, "lead by phone": qLeadByPhone, "lead by email": qLeadByEmail,
+		"open conversation": qOpenConversation, "open conversation with key": qOpenConversationExt, "duplicate": qDuplicate,
+		"conversations by key": qConversationsByKey} {
+		n := strings.Count(q, "?")
+		args := make([]any, n)
+		for i := range args {
+			args[i] = "x"
+		}
+		rows, err := db.Read.Query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN") || strings.Contains(step, "TEMP B-TREE") {
+				t.Errorf("%s: the plan reads more than it finds: %q", name, plan)
+			}
 		}
 	}
 }

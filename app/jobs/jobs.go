@@ -45,14 +45,27 @@ type Options struct {
 	RunAt       time.Time // zero = now
 	MaxAttempts int       // zero = 5
 	DedupeKey   string    // when set, a queued/running job of the same kind and key is not duplicated
+	// Done stores the job as already done, for work the caller does in this same transaction (a
+	// webhook delivery processed as it is stored): the job keeps its record and its one status
+	// machine, and no runner ever runs it.
+	Done bool
 }
 
-// Enqueue inserts a job inside the caller's transaction, so the job exists if and only if the
-// change that asked for it committed. It returns 0 when a duplicate open job already exists.
-func Enqueue(ctx context.Context, tx *sql.Tx, kind string, payload any, o Options) (int64, error) {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return 0, fmt.Errorf("jobs: payload: %w", err)
+// Execer is what Enqueue writes through: a transaction, or a statement cache on one.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Enqueue inserts a job inside the caller's transaction (tx is the transaction or a statement
+// cache on it), so the job exists if and only if the change that asked for it committed. It
+// returns 0 when a duplicate open job already exists. A json.RawMessage payload is stored as it is.
+func Enqueue(ctx context.Context, tx Execer, kind string, payload any, o Options) (int64, error) {
+	b, ok := payload.(json.RawMessage)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(payload); err != nil {
+			return 0, fmt.Errorf("jobs: payload: %w", err)
+		}
 	}
 	now := time.Now()
 	runAt := o.RunAt
@@ -66,8 +79,12 @@ func Enqueue(ctx context.Context, tx *sql.Tx, kind string, payload any, o Option
 	if o.DedupeKey != "" {
 		dk = o.DedupeKey
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO jobs(kind, lane, payload, max_attempts, run_at, dedupe_key, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`, kind, laneOfKind(kind), string(b), o.MaxAttempts, runAt.UnixMilli(), dk, now.UnixMilli(), now.UnixMilli())
+	status, attempts := "queued", 0
+	if o.Done {
+		status, attempts, dk = "done", 1, nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO jobs(kind, lane, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`, kind, laneOfKind(kind), string(b), status, attempts, o.MaxAttempts, runAt.UnixMilli(), dk, now.UnixMilli(), now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("jobs: enqueue %s: %w", kind, err)
 	}
@@ -75,7 +92,9 @@ func Enqueue(ctx context.Context, tx *sql.Tx, kind string, payload any, o Option
 		return 0, nil
 	}
 	id, _ := res.LastInsertId()
-	wake()
+	if !o.Done {
+		wakeFor(laneOfKind(kind))
+	}
 	return id, nil
 }
 
@@ -132,7 +151,34 @@ func Reschedule(ctx context.Context, tx *sql.Tx, kind, dedupeKey string, payload
 // tenant whose file did not change costs two stat calls).
 var runners struct {
 	sync.Mutex
-	set map[*Runner]struct{}
+	set      map[*Runner]struct{}
+	lowTimer bool // a wake for the lower lanes is pending (wakeFor)
+}
+
+// lowWakeDelay is how long a wake for the assistant and housekeeping lanes may wait, so the many
+// jobs a burst queues there (a triage per message) wake the runners once per delay instead of once
+// per job: while a burst holds those lanes, every wake would be a look at the queue for nothing.
+const lowWakeDelay = 10 * time.Millisecond
+
+// wakeFor wakes the runners for a job queued in lane: at once for customers, within lowWakeDelay
+// for the lanes after.
+func wakeFor(l Lane) {
+	if l == LaneCustomer {
+		wake()
+		return
+	}
+	runners.Lock()
+	defer runners.Unlock()
+	if runners.lowTimer {
+		return
+	}
+	runners.lowTimer = true
+	time.AfterFunc(lowWakeDelay, func() {
+		runners.Lock()
+		runners.lowTimer = false
+		runners.Unlock()
+		wake()
+	})
 }
 
 func wake() {

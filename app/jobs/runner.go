@@ -75,7 +75,8 @@ type Runner struct {
 	recheck  time.Duration
 	now      func() time.Time
 	onFinish FinishFunc
-	batches  map[string]batchKind // kinds worked many at a time (HandleBatchIn)
+	batches  map[string]batchKind     // kinds worked many at a time (HandleBatchIn)
+	hold     func(tenant string) bool // HoldLowerLanes
 	kick     chan struct{}
 	reads    atomic.Int64 // queue reads (look misses), to show that quiet tenants cost no query
 	looks    atomic.Int64 // looks at a tenant, to show that idle workers do not spin
@@ -122,6 +123,22 @@ func (r *Runner) HandleIn(lane Lane, kind string, h Handler) {
 	r.handlers[kind] = h
 	r.lanes[kind] = lane
 	kinds.Store(kind, lane)
+}
+
+// HoldLowerLanes sets the check the runner makes before it claims assistant or housekeeping work
+// for a tenant: while it answers true, customer work of that tenant is waiting outside the queue
+// (webhook deliveries waiting for the tenant's one writer), and those lanes wait too, so the
+// assistant never takes the CPU and the writer from customers' messages during a burst. They
+// resume within a tick of the check answering false. Call before Start.
+func (r *Runner) HoldLowerLanes(f func(tenant string) bool) { r.hold = f }
+
+// Observe reports jobs that finished outside the runner to the OnFinish observer, as if a worker
+// had run them: a webhook delivery processed in the transaction that stored it (Options.Done) is a
+// job of its kind all the same.
+func (r *Runner) Observe(kind, outcome string, took time.Duration) {
+	if r.onFinish != nil {
+		r.onFinish(kind, r.LaneOf(kind), outcome, took)
+	}
 }
 
 // LaneOf is the lane a kind was registered in (housekeeping for unknown kinds).
@@ -370,6 +387,9 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 				continue
 			}
 			s, db := slugs[i], dbs[i]
+			if l != LaneCustomer && r.hold != nil && r.hold(s) {
+				continue
+			}
 			j, err := claim(ctx, db, l, now)
 			if err != nil {
 				r.log.Error("jobs: claim", "tenant", s, "err", err)

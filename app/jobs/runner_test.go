@@ -326,3 +326,49 @@ func TestIdleWorkersDoNotSpin(t *testing.T) {
 	}
 	t.Logf("%d looks, %d queue reads in the measured half second; %d reads in all", looks, reads, r.reads.Load())
 }
+
+// TestHoldLowerLanes: while the hold check answers true for a tenant (its webhook deliveries keep
+// the writer busy), the runner runs that tenant's customer work but none of its assistant or
+// housekeeping work; another tenant is not held; once the check answers false the held work runs.
+func TestHoldLowerLanes(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	a, b := openTenant(t, dir, "a"), openTenant(t, dir, "b")
+	r, c, runs := testRunner(t, oneTenant{"a": a, "b": b})
+	var held sync.Map
+	held.Store("a", true)
+	r.HoldLowerLanes(func(tenant string) bool { v, _ := held.Load(tenant); return v == true })
+	for _, j := range []struct {
+		db            *tenantdb.DB
+		kind, payload string
+	}{
+		{a, "timer.assistant", "a-triage"}, {a, "timer.housekeeping", "a-review"}, {a, "timer.customer", "a-deliver"},
+		{b, "timer.assistant", "b-triage"},
+	} {
+		if _, err := EnqueueDB(ctx, j.db, j.kind, j.payload, Options{RunAt: c.now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ran := func() []string {
+		var got []string
+		for len(runs) > 0 {
+			s := <-runs
+			got = append(got, s[strings.LastIndexByte(s, ' ')+1:])
+		}
+		slices.Sort(got)
+		return got
+	}
+	if n := drain(ctx, r); n != 2 {
+		t.Fatalf("while held ran %d jobs, want 2 (a's customer job and b's triage)", n)
+	}
+	if got, want := ran(), []string{`"a-deliver"`, `"b-triage"`}; !slices.Equal(got, want) {
+		t.Fatalf("while held ran %v, want %v", got, want)
+	}
+	held.Store("a", false)
+	if n := drain(ctx, r); n != 2 {
+		t.Fatalf("after the hold ran %d jobs, want 2", n)
+	}
+	if got, want := ran(), []string{`"a-review"`, `"a-triage"`}; !slices.Equal(got, want) {
+		t.Fatalf("after the hold ran %v, want %v", got, want)
+	}
+}

@@ -144,6 +144,9 @@ type Batch struct {
 	Statuses  []Status   `json:"statuses,omitempty"`
 }
 
+// size is how many messages, reactions and statuses the delivery carries.
+func (b *Batch) size() int { return len(b.Messages) + len(b.Reactions) + len(b.Statuses) }
+
 // ParseEnvelope checks that b is a Cloud API envelope (a JSON object with "object" and an "entry"
 // array) without interpreting its messages; the webhook answers 400 when it fails.
 func ParseEnvelope(b []byte) error {

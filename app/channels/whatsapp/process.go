@@ -68,6 +68,9 @@ func decode(j *jobs.Job) (*Batch, error) {
 
 // store writes the deliveries js[idx] in one transaction.
 func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, idx []int) error {
+	// Not cancellable: a batch is short, and a cancellable context costs the driver a watcher
+	// goroutine per statement. The runner records the outcome however shutdown goes.
+	ctx = context.WithoutCancel(ctx)
 	slug, db := js[idx[0]].Tenant, js[idx[0]].DB
 	done := make([]*jobs.Job, 0, len(idx))
 	err := p.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
@@ -87,7 +90,7 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 
 // apply stores every message, reaction and status of one delivery in the batch.
 func apply(ctx context.Context, b *inbox.Batch, d *Batch) error {
-	tx := b.Tx()
+	tx, q := b.Tx(), b.Q()
 	for _, m := range d.Messages {
 		res, err := b.Ingest(inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
 			Name: m.Name, Phone: "+" + m.From, Body: m.Body, Kind: m.Kind, At: m.At})
@@ -95,7 +98,7 @@ func apply(ctx context.Context, b *inbox.Batch, d *Batch) error {
 			return fmt.Errorf("ingest %s: %w", m.ID, err)
 		}
 		if res.Duplicate {
-			if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "whatsapp_webhook", ActionType: "message_duplicate",
+			if _, err := audit.Write(ctx, q, audit.Entry{Provider: "whatsapp_webhook", ActionType: "message_duplicate",
 				Summary: "duplicate delivery of " + m.ID + " ignored", ConversationID: res.ConversationID,
 				Payload: map[string]any{"wamid": m.ID, "message_id": res.MessageID, "conversation_id": res.ConversationID, "duplicate": true}}); err != nil {
 				return err

@@ -26,23 +26,25 @@ type stored struct {
 	Envelope string `json:"envelope,omitempty"`
 }
 
-// Accept stores one parsed delivery as a job, so a 200 answer means it survives a crash.
-// Deliveries arriving at the same time share one transaction (group commit): each caller still
-// returns only after the commit that holds its delivery.
-func (h *Webhook) Accept(ctx context.Context, db *tenantdb.DB, b *Batch) (int64, error) {
+// Accept stores one parsed delivery of tenant slug durably and returns only after the commit that
+// holds it, so a 200 means the delivery survives a crash. Deliveries arriving together share one
+// write transaction (group commit), and that transaction normally processes them into the inbox
+// as well (commitGroup): one trip through the tenant's single writer per group instead of one to
+// store and another to process, and a customer's message is in the inbox when Meta gets its 200.
+func (h *Webhook) Accept(ctx context.Context, slug string, db *tenantdb.DB, b *Batch) (int64, error) {
 	payload, err := json.Marshal(stored{Batch: *b})
 	if err != nil {
 		return 0, fmt.Errorf("whatsapp: encode delivery: %w", err)
 	}
-	g := h.groupFor(db)
-	req := &acceptReq{payload: payload, done: make(chan struct{})}
+	g := h.groupFor(slug, db)
+	req := &acceptReq{payload: payload, batch: b, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, req)
 	lead := !g.running
 	g.running = true
 	g.mu.Unlock()
 	if lead {
-		g.commitLoop(db, false)
+		h.commitLoop(g, db, false)
 	}
 	<-req.done // never answer before the outcome is known, even when the caller gave up
 	return req.id, req.err
@@ -50,32 +52,87 @@ func (h *Webhook) Accept(ctx context.Context, db *tenantdb.DB, b *Batch) (int64,
 
 type acceptReq struct {
 	payload json.RawMessage
+	batch   *Batch
 	id      int64
 	err     error
 	done    chan struct{}
 }
 
-// group collects the deliveries waiting for the next write transaction of one database.
+// group collects the deliveries waiting for the next write transaction of one database, and how
+// busy its commits keep the writer (Busy).
 type group struct {
+	slug    string
 	mu      sync.Mutex
 	pending []*acceptReq
 	running bool
+
+	// Writer time of the commits, in the current and the previous window of busyWindow.
+	winStart  time.Time
+	cur, prev time.Duration
 }
 
-func (h *Webhook) groupFor(db *tenantdb.DB) *group {
+// busyWindow is the span over which Busy measures the share of time commits held the writer.
+const busyWindow = 250 * time.Millisecond
+
+// note adds held, the writer time of a commit that ended at now.
+func (g *group) note(now time.Time, held time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.roll(now)
+	g.cur += held
+}
+
+func (g *group) roll(now time.Time) {
+	switch d := now.Sub(g.winStart); {
+	case d >= 2*busyWindow:
+		g.winStart, g.prev, g.cur = now, 0, 0
+	case d >= busyWindow:
+		g.winStart, g.prev, g.cur = g.winStart.Add(busyWindow), g.cur, 0
+	}
+}
+
+// busy reports whether commits held the writer at least half of the last window and a bit.
+func (g *group) busy(now time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.pending) > 0 && g.running {
+		return true // deliveries are waiting for the writer right now
+	}
+	g.roll(now)
+	span := busyWindow + now.Sub(g.winStart)
+	return 2*(g.prev+g.cur) >= span
+}
+
+// Busy reports whether deliveries for tenant slug kept its writer busy at least half the time in
+// the last quarter second or so, or are waiting for it now. The job runner holds the tenant's
+// assistant and housekeeping work meanwhile (jobs.Runner.HoldLowerLanes): customers first.
+func (h *Webhook) Busy(slug string) bool {
+	g, ok := h.bySlug.Load(slug)
+	return ok && g.(*group).busy(time.Now())
+}
+
+func (h *Webhook) groupFor(slug string, db *tenantdb.DB) *group {
 	if g, ok := h.groups.Load(db); ok {
 		return g.(*group)
 	}
-	g, _ := h.groups.LoadOrStore(db, &group{})
+	g, loaded := h.groups.LoadOrStore(db, &group{slug: slug})
+	if !loaded {
+		h.bySlug.Store(slug, g) // a tenant database opened again gets a new group
+	}
 	return g.(*group)
 }
 
 // maxGroup bounds one transaction so a flood cannot make a single commit slow.
 const maxGroup = 256
 
-// commitLoop commits pending batches; the leader commits one batch (its own request is in it) and
+// inlineMessages bounds the messages, reactions and statuses one group processes in its own
+// transaction; deliveries beyond it are stored for the job runner, so a few multi-megabyte Meta
+// batches cannot hold everyone's acknowledgement.
+const inlineMessages = 512
+
+// commitLoop commits pending groups; the leader commits one group (its own request is in it) and
 // hands any later arrivals to a fresh goroutine, so it can answer its own caller at once.
-func (g *group) commitLoop(db *tenantdb.DB, background bool) {
+func (h *Webhook) commitLoop(g *group, db *tenantdb.DB, background bool) {
 	for {
 		g.mu.Lock()
 		n := min(len(g.pending), maxGroup)
@@ -87,7 +144,7 @@ func (g *group) commitLoop(db *tenantdb.DB, background bool) {
 		batch := g.pending[:n:n]
 		g.pending = g.pending[n:]
 		g.mu.Unlock()
-		commitBatch(db, batch)
+		h.commitGroup(g, db, batch)
 		if !background {
 			g.mu.Lock()
 			more := len(g.pending) > 0
@@ -96,35 +153,94 @@ func (g *group) commitLoop(db *tenantdb.DB, background bool) {
 			}
 			g.mu.Unlock()
 			if more {
-				go g.commitLoop(db, true)
+				go h.commitLoop(g, db, true)
 			}
 			return
 		}
 	}
 }
 
-func commitBatch(db *tenantdb.DB, batch []*acceptReq) {
-	// A detached context: the commit must finish for everyone in the batch even when one caller leaves.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
+// commitGroup stores and processes one group. When processing fails, the group is stored without
+// processing (the job runner processes each delivery and retries it on its own); when even that
+// fails, each delivery is stored on its own so one bad delivery fails alone.
+func (h *Webhook) commitGroup(g *group, db *tenantdb.DB, batch []*acceptReq) {
+	// A context nobody cancels: the commit must finish for everyone in the group even when one
+	// caller leaves (lock waits are bounded by the database's busy timeout), and a cancellable
+	// context costs the driver a watcher goroutine for every statement.
+	ctx := context.Background()
+	began := time.Now()
+	processed, err := h.storeAndProcess(ctx, g.slug, db, batch)
+	if err != nil && processed < 0 {
+		h.Log.Warn("whatsapp: could not process deliveries as they were stored; the job runner will", "tenant", g.slug, "deliveries", len(batch), "err", err)
+		processed = 0
+		err = db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
+	}
 	if err != nil && len(batch) > 1 {
-		// Something in the batch failed: store each on its own so one bad delivery fails alone.
 		for _, r := range batch {
 			r.err = db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, []*acceptReq{r}) })
-			close(r.done)
 		}
-		return
+	} else {
+		for _, r := range batch {
+			if err != nil {
+				r.id, r.err = 0, err
+			}
+		}
 	}
+	took := time.Since(began)
+	g.note(time.Now(), took)
 	for _, r := range batch {
-		if err != nil {
-			r.id, r.err = 0, err
-		}
 		close(r.done)
+	}
+	if processed > 0 && h.Processed != nil {
+		h.Processed(processed, took)
 	}
 }
 
-// insertDeliveries stores each delivery as its processing job.
+// storeAndProcess stores the group's deliveries as jobs in one transaction that also processes
+// them: a processed delivery's job is born done, in the same commit as its inbox rows. Deliveries
+// past inlineMessages, and every delivery while older ones still wait in the queue (a backlog from
+// before a restart, or a group whose processing failed), are stored queued for the job runner, so
+// messages are never processed out of order. processed is how many deliveries were processed, or
+// -1 when the transaction failed and nothing was stored.
+func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb.DB, batch []*acceptReq) (processed int, err error) {
+	if h.Processor == nil {
+		return 0, db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
+	}
+	err = h.Processor.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
+		processed = 0
+		q := b.Q()
+		var behind bool
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM jobs WHERE status IN ('queued','running') AND lane = ? AND kind = ?)`,
+			int(jobs.LaneCustomer), JobProcess).Scan(&behind); err != nil {
+			return fmt.Errorf("whatsapp: queued deliveries: %w", err)
+		}
+		budget := inlineMessages
+		for _, r := range batch {
+			n := r.batch.size()
+			inline := !behind && n <= budget
+			behind = !inline // everything after a queued delivery queues behind it
+			budget -= n
+			id, err := jobs.Enqueue(ctx, q, JobProcess, r.payload, jobs.Options{MaxAttempts: 8, Done: inline})
+			if err != nil {
+				return fmt.Errorf("whatsapp: store delivery: %w", err)
+			}
+			r.id = id
+			if inline {
+				if err := apply(ctx, b, r.batch); err != nil {
+					return err
+				}
+				processed++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return -1, err
+	}
+	return processed, nil
+}
+
+// insertDeliveries stores each delivery as its processing job, queued for the runner.
 func insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*acceptReq) error {
 	for _, r := range batch {
 		id, err := jobs.Enqueue(ctx, tx, JobProcess, r.payload, jobs.Options{MaxAttempts: 8})

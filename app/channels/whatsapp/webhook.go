@@ -31,7 +31,15 @@ type Webhook struct {
 	// never counted and never throttled: Meta's top tier sends 1,000 messages/s through one key.
 	KeyFailures, AddrFailures *chanutil.Failures
 
+	// Processor, when set, processes deliveries in the transaction that stores them (Accept);
+	// without it they are only stored, and the job runner processes them.
+	Processor *Processor
+	// Processed hears how many deliveries a commit processed and how long it took (for /metrics,
+	// where they count as whatsapp_process jobs done).
+	Processed func(deliveries int, took time.Duration)
+
 	groups sync.Map // *tenantdb.DB → *group: deliveries waiting for the database's next commit
+	bySlug sync.Map // tenant slug → its database's *group, for Busy
 }
 
 // Failure budgets: a key may fail 200 times in a burst (refilled at 50/s) and one client address
@@ -44,8 +52,8 @@ const (
 )
 
 // NewWebhook builds the webhook with the default failure budgets.
-func NewWebhook(p *platform.Service, keys *chanutil.Keys, log *slog.Logger) *Webhook {
-	return &Webhook{Platform: p, Keys: keys, Log: log, KeyFailures: chanutil.NewFailures(keyFailRate, keyFailBurst),
+func NewWebhook(p *platform.Service, keys *chanutil.Keys, proc *Processor, log *slog.Logger) *Webhook {
+	return &Webhook{Platform: p, Keys: keys, Processor: proc, Log: log, KeyFailures: chanutil.NewFailures(keyFailRate, keyFailBurst),
 		AddrFailures: chanutil.NewFailures(addrFailRate, addrFailBurst)}
 }
 
@@ -132,7 +140,7 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
 		return
 	}
-	id, err := h.Accept(ctx, c.DB, parsed)
+	id, err := h.Accept(ctx, c.Tenant.Slug, c.DB, parsed)
 	if err != nil {
 		h.Log.Error("whatsapp: store webhook", "tenant", c.Tenant.Slug, "err", err)
 		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the delivery; retry later")

@@ -1,0 +1,168 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"highvibe/app/audit"
+	"highvibe/app/jobs"
+)
+
+// ingestStore is the SQL half of ingest: one method per statement, no rules (ingestTx decides).
+// Every look-up names the condition of the partial index it needs (external_id <> ”,
+// phone_e164 <> ”), so it is an index seek and not a scan of every conversation or lead.
+type ingestStore struct {
+	ctx context.Context
+	q   querier
+}
+
+// The look-ups ingest makes for every message. Each must be an index seek (TestIngestLookupsSeek):
+// a scan costs a message time in proportion to the tenant's conversations or leads.
+const (
+	qThreadConversation = `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
+		AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
+	qLeadByPhone         = `SELECT id FROM leads WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id DESC LIMIT 1`
+	qLeadByEmail         = `SELECT id FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`
+	qOpenConversation    = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
+	qOpenConversationExt = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
+		AND external_id IN ('', ?) ORDER BY id DESC LIMIT 1`
+	qDuplicate = `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.channel = ? AND m.provider_message_id = ?`
+)
+
+// threadConversation finds the newest open conversation a channel's thread key names.
+func (s ingestStore) threadConversation(channel, externalID string) (convID, leadID int64, err error) {
+	if externalID == "" {
+		return 0, 0, nil
+	}
+	err = s.q.QueryRowContext(s.ctx, qThreadConversation, channel, externalID).Scan(&convID, &leadID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox: finding conversation: %w", err)
+	}
+	return convID, leadID, nil
+}
+
+// findLead matches a lead by normalised phone, then by lower-cased email (newest wins).
+func (s ingestStore) findLead(e164, email string) (int64, error) {
+	var id int64
+	if e164 != "" {
+		err := s.q.QueryRowContext(s.ctx, qLeadByPhone, e164).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("inbox: matching lead by phone: %w", err)
+		}
+	}
+	if email != "" {
+		err := s.q.QueryRowContext(s.ctx, qLeadByEmail, email).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("inbox: matching lead by email: %w", err)
+		}
+	}
+	return 0, nil
+}
+
+func (s ingestStore) createLead(a arrival) (int64, error) {
+	r, err := s.q.ExecContext(s.ctx, `INSERT INTO leads(name, phone, phone_e164, email, source, consent_version, consent_at,
+		utm_source, utm_medium, utm_campaign, utm_term, utm_content, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.Name, a.Phone, a.E164, a.Email, a.Source, a.ConsentVersion, a.ConsentAt,
+		utm(a.UTM, "utm_source"), utm(a.UTM, "utm_medium"), utm(a.UTM, "utm_campaign"), utm(a.UTM, "utm_term"), utm(a.UTM, "utm_content"),
+		a.Now, a.Now)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: creating lead: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// fillLead fills what the lead did not know yet; it never overwrites what a person entered.
+func (s ingestStore) fillLead(id int64, a arrival) error {
+	_, err := s.q.ExecContext(s.ctx, `UPDATE leads SET
+		name = CASE WHEN name = '' THEN ? ELSE name END,
+		phone = CASE WHEN phone = '' THEN ? ELSE phone END,
+		phone_e164 = CASE WHEN phone_e164 = '' THEN ? ELSE phone_e164 END,
+		email = CASE WHEN email = '' THEN ? ELSE email END,
+		consent_version = CASE WHEN ? <> '' THEN ? ELSE consent_version END,
+		consent_at = coalesce(?, consent_at),
+		updated_at = ? WHERE id = ?`,
+		a.Name, a.Phone, a.E164, a.Email, a.ConsentVersion, a.ConsentVersion, a.ConsentAt, a.Now, id)
+	if err != nil {
+		return fmt.Errorf("inbox: updating lead: %w", err)
+	}
+	return nil
+}
+
+// openConversation finds the lead's newest open conversation on the channel (one without a
+// thread key, or with this one).
+func (s ingestStore) openConversation(leadID int64, channel, externalID string) (int64, error) {
+	sel, args := qOpenConversation, []any{leadID, channel}
+	if externalID != "" {
+		sel, args = qOpenConversationExt, append(args, externalID)
+	}
+	var id int64
+	err := s.q.QueryRowContext(s.ctx, sel, args...).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("inbox: finding conversation: %w", err)
+	}
+	return id, nil
+}
+
+func (s ingestStore) createConversation(leadID int64, a arrival) (int64, error) {
+	r, err := s.q.ExecContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at)
+		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?)`, leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: creating conversation: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// insertMessage stores the inbound message; errDuplicate when its provider id is already stored.
+func (s ingestStore) insertMessage(convID int64, a arrival) (int64, error) {
+	var id int64
+	err := s.q.QueryRowContext(s.ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, created_at)
+		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		convID, a.Body, a.Kind, a.Channel, a.PMID, a.AtMS).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errDuplicate
+	}
+	if err != nil {
+		return 0, fmt.Errorf("inbox: storing message: %w", err)
+	}
+	return id, nil
+}
+
+// touchConversation counts the message on its conversation (unread, last message, waiting since)
+// and answers the conversation's assistant mode.
+func (s ingestStore) touchConversation(convID int64, a arrival) (aiMode string, err error) {
+	err = s.q.QueryRowContext(s.ctx, `UPDATE conversations SET
+		external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
+		unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
+		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode`,
+		a.ExternalID, a.AtMS, a.AtMS, a.AtMS, a.Now, convID).Scan(&aiMode)
+	if err != nil {
+		return "", fmt.Errorf("inbox: updating conversation: %w", err)
+	}
+	return aiMode, nil
+}
+
+// logReceived writes the message's action-log row.
+func (s ingestStore) logReceived(a arrival, res IngestResult) error {
+	_, err := audit.Write(s.ctx, s.q, audit.Entry{Provider: a.Provider, ActionType: "message_received",
+		Summary: "inbound " + a.Channel + " message", Input: a.Body, ConversationID: res.ConversationID,
+		Payload: map[string]any{"conversation_id": res.ConversationID, "message_id": res.MessageID, "lead_id": res.LeadID, "channel": a.Channel,
+			"new_lead": res.NewLead, "new_conversation": res.NewConversation}})
+	return err
+}
+
+func (s ingestStore) enqueueTriage(convID, msgID int64) error {
+	_, err := jobs.Enqueue(s.ctx, s.q, "ai_triage", map[string]int64{"conversation_id": convID, "message_id": msgID}, jobs.Options{})
+	return err
+}
