@@ -114,7 +114,8 @@ func revenueChart(ms MonthSeries) Figure {
 	return rev
 }
 
-// funnelChart counts leads per stage in funnel order; it stays empty without leads.
+// funnelChart draws the open stages as funnel steps and the lost leads as a note under it; it
+// stays empty without leads.
 func funnelChart(d *Dataset, k KPI) Figure {
 	funnel := Figure{Layout: layout("analytics.chart.lead_funnel", nil)}
 	if k.LeadCount > 0 {

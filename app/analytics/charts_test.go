@@ -38,13 +38,15 @@ func TestRevenueChart(t *testing.T) {
 
 func TestFunnelChart(t *testing.T) {
 	cases := []struct {
-		name   string
-		stages map[string]int
-		leads  int
-		wantX  []int
+		name     string
+		stages   map[string]int
+		leads    int
+		wantX    []int
+		wantLost string
 	}{
-		{"no leads stays empty", map[string]int{}, 0, nil},
-		{"stages in funnel order, missing ones zero", map[string]int{"won": 2, "new": 5, "lost": 1}, 8, []int{5, 0, 0, 0, 2, 1}},
+		{"no leads stays empty", map[string]int{}, 0, nil, ""},
+		{"each step counts the leads that reached it; lost stands apart", map[string]int{"won": 2, "new": 5, "lost": 1}, 8, []int{7, 2, 2, 2, 2}, "i18n:analytics.funnel.lost|1"},
+		{"a middle stage adds to every step before it", map[string]int{"new": 1, "qualified": 3}, 4, []int{4, 3, 3, 0, 0}, "i18n:analytics.funnel.lost|0"},
 	}
 	for _, c := range cases {
 		fig := funnelChart(&Dataset{LeadStages: c.stages}, KPI{LeadCount: c.leads})
@@ -56,6 +58,9 @@ func TestFunnelChart(t *testing.T) {
 		}
 		if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, c.wantX) {
 			t.Errorf("%s: x = %v, want %v", c.name, got, c.wantX)
+		}
+		if got := fig.Layout["annotations"].([]map[string]any)[0]["text"]; got != c.wantLost {
+			t.Errorf("%s: lost note = %v, want %v", c.name, got, c.wantLost)
 		}
 	}
 }
