@@ -9,11 +9,82 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// Load reads the dataset of a snapshot with a handful of aggregate queries on the read pool.
+// Load reads the dataset of a snapshot with a handful of aggregate queries on the read pool. The
+// store calls below only read rows; customerValues decides what counts towards a customer.
 func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, budgetUSD float64) (*Dataset, error) {
 	d := &Dataset{Now: now, Currency: currency, BudgetUSD: budgetUSD, LeadStages: map[string]int{},
 		ChannelState: map[string]map[string]int{}}
 	q := db.Read
+	if err := loadLeadStages(ctx, q, now, d); err != nil {
+		return nil, err
+	}
+	if err := loadConversations(ctx, q, d); err != nil {
+		return nil, err
+	}
+	customers, err := loadCustomers(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if d.Orders, err = loadOrders(ctx, q, currency); err != nil {
+		return nil, err
+	}
+	if d.Invoices, err = loadInvoices(ctx, q, currency); err != nil {
+		return nil, err
+	}
+	var potential map[int64]float64
+	d.Values, potential = customerValues(customers, d.Orders, d.Invoices)
+	d.Customers = len(d.Values)
+	for _, c := range d.Values {
+		if c.HasContact {
+			d.CustomersContac++
+		}
+	}
+	if d.LeadPoints, err = loadLeadPoints(ctx, q, potential); err != nil {
+		return nil, err
+	}
+	if d.RecPoints, err = loadRecPoints(ctx, q); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// customerValues adds each customer's orders and invoices up: cancelled orders do not count,
+// every invoice counts towards Invoices, only paid ones towards Paid, and LastAt is the latest
+// counted order or paid invoice. potential is each customer's total of orders not cancelled.
+// Orders and invoices of unknown customers are left out. Customers keep their order.
+func customerValues(customers []CustomerValue, orders []Order, invoices []Invoice) ([]CustomerValue, map[int64]float64) {
+	values := append([]CustomerValue(nil), customers...)
+	at := map[int64]int{}
+	for i, c := range values {
+		at[c.ID] = i
+	}
+	potential := map[int64]float64{}
+	for _, o := range orders {
+		i, ok := at[o.CustomerID]
+		if !ok || o.Status == "cancelled" {
+			continue
+		}
+		values[i].Orders++
+		values[i].LastAt = max(values[i].LastAt, o.At)
+		potential[o.CustomerID] += o.Total
+	}
+	for _, inv := range invoices {
+		i, ok := at[inv.CustomerID]
+		if !ok {
+			continue
+		}
+		values[i].Invoices++
+		if inv.Status == "paid" {
+			values[i].Paid += inv.Amount
+			values[i].LastAt = max(values[i].LastAt, inv.PaidAt)
+		}
+	}
+	return values, potential
+}
+
+// loadLeadStages counts leads per stage, with a name, reachable, and created in the last 30 days
+// and the 30 before.
+func loadLeadStages(ctx context.Context, q *sql.DB, now time.Time, d *Dataset) error {
 	nowMs := now.UnixMilli()
 	day := int64(86400000)
 	err := tenantdb.EachRow(ctx, q, `SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
@@ -32,9 +103,15 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("analytics: load leads: %w", err)
+		return fmt.Errorf("analytics: load leads: %w", err)
 	}
-	err = tenantdb.EachRow(ctx, q, `SELECT channel, state, count(*) FROM conversations GROUP BY channel, state`, nil, func(rs *sql.Rows) error {
+	return nil
+}
+
+// loadConversations counts conversations per channel and state, those with a customer message,
+// those of them answered, and outbound messages (all and the assistant's).
+func loadConversations(ctx context.Context, q *sql.DB, d *Dataset) error {
+	err := tenantdb.EachRow(ctx, q, `SELECT channel, state, count(*) FROM conversations GROUP BY channel, state`, nil, func(rs *sql.Rows) error {
 		var ch, st string
 		var n int
 		if err := rs.Scan(&ch, &st, &n); err != nil {
@@ -48,80 +125,80 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("analytics: load conversations: %w", err)
+		return fmt.Errorf("analytics: load conversations: %w", err)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(has_out), 0) FROM (
 		SELECT max(direction = 'outbound') AS has_out FROM messages GROUP BY conversation_id HAVING max(direction = 'inbound') = 1)`).
 		Scan(&d.ConvInbound, &d.ConvReplied); err != nil {
-		return nil, fmt.Errorf("analytics: load engagement: %w", err)
+		return fmt.Errorf("analytics: load engagement: %w", err)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(author_kind = 'ai'), 0) FROM messages WHERE direction = 'outbound'`).
 		Scan(&d.OutboundMessages, &d.OutboundAIMessage); err != nil {
-		return nil, fmt.Errorf("analytics: load automation: %w", err)
+		return fmt.Errorf("analytics: load automation: %w", err)
 	}
+	return nil
+}
 
-	values := map[int64]*CustomerValue{}
-	var order []int64
-	err = tenantdb.EachRow(ctx, q, `SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '' FROM customers ORDER BY id`, nil, func(rs *sql.Rows) error {
-		c := &CustomerValue{}
+// loadCustomers reads every customer (id, name, whether a phone or e-mail is known) in id order.
+func loadCustomers(ctx context.Context, q *sql.DB) ([]CustomerValue, error) {
+	var out []CustomerValue
+	err := tenantdb.EachRow(ctx, q, `SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '' FROM customers ORDER BY id`, nil, func(rs *sql.Rows) error {
+		var c CustomerValue
 		if err := rs.Scan(&c.ID, &c.Name, &c.HasContact); err != nil {
 			return err
 		}
-		values[c.ID] = c
-		order = append(order, c.ID)
-		if c.HasContact {
-			d.CustomersContac++
-		}
+		out = append(out, c)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load customers: %w", err)
 	}
-	d.Customers = len(order)
-	potential := map[int64]float64{}
-	err = tenantdb.EachRow(ctx, q, `SELECT customer_id, status, total, currency, ordered_at FROM orders`, nil, func(rs *sql.Rows) error {
+	return out, nil
+}
+
+// loadOrders reads every order, its total converted to currency.
+func loadOrders(ctx context.Context, q *sql.DB, currency string) ([]Order, error) {
+	var out []Order
+	err := tenantdb.EachRow(ctx, q, `SELECT customer_id, status, total, currency, ordered_at FROM orders`, nil, func(rs *sql.Rows) error {
 		var o Order
 		var cur string
 		if err := rs.Scan(&o.CustomerID, &o.Status, &o.Total, &cur, &o.At); err != nil {
 			return err
 		}
 		o.Total = Convert(o.Total, cur, currency)
-		d.Orders = append(d.Orders, o)
-		if c := values[o.CustomerID]; c != nil && o.Status != "cancelled" {
-			c.Orders++
-			c.LastAt = max(c.LastAt, o.At)
-			potential[o.CustomerID] += o.Total
-		}
+		out = append(out, o)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load orders: %w", err)
 	}
-	err = tenantdb.EachRow(ctx, q, `SELECT customer_id, status, amount, currency, coalesce(paid_at, 0) FROM invoices`, nil, func(rs *sql.Rows) error {
+	return out, nil
+}
+
+// loadInvoices reads every invoice, its amount converted to currency.
+func loadInvoices(ctx context.Context, q *sql.DB, currency string) ([]Invoice, error) {
+	var out []Invoice
+	err := tenantdb.EachRow(ctx, q, `SELECT customer_id, status, amount, currency, coalesce(paid_at, 0) FROM invoices`, nil, func(rs *sql.Rows) error {
 		var inv Invoice
 		var cur string
 		if err := rs.Scan(&inv.CustomerID, &inv.Status, &inv.Amount, &cur, &inv.PaidAt); err != nil {
 			return err
 		}
 		inv.Amount = Convert(inv.Amount, cur, currency)
-		d.Invoices = append(d.Invoices, inv)
-		if c := values[inv.CustomerID]; c != nil {
-			c.Invoices++
-			if inv.Status == "paid" {
-				c.Paid += inv.Amount
-				c.LastAt = max(c.LastAt, inv.PaidAt)
-			}
-		}
+		out = append(out, inv)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load invoices: %w", err)
 	}
-	for _, id := range order {
-		d.Values = append(d.Values, *values[id])
-	}
+	return out, nil
+}
 
-	err = tenantdb.EachRow(ctx, q, `SELECT l.name, l.stage, coalesce(l.customer_id, 0),
+// loadLeadPoints reads the 300 most recently updated leads with their best qualification score
+// and message count; a lead's potential is its customer's entry in potential.
+func loadLeadPoints(ctx context.Context, q *sql.DB, potential map[int64]float64) ([]LeadPoint, error) {
+	var out []LeadPoint
+	err := tenantdb.EachRow(ctx, q, `SELECT l.name, l.stage, coalesce(l.customer_id, 0),
 		coalesce((SELECT max(qualification_score) FROM conversations c WHERE c.lead_id = l.id), 0),
 		(SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.lead_id = l.id)
 		FROM leads l ORDER BY l.updated_at DESC, l.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
@@ -131,24 +208,31 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 			return err
 		}
 		p.Potential = potential[cust]
-		d.LeadPoints = append(d.LeadPoints, p)
+		out = append(out, p)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load lead points: %w", err)
 	}
-	err = tenantdb.EachRow(ctx, q, `SELECT r.title, r.confidence, coalesce(c.urgency_score, 50), r.action_type
+	return out, nil
+}
+
+// loadRecPoints reads the 300 newest recommendations with their conversation's urgency (50 when
+// there is none).
+func loadRecPoints(ctx context.Context, q *sql.DB) ([]RecPoint, error) {
+	var out []RecPoint
+	err := tenantdb.EachRow(ctx, q, `SELECT r.title, r.confidence, coalesce(c.urgency_score, 50), r.action_type
 		FROM decision_recommendations r LEFT JOIN conversations c ON c.id = r.conversation_id
 		ORDER BY r.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
 		var p RecPoint
 		if err := rs.Scan(&p.Title, &p.Confidence, &p.Urgency, &p.ActionType); err != nil {
 			return err
 		}
-		d.RecPoints = append(d.RecPoints, p)
+		out = append(out, p)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analytics: load recommendations: %w", err)
 	}
-	return d, nil
+	return out, nil
 }
