@@ -1,0 +1,148 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"highvibe/app"
+)
+
+// axeSource is axe-core's minified build (npm package axe-core, version in the file name). It lives
+// under testdata: the tests inject it into pages, production never serves it.
+const axeSource = "testdata/axe-4.14.1.min.js"
+
+// axeViolation is the part of an axe-core result the test reports.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// panelPages lists every page of the panel a member of the demo tenant reaches, with the ids of
+// one record of each kind.
+func panelPages(t *testing.T, b *chrome) []string {
+	t.Helper()
+	db := b.e.DB(app.DemoSlug).Read
+	first := func(table string) int64 {
+		var id int64
+		if err := db.QueryRow(`SELECT coalesce(min(id), 0) FROM ` + table).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		return id
+	}
+	pages := []string{
+		"/app/",
+		"/app/inbox/",
+		fmt.Sprintf("/app/inbox/%d/", first("conversations")),
+		"/app/approvals/",
+		"/app/analytics/",
+		"/customers/",
+		fmt.Sprintf("/customers/%d/", first("customers")),
+		"/customers/new",
+		"/orders/",
+		fmt.Sprintf("/orders/%d/", first("orders")),
+		"/invoices/",
+		fmt.Sprintf("/invoices/%d/", first("invoices")),
+		"/repair-requests/",
+		"/repair-requests/new",
+		"/products/",
+		"/app/logs/",
+		"/app/settings/",
+		"/app/settings/channels",
+		"/app/settings/templates",
+		"/app/profile/",
+		"/guide",
+		"/guide/conversation",
+	}
+	if id := first("repair_requests"); id > 0 {
+		pages = append(pages, fmt.Sprintf("/repair-requests/%d/", id))
+	}
+	return pages
+}
+
+// TestBrowserAccessibility runs axe-core (all rules, every impact) on every panel page at laptop
+// and phone size in Turkish and Arabic; the bar is zero violations. A subtest per page, language
+// and size names what it checked, so one page can be rerun with -run.
+func TestBrowserAccessibility(t *testing.T) {
+	axe, err := os.ReadFile(axeSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := demoBrowserFor(t, 30*time.Minute)
+	pages := panelPages(t, b)
+	sizes := []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"1366x900", 1366, 900, false}, {"390x844", 390, 844, true}}
+	total := 0
+	for _, size := range sizes {
+		b.viewport(size.w, size.h, size.mobile)
+		for _, lang := range []string{"tr", "ar"} {
+			for _, page := range pages {
+				t.Run(strings.Trim(page, "/")+"/"+lang+"/"+size.name, func(t *testing.T) {
+					sep := "?"
+					if strings.Contains(page, "?") {
+						sep = "&"
+					}
+					b.t = t
+					b.open(page + sep + "lang=" + lang)
+					// Charts in view are drawn before the check (each ends drawn or as its empty state).
+					b.waitFor("charts drawn", `[...document.querySelectorAll('[data-chart]')].every(el => {
+						const r = el.getBoundingClientRect();
+						return r.top > innerHeight || el.classList.contains('is-empty') || el.querySelector('.main-svg');
+					})`)
+					vs := runAxe(t, b, string(axe))
+					for _, v := range vs {
+						total++
+						var where []string
+						for i, n := range v.Nodes {
+							if i == 3 {
+								where = append(where, fmt.Sprintf("… %d more", len(v.Nodes)-3))
+								break
+							}
+							html := n.HTML
+							if len(html) > 160 {
+								html = html[:160] + "…"
+							}
+							where = append(where, fmt.Sprintf("%v %s", n.Target, html))
+						}
+						t.Errorf("%s (%s, %d elements): %s\n\t%s", v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(where, "\n\t"))
+					}
+				})
+			}
+		}
+	}
+	b.t = t
+	t.Logf("%d pages × 2 languages × 2 sizes checked, %d violations", len(pages), total)
+}
+
+// runAxe injects axe-core once per document and returns its violations for the whole page.
+func runAxe(t *testing.T, b *chrome, source string) []axeViolation {
+	t.Helper()
+	// Evaluated as the test's own script, so the page's Content-Security-Policy does not apply.
+	if has, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!window.axe`)); err != nil || !has {
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](source+"\n;!!window.axe")); err != nil {
+			t.Fatalf("inject axe-core: %v", err)
+		}
+	}
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe.run: %v", err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(out), &vs); err != nil {
+		t.Fatalf("axe result: %v", err)
+	}
+	return vs
+}
