@@ -89,30 +89,12 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
-	var msg *inbox.Message
-	if msgID > 0 {
-		if msg, err = inbox.MessageByID(ctx, db.Read, msgID); err != nil {
-			return nil, err
-		}
-	} else {
-		msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 0)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range msgs {
-			if m.Direction == "inbound" {
-				msg = m
-			}
-		}
-		if msg == nil {
-			return &Outcome{Skipped: "not_inbound"}, nil
-		}
+	msg, err := triageMessage(ctx, db, convID, msgID)
+	if err != nil {
+		return nil, err
 	}
-	if msg.Direction != "inbound" || msg.ConversationID != convID {
-		return &Outcome{Skipped: "not_inbound"}, nil
-	}
-	if conv.AIMode != "active" {
-		return &Outcome{Skipped: "ai_" + conv.AIMode}, nil
+	if skip := triageSkip(msg, convID, conv.AIMode); skip != "" {
+		return &Outcome{Skipped: skip}, nil
 	}
 	budget, err := BudgetState(ctx, t, db)
 	if err != nil {
@@ -132,50 +114,157 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
-	in := Input{Text: msg.Body, History: history, Niche: t.NicheID}
-	for _, p := range prods {
-		in.Products = append(in.Products, Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
-	}
-	res := Analyze3(in)
+	res := Analyze3(triageInput(msg.Body, history, t.NicheID, prods))
 	out := &Outcome{Result: res, Model: BuiltinModel}
-	usage := Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}
-	providerNote, asked, outcome := "", usage.Provider, "ok"
-	var extra []Usage
+	run := triageRun{convID: convID, asked: "builtin", outcome: "ok",
+		usage: Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}}
 	if t.Setting("ai_provider") == "openai_compatible" {
 		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
-		asked = u.Provider
-		if u.Model != "" && (u.PromptTokens > 0 || perr == nil) {
-			u.Purpose, u.ConversationID = "triage", convID
-			extra = append(extra, u)
-		}
-		if perr != nil {
-			outcome = "provider_failed"
-			providerNote = "provider triage not used: " + perr.Error()
-		} else {
-			combine(&res, mt)
-			out.ModelTriage = mt
-		}
-	}
-	if t.Setting("ai_provider") == "openai_compatible" && res.Reply != "" {
-		reply, u, perr := a.providerReply(ctx, t, res, msg.Body)
-		asked = u.Provider
-		switch {
-		case perr != nil:
-			outcome = "provider_failed"
-			providerNote = strings.TrimPrefix(providerNote+"; ", "; ") + "provider failed, builtin used: " + perr.Error()
-		case SafeToSend(reply):
-			res.Reply, out.Model, usage = reply, u.Model, u
-			usage.Purpose, usage.ConversationID = "triage", convID
-		default:
-			usage, out.Model, outcome = u, u.Model, "withheld"
-			usage.Purpose, usage.ConversationID = "triage", convID
-			providerNote = "provider reply withheld by the commitment guard; builtin reply used"
+		run.modelTriage(&res, out, mt, u, perr)
+		if res.Reply != "" {
+			reply, u, perr := a.providerReply(ctx, t, res, msg.Body)
+			run.providerReply(&res, out, reply, u, perr)
 		}
 	}
 	out.Result = res
+	if err := storeTriage(ctx, db, conv, msg, res, out, run); err != nil {
+		return nil, err
+	}
+	a.observe(slug, run.asked, run.outcome, run.cost())
+	if !send || res.Reply == "" || !SafeToSend(res.Reply) {
+		return out, nil
+	}
+	later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
+	if err != nil || answered(later) {
+		return out, err
+	}
+	id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply}, "ai_triage")
+	if err != nil {
+		return out, err
+	}
+	out.Sent = id
+	return out, nil
+}
+
+// triageMessage reads the message to triage: msgID, or the conversation's last customer message
+// when msgID is 0 (nil when there is none).
+func triageMessage(ctx context.Context, db *tenantdb.DB, convID, msgID int64) (*inbox.Message, error) {
+	if msgID > 0 {
+		return inbox.MessageByID(ctx, db.Read, msgID)
+	}
+	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return lastInbound(msgs), nil
+}
+
+// lastInbound is the last customer message of msgs, or nil.
+func lastInbound(msgs []*inbox.Message) *inbox.Message {
+	var last *inbox.Message
+	for _, m := range msgs {
+		if m.Direction == "inbound" {
+			last = m
+		}
+	}
+	return last
+}
+
+// triageSkip says why a message is not triaged ("" = triage it): only a customer message of the
+// conversation is, and only while the conversation's assistant is active.
+func triageSkip(msg *inbox.Message, convID int64, aiMode string) string {
+	if msg == nil || msg.Direction != "inbound" || msg.ConversationID != convID {
+		return "not_inbound"
+	}
+	if aiMode != "active" {
+		return "ai_" + aiMode
+	}
+	return ""
+}
+
+// triageInput is what the engine reads: the message, the customer's earlier messages, the niche
+// and the active catalog.
+func triageInput(body string, history []string, niche string, prods []*crm.Product) Input {
+	in := Input{Text: body, History: history, Niche: niche}
+	for _, p := range prods {
+		in.Products = append(in.Products, Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
+	}
+	return in
+}
+
+// answered says whether any of the messages after the triaged one is a reply to the customer.
+func answered(later []*inbox.Message) bool {
+	for _, m := range later {
+		if m.Direction == "outbound" {
+			return true
+		}
+	}
+	return false
+}
+
+// triageRun is what one triage asked of the provider and what that cost: the ai_usage rows, the
+// outcome /metrics counts and the note in the action log.
+type triageRun struct {
+	convID  int64
+	usage   Usage   // the reply's usage: builtin unless the provider's reply was used or withheld
+	extra   []Usage // the provider's triage call, when it reached a model
+	asked   string  // the provider asked last
+	outcome string  // ok, provider_failed, withheld
+	note    string
+}
+
+// modelTriage takes the provider model's triage into res when it answered, and records its usage
+// when a model was reached (a failed call that still spent prompt tokens is billed too).
+func (r *triageRun) modelTriage(res *Result, out *Outcome, mt *ModelTriage, u Usage, perr error) {
+	r.asked = u.Provider
+	if u.Model != "" && (u.PromptTokens > 0 || perr == nil) {
+		u.Purpose, u.ConversationID = "triage", r.convID
+		r.extra = append(r.extra, u)
+	}
+	if perr != nil {
+		r.outcome = "provider_failed"
+		r.note = "provider triage not used: " + perr.Error()
+		return
+	}
+	combine(res, mt)
+	out.ModelTriage = mt
+}
+
+// providerReply decides on the provider's reply: a failure keeps the builtin reply, a reply that
+// passes SafeToSend replaces it, any other reply is withheld and the builtin reply kept. The
+// provider's usage is billed whenever it answered.
+func (r *triageRun) providerReply(res *Result, out *Outcome, reply string, u Usage, perr error) {
+	r.asked = u.Provider
+	switch {
+	case perr != nil:
+		r.outcome = "provider_failed"
+		r.note = strings.TrimPrefix(r.note+"; ", "; ") + "provider failed, builtin used: " + perr.Error()
+	case SafeToSend(reply):
+		res.Reply, out.Model, r.usage = reply, u.Model, u
+		r.usage.Purpose, r.usage.ConversationID = "triage", r.convID
+	default:
+		r.usage, out.Model, r.outcome = u, u.Model, "withheld"
+		r.usage.Purpose, r.usage.ConversationID = "triage", r.convID
+		r.note = "provider reply withheld by the commitment guard; builtin reply used"
+	}
+}
+
+// cost is the estimated cost of every call the triage made.
+func (r triageRun) cost() float64 {
+	cost := r.usage.CostUSD
+	for _, u := range r.extra {
+		cost += u.CostUSD
+	}
+	return cost
+}
+
+// storeTriage writes the triage in one transaction: the conversation's scores, the recommendations
+// (out.Recommendations gets the new ones), the usage rows, the review and the action log.
+func storeTriage(ctx context.Context, db *tenantdb.DB, conv *inbox.Conversation, msg *inbox.Message, res Result, out *Outcome, run triageRun) error {
+	convID := conv.ID
 	handoff := res.Handoff
 	u, q, s := res.Urgency, res.Qualification, res.Sentiment
-	err = db.InTx(ctx, func(tx *sql.Tx) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
 		tr := inbox.Triage{Urgency: &u, Qualification: &q, Sentiment: &s, Reasons: res.Reasons, Language: res.Language, Summary: res.Summary}
 		if handoff {
 			tr.Handoff, tr.HandoffReason = &handoff, mergeReasons(conv.HandoffReason, res.HandoffReason)
@@ -195,7 +284,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 				out.Recommendations = append(out.Recommendations, id)
 			}
 		}
-		for _, u := range append([]Usage{usage}, extra...) {
+		for _, u := range append([]Usage{run.usage}, run.extra...) {
 			if err := recordUsage(ctx, tx, u); err != nil {
 				return err
 			}
@@ -207,36 +296,9 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 			Summary: fmt.Sprintf("urgency %d, qualification %d, sentiment %d; %s", u, q, s, res.Summary),
 			Input:   msg.Body, Output: res.Reply, ModelName: out.Model, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "reasons": res.Reasons, "handoff": handoff, "confidence": res.Confidence,
-				"recommendations": out.Recommendations, "reply_withheld": res.Withheld != "", "note": providerNote}})
+				"recommendations": out.Recommendations, "reply_withheld": res.Withheld != "", "note": run.note}})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	cost := usage.CostUSD
-	for _, u := range extra {
-		cost += u.CostUSD
-	}
-	a.observe(slug, asked, outcome, cost)
-	if send && res.Reply != "" {
-		later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
-		if err != nil {
-			return out, err
-		}
-		for _, m := range later {
-			if m.Direction == "outbound" {
-				send = false
-			}
-		}
-	}
-	if send && res.Reply != "" && SafeToSend(res.Reply) {
-		id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply}, "ai_triage")
-		if err != nil {
-			return out, err
-		}
-		out.Sent = id
-	}
-	return out, nil
 }
 
 func (a *Assistant) observe(slug, provider, outcome string, cost float64) {
