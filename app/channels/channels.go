@@ -6,6 +6,7 @@ import (
 
 	"highvibe/app/channels/api"
 	"highvibe/app/channels/chanutil"
+	"highvibe/app/channels/email"
 	"highvibe/app/channels/landing"
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
@@ -26,6 +27,7 @@ type Handlers struct {
 	Settings  *Settings
 	Landing   *landing.Handler
 	API       *api.Handler
+	Email     *email.Fetcher
 }
 
 // New builds the channel handlers over the server's services; the channel registry is the
@@ -42,6 +44,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		Settings:  &Settings{Render: render, Platform: p, Channels: in.Channels},
 		Landing:   landing.New(p, in, render, log),
 		API:       api.New(p, keys, in, log),
+		Email:     &email.Fetcher{Platform: p, Inbox: in, Log: log},
 	}
 }
 
@@ -52,6 +55,7 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 func (h *Handlers) RegisterJobs(r *jobs.Runner) {
 	r.HandleBatchIn(jobs.LaneCustomer, whatsapp.JobProcess, whatsapp.BatchSize, h.Processor.HandleBatch)
 	r.HandleIn(jobs.LaneCustomer, JobDeliver, h.Deliverer.Handle)
+	r.HandleIn(jobs.LaneCustomer, email.JobFetch, h.Email.Handle)
 	h.WhatsApp.Processed = func(n int, took time.Duration) {
 		for range n {
 			r.Observe(whatsapp.JobProcess, jobs.OutcomeDone, took)

@@ -2,6 +2,7 @@ package channels
 
 import (
 	"highvibe/app/channels/channel"
+	"highvibe/app/channels/email"
 	"highvibe/app/channels/telegram"
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/channels/widget"
@@ -17,7 +18,7 @@ func Registry() *channel.Registry {
 		widget.Channel{},
 		whatsapp.Channel{},
 		telegram.Channel{},
-		channel.Fixed{Name: "email", Provider: "conversation_inbox", Icon: "✉", ByHand: true},
+		email.Channel{},
 		channel.Fixed{Name: "call", Provider: "conversation_inbox", Icon: "☎", ByHand: true},
 		channel.Fixed{Name: "manual", Provider: "conversation_inbox", Icon: "✎", ByHand: true},
 	)

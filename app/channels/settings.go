@@ -8,6 +8,7 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/channels/widget"
 	"highvibe/app/fault"
+	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -75,15 +76,15 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		} else if _, ok := r.PostForm[k]; !ok {
 			continue
 		}
-		if err := platform.ValidateSetting(k, v); err != nil {
-			errs.Add(k, c.T("channels.settings.invalid"))
-			continue
-		}
 		if st.Check != nil && v != "" {
 			if key := st.Check(v); key != "" {
 				errs.Add(k, c.T(key))
 				continue
 			}
+		}
+		if err := platform.ValidateSetting(k, v); err != nil {
+			errs.Add(k, c.T("channels.settings.invalid"))
+			continue
 		}
 		kv[k] = v
 	}
@@ -101,6 +102,22 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, kv); err != nil {
 			h.Render.Fail(w, r, err)
 			return
+		}
+	}
+	// A channel that polls starts (or resumes) reading as soon as its settings are saved.
+	for _, ch := range h.Channels.All() {
+		i := ch.Info()
+		if i.FetchJob == "" {
+			continue
+		}
+		for _, st := range i.Settings {
+			if _, ok := kv[st.Key]; ok {
+				if _, err := jobs.EnqueueDB(r.Context(), c.DB, i.FetchJob, struct{}{}, jobs.Options{MaxAttempts: 1, DedupeKey: "settings"}); err != nil {
+					h.Render.Fail(w, r, err)
+					return
+				}
+				break
+			}
 		}
 	}
 	changed := make([]string, 0, len(kv))

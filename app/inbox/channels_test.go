@@ -12,7 +12,7 @@ func FakeChannels() *channel.Registry {
 		channel.Fixed{Name: "webchat", Provider: "widget", Outbound: channel.Local},
 		channel.Fixed{Name: "whatsapp", Provider: "whatsapp_webhook", Outbound: channel.Deliver},
 		channel.Fixed{Name: "telegram", Provider: "telegram", Outbound: channel.Deliver},
-		channel.Fixed{Name: "email", Provider: "conversation_inbox", ByHand: true},
+		channel.Fixed{Name: "email", Provider: "email", Outbound: channel.Deliver, ByHand: true},
 		channel.Fixed{Name: "call", Provider: "conversation_inbox", ByHand: true},
 		channel.Fixed{Name: "manual", Provider: "conversation_inbox", ByHand: true},
 	)

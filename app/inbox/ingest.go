@@ -39,6 +39,11 @@ type Inbound struct {
 	ConsentAt         time.Time         // when consent was given
 	UTM               map[string]string // utm_source utm_medium utm_campaign utm_term utm_content
 	At                time.Time         // zero = now
+	// ConversationID, when set, is the conversation the channel found this message threads into
+	// (e-mail: by In-Reply-To/References); it is used while that conversation is open on the
+	// same channel, else the message is matched like any other.
+	ConversationID int64
+	Notes          map[string]string // what the channel keeps with the message (e-mail: subject, from), in annotations
 }
 
 // IngestResult says what Ingest did.
@@ -108,10 +113,15 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 		return res, err
 	}
 	st := ingestStore{ctx: ctx, q: q}
-	// 1. The thread key names the conversation directly when the channel has one;
-	convID, leadID, err := st.threadConversation(a.Channel, a.ExternalID)
+	// 1. The channel's own threading, or its thread key, names the conversation directly;
+	convID, leadID, err := st.namedConversation(a.Channel, in.ConversationID)
 	if err != nil {
 		return res, err
+	}
+	if convID == 0 {
+		if convID, leadID, err = st.threadConversation(a.Channel, a.ExternalID); err != nil {
+			return res, err
+		}
 	}
 	// 2. otherwise the lead by phone or email: known people are never duplicated.
 	if leadID == 0 {

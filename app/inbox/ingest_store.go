@@ -32,6 +32,23 @@ const (
 		WHERE m.channel = ? AND m.provider_message_id = ?`
 )
 
+// namedConversation returns the conversation a channel named (Inbound.ConversationID) when it
+// is open on that channel, else zeros.
+func (s ingestStore) namedConversation(channel string, id int64) (convID, leadID int64, err error) {
+	if id == 0 {
+		return 0, 0, nil
+	}
+	err = s.q.QueryRowContext(s.ctx, `SELECT id, lead_id FROM conversations WHERE id = ? AND channel = ? AND state NOT IN ('won','lost')`,
+		id, channel).Scan(&convID, &leadID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox: finding conversation: %w", err)
+	}
+	return convID, leadID, nil
+}
+
 // threadConversation finds the newest open conversation a channel's thread key names.
 func (s ingestStore) threadConversation(channel, externalID string) (convID, leadID int64, err error) {
 	if externalID == "" {
@@ -127,9 +144,9 @@ func (s ingestStore) createConversation(leadID int64, a arrival) (int64, error) 
 // insertMessage stores the inbound message; errDuplicate when its provider id is already stored.
 func (s ingestStore) insertMessage(convID int64, a arrival) (int64, error) {
 	var id int64
-	err := s.q.QueryRowContext(s.ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, created_at)
-		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		convID, a.Body, a.Kind, a.Channel, a.PMID, a.AtMS).Scan(&id)
+	err := s.q.QueryRowContext(s.ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, annotations, created_at)
+		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		convID, a.Body, a.Kind, a.Channel, a.PMID, channelNotes(a.Notes), a.AtMS).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errDuplicate
 	}

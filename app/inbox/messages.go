@@ -153,6 +153,15 @@ func annotation(author, event string, params map[string]string) string {
 	return string(b)
 }
 
+// channelNotes is the annotations of an inbound message that carries the channel's notes.
+func channelNotes(notes map[string]string) string {
+	if len(notes) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(map[string]any{"channel": notes})
+	return string(b)
+}
+
 func annotationJob(author string, jobID int64) string {
 	b, _ := json.Marshal(map[string]any{"author_name": author, "job_id": jobID})
 	return string(b)

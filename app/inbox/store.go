@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"highvibe/app/tenantdb"
 )
@@ -177,4 +178,30 @@ func LeadByID(ctx context.Context, q Querier, id int64) (*Lead, error) {
 		return nil, fmt.Errorf("inbox: reading lead %d: %w", id, err)
 	}
 	return l, nil
+}
+
+// ConversationOfMessages returns the conversation holding the newest message on channel whose
+// provider message id is one of ids (0 when none): how a channel that threads by message ids
+// (e-mail's In-Reply-To and References) finds where an answer belongs.
+func ConversationOfMessages(ctx context.Context, q Querier, channel string, ids []string) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if len(ids) > 100 {
+		ids = ids[len(ids)-100:] // the newest references are the last ones
+	}
+	args := []any{channel}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	var conv int64
+	err := q.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE channel = ? AND provider_message_id IN (?`+
+		strings.Repeat(",?", len(ids)-1)+`) ORDER BY id DESC LIMIT 1`, args...).Scan(&conv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("inbox: finding thread: %w", err)
+	}
+	return conv, nil
 }

@@ -78,6 +78,14 @@ func httpURL(v string) string {
 	return ""
 }
 
+func port(v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 65535 {
+		return "must be a port number between 1 and 65535"
+	}
+	return ""
+}
+
 func currency(v string) string {
 	if len(v) != 3 || strings.ToUpper(v) != v {
 		return "must be a three-letter ISO code such as TRY, EUR, USD"
@@ -112,6 +120,16 @@ var settingDefs = map[string]settingDef{
 	"telegram_secret_token":    {check: maxLen(256), secret: true},
 	"telegram_bot_token":       {check: maxLen(200), secret: true},
 	"telegram_api_base":        {def: "https://api.telegram.org", check: httpURL},
+	"email_imap_host":          {check: maxLen(253)},
+	"email_imap_port":          {def: "993", check: port},
+	"email_imap_user":          {check: maxLen(254)},
+	"email_imap_password":      {check: maxLen(1000), secret: true},
+	"email_smtp_host":          {check: maxLen(253)},
+	"email_smtp_port":          {def: "465", check: port},
+	"email_smtp_user":          {check: maxLen(254)},
+	"email_smtp_password":      {check: maxLen(1000), secret: true},
+	"email_from":               {check: maxLen(320)},
+	"email_security":           {def: "tls", check: oneOf("tls", "starttls", "none")},
 	"ai_provider":              {def: "builtin", check: oneOf("builtin", "openai_compatible")},
 	"ai_base_url":              {check: httpURL},
 	"ai_model":                 {check: maxLen(100)},

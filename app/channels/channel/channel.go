@@ -55,6 +55,9 @@ type Info struct {
 	// Statuses are the delivery statuses the channel reports for a reply, in order.
 	Statuses []string
 	Settings []Setting // the channel's settings on the channels page, in form order
+	// FetchJob is the job kind that reads inbound messages of a channel that polls (e-mail); the
+	// channels page queues it when the channel's settings are saved. "" = pushed by webhooks.
+	FetchJob string
 }
 
 // Label is the catalog key of the channel's name ("inbox.channel.whatsapp").

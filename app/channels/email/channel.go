@@ -1,0 +1,67 @@
+// Package email is e-mail as a conversation channel: an IMAP mailbox is read by a job every
+// minute (inbound), replies go out over SMTP (the deliver job), and answers thread into their
+// conversation by Message-ID, In-Reply-To and References. Guide: channels (EN/TR).
+package email
+
+import (
+	"net/mail"
+	"regexp"
+	"strconv"
+
+	"highvibe/app/channels/channel"
+)
+
+// Channel is e-mail in the channel registry.
+type Channel struct{}
+
+// Settings keys (app/platform/settings.go declares their defaults and secrecy).
+const (
+	SetIMAPHost     = "email_imap_host"
+	SetIMAPPort     = "email_imap_port"
+	SetIMAPUser     = "email_imap_user"
+	SetIMAPPassword = "email_imap_password"
+	SetSMTPHost     = "email_smtp_host"
+	SetSMTPPort     = "email_smtp_port"
+	SetSMTPUser     = "email_smtp_user"
+	SetSMTPPassword = "email_smtp_password"
+	SetFrom         = "email_from"
+	SetSecurity     = "email_security" // tls (implicit, ports 993/465), starttls (143/587), none (tests, local relays)
+)
+
+// Info describes the channel. A person can still log an e-mail conversation by hand; a reply on
+// it is then sent to the lead's address.
+func (Channel) Info() channel.Info {
+	return channel.Info{Name: "email", Provider: "email", Icon: "✉", Outbound: channel.Deliver, ByHand: true,
+		Statuses: []string{"queued", "sent", "failed"},
+		Settings: []channel.Setting{
+			{Key: SetIMAPHost, Check: checkHost}, {Key: SetIMAPPort, Check: checkPort}, {Key: SetIMAPUser},
+			{Key: SetIMAPPassword}, {Key: SetSMTPHost, Check: checkHost}, {Key: SetSMTPPort, Check: checkPort},
+			{Key: SetSMTPUser}, {Key: SetSMTPPassword}, {Key: SetFrom, Check: checkFrom}, {Key: SetSecurity},
+		},
+		FetchJob: JobFetch}
+}
+
+var hostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$`)
+
+func checkHost(v string) string {
+	if len(v) > 253 || !hostRE.MatchString(v) {
+		return "channels.settings.err.host"
+	}
+	return ""
+}
+
+func checkPort(v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 65535 {
+		return "channels.settings.err.port"
+	}
+	return ""
+}
+
+func checkFrom(v string) string {
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address == "" {
+		return "channels.settings.err.email"
+	}
+	return ""
+}
