@@ -85,94 +85,13 @@ func analyze(in Input, d *Decision) Result {
 	r := Result{Language: lang, Reasons: map[string][]string{}}
 	add := func(k, v string) { r.Reasons[k] = append(r.Reasons[k], v) }
 	add("language", lang)
-	covered := map[string]bool{}
 	g := readSignals(t)
 
-	qual, sent := 10, 60
-	var area float64
-	areaText := ""
-	if m := reArea.FindStringSubmatch(s); m != nil {
-		area, _ = strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
-		areaText = m[1]
-		qual += 25
-		covered["area"] = true
-		add("qualification", "area: "+m[1]+" m²")
-		if area >= 500 {
-			qual += 10
-		}
-	}
-	var named []string
-	for _, term := range p.Products {
-		if st := t.first(term.Stems); st != "" {
-			named = append(named, term.Key)
-		}
-	}
-	if len(named) > 0 {
-		qual += 20
-		covered["product"] = true
-		add("qualification", "product: "+strings.Join(named, ", "))
-	}
-	thickness := ""
-	if m := reThickness.FindStringSubmatch(s); m != nil {
-		thickness = m[1]
-		qual += 5
-		add("qualification", "thickness: "+m[1]+" cm")
-	}
-	diagonal := false
-	for _, term := range p.Topics {
-		if st := t.first(term.Stems); st != "" {
-			covered[term.Key] = true
-			qual += 5
-			add("qualification", term.Key+": "+st)
-			if term.Key == "diagonal" {
-				diagonal = true
-			}
-		}
-	}
-	if st := t.first(sigPlace); st != "" {
-		qual += 10
-		covered["location"] = true
-		add("qualification", "site: "+st)
-	}
-	if rePhoneLike.MatchString(in.Text) || reEmailLike.MatchString(in.Text) {
-		qual += 10
-		add("qualification", "contact details given")
-	}
-	if g.price != "" || g.firm != "" {
-		qual += 10
-		add("qualification", "asks price: "+g.price+g.firm)
-	}
-	if g.info != "" {
-		add("qualification", "information request: "+g.info)
-	}
-	urg := g.urgency(area, areaText, func(v string) { add("urgency", v) })
+	qf := qualify(p, t, s, in.Text, g, func(v string) { add("qualification", v) })
+	covered, area, named := qf.covered, qf.area, qf.named
+	urg := g.urgency(area, qf.areaText, func(v string) { add("urgency", v) })
 
-	// Sentiment: complaints and damage weigh most; positive words do not count when negated.
-	for i, c := range append(append([]string{}, g.complaint...), g.damage...) {
-		switch {
-		case i == 0:
-			sent -= 30
-		case i <= 2:
-			sent -= 10
-		default:
-			continue
-		}
-		add("sentiment", "complaint: "+c)
-	}
-	for _, st := range sigPositive {
-		if t.has(st) && !(st == "memnun" && t.has("memnun değil")) {
-			sent += 10
-			add("sentiment", "positive: "+st)
-		}
-	}
-	for _, st := range g.negative {
-		sent -= 15
-		add("sentiment", "negative: "+st)
-	}
-	if strings.Count(in.Text, "!") >= 3 {
-		sent -= 10
-		add("sentiment", "many exclamation marks")
-	}
+	sent := sentiment(t, in.Text, g, func(v string) { add("sentiment", v) })
 	sensitive := t.first(p.Sensitive)
 
 	// Confidence: how much of the message the engine understood.
@@ -217,22 +136,14 @@ func analyze(in Input, d *Decision) Result {
 	r.Reasons["handoff"] = x.handoff
 	r.Handoff = len(x.handoff) > 0
 	r.HandoffReason = strings.Join(x.handoff, ", ")
-	r.Qualification, r.Sentiment = clamp(qual), clamp(sent)
-	r.Recommendations = recommend(p, lang, x, r, in.Products, area, named, thickness, diagonal)
+	r.Qualification, r.Sentiment = clamp(qf.score), clamp(sent)
+	r.Recommendations = recommend(p, lang, x, r, in.Products, area, named, qf.thickness, qf.diagonal)
 
 	r.Reply = compose(p, lang, covered, r.Handoff, g.greeting != "", sensitive != "")
 	if !SafeToSend(r.Reply) {
 		r.Withheld, r.Reply = r.Reply, ""
 	}
-	parts := []string{lang}
-	if area > 0 {
-		parts = append(parts, fmt.Sprintf("%g m²", area))
-	}
-	parts = append(parts, named...)
-	if r.Handoff {
-		parts = append(parts, "handoff: "+r.HandoffReason)
-	}
-	r.Summary = strings.Join(parts, " · ")
+	r.Summary = summary(lang, area, named, r.Handoff, r.HandoffReason)
 	return r
 }
 
@@ -240,6 +151,122 @@ func analyze(in Input, d *Decision) Result {
 func atof(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
+}
+
+// qualification is what the message says about the job: the score before clamping and the facts
+// the reply and the recommendations use.
+type qualification struct {
+	score     int
+	covered   map[string]bool // topics the message already answers (the reply does not ask them)
+	area      float64
+	areaText  string
+	named     []string // product keys named
+	thickness string
+	diagonal  bool
+}
+
+// qualify scores how much the message tells about the job (area, products, thickness, topics,
+// site, contact details, a price question), reporting each signal through add. s is the
+// lower-cased text, raw the text as written.
+func qualify(p *Persona, t text, s, raw string, g *signals, add func(string)) qualification {
+	q := qualification{score: 10, covered: map[string]bool{}}
+	if m := reArea.FindStringSubmatch(s); m != nil {
+		q.area, _ = strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
+		q.areaText = m[1]
+		q.score += 25
+		q.covered["area"] = true
+		add("area: " + m[1] + " m²")
+		if q.area >= 500 {
+			q.score += 10
+		}
+	}
+	for _, term := range p.Products {
+		if st := t.first(term.Stems); st != "" {
+			q.named = append(q.named, term.Key)
+		}
+	}
+	if len(q.named) > 0 {
+		q.score += 20
+		q.covered["product"] = true
+		add("product: " + strings.Join(q.named, ", "))
+	}
+	if m := reThickness.FindStringSubmatch(s); m != nil {
+		q.thickness = m[1]
+		q.score += 5
+		add("thickness: " + m[1] + " cm")
+	}
+	for _, term := range p.Topics {
+		if st := t.first(term.Stems); st != "" {
+			q.covered[term.Key] = true
+			q.score += 5
+			add(term.Key + ": " + st)
+			if term.Key == "diagonal" {
+				q.diagonal = true
+			}
+		}
+	}
+	if st := t.first(sigPlace); st != "" {
+		q.score += 10
+		q.covered["location"] = true
+		add("site: " + st)
+	}
+	if rePhoneLike.MatchString(raw) || reEmailLike.MatchString(raw) {
+		q.score += 10
+		add("contact details given")
+	}
+	if g.price != "" || g.firm != "" {
+		q.score += 10
+		add("asks price: " + g.price + g.firm)
+	}
+	if g.info != "" {
+		add("information request: " + g.info)
+	}
+	return q
+}
+
+// sentiment starts at 60: complaints and damage weigh most (the first 30, the next two 10 each),
+// positive words add 10 unless negated, negative words take 15, three or more "!" take 10.
+func sentiment(t text, raw string, g *signals, add func(string)) int {
+	sent := 60
+	for i, c := range append(append([]string{}, g.complaint...), g.damage...) {
+		switch {
+		case i == 0:
+			sent -= 30
+		case i <= 2:
+			sent -= 10
+		default:
+			continue
+		}
+		add("complaint: " + c)
+	}
+	for _, st := range sigPositive {
+		if t.has(st) && !(st == "memnun" && t.has("memnun değil")) {
+			sent += 10
+			add("positive: " + st)
+		}
+	}
+	for _, st := range g.negative {
+		sent -= 15
+		add("negative: " + st)
+	}
+	if strings.Count(raw, "!") >= 3 {
+		sent -= 10
+		add("many exclamation marks")
+	}
+	return sent
+}
+
+// summary is the one-line summary: language, area, products named and the handoff reasons.
+func summary(lang string, area float64, named []string, handoff bool, reason string) string {
+	parts := []string{lang}
+	if area > 0 {
+		parts = append(parts, fmt.Sprintf("%g m²", area))
+	}
+	parts = append(parts, named...)
+	if handoff {
+		parts = append(parts, "handoff: "+reason)
+	}
+	return strings.Join(parts, " · ")
 }
 
 func nonEmpty(vs ...string) []string {
