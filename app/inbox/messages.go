@@ -284,26 +284,31 @@ func SetDelivery(ctx context.Context, tx *sql.Tx, messageID int64, providerMessa
 var statusRank = map[string]int{"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 // DeliveryByProviderID applies a status update (sent/delivered/read/failed) for a provider message
-// id on a channel; unknown ids return (false, nil).
-func DeliveryByProviderID(ctx context.Context, tx *sql.Tx, channel, providerMessageID, status, errText string) (bool, error) {
+// id on a channel. It returns the message and its conversation when the status moved (the channel
+// calls [Service.DeliveryChanged] with them after its commit); an unknown id or a late status that
+// would move the message backwards returns zeros.
+func DeliveryByProviderID(ctx context.Context, tx *sql.Tx, channel, providerMessageID, status, errText string) (convID, msgID int64, err error) {
 	if !deliveryStatuses[status] {
-		return false, fmt.Errorf("inbox: delivery update: bad status %q", status)
+		return 0, 0, fmt.Errorf("inbox: delivery update: bad status %q", status)
 	}
-	var id int64
+	var id, conv int64
 	var cur string
-	err := tx.QueryRowContext(ctx, `SELECT id, coalesce(delivery_status,'') FROM messages WHERE channel = ? AND provider_message_id = ?`,
-		channel, providerMessageID).Scan(&id, &cur)
+	err = tx.QueryRowContext(ctx, `SELECT id, conversation_id, coalesce(delivery_status,'') FROM messages WHERE channel = ? AND provider_message_id = ?`,
+		channel, providerMessageID).Scan(&id, &conv, &cur)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("inbox: delivery update: %w", err)
+		return 0, 0, fmt.Errorf("inbox: delivery update: %w", err)
 	}
 	if cur != "" && statusRank[status] < statusRank[cur] {
-		return true, nil
+		return 0, 0, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = ?, delivery_error = ? WHERE id = ?`, status, clip(errText, 1000), id); err != nil {
-		return false, fmt.Errorf("inbox: delivery update: %w", err)
+		return 0, 0, fmt.Errorf("inbox: delivery update: %w", err)
 	}
-	return true, nil
+	if cur == status {
+		return 0, 0, nil // a repeated status: nothing to redraw
+	}
+	return conv, id, nil
 }

@@ -73,9 +73,11 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 	ctx = context.WithoutCancel(ctx)
 	slug, db := js[idx[0]].Tenant, js[idx[0]].DB
 	done := make([]*jobs.Job, 0, len(idx))
+	var moved [][2]int64 // conversation, message of each status that moved
 	err := p.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
+		done, moved = done[:0], moved[:0]
 		for _, i := range idx {
-			if err := apply(ctx, b, bodies[i]); err != nil {
+			if err := apply(ctx, b, bodies[i], &moved); err != nil {
 				return err
 			}
 			done = append(done, js[i])
@@ -85,11 +87,14 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 	if err != nil {
 		return fmt.Errorf("whatsapp: process: %w", err)
 	}
+	for _, m := range moved { // after the commit: an open conversation redraws its ticks
+		p.Inbox.DeliveryChanged(slug, m[0], m[1])
+	}
 	return nil
 }
 
 // apply stores every message, reaction and status of one delivery in the batch.
-func apply(ctx context.Context, b *inbox.Batch, d *Batch) error {
+func apply(ctx context.Context, b *inbox.Batch, d *Batch, moved *[][2]int64) error {
 	tx, q := b.Tx(), b.Q()
 	for _, m := range d.Messages {
 		res, err := b.Ingest(inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
@@ -116,8 +121,12 @@ func apply(ctx context.Context, b *inbox.Batch, d *Batch) error {
 		default:
 			continue
 		}
-		if _, err := inbox.DeliveryByProviderID(ctx, tx, "whatsapp", s.ID, s.Status, s.Error); err != nil {
+		conv, msg, err := inbox.DeliveryByProviderID(ctx, tx, "whatsapp", s.ID, s.Status, s.Error)
+		if err != nil {
 			return fmt.Errorf("status %s: %w", s.ID, err)
+		}
+		if msg > 0 {
+			*moved = append(*moved, [2]int64{conv, msg})
 		}
 	}
 	return nil

@@ -206,8 +206,9 @@ func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb
 	if h.Processor == nil {
 		return 0, db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
 	}
+	var moved [][2]int64 // conversation, message of each status that moved
 	err = h.Processor.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
-		processed = 0
+		processed, moved = 0, moved[:0]
 		q := b.Q()
 		var behind bool
 		if err := q.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM jobs WHERE status IN ('queued','running') AND lane = ? AND kind = ?)`,
@@ -226,7 +227,7 @@ func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb
 			}
 			r.id = id
 			if inline {
-				if err := apply(ctx, b, r.batch); err != nil {
+				if err := apply(ctx, b, r.batch, &moved); err != nil {
 					return err
 				}
 				processed++
@@ -236,6 +237,9 @@ func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb
 	})
 	if err != nil {
 		return -1, err
+	}
+	for _, m := range moved { // after the commit: an open conversation redraws its ticks
+		h.Processor.Inbox.DeliveryChanged(slug, m[0], m[1])
 	}
 	return processed, nil
 }

@@ -437,3 +437,57 @@ func TestNoAppSecretRefused(t *testing.T) {
 		t.Fatalf("%d deliveries stored for a tenant without an app secret", n)
 	}
 }
+
+// TestStatusPublishesDelivery: a delivered/read status for one of our replies tells open pages
+// after its commit (a "delivery" event naming the message), so an open conversation redraws its
+// ticks; a status for an unknown message tells nobody.
+func TestStatusPublishesDelivery(t *testing.T) {
+	f := setup(t, nil)
+	if r := f.post(payload(textMsg("905321234567", "wamid.IN", "Merhaba")), nil); r.StatusCode != 200 {
+		t.Fatalf("status %d: %s", r.StatusCode, r.Body)
+	}
+	f.settle(t)
+	db := f.e.DB("acme")
+	var conv int64
+	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.IN'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
+		VALUES(?, 'outbound', 'user', 'Merhaba, buyurun', 'whatsapp', 'wamid.OUT', 'sent', 1)`, conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := res.LastInsertId()
+	events, stop := f.e.Server.Live.Subscribe("acme")
+	defer stop()
+	status := func(id, st string) string {
+		return `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+	"metadata":{"phone_number_id":"106540352242922"},"statuses":[{"id":"` + id + `","status":"` + st + `","timestamp":"1735689600","recipient_id":"905321234567"}]}}]}]}`
+	}
+	for _, body := range []string{status("wamid.unknown", "read"), status("wamid.OUT", "sent"), status("wamid.OUT", "read")} {
+		if r := f.post(body, nil); r.StatusCode != 200 {
+			t.Fatalf("status %d: %s", r.StatusCode, r.Body)
+		}
+		f.settle(t)
+	}
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case ev := <-events:
+			if ev.Kind != "delivery" {
+				continue
+			}
+			if ev.MessageID != out || ev.ConversationID != conv {
+				t.Fatalf("delivery event for message %d of %d, want %d of %d (unknown or repeated status published)", ev.MessageID, ev.ConversationID, out, conv)
+			}
+			var st string
+			_ = db.Read.QueryRow(`SELECT delivery_status FROM messages WHERE id = ?`, out).Scan(&st)
+			if st != "read" {
+				t.Errorf("published before the commit: status %q", st)
+			}
+			return
+		case <-timeout:
+			t.Fatal("no delivery event after the read status")
+		}
+	}
+}
