@@ -96,6 +96,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/inbox/{id}/{$}", panel, auth.WriteInbox, h.Inbox.Update},
 		{"GET /app/inbox/{id}/timeline", panel, auth.ReadPanel, h.Inbox.Timeline},
 		{"POST /app/inbox/{id}/unread", panel, auth.WriteInbox, h.Inbox.Unread},
+		{"POST /app/inbox/{id}/suggest", panel, auth.WriteInbox, h.Inbox.Suggest},
 		{"POST /app/inbox/{id}/messages/{mid}/retry", panel, auth.WriteInbox, h.Inbox.Retry},
 		{"POST /app/inbox/{id}/scheduled/{mid}/cancel", panel, auth.WriteInbox, h.Inbox.CancelScheduled},
 		{"GET /app/settings/templates", panel, auth.ManageSettings, h.Inbox.TemplatesPage},

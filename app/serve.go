@@ -185,6 +185,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels}
 	h.Products = &crm.ProductsHandler{Render: s.Render}
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
+	h.Inbox.Suggester = h.Assistant.Suggest
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)
 	s.Jobs.HandleIn(jobs.LaneHousekeeping, ai.JobReview, h.Assistant.HandleReview)
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

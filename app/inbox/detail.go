@@ -188,6 +188,10 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		title = c.T("inbox.unknown")
 	}
 	p := &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm}
+	if draft := r.URL.Query().Get("draft"); r.Method == http.MethodGet && draft != "" && len([]rune(draft)) <= 4000 {
+		// The assistant's suggestion without script (POST …/suggest redirects here): prefilled, not sent.
+		p.Form = url.Values{"body": {draft}}
+	}
 	if d.Pane {
 		w.Header().Set("Vary", "HX-Request, HX-Target")
 		h.Render.Fragment(w, r, status, "inbox/conversation", "conversation", p)

@@ -20,6 +20,8 @@ type Handler struct {
 	Platform *platform.Service
 	// Neighbours read what the conversation page shows from the approval queue and the CRM.
 	Neighbours Neighbours
+	// Suggester drafts a reply on demand (POST /app/inbox/<id>/suggest); nil answers 404.
+	Suggester Suggester
 	// Heartbeat is how often the event stream sends a comment line (zero = 20 s).
 	Heartbeat time.Duration
 }

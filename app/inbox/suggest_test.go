@@ -1,0 +1,97 @@
+package inbox_test
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"highvibe/app/inbox"
+)
+
+// TestConversationSuggestDraft: "Taslak öner" puts the assistant's reply to the latest customer
+// message into the composer (htmx fragment, or the page prefilled without script), sends nothing,
+// and logs draft_suggested; an unknown conversation is a 404 and a viewer may not ask.
+func TestConversationSuggestDraft(t *testing.T) {
+	e := newEnv(t)
+	c := e.User("acme", "olga", "operator")
+	viewer := e.User("acme", "vera", "viewer")
+	db := e.DB("acme")
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567", Phone: "+905321234567", Name: "Ali",
+		Body: "Merhaba, salon için parke döşetmek istiyoruz, bilgi alabilir miyim?"})
+	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	count := func(q string) int {
+		var n int
+		if err := db.Read.QueryRow(q, res.ConversationID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	outbound := func() int {
+		return count(`SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'outbound'`)
+	}
+	logged := func() int {
+		return count(`SELECT count(*) FROM action_logs WHERE conversation_id = ? AND action_type = 'draft_suggested'`)
+	}
+	sentBefore := outbound()
+
+	c.Header.Set("HX-Request", "true")
+	r := c.Post(path+"suggest", url.Values{})
+	c.Header.Del("HX-Request")
+	if r.StatusCode != 200 {
+		t.Fatalf("suggest: %d %.300s", r.StatusCode, r.Body)
+	}
+	doc := r.Doc(t)
+	draft := strings.TrimSpace(doc.Find("textarea#body[name=body]").Text())
+	if draft == "" {
+		t.Fatalf("no draft in the composer fragment: %.500s", r.Body)
+	}
+	t.Logf("draft: %q", draft)
+	if !strings.ContainsAny(draft, "ıİşŞğĞçÇöÖüÜ") {
+		t.Errorf("draft is not Turkish like the customer: %q", draft)
+	}
+	if outbound() != sentBefore {
+		t.Fatal("suggesting a draft sent a message")
+	}
+	if logged() != 1 {
+		t.Fatalf("draft_suggested logs = %d, want 1", logged())
+	}
+	var lang, output string
+	if err := db.Read.QueryRow(`SELECT json_extract(payload, '$.language'), output_excerpt FROM action_logs WHERE conversation_id = ? AND action_type = 'draft_suggested'`,
+		res.ConversationID).Scan(&lang, &output); err != nil {
+		t.Fatal(err)
+	}
+	if lang != "tr" || strings.TrimSpace(output) != draft {
+		t.Errorf("log language %q output %q, want tr and the draft", lang, output)
+	}
+	if doc.Find("#composer-status[hx-swap-oob]").Length() != 1 {
+		t.Errorf("no composer status in the fragment: %.500s", r.Body)
+	}
+
+	// Without htmx: back to the conversation with the draft in the message box, still unsent.
+	r = c.Post(path+"suggest", url.Values{})
+	if r.StatusCode != 303 {
+		t.Fatalf("suggest without htmx: %d", r.StatusCode)
+	}
+	loc := r.Header.Get("Location")
+	if !strings.HasPrefix(loc, path+"?draft=") {
+		t.Fatalf("redirect to %q", loc)
+	}
+	page := c.Get(loc)
+	if got := strings.TrimSpace(page.Doc(t).Find("form#composer textarea#body").Text()); got != draft {
+		t.Errorf("prefilled composer %q, want %q", got, draft)
+	}
+	if outbound() != sentBefore || logged() != 2 {
+		t.Errorf("after the plain post: outbound %d (was %d), logs %d", outbound(), sentBefore, logged())
+	}
+
+	if r := c.Post("/app/inbox/999999/suggest", url.Values{}); r.StatusCode != 404 {
+		t.Errorf("unknown conversation: %d, want 404", r.StatusCode)
+	}
+	if r := viewer.Post(path+"suggest", url.Values{}); r.StatusCode != 403 {
+		t.Errorf("viewer: %d, want 403", r.StatusCode)
+	}
+	if logged() != 2 {
+		t.Errorf("refused requests logged a suggestion: %d", logged())
+	}
+}
