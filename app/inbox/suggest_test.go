@@ -95,3 +95,26 @@ func TestConversationSuggestDraft(t *testing.T) {
 		t.Errorf("refused requests logged a suggestion: %d", logged())
 	}
 }
+
+// TestConversationSuggestBudgetSpent: with the assistant's budget spent the button answers with the
+// catalog's message through the one error renderer, in the operator's language, and logs nothing.
+func TestConversationSuggestBudgetSpent(t *testing.T) {
+	e := newEnv(t)
+	e.Tenant("kaya", "parke_tas", "tr")
+	c := e.User("kaya", "olga", "operator")
+	res := ingest(t, e, "kaya", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567", Phone: "+905321234567", Name: "Ali", Body: "Merhaba"})
+	// A paid provider with a budget of 0 is stopped before any call is made.
+	e.Set("kaya", map[string]string{"ai_provider": "openai_compatible", "monthly_budget_usd": "0"})
+	c.Header.Set("HX-Request", "true")
+	r := c.Post("/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/suggest", url.Values{})
+	if r.StatusCode != 503 {
+		t.Fatalf("status %d, want 503: %.300s", r.StatusCode, r.Body)
+	}
+	if !strings.Contains(r.Body, "Asistanın aylık bütçesi doldu") || strings.Contains(r.Body, "inbox.suggest.error") {
+		t.Errorf("error answer is not the Turkish catalog message: %.600s", r.Body)
+	}
+	var n int
+	if err := e.DB("kaya").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE action_type = 'draft_suggested'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("draft_suggested logs = %d (%v), want 0", n, err)
+	}
+}
