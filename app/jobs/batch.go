@@ -31,6 +31,7 @@ func (r *Runner) HandleBatchIn(lane Lane, kind string, size int, h BatchHandler)
 		r.batches = map[string]batchKind{}
 	}
 	r.batches[kind] = batchKind{max: max(size, 1), h: h}
+	r.serial = append(r.serial, kind)
 }
 
 func (r *Runner) runBatch(ctx context.Context, first *Job, b batchKind) {

@@ -56,6 +56,24 @@ type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// Querier reads inside the caller's transaction (the transaction or a statement cache on it).
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Waiting reports whether a job of kind in lane is queued or running, read inside the caller's
+// transaction: a channel that processes deliveries as they arrive asks it so a new delivery never
+// overtakes one still waiting in the queue.
+func Waiting(ctx context.Context, q Querier, lane Lane, kind string) (bool, error) {
+	var open bool
+	err := q.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM jobs WHERE status IN ('queued','running') AND lane = ? AND kind = ?)`,
+		int(lane), kind).Scan(&open)
+	if err != nil {
+		return false, fmt.Errorf("jobs: waiting: %w", err)
+	}
+	return open, nil
+}
+
 // Enqueue inserts a job inside the caller's transaction (tx is the transaction or a statement
 // cache on it), so the job exists if and only if the change that asked for it committed. It
 // returns 0 when a duplicate open job already exists. A json.RawMessage payload is stored as it is.

@@ -76,6 +76,7 @@ type Runner struct {
 	now      func() time.Time
 	onFinish FinishFunc
 	batches  map[string]batchKind     // kinds worked many at a time (HandleBatchIn)
+	serial   []string                 // the batch kinds: one batch of a kind per tenant at a time, in arrival order
 	hold     func(tenant string) bool // HoldLowerLanes
 	kick     chan struct{}
 	reads    atomic.Int64 // queue reads (look misses), to show that quiet tenants cost no query
@@ -390,7 +391,7 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 			if l != LaneCustomer && r.hold != nil && r.hold(s) {
 				continue
 			}
-			j, err := claim(ctx, db, l, now)
+			j, err := claim(ctx, db, l, now, r.serial)
 			if err != nil {
 				r.log.Error("jobs: claim", "tenant", s, "err", err)
 				continue
@@ -417,13 +418,25 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 	return false
 }
 
-func claim(ctx context.Context, db *tenantdb.DB, lane Lane, now int64) (*Job, error) {
+// serial names the kinds worked in batches (HandleBatchIn): their jobs are worked in the order they
+// arrived, so a job of such a kind is not claimed while another job of that kind of this tenant is
+// running — a second worker would otherwise take the next delivery and could commit it before the
+// batch holding the earlier one.
+func claim(ctx context.Context, db *tenantdb.DB, lane Lane, now int64, serial []string) (*Job, error) {
 	j := &Job{}
 	var payload string
+	args := []any{now, int(lane), now}
+	busy := ""
+	if len(serial) > 0 {
+		busy = ` AND kind NOT IN (SELECT kind FROM jobs WHERE status = 'running' AND kind IN (?` + strings.Repeat(",?", len(serial)-1) + `))`
+		for _, k := range serial {
+			args = append(args, k)
+		}
+	}
 	err := db.OnWriter(ctx, func(c *sql.Conn) error {
 		return c.QueryRowContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
-		WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ? ORDER BY run_at, id LIMIT 1)
-		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), now).Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxTries)
+		WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ?`+busy+` ORDER BY run_at, id LIMIT 1)
+		RETURNING id, kind, payload, attempts, max_attempts`, args...).Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxTries)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

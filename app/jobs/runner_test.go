@@ -372,3 +372,56 @@ func TestHoldLowerLanes(t *testing.T) {
 		t.Fatalf("after the hold ran %v, want %v", got, want)
 	}
 }
+
+// TestBatchKindWorkedInArrivalOrder: jobs of a batch kind (deliveries) are worked one batch per
+// tenant at a time, so a second worker never takes a later delivery while the batch holding an
+// earlier one is still running — which let the later message commit first.
+func TestBatchKindWorkedInArrivalOrder(t *testing.T) {
+	db := openTenant(t, t.TempDir(), "acme")
+	r := NewRunner(oneTenant{"acme": db}, slog.New(slog.NewTextHandler(io.Discard, nil)), 4)
+	r.SetTick(5 * time.Millisecond)
+	release := make(chan struct{})
+	started := make(chan int64, 10)
+	var mu sync.Mutex
+	var order []int64
+	r.HandleBatchIn(LaneCustomer, "ordered.customer", 1, func(ctx context.Context, js []*Job) []error {
+		started <- js[0].ID
+		if js[0].ID == 1 {
+			<-release
+		}
+		mu.Lock()
+		order = append(order, js[0].ID)
+		mu.Unlock()
+		return make([]error, len(js))
+	})
+	ctx := t.Context()
+	for range 3 {
+		if _, err := EnqueueDB(ctx, db, "ordered.customer", nil, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(time.Second)
+	if id := <-started; id != 1 {
+		t.Fatalf("first job worked was %d, want 1", id)
+	}
+	// Forty ticks in which three idle workers could take job 2 if the kind were not serial.
+	select {
+	case id := <-started:
+		close(release)
+		t.Fatalf("job %d started while job 1 of the same batch kind was still running", id)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	for range 2 {
+		<-started
+	}
+	r.Stop(time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(order, []int64{1, 2, 3}) {
+		t.Fatalf("jobs finished in order %v, want 1 2 3", order)
+	}
+}

@@ -210,9 +210,8 @@ func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb
 	err = h.Processor.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
 		processed, moved = 0, moved[:0]
 		q := b.Q()
-		var behind bool
-		if err := q.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM jobs WHERE status IN ('queued','running') AND lane = ? AND kind = ?)`,
-			int(jobs.LaneCustomer), JobProcess).Scan(&behind); err != nil {
+		behind, err := jobs.Waiting(ctx, q, jobs.LaneCustomer, JobProcess)
+		if err != nil {
 			return fmt.Errorf("whatsapp: queued deliveries: %w", err)
 		}
 		budget := inlineMessages
