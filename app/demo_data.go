@@ -438,10 +438,6 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 		}
 		h.Messages = append(h.Messages, hm)
 	}
-	if state == "won" || state == "lost" {
-		h.Messages = append(h.Messages, inbox.HistoricMessage{Direction: "system", AuthorKind: "system", Body: "Durum: " + state,
-			At: last.Add(time.Minute).UnixMilli()})
-	}
 	if _, err := inbox.InsertHistory(ctx, tx, h); err != nil {
 		return fmt.Errorf("demo: conversation: %w", err)
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -185,6 +186,23 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		b.viewport(390, 844, true)
 		b.open("/app/?lang=tr")
 		b.shot("dashboard-phone-tr")
+		// The README's inbox and conversation screens: the busiest WhatsApp conversation.
+		var conv int64
+		if err := db.QueryRow(`SELECT conversation_id FROM messages WHERE conversation_id IN
+			(SELECT id FROM conversations WHERE channel = 'whatsapp') GROUP BY conversation_id ORDER BY count(*) DESC, conversation_id LIMIT 1`).Scan(&conv); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []struct {
+			name  string
+			w, h  int64
+			phone bool
+		}{{"desktop", 1366, 900, false}, {"phone", 390, 844, true}} {
+			b.viewport(v.w, v.h, v.phone)
+			b.open("/app/inbox/?lang=tr")
+			b.shot("inbox-" + v.name + "-tr")
+			b.open(fmt.Sprintf("/app/inbox/%d/?lang=tr", conv))
+			b.shot("conversation-" + v.name + "-tr")
+		}
 		b.viewport(1366, 900, false)
 	}
 

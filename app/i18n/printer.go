@@ -143,7 +143,45 @@ func format(msg string, args []any) string {
 		}
 		return msg
 	}
-	return fmt.Sprintf(msg, args...)
+	return fmt.Sprintf(msg, derefArgs(args)...)
+}
+
+// derefArgs replaces pointers to numbers and strings (a template's optional score, *int) by their
+// values, so "%d" prints the score and never the pointer's address; a nil pointer prints as 0 or "".
+func derefArgs(args []any) []any {
+	out := args
+	for i, a := range args {
+		var v any
+		switch p := a.(type) {
+		case *int:
+			v = 0
+			if p != nil {
+				v = *p
+			}
+		case *int64:
+			v = int64(0)
+			if p != nil {
+				v = *p
+			}
+		case *float64:
+			v = 0.0
+			if p != nil {
+				v = *p
+			}
+		case *string:
+			v = ""
+			if p != nil {
+				v = *p
+			}
+		default:
+			continue
+		}
+		if &out[0] == &args[0] {
+			out = append([]any(nil), args...)
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // hasVerbs reports whether msg contains a placeholder other than "%%".
