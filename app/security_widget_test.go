@@ -46,7 +46,7 @@ func widgetPost(t *testing.T, base, addr, token, text string) (int, string) {
 
 func countLeads(t *testing.T, dir string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", "acme.db")+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", "acme.db")+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
