@@ -5,7 +5,6 @@ import (
 	"database/sql"
 
 	"highvibe/app/audit"
-	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
@@ -44,15 +43,10 @@ func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, c
 	if budget.Exhausted {
 		return nil, ErrBudgetSpent
 	}
-	prods, err := crm.Products(ctx, db, true)
+	res, _, err := analyzeMessage(ctx, db, t.NicheID, convID, msg)
 	if err != nil {
 		return nil, err
 	}
-	history, err := earlierInbound(ctx, db, convID, msg.ID)
-	if err != nil {
-		return nil, err
-	}
-	res := Analyze3(triageInput(msg.Body, history, t.NicheID, prods))
 	model, reply := BuiltinModel, res.Reply
 	var usage *Usage
 	if t.Setting("ai_provider") == "openai_compatible" && reply != "" {

@@ -106,15 +106,10 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 			Summary: "monthly AI budget spent; nothing was sent", ModelName: BuiltinModel, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "spent_usd": budget.Spent, "budget_usd": budget.Limit}})
 	}
-	prods, err := crm.Products(ctx, db, true)
+	res, history, err := analyzeMessage(ctx, db, t.NicheID, convID, msg)
 	if err != nil {
 		return nil, err
 	}
-	history, err := earlierInbound(ctx, db, convID, msg.ID)
-	if err != nil {
-		return nil, err
-	}
-	res := Analyze3(triageInput(msg.Body, history, t.NicheID, prods))
 	out := &Outcome{Result: res, Model: BuiltinModel}
 	run := triageRun{convID: convID, asked: "builtin", outcome: "ok",
 		usage: Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}}
@@ -184,6 +179,21 @@ func triageSkip(msg *inbox.Message, convID int64, aiMode string) string {
 
 // triageInput is what the engine reads: the message, the customer's earlier messages, the niche
 // and the active catalog.
+// analyzeMessage runs the builtin engine on msg with the conversation's earlier customer messages
+// and the active catalog: what triage and an operator's "suggest a draft" both start from.
+// It also returns those earlier messages, which a configured model is asked with too.
+func analyzeMessage(ctx context.Context, db *tenantdb.DB, niche string, convID int64, msg *inbox.Message) (Result, []string, error) {
+	prods, err := crm.Products(ctx, db, true)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	history, err := earlierInbound(ctx, db, convID, msg.ID)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	return Analyze3(triageInput(msg.Body, history, niche, prods)), history, nil
+}
+
 func triageInput(body string, history []string, niche string, prods []*crm.Product) Input {
 	in := Input{Text: body, History: history, Niche: niche}
 	for _, p := range prods {
