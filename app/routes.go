@@ -201,7 +201,7 @@ func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request, status int) 
 	c := web.From(r)
 	msg := c.T(fmt.Sprintf("error.%d.body", status))
 	if strings.HasPrefix(r.URL.Path, "/widget/api/") || strings.HasPrefix(r.URL.Path, "/api/") {
-		web.JSONError(w, status, "busy", msg)
+		web.JSONError(w, r, nil, status, "busy", msg)
 		return
 	}
 	s.errorPage(w, r, status, "")

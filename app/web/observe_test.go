@@ -26,7 +26,7 @@ func TestObserveSeesPatternStatusAndCode(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /items/{id}/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "item") })
 	mux.HandleFunc("POST /hook/", func(w http.ResponseWriter, r *http.Request) {
-		JSONError(w, http.StatusForbidden, "bad_signature", "no")
+		JSONError(w, r, nil, http.StatusForbidden, "bad_signature", "no")
 	})
 	mux.HandleFunc("GET /boom", func(w http.ResponseWriter, r *http.Request) { panic("boom") })
 	var h http.Handler = mux

@@ -132,10 +132,15 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
+	writeProblemIn(w, From(r).Lang, p)
+}
+
+// writeProblemIn writes p with lang as its Content-Language.
+func writeProblemIn(w http.ResponseWriter, lang string, p Problem) {
 	noteCode(w, p.Code)
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if lang := From(r).Lang; lang != "" {
+	if lang != "" {
 		w.Header().Set("Content-Language", lang)
 	}
 	w.WriteHeader(p.Status)

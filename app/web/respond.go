@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"highvibe/app/i18n"
 )
 
 // IsHTMX reports whether the request came from htmx.
@@ -44,18 +47,23 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// APIError is the error shape of every JSON API (widget, integration API): a readable sentence in
-// the caller's language and a machine word.
-type APIError struct {
-	Error string `json:"error"`
-	Code  string `json:"code"`
-}
-
-// JSONError writes {"error","code"} with status; the code is also what /metrics counts as the
-// reason a webhook delivery was refused (see Observe).
-func JSONError(w http.ResponseWriter, status int, code, msg string) {
-	noteCode(w, code)
-	JSON(w, status, APIError{Error: msg, Code: code})
+// JSONError answers a refused request of a JSON endpoint outside the typed API — the widget's API,
+// the channel webhooks, the busy guard — in the same RFC 9457 problem details shape as /api/v1
+// (one JSON error shape everywhere): code is the stable machine word (the problem's `code` and
+// `type`, and what /metrics counts as the reason a webhook delivery was refused, see Observe),
+// detail the sentence for the caller, already in its language. The title is the status's title
+// in p's language (nil: the request's).
+func JSONError(w http.ResponseWriter, r *http.Request, p *i18n.Printer, status int, code, detail string) {
+	c := From(r)
+	if p == nil {
+		p = c.P
+	}
+	title := fmt.Sprintf("error.%d.title", status)
+	if !p.Has(title) {
+		title = "error.500.title"
+	}
+	writeProblemIn(w, p.Lang, Problem{Type: ProblemType + code, Title: p.T(title), Status: status, Detail: detail,
+		Instance: r.URL.Path, Code: code, RequestID: c.ReqID})
 }
 
 // Errors collects field errors during validation; empty means valid.

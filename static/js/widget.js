@@ -145,7 +145,7 @@
         startPolling();
       } else {
         if (r.status === 400 && r.data.code === "bad_token") { forget(); }
-        err.textContent = r.data.error || "Error " + r.status;
+        err.textContent = r.data.detail || "Error " + r.status;
       }
     }).catch(function () { send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
   });

@@ -31,37 +31,37 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	t, err := h.Platform.TenantBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
 		if errors.Is(err, tenantdb.ErrNotFound) {
-			web.JSONError(w, http.StatusNotFound, "unknown_tenant", "unknown tenant")
+			web.JSONError(w, r, nil, http.StatusNotFound, "unknown_tenant", "unknown tenant")
 			return
 		}
 		h.Log.Error("telegram: tenant", "err", err)
-		web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+		web.JSONError(w, r, nil, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
 	want := t.Setting("telegram_secret_token")
 	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-		web.JSONError(w, http.StatusForbidden, "bad_secret", "X-Telegram-Bot-Api-Secret-Token does not match")
+		web.JSONError(w, r, nil, http.StatusForbidden, "bad_secret", "X-Telegram-Bot-Api-Secret-Token does not match")
 		return
 	}
 	if !t.Active() {
-		web.JSONError(w, http.StatusForbidden, "tenant_inactive", "this account is inactive")
+		web.JSONError(w, r, nil, http.StatusForbidden, "tenant_inactive", "this account is inactive")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
-		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "update too large")
+		web.JSONError(w, r, nil, http.StatusRequestEntityTooLarge, "too_large", "update too large")
 		return
 	}
 	p, err := Parse(body)
 	if err != nil {
-		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed update")
+		web.JSONError(w, r, nil, http.StatusBadRequest, "malformed", "malformed update")
 		return
 	}
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
 	if err != nil {
 		h.Log.Error("telegram: db", "err", err)
-		web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+		web.JSONError(w, r, nil, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
 	if p.Message == nil {
@@ -78,7 +78,7 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At})
 	if err != nil {
 		h.Log.Error("telegram: ingest", "tenant", t.Slug, "err", err)
-		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the update")
+		web.JSONError(w, r, nil, http.StatusInternalServerError, "store_failed", "could not store the update")
 		return
 	}
 	if res.Duplicate {

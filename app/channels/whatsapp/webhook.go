@@ -62,13 +62,13 @@ func (h *Webhook) Verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := h.Keys.Authenticate(r.Context(), chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
-		h.keyError(w, err)
+		h.keyError(w, r, err)
 		return
 	}
 	want := c.Tenant.Setting("whatsapp_verify_token")
 	got := q.Get("hub.verify_token")
 	if q.Get("hub.mode") != "subscribe" || want == "" || !hmac.Equal([]byte(want), []byte(got)) {
-		web.JSONError(w, http.StatusForbidden, "verify_failed", "hub.mode must be subscribe and hub.verify_token must match the tenant's verify token")
+		web.JSONError(w, r, nil, http.StatusForbidden, "verify_failed", "hub.mode must be subscribe and hub.verify_token must match the tenant's verify token")
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -87,63 +87,63 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	addr := web.ClientIP(r)
 	if blocked, wait := h.AddrFailures.Blocked(addr); blocked {
-		h.tooMany(w, wait)
+		h.tooMany(w, r, wait)
 		return
 	}
 	c, err := h.Keys.Authenticate(ctx, chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
 		h.AddrFailures.Fail(addr)
-		h.keyError(w, err)
+		h.keyError(w, r, err)
 		return
 	}
 	key := strconv.FormatInt(c.Key.ID, 10)
 	if blocked, wait := h.KeyFailures.Blocked(key); blocked {
-		h.tooMany(w, wait)
+		h.tooMany(w, r, wait)
 		return
 	}
 	if !c.Tenant.Active() {
-		web.JSONError(w, http.StatusForbidden, "tenant_inactive", "this account is inactive")
+		web.JSONError(w, r, nil, http.StatusForbidden, "tenant_inactive", "this account is inactive")
 		return
 	}
 	secret := c.Tenant.Setting("whatsapp_app_secret")
 	if secret == "" {
-		web.JSONError(w, http.StatusForbidden, "no_app_secret", NoSecretMessage)
+		web.JSONError(w, r, nil, http.StatusForbidden, "no_app_secret", NoSecretMessage)
 		return
 	}
 	sig := r.Header.Get("X-Hub-Signature-256")
 	if !wellFormedSignature(sig) {
 		h.fail(key, addr)
-		web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 is missing or not sha256=<64 hex digits>")
+		web.JSONError(w, r, nil, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 is missing or not sha256=<64 hex digits>")
 		return
 	}
 	if r.ContentLength > MaxBody {
-		web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "body over 4 MiB")
+		web.JSONError(w, r, nil, http.StatusRequestEntityTooLarge, "too_large", "body over 4 MiB")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			web.JSONError(w, http.StatusRequestEntityTooLarge, "too_large", "body over 4 MiB")
+			web.JSONError(w, r, nil, http.StatusRequestEntityTooLarge, "too_large", "body over 4 MiB")
 			return
 		}
-		web.JSONError(w, http.StatusBadRequest, "bad_body", "could not read body")
+		web.JSONError(w, r, nil, http.StatusBadRequest, "bad_body", "could not read body")
 		return
 	}
 	if !ValidSignature(body, sig, secret) {
 		h.fail(key, addr)
-		web.JSONError(w, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 does not match the body")
+		web.JSONError(w, r, nil, http.StatusForbidden, "bad_signature", "X-Hub-Signature-256 does not match the body")
 		return
 	}
 	parsed, err := Parse(body) // the only parse: the job stores its result
 	if err != nil {
-		web.JSONError(w, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
+		web.JSONError(w, r, nil, http.StatusBadRequest, "malformed", "malformed JSON or webhook envelope")
 		return
 	}
 	id, err := h.Accept(ctx, c.Tenant.Slug, c.DB, parsed)
 	if err != nil {
 		h.Log.Error("whatsapp: store webhook", "tenant", c.Tenant.Slug, "err", err)
-		web.JSONError(w, http.StatusInternalServerError, "store_failed", "could not store the delivery; retry later")
+		web.JSONError(w, r, nil, http.StatusInternalServerError, "store_failed", "could not store the delivery; retry later")
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"status": "accepted", "delivery_id": id})
@@ -154,9 +154,9 @@ func (h *Webhook) fail(key, addr string) {
 	h.AddrFailures.Fail(addr)
 }
 
-func (h *Webhook) tooMany(w http.ResponseWriter, wait time.Duration) {
+func (h *Webhook) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 	w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-	web.JSONError(w, http.StatusTooManyRequests, "rate_limited", "too many refused requests from this key or address; retry later")
+	web.JSONError(w, r, nil, http.StatusTooManyRequests, "rate_limited", "too many refused requests from this key or address; retry later")
 }
 
 // wellFormedSignature checks the shape of X-Hub-Signature-256 without the body.
@@ -169,14 +169,14 @@ func wellFormedSignature(h string) bool {
 	return err == nil
 }
 
-func (h *Webhook) keyError(w http.ResponseWriter, err error) {
+func (h *Webhook) keyError(w http.ResponseWriter, r *http.Request, err error) {
 	var ke *chanutil.KeyError
 	if errors.As(err, &ke) {
-		web.JSONError(w, ke.Status, ke.Code, ke.Msg)
+		web.JSONError(w, r, nil, ke.Status, ke.Code, ke.Msg)
 		return
 	}
 	h.Log.Error("whatsapp: api key", "err", err)
-	web.JSONError(w, http.StatusInternalServerError, "internal", "internal error")
+	web.JSONError(w, r, nil, http.StatusInternalServerError, "internal", "internal error")
 }
 
 // ValidSignature checks header "sha256=<hex>" against the HMAC-SHA256 of the raw body in

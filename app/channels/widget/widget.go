@@ -96,8 +96,8 @@ func printer(choice string, t *platform.Tenant) (*i18n.Printer, string) {
 	return i18n.For(lang), lang
 }
 
-func fail(w http.ResponseWriter, p *i18n.Printer, status int, code string) {
-	web.JSONError(w, status, code, p.T("widget.err."+code))
+func fail(w http.ResponseWriter, r *http.Request, p *i18n.Printer, status int, code string) {
+	web.JSONError(w, r, p, status, code, p.T("widget.err."+code))
 }
 
 // tenant resolves the slug; it writes the error answer and returns nil when the widget may not run.
@@ -106,16 +106,16 @@ func (h *Handler) tenant(w http.ResponseWriter, r *http.Request, lang string) (*
 	if err != nil {
 		p, _ := printer(lang, nil)
 		if errors.Is(err, tenantdb.ErrNotFound) {
-			fail(w, p, http.StatusNotFound, "unknown_tenant")
+			fail(w, r, p, http.StatusNotFound, "unknown_tenant")
 		} else {
 			h.Log.Error("widget: tenant", "err", err)
-			fail(w, p, http.StatusInternalServerError, "internal")
+			fail(w, r, p, http.StatusInternalServerError, "internal")
 		}
 		return nil, nil, ""
 	}
 	p, l := printer(lang, t)
 	if !t.Bool("chat_widget_enabled") {
-		fail(w, p, http.StatusForbidden, "disabled")
+		fail(w, r, p, http.StatusForbidden, "disabled")
 		return nil, nil, ""
 	}
 	return t, p, l
@@ -231,18 +231,18 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !t.Active() {
-		fail(w, p, http.StatusForbidden, "unavailable")
+		fail(w, r, p, http.StatusForbidden, "unavailable")
 		return
 	}
 	if status != 0 {
-		fail(w, p, status, code)
+		fail(w, r, p, status, code)
 		return
 	}
 	ctx := r.Context()
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
 	if err != nil {
 		h.Log.Error("widget: db", "err", err)
-		fail(w, p, http.StatusInternalServerError, "internal")
+		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
 	addr := t.Slug + "|" + web.ClientIP(r)
@@ -250,12 +250,12 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	token := in.Token
 	if token != "" {
 		if _, err := conversationFor(ctx, db, threadKey(token)); err != nil {
-			fail(w, p, http.StatusBadRequest, "bad_token")
+			fail(w, r, p, http.StatusBadRequest, "bad_token")
 			return
 		}
 	} else {
 		if t.Bool("consent_required") && !in.Consent {
-			fail(w, p, http.StatusUnprocessableEntity, "consent_required")
+			fail(w, r, p, http.StatusUnprocessableEntity, "consent_required")
 			return
 		}
 		token = newToken()
@@ -267,7 +267,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	// Every limit at once, or none: a refused post spends nothing of the address's allowance.
 	if ok, wait := chanutil.AllowAll(takes...); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
-		fail(w, p, http.StatusTooManyRequests, "rate_limited")
+		fail(w, r, p, http.StatusTooManyRequests, "rate_limited")
 		return
 	}
 	key := threadKey(token)
@@ -281,7 +281,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	res, err := h.Inbox.Ingest(ctx, t.Slug, db, msg)
 	if err != nil {
 		h.Log.Error("widget: ingest", "tenant", t.Slug, "err", err)
-		fail(w, p, http.StatusInternalServerError, "internal")
+		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
 	web.JSON(w, http.StatusCreated, map[string]any{"token": token, "conversation_id": res.ConversationID, "message_id": res.MessageID})
@@ -310,23 +310,23 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		after, err = 0, nil
 	}
 	if token == "" || len(token) > 100 || err != nil || after < 0 {
-		fail(w, p, http.StatusBadRequest, "bad_token")
+		fail(w, r, p, http.StatusBadRequest, "bad_token")
 		return
 	}
 	ctx := r.Context()
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
 	if err != nil {
-		fail(w, p, http.StatusInternalServerError, "internal")
+		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
 	msgs, err := h.thread(ctx, db, threadKey(token), after, t.Name)
 	if errors.Is(err, tenantdb.ErrNotFound) {
-		fail(w, p, http.StatusNotFound, "unknown_token")
+		fail(w, r, p, http.StatusNotFound, "unknown_token")
 		return
 	}
 	if err != nil {
 		h.Log.Error("widget: list", "err", err)
-		fail(w, p, http.StatusInternalServerError, "internal")
+		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"messages": msgs})

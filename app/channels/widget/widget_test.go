@@ -60,12 +60,14 @@ func TestWidgetAPI(t *testing.T) {
 	for _, cs := range cases {
 		r := post(cs.body)
 		m := decode(t, r)
-		if r.StatusCode != cs.status || m["code"] != cs.code || m["error"] == "" {
+		// One JSON error shape everywhere: RFC 9457 problem details, as the integration API.
+		if r.StatusCode != cs.status || m["code"] != cs.code || m["detail"] == "" || m["type"] != "urn:highvibe:problem:"+cs.code ||
+			m["status"] != float64(cs.status) || r.Header.Get("Content-Type") != "application/problem+json; charset=utf-8" {
 			t.Errorf("%s: %d %v", cs.name, r.StatusCode, m)
 		}
 	}
-	if m := decode(t, post(`{"text":"hi","lang":"tr"}`)); m["error"] != "Mesaj göndermek için lütfen aydınlatma metnini onaylayın." {
-		t.Errorf("error not in widget language: %v", m["error"])
+	if m := decode(t, post(`{"text":"hi","lang":"tr"}`)); m["detail"] != "Mesaj göndermek için lütfen aydınlatma metnini onaylayın." || m["title"] != "Bazı alanların düzeltilmesi gerekiyor" {
+		t.Errorf("error not in widget language: %v", m)
 	}
 	var n int
 	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n)
