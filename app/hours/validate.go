@@ -1,0 +1,189 @@
+package hours
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Errors maps a form field to the catalog key of what is wrong with it (keys under "hours.err.").
+// Field names: zone, day0..day6 (by time.Weekday), preset, closed, away, after_hours, ack_message.
+type Errors map[string]string
+
+func (e Errors) Error() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k+": "+e[k])
+	}
+	sort.Strings(keys)
+	return "hours: invalid: " + strings.Join(keys, "; ")
+}
+
+// Limits of what an owner may store.
+const (
+	MaxIntervals  = 4    // per weekday
+	MaxClosedDays = 200  // custom closed days
+	MaxMessage    = 1000 // characters of the acknowledgement and out-of-office messages
+	MaxDayName    = 100  // characters of a closed day's name
+)
+
+// Validate checks every field of c and returns what is wrong, field by field (nil: valid).
+func Validate(c Config) Errors {
+	errs := Errors{}
+	if _, err := time.LoadLocation(c.Zone); err != nil || c.Zone == "" || strings.EqualFold(c.Zone, "local") {
+		errs["zone"] = "hours.err.zone"
+	}
+	for d, ivs := range c.Week {
+		field := "day" + strconv.Itoa(d)
+		if len(ivs) > MaxIntervals {
+			errs[field] = "hours.err.too_many"
+			continue
+		}
+		for _, iv := range ivs {
+			if iv.From < 0 || iv.From >= 1440 || iv.To <= 0 || iv.To > 1440 || iv.From == iv.To {
+				errs[field] = "hours.err.interval"
+			}
+		}
+		if _, ok := errs[field]; !ok && overlapping(ivs) {
+			errs[field] = "hours.err.overlap"
+		}
+	}
+	if c.Preset != "" && !contains(Presets, c.Preset) {
+		errs["preset"] = "hours.err.choice"
+	}
+	if len(c.Closed) > MaxClosedDays {
+		errs["closed"] = "hours.err.too_many_days"
+	}
+	seen := map[string]bool{}
+	for _, d := range c.Closed {
+		if !isDate(d.Date) {
+			errs["closed"] = "hours.err.date"
+		} else if seen[d.Date] {
+			errs["closed"] = "hours.err.duplicate_day"
+		} else if len([]rune(d.Name)) > MaxDayName {
+			errs["closed"] = "hours.err.name_long"
+		}
+		seen[d.Date] = true
+	}
+	if a := c.Away; a != nil {
+		switch {
+		case !isDate(a.From) || !isDate(a.Until):
+			errs["away"] = "hours.err.date"
+		case a.Until < a.From:
+			errs["away"] = "hours.err.away_order"
+		case len([]rune(a.Message)) > MaxMessage:
+			errs["away"] = "hours.err.message_long"
+		}
+	}
+	if !contains(Modes, c.AfterHours) {
+		errs["after_hours"] = "hours.err.choice"
+	}
+	if len([]rune(c.AckMessage)) > MaxMessage {
+		errs["ack_message"] = "hours.err.message_long"
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// overlapping reports whether two intervals of one day share a minute (an interval across
+// midnight counts up to 24:00 on its own day).
+func overlapping(ivs []Interval) bool {
+	type r struct{ a, b int }
+	rs := make([]r, 0, len(ivs))
+	for _, iv := range ivs {
+		to := iv.To
+		if to < iv.From {
+			to = 1440
+		}
+		rs = append(rs, r{iv.From, to})
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].a < rs[j].a })
+	for i := 1; i < len(rs); i++ {
+		if rs[i].a < rs[i-1].b {
+			return true
+		}
+	}
+	return false
+}
+
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseClock reads "HH:MM" (00:00–24:00) as minutes after midnight.
+func ParseClock(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(h) == 0 || len(h) > 2 || len(m) != 2 {
+		return 0, false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || mm < 0 || mm > 59 || hh > 24 || (hh == 24 && mm != 0) {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+// Clock writes minutes after midnight as "HH:MM" (1440 is "24:00").
+func Clock(min int) string {
+	return pad2(min/60) + ":" + pad2(min%60)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// ParseIntervals reads a weekday's intervals as typed: "09:00-12:30, 13:30-18:00"; empty is a
+// closed day. ok is false when the text cannot be read.
+func ParseIntervals(s string) ([]Interval, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "-") {
+		return nil, true
+	}
+	var out []Interval
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		a, b, ok := strings.Cut(part, "-")
+		if !ok {
+			if a, b, ok = strings.Cut(part, "–"); !ok {
+				return nil, false
+			}
+		}
+		from, ok1 := ParseClock(a)
+		to, ok2 := ParseClock(b)
+		if !ok1 || !ok2 || from == 1440 {
+			return nil, false
+		}
+		if to == 0 {
+			to = 1440 // "18:00-00:00" is until midnight
+		}
+		out = append(out, Interval{from, to})
+	}
+	return out, true
+}
+
+// FormatIntervals writes a weekday's intervals the way ParseIntervals reads them.
+func FormatIntervals(ivs []Interval) string {
+	parts := make([]string, len(ivs))
+	for i, iv := range ivs {
+		parts[i] = Clock(iv.From) + "-" + Clock(iv.To)
+	}
+	return strings.Join(parts, ", ")
+}
