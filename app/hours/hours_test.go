@@ -40,8 +40,8 @@ const ist = "Europe/Istanbul"
 func TestOpen(t *testing.T) {
 	night := office(ist)
 	night.Week[time.Friday] = []Interval{{9 * 60, 18 * 60}, {22 * 60, 2 * 60}} // Friday night across midnight
-	night.Week[time.Monday] = []Interval{{20 * 60, 1440}}                       // Monday evening until 24:00
-	night.Week[time.Tuesday] = []Interval{{0, 60}}                              // ... and on past midnight
+	night.Week[time.Monday] = []Interval{{20 * 60, 1440}}                      // Monday evening until 24:00
+	night.Week[time.Tuesday] = []Interval{{0, 60}}                             // ... and on past midnight
 	berlin := office("Europe/Berlin")
 	berlin.Preset = ""
 	berlin.Week[time.Sunday] = []Interval{{1 * 60, 4 * 60}}
@@ -73,11 +73,11 @@ func TestOpen(t *testing.T) {
 		{"same instant in UTC", office(ist), "UTC", "2026-12-07 06:00", true}, // 09:00 in Istanbul
 		{"a minute before in UTC", office(ist), "UTC", "2026-12-07 05:59", false},
 		{"DST zone, summer time", berlin, "Europe/Berlin", "2026-07-06 09:30", true},
-		{"DST zone, summer time, UTC clock", berlin, "UTC", "2026-07-06 07:00", true}, // 09:00 CEST
-		{"DST zone, winter time, UTC clock", berlin, "UTC", "2026-12-07 07:59", false}, // 08:59 CET
+		{"DST zone, summer time, UTC clock", berlin, "UTC", "2026-07-06 07:00", true},   // 09:00 CEST
+		{"DST zone, winter time, UTC clock", berlin, "UTC", "2026-12-07 07:59", false},  // 08:59 CET
 		{"DST zone, the spring-forward night", berlin, "UTC", "2026-03-29 00:30", true}, // 01:30 CET
-		{"DST zone, after the skipped hour", berlin, "UTC", "2026-03-29 01:30", true},  // 03:30 CEST
-		{"DST zone, closed after 04:00", berlin, "UTC", "2026-03-29 02:00", false},     // 04:00 CEST
+		{"DST zone, after the skipped hour", berlin, "UTC", "2026-03-29 01:30", true},   // 03:30 CEST
+		{"DST zone, closed after 04:00", berlin, "UTC", "2026-03-29 02:00", false},      // 04:00 CEST
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
