@@ -147,6 +147,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
 		{"POST /app/settings/profile", panel, auth.ManageSettings, h.Settings.SaveProfile},
+		{"GET /app/settings/hours", panel, auth.ManageSettings, h.Settings.Hours},
+		{"POST /app/settings/hours", panel, auth.ManageSettings, h.Settings.SaveHours},
 		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},
 		{"POST /app/settings/users/{id}/role", panel, auth.ManageUsers, h.Settings.ChangeRole},
 		{"POST /app/settings/users/{id}/disable", panel, auth.ManageUsers, h.Settings.SetDisabled},

@@ -43,6 +43,10 @@ var Tables = []Table{
 	{"invoices", "tenant", "crm"},
 	{"repair_requests", "tenant", "crm"},
 
+	// The business's opening hours and the after-hours acknowledgements already sent.
+	{"business_hours", "tenant", "hours/hoursdb"},
+	{"after_hours_acks", "tenant", "hours/hoursdb"},
+
 	{"analytics_snapshots", "tenant", "analytics"},
 	{"ai_usage", "tenant", "ai"},
 	{"action_logs", "tenant", "audit"},

@@ -1,0 +1,107 @@
+// Package hoursdb keeps a tenant's business hours (app/hours.Config) and the after-hours
+// acknowledgements already sent, in the tenant database. It owns the business_hours and
+// after_hours_acks tables; other rooms call these functions.
+package hoursdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"highvibe/app/hours"
+	"highvibe/app/tenantdb"
+)
+
+// Querier is what reads need: a pool or a transaction.
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Execer is what writes need: a transaction or a connection of the writer.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Load returns the tenant's stored configuration; set is false when the owner never saved one
+// (then cfg is hours.Default() with Enabled false).
+func Load(ctx context.Context, q Querier) (cfg hours.Config, set bool, err error) {
+	var raw string
+	err = q.QueryRowContext(ctx, `SELECT config FROM business_hours WHERE id = 1`).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return hours.Default(), false, nil
+	}
+	if err != nil {
+		return hours.Config{}, false, fmt.Errorf("hoursdb: load: %w", err)
+	}
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		return hours.Config{}, false, fmt.Errorf("hoursdb: load: %w", err)
+	}
+	return cfg, true, nil
+}
+
+// Schedule returns the tenant's schedule, or nil when business hours are not switched on (a nil
+// schedule is always open; see app/hours). A stored configuration that no longer validates (a time
+// zone removed from the system's database) is treated as off rather than failing every caller.
+func Schedule(ctx context.Context, q Querier) (*hours.Schedule, error) {
+	cfg, set, err := Load(ctx, q)
+	if err != nil || !set || !cfg.Enabled {
+		return nil, err
+	}
+	s, err := hours.New(cfg)
+	if err != nil {
+		return nil, nil
+	}
+	return s, nil
+}
+
+// Save validates cfg and stores it whole; an invalid cfg returns hours.Errors and stores nothing.
+func Save(ctx context.Context, db *tenantdb.DB, cfg hours.Config, now time.Time) error {
+	if errs := hours.Validate(cfg); errs != nil {
+		return errs
+	}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return fmt.Errorf("hoursdb: save: %w", err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO business_hours (id, config, updated_at) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at`, string(raw), now.UnixMilli()); err != nil {
+		return fmt.Errorf("hoursdb: save: %w", err)
+	}
+	return nil
+}
+
+// ClaimAck records that conversation convID is acknowledged for the closed period ending at
+// opensAt (zero time: no opening in sight) and reports whether this call was the first to do so;
+// false means the acknowledgement of this period was already sent (or is being sent).
+func ClaimAck(ctx context.Context, x Execer, convID int64, opensAt, now time.Time) (bool, error) {
+	key := int64(0)
+	if !opensAt.IsZero() {
+		key = opensAt.UnixMilli()
+	}
+	res, err := x.ExecContext(ctx, `INSERT INTO after_hours_acks (conversation_id, period_opens_at, created_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, convID, key, now.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("hoursdb: claim acknowledgement: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("hoursdb: claim acknowledgement: %w", err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseAck forgets a claim whose acknowledgement could not be sent, so a later message of the
+// same closed period tries again.
+func ReleaseAck(ctx context.Context, x Execer, convID int64, opensAt time.Time) error {
+	key := int64(0)
+	if !opensAt.IsZero() {
+		key = opensAt.UnixMilli()
+	}
+	if _, err := x.ExecContext(ctx, `DELETE FROM after_hours_acks WHERE conversation_id = ? AND period_opens_at = ?`, convID, key); err != nil {
+		return fmt.Errorf("hoursdb: release acknowledgement: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package hours
+
+import (
+	"strconv"
+	"time"
+)
+
+// Translate is a catalog lookup (i18n.Printer.T): the package stays free of catalogs and requests.
+type Translate func(key string, args ...any) string
+
+// NextOpeningWords says, in the catalog's language, when a person will answer after now: "today
+// from 14:00", "tomorrow from 09:00", "Mon 09:00" within a week, else the date. "" when the
+// business is open at now or never opens in sight.
+func (s *Schedule) NextOpeningWords(t Translate, now time.Time) string {
+	if s == nil || s.Open(now) {
+		return ""
+	}
+	next, ok := s.NextOpen(now)
+	if !ok {
+		return ""
+	}
+	return OpeningWords(t, next.In(s.loc), now.In(s.loc))
+}
+
+// OpeningWords names the moment next (in the business's zone) as seen from now (same zone).
+func OpeningWords(t Translate, next, now time.Time) string {
+	clock := next.Format("15:04")
+	ny, nm, nd := next.Date()
+	y, m, d := now.Date()
+	days := int(time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC).Sub(time.Date(y, m, d, 12, 0, 0, 0, time.UTC)).Hours() / 24)
+	switch {
+	case days == 0:
+		return t("hours.when.today", clock)
+	case days == 1:
+		return t("hours.when.tomorrow", clock)
+	case days < 7:
+		return t("hours.when.weekday", t("hours.dayshort."+strconv.Itoa(int(next.Weekday()))), clock)
+	}
+	return t("hours.when.date", next.Format("02.01.2006"), clock)
+}
+
+// Business writes a business-time duration short: "40 min", "2 h 15 min", "26 h" (hours, not
+// days: a "day" of business time would read as a calendar day).
+func Business(t Translate, d time.Duration) string {
+	mins := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case mins < 60:
+		return t("hours.dur.min", mins)
+	case mins%60 == 0:
+		return t("hours.dur.h", mins/60)
+	}
+	return t("hours.dur.h_min", mins/60, mins%60)
+}

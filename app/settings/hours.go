@@ -1,0 +1,211 @@
+package settings
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/fault"
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/web"
+)
+
+// weekOrder is the order the form lists weekdays in: Monday first, as in Turkey and most of Europe.
+var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
+
+// zoneChoices are offered in the time zone field; any IANA name is accepted.
+var zoneChoices = []string{"Europe/Istanbul", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Asia/Dubai", "Asia/Riyadh", "Africa/Cairo", "America/New_York", "UTC"}
+
+type hoursDay struct {
+	Num   int
+	Field string // day0..day6
+	Value string // as typed: "09:00-18:00, 13:30-18:00"
+}
+
+type hoursData struct {
+	Set        bool
+	Enabled    bool
+	Preset     bool
+	Values     map[string]string
+	Days       []hoursDay
+	Modes      []string
+	Zones      []string
+	OpenNow    bool
+	NextOpen   string // words; "" when open now or never
+	Away       bool
+	Upcoming   []hours.ClosedDay
+	PresetTill int
+}
+
+func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
+	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes, Zones: zoneChoices,
+		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
+			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage}}
+	for _, n := range weekOrder {
+		d.Days = append(d.Days, hoursDay{Num: n, Field: "day" + strconv.Itoa(n), Value: hours.FormatIntervals(cfg.Week[n])})
+	}
+	var full, half []string
+	for _, c := range cfg.Closed {
+		line := c.Date
+		if c.Name != "" {
+			line += " " + c.Name
+		}
+		if c.Half {
+			half = append(half, line)
+		} else {
+			full = append(full, line)
+		}
+	}
+	d.Values["closed_days"], d.Values["half_days"] = strings.Join(full, "\n"), strings.Join(half, "\n")
+	if a := cfg.Away; a != nil {
+		d.Values["away_from"], d.Values["away_until"], d.Values["away_message"] = a.From, a.Until, a.Message
+	}
+	if s, err := hours.New(cfg); err == nil {
+		c := web.From(r)
+		now := time.Now()
+		d.OpenNow = s.Open(now)
+		d.NextOpen = s.NextOpeningWords(c.T, now)
+		d.Away, _ = s.AwayAt(now)
+		d.Upcoming = upcoming(cfg, now.In(s.Location()), 8)
+	}
+	return d
+}
+
+// upcoming lists the next n closed and half days (the preset's and the owner's) from now.
+func upcoming(cfg hours.Config, now time.Time, n int) []hours.ClosedDay {
+	today := now.Format(time.DateOnly)
+	byDate := map[string]hours.ClosedDay{}
+	for _, d := range append(hours.PresetDays(cfg.Preset), cfg.Closed...) {
+		if d.Date >= today {
+			if old, ok := byDate[d.Date]; !ok || old.Half {
+				byDate[d.Date] = d
+			}
+		}
+	}
+	out := make([]hours.ClosedDay, 0, len(byDate))
+	for _, d := range byDate {
+		out = append(out, d)
+	}
+	for i := 1; i < len(out); i++ { // insertion sort: a few hundred days at most
+		for j := i; j > 0 && out[j].Date < out[j-1].Date; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func (h *Handler) renderHours(w http.ResponseWriter, r *http.Request, status int, d *hoursData, errs web.Errors) {
+	c := web.From(r)
+	h.Render.Render(w, r, status, "settings/hours", &web.Page{Title: c.T("hours.title"), Nav: "settings", Guide: "business-hours", Data: d, Errors: errs})
+}
+
+// Hours is GET /app/settings/hours: opening hours, holidays, out of office, after-hours behaviour.
+func (h *Handler) Hours(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	cfg, set, err := hoursdb.Load(r.Context(), c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.renderHours(w, r, http.StatusOK, h.hoursData(r, cfg, set), nil)
+}
+
+// parseHoursForm reads the form into a Config; fields it cannot read are reported with the
+// catalog key of the reason, like hours.Validate's.
+func parseHoursForm(f map[string][]string) (hours.Config, hours.Errors) {
+	get := func(k string) string {
+		if v := f[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	errs := hours.Errors{}
+	cfg := hours.Config{Enabled: get("enabled") != "", Zone: get("zone"), AfterHours: get("after_hours"), AckMessage: get("ack_message")}
+	if get("preset") != "" {
+		cfg.Preset = "tr"
+	}
+	for d := 0; d < 7; d++ {
+		field := "day" + strconv.Itoa(d)
+		ivs, ok := hours.ParseIntervals(get(field))
+		if !ok {
+			errs[field] = "hours.err.format"
+			continue
+		}
+		cfg.Week[d] = ivs
+	}
+	for _, kind := range []string{"closed_days", "half_days"} {
+		for _, line := range strings.Split(get(kind), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			date, name, _ := strings.Cut(line, " ")
+			cfg.Closed = append(cfg.Closed, hours.ClosedDay{Date: date, Name: strings.TrimSpace(name), Half: kind == "half_days"})
+		}
+	}
+	from, until, msg := get("away_from"), get("away_until"), get("away_message")
+	switch {
+	case from != "" || until != "":
+		if from == "" || until == "" {
+			errs["away"] = "hours.err.away_both"
+		}
+		cfg.Away = &hours.Away{From: from, Until: until, Message: msg}
+	case msg != "":
+		errs["away"] = "hours.err.away_both"
+	}
+	return cfg, errs
+}
+
+// SaveHours is POST /app/settings/hours. Every field is checked first; on any error the form comes
+// back with the messages next to the fields (422) and nothing is stored.
+func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	cfg, errs := parseHoursForm(r.PostForm)
+	for k, v := range hours.Validate(cfg) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	if len(errs) == 0 {
+		err := hoursdb.Save(r.Context(), c.DB, cfg, time.Now())
+		var ve hours.Errors
+		if errors.As(err, &ve) {
+			errs = ve
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		d := h.hoursData(r, cfg, true)
+		for k, v := range r.PostForm { // show what was typed, not what could be read of it
+			if len(v) > 0 {
+				d.Values[k] = v[0]
+			}
+		}
+		for i := range d.Days {
+			d.Days[i].Value = r.PostForm.Get(d.Days[i].Field)
+		}
+		shown := web.Errors{}
+		for k, key := range errs {
+			shown.Add(k, c.T(key))
+		}
+		h.renderHours(w, r, http.StatusUnprocessableEntity, d, shown)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_hours", "business hours saved", map[string]any{"enabled": cfg.Enabled, "zone": cfg.Zone,
+		"after_hours": cfg.AfterHours, "preset": cfg.Preset, "closed_days": len(cfg.Closed), "away": cfg.Away != nil}))
+	web.Flash(w, r, true, c.T("hours.saved"))
+	web.Redirect(w, r, "/app/settings/hours")
+}

@@ -1,0 +1,125 @@
+package settings_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
+)
+
+func hoursForm() url.Values {
+	return url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "preset": {"tr"},
+		"day1": {"09:00-12:30, 13:30-18:00"}, "day2": {"09:00-18:00"}, "day3": {"09:00-18:00"}, "day4": {"09:00-18:00"},
+		"day5": {"09:00-18:00, 22:00-02:00"}, "day6": {"10:00-14:00"}, "day0": {""},
+		"closed_days": {"2026-12-31 Sayım\n2027-01-02"}, "half_days": {"2026-12-24"},
+		"away_from": {"2027-08-02"}, "away_until": {"2027-08-13"}, "away_message": {"Yaz tatilindeyiz, 16 Ağustos'ta döneceğiz."},
+		"after_hours": {"ack"}, "ack_message": {""}}
+}
+
+// TestHoursSettingsSave: the owner saves opening hours, holidays and an out-of-office period; the
+// stored schedule answers as the form said, and the page shows them back.
+func TestHoursSettingsSave(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Get("/app/settings/hours"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, i18n.For("tr").T("hours.now.off")) {
+		t.Fatalf("empty page: %d", r.StatusCode)
+	}
+	if r := owner.Post("/app/settings/hours", hoursForm()); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body[:min(400, len(r.Body))])
+	}
+	if r := owner.Get("/app/settings/hours"); !strings.Contains(r.Body, i18n.For("tr").T("hours.saved")) {
+		t.Fatal("no saved message after the redirect")
+	}
+	s, err := hoursdb.Schedule(t.Context(), e.DB("acme").Read)
+	if err != nil || s == nil {
+		t.Fatalf("schedule: %v %v", s, err)
+	}
+	ist, _ := time.LoadLocation("Europe/Istanbul")
+	for _, c := range []struct {
+		at   time.Time
+		open bool
+	}{
+		{time.Date(2026, 12, 7, 12, 45, 0, 0, ist), false}, // Monday lunch break
+		{time.Date(2026, 12, 7, 14, 0, 0, 0, ist), true},
+		{time.Date(2026, 12, 12, 1, 30, 0, 0, ist), true},  // Friday night past midnight
+		{time.Date(2026, 12, 31, 10, 0, 0, 0, ist), false}, // own closed day
+		{time.Date(2026, 12, 24, 14, 0, 0, 0, ist), false}, // own half day, afternoon
+		{time.Date(2026, 12, 24, 11, 0, 0, 0, ist), true},  // own half day, morning
+		{time.Date(2027, 8, 5, 11, 0, 0, 0, ist), false},   // out of office
+		{time.Date(2027, 3, 10, 11, 0, 0, 0, ist), false},  // Ramazan Bayramı 2027 from the preset
+	} {
+		if got := s.Open(c.at); got != c.open {
+			t.Errorf("Open(%v) = %v, want %v", c.at, got, c.open)
+		}
+	}
+	doc := owner.Get("/app/settings/hours").Doc(t)
+	if v, _ := doc.Find("#day1").Attr("value"); v != "09:00-12:30, 13:30-18:00" {
+		t.Errorf("day1 shows %q", v)
+	}
+	if got := doc.Find("#closed_days").Text(); got != "2026-12-31 Sayım\n2027-01-02" {
+		t.Errorf("closed days show %q", got)
+	}
+	if _, ok := doc.Find(`input[name=after_hours][value=ack]`).Attr("checked"); !ok {
+		t.Error("after-hours mode not shown as chosen")
+	}
+}
+
+// TestHoursSettingsRejectsAndKeepsNothing: any invalid field brings the form back with 422 and
+// messages in the owner's language next to each field, and the stored configuration is unchanged.
+func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Post("/app/settings/hours", hoursForm()); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d", r.StatusCode)
+	}
+	before, _, _ := hoursdb.Load(t.Context(), e.DB("acme").Read)
+	tr := i18n.For("tr")
+	scenarios := []struct {
+		field, value, shownAt, key string
+	}{
+		{"zone", "Europe/Atlantis", "zone", "hours.err.zone"},
+		{"day1", "9 to 5", "day1", "hours.err.format"},
+		{"day2", "09:00-13:00, 12:00-18:00", "day2", "hours.err.overlap"},
+		{"day3", "10:00-10:00", "day3", "hours.err.interval"},
+		{"closed_days", "2026-02-30 Yok", "closed", "hours.err.date"},
+		{"away_until", "2027-07-01", "away", "hours.err.away_order"},
+		{"after_hours", "shout", "after_hours", "hours.err.choice"},
+		{"ack_message", strings.Repeat("x", hours.MaxMessage+1), "ack_message", "hours.err.message_long"},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.field, func(t *testing.T) {
+			f := hoursForm()
+			f.Set("day4", "08:00-20:00") // a valid change that must not be stored either
+			f.Set(sc.field, sc.value)
+			r := owner.Post("/app/settings/hours", f)
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.StatusCode)
+			}
+			if want := tr.T(sc.key); !strings.Contains(r.Body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+			if sc.shownAt != "closed" && sc.shownAt != "away" && sc.shownAt != "after_hours" {
+				if _, ok := r.Doc(t).Find("#" + sc.shownAt).Attr("aria-invalid"); !ok {
+					t.Errorf("field %s not marked invalid", sc.shownAt)
+				}
+			}
+			after, _, _ := hoursdb.Load(t.Context(), e.DB("acme").Read)
+			if hours.FormatIntervals(after.Week[4]) != hours.FormatIntervals(before.Week[4]) || after.Zone != before.Zone || after.AfterHours != before.AfterHours {
+				t.Errorf("something was stored: %+v", after)
+			}
+		})
+	}
+	// An operator may not change the hours.
+	op := e.User("acme", "omer", "operator")
+	if r := op.Post("/app/settings/hours", hoursForm()); r.StatusCode != http.StatusForbidden {
+		t.Errorf("operator save: %d, want 403", r.StatusCode)
+	}
+}
