@@ -57,6 +57,10 @@ type Outcome struct {
 	Sent            int64 // message id of the reply sent, 0 = none
 	Recommendations []int64
 	ModelTriage     *ModelTriage // the provider model's validated triage, when one was asked and answered
+	// AfterHours is the business-hours mode the message fell under ("" while open or without
+	// business hours; answer, ack or silent while closed) and Ack the acknowledgement sent (0: none).
+	AfterHours string
+	Ack        int64
 }
 
 // HandleTriage is the ai_triage job handler.
@@ -96,13 +100,19 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if skip := triageSkip(msg, convID, conv.AIMode); skip != "" {
 		return &Outcome{Skipped: skip}, nil
 	}
+	// Outside business hours the acknowledgement goes first: it costs no AI budget, and it must
+	// reach the customer even when the month's budget is spent.
+	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	budget, err := BudgetState(ctx, t, db)
 	if err != nil {
 		return nil, err
 	}
 	if budget.Exhausted {
 		a.observe(slug, budget.Provider, "budget_spent", 0)
-		return &Outcome{Skipped: "budget_spent"}, audit.Log(ctx, db, audit.Entry{Provider: "ai_triage", ActionType: "triage_skipped",
+		return &Outcome{Skipped: "budget_spent", AfterHours: ah.mode, Ack: ah.ack}, audit.Log(ctx, db, audit.Entry{Provider: "ai_triage", ActionType: "triage_skipped",
 			Summary: "monthly AI budget spent; nothing was sent", ModelName: BuiltinModel, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "spent_usd": budget.Spent, "budget_usd": budget.Limit}})
 	}
@@ -110,8 +120,8 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Result: res, Model: BuiltinModel}
-	run := triageRun{convID: convID, asked: "builtin", outcome: "ok",
+	out := &Outcome{Result: res, Model: BuiltinModel, AfterHours: ah.mode, Ack: ah.ack}
+	run := triageRun{convID: convID, asked: "builtin", outcome: "ok", note: ah.note,
 		usage: Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}}
 	if t.Setting("ai_provider") == "openai_compatible" {
 		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
@@ -126,11 +136,11 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		return nil, err
 	}
 	a.observe(slug, run.asked, run.outcome, run.cost())
-	if !send || res.Reply == "" || !SafeToSend(res.Reply) {
+	if !send || res.Reply == "" || !SafeToSend(res.Reply) || ah.blocksReply() {
 		return out, nil
 	}
 	later, err := inbox.Messages(ctx, db.Read, convID, msg.ID, 50)
-	if err != nil || answered(later) {
+	if err != nil || answeredBesides(later, ah.ack) {
 		return out, err
 	}
 	id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply}, "ai_triage")
@@ -212,6 +222,17 @@ func answered(later []*inbox.Message) bool {
 	return false
 }
 
+// answeredBesides is answered without the message id skip (the after-hours acknowledgement this
+// triage itself just sent, which is not an answer to the question).
+func answeredBesides(later []*inbox.Message, skip int64) bool {
+	for _, m := range later {
+		if m.Direction == "outbound" && m.ID != skip {
+			return true
+		}
+	}
+	return false
+}
+
 // triageRun is what one triage asked of the provider and what that cost: the ai_usage rows, the
 // outcome /metrics counts and the note in the action log.
 type triageRun struct {
@@ -233,7 +254,7 @@ func (r *triageRun) modelTriage(res *Result, out *Outcome, mt *ModelTriage, u Us
 	}
 	if perr != nil {
 		r.outcome = "provider_failed"
-		r.note = "provider triage not used: " + perr.Error()
+		r.note = strings.TrimPrefix(r.note+"; ", "; ") + "provider triage not used: " + perr.Error()
 		return
 	}
 	combine(res, mt)
@@ -255,7 +276,7 @@ func (r *triageRun) providerReply(res *Result, out *Outcome, reply string, u Usa
 	default:
 		r.usage, out.Model, r.outcome = u, u.Model, "withheld"
 		r.usage.Purpose, r.usage.ConversationID = "triage", r.convID
-		r.note = "provider reply withheld by the commitment guard; builtin reply used"
+		r.note = strings.TrimPrefix(r.note+"; ", "; ") + "provider reply withheld by the commitment guard; builtin reply used"
 	}
 }
 

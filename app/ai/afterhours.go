@@ -1,0 +1,113 @@
+package ai
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// afterHours is what the business hours say about one customer message (guide: 35-business-hours.md).
+type afterHours struct {
+	closed bool
+	mode   string // hours.ModeAnswer, ModeAck or ModeSilent; "" while open
+	ack    int64  // message id of the acknowledgement sent, 0 = none
+	note   string // why no acknowledgement went out, for the action log
+}
+
+// blocksReply says whether the assistant's usual reply is held back: only "answer" lets it through.
+func (a afterHours) blocksReply() bool { return a.closed && a.mode != hours.ModeAnswer }
+
+// checkAfterHours decides, from the tenant's business hours at the time the customer wrote, whether
+// the business was closed, and — unless the mode is silent, the message was already answered or
+// send is false — sends the acknowledgement once per conversation per closed period. A closed
+// period is named by the opening that ends it, so a second message in the same night gets no second
+// acknowledgement, and the first message of the next closed period gets one again. On a channel
+// with a reply window (WhatsApp's 24 hours) the acknowledgement goes only while the window is open.
+func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenantdb.DB, t *platform.Tenant, conv *inbox.Conversation,
+	msg *inbox.Message, send bool, now time.Time) (afterHours, error) {
+	s, err := hoursdb.Schedule(ctx, db.Read)
+	if err != nil || s == nil {
+		return afterHours{}, err
+	}
+	wrote := time.UnixMilli(msg.CreatedAt)
+	if s.Open(wrote) {
+		return afterHours{}, nil
+	}
+	cfg := s.Config()
+	ah := afterHours{closed: true, mode: cfg.AfterHours}
+	if ah.mode == hours.ModeSilent || !send {
+		return ah, nil
+	}
+	if info, ok := a.Inbox.Channels.Info(conv.Channel); ok && !info.WindowOpen(conv.LastInboundAt, now) {
+		ah.note = "after hours: reply window closed, no acknowledgement"
+		return ah, nil
+	}
+	later, err := inbox.Messages(ctx, db.Read, conv.ID, msg.ID, 50)
+	if err != nil || answered(later) {
+		return ah, err
+	}
+	opens, found := s.NextOpen(wrote)
+	if !found {
+		opens = time.Time{}
+	}
+	var first bool
+	if err := db.InTx(ctx, func(tx *sql.Tx) error {
+		first, err = hoursdb.ClaimAck(ctx, tx, conv.ID, opens, now)
+		return err
+	}); err != nil {
+		return ah, err
+	}
+	if !first {
+		ah.note = "after hours: already acknowledged in this closed period"
+		return ah, nil
+	}
+	body := ackText(s, cfg, t, conv, msg, wrote)
+	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body}, "ai_triage")
+	if err != nil {
+		// Forget the claim so the next message of this period tries again.
+		_ = db.InTx(ctx, func(tx *sql.Tx) error { return hoursdb.ReleaseAck(ctx, tx, conv.ID, opens) })
+		return ah, err
+	}
+	ah.ack = id
+	return ah, nil
+}
+
+// ackText is the acknowledgement: the out-of-office message during that period, else the owner's
+// own text, else the catalog's sentence with the next opening, in the customer's language.
+func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, wrote time.Time) string {
+	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
+		return text
+	}
+	if strings.TrimSpace(cfg.AckMessage) != "" {
+		return cfg.AckMessage
+	}
+	p := i18n.For(customerLang(t, conv, msg))
+	body := p.T("hours.ack.later")
+	if when := s.NextOpeningWords(p.T, wrote); when != "" {
+		body = p.T("hours.ack.default", when)
+	}
+	if cfg.AfterHours == hours.ModeAnswer {
+		body += " " + p.T("hours.ack.details")
+	}
+	return body
+}
+
+// customerLang is the language to acknowledge in: the message's when it can be told (Turkish or
+// English), the conversation's when it is a panel language, else the business's own.
+func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message) string {
+	if l := DetectLanguage(msg.Body); l == "tr" || l == "en" {
+		return l
+	}
+	if i18n.Supported(conv.Language) {
+		return conv.Language
+	}
+	return t.PrimaryLocale
+}

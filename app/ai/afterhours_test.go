@@ -1,0 +1,139 @@
+package ai_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+)
+
+var istanbul, _ = time.LoadLocation("Europe/Istanbul")
+
+// afterHoursEnv is a tenant open Monday–Friday 09:00–18:00 in Istanbul with the given after-hours
+// mode, and no job runner: each test triages by hand, at the message times it sets.
+func afterHoursEnv(t *testing.T, mode string) *apptest.Env {
+	t.Helper()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	cfg := hours.Config{Enabled: true, Zone: "Europe/Istanbul", AfterHours: mode}
+	for d := time.Monday; d <= time.Friday; d++ {
+		cfg.Week[d] = []hours.Interval{{From: 9 * 60, To: 18 * 60}}
+	}
+	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// customerWrites stores a customer message on channel ch as written at the given Istanbul time
+// and triages it as the ai_triage job would.
+func customerWrites(t *testing.T, e *apptest.Env, ch, from, text, at string) (convID int64, sent []string) {
+	t.Helper()
+	ctx := context.Background()
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: ch, ExternalID: from, Phone: from, Body: text,
+		ProviderMessageID: ch + at + text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	when, err := time.ParseInLocation("2006-01-02 15:04", at, istanbul)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, when.UnixMilli(), res.MessageID); err != nil {
+		t.Fatal(err)
+	}
+	before := outbound(t, e, res.ConversationID)
+	if _, err := e.Handlers.Assistant.Triage(ctx, "acme", db, res.ConversationID, res.MessageID); err != nil {
+		t.Fatal(err)
+	}
+	return res.ConversationID, outbound(t, e, res.ConversationID)[len(before):]
+}
+
+// TestAfterHoursAcknowledgedOncePerClosedPeriod: a message on Friday evening gets the
+// acknowledgement naming Monday 09:00 and nothing else; more messages the same weekend get
+// nothing; the first message of the next closed period (Monday evening) is acknowledged again;
+// a message in opening hours gets the assistant's usual reply and no acknowledgement.
+func TestAfterHoursAcknowledgedOncePerClosedPeriod(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	tr := i18n.For("tr")
+	conv, sent := customerWrites(t, e, "webchat", "v1", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-04 20:15")
+	want := tr.T("hours.ack.default", tr.T("hours.when.weekday", tr.T("hours.dayshort.1"), "09:00"))
+	if len(sent) != 1 || sent[0] != want {
+		t.Fatalf("Friday evening: sent %q, want only %q", sent, want)
+	}
+	for _, at := range []string{"2026-12-04 23:50", "2026-12-05 11:00", "2026-12-07 08:59"} {
+		if _, sent := customerWrites(t, e, "webchat", "v1", "Fiyat alabilir miyim acaba, merhaba?", at); len(sent) != 0 {
+			t.Errorf("%s, same closed period: sent %q, want nothing", at, sent)
+		}
+	}
+	if _, sent := customerWrites(t, e, "webchat", "v1", "Pazartesi akşamı yine yazıyorum, merhaba.", "2026-12-07 19:30"); len(sent) != 1 ||
+		sent[0] != tr.T("hours.ack.default", tr.T("hours.when.tomorrow", "09:00")) {
+		t.Errorf("Monday evening, next closed period: sent %q, want one acknowledgement naming tomorrow 09:00", sent)
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM after_hours_acks WHERE conversation_id = ?`, conv); n != 2 {
+		t.Errorf("%d acknowledged periods, want 2", n)
+	}
+	// In opening hours: the usual reply, no acknowledgement.
+	_, sent = customerWrites(t, e, "webchat", "v2", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-08 10:00")
+	if len(sent) != 1 || strings.Contains(sent[0], "kapalıyız") {
+		t.Errorf("open hours: sent %q, want the assistant's usual reply only", sent)
+	}
+}
+
+// TestAfterHoursModes: silent sends nothing at all; answer sends the acknowledgement (asking for
+// contact details) and then the assistant's usual reply; an English message is acknowledged in English.
+func TestAfterHoursModes(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeSilent)
+	if _, sent := customerWrites(t, e, "webchat", "s1", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-05 12:00"); len(sent) != 0 {
+		t.Errorf("silent: sent %q", sent)
+	}
+	e = afterHoursEnv(t, hours.ModeAnswer)
+	en := i18n.For("en")
+	_, sent := customerWrites(t, e, "webchat", "a1", "Hello, I would like a quote for laying pavers in my garden.", "2026-12-05 12:00")
+	want := en.T("hours.ack.default", en.T("hours.when.weekday", en.T("hours.dayshort.1"), "09:00")) + " " + en.T("hours.ack.details")
+	if len(sent) != 2 || sent[0] != want {
+		t.Errorf("answer: sent %q, want the acknowledgement %q and then the usual reply", sent, want)
+	}
+}
+
+// TestAfterHoursWhatsAppWindow: on WhatsApp the acknowledgement goes only within 24 hours of the
+// customer's last message; a triage that runs later sends none (and keeps the period unclaimed).
+func TestAfterHoursWhatsAppWindow(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	ctx := context.Background()
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Phone: "905321112233",
+		Body: "Merhaba, kilit parke fiyatı?", ProviderMessageID: "wamid.late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The message was written on the last Sunday at 03:00 (closed) at least 25 hours ago.
+	old := time.Now().Add(-25 * time.Hour).In(istanbul)
+	for old.Weekday() != time.Sunday || old.Hour() < 3 {
+		old = old.Add(-time.Hour)
+	}
+	old = time.Date(old.Year(), old.Month(), old.Day(), 3, 0, 0, 0, istanbul)
+	if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, old.UnixMilli(), res.MessageID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE conversations SET last_inbound_at = ? WHERE id = ?`, old.UnixMilli(), res.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Handlers.Assistant.Triage(ctx, "acme", db, res.ConversationID, res.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.AfterHours != hours.ModeAck || out.Ack != 0 || len(outbound(t, e, res.ConversationID)) != 0 {
+		t.Errorf("outside the 24-hour window: outcome %+v, outbound %q", out, outbound(t, e, res.ConversationID))
+	}
+	if n := one[int](t, e, `SELECT count(*) FROM after_hours_acks`); n != 0 {
+		t.Errorf("a period was claimed without an acknowledgement: %d", n)
+	}
+}
