@@ -71,60 +71,74 @@ func panelPages(t *testing.T, b *chrome) []string {
 }
 
 // TestBrowserAccessibility runs axe-core (all rules, every impact) on every panel page at laptop
-// and phone size in Turkish and Arabic; the bar is zero violations. A subtest per page, language
-// and size names what it checked, so one page can be rerun with -run.
+// and phone size in Turkish and Arabic; the bar is zero violations. A subtest per size, page and
+// language names what it checked, so one page can be rerun with -run.
 func TestBrowserAccessibility(t *testing.T) {
 	axe, err := os.ReadFile(axeSource)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := demoBrowserFor(t, 30*time.Minute)
-	pages := panelPages(t, b)
+	// The two sizes are checked side by side, each in its own server and browser: the check waits
+	// mostly on one renderer at a time, and the machine has more than one core (the package's other
+	// tests have finished by the time parallel tests run).
+	t.Parallel()
 	sizes := []struct {
 		name   string
 		w, h   int64
 		mobile bool
 	}{{"1366x900", 1366, 900, false}, {"390x844", 390, 844, true}}
-	total := 0
 	for _, size := range sizes {
-		b.viewport(size.w, size.h, size.mobile)
-		for _, lang := range []string{"tr", "ar"} {
-			for _, page := range pages {
-				t.Run(strings.Trim(page, "/")+"/"+lang+"/"+size.name, func(t *testing.T) {
-					sep := "?"
-					if strings.Contains(page, "?") {
-						sep = "&"
-					}
-					b.t = t
-					b.open(page + sep + "lang=" + lang)
-					// Charts in view are drawn before the check (each ends drawn or as its empty state).
-					b.waitFor("charts drawn", `[...document.querySelectorAll('[data-chart]')].every(el => {
-						const r = el.getBoundingClientRect();
-						return r.top > innerHeight || el.classList.contains('is-empty') || el.querySelector('.main-svg');
-					})`)
-					vs := runAxe(t, b, string(axe))
-					for _, v := range vs {
-						total++
-						var where []string
-						for i, n := range v.Nodes {
-							if i == 3 {
-								where = append(where, fmt.Sprintf("… %d more", len(v.Nodes)-3))
-								break
-							}
-							html := n.HTML
-							if len(html) > 160 {
-								html = html[:160] + "…"
-							}
-							where = append(where, fmt.Sprintf("%v %s", n.Target, html))
-						}
-						t.Errorf("%s (%s, %d elements): %s\n\t%s", v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(where, "\n\t"))
-					}
-				})
+		t.Run(size.name, func(t *testing.T) {
+			t.Parallel()
+			b := demoBrowserFor(t, 30*time.Minute)
+			pages := panelPages(t, b)
+			b.viewport(size.w, size.h, size.mobile)
+			total := 0
+			for _, lang := range []string{"tr", "ar"} {
+				for _, page := range pages {
+					t.Run(strings.Trim(page, "/")+"/"+lang, func(t *testing.T) {
+						total += checkPage(t, b, string(axe), page, lang)
+					})
+				}
 			}
-		}
+			b.t = t
+			t.Logf("%d pages × 2 languages at %s checked, %d violations", len(pages), size.name, total)
+		})
+	}
+}
+
+// checkPage opens page in lang, waits for the charts in view, runs axe-core and reports every
+// violation as an error; it returns their number.
+func checkPage(t *testing.T, b *chrome, axe, page, lang string) int {
+	sep := "?"
+	if strings.Contains(page, "?") {
+		sep = "&"
 	}
 	b.t = t
-	t.Logf("%d pages × 2 languages × 2 sizes checked, %d violations", len(pages), total)
+	defer func(parent *testing.T) { b.t = parent }(b.t)
+	b.open(page + sep + "lang=" + lang)
+	// Charts in view are drawn before the check (each ends drawn or as its empty state).
+	b.waitFor("charts drawn", `[...document.querySelectorAll('[data-chart]')].every(el => {
+		const r = el.getBoundingClientRect();
+		return r.top > innerHeight || el.classList.contains('is-empty') || el.querySelector('.main-svg');
+	})`)
+	vs := runAxe(t, b, axe)
+	for _, v := range vs {
+		var where []string
+		for i, n := range v.Nodes {
+			if i == 3 {
+				where = append(where, fmt.Sprintf("… %d more", len(v.Nodes)-3))
+				break
+			}
+			html := n.HTML
+			if len(html) > 160 {
+				html = html[:160] + "…"
+			}
+			where = append(where, fmt.Sprintf("%v %s", n.Target, html))
+		}
+		t.Errorf("%s (%s, %d elements): %s\n\t%s", v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(where, "\n\t"))
+	}
+	return len(vs)
 }
 
 // runAxe injects axe-core once per document and returns its violations for the whole page.

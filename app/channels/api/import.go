@@ -220,113 +220,149 @@ func set(s string) map[string]bool {
 
 // importRow validates and stores one row; field problems come back as a map, not an error.
 func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, sources []string) (int64, bool, map[string]string, error) {
-	fe := map[string]string{}
+	rr := &rowReader{ctx: ctx, tx: tx, row: row, fe: map[string]string{}}
 	for k := range row {
 		if !known[kind][k] {
-			fe[k] = "api.row.unknown_field"
+			rr.fe[k] = "api.row.unknown_field"
 		}
 	}
-	if len(fe) > 0 {
-		return 0, false, fe, nil
-	}
-	g := func(k string) string { return strings.TrimSpace(row[k]) }
-	num := func(k string) float64 {
-		if g(k) == "" {
-			return 0
-		}
-		f, err := strconv.ParseFloat(strings.ReplaceAll(g(k), ",", "."), 64)
-		if err != nil {
-			fe[k] = "api.row.number"
-		}
-		return f
-	}
-	date := func(k string) int64 {
-		v := g(k)
-		if v == "" {
-			return 0
-		}
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return t.UnixMilli()
-		}
-		ms, ok := crm.ParseDate(v)
-		if !ok {
-			fe[k] = "api.row.date"
-		}
-		return ms
-	}
-	ref := func(idField, extField, table string) int64 {
-		if v := g(idField); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || id <= 0 || !rowExists(ctx, tx, table, id) {
-				fe[idField] = "api.row.unknown_id"
-				return 0
-			}
-			return id
-		}
-		if v := g(extField); v != "" {
-			id := idByExternal(ctx, tx, table, v)
-			if id == 0 {
-				fe[extField] = "api.row.unknown_external_id"
-			}
-			return id
-		}
-		return 0
+	if len(rr.fe) > 0 {
+		return 0, false, rr.fe, nil
 	}
 	switch kind {
 	case "leads":
-		l := leadRow{ExternalID: g("external_id"), Name: g("name"), Phone: g("phone"), Email: strings.ToLower(g("email")), Stage: g("stage"),
-			Source: g("source"), LostReason: g("lost_reason"), ConsentVersion: g("consent_version"), ConsentAt: date("consent_at"),
-			UTM:        [5]string{g("utm_source"), g("utm_medium"), g("utm_campaign"), g("utm_term"), g("utm_content")},
-			CustomerID: ref("customer_id", "customer_external_id", "customers")}
-		for k, v := range validateLead(&l, sources) {
-			fe[k] = v
-		}
-		if len(fe) > 0 {
-			return 0, false, fe, nil
-		}
-		id, isNew, err := upsertLead(ctx, tx, &l)
-		return id, isNew, nil, err
+		return importLead(rr, sources)
 	case "products":
-		p := productRow{ExternalID: g("external_id"), SKU: g("sku"), Name: g("name"), Category: g("category"), Unit: g("unit"),
-			UnitPrice: num("unit_price"), Currency: strings.ToUpper(g("currency")), Active: g("active") != "false" && g("active") != "0"}
-		for k, v := range validateProduct(&p) {
-			fe[k] = v
-		}
-		if len(fe) > 0 {
-			return 0, false, fe, nil
-		}
-		id, isNew, err := upsertProduct(ctx, tx, &p)
-		return id, isNew, nil, err
+		return importProduct(rr)
 	case "customers":
-		cu := &crm.Customer{ExternalID: g("external_id"), Name: g("name"), Phone: g("phone"), Email: g("email"), Company: g("company"), City: g("city"), Notes: g("notes")}
-		isNew, err := crm.UpsertCustomer(ctx, tx, cu)
-		return crmResult(cu.ID, isNew, err, fe)
+		return importCustomer(rr)
 	case "orders":
-		o := &crm.Order{ExternalID: g("external_id"), CustomerID: ref("customer_id", "customer_external_id", "customers"),
-			LeadID: ref("lead_id", "lead_external_id", "leads"), Status: g("status"), Total: num("total"), Currency: g("currency"),
-			Description: g("description"), OrderedAt: date("ordered_at")}
-		if len(fe) > 0 {
-			return 0, false, fe, nil
-		}
-		if o.OrderedAt == 0 {
-			o.OrderedAt = time.Now().UnixMilli()
-		}
-		isNew, err := crm.UpsertOrder(ctx, tx, o)
-		return crmResult(o.ID, isNew, err, fe)
+		return importOrder(rr)
 	case "invoices":
-		v := &crm.Invoice{ExternalID: g("external_id"), CustomerID: ref("customer_id", "customer_external_id", "customers"),
-			OrderID: ref("order_id", "order_external_id", "orders"), Number: g("number"), Amount: num("amount"), Currency: g("currency"),
-			Status: g("status"), IssuedAt: date("issued_at"), PaidAt: date("paid_at")}
-		if len(fe) > 0 {
-			return 0, false, fe, nil
-		}
-		if v.IssuedAt == 0 {
-			v.IssuedAt = time.Now().UnixMilli()
-		}
-		isNew, err := crm.UpsertInvoice(ctx, tx, v)
-		return crmResult(v.ID, isNew, err, fe)
+		return importInvoice(rr)
 	}
 	return 0, false, nil, fmt.Errorf("api: unknown import kind %q", kind)
+}
+
+// rowReader reads one import row's fields, collecting a field error (an api.row.* catalog key)
+// for each value it cannot read.
+type rowReader struct {
+	ctx context.Context
+	tx  *sql.Tx
+	row map[string]string
+	fe  map[string]string
+}
+
+func (r *rowReader) str(k string) string { return strings.TrimSpace(r.row[k]) }
+
+// num reads a decimal number (comma or point); empty is 0.
+func (r *rowReader) num(k string) float64 {
+	if r.str(k) == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(r.str(k), ",", "."), 64)
+	if err != nil {
+		r.fe[k] = "api.row.number"
+	}
+	return f
+}
+
+// date reads RFC 3339 or a CRM date as Unix ms; empty is 0.
+func (r *rowReader) date(k string) int64 {
+	v := r.str(k)
+	if v == "" {
+		return 0
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UnixMilli()
+	}
+	ms, ok := crm.ParseDate(v)
+	if !ok {
+		r.fe[k] = "api.row.date"
+	}
+	return ms
+}
+
+// ref reads a reference to a row of table by its id or by its external id; none is 0.
+func (r *rowReader) ref(idField, extField, table string) int64 {
+	if v := r.str(idField); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 || !rowExists(r.ctx, r.tx, table, id) {
+			r.fe[idField] = "api.row.unknown_id"
+			return 0
+		}
+		return id
+	}
+	if v := r.str(extField); v != "" {
+		id := idByExternal(r.ctx, r.tx, table, v)
+		if id == 0 {
+			r.fe[extField] = "api.row.unknown_external_id"
+		}
+		return id
+	}
+	return 0
+}
+
+func importLead(r *rowReader, sources []string) (int64, bool, map[string]string, error) {
+	l := leadRow{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: strings.ToLower(r.str("email")), Stage: r.str("stage"),
+		Source: r.str("source"), LostReason: r.str("lost_reason"), ConsentVersion: r.str("consent_version"), ConsentAt: r.date("consent_at"),
+		UTM:        [5]string{r.str("utm_source"), r.str("utm_medium"), r.str("utm_campaign"), r.str("utm_term"), r.str("utm_content")},
+		CustomerID: r.ref("customer_id", "customer_external_id", "customers")}
+	for k, v := range validateLead(&l, sources) {
+		r.fe[k] = v
+	}
+	if len(r.fe) > 0 {
+		return 0, false, r.fe, nil
+	}
+	id, isNew, err := upsertLead(r.ctx, r.tx, &l)
+	return id, isNew, nil, err
+}
+
+func importProduct(r *rowReader) (int64, bool, map[string]string, error) {
+	p := productRow{ExternalID: r.str("external_id"), SKU: r.str("sku"), Name: r.str("name"), Category: r.str("category"), Unit: r.str("unit"),
+		UnitPrice: r.num("unit_price"), Currency: strings.ToUpper(r.str("currency")), Active: r.str("active") != "false" && r.str("active") != "0"}
+	for k, v := range validateProduct(&p) {
+		r.fe[k] = v
+	}
+	if len(r.fe) > 0 {
+		return 0, false, r.fe, nil
+	}
+	id, isNew, err := upsertProduct(r.ctx, r.tx, &p)
+	return id, isNew, nil, err
+}
+
+func importCustomer(r *rowReader) (int64, bool, map[string]string, error) {
+	cu := &crm.Customer{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: r.str("email"), Company: r.str("company"), City: r.str("city"), Notes: r.str("notes")}
+	isNew, err := crm.UpsertCustomer(r.ctx, r.tx, cu)
+	return crmResult(cu.ID, isNew, err, r.fe)
+}
+
+func importOrder(r *rowReader) (int64, bool, map[string]string, error) {
+	o := &crm.Order{ExternalID: r.str("external_id"), CustomerID: r.ref("customer_id", "customer_external_id", "customers"),
+		LeadID: r.ref("lead_id", "lead_external_id", "leads"), Status: r.str("status"), Total: r.num("total"), Currency: r.str("currency"),
+		Description: r.str("description"), OrderedAt: r.date("ordered_at")}
+	if len(r.fe) > 0 {
+		return 0, false, r.fe, nil
+	}
+	if o.OrderedAt == 0 {
+		o.OrderedAt = time.Now().UnixMilli()
+	}
+	isNew, err := crm.UpsertOrder(r.ctx, r.tx, o)
+	return crmResult(o.ID, isNew, err, r.fe)
+}
+
+func importInvoice(r *rowReader) (int64, bool, map[string]string, error) {
+	v := &crm.Invoice{ExternalID: r.str("external_id"), CustomerID: r.ref("customer_id", "customer_external_id", "customers"),
+		OrderID: r.ref("order_id", "order_external_id", "orders"), Number: r.str("number"), Amount: r.num("amount"), Currency: r.str("currency"),
+		Status: r.str("status"), IssuedAt: r.date("issued_at"), PaidAt: r.date("paid_at")}
+	if len(r.fe) > 0 {
+		return 0, false, r.fe, nil
+	}
+	if v.IssuedAt == 0 {
+		v.IssuedAt = time.Now().UnixMilli()
+	}
+	isNew, err := crm.UpsertInvoice(r.ctx, r.tx, v)
+	return crmResult(v.ID, isNew, err, r.fe)
 }
 
 // crmResult maps the CRM room's validation and reference errors to row errors.
