@@ -35,7 +35,8 @@ func recordLinks(c *web.Ctx) []web.NavLink {
 	if !c.Can(auth.ReadCRM) {
 		return nil
 	}
-	var out []web.NavLink
+	// Written quotes first: every niche quotes (app/quotes).
+	out := []web.NavLink{{Href: "/app/quotes/", Label: "nav.quotes", Nav: "quotes"}}
 	for _, e := range []crm.Entity{crm.EntityCustomers, crm.EntityOrders, crm.EntityInvoices, crm.EntityRepairRequests} {
 		if crm.Enabled(string(e), c.Tenant.Setting("niche")) {
 			out = append(out, web.NavLink{Href: "/" + string(e) + "/", Label: "crm." + string(e) + ".title", Nav: "crm"})

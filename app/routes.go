@@ -58,6 +58,11 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /widget/api/{slug}/messages", public, "", h.Channels.Widget.List},
 		{"POST /widget/api/{slug}/messages", public, "", h.Channels.Widget.Post},
 		{"OPTIONS /widget/api/{slug}/{rest...}", public, "", h.Channels.Widget.Preflight},
+		// The customer's page of a sent quote: /q/<slug>.<token> (app/quotes).
+		{"GET /q/{link}", public, "", h.Quotes.Public},
+		{"GET /q/{link}/pdf", public, "", h.Quotes.PublicPDF},
+		{"POST /q/{link}/accept", public, "", h.Quotes.Accept},
+		{"POST /q/{link}/ask", public, "", h.Quotes.Ask},
 		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},
 		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
@@ -110,6 +115,19 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/approvals/{id}/reject", panel, auth.DecideRecommendations, h.Approvals.Reject},
 		{"POST /app/approvals/{id}/execute", panel, auth.DecideRecommendations, h.Approvals.Execute},
 		{"POST /app/approvals/{id}/send", panel, auth.DecideRecommendations, h.Approvals.Send},
+		// Panel: written quotes (app/quotes): editor, approval, PDF, sending; the owner's snippets.
+		{"GET /app/quotes/{$}", panel, auth.ReadPanel, h.Quotes.List},
+		{"POST /app/quotes/new", panel, auth.WriteInbox, h.Quotes.New},
+		{"GET /app/quotes/settings", panel, auth.ManageSettings, h.Quotes.Settings},
+		{"POST /app/quotes/settings/details", panel, auth.ManageSettings, h.Quotes.SaveDetails},
+		{"POST /app/quotes/settings/snippets", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
+		{"POST /app/quotes/settings/snippets/{id}", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
+		{"GET /app/quotes/{id}/{$}", panel, auth.ReadPanel, h.Quotes.Show},
+		{"POST /app/quotes/{id}/{$}", panel, auth.WriteInbox, h.Quotes.Save},
+		{"POST /app/quotes/{id}/submit", panel, auth.WriteInbox, h.Quotes.Submit},
+		{"POST /app/quotes/{id}/revise", panel, auth.WriteInbox, h.Quotes.Revise},
+		{"POST /app/quotes/{id}/send", panel, auth.WriteInbox, h.Quotes.Send},
+		{"GET /app/quotes/{id}/pdf", panel, auth.ReadPanel, h.Quotes.PDFFile},
 		{"GET /products/", panel, auth.ReadCRM, h.Products.List},
 		{"POST /products/", panel, auth.WriteCRM, h.Products.Save},
 		{"POST /products/{id}/", panel, auth.WriteCRM, h.Products.Save},
@@ -223,7 +241,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/settings", "/app/profile", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -33,6 +33,7 @@ import (
 	"highvibe/app/logs"
 	"highvibe/app/ops"
 	"highvibe/app/platform"
+	"highvibe/app/quotes"
 	"highvibe/app/settings"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
@@ -85,6 +86,8 @@ type Handlers struct {
 	Approvals *approvals.Handler
 	Products  *crm.ProductsHandler
 	Assistant *ai.Assistant
+	// Quotes are the written quotes and the customer's page of one (app/quotes).
+	Quotes *quotes.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -184,6 +187,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	analytics.RegisterJobs(s.Jobs, s.Platform, h.InboxService.Channels.Names())
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels}
 	h.Products = &crm.ProductsHandler{Render: s.Render}
+	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform}
+	h.Inbox.Neighbours.Quotes = quotes.ConversationQuotes
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	h.Inbox.Suggester = h.Assistant.Suggest
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)

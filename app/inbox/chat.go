@@ -122,6 +122,19 @@ type Neighbours struct {
 	Recommendations func(ctx context.Context, q Querier, leadID, convID int64) ([]Recommendation, error)
 	Drafts          func(ctx context.Context, q Querier, convID int64) ([]Draft, error)
 	Customer        func(ctx context.Context, q Querier, customerID int64) (*LinkedCustomer, error)
+	// Quotes lists the conversation's written quotes (app/quotes), after applying the approval
+	// queue's decisions to them.
+	Quotes func(ctx context.Context, db *tenantdb.DB, convID int64) ([]QuoteLink, error)
+}
+
+// QuoteLink is one written quote as the conversation page lists it.
+type QuoteLink struct {
+	ID       int64
+	Number   string
+	Revision int
+	Status   string
+	Total    float64 // major units of Currency
+	Currency string
 }
 
 // WhatsAppLink is the https://wa.me/ address of an E.164 phone number ("" when there is none).

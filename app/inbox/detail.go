@@ -24,6 +24,7 @@ type detailData struct {
 	Messages  []*Message
 	Siblings  []*Conversation
 	Recs      []Recommendation
+	Quotes    []QuoteLink // the conversation's written quotes (app/quotes), newest first
 	Logs      []*audit.Row
 	Tags      string
 	Templates []Template
@@ -148,6 +149,12 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	}
 	if f := h.Neighbours.Recommendations; f != nil {
 		if d.Recs, err = f(ctx, c.DB.Read, conv.LeadID, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if f := h.Neighbours.Quotes; f != nil {
+		if d.Quotes, err = f(ctx, c.DB, id); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

@@ -57,3 +57,29 @@ func followLeadStage(ctx context.Context, tx *sql.Tx, leadID, convID int64, stat
 	}
 	return from, to, nil
 }
+
+// stateRank orders the open conversation states, so a move made by another room (a quote sent,
+// a quote accepted) only ever goes forward.
+var stateRank = map[string]int{"new": 0, "contacted": 1, "engaged": 2, "qualified": 3, "offer": 4, "negotiation": 5, "won": 6}
+
+// AdvanceState moves a conversation forward to state inside the caller's transaction (never back,
+// and never out of lost), and its lead's stage along with it (followLeadStage): a sent quote
+// makes the conversation "offer" (the lead "proposal"), an accepted one "won". It returns the
+// lead's stage before and after.
+func AdvanceState(ctx context.Context, tx *sql.Tx, convID int64, state string) (from, to string, err error) {
+	var cur string
+	var leadID int64
+	if err := tx.QueryRowContext(ctx, `SELECT state, lead_id FROM conversations WHERE id = ?`, convID).Scan(&cur, &leadID); err != nil {
+		return "", "", fmt.Errorf("inbox: advance state: %w", err)
+	}
+	next, ok := stateRank[state]
+	if !ok || cur == "lost" || stateRank[cur] >= next {
+		var stage string
+		err := tx.QueryRowContext(ctx, `SELECT stage FROM leads WHERE id = ?`, leadID).Scan(&stage)
+		return stage, stage, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?`, state, tenantdb.Now(), convID); err != nil {
+		return "", "", fmt.Errorf("inbox: advance state: %w", err)
+	}
+	return followLeadStage(ctx, tx, leadID, convID, state)
+}

@@ -47,6 +47,11 @@ var Tables = []Table{
 	{"business_hours", "tenant", "hours/hoursdb"},
 	{"after_hours_acks", "tenant", "hours/hoursdb"},
 
+	// Written quotes, their lines and the owner's approved payment and warranty texts.
+	{"quotes", "tenant", "quotes"},
+	{"quote_lines", "tenant", "quotes"},
+	{"quote_snippets", "tenant", "quotes"},
+
 	{"analytics_snapshots", "tenant", "analytics"},
 	{"ai_usage", "tenant", "ai"},
 	{"action_logs", "tenant", "audit"},

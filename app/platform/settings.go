@@ -109,6 +109,7 @@ var settingDefs = map[string]settingDef{
 	"currency":                 {def: "TRY", check: currency},
 	"chat_widget_enabled":      {def: "true", check: boolean, normalize: normBool},
 	"greeting":                 {def: "", check: maxLen(500)},
+	"business_details":         {def: "", check: maxLen(1000)}, // address, phone, tax office and number: the sender block of written quotes
 	"consent_required":         {def: "false", check: boolean, normalize: normBool},
 	"privacy_notice":           {def: "", check: maxLen(20000)},
 	"landing_enabled":          {def: "false", check: boolean, normalize: normBool},

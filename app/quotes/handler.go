@@ -1,0 +1,401 @@
+package quotes
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"highvibe/app/auth"
+	"highvibe/app/channels/channel"
+	"highvibe/app/crm"
+	"highvibe/app/i18n"
+	"highvibe/app/live"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves /app/quotes/... and the customer's page /q/....
+type Handler struct {
+	Render   *web.Renderer
+	Live     *live.Hub
+	Channels *channel.Registry // the conversation's channel carries the link
+	Platform *platform.Service // tenant of a public link; business details
+	// Origin is the public origin of links (scheme://host); by default the request's.
+	Origin func(*http.Request) string
+	// Media, when set, also sends the PDF as a document on channels that take one (the media
+	// room's outbound function). Until it exists the link alone goes out.
+	Media func(ctx context.Context, db *tenantdb.DB, convID int64, name, contentType string, body []byte) error
+}
+
+func actorOf(c *web.Ctx) Actor {
+	a := Actor{UserID: c.UserID()}
+	if c.User != nil {
+		a.Name = c.User.Username
+	}
+	return a
+}
+
+// moneyIn formats minor units in a language: "1.250,50 ₺" (tr).
+func moneyIn(lang string) func(int64, string) string {
+	p := i18n.For(lang)
+	return func(v int64, cur string) string { return p.Money(Major(v), cur) }
+}
+
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+type listPage struct {
+	Items  []ListItem
+	Status string
+	States []string
+}
+
+// List is GET /app/quotes/: the newest revision of every quote, filterable by status.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := Sync(r.Context(), c.DB); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	st := r.URL.Query().Get("status")
+	if !oneOf(st, Statuses) {
+		st = ""
+	}
+	items, err := List(r.Context(), c.DB.Read, st, 200)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "quotes/list", &web.Page{Title: c.T("quotes.title"), Nav: "quotes", Guide: "quotes",
+		Data: &listPage{Items: items, Status: st, States: Statuses}})
+}
+
+// editorPage is the quote page: the editor while the revision is editable, the frozen view after.
+type editorPage struct {
+	Q         *Quote
+	Rows      []Line // the lines plus spare rows
+	Products  []*crm.Product
+	Payment   []*Snippet
+	Warranty  []*Snippet
+	Revisions []ListItem
+	Kinds     []string
+	Langs     []string
+	CanWrite  bool
+	CanDecide bool
+	Link      string
+	Until     string // valid_until as YYYY-MM-DD
+	Money     func(int64) string
+}
+
+// Qty, Price and Rate write stored numbers back into the form.
+func (e *editorPage) Qty(v int64) string   { return fixedOrEmpty(v, 3) }
+func (e *editorPage) Price(v int64) string { return fixedOrEmpty(v, 2) }
+func (e *editorPage) Rate(v int64) string  { return fixed(v, 2) }
+
+func fixedOrEmpty(v int64, d int) string {
+	if v == 0 {
+		return ""
+	}
+	return fixed(v, d)
+}
+
+func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, errs map[string]string) {
+	c := web.From(r)
+	ctx := r.Context()
+	d := &editorPage{Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
+		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02")}
+	m := moneyIn(c.Lang)
+	d.Money = func(v int64) string { return m(v, q.Currency) }
+	var err error
+	if d.Products, err = crm.Products(ctx, c.DB, true); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	snips, err := Snippets(ctx, c.DB.Read, true)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	for _, s := range snips {
+		if s.Kind == "payment" {
+			d.Payment = append(d.Payment, s)
+		} else {
+			d.Warranty = append(d.Warranty, s)
+		}
+	}
+	if d.Revisions, err = Revisions(ctx, c.DB.Read, q.Number); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Rows = append(d.Rows, q.Lines...)
+	if q.Editable() {
+		for range 3 {
+			d.Rows = append(d.Rows, Line{Kind: "product", VATRate: DefaultVAT})
+		}
+	}
+	if q.Status == "sent" || q.Status == "accepted" || q.Status == "approved" {
+		d.Link = Link(h.origin(r), c.Tenant.Slug, q)
+	}
+	h.Render.Render(w, r, status, "quotes/edit", &web.Page{Title: c.T("quotes.edit_title", q.Number, q.Revision), Nav: "quotes", Guide: "quotes",
+		Data: d, Errors: errs, Form: nil})
+}
+
+func (h *Handler) origin(r *http.Request) string {
+	if h.Origin != nil {
+		return h.Origin(r)
+	}
+	scheme := "http"
+	if web.Secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Show is GET /app/quotes/{id}/.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	q, err := Load(r.Context(), c.DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.editor(w, r, http.StatusOK, q, nil)
+}
+
+// New is POST /app/quotes/new: "Teklif hazırla" on a conversation starts an empty draft;
+// with assistant=1 the assistant drafts it from the conversation and it goes to the queue.
+func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	convID, err := strconv.ParseInt(r.PostFormValue("conversation_id"), 10, 64)
+	if err != nil || convID <= 0 {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	d := Defaults{Currency: c.Tenant.Currency, Language: c.Tenant.PrimaryLocale}
+	var q *Quote
+	if r.PostFormValue("assistant") == "1" {
+		q, err = DraftFromConversation(r.Context(), c.DB, convID, c.Tenant.NicheID, actorOf(c), d, moneyIn(c.Tenant.PrimaryLocale))
+	} else {
+		q, err = Create(r.Context(), c.DB, convID, actorOf(c), d)
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if q.Status == "pending" {
+		web.Flash(w, r, true, c.T("quotes.drafted"))
+	}
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// inputOf reads the editor form.
+func inputOf(r *http.Request) Input {
+	f := r.PostForm
+	in := Input{Language: f.Get("language"), CustomerName: f.Get("customer_name"), ValidUntil: f.Get("valid_until"), Note: f.Get("note"),
+		PaymentSnippet: f.Get("payment_snippet"), WarrantySnippet: f.Get("warranty_snippet")}
+	at := func(k string, i int) string {
+		if v := f[k]; i < len(v) {
+			return v[i]
+		}
+		return ""
+	}
+	n := min(len(f["kind"]), 110)
+	for i := range n {
+		in.Lines = append(in.Lines, LineInput{Kind: at("kind", i), ProductID: at("product_id", i), Name: at("name", i), Unit: at("unit", i),
+			Quantity: at("quantity", i), UnitPrice: at("unit_price", i), Percent: at("percent", i), Reason: at("reason", i),
+			Discount: at("discount", i), VAT: at("vat", i)})
+	}
+	return in
+}
+
+// catalogOf answers product lines from the tenant's active catalog (prices in minor units).
+func catalogOf(ctx context.Context, db *tenantdb.DB) Catalog {
+	return func(id int64) (string, string, int64, bool) {
+		p, err := crm.ProductByID(ctx, db, id)
+		if err != nil || !p.Active {
+			return "", "", 0, false
+		}
+		return p.Name, p.Unit, int64(math.Round(p.UnitPrice * 100)), true
+	}
+}
+
+// Save is POST /app/quotes/{id}/: store the edit (submit=1 also asks for approval). Errors
+// re-render the editor with the typed form and field messages (422); nothing is stored.
+func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	in := inputOf(r)
+	submit := r.PostFormValue("submit") == "1"
+	q, err := Save(r.Context(), c.DB, id, in, catalogOf(r.Context(), c.DB), submit, actorOf(c), moneyIn(c.Tenant.PrimaryLocale))
+	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
+		cur, err := ByID(r.Context(), c.DB.Read, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		typed(cur, in)
+		h.editor(w, r, http.StatusUnprocessableEntity, cur, errs)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	msg := c.T("quotes.saved")
+	if submit {
+		msg = c.T("quotes.submitted")
+	}
+	web.Flash(w, r, true, msg)
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// typed shows the form as the person typed it after a refused save (numbers that parse, names as
+// typed), so nothing they wrote is lost.
+func typed(q *Quote, in Input) {
+	q.Lines = q.Lines[:0]
+	for _, li := range in.Lines {
+		if li.empty() {
+			continue
+		}
+		l := Line{Kind: li.Kind, Name: li.Name, Unit: li.Unit, Reason: li.Reason, VATRate: DefaultVAT}
+		l.ProductID, _ = strconv.ParseInt(li.ProductID, 10, 64)
+		l.Quantity, _ = ParseQuantity(li.Quantity)
+		l.UnitPrice, _ = ParseMoney(li.UnitPrice)
+		l.Percent, _ = ParseRate(li.Percent)
+		l.Discount, _ = ParseRate(li.Discount)
+		if v, ok := ParseRate(li.VAT); ok {
+			l.VATRate = v
+		}
+		q.Lines = append(q.Lines, l)
+	}
+	if oneOf(in.Language, Languages) {
+		q.Language = in.Language
+	}
+	q.CustomerName, q.Note = in.CustomerName, in.Note
+	if t, err := time.Parse("2006-01-02", in.ValidUntil); err == nil {
+		q.ValidUntil = t.UnixMilli()
+	}
+}
+
+// Submit is POST /app/quotes/{id}/submit: ask for approval as the quote stands.
+func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if _, err := Submit(r.Context(), c.DB, id, actorOf(c), moneyIn(c.Tenant.PrimaryLocale)); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("quotes.submitted"))
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// Revise is POST /app/quotes/{id}/revise: a new editable revision of an approved quote.
+func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	q, err := Revise(r.Context(), c.DB, id, actorOf(c))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("quotes.revised", q.Revision))
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// Send is POST /app/quotes/{id}/send: the approved quote goes to the customer as a message with
+// its tracking link on the conversation's channel (and as a PDF document where the media room
+// can send one).
+func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	origin, slug := h.origin(r), c.Tenant.Slug
+	body := func(q *Quote) string {
+		p := i18n.For(q.Language)
+		return p.T("quotes.send.body", q.Number, p.Money(Major(q.Totals.Grand), q.Currency), Link(origin, slug, q))
+	}
+	q, msgID, err := Send(r.Context(), c.DB, h.Channels, id, body, actorOf(c))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if h.Live != nil {
+		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: q.ConversationID, MessageID: msgID})
+	}
+	if h.Media != nil {
+		if pdf, err := PDF(q, h.business(c.Tenant)); err == nil {
+			if err := h.Media(r.Context(), c.DB, q.ConversationID, q.Number+".pdf", "application/pdf", pdf); err != nil && !errors.Is(err, context.Canceled) {
+				web.Flash(w, r, false, c.T("quotes.pdf_not_attached"))
+			}
+		}
+	}
+	web.Flash(w, r, true, c.T("quotes.sent"))
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// business is the sender block of a PDF and of the customer's page.
+func (h *Handler) business(t *platform.Tenant) Business {
+	return Business{Name: t.Name, Details: t.Setting("business_details")}
+}
+
+// PDFFile is GET /app/quotes/{id}/pdf: the quote as the customer gets it.
+func (h *Handler) PDFFile(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	q, err := Load(r.Context(), c.DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.writePDF(w, r, q, h.business(c.Tenant))
+}
+
+func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b Business) {
+	out, err := PDF(q, b)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+q.Number+`-r`+strconv.Itoa(q.Revision)+`.pdf"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(out)
+}
+
+// LangName is a language's own name ("Türkçe", "العربية").
+func (e *editorPage) LangName(code string) string { return i18n.LangName(code) }

@@ -1,0 +1,193 @@
+package quotes
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Units of the quote arithmetic: every amount is an integer of minor units (kuruş, cent), every
+// quantity thousandths of its unit, every rate basis points (2000 = 20 %). Nothing is a float, so
+// a total is the same on the page, in the PDF and in a test.
+const (
+	qtyScale  = 1000
+	rateScale = 10000
+	// DefaultVAT is the KDV rate a new line gets (20 %).
+	DefaultVAT = 2000
+	// maxQuantity and maxUnitPrice keep qty × price inside int64 (1e8 × 1e10 = 1e18).
+	maxQuantity  = 100_000 * qtyScale
+	maxUnitPrice = 100_000_000 * 100
+)
+
+// mulDiv is a×b÷d rounded half up, for the non-negative values of a quote.
+func mulDiv(a, b, d int64) int64 { return (a*b + d/2) / d }
+
+// Line kinds: a catalog product, the free lines, and a percentage line (waste or fire allowance).
+var LineKinds = []string{"product", "labour", "subbase", "transport", "other", "allowance"}
+
+// Line is one line of a quote; Gross, Net and VAT are computed by Compute.
+type Line struct {
+	ID        int64
+	Position  int
+	Kind      string
+	ProductID int64
+	Name      string
+	Unit      string
+	Quantity  int64 // thousandths of Unit
+	UnitPrice int64 // minor units
+	Percent   int64 // allowance lines: basis points of the product lines' net
+	Reason    string
+	Discount  int64 // basis points
+	VATRate   int64 // basis points
+	Gross     int64 // before discount
+	Net       int64 // after discount, before KDV
+	VAT       int64
+}
+
+// Totals are a quote's sums, all minor units.
+type Totals struct {
+	Subtotal, Discount, Net, VAT, Grand int64
+}
+
+// Compute fills each line's Gross, Net and VAT and returns the totals. Rounding happens once per
+// line and per step (gross, discount, KDV), half up, and the totals are sums of the rounded
+// lines, so the figures printed on a line always add up to the printed total. An allowance line
+// is a percentage of the net of the product lines above it.
+func Compute(lines []Line) Totals {
+	var t Totals
+	var productNet int64
+	for i := range lines {
+		l := &lines[i]
+		if l.Kind == "allowance" {
+			l.Gross = mulDiv(productNet, l.Percent, rateScale)
+		} else {
+			l.Gross = mulDiv(l.Quantity, l.UnitPrice, qtyScale)
+		}
+		disc := mulDiv(l.Gross, l.Discount, rateScale)
+		l.Net = l.Gross - disc
+		l.VAT = mulDiv(l.Net, l.VATRate, rateScale)
+		if l.Kind == "product" {
+			productNet += l.Net
+		}
+		t.Subtotal += l.Gross
+		t.Discount += disc
+		t.Net += l.Net
+		t.VAT += l.VAT
+	}
+	t.Grand = t.Net + t.VAT
+	return t
+}
+
+// parseFixed reads a non-negative decimal as typed in any of the panel's languages ("1.250,50",
+// "1,250.50", "1250.5", "12,5") into an integer with the given number of decimals. A lone
+// separator followed by exactly three digits is a thousands separator when decimals < 3
+// ("1.250" is 1250 liras) and a decimal point otherwise ("1.250" m² is 1.25 m²).
+func parseFixed(s string, decimals int) (int64, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "", "%", "").Replace(s)
+	if s == "" {
+		return 0, false
+	}
+	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
+	dec := -1
+	switch {
+	case lastDot >= 0 && lastComma >= 0:
+		dec = max(lastDot, lastComma)
+	case lastDot >= 0 || lastComma >= 0:
+		sep := byte('.')
+		if lastComma >= 0 {
+			sep = ','
+		}
+		pos := max(lastDot, lastComma)
+		if strings.Count(s, string(sep)) == 1 && !(len(s)-pos-1 == 3 && decimals < 3) {
+			dec = pos
+		}
+	}
+	intPart, frac := s, ""
+	if dec >= 0 {
+		intPart, frac = s[:dec], s[dec+1:]
+	}
+	if !groupedWell(intPart) {
+		return 0, false
+	}
+	intPart = strings.NewReplacer(".", "", ",", "").Replace(intPart)
+	if intPart == "" {
+		intPart = "0"
+	}
+	if len(frac) > decimals || strings.ContainsAny(frac, ".,") {
+		return 0, false
+	}
+	for len(frac) < decimals {
+		frac += "0"
+	}
+	if len(intPart) > 12 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(intPart+frac, 10, 63)
+	if err != nil {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// groupedWell reports whether the whole part uses one thousands separator in groups of three
+// ("1.250.000", "1,250"), or none.
+func groupedWell(s string) bool {
+	hasDot, hasComma := strings.Contains(s, "."), strings.Contains(s, ",")
+	if hasDot && hasComma {
+		return false
+	}
+	if !hasDot && !hasComma {
+		return true
+	}
+	sep := "."
+	if hasComma {
+		sep = ","
+	}
+	parts := strings.Split(s, sep)
+	if len(parts[0]) < 1 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseMoney reads an amount in major units ("1.250,50") as minor units (125050).
+func ParseMoney(s string) (int64, bool) { return parseFixed(s, 2) }
+
+// ParseQuantity reads a quantity ("12,5") as thousandths (12500).
+func ParseQuantity(s string) (int64, bool) { return parseFixed(s, 3) }
+
+// ParseRate reads a percentage ("20", "7,5") as basis points (2000, 750).
+func ParseRate(s string) (int64, bool) { return parseFixed(s, 2) }
+
+// fixed writes n with the given decimals and no grouping ("1250.50"), the form inputs' value.
+func fixed(n int64, decimals int) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	for len(s) <= decimals {
+		s = "0" + s
+	}
+	out := s
+	if decimals > 0 {
+		out = s[:len(s)-decimals] + "." + s[len(s)-decimals:]
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+		if decimals == 2 && strings.Contains(out, ".") && len(out)-strings.IndexByte(out, '.') == 2 {
+			out += "0"
+		}
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// Major is minor units as a float of major units, for the catalog's money formatter (exact for
+// every amount a quote can hold: two decimals of a value below 2^53).
+func Major(minor int64) float64 { return float64(minor) / 100 }

@@ -1,0 +1,337 @@
+package quotes_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/channels"
+	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
+)
+
+type fixture struct {
+	e      *apptest.Env
+	owner  *apptest.Client
+	op     *apptest.Client
+	viewer *apptest.Client
+	conv   int64
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Deniz Yılmaz",
+		Body: "Merhaba, bahçeye 120 m2 granit döşetmek istiyoruz, çapraz döşeme olacak. Fiyat alabilir miyim?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{e: e, owner: e.User("acme", "talha", "owner"), op: e.User("acme", "olga", "operator"), viewer: e.User("acme", "vera", "viewer"), conv: res.ConversationID}
+	if r := f.owner.Post("/products/", url.Values{"sku": {"GR-3"}, "name": {"Granit küp taş 3 cm"}, "category": {"granite"}, "unit": {"m2"}, "unit_price": {"1250,50"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("product: %d", r.StatusCode)
+	}
+	for _, s := range [][3]string{{"payment", "Peşin %30", "Sipariş onayında %30 peşin, kalan teslimde."}, {"warranty", "2 yıl işçilik", "Döşeme işçiliğine 2 yıl garanti."}} {
+		if r := f.owner.Post("/app/quotes/settings/snippets", url.Values{"kind": {s[0]}, "title": {s[1]}, "body": {s[2]}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("snippet: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	return f
+}
+
+func (f *fixture) count(t *testing.T, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.e.DB("acme").Read.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) str(t *testing.T, q string, args ...any) string {
+	t.Helper()
+	var s string
+	if err := f.e.DB("acme").Read.QueryRow(q, args...).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func newQuote(t *testing.T, c *apptest.Client, conv int64, extra url.Values) int64 {
+	t.Helper()
+	form := url.Values{"conversation_id": {strconv.FormatInt(conv, 10)}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	r := c.Post("/app/quotes/new", form)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new quote: %d %s", r.StatusCode, r.Body)
+	}
+	m := regexp.MustCompile(`/app/quotes/(\d+)/`).FindStringSubmatch(r.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("new quote went to %q", r.Header.Get("Location"))
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// lines is an editor form: 120 m² of the catalog granite at its catalog price, labour, and an
+// 8 % allowance for diagonal laying.
+func lines(productID string) url.Values {
+	return url.Values{"language": {"tr"}, "customer_name": {"Deniz Yılmaz"}, "valid_until": {"2026-12-31"},
+		"payment_snippet": {"1"}, "warranty_snippet": {"2"}, "note": {""},
+		"kind":       {"product", "labour", "allowance", "product"},
+		"product_id": {productID, "", "", ""},
+		"name":       {"", "Döşeme işçiliği", "Fire payı", ""},
+		"unit":       {"", "m2", "", ""},
+		"quantity":   {"120", "120", "", ""},
+		"unit_price": {"", "180", "", ""},
+		"percent":    {"", "", "8", ""},
+		"reason":     {"", "", "Çapraz döşeme kesim firesi", ""},
+		"discount":   {"", "", "", ""},
+		"vat":        {"20", "20", "20", "20"},
+	}
+}
+
+// TestQuoteLifecycle: a draft from a conversation, refused input stores nothing, a save asks for
+// approval, nothing is sent before a person approves, the approved revision is frozen (also in
+// the schema), sending puts the tracking link into the conversation and moves the lead to
+// proposal, the customer's page counts views, acceptance wins the lead with an order of the
+// quote's total, and the log shows the edit before→after.
+func TestQuoteLifecycle(t *testing.T) {
+	f := setup(t)
+	if r := f.viewer.Post("/app/quotes/new", url.Values{"conversation_id": {"1"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("viewer made a quote: %d", r.StatusCode)
+	}
+	id := newQuote(t, f.op, f.conv, nil)
+	path := "/app/quotes/" + strconv.FormatInt(id, 10) + "/"
+	if n := f.str(t, `SELECT number FROM quotes WHERE id = ?`, id); !regexp.MustCompile(`^TKL-\d{4}-0001$`).MatchString(n) {
+		t.Fatalf("number %q", n)
+	}
+	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
+
+	bad := lines(pid)
+	bad["quantity"] = []string{"120", "-4", "", ""}
+	bad["reason"] = []string{"", "", "", ""}
+	r := f.op.Post(path, bad)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Sıfırdan büyük bir miktar girin") || !strings.Contains(r.Body, "gerekçesini yazın") {
+		t.Fatalf("bad save: %d", r.StatusCode)
+	}
+	if n := f.count(t, `SELECT count(*) FROM quote_lines`); n != 0 {
+		t.Fatalf("a refused save stored %d lines", n)
+	}
+
+	if r := f.op.Post(path, lines(pid)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	// 120 × 1.250,50 = 150.060,00; labour 21.600,00; allowance 8 % of 150.060,00 = 12.004,80;
+	// net 183.664,80; KDV 36.732,96; total 220.397,76 ₺.
+	if g := f.count(t, `SELECT grand_total FROM quotes WHERE id = ?`, id); g != 22_039_776 {
+		t.Fatalf("grand total %d", g)
+	}
+	page := f.op.Get(path)
+	if !strings.Contains(page.Body, "220.397,76 ₺") || !strings.Contains(page.Body, "36.732,96 ₺") {
+		t.Fatalf("editor does not show the Turkish totals")
+	}
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/send", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("send of a draft: %d, want 409", r.StatusCode)
+	}
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/submit", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.StatusCode)
+	}
+	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ? AND status = 'pending'`, id)
+	if f.str(t, `SELECT action_type || '/' || status FROM decision_recommendations WHERE id = ?`, rec) != "pricing/pending" {
+		t.Fatal("no pending pricing recommendation for the quote")
+	}
+	if q := f.op.Get("/app/approvals/"); !strings.Contains(q.Body, path) {
+		t.Fatal("the approval queue does not link the quote")
+	}
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/send", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("send before approval: %d, want 409", r.StatusCode)
+	}
+	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", url.Values{"next": {path}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	if p := f.op.Get(path); !strings.Contains(p.Body, `data-status="approved"`) {
+		t.Fatal("the quote did not follow its approval")
+	}
+	// Frozen: the page refuses an edit, and so does the schema.
+	if r := f.op.Post(path, lines(pid)); r.StatusCode != http.StatusConflict {
+		t.Fatalf("edit of an approved quote: %d, want 409", r.StatusCode)
+	}
+	if _, err := f.e.DB("acme").Write.Exec(`UPDATE quote_lines SET unit_price = 1 WHERE quote_id = ?`, id); !tenantdb.IsTrigger(err) {
+		t.Fatalf("the schema let an approved line change: %v", err)
+	}
+	if _, err := f.e.DB("acme").Write.Exec(`UPDATE quotes SET grand_total = 1 WHERE id = ?`, id); !tenantdb.IsTrigger(err) {
+		t.Fatalf("the schema let an approved total change: %v", err)
+	}
+
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", r.StatusCode, r.Body)
+	}
+	body := f.str(t, `SELECT body FROM messages WHERE conversation_id = ? AND direction = 'outbound' ORDER BY id DESC LIMIT 1`, f.conv)
+	link := regexp.MustCompile(`/q/acme\.[a-z2-7]{24}`).FindString(body)
+	if link == "" || !strings.Contains(body, "220.397,76 ₺") {
+		t.Fatalf("sent message %q", body)
+	}
+	if st := f.str(t, `SELECT stage FROM leads`); st != "proposal" {
+		t.Fatalf("lead stage after sending: %s", st)
+	}
+
+	cust := f.e.Client()
+	for range 2 {
+		if p := cust.Get(link); p.StatusCode != 200 || !strings.Contains(p.Body, "220.397,76 ₺") || !strings.Contains(p.Body, "Döşeme işçiliğine 2 yıl garanti.") {
+			t.Fatalf("customer page: %d", p.StatusCode)
+		}
+	}
+	if n := f.count(t, `SELECT view_count FROM quotes WHERE id = ?`, id); n != 2 {
+		t.Fatalf("views %d", n)
+	}
+	if p := cust.Get("/q/acme.aaaaaaaaaaaaaaaaaaaaaaaa"); p.StatusCode != http.StatusNotFound {
+		t.Fatalf("a guessed link: %d", p.StatusCode)
+	}
+	if r := cust.Post(link+"/ask", url.Values{"question": {"Nakliye dahil mi?"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ask: %d", r.StatusCode)
+	}
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound' AND body LIKE '%Nakliye dahil mi?'`); n != 1 {
+		t.Fatal("the question did not reach the conversation")
+	}
+	if r := cust.Post(link+"/accept", url.Values{"name": {"Deniz"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "data-accepted") {
+		t.Fatalf("accept: %d", r.StatusCode)
+	}
+	if r := cust.Post(link+"/accept", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("second accept: %d, want 409", r.StatusCode)
+	}
+	if st := f.str(t, `SELECT stage FROM leads`); st != "won" {
+		t.Fatalf("lead stage after acceptance: %s", st)
+	}
+	if tot := f.str(t, `SELECT printf('%.2f %s %s', total, currency, status) FROM orders`); tot != "220397.76 TRY won" {
+		t.Fatalf("order %q", tot)
+	}
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/revise", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("revise of an accepted quote: %d", r.StatusCode)
+	}
+	before := f.str(t, `SELECT json_extract(payload, '$.after') FROM action_logs WHERE action_type = 'quote_saved' ORDER BY id DESC LIMIT 1`)
+	if !strings.Contains(before, "Fire payı 8%") || !strings.Contains(before, "= 220.397,76 ₺") {
+		t.Fatalf("log after: %q", before)
+	}
+}
+
+// TestRevisionAfterApproval: changing an approved quote makes revision 2 with the same number;
+// revision 1 stays as approved and its link says it was replaced.
+func TestRevisionAfterApproval(t *testing.T) {
+	f := setup(t)
+	id := newQuote(t, f.op, f.conv, nil)
+	sid := strconv.FormatInt(id, 10)
+	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
+	form := lines(pid)
+	form.Set("submit", "1")
+	f.op.Post("/app/quotes/"+sid+"/", form)
+	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
+	f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil)
+	f.op.Get("/app/quotes/" + sid + "/")
+	r := f.op.Post("/app/quotes/"+sid+"/revise", nil)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revise: %d %s", r.StatusCode, r.Body)
+	}
+	var rev2 int64
+	_ = f.e.DB("acme").Read.QueryRow(`SELECT id FROM quotes WHERE revision = 2`).Scan(&rev2)
+	if f.str(t, `SELECT group_concat(number || ':' || revision || ':' || status, ' ') FROM (SELECT * FROM quotes ORDER BY revision)`) !=
+		f.str(t, `SELECT number FROM quotes WHERE id = ?`, id)+":1:superseded "+f.str(t, `SELECT number FROM quotes WHERE id = ?`, id)+":2:draft" {
+		t.Fatal("revisions are not numbered as one quote")
+	}
+	form = lines(pid)
+	form["unit_price"] = []string{"1100", "180", "", ""}
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(rev2, 10)+"/", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit rev 2: %d", r.StatusCode)
+	}
+	if g := f.count(t, `SELECT grand_total FROM quotes WHERE id = ?`, id); g != 22_039_776 {
+		t.Fatalf("revision 1 changed: %d", g)
+	}
+	log := f.str(t, `SELECT json_extract(payload, '$.before') || ' => ' || json_extract(payload, '$.after') FROM action_logs WHERE action_type = 'quote_saved' ORDER BY id DESC LIMIT 1`)
+	if !strings.Contains(log, "× 1.250,50 ₺") || !strings.Contains(log, "× 1.100,00 ₺") {
+		t.Fatalf("log does not show before→after: %q", log)
+	}
+}
+
+// TestAssistantDraft: the assistant reads area, stone and diagonal laying from the conversation,
+// prices it from the catalog, adds the allowance with its reason, and the draft waits in the
+// approval queue.
+func TestAssistantDraft(t *testing.T) {
+	f := setup(t)
+	id := newQuote(t, f.op, f.conv, url.Values{"assistant": {"1"}})
+	got := f.str(t, `SELECT group_concat(kind || ':' || name || ':' || quantity || ':' || unit_price || ':' || percent || ':' || reason, ' | ') FROM quote_lines WHERE quote_id = ?`, id)
+	want := "product:Granit küp taş 3 cm:120000:125050:0: | allowance:Fire payı:0:0:1000:çapraz döşeme: daha fazla kesim firesi"
+	if got != want {
+		t.Fatalf("drafted lines\n got %s\nwant %s", got, want)
+	}
+	if st := f.str(t, `SELECT status || ' ' || drafted_by FROM quotes WHERE id = ?`, id); st != "pending assistant" {
+		t.Fatalf("draft status %q", st)
+	}
+	if n := f.count(t, `SELECT count(*) FROM decision_recommendations d JOIN quotes q ON q.recommendation_id = d.id WHERE d.status = 'pending'`); n != 1 {
+		t.Fatal("the draft is not in the approval queue")
+	}
+}
+
+// TestQuotePDFText renders the PDF of an approved quote in Turkish and in Arabic and compares the
+// text poppler's pdftotext extracts (the Arabic is checked for its shaped presentation forms).
+func TestQuotePDFText(t *testing.T) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (poppler-utils) is required under CI")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	f := setup(t)
+	id := newQuote(t, f.op, f.conv, nil)
+	sid := strconv.FormatInt(id, 10)
+	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
+	f.op.Post("/app/quotes/"+sid+"/", lines(pid))
+	extract := func(pdf string) string {
+		p := filepath.Join(t.TempDir(), "q.pdf")
+		if err := os.WriteFile(p, []byte(pdf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	r := f.op.Get("/app/quotes/" + sid + "/pdf")
+	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("pdf: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	txt := extract(r.Body)
+	for _, want := range []string{"Teklif", "TKL-", "Sayın: Deniz Yılmaz", "Granit küp taş 3 cm", "120 m2 1.250,50 ₺", "%20 150.060,00 ₺",
+		"Döşeme işçiliği", "Fire payı — Çapraz döşeme kesim firesi", "%8", "12.004,80 ₺", "Ara toplam 183.664,80 ₺", "KDV 36.732,96 ₺",
+		"Genel toplam 220.397,76 ₺", "Ödeme koşulları", "Sipariş onayında %30 peşin, kalan teslimde.", "Garanti", "Döşeme işçiliğine 2 yıl garanti.",
+		"31.12.2026 tarihine kadar geçerlidir"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("Turkish PDF text lacks %q\n%s", want, txt)
+		}
+	}
+	form := lines(pid)
+	form.Set("language", "ar")
+	f.op.Post("/app/quotes/"+sid+"/", form)
+	txt = extract(f.op.Get("/app/quotes/" + sid + "/pdf").Body)
+	// "عرض سعر" drawn from its presentation forms, the total in Western digits.
+	for _, want := range []string{"220,397.76", "TKL-"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("Arabic PDF text lacks %q\n%s", want, txt)
+		}
+	}
+	if !regexp.MustCompile(`[\x{FE70}-\x{FEFF}]`).MatchString(txt) {
+		t.Errorf("Arabic PDF has no shaped Arabic letters:\n%s", txt)
+	}
+}

@@ -1,0 +1,219 @@
+package quotes
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
+	"highvibe/app/crm"
+	"highvibe/app/fault"
+	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
+)
+
+// Link is the customer's tracking link of a revision: /q/<slug>.<token>, so the public page finds
+// the tenant without a lookup table and the secret part stays 120 random bits.
+func Link(origin, slug string, q *Quote) string {
+	return strings.TrimRight(origin, "/") + "/q/" + slug + "." + q.Token
+}
+
+// SplitLink is Link's inverse on the path part: the tenant slug and the token.
+func SplitLink(s string) (slug, token string, ok bool) {
+	i := strings.LastIndexByte(s, '.')
+	if i <= 0 || i == len(s)-1 || len(s)-i-1 != 24 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// Send puts an approved revision into its conversation as a message in the customer's language
+// carrying the tracking link (body made by text), on the conversation's channel, in one
+// transaction with: the revision marked sent, the conversation moved to "offer" (its lead to
+// "proposal") and an action log. Before approval it refuses (ErrNotApproved). Sending again
+// (a reminder) is allowed and records another message.
+func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor) (*Quote, int64, error) {
+	var q *Quote
+	var msgID int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if q, err = ByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := syncTx(ctx, tx, q); err != nil {
+			return err
+		}
+		if !q.Sendable() {
+			return ErrNotApproved
+		}
+		if q.ConversationID == 0 {
+			return ErrNoConversation
+		}
+		if msgID, err = inbox.AddMessageTx(ctx, tx, reg, q.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
+			AuthorUserID: a.UserID, AuthorName: a.Name, Body: body(q)}); err != nil {
+			return err
+		}
+		now := tenantdb.Now()
+		if _, err := setStatus(ctx, tx, q.ID, "sent", []string{"approved", "sent"}, "sent_at = coalesce(sent_at, ?), sent_message_id = ?", now, msgID); err != nil {
+			return err
+		}
+		if q.SentAt == 0 {
+			q.SentAt = now
+		}
+		q.Status, q.SentMessageID = "sent", msgID
+		from, to, err := inbox.AdvanceState(ctx, tx, q.ConversationID, "offer")
+		if err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_sent", Summary: q.Number,
+			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: q.ConversationID,
+			Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "message_id": msgID,
+				"grand_total": q.Totals.Grand, "currency": q.Currency, "stage_before": from, "stage_after": to}})
+		return err
+	})
+	return q, msgID, err
+}
+
+// Viewed records that the customer opened the link of a sent (or accepted) revision: the first
+// time with an action log and a system note in the conversation, every time in the view count.
+// Links of drafts and of revisions not sent are not counted.
+func Viewed(ctx context.Context, db *tenantdb.DB, q *Quote) (first bool, err error) {
+	if q.Status != "sent" && q.Status != "accepted" {
+		return false, nil
+	}
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		now := tenantdb.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE quotes SET view_count = view_count + 1, first_viewed_at = coalesce(first_viewed_at, ?) WHERE id = ?`, now, q.ID)
+		if err != nil {
+			return fmt.Errorf("quotes: view: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		q.ViewCount++
+		if q.FirstViewedAt != 0 {
+			return nil
+		}
+		q.FirstViewedAt, first = now, true
+		if q.ConversationID != 0 {
+			if _, err := inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+				Event: "quote_viewed", Params: map[string]string{"actor": q.Number}}); err != nil {
+				return err
+			}
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_viewed", Summary: q.Number, ModelName: "customer",
+			ConversationID: q.ConversationID, Payload: map[string]any{"quote_id": q.ID, "number": q.Number}})
+		return err
+	})
+	return first, err
+}
+
+// Accept records the customer's acceptance through the link, in one transaction: the revision
+// accepted, the conversation (and its lead) won, an order in the CRM with the quote's total as
+// its value (a customer record is made from the lead when it has none), a system note in the
+// conversation and an action log. A revision not sent, replaced or already accepted refuses
+// (ErrNotOpen). name is what the customer typed as their name ("" allowed).
+func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, error) {
+	var q *Quote
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) > 200 {
+		return nil, fault.InvalidField("name", "quotes.err.too_long")
+	}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if q, err = ByToken(ctx, tx, token); err != nil {
+			return err
+		}
+		if q.Status != "sent" {
+			return ErrNotOpen
+		}
+		now := tenantdb.Now()
+		orderID, err := orderFor(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		ok, err := setStatus(ctx, tx, q.ID, "accepted", []string{"sent"}, "accepted_at = ?, order_id = ?", now, nullable(orderID))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotOpen
+		}
+		q.Status, q.AcceptedAt, q.OrderID = "accepted", now, orderID
+		var from, to string
+		if q.ConversationID != 0 {
+			if from, to, err = inbox.AdvanceState(ctx, tx, q.ConversationID, "won"); err != nil {
+				return err
+			}
+			if _, err := inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+				Body: name, Event: "quote_accepted", Params: map[string]string{"actor": q.Number}}); err != nil {
+				return err
+			}
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_accepted", Summary: q.Number, Input: name,
+			ModelName: "customer", ConversationID: q.ConversationID,
+			Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "order_id": orderID,
+				"grand_total": q.Totals.Grand, "currency": q.Currency, "stage_before": from, "stage_after": to}})
+		return err
+	})
+	return q, err
+}
+
+// orderFor writes the CRM order an accepted quote becomes (status won, total = the quote's grand
+// total), making a customer of the lead first when it has none.
+func orderFor(ctx context.Context, tx *sql.Tx, q *Quote) (int64, error) {
+	lead, err := inbox.LeadByID(ctx, tx, q.LeadID)
+	if err != nil {
+		return 0, err
+	}
+	custID := lead.CustomerID
+	if custID == 0 {
+		name := strings.TrimSpace(q.CustomerName)
+		if name == "" {
+			name = strings.TrimSpace(lead.Name)
+		}
+		if name == "" {
+			name = q.Number
+		}
+		c := &crm.Customer{Name: name, Phone: lead.Phone, Email: lead.Email}
+		if err := crm.SaveCustomer(ctx, tx, c); err != nil {
+			return 0, err
+		}
+		if err := inbox.SetLeadCustomer(ctx, tx, lead.ID, c.ID); err != nil {
+			return 0, err
+		}
+		custID = c.ID
+	}
+	o := &crm.Order{CustomerID: custID, LeadID: lead.ID, Status: "won", Total: Major(q.Totals.Grand), Currency: q.Currency,
+		Description: fmt.Sprintf("%s rev. %d", q.Number, q.Revision)}
+	if err := crm.SaveOrder(ctx, tx, o); err != nil {
+		return 0, err
+	}
+	return o.ID, nil
+}
+
+// Ask puts the customer's question from the link into the conversation as their message (the
+// operator answers it there) with an action log.
+func Ask(ctx context.Context, db *tenantdb.DB, q *Quote, text string) (int64, error) {
+	text = strings.TrimSpace(text)
+	if n := len([]rune(text)); n < 1 || n > 2000 {
+		return 0, fault.InvalidField("question", "quotes.err.question")
+	}
+	if q.ConversationID == 0 || (q.Status != "sent" && q.Status != "accepted") {
+		return 0, ErrNotOpen
+	}
+	var msgID int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if msgID, err = inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "inbound",
+			Body: "[" + q.Number + "] " + text}); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_question", Summary: q.Number, Input: text,
+			ModelName: "customer", ConversationID: q.ConversationID, Payload: map[string]any{"quote_id": q.ID, "message_id": msgID}})
+		return err
+	})
+	return msgID, err
+}
