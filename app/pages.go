@@ -10,6 +10,7 @@ import (
 	"highvibe/app/crm"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/notify"
 	"highvibe/app/web"
 )
 
@@ -20,12 +21,13 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 	s.Render.Render(w, r, http.StatusOK, "landing", &web.Page{Title: c.T("app.name")})
 }
 
-// navCounts gives the menu its numbers: conversations with unread messages and recommendations
-// waiting for a decision. A failed count shows no number rather than failing the page.
+// navCounts gives the menu its numbers: conversations with unread messages, recommendations
+// waiting for a decision and the bell's unread notifications. A failed count shows no number rather than failing the page.
 func navCounts(ctx context.Context, c *web.Ctx) web.NavCounts {
 	var n web.NavCounts
 	n.Unread, _ = inbox.UnreadConversations(ctx, c.DB.Read)
 	n.Pending, _ = approvals.PendingCount(ctx, c.DB)
+	n.Notes, _ = notify.UnreadCount(ctx, c.DB, c.UserID())
 	return n
 }
 

@@ -93,6 +93,18 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/profile/2fa/confirm", panel, auth.ReadPanel, h.Account.ConfirmTwoFactor},
 		{"POST /app/profile/2fa/disable", panel, auth.ReadPanel, h.Account.DisableTwoFactor},
 
+		// Panel: the signed-in person's notifications, phone push and preferences (app/notify); the
+		// service worker is served from the root so its scope is the whole panel.
+		{"GET /app/notifications/{$}", panel, auth.ReadPanel, h.Notify.List},
+		{"GET /app/notifications/{id}", panel, auth.ReadPanel, h.Notify.Open},
+		{"POST /app/notifications/{id}/read", panel, auth.ReadPanel, h.Notify.Read},
+		{"POST /app/notifications/read-all", panel, auth.ReadPanel, h.Notify.ReadAll},
+		{"GET /app/notifications/settings", panel, auth.ReadPanel, h.Notify.Prefs},
+		{"POST /app/notifications/settings", panel, auth.ReadPanel, h.Notify.SavePrefs},
+		{"POST /app/notifications/push/subscribe", panel, auth.ReadPanel, h.Notify.Subscribe},
+		{"POST /app/notifications/push/unsubscribe", panel, auth.ReadPanel, h.Notify.Unsubscribe},
+		{"GET /sw.js", public, "", h.Notify.ServiceWorker},
+
 		// Panel: inbox (app/inbox).
 		{"GET /app/inbox/{$}", panel, auth.ReadPanel, h.Inbox.List},
 		{"GET /app/inbox/events", panel, auth.ReadPanel, h.Inbox.Events},
@@ -241,7 +253,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -31,6 +31,7 @@ import (
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/logs"
+	"highvibe/app/notify"
 	"highvibe/app/ops"
 	"highvibe/app/platform"
 	"highvibe/app/quotes"
@@ -88,6 +89,8 @@ type Handlers struct {
 	Assistant *ai.Assistant
 	// Quotes are the written quotes and the customer's page of one (app/quotes).
 	Quotes *quotes.Handler
+	// Notify is the notification centre, push subscriptions and preferences (app/notify).
+	Notify *notify.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -193,6 +196,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Inbox.Suggester = h.Assistant.Suggest
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)
 	s.Jobs.HandleIn(jobs.LaneHousekeeping, ai.JobReview, h.Assistant.HandleReview)
+	if h.Notify, err = newNotify(s, o); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})
 	h.Ops.Prom = s.Metrics

@@ -385,3 +385,7 @@ func acceptsGzip(header string) bool {
 	}
 	return starQ > 0
 }
+
+// ReadFile returns the bytes of an embedded file (the service worker is served from the site's
+// root, where its scope covers the whole panel, not under Prefix).
+func ReadFile(name string) ([]byte, error) { return files.ReadFile(name) }

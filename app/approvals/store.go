@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
@@ -121,6 +122,12 @@ func Create(ctx context.Context, tx *sql.Tx, n New) (id int64, created bool, err
 		return 0, false, nil
 	}
 	id, _ = res.LastInsertId()
+	// A recommendation waiting for a decision tells the owners (app/notify).
+	if status == "pending" || status == "draft" {
+		if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindApproval, RecommendationID: id, ConversationID: n.ConversationID}); err != nil {
+			return 0, false, err
+		}
+	}
 	return id, true, nil
 }
 

@@ -42,6 +42,9 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 		if msgID, err = p.writeMessage(ctx, tx, s.Channels, convID, ch); err != nil {
 			return err
 		}
+		if err := raiseUpdate(ctx, tx, c, ch, msgID, nil); err != nil {
+			return err
+		}
 		if len(p.after) == 0 {
 			return nil
 		}

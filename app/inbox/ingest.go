@@ -154,12 +154,16 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	if err != nil {
 		return res, err
 	}
-	mode, err := st.touchConversation(convID, a)
+	mode, assigned, err := st.touchConversation(convID, a)
 	if err != nil {
 		return res, err
 	}
 	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
 	if err := st.logReceived(a, res); err != nil {
+		return res, err
+	}
+	// The team hears of it (app/notify): a new conversation, or a message for its assignee.
+	if err := raiseInbound(ctx, q, res, assigned, a); err != nil {
 		return res, err
 	}
 	// 5. The assistant looks at it when the conversation lets it act.

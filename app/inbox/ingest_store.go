@@ -157,17 +157,17 @@ func (s ingestStore) insertMessage(convID int64, a arrival) (int64, error) {
 }
 
 // touchConversation counts the message on its conversation (unread, last message, waiting since)
-// and answers the conversation's assistant mode.
-func (s ingestStore) touchConversation(convID int64, a arrival) (aiMode string, err error) {
+// and answers the conversation's assistant mode and assignee (0: nobody).
+func (s ingestStore) touchConversation(convID int64, a arrival) (aiMode string, assigned int64, err error) {
 	err = s.q.QueryRowContext(s.ctx, `UPDATE conversations SET
 		external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
 		unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
-		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode`,
-		a.ExternalID, a.AtMS, a.AtMS, a.AtMS, a.Now, convID).Scan(&aiMode)
+		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode, coalesce(assigned_user_id, 0)`,
+		a.ExternalID, a.AtMS, a.AtMS, a.AtMS, a.Now, convID).Scan(&aiMode, &assigned)
 	if err != nil {
-		return "", fmt.Errorf("inbox: updating conversation: %w", err)
+		return "", 0, fmt.Errorf("inbox: updating conversation: %w", err)
 	}
-	return aiMode, nil
+	return aiMode, assigned, nil
 }
 
 // logReceived writes the message's action-log row.

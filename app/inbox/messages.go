@@ -13,6 +13,7 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
@@ -223,6 +224,13 @@ func ApplyTriage(ctx context.Context, tx *sql.Tx, conversationID int64, t Triage
 	}
 	if t.Handoff != nil {
 		sets, args = append(sets, "handoff_required = ?", "handoff_reason = ?"), append(args, boolInt(*t.Handoff), clip(t.HandoffReason, 500))
+		// The assistant raising a handoff the conversation did not have tells the team (app/notify).
+		var was bool
+		if err := tx.QueryRowContext(ctx, `SELECT handoff_required FROM conversations WHERE id = ?`, conversationID).Scan(&was); err == nil && !was && *t.Handoff {
+			if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindHandoff, ConversationID: conversationID}); err != nil {
+				return err
+			}
+		}
 	}
 	args = append(args, conversationID)
 	r, err := tx.ExecContext(ctx, `UPDATE conversations SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...)

@@ -32,6 +32,7 @@ var Tables = []Table{
 	{"templates", "tenant", "inbox"},
 	{"conversation_search", "tenant", "inbox"},
 	{"search_terms", "tenant", "inbox"},
+	{"mentions", "tenant", "inbox"},
 
 	// What the assistant proposes and a person decides.
 	{"decision_recommendations", "tenant", "approvals"},
@@ -52,6 +53,10 @@ var Tables = []Table{
 	{"quote_lines", "tenant", "quotes"},
 	{"quote_snippets", "tenant", "quotes"},
 
+	// Telling the team: each person's notifications in this tenant (their push subscriptions and
+	// preferences belong to the person, in the control database below).
+	{"notifications", "tenant", "notify"},
+
 	{"analytics_snapshots", "tenant", "analytics"},
 	{"ai_usage", "tenant", "ai"},
 	{"action_logs", "tenant", "audit"},
@@ -70,6 +75,8 @@ var Tables = []Table{
 	{"recovery_codes", "platform", "platform"},
 	// Each tenant's newest audit row, kept outside the tenant file so cutting the file back shows.
 	{"audit_heads", "platform", "audit"},
+	{"push_subscriptions", "platform", "notify"},
+	{"notify_prefs", "platform", "notify"},
 }
 
 // ReadModel is code that may read tables of other rooms to build a view, and never writes them.

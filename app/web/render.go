@@ -153,9 +153,9 @@ func (p *Page) InRecords() bool {
 	return false
 }
 
-// NavCounts are the numbers beside menu items: conversations with unread messages and
-// recommendations waiting for a decision.
-type NavCounts struct{ Unread, Pending int }
+// NavCounts are the numbers beside menu items: conversations with unread messages,
+// recommendations waiting for a decision and the signed-in person's unread notifications (the bell).
+type NavCounts struct{ Unread, Pending, Notes int }
 
 // Counts reads the menu's numbers once per page, only when the page shows them.
 func (p *Page) Counts() NavCounts {

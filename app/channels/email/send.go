@@ -143,6 +143,54 @@ func subject(r channel.Reply) string {
 	return r.TenantName
 }
 
+// Notice sends a plain-text mail that is not a reply to a customer (the team's notification
+// e-mails and daily digests) over the tenant's SMTP server, from the tenant's sender address. It
+// reports whether the mail went out; a tenant without SMTP settings sends nothing (sent false, no
+// error). A 5xx answer is a permanent failure (chanutil.SendError.Permanent).
+func Notice(ctx context.Context, setting func(string) string, tenantName, to, subject, body string) (sent bool, err error) {
+	host, from := setting(SetSMTPHost), setting(SetFrom)
+	if host == "" || from == "" {
+		return false, nil
+	}
+	fa, err := mail.ParseAddress(from)
+	if err != nil {
+		return false, &chanutil.SendError{Body: "sender address: " + err.Error(), Permanent: true}
+	}
+	ta, err := mail.ParseAddress(to)
+	if err != nil {
+		return false, &chanutil.SendError{Body: "recipient address: " + err.Error(), Permanent: true}
+	}
+	if fa.Name == "" {
+		fa.Name = tenantName
+	}
+	var h mail.Header
+	h.SetAddressList("From", []*mail.Address{fa})
+	h.SetAddressList("To", []*mail.Address{ta})
+	h.SetSubject(subject)
+	h.SetDate(time.Now())
+	if err := h.GenerateMessageIDWithHostname(fa.Address[strings.LastIndexByte(fa.Address, '@')+1:]); err != nil {
+		return false, err
+	}
+	h.Set("Auto-Submitted", "auto-generated")
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+	var buf bytes.Buffer
+	w, err := mail.CreateSingleInlineWriter(&buf, h)
+	if err != nil {
+		return false, err
+	}
+	if _, err := w.Write([]byte(body)); err != nil {
+		return false, err
+	}
+	if err := w.Close(); err != nil {
+		return false, err
+	}
+	if err := submit(ctx, setting, fa.Address, ta.Address, buf.Bytes()); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // submit hands one mail to the tenant's SMTP server.
 func submit(ctx context.Context, setting func(string) string, from, to string, raw []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)

@@ -1,0 +1,280 @@
+package notify
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves the notification centre, the preferences page and the push subscription calls.
+type Handler struct {
+	Render *web.Renderer
+	Svc    *Service
+	// Worker is the service worker script, served from the site's root so its scope covers the
+	// whole panel (also when installed to a phone's home screen).
+	Worker []byte
+}
+
+// PageSize is how many notifications the list shows.
+const PageSize = 100
+
+// Item is one notification as the list shows it.
+type Item struct {
+	*Notification
+	Line string
+	At   time.Time
+}
+
+type listData struct {
+	Items      []Item
+	UnreadOnly bool
+	Unread     int
+}
+
+// List is GET /app/notifications/: the person's notifications in this tenant, newest first;
+// ?unread=1 shows only the unread ones.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	unreadOnly := r.URL.Query().Get("unread") == "1"
+	ns, err := List(r.Context(), c.DB, c.UserID(), unreadOnly, PageSize)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &listData{UnreadOnly: unreadOnly}
+	if d.Unread, err = UnreadCount(r.Context(), c.DB, c.UserID()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	for _, n := range ns {
+		d.Items = append(d.Items, Item{Notification: n, Line: Sentence(c.P, n), At: time.UnixMilli(n.CreatedAt)})
+	}
+	h.Render.Render(w, r, http.StatusOK, "notify/list", &web.Page{Title: c.T("notify.title"), Nav: "notifications", Guide: "notifications", Data: d})
+}
+
+func (h *Handler) own(w http.ResponseWriter, r *http.Request) (*Notification, bool) {
+	c := web.From(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return nil, false
+	}
+	n, err := MarkRead(r.Context(), c.DB, c.UserID(), id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, false
+	}
+	return n, true
+}
+
+// Open is GET /app/notifications/{id}: the link a push message opens. It marks the notification
+// read and goes on to what it is about. Another person's notification is not found.
+func (h *Handler) Open(w http.ResponseWriter, r *http.Request) {
+	if n, ok := h.own(w, r); ok {
+		http.Redirect(w, r, n.Href(), http.StatusSeeOther)
+	}
+}
+
+// Read is POST /app/notifications/{id}/read: mark one read and go back to the list.
+func (h *Handler) Read(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.own(w, r); ok {
+		web.Redirect(w, r, "/app/notifications/")
+	}
+}
+
+// ReadAll is POST /app/notifications/read-all.
+func (h *Handler) ReadAll(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if _, err := MarkAllRead(r.Context(), c.DB, c.UserID()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("notify.all_read"))
+	web.Redirect(w, r, "/app/notifications/")
+}
+
+// KindRow is one line of the preferences table.
+type KindRow struct {
+	Kind        string
+	Push, Email bool
+}
+
+type prefsData struct {
+	Kinds       []KindRow
+	Prefs       Prefs
+	QuietStart  string // HH:MM
+	QuietEnd    string
+	VAPIDPublic string
+	Devices     []Subscription
+	Zone        string
+}
+
+func hhmm(m int) string {
+	return strconv.Itoa(m/60/10) + strconv.Itoa(m/60%10) + ":" + strconv.Itoa(m%60/10) + strconv.Itoa(m%10)
+}
+
+func parseHHMM(s string) (int, bool) {
+	if s == "" {
+		return 0, true
+	}
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, false
+	}
+	return t.Hour()*60 + t.Minute(), true
+}
+
+func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, p Prefs, errs web.Errors, form map[string][]string) {
+	c := web.From(r)
+	subs, err := Subscriptions(r.Context(), h.Svc.Platform.DB, c.UserID())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: web.ZoneLabel()}
+	for _, k := range Kinds {
+		d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})
+	}
+	page := &web.Page{Title: c.T("notify.prefs.title"), Nav: "notifications", Guide: "notifications", Data: d, Errors: errs}
+	if form != nil {
+		page.Form = form
+		d.QuietStart, d.QuietEnd = r.PostFormValue("quiet_start"), r.PostFormValue("quiet_end")
+	}
+	h.Render.Render(w, r, status, "notify/prefs", page)
+}
+
+// Prefs is GET /app/notifications/settings.
+func (h *Handler) Prefs(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	p, err := LoadPrefs(r.Context(), h.Svc.Platform.DB, c.UserID())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.prefsPage(w, r, http.StatusOK, p, nil, nil)
+}
+
+// SavePrefs is POST /app/notifications/settings: kinds for the phone and for e-mail (push_KIND,
+// email_KIND checkboxes), the address, the daily digest and quiet hours (HH:MM). Bad input
+// re-renders the form with the field's message and stores nothing. Turning the digest on queues
+// the next digest in every tenant the person works in.
+func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: strings.TrimSpace(r.PostFormValue("email")),
+		Digest: r.PostFormValue("digest") == "1"}
+	for _, k := range Kinds {
+		p.Push[k] = r.PostFormValue("push_"+k) == "1"
+		if r.PostFormValue("email_"+k) == "1" {
+			p.Email[k] = true
+		}
+	}
+	errs := web.Errors{}
+	var ok1, ok2 bool
+	p.QuietStart, ok1 = parseHHMM(r.PostFormValue("quiet_start"))
+	p.QuietEnd, ok2 = parseHHMM(r.PostFormValue("quiet_end"))
+	if !ok1 || !ok2 {
+		errs.Add("quiet_start", c.T("notify.prefs.err.quiet"))
+	}
+	if field, key := p.Validate(); field != "" && !errs.Any() {
+		errs.Add(field, c.T(key))
+	}
+	if errs.Any() {
+		h.prefsPage(w, r, http.StatusUnprocessableEntity, p, errs, r.PostForm)
+		return
+	}
+	if err := SavePrefs(r.Context(), h.Svc.Platform.DB, c.UserID(), p); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if p.Digest {
+		for _, m := range c.Memberships {
+			db, err := h.Svc.Platform.Mgr.Tenant(r.Context(), m.TenantSlug)
+			if err == nil {
+				err = ScheduleDigest(r.Context(), db, c.UserID(), h.Svc.now())
+			}
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+		}
+	}
+	web.Flash(w, r, true, c.T("notify.prefs.saved"))
+	web.Redirect(w, r, "/app/notifications/settings")
+}
+
+// subscriptionJSON is the browser's PushSubscription.toJSON().
+type subscriptionJSON struct {
+	Endpoint string `json:"endpoint"`
+	Keys     struct {
+		P256dh string `json:"p256dh"`
+		Auth   string `json:"auth"`
+	} `json:"keys"`
+	Label string `json:"label"`
+}
+
+func (h *Handler) readSubscription(w http.ResponseWriter, r *http.Request) (subscriptionJSON, bool) {
+	c := web.From(r)
+	var s subscriptionJSON
+	b, err := io.ReadAll(io.LimitReader(r.Body, 8<<10))
+	if err == nil {
+		err = json.Unmarshal(b, &s)
+	}
+	if err != nil || !ValidEndpoint(s.Endpoint) {
+		web.JSONError(w, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
+		return s, false
+	}
+	return s, true
+}
+
+// Subscribe is POST /app/notifications/push/subscribe with the browser's subscription as JSON.
+func (h *Handler) Subscribe(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	s, ok := h.readSubscription(w, r)
+	if !ok {
+		return
+	}
+	if len(s.Keys.P256dh) < 20 || len(s.Keys.P256dh) > 200 || len(s.Keys.Auth) < 8 || len(s.Keys.Auth) > 100 {
+		web.JSONError(w, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
+		return
+	}
+	err := Subscribe(r.Context(), h.Svc.Platform.DB, Subscription{UserID: c.UserID(), Endpoint: s.Endpoint, P256dh: s.Keys.P256dh, Auth: s.Keys.Auth,
+		Label: s.Label})
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]string{"status": "subscribed", "message": c.T("notify.push.on")})
+}
+
+// Unsubscribe is POST /app/notifications/push/unsubscribe with {"endpoint": ...}.
+func (h *Handler) Unsubscribe(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	s, ok := h.readSubscription(w, r)
+	if !ok {
+		return
+	}
+	if err := Unsubscribe(r.Context(), h.Svc.Platform.DB, c.UserID(), s.Endpoint); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]string{"status": "unsubscribed", "message": c.T("notify.push.off")})
+}
+
+// ServiceWorker is GET /sw.js, served from the root with Service-Worker-Allowed so the worker
+// controls every page of the panel.
+func (h *Handler) ServiceWorker(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Service-Worker-Allowed", "/")
+	_, _ = w.Write(h.Worker)
+}

@@ -1,0 +1,156 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	webpush "github.com/SherClockHolmes/webpush-go"
+
+	"highvibe/app/i18n"
+	"highvibe/app/jobs"
+	"highvibe/app/tenantdb"
+)
+
+// VAPID is the server's application-server key pair (RFC 8292): browsers bind a subscription to
+// the public key, and every push carries a token signed with the private one. Both are
+// URL-safe base64 without padding, as the Push API and the library expect.
+type VAPID struct {
+	Public  string `json:"public"`
+	Private string `json:"private"`
+}
+
+// vapidFile is where the key pair is kept in the data directory.
+const vapidFile = "vapid.json"
+
+// LoadVAPID reads the data directory's key pair, generating it the first time. Generated once and
+// kept: a new pair would silently cut every phone's subscription, so the file is created
+// exclusively (two processes starting together keep the first one's pair) and readable by the
+// server's user only. It belongs with the data directory's backups.
+func LoadVAPID(dataDir string) (VAPID, error) {
+	path := filepath.Join(dataDir, vapidFile)
+	for range 2 {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			var v VAPID
+			if err := json.Unmarshal(b, &v); err != nil || v.Public == "" || v.Private == "" {
+				return VAPID{}, fmt.Errorf("notify: %s is damaged; remove it to make a new key pair (phones must then subscribe again)", path)
+			}
+			return v, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return VAPID{}, fmt.Errorf("notify: read VAPID keys: %w", err)
+		}
+		priv, pub, err := webpush.GenerateVAPIDKeys()
+		if err != nil {
+			return VAPID{}, fmt.Errorf("notify: generate VAPID keys: %w", err)
+		}
+		b, _ = json.Marshal(VAPID{Public: pub, Private: priv})
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue // another process won: read its pair
+		}
+		if err != nil {
+			return VAPID{}, fmt.Errorf("notify: write VAPID keys: %w", err)
+		}
+		_, werr := f.Write(b)
+		if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+			_ = os.Remove(path)
+			return VAPID{}, fmt.Errorf("notify: write VAPID keys: %w", err)
+		}
+	}
+	return LoadVAPID(dataDir)
+}
+
+// PushMessage is what the service worker receives (decrypted) and shows.
+type PushMessage struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	URL   string `json:"url"`
+	Tag   string `json:"tag"`
+}
+
+// ValidEndpoint accepts only https push-service URLs, so a subscription can never make the
+// server post to a plain-HTTP or local address of someone's choosing through a typo.
+func ValidEndpoint(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && len(s) <= 2000 && u.User == nil
+}
+
+// pushTTL is how long a push service keeps a message for a phone that is off: a day.
+const pushTTL = 24 * 60 * 60
+
+// HandlePush is the JobPush handler: one message to one subscription. Nothing is sent for a
+// notification read meanwhile, a kind the person turned off or during their quiet hours. The push
+// service's 404 or 410 means the subscription is gone: it is removed. 429 and 5xx are retried
+// with the runner's backoff; any other refusal is permanent.
+func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
+	var p pushJob
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	n, err := ByID(ctx, j.DB, p.NotificationID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sub, err := subscriptionByID(ctx, s.Platform.DB, p.SubscriptionID)
+	if errors.Is(err, tenantdb.ErrNotFound) || (err == nil && sub.UserID != n.UserID) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	prefs, err := LoadPrefs(ctx, s.Platform.DB, n.UserID)
+	if err != nil {
+		return err
+	}
+	if !n.Unread() || !prefs.Push[n.Kind] || prefs.Quiet(s.now()) {
+		return nil
+	}
+	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	pr := i18n.For(t.PrimaryLocale)
+	msg, _ := json.Marshal(PushMessage{Title: Sentence(pr, n), Body: n.Params.Text, URL: "/app/notifications/" + strconv.FormatInt(n.ID, 10),
+		Tag: j.Tenant + ":" + strconv.FormatInt(n.ID, 10)})
+	client := s.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	subscriber := "mailto:push@highvibe.invalid"
+	if from := t.Setting("email_from"); from != "" {
+		subscriber = from
+		if a, err := mailAddress(from); err == nil {
+			subscriber = a
+		}
+	}
+	resp, err := webpush.SendNotificationWithContext(ctx, msg, &webpush.Subscription{Endpoint: sub.Endpoint,
+		Keys: webpush.Keys{Auth: sub.Auth, P256dh: sub.P256dh}}, &webpush.Options{HTTPClient: client, Subscriber: subscriber,
+		TTL: pushTTL, Urgency: webpush.UrgencyHigh, VAPIDPublicKey: s.VAPID.Public, VAPIDPrivateKey: s.VAPID.Private})
+	if err != nil {
+		return fmt.Errorf("notify: push: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return nil
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		return dropSubscription(ctx, s.Platform.DB, sub.ID)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return fmt.Errorf("notify: push service answered %d: %s", resp.StatusCode, body)
+	}
+	return jobs.Permanent(fmt.Errorf("notify: push service refused (%d): %s", resp.StatusCode, body))
+}

@@ -1,0 +1,325 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"highvibe/app/i18n"
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Conv is what the event job needs to know of a conversation when it runs (the inbox answers it,
+// wired in at start-up so this room never reads the inbox's tables).
+type Conv struct {
+	AssignedUserID int64
+	Name           string // who it is with, as the inbox shows it
+	DueAt          int64  // next_action_due_at, Unix ms (0: none)
+	NextAction     string
+	Open           bool // state not won or lost
+}
+
+// Mailer sends one notification e-mail over the tenant's SMTP server; sent is false when the
+// tenant has no SMTP settings. A permanent failure is wrapped in jobs.Permanent by the wiring.
+type Mailer func(ctx context.Context, t *platform.Tenant, to, subject, body string) (sent bool, err error)
+
+// Service runs this room's jobs and serves its pages.
+type Service struct {
+	Platform *platform.Service
+	// Conversation reads a conversation of a tenant; tenantdb.ErrNotFound when it is gone.
+	Conversation func(ctx context.Context, db *tenantdb.DB, id int64) (Conv, error)
+	Mail         Mailer
+	VAPID        VAPID
+	// HTTP sends push messages (nil: a client with a 30-second timeout).
+	HTTP *http.Client
+	// BaseURL, when set ("https://panel.example.com"), makes e-mails carry absolute links.
+	BaseURL string
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// RegisterJobs registers the event, push, e-mail and digest kinds. Telling the team is
+// time-sensitive but never ahead of customers: the assistant lane.
+func (s *Service) RegisterJobs(r *jobs.Runner) {
+	r.HandleIn(jobs.LaneAssistant, JobEvent, s.HandleEvent)
+	r.HandleIn(jobs.LaneAssistant, JobPush, s.HandlePush)
+	r.HandleIn(jobs.LaneAssistant, JobEmail, s.HandleEmail)
+	r.HandleIn(jobs.LaneHousekeeping, JobDigest, s.HandleDigest)
+}
+
+// Recipients decides who of the tenant's members hears of e (enabled memberships only; the
+// person who caused it never). conv is the conversation as it is now.
+func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
+	active := map[int64]string{}
+	for _, m := range members {
+		if !m.Disabled {
+			active[m.UserID] = m.Role
+		}
+	}
+	var out []int64
+	add := func(id int64) {
+		if _, ok := active[id]; ok && id != e.ActorID && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	roles := func(rs ...string) {
+		for _, m := range members {
+			if !m.Disabled && slices.Contains(rs, m.Role) {
+				add(m.UserID)
+			}
+		}
+	}
+	switch e.Kind {
+	case KindNewConversation:
+		roles(platform.RoleOwner, platform.RoleOperator)
+	case KindAssignedMessage:
+		add(conv.AssignedUserID)
+	case KindHandoff:
+		if _, ok := active[conv.AssignedUserID]; ok {
+			add(conv.AssignedUserID)
+		} else {
+			roles(platform.RoleOwner, platform.RoleOperator)
+		}
+	case KindMention:
+		for _, id := range e.UserIDs {
+			add(id)
+		}
+	case KindApproval:
+		roles(platform.RoleOwner)
+	case KindOverdue:
+		if _, ok := active[conv.AssignedUserID]; ok {
+			add(conv.AssignedUserID)
+		} else {
+			roles(platform.RoleOwner)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// HandleEvent is the JobEvent handler: it finds the people to tell, writes their notifications
+// and queues the push messages and e-mails their preferences ask for, all in one transaction.
+func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
+	var e Event
+	if err := j.Decode(&e); err != nil || !ValidKind(e.Kind) {
+		return jobs.Permanent(fmt.Errorf("notify: bad event %s", j.Payload))
+	}
+	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	members, err := s.Platform.MembersOfTenant(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	var conv Conv
+	if e.ConversationID != 0 && s.Conversation != nil {
+		conv, err = s.Conversation(ctx, j.DB, e.ConversationID)
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e.Name == "" {
+			e.Name = clip(conv.Name, 120)
+		}
+	}
+	// An overdue check queued for a due time that was changed or cleared, or for a conversation
+	// closed since, tells nobody.
+	if e.Kind == KindOverdue && (!conv.Open || conv.DueAt != e.DueAt) {
+		return nil
+	}
+	users := Recipients(e, members, conv)
+	if len(users) == 0 {
+		return nil
+	}
+	prefs := map[int64]Prefs{}
+	for _, u := range users {
+		if prefs[u], err = LoadPrefs(ctx, s.Platform.DB, u); err != nil {
+			return err
+		}
+	}
+	subs, err := Subscriptions(ctx, s.Platform.DB, users...)
+	if err != nil {
+		return err
+	}
+	now := s.now().UnixMilli()
+	return j.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range users {
+			id, created, err := insert(ctx, tx, u, e, now)
+			if err != nil || !created {
+				return err
+			}
+			p := prefs[u]
+			if p.Push[e.Kind] {
+				for _, sub := range subs {
+					if sub.UserID != u {
+						continue
+					}
+					if _, err := jobs.Enqueue(ctx, tx, JobPush, pushJob{NotificationID: id, SubscriptionID: sub.ID}, jobs.Options{MaxAttempts: 5}); err != nil {
+						return err
+					}
+				}
+			}
+			if p.EmailNow(e.Kind) {
+				if _, err := jobs.Enqueue(ctx, tx, JobEmail, emailJob{NotificationID: id}, jobs.Options{MaxAttempts: 5}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+type pushJob struct {
+	NotificationID int64 `json:"notification_id"`
+	SubscriptionID int64 `json:"subscription_id"`
+}
+
+type emailJob struct {
+	NotificationID int64 `json:"notification_id"`
+}
+
+// Sentence is the notification's line in lang ("New conversation with Ayşe Demir").
+func Sentence(p *i18n.Printer, n *Notification) string {
+	name := n.Params.Name
+	if name == "" {
+		name = p.T("notify.someone")
+	}
+	return p.T("notify.kind."+n.Kind, name)
+}
+
+// HandleEmail is the JobEmail handler: one notification as one mail, unless the person has read
+// it meanwhile or changed their mind. A failure is retried with backoff (the runner's), a 5xx
+// answer is not.
+func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
+	var p emailJob
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	n, err := ByID(ctx, j.DB, p.NotificationID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	prefs, err := LoadPrefs(ctx, s.Platform.DB, n.UserID)
+	if err != nil {
+		return err
+	}
+	if !n.Unread() || !prefs.EmailNow(n.Kind) || s.Mail == nil {
+		return nil
+	}
+	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	pr := i18n.For(t.PrimaryLocale)
+	line := Sentence(pr, n)
+	body := line + "\n"
+	if n.Params.Text != "" {
+		body += "\n" + n.Params.Text + "\n"
+	}
+	body += "\n" + s.BaseURL + n.Href() + "\n\n" + pr.T("notify.email.footer") + "\n"
+	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+line, body)
+	if err != nil {
+		return err
+	}
+	if !sent {
+		return nil
+	}
+	return markEmailed(ctx, j.DB, []int64{n.ID})
+}
+
+// DigestHour is the hour (server time) the daily digest goes out.
+const DigestHour = 8
+
+type digestJob struct {
+	UserID int64 `json:"user_id"`
+}
+
+// nextDigest is the next DigestHour after now.
+func nextDigest(now time.Time) time.Time {
+	now = now.Local()
+	at := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, time.Local)
+	if !at.After(now) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at
+}
+
+// ScheduleDigest queues a person's next daily digest in a tenant (one per slot: the dedupe key
+// names it, so saving the preferences twice never makes two chains).
+func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, now time.Time) error {
+	at := nextDigest(now)
+	_, err := jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID}, jobs.Options{RunAt: at, MaxAttempts: 5,
+		DedupeKey: "digest:" + strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(at.Unix(), 10)})
+	return err
+}
+
+// HandleDigest is the JobDigest handler: one mail listing the person's unread notifications of
+// the last day not e-mailed yet, then the next day's digest is queued. A person who turned the
+// digest off (or left the tenant) ends the chain.
+func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
+	var d digestJob
+	if err := j.Decode(&d); err != nil {
+		return jobs.Permanent(err)
+	}
+	prefs, err := LoadPrefs(ctx, s.Platform.DB, d.UserID)
+	if err != nil {
+		return err
+	}
+	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	if !prefs.Digest || prefs.Address == "" {
+		return nil
+	}
+	if _, err := s.Platform.MembershipOf(ctx, d.UserID, t.ID); err != nil {
+		return nil
+	}
+	if j.Attempt <= 1 {
+		if err := ScheduleDigest(ctx, j.DB, d.UserID, s.now()); err != nil {
+			return err
+		}
+	}
+	rows, err := digestRows(ctx, j.DB, d.UserID, s.now().Add(-36*time.Hour).UnixMilli())
+	if err != nil || len(rows) == 0 || s.Mail == nil {
+		return err
+	}
+	pr := i18n.For(t.PrimaryLocale)
+	body := pr.T("notify.digest.intro", len(rows)) + "\n\n"
+	ids := make([]int64, len(rows))
+	for i, n := range rows {
+		ids[i] = n.ID
+		body += "• " + Sentence(pr, n)
+		if n.Params.Text != "" {
+			body += " — " + n.Params.Text
+		}
+		body += "\n  " + s.BaseURL + n.Href() + "\n"
+	}
+	body += "\n" + pr.T("notify.email.footer") + "\n"
+	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+pr.T("notify.digest.subject", len(rows)), body)
+	if err != nil || !sent {
+		return err
+	}
+	return markEmailed(ctx, j.DB, ids)
+}

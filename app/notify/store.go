@@ -1,0 +1,192 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"highvibe/app/tenantdb"
+)
+
+// Notification is one row of a person's notification centre in one tenant.
+type Notification struct {
+	ID               int64
+	UserID           int64
+	Kind             string
+	ConversationID   int64
+	RecommendationID int64
+	Params           Params
+	CreatedAt        int64
+	ReadAt           int64
+}
+
+// Params is what a notification's sentence names.
+type Params struct {
+	Name string `json:"name,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+// Unread reports whether the person has not opened it yet.
+func (n *Notification) Unread() bool { return n.ReadAt == 0 }
+
+// Href is the page the notification leads to: the conversation, or the approval queue.
+func (n *Notification) Href() string {
+	switch {
+	case n.Kind == KindApproval:
+		if n.RecommendationID != 0 {
+			return "/app/approvals/#rec-" + strconv.FormatInt(n.RecommendationID, 10)
+		}
+		return "/app/approvals/"
+	case n.ConversationID != 0:
+		return "/app/inbox/" + strconv.FormatInt(n.ConversationID, 10) + "/"
+	}
+	return "/app/notifications/"
+}
+
+const notificationCols = `id, user_id, kind, coalesce(conversation_id, 0), coalesce(recommendation_id, 0), params, created_at, coalesce(read_at, 0)`
+
+func scanNotification(sc interface{ Scan(...any) error }) (*Notification, error) {
+	var n Notification
+	var params string
+	if err := sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.RecommendationID, &params, &n.CreatedAt, &n.ReadAt); err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(params), &n.Params) // a damaged row still shows its kind
+	return &n, nil
+}
+
+func nullable(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// insert writes one person's notification of e; created is false when that person was already
+// told of this event (the unique key decides).
+func insert(ctx context.Context, tx *sql.Tx, userID int64, e Event, now int64) (id int64, created bool, err error) {
+	params, _ := json.Marshal(Params{Name: e.Name, Text: e.Text})
+	err = tx.QueryRowContext(ctx, `INSERT INTO notifications(user_id, kind, conversation_id, recommendation_id, params, dedupe_key, created_at)
+		VALUES(?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id`,
+		userID, e.Kind, nullable(e.ConversationID), nullable(e.RecommendationID), string(params), e.dedupe(), now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("notify: insert: %w", err)
+	}
+	return id, true, nil
+}
+
+// List returns a person's newest notifications in the tenant (only unread ones when asked).
+func List(ctx context.Context, db *tenantdb.DB, userID int64, unreadOnly bool, limit int) ([]*Notification, error) {
+	q := `SELECT ` + notificationCols + ` FROM notifications WHERE user_id = ?`
+	if unreadOnly {
+		q += ` AND read_at IS NULL`
+	}
+	rows, err := db.Read.QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notify: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, fmt.Errorf("notify: list: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// UnreadCount is the number on the bell.
+func UnreadCount(ctx context.Context, db *tenantdb.DB, userID int64) (int, error) {
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("notify: unread: %w", err)
+	}
+	return n, nil
+}
+
+// ByID reads one notification; ErrNotFound when absent.
+func ByID(ctx context.Context, db *tenantdb.DB, id int64) (*Notification, error) {
+	n, err := scanNotification(db.Read.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notify: by id: %w", err)
+	}
+	return n, nil
+}
+
+// MarkRead marks one of the person's notifications read and returns it; another person's
+// notification is not found.
+func MarkRead(ctx context.Context, db *tenantdb.DB, userID, id int64) (*Notification, error) {
+	var n *Notification
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = scanNotification(tx.QueryRowContext(ctx, `UPDATE notifications SET read_at = coalesce(read_at, ?)
+			WHERE id = ? AND user_id = ? RETURNING `+notificationCols, tenantdb.Now(), id, userID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return tenantdb.ErrNotFound
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+		err = fmt.Errorf("notify: mark read: %w", err)
+	}
+	return n, err
+}
+
+// MarkAllRead marks every unread notification of the person read and says how many there were.
+func MarkAllRead(ctx context.Context, db *tenantdb.DB, userID int64) (int64, error) {
+	var n int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, tenantdb.Now(), userID)
+		if err != nil {
+			return err
+		}
+		n, _ = r.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("notify: mark all read: %w", err)
+	}
+	return n, nil
+}
+
+// markEmailed records that a notification went out by e-mail (alone or in a digest).
+func markEmailed(ctx context.Context, db *tenantdb.DB, ids []int64) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ?`, tenantdb.Now(), id); err != nil {
+				return fmt.Errorf("notify: mark e-mailed: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// digestRows are a person's unread notifications not yet e-mailed, created after since.
+func digestRows(ctx context.Context, db *tenantdb.DB, userID, since int64) ([]*Notification, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications
+		WHERE user_id = ? AND read_at IS NULL AND emailed_at IS NULL AND created_at > ? ORDER BY id LIMIT 200`, userID, since)
+	if err != nil {
+		return nil, fmt.Errorf("notify: digest: %w", err)
+	}
+	defer rows.Close()
+	var out []*Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, fmt.Errorf("notify: digest: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
