@@ -230,7 +230,7 @@ func (h *Handler) readSubscription(w http.ResponseWriter, r *http.Request) (subs
 		err = json.Unmarshal(b, &s)
 	}
 	if err != nil || !ValidEndpoint(s.Endpoint) {
-		web.JSONError(w, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
+		web.JSONError(w, r, nil, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
 		return s, false
 	}
 	return s, true
@@ -244,7 +244,7 @@ func (h *Handler) Subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(s.Keys.P256dh) < 20 || len(s.Keys.P256dh) > 200 || len(s.Keys.Auth) < 8 || len(s.Keys.Auth) > 100 {
-		web.JSONError(w, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
+		web.JSONError(w, r, nil, http.StatusUnprocessableEntity, "invalid", c.T("notify.push.err.subscription"))
 		return
 	}
 	err := Subscribe(r.Context(), h.Svc.Platform.DB, Subscription{UserID: c.UserID(), Endpoint: s.Endpoint, P256dh: s.Keys.P256dh, Auth: s.Keys.Auth,
