@@ -253,6 +253,7 @@ const DigestHour = 8
 
 type digestJob struct {
 	UserID int64 `json:"user_id"`
+	Slot   int64 `json:"slot"` // the 08:00 it was queued for (Unix ms)
 }
 
 // nextDigest is the next DigestHour after now.
@@ -269,7 +270,7 @@ func nextDigest(now time.Time) time.Time {
 // names it, so saving the preferences twice never makes two chains).
 func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, now time.Time) error {
 	at := nextDigest(now)
-	_, err := jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID}, jobs.Options{RunAt: at, MaxAttempts: 5,
+	_, err := jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID, Slot: at.UnixMilli()}, jobs.Options{RunAt: at, MaxAttempts: 5,
 		DedupeKey: "digest:" + strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(at.Unix(), 10)})
 	return err
 }
@@ -297,7 +298,14 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if j.Attempt <= 1 {
-		if err := ScheduleDigest(ctx, j.DB, d.UserID, s.now()); err != nil {
+		// The next slot after this one's (a digest that ran late still queues tomorrow's, never
+		// this same slot again, whose key the running job holds).
+		after := s.now()
+		if slot := time.UnixMilli(d.Slot); slot.After(after) {
+			after = slot
+		}
+		after = after.Add(time.Hour)
+		if err := ScheduleDigest(ctx, j.DB, d.UserID, after); err != nil {
 			return err
 		}
 	}
