@@ -82,6 +82,7 @@ type Dataset struct {
 	Currency  string
 	BudgetUSD float64
 
+	Quotes          QuoteFigures   // written quotes sent (app/quotes)
 	LeadStages      map[string]int // stage → leads
 	LeadsNamed      int            // leads with a name
 	LeadsReachable  int            // leads with a phone or an email
@@ -161,6 +162,14 @@ type KPI struct {
 	HVCConfidence string `json:"hvc_confidence"`
 	// DataCompleteness is the HVC data completeness, 0–100.
 	DataCompleteness float64 `json:"data_completeness"`
+	// QuotesSent counts written quotes sent to customers (each quote number once).
+	QuotesSent int `json:"quotes_sent"`
+	// QuotedValue is the total (incl. VAT) of the sent quotes' newest sent revisions.
+	QuotedValue float64 `json:"quoted_value"`
+	// QuoteAcceptanceRate is accepted quotes / sent quotes × 100.
+	QuoteAcceptanceRate float64 `json:"quote_acceptance_rate"`
+	// QuoteLeadHours is the median time from a lead's first message to its quote's first sending, hours.
+	QuoteLeadHours float64 `json:"quote_lead_hours"`
 }
 
 // PeriodStart returns the first instant of the reporting window that ends at now.
@@ -186,6 +195,7 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 		k.LeadCount += n
 	}
 	k.WonLeads = d.LeadStages["won"]
+	quoteKPI(&k, d.Quotes)
 	k.QualifiedLeads = d.LeadStages["qualified"] + d.LeadStages["proposal"] + d.LeadStages["won"]
 	k.CustomerCount = d.Customers
 	k.ConversationCount = d.Conversations

@@ -45,6 +45,9 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if d.RecPoints, err = loadRecPoints(ctx, q); err != nil {
 		return nil, err
 	}
+	if d.Quotes, err = loadQuotes(ctx, q, currency); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

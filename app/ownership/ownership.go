@@ -97,7 +97,7 @@ var ReadModels = []ReadModel{
 		Path: "analytics",
 		What: "KPI snapshots, charts and the recommendations generated from them",
 		Tables: []string{"leads", "conversations", "messages", "customers", "orders", "invoices",
-			"decision_recommendations"},
+			"decision_recommendations", "quotes"},
 	},
 	{
 		Path:   "channels/api/read_store.go",

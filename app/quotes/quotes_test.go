@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"highvibe/app/analytics"
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/inbox"
@@ -219,6 +221,14 @@ func TestQuoteLifecycle(t *testing.T) {
 	}
 	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(id, 10)+"/revise", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("revise of an accepted quote: %d", r.StatusCode)
+	}
+	// The KPI center counts it: one quote sent and accepted, its total as the quoted value.
+	snap, _, err := analytics.Build(context.Background(), f.e.DB("acme"), time.Now(), analytics.Params{Currency: "TRY"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := snap.KPI; k.QuotesSent != 1 || k.QuotedValue != 220397.76 || k.QuoteAcceptanceRate != 100 || k.QuoteLeadHours < 0 {
+		t.Fatalf("quote KPIs %d %.2f %.1f %.1f", k.QuotesSent, k.QuotedValue, k.QuoteAcceptanceRate, k.QuoteLeadHours)
 	}
 	before := f.str(t, `SELECT json_extract(payload, '$.after') FROM action_logs WHERE action_type = 'quote_saved' ORDER BY id DESC LIMIT 1`)
 	if !strings.Contains(before, "Fire payı 8%") || !strings.Contains(before, "= 220.397,76 ₺") {
