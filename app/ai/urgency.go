@@ -30,7 +30,20 @@ func newText(raw string) text {
 }
 
 func dropCircumflex(s string) string {
-	return strings.NewReplacer("â", "a", "î", "i", "û", "u").Replace(s)
+	if !strings.ContainsAny(s, "âîû") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'â':
+			return 'a'
+		case 'î':
+			return 'i'
+		case 'û':
+			return 'u'
+		}
+		return r
+	}, s)
 }
 
 // foldTR maps the Turkish-only letters of a lower-case text to their plain Latin look-alikes.
