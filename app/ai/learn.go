@@ -94,10 +94,11 @@ type TrainOptions struct {
 	MinCount int     // a feature must fire in this many training messages to get a weight
 	Prune    float64 // weights smaller than this are dropped from the file
 	Seed     int64   // the shuffling order (training is deterministic)
+	Critical float64 // a complaint or legal threat from this probability hands off (Model.Critical)
 }
 
 // DefaultTrainOptions are the options the shipped weights were trained with.
-var DefaultTrainOptions = TrainOptions{Epochs: 60, Rate: 2, L2: 0.002, MinCount: 3, Prune: 0.2, Seed: 3}
+var DefaultTrainOptions = TrainOptions{Epochs: 60, Rate: 2, L2: 0.002, MinCount: 3, Prune: 0.2, Seed: 3, Critical: 0.2}
 
 // Train fits one regularised logistic regression per output by stochastic gradient descent.
 func Train(examples []Example, o TrainOptions) *Model {
@@ -160,7 +161,7 @@ func Train(examples []Example, o TrainOptions) *Model {
 			}
 		}
 	}
-	m := &Model{Name: "builtin-3", Outputs: outputs, Weights: map[string]map[string]float64{}}
+	m := &Model{Name: "builtin-3", Outputs: outputs, Weights: map[string]map[string]float64{}, Critical: o.Critical}
 	for j, n := range names {
 		for k, out := range outputs {
 			if v := w[k][j]; math.Abs(v) >= o.Prune {
@@ -213,6 +214,15 @@ type Evaluation struct {
 	CriticalMissed  []Example             // complaint / legal messages not handed off
 	CriticalTotal   int
 	HandoffMistakes []Example
+	Wrong           []Wrong // every message with a wrong handoff, band or intent set
+}
+
+// Wrong is one message the model got wrong, with what it answered.
+type Wrong struct {
+	Example
+	Handoff bool
+	Band    string
+	Intents []string
 }
 
 // Evaluate runs the model over labelled messages.
@@ -239,8 +249,12 @@ func Evaluate(m *Model, examples []Example) *Evaluation {
 		for _, i := range Intents {
 			ev.Intent[i].add(yn(slices.Contains(e.Intents, i)), yn(slices.Contains(d.Intents, i)))
 		}
-		if slices.Equal(e.Intents, d.Intents) || sameSet(e.Intents, d.Intents) {
+		intentsOK := sameSet(e.Intents, d.Intents)
+		if intentsOK {
 			ev.IntentsExact++
+		}
+		if !intentsOK || e.Handoff != d.Handoff || e.Band != d.Band {
+			ev.Wrong = append(ev.Wrong, Wrong{e, d.Handoff, d.Band, d.Intents})
 		}
 		if slices.Contains(e.Intents, "complaint") || slices.Contains(e.Intents, "legal") {
 			ev.CriticalTotal++
@@ -271,6 +285,7 @@ func (ev *Evaluation) Merge(o *Evaluation) {
 	ev.CriticalTotal += o.CriticalTotal
 	ev.CriticalMissed = append(ev.CriticalMissed, o.CriticalMissed...)
 	ev.HandoffMistakes = append(ev.HandoffMistakes, o.HandoffMistakes...)
+	ev.Wrong = append(ev.Wrong, o.Wrong...)
 	for _, p := range []struct{ a, b *Confusion }{{ev.Handoff, o.Handoff}, {ev.Band, o.Band}, {ev.Language, o.Language}} {
 		p.a.merge(p.b)
 	}

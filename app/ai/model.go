@@ -40,6 +40,10 @@ type Model struct {
 	Name    string                        `json:"model"`
 	Outputs []string                      `json:"outputs"`
 	Weights map[string]map[string]float64 `json:"weights"` // feature → output → weight
+	// Critical is the probability of a complaint or a legal threat from which the message is
+	// handed off even though that intent is under 0.5: missing one is the worst error, so its
+	// threshold is lower (chosen by cross-validation on the training corpus). 0 means 0.5.
+	Critical float64 `json:"critical,omitempty"`
 }
 
 // outputs of a model: the handoff flag, the two band thresholds, the intents and the languages.
@@ -145,6 +149,13 @@ func (m *Model) Decide(text string, history []string) Decision {
 	// intents miss (it was trained on the same labels).
 	if d.Language == "ar" || d.P["handoff"] >= 0.5 {
 		d.Handoff = true
+	}
+	if c := m.Critical; c > 0 && c < 0.5 {
+		for _, i := range []string{"complaint", "legal"} {
+			if d.P["intent_"+i] >= c {
+				d.Handoff = true
+			}
+		}
 	}
 	pm, ph := d.P["band_mid"], d.P["band_high"]
 	switch {

@@ -32,11 +32,14 @@ func TestCorpusSize(t *testing.T) {
 }
 
 // TestBuiltin3HeldOut is the regression test of builtin-3 on the held-out file, which was never
-// used to choose features, options or weights. The goals are handoff ≥ 95 %, urgency band
-// ≥ 85 %, intents ≥ 85 % and no complaint, damage or legal threat left without a handoff. The
-// shipped model reaches the band goal and the zero-miss goal; handoff and intents are under their
-// goals, so their floors sit at the measured figures (91.9 % and 73.4 %, README) minus one message
-// to make any regression fail while the gap to the goal stays visible in the log.
+// used to choose features, options or weights (those were chosen by cross-validation on the
+// training corpus: go run ./app/ai/train -cv-only). The goals are handoff ≥ 95 %, urgency
+// band ≥ 85 %, intents ≥ 85 % and no complaint, damage or legal threat left without a handoff.
+// The shipped model meets the handoff, band and zero-miss goals and the test fails under them;
+// intents are under their goal (81.5 % measured, README), so their floor is the measured figure
+// minus one message, which makes a regression fail while the gap to the goal stays in the log.
+// The log names held-out lines by number only: reading the held-out messages to fix them would
+// turn the file into training data.
 func TestBuiltin3HeldOut(t *testing.T) {
 	held := loadCorpus(t, "heldout.txt")
 	ev := Evaluate(Builtin3(), held)
@@ -45,21 +48,16 @@ func TestBuiltin3HeldOut(t *testing.T) {
 	hAcc, bAcc, iAcc := Percent(h, n), Percent(b, n), Percent(ev.IntentsExact, n)
 	t.Logf("held out (%d): handoff %.1f %% (goal 95), band %.1f %% (goal 85), intents %.1f %% (goal 85), critical misses %d of %d",
 		n, hAcc, bAcc, iAcc, len(ev.CriticalMissed), ev.CriticalTotal)
-	for _, e := range ev.HandoffMistakes {
-		t.Logf("handoff wrong (label %v), line %d: %q", e.Handoff, e.Line, e.Text)
+	if hAcc < 95 {
+		t.Errorf("handoff accuracy %.1f %% is under the goal of 95 %%", hAcc)
 	}
 	if bAcc < 85 {
 		t.Errorf("urgency band accuracy %.1f %% is under the goal of 85 %%", bAcc)
 	}
-	if len(ev.CriticalMissed) > 0 {
-		for _, e := range ev.CriticalMissed {
-			t.Errorf("complaint, damage or legal threat not handed off (line %d): %q", e.Line, e.Text)
-		}
+	for _, e := range ev.CriticalMissed {
+		t.Errorf("a complaint, damage or legal threat was not handed off (held-out line %d)", e.Line)
 	}
-	if floor := Percent(n*919/1000-1, n); hAcc < floor {
-		t.Errorf("handoff accuracy %.1f %% fell under the measured floor %.1f %% (goal 95 %%)", hAcc, floor)
-	}
-	if floor := Percent(n*734/1000-1, n); iAcc < floor {
+	if floor := Percent(n*815/1000-1, n); iAcc < floor {
 		t.Errorf("intent accuracy %.1f %% fell under the measured floor %.1f %% (goal 85 %%)", iAcc, floor)
 	}
 }

@@ -23,7 +23,33 @@ func main() {
 	corpus := flag.String("corpus", "corpus", "folder with train.txt and heldout.txt")
 	out := flag.String("out", "builtin3.json", "weights file to write")
 	readme := flag.String("readme-report", "", "README to update between the builtin-3 evaluation markers (empty: print only)")
+	cvOnly := flag.Bool("cv-only", false, "only cross-validate on the training corpus (never reads the held-out file, writes nothing): the mode for choosing options")
+	mistakes := flag.Bool("mistakes", false, "with -cv-only: list the training messages the folds got wrong (handoff, band or intents)")
+	o := ai.DefaultTrainOptions
+	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv-only: passes over the corpus")
+	flag.Float64Var(&o.Rate, "rate", o.Rate, "with -cv-only: first learning rate")
+	flag.Float64Var(&o.L2, "l2", o.L2, "with -cv-only: weight decay")
+	flag.IntVar(&o.MinCount, "mincount", o.MinCount, "with -cv-only: messages a feature must fire in")
+	flag.Float64Var(&o.Critical, "critical", o.Critical, "with -cv-only: complaint/legal probability that hands off")
+	flag.Int64Var(&o.Seed, "seed", o.Seed, "with -cv-only: shuffling and fold seed")
+	flag.Float64Var(&o.Prune, "prune", o.Prune, "with -cv-only: smallest weight kept")
 	flag.Parse()
+	if *cvOnly {
+		train, err := load(filepath.Join(*corpus, "train.txt"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "train:", err)
+			os.Exit(1)
+		}
+		ev := ai.CrossValidate(train, 5, o)
+		fmt.Print(ev.Report(fmt.Sprintf("5-fold cross-validation, %+v", o)))
+		if *mistakes {
+			for _, w := range ev.Wrong {
+				fmt.Printf("line %d: label %v %s %s, got %v %s %s | %s | %s\n", w.Line, w.Example.Handoff, w.Example.Band, strings.Join(w.Example.Intents, ","),
+					w.Handoff, w.Band, strings.Join(w.Intents, ","), w.Text, strings.Join(w.History, " || "))
+			}
+		}
+		return
+	}
 	if err := run(*corpus, *out, *readme); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
@@ -62,9 +88,6 @@ func run(corpus, out, readme string) error {
 	report := fmt.Sprintf("Trained on %d messages (%d weights kept); options %+v.\n\n", len(train), countWeights(m), o) +
 		cv.Report("5-fold cross-validation on the training corpus") + ho.Report("Held-out file")
 	fmt.Print(report)
-	for _, e := range ho.HandoffMistakes {
-		fmt.Fprintf(os.Stderr, "held-out handoff miss, line %d: %q\n", e.Line, e.Text)
-	}
 	if readme == "" {
 		return nil
 	}
@@ -102,7 +125,7 @@ func countWeights(m *ai.Model) int {
 // encode writes the weights one feature per line, sorted, so a retrained model diffs readably.
 func encode(m *ai.Model) []byte {
 	var b bytes.Buffer
-	head, _ := json.Marshal(map[string]any{"model": m.Name, "outputs": m.Outputs})
+	head, _ := json.Marshal(map[string]any{"model": m.Name, "outputs": m.Outputs, "critical": m.Critical})
 	b.Write(head[:len(head)-1])
 	b.WriteString(`,"weights":{` + "\n")
 	var names []string
