@@ -35,6 +35,9 @@ type pageData struct {
 	Cards      []Card
 	Charts     []ChartSlot
 	LeadGen    []Rec
+	Response   *Response
+	RespWall   string // the median first response in clock time, worded
+	RespBiz    string // ... in business time
 	CanRefresh bool
 	CanDecide  bool
 	Stale      bool
@@ -80,6 +83,11 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if d.Response, err = ResponseTimes(ctx, c.DB, time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.RespWall, d.RespBiz = durationWords(c.T, d.Response.MedianWall), durationWords(c.T, d.Response.MedianBusiness)
 	h.Render.Render(w, r, http.StatusOK, "analytics/index", &web.Page{Title: c.T("analytics.title"), Nav: "kpi", Guide: "kpi-center", Data: d})
 }
 

@@ -2,6 +2,7 @@ package hours
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -280,4 +281,31 @@ func TestTurkishPreset(t *testing.T) {
 	if PresetUntil("tr") != 2029 || len(days) < 4*(8+7) {
 		t.Errorf("preset covers until %d with %d days", PresetUntil("tr"), len(days))
 	}
+}
+
+func TestBusinessWords(t *testing.T) {
+	tr := func(key string, args ...any) string {
+		return map[string]string{"hours.dur.min": "%d min", "hours.dur.h": "%d h", "hours.dur.h_min": "%d h %d min"}[key] + "|" + fmtArgs(args)
+	}
+	for d, want := range map[time.Duration]string{
+		40 * time.Minute:                "%d min|40",
+		2*time.Hour + 15*time.Minute:    "%d h %d min|2,15",
+		3 * time.Hour:                   "%d h|3",
+		1001*time.Hour + 38*time.Minute: "%d h|1002",
+	} {
+		if got := Business(tr, d); got != want {
+			t.Errorf("Business(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func fmtArgs(args []any) string {
+	s := ""
+	for i, a := range args {
+		if i > 0 {
+			s += ","
+		}
+		s += fmt.Sprint(a)
+	}
+	return s
 }

@@ -40,12 +40,15 @@ func OpeningWords(t Translate, next, now time.Time) string {
 }
 
 // Business writes a business-time duration short: "40 min", "2 h 15 min", "26 h" (hours, not
-// days: a "day" of business time would read as a calendar day).
+// days: a "day" of business time would read as a calendar day). From 10 hours on the minutes are
+// left out.
 func Business(t Translate, d time.Duration) string {
 	mins := int(d.Round(time.Minute) / time.Minute)
 	switch {
 	case mins < 60:
 		return t("hours.dur.min", mins)
+	case mins >= 600:
+		return t("hours.dur.h", (mins+30)/60)
 	case mins%60 == 0:
 		return t("hours.dur.h", mins/60)
 	}

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -43,6 +46,11 @@ type listData struct {
 	Icons       map[string]string // channel → symbol
 	// Filtered counts the filters in use besides the search text (they fold behind one button).
 	Filtered int
+	// Waiting words how long each waiting conversation's customer has waited for an answer: in
+	// business time when the tenant has business hours (and says so), else in clock time.
+	Waiting map[int64]string
+	// WaitBusiness is true when Waiting counts business time.
+	WaitBusiness bool
 }
 
 // parseFilter reads and validates the inbox query string.
@@ -122,6 +130,10 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Rows = rows
+		if d.Waiting, d.WaitBusiness, err = waitingWords(r.Context(), c, rows, time.Now()); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 		if next != "" {
 			nv := url.Values{}
 			for k := range self {
@@ -145,6 +157,28 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Render.Render(w, r, status, "inbox/index", p)
+}
+
+// waitingWords words the wait of every row whose customer is waiting for an answer (guide:
+// 35-business-hours.md): business time when business hours are on, clock time otherwise.
+func waitingWords(ctx context.Context, c *web.Ctx, rows []*Row, now time.Time) (map[int64]string, bool, error) {
+	s, err := hoursdb.Schedule(ctx, c.DB.Read)
+	if err != nil {
+		return nil, false, err
+	}
+	out := map[int64]string{}
+	for _, row := range rows {
+		if row.WaitingSince == 0 {
+			continue
+		}
+		since := time.UnixMilli(row.WaitingSince)
+		if s == nil {
+			out[row.ID] = c.T("hours.waiting_wall", hours.Business(c.T, now.Sub(since)))
+		} else {
+			out[row.ID] = c.T("hours.waiting", hours.Business(c.T, s.Between(since, now)))
+		}
+	}
+	return out, s != nil, nil
 }
 
 // Events streams the tenant's live events as Server-Sent Events until the client goes away; the

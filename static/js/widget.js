@@ -25,7 +25,7 @@
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f8fafc}" +
     ".m{max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word;line-height:1.35}" +
     ".in{align-self:flex-end;background:#0f766e;color:#fff}.out{align-self:flex-start;background:#e5e7eb;color:#111827}" +
-    ".who{display:block;font-size:11px;opacity:.75;margin-block-end:2px}.greet{align-self:flex-start;background:#fff;border:1px solid #e5e7eb}" +
+    ".who{display:block;font-size:11px;opacity:.75;margin-block-end:2px}.greet{align-self:flex-start;background:#fff;border:1px solid #e5e7eb}.closed{background:#fffbeb;border-color:#fcd34d;color:#78350f}" +
     "form{display:flex;flex-direction:column;gap:6px;padding:10px;border-block-start:1px solid #e5e7eb}" +
     "input,textarea{width:100%;padding:7px 9px;border:1px solid #cbd5e1;border-radius:6px;font-size:14px;color:#111827;background:#fff}" +
     "textarea{resize:none;height:60px}.row{display:flex;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
@@ -159,6 +159,7 @@
     launch.textContent = label("open", "Chat with us");
     head.textContent = cfg.name || label("title", "Chat");
     log.appendChild(el("div", "m greet", cfg.greeting));
+    if (cfg.closed_note) { log.appendChild(el("div", "m greet closed", cfg.closed_note)); }
     name.placeholder = label("name", "Name") + " (" + label("optional", "optional") + ")";
     phone.placeholder = label("phone", "Phone") + " (" + label("optional", "optional") + ")";
     text.placeholder = label("placeholder", "Write a message…");

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"highvibe/app/hours/hoursdb"
 	"io"
 	"log/slog"
 	"net/http"
@@ -139,6 +140,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 	web.JSON(w, http.StatusOK, map[string]any{
 		"enabled":          t.Active(),
 		"greeting":         greeting,
+		"closed_note":      h.closedNote(r, t, p),
 		"lang":             lang,
 		"dir":              i18n.Dir(lang),
 		"name":             t.Name,
@@ -147,6 +149,27 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		"max_length":       MaxText,
 		"labels":           labels,
 	})
+}
+
+// closedNote is the line the widget shows under the greeting while the business is closed ("We are
+// closed right now — we usually answer from Mon 09:00."), "" while open or without business hours.
+// A failure to read the hours leaves the line out rather than the whole widget.
+func (h *Handler) closedNote(r *http.Request, t *platform.Tenant, p *i18n.Printer) string {
+	db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+	if err != nil {
+		h.Log.Error("widget: db", "err", err)
+		return ""
+	}
+	s, err := hoursdb.Schedule(r.Context(), db.Read)
+	if err != nil {
+		h.Log.Error("widget: business hours", "err", err)
+		return ""
+	}
+	when := s.NextOpeningWords(p.T, time.Now())
+	if when == "" {
+		return ""
+	}
+	return p.T("hours.widget.closed", when)
 }
 
 // postBody is the JSON a visitor's message arrives in.

@@ -1,0 +1,56 @@
+package widget_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
+)
+
+// TestWidgetSaysWhenSomeoneWillAnswer: while the business is closed the widget's config carries
+// the line naming the next opening, in the widget's language; while open, or without business
+// hours, it carries none.
+func TestWidgetSaysWhenSomeoneWillAnswer(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	c := e.Client()
+	note := func(lang string) string {
+		t.Helper()
+		r := c.Get("/widget/api/acme/config?lang=" + lang)
+		if r.StatusCode != 200 {
+			t.Fatalf("config: %d", r.StatusCode)
+		}
+		s, _ := decode(t, r)["closed_note"].(string)
+		return s
+	}
+	if n := note("tr"); n != "" {
+		t.Errorf("without business hours: %q", n)
+	}
+	// Open every day all day, except today (UTC): closed now, open again tomorrow at 00:00.
+	cfg := hours.Config{Enabled: true, Zone: "UTC", AfterHours: hours.ModeAck}
+	for d := range cfg.Week {
+		cfg.Week[d] = []hours.Interval{{From: 0, To: 1440}}
+	}
+	today := time.Now().UTC().Weekday()
+	cfg.Week[today] = nil
+	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := i18n.For(lang)
+		if got, want := note(lang), p.T("hours.widget.closed", p.T("hours.when.tomorrow", "00:00")); got != want {
+			t.Errorf("%s: closed note %q, want %q", lang, got, want)
+		}
+	}
+	cfg.Week[today] = []hours.Interval{{From: 0, To: 1440}}
+	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := note("en"); n != "" {
+		t.Errorf("open now: %q", n)
+	}
+}
