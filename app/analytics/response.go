@@ -62,11 +62,11 @@ func ResponseTimes(ctx context.Context, db *tenantdb.DB, now time.Time) (*Respon
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("analytics: response times: %w", err)
 	}
-	return &Response{Answered: len(wall), MedianWall: median(wall), MedianBusiness: median(business), BusinessHours: s != nil}, nil
+	return &Response{Answered: len(wall), MedianWall: medianDuration(wall), MedianBusiness: medianDuration(business), BusinessHours: s != nil}, nil
 }
 
-// median of ds (0 for none); ds is sorted in place.
-func median(ds []time.Duration) time.Duration {
+// medianDuration of ds (0 for none); ds is sorted in place.
+func medianDuration(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
