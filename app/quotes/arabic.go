@@ -113,6 +113,10 @@ func visualRTL(s string) string {
 		if ltr[i] || isRTLRune(rs[i]) {
 			continue
 		}
+		if (rs[i] == '-' || rs[i] == '+') && i+1 < len(rs) && rs[i+1] >= '0' && rs[i+1] <= '9' {
+			ltr[i] = true // a sign belongs to its number
+			continue
+		}
 		prev, next := false, false
 		for j := i - 1; j >= 0; j-- {
 			if ltr[j] || isRTLRune(rs[j]) {
