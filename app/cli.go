@@ -17,6 +17,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/platform"
+	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
 	"highvibe/schema"
@@ -210,15 +211,16 @@ func cmdTenantCreate(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer m.Close()
-	t, err := ps.CreateTenant(ctx, *slug, *name, *niche, *locale)
+	// The staff console creates tenants through the same service, so both record the action alike.
+	t, err := staffService(m, ps).CreateTenant(ctx, staff.CLI, staff.TenantInput{Slug: *slug, Name: *name, Niche: *niche, Locale: *locale})
 	if errors.Is(err, platform.ErrExists) {
 		return usagef("tenant create: tenant %q already exists", *slug)
 	}
-	if err != nil {
+	if !staff.Done(err) {
 		return err
 	}
 	fmt.Fprintf(io.Out, "created tenant %s (%s) → %s\n", t.Slug, t.Name, m.TenantPath(t.Slug))
-	return nil
+	return notRecordedWarning(io, err)
 }
 
 func cmdTenantList(ctx context.Context, args []string, io *IO) error {
@@ -291,7 +293,8 @@ func cmdTenantSet(ctx context.Context, args []string, io *IO) error {
 	if _, err := ps.TenantBySlug(ctx, *slug); errors.Is(err, tenantdb.ErrNotFound) {
 		return usagef("tenant set: no tenant %q", *slug)
 	}
-	if err := ps.SetSettings(ctx, *slug, kv); err != nil {
+	err = staffService(m, ps).SetSettings(ctx, staff.CLI, *slug, kv)
+	if !staff.Done(err) {
 		return err
 	}
 	keys := make([]string, 0, len(kv))
@@ -299,16 +302,28 @@ func cmdTenantSet(ctx context.Context, args []string, io *IO) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if db, err := m.Tenant(ctx, *slug); err == nil {
-		_ = audit.Log(ctx, db, audit.Entry{Provider: "settings", ActionType: "tenant_set", Summary: "set " + strings.Join(keys, ", ") + " from the command line",
-			ModelName: "human-review", ActorName: "cli", Payload: map[string]any{"keys": keys}})
-	}
 	for _, k := range keys {
 		v := kv[k]
 		if platform.IsSecret(k) {
 			v = "(secret, saved)"
 		}
 		fmt.Fprintf(io.Out, "%s: %s = %s\n", *slug, k, v)
+	}
+	return notRecordedWarning(io, err)
+}
+
+// staffService is the staff console's service over the command's open databases: the commands
+// that change tenants, memberships, keys and second factors act and record through it, so the
+// command line and the console share one path and both trails.
+func staffService(m *tenantdb.Manager, ps *platform.Service) *staff.Service {
+	return &staff.Service{Platform: ps, Mgr: m}
+}
+
+// notRecordedWarning says on stderr that an action was done but not written to a trail; the
+// command still succeeds (the change stands).
+func notRecordedWarning(io *IO, err error) error {
+	if err != nil {
+		fmt.Fprintln(io.Err, "highvibe: warning: "+oneLine(err.Error()))
 	}
 	return nil
 }
@@ -319,7 +334,7 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	tenant := fs.String("tenant", "", "tenant slug for a membership")
 	role := fs.String("role", "", "owner, operator or viewer")
-	staff := fs.Bool("staff", false, "platform staff (may enter every tenant)")
+	isStaff := fs.Bool("staff", false, "platform staff (may enter every tenant)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -355,7 +370,7 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		if err != nil {
 			return err
 		}
-		if u, err = ps.CreateUser(ctx, *username, pw, *staff); err != nil {
+		if u, err = ps.CreateUser(ctx, *username, pw, *isStaff); err != nil {
 			return err
 		}
 		fmt.Fprintf(io.Out, "created user %s (id %d)\n", u.Username, u.ID)
@@ -370,10 +385,12 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	if t != nil {
-		if err := ps.SetMembership(ctx, u.ID, t.ID, *role); err != nil {
+		err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role)
+		if !staff.Done(err) {
 			return err
 		}
 		fmt.Fprintf(io.Out, "%s is %s of %s\n", u.Username, *role, t.Slug)
+		return notRecordedWarning(io, err)
 	}
 	return nil
 }
@@ -482,17 +499,14 @@ func cmdAPIKeyRevoke(ctx context.Context, args []string, io *IO) error {
 	if err != nil {
 		return err
 	}
-	if err := ps.RevokeAPIKey(ctx, t.ID, *id); errors.Is(err, tenantdb.ErrNotFound) {
+	err = staffService(m, ps).RevokeKey(ctx, staff.CLI, t.Slug, *id)
+	if errors.Is(err, tenantdb.ErrNotFound) {
 		return usagef("apikey revoke: tenant %s has no key %d", t.Slug, *id)
-	} else if err != nil {
+	} else if !staff.Done(err) {
 		return err
 	}
-	if db, err := m.Tenant(ctx, t.Slug); err == nil {
-		_ = audit.Log(ctx, db, audit.Entry{Provider: "settings", ActionType: "revoke_api_key", Summary: fmt.Sprintf("API key %d revoked from the command line", *id),
-			ModelName: "human-review", ActorName: "cli", Payload: map[string]any{"key_id": *id}})
-	}
 	fmt.Fprintf(io.Out, "revoked key %d of %s\n", *id, t.Slug)
-	return nil
+	return notRecordedWarning(io, err)
 }
 
 func cmdMigrateStatus(ctx context.Context, args []string, io *IO) error {

@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/platform"
+	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
 )
 
@@ -127,8 +128,10 @@ func cmdUserReset2FA(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer m.Close()
-	if err := ps.ResetTwoFactor(ctx, u.ID, 0); err != nil {
+	if _, err := staffService(m, ps).ResetTwoFactor(ctx, staff.CLI, u.ID); !staff.Done(err) {
 		return err
+	} else if err != nil {
+		_ = notRecordedWarning(io, err)
 	}
 	fmt.Fprintf(io.Out, "two-step sign-in of %s turned off and every session of %s ended; they enrol again after signing in\n", u.Username, u.Username)
 	return nil

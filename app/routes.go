@@ -17,6 +17,7 @@ type access int
 const (
 	public access = iota // anyone; the handler authenticates itself when needed (API keys, tokens)
 	panel                // a signed-in member of the active tenant holding the route's permission
+	staffs               // a signed-in staff user (the staff console), whether or not any tenant exists
 )
 
 // Route is one line of the route table.
@@ -185,6 +186,22 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/sessions/{id}/revoke", panel, auth.ManageUsers, h.Settings.RevokeSession},
 		{"POST /app/settings/apikeys", panel, auth.ManageAPIKeys, h.Settings.CreateKey},
 		{"POST /app/settings/apikeys/{id}/revoke", panel, auth.ManageAPIKeys, h.Settings.RevokeKey},
+
+		// Staff console: tenants, their members, keys, AI settings and jobs; users; the platform
+		// trail (app/staff). Staff users only; every other role gets 403.
+		{"GET /staff/{$}", staffs, auth.StaffOnly, h.Staff.Tenants},
+		{"POST /staff/tenants", staffs, auth.StaffOnly, h.Staff.CreateTenant},
+		{"GET /staff/tenants/{slug}/", staffs, auth.StaffOnly, h.Staff.Tenant},
+		{"POST /staff/tenants/{slug}/status", staffs, auth.StaffOnly, h.Staff.SetStatus},
+		{"POST /staff/tenants/{slug}/profile", staffs, auth.StaffOnly, h.Staff.SaveProfile},
+		{"POST /staff/tenants/{slug}/ai", staffs, auth.StaffOnly, h.Staff.SaveAI},
+		{"POST /staff/tenants/{slug}/members", staffs, auth.StaffOnly, h.Staff.AddMember},
+		{"POST /staff/tenants/{slug}/members/{id}/remove", staffs, auth.StaffOnly, h.Staff.RemoveMember},
+		{"POST /staff/tenants/{slug}/apikeys/{id}/revoke", staffs, auth.StaffOnly, h.Staff.RevokeKey},
+		{"POST /staff/tenants/{slug}/jobs/{id}/retry", staffs, auth.StaffOnly, h.Staff.RetryJob},
+		{"GET /staff/users/", staffs, auth.StaffOnly, h.Staff.Users},
+		{"POST /staff/users/{id}/reset-2fa", staffs, auth.StaffOnly, h.Staff.ResetTwoFactor},
+		{"GET /staff/trail/", staffs, auth.StaffOnly, h.Staff.Trail},
 	}
 }
 
@@ -204,7 +221,7 @@ const (
 func classOf(rt Route) bodyClass {
 	path := rt.Pattern[strings.IndexByte(rt.Pattern, ' ')+1:]
 	switch {
-	case rt.Access == panel:
+	case rt.Access == panel, rt.Access == staffs:
 		return bodyPanel
 	case strings.HasPrefix(path, "/api/webhooks/"):
 		return bodyWebhook
@@ -245,15 +262,18 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	classes := map[string]bodyClass{}
 	for _, rt := range s.Routes(h) {
 		hf := rt.Handler
-		if rt.Access == panel {
+		switch rt.Access {
+		case panel:
 			hf = s.panel(rt.Perm, hf)
+		case staffs:
+			hf = s.staffOnly(hf)
 		}
 		mux.HandleFunc(rt.Pattern, hf)
 		classes[rt.Pattern] = classOf(rt)
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -36,6 +36,7 @@ import (
 	"highvibe/app/platform"
 	"highvibe/app/quotes"
 	"highvibe/app/settings"
+	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
 	"highvibe/app/web"
@@ -91,6 +92,8 @@ type Handlers struct {
 	Quotes *quotes.Handler
 	// Notify is the notification centre, push subscriptions and preferences (app/notify).
 	Notify *notify.Handler
+	// Staff is the staff console (app/staff); its Service is the one the CLI's tenant commands use.
+	Staff *staff.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -200,6 +203,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
+	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})
 	h.Ops.Prom = s.Metrics

@@ -66,38 +66,79 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 	return sess
 }
 
+// signedIn resolves the session's user and memberships into the request context; false means it
+// answered (to the sign-in page, or an error).
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*web.Ctx, bool) {
+	c := web.From(r)
+	sess := s.session(r)
+	c.Session = sess
+	// Only a session row in platform.db opens the panel: signed out, revoked, expired or
+	// half-finished (second factor owed) sessions are sent to the sign-in page.
+	uid := auth.SignedIn(sess)
+	if uid == 0 {
+		s.toLogin(w, r)
+		return nil, false
+	}
+	ctx := r.Context()
+	u, err := s.Platform.UserByID(ctx, uid)
+	if err != nil || u.Disabled {
+		_ = s.Sessions.End(w, r, sess)
+		s.toLogin(w, r)
+		return nil, false
+	}
+	c.User = u
+	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return nil, false
+	}
+	c.Memberships = ms
+	if u.IsStaff {
+		// The top bar's switcher lists every tenant for staff.
+		if c.AllTenants, err = s.Platform.ListTenants(ctx); err != nil {
+			s.Fail(w, r, err)
+			return nil, false
+		}
+	}
+	return c, true
+}
+
+// enterTenant opens the session's active tenant (remembering the choice) into the context.
+func (s *Server) enterTenant(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctx := r.Context()
+	slug, _ := c.Session.Values["tenant"].(string)
+	t, role, err := s.activeTenant(ctx, c.User, c.Memberships, slug)
+	if err != nil {
+		return err
+	}
+	if slug != t.Slug {
+		c.Session.Values["tenant"] = t.Slug
+		_ = c.Session.Save(r, w)
+	}
+	db, err := s.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		return err
+	}
+	c.Tenant, c.DB, c.Role = t, db, role
+	web.ApplyTenantLocale(w, r, c, t.PrimaryLocale)
+	return nil
+}
+
 // panel wraps a panel handler: it requires a logged-in user with an enabled membership in the
 // active tenant (or staff), opens only that tenant's database, and checks permission p before the
 // handler runs, so a forbidden action never half-happens.
 func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := web.From(r)
-		sess := s.session(r)
-		c.Session = sess
-		// Only a session row in platform.db opens the panel: signed out, revoked, expired or
-		// half-finished (second factor owed) sessions are sent to the sign-in page.
-		uid := auth.SignedIn(sess)
-		if uid == 0 {
-			s.toLogin(w, r)
+		c, ok := s.signedIn(w, r)
+		if !ok {
 			return
 		}
-		ctx := r.Context()
-		u, err := s.Platform.UserByID(ctx, uid)
-		if err != nil || u.Disabled {
-			_ = s.Sessions.End(w, r, sess)
-			s.toLogin(w, r)
-			return
-		}
-		c.User = u
-		ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		c.Memberships = ms
-		slug, _ := sess.Values["tenant"].(string)
-		t, role, err := s.activeTenant(ctx, u, ms, slug)
-		if err != nil {
+		if err := s.enterTenant(w, r, c); err != nil {
+			if errors.Is(err, tenantdb.ErrNotFound) && c.User.IsStaff && r.Method == http.MethodGet {
+				// No tenant exists yet: the staff console is where the first one is made.
+				web.Redirect(w, r, "/staff/")
+				return
+			}
 			if errors.Is(err, tenantdb.ErrNotFound) {
 				s.errorPage(w, r, http.StatusForbidden, c.T("error.no_tenant"))
 				return
@@ -105,17 +146,13 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 			s.Fail(w, r, err)
 			return
 		}
-		if slug != t.Slug {
-			sess.Values["tenant"] = t.Slug
-			_ = sess.Save(r, w)
-		}
-		db, err := s.Mgr.Tenant(ctx, t.Slug)
-		if err != nil {
-			s.Fail(w, r, err)
+		u, t := c.User, c.Tenant
+		// A suspended tenant's panel is closed to its members (staff still enter, to see and to
+		// reactivate it); they may still switch to another tenant.
+		if !t.Active() && !u.IsStaff && r.URL.Path != "/app/switch/" {
+			s.errorPage(w, r, http.StatusForbidden, c.T("staff.tenant_suspended_panel", t.Name))
 			return
 		}
-		c.Tenant, c.DB, c.Role = t, db, role
-		web.ApplyTenantLocale(w, r, c, t.PrimaryLocale)
 		// A tenant that requires a second factor lets a user without one do nothing but enrol
 		// (on the profile page), switch tenant or sign out.
 		if t.Bool("require_2fa") && !u.TwoFactor && !strings.HasPrefix(r.URL.Path, "/app/profile/") && r.URL.Path != "/app/switch/" {
@@ -123,8 +160,29 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if !c.Can(p) {
-			roleName := c.T("role." + role)
+			roleName := c.T("role." + c.Role)
 			s.errorPage(w, r, http.StatusForbidden, c.T("error.403.body", roleName, c.T("perm."+string(p))))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// staffOnly wraps a staff-console handler: a signed-in staff user, whether or not any tenant
+// exists yet (the console is where the first one is made); everyone else gets 403. The active
+// tenant, when there is one, is opened only for the top bar.
+func (s *Server) staffOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := s.signedIn(w, r)
+		if !ok {
+			return
+		}
+		if err := s.enterTenant(w, r, c); err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+			s.Fail(w, r, err)
+			return
+		}
+		if !c.User.IsStaff {
+			s.errorPage(w, r, http.StatusForbidden, c.T("staff.forbidden"))
 			return
 		}
 		h(w, r)
@@ -160,8 +218,21 @@ func (s *Server) activeTenant(ctx context.Context, u *platform.User, ms []platfo
 	if len(ms) == 0 {
 		return nil, "", tenantdb.ErrNotFound
 	}
-	t, err := s.Platform.TenantBySlug(ctx, ms[0].TenantSlug)
-	return t, ms[0].Role, err
+	// No (valid) choice in the session: the first membership whose tenant is not suspended.
+	var first *platform.Tenant
+	for _, m := range ms {
+		t, err := s.Platform.TenantBySlug(ctx, m.TenantSlug)
+		if err != nil {
+			return nil, "", err
+		}
+		if t.Active() {
+			return t, m.Role, nil
+		}
+		if first == nil {
+			first = t
+		}
+	}
+	return first, ms[0].Role, nil
 }
 
 func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {

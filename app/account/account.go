@@ -158,9 +158,11 @@ func (h *Handler) Logout(w http.ResponseWriter, r *http.Request) {
 }
 
 // Switch changes the active tenant; only to a tenant the user belongs to, or any tenant for staff.
+// Staff type into a search box: a slug, a name, or part of one that names exactly one tenant
+// enters it; anything else opens the staff console's tenant search with that text.
 func (h *Handler) Switch(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	slug := r.PostFormValue("tenant")
+	slug := strings.TrimSpace(r.PostFormValue("tenant"))
 	allowed := false
 	for _, m := range c.Memberships {
 		if m.TenantSlug == slug {
@@ -168,8 +170,11 @@ func (h *Handler) Switch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !allowed && c.User.IsStaff {
-		if _, err := h.Platform.TenantBySlug(r.Context(), slug); err == nil {
-			allowed = true
+		if t := pickTenant(c.AllTenants, slug); t != nil {
+			slug, allowed = t.Slug, true
+		} else {
+			web.Redirect(w, r, "/staff/?q="+url.QueryEscape(slug))
+			return
 		}
 	}
 	if !allowed {
@@ -182,6 +187,28 @@ func (h *Handler) Switch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, "/app/")
+}
+
+// pickTenant finds the one tenant q names: its slug, its name (any case), or a part of exactly one
+// tenant's slug or name; nil when q names none or several.
+func pickTenant(ts []*platform.Tenant, q string) *platform.Tenant {
+	if q == "" {
+		return nil
+	}
+	lq := strings.ToLower(q)
+	var part []*platform.Tenant
+	for _, t := range ts {
+		if t.Slug == q || strings.EqualFold(t.Name, q) {
+			return t
+		}
+		if strings.Contains(t.Slug, lq) || strings.Contains(strings.ToLower(t.Name), lq) {
+			part = append(part, t)
+		}
+	}
+	if len(part) == 1 {
+		return part[0]
+	}
+	return nil
 }
 
 // Collector is the sign-in counter for the server's metrics registry.

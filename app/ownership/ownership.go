@@ -75,6 +75,8 @@ var Tables = []Table{
 	{"recovery_codes", "platform", "platform"},
 	// Each tenant's newest audit row, kept outside the tenant file so cutting the file back shows.
 	{"audit_heads", "platform", "audit"},
+	// The platform trail: every staff action (console or command line), across tenants.
+	{"platform_audit", "platform", "audit"},
 	{"push_subscriptions", "platform", "notify"},
 	{"notify_prefs", "platform", "notify"},
 }

@@ -251,3 +251,77 @@ func (s *Service) MembershipOf(ctx context.Context, userID, tenantID int64) (*Me
 	}
 	return &ms[0], nil
 }
+
+// UserSummary is a user as the staff console lists them: the account, its second factor and the
+// tenants it belongs to.
+type UserSummary struct {
+	User
+	CreatedAt   string
+	Memberships []Membership
+}
+
+// ListUsers returns every user whose name contains q (all when q is empty), by name, with their
+// memberships (disabled ones included), at most limit.
+func (s *Service) ListUsers(ctx context.Context, q string, limit int) ([]*UserSummary, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(q)) + "%"
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, username, password_hash, is_staff, disabled,
+		(totp_enabled_at IS NOT NULL AND totp_secret != ''), created_at FROM users
+		WHERE username LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`, like, limit)
+	if err != nil {
+		return nil, fmt.Errorf("platform: list users: %w", err)
+	}
+	var out []*UserSummary
+	byID := map[int64]*UserSummary{}
+	for rows.Next() {
+		u := &UserSummary{}
+		if err := rows.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.CreatedAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("platform: list users: %w", err)
+		}
+		u.PasswordHash = "" // never leaves the platform room in a listing
+		out = append(out, u)
+		byID[u.ID] = u
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("platform: list users: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	mrows, err := s.DB.Read.QueryContext(ctx, membershipSelect+` ORDER BY t.name`)
+	if err != nil {
+		return nil, fmt.Errorf("platform: list users: %w", err)
+	}
+	ms, err := scanMemberships(mrows)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if u := byID[m.UserID]; u != nil {
+			u.Memberships = append(u.Memberships, m)
+		}
+	}
+	return out, nil
+}
+
+// RemoveMembership takes a user out of a tenant and ends every session of the user (they sign in
+// again for any other tenant they belong to); ErrNotFound when there was no such membership.
+func (s *Service) RemoveMembership(ctx context.Context, userID, tenantID int64) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND tenant_id = ?`, userID, tenantID)
+		if err != nil {
+			return fmt.Errorf("platform: remove membership: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("platform: remove membership: end sessions: %w", err)
+		}
+		return nil
+	})
+}

@@ -23,10 +23,12 @@ type Ctx struct {
 	Session     *sessions.Session
 	User        *platform.User
 	Memberships []platform.Membership
-	Tenant      *platform.Tenant // the active tenant (panel) or the tenant of a public slug / API key
-	DB          *tenantdb.DB     // the active tenant's database; never another tenant's
-	Role        string           // owner, operator or viewer; staff users act as owner
-	client      *Client          // resolved once by the Clients middleware
+	// AllTenants is every tenant, for a staff user's tenant switcher (nil for everyone else).
+	AllTenants []*platform.Tenant
+	Tenant     *platform.Tenant // the active tenant (panel) or the tenant of a public slug / API key
+	DB         *tenantdb.DB     // the active tenant's database; never another tenant's
+	Role       string           // owner, operator or viewer; staff users act as owner
+	client     *Client          // resolved once by the Clients middleware
 }
 
 // Can reports whether the current user holds permission p in the active tenant.

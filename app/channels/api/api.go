@@ -53,6 +53,11 @@ func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *ch
 		h.fail(w, r, err)
 		return nil
 	}
+	if !c.Tenant.Active() {
+		// A suspended tenant (staff console) takes in and gives out nothing, like its widget and webhooks.
+		h.fail(w, r, fault.Forbidden("api.err.tenant_inactive").WithCode("tenant_inactive"))
+		return nil
+	}
 	if ok, wait := h.Limits.Allow(strconv.FormatInt(c.Key.ID, 10)); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
 		h.fail(w, r, fault.New(fault.KindRateLimited, "api.err.rate_limited").WithCode("rate_limited"))

@@ -1,0 +1,377 @@
+package staff
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/fault"
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb/replica"
+	"highvibe/app/web"
+)
+
+// Handler serves the staff console under /staff/. The route table lets only staff users in.
+type Handler struct {
+	Render *web.Renderer
+	Svc    *Service
+	Repl   *replica.Manager // nil when replication is off
+}
+
+// Options of the AI settings form, in form order.
+var (
+	AIProviders     = []string{"builtin", "openai_compatible"}
+	PrivacyProfiles = []string{"masked", "local"}
+	// profileKeys and aiKeys are the settings the tenant page edits, form by form.
+	profileKeys = []string{"name", "niche", "primary_locale"}
+	aiKeys      = []string{"ai_provider", "ai_base_url", "ai_model", "monthly_budget_usd", "privacy_profile"}
+)
+
+func actor(r *http.Request) Actor {
+	c := web.From(r)
+	return Actor{UserID: c.User.ID, Name: c.User.Username, Via: "console"}
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, view, title string, data any, errs map[string]string, form url.Values) {
+	h.Render.Render(w, r, status, view, &web.Page{Title: title, Nav: "staff", Guide: "staff-console", Data: data, Errors: errs, Form: form})
+}
+
+// listData is the tenant list with the create form.
+type listData struct {
+	Q       string
+	Rows    []*TenantRow
+	Total   int
+	Repl    bool
+	Niches  []string
+	Locales []string
+	Values  map[string]string
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, status int, values map[string]string, errs map[string]string) {
+	c := web.From(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	rows, err := h.Svc.Tenants(r.Context(), h.Repl, q)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	all, err := h.Svc.Platform.ListTenants(r.Context())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if values == nil {
+		values = map[string]string{"niche": "default", "primary_locale": "tr"}
+	}
+	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: platform.Niches, Locales: platform.Locales, Values: values}
+	h.page(w, r, status, "staff/tenants", c.T("staff.title"), d, errs, nil)
+}
+
+// Tenants lists every tenant (searchable by slug or name) with the create form.
+func (h *Handler) Tenants(w http.ResponseWriter, r *http.Request) {
+	h.list(w, r, http.StatusOK, nil, nil)
+}
+
+// CreateTenant creates a tenant and its database; on a mistake the form comes back (422) with
+// messages next to the fields and nothing is created.
+func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	in := TenantInput{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name"), Niche: r.PostForm.Get("niche"), Locale: r.PostForm.Get("primary_locale")}
+	t, err := h.Svc.CreateTenant(r.Context(), actor(r), in)
+	if fe := web.FieldErrors(r, err); fe != nil {
+		h.list(w, r, http.StatusUnprocessableEntity, map[string]string{"slug": in.Slug, "name": in.Name, "niche": in.Niche, "primary_locale": in.Locale}, fe)
+		return
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, t.Slug, err, c.T("staff.created", t.Name))
+}
+
+// done finishes an action: a flash (or a warning when the action stood but recording it failed)
+// and back to the tenant's page.
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, slug string, recordErr error, msg string) {
+	c := web.From(r)
+	if recordErr != nil {
+		h.Render.Log.Error("staff: record action", "req", c.ReqID, "tenant", slug, "err", recordErr)
+		web.Flash(w, r, false, c.T("staff.not_recorded"))
+	} else {
+		web.Flash(w, r, true, msg)
+	}
+	to := "/staff/users/"
+	if slug != "" {
+		to = "/staff/tenants/" + slug + "/"
+	}
+	web.Redirect(w, r, to)
+}
+
+// tenantData is everything the tenant page shows.
+type tenantData struct {
+	Row       *TenantRow
+	Members   []platform.Membership
+	Keys      []*platform.APIKey
+	Counts    []jobs.KindCount
+	Failed    []jobs.FailedJob
+	Trail     []*audit.PlatformRow
+	Values    map[string]string
+	KeySet    bool
+	Niches    []string
+	Locales   []string
+	Roles     []string
+	Providers []string
+	Privacy   []string
+}
+
+func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) {
+	ctx := r.Context()
+	t, err := h.Svc.tenant(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := h.Svc.Tenants(ctx, h.Repl, "")
+	if err != nil {
+		return nil, err
+	}
+	d := &tenantData{Values: map[string]string{}, Niches: platform.Niches, Locales: platform.Locales, Roles: auth.Roles,
+		Providers: AIProviders, Privacy: PrivacyProfiles, KeySet: t.Setting("ai_api_key") != ""}
+	for _, row := range rows {
+		if row.Slug == slug {
+			row.Tenant = t // with its settings
+			d.Row = row
+		}
+	}
+	if d.Row == nil {
+		d.Row = &TenantRow{Tenant: t, SizeBytes: -1, Repl: ReplOff}
+	}
+	for _, k := range append(append([]string{}, profileKeys...), aiKeys...) {
+		d.Values[k] = t.Setting(k)
+	}
+	if d.Members, err = h.Svc.Platform.MembersOfTenant(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if d.Keys, err = h.Svc.Platform.ListAPIKeys(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	db, err := h.Svc.Mgr.Tenant(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if d.Counts, err = jobs.Counts(ctx, db); err != nil {
+		return nil, err
+	}
+	if d.Failed, err = jobs.Failed(ctx, db, 50); err != nil {
+		return nil, err
+	}
+	if d.Trail, err = audit.PlatformTrail(ctx, h.Svc.Platform.DB, slug, "", 20); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (h *Handler) tenantPage(w http.ResponseWriter, r *http.Request, status int, d *tenantData, errs map[string]string) {
+	h.page(w, r, status, "staff/tenant", d.Row.Name, d, errs, nil)
+}
+
+// Tenant shows one tenant: state, profile, AI settings, members, API keys, jobs and recent staff actions.
+func (h *Handler) Tenant(w http.ResponseWriter, r *http.Request) {
+	d, err := h.tenantData(r, r.PathValue("slug"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.tenantPage(w, r, http.StatusOK, d, nil)
+}
+
+// invalidForm re-renders the tenant page with the posted values and the field messages (422).
+func (h *Handler) invalidForm(w http.ResponseWriter, r *http.Request, slug string, fe map[string]string) {
+	d, err := h.tenantData(r, slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	for k, v := range r.PostForm {
+		if len(v) > 0 && k != "ai_api_key" {
+			d.Values[k] = v[0]
+		}
+	}
+	h.tenantPage(w, r, http.StatusUnprocessableEntity, d, fe)
+}
+
+// settings stores the posted keys of one form of the tenant page.
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string, extra func(kv map[string]string)) {
+	c := web.From(r)
+	slug := r.PathValue("slug")
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	kv := map[string]string{}
+	for _, k := range keys {
+		kv[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	if extra != nil {
+		extra(kv)
+	}
+	err := h.Svc.SetSettings(r.Context(), actor(r), slug, kv)
+	if fe := web.FieldErrors(r, err); fe != nil {
+		h.invalidForm(w, r, slug, fe)
+		return
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, slug, err, c.T("staff.saved"))
+}
+
+// SaveProfile sets the tenant's name, niche and language.
+func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
+	h.settings(w, r, profileKeys, nil)
+}
+
+// SaveAI sets the tenant's AI provider, model, budget and privacy profile; the provider key is
+// write-only: left empty it stays as it is, and "clear" removes it.
+func (h *Handler) SaveAI(w http.ResponseWriter, r *http.Request) {
+	h.settings(w, r, aiKeys, func(kv map[string]string) {
+		if r.PostForm.Get("ai_api_key_clear") != "" {
+			kv["ai_api_key"] = ""
+		} else if k := strings.TrimSpace(r.PostForm.Get("ai_api_key")); k != "" {
+			kv["ai_api_key"] = k
+		}
+	})
+}
+
+// SetStatus suspends or reactivates the tenant.
+func (h *Handler) SetStatus(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	slug := r.PathValue("slug")
+	suspend := r.PostFormValue("suspend") == "true"
+	err := h.Svc.SetSuspended(r.Context(), actor(r), slug, suspend)
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	msg := c.T("staff.unsuspended")
+	if suspend {
+		msg = c.T("staff.suspended_done")
+	}
+	h.done(w, r, slug, err, msg)
+}
+
+// AddMember gives an existing user a role in the tenant.
+func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	slug := r.PathValue("slug")
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"))
+	if fe := web.FieldErrors(r, err); fe != nil {
+		h.invalidForm(w, r, slug, fe)
+		return
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, slug, err, c.T("staff.saved"))
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.NotFound("")
+	}
+	return id, nil
+}
+
+// RemoveMember takes a user out of the tenant.
+func (h *Handler) RemoveMember(w http.ResponseWriter, r *http.Request) {
+	h.byID(w, r, "id", func(slug string, id int64) error { return h.Svc.RemoveMember(r.Context(), actor(r), slug, id) })
+}
+
+// RevokeKey revokes one of the tenant's API keys.
+func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
+	h.byID(w, r, "id", func(slug string, id int64) error { return h.Svc.RevokeKey(r.Context(), actor(r), slug, id) })
+}
+
+// RetryJob queues one failed job of the tenant again.
+func (h *Handler) RetryJob(w http.ResponseWriter, r *http.Request) {
+	h.byID(w, r, "id", func(slug string, id int64) error { return h.Svc.RetryJob(r.Context(), actor(r), slug, id) })
+}
+
+func (h *Handler) byID(w http.ResponseWriter, r *http.Request, name string, act func(slug string, id int64) error) {
+	c := web.From(r)
+	slug := r.PathValue("slug")
+	id, err := pathID(r, name)
+	if err == nil {
+		err = act(slug, id)
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, slug, err, c.T("staff.saved"))
+}
+
+// usersData is the user list.
+type usersData struct {
+	Q     string
+	Users []*platform.UserSummary
+}
+
+// Users lists every user (searchable by name) with their memberships and second factor.
+func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	us, err := h.Svc.Platform.ListUsers(r.Context(), q, 500)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "staff/users", c.T("staff.users"), &usersData{Q: q, Users: us}, nil, nil)
+}
+
+// ResetTwoFactor turns a user's second factor off (lost phone); they enrol again after signing in.
+func (h *Handler) ResetTwoFactor(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := pathID(r, "id")
+	var u *platform.User
+	if err == nil {
+		u, err = h.Svc.ResetTwoFactor(r.Context(), actor(r), id)
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, "", err, c.T("staff.two_factor_reset", u.Username))
+}
+
+// trailData is the platform trail page.
+type trailData struct {
+	Q, Tenant string
+	Rows      []*audit.PlatformRow
+}
+
+// Trail shows the platform trail: every staff action, newest first, searchable.
+func (h *Handler) Trail(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	slug := strings.TrimSpace(r.URL.Query().Get("tenant"))
+	rows, err := audit.PlatformTrail(r.Context(), h.Svc.Platform.DB, slug, q, 200)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "staff/trail", c.T("staff.trail"), &trailData{Q: q, Tenant: slug, Rows: rows}, nil, nil)
+}

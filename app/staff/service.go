@@ -1,0 +1,387 @@
+// Package staff is the platform owner's side of HighVibe: the staff console under /staff/ and the
+// actions it shares with the command line (`highvibe tenant ...`, `user ...`, `apikey revoke`) —
+// create and suspend tenants, set their niche, language and AI settings, add and remove members,
+// reset a second factor, revoke API keys, retry failed jobs (guide: 37-staff-console.md).
+//
+// The room owns no table: every change is the owning room's function (platform for tenants, users,
+// memberships and keys; jobs for the queue), and every action is written twice — to the tenant's
+// own action log and to the platform trail (audit.LogPlatform) — by this one Service, whether a
+// person clicked in the console or typed a command.
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"highvibe/app/audit"
+	"highvibe/app/fault"
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Actor is who performs a staff action and from where.
+type Actor struct {
+	UserID int64  // 0 for the command line
+	Name   string // the staff user's name; "cli" for the command line
+	Via    string // "console" or "cli"
+}
+
+// CLI is the actor of every command-line action.
+var CLI = Actor{Name: "cli", Via: "cli"}
+
+func (a Actor) from() string {
+	if a.Via == "cli" {
+		return " from the command line"
+	}
+	return " from the staff console"
+}
+
+// Service performs staff actions on the platform and records each in both trails.
+type Service struct {
+	Platform *platform.Service
+	Mgr      *tenantdb.Manager
+}
+
+// record writes the action to the tenant's log (when it touched a tenant) and to the platform
+// trail. The change itself is already committed; a failure to record is returned so the caller
+// can say so, but the change stands.
+func (s *Service) record(ctx context.Context, a Actor, slug, action, summary string, payload map[string]any) error {
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	payload["via"] = a.Via
+	var errs []error
+	if slug != "" {
+		db, err := s.Mgr.Tenant(ctx, slug)
+		if err == nil {
+			err = audit.Log(ctx, db, audit.Entry{Provider: "staff", ActionType: action, Summary: summary + a.from(),
+				ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: payload})
+		}
+		errs = append(errs, err)
+	}
+	errs = append(errs, audit.LogPlatform(ctx, s.Platform.DB, audit.PlatformEntry{ActorUserID: a.UserID, ActorName: a.Name, Via: a.Via,
+		TenantSlug: slug, Action: action, Summary: summary + a.from(), Payload: payload}))
+	return notRecorded(errs)
+}
+
+// NotRecordedError is returned when an action was done but writing it to a trail failed: the
+// change stands, and the caller says it could not be recorded.
+type NotRecordedError struct{ Err error }
+
+func (e *NotRecordedError) Error() string {
+	return "staff: action done but not recorded: " + e.Err.Error()
+}
+func (e *NotRecordedError) Unwrap() error { return e.Err }
+
+func notRecorded(errs []error) error {
+	if err := errors.Join(errs...); err != nil {
+		return &NotRecordedError{err}
+	}
+	return nil
+}
+
+// Done reports whether err still means the action was done (nil, or only its recording failed).
+func Done(err error) bool {
+	var nr *NotRecordedError
+	return err == nil || errors.As(err, &nr)
+}
+
+// invalid turns collected field errors into one error that forms translate (fault fields) and the
+// command line reports as a usage error (the platform's ValidationError of the first field).
+func invalid(fields fault.Fields, first *platform.ValidationError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	e := fields.Err().(*fault.Error)
+	return e.Wrap(first)
+}
+
+// TenantInput is what creating a tenant takes.
+type TenantInput struct {
+	Slug, Name, Niche, Locale string
+}
+
+// CreateTenant validates every field, creates the tenant and its migrated database, and records it.
+func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*platform.Tenant, error) {
+	in.Slug, in.Name = strings.TrimSpace(in.Slug), strings.TrimSpace(in.Name)
+	if in.Niche == "" {
+		in.Niche = "default"
+	}
+	if in.Locale == "" {
+		in.Locale = "tr"
+	}
+	var fields fault.Fields
+	var first *platform.ValidationError
+	bad := func(field, key string, why string, args ...any) {
+		fields.Add(field, key, args...)
+		if first == nil {
+			first = &platform.ValidationError{Field: field, Msg: why}
+		}
+	}
+	if !tenantdb.ValidSlug(in.Slug) {
+		bad("slug", "staff.err.slug", "must be 3-63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen")
+	}
+	if in.Name == "" {
+		bad("name", "validation.required", "is required (at most 200 characters)")
+	} else if len([]rune(in.Name)) > 200 {
+		bad("name", "validation.too_long", "is required (at most 200 characters)", 200)
+	}
+	if err := platform.ValidateSetting("niche", in.Niche); err != nil {
+		bad("niche", "validation.choice", err.(*platform.ValidationError).Msg)
+	}
+	if err := platform.ValidateSetting("primary_locale", in.Locale); err != nil {
+		bad("primary_locale", "validation.choice", err.(*platform.ValidationError).Msg)
+	}
+	if err := invalid(fields, first); err != nil {
+		return nil, err
+	}
+	t, err := s.Platform.CreateTenant(ctx, in.Slug, in.Name, in.Niche, in.Locale)
+	if errors.Is(err, platform.ErrExists) {
+		return nil, fault.InvalidField("slug", "staff.err.slug_taken").Wrap(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = s.record(ctx, a, t.Slug, "tenant_created", "tenant "+t.Slug+" ("+t.Name+") created",
+		map[string]any{"slug": t.Slug, "name": t.Name, "niche": t.NicheID, "primary_locale": t.PrimaryLocale})
+	return t, err
+}
+
+// tenant loads a tenant by slug, as a not-found fault when there is none.
+func (s *Service) tenant(ctx context.Context, slug string) (*platform.Tenant, error) {
+	t, err := s.Platform.TenantBySlug(ctx, slug)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, fault.NotFound("staff.err.no_tenant").Wrap(fmt.Errorf("no tenant %q: %w", slug, tenantdb.ErrNotFound))
+	}
+	return t, err
+}
+
+// SetSettings validates every key=value pair and stores them all or none (the path of
+// `highvibe tenant set` and of the console's forms), then records which keys changed. Secret
+// values never reach either trail.
+func (s *Service) SetSettings(ctx context.Context, a Actor, slug string, kv map[string]string) error {
+	var fields fault.Fields
+	var first *platform.ValidationError
+	keys := make([]string, 0, len(kv))
+	for k := range kv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := platform.ValidateSetting(k, kv[k]); err != nil {
+			fields.Add(k, settingKey(k, kv[k]), settingArgs(k)...)
+			if first == nil {
+				first = err.(*platform.ValidationError)
+			}
+		}
+	}
+	if err := invalid(fields, first); err != nil {
+		return err
+	}
+	t, err := s.tenant(ctx, slug)
+	if err != nil {
+		return err
+	}
+	before, after := map[string]string{}, map[string]string{}
+	for _, k := range keys {
+		if platform.IsSecret(k) {
+			before[k], after[k] = secretState(t.Setting(k)), secretState(kv[k])
+			continue
+		}
+		before[k], after[k] = t.Setting(k), kv[k]
+	}
+	if err := s.Platform.SetSettings(ctx, slug, kv); err != nil {
+		return err
+	}
+	action := "tenant_settings"
+	switch {
+	case len(keys) == 1 && keys[0] == "status" && kv["status"] == "inactive":
+		action = "tenant_suspended"
+	case len(keys) == 1 && keys[0] == "status":
+		action = "tenant_unsuspended"
+	}
+	return s.record(ctx, a, slug, action, "set "+strings.Join(keys, ", "), map[string]any{"keys": keys, "before": before, "after": after})
+}
+
+func secretState(v string) string {
+	if v == "" {
+		return "(not set)"
+	}
+	return "(set)"
+}
+
+// settingKey is the catalog key of what is wrong with a setting's value.
+func settingKey(k, v string) string {
+	switch k {
+	case "name":
+		if strings.TrimSpace(v) == "" {
+			return "validation.required"
+		}
+		return "validation.too_long"
+	case "monthly_budget_usd":
+		return "staff.err.budget"
+	case "ai_base_url", "whatsapp_api_base", "telegram_api_base":
+		return "staff.err.url"
+	case "ai_model", "ai_api_key", "greeting", "privacy_notice":
+		return "validation.too_long"
+	case "currency":
+		return "validation.currency"
+	}
+	return "validation.choice"
+}
+
+func settingArgs(k string) []any {
+	switch k {
+	case "name":
+		return []any{200}
+	case "ai_model":
+		return []any{100}
+	case "ai_api_key", "greeting":
+		return []any{500}
+	case "privacy_notice":
+		return []any{20000}
+	}
+	return nil
+}
+
+// SetSuspended suspends (status inactive) or reactivates a tenant.
+func (s *Service) SetSuspended(ctx context.Context, a Actor, slug string, suspended bool) error {
+	status := "active"
+	if suspended {
+		status = "inactive"
+	}
+	return s.SetSettings(ctx, a, slug, map[string]string{"status": status})
+}
+
+// AddMember gives an existing user a role in the tenant (or changes the role they have).
+func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role string) error {
+	var fields fault.Fields
+	var first *platform.ValidationError
+	username = strings.TrimSpace(username)
+	var u *platform.User
+	if username == "" {
+		fields.Add("username", "validation.required")
+		first = &platform.ValidationError{Field: "username", Msg: "is required"}
+	} else {
+		var err error
+		u, err = s.Platform.UserByUsername(ctx, username)
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			fields.Add("username", "staff.err.no_user", username)
+			first = &platform.ValidationError{Field: "username", Msg: fmt.Sprintf("no user %q", username)}
+		} else if err != nil {
+			return err
+		}
+	}
+	if !platform.ValidRole(role) {
+		fields.Add("role", "validation.choice")
+		if first == nil {
+			first = &platform.ValidationError{Field: "role", Msg: "must be owner, operator or viewer"}
+		}
+	}
+	if err := invalid(fields, first); err != nil {
+		return err
+	}
+	t, err := s.tenant(ctx, slug)
+	if err != nil {
+		return err
+	}
+	prev := ""
+	if m, err := s.Platform.MembershipOf(ctx, u.ID, t.ID); err == nil {
+		prev = m.Role
+	}
+	if err := s.Platform.SetMembership(ctx, u.ID, t.ID, role); err != nil {
+		return err
+	}
+	return s.record(ctx, a, slug, "membership_added", u.Username+" is "+role+" of "+slug,
+		map[string]any{"user_id": u.ID, "username": u.Username, "role": role, "before": prev})
+}
+
+// RemoveMember takes a user out of the tenant (their sessions end).
+func (s *Service) RemoveMember(ctx context.Context, a Actor, slug string, userID int64) error {
+	t, err := s.tenant(ctx, slug)
+	if err != nil {
+		return err
+	}
+	u, err := s.Platform.UserByID(ctx, userID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return fault.NotFound("staff.err.no_member").Wrap(err)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.Platform.RemoveMembership(ctx, userID, t.ID); errors.Is(err, tenantdb.ErrNotFound) {
+		return fault.NotFound("staff.err.no_member").Wrap(err)
+	} else if err != nil {
+		return err
+	}
+	return s.record(ctx, a, slug, "membership_removed", u.Username+" removed from "+slug, map[string]any{"user_id": u.ID, "username": u.Username})
+}
+
+// ResetTwoFactor turns a user's second factor off and ends every session (the lost-phone
+// procedure); it is recorded in the platform trail and in every tenant the user belongs to.
+func (s *Service) ResetTwoFactor(ctx context.Context, a Actor, userID int64) (*platform.User, error) {
+	u, err := s.Platform.UserByID(ctx, userID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, fault.NotFound("staff.err.no_user_id").Wrap(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Platform.ResetTwoFactor(ctx, u.ID, 0); err != nil {
+		return nil, err
+	}
+	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		return u, notRecorded([]error{err})
+	}
+	payload := func() map[string]any { return map[string]any{"user_id": u.ID, "username": u.Username} }
+	var errs []error
+	for _, m := range ms {
+		if db, err := s.Mgr.Tenant(ctx, m.TenantSlug); err == nil {
+			errs = append(errs, audit.Log(ctx, db, audit.Entry{Provider: "staff", ActionType: "two_factor_reset",
+				Summary: "two-step sign-in of " + u.Username + " reset" + a.from(), ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name,
+				Payload: payload()}))
+		}
+	}
+	errs = append(errs, audit.LogPlatform(ctx, s.Platform.DB, audit.PlatformEntry{ActorUserID: a.UserID, ActorName: a.Name, Via: a.Via,
+		Action: "two_factor_reset", Summary: "two-step sign-in of " + u.Username + " reset" + a.from(), Payload: payload()}))
+	return u, notRecorded(errs)
+}
+
+// RevokeKey revokes one API key of the tenant.
+func (s *Service) RevokeKey(ctx context.Context, a Actor, slug string, id int64) error {
+	t, err := s.tenant(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if err := s.Platform.RevokeAPIKey(ctx, t.ID, id); errors.Is(err, tenantdb.ErrNotFound) {
+		return fault.NotFound("staff.err.no_key").Wrap(fmt.Errorf("tenant %s has no key %d: %w", slug, id, err))
+	} else if err != nil {
+		return err
+	}
+	return s.record(ctx, a, slug, "revoke_api_key", "API key "+strconv.FormatInt(id, 10)+" revoked", map[string]any{"key_id": id})
+}
+
+// RetryJob puts one failed job of the tenant back in the queue.
+func (s *Service) RetryJob(ctx context.Context, a Actor, slug string, id int64) error {
+	if _, err := s.tenant(ctx, slug); err != nil {
+		return err
+	}
+	db, err := s.Mgr.Tenant(ctx, slug)
+	if err != nil {
+		return err
+	}
+	kind, err := jobs.Retry(ctx, db, id)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return fault.NotFound("staff.err.no_job").Wrap(err)
+	}
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, a, slug, "job_retried", "job "+strconv.FormatInt(id, 10)+" ("+kind+") queued again", map[string]any{"job_id": id, "kind": kind})
+}
