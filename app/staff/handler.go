@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
@@ -114,11 +115,17 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, slug string, reco
 	web.Redirect(w, r, to)
 }
 
+// keyView is an API key with its times read, for the page (the secret is not stored at all).
+type keyView struct {
+	*platform.APIKey
+	Created, LastUsed time.Time
+}
+
 // tenantData is everything the tenant page shows.
 type tenantData struct {
 	Row       *TenantRow
 	Members   []platform.Membership
-	Keys      []*platform.APIKey
+	Keys      []keyView
 	Counts    []jobs.KindCount
 	Failed    []jobs.FailedJob
 	Trail     []*audit.PlatformRow
@@ -158,8 +165,12 @@ func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) 
 	if d.Members, err = h.Svc.Platform.MembersOfTenant(ctx, t.ID); err != nil {
 		return nil, err
 	}
-	if d.Keys, err = h.Svc.Platform.ListAPIKeys(ctx, t.ID); err != nil {
+	keys, err := h.Svc.Platform.ListAPIKeys(ctx, t.ID)
+	if err != nil {
 		return nil, err
+	}
+	for _, k := range keys {
+		d.Keys = append(d.Keys, keyView{APIKey: k, Created: storedTime(k.CreatedAt), LastUsed: storedTime(k.LastUsedAt)})
 	}
 	db, err := h.Svc.Mgr.Tenant(ctx, slug)
 	if err != nil {

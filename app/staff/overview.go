@@ -34,6 +34,19 @@ type TenantRow struct {
 // Suspended reports whether the tenant is suspended (status inactive).
 func (r *TenantRow) Suspended() bool { return !r.Active() }
 
+// Created is when the tenant was created.
+func (r *TenantRow) Created() time.Time { return storedTime(r.CreatedAt) }
+
+// storedTime reads a time the platform database stores as text (strftime '%Y-%m-%dT%H:%M:%fZ');
+// the zero time when it does not parse, which the page shows as nothing.
+func storedTime(s string) time.Time {
+	t, err := time.Parse("2006-01-02T15:04:05.000Z", s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
 // SizeKB and SizeMB are the size on disk in kibibytes and mebibytes, for the page.
 func (r *TenantRow) SizeKB() float64 { return float64(r.SizeBytes) / (1 << 10) }
 
