@@ -30,6 +30,9 @@ type Change struct {
 	Tags            *[]string
 	ActorID         int64
 	ActorName       string
+	// Mentions are the members an internal note (Direction "system") names with @username: they
+	// are recorded with the note and told (app/notify).
+	Mentions []int64
 }
 
 // ErrConflict says a scheduled message can no longer be withdrawn: it was already sent.

@@ -42,7 +42,14 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 		if msgID, err = p.writeMessage(ctx, tx, s.Channels, convID, ch); err != nil {
 			return err
 		}
-		if err := raiseUpdate(ctx, tx, c, ch, msgID, nil); err != nil {
+		var mentioned []int64
+		if msgID != 0 && ch.Direction == "system" && len(ch.Mentions) > 0 {
+			if err := writeMentions(ctx, tx, msgID, convID, ch.Mentions); err != nil {
+				return err
+			}
+			mentioned = ch.Mentions
+		}
+		if err := raiseUpdate(ctx, tx, c, ch, msgID, mentioned); err != nil {
 			return err
 		}
 		if len(p.after) == 0 {

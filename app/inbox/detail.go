@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -41,6 +43,16 @@ type detailData struct {
 	WhatsApp  string // https://wa.me/ link of the lead's phone
 	Pane      bool   // rendered into the inbox's conversation pane (no own event stream)
 	Self      string // URL of this conversation
+	// Mentions are who each internal note mentions (message id → user ids); MentionJSON is the
+	// composer's @ picker list of active members.
+	Mentions    map[int64][]int64
+	MentionJSON string
+	memberList  []platform.Membership
+}
+
+// NoteHTML is an internal note's text with its mentions shown as the members' names.
+func (d *detailData) NoteHTML(m *Message) template.HTML {
+	return mentionHTML(m.Body, d.Mentions[m.ID], d.memberList)
 }
 
 type memberOpt struct {
@@ -225,7 +237,11 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 			return nil, err
 		}
 	}
+	if d.Mentions, err = mentionsIn(ctx, c.DB.Read, conv.ID); err != nil {
+		return nil, err
+	}
 	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {
+		d.memberList, d.MentionJSON = members, mentionMembers(members)
 		for _, m := range members {
 			d.Names[m.UserID] = m.Username
 			if !m.Disabled {
@@ -271,6 +287,12 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		}
 		if len([]rune(ch.Body)) > 4000 {
 			errs.Add("body", c.T("validation.too_long", 4000))
+		}
+		if ch.Direction == "system" && strings.Contains(ch.Body, "@") {
+			members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
+			if err == nil {
+				ch.Mentions = FindMentions(ch.Body, members)
+			}
 		}
 	}
 	if s, ok := last(v, "send_at"); ok && s != "" {

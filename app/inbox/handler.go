@@ -81,6 +81,13 @@ func parseFilter(c *web.Ctx, v url.Values, channels []string) (Filter, web.Error
 		}
 		f.AssignedTo = id
 	}
+	switch v.Get("mentions") {
+	case "":
+	case "me":
+		f.MentionsMe = true
+	default:
+		errs.Add("mentions", c.T("validation.choice"))
+	}
 	if len([]rune(f.Tag)) > 40 {
 		errs.Add("tag", c.T("validation.too_long", 40))
 	}

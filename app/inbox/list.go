@@ -31,6 +31,7 @@ type Filter struct {
 	AssignedTo int64
 	Tag        string
 	Unread     bool
+	MentionsMe bool   // conversations whose internal notes mention UserID
 	Sort       string // newest (default) urgency waiting
 	Cursor     string
 	UserID     int64 // who "me" is
@@ -332,6 +333,9 @@ func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 		where = append(where, `c.assigned_user_id IS NULL`)
 	case f.AssignedTo > 0:
 		where, args = append(where, `c.assigned_user_id = ?`), append(args, f.AssignedTo)
+	}
+	if f.MentionsMe {
+		where, args = append(where, `c.id IN (SELECT conversation_id FROM mentions WHERE user_id = ?)`), append(args, f.UserID)
 	}
 	if f.Tag != "" {
 		n, err := capCount(ctx, q, f.broad(), `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)

@@ -3,6 +3,10 @@
  *   [data-push][data-vapid="KEY"]  the preferences page's phone section: registers /sw.js,
  *       shows whether this browser receives push messages and turns them on or off
  *       ([data-push-on], [data-push-off], [data-push-state]; texts from .push-msgs data-msg-*).
+ *   textarea[data-mention-members='[{"id":1,"name":"oscar"}]'] in a form whose
+ *       [data-composer-kind] select says "system" (an internal note): typing @ opens a list of
+ *       team members under the box; arrows move, Enter or Tab or a click inserts "@name ",
+ *       Esc closes. The server finds the mentions in the saved text.
  */
 (function () {
   'use strict';
@@ -55,6 +59,119 @@
     });
     refresh();
   }
+
+  // ---- @mentions in internal notes ------------------------------------------
+  let picker = null; // { ta, list, items, sel, start }
+
+  function closePicker() {
+    if (!picker) return;
+    picker.list.remove();
+    picker.ta.removeAttribute('aria-activedescendant');
+    picker.ta.setAttribute('aria-expanded', 'false');
+    picker = null;
+  }
+
+  const isNote = (ta) => {
+    const kind = ta.form && ta.form.querySelector('[data-composer-kind]');
+    return !kind || kind.value === 'system';
+  };
+
+  // The "@word" being typed just before the caret, or null.
+  function typedMention(ta) {
+    const upto = ta.value.slice(0, ta.selectionStart);
+    const m = /(^|[^A-Za-z0-9._@-])@([A-Za-z0-9._@-]{0,64})$/.exec(upto);
+    return m ? { start: upto.length - m[2].length - 1, word: m[2].toLowerCase() } : null;
+  }
+
+  function choose(i) {
+    const p = picker;
+    if (!p || !p.items[i]) return;
+    const ta = p.ta;
+    const name = p.items[i].name;
+    const before = ta.value.slice(0, p.start);
+    const after = ta.value.slice(ta.selectionStart);
+    ta.value = before + '@' + name + ' ' + after;
+    const caret = before.length + name.length + 2;
+    ta.setSelectionRange(caret, caret);
+    closePicker();
+    ta.focus();
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  function mark(i) {
+    const p = picker;
+    p.sel = (i + p.items.length) % p.items.length;
+    p.list.querySelectorAll('li').forEach((li, k) => li.setAttribute('aria-selected', String(k === p.sel)));
+    p.ta.setAttribute('aria-activedescendant', 'mention-opt-' + p.sel);
+  }
+
+  function openPicker(ta) {
+    const t = typedMention(ta);
+    let members = [];
+    try { members = JSON.parse(ta.dataset.mentionMembers || '[]'); } catch (err) { members = []; }
+    const items = t ? members.filter((m) => m.name.toLowerCase().startsWith(t.word)).slice(0, 8) : [];
+    if (!t || !isNote(ta) || items.length === 0) { closePicker(); return; }
+    if (!picker || picker.ta !== ta) {
+      closePicker();
+      const list = document.createElement('ul');
+      list.className = 'mention-picker';
+      list.id = 'mention-picker';
+      list.setAttribute('role', 'listbox');
+      list.setAttribute('aria-label', ta.dataset.mentionLabel || '');
+      ta.parentNode.insertBefore(list, ta.nextSibling);
+      ta.setAttribute('aria-controls', 'mention-picker');
+      ta.setAttribute('aria-expanded', 'true');
+      picker = { ta, list, items: [], sel: 0, start: 0 };
+      list.addEventListener('mousedown', (event) => {
+        const li = event.target.closest('li');
+        if (!li) return;
+        event.preventDefault(); // keep the focus in the box
+        choose(Number(li.dataset.index));
+      });
+    }
+    picker.items = items;
+    picker.start = t.start;
+    picker.list.replaceChildren(...items.map((m, k) => {
+      const li = document.createElement('li');
+      li.id = 'mention-opt-' + k;
+      li.setAttribute('role', 'option');
+      li.dataset.index = String(k);
+      li.dataset.userId = String(m.id);
+      li.textContent = '@' + m.name;
+      return li;
+    }));
+    picker.list.style.insetInlineStart = ta.offsetLeft + 'px';
+    // Above the box: the composer sits at the bottom of the page.
+    picker.list.style.top = Math.max(0, ta.offsetTop - picker.list.offsetHeight - 4) + 'px';
+    mark(Math.min(picker.sel, items.length - 1));
+  }
+
+  document.addEventListener('input', (event) => {
+    const ta = event.target;
+    if (ta.matches && ta.matches('textarea[data-mention-members]')) openPicker(ta);
+  });
+  // Capture phase: the picker's keys win over the composer's "Enter sends".
+  document.addEventListener('keydown', (event) => {
+    if (!picker || event.target !== picker.ta) return;
+    const keys = { ArrowDown: 1, ArrowUp: -1 };
+    if (event.key in keys) { mark(picker.sel + keys[event.key]); }
+    else if (event.key === 'Enter' || event.key === 'Tab') { choosing = true; choose(picker.sel); }
+    else if (event.key === 'Escape') { closePicker(); }
+    else return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+  // The Enter that chose a name inserts no line break, however the keyboard delivers it (some
+  // send the character separately from the key press).
+  let choosing = false;
+  document.addEventListener('beforeinput', (event) => {
+    if (choosing && /^insert(LineBreak|Paragraph)$/.test(event.inputType)) event.preventDefault();
+  }, true);
+  document.addEventListener('keyup', () => { choosing = false; }, true);
+  document.addEventListener('focusout', (event) => {
+    if (picker && event.target === picker.ta) setTimeout(closePicker, 150);
+  });
+  document.addEventListener('htmx:beforeSwap', closePicker);
 
   const scan = () => {
     for (const box of document.querySelectorAll('[data-push][data-vapid]')) setupPush(box);
