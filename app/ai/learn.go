@@ -215,6 +215,7 @@ type Evaluation struct {
 	CriticalTotal   int
 	HandoffMistakes []Example
 	Wrong           []Wrong // every message with a wrong handoff, band or intent set
+	ModelFailed     int     // EvaluateWith: answers of the configured model that did not count
 }
 
 // Wrong is one message the model got wrong, with what it answered.
@@ -226,7 +227,18 @@ type Wrong struct {
 }
 
 // Evaluate runs the model over labelled messages.
-func Evaluate(m *Model, examples []Example) *Evaluation {
+func Evaluate(m *Model, examples []Example) *Evaluation { return EvaluateWith(m, examples, nil) }
+
+// Asker asks a configured model for its triage of a message (AskModelTriage with a client and a
+// provider configuration); an error means the answer did not count.
+type Asker func(text string, history []string) (*ModelTriage, error)
+
+// EvaluateWith runs builtin-3 over labelled messages combined with a configured model's answers,
+// the way triage combines them: a handoff either asks for is kept, the higher band wins, the
+// intents stay builtin-3's. An answer that fails (not valid JSON of the schema, the provider
+// down) leaves builtin-3 alone for that message and is counted in ModelFailed. ask nil is
+// builtin-3 alone.
+func EvaluateWith(m *Model, examples []Example, ask Asker) *Evaluation {
 	ev := &Evaluation{N: len(examples), Handoff: newConfusion("yes", "no"), Band: newConfusion(Bands...),
 		Language: newConfusion(Languages...), Intent: map[string]*Confusion{}}
 	for _, i := range Intents {
@@ -240,6 +252,17 @@ func Evaluate(m *Model, examples []Example) *Evaluation {
 	}
 	for _, e := range examples {
 		d := m.Decide(e.Text, e.History)
+		if ask != nil {
+			t, err := ask(e.Text, e.History)
+			if err != nil {
+				ev.ModelFailed++
+			} else {
+				d.Handoff = d.Handoff || t.Handoff
+				if slices.Index(Bands, t.Band) > slices.Index(Bands, d.Band) {
+					d.Band = t.Band
+				}
+			}
+		}
 		ev.Handoff.add(yn(e.Handoff), yn(d.Handoff))
 		if e.Handoff != d.Handoff {
 			ev.HandoffMistakes = append(ev.HandoffMistakes, e)
@@ -282,6 +305,7 @@ func sameSet(a, b []string) bool {
 func (ev *Evaluation) Merge(o *Evaluation) {
 	ev.N += o.N
 	ev.IntentsExact += o.IntentsExact
+	ev.ModelFailed += o.ModelFailed
 	ev.CriticalTotal += o.CriticalTotal
 	ev.CriticalMissed = append(ev.CriticalMissed, o.CriticalMissed...)
 	ev.HandoffMistakes = append(ev.HandoffMistakes, o.HandoffMistakes...)
@@ -342,6 +366,9 @@ func (ev *Evaluation) Report(title string) string {
 	fmt.Fprintf(&b, "**%s** (%d messages): handoff %.1f %%, urgency band %.1f %%, intents (the whole set right) %.1f %%, language %.1f %%; "+
 		"complaint, damage or legal threat not handed off: %d of %d.\n\n",
 		title, ev.N, Percent(hOK, ev.N), Percent(bOK, ev.N), Percent(ev.IntentsExact, ev.N), Percent(lOK, ev.N), len(ev.CriticalMissed), ev.CriticalTotal)
+	if ev.ModelFailed > 0 {
+		fmt.Fprintf(&b, "The configured model's answer did not count for %d of %d messages (builtin-3 alone decided those).\n\n", ev.ModelFailed, ev.N)
+	}
 	matrix := func(name string, c *Confusion) {
 		fmt.Fprintf(&b, "| %s: label ↓ / predicted → | %s |\n|---|%s\n", name, strings.Join(c.Classes, " | "), strings.Repeat("---|", len(c.Classes)))
 		for _, a := range c.Classes {

@@ -4,10 +4,20 @@
 //
 //	go generate ./app/ai          (from the repository root; runs the line in app/ai/model.go)
 //	go run ./app/ai/train -corpus app/ai/corpus -out app/ai/builtin3.json -readme-report README.md
+//
+// To choose options (cross-validation on the training corpus only; the held-out file is not read):
+//
+//	go run ./app/ai/train -corpus app/ai/corpus -cv-only [-l2 0.002 -epochs 60 -critical 0.2 -seed 4] [-mistakes]
+//
+// To measure builtin-3 combined with an openai_compatible model (e.g. a local Ollama) on the
+// held-out file, as triage combines them (masked text, schema-checked JSON, handoff if either says so):
+//
+//	AI_KEY=… go run ./app/ai/train -corpus app/ai/corpus -with-model-url http://localhost:11434/v1 -with-model llama3.1 -with-model-key-env AI_KEY
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -24,6 +34,9 @@ func main() {
 	out := flag.String("out", "builtin3.json", "weights file to write")
 	readme := flag.String("readme-report", "", "README to update between the builtin-3 evaluation markers (empty: print only)")
 	cvOnly := flag.Bool("cv-only", false, "only cross-validate on the training corpus (never reads the held-out file, writes nothing): the mode for choosing options")
+	modelURL := flag.String("with-model-url", "", "evaluate builtin-3 combined with this openai_compatible base URL on the held-out file (writes nothing)")
+	modelName := flag.String("with-model", "", "with -with-model-url: the model name")
+	modelKeyEnv := flag.String("with-model-key-env", "", "with -with-model-url: the environment variable holding the API key (empty: none)")
 	mistakes := flag.Bool("mistakes", false, "with -cv-only: list the training messages the folds got wrong (handoff, band or intents)")
 	o := ai.DefaultTrainOptions
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv-only: passes over the corpus")
@@ -48,6 +61,25 @@ func main() {
 					w.Handoff, w.Band, strings.Join(w.Intents, ","), w.Text, strings.Join(w.History, " || "))
 			}
 		}
+		return
+	}
+	if *modelURL != "" {
+		held, err := load(filepath.Join(*corpus, "heldout.txt"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "train:", err)
+			os.Exit(1)
+		}
+		cfg := ai.ProviderConfig{BaseURL: *modelURL, Model: *modelName, Privacy: "masked"}
+		if *modelKeyEnv != "" {
+			cfg.APIKey = os.Getenv(*modelKeyEnv)
+		}
+		cl := &ai.Client{}
+		ask := func(text string, history []string) (*ai.ModelTriage, error) {
+			t, _, err := ai.AskModelTriage(context.Background(), cl, cfg, text, history)
+			return t, err
+		}
+		fmt.Print(ai.Evaluate(ai.Builtin3(), held).Report("Held-out file, builtin-3 alone") +
+			ai.EvaluateWith(ai.Builtin3(), held, ask).Report("Held-out file, builtin-3 with "+*modelName))
 		return
 	}
 	if err := run(*corpus, *out, *readme); err != nil {
