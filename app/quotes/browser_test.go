@@ -78,7 +78,7 @@ func TestBrowserAcceptByLink(t *testing.T) {
 		chromedp.Submit(`input[name=password]`))
 	waitFor("signed in", `location.pathname !== '/login/'`)
 	pages := map[string]string{"list": "/app/quotes/", "editor": "/app/quotes/" + strconv.FormatInt(draft, 10) + "/",
-		"approved": "/app/quotes/" + sid + "/", "public": link}
+		"approved": "/app/quotes/" + sid + "/", "public": link, "conversation": "/app/inbox/" + strconv.FormatInt(f.conv, 10) + "/"}
 	for _, size := range []struct{ w, h int64 }{{1366, 900}, {390, 844}} {
 		if size.w < 500 {
 			run("viewport", chromedp.EmulateViewport(size.w, size.h, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))

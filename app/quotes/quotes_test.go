@@ -111,6 +111,15 @@ func lines(productID string) url.Values {
 // quote's total, and the log shows the edit before→after.
 func TestQuoteLifecycle(t *testing.T) {
 	f := setup(t)
+	if p := f.owner.Get("/app/quotes/settings?lang=tr"); p.StatusCode != 200 || !strings.Contains(p.Body, "Peşin %30") || !strings.Contains(p.Body, "Döşeme işçiliğine 2 yıl garanti.") {
+		t.Fatalf("owner's quote texts page: %d", p.StatusCode)
+	}
+	if p := f.op.Get("/app/quotes/settings"); p.StatusCode != http.StatusForbidden {
+		t.Fatalf("operator opened the quote texts: %d", p.StatusCode)
+	}
+	if r := f.op.Post("/app/quotes/settings/snippets", url.Values{"kind": {"payment"}, "title": {"x"}, "body": {"y"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("operator approved a text: %d", r.StatusCode)
+	}
 	if r := f.viewer.Post("/app/quotes/new", url.Values{"conversation_id": {"1"}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("viewer made a quote: %d", r.StatusCode)
 	}
