@@ -28,8 +28,8 @@ type Batch struct {
 // (action-log rows, delivery statuses, the job rows being finished).
 func (b *Batch) Tx() *sql.Tx { return b.tx }
 
-// Q runs statements in the batch's transaction through statements prepared once per
-// transaction, for the caller's own writes that repeat for every message (job rows).
+// Q runs statements in the batch's transaction through statements compiled once per database
+// (tenantdb.DB.WriteStmt), for the caller's own writes that repeat for every message (job rows).
 func (b *Batch) Q() Writer { return b.q }
 
 // IngestBatch runs fn in one write transaction; fn stores messages with Batch.Ingest. Nothing of
@@ -38,7 +38,7 @@ func (b *Batch) Q() Writer { return b.q }
 func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenantdb.DB, fn func(b *Batch) error) error {
 	b := &Batch{ctx: ctx, reg: s.Channels}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, m: map[string]*sql.Stmt{}}, map[int64]bool{}, nil, nil
+		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}, map[int64]bool{}, nil, nil
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -95,11 +95,12 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// stmtCache prepares each statement once per transaction: a batch runs the same dozen statements
-// for every message, and compiling them is a large share of the work. The statements close with
-// the transaction.
+// stmtCache runs a batch's statements compiled once per database (tenantdb.DB.WriteStmt), not once
+// per transaction: a batch runs the same dozen statements for every message, and compiling them
+// was a large share of the work. m holds them bound to this transaction.
 type stmtCache struct {
 	tx *sql.Tx
+	db *tenantdb.DB
 	m  map[string]*sql.Stmt
 }
 
@@ -107,7 +108,7 @@ func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := c.m[query]; ok {
 		return st, nil
 	}
-	st, err := c.tx.PrepareContext(ctx, query)
+	st, err := c.db.WriteStmt(ctx, c.tx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,7 +45,22 @@ type DB struct {
 	// afterTx runs after every committed InTx (set by Manager.AfterTenantTx; nil = nothing). The
 	// audit room uses it to record the tenant's chain head in platform.db.
 	afterTx atomic.Pointer[func(ctx context.Context)]
+
+	stmts writeStmts // statements prepared once on the writer (WriteStmt)
 }
+
+// writeStmts are the statements kept compiled on the writer across transactions: m holds them
+// prepared on d.Write, want the queries a transaction asked for before they were (prepared on
+// d.Write once the writer is free again).
+type writeStmts struct {
+	mu   sync.Mutex
+	m    map[string]*sql.Stmt
+	want []string
+}
+
+// maxWriteStmts bounds the statements kept per database: WriteStmt is for the few fixed queries a
+// hot write path repeats, and a caller that built query text from values must not grow it forever.
+const maxWriteStmts = 64
 
 // readIdle is how many read connections a busy tenant keeps warm between queries.
 const readIdle = 2
@@ -140,6 +157,7 @@ func (d *DB) Status(ctx context.Context, migrations fs.FS, dir string) ([]Migrat
 // InTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits when fn returns nil.
 // Its wait for the writer and the time it then held it go to the observer, if any.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer d.prepareWanted(ctx)
 	start := time.Now()
 	tx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -159,6 +177,55 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		(*after)(context.WithoutCancel(ctx))
 	}
 	return nil
+}
+
+// WriteStmt returns query prepared for tx, a transaction on d's writer. A write path that runs the
+// same statements in every transaction compiles them once instead of once per transaction (the
+// compile costs more than running them): the first transaction that asks prepares the query for
+// itself, and when that transaction ends the query is prepared on d.Write for good. database/sql
+// keeps that statement on the writer connection and prepares it again by itself on a new one (after
+// an idle release); a connection that closes finalizes its statements first.
+func (d *DB) WriteStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	d.stmts.mu.Lock()
+	st := d.stmts.m[query]
+	if st == nil && len(d.stmts.m)+len(d.stmts.want) < maxWriteStmts && !slices.Contains(d.stmts.want, query) {
+		d.stmts.want = append(d.stmts.want, query)
+	}
+	d.stmts.mu.Unlock()
+	if st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, query)
+}
+
+// prepareWanted prepares on d.Write the queries transactions asked WriteStmt for (InTx calls it
+// once its transaction is over, so the writer connection is free for it).
+func (d *DB) prepareWanted(ctx context.Context) {
+	d.stmts.mu.Lock()
+	want := d.stmts.want
+	d.stmts.want = nil
+	d.stmts.mu.Unlock()
+	if len(want) == 0 {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, q := range want {
+		st, err := d.Write.PrepareContext(ctx, q)
+		if err != nil {
+			continue // the next transaction that asks prepares it for itself, and says why it fails
+		}
+		d.stmts.mu.Lock()
+		if d.stmts.m == nil {
+			d.stmts.m = map[string]*sql.Stmt{}
+		}
+		if d.stmts.m[q] == nil {
+			d.stmts.m[q], st = st, nil
+		}
+		d.stmts.mu.Unlock()
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 // OnWriter runs fn on the writer connection outside a transaction, for single statements SQLite
@@ -240,8 +307,14 @@ func (d *DB) ReleaseIdle() {
 	}
 }
 
-// Close closes both pools.
+// Close closes both pools and the writer's kept statements.
 func (d *DB) Close() error {
+	d.stmts.mu.Lock()
+	for _, st := range d.stmts.m {
+		st.Close()
+	}
+	d.stmts.m, d.stmts.want = nil, nil
+	d.stmts.mu.Unlock()
 	return errors.Join(d.Read.Close(), d.Write.Close())
 }
 
