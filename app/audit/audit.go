@@ -21,6 +21,7 @@ import (
 	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"highvibe/app/tenantdb"
@@ -117,6 +118,58 @@ func dbFile(ctx context.Context, tx Tx) (string, error) {
 	return path, nil
 }
 
+// Handled is a Tx that names the tenant database handle it writes to (the inbox's batch statements
+// are one). Write keeps the key ring and the key file's path with that handle instead of asking
+// SQLite for the file name and reading the key file for every row.
+type Handled interface {
+	Handle() *tenantdb.DB
+}
+
+// keptRing is the key ring Write keeps with a handle (tenantdb.DB.Memo under keptRingKey).
+type keptRing struct {
+	mu   sync.Mutex
+	path string
+	ring keyRing
+}
+
+type keptRingKey struct{}
+
+// ringForWrite returns the ring a new row is keyed with, after a chain whose newest row used
+// generation headGen (see keysForWrite). For a Handled Tx the ring read last time is used while
+// it holds headGen: a rotation (here or by another process) writes a row keyed with the new
+// generation right after adding it to the file, so the next row finds headGen newer than the kept
+// ring and reads the file again. The kept ring is the file's content, so rows keyed with it verify
+// with the file (and its backups) as any other.
+func ringForWrite(ctx context.Context, tx Tx, headGen int64) (keyRing, error) {
+	h, ok := tx.(Handled)
+	if !ok || h.Handle() == nil {
+		file, err := dbFile(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return keysForWrite(KeyPath(file), headGen)
+	}
+	kept := h.Handle().Memo(keptRingKey{}, func() any { return &keptRing{} }).(*keptRing)
+	kept.mu.Lock()
+	defer kept.mu.Unlock()
+	if len(kept.ring) > 0 && kept.ring.newest().gen >= headGen {
+		return kept.ring, nil
+	}
+	if kept.path == "" {
+		file, err := dbFile(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		kept.path = KeyPath(file)
+	}
+	kr, err := keysForWrite(kept.path, headGen)
+	if err != nil {
+		return nil, err
+	}
+	kept.ring = kr
+	return kr, nil
+}
+
 // Write appends one row inside the caller's transaction, so the log row and the change it
 // describes commit together. Writers are serialised by the single write connection, which keeps
 // the chain linear.
@@ -138,11 +191,7 @@ func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("audit: head: %w", err)
 	}
-	file, err := dbFile(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	keys, err := keysForWrite(KeyPath(file), prevGen)
+	keys, err := ringForWrite(ctx, tx, prevGen)
 	if err != nil {
 		return 0, err
 	}

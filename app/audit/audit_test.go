@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -161,5 +162,64 @@ func TestConcurrentWritersKeepChainLinear(t *testing.T) {
 	n, err := audit.Verify(context.Background(), db)
 	if err != nil || n != writers*each {
 		t.Fatalf("concurrent chain: n=%d err=%v", n, err)
+	}
+}
+
+// handledTx is a transaction that names its handle, as the inbox's batch statements do.
+type handledTx struct {
+	*sql.Tx
+	db *tenantdb.DB
+}
+
+func (h handledTx) Handle() *tenantdb.DB { return h.db }
+
+func writeHandled(t *testing.T, db *tenantdb.DB, summary string) {
+	t.Helper()
+	if err := db.InTx(context.Background(), func(tx *sql.Tx) error {
+		_, err := audit.Write(context.Background(), handledTx{tx, db}, audit.Entry{Provider: "whatsapp_webhook", ActionType: "message_received", Summary: summary})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newestGen(t *testing.T, db *tenantdb.DB) int64 {
+	t.Helper()
+	var gen int64
+	if err := db.Read.QueryRow(`SELECT key_version FROM action_logs ORDER BY id DESC LIMIT 1`).Scan(&gen); err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+// A write through a Handled transaction keeps the key ring with the handle, and a rotation — here
+// or by another process, which adds the generation to the file and logs a row keyed with it —
+// makes the next write read the file again and key with the new generation; the chain verifies.
+func TestHandledWritesFollowKeyRotation(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	writeHandled(t, db, "first")
+	writeHandled(t, db, "second")
+	if g := newestGen(t, db); g != 1 {
+		t.Fatalf("generation %d, want 1", g)
+	}
+	if _, _, err := audit.RotateTenantKey(ctx, db, "test"); err != nil { // a plain transaction
+		t.Fatal(err)
+	}
+	writeHandled(t, db, "after rotation")
+	if g := newestGen(t, db); g != 2 {
+		t.Fatalf("a write after the rotation was keyed with generation %d, want 2", g)
+	}
+	// Another process rotates: the file gets generation 3 and a row keyed with it.
+	if _, err := audit.RotateKey(audit.KeyPath(db.Path), 2); err != nil {
+		t.Fatal(err)
+	}
+	writeN(t, db, 1)
+	writeHandled(t, db, "after the other rotation")
+	if g := newestGen(t, db); g != 3 {
+		t.Fatalf("a write after another process's rotation was keyed with generation %d, want 3", g)
+	}
+	if n, err := audit.Verify(ctx, db); err != nil || n != 6 {
+		t.Fatalf("verify: n=%d err=%v", n, err)
 	}
 }

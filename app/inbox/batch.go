@@ -104,6 +104,10 @@ type stmtCache struct {
 	m  map[string]*sql.Stmt
 }
 
+// Handle names the batch's database, so audit.Write keeps the tenant's key ring with it instead
+// of reading the key file for every message (audit.Handled).
+func (c *stmtCache) Handle() *tenantdb.DB { return c.db }
+
 func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := c.m[query]; ok {
 		return st, nil

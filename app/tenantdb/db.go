@@ -47,6 +47,7 @@ type DB struct {
 	afterTx atomic.Pointer[func(ctx context.Context)]
 
 	stmts writeStmts // statements prepared once on the writer (WriteStmt)
+	memo  sync.Map   // what rooms keep per handle (Memo)
 }
 
 // writeStmts are the statements kept compiled on the writer across transactions: m holds them
@@ -226,6 +227,17 @@ func (d *DB) prepareWanted(ctx context.Context) {
 			st.Close()
 		}
 	}
+}
+
+// Memo returns the value d keeps under key while the handle is open, made by mk on first use: a
+// room's cache of something per tenant (the audit key ring) lives with the handle, not in a
+// package-level variable. A database opened again starts with nothing kept.
+func (d *DB) Memo(key any, mk func() any) any {
+	if v, ok := d.memo.Load(key); ok {
+		return v
+	}
+	v, _ := d.memo.LoadOrStore(key, mk())
+	return v
 }
 
 // OnWriter runs fn on the writer connection outside a transaction, for single statements SQLite
