@@ -19,7 +19,7 @@ type Batch struct {
 	reg     *channel.Registry
 	tx      *sql.Tx
 	q       *stmtCache
-	touched map[int64]bool
+	touched map[int64][]string // conversation → the bodies this batch added to it
 	order   []int64
 	events  []live.Event
 }
@@ -38,12 +38,12 @@ func (b *Batch) Q() Writer { return b.q }
 func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenantdb.DB, fn func(b *Batch) error) error {
 	b := &Batch{ctx: ctx, reg: s.Channels}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}, map[int64]bool{}, nil, nil
+		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}, map[int64][]string{}, nil, nil
 		if err := fn(b); err != nil {
 			return err
 		}
 		for _, id := range b.order {
-			if err := reindex(ctx, b.q, id); err != nil {
+			if err := reindexNew(ctx, b.q, id, b.touched[id]); err != nil {
 				return err
 			}
 		}
@@ -77,10 +77,10 @@ func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 	if err != nil {
 		return IngestResult{}, err
 	}
-	if !b.touched[res.ConversationID] {
-		b.touched[res.ConversationID] = true
+	if _, ok := b.touched[res.ConversationID]; !ok {
 		b.order = append(b.order, res.ConversationID)
 	}
+	b.touched[res.ConversationID] = append(b.touched[res.ConversationID], res.body)
 	b.events = append(b.events, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
 	return res, nil
 }

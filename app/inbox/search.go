@@ -74,6 +74,16 @@ const maxDoc = 64 << 10
 
 // reindex rebuilds the search document of one conversation inside the caller's transaction.
 func reindex(ctx context.Context, tx querier, convID int64) error {
+	return reindexNew(ctx, tx, convID, nil)
+}
+
+// reindexNew is reindex after the transaction added the messages whose bodies are fresh (nil: not
+// known, every word of the document is added to search_terms). Only the words of fresh and of the
+// conversation's own fields can be new to search_terms: every older body was in an earlier
+// document of this conversation, and that document's words were added when it was written (and
+// search_terms only ever grows). A long thread's document is up to 64 KB; a batch then adds the
+// words of its new messages instead of splitting and looking up the whole document again.
+func reindexNew(ctx context.Context, tx querier, convID int64, fresh []string) error {
 	var parts []string
 	var phones []string
 	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
@@ -93,6 +103,7 @@ func reindex(ctx context.Context, tx querier, convID int64) error {
 	_ = tx.QueryRowContext(ctx, `SELECT coalesce(group_concat(t.name, ' '),'') FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
 		WHERE ct.conversation_id = ?`, convID).Scan(&tags)
 	parts = append(parts, tags)
+	own := len(parts) // the conversation's own fields
 	size := 0
 	for _, p := range parts {
 		size += len(p)
@@ -121,7 +132,11 @@ func reindex(ctx context.Context, tx querier, convID int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO conversation_search(rowid, doc) VALUES(?, ?)`, convID, doc); err != nil {
 		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
-	if err := addTerms(ctx, tx, doc); err != nil {
+	terms := doc
+	if fresh != nil {
+		terms = Fold(strings.Join(append(parts[:own:own], fresh...), "\n"))
+	}
+	if err := addTerms(ctx, tx, terms); err != nil {
 		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
 	return nil

@@ -117,3 +117,50 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestBatchAddsTheWordsOfNewMessages: a batch adds to search_terms only the words of the messages
+// it stores and of the conversation's own fields (reindexNew), and that is enough: every word of
+// every search document is still in search_terms, and the new words are found by their prefix.
+func TestBatchAddsTheWordsOfNewMessages(t *testing.T) {
+	db := openDB(t)
+	s := &Service{Live: live.NewHub(), Channels: FakeChannels()}
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+905321112233",
+		Name: "Gülşen Aksoy", Body: "Traverten basamak fiyatı nedir?"}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.IngestBatch(ctx, "acme", db, func(b *Batch) error {
+		for _, in := range []Inbound{
+			{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+905321112233", ProviderMessageID: "wamid.1", Body: "Süpürgelik de lazım"},
+			{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+905321112233", ProviderMessageID: "wamid.2", Body: "Harpuşta ölçüsü 30 cm"},
+			{Channel: "whatsapp", ExternalID: "905449998877", Phone: "+905449998877", ProviderMessageID: "wamid.3", Name: "Necmettin Kocabıyık", Body: ""},
+		} {
+			if _, err := b.Ingest(in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_terms WHERE term IN ('supurgelik', 'harpusta', 'olcusu', 'necmettin', 'kocabiyik', 'text', 'traverten')`); n != 7 {
+		t.Errorf("search_terms holds %d of the 7 words", n)
+	}
+	for q, want := range map[string]int{"harpu": 1, "supurgel": 1, "kocab": 1, "travert": 1, "gulsen harpusta": 1} {
+		rows, _, err := List(ctx, db.Read, Filter{Q: q})
+		if err != nil || len(rows) != want {
+			t.Errorf("%q: %d conversations (%v), want %d", q, len(rows), err, want)
+		}
+	}
+	if _, err := db.Write.Exec(`CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, conversation_search, 'row')`); err != nil {
+		t.Fatal(err)
+	}
+	var missing string
+	if err := db.Write.QueryRow(`SELECT coalesce(group_concat(term, ' '), '') FROM temp.words WHERE term NOT IN (SELECT term FROM search_terms)`).Scan(&missing); err != nil {
+		t.Fatal(err)
+	}
+	if missing != "" {
+		t.Errorf("words of search documents missing from search_terms: %s", missing)
+	}
+}
