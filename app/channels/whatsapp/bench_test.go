@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -142,8 +144,13 @@ func BenchmarkWhatsAppWebhookTraffic(b *testing.B) {
 		"Teşekkürler 🙏🏽 yarın ararım", "ok", "Fiyat çok yüksek, başka firma %12 daha ucuz verdi 😕",
 		"Hi, do you install andesite pavers in Bodrum? We need about 350 m2 before June.",
 		strings.Repeat("Merhaba; bahçe, garaj yolu ve havuz kenarı için ayrı ayrı teklif rica ediyorum. Ölçüler ektedir. ", 56)}
-	var seq atomic.Int64
-	b.SetParallelism(8) // 16 clients on two cores
+	var seq, commits atomic.Int64
+	if prev := h.Processed; prev != nil {
+		h.Processed = func(n int, took time.Duration) { commits.Add(1); prev(n, took) }
+	} else {
+		h.Processed = func(int, time.Duration) { commits.Add(1) }
+	}
+	b.SetParallelism(parallelism()) // 16 clients on two cores
 	cpu0 := processCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -169,6 +176,9 @@ func BenchmarkWhatsAppWebhookTraffic(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 	// CPU per message holds better than msgs/s on a machine others share.
 	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/msg")
+	if n := commits.Load(); n > 0 {
+		b.ReportMetric(float64(b.N)/float64(n), "msgs/commit")
+	}
 }
 
 // processCPU is the CPU time this process has used (user and system).
@@ -178,4 +188,12 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// parallelism is WA_BENCH_PAR goroutines per CPU (default 8: 16 clients on two cores).
+func parallelism() int {
+	if n, err := strconv.Atoi(os.Getenv("WA_BENCH_PAR")); err == nil && n > 0 {
+		return n
+	}
+	return 8
 }
