@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // foldMap turns letters with diacritics into their plain ASCII letter. Turkish dotted and dotless
@@ -20,23 +21,50 @@ var foldMap = map[rune]string{
 
 // Fold lower-cases s with Turkish rules (İ and I both become i) and removes diacritics, so that
 // search documents and queries meet in one plain alphabet: "Çavuş" → "cavus", "IŞIK" → "isik".
+// Search documents are up to 64 KB and are folded on every new message, so ASCII and the Latin
+// letters (Turkish's among them) take a table instead of the Unicode case tables.
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		switch r {
-		case 'I', 'İ':
-			b.WriteByte('i')
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
 			continue
 		}
-		r = unicode.ToLower(r)
-		if f, ok := foldMap[r]; ok {
-			b.WriteString(f)
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r < rune(len(foldLatin)) {
+			b.WriteString(foldLatin[r])
 			continue
 		}
-		b.WriteRune(r)
+		b.WriteString(foldRune(r))
 	}
 	return b.String()
+}
+
+// foldLatin is foldRune of every rune below U+0250 (Latin-1, Latin Extended-A and -B), made once.
+var foldLatin = func() (t [0x250]string) {
+	for r := range rune(len(t)) {
+		t[r] = foldRune(r)
+	}
+	return t
+}()
+
+// foldRune is Fold's rule for one rune.
+func foldRune(r rune) string {
+	switch r {
+	case 'I', 'İ':
+		return "i"
+	}
+	r = unicode.ToLower(r)
+	if f, ok := foldMap[r]; ok {
+		return f
+	}
+	return string(r)
 }
 
 // phoneTerms returns the digit strings a phone is findable by: the full E.164 digits and the

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"highvibe/app/live"
 )
@@ -162,5 +164,45 @@ func TestBatchAddsTheWordsOfNewMessages(t *testing.T) {
 	}
 	if missing != "" {
 		t.Errorf("words of search documents missing from search_terms: %s", missing)
+	}
+}
+
+// foldRunes is Fold as it was written first, rune by rune through the tables: the reference the
+// ASCII fast path must agree with.
+func foldRunes(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case 'I', 'İ':
+			b.WriteByte('i')
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := foldMap[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FuzzFold: Fold gives what the rune-by-rune reference gives, invalid UTF-8 included.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", "Çavuş IŞIK İstanbul", "ABC xyz 123 {}~", "Ölçü: 12,5 × 7,3 m; eğim %2 🌧️", "مرحبا", "\xff\xfeA\xc3", "ÀÉÎÕÜ ß ẞ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), foldRunes(s); got != want {
+			t.Fatalf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkFold(b *testing.B) {
+	doc := strings.Repeat("Merhaba; bahçe, garaj yolu ve havuz kenarı için ayrı ayrı teklif rica ediyorum. Ölçüler ektedir. ", 600)
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		Fold(doc)
 	}
 }
