@@ -137,3 +137,36 @@ func TestAfterHoursWhatsAppWindow(t *testing.T) {
 		t.Errorf("a period was claimed without an acknowledgement: %d", n)
 	}
 }
+
+// TestAfterHoursWhatsAppWithinWindow: a WhatsApp message written while closed and triaged at
+// once gets the acknowledgement, queued for delivery through the Cloud API like any reply.
+func TestAfterHoursWhatsAppWithinWindow(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	ctx := context.Background()
+	db := e.DB("acme")
+	// The message is dated on the last Sunday at 03:00 (closed); the conversation's last inbound
+	// time stays "now", so the 24-hour window is open.
+	res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112244", Phone: "905321112244",
+		Body: "Merhaba, kilit parke fiyatı?", ProviderMessageID: "wamid.fresh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sunday := time.Now().In(istanbul)
+	for sunday.Weekday() != time.Sunday {
+		sunday = sunday.AddDate(0, 0, -1)
+	}
+	sunday = time.Date(sunday.Year(), sunday.Month(), sunday.Day(), 3, 0, 0, 0, istanbul)
+	if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, sunday.UnixMilli(), res.MessageID); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Handlers.Assistant.Triage(ctx, "acme", db, res.ConversationID, res.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Ack == 0 || out.Sent != 0 {
+		t.Fatalf("outcome %+v: want an acknowledgement and no other reply", out)
+	}
+	if st := one[string](t, e, `SELECT coalesce(delivery_status, '') FROM messages WHERE id = ?`, out.Ack); st != "queued" {
+		t.Errorf("acknowledgement delivery status %q, want queued for the Cloud API", st)
+	}
+}

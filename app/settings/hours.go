@@ -39,6 +39,7 @@ type hoursData struct {
 	Away       bool
 	Upcoming   []hours.ClosedDay
 	PresetTill int
+	AckExample string // the catalog's acknowledgement with a sample opening, as the placeholder
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
@@ -64,8 +65,9 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 	if a := cfg.Away; a != nil {
 		d.Values["away_from"], d.Values["away_until"], d.Values["away_message"] = a.From, a.Until, a.Message
 	}
+	c := web.From(r)
+	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", c.T("hours.dayshort.1"), "09:00"))
 	if s, err := hours.New(cfg); err == nil {
-		c := web.From(r)
 		now := time.Now()
 		d.OpenNow = s.Open(now)
 		d.NextOpen = s.NextOpeningWords(c.T, now)
