@@ -138,9 +138,12 @@
       li.dataset.index = String(k);
       li.dataset.userId = String(m.id);
       li.textContent = '@' + m.name;
+      li.dir = 'ltr'; // user names are Latin: "@name" reads the same on a right-to-left page
       return li;
     }));
-    picker.list.style.insetInlineStart = ta.offsetLeft + 'px';
+    // Under the start of the box (its left edge, or its right edge on a right-to-left page).
+    const rtl = getComputedStyle(ta).direction === 'rtl';
+    picker.list.style.left = (rtl ? ta.offsetLeft + ta.offsetWidth - picker.list.offsetWidth : ta.offsetLeft) + 'px';
     // Above the box: the composer sits at the bottom of the page.
     picker.list.style.top = Math.max(0, ta.offsetTop - picker.list.offsetHeight - 4) + 'px';
     mark(Math.min(picker.sel, items.length - 1));
