@@ -59,6 +59,7 @@ func panelPages(t *testing.T, b *chrome) []string {
 		"/app/logs/",
 		"/app/settings/",
 		"/app/settings/channels",
+		"/app/settings/hours",
 		"/app/settings/templates",
 		"/app/profile/",
 		"/guide",
