@@ -45,9 +45,29 @@ func moneyIn(lang string) func(int64, string) string {
 	return func(v int64, cur string) string { return p.Money(Major(v), cur) }
 }
 
-func pathID(r *http.Request) (int64, bool) {
+// pathID is the quote id in the path; a missing or malformed one answers 404 (ok false).
+func (h *Handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
+	if err != nil || id <= 0 {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// quote loads the revision named in the path (after its approval decision); when it cannot, the
+// error page is already written (ok false).
+func (h *Handler) quote(w http.ResponseWriter, r *http.Request) (*Quote, bool) {
+	id, ok := h.pathID(w, r)
+	if !ok {
+		return nil, false
+	}
+	q, err := Load(r.Context(), web.From(r).DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, false
+	}
+	return q, true
 }
 
 type listPage struct {
@@ -159,15 +179,8 @@ func (h *Handler) origin(r *http.Request) string {
 
 // Show is GET /app/quotes/{id}/.
 func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	id, ok := pathID(r)
+	q, ok := h.quote(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return
-	}
-	q, err := Load(r.Context(), c.DB, id)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	h.editor(w, r, http.StatusOK, q, nil)
@@ -234,9 +247,8 @@ func catalogOf(ctx context.Context, db *tenantdb.DB) Catalog {
 // re-render the editor with the typed form and field messages (422); nothing is stored.
 func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, ok := pathID(r)
+	id, ok := h.pathID(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -299,9 +311,8 @@ func typed(q *Quote, in Input) {
 // Submit is POST /app/quotes/{id}/submit: ask for approval as the quote stands.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, ok := pathID(r)
+	id, ok := h.pathID(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	if _, err := Submit(r.Context(), c.DB, id, actorOf(c), moneyIn(c.Tenant.PrimaryLocale)); err != nil {
@@ -315,9 +326,8 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 // Revise is POST /app/quotes/{id}/revise: a new editable revision of an approved quote.
 func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, ok := pathID(r)
+	id, ok := h.pathID(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	q, err := Revise(r.Context(), c.DB, id, actorOf(c))
@@ -334,9 +344,8 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 // can send one).
 func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, ok := pathID(r)
+	id, ok := h.pathID(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
 	origin, slug := h.origin(r), c.Tenant.Slug
@@ -370,18 +379,11 @@ func (h *Handler) business(t *platform.Tenant) Business {
 
 // PDFFile is GET /app/quotes/{id}/pdf: the quote as the customer gets it.
 func (h *Handler) PDFFile(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	id, ok := pathID(r)
+	q, ok := h.quote(w, r)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
-	q, err := Load(r.Context(), c.DB, id)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.writePDF(w, r, q, h.business(c.Tenant))
+	h.writePDF(w, r, q, h.business(web.From(r).Tenant))
 }
 
 func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b Business) {

@@ -139,14 +139,8 @@ func Save(ctx context.Context, db *tenantdb.DB, id int64, in Input, cat Catalog,
 	var q *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if q, err = ByID(ctx, tx, id); err != nil {
+		if q, err = editableTx(ctx, tx, id); err != nil {
 			return err
-		}
-		if err := syncTx(ctx, tx, q); err != nil {
-			return err
-		}
-		if !q.Editable() {
-			return ErrFrozen
 		}
 		before := Describe(q, money)
 		next := *q
@@ -186,14 +180,8 @@ func Submit(ctx context.Context, db *tenantdb.DB, id int64, a Actor, money func(
 	var q *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if q, err = ByID(ctx, tx, id); err != nil {
+		if q, err = editableTx(ctx, tx, id); err != nil {
 			return err
-		}
-		if err := syncTx(ctx, tx, q); err != nil {
-			return err
-		}
-		if !q.Editable() {
-			return ErrFrozen
 		}
 		return submitTx(ctx, tx, q, a, money)
 	})
@@ -233,6 +221,30 @@ func submitTx(ctx context.Context, tx *sql.Tx, q *Quote, a Actor, money func(int
 		ActorUserID: a.UserID, ActorName: a.Name, ConversationID: q.ConversationID,
 		Payload: map[string]any{"quote_id": q.ID, "recommendation_id": recID, "grand_total": q.Totals.Grand, "currency": q.Currency}})
 	return err
+}
+
+// syncedTx reads a revision inside a transaction after applying its approval decision.
+func syncedTx(ctx context.Context, tx *sql.Tx, id int64) (*Quote, error) {
+	q, err := ByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := syncTx(ctx, tx, q); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// editableTx is syncedTx for a change: a revision approved in the meantime refuses (ErrFrozen).
+func editableTx(ctx context.Context, tx *sql.Tx, id int64) (*Quote, error) {
+	q, err := syncedTx(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !q.Editable() {
+		return nil, ErrFrozen
+	}
+	return q, nil
 }
 
 // syncTx brings a waiting revision in line with its recommendation's decision: approved in the
@@ -286,11 +298,7 @@ func Sync(ctx context.Context, db *tenantdb.DB) error {
 	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
-			q, err := ByID(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if err := syncTx(ctx, tx, q); err != nil {
+			if _, err := syncedTx(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -319,11 +327,8 @@ func Load(ctx context.Context, db *tenantdb.DB, id int64) (*Quote, error) {
 func Revise(ctx context.Context, db *tenantdb.DB, id int64, a Actor) (*Quote, error) {
 	var next *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		q, err := ByID(ctx, tx, id)
+		q, err := syncedTx(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := syncTx(ctx, tx, q); err != nil {
 			return err
 		}
 		if q.Editable() {

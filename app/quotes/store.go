@@ -143,62 +143,17 @@ func List(ctx context.Context, q Querier, status string, limit int) ([]ListItem,
 		args = append(args, status)
 	}
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
-		grand_total, view_count, updated_at FROM quotes `+where+` ORDER BY updated_at DESC, id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("quotes: list: %w", err)
-	}
-	defer rows.Close()
-	var out []ListItem
-	for rows.Next() {
-		var it ListItem
-		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
-			&it.CustomerName, &it.Grand, &it.ViewCount, &it.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("quotes: list: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return listItems(ctx, q, "list", where+` ORDER BY updated_at DESC, id DESC LIMIT ?`, args...)
 }
 
 // Revisions lists every revision of a quote number, oldest first.
 func Revisions(ctx context.Context, q Querier, number string) ([]ListItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
-		grand_total, view_count, updated_at FROM quotes WHERE number = ? ORDER BY revision`, number)
-	if err != nil {
-		return nil, fmt.Errorf("quotes: revisions: %w", err)
-	}
-	defer rows.Close()
-	var out []ListItem
-	for rows.Next() {
-		var it ListItem
-		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
-			&it.CustomerName, &it.Grand, &it.ViewCount, &it.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("quotes: revisions: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return listItems(ctx, q, "revisions", `WHERE number = ? ORDER BY revision`, number)
 }
 
 // ForConversation lists the live revisions of a conversation's quotes, newest first.
 func ForConversation(ctx context.Context, q Querier, convID int64) ([]ListItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
-		grand_total, view_count, updated_at FROM quotes WHERE conversation_id = ? AND status <> 'superseded' ORDER BY id DESC LIMIT 10`, convID)
-	if err != nil {
-		return nil, fmt.Errorf("quotes: of conversation: %w", err)
-	}
-	defer rows.Close()
-	var out []ListItem
-	for rows.Next() {
-		var it ListItem
-		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
-			&it.CustomerName, &it.Grand, &it.ViewCount, &it.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("quotes: of conversation: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return listItems(ctx, q, "of conversation", `WHERE conversation_id = ? AND status <> 'superseded' ORDER BY id DESC LIMIT 10`, convID)
 }
 
 // pendingWithRecommendation lists the revisions waiting for a decision in the approval queue.
@@ -328,3 +283,24 @@ func ConversationQuotes(ctx context.Context, db *tenantdb.DB, convID int64) ([]i
 
 // Total is the row's grand total in major units, for the money formatter.
 func (it ListItem) Total() float64 { return Major(it.Grand) }
+
+// listItems reads list rows (ListItem) from quotes; tail is the query after FROM quotes (where,
+// order, limit) and what names the query in errors.
+func listItems(ctx context.Context, q Querier, what, tail string, args ...any) ([]ListItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
+		grand_total, view_count, updated_at FROM quotes `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("quotes: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []ListItem
+	for rows.Next() {
+		var it ListItem
+		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
+			&it.CustomerName, &it.Grand, &it.ViewCount, &it.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("quotes: %s: %w", what, err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

@@ -39,10 +39,7 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if q, err = ByID(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := syncTx(ctx, tx, q); err != nil {
+		if q, err = syncedTx(ctx, tx, id); err != nil {
 			return err
 		}
 		if !q.Sendable() {
