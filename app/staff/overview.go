@@ -3,7 +3,6 @@ package staff
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,18 +68,6 @@ func sizeOnDisk(path string) int64 {
 	return n
 }
 
-// canonical is the path as the replication manager keys it (absolute, directory symlinks resolved).
-func canonical(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		abs = filepath.Clean(p)
-	}
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		return filepath.Join(dir, filepath.Base(abs))
-	}
-	return abs
-}
-
 // Tenants lists the tenants whose slug or name contains q (all when q is empty), with size on
 // disk, replication state and last activity.
 func (s *Service) Tenants(ctx context.Context, repl *replica.Manager, q string) ([]*TenantRow, error) {
@@ -98,7 +85,7 @@ func (s *Service) Tenants(ctx context.Context, repl *replica.Manager, q string) 
 	}
 	byPath := make(map[string]replica.DBStatus, len(st.DBs))
 	for _, d := range st.DBs {
-		byPath[canonical(d.Path)] = d
+		byPath[replica.Canonical(d.Path)] = d
 	}
 	q = strings.ToLower(strings.TrimSpace(q))
 	out := make([]*TenantRow, 0, len(ts))
@@ -109,7 +96,7 @@ func (s *Service) Tenants(ctx context.Context, repl *replica.Manager, q string) 
 		path := s.Mgr.TenantPath(t.Slug)
 		row := &TenantRow{Tenant: t, SizeBytes: sizeOnDisk(path), LastActivity: last[t.Slug], Repl: ReplOff}
 		if st.Enabled {
-			d, ok := byPath[canonical(path)]
+			d, ok := byPath[replica.Canonical(path)]
 			switch {
 			case !ok:
 				row.Repl = ReplMissing

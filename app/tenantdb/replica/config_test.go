@@ -355,7 +355,7 @@ func TestShippedExampleConfig(t *testing.T) {
 	}
 	root, _ := filepath.Abs(filepath.Join("..", "..", ".."))
 	for _, p := range []string{"data/platform.db", "data/tenants/acme.db"} {
-		if _, _, ok := cfg.match(canonical(filepath.Join(root, p))); !ok {
+		if _, _, ok := cfg.match(Canonical(filepath.Join(root, p))); !ok {
 			t.Errorf("%s is not covered by the example config", p)
 		}
 	}
@@ -394,7 +394,7 @@ dbs:
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.path, func(t *testing.T) {
-			dbc, rel, ok := cfg.match(canonical(filepath.Join(base, sc.path)))
+			dbc, rel, ok := cfg.match(Canonical(filepath.Join(base, sc.path)))
 			if ok != sc.wantOK {
 				t.Fatalf("covered = %v, want %v", ok, sc.wantOK)
 			}

@@ -122,7 +122,7 @@ func TestUnansweringReplicaKeepsTheServersLock(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		m.mu.Lock()
-		_, waiting := m.pending[canonical(path)]
+		_, waiting := m.pending[Canonical(path)]
 		m.mu.Unlock()
 		if waiting || !holdsSharedLock(t, path) {
 			break

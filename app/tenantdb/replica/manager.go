@@ -148,7 +148,7 @@ func (m *Manager) Start(ctx context.Context) error {
 	var targets []target
 	for _, dbc := range m.cfg.DBs {
 		if dbc.Path != "" {
-			targets = append(targets, target{canonical(dbc.Path), dbc, ""})
+			targets = append(targets, target{Canonical(dbc.Path), dbc, ""})
 			continue
 		}
 		for _, p := range m.scanDir(dbc) {
@@ -246,7 +246,7 @@ func (m *Manager) Add(ctx context.Context, dbPath string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	p := canonical(dbPath)
+	p := Canonical(dbPath)
 	dbc, rel, ok := m.cfg.match(p)
 	if !ok {
 		return false, nil
@@ -399,7 +399,7 @@ func (m *Manager) Sync(ctx context.Context, dbPath string) error {
 	if m.cfg == nil {
 		return errDisabled
 	}
-	p := canonical(dbPath)
+	p := Canonical(dbPath)
 	m.mu.Lock()
 	md, store := m.dbs[p], m.store
 	m.mu.Unlock()

@@ -12,7 +12,8 @@ import (
 // canonical turns a database path into the one key used everywhere: absolute,
 // clean, and with symlinks in its directory resolved, so that "data/x.db",
 // "./data/x.db" and a symlinked data directory all name the same database.
-func canonical(p string) string {
+// Pages that show a database's replication state key it the same way.
+func Canonical(p string) string {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		abs = filepath.Clean(p)
@@ -41,7 +42,7 @@ func canonicalDir(p string) string {
 // p relative to that directory.
 func (c *Config) match(p string) (dbc *DBConfig, rel string, ok bool) {
 	for _, d := range c.DBs {
-		if d.Path != "" && canonical(d.Path) == p {
+		if d.Path != "" && Canonical(d.Path) == p {
 			return d, "", true
 		}
 	}
@@ -96,7 +97,7 @@ func (m *Manager) scanDir(dbc *DBConfig) []string {
 			return nil
 		}
 		if ok, _ := filepath.Match(dbc.Pattern, d.Name()); ok && looksLikeDatabase(p) {
-			found = append(found, canonical(p))
+			found = append(found, Canonical(p))
 		}
 		return nil
 	})

@@ -115,7 +115,7 @@ dbs:
 	}
 	m := startManager(t, cfg, func(m *Manager) { m.scanInterval = time.Hour })
 
-	if paths := statusPaths(m); !containsAll(paths, canonical(alpha)) || len(paths) != 2 {
+	if paths := statusPaths(m); !containsAll(paths, Canonical(alpha)) || len(paths) != 2 {
 		t.Fatalf("after start replicating %v, want platform.db and alpha.db", paths)
 	}
 
@@ -145,7 +145,7 @@ dbs:
 			t.Fatalf("Add(%s) = %v, %v; want false, nil", p, ok, err)
 		}
 	}
-	if paths := statusPaths(m); len(paths) != 3 || !containsAll(paths, canonical(beta)) {
+	if paths := statusPaths(m); len(paths) != 3 || !containsAll(paths, Canonical(beta)) {
 		t.Fatalf("replicating %v, want 3 dbs including beta", paths)
 	}
 
@@ -192,7 +192,7 @@ dbs:
 	gamma := filepath.Join(tenants, "gamma.db")
 	insertNotes(t, openAppDB(t, gamma), 1, 80)
 	waitFor(t, 10*time.Second, "gamma.db to be replicated", func() bool {
-		return containsAll(statusPaths(m), canonical(gamma))
+		return containsAll(statusPaths(m), Canonical(gamma))
 	})
 	if err := m.Sync(ctx, gamma); err != nil {
 		t.Fatal(err)

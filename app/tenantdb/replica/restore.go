@@ -64,7 +64,7 @@ func Restore(ctx context.Context, cfg *Config, dbPath, output string, timestamp 
 // clientFor builds the replica client of the database dbPath as the config
 // names it (a path: entry or a file of a dir: entry), with its destination.
 func (c *Config) clientFor(dbPath string) (litestream.ReplicaClient, *ReplicaConfig, error) {
-	dbc, rel, ok := c.match(canonical(dbPath))
+	dbc, rel, ok := c.match(Canonical(dbPath))
 	if !ok {
 		return nil, nil, fmt.Errorf("%s is not covered by any dbs: entry of the config", dbPath)
 	}
