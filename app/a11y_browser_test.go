@@ -62,6 +62,8 @@ func panelPages(t *testing.T, b *chrome) []string {
 		"/app/settings/hours",
 		"/app/settings/templates",
 		"/app/profile/",
+		"/app/notifications/",
+		"/app/notifications/settings",
 		"/guide",
 		"/guide/conversation",
 	}
