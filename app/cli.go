@@ -58,7 +58,7 @@ usage:
   highvibe apikey list --tenant S
   highvibe apikey revoke --tenant S --id ID
   highvibe migrate status
-  highvibe restore (--tenant S | --platform) [--timestamp RFC3339] [--output PATH]
+  highvibe restore (--tenant S [--media] | --platform) [--timestamp RFC3339] [--output PATH]
   highvibe backup check [--max-lag 1m] [--tmp DIR]
   highvibe audit verify --tenant S
   highvibe audit rotate-key --tenant S
@@ -579,6 +579,7 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("restore", io)
 	tenant := fs.String("tenant", "", "tenant slug to restore")
 	plat := fs.Bool("platform", false, "restore platform.db")
+	mediaDB := fs.Bool("media", false, "with --tenant: restore the tenant's media database (tenants/S.media.db: photos and files)")
 	ts := fs.String("timestamp", "", "point in time (RFC 3339), default latest")
 	output := fs.String("output", "", "where to write the restored file (default: its normal place, which must not exist)")
 	lsPath := fs.String("litestream", "", "litestream.yml (env HIGHVIBE_LITESTREAM, default ./litestream.yml)")
@@ -590,6 +591,9 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	}
 	if *tenant != "" && !tenantdb.ValidSlug(*tenant) {
 		return usagef("restore: invalid slug %q", *tenant)
+	}
+	if *mediaDB && *tenant == "" {
+		return usagef("restore: --media goes with --tenant S")
 	}
 	var at time.Time
 	if *ts != "" {
@@ -606,6 +610,9 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	if *tenant != "" {
 		dbPath = filepath.Join(*data, "tenants", *tenant+".db")
 	}
+	if *mediaDB {
+		dbPath = filepath.Join(*data, "tenants", *tenant+".media.db")
+	}
 	abs, err := filepath.Abs(dbPath)
 	if err != nil {
 		return err
@@ -621,7 +628,7 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	fmt.Fprintf(io.Out, "restored %s → %s\n", abs, out)
-	if *tenant != "" {
+	if *tenant != "" && !*mediaDB { // the media file holds bytes only; the audit chain lives in the tenant file
 		return restoredAuditChain(ctx, *data, *tenant, out, out == abs, *ts, io)
 	}
 	return nil
@@ -699,6 +706,10 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 		for _, t := range ts {
 			seen[t.Slug] = true
 			list = append(list, checkedDB{"tenant " + t.Slug, filepath.Join(abs, "tenants", t.Slug+".db")})
+			// The tenant's photos and files, when it has any (the file is made on first use).
+			if m := filepath.Join(abs, "tenants", t.Slug+".media.db"); fileExists(m) {
+				list = append(list, checkedDB{"media " + t.Slug, m})
+			}
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(abs, "tenants", "*.db"))
@@ -710,6 +721,11 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 		}
 	}
 	return list, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // backupCheckLine is one readable line: verdict, database, then what was found.

@@ -58,6 +58,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /widget/api/{slug}/config", public, "", h.Channels.Widget.Config},
 		{"GET /widget/api/{slug}/messages", public, "", h.Channels.Widget.List},
 		{"POST /widget/api/{slug}/messages", public, "", h.Channels.Widget.Post},
+		{"POST /widget/api/{slug}/media", public, "", h.Channels.Widget.Upload}, // a visitor's photo (multipart)
+		{"GET /widget/api/{slug}/media/{id}", public, "", h.MediaFiles.Widget},  // a file of the visitor's thread, by signed link
 		{"OPTIONS /widget/api/{slug}/{rest...}", public, "", h.Channels.Widget.Preflight},
 		// The customer's page of a sent quote: /q/<slug>.<token> (app/quotes).
 		{"GET /q/{link}", public, "", h.Quotes.Public},
@@ -115,6 +117,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/inbox/{id}/timeline", panel, auth.ReadPanel, h.Inbox.Timeline},
 		{"POST /app/inbox/{id}/unread", panel, auth.WriteInbox, h.Inbox.Unread},
 		{"POST /app/inbox/{id}/suggest", panel, auth.WriteInbox, h.Inbox.Suggest},
+		{"POST /app/inbox/{id}/attach", panel, auth.WriteInbox, h.Inbox.Attach}, // the composer sends a photo or PDF (multipart)
+		// Photos and files of the active tenant's messages (app/media): ?v=thumb, ?download=1.
+		{"GET /app/media/{id}", panel, auth.ReadPanel, h.MediaFiles.Panel},
 		{"POST /app/inbox/{id}/messages/{mid}/retry", panel, auth.WriteInbox, h.Inbox.Retry},
 		{"POST /app/inbox/{id}/scheduled/{mid}/cancel", panel, auth.WriteInbox, h.Inbox.CancelScheduled},
 		{"GET /app/settings/templates", panel, auth.ManageSettings, h.Inbox.TemplatesPage},

@@ -31,6 +31,7 @@ import (
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/logs"
+	"highvibe/app/media"
 	"highvibe/app/notify"
 	"highvibe/app/ops"
 	"highvibe/app/platform"
@@ -94,6 +95,9 @@ type Handlers struct {
 	Notify *notify.Handler
 	// Staff is the staff console (app/staff); its Service is the one the CLI's tenant commands use.
 	Staff *staff.Handler
+	// Media keeps and serves photos and files (app/media); MediaFiles serves them over HTTP.
+	Media      *media.Service
+	MediaFiles *media.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -187,6 +191,17 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSendScheduled, h.InboxService.SendScheduled)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
+	// Photos and files: inbound downloads are customer-facing ingest, so the customer lane.
+	h.Media = &media.Service{Mgr: mgr, Platform: s.Platform, Live: s.Live, Log: o.Log, Fetchers: h.Channels.MediaFetchers()}
+	h.MediaFiles = &media.Handler{Svc: h.Media, Log: o.Log}
+	s.Jobs.HandleIn(jobs.LaneCustomer, media.JobFetch, h.Media.HandleFetch)
+	h.Channels.UseMedia(h.Media)
+	h.Inbox.Media = h.Media
+	h.Settings.MediaUsage = func(r *http.Request) (settings.MediaUsage, error) {
+		c := web.From(r)
+		u, err := h.Media.UsageOf(r.Context(), c.Tenant.Slug, c.DB, c.Tenant.Setting)
+		return settings.MediaUsage{UsedMB: float64(u.Used) / (1 << 20), QuotaMB: u.Quota >> 20, Files: u.Files, Percent: u.Percent()}, err
+	}
 	h.Channels.Landing.Fallback = s.landing
 	h.Analytics = &analytics.Handler{Render: s.Render, Log: o.Log, Channels: h.InboxService.Channels.Names()}
 	h.CRM = &crm.Handler{Render: s.Render}

@@ -4,7 +4,8 @@ package schema
 
 import "embed"
 
-// FS holds platform/*.sql and tenant/*.sql.
+// FS holds platform/*.sql, tenant/*.sql and media/*.sql (each tenant's media database,
+// tenants/<slug>.media.db: the bytes of photos and files, apart from the tenant file).
 //
-//go:embed platform/*.sql tenant/*.sql
+//go:embed platform/*.sql tenant/*.sql media/*.sql
 var FS embed.FS

@@ -13,6 +13,7 @@ import (
 	"highvibe/app/channels/widget"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -46,6 +47,19 @@ func New(render *web.Renderer, p *platform.Service, in *inbox.Service, log *slog
 		API:       api.New(p, keys, in, log),
 		Email:     &email.Fetcher{Platform: p, Inbox: in, Log: log},
 	}
+}
+
+// MediaFetchers are the channels' downloaders of inbound files, by channel code (app/media runs
+// them in its media_fetch job).
+func (h *Handlers) MediaFetchers() map[string]media.Fetcher {
+	return map[string]media.Fetcher{"whatsapp": whatsapp.Fetcher(nil), "telegram": telegram.Fetcher(nil)}
+}
+
+// UseMedia hands the media room to the endpoints that take or send files: the widget's photo
+// upload and links, and the deliverer, which sends a reply's file.
+func (h *Handlers) UseMedia(m *media.Service) {
+	h.Widget.Media = m
+	h.Deliverer.Media = m
 }
 
 // RegisterJobs registers the channel job kinds, both in the customer lane: webhook processing

@@ -18,6 +18,7 @@ import (
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
@@ -39,6 +40,8 @@ type Deliverer struct {
 	Client   *http.Client
 	Log      *slog.Logger
 	Now      func() time.Time
+	// Media reads the file a reply carries (nil: replies go as text only).
+	Media *media.Service
 }
 
 type deliverPayload struct {
@@ -142,6 +145,15 @@ func (d *Deliverer) reply(ctx context.Context, j *jobs.Job, t *platform.Tenant, 
 		r.ContactName, r.ContactPhone, r.ContactEmail = lead.Name, lead.Phone, lead.Email
 	} else if !errors.Is(err, tenantdb.ErrNotFound) {
 		return r, err
+	}
+	if d.Media != nil {
+		f, err := d.Media.ForReply(ctx, j.Tenant, j.DB, m.ID, m.Body)
+		if err != nil {
+			return r, err
+		}
+		if f != nil {
+			r.Media = &channel.Media{Kind: f.Kind, ContentType: f.ContentType, Filename: f.Filename, Data: f.Data, Caption: f.Caption}
+		}
 	}
 	msgs, err := inbox.Messages(ctx, j.DB.Read, conv.ID, 0, 5000)
 	if err != nil {

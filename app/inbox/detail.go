@@ -14,6 +14,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -40,9 +41,11 @@ type detailData struct {
 	Why       []WhyGroup // the assistant's reasons for the scores
 	Drafts    []Draft    // the assistant's draft replies waiting in the approval queue
 	Customer  *LinkedCustomer
-	WhatsApp  string // https://wa.me/ link of the lead's phone
-	Pane      bool   // rendered into the inbox's conversation pane (no own event stream)
-	Self      string // URL of this conversation
+	WhatsApp  string                        // https://wa.me/ link of the lead's phone
+	Files     map[int64][]*media.Attachment // photos and files by message id
+	CanAttach bool                          // the composer may send a file
+	Pane      bool                          // rendered into the inbox's conversation pane (no own event stream)
+	Self      string                        // URL of this conversation
 	// Mentions are who each internal note mentions (message id → user ids); MentionJSON is the
 	// composer's @ picker list of active members.
 	Mentions    map[int64][]int64
@@ -219,6 +222,17 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	h.Render.Render(w, r, status, "inbox/conversation", p)
 }
 
+// Quiet reports whether a message's words are only the placeholder of the file it carries
+// ("[image]", "[document: plan.pdf]"): the bubble then shows the file alone.
+func (d *detailData) Quiet(m *Message) bool {
+	for _, a := range d.Files[m.ID] {
+		if m.Body == media.Placeholder(a.Kind, a.Filename) || m.Body == media.Placeholder(a.Kind, "") {
+			return true
+		}
+	}
+	return false
+}
+
 // load reads what the conversation's timeline needs: its lead, messages and member names.
 func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error) {
 	c := web.From(r)
@@ -232,6 +246,10 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 	if d.Messages, err = Messages(ctx, c.DB.Read, conv.ID, 0, 1000); err != nil {
 		return nil, err
 	}
+	if d.Files, err = media.ForConversation(ctx, c.DB.Read, conv.ID); err != nil {
+		return nil, err
+	}
+	d.CanAttach = h.Media != nil
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err

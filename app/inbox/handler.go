@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -27,6 +28,8 @@ type Handler struct {
 	Suggester Suggester
 	// Heartbeat is how often the event stream sends a comment line (zero = 20 s).
 	Heartbeat time.Duration
+	// Media keeps the files the composer sends (nil: no attachments).
+	Media *media.Service
 }
 
 type listData struct {

@@ -44,6 +44,10 @@ type Inbound struct {
 	// same channel, else the message is matched like any other.
 	ConversationID int64
 	Notes          map[string]string // what the channel keeps with the message (e-mail: subject, from), in annotations
+	// Then, when set, runs in the same transaction right after a new message is stored (never for
+	// a duplicate): a channel records what must commit with the message, such as the file it
+	// announced (media.AddInbound) or a file the visitor uploaded.
+	Then func(ctx context.Context, tx Writer, res IngestResult) error
 }
 
 // IngestResult says what Ingest did.
@@ -167,6 +171,11 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	// The team hears of it (app/notify): a new conversation, or a message for its assignee.
 	if err := raiseInbound(ctx, q, res, assigned, a); err != nil {
 		return res, err
+	}
+	if in.Then != nil {
+		if err := in.Then(ctx, q, res); err != nil {
+			return res, err
+		}
 	}
 	// 5. The assistant looks at it when the conversation lets it act.
 	if triageWanted(mode) {

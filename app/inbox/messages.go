@@ -30,6 +30,9 @@ type Outgoing struct {
 	// typed with it (a reason), possibly nothing.
 	Event  string
 	Params map[string]string
+	// Attach, when set, runs in the message's transaction right after it is stored, before its
+	// delivery is queued: the composer links the file the reply carries (media.Prepared.Attach).
+	Attach func(ctx context.Context, tx *sql.Tx, messageID int64, c *Conversation) error
 }
 
 // AddMessage stores an outbound/system message with its action log in one transaction and starts
@@ -98,6 +101,11 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
 	id, _ := r.LastInsertId()
+	if m.Attach != nil {
+		if err := m.Attach(ctx, tx, id, c); err != nil {
+			return 0, err
+		}
+	}
 	if !scheduled {
 		upd := `UPDATE conversations SET last_message_at = max(last_message_at, ?), updated_at = ?`
 		if m.Direction == "outbound" {

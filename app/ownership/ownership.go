@@ -17,7 +17,7 @@ import (
 // Table is one table of a schema and the room that owns it.
 type Table struct {
 	Name string // as in the CREATE TABLE of schema/<DB>/
-	DB   string // "tenant" or "platform"
+	DB   string // "tenant", "platform" or "media" (each tenant's tenants/<slug>.media.db)
 	Room string // package path under app/, e.g. "inbox" or "channels/api"
 }
 
@@ -64,6 +64,12 @@ var Tables = []Table{
 	// Kept as history of raw webhook bodies from before deliveries became jobs (schema 00019);
 	// nothing writes it any more, so it belongs with the queue that replaced it.
 	{"data_import_jobs", "tenant", "jobs"},
+
+	// Photos and files: which message a file belongs to (tenant file) and the bytes themselves,
+	// once per content, in the tenant's media database.
+	{"attachments", "tenant", "media"},
+	{"blobs", "media", "media"},
+	{"media_keys", "media", "media"},
 
 	// The control database.
 	{"tenants", "platform", "platform"},
@@ -143,8 +149,11 @@ func Markdown() string {
 	owned := map[string][]string{}
 	for _, t := range Tables {
 		key := t.Room
-		if t.DB == "platform" {
+		switch t.DB {
+		case "platform":
 			key += " (platform.db)"
+		case "media":
+			key += " (<slug>.media.db)"
 		}
 		if owned[key] == nil {
 			rooms = append(rooms, key)

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -138,6 +139,19 @@ var settingDefs = map[string]settingDef{
 	"privacy_profile":          {def: "masked", check: oneOf("masked", "local")},
 	"monthly_budget_usd":       {def: "20", check: nonNegNumber},
 	"require_2fa":              {def: "false", check: boolean, normalize: normBool},
+	// The most the tenant's photos and files may take, in MB (app/media; 0 = keep none).
+	"media_quota_mb": {def: "1024", check: wholeNumber(0, 1_000_000)},
+}
+
+// wholeNumber accepts an integer between lo and hi.
+func wholeNumber(lo, hi int64) func(string) string {
+	return func(v string) string {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < lo || n > hi {
+			return fmt.Sprintf("must be a whole number between %d and %d", lo, hi)
+		}
+		return ""
+	}
 }
 
 // tenantColumns maps settings kept as columns of the tenants table.

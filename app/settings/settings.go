@@ -25,10 +25,20 @@ type Handler struct {
 	Sessions *auth.Store
 	// Budget reports the AI spend of the current month in USD for the tenant (nil: nothing spent).
 	Budget func(r *http.Request) (spent float64, err error)
+	// MediaUsage reports how much of its photo-and-file quota the tenant uses (nil: no section).
+	MediaUsage func(r *http.Request) (MediaUsage, error)
+}
+
+// MediaUsage is the settings page's "Photos and files" section.
+type MediaUsage struct {
+	UsedMB  float64
+	QuotaMB int64
+	Files   int64
+	Percent int64
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa"}
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb"}
 
 // checkboxKeys are absent from a post when unticked.
 var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
@@ -49,6 +59,7 @@ type pageData struct {
 	CanUsers  bool
 	CanKeys   bool
 	CanChange bool
+	Media     *MediaUsage
 }
 
 type aiView struct {
@@ -95,6 +106,13 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 		d.AI.Spent = spent
 	}
 	d.AI.Left = max(0, d.AI.Budget-d.AI.Spent)
+	if h.MediaUsage != nil {
+		u, err := h.MediaUsage(r)
+		if err != nil {
+			return nil, err
+		}
+		d.Media = &u
+	}
 	return d, nil
 }
 
@@ -189,6 +207,8 @@ func fieldMessage(c *web.Ctx, key, value string) string {
 		return c.T("validation.too_long", 20000)
 	case "currency":
 		return c.T("validation.currency")
+	case "media_quota_mb":
+		return c.T("validation.range", 0, 1000000)
 	}
 	return c.T("validation.choice")
 }

@@ -37,6 +37,7 @@ type Manager struct {
 
 	mu      sync.Mutex
 	tenants map[string]*DB
+	media   map[string]*DB // tenants/<slug>.media.db, opened on first use (Media)
 	txObs   func(slug string, wait, held time.Duration)
 	afterTx func(ctx context.Context, slug string, db *DB)
 }
@@ -74,7 +75,7 @@ func NewManager(ctx context.Context, dataDir string) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{DataDir: dataDir, Platform: p, tenants: map[string]*DB{}}, nil
+	return &Manager{DataDir: dataDir, Platform: p, tenants: map[string]*DB{}, media: map[string]*DB{}}, nil
 }
 
 // PlatformPath is the control database file.
@@ -83,6 +84,42 @@ func (m *Manager) PlatformPath() string { return filepath.Join(m.DataDir, "platf
 // TenantPath is where the tenant's database file lives.
 func (m *Manager) TenantPath(slug string) string {
 	return filepath.Join(m.DataDir, "tenants", slug+".db")
+}
+
+// MediaPath is where the tenant's media database lives: photos and files, next to the tenant file
+// so the same litestream.yml dir: entry replicates it (its name ends in .db) and a restore brings
+// it back by the same rule.
+func (m *Manager) MediaPath(slug string) string {
+	return filepath.Join(m.DataDir, "tenants", slug+".media.db")
+}
+
+// Media returns the tenant's media database, creating and migrating it (schema/media) on first
+// use. It opens lazily: a tenant that never received a photo has no media file and costs nothing.
+// The tenant's own file must exist. Its idle connections are given back with the tenant's
+// (ReleaseIdle) and it closes with them (Close).
+func (m *Manager) Media(ctx context.Context, slug string) (*DB, error) {
+	if !ValidSlug(slug) {
+		return nil, fmt.Errorf("tenantdb: invalid slug %q", slug)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if db, ok := m.media[slug]; ok {
+		return db, nil
+	}
+	if _, err := os.Stat(m.TenantPath(slug)); err != nil {
+		return nil, fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB)
+	}
+	path := m.MediaPath(slug)
+	db, err := Open(ctx, path, schema.FS, "media")
+	if err != nil {
+		return nil, err
+	}
+	m.media[slug] = db
+	db.observeAs(m.txObs, slug+".media")
+	if m.OnOpen != nil {
+		m.OnOpen(ctx, path)
+	}
+	return db, nil
 }
 
 // Tenant returns the open handle for slug, opening (and migrating) the file on first use. The
@@ -150,6 +187,9 @@ func (m *Manager) ReleaseIdle() {
 	for _, db := range m.tenants {
 		db.ReleaseIdle()
 	}
+	for _, db := range m.media {
+		db.ReleaseIdle()
+	}
 }
 
 // Close closes every database.
@@ -160,6 +200,10 @@ func (m *Manager) Close() error {
 	for s, db := range m.tenants {
 		errs = append(errs, db.Close())
 		delete(m.tenants, s)
+	}
+	for s, db := range m.media {
+		errs = append(errs, db.Close())
+		delete(m.media, s)
 	}
 	errs = append(errs, m.Platform.Close())
 	return errors.Join(errs...)

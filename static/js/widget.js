@@ -2,7 +2,9 @@
  *   <script src="https://HOST/widget.js" data-tenant-slug="SLUG" data-lang="tr" async></script>
  * No dependencies, no secrets: it builds its own DOM inside a shadow root (so the host page's CSS
  * cannot break it), talks to HOST's JSON API with CORS, keeps the visitor token in localStorage
- * and polls for replies every few seconds. All text is inserted with textContent (never HTML). */
+ * and polls for replies every few seconds. All text is inserted with textContent (never HTML).
+ * The 📎 button attaches a photo: it is made smaller in the browser (canvas, at most 1600 px on
+ * the long side, JPEG) before upload, so phones' 10 MB photos travel as a few hundred KB. */
 (function () {
   "use strict";
   var script = document.currentScript ||
@@ -30,7 +32,10 @@
     "input,textarea{width:100%;padding:7px 9px;border:1px solid #cbd5e1;border-radius:6px;font-size:14px;color:#111827;background:#fff}" +
     "textarea{resize:none;height:60px}.row{display:flex;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
     ".consent input{width:auto}.consent a{color:#0f766e}button.send{border:0;border-radius:6px;padding:9px;background:#0f766e;color:#fff;font-weight:600;cursor:pointer}" +
-    "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}";
+    "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}" +
+    ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 12px;font-size:18px;cursor:pointer}" +
+    "button.attach:disabled{opacity:.6}.ph{display:block;margin-block-start:4px;max-width:100%;border-radius:8px;overflow:hidden}.ph img{display:block;max-width:100%;max-height:220px}" +
+    ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}";
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -68,7 +73,12 @@
   err.setAttribute("role", "alert");
   var send = el("button", "send", "");
   send.type = "submit";
-  form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(err); form.appendChild(send);
+  var attach = el("button", "attach", "📎");
+  attach.type = "button"; attach.hidden = true;
+  var file = el("input"); file.type = "file"; file.accept = "image/jpeg,image/png,image/webp,image/gif"; file.hidden = true;
+  var acts = el("div", "acts");
+  acts.appendChild(attach); acts.appendChild(send);
+  form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(err); form.appendChild(acts); form.appendChild(file);
   panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
   root.appendChild(launch); root.appendChild(panel);
 
@@ -88,7 +98,16 @@
     if (m.id > lastID) { lastID = m.id; }
     var b = el("div", "m " + (m.direction === "inbound" ? "in" : "out"));
     if (m.direction !== "inbound") { b.appendChild(el("span", "who", m.author === "assistant" ? (cfg && cfg.name) || "" : m.author)); }
-    b.appendChild(document.createTextNode(m.text));
+    if (m.text) { b.appendChild(document.createTextNode(m.text)); }
+    (m.files || []).forEach(function (f) {
+      var a = el("a", f.content_type.indexOf("image/") === 0 ? "ph" : "fl");
+      a.href = base + f.url; a.target = "_blank"; a.rel = "noopener";
+      if (a.className === "ph") {
+        var img = el("img"); img.src = base + (f.thumb_url || f.url); img.alt = label("photo", "Photo");
+        a.appendChild(img);
+      } else { a.textContent = "📄 " + f.name; }
+      b.appendChild(a);
+    });
     b.setAttribute("data-message-id", String(m.id));
     log.appendChild(b);
     log.scrollTop = log.scrollHeight;
@@ -125,6 +144,59 @@
 
   launch.addEventListener("click", function () { setOpen(!open); });
 
+  // shrink draws a photo on a canvas at most max pixels on its long side and hands back a JPEG.
+  function shrink(f, max, done) {
+    var url = URL.createObjectURL(f);
+    var img = new Image();
+    img.onload = function () {
+      var w = img.naturalWidth, h = img.naturalHeight, k = Math.min(1, max / Math.max(w, h));
+      var c = document.createElement("canvas");
+      c.width = Math.max(1, Math.round(w * k)); c.height = Math.max(1, Math.round(h * k));
+      var g = c.getContext("2d");
+      g.fillStyle = "#fff"; g.fillRect(0, 0, c.width, c.height);
+      g.drawImage(img, 0, 0, c.width, c.height);
+      URL.revokeObjectURL(url);
+      c.toBlob(function (b) { done(b || f); }, "image/jpeg", 0.85);
+    };
+    img.onerror = function () { URL.revokeObjectURL(url); done(f); }; // the server says what is wrong with it
+    img.src = url;
+  }
+
+  attach.addEventListener("click", function () { file.click(); });
+  file.addEventListener("change", function () {
+    var f = file.files && file.files[0];
+    file.value = "";
+    if (!f) { return; }
+    attach.disabled = true; send.disabled = true; err.textContent = "";
+    shrink(f, 1600, function (blob) {
+      var fd = new FormData();
+      fd.append("file", blob, (f.name || "photo").replace(/\.[^.]*$/, "") + ".jpg");
+      fd.append("text", text.value); fd.append("lang", lang);
+      fd.append("client_id", Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
+      if (token) { fd.append("token", token); } else {
+        fd.append("name", name.value); fd.append("phone", phone.value); fd.append("consent", consent.checked ? "true" : "");
+      }
+      fetch(api + "/media", { method: "POST", body: fd, credentials: "omit", mode: "cors" }).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
+      }).then(function (r) {
+        attach.disabled = false; send.disabled = false;
+        if (r.status === 201) { sent(r.data); } else { err.textContent = r.data.error || "Error " + r.status; }
+      }).catch(function () { attach.disabled = false; send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
+    });
+  });
+
+  // sent takes a 201 answer: the first one carries the visitor's token.
+  function sent(data) {
+    if (!token) {
+      token = data.token;
+      try { localStorage.setItem(storeKey, token); } catch (e) {}
+      who.hidden = true; consentRow.hidden = true;
+    }
+    text.value = "";
+    poll();
+    startPolling();
+  }
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var body = { text: text.value, lang: lang, client_id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
@@ -135,14 +207,7 @@
     request("POST", "/messages", body).then(function (r) {
       send.disabled = false;
       if (r.status === 201) {
-        if (!token) {
-          token = r.data.token;
-          try { localStorage.setItem(storeKey, token); } catch (e) {}
-          who.hidden = true; consentRow.hidden = true;
-        }
-        text.value = "";
-        poll();
-        startPolling();
+        sent(r.data);
       } else {
         if (r.status === 400 && r.data.code === "bad_token") { forget(); }
         err.textContent = r.data.detail || "Error " + r.status;
@@ -165,6 +230,9 @@
     text.placeholder = label("placeholder", "Write a message…");
     text.maxLength = cfg.max_length || 4000;
     send.textContent = label("send", "Send");
+    attach.hidden = !cfg.attach;
+    attach.title = label("attach", "Attach a photo");
+    attach.setAttribute("aria-label", attach.title);
     consentText.textContent = label("consent", "I agree to the privacy notice") + " ";
     privacy.textContent = label("privacy", "Privacy notice");
     privacy.href = base + cfg.privacy_url;

@@ -98,6 +98,20 @@ type Reply struct {
 	Setting       func(key string) string // the tenant's settings
 	Client        *http.Client            // for HTTP providers (nil = the default client)
 	Now           time.Time
+	// Media, when set, is the file the reply carries (a photo or a PDF from the composer). Body
+	// stays the message's text (its caption, or the file's placeholder such as "[document:
+	// plan.pdf]"), which a channel that cannot send files sends alone.
+	Media *Media
+}
+
+// Media is one file to send: its attachment kind (image, document, audio, video, sticker), its
+// checked content type, the name to show and the bytes.
+type Media struct {
+	Kind        string
+	ContentType string
+	Filename    string
+	Data        []byte
+	Caption     string // the words sent with the file ("" when the message holds only the file)
 }
 
 // Sender is a channel whose replies the server sends (Info.Outbound == Deliver).

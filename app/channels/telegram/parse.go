@@ -38,7 +38,9 @@ type message struct {
 	Caption  *string          `json:"caption"`
 	Photo    []map[string]any `json:"photo"`
 	Document *struct {
+		FileID   string `json:"file_id"`
 		FileName string `json:"file_name"`
+		MimeType string `json:"mime_type"`
 	} `json:"document"`
 	Voice   map[string]any `json:"voice"`
 	Audio   map[string]any `json:"audio"`
@@ -74,6 +76,11 @@ type Message struct {
 	Kind      string
 	Body      string
 	At        time.Time
+	// FileID is the Bot API file of a photo (its largest size), document, voice, audio or video,
+	// downloaded later with getFile; FileName and MimeType are what the sender declared.
+	FileID   string
+	FileName string
+	MimeType string
 }
 
 // Parsed is what an update means for the inbox: a new message, an edit (ignored: edits never
@@ -116,6 +123,7 @@ func Parse(b []byte) (*Parsed, error) {
 		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
 	}
 	out.Kind, out.Body = readable(m)
+	out.FileID, out.FileName, out.MimeType = file(m)
 	if m.Contact != nil {
 		out.Phone = m.Contact.PhoneNumber
 	}
@@ -156,4 +164,30 @@ func readable(m *message) (kind, body string) {
 		return "location", fmt.Sprintf("📍 (%s, %s)", strconv.FormatFloat(m.Location.Latitude, 'f', -1, 64), strconv.FormatFloat(m.Location.Longitude, 'f', -1, 64))
 	}
 	return withCaption("unsupported", "[unsupported message]")
+}
+
+// file finds the downloadable file of a message: the largest photo size, or the document,
+// voice note, audio or video. Stickers are not fetched.
+func file(m *message) (id, name, mimeType string) {
+	str := func(o map[string]any, k string) string { s, _ := o[k].(string); return s }
+	switch {
+	case len(m.Photo) > 0:
+		best, size := "", -1.0
+		for _, p := range m.Photo { // sizes come smallest first; the largest within WhatsApp's photo limit is kept
+			n, _ := p["file_size"].(float64)
+			if id := str(p, "file_id"); id != "" && n >= size && n <= 5<<20 {
+				best, size = id, n
+			}
+		}
+		return best, "", "image/jpeg"
+	case m.Document != nil:
+		return m.Document.FileID, m.Document.FileName, m.Document.MimeType
+	case m.Voice != nil:
+		return str(m.Voice, "file_id"), "", str(m.Voice, "mime_type")
+	case m.Audio != nil:
+		return str(m.Audio, "file_id"), str(m.Audio, "file_name"), str(m.Audio, "mime_type")
+	case m.Video != nil:
+		return str(m.Video, "file_id"), str(m.Video, "file_name"), str(m.Video, "mime_type")
+	}
+	return "", "", ""
 }

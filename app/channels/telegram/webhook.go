@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/inbox"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -74,8 +76,16 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := p.Message
-	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
-		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At})
+	in := inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
+		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At}
+	if m.FileID != "" && media.ValidKind(m.Kind) {
+		// Fetched later (getFile) by a media_fetch job queued with the message.
+		in.Then = func(ctx context.Context, tx inbox.Writer, res inbox.IngestResult) error {
+			return media.AddInbound(ctx, tx, media.Inbound{MessageID: res.MessageID, ConversationID: res.ConversationID, LeadID: res.LeadID,
+				Channel: "telegram", Kind: m.Kind, SourceID: m.FileID, DeclaredType: m.MimeType, Filename: m.FileName})
+		}
+	}
+	res, err := h.Inbox.Ingest(ctx, t.Slug, db, in)
 	if err != nil {
 		h.Log.Error("telegram: ingest", "tenant", t.Slug, "err", err)
 		web.JSONError(w, r, nil, http.StatusInternalServerError, "store_failed", "could not store the update")

@@ -21,11 +21,15 @@ func (Channel) Info() channel.Info {
 // NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
 const NotSentNoToken = "not sent — reply from your WhatsApp app (no WhatsApp access token configured)"
 
-// Send sends a text reply to the conversation's wa_id and returns the new wamid.
+// Send sends a reply to the conversation's wa_id (a text, or the file it carries with the text as
+// caption) and returns the new wamid.
 func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 	token, phoneID := r.Setting("whatsapp_access_token"), r.Setting("whatsapp_phone_number_id")
 	if token == "" || phoneID == "" {
 		return "", &channel.NotConfigured{Text: NotSentNoToken}
+	}
+	if r.Media != nil {
+		return SendMedia(ctx, r.Client, r.Setting("whatsapp_api_base"), phoneID, token, r.ExternalID, r.Media, r.Media.Caption)
 	}
 	return SendText(ctx, r.Client, r.Setting("whatsapp_api_base"), phoneID, token, r.ExternalID, r.Body)
 }

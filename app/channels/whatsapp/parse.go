@@ -43,7 +43,7 @@ type envelope struct {
 	} `json:"entry"`
 }
 
-type media struct {
+type mediaObj struct {
 	ID       string `json:"id"`
 	Caption  string `json:"caption"`
 	MimeType string `json:"mime_type"`
@@ -58,11 +58,11 @@ type rawMessage struct {
 	Text      *struct {
 		Body string `json:"body"`
 	} `json:"text"`
-	Image    *media `json:"image"`
-	Document *media `json:"document"`
-	Audio    *media `json:"audio"`
-	Video    *media `json:"video"`
-	Sticker  *media `json:"sticker"`
+	Image    *mediaObj `json:"image"`
+	Document *mediaObj `json:"document"`
+	Audio    *mediaObj `json:"audio"`
+	Video    *mediaObj `json:"video"`
+	Sticker  *mediaObj `json:"sticker"`
 	Location *struct {
 		Latitude  float64 `json:"latitude"`
 		Longitude float64 `json:"longitude"`
@@ -116,6 +116,8 @@ type Message struct {
 	Kind          string    `json:"kind"`            // text image document audio video sticker location interactive button unsupported ...
 	Body          string    `json:"body"`            // readable text (never empty)
 	MediaID       string    `json:"media,omitempty"` // for media messages: the id to download later
+	MimeType      string    `json:"mime,omitempty"`  // the type WhatsApp declared for it (never trusted for serving)
+	Filename      string    `json:"fname,omitempty"` // a document's file name
 	At            time.Time `json:"at"`
 }
 
@@ -192,9 +194,12 @@ func Parse(b []byte) (*Batch, error) {
 				if m.ID == "" || m.From == "" {
 					continue // nothing to key it on; Meta always sends both
 				}
-				kind, body, mediaID := readable(&m)
-				out.Messages = append(out.Messages, Message{PhoneNumberID: v.Metadata.PhoneNumberID, From: m.From, Name: names[m.From],
-					ID: m.ID, Kind: kind, Body: body, MediaID: mediaID, At: at})
+				kind, body, md := readable(&m)
+				msg := Message{PhoneNumberID: v.Metadata.PhoneNumberID, From: m.From, Name: names[m.From], ID: m.ID, Kind: kind, Body: body, At: at}
+				if md != nil {
+					msg.MediaID, msg.MimeType, msg.Filename = md.ID, md.MimeType, md.Filename
+				}
+				out.Messages = append(out.Messages, msg)
 			}
 			for _, s := range v.Statuses {
 				if s.ID == "" || s.Status == "" {
@@ -223,13 +228,13 @@ func errorText(e apiError) string {
 }
 
 // readable turns one message of any type into a kind and a text an operator can read.
-func readable(m *rawMessage) (kind, body, mediaID string) {
+func readable(m *rawMessage) (kind, body string, md *mediaObj) {
 	kind = m.Type
 	switch {
 	case m.Type == "text" && m.Text != nil:
-		return "text", truncateRunes(m.Text.Body, MaxTextRunes), ""
+		return "text", truncateRunes(m.Text.Body, MaxTextRunes), nil
 	case m.Type == "image" || m.Type == "document" || m.Type == "audio" || m.Type == "video" || m.Type == "sticker":
-		var md *media
+		var md *mediaObj
 		switch m.Type {
 		case "image":
 			md = m.Image
@@ -244,7 +249,6 @@ func readable(m *rawMessage) (kind, body, mediaID string) {
 		}
 		body = "[" + m.Type + "]"
 		if md != nil {
-			mediaID = md.ID
 			if md.Filename != "" {
 				body = "[" + m.Type + ": " + md.Filename + "]"
 			}
@@ -252,7 +256,7 @@ func readable(m *rawMessage) (kind, body, mediaID string) {
 				body = md.Caption
 			}
 		}
-		return kind, body, mediaID
+		return kind, body, md
 	case m.Type == "location" && m.Location != nil:
 		l := m.Location
 		parts := []string{}
@@ -263,23 +267,23 @@ func readable(m *rawMessage) (kind, body, mediaID string) {
 			parts = append(parts, l.Address)
 		}
 		parts = append(parts, fmt.Sprintf("(%s, %s)", strconv.FormatFloat(l.Latitude, 'f', -1, 64), strconv.FormatFloat(l.Longitude, 'f', -1, 64)))
-		return "location", "📍 " + strings.Join(parts, " — "), ""
+		return "location", "📍 " + strings.Join(parts, " — "), nil
 	case m.Type == "interactive" && m.Interactive != nil:
 		if r := m.Interactive.ButtonReply; r != nil && r.Title != "" {
-			return "interactive", r.Title, ""
+			return "interactive", r.Title, nil
 		}
 		if r := m.Interactive.ListReply; r != nil && r.Title != "" {
 			if r.Description != "" {
-				return "interactive", r.Title + " — " + r.Description, ""
+				return "interactive", r.Title + " — " + r.Description, nil
 			}
-			return "interactive", r.Title, ""
+			return "interactive", r.Title, nil
 		}
 	case m.Type == "button" && m.Button != nil:
 		if m.Button.Text != "" {
-			return "button", m.Button.Text, ""
+			return "button", m.Button.Text, nil
 		}
 		if m.Button.Payload != "" {
-			return "button", m.Button.Payload, ""
+			return "button", m.Button.Payload, nil
 		}
 	}
 	// Everything else (contacts, order, system, "unsupported", or a known type with a missing
@@ -292,7 +296,7 @@ func readable(m *rawMessage) (kind, body, mediaID string) {
 	if len(m.Errors) > 0 {
 		body += " " + errorText(m.Errors[0])
 	}
-	return "unsupported", body, ""
+	return "unsupported", body, nil
 }
 
 func truncateRunes(s string, n int) string {

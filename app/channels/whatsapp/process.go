@@ -7,6 +7,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/media"
 )
 
 // Processor is the job handler that turns stored deliveries into inbox messages.
@@ -97,8 +98,17 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 func apply(ctx context.Context, b *inbox.Batch, d *Batch, moved *[][2]int64) error {
 	tx, q := b.Tx(), b.Q()
 	for _, m := range d.Messages {
-		res, err := b.Ingest(inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
-			Name: m.Name, Phone: "+" + m.From, Body: m.Body, Kind: m.Kind, At: m.At})
+		in := inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
+			Name: m.Name, Phone: "+" + m.From, Body: m.Body, Kind: m.Kind, At: m.At}
+		if m.MediaID != "" {
+			// The file is fetched later by a media_fetch job queued with the message: a slow or
+			// failing download never holds up (or loses) the message itself.
+			in.Then = func(ctx context.Context, tx inbox.Writer, res inbox.IngestResult) error {
+				return media.AddInbound(ctx, tx, media.Inbound{MessageID: res.MessageID, ConversationID: res.ConversationID,
+					LeadID: res.LeadID, Channel: "whatsapp", Kind: m.Kind, SourceID: m.MediaID, DeclaredType: m.MimeType, Filename: m.Filename})
+			}
+		}
+		res, err := b.Ingest(in)
 		if err != nil {
 			return fmt.Errorf("ingest %s: %w", m.ID, err)
 		}

@@ -27,8 +27,13 @@ func SendText(ctx context.Context, c *http.Client, apiBase, phoneNumberID, token
 	if c == nil {
 		c = chanutil.HTTPClient
 	}
-	body, _ := json.Marshal(map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
-		"type": "text", "text": map[string]any{"preview_url": false, "body": text}})
+	return sendMessage(ctx, c, apiBase, phoneNumberID, token, map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual",
+		"to": to, "type": "text", "text": map[string]any{"preview_url": false, "body": text}})
+}
+
+// sendMessage posts one message object to /<phone-id>/messages and returns the new wamid.
+func sendMessage(ctx context.Context, c *http.Client, apiBase, phoneNumberID, token string, msg map[string]any) (string, error) {
+	body, _ := json.Marshal(msg)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(apiBase, "/")+"/"+phoneNumberID+"/messages", bytes.NewReader(body))
 	if err != nil {
 		return "", &chanutil.SendError{Body: err.Error(), Permanent: true}

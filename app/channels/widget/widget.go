@@ -24,6 +24,7 @@ import (
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -51,6 +52,9 @@ type Handler struct {
 	VisitorLimit    *chanutil.Limiters // messages per visitor token
 	IPLimit         *chanutil.Limiters // messages per tenant and client address
 	NewVisitorLimit *chanutil.Limiters // new visitors (new leads) per tenant and client address
+	// Media keeps the photos visitors attach and signs the links their thread shows files with
+	// (nil: no photos).
+	Media *media.Service
 }
 
 // New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), 30
@@ -134,7 +138,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
 	labels := map[string]string{}
-	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "you", "open", "close", "sending", "optional"} {
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "you", "open", "close", "sending", "optional", "attach", "photo"} {
 		labels[k] = p.T("widget.label." + k)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
@@ -147,6 +151,8 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		"consent_required": t.Bool("consent_required"),
 		"privacy_url":      "/kvkk/" + t.Slug + "/",
 		"max_length":       MaxText,
+		"attach":           h.Media != nil, // the visitor may attach a photo (POST .../media)
+		"max_photo":        media.MaxSize(media.KindImage),
 		"labels":           labels,
 	})
 }
@@ -192,25 +198,32 @@ func ParsePost(b []byte) (*postBody, int, string) {
 	if err := dec.Decode(&in); err != nil {
 		return nil, http.StatusBadRequest, "bad_json"
 	}
+	st, code := validate(&in, true)
+	return &in, st, code
+}
+
+// validate trims and checks a visitor's post (text required unless the post carries a file); it
+// returns the HTTP status and error code to answer when invalid (0 = valid).
+func validate(in *postBody, textRequired bool) (int, string) {
 	in.Text = strings.TrimSpace(in.Text)
 	in.Name, in.Phone, in.Email = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
 	switch {
 	case !utf8.ValidString(in.Text):
-		return &in, http.StatusBadRequest, "bad_json"
-	case in.Text == "":
-		return &in, http.StatusUnprocessableEntity, "text_required"
+		return http.StatusBadRequest, "bad_json"
+	case in.Text == "" && textRequired:
+		return http.StatusUnprocessableEntity, "text_required"
 	case utf8.RuneCountInString(in.Text) > MaxText:
-		return &in, http.StatusRequestEntityTooLarge, "too_long"
+		return http.StatusRequestEntityTooLarge, "too_long"
 	case utf8.RuneCountInString(in.Name) > 200:
-		return &in, http.StatusUnprocessableEntity, "bad_name"
+		return http.StatusUnprocessableEntity, "bad_name"
 	case in.Phone != "" && (len(in.Phone) > 40 || inbox.NormalizePhone(in.Phone) == ""):
-		return &in, http.StatusUnprocessableEntity, "bad_phone"
+		return http.StatusUnprocessableEntity, "bad_phone"
 	case in.Email != "" && !validEmail(in.Email):
-		return &in, http.StatusUnprocessableEntity, "bad_email"
+		return http.StatusUnprocessableEntity, "bad_email"
 	case len(in.Token) > 100 || len(in.ClientID) > 64:
-		return &in, http.StatusBadRequest, "bad_token"
+		return http.StatusBadRequest, "bad_token"
 	}
-	return &in, 0, ""
+	return 0, ""
 }
 
 func validEmail(s string) bool {
@@ -268,25 +281,11 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
-	addr := t.Slug + "|" + web.ClientIP(r)
-	takes := []chanutil.Take{{From: h.IPLimit, Key: addr}}
-	token := in.Token
-	if token != "" {
-		if _, err := conversationFor(ctx, db, threadKey(token)); err != nil {
-			fail(w, r, p, http.StatusBadRequest, "bad_token")
-			return
-		}
-	} else {
-		if t.Bool("consent_required") && !in.Consent {
-			fail(w, r, p, http.StatusUnprocessableEntity, "consent_required")
-			return
-		}
-		token = newToken()
-		// A post without a token starts a new lead: few of those per address, or one script fills
-		// the inbox with junk leads.
-		takes = append(takes, chanutil.Take{From: h.NewVisitorLimit, Key: addr})
+	token, takes, st, cd := h.admit(ctx, db, t.Slug, web.ClientIP(r), in, t.Bool("consent_required"))
+	if st != 0 {
+		fail(w, r, p, st, cd)
+		return
 	}
-	takes = append(takes, chanutil.Take{From: h.VisitorLimit, Key: t.Slug + "|" + token})
 	// Every limit at once, or none: a refused post spends nothing of the address's allowance.
 	if ok, wait := chanutil.AllowAll(takes...); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
@@ -317,6 +316,7 @@ type Message struct {
 	Author    string `json:"author"`
 	Text      string `json:"text"`
 	CreatedAt string `json:"created_at"`
+	Files     []File `json:"files,omitempty"` // photos and files of the message, by signed short-lived link
 }
 
 // List is GET /widget/api/{slug}/messages?token=T&after=ID.
@@ -342,7 +342,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
-	msgs, err := h.thread(ctx, db, threadKey(token), after, t.Name)
+	msgs, err := h.thread(ctx, db, t.Slug, threadKey(token), after, t.Name)
 	if errors.Is(err, tenantdb.ErrNotFound) {
 		fail(w, r, p, http.StatusNotFound, "unknown_token")
 		return
@@ -358,7 +358,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 // thread lists the visitor-visible messages of the thread after an id: inbound and sent outbound
 // messages, never system notes or replies still scheduled for later. A person's reply is signed
 // with the business's name, never with the operator's login.
-func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after int64, business string) ([]Message, error) {
+func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string, after int64, business string) ([]Message, error) {
 	ids, err := conversationsFor(ctx, db, key)
 	if err != nil {
 		return nil, err
@@ -369,6 +369,12 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after
 		ms, err := inbox.Messages(ctx, db.Read, id, after, 200)
 		if err != nil {
 			return nil, err
+		}
+		var files map[int64][]File
+		if len(ms) > 0 {
+			if files, err = h.files(ctx, db, slug, id); err != nil {
+				return nil, err
+			}
 		}
 		for _, m := range ms {
 			if m.Direction == "system" || (m.Direction == "outbound" && (m.ScheduledAt > now || m.DeliveryStatus == "queued" || m.DeliveryStatus == "failed")) {
@@ -381,8 +387,8 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, key string, after
 			case "user":
 				author = business
 			}
-			out = append(out, Message{ID: m.ID, Direction: m.Direction, Author: author, Text: m.Body,
-				CreatedAt: time.UnixMilli(m.CreatedAt).UTC().Format(time.RFC3339)})
+			out = append(out, Message{ID: m.ID, Direction: m.Direction, Author: author, Text: fileWords(m.Body, files[m.ID]),
+				CreatedAt: time.UnixMilli(m.CreatedAt).UTC().Format(time.RFC3339), Files: files[m.ID]})
 		}
 	}
 	return out, nil

@@ -1,0 +1,115 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"highvibe/app/media"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Attach is POST /app/inbox/<id>/attach (multipart: file, body as its caption): the operator
+// sends a photo or a PDF. The bytes must really be a JPEG, PNG, WebP, GIF or PDF within the
+// limits and the tenant's quota; then the file is kept, linked to a new outbound message and sent
+// like any reply (WhatsApp uploads it as media). A refused file stores nothing and says why in
+// the operator's language (422, or 413 when too large).
+func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok || h.Media == nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	c := web.From(r)
+	ctx := r.Context()
+	conv, err := ConversationByID(ctx, c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, media.MaxSize(media.KindDocument)+64<<10)
+	code, status := "", http.StatusUnprocessableEntity
+	var data []byte
+	var name, caption string
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var big *http.MaxBytesError
+		if code = media.ErrCodeEmpty; errors.As(err, &big) {
+			code, status = media.ErrCodeTooLarge, http.StatusRequestEntityTooLarge
+		}
+	} else {
+		defer r.MultipartForm.RemoveAll()
+		caption = strings.TrimSpace(r.FormValue("body"))
+		f, fh, err := r.FormFile("file")
+		if err != nil {
+			code = media.ErrCodeEmpty
+		} else {
+			data, err = io.ReadAll(f)
+			f.Close()
+			name = fh.Filename
+			if err != nil {
+				code = media.ErrCodeEmpty
+			}
+		}
+		if utf8.RuneCountInString(caption) > 4000 {
+			code = "caption_long"
+		}
+	}
+	var prep *media.Prepared
+	if code == "" {
+		prep, err = h.Media.Prepare(ctx, c.Tenant.Slug, data, name, true)
+		if code = media.RefusalCode(err); code == media.ErrCodeTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		} else if code == "" && err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if code != "" {
+		h.attachRefused(w, r, id, status, c.T("media.err."+code))
+		return
+	}
+	body := caption
+	if body == "" {
+		body = media.Placeholder(prep.Kind, prep.Filename)
+	}
+	_, err = h.Svc.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, Outgoing{Direction: "outbound", AuthorKind: "user", AuthorUserID: c.UserID(),
+		AuthorName: c.User.Username, Body: body,
+		Attach: func(ctx context.Context, tx *sql.Tx, messageID int64, cv *Conversation) error {
+			_, err := prep.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
+			return err
+		}}, "conversation_inbox")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	done := c.T("media.sent")
+	if web.IsHTMX(r) {
+		d, err := h.load(r, conv)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
+		return
+	}
+	web.Flash(w, r, true, done)
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// attachRefused answers a refused file: into the composer's status line (htmx), or as the
+// conversation page with a banner.
+func (h *Handler) attachRefused(w http.ResponseWriter, r *http.Request, id int64, status int, msg string) {
+	if web.IsHTMX(r) {
+		w.Header().Set("HX-Retarget", "#composer-status")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		h.Render.Fragment(w, r, status, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": msg, "Err": true}})
+		return
+	}
+	h.detail(w, r, id, status, web.Errors{"file": msg})
+}

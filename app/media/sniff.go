@@ -1,0 +1,96 @@
+package media
+
+import (
+	"mime"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// rule is what a kind of attachment may be: the largest size and the content types its bytes may
+// turn out to be.
+type rule struct {
+	max   int64
+	types []string
+}
+
+// rules are the per-kind limits. They follow WhatsApp's own (images 5 MB, audio and video 16 MB,
+// stickers 500 KB animated), documents are held to 25 MB, and only types a browser shows safely
+// or a person downloads on purpose are kept: never HTML, SVG, scripts or programs, whatever name
+// the file carries.
+var rules = map[string]rule{
+	KindImage:    {max: 5 << 20, types: []string{"image/jpeg", "image/png", "image/webp", "image/gif"}},
+	KindSticker:  {max: 512 << 10, types: []string{"image/webp", "image/png"}},
+	KindAudio:    {max: 16 << 20, types: []string{"audio/ogg", "audio/opus", "audio/mpeg", "audio/mp4", "audio/x-m4a", "audio/aac", "audio/amr", "audio/wav", "audio/webm", "video/webm"}},
+	KindVideo:    {max: 16 << 20, types: []string{"video/mp4", "video/3gpp", "video/webm", "video/quicktime"}},
+	KindDocument: {max: 25 << 20, types: documentTypes},
+}
+
+var documentTypes = []string{"application/pdf", "text/plain", "text/csv",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint", "application/x-ole-storage",
+	"application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+	"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+// MaxSize is the largest file of kind (0 for an unknown kind).
+func MaxSize(kind string) int64 { return rules[kind].max }
+
+// ValidKind reports whether kind is one of the attachment kinds.
+func ValidKind(kind string) bool { _, ok := rules[kind]; return ok }
+
+// Sniff finds what the bytes really are (magic numbers, never the file name or the declared
+// type) and checks it against the kind's rule. It returns the content type to store and serve,
+// or a Refusal (too_large, bad_type, empty).
+func Sniff(kind string, data []byte) (string, error) {
+	r, ok := rules[kind]
+	switch {
+	case !ok:
+		return "", &Refusal{ErrCodeBadType}
+	case len(data) == 0:
+		return "", &Refusal{ErrCodeEmpty}
+	case int64(len(data)) > r.max:
+		return "", &Refusal{ErrCodeTooLarge}
+	}
+	m := mimetype.Detect(data)
+	for _, t := range r.types {
+		if m.Is(t) {
+			return canonicalType(t, m), nil
+		}
+	}
+	return "", &Refusal{ErrCodeBadType}
+}
+
+// canonicalType is the type served for a match: the rule's own name, with the charset for text.
+func canonicalType(t string, m *mimetype.MIME) string {
+	if strings.HasPrefix(t, "text/") {
+		return t + "; charset=utf-8"
+	}
+	if t == "application/x-ole-storage" { // an old Office file; browsers only download it
+		return "application/octet-stream"
+	}
+	if base, _, err := mime.ParseMediaType(m.String()); err == nil && base == t {
+		return base
+	}
+	return t
+}
+
+// SniffUpload checks a file a person uploads (the composer, the widget): a photo (JPEG, PNG,
+// WebP, GIF) is an image, a PDF a document, when docs is true; anything else is refused as
+// bad_type whatever its name says.
+func SniffUpload(data []byte, docs bool) (kind, ct string, err error) {
+	if ct, err = Sniff(KindImage, data); err == nil {
+		return KindImage, ct, nil
+	}
+	if RefusalCode(err) != ErrCodeBadType || !docs {
+		return "", "", err
+	}
+	if len(data) > int(rules[KindDocument].max) {
+		return "", "", &Refusal{ErrCodeTooLarge}
+	}
+	if mimetype.Detect(data).Is("application/pdf") {
+		return KindDocument, "application/pdf", nil
+	}
+	return "", "", &Refusal{ErrCodeBadType}
+}
