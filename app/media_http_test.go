@@ -197,9 +197,9 @@ func TestWidgetPhotoUploadChecksBytesAndLimits(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		r := postFile(anon, "/widget/api/acme/media?lang=tr", s.file, s.data, s.fields)
-		var out struct{ Error, Code string }
+		var out struct{ Detail, Code string }
 		_ = json.Unmarshal([]byte(r.Body), &out)
-		if r.StatusCode != s.status || out.Code != s.code || out.Error == "" || strings.Contains(out.Error, "widget.err") {
+		if r.StatusCode != s.status || out.Code != s.code || out.Detail == "" || strings.Contains(out.Detail, "widget.err") {
 			t.Errorf("%s: %d %s", s.name, r.StatusCode, r.Body)
 		}
 	}

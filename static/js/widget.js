@@ -180,7 +180,7 @@
         return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
       }).then(function (r) {
         attach.disabled = false; send.disabled = false;
-        if (r.status === 201) { sent(r.data); } else { err.textContent = r.data.error || "Error " + r.status; }
+        if (r.status === 201) { sent(r.data); } else { err.textContent = r.data.detail || "Error " + r.status; }
       }).catch(function () { attach.disabled = false; send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
     });
   });
