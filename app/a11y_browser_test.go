@@ -46,6 +46,8 @@ func panelPages(t *testing.T, b *chrome) []string {
 		fmt.Sprintf("/app/inbox/%d/", first("conversations")),
 		"/app/approvals/",
 		"/app/analytics/",
+		"/app/quotes/",
+		fmt.Sprintf("/app/quotes/%d/", first("quotes")),
 		"/customers/",
 		fmt.Sprintf("/customers/%d/", first("customers")),
 		"/customers/new",

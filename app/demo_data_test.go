@@ -100,6 +100,14 @@ func TestDemoData(t *testing.T) {
 	if n := count(`SELECT count(*) FROM jobs WHERE kind = 'ai_triage'`); n > 10 {
 		t.Errorf("%d AI jobs queued: the demo should be quiet at start", n)
 	}
+	// One quote went the whole way through the quotes room: approved in the queue, then sent with
+	// its link into a conversation that is at the offer now.
+	if n := count(`SELECT count(*) FROM quotes q JOIN decision_recommendations r ON r.id = q.recommendation_id
+		JOIN conversations c ON c.id = q.conversation_id
+		WHERE q.status = 'sent' AND q.approved_at IS NOT NULL AND q.sent_message_id IS NOT NULL AND r.status IN ('approved', 'executed')
+		AND c.state = 'offer' AND q.grand_total > 0`); n != 1 {
+		t.Errorf("sent demo quotes %d, want 1", n)
+	}
 	if _, err := audit.Verify(ctx, db); err != nil {
 		t.Errorf("audit chain: %v", err)
 	}

@@ -271,6 +271,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 			first[table] = got[0]
 		}
 	}
+	if got := ids(`SELECT id FROM quotes ORDER BY id LIMIT 1`); len(got) == 1 {
+		first["app_quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
+	}
 	var pages []string
 	for _, rt := range e.Server.Routes(e.Handlers) {
 		method, path, _ := strings.Cut(rt.Pattern, " ")

@@ -39,8 +39,8 @@ func actorOf(c *web.Ctx) Actor {
 	return a
 }
 
-// moneyIn formats minor units in a language: "1.250,50 ₺" (tr).
-func moneyIn(lang string) func(int64, string) string {
+// MoneyIn formats minor units in a language: "1.250,50 ₺" (tr).
+func MoneyIn(lang string) func(int64, string) string {
 	p := i18n.For(lang)
 	return func(v int64, cur string) string { return p.Money(Major(v), cur) }
 }
@@ -130,7 +130,7 @@ func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *
 	ctx := r.Context()
 	d := &editorPage{Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
 		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02")}
-	m := moneyIn(c.Lang)
+	m := MoneyIn(c.Lang)
 	d.Money = func(v int64) string { return m(v, q.Currency) }
 	var err error
 	if d.Products, err = crm.Products(ctx, c.DB, true); err != nil {
@@ -198,7 +198,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	d := Defaults{Currency: c.Tenant.Currency, Language: c.Tenant.PrimaryLocale}
 	var q *Quote
 	if r.PostFormValue("assistant") == "1" {
-		q, err = DraftFromConversation(r.Context(), c.DB, convID, c.Tenant.NicheID, actorOf(c), d, moneyIn(c.Tenant.PrimaryLocale))
+		q, err = DraftFromConversation(r.Context(), c.DB, convID, c.Tenant.NicheID, actorOf(c), d, MoneyIn(c.Tenant.PrimaryLocale))
 	} else {
 		q, err = Create(r.Context(), c.DB, convID, actorOf(c), d)
 	}
@@ -232,8 +232,8 @@ func inputOf(r *http.Request) Input {
 	return in
 }
 
-// catalogOf answers product lines from the tenant's active catalog (prices in minor units).
-func catalogOf(ctx context.Context, db *tenantdb.DB) Catalog {
+// CatalogOf answers product lines from the tenant's active catalog (prices in minor units).
+func CatalogOf(ctx context.Context, db *tenantdb.DB) Catalog {
 	return func(id int64) (string, string, int64, bool) {
 		p, err := crm.ProductByID(ctx, db, id)
 		if err != nil || !p.Active {
@@ -257,7 +257,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	in := inputOf(r)
 	submit := r.PostFormValue("submit") == "1"
-	q, err := Save(r.Context(), c.DB, id, in, catalogOf(r.Context(), c.DB), submit, actorOf(c), moneyIn(c.Tenant.PrimaryLocale))
+	q, err := Save(r.Context(), c.DB, id, in, CatalogOf(r.Context(), c.DB), submit, actorOf(c), MoneyIn(c.Tenant.PrimaryLocale))
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		cur, err := ByID(r.Context(), c.DB.Read, id)
 		if err != nil {
@@ -315,7 +315,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := Submit(r.Context(), c.DB, id, actorOf(c), moneyIn(c.Tenant.PrimaryLocale)); err != nil {
+	if _, err := Submit(r.Context(), c.DB, id, actorOf(c), MoneyIn(c.Tenant.PrimaryLocale)); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

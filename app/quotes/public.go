@@ -87,7 +87,7 @@ func (h *Handler) public(w http.ResponseWriter, r *http.Request) (*platform.Tena
 
 func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int, t *platform.Tenant, q *Quote, d *publicPage, errs map[string]string) {
 	c := web.From(r)
-	m := moneyIn(c.Lang)
+	m := MoneyIn(c.Lang)
 	d.Q, d.Business, d.Money = q, h.business(t), func(v int64) string { return m(v, q.Currency) }
 	d.Link = "/q/" + t.Slug + "." + q.Token
 	w.Header().Set("Cache-Control", "private, no-store")
