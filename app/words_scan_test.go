@@ -272,12 +272,13 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		}
 	}
 	if got := ids(`SELECT id FROM quotes ORDER BY id LIMIT 1`); len(got) == 1 {
-		first["app_quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
+		first["app/quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
 	}
 	var pages []string
 	for _, rt := range e.Server.Routes(e.Handlers) {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if method != "GET" || rt.Perm == "" || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, "/events") {
+		// JSON, event streams and PDF files are not pages (a quote's PDF text is TestQuotePDFText's).
+		if method != "GET" || rt.Perm == "" || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, "/events") || strings.HasSuffix(path, "/pdf") {
 			continue
 		}
 		path = strings.ReplaceAll(path, "{$}", "")
