@@ -33,7 +33,7 @@
     "textarea{resize:none;height:60px}.row{display:flex;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
     ".consent input{width:auto}.consent a{color:#0f766e}button.send{border:0;border-radius:6px;padding:9px;background:#0f766e;color:#fff;font-weight:600;cursor:pointer}" +
     "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}" +
-    ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 12px;font-size:18px;cursor:pointer}" +
+    ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 10px;cursor:pointer}" +
     "button.attach:disabled{opacity:.6}.ph{display:block;margin-block-start:4px;max-width:100%;border-radius:8px;overflow:hidden}.ph img{display:block;max-width:100%;max-height:220px}" +
     ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}";
 
@@ -73,8 +73,15 @@
   err.setAttribute("role", "alert");
   var send = el("button", "send", "");
   send.type = "submit";
-  var attach = el("button", "attach", "📎");
+  var attach = el("button", "attach");
   attach.type = "button"; attach.hidden = true;
+  // A paperclip drawn, not an emoji: a page without an emoji font would show an empty box.
+  var clip = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  clip.setAttribute("viewBox", "0 0 24 24"); clip.setAttribute("width", "20"); clip.setAttribute("height", "20"); clip.setAttribute("aria-hidden", "true");
+  var clipPath = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  clipPath.setAttribute("d", "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5");
+  clipPath.setAttribute("fill", "none"); clipPath.setAttribute("stroke", "#0f766e"); clipPath.setAttribute("stroke-width", "2"); clipPath.setAttribute("stroke-linecap", "round");
+  clip.appendChild(clipPath); attach.appendChild(clip);
   var file = el("input"); file.type = "file"; file.accept = "image/jpeg,image/png,image/webp,image/gif"; file.hidden = true;
   var acts = el("div", "acts");
   acts.appendChild(attach); acts.appendChild(send);
@@ -105,7 +112,7 @@
       if (a.className === "ph") {
         var img = el("img"); img.src = base + (f.thumb_url || f.url); img.alt = label("photo", "Photo");
         a.appendChild(img);
-      } else { a.textContent = "📄 " + f.name; }
+      } else { a.textContent = f.name; }
       b.appendChild(a);
     });
     b.setAttribute("data-message-id", String(m.id));
