@@ -47,6 +47,9 @@ func setup(t *testing.T) *fixture {
 			t.Fatalf("snippet: %d %s", r.StatusCode, r.Body)
 		}
 	}
+	if r := f.owner.Post("/app/quotes/settings/snippets/x1", url.Values{"kind": {"payment"}, "title": {"x"}, "body": {"y"}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("snippet with a malformed id: %d, want 404", r.StatusCode)
+	}
 	return f
 }
 

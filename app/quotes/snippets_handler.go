@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"highvibe/app/fault"
-	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -48,13 +47,11 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, status int, e
 func (h *Handler) SaveSnippet(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	var id int64
-	if v := r.PathValue("id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			h.Render.Fail(w, r, tenantdb.ErrNotFound)
+	if r.PathValue("id") != "" {
+		var ok bool
+		if id, ok = h.pathID(w, r); !ok {
 			return
 		}
-		id = n
 	}
 	_ = r.ParseForm()
 	in := SnippetInput{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
