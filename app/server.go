@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -48,6 +49,10 @@ type Server struct {
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle
+
+	// suspended holds the slugs of the tenants that are not active, as OpenAllTenants last read
+	// them: their jobs wait (nothing goes out for a suspended business) until staff reactivate them.
+	suspended atomic.Pointer[map[string]bool]
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, detail string) {
@@ -263,6 +268,13 @@ func (s *Server) OpenAllTenants(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
+	off := map[string]bool{}
+	for _, t := range ts {
+		if !t.Active() {
+			off[t.Slug] = true
+		}
+	}
+	s.suspended.Store(&off)
 	for _, t := range ts {
 		if _, err := s.Mgr.Tenant(ctx, t.Slug); err != nil {
 			s.Log.Warn("open tenant", "tenant", t.Slug, "err", err)
@@ -292,7 +304,24 @@ func (s *Server) watchTenants(ctx context.Context, every time.Duration) {
 // jobSource adapts the server to the job runner: every tenant in platform.db.
 type jobSource struct{ s *Server }
 
-func (j jobSource) Slugs(ctx context.Context) ([]string, error) { return j.s.Mgr.OpenSlugs(), nil }
+func (j jobSource) Slugs(ctx context.Context) ([]string, error) { return j.s.JobSlugs(), nil }
+
+// JobSlugs are the tenants whose jobs run: every open tenant but the suspended ones, whose queued
+// jobs (replies, deliveries, the assistant) wait until the tenant is active again.
+func (s *Server) JobSlugs() []string {
+	open := s.Mgr.OpenSlugs()
+	off := s.suspended.Load()
+	if off == nil || len(*off) == 0 {
+		return open
+	}
+	out := open[:0:0]
+	for _, slug := range open {
+		if !(*off)[slug] {
+			out = append(out, slug)
+		}
+	}
+	return out
+}
 func (j jobSource) Tenant(ctx context.Context, slug string) (*tenantdb.DB, error) {
 	return j.s.Mgr.Tenant(ctx, slug)
 }
