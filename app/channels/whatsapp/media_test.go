@@ -192,8 +192,16 @@ func TestInboundMediaDownloadedCheckedAndKept(t *testing.T) {
 	if got := f.count(t, `SELECT count(*) FROM messages WHERE provider_message_id IN ('wamid.fake','wamid.gone')`); got != 2 {
 		t.Errorf("%d of 2 messages kept", got)
 	}
-	if got := f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status IN ('queued','running')`); got != 0 {
-		t.Errorf("%d fetch jobs still open", got)
+	// A job's row is closed just after its media event is published: wait for the running ones to
+	// finish, then none may wait for another try.
+	for deadline := time.Now().Add(60 * time.Second); f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status = 'running'`) > 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("fetch jobs still running after a minute")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status = 'queued'`); got != 0 {
+		t.Errorf("%d fetch jobs wait for another try", got)
 	}
 	// A replayed delivery fetches nothing again.
 	if r := f.post(body, nil); r.StatusCode != 200 {
