@@ -255,6 +255,33 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		}
 	})
 
+	t.Run("reject asks for its reason", func(t *testing.T) {
+		b.open("/app/approvals/")
+		b.eval(`window.__noReload = 1`)
+		if n := b.eval(`document.querySelectorAll('#queue form.inline-form.rec-form input[name=reason]').length`); n != 0 {
+			t.Errorf("the page ships %.0f reason fields on cards without a draft; they come with the first press of Reject", n)
+		}
+		id := b.str(`document.querySelector('#queue .rec:not(.rec-decided) [data-ask-reason]').closest('.rec').dataset.recId`)
+		b.run("reject", chromedp.Click(chromedp.CSS(`#rec-`+id+` [data-reject]`)))
+		b.waitFor("the reason field", `!!document.querySelector('#rec-`+id+` input[name=reason]')`)
+		if label := b.str(`document.querySelector('#rec-` + id + ` [data-reject]').textContent`); label != "Reddetmeyi onayla" {
+			t.Errorf("the pressed Reject reads %q", label)
+		}
+		b.run("type the reason", chromedp.SendKeys(chromedp.CSS(`#rec-`+id+` input[name=reason]`), "stokta yok"))
+		b.run("confirm", chromedp.Click(chromedp.CSS(`#rec-`+id+` [data-reject]`)))
+		b.waitFor("the rejected card", `document.querySelector('#rec-`+id+`')?.dataset.status === 'rejected'`)
+		var status, reason string
+		if err := db.QueryRow(`SELECT status, decision_reason FROM decision_recommendations WHERE id = ?`, id).Scan(&status, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if status != "rejected" || reason != "stokta yok" {
+			t.Errorf("stored %s with reason %q", status, reason)
+		}
+		if b.eval(`window.__noReload || 0`) != 1 {
+			t.Error("the decision reloaded the page")
+		}
+	})
+
 	t.Run("bulk approve", func(t *testing.T) {
 		b.open("/app/approvals/")
 		now := pending()
