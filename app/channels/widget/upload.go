@@ -63,34 +63,14 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status, code = validate(in, false)
 	}
-	t, p, _ := h.tenant(w, r, lang)
-	if t == nil {
+	if status == 0 && h.Media == nil {
+		status, code = http.StatusForbidden, "disabled"
+	}
+	a := h.begin(w, r, lang, status, code, in)
+	if a == nil {
 		return
 	}
-	if !t.Active() {
-		fail(w, r, p, http.StatusForbidden, "unavailable")
-		return
-	}
-	if status != 0 {
-		fail(w, r, p, status, code)
-		return
-	}
-	if h.Media == nil {
-		fail(w, r, p, http.StatusForbidden, "disabled")
-		return
-	}
-	ctx := r.Context()
-	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
-	if err != nil {
-		h.Log.Error("widget: db", "err", err)
-		fail(w, r, p, http.StatusInternalServerError, "internal")
-		return
-	}
-	token, takes, st, cd := h.admit(ctx, db, t.Slug, web.ClientIP(r), in, t.Bool("consent_required"))
-	if st != 0 {
-		fail(w, r, p, st, cd)
-		return
-	}
+	ctx, t, p, db, token, takes := r.Context(), a.t, a.p, a.db, a.token, a.takes
 	// The file is checked (its bytes, not its name) before any limit is spent on it.
 	prep, err := h.Media.Prepare(ctx, t.Slug, data, filename, false)
 	if c := media.RefusalCode(err); c != "" {

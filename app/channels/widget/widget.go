@@ -247,6 +247,46 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// admitted is a visitor's post that passed begin: the business, the printer in the visitor's
+// language, the tenant database, the visitor's token and the limits the post would spend.
+type admitted struct {
+	t     *platform.Tenant
+	p     *i18n.Printer
+	db    *tenantdb.DB
+	token string
+	takes []chanutil.Take
+}
+
+// begin is what a message and a photo from a visitor both pass first: a known, active business,
+// the reading of the request (status/code, when it already failed), the tenant database, and the
+// visitor's admission (token, consent). nil means it answered.
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, status int, code string, in *postBody) *admitted {
+	t, p, _ := h.tenant(w, r, lang)
+	if t == nil {
+		return nil
+	}
+	if !t.Active() {
+		fail(w, r, p, http.StatusForbidden, "unavailable")
+		return nil
+	}
+	if status != 0 {
+		fail(w, r, p, status, code)
+		return nil
+	}
+	db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+	if err != nil {
+		h.Log.Error("widget: db", "err", err)
+		fail(w, r, p, http.StatusInternalServerError, "internal")
+		return nil
+	}
+	token, takes, st, cd := h.admit(r.Context(), db, t.Slug, web.ClientIP(r), in, t.Bool("consent_required"))
+	if st != 0 {
+		fail(w, r, p, st, cd)
+		return nil
+	}
+	return &admitted{t: t, p: p, db: db, token: token, takes: takes}
+}
+
 // Post is POST /widget/api/{slug}/messages.
 func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	cors(w)
@@ -262,30 +302,11 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 			lang = in.Lang
 		}
 	}
-	t, p, _ := h.tenant(w, r, lang)
-	if t == nil {
+	a := h.begin(w, r, lang, status, code, in)
+	if a == nil {
 		return
 	}
-	if !t.Active() {
-		fail(w, r, p, http.StatusForbidden, "unavailable")
-		return
-	}
-	if status != 0 {
-		fail(w, r, p, status, code)
-		return
-	}
-	ctx := r.Context()
-	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
-	if err != nil {
-		h.Log.Error("widget: db", "err", err)
-		fail(w, r, p, http.StatusInternalServerError, "internal")
-		return
-	}
-	token, takes, st, cd := h.admit(ctx, db, t.Slug, web.ClientIP(r), in, t.Bool("consent_required"))
-	if st != 0 {
-		fail(w, r, p, st, cd)
-		return
-	}
+	ctx, t, p, db, token, takes := r.Context(), a.t, a.p, a.db, a.token, a.takes
 	// Every limit at once, or none: a refused post spends nothing of the address's allowance.
 	if ok, wait := chanutil.AllowAll(takes...); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
