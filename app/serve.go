@@ -208,7 +208,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	analytics.RegisterJobs(s.Jobs, s.Platform, h.InboxService.Channels.Names())
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels}
 	h.Products = &crm.ProductsHandler{Render: s.Render}
-	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform}
+	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform, Files: h.Media}
 	h.Inbox.Neighbours.Quotes = quotes.ConversationQuotes
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	h.Inbox.Suggester = h.Assistant.Suggest

@@ -2,7 +2,7 @@ package quotes
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,7 +12,9 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/i18n"
+	"highvibe/app/inbox"
 	"highvibe/app/live"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -26,9 +28,9 @@ type Handler struct {
 	Platform *platform.Service // tenant of a public link; business details
 	// Origin is the public origin of links (scheme://host); by default the request's.
 	Origin func(*http.Request) string
-	// Media, when set, also sends the PDF as a document on channels that take one (the media
-	// room's outbound function). Until it exists the link alone goes out.
-	Media func(ctx context.Context, db *tenantdb.DB, convID int64, name, contentType string, body []byte) error
+	// Files, when set, keeps the PDF a sent quote carries and the owner's logo (the media room);
+	// without it the link alone goes out and the PDF has no logo.
+	Files *media.Service
 }
 
 func actorOf(c *web.Ctx) Actor {
@@ -340,20 +342,39 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 }
 
 // Send is POST /app/quotes/{id}/send: the approved quote goes to the customer as a message with
-// its tracking link on the conversation's channel (and as a PDF document where the media room
-// can send one).
+// its tracking link on the conversation's channel, carrying the quote's PDF as its file (a
+// WhatsApp document, a Telegram document, an e-mail attachment, a file in the widget). When the
+// PDF cannot be kept (the media quota is full) the link goes alone and the page says so.
 func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, ok := h.pathID(w, r)
+	q0, ok := h.quote(w, r)
 	if !ok {
 		return
 	}
+	ctx := r.Context()
 	origin, slug := h.origin(r), c.Tenant.Slug
 	body := func(q *Quote) string {
 		p := i18n.For(q.Language)
 		return p.T("quotes.send.body", q.Number, p.Money(Major(q.Totals.Grand), q.Currency), Link(origin, slug, q))
 	}
-	q, msgID, err := Send(r.Context(), c.DB, h.Channels, id, body, actorOf(c))
+	var attach Attacher
+	pdfMissing := false
+	if h.Files != nil && q0.Sendable() && q0.ConversationID != 0 {
+		prep, err := h.pdfFile(ctx, c.Tenant, q0)
+		if err != nil {
+			if media.RefusalCode(err) == "" {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			pdfMissing = true
+		} else {
+			attach = func(ctx context.Context, tx *sql.Tx, messageID int64, cv *inbox.Conversation) error {
+				_, err := prep.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
+				return err
+			}
+		}
+	}
+	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -361,19 +382,34 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	if h.Live != nil {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: q.ConversationID, MessageID: msgID})
 	}
-	if h.Media != nil {
-		if pdf, err := PDF(q, h.business(c.Tenant)); err == nil {
-			if err := h.Media(r.Context(), c.DB, q.ConversationID, q.Number+".pdf", "application/pdf", pdf); err != nil && !errors.Is(err, context.Canceled) {
-				web.Flash(w, r, false, c.T("quotes.pdf_not_attached"))
-			}
-		}
+	if pdfMissing {
+		web.Flash(w, r, false, c.T("quotes.pdf_not_attached"))
+	} else {
+		web.Flash(w, r, true, c.T("quotes.sent"))
 	}
-	web.Flash(w, r, true, c.T("quotes.sent"))
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 
+// FileName is the name a revision's PDF travels under: TKL-2026-0042.pdf, TKL-2026-0042-r2.pdf.
+func FileName(q *Quote) string {
+	if q.Revision > 1 {
+		return q.Number + "-r" + strconv.Itoa(q.Revision) + ".pdf"
+	}
+	return q.Number + ".pdf"
+}
+
+// pdfFile renders the revision's PDF and keeps it in the media database as a document, ready to
+// be attached to the message that sends it. A *media.Refusal (quota) means it cannot be kept.
+func (h *Handler) pdfFile(ctx context.Context, t *platform.Tenant, q *Quote) (*media.Prepared, error) {
+	pdf, err := PDF(q, h.business(ctx, t))
+	if err != nil {
+		return nil, err
+	}
+	return h.Files.PrepareKind(ctx, t.Slug, media.KindDocument, pdf, FileName(q))
+}
+
 // business is the sender block of a PDF and of the customer's page.
-func (h *Handler) business(t *platform.Tenant) Business {
+func (h *Handler) business(_ context.Context, t *platform.Tenant) Business {
 	return Business{Name: t.Name, Details: t.Setting("business_details")}
 }
 
@@ -383,7 +419,7 @@ func (h *Handler) PDFFile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.writePDF(w, r, q, h.business(web.From(r).Tenant))
+	h.writePDF(w, r, q, h.business(r.Context(), web.From(r).Tenant))
 }
 
 func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b Business) {
@@ -393,7 +429,7 @@ func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b B
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+q.Number+`-r`+strconv.Itoa(q.Revision)+`.pdf"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+FileName(q)+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(out)

@@ -88,7 +88,7 @@ func (h *Handler) public(w http.ResponseWriter, r *http.Request) (*platform.Tena
 func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int, t *platform.Tenant, q *Quote, d *publicPage, errs map[string]string) {
 	c := web.From(r)
 	m := MoneyIn(c.Lang)
-	d.Q, d.Business, d.Money = q, h.business(t), func(v int64) string { return m(v, q.Currency) }
+	d.Q, d.Business, d.Money = q, h.business(r.Context(), t), func(v int64) string { return m(v, q.Currency) }
 	d.Link = "/q/" + t.Slug + "." + q.Token
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
@@ -118,7 +118,7 @@ func (h *Handler) PublicPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.writePDF(w, r, q, h.business(t))
+	h.writePDF(w, r, q, h.business(r.Context(), t))
 }
 
 // Accept is POST /q/{link}/accept: the customer accepts; the lead is won with the quote's total

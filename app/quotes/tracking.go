@@ -33,8 +33,10 @@ func SplitLink(s string) (slug, token string, ok bool) {
 // carrying the tracking link (body made by text), on the conversation's channel, in one
 // transaction with: the revision marked sent, the conversation moved to "offer" (its lead to
 // "proposal") and an action log. Before approval it refuses (ErrNotApproved). Sending again
-// (a reminder) is allowed and records another message.
-func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor) (*Quote, int64, error) {
+// (a reminder) is allowed and records another message. attach, when set, runs in the same
+// transaction right after the message is stored (the quote's PDF joins the message as its file,
+// so the channel sends it with the link as caption); nil sends the link alone.
+func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor, attach Attacher) (*Quote, int64, error) {
 	var q *Quote
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -49,7 +51,7 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 			return ErrNoConversation
 		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, reg, q.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
-			AuthorUserID: a.UserID, AuthorName: a.Name, Body: body(q)}); err != nil {
+			AuthorUserID: a.UserID, AuthorName: a.Name, Body: body(q), Attach: attach}); err != nil {
 			return err
 		}
 		now := tenantdb.Now()
@@ -72,6 +74,10 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 	})
 	return q, msgID, err
 }
+
+// Attacher links a file to the message that sends a quote, in that message's transaction
+// (media.Prepared.Attach wrapped for inbox.Outgoing.Attach).
+type Attacher = func(ctx context.Context, tx *sql.Tx, messageID int64, c *inbox.Conversation) error
 
 // Viewed records that the customer opened the link of a sent (or accepted) revision: the first
 // time with an action log and a system note in the conversation, every time in the view count.

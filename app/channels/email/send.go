@@ -65,8 +65,9 @@ func recipient(r channel.Reply) string {
 	return r.ContactEmail
 }
 
-// Compose writes the reply as a plain-text mail: Re: the thread's subject, In-Reply-To the
-// thread's last mail and References every earlier mail of the thread, oldest first.
+// Compose writes the reply as a plain-text mail (or, when it carries a file, a mixed mail with the
+// caption as text and the file attached): Re: the thread's subject, In-Reply-To the thread's last
+// mail and References every earlier mail of the thread, oldest first.
 func Compose(r channel.Reply, from, to string) (raw []byte, messageID string, err error) {
 	fa, err := mail.ParseAddress(from)
 	if err != nil {
@@ -109,9 +110,15 @@ func Compose(r channel.Reply, from, to string) (raw []byte, messageID string, er
 		h.SetMsgIDList("In-Reply-To", refs[len(refs)-1:])
 		h.SetMsgIDList("References", refs)
 	}
+	var buf bytes.Buffer
+	if r.Media != nil {
+		if err := withAttachment(&buf, h, r.Media); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), id, nil
+	}
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	h.Set("Content-Transfer-Encoding", "quoted-printable")
-	var buf bytes.Buffer
 	w, err := mail.CreateSingleInlineWriter(&buf, h)
 	if err != nil {
 		return nil, "", err
@@ -123,6 +130,48 @@ func Compose(r channel.Reply, from, to string) (raw []byte, messageID string, er
 		return nil, "", err
 	}
 	return buf.Bytes(), id, nil
+}
+
+// withAttachment writes a multipart/mixed mail: the caption as its text (when there is one) and
+// the file as an attachment under its name with its checked content type, base64-encoded.
+func withAttachment(buf *bytes.Buffer, h mail.Header, m *channel.Media) error {
+	mw, err := mail.CreateWriter(buf, h)
+	if err != nil {
+		return err
+	}
+	if text := strings.TrimSpace(m.Caption); text != "" {
+		var th mail.InlineHeader
+		th.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		th.Set("Content-Transfer-Encoding", "quoted-printable")
+		tw, err := mw.CreateSingleInline(th)
+		if err != nil {
+			return err
+		}
+		if _, err := tw.Write([]byte(text)); err != nil {
+			return err
+		}
+		if err := tw.Close(); err != nil {
+			return err
+		}
+	}
+	var ah mail.AttachmentHeader
+	ah.SetContentType(m.ContentType, nil)
+	name := m.Filename
+	if name == "" {
+		name = m.Kind
+	}
+	ah.SetFilename(name)
+	aw, err := mw.CreateAttachment(ah)
+	if err != nil {
+		return err
+	}
+	if _, err := aw.Write(m.Data); err != nil {
+		return err
+	}
+	if err := aw.Close(); err != nil {
+		return err
+	}
+	return mw.Close()
 }
 
 // validID says whether a stored provider id can be written back as a msg-id.

@@ -18,14 +18,21 @@ func (Channel) Info() channel.Info {
 		Settings: []channel.Setting{{Key: "telegram_secret_token"}, {Key: "telegram_bot_token"}, {Key: "telegram_api_base"}}}
 }
 
-// Send posts the reply to the conversation's chat and returns "msg:<chat>:<message id>".
+// Send posts the reply to the conversation's chat (a text, or the file it carries with the text as
+// caption) and returns "msg:<chat>:<message id>".
 func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 	token := r.Setting("telegram_bot_token")
 	chat, ok := ChatID(r.ExternalID)
 	if token == "" || !ok {
 		return "", &channel.NotConfigured{Text: "not sent — no Telegram bot token configured"}
 	}
-	id, err := SendMessage(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Body)
+	var id int64
+	var err error
+	if r.Media != nil {
+		id, err = SendFile(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Media, r.Media.Caption)
+	} else {
+		id, err = SendMessage(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Body)
+	}
 	if err != nil {
 		return "", err
 	}

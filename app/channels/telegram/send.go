@@ -5,10 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/channels/chanutil"
 )
 
@@ -50,4 +56,76 @@ func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 func ChatID(externalID string) (int64, bool) {
 	n, err := strconv.ParseInt(externalID, 10, 64)
 	return n, err == nil
+}
+
+// captionMax is the longest caption the Bot API takes with a file (characters).
+const captionMax = 1024
+
+// SendFile sends a file to a chat and returns the new message id: a JPEG or PNG photo with
+// sendPhoto (shown inline), anything else (a PDF, a WebP, a GIF) with sendDocument under its file
+// name, both as multipart uploads with caption. A caption longer than the Bot API allows follows
+// the file as its own text message, so no word is cut.
+func SendFile(ctx context.Context, c *http.Client, apiBase, botToken string, chatID int64, m *channel.Media, caption string) (int64, error) {
+	if c == nil {
+		c = &http.Client{Timeout: 2 * time.Minute}
+	}
+	method, field := "sendDocument", "document"
+	if m.Kind == "image" && (m.ContentType == "image/jpeg" || m.ContentType == "image/png") {
+		method, field = "sendPhoto", "photo"
+	}
+	caption = strings.TrimSpace(caption)
+	long := utf8.RuneCountInString(caption) > captionMax
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("chat_id", strconv.FormatInt(chatID, 10))
+	if caption != "" && !long {
+		_ = mw.WriteField("caption", caption)
+	}
+	name := m.Filename
+	if name == "" {
+		name = m.Kind
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": field, "filename": name}))
+	h.Set("Content-Type", m.ContentType)
+	part, _ := mw.CreatePart(h)
+	_, _ = part.Write(m.Data)
+	_ = mw.Close()
+	id, err := call(ctx, c, strings.TrimRight(apiBase, "/")+"/bot"+botToken+"/"+method, mw.FormDataContentType(), &body)
+	if err != nil || !long {
+		return id, err
+	}
+	if _, err := SendMessage(ctx, c, apiBase, botToken, chatID, caption); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// call posts one Bot API request and returns the message id of its answer. The URL carries the
+// bot token: errors never repeat it.
+func call(ctx context.Context, c *http.Client, u, contentType string, body io.Reader) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	if err != nil {
+		return 0, &chanutil.SendError{Body: "bad request", Permanent: true}
+	}
+	req.Header.Set("Content-Type", contentType)
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, &chanutil.SendError{Body: "network error"}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if res.StatusCode/100 != 2 {
+		return 0, chanutil.ClassifyStatus(res.StatusCode, string(b))
+	}
+	var out struct {
+		OK     bool `json:"ok"`
+		Result struct {
+			MessageID int64 `json:"message_id"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || !out.OK {
+		return 0, &chanutil.SendError{Status: res.StatusCode, Body: "unexpected answer: " + string(b), Permanent: true}
+	}
+	return out.Result.MessageID, nil
 }

@@ -1,0 +1,183 @@
+package telegram_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/inbox"
+	"highvibe/app/jobs"
+	"highvibe/app/media/mediatest"
+)
+
+type botPart struct {
+	Name, Filename, ContentType string
+	Data                        []byte
+}
+
+type botCall struct {
+	Method string
+	Parts  []botPart
+	JSON   string
+}
+
+// fakeBot answers the Bot API's send methods as Telegram documents them and keeps each request.
+func fakeBot(t *testing.T) (*httptest.Server, func() []botCall) {
+	var mu sync.Mutex
+	var calls []botCall
+	next := 600
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method, ok := strings.CutPrefix(r.URL.Path, "/botbot-token/")
+		if !ok {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+			return
+		}
+		c := botCall{Method: method}
+		b, _ := io.ReadAll(r.Body)
+		if mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
+			mr := multipart.NewReader(bytes.NewReader(b), params["boundary"])
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				d, _ := io.ReadAll(p)
+				c.Parts = append(c.Parts, botPart{Name: p.FormName(), Filename: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: d})
+			}
+		} else {
+			c.JSON = string(b)
+		}
+		mu.Lock()
+		calls = append(calls, c)
+		next++
+		id := next
+		mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"chat":{"id":777002,"type":"private"},"date":1735689600}}`, id)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []botCall {
+		mu.Lock()
+		defer mu.Unlock()
+		out := calls
+		calls = nil
+		return out
+	}
+}
+
+func deliver(t *testing.T, e *apptest.Env, msgID int64) *inbox.Message {
+	t.Helper()
+	db := e.DB("acme")
+	var id int64
+	var payload string
+	if err := db.Read.QueryRow(`SELECT id, payload FROM jobs WHERE kind = ? AND status = 'queued' AND json_extract(payload, '$.message_id') = ?`,
+		inbox.JobDeliver, msgID).Scan(&id, &payload); err != nil {
+		t.Fatalf("no delivery queued: %v", err)
+	}
+	j := &jobs.Job{ID: id, Kind: inbox.JobDeliver, Payload: []byte(payload), Attempt: 1, MaxTries: 5, Tenant: "acme", DB: db}
+	if err := e.Handlers.Channels.Deliverer.Handle(t.Context(), j); err != nil {
+		t.Fatalf("deliver: %v", err)
+	}
+	m, err := inbox.MessageByID(t.Context(), db.Read, msgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func attach(t *testing.T, c *apptest.Client, conv int64, name string, data []byte, caption string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("body", caption)
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write(data)
+	w.Close()
+	req, _ := http.NewRequest("POST", c.E.URL+"/app/inbox/"+strconv.FormatInt(conv, 10)+"/attach", &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if r := c.Do(req); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("attach: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// TestComposerSendsFilesOnTelegram: a photo from the composer goes with sendPhoto (multipart:
+// chat_id, caption, photo, without its location data), a PDF with sendDocument under its name; a
+// caption longer than the Bot API takes follows the file as its own message.
+func TestComposerSendsFilesOnTelegram(t *testing.T) {
+	srv, calls := fakeBot(t)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "telegram", ExternalID: "777002",
+		Name: "Ayşe Kaya", Body: "Bahçe fotoğrafı atabilir misiniz?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = e.DB("acme").Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	op := e.User("acme", "ayse", "operator")
+	last := func() int64 {
+		var id int64
+		_ = e.DB("acme").Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&id)
+		return id
+	}
+
+	photo := mediatest.JPEG(64, 48)
+	attach(t, op, res.ConversationID, "bahce.jpg", photo, "Örnek döşeme")
+	m := deliver(t, e, last())
+	got := calls()
+	if len(got) != 1 || got[0].Method != "sendPhoto" {
+		t.Fatalf("calls %+v", got)
+	}
+	want := []string{"chat_id=777002", "caption=Örnek döşeme", "photo:bahce.jpg:image/jpeg"}
+	var parts []string
+	var sent []byte
+	for _, p := range got[0].Parts {
+		if p.Filename != "" {
+			parts = append(parts, p.Name+":"+p.Filename+":"+p.ContentType)
+			sent = p.Data
+		} else {
+			parts = append(parts, p.Name+"="+string(p.Data))
+		}
+	}
+	if strings.Join(parts, " ") != strings.Join(want, " ") {
+		t.Errorf("sendPhoto parts %v, want %v", parts, want)
+	}
+	if !bytes.HasPrefix(sent, []byte{0xFF, 0xD8}) || bytes.Contains(sent, []byte(mediatest.GPSMark)) || bytes.Contains(sent, []byte(mediatest.PlaceMark)) {
+		t.Errorf("the photo went out with its location data or is not a JPEG (%d bytes)", len(sent))
+	}
+	if m.DeliveryStatus != "sent" || m.ProviderMessageID != "msg:777002:601" {
+		t.Errorf("delivery %s %q %s", m.DeliveryStatus, m.ProviderMessageID, m.DeliveryError)
+	}
+
+	long := strings.Repeat("Teklif ayrıntıları ", 60) // 1,140 characters
+	attach(t, op, res.ConversationID, "plan.pdf", mediatest.PDF(), long)
+	m = deliver(t, e, last())
+	got = calls()
+	if len(got) != 2 || got[0].Method != "sendDocument" || got[1].Method != "sendMessage" {
+		t.Fatalf("calls %+v", got)
+	}
+	parts = nil
+	for _, p := range got[0].Parts {
+		parts = append(parts, p.Name+":"+p.Filename+":"+p.ContentType)
+	}
+	if strings.Join(parts, " ") != "chat_id:: document:plan.pdf:application/pdf" {
+		t.Errorf("sendDocument parts %v (a caption over 1024 characters must not ride on the file)", parts)
+	}
+	if !strings.Contains(got[1].JSON, `"chat_id":777002`) || !strings.Contains(got[1].JSON, strings.TrimSpace(long)) {
+		t.Errorf("the long caption did not follow as text: %s", got[1].JSON)
+	}
+	if m.DeliveryStatus != "sent" || m.ProviderMessageID != "msg:777002:602" {
+		t.Errorf("delivery %s %q", m.DeliveryStatus, m.ProviderMessageID)
+	}
+}
