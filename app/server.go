@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"highvibe/app/hours/hoursdb"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -125,6 +126,12 @@ func (s *Server) enterTenant(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 		return err
 	}
 	c.Tenant, c.DB, c.Role = t, db, role
+	// Dates and clock times show in the tenant's zone (business hours page), else the server's.
+	zone, err := hoursdb.ZoneName(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	c.SetZone(s.Render.Zone(zone))
 	web.ApplyTenantLocale(w, r, c, t.PrimaryLocale)
 	return nil
 }

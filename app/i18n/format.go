@@ -103,9 +103,10 @@ func (p *Printer) Money(amount float64, currency string) string {
 	return sign + s + " " + sym
 }
 
-// Date formats the calendar date of t in t's own location (convert to the tenant's time zone
-// first): "Nov 22, 2026" (en), "22.11.2026" (tr, de), "22/11/2026" (fr, es, ar).
+// Date formats the calendar date of t in the printer's zone (Loc; t's own location when it has
+// none): "Nov 22, 2026" (en), "22.11.2026" (tr, de), "22/11/2026" (fr, es, ar).
 func (p *Printer) Date(t time.Time) string {
+	t = p.local(t)
 	switch p.lang() {
 	case "en":
 		return t.Format("Jan 2, 2006")
@@ -115,9 +116,10 @@ func (p *Printer) Date(t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
-// DateTime formats date and clock time of t in t's own location: "22.11.2026 14:05", and
-// the 12-hour clock only in English: "Nov 22, 2026 2:05 PM".
+// DateTime formats date and clock time of t in the printer's zone (as Date): "22.11.2026 14:05",
+// and the 12-hour clock only in English: "Nov 22, 2026 2:05 PM".
 func (p *Printer) DateTime(t time.Time) string {
+	t = p.local(t)
 	if p.lang() == "en" {
 		return p.Date(t) + " " + t.Format("3:04 PM")
 	}

@@ -13,6 +13,21 @@ import (
 type Printer struct {
 	// Lang is the printer's language, one of [Langs]; the layout also uses it for <html lang>.
 	Lang string
+	// Loc, when set, is the time zone dates and clock times are shown in (the tenant's zone on
+	// panel pages); nil shows each time in its own location.
+	Loc *time.Location
+}
+
+// In returns a printer of the same language that shows dates and times in loc (nil: each time
+// in its own location).
+func (p *Printer) In(loc *time.Location) *Printer { return &Printer{Lang: p.lang(), Loc: loc} }
+
+// local is t in the printer's zone.
+func (p *Printer) local(t time.Time) time.Time {
+	if p != nil && p.Loc != nil {
+		return t.In(p.Loc)
+	}
+	return t
 }
 
 // For returns the printer for lang. Anything that is not exactly one of [Langs] gets the

@@ -203,7 +203,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		"business": c.Tenant.Name, "agent": c.User.Username})
 	d.Vars = string(vars)
 	if conv.NextActionDueAt > 0 {
-		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(time.Local).Format("2006-01-02T15:04")
+		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(c.Zone()).Format("2006-01-02T15:04")
 	}
 	title := d.Lead.Name
 	if title == "" {
@@ -271,7 +271,7 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 }
 
 // parseWhen accepts datetime-local ("2006-01-02T15:04") or a date, read as wall time in loc (the
-// business's zone: the server's local zone, see web.ZoneLabel).
+// business's zone: see web.Ctx.Zone).
 func parseWhen(s string, loc *time.Location) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
@@ -314,7 +314,7 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		}
 	}
 	if s, ok := last(v, "send_at"); ok && s != "" {
-		t, good := parseWhen(s, time.Local)
+		t, good := parseWhen(s, c.Zone())
 		switch {
 		case !good:
 			errs.Add("send_at", c.T("validation.date"))
@@ -341,7 +341,7 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 	if s, ok := last(v, "next_action_due_at"); ok {
 		var ms int64
 		if s != "" {
-			t, good := parseWhen(s, time.Local)
+			t, good := parseWhen(s, c.Zone())
 			if !good {
 				errs.Add("next_action_due_at", c.T("validation.date"))
 			}
@@ -475,7 +475,7 @@ func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) string {
 	case ch.Direction == "inbound":
 		return c.T("inbox.done.logged")
 	case !ch.SendAt.IsZero():
-		return c.T("inbox.done.scheduled", c.P.DateTime(ch.SendAt.In(time.Local)))
+		return c.T("inbox.done.scheduled", c.P.DateTime(ch.SendAt))
 	}
 	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil && h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
 		return c.T("inbox.done.recorded")

@@ -79,7 +79,7 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
 		if s == "" {
 			return 0
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, time.Local) // a day of the business, not of UTC
+		d, err := time.ParseInLocation(time.DateOnly, s, c.Zone()) // a day of the business, not of UTC
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
 			errs.Add(field, c.T("logs.error.date"))
 			return 0

@@ -137,7 +137,7 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: web.ZoneLabel()}
+	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: web.ZoneLabelIn(c.Loc)}
 	for _, k := range Kinds {
 		d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})
 	}

@@ -19,7 +19,7 @@ type Prefs struct {
 	Email      map[string]bool
 	Address    string
 	Digest     bool
-	QuietStart int // minutes after midnight, server time; QuietStart == QuietEnd: no quiet hours
+	QuietStart int // minutes after midnight, in the business's time zone; QuietStart == QuietEnd: no quiet hours
 	QuietEnd   int
 }
 
@@ -32,13 +32,12 @@ func DefaultPrefs() Prefs {
 	return p
 }
 
-// Quiet reports whether t (read in the server's time zone) falls in the quiet hours; a period
-// may cross midnight (22:00–07:00).
+// Quiet reports whether the wall clock of t (in t's own location: pass it in the business's
+// zone) falls in the quiet hours; a period may cross midnight (22:00–07:00).
 func (p Prefs) Quiet(t time.Time) bool {
 	if p.QuietStart == p.QuietEnd {
 		return false
 	}
-	t = t.Local()
 	m := t.Hour()*60 + t.Minute()
 	if p.QuietStart < p.QuietEnd {
 		return m >= p.QuietStart && m < p.QuietEnd

@@ -15,6 +15,7 @@ import (
 
 	webpush "github.com/SherClockHolmes/webpush-go"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
@@ -115,7 +116,15 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	if !n.Unread() || !prefs.Push[n.Kind] || prefs.Quiet(s.now()) {
+	if !n.Unread() || !prefs.Push[n.Kind] {
+		return nil
+	}
+	// Quiet hours are read on the clock of the business the notification comes from.
+	loc, err := hoursdb.Zone(ctx, j.DB.Read)
+	if err != nil {
+		return err
+	}
+	if prefs.Quiet(s.now().In(loc)) {
 		return nil
 	}
 	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
@@ -248,7 +249,8 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	return markEmailed(ctx, j.DB, []int64{n.ID})
 }
 
-// DigestHour is the hour (server time) the daily digest goes out.
+// DigestHour is the hour the daily digest goes out, in the business's time zone (the one chosen on
+// its business hours page, else the server's).
 const DigestHour = 8
 
 type digestJob struct {
@@ -256,22 +258,28 @@ type digestJob struct {
 	Slot   int64 `json:"slot"` // the 08:00 it was queued for (Unix ms)
 }
 
-// nextDigest is the next DigestHour after now.
-func nextDigest(now time.Time) time.Time {
-	now = now.Local()
-	at := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, time.Local)
+// nextDigest is the next DigestHour in loc after now.
+func nextDigest(now time.Time, loc *time.Location) time.Time {
+	now = now.In(loc)
+	at := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, loc)
 	if !at.After(now) {
 		at = at.AddDate(0, 0, 1)
 	}
 	return at
 }
 
-// ScheduleDigest queues a person's next daily digest in a tenant (one per slot: the dedupe key
-// names it, so saving the preferences twice never makes two chains).
+// ScheduleDigest queues a person's next daily digest in a tenant, at DigestHour in the tenant's
+// zone. One per person and local day: the dedupe key names the day, so saving the preferences
+// twice never makes two chains, and a chain queued before the business changed its time zone
+// meets the new one on the same day and only one of them goes on.
 func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, now time.Time) error {
-	at := nextDigest(now)
-	_, err := jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID, Slot: at.UnixMilli()}, jobs.Options{RunAt: at, MaxAttempts: 5,
-		DedupeKey: "digest:" + strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(at.Unix(), 10)})
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	at := nextDigest(now, loc)
+	_, err = jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID, Slot: at.UnixMilli()}, jobs.Options{RunAt: at, MaxAttempts: 5,
+		DedupeKey: "digest:" + strconv.FormatInt(userID, 10) + ":" + at.Format(time.DateOnly)})
 	return err
 }
 

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -28,7 +29,10 @@ type Ctx struct {
 	Tenant     *platform.Tenant // the active tenant (panel) or the tenant of a public slug / API key
 	DB         *tenantdb.DB     // the active tenant's database; never another tenant's
 	Role       string           // owner, operator or viewer; staff users act as owner
-	client     *Client          // resolved once by the Clients middleware
+	// Loc is the active tenant's time zone (chosen on the business hours page): the panel shows
+	// and reads dates and clock times in it. nil: the server's local zone.
+	Loc    *time.Location
+	client *Client // resolved once by the Clients middleware
 }
 
 // Can reports whether the current user holds permission p in the active tenant.
@@ -45,6 +49,20 @@ func (c *Ctx) UserID() int64 {
 		return 0
 	}
 	return c.User.ID
+}
+
+// Zone is the time zone the panel shows and reads times in: the tenant's, else the server's.
+func (c *Ctx) Zone() *time.Location {
+	if c == nil || c.Loc == nil {
+		return time.Local
+	}
+	return c.Loc
+}
+
+// SetZone makes loc (nil: the server's zone) the request's time zone, for the printer too.
+func (c *Ctx) SetZone(loc *time.Location) {
+	c.Loc = loc
+	c.P = c.P.In(loc)
 }
 
 // T translates in the request's language.

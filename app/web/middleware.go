@@ -159,7 +159,7 @@ func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale string) str
 // below the user's own choice but above the browser's).
 func ApplyTenantLocale(w http.ResponseWriter, r *http.Request, c *Ctx, locale string) {
 	c.Lang = chooseLang(w, r, locale)
-	c.P = i18n.For(c.Lang)
+	c.P = i18n.For(c.Lang).In(c.Loc)
 }
 
 // SecurityHeaders sets the headers every response carries.

@@ -38,6 +38,12 @@ type Renderer struct {
 	views         fs.FS
 	shared, files []string
 	langs         map[string]*langPages
+
+	// Page sets of a language bound to a tenant's time zone ("tr Europe/Istanbul"), parsed the
+	// first time a tenant in that zone needs them, and the zones loaded so far by name.
+	mu    sync.Mutex
+	zoned map[string]*langPages
+	zones map[string]*time.Location
 }
 
 // langPages is the parsed page set of one language.
@@ -47,13 +53,26 @@ type langPages struct {
 	err   error
 }
 
-// pagesFor returns the page set of lang (English when lang is unknown), parsing it on first use.
-func (r *Renderer) pagesFor(lang string) map[string]*template.Template {
+// pagesFor returns the page set of lang (English when lang is unknown) whose dates and times
+// show in loc (nil: the server's zone), parsing it on first use.
+func (r *Renderer) pagesFor(lang string, loc *time.Location) map[string]*template.Template {
 	l, ok := r.langs[lang]
 	if !ok {
-		l = r.langs["en"]
+		lang, l = "en", r.langs["en"]
 	}
-	l.once.Do(func() { l.pages, l.err = r.parse(lang) })
+	if loc != nil {
+		key := lang + " " + loc.String()
+		r.mu.Lock()
+		if r.zoned == nil {
+			r.zoned = map[string]*langPages{}
+		}
+		if l, ok = r.zoned[key]; !ok {
+			l = &langPages{}
+			r.zoned[key] = l
+		}
+		r.mu.Unlock()
+	}
+	l.once.Do(func() { l.pages, l.err = r.parse(lang, loc) })
 	if l.err != nil {
 		// English parsed at start-up from the same files and function names, so this cannot
 		// happen short of a broken build; fall back rather than fail the request.
@@ -63,9 +82,9 @@ func (r *Renderer) pagesFor(lang string) map[string]*template.Template {
 	return l.pages
 }
 
-func (r *Renderer) parse(lang string) (map[string]*template.Template, error) {
-	funcs := i18n.For(lang).FuncMap()
-	for k, v := range baseFuncs(r.Assets) {
+func (r *Renderer) parse(lang string, loc *time.Location) (map[string]*template.Template, error) {
+	funcs := i18n.For(lang).In(loc).FuncMap()
+	for k, v := range baseFuncs(r.Assets, loc) {
 		funcs[k] = v
 	}
 	for k, v := range words.Funcs() {
@@ -86,20 +105,49 @@ func (r *Renderer) parse(lang string) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// ZoneLabel names the time zone the panel shows and reads times in: the server's local zone (set
-// it with TZ, e.g. TZ=Europe/Istanbul), as "Europe/Istanbul (UTC+03:00)" or just "UTC+03:00".
-func ZoneLabel() string {
-	off := time.Now().Format("-07:00")
+// ZoneLabel names the server's local zone (set it with TZ, e.g. TZ=Europe/Istanbul), as
+// "Europe/Istanbul (UTC+03:00)" or just "UTC+03:00": the zone of a tenant that has not chosen one.
+func ZoneLabel() string { return ZoneLabelIn(nil) }
+
+// ZoneLabelIn names the time zone loc the panel shows and reads times in (nil: the server's
+// local zone), as "Europe/Istanbul (UTC+03:00)", "UTC" or just "UTC+03:00".
+func ZoneLabelIn(loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	off := time.Now().In(loc).Format("-07:00")
 	if off == "+00:00" {
 		off = ""
 	}
-	if n := time.Local.String(); n != "Local" && n != "" {
+	if n := loc.String(); n != "Local" && n != "" {
 		if n == "UTC" {
 			return "UTC"
 		}
 		return n + " (UTC" + off + ")"
 	}
 	return "UTC" + off
+}
+
+// Zone returns the time zone named name (an IANA name a tenant chose), loaded once and kept;
+// nil for "" or a name the system's zone database does not know (the server's zone then applies).
+func (r *Renderer) Zone(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if loc, ok := r.zones[name]; ok {
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		loc = nil
+	}
+	if r.zones == nil {
+		r.zones = map[string]*time.Location{}
+	}
+	r.zones[name] = loc
+	return loc
 }
 
 // LangOption is one entry of the language switcher.
@@ -194,7 +242,7 @@ func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Rendere
 		r.langs[lang] = &langPages{}
 	}
 	en := r.langs["en"]
-	en.once.Do(func() { en.pages, en.err = r.parse("en") })
+	en.once.Do(func() { en.pages, en.err = r.parse("en", nil) })
 	if en.err != nil {
 		return nil, en.err
 	}
@@ -208,7 +256,7 @@ func (r *Renderer) Has(page string) bool { _, ok := r.langs["en"].pages[page]; r
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.pagesFor(c.Lang)[page]
+	t, ok := r.pagesFor(c.Lang, c.Loc)[page]
 	if !ok {
 		t, ok = r.langs["en"].pages[page]
 	}
@@ -228,7 +276,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.pagesFor(c.Lang)[page]
+	t, ok := r.pagesFor(c.Lang, c.Loc)[page]
 	if !ok || t.Lookup(name) == nil {
 		r.Log.Error("web: unknown fragment", "page", page, "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -297,7 +345,7 @@ func (r *Renderer) takeFlashes(w http.ResponseWriter, req *http.Request, c *Ctx,
 }
 
 // baseFuncs are the language-independent template helpers.
-func baseFuncs(assets *static.Assets) template.FuncMap {
+func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"asset":     func(name string) string { return assets.URL(name) },
 		"hasPrefix": strings.HasPrefix,
@@ -336,7 +384,7 @@ func baseFuncs(assets *static.Assets) template.FuncMap {
 			return p.Path + "?" + q.Encode()
 		},
 		"ms":   func(v int64) time.Time { return time.UnixMilli(v) },
-		"zone": ZoneLabel,
+		"zone": func() string { return ZoneLabelIn(loc) },
 		"join": strings.Join,
 		"base": path.Base,
 		"add":  func(a, b int) int { return a + b },

@@ -42,6 +42,35 @@ func Load(ctx context.Context, q Querier) (cfg hours.Config, set bool, err error
 	return cfg, true, nil
 }
 
+// ZoneName is the time zone the owner chose on the business hours page (an IANA name), whether or
+// not the hours themselves are switched on; "" when they never saved the page. The panel shows and
+// reads dates and clock times in this zone.
+func ZoneName(ctx context.Context, q Querier) (string, error) {
+	var name sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT json_extract(config, '$.zone') FROM business_hours WHERE id = 1`).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("hoursdb: zone: %w", err)
+	}
+	return name.String, nil
+}
+
+// Zone is the tenant's time zone as a location: the one chosen on the business hours page, else
+// the server's local zone (also when the stored name is no longer known to the system).
+func Zone(ctx context.Context, q Querier) (*time.Location, error) {
+	name, err := ZoneName(ctx, q)
+	if err != nil || name == "" {
+		return time.Local, err
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return time.Local, nil
+	}
+	return loc, nil
+}
+
 // Schedule returns the tenant's schedule, or nil when business hours are not switched on (a nil
 // schedule is always open; see app/hours). A stored configuration that no longer validates (a time
 // zone removed from the system's database) is treated as off rather than failing every caller.

@@ -1,0 +1,107 @@
+package inbox_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+)
+
+// farZone is a time zone whose clock differs from the server's by at least three hours now, so a
+// time shown in the wrong zone cannot pass for the right one.
+func farZone(t *testing.T) *time.Location {
+	t.Helper()
+	_, local := time.Now().Zone()
+	for _, name := range []string{"Europe/Istanbul", "America/New_York", "Asia/Tokyo"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			continue
+		}
+		if _, off := time.Now().In(loc).Zone(); off-local >= 3*3600 || local-off >= 3*3600 {
+			return loc
+		}
+	}
+	t.Skip("no time zone database")
+	return nil
+}
+
+// setZone saves the business hours page with only the time zone chosen (hours off), through the
+// owner's form, as an owner would.
+func setZone(t *testing.T, owner *apptest.Client, zone string) {
+	t.Helper()
+	r := owner.Post("/app/settings/hours", url.Values{"zone": {zone}, "after_hours": {"ack"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the time zone: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// TestPanelTimesInTenantZone: a business whose time zone is not the server's sees every clock
+// time of a conversation (message bubbles, the next action's due time it typed, the "scheduled"
+// banner, the zone named beside the fields) in its own zone; a second business without a zone of
+// its own still sees the server's, on the same server at the same time.
+func TestPanelTimesInTenantZone(t *testing.T) {
+	zone := farZone(t)
+	e := newEnv(t)
+	e.Tenant("beta")
+	olga := e.User("acme", "olga", "owner")
+	bob := e.User("beta", "bob", "owner")
+	setZone(t, olga, zone.String())
+
+	at := time.Date(2026, 3, 10, 12, 34, 0, 0, time.UTC)
+	bubbleTime := func(c *apptest.Client, slug string) (string, string) {
+		t.Helper()
+		res := ingest(t, e, slug, inbox.Inbound{Channel: "webchat", ExternalID: "v-" + slug, Name: "Ayşe", Body: "Merhaba"})
+		if _, err := e.DB(slug).Write.Exec(`UPDATE messages SET created_at = ? WHERE conversation_id = ?`, at.UnixMilli(), res.ConversationID); err != nil {
+			t.Fatal(err)
+		}
+		path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+		doc := c.Get(path + "?lang=tr").Doc(t)
+		return strings.TrimSpace(doc.Find("#timeline time").First().Text()), path
+	}
+	got, path := bubbleTime(olga, "acme")
+	if want := i18n.For("tr").DateTime(at.In(zone)); got != want {
+		t.Errorf("acme (%s) shows the message at %q, want %q", zone, got, want)
+	}
+	if got, _ := bubbleTime(bob, "beta"); got != i18n.For("tr").DateTime(at.In(time.Local)) {
+		t.Errorf("beta (no zone of its own) shows %q, want the server's %q", got, i18n.For("tr").DateTime(at.In(time.Local)))
+	}
+
+	// The next action's due time is read and shown as the business's wall time.
+	if r := olga.Post(path, url.Values{"next_action": {"Ara"}, "next_action_due_at": {"2030-01-02T10:00"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("next action: %d", r.StatusCode)
+	}
+	id, _ := strconv.ParseInt(strings.Split(path, "/")[3], 10, 64)
+	cv, err := inbox.ConversationByID(context.Background(), e.DB("acme").Read, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2030, 1, 2, 10, 0, 0, 0, zone); cv.NextActionDueAt != want.UnixMilli() {
+		t.Errorf("due stored as %v, want 10:00 in %s (%v)", time.UnixMilli(cv.NextActionDueAt).UTC(), zone, want.UTC())
+	}
+	doc := olga.Get(path + "?lang=en").Doc(t)
+	if v, _ := doc.Find("#next_action_due_at").Attr("value"); v != "2030-01-02T10:00" {
+		t.Errorf("the due field shows %q, want the time as typed", v)
+	}
+	if l, _ := doc.Find("#next_action_due_at").Attr("aria-label"); !strings.Contains(l, zone.String()) {
+		t.Errorf("the due field names zone %q, want %s", l, zone)
+	}
+
+	// A reply scheduled for 09:30 business time says so in the banner.
+	sendAt := time.Now().In(zone).AddDate(0, 0, 2)
+	sendAt = time.Date(sendAt.Year(), sendAt.Month(), sendAt.Day(), 9, 30, 0, 0, zone)
+	r := olga.Post(path+"?lang=tr", url.Values{"body": {"Yarın görüşelim"}, "send_at": {sendAt.Format("2006-01-02T15:04")}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send later: %d %s", r.StatusCode, r.Body)
+	}
+	banner := olga.Get(path + "?lang=tr").Doc(t).Find(".flash").Text()
+	if !strings.Contains(banner, i18n.For("tr").DateTime(sendAt)) || !strings.Contains(banner, "09:30") {
+		t.Errorf("the banner says %q, want the time 09:30 in the business's zone", banner)
+	}
+}

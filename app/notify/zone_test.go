@@ -1,0 +1,112 @@
+package notify_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/i18n"
+	"highvibe/app/notify"
+)
+
+// farZone is a time zone whose clock differs from the server's by at least three hours now.
+func farZone(t *testing.T) *time.Location {
+	t.Helper()
+	_, local := time.Now().Zone()
+	for _, name := range []string{"Europe/Istanbul", "America/New_York", "Asia/Tokyo"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			continue
+		}
+		if _, off := time.Now().In(loc).Zone(); off-local >= 3*3600 || local-off >= 3*3600 {
+			return loc
+		}
+	}
+	t.Skip("no time zone database")
+	return nil
+}
+
+func hhmm(t time.Time) string { return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute()) }
+
+// TestQuietHoursDigestAndListInBusinessZone: a business whose time zone is not the server's has
+// quiet hours read on its own clock (a period around "now" there silences the phone; the same
+// period where it is "now" on the server's clock does not), its digest queued for 08:00 there,
+// and the bell's list and the preferences page showing times in that zone.
+func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
+	zone := farZone(t)
+	tm := newTeam(t)
+	e := tm.e
+	fake := newFakePush(t)
+	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	if r := tm.olga.Post("/app/settings/hours", url.Values{"zone": {zone.String()}, "after_hours": {"ack"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the zone: %d", r.StatusCode)
+	}
+	br := newBrowser(t)
+	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
+	}
+	prefs := func(quietFrom time.Time, extra url.Values) {
+		t.Helper()
+		form := url.Values{"quiet_start": {hhmm(quietFrom.Add(-time.Hour))}, "quiet_end": {hhmm(quietFrom.Add(time.Hour))}}
+		for _, k := range notify.Kinds {
+			form.Set("push_"+k, "1")
+		}
+		for k, v := range extra {
+			form[k] = v
+		}
+		tm.post(t, tm.oscar, "/app/notifications/settings", form)
+	}
+	pushedFor := func(name string) bool {
+		t.Helper()
+		tm.ingest(t, "acme", "v-"+name, name, "Merhaba")
+		settle(t, e, "acme")
+		found := false
+		for len(fake.got) > 0 {
+			if p := <-fake.got; bytes.Contains(br.decrypt(t, p.Body), []byte("New conversation with "+name)) {
+				found = true
+			}
+		}
+		return found
+	}
+
+	// Quiet from an hour ago to an hour ahead on the business's clock: the phone stays silent.
+	prefs(time.Now().In(zone), nil)
+	if pushedFor("Ayse") {
+		t.Error("pushed during quiet hours on the business's clock")
+	}
+	// The same hours around "now" on the server's clock are not quiet for this business.
+	prefs(time.Now(), nil)
+	if !pushedFor("Mehmet") {
+		t.Error("nothing pushed outside quiet hours on the business's clock (the server's clock was used)")
+	}
+	page := tm.oscar.Get("/app/notifications/settings?lang=en").Body
+	if !strings.Contains(page, zone.String()) {
+		t.Errorf("the preferences page does not name the business's zone %s", zone)
+	}
+
+	// The digest is queued for the next 08:00 in the business's zone.
+	prefs(time.Now(), url.Values{"email": {"oscar@acme.test"}, "digest": {"1"}})
+	var runAt int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT run_at FROM jobs WHERE kind = 'notify_digest' AND status = 'queued'`).Scan(&runAt); err != nil {
+		t.Fatalf("no digest queued: %v", err)
+	}
+	if at := time.UnixMilli(runAt).In(zone); at.Hour() != notify.DigestHour || at.Minute() != 0 || at.After(time.Now().Add(24*time.Hour)) {
+		t.Errorf("digest queued for %v, want the next %02d:00 in %s", at, notify.DigestHour, zone)
+	}
+
+	// The bell's list shows each notification's time in the business's zone.
+	doc := tm.oscar.Get("/app/notifications/?lang=tr").Doc(t)
+	item := doc.Find("time.notify-time").First()
+	attr, _ := item.Attr("datetime")
+	at, err := time.Parse("2006-01-02T15:04:05Z", attr)
+	if err != nil {
+		t.Fatalf("no notification time (%q): %v", attr, err)
+	}
+	if got, want := strings.TrimSpace(item.Text()), i18n.For("tr").DateTime(at.In(zone)); got != want {
+		t.Errorf("the list shows %q, want %q (%s)", got, want, zone)
+	}
+}
