@@ -297,6 +297,16 @@ func TestBusinessWords(t *testing.T) {
 			t.Errorf("Business(%v) = %q, want %q", d, got, want)
 		}
 	}
+	days := func(n int) string { return "days|" + fmtArgs([]any{n}) }
+	for d, want := range map[time.Duration]string{
+		47*time.Hour + 59*time.Minute: "%d h|48",
+		48 * time.Hour:                "days|2",
+		2973 * time.Hour:              "days|123",
+	} {
+		if got := Wall(tr, days, d); got != want {
+			t.Errorf("Wall(%v) = %q, want %q", d, got, want)
+		}
+	}
 }
 
 func fmtArgs(args []any) string {

@@ -54,3 +54,13 @@ func Business(t Translate, d time.Duration) string {
 	}
 	return t("hours.dur.h_min", mins/60, mins%60)
 }
+
+// Wall writes a clock-time wait: as Business up to two days, then in whole days ("5 days"), so a
+// customer forgotten for months reads "124 days", not "2973 h". days words n days in the
+// viewer's language (a plural message).
+func Wall(t Translate, days func(n int) string, d time.Duration) string {
+	if d >= 48*time.Hour {
+		return days(int(d / (24 * time.Hour)))
+	}
+	return Business(t, d)
+}

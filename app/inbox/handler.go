@@ -176,6 +176,7 @@ func waitingWords(ctx context.Context, c *web.Ctx, rows []*Row, now time.Time) (
 	if err != nil {
 		return nil, false, err
 	}
+	days := func(n int) string { return c.P.Plural("hours.dur.d", n) }
 	out := map[int64]string{}
 	for _, row := range rows {
 		if row.WaitingSince == 0 {
@@ -183,7 +184,7 @@ func waitingWords(ctx context.Context, c *web.Ctx, rows []*Row, now time.Time) (
 		}
 		since := time.UnixMilli(row.WaitingSince)
 		if s == nil {
-			out[row.ID] = c.T("hours.waiting_wall", hours.Business(c.T, now.Sub(since)))
+			out[row.ID] = c.T("hours.waiting_wall", hours.Wall(c.T, days, now.Sub(since)))
 		} else {
 			out[row.ID] = c.T("hours.waiting", hours.Business(c.T, s.Between(since, now)))
 		}
