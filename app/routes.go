@@ -138,6 +138,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/quotes/new", panel, auth.WriteInbox, h.Quotes.New},
 		{"GET /app/quotes/settings", panel, auth.ManageSettings, h.Quotes.Settings},
 		{"POST /app/quotes/settings/details", panel, auth.ManageSettings, h.Quotes.SaveDetails},
+		{"GET /app/quotes/settings/logo", panel, auth.ManageSettings, h.Quotes.Logo},
+		{"POST /app/quotes/settings/logo", panel, auth.ManageSettings, h.Quotes.SaveLogo}, // the quote PDF's logo (multipart)
+		{"POST /app/quotes/settings/logo/delete", panel, auth.ManageSettings, h.Quotes.RemoveLogo},
 		{"POST /app/quotes/settings/snippets", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
 		{"POST /app/quotes/settings/snippets/{id}", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
 		{"GET /app/quotes/{id}/{$}", panel, auth.ReadPanel, h.Quotes.Show},

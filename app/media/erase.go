@@ -33,7 +33,8 @@ func (s *Service) EraseLead(ctx context.Context, slug string, db *tenantdb.DB, l
 	return n, s.Sweep(ctx, slug, db)
 }
 
-// Sweep deletes from the media database every content no attachment of the tenant names.
+// Sweep deletes from the media database every content no attachment of the tenant and no pin (the
+// logo) names.
 func (s *Service) Sweep(ctx context.Context, slug string, db *tenantdb.DB) error {
 	if _, err := s.Mgr.Tenant(ctx, slug); err != nil {
 		return err
@@ -50,9 +51,13 @@ func (s *Service) Sweep(ctx context.Context, slug string, db *tenantdb.DB) error
 	if err != nil {
 		return err
 	}
+	pinned, err := pinnedSums(ctx, mdb)
+	if err != nil {
+		return err
+	}
 	var gone []string
 	for _, s := range sums {
-		if !keep[s] {
+		if !keep[s] && !pinned[s] {
 			gone = append(gone, s)
 		}
 	}

@@ -25,13 +25,7 @@ const maxPixels = 40_000_000
 // only, it carries none of the original's metadata. It returns nil when the image cannot or need
 // not be decoded (unknown type, too many pixels, damaged).
 func Thumbnail(data []byte, ct string) []byte {
-	decode := map[string]func([]byte) (image.Image, error){
-		"image/jpeg": func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
-		"image/png":  func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
-		"image/gif":  func(b []byte) (image.Image, error) { return gif.Decode(bytes.NewReader(b)) },
-		"image/webp": func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) },
-	}[strings.TrimSpace(strings.Split(ct, ";")[0])]
-	if decode == nil {
+	if decoders[baseType(ct)] == nil {
 		return nil
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
@@ -41,7 +35,7 @@ func Thumbnail(data []byte, ct string) []byte {
 	if err == nil && (cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels) {
 		return nil
 	}
-	src, err := decode(data)
+	src, err := decodeImage(data, ct)
 	if err != nil {
 		return nil
 	}
@@ -66,4 +60,23 @@ func Thumbnail(data []byte, ct string) []byte {
 		return nil
 	}
 	return out.Bytes()
+}
+
+// decoders read the image types kept as photos.
+var decoders = map[string]func([]byte) (image.Image, error){
+	"image/jpeg": func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
+	"image/png":  func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
+	"image/gif":  func(b []byte) (image.Image, error) { return gif.Decode(bytes.NewReader(b)) },
+	"image/webp": func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) },
+}
+
+func baseType(ct string) string { return strings.TrimSpace(strings.Split(ct, ";")[0]) }
+
+// decodeImage decodes a photo of content type ct (callers bound its canvas first).
+func decodeImage(data []byte, ct string) (image.Image, error) {
+	d := decoders[baseType(ct)]
+	if d == nil {
+		return nil, image.ErrFormat
+	}
+	return d(data)
 }

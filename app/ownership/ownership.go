@@ -70,6 +70,7 @@ var Tables = []Table{
 	{"attachments", "tenant", "media"},
 	{"blobs", "media", "media"},
 	{"media_keys", "media", "media"},
+	{"pins", "media", "media"},
 
 	// The control database.
 	{"tenants", "platform", "platform"},

@@ -409,8 +409,13 @@ func (h *Handler) pdfFile(ctx context.Context, t *platform.Tenant, q *Quote) (*m
 }
 
 // business is the sender block of a PDF and of the customer's page.
-func (h *Handler) business(_ context.Context, t *platform.Tenant) Business {
-	return Business{Name: t.Name, Details: t.Setting("business_details")}
+func (h *Handler) business(ctx context.Context, t *platform.Tenant) Business {
+	b := Business{Name: t.Name, Details: t.Setting("business_details")}
+	if h.Files != nil {
+		// A logo that cannot be read leaves the initials mark: the quote still goes out.
+		b.Logo, _ = h.Files.Logo(ctx, t.Slug)
+	}
+	return b
 }
 
 // PDFFile is GET /app/quotes/{id}/pdf: the quote as the customer gets it.

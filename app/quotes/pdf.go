@@ -24,10 +24,12 @@ var (
 	fontBold []byte
 )
 
-// Business is the sender of a quote: name and free-text details (address, phone, tax number).
+// Business is the sender of a quote: name, free-text details (address, phone, tax number) and
+// the logo (PNG bytes as the media room keeps it; nil = the initials mark).
 type Business struct {
 	Name    string
 	Details string
+	Logo    []byte
 }
 
 // pdfDoc wraps fpdf with the quote's language: labels come from the catalog, Arabic text is
@@ -147,21 +149,27 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	})
 	f.AddPage()
 
-	// The business's mark: its initials on a coloured square (an uploaded logo needs the media room).
-	f.SetFillColor(23, 35, 58)
-	f.Rect(d.x(0, 16), margin, 16, 16, "F")
-	f.SetTextColor(255, 255, 255)
-	f.SetY(margin + 3)
-	d.cell(0, 16, 10, initials(b.Name), "C", true, 13)
-	f.SetTextColor(0, 0, 0)
+	// The business's mark: its logo, else its initials on a coloured square.
+	markW := d.logo(b.Logo)
+	if markW == 0 {
+		markW = 16
+		f.SetFillColor(23, 35, 58)
+		f.Rect(d.x(0, 16), margin, 16, 16, "F")
+		f.SetTextColor(255, 255, 255)
+		f.SetY(margin + 3)
+		d.cell(0, 16, 10, initials(b.Name), "C", true, 13)
+		f.SetTextColor(0, 0, 0)
+	}
+	textOff := markW + 4
+	textW := inner - 66 - textOff
 	f.SetY(margin)
-	d.cell(20, 100, 7, b.Name, "L", true, 14)
+	d.cell(textOff, textW, 7, b.Name, "L", true, 14)
 	f.Ln(7)
 	for _, l := range strings.Split(strings.TrimSpace(b.Details), "\n") {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		d.cell(20, 100, 4.2, strings.TrimSpace(l), "L", false, 8.5)
+		d.cell(textOff, textW, 4.2, strings.TrimSpace(l), "L", false, 8.5)
 		f.Ln(4.2)
 	}
 	// The quote's own block on the other side.
@@ -283,4 +291,29 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 		return nil, fmt.Errorf("quotes: pdf: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Logo box on the PDF: at most logoH high and logoMaxW wide, keeping the image's proportions.
+const (
+	logoH    = 16.0
+	logoMaxW = 44.0
+)
+
+// logo draws the business's logo at the top corner (the right one on a right-to-left page) and
+// returns its width, or 0 when there is none or it cannot be read (the initials stand in).
+func (d *pdfDoc) logo(png []byte) float64 {
+	if len(png) == 0 {
+		return 0
+	}
+	info := d.f.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+	if !d.f.Ok() || info == nil || info.Width() <= 0 || info.Height() <= 0 {
+		d.f.ClearError()
+		return 0
+	}
+	w, h := logoH*info.Width()/info.Height(), logoH
+	if w > logoMaxW {
+		w, h = logoMaxW, logoMaxW*info.Height()/info.Width()
+	}
+	d.f.ImageOptions("logo", d.x(0, w), margin+(logoH-h)/2, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	return w
 }

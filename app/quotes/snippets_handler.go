@@ -1,10 +1,16 @@
 package quotes
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/media"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -13,6 +19,8 @@ type settingsPage struct {
 	Edit     *Snippet
 	Kinds    []string
 	Details  string
+	CanLogo  bool   // the media room is there to keep a logo
+	Logo     string // the logo's address for the preview ("" = none)
 }
 
 // Settings is GET /app/quotes/settings: the owner's payment and warranty snippets (what quotes may
@@ -28,7 +36,17 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, status int, e
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &settingsPage{Snippets: snips, Kinds: SnippetKinds, Details: c.Tenant.Setting("business_details")}
+	d := &settingsPage{Snippets: snips, Kinds: SnippetKinds, Details: c.Tenant.Setting("business_details"), CanLogo: h.Files != nil}
+	if h.Files != nil {
+		logo, err := h.Files.Logo(r.Context(), c.Tenant.Slug)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if logo != nil {
+			d.Logo = "/app/quotes/settings/logo?v=" + media.Sum(logo)[:12]
+		}
+	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil && id > 0 {
 		if d.Edit, err = snippetByID(r.Context(), c.DB.Read, id); err != nil {
 			h.Render.Fail(w, r, err)
@@ -82,5 +100,90 @@ func (h *Handler) SaveDetails(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Flash(w, r, true, c.T("quotes.settings.saved"))
+	web.Redirect(w, r, "/app/quotes/settings")
+}
+
+// Logo is GET /app/quotes/settings/logo: the business's logo as the PDF prints it (PNG).
+func (h *Handler) Logo(w http.ResponseWriter, r *http.Request) {
+	var logo []byte
+	var err error
+	if h.Files != nil {
+		logo, err = h.Files.Logo(r.Context(), web.From(r).Tenant.Slug)
+	}
+	if err != nil || logo == nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "image/png")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Cache-Control", "private, max-age=3600")
+	hd.Set("Content-Disposition", `inline; filename="logo.png"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(logo))
+}
+
+// SaveLogo is POST /app/quotes/settings/logo (multipart: logo): the owner's logo for the quote
+// PDF. The bytes must be a JPEG, PNG, WebP or GIF image of at most 2 MB; it is kept (as a PNG
+// without metadata) in the media database. A refused file stores nothing and says why in the
+// owner's language (422, 413 when too large).
+func (h *Handler) SaveLogo(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if h.Files == nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, media.LogoMaxBytes+64<<10)
+	code := ""
+	var data []byte
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var big *http.MaxBytesError
+		if code = media.ErrCodeEmpty; errors.As(err, &big) {
+			code = media.ErrCodeTooLarge
+		}
+	} else {
+		defer r.MultipartForm.RemoveAll()
+		f, _, err := r.FormFile("logo")
+		if err != nil {
+			code = media.ErrCodeEmpty
+		} else {
+			data, err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				code = media.ErrCodeEmpty
+			}
+		}
+	}
+	if code == "" {
+		err := h.Files.SetLogo(r.Context(), c.Tenant.Slug, data)
+		if code = media.RefusalCode(err); code == "" && err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if code != "" {
+		status := http.StatusUnprocessableEntity
+		if code == media.ErrCodeTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		h.settings(w, r, status, map[string]string{"logo": c.T("quotes.settings.logo_err." + code)})
+		return
+	}
+	web.Flash(w, r, true, c.T("quotes.settings.logo_saved"))
+	web.Redirect(w, r, "/app/quotes/settings")
+}
+
+// RemoveLogo is POST /app/quotes/settings/logo/delete: quotes go back to the initials mark.
+func (h *Handler) RemoveLogo(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if h.Files == nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if err := h.Files.RemoveLogo(r.Context(), c.Tenant.Slug); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("quotes.settings.logo_removed"))
 	web.Redirect(w, r, "/app/quotes/settings")
 }
