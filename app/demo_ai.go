@@ -50,10 +50,33 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 	fresh := map[int64]bool{}
 	for _, it := range items {
 		fresh[it.ConversationID] = it.LastMessageAt >= recent
-		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, it.LastMessageAt >= recent); err != nil {
+		if fresh[it.ConversationID] {
+			continue
+		}
+		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, false); err != nil {
 			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
 		}
 	}
+	if err := decideDemoRecommendations(ctx, db, fresh); err != nil {
+		return err
+	}
+	// The last two hours' conversations are triaged last, so their replies are the newest messages and
+	// the dashboard's recent conversations open with them (scenarios A and B), whatever the older
+	// decisions above wrote.
+	for _, it := range items {
+		if !fresh[it.ConversationID] {
+			continue
+		}
+		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, true); err != nil {
+			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
+		}
+	}
+	return nil
+}
+
+// decideDemoRecommendations gives the demo its decided recommendations: the lost deal of scenario
+// C, and a few older pending ones with reasons, so the approval queue shows traces.
+func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[int64]bool) error {
 	// The lost deal of scenario C: its pricing decision carries the reason.
 	lostLead, err := inbox.LeadIDByExternal(ctx, db.Read, demoExternalMark+"scenario-c")
 	if err != nil {

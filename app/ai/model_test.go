@@ -35,9 +35,7 @@ func TestCorpusSize(t *testing.T) {
 // used to choose features, options or weights (those were chosen by cross-validation on the
 // training corpus: go run ./app/ai/train -cv-only). The goals are handoff ≥ 95 %, urgency
 // band ≥ 85 %, intents ≥ 85 % and no complaint, damage or legal threat left without a handoff.
-// The shipped model meets the handoff, band and zero-miss goals and the test fails under them;
-// intents are under their goal (81.5 % measured, README), so their floor is the measured figure
-// minus one message, which makes a regression fail while the gap to the goal stays in the log.
+// The shipped model meets all four goals and the test fails under any of them.
 // The log names held-out lines by number only: reading the held-out messages to fix them would
 // turn the file into training data.
 func TestBuiltin3HeldOut(t *testing.T) {
@@ -57,8 +55,8 @@ func TestBuiltin3HeldOut(t *testing.T) {
 	for _, e := range ev.CriticalMissed {
 		t.Errorf("a complaint, damage or legal threat was not handed off (held-out line %d)", e.Line)
 	}
-	if floor := Percent(n*815/1000-1, n); iAcc < floor {
-		t.Errorf("intent accuracy %.1f %% fell under the measured floor %.1f %% (goal 85 %%)", iAcc, floor)
+	if iAcc < 85 {
+		t.Errorf("intent accuracy %.1f %% is under the goal of 85 %%", iAcc)
 	}
 }
 
