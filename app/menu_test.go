@@ -116,3 +116,30 @@ func TestIconsAndManifest(t *testing.T) {
 	}
 	fetch(anon, r.Header.Get("Location"), "image/png")
 }
+
+// A signed-in member who mistypes a panel address gets the "page not found" page inside the panel
+// (menu, own name, no offer to sign in); a visitor who is not signed in gets the plain 404, not a
+// redirect to the sign-in page.
+func TestPanelNotFoundKeepsTheMenu(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	owner := e.User("acme", "olga", "owner")
+	r := owner.Get("/app/kpi/?lang=tr")
+	if r.StatusCode != http.StatusNotFound {
+		t.Fatalf("signed in: status %d, want 404", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	if doc.Find(`.nav a[href="/app/inbox/"]`).Length() == 0 || doc.Find(`a[href="/login/"]`).Length() != 0 {
+		t.Errorf("signed in: the 404 page lacks the panel menu or offers to sign in")
+	}
+	if !strings.Contains(doc.Text(), "Sayfa bulunamadı") {
+		t.Errorf("signed in: no Turkish 'not found' text")
+	}
+	anon := e.Client().Get("/app/kpi/?lang=tr")
+	if anon.StatusCode != http.StatusNotFound {
+		t.Fatalf("signed out: status %d, want 404", anon.StatusCode)
+	}
+	if d := anon.Doc(t); d.Find(`.nav a[href="/app/inbox/"]`).Length() != 0 {
+		t.Error("signed out: the 404 page shows the panel menu")
+	}
+}

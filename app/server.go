@@ -340,5 +340,11 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 		web.WriteProblem(w, r, tenantdb.ErrNotFound)
 		return
 	}
+	// A signed-in member who mistypes a panel address stays in the panel (menu, bell, own name),
+	// not on a signed-out page that offers to sign in; anyone else gets the plain page.
+	if strings.HasPrefix(r.URL.Path, "/app/") && auth.SignedIn(s.session(r)) != 0 {
+		s.panel(auth.ReadPanel, func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound, "") })(w, r)
+		return
+	}
 	s.errorPage(w, r, http.StatusNotFound, "")
 }
