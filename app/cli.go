@@ -84,7 +84,7 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 		return ExitUsage
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		return ExitUsage
+		return ExitOK // the command printed its flags
 	}
 	fmt.Fprintln(errw, "highvibe: "+oneLine(err.Error()))
 	return ExitRuntime
@@ -158,9 +158,19 @@ func flags(name string, io *IO) (*flag.FlagSet, *string) {
 	return fs, data
 }
 
+// parse parses a command's flags; -h or --help prints the command's flags and ends the command
+// (exit 0) instead of calling the request a usage error.
 func parse(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(out, "usage: highvibe %s [flags]\n\nflags:\n", fs.Name())
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
 		return usagef("%s: %v", fs.Name(), err)
 	}
 	return nil

@@ -240,3 +240,22 @@ func TestCLISuccessPaths(t *testing.T) {
 		t.Fatalf("audit verify: %q", out)
 	}
 }
+
+// `highvibe serve -h` (and any command's -h or --help) lists that command's flags and exits 0; it
+// is not refused as a usage error.
+func TestCLICommandHelp(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"serve", "-h"}, "-addr"},
+		{[]string{"tenant", "set", "--help"}, "-slug"},
+		{[]string{"backup", "check", "-h"}, "-max-lag"},
+	} {
+		code, out, errs := cli(t, dir, "", c.args...)
+		if code != app.ExitOK || !strings.Contains(out+errs, "usage: highvibe") || !strings.Contains(out+errs, c.flag) || strings.Contains(errs, "help requested") {
+			t.Errorf("highvibe %v: exit %d, stdout %q, stderr %q", c.args, code, out, errs)
+		}
+	}
+}
