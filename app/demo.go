@@ -88,7 +88,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 // the assistant's triage of the newest conversations, then the CRM records whose orders link to
 // the won leads, and last one quote written, approved and sent through the quotes room.
 var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
-	seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote,
+	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote,
 }
 
 const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

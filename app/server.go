@@ -133,6 +133,13 @@ func (s *Server) enterTenant(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	}
 	c.SetZone(s.Render.Zone(zone))
 	web.ApplyTenantLocale(w, r, c, t.PrimaryLocale)
+	// The language a person picks is remembered for what reaches them away from the panel
+	// (push, e-mail, digest); written only when it changes.
+	if chosen := web.ChosenLang(r); chosen != "" && chosen != c.User.Locale {
+		if err := s.Platform.SetUserLocale(ctx, c.User.ID, chosen); err == nil {
+			c.User.Locale = chosen
+		}
+	}
 	return nil
 }
 

@@ -52,7 +52,13 @@ func TestPanelTimesInTenantZone(t *testing.T) {
 	e.Tenant("beta")
 	olga := e.User("acme", "olga", "owner")
 	bob := e.User("beta", "bob", "owner")
+	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 1 {
+		t.Error("the hours page of a business that never saved it does not say the server's zone applies")
+	}
 	setZone(t, olga, zone.String())
+	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 0 {
+		t.Error("the hours page still says the server's zone applies after saving")
+	}
 
 	at := time.Date(2026, 3, 10, 12, 34, 0, 0, time.UTC)
 	bubbleTime := func(c *apptest.Client, slug string) (string, string) {

@@ -16,7 +16,6 @@ import (
 	webpush "github.com/SherClockHolmes/webpush-go"
 
 	"highvibe/app/hours/hoursdb"
-	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
@@ -131,7 +130,10 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	pr := i18n.For(t.PrimaryLocale)
+	pr, err := s.printerFor(ctx, n.UserID, t)
+	if err != nil {
+		return err
+	}
 	msg, _ := json.Marshal(PushMessage{Title: Sentence(pr, n), Body: n.Params.Text, URL: "/app/notifications/" + strconv.FormatInt(n.ID, 10),
 		Tag: j.Tenant + ":" + strconv.FormatInt(n.ID, 10)})
 	client := s.HTTP

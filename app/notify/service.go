@@ -197,6 +197,19 @@ type emailJob struct {
 	NotificationID int64 `json:"notification_id"`
 }
 
+// printerFor is the language a notification to userID is written in away from the panel: the
+// person's own (the panel language they last chose), else the business's, else English.
+func (s *Service) printerFor(ctx context.Context, userID int64, t *platform.Tenant) (*i18n.Printer, error) {
+	u, err := s.Platform.UserByID(ctx, userID)
+	if err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, err
+	}
+	if u != nil && i18n.Supported(u.Locale) {
+		return i18n.For(u.Locale), nil
+	}
+	return i18n.For(t.PrimaryLocale), nil
+}
+
 // Sentence is the notification's line in lang ("New conversation with Ayşe Demir").
 func Sentence(p *i18n.Printer, n *Notification) string {
 	name := n.Params.Name
@@ -232,7 +245,10 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	pr := i18n.For(t.PrimaryLocale)
+	pr, err := s.printerFor(ctx, n.UserID, t)
+	if err != nil {
+		return err
+	}
 	line := Sentence(pr, n)
 	body := line + "\n"
 	if n.Params.Text != "" {
@@ -321,7 +337,10 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 	if err != nil || len(rows) == 0 || s.Mail == nil {
 		return err
 	}
-	pr := i18n.For(t.PrimaryLocale)
+	pr, err := s.printerFor(ctx, d.UserID, t)
+	if err != nil {
+		return err
+	}
 	body := pr.T("notify.digest.intro", len(rows)) + "\n\n"
 	ids := make([]int64, len(rows))
 	for i, n := range rows {

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/apptest"
 	"highvibe/app/i18n"
 	"highvibe/app/notify"
 )
@@ -108,5 +110,64 @@ func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
 	}
 	if got, want := strings.TrimSpace(item.Text()), i18n.For("tr").DateTime(at.In(zone)); got != want {
 		t.Errorf("the list shows %q, want %q (%s)", got, want, zone)
+	}
+}
+
+// TestNotificationsInRecipientLanguage: what reaches a person away from the panel is written in
+// the language they chose in the panel (remembered on their account, so it also follows them to
+// a browser that never chose), else in the business's language.
+func TestNotificationsInRecipientLanguage(t *testing.T) {
+	tm := newTeam(t)
+	e := tm.e
+	fake := newFakePush(t)
+	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	// Oscar picks Turkish in the panel; Olga never picks (the business's language is English).
+	if r := tm.oscar.Get("/app/?lang=tr"); r.StatusCode != http.StatusOK {
+		t.Fatalf("panel in Turkish: %d", r.StatusCode)
+	}
+	if u, err := e.Server.Platform.UserByID(t.Context(), tm.oscar.UserID); err != nil || u.Locale != "tr" {
+		t.Fatalf("Oscar's choice was not remembered: %+v %v", u, err)
+	}
+	// A browser that never chose a language opens the panel in the person's own.
+	fresh := e.Client()
+	fresh.Login("oscar", apptest.Password)
+	if lang, _ := fresh.Get("/app/notifications/settings").Doc(t).Find("html").Attr("lang"); lang != "tr" {
+		t.Errorf("a new browser shows Oscar the panel in %q, want tr", lang)
+	}
+	if txt := tm.oscar.Get("/app/notifications/settings").Doc(t).Find("#notify-lang").Text(); !strings.Contains(txt, "Türkçe") {
+		t.Errorf("the preferences page says %q, want it to name Türkçe", txt)
+	}
+	oscarBr, olgaBr := newBrowser(t), newBrowser(t)
+	for _, s := range []struct {
+		c  *apptest.Client
+		br *browser
+		ep string
+	}{{tm.oscar, oscarBr, "/wpush/oscar"}, {tm.olga, olgaBr, "/wpush/olga"}} {
+		if r := s.c.PostJSON("/app/notifications/push/subscribe", s.br.subscription(fake.srv.URL+s.ep), nil); r.StatusCode != http.StatusOK {
+			t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	tm.ingest(t, "acme", "v-lang", "Ayşe Demir", "Merhaba")
+	settle(t, e, "acme")
+	titles := map[string]string{}
+	for len(fake.got) > 0 {
+		p := <-fake.got
+		br := olgaBr
+		if p.Path == "/wpush/oscar" {
+			br = oscarBr
+		}
+		var m notify.PushMessage
+		if err := json.Unmarshal(br.decrypt(t, p.Body), &m); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(m.Title, "Ayşe Demir") {
+			titles[p.Path] = m.Title
+		}
+	}
+	if got := titles["/wpush/oscar"]; got != "Ayşe Demir ile yeni konuşma" {
+		t.Errorf("Oscar's push says %q, want it in Turkish", got)
+	}
+	if got := titles["/wpush/olga"]; got != "New conversation with Ayşe Demir" {
+		t.Errorf("Olga's push says %q, want the business's English", got)
 	}
 }

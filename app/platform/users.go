@@ -32,6 +32,9 @@ type User struct {
 	Disabled     bool
 	// TwoFactor is true when sign-in asks for a TOTP code after the password.
 	TwoFactor bool
+	// Locale is the panel language the person last chose ("" never): notifications that reach
+	// them away from the panel (push, e-mail, digest) are written in it.
+	Locale string
 }
 
 // Membership links a user to a tenant with a role.
@@ -148,7 +151,7 @@ func boolInt(b bool) int {
 
 func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	u := &User{}
-	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.Locale); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, tenantdb.ErrNotFound
 		}
@@ -157,7 +160,7 @@ func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	return u, nil
 }
 
-const userSelect = `SELECT id, username, password_hash, is_staff, disabled, (totp_enabled_at IS NOT NULL AND totp_secret != '') FROM users `
+const userSelect = `SELECT id, username, password_hash, is_staff, disabled, (totp_enabled_at IS NOT NULL AND totp_secret != ''), locale FROM users `
 
 // UserByUsername finds a user case-insensitively.
 func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
@@ -167,6 +170,18 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (*User, e
 // UserByID finds a user by id.
 func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
 	return s.scanUser(s.DB.Read.QueryRowContext(ctx, userSelect+`WHERE id = ?`, id))
+}
+
+// SetUserLocale remembers the panel language a person chose (one of the supported codes; the
+// caller checks it), for what is written to them away from the panel.
+func (s *Service) SetUserLocale(ctx context.Context, id int64, lang string) error {
+	if len(lang) > 8 {
+		return &ValidationError{"locale", "too long"}
+	}
+	if _, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET locale = ? WHERE id = ?`, lang, id); err != nil {
+		return fmt.Errorf("platform: user locale: %w", err)
+	}
+	return nil
 }
 
 // SetMembership creates or changes the user's role in the tenant (and re-enables it).

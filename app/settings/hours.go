@@ -40,10 +40,11 @@ type hoursData struct {
 	Upcoming   []hours.ClosedDay
 	PresetTill int
 	AckExample string // the catalog's acknowledgement with a sample opening, as the placeholder
+	ServerZone string // the zone the panel uses until the page is saved once
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
-	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes, Zones: zoneChoices,
+	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes, Zones: zoneChoices, ServerZone: web.ZoneLabel(),
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
 			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage}}
 	for _, n := range weekOrder {

@@ -117,7 +117,7 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 			id := make([]byte, 6)
 			_, _ = rand.Read(id)
 			c := &Ctx{ReqID: hex.EncodeToString(id)}
-			c.Lang = chooseLang(w, r, "")
+			c.Lang = chooseLang(w, r, "", "")
 			c.P = i18n.For(c.Lang)
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
@@ -139,9 +139,10 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-// chooseLang picks the language in this order (guide: 18-language.md): ?lang= (remembered in a cookie) → cookie → tenant primary
-// locale → Accept-Language → English.
-func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale string) string {
+// chooseLang picks the language in this order (guide: 18-language.md): ?lang= (remembered in a
+// cookie) → cookie → the signed-in person's last choice (userLocale) → tenant primary locale →
+// Accept-Language → English.
+func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale, userLocale string) string {
 	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
 		if ck, err := r.Cookie(LangCookie); err != nil || ck.Value != q {
 			http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -151,14 +152,33 @@ func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale string) str
 	user := ""
 	if ck, err := r.Cookie(LangCookie); err == nil && i18n.Supported(ck.Value) {
 		user = ck.Value
+	} else if i18n.Supported(userLocale) {
+		user = userLocale
 	}
 	return i18n.Negotiate(user, tenantLocale, r.Header.Get("Accept-Language"))
 }
 
+// ChosenLang is the language this browser chose explicitly (?lang= or the cookie it left), ""
+// when it chose none: what the panel remembers as the person's own language.
+func ChosenLang(r *http.Request) string {
+	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
+		return q
+	}
+	if ck, err := r.Cookie(LangCookie); err == nil && i18n.Supported(ck.Value) {
+		return ck.Value
+	}
+	return ""
+}
+
 // ApplyTenantLocale re-chooses the language once the tenant is known (its primary locale ranks
-// below the user's own choice but above the browser's).
+// below the person's own choice — this browser's, else the one they made last anywhere — but
+// above the browser's Accept-Language).
 func ApplyTenantLocale(w http.ResponseWriter, r *http.Request, c *Ctx, locale string) {
-	c.Lang = chooseLang(w, r, locale)
+	userLocale := ""
+	if c.User != nil {
+		userLocale = c.User.Locale
+	}
+	c.Lang = chooseLang(w, r, locale, userLocale)
 	c.P = i18n.For(c.Lang).In(c.Loc)
 }
 
