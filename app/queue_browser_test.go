@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"highvibe/app"
+	"highvibe/app/approvals"
 	"highvibe/app/apptest"
 )
 
@@ -142,8 +143,8 @@ func (b *chrome) shot(name string) {
 
 // TestBrowserApprovalQueue works the demo tenant's approval queue the way an operator does: it
 // opens in about a second on a phone-class CPU (4× CPU throttling), pages forward and back
-// without repeating a group, approves one recommendation in place without a reload, and approves a
-// selection in bulk.
+// without repeating a group, approves one recommendation in place without a reload, rejects one
+// with its reason, edits a draft reply and approves it, and approves a selection in bulk.
 func TestBrowserApprovalQueue(t *testing.T) {
 	b := demoBrowser(t)
 	db := b.e.DB(app.DemoSlug).Read
@@ -166,11 +167,16 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		// Usable: the document is parsed and its deferred scripts (htmx, app.js) have run, so
 		// every button works: the navigation's DOMContentLoaded end, measured by the browser.
 		ms := b.eval(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd - n.startTime; })()`)
-		parts := b.str(`(() => { const n = performance.getEntriesByType('navigation')[0]; return ['responseStart', 'responseEnd', 'domInteractive', 'domContentLoadedEventEnd'].map(k => k + ' ' + Math.round(n[k] - n.startTime)).join(', ') + ', html ' + n.transferSize + ' B transferred, ' + n.decodedBodySize + ' B, ' + document.getElementsByTagName('*').length + ' elements'; })()`)
+		parts := b.str(`(() => { const n = performance.getEntriesByType('navigation')[0]; const res = performance.getEntriesByType('resource').filter(r => r.startTime < n.domContentLoadedEventEnd); return ['responseStart', 'responseEnd', 'domInteractive', 'domContentLoadedEventEnd'].map(k => k + ' ' + Math.round(n[k] - n.startTime)).join(', ') + ', html ' + n.transferSize + ' B transferred, ' + n.decodedBodySize + ' B, ' + res.length + ' files before it (' + res.reduce((s, r) => s + r.transferSize, 0) + ' B transferred, the rest from the cache), ' + document.getElementsByTagName('*').length + ' elements'; })()`)
 		b.throttle(1)
+		// The page fits the phone: nothing widens it (a visually hidden table header once did, and
+		// the phone showed the whole page zoomed out).
+		if w := b.eval(`document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 1 {
+			t.Errorf("the page is %.0f px wider than the phone", w)
+		}
 		t.Logf("approval queue usable after %.0f ms with 4× CPU throttling at 390×844 (%d pending; %s)", ms, before, parts)
 		// The issue's bar is 1 s; it is a figure to report (README, Performance), not a wall-clock
-		// assertion: measured 1.5–3.9 s here, dominated by parsing and scripts on the throttled CPU.
+		// assertion: it depends on the machine and on what else runs on it.
 		if ms > 1000 {
 			t.Logf("above the 1 s bar (load factor %.1f)", loadFactor())
 		}
@@ -210,8 +216,8 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		b.open("/app/approvals/")
 		first := b.str(`[...document.querySelectorAll('#queue [data-group]')].map(g => g.dataset.group).join(',')`)
 		groups := strings.Split(first, ",")
-		if len(groups) != 25 {
-			t.Fatalf("first page shows %d groups, want 25", len(groups))
+		if len(groups) != approvals.GroupsPerPage {
+			t.Fatalf("first page shows %d groups, want %d", len(groups), approvals.GroupsPerPage)
 		}
 		b.eval(`window.__noReload = 1`)
 		b.run("next page", chromedp.Click(chromedp.CSS(`[data-next-page]`)))
@@ -227,6 +233,11 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		}
 		if b.eval(`window.__noReload || 0`) != 1 {
 			t.Error("paging reloaded the whole page instead of swapping the queue")
+		}
+		// The new page starts at its top, not where the old one's last group was.
+		b.waitFor("the swap settled", `!document.querySelector('.htmx-settling, .htmx-swapping, .htmx-request')`)
+		if top := b.str(`String(Math.round(document.querySelector('#queue').getBoundingClientRect().top))`); top != "0" {
+			t.Errorf("after paging the queue's top is at %s px of the screen, want 0", top)
 		}
 		b.run("first page", chromedp.Click(chromedp.CSS(`[data-first-page]`)))
 		b.waitFor("back on the first page", `!document.querySelector('[data-first-page]')`)
@@ -282,12 +293,42 @@ func TestBrowserApprovalQueue(t *testing.T) {
 		}
 	})
 
+	t.Run("edit and approve a draft", func(t *testing.T) {
+		b.open("/app/approvals/?kind=pricing")
+		b.eval(`window.__noReload = 1`)
+		id := b.str(`(document.querySelector('#queue .rec textarea[name=draft]')?.closest('.rec').dataset.recId) || ''`)
+		if id == "" {
+			t.Fatal("no pricing card with a draft reply on the first page")
+		}
+		edited := "Merhaba, 800 m² için fiyatımız 292.000 TRY, nakliye dahil."
+		b.eval(`document.querySelector('#draft-` + id + `').value = ''; 1`)
+		b.run("edit the draft", chromedp.SendKeys(chromedp.CSS(`#draft-`+id), edited))
+		b.run("approve with the edit", chromedp.Click(chromedp.CSS(`#rec-`+id+` [data-approve]`)))
+		b.waitFor("the approved card", `document.querySelector('#rec-`+id+`')?.dataset.status === 'approved'`)
+		var status, draft string
+		if err := db.QueryRow(`SELECT status, draft_reply FROM decision_recommendations WHERE id = ?`, id).Scan(&status, &draft); err != nil {
+			t.Fatal(err)
+		}
+		if status != "approved" || draft != edited {
+			t.Errorf("stored %s with draft %q, want approved with %q", status, draft, edited)
+		}
+		if got := b.str(`document.querySelector('#rec-` + id + ` blockquote')?.textContent || ''`); got != edited {
+			t.Errorf("the decided card shows %q", got)
+		}
+		if b.eval(`document.querySelectorAll('#rec-`+id+` form[action$="/send"]').length`) != 1 {
+			t.Error("the approved draft offers no Send button")
+		}
+		if b.eval(`window.__noReload || 0`) != 1 {
+			t.Error("the decision reloaded the page")
+		}
+	})
+
 	t.Run("bulk approve", func(t *testing.T) {
 		b.open("/app/approvals/")
 		now := pending()
 		b.run("select the page", chromedp.Click(chromedp.CSS(`[data-select-all]`)))
 		picked := int(b.eval(`document.querySelectorAll('input[data-pick]:checked').length`))
-		if picked < 25 {
+		if picked < approvals.GroupsPerPage {
 			t.Fatalf("select all picked %d", picked)
 		}
 		b.run("approve selected", chromedp.Click(chromedp.CSS(`[data-bulk-approve]`)))

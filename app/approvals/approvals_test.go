@@ -154,3 +154,46 @@ func TestQueuePageAndSendDraft(t *testing.T) {
 		t.Errorf("newest %d", len(list))
 	}
 }
+
+// TestQueueHandoffsShowTheNewest: under the queue, the page lists the five newest conversations
+// waiting for a person and links to the inbox's handoff filter for all of them (the rows cost a
+// phone's first second; the inbox is where the whole list lives).
+func TestQueueHandoffsShowTheNewest(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	op := e.User("acme", "olga", "operator")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	flag := func(n int) {
+		for i := range n {
+			res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: fmt.Sprintf("h%d", i), Name: fmt.Sprintf("Müşteri %d", i), Body: "hasar var"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
+				on := true
+				return inbox.ApplyTriage(context.Background(), tx, res.ConversationID, inbox.Triage{Handoff: &on, HandoffReason: "damage"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	flag(5)
+	doc := op.Get("/app/approvals/").Doc(t)
+	if n := doc.Find("#handoffs tbody tr").Length(); n != 5 || doc.Find("[data-all-handoffs]").Length() != 0 {
+		t.Fatalf("five waiting: %d rows, link %d (want 5 rows and no link)", n, doc.Find("[data-all-handoffs]").Length())
+	}
+	flag(7) // external ids h0…h6: h0–h4 are the same visitors again, h5 and h6 are new
+	var waiting int
+	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM conversations WHERE handoff_required = 1`).Scan(&waiting)
+	doc = op.Get("/app/approvals/?lang=tr").Doc(t)
+	if n := doc.Find("#handoffs tbody tr").Length(); n != 5 {
+		t.Errorf("%d waiting: %d rows, want 5", waiting, n)
+	}
+	link := doc.Find("[data-all-handoffs]")
+	if href, _ := link.Attr("href"); href != "/app/inbox/?handoff=1" || !strings.Contains(link.Text(), fmt.Sprint(waiting)) || !strings.Contains(link.Text(), "gelen kutusunda") {
+		t.Errorf("link %q → %q, want the inbox's handoff filter and %d in Turkish", link.Text(), href, waiting)
+	}
+	if waiting != 7 {
+		t.Errorf("%d conversations waiting, want 7", waiting)
+	}
+}

@@ -30,6 +30,7 @@ type pageData struct {
 	Query     string // the filter as a query string, without the cursor (links and the bulk form keep it)
 	First     bool   // this is the first page
 	Handoffs  []inbox.HandoffItem
+	HandoffN  int // all conversations waiting for a person (the inbox's handoff filter lists them)
 	Decided   []*Recommendation
 	CanDecide bool
 	Kinds     []string
@@ -63,9 +64,14 @@ func (f QueueFilter) query() string {
 	return v.Encode()
 }
 
-// Index renders one page of the queue: open recommendations grouped by conversation (25 groups a
-// page, keyset), filtered by kind, priority and age; then conversations waiting for a person and
-// the latest decisions. An htmx request for the queue alone (filters, paging) gets only the queue.
+// handoffsShown is how many conversations waiting for a person the queue page lists under the
+// queue; the inbox's handoff filter has them all (every row costs a phone's first second).
+const handoffsShown = 5
+
+// Index renders one page of the queue: open recommendations grouped by conversation
+// (GroupsPerPage groups a page, keyset), filtered by kind, priority and age; then the newest
+// conversations waiting for a person and the latest decisions. An htmx request for the queue
+// alone (filters, paging) gets only the queue.
 func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
@@ -86,9 +92,15 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.Handoffs, err = inbox.HandoffConversations(ctx, c.DB.Read, 20); err != nil {
+	if d.Handoffs, err = inbox.HandoffConversations(ctx, c.DB.Read, handoffsShown); err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	if len(d.Handoffs) == handoffsShown {
+		if d.HandoffN, err = inbox.HandoffCount(ctx, c.DB.Read); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	h.Render.Render(w, r, http.StatusOK, "approvals/index", page)
 }

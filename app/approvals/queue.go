@@ -12,8 +12,10 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// GroupsPerPage is how many conversation groups one page of the queue shows.
-const GroupsPerPage = 25
+// GroupsPerPage is how many conversation groups one page of the queue shows. The issue allows up
+// to 25; 10 (about 15 cards) keeps the first page usable within a second on a phone-class CPU,
+// where every card's parsing, styling and htmx set-up counts, and paging is an in-place swap.
+const GroupsPerPage = 10
 
 // Priorities and ActionTypes are the stored codes the queue filters on, in display order.
 var (

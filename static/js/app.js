@@ -9,6 +9,10 @@
  *                          inserts option[data-text], {{name}} filled in
  *   [data-autosubmit]      submits its form on change
  *   details[data-open-wide] opened on screens 56rem and wider (folded on phones)
+ *   input[data-select-all="<form id>"] checks or clears every input[data-pick] of that form
+ *   button[data-ask-reason] (Reject on a queue card): the first press adds a reason field to
+ *                          its form and turns into its confirming label (data-confirm-label);
+ *                          the second press decides, with the reason
  *   (inbox panes, composer, shortcuts: see chat.js)
  * Charts: see charts.js. Load with `defer`, after htmx.
  */
@@ -191,6 +195,33 @@
     fire(target, 'input');
     sel.selectedIndex = 0; // back to the placeholder option
   });
+
+  // ---- approval queue: select the page, reason on demand ---------------------
+  // The queue ships no reason field per card (a phone-class CPU pays for every control of 60
+  // cards); Reject asks for it when pressed.
+  on('change', (event) => {
+    const all = event.target;
+    if (!all.matches('[data-select-all]')) return;
+    const id = all.getAttribute('data-select-all');
+    for (const box of document.querySelectorAll('input[data-pick][form="' + id + '"]')) box.checked = all.checked;
+  });
+  // Capture phase: runs before htmx sees the click (and the submit it would cause).
+  on('click', (event) => {
+    const btn = up(event, 'button[data-ask-reason]');
+    if (!btn || !btn.form) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const field = document.createElement('input');
+    field.name = 'reason';
+    field.maxLength = 1000;
+    field.placeholder = btn.dataset.askReason;
+    field.setAttribute('aria-label', btn.dataset.askReason);
+    field.dir = 'auto';
+    btn.form.insertBefore(field, btn.form.firstChild);
+    btn.textContent = btn.dataset.confirmLabel;
+    btn.removeAttribute('data-ask-reason');
+    field.focus();
+  }, true);
 
   // ---- autosubmit -----------------------------------------------------------
   on('change', (event) => {
