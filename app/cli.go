@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels"
 	"highvibe/app/platform"
+	"highvibe/app/settingdef"
 	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
@@ -198,8 +200,12 @@ func openPlatform(ctx context.Context, data string) (*tenantdb.Manager, *platfor
 		return nil, nil, err
 	}
 	audit.Attach(m, nil) // commands that log record the chain head, as the server does
-	return m, platform.NewService(m), nil
+	return m, platform.NewService(m, channels.Registry().Settings()...), nil
 }
+
+// TenantSettings are every tenant setting the product knows: the platform's own and each
+// registered channel's (a channel declares its settings in its registry entry).
+func TenantSettings() *settingdef.Set { return platform.Settings(channels.Registry().Settings()...) }
 
 func cmdTenantCreate(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("tenant create", io)
@@ -282,15 +288,16 @@ func cmdTenantSet(ctx context.Context, args []string, io *IO) error {
 		return usagef("tenant set: --slug is required")
 	}
 	if len(pairs) == 0 {
-		return usagef("tenant set: give at least one key=value (keys: %s)", strings.Join(platform.SettingKeys(), " "))
+		return usagef("tenant set: give at least one key=value (keys: %s)", strings.Join(TenantSettings().Keys(), " "))
 	}
+	defs := TenantSettings()
 	kv := map[string]string{}
 	for _, a := range pairs {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
 			return usagef("tenant set: %q is not key=value", a)
 		}
-		if err := platform.ValidateSetting(k, v); err != nil {
+		if err := platform.CheckSetting(defs, k, v); err != nil {
 			return usagef("tenant set: %v", err)
 		}
 		kv[k] = v
@@ -314,7 +321,7 @@ func cmdTenantSet(ctx context.Context, args []string, io *IO) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := kv[k]
-		if platform.IsSecret(k) {
+		if defs.IsSecret(k) {
 			v = "(secret, saved)"
 		}
 		fmt.Fprintf(io.Out, "%s: %s = %s\n", *slug, k, v)

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"highvibe/app"
 	"highvibe/app/apptest"
-	"highvibe/app/platform"
 	"highvibe/guide"
 )
 
@@ -145,7 +145,7 @@ var queryParams = map[string]bool{"q": true, "state": true, "channel": true, "ha
 // TestGuideNamesOnlyRealSettings: every setting the guide names exists.
 func TestGuideNamesOnlyRealSettings(t *testing.T) {
 	known := map[string]bool{}
-	for _, k := range platform.SettingKeys() {
+	for _, k := range app.TenantSettings().Keys() {
 		known[k] = true
 	}
 	for lang, files := range guideFiles(t) {

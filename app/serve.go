@@ -23,6 +23,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/channels"
+	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/dashboard"
 	"highvibe/app/docs"
@@ -60,6 +61,9 @@ type Options struct {
 	FormReadTimeout, WebhookReadTimeout time.Duration
 	// SessionIdle ends panel sessions unused for this long (default auth.DefaultIdle, 12 h).
 	SessionIdle time.Duration
+	// Channels is the channel registry (nil = channels.Registry(), the product's). Tests pass
+	// their own to show that a channel declared in one place is stored, validated and drawn.
+	Channels *channel.Registry
 }
 
 // Limits on strangers' request bodies in flight at once: in all, and from one address.
@@ -115,7 +119,13 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	// Every committed tenant write records the tenant's newest audit row in platform.db.
 	audit.Attach(mgr, o.Log)
-	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
+	// The channel registry: its channels' settings are handed to the platform room, which stores
+	// them without importing the channels.
+	reg := o.Channels
+	if reg == nil {
+		reg = channels.Registry()
+	}
+	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr, reg.Settings()...), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
 		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
@@ -183,7 +193,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
 	}
-	h.InboxService = &inbox.Service{Live: s.Live, Channels: channels.Registry()}
+	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
 	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform, Neighbours: inbox.Neighbours{
 		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}}

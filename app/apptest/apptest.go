@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app"
+	"highvibe/app/channels/channel"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -46,6 +47,8 @@ type Options struct {
 	TrustedProxies string
 	// MetricsToken is serve's --metrics-token (it also puts tenant slugs on metric labels).
 	MetricsToken string
+	// Channels replaces the product's channel registry (nil = channels.Registry()).
+	Channels *channel.Registry
 }
 
 // New starts a server on a fresh temp data dir; it is stopped when the test ends.
@@ -68,7 +71,7 @@ func NewWith(t testing.TB, o Options) *Env {
 		t.Fatalf("apptest: %v", err)
 	}
 	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies,
-		MetricsToken: o.MetricsToken})
+		MetricsToken: o.MetricsToken, Channels: o.Channels})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -10,10 +11,12 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
+	"highvibe/app/settingdef"
 	"highvibe/app/web"
 )
 
-// Settings is the owner's channels page: widget embed code, WhatsApp and Telegram connection.
+// Settings is the owner's channels page: one section per registered channel (the widget's embed
+// code, WhatsApp, Telegram, e-mail...), drawn from the channel registry alone.
 type Settings struct {
 	Render   *web.Renderer
 	Platform *platform.Service
@@ -21,23 +24,53 @@ type Settings struct {
 }
 
 type settingsData struct {
-	Slug, Origin, Snippet string
-	Values                map[string]string // non-secret values
-	Set                   map[string]bool   // secrets: set or not, never the value
+	Slug     string
+	Values   map[string]string // non-secret values
+	Set      map[string]bool   // secrets: set or not, never the value
+	Sections []section
+}
+
+// section is one channel's part of the page, ready to draw.
+type section struct {
+	ID, Title string
+	channel.Section
+	Code      string // Section.Code for this tenant and server ("" = none)
+	Links     []channel.Link
+	Connected bool // every Section.Ready setting has a value
+	Fields    []settingdef.Def
 }
 
 func (h *Settings) data(r *http.Request) *settingsData {
 	c := web.From(r)
 	t := c.Tenant
 	o := widget.Origin(r)
-	d := &settingsData{Slug: t.Slug, Origin: o, Snippet: widget.EmbedSnippet(o, t.Slug, t.PrimaryLocale), Values: map[string]string{}, Set: map[string]bool{}}
+	d := &settingsData{Slug: t.Slug, Values: map[string]string{}, Set: map[string]bool{}}
 	for _, st := range h.Channels.Settings() {
 		k := st.Key
-		if platform.IsSecret(k) {
+		if st.IsSecret() {
 			d.Set[k] = t.Setting(k) != ""
 		} else {
 			d.Values[k] = t.Setting(k)
 		}
+	}
+	for _, ch := range h.Channels.All() {
+		i := ch.Info()
+		if len(i.Settings) == 0 && i.Section.Help == "" && i.Section.Code == nil {
+			continue
+		}
+		sec := section{ID: i.Name, Title: cmp.Or(i.Section.Title, i.Label()), Section: i.Section, Fields: i.Settings, Connected: true}
+		if i.Section.Code != nil {
+			sec.Code = i.Section.Code(o, t.Slug, t.PrimaryLocale)
+		}
+		for _, l := range i.Section.Links {
+			sec.Links = append(sec.Links, channel.Link{Label: l.Label, Href: strings.ReplaceAll(l.Href, "{slug}", t.Slug)})
+		}
+		for _, k := range i.Section.Ready {
+			if d.Values[k] == "" && !d.Set[k] {
+				sec.Connected = false
+			}
+		}
+		d.Sections = append(d.Sections, sec)
 	}
 	return d
 }
@@ -65,7 +98,7 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	for _, st := range h.Channels.Settings() {
 		k := st.Key
 		v := strings.TrimSpace(r.PostForm.Get(k))
-		if platform.IsSecret(k) {
+		if st.IsSecret() {
 			if r.PostForm.Get("clear_"+k) == "1" {
 				kv[k] = ""
 				continue
@@ -76,13 +109,13 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		} else if _, ok := r.PostForm[k]; !ok {
 			continue
 		}
-		if st.Check != nil && v != "" {
-			if key := st.Check(v); key != "" {
+		if st.Problem != nil && v != "" {
+			if key := st.Problem(v); key != "" {
 				errs.Add(k, c.T(key))
 				continue
 			}
 		}
-		if err := platform.ValidateSetting(k, v); err != nil {
+		if err := h.Platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, c.T("channels.settings.invalid"))
 			continue
 		}
@@ -124,7 +157,7 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	shown := map[string]any{}
 	for k, v := range kv {
 		changed = append(changed, k)
-		if platform.IsSecret(k) {
+		if h.Platform.IsSecret(k) {
 			shown[k] = map[bool]string{true: "set", false: "cleared"}[v != ""]
 		} else {
 			shown[k] = v

@@ -1,11 +1,18 @@
 package channels_test
 
 import (
+	"cmp"
 	"net/url"
 	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/channels"
+	"highvibe/app/channels/channel"
+	"highvibe/app/i18n"
+	"highvibe/app/platform"
+	"highvibe/app/settingdef"
+	"highvibe/app/staff"
 )
 
 func TestChannelSettings(t *testing.T) {
@@ -71,5 +78,169 @@ func TestWhatsAppNotConnectedWithoutSecret(t *testing.T) {
 	}
 	if got := state(); got != "ready to receive" {
 		t.Fatalf("with an app secret the state reads %q, want %q", got, "ready to receive")
+	}
+}
+
+// faxChannel is a throwaway channel that exists only in this test's registry: everything the
+// product knows about its settings comes from this one declaration.
+type faxChannel struct{}
+
+func (faxChannel) Info() channel.Info {
+	return channel.Info{Name: "fax", Provider: "fax", Icon: "℻", Outbound: channel.Record,
+		Settings: []settingdef.Def{
+			{Key: "fax_number", MaxLen: 20, Label: "test.fax.number", Heading: "test.fax.heading"},
+			{Key: "fax_password", Kind: settingdef.Secret, MaxLen: 50, Label: "test.fax.password"},
+			{Key: "fax_retries", Kind: settingdef.Number, Default: "3", Check: settingdef.WholeNumber(0, 9), Min: 0, Max: 9, Label: "test.fax.retries"},
+			{Key: "fax_cover", Kind: settingdef.Bool, Default: "false", Label: "test.fax.cover"},
+		},
+		Section: channel.Section{Help: "test.fax.help", Code: func(origin, slug, _ string) string { return origin + "/fax/" + slug },
+			Ready: []string{"fax_number", "fax_password"}, ReadyLabel: "test.fax.ready", NotReadyLabel: "test.fax.not_ready"}}
+}
+
+// TestNewChannelIsOneDeclaration: a channel added to a registry (a test's own instance, not the
+// product's) brings its settings with it: `tenant set`'s path (the staff service) and the
+// channels page accept and store them, the page draws its section (secrets masked, bad values a
+// 422 that stores nothing), and a platform service not given the declaration refuses its keys.
+func TestNewChannelIsOneDeclaration(t *testing.T) {
+	reg := channel.NewRegistry(append(channels.Registry().All(), faxChannel{})...)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true, Channels: reg})
+	e.Tenant("acme")
+	owner := e.User("acme", "olga", "owner")
+	ctx := t.Context()
+	setting := func(k string) string {
+		t.Helper()
+		tn, err := e.Server.Platform.TenantBySlug(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tn.Setting(k)
+	}
+	if got := setting("fax_retries"); got != "3" {
+		t.Fatalf("default of fax_retries = %q, want 3", got)
+	}
+
+	// The page draws the section from the declaration alone.
+	doc := owner.Get("/app/settings/channels?lang=en").Doc(t)
+	sec := doc.Find("section#fax")
+	if sec.Length() != 1 {
+		t.Fatal("no section for the fax channel")
+	}
+	if got := strings.TrimSpace(sec.Find("h2").Text()); !strings.HasPrefix(got, "inbox.channel.fax") {
+		t.Errorf("heading %q", got)
+	}
+	if got := strings.TrimSpace(sec.Find("#fax-state").Text()); got != "test.fax.not_ready" {
+		t.Errorf("state %q before set-up", got)
+	}
+	if got := sec.Find("#fax-code").Text(); !strings.HasSuffix(got, "/fax/acme") {
+		t.Errorf("code block %q", got)
+	}
+	for sel, want := range map[string]string{"h3": "test.fax.heading", "label[for=fax_number]": "test.fax.number", "label[for=fax_retries]": "test.fax.retries"} {
+		if got := strings.TrimSpace(sec.Find(sel).First().Text()); got != want {
+			t.Errorf("%s reads %q, want %q", sel, got, want)
+		}
+	}
+	for id, want := range map[string][2]string{"fax_number": {"maxlength", "20"}, "fax_password": {"type", "password"}, "fax_retries": {"type", "number"}, "fax_cover": {"type", "checkbox"}} {
+		if got, _ := sec.Find("#" + id).Attr(want[0]); got != want[1] {
+			t.Errorf("#%s %s=%q, want %q", id, want[0], got, want[1])
+		}
+	}
+	if v, _ := sec.Find("#fax_retries").Attr("value"); v != "3" {
+		t.Errorf("fax_retries shows %q, want the default 3", v)
+	}
+
+	// `highvibe tenant set` goes through the staff service to platform storage.
+	staffSvc := &staff.Service{Platform: e.Server.Platform, Mgr: e.Server.Mgr}
+	if err := staffSvc.SetSettings(ctx, staff.CLI, "acme", map[string]string{"fax_number": "+90 212 555 00 00", "fax_retries": "5"}); err != nil {
+		t.Fatalf("tenant set: %v", err)
+	}
+	if setting("fax_number") != "+90 212 555 00 00" || setting("fax_retries") != "5" {
+		t.Fatal("tenant set did not store the fax settings")
+	}
+	if err := staffSvc.SetSettings(ctx, staff.CLI, "acme", map[string]string{"fax_number": "1", "fax_retries": "12"}); err == nil {
+		t.Fatal("tenant set accepted fax_retries=12")
+	}
+	if setting("fax_number") != "+90 212 555 00 00" {
+		t.Fatal("a refused tenant set stored part of its pairs")
+	}
+	// The platform knows the keys only because they were handed in.
+	if err := platform.NewService(e.Server.Mgr).ValidateSetting("fax_number", "1"); err == nil {
+		t.Fatal("a platform service without the channel's declaration accepted fax_number")
+	}
+
+	// The page saves them: a secret, a checkbox.
+	if r := owner.Post("/app/settings/channels", url.Values{"fax_password": {"pw-s3cret"}, "fax_cover": {"true", "false"}, "fax_number": {"123"}}); r.StatusCode != 303 {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	if setting("fax_password") != "pw-s3cret" || setting("fax_cover") != "true" || setting("fax_number") != "123" {
+		t.Fatalf("page save: password set %v, cover %q, number %q", setting("fax_password") != "", setting("fax_cover"), setting("fax_number"))
+	}
+	page := owner.Get("/app/settings/channels")
+	if strings.Contains(page.Body, "pw-s3cret") {
+		t.Fatal("the fax password was shown again")
+	}
+	doc = page.Doc(t)
+	if got := strings.TrimSpace(doc.Find("#fax-state").Text()); got != "test.fax.ready" {
+		t.Errorf("state %q after set-up", got)
+	}
+	if _, checked := doc.Find("#fax_cover").Attr("checked"); !checked {
+		t.Error("the cover checkbox is not shown checked")
+	}
+	if doc.Find("input[name=clear_fax_password]").Length() != 1 {
+		t.Error("no clear box for the stored fax password")
+	}
+	// A bad value: 422, its message next to the field, nothing stored.
+	r := owner.Post("/app/settings/channels", url.Values{"fax_number": {"999"}, "fax_retries": {"x"}, "fax_cover": {"false"}})
+	if r.StatusCode != 422 {
+		t.Fatalf("bad fax_retries: %d", r.StatusCode)
+	}
+	if r.Doc(t).Find("#fax_retries-error").Length() != 1 {
+		t.Error("no error next to fax_retries")
+	}
+	if setting("fax_number") != "123" || setting("fax_cover") != "true" {
+		t.Fatal("partial save on 422")
+	}
+	// Unticking the checkbox posts only the hidden "false".
+	if r := owner.Post("/app/settings/channels", url.Values{"fax_cover": {"false"}}); r.StatusCode != 303 {
+		t.Fatalf("untick: %d", r.StatusCode)
+	}
+	if setting("fax_cover") != "false" {
+		t.Fatal("unticking did not store false")
+	}
+}
+
+// TestChannelSettingsAreTranslated: every catalog key a registered channel declares for the
+// channels page (labels, headings, choices, help, state badges) exists in all six languages.
+func TestChannelSettingsAreTranslated(t *testing.T) {
+	var keys []string
+	for _, c := range channels.Registry().All() {
+		i := c.Info()
+		s := i.Section
+		keys = append(keys, s.Title, s.Help, s.ReadyLabel, s.NotReadyLabel, s.NotReadyWarning)
+		for _, l := range s.Links {
+			keys = append(keys, l.Label)
+		}
+		if len(i.Settings) > 0 || s.Help != "" {
+			keys = append(keys, cmp.Or(s.Title, i.Label()))
+		}
+		for _, d := range i.Settings {
+			if d.Label == "" {
+				t.Errorf("%s: setting %s has no label", i.Name, d.Key)
+			}
+			keys = append(keys, d.Label, d.Heading)
+			for _, o := range d.Options {
+				keys = append(keys, d.Label+"."+o)
+			}
+		}
+	}
+	for _, lang := range []string{"en", "tr", "de", "fr", "es", "ar"} {
+		have := map[string]bool{}
+		for _, k := range i18n.Keys(lang) {
+			have[k] = true
+		}
+		for _, k := range keys {
+			if k != "" && !have[k] {
+				t.Errorf("%s: catalog key %q missing", lang, k)
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/settingdef"
 	"highvibe/app/tenantdb"
 )
 
@@ -26,6 +27,7 @@ type Tenant struct {
 	Currency      string
 	CreatedAt     string
 	Settings      map[string]string
+	defs          *settingdef.Set // what the loading service knows: the defaults Setting falls back to
 }
 
 // Active reports whether the tenant may take in new data.
@@ -48,10 +50,10 @@ func (t *Tenant) Setting(key string) string {
 	if v, ok := t.Settings[key]; ok {
 		return v
 	}
-	if d, ok := settingDefs[key]; ok {
-		return d.def
+	if t.defs == nil {
+		return Settings().Default(key)
 	}
-	return ""
+	return t.defs.Default(key)
 }
 
 // Bool reads a boolean setting.
@@ -61,10 +63,17 @@ func (t *Tenant) Bool(key string) bool { return t.Setting(key) == "true" }
 type Service struct {
 	DB  *tenantdb.DB
 	Mgr *tenantdb.Manager
+	// Defs are the tenant settings this service accepts: the platform's own and those handed in
+	// at start-up (the channels' registry entries declare theirs).
+	Defs *settingdef.Set
 }
 
-// NewService builds the platform service over an open manager.
-func NewService(m *tenantdb.Manager) *Service { return &Service{DB: m.Platform, Mgr: m} }
+// NewService builds the platform service over an open manager. extra are the settings declared
+// outside the platform room (each channel's, from the channel registry), added to the platform's
+// own; the platform never imports the channels.
+func NewService(m *tenantdb.Manager, extra ...settingdef.Def) *Service {
+	return &Service{DB: m.Platform, Mgr: m, Defs: Settings(extra...)}
+}
 
 // ErrExists is returned when a slug or username is taken (a conflict for the web layer).
 var ErrExists = fault.Sentinel(fault.KindConflict, "", "already exists")
@@ -90,13 +99,13 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	if niche == "" {
 		niche = "default"
 	}
-	if err := validateSetting("niche", niche); err != nil {
+	if err := s.ValidateSetting("niche", niche); err != nil {
 		return nil, err
 	}
 	if locale == "" {
 		locale = "tr"
 	}
-	if err := validateSetting("primary_locale", locale); err != nil {
+	if err := s.ValidateSetting("primary_locale", locale); err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(s.Mgr.TenantPath(slug)); err == nil {
@@ -127,7 +136,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 const tenantCols = `id, slug, name, status, niche_id, primary_locale, currency, created_at`
 
 func (s *Service) scanTenant(ctx context.Context, row *sql.Row) (*Tenant, error) {
-	t := &Tenant{}
+	t := &Tenant{defs: s.Defs}
 	if err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &t.NicheID, &t.PrimaryLocale, &t.Currency, &t.CreatedAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, tenantdb.ErrNotFound
@@ -161,7 +170,7 @@ func (s *Service) ListTenants(ctx context.Context) ([]*Tenant, error) {
 	defer rows.Close()
 	var out []*Tenant
 	for rows.Next() {
-		t := &Tenant{}
+		t := &Tenant{defs: s.Defs}
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &t.NicheID, &t.PrimaryLocale, &t.Currency, &t.CreatedAt); err != nil {
 			return nil, fmt.Errorf("platform: list tenants: %w", err)
 		}
@@ -191,7 +200,7 @@ func (s *Service) settings(ctx context.Context, id int64) (map[string]string, er
 // key or bad value changes nothing.
 func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]string) error {
 	for k, v := range kv {
-		if err := validateSetting(k, v); err != nil {
+		if err := s.ValidateSetting(k, v); err != nil {
 			return err
 		}
 	}
@@ -203,13 +212,13 @@ func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]st
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range kv {
 			if col, ok := tenantColumns[k]; ok {
-				if _, err := tx.ExecContext(ctx, `UPDATE tenants SET `+col+` = ?, updated_at = ? WHERE id = ?`, normalizeSetting(k, v), now, t.ID); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE tenants SET `+col+` = ?, updated_at = ? WHERE id = ?`, s.normalizeSetting(k, v), now, t.ID); err != nil {
 					return fmt.Errorf("platform: set %s: %w", k, err)
 				}
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO tenant_settings(tenant_id, key, value, updated_at) VALUES(?,?,?,?)
-				ON CONFLICT(tenant_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, t.ID, k, normalizeSetting(k, v), now); err != nil {
+				ON CONFLICT(tenant_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, t.ID, k, s.normalizeSetting(k, v), now); err != nil {
 				return fmt.Errorf("platform: set %s: %w", k, err)
 			}
 		}

@@ -160,7 +160,7 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 			continue // absent fields are left as they are
 		}
 		v := strings.TrimSpace(r.PostForm.Get(k))
-		if err := platform.ValidateSetting(k, v); err != nil {
+		if err := h.Platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, fieldMessage(c, k, v))
 			continue
 		}

@@ -131,10 +131,10 @@ func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*p
 	} else if len([]rune(in.Name)) > 200 {
 		bad("name", "validation.too_long", "is required (at most 200 characters)", 200)
 	}
-	if err := platform.ValidateSetting("niche", in.Niche); err != nil {
+	if err := s.Platform.ValidateSetting("niche", in.Niche); err != nil {
 		bad("niche", "validation.choice", err.(*platform.ValidationError).Msg)
 	}
-	if err := platform.ValidateSetting("primary_locale", in.Locale); err != nil {
+	if err := s.Platform.ValidateSetting("primary_locale", in.Locale); err != nil {
 		bad("primary_locale", "validation.choice", err.(*platform.ValidationError).Msg)
 	}
 	if err := invalid(fields, first); err != nil {
@@ -173,7 +173,7 @@ func (s *Service) SetSettings(ctx context.Context, a Actor, slug string, kv map[
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if err := platform.ValidateSetting(k, kv[k]); err != nil {
+		if err := s.Platform.ValidateSetting(k, kv[k]); err != nil {
 			fields.Add(k, settingKey(k, kv[k]), settingArgs(k)...)
 			if first == nil {
 				first = err.(*platform.ValidationError)
@@ -189,7 +189,7 @@ func (s *Service) SetSettings(ctx context.Context, a Actor, slug string, kv map[
 	}
 	before, after := map[string]string{}, map[string]string{}
 	for _, k := range keys {
-		if platform.IsSecret(k) {
+		if s.Platform.IsSecret(k) {
 			before[k], after[k] = secretState(t.Setting(k)), secretState(kv[k])
 			continue
 		}

@@ -4,8 +4,8 @@
 // itself is built once, in app/channels/registry.go, from one line per channel; each channel's
 // folder implements Channel (and Sender when the server sends its replies).
 //
-// This package imports nothing of the application, so that the inbox (which every channel calls)
-// can hold a Registry without an import cycle.
+// This package imports nothing of the application but the leaf app/settingdef, so that the inbox
+// (which every channel calls) can hold a Registry without an import cycle.
 package channel
 
 import (
@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"highvibe/app/settingdef"
 )
 
 // JobDeliver is the job kind of one outbound message on a channel whose replies the server sends
@@ -34,13 +36,31 @@ const (
 	Deliver
 )
 
-// Setting is one tenant setting a channel's section of the channels page edits.
-type Setting struct {
-	Key string // platform setting key (app/platform/settings.go declares its default, check and secrecy)
-	// Check returns "" when the value is acceptable, else a catalog key (channels.settings.err.*)
-	// naming the problem in the user's language. nil = the platform check alone.
-	Check func(string) string
+// Section is how a channel's part of the channels settings page (/app/settings/channels) looks
+// around its settings. The page draws one section per channel that has settings or a Section, in
+// registry order, from these facts alone: a new channel edits no template.
+type Section struct {
+	Title string // catalog key of the heading ("" = the channel's name, Info.Label)
+	Help  string // catalog key of the paragraph under the heading ("" = none)
+	Guide string // a guide page linked after the help ("" = none)
+	// Code, when set, returns text the owner copies elsewhere, shown in a code block: the address
+	// the provider calls (a webhook URL) or the widget's embed snippet. origin is this server's
+	// public address, slug and lang the tenant's.
+	Code func(origin, slug, lang string) string
+	Copy bool // a copy button follows the code block
+	// Links open pages about the channel in a new tab; "{slug}" in Href is the tenant's slug.
+	Links []Link
+	// Ready lists the settings that must all have a value for the channel to count as connected;
+	// the heading then carries a state badge (ReadyLabel / NotReadyLabel, catalog keys). Empty =
+	// no badge.
+	Ready                     []string
+	ReadyLabel, NotReadyLabel string
+	NotReadyAlarm             bool   // "not connected" is drawn as a failure (replies and webhooks are refused)
+	NotReadyWarning           string // catalog key of a warning shown while not connected ("" = none)
 }
+
+// Link is one link of a channel's section: a catalog key and an address.
+type Link struct{ Label, Href string }
 
 // Info is what every room may know about a channel without importing it.
 type Info struct {
@@ -54,7 +74,10 @@ type Info struct {
 	Window time.Duration
 	// Statuses are the delivery statuses the channel reports for a reply, in order.
 	Statuses []string
-	Settings []Setting // the channel's settings on the channels page, in form order
+	// Settings are the channel's tenant settings, in form order: the platform accepts them (the
+	// server passes Registry.Settings to platform.NewService) and the channels page draws them.
+	Settings []settingdef.Def
+	Section  Section // how the channels page shows the channel
 	// FetchJob is the job kind that reads inbound messages of a channel that polls (e-mail); the
 	// channels page queues it when the channel's settings are saved. "" = pushed by webhooks.
 	FetchJob string
@@ -137,15 +160,22 @@ type Registry struct {
 	list []Channel
 }
 
-// NewRegistry builds a registry; a repeated name panics (a programming error caught at start-up).
+// NewRegistry builds a registry; a repeated channel name or setting key panics (a programming
+// error caught at start-up).
 func NewRegistry(cs ...Channel) *Registry {
-	seen := map[string]bool{}
+	seen, keys := map[string]bool{}, map[string]bool{}
 	for _, c := range cs {
 		n := c.Info().Name
 		if n == "" || seen[n] {
 			panic("channel: empty or repeated channel name " + n)
 		}
 		seen[n] = true
+		for _, d := range c.Info().Settings {
+			if d.Key == "" || keys[d.Key] {
+				panic("channel: empty or repeated setting key " + d.Key + " on " + n)
+			}
+			keys[d.Key] = true
+		}
 	}
 	return &Registry{list: slices.Clone(cs)}
 }
@@ -240,8 +270,8 @@ func (r *Registry) Icons() map[string]string {
 }
 
 // Settings lists every channel's settings, in registry and form order.
-func (r *Registry) Settings() []Setting {
-	var out []Setting
+func (r *Registry) Settings() []settingdef.Def {
+	var out []settingdef.Def
 	for _, c := range r.All() {
 		out = append(out, c.Info().Settings...)
 	}

@@ -9,12 +9,13 @@ import (
 	"strconv"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/settingdef"
 )
 
 // Channel is e-mail in the channel registry.
 type Channel struct{}
 
-// Settings keys (app/platform/settings.go declares their defaults and secrecy).
+// Settings keys (Info declares their defaults, checks and secrecy).
 const (
 	SetIMAPHost     = "email_imap_host"
 	SetIMAPPort     = "email_imap_port"
@@ -33,11 +34,22 @@ const (
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "email", Provider: "email", Icon: "✉", Outbound: channel.Deliver, ByHand: true,
 		Statuses: []string{"queued", "sent", "failed"},
-		Settings: []channel.Setting{
-			{Key: SetIMAPHost, Check: checkHost}, {Key: SetIMAPPort, Check: checkPort}, {Key: SetIMAPUser},
-			{Key: SetIMAPPassword}, {Key: SetSMTPHost, Check: checkHost}, {Key: SetSMTPPort, Check: checkPort},
-			{Key: SetSMTPUser}, {Key: SetSMTPPassword}, {Key: SetFrom, Check: checkFrom}, {Key: SetSecurity},
+		Settings: []settingdef.Def{
+			{Key: SetIMAPHost, MaxLen: 253, Problem: checkHost, Label: "channels.settings.email_imap_host", Heading: "channels.settings.email_in"},
+			{Key: SetIMAPPort, Kind: settingdef.Number, Default: "993", Check: settingdef.Port, Min: 1, Max: 65535, Problem: checkPort,
+				Label: "channels.settings.email_imap_port"},
+			{Key: SetIMAPUser, MaxLen: 254, Label: "channels.settings.email_imap_user"},
+			{Key: SetIMAPPassword, Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.email_imap_password"},
+			{Key: SetSMTPHost, MaxLen: 253, Problem: checkHost, Label: "channels.settings.email_smtp_host", Heading: "channels.settings.email_out"},
+			{Key: SetSMTPPort, Kind: settingdef.Number, Default: "465", Check: settingdef.Port, Min: 1, Max: 65535, Problem: checkPort,
+				Label: "channels.settings.email_smtp_port"},
+			{Key: SetSMTPUser, MaxLen: 254, Label: "channels.settings.email_smtp_user"},
+			{Key: SetSMTPPassword, Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.email_smtp_password"},
+			{Key: SetFrom, MaxLen: 320, Problem: checkFrom, Label: "channels.settings.email_from", Placeholder: "Acme <info@example.com>"},
+			{Key: SetSecurity, Kind: settingdef.Choice, Default: "tls", Options: []string{"tls", "starttls", "none"}, Label: "channels.settings.email_security"},
 		},
+		Section: channel.Section{Help: "channels.settings.email_help", Guide: "email", Ready: []string{SetIMAPHost, SetSMTPHost},
+			ReadyLabel: "channels.settings.email_connected", NotReadyLabel: "channels.settings.email_not_connected"},
 		FetchJob: JobFetch}
 }
 

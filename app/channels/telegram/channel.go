@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/settingdef"
 )
 
 // Channel is a Telegram bot in the channel registry: inbound through the webhook, replies sent by
@@ -15,7 +16,13 @@ type Channel struct{}
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
 		Statuses: []string{"queued", "sent", "failed"},
-		Settings: []channel.Setting{{Key: "telegram_secret_token"}, {Key: "telegram_bot_token"}, {Key: "telegram_api_base"}}}
+		Settings: []settingdef.Def{
+			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Label: "channels.settings.telegram_secret_token"},
+			{Key: "telegram_bot_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.telegram_bot_token"},
+			{Key: "telegram_api_base", Kind: settingdef.URL, Default: "https://api.telegram.org", Check: settingdef.HTTPURL,
+				Label: "channels.settings.telegram_api_base"},
+		},
+		Section: channel.Section{Help: "channels.settings.telegram_help", Code: webhookURL}}
 }
 
 // Send posts the reply to the conversation's chat (a text, or the file it carries with the text as
@@ -37,4 +44,9 @@ func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 		return "", err
 	}
 	return "msg:" + r.ExternalID + ":" + strconv.FormatInt(id, 10), nil
+}
+
+// webhookURL is the address to register with Telegram's setWebhook for the tenant's bot.
+func webhookURL(origin, slug, _ string) string {
+	return origin + "/api/webhooks/telegram/" + slug + "/"
 }

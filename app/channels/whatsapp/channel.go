@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/settingdef"
 )
 
 // Channel is WhatsApp (Cloud API) in the channel registry: inbound through the webhook, replies
@@ -14,8 +15,19 @@ type Channel struct{}
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
 		Statuses: []string{"queued", "sent", "delivered", "read", "failed"},
-		Settings: []channel.Setting{{Key: "whatsapp_verify_token"}, {Key: "whatsapp_app_secret"}, {Key: "whatsapp_phone_number_id"},
-			{Key: "whatsapp_access_token"}, {Key: "whatsapp_api_base"}}}
+		Settings: []settingdef.Def{
+			{Key: "whatsapp_verify_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_verify_token"},
+			{Key: "whatsapp_app_secret", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_app_secret"},
+			{Key: "whatsapp_phone_number_id", MaxLen: 64, Label: "channels.settings.whatsapp_phone_number_id"},
+			{Key: "whatsapp_access_token", Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.whatsapp_access_token"},
+			{Key: "whatsapp_api_base", Kind: settingdef.URL, Default: "https://graph.facebook.com/v21.0", Check: settingdef.HTTPURL,
+				Label: "channels.settings.whatsapp_api_base"},
+		},
+		// Without the app secret every webhook call is refused (its signature cannot be checked).
+		Section: channel.Section{Help: "channels.settings.whatsapp_help", Code: webhookURL,
+			Ready: []string{"whatsapp_app_secret"}, ReadyLabel: "channels.settings.whatsapp_connected",
+			NotReadyLabel: "channels.settings.whatsapp_not_connected", NotReadyAlarm: true,
+			NotReadyWarning: "channels.settings.whatsapp_needs_secret"}}
 }
 
 // NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
@@ -33,3 +45,6 @@ func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 	}
 	return SendText(ctx, r.Client, r.Setting("whatsapp_api_base"), phoneID, token, r.ExternalID, r.Body)
 }
+
+// webhookURL is the address to give Meta as the app's webhook (KEY: one of the tenant's API keys).
+func webhookURL(origin, _, _ string) string { return origin + "/api/webhooks/whatsapp/?api_key=KEY" }
