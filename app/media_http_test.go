@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -10,11 +11,13 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/inbox"
 	"highvibe/app/media/mediatest"
 )
 
@@ -282,56 +285,122 @@ func TestComposerRefusesWhatIsNotAPhotoOrPDF(t *testing.T) {
 	}
 }
 
-// TestErasingALeadTakesItsFiles: a person's files go with them; bytes another person's message
-// also names stay.
+// TestErasingALeadTakesItsFiles: the owner erases a person's files from the person's files page
+// (a reason and a confirmation are required, else nothing goes); their photos and thumbnails
+// leave the media database for good — the bytes are in neither the database file nor its log —
+// while a photo another person also sent stays for them, and the action log names who and why.
 func TestErasingALeadTakesItsFiles(t *testing.T) {
 	e := apptest.New(t)
-	e.Tenant("acme")
+	e.Tenant("acme", "parke_tas", "tr")
 	shared := mediatest.JPEG(60, 60)
-	post := func(data []byte) (string, int64) {
-		r := postFile(e.Client(), "/widget/api/acme/media", "p.jpg", data, nil)
+	post := func(name string, data []byte) int64 {
+		r := postFile(e.Client(), "/widget/api/acme/media", name, data, nil)
 		var out struct {
-			Token string `json:"token"`
-			Conv  int64  `json:"conversation_id"`
+			Conv int64 `json:"conversation_id"`
 		}
 		_ = json.Unmarshal([]byte(r.Body), &out)
 		if r.StatusCode != 201 {
 			t.Fatalf("%d %s", r.StatusCode, r.Body)
 		}
-		return out.Token, out.Conv
+		return out.Conv
 	}
-	_, c1 := post(shared)
-	tok1 := ""
-	_ = tok1
-	_, c2 := post(shared)
+	c1 := post("p.jpg", shared)
+	c2 := post("p.jpg", shared)
 	own := mediatest.PNG(20, 20)
-	r := postFile(e.Client(), "/widget/api/acme/media", "own.png", own, nil)
-	if r.StatusCode != 201 {
-		t.Fatal(r.Body)
-	}
-	var lead1 int64
+	// The erased person also sent a photo of their own in the same visit.
+	var lead1, lead2 int64
 	_ = e.DB("acme").Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, c1).Scan(&lead1)
+	_ = e.DB("acme").Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, c2).Scan(&lead2)
+	op := e.User("acme", "olga", "operator")
 	ctx := context.Background()
-	n, err := e.Handlers.Media.EraseLead(ctx, "acme", e.DB("acme"), lead1)
-	if err != nil || n != 1 {
-		t.Fatalf("erase: %d %v", n, err)
+	prep, err := e.Handlers.Media.Prepare(ctx, "acme", own, "own.png", false)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := countRows(t, e, "acme", fmt.Sprintf(`SELECT count(*) FROM attachments WHERE conversation_id = %d`, c1)); got != 0 {
-		t.Errorf("%d attachments of the erased lead left", got)
+	if _, err := e.Handlers.InboxService.AddMessage(ctx, "acme", e.DB("acme"), c1, inbox.Outgoing{Direction: "inbound", Body: "[image: own.png]",
+		Attach: func(ctx context.Context, tx *sql.Tx, id int64, cv *inbox.Conversation) error {
+			_, err := prep.Attach(ctx, tx, id, cv.ID, cv.LeadID, cv.Channel)
+			return err
+		}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.User("acme", "talha", "owner")
+	page := "/app/media/lead/" + strconv.FormatInt(lead1, 10) + "/"
+	if r := op.Get(page); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("an operator opened the erase page: %d", r.StatusCode)
+	}
+	if p := owner.Get("/app/inbox/" + strconv.FormatInt(c1, 10) + "/"); !strings.Contains(p.Body, page+"?conversation=") {
+		t.Error("the conversation does not link the person's files for the owner")
+	}
+	if p := owner.Get(page); p.StatusCode != 200 || p.Doc(t).Find("#lead-files tbody tr").Length() != 2 || !strings.Contains(p.Body, "Saklanan dosya: 2 (") {
+		t.Fatalf("files page: %d", p.StatusCode)
 	}
 	mdb, _ := e.Server.Mgr.Media(ctx, "acme")
+	path := e.Server.Mgr.MediaPath("acme")
+	// Windows of the own photo's bytes: at least one is found in the files before the erasure.
+	onDisk := func() int {
+		var all []byte
+		for _, f := range []string{path, path + "-wal"} {
+			b, _ := os.ReadFile(f)
+			all = append(all, b...)
+		}
+		n := 0
+		for i := 0; i+32 <= len(own); i += 32 {
+			if bytes.Contains(all, own[i:i+32]) {
+				n++
+			}
+		}
+		return n
+	}
+	if onDisk() == 0 {
+		t.Fatal("the own photo is not found on disk before erasing (the check could not fail)")
+	}
+	erase := page[:len(page)-1] + "/erase"
+	for _, form := range []url.Values{{"reason": {"Müşteri istedi"}}, {"confirm": {"yes"}}, {"reason": {strings.Repeat("x", 501)}, "confirm": {"yes"}}} {
+		if r := owner.Post(erase, form); r.StatusCode != 422 {
+			t.Errorf("erase with %v: %d, want 422", form, r.StatusCode)
+		}
+	}
+	if r := owner.Post(erase, url.Values{"reason": {"Müşteri istedi"}}); !strings.Contains(r.Body, "Dosyaların kalıcı olarak silineceğini onaylamak için kutuyu işaretleyin.") {
+		t.Error("the missing confirmation is not said in Turkish")
+	}
+	if n := countRows(t, e, "acme", fmt.Sprintf(`SELECT count(*) FROM attachments WHERE lead_id = %d`, lead1)); n != 2 {
+		t.Fatalf("a refused erase removed files: %d left", n)
+	}
+	if r := op.Post(erase, url.Values{"reason": {"x"}, "confirm": {"yes"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("an operator erased: %d", r.StatusCode)
+	}
+	r := owner.Post(erase+"?conversation="+strconv.FormatInt(c1, 10), url.Values{"reason": {"Müşteri 2 Aralık'ta telefonla silinmesini istedi"}, "confirm": {"yes"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("erase: %d %s", r.StatusCode, r.Body)
+	}
+	if got := owner.Get(r.Header.Get("Location")); !strings.Contains(got.Body, "Silinen dosya: 2.") || got.Doc(t).Find("[data-no-files]").Length() != 1 {
+		t.Error("the page does not say the files are gone")
+	}
+	if n := countRows(t, e, "acme", fmt.Sprintf(`SELECT count(*) FROM attachments WHERE lead_id = %d`, lead1)); n != 0 {
+		t.Errorf("%d attachments of the erased lead left", n)
+	}
 	var blobs int
 	_ = mdb.Read.QueryRow(`SELECT count(*) FROM blobs`).Scan(&blobs)
-	if blobs != 4 { // the shared photo + thumbnail (still named by conversation c2), the PNG + thumbnail
-		t.Errorf("%d blobs after erasing, want 4", blobs)
+	if blobs != 2 { // the shared photo and its thumbnail, still named by the other person's message
+		t.Errorf("%d blobs after erasing, want 2", blobs)
 	}
-	var lead2 int64
-	_ = e.DB("acme").Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, c2).Scan(&lead2)
-	if _, err := e.Handlers.Media.EraseLead(ctx, "acme", e.DB("acme"), lead2); err != nil {
+	if n := onDisk(); n != 0 {
+		t.Errorf("%d pieces of the erased photo are still in the media database files", n)
+	}
+	var who, why string
+	_ = e.DB("acme").Read.QueryRow(`SELECT actor_name, input_excerpt FROM action_logs WHERE action_type = 'files_erased'`).Scan(&who, &why)
+	if who != "talha" || why != "Müşteri 2 Aralık'ta telefonla silinmesini istedi" {
+		t.Errorf("action log: %q %q", who, why)
+	}
+	if r := e.Client().Get("/app/media/1"); r.StatusCode == 200 {
+		t.Error("a file served without a session")
+	}
+	if _, err := e.Handlers.Media.EraseLead(ctx, "acme", e.DB("acme"), lead2, nil); err != nil {
 		t.Fatal(err)
 	}
 	_ = mdb.Read.QueryRow(`SELECT count(*) FROM blobs`).Scan(&blobs)
-	if blobs != 2 {
-		t.Errorf("%d blobs after erasing both senders of the shared photo, want 2", blobs)
+	if blobs != 0 {
+		t.Errorf("%d blobs after erasing both senders of the shared photo, want 0", blobs)
 	}
 }

@@ -120,6 +120,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/inbox/{id}/attach", panel, auth.WriteInbox, h.Inbox.Attach}, // the composer sends a photo or PDF (multipart)
 		// Photos and files of the active tenant's messages (app/media): ?v=thumb, ?download=1.
 		{"GET /app/media/{id}", panel, auth.ReadPanel, h.MediaFiles.Panel},
+		// One person's photos and files, and erasing them for good (owner; a data subject's request).
+		{"GET /app/media/lead/{id}/", panel, auth.ManageSettings, h.MediaFiles.LeadFiles},
+		{"POST /app/media/lead/{id}/erase", panel, auth.ManageSettings, h.MediaFiles.EraseLeadFiles},
 		{"POST /app/inbox/{id}/messages/{mid}/retry", panel, auth.WriteInbox, h.Inbox.Retry},
 		{"POST /app/inbox/{id}/scheduled/{mid}/cancel", panel, auth.WriteInbox, h.Inbox.CancelScheduled},
 		{"GET /app/settings/templates", panel, auth.ManageSettings, h.Inbox.TemplatesPage},

@@ -274,11 +274,16 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	if got := ids(`SELECT id FROM quotes ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
 	}
+	if got := ids(`SELECT lead_id FROM conversations ORDER BY id LIMIT 1`); len(got) == 1 {
+		first["app/media/lead"] = got[0] // a person's photos and files: /app/media/lead/{id}/
+	}
 	var pages []string
 	for _, rt := range e.Server.Routes(e.Handlers) {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		// JSON, event streams and PDF files are not pages (a quote's PDF text is TestQuotePDFText's).
-		if method != "GET" || rt.Perm == "" || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, "/events") || strings.HasSuffix(path, "/pdf") {
+		// JSON, event streams, PDF files and the logo image are not pages (a quote's PDF text is
+		// TestQuotePDFText's).
+		if method != "GET" || rt.Perm == "" || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, "/events") || strings.HasSuffix(path, "/pdf") ||
+			strings.HasSuffix(path, "/logo") {
 			continue
 		}
 		path = strings.ReplaceAll(path, "{$}", "")
@@ -307,5 +312,12 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		pages = append(pages, "/app/approvals/?kind="+k)
 	}
 	pages = append(pages, "/app/inbox/?filter=handoff", "/app/inbox/?sort=urgency", "/app/logs/?provider=staff")
+	// The customer's page of the demo's sent quote (public: its words are the customer's, in the
+	// language asked for, else the quote's).
+	toks := words(`SELECT token FROM quotes WHERE status IN ('sent','accepted') ORDER BY id LIMIT 1`)
+	if len(toks) == 0 {
+		t.Fatal("the demo has no sent quote: its customer's page is not read")
+	}
+	pages = append(pages, "/q/"+app.DemoSlug+"."+toks[0])
 	return pages
 }

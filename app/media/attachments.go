@@ -252,3 +252,21 @@ func cleanName(s string) string {
 	}, s)
 	return clip(strings.TrimSpace(s), 200)
 }
+
+// ForLead lists the files of every message of a lead, newest first (the owner's erase page).
+func ForLead(ctx context.Context, q Querier, leadID int64) ([]*Attachment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE lead_id = ? ORDER BY id DESC`, leadID)
+	if err != nil {
+		return nil, fmt.Errorf("media: attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []*Attachment
+	for rows.Next() {
+		a, err := scanAttachment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("media: attachments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

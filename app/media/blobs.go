@@ -82,12 +82,17 @@ func blobSums(ctx context.Context, mdb *tenantdb.DB) ([]string, error) {
 	return out, nil
 }
 
-// deleteBlobs removes the contents at sums.
+// deleteBlobs removes the contents at sums for good: the writer connection overwrites deleted
+// content with zeros (secure_delete) and the log is checkpointed into the main file and truncated,
+// so neither free pages nor the write-ahead log keep the bytes.
 func deleteBlobs(ctx context.Context, mdb *tenantdb.DB, sums []string) error {
 	if len(sums) == 0 {
 		return nil
 	}
-	return mdb.InTx(ctx, func(tx *sql.Tx) error {
+	err := mdb.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return fmt.Errorf("media: secure delete: %w", err)
+		}
 		for _, s := range sums {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE sha256 = ?`, s); err != nil {
 				return fmt.Errorf("media: delete blob: %w", err)
@@ -95,6 +100,13 @@ func deleteBlobs(ctx context.Context, mdb *tenantdb.DB, sums []string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Best effort: a reader holding an old snapshot makes the checkpoint partial; the zeroed pages
+	// reach the main file at the next one.
+	_, _ = mdb.Write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
 }
 
 // linkKey returns the secret that signs the widget's media links, made on first use and kept in

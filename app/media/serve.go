@@ -26,6 +26,9 @@ const LinkTTL = 30 * time.Minute
 type Handler struct {
 	Svc *Service
 	Log *slog.Logger
+	// Render and LeadName serve the owner's page of one person's files (erase_handler.go).
+	Render   *web.Renderer
+	LeadName LeadNamer
 }
 
 // Variant of a file to serve.
