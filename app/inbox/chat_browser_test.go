@@ -229,6 +229,48 @@ func TestBrowserConversationChat(t *testing.T) {
 		}
 	})
 
+	t.Run("delivery ticks move live; a failed reply says why and offers to try again", func(t *testing.T) {
+		b.t = t
+		b.open(self)
+		b.waitStream()
+		b.eval(`window.__noReload = 1; 'ok'`)
+		var msg int64
+		if err := db.Read.QueryRow(`SELECT id FROM messages WHERE conversation_id = ? AND direction = 'outbound' ORDER BY id DESC LIMIT 1`, conv).Scan(&msg); err != nil {
+			t.Fatal(err)
+		}
+		set := func(status, detail string) {
+			t.Helper()
+			if err := db.InTx(ctx, func(tx *sql.Tx) error { return inbox.SetDelivery(ctx, tx, msg, "wamid.out1", status, detail) }); err != nil {
+				t.Fatal(err)
+			}
+			svc.DeliveryChanged(slug, conv, msg) // what a channel does after its commit
+		}
+		set("delivered", "")
+		took := b.waitFor("the delivered ticks", fmt.Sprintf(`document.querySelector('#m%d .ticks.is-delivered')?.textContent.includes('✓✓') === true`, msg), 5*time.Second)
+		t.Logf("delivered ticks shown after %s", took)
+		if took > 2*time.Second {
+			t.Errorf("the ticks took %s to change, want within 2 s", took)
+		}
+		set("failed", "whatsapp: (#131026) Message undeliverable")
+		b.waitFor("the failed reply", fmt.Sprintf(`!!document.querySelector('#m%d .msg-failed button')`, msg), 5*time.Second)
+		if got := b.eval(fmt.Sprintf(`document.querySelector('#m%d .msg-failed-text').textContent.trim()`, msg)); got != "⚠ Not sent: the channel refused the message." {
+			t.Errorf("failure line %q", got)
+		}
+		if open := b.eval(fmt.Sprintf(`String(document.querySelector('#m%d .msg-detail').open)`, msg)); open != "false" {
+			t.Error("the provider's own text is not folded away")
+		}
+		b.do("try again", chromedp.Click(fmt.Sprintf(`#m%d .msg-failed button`, msg)))
+		b.waitFor("queued again", fmt.Sprintf(`document.querySelector('#m%d')?.dataset.status === 'queued'`, msg), 5*time.Second)
+		var status string
+		_ = db.Read.QueryRow(`SELECT delivery_status FROM messages WHERE id = ?`, msg).Scan(&status)
+		if status != "queued" {
+			t.Errorf("after Try again the reply is %s, want queued", status)
+		}
+		if b.eval(`String(window.__noReload)`) != "1" {
+			t.Error("the page reloaded instead of updating in place")
+		}
+	})
+
 	t.Run("a control saves on change with its own feedback", func(t *testing.T) {
 		b.t = t
 		b.open(self)
