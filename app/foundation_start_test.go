@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"highvibe/app"
+	"highvibe/app/apptest"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
@@ -64,26 +65,14 @@ func TestStartupWith50Tenants(t *testing.T) {
 	}
 }
 
-// TestBinaryRSSWith50IdleTenants builds the real binary, creates 50 tenants with its CLI, starts
+// TestBinaryRSSWith50IdleTenants takes the real binary, creates 50 tenants with its CLI, starts
 // `serve`, waits for /readyz/ and reads the resident set size (budget: ≤ 60 MB).
 func TestBinaryRSSWith50IdleTenants(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and starts it; skipped in -short mode")
-	}
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/<pid>/status, which only Linux has")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go tool is not on PATH")
-	}
+	bin := apptest.Binary(t) // the package's one build of the binary (skips in -short mode)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "highvibe")
-	build := exec.Command(goBin, "build", "-o", bin, ".")
-	build.Dir = ".." // the repository root, where main.go lives
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	data := filepath.Join(tmp, "data")
 	for i := 0; i < 50; i++ {
 		cmd := exec.Command(bin, "tenant", "create", "--slug", fmt.Sprintf("idle-%02d", i), "--name", fmt.Sprintf("Idle %d", i), "--data", data)
