@@ -27,7 +27,8 @@ type chrome struct {
 	ctx context.Context
 }
 
-// demoBrowser seeds the demo tenant, starts Chromium and signs the demo owner in through the form.
+// demoBrowser starts a server on a copy of the seeded demo tenant (demoEnv), starts Chromium and
+// signs the demo owner in through the form.
 // It skips when Chromium is missing, and fails instead when CI=true.
 func demoBrowser(t *testing.T) *chrome {
 	t.Helper()
@@ -37,11 +38,7 @@ func demoBrowser(t *testing.T) *chrome {
 // demoBrowserFor is demoBrowser with its own limit for the whole test's browser session.
 func demoBrowserFor(t *testing.T, limit time.Duration) *chrome {
 	t.Helper()
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-	pw, err := e.Server.EnsureDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, pw := demoEnv(t)
 	ctx, problems := apptest.Chromium(t, limit)
 	b := &chrome{t: t, e: e}
 	t.Cleanup(func() {

@@ -18,10 +18,12 @@ import (
 // Security tests for the proxy rule (issue "Security that holds on a real VPS", "Behind a proxy"):
 // each starts the real binary, as deployed behind Caddy, and replays what a hostile visitor sent.
 
-// TestMain removes the binary apptest.Binary built for the process tests of this package.
+// TestMain removes what the package's tests share after the run: the binary apptest.Binary built
+// for the process tests and the seeded demo data directory.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	apptest.RemoveBinary()
+	removeDemoTemplate()
 	os.Exit(code)
 }
 

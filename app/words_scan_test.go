@@ -70,12 +70,7 @@ var scanTurkishRE = func() []*regexp.Regexp {
 // page or Turkish system text on a non-Turkish page fails, naming the page, the language and the
 // words around the hit.
 func TestWordsScan(t *testing.T) {
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-	ctx := context.Background()
-	pw, err := e.Server.EnsureDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, pw := demoEnv(t)
 	c := e.Client()
 	c.Login(app.DemoUser, pw)
 	// The staff console's pages are read by a staff user (the owner gets 403 there).
