@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"highvibe/app/apptest"
@@ -20,21 +22,71 @@ import (
 // recomputation go unnoticed"). Every command runs the real binary; the tampering is done with
 // plain SQL on the file, the way an intruder with an SQLite shell would.
 
-// auditTenant makes a data dir with tenant acme whose log holds n rows written by the binary: the
-// creation (recorded in the tenant's log since the staff console shares the command's path) and
-// n-1 settings changes.
+// auditTenant makes a data dir with tenant acme whose log holds n rows (at most auditRows) written
+// by the binary: the creation (recorded in the tenant's log since the staff console shares the
+// command's path) and n-1 settings changes. The binary writes the rows once per test process, into
+// one data dir copied after every command (auditTemplates); each test gets its own copy of the
+// snapshot with n rows, so the tampering of one test is seen by no other.
 func auditTenant(t *testing.T, n int) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, errs, code := apptest.CLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme"); code != 0 {
-		t.Fatalf("tenant create: exit %d %s", code, errs)
+	if n < 1 || n > auditRows {
+		t.Fatalf("auditTenant: %d rows; the snapshots hold 1 to %d", n, auditRows)
 	}
-	for i := range n - 1 {
-		if _, errs, code := apptest.CLI(t, dir, "", "tenant", "set", "--slug", "acme", fmt.Sprintf("greeting=Merhaba %d", i+1)); code != 0 {
-			t.Fatalf("tenant set: exit %d %s", code, errs)
-		}
+	bin := apptest.Binary(t)
+	auditTemplates.once.Do(func() { auditTemplates.root, auditTemplates.err = writeAuditSnapshots(bin) })
+	if auditTemplates.err != nil {
+		t.Fatal(auditTemplates.err)
+	}
+	dir := t.TempDir()
+	if err := copyTree(filepath.Join(auditTemplates.root, strconv.Itoa(n)), dir); err != nil {
+		t.Fatal(err)
 	}
 	return dir
+}
+
+// auditRows is the longest log auditTenant hands out.
+const auditRows = 10
+
+// auditTemplates holds the snapshots auditTenant copies: root/N is the data dir after N rows.
+var auditTemplates struct {
+	once sync.Once
+	root string
+	err  error
+}
+
+// writeAuditSnapshots runs `tenant create` and auditRows-1 `tenant set` commands of the binary on
+// one data dir and copies the dir after each command (the command has exited, its files are
+// closed).
+func writeAuditSnapshots(bin string) (string, error) {
+	root, err := os.MkdirTemp("", "highvibe-audit-")
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(root, "work")
+	for n := 1; n <= auditRows; n++ {
+		args := []string{"tenant", "create", "--slug", "acme", "--name", "Acme"}
+		if n > 1 {
+			args = []string{"tenant", "set", "--slug", "acme", fmt.Sprintf("greeting=Merhaba %d", n-1)}
+		}
+		if out, err := exec.Command(bin, append(args, "--data", dir)...).CombinedOutput(); err != nil {
+			return root, fmt.Errorf("highvibe %v: %v\n%s", args, err, out)
+		}
+		snap := filepath.Join(root, strconv.Itoa(n))
+		if err := os.Mkdir(snap, 0o700); err != nil {
+			return root, err
+		}
+		if err := copyTree(dir, snap); err != nil {
+			return root, err
+		}
+	}
+	return root, nil
+}
+
+// removeAuditTemplates deletes the snapshots; TestMain calls it after the run.
+func removeAuditTemplates() {
+	if auditTemplates.root != "" {
+		_ = os.RemoveAll(auditTemplates.root)
+	}
 }
 
 // tamper runs statements on the tenant file with the append-only triggers dropped first.

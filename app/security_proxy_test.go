@@ -19,11 +19,12 @@ import (
 // each starts the real binary, as deployed behind Caddy, and replays what a hostile visitor sent.
 
 // TestMain removes what the package's tests share after the run: the binary apptest.Binary built
-// for the process tests and the seeded demo data directory.
+// for the process tests, the seeded demo data directory and the audit log snapshots.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	apptest.RemoveBinary()
 	removeDemoTemplate()
+	removeAuditTemplates()
 	os.Exit(code)
 }
 
