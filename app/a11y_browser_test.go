@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"highvibe/app"
+	"highvibe/app/inbox"
+	"highvibe/app/media/mediatest"
 )
 
 // axeSource is axe-core's minified build (npm package axe-core, version in the file name). It lives
@@ -72,7 +76,30 @@ func panelPages(t *testing.T, b *chrome) []string {
 	if id := first("repair_requests"); id > 0 {
 		pages = append(pages, fmt.Sprintf("/repair-requests/%d/", id))
 	}
-	return pages
+	// The owner's quote texts and logo, a person's photos and files (with a photo, so the erase
+	// form shows), and the customer's page of the demo's sent quote (public).
+	var conv, lead int64
+	if err := db.QueryRow(`SELECT id, lead_id FROM conversations ORDER BY id LIMIT 1`).Scan(&conv, &lead); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	prep, err := b.e.Handlers.Media.Prepare(ctx, app.DemoSlug, mediatest.JPEG(320, 240), "bahce.jpg", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.e.Handlers.InboxService.AddMessage(ctx, app.DemoSlug, b.e.DB(app.DemoSlug), conv, inbox.Outgoing{Direction: "inbound", Body: "[image: bahce.jpg]",
+		Attach: func(ctx context.Context, tx *sql.Tx, id int64, cv *inbox.Conversation) error {
+			_, err := prep.Attach(ctx, tx, id, cv.ID, cv.LeadID, cv.Channel)
+			return err
+		}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, "/app/quotes/settings", fmt.Sprintf("/app/media/lead/%d/", lead))
+	var token string
+	if err := db.QueryRow(`SELECT token FROM quotes WHERE status IN ('sent','accepted') ORDER BY id LIMIT 1`).Scan(&token); err != nil {
+		t.Fatalf("the demo has no sent quote: %v", err)
+	}
+	return append(pages, "/q/"+app.DemoSlug+"."+token)
 }
 
 // TestBrowserAccessibility runs axe-core (all rules, every impact) on every panel page at laptop

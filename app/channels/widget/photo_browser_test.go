@@ -1,0 +1,131 @@
+package widget_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"highvibe/app/apptest"
+)
+
+// TestBrowserWidgetPhotoShowsLive: a visitor on a customer's site attaches a photo through the
+// widget's paperclip (made smaller in their browser, then uploaded); the operator who has the
+// conversation open sees the photo appear in the timeline without reloading, and it loads.
+func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
+	ctx, problems := apptest.Chromium(t, 90*time.Second)
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.User("acme", "olga", "operator")
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(`<!doctype html><html lang="tr"><head><title>Taş Parke</title></head><body><h1>Taş Parke</h1>
+<script src="` + e.URL + `/widget.js" data-tenant-slug="acme" data-lang="tr" async></script></body></html>`))
+	}))
+	defer site.Close()
+	defer func() {
+		if p := problems(); len(p) > 0 {
+			t.Errorf("JavaScript errors: %v", p)
+		}
+	}()
+
+	wait := func(ctx context.Context, what, expr string) {
+		t.Helper()
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if ok {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("timed out waiting for %s", what)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	const shadow = `document.querySelector('[data-highvibe-widget]').shadowRoot`
+
+	// The visitor writes first: that opens the conversation.
+	visitor := ctx
+	if _, err := chromedp.Run(visitor, chromedp.Navigate(site.URL)); err != nil {
+		t.Fatal(err)
+	}
+	wait(visitor, "the widget", `!!document.querySelector('[data-highvibe-widget]') && !!`+shadow+`.querySelector('.launch')`)
+	if _, err := chromedp.Run(visitor, chromedp.Evaluate[bool](`(function(){var r=`+shadow+`;
+		r.querySelector('.launch').click();
+		r.querySelector('input[name=name]').value='Ayşe';
+		r.querySelector('textarea').value='Bahçenin fotoğrafını gönderiyorum';
+		r.querySelector('form').requestSubmit(); return true})()`)); err != nil {
+		t.Fatal(err)
+	}
+	db := e.DB("acme")
+	var conv int64
+	for deadline := time.Now().Add(20 * time.Second); conv == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		_ = db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE channel = 'webchat' AND body = 'Bahçenin fotoğrafını gönderiyorum'`).Scan(&conv)
+	}
+	if conv == 0 {
+		t.Fatal("the visitor's message never reached the inbox")
+	}
+
+	// The operator opens the conversation in another tab and keeps it open.
+	operator, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	if err := chromedp.Do(operator, chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "olga"), chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apptest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`))); err != nil {
+		t.Fatal(err)
+	}
+	wait(operator, "leaving the login page", `location.pathname !== '/login/'`)
+	if _, err := chromedp.Run(operator, chromedp.Navigate(e.URL+"/app/inbox/"+strconv.FormatInt(conv, 10)+"/")); err != nil {
+		t.Fatal(err)
+	}
+	wait(operator, "the conversation", `!!document.querySelector('#timeline') && document.body.textContent.includes('Bahçenin fotoğrafını gönderiyorum')`)
+	wait(operator, "the page's event stream", `!!document.querySelector('[sse-connect][data-live="open"]')`)
+	// A mark on this document: it is gone if the page reloads.
+	if n, _ := chromedp.Run(operator, chromedp.Evaluate[float64](`window.__sameDocument = true, document.querySelectorAll('#timeline .msg-photo img').length`)); n != 0 {
+		t.Fatalf("%v photos before the visitor sent one", n)
+	}
+
+	// The visitor picks a 2400×1800 photo: the widget makes it smaller and uploads it.
+	if _, err := chromedp.Run(visitor, chromedp.Evaluate[bool](`(function(){
+		var c=document.createElement('canvas'); c.width=2400; c.height=1800;
+		var g=c.getContext('2d'); g.fillStyle='#2e7d32'; g.fillRect(0,0,2400,1800); g.fillStyle='#8d6e63'; g.fillRect(0,1200,2400,600);
+		c.toBlob(function(b){
+			var dt=new DataTransfer(); dt.items.add(new File([b],'bahce.png',{type:'image/png'}));
+			var input=`+shadow+`.querySelector('input[type=file]'); input.files=dt.files;
+			input.dispatchEvent(new Event('change'));
+		},'image/png');
+		return true})()`)); err != nil {
+		t.Fatal(err)
+	}
+	wait(visitor, "the photo in the visitor's thread", shadow+`.querySelector('.ph img') !== null`)
+
+	// The operator's open page shows it, without a reload, and the thumbnail loads.
+	wait(operator, "the photo on the operator's page", `(function(){var i=document.querySelector('#timeline .msg-photo img');
+		return !!i && i.complete && i.naturalWidth > 0})()`)
+	var w, h, size int64
+	if err := db.Read.QueryRow(`SELECT size FROM attachments WHERE conversation_id = ?`, conv).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	dims, err := chromedp.Run(operator, chromedp.Evaluate[[]int64](`(function(){var i=document.querySelector('#timeline .msg-photo img'); return [i.naturalWidth, i.naturalHeight]})()`))
+	if err != nil || len(dims) != 2 {
+		t.Fatal(err)
+	}
+	w, h = dims[0], dims[1]
+	if w != 480 || h != 360 { // the thumbnail of the 1600×1200 upload
+		t.Errorf("thumbnail %d×%d, want 480×360", w, h)
+	}
+	if size <= 0 || size > 1<<20 {
+		t.Errorf("the uploaded photo is %d bytes: not made smaller in the browser", size)
+	}
+	if same, _ := chromedp.Run(operator, chromedp.Evaluate[bool](`window.__sameDocument === true`)); !same {
+		t.Error("the operator's page was reloaded: the photo did not arrive live")
+	}
+}
