@@ -55,6 +55,16 @@ func (d *pdfDoc) txt(s string) string {
 	return s
 }
 
+// lineTxt is txt for a line of free text (payment, warranty, note): a line written wholly in a
+// left-to-right script keeps its own order on a right-to-left page, as a browser shows it with
+// dir="auto" — a Turkish sentence's full stop stays at its end instead of moving to the far side.
+func (d *pdfDoc) lineTxt(s string) string {
+	if d.rtl && strings.IndexFunc(s, isRTLRune) < 0 && strings.IndexFunc(s, unicode.IsLetter) >= 0 {
+		return s
+	}
+	return d.txt(s)
+}
+
 // x mirrors a left offset (from the left margin) of a box of width w for right-to-left pages.
 func (d *pdfDoc) x(off, w float64) float64 {
 	if d.rtl {
@@ -98,7 +108,7 @@ func (d *pdfDoc) para(s string, size float64) {
 		}
 		for _, l := range lines {
 			d.f.SetX(margin)
-			d.f.CellFormat(inner, size*0.5, d.txt(l), "", 1, d.align("L"), false, 0, "")
+			d.f.CellFormat(inner, size*0.5, d.lineTxt(l), "", 1, d.align("L"), false, 0, "")
 		}
 	}
 }

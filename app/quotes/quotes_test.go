@@ -347,8 +347,9 @@ func TestQuotePDFText(t *testing.T) {
 	form.Set("language", "ar")
 	f.op.Post("/app/quotes/"+sid+"/", form)
 	txt = extract(f.op.Get("/app/quotes/" + sid + "/pdf").Body)
-	// "عرض سعر" drawn from its presentation forms, the total in Western digits.
-	for _, want := range []string{"220,397.76", "TKL-"} {
+	// "عرض سعر" drawn from its presentation forms, the total in Western digits; a Turkish payment
+	// text keeps its own order (its full stop at the end) on the Arabic page.
+	for _, want := range []string{"220,397.76", "TKL-", "Sipariş onayında %30 peşin, kalan teslimde."} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("Arabic PDF text lacks %q\n%s", want, txt)
 		}
