@@ -48,7 +48,7 @@ type IO struct {
 const usage = `highvibe — operations center in one binary
 
 usage:
-  highvibe serve [--addr A] [--demo] [--litestream PATH] [--log-format text|json] [--trusted-proxies CIDR[,CIDR]]
+  highvibe serve [--addr A] [--demo] [--litestream PATH] [--log-format text|json] [--trusted-proxies CIDR[,CIDR]] [--base-url URL]
   highvibe tenant create --slug S --name N [--niche ID] [--locale tr|en|de|fr|es|ar]
   highvibe tenant list
   highvibe tenant set --slug S key=value ...

@@ -24,7 +24,8 @@ func newNotify(s *Server, o Options) (*notify.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &notify.Service{Platform: s.Platform, VAPID: keys, Log: o.Log, Conversation: inbox.NotifyView, Mail: notifyMail}
+	svc := &notify.Service{Platform: s.Platform, VAPID: keys, Log: o.Log, Conversation: inbox.NotifyView, Mail: notifyMail,
+		BaseURL: o.BaseURL}
 	svc.RegisterJobs(s.Jobs)
 	return &notify.Handler{Render: s.Render, Svc: svc, Worker: worker}, nil
 }

@@ -64,6 +64,9 @@ type Options struct {
 	// Channels is the channel registry (nil = channels.Registry(), the product's). Tests pass
 	// their own to show that a channel declared in one place is stored, validated and drawn.
 	Channels *channel.Registry
+	// BaseURL is the server's public address ("https://panel.example.com", checked by
+	// web.ParseBaseURL; "" none): e-mail and push links, quote links and the widget snippet use it.
+	BaseURL string
 }
 
 // Limits on strangers' request bodies in flight at once: in all, and from one address.
@@ -113,6 +116,11 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if err := i18n.LoadError(); err != nil {
 		return nil, nil, err
 	}
+	base, err := web.ParseBaseURL(o.BaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.BaseURL = base
 	mgr, err := tenantdb.NewManager(ctx, o.DataDir)
 	if err != nil {
 		return nil, nil, err
@@ -129,7 +137,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
 		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
-		IPThrottle:   auth.NewThrottle(20, 15*time.Minute, time.Minute, 15*time.Minute)}
+		IPThrottle:   auth.NewThrottle(20, 15*time.Minute, time.Minute, 15*time.Minute), BaseURL: o.BaseURL}
 	if o.Litestream != "" {
 		cfg, err := replica.LoadConfig(o.Litestream)
 		switch {
@@ -289,6 +297,7 @@ func (s *Server) Close(ctx context.Context) {
 func (s *Server) base(h http.Handler) http.Handler {
 	return web.Chain(h,
 		web.Base(s.Log, func(w http.ResponseWriter, r *http.Request, status int) { s.errorPage(w, r, status, "") }),
+		web.WithBaseURL(s.BaseURL),
 		web.Clients(s.Proxies),
 		web.Observe(s.Metrics.ObserveHTTP),
 		web.SecurityHeaders,
@@ -316,8 +325,14 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		defIdle = auth.DefaultIdle.String()
 	}
 	idleFlag := fs.String("session-idle", defIdle, "sign a panel session out after this long unused, e.g. 12h or 30m (env HIGHVIBE_SESSION_IDLE)")
+	baseFlag := fs.String("base-url", os.Getenv("HIGHVIBE_BASE_URL"),
+		"public address of the panel, such as https://panel.example.com, for links in e-mails, push messages, quotes and the widget snippet (env HIGHVIBE_BASE_URL; default: each request's own host)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	baseURL, err := web.ParseBaseURL(*baseFlag)
+	if err != nil {
+		return usagef("serve: --base-url: %v", err)
 	}
 	if *formTimeout <= 0 || *webhookTimeout <= 0 {
 		return usagef("serve: read timeouts must be positive")
@@ -348,7 +363,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	}
 	start := time.Now()
 	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
-		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle})
+		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle, BaseURL: baseURL})
 	if err != nil {
 		return err
 	}
@@ -373,7 +388,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
-	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel())
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel(), "base_url", baseURL)
 	if pp := os.Getenv("HIGHVIBE_PPROF_ADDR"); pp != "" {
 		if err := servePprof(ctx, pp, log); err != nil {
 			return err

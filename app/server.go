@@ -47,6 +47,8 @@ type Server struct {
 	BodyGate           *web.BodyGate
 	// Metrics is the server's Prometheus registry; the rooms report to it through hooks.
 	Metrics *ops.Metrics
+	// BaseURL is the public address absolute links are built on (Options.BaseURL; "" none).
+	BaseURL string
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle

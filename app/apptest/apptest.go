@@ -49,6 +49,8 @@ type Options struct {
 	MetricsToken string
 	// Channels replaces the product's channel registry (nil = channels.Registry()).
 	Channels *channel.Registry
+	// BaseURL is serve's --base-url (the public address absolute links are built on).
+	BaseURL string
 }
 
 // New starts a server on a fresh temp data dir; it is stopped when the test ends.
@@ -71,7 +73,7 @@ func NewWith(t testing.TB, o Options) *Env {
 		t.Fatalf("apptest: %v", err)
 	}
 	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies,
-		MetricsToken: o.MetricsToken, Channels: o.Channels})
+		MetricsToken: o.MetricsToken, Channels: o.Channels, BaseURL: o.BaseURL})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

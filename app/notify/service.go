@@ -41,7 +41,8 @@ type Service struct {
 	VAPID        VAPID
 	// HTTP sends push messages (nil: a client with a 30-second timeout).
 	HTTP *http.Client
-	// BaseURL, when set ("https://panel.example.com"), makes e-mails carry absolute links.
+	// BaseURL, when set ("https://panel.example.com", serve --base-url), makes e-mails and push
+	// messages carry absolute links; without it they are paths on the panel.
 	BaseURL string
 	Log     *slog.Logger
 	Now     func() time.Time

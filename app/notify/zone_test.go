@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +172,46 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 	if got := titles["/wpush/olga"]; got != "New conversation with Ayşe Demir" {
 		t.Errorf("Olga's push says %q, want the business's English", got)
 	}
+}
+
+// TestLinksOnTheBaseURL: with serve --base-url set, a notification e-mail links the page on the
+// public address, and so does the push message (the phone opens it there).
+func TestLinksOnTheBaseURL(t *testing.T) {
+	const base = "https://panel.example.com"
+	e := apptest.NewWith(t, apptest.Options{BaseURL: base})
+	e.Tenant("acme")
+	tm := &team{e: e, olga: e.User("acme", "olga", "owner"), oscar: e.User("acme", "oscar", "operator")}
+	tm.ids = map[string]int64{"olga": tm.olga.UserID, "oscar": tm.oscar.UserID}
+	smtp := newFakeSMTP(t)
+	host, port, _ := net.SplitHostPort(smtp.addr)
+	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "info@acme.test", "email_security": "none"})
+	fake := newFakePush(t)
+	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	br := newBrowser(t)
+	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe: %d", r.StatusCode)
+	}
+	form := url.Values{"email": {"oscar@acme.test"}, "email_" + notify.KindNewConversation: {"1"}}
+	for _, k := range notify.Kinds {
+		form.Set("push_"+k, "1")
+	}
+	tm.post(t, tm.oscar, "/app/notifications/settings", form)
+	res := tm.ingest(t, "acme", "v-1", "Ayşe Demir", "Merhaba")
+	_, _, body := smtp.next(t)
+	if want := base + "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"; !strings.Contains(body, want) {
+		t.Errorf("the e-mail does not link %s:\n%s", want, body)
+	}
+	for range 5 {
+		var m notify.PushMessage
+		if err := json.Unmarshal(br.decrypt(t, fake.next(t).Body), &m); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(m.Title, "Ayşe Demir") {
+			if !strings.HasPrefix(m.URL, base+"/app/notifications/") {
+				t.Errorf("the push links %q, want %s/app/notifications/…", m.URL, base)
+			}
+			return
+		}
+	}
+	t.Error("no push for the new conversation")
 }

@@ -172,11 +172,7 @@ func (h *Handler) origin(r *http.Request) string {
 	if h.Origin != nil {
 		return h.Origin(r)
 	}
-	scheme := "http"
-	if web.Secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return web.Origin(r)
 }
 
 // Show is GET /app/quotes/{id}/.

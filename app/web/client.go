@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -39,6 +41,61 @@ func ParseProxies(list string) (Proxies, error) {
 		p.nets = append(p.nets, n.Masked())
 	}
 	return p, nil
+}
+
+// ParseBaseURL checks the server's public address (serve --base-url): an absolute http or https
+// URL of a host, optionally with a port, and nothing else — no path, query, fragment or
+// user:password (a trailing "/" is dropped). It returns the normalised "scheme://host[:port]";
+// "" stays "" (no public address: links are built from each request's own host).
+func ParseBaseURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("base URL %q does not parse: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("base URL %q must start with https:// (or http://)", s)
+	case u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("base URL %q names no host", s)
+	case u.User != nil:
+		return "", fmt.Errorf("base URL %q must not carry a user or password", s)
+	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, "?#"):
+		return "", fmt.Errorf("base URL %q must be only scheme and host (such as https://panel.example.com), without a path", s)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("base URL %q has a bad port", s)
+		}
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
+}
+
+// Origin is the public origin ("https://panel.example.com") absolute links are built on: the
+// server's base URL when one is set (serve --base-url), else this request's scheme and host.
+func Origin(r *http.Request) string {
+	if c := FromContext(r.Context()); c != nil && c.BaseURL != "" {
+		return c.BaseURL
+	}
+	scheme := "http"
+	if Secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// WithBaseURL puts the server's base URL (ParseBaseURL's result, "" for none) on every request's Ctx.
+func WithBaseURL(base string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c := FromContext(r.Context()); c != nil {
+				c.BaseURL = base
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // MustProxies is ParseProxies for lists written in code (tests); it panics on a bad list.

@@ -33,6 +33,9 @@ type Ctx struct {
 	// and reads dates and clock times in it. nil: the server's local zone.
 	Loc    *time.Location
 	client *Client // resolved once by the Clients middleware
+	// BaseURL is the server's public address (serve --base-url), "" when none is set; build
+	// absolute links with Origin.
+	BaseURL string
 }
 
 // Can reports whether the current user holds permission p in the active tenant.

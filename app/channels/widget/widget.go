@@ -420,14 +420,9 @@ func EmbedSnippet(origin, slug, lang string) string {
 	return `<script src="` + origin + `/widget.js" data-tenant-slug="` + slug + `" data-lang="` + lang + `" async></script>`
 }
 
-// Origin guesses the public origin of this server from the request (TLS is done by a proxy).
-func Origin(r *http.Request) string {
-	scheme := "http"
-	if web.Secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// Origin is the public origin of this server: its base URL when set (serve --base-url), else
+// guessed from the request (TLS is done by a proxy).
+func Origin(r *http.Request) string { return web.Origin(r) }
 
 // Demo is GET /widget/demo/{slug}/: a page with the widget embedded, for trying it out.
 func (h *Handler) Demo(w http.ResponseWriter, r *http.Request) {
