@@ -18,90 +18,17 @@ import (
 
 // seedDemoCRM gives the demo tenant six months of customers, orders and invoices in TRY with a
 // paving contractor's season (work picks up in spring), so every KPI chart has a story. Won
-// leads seeded by the inbox room become customers linked to their lead; none is fine too.
+// leads seeded by the inbox room become customers linked to their lead; none is fine too. The
+// random source is seeded, so the demo is the same every time.
 func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
 	rng := rand.New(rand.NewPCG(15, 8))
-	first := []string{"Ahmet", "Mehmet", "Ayşe", "Fatma", "Mustafa", "Emine", "Hüseyin", "Zeynep", "İbrahim", "Elif", "Çağrı", "Gülşen", "Şükrü", "Özlem", "Ümit", "Hatice"}
-	last := []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Çavuş", "Koç"}
-	cities := []string{"İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Kocaeli"}
-	works := []string{"villa bahçesi granit döşeme", "otopark kilit parke 8 cm", "bahçe yolu andezit", "havuz kenarı bazalt", "site içi küp taş yol", "teras begonit"}
 	now := time.Now()
-	day := int64(86400000)
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		// Customers from won leads first, then walk-in customers.
-		ids, names, err := inbox.WonLeadsWithoutCustomer(ctx, tx, 40)
+		custs, err := seedDemoCustomers(ctx, tx, rng)
 		if err != nil {
 			return err
 		}
-		type cust struct{ id, lead int64 }
-		var custs []cust
-		for k, leadID := range ids {
-			c := &crm.Customer{Name: names[k], City: cities[rng.IntN(len(cities))]}
-			if err := crm.SaveCustomer(ctx, tx, c); err != nil {
-				return err
-			}
-			if err := inbox.SetLeadCustomer(ctx, tx, leadID, c.ID); err != nil {
-				return err
-			}
-			custs = append(custs, cust{c.ID, leadID})
-		}
-		for i := len(custs); i < 60; i++ {
-			c := &crm.Customer{Name: first[rng.IntN(len(first))] + " " + last[rng.IntN(len(last))],
-				Phone: fmt.Sprintf("05%d%d %03d %02d %02d", 3+rng.IntN(2), rng.IntN(10), rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
-				City:  cities[rng.IntN(len(cities))]}
-			if i%4 == 0 {
-				c.Company = last[rng.IntN(len(last))] + " İnşaat"
-			}
-			if i%7 == 0 {
-				c.Phone = "" // incomplete records keep the data-quality score honest
-			}
-			if err := crm.SaveCustomer(ctx, tx, c); err != nil {
-				return err
-			}
-			custs = append(custs, cust{id: c.ID})
-		}
-		// Orders over six months; the monthly count grows toward the season (weight by month).
-		for m := 5; m >= 0; m-- {
-			monthStart := time.Date(now.Year(), now.Month(), 1, 9, 0, 0, 0, time.UTC).AddDate(0, -m, 0)
-			season := 1 + 0.6*math.Sin(float64(int(monthStart.Month())-3)/12*2*math.Pi) // peaks around June
-			count := int(14*season) + 6 - m
-			for k := 0; k < count; k++ {
-				at := monthStart.UnixMilli() + rng.Int64N(27*day)
-				if at > now.UnixMilli() {
-					at = now.UnixMilli() - rng.Int64N(3*day)
-				}
-				c := custs[rng.IntN(len(custs))]
-				area := 40 + rng.IntN(400)
-				o := &crm.Order{CustomerID: c.id, LeadID: c.lead, Currency: "TRY", Total: float64(area) * (650 + float64(rng.IntN(900))),
-					Description: fmt.Sprintf("%d m² %s", area, works[rng.IntN(len(works))]), OrderedAt: at}
-				age := now.UnixMilli() - at
-				switch {
-				case rng.IntN(12) == 0:
-					o.Status = "cancelled"
-				case age < 20*day && rng.IntN(2) == 0:
-					o.Status = "open"
-				case age > 45*day:
-					o.Status = "fulfilled"
-				default:
-					o.Status = "won"
-				}
-				if err := crm.SaveOrder(ctx, tx, o); err != nil {
-					return err
-				}
-				if o.Status == "open" || o.Status == "cancelled" {
-					continue
-				}
-				v := &crm.Invoice{CustomerID: c.id, OrderID: o.ID, Number: fmt.Sprintf("OCT-%d-%04d", time.UnixMilli(at).Year(), o.ID),
-					Amount: o.Total, Currency: "TRY", IssuedAt: at + 2*day, Status: "sent"}
-				if paid := at + int64(5+rng.IntN(25))*day; paid < now.UnixMilli() && rng.IntN(6) > 0 {
-					v.Status, v.PaidAt = "paid", paid
-				}
-				if err := crm.SaveInvoice(ctx, tx, v); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return seedDemoOrders(ctx, tx, rng, custs, now)
 	})
 	if err != nil {
 		return fmt.Errorf("demo: crm: %w", err)
@@ -116,4 +43,125 @@ func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantd
 	p.Channels = channels.Registry().Names()
 	_, err = analytics.Refresh(ctx, db, p)
 	return err
+}
+
+// demoCustomer is a seeded customer and the won lead it came from (0 = a walk-in).
+type demoCustomer struct{ id, lead int64 }
+
+var (
+	demoFirstNames = []string{"Ahmet", "Mehmet", "Ayşe", "Fatma", "Mustafa", "Emine", "Hüseyin", "Zeynep", "İbrahim", "Elif", "Çağrı", "Gülşen", "Şükrü", "Özlem", "Ümit", "Hatice"}
+	demoLastNames  = []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Çavuş", "Koç"}
+	demoCities     = []string{"İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Kocaeli"}
+	demoWorks      = []string{"villa bahçesi granit döşeme", "otopark kilit parke 8 cm", "bahçe yolu andezit", "havuz kenarı bazalt", "site içi küp taş yol", "teras begonit"}
+)
+
+const demoDay = int64(86400000)
+
+// seedDemoCustomers makes up to 40 won leads customers (linked to their lead), then walk-in
+// customers up to 60 in all.
+func seedDemoCustomers(ctx context.Context, tx *sql.Tx, rng *rand.Rand) ([]demoCustomer, error) {
+	ids, names, err := inbox.WonLeadsWithoutCustomer(ctx, tx, 40)
+	if err != nil {
+		return nil, err
+	}
+	var custs []demoCustomer
+	for k, leadID := range ids {
+		c := &crm.Customer{Name: names[k], City: demoCities[rng.IntN(len(demoCities))]}
+		if err := crm.SaveCustomer(ctx, tx, c); err != nil {
+			return nil, err
+		}
+		if err := inbox.SetLeadCustomer(ctx, tx, leadID, c.ID); err != nil {
+			return nil, err
+		}
+		custs = append(custs, demoCustomer{c.ID, leadID})
+	}
+	for i := len(custs); i < 60; i++ {
+		c := demoWalkIn(rng, i)
+		if err := crm.SaveCustomer(ctx, tx, c); err != nil {
+			return nil, err
+		}
+		custs = append(custs, demoCustomer{id: c.ID})
+	}
+	return custs, nil
+}
+
+// demoWalkIn is the i-th made-up walk-in customer: every fourth a company, every seventh without
+// a phone (incomplete records keep the data-quality score honest).
+func demoWalkIn(rng *rand.Rand, i int) *crm.Customer {
+	c := &crm.Customer{Name: demoFirstNames[rng.IntN(len(demoFirstNames))] + " " + demoLastNames[rng.IntN(len(demoLastNames))],
+		Phone: fmt.Sprintf("05%d%d %03d %02d %02d", 3+rng.IntN(2), rng.IntN(10), rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
+		City:  demoCities[rng.IntN(len(demoCities))]}
+	if i%4 == 0 {
+		c.Company = demoLastNames[rng.IntN(len(demoLastNames))] + " İnşaat"
+	}
+	if i%7 == 0 {
+		c.Phone = ""
+	}
+	return c
+}
+
+// seedDemoOrders writes six months of orders, the monthly count growing toward the season, and
+// an invoice for each won or fulfilled one.
+func seedDemoOrders(ctx context.Context, tx *sql.Tx, rng *rand.Rand, custs []demoCustomer, now time.Time) error {
+	for m := 5; m >= 0; m-- {
+		monthStart := time.Date(now.Year(), now.Month(), 1, 9, 0, 0, 0, time.UTC).AddDate(0, -m, 0)
+		for range demoMonthCount(monthStart, m) {
+			o := demoOrder(rng, custs, monthStart, now)
+			if err := crm.SaveOrder(ctx, tx, o); err != nil {
+				return err
+			}
+			if o.Status == "open" || o.Status == "cancelled" {
+				continue
+			}
+			if err := crm.SaveInvoice(ctx, tx, demoInvoice(rng, o, now)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// demoMonthCount is how many orders the month m months back gets: weighted by a season that
+// peaks around June, and a little growth toward now.
+func demoMonthCount(monthStart time.Time, m int) int {
+	season := 1 + 0.6*math.Sin(float64(int(monthStart.Month())-3)/12*2*math.Pi)
+	return int(14*season) + 6 - m
+}
+
+// demoOrder is a made-up order in the month from monthStart (never in the future): a paving job
+// of 40–440 m², its status by age (recent ones may still be open, old ones fulfilled, one in
+// twelve cancelled).
+func demoOrder(rng *rand.Rand, custs []demoCustomer, monthStart, now time.Time) *crm.Order {
+	at := monthStart.UnixMilli() + rng.Int64N(27*demoDay)
+	if at > now.UnixMilli() {
+		at = now.UnixMilli() - rng.Int64N(3*demoDay)
+	}
+	c := custs[rng.IntN(len(custs))]
+	area := 40 + rng.IntN(400)
+	o := &crm.Order{CustomerID: c.id, LeadID: c.lead, Currency: "TRY", Total: float64(area) * (650 + float64(rng.IntN(900))),
+		Description: fmt.Sprintf("%d m² %s", area, demoWorks[rng.IntN(len(demoWorks))]), OrderedAt: at}
+	age := now.UnixMilli() - at
+	switch {
+	case rng.IntN(12) == 0:
+		o.Status = "cancelled"
+	case age < 20*demoDay && rng.IntN(2) == 0:
+		o.Status = "open"
+	case age > 45*demoDay:
+		o.Status = "fulfilled"
+	default:
+		o.Status = "won"
+	}
+	return o
+}
+
+// demoInvoice is the invoice of a stored order: issued two days after it, paid 5–30 days after
+// it in five cases of six once that day has come.
+func demoInvoice(rng *rand.Rand, o *crm.Order, now time.Time) *crm.Invoice {
+	at := o.OrderedAt
+	v := &crm.Invoice{CustomerID: o.CustomerID, OrderID: o.ID, Number: fmt.Sprintf("OCT-%d-%04d", time.UnixMilli(at).Year(), o.ID),
+		Amount: o.Total, Currency: "TRY", IssuedAt: at + 2*demoDay, Status: "sent"}
+	if paid := at + int64(5+rng.IntN(25))*demoDay; paid < now.UnixMilli() && rng.IntN(6) > 0 {
+		v.Status, v.PaidAt = "paid", paid
+	}
+	return v
 }

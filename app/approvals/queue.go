@@ -125,11 +125,44 @@ func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, err
 	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM decision_recommendations WHERE `+where, args...).Scan(&q.Total); err != nil {
 		return nil, fmt.Errorf("approvals: queue count: %w", err)
 	}
+	keys, err := queueGroupKeys(ctx, db, where, args, f.After, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > limit {
+		keys = keys[:limit]
+		q.Next = encodeQueueCursor(keys[limit-1])
+	}
+	if len(keys) == 0 {
+		return q, nil
+	}
+	byKey, members := q.startGroups(keys)
+	// The unary + keeps SQLite off the status index here: the page's few conversations are the
+	// selective part, not the thousands of open recommendations.
+	recs, err := list(ctx, db.Read, `WHERE `+strings.Replace(where, "status IN", "+status IN", 1)+` AND (`+members+`)
+		ORDER BY `+priorityOrder+`, created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	newest := q.fillGroups(byKey, recs)
+	causes, err := inbox.Causes(ctx, db.Read, newest)
+	if err != nil {
+		return nil, err
+	}
+	for k, c := range causes {
+		byKey[k].Cause = c
+	}
+	return q, nil
+}
+
+// queueGroupKeys reads the keys of up to limit+1 groups after the cursor after, in queue order
+// (the extra one says there is a next page).
+func queueGroupKeys(ctx context.Context, db *tenantdb.DB, where string, args []any, after string, limit int) ([]groupKey, error) {
 	page := `WITH g AS (SELECT coalesce(conversation_id, -id) AS gk, min(` + priorityOrder + `) AS rank, min(created_at) AS oldest
 		FROM decision_recommendations WHERE ` + where + ` GROUP BY gk)
 		SELECT gk, rank, oldest FROM g`
 	pargs := append([]any{}, args...)
-	if k, ok := decodeQueueCursor(f.After); ok {
+	if k, ok := decodeQueueCursor(after); ok {
 		page += ` WHERE (rank, oldest, gk) > (?, ?, ?)`
 		pargs = append(pargs, k.rank, k.oldest, k.key)
 	}
@@ -139,28 +172,27 @@ func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, err
 	if err != nil {
 		return nil, fmt.Errorf("approvals: queue: %w", err)
 	}
+	defer rows.Close()
 	var keys []groupKey
 	for rows.Next() {
 		var k groupKey
 		if err := rows.Scan(&k.key, &k.rank, &k.oldest); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("approvals: queue: %w", err)
 		}
 		keys = append(keys, k)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("approvals: queue: %w", err)
 	}
-	if len(keys) > limit {
-		keys = keys[:limit]
-		q.Next = encodeQueueCursor(keys[limit-1])
-	}
-	if len(keys) == 0 {
-		return q, nil
-	}
+	return keys, nil
+}
+
+// startGroups adds an empty group per key to the page, in order, and returns them by key with
+// the condition that selects their recommendations: a conversation's key is its id, a
+// recommendation without a conversation is its own group under its negated id.
+func (q *Queue) startGroups(keys []groupKey) (byKey map[int64]*Group, members string) {
 	var convIDs, recIDs []string
-	byKey := make(map[int64]*Group, len(keys))
+	byKey = make(map[int64]*Group, len(keys))
 	for _, k := range keys {
 		g := &Group{Key: k.key, Top: Priorities[min(k.rank, 3)]}
 		byKey[k.key] = g
@@ -178,13 +210,12 @@ func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, err
 	if len(recIDs) > 0 {
 		in = append(in, `id IN (`+strings.Join(recIDs, ",")+`)`)
 	}
-	// The unary + keeps SQLite off the status index here: the page's few conversations are the
-	// selective part, not the thousands of open recommendations.
-	recs, err := list(ctx, db.Read, `WHERE `+strings.Replace(where, "status IN", "+status IN", 1)+` AND (`+strings.Join(in, " OR ")+`)
-		ORDER BY `+priorityOrder+`, created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
+	return byKey, strings.Join(in, " OR ")
+}
+
+// fillGroups puts each recommendation in its group (in the order given) and returns, per
+// conversation, the time of its newest one (what the card's cause is looked up by).
+func (q *Queue) fillGroups(byKey map[int64]*Group, recs []*Recommendation) map[int64]int64 {
 	newest := map[int64]int64{}
 	for _, r := range recs {
 		k := r.ConversationID
@@ -201,12 +232,5 @@ func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, err
 			newest[k] = r.CreatedAt
 		}
 	}
-	causes, err := inbox.Causes(ctx, db.Read, newest)
-	if err != nil {
-		return nil, err
-	}
-	for k, c := range causes {
-		byKey[k].Cause = c
-	}
-	return q, nil
+	return newest
 }

@@ -318,6 +318,9 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 	h.form(w, r, ent, http.StatusOK, id, v, links, nil)
 }
 
+// save is POST of a record's form (new or existing): the form is read and checked first; only
+// a valid record is stored, with its action-log row, in one transaction. Field errors — the
+// form's own or the store's (a reference to a missing customer) — come back as the form at 422.
 func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	if !h.enabled(w, r, ent) {
 		return
@@ -339,6 +342,33 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	for k := range r.PostForm {
 		v[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
+	rec, errs := readRecord(ent, id, v)
+	if len(errs) == 0 {
+		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
+		switch keys := fault.FieldKeys(err); {
+		case keys != nil && !web.WantsJSON(r):
+			merge(errs, keys)
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		default:
+			web.Flash(w, r, true, c.T("crm.saved"))
+			web.Redirect(w, r, fmt.Sprintf("/%s/%d/", ent, newID))
+			return
+		}
+	}
+	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs)
+}
+
+// recordForm is one CRM record read from its form: how to store it and what its log row says.
+type recordForm struct {
+	save    func(ctx context.Context, tx *sql.Tx) (int64, error) // stores the record, returns its id
+	summary string
+}
+
+// readRecord builds the record of kind ent (customers, orders, invoices, repair-requests) from
+// the form's trimmed values v and checks it; errs maps fields to catalog keys (empty = valid).
+func readRecord(ent string, id int64, v map[string]string) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v[name], ",", "."), 64)
@@ -361,67 +391,63 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 		}
 		return ms
 	}
-	var save func(ctx context.Context, tx *sql.Tx) error
-	var summary string
+	var f recordForm
 	switch ent {
 	case "customers":
 		x := &Customer{ID: id, Name: v["name"], Phone: v["phone"], Email: v["email"], Company: v["company"], City: v["city"], Notes: v["notes"]}
 		merge(errs, ValidateCustomer(x))
-		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveCustomer(ctx, tx, x); id = x.ID; return err }
-		summary = "customer " + x.Name
+		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) {
+			err := SaveCustomer(ctx, tx, x)
+			return x.ID, err
+		}
+		f.summary = "customer " + x.Name
 	case "orders":
 		x := &Order{ID: id, CustomerID: ref("customer_id"), LeadID: ref("lead_id"), Status: v["status"], Total: num("total"),
 			Currency: v["currency"], Description: v["description"], OrderedAt: date("ordered_at")}
 		merge(errs, ValidateOrder(x))
-		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveOrder(ctx, tx, x); id = x.ID; return err }
-		summary = fmt.Sprintf("order %.2f %s (%s)", x.Total, x.Currency, x.Status)
+		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveOrder(ctx, tx, x); return x.ID, err }
+		f.summary = fmt.Sprintf("order %.2f %s (%s)", x.Total, x.Currency, x.Status)
 	case "invoices":
 		x := &Invoice{ID: id, CustomerID: ref("customer_id"), OrderID: ref("order_id"), Number: v["number"], Amount: num("amount"),
 			Currency: v["currency"], Status: v["status"], IssuedAt: date("issued_at"), PaidAt: date("paid_at")}
 		merge(errs, ValidateInvoice(x))
-		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveInvoice(ctx, tx, x); id = x.ID; return err }
-		summary = fmt.Sprintf("invoice %s %.2f %s (%s)", x.Number, x.Amount, x.Currency, x.Status)
+		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveInvoice(ctx, tx, x); return x.ID, err }
+		f.summary = fmt.Sprintf("invoice %s %.2f %s (%s)", x.Number, x.Amount, x.Currency, x.Status)
 	default:
 		x := &RepairRequest{ID: id, CustomerID: ref("customer_id"), LeadID: ref("lead_id"), Description: v["description"], Urgency: v["urgency"], Status: v["status"]}
 		merge(errs, ValidateRepair(x))
-		save = func(ctx context.Context, tx *sql.Tx) error { err := SaveRepair(ctx, tx, x); id = x.ID; return err }
-		summary = "repair request (" + x.Urgency + ")"
+		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveRepair(ctx, tx, x); return x.ID, err }
+		f.summary = "repair request (" + x.Urgency + ")"
 	}
-	if len(errs) == 0 {
-		wasNew := id == 0
-		err := c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
-			if err := save(r.Context(), tx); err != nil {
-				return err
-			}
-			action := strings.TrimSuffix(strings.ReplaceAll(ent, "-", "_"), "s") + "_updated"
-			if wasNew {
-				action = strings.TrimSuffix(action, "_updated") + "_created"
-			}
-			a := actor(c)
-			_, err := audit.Write(r.Context(), tx, audit.Entry{Provider: "crm", ActionType: action, Summary: summary,
-				Payload: map[string]any{"record": ent, "id": id, "updated_by_user_id": a.UserID}, ModelName: "human-review",
-				ActorUserID: a.UserID, ActorName: a.Name})
+	return f, errs
+}
+
+// recordAction is the action-log type of saving a record of kind ent: "order_created",
+// "repair_request_updated", ...
+func recordAction(ent string, isNew bool) string {
+	noun := strings.TrimSuffix(strings.ReplaceAll(ent, "-", "_"), "s")
+	if isNew {
+		return noun + "_created"
+	}
+	return noun + "_updated"
+}
+
+// storeRecord stores a checked record and its action-log row in one transaction and returns the
+// record's id.
+func storeRecord(ctx context.Context, c *web.Ctx, ent string, isNew bool, rec recordForm) (int64, error) {
+	var id int64
+	err := c.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = rec.save(ctx, tx); err != nil {
 			return err
-		})
-		switch keys := fault.FieldKeys(err); {
-		case keys != nil && !web.WantsJSON(r):
-			merge(errs, keys)
-		case err != nil:
-			if wasNew {
-				id = 0
-			}
-			h.Render.Fail(w, r, err)
-			return
-		default:
-			web.Flash(w, r, true, c.T("crm.saved"))
-			web.Redirect(w, r, fmt.Sprintf("/%s/%d/", ent, id))
-			return
 		}
-		if wasNew {
-			id = 0
-		}
-	}
-	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs)
+		a := actor(c)
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "crm", ActionType: recordAction(ent, isNew), Summary: rec.summary,
+			Payload: map[string]any{"record": ent, "id": id, "updated_by_user_id": a.UserID}, ModelName: "human-review",
+			ActorUserID: a.UserID, ActorName: a.Name})
+		return err
+	})
+	return id, err
 }
 
 func merge(dst, src map[string]string) {

@@ -282,37 +282,89 @@ func walkChecking(ctx context.Context, q Querier, p listPlan, want int) (ids []i
 // filter and sort is written so that an index of 00010/00011 yields rows in page order.
 func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 	var p listPlan
-	var where []string
-	var args []any
-	// The search condition goes last: SQLite tests the cheap column filters first.
-	var searchWhere string
-	var searchArgs []any
-	if f.Q != "" {
-		s, err := compileSearch(ctx, q, f.Q)
+	search, err := planSearch(ctx, q, f)
+	if err != nil {
+		return p, err
+	}
+	if search.none {
+		p.none = true
+		return p, nil
+	}
+	p.check, p.match = search.check, search.match
+	tagWide := false
+	if f.Tag != "" {
+		n, err := capCount(ctx, q, f.broad(), `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
 		if err != nil {
-			return p, err
+			return p, fmt.Errorf("inbox: filtering by tag: %w", err)
 		}
-		if s.none {
-			p.none = true
-			return p, nil
-		}
-		if s.expr != "" {
-			n, err := capCount(ctx, q, f.broad(), `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, s.expr)
-			if err != nil {
-				return p, fmt.Errorf("inbox: searching conversations: %w", err)
-			}
-			if n <= f.broad() {
-				searchWhere = `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
-			} else {
-				searchWhere = `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
-				if s.exact {
-					p.check = `SELECT 1 FROM conversation_search WHERE conversation_search MATCH ? AND rowid = ?`
-					p.match = s.expr
-				}
-			}
-			searchArgs = []any{s.expr}
+		tagWide = n > f.broad()
+	}
+	where, args := listConditions(f, tagWide)
+	var sortWhere []string
+	var sortArgs []any
+	p.order, sortWhere, sortArgs = listOrder(f)
+	where, args = append(where, sortWhere...), append(args, sortArgs...)
+	if p.check != "" {
+		p.window = `SELECT c.id FROM conversations c` + whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
+		p.windowArgs = append(append([]any(nil), args...), (f.Limit+1)*checkWindow)
+	}
+	// The search condition goes last: SQLite tests the cheap column filters first.
+	if search.where != "" {
+		where, args = append(where, search.where), append(args, search.args...)
+	}
+	p.sql = `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id` +
+		whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
+	p.args = append(args, f.Limit+1)
+	return p, nil
+}
+
+// searchPlan is how a page's search words narrow the list.
+type searchPlan struct {
+	none         bool   // the words match nothing: the page is empty
+	where        string // the condition on c.id ("" = no search)
+	args         []any
+	check, match string // a broad exact search: the per-candidate check (listPlan.check)
+}
+
+// planSearch compiles f.Q. A search matching at most f.broad() conversations drives the query
+// (c.id IN the matches); a broader one is only a filter (+c.id keeps SQLite from using it as
+// the index) and, when exact, may be checked one candidate at a time (walkChecking).
+func planSearch(ctx context.Context, q Querier, f Filter) (searchPlan, error) {
+	var sp searchPlan
+	if f.Q == "" {
+		return sp, nil
+	}
+	s, err := compileSearch(ctx, q, f.Q)
+	if err != nil {
+		return sp, err
+	}
+	if s.none {
+		sp.none = true
+		return sp, nil
+	}
+	if s.expr == "" {
+		return sp, nil
+	}
+	n, err := capCount(ctx, q, f.broad(), `SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?`, s.expr)
+	if err != nil {
+		return sp, fmt.Errorf("inbox: searching conversations: %w", err)
+	}
+	if n <= f.broad() {
+		sp.where = `c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
+	} else {
+		sp.where = `+c.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)`
+		if s.exact {
+			sp.check = `SELECT 1 FROM conversation_search WHERE conversation_search MATCH ? AND rowid = ?`
+			sp.match = s.expr
 		}
 	}
+	sp.args = []any{s.expr}
+	return sp, nil
+}
+
+// listConditions are the column filters of f, cheap ones first. tagWide says the tag is on more
+// than f.broad() conversations: it is then tested per row instead of driving the query.
+func listConditions(f Filter, tagWide bool) (where []string, args []any) {
 	switch f.State {
 	case "":
 	case "open":
@@ -338,51 +390,44 @@ func planList(ctx context.Context, q Querier, f Filter) (listPlan, error) {
 		where, args = append(where, `c.id IN (SELECT conversation_id FROM mentions WHERE user_id = ?)`), append(args, f.UserID)
 	}
 	if f.Tag != "" {
-		n, err := capCount(ctx, q, f.broad(), `SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?`, f.Tag)
-		if err != nil {
-			return p, fmt.Errorf("inbox: filtering by tag: %w", err)
-		}
-		if n <= f.broad() {
-			where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
-		} else {
+		if tagWide {
 			where = append(where, `EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ?)`)
+		} else {
+			where = append(where, `c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)`)
 		}
 		args = append(args, f.Tag)
 	}
 	if f.Unread {
 		where = append(where, `c.unread_count > 0`)
 	}
+	return where, args
+}
+
+// listOrder is f.Sort's ORDER BY and, past the first page, the cursor's bound.
+func listOrder(f Filter) (order string, where []string, args []any) {
+	k, ok := decodeCursor(f.Sort, f.Cursor)
+	bound := ok && f.Cursor != ""
 	switch f.Sort {
 	case "urgency":
-		p.order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
+		order = `coalesce(c.urgency_score, -1) DESC, c.last_message_at DESC, c.id DESC`
+		if bound {
 			// The first, plain bound lets SQLite seek the index; the row value then keeps ties exact.
-			where = append(where, `coalesce(c.urgency_score, -1) <= ?`, `(coalesce(c.urgency_score, -1), c.last_message_at, c.id) < (?, ?, ?)`)
-			args = append(args, k.a, k.a, k.b, k.id)
+			where = []string{`coalesce(c.urgency_score, -1) <= ?`, `(coalesce(c.urgency_score, -1), c.last_message_at, c.id) < (?, ?, ?)`}
+			args = []any{k.a, k.a, k.b, k.id}
 		}
 	case "waiting":
-		p.order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
-			where = append(where, `coalesce(c.waiting_since, 9223372036854775807) >= ?`, `(coalesce(c.waiting_since, 9223372036854775807), c.id) > (?, ?)`)
-			args = append(args, k.a, k.a, k.id)
+		order = `coalesce(c.waiting_since, 9223372036854775807), c.id`
+		if bound {
+			where = []string{`coalesce(c.waiting_since, 9223372036854775807) >= ?`, `(coalesce(c.waiting_since, 9223372036854775807), c.id) > (?, ?)`}
+			args = []any{k.a, k.a, k.id}
 		}
 	default:
-		p.order = `c.last_message_at DESC, c.id DESC`
-		if k, ok := decodeCursor(f.Sort, f.Cursor); ok && f.Cursor != "" {
-			where, args = append(where, `(c.last_message_at, c.id) < (?, ?)`), append(args, k.a, k.id)
+		order = `c.last_message_at DESC, c.id DESC`
+		if bound {
+			where, args = []string{`(c.last_message_at, c.id) < (?, ?)`}, []any{k.a, k.id}
 		}
 	}
-	if p.check != "" {
-		p.window = `SELECT c.id FROM conversations c` + whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
-		p.windowArgs = append(append([]any(nil), args...), (f.Limit+1)*checkWindow)
-	}
-	if searchWhere != "" {
-		where, args = append(where, searchWhere), append(args, searchArgs...)
-	}
-	p.sql = `SELECT ` + convCols + `, l.name, l.phone, l.email FROM conversations c JOIN leads l ON l.id = c.lead_id` +
-		whereClause(where) + ` ORDER BY ` + p.order + ` LIMIT ?`
-	p.args = append(args, f.Limit+1)
-	return p, nil
+	return order, where, args
 }
 
 func whereClause(where []string) string {

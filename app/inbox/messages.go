@@ -59,97 +59,146 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 	if err != nil {
 		return 0, err
 	}
-	if m.Direction != "outbound" && m.Direction != "system" && m.Direction != "inbound" {
-		return 0, fmt.Errorf("inbox: add message: bad direction %q", m.Direction)
-	}
-	kind := m.AuthorKind
-	switch {
-	case m.Direction == "inbound":
-		kind = "customer"
-	case kind == "":
-		kind = "system"
-	}
-	if kind != "user" && kind != "ai" && kind != "system" && kind != "customer" {
-		return 0, fmt.Errorf("inbox: add message: bad author %q", m.AuthorKind)
-	}
-	if strings.TrimSpace(m.Body) == "" && (m.Event == "" || m.Direction != "system") {
-		return 0, errors.New("inbox: add message: empty body")
+	p, err := planMessage(reg, c, m)
+	if err != nil {
+		return 0, err
 	}
 	now := tenantdb.Now()
-	var status, sched any
-	scheduled := !m.ScheduledAt.IsZero() && m.Direction == "outbound"
-	if m.Direction == "outbound" {
-		switch reg.OutboundOf(c.Channel) {
-		case channel.Deliver:
-			status = "queued"
-		case channel.Local:
-			status = "sent"
-		}
-		if scheduled {
-			status = "queued"
-			sched = m.ScheduledAt.UnixMilli()
+	id, err := insertMessage(ctx, tx, c, m, p, now)
+	if err != nil {
+		return 0, err
+	}
+	if m.Attach != nil {
+		if err := m.Attach(ctx, tx, id, c); err != nil {
+			return 0, err
 		}
 	}
+	if !p.scheduled {
+		if err := touchConversation(ctx, tx, convID, m.Direction, now); err != nil {
+			return 0, err
+		}
+	}
+	if err := queueMessageJob(ctx, tx, id, m, p); err != nil {
+		return 0, err
+	}
+	if err := reindex(ctx, tx, convID); err != nil {
+		return 0, err
+	}
+	if withLog {
+		return id, logMessage(ctx, tx, convID, id, m, p, provider)
+	}
+	return id, nil
+}
+
+// messagePlan is what a new message will be, decided before anything is written.
+type messagePlan struct {
+	kind      string // author kind: user ai system customer
+	status    any    // delivery status: "queued", "sent" or NULL
+	scheduled bool   // an outbound message held until m.ScheduledAt
+	sched     any    // scheduled_at (Unix ms) or NULL
+}
+
+// planMessage checks a message and decides its author kind and delivery status: an inbound
+// message is the customer's; an outbound one is queued (the channel delivers it, or it is
+// scheduled), sent (stored is delivered: the widget) or has no status (a record kept by hand).
+func planMessage(reg *channel.Registry, c *Conversation, m Outgoing) (messagePlan, error) {
+	if m.Direction != "outbound" && m.Direction != "system" && m.Direction != "inbound" {
+		return messagePlan{}, fmt.Errorf("inbox: add message: bad direction %q", m.Direction)
+	}
+	p := messagePlan{kind: m.AuthorKind}
+	switch {
+	case m.Direction == "inbound":
+		p.kind = "customer"
+	case p.kind == "":
+		p.kind = "system"
+	}
+	if p.kind != "user" && p.kind != "ai" && p.kind != "system" && p.kind != "customer" {
+		return messagePlan{}, fmt.Errorf("inbox: add message: bad author %q", m.AuthorKind)
+	}
+	if strings.TrimSpace(m.Body) == "" && (m.Event == "" || m.Direction != "system") {
+		return messagePlan{}, errors.New("inbox: add message: empty body")
+	}
+	if m.Direction != "outbound" {
+		return p, nil
+	}
+	switch reg.OutboundOf(c.Channel) {
+	case channel.Deliver:
+		p.status = "queued"
+	case channel.Local:
+		p.status = "sent"
+	}
+	if !m.ScheduledAt.IsZero() {
+		p.scheduled, p.status, p.sched = true, "queued", m.ScheduledAt.UnixMilli()
+	}
+	return p, nil
+}
+
+// insertMessage stores the message row and returns its id.
+func insertMessage(ctx context.Context, tx *sql.Tx, c *Conversation, m Outgoing, p messagePlan, now int64) (int64, error) {
 	var author any
 	if m.AuthorUserID > 0 {
 		author = m.AuthorUserID
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
 		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		convID, m.Direction, kind, author, strings.TrimSpace(m.Body), c.Channel, status, annotation(m.AuthorName, m.Event, m.Params), sched, now)
+		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params), p.sched, now)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
 	id, _ := r.LastInsertId()
-	if m.Attach != nil {
-		if err := m.Attach(ctx, tx, id, c); err != nil {
-			return 0, err
-		}
+	return id, nil
+}
+
+// touchConversation moves the conversation's clocks for a message that is in it now: an answer
+// ends the wait, a customer's message adds to the unread count and starts the wait.
+func touchConversation(ctx context.Context, tx *sql.Tx, convID int64, direction string, now int64) error {
+	upd := `UPDATE conversations SET last_message_at = max(last_message_at, ?), updated_at = ?`
+	if direction == "outbound" {
+		upd += `, waiting_since = NULL`
+	} else if direction == "inbound" {
+		upd += `, unread_count = unread_count + 1, last_inbound_at = ?1, waiting_since = coalesce(waiting_since, ?1)`
 	}
-	if !scheduled {
-		upd := `UPDATE conversations SET last_message_at = max(last_message_at, ?), updated_at = ?`
-		if m.Direction == "outbound" {
-			upd += `, waiting_since = NULL`
-		} else if m.Direction == "inbound" {
-			upd += `, unread_count = unread_count + 1, last_inbound_at = ?1, waiting_since = coalesce(waiting_since, ?1)`
-		}
-		if _, err := tx.ExecContext(ctx, upd+` WHERE id = ?3`, now, now, convID); err != nil {
-			return 0, fmt.Errorf("inbox: updating conversation: %w", err)
-		}
+	if _, err := tx.ExecContext(ctx, upd+` WHERE id = ?3`, now, now, convID); err != nil {
+		return fmt.Errorf("inbox: updating conversation: %w", err)
 	}
+	return nil
+}
+
+// queueMessageJob queues the job a planned message needs: a scheduled one waits for its
+// send_scheduled job (whose id the message keeps, so it can be cancelled), a queued one is
+// handed to the channel's deliverer.
+func queueMessageJob(ctx context.Context, tx *sql.Tx, id int64, m Outgoing, p messagePlan) error {
 	switch {
-	case scheduled:
+	case p.scheduled:
 		jid, err := jobs.Enqueue(ctx, tx, JobSendScheduled, map[string]int64{"message_id": id}, jobs.Options{RunAt: m.ScheduledAt})
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, annotationJob(m.AuthorName, jid), id); err != nil {
-			return 0, fmt.Errorf("inbox: scheduling: %w", err)
+			return fmt.Errorf("inbox: scheduling: %w", err)
 		}
-	case status == "queued":
+	case p.status == "queued":
 		if _, err := jobs.Enqueue(ctx, tx, JobDeliver, map[string]int64{"message_id": id}, jobs.Options{}); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	if err := reindex(ctx, tx, convID); err != nil {
-		return 0, err
+	return nil
+}
+
+// logMessage writes the message's action-log row (provider "" = a person in the inbox).
+func logMessage(ctx context.Context, tx *sql.Tx, convID, id int64, m Outgoing, p messagePlan, provider string) error {
+	if provider == "" {
+		provider = "conversation_inbox"
 	}
-	if withLog {
-		if provider == "" {
-			provider = "conversation_inbox"
-		}
-		model := ""
-		if kind == "user" {
-			model = "human-review"
-		}
-		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: provider, ActionType: "message_" + m.Direction,
-			Summary: m.Direction + " message added", Output: m.Body, ModelName: model, ActorUserID: m.AuthorUserID,
-			ActorName: m.AuthorName, ConversationID: convID,
-			Payload: map[string]any{"conversation_id": convID, "message_id": id, "scheduled": scheduled}}); err != nil {
-			return 0, err
-		}
+	model := ""
+	if p.kind == "user" {
+		model = "human-review"
 	}
-	return id, nil
+	_, err := audit.Write(ctx, tx, audit.Entry{Provider: provider, ActionType: "message_" + m.Direction,
+		Summary: m.Direction + " message added", Output: m.Body, ModelName: model, ActorUserID: m.AuthorUserID,
+		ActorName: m.AuthorName, ConversationID: convID,
+		Payload: map[string]any{"conversation_id": convID, "message_id": id, "scheduled": p.scheduled}})
+	return err
 }
 
 // annotation keeps the author's display name, and a system message's event code and parameters,
