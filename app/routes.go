@@ -64,6 +64,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// The customer's page of a sent quote: /q/<slug>.<token> (app/quotes).
 		{"GET /q/{link}", public, "", h.Quotes.Public},
 		{"GET /q/{link}/pdf", public, "", h.Quotes.PublicPDF},
+		{"GET /q/{link}/logo", public, "", h.Quotes.PublicLogo}, // the business's logo on that page
 		{"POST /q/{link}/accept", public, "", h.Quotes.Accept},
 		{"POST /q/{link}/ask", public, "", h.Quotes.Ask},
 		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},

@@ -115,4 +115,30 @@ func TestQuoteLogo(t *testing.T) {
 	if p := f.owner.Get("/app/quotes/settings"); p.Doc(t).Find("[data-no-logo]").Length() != 1 {
 		t.Error("the settings page does not say there is no logo")
 	}
+	// The customer's page of a sent quote shows the logo too, through its own link only.
+	sent := approvedQuote(t, f, f.conv)
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(sent, 10)+"/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.StatusCode)
+	}
+	link := "/q/acme." + f.str(t, `SELECT token FROM quotes WHERE id = ?`, sent)
+	cust := f.e.Client()
+	if p := cust.Get(link); p.Doc(t).Find("img[data-logo]").Length() != 0 {
+		t.Error("the customer's page shows a logo the business does not have")
+	}
+	if r := uploadLogo(f.owner, "logo.png", mediatest.PNG(300, 100)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.StatusCode)
+	}
+	if src, _ := cust.Get(link).Doc(t).Find("img[data-logo]").Attr("src"); src != link+"/logo" {
+		t.Errorf("the customer's page shows the logo from %q", src)
+	}
+	if r := cust.Get(link + "/logo"); r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(r.Body, "\x89PNG") {
+		t.Errorf("public logo: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	// Asked in English, the Turkish quote writes its numbers the English way too.
+	if p := cust.Get(link + "?lang=en"); !strings.Contains(p.Body, ">8%<") || !strings.Contains(p.Body, "₺220,397.76") || strings.Contains(p.Body, "%8") {
+		t.Error("the English customer's page writes the percentages the Turkish way")
+	}
+	if r := cust.Get("/q/acme.aaaaaaaaaaaaaaaaaaaaaaaa/logo"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a guessed link's logo: %d", r.StatusCode)
+	}
 }

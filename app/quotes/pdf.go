@@ -221,7 +221,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 		d.cell(c.off, c.w, 5, c.label, c.align, true, 7.5)
 	}
 	f.SetY(y + 7)
-	pp := &publicPage{Q: q}
+	pp := &publicPage{Q: q, Lang: q.Language}
 	for i, l := range q.Lines {
 		name, qty, unit, price := l.Name, pp.Qty(l.Quantity), l.Unit, money(l.UnitPrice)
 		if l.Kind == "allowance" {

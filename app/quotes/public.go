@@ -19,16 +19,17 @@ type publicPage struct {
 	Money    func(int64) string
 	Asked    bool
 	Accepted bool
+	Lang     string // the page's language: numbers are written its way, like the amounts
 }
 
 // Qty writes a quantity for the customer.
 func (p *publicPage) Qty(v int64) string {
-	return i18n.For(p.Q.Language).Number(float64(v)/qtyScale, decimalsOf(v))
+	return i18n.For(p.Lang).Number(float64(v)/qtyScale, decimalsOf(v))
 }
 
 // Rate writes a percentage for the customer.
 func (p *publicPage) Rate(v int64) string {
-	return i18n.For(p.Q.Language).Percent(float64(v)/100, decimalsOfRate(v))
+	return i18n.For(p.Lang).Percent(float64(v)/100, decimalsOfRate(v))
 }
 
 func decimalsOf(q int64) int {
@@ -88,7 +89,7 @@ func (h *Handler) public(w http.ResponseWriter, r *http.Request) (*platform.Tena
 func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int, t *platform.Tenant, q *Quote, d *publicPage, errs map[string]string) {
 	c := web.From(r)
 	m := MoneyIn(c.Lang)
-	d.Q, d.Business, d.Money = q, h.business(r.Context(), t), func(v int64) string { return m(v, q.Currency) }
+	d.Q, d.Business, d.Money, d.Lang = q, h.business(r.Context(), t), func(v int64) string { return m(v, q.Currency) }, c.Lang
 	d.Link = "/q/" + t.Slug + "." + q.Token
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
@@ -166,4 +167,29 @@ func (h *Handler) Ask(w http.ResponseWriter, r *http.Request) {
 		h.Live.Publish(t.Slug, live.Event{Kind: "message", ConversationID: q.ConversationID, MessageID: msgID})
 	}
 	http.Redirect(w, r, "/q/"+t.Slug+"."+q.Token+"?asked=1", http.StatusSeeOther)
+}
+
+// PublicLogo is GET /q/{link}/logo: the business's logo on the customer's page of a quote (only
+// through a valid link; not counted as a view).
+func (h *Handler) PublicLogo(w http.ResponseWriter, r *http.Request) {
+	t, _, _, ok := h.public(w, r)
+	if !ok {
+		return
+	}
+	var logo []byte
+	if h.Files != nil {
+		logo, _ = h.Files.Logo(r.Context(), t.Slug)
+	}
+	if logo == nil {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "image/png")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+	hd.Set("Cache-Control", "private, max-age=3600")
+	hd.Set("X-Robots-Tag", "noindex")
+	_, _ = w.Write(logo)
 }
