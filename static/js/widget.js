@@ -35,7 +35,7 @@
     "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}" +
     ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 10px;cursor:pointer}" +
     "button.attach:disabled{opacity:.6}.ph{display:block;margin-block-start:4px;max-width:100%;border-radius:8px;overflow:hidden}.ph img{display:block;max-width:100%;max-height:220px}" +
-    ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}";
+    ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}.ln{color:inherit;text-decoration:underline;overflow-wrap:anywhere}";
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -99,13 +99,28 @@
     });
   }
 
+  // words puts a message's text into b as text, with its web addresses (a quote's tracking link)
+  // as links that open in a new tab; nothing of the text is ever read as HTML.
+  function words(b, s) {
+    var re = /https?:\/\/[^\s<>"']+/g, at = 0, mm;
+    while ((mm = re.exec(s)) !== null) {
+      var u = mm[0].replace(/[.,;:!?)]+$/, "");
+      if (mm.index > at) { b.appendChild(document.createTextNode(s.slice(at, mm.index))); }
+      var a = el("a", "ln"); a.href = u; a.target = "_blank"; a.rel = "noopener noreferrer nofollow"; a.textContent = u;
+      b.appendChild(a);
+      at = mm.index + u.length;
+      re.lastIndex = at;
+    }
+    if (at < s.length) { b.appendChild(document.createTextNode(s.slice(at))); }
+  }
+
   function add(m) {
     if (seen[m.id]) { return; }
     seen[m.id] = true;
     if (m.id > lastID) { lastID = m.id; }
     var b = el("div", "m " + (m.direction === "inbound" ? "in" : "out"));
     if (m.direction !== "inbound") { b.appendChild(el("span", "who", m.author === "assistant" ? (cfg && cfg.name) || "" : m.author)); }
-    if (m.text) { b.appendChild(document.createTextNode(m.text)); }
+    if (m.text) { words(b, m.text); }
     (m.files || []).forEach(function (f) {
       var a = el("a", f.content_type.indexOf("image/") === 0 ? "ph" : "fl");
       a.href = base + f.url; a.target = "_blank"; a.rel = "noopener";

@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"highvibe/app/apptest"
+	"highvibe/app/inbox"
 )
 
 // TestBrowserWidgetPhotoShowsLive: a visitor on a customer's site attaches a photo through the
@@ -127,5 +129,21 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 	}
 	if same, _ := chromedp.Run(operator, chromedp.Evaluate[bool](`window.__sameDocument === true`)); !same {
 		t.Error("the operator's page was reloaded: the photo did not arrive live")
+	}
+
+	// A quote's tracking link in a reply opens from the visitor's thread; the words around it stay text.
+	link := e.URL + "/q/acme.abcdefghijklmnopqrstuvwx"
+	if _, err := e.Handlers.InboxService.AddMessage(t.Context(), "acme", db, conv, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
+		AuthorName: "Olga", Body: "Teklifiniz: " + link + ". <b>Teşekkürler</b>"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	wait(visitor, "the link in the visitor's thread", shadow+`.querySelector('.log a.ln') !== null`)
+	got, err := chromedp.Run(visitor, chromedp.Evaluate[[]string](`(function(){var a=`+shadow+`.querySelector('.log a.ln');
+		return [a.href, a.target, a.rel, a.parentNode.textContent, String(`+shadow+`.querySelector('.log b') === null)]})()`))
+	if err != nil || len(got) != 5 {
+		t.Fatal(err)
+	}
+	if got[0] != link || got[1] != "_blank" || got[2] != "noopener noreferrer nofollow" || !strings.HasSuffix(got[3], "Teklifiniz: "+link+". <b>Teşekkürler</b>") || got[4] != "true" {
+		t.Errorf("link in the widget: %q", got)
 	}
 }
