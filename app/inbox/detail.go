@@ -14,6 +14,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -21,6 +22,8 @@ import (
 )
 
 type detailData struct {
+	// Opening, while the business is closed, is its next opening: "send later" offers it.
+	Opening   *sendAtOpening
 	Icons     map[string]string // channel → symbol
 	C         *Conversation
 	Lead      *Lead
@@ -205,6 +208,14 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	if conv.NextActionDueAt > 0 {
 		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(c.Zone()).Format("2006-01-02T15:04")
 	}
+	if s, err := hoursdb.Schedule(ctx, c.DB.Read); err == nil && s != nil {
+		if now := time.Now(); !s.Open(now) {
+			if next, ok := s.NextOpen(now); ok {
+				next = next.In(c.Zone())
+				d.Opening = &sendAtOpening{Value: next.Format("2006-01-02T15:04"), When: c.P.DateTime(next)}
+			}
+		}
+	}
 	title := d.Lead.Name
 	if title == "" {
 		title = c.T("inbox.unknown")
@@ -221,6 +232,10 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	}
 	h.Render.Render(w, r, status, "inbox/conversation", p)
 }
+
+// sendAtOpening is the "send when we open" choice of the composer: the datetime-local value of
+// the business's next opening and the same moment in words.
+type sendAtOpening struct{ Value, When string }
 
 // Quiet reports whether a message's words are only the placeholder of the file it carries
 // ("[image]", "[document: plan.pdf]"): the bubble then shows the file alone.
@@ -468,6 +483,13 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 // note added, customer message logged, or saved.
 func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) string {
 	switch {
+	case ch.Body == "" && ch.NextActionDueAt != nil && *ch.NextActionDueAt != 0:
+		// Due while the business is closed: the reminder waits for the opening, and says so.
+		due := time.UnixMilli(*ch.NextActionDueAt)
+		if remind, err := ReminderAt(r.Context(), c.DB.Read, due); err == nil && remind.After(due) {
+			return c.T("hours.due_closed", c.P.DateTime(remind))
+		}
+		return c.T("inbox.saved")
 	case ch.Body == "":
 		return c.T("inbox.saved")
 	case ch.Direction == "system":

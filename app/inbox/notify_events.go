@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
@@ -27,6 +28,20 @@ func NotifyView(ctx context.Context, db *tenantdb.DB, id int64) (notify.Conv, er
 		}
 	}
 	return v, nil
+}
+
+// ReminderAt is when the team is reminded of a next action due at due: then, or — when the
+// business is closed at that time (business hours on) — at its next opening, so nobody's phone
+// rings on a Sunday for a call that can only be made on Monday. The due time itself stays as typed.
+func ReminderAt(ctx context.Context, q hoursdb.Querier, due time.Time) (time.Time, error) {
+	s, err := hoursdb.Schedule(ctx, q)
+	if err != nil || s == nil {
+		return due, err
+	}
+	if next, ok := s.NextOpen(due); ok {
+		return next, nil
+	}
+	return due, nil
 }
 
 // raiseInbound tells the team of a customer's message, in the ingest transaction: a new
@@ -57,7 +72,12 @@ func raiseUpdate(ctx context.Context, q querier, c *Conversation, ch Change, msg
 		if ch.NextAction != nil {
 			action = *ch.NextAction
 		}
-		if err := notify.ScheduleOverdue(ctx, q, c.ID, time.UnixMilli(*ch.NextActionDueAt), "", action); err != nil {
+		due := time.UnixMilli(*ch.NextActionDueAt)
+		remind, err := ReminderAt(ctx, q, due)
+		if err != nil {
+			return err
+		}
+		if err := notify.ScheduleOverdue(ctx, q, c.ID, due, remind, "", action); err != nil {
 			return err
 		}
 	}

@@ -111,3 +111,95 @@ func TestPanelTimesInTenantZone(t *testing.T) {
 		t.Errorf("the banner says %q, want the time 09:30 in the business's zone", banner)
 	}
 }
+
+// TestOverdueReminderWaitsForOpening: a next action due while the business is closed keeps its
+// due time as typed, but its reminder (the "next action overdue" notification) is queued for the
+// next opening, and the save says so in business time; one due in opening hours is reminded then.
+func TestOverdueReminderWaitsForOpening(t *testing.T) {
+	ist, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	e := newEnv(t)
+	olga := e.User("acme", "olga", "owner")
+	form := url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "after_hours": {"ack"}}
+	for d := 1; d <= 5; d++ {
+		form.Set("day"+strconv.Itoa(d), "09:00-18:00")
+	}
+	if r := olga.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
+	}
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "v-1", Name: "Ayşe", Body: "Merhaba"})
+	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	// Next Saturday 11:00 in Istanbul, and the Monday after it.
+	sat := time.Now().In(ist).AddDate(0, 0, 7)
+	for sat.Weekday() != time.Saturday {
+		sat = sat.AddDate(0, 0, 1)
+	}
+	sat = time.Date(sat.Year(), sat.Month(), sat.Day(), 11, 0, 0, 0, ist)
+	mon := time.Date(sat.Year(), sat.Month(), sat.Day()+2, 9, 0, 0, 0, ist)
+	reminder := func() int64 {
+		t.Helper()
+		var at int64
+		if err := e.DB("acme").Read.QueryRow(`SELECT run_at FROM jobs WHERE kind = 'notify_event' AND status = 'queued' AND payload LIKE '%"overdue"%' ORDER BY id DESC LIMIT 1`).Scan(&at); err != nil {
+			t.Fatalf("no reminder queued: %v", err)
+		}
+		return at
+	}
+	r := olga.Post(path+"?lang=en", url.Values{"next_action": {"Call back"}, "next_action_due_at": {sat.Format("2006-01-02T15:04")}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("next action: %d", r.StatusCode)
+	}
+	if got := reminder(); got != mon.UnixMilli() {
+		t.Errorf("reminder of a Saturday 11:00 due queued for %v, want Monday 09:00 (%v)", time.UnixMilli(got).In(ist), mon)
+	}
+	cv, err := inbox.ConversationByID(context.Background(), e.DB("acme").Read, res.ConversationID)
+	if err != nil || cv.NextActionDueAt != sat.UnixMilli() {
+		t.Errorf("the due time was changed to %v (%v), want it as typed", time.UnixMilli(cv.NextActionDueAt).In(ist), err)
+	}
+	banner := olga.Get(path + "?lang=en").Doc(t).Find(".flash").Text()
+	if !strings.Contains(banner, "closed at that time") || !strings.Contains(banner, i18n.For("en").DateTime(mon)) {
+		t.Errorf("the save says %q, want the reminder's time %s", banner, i18n.For("en").DateTime(mon))
+	}
+	// Due on the Monday at 10:00, in opening hours: reminded at the due time itself.
+	due := mon.Add(time.Hour)
+	if r := olga.Post(path, url.Values{"next_action_due_at": {due.Format("2006-01-02T15:04")}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("next action: %d", r.StatusCode)
+	}
+	if got := reminder(); got != due.UnixMilli() {
+		t.Errorf("reminder of a Monday 10:00 due queued for %v, want then", time.UnixMilli(got).In(ist))
+	}
+}
+
+// TestSendWhenWeOpen: while the business is closed, "send later" offers its next opening, and
+// choosing it schedules the reply for that moment.
+func TestSendWhenWeOpen(t *testing.T) {
+	ist, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	e := newEnv(t)
+	olga := e.User("acme", "olga", "owner")
+	// Open only two days from now, 09:00–10:00: closed now whatever the time of the run.
+	open := time.Now().In(ist).AddDate(0, 0, 2)
+	open = time.Date(open.Year(), open.Month(), open.Day(), 9, 0, 0, 0, ist)
+	form := url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "after_hours": {"silent"},
+		"day" + strconv.Itoa(int(open.Weekday())): {"09:00-10:00"}}
+	if r := olga.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
+	}
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "v-1", Name: "Ayşe", Body: "Merhaba"})
+	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	btn := olga.Get(path + "?lang=tr").Doc(t).Find("[data-send-at-opening]")
+	value, _ := btn.Attr("value")
+	if value != open.Format("2006-01-02T15:04") || !strings.Contains(btn.Text(), i18n.For("tr").DateTime(open)) {
+		t.Fatalf("the composer offers %q (%q), want the opening %s", value, btn.Text(), open)
+	}
+	if r := olga.Post(path, url.Values{"body": {"Günaydın, fiyatı iletiyorum"}, "send_at": {"", value}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send at opening: %d %s", r.StatusCode, r.Body)
+	}
+	var at int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT coalesce(scheduled_at, 0) FROM messages WHERE conversation_id = ? AND body LIKE 'Günaydın%'`, res.ConversationID).Scan(&at); err != nil || at != open.UnixMilli() {
+		t.Errorf("the reply is scheduled for %v (%v), want %v", time.UnixMilli(at).In(ist), err, open)
+	}
+}

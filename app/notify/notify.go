@@ -87,15 +87,19 @@ func Raise(ctx context.Context, tx jobs.Execer, e Event) error {
 	return err
 }
 
-// ScheduleOverdue queues the "next action overdue" check of a conversation at its due time (a
-// later save with another due time queues another check; the check looks whether the time it was
-// queued for still stands).
-func ScheduleOverdue(ctx context.Context, tx jobs.Execer, convID int64, due time.Time, name, action string) error {
+// ScheduleOverdue queues the "next action overdue" check of a conversation for remind: its due
+// time, or the business's next opening when it falls due while the business is closed (zero:
+// the due time). A later save with another due time queues another check; the check looks
+// whether the due time it was queued for still stands.
+func ScheduleOverdue(ctx context.Context, tx jobs.Execer, convID int64, due, remind time.Time, name, action string) error {
 	if due.IsZero() {
 		return nil
 	}
+	if remind.Before(due) {
+		remind = due
+	}
 	e := Event{Kind: KindOverdue, ConversationID: convID, DueAt: due.UnixMilli(), Name: clip(name, 120), Text: clip(action, 200)}
-	_, err := jobs.Enqueue(ctx, tx, JobEvent, e, jobs.Options{RunAt: due, MaxAttempts: 5,
+	_, err := jobs.Enqueue(ctx, tx, JobEvent, e, jobs.Options{RunAt: remind, MaxAttempts: 5,
 		DedupeKey: "overdue:" + strconv.FormatInt(convID, 10) + ":" + strconv.FormatInt(e.DueAt, 10)})
 	return err
 }
