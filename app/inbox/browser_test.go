@@ -13,8 +13,9 @@ import (
 )
 
 // TestBrowserInboxLiveAndKeyboard logs an operator in through the real login form, opens the
-// inbox, and checks two things a person relies on: a message ingested on the server shows up in
-// the open tab over the event stream without a reload, and j + Enter open the selected row.
+// inbox, and checks what a person relies on: a message ingested on the server shows up in the
+// open tab over the event stream without a reload, ? opens the keyboard shortcuts and their hint
+// is shown on the first visit only, and j + Enter open the selected row.
 func TestBrowserInboxLiveAndKeyboard(t *testing.T) {
 	// No job runner: AI triage jobs would publish more live events and make the page busier.
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -65,6 +66,23 @@ func TestBrowserInboxLiveAndKeyboard(t *testing.T) {
 		}
 		if n := eval(`String(document.querySelectorAll('[data-inbox-list] [data-row-href]').length)`); n != "3" {
 			t.Errorf("rows after ingest = %s, want 3", n)
+		}
+	})
+
+	t.Run("? opens the shortcuts; the shortcuts hint shows once", func(t *testing.T) {
+		b.t = t
+		if n := eval(`String(document.querySelectorAll('.keys-hint').length)`); n != "1" {
+			t.Fatalf("first visit: %s shortcut hints, want 1", n)
+		}
+		eval(`(document.activeElement && document.activeElement.blur && document.activeElement.blur(), 'ok')`)
+		do("press ?", chromedp.KeyEvent("?"))
+		waitFor("the shortcuts dialog", `document.getElementById('shortcuts')?.open === true`, 5*time.Second)
+		do("close it", chromedp.KeyEvent(kb.Escape))
+		waitFor("the dialog closed", `document.getElementById('shortcuts').open === false`, 5*time.Second)
+		do("open the inbox again", chromedp.Navigate(e.URL+"/app/inbox/"), chromedp.WaitVisible(`[data-inbox-list]`))
+		waitFor("the page's scripts", `document.readyState === 'complete'`, 5*time.Second)
+		if n := eval(`String(document.querySelectorAll('.keys-hint').length)`); n != "0" {
+			t.Errorf("second visit: %s shortcut hints, want none (shown once)", n)
 		}
 	})
 
