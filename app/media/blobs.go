@@ -103,10 +103,30 @@ func deleteBlobs(ctx context.Context, mdb *tenantdb.DB, sums []string) error {
 	if err != nil {
 		return err
 	}
-	// Best effort: a reader holding an old snapshot makes the checkpoint partial; the zeroed pages
-	// reach the main file at the next one.
-	_, _ = mdb.Write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	foldLog(ctx, mdb)
 	return nil
+}
+
+// foldLog checkpoints the media database's write-ahead log into its main file and truncates it, so
+// the frames that still hold deleted bytes are gone. Best effort and brief: while a reader holds
+// an old snapshot (the replication keeps one between its own checkpoints) it gives up after a
+// moment instead of holding the writer for the whole busy timeout; the log is then folded in at
+// the replication's next checkpoint.
+func foldLog(ctx context.Context, mdb *tenantdb.DB) {
+	conn, err := mdb.Write.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	var timeout int
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		return
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 250`); err != nil {
+		return
+	}
+	_, _ = conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	_, _ = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, timeout))
 }
 
 // linkKey returns the secret that signs the widget's media links, made on first use and kept in

@@ -61,10 +61,10 @@ func (s *Service) EraseLead(ctx context.Context, slug string, db *tenantdb.DB, l
 }
 
 // DropUnnamed deletes those of sums that no attachment of the tenant and no pin names any more,
-// for good: the media database overwrites deleted content with zeros (secure_delete) and is
-// checkpointed into its main file with the write-ahead log truncated, so the bytes are not left
-// in free pages or in the log. (Copies already replicated stay until the replica's retention
-// drops them.)
+// for good: the media database overwrites deleted content with zeros (secure_delete) and its
+// write-ahead log is folded into the main file and truncated (at once when nothing else reads the
+// file, else at the replication's next checkpoint), so the bytes are left neither in free pages nor
+// in the log. (Copies already replicated stay until the replica's retention drops them.)
 func (s *Service) DropUnnamed(ctx context.Context, slug string, sums []string) error {
 	if len(sums) == 0 {
 		return nil
