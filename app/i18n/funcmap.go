@@ -12,7 +12,7 @@ import (
 //
 //	{{t "nav.inbox"}}  {{t "error.403.body" .Role .Action}}  {{plural "time.days_ago" .N}}
 //	{{int .Count}}  {{num .Score 1}}  {{pct .Rate 1}}  {{money .Total .Currency}}
-//	{{date .At}}  {{datetime .At}}  {{ago .At}}
+//	{{date .At}}  {{day .ValidUntil}}  {{datetime .At}}  {{ago .At}}
 //
 // Every function returns a plain string, never template.HTML, so html/template escapes both the
 // catalog text and user-supplied arguments. Numbers may be any Go integer (int, plural) or any
@@ -62,8 +62,11 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// (free text written by a person, an older row) is shown as it is.
 		"label": p.Label,
 		// say renders an [i18n.Phrase] a room composed from stored codes and parameters.
-		"say":      p.Say,
-		"date":     timeFunc("date", p.Date),
+		"say":  p.Say,
+		"date": timeFunc("date", p.Date),
+		// day shows a calendar day stored as its midnight UTC (a quote's "valid until"): the
+		// same date in every time zone, never shifted to the day before west of Greenwich.
+		"day":      timeFunc("day", func(t time.Time) string { return p.In(nil).Date(t.UTC()) }),
 		"datetime": timeFunc("datetime", p.DateTime),
 		"ago": timeFunc("ago", func(t time.Time) string {
 			return p.Ago(time.Now(), t)
