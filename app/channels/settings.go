@@ -3,6 +3,7 @@ package channels
 import (
 	"cmp"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"highvibe/app/audit"
@@ -86,41 +87,14 @@ func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d 
 }
 
 // Save is POST /app/settings/channels. A secret left empty keeps its stored value; the "clear_"
-// checkbox next to it removes it.
+// checkbox next to it removes it. Any bad value: the form again at 422, nothing stored.
 func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	kv := map[string]string{}
-	errs := web.Errors{}
-	for _, st := range h.Channels.Settings() {
-		k := st.Key
-		v := strings.TrimSpace(r.PostForm.Get(k))
-		if st.IsSecret() {
-			if r.PostForm.Get("clear_"+k) == "1" {
-				kv[k] = ""
-				continue
-			}
-			if v == "" {
-				continue
-			}
-		} else if _, ok := r.PostForm[k]; !ok {
-			continue
-		}
-		if st.Problem != nil && v != "" {
-			if key := st.Problem(v); key != "" {
-				errs.Add(k, c.T(key))
-				continue
-			}
-		}
-		if err := h.Platform.ValidateSetting(k, v); err != nil {
-			errs.Add(k, c.T("channels.settings.invalid"))
-			continue
-		}
-		kv[k] = v
-	}
+	kv, errs := h.readForm(r.PostForm, c.T)
 	if errs.Any() {
 		d := h.data(r)
 		for k := range d.Values {
@@ -138,6 +112,57 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// A channel that polls starts (or resumes) reading as soon as its settings are saved.
+	for _, kind := range h.fetchJobs(kv) {
+		if _, err := jobs.EnqueueDB(r.Context(), c.DB, kind, struct{}{}, jobs.Options{MaxAttempts: 1, DedupeKey: "settings"}); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	changed, shown := h.logged(kv)
+	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "update_channels", Summary: "channel settings saved: " + strings.Join(changed, ", "),
+		Payload: map[string]any{"after": shown, "updated_by_user_id": c.UserID()}, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
+	web.Flash(w, r, true, c.T("channels.settings.saved"))
+	web.Redirect(w, r, "/app/settings/channels")
+}
+
+// readForm takes the registered channels' settings from a posted form: the values to store
+// (a secret left empty is not among them; "clear_<key>" stores "") and, per field, what is wrong
+// in the user's language (t).
+func (h *Settings) readForm(form url.Values, t func(string, ...any) string) (map[string]string, web.Errors) {
+	kv := map[string]string{}
+	errs := web.Errors{}
+	for _, st := range h.Channels.Settings() {
+		k := st.Key
+		v := strings.TrimSpace(form.Get(k))
+		if st.IsSecret() {
+			if form.Get("clear_"+k) == "1" {
+				kv[k] = ""
+				continue
+			}
+			if v == "" {
+				continue
+			}
+		} else if _, ok := form[k]; !ok {
+			continue
+		}
+		if st.Problem != nil && v != "" {
+			if key := st.Problem(v); key != "" {
+				errs.Add(k, t(key))
+				continue
+			}
+		}
+		if err := h.Platform.ValidateSetting(k, v); err != nil {
+			errs.Add(k, t("channels.settings.invalid"))
+			continue
+		}
+		kv[k] = v
+	}
+	return kv, errs
+}
+
+// fetchJobs are the job kinds of the polling channels (Info.FetchJob) with a setting in kv.
+func (h *Settings) fetchJobs(kv map[string]string) []string {
+	var out []string
 	for _, ch := range h.Channels.All() {
 		i := ch.Info()
 		if i.FetchJob == "" {
@@ -145,16 +170,19 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, st := range i.Settings {
 			if _, ok := kv[st.Key]; ok {
-				if _, err := jobs.EnqueueDB(r.Context(), c.DB, i.FetchJob, struct{}{}, jobs.Options{MaxAttempts: 1, DedupeKey: "settings"}); err != nil {
-					h.Render.Fail(w, r, err)
-					return
-				}
+				out = append(out, i.FetchJob)
 				break
 			}
 		}
 	}
-	changed := make([]string, 0, len(kv))
-	shown := map[string]any{}
+	return out
+}
+
+// logged is what the action log keeps of saved settings: the keys, and the values with every
+// secret replaced by "set" or "cleared".
+func (h *Settings) logged(kv map[string]string) (changed []string, shown map[string]any) {
+	changed = make([]string, 0, len(kv))
+	shown = map[string]any{}
 	for k, v := range kv {
 		changed = append(changed, k)
 		if h.Platform.IsSecret(k) {
@@ -163,8 +191,5 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 			shown[k] = v
 		}
 	}
-	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "update_channels", Summary: "channel settings saved: " + strings.Join(changed, ", "),
-		Payload: map[string]any{"after": shown, "updated_by_user_id": c.UserID()}, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
-	web.Flash(w, r, true, c.T("channels.settings.saved"))
-	web.Redirect(w, r, "/app/settings/channels")
+	return changed, shown
 }
