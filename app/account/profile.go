@@ -8,7 +8,6 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
-	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -175,9 +174,9 @@ func (h *Handler) RevokeSession(w http.ResponseWriter, r *http.Request) {
 // reached, ErrNotFound otherwise → 404) and goes back; ending one's own session signs out.
 func EndOne(render *web.Renderer, st *auth.Store, w http.ResponseWriter, r *http.Request, back string, del func(id int64) error) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		render.Fail(w, r, fault.NotFound(""))
+		render.Fail(w, r, err)
 		return
 	}
 	if err := del(id); err != nil {

@@ -182,8 +182,8 @@ func (h *Handler) Reject(w http.ResponseWriter, r *http.Request) { h.decide(w, r
 func (h *Handler) Execute(w http.ResponseWriter, r *http.Request) { h.decide(w, r, "execute") }
 
 func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
+	id, err := web.PathID(r, "id")
+	return id, err == nil
 }
 
 func actorName(c *web.Ctx) string {

@@ -305,9 +305,9 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 	if !h.enabled(w, r, ent) {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	v, links, err := load(r.Context(), web.From(r).DB, ent, id)
@@ -331,10 +331,10 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 		return
 	}
 	var id int64
-	if s := r.PathValue("id"); s != "" {
+	if r.PathValue("id") != "" {
 		var err error
-		if id, err = strconv.ParseInt(s, 10, 64); err != nil {
-			h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		if id, err = web.PathID(r, "id"); err != nil {
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}

@@ -97,9 +97,9 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 // SetActive deactivates or reactivates a product (POST /products/{id}/active, active=true|false).
 func (h *ProductsHandler) SetActive(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := SetProductActive(r.Context(), c.DB, id, r.PostFormValue("active") == "true", actor(c)); err != nil {

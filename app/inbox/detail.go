@@ -67,8 +67,8 @@ type memberOpt struct {
 }
 
 func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
+	id, err := web.PathID(r, name)
+	return id, err == nil
 }
 
 // Detail renders /app/inbox/<id>/ and marks the conversation read.

@@ -36,8 +36,8 @@ func (p *LeadPage) Big() bool { return p.Bytes >= 1<<20 }
 // lead reads the lead named in the path and its files; ok false when the error page is written.
 func (h *Handler) lead(w http.ResponseWriter, r *http.Request) (*LeadPage, bool) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 || h.LeadName == nil {
+	id, err := web.PathID(r, "id")
+	if err != nil || h.LeadName == nil {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return nil, false
 	}

@@ -43,8 +43,8 @@ const (
 // ?download=1 asks the browser to save instead of showing.
 func (h *Handler) Panel(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, err := web.PathID(r, "id")
+	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -59,8 +59,8 @@ func (h *Handler) Panel(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) Widget(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	slug := r.PathValue("slug")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 || !tenantdb.ValidSlug(slug) {
+	id, err := web.PathID(r, "id")
+	if err != nil || !tenantdb.ValidSlug(slug) {
 		http.NotFound(w, r)
 		return
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -60,9 +59,9 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) own(w http.ResponseWriter, r *http.Request) (*Notification, bool) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	n, err := MarkRead(r.Context(), c.DB, c.UserID(), id)

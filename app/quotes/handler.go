@@ -49,9 +49,9 @@ func MoneyIn(lang string) func(int64, string) string {
 
 // pathID is the quote id in the path; a missing or malformed one answers 404 (ok false).
 func (h *Handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.Render.Fail(w, r, err)
 		return 0, false
 	}
 	return id, true

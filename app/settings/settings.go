@@ -264,7 +264,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 // member loads the membership named in the URL; only members of this tenant can be changed here.
 func (h *Handler) member(r *http.Request) (*platform.Membership, error) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return nil, fmt.Errorf("settings: user id: %w", errNotFound)
 	}
@@ -378,9 +378,9 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 // RevokeKey revokes one of this tenant's keys.
 func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := h.Platform.RevokeAPIKey(r.Context(), c.Tenant.ID, id); err != nil {

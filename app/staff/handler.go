@@ -3,7 +3,6 @@ package staff
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -298,14 +297,6 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 	h.done(w, r, slug, err, c.T("staff.saved"))
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.NotFound("")
-	}
-	return id, nil
-}
-
 // RemoveMember takes a user out of the tenant.
 func (h *Handler) RemoveMember(w http.ResponseWriter, r *http.Request) {
 	h.byID(w, r, "id", func(slug string, id int64) error { return h.Svc.RemoveMember(r.Context(), actor(r), slug, id) })
@@ -324,7 +315,7 @@ func (h *Handler) RetryJob(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) byID(w http.ResponseWriter, r *http.Request, name string, act func(slug string, id int64) error) {
 	c := web.From(r)
 	slug := r.PathValue("slug")
-	id, err := pathID(r, name)
+	id, err := web.PathID(r, name)
 	if err == nil {
 		err = act(slug, id)
 	}
@@ -356,7 +347,7 @@ func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
 // ResetTwoFactor turns a user's second factor off (lost phone); they enrol again after signing in.
 func (h *Handler) ResetTwoFactor(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	var u *platform.User
 	if err == nil {
 		u, err = h.Svc.ResetTwoFactor(r.Context(), actor(r), id)

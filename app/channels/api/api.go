@@ -15,7 +15,6 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
-	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -142,9 +141,9 @@ func (h *Handler) Conversation(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(w, r, tenantdb.ErrNotFound)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	out, err := conversationDetail(r.Context(), c.DB, id)

@@ -20,7 +20,6 @@ import (
 	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
-	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -391,9 +390,9 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(w, r, tenantdb.ErrNotFound)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	var in AddMessageRequest
