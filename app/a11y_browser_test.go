@@ -104,16 +104,15 @@ func panelPages(t *testing.T, b *chrome) []string {
 
 // TestBrowserAccessibility runs axe-core (all rules, every impact) on every panel page at laptop
 // and phone size in Turkish and Arabic; the bar is zero violations. At phone size every page must
-// also fit the screen's width (tables scroll inside their card). A subtest per size, page and
-// language names what it checked, so one page can be rerun with -run.
+// also fit the screen's width (tables scroll inside their card). A subtest per size, language and
+// page names what it checked, so one page can be rerun with -run (1366x900/ar/app/inbox).
 func TestBrowserAccessibility(t *testing.T) {
 	axe, err := os.ReadFile(axeSource)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The two sizes are checked side by side, each in its own server and browser: the check waits
-	// mostly on one renderer at a time, and the machine has more than one core (the package's other
-	// tests have finished by the time parallel tests run).
+	// Each size and language is checked in its own server and browser, side by side and beside
+	// the package's other parallel tests: a check waits mostly on one renderer at a time.
 	t.Parallel()
 	sizes := []struct {
 		name   string
@@ -123,22 +122,25 @@ func TestBrowserAccessibility(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
 			t.Parallel()
-			b := demoBrowserFor(t, 30*time.Minute)
-			pages := panelPages(t, b)
-			b.viewport(size.w, size.h, size.mobile)
-			total := 0
 			for _, lang := range []string{"tr", "ar"} {
-				for _, page := range pages {
-					t.Run(strings.Trim(page, "/")+"/"+lang, func(t *testing.T) {
-						total += checkPage(t, b, string(axe), page, lang)
-						if size.mobile {
-							checkFits(t, b)
-						}
-					})
-				}
+				t.Run(lang, func(t *testing.T) {
+					t.Parallel()
+					b := demoBrowserFor(t, 30*time.Minute)
+					pages := panelPages(t, b)
+					b.viewport(size.w, size.h, size.mobile)
+					total := 0
+					for _, page := range pages {
+						t.Run(strings.Trim(page, "/"), func(t *testing.T) {
+							total += checkPage(t, b, string(axe), page, lang)
+							if size.mobile {
+								checkFits(t, b)
+							}
+						})
+					}
+					b.t = t
+					t.Logf("%d pages in %s at %s checked, %d violations", len(pages), lang, size.name, total)
+				})
 			}
-			b.t = t
-			t.Logf("%d pages × 2 languages at %s checked, %d violations", len(pages), size.name, total)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoginAndSettingsSmoke(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")

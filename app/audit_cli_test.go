@@ -20,6 +20,7 @@ func runCLI(args ...string) (int, string, string) {
 }
 
 func TestAuditVerifyCLI(t *testing.T) {
+	t.Parallel()
 	scenarios := []struct {
 		name   string
 		tamper []string

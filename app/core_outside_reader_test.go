@@ -24,6 +24,7 @@ import (
 // inbox message exactly once and /readyz/ is 200 throughout. Before the fix the outside shell
 // deleted the WAL under the server and none of the acknowledged deliveries survived the crash.
 func TestOutsideSQLiteShellLosesNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the real binary; skipped in -short mode")
 	}

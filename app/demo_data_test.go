@@ -30,6 +30,7 @@ func BenchmarkDemoSeed(b *testing.B) {
 
 // TestDemoData is `serve --demo` in-process: a fresh data dir, EnsureDemo, then the numbers.
 func TestDemoData(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	ctx := context.Background()
 	start := time.Now()

@@ -38,6 +38,7 @@ func mustCLI(t *testing.T, dir, stdin string, args ...string) string {
 // TestCLIWhileServerRuns: what an operator does on the VPS — create a tenant and a user with the
 // CLI while the server runs — works within seconds and without a restart; so does `tenant set`.
 func TestCLIWhileServerRuns(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := apptest.NewWith(t, apptest.Options{DataDir: dir})
 	mustCLI(t, dir, "", "tenant", "create", "--slug", "kuzey-tas", "--name", "Kuzey Taş", "--niche", "parke_tas", "--locale", "en")
@@ -118,6 +119,7 @@ func platformCounts(t *testing.T, dir string) string {
 
 // TestCLIBadInput: every usage mistake exits 2 with one clear line on stderr and writes nothing.
 func TestCLIBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mustCLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme")
 	mustCLI(t, dir, "pw-acme-owner-1\n", "user", "create", "--username", "olga", "--password-stdin", "--tenant", "acme", "--role", "owner")
@@ -178,6 +180,7 @@ func TestCLIBadInput(t *testing.T) {
 
 // TestCLISuccessPaths: the happy paths exit 0; an API key is printed once and never listed.
 func TestCLISuccessPaths(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := mustCLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme Taş", "--niche", "parke_tas", "--locale", "tr")
 	if !strings.Contains(out, "acme") {
@@ -244,6 +247,7 @@ func TestCLISuccessPaths(t *testing.T) {
 // `highvibe serve -h` (and any command's -h or --help) lists that command's flags and exits 0; it
 // is not refused as a usage error.
 func TestCLICommandHelp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, c := range []struct {
 		args []string

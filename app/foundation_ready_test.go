@@ -14,6 +14,7 @@ import (
 // not keep 50 idle tenants' SQLite connections alive), and answers 503 naming the tenant whose
 // file disappeared.
 func TestReadyzChecksTenantsWithoutWakingThem(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	for _, s := range []string{"alpha", "beta", "gamma"} {
 		e.Tenant(s)

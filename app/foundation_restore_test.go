@@ -84,6 +84,7 @@ func writeFileReplicaConfig(t *testing.T, root string) string {
 // litestream CLI) bring back every row of every table of platform.db and of each tenant,
 // including a tenant created while the server was running.
 func TestRestoreAfterLosingTheDataDir(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	cfg := writeFileReplicaConfig(t, root)
 	data := filepath.Join(root, "data")
@@ -358,6 +359,7 @@ dbs:
 // row counts; rows written after replication stopped are "on their way" within --max-lag and a
 // failure once the replica is older than that; a damaged replica fails its database's line.
 func TestBackupCheck(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	cfg := writeFileReplicaConfig(t, root)
 	data := filepath.Join(root, "data")

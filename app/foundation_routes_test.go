@@ -86,6 +86,7 @@ func memberless(t *testing.T, e *apptest.Env, username string) *apptest.Client {
 // TestRouteRoleMatrix proves the role rules (guide: 02-roles.md) at the server for every panel route of the route table: the
 // answer is 403 exactly when auth.Can says no; anonymous visitors are sent to /login/.
 func TestRouteRoleMatrix(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	type who struct {
@@ -135,6 +136,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 // TestTenantIsolationAllRoutes plants markers in tenant A and requests every panel route as the
 // members of tenant B: nothing of A is ever shown, nothing of A changes, and B cannot switch to A.
 func TestTenantIsolationAllRoutes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const marker = "ZEBRA-7731-SECRET"
 	e.Tenant("alpha")

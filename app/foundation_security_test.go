@@ -16,6 +16,7 @@ import (
 // TestLoginThrottlePerUser: a burst of wrong passwords for one user locks that user out with 429
 // and Retry-After, even when the right password then arrives.
 func TestLoginThrottlePerUser(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.User("acme", "olga", "owner")
@@ -47,6 +48,7 @@ func TestLoginThrottlePerUser(t *testing.T) {
 
 // TestLoginThrottlePerIP: spraying many usernames from one address is throttled by the IP key.
 func TestLoginThrottlePerIP(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Client()
 	got429 := false
@@ -66,6 +68,7 @@ func TestLoginThrottlePerIP(t *testing.T) {
 
 // TestCrossSitePostRefused: a state-changing post from another site is refused and changes nothing.
 func TestCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")
@@ -99,6 +102,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 
 // TestSessionCookieFlags: HttpOnly and SameSite=Lax always, Secure behind a trusted TLS proxy.
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{TrustedProxies: "127.0.0.1/32,::1/128"})
 	e.Tenant("acme")
 	e.User("acme", "olga", "owner")
@@ -136,6 +140,7 @@ func TestSessionCookieFlags(t *testing.T) {
 // TestNoInlineScriptAnywhere: the CSP forbids inline script, and no page of the panel, the login
 // or the guide needs any: no <script> without src, no on* attributes.
 func TestNoInlineScriptAnywhere(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	staff := e.User("", "stan", "staff")
@@ -190,6 +195,7 @@ func TestNoInlineScriptAnywhere(t *testing.T) {
 // TestLanguageChoice checks the language order (guide: 18-language.md): ?lang= wins and is remembered; otherwise the tenant's
 // primary locale beats Accept-Language; with neither, Accept-Language; else English. Arabic is RTL.
 func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	owner := e.User("acme", "olga", "owner")

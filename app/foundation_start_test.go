@@ -68,6 +68,7 @@ func TestStartupWith50Tenants(t *testing.T) {
 // TestBinaryRSSWith50IdleTenants takes the real binary, creates 50 tenants with its CLI, starts
 // `serve`, waits for /readyz/ and reads the resident set size (budget: ≤ 60 MB).
 func TestBinaryRSSWith50IdleTenants(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/<pid>/status, which only Linux has")
 	}

@@ -38,6 +38,7 @@ func guideFiles(t *testing.T) map[string]map[string]string {
 // TestGuideHasTwins: every English section has a Turkish twin of the same name and back, and every
 // page starts with its "# Title".
 func TestGuideHasTwins(t *testing.T) {
+	t.Parallel()
 	g := guideFiles(t)
 	for _, pair := range [][2]string{{"en", "tr"}, {"tr", "en"}} {
 		for name := range g[pair[0]] {
@@ -90,6 +91,7 @@ func guidePaths(t *testing.T) map[string]string {
 // TestGuideNamesOnlyRealRoutes: every path the guide mentions is in the route table (a real
 // server answers it with something other than the catch-all 404, for some method).
 func TestGuideNamesOnlyRealRoutes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	staff := e.User("", "stan", "staff")
@@ -144,6 +146,7 @@ var queryParams = map[string]bool{"q": true, "state": true, "channel": true, "ha
 
 // TestGuideNamesOnlyRealSettings: every setting the guide names exists.
 func TestGuideNamesOnlyRealSettings(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, k := range app.TenantSettings().Keys() {
 		known[k] = true

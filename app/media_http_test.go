@@ -78,6 +78,7 @@ func countRows(t *testing.T, e *apptest.Env, slug, q string) int {
 // the owner asking for the original; another tenant's user gets 404 for the same id, and the widget
 // visitor reaches it only by a valid signed link.
 func TestMediaServedOnlyToItsTenantWithoutLocation(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.Tenant("beta")
@@ -180,6 +181,7 @@ func TestMediaServedOnlyToItsTenantWithoutLocation(t *testing.T) {
 // renamed .jpg is refused), by size and by the tenant's quota, with the same consent rule as a
 // message; a refused upload stores nothing. A good photo reaches the operator's conversation.
 func TestWidgetPhotoUploadChecksBytesAndLimits(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.Set("acme", map[string]string{"consent_required": "true", "privacy_notice": "KVKK metni"})
@@ -254,6 +256,7 @@ func TestWidgetPhotoUploadChecksBytesAndLimits(t *testing.T) {
 // TestComposerRefusesWhatIsNotAPhotoOrPDF: the operator's attach form refuses other files in the
 // operator's language and stores nothing; the settings page shows the quota in use.
 func TestComposerRefusesWhatIsNotAPhotoOrPDF(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	owner := e.User("acme", "olga", "owner")
@@ -290,6 +293,7 @@ func TestComposerRefusesWhatIsNotAPhotoOrPDF(t *testing.T) {
 // leave the media database for good — the bytes are in neither the database file nor its log —
 // while a photo another person also sent stays for them, and the action log names who and why.
 func TestErasingALeadTakesItsFiles(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	shared := mediatest.JPEG(60, 60)

@@ -18,6 +18,7 @@ import (
 // the shipped litestream.yml pattern replicates like the tenant file; after losing it,
 // `highvibe restore --tenant S --media` brings back every byte.
 func TestMediaDatabaseRestoredFromReplica(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	cfg := writeFileReplicaConfig(t, root)
 	data := filepath.Join(root, "data")

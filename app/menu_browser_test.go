@@ -13,6 +13,7 @@ import (
 // and user menus) is one line in every panel language; the Customers group opens its lists; on a
 // phone the menu folds behind one button and opens with the group inside it.
 func TestBrowserMenu(t *testing.T) {
+	t.Parallel()
 	b := demoBrowser(t)
 	// rows counts the distinct lines the bar's items sit on (items whose vertical centres are
 	// more than 12 px apart are on different lines).

@@ -14,6 +14,7 @@ import (
 // The menu groups the record lists under "Customers" (Müşteriler), only those the tenant's niche
 // keeps, and marks the group and the list as current on a list's pages.
 func TestMenuGroupsRecordLists(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "cicekci")
 	owner := e.User("acme", "olga", "owner")
@@ -60,6 +61,7 @@ func TestMenuGroupsRecordLists(t *testing.T) {
 // Favicon, app icons and the web app manifest exist, and every icon the manifest and the page
 // name is served with its type.
 func TestIconsAndManifest(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")
@@ -121,6 +123,7 @@ func TestIconsAndManifest(t *testing.T) {
 // (menu, own name, no offer to sign in); a visitor who is not signed in gets the plain 404, not a
 // redirect to the sign-in page.
 func TestPanelNotFoundKeepsTheMenu(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")

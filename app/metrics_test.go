@@ -118,6 +118,7 @@ func waitFor(t *testing.T, e *apptest.Env, token, name string, want map[string]s
 // the guide's Monitoring page, route patterns instead of paths, and tenant slugs only when the
 // metrics token is set.
 func TestMetricsAfterRealWork(t *testing.T) {
+	t.Parallel()
 	for _, sc := range []struct {
 		name, token string
 	}{{"no token: tenants aggregated", ""}, {"token: per tenant", "s3cret-metrics"}} {

@@ -192,6 +192,7 @@ func mustFailAt(t *testing.T, dir string, row int64, words ...string) {
 }
 
 func TestAuditChainIntactThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	dir := auditTenant(t, 10)
 	out, errs, code := verify(t, dir)
 	if code != 0 || !strings.Contains(out, "intact: 10 rows verified") || !strings.Contains(out, "every row carries a hash keyed") ||
@@ -210,6 +211,7 @@ func TestAuditChainIntactThroughTheBinary(t *testing.T) {
 
 // Cutting off the newest rows and lowering sqlite_sequence to match used to verify as intact.
 func TestAuditTruncationWithSequenceFixedIsCaught(t *testing.T) {
+	t.Parallel()
 	dir := auditTenant(t, 10)
 	tamper(t, dir, `DELETE FROM action_logs WHERE id >= 8`, `UPDATE sqlite_sequence SET seq = 7 WHERE name = 'action_logs'`)
 	mustFailAt(t, dir, 8, "missing", "platform.db recorded row 10 as the newest")
@@ -219,6 +221,7 @@ func TestAuditTruncationWithSequenceFixedIsCaught(t *testing.T) {
 // intact; now the keyed hash of the forged row fails — also when the intruder marks the rows as
 // unkeyed, since platform.db records that the chain is keyed from row 1.
 func TestAuditForgedRowWithRecomputedHashesIsCaught(t *testing.T) {
+	t.Parallel()
 	for _, unkey := range []bool{false, true} {
 		t.Run(fmt.Sprintf("marked unkeyed %v", unkey), func(t *testing.T) {
 			dir := auditTenant(t, 8)
@@ -234,6 +237,7 @@ func TestAuditForgedRowWithRecomputedHashesIsCaught(t *testing.T) {
 }
 
 func TestAuditMissingKeyFileIsNamed(t *testing.T) {
+	t.Parallel()
 	dir := auditTenant(t, 3)
 	keyFile := filepath.Join(dir, "audit-keys", "acme.key")
 	if err := os.Rename(keyFile, keyFile+".away"); err != nil {
@@ -278,6 +282,7 @@ func TestAuditMissingKeyFileIsNamed(t *testing.T) {
 
 // Rotating keeps the old generations, so the whole log still verifies.
 func TestAuditKeyRotation(t *testing.T) {
+	t.Parallel()
 	dir := auditTenant(t, 3)
 	out, errs, code := apptest.CLI(t, dir, "", "audit", "rotate-key", "--tenant", "acme")
 	if code != 0 || !strings.Contains(out, "generation 2 added") {
@@ -296,6 +301,7 @@ func TestAuditKeyRotation(t *testing.T) {
 // A log written before keyed hashes existed keeps verifying, and the next change continues it
 // with keyed rows.
 func TestAuditUnkeyedChainFromBeforeTheUpgrade(t *testing.T) {
+	t.Parallel()
 	dir := auditTenant(t, 5)
 	// Make the file what an installation from before keying holds: plain hashes, no key file, no
 	// record in platform.db.
@@ -345,6 +351,7 @@ func tamperNoDrop(t *testing.T, dir, q string) {
 // is not tampering, and restore must not leave a tenant that verify calls truncated: it appends a
 // row saying which rows the restore left out and moves the recorded head to it.
 func TestAuditRestoreBehindTheRecordedHead(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	cfg := writeFileReplicaConfig(t, root)
 	data := filepath.Join(root, "data")

@@ -93,6 +93,7 @@ func bodiesServer(t *testing.T, formTimeout time.Duration) (string, *apptest.Pro
 // page is cut off at the form timeout; on the WhatsApp webhook at the (longer) webhook timeout.
 // Before the fix only the headers had a timeout and these connections stayed open.
 func TestSecuritySlowBodiesAreCutOff(t *testing.T) {
+	t.Parallel()
 	dir, p := bodiesServer(t, testFormTimeout)
 	for _, path := range []string{"/login/", "/widget/api/acme/messages", "/"} {
 		_, br, since := slowBody(t, p.URL, path, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, true)
@@ -116,6 +117,7 @@ func TestSecuritySlowBodiesAreCutOff(t *testing.T) {
 // slots (the rest are refused at once, without waiting for their bodies), and a visitor at another
 // address is served meanwhile.
 func TestSecurityStrangersCannotHoldEveryBody(t *testing.T) {
+	t.Parallel()
 	// A long form timeout here: the stalled bodies must still hold their slots when the ninth comes.
 	_, p := bodiesServer(t, time.Minute)
 	attacker := map[string]string{"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.99"}
@@ -139,6 +141,7 @@ func TestSecurityStrangersCannotHoldEveryBody(t *testing.T) {
 // TestSecurityEventStreamOutlivesTheFormTimeout: the inbox's event stream is a request without a
 // body; it stays open past the form timeout and still delivers events.
 func TestSecurityEventStreamOutlivesTheFormTimeout(t *testing.T) {
+	t.Parallel()
 	_, p := bodiesServer(t, testFormTimeout)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}

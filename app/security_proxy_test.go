@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,16 +16,6 @@ import (
 
 // Security tests for the proxy rule (issue "Security that holds on a real VPS", "Behind a proxy"):
 // each starts the real binary, as deployed behind Caddy, and replays what a hostile visitor sent.
-
-// TestMain removes what the package's tests share after the run: the binary apptest.Binary built
-// for the process tests, the seeded demo data directory and the audit log snapshots.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	apptest.RemoveBinary()
-	removeDemoTemplate()
-	removeAuditTemplates()
-	os.Exit(code)
-}
 
 // proxyTenant prepares a data dir with one tenant and an owner through the binary's CLI.
 func proxyTenant(t *testing.T) string {
@@ -66,6 +55,7 @@ func rawSend(t *testing.T, method, u string, body url.Values, headers map[string
 // arrives in X-Real-IP or Forwarded; /metrics must not treat that visitor as loopback. Before the
 // fix only X-Forwarded-For was looked at, so these were served.
 func TestSecurityMetricsFollowTheProxyRule(t *testing.T) {
+	t.Parallel()
 	dir := proxyTenant(t)
 	p := apptest.Serve(t, dir, nil, "--trusted-proxies", "127.0.0.1/32,::1/128")
 	for _, h := range []map[string]string{
@@ -94,6 +84,7 @@ func TestSecurityMetricsFollowTheProxyRule(t *testing.T) {
 // and X-Forwarded-Proto must not decide whether cookies are Secure. Before the fix loopback's
 // X-Forwarded-For was believed without being configured, so each guess counted as a new address.
 func TestSecurityForwardedHeadersIgnoredWithoutTrust(t *testing.T) {
+	t.Parallel()
 	dir := proxyTenant(t)
 	p := apptest.Serve(t, dir, nil)
 	throttled := false
@@ -123,6 +114,7 @@ func TestSecurityForwardedHeadersIgnoredWithoutTrust(t *testing.T) {
 // visitor's own address (one visitor's failures do not lock out another), cookies are Secure when
 // Caddy says https, and the audit log records the visitor's address, not the proxy's.
 func TestSecurityTrustedProxyGivesRealAddresses(t *testing.T) {
+	t.Parallel()
 	dir := proxyTenant(t)
 	p := apptest.Serve(t, dir, []string{"HIGHVIBE_TRUSTED_PROXIES=127.0.0.1/32"})
 	throttled := false

@@ -63,6 +63,7 @@ func countLeads(t *testing.T, dir string) int {
 // still gets 201. On the old code every visitor behind Caddy shared 127.0.0.1's allowance and
 // refused posts used it up: 20 posts from one visitor blocked everyone.
 func TestSecurityWidgetOneVisitorCannotSwitchItOff(t *testing.T) {
+	t.Parallel()
 	_, p := widgetTenant(t)
 	const office = "203.0.113.10"
 	code, token := widgetPost(t, p.URL, office, "", "merhaba")
@@ -90,6 +91,7 @@ func TestSecurityWidgetOneVisitorCannotSwitchItOff(t *testing.T) {
 // leads per address; someone at another address is not affected. On the old code 20 posts made 20
 // leads.
 func TestSecurityWidgetJunkLeads(t *testing.T) {
+	t.Parallel()
 	dir, p := widgetTenant(t)
 	before := countLeads(t, dir)
 	created := 0
@@ -110,6 +112,7 @@ func TestSecurityWidgetJunkLeads(t *testing.T) {
 // address behind Caddy; one address flooding the form does not stop another. On the old code every
 // visitor was Caddy's 127.0.0.1.
 func TestSecurityLandingPerAddress(t *testing.T) {
+	t.Parallel()
 	dir, p := widgetTenant(t)
 	before := countLeads(t, dir)
 	form := func(i int) url.Values {

@@ -50,6 +50,7 @@ func lastSeen(t *testing.T, e *apptest.Env, userID int64) int64 {
 // TestSessionIdleAndAbsoluteExpiry: a session unused for 12 h ends; one used every few hours still
 // ends 14 days after sign-in; last-seen is written at most once a minute.
 func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	clock := &fakeClock{now: time.Now()}
 	e.Server.Sessions.Now = clock.Now
@@ -96,6 +97,7 @@ func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
 // TestUserSessionCommands: `user sessions list` shows a user's live sessions with their address
 // and browser; mistakes in the user commands are usage errors (exit 2) that change nothing.
 func TestUserSessionCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e := apptest.NewWith(t, apptest.Options{DataDir: dir})
 	e.Tenant("acme")

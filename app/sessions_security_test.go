@@ -57,9 +57,11 @@ type browser struct {
 	jar *cookiejar.Jar
 }
 
+// browser is a new client. Its 60 s timeout guards against a hang: a burst of password hashes on
+// a machine busy with other tests can keep an answer waiting well past what a person would wait.
 func (b *binServer) browser() *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{b: b, jar: jar, c: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+	return &browser{b: b, jar: jar, c: &http.Client{Jar: jar, Timeout: 60 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -129,6 +131,7 @@ func (br *browser) inPanel() bool {
 // the user or "sign out everywhere" opens nothing afterwards — not a page, not a write. Before the
 // fix the cookie was self-contained and kept working for 14 days.
 func TestSecuritySessionsEndForCopiedCookies(t *testing.T) {
+	t.Parallel()
 	pw := "old-password-123"
 	b := startBinary(t, [][]string{
 		{"tenant", "create", "--slug", "acme", "--name", "Acme", "--locale", "en"},
@@ -280,6 +283,7 @@ func userIDInSettings(t *testing.T, page, username string) string {
 // burst allowance (5) of password hashes; everything else is refused with 429 before hashing.
 // Before the fix all 40 were hashed and the right password got in mid-burst.
 func TestSecurityLoginBurstHashesOnlyTheAllowance(t *testing.T) {
+	t.Parallel()
 	pw := "right-password-1"
 	b := startBinary(t, [][]string{
 		{"tenant", "create", "--slug", "acme", "--name", "Acme", "--locale", "en"},

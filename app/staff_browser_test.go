@@ -16,6 +16,7 @@ import (
 // switcher (behind ⇄) takes part of a tenant's name and enters that tenant. Screens are written
 // under HIGHVIBE_SCREENS when set.
 func TestBrowserStaffConsole(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile(axeSource)
 	if err != nil {
 		t.Fatal(err)

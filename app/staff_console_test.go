@@ -38,6 +38,7 @@ func staffRoutes(e *apptest.Env) []app.Route {
 // tenant, remove its owner, revoke its key and create a tenant); anonymous visitors are sent to
 // sign in; staff get the page or the action.
 func TestStaffConsoleRoles(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
 	key := e.APIKey("acme", "read")
@@ -146,6 +147,7 @@ func tenantActions(t *testing.T, db *tenantdb.DB) []string {
 // removed; a key is revoked without its secret ever appearing; a failed job is retried. Every
 // action is in the tenant's log and in the platform trail.
 func TestStaffConsoleTenantLifecycle(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	ctx := context.Background()
 	stan := e.User("", "stan", "staff")
@@ -390,6 +392,7 @@ func TestStaffConsoleTenantLifecycle(t *testing.T) {
 // one; the top bar's switcher lists every tenant for staff (a search box that takes a slug or a
 // name) and only the memberships of everyone else.
 func TestStaffConsoleUsersAndSwitcher(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	ctx := context.Background()
 	e.Tenant("alpha")
@@ -469,6 +472,7 @@ func TestStaffConsoleUsersAndSwitcher(t *testing.T) {
 // commands go through the console's service, so the platform trail and the tenant's log record
 // them as the command line's.
 func TestStaffActionsFromTheCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	run := func(stdin string, args ...string) string {

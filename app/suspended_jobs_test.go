@@ -12,6 +12,7 @@ import (
 // queued replies, deliveries and assistant work wait untouched until it is active again (guide:
 // 37-staff-console.md).
 func TestSuspendedTenantsJobsWait(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.Tenant("beta")

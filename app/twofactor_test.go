@@ -70,6 +70,7 @@ func passwordStep(t *testing.T, e *apptest.Env, username string) *apptest.Client
 // TestTwoFactorSignIn: enrolment on the profile page, the code asked after the password, a code
 // good once, single-use recovery codes, a throttled second step, and the CLI's lost-phone reset.
 func TestTwoFactorSignIn(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	olga := e.User("acme", "olga", "owner")
@@ -126,6 +127,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 // TestRequire2FA: with require_2fa on, a member without a second factor can only enrol; after
 // enrolling the panel opens; the owner turns it on from settings.
 func TestRequire2FA(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")
@@ -159,6 +161,7 @@ func TestRequire2FA(t *testing.T) {
 // TestSessionListsAndRevoke: the profile lists the user's sessions and ends one; the owner sees
 // the tenant's users' sessions in settings and ends one; neither reaches another tenant's users.
 func TestSessionListsAndRevoke(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
 	e.Tenant("bravo")

@@ -21,6 +21,7 @@ import (
 // library; the KPI page loads the 2-D Plotly bundle and the 3-D one only after a 3-D chart has
 // scrolled into view.
 func TestBrowserPageWeight(t *testing.T) {
+	t.Parallel()
 	b := demoBrowserFor(t, 5*time.Minute)
 	var conv int64
 	if err := b.e.DB(app.DemoSlug).Read.QueryRow(`SELECT min(id) FROM conversations`).Scan(&conv); err != nil {

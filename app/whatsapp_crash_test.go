@@ -20,6 +20,7 @@ import (
 // inbox. After a restart every delivery that was answered 200 is an inbox message exactly once,
 // and no message is stored twice.
 func TestBatchedIngestExactlyOnceAfterKill(t *testing.T) {
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	const slug, secret = "tas-parke", "app-secret-for-the-crash"
 	key := whatsAppTenant(t, data, slug, secret)

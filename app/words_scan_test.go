@@ -70,6 +70,7 @@ var scanTurkishRE = func() []*regexp.Regexp {
 // page or Turkish system text on a non-Turkish page fails, naming the page, the language and the
 // words around the hit.
 func TestWordsScan(t *testing.T) {
+	t.Parallel()
 	e, pw := demoEnv(t)
 	c := e.Client()
 	c.Login(app.DemoUser, pw)
