@@ -178,7 +178,7 @@ func TestMediaServedOnlyToItsTenantWithoutLocation(t *testing.T) {
 }
 
 // TestWidgetPhotoUploadChecksBytesAndLimits: a visitor's photo is checked by its bytes (an HTML page
-// renamed .jpg is refused), by size and by the tenant's quota, with the same consent rule as a
+// renamed .jpg is refused), by size, by its canvas (a decompression bomb) and by the tenant's quota, with the same consent rule as a
 // message; a refused upload stores nothing. A good photo reaches the operator's conversation.
 func TestWidgetPhotoUploadChecksBytesAndLimits(t *testing.T) {
 	t.Parallel()
@@ -197,6 +197,7 @@ func TestWidgetPhotoUploadChecksBytesAndLimits(t *testing.T) {
 		{"svg", "logo.jpg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), map[string]string{"consent": "true"}, 422, "bad_type"},
 		{"pdf is not a photo", "plan.pdf", mediatest.PDF(), map[string]string{"consent": "true"}, 422, "bad_type"},
 		{"over the photo limit", "big.jpg", append(mediatest.JPEG(10, 10), make([]byte, 5<<20)...), map[string]string{"consent": "true"}, 413, "too_large"},
+		{"a 400-megapixel canvas in 100 bytes", "bomb.png", mediatest.HugePNG(20000, 20000), map[string]string{"consent": "true"}, 422, "too_many_pixels"},
 		{"no file", "", nil, map[string]string{"consent": "true"}, 422, "empty"},
 		{"no consent", "photo.jpg", mediatest.JPEG(50, 50), nil, 422, "consent_required"},
 	}

@@ -85,13 +85,19 @@ type Prepared struct {
 func (s *Service) keep(ctx context.Context, slug, kind string, data []byte, docs bool) (*Prepared, error) {
 	var ct string
 	var err error
-	if kind == "" {
+	upload := kind == ""
+	if upload {
 		kind, ct, err = SniffUpload(data, docs)
 	} else {
 		ct, err = Sniff(kind, data)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if upload && kind == KindImage && overCanvas(data) {
+		// A person's upload (composer, widget) over the canvas limit is refused: the viewer's
+		// phone would have to decode it. Files from the channels are kept without a thumbnail.
+		return nil, &Refusal{ErrCodeTooManyPixels}
 	}
 	t, err := s.Platform.TenantBySlug(ctx, slug)
 	if err != nil {

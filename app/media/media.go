@@ -44,6 +44,7 @@ const (
 	ErrCodeDownload      = "download"
 	ErrCodeNotConfigured = "not_configured"
 	ErrCodeEmpty         = "empty"
+	ErrCodeTooManyPixels = "too_many_pixels" // an upload whose canvas is over maxPixels
 )
 
 // Refusal is a file that may not be kept; Code is one of the ErrCode constants.

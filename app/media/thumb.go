@@ -21,6 +21,13 @@ const ThumbSide = 480
 // bomb); a larger image is kept and shown without a thumbnail.
 const maxPixels = 40_000_000
 
+// overCanvas reports whether an image declares more than maxPixels pixels (read from its header
+// only, nothing is decoded).
+func overCanvas(data []byte) bool {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return err == nil && int64(cfg.Width)*int64(cfg.Height) > maxPixels
+}
+
 // Thumbnail makes a small JPEG of an image for the chat bubble. Being a new encoding of the pixels
 // only, it carries none of the original's metadata. It returns nil when the image cannot or need
 // not be decoded (unknown type, too many pixels, damaged).

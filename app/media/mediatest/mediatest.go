@@ -71,6 +71,17 @@ func chunk(typ string, data []byte) []byte {
 	return binary.BigEndian.AppendUint32(c, crc)
 }
 
+// HugePNG is a small file that declares a w×h canvas (a decompression bomb): the header says
+// w×h, the pixel data is one empty compressed stream.
+func HugePNG(w, h int) []byte {
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
+	return append(out, chunk("IEND", nil)...)
+}
+
 // PDF is a minimal one-page PDF.
 func PDF() []byte {
 	return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
