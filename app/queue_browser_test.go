@@ -294,12 +294,22 @@ func TestBrowserApprovalQueue(t *testing.T) {
 	})
 
 	t.Run("edit and approve a draft", func(t *testing.T) {
+		// The demo's pricing cards with a draft reply may sit past the first page (10 groups a
+		// page): follow the next-page link until one shows.
 		b.open("/app/approvals/?kind=pricing")
-		b.eval(`window.__noReload = 1`)
-		id := b.str(`(document.querySelector('#queue .rec textarea[name=draft]')?.closest('.rec').dataset.recId) || ''`)
-		if id == "" {
-			t.Fatal("no pricing card with a draft reply on the first page")
+		id := ""
+		for range 30 {
+			id = b.str(`(document.querySelector('#queue .rec textarea[name=draft]')?.closest('.rec').dataset.recId) || ''`)
+			next := b.str(`document.querySelector('#queue [data-next-page]')?.getAttribute('href') || ''`)
+			if id != "" || next == "" {
+				break
+			}
+			b.open(next)
 		}
+		if id == "" {
+			t.Fatal("no pricing card with a draft reply on any page")
+		}
+		b.eval(`window.__noReload = 1`)
 		edited := "Merhaba, 800 m² için fiyatımız 292.000 TRY, nakliye dahil."
 		b.eval(`document.querySelector('#draft-` + id + `').value = ''; 1`)
 		b.run("edit the draft", chromedp.SendKeys(chromedp.CSS(`#draft-`+id), edited))
