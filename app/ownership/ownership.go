@@ -53,6 +53,13 @@ var Tables = []Table{
 	{"quote_lines", "tenant", "quotes"},
 	{"quote_snippets", "tenant", "quotes"},
 
+	// Site visits (keşif): the visit, who goes, the photos taken on site and each member's
+	// secret calendar feed.
+	{"site_visits", "tenant", "visits"},
+	{"site_visit_assignees", "tenant", "visits"},
+	{"site_visit_photos", "tenant", "visits"},
+	{"visit_feeds", "tenant", "visits"},
+
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).
 	{"notifications", "tenant", "notify"},
