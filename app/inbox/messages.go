@@ -33,7 +33,28 @@ type Outgoing struct {
 	// Attach, when set, runs in the message's transaction right after it is stored, before its
 	// delivery is queued: the composer links the file the reply carries (media.Prepared.Attach).
 	Attach func(ctx context.Context, tx *sql.Tx, messageID int64, c *Conversation) error
+	// Template, on an outbound message, is the approved template the channel sends instead of
+	// Body when its reply window is closed (WhatsApp's 24 hours: channel.Info.WindowOpen).
+	// Inside the window Body goes as free text. Body stays the readable text stored and shown
+	// in the conversation; the template travels with the message (its annotations), so a retry
+	// or a scheduled send still has it. Nil: free text only (outside the window the reply fails).
+	Template *TemplateUse
 }
+
+// TemplateUse names what an outbound message is for and the values of its template's body
+// parameters ({{1}}, {{2}}, … in order). Each channel that has a reply window maps the purpose
+// to a template of its own in the tenant's settings (WhatsApp: whatsapp_template_<purpose>).
+type TemplateUse struct {
+	Purpose string   `json:"purpose"`
+	Params  []string `json:"params,omitempty"`
+}
+
+// The template purposes the product sends (channel.TemplatePurposes lists them for settings).
+const (
+	PurposeVisitConfirmation = channel.PurposeVisitConfirmation // a site visit booked (date, time, address)
+	PurposeVisitReminder     = channel.PurposeVisitReminder     // the day before a site visit
+	PurposeFollowUp          = channel.PurposeFollowUp          // a follow-up of a quiet conversation
+)
 
 // AddMessage stores an outbound/system message with its action log in one transaction and starts
 // delivery (see addMessageTx). It exists for the assistant and the channels.
@@ -118,6 +139,9 @@ func planMessage(reg *channel.Registry, c *Conversation, m Outgoing) (messagePla
 	if strings.TrimSpace(m.Body) == "" && (m.Event == "" || m.Direction != "system") {
 		return messagePlan{}, errors.New("inbox: add message: empty body")
 	}
+	if m.Template != nil && (m.Direction != "outbound" || !channel.KnownPurpose(m.Template.Purpose)) {
+		return messagePlan{}, fmt.Errorf("inbox: add message: template %q on a %s message", m.Template.Purpose, m.Direction)
+	}
 	if m.Direction != "outbound" {
 		return p, nil
 	}
@@ -141,7 +165,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, c *Conversation, m Outgoing,
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
 		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params), p.sched, now)
+		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params, m.Template), p.sched, now)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
@@ -174,7 +198,7 @@ func queueMessageJob(ctx context.Context, tx *sql.Tx, id int64, m Outgoing, p me
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, annotationJob(m.AuthorName, jid), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, annotationJob(m.AuthorName, jid, m.Template), id); err != nil {
 			return fmt.Errorf("inbox: scheduling: %w", err)
 		}
 	case p.status == "queued":
@@ -201,13 +225,13 @@ func logMessage(ctx context.Context, tx *sql.Tx, convID, id int64, m Outgoing, p
 	return err
 }
 
-// annotation keeps the author's display name, and a system message's event code and parameters,
-// on the message (JSON), for the timeline.
-func annotation(author, event string, params map[string]string) string {
-	if author == "" && event == "" {
+// annotation keeps the author's display name, a system message's event code and parameters, and
+// an outbound message's template on the message (JSON), for the timeline and the deliverer.
+func annotation(author, event string, params map[string]string, tpl *TemplateUse) string {
+	if author == "" && event == "" && tpl == nil {
 		return ""
 	}
-	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params})
+	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params, Template: tpl})
 	return string(b)
 }
 
@@ -220,8 +244,8 @@ func channelNotes(notes map[string]string) string {
 	return string(b)
 }
 
-func annotationJob(author string, jobID int64) string {
-	b, _ := json.Marshal(map[string]any{"author_name": author, "job_id": jobID})
+func annotationJob(author string, jobID int64, tpl *TemplateUse) string {
+	b, _ := json.Marshal(Annotations{AuthorName: author, JobID: jobID, Template: tpl})
 	return string(b)
 }
 
@@ -232,7 +256,11 @@ type Annotations struct {
 	Channel    map[string]string `json:"channel,omitempty"` // what the channel stored at ingest (Inbound.Notes)
 	Event      string            `json:"event,omitempty"`
 	Params     map[string]string `json:"params,omitempty"`
+	Template   *TemplateUse      `json:"template,omitempty"` // Outgoing.Template
 }
+
+// Template is the template an outbound message asked for (nil: free text only).
+func (m *Message) Template() *TemplateUse { return m.Notes().Template }
 
 // Notes decodes the message's annotations (empty when none or not JSON).
 func (m *Message) Notes() Annotations {

@@ -125,7 +125,31 @@ type Reply struct {
 	// stays the message's text (its caption, or the file's placeholder such as "[document:
 	// plan.pdf]"), which a channel that cannot send files sends alone.
 	Media *Media
+	// Template is set when the channel's reply window is closed and the message asked for an
+	// approved template (inbox.Outgoing.Template): a TemplateSender sends it instead of Body.
+	Template *Template
 }
+
+// Template is what a message outside the reply window is for and its template's body
+// parameters, in order.
+type Template struct {
+	Purpose string
+	Params  []string
+}
+
+// The purposes an outbound message may name for its template. A channel with a reply window maps
+// each to a template of its own in the tenant's settings.
+const (
+	PurposeVisitConfirmation = "visit_confirmation"
+	PurposeVisitReminder     = "visit_reminder"
+	PurposeFollowUp          = "follow_up"
+)
+
+// TemplatePurposes lists the purposes, in the order settings and the composer show them.
+var TemplatePurposes = []string{PurposeVisitConfirmation, PurposeVisitReminder, PurposeFollowUp}
+
+// KnownPurpose reports whether p is one of TemplatePurposes.
+func KnownPurpose(p string) bool { return slices.Contains(TemplatePurposes, p) }
 
 // Media is one file to send: its attachment kind (image, document, audio, video, sticker), its
 // checked content type, the name to show and the bytes.
@@ -145,6 +169,14 @@ type Sender interface {
 	// the deliverer whether trying again can help; a *NotConfigured that the tenant has not set the
 	// channel up.
 	Send(ctx context.Context, r Reply) (providerID string, err error)
+}
+
+// TemplateSender is a Sender that can send an approved template when the reply window is closed
+// (WhatsApp). The deliverer calls SendTemplate with Reply.Template set; a channel without it
+// marks such a message failed (outside the window).
+type TemplateSender interface {
+	Sender
+	SendTemplate(ctx context.Context, r Reply) (providerID string, err error)
 }
 
 // NotConfigured is returned by Send when the tenant has not set the channel up (or the
