@@ -29,6 +29,10 @@ const JobDeliver = channel.JobDeliver
 // NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
 const NotSentNoToken = whatsapp.NotSentNoToken
 
+// NotSentNoTemplate is stored when the window is closed and the message's purpose has no
+// approved template set.
+const NotSentNoTemplate = whatsapp.NotSentNoTemplate
+
 // NotSentWindow is stored when the customer last wrote longer ago than the channel's reply window.
 const NotSentWindow = "not sent — the customer last wrote more than 24 hours ago; WhatsApp only allows approved templates now"
 
@@ -86,14 +90,28 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 		return nil // webchat is read by the widget; call/manual are records only
 	}
 	info := ch.Info()
+	// Outside the reply window only an approved template may go: the message must name what it
+	// is for (inbox.Outgoing.Template) and the channel must send templates.
+	var tpl *channel.Template
+	ts, sendsTemplates := sender.(channel.TemplateSender)
 	if !info.WindowOpen(conv.LastInboundAt, now) {
-		return d.finish(ctx, j, m, "", "failed", NotSentWindow)
+		use := m.Template()
+		if use == nil || !sendsTemplates {
+			return d.finish(ctx, j, m, "", "failed", NotSentWindow)
+		}
+		tpl = &channel.Template{Purpose: use.Purpose, Params: use.Params}
 	}
 	reply, err := d.reply(ctx, j, t, m, conv, now)
 	if err != nil {
 		return err
 	}
-	providerID, err := sender.Send(ctx, reply)
+	var providerID string
+	if tpl != nil {
+		reply.Template, reply.Media = tpl, nil
+		providerID, err = ts.SendTemplate(ctx, reply)
+	} else {
+		providerID, err = sender.Send(ctx, reply)
+	}
 	var nc *channel.NotConfigured
 	if errors.As(err, &nc) {
 		return d.finish(ctx, j, m, "", "failed", nc.Text)
@@ -113,10 +131,20 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 		})
 		return err
 	}
+	if tpl != nil {
+		return d.finishAs(ctx, j, m, providerID, "sent", "", &inbox.TemplateSent{Name: reply.Setting(whatsapp.TemplateSetting(tpl.Purpose)),
+			Lang: whatsapp.TemplateLang(reply.Setting, tpl.Purpose, reply.Locale)})
+	}
 	return d.finish(ctx, j, m, providerID, "sent", "")
 }
 
 func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, providerID, status, errText string) error {
+	return d.finishAs(ctx, j, m, providerID, status, errText, nil)
+}
+
+// finishAs records the outcome of a delivery; sentAs, when set, is the template the message went
+// out as.
+func (d *Deliverer) finishAs(ctx context.Context, j *jobs.Job, m *inbox.Message, providerID, status, errText string, sentAs *inbox.TemplateSent) error {
 	provider := m.Channel // deliveries are logged under the channel's own name
 	st := "completed"
 	if status == "failed" {
@@ -125,6 +153,11 @@ func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, p
 	err := j.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := inbox.SetDelivery(ctx, tx, m.ID, providerID, status, errText); err != nil {
 			return err
+		}
+		if sentAs != nil {
+			if err := inbox.MarkTemplateSent(ctx, tx, m.ID, *sentAs); err != nil {
+				return err
+			}
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: provider, ActionType: "message_delivery", Status: st,
 			Summary: m.Channel + " reply " + status, Output: errText, ConversationID: m.ConversationID,
@@ -140,7 +173,7 @@ func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, p
 // reply gathers what a channel may need to address and thread one reply.
 func (d *Deliverer) reply(ctx context.Context, j *jobs.Job, t *platform.Tenant, m *inbox.Message, conv *inbox.Conversation, now time.Time) (channel.Reply, error) {
 	r := channel.Reply{MessageID: m.ID, Body: m.Body, ExternalID: conv.ExternalID, LastInboundAt: conv.LastInboundAt,
-		TenantName: t.Name, Setting: t.Setting, Client: d.Client, Now: now}
+		TenantName: t.Name, Locale: t.PrimaryLocale, Setting: t.Setting, Client: d.Client, Now: now}
 	if lead, err := inbox.LeadByID(ctx, j.DB.Read, conv.LeadID); err == nil {
 		r.ContactName, r.ContactPhone, r.ContactEmail = lead.Name, lead.Phone, lead.Email
 	} else if !errors.Is(err, tenantdb.ErrNotFound) {

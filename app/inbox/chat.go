@@ -34,6 +34,8 @@ func (m *Message) FailureKey() string {
 		return "cancelled"
 	case strings.Contains(e, "no WhatsApp access token"):
 		return "no_whatsapp_token"
+	case strings.Contains(e, "no approved template"):
+		return "no_template"
 	case strings.Contains(e, "24 hours"):
 		return "window"
 	case strings.Contains(e, "no Telegram bot token"):

@@ -257,6 +257,37 @@ type Annotations struct {
 	Event      string            `json:"event,omitempty"`
 	Params     map[string]string `json:"params,omitempty"`
 	Template   *TemplateUse      `json:"template,omitempty"` // Outgoing.Template
+	// TemplateSent is the approved template the channel actually sent instead of the body
+	// (outside the reply window), as MarkTemplateSent recorded it.
+	TemplateSent *TemplateSent `json:"template_sent,omitempty"`
+}
+
+// TemplateSent names the template a message went out as: what the customer received is that
+// template's approved text with the message's parameters, not its body.
+type TemplateSent struct {
+	Name string `json:"name"`
+	Lang string `json:"lang"`
+}
+
+// MarkTemplateSent records, in the message's annotations, that the channel sent it as the named
+// approved template (the deliverer calls it in the transaction that marks the message sent).
+func MarkTemplateSent(ctx context.Context, tx *sql.Tx, messageID int64, ts TemplateSent) error {
+	var ann string
+	if err := tx.QueryRowContext(ctx, `SELECT annotations FROM messages WHERE id = ?`, messageID).Scan(&ann); errors.Is(err, sql.ErrNoRows) {
+		return tenantdb.ErrNotFound
+	} else if err != nil {
+		return fmt.Errorf("inbox: template sent: %w", err)
+	}
+	var a map[string]any
+	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
+		a = map[string]any{}
+	}
+	a["template_sent"] = ts
+	b, _ := json.Marshal(a)
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), messageID); err != nil {
+		return fmt.Errorf("inbox: template sent: %w", err)
+	}
+	return nil
 }
 
 // Template is the template an outbound message asked for (nil: free text only).

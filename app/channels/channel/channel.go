@@ -117,6 +117,7 @@ type Reply struct {
 	ContactPhone  string
 	ContactEmail  string
 	TenantName    string
+	Locale        string                  // the tenant's main language (tr, en, …)
 	Thread        []Message               // the conversation's earlier messages, oldest first
 	Setting       func(key string) string // the tenant's settings
 	Client        *http.Client            // for HTTP providers (nil = the default client)

@@ -8,21 +8,22 @@ import (
 )
 
 // Channel is WhatsApp (Cloud API) in the channel registry: inbound through the webhook, replies
-// sent by the deliver job within the 24-hour customer-service window.
+// sent by the deliver job within the 24-hour customer-service window, and outside it a message
+// that names a purpose as the tenant's approved template for it (template.go).
 type Channel struct{}
 
 // Info describes the channel.
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
 		Statuses: []string{"queued", "sent", "delivered", "read", "failed"},
-		Settings: []settingdef.Def{
+		Settings: append([]settingdef.Def{
 			{Key: "whatsapp_verify_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_verify_token"},
 			{Key: "whatsapp_app_secret", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_app_secret"},
 			{Key: "whatsapp_phone_number_id", MaxLen: 64, Label: "channels.settings.whatsapp_phone_number_id"},
 			{Key: "whatsapp_access_token", Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.whatsapp_access_token"},
 			{Key: "whatsapp_api_base", Kind: settingdef.URL, Default: "https://graph.facebook.com/v21.0", Check: settingdef.HTTPURL,
 				Label: "channels.settings.whatsapp_api_base"},
-		},
+		}, templateSettings()...),
 		// Without the app secret every webhook call is refused (its signature cannot be checked).
 		Section: channel.Section{Help: "channels.settings.whatsapp_help", Code: webhookURL,
 			Ready: []string{"whatsapp_app_secret"}, ReadyLabel: "channels.settings.whatsapp_connected",
