@@ -118,7 +118,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/inbox/{id}/timeline", panel, auth.ReadPanel, h.Inbox.Timeline},
 		{"POST /app/inbox/{id}/unread", panel, auth.WriteInbox, h.Inbox.Unread},
 		{"POST /app/inbox/{id}/suggest", panel, auth.WriteInbox, h.Inbox.Suggest},
-		{"POST /app/inbox/{id}/attach", panel, auth.WriteInbox, h.Inbox.Attach}, // the composer sends a photo or PDF (multipart)
+		{"POST /app/inbox/{id}/attach", panel, auth.WriteInbox, h.Inbox.Attach},         // the composer sends a photo or PDF (multipart)
+		{"POST /app/inbox/{id}/template", panel, auth.WriteInbox, h.Inbox.SendTemplate}, // outside WhatsApp's window: an approved template
 		// Photos and files of the active tenant's messages (app/media): ?v=thumb, ?download=1.
 		{"GET /app/media/{id}", panel, auth.ReadPanel, h.MediaFiles.Panel},
 		// One person's photos and files, and erasing them for good (owner; a data subject's request).

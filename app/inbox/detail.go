@@ -47,8 +47,11 @@ type detailData struct {
 	WhatsApp  string                        // https://wa.me/ link of the lead's phone
 	Files     map[int64][]*media.Attachment // photos and files by message id
 	CanAttach bool                          // the composer may send a file
-	Pane      bool                          // rendered into the inbox's conversation pane (no own event stream)
-	Self      string                        // URL of this conversation
+	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
+	// once it is closed the composer offers the tenant's approved templates.
+	Window *windowState
+	Pane   bool   // rendered into the inbox's conversation pane (no own event stream)
+	Self   string // URL of this conversation
 	// Mentions are who each internal note mentions (message id → user ids); MentionJSON is the
 	// composer's @ picker list of active members.
 	Mentions    map[int64][]int64
@@ -188,6 +191,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		}
 	}
 	d.WhatsApp = WhatsAppLink(d.Lead.PhoneE164)
+	d.Window = h.window(c, conv, time.Now())
 	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
 		h.Render.Fail(w, r, err)
 		return

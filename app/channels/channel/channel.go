@@ -78,6 +78,10 @@ type Info struct {
 	// server passes Registry.Settings to platform.NewService) and the channels page draws them.
 	Settings []settingdef.Def
 	Section  Section // how the channels page shows the channel
+	// Templates, on a channel with a reply window, lists the approved templates the tenant has set
+	// (setting reads the tenant's settings; locale is its main language, used when a template has
+	// no language code of its own), in TemplatePurposes order. Nil: the channel sends none.
+	Templates func(setting func(string) string, locale string) []ConfiguredTemplate
 	// FetchJob is the job kind that reads inbound messages of a channel that polls (e-mail); the
 	// channels page queues it when the channel's settings are saved. "" = pushed by webhooks.
 	FetchJob string
@@ -148,6 +152,11 @@ const (
 
 // TemplatePurposes lists the purposes, in the order settings and the composer show them.
 var TemplatePurposes = []string{PurposeVisitConfirmation, PurposeVisitReminder, PurposeFollowUp}
+
+// ConfiguredTemplate is one purpose's approved template as the tenant set it.
+type ConfiguredTemplate struct {
+	Purpose, Name, Lang string
+}
 
 // KnownPurpose reports whether p is one of TemplatePurposes.
 func KnownPurpose(p string) bool { return slices.Contains(TemplatePurposes, p) }

@@ -15,7 +15,8 @@ type Channel struct{}
 // Info describes the channel.
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
-		Statuses: []string{"queued", "sent", "delivered", "read", "failed"},
+		Templates: ConfiguredTemplates,
+		Statuses:  []string{"queued", "sent", "delivered", "read", "failed"},
 		Settings: append([]settingdef.Def{
 			{Key: "whatsapp_verify_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_verify_token"},
 			{Key: "whatsapp_app_secret", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_app_secret"},

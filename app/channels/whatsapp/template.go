@@ -67,27 +67,23 @@ func templateSettings() []settingdef.Def {
 	var out []settingdef.Def
 	for i, p := range channel.TemplatePurposes {
 		name := settingdef.Def{Key: TemplateSetting(p), MaxLen: 512, Check: checkTemplateName, Problem: problemTemplateName,
-			Label: "channels.settings." + TemplateSetting(p), Placeholder: p}
+			Label: "channels.settings." + TemplateSetting(p)}
 		if i == 0 {
 			name.Heading = "channels.settings.whatsapp_templates"
 		}
 		out = append(out, name, settingdef.Def{Key: TemplateLangSetting(p), MaxLen: 16, Check: checkTemplateLang, Problem: problemTemplateLang,
-			Label: "channels.settings." + TemplateLangSetting(p), Placeholder: "tr"})
+			Label: "channels.settings." + TemplateLangSetting(p)})
 	}
 	return out
 }
 
-// Template is one purpose's approved template as the tenant set it (the composer lists them).
-type Template struct {
-	Purpose, Name, Lang string
-}
-
-// ConfiguredTemplates returns the purposes whose template name is set, in purpose order.
-func ConfiguredTemplates(setting func(string) string, fallbackLang string) []Template {
-	var out []Template
+// ConfiguredTemplates returns the purposes whose template name is set, in purpose order
+// (channel.Info.Templates: the composer offers them outside the window).
+func ConfiguredTemplates(setting func(string) string, fallbackLang string) []channel.ConfiguredTemplate {
+	var out []channel.ConfiguredTemplate
 	for _, p := range channel.TemplatePurposes {
 		if n := setting(TemplateSetting(p)); n != "" {
-			out = append(out, Template{Purpose: p, Name: n, Lang: langOr(setting(TemplateLangSetting(p)), fallbackLang)})
+			out = append(out, channel.ConfiguredTemplate{Purpose: p, Name: n, Lang: TemplateLang(setting, p, fallbackLang)})
 		}
 	}
 	return out
