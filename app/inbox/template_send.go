@@ -15,7 +15,7 @@ import (
 
 // TemplateParams is how many body parameters ({{1}}, {{2}}, …) the composer's template form
 // offers; a template that uses fewer leaves the rest empty.
-const TemplateParams = 3
+const TemplateParams = 5
 
 // windowState is the composer's view of a channel's reply window (WhatsApp's 24 hours): closed,
 // when the customer last wrote, and the approved templates the tenant has set for that case.
@@ -42,7 +42,7 @@ func (h *Handler) window(c *web.Ctx, conv *Conversation, now time.Time) *windowS
 	return w
 }
 
-// SendTemplate is POST /app/inbox/<id>/template (purpose, p1…p3): outside the reply window the
+// SendTemplate is POST /app/inbox/<id>/template (purpose, p1…p5): outside the reply window the
 // operator sends one of the tenant's approved templates with its parameters. The message's body,
 // shown in the conversation, names the template and the values; the channel sends the template.
 // A purpose without a template, a gap in the parameters or an open window is a 422, nothing stored.
