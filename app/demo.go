@@ -86,7 +86,8 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 
 // demoSeeders fill a fresh demo tenant, in this order: the leads and conversations first, then
 // the assistant's triage of the newest conversations, then the CRM records whose orders link to
-// the won leads, and last one quote written, approved and sent through the quotes room.
+// the won leads, one quote written, approved and sent through the quotes room, and last the site
+// visits (one done, one confirmed, one waiting in the queue) through the visits room.
 var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
 	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote,
 }

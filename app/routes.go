@@ -158,6 +158,18 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /products/", panel, auth.WriteCRM, h.Products.Save},
 		{"POST /products/{id}/", panel, auth.WriteCRM, h.Products.Save},
 		{"POST /products/{id}/active", panel, auth.WriteCRM, h.Products.SetActive},
+		// Panel: site visits (app/visits): the team's calendar, a visit's page, moving it (a new
+		// date goes back to the approval queue), its outcome, and each member's own calendar feed.
+		{"GET /app/visits/{$}", panel, auth.ReadPanel, h.Visits.Calendar},
+		{"GET /app/visits/{id}/{$}", panel, auth.ReadPanel, h.Visits.Visit},
+		{"POST /app/visits/{id}/reschedule", panel, auth.WriteInbox, h.Visits.Move},
+		{"GET /app/visits/{id}/outcome", panel, auth.WriteInbox, h.Visits.OutcomeForm},
+		{"POST /app/visits/{id}/outcome", panel, auth.WriteInbox, h.Visits.SaveOutcome},
+		{"GET /app/visits/feed", panel, auth.ReadPanel, h.Visits.FeedPage},
+		{"POST /app/visits/feed", panel, auth.ReadPanel, h.Visits.MakeFeed},
+		{"POST /app/visits/feed/revoke", panel, auth.ReadPanel, h.Visits.RevokeFeed},
+		// A member's visits for the phone's own calendar (iCal): the secret token is the key.
+		{"GET /ical/{slug}/{file}", public, "", h.Visits.ICal},
 		// Panel: KPI & CRM (app/analytics, app/crm).
 		{"GET /app/analytics/", panel, auth.ReadPanel, h.Analytics.Page},
 		{"GET /app/analytics/chart_pack.json", panel, auth.ReadPanel, h.Analytics.ChartPack},
@@ -286,7 +298,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

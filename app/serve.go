@@ -41,6 +41,7 @@ import (
 	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
+	"highvibe/app/visits"
 	"highvibe/app/web"
 	"highvibe/guide"
 	"highvibe/static"
@@ -105,6 +106,8 @@ type Handlers struct {
 	// Media keeps and serves photos and files (app/media); MediaFiles serves them over HTTP.
 	Media      *media.Service
 	MediaFiles *media.Handler
+	// Visits is the site visits' calendar, outcome and calendar feeds (app/visits).
+	Visits *visits.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -242,6 +245,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
+	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
+	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})

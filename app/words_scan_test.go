@@ -270,6 +270,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	if got := ids(`SELECT id FROM quotes ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
 	}
+	if got := ids(`SELECT id FROM site_visits WHERE status = 'done' ORDER BY id LIMIT 1`); len(got) == 1 {
+		first["app/visits"] = got[0] // the demo's done visit: its page and its outcome form
+	}
 	if got := ids(`SELECT lead_id FROM conversations ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/media/lead"] = got[0] // a person's photos and files: /app/media/lead/{id}/
 	}

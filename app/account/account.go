@@ -33,6 +33,9 @@ type Handler struct {
 	PasswordChecks atomic.Int64
 	// AuditLogin writes a sign-in to the tenant's audit trail.
 	AuditLogin func(ctx context.Context, slug string, e audit.Entry)
+	// CalendarFeed, when set, is the profile's section about the member's own calendar feed
+	// (app/visits; drawn by the shared template "calendar-feed"); nil result: no section.
+	CalendarFeed func(r *http.Request) (any, error)
 }
 
 func (h *Handler) session(r *http.Request) *sessions.Session {

@@ -36,6 +36,7 @@ type profileData struct {
 	Codes     []string        // recovery codes, shown once right after enabling
 	Sessions  []SessionView   // the user's live sessions
 	Values    map[string]string
+	Feed      any // the calendar feed section (Handler.CalendarFeed), nil: none
 }
 
 func (h *Handler) profile(w http.ResponseWriter, r *http.Request, status int, d *profileData, errs web.Errors) {
@@ -57,6 +58,12 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, status int, d 
 	d.Sessions = SessionViews(list, auth.Current(c.Session))
 	if d.Values == nil {
 		d.Values = map[string]string{}
+	}
+	if h.CalendarFeed != nil {
+		if d.Feed, err = h.CalendarFeed(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	h.Render.Render(w, r, status, "account/profile", &web.Page{Title: c.T("profile.title"), Nav: "profile", Guide: "security-on-your-vps", Data: d, Errors: errs})
 }

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"highvibe/app/approvals"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/visits"
+)
+
+// seedDemoVisits writes the demo's site visits through the visits room as Talha would: one done
+// last week on the lead the quote was made for (with its measured area), one upcoming that was
+// approved in the queue (confirmed), and one booked for later in the week whose date still
+// waits in the approval queue. It tolerates a demo without such leads.
+func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantdb.DB) error {
+	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	if err != nil {
+		return fmt.Errorf("demo visits: %w", err)
+	}
+	a := visits.Actor{UserID: u.ID, Name: DemoUser}
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	at := func(days, hour int) time.Time {
+		d := time.Now().In(loc).AddDate(0, 0, days)
+		for d.Weekday() == time.Sunday {
+			d = d.AddDate(0, 0, 1)
+		}
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, loc)
+	}
+	if conv, err := demoProposalConversation(ctx, db); err != nil {
+		return err
+	} else if conv != 0 {
+		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: conv, Start: at(-6, 11), DurationMin: 60,
+			Address: "Caferağa Mah. Moda Cad. 41, Kadıköy", Assignees: []int64{u.ID}},
+			visits.Outcome{Status: visits.StatusDone, AreaDM2: 18250, Surface: "Beton şap, düz", Access: "Bahçe kapısı 1,2 m; kamyon sokağa girebiliyor.",
+				Notes: "Müşteri granit küp taş istiyor; kenarlar için bordür de konuşuldu."}, DemoUser, a); err != nil {
+			return fmt.Errorf("demo visits: done: %w", err)
+		}
+	}
+	convs, err := demoStageConversations(ctx, db, "qualified", 2)
+	if err != nil || len(convs) == 0 {
+		return err
+	}
+	v, err := visits.Book(ctx, db, visits.Booking{ConversationID: convs[0], Start: at(1, 10), DurationMin: 90,
+		Address: "Bağdat Cad. 214, Suadiye, Kadıköy", Assignees: []int64{u.ID}, Note: "Teras ve bahçe yolu ölçülecek."}, a)
+	if err != nil {
+		return fmt.Errorf("demo visits: book: %w", err)
+	}
+	if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: v.RecommendationID, Verb: "approve",
+		Reason: "Talha o gün Kadıköy'de.", Actor: approvals.Actor{UserID: u.ID, Name: DemoUser}}); err != nil {
+		return fmt.Errorf("demo visits: approve: %w", err)
+	}
+	if len(convs) > 1 {
+		if _, err := visits.Book(ctx, db, visits.Booking{ConversationID: convs[1], Start: at(3, 14), DurationMin: 60,
+			Address: "Atatürk Cad. 12, Ataşehir", Assignees: []int64{u.ID}}, a); err != nil {
+			return fmt.Errorf("demo visits: book: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoStageConversations are the latest conversations of up to n seeded leads at stage.
+func demoStageConversations(ctx context.Context, db *tenantdb.DB, stage string, n int) ([]int64, error) {
+	var out []int64
+	for i := 0; i < 1000 && len(out) < n; i++ {
+		leadID, err := inbox.LeadIDByExternal(ctx, db.Read, fmt.Sprintf("%slead-%d", demoExternalMark, i))
+		if err != nil {
+			return nil, err
+		}
+		if leadID == 0 {
+			break
+		}
+		lead, err := inbox.LeadByID(ctx, db.Read, leadID)
+		if err != nil {
+			return nil, err
+		}
+		if lead.Stage != stage {
+			continue
+		}
+		if convID, err := inbox.LatestConversationOfLead(ctx, db.Read, leadID); err == nil && convID != 0 {
+			out = append(out, convID)
+		}
+	}
+	return out, nil
+}
