@@ -146,7 +146,7 @@ func TestWhatsAppTemplateOutsideTheWindow(t *testing.T) {
 	sameJSON(t, d.sent(t), `{"messaging_product":"whatsapp","recipient_type":"individual","to":"905551112255","type":"template",
 		"template":{"name":"takip","language":{"code":"en"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ayşe"}]}]}}`)
 	r = op.Get("/app/inbox/" + strconv.FormatInt(nt.ConversationID, 10) + "/?lang=en")
-	if !strings.Contains(r.Body, "Sent as the approved WhatsApp template takip") {
+	if !strings.Contains(r.Body, "Sent as the approved WhatsApp template: <span dir=\"ltr\" translate=\"no\">takip</span>") {
 		t.Errorf("the conversation does not say the message went as a template")
 	}
 }

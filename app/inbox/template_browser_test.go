@@ -73,7 +73,7 @@ func TestBrowserTemplateOutsideTheWindow(t *testing.T) {
 	if err := e.Handlers.Channels.Deliverer.Handle(t.Context(), &jobs.Job{Kind: channels.JobDeliver, Payload: payload, Tenant: slug, DB: db, Attempt: 1, MaxTries: 3}); err != nil {
 		t.Fatal(err)
 	}
-	b.waitFor("the sent-as-template line, live", `document.querySelector('#timeline').textContent.includes('Sent as the approved WhatsApp template takip')`, 5*time.Second)
+	b.waitFor("the sent-as-template line, live", `document.querySelector('#timeline').textContent.includes('Sent as the approved WhatsApp template: takip')`, 5*time.Second)
 	mu.Lock()
 	got := strings.Join(sent, "\n")
 	mu.Unlock()
