@@ -83,6 +83,7 @@ type Dataset struct {
 	BudgetUSD float64
 
 	Quotes          QuoteFigures   // written quotes sent (app/quotes)
+	Visits          VisitFigures   // site visits (app/visits)
 	LeadStages      map[string]int // stage → leads
 	LeadsNamed      int            // leads with a name
 	LeadsReachable  int            // leads with a phone or an email
@@ -170,6 +171,15 @@ type KPI struct {
 	QuoteAcceptanceRate float64 `json:"quote_acceptance_rate"`
 	// QuoteLeadHours is the median time from a lead's first message to its quote's first sending, hours.
 	QuoteLeadHours float64 `json:"quote_lead_hours"`
+	// VisitsBooked counts site visits booked; VisitsDone those closed as done.
+	VisitsBooked int `json:"visits_booked"`
+	VisitsDone   int `json:"visits_done"`
+	// VisitNoShowRate is no-show visits / (done + no-show) × 100.
+	VisitNoShowRate float64 `json:"visit_no_show_rate"`
+	// VisitLeadHours is the median time from a lead's first message to its first done visit, hours.
+	VisitLeadHours float64 `json:"visit_lead_hours"`
+	// VisitWonRate is leads with a done visit now won / leads with a done visit × 100.
+	VisitWonRate float64 `json:"visit_won_rate"`
 }
 
 // PeriodStart returns the first instant of the reporting window that ends at now.
@@ -196,6 +206,7 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	}
 	k.WonLeads = d.LeadStages["won"]
 	quoteKPI(&k, d.Quotes)
+	visitKPI(&k, d.Visits)
 	k.QualifiedLeads = d.LeadStages["qualified"] + d.LeadStages["proposal"] + d.LeadStages["won"]
 	k.CustomerCount = d.Customers
 	k.ConversationCount = d.Conversations

@@ -48,6 +48,9 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if d.Quotes, err = loadQuotes(ctx, q, currency); err != nil {
 		return nil, err
 	}
+	if d.Visits, err = loadVisits(ctx, q); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -113,7 +113,7 @@ var ReadModels = []ReadModel{
 		Path: "analytics",
 		What: "KPI snapshots, charts and the recommendations generated from them",
 		Tables: []string{"leads", "conversations", "messages", "customers", "orders", "invoices",
-			"decision_recommendations", "quotes"},
+			"decision_recommendations", "quotes", "site_visits"},
 	},
 	{
 		Path:   "channels/api/read_store.go",
