@@ -67,6 +67,10 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /q/{link}/logo", public, "", h.Quotes.PublicLogo}, // the business's logo on that page
 		{"POST /q/{link}/accept", public, "", h.Quotes.Accept},
 		{"POST /q/{link}/ask", public, "", h.Quotes.Ask},
+		// The customer's page of a confirmed site visit: /v/<slug>.<token> (app/visits).
+		{"GET /v/{link}", public, "", h.Book.Public},
+		{"POST /v/{link}/accept", public, "", h.Book.Accept},
+		{"POST /v/{link}/reschedule", public, "", h.Book.AskOther},
 		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},
 		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
@@ -149,6 +153,11 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/quotes/settings/snippets", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
 		{"POST /app/quotes/settings/snippets/{id}", panel, auth.ManageSettings, h.Quotes.SaveSnippet},
 		{"GET /app/quotes/{id}/{$}", panel, auth.ReadPanel, h.Quotes.Show},
+		// Panel: booking a site visit from a conversation; cancelling it, a no-show (app/visits).
+		{"GET /app/visits/book", panel, auth.WriteInbox, h.Book.Form},
+		{"POST /app/visits/book", panel, auth.WriteInbox, h.Book.Book},
+		{"POST /app/visits/{id}/cancel", panel, auth.WriteInbox, h.Book.Cancel},
+		{"POST /app/visits/{id}/no-show", panel, auth.WriteInbox, h.Book.NoShow},
 		{"POST /app/quotes/{id}/{$}", panel, auth.WriteInbox, h.Quotes.Save},
 		{"POST /app/quotes/{id}/submit", panel, auth.WriteInbox, h.Quotes.Submit},
 		{"POST /app/quotes/{id}/revise", panel, auth.WriteInbox, h.Quotes.Revise},

@@ -99,6 +99,10 @@ type Handlers struct {
 	Assistant *ai.Assistant
 	// Quotes are the written quotes and the customer's page of one (app/quotes).
 	Quotes *quotes.Handler
+	// VisitsCore does the site visits' work beyond one request: confirmations, reminders (app/visits).
+	VisitsCore *visits.Service
+	// Book is booking a site visit from a conversation and the customer's page of a visit (app/visits).
+	Book *visits.BookHandler
 	// Notify is the notification centre, push subscriptions and preferences (app/notify).
 	Notify *notify.Handler
 	// Staff is the staff console (app/staff); its Service is the one the CLI's tenant commands use.
@@ -237,6 +241,14 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Products = &crm.ProductsHandler{Render: s.Render}
 	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform, Files: h.Media}
 	h.Inbox.Neighbours.Quotes = quotes.ConversationQuotes
+	// Site visits: booked from the conversation page, their date confirmed to the customer only
+	// when the approval queue approves it (the queue tells the visits room in the decision's
+	// transaction; the confirmation and the reminders are durable jobs).
+	h.VisitsCore = &visits.Service{Platform: s.Platform, Channels: h.InboxService.Channels, Live: s.Live, BaseURL: o.BaseURL}
+	h.VisitsCore.RegisterJobs(s.Jobs)
+	approvals.OnDecided("visits", visits.Decided)
+	h.Inbox.Neighbours.Visits = visits.ConversationVisits
+	h.Book = &visits.BookHandler{Render: s.Render, Platform: s.Platform, Svc: h.VisitsCore}
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	h.Inbox.Suggester = h.Assistant.Suggest
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)

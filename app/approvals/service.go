@@ -118,6 +118,10 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 		if !changed {
 			return ErrDecided
 		}
+		rec.Status, rec.DecidedByUserID, rec.DecidedByName = status, d.Actor.UserID, d.Actor.Name
+		if err := runDecided(ctx, tx, rec, d.Actor); err != nil {
+			return err
+		}
 		handoffCleared := false
 		if rec.ConversationID > 0 {
 			c, err := inbox.ConversationByID(ctx, tx, rec.ConversationID)

@@ -127,6 +127,17 @@ type Neighbours struct {
 	// Quotes lists the conversation's written quotes (app/quotes), after applying the approval
 	// queue's decisions to them.
 	Quotes func(ctx context.Context, db *tenantdb.DB, convID int64) ([]QuoteLink, error)
+	// Visits lists the conversation's site visits (app/visits), newest first.
+	Visits func(ctx context.Context, q Querier, convID int64) ([]VisitLink, error)
+}
+
+// VisitLink is one site visit as the conversation page lists it.
+type VisitLink struct {
+	ID           int64
+	StartsAt     int64 // Unix ms
+	Status       string
+	DateRejected bool   // its date was refused in the approval queue: it waits for a new one
+	Answer       string // the customer's answer: "", accepted, reschedule
 }
 
 // QuoteLink is one written quote as the conversation page lists it.

@@ -31,6 +31,7 @@ type detailData struct {
 	Siblings  []*Conversation
 	Recs      []Recommendation
 	Quotes    []QuoteLink // the conversation's written quotes (app/quotes), newest first
+	Visits    []VisitLink // the conversation's site visits (app/visits), newest first
 	Logs      []*audit.Row
 	Tags      string
 	Templates []Template
@@ -176,6 +177,12 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	}
 	if f := h.Neighbours.Quotes; f != nil {
 		if d.Quotes, err = f(ctx, c.DB, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if f := h.Neighbours.Visits; f != nil {
+		if d.Visits, err = f(ctx, c.DB.Read, id); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

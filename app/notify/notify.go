@@ -24,10 +24,12 @@ const (
 	KindMention         = "mention"          // someone @mentioned a teammate in an internal note: that teammate
 	KindApproval        = "approval"         // a recommendation waits for a decision: owners
 	KindOverdue         = "overdue"          // a next action's due time passed: its assignee, else owners
+	KindVisitSoon       = "visit_soon"       // a site visit starts in an hour: its assignees (app/visits)
+	KindVisitAnswer     = "visit_answer"     // a customer accepted a site visit or asked for another time: its assignees
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue}
+var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }
@@ -64,6 +66,8 @@ func (e Event) dedupe() string {
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10) + ":" + strconv.FormatInt(e.DueAt, 10)
 	case KindNewConversation:
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10)
+	case KindVisitSoon:
+		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10) + ":" + strconv.FormatInt(e.DueAt, 10)
 	}
 	if e.MessageID == 0 {
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10) + ":at" + strconv.FormatInt(e.At, 10)

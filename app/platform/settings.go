@@ -38,6 +38,10 @@ func baseSettings() []settingdef.Def {
 		{Key: "require_2fa", Default: "false", Kind: settingdef.Bool},
 		// The most the tenant's photos and files may take, in MB (app/media; 0 = keep none).
 		{Key: "media_quota_mb", Default: "1024", Kind: settingdef.Number, Check: settingdef.WholeNumber(0, 1_000_000)},
+		// Site visits (app/visits): a visit's usual length and the travel time kept free around
+		// every other visit when slots are offered, in minutes.
+		{Key: "visit_duration_min", Default: "60", Kind: settingdef.Number, Check: settingdef.WholeNumber(15, 720)},
+		{Key: "visit_travel_buffer_min", Default: "30", Kind: settingdef.Number, Check: settingdef.WholeNumber(0, 240)},
 	}
 }
 

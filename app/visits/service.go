@@ -5,14 +5,17 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
@@ -129,4 +132,186 @@ func bookTx(ctx context.Context, tx *sql.Tx, b Booking, a Actor) (*Visit, error)
 		return nil, err
 	}
 	return v, nil
+}
+
+// ErrAnswered: the customer's link no longer takes an answer (the visit is not confirmed).
+var ErrAnswerClosed = fault.Sentinel(fault.KindConflict, "visits.err.answer_closed", "visits: visit not open for an answer")
+
+// Answer records the customer's answer from their page (accepted, or reschedule with an optional
+// message) in one transaction: stored on the visit, a system event in the conversation (their
+// message as its text), the assignees notified, an action log. Only a confirmed visit takes one.
+func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string) (*Visit, int64, error) {
+	message = strings.TrimSpace(message)
+	if answer != AnswerAccepted && answer != AnswerReschedule {
+		return nil, 0, fault.InvalidField("answer", "visits.err.answer")
+	}
+	if len([]rune(message)) > maxNote {
+		return nil, 0, fault.InvalidField("message", "validation.too_long", maxNote)
+	}
+	var v *Visit
+	var msgID int64
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if v, err = ByToken(ctx, tx, token); err != nil {
+			return err
+		}
+		if v.Status != StatusConfirmed {
+			return ErrAnswerClosed
+		}
+		now := tenantdb.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET customer_answer = ?, customer_answer_at = ?, updated_at = ? WHERE id = ?`,
+			answer, now, now, v.ID); err != nil {
+			return fmt.Errorf("visits: answer: %w", err)
+		}
+		before := v.CustomerAnswer
+		v.CustomerAnswer, v.CustomerAnswerAt = answer, now
+		name := ""
+		if lead, err := inbox.LeadByID(ctx, tx, v.LeadID); err == nil {
+			name = lead.Name
+		}
+		event := "visit_accepted"
+		if answer == AnswerReschedule {
+			event = "visit_reschedule"
+		}
+		if v.ConversationID != 0 {
+			if msgID, err = inbox.AddMessageTx(ctx, tx, nil, v.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+				AuthorName: name, Body: message, Event: event, Params: map[string]string{"actor": name}}); err != nil {
+				return err
+			}
+		}
+		if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindVisitAnswer, ConversationID: v.ConversationID, UserIDs: v.Assignees,
+			MessageID: msgID, Name: name, Text: message}); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: "visit_" + answer, Summary: name, Input: message,
+			ModelName: "customer", ConversationID: v.ConversationID,
+			Payload: map[string]any{"visit_id": v.ID, "answer_before": before, "answer_after": answer, "message_id": msgID}})
+		return err
+	})
+	return v, msgID, err
+}
+
+// change runs f on an open visit inside a transaction and writes its action log with the status
+// before → after; a closed visit refuses (ErrNotOpen).
+func change(ctx context.Context, db *tenantdb.DB, id int64, a Actor, action string, f func(tx *sql.Tx, v *Visit) (map[string]any, error)) (*Visit, error) {
+	var v *Visit
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if v, err = ByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if !v.Open() {
+			return ErrNotOpen
+		}
+		before := v.Status
+		payload, err := f(tx, v)
+		if err != nil {
+			return err
+		}
+		if payload == nil {
+			payload = map[string]any{}
+		}
+		payload["visit_id"], payload["status_before"], payload["status_after"] = v.ID, before, v.Status
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: action, Summary: before + " → " + v.Status,
+			ModelName: modelHuman, ActorUserID: a.UserID, ActorName: a.Name, ConversationID: v.ConversationID, Payload: payload})
+		return err
+	})
+	return v, err
+}
+
+// setStatusTx moves a visit to status (the reminders planned for it then find it changed).
+func setStatusTx(ctx context.Context, tx *sql.Tx, v *Visit, status string) error {
+	now := tenantdb.Now()
+	if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET status = ?, updated_at = ? WHERE id = ?`, status, now, v.ID); err != nil {
+		return fmt.Errorf("visits: status: %w", err)
+	}
+	v.Status, v.UpdatedAt = status, now
+	return nil
+}
+
+// Cancel cancels a proposed or confirmed visit; a date still waiting in the approval queue is
+// withdrawn there too (rejected with the reason "cancelled"), so nobody approves a dead date.
+func Cancel(ctx context.Context, db *tenantdb.DB, id int64, reason string, a Actor) (*Visit, error) {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) > 1000 {
+		return nil, fault.InvalidField("reason", "validation.too_long", 1000)
+	}
+	return change(ctx, db, id, a, "visit_cancelled", func(tx *sql.Tx, v *Visit) (map[string]any, error) {
+		if err := setStatusTx(ctx, tx, v, StatusCancelled); err != nil {
+			return nil, err
+		}
+		if err := withdrawTx(ctx, tx, v.RecommendationID, a); err != nil {
+			return nil, err
+		}
+		return map[string]any{"reason": reason, "starts_at": v.StartsAt}, nil
+	})
+}
+
+// NoShow records that the customer was not there (only a confirmed visit whose time has come).
+func NoShow(ctx context.Context, db *tenantdb.DB, id int64, a Actor, now time.Time) (*Visit, error) {
+	return change(ctx, db, id, a, "visit_no_show", func(tx *sql.Tx, v *Visit) (map[string]any, error) {
+		if v.Status != StatusConfirmed {
+			return nil, ErrNotConfirmed
+		}
+		if now.Before(v.Start()) {
+			return nil, ErrNotYet
+		}
+		return map[string]any{"starts_at": v.StartsAt}, setStatusTx(ctx, tx, v, StatusNoShow)
+	})
+}
+
+// More errors a person can act on.
+var (
+	// ErrNotConfirmed: only a confirmed visit can be a no-show.
+	ErrNotConfirmed = fault.Sentinel(fault.KindConflict, "visits.err.not_confirmed", "visits: visit not confirmed")
+	// ErrNotYet: a visit cannot be a no-show before its time.
+	ErrNotYet = fault.Sentinel(fault.KindConflict, "visits.err.not_yet", "visits: visit has not started")
+)
+
+// Reschedule gives an open visit a new start (and, when durationMin > 0, a new length): a new
+// date is a new commitment, so the visit goes (back) to proposed with a NEW recommendation in the
+// approval queue; the old date's recommendation, if still open, is withdrawn, and the reminders
+// planned for the old date find the visit changed and do nothing. The calendar's drag calls it.
+func Reschedule(ctx context.Context, db *tenantdb.DB, id int64, start time.Time, durationMin int, a Actor) (*Visit, error) {
+	if start.IsZero() {
+		return nil, fault.InvalidField("start", "visits.err.start_required")
+	}
+	if start.Before(time.Now().Add(-time.Minute)) {
+		return nil, fault.InvalidField("start", "visits.err.start_past")
+	}
+	if durationMin != 0 && (durationMin < MinDuration || durationMin > MaxDuration) {
+		return nil, fault.InvalidField("duration", "visits.err.duration", MinDuration, MaxDuration)
+	}
+	return change(ctx, db, id, a, "visit_rescheduled", func(tx *sql.Tx, v *Visit) (map[string]any, error) {
+		payload := map[string]any{"starts_at_before": v.StartsAt, "starts_at_after": start.UnixMilli(),
+			"duration_before": v.DurationMin, "recommendation_before": v.RecommendationID}
+		if durationMin == 0 {
+			durationMin = v.DurationMin
+		}
+		if start.UnixMilli() == v.StartsAt && durationMin == v.DurationMin {
+			return payload, nil
+		}
+		old := v.RecommendationID
+		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET starts_at = ?, duration_min = ?, confirmed_message_id = NULL,
+			reminded_customer_at = NULL, reminded_assignee_at = NULL WHERE id = ?`, start.UnixMilli(), durationMin, v.ID); err != nil {
+			return nil, fmt.Errorf("visits: reschedule: %w", err)
+		}
+		v.StartsAt, v.DurationMin, v.ConfirmedMessageID, v.RemindedCustomerAt, v.RemindedAssigneeAt = start.UnixMilli(), durationMin, 0, 0, 0
+		if err := proposeTx(ctx, tx, v, a); err != nil {
+			return nil, err
+		}
+		if err := withdrawTx(ctx, tx, old, a); err != nil {
+			return nil, err
+		}
+		payload["duration_after"], payload["recommendation_after"] = durationMin, v.RecommendationID
+		return payload, nil
+	})
+}
+
+// withdrawTx rejects a visit's former recommendation when it is still waiting (its date is gone).
+func withdrawTx(ctx context.Context, tx *sql.Tx, recID int64, a Actor) error {
+	if recID == 0 {
+		return nil
+	}
+	return approvals.WithdrawTx(ctx, tx, recID, approvals.Actor{UserID: a.UserID, Name: a.Name})
 }

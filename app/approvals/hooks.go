@@ -1,0 +1,70 @@
+package approvals
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sort"
+	"sync"
+)
+
+// DecidedHook is told about a decision inside the decision's own transaction, after the
+// recommendation's status changed (rec.Status is the new one: approved, rejected or executed), so
+// a room whose work waits on a recommendation (a site visit's date) acts in the same commit: the
+// decision and its consequence exist together or not at all. A hook must only touch its own
+// room's tables and queue jobs (it runs for every recommendation, and decides itself whether a
+// recommendation is its); returning an error rolls the decision back.
+type DecidedHook func(ctx context.Context, tx *sql.Tx, rec *Recommendation, actor Actor) error
+
+var decided struct {
+	sync.RWMutex
+	hooks map[string]DecidedHook
+}
+
+// OnDecided registers hook under name (the room's); registering the same name again replaces it,
+// so starting several servers in one process (tests) keeps one hook per room. The approval queue
+// cannot import the rooms that wait on it; they register from app/serve.go.
+func OnDecided(name string, hook DecidedHook) {
+	decided.Lock()
+	defer decided.Unlock()
+	if decided.hooks == nil {
+		decided.hooks = map[string]DecidedHook{}
+	}
+	decided.hooks[name] = hook
+}
+
+// runDecided calls every registered hook, in name order.
+func runDecided(ctx context.Context, tx *sql.Tx, rec *Recommendation, actor Actor) error {
+	decided.RLock()
+	names := make([]string, 0, len(decided.hooks))
+	for n := range decided.hooks {
+		names = append(names, n)
+	}
+	hooks := make([]DecidedHook, 0, len(names))
+	sort.Strings(names)
+	for _, n := range names {
+		hooks = append(hooks, decided.hooks[n])
+	}
+	decided.RUnlock()
+	for _, h := range hooks {
+		if err := h(ctx, tx, rec, actor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WithdrawTx rejects a recommendation that is still open inside the caller's transaction, without
+// a note in the conversation: the thing it was about is gone (a site visit moved to another date
+// or cancelled), so nobody should approve it any more. A decided one stays as it was.
+func WithdrawTx(ctx context.Context, tx *sql.Tx, id int64, actor Actor) error {
+	rec, err := ByID(ctx, tx, id)
+	if err != nil || !rec.Open() {
+		return err
+	}
+	_, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "reject", Actor: actor}, "rejected")
+	if errors.Is(err, ErrDecided) {
+		return nil
+	}
+	return err
+}

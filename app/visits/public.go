@@ -1,0 +1,118 @@
+package visits
+
+import (
+	"errors"
+	"net/http"
+
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+	"highvibe/app/live"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+func liveConversation(convID int64) live.Event {
+	return live.Event{Kind: "conversation", ConversationID: convID}
+}
+
+// publicPage is what the customer's page of a visit shows.
+type publicPage struct {
+	V        *Visit
+	Business string
+	Link     string
+	When     string
+	Done     string // "accepted" or "reschedule" right after an answer
+	Closed   bool   // the visit no longer takes an answer (cancelled, done, moved back to proposed)
+}
+
+// public resolves /v/<slug>.<token> to its tenant and visit; any miss is the same 404, so a
+// guessed link tells nothing about which part was wrong. A visit whose date was not approved
+// (proposed) is never shown: nothing a person has not approved reaches the customer.
+func (h *BookHandler) public(w http.ResponseWriter, r *http.Request) (*platform.Tenant, *tenantdb.DB, *Visit, bool) {
+	slug, token, ok := SplitLink(r.PathValue("link"))
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return nil, nil, nil, false
+	}
+	t, err := h.Platform.TenantBySlug(r.Context(), slug)
+	if err != nil || !t.Active() {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return nil, nil, nil, false
+	}
+	db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	v, err := ByToken(r.Context(), db.Read, token)
+	if err != nil || v.ApprovedAt == 0 {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return nil, nil, nil, false
+	}
+	// The page speaks the conversation's language unless the visitor picked another one.
+	c := web.From(r)
+	if r.URL.Query().Get("lang") == "" && v.ConversationID != 0 {
+		if conv, err := inbox.ConversationByID(r.Context(), db.Read, v.ConversationID); err == nil && i18n.Supported(conv.Language) {
+			c.Lang, c.P = conv.Language, i18n.For(conv.Language)
+		}
+	}
+	return t, db, v, true
+}
+
+func (h *BookHandler) showPublic(w http.ResponseWriter, r *http.Request, status int, t *platform.Tenant, db *tenantdb.DB, v *Visit, done string, errs map[string]string) {
+	c := web.From(r)
+	loc, err := hoursdb.Zone(r.Context(), db.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	ct := &customerText{P: c.P.In(loc), Loc: loc}
+	d := &publicPage{V: v, Business: t.Name, Link: "/v/" + t.Slug + "." + v.Token, When: ct.When(v), Done: done, Closed: v.Status != StatusConfirmed}
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	h.Render.Render(w, r, status, "visits/public", &web.Page{Title: c.T("visits.public.title", t.Name), Data: d, Errors: errs, Form: r.PostForm})
+}
+
+// Public is GET /v/{link}: the customer's page of a confirmed visit: when, where, who from, and
+// the two answers. No sign-in, no tracking.
+func (h *BookHandler) Public(w http.ResponseWriter, r *http.Request) {
+	t, db, v, ok := h.public(w, r)
+	if !ok {
+		return
+	}
+	h.showPublic(w, r, http.StatusOK, t, db, v, r.URL.Query().Get("done"), nil)
+}
+
+// Accept is POST /v/{link}/accept.
+func (h *BookHandler) Accept(w http.ResponseWriter, r *http.Request) { h.answer(w, r, AnswerAccepted) }
+
+// AskOther is POST /v/{link}/reschedule: the customer asks for another time (optional message).
+func (h *BookHandler) AskOther(w http.ResponseWriter, r *http.Request) {
+	h.answer(w, r, AnswerReschedule)
+}
+
+func (h *BookHandler) answer(w http.ResponseWriter, r *http.Request, answer string) {
+	t, db, v, ok := h.public(w, r)
+	if !ok {
+		return
+	}
+	got, msgID, err := Answer(r.Context(), db, v.Token, answer, r.PostFormValue("message"))
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.showPublic(w, r, http.StatusUnprocessableEntity, t, db, v, "", errs)
+		return
+	}
+	if errors.Is(err, ErrAnswerClosed) {
+		h.showPublic(w, r, http.StatusConflict, t, db, v, "", nil)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if h.Svc != nil && h.Svc.Live != nil && got.ConversationID != 0 {
+		h.Svc.Live.Publish(t.Slug, live.Event{Kind: "message", ConversationID: got.ConversationID, MessageID: msgID})
+	}
+	http.Redirect(w, r, "/v/"+t.Slug+"."+v.Token+"?done="+answer, http.StatusSeeOther)
+}
