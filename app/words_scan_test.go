@@ -289,6 +289,8 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		switch {
 		case strings.Contains(path, "{slug}"):
 			pages = append(pages, strings.Replace(path, "{slug}", app.DemoSlug, 1))
+		case path == "/app/visits/book": // booking a site visit needs its conversation
+			pages = append(pages, path+"?conversation_id="+convs[0])
 		case strings.HasPrefix(path, "/app/inbox/{id}/"):
 			for _, id := range convs {
 				pages = append(pages, strings.Replace(path, "{id}", id, 1))
@@ -318,5 +320,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		t.Fatal("the demo has no sent quote: its customer's page is not read")
 	}
 	pages = append(pages, "/q/"+app.DemoSlug+"."+toks[0])
+	// The customer's page of a confirmed site visit, when the demo has one.
+	for _, tok := range words(`SELECT token FROM site_visits WHERE approved_at IS NOT NULL ORDER BY id LIMIT 1`) {
+		pages = append(pages, "/v/"+app.DemoSlug+"."+tok)
+	}
 	return pages
 }
