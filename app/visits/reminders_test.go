@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"highvibe/app/apptest"
 	"highvibe/app/approvals"
+	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
