@@ -1,12 +1,15 @@
 package i18n
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Phrase is a catalog key with its arguments: what a room hands a page for words it composes
 // from stored codes and parameters (a recommendation's title, a log row's summary, a system
 // note), so the page says them in the viewer's language. Arguments are rendered by type before
 // formatting: a Phrase (or a []Phrase, joined with ", ") is translated in turn, a Num is a
-// number in the page's locale, a Money an amount with its currency; anything else (a name, the
+// number in the page's locale, a Money an amount with its currency, a When a date and time; anything else (a name, the
 // customer's own words) is printed as it is.
 type Phrase struct {
 	Key  string
@@ -31,6 +34,10 @@ type Money struct {
 	Amount   float64
 	Currency string
 }
+
+// When is a moment argument of a Phrase: its date and clock time in the page's language and
+// time zone (Printer.DateTime).
+type When struct{ T time.Time }
 
 // Say renders a phrase in the printer's language (see [Phrase]).
 func (p *Printer) Say(ph Phrase) string {
@@ -67,6 +74,8 @@ func (p *Printer) arg(a any) any {
 		return p.Number(x.V, d)
 	case Money:
 		return p.Money(x.Amount, x.Currency)
+	case When:
+		return p.DateTime(x.T)
 	}
 	return a
 }

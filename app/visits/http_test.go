@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 	"highvibe/app/visits"
@@ -110,8 +111,8 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 		t.Fatalf("public page before approval: %d", r.StatusCode)
 	}
 	// The queue shows it in the viewer's words; approving confirms it and sends one confirmation.
-	if q := owner.Get("/app/approvals/"); !strings.Contains(q.Body, "Keşif randevusu") {
-		t.Errorf("approval queue does not word the visit")
+	if q := owner.Get("/app/approvals/"); !strings.Contains(q.Body, "Keşif randevusu: "+i18n.For("tr").In(time.Local).DateTime(v.Start())) {
+		t.Errorf("approval queue does not word the visit with its date in Turkish")
 	}
 	if r := owner.Post("/app/approvals/"+strconv.FormatInt(v.RecommendationID, 10)+"/approve", url.Values{}); r.StatusCode >= 400 {
 		t.Fatalf("approve: %d %s", r.StatusCode, r.Body)

@@ -31,7 +31,8 @@ func modelOf(v *Visit) string {
 // nothing is confirmed to the customer before a person approves it. The recommendation's title
 // and summary are worded in the viewer's language from words.Rec (key visits.rec); its action
 // links to the visit. The visit is (back to) proposed with the new recommendation_id, the
-// customer's earlier answer cleared.
+// customer's earlier answer cleared; the visit's former recommendation, if it still waits, is
+// withdrawn (its date is gone).
 func proposeTx(ctx context.Context, tx *sql.Tx, v *Visit, a Actor) error {
 	loc, err := hoursdb.Zone(ctx, tx)
 	if err != nil {
@@ -53,7 +54,7 @@ func proposeTx(ctx context.Context, tx *sql.Tx, v *Visit, a Actor) error {
 		RecommendedAction: fmt.Sprintf("/app/visits/%d/", v.ID),
 		Priority:          "high", ActionType: "delivery_date", Confidence: conf, ModelName: modelOf(v),
 		DedupeKey: fmt.Sprintf("visit:%d:%d", v.ID, now),
-		Words: words.Rec{Key: "visits.rec", TitleArgs: []any{when},
+		Words: words.Rec{Key: "visits.rec", At: v.StartsAt,
 			SummaryArgs: []any{v.DurationMin, name}}.JSON()})
 	if err != nil {
 		return err
@@ -64,6 +65,10 @@ func proposeTx(ctx context.Context, tx *sql.Tx, v *Visit, a Actor) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET status = 'proposed', recommendation_id = ?, approved_by_name = '',
 		approved_at = NULL, customer_answer = '', customer_answer_at = NULL, updated_at = ? WHERE id = ?`, recID, now, v.ID); err != nil {
 		return fmt.Errorf("visits: propose: %w", err)
+	}
+	// A date replaced by this one is withdrawn from the queue if it still waits there.
+	if err := withdrawTx(ctx, tx, v.RecommendationID, a); err != nil {
+		return err
 	}
 	v.Status, v.RecommendationID, v.ApprovedByName, v.ApprovedAt, v.CustomerAnswer, v.CustomerAnswerAt, v.UpdatedAt =
 		StatusProposed, recID, "", 0, "", 0, now

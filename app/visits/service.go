@@ -291,16 +291,12 @@ func Reschedule(ctx context.Context, db *tenantdb.DB, id int64, start time.Time,
 		if start.UnixMilli() == v.StartsAt && durationMin == v.DurationMin {
 			return payload, nil
 		}
-		old := v.RecommendationID
 		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET starts_at = ?, duration_min = ?, confirmed_message_id = NULL,
 			reminded_customer_at = NULL, reminded_assignee_at = NULL WHERE id = ?`, start.UnixMilli(), durationMin, v.ID); err != nil {
 			return nil, fmt.Errorf("visits: reschedule: %w", err)
 		}
 		v.StartsAt, v.DurationMin, v.ConfirmedMessageID, v.RemindedCustomerAt, v.RemindedAssigneeAt = start.UnixMilli(), durationMin, 0, 0, 0
 		if err := proposeTx(ctx, tx, v, a); err != nil {
-			return nil, err
-		}
-		if err := withdrawTx(ctx, tx, old, a); err != nil {
 			return nil, err
 		}
 		payload["duration_after"], payload["recommendation_after"] = durationMin, v.RecommendationID

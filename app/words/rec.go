@@ -2,6 +2,7 @@ package words
 
 import (
 	"encoding/json"
+	"time"
 
 	"highvibe/app/i18n"
 )
@@ -32,6 +33,9 @@ type Rec struct {
 	Key         string `json:"key,omitempty"`
 	TitleArgs   []any  `json:"title_args,omitempty"`
 	SummaryArgs []any  `json:"summary_args,omitempty"`
+	// At, when set (Unix ms), is a moment the title names (a site visit's date): written in the
+	// viewer's language and the tenant's zone, it comes before TitleArgs.
+	At int64 `json:"at,omitempty"`
 }
 
 // ints turns the whole numbers JSON decoded as float64 back into integers for %d.
@@ -73,7 +77,11 @@ func (r Rec) what() i18n.Phrase {
 // Title is the recommendation's title.
 func (r Rec) Title() i18n.Phrase {
 	if r.Key != "" {
-		return i18n.P(r.Key+".title", ints(r.TitleArgs)...)
+		args := ints(r.TitleArgs)
+		if r.At != 0 {
+			args = append([]any{i18n.When{T: time.UnixMilli(r.At)}}, args...)
+		}
+		return i18n.P(r.Key+".title", args...)
 	}
 	switch r.Kind {
 	case "pricing", "stock":
