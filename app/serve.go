@@ -251,6 +251,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Book = &visits.BookHandler{Render: s.Render, Platform: s.Platform, Svc: h.VisitsCore}
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	h.Inbox.Suggester = h.Assistant.Suggest
+	h.Assistant.ProposeVisit = visits.ProposeForAssistant
 	s.Jobs.HandleIn(jobs.LaneAssistant, ai.JobTriage, h.Assistant.HandleTriage)
 	s.Jobs.HandleIn(jobs.LaneHousekeeping, ai.JobReview, h.Assistant.HandleReview)
 	if h.Notify, err = newNotify(s, o); err != nil {

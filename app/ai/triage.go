@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ type Assistant struct {
 	// asked, the purpose, the outcome (ok, provider_failed, withheld, budget_spent) and the
 	// estimated cost recorded in ai_usage (/metrics counts them).
 	Observe func(slug, provider, purpose, outcome string, costUSD float64)
+	// ProposeVisit, when set, proposes a site visit when a customer asks when someone can come
+	// (app/visits; nil: the date stays a plain recommendation).
+	ProposeVisit VisitProposer
 }
 
 // TriagePayload is the payload of an ai_triage job.
@@ -61,6 +65,8 @@ type Outcome struct {
 	// business hours; answer, ack or silent while closed) and Ack the acknowledgement sent (0: none).
 	AfterHours string
 	Ack        int64
+	// Visit is the site visit the assistant proposed (0: none).
+	Visit int64
 }
 
 // HandleTriage is the ai_triage job handler.
@@ -132,6 +138,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		}
 	}
 	out.Result = res
+	run.visit, run.propose = a.visitAsk(ctx, t, conv, msg, res), a.ProposeVisit
 	if err := storeTriage(ctx, db, conv, msg, res, out, run); err != nil {
 		return nil, err
 	}
@@ -242,6 +249,10 @@ type triageRun struct {
 	asked   string  // the provider asked last
 	outcome string  // ok, provider_failed, withheld
 	note    string
+	// visit, when the customer asks when someone can come, is the site visit the assistant
+	// proposes (its date waits in the approval queue; app/visits).
+	visit   *VisitAsk
+	propose VisitProposer
 }
 
 // modelTriage takes the provider model's triage into res when it answered, and records its usage
@@ -303,7 +314,22 @@ func storeTriage(ctx context.Context, db *tenantdb.DB, conv *inbox.Conversation,
 		if err := inbox.ApplyTriage(ctx, tx, convID, tr); err != nil {
 			return err
 		}
+		visitProposed := false
+		if run.visit != nil && run.propose != nil {
+			visitID, recID, err := run.propose(ctx, tx, *run.visit)
+			if err != nil {
+				return err
+			}
+			if visitID != 0 {
+				visitProposed = true
+				out.Visit = visitID
+				out.Recommendations = append(out.Recommendations, recID)
+			}
+		}
 		for _, r := range res.Recommendations {
+			if visitProposed && r.ActionType == "delivery_date" {
+				continue // the visit's own recommendation holds the date
+			}
 			id, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: conv.LeadID, ConversationID: convID, Title: r.Title,
 				Summary: r.Summary, RecommendedAction: r.RecommendedAction, DraftReply: r.DraftReply, Priority: r.Priority,
 				ActionType: r.ActionType, Confidence: r.Confidence, ModelName: BuiltinModel, Words: r.Words.JSON(),
@@ -402,4 +428,60 @@ func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) (
 		out = out[len(out)-historyLen:]
 	}
 	return out, nil
+}
+
+// VisitAsk is a customer's question about when someone can come, as the triage hands it to the
+// site-visit room: the conversation, who would go, the tenant's usual visit length and travel
+// buffer (minutes), the customer's words.
+type VisitAsk struct {
+	ConversationID int64
+	Assignee       int64
+	DurationMin    int
+	BufferMin      int
+	Now            time.Time
+	Text           string
+}
+
+// VisitProposer proposes a site visit at the earliest free time inside the triage's transaction
+// and returns its id and its recommendation's (0, 0: none proposed). It is app/visits' (wired in
+// app/serve.go; the assistant cannot import that room).
+type VisitProposer func(ctx context.Context, tx *sql.Tx, ask VisitAsk) (visitID, recID int64, err error)
+
+// visitAsk decides whether the triage asks for a site visit: the customer asks about a date (the
+// date intent). The visit goes to the conversation's assignee, else the tenant's first owner.
+// Nil when there is nobody to send.
+func (a *Assistant) visitAsk(ctx context.Context, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, res Result) *VisitAsk {
+	asksDate := false
+	for _, r := range res.Recommendations {
+		asksDate = asksDate || r.ActionType == "delivery_date"
+	}
+	if !asksDate || a.ProposeVisit == nil {
+		return nil
+	}
+	members, err := a.Platform.MembersOfTenant(ctx, t.ID)
+	if err != nil {
+		return nil
+	}
+	var who int64
+	for _, m := range members {
+		if !m.Disabled && m.UserID == conv.AssignedUserID {
+			who = m.UserID
+		}
+	}
+	for _, m := range members {
+		if who == 0 && !m.Disabled && m.Role == platform.RoleOwner {
+			who = m.UserID
+		}
+	}
+	if who == 0 {
+		return nil
+	}
+	setting := func(key string, def int) int {
+		if n, err := strconv.Atoi(t.Setting(key)); err == nil {
+			return n
+		}
+		return def
+	}
+	return &VisitAsk{ConversationID: conv.ID, Assignee: who, Now: time.Now(), Text: msg.Body,
+		DurationMin: setting("visit_duration_min", 60), BufferMin: setting("visit_travel_buffer_min", 30)}
 }

@@ -99,14 +99,14 @@ func PlanningSchedule(ctx context.Context, q Querier) (*hours.Schedule, *time.Lo
 		return nil, nil, err
 	}
 	cfg := hours.Default()
-	if loc != time.Local && loc.String() != "" {
-		cfg.Zone = loc.String()
+	cfg.Zone = loc.String()
+	if s, err = hours.New(cfg); err == nil {
+		return s, s.Location(), nil
 	}
-	s, err = hours.New(cfg)
-	if err != nil { // the server's zone has no IANA name: keep the default's
-		s, _ = hours.New(hours.Default())
-	}
-	return s, s.Location(), nil
+	// The zone has no name the hours accept (the server's "Local"): plan the default week in it.
+	cfg.Zone = "UTC"
+	s, _ = hours.New(cfg)
+	return s, loc, nil
 }
 
 // Slots finds the free slots of users between two local days (see FreeSlots), reading the

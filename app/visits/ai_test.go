@@ -1,0 +1,81 @@
+package visits_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/channels"
+	"highvibe/app/inbox"
+	"highvibe/app/visits"
+)
+
+func TestAsksForVisit(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"Ne zaman gelebilirsiniz?":             true,
+		"Keşfe ne zaman gelirsiniz":            true,
+		"Ölçü almaya ne zaman uğrarsınız":      true,
+		"When can you come and measure?":       true,
+		"Taşlar ne zaman teslim edilir?":       false,
+		"Siparişim hangi gün kargoya verilir?": false,
+	} {
+		if got := visits.AsksForVisit(text); got != want {
+			t.Errorf("%q: %v, want %v", text, got, want)
+		}
+	}
+}
+
+// When a customer asks when someone can come, the assistant proposes the earliest free time as a
+// visit whose date waits in the approval queue; the customer hears nothing of a date before a
+// person approves it. A delivery question proposes no visit.
+func TestAssistantProposesAVisit(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	ctx := context.Background()
+	ask, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "a1", Name: "Deniz",
+		Body: "Merhaba, bahçe için parke taşı düşünüyoruz. Keşif için ne zaman gelebilirsiniz?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "a2", Name: "Ece",
+		Body: "Sipariş verdiğimiz taşlar ne zaman teslim edilir?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, db)
+	vs, err := visits.ForConversation(ctx, db.Read, ask.ConversationID)
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("visits proposed for the question: %d %v", len(vs), err)
+	}
+	v := vs[0]
+	if v.ProposedBy != "assistant" || v.Status != visits.StatusProposed || v.RecommendationID == 0 || !v.AssignedTo(owner.UserID) ||
+		v.Start().In(time.Local).Hour() < 9 {
+		t.Fatalf("assistant's visit: %+v", v)
+	}
+	if n := count(t, db, `SELECT count(*) FROM decision_recommendations WHERE id = ? AND status = 'pending' AND action_type = 'delivery_date' AND model_name = 'builtin-visits'`, v.RecommendationID); n != 1 {
+		t.Errorf("the visit's date is not waiting in the queue")
+	}
+	if n := count(t, db, `SELECT count(*) FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'delivery_date'`, ask.ConversationID); n != 1 {
+		t.Errorf("%d date recommendations, want only the visit's", n)
+	}
+	if n := count(t, db, confirmations) + count(t, db, `SELECT count(*) FROM messages WHERE body LIKE '%/v/acme.%'`); n != 0 {
+		t.Errorf("the customer heard of the date before approval")
+	}
+	if l, _ := visits.ForConversation(ctx, db.Read, other.ConversationID); len(l) != 0 {
+		t.Errorf("a delivery question proposed a visit")
+	}
+	// A second question in the same conversation proposes no second visit.
+	if _, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "a1", Name: "Deniz", Body: "Yarın gelebilir misiniz?"}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, db)
+	if l, _ := visits.ForConversation(ctx, db.Read, ask.ConversationID); len(l) != 1 {
+		t.Errorf("%d visits after a second question, want 1", len(l))
+	}
+}
