@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
@@ -213,6 +212,46 @@ func TestRejectedDateSendsNothing(t *testing.T) {
 	}
 }
 
-var _ = inbox.Inbound{}
-var _ = channels.Registry
-var _ = apptest.Password
+
+// Approving in bulk confirms each visit and sends each customer exactly one confirmation.
+func TestBulkApprovalConfirmsEachOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t, true)
+	e, db := f.e, f.e.DB("acme")
+	owner := e.User("acme", "talha", "owner")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	second, err := svc.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "v2", Name: "Ece", Body: "Merhaba"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := url.Values{"verb": {"approve"}}
+	var booked []int64
+	for i, conv := range []int64{f.conv, second.ConversationID} {
+		v, err := visits.Book(context.Background(), db, visits.Booking{ConversationID: conv, Start: time.Now().Add(time.Duration(48+4*i) * time.Hour),
+			DurationMin: 60, Assignees: []int64{owner.UserID}}, visits.Actor{UserID: owner.UserID, Name: "talha"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids.Add("id", strconv.FormatInt(v.RecommendationID, 10))
+		booked = append(booked, v.ID)
+	}
+	settle(t, db)
+	if n := count(t, db, confirmations); n != 0 {
+		t.Fatalf("%d confirmations before approval", n)
+	}
+	if r := owner.Post("/app/approvals/bulk", ids); r.StatusCode >= 400 {
+		t.Fatalf("bulk: %d", r.StatusCode)
+	}
+	// A second bulk approval of the same ids changes nothing.
+	owner.Post("/app/approvals/bulk", ids)
+	settle(t, db)
+	for _, id := range booked {
+		v, _ := visits.ByID(context.Background(), db.Read, id)
+		if v.Status != visits.StatusConfirmed || v.ConfirmedMessageID == 0 {
+			t.Errorf("visit %d after bulk approval: %+v", id, v)
+		}
+		if n := count(t, db, confirmations+` AND conversation_id = ?`, v.ConversationID); n != 1 {
+			t.Errorf("visit %d: %d confirmations, want 1", id, n)
+		}
+	}
+}
