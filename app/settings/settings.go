@@ -38,7 +38,8 @@ type MediaUsage struct {
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb"}
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb",
+	"visit_duration_min", "visit_travel_buffer_min"}
 
 // checkboxKeys are absent from a post when unticked.
 var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
@@ -151,7 +152,14 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	kv := map[string]string{}
 	errs := web.Errors{}
+	// The page's smaller forms (media quota, site visits) post here too, without the profile's
+	// checkboxes: an unticked box is absent from a post, so the boxes are read only from the
+	// profile form itself (it always carries the business name).
+	_, profileForm := r.PostForm["name"]
 	for _, k := range profileKeys {
+		if checkboxKeys[k] && !profileForm {
+			continue
+		}
 		if checkboxKeys[k] {
 			kv[k] = strconv.FormatBool(r.PostForm.Get(k) != "")
 			continue
@@ -209,6 +217,10 @@ func fieldMessage(c *web.Ctx, key, value string) string {
 		return c.T("validation.currency")
 	case "media_quota_mb":
 		return c.T("validation.range", 0, 1000000)
+	case "visit_duration_min":
+		return c.T("validation.range", 15, 720)
+	case "visit_travel_buffer_min":
+		return c.T("validation.range", 0, 240)
 	}
 	return c.T("validation.choice")
 }

@@ -154,6 +154,10 @@ func (h *BookHandler) page(r *http.Request, vals func(string) string, list func(
 	if n, err := strconv.Atoi(vals("duration")); err == nil {
 		d.Duration = n
 	}
+	if !slices.Contains(d.Durations, d.Duration) && d.Duration >= MinDuration && d.Duration <= MaxDuration {
+		d.Durations = append(d.Durations, d.Duration)
+		slices.Sort(d.Durations)
+	}
 	d.Start, d.Address, d.Note = vals("start"), vals("address"), vals("note")
 	d.MapURL = MapURL(d.Address)
 	loc := c.Zone()

@@ -212,7 +212,6 @@ func TestRejectedDateSendsNothing(t *testing.T) {
 	}
 }
 
-
 // Approving in bulk confirms each visit and sends each customer exactly one confirmation.
 func TestBulkApprovalConfirmsEachOnce(t *testing.T) {
 	t.Parallel()
@@ -253,5 +252,35 @@ func TestBulkApprovalConfirmsEachOnce(t *testing.T) {
 		if n := count(t, db, confirmations+` AND conversation_id = ?`, v.ConversationID); n != 1 {
 			t.Errorf("visit %d: %d confirmations, want 1", id, n)
 		}
+	}
+}
+
+// The owner sets the usual visit length and the travel buffer on the settings page; the booking
+// form starts from them; a value out of range is a 422 with nothing stored.
+func TestVisitSettings(t *testing.T) {
+	t.Parallel()
+	f := setup(t, false)
+	owner := f.e.User("acme", "talha", "owner")
+	if r := owner.Post("/app/settings/profile", url.Values{"visit_duration_min": {"5"}, "visit_travel_buffer_min": {"45"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Doc(t).Find("#visit-settings .field-error").Text(), "15") {
+		t.Fatalf("duration 5: %d", r.StatusCode)
+	}
+	if r := owner.Post("/app/settings/profile", url.Values{"visit_duration_min": {"75"}, "visit_travel_buffer_min": {"45"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	form := owner.Get("/app/visits/book?conversation_id=" + strconv.FormatInt(f.conv, 10))
+	if got, _ := form.Doc(t).Find("#duration option[selected]").Attr("value"); got != "75" || !strings.Contains(form.Doc(t).Find("#slots .muted").First().Text(), "45") {
+		t.Errorf("booking form: duration %q, hint %q", got, form.Doc(t).Find("#slots .muted").First().Text())
+	}
+}
+
+func TestVisitSettingsLeaveOthers(t *testing.T) {
+	t.Parallel()
+	f := setup(t, false)
+	owner := f.e.User("acme", "talha", "owner")
+	owner.Post("/app/settings/profile", url.Values{"visit_duration_min": {"75"}})
+	tn, _ := f.e.Server.Platform.TenantBySlug(context.Background(), "acme")
+	if tn.Setting("chat_widget_enabled") != "true" {
+		t.Errorf("saving the visit settings switched the chat widget off")
 	}
 }
