@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"highvibe/app/inbox"
@@ -312,7 +313,11 @@ func (h *BookHandler) Cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Flash(w, r, true, c.T("visits.cancelled"))
-	http.Redirect(w, r, "/app/visits/"+strconv.FormatInt(id, 10)+"/", http.StatusSeeOther)
+	next := "/app/visits/" + strconv.FormatInt(id, 10) + "/"
+	if n := r.PostFormValue("next"); strings.HasPrefix(n, "/app/inbox/") && !strings.ContainsAny(n, "\\:") && !strings.HasPrefix(n, "//") {
+		next = n // back to the conversation it was cancelled from
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // NoShow is POST /app/visits/{id}/no-show: the customer was not there.

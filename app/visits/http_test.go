@@ -171,6 +171,24 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 	if li := page.Doc(t).Find("#visits li"); li.Length() != 1 || !strings.Contains(li.Text(), "başka bir saat") {
 		t.Errorf("conversation panel: %q", li.Text())
 	}
+	// Cancelled from the conversation page: back there, the customer's page says it no longer
+	// stands and takes no answer.
+	convPage := "/app/inbox/" + strconv.FormatInt(f.conv, 10) + "/"
+	if r := op.Post("/app/visits/"+strconv.FormatInt(v.ID, 10)+"/cancel", url.Values{"next": {convPage}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != convPage {
+		t.Fatalf("cancel: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if got, _ = visits.ByID(context.Background(), db.Read, v.ID); got.Status != visits.StatusCancelled {
+		t.Fatalf("after cancel: %s", got.Status)
+	}
+	if pub := anon.Get(link); pub.StatusCode != http.StatusOK || pub.Doc(t).Find("[data-closed]").Length() != 1 || pub.Doc(t).Find("[data-accept]").Length() != 0 {
+		t.Errorf("customer's page of a cancelled visit: %d", pub.StatusCode)
+	}
+	if r := anon.Post(link+"/accept", url.Values{}); r.StatusCode != http.StatusConflict {
+		t.Errorf("accepting a cancelled visit: %d", r.StatusCode)
+	}
+	if r := op.Post("/app/visits/"+strconv.FormatInt(v.ID, 10)+"/cancel", url.Values{}); r.StatusCode != http.StatusConflict {
+		t.Errorf("cancelling twice: %d", r.StatusCode)
+	}
 }
 
 // A rejected date sends nothing and the visit stays proposed, its date marked rejected.
