@@ -113,6 +113,9 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 	if q := owner.Get("/app/approvals/"); !strings.Contains(q.Body, "Keşif randevusu: "+i18n.For("tr").In(time.Local).DateTime(v.Start())) {
 		t.Errorf("approval queue does not word the visit with its date in Turkish")
 	}
+	if q := owner.Get("/app/approvals/"); q.Doc(t).Find(`[data-open-visit][href="/app/visits/`+strconv.FormatInt(v.ID, 10)+`/"]`).Length() != 1 {
+		t.Errorf("the queue does not link the visit")
+	}
 	if r := owner.Post("/app/approvals/"+strconv.FormatInt(v.RecommendationID, 10)+"/approve", url.Values{}); r.StatusCode >= 400 {
 		t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
 	}
