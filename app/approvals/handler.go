@@ -143,7 +143,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			skipped++
 			continue
 		}
-		rec, msgID, err := Decide(r.Context(), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
+		rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
 			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}})
 		switch {
 		case err == nil:
@@ -211,7 +211,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		draft := r.PostFormValue("draft")
 		dec.Draft = &draft
 	}
-	rec, msgID, err := Decide(r.Context(), c.DB, dec)
+	rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, dec)
 	if err != nil {
 		h.failDecision(w, r, rec, err)
 		return
@@ -250,7 +250,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
 	text := strings.TrimSpace(r.PostFormValue("body"))
-	rec, msgID, err := SendEdited(r.Context(), c.DB, h.Channels, id, text, true,
+	rec, msgID, err := SendEdited(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)})
 	if err != nil {
 		h.failDecision(w, r, rec, err)

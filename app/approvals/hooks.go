@@ -68,3 +68,18 @@ func WithdrawTx(ctx context.Context, tx *sql.Tx, id int64, actor Actor) error {
 	}
 	return err
 }
+
+type originKey struct{}
+
+// WithOrigin records in ctx the public origin ("https://panel.example.com") of the request that
+// decides, so a hook can build absolute links for a customer (a site visit's page) when the server
+// has no base URL set.
+func WithOrigin(ctx context.Context, origin string) context.Context {
+	return context.WithValue(ctx, originKey{}, origin)
+}
+
+// Origin is the origin WithOrigin recorded ("" when none).
+func Origin(ctx context.Context) string {
+	s, _ := ctx.Value(originKey{}).(string)
+	return s
+}

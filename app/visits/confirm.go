@@ -57,6 +57,15 @@ func (s *Service) RegisterJobs(r *jobs.Runner) {
 	r.HandleIn(jobs.LaneAssistant, JobRemindAssignee, s.HandleRemindAssignee)
 }
 
+// origin is where the customer's links point: the server's base URL, else the origin of the
+// request that approved the visit.
+func (s *Service) origin(fromRequest string) string {
+	if s.BaseURL != "" {
+		return s.BaseURL
+	}
+	return fromRequest
+}
+
 // Link is the customer's page of a visit: /v/<slug>.<token>.
 func Link(origin, slug string, v *Visit) string {
 	return strings.TrimRight(origin, "/") + "/v/" + slug + "." + v.Token
@@ -72,8 +81,9 @@ func SplitLink(s string) (slug, token string, ok bool) {
 }
 
 type confirmJob struct {
-	VisitID          int64 `json:"visit_id"`
-	RecommendationID int64 `json:"recommendation_id"`
+	VisitID          int64  `json:"visit_id"`
+	RecommendationID int64  `json:"recommendation_id"`
+	Origin           string `json:"origin,omitempty"` // the approving request's origin (links without a base URL)
 }
 
 // Decided is the approval queue's hook (approvals.OnDecided, registered in app/serve.go): when
@@ -104,12 +114,12 @@ func Decided(ctx context.Context, tx *sql.Tx, rec *approvals.Recommendation, a a
 		}
 		v.Status, v.ApprovedByName, v.ApprovedAt, v.ConfirmedMessageID = StatusConfirmed, a.Name, now, 0
 		if v.ConversationID != 0 {
-			if _, err := jobs.Enqueue(ctx, tx, JobConfirm, confirmJob{VisitID: v.ID, RecommendationID: rec.ID},
+			if _, err := jobs.Enqueue(ctx, tx, JobConfirm, confirmJob{VisitID: v.ID, RecommendationID: rec.ID, Origin: approvals.Origin(ctx)},
 				jobs.Options{DedupeKey: fmt.Sprintf("visit_confirm:%d:%d", v.ID, rec.ID)}); err != nil {
 				return err
 			}
 		}
-		if err := planRemindersTx(ctx, tx, v, time.Now()); err != nil {
+		if err := planRemindersTx(ctx, tx, v, time.Now(), approvals.Origin(ctx)); err != nil {
 			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: "visit_confirmed", Summary: "proposed → confirmed",
@@ -149,7 +159,7 @@ type customerText struct {
 	Link     string
 }
 
-func (s *Service) customer(ctx context.Context, q Querier, slug string, v *Visit, conv *inbox.Conversation) (*customerText, error) {
+func (s *Service) customer(ctx context.Context, q Querier, slug string, v *Visit, conv *inbox.Conversation, origin string) (*customerText, error) {
 	t, err := s.Platform.TenantBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -166,7 +176,7 @@ func (s *Service) customer(ctx context.Context, q Querier, slug string, v *Visit
 	if lead, err := inbox.LeadByID(ctx, q, v.LeadID); err == nil {
 		name = lead.Name
 	}
-	return &customerText{P: i18n.For(lang).In(loc), Loc: loc, Business: t.Name, Name: name, Link: Link(s.BaseURL, slug, v)}, nil
+	return &customerText{P: i18n.For(lang).In(loc), Loc: loc, Business: t.Name, Name: name, Link: Link(s.origin(origin), slug, v)}, nil
 }
 
 // When is the visit's date and time in the customer's words.
@@ -208,7 +218,7 @@ func (s *Service) HandleConfirm(ctx context.Context, j *jobs.Job) error {
 		if err != nil {
 			return err
 		}
-		ct, err := s.customer(ctx, tx, j.Tenant, v, conv)
+		ct, err := s.customer(ctx, tx, j.Tenant, v, conv, p.Origin)
 		if err != nil {
 			return err
 		}

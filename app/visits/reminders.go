@@ -54,19 +54,20 @@ func AssigneeReminderAt(start, now time.Time) (time.Time, bool) {
 // remindJob names the visit and the date a reminder was planned for: a reminder that finds the
 // visit moved, cancelled or re-proposed does nothing (the plan for the new date has its own job).
 type remindJob struct {
-	VisitID          int64 `json:"visit_id"`
-	StartsAt         int64 `json:"starts_at"`
-	RecommendationID int64 `json:"recommendation_id"`
+	VisitID          int64  `json:"visit_id"`
+	StartsAt         int64  `json:"starts_at"`
+	RecommendationID int64  `json:"recommendation_id"`
+	Origin           string `json:"origin,omitempty"` // the approving request's origin (links without a base URL)
 }
 
 // planRemindersTx queues a confirmed visit's two reminders as durable jobs in the caller's
 // transaction (they survive a restart: the runner finds them in the tenant's file).
-func planRemindersTx(ctx context.Context, tx *sql.Tx, v *Visit, now time.Time) error {
+func planRemindersTx(ctx context.Context, tx *sql.Tx, v *Visit, now time.Time, origin string) error {
 	loc, err := hoursdb.Zone(ctx, tx)
 	if err != nil {
 		return err
 	}
-	p := remindJob{VisitID: v.ID, StartsAt: v.StartsAt, RecommendationID: v.RecommendationID}
+	p := remindJob{VisitID: v.ID, StartsAt: v.StartsAt, RecommendationID: v.RecommendationID, Origin: origin}
 	if at, ok := CustomerReminderAt(v.Start(), loc, now); ok && v.ConversationID != 0 {
 		if _, err := jobs.Enqueue(ctx, tx, JobRemindCustomer, p, jobs.Options{RunAt: at,
 			DedupeKey: fmt.Sprintf("%s:%d:%d:%d", JobRemindCustomer, v.ID, v.StartsAt, v.RecommendationID)}); err != nil {
@@ -114,7 +115,7 @@ func (s *Service) HandleRemindCustomer(ctx context.Context, j *jobs.Job) error {
 		if err != nil {
 			return err
 		}
-		ct, err := s.customer(ctx, tx, j.Tenant, v, conv)
+		ct, err := s.customer(ctx, tx, j.Tenant, v, conv, p.Origin)
 		if err != nil {
 			return err
 		}
