@@ -68,10 +68,16 @@ func panelPages(t *testing.T, b *chrome) []string {
 		"/app/settings/hours",
 		"/app/settings/templates",
 		"/app/profile/",
+		"/app/visits/",
+		"/app/visits/?view=day",
+		"/app/visits/feed",
 		"/app/notifications/",
 		"/app/notifications/settings",
 		"/guide",
 		"/guide/conversation",
+	}
+	if v := first("site_visits"); v != 0 { // the demo's first visit: its page and its outcome form
+		pages = append(pages, fmt.Sprintf("/app/visits/%d/", v), fmt.Sprintf("/app/visits/%d/outcome", v))
 	}
 	if id := first("repair_requests"); id > 0 {
 		pages = append(pages, fmt.Sprintf("/repair-requests/%d/", id))

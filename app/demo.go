@@ -89,7 +89,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 // the won leads, one quote written, approved and sent through the quotes room, and last the site
 // visits (one done, one confirmed, one waiting in the queue) through the visits room.
 var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
-	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote,
+	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoVisits,
 }
 
 const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`
