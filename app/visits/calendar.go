@@ -276,6 +276,12 @@ func MoveVisit(ctx context.Context, db *tenantdb.DB, id int64, start time.Time, 
 			return err
 		}
 		v.StartsAt = start.UnixMilli()
+		if status == StatusProposed {
+			// The old date's recommendation is withdrawn, so nobody approves a date no longer meant.
+			if err := withdrawTx(ctx, tx, v.RecommendationID, a); err != nil {
+				return err
+			}
+		}
 		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: "visit_rescheduled",
 			Summary: "site visit moved", ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: v.ConversationID,
 			Payload: map[string]any{"visit_id": v.ID, "before": map[string]any{"starts_at": before, "status": status},

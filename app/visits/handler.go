@@ -379,6 +379,7 @@ type visitPage struct {
 	CanWrite bool
 	Start    string // the reschedule field's value
 	Next     string
+	now      time.Time
 }
 
 func (p *visitPage) Clock(t time.Time) string   { return clock(p.P, t) }
@@ -391,7 +392,8 @@ func (p *visitPage) Minutes() int { return int(p.V.Duration / time.Minute) }
 func (p *visitPage) Thumb(id int64) string {
 	return "/app/media/" + strconv.FormatInt(id, 10) + "?v=thumb"
 }
-func (p *visitPage) Area() string { return FormatArea(p.Core.MeasuredAreaDM2, p.P.Lang != "en") }
+func (p *visitPage) Area() string  { return FormatArea(p.Core.MeasuredAreaDM2, p.P.Lang != "en") }
+func (p *visitPage) Started() bool { return !p.V.Start.After(p.now) }
 func (p *visitPage) Closable() bool {
 	return p.V.Status != StatusProposed && p.V.Status != StatusCancelled
 }
@@ -403,7 +405,7 @@ func (h *Handler) visitPage(w http.ResponseWriter, r *http.Request, status int, 
 	if start == "" {
 		start = v.Start.Format("2006-01-02T15:04")
 	}
-	p := &visitPage{V: v, Core: core, P: c.P, Photos: photos, CanWrite: c.Can(auth.WriteInbox), Start: start,
+	p := &visitPage{V: v, Core: core, P: c.P, Photos: photos, CanWrite: c.Can(auth.WriteInbox), Start: start, now: h.now(),
 		Next: "/app/visits/" + strconv.FormatInt(v.ID, 10) + "/"}
 	h.Render.Render(w, r, status, "visits/calendar_visit", &web.Page{Title: c.T("calendar.visit.title", v.LeadName), Nav: "visits", Guide: "site-visits", Data: p, Errors: errs})
 }
