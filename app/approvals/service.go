@@ -118,7 +118,7 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 		if !changed {
 			return ErrDecided
 		}
-		rec.Status, rec.DecidedByUserID, rec.DecidedByName = status, d.Actor.UserID, d.Actor.Name
+		rec.Status, rec.DecidedByUserID, rec.DecidedByName, rec.DecisionReason = status, d.Actor.UserID, d.Actor.Name, d.Reason
 		if err := runDecided(ctx, tx, rec, d.Actor); err != nil {
 			return err
 		}
