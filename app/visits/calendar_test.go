@@ -228,6 +228,18 @@ func TestMoveVisitGoesBackToTheQueue(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d reschedule log rows", n)
 	}
+	// Moving it again while it waits: the waiting recommendation is withdrawn, a new one made.
+	again := to.Add(2 * time.Hour)
+	if r := f.op.Post(path, url.Values{"start": {again.Format("2006-01-02T15:04")}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second move: %d", r.StatusCode)
+	}
+	moved := f.visit(t, v.ID)
+	if old, err := approvals.ByID(context.Background(), f.e.DB("acme").Read, got.RecommendationID); err != nil || old.Status == "pending" {
+		t.Errorf("the replaced recommendation is still %+v (%v)", old, err)
+	}
+	if moved.RecommendationID == got.RecommendationID || moved.Status != visits.StatusProposed || moved.StartsAt != again.UnixMilli() {
+		t.Errorf("second move: %+v", moved)
+	}
 	// A closed visit does not move.
 	if _, err := f.e.DB("acme").Exec(context.Background(), `UPDATE site_visits SET status = 'cancelled' WHERE id = ?`, other.ID); err != nil {
 		t.Fatal(err)
