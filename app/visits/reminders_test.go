@@ -2,6 +2,7 @@ package visits_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,6 +171,15 @@ func TestRemindersFireAfterRestart(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM notifications WHERE kind = 'visit_soon' AND conversation_id = ?`, convs[1]); n != 0 {
 		t.Errorf("the moved visit's assignee was told")
+	}
+	// The assignee reads it in the notification centre, and can choose where it reaches them.
+	olga := e2.Client()
+	olga.Login("olga", apptest.Password)
+	if r := olga.Get("/app/notifications/"); !strings.Contains(r.Body, "Deniz r1 ile keşif bir saat sonra") {
+		t.Errorf("notification centre does not say the visit is soon")
+	}
+	if r := olga.Get("/app/notifications/settings"); !strings.Contains(r.Body, "Yaklaşan keşif") {
+		t.Errorf("no preference for the visit_soon kind")
 	}
 	// The moved visit was approved but moved before its confirmation job ran: no confirmation of
 	// a date that no longer stands; its new date waits in the queue.
