@@ -52,7 +52,7 @@ func seedDemoTemplate() (string, error) {
 		return "", err
 	}
 	ctx := context.Background()
-	s, _, err := app.NewServer(ctx, app.Options{DataDir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, _, err := app.NewServer(ctx, app.Options{DataDir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordHashCost: apptest.PasswordHashCost})
 	if err != nil {
 		return dir, err
 	}

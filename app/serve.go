@@ -68,6 +68,9 @@ type Options struct {
 	// BaseURL is the server's public address ("https://panel.example.com", checked by
 	// web.ParseBaseURL; "" none): e-mail and push links, quote links and the widget snippet use it.
 	BaseURL string
+	// PasswordHashCost is the bcrypt cost of the password hashes the server stores (0 =
+	// platform.HashCost). serve never sets it; tests lower it (see platform.Service.HashCost).
+	PasswordHashCost int
 }
 
 // Limits on strangers' request bodies in flight at once: in all, and from one address.
@@ -140,7 +143,9 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if reg == nil {
 		reg = channels.Registry()
 	}
-	s := &Server{Log: o.Log, Mgr: mgr, Platform: platform.NewService(mgr, reg.Settings()...), Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
+	ps := platform.NewService(mgr, reg.Settings()...)
+	ps.HashCost = o.PasswordHashCost
+	s := &Server{Log: o.Log, Mgr: mgr, Platform: ps, Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
 		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/crypto/bcrypt"
 
 	"highvibe/app"
 	"highvibe/app/channels/channel"
@@ -37,6 +38,12 @@ type Env struct {
 
 // Password is the password of every user the harness creates.
 const Password = "correct-horse-battery"
+
+// PasswordHashCost is the bcrypt cost of the password hashes a harness server stores: bcrypt's
+// least, so creating and signing in a user costs a millisecond, not a tenth of a second. The
+// product's cost (platform.HashCost) is what the real binary and a server with default options
+// use (TestPasswordHashCost, TestServerStoresHashesAtTheProductCost).
+const PasswordHashCost = bcrypt.MinCost
 
 // Options tune New.
 type Options struct {
@@ -73,7 +80,7 @@ func NewWith(t testing.TB, o Options) *Env {
 		t.Fatalf("apptest: %v", err)
 	}
 	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies,
-		MetricsToken: o.MetricsToken, Channels: o.Channels, BaseURL: o.BaseURL})
+		MetricsToken: o.MetricsToken, Channels: o.Channels, BaseURL: o.BaseURL, PasswordHashCost: PasswordHashCost})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

@@ -66,6 +66,11 @@ type Service struct {
 	// Defs are the tenant settings this service accepts: the platform's own and those handed in
 	// at start-up (the channels' registry entries declare theirs).
 	Defs *settingdef.Set
+	// HashCost is the bcrypt cost of the password hashes this service stores (0 = HashCost, what
+	// the product uses). Only tests lower it, so that each user they create and sign in costs a
+	// millisecond of CPU instead of a tenth of a second; a login compares at the cost written in
+	// the stored hash, and an unknown user's login still costs a full HashCost comparison.
+	HashCost int
 }
 
 // NewService builds the platform service over an open manager. extra are the settings declared

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -51,10 +52,21 @@ type Membership struct {
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 8
 
-// HashPassword hashes with bcrypt (cost 10: ~50 ms, slow enough for guessing, fast enough to log in).
-func HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+// HashCost is the bcrypt cost of every password hash the product stores: 10, ~50 ms, slow enough
+// for guessing, fast enough to log in.
+const HashCost = bcrypt.DefaultCost
+
+// HashPassword hashes with bcrypt at HashCost.
+func HashPassword(pw string) (string, error) { return hashPassword(pw, HashCost) }
+
+func hashPassword(pw string, cost int) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	return string(h), err
+}
+
+// hash hashes a new password at the service's cost (HashCost unless a test lowered it).
+func (s *Service) hash(pw string) (string, error) {
+	return hashPassword(pw, cmp.Or(s.HashCost, HashCost))
 }
 
 // CheckPassword compares in constant time.
@@ -101,7 +113,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	if len(password) < MinPasswordLen {
 		return nil, &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
 	}
-	h, err := HashPassword(password)
+	h, err := s.hash(password)
 	if err != nil {
 		return nil, fmt.Errorf("platform: hash: %w", err)
 	}
@@ -123,7 +135,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if len(password) < MinPasswordLen {
 		return &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
 	}
-	h, err := HashPassword(password)
+	h, err := s.hash(password)
 	if err != nil {
 		return err
 	}
