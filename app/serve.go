@@ -292,7 +292,12 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return err
 	}
-	go s.watchTenants(ctx, 2*time.Second)
+	wctx, stop := context.WithCancel(ctx)
+	s.stopWatch, s.watchDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.watchDone)
+		s.watchTenants(wctx, 2*time.Second)
+	}()
 	// Start-up migrated and read every database and parsed templates: give the connections and
 	// the garbage of that work back now, so an idle server is small from its first minute.
 	s.Mgr.ReleaseIdle()
@@ -301,8 +306,12 @@ func (s *Server) Start(ctx context.Context) error {
 }
 
 // Close shuts down in the order of DESIGN.md: (HTTP is stopped by the caller) → jobs →
-// replication → databases.
+// replication → databases; the tenant watcher stops first.
 func (s *Server) Close(ctx context.Context) {
+	if s.stopWatch != nil {
+		s.stopWatch()
+		<-s.watchDone
+	}
 	if s.Jobs != nil {
 		s.Jobs.Stop(20 * time.Second)
 	}

@@ -55,6 +55,11 @@ type Server struct {
 
 	// suspended holds the slugs of the tenants that are not active, as OpenAllTenants last read
 	// them: their jobs wait (nothing goes out for a suspended business) until staff reactivate them.
+	// stopWatch ends the tenant watcher Start began; watchDone closes when it has returned. Close
+	// waits for it, so that no watcher reads platform.db after the databases are closed.
+	stopWatch context.CancelFunc
+	watchDone chan struct{}
+
 	suspended atomic.Pointer[map[string]bool]
 }
 
