@@ -169,9 +169,25 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM notifications WHERE kind = 'visit_answer' AND user_id = ?`, owner.UserID); n != 0 {
 		t.Errorf("someone not assigned was told")
 	}
+	// Accepting after all, twice (a double click): one event, one notification more.
+	for range 2 {
+		if r := anon.Post(link+"/accept", url.Values{}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", r.StatusCode)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM messages WHERE conversation_id = ? AND annotations LIKE '%visit_accepted%'`, f.conv); n != 1 {
+		t.Errorf("%d accepted events, want 1", n)
+	}
+	if r := anon.Get(link + "?done=accepted"); r.Doc(t).Find(`[data-done="accepted"]`).Length() != 1 || r.Doc(t).Find("[data-answer]").Length() != 1 {
+		t.Errorf("the page does not thank for the acceptance")
+	}
+	settle(t, db)
+	if n := count(t, db, `SELECT count(*) FROM notifications WHERE kind = 'visit_answer' AND user_id = ?`, op.UserID); n != 2 {
+		t.Errorf("assignee told %d times of two answers", n)
+	}
 	// The conversation page lists the visit with the customer's answer.
 	page = op.Get("/app/inbox/" + strconv.FormatInt(f.conv, 10) + "/")
-	if li := page.Doc(t).Find("#visits li"); li.Length() != 1 || !strings.Contains(li.Text(), "başka bir saat") {
+	if li := page.Doc(t).Find("#visits li"); li.Length() != 1 || !strings.Contains(li.Text(), "müşteri kabul etti") {
 		t.Errorf("conversation panel: %q", li.Text())
 	}
 	// Cancelled from the conversation page: back there, the customer's page says it no longer

@@ -158,6 +158,9 @@ func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string)
 		if v.Status != StatusConfirmed {
 			return ErrAnswerClosed
 		}
+		if answer == AnswerAccepted && v.CustomerAnswer == AnswerAccepted {
+			return nil // accepted again (a second click): told once
+		}
 		now := tenantdb.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET customer_answer = ?, customer_answer_at = ?, updated_at = ? WHERE id = ?`,
 			answer, now, now, v.ID); err != nil {
