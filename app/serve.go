@@ -263,7 +263,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
-	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
+	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService, Media: h.Media}
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

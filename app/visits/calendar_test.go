@@ -1,8 +1,12 @@
 package visits_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -475,5 +479,61 @@ func TestOutcomeFillsTheLeadAndStartsAQuote(t *testing.T) {
 	}
 	if ns := f.visit(t, w.ID); ns.Status != visits.StatusNoShow || ns.QuoteID != 0 || ns.HasMeasuredArea {
 		t.Errorf("no-show visit: %+v", ns)
+	}
+}
+
+// Photos taken on site come with the outcome form (multipart): kept by the media room, linked to
+// an internal note on the conversation and to the visit; a file that is not a photo is refused
+// in the user's language with nothing stored.
+func TestOutcomeUploadsPhotos(t *testing.T) {
+	t.Parallel()
+	f := calSetup(t)
+	db := f.e.DB("acme")
+	v := f.book(t, f.conv, time.Now().Add(2*time.Hour).Truncate(time.Minute), f.op.UserID)
+	f.confirm(t, v.ID)
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var pngBuf bytes.Buffer
+	if err := png.Encode(&pngBuf, img); err != nil {
+		t.Fatal(err)
+	}
+	post := func(name string, data []byte) *apptest.Resp {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, val := range map[string]string{"status": "done", "area": "12,5", "notes": "Avlu"} {
+			_ = mw.WriteField(k, val)
+		}
+		fw, _ := mw.CreateFormFile("upload", name)
+		_, _ = fw.Write(data)
+		_ = mw.Close()
+		req, _ := http.NewRequest("POST", f.e.URL+fmt.Sprintf("/app/visits/%d/outcome?lang=tr", v.ID), &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return f.op.Do(req)
+	}
+	if r := post("notes.txt", []byte("not a photo at all")); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="upload-error"`) {
+		t.Fatalf("a text file: %d\n%s", r.StatusCode, r.Body)
+	}
+	if got := f.visit(t, v.ID); got.Status != visits.StatusConfirmed || len(got.Photos) != 0 {
+		t.Fatalf("a refused upload stored: %+v", got)
+	}
+	if r := post("avlu.png", pngBuf.Bytes()); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.Body)
+	}
+	got := f.visit(t, v.ID)
+	if got.Status != visits.StatusDone || len(got.Photos) != 1 {
+		t.Fatalf("after the upload: %+v", got)
+	}
+	var conv int64
+	var dir string
+	if err := db.Read.QueryRow(`SELECT a.conversation_id, m.direction FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`, got.Photos[0]).Scan(&conv, &dir); err != nil {
+		t.Fatal(err)
+	}
+	if conv != f.conv || dir != "system" {
+		t.Errorf("the photo sits on conversation %d as a %s message", conv, dir)
+	}
+	if r := f.op.Get(fmt.Sprintf("/app/media/%d?v=thumb", got.Photos[0])); r.StatusCode != http.StatusOK {
+		t.Errorf("the photo's thumbnail: %d", r.StatusCode)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -29,6 +30,8 @@ type Handler struct {
 	Now func() time.Time
 	// Inbox gives the lead its next step after a done visit (the inbox's own Update); nil: skipped.
 	Inbox *inbox.Service
+	// Media keeps photos uploaded with a visit's outcome (the media room); nil: uploads refused.
+	Media *media.Service
 }
 
 func (h *Handler) now() time.Time {

@@ -3,6 +3,7 @@ package visits
 import (
 	"context"
 	"database/sql"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -293,7 +294,38 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if v.Status != StatusConfirmed && v.Status != StatusDone && v.Status != StatusNoShow {
+		h.Render.Fail(w, r, ErrNotClosable)
+		return
+	}
+	// A plain form, or multipart when photos taken on site come along (field "upload").
+	var files []upload
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploads*(media.MaxSize(media.KindImage)+64<<10))
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			h.outcomeForm(w, r, http.StatusRequestEntityTooLarge, v, OutcomeInput{Status: StatusDone},
+				map[string]string{"upload": c.T("media.err." + media.ErrCodeTooLarge)})
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
+		for _, fh := range r.MultipartForm.File["upload"] {
+			if fh.Size == 0 {
+				continue
+			}
+			fd, err := fh.Open()
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			data, err := io.ReadAll(fd)
+			fd.Close()
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			files = append(files, upload{name: fh.Filename, data: data})
+		}
+	} else if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -313,6 +345,18 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if len(files) > 0 {
+		ids, code, err := h.keepPhotos(r, v, files)
+		if code != "" {
+			h.outcomeForm(w, r, http.StatusUnprocessableEntity, v, in, map[string]string{"upload": c.T("media.err." + code)})
+			return
+		}
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		o.Photos = append(o.Photos, ids...)
+	}
 	before, err := RecordOutcome(r.Context(), c.DB, v.ID, o, feedActor(c), h.now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -330,6 +374,54 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 	}
 	web.Flash(w, r, true, msg)
 	web.Redirect(w, r, "/app/visits/"+strconv.FormatInt(v.ID, 10)+"/")
+}
+
+// maxUploads is how many photos one outcome form may bring.
+const maxUploads = 6
+
+type upload struct {
+	name string
+	data []byte
+}
+
+// keepPhotos keeps photos uploaded with the outcome through the media room (checked, stripped of
+// their location, thumbnailed, within the quota) and links them to an internal note on the
+// visit's conversation (the inbox's AddMessage), so they sit with the conversation's other files.
+// A refused file returns its refusal code and keeps nothing of the note.
+func (h *Handler) keepPhotos(r *http.Request, v *CalVisit, files []upload) ([]int64, string, error) {
+	c := web.From(r)
+	if len(files) > maxUploads {
+		return nil, media.ErrCodeTooLarge, nil
+	}
+	if h.Media == nil || h.Inbox == nil || v.ConversationID == 0 {
+		return nil, media.ErrCodeNotConfigured, nil
+	}
+	preps := make([]*media.Prepared, 0, len(files))
+	for _, f := range files {
+		p, err := h.Media.Prepare(r.Context(), c.Tenant.Slug, f.data, f.name, false)
+		if code := media.RefusalCode(err); code != "" {
+			return nil, code, nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		preps = append(preps, p)
+	}
+	var ids []int64
+	body := i18n.For(c.Tenant.PrimaryLocale).T("calendar.outcome.photos_note")
+	_, err := h.Inbox.AddMessage(r.Context(), c.Tenant.Slug, c.DB, v.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "user",
+		AuthorUserID: c.UserID(), AuthorName: c.User.Username, Body: body,
+		Attach: func(ctx context.Context, tx *sql.Tx, messageID int64, cv *inbox.Conversation) error {
+			for _, p := range preps {
+				id, err := p.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			return nil
+		}}, "visits")
+	return ids, "", err
 }
 
 // followUp fills the lead after a done visit: an internal note with what was found and the next
