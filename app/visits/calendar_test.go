@@ -537,3 +537,40 @@ func TestOutcomeUploadsPhotos(t *testing.T) {
 		t.Errorf("the photo's thumbnail: %d", r.StatusCode)
 	}
 }
+
+// The calendar lays visits out in the tenant's zone (Europe/Istanbul, UTC+3) whatever the
+// server's is, and a dropped slot's time is read in that zone too.
+func TestCalendarInTheTenantsZone(t *testing.T) {
+	t.Parallel()
+	ist, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	f := calSetup(t)
+	form := url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "after_hours": {"ack"}}
+	for d := 1; d <= 5; d++ {
+		form.Set(fmt.Sprintf("day%d", d), "09:00-18:00")
+	}
+	if r := f.owner.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hours: %d", r.StatusCode)
+	}
+	// Next week's Tuesday 07:00 UTC is 10:00 in Istanbul.
+	tue := visits.WeekStart(time.Now().In(ist), ist).AddDate(0, 0, 8)
+	utc := time.Date(tue.Year(), tue.Month(), tue.Day(), 7, 0, 0, 0, time.UTC)
+	v := f.book(t, f.conv, utc, f.op.UserID)
+	doc := f.owner.Get("/app/visits/?date=" + tue.Format("2006-01-02") + "&lang=tr").Doc(t)
+	el := doc.Find(fmt.Sprintf(`.cal-grid .cal-visit[data-visit="%d"]`, v.ID))
+	if st, _ := el.Attr("style"); !strings.Contains(st, "grid-column:3;grid-row:8 ") || !strings.Contains(el.Text(), "10:00") {
+		t.Errorf("Tuesday 10:00 Istanbul drawn at %q reading %q", st, strings.Join(strings.Fields(el.Text()), " "))
+	}
+	if doc.Find(`[data-slot="`+tue.Format("2006-01-02")+`T10:00"]`).Length() != 1 {
+		t.Error("no 10:00 slot on Tuesday")
+	}
+	// Dropping it on 14:30 (Istanbul) stores 11:30 UTC.
+	if r := f.op.Post(fmt.Sprintf("/app/visits/%d/reschedule", v.ID), url.Values{"start": {tue.Format("2006-01-02") + "T14:30"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move: %d", r.StatusCode)
+	}
+	if got := f.visit(t, v.ID).Start().UTC(); got.Hour() != 11 || got.Minute() != 30 {
+		t.Errorf("stored %s, want 11:30 UTC", got)
+	}
+}
