@@ -88,7 +88,6 @@ func TestBrowserSiteVisit(t *testing.T) {
 	if txt := b.str(`document.querySelector('` + sel + `').innerText`); !strings.Contains(txt, "Onaylandı") || !strings.Contains(txt, st.Format("15:04")) {
 		t.Errorf("the week shows %q", txt)
 	}
-	b.shot("visits-week-tr-desk")
 
 	// Drag it to Thursday 15:00 of the same week.
 	to := visits.WeekStart(st, loc).AddDate(0, 0, 3).Add(15 * time.Hour)
@@ -119,4 +118,19 @@ func TestBrowserSiteVisit(t *testing.T) {
 	if col := b.str(`document.querySelector('` + sel + `').getAttribute('style')`); !strings.HasPrefix(col, "grid-column:"+strconv.Itoa(2+3)+";") {
 		t.Errorf("moved visit placed at %q, want Thursday's column", col)
 	}
+	b.shot("visits-desktop-tr")
+
+	// On a phone the same week is an agenda list grouped by day, the grid hidden.
+	b.viewport(390, 844, true)
+	b.open("/app/visits/?lang=tr&date=" + week)
+	if b.eval(`getComputedStyle(document.querySelector('.cal-grid')).display === 'none' && getComputedStyle(document.querySelector('.cal-agenda')).display !== 'none' ? 1 : 0`) != 1 {
+		t.Error("a phone shows the grid instead of the agenda")
+	}
+	if txt := b.str(`document.querySelector('.cal-agenda').innerText`); !strings.Contains(txt, "Perşembe") || !strings.Contains(txt, "15:00") {
+		t.Errorf("the phone's agenda reads %q", txt)
+	}
+	if w := b.eval(`document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the agenda is %.0f px wide on a 390 px phone", w)
+	}
+	b.shot("visits-phone-tr")
 }
