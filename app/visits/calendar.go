@@ -101,8 +101,9 @@ type Layout struct {
 
 // HourMark is a label in the grid's first column.
 type HourMark struct {
-	Label string
+	Label string // "07:00"
 	Row   int
+	Hour  int
 }
 
 // Style places the label.
@@ -156,7 +157,7 @@ func Lay(view string, day, now time.Time, loc *time.Location, visits []CalVisit)
 	}
 	l.Rows = (l.EndHour - l.StartHour) * 60 / slotMinutes
 	for h := l.StartHour; h < l.EndHour; h++ {
-		l.Hours = append(l.Hours, HourMark{Label: strconv.Itoa(h/10) + strconv.Itoa(h%10) + ":00", Row: (h-l.StartHour)*2 + 2})
+		l.Hours = append(l.Hours, HourMark{Label: strconv.Itoa(h/10) + strconv.Itoa(h%10) + ":00", Row: (h-l.StartHour)*2 + 2, Hour: h})
 	}
 	today := now.In(loc)
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {

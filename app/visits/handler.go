@@ -69,6 +69,14 @@ func clock(p *i18n.Printer, t time.Time) string {
 	return t.Format("15:04")
 }
 
+// HourLabel is a grid row's hour: "07:00", in English "7 AM".
+func (p *calPage) HourLabel(h HourMark) string {
+	if p.P.Lang == "en" {
+		return time.Date(2000, 1, 1, h.Hour, 0, 0, 0, time.UTC).Format("3 PM")
+	}
+	return h.Label
+}
+
 // DateOf is the full date of a day.
 func (p *calPage) DateOf(t time.Time) string { return p.P.Date(t) }
 
