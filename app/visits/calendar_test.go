@@ -289,9 +289,19 @@ func TestICalFeed(t *testing.T) {
 	mine1 := f.book(t, f.conv, now.Add(24*time.Hour).Truncate(time.Hour), f.op.UserID)
 	mine2 := f.book(t, f.conv2, now.Add(72*time.Hour).Truncate(time.Hour), f.op.UserID, f.owner.UserID)
 	f.confirm(t, mine2.ID)
-	f.book(t, f.conv, now.Add(96*time.Hour).Truncate(time.Hour), f.owner.UserID) // not the operator's
-	far := f.book(t, f.conv2, now.Add(200*24*time.Hour).Truncate(time.Hour), f.op.UserID)
-	_ = far // beyond the 180 days ahead
+	f.book(t, f.conv, now.Add(96*time.Hour).Truncate(time.Hour), f.owner.UserID)   // not the operator's
+	f.book(t, f.conv2, now.Add(200*24*time.Hour).Truncate(time.Hour), f.op.UserID) // beyond the 180 days ahead
+	past := func(days int) *visits.Visit {
+		v, err := visits.ImportDone(context.Background(), f.e.DB("acme"), visits.Booking{ConversationID: f.conv, Start: now.Add(-time.Duration(days) * 24 * time.Hour).Truncate(time.Hour),
+			DurationMin: 90, Address: "Bağdat Cad. 12, Kadıköy", Assignees: []int64{f.op.UserID}},
+			visits.Outcome{Status: visits.StatusDone, AreaDM2: 5000}, "talha", visits.Actor{Name: "talha"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	done := past(10) // within the 30 days back
+	past(40)         // before them
 
 	// The profile offers it; only the hash is stored.
 	doc := f.op.Get("/app/profile/?lang=en").Doc(t)
@@ -342,9 +352,9 @@ func TestICalFeed(t *testing.T) {
 		got[uid] = status + " " + start.UTC().Format(time.RFC3339)
 	}
 	want := map[string]string{}
-	for _, v := range []*visits.Visit{f.visit(t, mine1.ID), f.visit(t, mine2.ID)} {
+	for _, v := range []*visits.Visit{f.visit(t, mine1.ID), f.visit(t, mine2.ID), done} {
 		st := "TENTATIVE"
-		if v.Status == visits.StatusConfirmed {
+		if v.Status == visits.StatusConfirmed || v.Status == visits.StatusDone {
 			st = "CONFIRMED"
 		}
 		want[fmt.Sprintf("visit-%d@acme.127.0.0.1", v.ID)] = st + " " + v.Start().UTC().Format(time.RFC3339)
