@@ -11,9 +11,10 @@ import (
 
 // FromVisit starts a draft quote for a conversation after a site visit (app/visits): the empty
 // draft of Create plus one line for the area measured on site (areaDM2 in hundredths of a m²,
-// unit m², no price yet: the person prices it in the editor), and the visit's notes as the
-// quote's note. Nothing is sent or submitted; the draft waits in the editor like any other.
-func FromVisit(ctx context.Context, db *tenantdb.DB, convID int64, a Actor, d Defaults, areaDM2 int64, lineName, note string) (*Quote, error) {
+// unit m², no price yet: the person prices it in the editor). words gives the line's name and
+// the quote's note in the quote's language (the customer reads both). Nothing is sent or
+// submitted; the draft waits in the editor like any other.
+func FromVisit(ctx context.Context, db *tenantdb.DB, convID int64, a Actor, d Defaults, areaDM2 int64, words func(lang string) (lineName, note string)) (*Quote, error) {
 	if areaDM2 <= 0 || areaDM2*10 > maxQuantity {
 		return nil, fmt.Errorf("quotes: from visit: area %d out of range", areaDM2)
 	}
@@ -23,6 +24,7 @@ func FromVisit(ctx context.Context, db *tenantdb.DB, convID int64, a Actor, d De
 		if q, err = createTx(ctx, tx, convID, a, d, ""); err != nil {
 			return err
 		}
+		lineName, note := words(q.Language)
 		q.Lines = []Line{{Kind: "product", Name: lineName, Unit: "m²", Quantity: areaDM2 * 10, VATRate: DefaultVAT}}
 		if len([]rune(note)) > 2000 {
 			note = string([]rune(note)[:2000])

@@ -463,6 +463,10 @@ func TestOutcomeFillsTheLeadAndStartsAQuote(t *testing.T) {
 	if q.Status != "draft" || len(q.Lines) != 1 || q.Lines[0].Quantity != 42500 || q.Lines[0].Unit != "m²" || q.ConversationID != f.conv {
 		t.Errorf("quote draft: %+v", q)
 	}
+	// The quote's note is for the customer: where the numbers come from, not the team's notes.
+	if !strings.Contains(q.Note, "keşifte alınan ölçülere göre") || strings.Contains(q.Note, "Bahçe kapısı") || q.Lines[0].Name != "Ölçülen alan (keşif)" {
+		t.Errorf("quote words: line %q, note %q", q.Lines[0].Name, q.Note)
+	}
 	// Correcting the outcome does not start a second quote.
 	if r := f.op.Post(path, url.Values{"status": {"done"}, "area": {"43"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("correction: %d", r.StatusCode)

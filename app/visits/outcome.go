@@ -453,8 +453,12 @@ func (h *Handler) followUp(r *http.Request, v *CalVisit, o Outcome, before *Visi
 	if before.QuoteID != 0 {
 		return nil
 	}
+	day := v.Start
 	q, err := quotes.FromVisit(r.Context(), c.DB, v.ConversationID, quotes.Actor{UserID: c.UserID(), Name: c.User.Username},
-		quotes.Defaults{Currency: c.Tenant.Currency, Language: lang, Now: h.now()}, o.AreaDM2, p.T("calendar.outcome.quote_line"), note)
+		quotes.Defaults{Currency: c.Tenant.Currency, Language: lang, Now: h.now()}, o.AreaDM2, func(ql string) (string, string) {
+			qp := i18n.For(ql).In(c.Zone())
+			return qp.T("calendar.outcome.quote_line"), qp.T("calendar.outcome.quote_note", qp.Date(day))
+		})
 	if err != nil {
 		return err
 	}
