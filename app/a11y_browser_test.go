@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,38 +118,51 @@ func TestBrowserAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each size and language is checked in its own server and browser, side by side and beside
-	// the package's other parallel tests: a check waits mostly on one renderer at a time.
+	// Each size and language is checked in its own server and browser tab, the four side by side
+	// from the moment the package's parallel tests start: they are its longest work (about 90 s of
+	// CPU, mostly Chromium's), so they run beside the short tests instead of being queued behind
+	// them as parallel subtests would be (which left them alone at the end of the package's run).
+	// They are ordinary subtests started from goroutines, so they do not wait for a slot of -parallel.
 	t.Parallel()
 	sizes := []struct {
 		name   string
 		w, h   int64
 		mobile bool
 	}{{"1366x900", 1366, 900, false}, {"390x844", 390, 844, true}}
+	side := func(wg *sync.WaitGroup, run func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); run() }()
+	}
+	var sizesWG sync.WaitGroup
 	for _, size := range sizes {
-		t.Run(size.name, func(t *testing.T) {
-			t.Parallel()
-			for _, lang := range []string{"tr", "ar"} {
-				t.Run(lang, func(t *testing.T) {
-					t.Parallel()
-					b := demoBrowserFor(t, 30*time.Minute)
-					pages := panelPages(t, b)
-					b.viewport(size.w, size.h, size.mobile)
-					total := 0
-					for _, page := range pages {
-						t.Run(strings.Trim(page, "/"), func(t *testing.T) {
-							total += checkPage(t, b, string(axe), page, lang)
-							if size.mobile {
-								checkFits(t, b)
+		side(&sizesWG, func() {
+			t.Run(size.name, func(t *testing.T) {
+				var langsWG sync.WaitGroup
+				for _, lang := range []string{"tr", "ar"} {
+					side(&langsWG, func() {
+						t.Run(lang, func(t *testing.T) {
+							b := demoBrowserFor(t, 30*time.Minute)
+							pages := panelPages(t, b)
+							b.viewport(size.w, size.h, size.mobile)
+							total := 0
+							for _, page := range pages {
+								t.Run(strings.Trim(page, "/"), func(t *testing.T) {
+									total += checkPage(t, b, string(axe), page, lang)
+									if size.mobile {
+										checkFits(t, b)
+									}
+								})
 							}
+							b.t = t
+							t.Logf("%d pages in %s at %s checked, %d violations", len(pages), lang, size.name, total)
 						})
-					}
-					b.t = t
-					t.Logf("%d pages in %s at %s checked, %d violations", len(pages), lang, size.name, total)
-				})
-			}
+					})
+				}
+				langsWG.Wait()
+			})
 		})
 	}
+	sizesWG.Wait()
 }
 
 // checkFits fails when the open page is wider than the phone's screen. The layout viewport
