@@ -115,7 +115,9 @@ func TestBrowserMentionPicker(t *testing.T) {
 	}
 	run("login", chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(`input[name=username]`),
 		chromedp.SendKeys(`input[name=username]`, "olga"), chromedp.SendKeys(`input[name=password]`, apptest.Password),
-		chromedp.Submit(`input[name=password]`), chromedp.WaitVisible(`#main`))
+		// The panel's user menu, not #main: the sign-in page has a #main too, and opening the
+		// conversation while the sign-in form's navigation is still under way aborts one of them.
+		chromedp.Submit(`input[name=password]`), chromedp.WaitVisible(`.user-menu > summary`))
 	conv := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
 	run("open the conversation", chromedp.Navigate(e.URL+conv+"?lang=en"), chromedp.WaitVisible(`#body`))
 	run("choose an internal note", chromedp.SetValue(`#direction`, "system"),
