@@ -66,7 +66,7 @@ func TestTRealCatalogs(t *testing.T) {
 		{"en", "nav.inbox", "Inbox"},
 		{"tr", "nav.inbox", "Gelen kutusu"},
 		{"de", "nav.inbox", "Posteingang"},
-		{"fr", "nav.inbox", "Boîte de réception"},
+		{"fr", "nav.inbox", "Messagerie"},
 		{"es", "nav.inbox", "Bandeja de entrada"},
 		{"ar", "nav.inbox", "صندوق الوارد"},
 	}
