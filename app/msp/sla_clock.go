@@ -1,0 +1,159 @@
+package msp
+
+// The SLA clock: how much of a ticket's response or resolution target is used, counted in the
+// tenant's business hours (app/hours: weekly schedule, closed days, the Turkish public holidays
+// preset, the tenant's time zone) and stopped while the ticket waits on the customer. It is pure:
+// a schedule, a policy target, the ticket's history and "now" in; the clock out. The job
+// (sla_job.go) and the pages call it; nothing here reads the database or the wall clock
+// (guide: 43-sla.md).
+
+import (
+	"sort"
+	"time"
+
+	"highvibe/app/hours"
+)
+
+// AmberPercent is the share of a target after which a running clock turns amber and the job
+// warns the team: 75 %.
+const AmberPercent = 75
+
+// ClockState is the colour of a clock, as the pages show it.
+type ClockState string
+
+const (
+	ClockOK       ClockState = "ok"       // green: less than 75 % used
+	ClockAmber    ClockState = "amber"    // 75 % or more used, not yet due
+	ClockBreached ClockState = "breached" // running past its due time, or stopped after it
+	ClockMet      ClockState = "met"      // stopped (answered / resolved) within the target
+	ClockNone     ClockState = "none"     // the policy sets no target for this priority
+)
+
+// Span is a stretch of wall-clock time [From, To); a zero To is still open (the ticket is paused now).
+type Span struct {
+	From time.Time
+	To   time.Time
+}
+
+// History is what the clocks of one ticket are computed from.
+type History struct {
+	OpenedAt        time.Time
+	Paused          []Span    // "waiting on customer" stretches, in any order; at most one open
+	FirstResponseAt time.Time // zero: no public reply yet (stops the response clock)
+	ResolvedAt      time.Time // zero: not resolved (stops the resolution clock)
+}
+
+// Clock is one target's state at a moment.
+type Clock struct {
+	Target  time.Duration // business time allowed; 0 = no target (State is ClockNone)
+	Elapsed time.Duration // business time used, pauses left out
+	Left    time.Duration // Target − Elapsed, negative once breached
+	Percent int           // ⌊100 · Elapsed / Target⌋
+	// Due is when the target is (or was) reached: the exact moment for a clock that runs or is
+	// stopped; for a paused clock, the moment it would be reached if the pause ended now.
+	Due     time.Time
+	DueOK   bool // false when the business never opens enough in the next 400 days
+	Paused  bool // the ticket waits on the customer now and the clock is not stopped
+	Stopped bool // answered (response) or resolved (resolution)
+	State   ClockState
+}
+
+// ResponseClock is the clock of the first public reply.
+func ResponseClock(s *hours.Schedule, h History, target time.Duration, now time.Time) Clock {
+	return clock(s, h, target, h.FirstResponseAt, now)
+}
+
+// ResolutionClock is the clock of the resolution.
+func ResolutionClock(s *hours.Schedule, h History, target time.Duration, now time.Time) Clock {
+	return clock(s, h, target, h.ResolvedAt, now)
+}
+
+// active returns the stretches after opened when the clock runs (pauses cut out), up to end,
+// and whether the ticket is paused at end.
+func active(opened time.Time, paused []Span, end time.Time) (out []Span, pausedAtEnd bool) {
+	ps := make([]Span, 0, len(paused))
+	for _, p := range paused {
+		if p.To.IsZero() || p.To.After(end) {
+			p.To = end
+			if !p.From.After(end) {
+				pausedAtEnd = true
+			}
+		}
+		if p.To.After(p.From) {
+			ps = append(ps, p)
+		} else if p.From.Equal(end) && p.To.Equal(end) {
+			pausedAtEnd = true
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].From.Before(ps[j].From) })
+	cur := opened
+	for _, p := range ps {
+		if p.From.After(cur) {
+			out = append(out, Span{cur, minTime(p.From, end)})
+		}
+		if p.To.After(cur) {
+			cur = p.To
+		}
+		if !cur.Before(end) {
+			break
+		}
+	}
+	if end.After(cur) {
+		out = append(out, Span{cur, end})
+	}
+	return out, pausedAtEnd
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func clock(s *hours.Schedule, h History, target time.Duration, stop, now time.Time) Clock {
+	c := Clock{Target: target, Stopped: !stop.IsZero()}
+	if target <= 0 {
+		c.State = ClockNone
+		return c
+	}
+	end := now
+	if c.Stopped {
+		end = stop
+	}
+	if end.Before(h.OpenedAt) {
+		end = h.OpenedAt
+	}
+	spans, pausedAtEnd := active(h.OpenedAt, h.Paused, end)
+	c.Paused = pausedAtEnd && !c.Stopped
+	// Walk the running stretches; the due moment falls in the one where the target is used up.
+	left := target
+	for _, sp := range spans {
+		b := s.Between(sp.From, sp.To)
+		if !c.DueOK && b >= left {
+			c.Due, c.DueOK = s.Due(sp.From, left)
+		}
+		if !c.DueOK {
+			left -= b
+		}
+		c.Elapsed += b
+	}
+	c.Left = target - c.Elapsed
+	if !c.DueOK {
+		// Not reached yet: it will be, counting on from the end (now, or the end of the pause
+		// if it ended now).
+		c.Due, c.DueOK = s.Due(end, c.Left)
+	}
+	c.Percent = int(int64(c.Elapsed) * 100 / int64(target))
+	switch {
+	case c.Stopped && c.Elapsed <= target:
+		c.State = ClockMet
+	case c.Elapsed >= target && (c.Stopped || c.Elapsed > target || !now.Before(c.Due)):
+		c.State = ClockBreached
+	case c.Percent >= AmberPercent:
+		c.State = ClockAmber
+	default:
+		c.State = ClockOK
+	}
+	return c
+}
