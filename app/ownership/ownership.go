@@ -60,6 +60,15 @@ var Tables = []Table{
 	{"site_visit_photos", "tenant", "visits"},
 	{"visit_feeds", "tenant", "visits"},
 
+	// The MSP module: an IT provider's clients (CRM customers with MSP fields), their sites and
+	// devices, and tickets with their numbers and timeline.
+	{"msp_clients", "tenant", "msp"},
+	{"msp_sites", "tenant", "msp"},
+	{"msp_devices", "tenant", "msp"},
+	{"msp_ticket_numbers", "tenant", "msp"},
+	{"msp_tickets", "tenant", "msp"},
+	{"msp_ticket_events", "tenant", "msp"},
+
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).
 	{"notifications", "tenant", "notify"},
@@ -129,6 +138,11 @@ var ReadModels = []ReadModel{
 	{
 		Path:   "inbox/queue_context.go",
 		What:   "who a recommendation in the approval queue is about: the customer's name, channel and message",
+		Tables: []string{"customers"},
+	},
+	{
+		Path:   "msp/names.go",
+		What:   "an MSP client's name (its CRM customer's name) in the MSP lists, and the customers not yet clients",
 		Tables: []string{"customers"},
 	},
 	{

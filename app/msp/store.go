@@ -1,0 +1,226 @@
+package msp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"highvibe/app/tenantdb"
+)
+
+const ticketCols = `id, number, subject, description, coalesce(client_id,0), coalesce(site_id,0), coalesce(device_id,0),
+	coalesce(lead_id,0), coalesce(conversation_id,0), category, priority, status, coalesce(assignee_user_id,0), created_by_name,
+	created_at, updated_at, status_at, coalesce(resolved_at,0), coalesce(closed_at,0)`
+
+func scanTicket(sc interface{ Scan(...any) error }) (*Ticket, error) {
+	t := &Ticket{}
+	err := sc.Scan(&t.ID, &t.Number, &t.Subject, &t.Description, &t.ClientID, &t.SiteID, &t.DeviceID, &t.LeadID, &t.ConversationID,
+		&t.Category, &t.Priority, &t.Status, &t.AssigneeID, &t.CreatedByName, &t.CreatedAt, &t.UpdatedAt, &t.StatusAt,
+		&t.ResolvedAt, &t.ClosedAt)
+	return t, err
+}
+
+// TicketByID reads one ticket; tenantdb.ErrNotFound when absent.
+func TicketByID(ctx context.Context, q Querier, id int64) (*Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM msp_tickets WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("msp: read ticket: %w", err)
+	}
+	return t, nil
+}
+
+// TicketsOfConversation lists the tickets a conversation is linked to, newest first (at most 20).
+func TicketsOfConversation(ctx context.Context, q Querier, convID int64) ([]*Ticket, error) {
+	return listTickets(ctx, q, `SELECT `+ticketCols+` FROM msp_tickets WHERE conversation_id = ? ORDER BY id DESC LIMIT 20`, convID)
+}
+
+func listTickets(ctx context.Context, q Querier, query string, args ...any) ([]*Ticket, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("msp: list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("msp: list tickets: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("msp: list tickets: %w", err)
+	}
+	return out, nil
+}
+
+// Status filter values beside the statuses themselves.
+const (
+	FilterActive = ""    // every status but resolved and closed (the default view)
+	FilterAll    = "all" // every status
+)
+
+// PageSize is how many tickets one page of the list shows.
+const PageSize = 50
+
+// Filter narrows the ticket list. Before is the keyset cursor: only tickets with a smaller id
+// (older) than it; 0 starts at the newest.
+type Filter struct {
+	Status     string // FilterActive, FilterAll or a status
+	Priority   string // "" or a priority
+	ClientID   int64
+	AssigneeID int64 // -1: nobody assigned
+	Q          string
+	Before     int64
+	Limit      int // 0: PageSize
+}
+
+var refRE = regexp.MustCompile(`^(?i:t-?)?0*([0-9]{1,9})$`)
+
+// where builds the filter's WHERE clause (without the cursor).
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	switch {
+	case f.Status == FilterActive:
+		conds = append(conds, `status IN ('new','open','waiting_customer','waiting_third_party')`)
+	case ValidStatus(f.Status):
+		conds = append(conds, `status = ?`)
+		args = append(args, f.Status)
+	}
+	if f.Priority != "" {
+		conds = append(conds, `priority = ?`)
+		args = append(args, f.Priority)
+	}
+	if f.ClientID > 0 {
+		conds = append(conds, `client_id = ?`)
+		args = append(args, f.ClientID)
+	}
+	switch {
+	case f.AssigneeID > 0:
+		conds = append(conds, `assignee_user_id = ?`)
+		args = append(args, f.AssigneeID)
+	case f.AssigneeID < 0:
+		conds = append(conds, `assignee_user_id IS NULL`)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if m := refRE.FindStringSubmatch(q); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			conds = append(conds, `(number = ? OR subject LIKE ? ESCAPE '\')`)
+			args = append(args, n, like(q))
+		} else {
+			conds = append(conds, `(subject LIKE ? ESCAPE '\' OR description LIKE ? ESCAPE '\')`)
+			args = append(args, like(q), like(q))
+		}
+	}
+	if len(conds) == 0 {
+		return "1", args
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func like(q string) string {
+	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(q))
+	return "%" + q + "%"
+}
+
+// Page is one page of the ticket list and the cursor of the next (0: last page).
+type Page struct {
+	Tickets []*Ticket
+	Next    int64
+}
+
+// List reads one page of tickets under f, newest first, with client, site and device names.
+func List(ctx context.Context, q Querier, f Filter) (*Page, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = PageSize
+	}
+	where, args := f.where()
+	if f.Before > 0 {
+		where += ` AND id < ?`
+		args = append(args, f.Before)
+	}
+	args = append(args, limit+1)
+	ts, err := listTickets(ctx, q, `SELECT `+ticketCols+` FROM msp_tickets WHERE `+where+` ORDER BY id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Tickets: ts}
+	if len(ts) > limit {
+		p.Tickets = ts[:limit]
+		p.Next = p.Tickets[limit-1].ID
+	}
+	if err := fillNames(ctx, q, p.Tickets); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Board reads the tickets of the kanban: per status, the newest up to perColumn (closed and
+// resolved ones only of the last 14 days), narrowed by f's priority, client, assignee and search.
+func Board(ctx context.Context, q Querier, f Filter, perColumn int, since int64) (map[string][]*Ticket, error) {
+	out := map[string][]*Ticket{}
+	var all []*Ticket
+	for _, s := range Statuses {
+		g := f
+		g.Status = s
+		where, args := g.where()
+		if s == StatusResolved || s == StatusClosed {
+			where += ` AND status_at >= ?`
+			args = append(args, since)
+		}
+		args = append(args, perColumn)
+		ts, err := listTickets(ctx, q, `SELECT `+ticketCols+` FROM msp_tickets WHERE `+where+` ORDER BY id DESC LIMIT ?`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out[s] = ts
+		all = append(all, ts...)
+	}
+	return out, fillNames(ctx, q, all)
+}
+
+// Events reads a ticket's timeline, oldest first.
+func Events(ctx context.Context, q Querier, ticketID int64) ([]*Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, ticket_id, kind, from_value, to_value, body, coalesce(message_id,0),
+		coalesce(actor_user_id,0), actor_name, created_at FROM msp_ticket_events WHERE ticket_id = ? ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("msp: events: %w", err)
+	}
+	defer rows.Close()
+	var out []*Event
+	for rows.Next() {
+		e := &Event{}
+		if err := rows.Scan(&e.ID, &e.TicketID, &e.Kind, &e.From, &e.To, &e.Body, &e.MessageID, &e.ActorID, &e.ActorName, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("msp: events: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func nullID(id int64) any {
+	if id <= 0 {
+		return nil
+	}
+	return id
+}
+
+// addEvent writes one timeline line inside tx.
+func addEvent(ctx context.Context, tx *sql.Tx, e Event, at int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_events(ticket_id, kind, from_value, to_value, body, message_id, actor_user_id,
+		actor_name, created_at) VALUES(?,?,?,?,?,?,?,?,?)`, e.TicketID, e.Kind, e.From, e.To, e.Body, nullID(e.MessageID),
+		nullID(e.ActorID), e.ActorName, at)
+	if err != nil {
+		return fmt.Errorf("msp: event: %w", err)
+	}
+	return nil
+}
