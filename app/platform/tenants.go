@@ -230,3 +230,32 @@ func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]st
 		return nil
 	})
 }
+
+// SplitLink cuts a customer link's last part "<slug>.<token>" (quotes /q/…, visits /v/…) into
+// the tenant's slug and the 24-character token.
+func SplitLink(s string) (slug, token string, ok bool) {
+	i := strings.LastIndexByte(s, '.')
+	if i <= 0 || i == len(s)-1 || len(s)-i-1 != 24 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// OpenLink resolves a customer link's "<slug>.<token>" to an active tenant, its open database and
+// the token. A malformed link, an unknown or inactive tenant are all [tenantdb.ErrNotFound], so a
+// guessed link tells nothing about which part was wrong.
+func (s *Service) OpenLink(ctx context.Context, link string) (*Tenant, *tenantdb.DB, string, error) {
+	slug, token, ok := SplitLink(link)
+	if !ok {
+		return nil, nil, "", tenantdb.ErrNotFound
+	}
+	t, err := s.TenantBySlug(ctx, slug)
+	if err != nil || !t.Active() {
+		return nil, nil, "", tenantdb.ErrNotFound
+	}
+	db, err := s.Mgr.Tenant(ctx, t.Slug)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return t, db, token, nil
+}

@@ -57,17 +57,7 @@ func decimalsOfRate(v int64) int {
 // public resolves /q/<slug>.<token> to its tenant and revision; any miss is the same 404, so a
 // guessed link tells nothing about which part was wrong.
 func (h *Handler) public(w http.ResponseWriter, r *http.Request) (*platform.Tenant, *tenantdb.DB, *Quote, bool) {
-	slug, token, ok := SplitLink(r.PathValue("link"))
-	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return nil, nil, nil, false
-	}
-	t, err := h.Platform.TenantBySlug(r.Context(), slug)
-	if err != nil || !t.Active() {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return nil, nil, nil, false
-	}
-	db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+	t, db, token, err := h.Platform.OpenLink(r.Context(), r.PathValue("link"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false

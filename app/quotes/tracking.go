@@ -20,15 +20,6 @@ func Link(origin, slug string, q *Quote) string {
 	return strings.TrimRight(origin, "/") + "/q/" + slug + "." + q.Token
 }
 
-// SplitLink is Link's inverse on the path part: the tenant slug and the token.
-func SplitLink(s string) (slug, token string, ok bool) {
-	i := strings.LastIndexByte(s, '.')
-	if i <= 0 || i == len(s)-1 || len(s)-i-1 != 24 {
-		return "", "", false
-	}
-	return s[:i], s[i+1:], true
-}
-
 // Send puts an approved revision into its conversation as a message in the customer's language
 // carrying the tracking link (body made by text), on the conversation's channel, in one
 // transaction with: the revision marked sent, the conversation moved to "offer" (its lead to

@@ -71,15 +71,6 @@ func Link(origin, slug string, v *Visit) string {
 	return strings.TrimRight(origin, "/") + "/v/" + slug + "." + v.Token
 }
 
-// SplitLink is Link's inverse on the path part: the tenant slug and the token.
-func SplitLink(s string) (slug, token string, ok bool) {
-	i := strings.LastIndexByte(s, '.')
-	if i <= 0 || i == len(s)-1 || len(s)-i-1 != 24 {
-		return "", "", false
-	}
-	return s[:i], s[i+1:], true
-}
-
 type confirmJob struct {
 	VisitID          int64  `json:"visit_id"`
 	RecommendationID int64  `json:"recommendation_id"`

@@ -31,17 +31,7 @@ type publicPage struct {
 // guessed link tells nothing about which part was wrong. A visit whose date was not approved
 // (proposed) is never shown: nothing a person has not approved reaches the customer.
 func (h *BookHandler) public(w http.ResponseWriter, r *http.Request) (*platform.Tenant, *tenantdb.DB, *Visit, bool) {
-	slug, token, ok := SplitLink(r.PathValue("link"))
-	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return nil, nil, nil, false
-	}
-	t, err := h.Platform.TenantBySlug(r.Context(), slug)
-	if err != nil || !t.Active() {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return nil, nil, nil, false
-	}
-	db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+	t, db, token, err := h.Platform.OpenLink(r.Context(), r.PathValue("link"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false
