@@ -14,40 +14,12 @@ import (
 	"highvibe/app/inbox"
 )
 
-// farZone is a time zone whose clock differs from the server's by at least three hours now, so a
-// time shown in the wrong zone cannot pass for the right one.
-func farZone(t *testing.T) *time.Location {
-	t.Helper()
-	_, local := time.Now().Zone()
-	for _, name := range []string{"Europe/Istanbul", "America/New_York", "Asia/Tokyo"} {
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			continue
-		}
-		if _, off := time.Now().In(loc).Zone(); off-local >= 3*3600 || local-off >= 3*3600 {
-			return loc
-		}
-	}
-	t.Skip("no time zone database")
-	return nil
-}
-
-// setZone saves the business hours page with only the time zone chosen (hours off), through the
-// owner's form, as an owner would.
-func setZone(t *testing.T, owner *apptest.Client, zone string) {
-	t.Helper()
-	r := owner.Post("/app/settings/hours", url.Values{"zone": {zone}, "after_hours": {"ack"}})
-	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("saving the time zone: %d %s", r.StatusCode, r.Body)
-	}
-}
-
 // TestPanelTimesInTenantZone: a business whose time zone is not the server's sees every clock
 // time of a conversation (message bubbles, the next action's due time it typed, the "scheduled"
 // banner, the zone named beside the fields) in its own zone; a second business without a zone of
 // its own still sees the server's, on the same server at the same time.
 func TestPanelTimesInTenantZone(t *testing.T) {
-	zone := farZone(t)
+	zone := apptest.FarZone(t)
 	e := newEnv(t)
 	e.Tenant("beta")
 	olga := e.User("acme", "olga", "owner")
@@ -55,7 +27,7 @@ func TestPanelTimesInTenantZone(t *testing.T) {
 	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 1 {
 		t.Error("the hours page of a business that never saved it does not say the server's zone applies")
 	}
-	setZone(t, olga, zone.String())
+	apptest.SetZone(t, olga, zone.String())
 	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 0 {
 		t.Error("the hours page still says the server's zone applies after saving")
 	}

@@ -17,23 +17,6 @@ import (
 	"highvibe/app/notify"
 )
 
-// farZone is a time zone whose clock differs from the server's by at least three hours now.
-func farZone(t *testing.T) *time.Location {
-	t.Helper()
-	_, local := time.Now().Zone()
-	for _, name := range []string{"Europe/Istanbul", "America/New_York", "Asia/Tokyo"} {
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			continue
-		}
-		if _, off := time.Now().In(loc).Zone(); off-local >= 3*3600 || local-off >= 3*3600 {
-			return loc
-		}
-	}
-	t.Skip("no time zone database")
-	return nil
-}
-
 func hhmm(t time.Time) string { return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute()) }
 
 // TestQuietHoursDigestAndListInBusinessZone: a business whose time zone is not the server's has
@@ -41,14 +24,12 @@ func hhmm(t time.Time) string { return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minu
 // period where it is "now" on the server's clock does not), its digest queued for 08:00 there,
 // and the bell's list and the preferences page showing times in that zone.
 func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
-	zone := farZone(t)
+	zone := apptest.FarZone(t)
 	tm := newTeam(t)
 	e := tm.e
 	fake := newFakePush(t)
 	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
-	if r := tm.olga.Post("/app/settings/hours", url.Values{"zone": {zone.String()}, "after_hours": {"ack"}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("saving the zone: %d", r.StatusCode)
-	}
+	apptest.SetZone(t, tm.olga, zone.String())
 	br := newBrowser(t)
 	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
 		t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
