@@ -89,17 +89,7 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done := c.T("media.sent")
-	if web.IsHTMX(r) {
-		d, err := h.load(r, conv)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
-		return
-	}
-	web.Flash(w, r, true, done)
-	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+	h.composed(w, r, conv, done)
 }
 
 // attachRefused answers a refused file: into the composer's status line (htmx), or as the
@@ -112,4 +102,20 @@ func (h *Handler) attachRefused(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	h.detail(w, r, id, status, web.Errors{"file": msg})
+}
+
+// composed answers a message the composer put into the conversation: the composer part redrawn
+// with done in its status line (htmx), or the conversation page with done as its banner.
+func (h *Handler) composed(w http.ResponseWriter, r *http.Request, conv *Conversation, done string) {
+	if web.IsHTMX(r) {
+		d, err := h.load(r, conv)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
+		return
+	}
+	web.Flash(w, r, true, done)
+	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(conv.ID, 10)+"/")
 }

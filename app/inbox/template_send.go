@@ -112,17 +112,7 @@ func (h *Handler) SendTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done := c.T("inbox.template.sent")
-	if web.IsHTMX(r) {
-		d, err := h.load(r, conv)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
-		return
-	}
-	web.Flash(w, r, true, done)
-	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+	h.composed(w, r, conv, done)
 }
 
 // templateRefused answers a refused template form: into the composer's status line (htmx), or as
