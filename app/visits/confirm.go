@@ -150,6 +150,24 @@ type customerText struct {
 	Link     string
 }
 
+// tell writes the visit's message to the customer into its conversation in tx: the text of key in
+// the customer's words, carried outside WhatsApp's 24 hours by the approved template of purpose.
+func (s *Service) tell(ctx context.Context, tx *sql.Tx, slug string, v *Visit, origin, key, purpose, author string) (int64, *inbox.Conversation, error) {
+	conv, err := inbox.ConversationByID(ctx, tx, v.ConversationID)
+	if err != nil {
+		return 0, nil, err
+	}
+	ct, err := s.customer(ctx, tx, slug, v, conv, origin)
+	if err != nil {
+		return 0, nil, err
+	}
+	local := v.Start().In(ct.Loc)
+	id, err := inbox.AddMessageTx(ctx, tx, s.Channels, v.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "system",
+		AuthorName: author, Body: ct.body(v, key),
+		Template: &inbox.TemplateUse{Purpose: purpose, Params: []string{ct.Name, ct.P.Date(local), local.Format("15:04"), v.Address, ct.Link}}})
+	return id, conv, err
+}
+
 func (s *Service) customer(ctx context.Context, q Querier, slug string, v *Visit, conv *inbox.Conversation, origin string) (*customerText, error) {
 	t, err := s.Platform.TenantBySlug(ctx, slug)
 	if err != nil {
@@ -205,19 +223,8 @@ func (s *Service) HandleConfirm(ctx context.Context, j *jobs.Job) error {
 		if v.Status != StatusConfirmed || v.RecommendationID != p.RecommendationID || v.ConfirmedMessageID != 0 || v.ConversationID == 0 {
 			return nil
 		}
-		conv, err := inbox.ConversationByID(ctx, tx, v.ConversationID)
-		if err != nil {
-			return err
-		}
-		ct, err := s.customer(ctx, tx, j.Tenant, v, conv, p.Origin)
-		if err != nil {
-			return err
-		}
-		local := v.Start().In(ct.Loc)
-		if msgID, err = inbox.AddMessageTx(ctx, tx, s.Channels, v.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "system",
-			AuthorName: v.ApprovedByName, Body: ct.body(v, "visits.msg.confirmed"),
-			Template: &inbox.TemplateUse{Purpose: inbox.PurposeVisitConfirmation,
-				Params: []string{ct.Name, ct.P.Date(local), local.Format("15:04"), v.Address, ct.Link}}}); err != nil {
+		var conv *inbox.Conversation
+		if msgID, conv, err = s.tell(ctx, tx, j.Tenant, v, p.Origin, "visits.msg.confirmed", inbox.PurposeVisitConfirmation, v.ApprovedByName); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET confirmed_message_id = ?, updated_at = ? WHERE id = ? AND confirmed_message_id IS NULL`,

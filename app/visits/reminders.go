@@ -111,19 +111,8 @@ func (s *Service) HandleRemindCustomer(ctx context.Context, j *jobs.Job) error {
 		if err != nil || v == nil || v.RemindedCustomerAt != 0 || v.ConversationID == 0 {
 			return err
 		}
-		conv, err := inbox.ConversationByID(ctx, tx, v.ConversationID)
-		if err != nil {
-			return err
-		}
-		ct, err := s.customer(ctx, tx, j.Tenant, v, conv, p.Origin)
-		if err != nil {
-			return err
-		}
-		local := v.Start().In(ct.Loc)
-		if msgID, err = inbox.AddMessageTx(ctx, tx, s.Channels, v.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "system",
-			Body: ct.body(v, "visits.msg.reminder"),
-			Template: &inbox.TemplateUse{Purpose: inbox.PurposeVisitReminder,
-				Params: []string{ct.Name, ct.P.Date(local), local.Format("15:04"), v.Address, ct.Link}}}); err != nil {
+		var conv *inbox.Conversation
+		if msgID, conv, err = s.tell(ctx, tx, j.Tenant, v, p.Origin, "visits.msg.reminder", inbox.PurposeVisitReminder, ""); err != nil {
 			return err
 		}
 		now := tenantdb.Now()
