@@ -89,6 +89,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme")
+	allModules(e, "acme") // every route is there, so each answers by its permission (modules_test.go: with a module off, 404)
 	type who struct {
 		name   string
 		role   string
@@ -146,6 +147,8 @@ func TestTenantIsolationAllRoutes(t *testing.T) {
 	}
 	alphaOwner := e.User("alpha", "aowner", "owner")
 	e.Tenant("bravo")
+	allModules(e, "alpha")
+	allModules(e, "bravo")
 	// The owner goes last: the hostile posts may legitimately change bravo's own members.
 	type member struct {
 		who string

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/notify"
+	"highvibe/app/platform"
 	"highvibe/app/web"
 )
 
@@ -31,20 +32,27 @@ func navCounts(ctx context.Context, c *web.Ctx) web.NavCounts {
 	return n
 }
 
-// recordLinks is the menu's record group: the CRM lists the tenant's niche keeps and the product
-// catalog, for members allowed to read them.
+// recordLinks is the menu's record group: the written quotes, then the lists of the tenant's
+// modules that are on (sales: customers, orders, invoices and products; repair: repair requests),
+// for members allowed to read them.
 func recordLinks(c *web.Ctx) []web.NavLink {
 	if !c.Can(auth.ReadCRM) {
 		return nil
 	}
-	// Written quotes first: every niche quotes (app/quotes).
+	// Written quotes first: every business quotes (app/quotes).
 	out := []web.NavLink{{Href: "/app/quotes/", Label: "nav.quotes", Nav: "quotes"}}
-	for _, e := range []crm.Entity{crm.EntityCustomers, crm.EntityOrders, crm.EntityInvoices, crm.EntityRepairRequests} {
-		if crm.Enabled(string(e), c.Tenant.Setting("niche")) {
+	if c.HasModule(platform.ModuleSales) {
+		for _, e := range []crm.Entity{crm.EntityCustomers, crm.EntityOrders, crm.EntityInvoices} {
 			out = append(out, web.NavLink{Href: "/" + string(e) + "/", Label: "crm." + string(e) + ".title", Nav: "crm"})
 		}
 	}
-	return append(out, web.NavLink{Href: "/products/", Label: "nav.products", Nav: "products"})
+	if c.HasModule(platform.ModuleRepair) {
+		out = append(out, web.NavLink{Href: "/repair-requests/", Label: "crm.repair-requests.title", Nav: "crm"})
+	}
+	if c.HasModule(platform.ModuleSales) {
+		out = append(out, web.NavLink{Href: "/products/", Label: "nav.products", Nav: "products"})
+	}
+	return out
 }
 
 // manifest is the web app manifest: it lets a phone install the panel to its home screen, opening

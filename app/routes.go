@@ -3,10 +3,12 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
+	"highvibe/app/platform"
 	"highvibe/app/web"
 	"highvibe/static"
 )
@@ -26,12 +28,42 @@ type Route struct {
 	Access  access
 	Perm    auth.Permission // for panel routes
 	Handler http.HandlerFunc
+	// Module is the tenant module the route belongs to (platform.Module*; "" = always there). While
+	// the tenant has it off, a panel route answers 404 with a page saying so and who can turn it on,
+	// and an /api/ route 404 with a JSON problem (code module_off); the data stays. Set it by
+	// writing the routes inside inModule(...) in the table below.
+	Module string
 }
+
+// line is one line of the route table as written: a Route without its module, which the part of
+// the table it stands in gives (always there, or inModule).
+type line struct {
+	Pattern string
+	Access  access
+	Perm    auth.Permission
+	Handler http.HandlerFunc
+}
+
+// inModule marks the lines as belonging to module m: the router gates them on the tenant's modules
+// (Server.panel for panel routes, Server.apiModule for integration API routes).
+func inModule(m string, lines []line) []Route {
+	out := make([]Route, len(lines))
+	for i, l := range lines {
+		out[i] = Route{Pattern: l.Pattern, Access: l.Access, Perm: l.Perm, Handler: l.Handler, Module: m}
+	}
+	return out
+}
+
+// always is the lines of the table that every tenant has, whatever its modules.
+func always(lines []line) []Route { return inModule("", lines) }
 
 // Routes is THE route table: every URL of the product, readable top to bottom. The room that owns
 // a behaviour is the package named in the handler.
+//
+// The table is one list cut where a module's routes start and end: inModule(m, []line{...}) names
+// the module of every route in it, the way each route names its permission.
 func (s *Server) Routes(h *Handlers) []Route {
-	return []Route{
+	return slices.Concat(always([]line{
 		// Public pages and machine endpoints.
 		{"GET /{$}", public, "", h.Channels.Landing.Show},
 		{"GET /login/", public, "", h.Account.Form},
@@ -84,10 +116,13 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /api/v1/recommendations", public, "", h.Channels.API.Recommendations},
 		{"GET /api/v1/action-logs", public, "", h.Channels.API.ActionLogs},
 		{"POST /api/v1/leads", public, "", h.Channels.API.Import("leads")},
+	}), inModule(platform.ModuleSales, []line{
+		// The sales records' imports (module sales).
 		{"POST /api/v1/customers", public, "", h.Channels.API.Import("customers")},
 		{"POST /api/v1/products", public, "", h.Channels.API.Import("products")},
 		{"POST /api/v1/orders", public, "", h.Channels.API.Import("orders")},
 		{"POST /api/v1/invoices", public, "", h.Channels.API.Import("invoices")},
+	}), always([]line{
 
 		// Panel: dashboard and tenant switcher.
 		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
@@ -163,10 +198,6 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/quotes/{id}/revise", panel, auth.WriteInbox, h.Quotes.Revise},
 		{"POST /app/quotes/{id}/send", panel, auth.WriteInbox, h.Quotes.Send},
 		{"GET /app/quotes/{id}/pdf", panel, auth.ReadPanel, h.Quotes.PDFFile},
-		{"GET /products/", panel, auth.ReadCRM, h.Products.List},
-		{"POST /products/", panel, auth.WriteCRM, h.Products.Save},
-		{"POST /products/{id}/", panel, auth.WriteCRM, h.Products.Save},
-		{"POST /products/{id}/active", panel, auth.WriteCRM, h.Products.SetActive},
 		// Panel: site visits (app/visits): the team's calendar, a visit's page, moving it (a new
 		// date goes back to the approval queue), its outcome, and each member's own calendar feed.
 		{"GET /app/visits/{$}", panel, auth.ReadPanel, h.Visits.Calendar},
@@ -183,6 +214,14 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/analytics/", panel, auth.ReadPanel, h.Analytics.Page},
 		{"GET /app/analytics/chart_pack.json", panel, auth.ReadPanel, h.Analytics.ChartPack},
 		{"POST /app/analytics/refresh", panel, auth.RefreshKPI, h.Analytics.Refresh},
+		{"GET /app/logs/", panel, auth.ReadPanel, h.Logs.List},
+	}), inModule(platform.ModuleSales, []line{
+		// Module sales: the product catalog the assistant quotes from and the customers, orders
+		// and invoices lists (app/crm); the menu's "Customers" group.
+		{"GET /products/", panel, auth.ReadCRM, h.Products.List},
+		{"POST /products/", panel, auth.WriteCRM, h.Products.Save},
+		{"POST /products/{id}/", panel, auth.WriteCRM, h.Products.Save},
+		{"POST /products/{id}/active", panel, auth.WriteCRM, h.Products.SetActive},
 		{"GET /customers/{$}", panel, auth.ReadCRM, h.CRM.List(crm.EntityCustomers)},
 		{"GET /customers/new", panel, auth.WriteCRM, h.CRM.New(crm.EntityCustomers)},
 		{"POST /customers/new", panel, auth.WriteCRM, h.CRM.Save(crm.EntityCustomers)},
@@ -201,14 +240,15 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /invoices/{id}/", panel, auth.ReadCRM, h.CRM.Show(crm.EntityInvoices)},
 		{"POST /invoices/{id}/", panel, auth.WriteCRM, h.CRM.Save(crm.EntityInvoices)},
 		{"GET /invoices", public, "", slashRedirect("/invoices/")},
+	}), inModule(platform.ModuleRepair, []line{
+		// Module repair: repair requests (app/crm).
 		{"GET /repair-requests/{$}", panel, auth.ReadCRM, h.CRM.List(crm.EntityRepairRequests)},
 		{"GET /repair-requests/new", panel, auth.WriteCRM, h.CRM.New(crm.EntityRepairRequests)},
 		{"POST /repair-requests/new", panel, auth.WriteCRM, h.CRM.Save(crm.EntityRepairRequests)},
 		{"GET /repair-requests/{id}/", panel, auth.ReadCRM, h.CRM.Show(crm.EntityRepairRequests)},
 		{"POST /repair-requests/{id}/", panel, auth.WriteCRM, h.CRM.Save(crm.EntityRepairRequests)},
 		{"GET /repair-requests", public, "", slashRedirect("/repair-requests/")},
-		{"GET /app/logs/", panel, auth.ReadPanel, h.Logs.List},
-
+	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
 		{"POST /app/settings/profile", panel, auth.ManageSettings, h.Settings.SaveProfile},
@@ -236,7 +276,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /staff/users/", staffs, auth.StaffOnly, h.Staff.Users},
 		{"POST /staff/users/{id}/reset-2fa", staffs, auth.StaffOnly, h.Staff.ResetTwoFactor},
 		{"GET /staff/trail/", staffs, auth.StaffOnly, h.Staff.Trail},
-	}
+	}))
 }
 
 // bodyClass is how long a route waits for a request body and whether strangers queue for it.
@@ -298,9 +338,13 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 		hf := rt.Handler
 		switch rt.Access {
 		case panel:
-			hf = s.panel(rt.Perm, hf)
+			hf = s.panel(rt.Perm, hf, rt.Module)
 		case staffs:
 			hf = s.staffOnly(hf)
+		case public:
+			if rt.Module != "" {
+				hf = s.apiModule(h, rt.Module, hf)
+			}
 		}
 		mux.HandleFunc(rt.Pattern, hf)
 		classes[rt.Pattern] = classOf(rt)

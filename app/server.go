@@ -153,7 +153,10 @@ func (s *Server) enterTenant(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 // panel wraps a panel handler: it requires a logged-in user with an enabled membership in the
 // active tenant (or staff), opens only that tenant's database, and checks permission p before the
 // handler runs, so a forbidden action never half-happens.
-func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
+//
+// module, when not "", is the tenant module the route belongs to: while the tenant has it off the
+// route answers 404 with the "module is off" page, for every role, before the permission check.
+func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, ok := s.signedIn(w, r)
 		if !ok {
@@ -183,6 +186,10 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		// (on the profile page), switch tenant or sign out.
 		if t.Bool("require_2fa") && !u.TwoFactor && !strings.HasPrefix(r.URL.Path, "/app/profile/") && r.URL.Path != "/app/switch/" {
 			web.Redirect(w, r, "/app/profile/#two-factor")
+			return
+		}
+		if module != "" && !t.HasModule(module) {
+			s.moduleOff(w, r, module)
 			return
 		}
 		if !c.Can(p) {
@@ -357,7 +364,7 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	// A signed-in member who mistypes a panel address stays in the panel (menu, bell, own name),
 	// not on a signed-out page that offers to sign in; anyone else gets the plain page.
 	if strings.HasPrefix(r.URL.Path, "/app/") && auth.SignedIn(s.session(r)) != 0 {
-		s.panel(auth.ReadPanel, func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound, "") })(w, r)
+		s.panel(auth.ReadPanel, func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound, "") }, "")(w, r)
 		return
 	}
 	s.errorPage(w, r, http.StatusNotFound, "")

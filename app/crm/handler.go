@@ -20,15 +20,6 @@ type Handler struct {
 	Render *web.Renderer
 }
 
-// Enabled reports whether a CRM list exists for a tenant niche. Every niche keeps customers,
-// orders and invoices; repair requests belong to installation trades (parke_tas, muteahhit).
-func Enabled(entity, niche string) bool {
-	if entity == "repair-requests" {
-		return niche == "parke_tas" || niche == "muteahhit"
-	}
-	return entity == "customers" || entity == "orders" || entity == "invoices"
-}
-
 type field struct {
 	Name, Label, Kind, Value, Error string
 	Options                         []Option
@@ -88,16 +79,6 @@ func (h *Handler) Save(e Entity) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { h.save(w, r, string(e)) }
 }
 
-func (h *Handler) enabled(w http.ResponseWriter, r *http.Request, ent string) bool {
-	c := web.From(r)
-	if Enabled(ent, c.Tenant.Setting("niche")) {
-		return true
-	}
-	h.Render.Render(w, r, http.StatusNotFound, "crm/disabled", &web.Page{Title: c.T("crm.disabled.title"), Nav: "crm", Guide: "crm",
-		Data: map[string]string{"Entity": c.T("crm." + ent + ".title")}})
-	return false
-}
-
 func statusOptions(c *web.Ctx, entity string, set []string) []Option {
 	out := make([]Option, 0, len(set))
 	for _, s := range set {
@@ -107,9 +88,6 @@ func statusOptions(c *web.Ctx, entity string, set []string) []Option {
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
-	if !h.enabled(w, r, ent) {
-		return
-	}
 	c := web.From(r)
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
@@ -291,9 +269,6 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, statu
 }
 
 func (h *Handler) newForm(w http.ResponseWriter, r *http.Request, ent string) {
-	if !h.enabled(w, r, ent) {
-		return
-	}
 	v := map[string]string{"status": "", "urgency": "medium"}
 	if cid := r.URL.Query().Get("customer_id"); cid != "" {
 		v["customer_id"] = cid
@@ -302,9 +277,6 @@ func (h *Handler) newForm(w http.ResponseWriter, r *http.Request, ent string) {
 }
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
-	if !h.enabled(w, r, ent) {
-		return
-	}
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -322,9 +294,6 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 // a valid record is stored, with its action-log row, in one transaction. Field errors — the
 // form's own or the store's (a reference to a missing customer) — come back as the form at 422.
 func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
-	if !h.enabled(w, r, ent) {
-		return
-	}
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))

@@ -96,6 +96,9 @@ var Tables = []Table{
 	{"api_keys", "platform", "platform"},
 	{"sessions", "platform", "platform"},
 	{"recovery_codes", "platform", "platform"},
+	// Each tenant's module choices and the niches staff define (guide: 41-modules.md).
+	{"tenant_modules", "platform", "platform"},
+	{"custom_niches", "platform", "platform"},
 	// Each tenant's newest audit row, kept outside the tenant file so cutting the file back shows.
 	{"audit_heads", "platform", "audit"},
 	// The platform trail: every staff action (console or command line), across tenants.

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -20,7 +22,10 @@ func baseSettings() []settingdef.Def {
 	return []settingdef.Def{
 		{Key: "name", MaxLen: 200, Check: settingdef.NonEmpty},
 		{Key: "status", Default: "active", Kind: settingdef.Choice, Options: []string{"active", "inactive"}},
-		{Key: "niche", Default: "default", Kind: settingdef.Choice, Options: Niches},
+		// A built-in niche or a custom one (platform niches.go checks it exists).
+		{Key: "niche", Default: "default", Check: nicheIDFormat},
+		// The tenant's modules, e.g. "sales,repair,msp" (modules.go); "default" follows the niche.
+		{Key: "modules", Default: "default", Check: checkModules},
 		{Key: "primary_locale", Default: "tr", Kind: settingdef.Choice, Options: Locales},
 		{Key: "currency", Default: "TRY", Check: currency},
 		{Key: "chat_widget_enabled", Default: "true", Kind: settingdef.Bool},
@@ -90,8 +95,23 @@ func (s *Service) SettingKeys() []string { return s.Defs.Keys() }
 // IsSecret reports whether a setting must never be shown again after saving.
 func (s *Service) IsSecret(key string) bool { return s.Defs.IsSecret(key) }
 
-// ValidateSetting checks one key=value pair without storing it.
-func (s *Service) ValidateSetting(key, value string) error { return CheckSetting(s.Defs, key, value) }
+// ValidateSetting checks one key=value pair without storing it; a niche must be built in or
+// defined (custom_niches).
+func (s *Service) ValidateSetting(key, value string) error {
+	if err := CheckSetting(s.Defs, key, value); err != nil {
+		return err
+	}
+	if key == "niche" {
+		if err := s.checkNiche(context.Background(), value); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				return ve
+			}
+			return &ValidationError{"niche", "could not be checked: " + err.Error()}
+		}
+	}
+	return nil
+}
 
 func (s *Service) normalizeSetting(key, value string) string {
 	d, _ := s.Defs.Lookup(key)

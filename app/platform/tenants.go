@@ -27,7 +27,10 @@ type Tenant struct {
 	Currency      string
 	CreatedAt     string
 	Settings      map[string]string
-	defs          *settingdef.Set // what the loading service knows: the defaults Setting falls back to
+	// Niche is the custom niche the tenant chose (nil for a built-in niche).
+	Niche        *Niche
+	defs         *settingdef.Set // what the loading service knows: the defaults Setting falls back to
+	moduleChoice map[string]bool // the owner's explicit module choices (the rest follow the niche)
 }
 
 // Active reports whether the tenant may take in new data.
@@ -46,6 +49,8 @@ func (t *Tenant) Setting(key string) string {
 		return t.PrimaryLocale
 	case "currency":
 		return t.Currency
+	case "modules":
+		return strings.Join(t.EnabledModules(), ",")
 	}
 	if v, ok := t.Settings[key]; ok {
 		return v
@@ -107,6 +112,9 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	if err := s.ValidateSetting("niche", niche); err != nil {
 		return nil, err
 	}
+	if err := s.checkNiche(ctx, niche); err != nil {
+		return nil, err
+	}
 	if locale == "" {
 		locale = "tr"
 	}
@@ -153,6 +161,16 @@ func (s *Service) scanTenant(ctx context.Context, row *sql.Row) (*Tenant, error)
 		return nil, err
 	}
 	t.Settings = set
+	if err := s.loadModules(ctx, t); err != nil {
+		return nil, err
+	}
+	if !BuiltinNiche(t.NicheID) {
+		n, err := s.CustomNiche(ctx, t.NicheID)
+		if err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+			return nil, err
+		}
+		t.Niche = n // a niche deleted by hand leaves the default persona
+	}
 	return t, nil
 }
 
@@ -209,6 +227,11 @@ func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]st
 			return err
 		}
 	}
+	if v, ok := kv["niche"]; ok {
+		if err := s.checkNiche(ctx, v); err != nil {
+			return err
+		}
+	}
 	t, err := s.TenantBySlug(ctx, slug)
 	if err != nil {
 		return err
@@ -216,6 +239,13 @@ func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]st
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range kv {
+			if k == "modules" {
+				list, useDefault, _ := ParseModules(v)
+				if err := storeModules(ctx, tx, t.ID, list, useDefault, now); err != nil {
+					return err
+				}
+				continue
+			}
 			if col, ok := tenantColumns[k]; ok {
 				if _, err := tx.ExecContext(ctx, `UPDATE tenants SET `+col+` = ?, updated_at = ? WHERE id = ?`, s.normalizeSetting(k, v), now, t.ID); err != nil {
 					return fmt.Errorf("platform: set %s: %w", k, err)

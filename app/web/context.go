@@ -46,6 +46,15 @@ func (c *Ctx) Can(p auth.Permission) bool {
 	return auth.Can(c.Role, c.User.IsStaff, p)
 }
 
+// HasModule reports whether the active tenant has module m on (platform.Module*: "sales", "msp",
+// …); false without a tenant. Templates: {{if .Ctx.HasModule "msp"}}.
+func (c *Ctx) HasModule(m string) bool {
+	if c == nil || c.Tenant == nil {
+		return false
+	}
+	return c.Tenant.HasModule(m)
+}
+
 // UserID is the logged-in user's id or 0.
 func (c *Ctx) UserID() int64 {
 	if c == nil || c.User == nil {

@@ -68,6 +68,20 @@ func (k *Keys) Authenticate(ctx context.Context, key, scope string) (*Caller, er
 	return check(c, scope)
 }
 
+// Resolve returns the tenant key opens without checking scope or revocation (the route gates use it
+// to learn the tenant; the handler's Authenticate still decides whether the key may act).
+func (k *Keys) Resolve(ctx context.Context, key string) (*Caller, error) {
+	if c := k.cached(key); c != nil {
+		return c, nil
+	}
+	c, err := lookup(ctx, k.platform, key)
+	if err != nil {
+		return nil, err
+	}
+	k.remember(key, c)
+	return c, nil
+}
+
 // cacheTTL bounds how long a key, its revocation state and its tenant's settings are reused
 // without asking the control database again: webhooks come in bursts, and a revoked key or a
 // changed setting still takes effect within seconds.
