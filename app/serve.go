@@ -219,6 +219,9 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}}
 	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.
 	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSendScheduled, h.InboxService.SendScheduled)
+	// The search documents of conversations that received messages: finding a customer's words is
+	// part of their message reaching the team, so the customer lane (the assistant waits in a burst).
+	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSearch, h.InboxService.IndexPending)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
 	// Photos and files: inbound downloads are customer-facing ingest, so the customer lane.

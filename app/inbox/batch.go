@@ -12,14 +12,15 @@ import (
 )
 
 // Batch is one write transaction storing many inbound messages (IngestBatch): each message does
-// what Ingest does, and each conversation's search document is rebuilt once, at the end, however
-// many of its messages the batch holds.
+// what Ingest does, except the search document: the batch records each conversation it touched in
+// search_pending, once, and the inbox_search job rebuilds the documents off the acknowledging
+// path (Service.IndexPending), once per conversation however many messages arrived meanwhile.
 type Batch struct {
 	ctx     context.Context
 	reg     *channel.Registry
 	tx      *sql.Tx
 	q       *stmtCache
-	touched map[int64][]string // conversation → the bodies this batch added to it
+	touched map[int64]int64 // conversation → the first message this batch added to it
 	order   []int64
 	events  []live.Event
 }
@@ -34,20 +35,16 @@ func (b *Batch) Q() Writer { return b.q }
 
 // IngestBatch runs fn in one write transaction; fn stores messages with Batch.Ingest. Nothing of
 // it is kept unless everything is: fn's error rolls the whole batch back. After the commit every
-// stored message is published to open inbox tabs.
+// stored message is published to open inbox tabs; the search finds them once the inbox_search job
+// has run (SearchDelay after the first of them, and a little longer under a heavy burst).
 func (s *Service) IngestBatch(ctx context.Context, tenantSlug string, db *tenantdb.DB, fn func(b *Batch) error) error {
 	b := &Batch{ctx: ctx, reg: s.Channels}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}, map[int64][]string{}, nil, nil
+		b.tx, b.q, b.touched, b.order, b.events = tx, &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}, map[int64]int64{}, nil, nil
 		if err := fn(b); err != nil {
 			return err
 		}
-		for _, id := range b.order {
-			if err := reindexNew(ctx, b.q, id, b.touched[id]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return markPending(ctx, b.q, b.order, b.touched)
 	})
 	if err != nil {
 		return err
@@ -79,8 +76,8 @@ func (b *Batch) Ingest(in Inbound) (IngestResult, error) {
 	}
 	if _, ok := b.touched[res.ConversationID]; !ok {
 		b.order = append(b.order, res.ConversationID)
+		b.touched[res.ConversationID] = res.MessageID
 	}
-	b.touched[res.ConversationID] = append(b.touched[res.ConversationID], res.body)
 	b.events = append(b.events, live.Event{Kind: "message", ConversationID: res.ConversationID, MessageID: res.MessageID})
 	return res, nil
 }

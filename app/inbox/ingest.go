@@ -56,8 +56,6 @@ type IngestResult struct {
 	Duplicate                         bool // ProviderMessageID seen before on this channel: nothing was created
 	NewConversation                   bool
 	NewLead                           bool
-
-	body string // the body as stored (Batch adds its words to search_terms)
 }
 
 // otherSources are the lead sources that are not channels (the channels are sources too).
@@ -164,7 +162,7 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	if err != nil {
 		return res, err
 	}
-	res.LeadID, res.ConversationID, res.MessageID, res.body = leadID, convID, msgID, a.Body
+	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
 	if err := st.logReceived(a, res); err != nil {
 		return res, err
 	}

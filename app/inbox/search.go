@@ -102,26 +102,42 @@ const maxDoc = 64 << 10
 
 // reindex rebuilds the search document of one conversation inside the caller's transaction.
 func reindex(ctx context.Context, tx querier, convID int64) error {
-	return reindexNew(ctx, tx, convID, nil)
+	return reindexFrom(ctx, tx, convID, 0)
 }
 
-// reindexNew is reindex after the transaction added the messages whose bodies are fresh (nil: not
-// known, every word of the document is added to search_terms). Only the words of fresh and of the
-// conversation's own fields can be new to search_terms: every older body was in an earlier
-// document of this conversation, and that document's words were added when it was written (and
-// search_terms only ever grows). A long thread's document is up to 64 KB; a batch then adds the
-// words of its new messages instead of splitting and looking up the whole document again.
-func reindexNew(ctx context.Context, tx querier, convID int64, fresh []string) error {
+// reindexFrom is reindex when every message before message from was already in an earlier
+// document of this conversation (0: not known, every word of the document is added to
+// search_terms). Only the words of the newer messages and of the conversation's own fields can
+// be new to search_terms: an older body's words were added when that earlier document was written
+// (and search_terms only ever grows). A long thread's document is up to 64 KB; the rebuild then
+// adds the words of its new messages instead of splitting and looking up the whole document again.
+func reindexFrom(ctx context.Context, tx querier, convID, from int64) error {
+	doc, terms, err := buildDoc(ctx, tx, convID, from)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO conversation_search(rowid, doc) VALUES(?, ?)`, convID, doc); err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	if err := addTerms(ctx, tx, terms); err != nil {
+		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+	}
+	return nil
+}
+
+// buildDoc reads what conversation convID's search document holds and answers it folded, with the
+// folded text whose words may be new to search_terms (reindexFrom).
+func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms string, err error) {
 	var parts []string
 	var phones []string
 	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
-	err := tx.QueryRowContext(ctx, `SELECT c.summary, c.next_action, c.external_id, l.name, l.phone, l.email, coalesce(l.external_id,''),
+	err = tx.QueryRowContext(ctx, `SELECT c.summary, c.next_action, c.external_id, l.name, l.phone, l.email, coalesce(l.external_id,''),
 		coalesce(cu.name,''), coalesce(cu.phone,''), coalesce(cu.email,''), coalesce(cu.company,''), coalesce(cu.city,''), coalesce(cu.notes,'')
 		FROM conversations c JOIN leads l ON l.id = c.lead_id
 		LEFT JOIN customers cu ON cu.id = coalesce(c.customer_id, l.customer_id)
 		WHERE c.id = ?`, convID).Scan(&summary, &next, &ext, &lname, &lphone, &lemail, &lext, &cname, &cphone, &cemail, &ccompany, &ccity, &cnotes)
 	if err != nil {
-		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
 	parts = append(parts, lname, lemail, lext, ext, summary, next, cname, cemail, ccompany, ccity, cnotes)
 	phones = append(phones, phoneTerms(lphone)...)
@@ -136,38 +152,37 @@ func reindexNew(ctx context.Context, tx querier, convID int64, fresh []string) e
 	for _, p := range parts {
 		size += len(p)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT body FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 300`, convID)
+	var fresh []string // bodies of message from and later
+	rows, err := tx.QueryContext(ctx, `SELECT id, body FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 300`, convID)
 	if err != nil {
-		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
 	for rows.Next() {
+		var id int64
 		var body string
-		if err := rows.Scan(&body); err != nil {
+		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
-			return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+			return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 		}
 		if size+len(body) > maxDoc {
 			break
 		}
 		size += len(body)
 		parts = append(parts, body)
+		if from > 0 && id >= from {
+			fresh = append(fresh, body)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
-	doc := Fold(strings.Join(parts, "\n"))
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO conversation_search(rowid, doc) VALUES(?, ?)`, convID, doc); err != nil {
-		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
-	}
-	terms := doc
-	if fresh != nil {
+	doc = Fold(strings.Join(parts, "\n"))
+	terms = doc
+	if from > 0 {
 		terms = Fold(strings.Join(append(parts[:own:own], fresh...), "\n"))
 	}
-	if err := addTerms(ctx, tx, terms); err != nil {
-		return fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
-	}
-	return nil
+	return doc, terms, nil
 }
 
 // ReindexLead rebuilds the search documents of every conversation of a lead; rooms that change a

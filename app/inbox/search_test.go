@@ -120,9 +120,11 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// TestBatchAddsTheWordsOfNewMessages: a batch adds to search_terms only the words of the messages
-// it stores and of the conversation's own fields (reindexNew), and that is enough: every word of
-// every search document is still in search_terms, and the new words are found by their prefix.
+// TestBatchAddsTheWordsOfNewMessages: a batch leaves its conversations' search documents to the
+// inbox_search job (search_pending), which adds to search_terms only the words of the messages
+// stored since the document was last built and of the conversation's own fields (reindexFrom), and
+// that is enough: every word of every search document is still in search_terms, and the new words
+// are found by their prefix.
 func TestBatchAddsTheWordsOfNewMessages(t *testing.T) {
 	db := openDB(t)
 	s := &Service{Live: live.NewHub(), Channels: FakeChannels()}
@@ -145,6 +147,18 @@ func TestBatchAddsTheWordsOfNewMessages(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rows, _, err := List(ctx, db.Read, Filter{Q: "harpusta"}); err != nil || len(rows) != 0 {
+		t.Fatalf("the batch's words are found before the inbox_search job ran: %d conversations (%v)", len(rows), err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_pending`); n != 2 {
+		t.Fatalf("%d conversations wait for their search document, want 2", n)
+	}
+	if n, err := IndexPendingNow(ctx, db); err != nil || n != 2 {
+		t.Fatalf("IndexPendingNow rebuilt %d documents (%v), want 2", n, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_pending`); n != 0 {
+		t.Fatalf("%d conversations still wait after the rebuild", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM search_terms WHERE term IN ('supurgelik', 'harpusta', 'olcusu', 'necmettin', 'kocabiyik', 'text', 'traverten')`); n != 7 {
 		t.Errorf("search_terms holds %d of the 7 words", n)

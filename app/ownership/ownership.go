@@ -32,6 +32,7 @@ var Tables = []Table{
 	{"templates", "tenant", "inbox"},
 	{"conversation_search", "tenant", "inbox"},
 	{"search_terms", "tenant", "inbox"},
+	{"search_pending", "tenant", "inbox"},
 	{"mentions", "tenant", "inbox"},
 
 	// What the assistant proposes and a person decides.

@@ -1,0 +1,161 @@
+package inbox
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"highvibe/app/jobs"
+	"highvibe/app/tenantdb"
+)
+
+// JobSearch rebuilds the search documents of the conversations waiting in search_pending
+// (Service.IndexPending). It runs in the customer lane: the assistant's lanes wait while a burst
+// of deliveries keeps the writer busy, and the search must not wait with them.
+const JobSearch = "inbox_search"
+
+// SearchDelay is how long after a batch of inbound messages the search documents of the
+// conversations it touched are rebuilt. While messages keep arriving, every conversation's
+// document is rebuilt once per delay however many of its messages arrived in it, instead of once
+// per group commit: a regular customer's long thread (a document of up to 64 KB) is folded and
+// tokenized a few times a second instead of for every message. The search finds a message within
+// about this delay plus one rebuild (TestSearchCatchesUpUnderLoad: within 2 s under load).
+const SearchDelay = 300 * time.Millisecond
+
+// searchBatch bounds the documents one IndexPending transaction rebuilds, so the acknowledgements
+// waiting for the writer never wait behind more than about this many rebuilds; the rest follow in
+// the next run, queued at once.
+const searchBatch = 64
+
+// searchDedupe is the dedupe key of the one open inbox_search job of a tenant.
+const searchDedupe = "pending"
+
+// markPending records the conversations a batch touched (first: the first message the batch added
+// to each) and queues the rebuild, in the batch's transaction. A conversation already waiting
+// keeps its older first message; a job already queued is not queued twice (its dedupe key).
+func markPending(ctx context.Context, q querier, order []int64, first map[int64]int64) error {
+	if len(order) == 0 {
+		return nil
+	}
+	for _, id := range order {
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_pending(conversation_id, from_message_id) VALUES(?, ?) ON CONFLICT DO NOTHING`,
+			id, first[id]); err != nil {
+			return fmt.Errorf("inbox: queueing search update: %w", err)
+		}
+	}
+	if _, err := jobs.Enqueue(ctx, q, JobSearch, struct{}{}, jobs.Options{RunAt: time.Now().Add(SearchDelay), DedupeKey: searchDedupe}); err != nil {
+		return fmt.Errorf("inbox: queueing search update: %w", err)
+	}
+	return nil
+}
+
+// IndexPending is the inbox_search job: it rebuilds the waiting documents, oldest conversation
+// first, up to searchBatch of them, and marks itself done in the same transaction. Marking itself
+// done there is what makes the hand-over safe: a batch that commits after this transaction finds
+// no open job and queues a new one, and one that committed before left its conversations in
+// search_pending, which this transaction reads. When more wait than one run takes, the next run
+// is queued in the same transaction, due at once.
+func (s *Service) IndexPending(ctx context.Context, j *jobs.Job) error {
+	_, err := indexPending(ctx, j.DB, j)
+	return err
+}
+
+// IndexPendingNow rebuilds every waiting search document at once (tests and benchmarks; the
+// server leaves it to the inbox_search job). It reports how many it rebuilt.
+func IndexPendingNow(ctx context.Context, db *tenantdb.DB) (int, error) {
+	total := 0
+	for {
+		n, err := indexPending(ctx, db, nil)
+		total += n
+		if err != nil || n < searchBatch {
+			return total, err
+		}
+	}
+}
+
+func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job) (int, error) {
+	ctx = context.WithoutCancel(ctx) // short, and a cancellable context costs the driver a goroutine per statement
+	n := 0
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		n = 0
+		q := &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}
+		rows, err := q.QueryContext(ctx, `SELECT conversation_id, from_message_id FROM search_pending ORDER BY from_message_id LIMIT ?`, searchBatch+1)
+		if err != nil {
+			return fmt.Errorf("inbox: pending search updates: %w", err)
+		}
+		type pending struct{ conv, from int64 }
+		var list []pending
+		for rows.Next() {
+			var p pending
+			if err := rows.Scan(&p.conv, &p.from); err != nil {
+				rows.Close()
+				return fmt.Errorf("inbox: pending search updates: %w", err)
+			}
+			list = append(list, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("inbox: pending search updates: %w", err)
+		}
+		more := len(list) > searchBatch
+		list = list[:min(len(list), searchBatch)]
+		// Every old document goes first, then every new one in ascending rowid order: FTS5 writes
+		// the words it holds in memory out as a new segment before a delete, and before an insert
+		// whose rowid is not above the last one it holds, so any other order would cost a segment
+		// (and the merges it brings) per document instead of one per transaction.
+		slices.SortFunc(list, func(a, b pending) int { return cmp.Compare(a.conv, b.conv) })
+		ids := make([]string, len(list))
+		docs := make([]string, len(list))
+		var terms []string
+		for i, p := range list {
+			ids[i] = fmt.Sprint(p.conv)
+			doc, t, err := buildDoc(ctx, q, p.conv, p.from)
+			if errors.Is(err, sql.ErrNoRows) { // the conversation is gone: nothing to find
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			docs[i] = doc
+			terms = append(terms, t)
+		}
+		if len(ids) > 0 {
+			in := strings.Join(ids, ",")
+			if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_search WHERE rowid IN (`+in+`)`); err != nil {
+				return fmt.Errorf("inbox: pending search updates: %w", err)
+			}
+			for i, p := range list {
+				if docs[i] == "" {
+					continue
+				}
+				if _, err := q.ExecContext(ctx, `INSERT INTO conversation_search(rowid, doc) VALUES(?, ?)`, p.conv, docs[i]); err != nil {
+					return fmt.Errorf("inbox: indexing conversation %d: %w", p.conv, err)
+				}
+			}
+			if err := addTerms(ctx, q, strings.Join(terms, "\n")); err != nil {
+				return fmt.Errorf("inbox: pending search updates: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE conversation_id IN (`+in+`)`); err != nil {
+				return fmt.Errorf("inbox: pending search updates: %w", err)
+			}
+		}
+		if j != nil {
+			if err := jobs.DoneTx(ctx, tx, []*jobs.Job{j}); err != nil {
+				return err
+			}
+			if more {
+				if _, err := jobs.Enqueue(ctx, q, JobSearch, struct{}{}, jobs.Options{DedupeKey: searchDedupe}); err != nil {
+					return fmt.Errorf("inbox: queueing search update: %w", err)
+				}
+			}
+		}
+		n = len(list)
+		return nil
+	})
+	return n, err
+}
