@@ -248,6 +248,11 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /repair-requests/{id}/", panel, auth.ReadCRM, h.CRM.Show(crm.EntityRepairRequests)},
 		{"POST /repair-requests/{id}/", panel, auth.WriteCRM, h.CRM.Save(crm.EntityRepairRequests)},
 		{"GET /repair-requests", public, "", slashRedirect("/repair-requests/")},
+	}), inModule(platform.ModuleMSP, []line{
+		// Module msp: the SLA policies (app/msp): the team reads them, the owner edits.
+		{"GET /app/msp/sla/{$}", panel, auth.ReadPanel, h.SLA.Policies},
+		{"POST /app/msp/sla/{$}", panel, auth.ManageSettings, h.SLA.Save},
+		{"POST /app/msp/sla/{id}", panel, auth.ManageSettings, h.SLA.Save},
 	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},

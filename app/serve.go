@@ -33,6 +33,7 @@ import (
 	"highvibe/app/live"
 	"highvibe/app/logs"
 	"highvibe/app/media"
+	"highvibe/app/msp"
 	"highvibe/app/notify"
 	"highvibe/app/ops"
 	"highvibe/app/platform"
@@ -115,6 +116,8 @@ type Handlers struct {
 	MediaFiles *media.Handler
 	// Visits is the site visits' calendar, outcome and calendar feeds (app/visits).
 	Visits *visits.Handler
+	// SLA is the MSP module's SLA policies page (app/msp); its job warns before breaches.
+	SLA *msp.SLAHandler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -257,6 +260,9 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	approvals.OnDecided("visits", visits.Decided)
 	h.Inbox.Neighbours.Visits = visits.ConversationVisits
 	h.Book = &visits.BookHandler{Render: s.Render, Platform: s.Platform, Svc: h.VisitsCore}
+	// MSP SLA clocks: the policies page and the job that warns at 75 % and logs breaches.
+	h.SLA = &msp.SLAHandler{Render: s.Render}
+	msp.RegisterSLAJobs(s.Jobs)
 	h.Assistant = &ai.Assistant{Platform: s.Platform, Inbox: h.InboxService, Client: &ai.Client{}, Log: o.Log}
 	h.Inbox.Suggester = h.Assistant.Suggest
 	h.Assistant.ProposeVisit = visits.ProposeForAssistant

@@ -18,33 +18,33 @@ import (
 // warns the team: 75 %.
 const AmberPercent = 75
 
-// ClockState is the colour of a clock, as the pages show it.
-type ClockState string
+// SLAState is the colour of a clock, as the pages show it.
+type SLAState string
 
 const (
-	ClockOK       ClockState = "ok"       // green: less than 75 % used
-	ClockAmber    ClockState = "amber"    // 75 % or more used, not yet due
-	ClockBreached ClockState = "breached" // running past its due time, or stopped after it
-	ClockMet      ClockState = "met"      // stopped (answered / resolved) within the target
-	ClockNone     ClockState = "none"     // the policy sets no target for this priority
+	ClockOK       SLAState = "ok"       // green: less than 75 % used
+	ClockAmber    SLAState = "amber"    // 75 % or more used, not yet due
+	ClockBreached SLAState = "breached" // running past its due time, or stopped after it
+	ClockMet      SLAState = "met"      // stopped (answered / resolved) within the target
+	ClockNone     SLAState = "none"     // the policy sets no target for this priority
 )
 
-// Span is a stretch of wall-clock time [From, To); a zero To is still open (the ticket is paused now).
-type Span struct {
+// SLAPause is a stretch of wall-clock time [From, To); a zero To is still open (the ticket is paused now).
+type SLAPause struct {
 	From time.Time
 	To   time.Time
 }
 
-// History is what the clocks of one ticket are computed from.
-type History struct {
+// SLAHistory is what the clocks of one ticket are computed from.
+type SLAHistory struct {
 	OpenedAt        time.Time
-	Paused          []Span    // "waiting on customer" stretches, in any order; at most one open
-	FirstResponseAt time.Time // zero: no public reply yet (stops the response clock)
-	ResolvedAt      time.Time // zero: not resolved (stops the resolution clock)
+	Paused          []SLAPause // "waiting on customer" stretches, in any order; at most one open
+	FirstResponseAt time.Time  // zero: no public reply yet (stops the response clock)
+	ResolvedAt      time.Time  // zero: not resolved (stops the resolution clock)
 }
 
-// Clock is one target's state at a moment.
-type Clock struct {
+// SLAClock is one target's state at a moment.
+type SLAClock struct {
 	Target  time.Duration // business time allowed; 0 = no target (State is ClockNone)
 	Elapsed time.Duration // business time used, pauses left out
 	Left    time.Duration // Target − Elapsed, negative once breached
@@ -55,23 +55,23 @@ type Clock struct {
 	DueOK   bool // false when the business never opens enough in the next 400 days
 	Paused  bool // the ticket waits on the customer now and the clock is not stopped
 	Stopped bool // answered (response) or resolved (resolution)
-	State   ClockState
+	State   SLAState
 }
 
 // ResponseClock is the clock of the first public reply.
-func ResponseClock(s *hours.Schedule, h History, target time.Duration, now time.Time) Clock {
-	return clock(s, h, target, h.FirstResponseAt, now)
+func ResponseClock(s *hours.Schedule, h SLAHistory, target time.Duration, now time.Time) SLAClock {
+	return slaClock(s, h, target, h.FirstResponseAt, now)
 }
 
 // ResolutionClock is the clock of the resolution.
-func ResolutionClock(s *hours.Schedule, h History, target time.Duration, now time.Time) Clock {
-	return clock(s, h, target, h.ResolvedAt, now)
+func ResolutionClock(s *hours.Schedule, h SLAHistory, target time.Duration, now time.Time) SLAClock {
+	return slaClock(s, h, target, h.ResolvedAt, now)
 }
 
 // active returns the stretches after opened when the clock runs (pauses cut out), up to end,
 // and whether the ticket is paused at end.
-func active(opened time.Time, paused []Span, end time.Time) (out []Span, pausedAtEnd bool) {
-	ps := make([]Span, 0, len(paused))
+func slaRunning(opened time.Time, paused []SLAPause, end time.Time) (out []SLAPause, pausedAtEnd bool) {
+	ps := make([]SLAPause, 0, len(paused))
 	for _, p := range paused {
 		if p.To.IsZero() || p.To.After(end) {
 			p.To = end
@@ -89,7 +89,7 @@ func active(opened time.Time, paused []Span, end time.Time) (out []Span, pausedA
 	cur := opened
 	for _, p := range ps {
 		if p.From.After(cur) {
-			out = append(out, Span{cur, minTime(p.From, end)})
+			out = append(out, SLAPause{cur, slaMin(p.From, end)})
 		}
 		if p.To.After(cur) {
 			cur = p.To
@@ -99,20 +99,20 @@ func active(opened time.Time, paused []Span, end time.Time) (out []Span, pausedA
 		}
 	}
 	if end.After(cur) {
-		out = append(out, Span{cur, end})
+		out = append(out, SLAPause{cur, end})
 	}
 	return out, pausedAtEnd
 }
 
-func minTime(a, b time.Time) time.Time {
+func slaMin(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
 	}
 	return b
 }
 
-func clock(s *hours.Schedule, h History, target time.Duration, stop, now time.Time) Clock {
-	c := Clock{Target: target, Stopped: !stop.IsZero()}
+func slaClock(s *hours.Schedule, h SLAHistory, target time.Duration, stop, now time.Time) SLAClock {
+	c := SLAClock{Target: target, Stopped: !stop.IsZero()}
 	if target <= 0 {
 		c.State = ClockNone
 		return c
@@ -124,7 +124,7 @@ func clock(s *hours.Schedule, h History, target time.Duration, stop, now time.Ti
 	if end.Before(h.OpenedAt) {
 		end = h.OpenedAt
 	}
-	spans, pausedAtEnd := active(h.OpenedAt, h.Paused, end)
+	spans, pausedAtEnd := slaRunning(h.OpenedAt, h.Paused, end)
 	c.Paused = pausedAtEnd && !c.Stopped
 	// Walk the running stretches; the due moment falls in the one where the target is used up.
 	left := target
@@ -157,3 +157,10 @@ func clock(s *hours.Schedule, h History, target time.Duration, stop, now time.Ti
 	}
 	return c
 }
+
+// LeftHours and LeftMinutes split the business time left into whole hours and minutes (for the
+// words "2 h 10 min left"); zero once nothing is left.
+func (c SLAClock) LeftHours() int { return int(max(c.Left, 0) / time.Hour) }
+
+// LeftMinutes: see LeftHours.
+func (c SLAClock) LeftMinutes() int { return int(max(c.Left, 0) % time.Hour / time.Minute) }

@@ -63,91 +63,91 @@ func TestSLAClock(t *testing.T) {
 	cases := []struct {
 		name       string
 		s          *hours.Schedule
-		hist       History
+		hist       SLAHistory
 		resolution bool // the resolution clock; else the response clock
 		target     time.Duration
 		now        time.Time
 		elapsed    time.Duration
 		due        time.Time
 		percent    int
-		state      ClockState
+		state      SLAState
 		paused     bool
 	}{
 		{name: "opened Friday 17:55, business day ends 18:00: 5 minutes on Friday, the rest on Monday",
-			s: office, hist: History{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
 			now: I("2026-12-07 10:00"), elapsed: 65 * m, due: I("2026-12-07 12:55"), percent: 27, state: ClockOK},
 		{name: "the weekend counts nothing",
-			s: office, hist: History{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
 			now: I("2026-12-06 23:00"), elapsed: 5 * m, due: I("2026-12-07 12:55"), percent: 2, state: ClockOK},
 		{name: "Friday 17:55 with Monday a holiday: due on Tuesday",
-			s: mondayOff, hist: History{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
+			s: mondayOff, hist: SLAHistory{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
 			now: I("2026-12-07 17:00"), elapsed: 5 * m, due: I("2026-12-08 12:55"), percent: 2, state: ClockOK},
 		{name: "Turkish holiday preset: Kurban Bayramı eve is open until 13:00, the bayram days are closed",
-			s: office, hist: History{OpenedAt: I("2026-05-26 12:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-05-26 12:00")}, target: 4 * h,
 			now: I("2026-05-29 12:00"), elapsed: 1 * h, due: I("2026-06-01 12:00"), percent: 25, state: ClockOK},
 		{name: "paused twice while waiting on the customer",
 			s: office, resolution: true, target: 8 * h, now: I("2026-12-07 16:00"),
-			hist: History{OpenedAt: I("2026-12-07 09:00"), Paused: []Span{
+			hist: SLAHistory{OpenedAt: I("2026-12-07 09:00"), Paused: []SLAPause{
 				{I("2026-12-07 13:00"), I("2026-12-07 15:00")}, // given out of order on purpose
 				{I("2026-12-07 10:00"), I("2026-12-07 11:00")},
 			}},
 			elapsed: 4 * h, due: I("2026-12-08 11:00"), percent: 50, state: ClockOK},
 		{name: "paused now: the clock stands still and the due time is where it would be if the pause ended now",
 			s: office, resolution: true, target: 8 * h, now: I("2026-12-07 16:00"),
-			hist:    History{OpenedAt: I("2026-12-07 09:00"), Paused: []Span{{From: I("2026-12-07 13:00")}}},
+			hist:    SLAHistory{OpenedAt: I("2026-12-07 09:00"), Paused: []SLAPause{{From: I("2026-12-07 13:00")}}},
 			elapsed: 4 * h, due: I("2026-12-08 11:00"), percent: 50, state: ClockOK, paused: true},
 		{name: "a pause over the weekend changes nothing the weekend would not",
 			s: office, resolution: true, target: 2 * h, now: I("2026-12-07 10:00"),
-			hist:    History{OpenedAt: I("2026-12-04 17:00"), Paused: []Span{{I("2026-12-05 10:00"), I("2026-12-06 10:00")}}},
+			hist:    SLAHistory{OpenedAt: I("2026-12-04 17:00"), Paused: []SLAPause{{I("2026-12-05 10:00"), I("2026-12-06 10:00")}}},
 			elapsed: 2 * h, due: I("2026-12-07 10:00"), percent: 100, state: ClockBreached},
 		{name: "opened outside hours: the clock starts when the business opens",
-			s: office, hist: History{OpenedAt: I("2026-12-05 22:00")}, target: 1 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-05 22:00")}, target: 1 * h,
 			now: I("2026-12-06 12:00"), elapsed: 0, due: I("2026-12-07 10:00"), percent: 0, state: ClockOK},
 		{name: "amber at 75 %",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
 			now: I("2026-12-07 12:00"), elapsed: 3 * h, due: I("2026-12-07 13:00"), percent: 75, state: ClockAmber},
 		{name: "just under 75 % is still green",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
 			now: I("2026-12-07 11:59"), elapsed: 179 * m, due: I("2026-12-07 13:00"), percent: 74, state: ClockOK},
 		{name: "breached at the due minute",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
 			now: I("2026-12-07 13:00"), elapsed: 4 * h, due: I("2026-12-07 13:00"), percent: 100, state: ClockBreached},
 		{name: "breached and still running",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00")}, target: 4 * h,
 			now: I("2026-12-08 10:00"), elapsed: 10 * h, due: I("2026-12-07 13:00"), percent: 250, state: ClockBreached},
 		{name: "answered in time: met, the clock stops at the reply",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00"), FirstResponseAt: I("2026-12-07 12:30")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00"), FirstResponseAt: I("2026-12-07 12:30")}, target: 4 * h,
 			now: I("2026-12-09 10:00"), elapsed: 210 * m, due: I("2026-12-07 13:00"), percent: 87, state: ClockMet},
 		{name: "answered late: breached stays breached",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00"), FirstResponseAt: I("2026-12-07 14:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00"), FirstResponseAt: I("2026-12-07 14:00")}, target: 4 * h,
 			now: I("2026-12-09 10:00"), elapsed: 5 * h, due: I("2026-12-07 13:00"), percent: 125, state: ClockBreached},
 		{name: "the response clock ignores the resolution",
-			s: office, hist: History{OpenedAt: I("2026-12-07 09:00"), ResolvedAt: I("2026-12-07 10:00")}, target: 4 * h,
+			s: office, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00"), ResolvedAt: I("2026-12-07 10:00")}, target: 4 * h,
 			now: I("2026-12-07 12:00"), elapsed: 3 * h, due: I("2026-12-07 13:00"), percent: 75, state: ClockAmber},
 		{name: "resolved: the resolution clock stops",
-			s: office, resolution: true, hist: History{OpenedAt: I("2026-12-07 09:00"), ResolvedAt: I("2026-12-07 10:00")}, target: 4 * h,
+			s: office, resolution: true, hist: SLAHistory{OpenedAt: I("2026-12-07 09:00"), ResolvedAt: I("2026-12-07 10:00")}, target: 4 * h,
 			now: I("2026-12-07 12:00"), elapsed: 1 * h, due: I("2026-12-07 13:00"), percent: 25, state: ClockMet},
 		{name: "another zone: Berlin hours, the due time crosses the start of summer time",
-			s: berlin, hist: History{OpenedAt: B("2027-03-26 16:00")}, target: 2 * h,
+			s: berlin, hist: SLAHistory{OpenedAt: B("2027-03-26 16:00")}, target: 2 * h,
 			now: B("2027-03-29 09:30"), elapsed: 90 * m, due: B("2027-03-29 10:00"), percent: 75, state: ClockAmber},
 		{name: "the zone is honoured: 09:00 in Istanbul is 06:00 UTC",
-			s: office, hist: History{OpenedAt: time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)}, target: 1 * h,
+			s: office, hist: SLAHistory{OpenedAt: time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)}, target: 1 * h,
 			now: time.Date(2026, 12, 7, 6, 30, 0, 0, time.UTC), elapsed: 30 * m, due: time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC), percent: 50, state: ClockOK},
 		{name: "24/7 policy: no schedule, wall-clock time, holidays and weekends count",
-			s: nil, hist: History{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
+			s: nil, hist: SLAHistory{OpenedAt: I("2026-12-04 17:55")}, target: 4 * h,
 			now: I("2026-12-04 21:00"), elapsed: 185 * m, due: I("2026-12-04 21:55"), percent: 77, state: ClockAmber},
 		{name: "24/7 policy paused twice",
 			s: nil, resolution: true, target: 10 * h, now: I("2026-12-05 03:00"),
-			hist:    History{OpenedAt: I("2026-12-04 17:00"), Paused: []Span{{I("2026-12-04 18:00"), I("2026-12-04 20:00")}, {I("2026-12-04 22:00"), I("2026-12-05 01:00")}}},
+			hist:    SLAHistory{OpenedAt: I("2026-12-04 17:00"), Paused: []SLAPause{{I("2026-12-04 18:00"), I("2026-12-04 20:00")}, {I("2026-12-04 22:00"), I("2026-12-05 01:00")}}},
 			elapsed: 5 * h, due: I("2026-12-05 08:00"), percent: 50, state: ClockOK},
 		{name: "overlapping pauses and a pause before the ticket opened count once",
 			s: nil, resolution: true, target: 10 * h, now: I("2026-12-04 22:00"),
-			hist:    History{OpenedAt: I("2026-12-04 17:00"), Paused: []Span{{I("2026-12-04 16:00"), I("2026-12-04 17:30")}, {I("2026-12-04 18:00"), I("2026-12-04 20:00")}, {I("2026-12-04 19:00"), I("2026-12-04 21:00")}}},
+			hist:    SLAHistory{OpenedAt: I("2026-12-04 17:00"), Paused: []SLAPause{{I("2026-12-04 16:00"), I("2026-12-04 17:30")}, {I("2026-12-04 18:00"), I("2026-12-04 20:00")}, {I("2026-12-04 19:00"), I("2026-12-04 21:00")}}},
 			elapsed: 90 * m, due: I("2026-12-05 06:30"), percent: 15, state: ClockOK},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got Clock
+			var got SLAClock
 			if c.resolution {
 				got = ResolutionClock(c.s, c.hist, c.target, c.now)
 			} else {
@@ -167,7 +167,7 @@ func TestSLAClock(t *testing.T) {
 
 func TestSLAClockNoTarget(t *testing.T) {
 	t.Parallel()
-	c := ResponseClock(nil, History{OpenedAt: time.Unix(0, 0)}, 0, time.Unix(3600, 0))
+	c := ResponseClock(nil, SLAHistory{OpenedAt: time.Unix(0, 0)}, 0, time.Unix(3600, 0))
 	if c.State != ClockNone || c.DueOK {
 		t.Fatalf("no target: %+v", c)
 	}
@@ -180,7 +180,7 @@ func TestSLAClockNeverOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := ResponseClock(s, History{OpenedAt: tm(t, ist, "2026-12-07 09:00")}, time.Hour, tm(t, ist, "2026-12-08 09:00"))
+	c := ResponseClock(s, SLAHistory{OpenedAt: tm(t, ist, "2026-12-07 09:00")}, time.Hour, tm(t, ist, "2026-12-08 09:00"))
 	if c.DueOK || c.State != ClockOK || c.Elapsed != 0 {
 		t.Fatalf("never open: %+v", c)
 	}

@@ -26,10 +26,12 @@ const (
 	KindOverdue         = "overdue"          // a next action's due time passed: its assignee, else owners
 	KindVisitSoon       = "visit_soon"       // a site visit starts in an hour: its assignees (app/visits)
 	KindVisitAnswer     = "visit_answer"     // a customer accepted a site visit or asked for another time: its assignees
+	KindSLASoon         = "sla_soon"         // a ticket used 75 % of an SLA target: its assignee, else owners and operators (app/msp)
+	KindSLABreach       = "sla_breach"       // a ticket passed an SLA target: its assignee, else owners and operators (app/msp)
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer}
+var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindSLASoon, KindSLABreach}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }
@@ -55,6 +57,8 @@ type Event struct {
 	Name             string  `json:"name,omitempty"` // who the conversation is with, as shown
 	Text             string  `json:"text,omitempty"` // the first words of the message, note or recommendation
 	DueAt            int64   `json:"due_at,omitempty"`
+	TicketID         int64   `json:"ticket_id,omitempty"` // an MSP ticket (sla kinds): the notification leads to it
+	Target           string  `json:"target,omitempty"`    // sla kinds: which target (response, resolution)
 }
 
 // dedupe is the key that makes one event tell a person once, however often its job runs.
@@ -68,6 +72,8 @@ func (e Event) dedupe() string {
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10)
 	case KindVisitSoon:
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10) + ":" + strconv.FormatInt(e.DueAt, 10)
+	case KindSLASoon, KindSLABreach:
+		return e.Kind + ":t" + strconv.FormatInt(e.TicketID, 10) + ":" + e.Target
 	}
 	if e.MessageID == 0 {
 		return e.Kind + ":" + strconv.FormatInt(e.ConversationID, 10) + ":at" + strconv.FormatInt(e.At, 10)

@@ -101,6 +101,13 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		for _, id := range e.UserIDs {
 			add(id)
 		}
+	case KindSLASoon, KindSLABreach:
+		for _, id := range e.UserIDs {
+			add(id)
+		}
+		if len(out) == 0 {
+			roles(platform.RoleOwner, platform.RoleOperator)
+		}
 	case KindApproval:
 		roles(platform.RoleOwner)
 	case KindOverdue:

@@ -25,8 +25,9 @@ type Notification struct {
 
 // Params is what a notification's sentence names.
 type Params struct {
-	Name string `json:"name,omitempty"`
-	Text string `json:"text,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Ticket int64  `json:"ticket,omitempty"` // an MSP ticket's id (sla kinds)
 }
 
 // Unread reports whether the person has not opened it yet.
@@ -40,6 +41,8 @@ func (n *Notification) Href() string {
 			return "/app/approvals/#rec-" + strconv.FormatInt(n.RecommendationID, 10)
 		}
 		return "/app/approvals/"
+	case n.Params.Ticket != 0:
+		return "/app/msp/tickets/" + strconv.FormatInt(n.Params.Ticket, 10) + "/"
 	case n.ConversationID != 0:
 		return "/app/inbox/" + strconv.FormatInt(n.ConversationID, 10) + "/"
 	}
@@ -68,7 +71,7 @@ func nullable(v int64) any {
 // insert writes one person's notification of e; created is false when that person was already
 // told of this event (the unique key decides).
 func insert(ctx context.Context, tx *sql.Tx, userID int64, e Event, now int64) (id int64, created bool, err error) {
-	params, _ := json.Marshal(Params{Name: e.Name, Text: e.Text})
+	params, _ := json.Marshal(Params{Name: e.Name, Text: e.Text, Ticket: e.TicketID})
 	err = tx.QueryRowContext(ctx, `INSERT INTO notifications(user_id, kind, conversation_id, recommendation_id, params, dedupe_key, created_at)
 		VALUES(?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id`,
 		userID, e.Kind, nullable(e.ConversationID), nullable(e.RecommendationID), string(params), e.dedupe(), now).Scan(&id)

@@ -69,6 +69,9 @@ var Tables = []Table{
 	{"msp_ticket_numbers", "tenant", "msp"},
 	{"msp_tickets", "tenant", "msp"},
 	{"msp_ticket_events", "tenant", "msp"},
+	{"msp_sla_policies", "tenant", "msp"},
+	{"msp_ticket_sla", "tenant", "msp"},
+	{"msp_ticket_sla_pauses", "tenant", "msp"},
 
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).

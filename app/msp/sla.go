@@ -1,0 +1,279 @@
+package msp
+
+// A ticket's SLA history (msp_ticket_sla, msp_ticket_sla_pauses), kept from the ticket's own
+// events: the hooks below run inside the transaction of every status change and public reply
+// (hooks.go), so the history and the change commit together. The clocks are computed from it
+// (sla_clock.go) by the pages and by the SLA job (sla_job.go).
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+)
+
+func init() {
+	OnStatusChange(slaOnStatus)
+	OnReply(slaOnReply)
+}
+
+// Pause reasons.
+const (
+	PauseWaitingCustomer = "waiting_customer" // the ticket waited on the customer
+	PauseResolved        = "resolved"         // the ticket was resolved, then reopened
+)
+
+// slaOnStatus records what a status change means for the clocks: a new ticket starts them under
+// the default policy; waiting on the customer pauses both until the ticket moves on; resolving
+// (or closing) stops the resolution clock; reopening a resolved ticket counts the resolved
+// stretch as a pause and runs the clock on.
+func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
+	id, at := c.Ticket.ID, c.At
+	if c.From == "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla (ticket_id, policy_id, opened_at)
+			VALUES (?, (SELECT id FROM msp_sla_policies WHERE is_default = 1), ?) ON CONFLICT DO NOTHING`, id, at); err != nil {
+			return fmt.Errorf("msp: sla start: %w", err)
+		}
+	} else if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla (ticket_id, policy_id, opened_at)
+		SELECT id, (SELECT id FROM msp_sla_policies WHERE is_default = 1), created_at FROM msp_tickets WHERE id = ?
+		ON CONFLICT DO NOTHING`, id); err != nil {
+		return fmt.Errorf("msp: sla start: %w", err)
+	}
+	// Leaving "waiting on customer" (for whatever status) ends the pause.
+	if c.From == StatusWaitingCustomer {
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla_pauses SET to_at = max(from_at, ?) WHERE ticket_id = ? AND to_at IS NULL`, at, id); err != nil {
+			return fmt.Errorf("msp: sla resume: %w", err)
+		}
+	}
+	switch c.To {
+	case StatusWaitingCustomer:
+		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, id, PauseWaitingCustomer, at); err != nil {
+			return fmt.Errorf("msp: sla pause: %w", err)
+		}
+	case StatusResolved, StatusClosed:
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = coalesce(resolved_at, ?), running = 0 WHERE ticket_id = ?`, at, id); err != nil {
+			return fmt.Errorf("msp: sla stop: %w", err)
+		}
+	default:
+		if c.From == StatusResolved {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at, to_at)
+				SELECT ticket_id, ?, resolved_at, max(resolved_at, ?) FROM msp_ticket_sla WHERE ticket_id = ? AND resolved_at IS NOT NULL`,
+				PauseResolved, at, id); err != nil {
+				return fmt.Errorf("msp: sla reopen: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = NULL, running = 1,
+				resolution_warned_at = NULL, resolution_breached_at = NULL WHERE ticket_id = ?`, id); err != nil {
+				return fmt.Errorf("msp: sla reopen: %w", err)
+			}
+		}
+	}
+	return kickSLA(ctx, tx, time.UnixMilli(at))
+}
+
+// slaOnReply records the first public reply: it stops the response clock.
+func slaOnReply(ctx context.Context, tx *sql.Tx, r Reply) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET first_response_at = ? WHERE ticket_id = ? AND first_response_at IS NULL`,
+		r.At, r.Ticket.ID); err != nil {
+		return fmt.Errorf("msp: sla first response: %w", err)
+	}
+	return nil
+}
+
+// TicketSLA is one ticket's SLA history and its two clocks at a moment.
+type TicketSLA struct {
+	TicketID         int64
+	Number           int64
+	Subject          string
+	Priority, Status string
+	AssigneeID       int64
+	ConversationID   int64
+	Policy           *SLAPolicy // nil: the ticket runs under no policy (there was none)
+	History          SLAHistory
+	Pauses           []SLAPausedSpan
+	Running          bool
+	Response         SLAClock
+	Resolution       SLAClock
+	// What the job already did, per target (Unix ms; 0: not yet).
+	ResponseWarnedAt, ResolutionWarnedAt     int64
+	ResponseBreachedAt, ResolutionBreachedAt int64
+}
+
+// SLAPausedSpan is one stored pause, for the ticket page's history.
+type SLAPausedSpan struct {
+	Reason string
+	From   time.Time
+	To     time.Time // zero: going on
+}
+
+// Worst is the clock that needs attention first: a breached or amber running clock, else the
+// running one due first, else the resolution clock.
+func (t *TicketSLA) Worst() SLAClock {
+	rank := func(c SLAClock) int {
+		switch {
+		case c.State == ClockBreached && !c.Stopped:
+			return 0
+		case c.State == ClockAmber:
+			return 1
+		case c.State == ClockOK:
+			return 2
+		case c.State == ClockBreached:
+			return 3
+		case c.State == ClockMet:
+			return 4
+		}
+		return 5
+	}
+	a, b := t.Response, t.Resolution
+	if ra, rb := rank(a), rank(b); ra != rb {
+		if ra < rb {
+			return a
+		}
+		return b
+	}
+	if a.State == ClockOK && b.State == ClockOK && a.Due.Before(b.Due) {
+		return a
+	}
+	return b
+}
+
+// slaRow is what one query gives for a ticket, before the clocks.
+const slaSelect = `SELECT s.ticket_id, t.number, t.subject, t.priority, t.status, coalesce(t.assignee_user_id, 0),
+	coalesce(t.conversation_id, 0), coalesce(s.policy_id, 0), s.opened_at, coalesce(s.first_response_at, 0),
+	coalesce(s.resolved_at, 0), s.running, coalesce(s.response_warned_at, 0), coalesce(s.resolution_warned_at, 0),
+	coalesce(s.response_breached_at, 0), coalesce(s.resolution_breached_at, 0)
+	FROM msp_ticket_sla s JOIN msp_tickets t ON t.id = s.ticket_id`
+
+func msTime(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// slaEnv is what computing clocks needs besides the tickets: the policies and the schedule.
+type slaEnv struct {
+	policies map[int64]*SLAPolicy
+	sched    *hours.Schedule // nil: business hours are off (always open)
+}
+
+func loadSLAEnv(ctx context.Context, q Querier) (*slaEnv, error) {
+	ps, err := SLAPolicies(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	env := &slaEnv{policies: map[int64]*SLAPolicy{}}
+	for _, p := range ps {
+		env.policies[p.ID] = p
+	}
+	if env.sched, err = hoursdb.Schedule(ctx, q); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// compute fills the clocks of t at now.
+func (env *slaEnv) compute(t *TicketSLA, now time.Time) {
+	if t.Policy == nil {
+		t.Response, t.Resolution = SLAClock{State: ClockNone}, SLAClock{State: ClockNone}
+		return
+	}
+	s := env.sched
+	if t.Policy.AlwaysOn() {
+		s = nil
+	}
+	tg := t.Policy.Target(t.Priority)
+	t.Response = ResponseClock(s, t.History, time.Duration(tg.ResponseMin)*time.Minute, now)
+	t.Resolution = ResolutionClock(s, t.History, time.Duration(tg.ResolutionMin)*time.Minute, now)
+}
+
+// loadSLA reads the SLA rows the where clause picks (with its args) and their pauses, and
+// computes their clocks at now. pausesWhere selects the pauses of the same tickets.
+func loadSLA(ctx context.Context, q Querier, env *slaEnv, where string, args []any, pausesWhere string, now time.Time) ([]*TicketSLA, error) {
+	rows, err := q.QueryContext(ctx, slaSelect+` WHERE `+where+` ORDER BY s.ticket_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("msp: sla: %w", err)
+	}
+	var out []*TicketSLA
+	byID := map[int64]*TicketSLA{}
+	for rows.Next() {
+		var t TicketSLA
+		var policyID, opened, first, resolved int64
+		if err := rows.Scan(&t.TicketID, &t.Number, &t.Subject, &t.Priority, &t.Status, &t.AssigneeID, &t.ConversationID,
+			&policyID, &opened, &first, &resolved, &t.Running, &t.ResponseWarnedAt, &t.ResolutionWarnedAt,
+			&t.ResponseBreachedAt, &t.ResolutionBreachedAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("msp: sla: %w", err)
+		}
+		t.Policy = env.policies[policyID]
+		t.History = SLAHistory{OpenedAt: time.UnixMilli(opened), FirstResponseAt: msTime(first), ResolvedAt: msTime(resolved)}
+		out = append(out, &t)
+		byID[t.TicketID] = &t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("msp: sla: %w", err)
+	}
+	if len(out) > 0 {
+		prow, err := q.QueryContext(ctx, `SELECT ticket_id, reason, from_at, coalesce(to_at, 0) FROM msp_ticket_sla_pauses WHERE `+pausesWhere+
+			` ORDER BY ticket_id, from_at`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("msp: sla pauses: %w", err)
+		}
+		for prow.Next() {
+			var id, from, to int64
+			var reason string
+			if err := prow.Scan(&id, &reason, &from, &to); err != nil {
+				prow.Close()
+				return nil, fmt.Errorf("msp: sla pauses: %w", err)
+			}
+			if t := byID[id]; t != nil {
+				t.History.Paused = append(t.History.Paused, SLAPause{From: time.UnixMilli(from), To: msTime(to)})
+				t.Pauses = append(t.Pauses, SLAPausedSpan{Reason: reason, From: time.UnixMilli(from), To: msTime(to)})
+			}
+		}
+		prow.Close()
+		if err := prow.Err(); err != nil {
+			return nil, fmt.Errorf("msp: sla pauses: %w", err)
+		}
+	}
+	for _, t := range out {
+		env.compute(t, now)
+	}
+	return out, nil
+}
+
+// SLAFor returns the SLA state of the given tickets at now, by ticket id (tickets without an SLA
+// row are missing from the map). The list and the ticket page call it.
+func SLAFor(ctx context.Context, q Querier, ids []int64, now time.Time) (map[int64]*TicketSLA, error) {
+	out := map[int64]*TicketSLA{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	env, err := loadSLAEnv(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// The ids are integers: the IN list is written out (one statement, no per-ticket queries).
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	list := b.String()
+	ts, err := loadSLA(ctx, q, env, `s.ticket_id IN (`+list+`)`, nil, `ticket_id IN (`+list+`)`, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		out[t.TicketID] = t
+	}
+	return out, nil
+}

@@ -1,0 +1,108 @@
+package msp_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/msp"
+)
+
+// The owner manages SLA policies on /app/msp/sla/; operators and viewers read them; a bad form
+// comes back at 422 with the messages by the fields and stores nothing; the default policy is
+// the one a new ticket gets.
+func TestSLAPoliciesPage(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	owner := e.User("bilisim", "sahip", "owner")
+	viewer := e.User("bilisim", "izleyici", "viewer")
+
+	r := owner.Get("/app/msp/sla/?lang=en")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("owner: %d", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	if doc.Find(`#sla-hours-off`).Length() != 1 {
+		t.Fatal("business hours are off, the page does not say the clocks count around the clock")
+	}
+	if n := doc.Find(`form input[name="p1_response"]`).Length(); n != 2 { // the Standard policy and the new one
+		t.Fatalf("%d forms with targets for the owner", n)
+	}
+	if v, _ := doc.Find(`#policy-1 input[name="p3_resolution"]`).Attr("value"); v != "27" {
+		t.Fatalf("Standard P3 resolution shown as %q hours, want 27 (3 business days of 9 h)", v)
+	}
+	vr := viewer.Get("/app/msp/sla/?lang=tr")
+	if vr.StatusCode != http.StatusOK || vr.Doc(t).Find("#main form, main form").Length() != 0 || !strings.Contains(vr.Body, "SLA politikaları") ||
+		!strings.Contains(vr.Body, "P1 kritik") {
+		t.Fatalf("viewer: %d, reads the targets without forms in Turkish: forms %d\n%s", vr.StatusCode, vr.Doc(t).Find("main form").Length(), vr.Body)
+	}
+	if r := viewer.Post("/app/msp/sla/", url.Values{"name": {"Altın"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("viewer may not add a policy: %d", r.StatusCode)
+	}
+
+	bad := url.Values{"name": {" "}, "calendar": {"always"}, "p1_response": {"bir saat"}, "p1_resolution": {"4"},
+		"p2_response": {"3"}, "p2_resolution": {"2"}}
+	r = owner.Post("/app/msp/sla/?lang=en", bad)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad form: %d", r.StatusCode)
+	}
+	doc = r.Doc(t)
+	for _, f := range []string{"name", "p1_response", "p2_resolution"} {
+		if doc.Find(`#sla-new [name="`+f+`"].is-invalid`).Length() != 1 {
+			t.Errorf("field %s not marked invalid", f)
+		}
+	}
+	if v, _ := doc.Find(`#sla-new input[name="p1_response"]`).Attr("value"); v != "bir saat" {
+		t.Errorf("what was typed is not shown again: %q", v)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_sla_policies`); n != 1 {
+		t.Fatalf("%d policies after a refused form", n)
+	}
+
+	good := url.Values{"name": {"Altın 7/24"}, "calendar": {"always"}, "default": {"1"}, "p1_response": {"0,5"}, "p1_resolution": {"2"},
+		"p2_response": {"1"}, "p2_resolution": {"8"}, "p3_response": {"4"}, "p3_resolution": {""}, "p4_response": {""}, "p4_resolution": {""}}
+	if r := owner.Post("/app/msp/sla/", good); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("good form: %d %s", r.StatusCode, r.Body)
+	}
+	ps, err := msp.SLAPolicies(context.Background(), db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 || ps[0].Name != "Altın 7/24" || !ps[0].Default || ps[1].Default || ps[0].Targets[0] != (msp.SLATarget{30, 120}) ||
+		ps[0].Targets[2] != (msp.SLATarget{240, 0}) || !ps[0].AlwaysOn() {
+		t.Fatalf("policies after saving: %+v %+v", ps[0], ps[1])
+	}
+	tk, err := msp.Create(context.Background(), db, msp.NewTicket{Subject: "VPN bağlanmıyor", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := msp.SLAFor(context.Background(), db.Read, []int64{tk.ID}, timeNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got[tk.ID]; s == nil || s.Policy.ID != ps[0].ID || s.Response.Target.Minutes() != 30 {
+		t.Fatalf("a new ticket runs under %+v", s)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE provider = 'msp_sla' AND action_type = 'sla_policy_saved'`); n != 1 {
+		t.Fatalf("%d log rows for the saved policy", n)
+	}
+	// Editing the Standard policy back to default, in English decimals.
+	edit := url.Values{"name": {"Standard"}, "calendar": {"business_hours"}, "default": {"1"}, "p1_response": {"1.5"}, "p1_resolution": {"4"}}
+	if r := owner.Post("/app/msp/sla/1", edit); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", r.StatusCode)
+	}
+	p, err := msp.SLAPolicyByID(context.Background(), db.Read, 1)
+	if err != nil || !p.Default || p.Targets[0].ResponseMin != 90 || p.Targets[3] != (msp.SLATarget{}) {
+		t.Fatalf("edited: %+v %v", p, err)
+	}
+	if r := owner.Post("/app/msp/sla/999", edit); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown policy: %d", r.StatusCode)
+	}
+}
+func timeNow() time.Time { return time.Now() }

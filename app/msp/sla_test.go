@@ -1,0 +1,279 @@
+package msp_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/hours"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/inbox"
+	"highvibe/app/msp"
+	"highvibe/app/tenantdb"
+)
+
+func count(t *testing.T, db *tenantdb.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Read.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func istanbul(t *testing.T, v string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := time.ParseInLocation("2006-01-02 15:04", v, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// officeHours switches on Monday–Friday 09:00–18:00 in Istanbul with the Turkish holidays.
+func officeHours(t *testing.T, db *tenantdb.DB) {
+	t.Helper()
+	c := hours.Config{Enabled: true, Zone: "Europe/Istanbul", Preset: "tr", AfterHours: hours.ModeAck}
+	for d := time.Monday; d <= time.Friday; d++ {
+		c.Week[d] = []hours.Interval{{From: 9 * 60, To: 18 * 60}}
+	}
+	if err := hoursdb.Save(context.Background(), db, c, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// backdate moves a ticket's SLA start (tests set the clock; the hooks stamp the real time).
+func backdate(t *testing.T, db *tenantdb.DB, id int64, opened time.Time) {
+	t.Helper()
+	if _, err := db.Exec(context.Background(), `UPDATE msp_ticket_sla SET opened_at = ? WHERE ticket_id = ?`, opened.UnixMilli(), id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The history follows the ticket's own events: created under the default policy, paused while
+// waiting on the customer, the first public reply stops the response clock, resolving stops
+// the resolution clock and reopening counts the resolved stretch as a pause.
+func TestSLAHistoryFromTicketEvents(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	in, err := e.Handlers.InboxService.Ingest(ctx, "bilisim", db, inbox.Inbound{Channel: "webchat", ExternalID: "v-1",
+		Name: "Mehmet Yılmaz", Body: "Yazıcı çalışmıyor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Yazıcı çalışmıyor", Priority: msp.P2, ConversationID: in.ConversationID}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla s JOIN msp_sla_policies p ON p.id = s.policy_id
+		WHERE s.ticket_id = ? AND p.is_default = 1 AND s.running = 1 AND s.first_response_at IS NULL`, tk.ID); n != 1 {
+		t.Fatalf("new ticket: %d SLA rows under the default policy", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued'`, msp.JobSLACheck); n == 0 {
+		t.Fatal("a new ticket queues no SLA run")
+	}
+	for _, to := range []string{msp.StatusWaitingCustomer, msp.StatusOpen, msp.StatusWaitingCustomer} {
+		if _, err := msp.SetStatus(ctx, db, tk.ID, to, tech); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND reason = 'waiting_customer'`, tk.ID); n != 2 {
+		t.Fatalf("%d pauses, want 2", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND to_at IS NULL`, tk.ID); n != 1 {
+		t.Fatalf("%d open pauses, want 1 (waiting on the customer now)", n)
+	}
+	got, err := msp.SLAFor(ctx, db.Read, []int64{tk.ID}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got[tk.ID]; s == nil || !s.Response.Paused || !s.Resolution.Paused || s.Policy == nil || s.Response.Target != 2*time.Hour {
+		t.Fatalf("waiting on the customer: %+v", s)
+	}
+	if _, _, err := msp.SendReply(ctx, db, e.Handlers.InboxService.Channels, tk.ID, "Merhaba, yazıcının modeli nedir?", tech); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := msp.SendReply(ctx, db, e.Handlers.InboxService.Channels, tk.ID, "Bir de seri numarası?", tech); err != nil {
+		t.Fatal(err)
+	}
+	var first, firstEvent int64
+	if err := db.Read.QueryRow(`SELECT first_response_at FROM msp_ticket_sla WHERE ticket_id = ?`, tk.ID).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Read.QueryRow(`SELECT min(created_at) FROM msp_ticket_events WHERE ticket_id = ? AND kind = 'reply'`, tk.ID).Scan(&firstEvent); err != nil {
+		t.Fatal(err)
+	}
+	if first == 0 || first != firstEvent {
+		t.Fatalf("first response at %d, the first reply was at %d", first, firstEvent)
+	}
+	for _, to := range []string{msp.StatusOpen, msp.StatusResolved} {
+		if _, err := msp.SetStatus(ctx, db, tk.ID, to, tech); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0 AND resolved_at IS NOT NULL`, tk.ID); n != 1 {
+		t.Fatal("resolving does not stop the resolution clock")
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND to_at IS NULL`, tk.ID); n != 0 {
+		t.Fatal("a pause is still open after the ticket moved on")
+	}
+	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusOpen, tech); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 1 AND resolved_at IS NULL`, tk.ID); n != 1 {
+		t.Fatal("reopening does not run the clock again")
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND reason = 'resolved' AND to_at IS NOT NULL`, tk.ID); n != 1 {
+		t.Fatal("the resolved stretch is not kept as a pause")
+	}
+	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusClosed, tech); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0 AND resolved_at IS NOT NULL`, tk.ID); n != 1 {
+		t.Fatal("closing without resolving does not stop the clock")
+	}
+}
+
+// The job warns once per ticket and target at 75 % — a recommendation in the approval queue and
+// a notification to the assignee — and logs the breach once, counting only business hours.
+func TestSLAJobWarnsAt75AndLogsBreach(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	op := e.User("bilisim", "teknisyen", "operator")
+	// P1 under the starting policy: response 1 hour, resolution 4 hours.
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Sunucu kapandı", Priority: msp.P1, AssigneeID: op.UserID}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Opened Friday 17:55: five minutes on Friday, the rest from Monday 09:00.
+	backdate(t, db, tk.ID, istanbul(t, "2026-12-04 17:55"))
+	recs := func() int {
+		return count(t, db, `SELECT count(*) FROM decision_recommendations WHERE dedupe_key LIKE ? AND status = 'pending'`, "sla:%")
+	}
+	events := func(kind string) int {
+		return count(t, db, `SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND json_extract(payload, '$.kind') = ?
+			AND json_extract(payload, '$.ticket_id') = ? AND json_extract(payload, '$.user_ids[0]') = ?`, kind, tk.ID, op.UserID)
+	}
+
+	run, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 09:39"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Tickets != 1 || run.Warned != 0 || recs() != 0 {
+		t.Fatalf("Monday 09:39 (44 of 60 min, 73 %%): %+v, %d recommendations", run, recs())
+	}
+	// The next run is queued for the minute the response clock reaches 75 % (45 min: 09:40).
+	if want := istanbul(t, "2026-12-07 09:41"); !run.Next.Equal(want) {
+		t.Fatalf("next run %v, want %v", run.Next, want)
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued' AND run_at = ?`, msp.JobSLACheck, run.Next.UnixMilli()); n != 1 {
+		t.Fatal("the next run is not queued")
+	}
+
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 09:40"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Warned != 1 || recs() != 1 || events("sla_soon") != 1 {
+		t.Fatalf("Monday 09:40 (75 %%): %+v, %d recommendations, %d sla_soon events", run, recs(), events("sla_soon"))
+	}
+	var words, action string
+	if err := db.Read.QueryRow(`SELECT words, recommended_action FROM decision_recommendations WHERE dedupe_key = ?`,
+		"sla:"+itoa(tk.ID)+":response").Scan(&words, &action); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(words, `"key":"sla.rec_response"`) || !strings.Contains(words, `"T-000001"`) || action != "/app/msp/tickets/"+itoa(tk.ID)+"/" {
+		t.Fatalf("recommendation words %s, action %s", words, action)
+	}
+	// Once per ticket and target: a second look changes nothing.
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 09:50"))
+	if err != nil || run.Warned != 0 || recs() != 1 || events("sla_soon") != 1 {
+		t.Fatalf("second look: %+v %v, %d recommendations", run, err, recs())
+	}
+	// Due Monday 09:55; the breach is logged once, stamped with the due time.
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 10:30"))
+	if err != nil || run.Breached != 1 {
+		t.Fatalf("after the due time: %+v %v", run, err)
+	}
+	var breachedAt int64
+	if err := db.Read.QueryRow(`SELECT response_breached_at FROM msp_ticket_sla WHERE ticket_id = ?`, tk.ID).Scan(&breachedAt); err != nil {
+		t.Fatal(err)
+	}
+	if want := istanbul(t, "2026-12-07 09:55"); breachedAt != want.UnixMilli() {
+		t.Fatalf("breached at %v, want %v", time.UnixMilli(breachedAt), want)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE provider = 'msp_sla' AND action_type = 'sla_breached_response'`); n != 1 {
+		t.Fatalf("%d breach log rows", n)
+	}
+	if events("sla_breach") != 1 {
+		t.Fatal("no breach notification for the assignee")
+	}
+	if _, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 11:00")); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE provider = 'msp_sla'`); n != 1 {
+		t.Fatalf("the breach is logged %d times", n)
+	}
+}
+
+// A ticket waiting on the customer crosses nothing however long it waits; nobody assigned: the
+// warning goes to the owners and operators (no user ids on the event).
+func TestSLAJobPausedTicketWaits(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "E-posta gelmiyor", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusWaitingCustomer, tech); err != nil {
+		t.Fatal(err)
+	}
+	// Opened Monday 09:00, waiting on the customer since 09:30.
+	backdate(t, db, tk.ID, istanbul(t, "2026-12-07 09:00"))
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla_pauses SET from_at = ? WHERE ticket_id = ?`, istanbul(t, "2026-12-07 09:30").UnixMilli(), tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	run, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-09 17:00"))
+	if err != nil || run.Warned != 0 || run.Breached != 0 {
+		t.Fatalf("paused for two days: %+v %v", run, err)
+	}
+	got, err := msp.SLAFor(ctx, db.Read, []int64{tk.ID}, istanbul(t, "2026-12-09 17:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := got[tk.ID].Response; !c.Paused || c.Elapsed != 30*time.Minute || c.Percent != 50 {
+		t.Fatalf("paused response clock: %+v", c)
+	}
+	// Back to open on Wednesday 17:00: the clock runs on from 30 minutes; 75 % at 17:15.
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla_pauses SET to_at = ? WHERE ticket_id = ?`, istanbul(t, "2026-12-09 17:00").UnixMilli(), tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-09 17:15"))
+	if err != nil || run.Warned != 1 {
+		t.Fatalf("after the pause: %+v %v", run, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND json_extract(payload, '$.kind') = 'sla_soon'
+		AND json_extract(payload, '$.user_ids') IS NULL`); n != 1 {
+		t.Fatalf("%d unassigned warnings (to owners and operators)", n)
+	}
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
