@@ -72,6 +72,7 @@ var scanTurkishRE = func() []*regexp.Regexp {
 func TestWordsScan(t *testing.T) {
 	t.Parallel()
 	e, pw := demoEnv(t)
+	allModules(e, app.DemoSlug) // every module's pages are read, whatever the demo's niche turns on
 	c := e.Client()
 	c.Login(app.DemoUser, pw)
 	// The staff console's pages are read by a staff user (the owner gets 403 there).

@@ -19,6 +19,7 @@ func TestSLAPoliciesPage(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("bilisim", "default", "tr")
+	e.Set("bilisim", map[string]string{"modules": "repair,msp"})
 	db := e.DB("bilisim")
 	owner := e.User("bilisim", "sahip", "owner")
 	viewer := e.User("bilisim", "izleyici", "viewer")
@@ -103,6 +104,14 @@ func TestSLAPoliciesPage(t *testing.T) {
 	}
 	if r := owner.Post("/app/msp/sla/999", edit); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown policy: %d", r.StatusCode)
+	}
+	// With the module off the page is gone; the policies stay.
+	e.Set("bilisim", map[string]string{"modules": "repair"})
+	if r := owner.Get("/app/msp/sla/"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("module off: %d", r.StatusCode)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_sla_policies`); n != 2 {
+		t.Fatalf("module off: %d policies kept", n)
 	}
 }
 func timeNow() time.Time { return time.Now() }
