@@ -51,7 +51,10 @@ usage:
   highvibe serve [--addr A] [--demo] [--litestream PATH] [--log-format text|json] [--trusted-proxies CIDR[,CIDR]] [--base-url URL]
   highvibe tenant create --slug S --name N [--niche ID] [--locale tr|en|de|fr|es|ar]
   highvibe tenant list
-  highvibe tenant set --slug S key=value ...
+  highvibe tenant set --slug S key=value ...          (modules=sales,repair,msp | modules=default)
+  highvibe niche create --id ID --name-en N [--name-tr N ...] [--persona T] [--vocabulary a,b] [--forbidden a,b] [--modules a,b]
+  highvibe niche set --id ID [the flags of create to change]
+  highvibe niche list
   highvibe user create --username U --password-stdin [--tenant S --role owner|operator|viewer] [--staff]
   highvibe user set-password --username U --password-stdin
   highvibe user sessions list|revoke --username U
@@ -111,6 +114,12 @@ func run(ctx context.Context, args []string, io *IO) error {
 		return cmdTenantList(ctx, rest[1:], io)
 	case "tenant set":
 		return cmdTenantSet(ctx, rest[1:], io)
+	case "niche create":
+		return cmdNicheCreate(ctx, rest[1:], io)
+	case "niche set":
+		return cmdNicheSet(ctx, rest[1:], io)
+	case "niche list":
+		return cmdNicheList(ctx, rest[1:], io)
 	case "user create":
 		return cmdUserCreate(ctx, rest[1:], io)
 	case "user set-password":

@@ -257,6 +257,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
 		{"POST /app/settings/profile", panel, auth.ManageSettings, h.Settings.SaveProfile},
+		{"POST /app/settings/modules", panel, auth.ManageSettings, h.Settings.SaveModules},
 		{"GET /app/settings/hours", panel, auth.ManageSettings, h.Settings.Hours},
 		{"POST /app/settings/hours", panel, auth.ManageSettings, h.Settings.SaveHours},
 		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},

@@ -23,6 +23,9 @@ type Input struct {
 	History  []string // the customer's earlier messages in the conversation, oldest first (builtin-3)
 	Niche    string
 	Products []Product
+	// Persona, when set, is used instead of the built-in persona of Niche (a custom niche's, or
+	// one adjusted to the tenant's modules: see PersonaOf).
+	Persona *Persona
 }
 
 // Recommendation is a commitment the engine wants a person to decide on.
@@ -78,7 +81,10 @@ func Analyze3(in Input) Result {
 }
 
 func analyze(in Input, d *Decision) Result {
-	p := PersonaFor(in.Niche)
+	p := in.Persona
+	if p == nil {
+		p = PersonaFor(in.Niche)
+	}
 	s := lowerTR(in.Text)
 	t := newText(in.Text)
 	lang := DetectLanguage(in.Text)

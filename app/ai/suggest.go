@@ -43,7 +43,7 @@ func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, c
 	if budget.Exhausted {
 		return nil, ErrBudgetSpent
 	}
-	res, _, err := analyzeMessage(ctx, db, t.NicheID, convID, msg)
+	res, _, err := analyzeMessage(ctx, db, t, convID, msg)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 			Summary: "monthly AI budget spent; nothing was sent", ModelName: BuiltinModel, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "spent_usd": budget.Spent, "budget_usd": budget.Limit}})
 	}
-	res, history, err := analyzeMessage(ctx, db, t.NicheID, convID, msg)
+	res, history, err := analyzeMessage(ctx, db, t, convID, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func triageSkip(msg *inbox.Message, convID int64, aiMode string) string {
 // analyzeMessage runs the builtin engine on msg with the conversation's earlier customer messages
 // and the active catalog: what triage and an operator's "suggest a draft" both start from.
 // It also returns those earlier messages, which a configured model is asked with too.
-func analyzeMessage(ctx context.Context, db *tenantdb.DB, niche string, convID int64, msg *inbox.Message) (Result, []string, error) {
+func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, convID int64, msg *inbox.Message) (Result, []string, error) {
 	prods, err := crm.Products(ctx, db, true)
 	if err != nil {
 		return Result{}, nil, err
@@ -208,7 +208,9 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, niche string, convID i
 	if err != nil {
 		return Result{}, nil, err
 	}
-	return Analyze3(triageInput(msg.Body, history, niche, prods)), history, nil
+	in := triageInput(msg.Body, history, t.NicheID, prods)
+	in.Persona = PersonaOf(t)
+	return Analyze3(in), history, nil
 }
 
 func triageInput(body string, history []string, niche string, prods []*crm.Product) Input {
@@ -394,8 +396,8 @@ func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res R
 	if lang == "" {
 		lang = "the customer's language"
 	}
-	sys := fmt.Sprintf("You answer customers of a %s business in %s. Never state prices, payment terms, warranties or dates; "+
-		"a person approves those. Ask at most two short clarifying questions. Suggested reply: %s", t.NicheID, lang, res.Reply)
+	sys := fmt.Sprintf("%s, in %s. Never state prices, payment terms, warranties or dates; "+
+		"a person approves those. Ask at most two short clarifying questions. Suggested reply: %s", personaPrompt(t), lang, res.Reply)
 	return a.client().Chat(ctx, a.providerConfig(t), []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: text}})
 }
 

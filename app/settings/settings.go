@@ -50,7 +50,8 @@ type pageData struct {
 	Sessions  []account.SessionView
 	Keys      []*platform.APIKey
 	NewKey    string
-	Niches    []string
+	Niches    []web.NicheOption
+	Modules   []moduleRow
 	Locales   []string
 	Roles     []string
 	Scopes    []string
@@ -61,6 +62,12 @@ type pageData struct {
 	CanKeys   bool
 	CanChange bool
 	Media     *MediaUsage
+}
+
+// moduleRow is one module of the settings page's Modules section.
+type moduleRow struct {
+	ID                   string
+	On, AlwaysOn, Chosen bool
 }
 
 type aiView struct {
@@ -75,11 +82,18 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &pageData{Tenant: t, Niches: platform.Niches, Locales: platform.Locales, Roles: auth.Roles, Scopes: platform.Scopes,
+	custom, err := h.Platform.CustomNiches(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	d := &pageData{Tenant: t, Niches: web.NicheOptions(c, custom), Locales: platform.Locales, Roles: auth.Roles, Scopes: platform.Scopes,
 		Values: map[string]string{}, CanAI: c.Can(auth.ReadAISettings), CanUsers: c.Can(auth.ManageUsers),
 		CanKeys: c.Can(auth.ManageAPIKeys), CanChange: c.Can(auth.ChangeAISettings)}
 	for _, k := range profileKeys {
 		d.Values[k] = t.Setting(k)
+	}
+	for _, m := range platform.Modules {
+		d.Modules = append(d.Modules, moduleRow{ID: m, On: t.HasModule(m), AlwaysOn: platform.AlwaysOn(m), Chosen: t.ModuleChosen(m)})
 	}
 	if d.CanUsers {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
@@ -199,6 +213,50 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", map[string]any{"before": before, "after": kv}))
 	web.Flash(w, r, true, c.T("settings.saved"))
 	web.Redirect(w, r, "/app/settings/")
+}
+
+// SaveModules stores the owner's module choice from the Modules section: the ticked optional
+// modules are on, the rest off ("reset": every choice is forgotten and the niche decides again).
+// An unknown module refuses the whole form (422) and stores nothing. A module turned off keeps
+// its data (guide: 41-modules.md).
+func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	value := "default"
+	if r.PostForm.Get("reset") == "" {
+		value = strings.Join(r.PostForm["module"], ",")
+	}
+	if _, _, err := platform.ParseModules(value); err != nil {
+		d, derr := h.data(r)
+		if derr != nil {
+			h.Render.Fail(w, r, derr)
+			return
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, d, web.Errors{"modules": c.T("modules.err.unknown")})
+		return
+	}
+	before := strings.Join(c.Tenant.EnabledModules(), ",")
+	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, map[string]string{"modules": value}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	t, err := h.Platform.TenantBySlug(r.Context(), c.Tenant.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	after := strings.Join(t.EnabledModules(), ",")
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_modules", "modules: "+after,
+		map[string]any{"before": before, "after": after, "choice": value}))
+	msg := c.T("modules.saved")
+	if value == "default" {
+		msg = c.T("modules.reset_done")
+	}
+	web.Flash(w, r, true, msg)
+	web.Redirect(w, r, "/app/settings/#modules")
 }
 
 // fieldMessage turns a setting validation failure into a sentence in the user's language.

@@ -46,9 +46,43 @@ type listData struct {
 	Rows    []*TenantRow
 	Total   int
 	Repl    bool
-	Niches  []string
+	Niches  []web.NicheOption
 	Locales []string
 	Values  map[string]string
+	// NicheNames names every niche in the reader's language; Custom are the niches staff defined
+	// (`highvibe niche create`), listed when there is one.
+	NicheNames map[string]string
+	Custom     []customNiche
+}
+
+// customNiche is a row of the console's custom niches table.
+type customNiche struct {
+	*platform.Niche
+	Name    string
+	Tenants int
+}
+
+// niches gives the niche select, the names of every niche and the custom niches' rows.
+func (h *Handler) niches(r *http.Request) ([]web.NicheOption, map[string]string, []customNiche, error) {
+	c := web.From(r)
+	custom, err := h.Svc.Platform.CustomNiches(r.Context())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opts := web.NicheOptions(c, custom)
+	names := map[string]string{}
+	for _, o := range opts {
+		names[o.ID] = o.Name
+	}
+	var rows []customNiche
+	for _, n := range custom {
+		k, err := h.Svc.Platform.TenantsOfNiche(r.Context(), n.ID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		rows = append(rows, customNiche{Niche: n, Name: n.Name(c.Lang), Tenants: k})
+	}
+	return opts, names, rows, nil
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, status int, values map[string]string, errs map[string]string) {
@@ -67,7 +101,13 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, status int, value
 	if values == nil {
 		values = map[string]string{"niche": "default", "primary_locale": "tr"}
 	}
-	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: platform.Niches, Locales: platform.Locales, Values: values}
+	opts, names, custom, err := h.niches(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: opts, Locales: platform.Locales, Values: values,
+		NicheNames: names, Custom: custom}
 	h.page(w, r, status, "staff/tenants", c.T("staff.title"), d, errs, nil)
 }
 
@@ -130,7 +170,7 @@ type tenantData struct {
 	Trail     []*audit.PlatformRow
 	Values    map[string]string
 	KeySet    bool
-	Niches    []string
+	Niches    []web.NicheOption
 	Locales   []string
 	Roles     []string
 	Providers []string
@@ -147,7 +187,11 @@ func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := &tenantData{Values: map[string]string{}, Niches: platform.Niches, Locales: platform.Locales, Roles: auth.Roles,
+	opts, _, _, err := h.niches(r)
+	if err != nil {
+		return nil, err
+	}
+	d := &tenantData{Values: map[string]string{}, Niches: opts, Locales: platform.Locales, Roles: auth.Roles,
 		Providers: AIProviders, Privacy: PrivacyProfiles, KeySet: t.Setting("ai_api_key") != ""}
 	for _, row := range rows {
 		if row.Slug == slug {
