@@ -299,3 +299,32 @@ func (s *Schedule) Holiday(t time.Time) (ClosedDay, bool) {
 	d, ok := s.closed[t.In(s.loc).Format(time.DateOnly)]
 	return d, ok
 }
+
+// Span is one stretch of opening time [From, To) in absolute time.
+type Span struct{ From, To time.Time }
+
+// OpenSpans lists the opening stretches that overlap [a, b), merged where they touch and clipped
+// to [a, b), in order: what a caller that asks many Between and Due questions over one window
+// (the SLA job over thousands of tickets) indexes once. A nil schedule is one stretch, [a, b).
+func (s *Schedule) OpenSpans(a, b time.Time) []Span {
+	if !b.After(a) {
+		return nil
+	}
+	if s == nil {
+		return []Span{{a, b}}
+	}
+	var out []Span
+	for _, sp := range s.spansAround(a, b) {
+		from, to := sp.from, sp.to
+		if from.Before(a) {
+			from = a
+		}
+		if to.After(b) {
+			to = b
+		}
+		if to.After(from) {
+			out = append(out, Span{from, to})
+		}
+	}
+	return out
+}

@@ -319,3 +319,30 @@ func fmtArgs(args []any) string {
 	}
 	return s
 }
+
+// OpenSpans adds up to Between over any window, and its stretches are ordered, disjoint and
+// clipped to the window.
+func TestOpenSpansAgreeWithBetween(t *testing.T) {
+	t.Parallel()
+	s := mustNew(t, office(ist))
+	from := at(t, ist, "2026-12-01 07:30")
+	for _, d := range []time.Duration{0, time.Hour, 40 * time.Hour, 9 * 24 * time.Hour, 200 * 24 * time.Hour} {
+		to := from.Add(d)
+		var sum time.Duration
+		prev := from
+		for _, sp := range s.OpenSpans(from, to) {
+			if sp.From.Before(prev) || !sp.To.After(sp.From) || sp.To.After(to) {
+				t.Fatalf("window %v: bad stretch %v–%v after %v", d, sp.From, sp.To, prev)
+			}
+			sum += sp.To.Sub(sp.From)
+			prev = sp.To
+		}
+		if want := s.Between(from, to); sum != want {
+			t.Fatalf("window %v: stretches add up to %v, Between says %v", d, sum, want)
+		}
+	}
+	var none *Schedule
+	if sp := none.OpenSpans(from, from.Add(time.Hour)); len(sp) != 1 || sp[0].To.Sub(sp[0].From) != time.Hour {
+		t.Fatalf("nil schedule: %v", sp)
+	}
+}

@@ -160,6 +160,7 @@ func msTime(ms int64) time.Time {
 type slaEnv struct {
 	policies map[int64]*SLAPolicy
 	sched    *hours.Schedule // nil: business hours are off (always open)
+	cal      BusinessClock   // sched, or its index over the tickets' window (loadSLA builds it)
 }
 
 func loadSLAEnv(ctx context.Context, q Querier) (*slaEnv, error) {
@@ -177,16 +178,24 @@ func loadSLAEnv(ctx context.Context, q Querier) (*slaEnv, error) {
 	return env, nil
 }
 
+// clockFor is the business clock a policy counts in.
+func (env *slaEnv) clockFor(p *SLAPolicy) BusinessClock {
+	if p.AlwaysOn() || env.sched == nil {
+		return (*hours.Schedule)(nil) // always open
+	}
+	if env.cal != nil {
+		return env.cal
+	}
+	return env.sched
+}
+
 // compute fills the clocks of t at now.
 func (env *slaEnv) compute(t *TicketSLA, now time.Time) {
 	if t.Policy == nil {
 		t.Response, t.Resolution = SLAClock{State: ClockNone}, SLAClock{State: ClockNone}
 		return
 	}
-	s := env.sched
-	if t.Policy.AlwaysOn() {
-		s = nil
-	}
+	s := env.clockFor(t.Policy)
 	tg := t.Policy.Target(t.Priority)
 	t.Response = ResponseClock(s, t.History, time.Duration(tg.ResponseMin)*time.Minute, now)
 	t.Resolution = ResolutionClock(s, t.History, time.Duration(tg.ResolutionMin)*time.Minute, now)
@@ -241,6 +250,17 @@ func loadSLA(ctx context.Context, q Querier, env *slaEnv, where string, args []a
 		if err := prow.Err(); err != nil {
 			return nil, fmt.Errorf("msp: sla pauses: %w", err)
 		}
+	}
+	// One index of the opening hours from the oldest ticket to two months ahead answers every
+	// clock's questions (outside it the schedule itself answers).
+	if env.sched != nil && len(out) > 0 {
+		lo := now
+		for _, t := range out {
+			if t.History.OpenedAt.Before(lo) {
+				lo = t.History.OpenedAt
+			}
+		}
+		env.cal = newSLACalendar(env.sched, lo.Add(-24*time.Hour), now.Add(62*24*time.Hour))
 	}
 	for _, t := range out {
 		env.compute(t, now)

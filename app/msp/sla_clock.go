@@ -10,8 +10,6 @@ package msp
 import (
 	"sort"
 	"time"
-
-	"highvibe/app/hours"
 )
 
 // AmberPercent is the share of a target after which a running clock turns amber and the job
@@ -58,13 +56,14 @@ type SLAClock struct {
 	State   SLAState
 }
 
-// ResponseClock is the clock of the first public reply.
-func ResponseClock(s *hours.Schedule, h SLAHistory, target time.Duration, now time.Time) SLAClock {
+// ResponseClock is the clock of the first public reply. s is the tenant's *hours.Schedule (nil:
+// always open) or an index of it.
+func ResponseClock(s BusinessClock, h SLAHistory, target time.Duration, now time.Time) SLAClock {
 	return slaClock(s, h, target, h.FirstResponseAt, now)
 }
 
 // ResolutionClock is the clock of the resolution.
-func ResolutionClock(s *hours.Schedule, h SLAHistory, target time.Duration, now time.Time) SLAClock {
+func ResolutionClock(s BusinessClock, h SLAHistory, target time.Duration, now time.Time) SLAClock {
 	return slaClock(s, h, target, h.ResolvedAt, now)
 }
 
@@ -111,7 +110,7 @@ func slaMin(a, b time.Time) time.Time {
 	return b
 }
 
-func slaClock(s *hours.Schedule, h SLAHistory, target time.Duration, stop, now time.Time) SLAClock {
+func slaClock(s BusinessClock, h SLAHistory, target time.Duration, stop, now time.Time) SLAClock {
 	c := SLAClock{Target: target, Stopped: !stop.IsZero()}
 	if target <= 0 {
 		c.State = ClockNone

@@ -108,11 +108,7 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 			// The next line this clock crosses: 75 %, then its due time.
 			if warned == 0 && c.State == ClockOK {
 				amberAt := c.Target * AmberPercent / 100
-				s := env.sched
-				if t.Policy.AlwaysOn() {
-					s = nil
-				}
-				if at, ok := s.Due(now, amberAt-c.Elapsed); ok && at.Before(next) {
+				if at, ok := env.clockFor(t.Policy).Due(now, amberAt-c.Elapsed); ok && at.Before(next) {
 					next = at
 				}
 			} else if breached == 0 && c.State != ClockBreached && c.Due.Before(next) {
@@ -121,15 +117,33 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 		}
 	}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		var late []string // breaches found long after their due time: one log row for them all
 		for _, w := range work {
-			if err := slaAct(ctx, tx, env, w.t, w.target, w.warn && !w.breach, w.breach, w.clock, now); err != nil {
+			done, err := slaAct(ctx, db, tx, w.t, w.target, w.warn && !w.breach, w.breach, w.clock, now)
+			if err != nil {
 				return err
+			}
+			if !done {
+				continue
 			}
 			if w.warn && !w.breach {
 				run.Warned++
 			}
 			if w.breach {
 				run.Breached++
+				if lateBreach(w.clock, now) {
+					late = append(late, FormatNumber(w.t.Number)+" "+slaTargets[w.target])
+				}
+			}
+		}
+		if len(late) > 0 {
+			if len(late) > maxLateListed {
+				late = late[:maxLateListed]
+			}
+			if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp_sla", ActionType: "sla_breached_late",
+				Summary: strconv.Itoa(run.Breached) + " SLA targets found breached after the fact", ModelName: "sla-policy",
+				Payload: map[string]any{"count": len(late), "targets": late}}); err != nil {
+				return err
 			}
 		}
 		if len(ts) == 0 {
@@ -147,7 +161,7 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 // slaAct records one warning or breach of target (0 response, 1 resolution) of ticket t, with the
 // recommendation, notification and log row that go with it, inside tx. The UPDATE decides: a
 // second run that finds the mark already set does nothing.
-func slaAct(ctx context.Context, tx *sql.Tx, env *slaEnv, t *TicketSLA, target int, warn, breach bool, c SLAClock, now time.Time) error {
+func slaAct(ctx context.Context, db *tenantdb.DB, tx *sql.Tx, t *TicketSLA, target int, warn, breach bool, c SLAClock, now time.Time) (bool, error) {
 	name := slaTargets[target]
 	col := name + "_warned_at"
 	kind := notify.KindSLASoon
@@ -175,12 +189,22 @@ func slaAct(ctx context.Context, tx *sql.Tx, env *slaEnv, t *TicketSLA, target i
 	if breach {
 		args = []any{at, now.UnixMilli(), t.TicketID}
 	}
-	res, err := tx.ExecContext(ctx, q, args...)
+	st, err := db.WriteStmt(ctx, tx, q)
 	if err != nil {
-		return fmt.Errorf("msp: sla mark: %w", err)
+		return false, fmt.Errorf("msp: sla mark: %w", err)
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("msp: sla mark: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+		return false, nil
+	}
+	// A breach found long after its due time (the server was down, or the module was switched on
+	// over old tickets) is recorded on the ticket and in the run's one log row, without telling
+	// anyone now: the ticket's clock shows it red.
+	if breach && lateBreach(c, now) {
+		return true, nil
 	}
 	ref := FormatNumber(t.Number)
 	href := "/app/msp/tickets/" + strconv.FormatInt(t.TicketID, 10) + "/"
@@ -199,17 +223,27 @@ func slaAct(ctx context.Context, tx *sql.Tx, env *slaEnv, t *TicketSLA, target i
 			Words: words.Rec{Key: "sla.rec_" + name, At: c.Due.UnixMilli(),
 				TitleArgs: []any{ref}, SummaryArgs: []any{ref, t.Subject, c.Percent}}.JSON()})
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
 	if breach {
 		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp_sla", ActionType: "sla_breached_" + name,
 			Summary: ref + " " + name + " target breached", ModelName: "sla-policy", ConversationID: t.ConversationID,
-			Payload: map[string]any{"ticket_id": t.TicketID, "target": name, "due_at": c.Due.UnixMilli(),
+			Payload: map[string]any{"ticket_id": t.TicketID, "ref": ref, "target": name, "due_at": c.Due.UnixMilli(),
 				"target_min": int64(c.Target / time.Minute), "priority": t.Priority, "policy_id": t.Policy.ID}}); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return notify.Raise(ctx, tx, notify.Event{Kind: kind, TicketID: t.TicketID, Target: name, UserIDs: users,
+	return true, notify.Raise(ctx, tx, notify.Event{Kind: kind, TicketID: t.TicketID, Target: name, UserIDs: users,
 		Name: ref + " " + t.Subject, DueAt: c.Due.UnixMilli()})
 }
+
+// lateAfter is how long after its due time a breach still counts as news: twice the job's
+// longest sleep.
+const lateAfter = 2 * slaMaxGap
+
+// maxLateListed is how many late breaches the run's log row names.
+const maxLateListed = 200
+
+// lateBreach reports whether c's breach is found too long after its due time to be news.
+func lateBreach(c SLAClock, now time.Time) bool { return c.DueOK && now.Sub(c.Due) > lateAfter }

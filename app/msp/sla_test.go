@@ -24,7 +24,7 @@ func count(t *testing.T, db *tenantdb.DB, q string, args ...any) int {
 	return n
 }
 
-func istanbul(t *testing.T, v string) time.Time {
+func istanbul(t testing.TB, v string) time.Time {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Istanbul")
 	if err != nil {
@@ -38,7 +38,7 @@ func istanbul(t *testing.T, v string) time.Time {
 }
 
 // officeHours switches on Monday–Friday 09:00–18:00 in Istanbul with the Turkish holidays.
-func officeHours(t *testing.T, db *tenantdb.DB) {
+func officeHours(t testing.TB, db *tenantdb.DB) {
 	t.Helper()
 	c := hours.Config{Enabled: true, Zone: "Europe/Istanbul", Preset: "tr", AfterHours: hours.ModeAck}
 	for d := time.Monday; d <= time.Friday; d++ {
@@ -205,7 +205,7 @@ func TestSLAJobWarnsAt75AndLogsBreach(t *testing.T) {
 		t.Fatalf("second look: %+v %v, %d recommendations", run, err, recs())
 	}
 	// Due Monday 09:55; the breach is logged once, stamped with the due time.
-	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 10:30"))
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 10:20"))
 	if err != nil || run.Breached != 1 {
 		t.Fatalf("after the due time: %+v %v", run, err)
 	}
@@ -227,6 +227,22 @@ func TestSLAJobWarnsAt75AndLogsBreach(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE provider = 'msp_sla'`); n != 1 {
 		t.Fatalf("the breach is logged %d times", n)
+	}
+	// The resolution target (4 h: due Monday 12:55) found breached only on Tuesday (the server was
+	// down): recorded on the ticket and in one log row for the run, nobody told now.
+	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-08 10:00"))
+	if err != nil || run.Breached != 1 {
+		t.Fatalf("late breach: %+v %v", run, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE provider = 'msp_sla' AND action_type = 'sla_breached_late'
+		AND json_extract(payload, '$.targets[0]') = 'T-000001 resolution'`); n != 1 {
+		t.Fatal("no log row for the late breach")
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE resolution_breached_at = ?`, istanbul(t, "2026-12-07 12:55").UnixMilli()); n != 1 {
+		t.Fatal("the late breach is not stamped with its due time")
+	}
+	if events("sla_breach") != 1 {
+		t.Fatal("a breach found a day late still notified people")
 	}
 }
 

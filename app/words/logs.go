@@ -61,6 +61,22 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 			return Reasons(p.Reason)
 		}
 	}
+	switch action {
+	case "sla_breached_response", "sla_breached_resolution": // app/msp: the ticket it is about
+		var p struct {
+			Ref string `json:"ref"`
+		}
+		if decode(payload, &p) && p.Ref != "" {
+			return []i18n.Phrase{text(p.Ref)}
+		}
+	case "sla_breached_late":
+		var p struct {
+			Targets []string `json:"targets"`
+		}
+		if decode(payload, &p) && len(p.Targets) > 0 {
+			return []i18n.Phrase{i18n.P("sla.log.late", len(p.Targets))}
+		}
+	}
 	if !has("words.log.action."+action) && summary != "" {
 		return []i18n.Phrase{text(summary)} // a writer this package does not know yet: its text as stored
 	}
