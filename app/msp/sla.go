@@ -111,9 +111,15 @@ type SLAPausedSpan struct {
 	To     time.Time // zero: going on
 }
 
-// Worst is the clock that needs attention first: a breached or amber running clock, else the
-// running one due first, else the resolution clock.
-func (t *TicketSLA) Worst() SLAClock {
+// SLAShown is one of a ticket's clocks with the target it measures ("response" or "resolution").
+type SLAShown struct {
+	Kind string
+	C    SLAClock
+}
+
+// Worst is the clock a list shows for the ticket: a running breached or amber clock first, then
+// the running one due first, then a stopped one (late before met).
+func (t *TicketSLA) Worst() SLAShown {
 	rank := func(c SLAClock) int {
 		switch {
 		case c.State == ClockBreached && !c.Stopped:
@@ -129,17 +135,25 @@ func (t *TicketSLA) Worst() SLAClock {
 		}
 		return 5
 	}
-	a, b := t.Response, t.Resolution
-	if ra, rb := rank(a), rank(b); ra != rb {
+	a, b := SLAShown{"response", t.Response}, SLAShown{"resolution", t.Resolution}
+	if ra, rb := rank(a.C), rank(b.C); ra != rb {
 		if ra < rb {
 			return a
 		}
 		return b
 	}
-	if a.State == ClockOK && b.State == ClockOK && a.Due.Before(b.Due) {
+	if a.C.State == ClockOK && b.C.State == ClockOK && a.C.Due.Before(b.C.Due) {
 		return a
 	}
+	if rank(a.C) == 0 || rank(a.C) == 1 {
+		return a // both late or both amber: the reply comes first
+	}
 	return b
+}
+
+// Clocks are both clocks, the first reply's first.
+func (t *TicketSLA) Clocks() []SLAShown {
+	return []SLAShown{{"response", t.Response}, {"resolution", t.Resolution}}
 }
 
 // slaRow is what one query gives for a ticket, before the clocks.
