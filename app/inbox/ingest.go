@@ -147,8 +147,10 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 			return res, err
 		}
 	}
+	var mode string
+	var assigned int64
 	if convID == 0 {
-		if convID, err = st.createConversation(leadID, a); err != nil {
+		if convID, mode, assigned, err = st.createConversation(leadID, a); err != nil {
 			return res, err
 		}
 		res.NewConversation = true
@@ -158,9 +160,10 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	if err != nil {
 		return res, err
 	}
-	mode, assigned, err := st.touchConversation(convID, a)
-	if err != nil {
-		return res, err
+	if !res.NewConversation { // a new one was created counting this message
+		if mode, assigned, err = st.touchConversation(convID, a); err != nil {
+			return res, err
+		}
 	}
 	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
 	if err := st.logReceived(a, res); err != nil {
@@ -218,7 +221,7 @@ func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 	in.Kind = clip(in.Kind, 40)
 	in.ConsentVersion = clip(in.ConsentVersion, 40)
 	a := arrival{Inbound: in, E164: NormalizePhone(in.Phone), Source: in.LeadSource, Now: now.UnixMilli()}
-	if !slices.Contains(LeadSources(reg), a.Source) {
+	if !reg.Has(a.Source) && !slices.Contains(otherSources, a.Source) { // LeadSources, without building the list
 		a.Source = in.Channel
 	}
 	a.Provider = providerOf(reg, in.Channel)
@@ -247,6 +250,9 @@ func (s *Service) publish(slug string, e live.Event) {
 func utm(m map[string]string, k string) string { return clip(m[k], 200) }
 
 func clip(s string, n int) string {
+	if len(s) <= n { // never more runes than bytes
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -132,13 +132,19 @@ func (s ingestStore) openConversation(leadID int64, channel, externalID string) 
 	return id, nil
 }
 
-func (s ingestStore) createConversation(leadID int64, a arrival) (int64, error) {
-	r, err := s.q.ExecContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at)
-		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?)`, leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now)
+// createConversation opens a conversation for the arriving message, already counting it as
+// touchConversation would (one unread, last message, waiting since): a new conversation is written
+// once instead of inserted and then updated, which would rewrite every list index it is in. It
+// answers the new conversation's id, assistant mode and assignee.
+func (s ingestStore) createConversation(leadID int64, a arrival) (id int64, aiMode string, assigned int64, err error) {
+	err = s.q.QueryRowContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at,
+		unread_count, last_inbound_at, waiting_since)
+		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id, ai_mode, coalesce(assigned_user_id, 0)`,
+		leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now, a.AtMS, a.AtMS).Scan(&id, &aiMode, &assigned)
 	if err != nil {
-		return 0, fmt.Errorf("inbox: creating conversation: %w", err)
+		return 0, "", 0, fmt.Errorf("inbox: creating conversation: %w", err)
 	}
-	return r.LastInsertId()
+	return id, aiMode, assigned, nil
 }
 
 // insertMessage stores the inbound message; errDuplicate when its provider id is already stored.

@@ -199,7 +199,8 @@ func (e *NotConfigured) Error() string { return e.Text }
 // Registry is the list of channels, in the order screens show them. A nil *Registry knows no
 // channel.
 type Registry struct {
-	list []Channel
+	list   []Channel
+	byName map[string]Channel // every message an ingest stores looks its channel up: a map, not Info() of each
 }
 
 // NewRegistry builds a registry; a repeated channel name or setting key panics (a programming
@@ -219,7 +220,11 @@ func NewRegistry(cs ...Channel) *Registry {
 			keys[d.Key] = true
 		}
 	}
-	return &Registry{list: slices.Clone(cs)}
+	r := &Registry{list: slices.Clone(cs), byName: make(map[string]Channel, len(cs))}
+	for _, c := range cs {
+		r.byName[c.Info().Name] = c
+	}
+	return r
 }
 
 // All returns the channels in order.
@@ -232,12 +237,10 @@ func (r *Registry) All() []Channel {
 
 // Channel returns the named channel (nil when unknown).
 func (r *Registry) Channel(name string) Channel {
-	for _, c := range r.All() {
-		if c.Info().Name == name {
-			return c
-		}
+	if r == nil {
+		return nil
 	}
-	return nil
+	return r.byName[name]
 }
 
 // Info returns the named channel's facts and whether it exists.

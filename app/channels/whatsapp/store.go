@@ -65,6 +65,7 @@ type group struct {
 	mu      sync.Mutex
 	pending []*acceptReq
 	running bool
+	last    int // deliveries in the last group committed
 
 	// Writer time of the commits, in the current and the previous window of busyWindow.
 	winStart  time.Time
@@ -125,6 +126,13 @@ func (h *Webhook) groupFor(slug string, db *tenantdb.DB) *group {
 // maxGroup bounds one transaction so a flood cannot make a single commit slow.
 const maxGroup = 256
 
+// groupBusy, groupFull, groupWait: when the last group held at least groupBusy deliveries, a new
+// group with fewer than groupFull waits groupWait for more before it commits.
+const (
+	groupBusy, groupFull = 4, 12
+	groupWait            = 500 * time.Microsecond
+)
+
 // inlineMessages bounds the messages, reactions and statuses one group processes in its own
 // transaction; deliveries beyond it are stored for the job runner, so a few multi-megabyte Meta
 // batches cannot hold everyone's acknowledgement.
@@ -135,6 +143,13 @@ const inlineMessages = 512
 func (h *Webhook) commitLoop(g *group, db *tenantdb.DB, background bool) {
 	for {
 		g.mu.Lock()
+		if g.last >= groupBusy && len(g.pending) < groupFull {
+			// Under load (the last group was large) a commit costs about the same whatever it
+			// holds: give the deliveries on their way a moment to join this one.
+			g.mu.Unlock()
+			time.Sleep(groupWait)
+			g.mu.Lock()
+		}
 		n := min(len(g.pending), maxGroup)
 		if n == 0 {
 			g.running = false
@@ -143,6 +158,7 @@ func (h *Webhook) commitLoop(g *group, db *tenantdb.DB, background bool) {
 		}
 		batch := g.pending[:n:n]
 		g.pending = g.pending[n:]
+		g.last = n
 		g.mu.Unlock()
 		h.commitGroup(g, db, batch)
 		if !background {
