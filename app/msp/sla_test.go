@@ -2,6 +2,7 @@ package msp_test
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 	"highvibe/app/apptest"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/msp"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
@@ -199,6 +202,14 @@ func TestSLAJobWarnsAt75AndLogsBreach(t *testing.T) {
 	if !strings.Contains(words, `"key":"sla.rec_response"`) || !strings.Contains(words, `"T-000001"`) || action != "/app/msp/tickets/"+itoa(tk.ID)+"/" {
 		t.Fatalf("recommendation words %s, action %s", words, action)
 	}
+	// The queue words it in the reader's language with the due time in the business's zone.
+	owner := e.User("bilisim", "sahip", "owner")
+	q := owner.Get("/app/approvals/?lang=tr")
+	card := q.Doc(t).Find(`a[data-open-ticket][href="/app/msp/tickets/` + itoa(tk.ID) + `/"]`).Closest("article, li, section, div")
+	if q.StatusCode != http.StatusOK || card.Length() == 0 || !strings.Contains(card.Text(), "Yanıt için son") ||
+		!strings.Contains(card.Text(), "T-000001") || !strings.Contains(card.Text(), "09:55") {
+		t.Fatalf("approval queue: %d, card %q", q.StatusCode, card.Text())
+	}
 	// Once per ticket and target: a second look changes nothing.
 	run, err = msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 09:50"))
 	if err != nil || run.Warned != 0 || recs() != 1 || events("sla_soon") != 1 {
@@ -293,3 +304,19 @@ func TestSLAJobPausedTicketWaits(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// The SLA notifications lead to the ticket and read in the person's language.
+func TestSLANotificationWords(t *testing.T) {
+	t.Parallel()
+	n := &notify.Notification{Kind: notify.KindSLASoon, Params: notify.Params{Name: "T-000007 Sunucu kapandı", Ticket: 7}}
+	if n.Href() != "/app/msp/tickets/7/" {
+		t.Fatalf("href %s", n.Href())
+	}
+	if got := notify.Sentence(i18n.For("tr"), n); got != "SLA süresinin %75'i doldu: T-000007 Sunucu kapandı" {
+		t.Fatalf("tr: %s", got)
+	}
+	n.Kind = notify.KindSLABreach
+	if got := notify.Sentence(i18n.For("en"), n); got != "SLA target passed: T-000007 Sunucu kapandı" {
+		t.Fatalf("en: %s", got)
+	}
+}
