@@ -253,6 +253,22 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/msp/sla/{$}", panel, auth.ReadPanel, h.SLA.Policies},
 		{"POST /app/msp/sla/{$}", panel, auth.ManageSettings, h.SLA.Save},
 		{"POST /app/msp/sla/{id}", panel, auth.ManageSettings, h.SLA.Save},
+		// Module msp: contracts and time (app/msp): contracts are the owner's to
+		// manage, everyone reads them; operators log time (timer, entries); the timesheet is read by all.
+		{"GET /app/msp/contracts/{$}", panel, auth.ReadPanel, h.MSPTime.Contracts},
+		{"GET /app/msp/contracts/new", panel, auth.ManageSettings, h.MSPTime.NewContract},
+		{"POST /app/msp/contracts/new", panel, auth.ManageSettings, h.MSPTime.SaveContract},
+		{"GET /app/msp/contracts/{id}/{$}", panel, auth.ReadPanel, h.MSPTime.Contract},
+		{"POST /app/msp/contracts/{id}/{$}", panel, auth.ManageSettings, h.MSPTime.SaveContract},
+		{"GET /app/msp/contracts/{id}/edit", panel, auth.ManageSettings, h.MSPTime.EditContract},
+		{"POST /app/msp/contracts/{id}/end", panel, auth.ManageSettings, h.MSPTime.EndContract},
+		{"GET /app/msp/time", panel, auth.ReadPanel, h.MSPTime.Timesheet},
+		{"POST /app/msp/time/entries", panel, auth.WriteInbox, h.MSPTime.AddTime},
+		{"POST /app/msp/time/entries/{id}/delete", panel, auth.WriteInbox, h.MSPTime.DeleteTime},
+		{"POST /app/msp/time/timer/start", panel, auth.WriteInbox, h.MSPTime.StartTimer},
+		{"POST /app/msp/time/timer/stop", panel, auth.WriteInbox, h.MSPTime.StopTimer},
+		{"POST /app/msp/time/timer/discard", panel, auth.WriteInbox, h.MSPTime.DiscardTimer},
+		{"GET /app/msp/tickets/{id}/time", panel, auth.ReadPanel, h.MSPTime.TicketTime},
 	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
@@ -357,7 +373,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

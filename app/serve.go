@@ -118,6 +118,8 @@ type Handlers struct {
 	Visits *visits.Handler
 	// SLA is the MSP module's SLA policies page (app/msp); its job warns before breaches.
 	SLA *msp.SLAHandler
+	// MSPTime is the MSP module's contracts, timesheet and time entries (app/msp).
+	MSPTime *msp.TimeHandler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -273,6 +275,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		return nil, nil, err
 	}
 	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService, Media: h.Media}
+	h.MSPTime = &msp.TimeHandler{Render: s.Render, Platform: s.Platform}
+	msp.RegisterContractJobs(s.Jobs)
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

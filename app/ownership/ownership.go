@@ -72,6 +72,12 @@ var Tables = []Table{
 	{"msp_sla_policies", "tenant", "msp"},
 	{"msp_ticket_sla", "tenant", "msp"},
 	{"msp_ticket_sla_pauses", "tenant", "msp"},
+	// Contracts (what they cover) and time worked, with each person's running timer.
+	{"msp_contracts", "tenant", "msp"},
+	{"msp_contract_sites", "tenant", "msp"},
+	{"msp_contract_devices", "tenant", "msp"},
+	{"msp_time_entries", "tenant", "msp"},
+	{"msp_timers", "tenant", "msp"},
 
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).

@@ -1,0 +1,532 @@
+package msp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/fault"
+	"highvibe/app/i18n"
+	"highvibe/app/tenantdb"
+)
+
+// MaxEntryMinutes is the longest one time entry may be: a day.
+const MaxEntryMinutes = 24 * 60
+
+// CloseDay is the day of the following month at whose end a month closes for billing: time for
+// November can be logged, and removed, until the end of 5 December (the tenant's zone); after
+// that the month's invoices are out and its time no longer changes.
+const CloseDay = 5
+
+// Entry is one stretch of time worked.
+type Entry struct {
+	ID, TicketID, ClientID int64 // TicketID 0: for the client, without a ticket
+	UserID                 int64
+	UserName               string
+	Day                    string // YYYY-MM-DD, the tenant's zone
+	StartedAt, EndedAt     int64  // 0: a duration typed in
+	Minutes                int
+	Billable               bool
+	Note                   string
+	CreatedAt              int64
+	TicketNumber           int64  // filled by the lists
+	TicketSubject          string // filled by the lists
+	ClientName             string // filled by the lists
+}
+
+// Ref is the entry's ticket as people say it ("" without a ticket).
+func (e *Entry) Ref() string {
+	if e.TicketNumber == 0 {
+		return ""
+	}
+	return FormatNumber(e.TicketNumber)
+}
+
+// Timer is a person's running timer.
+type Timer struct {
+	UserID, TicketID, ClientID int64
+	UserName                   string
+	StartedAt                  int64
+	Billable                   bool
+	Note                       string
+	TicketNumber               int64
+	TicketSubject              string
+}
+
+// Ref is the timer's ticket as people say it ("" without a ticket).
+func (t *Timer) Ref() string {
+	if t.TicketNumber == 0 {
+		return ""
+	}
+	return FormatNumber(t.TicketNumber)
+}
+
+// Errors a person can act on.
+var (
+	// ErrTimerRunning: a person has one running timer; stop it before starting another.
+	ErrTimerRunning = fault.Sentinel(fault.KindConflict, "msp_time.err.timer_running", "msp: a timer is already running")
+	// ErrNoTimer: there is no running timer to stop.
+	ErrNoTimer = fault.Sentinel(fault.KindConflict, "msp_time.err.no_timer", "msp: no timer running")
+	// ErrNotYours: only the person who logged time, or an owner, removes it.
+	ErrNotYours = fault.Sentinel(fault.KindForbidden, "msp_time.err.not_yours", "msp: not your time entry")
+)
+
+// FormatMinutes writes a duration in p's language: "1 h 30 min", "1 sa 30 dk", "45 min".
+func FormatMinutes(p *i18n.Printer, m int) string {
+	h, mm := m/60, m%60
+	switch {
+	case h > 0 && mm > 0:
+		return p.T("msp_time.dur.hm", h, mm)
+	case h > 0:
+		return p.T("msp_time.dur.h", h)
+	}
+	return p.T("msp_time.dur.m", mm)
+}
+
+// MonthClosed reports whether the month holding day (YYYY-MM-DD) is closed for billing on today.
+func MonthClosed(day, today string) bool {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return false
+	}
+	closes := time.Date(d.Year(), d.Month()+1, CloseDay, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	return today > closes
+}
+
+// EntryInput is what the manual entry form sends, as typed. A start and an end (HH:MM on Day)
+// win over a duration; without them Hours and Minutes give the duration.
+type EntryInput struct {
+	Ticket          string // "T-000123", "123" or ""
+	TicketID        int64  // the ticket page's own ticket
+	ClientID        int64  // for time without a ticket
+	Day             string // YYYY-MM-DD
+	Start, End      string // HH:MM
+	Hours, Minutes  string
+	Billable        bool
+	Note            string
+	Now             time.Time // zero: time.Now()
+	Loc             *time.Location
+	ticket          *Ticket
+	start, end      time.Time
+	minutes         int
+	clientForTicket int64
+}
+
+func parseClock(s string) (int, int, bool) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, 0, false
+	}
+	return t.Hour(), t.Minute(), true
+}
+
+func parseCount(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// ticketOf resolves the ticket the form names; nil when none is named.
+func ticketOf(ctx context.Context, q Querier, ref string, id int64) (*Ticket, bool, error) {
+	if id == 0 {
+		ref = strings.TrimSpace(ref)
+		if ref == "" {
+			return nil, true, nil
+		}
+		m := refRE.FindStringSubmatch(ref)
+		if m == nil {
+			return nil, false, nil
+		}
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		err := q.QueryRowContext(ctx, `SELECT id FROM msp_tickets WHERE number = ?`, n).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("msp: find ticket: %w", err)
+		}
+	}
+	t, err := TicketByID(ctx, q, id)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, false, nil
+	}
+	return t, err == nil, err
+}
+
+// check validates the input against the tenant's data (the ticket, the client, the closed
+// months) and works out the entry's times; it returns the field errors.
+func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error) {
+	var f fault.Fields
+	if in.Now.IsZero() {
+		in.Now = time.Now()
+	}
+	if in.Loc == nil {
+		in.Loc = time.Local
+	}
+	today := in.Now.In(in.Loc).Format(time.DateOnly)
+	t, ok, err := ticketOf(ctx, q, in.Ticket, in.TicketID)
+	if err != nil {
+		return f, err
+	}
+	switch {
+	case !ok:
+		f.Add("ticket", "msp_time.err.ticket")
+	case t != nil:
+		in.ticket = t
+		in.clientForTicket = t.ClientID
+	case in.ClientID != 0:
+		if _, err := ClientByID(ctx, q, in.ClientID); errors.Is(err, tenantdb.ErrNotFound) {
+			f.Add("client", "msp_time.err.client")
+		} else if err != nil {
+			return f, err
+		}
+	default:
+		f.Add("ticket", "msp_time.err.ticket_or_client")
+	}
+	in.Day = strings.TrimSpace(in.Day)
+	day, dayErr := time.ParseInLocation(time.DateOnly, in.Day, in.Loc)
+	switch {
+	case in.Day == "":
+		f.Add("day", "validation.required")
+	case dayErr != nil:
+		f.Add("day", "validation.date")
+	case in.Day > today:
+		f.Add("day", "msp_time.err.future")
+	case MonthClosed(in.Day, today):
+		f.Add("day", "msp_time.err.month_closed", CloseDay)
+	}
+	if strings.TrimSpace(in.Start) != "" || strings.TrimSpace(in.End) != "" {
+		sh, sm, okS := parseClock(in.Start)
+		eh, em, okE := parseClock(in.End)
+		if !okS {
+			f.Add("start", "msp_time.err.clock")
+		}
+		if !okE {
+			f.Add("end", "msp_time.err.clock")
+		}
+		if okS && okE && dayErr == nil {
+			in.start = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, in.Loc)
+			in.end = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, in.Loc)
+			switch {
+			case !in.end.After(in.start):
+				f.Add("end", "msp_time.err.end_before_start")
+			case in.end.After(in.Now):
+				f.Add("end", "msp_time.err.future")
+			default:
+				in.minutes = int(in.end.Sub(in.start).Minutes())
+			}
+		}
+	} else {
+		h, okH := parseCount(in.Hours)
+		m, okM := parseCount(in.Minutes)
+		switch {
+		case !okH:
+			f.Add("hours", "msp_time.err.number")
+		case !okM:
+			f.Add("minutes", "msp_time.err.number")
+		case h < 0:
+			f.Add("hours", "msp_time.err.negative")
+		case m < 0:
+			f.Add("minutes", "msp_time.err.negative")
+		case h*60+m == 0:
+			f.Add("hours", "msp_time.err.duration_required")
+		case h*60+m > MaxEntryMinutes:
+			f.Add("hours", "msp_time.err.too_long")
+		default:
+			in.minutes = h*60 + m
+		}
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if len([]rune(in.Note)) > 2000 {
+		f.Add("note", "validation.too_long", 2000)
+	}
+	return f, nil
+}
+
+// AddEntry stores one time entry typed in by hand (see EntryInput), with its action log. Bad
+// input returns field errors and stores nothing.
+func AddEntry(ctx context.Context, db *tenantdb.DB, in EntryInput, a Actor) (*Entry, error) {
+	var e *Entry
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		f, err := in.check(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		e = &Entry{ClientID: in.ClientID, UserID: a.UserID, UserName: a.Name, Day: in.Day, Minutes: in.minutes,
+			Billable: in.Billable, Note: in.Note}
+		if in.ticket != nil {
+			e.TicketID, e.ClientID = in.ticket.ID, in.clientForTicket
+		}
+		if !in.start.IsZero() {
+			e.StartedAt, e.EndedAt = in.start.UnixMilli(), in.end.UnixMilli()
+		}
+		return insertEntry(ctx, tx, e, "time_logged", a)
+	})
+	return e, err
+}
+
+func insertEntry(ctx context.Context, tx *sql.Tx, e *Entry, action string, a Actor) error {
+	now := tenantdb.Now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO msp_time_entries(ticket_id, client_id, user_id, user_name, work_day, started_at, ended_at,
+		minutes, billable, note, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, nullID(e.TicketID), nullID(e.ClientID),
+		e.UserID, e.UserName, e.Day, nullID(e.StartedAt), nullID(e.EndedAt), e.Minutes, e.Billable, e.Note, now, now)
+	if err != nil {
+		return fmt.Errorf("msp: insert time entry: %w", err)
+	}
+	e.ID, _ = res.LastInsertId()
+	e.CreatedAt = now
+	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: action, Summary: fmt.Sprintf("%d min %s", e.Minutes, e.Day),
+		ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"entry_id": e.ID,
+			"ticket_id": e.TicketID, "client_id": e.ClientID, "minutes": e.Minutes, "billable": e.Billable, "work_day": e.Day}})
+	return err
+}
+
+// DeleteEntry removes a time entry: the person's own, or anyone's for an owner; never in a
+// closed month.
+func DeleteEntry(ctx context.Context, db *tenantdb.DB, id int64, owner bool, loc *time.Location, a Actor) (*Entry, error) {
+	var e *Entry
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if e, err = EntryByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if e.UserID != a.UserID && !owner {
+			return ErrNotYours
+		}
+		if MonthClosed(e.Day, time.Now().In(loc).Format(time.DateOnly)) {
+			return fault.Conflict("msp_time.err.month_closed", CloseDay)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM msp_time_entries WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("msp: delete time entry: %w", err)
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "time_removed", Summary: fmt.Sprintf("%d min %s", e.Minutes, e.Day),
+			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"entry_id": e.ID,
+				"ticket_id": e.TicketID, "user_id": e.UserID, "minutes": e.Minutes, "work_day": e.Day}})
+		return err
+	})
+	return e, err
+}
+
+const entryCols = `e.id, coalesce(e.ticket_id,0), coalesce(e.client_id,0), e.user_id, e.user_name, e.work_day, coalesce(e.started_at,0),
+	coalesce(e.ended_at,0), e.minutes, e.billable, e.note, e.created_at, coalesce(t.number,0), coalesce(t.subject,'')`
+
+func listEntries(ctx context.Context, q Querier, where string, args ...any) ([]*Entry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+entryCols+` FROM msp_time_entries e LEFT JOIN msp_tickets t ON t.id = e.ticket_id
+		WHERE `+where+` ORDER BY e.work_day, coalesce(e.started_at, e.created_at), e.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("msp: time entries: %w", err)
+	}
+	defer rows.Close()
+	var out []*Entry
+	var clients []int64
+	for rows.Next() {
+		e := &Entry{}
+		if err := rows.Scan(&e.ID, &e.TicketID, &e.ClientID, &e.UserID, &e.UserName, &e.Day, &e.StartedAt, &e.EndedAt, &e.Minutes,
+			&e.Billable, &e.Note, &e.CreatedAt, &e.TicketNumber, &e.TicketSubject); err != nil {
+			return nil, fmt.Errorf("msp: time entries: %w", err)
+		}
+		out = append(out, e)
+		clients = append(clients, e.ClientID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("msp: time entries: %w", err)
+	}
+	names, err := clientNames(ctx, q, clients)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range out {
+		e.ClientName = names[e.ClientID]
+	}
+	return out, nil
+}
+
+// EntryByID reads one entry; tenantdb.ErrNotFound when absent.
+func EntryByID(ctx context.Context, q Querier, id int64) (*Entry, error) {
+	es, err := listEntries(ctx, q, `e.id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, tenantdb.ErrNotFound
+	}
+	return es[0], nil
+}
+
+// TicketEntries lists a ticket's time entries, oldest first.
+func TicketEntries(ctx context.Context, q Querier, ticketID int64) ([]*Entry, error) {
+	return listEntries(ctx, q, `e.ticket_id = ?`, ticketID)
+}
+
+// Day is one day of a timesheet.
+type Day struct {
+	Date                  string // YYYY-MM-DD
+	Entries               []*Entry
+	Billable, NonBillable int // minutes
+}
+
+// Total is the day's minutes.
+func (d Day) Total() int { return d.Billable + d.NonBillable }
+
+// Sheet is one person's week.
+type Sheet struct {
+	UserID                int64
+	Week                  string // ISO week, 2026-W49
+	Monday                string
+	Days                  []Day // Monday to Sunday
+	Billable, NonBillable int
+}
+
+// Total is the week's minutes.
+func (s Sheet) Total() int { return s.Billable + s.NonBillable }
+
+// ParseWeek reads an ISO week ("2026-W49") and returns its Monday; ok false when it is not one.
+func ParseWeek(s string) (time.Time, bool) {
+	var y, w int
+	if n, err := fmt.Sscanf(strings.TrimSpace(s), "%4d-W%2d", &y, &w); n != 2 || err != nil || w < 1 || w > 53 || y < 2000 || y > 2200 {
+		return time.Time{}, false
+	}
+	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(w-1)*7)
+	if yy, ww := monday.ISOWeek(); yy != y || ww != w {
+		return time.Time{}, false
+	}
+	return monday, true
+}
+
+// WeekOf is the ISO week ("2026-W49") holding day.
+func WeekOf(day time.Time) string {
+	y, w := day.ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+// Timesheet reads a person's week starting on monday (a UTC midnight).
+func Timesheet(ctx context.Context, q Querier, userID int64, monday time.Time) (*Sheet, error) {
+	s := &Sheet{UserID: userID, Week: WeekOf(monday), Monday: monday.Format(time.DateOnly)}
+	idx := map[string]int{}
+	for i := range 7 {
+		d := monday.AddDate(0, 0, i).Format(time.DateOnly)
+		s.Days = append(s.Days, Day{Date: d})
+		idx[d] = i
+	}
+	es, err := listEntries(ctx, q, `e.user_id = ? AND e.work_day BETWEEN ? AND ?`, userID, s.Days[0].Date, s.Days[6].Date)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		d := &s.Days[idx[e.Day]]
+		d.Entries = append(d.Entries, e)
+		if e.Billable {
+			d.Billable += e.Minutes
+			s.Billable += e.Minutes
+		} else {
+			d.NonBillable += e.Minutes
+			s.NonBillable += e.Minutes
+		}
+	}
+	return s, nil
+}
+
+// RunningTimer reads a person's running timer; nil when none runs.
+func RunningTimer(ctx context.Context, q Querier, userID int64) (*Timer, error) {
+	t := &Timer{}
+	err := q.QueryRowContext(ctx, `SELECT r.user_id, r.user_name, coalesce(r.ticket_id,0), coalesce(r.client_id,0), r.started_at, r.billable,
+		r.note, coalesce(t.number,0), coalesce(t.subject,'') FROM msp_timers r LEFT JOIN msp_tickets t ON t.id = r.ticket_id
+		WHERE r.user_id = ?`, userID).Scan(&t.UserID, &t.UserName, &t.TicketID, &t.ClientID, &t.StartedAt, &t.Billable, &t.Note,
+		&t.TicketNumber, &t.TicketSubject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("msp: timer: %w", err)
+	}
+	return t, nil
+}
+
+// StartTimer starts a person's timer on a ticket; a person has one running timer
+// (ErrTimerRunning while another runs).
+func StartTimer(ctx context.Context, db *tenantdb.DB, ticketID int64, billable bool, note string, a Actor) (*Timer, error) {
+	var out *Timer
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		t, err := TicketByID(ctx, tx, ticketID)
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			return fault.InvalidField("ticket", "msp_time.err.ticket")
+		}
+		if err != nil {
+			return err
+		}
+		note = strings.TrimSpace(note)
+		if len([]rune(note)) > 2000 {
+			return fault.InvalidField("note", "validation.too_long", 2000)
+		}
+		if running, err := RunningTimer(ctx, tx, a.UserID); err != nil {
+			return err
+		} else if running != nil {
+			return ErrTimerRunning
+		}
+		now := tenantdb.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_timers(user_id, user_name, ticket_id, client_id, started_at, billable, note)
+			VALUES(?,?,?,?,?,?,?)`, a.UserID, a.Name, t.ID, nullID(t.ClientID), now, billable, note); err != nil {
+			return fmt.Errorf("msp: start timer: %w", err)
+		}
+		out = &Timer{UserID: a.UserID, UserName: a.Name, TicketID: t.ID, ClientID: t.ClientID, StartedAt: now, Billable: billable,
+			Note: note, TicketNumber: t.Number, TicketSubject: t.Subject}
+		return nil
+	})
+	return out, err
+}
+
+// StopTimer stops a person's timer and writes its time entry (whole minutes, at least one),
+// counted on the day it started in loc. A timer that ran longer than a day is refused: discard it
+// and type the time in.
+func StopTimer(ctx context.Context, db *tenantdb.DB, loc *time.Location, a Actor) (*Entry, error) {
+	var e *Entry
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		t, err := RunningTimer(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return ErrNoTimer
+		}
+		now := tenantdb.Now()
+		minutes := int((now - t.StartedAt + 59_999) / 60_000)
+		if minutes > MaxEntryMinutes {
+			return fault.InvalidField("timer", "msp_time.err.timer_too_long")
+		}
+		minutes = max(1, minutes)
+		e = &Entry{TicketID: t.TicketID, ClientID: t.ClientID, UserID: a.UserID, UserName: a.Name,
+			Day: time.UnixMilli(t.StartedAt).In(loc).Format(time.DateOnly), StartedAt: t.StartedAt, EndedAt: max(now, t.StartedAt+1),
+			Minutes: minutes, Billable: t.Billable, Note: t.Note}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM msp_timers WHERE user_id = ?`, a.UserID); err != nil {
+			return fmt.Errorf("msp: stop timer: %w", err)
+		}
+		return insertEntry(ctx, tx, e, "time_clocked", a)
+	})
+	return e, err
+}
+
+// DiscardTimer throws a person's running timer away without writing time.
+func DiscardTimer(ctx context.Context, db *tenantdb.DB, a Actor) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM msp_timers WHERE user_id = ?`, a.UserID)
+		if err != nil {
+			return fmt.Errorf("msp: discard timer: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNoTimer
+		}
+		return nil
+	})
+}

@@ -1,0 +1,366 @@
+package msp
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/auth"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// TimeHandler serves the contracts and time pages under /app/msp/: the contract list and page
+// (the owner creates, changes and ends contracts), the timesheet, a ticket's time panel with its
+// timer, and the manual time entry form.
+type TimeHandler struct {
+	Render   *web.Renderer
+	Platform *platform.Service
+}
+
+func (h *TimeHandler) page(w http.ResponseWriter, r *http.Request, status int, view, title string, data any, errs map[string]string) {
+	h.Render.Render(w, r, status, "msp/"+view, &web.Page{Title: title, Nav: "msp", Guide: "msp-contracts-and-time", Data: data,
+		Errors: errs, Form: postedForm(r)})
+}
+
+func timeActor(c *web.Ctx) Actor {
+	a := Actor{UserID: c.UserID()}
+	if c.User != nil {
+		a.Name = c.User.Username
+	}
+	return a
+}
+
+// pathID reads a numeric path value; 0 when it is not one.
+func pathID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return max(0, id)
+}
+
+func numID(v string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return max(0, id)
+}
+
+// back is where a form returns to: a page of the MSP module the form names, else fallback.
+func back(r *http.Request, fallback string) string {
+	b := r.PostFormValue("back")
+	if strings.HasPrefix(b, "/app/msp/") && !strings.ContainsAny(b, "\\\r\n") && !strings.HasPrefix(b, "//") {
+		return b
+	}
+	return fallback
+}
+
+// views is what every time page hands its template: the duration and clock writers bound to the
+// request's language and zone.
+type views struct {
+	Dur   func(int) string
+	Clock func(int64) string
+	Date  func(string) time.Time // a YYYY-MM-DD day for the "day" writer
+	// Elapsed is the whole minutes since a moment (a running timer's start).
+	Elapsed func(int64) int
+	Today   string
+}
+
+func viewsOf(c *web.Ctx) views {
+	loc := c.Zone()
+	return views{
+		Dur:     func(m int) string { return FormatMinutes(c.P, m) },
+		Clock:   func(ms int64) string { return time.UnixMilli(ms).In(loc).Format("15:04") },
+		Date:    mustDay,
+		Elapsed: func(ms int64) int { return int(max(0, time.Now().UnixMilli()-ms) / 60_000) },
+		Today:   time.Now().In(loc).Format(time.DateOnly),
+	}
+}
+
+// ---- the timesheet ----------------------------------------------------------------------
+
+type sheetPage struct {
+	views
+	Sheet            *Sheet
+	User             int64
+	UserName         string
+	Members          []timeMember
+	Prev, Next, This string
+	Timer            *Timer
+	Clients          []*Client
+	Me               int64
+	CanWrite, Mine   bool
+	Owner            bool
+	In               EntryInput
+	Closed           func(string) bool
+	ShowForm         bool
+}
+
+// Timesheet is GET /app/msp/time?user=&week=: one person's week (Monday to Sunday) with the
+// totals of each day and of the week, billable and not; the signed-in person's own by default.
+func (h *TimeHandler) Timesheet(w http.ResponseWriter, r *http.Request) {
+	h.timesheet(w, r, http.StatusOK, EntryInput{Billable: true}, nil)
+}
+
+func (h *TimeHandler) timesheet(w http.ResponseWriter, r *http.Request, status int, in EntryInput, errs map[string]string) {
+	c := web.From(r)
+	q := r.URL.Query()
+	d := &sheetPage{views: viewsOf(c), CanWrite: c.Can(auth.WriteInbox), Owner: c.Can(auth.ManageSettings), In: in, ShowForm: errs != nil}
+	d.User = numID(q.Get("user"))
+	if d.User == 0 {
+		d.User = c.UserID()
+	}
+	monday, ok := ParseWeek(q.Get("week"))
+	if !ok {
+		today, _ := time.Parse(time.DateOnly, d.Today)
+		monday = today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+	}
+	ms, _, names, err := h.members(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Members = ms
+	if _, known := names[d.User]; !known && h.Platform != nil {
+		d.User = c.UserID()
+	}
+	d.UserName = names[d.User]
+	d.Me = c.UserID()
+	d.Mine = d.User == c.UserID()
+	if d.Sheet, err = Timesheet(r.Context(), c.DB.Read, d.User, monday); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.This = WeekOf(monday)
+	d.Prev, d.Next = WeekOf(monday.AddDate(0, 0, -7)), WeekOf(monday.AddDate(0, 0, 7))
+	if d.Mine {
+		if d.Timer, err = RunningTimer(r.Context(), c.DB.Read, d.User); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if d.CanWrite && d.Mine {
+		if d.Clients, err = Clients(r.Context(), c.DB.Read, ""); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if d.In.Day == "" {
+		d.In.Day = d.Today
+	}
+	d.Closed = func(day string) bool { return MonthClosed(day, d.Today) }
+	h.page(w, r, status, "time_sheet", c.T("msp_time.sheet.title"), d, errs)
+}
+
+// members lists the tenant's active members and every member's name by id.
+func (h *TimeHandler) members(r *http.Request) ([]timeMember, []int64, map[int64]string, error) {
+	c := web.From(r)
+	names := map[int64]string{}
+	if c.User != nil {
+		names[c.User.ID] = c.User.Username
+	}
+	if h.Platform == nil || c.Tenant == nil {
+		return nil, nil, names, nil
+	}
+	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var out []timeMember
+	var ids []int64
+	for _, m := range ms {
+		names[m.UserID] = m.Username
+		if !m.Disabled {
+			out = append(out, timeMember{m.UserID, m.Username})
+			ids = append(ids, m.UserID)
+		}
+	}
+	return out, ids, names, nil
+}
+
+// entryInput reads the manual entry form.
+func entryInput(r *http.Request) EntryInput {
+	c := web.From(r)
+	f := r.PostForm
+	return EntryInput{Ticket: f.Get("ticket"), TicketID: numID(f.Get("ticket_id")), ClientID: numID(f.Get("client")),
+		Day: f.Get("day"), Start: f.Get("start"), End: f.Get("end"), Hours: f.Get("hours"), Minutes: f.Get("minutes"),
+		Billable: f.Get("billable") == "1", Note: f.Get("note"), Loc: c.Zone()}
+}
+
+// AddTime is POST /app/msp/time/entries: a time entry typed in (on a ticket, or for a client).
+// Bad input answers 422 with the form and its field errors, storing nothing.
+func (h *TimeHandler) AddTime(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	in := entryInput(r)
+	e, err := AddEntry(r.Context(), c.DB, in, timeActor(c))
+	if err != nil {
+		errs := web.FieldErrors(r, err)
+		if errs == nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if in.TicketID != 0 {
+			h.ticketTime(w, r, in.TicketID, http.StatusUnprocessableEntity, in, errs)
+			return
+		}
+		h.timesheet(w, r, http.StatusUnprocessableEntity, in, errs)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.entry.saved", FormatMinutes(c.P, e.Minutes)))
+	to := "/app/msp/time?week=" + url.QueryEscape(WeekOf(mustDay(e.Day)))
+	if in.TicketID != 0 {
+		to = "/app/msp/tickets/" + strconv.FormatInt(in.TicketID, 10) + "/time"
+	}
+	web.Redirect(w, r, back(r, to))
+}
+
+func mustDay(s string) time.Time {
+	d, _ := time.Parse(time.DateOnly, s)
+	return d
+}
+
+// DeleteTime is POST /app/msp/time/entries/{id}/delete: the person's own entry (an owner: any),
+// never in a closed month.
+func (h *TimeHandler) DeleteTime(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	e, err := DeleteEntry(r.Context(), c.DB, pathID(r, "id"), c.Can(auth.ManageSettings), c.Zone(), timeActor(c))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.entry.removed", FormatMinutes(c.P, e.Minutes)))
+	web.Redirect(w, r, back(r, "/app/msp/time?week="+url.QueryEscape(WeekOf(mustDay(e.Day)))))
+}
+
+// StartTimer is POST /app/msp/time/timer/start: the person's timer on a ticket (one at a time).
+func (h *TimeHandler) StartTimer(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	id := numID(r.PostFormValue("ticket_id"))
+	if _, err := StartTimer(r.Context(), c.DB, id, r.PostFormValue("billable") == "1", r.PostFormValue("note"), timeActor(c)); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.timer.started"))
+	web.Redirect(w, r, back(r, "/app/msp/tickets/"+strconv.FormatInt(id, 10)+"/time"))
+}
+
+// StopTimer is POST /app/msp/time/timer/stop: stops the person's timer and writes its entry.
+func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	e, err := StopTimer(r.Context(), c.DB, c.Zone(), timeActor(c))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.timer.stopped", FormatMinutes(c.P, e.Minutes)))
+	to := "/app/msp/time"
+	if e.TicketID != 0 {
+		to = "/app/msp/tickets/" + strconv.FormatInt(e.TicketID, 10) + "/time"
+	}
+	web.Redirect(w, r, back(r, to))
+}
+
+// DiscardTimer is POST /app/msp/time/timer/discard: throws the running timer away.
+func (h *TimeHandler) DiscardTimer(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := DiscardTimer(r.Context(), c.DB, timeActor(c)); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.timer.discarded"))
+	web.Redirect(w, r, back(r, "/app/msp/time"))
+}
+
+// ---- a ticket's time ----------------------------------------------------------------------
+
+type ticketTimePage struct {
+	views
+	T        *Ticket
+	Entries  []*Entry
+	Billable int
+	NonBill  int
+	Contract *Contract
+	Usage    *MonthUsage
+	Timer    *Timer // the person's running timer (on this ticket or another)
+	CanWrite bool
+	Owner    bool
+	Me       int64
+	In       EntryInput
+	Closed   func(string) bool
+	ShowForm bool
+}
+
+// TicketTime is GET /app/msp/tickets/{id}/time: a ticket's time — its entries, the timer, the
+// contract covering it with this month's hours against the allowance, the manual entry form. An
+// htmx request gets the panel alone (the ticket page loads it).
+func (h *TimeHandler) TicketTime(w http.ResponseWriter, r *http.Request) {
+	h.ticketTime(w, r, pathID(r, "id"), http.StatusOK, EntryInput{Billable: true}, nil)
+}
+
+func (h *TimeHandler) ticketTime(w http.ResponseWriter, r *http.Request, id int64, status int, in EntryInput, errs map[string]string) {
+	c := web.From(r)
+	ctx := r.Context()
+	t, err := TicketByID(ctx, c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &ticketTimePage{views: viewsOf(c), T: t, CanWrite: c.Can(auth.WriteInbox), Owner: c.Can(auth.ManageSettings), Me: c.UserID(),
+		In: in, ShowForm: errs != nil}
+	if d.Entries, err = TicketEntries(ctx, c.DB.Read, id); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	for _, e := range d.Entries {
+		if e.Billable {
+			d.Billable += e.Minutes
+		} else {
+			d.NonBill += e.Minutes
+		}
+	}
+	if d.Contract, err = CoveringTicket(ctx, c.DB.Read, t, d.Today); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Contract != nil && d.Contract.HasHours() {
+		us, err := Usage(ctx, c.DB.Read, d.Contract, []string{d.Today[:7]})
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Usage = &us[0]
+	}
+	if d.Timer, err = RunningTimer(ctx, c.DB.Read, c.UserID()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.In.Day == "" {
+		d.In.Day = d.Today
+	}
+	d.Closed = func(day string) bool { return MonthClosed(day, d.Today) }
+	h.page(w, r, status, "time_ticket", c.T("msp_time.ticket.title", t.Ref()), d, errs)
+}
+
+// notFound answers a missing record the one way.
+func notFound(err error) bool { return errors.Is(err, tenantdb.ErrNotFound) }
+
+// timeMember is one person of the tenant, for the timesheet's picker.
+type timeMember struct {
+	ID   int64
+	Name string
+}
+
+func postedForm(r *http.Request) url.Values {
+	if r.Method == http.MethodPost {
+		return r.PostForm
+	}
+	return nil
+}
