@@ -27,6 +27,7 @@ func newTimeEnv(t *testing.T, jobs bool, locale string) *timeEnv {
 	t.Helper()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: !jobs})
 	e.Tenant("bilisim", "default", locale)
+	e.Set("bilisim", map[string]string{"modules": "repair,msp"})
 	te := &timeEnv{e: e, db: e.DB("bilisim")}
 	te.owner = e.User("bilisim", "olga", "owner")
 	te.oper = e.User("bilisim", "oscar", "operator")
