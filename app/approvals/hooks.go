@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 )
@@ -67,6 +68,21 @@ func WithdrawTx(ctx context.Context, tx *sql.Tx, id int64, actor Actor) error {
 		return nil
 	}
 	return err
+}
+
+// WithdrawByKeyTx is WithdrawTx for the open recommendation with dedupe key key, if there is one:
+// a producer that knows its recommendations by key (the MSP SLA job: "sla:<ticket>:<target>")
+// withdraws the warning once the ticket is answered or resolved.
+func WithdrawByKeyTx(ctx context.Context, tx *sql.Tx, key string, actor Actor) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM decision_recommendations WHERE dedupe_key = ? AND status IN ('draft','pending')`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("approvals: withdraw %s: %w", key, err)
+	}
+	return WithdrawTx(ctx, tx, id, actor)
 }
 
 type originKey struct{}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/approvals"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
 )
@@ -50,6 +51,12 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 			return fmt.Errorf("msp: sla resume: %w", err)
 		}
 	}
+	// A resolved or closed ticket's warnings still waiting in the approval queue are moot.
+	if c.To == StatusResolved || c.To == StatusClosed {
+		if err := withdrawSLAWarnings(ctx, tx, id, c.Actor, "response", "resolution"); err != nil {
+			return err
+		}
+	}
 	switch c.To {
 	case StatusWaitingCustomer:
 		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at) VALUES (?, ?, ?)
@@ -82,7 +89,23 @@ func slaOnReply(ctx context.Context, tx *sql.Tx, r Reply) error {
 		r.At, r.Ticket.ID); err != nil {
 		return fmt.Errorf("msp: sla first response: %w", err)
 	}
+	return withdrawSLAWarnings(ctx, tx, r.Ticket.ID, r.Actor, "response")
+}
+
+// withdrawSLAWarnings takes the ticket's still-open SLA warnings of the given targets out of the
+// approval queue (rejected in the name of the person who answered or resolved the ticket).
+func withdrawSLAWarnings(ctx context.Context, tx *sql.Tx, ticketID int64, a Actor, targets ...string) error {
+	for _, target := range targets {
+		if err := approvals.WithdrawByKeyTx(ctx, tx, slaRecKey(ticketID, target), approvals.Actor{UserID: a.UserID, Name: a.Name}); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// slaRecKey is the dedupe key of a ticket's SLA warning in the approval queue.
+func slaRecKey(ticketID int64, target string) string {
+	return "sla:" + strconv.FormatInt(ticketID, 10) + ":" + target
 }
 
 // TicketSLA is one ticket's SLA history and its two clocks at a moment.

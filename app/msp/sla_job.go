@@ -219,7 +219,7 @@ func slaAct(ctx context.Context, db *tenantdb.DB, tx *sql.Tx, t *TicketSLA, targ
 			Title:             fmt.Sprintf("SLA at risk: %s %s due %s", ref, name, c.Due.UTC().Format(time.RFC3339)),
 			Summary:           fmt.Sprintf("%s (%s) has used %d%% of its %s target; act before it is breached", ref, t.Subject, c.Percent, name),
 			RecommendedAction: href, Priority: "high", ActionType: "follow_up", Confidence: 1, ModelName: "sla-policy",
-			DedupeKey: "sla:" + strconv.FormatInt(t.TicketID, 10) + ":" + name,
+			DedupeKey: slaRecKey(t.TicketID, name),
 			Words: words.Rec{Key: "sla.rec_" + name, At: c.Due.UnixMilli(),
 				TitleArgs: []any{ref}, SummaryArgs: []any{ref, t.Subject, c.Percent}}.JSON()})
 		if err != nil {

@@ -301,6 +301,14 @@ func TestSLAJobPausedTicketWaits(t *testing.T) {
 		AND json_extract(payload, '$.user_ids') IS NULL`); n != 1 {
 		t.Fatalf("%d unassigned warnings (to owners and operators)", n)
 	}
+	// Resolving the ticket takes its warning out of the approval queue.
+	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusResolved, tech); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM decision_recommendations WHERE dedupe_key = ? AND status = 'rejected'
+		AND decided_by_name = ?`, "sla:"+itoa(tk.ID)+":response", tech.Name); n != 1 {
+		t.Fatal("the warning of a resolved ticket still waits in the queue")
+	}
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
