@@ -52,6 +52,10 @@ func recordLinks(c *web.Ctx) []web.NavLink {
 	if c.HasModule(platform.ModuleSales) {
 		out = append(out, web.NavLink{Href: "/products/", Label: "nav.products", Nav: "products"})
 	}
+	// The MSP module (app/msp): tickets, with clients, sites and devices behind its tabs.
+	if c.HasModule(platform.ModuleMSP) {
+		out = append(out, web.NavLink{Href: "/app/msp/tickets/", Label: "nav.msp", Nav: "msp"})
+	}
 	return out
 }
 

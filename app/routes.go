@@ -122,6 +122,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /api/v1/products", public, "", h.Channels.API.Import("products")},
 		{"POST /api/v1/orders", public, "", h.Channels.API.Import("orders")},
 		{"POST /api/v1/invoices", public, "", h.Channels.API.Import("invoices")},
+	}), inModule(platform.ModuleMSP, []line{
+		{"POST /api/v1/devices", public, "", h.Channels.API.Import("devices")}, // the MSP module's devices (app/msp)
 	}), always([]line{
 
 		// Panel: dashboard and tenant switcher.
@@ -269,6 +271,34 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/msp/time/timer/stop", panel, auth.WriteInbox, h.MSPTime.StopTimer},
 		{"POST /app/msp/time/timer/discard", panel, auth.WriteInbox, h.MSPTime.DiscardTimer},
 		{"GET /app/msp/tickets/{id}/time", panel, auth.ReadPanel, h.MSPTime.TicketTime},
+		// Module msp: tickets (list, board, a ticket's page; working them is an operator's), clients
+		// (the owner's), their sites and devices (app/msp).
+		{"GET /app/msp/tickets/{$}", panel, auth.ReadPanel, h.MSP.Tickets},
+		{"GET /app/msp/board", panel, auth.ReadPanel, h.MSP.Board},
+		{"GET /app/msp/tickets/new", panel, auth.WriteInbox, h.MSP.New},
+		{"POST /app/msp/tickets/new", panel, auth.WriteInbox, h.MSP.Create},
+		{"POST /app/msp/tickets/link", panel, auth.WriteInbox, h.MSP.Link},
+		{"GET /app/msp/tickets/{id}/{$}", panel, auth.ReadPanel, h.MSP.Ticket},
+		{"POST /app/msp/tickets/{id}/status", panel, auth.WriteInbox, h.MSP.Status},
+		{"POST /app/msp/tickets/{id}/assign", panel, auth.WriteInbox, h.MSP.Assign},
+		{"POST /app/msp/tickets/{id}/edit", panel, auth.WriteInbox, h.MSP.Edit},
+		{"POST /app/msp/tickets/{id}/note", panel, auth.WriteInbox, h.MSP.Note},
+		{"POST /app/msp/tickets/{id}/reply", panel, auth.WriteInbox, h.MSP.Reply},
+		{"GET /app/msp/clients/{$}", panel, auth.ReadCRM, h.MSP.ClientsList},
+		{"GET /app/msp/clients/new", panel, auth.ManageSettings, h.MSP.NewClient},
+		{"POST /app/msp/clients/new", panel, auth.ManageSettings, h.MSP.SaveClient},
+		{"GET /app/msp/clients/{id}/{$}", panel, auth.ReadCRM, h.MSP.Client},
+		{"POST /app/msp/clients/{id}/{$}", panel, auth.ManageSettings, h.MSP.SaveClient},
+		{"GET /app/msp/sites/{$}", panel, auth.ReadCRM, h.MSP.SitesList},
+		{"GET /app/msp/sites/new", panel, auth.WriteCRM, h.MSP.NewSite},
+		{"POST /app/msp/sites/new", panel, auth.WriteCRM, h.MSP.SaveSite},
+		{"GET /app/msp/sites/{id}/{$}", panel, auth.ReadCRM, h.MSP.Site},
+		{"POST /app/msp/sites/{id}/{$}", panel, auth.WriteCRM, h.MSP.SaveSite},
+		{"GET /app/msp/devices/{$}", panel, auth.ReadCRM, h.MSP.DevicesList},
+		{"GET /app/msp/devices/new", panel, auth.WriteCRM, h.MSP.NewDevice},
+		{"POST /app/msp/devices/new", panel, auth.WriteCRM, h.MSP.SaveDevice},
+		{"GET /app/msp/devices/{id}/{$}", panel, auth.ReadCRM, h.MSP.Device},
+		{"POST /app/msp/devices/{id}/{$}", panel, auth.WriteCRM, h.MSP.SaveDevice},
 	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
@@ -373,7 +403,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -120,6 +120,8 @@ type Handlers struct {
 	SLA *msp.SLAHandler
 	// MSPTime is the MSP module's contracts, timesheet and time entries (app/msp).
 	MSPTime *msp.TimeHandler
+	// MSP is the MSP module's tickets, clients, sites and devices (app/msp).
+	MSP *msp.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -277,6 +279,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService, Media: h.Media}
 	h.MSPTime = &msp.TimeHandler{Render: s.Render, Platform: s.Platform}
 	msp.RegisterContractJobs(s.Jobs)
+	h.MSP = &msp.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
+	h.Inbox.Neighbours.Tickets, h.Inbox.Neighbours.TicketsShown = msp.ConversationTickets, msp.Shown
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

@@ -10,6 +10,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
 
@@ -129,6 +130,18 @@ type Neighbours struct {
 	Quotes func(ctx context.Context, db *tenantdb.DB, convID int64) ([]QuoteLink, error)
 	// Visits lists the conversation's site visits (app/visits), newest first.
 	Visits func(ctx context.Context, q Querier, convID int64) ([]VisitLink, error)
+	// Tickets lists the MSP tickets linked to the conversation (app/msp), newest first; nil: the
+	// conversation page shows no ticket card.
+	Tickets func(ctx context.Context, q Querier, convID int64) ([]TicketLink, error)
+	// TicketsShown says whether a tenant's conversation pages show the ticket card at all.
+	TicketsShown func(t *platform.Tenant) bool
+}
+
+// TicketLink is one MSP ticket as the conversation page lists it.
+type TicketLink struct {
+	ID               int64
+	Ref, Subject     string // Ref: T-000123
+	Status, Priority string
 }
 
 // VisitLink is one site visit as the conversation page lists it.

@@ -142,3 +142,22 @@ func FreeCustomers(ctx context.Context, q Querier) ([]Option, error) {
 	}
 	return out, rows.Err()
 }
+
+// clientsNamed lists the clients whose customer is called name (case-insensitive), at most 2.
+func clientsNamed(ctx context.Context, q Querier, name string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id FROM msp_clients c JOIN customers cu ON cu.id = c.customer_id
+		WHERE cu.name = ? COLLATE NOCASE ORDER BY c.id LIMIT 2`, name)
+	if err != nil {
+		return nil, fmt.Errorf("msp: client by name: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -224,3 +224,27 @@ func addEvent(ctx context.Context, tx *sql.Tx, e Event, at int64) error {
 	}
 	return nil
 }
+
+// refNumber reads a ticket reference as people write it (T-000123, t123, 123); 0 when it is none.
+func refNumber(s string) int64 {
+	m := refRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+// TicketIDByRef finds the ticket a reference names; tenantdb.ErrNotFound when none.
+func TicketIDByRef(ctx context.Context, q Querier, ref string) (int64, error) {
+	n := refNumber(ref)
+	if n == 0 {
+		return 0, tenantdb.ErrNotFound
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM msp_tickets WHERE number = ?`, n).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, tenantdb.ErrNotFound
+	}
+	return id, err
+}

@@ -111,3 +111,6 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// ValidPriority reports whether p is a priority.
+func ValidPriority(p string) bool { return slices.Contains(Priorities, p) }

@@ -20,6 +20,7 @@ import (
 	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
+	"highvibe/app/msp"
 	"highvibe/app/web"
 )
 
@@ -131,7 +132,8 @@ func rowFault(rowErrs []rowError, total int) error {
 	return &fault.Error{Kind: fault.KindInvalid, Key: "api.err.invalid_rows", Args: []any{len(rowErrs), total}, Fields: fs, Code: "invalid_rows"}
 }
 
-// Import is POST /api/v1/{kind} for leads, customers, products, orders and invoices.
+// Import is POST /api/v1/{kind} for leads, customers, products, orders, invoices and (the MSP
+// module's) devices.
 func (h *Handler) Import(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := h.auth(w, r, "import")
@@ -207,6 +209,7 @@ var known = map[string]map[string]bool{
 	"products":  set("external_id sku name category unit unit_price currency active"),
 	"orders":    set("external_id customer_id customer_external_id lead_id lead_external_id status total currency description ordered_at"),
 	"invoices":  set("external_id customer_id customer_external_id order_id order_external_id number amount currency status issued_at paid_at"),
+	"devices":   set(strings.Join(msp.DeviceImportFields, " ")),
 }
 
 func set(s string) map[string]bool {
@@ -239,6 +242,8 @@ func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]stri
 		return importOrder(rr)
 	case "invoices":
 		return importInvoice(rr)
+	case "devices":
+		return msp.ImportDevice(ctx, tx, row)
 	}
 	return 0, false, nil, fmt.Errorf("api: unknown import kind %q", kind)
 }

@@ -136,7 +136,7 @@ func requiredFields(t reflect.Type) []string {
 }
 
 // importKinds are the import routes in the order the document lists them.
-var importKinds = []string{"leads", "customers", "products", "orders", "invoices"}
+var importKinds = []string{"leads", "customers", "products", "orders", "invoices", "devices"}
 
 // importRowSchema is one row of an import: the importer's known fields, each a scalar.
 func importRowSchema(kind string) *openapi3.Schema {
@@ -261,8 +261,12 @@ func buildOpenAPI() (*openapi3.T, error) {
 		}})
 		body["text/csv"] = openapi3.NewMediaType().WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"},
 			Description: "a header row of the same field names, then one row per record"})
+		key := "external_id"
+		if kind == "devices" {
+			key = "serial" // an MSP device is known by its serial number; client by client_id or its name, site by site_id or its name
+		}
 		op := &openapi3.Operation{OperationID: "import" + strings.ToUpper(kind[:1]) + kind[1:], Tags: []string{"import"},
-			Summary: "Import " + kind + " (all or nothing, idempotent on external_id)",
+			Summary: "Import " + kind + " (all or nothing, idempotent on " + key + ")",
 			Description: "One object, an array of at most 5000 objects, or CSV. A row with the external_id (or, for products, the sku) " +
 				"of a stored record updates it. If any row is invalid nothing is stored.",
 			RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithContent(body)},

@@ -1,0 +1,294 @@
+package msp
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"highvibe/app/auth"
+	"highvibe/app/web"
+)
+
+// ---- clients ----------------------------------------------------------------------------------
+
+type clientsPage struct {
+	Clients   []*Client
+	Q         string
+	CanManage bool
+}
+
+// ClientsList is GET /app/msp/clients/: the clients with their counts, searchable.
+func (h *Handler) ClientsList(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	q := r.URL.Query().Get("q")
+	cs, err := Clients(r.Context(), c.DB.Read, q)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "clients", c.T("msp.clients.title"), &clientsPage{Clients: cs, Q: q, CanManage: c.Can(auth.ManageSettings)}, nil)
+}
+
+type clientPage struct {
+	C         *Client // nil: a new client
+	In        ClientInput
+	Customers []Option
+	Sites     []*Site
+	Devices   []*Device
+	Tickets   []*Ticket
+	CanManage bool
+	CanWrite  bool
+	Today     string
+}
+
+func (h *Handler) clientForm(w http.ResponseWriter, r *http.Request, status int, id int64, in *ClientInput, errs map[string]string) {
+	c := web.From(r)
+	ctx := r.Context()
+	d := &clientPage{CanManage: c.Can(auth.ManageSettings), CanWrite: c.Can(auth.WriteCRM), Today: time.Now().In(c.Zone()).Format("2006-01-02")}
+	var err error
+	if id != 0 {
+		if d.C, err = ClientByID(ctx, c.DB.Read, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.In = ClientInput{ContactName: d.C.ContactName, ContactPhone: d.C.ContactPhone, ContactMail: d.C.ContactMail, Notes: d.C.Notes}
+		if d.Sites, err = Sites(ctx, c.DB.Read, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if d.Devices, err = Devices(ctx, c.DB.Read, id, ""); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		p, err := List(ctx, c.DB.Read, Filter{Status: FilterAll, ClientID: id, Limit: 20})
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Tickets = p.Tickets
+	} else if d.Customers, err = FreeCustomers(ctx, c.DB.Read); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if in != nil {
+		d.In = *in
+	}
+	title := c.T("msp.client.new")
+	if d.C != nil {
+		title = d.C.Name
+	}
+	h.page(w, r, status, "client", title, d, errs)
+}
+
+// NewClient is GET /app/msp/clients/new.
+func (h *Handler) NewClient(w http.ResponseWriter, r *http.Request) {
+	h.clientForm(w, r, http.StatusOK, 0, nil, nil)
+}
+
+// Client is GET /app/msp/clients/{id}/: the client's MSP fields, sites, devices and tickets.
+func (h *Handler) Client(w http.ResponseWriter, r *http.Request) {
+	h.clientForm(w, r, http.StatusOK, idParam(r, "id"), nil, nil)
+}
+
+// SaveClient is POST /app/msp/clients/new and POST /app/msp/clients/{id}/.
+func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	in := ClientInput{CustomerID: formID(f.Get("customer")), Name: f.Get("name"), ContactName: f.Get("contact_name"),
+		ContactPhone: f.Get("contact_phone"), ContactMail: f.Get("contact_email"), Notes: f.Get("notes")}
+	id := idParam(r, "id")
+	saved, err := SaveClient(r.Context(), c.DB, id, in, actor(c))
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.clientForm(w, r, http.StatusUnprocessableEntity, id, &in, errs)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp.flash.client_saved"))
+	web.Redirect(w, r, "/app/msp/clients/"+strconv.FormatInt(saved, 10)+"/")
+}
+
+// ---- sites ------------------------------------------------------------------------------------
+
+type sitesPage struct {
+	Sites    []*Site
+	Clients  []*Client
+	ClientID int64
+	CanWrite bool
+}
+
+// SitesList is GET /app/msp/sites/ (?client=<id>).
+func (h *Handler) SitesList(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	cid := formID(r.URL.Query().Get("client"))
+	ss, err := Sites(r.Context(), c.DB.Read, cid)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	cs, err := Clients(r.Context(), c.DB.Read, "")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "sites", c.T("msp.sites.title"), &sitesPage{Sites: ss, Clients: cs, ClientID: cid, CanWrite: c.Can(auth.WriteCRM)}, nil)
+}
+
+type sitePage struct {
+	S        Site
+	Clients  []*Client
+	CanWrite bool
+}
+
+func (h *Handler) siteForm(w http.ResponseWriter, r *http.Request, status int, s Site, errs map[string]string) {
+	c := web.From(r)
+	cs, err := Clients(r.Context(), c.DB.Read, "")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	title := c.T("msp.site.new")
+	if s.ID != 0 {
+		title = s.Name
+	}
+	h.page(w, r, status, "site", title, &sitePage{S: s, Clients: cs, CanWrite: c.Can(auth.WriteCRM)}, errs)
+}
+
+// NewSite is GET /app/msp/sites/new (?client=<id>).
+func (h *Handler) NewSite(w http.ResponseWriter, r *http.Request) {
+	h.siteForm(w, r, http.StatusOK, Site{ClientID: formID(r.URL.Query().Get("client"))}, nil)
+}
+
+// Site is GET /app/msp/sites/{id}/.
+func (h *Handler) Site(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	s, err := SiteByID(r.Context(), c.DB.Read, idParam(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.siteForm(w, r, http.StatusOK, *s, nil)
+}
+
+// SaveSite is POST /app/msp/sites/new and POST /app/msp/sites/{id}/.
+func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	s := Site{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), Name: f.Get("name"), Address: f.Get("address"),
+		AccessNotes: f.Get("access_notes"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone")}
+	id, err := SaveSite(r.Context(), c.DB, s.ID, s, actor(c))
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.siteForm(w, r, http.StatusUnprocessableEntity, s, errs)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp.flash.site_saved"))
+	web.Redirect(w, r, "/app/msp/clients/"+strconv.FormatInt(s.ClientID, 10)+"/#sites-"+strconv.FormatInt(id, 10))
+}
+
+// ---- devices ----------------------------------------------------------------------------------
+
+type devicesPage struct {
+	Devices  []*Device
+	Clients  []*Client
+	ClientID int64
+	Q        string
+	CanWrite bool
+	Today    string
+}
+
+// DevicesList is GET /app/msp/devices/ (?client=<id>, ?q=).
+func (h *Handler) DevicesList(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	cid, q := formID(r.URL.Query().Get("client")), r.URL.Query().Get("q")
+	ds, err := Devices(r.Context(), c.DB.Read, cid, q)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	cs, err := Clients(r.Context(), c.DB.Read, "")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "devices", c.T("msp.devices.title"), &devicesPage{Devices: ds, Clients: cs, ClientID: cid, Q: q,
+		CanWrite: c.Can(auth.WriteCRM), Today: time.Now().In(c.Zone()).Format("2006-01-02")}, nil)
+}
+
+type devicePage struct {
+	D        Device
+	Clients  []*Client
+	Sites    []*Site
+	Kinds    []string
+	CanWrite bool
+}
+
+func (h *Handler) deviceForm(w http.ResponseWriter, r *http.Request, status int, d Device, errs map[string]string) {
+	c := web.From(r)
+	cs, err := Clients(r.Context(), c.DB.Read, "")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	ss, err := Sites(r.Context(), c.DB.Read, 0)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	title := c.T("msp.device.new")
+	if d.ID != 0 {
+		title = d.Label()
+	}
+	h.page(w, r, status, "device", title, &devicePage{D: d, Clients: cs, Sites: ss, Kinds: DeviceKinds, CanWrite: c.Can(auth.WriteCRM)}, errs)
+}
+
+// NewDevice is GET /app/msp/devices/new (?client=<id>).
+func (h *Handler) NewDevice(w http.ResponseWriter, r *http.Request) {
+	h.deviceForm(w, r, http.StatusOK, Device{ClientID: formID(r.URL.Query().Get("client")), Kind: "desktop"}, nil)
+}
+
+// Device is GET /app/msp/devices/{id}/.
+func (h *Handler) Device(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	d, err := DeviceByID(r.Context(), c.DB.Read, idParam(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.deviceForm(w, r, http.StatusOK, *d, nil)
+}
+
+// SaveDevice is POST /app/msp/devices/new and POST /app/msp/devices/{id}/.
+func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	d := Device{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), Kind: f.Get("kind"), Name: f.Get("name"),
+		Make: f.Get("make"), Model: f.Get("model"), Serial: f.Get("serial"), WarrantyEnd: f.Get("warranty_end"), Notes: f.Get("notes")}
+	if _, err := SaveDevice(r.Context(), c.DB, d, actor(c)); err != nil {
+		if errs := web.FieldErrors(r, err); errs != nil {
+			h.deviceForm(w, r, http.StatusUnprocessableEntity, d, errs)
+			return
+		}
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp.flash.device_saved"))
+	web.Redirect(w, r, "/app/msp/devices/?client="+strconv.FormatInt(d.ClientID, 10))
+}
