@@ -102,10 +102,21 @@ var DefaultTrainOptions = TrainOptions{Epochs: 60, Rate: 2, L2: 0.002, MinCount:
 
 // Train fits one regularised logistic regression per output by stochastic gradient descent.
 func Train(examples []Example, o TrainOptions) *Model {
-	count := map[string]int{}
 	feats := make([][]feature, len(examples))
 	for i, e := range examples {
 		feats[i] = extract(e.Text, e.History)
+	}
+	m := fit(feats, modelOutputs(), func(i int, out string) float64 { return examples[i].target(out) }, o)
+	m.Name, m.Critical = "builtin-3", o.Critical
+	return m
+}
+
+// fit is the training shared by builtin-3 and the ticket model: one regularised logistic
+// regression per output over the fired features of each example, by stochastic gradient descent
+// in a seeded (deterministic) order; target says what example i answers for an output (0 or 1).
+func fit(feats [][]feature, outputs []string, target func(i int, out string) float64, o TrainOptions) *Model {
+	count := map[string]int{}
+	for i := range feats {
 		for _, f := range feats[i] {
 			count[f.name]++
 		}
@@ -125,8 +136,8 @@ func Train(examples []Example, o TrainOptions) *Model {
 	val := func(j int, scale float64) float64 {
 		return featValue(feature{name: names[j]}, scale)
 	}
-	sc := make([]float64, len(examples))
-	xs := make([][]int, len(examples))
+	sc := make([]float64, len(feats))
+	xs := make([][]int, len(feats))
 	for i, fs := range feats {
 		sc[i] = featScale(fs)
 		for _, f := range fs {
@@ -135,13 +146,12 @@ func Train(examples []Example, o TrainOptions) *Model {
 			}
 		}
 	}
-	outputs := modelOutputs()
 	w := make([][]float64, len(outputs))
 	for k := range w {
 		w[k] = make([]float64, len(names))
 	}
 	rng := rand.New(rand.NewSource(o.Seed))
-	order := make([]int, len(examples))
+	order := make([]int, len(feats))
 	for i := range order {
 		order[i] = i
 	}
@@ -154,14 +164,14 @@ func Train(examples []Example, o TrainOptions) *Model {
 				for _, j := range xs[i] {
 					z += w[k][j] * val(j, sc[i])
 				}
-				g := sigmoid(z) - examples[i].target(out)
+				g := sigmoid(z) - target(i, out)
 				for _, j := range xs[i] {
 					w[k][j] -= lr * (g*val(j, sc[i]) + o.L2*w[k][j])
 				}
 			}
 		}
 	}
-	m := &Model{Name: "builtin-3", Outputs: outputs, Weights: map[string]map[string]float64{}, Critical: o.Critical}
+	m := &Model{Outputs: outputs, Weights: map[string]map[string]float64{}}
 	for j, n := range names {
 		for k, out := range outputs {
 			if v := w[k][j]; math.Abs(v) >= o.Prune {

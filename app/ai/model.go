@@ -106,13 +106,13 @@ func (m *Model) score(feats []feature, output string) float64 {
 
 // featScale is the value of the word, letter-group, phrase and earlier-word features of a message:
 // 1/√(number of features), so a long message does not outvote a short one by its length alone.
-// The bias and the word-list features (r:, xr:) count 1.
+// The bias and the word-list features (r:, xr:, and the ticket model's t:) count 1.
 func featScale(feats []feature) float64 {
 	return 1 / math.Sqrt(float64(max(1, len(feats)-1)))
 }
 
 func featValue(f feature, scale float64) float64 {
-	if f.name == "bias" || strings.HasPrefix(f.name, "r:") || strings.HasPrefix(f.name, "xr:") {
+	if f.name == "bias" || strings.HasPrefix(f.name, "r:") || strings.HasPrefix(f.name, "xr:") || strings.HasPrefix(f.name, "t:") {
 		return 1
 	}
 	return scale

@@ -37,6 +37,7 @@ func main() {
 	modelURL := flag.String("with-model-url", "", "evaluate builtin-3 combined with this openai_compatible base URL on the held-out file (writes nothing)")
 	modelName := flag.String("with-model", "", "with -with-model-url: the model name")
 	modelKeyEnv := flag.String("with-model-key-env", "", "with -with-model-url: the environment variable holding the API key (empty: none)")
+	ticketsCV := flag.Bool("tickets-cv", false, "only cross-validate the ticket model on corpus/tickets_train.txt (never reads the held-out table, writes nothing)")
 	mistakes := flag.Bool("mistakes", false, "with -cv-only: list the training messages the folds got wrong (handoff, band or intents)")
 	o := ai.DefaultTrainOptions
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv-only: passes over the corpus")
@@ -47,6 +48,36 @@ func main() {
 	flag.Int64Var(&o.Seed, "seed", o.Seed, "with -cv-only: shuffling and fold seed")
 	flag.Float64Var(&o.Prune, "prune", o.Prune, "with -cv-only: smallest weight kept")
 	flag.Parse()
+	if *ticketsCV {
+		to := ai.TicketTrainOptions
+		flag.Visit(func(f *flag.Flag) { // the option flags given apply to the ticket model here
+			switch f.Name {
+			case "epochs":
+				to.Epochs = o.Epochs
+			case "rate":
+				to.Rate = o.Rate
+			case "l2":
+				to.L2 = o.L2
+			case "mincount":
+				to.MinCount = o.MinCount
+			case "seed":
+				to.Seed = o.Seed
+			case "prune":
+				to.Prune = o.Prune
+			}
+		})
+		train, err := loadTickets(filepath.Join(*corpus, "tickets_train.txt"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "train:", err)
+			os.Exit(1)
+		}
+		ev := ai.CrossValidateTickets(train, 5, to)
+		fmt.Print(ev.Report(fmt.Sprintf("5-fold cross-validation, %+v", to)))
+		if *mistakes {
+			printMisses(ev)
+		}
+		return
+	}
 	if *cvOnly {
 		train, err := load(filepath.Join(*corpus, "train.txt"))
 		if err != nil {
@@ -120,19 +151,69 @@ func run(corpus, out, readme string) error {
 	report := fmt.Sprintf("Trained on %d messages (%d weights kept); options %+v.\n\n", len(train), countWeights(m), o) +
 		cv.Report("5-fold cross-validation on the training corpus") + ho.Report("Held-out file")
 	fmt.Print(report)
+	tickets, err := trainTickets(corpus, filepath.Join(filepath.Dir(out), "tickets.json"))
+	if err != nil {
+		return err
+	}
+	fmt.Print(tickets)
 	if readme == "" {
 		return nil
 	}
-	return replaceSection(readme, report)
+	if err := replaceSection(readme, beginMark, endMark, report); err != nil {
+		return err
+	}
+	return replaceSection(readme, ticketsBegin, ticketsEnd, tickets)
+}
+
+func loadTickets(path string) ([]ai.TicketExample, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := ai.ParseTickets(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ex, nil
+}
+
+// trainTickets fits the ticket model on tickets_train.txt, writes its weights and measures it:
+// cross-validation on the training file, then the held-out table (never trained on).
+func trainTickets(corpus, out string) (string, error) {
+	train, err := loadTickets(filepath.Join(corpus, "tickets_train.txt"))
+	if err != nil {
+		return "", err
+	}
+	held, err := loadTickets(filepath.Join(corpus, "tickets_heldout.txt"))
+	if err != nil {
+		return "", err
+	}
+	o := ai.TicketTrainOptions
+	m := ai.TrainTickets(train, o)
+	if err := os.WriteFile(out, encode(m), 0o644); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Ticket model trained on %d tickets (%d weights kept); options %+v.\n\n", len(train), countWeights(m), o) +
+		ai.CrossValidateTickets(train, 5, o).Report("5-fold cross-validation on the ticket training corpus") +
+		ai.EvaluateTickets(m, held).Report("Held-out ticket table"), nil
+}
+
+func printMisses(ev *ai.TicketEvaluation) {
+	for _, w := range ev.Wrong {
+		fmt.Printf("line %d: label %s %s, got %s %s | %s\n", w.Line, w.TicketExample.Category, w.TicketExample.Priority, w.Category, w.Priority, w.Text)
+	}
 }
 
 const (
-	beginMark = "<!-- builtin-3 evaluation: written by go generate ./app/ai -->"
-	endMark   = "<!-- end of builtin-3 evaluation -->"
+	beginMark    = "<!-- builtin-3 evaluation: written by go generate ./app/ai -->"
+	endMark      = "<!-- end of builtin-3 evaluation -->"
+	ticketsBegin = "<!-- ticket model evaluation: written by go generate ./app/ai -->"
+	ticketsEnd   = "<!-- end of ticket model evaluation -->"
 )
 
-// replaceSection swaps the text between the evaluation markers of the README.
-func replaceSection(path, report string) error {
+// replaceSection swaps the text between two markers of the README.
+func replaceSection(path, beginMark, endMark, report string) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -140,7 +221,7 @@ func replaceSection(path, report string) error {
 	s := string(raw)
 	i, j := strings.Index(s, beginMark), strings.Index(s, endMark)
 	if i < 0 || j < i {
-		return fmt.Errorf("%s has no builtin-3 evaluation markers", path)
+		return fmt.Errorf("%s has no markers %q … %q", path, beginMark, endMark)
 	}
 	s = s[:i+len(beginMark)] + "\n" + report + s[j:]
 	return os.WriteFile(path, []byte(s), 0o644)
