@@ -403,7 +403,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))
