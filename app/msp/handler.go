@@ -109,6 +109,8 @@ type listPage struct {
 	CanWrite   bool
 	Filtered   bool
 	Here       string // the board's own address (its filters kept); "" on the list
+	// SLA is the SLA state of the tickets shown, by id (sla.go): their clocks on every row and card.
+	SLA map[int64]*TicketSLA
 }
 
 // filterOf reads the list's filter from the query.
@@ -199,6 +201,10 @@ func (h *Handler) Tickets(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if d.SLA, err = SLAFor(r.Context(), c.DB.Read, ticketIDs(d.Page.Tickets), time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	if d.Page.Next != 0 {
 		v := d.F.query(d.Assignee)
 		v.Set("before", strconv.FormatInt(d.Page.Next, 10))
@@ -236,8 +242,14 @@ func (h *Handler) Board(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Here = d.BoardURL
 	p := &boardPage{listPage: d}
+	var shown []*Ticket
 	for _, s := range Statuses {
 		p.Columns = append(p.Columns, boardColumn{Status: s, Tickets: cols[s]})
+		shown = append(shown, cols[s]...)
+	}
+	if d.SLA, err = SLAFor(r.Context(), c.DB.Read, ticketIDs(shown), time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
 	h.page(w, r, http.StatusOK, "board", c.T("msp.board.title"), p, nil)
 }
@@ -263,6 +275,7 @@ type ticketPage struct {
 	Note     string
 	Cats     []string
 	Prios    []string
+	SLA      *TicketSLA // its SLA clocks and history (nil: none kept)
 }
 
 // Who names a member by id ("" for nobody).
@@ -285,6 +298,11 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 		return nil, err
 	}
 	d := &ticketPage{T: t, Next: Next(t.Status), CanWrite: c.Can(auth.WriteInbox), Cats: Categories, Prios: Priorities}
+	sla, err := SLAFor(ctx, c.DB.Read, []int64{t.ID}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	d.SLA = sla[t.ID]
 	if d.Events, err = Events(ctx, c.DB.Read, id); err != nil {
 		return nil, err
 	}

@@ -305,6 +305,15 @@ func loadSLA(ctx context.Context, q Querier, env *slaEnv, where string, args []a
 	return out, nil
 }
 
+// ticketIDs lists the tickets' ids.
+func ticketIDs(ts []*Ticket) []int64 {
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = t.ID
+	}
+	return out
+}
+
 // SLAFor returns the SLA state of the given tickets at now, by ticket id (tickets without an SLA
 // row are missing from the map). The list and the ticket page call it.
 func SLAFor(ctx context.Context, q Querier, ids []int64, now time.Time) (map[int64]*TicketSLA, error) {

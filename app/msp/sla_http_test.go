@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/apptest"
 	"highvibe/app/msp"
 )
@@ -115,3 +117,75 @@ func TestSLAPoliciesPage(t *testing.T) {
 	}
 }
 func timeNow() time.Time { return time.Now() }
+
+// Every ticket shows its clocks: the list and the board its most urgent one, the ticket page both
+// with the policy and the history; green, amber from 75 %, red past the due time, in words.
+func TestSLAClocksOnTicketPages(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	e.Set("bilisim", map[string]string{"modules": "msp"})
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	op := e.User("bilisim", "teknisyen", "operator")
+	// Business hours are off: the clocks count wall-clock time. P1: reply 1 h, resolve 4 h.
+	green, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Yeni kullanıcı hesabı", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amber, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Yazıcı kağıt sıkıştırıyor", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Sunucu kapandı", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backdate(t, db, amber.ID, time.Now().Add(-50*time.Minute))
+	backdate(t, db, red.ID, time.Now().Add(-2*time.Hour))
+	if _, err := msp.SetStatus(ctx, db, green.ID, msp.StatusWaitingCustomer, tech); err != nil {
+		t.Fatal(err)
+	}
+
+	state := func(doc interface {
+		Find(string) *goquery.Selection
+	}, sel string) (string, string) {
+		s := doc.Find(sel).First()
+		st, _ := s.Attr("data-sla-state")
+		return st, strings.TrimSpace(s.Text())
+	}
+	r := op.Get("/app/msp/tickets/?lang=en")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("list: %d", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	row := func(id int64) string { return `tr[data-ticket="` + itoa(id) + `"] .sla-clock` }
+	if st, txt := state(doc, row(amber.ID)); st != "amber" || !strings.HasPrefix(txt, "Reply by") || !strings.Contains(txt, "83 % used") {
+		t.Errorf("amber row: %s %q", st, txt)
+	}
+	if st, txt := state(doc, row(red.ID)); st != "breached" || !strings.HasPrefix(txt, "Reply overdue since") {
+		t.Errorf("red row: %s %q", st, txt)
+	}
+	if st, txt := state(doc, row(green.ID)); st != "ok" || !strings.Contains(txt, "waiting on the customer") {
+		t.Errorf("paused row: %s %q", st, txt)
+	}
+	b := op.Get("/app/msp/board?lang=tr")
+	if st, txt := state(b.Doc(t), `[data-card="`+itoa(red.ID)+`"] .sla-clock`); st != "breached" || !strings.Contains(txt, "gecikmede") {
+		t.Errorf("board card: %s %q", st, txt)
+	}
+	p := op.Get("/app/msp/tickets/" + itoa(amber.ID) + "/?lang=tr")
+	pd := p.Doc(t)
+	if st, txt := state(pd, `#sla [data-sla="response"]`); st != "amber" || !strings.Contains(txt, "%83 kullanıldı") {
+		t.Errorf("ticket page reply clock: %s %q", st, txt)
+	}
+	if st, txt := state(pd, `#sla [data-sla="resolution"]`); st != "ok" || !strings.Contains(txt, "Çözüm için son") {
+		t.Errorf("ticket page resolution clock: %s %q", st, txt)
+	}
+	if !strings.Contains(pd.Find("#sla").Text(), "Standard") || !strings.Contains(pd.Find("#sla .sla-history").Text(), "Saat başladı") {
+		t.Errorf("ticket page SLA card: %q", pd.Find("#sla").Text())
+	}
+	g := op.Get("/app/msp/tickets/" + itoa(green.ID) + "/?lang=en").Doc(t)
+	if txt := g.Find("#sla .sla-history").Text(); !strings.Contains(txt, "Waiting on the customer") || !strings.Contains(txt, "still waiting") {
+		t.Errorf("paused ticket's history: %q", txt)
+	}
+}
