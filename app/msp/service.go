@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
@@ -362,6 +363,10 @@ func Edit(ctx context.Context, db *tenantdb.DB, id int64, d Details, a Actor) (*
 		if prio {
 			if err := addEvent(ctx, tx, Event{TicketID: t.ID, Kind: "priority", From: before, To: t.Priority, ActorID: a.UserID,
 				ActorName: a.Name}, now); err != nil {
+				return err
+			}
+			// Another priority has other SLA targets: the SLA job looks again now (sla_job.go).
+			if err := kickSLA(ctx, tx, time.UnixMilli(now)); err != nil {
 				return err
 			}
 		}

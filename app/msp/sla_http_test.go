@@ -178,6 +178,9 @@ func TestSLAClocksOnTicketPages(t *testing.T) {
 	if st, txt := state(pd, `#sla [data-sla="response"]`); st != "amber" || !strings.Contains(txt, "%83 kullanıldı") {
 		t.Errorf("ticket page reply clock: %s %q", st, txt)
 	}
+	if st, _ := state(pd, `#ticket-sla .sla-clock`); st != "amber" {
+		t.Errorf("the head of the ticket page shows the most urgent clock: %s", st)
+	}
 	if st, txt := state(pd, `#sla [data-sla="resolution"]`); st != "ok" || !strings.Contains(txt, "Çözüm için son") {
 		t.Errorf("ticket page resolution clock: %s %q", st, txt)
 	}
