@@ -275,7 +275,8 @@ type ticketPage struct {
 	Note     string
 	Cats     []string
 	Prios    []string
-	SLA      *TicketSLA // its SLA clocks and history (nil: none kept)
+	SLA      *TicketSLA      // its SLA clocks and history (nil: none kept)
+	Time     *ticketTimePage // the time panel (time*.go)
 }
 
 // Who names a member by id ("" for nobody).
@@ -344,6 +345,9 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 		if d.Devices, err = Devices(ctx, c.DB.Read, t.ClientID, ""); err != nil {
 			return nil, err
 		}
+	}
+	if d.Time, err = timePanel(r, t, "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/"); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

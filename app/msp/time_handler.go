@@ -296,6 +296,12 @@ type ticketTimePage struct {
 	In       EntryInput
 	Closed   func(string) bool
 	ShowForm bool
+	Back     string // where the panel's forms return to: the ticket's page, or this time page
+	// Standalone: the panel is its own page (not a card of the ticket's page).
+	Standalone bool
+	// NoErrors is the panel's (empty) field errors on the ticket's page, whose own errors are
+	// its forms'.
+	NoErrors map[string]string
 }
 
 // TicketTime is GET /app/msp/tickets/{id}/time: a ticket's time — its entries, the timer, the
@@ -307,17 +313,33 @@ func (h *TimeHandler) TicketTime(w http.ResponseWriter, r *http.Request) {
 
 func (h *TimeHandler) ticketTime(w http.ResponseWriter, r *http.Request, id int64, status int, in EntryInput, errs map[string]string) {
 	c := web.From(r)
-	ctx := r.Context()
-	t, err := TicketByID(ctx, c.DB.Read, id)
+	t, err := TicketByID(r.Context(), c.DB.Read, id)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &ticketTimePage{views: viewsOf(c), T: t, CanWrite: c.Can(auth.WriteInbox), Owner: c.Can(auth.ManageSettings), Me: c.UserID(),
-		In: in, ShowForm: errs != nil}
-	if d.Entries, err = TicketEntries(ctx, c.DB.Read, id); err != nil {
+	d, err := timePanel(r, t, "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/time")
+	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	d.In, d.ShowForm, d.Standalone = in, errs != nil, true
+	if d.In.Day == "" {
+		d.In.Day = d.Today
+	}
+	h.page(w, r, status, "time_ticket", c.T("msp_time.ticket.title", t.Ref()), d, errs)
+}
+
+// timePanel reads a ticket's time panel (also shown on the ticket's own page, whose forms come
+// back to backTo).
+func timePanel(r *http.Request, t *Ticket, backTo string) (*ticketTimePage, error) {
+	c := web.From(r)
+	ctx := r.Context()
+	d := &ticketTimePage{views: viewsOf(c), T: t, CanWrite: c.Can(auth.WriteInbox), Owner: c.Can(auth.ManageSettings), Me: c.UserID(),
+		In: EntryInput{Billable: true}, Back: backTo}
+	var err error
+	if d.Entries, err = TicketEntries(ctx, c.DB.Read, t.ID); err != nil {
+		return nil, err
 	}
 	for _, e := range d.Entries {
 		if e.Billable {
@@ -327,26 +349,21 @@ func (h *TimeHandler) ticketTime(w http.ResponseWriter, r *http.Request, id int6
 		}
 	}
 	if d.Contract, err = CoveringTicket(ctx, c.DB.Read, t, d.Today); err != nil {
-		h.Render.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	if d.Contract != nil && d.Contract.HasHours() {
 		us, err := Usage(ctx, c.DB.Read, d.Contract, []string{d.Today[:7]})
 		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Usage = &us[0]
 	}
 	if d.Timer, err = RunningTimer(ctx, c.DB.Read, c.UserID()); err != nil {
-		h.Render.Fail(w, r, err)
-		return
+		return nil, err
 	}
-	if d.In.Day == "" {
-		d.In.Day = d.Today
-	}
+	d.In.Day = d.Today
 	d.Closed = func(day string) bool { return MonthClosed(day, d.Today) }
-	h.page(w, r, status, "time_ticket", c.T("msp_time.ticket.title", t.Ref()), d, errs)
+	return d, nil
 }
 
 // notFound answers a missing record the one way.

@@ -160,6 +160,12 @@ func TestContractHours(t *testing.T) {
 	if !strings.Contains(c, `id="over-warning"`) || !strings.Contains(p, `id="over-warning"`) {
 		t.Fatal("no over-allowance warning at 10 h 1 min")
 	}
+	// The ticket's own page carries the same panel.
+	tp := te.viewer.Get("/app/msp/tickets/" + strconv.FormatInt(te.ticket.ID, 10) + "/")
+	wantStatus(t, tp, http.StatusOK, "ticket page")
+	if !strings.Contains(tp.Body, `id="time-panel"`) || !strings.Contains(tp.Body, `id="over-warning"`) {
+		t.Fatal("the ticket page has no time panel with the over-allowance warning")
+	}
 	if r := row(c, first[:7]); !strings.Contains(r, "10 h 1 min of 10 h") || !strings.Contains(r, "Over by 1 min") {
 		t.Fatalf("this month's row over: %s", r)
 	}
@@ -247,6 +253,9 @@ func TestTimerStartStop(t *testing.T) {
 	p := te.oper.Get("/app/msp/tickets/" + tid + "/time")
 	if !strings.Contains(p.Body, `id="timer-stop"`) || strings.Contains(p.Body, `id="timer-start"`) {
 		t.Fatal("the running timer is not on the reloaded page")
+	}
+	if tp := te.oper.Get("/app/msp/tickets/" + tid + "/"); !strings.Contains(tp.Body, `id="timer-stop"`) {
+		t.Fatal("the ticket page does not show the running timer")
 	}
 	if o := te.oper.Get("/app/msp/tickets/" + strconv.FormatInt(te.other.ID, 10) + "/time"); !strings.Contains(o.Body, "on another ticket") {
 		t.Fatal("another ticket's page does not say the timer runs elsewhere")
