@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -212,7 +213,7 @@ func (g *gzipWriter) WriteHeader(s int) {
 	g.wroteHeader = true
 	h := g.Header()
 	ct := h.Get("Content-Type")
-	if h.Get("Content-Encoding") != "" || s == http.StatusNoContent || s == http.StatusNotModified ||
+	if h.Get("Content-Encoding") != "" || s == http.StatusNoContent || s == http.StatusNotModified || short(h.Get("Content-Length")) ||
 		strings.HasPrefix(ct, "text/event-stream") || !(strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")) {
 		g.skip = true
 	} else {
@@ -223,6 +224,16 @@ func (g *gzipWriter) WriteHeader(s int) {
 	}
 	h.Add("Vary", "Accept-Encoding")
 	g.ResponseWriter.WriteHeader(s)
+}
+
+// minGzip is the smallest declared body worth compressing: below it gzip's header and the
+// compressor's reset cost more than the bytes they save (every webhook acknowledgement is one).
+const minGzip = 1024
+
+// short reports whether a declared Content-Length is below minGzip.
+func short(cl string) bool {
+	n, err := strconv.Atoi(cl)
+	return err == nil && n < minGzip
 }
 
 func (g *gzipWriter) Write(b []byte) (int, error) {

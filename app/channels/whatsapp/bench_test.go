@@ -197,9 +197,9 @@ func BenchmarkWhatsAppWebhookTraffic(b *testing.B) {
 			}
 		}
 	})
-	for { // the search finds every message
+	for { // every delivery is processed, and the search finds every message
 		var n int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM search_pending`).Scan(&n); err != nil {
+		if err := db.Read.QueryRow(`SELECT (SELECT count(*) FROM search_pending) + (SELECT count(*) FROM jobs WHERE kind = 'whatsapp_process' AND status IN ('queued','running'))`).Scan(&n); err != nil {
 			b.Fatal(err)
 		}
 		if n == 0 {
