@@ -222,6 +222,28 @@ func TestStaffConsoleShowsCustomNiches(t *testing.T) {
 	if got := doc.Find("#tenants tbody").Text(); !strings.Contains(got, "HVAC service") {
 		t.Errorf("tenant list does not name the custom niche: %q", got)
 	}
+
+	// Staff set a tenant's modules on its console page; the change is in both trails.
+	page := stan.Get("/staff/tenants/servis/").Doc(t)
+	if page.Find(`#modules input[value="msp"][checked]`).Length() != 1 || page.Find(`#modules input[value="sales"][checked]`).Length() != 0 {
+		t.Fatalf("console modules boxes do not show the niche's defaults: %s", must(page.Find("#modules").Html()))
+	}
+	if r := stan.Post("/staff/tenants/servis/modules", url.Values{"module": {"sales"}}); r.StatusCode/100 != 3 {
+		t.Fatalf("staff save modules: %d %.300s", r.StatusCode, r.Body)
+	}
+	if ten, _ := e.Server.Platform.TenantBySlug(context.Background(), "servis"); strings.Join(ten.EnabledModules(), ",") != "core,conversations,sales" {
+		t.Fatalf("staff-set modules %v", ten.EnabledModules())
+	}
+	if r := stan.Post("/staff/tenants/servis/modules", url.Values{"module": {"warp"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("staff unknown module: %d, want 422", r.StatusCode)
+	}
+	var n int
+	if err := e.Server.Mgr.Platform.Read.QueryRow(`SELECT count(*) FROM platform_audit WHERE tenant_slug = 'servis' AND payload LIKE '%modules%'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("platform trail rows about modules: %d %v, want 1", n, err)
+	}
+	if err := e.DB("servis").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'staff' AND payload LIKE '%modules%'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("tenant action log rows about modules: %d %v, want 1", n, err)
+	}
 }
 
 func must(s string, _ error) string { return s }

@@ -320,6 +320,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /staff/tenants/{slug}/", staffs, auth.StaffOnly, h.Staff.Tenant},
 		{"POST /staff/tenants/{slug}/status", staffs, auth.StaffOnly, h.Staff.SetStatus},
 		{"POST /staff/tenants/{slug}/profile", staffs, auth.StaffOnly, h.Staff.SaveProfile},
+		{"POST /staff/tenants/{slug}/modules", staffs, auth.StaffOnly, h.Staff.SaveModules},
 		{"POST /staff/tenants/{slug}/ai", staffs, auth.StaffOnly, h.Staff.SaveAI},
 		{"POST /staff/tenants/{slug}/members", staffs, auth.StaffOnly, h.Staff.AddMember},
 		{"POST /staff/tenants/{slug}/members/{id}/remove", staffs, auth.StaffOnly, h.Staff.RemoveMember},

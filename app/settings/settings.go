@@ -51,7 +51,7 @@ type pageData struct {
 	Keys      []*platform.APIKey
 	NewKey    string
 	Niches    []web.NicheOption
-	Modules   []moduleRow
+	Modules   []web.ModuleRow
 	Locales   []string
 	Roles     []string
 	Scopes    []string
@@ -62,12 +62,6 @@ type pageData struct {
 	CanKeys   bool
 	CanChange bool
 	Media     *MediaUsage
-}
-
-// moduleRow is one module of the settings page's Modules section.
-type moduleRow struct {
-	ID                   string
-	On, AlwaysOn, Chosen bool
 }
 
 type aiView struct {
@@ -92,9 +86,7 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	for _, k := range profileKeys {
 		d.Values[k] = t.Setting(k)
 	}
-	for _, m := range platform.Modules {
-		d.Modules = append(d.Modules, moduleRow{ID: m, On: t.HasModule(m), AlwaysOn: platform.AlwaysOn(m), Chosen: t.ModuleChosen(m)})
-	}
+	d.Modules = web.ModuleRows(t)
 	if d.CanUsers {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
 			return nil, err
@@ -225,10 +217,7 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	value := "default"
-	if r.PostForm.Get("reset") == "" {
-		value = strings.Join(r.PostForm["module"], ",")
-	}
+	value := web.ModulesValue(r.PostForm)
 	if _, _, err := platform.ParseModules(value); err != nil {
 		d, derr := h.data(r)
 		if derr != nil {

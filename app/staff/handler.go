@@ -170,6 +170,7 @@ type tenantData struct {
 	Trail     []*audit.PlatformRow
 	Values    map[string]string
 	KeySet    bool
+	Modules   []web.ModuleRow
 	Niches    []web.NicheOption
 	Locales   []string
 	Roles     []string
@@ -191,7 +192,7 @@ func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := &tenantData{Values: map[string]string{}, Niches: opts, Locales: platform.Locales, Roles: auth.Roles,
+	d := &tenantData{Values: map[string]string{}, Niches: opts, Modules: web.ModuleRows(t), Locales: platform.Locales, Roles: auth.Roles,
 		Providers: AIProviders, Privacy: PrivacyProfiles, KeySet: t.Setting("ai_api_key") != ""}
 	for _, row := range rows {
 		if row.Slug == slug {
@@ -290,6 +291,16 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string
 // SaveProfile sets the tenant's name, niche and language.
 func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 	h.settings(w, r, profileKeys, nil)
+}
+
+// SaveModules sets the tenant's modules (the ticked ones on, the rest off) or sends them back to
+// the niche's defaults; an unknown module refuses the form and stores nothing.
+func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	h.settings(w, r, nil, func(kv map[string]string) { kv["modules"] = web.ModulesValue(r.PostForm) })
 }
 
 // SaveAI sets the tenant's AI provider, model, budget and privacy profile; the provider key is

@@ -34,3 +34,34 @@ func NicheName(c *Ctx, id string, custom []*platform.Niche) string {
 	}
 	return id
 }
+
+// ModuleRow is one module of a modules form (settings page, staff console).
+type ModuleRow struct {
+	ID                   string
+	On, AlwaysOn, Chosen bool
+}
+
+// ModuleRows lists every module of t with its state, in the order forms show them.
+func ModuleRows(t *platform.Tenant) []ModuleRow {
+	out := make([]ModuleRow, 0, len(platform.Modules))
+	for _, m := range platform.Modules {
+		out = append(out, ModuleRow{ID: m, On: t.HasModule(m), AlwaysOn: platform.AlwaysOn(m), Chosen: t.ModuleChosen(m)})
+	}
+	return out
+}
+
+// ModulesValue reads a modules form: the ticked modules as a module list, or "default" when the
+// form asked to go back to the niche's defaults.
+func ModulesValue(form map[string][]string) string {
+	if len(form["reset"]) > 0 && form["reset"][0] != "" {
+		return "default"
+	}
+	out := ""
+	for i, m := range form["module"] {
+		if i > 0 {
+			out += ","
+		}
+		out += m
+	}
+	return out
+}
