@@ -205,6 +205,10 @@ func (h *Handler) Tickets(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := EnsureSLAJob(r.Context(), c.DB); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	if d.Page.Next != 0 {
 		v := d.F.query(d.Assignee)
 		v.Set("before", strconv.FormatInt(d.Page.Next, 10))

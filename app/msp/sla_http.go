@@ -144,6 +144,10 @@ func (h *SLAHandler) render(w http.ResponseWriter, r *http.Request, status int, 
 
 // Policies is GET /app/msp/sla/.
 func (h *SLAHandler) Policies(w http.ResponseWriter, r *http.Request) {
+	if err := EnsureSLAJob(r.Context(), web.From(r).DB); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	d, err := h.data(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)

@@ -43,6 +43,22 @@ func kickSLA(ctx context.Context, tx jobs.Execer, now time.Time) error {
 	return err
 }
 
+// EnsureSLAJob queues an SLA run now when tickets run but no run is queued (a chain of runs that
+// ended: its job failed three times, or a database restored from a backup taken mid-run). The
+// ticket list and the SLA page call it; it reads two rows in the usual case.
+func EnsureSLAJob(ctx context.Context, db *tenantdb.DB) error {
+	var running bool
+	if err := db.Read.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM msp_ticket_sla WHERE running = 1)`).Scan(&running); err != nil || !running {
+		return err
+	}
+	waiting, err := jobs.Waiting(ctx, db.Read, jobs.LaneHousekeeping, JobSLACheck)
+	if err != nil || waiting {
+		return err
+	}
+	_, err = jobs.EnqueueDB(ctx, db, JobSLACheck, struct{}{}, jobs.Options{MaxAttempts: 3, DedupeKey: "ensure"})
+	return err
+}
+
 // scheduleSLA queues the run at the start of the minute after at (runs on the same minute fold
 // into one, so two chains of runs merge as soon as they agree on the next moment).
 func scheduleSLA(ctx context.Context, tx jobs.Execer, at time.Time) error {

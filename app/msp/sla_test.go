@@ -85,6 +85,22 @@ func TestSLAHistoryFromTicketEvents(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued'`, msp.JobSLACheck); n == 0 {
 		t.Fatal("a new ticket queues no SLA run")
 	}
+	// A chain of runs that ended is started again by the next look at the tickets.
+	if _, err := db.Exec(ctx, `UPDATE jobs SET status = 'failed' WHERE kind = ?`, msp.JobSLACheck); err != nil {
+		t.Fatal(err)
+	}
+	if err := msp.EnsureSLAJob(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued'`, msp.JobSLACheck); n != 1 {
+		t.Fatalf("%d SLA runs queued after the chain ended", n)
+	}
+	if err := msp.EnsureSLAJob(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued'`, msp.JobSLACheck); n != 1 {
+		t.Fatalf("%d SLA runs queued: one is enough", n)
+	}
 	for _, to := range []string{msp.StatusWaitingCustomer, msp.StatusOpen, msp.StatusWaitingCustomer} {
 		if _, err := msp.SetStatus(ctx, db, tk.ID, to, tech); err != nil {
 			t.Fatal(err)
