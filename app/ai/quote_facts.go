@@ -14,10 +14,9 @@ type QuoteFacts struct {
 	Matched   []Product
 }
 
-// ReadQuoteFacts reads messages (the customer's, oldest first) with the niche's persona; a later
-// message's area or thickness wins over an earlier one.
-func ReadQuoteFacts(niche string, messages []string, products []Product) QuoteFacts {
-	p := PersonaFor(niche)
+// ReadQuoteFacts reads messages (the customer's, oldest first) with the tenant's persona (PersonaOf:
+// a custom niche's vocabulary too); a later message's area or thickness wins over an earlier one.
+func ReadQuoteFacts(p *Persona, messages []string, products []Product) QuoteFacts {
 	var f QuoteFacts
 	seen := map[string]bool{}
 	for _, m := range messages {

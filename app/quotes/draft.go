@@ -18,7 +18,7 @@ import (
 // the active catalog, and a waste allowance line (5 %, 10 % for diagonal laying) with its reason.
 // The draft goes straight to the approval queue; nothing is sent. When the conversation names no
 // area or no catalog product matches, the draft has what could be read and a person completes it.
-func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, niche string, a Actor, d Defaults, money func(int64, string) string) (*Quote, error) {
+func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, persona *ai.Persona, a Actor, d Defaults, money func(int64, string) string) (*Quote, error) {
 	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 500)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, n
 		cat = append(cat, ai.Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
 		ids[p.SKU] = p
 	}
-	facts := ai.ReadQuoteFacts(niche, texts, cat)
+	facts := ai.ReadQuoteFacts(persona, texts, cat)
 	var q *Quote
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error

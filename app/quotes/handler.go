@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"highvibe/app/ai"
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
@@ -196,7 +197,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	d := Defaults{Currency: c.Tenant.Currency, Language: c.Tenant.PrimaryLocale}
 	var q *Quote
 	if r.PostFormValue("assistant") == "1" {
-		q, err = DraftFromConversation(r.Context(), c.DB, convID, c.Tenant.NicheID, actorOf(c), d, MoneyIn(c.Tenant.PrimaryLocale))
+		q, err = DraftFromConversation(r.Context(), c.DB, convID, ai.PersonaOf(c.Tenant), actorOf(c), d, MoneyIn(c.Tenant.PrimaryLocale))
 	} else {
 		q, err = Create(r.Context(), c.DB, convID, actorOf(c), d)
 	}
