@@ -435,6 +435,10 @@ func TestContractsAndTimeRoles(t *testing.T) {
 			t.Errorf("%s %s %s: %d, want %d", c.who, c.method, c.path, r.StatusCode, c.want)
 		}
 	}
+	// The client's page leads to its contracts.
+	if p := te.owner.Get("/app/msp/clients/" + strconv.FormatInt(te.client, 10) + "/"); !strings.Contains(p.Body, `href="/app/msp/contracts/?client=`+strconv.FormatInt(te.client, 10)+`"`) {
+		t.Fatal("the client's page has no link to its contracts")
+	}
 	// The viewer's pages offer no writing.
 	if p := te.viewer.Get("/app/msp/contracts/" + id + "/"); strings.Contains(p.Body, "/end\"") || strings.Contains(p.Body, "/edit\"") {
 		t.Fatal("the viewer is offered to change the contract")
