@@ -26,14 +26,15 @@ func (s *Server) moduleOff(w http.ResponseWriter, r *http.Request, module string
 }
 
 // apiModule gates an integration API route of module m: a key whose tenant has m off gets 404 as
-// JSON problem details (code module_off). A missing or bad key passes to the handler, which
-// answers it as usual (401/403): the tenant is not known before the key is.
+// JSON problem details (code module_off). A missing, unknown or revoked key passes to the handler,
+// which answers it as usual (401/403): the tenant is not known before the key is.
 func (s *Server) apiModule(h *Handlers, m string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if h.Channels != nil && h.Channels.API != nil {
 			// The key's tenant is cached for seconds; its modules are read fresh, so a module
 			// turned back on answers at once.
-			if caller, err := h.Channels.API.Keys.Resolve(r.Context(), chanutil.KeyFromRequest(r)); err == nil {
+			// A revoked key learns nothing about the tenant: the handler answers it (403).
+			if caller, err := h.Channels.API.Keys.Resolve(r.Context(), chanutil.KeyFromRequest(r)); err == nil && !caller.Key.Revoked() {
 				if t, err := s.Platform.TenantByID(r.Context(), caller.Tenant.ID); err == nil && !t.HasModule(m) {
 					web.WriteProblem(w, r, fault.NotFound("modules.api_off", web.From(r).T("modules.name."+m)).WithCode("module_off"))
 					return

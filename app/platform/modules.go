@@ -137,6 +137,41 @@ func (s *Service) loadModules(ctx context.Context, t *Tenant) error {
 	return rows.Err()
 }
 
+// loadAllModules reads every tenant's module choices and custom niche into byID (ListTenants).
+func (s *Service) loadAllModules(ctx context.Context, byID map[int64]*Tenant) error {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT tenant_id, module, enabled FROM tenant_modules`)
+	if err != nil {
+		return fmt.Errorf("platform: modules: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var m string
+		var on bool
+		if err := rows.Scan(&id, &m, &on); err != nil {
+			return fmt.Errorf("platform: modules: %w", err)
+		}
+		if t := byID[id]; t != nil {
+			t.moduleChoice[m] = on
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("platform: modules: %w", err)
+	}
+	custom, err := s.CustomNiches(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range byID {
+		for _, n := range custom {
+			if n.ID == t.NicheID {
+				t.Niche = n
+			}
+		}
+	}
+	return nil
+}
+
 // storeModules writes an explicit module set inside tx: every optional module becomes on or off
 // as list says (useDefault: every choice is forgotten and the niche decides again).
 func storeModules(ctx context.Context, tx *sql.Tx, tenantID int64, list []string, useDefault bool, now string) error {

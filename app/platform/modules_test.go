@@ -57,6 +57,13 @@ func TestModuleChoiceBeatsNiche(t *testing.T) {
 			t.Fatalf("step %d %v: modules %q, want %q", i, st.set, got, st.want)
 		}
 	}
+	// A listed tenant knows its modules too (jobs walk ListTenants).
+	s.SetSettings(ctx, "acme", map[string]string{"modules": "msp"})
+	list, err := s.ListTenants(ctx)
+	if err != nil || len(list) != 1 || !list[0].HasModule(platform.ModuleMSP) || list[0].HasModule(platform.ModuleSales) {
+		t.Fatalf("listed tenant's modules: %v %v", err, list[0].EnabledModules())
+	}
+	s.SetSettings(ctx, "acme", map[string]string{"modules": ""})
 	if ok, err := s.HasModule(ctx, "acme", platform.ModuleConversations); !ok || err != nil {
 		t.Fatal("conversations is always on")
 	}

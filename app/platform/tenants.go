@@ -184,7 +184,8 @@ func (s *Service) TenantByID(ctx context.Context, id int64) (*Tenant, error) {
 	return s.scanTenant(ctx, s.DB.Read.QueryRowContext(ctx, `SELECT `+tenantCols+` FROM tenants WHERE id = ?`, id))
 }
 
-// ListTenants returns every tenant (settings not loaded), by slug.
+// ListTenants returns every tenant (settings not loaded; modules and custom niche loaded, so
+// HasModule is right), by slug.
 func (s *Service) ListTenants(ctx context.Context) ([]*Tenant, error) {
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+tenantCols+` FROM tenants ORDER BY slug`)
 	if err != nil {
@@ -192,14 +193,22 @@ func (s *Service) ListTenants(ctx context.Context) ([]*Tenant, error) {
 	}
 	defer rows.Close()
 	var out []*Tenant
+	byID := map[int64]*Tenant{}
 	for rows.Next() {
-		t := &Tenant{defs: s.Defs}
+		t := &Tenant{defs: s.Defs, moduleChoice: map[string]bool{}}
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &t.NicheID, &t.PrimaryLocale, &t.Currency, &t.CreatedAt); err != nil {
 			return nil, fmt.Errorf("platform: list tenants: %w", err)
 		}
 		out = append(out, t)
+		byID[t.ID] = t
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("platform: list tenants: %w", err)
+	}
+	if err := s.loadAllModules(ctx, byID); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *Service) settings(ctx context.Context, id int64) (map[string]string, error) {
