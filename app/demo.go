@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,10 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 				return "", err
 			}
 		}
+	}
+	// The second demo tenant, an IT provider with the MSP module (demo_msp.go).
+	if err := s.ensureDemoMSP(ctx, u); err != nil {
+		return "", fmt.Errorf("demo: IT provider tenant: %w", err)
 	}
 	return pw, nil
 }

@@ -1,0 +1,103 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"highvibe/app"
+	"highvibe/app/platform"
+)
+
+// TestDemoMSPTenant: `serve --demo` also makes the IT provider's tenant, with the msp module on
+// and six months of tickets; the demo login is its owner, switches to it, and reads its ticket
+// list in Turkish.
+func TestDemoMSPTenant(t *testing.T) {
+	t.Parallel()
+	e, pw := demoEnv(t)
+	ctx := context.Background()
+	tn, err := e.Server.Platform.TenantBySlug(ctx, app.DemoMSPSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.NicheID != "default" {
+		t.Errorf("niche %q", tn.NicheID)
+	}
+	if got := strings.Join(tn.EnabledModules(), ","); got != "core,conversations,repair,msp" {
+		t.Errorf("modules %s", got)
+	}
+	u, err := e.Server.Platform.UserByUsername(ctx, app.DemoUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.Server.Platform.MembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, m := range ms {
+		slugs = append(slugs, m.TenantSlug)
+		if m.TenantSlug == app.DemoMSPSlug && m.Role != platform.RoleOwner {
+			t.Errorf("role in the IT provider: %s", m.Role)
+		}
+	}
+	if strings.Join(slugs, ",") != app.DemoSlug+","+app.DemoMSPSlug {
+		t.Fatalf("memberships %v: the paving business first, then the IT provider", slugs)
+	}
+	db := e.DB(app.DemoMSPSlug)
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	tickets := count(`SELECT count(*) FROM msp_tickets`)
+	if tickets < 200 || tickets > 600 {
+		t.Errorf("tickets %d, want 200..600", tickets)
+	}
+	if n := count(`SELECT count(DISTINCT strftime('%Y-%m', created_at / 1000, 'unixepoch'))  FROM msp_tickets`); n < 6 {
+		t.Errorf("tickets span %d months", n)
+	}
+	if n := count(`SELECT count(DISTINCT category) FROM msp_tickets`); n != 9 {
+		t.Errorf("categories %d", n)
+	}
+	if n := count(`SELECT count(DISTINCT priority) FROM msp_tickets`); n != 4 {
+		t.Errorf("priorities %d", n)
+	}
+	if n := count(`SELECT count(*) FROM msp_tickets WHERE status = 'waiting_customer'`); n < 1 {
+		t.Error("no ticket waits on the customer now")
+	}
+	if n := count(`SELECT count(*) FROM msp_ticket_sla_pauses WHERE to_at IS NULL`); n < 1 {
+		t.Error("no paused clock")
+	}
+	if n := count(`SELECT count(*) FROM msp_time_entries`); n < tickets {
+		t.Errorf("time entries %d for %d tickets", n, tickets)
+	}
+	if n := count(`SELECT count(DISTINCT kind) FROM msp_contracts`); n != 3 {
+		t.Errorf("contract kinds %d", n)
+	}
+	if n := count(`SELECT count(*) FROM msp_contracts WHERE ends_on BETWEEN date('now') AND date('now', '+30 days')`); n != 1 {
+		t.Errorf("contracts ending within 30 days: %d", n)
+	}
+	if n := count(`SELECT count(DISTINCT kind) FROM msp_devices WHERE serial <> '' AND warranty_end <> ''`); n < 6 {
+		t.Errorf("device kinds with serial and warranty %d", n)
+	}
+	// The SLA outcomes: most met, some breached (the clocks say, at now).
+	c := e.Client()
+	c.Login(app.DemoUser, pw)
+	if r := c.Post("/app/switch/", url.Values{"tenant": {app.DemoMSPSlug}}); r.StatusCode != 303 {
+		t.Fatalf("switch: %d", r.StatusCode)
+	}
+	r := c.Get("/app/msp/tickets/?lang=tr&status=all")
+	if r.StatusCode != 200 {
+		t.Fatalf("ticket list: %d", r.StatusCode)
+	}
+	for _, want := range []string{"Pusula Bilişim", "Marmara Lojistik", "T-0"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("ticket list misses %q", want)
+		}
+	}
+}
