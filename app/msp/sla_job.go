@@ -3,6 +3,7 @@ package msp
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -133,8 +134,16 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 		}
 	}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		var late []string // breaches found long after their due time: one log row for them all
+		// Breaches found long after their due time are marked in one statement per target and
+		// logged in one row for the run (there may be thousands after days of downtime).
+		var lateRows [2][][2]int64 // per target: ticket id, due time
+		byID := map[int64]*TicketSLA{}
 		for _, w := range work {
+			if w.breach && lateBreach(w.clock, now) {
+				lateRows[w.target] = append(lateRows[w.target], [2]int64{w.t.TicketID, w.clock.Due.UnixMilli()})
+				byID[w.t.TicketID] = w.t
+				continue
+			}
 			done, err := slaAct(ctx, db, tx, w.t, w.target, w.warn && !w.breach, w.breach, w.clock, now)
 			if err != nil {
 				return err
@@ -147,18 +156,27 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 			}
 			if w.breach {
 				run.Breached++
-				if lateBreach(w.clock, now) {
-					late = append(late, FormatNumber(w.t.Number)+" "+slaTargets[w.target])
-				}
+			}
+		}
+		var late []string
+		for target, rows := range lateRows {
+			ids, err := markLate(ctx, tx, target, rows, now)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				late = append(late, FormatNumber(byID[id].Number)+" "+slaTargets[target])
 			}
 		}
 		if len(late) > 0 {
-			if len(late) > maxLateListed {
-				late = late[:maxLateListed]
+			run.Breached += len(late)
+			listed := late
+			if len(listed) > maxLateListed {
+				listed = listed[:maxLateListed]
 			}
 			if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp_sla", ActionType: "sla_breached_late",
-				Summary: strconv.Itoa(run.Breached) + " SLA targets found breached after the fact", ModelName: "sla-policy",
-				Payload: map[string]any{"count": len(late), "targets": late}}); err != nil {
+				Summary: strconv.Itoa(len(late)) + " SLA targets found breached after the fact", ModelName: "sla-policy",
+				Payload: map[string]any{"count": len(late), "targets": listed}}); err != nil {
 				return err
 			}
 		}
@@ -252,6 +270,42 @@ func slaAct(ctx context.Context, db *tenantdb.DB, tx *sql.Tx, t *TicketSLA, targ
 	}
 	return true, notify.Raise(ctx, tx, notify.Event{Kind: kind, TicketID: t.TicketID, Target: name, UserIDs: users,
 		Name: ref + " " + t.Subject, DueAt: c.Due.UnixMilli()})
+}
+
+// markLate stamps the breach of target (0 response, 1 resolution) on the tickets of rows (ticket
+// id, due time) that do not have it yet, in one statement, and returns the ids it stamped.
+func markLate(ctx context.Context, tx *sql.Tx, target int, rows [][2]int64, now time.Time) ([]int64, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return nil, err
+	}
+	q := `UPDATE msp_ticket_sla SET response_breached_at = json_extract(j.value, '$[1]'),
+		response_warned_at = coalesce(response_warned_at, ?)
+		FROM json_each(?) AS j WHERE msp_ticket_sla.ticket_id = json_extract(j.value, '$[0]') AND response_breached_at IS NULL
+		RETURNING msp_ticket_sla.ticket_id`
+	if target == 1 {
+		q = `UPDATE msp_ticket_sla SET resolution_breached_at = json_extract(j.value, '$[1]'),
+		resolution_warned_at = coalesce(resolution_warned_at, ?)
+		FROM json_each(?) AS j WHERE msp_ticket_sla.ticket_id = json_extract(j.value, '$[0]') AND resolution_breached_at IS NULL
+		RETURNING msp_ticket_sla.ticket_id`
+	}
+	res, err := tx.QueryContext(ctx, q, now.UnixMilli(), string(b))
+	if err != nil {
+		return nil, fmt.Errorf("msp: sla late breaches: %w", err)
+	}
+	defer res.Close()
+	var ids []int64
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return nil, fmt.Errorf("msp: sla late breaches: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, res.Err()
 }
 
 // lateAfter is how long after its due time a breach still counts as news: twice the job's
