@@ -476,9 +476,14 @@ func StartTimer(ctx context.Context, db *tenantdb.DB, ticketID int64, billable b
 			return ErrTimerRunning
 		}
 		now := tenantdb.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_timers(user_id, user_name, ticket_id, client_id, started_at, billable, note)
-			VALUES(?,?,?,?,?,?,?)`, a.UserID, a.Name, t.ID, nullID(t.ClientID), now, billable, note); err != nil {
+		// The person is the key: a second timer started at the same moment finds the row taken.
+		res, err := tx.ExecContext(ctx, `INSERT INTO msp_timers(user_id, user_name, ticket_id, client_id, started_at, billable, note)
+			VALUES(?,?,?,?,?,?,?) ON CONFLICT(user_id) DO NOTHING`, a.UserID, a.Name, t.ID, nullID(t.ClientID), now, billable, note)
+		if err != nil {
 			return fmt.Errorf("msp: start timer: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrTimerRunning
 		}
 		out = &Timer{UserID: a.UserID, UserName: a.Name, TicketID: t.ID, ClientID: t.ClientID, StartedAt: now, Billable: billable,
 			Note: note, TicketNumber: t.Number, TicketSubject: t.Subject}
