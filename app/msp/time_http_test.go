@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -471,4 +472,44 @@ func settle(t *testing.T, db *tenantdb.DB) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("jobs did not finish")
+}
+
+var rawKey = regexp.MustCompile(`msp_time\.[a-z_]+\.[a-z_.]+`)
+
+// Every page of contracts and time reads in all six languages: no catalog key shows raw, and
+// the words differ from English where the language has its own.
+func TestContractsAndTimeInSixLanguages(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "en")
+	now := time.Now()
+	id := strconv.FormatInt(te.addContract(t, url.Values{"kind": {"block"}, "starts_on": {day(now.AddDate(0, -1, 0))},
+		"ends_on": {day(now.AddDate(0, 0, 10))}, "hours": {"1"}, "price": {"10"}, "currency": {"EUR"},
+		"device": {strconv.FormatInt(te.device, 10)}, "site": {strconv.FormatInt(te.site, 10)}}), 10)
+	tid := strconv.FormatInt(te.onDevice.ID, 10)
+	wantStatus(t, te.owner.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {day(now)}, "hours": {"2"}, "billable": {"1"}}),
+		http.StatusSeeOther, "log")
+	wantStatus(t, te.owner.Post("/app/msp/time/timer/start", url.Values{"ticket_id": {tid}}), http.StatusSeeOther, "timer")
+	pages := []string{"/app/msp/contracts/", "/app/msp/contracts/" + id + "/", "/app/msp/contracts/" + id + "/edit",
+		"/app/msp/contracts/new?client=" + strconv.FormatInt(te.client, 10), "/app/msp/time", "/app/msp/tickets/" + tid + "/time",
+		"/app/msp/tickets/" + tid + "/"}
+	english := map[string]string{}
+	for _, lang := range []string{"en", "tr", "de", "fr", "es", "ar"} {
+		for _, p := range pages {
+			sep := "?"
+			if strings.Contains(p, "?") {
+				sep = "&"
+			}
+			r := te.owner.Get(p + sep + "lang=" + lang)
+			wantStatus(t, r, http.StatusOK, lang+" "+p)
+			if k := rawKey.FindString(r.Body); k != "" && !strings.HasSuffix(k, ".css") {
+				t.Errorf("%s %s: raw key %s", lang, p, k)
+			}
+			title := r.Doc(t).Find("#time-title, .page-title").First().Text()
+			if lang == "en" {
+				english[p] = title
+			} else if title == english[p] && !strings.HasSuffix(p, "/"+tid+"/") {
+				t.Errorf("%s %s: title %q is the English one", lang, p, title)
+			}
+		}
+	}
 }
