@@ -284,6 +284,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/msp/tickets/{id}/edit", panel, auth.WriteInbox, h.MSP.Edit},
 		{"POST /app/msp/tickets/{id}/note", panel, auth.WriteInbox, h.MSP.Note},
 		{"POST /app/msp/tickets/{id}/reply", panel, auth.WriteInbox, h.MSP.Reply},
+		{"POST /app/msp/tickets/{id}/proposal/{pid}/apply", panel, auth.WriteInbox, h.MSP.ApplyProposal},
+		{"POST /app/msp/tickets/{id}/proposal/{pid}/dismiss", panel, auth.WriteInbox, h.MSP.DismissProposal},
 		{"GET /app/msp/clients/{$}", panel, auth.ReadCRM, h.MSP.ClientsList},
 		{"GET /app/msp/clients/new", panel, auth.ManageSettings, h.MSP.NewClient},
 		{"POST /app/msp/clients/new", panel, auth.ManageSettings, h.MSP.SaveClient},

@@ -281,6 +281,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	msp.RegisterContractJobs(s.Jobs)
 	h.MSP = &msp.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
 	h.Inbox.Neighbours.Tickets, h.Inbox.Neighbours.TicketsShown = msp.ConversationTickets, msp.Shown
+	// Ticket triage: the assistant proposes again on each customer message of a ticket's
+	// conversation, and an approved reply draft goes out as the ticket's public reply.
+	h.Assistant.TicketMessage = msp.TriageMessage
+	approvals.OnDecided("msp_triage", msp.ReplyApproved(h.InboxService.Channels))
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

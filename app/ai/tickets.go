@@ -268,7 +268,7 @@ func TicketReply(lang, ref, category, priority string) string {
 	if lang == "tr" {
 		s := "Merhaba, talebinizi " + ref + " numarasıyla kaydettik."
 		if priority == "p1" || priority == "p2" {
-			s += " Ekibimiz kaydınızı öncelikli olarak inceliyor."
+			s += " Ekibimiz talebinizi öncelikli olarak inceliyor."
 		}
 		return s + " " + asks[0]
 	}
@@ -277,6 +277,15 @@ func TicketReply(lang, ref, category, priority string) string {
 		s += " Our team is looking at it with priority."
 	}
 	return s + " " + asks[1]
+}
+
+// TicketFollowUp is the draft of an answer to a customer's later message on a ticket: it says the
+// message reached the ticket. Like TicketReply it promises nothing.
+func TicketFollowUp(lang, ref string) string {
+	if lang == "tr" {
+		return "Teşekkürler, mesajınızı " + ref + " numaralı talebinize ekledik; ekibimiz inceliyor ve gerekirse size buradan yazacak."
+	}
+	return "Thank you, we have added your message to your request " + ref + "; our team is looking at it and will write to you here if we need anything."
 }
 
 // ---- training and measuring ------------------------------------------------------------------

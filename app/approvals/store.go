@@ -257,3 +257,24 @@ func writeErr(op string, err error) error {
 
 // ConfidencePct is the confidence as a percentage, for display.
 func (r *Recommendation) ConfidencePct() float64 { return r.Confidence * 100 }
+
+// MarkSentTx records inside the caller's transaction that an approved recommendation's draft went
+// out as message msgID by another room's path (an MSP ticket's public reply); a draft already
+// marked sent, or one not approved, is ErrAlreadySent / ErrNotSendable.
+func MarkSentTx(ctx context.Context, tx *sql.Tx, id, msgID int64) error {
+	rec, err := ByID(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if rec.Sent {
+		return ErrAlreadySent
+	}
+	ok, err := markSent(ctx, tx, id, msgID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotSendable
+	}
+	return nil
+}

@@ -281,6 +281,7 @@ type ticketPage struct {
 	Prios    []string
 	SLA      *TicketSLA      // its SLA clocks and history (nil: none kept)
 	Time     *ticketTimePage // the time panel (time*.go)
+	Proposal *proposalView // the assistant's newest proposal (triage.go); nil: none
 }
 
 // Who names a member by id ("" for nobody).
@@ -309,6 +310,9 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 	}
 	d.SLA = sla[t.ID]
 	if d.Events, err = Events(ctx, c.DB.Read, id); err != nil {
+		return nil, err
+	}
+	if d.Proposal, err = proposalFor(ctx, c.DB.Read, t); err != nil {
 		return nil, err
 	}
 	if d.Members, _, d.Names, err = h.members(r); err != nil {

@@ -319,9 +319,14 @@ type Details struct {
 // Edit changes a ticket's subject, category, priority, client, site and device; a priority change
 // gets its own timeline line, the rest one "edited" line naming the fields.
 func Edit(ctx context.Context, db *tenantdb.DB, id int64, d Details, a Actor) (*Ticket, error) {
+	return change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error { return EditTx(ctx, tx, t, d, a) })
+}
+
+// EditTx is Edit on a ticket read inside the caller's transaction (an applied assistant proposal).
+func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) error {
 	n := NewTicket{Subject: d.Subject, Category: d.Category, Priority: d.Priority}
 	f := n.validate()
-	return change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error {
+	return func() error {
 		if t.Status == StatusClosed {
 			return ErrClosed
 		}
@@ -380,7 +385,7 @@ func Edit(ctx context.Context, db *tenantdb.DB, id int64, d Details, a Actor) (*
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: t.ConversationID,
 			Payload: map[string]any{"ticket_id": t.ID, "fields": changed, "priority_before": before, "priority_after": t.Priority}})
 		return err
-	})
+	}()
 }
 
 // AddNote writes an internal note on the ticket's timeline (never sent to the customer).
@@ -422,6 +427,24 @@ func SendReply(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id i
 	}
 	var msgID int64
 	t, err := change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error {
+		var err error
+		msgID, err = SendReplyTx(ctx, tx, reg, t, body, a)
+		return err
+	})
+	return t, msgID, err
+}
+
+// SendReplyTx is SendReply on a ticket read inside the caller's transaction (an approved
+// assistant reply draft goes out this way, in the approval's transaction). Returns the message id.
+func SendReplyTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, t *Ticket, body string, a Actor) (msgID int64, err error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return 0, fault.InvalidField("reply", "validation.required")
+	}
+	if len([]rune(body)) > maxText {
+		return 0, fault.InvalidField("reply", "validation.too_long", maxText)
+	}
+	err = func() error {
 		if t.Status == StatusClosed {
 			return ErrClosed
 		}
@@ -453,8 +476,8 @@ func SendReply(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id i
 			return SetStatusTx(ctx, tx, t, StatusOpen, a)
 		}
 		return nil
-	})
-	return t, msgID, err
+	}()
+	return msgID, err
 }
 
 // LinkConversation makes convID the ticket's conversation (public replies go there from now on);

@@ -78,6 +78,8 @@ var Tables = []Table{
 	{"msp_contract_devices", "tenant", "msp"},
 	{"msp_time_entries", "tenant", "msp"},
 	{"msp_timers", "tenant", "msp"},
+	// The assistant's category and priority proposals on tickets (their drafts wait in the approval queue).
+	{"msp_ticket_proposals", "tenant", "msp"},
 
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).
