@@ -281,7 +281,7 @@ type ticketPage struct {
 	Prios    []string
 	SLA      *TicketSLA      // its SLA clocks and history (nil: none kept)
 	Time     *ticketTimePage // the time panel (time*.go)
-	Proposal *proposalView // the assistant's newest proposal (triage.go); nil: none
+	Proposal *proposalView   // the assistant's newest proposal (triage.go); nil: none
 }
 
 // Who names a member by id ("" for nobody).
