@@ -15,6 +15,7 @@ import (
 
 	"highvibe/app"
 	"highvibe/app/inbox"
+	"highvibe/app/msp"
 	"highvibe/app/media/mediatest"
 )
 
@@ -77,6 +78,21 @@ func panelPages(t *testing.T, b *chrome) []string {
 		"/guide",
 		"/guide/conversation",
 	}
+	// The MSP module's pages, with one ticket whose clocks run (amber reply clock), read with every
+	// module on.
+	allModules(b.e, app.DemoSlug)
+	if first("msp_tickets") == 0 {
+		tk, err := msp.Create(context.Background(), b.e.DB(app.DemoSlug), msp.NewTicket{Subject: "Yazıcı kağıt sıkıştırıyor", Priority: msp.P2},
+			msp.Actor{Name: "talha"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.DB(app.DemoSlug).Exec(context.Background(), `UPDATE msp_ticket_sla SET opened_at = ? WHERE ticket_id = ?`,
+			time.Now().Add(-100*time.Minute).UnixMilli(), tk.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages = append(pages, "/app/msp/sla/", "/app/msp/tickets/", fmt.Sprintf("/app/msp/tickets/%d/", first("msp_tickets")))
 	if v := first("site_visits"); v != 0 { // the demo's first visit: its page and its outcome form
 		pages = append(pages, fmt.Sprintf("/app/visits/%d/", v), fmt.Sprintf("/app/visits/%d/outcome", v))
 	}
