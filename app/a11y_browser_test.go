@@ -15,8 +15,8 @@ import (
 
 	"highvibe/app"
 	"highvibe/app/inbox"
-	"highvibe/app/msp"
 	"highvibe/app/media/mediatest"
+	"highvibe/app/msp"
 )
 
 // axeSource is axe-core's minified build (npm package axe-core, version in the file name). It lives
