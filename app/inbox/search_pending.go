@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"highvibe/app/jobs"
@@ -59,18 +60,19 @@ func markPending(ctx context.Context, q querier, order []int64, first map[int64]
 // done there is what makes the hand-over safe: a batch that commits after this transaction finds
 // no open job and queues a new one, and one that committed before left its conversations in
 // search_pending, which this transaction reads. When more wait than one run takes, the next run
-// is queued in the same transaction, due at once.
+// is queued in the same transaction: at once, or after SearchDelay when only long threads rebuilt
+// less than longThreadGap ago are waiting.
 func (s *Service) IndexPending(ctx context.Context, j *jobs.Job) error {
-	_, err := indexPending(ctx, j.DB, j)
+	_, err := indexPending(ctx, j.DB, j, false)
 	return err
 }
 
-// IndexPendingNow rebuilds every waiting search document at once (tests and benchmarks; the
-// server leaves it to the inbox_search job). It reports how many it rebuilt.
+// IndexPendingNow rebuilds every waiting search document at once, long threads included (tests
+// and benchmarks; the server leaves it to the inbox_search job). It reports how many it rebuilt.
 func IndexPendingNow(ctx context.Context, db *tenantdb.DB) (int, error) {
 	total := 0
 	for {
-		n, err := indexPending(ctx, db, nil)
+		n, err := indexPending(ctx, db, nil, true)
 		total += n
 		if err != nil || n < searchBatch {
 			return total, err
@@ -78,32 +80,75 @@ func IndexPendingNow(ctx context.Context, db *tenantdb.DB) (int, error) {
 	}
 }
 
-func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job) (int, error) {
+// A long thread (a search document of bigDoc or more) is rebuilt at most once per longThreadGap:
+// its document is up to 64 KB, folded and tokenized whole for every rebuild, and a regular
+// customer writing every few hundred milliseconds would otherwise cost that several times a
+// second. Its newest words are found within longThreadGap plus SearchDelay (about 1 s).
+const (
+	bigDoc        = 16 << 10
+	longThreadGap = 700 * time.Millisecond
+)
+
+// longBuilds is when this process last rebuilt each long thread of one database (kept with the
+// handle: a restart only rebuilds them sooner).
+type longBuilds struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+type longBuildsKey struct{}
+
+func longBuildsOf(db *tenantdb.DB) *longBuilds {
+	return db.Memo(longBuildsKey{}, func() any { return &longBuilds{at: map[int64]time.Time{}} }).(*longBuilds)
+}
+
+// maxPendingRead bounds the waiting conversations one run reads to choose from.
+const maxPendingRead = 1024
+
+func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool) (int, error) {
 	ctx = context.WithoutCancel(ctx) // short, and a cancellable context costs the driver a goroutine per statement
-	n := 0
+	long := longBuildsOf(db)
+	now := time.Now()
+	long.mu.Lock()
+	recent := make(map[int64]bool, len(long.at))
+	for id, at := range long.at {
+		if now.Sub(at) >= longThreadGap {
+			delete(long.at, id)
+		} else if !force {
+			recent[id] = true
+		}
+	}
+	long.mu.Unlock()
+	type pending struct{ conv, from int64 }
+	var list []pending
+	var built []int64 // the long threads this run rebuilt
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		n = 0
+		list, built = list[:0], built[:0]
 		q := &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}
-		rows, err := q.QueryContext(ctx, `SELECT conversation_id, from_message_id FROM search_pending ORDER BY from_message_id LIMIT ?`, searchBatch+1)
+		rows, err := q.QueryContext(ctx, `SELECT conversation_id, from_message_id FROM search_pending ORDER BY from_message_id LIMIT ?`, maxPendingRead)
 		if err != nil {
 			return fmt.Errorf("inbox: pending search updates: %w", err)
 		}
-		type pending struct{ conv, from int64 }
-		var list []pending
+		more, later := false, false // more due now; long threads due later
 		for rows.Next() {
 			var p pending
 			if err := rows.Scan(&p.conv, &p.from); err != nil {
 				rows.Close()
 				return fmt.Errorf("inbox: pending search updates: %w", err)
 			}
-			list = append(list, p)
+			switch {
+			case recent[p.conv]:
+				later = true
+			case len(list) == searchBatch:
+				more = true
+			default:
+				list = append(list, p)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("inbox: pending search updates: %w", err)
 		}
-		more := len(list) > searchBatch
-		list = list[:min(len(list), searchBatch)]
 		// Every old document goes first, then every new one in ascending rowid order: FTS5 writes
 		// the words it holds in memory out as a new segment before a delete, and before an insert
 		// whose rowid is not above the last one it holds, so any other order would cost a segment
@@ -123,6 +168,9 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job) (int, error
 			}
 			docs[i] = doc
 			terms = append(terms, t)
+			if len(doc) >= bigDoc {
+				built = append(built, p.conv)
+			}
 		}
 		if len(ids) > 0 {
 			in := strings.Join(ids, ",")
@@ -148,14 +196,25 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job) (int, error
 			if err := jobs.DoneTx(ctx, tx, []*jobs.Job{j}); err != nil {
 				return err
 			}
-			if more {
-				if _, err := jobs.Enqueue(ctx, q, JobSearch, struct{}{}, jobs.Options{DedupeKey: searchDedupe}); err != nil {
+			if more || later {
+				o := jobs.Options{DedupeKey: searchDedupe}
+				if !more {
+					o.RunAt = time.Now().Add(SearchDelay)
+				}
+				if _, err := jobs.Enqueue(ctx, q, JobSearch, struct{}{}, o); err != nil {
 					return fmt.Errorf("inbox: queueing search update: %w", err)
 				}
 			}
 		}
-		n = len(list)
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	long.mu.Lock()
+	for _, id := range built {
+		long.at[id] = now
+	}
+	long.mu.Unlock()
+	return len(list), nil
 }

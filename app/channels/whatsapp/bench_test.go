@@ -17,6 +17,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -159,8 +160,9 @@ func trafficTexts() []string {
 // clients, one message per POST with a wamid never seen before, from 5,000 senders (a fifth of the
 // messages from 50 regulars, whose threads grow long), short and long texts. Deliveries that
 // arrive together share one commit, as with the real binary. The job runner runs, so the search
-// documents are rebuilt as in the server (the inbox_search job), and the time and CPU include
-// waiting until every one of them is rebuilt.
+// documents are rebuilt as in the server (the inbox_search job); after the burst the runner stops
+// (the assistant's held-back triage is not measured) and the documents still waiting are rebuilt,
+// so the time and CPU include every message's search document.
 func BenchmarkWhatsAppWebhookTraffic(b *testing.B) {
 	e, key, h := benchEnv(b)
 	if err := e.Server.Start(b.Context()); err != nil {
@@ -197,15 +199,21 @@ func BenchmarkWhatsAppWebhookTraffic(b *testing.B) {
 			}
 		}
 	})
-	for { // every delivery is processed, and the search finds every message
+	for { // every delivery is processed
 		var n int
-		if err := db.Read.QueryRow(`SELECT (SELECT count(*) FROM search_pending) + (SELECT count(*) FROM jobs WHERE kind = 'whatsapp_process' AND status IN ('queued','running'))`).Scan(&n); err != nil {
+		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'whatsapp_process' AND status IN ('queued','running')`).Scan(&n); err != nil {
 			b.Fatal(err)
 		}
 		if n == 0 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+	// The runner stops before it starts on the assistant's work the burst held back (not part of
+	// storing a message), and the search documents still waiting are rebuilt now.
+	e.Server.Jobs.Stop(time.Minute)
+	if _, err := inbox.IndexPendingNow(b.Context(), db); err != nil {
+		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 	// CPU per message holds better than msgs/s on a machine others share.

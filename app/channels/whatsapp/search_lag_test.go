@@ -15,25 +15,34 @@ import (
 
 // TestSearchCatchesUpUnderLoad: the search documents are rebuilt off the acknowledging path (the
 // inbox_search job), and the search still finds every message's words soon after its 200 while
-// deliveries keep arriving: 16 clients offer 300 messages a second for two seconds, each message
-// from its own sender with a word of its own, and a reader outside the server looks for the words
-// every 20 ms. The 99th percentile from the 200 to the word being found is at most 2 s (the
-// README's inbox-lag bar), and every word is found through the inbox's own search at the end.
+// deliveries keep arriving: 16 clients offer 300 messages a second for two seconds, each with a
+// word of its own; nine in ten come from senders of their own, one in ten from a regular whose
+// thread is long (a search document over 16 KB, rebuilt at most every 0.7 s), and a reader
+// outside the server looks for the words every 20 ms. The 99th percentile from the 200 to the
+// word being found is at most 2 s (the README's inbox-lag bar), so is the slowest of the long
+// thread's, and every word is found through the inbox's own search at the end.
 func TestSearchCatchesUpUnderLoad(t *testing.T) {
 	f := setup(t, nil)
 	db := f.e.DB("acme")
 	const clients, rate, total = 16, 300, 600
+	const regular = "905400099999"
 	word := func(i int) string { return fmt.Sprintf("arama%dkelime", i) }
-	sender := func(i int) string { return fmt.Sprintf("9054%08d", i) }
-	wordOf := func(s string) string { // the word of sender s
-		var i int
-		_, _ = fmt.Sscanf(s, "9054%08d", &i)
-		return word(i)
+	sender := func(i int) string {
+		if i%10 == 0 {
+			return regular
+		}
+		return fmt.Sprintf("9054%08d", i)
+	}
+	long := strings.Repeat("Merhaba; bahçe, garaj yolu ve havuz kenarı için ayrı ayrı teklif rica ediyorum. ", 70)
+	for i := range 4 { // the regular's long thread: about 23 KB
+		if r := f.post(payload(textMsg(regular, fmt.Sprintf("wamid.long%d", i), long)), nil); r.StatusCode != 200 {
+			t.Fatalf("long message %d: status %d", i, r.StatusCode)
+		}
 	}
 
 	var mu sync.Mutex
-	acked := map[string]time.Time{} // sender → when its message was acknowledged
-	found := map[string]time.Time{} // sender → when the search first found its word
+	acked := map[int]time.Time{} // message → when it was acknowledged
+	found := map[int]time.Time{} // message → when the search first found its word
 	stop := make(chan struct{})
 	watched := make(chan struct{})
 	go func() { // the outside reader
@@ -45,10 +54,10 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 			case <-time.After(20 * time.Millisecond):
 			}
 			mu.Lock()
-			var want []string
-			for s := range acked {
-				if _, ok := found[s]; !ok {
-					want = append(want, s)
+			var want []int
+			for i := range acked {
+				if _, ok := found[i]; !ok {
+					want = append(want, i)
 				}
 			}
 			mu.Unlock()
@@ -56,11 +65,12 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 				continue
 			}
 			now := time.Now()
-			for s := range findWords(t, db.Read, want, wordOf) {
-				mu.Lock()
-				found[s] = now
-				mu.Unlock()
+			got := findWords(t, db.Read, want, word, sender, regular)
+			mu.Lock()
+			for _, i := range got {
+				found[i] = now
 			}
+			mu.Unlock()
 		}
 	}()
 
@@ -76,7 +86,7 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				acked[sender(i)] = time.Now()
+				acked[i] = time.Now()
 				mu.Unlock()
 			}
 		})
@@ -96,9 +106,13 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 	<-watched
 
 	var lags []time.Duration
-	for s, at := range acked {
-		if f, ok := found[s]; ok {
+	var longMax time.Duration
+	for i, at := range acked {
+		if f, ok := found[i]; ok {
 			lags = append(lags, max(0, f.Sub(at)))
+			if sender(i) == regular {
+				longMax = max(longMax, f.Sub(at))
+			}
 		}
 	}
 	if len(lags) != total {
@@ -106,27 +120,54 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 	}
 	slices.Sort(lags)
 	p50, p99 := lags[len(lags)/2], lags[len(lags)*99/100]
-	t.Logf("search lag at %d msgs/s offered: p50 %s, p99 %s, max %s", rate, p50, p99, lags[len(lags)-1])
-	if p99 > 2*time.Second {
-		t.Errorf("search lag p99 %s, want at most 2 s", p99)
+	t.Logf("search lag at %d msgs/s offered: p50 %s, p99 %s, max %s; the long thread's slowest %s", rate, p50, p99, lags[len(lags)-1], longMax)
+	if p99 > 2*time.Second || longMax > 2*time.Second {
+		t.Errorf("search lag p99 %s, the long thread's slowest %s: want both at most 2 s", p99, longMax)
 	}
-	for _, i := range []int{0, total / 2, total - 1} { // the inbox's own search, as a person types it
+	for _, i := range []int{0, 1, total / 2, total - 1} { // the inbox's own search, as a person types it
 		rows, _, err := inbox.List(context.Background(), db.Read, inbox.Filter{Q: word(i)})
 		if err != nil || len(rows) != 1 {
 			t.Errorf("search %q: %d conversations (%v), want 1", word(i), len(rows), err)
 		}
 	}
-	if n := f.count(t, `SELECT count(*) FROM search_pending`); n != 0 {
-		t.Errorf("%d conversations still wait for their search document", n)
+	// A document the assistant rebuilt (its triage writes a summary) may still be queued for the
+	// job, which rebuilds it once more: the queue empties within the bar all the same.
+	for end := time.Now().Add(2 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		n := f.count(t, `SELECT count(*) FROM search_pending`)
+		if n == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Errorf("%d conversations still wait for their search document 2 s after every word was found", n)
+			break
+		}
 	}
 }
 
-// findWords reports which of the senders' words the search index holds now, in one query: the
-// conversations matching any of the words, by their sender (the WhatsApp thread key).
-func findWords(t *testing.T, read *sql.DB, senders []string, word func(string) string) map[string]bool {
-	terms := make([]string, len(senders))
-	for i, s := range senders {
-		terms[i] = `"` + word(s) + `"`
+// findWords reports which of the messages' words the search index holds now: the words of
+// senders of their own in one query (the conversations matching any of them, by sender, the
+// WhatsApp thread key), the regular's one by one.
+func findWords(t *testing.T, read *sql.DB, msgs []int, word func(int) string, sender func(int) string, regular string) []int {
+	var terms []string
+	bySender := map[string]int{}
+	var out []int
+	for _, i := range msgs {
+		if sender(i) == regular {
+			var n int
+			if err := read.QueryRow(`SELECT count(*) FROM conversation_search WHERE conversation_search MATCH ?`, `"`+word(i)+`"`).Scan(&n); err != nil {
+				t.Error(err)
+				return nil
+			}
+			if n > 0 {
+				out = append(out, i)
+			}
+			continue
+		}
+		terms = append(terms, `"`+word(i)+`"`)
+		bySender[sender(i)] = i
+	}
+	if len(terms) == 0 {
+		return out
 	}
 	rows, err := read.Query(`SELECT c.external_id FROM conversation_search s JOIN conversations c ON c.id = s.rowid
 		WHERE conversation_search MATCH ?`, strings.Join(terms, " OR "))
@@ -135,14 +176,15 @@ func findWords(t *testing.T, read *sql.DB, senders []string, word func(string) s
 		return nil
 	}
 	defer rows.Close()
-	out := map[string]bool{}
 	for rows.Next() {
 		var ext string
 		if err := rows.Scan(&ext); err != nil {
 			t.Error(err)
 			return nil
 		}
-		out[ext] = true
+		if i, ok := bySender[ext]; ok {
+			out = append(out, i)
+		}
 	}
 	return out
 }
