@@ -278,7 +278,9 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	h.Visits = &visits.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService, Media: h.Media}
 	h.MSPTime = &msp.TimeHandler{Render: s.Render, Platform: s.Platform}
-	msp.RegisterContractJobs(s.Jobs)
+	msp.RegisterContractJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
+		return s.Platform.HasModule(ctx, slug, platform.ModuleMSP)
+	})
 	h.MSP = &msp.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
 	h.Inbox.Neighbours.Tickets, h.Inbox.Neighbours.TicketsShown = msp.ConversationTickets, msp.Shown
 	// Ticket triage: the assistant proposes again on each customer message of a ticket's

@@ -21,9 +21,22 @@ const JobRenewal = "msp_contract_renewal"
 // RenewalClock is the local time of day (minutes after midnight) the reminder comes due: 09:00.
 const RenewalClock = 9 * 60
 
-// RegisterContractJobs hands the runner the contracts' jobs (housekeeping lane).
-func RegisterContractJobs(r *jobs.Runner) {
-	r.HandleIn(jobs.LaneHousekeeping, JobRenewal, HandleRenewal)
+// RegisterContractJobs hands the runner the contracts' jobs (housekeeping lane). moduleOn, when
+// set, tells whether a tenant has the MSP module on: while it is off no reminder is raised (the
+// contract is out of sight; saving it again once the module is back plans the reminder anew).
+func RegisterContractJobs(r *jobs.Runner, moduleOn func(ctx context.Context, slug string) (bool, error)) {
+	r.HandleIn(jobs.LaneHousekeeping, JobRenewal, func(ctx context.Context, j *jobs.Job) error {
+		if moduleOn != nil {
+			on, err := moduleOn(ctx, j.Tenant)
+			if err != nil {
+				return err
+			}
+			if !on {
+				return nil
+			}
+		}
+		return HandleRenewal(ctx, j)
+	})
 }
 
 // RenewalDue is when a contract whose last day is endsOn (YYYY-MM-DD) comes due for its renewal

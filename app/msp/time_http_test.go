@@ -393,6 +393,16 @@ func TestContractRenewalRecommendation(t *testing.T) {
 	if p := te.viewer.Get("/app/msp/contracts/" + strconv.FormatInt(soon, 10) + "/"); !strings.Contains(p.Body, "contract-ended") {
 		t.Fatal("the ended contract does not show as ended")
 	}
+	// While the MSP module is off, no reminder is raised.
+	te.e.Set("bilisim", map[string]string{"modules": "repair"})
+	if _, err := msp.SaveContract(context.Background(), te.db, 0, msp.ContractInput{ClientID: te.client, Kind: "per_incident",
+		StartsOn: day(now), EndsOn: day(now.AddDate(0, 0, 5)), Currency: "TRY"}, tech); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, te.db)
+	if n := recs(); n != 2 {
+		t.Fatalf("%d renewal recommendations with the module off, want still 2", n)
+	}
 }
 
 // Roles: a viewer reads contracts, timesheets and a ticket's time; an operator logs time; only
