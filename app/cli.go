@@ -263,13 +263,13 @@ func cmdTenantList(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SLUG\tNAME\tSTATUS\tNICHE\tDB SIZE")
+	fmt.Fprintln(tw, "SLUG\tNAME\tSTATUS\tNICHE\tDB SIZE\tMODULES")
 	for _, t := range ts {
 		size := "missing"
 		if st, err := os.Stat(m.TenantPath(t.Slug)); err == nil {
 			size = humanBytes(st.Size())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Status, t.NicheID, size)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Status, t.NicheID, size, strings.Join(t.EnabledModules(), ","))
 	}
 	return tw.Flush()
 }

@@ -100,6 +100,9 @@ func TestModulesAndNichesCLI(t *testing.T) {
 	refused("no custom niche", "niche", "set", "--id", "nope", "--modules", "sales")
 	refused(`unknown module "x"`, "niche", "set", "--id", "hvac", "--modules", "x")
 	mustCLI(t, dir, "", "tenant", "create", "--slug", "klima-usta", "--name", "Klima Usta", "--niche", "hvac")
+	if out := mustCLI(t, dir, "", "tenant", "list"); !strings.Contains(out, "core,conversations,sales,repair") {
+		t.Fatalf("tenant list does not show the modules:\n%s", out)
+	}
 	if tenantIn(t, dir, "klima-usta").Niche == nil {
 		t.Fatal("tenant create --niche hvac did not take the custom niche")
 	}
