@@ -523,3 +523,33 @@ func TestContractsAndTimeInSixLanguages(t *testing.T) {
 		}
 	}
 }
+
+// Clock times are read and shown in the business's time zone, and an entry's day is the
+// business's day, whatever the server's zone.
+func TestTimesInTheTenantsZone(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "en")
+	far := apptest.FarZone(t)
+	apptest.SetZone(t, te.owner, far.String())
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	yesterday := time.Now().In(far).AddDate(0, 0, -1)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {day(yesterday)}, "start": {"09:00"},
+		"end": {"10:30"}, "billable": {"1"}}), http.StatusSeeOther, "log")
+	var started int64
+	var minutes int
+	if err := te.db.Read.QueryRow(`SELECT started_at, minutes FROM msp_time_entries`).Scan(&started, &minutes); err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(yesterday.Year(), yesterday.Month(), yesterday.Day(), 9, 0, 0, 0, far)
+	if started != want.UnixMilli() || minutes != 90 {
+		t.Fatalf("started %v, %d min; want %v, 90", time.UnixMilli(started).In(far), minutes, want)
+	}
+	if p := te.oper.Get("/app/msp/tickets/" + tid + "/time"); !strings.Contains(p.Body, "09:00–10:30") {
+		t.Fatal("the clock times are not shown in the business's zone")
+	}
+	wantStatus(t, te.oper.Post("/app/msp/time/timer/start", url.Values{"ticket_id": {tid}}), http.StatusSeeOther, "start")
+	wantStatus(t, te.oper.Post("/app/msp/time/timer/stop", nil), http.StatusSeeOther, "stop")
+	if n := te.count(t, `SELECT count(*) FROM msp_time_entries WHERE work_day = ?`, day(time.Now().In(far))); n != 1 {
+		t.Fatalf("%d entries on the business's today", n)
+	}
+}
