@@ -74,8 +74,11 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 				PauseResolved, at, id); err != nil {
 				return fmt.Errorf("msp: sla reopen: %w", err)
 			}
+			// A target already breached stays breached (logged once); one met so far can be warned
+			// of again.
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = NULL, running = 1,
-				resolution_warned_at = NULL, resolution_breached_at = NULL WHERE ticket_id = ?`, id); err != nil {
+				resolution_warned_at = CASE WHEN resolution_breached_at IS NULL THEN NULL ELSE resolution_warned_at END
+				WHERE ticket_id = ?`, id); err != nil {
 				return fmt.Errorf("msp: sla reopen: %w", err)
 			}
 		}

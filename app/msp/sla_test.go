@@ -155,6 +155,18 @@ func TestSLAHistoryFromTicketEvents(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND reason = 'resolved' AND to_at IS NOT NULL`, tk.ID); n != 1 {
 		t.Fatal("the resolved stretch is not kept as a pause")
 	}
+	// Resolved late, then reopened: the breach stays (it is not logged a second time).
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET resolution_warned_at = 1, resolution_breached_at = 2 WHERE ticket_id = ?`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{msp.StatusResolved, msp.StatusOpen} {
+		if _, err := msp.SetStatus(ctx, db, tk.ID, to, tech); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND resolution_breached_at = 2 AND resolution_warned_at = 1`, tk.ID); n != 1 {
+		t.Fatal("reopening forgot the breach")
+	}
 	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusClosed, tech); err != nil {
 		t.Fatal(err)
 	}
