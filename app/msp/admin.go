@@ -132,7 +132,7 @@ func (h *Handler) SitesList(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	cs, err := Clients(r.Context(), c.DB.Read, "")
+	cs, err := ClientOptions(r.Context(), c.DB.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -148,7 +148,7 @@ type sitePage struct {
 
 func (h *Handler) siteForm(w http.ResponseWriter, r *http.Request, status int, s Site, errs map[string]string) {
 	c := web.From(r)
-	cs, err := Clients(r.Context(), c.DB.Read, "")
+	cs, err := ClientOptions(r.Context(), c.DB.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -219,7 +219,7 @@ func (h *Handler) DevicesList(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	cs, err := Clients(r.Context(), c.DB.Read, "")
+	cs, err := ClientOptions(r.Context(), c.DB.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -238,7 +238,7 @@ type devicePage struct {
 
 func (h *Handler) deviceForm(w http.ResponseWriter, r *http.Request, status int, d Device, errs map[string]string) {
 	c := web.From(r)
-	cs, err := Clients(r.Context(), c.DB.Read, "")
+	cs, err := ClientOptions(r.Context(), c.DB.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -176,7 +176,7 @@ func (h *Handler) listData(r *http.Request) (*listPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	clients, err := Clients(r.Context(), c.DB.Read, "")
+	clients, err := ClientOptions(r.Context(), c.DB.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +344,7 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 		}
 	}
 	if d.CanWrite {
-		if d.Clients, err = Clients(ctx, c.DB.Read, ""); err != nil {
+		if d.Clients, err = ClientOptions(ctx, c.DB.Read); err != nil {
 			return nil, err
 		}
 		if d.Sites, err = Sites(ctx, c.DB.Read, t.ClientID); err != nil {
@@ -522,7 +522,7 @@ func (h *Handler) newData(r *http.Request, in NewTicket) (*newPage, error) {
 			return nil, err
 		}
 	}
-	if d.Clients, err = Clients(ctx, c.DB.Read, ""); err != nil {
+	if d.Clients, err = ClientOptions(ctx, c.DB.Read); err != nil {
 		return nil, err
 	}
 	if d.Sites, err = Sites(ctx, c.DB.Read, 0); err != nil {

@@ -161,3 +161,23 @@ func clientsNamed(ctx context.Context, q Querier, name string) ([]int64, error) 
 	}
 	return out, rows.Err()
 }
+
+// ClientOptions lists every client's id and name, by name (the filters' and forms' selects):
+// no counts, so it stays cheap however many tickets there are.
+func ClientOptions(ctx context.Context, q Querier) ([]*Client, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.customer_id, cu.name FROM msp_clients c JOIN customers cu ON cu.id = c.customer_id
+		ORDER BY cu.name COLLATE NOCASE, c.id LIMIT 2000`)
+	if err != nil {
+		return nil, fmt.Errorf("msp: client options: %w", err)
+	}
+	defer rows.Close()
+	var out []*Client
+	for rows.Next() {
+		c := &Client{}
+		if err := rows.Scan(&c.ID, &c.CustomerID, &c.Name); err != nil {
+			return nil, fmt.Errorf("msp: client options: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -16,6 +16,12 @@ const ticketCols = `id, number, subject, description, coalesce(client_id,0), coa
 	coalesce(lead_id,0), coalesce(conversation_id,0), category, priority, status, coalesce(assignee_user_id,0), created_by_name,
 	created_at, updated_at, status_at, coalesce(resolved_at,0), coalesce(closed_at,0)`
 
+// ticketColsT are ticketCols of msp_tickets AS t (the word search joins the search index, whose
+// columns share names with the ticket's).
+const ticketColsT = `t.id, t.number, t.subject, t.description, coalesce(t.client_id,0), coalesce(t.site_id,0), coalesce(t.device_id,0),
+	coalesce(t.lead_id,0), coalesce(t.conversation_id,0), t.category, t.priority, t.status, coalesce(t.assignee_user_id,0), t.created_by_name,
+	t.created_at, t.updated_at, t.status_at, coalesce(t.resolved_at,0), coalesce(t.closed_at,0)`
+
 func scanTicket(sc interface{ Scan(...any) error }) (*Ticket, error) {
 	t := &Ticket{}
 	err := sc.Scan(&t.ID, &t.Number, &t.Subject, &t.Description, &t.ClientID, &t.SiteID, &t.DeviceID, &t.LeadID, &t.ConversationID,
@@ -84,46 +90,92 @@ type Filter struct {
 
 var refRE = regexp.MustCompile(`^(?i:t-?)?0*([0-9]{1,9})$`)
 
-// where builds the filter's WHERE clause (without the cursor).
-func (f Filter) where() (string, []any) {
+// where builds the filter's WHERE clause (without the cursor) over msp_tickets AS t, and the
+// FROM it reads: the ticket table, or — for a word search — the search index joined to it, read
+// newest first so a page stops after its rows however many tickets match.
+func (f Filter) where() (from fromKind, where string, args []any) {
+	from = fromTickets
 	var conds []string
-	var args []any
 	switch {
 	case f.Status == FilterActive:
-		conds = append(conds, `status IN ('new','open','waiting_customer','waiting_third_party')`)
+		// As written in the partial index msp_tickets_active (schema 00031), which SQLite then uses.
+		conds = append(conds, `t.status IN ('new','open','waiting_customer','waiting_third_party')`)
 	case ValidStatus(f.Status):
-		conds = append(conds, `status = ?`)
+		conds = append(conds, `t.status = ?`)
 		args = append(args, f.Status)
 	}
 	if f.Priority != "" {
-		conds = append(conds, `priority = ?`)
+		conds = append(conds, `t.priority = ?`)
 		args = append(args, f.Priority)
 	}
 	if f.ClientID > 0 {
-		conds = append(conds, `client_id = ?`)
+		conds = append(conds, `t.client_id = ?`)
 		args = append(args, f.ClientID)
 	}
 	switch {
 	case f.AssigneeID > 0:
-		conds = append(conds, `assignee_user_id = ?`)
+		conds = append(conds, `t.assignee_user_id = ?`)
 		args = append(args, f.AssigneeID)
 	case f.AssigneeID < 0:
-		conds = append(conds, `assignee_user_id IS NULL`)
+		conds = append(conds, `t.assignee_user_id IS NULL`)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		if m := refRE.FindStringSubmatch(q); m != nil {
+		switch m := refRE.FindStringSubmatch(q); {
+		case m != nil:
 			n, _ := strconv.ParseInt(m[1], 10, 64)
-			conds = append(conds, `(number = ? OR subject LIKE ? ESCAPE '\')`)
-			args = append(args, n, like(q))
-		} else {
-			conds = append(conds, `(subject LIKE ? ESCAPE '\' OR description LIKE ? ESCAPE '\')`)
+			conds = append(conds, `t.number = ?`)
+			args = append(args, n)
+		case len([]rune(q)) >= 3:
+			// The trigram index finds any part of a word of three letters or more.
+			from = fromSearch
+			conds = append([]string{`msp_ticket_search MATCH ?`}, conds...)
+			args = append([]any{`"` + strings.ReplaceAll(q, `"`, `""`) + `"`}, args...)
+		default:
+			conds = append(conds, `(t.subject LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\')`)
 			args = append(args, like(q), like(q))
 		}
 	}
-	if len(conds) == 0 {
-		return "1", args
+	if f.Status == FilterActive && from == fromTickets {
+		from = fromActive
 	}
-	return strings.Join(conds, " AND "), args
+	if len(conds) == 0 {
+		return from, "1", args
+	}
+	return from, strings.Join(conds, " AND "), args
+}
+
+// fromKind is what a list reads its tickets from.
+type fromKind int
+
+const (
+	fromTickets fromKind = iota // msp_tickets, newest first by id
+	// fromActive: the open tickets, newest first, straight from their partial index (schema 00031):
+	// the planner's statistics otherwise prefer the status index and sort every open ticket.
+	fromActive
+	// fromSearch: the word search's index joined to the tickets, walked newest first by its rowid
+	// (the ticket id), so a page stops after its rows however many tickets match.
+	fromSearch
+)
+
+// pageQuery is the SELECT of one page of tickets under where (its last argument is the limit;
+// cursor > 0 adds the keyset condition, whose value the caller appends before the limit).
+func pageQuery(from fromKind, where string, cursor bool) string {
+	switch from {
+	case fromSearch:
+		if cursor {
+			where += ` AND s.rowid < ?`
+		}
+		return `SELECT ` + ticketColsT + ` FROM msp_ticket_search s JOIN msp_tickets t ON t.id = s.rowid WHERE ` + where + ` ORDER BY s.rowid DESC LIMIT ?`
+	case fromActive:
+		if cursor {
+			where += ` AND t.id < ?`
+		}
+		return `SELECT ` + ticketColsT + ` FROM msp_tickets t INDEXED BY msp_tickets_active WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
+	}
+	if cursor {
+		where += ` AND t.id < ?`
+	}
+	return `SELECT ` + ticketColsT + ` FROM msp_tickets t WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
 }
 
 func like(q string) string {
@@ -143,13 +195,12 @@ func List(ctx context.Context, q Querier, f Filter) (*Page, error) {
 	if limit <= 0 || limit > 500 {
 		limit = PageSize
 	}
-	where, args := f.where()
+	from, where, args := f.where()
 	if f.Before > 0 {
-		where += ` AND id < ?`
 		args = append(args, f.Before)
 	}
 	args = append(args, limit+1)
-	ts, err := listTickets(ctx, q, `SELECT `+ticketCols+` FROM msp_tickets WHERE `+where+` ORDER BY id DESC LIMIT ?`, args...)
+	ts, err := listTickets(ctx, q, pageQuery(from, where, f.Before > 0), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -172,13 +223,13 @@ func Board(ctx context.Context, q Querier, f Filter, perColumn int, since int64)
 	for _, s := range Statuses {
 		g := f
 		g.Status = s
-		where, args := g.where()
+		from, where, args := g.where()
 		if s == StatusResolved || s == StatusClosed {
-			where += ` AND status_at >= ?`
+			where += ` AND t.status_at >= ?`
 			args = append(args, since)
 		}
 		args = append(args, perColumn)
-		ts, err := listTickets(ctx, q, `SELECT `+ticketCols+` FROM msp_tickets WHERE `+where+` ORDER BY id DESC LIMIT ?`, args...)
+		ts, err := listTickets(ctx, q, pageQuery(from, where, false), args...)
 		if err != nil {
 			return nil, err
 		}

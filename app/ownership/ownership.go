@@ -69,6 +69,7 @@ var Tables = []Table{
 	{"msp_ticket_numbers", "tenant", "msp"},
 	{"msp_tickets", "tenant", "msp"},
 	{"msp_ticket_events", "tenant", "msp"},
+	{"msp_ticket_search", "tenant", "msp"},
 	{"msp_sla_policies", "tenant", "msp"},
 	{"msp_ticket_sla", "tenant", "msp"},
 	{"msp_ticket_sla_pauses", "tenant", "msp"},
