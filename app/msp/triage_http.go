@@ -30,7 +30,7 @@ func proposalFor(ctx context.Context, q Querier, t *Ticket) (*proposalView, erro
 		return nil, err
 	}
 	v := &proposalView{Proposal: p, CatChanged: p.Category != t.Category, PrioChanged: p.Priority != t.Priority,
-		Visit: p.VisitRecID != 0, Price: p.PriceRecID != 0, ConversationID: t.ConversationID, Percent: int(p.Confidence*100 + 0.5)}
+		Visit: p.VisitRecID != 0, Price: p.PriceRecID != 0, ConversationID: t.ConversationID, Percent: min(99, int(p.Confidence*100+0.5))}
 	if p.ReplyRecID != 0 {
 		if v.Reply, err = approvals.ByID(ctx, q, p.ReplyRecID); err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
 			return nil, err
