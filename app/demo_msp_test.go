@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,5 +100,38 @@ func TestDemoMSPTenant(t *testing.T) {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("ticket list misses %q", want)
 		}
+	}
+	if r := c.Get("/app/msp/sla/?lang=tr"); r.StatusCode != 200 || !strings.Contains(r.Body, "Standard") {
+		t.Errorf("SLA policies: %d", r.StatusCode)
+	}
+	// The KPI page's MSP reports: most tickets met their targets, some did not.
+	r = c.Get("/app/analytics/?refresh=1&lang=tr")
+	if r.StatusCode != 200 {
+		t.Fatalf("KPI page: %d", r.StatusCode)
+	}
+	var p struct {
+		P struct {
+			Summary struct {
+				Tickets int `json:"tickets"`
+				Decided int `json:"sla_decided"`
+				Met     int `json:"sla_met"`
+			} `json:"summary"`
+		} `json:"msp_payload"`
+	}
+	var pack string
+	if err := db.Read.QueryRowContext(ctx, `SELECT chart_pack FROM analytics_snapshots ORDER BY id DESC LIMIT 1`).Scan(&pack); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(pack), &p); err != nil {
+		t.Fatal(err)
+	}
+	s := p.P.Summary
+	if s.Decided == 0 || s.Met*100 < s.Decided*75 || s.Met == s.Decided {
+		t.Errorf("SLA outcomes: %d of %d met; want most but not all", s.Met, s.Decided)
+	}
+	t.Logf("demo SLA: %d tickets in the report, %d of %d met (%.1f %%)", s.Tickets, s.Met, s.Decided, float64(s.Met)*100/float64(s.Decided))
+	doc := r.Doc(t)
+	if doc.Find("[data-msp-reports]").Length() != 1 || !strings.Contains(doc.Find("[data-msp-reports]").Text(), "SLA uyumu") {
+		t.Error("the KPI page has no MSP reports in Turkish")
 	}
 }

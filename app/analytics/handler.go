@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -41,11 +42,50 @@ type pageData struct {
 	CanRefresh bool
 	CanDecide  bool
 	Stale      bool
+	MSP        *mspView // the MSP reports; nil while the msp module is off or the snapshot has none
+}
+
+// mspView is the MSP section of the page: its cards and its chart slots.
+type mspView struct {
+	Cards  []Card
+	Charts []ChartSlot
+	Months int
+}
+
+func mspSection(c *web.Ctx, p *MSPPayload) *mspView {
+	v := &mspView{Months: len(p.Months)}
+	s := p.Summary
+	compliance := "—"
+	if s.CompliancePct != nil {
+		compliance = c.P.Percent(*s.CompliancePct, 1)
+	}
+	minutes := func(m float64) string {
+		if m == 0 {
+			return "—"
+		}
+		return durationWords(c.T, time.Duration(m*float64(time.Minute)))
+	}
+	for _, it := range []struct{ key, val string }{
+		{"sla_compliance", compliance},
+		{"mean_first_response", minutes(s.MeanFirstResponse)},
+		{"mean_resolution", minutes(s.MeanResolution)},
+		{"tickets", c.P.Int(int64(s.Tickets))},
+		{"billable_hours", c.T("analytics.msp.hours", c.P.Number(s.BillableHours, 1))},
+	} {
+		v.Cards = append(v.Cards, Card{Key: "msp_" + it.key, Label: c.T("analytics.msp.kpi." + it.key), Value: it.val,
+			Definition: c.T("analytics.msp.def." + it.key)})
+	}
+	for _, k := range MSPChartKeys {
+		v.Charts = append(v.Charts, ChartSlot{Key: MSPKey + ".figures." + k, Title: c.T("analytics.msp.chart." + k),
+			Empty: c.T("analytics.msp.empty." + k), Wide: k == "sla_compliance"})
+	}
+	return v
 }
 
 func params(c *web.Ctx, trigger string, channels []string) Params {
 	p := ParamsFrom(c.Tenant.Setting)
 	p.ActorID, p.Trigger, p.Channels = c.UserID(), trigger, channels
+	p.MSP = c.HasModule(platform.ModuleMSP)
 	if c.User != nil {
 		p.ActorName = c.User.Username
 	}
@@ -74,6 +114,11 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 	if snap != nil {
 		d.Stale = snap.Stale(time.Now())
 		d.Cards = cards(c, &snap.KPI)
+		if c.HasModule(platform.ModuleMSP) {
+			if p := MSPFromPack(snap.ChartPack); p != nil {
+				d.MSP = mspSection(c, p)
+			}
+		}
 	}
 	for _, k := range ChartKeys {
 		d.Charts = append(d.Charts, ChartSlot{Key: k, Title: c.T("analytics.chart." + k), Empty: c.T("analytics.empty." + k),
@@ -120,6 +165,11 @@ func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(snap.ChartPack, &cp); err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	// A snapshot built while the msp module was on keeps its MSP part; with the module off it is
+	// not served.
+	if m, ok := cp.(map[string]any); ok && !c.HasModule(platform.ModuleMSP) {
+		delete(m, MSPKey)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
 		"generated_at": time.UnixMilli(snap.GeneratedAt).UTC().Format(time.RFC3339),

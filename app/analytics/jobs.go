@@ -17,6 +17,7 @@ func RegisterJobs(r *jobs.Runner, p *platform.Service, channels []string) {
 		}
 		ps := ParamsFrom(t.Setting)
 		ps.Channels = channels
+		ps.MSP = t.HasModule(platform.ModuleMSP)
 		return ps, nil
 	}))
 }

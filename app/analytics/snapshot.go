@@ -12,6 +12,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
+	"highvibe/app/msp"
 	"highvibe/app/tenantdb"
 )
 
@@ -45,6 +46,7 @@ type Params struct {
 	ActorName string
 	Trigger   string   // button, query, background, scheduled
 	Channels  []string // the channel registry's names: the segment heatmap's rows, in order
+	MSP       bool     // the tenant has the msp module on: the snapshot carries msp_payload
 }
 
 // ParamsFrom reads Params from tenant settings by key.
@@ -85,7 +87,18 @@ func Build(ctx context.Context, db *tenantdb.DB, now time.Time, p Params) (*Snap
 	}
 	d.Channels = p.Channels
 	k, _, f, ms := Compute(d)
-	cp, err := json.Marshal(BuildCharts(d, k, f, ms))
+	pack := map[string]any{}
+	for key, fig := range BuildCharts(d, k, f, ms) {
+		pack[key] = fig
+	}
+	if p.MSP {
+		r, err := msp.BuildReport(ctx, db.Read, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		pack[MSPKey] = mspPayload(r)
+	}
+	cp, err := json.Marshal(pack)
 	if err != nil {
 		return nil, nil, fmt.Errorf("analytics: encode chart pack: %w", err)
 	}

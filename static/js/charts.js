@@ -158,7 +158,8 @@
   }, { rootMargin: '200px' });
 
   function place(el, pack) {
-    const fig = pack && pack.chart_pack ? pack.chart_pack[el.getAttribute('data-key')] : null;
+    // A key may name a figure inside a part of the pack: "msp_payload.figures.sla_compliance".
+    const fig = pack && pack.chart_pack ? el.getAttribute('data-key').split('.').reduce((o, k) => (o ? o[k] : null), pack.chart_pack) : null;
     if (!fig || !Array.isArray(fig.data) || !fig.data.length) return showEmpty(el);
     if (is3d(fig)) {
       el.hvFigure = fig;

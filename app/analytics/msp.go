@@ -1,0 +1,205 @@
+package analytics
+
+import (
+	"encoding/json"
+	"math"
+	"time"
+
+	"highvibe/app/msp"
+)
+
+// MSPKey is the chart_pack key of the MSP reports (only when the tenant has the msp module on).
+const MSPKey = "msp_payload"
+
+// MSPChartKeys are the MSP figures under chart_pack.msp_payload.figures, in page order.
+var MSPChartKeys = []string{"sla_compliance", "tickets_by_client", "tickets_by_category", "billable_hours", "contract_usage"}
+
+// MSPSummary is the MSP numbers the KPI page shows as cards.
+type MSPSummary struct {
+	Tickets           int      `json:"tickets"`
+	Open              int      `json:"open"`
+	Decided           int      `json:"sla_decided"`
+	Met               int      `json:"sla_met"`
+	CompliancePct     *float64 `json:"sla_compliance_pct"` // null while no outcome is known
+	MeanFirstResponse float64  `json:"mean_first_response_min"`
+	MeanResolution    float64  `json:"mean_resolution_min"`
+	Responded         int      `json:"responded"`
+	Resolved          int      `json:"resolved"`
+	BillableHours     float64  `json:"billable_hours"`
+}
+
+// MSPPayload is chart_pack.msp_payload: the report's numbers and its figures.
+type MSPPayload struct {
+	Zone    string               `json:"zone"`
+	Months  []string             `json:"months"`
+	Summary MSPSummary           `json:"summary"`
+	SLA     map[string]MSPSeries `json:"sla_by_priority"`
+	ByMonth MSPSeries            `json:"sla_by_month"`
+	Clients []map[string]any     `json:"tickets_by_client"`
+	Cats    []map[string]any     `json:"tickets_by_category"`
+	Hours   []map[string]any     `json:"hours_by_client"`
+	Usage   []map[string]any     `json:"contract_usage"`
+	Figures map[string]Figure    `json:"figures"`
+}
+
+// MSPSeries is one SLA series over the report's months.
+type MSPSeries struct {
+	Decided []int      `json:"decided"`
+	Met     []int      `json:"met"`
+	Pct     []*float64 `json:"pct"` // null for a month without outcomes
+}
+
+func pct(c msp.SLACount) *float64 {
+	if c.Decided == 0 {
+		return nil
+	}
+	v := math.Round(c.Percent()*10) / 10
+	return &v
+}
+
+func series(cs []msp.SLACount) MSPSeries {
+	s := MSPSeries{Decided: make([]int, len(cs)), Met: make([]int, len(cs)), Pct: make([]*float64, len(cs))}
+	for i, c := range cs {
+		s.Decided[i], s.Met[i], s.Pct[i] = c.Decided, c.Met, pct(c)
+	}
+	return s
+}
+
+func hoursOf(min int) float64 { return math.Round(float64(min)/60*10) / 10 }
+
+func minutesOf(d time.Duration) float64 { return math.Round(d.Minutes()*10) / 10 }
+
+// clientLabel is a client's name, or the words for "no client".
+func clientLabel(name string) string {
+	if name == "" {
+		return tr("analytics.msp.no_client")
+	}
+	return name
+}
+
+// mspPayload turns the MSP room's report into chart_pack.msp_payload.
+func mspPayload(r *msp.Report) *MSPPayload {
+	p := &MSPPayload{Zone: r.Zone, Months: r.Months, SLA: map[string]MSPSeries{}, ByMonth: series(r.ByMonth), Figures: map[string]Figure{}}
+	billable := 0
+	for _, h := range r.Hours {
+		billable += h.Billable
+	}
+	p.Summary = MSPSummary{Tickets: r.Tickets, Open: r.Open, Decided: r.Total.Decided, Met: r.Total.Met, CompliancePct: pct(r.Total),
+		MeanFirstResponse: minutesOf(r.MeanFirstResponse), MeanResolution: minutesOf(r.MeanResolution), Responded: r.Responded,
+		Resolved: r.Resolved, BillableHours: hoursOf(billable)}
+	for _, pr := range msp.Priorities {
+		p.SLA[pr] = series(r.SLA[pr])
+	}
+	p.Clients, p.Cats, p.Hours, p.Usage = []map[string]any{}, []map[string]any{}, []map[string]any{}, []map[string]any{}
+	for _, c := range r.ByClient {
+		p.Clients = append(p.Clients, map[string]any{"client": clientLabel(c.Name), "count": c.Count})
+	}
+	for _, c := range r.ByCategory {
+		p.Cats = append(p.Cats, map[string]any{"category": c.Key, "label": tr("msp.category_" + c.Key), "count": c.Count})
+	}
+	for _, h := range r.Hours {
+		p.Hours = append(p.Hours, map[string]any{"client": clientLabel(h.Name), "billable_hours": hoursOf(h.Billable),
+			"non_billable_hours": hoursOf(h.NonBillable)})
+	}
+	for _, u := range r.Contracts {
+		var share *float64
+		if u.Included > 0 {
+			v := math.Round(float64(u.Used)*1000/float64(u.Included)) / 10
+			share = &v
+		}
+		p.Usage = append(p.Usage, map[string]any{"client": clientLabel(u.Name), "kind": u.Kind, "month": u.Month,
+			"used_hours": hoursOf(u.Used), "included_hours": hoursOf(u.Included), "pct": share})
+	}
+	p.Figures["sla_compliance"] = slaFigure(r, p)
+	p.Figures["tickets_by_client"] = barFigure("analytics.msp.chart.tickets_by_client", "analytics.msp.axis.tickets", p.Clients, "client", "count")
+	p.Figures["tickets_by_category"] = barFigure("analytics.msp.chart.tickets_by_category", "analytics.msp.axis.tickets", p.Cats, "label", "count")
+	p.Figures["billable_hours"] = hoursFigure(p)
+	p.Figures["contract_usage"] = usageFigure(p)
+	for k, f := range p.Figures {
+		if f.Data == nil {
+			f.Data = []map[string]any{}
+			p.Figures[k] = f
+		}
+	}
+	return p
+}
+
+// slaFigure: bars of the share met per priority and month, and the line of all tickets.
+func slaFigure(r *msp.Report, p *MSPPayload) Figure {
+	f := Figure{Layout: layout("analytics.msp.chart.sla_compliance", map[string]any{"barmode": "group",
+		"xaxis": map[string]any{"type": "category"}, "yaxis": map[string]any{"title": map[string]any{"text": tr("analytics.msp.axis.percent")},
+			"range": []int{0, 105}}})}
+	if r.Total.Decided == 0 {
+		return f
+	}
+	for _, pr := range msp.Priorities {
+		s := p.SLA[pr]
+		f.Data = append(f.Data, map[string]any{"type": "bar", "name": tr("msp.priority." + pr), "x": p.Months, "y": s.Pct,
+			"customdata": s.Decided})
+	}
+	f.Data = append(f.Data, map[string]any{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.msp.series.all"),
+		"x": p.Months, "y": p.ByMonth.Pct, "line": map[string]any{"color": "#1f2937"}})
+	return f
+}
+
+// barFigure is a horizontal bar per row (the longest on top).
+func barFigure(title, axisKey string, rows []map[string]any, label, value string) Figure {
+	f := Figure{Layout: layout(title, map[string]any{"xaxis": axis(axisKey), "yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
+	if len(rows) == 0 {
+		return f
+	}
+	var ys []any
+	var xs []any
+	for _, r := range rows {
+		ys, xs = append(ys, r[label]), append(xs, r[value])
+	}
+	f.Data = []map[string]any{{"type": "bar", "orientation": "h", "x": xs, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}}}
+	return f
+}
+
+// hoursFigure: billable and non-billable hours per client, stacked.
+func hoursFigure(p *MSPPayload) Figure {
+	f := Figure{Layout: layout("analytics.msp.chart.billable_hours", map[string]any{"barmode": "stack", "xaxis": axis("analytics.msp.axis.hours"),
+		"yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
+	if len(p.Hours) == 0 {
+		return f
+	}
+	var ys, bill, non []any
+	for _, h := range p.Hours {
+		ys, bill, non = append(ys, h["client"]), append(bill, h["billable_hours"]), append(non, h["non_billable_hours"])
+	}
+	f.Data = []map[string]any{
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.billable"), "x": bill, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.non_billable"), "x": non, "y": ys, "marker": map[string]any{"color": "#9ca3af"}},
+	}
+	return f
+}
+
+// usageFigure: this month's hours used against the hours included, per contract.
+func usageFigure(p *MSPPayload) Figure {
+	f := Figure{Layout: layout("analytics.msp.chart.contract_usage", map[string]any{"barmode": "group", "xaxis": axis("analytics.msp.axis.hours"),
+		"yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
+	if len(p.Usage) == 0 {
+		return f
+	}
+	var ys, used, incl []any
+	for _, u := range p.Usage {
+		ys, used, incl = append(ys, u["client"]), append(used, u["used_hours"]), append(incl, u["included_hours"])
+	}
+	f.Data = []map[string]any{
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used"), "x": used, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.included"), "x": incl, "y": ys, "marker": map[string]any{"color": "#d1d5db"}},
+	}
+	return f
+}
+
+// MSPFromPack reads msp_payload out of a stored chart pack (nil when absent).
+func MSPFromPack(pack json.RawMessage) *MSPPayload {
+	var v struct {
+		P *MSPPayload `json:"msp_payload"`
+	}
+	if err := json.Unmarshal(pack, &v); err != nil {
+		return nil
+	}
+	return v.P
+}
