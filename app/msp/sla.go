@@ -31,8 +31,8 @@ const (
 
 // slaOnStatus records what a status change means for the clocks: a new ticket starts them under
 // the default policy; waiting on the customer pauses both until the ticket moves on; resolving
-// (or closing) stops the resolution clock; reopening a resolved ticket counts the resolved
-// stretch as a pause and runs the clock on.
+// (or closing) stops the resolution clock (the job then takes the ticket out of its set);
+// reopening a resolved ticket counts the resolved stretch as a pause and runs the clock on.
 func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 	id, at := c.Ticket.ID, c.At
 	if c.From == "" {
@@ -64,7 +64,9 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 			return fmt.Errorf("msp: sla pause: %w", err)
 		}
 	case StatusResolved, StatusClosed:
-		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = coalesce(resolved_at, ?), running = 0 WHERE ticket_id = ?`, at, id); err != nil {
+		// The ticket stays in the job's set (running) until the job has looked at its stopped
+		// clocks once: a target missed by a few minutes is logged like any other breach.
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = coalesce(resolved_at, ?) WHERE ticket_id = ?`, at, id); err != nil {
 			return fmt.Errorf("msp: sla stop: %w", err)
 		}
 	default:

@@ -180,8 +180,25 @@ func RunSLACheck(ctx context.Context, db *tenantdb.DB, now time.Time) (SLARun, e
 				return err
 			}
 		}
-		if len(ts) == 0 {
-			return nil
+		// Resolved and closed tickets leave the job's set once their stopped clocks were looked at.
+		var done []int64
+		for _, t := range ts {
+			if !t.History.ResolvedAt.IsZero() {
+				done = append(done, t.TicketID)
+			}
+		}
+		if len(done) > 0 {
+			b, err := json.Marshal(done)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET running = 0
+				WHERE ticket_id IN (SELECT value FROM json_each(?)) AND resolved_at IS NOT NULL`, string(b)); err != nil {
+				return fmt.Errorf("msp: sla done: %w", err)
+			}
+		}
+		if len(ts) == len(done) {
+			return nil // nothing runs any more: no next run (a new ticket queues one)
 		}
 		run.Next = next.Truncate(time.Minute).Add(time.Minute)
 		return scheduleSLA(ctx, tx, next)

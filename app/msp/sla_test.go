@@ -140,8 +140,14 @@ func TestSLAHistoryFromTicketEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0 AND resolved_at IS NOT NULL`, tk.ID); n != 1 {
-		t.Fatal("resolving does not stop the resolution clock")
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 1 AND resolved_at IS NOT NULL`, tk.ID); n != 1 {
+		t.Fatal("resolving does not stop the resolution clock, or takes the ticket out of the job's set before the job looked")
+	}
+	if _, err := msp.RunSLACheck(ctx, db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0`, tk.ID); n != 1 {
+		t.Fatal("the job keeps a resolved ticket in its set")
 	}
 	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE ticket_id = ? AND to_at IS NULL`, tk.ID); n != 0 {
 		t.Fatal("a pause is still open after the ticket moved on")
@@ -168,6 +174,9 @@ func TestSLAHistoryFromTicketEvents(t *testing.T) {
 		t.Fatal("reopening forgot the breach")
 	}
 	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusClosed, tech); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := msp.RunSLACheck(ctx, db, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0 AND resolved_at IS NOT NULL`, tk.ID); n != 1 {
@@ -354,5 +363,42 @@ func TestSLANotificationWords(t *testing.T) {
 	n.Kind = notify.KindSLABreach
 	if got := notify.Sentence(i18n.For("en"), n); got != "SLA target passed: T-000007 Sunucu kapandı" {
 		t.Fatalf("en: %s", got)
+	}
+}
+
+// A ticket resolved a few minutes after its resolution due time, before the job looked again, is
+// logged as breached by the next run, which then takes it out of its set.
+func TestSLAJobLogsResolvedLate(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Yedekleme çalışmadı", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := msp.SetStatus(ctx, db, tk.ID, msp.StatusResolved, tech); err != nil {
+		t.Fatal(err)
+	}
+	// Opened Monday 09:00, answered 09:30, resolved 13:05: the 4-hour resolution target was due at 13:00.
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, first_response_at = ?, resolved_at = ? WHERE ticket_id = ?`,
+		istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, "2026-12-07 09:30").UnixMilli(), istanbul(t, "2026-12-07 13:05").UnixMilli(), tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	run, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 13:06"))
+	if err != nil || run.Breached != 1 || run.Warned != 0 {
+		t.Fatalf("run: %+v %v", run, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'sla_breached_resolution'
+		AND json_extract(payload, '$.ref') = 'T-000001'`); n != 1 {
+		t.Fatal("the late resolution is not logged")
+	}
+	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla WHERE ticket_id = ? AND running = 0 AND response_breached_at IS NULL`, tk.ID); n != 1 {
+		t.Fatal("after the look: still in the set, or the reply in time counted as breached")
+	}
+	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued' AND dedupe_key LIKE 'at:%'`, msp.JobSLACheck); n != 0 {
+		t.Fatal("a next run is queued although no clock runs")
 	}
 }
