@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/ai"
+	"highvibe/app/approvals"
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
 	"highvibe/app/msp"
@@ -196,10 +198,10 @@ func TestTicketTriageOverWhatsApp(t *testing.T) {
 	}
 }
 
-// A ticket without a conversation still gets a proposal but no reply draft; a visit or a price
-// the customer asks for becomes its own recommendation and the draft promises neither; dismissing
-// leaves the ticket as it was; rejecting a draft sends nothing.
-func TestTicketTriageWithoutConversationAndCommitments(t *testing.T) {
+// A ticket without a conversation still gets a proposal (a request for next week reads as
+// software P4) but no reply draft, since nobody could receive it; dismissing leaves the ticket
+// as it was and the card says who dismissed it.
+func TestTicketTriageWithoutConversation(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("bilisim", "default", "en")
@@ -229,5 +231,75 @@ func TestTicketTriageWithoutConversationAndCommitments(t *testing.T) {
 	}
 	if !strings.Contains(op.Get(page).Doc(t).Find("#proposal").Text(), "Dismissed by op") {
 		t.Fatal("the card does not say who dismissed it")
+	}
+}
+
+// A customer who asks for someone to come and for a price gets a reply draft that promises
+// neither; the visit and the price wait as their own recommendations. Rejecting the draft, or
+// approving the visit or the price, sends nothing to the customer.
+func TestTicketTriageCommitmentsWait(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "en")
+	e.Set("bilisim", map[string]string{"modules": "sales,msp"})
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	r, err := db.Write.Exec(`INSERT INTO leads(name, source, created_at, updated_at) VALUES('Selin', 'whatsapp', ?, ?)`, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, _ := r.LastInsertId()
+	r, err = db.Write.Exec(`INSERT INTO conversations(lead_id, channel, last_message_at, created_at, updated_at) VALUES(?, 'whatsapp', ?, ?, ?)`, lead, now, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, _ := r.LastInsertId()
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Printer broken", ConversationID: conv,
+		Description: "The office printer prints blank pages. Can you send a technician tomorrow, and how much would that cost?"}, msp.Actor{Name: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := msp.LatestProposal(ctx, db.Read, tk.ID)
+	if err != nil || p.Category != "printing" || p.ReplyRecID == 0 || p.VisitRecID == 0 || p.PriceRecID == 0 {
+		t.Fatalf("proposal %+v %v", p, err)
+	}
+	kinds := map[int64]string{}
+	rows, err := db.Read.Query(`SELECT id, action_type, status, draft_reply, title, lead_id FROM decision_recommendations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, leadID int64
+		var kind, status, draft, title string
+		if err := rows.Scan(&id, &kind, &status, &draft, &title, &leadID); err != nil {
+			t.Fatal(err)
+		}
+		kinds[id] = kind
+		if status != "pending" || leadID != lead || !strings.Contains(title, "T-000001") {
+			t.Errorf("%s: status %s lead %d title %q", kind, status, leadID, title)
+		}
+		if kind == "follow_up" && (!ai.SafeToSend(draft) || regexp.MustCompile(`(?i)tomorrow|\d+ ?(TL|EUR|USD|₺)|price`).MatchString(draft)) {
+			t.Errorf("the draft commits the business: %q", draft)
+		}
+		if kind != "follow_up" && draft != "" {
+			t.Errorf("%s carries a draft to send: %q", kind, draft)
+		}
+	}
+	rows.Close()
+	if kinds[p.ReplyRecID] != "follow_up" || kinds[p.VisitRecID] != "delivery_date" || kinds[p.PriceRecID] != "pricing" || len(kinds) != 3 {
+		t.Fatalf("recommendations %v", kinds)
+	}
+	for _, d := range []approvals.Decision{{ID: p.ReplyRecID, Verb: "reject"}, {ID: p.VisitRecID, Verb: "approve"}, {ID: p.PriceRecID, Verb: "approve"}} {
+		d.Actor = approvals.Actor{Name: "ops"}
+		if _, _, err := approvals.Decide(ctx, db, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, replies int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'outbound'`).Scan(&out)
+	_ = db.Read.QueryRow(`SELECT count(*) FROM msp_ticket_events WHERE kind = 'reply'`).Scan(&replies)
+	if out != 0 || replies != 0 {
+		t.Fatalf("%d messages and %d ticket replies went out", out, replies)
 	}
 }
