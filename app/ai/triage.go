@@ -45,10 +45,10 @@ type Assistant struct {
 	// ProposeVisit, when set, proposes a site visit when a customer asks when someone can come
 	// (app/visits; nil: the date stays a plain recommendation).
 	ProposeVisit VisitProposer
-	// TicketMessage, when set, hears each customer message the triage reads (app/msp proposes a
-	// category, a priority and a reply draft on the conversation's open ticket; the assistant
-	// cannot import that room). It runs before the conversation's own triage; an error retries the
-	// job, and it proposes once per message.
+	// TicketMessage, when set, hears each customer message the triage reads while the tenant has
+	// the msp module on (app/msp proposes a category, a priority and a reply draft on the
+	// conversation's open ticket; the assistant cannot import that room). It runs before the
+	// conversation's own triage; an error retries the job, and it proposes once per message.
 	TicketMessage func(ctx context.Context, db *tenantdb.DB, convID, msgID int64, body string) error
 }
 
@@ -111,7 +111,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if skip := triageSkip(msg, convID, conv.AIMode); skip != "" {
 		return &Outcome{Skipped: skip}, nil
 	}
-	if a.TicketMessage != nil && send {
+	if a.TicketMessage != nil && send && t.HasModule("msp") {
 		if err := a.TicketMessage(ctx, db, convID, msg.ID, msg.Body); err != nil {
 			return nil, err
 		}
