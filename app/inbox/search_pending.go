@@ -74,7 +74,7 @@ func IndexPendingNow(ctx context.Context, db *tenantdb.DB) (int, error) {
 	for {
 		n, err := indexPending(ctx, db, nil, true)
 		total += n
-		if err != nil || n < searchBatch {
+		if err != nil || n == 0 {
 			return total, err
 		}
 	}
@@ -102,8 +102,12 @@ func longBuildsOf(db *tenantdb.DB) *longBuilds {
 	return db.Memo(longBuildsKey{}, func() any { return &longBuilds{at: map[int64]time.Time{}} }).(*longBuilds)
 }
 
-// maxPendingRead bounds the waiting conversations one run reads to choose from.
-const maxPendingRead = 1024
+// maxPendingRead bounds the waiting conversations one run reads to choose from; maxBatchBytes
+// the documents one run builds (sixteen of the longest, or searchBatch short ones).
+const (
+	maxPendingRead = 1024
+	maxBatchBytes  = 1 << 20
+)
 
 func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool) (int, error) {
 	ctx = context.WithoutCancel(ctx) // short, and a cancellable context costs the driver a goroutine per statement
@@ -149,40 +153,52 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("inbox: pending search updates: %w", err)
 		}
-		// Every old document goes first, then every new one in ascending rowid order: FTS5 writes
-		// the words it holds in memory out as a new segment before a delete, and before an insert
-		// whose rowid is not above the last one it holds, so any other order would cost a segment
-		// (and the merges it brings) per document instead of one per transaction.
-		slices.SortFunc(list, func(a, b pending) int { return cmp.Compare(a.conv, b.conv) })
-		ids := make([]string, len(list))
-		docs := make([]string, len(list))
+		// The documents are built oldest first until they hold maxBatchBytes (the rest wait for
+		// the next run: a run of long threads keeps little in memory at once).
+		docs := make([]string, 0, len(list))
 		var terms []string
+		size := 0
 		for i, p := range list {
-			ids[i] = fmt.Sprint(p.conv)
+			if size >= maxBatchBytes {
+				list, more = list[:i], true
+				break
+			}
 			doc, t, err := buildDoc(ctx, q, p.conv, p.from)
 			if errors.Is(err, sql.ErrNoRows) { // the conversation is gone: nothing to find
+				docs = append(docs, "")
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			docs[i] = doc
+			docs = append(docs, doc)
 			terms = append(terms, t)
+			size += len(doc)
 			if len(doc) >= bigDoc {
 				built = append(built, p.conv)
 			}
 		}
+		// Every old document goes first, then every new one in ascending rowid order: FTS5 writes
+		// the words it holds in memory out as a new segment before a delete, and before an insert
+		// whose rowid is not above the last one it holds, so any other order would cost a segment
+		// (and the merges it brings) per document instead of one per transaction.
+		order := make([]int, len(list))
+		ids := make([]string, len(list))
+		for i, p := range list {
+			order[i], ids[i] = i, fmt.Sprint(p.conv)
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(list[a].conv, list[b].conv) })
 		if len(ids) > 0 {
 			in := strings.Join(ids, ",")
 			if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_search WHERE rowid IN (`+in+`)`); err != nil {
 				return fmt.Errorf("inbox: pending search updates: %w", err)
 			}
-			for i, p := range list {
+			for _, i := range order {
 				if docs[i] == "" {
 					continue
 				}
-				if _, err := q.ExecContext(ctx, `INSERT INTO conversation_search(rowid, doc) VALUES(?, ?)`, p.conv, docs[i]); err != nil {
-					return fmt.Errorf("inbox: indexing conversation %d: %w", p.conv, err)
+				if _, err := q.ExecContext(ctx, `INSERT INTO conversation_search(rowid, doc) VALUES(?, ?)`, list[i].conv, docs[i]); err != nil {
+					return fmt.Errorf("inbox: indexing conversation %d: %w", list[i].conv, err)
 				}
 			}
 			if err := addTerms(ctx, q, strings.Join(terms, "\n")); err != nil {
