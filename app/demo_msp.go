@@ -305,6 +305,9 @@ func (g *demoMSPGen) tickets(ctx context.Context, tx *sql.Tx) error {
 		if g.now.Sub(day) < 60*24*time.Hour && r.IntN(3) == 0 {
 			n++
 		}
+		if g.now.Sub(day) < 7*24*time.Hour && n > 0 { // a busy week: the board has work on it
+			n += 2
+		}
 		for range n {
 			minute := 8*60 + r.IntN(11*60) // 08:00–19:00, mostly in opening hours
 			at := day.Add(time.Duration(minute) * time.Minute)
@@ -394,8 +397,8 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 	cur := reply
 	// About a quarter wait on the customer once: a question, an answer hours or days later.
 	// The newest ones more often, and longer: some wait on the customer now, their clocks paused.
-	recent := g.now.Sub(at) < 5*24*time.Hour
-	if r.IntN(4) == 0 || (recent && r.IntN(2) == 0) {
+	recent := g.now.Sub(at) < 5*24*time.Hour && (prio == "p3" || prio == "p4")
+	if r.IntN(4) == 0 || (recent && r.IntN(3) == 0) {
 		ask := g.due(cur, time.Duration(15+r.IntN(90))*time.Minute)
 		used += ask.Sub(cur) // close enough: a short stretch inside opening hours
 		back := ask.Add(time.Duration(2+r.IntN(60)) * time.Hour)

@@ -77,7 +77,7 @@ func mspSection(c *web.Ctx, p *MSPPayload) *mspView {
 	}
 	for _, k := range MSPChartKeys {
 		v.Charts = append(v.Charts, ChartSlot{Key: MSPKey + ".figures." + k, Title: c.T("analytics.msp.chart." + k),
-			Empty: c.T("analytics.msp.empty." + k), Wide: k == "sla_compliance"})
+			Empty: c.T("analytics.msp.empty." + k), Wide: true})
 	}
 	return v
 }

@@ -111,8 +111,8 @@ func mspPayload(r *msp.Report) *MSPPayload {
 			"used_hours": hoursOf(u.Used), "included_hours": hoursOf(u.Included), "pct": share})
 	}
 	p.Figures["sla_compliance"] = slaFigure(r, p)
-	p.Figures["tickets_by_client"] = barFigure("analytics.msp.chart.tickets_by_client", "analytics.msp.axis.tickets", p.Clients, "client", "count")
-	p.Figures["tickets_by_category"] = barFigure("analytics.msp.chart.tickets_by_category", "analytics.msp.axis.tickets", p.Cats, "label", "count")
+	p.Figures["tickets_by_client"] = barFigure("analytics.msp.chart.tickets_by_client", p.Clients, "client", "count")
+	p.Figures["tickets_by_category"] = barFigure("analytics.msp.chart.tickets_by_category", p.Cats, "label", "count")
 	p.Figures["billable_hours"] = hoursFigure(p)
 	p.Figures["contract_usage"] = usageFigure(p)
 	for k, f := range p.Figures {
@@ -143,8 +143,8 @@ func slaFigure(r *msp.Report, p *MSPPayload) Figure {
 }
 
 // barFigure is a horizontal bar per row (the longest on top).
-func barFigure(title, axisKey string, rows []map[string]any, label, value string) Figure {
-	f := Figure{Layout: layout(title, map[string]any{"xaxis": axis(axisKey), "yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
+func barFigure(title string, rows []map[string]any, label, value string) Figure {
+	f := Figure{Layout: layout(title, map[string]any{"yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
 	if len(rows) == 0 {
 		return f
 	}
@@ -159,7 +159,7 @@ func barFigure(title, axisKey string, rows []map[string]any, label, value string
 
 // hoursFigure: billable and non-billable hours per client, stacked.
 func hoursFigure(p *MSPPayload) Figure {
-	f := Figure{Layout: layout("analytics.msp.chart.billable_hours", map[string]any{"barmode": "stack", "xaxis": axis("analytics.msp.axis.hours"),
+	f := Figure{Layout: layout("analytics.msp.chart.billable_hours", map[string]any{"barmode": "stack",
 		"yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
 	if len(p.Hours) == 0 {
 		return f
@@ -175,20 +175,40 @@ func hoursFigure(p *MSPPayload) Figure {
 	return f
 }
 
-// usageFigure: this month's hours used against the hours included, per contract.
+// usageFigure: hours used against the hours included, per contract, last month and this month
+// (a contract that started this month has no bar for last month).
 func usageFigure(p *MSPPayload) Figure {
-	f := Figure{Layout: layout("analytics.msp.chart.contract_usage", map[string]any{"barmode": "group", "xaxis": axis("analytics.msp.axis.hours"),
+	f := Figure{Layout: layout("analytics.msp.chart.contract_usage", map[string]any{"barmode": "group",
 		"yaxis": map[string]any{"type": "category", "autorange": "reversed"}})}
 	if len(p.Usage) == 0 {
 		return f
 	}
-	var ys, used, incl []any
+	this := p.Months[len(p.Months)-1]
+	var clients []any
+	included := map[any]any{}
+	used := map[bool]map[any]any{true: {}, false: {}} // this month?
 	for _, u := range p.Usage {
-		ys, used, incl = append(ys, u["client"]), append(used, u["used_hours"]), append(incl, u["included_hours"])
+		c := u["client"]
+		if _, ok := included[c]; !ok {
+			clients = append(clients, c)
+			included[c] = u["included_hours"]
+		}
+		used[u["month"] == this][c] = u["used_hours"]
+	}
+	row := func(m map[any]any) []any {
+		out := make([]any, len(clients))
+		for i, c := range clients {
+			out[i] = m[c]
+		}
+		return out
 	}
 	f.Data = []map[string]any{
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used"), "x": used, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}},
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.included"), "x": incl, "y": ys, "marker": map[string]any{"color": "#d1d5db"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_last"), "x": row(used[false]), "y": clients,
+			"marker": map[string]any{"color": "#93b4e8"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_this"), "x": row(used[true]), "y": clients,
+			"marker": map[string]any{"color": "#1d5bbf"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.included"), "x": row(included), "y": clients,
+			"marker": map[string]any{"color": "#d1d5db"}},
 	}
 	return f
 }

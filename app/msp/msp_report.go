@@ -47,7 +47,8 @@ type ClientHours struct {
 	Billable, NonBillable int // minutes
 }
 
-// ContractUse is a running contract with hours included, and this month's hours against them.
+// ContractUse is a running contract with hours included, and one month's hours against them
+// (last month's and this month's, in that order).
 type ContractUse struct {
 	ContractID, ClientID int64
 	Name                 string // the client's
@@ -77,7 +78,7 @@ type Report struct {
 	ByClient          []NamedCount // most first
 	ByCategory        []NamedCount // in Categories order, empty ones left out
 	Hours             []ClientHours
-	Contracts         []ContractUse
+	Contracts         []ContractUse // per contract, last month then this month
 }
 
 // BuildReport computes the report at now from the tenant database.
@@ -203,9 +204,9 @@ func BuildReport(ctx context.Context, q Querier, now time.Time) (*Report, error)
 		return nil, fmt.Errorf("msp: report hours: %w", err)
 	}
 
-	// This month's hours of every running contract that includes hours.
+	// Last month's and this month's hours of every running contract that includes hours.
 	today := local.Format(time.DateOnly)
-	month := today[:7]
+	months := []string{time.Date(local.Year(), local.Month()-1, 1, 0, 0, 0, 0, loc).Format("2006-01"), today[:7]}
 	cs, err := Contracts(ctx, q, 0)
 	if err != nil {
 		return nil, err
@@ -214,12 +215,17 @@ func BuildReport(ctx context.Context, q Querier, now time.Time) (*Report, error)
 		if !c.HasHours() || c.EndedAt != 0 || !c.runsOn(today) {
 			continue
 		}
-		u, err := Usage(ctx, q, c, []string{month})
+		us, err := Usage(ctx, q, c, months)
 		if err != nil {
 			return nil, err
 		}
-		rep.Contracts = append(rep.Contracts, ContractUse{ContractID: c.ID, ClientID: c.ClientID, Kind: c.Kind, Month: month,
-			Used: u[0].Billable, Included: u[0].Included})
+		for _, u := range us {
+			if u.Month < c.StartsOn[:7] {
+				continue
+			}
+			rep.Contracts = append(rep.Contracts, ContractUse{ContractID: c.ID, ClientID: c.ClientID, Kind: c.Kind, Month: u.Month,
+				Used: u.Billable, Included: u.Included})
+		}
 	}
 
 	// Client names, once.

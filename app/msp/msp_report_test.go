@@ -129,9 +129,9 @@ func TestReportNumbers(t *testing.T) {
 		r.Hours[1] != (msp.ClientHours{ClientID: a, Name: "Yıldız Mali Müşavirlik", Billable: 90, NonBillable: 60}) {
 		t.Errorf("hours %+v", r.Hours)
 	}
-	if len(r.Contracts) != 1 || r.Contracts[0].Used != 90 || r.Contracts[0].Included != 600 || r.Contracts[0].Month != "2026-02" ||
-		r.Contracts[0].ClientID != a {
-		t.Errorf("contract usage %+v, want 90 of 600 min in 2026-02", r.Contracts)
+	if len(r.Contracts) != 2 || r.Contracts[0] != (msp.ContractUse{ContractID: 1, ClientID: a, Name: "Yıldız Mali Müşavirlik", Kind: "managed",
+		Month: "2026-01", Included: 600}) || r.Contracts[1].Used != 90 || r.Contracts[1].Included != 600 || r.Contracts[1].Month != "2026-02" {
+		t.Errorf("contract usage %+v, want 0 of 600 min in 2026-01, 90 of 600 in 2026-02", r.Contracts)
 	}
 	// The story's SLA history is what the clocks read: ticket 2 paused once, from 10:00 on the 4th.
 	if n := count(t, db, `SELECT count(*) FROM msp_ticket_sla_pauses WHERE reason = 'waiting_customer' AND to_at IS NOT NULL`); n != 1 {
