@@ -201,6 +201,9 @@ func (e *NotConfigured) Error() string { return e.Text }
 type Registry struct {
 	list   []Channel
 	byName map[string]Channel // every message an ingest stores looks its channel up: a map, not Info() of each
+	// provider is each channel's Info().Provider, kept: Info() builds the channel's settings list,
+	// and every stored message asks for its action-log provider.
+	provider map[string]string
 }
 
 // NewRegistry builds a registry; a repeated channel name or setting key panics (a programming
@@ -220,9 +223,10 @@ func NewRegistry(cs ...Channel) *Registry {
 			keys[d.Key] = true
 		}
 	}
-	r := &Registry{list: slices.Clone(cs), byName: make(map[string]Channel, len(cs))}
+	r := &Registry{list: slices.Clone(cs), byName: make(map[string]Channel, len(cs)), provider: make(map[string]string, len(cs))}
 	for _, c := range cs {
-		r.byName[c.Info().Name] = c
+		i := c.Info()
+		r.byName[i.Name], r.provider[i.Name] = c, i.Provider
 	}
 	return r
 }
@@ -282,8 +286,10 @@ func (r *Registry) OutboundOf(name string) Outbound {
 
 // Provider is the action-log provider of the named channel's traffic ("" when unknown).
 func (r *Registry) Provider(name string) string {
-	i, _ := r.Info(name)
-	return i.Provider
+	if r == nil {
+		return ""
+	}
+	return r.provider[name]
 }
 
 // Providers lists the distinct action-log providers of the channels' traffic, in order: the
