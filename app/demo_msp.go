@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -308,8 +309,12 @@ func (g *demoMSPGen) tickets(ctx context.Context, tx *sql.Tx) error {
 		if g.now.Sub(day) < 7*24*time.Hour && n > 0 { // a busy week: the board has work on it
 			n += 2
 		}
-		for range n {
-			minute := 8*60 + r.IntN(11*60) // 08:00–19:00, mostly in opening hours
+		minutes := make([]int, n)
+		for i := range minutes {
+			minutes[i] = 8*60 + r.IntN(11*60) // 08:00–19:00, mostly in opening hours
+		}
+		slices.Sort(minutes) // ticket numbers follow the time they were opened
+		for _, minute := range minutes {
 			at := day.Add(time.Duration(minute) * time.Minute)
 			if at.After(g.now) {
 				continue

@@ -62,6 +62,9 @@ func TestDemoMSPTenant(t *testing.T) {
 	if n := count(`SELECT count(DISTINCT strftime('%Y-%m', created_at / 1000, 'unixepoch'))  FROM msp_tickets`); n < 6 {
 		t.Errorf("tickets span %d months", n)
 	}
+	if n := count(`SELECT count(*) FROM msp_tickets a JOIN msp_tickets b ON b.number = a.number + 1 WHERE b.created_at < a.created_at`); n != 0 {
+		t.Errorf("%d tickets numbered before an older one", n)
+	}
 	if n := count(`SELECT count(DISTINCT category) FROM msp_tickets`); n != 9 {
 		t.Errorf("categories %d", n)
 	}
