@@ -37,6 +37,7 @@ type Renderer struct {
 
 	views         fs.FS
 	shared, files []string
+	known         map[string]string // page name → its file
 	langs         map[string]*langPages
 
 	// Page sets of a language bound to a tenant's time zone ("tr Europe/Istanbul"), parsed the
@@ -46,16 +47,26 @@ type Renderer struct {
 	zones map[string]*time.Location
 }
 
-// langPages is the parsed page set of one language.
+// langPages is one language's (and zone's) templates: the layout and partials parsed once, each
+// page cloned from them and parsed the first time it is shown. html/template's Clone copies every
+// parse tree, so a page parsed ahead of use costs the whole layout and partials again: parsing
+// only the pages people open keeps an idle server small (README: 50 idle tenants ≤ 60 MB).
 type langPages struct {
-	once  sync.Once
-	pages map[string]*template.Template // page → template
-	err   error
+	once sync.Once
+	base *template.Template
+	err  error
+
+	mu    sync.Mutex
+	pages map[string]*template.Template // page → template, filled on first use
 }
 
-// pagesFor returns the page set of lang (English when lang is unknown) whose dates and times
+// page returns the template of page in lang (English when lang is unknown) whose dates and times
 // show in loc (nil: the server's zone), parsing it on first use.
-func (r *Renderer) pagesFor(lang string, loc *time.Location) map[string]*template.Template {
+func (r *Renderer) page(lang string, loc *time.Location, page string) (*template.Template, bool) {
+	file, ok := r.known[page]
+	if !ok {
+		return nil, false
+	}
 	l, ok := r.langs[lang]
 	if !ok {
 		lang, l = "en", r.langs["en"]
@@ -72,17 +83,34 @@ func (r *Renderer) pagesFor(lang string, loc *time.Location) map[string]*templat
 		}
 		r.mu.Unlock()
 	}
-	l.once.Do(func() { l.pages, l.err = r.parse(lang, loc) })
-	if l.err != nil {
-		// English parsed at start-up from the same files and function names, so this cannot
-		// happen short of a broken build; fall back rather than fail the request.
-		r.Log.Error("web: parse pages", "lang", lang, "err", l.err)
-		return r.langs["en"].pages
+	l.once.Do(func() { l.base, l.err = r.parseBase(lang, loc) })
+	var t *template.Template
+	err := l.err
+	if err == nil {
+		l.mu.Lock()
+		if t = l.pages[page]; t == nil {
+			if t, err = r.parsePage(l.base, file); err == nil {
+				if l.pages == nil {
+					l.pages = map[string]*template.Template{}
+				}
+				l.pages[page] = t
+			}
+		}
+		l.mu.Unlock()
 	}
-	return l.pages
+	if err != nil {
+		// Every page parsed in English at start-up from the same files and function names, so
+		// this cannot happen short of a broken build; fall back rather than fail the request.
+		r.Log.Error("web: parse page", "lang", lang, "page", page, "err", err)
+		if lang == "en" && loc == nil {
+			return nil, false
+		}
+		return r.page("en", nil, page)
+	}
+	return t, true
 }
 
-func (r *Renderer) parse(lang string, loc *time.Location) (map[string]*template.Template, error) {
+func (r *Renderer) parseBase(lang string, loc *time.Location) (*template.Template, error) {
 	funcs := i18n.For(lang).In(loc).FuncMap()
 	for k, v := range baseFuncs(r.Assets, loc) {
 		funcs[k] = v
@@ -94,15 +122,19 @@ func (r *Renderer) parse(lang string, loc *time.Location) (map[string]*template.
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	pages := map[string]*template.Template{}
-	for _, p := range r.files {
-		t, err := template.Must(base.Clone()).ParseFS(r.views, p)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", p, err)
-		}
-		pages[strings.TrimSuffix(p, ".html")] = t
+	return base, nil
+}
+
+func (r *Renderer) parsePage(base *template.Template, file string) (*template.Template, error) {
+	c, err := base.Clone()
+	if err != nil {
+		return nil, err
 	}
-	return pages, nil
+	t, err := c.ParseFS(r.views, file)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse %s: %w", file, err)
+	}
+	return t, nil
 }
 
 // ZoneLabel names the server's local zone (set it with TZ, e.g. TZ=Europe/Istanbul), as
@@ -241,25 +273,30 @@ func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Rendere
 	for _, lang := range i18n.Langs {
 		r.langs[lang] = &langPages{}
 	}
-	en := r.langs["en"]
-	en.once.Do(func() { en.pages, en.err = r.parse("en", nil) })
-	if en.err != nil {
-		return nil, en.err
+	// Every page is parsed once in English here, so a broken template stops the start; the
+	// parsed pages are then dropped (see langPages) and parsed again when first shown.
+	r.known = map[string]string{}
+	base, err := r.parseBase("en", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		if _, err := r.parsePage(base, p); err != nil {
+			return nil, err
+		}
+		r.known[strings.TrimSuffix(p, ".html")] = p
 	}
 	return r, nil
 }
 
 // Has reports whether a page exists.
-func (r *Renderer) Has(page string) bool { _, ok := r.langs["en"].pages[page]; return ok }
+func (r *Renderer) Has(page string) bool { _, ok := r.known[page]; return ok }
 
 // Render writes a full page, or only its "content" block for an htmx request that is not boosted.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.pagesFor(c.Lang, c.Loc)[page]
-	if !ok {
-		t, ok = r.langs["en"].pages[page]
-	}
+	t, ok := r.page(c.Lang, c.Loc, page)
 	if !ok {
 		r.Log.Error("web: unknown page", "page", page)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -276,7 +313,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.pagesFor(c.Lang, c.Loc)[page]
+	t, ok := r.page(c.Lang, c.Loc, page)
 	if !ok || t.Lookup(name) == nil {
 		r.Log.Error("web: unknown fragment", "page", page, "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
