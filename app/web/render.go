@@ -35,10 +35,10 @@ type Renderer struct {
 	// signed-in member's tenant.
 	Records func(c *Ctx) []NavLink
 
-	views         fs.FS
-	shared, files []string
-	known         map[string]string // page name → its file
-	langs         map[string]*langPages
+	views  fs.FS
+	shared []string
+	known  map[string]string // page name → its file
+	langs  map[string]*langPages
 
 	// Page sets of a language bound to a tenant's time zone ("tr Europe/Istanbul"), parsed the
 	// first time a tenant in that zone needs them, and the zones loaded so far by name.
@@ -269,7 +269,7 @@ func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Rendere
 		return nil, err
 	}
 	sort.Strings(shared)
-	r := &Renderer{Assets: assets, Log: log, views: views, shared: shared, files: pages, langs: map[string]*langPages{}}
+	r := &Renderer{Assets: assets, Log: log, views: views, shared: shared, langs: map[string]*langPages{}}
 	for _, lang := range i18n.Langs {
 		r.langs[lang] = &langPages{}
 	}
