@@ -39,15 +39,6 @@ type Service struct {
 	// BaseURL is the public address the customer's link is built on (serve --base-url); without
 	// one the link is a path, as in e-mailed notifications.
 	BaseURL string
-	// Now is the clock (nil: time.Now); tests move it.
-	Now func() time.Time
-}
-
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 // RegisterJobs hands the runner this room's jobs: messages to customers run in the customer lane.
