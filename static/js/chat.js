@@ -112,7 +112,8 @@
 
   // The timeline shows its newest message; new ones scroll into view.
   function toBottom(root) {
-    const tl = root.matches && root.matches('[data-timeline]') ? root : root.querySelector && root.querySelector('[data-timeline]');
+    // root is the timeline, a message added inside it (live redraws swap its children), or a page part holding it.
+    const tl = root.closest && (root.closest('[data-timeline]') || root.querySelector('[data-timeline]'));
     if (!tl) return;
     tl.scrollTop = tl.scrollHeight;
   }
