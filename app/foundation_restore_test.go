@@ -434,8 +434,13 @@ func TestBackupCheck(t *testing.T) {
 		t.Fatalf("fresh rows within --max-lag: exit %d, %q", code, l)
 	}
 
-	// The replica stopped two hours ago: the same difference is now a failure.
-	old := time.Now().Add(-2 * time.Hour)
+	// The replica stopped two hours before the live file's last write: the same difference is now
+	// a failure (counted from the live file's time, so the lag reads exactly 2h0m0s).
+	live, err := os.Stat(dbs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := live.ModTime().Add(-2 * time.Hour)
 	if err := filepath.WalkDir(filepath.Join(root, "backup", "tenants", "acme.db"), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
