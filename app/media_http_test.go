@@ -162,8 +162,12 @@ func TestMediaServedOnlyToItsTenantWithoutLocation(t *testing.T) {
 	}
 	u, _ := url.Parse(link)
 	q := u.Query()
+	first := "A" // a changed first character (the signature may already start with A)
+	if strings.HasPrefix(q.Get("sig"), "A") {
+		first = "B"
+	}
 	bad := map[string]string{
-		"tampered signature":               strings.Replace(link, "sig="+q.Get("sig"), "sig=A"+q.Get("sig")[1:], 1),
+		"tampered signature":               strings.Replace(link, "sig="+q.Get("sig"), "sig="+first+q.Get("sig")[1:], 1),
 		"other file":                       strings.Replace(link, "/media/"+strconv.FormatInt(id, 10), "/media/"+strconv.FormatInt(id+1, 10), 1),
 		"other tenant":                     strings.Replace(link, "/acme/", "/beta/", 1),
 		"expired":                          strings.Replace(link, "exp="+q.Get("exp"), "exp=1700000000", 1),
