@@ -253,7 +253,9 @@ func TestBrowserConversationChat(t *testing.T) {
 			t.Errorf("the ticks took %s to change, want within 2 s", took)
 		}
 		set("failed", "whatsapp: (#131026) Message undeliverable")
-		b.waitFor("the failed reply", fmt.Sprintf(`!!document.querySelector('#m%d .msg-failed button')`, msg), 5*time.Second)
+		// The button arrives with a live redraw; htmx wires it once the redraw has settled (before
+		// that a click would be a plain form post).
+		b.waitFor("the failed reply", fmt.Sprintf(`!!document.querySelector('#m%d .msg-failed button') && !document.querySelector('#timeline.htmx-settling, #timeline.htmx-swapping')`, msg), 5*time.Second)
 		if got := b.eval(fmt.Sprintf(`document.querySelector('#m%d .msg-failed-text').textContent.trim()`, msg)); got != "⚠ Not sent: the channel refused the message." {
 			t.Errorf("failure line %q", got)
 		}

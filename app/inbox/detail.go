@@ -113,7 +113,13 @@ func (h *Handler) Timeline(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "timeline", &web.Page{Data: d})
+	// htmx swaps the list's children (the list keeps the live stream's trigger); a plain
+	// request gets the whole list.
+	part := "timeline"
+	if web.IsHTMX(r) {
+		part = "timeline-items"
+	}
+	h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", part, &web.Page{Data: d})
 }
 
 // Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
