@@ -3,6 +3,7 @@ package msp
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,6 +112,10 @@ type listPage struct {
 	Here       string // the board's own address (its filters kept); "" on the list
 	// SLA is the SLA state of the tickets shown, by id (sla.go): their clocks on every row and card.
 	SLA map[int64]*TicketSLA
+	// Rows are the list's rows and ClientOptions the client filter's options, written in Go
+	// (list_rows.go): the list's speed bar.
+	Rows          template.HTML
+	ClientOptions template.HTML
 }
 
 // filterOf reads the list's filter from the query.
@@ -183,8 +188,9 @@ func (h *Handler) listData(r *http.Request) (*listPage, error) {
 	base := f.query(a)
 	d := &listPage{F: f, Assignee: a, Clients: clients, Members: members, Names: names, Statuses: Statuses, Priorities: Priorities,
 		FirstURL: withQuery("/app/msp/tickets/", base), BoardURL: withQuery("/app/msp/board", base), ListURL: withQuery("/app/msp/tickets/", base),
-		CanWrite: c.Can(auth.WriteInbox),
-		Filtered: f.Status != FilterActive || f.Priority != "" || f.ClientID > 0 || a != "" || f.Q != ""}
+		CanWrite:      c.Can(auth.WriteInbox),
+		Filtered:      f.Status != FilterActive || f.Priority != "" || f.ClientID > 0 || a != "" || f.Q != "",
+		ClientOptions: clientOptionsHTML(clients, f.ClientID)}
 	return d, nil
 }
 
@@ -209,6 +215,7 @@ func (h *Handler) Tickets(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	d.Rows = ticketRowsHTML(c.P.In(c.Zone()), d.Page.Tickets, d.SLA, d.Names, time.Now())
 	if d.Page.Next != 0 {
 		v := d.F.query(d.Assignee)
 		v.Set("before", strconv.FormatInt(d.Page.Next, 10))

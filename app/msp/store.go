@@ -158,24 +158,57 @@ const (
 )
 
 // pageQuery is the SELECT of one page of tickets under where (its last argument is the limit;
-// cursor > 0 adds the keyset condition, whose value the caller appends before the limit).
+// cursor > 0 adds the keyset condition, whose value the caller appends before the limit), with
+// the client's, site's and device's names joined in (one statement a page instead of four).
 func pageQuery(from fromKind, where string, cursor bool) string {
 	switch from {
 	case fromSearch:
 		if cursor {
 			where += ` AND s.rowid < ?`
 		}
-		return `SELECT ` + ticketColsT + ` FROM msp_ticket_search s JOIN msp_tickets t ON t.id = s.rowid WHERE ` + where + ` ORDER BY s.rowid DESC LIMIT ?`
+		return `SELECT ` + ticketColsT + `, ` + nameCols + ` FROM msp_ticket_search s JOIN msp_tickets t ON t.id = s.rowid ` + nameJoins + ` WHERE ` + where + ` ORDER BY s.rowid DESC LIMIT ?`
 	case fromActive:
 		if cursor {
 			where += ` AND t.id < ?`
 		}
-		return `SELECT ` + ticketColsT + ` FROM msp_tickets t INDEXED BY msp_tickets_active WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
+		return `SELECT ` + ticketColsT + `, ` + nameCols + ` FROM msp_tickets t INDEXED BY msp_tickets_active ` + nameJoins + ` WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
 	}
 	if cursor {
 		where += ` AND t.id < ?`
 	}
-	return `SELECT ` + ticketColsT + ` FROM msp_tickets t WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
+	return `SELECT ` + ticketColsT + `, ` + nameCols + ` FROM msp_tickets t ` + nameJoins + ` WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
+}
+
+// nameCols and nameJoins give a page's tickets their client's (its customer's), site's and
+// device's names, as clientNames, siteNames and deviceNames read them.
+const (
+	nameCols = `coalesce(ncu.name, ''), coalesce(nsi.name, ''), coalesce(CASE WHEN nd.name <> '' THEN nd.name
+		WHEN trim(nd.make || ' ' || nd.model) <> '' THEN trim(nd.make || ' ' || nd.model) ELSE nd.serial END, '')`
+	nameJoins = `LEFT JOIN msp_clients nc ON nc.id = t.client_id LEFT JOIN customers ncu ON ncu.id = nc.customer_id
+		LEFT JOIN msp_sites nsi ON nsi.id = t.site_id LEFT JOIN msp_devices nd ON nd.id = t.device_id`
+)
+
+// listNamedTickets reads tickets of a pageQuery (their names included).
+func listNamedTickets(ctx context.Context, q Querier, query string, args ...any) ([]*Ticket, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("msp: list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*Ticket
+	for rows.Next() {
+		t := &Ticket{}
+		if err := rows.Scan(&t.ID, &t.Number, &t.Subject, &t.Description, &t.ClientID, &t.SiteID, &t.DeviceID, &t.LeadID,
+			&t.ConversationID, &t.Category, &t.Priority, &t.Status, &t.AssigneeID, &t.CreatedByName, &t.CreatedAt, &t.UpdatedAt,
+			&t.StatusAt, &t.ResolvedAt, &t.ClosedAt, &t.ClientName, &t.SiteName, &t.DeviceName); err != nil {
+			return nil, fmt.Errorf("msp: list tickets: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("msp: list tickets: %w", err)
+	}
+	return out, nil
 }
 
 func like(q string) string {
@@ -200,7 +233,7 @@ func List(ctx context.Context, q Querier, f Filter) (*Page, error) {
 		args = append(args, f.Before)
 	}
 	args = append(args, limit+1)
-	ts, err := listTickets(ctx, q, pageQuery(from, where, f.Before > 0), args...)
+	ts, err := listNamedTickets(ctx, q, pageQuery(from, where, f.Before > 0), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +242,6 @@ func List(ctx context.Context, q Querier, f Filter) (*Page, error) {
 		p.Tickets = ts[:limit]
 		p.Next = p.Tickets[limit-1].ID
 	}
-	if err := fillNames(ctx, q, p.Tickets); err != nil {
-		return nil, err
-	}
 	return p, nil
 }
 
@@ -219,7 +249,6 @@ func List(ctx context.Context, q Querier, f Filter) (*Page, error) {
 // resolved ones only of the last 14 days), narrowed by f's priority, client, assignee and search.
 func Board(ctx context.Context, q Querier, f Filter, perColumn int, since int64) (map[string][]*Ticket, error) {
 	out := map[string][]*Ticket{}
-	var all []*Ticket
 	for _, s := range Statuses {
 		g := f
 		g.Status = s
@@ -229,14 +258,13 @@ func Board(ctx context.Context, q Querier, f Filter, perColumn int, since int64)
 			args = append(args, since)
 		}
 		args = append(args, perColumn)
-		ts, err := listTickets(ctx, q, pageQuery(from, where, false), args...)
+		ts, err := listNamedTickets(ctx, q, pageQuery(from, where, false), args...)
 		if err != nil {
 			return nil, err
 		}
 		out[s] = ts
-		all = append(all, ts...)
 	}
-	return out, fillNames(ctx, q, all)
+	return out, nil
 }
 
 // Events reads a ticket's timeline, oldest first.
