@@ -175,8 +175,13 @@ func withQuery(path string, v url.Values) string {
 }
 
 func (h *Handler) listData(r *http.Request) (*listPage, error) {
+	return h.listDataOf(r, r.URL.Query())
+}
+
+// listDataOf is listData under the filters of q (the board a card was moved on).
+func (h *Handler) listDataOf(r *http.Request, q url.Values) (*listPage, error) {
 	c := web.From(r)
-	f, a := filterOf(c, r.URL.Query())
+	f, a := filterOf(c, q)
 	members, _, names, err := h.members(r)
 	if err != nil {
 		return nil, err
@@ -227,6 +232,8 @@ func (h *Handler) Tickets(w http.ResponseWriter, r *http.Request) {
 type boardPage struct {
 	*listPage
 	Columns []boardColumn
+	Moved   string // "T-000123 moved." after a move made in place
+	Refused string // why the last move made in place was refused
 }
 
 type boardColumn struct {
@@ -240,8 +247,14 @@ const BoardColumnSize = 50
 // Board is GET /app/msp/board: the tickets by status, one column each (resolved and closed of the
 // last 14 days); each card moves with its own small form (a select of the statuses it may go to).
 func (h *Handler) Board(w http.ResponseWriter, r *http.Request) {
+	h.showBoard(w, r, r.URL.Query(), "", "")
+}
+
+// showBoard renders the board under the filters of q; moved or refused is the line above it that
+// says what the last move did (a card moved in place, without a reload: Status).
+func (h *Handler) showBoard(w http.ResponseWriter, r *http.Request, q url.Values, moved, refused string) {
 	c := web.From(r)
-	d, err := h.listData(r)
+	d, err := h.listDataOf(r, q)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -252,7 +265,7 @@ func (h *Handler) Board(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Here = d.BoardURL
-	p := &boardPage{listPage: d}
+	p := &boardPage{listPage: d, Moved: moved, Refused: refused}
 	var shown []*Ticket
 	for _, s := range Statuses {
 		p.Columns = append(p.Columns, boardColumn{Status: s, Tickets: cols[s]})
@@ -421,11 +434,39 @@ func (h *Handler) Status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := SetStatus(r.Context(), c.DB, idParam(r, "id"), r.PostForm.Get("status"), actor(c))
+	if q, ok := boardInPlace(r); ok {
+		// A card moved on the board with htmx: the board comes back under its filters and takes
+		// the old one's place, with a line saying what happened (no reload, no lost scroll).
+		if err != nil {
+			if web.StatusOf(err) >= 500 {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			h.showBoard(w, r, q, "", web.Message(r, err))
+			return
+		}
+		h.showBoard(w, r, q, c.T("msp.flash.moved", t.Ref()), "")
+		return
+	}
 	if err != nil {
 		h.refuse(w, r, err)
 		return
 	}
 	h.done(w, r, t, "msp.flash.moved")
+}
+
+// boardInPlace reports whether a status change is a board card's htmx move (not boosted: the
+// form's own hx-post), and the board's filters from its next address. Without JavaScript the same
+// form posts and the answer redirects back to the board.
+func boardInPlace(r *http.Request) (url.Values, bool) {
+	if !web.IsHTMX(r) || r.Header.Get("HX-Boosted") == "true" {
+		return nil, false
+	}
+	u, err := url.Parse(web.SafeNext(r.PostForm.Get("next"), ""))
+	if err != nil || u.Path != "/app/msp/board" {
+		return nil, false
+	}
+	return u.Query(), true
 }
 
 // Assign is POST /app/msp/tickets/{id}/assign: assignee=<user id> (empty: nobody).
