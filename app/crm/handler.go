@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"highvibe/app/export"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type listData struct {
 	Q, Status     string
 	Statuses      []Option
 	CanWrite      bool
+	ExportBase    string // the export's address with the page's filters (export.Base)
 }
 
 type formData struct {
@@ -91,7 +93,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 	c := web.From(r)
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
-	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM)}
+	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM),
+		ExportBase: export.Base("/"+ent+"/export", q)}
 	p := c.P
 	var err error
 	switch ent {

@@ -24,15 +24,64 @@ func like(q string) string {
 	return "%" + q + "%"
 }
 
+// customerConds, orderConds, invoiceConds and repairConds are a list's filters as SQL (" AND …"),
+// shared by the list page and its export so both show the same records.
+func customerConds(f Filter) (string, []any) {
+	if s := strings.TrimSpace(f.Q); s != "" {
+		l := like(s)
+		return ` AND (name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR city LIKE ? ESCAPE '\')`,
+			[]any{l, l, l, l, l}
+	}
+	return "", nil
+}
+
+func orderConds(f Filter) (q string, args []any) {
+	if f.Status != "" {
+		q += ` AND o.status = ?`
+		args = append(args, f.Status)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (c.name LIKE ? ESCAPE '\' OR o.description LIKE ? ESCAPE '\' OR o.external_id LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l, l)
+	}
+	return q, args
+}
+
+func invoiceConds(f Filter) (q string, args []any) {
+	if f.Status != "" {
+		q += ` AND i.status = ?`
+		args = append(args, f.Status)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (c.name LIKE ? ESCAPE '\' OR i.number LIKE ? ESCAPE '\' OR i.external_id LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l, l)
+	}
+	return q, args
+}
+
+func repairConds(f Filter) (q string, args []any) {
+	if f.Status != "" {
+		q += ` AND r.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Urgency != "" {
+		q += ` AND r.urgency = ?`
+		args = append(args, f.Urgency)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q += ` AND (r.description LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
+		l := like(s)
+		args = append(args, l, l)
+	}
+	return q, args
+}
+
 // Customers lists customers, newest first.
 func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, error) {
-	q := `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers`
-	var args []any
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` WHERE name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR city LIKE ? ESCAPE '\'`
-		l := like(s)
-		args = append(args, l, l, l, l, l)
-	}
+	cond, args := customerConds(f)
+	q := `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE 1=1` + cond
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Customer
@@ -68,16 +117,8 @@ func CustomerByID(ctx context.Context, db *tenantdb.DB, id int64) (*Customer, er
 func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, error) {
 	q := `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
 		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE 1=1`
-	var args []any
-	if f.Status != "" {
-		q += ` AND o.status = ?`
-		args = append(args, f.Status)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (c.name LIKE ? ESCAPE '\' OR o.description LIKE ? ESCAPE '\' OR o.external_id LIKE ? ESCAPE '\')`
-		l := like(s)
-		args = append(args, l, l, l)
-	}
+	cond, args := orderConds(f)
+	q += cond
 	q += ` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Order
@@ -114,16 +155,8 @@ func OrderByID(ctx context.Context, db *tenantdb.DB, id int64) (*Order, error) {
 func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, error) {
 	q := `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
 		FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1=1`
-	var args []any
-	if f.Status != "" {
-		q += ` AND i.status = ?`
-		args = append(args, f.Status)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (c.name LIKE ? ESCAPE '\' OR i.number LIKE ? ESCAPE '\' OR i.external_id LIKE ? ESCAPE '\')`
-		l := like(s)
-		args = append(args, l, l, l)
-	}
+	cond, args := invoiceConds(f)
+	q += cond
 	q += ` ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []Invoice
@@ -160,20 +193,8 @@ func InvoiceByID(ctx context.Context, db *tenantdb.DB, id int64) (*Invoice, erro
 func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, error) {
 	q := `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
 		FROM repair_requests r LEFT JOIN customers c ON c.id = r.customer_id WHERE 1=1`
-	var args []any
-	if f.Status != "" {
-		q += ` AND r.status = ?`
-		args = append(args, f.Status)
-	}
-	if f.Urgency != "" {
-		q += ` AND r.urgency = ?`
-		args = append(args, f.Urgency)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (r.description LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
-		l := like(s)
-		args = append(args, l, l)
-	}
+	cond, args := repairConds(f)
+	q += cond
 	q += ` ORDER BY r.id DESC LIMIT ?`
 	args = append(args, ListLimit)
 	var out []RepairRequest

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"highvibe/app/export"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,8 @@ type listData struct {
 	Waiting map[int64]string
 	// WaitBusiness is true when Waiting counts business time.
 	WaitBusiness bool
+	// ExportBase is the export of these conversations with the same filters (export.Base).
+	ExportBase string
 }
 
 // parseFilter reads and validates the inbox query string.
@@ -124,6 +127,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Self = "/app/inbox/?" + self.Encode()
+	d.ExportBase = export.Base("/app/inbox/export", v)
 	for k := range self {
 		if k != "q" {
 			d.Filtered++

@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
+	"highvibe/app/export"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -110,6 +111,7 @@ type listPage struct {
 	CanWrite   bool
 	Filtered   bool
 	Here       string // the board's own address (its filters kept); "" on the list
+	ExportBase string // the export of the tickets with these filters (export.Base)
 	// SLA is the SLA state of the tickets shown, by id (sla.go): their clocks on every row and card.
 	SLA map[int64]*TicketSLA
 	// Rows are the list's rows and ClientOptions the client filter's options, written in Go
@@ -195,7 +197,8 @@ func (h *Handler) listDataOf(r *http.Request, q url.Values) (*listPage, error) {
 		FirstURL: withQuery("/app/msp/tickets/", base), BoardURL: withQuery("/app/msp/board", base), ListURL: withQuery("/app/msp/tickets/", base),
 		CanWrite:      c.Can(auth.WriteInbox),
 		Filtered:      f.Status != FilterActive || f.Priority != "" || f.ClientID > 0 || a != "" || f.Q != "",
-		ClientOptions: clientOptionsHTML(clients, f.ClientID)}
+		ClientOptions: clientOptionsHTML(clients, f.ClientID),
+		ExportBase:    export.Base("/app/msp/tickets/export", base)}
 	return d, nil
 }
 

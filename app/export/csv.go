@@ -1,0 +1,97 @@
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+)
+
+// csvWriter writes RFC 4180 CSV in UTF-8 with a byte-order mark, which is how Excel knows the
+// file is UTF-8 (without it Turkish letters come out as mojibake). Text cells that a spreadsheet
+// would take for a formula are defused (see Defuse).
+type csvWriter struct {
+	buf *bufio.Writer
+	w   *csv.Writer
+	loc *time.Location
+	rec []string
+	n   int
+}
+
+func newCSV(w io.Writer, loc *time.Location) *csvWriter {
+	buf := bufio.NewWriterSize(w, 64<<10)
+	buf.WriteString("\uFEFF")
+	return &csvWriter{buf: buf, w: csv.NewWriter(buf), loc: loc}
+}
+
+// Defuse keeps a spreadsheet from running a text cell as a formula (CSV injection): a value
+// starting with = + - @ (or a tab or carriage return, which some spreadsheets skip before
+// looking) gets a leading apostrophe, which Excel and LibreOffice show as plain text.
+func Defuse(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// text is a value as a CSV cell: numbers as Go writes them (a dot for decimals), times in the
+// tenant's zone, text defused.
+func text(v any, loc *time.Location) (s string, isText bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		return x, true
+	case int64:
+		return strconv.FormatInt(x, 10), false
+	case int:
+		return strconv.Itoa(x), false
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), false
+	case bool:
+		if x {
+			return "1", false
+		}
+		return "0", false
+	case time.Time:
+		if x.IsZero() {
+			return "", false
+		}
+		return x.In(loc).Format("2006-01-02 15:04"), false
+	}
+	return "", false
+}
+
+func (c *csvWriter) Row(values []any) error {
+	c.rec = c.rec[:0]
+	for _, v := range values {
+		s, isText := text(v, c.loc)
+		if isText {
+			s = Defuse(s)
+		}
+		c.rec = append(c.rec, s)
+	}
+	if err := c.w.Write(c.rec); err != nil {
+		return err
+	}
+	// csv.Writer buffers into buf; buf hands 64 KB at a time to the response.
+	c.n++
+	if c.n%4096 == 0 {
+		c.w.Flush()
+		return c.w.Error()
+	}
+	return nil
+}
+
+func (c *csvWriter) Close() error {
+	c.w.Flush()
+	if err := c.w.Error(); err != nil {
+		return err
+	}
+	return c.buf.Flush()
+}

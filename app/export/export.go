@@ -1,0 +1,185 @@
+// Package export writes a list of the panel as a CSV or XLSX file while it is read (guide:
+// 49-exports-and-kvkk.md): a room hands it the list's column names and a function that emits the
+// rows matching the page's filters, and the rows go to the browser one by one — memory stays the
+// same at ten rows or a million. Every export is written to the action log (who, which list,
+// which filters, which format) before the first byte is sent.
+//
+// The package writes no table of its own: it is a library the rooms' export handlers call, and it
+// records through audit.Log.
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/fault"
+	"highvibe/app/web"
+)
+
+// Formats are the file formats an export can be written in.
+var Formats = []string{"csv", "xlsx"}
+
+// Emit hands one row to the file being written; the values are strings, int64, int, float64, bool
+// or time.Time (written in the tenant's zone). An error ends the export.
+type Emit func(values ...any) error
+
+// Rows feeds a file: it calls emit once per row, in the order the file should have them.
+type Rows func(ctx context.Context, emit Emit) error
+
+// Table is what one export writes.
+type Table struct {
+	List    string   // the list's code: "conversations", "customers", … (file name, action log)
+	Columns []string // the header row, in the viewer's language
+	// Filters are the list filters in force, as the page's query had them (action log; empty
+	// values dropped).
+	Filters url.Values
+}
+
+// Writer is a file format being written row by row.
+type Writer interface {
+	Row(values []any) error
+	Close() error
+}
+
+// NewWriter returns the writer of format (one of Formats) on w; loc is the zone times are shown in.
+func NewWriter(format string, w io.Writer, sheet string, loc *time.Location) (Writer, error) {
+	switch format {
+	case "csv":
+		return newCSV(w, loc), nil
+	case "xlsx":
+		return newXLSX(w, sheet, loc)
+	}
+	return nil, fault.Malformed("export.err.format")
+}
+
+// ContentType is the media type of format.
+func ContentType(format string) string {
+	if format == "xlsx" {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// Format reads ?format= (csv when absent); ok is false for anything else.
+func Format(r *http.Request) (string, bool) {
+	f := r.URL.Query().Get("format")
+	if f == "" {
+		return "csv", true
+	}
+	return f, slices.Contains(Formats, f)
+}
+
+// Send answers r with t as a file of the format named in ?format=: the export is recorded in the
+// action log first (nothing is sent when that fails), then the rows are written as rows emits
+// them. An error before the first row is rendered as an error page; after it the file is cut
+// short (the browser shows a failed download) and the error is logged.
+func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, rows Rows) {
+	c := web.From(r)
+	format, ok := Format(r)
+	if !ok {
+		rd.Fail(w, r, fault.Malformed("export.err.format"))
+		return
+	}
+	filters := map[string]string{}
+	keys := make([]string, 0, len(t.Filters))
+	for k, vs := range t.Filters {
+		if k == "format" || k == "lang" || k == "cursor" || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		filters[k] = vs[0]
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	summary := t.List + " · " + format
+	for _, k := range keys {
+		summary += " · " + k + "=" + filters[k]
+	}
+	actor := ""
+	if c.User != nil {
+		actor = c.User.Username
+	}
+	if err := audit.Log(r.Context(), c.DB, audit.Entry{Provider: "export", ActionType: "list_exported", Summary: summary,
+		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor,
+		Payload: map[string]any{"list": t.List, "format": format, "filters": filters}}); err != nil {
+		rd.Fail(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, t.List, time.Now().In(c.Zone()).Format("2006-01-02-1504"), format)
+	h := w.Header()
+	h.Set("Content-Type", ContentType(format))
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	fw, err := NewWriter(format, w, t.List, c.Zone())
+	if err != nil {
+		rd.Fail(w, r, err)
+		return
+	}
+	err = write(r.Context(), fw, t.Columns, rows)
+	if err != nil {
+		// Headers (and maybe rows) are out: the download is cut short rather than closed cleanly,
+		// so a partial file is never taken for a whole one.
+		if rd.Log != nil && r.Context().Err() == nil {
+			rd.Log.Error("export failed", "req", c.ReqID, "tenant", c.Tenant.Slug, "list", t.List, "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// write writes the header and every row, flushing now and then so the browser sees progress.
+func write(ctx context.Context, fw Writer, cols []string, rows Rows) error {
+	hdr := make([]any, len(cols))
+	for i, s := range cols {
+		hdr[i] = s
+	}
+	if err := fw.Row(hdr); err != nil {
+		return err
+	}
+	if err := rows(ctx, func(values ...any) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fw.Row(values)
+	}); err != nil {
+		return err
+	}
+	return fw.Close()
+}
+
+// FilterValues keeps the query's non-empty values except paging and language: what an export
+// link carries from the list page.
+func FilterValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		if k == "lang" || k == "cursor" || k == "format" || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			continue
+		}
+		out.Set(k, vs[0])
+	}
+	return out
+}
+
+// Base is the address of list path's export with the page's filters, ending in "?" or "&" so a
+// template appends "format=csv" (the export-links partial).
+func Base(path string, q url.Values) string {
+	v := FilterValues(q)
+	if len(v) == 0 {
+		return path + "?"
+	}
+	return path + "?" + v.Encode() + "&"
+}
+
+// Link is the address of an export of list page path with the page's filters, in format.
+func Link(path string, q url.Values, format string) string {
+	v := FilterValues(q)
+	v.Set("format", format)
+	return path + "?" + v.Encode()
+}

@@ -1,0 +1,149 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func writeAll(t *testing.T, format string, rows [][]any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	fw, err := NewWriter(format, &b, "Müşteriler", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = write(context.Background(), fw, []string{"Ad", "Telefon", "Tutar", "Not"}, func(ctx context.Context, emit Emit) error {
+		for _, r := range rows {
+			if err := emit(r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var tricky = [][]any{
+	{"Şükrü Öztürk", "+90 532 123 45 67", int64(-1500), "=HYPERLINK(\"http://x\",\"click\")"},
+	{"İpek \"Çağ\" Işık", "05321234567", 12.5, "line one\nline two, with comma"},
+	{"@admin", "-2", int64(0), "\tTAB first"},
+	{"a<b>&'c\x01", "", nil, time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)},
+}
+
+func TestCSVIsExcelSafeUTF8(t *testing.T) {
+	t.Parallel()
+	out := writeAll(t, "csv", tricky)
+	if !bytes.HasPrefix(out, []byte("\xEF\xBB\xBF")) {
+		t.Fatalf("no UTF-8 byte-order mark: % x", out[:8])
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Ad", "Telefon", "Tutar", "Not"},
+		{"Şükrü Öztürk", "'+90 532 123 45 67", "-1500", "'=HYPERLINK(\"http://x\",\"click\")"},
+		{"İpek \"Çağ\" Işık", "05321234567", "12.5", "line one\nline two, with comma"},
+		{"'@admin", "'-2", "0", "'\tTAB first"},
+		{"a<b>&'c\x01", "", "", "2026-12-03 09:30"},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("%d records, want %d: %q", len(recs), len(want), recs)
+	}
+	for i := range want {
+		for j := range want[i] {
+			if recs[i][j] != want[i][j] {
+				t.Errorf("row %d col %d = %q, want %q", i, j, recs[i][j], want[i][j])
+			}
+		}
+	}
+	// A numeric cell is never defused: a negative amount stays a number.
+	if strings.Contains(string(out), "'-1500") {
+		t.Error("a negative number was prefixed")
+	}
+}
+
+func TestXLSXReadsBack(t *testing.T) {
+	t.Parallel()
+	out := writeAll(t, "xlsx", tricky)
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != 1 || sheets[0] != "Müşteriler" {
+		t.Fatalf("sheets %q", sheets)
+	}
+	rows, err := f.GetRows("Müşteriler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Ad", "Telefon", "Tutar", "Not"},
+		{"Şükrü Öztürk", "+90 532 123 45 67", "-1500", "=HYPERLINK(\"http://x\",\"click\")"},
+		{"İpek \"Çağ\" Işık", "05321234567", "12.5", "line one\nline two, with comma"},
+		{"@admin", "-2", "0", "\tTAB first"},
+		{"a<b>&'c", "", "", "2026-12-03 09:30"},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows: %q", len(rows), rows)
+	}
+	for i := range want {
+		for j := range want[i] {
+			got := ""
+			if j < len(rows[i]) {
+				got = rows[i][j]
+			}
+			if got != want[i][j] {
+				t.Errorf("row %d col %d = %q, want %q", i, j, got, want[i][j])
+			}
+		}
+	}
+	// Text is stored as text (never a formula) and numbers as numbers.
+	if fm, _ := f.GetCellFormula("Müşteriler", "D2"); fm != "" {
+		t.Errorf("D2 became a formula: %q", fm)
+	}
+	if ct, _ := f.GetCellType("Müşteriler", "C2"); ct != excelize.CellTypeNumber && ct != excelize.CellTypeUnset {
+		t.Errorf("C2 type %v, want a number", ct)
+	}
+	if ct, _ := f.GetCellType("Müşteriler", "B3"); ct != excelize.CellTypeInlineString {
+		t.Errorf("B3 (a phone with a leading zero) type %v, want text", ct)
+	}
+}
+
+func TestColumnNames(t *testing.T) {
+	t.Parallel()
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 51: "AZ", 52: "BA", 701: "ZZ", 702: "AAA"} {
+		if got := string(colName(nil, i)); got != want {
+			t.Errorf("colName(%d) = %s, want %s", i, got, want)
+		}
+	}
+}
+
+func TestSheetNameAndLongCell(t *testing.T) {
+	t.Parallel()
+	if got := sheetName("a/b:c[d]?*e\\ and a very long name beyond"); got != "a_b_c_d___e_ and a very long na" {
+		t.Errorf("sheetName = %q", got)
+	}
+	long := strings.Repeat("ğ", maxCell+10)
+	out := writeAll(t, "xlsx", [][]any{{long, "", int64(1), ""}})
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, _ := f.GetCellValue("Müşteriler", "A2")
+	if n := len([]rune(v)); n != maxCell || !strings.HasSuffix(v, "…") {
+		t.Errorf("a cell over Excel's limit: %d characters", n)
+	}
+}

@@ -1,0 +1,190 @@
+package export
+
+import (
+	"archive/zip"
+	"bufio"
+	"compress/flate"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// xlsxWriter writes an Office Open XML workbook (one sheet) as a zip stream while the rows come:
+// the small fixed parts first, then the sheet's XML row by row through a deflate stream, so
+// nothing but the current row and the compressor's window is held.
+//
+// Why not excelize's StreamWriter: it also writes row by row, but into a temporary file that is
+// only zipped and sent when the whole sheet is done — a 1,000,000-row export would send nothing
+// for its whole run and need the sheet twice on disk. The part of the format an export needs
+// (inline strings, numbers, one bold header style) is small; the tests read the files back with
+// excelize.
+type xlsxWriter struct {
+	zw    *zip.Writer
+	sheet *bufio.Writer
+	loc   *time.Location
+	row   int
+	ref   []byte
+}
+
+// maxCell is the most characters a cell of Excel may hold; longer text is cut with "…".
+const maxCell = 32767
+
+func newXLSX(w io.Writer, sheet string, loc *time.Location) (*xlsxWriter, error) {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	parts := []struct{ name, body string }{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+			`<Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+			`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+			`</Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
+			`</Relationships>`},
+		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+			`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+			`<sheets><sheet name="` + xmlEscape(sheetName(sheet)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+			`</Relationships>`},
+		// Style 0 plain, 1 bold (the header row).
+		{"xl/styles.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+			`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+			`<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>` +
+			`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
+			`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
+			`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+			`<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+			`</styleSheet>`},
+	}
+	for _, p := range parts {
+		f, err := zw.Create(p.name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(f, p.body); err != nil {
+			return nil, err
+		}
+	}
+	f, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		return nil, err
+	}
+	sw := bufio.NewWriterSize(f, 32<<10)
+	sw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0">` +
+		`<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`)
+	return &xlsxWriter{zw: zw, sheet: sw, loc: loc}, nil
+}
+
+// sheetName makes s a valid sheet name: at most 31 characters, none of : \ / ? * [ ].
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "" {
+		s = "Sheet1"
+	}
+	if utf8.RuneCountInString(s) > 31 {
+		s = string([]rune(s)[:31])
+	}
+	return s
+}
+
+// colName is the column letters of the zero-based column i (0 → A, 26 → AA).
+func colName(b []byte, i int) []byte {
+	if i >= 26 {
+		b = colName(b, i/26-1)
+	}
+	return append(b, byte('A'+i%26))
+}
+
+func (x *xlsxWriter) Row(values []any) error {
+	x.row++
+	w := x.sheet
+	rn := strconv.Itoa(x.row)
+	w.WriteString(`<row r="` + rn + `">`)
+	for i, v := range values {
+		x.ref = append(colName(x.ref[:0], i), rn...)
+		style := ""
+		if x.row == 1 {
+			style = ` s="1"`
+		}
+		switch n := v.(type) {
+		case int64, int, float64:
+			s, _ := text(n, x.loc)
+			w.WriteString(`<c r="` + string(x.ref) + `"` + style + `><v>` + s + `</v></c>`)
+			continue
+		}
+		s, _ := text(v, x.loc)
+		if s == "" {
+			continue
+		}
+		if utf8.RuneCountInString(s) > maxCell {
+			s = string([]rune(s)[:maxCell-1]) + "…"
+		}
+		w.WriteString(`<c r="` + string(x.ref) + `" t="inlineStr"` + style + `><is><t xml:space="preserve">`)
+		writeXMLText(w, s)
+		w.WriteString(`</t></is></c>`)
+	}
+	_, err := w.WriteString(`</row>`)
+	return err
+}
+
+func (x *xlsxWriter) Close() error {
+	x.sheet.WriteString(`</sheetData></worksheet>`)
+	if err := x.sheet.Flush(); err != nil {
+		return err
+	}
+	return x.zw.Close()
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	writeXMLText(&b, s)
+	return b.String()
+}
+
+// writeXMLText writes s as XML character data: the five special characters escaped, and the
+// characters XML 1.0 cannot carry at all (control characters other than tab and newlines,
+// broken UTF-8) left out.
+func writeXMLText(w io.StringWriter, s string) {
+	start := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var rep string
+		switch {
+		case r == '<':
+			rep = "&lt;"
+		case r == '>':
+			rep = "&gt;"
+		case r == '&':
+			rep = "&amp;"
+		case r == '"':
+			rep = "&quot;"
+		case r == utf8.RuneError && size == 1, r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
+			rep = ""
+		default:
+			i += size
+			continue
+		}
+		w.WriteString(s[start:i])
+		w.WriteString(rep)
+		i += size
+		start = i
+	}
+	w.WriteString(s[start:])
+}

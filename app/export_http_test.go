@@ -1,0 +1,162 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"highvibe/app/apptest"
+	"highvibe/app/inbox"
+)
+
+// ingest stores one inbound message as a channel would and returns its conversation.
+func ingest(t *testing.T, e *apptest.Env, slug string, in inbox.Inbound) int64 {
+	t.Helper()
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), slug, e.DB(slug), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.ConversationID
+}
+
+// csvRecords reads an export answer as CSV after its byte-order mark.
+func csvRecords(t *testing.T, r *apptest.Resp) [][]string {
+	t.Helper()
+	if r.StatusCode != 200 {
+		t.Fatalf("export: %d %s", r.StatusCode, r.Body)
+	}
+	if !strings.HasPrefix(r.Body, "\uFEFF") {
+		t.Fatal("the CSV has no byte-order mark")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestExportListsKeepTheirFilters: the inbox, customers, orders and tickets exports hold exactly
+// the records the list's filters select (all of them, not one page), as CSV an Excel reads
+// (BOM, formulas defused) and as an XLSX file excelize opens; the list pages' export links carry
+// their filters; every export is in the action log with who and which filters; only the owner
+// may export (operators and viewers get 403 and no log row).
+func TestExportListsKeepTheirFilters(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	allModules(e, "acme")
+	owner := e.User("acme", "talha", "owner")
+	op := e.User("acme", "olga", "operator")
+	viewer := e.User("acme", "vera", "viewer")
+	c1 := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Name: "Şükrü Öztürk", Phone: "+90 532 111 22 33", Body: "Mutfak için parke fiyatı?"})
+	ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Body: "=1+2 ayrıca merdiven"})
+	c2 := ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "tok-2", Name: "İpek Işık", Body: "Banyo mermer"})
+	for i := range 60 { // more than one page of the inbox
+		ingest(t, e, "acme", inbox.Inbound{Channel: "telegram", ExternalID: fmt.Sprint("tg-", i), Name: fmt.Sprint("Kişi ", i), Body: "merhaba"})
+	}
+
+	// The inbox page links the export with its filters.
+	doc := owner.Get("/app/inbox/?channel=whatsapp&q=parke").Doc(t)
+	href, _ := doc.Find(`.export-menu a[href*="format=csv"]`).Attr("href")
+	u, err := url.Parse(href)
+	if err != nil || u.Path != "/app/inbox/export" || u.Query().Get("channel") != "whatsapp" || u.Query().Get("q") != "parke" {
+		t.Fatalf("the inbox export link %q does not carry the filters", href)
+	}
+	recs := csvRecords(t, owner.Get(href))
+	if len(recs) != 2 || recs[1][0] != fmt.Sprint(c1) {
+		t.Fatalf("whatsapp+parke export: %q", recs)
+	}
+	row := recs[1]
+	msgs := countRows(t, e, "acme", fmt.Sprint(`SELECT count(*) FROM messages WHERE conversation_id = `, c1))
+	if row[4] != "Şükrü Öztürk" || row[5] != "'+90 532 111 22 33" || row[2] != "WhatsApp" || row[3] != "Yeni" || row[11] != fmt.Sprint(msgs) ||
+		strings.Contains(row[10], "handoff") {
+		t.Errorf("row %q", row)
+	}
+	if !strings.Contains(row[12], "Müşteri: Mutfak için parke fiyatı?") || !strings.Contains(row[12], "Müşteri: =1+2 ayrıca merdiven") {
+		t.Errorf("messages column %q", row[12])
+	}
+	if all := csvRecords(t, owner.Get("/app/inbox/export")); len(all) != 63 {
+		t.Errorf("unfiltered export has %d rows, want 62 and the header", len(all)-1)
+	}
+	if w := csvRecords(t, owner.Get("/app/inbox/export?channel=webchat")); len(w) != 2 || w[1][0] != fmt.Sprint(c2) {
+		t.Errorf("webchat export %q", w)
+	}
+
+	// XLSX of the same list opens and holds the same rows.
+	x := owner.Get("/app/inbox/export?channel=whatsapp&format=xlsx")
+	if x.StatusCode != 200 || x.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+		!strings.Contains(x.Header.Get("Content-Disposition"), "acme-conversations-") {
+		t.Fatalf("xlsx: %d %v", x.StatusCode, x.Header)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	f.Close()
+	if len(rows) != 2 || rows[1][4] != "Şükrü Öztürk" || rows[1][5] != "+90 532 111 22 33" || rows[0][4] != "Ad" {
+		t.Errorf("xlsx rows %q", rows)
+	}
+
+	// Customers and orders: the search and the status filter.
+	for _, c := range []url.Values{
+		{"name": {"Ayşe Demir"}, "phone": {"05321234567"}, "city": {"İzmir"}},
+		{"name": {"=cmd|' /C calc'!A0"}, "phone": {"+905550001122"}, "city": {"Ankara"}},
+	} {
+		if r := owner.Post("/customers/new", c); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("customer: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	cs := csvRecords(t, owner.Get("/customers/export?q=Ankara"))
+	if len(cs) != 2 || cs[1][1] != "'=cmd|' /C calc'!A0" || cs[1][2] != "'+905550001122" {
+		t.Errorf("customers?q=Ankara: %q", cs)
+	}
+	if cs := csvRecords(t, owner.Get("/customers/export")); len(cs) != 3 {
+		t.Errorf("customers: %d rows", len(cs)-1)
+	}
+	if href, _ := owner.Get("/customers/?q=Ankara").Doc(t).Find(`.export-menu a[href*="format=xlsx"]`).Attr("href"); href != "/customers/export?q=Ankara&format=xlsx" {
+		t.Errorf("customers export link %q", href)
+	}
+	var custID int64
+	_ = e.DB("acme").Read.QueryRow(`SELECT id FROM customers WHERE city = 'İzmir'`).Scan(&custID)
+	for _, st := range []string{"open", "won", "won"} {
+		if r := owner.Post("/orders/new", url.Values{"customer_id": {fmt.Sprint(custID)}, "status": {st}, "total": {"1500.50"}, "currency": {"TRY"}, "description": {"Meşe parke"}, "ordered_at": {"2026-11-02"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("order: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	os := csvRecords(t, owner.Get("/orders/export?status=won"))
+	if len(os) != 3 || os[1][1] != "Ayşe Demir" || os[1][3] != "1500.5" || os[1][5] != "2026-11-02" {
+		t.Errorf("orders?status=won: %q", os)
+	}
+
+	// Roles: only the owner exports, and the others leave no trace in the log.
+	before := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = 'list_exported'`)
+	for _, c := range []*apptest.Client{op, viewer} {
+		for _, p := range []string{"/app/inbox/export", "/customers/export", "/orders/export?format=xlsx", "/app/msp/tickets/export", "/app/msp/time/export"} {
+			if r := c.Get(p); r.StatusCode != http.StatusForbidden {
+				t.Errorf("%s as a non-owner: %d", p, r.StatusCode)
+			}
+		}
+		if n := c.Get("/customers/").Doc(t).Find(".export-menu").Length(); n != 0 {
+			t.Error("a non-owner sees the export menu")
+		}
+	}
+	if after := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = 'list_exported'`); after != before {
+		t.Errorf("refused exports were logged: %d → %d", before, after)
+	}
+	var who, summary, payload string
+	_ = e.DB("acme").Read.QueryRow(`SELECT actor_name, decision_summary, payload FROM action_logs WHERE action_type = 'list_exported' AND payload LIKE '%whatsapp%' ORDER BY id LIMIT 1`).Scan(&who, &summary, &payload)
+	if who != "talha" || summary != "conversations · csv · channel=whatsapp · q=parke" || !strings.Contains(payload, `"filters":{"channel":"whatsapp","q":"parke"}`) {
+		t.Errorf("action log: %q %q %q", who, summary, payload)
+	}
+	if r := owner.Get("/customers/export?format=pdf"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("format=pdf: %d", r.StatusCode)
+	}
+}
