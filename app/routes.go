@@ -173,6 +173,14 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/templates", panel, auth.ManageSettings, h.Inbox.SaveTemplate},
 		{"POST /app/settings/templates/{id}", panel, auth.ManageSettings, h.Inbox.SaveTemplate},
 		{"POST /app/settings/templates/{id}/delete", panel, auth.ManageSettings, h.Inbox.DeleteTemplate},
+		// Panel: leads, a lead's page and the pipeline board (app/leads); every change goes
+		// through the inbox, which owns leads (a merge is the owner's: it is not undone).
+		{"GET /app/leads/{$}", panel, auth.ReadPanel, h.Leads.List},
+		{"GET /app/leads/{id}/{$}", panel, auth.ReadPanel, h.Leads.Show},
+		{"POST /app/leads/{id}/stage", panel, auth.WriteInbox, h.Leads.Stage},
+		{"POST /app/leads/{id}/value", panel, auth.WriteInbox, h.Leads.Value},
+		{"POST /app/leads/{id}/merge", panel, auth.ManageSettings, h.Leads.Merge},
+		{"GET /app/pipeline/{$}", panel, auth.ReadPanel, h.Leads.Pipeline},
 		// Panel: approval queue (app/approvals) and the product catalog the assistant quotes from (app/crm).
 		{"GET /app/approvals/", panel, auth.ReadPanel, h.Approvals.Index},
 		{"POST /app/approvals/bulk", panel, auth.DecideRecommendations, h.Approvals.Bulk},
@@ -246,6 +254,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /invoices/{id}/", panel, auth.ReadCRM, h.CRM.Show(crm.EntityInvoices)},
 		{"POST /invoices/{id}/", panel, auth.WriteCRM, h.CRM.Save(crm.EntityInvoices)},
 		{"GET /invoices", public, "", slashRedirect("/invoices/")},
+		// A lead linked to a customer of the CRM, found or created here (app/leads).
+		{"POST /app/leads/{id}/customer", panel, auth.WriteCRM, h.Leads.Customer},
 	}), inModule(platform.ModuleRepair, []line{
 		// Module repair: repair requests (app/crm).
 		{"GET /repair-requests/{$}", panel, auth.ReadCRM, h.CRM.List(crm.EntityRepairRequests)},
@@ -413,7 +423,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/leads", "/app/pipeline", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -30,6 +30,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/leads"
 	"highvibe/app/live"
 	"highvibe/app/logs"
 	"highvibe/app/media"
@@ -122,6 +123,9 @@ type Handlers struct {
 	MSPTime *msp.TimeHandler
 	// MSP is the MSP module's tickets, clients, sites and devices (app/msp).
 	MSP *msp.Handler
+	// Leads is the leads list, a lead's page and the pipeline board (app/leads). Its Sections are
+	// the lead page's parts: a room adds its own with one line below (leads.Section).
+	Leads *leads.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -288,6 +292,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Assistant.TicketMessage = msp.TriageMessage
 	approvals.OnDecided("msp_triage", msp.ReplyApproved(h.InboxService.Channels))
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
+	// The leads pages. The lead page's sections: its own (consent, conversations, quotes, visits,
+	// orders, invoices, tickets, events), then each room's, appended here in page order.
+	h.Leads = &leads.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService,
+		Sources: inbox.LeadSources(h.InboxService.Channels), Sections: leads.BuiltinSections()}
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})

@@ -23,8 +23,8 @@ type ingestStore struct {
 const (
 	qThreadConversation = `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
 		AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
-	qLeadByPhone         = `SELECT id FROM leads WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id DESC LIMIT 1`
-	qLeadByEmail         = `SELECT id FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`
+	qLeadByPhone         = `SELECT coalesce(merged_into, id) FROM leads WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id DESC LIMIT 1`
+	qLeadByEmail         = `SELECT coalesce(merged_into, id) FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`
 	qOpenConversation    = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
 	qOpenConversationExt = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
 		AND external_id IN ('', ?) ORDER BY id DESC LIMIT 1`

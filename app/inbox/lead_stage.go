@@ -52,10 +52,23 @@ func followLeadStage(ctx context.Context, tx *sql.Tx, leadID, convID int64, stat
 	if to == from {
 		return from, to, nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE leads SET stage = ?, updated_at = ? WHERE id = ?`, to, tenantdb.Now(), leadID); err != nil {
-		return "", "", fmt.Errorf("inbox: lead stage: %w", err)
+	if err := writeLeadStage(ctx, tx, leadID, from, to); err != nil {
+		return "", "", err
 	}
 	return from, to, nil
+}
+
+// writeLeadStage is the one place a lead's stage is written, whoever moves it (a conversation's
+// state on its form, a card on the pipeline board): a room that reacts to a lead becoming won or
+// qualified hooks here, inside the same transaction.
+func writeLeadStage(ctx context.Context, tx *sql.Tx, leadID int64, from, to string) error {
+	if from == to {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE leads SET stage = ?, updated_at = ? WHERE id = ?`, to, tenantdb.Now(), leadID); err != nil {
+		return fmt.Errorf("inbox: lead stage: %w", err)
+	}
+	return nil
 }
 
 // stateRank orders the open conversation states, so a move made by another room (a quote sent,

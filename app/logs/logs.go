@@ -21,7 +21,7 @@ const PageSize = 50
 
 // roomProviders are the writers of action logs that are not channels; the channels' own (inbound
 // and delivery) come from the channel registry and are listed after the first two.
-var roomProviders = []string{"conversation_inbox", "approval_queue", "ai_triage", "analytics_snapshot", "crm", "integration_api", "settings", "staff", "auth", "demo"}
+var roomProviders = []string{"conversation_inbox", "approval_queue", "ai_triage", "lead_pipeline", "analytics_snapshot", "crm", "integration_api", "settings", "staff", "auth", "demo"}
 
 // Providers are the writers of action logs a member can filter by, in the order of the select. A
 // provider not listed here can still be found by free text.

@@ -146,6 +146,12 @@ var ReadModels = []ReadModel{
 		Tables: []string{"leads", "conversations", "decision_recommendations"},
 	},
 	{
+		Path: "leads",
+		What: "the leads list, a lead's page (its conversations, quotes, visits, orders, invoices, tickets and action-log rows) and the pipeline board",
+		Tables: []string{"leads", "conversations", "orders", "invoices", "quotes", "site_visits", "msp_tickets",
+			"action_logs"},
+	},
+	{
 		Path: "inbox/search.go",
 		What: "the inbox search document of a conversation, which folds in the linked customer's name " +
 			"(the CRM calls inbox.ReindexLead when it changes one)",

@@ -322,6 +322,22 @@ func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int
 	r.exec(w, req, status, t, name, p)
 }
 
+// Partial renders template name of page (a shared partial under views/partials/ or one of the
+// page's own) with data, in the request's language and zone, as HTML a page can embed: a page
+// made of parts other rooms draw (the lead page's sections, app/leads).
+func (r *Renderer) Partial(req *http.Request, page, name string, data any) (template.HTML, error) {
+	c := From(req)
+	t, ok := r.page(c.Lang, c.Loc, page)
+	if !ok || t.Lookup(name) == nil {
+		return "", fmt.Errorf("web: unknown partial %s of %s", name, page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil // html/template escaped it
+}
+
 func (r *Renderer) exec(w http.ResponseWriter, req *http.Request, status int, t *template.Template, name string, p *Page) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, p); err != nil {

@@ -1,0 +1,586 @@
+package leads
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/auth"
+	"highvibe/app/crm"
+	"highvibe/app/fault"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/web"
+)
+
+// Handler serves the leads list, a lead's page and the pipeline board.
+type Handler struct {
+	Render   *web.Renderer
+	Platform *platform.Service
+	Inbox    *inbox.Service // moves on the board go through it (live events for open inbox pages)
+	Sources  []string       // the lead sources a filter offers (leads.source)
+	// Sections are the lead page's parts, in order (BuiltinSections, then what other rooms add in
+	// app/serve.go).
+	Sections []Section
+}
+
+// ClosedDays is how far back the board's won and lost columns look.
+const ClosedDays = 30
+
+// member is one person of the tenant, for the assignee filter.
+type member struct {
+	ID   int64
+	Name string
+}
+
+func (h *Handler) members(r *http.Request) ([]member, map[int64]string, error) {
+	c := web.From(r)
+	names := map[int64]string{}
+	if h.Platform == nil || c.Tenant == nil {
+		return nil, names, nil
+	}
+	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []member
+	for _, m := range ms {
+		names[m.UserID] = m.Username
+		if !m.Disabled {
+			out = append(out, member{m.UserID, m.Username})
+		}
+	}
+	return out, names, nil
+}
+
+func actor(c *web.Ctx) inbox.LeadActor {
+	a := inbox.LeadActor{UserID: c.UserID()}
+	if c.User != nil {
+		a.Name = c.User.Username
+	}
+	return a
+}
+
+// Query is the list's form as typed (echoed back into its inputs).
+type Query struct {
+	Stage, Source, Campaign, Assignee, From, To, Open, Min, Max, Q, Sort string
+}
+
+// parse reads and validates the list's query; errs names the fields that are wrong.
+func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
+	errs := web.Errors{}
+	g := func(k string) string { return strings.TrimSpace(v.Get(k)) }
+	q := Query{Stage: g("stage"), Source: g("source"), Campaign: g("campaign"), Assignee: g("assignee"), From: g("from"), To: g("to"),
+		Open: g("open"), Min: g("min"), Max: g("max"), Q: g("q"), Sort: g("sort")}
+	f := Filter{ValueMin: -1, ValueMax: -1, Q: q.Q, Cursor: g("cursor"), Campaign: q.Campaign}
+	if q.Stage != "" && q.Stage != "open" && !slices.Contains(inbox.LeadStages, q.Stage) {
+		errs.Add("stage", c.T("validation.choice"))
+	}
+	f.Stage = q.Stage
+	if q.Source != "" && !slices.Contains(h.Sources, q.Source) {
+		errs.Add("source", c.T("validation.choice"))
+	}
+	f.Source = q.Source
+	switch q.Assignee {
+	case "":
+	case "none":
+		f.Assignee = -1
+	case "me":
+		f.Assignee = c.UserID()
+	default:
+		n, err := strconv.ParseInt(q.Assignee, 10, 64)
+		if err != nil || n <= 0 {
+			errs.Add("assignee", c.T("validation.choice"))
+		}
+		f.Assignee = n
+	}
+	day := func(field, s string) int64 {
+		if s == "" {
+			return 0
+		}
+		d, err := time.ParseInLocation(time.DateOnly, s, c.Zone()) // a day of the business
+		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
+			errs.Add(field, c.T("validation.date"))
+			return 0
+		}
+		return d.UnixMilli()
+	}
+	f.From = day("from", q.From)
+	if to := day("to", q.To); to > 0 {
+		f.To = time.UnixMilli(to).In(c.Zone()).AddDate(0, 0, 1).UnixMilli() // "to" is inclusive
+	}
+	if f.From > 0 && f.To > 0 && f.To <= f.From {
+		errs.Add("to", c.T("leads.error.range"))
+	}
+	if q.Open != "" && q.Open != "yes" && q.Open != "no" {
+		errs.Add("open", c.T("validation.choice"))
+	}
+	f.OpenConv = q.Open
+	amount := func(field, s string) int64 {
+		if s == "" {
+			return -1
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), " ", ""), 10, 64)
+		if err != nil || n < 0 {
+			errs.Add(field, c.T("leads.error.amount"))
+			return -1
+		}
+		return n
+	}
+	f.ValueMin, f.ValueMax = amount("min", q.Min), amount("max", q.Max)
+	if f.ValueMin >= 0 && f.ValueMax >= 0 && f.ValueMax < f.ValueMin {
+		errs.Add("max", c.T("leads.error.value_range"))
+	}
+	if len([]rune(q.Q)) > 200 {
+		errs.Add("q", c.T("validation.too_long", 200))
+	}
+	if q.Sort != "" && !slices.Contains(Sorts, q.Sort) {
+		errs.Add("sort", c.T("validation.choice"))
+	}
+	f.Sort = q.Sort
+	if f.Sort == "" {
+		f.Sort = Sorts[0]
+	}
+	if f.Cursor != "" && !ValidCursor(f.Sort, f.Cursor) {
+		errs.Add("cursor", c.T("leads.error.cursor"))
+	}
+	return q, f, errs
+}
+
+// listPage is the leads list's data.
+type listPage struct {
+	Q         Query
+	Rows      []*Row
+	Next      string // URL of the next page, "" at the end
+	Stages    []string
+	Sources   []string
+	Campaigns []string
+	Sorts     []string
+	Members   []member
+	Names     map[int64]string
+	Filtered  bool
+	Currency  string
+	BoardURL  string
+}
+
+func currency(c *web.Ctx) string {
+	if c.Tenant != nil && c.Tenant.Currency != "" {
+		return c.Tenant.Currency
+	}
+	return "TRY"
+}
+
+// List is GET /app/leads/: filters, search, sort and keyset pages; an htmx request for the next
+// page gets only its rows.
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	q, f, errs := h.parse(c, r.URL.Query())
+	members, names, err := h.members(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	camps, err := Campaigns(r.Context(), c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &listPage{Q: q, Stages: inbox.LeadStages, Sources: h.Sources, Campaigns: camps, Sorts: Sorts, Members: members, Names: names,
+		Currency: currency(c), Filtered: q != Query{} && q != Query{Sort: q.Sort}}
+	d.BoardURL = boardURL(r.URL.Query())
+	p := &web.Page{Title: c.T("leads.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query()}
+	if errs.Any() {
+		p.Errors = errs
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "leads/list", p)
+		return
+	}
+	rows, next, err := List(r.Context(), c.DB.Read, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Rows = rows
+	if next != "" {
+		v := r.URL.Query()
+		v.Set("cursor", next)
+		v.Del("lang")
+		d.Next = "/app/leads/?" + v.Encode()
+	}
+	if web.IsHTMX(r) && f.Cursor != "" && r.Header.Get("HX-Target") == "lead-rows-more" {
+		h.Render.Fragment(w, r, http.StatusOK, "leads/list", "rows", p)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "leads/list", p)
+}
+
+// boardURL is the board with the list's filters that the board has (stage is its columns).
+func boardURL(v url.Values) string {
+	b := url.Values{}
+	for _, k := range []string{"source", "campaign", "assignee", "q"} {
+		if s := v.Get(k); s != "" {
+			b.Set(k, s)
+		}
+	}
+	if len(b) == 0 {
+		return "/app/pipeline/"
+	}
+	return "/app/pipeline/?" + b.Encode()
+}
+
+// ---- a lead's page ---------------------------------------------------------------------------
+
+type leadPage struct {
+	L          *Lead
+	Sections   []shownSection
+	Names      map[int64]string
+	Stages     []string
+	Currency   string
+	CanWrite   bool
+	CanMerge   bool
+	CanLink    bool // sales module on and the person may write CRM records
+	Customer   *crm.Customer
+	CustomerQ  string
+	Customers  []crm.Customer
+	MergeQ     string
+	Candidates []*Row // leads the search found, or the lead's look-alikes
+	Searched   bool
+}
+
+// Show is GET /app/leads/{id}/: the lead, its sections, the link-customer and merge controls.
+// ?customer_q= searches customers to link, ?merge_q= leads to merge into this one. A merged
+// lead's address leads to the lead it was merged into.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
+	h.show(w, r, http.StatusOK, nil)
+}
+
+func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+	c := web.From(r)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	l, err := LeadByID(r.Context(), c.DB.Read, id)
+	var merged *ErrMerged
+	if errors.As(err, &merged) {
+		http.Redirect(w, r, "/app/leads/"+strconv.FormatInt(merged.Into, 10)+"/", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_, names, err := h.members(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d := &leadPage{L: l, Names: names, Stages: inbox.LeadStages, Currency: currency(c), CanWrite: c.Can(auth.WriteInbox),
+		CanMerge: c.Can(auth.ManageSettings), CanLink: c.HasModule(platform.ModuleSales) && c.Can(auth.WriteCRM)}
+	for _, s := range h.Sections {
+		if s.Module != "" && !c.HasModule(s.Module) || s.Perm != "" && !c.Can(s.Perm) {
+			continue
+		}
+		data, err := s.Load(r.Context(), r, l)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if data == nil {
+			continue
+		}
+		html, err := h.Render.Partial(r, "leads/lead", s.Template, &SectionView{Ctx: c, Lead: l, Data: data, Names: names})
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Sections = append(d.Sections, shownSection{Key: s.Key, Title: s.Title, HTML: html})
+	}
+	if l.CustomerID != 0 && c.HasModule(platform.ModuleSales) {
+		if d.Customer, err = crm.CustomerByID(r.Context(), c.DB, l.CustomerID); err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	q := r.URL.Query()
+	if d.CanLink {
+		if d.CustomerQ = strings.TrimSpace(q.Get("customer_q")); d.CustomerQ != "" {
+			all, err := crm.Customers(r.Context(), c.DB, crm.Filter{Q: d.CustomerQ})
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			d.Customers = all[:min(len(all), 10)]
+		}
+	}
+	if d.CanMerge {
+		if d.MergeQ = strings.TrimSpace(q.Get("merge_q")); d.MergeQ != "" {
+			d.Searched = true
+			d.Candidates, _, err = List(r.Context(), c.DB.Read, Filter{Q: d.MergeQ, ValueMin: -1, ValueMax: -1, Limit: 10, ExcludeIDs: []int64{l.ID}})
+		} else {
+			d.Candidates, err = Duplicates(r.Context(), c.DB.Read, l)
+		}
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	p := &web.Page{Title: c.T("leads.lead.title", l.Label()), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Errors: errs}
+	if r.Method == http.MethodPost {
+		p.Form = r.PostForm
+	}
+	h.Render.Render(w, r, status, "leads/lead", p)
+}
+
+func leadURL(id string) string { return "/app/leads/" + id + "/" }
+
+// refuse answers a refused change on the lead page: field errors re-render it at 422, anything
+// else fails as usual (a conflict's reason on the error page).
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.show(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	if web.StatusOf(err) == http.StatusConflict {
+		web.Flash(w, r, false, web.Message(r, err))
+		web.Redirect(w, r, leadURL(r.PathValue("id")))
+		return
+	}
+	h.Render.Fail(w, r, err)
+}
+
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+// Value is POST /app/leads/{id}/value: expected_value in whole units.
+func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	s := strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(r.PostForm.Get("expected_value")), ".", ""), " ", "")
+	v, err := strconv.ParseInt(s, 10, 64)
+	if s == "" {
+		v, err = 0, nil
+	}
+	if err != nil {
+		h.refuse(w, r, fault.InvalidField("expected_value", "leads.error.amount"))
+		return
+	}
+	if err := inbox.SetLeadValue(r.Context(), c.DB, pathID(r), v, actor(c)); err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("leads.flash.value"))
+	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
+// Customer is POST /app/leads/{id}/customer: customer_id links an existing customer ("" with
+// unlink=1 removes the link); otherwise name, phone and email create a customer and link it, in
+// one transaction.
+func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	v := r.PostForm
+	id := pathID(r)
+	a := actor(c)
+	var err error
+	switch {
+	case v.Get("unlink") == "1":
+		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error { return inbox.LinkLeadCustomer(r.Context(), tx, id, 0, a) })
+	case v.Get("customer_id") != "":
+		cid, perr := strconv.ParseInt(v.Get("customer_id"), 10, 64)
+		if perr != nil || cid <= 0 {
+			err = fault.InvalidField("customer_id", "validation.choice")
+			break
+		}
+		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			ok, err := crm.Exists(r.Context(), tx, "customers", cid)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fault.InvalidField("customer_id", "leads.error.customer_unknown")
+			}
+			return inbox.LinkLeadCustomer(r.Context(), tx, id, cid, a)
+		})
+	default:
+		cu := &crm.Customer{Name: strings.TrimSpace(v.Get("name")), Phone: strings.TrimSpace(v.Get("phone")), Email: strings.TrimSpace(v.Get("email"))}
+		if fe := crm.ValidateCustomer(cu); len(fe) > 0 {
+			var f fault.Fields
+			for k, key := range fe {
+				f.Add(k, key)
+			}
+			err = f.Err()
+			break
+		}
+		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			if err := crm.SaveCustomer(r.Context(), tx, cu); err != nil {
+				return err
+			}
+			return inbox.LinkLeadCustomer(r.Context(), tx, id, cu.ID, a)
+		})
+	}
+	if err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("leads.flash.customer"))
+	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
+// Merge is POST /app/leads/{id}/merge: merge_id is the lead merged into this one (owner).
+func (h *Handler) Merge(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	other, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.PostForm.Get("merge_id")), "#"), 10, 64)
+	if err != nil || other <= 0 {
+		h.refuse(w, r, fault.InvalidField("merge_id", "leads.error.merge_unknown"))
+		return
+	}
+	if err := inbox.MergeLeads(r.Context(), c.DB, pathID(r), other, actor(c)); err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("leads.flash.merged", other))
+	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
+// ---- the pipeline board ----------------------------------------------------------------------
+
+type boardPage struct {
+	Q        Query
+	Columns  []*Column
+	Sources  []string
+	Camps    []string
+	Members  []member
+	Names    map[int64]string
+	Stages   []string
+	Currency string
+	CanWrite bool
+	Query    string // the board's filters, kept by every move
+	ListURL  string
+	Error    string // why the last move was refused
+	Moved    int64  // the card just moved (focus returns to it)
+	Now      int64  // Unix ms: a next action due before it is late
+}
+
+func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, error) {
+	c := web.From(r)
+	v.Del("stage")
+	v.Del("cursor")
+	v.Del("sort")
+	q, f, errs := h.parse(c, v)
+	members, names, err := h.members(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	camps, err := Campaigns(r.Context(), c.DB.Read)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &boardPage{Q: q, Sources: h.Sources, Camps: camps, Members: members, Names: names, Stages: inbox.LeadStages,
+		Currency: currency(c), CanWrite: c.Can(auth.WriteInbox), Now: time.Now().UnixMilli()}
+	keep := url.Values{}
+	for _, k := range []string{"source", "campaign", "assignee", "q"} {
+		if s := v.Get(k); s != "" {
+			keep.Set(k, s)
+		}
+	}
+	d.Query = keep.Encode()
+	d.ListURL = "/app/leads/"
+	if d.Query != "" {
+		d.ListURL += "?" + d.Query
+	}
+	if errs.Any() {
+		return d, errs, nil
+	}
+	d.Columns, err = Board(r.Context(), c.DB.Read, f, time.Now().AddDate(0, 0, -ClosedDays).UnixMilli())
+	return d, nil, err
+}
+
+// Pipeline is GET /app/pipeline/: a column per stage with its count and summed expected value;
+// each card moves by drag and drop, by keyboard or by its stage menu (POST …/stage).
+func (h *Handler) Pipeline(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	d, errs, err := h.board(r, r.URL.Query())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	p := &web.Page{Title: c.T("leads.board.title"), Nav: "pipeline", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query(), Errors: errs}
+	status := http.StatusOK
+	if errs.Any() {
+		status = http.StatusUnprocessableEntity
+	}
+	h.Render.Render(w, r, status, "leads/pipeline", p)
+}
+
+// Stage is POST /app/leads/{id}/stage: stage=<lead stage>, note (why, when lost). From the board
+// (htmx, HX-Target board) the answer is the redrawn board with the board's filters (the query
+// string); a refused move answers 409 with the board and the reason. From a plain form it goes
+// back to next or the lead's page.
+func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	id := pathID(r)
+	_, err := h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, strings.TrimSpace(r.PostForm.Get("stage")),
+		strings.TrimSpace(r.PostForm.Get("note")), actor(c))
+	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "board" {
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d, _, berr := h.board(r, r.URL.Query())
+		if berr != nil {
+			h.Render.Fail(w, r, berr)
+			return
+		}
+		d.Moved = id
+		status := http.StatusOK
+		if err != nil {
+			d.Error, status = web.Message(r, err), web.StatusOf(err)
+			if status >= 500 {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			// htmx swaps an error answer that names its place (static/js/chat.js).
+			w.Header().Set("HX-Retarget", "#board")
+			w.Header().Set("HX-Reswap", "outerHTML")
+		}
+		h.Render.Fragment(w, r, status, "leads/pipeline", "board", &web.Page{Data: d})
+		return
+	}
+	if err != nil {
+		if next := r.PostForm.Get("next"); next != "" && web.StatusOf(err) < 500 {
+			web.Flash(w, r, false, web.Message(r, err))
+			web.Redirect(w, r, web.SafeNext(next, leadURL(r.PathValue("id"))))
+			return
+		}
+		h.refuse(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("leads.flash.moved"))
+	web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
+}
+
+func slug(c *web.Ctx) string {
+	if c.Tenant == nil {
+		return ""
+	}
+	return c.Tenant.Slug
+}
