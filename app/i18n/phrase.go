@@ -39,6 +39,10 @@ type Money struct {
 // time zone (Printer.DateTime).
 type When struct{ T time.Time }
 
+// Day is a calendar-day argument of a Phrase, stored as YYYY-MM-DD (a contract's last day): its
+// date in the page's language, the same day in every time zone. Anything else shows as it is.
+type Day string
+
 // Say renders a phrase in the printer's language (see [Phrase]).
 func (p *Printer) Say(ph Phrase) string {
 	if ph.Key == "" {
@@ -76,6 +80,11 @@ func (p *Printer) arg(a any) any {
 		return p.Money(x.Amount, x.Currency)
 	case When:
 		return p.DateTime(x.T)
+	case Day:
+		if d, err := time.Parse(time.DateOnly, string(x)); err == nil {
+			return p.In(nil).Date(d)
+		}
+		return string(x)
 	}
 	return a
 }

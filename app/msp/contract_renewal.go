@@ -10,6 +10,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 	"highvibe/app/words"
@@ -82,6 +83,13 @@ func planRenewalTx(ctx context.Context, tx *sql.Tx, id int64, endsOn string, now
 	return err
 }
 
+// RenewalWords is a renewal recommendation's kind and parameters: its title names the contract's
+// type and client, its summary the last day (a calendar day, written as the reader's date) and the
+// days left.
+func RenewalWords(kind, client, endsOn string, left int) words.Rec {
+	return words.Rec{Key: "msp_time.rec.renewal_" + kind, TitleArgs: []any{client}, Day: endsOn, SummaryArgs: []any{left}}
+}
+
 // HandleRenewal is the JobRenewal handler: a decision recommendation ("renew the contract with
 // …") in the approval queue, linking to the contract — once per contract and end day, and only
 // while the contract still ends that day and has not been ended.
@@ -106,14 +114,16 @@ func HandleRenewal(ctx context.Context, j *jobs.Job) error {
 			return nil
 		}
 		left := daysBetween(today, c.EndsOn)
+		// Pages word it from Words in the reader's language (the end day as a date of that
+		// language); Title and Summary are its English form, for the API and the action log.
+		w := RenewalWords(c.Kind, c.ClientName, c.EndsOn, left)
+		en := i18n.For("en")
 		recID, created, err := approvals.Create(ctx, tx, approvals.New{
-			Title:             fmt.Sprintf("Renew the contract with %s", c.ClientName),
-			Summary:           fmt.Sprintf("The %s contract ends on %s (in %d days): renew it or agree on what follows.", c.Kind, c.EndsOn, left),
+			Title: en.Say(w.Title()), Summary: en.Say(w.Summary()[0]),
 			RecommendedAction: fmt.Sprintf("/app/msp/contracts/%d/", c.ID),
 			Priority:          "medium", ActionType: "follow_up", Confidence: 1, ModelName: "builtin-msp",
 			DedupeKey: fmt.Sprintf("msp_renewal:%d:%s", c.ID, c.EndsOn),
-			Words: words.Rec{Key: "msp_time.rec.renewal_" + c.Kind, TitleArgs: []any{c.ClientName},
-				SummaryArgs: []any{c.EndsOn, left}}.JSON()})
+			Words:     w.JSON()})
 		if err != nil {
 			return err
 		}

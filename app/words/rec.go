@@ -36,6 +36,9 @@ type Rec struct {
 	// At, when set (Unix ms), is a moment the title names (a site visit's date): written in the
 	// viewer's language and the tenant's zone, it comes before TitleArgs.
 	At int64 `json:"at,omitempty"`
+	// Day, when set (YYYY-MM-DD), is a calendar day the summary names (a contract's last day):
+	// written as a date in the viewer's language, it comes before SummaryArgs.
+	Day string `json:"day,omitempty"`
 }
 
 // ints turns the whole numbers JSON decoded as float64 back into integers for %d.
@@ -96,7 +99,11 @@ func (r Rec) Title() i18n.Phrase {
 // Summary is what the assistant says about it.
 func (r Rec) Summary() []i18n.Phrase {
 	if r.Key != "" {
-		return []i18n.Phrase{i18n.P(r.Key+".summary", ints(r.SummaryArgs)...)}
+		args := ints(r.SummaryArgs)
+		if r.Day != "" {
+			args = append([]any{i18n.Day(r.Day)}, args...)
+		}
+		return []i18n.Phrase{i18n.P(r.Key+".summary", args...)}
 	}
 	switch r.Kind {
 	case "pricing":
