@@ -283,6 +283,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/msp/time/export", panel, auth.ExportData, h.MSPTime.ExportTime},
 		{"POST /app/msp/time/entries", panel, auth.WriteInbox, h.MSPTime.AddTime},
 		{"POST /app/msp/time/entries/{id}/delete", panel, auth.WriteInbox, h.MSPTime.DeleteTime},
+		{"GET /app/msp/time/entries/{id}/edit", panel, auth.WriteInbox, h.MSPTime.EditTime},
+		{"POST /app/msp/time/entries/{id}/edit", panel, auth.WriteInbox, h.MSPTime.ChangeTime},
 		{"POST /app/msp/time/timer/start", panel, auth.WriteInbox, h.MSPTime.StartTimer},
 		{"POST /app/msp/time/timer/stop", panel, auth.WriteInbox, h.MSPTime.StopTimer},
 		{"POST /app/msp/time/timer/discard", panel, auth.WriteInbox, h.MSPTime.DiscardTimer},

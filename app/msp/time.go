@@ -312,10 +312,70 @@ func DeleteEntry(ctx context.Context, db *tenantdb.DB, id int64, owner bool, loc
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "time_removed", Summary: fmt.Sprintf("%d min %s", e.Minutes, e.Day),
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"entry_id": e.ID,
-				"ticket_id": e.TicketID, "user_id": e.UserID, "minutes": e.Minutes, "work_day": e.Day}})
+				"ticket_id": e.TicketID, "client_id": e.ClientID, "user_id": e.UserID, "minutes": e.Minutes, "work_day": e.Day,
+				"before": entryLog(e)}})
 		return err
 	})
 	return e, err
+}
+
+// ChangeEntry changes a time entry's day, times or duration, billable flag and note (its ticket or
+// client stays): the person's own, or anyone's for an owner; never in a closed month, neither the
+// day it had nor the day it gets. Bad input returns field errors and changes nothing; the action
+// log keeps the entry before and after.
+func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, owner bool, a Actor) (*Entry, *Entry, error) {
+	var before, after *Entry
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if before, err = EntryByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if before.UserID != a.UserID && !owner {
+			return ErrNotYours
+		}
+		if in.Now.IsZero() {
+			in.Now = time.Now()
+		}
+		if in.Loc == nil {
+			in.Loc = time.Local
+		}
+		if MonthClosed(before.Day, in.Now.In(in.Loc).Format(time.DateOnly)) {
+			return fault.Conflict("msp_time.err.month_closed", CloseDay)
+		}
+		in.Ticket, in.TicketID, in.ClientID = "", before.TicketID, before.ClientID
+		f, err := in.check(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		e := *before
+		after = &e
+		after.Day, after.Minutes, after.Billable, after.Note = in.Day, in.minutes, in.Billable, in.Note
+		after.StartedAt, after.EndedAt = 0, 0
+		if !in.start.IsZero() {
+			after.StartedAt, after.EndedAt = in.start.UnixMilli(), in.end.UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_time_entries SET work_day = ?, started_at = ?, ended_at = ?, minutes = ?, billable = ?,
+			note = ?, updated_at = ? WHERE id = ?`, after.Day, nullID(after.StartedAt), nullID(after.EndedAt), after.Minutes, after.Billable,
+			after.Note, tenantdb.Now(), id); err != nil {
+			return fmt.Errorf("msp: change time entry: %w", err)
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "time_changed",
+			Summary:   fmt.Sprintf("%d min %s → %d min %s", before.Minutes, before.Day, after.Minutes, after.Day),
+			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"entry_id": id,
+				"ticket_id": before.TicketID, "client_id": before.ClientID, "user_id": before.UserID,
+				"before": entryLog(before), "after": entryLog(after)}})
+		return err
+	})
+	return before, after, err
+}
+
+// entryLog is what the action log keeps of an entry's changeable parts.
+func entryLog(e *Entry) map[string]any {
+	return map[string]any{"work_day": e.Day, "minutes": e.Minutes, "billable": e.Billable, "note": e.Note,
+		"started_at": e.StartedAt, "ended_at": e.EndedAt}
 }
 
 const entryCols = `e.id, coalesce(e.ticket_id,0), coalesce(e.client_id,0), e.user_id, e.user_name, e.work_day, coalesce(e.started_at,0),

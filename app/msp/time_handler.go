@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -380,4 +381,88 @@ func postedForm(r *http.Request) url.Values {
 		return r.PostForm
 	}
 	return nil
+}
+
+// ---- changing a time entry ----------------------------------------------------------------
+
+type entryPage struct {
+	views
+	E    *Entry
+	In   EntryInput
+	Back string
+}
+
+// safeBack is a return address of the MSP module from v, else fallback.
+func safeBack(v, fallback string) string {
+	if strings.HasPrefix(v, "/app/msp/") && !strings.ContainsAny(v, "\\\r\n") && !strings.HasPrefix(v, "//") {
+		return v
+	}
+	return fallback
+}
+
+// entryBack is where an entry's pages return to by default: the timesheet of its person's week.
+func entryBack(e *Entry) string {
+	return "/app/msp/time?user=" + strconv.FormatInt(e.UserID, 10) + "&week=" + url.QueryEscape(WeekOf(mustDay(e.Day)))
+}
+
+// entryInputOf is the form of an entry as it is: its times when it has them, else its duration.
+func entryInputOf(e *Entry, loc *time.Location) EntryInput {
+	in := EntryInput{Day: e.Day, Billable: e.Billable, Note: e.Note}
+	if e.StartedAt != 0 {
+		in.Start = time.UnixMilli(e.StartedAt).In(loc).Format("15:04")
+		in.End = time.UnixMilli(e.EndedAt).In(loc).Format("15:04")
+	} else {
+		in.Hours, in.Minutes = strconv.Itoa(e.Minutes/60), strconv.Itoa(e.Minutes%60)
+	}
+	return in
+}
+
+// EditTime is GET /app/msp/time/entries/{id}/edit: the form that changes one entry (the person's
+// own; an owner: anyone's), not in a closed month.
+func (h *TimeHandler) EditTime(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	e, err := EntryByID(r.Context(), c.DB.Read, pathID(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if e.UserID != c.UserID() && !c.Can(auth.ManageSettings) {
+		h.Render.Fail(w, r, ErrNotYours)
+		return
+	}
+	d := &entryPage{views: viewsOf(c), E: e, In: entryInputOf(e, c.Zone()), Back: safeBack(r.URL.Query().Get("back"), entryBack(e))}
+	if MonthClosed(e.Day, d.Today) {
+		h.Render.Fail(w, r, fault.Conflict("msp_time.err.month_closed", CloseDay))
+		return
+	}
+	h.page(w, r, http.StatusOK, "time_entry", c.T("msp_time.entry.edit_title"), d, nil)
+}
+
+// ChangeTime is POST /app/msp/time/entries/{id}/edit: the changed entry; bad input answers 422
+// with the form and its field errors, changing nothing.
+func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	in := entryInput(r)
+	_, after, err := ChangeEntry(r.Context(), c.DB, pathID(r, "id"), in, c.Can(auth.ManageSettings), timeActor(c))
+	if err != nil {
+		errs := web.FieldErrors(r, err)
+		if errs == nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		e, rerr := EntryByID(r.Context(), c.DB.Read, pathID(r, "id"))
+		if rerr != nil {
+			h.Render.Fail(w, r, rerr)
+			return
+		}
+		d := &entryPage{views: viewsOf(c), E: e, In: in, Back: back(r, entryBack(e))}
+		h.page(w, r, http.StatusUnprocessableEntity, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
+		return
+	}
+	web.Flash(w, r, true, c.T("msp_time.entry.changed", FormatMinutes(c.P, after.Minutes)))
+	web.Redirect(w, r, back(r, entryBack(after)))
 }
