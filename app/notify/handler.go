@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/platform"
 	"highvibe/app/web"
 )
 
@@ -98,6 +99,16 @@ func (h *Handler) ReadAll(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/notifications/")
 }
 
+// moduleKinds are the kinds that belong to a module: the preferences show them only in a business
+// that has it on (SLA warnings and breaches come from MSP tickets).
+var moduleKinds = map[string]string{KindSLASoon: platform.ModuleMSP, KindSLABreach: platform.ModuleMSP}
+
+// shownKind reports whether the preferences page shows kind in the request's business.
+func shownKind(c *web.Ctx, kind string) bool {
+	m, ok := moduleKinds[kind]
+	return !ok || c.HasModule(m)
+}
+
 // KindRow is one line of the preferences table.
 type KindRow struct {
 	Kind        string
@@ -138,7 +149,9 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: web.ZoneLabelIn(c.Loc)}
 	for _, k := range Kinds {
-		d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})
+		if shownKind(c, k) {
+			d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})
+		}
 	}
 	page := &web.Page{Title: c.T("notify.prefs.title"), Nav: "notifications", Guide: "notifications", Data: d, Errors: errs}
 	if form != nil {
@@ -169,9 +182,23 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	old, err := LoadPrefs(r.Context(), h.Svc.Platform.DB, c.UserID())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: strings.TrimSpace(r.PostFormValue("email")),
 		Digest: r.PostFormValue("digest") == "1"}
 	for _, k := range Kinds {
+		if !shownKind(c, k) {
+			// Not on this business's form (its module is off here): kept as the person set it
+			// in a business that has the module.
+			p.Push[k] = old.Push[k]
+			if old.Email[k] {
+				p.Email[k] = true
+			}
+			continue
+		}
 		p.Push[k] = r.PostFormValue("push_"+k) == "1"
 		if r.PostFormValue("email_"+k) == "1" {
 			p.Email[k] = true
