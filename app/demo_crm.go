@@ -33,16 +33,25 @@ func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantd
 	if err != nil {
 		return fmt.Errorf("demo: crm: %w", err)
 	}
-	// A first snapshot so the KPI page and dashboard have numbers on the first visit.
-	p := analytics.ParamsFrom(t.Setting)
-	p.Trigger = "demo"
+	return nil
+}
+
+// seedDemoSnapshot takes a first KPI snapshot so the KPI page and dashboard have numbers on the
+// first visit. It runs after every other seeder of a demo tenant: taken earlier (it used to follow
+// the CRM records), the site visits seeded after it read 0 booked and 0 done until the next
+// snapshot. The tenant is read again for its settings as they are now (its modules).
+func seedDemoSnapshot(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
 	if tt, err := s.Platform.TenantBySlug(ctx, t.Slug); err == nil {
-		p = analytics.ParamsFrom(tt.Setting)
-		p.Trigger = "demo"
+		t = tt
 	}
+	p := analytics.ParamsFrom(t.Setting)
+	p.MSP = t.HasModule(platform.ModuleMSP)
+	p.Trigger = "demo"
 	p.Channels = channels.Registry().Names()
-	_, err = analytics.Refresh(ctx, db, p)
-	return err
+	if _, err := analytics.Refresh(ctx, db, p); err != nil {
+		return fmt.Errorf("demo: snapshot: %w", err)
+	}
+	return nil
 }
 
 // demoCustomer is a seeded customer and the won lead it came from (0 = a walk-in).

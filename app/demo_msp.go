@@ -497,5 +497,9 @@ func (s *Server) ensureDemoMSP(ctx context.Context, u *platform.User) error {
 	if err != nil {
 		return err
 	}
-	return seedDemoMSP(ctx, s, t, db)
+	if err := seedDemoMSP(ctx, s, t, db); err != nil {
+		return err
+	}
+	// Its KPI page (with the MSP reports) has numbers on the first visit too.
+	return seedDemoSnapshot(ctx, s, t, db)
 }
