@@ -188,6 +188,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/approvals/{id}/reject", panel, auth.DecideRecommendations, h.Approvals.Reject},
 		{"POST /app/approvals/{id}/execute", panel, auth.DecideRecommendations, h.Approvals.Execute},
 		{"POST /app/approvals/{id}/send", panel, auth.DecideRecommendations, h.Approvals.Send},
+		// Panel: follow-ups (app/followups): the sequences running and the owner's rules.
+		{"GET /app/followups/", panel, auth.ReadPanel, h.FollowUps.Index},
+		{"POST /app/followups/settings", panel, auth.ManageSettings, h.FollowUps.Save},
 		// Panel: written quotes (app/quotes): editor, approval, PDF, sending; the owner's snippets.
 		{"GET /app/quotes/{$}", panel, auth.ReadPanel, h.Quotes.List},
 		{"POST /app/quotes/new", panel, auth.WriteInbox, h.Quotes.New},
@@ -425,7 +428,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/leads", "/app/pipeline", "/app/approvals", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/leads", "/app/pipeline", "/app/approvals", "/app/followups", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

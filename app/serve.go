@@ -27,6 +27,7 @@ import (
 	"highvibe/app/crm"
 	"highvibe/app/dashboard"
 	"highvibe/app/docs"
+	"highvibe/app/followups"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
@@ -126,6 +127,9 @@ type Handlers struct {
 	// Leads is the leads list, a lead's page and the pipeline board (app/leads). Its Sections are
 	// the lead page's parts: a room adds its own with one line below (leads.Section).
 	Leads *leads.Handler
+	// FollowUps is the follow-ups page (app/followups); FollowUpsCore runs its job.
+	FollowUps     *followups.Handler
+	FollowUpsCore *followups.Service
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -291,6 +295,14 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	// conversation, and an approved reply draft goes out as the ticket's public reply.
 	h.Assistant.TicketMessage = msp.TriageMessage
 	approvals.OnDecided("msp_triage", msp.ReplyApproved(h.InboxService.Channels))
+	// Follow-ups: the inbox tells the room of every message (a reply stops a sequence), the
+	// approval queue of every decision (an approved draft goes out, a rejected one stops it).
+	h.FollowUpsCore = &followups.Service{Platform: s.Platform, Channels: h.InboxService.Channels}
+	h.FollowUpsCore.RegisterJobs(s.Jobs)
+	inbox.OnMessage("followups", followups.OnMessage)
+	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
+	h.Inbox.Neighbours.FollowUp = followups.ConversationLine
+	h.FollowUps = &followups.Handler{Render: s.Render}
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	// The leads pages. The lead page's sections: its own (consent, conversations, quotes, visits,
 	// orders, invoices, tickets, events), then each room's, appended here in page order.

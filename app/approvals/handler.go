@@ -250,6 +250,10 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.
 	text := strings.TrimSpace(r.PostFormValue("body"))
+	draft := ""
+	if before, err := ByID(r.Context(), c.DB.Read, id); err == nil {
+		draft = before.DraftReply // the approval stores the edit as the draft: compare with the one shown
+	}
 	rec, msgID, err := SendEdited(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)})
 	if err != nil {
@@ -260,7 +264,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
 	done := c.T("approvals.sent")
-	if text != "" && text != strings.TrimSpace(rec.DraftReply) {
+	if text != "" && text != strings.TrimSpace(draft) {
 		done = c.T("approvals.sent_edited")
 	}
 	web.Flash(w, r, true, done)

@@ -224,9 +224,16 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		if rec, err = ByID(ctx, tx, id); err != nil {
 			return err
 		}
+		draft := rec.DraftReply // as the assistant wrote it
 		if rec.Open() && text != "" && strings.TrimSpace(rec.DraftReply) != "" {
-			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor}, "approved"); err != nil {
+			// The approval carries the text as sent, so a room whose hook sends the approved draft
+			// itself (a follow-up, an MSP ticket reply) sends the edit.
+			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor, Draft: &text}, "approved"); err != nil {
 				return err
+			}
+			if rec.Sent { // a decision hook sent it
+				msgID = rec.SentMessageID
+				return nil
 			}
 		}
 		if rec.Status != "approved" || strings.TrimSpace(rec.DraftReply) == "" || rec.ConversationID == 0 {
@@ -237,10 +244,10 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		}
 		body := rec.DraftReply
 		payload := map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "edited": false}
-		if text != "" && text != strings.TrimSpace(rec.DraftReply) {
+		if text != "" && text != strings.TrimSpace(draft) {
 			body = text
 			payload["edited"] = true
-			payload["before"], payload["after"] = rec.DraftReply, text
+			payload["before"], payload["after"] = draft, text
 		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, reg, rec.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
 			AuthorUserID: actor.UserID, AuthorName: actor.Name, Body: body}); err != nil {
@@ -254,7 +261,7 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		rec.Sent, rec.SentMessageID = true, msgID
 		payload["message_id"] = msgID
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "approval_queue", ActionType: "draft_sent",
-			Summary: rec.Title, Input: rec.DraftReply, Output: body, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,
+			Summary: rec.Title, Input: draft, Output: body, ModelName: "human-review", ActorUserID: actor.UserID, ActorName: actor.Name,
 			ConversationID: rec.ConversationID, Payload: payload})
 		return err
 	})

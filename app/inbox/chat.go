@@ -135,6 +135,22 @@ type Neighbours struct {
 	Tickets func(ctx context.Context, q Querier, convID int64) ([]TicketLink, error)
 	// TicketsShown says whether a tenant's conversation pages show the ticket card at all.
 	TicketsShown func(t *platform.Tenant) bool
+	// FollowUp is the conversation's newest follow-up sequence (app/followups) as one line; nil
+	// when it has none.
+	FollowUp func(ctx context.Context, db *tenantdb.DB, convID int64) (*FollowUpLine, error)
+}
+
+// FollowUpLine is a conversation's follow-up sequence as the conversation page shows it:
+// "follow-up 1 of 2 due …", "waiting in the approval queue" or why it stopped.
+type FollowUpLine struct {
+	Step, Steps int    // steps proposed so far, at most
+	Next        int    // the step due next (Step+1 while active)
+	DueAt       int64  // Unix ms: when the next step is proposed (active only)
+	Status      string // active waiting done stopped
+	StopReason  string // customer_replied operator_replied closed rejected no_consent no_template disabled
+	Reason      string // no_reply quote_silent
+	Template    bool   // the waiting draft is the approved template (the reply window is closed)
+	RecID       int64  // the waiting draft in the approval queue
 }
 
 // TicketLink is one MSP ticket as the conversation page lists it.

@@ -33,7 +33,8 @@ type detailData struct {
 	Quotes    []QuoteLink  // the conversation's written quotes (app/quotes), newest first
 	Visits    []VisitLink  // the conversation's site visits (app/visits), newest first
 	Tickets   []TicketLink // the conversation's MSP tickets (app/msp), newest first
-	TicketsOn bool         // the ticket card shows (the MSP room is wired in)
+	FollowUp  *FollowUpLine
+	TicketsOn bool // the ticket card shows (the MSP room is wired in)
 	Logs      []*audit.Row
 	Tags      string
 	Templates []Template
@@ -198,6 +199,12 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	if f := h.Neighbours.Tickets; f != nil && (h.Neighbours.TicketsShown == nil || h.Neighbours.TicketsShown(c.Tenant)) {
 		d.TicketsOn = true
 		if d.Tickets, err = f(ctx, c.DB.Read, id); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if f := h.Neighbours.FollowUp; f != nil {
+		if d.FollowUp, err = f(ctx, c.DB, id); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

@@ -169,6 +169,11 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	if err := st.logReceived(a, res); err != nil {
 		return res, err
 	}
+	// Rooms that wait on the customer (the follow-ups) hear of the message in its transaction.
+	if err := runMessageHooks(ctx, q, txOf(q), MessageEvent{ConversationID: convID, LeadID: leadID, MessageID: msgID,
+		Channel: a.Channel, Direction: "inbound", AuthorKind: "customer", At: a.AtMS}); err != nil {
+		return res, err
+	}
 	// The team hears of it (app/notify): a new conversation, or a message for its assignee.
 	if err := raiseInbound(ctx, q, res, assigned, a); err != nil {
 		return res, err

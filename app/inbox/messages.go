@@ -98,6 +98,10 @@ func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID
 		if err := touchConversation(ctx, tx, convID, m.Direction, now); err != nil {
 			return 0, err
 		}
+		if err := runMessageHooks(ctx, tx, tx, MessageEvent{ConversationID: convID, LeadID: c.LeadID, MessageID: id, Channel: c.Channel,
+			Direction: m.Direction, AuthorKind: p.kind, At: now}); err != nil {
+			return 0, err
+		}
 	}
 	if err := queueMessageJob(ctx, tx, id, m, p); err != nil {
 		return 0, err

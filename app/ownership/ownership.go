@@ -82,6 +82,10 @@ var Tables = []Table{
 	// The assistant's category and priority proposals on tickets (their drafts wait in the approval queue).
 	{"msp_ticket_proposals", "tenant", "msp"},
 
+	// Follow-ups: the owner's rules and each conversation's sequence of follow-up drafts.
+	{"followup_settings", "tenant", "followups"},
+	{"followups", "tenant", "followups"},
+
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).
 	{"notifications", "tenant", "notify"},
@@ -166,6 +170,12 @@ var ReadModels = []ReadModel{
 		Path:   "msp/names.go",
 		What:   "an MSP client's name (its CRM customer's name) in the MSP lists, and the customers not yet clients",
 		Tables: []string{"customers"},
+	},
+	{
+		Path: "followups/scan.go",
+		What: "who is due a follow-up: widget and landing visitors with no reply from a person, customers quiet after a quote " +
+			"(consent, the conversation's state)",
+		Tables: []string{"leads", "conversations", "messages", "quotes"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",
