@@ -308,6 +308,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	// orders, invoices, tickets, events), then each room's, appended here in page order.
 	h.Leads = &leads.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService,
 		Sources: inbox.LeadSources(h.InboxService.Channels), Sections: leads.BuiltinSections()}
+	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "followups", Title: "followups.title", Template: "lead_followups",
+		Load: func(ctx context.Context, r *http.Request, l *leads.Lead) (any, error) {
+			return followups.LeadSection(ctx, web.From(r).DB.Read, l.ID)
+		}})
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})

@@ -441,13 +441,17 @@ func TestPages(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	t0 := time.Now().Add(-time.Minute).Truncate(time.Second)
-	conv, _ := f.visitor(t, "v61", "Zeynep", t0, true)
+	conv, lead := f.visitor(t, "v61", "Zeynep", t0, true)
 	f.run(t, t0.Add(5*time.Hour))
 	owner := f.e.User("acme", "sahip", "owner")
 	op := f.e.User("acme", "olga", "operator")
 	r := owner.Get("/app/inbox/" + itoa(conv) + "/")
-	if r.StatusCode != 200 || !strings.Contains(r.Body, "Takip 1 / 2 onay bekliyor") {
+	if r.StatusCode != 200 || !strings.Contains(r.Doc(t).Find("#followup").Text(), "Takip 1 / 2 onay bekliyor") {
 		t.Fatalf("conversation page: %d, no follow-up line", r.StatusCode)
+	}
+	r = op.Get("/app/leads/" + itoa(lead) + "/")
+	if r.StatusCode != 200 || !strings.Contains(r.Doc(t).Find("#lead-followups").Text(), "Takip 1 / 2 onay bekliyor") {
+		t.Fatalf("lead page: %d, no follow-up section", r.StatusCode)
 	}
 	r = op.Get("/app/followups/")
 	if r.StatusCode != 200 || !strings.Contains(r.Body, "Zeynep") || strings.Contains(r.Body, `action="/app/followups/settings"`) {

@@ -199,3 +199,13 @@ func LeadLines(ctx context.Context, q Querier, leadID int64) ([]Row, error) {
 	}
 	return out, nil
 }
+
+// LeadSection is the lead page's follow-ups section: the lead's sequences (every conversation of
+// it), newest first; nil when it has none, so the page leaves the section out.
+func LeadSection(ctx context.Context, q Querier, leadID int64) (any, error) {
+	rows, err := LeadLines(ctx, q, leadID)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return rows, nil
+}
