@@ -259,6 +259,13 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /invoices", public, "", slashRedirect("/invoices/")},
 		// A lead linked to a customer of the CRM, found or created here (app/leads).
 		{"POST /app/leads/{id}/customer", panel, auth.WriteCRM, h.Leads.Customer},
+	}), inModule(platform.ModuleInventory, []line{
+		// Module inventory: a product's stock, its movements and the forms (app/inventory): the
+		// team reads it, operators book goods in and count, the owner sets reorder levels.
+		{"GET /products/{id}/stock", panel, auth.ReadCRM, h.Stock.Stock},
+		{"POST /products/{id}/stock/receive", panel, auth.WriteCRM, h.Stock.Receive},
+		{"POST /products/{id}/stock/adjust", panel, auth.WriteCRM, h.Stock.Adjust},
+		{"POST /products/{id}/stock/settings", panel, auth.ManageSettings, h.Stock.Settings},
 	}), inModule(platform.ModuleRepair, []line{
 		// Module repair: repair requests (app/crm).
 		{"GET /repair-requests/{$}", panel, auth.ReadCRM, h.CRM.List(crm.EntityRepairRequests)},

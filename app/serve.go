@@ -30,6 +30,7 @@ import (
 	"highvibe/app/followups"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/inventory"
 	"highvibe/app/jobs"
 	"highvibe/app/leads"
 	"highvibe/app/live"
@@ -130,6 +131,8 @@ type Handlers struct {
 	// FollowUps is the follow-ups page (app/followups); FollowUpsCore runs its job.
 	FollowUps     *followups.Handler
 	FollowUpsCore *followups.Service
+	// Stock is a product's stock page and its forms (module inventory, app/inventory).
+	Stock *inventory.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -261,7 +264,19 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.CRM = &crm.Handler{Render: s.Render}
 	analytics.RegisterJobs(s.Jobs, s.Platform, h.InboxService.Channels.Names())
 	h.Approvals = &approvals.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels}
-	h.Products = &crm.ProductsHandler{Render: s.Render}
+	// Stock (module inventory): the products list's stock column, a product's stock page, an
+	// order's stock moved in the order's own transaction, the low-stock recommendation job.
+	h.Products = &crm.ProductsHandler{Render: s.Render, Stock: func(ctx context.Context, db *tenantdb.DB) (map[int64]crm.StockLevel, error) {
+		if err := inventory.EnsureLowCheck(ctx, db); err != nil {
+			return nil, err
+		}
+		return inventory.Levels(ctx, db)
+	}}
+	h.Stock = &inventory.Handler{Render: s.Render}
+	crm.OnOrderSaved(inventory.SyncOrder)
+	inventory.RegisterJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
+		return s.Platform.HasModule(ctx, slug, platform.ModuleInventory)
+	})
 	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform, Files: h.Media}
 	h.Inbox.Neighbours.Quotes = quotes.ConversationQuotes
 	// Site visits: booked from the conversation page, their date confirmed to the customer only

@@ -1,6 +1,7 @@
 package ai
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -133,11 +134,22 @@ func recommend(p *Persona, lang string, x asks, r Result, products []Product, ar
 		recs = append(recs, pricingRec(p, lang, area, named, thickness, diagonal, x.rough, products, prio))
 	}
 	if x.stock {
+		// What the stock shows of the products named (only when the business counts stock): an
+		// empty shelf is said plainly, so the reply nobody sends yet promises nothing that is not there.
+		stock := stockOf(p, named, products)
+		summary := t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised.")
+		for _, s := range stock {
+			if s.OnHand <= 0 {
+				summary += t2(lang, " Stokta yok: "+s.Name+"; mal gelmeden söz vermeyin.", " Out of stock: "+s.Name+"; promise nothing before goods come in.")
+			} else {
+				summary += t2(lang, fmt.Sprintf(" Stokta: %s %g %s.", s.Name, s.OnHand, s.Unit), fmt.Sprintf(" In stock: %s %g %s.", s.Name, s.OnHand, s.Unit))
+			}
+		}
 		recs = append(recs, Recommendation{ActionType: "stock", Priority: bump(prio),
 			Title:             t2(lang, "Stok sorusu: "+describe(named, thickness, area), "Stock question: "+describe(named, thickness, area)),
-			Summary:           t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised."),
+			Summary:           summary,
 			RecommendedAction: "check_stock_and_reply", Confidence: 0.8,
-			Words: w.Rec{Kind: "stock", Products: named, Thickness: atof(thickness), Area: area}})
+			Words: w.Rec{Kind: "stock", Products: named, Thickness: atof(thickness), Area: area, Stock: stock}})
 	}
 	if x.date {
 		recs = append(recs, Recommendation{ActionType: "delivery_date", Priority: bump(prio),

@@ -15,6 +15,12 @@ import (
 type Product struct {
 	SKU, Name, Category, Unit, Currency string
 	UnitPrice                           float64
+	// Counted says the business counts this product's stock (module inventory): OnHand is what
+	// is on hand in StockUnit. A stock question then says what the stock shows, so nobody promises
+	// a product that is not there.
+	Counted   bool
+	OnHand    float64
+	StockUnit string
 }
 
 // Input is what the engine looks at for one inbound message.
@@ -438,4 +444,28 @@ func fmtAmount(lang string, v float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// stockOf is what the stock shows of the products the customer named (any unit): the counted
+// catalog lines whose name, category or SKU matches, for a stock question's words.
+func stockOf(p *Persona, named []string, products []Product) []w.StockLine {
+	stems := map[string][]string{}
+	for _, t := range p.Products {
+		stems[t.Key] = t.Stems
+	}
+	var out []w.StockLine
+	for _, pr := range products {
+		if !pr.Counted {
+			continue
+		}
+		hay := newText(pr.Name + " " + pr.Category + " " + pr.SKU)
+		for _, k := range named {
+			if hay.first(stems[k]) == "" && !strings.Contains(hay.s, strings.ReplaceAll(k, "_", " ")) {
+				continue
+			}
+			out = append(out, w.StockLine{Name: pr.Name, OnHand: pr.OnHand, Unit: pr.StockUnit})
+			break
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/crm"
 	"highvibe/app/inbox"
+	"highvibe/app/inventory"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -220,6 +221,11 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, co
 	}
 	in := triageInput(msg.Body, history, t.NicheID, prods)
 	in.Persona = PersonaOf(t)
+	if t.HasModule(platform.ModuleInventory) {
+		if err := withStock(ctx, db, prods, in.Products); err != nil {
+			return Result{}, nil, err
+		}
+	}
 	return Analyze3(in), history, nil
 }
 
@@ -229,6 +235,24 @@ func triageInput(body string, history []string, niche string, prods []*crm.Produ
 		in.Products = append(in.Products, Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
 	}
 	return in
+}
+
+// withStock marks the counted products of the catalog with what is on hand (module inventory):
+// out lines up with prods.
+func withStock(ctx context.Context, db *tenantdb.DB, prods []*crm.Product, out []Product) error {
+	items, err := inventory.Items(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	for i, p := range prods {
+		if it := items[p.ID]; it != nil {
+			out[i].Counted, out[i].OnHand, out[i].StockUnit = true, float64(it.OnHand)/1000, it.Unit
+			if it.Unit == "" {
+				out[i].StockUnit = p.Unit
+			}
+		}
+	}
+	return nil
 }
 
 // answered says whether any of the messages after the triaged one is a reply to the customer.

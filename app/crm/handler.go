@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"highvibe/app/export"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -47,7 +49,22 @@ type formData struct {
 	Fields                []field
 	Links                 []Link
 	CanWrite, New         bool
+	// An order's product lines, shown while the tenant has the inventory module on.
+	ShowLines    bool
+	Lines        []lineRow
+	LineProducts []Option
+	LinesError   string
+	Short        []string // "Name: 3 m² on hand, 5 wanted" of a sale the stock does not cover
 }
+
+// lineRow is one product line of the order form.
+type lineRow struct {
+	N                 int
+	Product, Quantity string
+}
+
+// inventoryOn says whether the request's tenant counts stock (module inventory).
+func inventoryOn(c *web.Ctx) bool { return c.HasModule(platform.ModuleInventory) }
 
 // Entity names the record kind a route serves; it is also the first segment of its paths.
 type Entity string
@@ -175,6 +192,13 @@ func load(ctx context.Context, db *tenantdb.DB, ent string, id int64) (map[strin
 		if x.LeadID != 0 {
 			v["lead_id"] = fmt.Sprint(x.LeadID)
 		}
+		lines, err := OrderLines(ctx, db.Read, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, l := range lines {
+			v[fmt.Sprintf("line_product_%d", i+1)], v[fmt.Sprintf("line_qty_%d", i+1)] = fmt.Sprint(l.ProductID), QuantityValue(l.Quantity)
+		}
 		return v, []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}, nil
 	case "invoices":
 		x, err := InvoiceByID(ctx, db, id)
@@ -249,7 +273,7 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 	}
 }
 
-func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, status int, id int64, v map[string]string, links []Link, errs map[string]string) {
+func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, status int, id int64, v map[string]string, links []Link, errs map[string]string, short *ShortStock) {
 	c := web.From(r)
 	fs, err := h.fields(c, r.Context(), ent, v, errs)
 	if err != nil {
@@ -257,6 +281,12 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, statu
 		return
 	}
 	d := &formData{Entity: ent, Fields: fs, Links: links, CanWrite: c.Can(auth.WriteCRM), New: id == 0}
+	if ent == "orders" && inventoryOn(c) {
+		if err := h.orderLines(c, r.Context(), d, v, errs, short); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	if id == 0 {
 		d.Title, d.Action = c.T("crm."+ent+".new"), "/"+ent+"/new"
 	} else {
@@ -268,6 +298,9 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, statu
 			pe[f.Name] = f.Error
 		}
 	}
+	if d.LinesError != "" {
+		pe["lines"] = d.LinesError
+	}
 	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe})
 }
 
@@ -276,7 +309,7 @@ func (h *Handler) newForm(w http.ResponseWriter, r *http.Request, ent string) {
 	if cid := r.URL.Query().Get("customer_id"); cid != "" {
 		v["customer_id"] = cid
 	}
-	h.form(w, r, ent, http.StatusOK, 0, v, nil, nil)
+	h.form(w, r, ent, http.StatusOK, 0, v, nil, nil, nil)
 }
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
@@ -290,7 +323,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.form(w, r, ent, http.StatusOK, id, v, links, nil)
+	h.form(w, r, ent, http.StatusOK, id, v, links, nil, nil)
 }
 
 // save is POST of a record's form (new or existing): the form is read and checked first; only
@@ -314,9 +347,16 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	for k := range r.PostForm {
 		v[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	rec, errs := readRecord(ent, id, v)
+	// The order's stock: who moves it, and whether a sale below the stock on hand was confirmed
+	// (while the tenant does not count stock, nobody is asked).
+	if ent == "orders" && !inventoryOn(c) {
+		v["confirm_short"] = "1"
+	}
+	rec, errs := readRecord(ent, id, v, actor(c))
+	var short *ShortStock
 	if len(errs) == 0 {
 		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
+		errors.As(err, &short)
 		switch keys := fault.FieldKeys(err); {
 		case keys != nil && !web.WantsJSON(r):
 			merge(errs, keys)
@@ -329,7 +369,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 			return
 		}
 	}
-	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs)
+	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs, short)
 }
 
 // recordForm is one CRM record read from its form: how to store it and what its log row says.
@@ -340,7 +380,7 @@ type recordForm struct {
 
 // readRecord builds the record of kind ent (customers, orders, invoices, repair-requests) from
 // the form's trimmed values v and checks it; errs maps fields to catalog keys (empty = valid).
-func readRecord(ent string, id int64, v map[string]string) (recordForm, map[string]string) {
+func readRecord(ent string, id int64, v map[string]string, by Actor) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v[name], ",", "."), 64)
@@ -377,6 +417,10 @@ func readRecord(ent string, id int64, v map[string]string) (recordForm, map[stri
 		x := &Order{ID: id, CustomerID: ref("customer_id"), LeadID: ref("lead_id"), Status: v["status"], Total: num("total"),
 			Currency: v["currency"], Description: v["description"], OrderedAt: date("ordered_at")}
 		merge(errs, ValidateOrder(x))
+		x.By, x.AllowShort = by, v["confirm_short"] == "1"
+		if v["lines"] == "1" {
+			x.Lines, x.LinesSet = readLines(v, errs), true
+		}
 		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveOrder(ctx, tx, x); return x.ID, err }
 		f.summary = fmt.Sprintf("order %.2f %s (%s)", x.Total, x.Currency, x.Status)
 	case "invoices":
@@ -428,4 +472,66 @@ func merge(dst, src map[string]string) {
 			dst[k] = v
 		}
 	}
+}
+
+// readLines reads the order form's product lines (line_product_N, line_qty_N; empty rows are
+// skipped); a row with a product and no valid quantity, or a quantity and no product, is an error
+// on "lines".
+func readLines(v map[string]string, errs map[string]string) []OrderLine {
+	var out []OrderLine
+	for i := 1; i <= MaxLines; i++ {
+		p, q := v[fmt.Sprintf("line_product_%d", i)], v[fmt.Sprintf("line_qty_%d", i)]
+		if p == "" && q == "" {
+			continue
+		}
+		id, okID := parseID(p)
+		qty, okQty := ParseQuantity(q)
+		if !okID || id == 0 || !okQty {
+			errs["lines"] = "inventory.err.line"
+			continue
+		}
+		out = append(out, OrderLine{ProductID: id, Quantity: qty})
+	}
+	return out
+}
+
+// orderLines fills the order form's product lines: the ones in v, then empty rows to add more.
+func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, errs map[string]string, short *ShortStock) error {
+	ps, err := Products(ctx, c.DB, false)
+	if err != nil {
+		return err
+	}
+	d.ShowLines = true
+	d.LineProducts = []Option{{Value: "", Label: "—"}}
+	for _, p := range ps {
+		label := p.Name + " (" + p.SKU + ")"
+		if !p.Active {
+			label += " — " + c.T("products.inactive")
+		}
+		d.LineProducts = append(d.LineProducts, Option{Value: fmt.Sprint(p.ID), Label: label})
+	}
+	last := 0
+	for i := 1; i <= MaxLines; i++ {
+		if v[fmt.Sprintf("line_product_%d", i)] != "" || v[fmt.Sprintf("line_qty_%d", i)] != "" {
+			last = i
+		}
+	}
+	for i := 1; i <= min(MaxLines, last+3); i++ {
+		d.Lines = append(d.Lines, lineRow{N: i, Product: v[fmt.Sprintf("line_product_%d", i)], Quantity: v[fmt.Sprintf("line_qty_%d", i)]})
+	}
+	if k, ok := errs["lines"]; ok {
+		if k == "inventory.err.too_many_lines" {
+			d.LinesError = c.T(k, MaxLines)
+		} else {
+			d.LinesError = c.T(k)
+		}
+	}
+	if short != nil {
+		for _, it := range short.Items {
+			d.Short = append(d.Short, c.T("inventory.short_line", it.Name,
+				c.P.Number(float64(it.OnHand)/1000, QuantityDecimals(it.OnHand)), it.Unit,
+				c.P.Number(float64(it.Wanted)/1000, QuantityDecimals(it.Wanted))))
+		}
+	}
+	return nil
 }

@@ -221,3 +221,15 @@ func UpsertProduct(ctx context.Context, tx *sql.Tx, externalID string, p *Produc
 	p.ID = id
 	return id, false, nil
 }
+
+// StockLevel is a counted product's stock as the products page shows it (app/inventory fills it
+// while the tenant has the inventory module on); quantities are thousandths of Unit ("" = the
+// product's unit).
+type StockLevel struct {
+	OnHand, ReorderLevel int64
+	HasLevel             bool
+	Unit                 string
+}
+
+// Low reports whether the stock is at or below its reorder level.
+func (s StockLevel) Low() bool { return s.HasLevel && s.OnHand <= s.ReorderLevel }

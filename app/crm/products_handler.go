@@ -1,10 +1,12 @@
 package crm
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"highvibe/app/auth"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -12,12 +14,27 @@ import (
 // ProductsHandler serves /products/: the catalog the assistant quotes from.
 type ProductsHandler struct {
 	Render *web.Renderer
+	// Stock, when set, reads the counted products' stock (app/inventory): the list shows it while
+	// the tenant has the inventory module on.
+	Stock func(ctx context.Context, db *tenantdb.DB) (map[int64]StockLevel, error)
 }
 
 type productsPage struct {
 	Products []*Product
 	Edit     *Product
 	CanWrite bool
+	// The stock column and the "low stock" filter (module inventory).
+	ShowStock bool
+	Stock     map[int64]*stockCell
+	LowOnly   bool
+	LowCount  int
+}
+
+// stockCell is a product's stock as the list shows it.
+type stockCell struct {
+	Text       string // "12,5 m²"
+	Low, Short bool   // at or below the reorder level; below zero
+	Out        bool   // nothing on hand
 }
 
 // page renders the catalog; errs are translated field errors (web.FieldErrors).
@@ -36,6 +53,10 @@ func (h *ProductsHandler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &productsPage{Products: ps}
+	if err := h.stock(r, d); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil && id > 0 && c.Can(auth.WriteCRM) {
 		if d.Edit, err = ProductByID(r.Context(), c.DB, id); err != nil {
 			h.Render.Fail(w, r, err)
@@ -80,6 +101,10 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d := &productsPage{Products: ps}
+		if err := h.stock(r, d); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 		if id > 0 {
 			d.Edit = &Product{ID: id}
 		}
@@ -108,4 +133,43 @@ func (h *ProductsHandler) SetActive(w http.ResponseWriter, r *http.Request) {
 	}
 	web.Flash(w, r, true, c.T("products.saved"))
 	web.Redirect(w, r, "/products/")
+}
+
+// stock fills the list's stock column while the tenant counts stock; ?stock=low keeps the
+// products at or below their reorder level.
+func (h *ProductsHandler) stock(r *http.Request, d *productsPage) error {
+	c := web.From(r)
+	if h.Stock == nil || !c.HasModule(platform.ModuleInventory) {
+		return nil
+	}
+	levels, err := h.Stock(r.Context(), c.DB)
+	if err != nil {
+		return err
+	}
+	d.ShowStock, d.Stock = true, map[int64]*stockCell{}
+	d.LowOnly = r.URL.Query().Get("stock") == "low"
+	var kept []*Product
+	for _, p := range d.Products {
+		l, ok := levels[p.ID]
+		if !ok {
+			if !d.LowOnly {
+				kept = append(kept, p)
+			}
+			continue
+		}
+		unit := l.Unit
+		if unit == "" {
+			unit = p.Unit
+		}
+		d.Stock[p.ID] = &stockCell{Text: c.P.Number(float64(l.OnHand)/1000, QuantityDecimals(l.OnHand)) + " " + unit,
+			Low: l.Low(), Short: l.OnHand < 0, Out: l.OnHand <= 0}
+		if l.Low() {
+			d.LowCount++
+		}
+		if !d.LowOnly || l.Low() {
+			kept = append(kept, p)
+		}
+	}
+	d.Products = kept
+	return nil
 }

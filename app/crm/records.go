@@ -40,6 +40,13 @@ type Order struct {
 	Currency, Description  string
 	OrderedAt              int64
 	CustomerName           string // filled by lists
+	// Lines, when LinesSet, replace the order's product lines on save (else they stay as they are).
+	Lines    []OrderLine
+	LinesSet bool
+	// By is who saves the order and AllowShort whether a sale below the stock on hand was
+	// confirmed: both for the stock keeper (OnOrderSaved), never stored on the order.
+	By         Actor
+	AllowShort bool
 }
 
 // Invoice is a CRM invoice; PaidAt is required when Status is paid.
@@ -343,17 +350,22 @@ func SaveOrder(ctx context.Context, tx *sql.Tx, o *Order) error {
 			return fmt.Errorf("crm: insert order: %w", err)
 		}
 		o.ID, _ = res.LastInsertId()
-		return nil
+	} else {
+		res, err := tx.ExecContext(ctx, `UPDATE orders SET customer_id=?, lead_id=?, status=?, total=?, currency=?, description=?, ordered_at=?, updated_at=? WHERE id=?`,
+			o.CustomerID, nullable(o.LeadID), o.Status, o.Total, o.Currency, o.Description, o.OrderedAt, now, o.ID)
+		if err != nil {
+			return fmt.Errorf("crm: update order: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE orders SET customer_id=?, lead_id=?, status=?, total=?, currency=?, description=?, ordered_at=?, updated_at=? WHERE id=?`,
-		o.CustomerID, nullable(o.LeadID), o.Status, o.Total, o.Currency, o.Description, o.OrderedAt, now, o.ID)
-	if err != nil {
-		return fmt.Errorf("crm: update order: %w", err)
+	if o.LinesSet {
+		if err := saveOrderLines(ctx, tx, o.ID, o.Lines); err != nil {
+			return err
+		}
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return tenantdb.ErrNotFound
-	}
-	return nil
+	return tellStock(ctx, tx, o)
 }
 
 // UpsertOrder is SaveOrder keyed by external_id, for imports.
@@ -366,6 +378,8 @@ func UpsertOrder(ctx context.Context, tx *sql.Tx, o *Order) (bool, error) {
 		return false, fmt.Errorf("crm: find order: %w", err)
 	}
 	o.ID = id
+	// An outside system's order is a sale that happened: it is never refused for the stock.
+	o.AllowShort = true
 	return id == 0, SaveOrder(ctx, tx, o)
 }
 

@@ -44,6 +44,10 @@ var Tables = []Table{
 	{"orders", "tenant", "crm"},
 	{"invoices", "tenant", "crm"},
 	{"repair_requests", "tenant", "crm"},
+	{"order_lines", "tenant", "crm"},
+	// Stock: the counted products and every movement of their stock (module inventory).
+	{"stock_items", "tenant", "inventory"},
+	{"stock_movements", "tenant", "inventory"},
 
 	// The business's opening hours and the after-hours acknowledgements already sent.
 	{"business_hours", "tenant", "hours/hoursdb"},

@@ -17,7 +17,7 @@ const (
 	ModuleConversations      = "conversations" // inbox and channels: always on
 	ModuleSales              = "sales"         // products, customers, orders, invoices
 	ModuleConstruction       = "construction"  // m² estimates from the catalog
-	ModuleInventory          = "inventory"     // stock levels (switch only, nothing yet)
+	ModuleInventory          = "inventory"     // stock levels, movements, low-stock recommendations (app/inventory)
 	ModuleSeasonal           = "seasonal"      // seasonal calendar (switch only, nothing yet)
 	ModuleRepair             = "repair"        // repair requests
 	ModuleMSP                = "msp"           // clients, sites, devices, tickets, SLAs (app/msp)

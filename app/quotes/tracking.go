@@ -156,7 +156,8 @@ func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, e
 }
 
 // orderFor writes the CRM order an accepted quote becomes (status won, total = the quote's grand
-// total), making a customer of the lead first when it has none.
+// total, its catalog product lines as the order's lines), making a customer of the lead first
+// when it has none.
 func orderFor(ctx context.Context, tx *sql.Tx, q *Quote) (int64, error) {
 	lead, err := inbox.LeadByID(ctx, tx, q.LeadID)
 	if err != nil {
@@ -181,7 +182,15 @@ func orderFor(ctx context.Context, tx *sql.Tx, q *Quote) (int64, error) {
 		custID = c.ID
 	}
 	o := &crm.Order{CustomerID: custID, LeadID: lead.ID, Status: "won", Total: Major(q.Totals.Grand), Currency: q.Currency,
-		Description: fmt.Sprintf("%s rev. %d", q.Number, q.Revision)}
+		Description: fmt.Sprintf("%s rev. %d", q.Number, q.Revision), LinesSet: true,
+		// The customer's acceptance is a sale that happened: the stock keeper records it even
+		// when it takes a product below zero (the product page shows the shortfall).
+		AllowShort: true, By: crm.Actor{Name: q.Number}}
+	for _, l := range q.Lines {
+		if l.Kind == "product" && l.ProductID != 0 && l.Quantity > 0 {
+			o.Lines = append(o.Lines, crm.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
+		}
+	}
 	if err := crm.SaveOrder(ctx, tx, o); err != nil {
 		return 0, err
 	}

@@ -39,6 +39,62 @@ type Rec struct {
 	// Day, when set (YYYY-MM-DD), is a calendar day the summary names (a contract's last day):
 	// written as a date in the viewer's language, it comes before SummaryArgs.
 	Day string `json:"day,omitempty"`
+	// Nums, when set, writes the numbers of TitleArgs and SummaryArgs in the viewer's locale (as
+	// i18n.Num, at most two decimals): their catalog verbs are %s (stock quantities: "12,5").
+	Nums bool `json:"nums,omitempty"`
+	// Stock, on a stock question, is what the business's stock shows of the products the customer
+	// named (module inventory; only counted products).
+	Stock []StockLine `json:"stock,omitempty"`
+}
+
+// StockLine is one counted product's stock as a stock question saw it.
+type StockLine struct {
+	Name   string  `json:"name"`
+	OnHand float64 `json:"on_hand"`
+	Unit   string  `json:"unit,omitempty"`
+}
+
+// stockWords say what the stock shows: the products out of stock (never to be promised), then
+// the ones on hand with their quantity.
+func (r Rec) stockWords() []i18n.Phrase {
+	var out []i18n.Phrase
+	var none []string
+	var have []i18n.Phrase
+	for _, s := range r.Stock {
+		if s.OnHand <= 0 {
+			none = append(none, s.Name)
+		} else {
+			have = append(have, i18n.P("words.rec.stock_qty", s.Name, i18n.Num{V: s.OnHand, Decimals: -1}, s.Unit))
+		}
+	}
+	if len(none) > 0 {
+		out = append(out, i18n.P("words.rec.stock_out", joinNames(none)))
+	}
+	if len(have) > 0 {
+		out = append(out, i18n.P("words.rec.stock_have", have))
+	}
+	return out
+}
+
+// args are the arguments of a Key phrase: whole numbers as integers for %d, or with Nums every
+// number written in the viewer's locale.
+func (r Rec) args(a []any) []any {
+	if !r.Nums {
+		return ints(a)
+	}
+	out := make([]any, len(a))
+	for i, x := range a {
+		switch v := x.(type) {
+		case float64:
+			x = i18n.Num{V: v, Decimals: -1}
+		case int64:
+			x = i18n.Num{V: float64(v), Decimals: -1}
+		case int:
+			x = i18n.Num{V: float64(v), Decimals: -1}
+		}
+		out[i] = x
+	}
+	return out
 }
 
 // ints turns the whole numbers JSON decoded as float64 back into integers for %d.
@@ -80,7 +136,7 @@ func (r Rec) what() i18n.Phrase {
 // Title is the recommendation's title.
 func (r Rec) Title() i18n.Phrase {
 	if r.Key != "" {
-		args := ints(r.TitleArgs)
+		args := r.args(r.TitleArgs)
 		if r.At != 0 {
 			args = append([]any{i18n.When{T: time.UnixMilli(r.At)}}, args...)
 		}
@@ -99,7 +155,7 @@ func (r Rec) Title() i18n.Phrase {
 // Summary is what the assistant says about it.
 func (r Rec) Summary() []i18n.Phrase {
 	if r.Key != "" {
-		args := ints(r.SummaryArgs)
+		args := r.args(r.SummaryArgs)
 		if r.Day != "" {
 			args = append([]any{i18n.Day(r.Day)}, args...)
 		}
@@ -128,7 +184,7 @@ func (r Rec) Summary() []i18n.Phrase {
 		}
 		return out
 	case "stock":
-		return []i18n.Phrase{i18n.P("words.rec.stock")}
+		return append([]i18n.Phrase{i18n.P("words.rec.stock")}, r.stockWords()...)
 	case "delivery_date":
 		return []i18n.Phrase{quoted("words.rec.date", r.Word)}
 	case "payment_terms", "legal_threat", "warranty", "legal":
