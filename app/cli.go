@@ -55,6 +55,7 @@ usage:
   highvibe niche create --id ID --name-en N [--name-tr N ...] [--persona T] [--vocabulary a,b] [--forbidden a,b] [--modules a,b]
   highvibe niche set --id ID [the flags of create to change]
   highvibe niche list
+  highvibe niche delete --id ID      (refused while a tenant uses it; names them)
   highvibe user create --username U --password-stdin [--tenant S --role owner|operator|viewer] [--staff]
   highvibe user set-password --username U --password-stdin
   highvibe user sessions list|revoke --username U
@@ -120,6 +121,8 @@ func run(ctx context.Context, args []string, io *IO) error {
 		return cmdNicheSet(ctx, rest[1:], io)
 	case "niche list":
 		return cmdNicheList(ctx, rest[1:], io)
+	case "niche delete":
+		return cmdNicheDelete(ctx, rest[1:], io)
 	case "user create":
 		return cmdUserCreate(ctx, rest[1:], io)
 	case "user set-password":

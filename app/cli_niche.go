@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -114,6 +115,38 @@ func cmdNicheSet(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	fmt.Fprintf(io.Out, "niche %s saved: %s; modules %s\n", n.ID, n.Names["en"], moduleList(n.Modules))
+	return notRecordedWarning(io, err)
+}
+
+func cmdNicheDelete(ctx context.Context, args []string, io *IO) error {
+	fs, data := flags("niche delete", io)
+	id := fs.String("id", "", "the custom niche to delete")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return usagef("niche delete: --id is required")
+	}
+	m, ps, err := openPlatform(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	err = staffService(m, ps).DeleteNiche(ctx, staff.CLI, *id)
+	var inUse *platform.NicheInUseError
+	switch {
+	case errors.As(err, &inUse):
+		return usagef("niche delete: niche %s is still used by %d tenant(s): %s (give each another niche first: tenant set --slug S niche=ID)",
+			*id, len(inUse.Tenants), strings.Join(inUse.Tenants, ", "))
+	case errors.Is(err, tenantdb.ErrNotFound):
+		if slices.Contains(platform.Niches, *id) {
+			return usagef("niche delete: %q is a built-in niche; only custom niches can be deleted", *id)
+		}
+		return usagef("niche delete: no custom niche %q (see niche list)", *id)
+	case !staff.Done(err):
+		return err
+	}
+	fmt.Fprintf(io.Out, "niche %s deleted\n", *id)
 	return notRecordedWarning(io, err)
 }
 

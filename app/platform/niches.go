@@ -241,3 +241,59 @@ func (s *Service) TenantsOfNiche(ctx context.Context, id string) (int, error) {
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT count(*) FROM tenants WHERE niche_id = ?`, id).Scan(&n)
 	return n, err
 }
+
+// NicheInUseError refuses to delete a custom niche some tenants still use; Tenants are their slugs.
+type NicheInUseError struct {
+	ID      string
+	Tenants []string
+}
+
+func (e *NicheInUseError) Error() string {
+	return fmt.Sprintf("platform: niche %s is used by %s", e.ID, strings.Join(e.Tenants, ", "))
+}
+
+// TenantSlugsOfNiche lists, by slug, the tenants that chose niche id.
+func (s *Service) TenantSlugsOfNiche(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, id string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT slug FROM tenants WHERE niche_id = ? ORDER BY slug`, id)
+	if err != nil {
+		return nil, fmt.Errorf("platform: tenants of niche: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, err
+		}
+		out = append(out, slug)
+	}
+	return out, rows.Err()
+}
+
+// DeleteNiche removes a custom niche no tenant uses and returns it as it was: a
+// *NicheInUseError naming the tenants that still use it, tenantdb.ErrNotFound when there is no
+// such custom niche (a built-in niche is never one). The check and the removal are one
+// transaction, so a tenant that takes the niche meanwhile cannot be left without it.
+func (s *Service) DeleteNiche(ctx context.Context, id string) (*Niche, error) {
+	var n *Niche
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n, err = scanNiche(tx.QueryRowContext(ctx, `SELECT `+nicheCols+` FROM custom_niches WHERE id = ?`, id).Scan); err != nil {
+			return err
+		}
+		users, err := s.TenantSlugsOfNiche(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if len(users) > 0 {
+			return &NicheInUseError{ID: id, Tenants: users}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM custom_niches WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("platform: delete niche: %w", err)
+		}
+		return nil
+	})
+	return n, err
+}

@@ -34,3 +34,13 @@ func (s *Service) UpdateNiche(ctx context.Context, a Actor, n *platform.Niche) e
 	return s.record(ctx, a, "", "niche_changed", "niche "+n.ID+" changed",
 		map[string]any{"before": nichePayload(before), "after": nichePayload(n)})
 }
+
+// DeleteNiche removes a custom niche no tenant uses and records it (the niche as it was); a
+// *platform.NicheInUseError names the tenants that still use it.
+func (s *Service) DeleteNiche(ctx context.Context, a Actor, id string) error {
+	n, err := s.Platform.DeleteNiche(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, a, "", "niche_deleted", "niche "+n.ID+" ("+n.Names["en"]+") deleted", map[string]any{"before": nichePayload(n)})
+}
