@@ -474,6 +474,20 @@ type boardPage struct {
 	Error    string // why the last move was refused
 	Moved    int64  // the card just moved (focus returns to it)
 	Now      int64  // Unix ms: a next action due before it is late
+	Labels   map[string]string   // stage → its label; "source.<source>" → the source's
+	Menus    map[string][]option // stage → the stages its cards may move to
+}
+
+// Targets are the stages a card in stage may be moved to under the stage rules (lost may still be
+// refused when the lead has another conversation open: the server says so).
+func (p *boardPage) Targets(stage string) []string {
+	var out []string
+	for _, s := range p.Stages {
+		if s != stage && inbox.CheckLeadMove(stage, s, 0) == nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, error) {
@@ -506,9 +520,28 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 	if errs.Any() {
 		return d, errs, nil
 	}
-	d.Columns, err = Board(r.Context(), c.DB.Read, f, time.Now().AddDate(0, 0, -ClosedDays).UnixMilli())
-	return d, nil, err
+	if d.Columns, err = Board(r.Context(), c.DB.Read, f, time.Now().AddDate(0, 0, -ClosedDays).UnixMilli()); err != nil {
+		return nil, nil, err
+	}
+	// Labels and each column's stage menu, worked out once for all its cards.
+	d.Labels = map[string]string{}
+	for _, st := range d.Stages {
+		d.Labels[st] = c.T("analytics.stage." + st)
+	}
+	for _, src := range d.Sources {
+		d.Labels["source."+src] = c.T("inbox.source." + src)
+	}
+	d.Menus = map[string][]option{}
+	for _, col := range d.Columns {
+		for _, to := range d.Targets(col.Stage) {
+			d.Menus[col.Stage] = append(d.Menus[col.Stage], option{to, d.Labels[to]})
+		}
+	}
+	return d, nil, nil
 }
+
+// option is one entry of a menu: its value and its label.
+type option struct{ Value, Label string }
 
 // Pipeline is GET /app/pipeline/: a column per stage with its count and summed expected value;
 // each card moves by drag and drop, by keyboard or by its stage menu (POST …/stage).

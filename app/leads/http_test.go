@@ -139,3 +139,12 @@ func htmxPost(t *testing.T, c *apptest.Client, path string, form url.Values) *ht
 	req.Header.Set("HX-Target", "board")
 	return req
 }
+
+// htmxGet is an htmx request for target.
+func htmxGet(t *testing.T, c *apptest.Client, path, target string) *http.Request {
+	t.Helper()
+	req, _ := http.NewRequest("GET", c.E.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	return req
+}

@@ -7,11 +7,13 @@
 package leads
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -286,7 +288,7 @@ func fillConversations(ctx context.Context, db *sql.DB, rows []*Row) error {
 // Campaigns lists the campaigns stored on leads (utm_campaign), most leads first, for the filter.
 func Campaigns(ctx context.Context, db *sql.DB) ([]string, error) {
 	var out []string
-	err := tenantdb.EachRow(ctx, db, `SELECT utm_campaign FROM leads WHERE utm_campaign <> '' AND merged_into IS NULL
+	err := tenantdb.EachRow(ctx, db, `SELECT utm_campaign FROM leads WHERE merged_into IS NULL AND utm_campaign > ''
 		GROUP BY utm_campaign ORDER BY count(*) DESC, utm_campaign LIMIT 100`, nil, func(rs *sql.Rows) error {
 		var s string
 		err := rs.Scan(&s)
@@ -310,15 +312,16 @@ type Column struct {
 }
 
 // BoardCards is how many cards a column shows (the list, filtered by the stage, has them all).
-const BoardCards = 30
+const BoardCards = 20
 
 // Board reads the pipeline board: one column per stage; won and lost count the leads that
-// reached them since closedSince (Unix ms). Counts and sums come from the index (stage,
-// expected_value), the cards from (stage, updated_at): at 20,000 open leads the board reads the
-// index entries once and 30 rows per column.
+// reached them since closedSince (Unix ms). Unfiltered, the counts and sums come from the index
+// (merged_into, stage, expected_value) and each column's cards from (merged_into, stage,
+// updated_at): at 20,000 open leads the board reads index entries once and 20 rows per column.
+// Filtered (a search, a source, a campaign, an assignee), the matching leads are read once and
+// counted, summed and cut into columns here, instead of once per column.
 func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Column, error) {
 	f.Stage = ""
-	w, args := f.where()
 	cols := make([]*Column, 0, len(inbox.LeadStages))
 	byStage := map[string]*Column{}
 	for _, s := range inbox.LeadStages {
@@ -326,8 +329,36 @@ func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Col
 		cols = append(cols, c)
 		byStage[s] = c
 	}
-	// Open stages from the covering index (stage, expected_value); the outcomes since closedSince
-	// from (stage, updated_at).
+	var err error
+	if f.filtered() {
+		err = boardFiltered(ctx, db, f, closedSince, byStage)
+	} else {
+		err = boardAll(ctx, db, f, closedSince, cols, byStage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var all []*Row
+	for _, c := range cols {
+		c.More = c.Count > len(c.Cards)
+		all = append(all, c.Cards...)
+	}
+	if err := fillConversations(ctx, db, all); err != nil {
+		return nil, err
+	}
+	return cols, nil
+}
+
+// filtered reports whether the board's filter narrows the leads (the stage is its columns).
+func (f Filter) filtered() bool {
+	return f.Source != "" || f.Campaign != "" || f.Assignee != 0 || f.From > 0 || f.To > 0 || f.OpenConv != "" ||
+		f.ValueMin >= 0 || f.ValueMax >= 0 || strings.TrimSpace(f.Q) != "" || len(f.ExcludeIDs) > 0
+}
+
+func boardAll(ctx context.Context, db *sql.DB, f Filter, closedSince int64, cols []*Column, byStage map[string]*Column) error {
+	w, args := f.where()
+	// Open stages from the covering index (merged_into, stage, expected_value); the outcomes since
+	// closedSince from (merged_into, stage, updated_at).
 	for _, part := range []struct {
 		cond string
 		args []any
@@ -349,10 +380,9 @@ func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Col
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("leads: board counts: %w", err)
+			return fmt.Errorf("leads: board counts: %w", err)
 		}
 	}
-	var all []*Row
 	for _, c := range cols {
 		if c.Count == 0 {
 			continue
@@ -368,15 +398,74 @@ func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Col
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("leads: board cards: %w", err)
+			return fmt.Errorf("leads: board cards: %w", err)
 		}
-		c.More = c.Count > len(c.Cards)
-		all = append(all, c.Cards...)
 	}
-	if err := fillConversations(ctx, db, all); err != nil {
-		return nil, err
+	return nil
+}
+
+func boardFiltered(ctx context.Context, db *sql.DB, f Filter, closedSince int64, byStage map[string]*Column) error {
+	w, args := f.where()
+	type hit struct {
+		id, at int64
 	}
-	return cols, nil
+	top := map[string][]hit{}
+	q := `SELECT l.id, l.stage, l.updated_at, l.expected_value FROM leads l WHERE ` + w +
+		` AND (l.stage IN ('new','contacted','qualified','proposal') OR l.updated_at >= ?)`
+	err := tenantdb.EachRow(ctx, db, q, append(args, closedSince), func(rs *sql.Rows) error {
+		var h hit
+		var s string
+		var v int64
+		if err := rs.Scan(&h.id, &s, &h.at, &v); err != nil {
+			return err
+		}
+		c := byStage[s]
+		if c == nil {
+			return nil
+		}
+		c.Count++
+		c.Value += v
+		top[s] = append(top[s], h)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("leads: board: %w", err)
+	}
+	var ids []int64
+	for s, hs := range top {
+		slices.SortFunc(hs, func(a, b hit) int {
+			if a.at != b.at {
+				return cmp.Compare(b.at, a.at)
+			}
+			return cmp.Compare(b.id, a.id)
+		})
+		hs = hs[:min(len(hs), BoardCards)]
+		top[s] = hs
+		for _, h := range hs {
+			ids = append(ids, h.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list, largs := in(ids)
+	rows := map[int64]*Row{}
+	err = tenantdb.EachRow(ctx, db, `SELECT `+rowCols+` FROM leads l WHERE l.id IN `+list, largs, func(rs *sql.Rows) error {
+		r, err := scanRow(rs)
+		rows[r.ID] = r
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("leads: board cards: %w", err)
+	}
+	for s, hs := range top {
+		for _, h := range hs {
+			if r := rows[h.id]; r != nil {
+				byStage[s].Cards = append(byStage[s].Cards, r)
+			}
+		}
+	}
+	return nil
 }
 
 // Lead is a lead as its page shows it.
