@@ -471,9 +471,9 @@ type boardPage struct {
 	CanWrite bool
 	Query    string // the board's filters, kept by every move
 	ListURL  string
-	Error    string // why the last move was refused
-	Moved    int64  // the card just moved (focus returns to it)
-	Now      int64  // Unix ms: a next action due before it is late
+	Error    string              // why the last move was refused
+	Moved    int64               // the card just moved (focus returns to it)
+	Now      int64               // Unix ms: a next action due before it is late
 	Labels   map[string]string   // stage → its label; "source.<source>" → the source's
 	Menus    map[string][]option // stage → the stages its cards may move to
 }
