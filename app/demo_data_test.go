@@ -129,6 +129,13 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("dashboard: %d", r.StatusCode)
 	}
 	doc := r.Doc(t)
+	// The seasonal calendar is on, with the demo's four dates, and opens from the menu.
+	if n := count(`SELECT count(*) FROM seasonal_campaigns`); n != 4 {
+		t.Errorf("seasonal dates %d, want 4", n)
+	}
+	if sr := c.Get("/app/seasonal/?lang=tr"); sr.StatusCode != 200 || !strings.Contains(sr.Body, "Kurban Bayramı") {
+		t.Errorf("seasonal calendar: %d", sr.StatusCode)
+	}
 	open := count(`SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')`)
 	if got := strings.TrimSpace(doc.Find(`[data-card="open"] .card-value`).Text()); got != itoa(open) {
 		t.Errorf("open conversations card %q, want %d", got, open)

@@ -29,7 +29,7 @@ func TestMenuGroupsRecordLists(t *testing.T) {
 	if got := strings.TrimSpace(doc.Find(".nav .nav-group > summary").Text()); got != "Müşteriler" {
 		t.Errorf("group title %q, want Müşteriler", got)
 	}
-	want := "/app/quotes/ Teklifler|/customers/ Müşteriler|/orders/ Siparişler|/invoices/ Faturalar|/products/ Ürünler"
+	want := "/app/quotes/ Teklifler|/customers/ Müşteriler|/orders/ Siparişler|/invoices/ Faturalar|/products/ Ürünler|/app/seasonal/ Sezon takvimi"
 	if got := strings.Join(links(doc), "|"); got != want {
 		t.Errorf("group links\n got %s\nwant %s", got, want)
 	}

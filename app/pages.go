@@ -56,6 +56,10 @@ func recordLinks(c *web.Ctx) []web.NavLink {
 	if c.HasModule(platform.ModuleMSP) {
 		out = append(out, web.NavLink{Href: "/app/msp/tickets/", Label: "nav.msp", Nav: "msp"})
 	}
+	// The seasonal calendar (app/seasonal): campaign dates and their lead times.
+	if c.HasModule(platform.ModuleSeasonal) {
+		out = append(out, web.NavLink{Href: "/app/seasonal/", Label: "nav.seasonal", Nav: "seasonal"})
+	}
 	return out
 }
 

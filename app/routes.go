@@ -330,6 +330,16 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/msp/devices/new", panel, auth.WriteCRM, h.MSP.SaveDevice},
 		{"GET /app/msp/devices/{id}/{$}", panel, auth.ReadCRM, h.MSP.Device},
 		{"POST /app/msp/devices/{id}/{$}", panel, auth.WriteCRM, h.MSP.SaveDevice},
+	}), inModule(platform.ModuleSeasonal, []line{
+		// Module seasonal: the seasonal calendar (app/seasonal): the team reads it; the owner adds
+		// presets and their own dates, edits and removes them.
+		{"GET /app/seasonal/{$}", panel, auth.ReadPanel, h.Seasonal.Calendar},
+		{"GET /app/seasonal/new", panel, auth.ManageSettings, h.Seasonal.New},
+		{"POST /app/seasonal/new", panel, auth.ManageSettings, h.Seasonal.Save},
+		{"POST /app/seasonal/presets", panel, auth.ManageSettings, h.Seasonal.AddPresetHandler},
+		{"GET /app/seasonal/{id}/edit", panel, auth.ManageSettings, h.Seasonal.Edit},
+		{"POST /app/seasonal/{id}/edit", panel, auth.ManageSettings, h.Seasonal.Save},
+		{"POST /app/seasonal/{id}/delete", panel, auth.ManageSettings, h.Seasonal.Delete},
 	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},
@@ -435,7 +445,7 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 	}
 	mux.Handle("GET "+static.Prefix, s.Assets.Handler())
 	// The other trailing-slash form redirects to the one written in the table.
-	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/leads", "/app/pipeline", "/app/approvals", "/app/followups", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
+	for _, p := range []string{"/login", "/logout", "/app", "/app/inbox", "/app/leads", "/app/pipeline", "/app/approvals", "/app/followups", "/app/analytics", "/app/logs", "/app/quotes", "/app/settings", "/app/profile", "/app/notifications", "/app/visits", "/app/msp/contracts", "/app/msp/tickets", "/app/msp/clients", "/app/msp/sites", "/app/msp/devices", "/app/msp/sla", "/app/seasonal", "/staff", "/staff/users", "/staff/trail", "/healthz", "/readyz"} {
 		mux.HandleFunc("GET "+p, slashRedirect(p+"/"))
 	}
 	mux.HandleFunc("GET /guide/{$}", slashRedirect("/guide"))

@@ -41,6 +41,7 @@ import (
 	"highvibe/app/ops"
 	"highvibe/app/platform"
 	"highvibe/app/quotes"
+	"highvibe/app/seasonal"
 	"highvibe/app/settings"
 	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
@@ -133,6 +134,9 @@ type Handlers struct {
 	FollowUpsCore *followups.Service
 	// Stock is a product's stock page and its forms (module inventory, app/inventory).
 	Stock *inventory.Handler
+	// Seasonal is the seasonal calendar module's page (app/seasonal); its job raises a
+	// recommendation when a campaign's lead time starts.
+	Seasonal *seasonal.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -303,6 +307,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.MSPTime = &msp.TimeHandler{Render: s.Render, Platform: s.Platform}
 	msp.RegisterContractJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
 		return s.Platform.HasModule(ctx, slug, platform.ModuleMSP)
+	})
+	h.Seasonal = &seasonal.Handler{Render: s.Render}
+	seasonal.RegisterJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
+		return s.Platform.HasModule(ctx, slug, platform.ModuleSeasonal)
 	})
 	h.MSP = &msp.Handler{Render: s.Render, Platform: s.Platform, Inbox: h.InboxService}
 	h.Inbox.Neighbours.Tickets, h.Inbox.Neighbours.TicketsShown = msp.ConversationTickets, msp.Shown

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -274,6 +275,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	if got := ids(`SELECT id FROM site_visits WHERE status = 'done' ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/visits"] = got[0] // the demo's done visit: its page and its outcome form
 	}
+	if got := ids(`SELECT id FROM seasonal_campaigns ORDER BY id LIMIT 1`); len(got) == 1 {
+		first["app/seasonal"] = got[0] // a seasonal date's edit form: /app/seasonal/{id}/edit
+	}
 	if got := ids(`SELECT lead_id FROM conversations ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/media/lead"] = got[0] // a person's photos and files: /app/media/lead/{id}/
 	}
@@ -318,6 +322,8 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		pages = append(pages, "/app/approvals/?kind="+k)
 	}
 	pages = append(pages, "/app/inbox/?filter=handoff", "/app/inbox/?sort=urgency", "/app/logs/?provider=staff")
+	// The seasonal calendar's month grid (the year view is its plain page).
+	pages = append(pages, "/app/seasonal/?month="+time.Now().AddDate(0, 1, 0).Format("2006-01"))
 	// The customer's page of the demo's sent quote (public: its words are the customer's, in the
 	// language asked for, else the quote's).
 	toks := words(`SELECT token FROM quotes WHERE status IN ('sent','accepted') ORDER BY id LIMIT 1`)

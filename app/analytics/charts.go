@@ -198,6 +198,23 @@ func forecastChart(f Forecast, ms MonthSeries) Figure {
 			{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.series.forecast"), "x": fm, "y": roundAll(f.Points),
 				"line": map[string]any{"dash": "dash"}},
 		}
+		// The seasonal calendar's campaigns (app/seasonal): the projection before them as a dotted
+		// line, and a marker over each month a campaign week raised or lowered, naming it.
+		var notes []map[string]any
+		for i, ws := range f.Campaigns {
+			if len(ws) == 0 || i >= len(fm) {
+				continue
+			}
+			notes = append(notes, map[string]any{"x": fm[i], "y": round2(f.Upper[i]), "text": campaignLabel(ws),
+				"showarrow": true, "arrowhead": 2, "ax": 0, "ay": -28, "bgcolor": "#fff1d1", "bordercolor": "#f79009",
+				"font": map[string]any{"size": 11}})
+		}
+		if len(notes) > 0 {
+			fc.Data = append(fc.Data, map[string]any{"type": "scatter", "mode": "lines", "name": tr("analytics.series.forecast_base"),
+				"x": fm, "y": roundAll(f.Base), "line": map[string]any{"dash": "dot", "color": "#8a94a6"}})
+			fc.Layout["annotations"] = notes
+			fc.Layout["margin"] = map[string]any{"l": 50, "r": 20, "t": 80, "b": 50}
+		}
 	}
 	return fc
 }

@@ -19,6 +19,10 @@ type Forecast struct {
 	Sigma    float64   // standard deviation of the one-step-ahead residuals
 	Accuracy float64   // 0–100: 1 − MAPE of a backtest on the last observed months, clipped
 	Backtest int       // how many months the backtest held out (0 = too little data to measure)
+	// Base is the Holt projection before the seasonal calendar's campaigns (ApplySeasonal), and
+	// Campaigns the campaigns that raised each projected month; both nil without campaigns.
+	Base      []float64        `json:",omitempty"`
+	Campaigns [][]CampaignWeek `json:",omitempty"`
 }
 
 // Holt runs Holt's linear trend on series and projects horizon steps ahead. Level starts at the

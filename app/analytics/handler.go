@@ -29,6 +29,7 @@ type Card struct {
 type ChartSlot struct {
 	Key, Title, Empty string
 	Wide              bool
+	Note              string // a line under the chart (the forecast: how the seasonal calendar raises it)
 }
 
 type pageData struct {
@@ -86,6 +87,7 @@ func params(c *web.Ctx, trigger string, channels []string) Params {
 	p := ParamsFrom(c.Tenant.Setting)
 	p.ActorID, p.Trigger, p.Channels = c.UserID(), trigger, channels
 	p.MSP = c.HasModule(platform.ModuleMSP)
+	p.Seasonal = c.HasModule(platform.ModuleSeasonal)
 	if c.User != nil {
 		p.ActorName = c.User.Username
 	}
@@ -121,8 +123,12 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, k := range ChartKeys {
-		d.Charts = append(d.Charts, ChartSlot{Key: k, Title: c.T("analytics.chart." + k), Empty: c.T("analytics.empty." + k),
-			Wide: k == "revenue_series" || k == "forecast_payload"})
+		slot := ChartSlot{Key: k, Title: c.T("analytics.chart." + k), Empty: c.T("analytics.empty." + k),
+			Wide: k == "revenue_series" || k == "forecast_payload"}
+		if k == "forecast_payload" && c.HasModule(platform.ModuleSeasonal) {
+			slot.Note = c.T("analytics.forecast.seasonal_note")
+		}
+		d.Charts = append(d.Charts, slot)
 	}
 	if d.LeadGen, err = OpenLeadGeneration(ctx, c.DB); err != nil {
 		h.Render.Fail(w, r, err)

@@ -18,6 +18,7 @@ func RegisterJobs(r *jobs.Runner, p *platform.Service, channels []string) {
 		ps := ParamsFrom(t.Setting)
 		ps.Channels = channels
 		ps.MSP = t.HasModule(platform.ModuleMSP)
+		ps.Seasonal = t.HasModule(platform.ModuleSeasonal)
 		return ps, nil
 	}))
 }

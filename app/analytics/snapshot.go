@@ -47,6 +47,7 @@ type Params struct {
 	Trigger   string   // button, query, background, scheduled
 	Channels  []string // the channel registry's names: the segment heatmap's rows, in order
 	MSP       bool     // the tenant has the msp module on: the snapshot carries msp_payload
+	Seasonal  bool     // the tenant has the seasonal module on: its campaigns raise the forecast
 }
 
 // ParamsFrom reads Params from tenant settings by key.
@@ -87,6 +88,14 @@ func Build(ctx context.Context, db *tenantdb.DB, now time.Time, p Params) (*Snap
 	}
 	d.Channels = p.Channels
 	k, _, f, ms := Compute(d)
+	if p.Seasonal {
+		months := forecastMonths(now, len(f.Points))
+		weeks, err := campaignWeeks(ctx, db, months)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.ApplySeasonal(months, weeks)
+	}
 	pack := map[string]any{}
 	for key, fig := range BuildCharts(d, k, f, ms) {
 		pack[key] = fig

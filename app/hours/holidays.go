@@ -81,3 +81,26 @@ func PresetUntil(preset string) int {
 	}
 	return f.UntilYear
 }
+
+// ReligiousFirstDays lists the first day (YYYY-MM-DD, sorted) of each religious holiday of a
+// preset ("tr") by its name in the preset ("Ramazan Bayramı", "Kurban Bayramı"), from the same
+// data as the closed days: the seasonal calendar's lunar campaigns take their dates from here.
+func ReligiousFirstDays(preset string) map[string][]string {
+	if preset != "tr" {
+		return nil
+	}
+	var f presetFile
+	if err := json.Unmarshal(holidaysTR, &f); err != nil {
+		panic(fmt.Sprintf("hours: holidays_tr.json: %v", err))
+	}
+	out := map[string][]string{}
+	for _, r := range f.Religious {
+		if len(r.Days) > 0 {
+			out[r.Name] = append(out[r.Name], r.Days[0])
+		}
+	}
+	for _, v := range out {
+		sort.Strings(v)
+	}
+	return out
+}

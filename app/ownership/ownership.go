@@ -89,6 +89,10 @@ var Tables = []Table{
 	// Follow-ups: the owner's rules and each conversation's sequence of follow-up drafts.
 	{"followup_settings", "tenant", "followups"},
 	{"followups", "tenant", "followups"},
+	// The seasonal calendar module: the campaign dates a business prepares for and the
+	// recommendations its job raised for them (once per campaign and year).
+	{"seasonal_campaigns", "tenant", "seasonal"},
+	{"seasonal_raised", "tenant", "seasonal"},
 
 	// Telling the team: each person's notifications in this tenant (their push subscriptions and
 	// preferences belong to the person, in the control database below).
@@ -180,6 +184,11 @@ var ReadModels = []ReadModel{
 		What: "who is due a follow-up: widget and landing visitors with no reply from a person, customers quiet after a quote " +
 			"(consent, the conversation's state)",
 		Tables: []string{"leads", "conversations", "messages", "quotes"},
+	},
+	{
+		Path:   "seasonal/lastyear.go",
+		What:   "how many orders last year's week of a seasonal campaign had, for the recommendation its job raises",
+		Tables: []string{"orders"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",
