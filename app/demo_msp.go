@@ -13,6 +13,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/inbox"
 	"highvibe/app/msp"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -183,7 +184,7 @@ func seedDemoMSP(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantd
 	now := time.Now()
 	today := now.In(loc)
 	r := rand.New(rand.NewPCG(2026, 14))
-	g := &demoMSPGen{r: r, now: now, loc: loc, sched: sched, tech: talha}
+	g := &demoMSPGen{r: r, cr: rand.New(rand.NewPCG(14, 2026)), leads: map[string]int64{}, now: now, loc: loc, sched: sched, tech: talha}
 	for ci, c := range demoMSPClients {
 		cl := demoMSPClientIDs{}
 		if cl.id, err = msp.SaveClient(ctx, db, 0, msp.ClientInput{Name: c.name, ContactName: c.contact, ContactPhone: c.phone,
@@ -229,9 +230,10 @@ func seedDemoMSP(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantd
 			return err
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "demo", ActionType: "seed_msp", ModelName: "demo-seed",
-			Summary: fmt.Sprintf("demo data: %d clients, %d tickets over six months, %d replies, %d time entries",
-				len(g.clients), g.count, g.replies, g.entries),
-			Payload: map[string]any{"clients": len(g.clients), "tickets": g.count, "replies": g.replies, "time_entries": g.entries}})
+			Summary: fmt.Sprintf("demo data: %d clients, %d tickets over six months (%d from conversations, %d messages), %d replies, %d time entries",
+				len(g.clients), g.count, g.convs, g.msgs, g.replies, g.entries),
+			Payload: map[string]any{"clients": len(g.clients), "tickets": g.count, "replies": g.replies, "time_entries": g.entries,
+				"conversations": g.convs, "messages": g.msgs}})
 		return err
 	})
 }
@@ -249,6 +251,9 @@ type demoMSPDeviceID struct {
 
 type demoMSPGen struct {
 	r                       *rand.Rand
+	cr                      *rand.Rand // the channels tickets came in by (its own stream: the tickets' story stays as it was)
+	leads                   map[string]int64
+	convs, msgs, wamid      int
 	now                     time.Time
 	loc                     *time.Location
 	sched                   *hours.Schedule
@@ -458,6 +463,9 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 		h.Time = append(h.Time, msp.HistoricTime{Day: start.In(g.loc).Format(time.DateOnly), StartedAt: start, Minutes: mins,
 			Billable: r.IntN(10) != 0, Note: map[bool]string{true: is.fix, false: "İlk inceleme"}[s.To == msp.StatusResolved], Actor: g.tech})
 	}
+	if err := g.conversation(ctx, tx, ci, h); err != nil {
+		return err
+	}
 	if _, err := msp.InsertHistoryTx(ctx, tx, h); err != nil {
 		return fmt.Errorf("demo msp: ticket %q: %w", is.subject, err)
 	}
@@ -468,6 +476,114 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 		}
 	}
 	g.entries += len(h.Time)
+	return nil
+}
+
+// demoMSPChannels: how tickets came in, by share out of ten — a WhatsApp message, an e-mail, the
+// web chat widget; the rest were phoned in or typed by the technician (no conversation).
+var demoMSPChannels = []struct {
+	channel string
+	share   int
+}{{"whatsapp", 3}, {"email", 2}, {"webchat", 1}}
+
+// conversation gives a ticket the conversation it came from, about six in ten of them: the
+// client's contact wrote (the ticket's description), the technician's public replies went back
+// on the same channel, the customer answered a question and thanked for the fix. One lead per
+// client and channel (its contact), linked to the client's CRM customer; a thread per ticket.
+func (g *demoMSPGen) conversation(ctx context.Context, tx *sql.Tx, ci int, h *msp.HistoricTicket) error {
+	x, channel := g.cr.IntN(10), ""
+	for _, c := range demoMSPChannels {
+		if x < c.share {
+			channel = c.channel
+			break
+		}
+		x -= c.share
+	}
+	if channel == "" {
+		return nil
+	}
+	c := demoMSPClients[ci]
+	ext := ""
+	switch channel {
+	case "whatsapp":
+		ext = strings.TrimPrefix(inbox.NormalizePhone(c.phone), "+")
+	case "email":
+		ext = c.mail
+	case "webchat":
+		ext = fmt.Sprintf("demo-visitor-msp-%d-%d", ci, g.cr.IntN(1_000_000))
+	}
+	key := fmt.Sprintf("%d:%s", ci, channel)
+	lead, ok := g.leads[key]
+	if !ok {
+		cl, err := msp.ClientByID(ctx, tx, g.clients[ci].id)
+		if err != nil {
+			return err
+		}
+		if lead, _, err = inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: demoExternalMark + "msp-" + key, Name: c.contact,
+			Phone: c.phone, Email: c.mail, Stage: "won", Source: channel, CustomerID: cl.CustomerID,
+			CreatedAt: h.CreatedAt.Add(-5 * time.Minute).UnixMilli()}); err != nil {
+			return fmt.Errorf("demo msp: lead: %w", err)
+		}
+		g.leads[key] = lead
+	}
+	asked := h.CreatedAt.Add(-time.Duration(2+g.cr.IntN(8)) * time.Minute)
+	body := h.Description
+	if channel == "email" {
+		body = h.Subject + "\n\n" + h.Description + "\n\n" + c.contact
+	}
+	msgs := []inbox.HistoricMessage{{Direction: "inbound", AuthorKind: "customer", Body: body, At: asked.UnixMilli()}}
+	out := "sent"
+	if channel == "whatsapp" {
+		out = "read"
+	}
+	resolved := false
+	for i, s := range h.Steps {
+		switch {
+		case s.Kind == "reply":
+			msgs = append(msgs, inbox.HistoricMessage{Direction: "outbound", AuthorKind: "user", AuthorUserID: s.Actor.UserID, Body: s.Body,
+				DeliveryStatus: out, At: s.At.UnixMilli()})
+		case s.Kind == "status" && s.To == msp.StatusOpen && i > 0 && h.Steps[i-1].To == msp.StatusWaitingCustomer:
+			msgs = append(msgs, inbox.HistoricMessage{Direction: "inbound", AuthorKind: "customer",
+				Body: "Ekran görüntüsünü ekledim; bilgisayar açık, bağlanabilirsiniz.", At: s.At.Add(-time.Minute).UnixMilli()})
+		case s.Kind == "status" && s.To == msp.StatusResolved:
+			resolved = true
+			if thanks := s.At.Add(time.Duration(20+g.cr.IntN(200)) * time.Minute); thanks.Before(g.now) && g.cr.IntN(3) > 0 {
+				msgs = append(msgs, inbox.HistoricMessage{Direction: "inbound", AuthorKind: "customer",
+					Body: "Teşekkürler, şu an sorun yok.", At: thanks.UnixMilli()})
+			}
+		}
+	}
+	slices.SortStableFunc(msgs, func(a, b inbox.HistoricMessage) int { return int(a.At - b.At) })
+	var lastIn, waiting int64
+	for _, m := range msgs {
+		if m.Direction == "inbound" {
+			lastIn = m.At
+		}
+	}
+	if last := msgs[len(msgs)-1]; last.Direction == "inbound" && !resolved {
+		waiting = last.At
+	}
+	if channel == "whatsapp" {
+		for i := range msgs {
+			if msgs[i].Direction == "inbound" {
+				g.wamid++
+				msgs[i].ProviderMessageID = fmt.Sprintf("wamid.demo-msp-%06d", g.wamid)
+			}
+		}
+	}
+	cl, err := msp.ClientByID(ctx, tx, g.clients[ci].id)
+	if err != nil {
+		return err
+	}
+	conv, err := inbox.InsertHistory(ctx, tx, &inbox.HistoricConversation{LeadID: lead, CustomerID: cl.CustomerID, Channel: channel,
+		ExternalID: ext, State: "contacted", Language: "tr", AssignedUserID: g.tech.UserID, AIMode: "manual",
+		LastInboundAt: lastIn, WaitingSince: waiting, CreatedAt: asked.UnixMilli(), Messages: msgs})
+	if err != nil {
+		return fmt.Errorf("demo msp: conversation: %w", err)
+	}
+	h.ConversationID = conv
+	g.convs++
+	g.msgs += len(msgs)
 	return nil
 }
 

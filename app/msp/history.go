@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/inbox"
 )
 
 // HistoricTicket is one past ticket: what the ticket form would have held, when it was opened,
@@ -110,6 +111,15 @@ func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticke
 			return nil, fmt.Errorf("msp: history step %d: unknown kind %q", i, s.Kind)
 		}
 	}
+	// A ticket that came from a conversation has its lead as the requester, as a live one does.
+	var leadID int64
+	if n.ConversationID != 0 {
+		c, err := inbox.ConversationByID(ctx, tx, n.ConversationID)
+		if err != nil {
+			return nil, fmt.Errorf("msp: past ticket's conversation: %w", err)
+		}
+		leadID = c.LeadID
+	}
 	num, err := nextNumber(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -118,14 +128,14 @@ func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticke
 	res, err := tx.ExecContext(ctx, `INSERT INTO msp_tickets(number, subject, description, client_id, site_id, device_id, lead_id,
 		conversation_id, category, priority, status, assignee_user_id, created_by_name, created_at, updated_at, status_at, resolved_at,
 		closed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, num, n.Subject, n.Description, nullID(n.ClientID), nullID(n.SiteID),
-		nullID(n.DeviceID), nil, nullID(n.ConversationID), n.Category, n.Priority, status, nullID(n.AssigneeID), h.CreatedBy.Name,
+		nullID(n.DeviceID), nullID(leadID), nullID(n.ConversationID), n.Category, n.Priority, status, nullID(n.AssigneeID), h.CreatedBy.Name,
 		created, last.UnixMilli(), statusAt.UnixMilli(), msOrNil(resolvedAt), msOrNil(closedAt))
 	if err != nil {
 		return nil, fmt.Errorf("msp: insert past ticket: %w", err)
 	}
 	id, _ := res.LastInsertId()
 	t := &Ticket{ID: id, Number: num, Subject: n.Subject, Description: n.Description, ClientID: n.ClientID, SiteID: n.SiteID,
-		DeviceID: n.DeviceID, ConversationID: n.ConversationID, Category: n.Category, Priority: n.Priority, Status: status,
+		DeviceID: n.DeviceID, LeadID: leadID, ConversationID: n.ConversationID, Category: n.Category, Priority: n.Priority, Status: status,
 		AssigneeID: n.AssigneeID, CreatedByName: h.CreatedBy.Name, CreatedAt: created, UpdatedAt: last.UnixMilli(),
 		StatusAt: statusAt.UnixMilli(), ResolvedAt: resolvedAt.UnixMilli(), ClosedAt: closedAt.UnixMilli()}
 	if resolvedAt.IsZero() {
