@@ -51,9 +51,17 @@ type Run struct {
 	Next     time.Time // the next run queued (zero: none needed)
 }
 
-// batch is how many candidates and due steps one run handles at most; the next run, queued at
-// once, goes on.
-const batch = 200
+// batch is how many due steps one run handles at most, candidates how many conversations of each
+// kind it looks at (the newest first); the next run, queued at once, goes on.
+const (
+	batch      = 200
+	candidates = 500
+)
+
+// StaleAfter is how long after its due moment a sequence may still start: a visitor whose wait
+// ended longer ago than that is not followed up any more (switching follow-ups on does not chase
+// last week's visitors, nor does a job that was down for days).
+const StaleAfter = 24 * time.Hour
 
 // RunScan is one run of the job at now, in one write transaction: sequences of closed
 // conversations stop, due candidates start a sequence, due steps become drafts in the approval
@@ -91,15 +99,15 @@ func RunScan(ctx context.Context, db *tenantdb.DB, env Env, now time.Time) (Run,
 			}
 		}
 		since := nowMS - Lookback
-		nr, err := noReplyCandidates(ctx, tx, since, batch)
+		nr, err := noReplyCandidates(ctx, tx, since, candidates)
 		if err != nil {
 			return err
 		}
-		qc, err := quoteCandidates(ctx, tx, since, batch)
+		qc, err := quoteCandidates(ctx, tx, since, candidates)
 		if err != nil {
 			return err
 		}
-		full := len(nr) == batch || len(qc) == batch
+		full := false
 		for _, c := range append(nr, qc...) {
 			wait := set.NoReplyHours
 			if c.Reason == ReasonQuote {
@@ -113,6 +121,9 @@ func RunScan(ctx context.Context, db *tenantdb.DB, env Env, now time.Time) (Run,
 				later(due)
 				continue
 			}
+			if now.Sub(due) > StaleAfter {
+				continue
+			}
 			started, err := startTx(ctx, tx, c, set.MaxSteps, nowMS)
 			if err != nil {
 				return err
@@ -121,6 +132,8 @@ func RunScan(ctx context.Context, db *tenantdb.DB, env Env, now time.Time) (Run,
 				run.Started++
 			}
 		}
+		// A full page of candidates that started sequences may have more behind it.
+		full = run.Started > 0 && (len(nr) == candidates || len(qc) == candidates)
 		// 3. Due steps.
 		due, err := listFU(ctx, tx, `WHERE status = 'active' AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?`, nowMS, batch)
 		if err != nil {

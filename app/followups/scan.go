@@ -8,9 +8,9 @@ import (
 // This file is the room's read model (app/ownership): what it reads of the inbox's leads,
 // conversations and messages and of the quotes, never writing them.
 
-// Lookback is how far back a customer's last message or a quote's sending may lie for a sequence
-// to start: switching follow-ups on does not follow up last year's visitors.
-const Lookback = 14 * 24 * 3600 * 1000 // ms
+// Lookback is how far back a customer's last message or a quote's sending is looked at: beyond
+// the longest wait the rules allow (MaxQuoteHours business hours), so the query stays small.
+const Lookback = 30 * 24 * 3600 * 1000 // ms
 
 // consentOK is the consent rule, on the lead l: a visitor of the widget, the landing page or a
 // lead typed in or imported must have given consent (leads.consent_at); a customer who wrote to
@@ -35,7 +35,7 @@ func noReplyCandidates(ctx context.Context, q Querier, since int64, limit int) (
 		                  AND m.author_kind = 'user' AND m.created_at >= c.last_inbound_at)
 		  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.conversation_id = c.id
 		                  AND (f.status IN ('active','waiting') OR f.anchor_at >= c.last_inbound_at))
-		ORDER BY c.last_inbound_at, c.id LIMIT ?2`, since, limit)
+		ORDER BY c.last_inbound_at DESC, c.id DESC LIMIT ?2`, since, limit)
 	if err != nil {
 		return nil, fmt.Errorf("followups: no-reply candidates: %w", err)
 	}
@@ -68,7 +68,7 @@ func quoteCandidates(ctx context.Context, q Querier, since int64, limit int) ([]
 		                  AND m.author_kind = 'user' AND m.created_at > qu.sent_at + ?3)
 		  AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.conversation_id = c.id
 		                  AND (f.status IN ('active','waiting') OR f.anchor_at >= qu.sent_at))
-		ORDER BY qu.sent_at, qu.id LIMIT ?2`, since, limit, quoteGrace)
+		ORDER BY qu.sent_at DESC, qu.id DESC LIMIT ?2`, since, limit, quoteGrace)
 	if err != nil {
 		return nil, fmt.Errorf("followups: quote candidates: %w", err)
 	}

@@ -37,7 +37,7 @@ func Defaults() Settings {
 // Limits of the settings (the schema's CHECKs say the same).
 const (
 	MaxNoReplyHours = 72
-	MaxQuoteHours   = 240
+	MaxQuoteHours   = 120
 	MaxStepDays     = 30
 	MaxMaxSteps     = 5
 )
