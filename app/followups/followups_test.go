@@ -476,6 +476,24 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(r.Body, "Takip kuralları kaydedildi") {
 		t.Error("no saved message")
 	}
+	// "Approve and send" on the conversation page, with the text edited: the edit goes out once
+	// (the decision's hook sends it), the page says it was edited, and step 2 is planned.
+	s := f.seq(t, conv)
+	edited := "Merhaba Zeynep Hanım, sizi yarın 10:00'da arayabilir miyiz?"
+	r = op.Post("/app/approvals/"+itoa(s.RecommendationID)+"/send", url.Values{"body": {edited}, "next": {"/app/inbox/" + itoa(conv) + "/"}})
+	if r.StatusCode != 303 {
+		t.Fatalf("approve and send: %d", r.StatusCode)
+	}
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'outbound' AND body = ?`, conv, edited); n != 1 {
+		t.Errorf("%d messages with the edited text, want 1", n)
+	}
+	if s := f.seq(t, conv); s.Status != "active" || s.Step != 1 || !f.rec(t, s.RecommendationID).Sent {
+		t.Errorf("after approve and send: %+v", s)
+	}
+	if r := op.Get("/app/inbox/" + itoa(conv) + "/"); !strings.Contains(r.Body, "Düzenlendi ve gönderildi") ||
+		!strings.Contains(r.Doc(t).Find("#followup").Text(), "Takip 2 / 2:") {
+		t.Errorf("conversation page after sending: flash or follow-up line missing: %q", r.Doc(t).Find("#followup").Text())
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
