@@ -340,6 +340,16 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/seasonal/{id}/edit", panel, auth.ManageSettings, h.Seasonal.Edit},
 		{"POST /app/seasonal/{id}/edit", panel, auth.ManageSettings, h.Seasonal.Save},
 		{"POST /app/seasonal/{id}/delete", panel, auth.ManageSettings, h.Seasonal.Delete},
+	}), inModule(platform.ModuleConversionTracking, []line{
+		// Module conversion_tracking (app/conversions): the owner's rules, destinations, delivery
+		// log and monthly ad spend; a lead's click ids and conversion events (everyone reads them,
+		// the owner withdraws a person's marketing consent).
+		{"GET /app/settings/conversions", panel, auth.ManageSettings, h.Conversions.Settings},
+		{"POST /app/settings/conversions", panel, auth.ManageSettings, h.Conversions.Save},
+		{"POST /app/settings/conversions/spend", panel, auth.ManageSettings, h.Conversions.SaveSpend},
+		{"POST /app/settings/conversions/deliveries/{id}/retry", panel, auth.ManageSettings, h.Conversions.RetryDelivery},
+		{"GET /app/conversions/leads/{id}", panel, auth.ReadPanel, h.Conversions.Lead},
+		{"POST /app/conversions/leads/{id}/withdraw", panel, auth.ManageSettings, h.Conversions.Withdraw},
 	}), always([]line{
 		// Panel: owner settings.
 		{"GET /app/settings/", panel, auth.ManageSettings, h.Settings.Show},

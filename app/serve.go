@@ -24,6 +24,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/channels"
 	"highvibe/app/channels/channel"
+	"highvibe/app/conversions"
 	"highvibe/app/crm"
 	"highvibe/app/dashboard"
 	"highvibe/app/docs"
@@ -137,6 +138,10 @@ type Handlers struct {
 	// Seasonal is the seasonal calendar module's page (app/seasonal); its job raises a
 	// recommendation when a campaign's lead time starts.
 	Seasonal *seasonal.Handler
+	// Conversions is conversion tracking (module conversion_tracking, app/conversions): its
+	// settings page, a lead's section and the outbox that delivers events to the ad platforms.
+	Conversions    *conversions.Handler
+	ConversionsSvc *conversions.Service
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -326,6 +331,15 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
 	h.Inbox.Neighbours.FollowUp = followups.ConversationLine
 	h.FollowUps = &followups.Handler{Render: s.Render}
+	// Conversion tracking: the widget and the landing page tell it of a visitor's first message
+	// (click ids kept with marketing consent), the inbox of every state change (OnStageChange,
+	// registered by RegisterJobs); events go out through one outbox job per destination.
+	h.ConversionsSvc = &conversions.Service{Platform: s.Platform, Sender: &conversions.Sender{EP: conversions.DefaultEndpoints}, Log: o.Log}
+	h.ConversionsSvc.RegisterJobs(s.Jobs)
+	h.Conversions = &conversions.Handler{Render: s.Render}
+	h.Channels.Widget.Conversions = h.ConversionsSvc
+	h.Channels.Landing.Conversions = h.ConversionsSvc
+	h.Analytics.Attribution = func(r *http.Request) (any, error) { return conversions.KPIReport(r) }
 	h.Account.CalendarFeed = func(r *http.Request) (any, error) { return visits.FeedSection(r) }
 	// The leads pages. The lead page's sections: its own (consent, conversations, quotes, visits,
 	// orders, invoices, tickets, events), then each room's, appended here in page order.

@@ -18,6 +18,9 @@ type Handler struct {
 	Render   *web.Renderer
 	Log      *slog.Logger
 	Channels []string // the channel registry's names (rows of the segment heatmap)
+	// Attribution builds the conversion tracking module's attribution report (app/conversions,
+	// handed in by the server so analytics imports no room that builds on it); nil: none.
+	Attribution func(*http.Request) (any, error)
 }
 
 // Card is one KPI card of the page.
@@ -44,6 +47,9 @@ type pageData struct {
 	CanDecide  bool
 	Stale      bool
 	MSP        *mspView // the MSP reports; nil while the msp module is off or the snapshot has none
+	// Attribution is the conversion tracking report (leads, qualified, won, revenue by source,
+	// campaign and ad platform); nil while the module is off.
+	Attribution any
 }
 
 // mspView is the MSP section of the page: its cards and its chart slots.
@@ -139,6 +145,12 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.RespWall, d.RespBiz = durationWords(c.T, d.Response.MedianWall), durationWords(c.T, d.Response.MedianBusiness)
+	if h.Attribution != nil && c.HasModule(platform.ModuleConversionTracking) {
+		if d.Attribution, err = h.Attribution(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	h.Render.Render(w, r, http.StatusOK, "analytics/index", &web.Page{Title: c.T("analytics.title"), Nav: "kpi", Guide: "kpi-center", Data: d})
 }
 

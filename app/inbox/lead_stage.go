@@ -49,10 +49,12 @@ func followLeadStage(ctx context.Context, tx *sql.Tx, leadID, convID int64, stat
 			to = next
 		}
 	}
-	if to == from {
-		return from, to, nil
-	}
 	if err := writeLeadStage(ctx, tx, leadID, from, to); err != nil {
+		return "", "", err
+	}
+	// The rooms that follow the funnel hear of every conversation state change (OnStageChange):
+	// the form, a quote sent or accepted, a card moved on the pipeline board with its conversation.
+	if err := tellStageChange(ctx, tx, StageChange{LeadID: leadID, ConversationID: convID, State: state, From: from, To: to}); err != nil {
 		return "", "", err
 	}
 	return from, to, nil

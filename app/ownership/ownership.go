@@ -98,6 +98,15 @@ var Tables = []Table{
 	// preferences belong to the person, in the control database below).
 	{"notifications", "tenant", "notify"},
 
+	// Conversion tracking (module conversion_tracking): a lead's ad click ids and campaign kept
+	// with marketing consent, the owner's rules and destinations, the conversion events and one
+	// delivery per event per destination, and the monthly ad spend per campaign.
+	{"lead_attribution", "tenant", "conversions"},
+	{"conversion_settings", "tenant", "conversions"},
+	{"conversion_events", "tenant", "conversions"},
+	{"conversion_deliveries", "tenant", "conversions"},
+	{"ad_spend", "tenant", "conversions"},
+
 	{"analytics_snapshots", "tenant", "analytics"},
 	{"ai_usage", "tenant", "ai"},
 	{"action_logs", "tenant", "audit"},
@@ -189,6 +198,16 @@ var ReadModels = []ReadModel{
 		Path:   "seasonal/lastyear.go",
 		What:   "how many orders last year's week of a seasonal campaign had, for the recommendation its job raises",
 		Tables: []string{"orders"},
+	},
+	{
+		Path:   "conversions/value.go",
+		What:   "a Purchase event's value: the lead's won order, else the paid invoice of its customer",
+		Tables: []string{"orders", "invoices"},
+	},
+	{
+		Path:   "conversions/report.go",
+		What:   "the attribution report on the KPI page: leads, qualified, won and revenue by source, campaign and click-id platform",
+		Tables: []string{"leads", "orders"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",

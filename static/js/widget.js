@@ -4,7 +4,12 @@
  * cannot break it), talks to HOST's JSON API with CORS, keeps the visitor token in localStorage
  * and polls for replies every few seconds. All text is inserted with textContent (never HTML).
  * The 📎 button attaches a photo: it is made smaller in the browser (canvas, at most 1600 px on
- * the long side, JPEG) before upload, so phones' 10 MB photos travel as a few hundred KB. */
+ * the long side, JPEG) before upload, so phones' 10 MB photos travel as a few hundred KB.
+ * When the business tracks conversions (config "marketing"), the loader reads the ad click ids
+ * (gclid, gbraid, wbraid, fbclid, ttclid), the campaign (utm_*) and the Meta cookies (_fbp, _fbc)
+ * of the host page, keeps them for this tab only (sessionStorage, so a click id seen on the page
+ * the visitor landed on is still known on the page where they open the chat) and sends them with
+ * the first message only; the server keeps them only when the visitor ticks the marketing box. */
 (function () {
   "use strict";
   var script = document.currentScript ||
@@ -19,6 +24,28 @@
   var token = "";
   try { token = localStorage.getItem(storeKey) || ""; } catch (e) { token = ""; }
   var lastID = 0, seen = {}, cfg = null, timer = null, open = false;
+
+  // attribution gathers what the host page says about the ad that brought the visitor: the first
+  // values seen in this tab win (first touch), fbclid with the time it was first seen (Meta's fbc
+  // is built from it on the server).
+  var attrKey = "highvibe:attr:" + slug;
+  function attribution() {
+    var a = {};
+    try { a = JSON.parse(sessionStorage.getItem(attrKey) || "{}") || {}; } catch (e) { a = {}; }
+    var q = new URLSearchParams(location.search);
+    ["gclid", "gbraid", "wbraid", "fbclid", "ttclid", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"].forEach(function (k) {
+      var v = q.get(k);
+      if (v && !a[k]) { a[k] = v.slice(0, 500); if (k === "fbclid") { a.fbclid_at = String(Date.now()); } }
+    });
+    document.cookie.split(";").forEach(function (c) {
+      var i = c.indexOf("="), k = c.slice(0, i).trim(), v = decodeURIComponent(c.slice(i + 1).trim());
+      if (k === "_fbp" && v && !a.fbp) { a.fbp = v.slice(0, 200); }
+      if (k === "_fbc" && v && !a.fbc) { a.fbc = v.slice(0, 600); }
+    });
+    if (!a.page_url) { a.page_url = location.origin + location.pathname; }
+    try { sessionStorage.setItem(attrKey, JSON.stringify(a)); } catch (e) {}
+    return a;
+  }
 
   var css = ":host{all:initial}[hidden]{display:none!important}*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
     ".launch{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;background:#0f766e;color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
@@ -69,6 +96,11 @@
   var consentText = el("span");
   var privacy = el("a"); privacy.target = "_blank"; privacy.rel = "noopener";
   consentRow.appendChild(consent); consentRow.appendChild(consentText); consentRow.appendChild(privacy);
+  var marketingRow = el("label", "consent");
+  marketingRow.hidden = true;
+  var marketing = el("input"); marketing.type = "checkbox"; marketing.name = "marketing";
+  var marketingText = el("span");
+  marketingRow.appendChild(marketing); marketingRow.appendChild(marketingText);
   var err = el("div", "err");
   err.setAttribute("role", "alert");
   var send = el("button", "send", "");
@@ -85,7 +117,7 @@
   var file = el("input"); file.type = "file"; file.accept = "image/jpeg,image/png,image/webp,image/gif"; file.hidden = true;
   var acts = el("div", "acts");
   acts.appendChild(attach); acts.appendChild(send);
-  form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(err); form.appendChild(acts); form.appendChild(file);
+  form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(marketingRow); form.appendChild(err); form.appendChild(acts); form.appendChild(file);
   panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
   root.appendChild(launch); root.appendChild(panel);
 
@@ -148,6 +180,7 @@
     try { localStorage.removeItem(storeKey); } catch (e) {}
     who.hidden = false;
     consentRow.hidden = !(cfg && cfg.consent_required);
+    marketingRow.hidden = !(cfg && cfg.marketing);
   }
 
   function startPolling() {
@@ -197,6 +230,7 @@
       fd.append("client_id", Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
       if (token) { fd.append("token", token); } else {
         fd.append("name", name.value); fd.append("phone", phone.value); fd.append("consent", consent.checked ? "true" : "");
+        if (cfg && cfg.marketing) { fd.append("marketing", marketing.checked ? "true" : ""); fd.append("attribution", JSON.stringify(attribution())); }
       }
       fetch(api + "/media", { method: "POST", body: fd, credentials: "omit", mode: "cors" }).then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
@@ -212,7 +246,7 @@
     if (!token) {
       token = data.token;
       try { localStorage.setItem(storeKey, token); } catch (e) {}
-      who.hidden = true; consentRow.hidden = true;
+      who.hidden = true; consentRow.hidden = true; marketingRow.hidden = true;
     }
     text.value = "";
     poll();
@@ -224,6 +258,7 @@
     var body = { text: text.value, lang: lang, client_id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
     if (token) { body.token = token; } else {
       body.name = name.value; body.phone = phone.value; body.consent = consent.checked;
+      if (cfg && cfg.marketing) { body.marketing = marketing.checked; body.attribution = attribution(); }
     }
     send.disabled = true; err.textContent = "";
     request("POST", "/messages", body).then(function (r) {
@@ -259,6 +294,9 @@
     privacy.textContent = label("privacy", "Privacy notice");
     privacy.href = base + cfg.privacy_url;
     consentRow.hidden = !cfg.consent_required || !!token;
+    marketingText.textContent = label("marketing", "");
+    marketingRow.hidden = !cfg.marketing || !!token;
+    if (cfg.marketing && !token) { attribution(); } // remember the landing page's click ids for this tab
     who.hidden = !!token;
     if (!cfg.enabled) {
       form.hidden = true;

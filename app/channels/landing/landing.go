@@ -18,6 +18,7 @@ import (
 	"highvibe/app/analytics"
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/channels/widget"
+	"highvibe/app/conversions"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
@@ -36,6 +37,9 @@ type Handler struct {
 	Log      *slog.Logger
 	Fallback http.HandlerFunc   // the page shown when no landing page is enabled
 	Limit    *chanutil.Limiters // demo requests per IP
+	// Conversions is told of each demo request: the ad click ids and campaign the page was opened
+	// with, kept only with the visitor's marketing consent (nil: not kept).
+	Conversions *conversions.Service
 }
 
 // New builds the handler: at most 3 demo requests per IP per 10 minutes (bursts of 3).
@@ -68,12 +72,20 @@ type pageData struct {
 	Values                map[string]string
 	Sent                  bool
 	UTM                   map[string]string
+	// Marketing shows the marketing consent box (module conversion_tracking); Clicks are the ad
+	// click ids the page was opened with, carried to the form's post.
+	Marketing bool
+	Clicks    map[string]string
 }
+
+// clickKeys are the ad click ids the landing page carries from its address to the form.
+var clickKeys = []string{"gclid", "gbraid", "wbraid", "fbclid", "ttclid"}
 
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
 
 func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request) *pageData {
-	d := &pageData{Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{}}
+	d := &pageData{Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{},
+		Clicks: map[string]string{}, Marketing: h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking)}
 	if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
 		if s, err := analytics.Latest(ctx, db); err == nil {
 			d.KPI, d.Generated = &s.KPI, s.Generated()
@@ -83,6 +95,13 @@ func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request)
 	for _, k := range utmKeys {
 		if v := q.Get(k); v != "" {
 			d.UTM[k] = v
+		}
+	}
+	if d.Marketing {
+		for _, k := range clickKeys {
+			if v := q.Get(k); v != "" && len(v) <= 500 {
+				d.Clicks[k] = v
+			}
 		}
 	}
 	return d
@@ -132,6 +151,14 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 			d.UTM[k] = v
 		}
 	}
+	if d.Marketing {
+		for _, k := range clickKeys {
+			if v := strings.TrimSpace(f.Get(k)); v != "" && len(v) <= 500 {
+				d.Clicks[k] = v
+			}
+		}
+		d.Values["marketing"] = f.Get("marketing")
+	}
 	errs := web.Errors{}
 	name, contact, msg := d.Values["name"], d.Values["contact"], d.Values["message"]
 	if name == "" {
@@ -178,7 +205,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	if body == "" {
 		body = c.T("landing.default_message")
 	}
-	_, err = h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Email: email,
+	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Email: email,
 		Body: body, ConsentVersion: widget.ConsentVersion(t.Setting("privacy_notice")), ConsentAt: time.Now(), UTM: d.UTM})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -187,5 +214,37 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if d.Marketing && !res.Duplicate && res.LeadID != 0 {
+		h.capture(r, t, db, d, res)
+	}
 	web.Redirect(w, r, "/?sent=1")
+}
+
+// capture hands a demo request to conversion tracking: the click ids and campaign the page was
+// opened with, the Meta browser id (_fbp) and click (_fbc) cookies when the business's own Meta
+// pixel set them on this site, and the marketing consent text ticked. The lead is in already; a
+// failure here is logged, never the visitor's problem.
+func (h *Handler) capture(r *http.Request, t *platform.Tenant, db *tenantdb.DB, d *pageData, res inbox.IngestResult) {
+	get := func(k string) string {
+		switch k {
+		case "fbp", "fbc":
+			if ck, err := r.Cookie("_" + k); err == nil {
+				return ck.Value
+			}
+			return ""
+		case "page_url":
+			return web.Origin(r) + "/"
+		}
+		if v, ok := d.Clicks[k]; ok {
+			return v
+		}
+		return d.UTM[k]
+	}
+	text := ""
+	if d.Values["marketing"] != "" {
+		text = web.From(r).T("landing.marketing")
+	}
+	if err := h.Conversions.Captured(r.Context(), t, db, res.LeadID, res.NewLead, "landing", conversions.ParseCapture(get, time.Now()), text); err != nil {
+		h.Log.Error("landing: conversion capture", "tenant", t.Slug, "err", err)
+	}
 }

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -59,7 +60,11 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	in := &postBody{Token: r.FormValue("token"), Text: r.FormValue("text"), Name: r.FormValue("name"), Phone: r.FormValue("phone"),
-		Email: r.FormValue("email"), Consent: r.FormValue("consent") == "true" || r.FormValue("consent") == "1", ClientID: r.FormValue("client_id")}
+		Email: r.FormValue("email"), Consent: r.FormValue("consent") == "true" || r.FormValue("consent") == "1", ClientID: r.FormValue("client_id"),
+		Marketing: r.FormValue("marketing") == "true" || r.FormValue("marketing") == "1"}
+	if v := r.FormValue("attribution"); v != "" && len(v) <= 8<<10 {
+		_ = json.Unmarshal([]byte(v), &in.Attribution) // unreadable: nothing captured
+	}
 	if status == 0 {
 		status, code = validate(in, false)
 	}
@@ -115,6 +120,7 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
+	h.capture(ctx, t, p, db, in, res)
 	web.JSON(w, http.StatusCreated, map[string]any{"token": token, "conversation_id": res.ConversationID, "message_id": res.MessageID,
 		"attachment_id": attID})
 }

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/channels/chanutil"
+	"highvibe/app/conversions"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/media"
@@ -55,6 +56,9 @@ type Handler struct {
 	// Media keeps the photos visitors attach and signs the links their thread shows files with
 	// (nil: no photos).
 	Media *media.Service
+	// Conversions is told of a visitor's first post: the click ids and campaign the loader read
+	// on the host page, kept only with the visitor's marketing consent (nil: not kept).
+	Conversions *conversions.Service
 }
 
 // New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), 30
@@ -138,7 +142,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
 	labels := map[string]string{}
-	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "you", "open", "close", "sending", "optional", "attach", "photo"} {
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing"} {
 		labels[k] = p.T("widget.label." + k)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
@@ -149,11 +153,14 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		"dir":              i18n.Dir(lang),
 		"name":             t.Name,
 		"consent_required": t.Bool("consent_required"),
-		"privacy_url":      "/kvkk/" + t.Slug + "/",
-		"max_length":       MaxText,
-		"attach":           h.Media != nil, // the visitor may attach a photo (POST .../media)
-		"max_photo":        media.MaxSize(media.KindImage),
-		"labels":           labels,
+		// The marketing consent box and the reading of ad click ids on the host page, while the
+		// business tracks conversions (module conversion_tracking).
+		"marketing":   h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking),
+		"privacy_url": "/kvkk/" + t.Slug + "/",
+		"max_length":  MaxText,
+		"attach":      h.Media != nil, // the visitor may attach a photo (POST .../media)
+		"max_photo":   media.MaxSize(media.KindImage),
+		"labels":      labels,
 	})
 }
 
@@ -188,6 +195,10 @@ type postBody struct {
 	Consent  bool   `json:"consent"`
 	Lang     string `json:"lang"`
 	ClientID string `json:"client_id"`
+	// Marketing is the visitor's tick in the marketing consent box; Attribution what the loader
+	// read on the host page (gclid, fbclid, _fbp, utm_* …), both sent with the first message only.
+	Marketing   bool              `json:"marketing"`
+	Attribution map[string]string `json:"attribution"`
 }
 
 // ParsePost decodes and validates a message body; it returns the HTTP status and error code to
@@ -222,6 +233,8 @@ func validate(in *postBody, textRequired bool) (int, string) {
 		return http.StatusUnprocessableEntity, "bad_email"
 	case len(in.Token) > 100 || len(in.ClientID) > 64:
 		return http.StatusBadRequest, "bad_token"
+	case len(in.Attribution) > 20:
+		return http.StatusBadRequest, "bad_json"
 	}
 	return 0, ""
 }
@@ -327,7 +340,25 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
+	h.capture(ctx, t, p, db, in, res)
 	web.JSON(w, http.StatusCreated, map[string]any{"token": token, "conversation_id": res.ConversationID, "message_id": res.MessageID})
+}
+
+// capture hands a visitor's first post to conversion tracking: the click ids and campaign the
+// loader read, and the marketing consent text the visitor ticked (in the language shown). The
+// message is in already; a failure here is logged, never the visitor's problem.
+func (h *Handler) capture(ctx context.Context, t *platform.Tenant, p *i18n.Printer, db *tenantdb.DB, in *postBody, res inbox.IngestResult) {
+	if h.Conversions == nil || in.Token != "" || res.Duplicate || res.LeadID == 0 {
+		return
+	}
+	text := ""
+	if in.Marketing {
+		text = p.T("widget.label.marketing")
+	}
+	c := conversions.ParseCapture(func(k string) string { return in.Attribution[k] }, time.Now())
+	if err := h.Conversions.Captured(ctx, t, db, res.LeadID, res.NewLead, "webchat", c, text); err != nil {
+		h.Log.Error("widget: conversion capture", "tenant", t.Slug, "err", err)
+	}
 }
 
 // Message is one line of the visitor's thread as the widget shows it.

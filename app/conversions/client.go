@@ -1,0 +1,228 @@
+package conversions
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Endpoints are the platforms' API addresses; tests point them at httptest fakes.
+type Endpoints struct {
+	Meta        string // Graph API with version, e.g. https://graph.facebook.com/v21.0
+	Google      string // Google Ads API with version, e.g. https://googleads.googleapis.com/v22
+	GoogleOAuth string // the OAuth token endpoint
+	TikTok      string // Business API with version, e.g. https://business-api.tiktok.com/open_api/v1.3
+}
+
+// DefaultEndpoints are the real APIs.
+var DefaultEndpoints = Endpoints{
+	Meta:        "https://graph.facebook.com/v21.0",
+	Google:      "https://googleads.googleapis.com/v22",
+	GoogleOAuth: "https://oauth2.googleapis.com/token",
+	TikTok:      "https://business-api.tiktok.com/open_api/v1.3",
+}
+
+// Sender delivers one event to one destination over HTTPS.
+type Sender struct {
+	HTTP *http.Client
+	EP   Endpoints
+}
+
+// SendError is a platform's refusal or a failure to reach it. Retry says whether trying again
+// later can help (network trouble, 429, 5xx); a refusal of the payload or the credentials cannot.
+type SendError struct {
+	Status int
+	Msg    string
+	Retry  bool
+}
+
+func (e *SendError) Error() string {
+	if e.Status == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("HTTP %d: %s", e.Status, e.Msg)
+}
+
+func (s *Sender) client() *http.Client {
+	if s.HTTP != nil {
+		return s.HTTP
+	}
+	return &http.Client{Timeout: 20 * time.Second}
+}
+
+// post sends a JSON body and reads the answer (at most 64 KB) into out (nil: ignored).
+func (s *Sender) post(ctx context.Context, u string, hdr map[string]string, body any, out any) (int, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return 0, &SendError{Msg: err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
+	if err != nil {
+		return 0, &SendError{Msg: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	return s.do(req, out)
+}
+
+func (s *Sender) do(req *http.Request, out any) (int, error) {
+	res, err := s.client().Do(req)
+	if err != nil {
+		return 0, &SendError{Msg: redact(err.Error()), Retry: true}
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	if res.StatusCode/100 != 2 {
+		return res.StatusCode, &SendError{Status: res.StatusCode, Msg: errorText(raw), Retry: res.StatusCode == 429 || res.StatusCode >= 500}
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return res.StatusCode, &SendError{Status: res.StatusCode, Msg: "unreadable answer", Retry: true}
+		}
+	}
+	return res.StatusCode, nil
+}
+
+// redact drops the query of any address in a transport error (Meta's token never travels in a
+// query here, but an error message is shown to the owner and logged).
+func redact(s string) string {
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		if j := strings.IndexAny(s[i:], "\" "); j >= 0 {
+			return s[:i] + s[i+j:]
+		}
+		return s[:i]
+	}
+	return s
+}
+
+// errorText pulls a platform's error message out of its answer.
+func errorText(raw []byte) string {
+	var m struct {
+		Error json.RawMessage `json:"error"`
+		Msg   string          `json:"message"`
+	}
+	if json.Unmarshal(raw, &m) == nil {
+		var e struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(m.Error, &e) == nil && e.Message != "" {
+			return clip(e.Message, 300)
+		}
+		if m.Msg != "" {
+			return clip(m.Msg, 300)
+		}
+	}
+	return clip(strings.TrimSpace(string(raw)), 300)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// Send delivers e to dest with the tenant's settings; loc is the business's zone (Google's
+// conversion time is written in it). It returns the HTTP status of the last call.
+func (s *Sender) Send(ctx context.Context, dest string, st *Settings, e *Event, loc *time.Location) (int, error) {
+	switch dest {
+	case DestMeta:
+		return s.sendMeta(ctx, st, e)
+	case DestGoogle:
+		return s.sendGoogle(ctx, st, e, loc)
+	case DestTikTok:
+		return s.sendTikTok(ctx, st, e)
+	}
+	return 0, &SendError{Msg: "unknown destination " + dest}
+}
+
+func (s *Sender) sendMeta(ctx context.Context, st *Settings, e *Event) (int, error) {
+	test := ""
+	if st.TestMode {
+		test = st.MetaTestCode
+	}
+	var out struct {
+		EventsReceived int `json:"events_received"`
+	}
+	code, err := s.post(ctx, s.EP.Meta+"/"+url.PathEscape(st.MetaPixelID)+"/events", nil, MetaPayload(e, st.MetaAccessToken, test), &out)
+	if err == nil && out.EventsReceived < 1 {
+		err = &SendError{Status: code, Msg: "Meta received no event"}
+	}
+	return code, err
+}
+
+// googleToken trades the refresh token for an access token (OAuth 2.0 refresh_token grant).
+func (s *Sender) googleToken(ctx context.Context, st *Settings) (string, error) {
+	form := url.Values{"grant_type": {"refresh_token"}, "client_id": {st.GoogleClientID},
+		"client_secret": {st.GoogleClientSecret}, "refresh_token": {st.GoogleRefreshToken}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.EP.GoogleOAuth, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", &SendError{Msg: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if _, err := s.do(req, &out); err != nil {
+		var se *SendError
+		if errors.As(err, &se) {
+			se.Msg = "OAuth: " + se.Msg
+		}
+		return "", err
+	}
+	if out.AccessToken == "" {
+		return "", &SendError{Msg: "OAuth: no access token"}
+	}
+	return out.AccessToken, nil
+}
+
+func (s *Sender) sendGoogle(ctx context.Context, st *Settings, e *Event, loc *time.Location) (int, error) {
+	action := st.GoogleAction(e.Name)
+	token, err := s.googleToken(ctx, st)
+	if err != nil {
+		return 0, err
+	}
+	hdr := map[string]string{"Authorization": "Bearer " + token, "developer-token": st.GoogleDeveloperToken}
+	if st.GoogleLoginCustomerID != "" {
+		hdr["login-customer-id"] = st.GoogleLoginCustomerID
+	}
+	var out struct {
+		PartialFailureError *struct {
+			Message string `json:"message"`
+		} `json:"partialFailureError"`
+	}
+	code, err := s.post(ctx, s.EP.Google+"/customers/"+url.PathEscape(st.GoogleCustomerID)+":uploadClickConversions", hdr,
+		GooglePayload(e, st.GoogleCustomerID, action, loc, st.TestMode), &out)
+	if err == nil && out.PartialFailureError != nil && out.PartialFailureError.Message != "" {
+		err = &SendError{Status: code, Msg: clip(out.PartialFailureError.Message, 300)}
+	}
+	return code, err
+}
+
+func (s *Sender) sendTikTok(ctx context.Context, st *Settings, e *Event) (int, error) {
+	test := ""
+	if st.TestMode {
+		test = st.TikTokTestCode
+	}
+	var out struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	code, err := s.post(ctx, s.EP.TikTok+"/event/track/", map[string]string{"Access-Token": st.TikTokAccessToken},
+		TikTokPayload(e, st.TikTokPixelCode, test), &out)
+	if err == nil && out.Code != 0 {
+		// TikTok answers 200 with its own code; 40100 and up are its rate limits and busy errors.
+		err = &SendError{Status: code, Msg: clip(fmt.Sprintf("%d %s", out.Code, out.Message), 300), Retry: out.Code == 40100 || out.Code >= 50000}
+	}
+	return code, err
+}

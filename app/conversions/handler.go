@@ -1,0 +1,455 @@
+package conversions
+
+import (
+	"database/sql"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"highvibe/app/audit"
+	"highvibe/app/auth"
+	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/inbox"
+	"highvibe/app/web"
+)
+
+// Handler serves the conversion tracking settings page, the lead page's section and the report.
+type Handler struct {
+	Render *web.Renderer
+}
+
+// settingsView is the settings form as shown: secrets are never sent back, only whether one is saved.
+type settingsView struct {
+	S                               *Settings
+	Values                          map[string]string // fields as typed, after a refused save
+	HasMetaToken, HasGoogleDev      bool
+	HasGoogleSecret, HasGoogleToken bool
+	HasTikTokToken                  bool
+}
+
+type settingsPage struct {
+	Form       settingsView
+	Errors     web.Errors
+	Deliveries []Delivery
+	Month      string
+	Spend      []Spend
+	SpendForm  map[string]string
+	SpendErrs  web.Errors
+	Campaigns  []string
+	Currency   string
+}
+
+func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
+	c := web.From(r)
+	ctx := r.Context()
+	loc, err := hoursdb.Zone(ctx, c.DB.Read)
+	if err != nil {
+		return nil, err
+	}
+	month := r.URL.Query().Get("month")
+	if _, _, err := MonthRange(month, loc); err != nil {
+		month = time.Now().In(loc).Format("2006-01")
+	}
+	if st == nil {
+		if st, err = LoadSettings(ctx, c.DB.Read); err != nil {
+			return nil, err
+		}
+	}
+	d := &settingsPage{Form: view(st), Errors: web.Errors{}, Month: month, SpendForm: map[string]string{"month": month}, SpendErrs: web.Errors{},
+		Currency: st.Currency}
+	if d.Deliveries, err = RecentDeliveries(ctx, c.DB.Read, 30); err != nil {
+		return nil, err
+	}
+	if d.Spend, err = SpendOf(ctx, c.DB.Read, month); err != nil {
+		return nil, err
+	}
+	rows, err := c.DB.Read.QueryContext(ctx, `SELECT DISTINCT utm_campaign FROM lead_attribution WHERE utm_campaign <> '' ORDER BY utm_campaign LIMIT 200`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		d.Campaigns = append(d.Campaigns, s)
+	}
+	return d, rows.Err()
+}
+
+func view(st *Settings) settingsView {
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return ""
+	}
+	return settingsView{S: st, HasMetaToken: st.MetaAccessToken != "", HasGoogleDev: st.GoogleDeveloperToken != "",
+		HasGoogleSecret: st.GoogleClientSecret != "", HasGoogleToken: st.GoogleRefreshToken != "", HasTikTokToken: st.TikTokAccessToken != "",
+		Values: map[string]string{"rule_lead": b(st.RuleLead), "rule_qualified": b(st.RuleQualified), "rule_won": b(st.RuleWon),
+			"currency": st.Currency, "test_mode": b(st.TestMode), "meta_on": b(st.MetaOn), "meta_pixel_id": st.MetaPixelID,
+			"meta_test_code": st.MetaTestCode, "google_on": b(st.GoogleOn), "google_customer_id": st.GoogleCustomerID,
+			"google_login_customer_id": st.GoogleLoginCustomerID, "google_action_lead": st.GoogleActionLead,
+			"google_action_qualified": st.GoogleActionQualified, "google_action_purchase": st.GoogleActionPurchase,
+			"google_client_id": st.GoogleClientID, "tiktok_on": b(st.TikTokOn), "tiktok_pixel_code": st.TikTokPixelCode,
+			"tiktok_test_code": st.TikTokTestCode}}
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, d *settingsPage) {
+	c := web.From(r)
+	h.Render.Render(w, r, status, "conversions/settings", &web.Page{Title: c.T("conv.title"), Nav: "settings", Guide: "conversion-tracking", Data: d})
+}
+
+// Settings is GET /app/settings/conversions.
+func (h *Handler) Settings(w http.ResponseWriter, r *http.Request) {
+	d, err := h.page(r, nil)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, d)
+}
+
+var (
+	digits     = regexp.MustCompile(`^[0-9]{1,20}$`)
+	pixelCode  = regexp.MustCompile(`^[A-Za-z0-9]{1,40}$`)
+	testCode   = regexp.MustCompile(`^[A-Za-z0-9_-]{0,60}$`)
+	currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Save is POST /app/settings/conversions. Every field is checked; a destination switched on must
+// have what it needs. On any error the form comes back (422) and nothing is stored. A secret left
+// empty keeps the saved one; its "remove" box clears it.
+func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	f := r.PostForm
+	old, err := LoadSettings(ctx, c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	on := func(k string) bool { return f.Get(k) != "" }
+	secret := func(k, cur string) string {
+		if on(k + "_clear") {
+			return ""
+		}
+		if v := get(k); v != "" {
+			return v
+		}
+		return cur
+	}
+	s := &Settings{RuleLead: on("rule_lead"), RuleQualified: on("rule_qualified"), RuleWon: on("rule_won"),
+		Currency: strings.ToUpper(get("currency")), TestMode: on("test_mode"),
+		MetaOn: on("meta_on"), MetaPixelID: get("meta_pixel_id"), MetaAccessToken: secret("meta_access_token", old.MetaAccessToken),
+		MetaTestCode: get("meta_test_code"),
+		GoogleOn:     on("google_on"), GoogleCustomerID: strings.ReplaceAll(get("google_customer_id"), "-", ""),
+		GoogleLoginCustomerID: strings.ReplaceAll(get("google_login_customer_id"), "-", ""),
+		GoogleActionLead:      get("google_action_lead"), GoogleActionQualified: get("google_action_qualified"),
+		GoogleActionPurchase: get("google_action_purchase"), GoogleDeveloperToken: secret("google_developer_token", old.GoogleDeveloperToken),
+		GoogleClientID: get("google_client_id"), GoogleClientSecret: secret("google_client_secret", old.GoogleClientSecret),
+		GoogleRefreshToken: secret("google_refresh_token", old.GoogleRefreshToken),
+		TikTokOn:           on("tiktok_on"), TikTokPixelCode: get("tiktok_pixel_code"),
+		TikTokAccessToken: secret("tiktok_access_token", old.TikTokAccessToken), TikTokTestCode: get("tiktok_test_code")}
+	errs := web.Errors{}
+	bad := func(field, key string) { errs.Add(field, c.T(key)) }
+	if !currencyRe.MatchString(s.Currency) {
+		bad("currency", "conv.err.currency")
+	}
+	check := func(field, v string, re *regexp.Regexp, key string) {
+		if v != "" && !re.MatchString(v) {
+			bad(field, key)
+		}
+	}
+	check("meta_pixel_id", s.MetaPixelID, digits, "conv.err.digits")
+	check("meta_test_code", s.MetaTestCode, testCode, "conv.err.code")
+	check("google_customer_id", s.GoogleCustomerID, digits, "conv.err.digits")
+	check("google_login_customer_id", s.GoogleLoginCustomerID, digits, "conv.err.digits")
+	check("google_action_lead", s.GoogleActionLead, digits, "conv.err.digits")
+	check("google_action_qualified", s.GoogleActionQualified, digits, "conv.err.digits")
+	check("google_action_purchase", s.GoogleActionPurchase, digits, "conv.err.digits")
+	check("tiktok_pixel_code", s.TikTokPixelCode, pixelCode, "conv.err.code")
+	check("tiktok_test_code", s.TikTokTestCode, testCode, "conv.err.code")
+	for field, v := range map[string]string{"meta_access_token": s.MetaAccessToken, "google_developer_token": s.GoogleDeveloperToken,
+		"google_client_id": s.GoogleClientID, "google_client_secret": s.GoogleClientSecret, "google_refresh_token": s.GoogleRefreshToken,
+		"tiktok_access_token": s.TikTokAccessToken} {
+		if len(v) > 1000 || strings.ContainsAny(v, " \t\r\n") {
+			bad(field, "conv.err.token")
+		}
+	}
+	need := func(enabled bool, fields map[string]string) {
+		if !enabled {
+			return
+		}
+		for field, v := range fields {
+			if v == "" {
+				bad(field, "conv.err.required")
+			}
+		}
+	}
+	need(s.MetaOn, map[string]string{"meta_pixel_id": s.MetaPixelID, "meta_access_token": s.MetaAccessToken})
+	need(s.GoogleOn, map[string]string{"google_customer_id": s.GoogleCustomerID, "google_developer_token": s.GoogleDeveloperToken,
+		"google_client_id": s.GoogleClientID, "google_client_secret": s.GoogleClientSecret, "google_refresh_token": s.GoogleRefreshToken})
+	if s.GoogleOn && s.GoogleActionLead == "" && s.GoogleActionQualified == "" && s.GoogleActionPurchase == "" {
+		bad("google_action_purchase", "conv.err.action")
+	}
+	need(s.TikTokOn, map[string]string{"tiktok_pixel_code": s.TikTokPixelCode, "tiktok_access_token": s.TikTokAccessToken})
+	if errs.Any() {
+		d, err := h.page(r, old)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Errors = errs
+		d.Form.Values = map[string]string{}
+		for k := range f {
+			if !strings.HasSuffix(k, "_token") && !strings.HasSuffix(k, "_secret") {
+				d.Form.Values[k] = f.Get(k)
+			}
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := saveSettings(ctx, tx, s); err != nil {
+			return err
+		}
+		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "conversion_settings_saved", Summary: "conversion tracking settings",
+			ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{
+				"rules": map[string]bool{"lead": s.RuleLead, "qualified": s.RuleQualified, "won": s.RuleWon}, "test_mode": s.TestMode,
+				"currency": s.Currency, "meta": s.MetaOn, "google": s.GoogleOn, "tiktok": s.TikTokOn,
+				// Which secrets changed, never their values.
+				"secrets_changed": changedSecrets(old, s)}})
+		return err
+	})
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("conv.saved"))
+	web.Redirect(w, r, "/app/settings/conversions")
+}
+
+func changedSecrets(a, b *Settings) []string {
+	var out []string
+	for name, pair := range map[string][2]string{"meta_access_token": {a.MetaAccessToken, b.MetaAccessToken},
+		"google_developer_token": {a.GoogleDeveloperToken, b.GoogleDeveloperToken}, "google_client_secret": {a.GoogleClientSecret, b.GoogleClientSecret},
+		"google_refresh_token": {a.GoogleRefreshToken, b.GoogleRefreshToken}, "tiktok_access_token": {a.TikTokAccessToken, b.TikTokAccessToken}} {
+		if pair[0] != pair[1] {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func actor(c *web.Ctx) string {
+	if c.User != nil {
+		return c.User.Username
+	}
+	return ""
+}
+
+// parseMoney reads an amount as people type it ("1.250,50", "1250.5", "1250"): the last comma
+// or dot followed by one or two digits is the decimal mark. It returns minor units.
+func parseMoney(v string) (int64, bool) {
+	v = strings.TrimSpace(strings.ReplaceAll(v, " ", ""))
+	if v == "" {
+		return 0, false
+	}
+	whole, frac := v, ""
+	if i := strings.LastIndexAny(v, ".,"); i >= 0 && len(v)-i-1 <= 2 && len(v)-i-1 > 0 {
+		whole, frac = v[:i], v[i+1:]
+	}
+	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/2 {
+		return 0, false
+	}
+	return n, true
+}
+
+// SaveSpend is POST /app/settings/conversions/spend: one campaign's spend of a month; "remove"
+// deletes it.
+func (h *Handler) SaveSpend(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	f := r.PostForm
+	sp := Spend{Campaign: strings.TrimSpace(f.Get("campaign")), Month: strings.TrimSpace(f.Get("month"))}
+	remove := f.Get("remove") != ""
+	errs := web.Errors{}
+	if sp.Campaign == "" || len([]rune(sp.Campaign)) > 200 {
+		errs.Add("campaign", c.T("conv.err.campaign"))
+	}
+	if _, _, err := MonthRange(sp.Month, time.UTC); err != nil {
+		errs.Add("month", c.T("conv.err.month"))
+	}
+	if !remove {
+		var ok bool
+		if sp.AmountMinor, ok = parseMoney(f.Get("amount")); !ok {
+			errs.Add("amount", c.T("conv.err.amount"))
+		}
+	}
+	if errs.Any() {
+		r.URL.RawQuery = "month=" + sp.Month
+		d, err := h.page(r, nil)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.SpendErrs = errs
+		d.SpendForm = map[string]string{"campaign": f.Get("campaign"), "month": f.Get("month"), "amount": f.Get("amount")}
+		h.render(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	err := c.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := saveSpend(ctx, tx, sp, remove); err != nil {
+			return err
+		}
+		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "ad_spend_saved", Summary: "ad spend " + sp.Campaign + " " + sp.Month,
+			ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c),
+			Payload: map[string]any{"campaign": sp.Campaign, "month": sp.Month, "amount_minor": sp.AmountMinor, "removed": remove}})
+		return err
+	})
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Flash(w, r, true, c.T("conv.spend.saved"))
+	web.Redirect(w, r, "/app/settings/conversions?month="+sp.Month+"#spend")
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.NotFound("")
+	}
+	return id, nil
+}
+
+// RetryDelivery is POST /app/settings/conversions/deliveries/{id}/retry: a failed delivery is
+// queued again.
+func (h *Handler) RetryDelivery(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = Retry(r.Context(), c.DB, id)
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "conversion_delivery_retried", Summary: "conversion delivery retried",
+		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{"delivery_id": id}})
+	web.Flash(w, r, true, c.T("conv.retried"))
+	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), "/app/settings/conversions#deliveries"))
+}
+
+// LeadView is the lead page's conversion section.
+type LeadView struct {
+	LeadID      int64
+	Attribution *Attribution
+	Events      []*Event
+	Deliveries  map[int64][]Delivery
+	CanManage   bool
+}
+
+// LeadSection reads the section of a lead (for the lead page, which includes the partial
+// "conversions_lead").
+func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
+	c := web.From(r)
+	ctx := r.Context()
+	if _, err := inbox.LeadByID(ctx, c.DB.Read, leadID); err != nil {
+		return nil, err
+	}
+	v := &LeadView{LeadID: leadID, CanManage: c.Can(auth.ManageSettings)}
+	var err error
+	if v.Attribution, err = AttributionOf(ctx, c.DB.Read, leadID); err != nil {
+		return nil, err
+	}
+	if v.Events, v.Deliveries, err = LeadEvents(ctx, c.DB.Read, leadID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Lead is GET /app/conversions/leads/{id}: the lead's click ids, campaign and conversion events
+// with their delivery status — the section the lead page shows, also as a page of its own.
+func (h *Handler) Lead(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := pathID(r, "id")
+	var v *LeadView
+	if err == nil {
+		v, err = LeadSection(r, id)
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "conversions/lead", &web.Page{Title: c.T("conv.lead.title"), Nav: "inbox", Guide: "conversion-tracking", Data: v})
+}
+
+// Withdraw is POST /app/conversions/leads/{id}/withdraw: the person withdrew marketing consent.
+func (h *Handler) Withdraw(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = Withdraw(r.Context(), c.DB, id)
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "marketing_consent_withdrawn", Summary: "marketing consent withdrawn",
+		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{"lead_id": id}})
+	web.Flash(w, r, true, c.T("conv.lead.withdrawn"))
+	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), "/app/conversions/leads/"+strconv.FormatInt(id, 10)))
+}
+
+// ReportView is the KPI page's attribution section.
+type ReportView struct {
+	*Report
+	Prev, Next string // neighbouring months
+}
+
+// KPIReport builds the KPI page's attribution report of the month in ?attr_month= (the current
+// month in the business's zone by default); tenantdb.ErrNotFound never happens.
+func KPIReport(r *http.Request) (*ReportView, error) {
+	c := web.From(r)
+	ctx := r.Context()
+	loc, err := hoursdb.Zone(ctx, c.DB.Read)
+	if err != nil {
+		return nil, err
+	}
+	month := r.URL.Query().Get("attr_month")
+	from, _, err := MonthRange(month, loc)
+	if err != nil {
+		month = time.Now().In(loc).Format("2006-01")
+		from, _, _ = MonthRange(month, loc)
+	}
+	st, err := LoadSettings(ctx, c.DB.Read)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := BuildReport(ctx, c.DB.Read, month, loc, st.Currency)
+	if err != nil {
+		return nil, err
+	}
+	return &ReportView{Report: rep, Prev: from.AddDate(0, -1, 0).Format("2006-01"), Next: from.AddDate(0, 1, 0).Format("2006-01")}, nil
+}

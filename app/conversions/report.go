@@ -1,0 +1,157 @@
+package conversions
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// ReportRow is one group of the attribution report: the leads that arrived in the month and what
+// became of them.
+type ReportRow struct {
+	Key          string // the source, the campaign or the platform ("" = none)
+	Leads        int
+	Qualified    int   // reached qualified, proposal or won
+	Won          int   // the lead is won
+	RevenueMinor int64 // won and fulfilled orders of these leads, in the business's currency
+	SpendMinor   int64 // campaigns only: the month's ad spend the owner entered
+	HasSpend     bool
+}
+
+// CostPerLead is the spend divided by the leads, in minor units (0 without spend or leads).
+func (r ReportRow) CostPerLead() int64 {
+	if !r.HasSpend || r.Leads == 0 {
+		return 0
+	}
+	return int64(math.Round(float64(r.SpendMinor) / float64(r.Leads)))
+}
+
+// Report is the attribution report of one month.
+type Report struct {
+	Month      string // YYYY-MM
+	Currency   string
+	Total      ReportRow
+	BySource   []ReportRow
+	ByCampaign []ReportRow
+	ByPlatform []ReportRow
+}
+
+// MonthRange is the first instant of month (YYYY-MM) and of the next one, in loc.
+func MonthRange(month string, loc *time.Location) (time.Time, time.Time, error) {
+	t, err := time.ParseInLocation("2006-01", month, loc)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return t, t.AddDate(0, 1, 0), nil
+}
+
+// BuildReport counts the leads created in month (the business's zone loc) by source, campaign
+// (the campaign captured with consent, else the one the landing page stored on the lead) and
+// click-id platform, with how many were qualified and won and the revenue of their won orders;
+// the campaigns carry the month's ad spend and the cost per lead. It reads leads and orders (a
+// declared read model) and this room's lead_attribution and ad_spend.
+func BuildReport(ctx context.Context, q Querier, month string, loc *time.Location, currency string) (*Report, error) {
+	from, to, err := MonthRange(month, loc)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT l.source,
+		coalesce(nullif(a.utm_campaign, ''), l.utm_campaign),
+		CASE WHEN a.gclid <> '' OR a.gbraid <> '' OR a.wbraid <> '' THEN 'google'
+		     WHEN a.fbclid <> '' OR a.fbc <> '' THEN 'meta'
+		     WHEN a.ttclid <> '' THEN 'tiktok' ELSE '' END,
+		l.stage,
+		coalesce((SELECT sum(o.total) FROM orders o WHERE o.lead_id = l.id AND o.status IN ('won','fulfilled') AND o.currency = ?), 0)
+		FROM leads l LEFT JOIN lead_attribution a ON a.lead_id = l.id
+		WHERE l.created_at >= ? AND l.created_at < ?`, currency, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("conversions: report: %w", err)
+	}
+	defer rows.Close()
+	rep := &Report{Month: month, Currency: currency}
+	src, camp, plat := map[string]*ReportRow{}, map[string]*ReportRow{}, map[string]*ReportRow{}
+	add := func(m map[string]*ReportRow, k string, qualified, won bool, rev int64) {
+		r := m[k]
+		if r == nil {
+			r = &ReportRow{Key: k}
+			m[k] = r
+		}
+		r.Leads++
+		if qualified {
+			r.Qualified++
+		}
+		if won {
+			r.Won++
+		}
+		r.RevenueMinor += rev
+	}
+	for rows.Next() {
+		var source, campaign, platform, stage string
+		var revenue float64
+		if err := rows.Scan(&source, &campaign, &platform, &stage, &revenue); err != nil {
+			return nil, err
+		}
+		qualified := stage == "qualified" || stage == "proposal" || stage == "won"
+		won := stage == "won"
+		rev := int64(math.Round(revenue * 100))
+		add(src, source, qualified, won, rev)
+		add(camp, campaign, qualified, won, rev)
+		add(plat, platform, qualified, won, rev)
+		rep.Total.Leads++
+		if qualified {
+			rep.Total.Qualified++
+		}
+		if won {
+			rep.Total.Won++
+		}
+		rep.Total.RevenueMinor += rev
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	spend, err := SpendOf(ctx, q, month)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range spend {
+		r := camp[s.Campaign]
+		if r == nil {
+			r = &ReportRow{Key: s.Campaign}
+			camp[s.Campaign] = r
+		}
+		r.SpendMinor, r.HasSpend = s.AmountMinor, true
+		rep.Total.SpendMinor += s.AmountMinor
+		rep.Total.HasSpend = true
+	}
+	rep.BySource, rep.ByCampaign, rep.ByPlatform = sorted(src), sorted(camp), sorted(plat)
+	return rep, nil
+}
+
+// sorted lists the groups by leads, most first ("" — none — last, ties by name).
+func sorted(m map[string]*ReportRow) []ReportRow {
+	out := make([]ReportRow, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.Key == "") != (b.Key == "") {
+			return b.Key == ""
+		}
+		if a.Leads != b.Leads {
+			return a.Leads > b.Leads
+		}
+		return a.Key < b.Key
+	})
+	return out
+}
+
+// Revenue, Spend and CPL are the row's money in major units, for the page.
+func (r ReportRow) Revenue() float64 { return float64(r.RevenueMinor) / 100 }
+func (r ReportRow) Spend() float64   { return float64(r.SpendMinor) / 100 }
+func (r ReportRow) CPL() float64     { return float64(r.CostPerLead()) / 100 }
+
+// Amount is the spend in major units.
+func (s Spend) Amount() float64 { return float64(s.AmountMinor) / 100 }

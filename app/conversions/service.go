@@ -1,0 +1,467 @@
+// Package conversions is conversion tracking (module conversion_tracking, guide
+// 47-conversion-tracking.md): the ad click ids and campaign a visitor arrived with, kept on the
+// lead only with marketing consent; conversion events made by the owner's rules (a new lead, a
+// qualified lead, a won conversation) with the lead's user data normalized and hashed as each
+// platform documents; one outbox job per event per destination (Meta Conversions API, Google Ads
+// click conversions, TikTok Events API) with retries and backoff; and the attribution report on
+// the KPI page.
+package conversions
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/inbox"
+	"highvibe/app/jobs"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Job kinds.
+const (
+	// JobRule turns a conversation's state change into the events the owner's rules make.
+	JobRule = "conversion_rule"
+	// JobSend delivers one event to one destination (the outbox).
+	JobSend = "conversion_send"
+)
+
+// sendAttempts is how often a delivery is tried before it is marked failed (backoff between:
+// 5 s, 20 s, 45 s, 80 s, … — jobs.Backoff).
+const sendAttempts = 8
+
+// Service makes events and delivers them.
+type Service struct {
+	Platform *platform.Service
+	Sender   *Sender
+	Log      *slog.Logger
+	// Now is the clock (nil: time.Now); tests fix it.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// RegisterJobs registers the rule and delivery jobs and the inbox hook that queues a rule job on
+// every conversation state change. Delivery is work for customers of the business's ads, not for
+// the person waiting in the chat, so both run in the housekeeping lane.
+func (s *Service) RegisterJobs(r *jobs.Runner) {
+	r.Handle(JobRule, s.handleRule)
+	r.Handle(JobSend, s.handleSend)
+	inbox.OnStageChange("conversions", queueRule)
+}
+
+// rulePayload is a state change waiting to be turned into events.
+type rulePayload struct {
+	LeadID         int64  `json:"lead_id"`
+	ConversationID int64  `json:"conversation_id"`
+	State          string `json:"state"`
+	From           string `json:"from"`
+	To             string `json:"to"`
+	At             int64  `json:"at"` // Unix ms of the change
+}
+
+// queueRule is the inbox hook: inside the state change's own transaction it queues one rule job
+// when the change could make an event (qualified or further, or won), so the job exists if and
+// only if the change committed. The job knows the tenant and asks whether the module is on.
+func queueRule(ctx context.Context, tx *sql.Tx, ch inbox.StageChange) error {
+	if eventsFor(ch.State, ch.To) == nil {
+		return nil
+	}
+	_, err := jobs.Enqueue(ctx, tx, JobRule, rulePayload{LeadID: ch.LeadID, ConversationID: ch.ConversationID, State: ch.State,
+		From: ch.From, To: ch.To, At: time.Now().UnixMilli()}, jobs.Options{})
+	return err
+}
+
+// eventsFor names the events a change makes: a conversation marked won is a Purchase (and, when
+// the lead skipped the step, its QualifiedLead); a lead that reached qualified or further is a
+// QualifiedLead. Each event's id is stable, so a lead is qualified once however often it moves.
+func eventsFor(state, to string) []string {
+	var out []string
+	switch to {
+	case "qualified", "proposal", "won":
+		out = append(out, EventQualified)
+	}
+	if state == "won" {
+		out = append(out, EventPurchase)
+	}
+	return out
+}
+
+func (s *Service) handleRule(ctx context.Context, j *jobs.Job) error {
+	var p rulePayload
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	on, err := s.Platform.HasModule(ctx, j.Tenant, platform.ModuleConversionTracking)
+	if err != nil || !on {
+		return err
+	}
+	at := time.UnixMilli(p.At)
+	for _, name := range eventsFor(p.State, p.To) {
+		if _, err := s.Record(ctx, j.Tenant, j.DB, p.LeadID, p.ConversationID, name, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventKey is the stable event id: a short tag of the business, the event and the record it
+// stands for (the lead for Lead and QualifiedLead, the conversation for Purchase).
+func eventKey(slug, name string, leadID, convID int64) string {
+	h := sha256.Sum256([]byte(slug))
+	tag := hex.EncodeToString(h[:4])
+	switch name {
+	case EventLead:
+		return fmt.Sprintf("hv-%s-lead-%d", tag, leadID)
+	case EventQualified:
+		return fmt.Sprintf("hv-%s-qualified-%d", tag, leadID)
+	}
+	if convID == 0 {
+		return fmt.Sprintf("hv-%s-purchase-lead-%d", tag, leadID)
+	}
+	return fmt.Sprintf("hv-%s-purchase-%d", tag, convID)
+}
+
+// Record makes event name of a lead when the owner's rule for it is on, at most once (its id is
+// stable), and queues one delivery job per ready destination when the lead has marketing consent.
+// Without consent the event is kept with consent = 0 and no user data, click ids or deliveries. It
+// returns the event's row id (0 when the rule is off or the event existed).
+func (s *Service) Record(ctx context.Context, slug string, db *tenantdb.DB, leadID, convID int64, name string, at time.Time) (int64, error) {
+	st, err := LoadSettings(ctx, db.Read)
+	if err != nil || !st.RuleOn(name) {
+		return 0, err
+	}
+	lead, err := inbox.LeadByID(ctx, db.Read, leadID)
+	if err != nil {
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			return 0, nil
+		}
+		return 0, err
+	}
+	attr, err := AttributionOf(ctx, db.Read, leadID)
+	if err != nil {
+		return 0, err
+	}
+	e := &Event{EventID: eventKey(slug, name, leadID, convID), LeadID: leadID, ConversationID: convID, Name: name, EventTime: at,
+		Consent: attr.Consented()}
+	if name == EventPurchase {
+		if e.ValueMinor, e.Currency, err = PurchaseValue(ctx, db.Read, leadID, lead.CustomerID); err != nil {
+			return 0, err
+		}
+		if e.Currency == "" {
+			e.Currency = st.Currency
+		}
+	}
+	if e.Consent {
+		phone := lead.Phone
+		if phone == "" {
+			phone = lead.PhoneE164
+		}
+		e.User = HashUser(lead.Name, phone, lead.Email, slug+":"+strconv.FormatInt(leadID, 10))
+		e.GCLID, e.GBRAID, e.WBRAID, e.FBC, e.FBP, e.TTCLID = attr.GCLID, attr.GBRAID, attr.WBRAID, attr.FBC, attr.FBP, attr.TTCLID
+	}
+	var id int64
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		now := tenantdb.Now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO conversion_events(event_id, lead_id, conversation_id, name, value_minor, currency,
+			event_time, consent, gclid, gbraid, wbraid, fbc, fbp, ttclid, em_hash, em_google_hash, ph_hash, ph_plus_hash, fn_hash,
+			ln_hash, external_hash, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
+			e.EventID, e.LeadID, nullID(e.ConversationID), e.Name, e.ValueMinor, e.Currency, e.EventTime.UnixMilli(), e.Consent,
+			e.GCLID, e.GBRAID, e.WBRAID, e.FBC, e.FBP, e.TTCLID, e.User.Email, e.User.EmailGoogle, e.User.Phone, e.User.PhonePlus,
+			e.User.First, e.User.Last, e.User.External, now)
+		if err != nil {
+			return fmt.Errorf("conversions: record event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // made before: the same event is never made twice
+		}
+		id, _ = res.LastInsertId()
+		if !e.Consent {
+			return nil
+		}
+		for _, dest := range Destinations {
+			if !st.Ready(dest, name) {
+				continue
+			}
+			if err := queueDelivery(ctx, tx, id, dest, st.TestMode, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+// queueDelivery adds the delivery row of an event to a destination and its outbox job.
+func queueDelivery(ctx context.Context, tx *sql.Tx, eventID int64, dest string, test bool, now int64) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO conversion_deliveries(event_id, destination, test, created_at, updated_at)
+		VALUES(?,?,?,?,?) ON CONFLICT(event_id, destination) DO NOTHING`, eventID, dest, test, now, now)
+	if err != nil {
+		return fmt.Errorf("conversions: queue delivery: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	did, _ := res.LastInsertId()
+	_, err = jobs.Enqueue(ctx, tx, JobSend, sendPayload{DeliveryID: did},
+		jobs.Options{MaxAttempts: sendAttempts, DedupeKey: "conversion-delivery-" + strconv.FormatInt(did, 10)})
+	return err
+}
+
+func nullID(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+type sendPayload struct {
+	DeliveryID int64 `json:"delivery_id"`
+}
+
+// handleSend delivers one event to one destination. A delivery already sent is never sent again
+// (a job retried after a crash between the platform's answer and the job's own bookkeeping finds
+// it sent); the platforms also drop a repeat of the same event id. A refusal of the payload or the
+// credentials fails at once; network trouble, 429 and 5xx are retried with backoff until the
+// last attempt. Every try is written on the delivery row (the settings page and the lead page
+// show it) and logged.
+func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
+	var p sendPayload
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	db := j.DB
+	d, err := deliveryByID(ctx, db.Read, p.DeliveryID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return jobs.Permanent(err)
+	}
+	if err != nil {
+		return err
+	}
+	if d.Status == "sent" {
+		return nil
+	}
+	fail := func(msg string) error {
+		return s.finish(ctx, db, d.ID, "failed", 0, msg, false)
+	}
+	on, err := s.Platform.HasModule(ctx, j.Tenant, platform.ModuleConversionTracking)
+	if err != nil {
+		return err
+	}
+	if !on {
+		return fail("module off")
+	}
+	e, err := EventByID(ctx, db.Read, d.EventID)
+	if err != nil {
+		return err
+	}
+	attr, err := AttributionOf(ctx, db.Read, e.LeadID)
+	if err != nil {
+		return err
+	}
+	if !e.Consent || !attr.Consented() {
+		return fail("no marketing consent")
+	}
+	st, err := LoadSettings(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	if !st.Ready(d.Destination, e.Name) {
+		return fail("destination not set up")
+	}
+	st.TestMode = d.Test
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return err
+	}
+	code, sendErr := s.Sender.Send(ctx, d.Destination, st, e, loc)
+	if sendErr == nil {
+		s.log().Info("conversions: sent", "tenant", j.Tenant, "event", e.EventID, "destination", d.Destination, "test", d.Test)
+		return s.finish(ctx, db, d.ID, "sent", code, "", true)
+	}
+	var se *SendError
+	retry := errors.As(sendErr, &se) && se.Retry && j.Attempt < j.MaxTries
+	s.log().Warn("conversions: delivery failed", "tenant", j.Tenant, "event", e.EventID, "destination", d.Destination,
+		"attempt", j.Attempt, "retry", retry, "err", sendErr)
+	status := "failed"
+	if retry {
+		status = "queued"
+	}
+	if err := s.finish(ctx, db, d.ID, status, code, sendErr.Error(), false); err != nil {
+		return err
+	}
+	if retry {
+		return sendErr
+	}
+	return jobs.Permanent(sendErr)
+}
+
+// finish writes one try's outcome on the delivery row.
+func (s *Service) finish(ctx context.Context, db *tenantdb.DB, id int64, status string, code int, msg string, sent bool) error {
+	now := s.now().UnixMilli()
+	var sentAt any
+	if sent {
+		sentAt = now
+	}
+	if utf8.RuneCountInString(msg) > 500 {
+		msg = string([]rune(msg)[:500])
+	}
+	_, err := db.Exec(ctx, `UPDATE conversion_deliveries SET status = ?, attempts = attempts + 1, http_status = ?, last_error = ?,
+		sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`, status, code, msg, sentAt, now, id)
+	if err != nil {
+		return fmt.Errorf("conversions: delivery outcome: %w", err)
+	}
+	return nil
+}
+
+// Retry queues a failed delivery again (the owner's button on the settings page).
+func Retry(ctx context.Context, db *tenantdb.DB, id int64) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'queued', updated_at = ? WHERE id = ? AND status = 'failed'`,
+			tenantdb.Now(), id)
+		if err != nil {
+			return fmt.Errorf("conversions: retry: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		_, err = jobs.Enqueue(ctx, tx, JobSend, sendPayload{DeliveryID: id},
+			jobs.Options{MaxAttempts: sendAttempts, DedupeKey: "conversion-delivery-" + strconv.FormatInt(id, 10)})
+		return err
+	})
+}
+
+// ---- capture ----
+
+// Capture is what the widget or the landing page read on the host page.
+type Capture struct {
+	GCLID, GBRAID, WBRAID string
+	FBCLID, FBC, FBP      string
+	TTCLID                string
+	UTM                   map[string]string // utm_source … utm_content
+	PageURL               string
+	FBCLIDAt              time.Time // when the loader first saw the fbclid (zero: now)
+}
+
+// CaptureKeys are the query parameters the loaders read from the host page.
+var CaptureKeys = []string{"gclid", "gbraid", "wbraid", "fbclid", "ttclid", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+
+// ParseCapture reads a loader's fields (the keys of CaptureKeys plus fbp, fbc, fbclid_at in Unix
+// ms, page_url), dropping values too long or with characters no click id has.
+func ParseCapture(get func(string) string, now time.Time) Capture {
+	c := Capture{UTM: map[string]string{}}
+	clean := func(k string, max int) string {
+		v := strings.TrimSpace(get(k))
+		if v == "" || len(v) > max || !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n\t<>\"") {
+			return ""
+		}
+		return v
+	}
+	c.GCLID, c.GBRAID, c.WBRAID = clean("gclid", 200), clean("gbraid", 200), clean("wbraid", 200)
+	c.FBCLID, c.TTCLID, c.FBP = clean("fbclid", 500), clean("ttclid", 500), clean("fbp", 200)
+	if v := clean("fbc", 600); strings.HasPrefix(v, "fb.") {
+		c.FBC = v
+	}
+	if c.FBP != "" && !strings.HasPrefix(c.FBP, "fb.") {
+		c.FBP = ""
+	}
+	for _, k := range CaptureKeys[5:] {
+		if v := clean(k, 200); v != "" {
+			c.UTM[k] = v
+		}
+	}
+	if v := clean("page_url", 2000); v != "" {
+		if u, err := url.Parse(v); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+			u.RawQuery, u.Fragment = "", "" // the address without its query: no click ids or e-mails typed into forms
+			c.PageURL = u.String()
+		}
+	}
+	c.FBCLIDAt = now
+	if ms, err := strconv.ParseInt(get("fbclid_at"), 10, 64); err == nil {
+		if t := time.UnixMilli(ms); !t.After(now) && now.Sub(t) < 90*24*time.Hour {
+			c.FBCLIDAt = t
+		}
+	}
+	return c
+}
+
+// Empty says whether nothing was captured.
+func (c Capture) Empty() bool {
+	return c.GCLID == "" && c.GBRAID == "" && c.WBRAID == "" && c.FBCLID == "" && c.FBC == "" && c.FBP == "" && c.TTCLID == "" && len(c.UTM) == 0
+}
+
+// MarketingVersion names the marketing consent text a visitor ticked; it changes when the text does.
+func MarketingVersion(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return "mkt-" + hex.EncodeToString(h[:4])
+}
+
+// Captured tells the room that a visitor's first message made (or reached) a lead on the widget
+// or the landing page. With the module on and marketing consent it keeps the capture on the lead
+// (first touch: a later one does not overwrite it); a new lead makes a Lead event when the
+// owner's rule is on (without consent the event is kept unsent). Nothing is kept without consent.
+func (s *Service) Captured(ctx context.Context, t *platform.Tenant, db *tenantdb.DB, leadID int64, newLead bool, channel string,
+	c Capture, consentText string) error {
+	if !t.HasModule(platform.ModuleConversionTracking) {
+		return nil
+	}
+	if consentText != "" {
+		a := &Attribution{LeadID: leadID, Channel: channel, GCLID: c.GCLID, GBRAID: c.GBRAID, WBRAID: c.WBRAID, FBCLID: c.FBCLID,
+			FBC: c.FBC, FBP: c.FBP, TTCLID: c.TTCLID, UTMSource: c.UTM["utm_source"], UTMMedium: c.UTM["utm_medium"],
+			UTMCampaign: c.UTM["utm_campaign"], UTMTerm: c.UTM["utm_term"], UTMContent: c.UTM["utm_content"], PageURL: c.PageURL,
+			ConsentVersion: MarketingVersion(consentText), ConsentAt: s.now().UnixMilli()}
+		if a.FBC == "" {
+			a.FBC = FBC(c.FBCLID, c.FBCLIDAt)
+		}
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := insertAttribution(ctx, tx, a)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if newLead {
+		if _, err := s.Record(ctx, t.Slug, db, leadID, 0, EventLead, s.now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Withdraw records that the person withdrew marketing consent: nothing more is sent for them
+// (queued deliveries fail with "no marketing consent" when their job runs).
+func Withdraw(ctx context.Context, db *tenantdb.DB, leadID int64) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE lead_attribution SET withdrawn_at = ?, updated_at = ? WHERE lead_id = ? AND withdrawn_at IS NULL`,
+			tenantdb.Now(), tenantdb.Now(), leadID)
+		if err != nil {
+			return fmt.Errorf("conversions: withdraw: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantdb.ErrNotFound
+		}
+		return nil
+	})
+}
