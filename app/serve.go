@@ -349,6 +349,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Load: func(ctx context.Context, r *http.Request, l *leads.Lead) (any, error) {
 			return followups.LeadSection(ctx, web.From(r).DB.Read, l.ID)
 		}})
+	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "conversions", Title: "conv.lead.section", Template: "lead_conversions",
+		Module: platform.ModuleConversionTracking, Load: func(_ context.Context, r *http.Request, l *leads.Lead) (any, error) {
+			return conversions.LeadSectionData(r, l.ID)
+		}})
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})

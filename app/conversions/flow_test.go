@@ -249,6 +249,12 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 		doc.Find(`#lead-conversion-events .badge.status-done`).Length() != 8 {
 		t.Fatalf("lead section: %d\n%s", r.StatusCode, r.Body)
 	}
+	// The lead page (app/leads) carries the same section.
+	lp := owner.Get("/app/leads/" + itoa(leadID) + "/?lang=tr")
+	if lp.StatusCode != 200 || lp.Doc(t).Find(`section#lead-conversions [data-lead-conversions] #lead-conversion-events li`).Length() != 3 ||
+		!strings.Contains(lp.Body, "Reklamlar ve dönüşümler") {
+		t.Fatalf("the lead page's conversions section: %d\n%s", lp.StatusCode, lp.Body)
+	}
 	// The settings page's log lists the deliveries; the KPI page's report counts the lead.
 	if r := owner.Get("/app/settings/conversions?lang=en"); r.Doc(t).Find(`#deliveries tr[data-delivery]`).Length() != 8 {
 		t.Fatalf("delivery log:\n%s", r.Body)

@@ -389,6 +389,16 @@ func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 	return v, nil
 }
 
+// LeadSectionData is the lead page's loader (app/leads Section "conversions"): nil — the section
+// is left out — when the lead has neither a capture nor an event.
+func LeadSectionData(r *http.Request, leadID int64) (any, error) {
+	v, err := LeadSection(r, leadID)
+	if err != nil || (v.Attribution == nil && len(v.Events) == 0) {
+		return nil, err
+	}
+	return v, nil
+}
+
 // Lead is GET /app/conversions/leads/{id}: the lead's click ids, campaign and conversion events
 // with their delivery status — the section the lead page shows, also as a page of its own.
 func (h *Handler) Lead(w http.ResponseWriter, r *http.Request) {
