@@ -1,0 +1,87 @@
+package conversions
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"highvibe/app/tenantdb"
+)
+
+// DemoCapture is one demo lead that arrived from an ad with marketing consent.
+type DemoCapture struct {
+	LeadID, ConversationID int64
+	Stage                  string // the lead's stage: qualified, proposal and won leads get their events
+	Platform, Campaign     string // google, meta or tiktok; the utm_campaign
+	At                     time.Time
+}
+
+// SeedDemo gives the demo business a history of conversion tracking: the captures (click ids
+// and campaign, consent given), the events the rules made for them and their deliveries as they
+// went (Meta and TikTok sent, one Google upload refused), and the ad spend of this month and the
+// last. No destination is set up, so nothing is ever sent from the demo.
+func SeedDemo(ctx context.Context, slug string, db *tenantdb.DB, caps []DemoCapture, spend []Spend) error {
+	s := &Service{}
+	for i, c := range caps {
+		a := &Attribution{LeadID: c.LeadID, Channel: "webchat", UTMSource: c.Platform, UTMMedium: "cpc", UTMCampaign: c.Campaign,
+			PageURL: "https://osmancavus.example/parke", ConsentVersion: MarketingVersion("demo"), ConsentAt: c.At.UnixMilli()}
+		id := fmt.Sprintf("%d%04d", c.At.Unix(), i)
+		switch c.Platform {
+		case DestGoogle:
+			a.GCLID, a.UTMSource = "Cj0KCQiA-demo"+id, "google"
+		case DestMeta:
+			a.FBCLID, a.UTMSource = "IwAR-demo"+id, "facebook"
+			a.FBC, a.FBP = FBC(a.FBCLID, c.At), fmt.Sprintf("fb.1.%d.%d", c.At.Add(-time.Hour).UnixMilli(), 1000000+i)
+		case DestTikTok:
+			a.TTCLID, a.UTMSource = "E.C.P.demo"+id, "tiktok"
+		}
+		if err := db.InTx(ctx, func(tx *sql.Tx) error { _, err := insertAttribution(ctx, tx, a); return err }); err != nil {
+			return err
+		}
+		names := []string{EventLead}
+		switch c.Stage {
+		case "qualified", "proposal":
+			names = append(names, EventQualified)
+		case "won":
+			names = append(names, EventQualified, EventPurchase)
+		}
+		for k, name := range names {
+			at := c.At.Add(time.Duration(k) * 26 * time.Hour)
+			conv := int64(0)
+			if name == EventPurchase {
+				conv = c.ConversationID
+			}
+			eid, err := s.Record(ctx, slug, db, c.LeadID, conv, name, at)
+			if err != nil || eid == 0 {
+				return err
+			}
+			for _, dest := range Destinations {
+				status, code, msg := "sent", 200, ""
+				if dest == DestGoogle && name != EventPurchase {
+					continue // the demo's Google account imports purchases only
+				}
+				if dest == DestGoogle && i%3 == 2 {
+					status, code, msg = "failed", 200, "The click was not found (the click id is older than the conversion action's window)."
+				}
+				sentAt := any(at.Add(3 * time.Second).UnixMilli())
+				if status != "sent" {
+					sentAt = nil
+				}
+				if _, err := db.Exec(ctx, `INSERT INTO conversion_deliveries(event_id, destination, status, attempts, http_status, last_error,
+					sent_at, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)`, eid, dest, status, 1, code, msg, sentAt,
+					at.UnixMilli(), at.Add(3*time.Second).UnixMilli()); err != nil {
+					return fmt.Errorf("conversions: demo delivery: %w", err)
+				}
+			}
+		}
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, sp := range spend {
+			if err := saveSpend(ctx, tx, sp, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
