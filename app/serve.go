@@ -328,6 +328,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.FollowUpsCore = &followups.Service{Platform: s.Platform, Channels: h.InboxService.Channels}
 	h.FollowUpsCore.RegisterJobs(s.Jobs)
 	inbox.OnMessage("followups", followups.OnMessage)
+	inbox.OnStateChange("followups", followups.OnStateChange)
 	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
 	h.Inbox.Neighbours.FollowUp = followups.ConversationLine
 	h.FollowUps = &followups.Handler{Render: s.Render}

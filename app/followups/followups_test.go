@@ -244,7 +244,8 @@ func TestConsentRejectClosedOff(t *testing.T) {
 	rej, _ := f.visitor(t, "v22", "Reddedilen", t0, true)
 	lost, _ := f.visitor(t, "v23", "Kaybedilen", t0, true)
 	off, _ := f.visitor(t, "v24", "Kapatılan", t0, true)
-	if r := f.run(t, t0.Add(5*time.Hour)); r.Started != 3 {
+	won, _ := f.visitor(t, "v25", "Kazanılan", t0, true)
+	if r := f.run(t, t0.Add(5*time.Hour)); r.Started != 4 {
 		t.Fatalf("run: %+v", r)
 	}
 	if f.seq(t, none) != nil {
@@ -254,6 +255,15 @@ func TestConsentRejectClosedOff(t *testing.T) {
 	if s := f.seq(t, rej); s.Status != "stopped" || s.StopReason != "rejected" {
 		t.Errorf("after reject: %+v", s)
 	}
+	// Marked won on its form: the sequence ends at once and its draft leaves the queue.
+	wonRec, state := f.seq(t, won).RecommendationID, "won"
+	if err := f.svc.Update(ctx, "acme", f.db, won, inbox.Change{State: &state, ActorID: 1, ActorName: "olga"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := f.seq(t, won); s.Status != "stopped" || s.StopReason != "closed" || f.rec(t, wonRec).Status != "rejected" {
+		t.Errorf("won: %+v", s)
+	}
+	// A state written by another path is caught by the line at once and by the next run.
 	lostRec := f.seq(t, lost).RecommendationID
 	if _, err := f.db.Write.Exec(`UPDATE conversations SET state = 'lost' WHERE id = ?`, lost); err != nil {
 		t.Fatal(err)

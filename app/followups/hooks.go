@@ -149,6 +149,24 @@ func OnMessage(ctx context.Context, w inbox.Writer, tx *sql.Tx, m inbox.MessageE
 	return nil
 }
 
+// OnStateChange is the inbox's state hook (inbox.OnStateChange): a conversation marked won or
+// lost ends its open sequence (closed) and withdraws the draft still waiting in the queue.
+func OnStateChange(ctx context.Context, tx *sql.Tx, e inbox.StateEvent) error {
+	if e.State != "won" && e.State != "lost" {
+		return nil
+	}
+	fs, err := listFU(ctx, tx, `WHERE conversation_id = ? AND status IN ('active','waiting')`, e.ConversationID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if err := stopTx(ctx, tx, f, "closed", tenantdb.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Decided is the approval queue's hook (approvals.OnDecided) for follow-up drafts. Approved: the
 // draft as approved (edited or not) goes out in the conversation — as the approved follow-up
 // template when the channel's reply window is closed — the recommendation is marked sent, and

@@ -26,6 +26,11 @@ var stageForState = map[string]string{"contacted": "contacted", "engaged": "cont
 //     qualified or proposal, never backwards, and a won or lost lead keeps its outcome;
 //   - new: the lead is left alone.
 func followLeadStage(ctx context.Context, tx *sql.Tx, leadID, convID int64, state string) (from, to string, err error) {
+	// Every path that sets a conversation's state comes here right after: the rooms that wait on
+	// an open conversation (the follow-ups) hear of it in the same transaction.
+	if err := runStateHooks(ctx, tx, StateEvent{ConversationID: convID, LeadID: leadID, State: state}); err != nil {
+		return "", "", err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT stage FROM leads WHERE id = ?`, leadID).Scan(&from); err != nil {
 		return "", "", fmt.Errorf("inbox: lead stage: %w", err)
 	}

@@ -77,3 +77,49 @@ func txOf(q querier) *sql.Tx {
 	}
 	return nil
 }
+
+// StateEvent is a conversation's state just set (by its form, a quote, a card moved on the
+// pipeline board), as a state hook sees it.
+type StateEvent struct {
+	ConversationID, LeadID int64
+	State                  string // new contacted engaged qualified offer negotiation won lost
+}
+
+// StateHook is told of every conversation state set, inside the transaction that sets it. Like a
+// MessageHook it writes only its own room's tables; its error rolls the change back.
+type StateHook func(ctx context.Context, tx *sql.Tx, e StateEvent) error
+
+var stateHooks struct {
+	sync.RWMutex
+	names []string
+	hooks map[string]StateHook
+}
+
+// OnStateChange registers hook under name (the room's); registering the same name again replaces it.
+func OnStateChange(name string, hook StateHook) {
+	stateHooks.Lock()
+	defer stateHooks.Unlock()
+	if stateHooks.hooks == nil {
+		stateHooks.hooks = map[string]StateHook{}
+	}
+	if _, ok := stateHooks.hooks[name]; !ok {
+		stateHooks.names = append(stateHooks.names, name)
+		sort.Strings(stateHooks.names)
+	}
+	stateHooks.hooks[name] = hook
+}
+
+func runStateHooks(ctx context.Context, tx *sql.Tx, e StateEvent) error {
+	stateHooks.RLock()
+	hooks := make([]StateHook, 0, len(stateHooks.names))
+	for _, n := range stateHooks.names {
+		hooks = append(hooks, stateHooks.hooks[n])
+	}
+	stateHooks.RUnlock()
+	for _, h := range hooks {
+		if err := h(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
