@@ -46,6 +46,7 @@ func seedDemoSnapshot(ctx context.Context, s *Server, t *platform.Tenant, db *te
 	}
 	p := analytics.ParamsFrom(t.Setting)
 	p.MSP = t.HasModule(platform.ModuleMSP)
+	p.Seasonal = t.HasModule(platform.ModuleSeasonal)
 	p.Trigger = "demo"
 	p.Channels = channels.Registry().Names()
 	if _, err := analytics.Refresh(ctx, db, p); err != nil {

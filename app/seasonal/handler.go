@@ -36,6 +36,7 @@ type occRow struct {
 
 type monthBlock struct {
 	Month int
+	Year  int
 	Href  string
 	Items []occRow
 }
@@ -64,7 +65,9 @@ type presetRow struct {
 type page struct {
 	Today    time.Time
 	Year     int
-	Month    int // 0: the year view
+	Month    int  // 0: the year view
+	Rolling  bool // the default view: twelve months from this one (else the calendar year Year)
+	EndYear  int  // the rolling view's last month's year
 	Prev     string
 	Next     string
 	Upcoming []occRow
@@ -118,6 +121,8 @@ func (h *Handler) data(r *http.Request) (*page, error) {
 		}
 	} else if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		d.Year = y
+	} else {
+		d.Rolling = true
 	}
 	for _, o := range Between(cs, today, today.AddDate(1, 0, 0)) {
 		if len(d.Upcoming) == 6 {
@@ -126,10 +131,19 @@ func (h *Handler) data(r *http.Request) (*page, error) {
 		d.Upcoming = append(d.Upcoming, row(o, today))
 	}
 	if d.Month == 0 {
+		// The calendar year, or by default the twelve months from this one (in December the
+		// coming year matters more than the months gone).
+		start := day(d.Year, 1, 1)
 		d.Prev, d.Next = "?year="+strconv.Itoa(d.Year-1), "?year="+strconv.Itoa(d.Year+1)
-		for m := 1; m <= 12; m++ {
-			b := monthBlock{Month: m, Href: "?month=" + day(d.Year, time.Month(m), 1).Format("2006-01")}
-			for _, o := range Between(cs, day(d.Year, time.Month(m), 1), day(d.Year, time.Month(m)+1, 0)) {
+		if d.Rolling {
+			start = day(today.Year(), today.Month(), 1)
+			d.Prev, d.Next = "?year="+strconv.Itoa(today.Year()), "?year="+strconv.Itoa(today.Year()+1)
+			d.EndYear = start.AddDate(0, 11, 0).Year()
+		}
+		for i := 0; i < 12; i++ {
+			first := start.AddDate(0, i, 0)
+			b := monthBlock{Month: int(first.Month()), Year: first.Year(), Href: "?month=" + first.Format("2006-01")}
+			for _, o := range Between(cs, first, first.AddDate(0, 1, -1)) {
 				b.Items = append(b.Items, row(o, today))
 			}
 			d.Months = append(d.Months, b)

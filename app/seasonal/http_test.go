@@ -67,6 +67,22 @@ func TestRolesViewerReadsOwnerManages(t *testing.T) {
 	if strings.Contains(r.Body, `action="/app/seasonal/presets"`) || strings.Contains(r.Body, "/app/seasonal/new") {
 		t.Error("the viewer is offered the owner's buttons")
 	}
+	doc := r.Doc(t)
+	if got := doc.Find(".season-month").Length(); got != 12 || !strings.Contains(doc.Find("#cal-title").Text(), "Önümüzdeki on iki ay") {
+		t.Errorf("default view: %d month cards, title %q", got, doc.Find("#cal-title").Text())
+	}
+	// The month grid of May 2027: Mother's Day on Sunday the 9th, its 14 days of lead time shaded
+	// from 25 April (so 1–8 May here).
+	g := v.viewer.Get("/app/seasonal/?month=2027-05").Doc(t)
+	if got := strings.TrimSpace(g.Find("td.is-campaign .grid-day").Text()); got != "9" {
+		t.Errorf("May 2027 grid marks day %q, want 9", got)
+	}
+	if got := g.Find("td.is-lead").Length(); got != 8 {
+		t.Errorf("May 2027 grid shades %d lead-time days, want 8", got)
+	}
+	if got := g.Find("tbody tr:first-child td.is-blank").Length(); got != 5 {
+		t.Errorf("1 May 2027 is a Saturday: %d blanks before it, want 5", got)
+	}
 	var id int64
 	if err := v.db.Read.QueryRow(`SELECT id FROM seasonal_campaigns`).Scan(&id); err != nil {
 		t.Fatal(err)
