@@ -315,7 +315,7 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 	}
 	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: fmt.Sprintf("%slead-%d", demoExternalMark, i), Name: name,
 		Phone: phone, Email: email, Stage: stage, Source: source, LostReason: lostReason, ConsentVersion: consentVer, ConsentAt: consentAt,
-		UTM: [5]string{utmSrc, utmMed, utmCamp}, CustomerID: customerID, CreatedAt: ms})
+		UTM: [5]string{utmSrc, utmMed, utmCamp}, CustomerID: customerID, CreatedAt: ms, ExpectedValue: demoExpectedValue(i, stage)})
 	if err != nil {
 		return fmt.Errorf("demo: lead: %w", err)
 	}
@@ -564,4 +564,14 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 		ch.AssignedUserID = &g.talha
 	}
 	return svc.Update(ctx, t.Slug, db, b.ConversationID, ch)
+}
+
+// demoExpectedValue is what a demo lead is expected to bring (the pipeline board's sums): none for
+// most new leads, 15,000–300,000 TRY in round thousands for the others, from the lead's number so
+// the demo's random draws stay as they were.
+func demoExpectedValue(i int, stage string) int64 {
+	if stage == "new" && i%3 != 0 || stage == "lost" && i%2 == 0 {
+		return 0
+	}
+	return int64(15+(i*7919)%286) * 1000
 }

@@ -17,6 +17,7 @@ type LeadRecord struct {
 	ConsentAt, CustomerID                                                     int64 // 0: none (an update keeps the stored value)
 	UTM                                                                       [5]string
 	CreatedAt                                                                 int64 // Unix ms of a new lead; 0 = now (the demo seeds the past)
+	ExpectedValue                                                             int64 // whole units; 0 keeps what is stored
 }
 
 // UpsertLead inserts l, or updates the lead with the same external id (imports are idempotent),
@@ -36,9 +37,9 @@ func UpsertLead(ctx context.Context, tx *sql.Tx, l *LeadRecord) (int64, bool, er
 			at = l.CreatedAt
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO leads(external_id, name, phone, phone_e164, email, stage, source, lost_reason, consent_version, consent_at,
-			utm_source, utm_medium, utm_campaign, utm_term, utm_content, customer_id, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			utm_source, utm_medium, utm_campaign, utm_term, utm_content, customer_id, expected_value, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			nullStr(l.ExternalID), l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullID(l.ConsentAt),
-			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), at, at)
+			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), max(l.ExpectedValue, 0), at, at)
 		if err != nil {
 			return 0, false, fmt.Errorf("inbox: insert lead: %w", err)
 		}
@@ -46,8 +47,8 @@ func UpsertLead(ctx context.Context, tx *sql.Tx, l *LeadRecord) (int64, bool, er
 	} else {
 		if _, err := tx.ExecContext(ctx, `UPDATE leads SET name=?, phone=?, phone_e164=?, email=?, stage=?, source=?, lost_reason=?, consent_version=?,
 			consent_at=coalesce(?, consent_at), utm_source=?, utm_medium=?, utm_campaign=?, utm_term=?, utm_content=?, customer_id=coalesce(?, customer_id),
-			updated_at=? WHERE id=?`, l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullID(l.ConsentAt),
-			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), now, id); err != nil {
+			expected_value=coalesce(?, expected_value), updated_at=? WHERE id=?`, l.Name, l.Phone, e164, l.Email, l.Stage, l.Source, l.LostReason, l.ConsentVersion, nullID(l.ConsentAt),
+			l.UTM[0], l.UTM[1], l.UTM[2], l.UTM[3], l.UTM[4], nullID(l.CustomerID), nullID(max(l.ExpectedValue, 0)), now, id); err != nil {
 			return 0, false, fmt.Errorf("inbox: update lead: %w", err)
 		}
 	}

@@ -552,7 +552,7 @@ func (h *Handler) Pipeline(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	p := &web.Page{Title: c.T("leads.board.title"), Nav: "pipeline", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query(), Errors: errs}
+	p := &web.Page{Title: c.T("leads.board.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query(), Errors: errs}
 	status := http.StatusOK
 	if errs.Any() {
 		status = http.StatusUnprocessableEntity
