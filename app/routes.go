@@ -167,6 +167,12 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// One person's photos and files, and erasing them for good (owner; a data subject's request).
 		{"GET /app/media/lead/{id}/", panel, auth.ManageSettings, h.MediaFiles.LeadFiles},
 		{"POST /app/media/lead/{id}/erase", panel, auth.ManageSettings, h.MediaFiles.EraseLeadFiles},
+		// One person's data (KVKK, owner): everything about them as JSON or a readable summary, and
+		// erasing them from every room (app/kvkk).
+		{"GET /app/kvkk/leads/{id}/{$}", panel, auth.ExportData, h.KVKK.Page},
+		{"GET /app/kvkk/leads/{id}/export.json", panel, auth.ExportData, h.KVKK.JSON},
+		{"GET /app/kvkk/leads/{id}/summary", panel, auth.ExportData, h.KVKK.Summary},
+		{"POST /app/kvkk/leads/{id}/erase", panel, auth.ExportData, h.KVKK.Erase},
 		{"POST /app/inbox/{id}/messages/{mid}/retry", panel, auth.WriteInbox, h.Inbox.Retry},
 		{"POST /app/inbox/{id}/scheduled/{mid}/cancel", panel, auth.WriteInbox, h.Inbox.CancelScheduled},
 		{"GET /app/settings/templates", panel, auth.ManageSettings, h.Inbox.TemplatesPage},

@@ -33,6 +33,7 @@ import (
 	"highvibe/app/inbox"
 	"highvibe/app/inventory"
 	"highvibe/app/jobs"
+	"highvibe/app/kvkk"
 	"highvibe/app/leads"
 	"highvibe/app/live"
 	"highvibe/app/logs"
@@ -142,6 +143,8 @@ type Handlers struct {
 	// settings page, a lead's section and the outbox that delivers events to the ad platforms.
 	Conversions    *conversions.Handler
 	ConversionsSvc *conversions.Service
+	// KVKK is a person's data: export everything about them, or erase them (app/kvkk).
+	KVKK *kvkk.Handler
 }
 
 // NewServer opens the data directory, replication and every tenant, and builds the handlers. It
@@ -262,6 +265,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}}
 	s.Jobs.HandleIn(jobs.LaneCustomer, media.JobFetch, h.Media.HandleFetch)
 	h.Channels.UseMedia(h.Media)
+	h.KVKK = &kvkk.Handler{Render: s.Render, Svc: &kvkk.Service{Media: h.Media, Steps: kvkk.Steps()}}
 	h.Inbox.Media = h.Media
 	h.Settings.MediaUsage = func(r *http.Request) (settings.MediaUsage, error) {
 		c := web.From(r)
@@ -349,6 +353,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "followups", Title: "followups.title", Template: "lead_followups",
 		Load: func(ctx context.Context, r *http.Request, l *leads.Lead) (any, error) {
 			return followups.LeadSection(ctx, web.From(r).DB.Read, l.ID)
+		}})
+	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "kvkk", Title: "pdata.title", Template: "lead_kvkk", Perm: auth.ExportData,
+		Load: func(ctx context.Context, r *http.Request, l *leads.Lead) (any, error) {
+			return kvkk.LeadSection(ctx, web.From(r).DB, l.ID)
 		}})
 	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "conversions", Title: "conv.lead.section", Template: "lead_conversions",
 		Module: platform.ModuleConversionTracking, Load: func(_ context.Context, r *http.Request, l *leads.Lead) (any, error) {

@@ -280,6 +280,7 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	}
 	if got := ids(`SELECT lead_id FROM conversations ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/media/lead"] = got[0] // a person's photos and files: /app/media/lead/{id}/
+		first["app/kvkk/leads"] = got[0] // a person's data (KVKK): /app/kvkk/leads/{id}/ and its summary
 	}
 	if got := ids(`SELECT lead_id FROM lead_attribution ORDER BY lead_id LIMIT 1`); len(got) == 1 {
 		first["app/conversions/leads"] = got[0] // a lead's click ids and conversion events

@@ -60,6 +60,9 @@ type Row struct {
 	PrevHash       string
 	Hash           string
 	KeyVersion     int64 // 0: plain SHA-256 (from before keying); N: HMAC under key generation N
+	// RedactedBy is the erasure row that masked a person in this row (0: never redacted). The
+	// row's hash is of its content before; verify accepts it when that erasure row lists it.
+	RedactedBy int64
 }
 
 // genesis is the prev_hash of the first row.
@@ -232,12 +235,13 @@ func nullInt(v int64) any {
 }
 
 const cols = `id, provider, action_type, status, decision_summary, input_excerpt, output_excerpt, payload,
-	model_name, COALESCE(actor_user_id, 0), actor_name, COALESCE(conversation_id, 0), created_at, prev_hash, hash, key_version`
+	model_name, COALESCE(actor_user_id, 0), actor_name, COALESCE(conversation_id, 0), created_at, prev_hash, hash, key_version,
+	COALESCE(redacted_by, 0)`
 
 func scan(sc interface{ Scan(...any) error }) (*Row, error) {
 	r := &Row{}
 	err := sc.Scan(&r.ID, &r.Provider, &r.ActionType, &r.Status, &r.Summary, &r.Input, &r.Output, &r.Payload,
-		&r.ModelName, &r.ActorUserID, &r.ActorName, &r.ConversationID, &r.CreatedAt, &r.PrevHash, &r.Hash, &r.KeyVersion)
+		&r.ModelName, &r.ActorUserID, &r.ActorName, &r.ConversationID, &r.CreatedAt, &r.PrevHash, &r.Hash, &r.KeyVersion, &r.RedactedBy)
 	return r, err
 }
 

@@ -28,6 +28,7 @@ type Report struct {
 	KeyedFrom int64 // first keyed row in the file (0: none)
 	Head      *Head // platform.db's record (nil: none, or not consulted)
 	Ahead     int64 // rows after the recorded head: written, but their record did not reach platform.db
+	Redacted  int64 // rows a person's erasure masked, each listed by its erasure row
 }
 
 // Verify walks the whole chain of db with the tenant's key file, without platform.db's record;
@@ -75,6 +76,7 @@ func CheckDB(ctx context.Context, db *tenantdb.DB, keyPath string, head *Head) (
 	defer rows.Close()
 	prev := genesis
 	var lastID int64
+	pending := map[int64]int64{} // redacted row → the erasure row that must vouch for it
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
@@ -114,11 +116,26 @@ func CheckDB(ctx context.Context, db *tenantdb.DB, keyPath string, head *Head) (
 				rep.KeyedFrom = r.ID
 			}
 		}
-		if subtle.ConstantTimeCompare([]byte(rowHash(r, secret)), []byte(r.Hash)) != 1 {
+		if r.RedactedBy > 0 {
+			// Redacted for an erasure: the content no longer matches the hash it was written with;
+			// a later, intact erasure row must list it (checked when that row is reached).
+			if r.RedactedBy <= r.ID {
+				return rep, &ErrTampered{r.ID, "marked redacted by an earlier row: only a later erasure can redact a row"}
+			}
+			pending[r.ID] = r.RedactedBy
+			rep.Redacted++
+		} else if subtle.ConstantTimeCompare([]byte(rowHash(r, secret)), []byte(r.Hash)) != 1 {
 			return rep, &ErrTampered{r.ID, "content does not match its hash (the row was altered)"}
 		}
 		if head != nil && r.ID == head.ID && r.Hash != head.Hash {
 			return rep, &ErrTampered{r.ID, "differs from the row platform.db recorded as the newest (rows from here on were replaced)"}
+		}
+		if r.ActionType == ErasureAction && r.RedactedBy == 0 {
+			for _, id := range redactedList(r.Payload) {
+				if pending[id] == r.ID {
+					delete(pending, id)
+				}
+			}
 		}
 		prev, lastID = r.Hash, r.ID
 		rep.Rows++
@@ -127,6 +144,9 @@ func CheckDB(ctx context.Context, db *tenantdb.DB, keyPath string, head *Head) (
 		return rep, fmt.Errorf("audit: verify: %w", err)
 	}
 	rep.Newest = lastID
+	for id, by := range pending {
+		return rep, &ErrTampered{id, fmt.Sprintf("marked redacted by row %d, which is not an intact erasure listing it (the row was altered)", by)}
+	}
 	var seq int64
 	_ = db.Read.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'action_logs'`).Scan(&seq)
 	if seq > lastID {

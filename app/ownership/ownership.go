@@ -122,6 +122,9 @@ var Tables = []Table{
 	{"media_keys", "media", "media"},
 	{"pins", "media", "media"},
 
+	// A data subject's requests: holds a row only inside an erasure's transaction (schema 00046).
+	{"kvkk_erasing", "tenant", "kvkk"},
+
 	// The control database.
 	{"tenants", "platform", "platform"},
 	{"tenant_settings", "platform", "platform"},
@@ -208,6 +211,12 @@ var ReadModels = []ReadModel{
 		Path:   "conversions/report.go",
 		What:   "the attribution report on the KPI page: leads, qualified, won and revenue by source, campaign and click-id platform",
 		Tables: []string{"leads", "orders"},
+	},
+	{
+		Path: "kvkk/person.go",
+		What: "everything kept about one person, for their data export (KVKK): lead, customer, conversations, messages, files and the records made for them",
+		Tables: []string{"leads", "customers", "conversations", "messages", "attachments", "orders", "invoices", "quotes", "site_visits",
+			"repair_requests", "msp_tickets", "decision_recommendations", "action_logs"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",

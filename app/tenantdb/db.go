@@ -20,6 +20,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // the only SQLite driver: Litestream uses the same one in-process
 
+	_ "highvibe/app/erasure" // kvkk_scrub and kvkk_has, on every connection (a person's erasure)
 	"highvibe/app/fault"
 )
 

@@ -1,0 +1,277 @@
+// Package erasure is what every room needs to erase one person (a data subject's request under
+// KVKK; guide: 49-exports-and-kvkk.md): the Subject — who they are and every form in which their
+// name, phone, e-mail and the hashes made of them are stored — and two SQL functions registered
+// with the SQLite driver, so a room scrubs its own tables in one literal statement each:
+//
+//	kvkk_scrub(text, spec) → text with every stored form of the person replaced by Mask
+//	kvkk_has(text, spec)   → 1 when text holds any of them
+//
+// spec is Subject.Spec(), a JSON argument. The kvkk room orchestrates: it builds the Subject and
+// calls each room's erase function in one transaction (a room writes only its own tables).
+package erasure
+
+import (
+	"crypto/sha256"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"modernc.org/sqlite"
+)
+
+// Mask replaces the person's name, phone and e-mail inside text that is kept (a note about them,
+// a job's stored webhook body). It is no word of any language.
+const Mask = "•••"
+
+// Subject is the person being erased.
+type Subject struct {
+	LeadID          int64
+	CustomerID      int64   // the CRM customer linked to the lead (0: none)
+	ConversationIDs []int64 // every conversation of the lead
+	Names           []string
+	Phones          []string // as stored (typed and E.164)
+	Emails          []string
+	spec, own       string
+}
+
+// OwnSpec is Spec for rows that are the person's own (their conversations' notifications, jobs
+// and log rows): there a first or last name alone is them too, not only the full name.
+func (s *Subject) OwnSpec() string {
+	if s.own == "" {
+		var sp spec
+		_ = json.Unmarshal([]byte(s.Spec()), &sp)
+		for _, n := range s.Names {
+			for _, w := range strings.Fields(n) {
+				if utf8.RuneCountInString(w) >= 3 {
+					sp.Needles = append(sp.Needles, w, strings.ToLowerSpecial(unicode.TurkishCase, w), strings.ToUpperSpecial(unicode.TurkishCase, w), jsonASCII(w))
+				}
+			}
+		}
+		b, _ := json.Marshal(sp)
+		s.own = string(b)
+	}
+	return s.own
+}
+
+// ScrubOwn is Scrub with OwnSpec.
+func (s *Subject) ScrubOwn(text string) string {
+	return matcherFor(s.OwnSpec()).re.ReplaceAllString(text, Mask)
+}
+
+// Needles are the literal forms the person is stored in, longest first: each name as written,
+// lower- and upper-cased (Turkish rules) and JSON-escaped; each e-mail; each phone as typed, in
+// E.164, as digits with and without the country code and the trunk 0; and the SHA-256 hex of the
+// normalised e-mail, phone and names that ad platforms are sent (conversion tracking).
+func (s *Subject) Needles() []string {
+	set := map[string]bool{}
+	add := func(v string) {
+		if v = strings.TrimSpace(v); utf8.RuneCountInString(v) >= 3 {
+			set[v] = true
+		}
+	}
+	hash := func(v string) {
+		if v != "" {
+			h := sha256.Sum256([]byte(v))
+			set[hex.EncodeToString(h[:])] = true
+		}
+	}
+	for _, n := range s.Names {
+		n = strings.Join(strings.Fields(n), " ")
+		add(n)
+		add(strings.ToLowerSpecial(unicode.TurkishCase, n))
+		add(strings.ToUpperSpecial(unicode.TurkishCase, n))
+		add(strings.ToLower(n))
+		add(jsonASCII(n))
+		hash(strings.ToLower(n))
+		for _, w := range strings.Fields(strings.ToLowerSpecial(unicode.TurkishCase, n)) {
+			hash(w) // Meta's fn / ln
+		}
+	}
+	for _, e := range s.Emails {
+		add(e)
+		add(strings.ToLower(e))
+		hash(strings.ToLower(strings.TrimSpace(e)))
+	}
+	for _, p := range s.Phones {
+		add(p)
+		d := digits(p)
+		if len(d) < 7 {
+			continue
+		}
+		nat := national(d)
+		add(d)
+		add(nat)
+		add("0" + nat)
+		add("90" + nat)
+		add("+90" + nat)
+		hash("90" + nat) // E.164 digits, as Meta and TikTok hash them
+		hash("+90" + nat)
+	}
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// Spec is the JSON argument of kvkk_scrub and kvkk_has for this person.
+func (s *Subject) Spec() string {
+	if s.spec == "" {
+		var nats []string
+		for _, p := range s.Phones {
+			if d := digits(p); len(d) >= 7 {
+				nats = append(nats, national(d))
+			}
+		}
+		b, _ := json.Marshal(spec{Needles: s.Needles(), Phones: nats})
+		s.spec = string(b)
+		s.own = ""
+	}
+	return s.spec
+}
+
+// Scrub is kvkk_scrub in Go.
+func (s *Subject) Scrub(text string) string {
+	return matcherFor(s.Spec()).re.ReplaceAllString(text, Mask)
+}
+
+// Has is kvkk_has in Go.
+func (s *Subject) Has(text string) bool { return matcherFor(s.Spec()).re.MatchString(text) }
+
+type spec struct {
+	Needles []string `json:"n"`
+	Phones  []string `json:"p"` // national numbers: found whatever separators were typed between the digits
+}
+
+type matcher struct{ re *regexp.Regexp }
+
+var matchers sync.Map // spec → *matcher
+
+func matcherFor(js string) *matcher {
+	if m, ok := matchers.Load(js); ok {
+		return m.(*matcher)
+	}
+	var sp spec
+	_ = json.Unmarshal([]byte(js), &sp)
+	var alts []string
+	for _, p := range sp.Phones {
+		// +90 (532) 987 65 43, 0532-987-6543 … : the national digits with anything of " ()-./"
+		// between them, after an optional country code or trunk zero.
+		var b strings.Builder
+		b.WriteString(`(?:\+?\s*9\s*0[\s().\-/]*|0[\s().\-/]*)?`)
+		for i, r := range p {
+			if i > 0 {
+				b.WriteString(`[\s().\-/]*`)
+			}
+			b.WriteRune(r)
+		}
+		alts = append(alts, b.String())
+	}
+	for _, n := range sp.Needles {
+		alts = append(alts, regexp.QuoteMeta(n))
+	}
+	m := &matcher{}
+	if len(alts) == 0 {
+		m.re = regexp.MustCompile(`\A\z.`) // matches nothing
+	} else {
+		m.re = regexp.MustCompile(`(?i)(?:` + strings.Join(alts, `|`) + `)`)
+	}
+	matchers.Store(js, m)
+	return m
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// national is a Turkish number's ten national digits (without 90 or the trunk 0); other numbers
+// stay as they are.
+func national(d string) string {
+	switch {
+	case len(d) == 12 && strings.HasPrefix(d, "90"):
+		return d[2:]
+	case len(d) == 11 && strings.HasPrefix(d, "0"):
+		return d[1:]
+	}
+	return d
+}
+
+// jsonASCII is s as a JSON encoder that escapes every non-ASCII letter writes it (\u015e…), the
+// way some providers' webhook bodies carry names.
+func jsonASCII(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xFFFF {
+			r1, r2 := utf16Pair(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+func utf16Pair(r rune) (rune, rune) {
+	r -= 0x10000
+	return 0xD800 + (r>>10)&0x3FF, 0xDC00 + r&0x3FF
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("kvkk_scrub", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		js, _ := args[1].(string)
+		m := matcherFor(js)
+		switch v := args[0].(type) {
+		case string:
+			return m.re.ReplaceAllString(v, Mask), nil
+		case []byte:
+			return m.re.ReplaceAll(v, []byte(Mask)), nil
+		}
+		return args[0], nil
+	})
+	sqlite.MustRegisterDeterministicScalarFunction("kvkk_has", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		js, _ := args[1].(string)
+		m := matcherFor(js)
+		switch v := args[0].(type) {
+		case string:
+			return m.re.MatchString(v), nil
+		case []byte:
+			return m.re.Match(v), nil
+		}
+		return false, nil
+	})
+}
+
+// Conversations is ConversationIDs as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+func (s *Subject) Conversations() string {
+	b := []byte{'['}
+	for i, id := range s.ConversationIDs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, "%d", id)
+	}
+	return string(append(b, ']'))
+}

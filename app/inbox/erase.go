@@ -1,0 +1,137 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"highvibe/app/erasure"
+	"highvibe/app/tenantdb"
+)
+
+// SubjectOf reads who lead leadID is for an erasure or a data export: their name, phones and
+// e-mail as the lead and its linked customer store them, and their conversations. The customer's
+// own fields are the CRM's; the lead records which customer it is.
+func SubjectOf(ctx context.Context, q Querier, leadID int64) (*erasure.Subject, error) {
+	s := &erasure.Subject{LeadID: leadID}
+	var name, phone, e164, email string
+	err := q.QueryRowContext(ctx, `SELECT name, phone, phone_e164, email, coalesce(customer_id,0) FROM leads WHERE id = ?`, leadID).
+		Scan(&name, &phone, &e164, &email, &s.CustomerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: subject: %w", err)
+	}
+	s.Names, s.Phones, s.Emails = nonEmpty(name), nonEmpty(phone, e164), nonEmpty(email)
+	rows, err := q.QueryContext(ctx, `SELECT id, external_id, channel FROM conversations WHERE lead_id = ? ORDER BY id`, leadID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: subject: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var ext, ch string
+		if err := rows.Scan(&id, &ext, &ch); err != nil {
+			return nil, fmt.Errorf("inbox: subject: %w", err)
+		}
+		s.ConversationIDs = append(s.ConversationIDs, id)
+		if ch == "whatsapp" && ext != "" {
+			s.Phones = append(s.Phones, ext) // the wa_id is the phone number
+		}
+		if ch == "email" && ext != "" {
+			s.Emails = append(s.Emails, ext)
+		}
+	}
+	return s, rows.Err()
+}
+
+func nonEmpty(vs ...string) []string {
+	var out []string
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// EraseLeadTx erases the person from the inbox's tables, in the erasure's transaction (after the
+// other rooms, since the search documents fold in the linked customer): the lead keeps its stage,
+// source, dates and consent record but loses name, phone, e-mail and outside id; each
+// conversation keeps its state, scores, times and counts but loses its outside id, summary and next
+// action; every message keeps its place, direction and time, its text and notes emptied. The
+// search documents are rebuilt from what is left with FTS5's secure delete (the old words leave the
+// index's pages, not only its lookups), and dictionary words no other conversation has are
+// dropped. It returns how many messages were emptied.
+func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, error) {
+	spec := s.Spec()
+	if _, err := tx.ExecContext(ctx, `UPDATE leads SET name = '', phone = '', phone_e164 = '', email = '', external_id = NULL,
+		lost_reason = kvkk_scrub(lost_reason, ?) WHERE id = ?`, spec, s.LeadID); err != nil {
+		return 0, fmt.Errorf("inbox: erase lead: %w", err)
+	}
+	var msgs int64
+	for _, id := range s.ConversationIDs {
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET external_id = '', summary = '', next_action = '', review_summary = '',
+			handoff_reason = kvkk_scrub(handoff_reason, ?), score_reasons = kvkk_scrub(score_reasons, ?) WHERE id = ?`, spec, spec, id); err != nil {
+			return 0, fmt.Errorf("inbox: erase conversation: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE messages SET body = '', annotations = '', provider_message_id = NULL,
+			delivery_error = kvkk_scrub(delivery_error, ?) WHERE conversation_id = ?`, spec, id)
+		if err != nil {
+			return 0, fmt.Errorf("inbox: erase messages: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		msgs += n
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE conversation_id = ?`, id); err != nil {
+			return 0, fmt.Errorf("inbox: erase search: %w", err)
+		}
+	}
+	// Other conversations may quote the person (a colleague who wrote about them, an internal note).
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET body = kvkk_scrub(body, ?1), annotations = kvkk_scrub(annotations, ?1)
+		WHERE kvkk_has(body, ?1) OR kvkk_has(annotations, ?1)`, spec); err != nil {
+		return 0, fmt.Errorf("inbox: erase mentions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET next_action = kvkk_scrub(next_action, ?1), summary = kvkk_scrub(summary, ?1)
+		WHERE kvkk_has(next_action, ?1) OR kvkk_has(summary, ?1)`, spec); err != nil {
+		return 0, fmt.Errorf("inbox: erase mentions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_search(conversation_search, rank) VALUES('secure-delete', 1)`); err != nil {
+		return 0, fmt.Errorf("inbox: erase search: %w", err)
+	}
+	for _, id := range s.ConversationIDs {
+		if err := reindex(ctx, tx, id); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_search(conversation_search, rank) VALUES('secure-delete', 0)`); err != nil {
+		return 0, fmt.Errorf("inbox: erase search: %w", err)
+	}
+	// The documents replaced before today (every new message replaced its conversation's) left
+	// their old words in older segments, only marked deleted: merging every segment into one
+	// drops them. It rewrites the whole index (seconds on a big inbox), once per erasure.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_search(conversation_search) VALUES('optimize')`); err != nil {
+		return 0, fmt.Errorf("inbox: erase search: %w", err)
+	}
+	// The dictionary of words for prefix search: the person's words that no document holds any more.
+	var words []string
+	for _, v := range append(append(append([]string(nil), s.Names...), s.Emails...), s.Phones...) {
+		words = append(words, searchWords(Fold(v))...)
+	}
+	for _, v := range s.Phones {
+		words = append(words, phoneTerms(v)...)
+	}
+	for _, w := range words {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM conversation_search WHERE conversation_search MATCH ? LIMIT 1`, `"`+w+`"`).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search_terms WHERE term = ?`, w); err != nil {
+				return 0, fmt.Errorf("inbox: erase search terms: %w", err)
+			}
+		} else if err != nil {
+			return 0, fmt.Errorf("inbox: erase search terms: %w", err)
+		}
+	}
+	return msgs, nil
+}

@@ -1,0 +1,313 @@
+package kvkk
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"highvibe/app/erasure"
+	"highvibe/app/tenantdb"
+)
+
+// Person is everything the business keeps about one person, as the data export gives it: the
+// lead, the customer record it is linked to, every conversation with every message, and the
+// records made for them in the other rooms. Times are Unix milliseconds in the JSON (the HTML
+// summary shows them in the business's zone). This file is a read model (app/ownership): it reads
+// other rooms' tables and writes none.
+type Person struct {
+	Lead          Lead           `json:"lead"`
+	Customer      *Customer      `json:"customer,omitempty"`
+	Conversations []Conversation `json:"conversations"`
+	Files         []File         `json:"files"`
+	Orders        []Order        `json:"orders"`
+	Invoices      []Invoice      `json:"invoices"`
+	Quotes        []Quote        `json:"quotes"`
+	Visits        []Visit        `json:"site_visits"`
+	Repairs       []Repair       `json:"repair_requests"`
+	Tickets       []Ticket       `json:"tickets"`
+	Drafts        []Draft        `json:"assistant_proposals"`
+	LogRows       int            `json:"action_log_rows"`
+}
+
+// Lead is the person as a lead.
+type Lead struct {
+	ID             int64             `json:"id"`
+	Name           string            `json:"name"`
+	Phone          string            `json:"phone"`
+	Email          string            `json:"email"`
+	Stage          string            `json:"stage"`
+	Source         string            `json:"source"`
+	ConsentVersion string            `json:"consent_version"`
+	ConsentAt      int64             `json:"consent_at"`
+	UTM            map[string]string `json:"utm"`
+	CreatedAt      int64             `json:"created_at"`
+}
+
+// Customer is the CRM record the lead is linked to.
+type Customer struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+	Email   string `json:"email"`
+	Company string `json:"company"`
+	City    string `json:"city"`
+	Notes   string `json:"notes"`
+}
+
+// Conversation is one thread with the person.
+type Conversation struct {
+	ID        int64     `json:"id"`
+	Channel   string    `json:"channel"`
+	State     string    `json:"state"`
+	CreatedAt int64     `json:"created_at"`
+	Messages  []Message `json:"messages"`
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	At        int64  `json:"at"`
+	Direction string `json:"direction"`
+	Author    string `json:"author"`
+	Kind      string `json:"kind"`
+	Body      string `json:"body"`
+}
+
+// File is a photo or file of the person's conversations (the bytes are on the person's files page).
+type File struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Size      int64  `json:"size"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+// Order is an order of the person (by lead or by linked customer).
+type Order struct {
+	ID          int64   `json:"id"`
+	Status      string  `json:"status"`
+	Total       float64 `json:"total"`
+	Currency    string  `json:"currency"`
+	Description string  `json:"description"`
+	OrderedAt   int64   `json:"ordered_at"`
+}
+
+// Invoice is an invoice of the linked customer.
+type Invoice struct {
+	ID       int64   `json:"id"`
+	Number   string  `json:"number"`
+	Status   string  `json:"status"`
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+	IssuedAt int64   `json:"issued_at"`
+}
+
+// Quote is a written quote for the person.
+type Quote struct {
+	ID         int64  `json:"id"`
+	Number     string `json:"number"`
+	Status     string `json:"status"`
+	GrandTotal int64  `json:"grand_total_minor"`
+	Currency   string `json:"currency"`
+	CreatedAt  int64  `json:"created_at"`
+}
+
+// Visit is a site visit at the person's.
+type Visit struct {
+	ID       int64  `json:"id"`
+	Status   string `json:"status"`
+	StartsAt int64  `json:"starts_at"`
+	Address  string `json:"address"`
+	Note     string `json:"note"`
+}
+
+// Repair is a repair request of the person.
+type Repair struct {
+	ID          int64  `json:"id"`
+	Status      string `json:"status"`
+	Description string `json:"description"`
+	CreatedAt   int64  `json:"created_at"`
+}
+
+// Ticket is an MSP ticket the person opened.
+type Ticket struct {
+	Number      int64  `json:"number"`
+	Subject     string `json:"subject"`
+	Description string `json:"description"`
+	Status      string `json:"status"`
+	CreatedAt   int64  `json:"created_at"`
+}
+
+// Draft is something the assistant proposed about the person and a person decided.
+type Draft struct {
+	ID        int64  `json:"id"`
+	Kind      string `json:"kind"`
+	Status    string `json:"status"`
+	Draft     string `json:"draft"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+// each runs q and calls fn for every row.
+func each(ctx context.Context, db *sql.DB, q string, args []any, fn func(*sql.Rows) error) error {
+	return tenantdb.EachRow(ctx, db, q, args, fn)
+}
+
+// Load reads everything about lead leadID.
+func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
+	r := db.Read
+	p := &Person{}
+	l := &p.Lead
+	var custID int64
+	var us, um, uc, ut, uco string
+	err := r.QueryRowContext(ctx, `SELECT id, name, phone, email, stage, source, consent_version, coalesce(consent_at,0), utm_source, utm_medium,
+		utm_campaign, utm_term, utm_content, coalesce(customer_id,0), created_at FROM leads WHERE id = ?`, leadID).
+		Scan(&l.ID, &l.Name, &l.Phone, &l.Email, &l.Stage, &l.Source, &l.ConsentVersion, &l.ConsentAt, &us, &um, &uc, &ut, &uco, &custID, &l.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kvkk: person: %w", err)
+	}
+	l.UTM = map[string]string{}
+	for k, v := range map[string]string{"source": us, "medium": um, "campaign": uc, "term": ut, "content": uco} {
+		if v != "" {
+			l.UTM[k] = v
+		}
+	}
+	if custID > 0 {
+		c := &Customer{ID: custID}
+		if err := r.QueryRowContext(ctx, `SELECT name, phone, email, company, city, notes FROM customers WHERE id = ?`, custID).
+			Scan(&c.Name, &c.Phone, &c.Email, &c.Company, &c.City, &c.Notes); err == nil {
+			p.Customer = c
+		}
+	}
+	fail := func(what string, err error) error { return fmt.Errorf("kvkk: person %s: %w", what, err) }
+	if err := each(ctx, r, `SELECT id, channel, state, created_at FROM conversations WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		var c Conversation
+		if err := rs.Scan(&c.ID, &c.Channel, &c.State, &c.CreatedAt); err != nil {
+			return err
+		}
+		p.Conversations = append(p.Conversations, c)
+		return nil
+	}); err != nil {
+		return nil, fail("conversations", err)
+	}
+	for i := range p.Conversations {
+		c := &p.Conversations[i]
+		if err := each(ctx, r, `SELECT created_at, direction, author_kind, kind, body FROM messages WHERE conversation_id = ? ORDER BY id`, []any{c.ID}, func(rs *sql.Rows) error {
+			var m Message
+			if err := rs.Scan(&m.At, &m.Direction, &m.Author, &m.Kind, &m.Body); err != nil {
+				return err
+			}
+			c.Messages = append(c.Messages, m)
+			return nil
+		}); err != nil {
+			return nil, fail("messages", err)
+		}
+	}
+	steps := []struct {
+		what string
+		q    string
+		args []any
+		scan func(*sql.Rows) error
+	}{
+		{"files", `SELECT id, filename, kind, size, created_at FROM attachments WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+			var f File
+			err := rs.Scan(&f.ID, &f.Name, &f.Kind, &f.Size, &f.CreatedAt)
+			p.Files = append(p.Files, f)
+			return err
+		}},
+		{"orders", `SELECT id, status, total, currency, description, ordered_at FROM orders WHERE lead_id = ?1 OR (?2 > 0 AND customer_id = ?2) ORDER BY id`, []any{leadID, custID}, func(rs *sql.Rows) error {
+			var o Order
+			err := rs.Scan(&o.ID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt)
+			p.Orders = append(p.Orders, o)
+			return err
+		}},
+		{"invoices", `SELECT id, number, status, amount, currency, issued_at FROM invoices WHERE ?1 > 0 AND customer_id = ?1 ORDER BY id`, []any{custID}, func(rs *sql.Rows) error {
+			var v Invoice
+			err := rs.Scan(&v.ID, &v.Number, &v.Status, &v.Amount, &v.Currency, &v.IssuedAt)
+			p.Invoices = append(p.Invoices, v)
+			return err
+		}},
+		{"quotes", `SELECT id, number, status, grand_total, currency, created_at FROM quotes WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+			var q Quote
+			err := rs.Scan(&q.ID, &q.Number, &q.Status, &q.GrandTotal, &q.Currency, &q.CreatedAt)
+			p.Quotes = append(p.Quotes, q)
+			return err
+		}},
+		{"visits", `SELECT id, status, starts_at, address, note FROM site_visits WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+			var v Visit
+			err := rs.Scan(&v.ID, &v.Status, &v.StartsAt, &v.Address, &v.Note)
+			p.Visits = append(p.Visits, v)
+			return err
+		}},
+		{"repairs", `SELECT id, status, description, created_at FROM repair_requests WHERE lead_id = ?1 OR (?2 > 0 AND customer_id = ?2) ORDER BY id`, []any{leadID, custID}, func(rs *sql.Rows) error {
+			var x Repair
+			err := rs.Scan(&x.ID, &x.Status, &x.Description, &x.CreatedAt)
+			p.Repairs = append(p.Repairs, x)
+			return err
+		}},
+		{"tickets", `SELECT number, subject, description, status, created_at FROM msp_tickets WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+			var t Ticket
+			err := rs.Scan(&t.Number, &t.Subject, &t.Description, &t.Status, &t.CreatedAt)
+			p.Tickets = append(p.Tickets, t)
+			return err
+		}},
+		{"recommendations", `SELECT id, action_type, status, draft_reply, created_at FROM decision_recommendations WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+			var d Draft
+			err := rs.Scan(&d.ID, &d.Kind, &d.Status, &d.Draft, &d.CreatedAt)
+			p.Drafts = append(p.Drafts, d)
+			return err
+		}},
+	}
+	for _, st := range steps {
+		if err := each(ctx, r, st.q, st.args, st.scan); err != nil {
+			return nil, fail(st.what, err)
+		}
+	}
+	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ?)`, leadID).Scan(&p.LogRows); err != nil {
+		return nil, fail("log", err)
+	}
+	return p, nil
+}
+
+// Messages counts every message of the person's conversations.
+func (p *Person) Messages() int {
+	n := 0
+	for _, c := range p.Conversations {
+		n += len(c.Messages)
+	}
+	return n
+}
+
+// AddCustomer adds the linked customer's name, phone and e-mail to the person to erase: the CRM
+// record may know them by a fuller name or a second number the lead never gave.
+func AddCustomer(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, s *erasure.Subject) error {
+	if s.CustomerID == 0 {
+		return nil
+	}
+	var name, phone, e164, email string
+	err := q.QueryRowContext(ctx, `SELECT name, phone, phone_e164, email FROM customers WHERE id = ?`, s.CustomerID).Scan(&name, &phone, &e164, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("kvkk: customer: %w", err)
+	}
+	for _, v := range []string{name} {
+		if v != "" {
+			s.Names = append(s.Names, v)
+		}
+	}
+	for _, v := range []string{phone, e164} {
+		if v != "" {
+			s.Phones = append(s.Phones, v)
+		}
+	}
+	if email != "" {
+		s.Emails = append(s.Emails, email)
+	}
+	return nil
+}

@@ -1,0 +1,344 @@
+package app_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/audit"
+	"highvibe/app/channels/whatsapp"
+	"highvibe/app/conversions"
+	"highvibe/app/inbox"
+	"highvibe/app/media/mediatest"
+	"highvibe/app/tenantdb"
+)
+
+// waWebhook is a signed WhatsApp Cloud API delivery of one text from one sender.
+func waWebhook(t *testing.T, e *apptest.Env, key, secret, name, waID, wamid, text string) {
+	t.Helper()
+	body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messaging_product":"whatsapp",
+"metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":%q},"wa_id":%q}],
+"messages":[{"from":%q,"id":%q,"timestamp":"1735689600","type":"text","text":{"body":%q}}]},"field":"messages"}]}]}`, name, waID, waID, wamid, text))
+	if r := e.Client().PostJSON("/api/webhooks/whatsapp/", body, map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(body, secret)}); r.StatusCode != 200 {
+		t.Fatalf("webhook: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// settle waits until no job of the tenant is due or running (the webhook's processing, triage,
+// notifications), polling the queue the runner works from.
+func settle(t *testing.T, db *tenantdb.DB) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var n int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status = 'running' OR (status = 'queued' AND run_at <= ?)`, time.Now().UnixMilli()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d jobs still due after 20 s", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// findEverywhere reads every row of every table of db (sqlite_master: real tables, the FTS
+// indexes' shadow tables and the virtual tables themselves) and returns "table.column" for each
+// text or blob value that holds one of needles (compared lower-cased, Turkish rules too).
+func findEverywhere(t *testing.T, db *sql.DB, needles []string) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		_ = rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) < 3 {
+		t.Fatalf("only %d tables", len(tables))
+	}
+	var lowered []string
+	for _, n := range needles {
+		lowered = append(lowered, strings.ToLower(n), strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(n, "I", "ı"), "İ", "i")))
+	}
+	var hits []string
+	for _, tb := range tables {
+		rs, err := db.Query(`SELECT * FROM "` + tb + `"`)
+		if err != nil {
+			t.Fatalf("%s: %v", tb, err)
+		}
+		cols, _ := rs.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rs.Next() {
+			if err := rs.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				var s string
+				switch x := v.(type) {
+				case string:
+					s = x
+				case []byte:
+					s = string(x)
+				default:
+					continue
+				}
+				s = strings.ToLower(s)
+				for j, n := range lowered {
+					if strings.Contains(s, n) {
+						hits = append(hits, fmt.Sprintf("%s.%s (%q)", tb, cols[i], needles[j/2]))
+					}
+				}
+			}
+		}
+		rs.Close()
+	}
+	return hits
+}
+
+// TestKVKKEraseLeavesNoTrace: a person who wrote on WhatsApp (name, number and e-mail in the
+// message too), got a photo, a CRM customer record with an order and an invoice, the assistant's
+// proposals, notifications and action-log rows, is exported (JSON and summary, logged) and then
+// erased by the owner with a reason and the typed word. Afterwards every table of the tenant
+// file — the FTS indexes' own tables included — and of the media database is read value by value
+// and holds none of the stored forms of the phone, the name, the e-mail or their SHA-256 hashes;
+// the search finds nothing; the other customer is untouched; counts and amounts stay; `audit
+// verify` still passes, with the masked rows vouched for by the erasure row, which names who and
+// why. Operators and viewers reach none of it; a refused erase changes nothing.
+func TestKVKKEraseLeavesNoTrace(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	allModules(e, "acme")
+	const secret = "app-secret"
+	e.Set("acme", map[string]string{"whatsapp_app_secret": secret})
+	key := e.APIKey("acme", "whatsapp_webhook")
+	db := e.DB("acme")
+	ctx := context.Background()
+	owner := e.User("acme", "talha", "owner")
+	op := e.User("acme", "olga", "operator")
+	viewer := e.User("acme", "vera", "viewer")
+
+	const name, wa, email = "Zerrin Karabıyık", "905329876543", "Zerrin.K@ornek.com.tr"
+	waWebhook(t, e, key, secret, name, wa, "wamid.z1", "Merhaba, ben Zerrin Karabıyık. 120 m2 mermer için fiyat alabilir miyim? Numaram 0532 987 65 43, e-posta zerrin.k@ornek.com.tr")
+	waWebhook(t, e, key, secret, "Okan Demirtaş", "905331110099", "wamid.o1", "Bahçe için kilit parke fiyatı nedir?")
+	settle(t, db)
+	var conv, lead, otherLead int64
+	_ = db.Read.QueryRow(`SELECT id, lead_id FROM conversations WHERE external_id = ?`, wa).Scan(&conv, &lead)
+	_ = db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE external_id = '905331110099'`).Scan(&otherLead)
+	if conv == 0 || otherLead == 0 {
+		t.Fatal("the webhook made no conversations")
+	}
+	cpath := "/app/inbox/" + strconv.FormatInt(conv, 10) + "/"
+	// The team writes about her: a reply with her name, a note, a next action.
+	for _, f := range []url.Values{
+		{"body": {"Zerrin Hanım, 0532 987 65 43 numarasından sizi arayacağız."}},
+		{"body": {"Zerrin Karabıyık keşif istiyor, adresi Kadıköy."}, "direction": {"system"}},
+		{"next_action": {"Zerrin Karabıyık'ı yarın ara"}},
+	} {
+		if r := owner.Post(cpath, f); r.StatusCode >= 400 {
+			t.Fatalf("conversation post %v: %d", f, r.StatusCode)
+		}
+	}
+	// A photo she sent.
+	photo := mediatest.JPEG(40, 40)
+	prep, err := e.Handlers.Media.Prepare(ctx, "acme", photo, "zerrin-salon.jpg", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Handlers.InboxService.AddMessage(ctx, "acme", db, conv, inbox.Outgoing{Direction: "inbound", Body: "[image: zerrin-salon.jpg]",
+		Attach: func(ctx context.Context, tx *sql.Tx, id int64, cv *inbox.Conversation) error {
+			_, err := prep.Attach(ctx, tx, id, cv.ID, cv.LeadID, cv.Channel)
+			return err
+		}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Her customer record, linked to the lead, with an order and an invoice.
+	if r := owner.Post("/customers/new", url.Values{"name": {name}, "phone": {"+90 532 987 65 43"}, "email": {email}, "city": {"İstanbul"}, "notes": {"Zerrin Hanım mermer seviyor"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	var cust int64
+	_ = db.Read.QueryRow(`SELECT id FROM customers WHERE email = ?`, email).Scan(&cust)
+	if _, err := db.Write.Exec(`UPDATE leads SET customer_id = ? WHERE id = ?`, cust, lead); err != nil { // as the lead page's "link customer" does
+		t.Fatal(err)
+	}
+	if r := owner.Post("/orders/new", url.Values{"customer_id": {fmt.Sprint(cust)}, "lead_id": {fmt.Sprint(lead)}, "status": {"won"}, "total": {"48000"}, "currency": {"TRY"},
+		"description": {"Zerrin Karabıyık salon mermeri 120 m2"}, "ordered_at": {"2026-11-20"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("order: %d %s", r.StatusCode, r.Body)
+	}
+	if r := owner.Post("/invoices/new", url.Values{"customer_id": {fmt.Sprint(cust)}, "number": {"F-2026-0042"}, "amount": {"48000"}, "currency": {"TRY"},
+		"status": {"sent"}, "issued_at": {"2026-11-21"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invoice: %d %s", r.StatusCode, r.Body)
+	}
+	// She came from a Meta ad with marketing consent: click ids, and events with her hashed data.
+	if err := conversions.SeedDemo(ctx, "acme", db, []conversions.DemoCapture{{LeadID: lead, ConversationID: conv, Stage: "won", Platform: "meta",
+		Campaign: "kis-mermer", At: time.Now().Add(-48 * time.Hour)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, e, "acme", fmt.Sprint(`SELECT count(*) FROM conversion_events WHERE ph_hash <> '' AND fn_hash <> '' AND lead_id = `, lead)); n == 0 {
+		t.Fatal("no conversion event with her hashed data: the test would not cover conversion tracking")
+	}
+	settle(t, db)
+
+	page := "/app/kvkk/leads/" + strconv.FormatInt(lead, 10) + "/"
+	for _, c := range []*apptest.Client{op, viewer} {
+		for _, p := range []string{page, page + "export.json", page + "summary"} {
+			if r := c.Get(p); r.StatusCode != http.StatusForbidden {
+				t.Errorf("%s as a non-owner: %d", p, r.StatusCode)
+			}
+		}
+		if r := c.Post(page+"erase", url.Values{"reason": {"x"}, "confirm": {"SİL"}}); r.StatusCode != http.StatusForbidden {
+			t.Errorf("a non-owner erased: %d", r.StatusCode)
+		}
+		if c.Get(cpath).Doc(t).Find("[data-lead-kvkk]").Length() != 0 {
+			t.Error("a non-owner sees the personal data link")
+		}
+	}
+	if owner.Get(cpath).Doc(t).Find("[data-lead-kvkk]").Length() != 1 {
+		t.Error("the conversation does not link the person's data for the owner")
+	}
+	leadPage := "/app/leads/" + strconv.FormatInt(lead, 10) + "/"
+	if d := owner.Get(leadPage).Doc(t); d.Find("#lead-kvkk [data-lead-kvkk]").Length() != 1 || d.Find("#lead-kvkk [data-lead-export-json]").Length() != 1 {
+		t.Error("the lead page has no personal-data section for the owner")
+	}
+	if r := op.Get(leadPage); r.StatusCode != 200 || r.Doc(t).Find("#lead-kvkk").Length() != 0 {
+		t.Errorf("the lead page shows an operator the personal-data section (%d)", r.StatusCode)
+	}
+	if r := owner.Get(page); r.StatusCode != 200 || !strings.Contains(r.Body, name) {
+		t.Fatalf("person page: %d", r.StatusCode)
+	}
+	js := owner.Get(page + "export.json")
+	if js.StatusCode != 200 || !strings.Contains(js.Body, "Numaram 0532 987 65 43") || !strings.Contains(js.Body, `"name": "Zerrin Karabıyık"`) ||
+		!strings.Contains(js.Body, `"total": 48000`) || !strings.Contains(js.Header.Get("Content-Disposition"), "acme-person-") {
+		t.Errorf("JSON export: %d %.400s", js.StatusCode, js.Body)
+	}
+	if r := owner.Get(page + "summary"); r.StatusCode != 200 || !strings.Contains(r.Body, "120 m2 mermer") || !strings.Contains(r.Body, "Zerrin Karabıyık salon mermeri") {
+		t.Errorf("summary: %d", r.StatusCode)
+	}
+	if n := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = 'person_exported' AND actor_name = 'talha'`); n != 2 {
+		t.Errorf("%d person exports logged, want 2", n)
+	}
+
+	// Refused erasures change nothing.
+	for _, f := range []url.Values{{"confirm": {"SİL"}}, {"reason": {"istedi"}}, {"reason": {"istedi"}, "confirm": {"evet"}}} {
+		if r := owner.Post(page+"erase", f); r.StatusCode != 422 {
+			t.Errorf("erase %v: %d, want 422", f, r.StatusCode)
+		}
+	}
+	if r := owner.Post(page+"erase", url.Values{"reason": {"istedi"}}); !strings.Contains(r.Body, "Silmeyi onaylamak için tam olarak SİL yazın.") {
+		t.Error("the missing word is not said in Turkish")
+	}
+	if n := countRows(t, e, "acme", `SELECT count(*) FROM leads WHERE name = 'Zerrin Karabıyık'`); n != 1 {
+		t.Fatal("a refused erase changed the lead")
+	}
+
+	counts := func() [6]int {
+		var c [6]int
+		for i, q := range []string{`SELECT count(*) FROM conversations`, `SELECT count(*) FROM messages`, `SELECT count(*) FROM orders`,
+			`SELECT count(*) FROM invoices`, `SELECT CAST(sum(total) AS INTEGER) FROM orders`, `SELECT count(*) FROM decision_recommendations`} {
+			c[i] = countRows(t, e, "acme", q)
+		}
+		return c
+	}
+	before := counts()
+	recs := countRows(t, e, "acme", fmt.Sprint(`SELECT count(*) FROM decision_recommendations WHERE lead_id = `, lead))
+	if recs == 0 || countRows(t, e, "acme", `SELECT count(*) FROM notifications`) == 0 {
+		t.Fatal("the assistant proposed nothing or nobody was notified: the test would not cover their tables")
+	}
+	mdb, _ := e.Server.Mgr.Media(ctx, "acme")
+	var blobsBefore int
+	_ = mdb.Read.QueryRow(`SELECT count(*) FROM blobs`).Scan(&blobsBefore)
+
+	r := owner.Post(page+"erase", url.Values{"reason": {"Zerrin Karabıyık 3 Aralık'ta WhatsApp'tan silinmesini istedi"}, "confirm": {"sil"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("erase: %d %s", r.StatusCode, r.Body)
+	}
+	if got := owner.Get(r.Header.Get("Location")); !strings.Contains(got.Body, "Kişi silindi:") || got.Doc(t).Find("[data-erased]").Length() != 1 {
+		t.Error("the page does not say the person is erased")
+	}
+
+	// Every stored form: as typed, E.164, digits, national, with the trunk zero, spaced, the
+	// search index's 7-digit suffix; the name as written and folded; the e-mail; the hashes ad
+	// platforms are sent.
+	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+	needles := []string{"+90 532 987 65 43", "+905329876543", wa, "5329876543", "05329876543", "0532 987 65 43", "532 987 65 43", "9876543",
+		name, "Zerrin", "Karabıyık", "karabiyik", email, "zerrin.k@ornek", sum("zerrin.k@ornek.com.tr"), sum(wa), sum("+"+wa), sum("zerrin"), sum("karabıyık"), "IwAR-demo"}
+	if hits := findEverywhere(t, db.Read, needles); len(hits) > 0 {
+		t.Errorf("the erased person is still stored in %d places:\n%s", len(hits), strings.Join(hits, "\n"))
+	}
+	if hits := findEverywhere(t, mdb.Read, needles); len(hits) > 0 {
+		t.Errorf("the media database still holds the person: %s", strings.Join(hits, "\n"))
+	}
+	// The search index's vocabulary (terms, not only documents) and the search itself.
+	if _, err := db.Write.Exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.cs_vocab USING fts5vocab(main, conversation_search, 'row')`); err != nil {
+		t.Fatal(err)
+	}
+	var terms int
+	_ = db.Write.QueryRow(`SELECT count(*) FROM temp.cs_vocab WHERE term IN ('zerrin','karabiyik','905329876543','5329876543','9876543','ornek')`).Scan(&terms)
+	if terms != 0 {
+		t.Errorf("%d of the person's words are still terms of the search index", terms)
+	}
+	if r := owner.Get("/app/inbox/?q=Karab%C4%B1y%C4%B1k"); r.Doc(t).Find("[data-conversation-id]").Length() != 0 {
+		t.Error("the inbox search still finds the erased person")
+	}
+	if r := owner.Get("/app/inbox/?q=Demirta%C5%9F"); r.Doc(t).Find("[data-conversation-id]").Length() != 1 {
+		t.Error("the search lost the other customer")
+	}
+	var blobs int
+	_ = mdb.Read.QueryRow(`SELECT count(*) FROM blobs`).Scan(&blobs)
+	if blobs >= blobsBefore {
+		t.Errorf("blobs %d → %d: the photo was not deleted", blobsBefore, blobs)
+	}
+	if n := countRows(t, e, "acme", fmt.Sprint(`SELECT count(*) FROM conversion_events WHERE external_hash = '' AND fbc = '' AND lead_id = `, lead)); n == 0 {
+		t.Error("her conversion events were not emptied (or are gone)")
+	}
+	// The figures stay; the other customer stays whole.
+	if after := counts(); after != before {
+		t.Errorf("counts changed: %v → %v", before, after)
+	}
+	if n := countRows(t, e, "acme", fmt.Sprint(`SELECT count(*) FROM leads WHERE name = 'Okan Demirtaş' AND phone_e164 = '+905331110099' AND id = `, otherLead)); n != 1 {
+		t.Error("the other customer's lead changed")
+	}
+	if n := countRows(t, e, "acme", `SELECT count(*) FROM messages WHERE body = 'Bahçe için kilit parke fiyatı nedir?'`); n != 1 {
+		t.Error("the other customer's message changed")
+	}
+	// The action log: who and why (her name masked in the reason), every masked row vouched for.
+	var who, why, payload string
+	_ = db.Read.QueryRow(`SELECT actor_name, input_excerpt, payload FROM action_logs WHERE action_type = 'person_erased'`).Scan(&who, &why, &payload)
+	if who != "talha" || why != "••• 3 Aralık'ta WhatsApp'tan silinmesini istedi" || !strings.Contains(payload, `"redacted":[`) {
+		t.Errorf("erasure row: %q %q %s", who, why, payload)
+	}
+	rep, err := audit.CheckDB(ctx, db, audit.KeyPath(db.Path), nil)
+	if err != nil {
+		t.Fatalf("audit verify after the erasure: %v", err)
+	}
+	if rep.Redacted == 0 {
+		t.Error("no action-log row was redacted")
+	}
+	// Outside an erasure the log stays append-only, redacted rows included.
+	if _, err := db.Write.Exec(`UPDATE action_logs SET decision_summary = 'x', redacted_by = 999999 WHERE id = 1`); err == nil {
+		t.Error("an action-log row was changed outside an erasure")
+	}
+	if _, err := db.Write.Exec(`UPDATE action_logs SET input_excerpt = 'forged' WHERE redacted_by IS NOT NULL`); err == nil {
+		t.Error("a redacted row was changed again outside an erasure")
+	}
+}
