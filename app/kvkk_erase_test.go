@@ -281,7 +281,7 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	// platforms are sent.
 	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 	needles := []string{"+90 532 987 65 43", "+905329876543", wa, "5329876543", "05329876543", "0532 987 65 43", "532 987 65 43", "9876543",
-		name, "Zerrin", "Karabıyık", "karabiyik", email, "zerrin.k@ornek", sum("zerrin.k@ornek.com.tr"), sum(wa), sum("+"+wa), sum("zerrin"), sum("karabıyık"), "IwAR-demo"}
+		name, "Zerrin", "Karabıyık", "karabiyik", email, "zerrin.k@ornek", sum("zerrin.k@ornek.com.tr"), sum(wa), sum("+" + wa), sum("zerrin"), sum("karabıyık"), "IwAR-demo"}
 	if hits := findEverywhere(t, db.Read, needles); len(hits) > 0 {
 		t.Errorf("the erased person is still stored in %d places:\n%s", len(hits), strings.Join(hits, "\n"))
 	}
