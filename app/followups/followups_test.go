@@ -524,3 +524,31 @@ func TestStaleMomentsAreNotChased(t *testing.T) {
 		t.Errorf("the stale moment was chased, or the fresh one missed")
 	}
 }
+
+// A widget or landing-page visitor's message, or a person's, asks for a run in the next quarter
+// hour (one job however many messages); a WhatsApp customer's message alone does not.
+func TestMessagesAskForARun(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	jobs := func() int {
+		return f.count(t, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued'`, followups.JobScan)
+	}
+	if _, err := f.svc.Ingest(ctx, "acme", f.db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905320000001", Phone: "+905320000001", Body: "Merhaba"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := jobs(); n != 0 {
+		t.Fatalf("%d runs queued for a WhatsApp message", n)
+	}
+	if _, err := f.svc.Ingest(ctx, "acme", f.db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: "Form", Phone: "+905320000002",
+		Body: "Bahçe için teklif", ConsentVersion: "v1", ConsentAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	f.visitor(t, "v81", "Widget", time.Now(), true)
+	var runAt int64
+	if err := f.db.Read.QueryRow(`SELECT run_at FROM jobs WHERE kind = ? AND status = 'queued'`, followups.JobScan).Scan(&runAt); err != nil {
+		t.Fatalf("landing and widget messages queued %d runs, want 1: %v", jobs(), err)
+	}
+	if at := time.UnixMilli(runAt); at.Before(time.Now()) || at.After(time.Now().Add(15*time.Minute)) {
+		t.Errorf("run at %v, want within the next quarter hour", at)
+	}
+}
