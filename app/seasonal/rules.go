@@ -125,10 +125,23 @@ func (o Occurrence) WeekStart() time.Time { return o.Date.AddDate(0, 0, -(WeekDa
 // sorted by date and then by name.
 func Between(cs []*Campaign, from, to time.Time) []Occurrence {
 	var out []Occurrence
+	add := func(c *Campaign, d time.Time) {
+		if !d.Before(from) && !d.After(to) {
+			out = append(out, Occurrence{Campaign: c, Date: d, LeadStart: d.AddDate(0, 0, -c.LeadDays)})
+		}
+	}
 	for _, c := range cs {
+		if c.Rule == RuleDates { // every date of the list: a lunar holiday can fall twice in one year (2033)
+			for _, s := range c.Dates {
+				if d, err := ParseDay(s); err == nil {
+					add(c, d)
+				}
+			}
+			continue
+		}
 		for y := from.Year(); y <= to.Year(); y++ {
-			if d, ok := c.On(y); ok && !d.Before(from) && !d.After(to) {
-				out = append(out, Occurrence{Campaign: c, Date: d, LeadStart: d.AddDate(0, 0, -c.LeadDays)})
+			if d, ok := c.On(y); ok {
+				add(c, d)
 			}
 		}
 	}

@@ -165,3 +165,14 @@ func TestParseDates(t *testing.T) {
 		t.Errorf("30 February read: %q", bad)
 	}
 }
+
+// A list of dates may hold two dates in one year (Ramazan Bayramı falls on 2 January and 23
+// December 2033): the calendar shows both.
+func TestDatesTwiceInAYear(t *testing.T) {
+	t.Parallel()
+	c := &Campaign{Name: "Ramazan Bayramı", Rule: RuleDates, Dates: []string{"2033-01-02", "2033-12-23"}, LeadDays: 10}
+	got := Between([]*Campaign{c}, d("2033-01-01"), d("2033-12-31"))
+	if len(got) != 2 || got[1].Date.Format(time.DateOnly) != "2033-12-23" {
+		t.Errorf("%+v", got)
+	}
+}
