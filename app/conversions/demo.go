@@ -13,7 +13,9 @@ import (
 type DemoCapture struct {
 	LeadID, ConversationID int64
 	Stage                  string // the lead's stage: qualified, proposal and won leads get their events
-	Platform, Campaign     string // google, meta or tiktok; the utm_campaign
+	Platform               string // google, meta or tiktok
+	Source, Medium         string // utm_source, utm_medium
+	Campaign               string // utm_campaign
 	At                     time.Time
 }
 
@@ -24,17 +26,17 @@ type DemoCapture struct {
 func SeedDemo(ctx context.Context, slug string, db *tenantdb.DB, caps []DemoCapture, spend []Spend) error {
 	s := &Service{}
 	for i, c := range caps {
-		a := &Attribution{LeadID: c.LeadID, Channel: "webchat", UTMSource: c.Platform, UTMMedium: "cpc", UTMCampaign: c.Campaign,
+		a := &Attribution{LeadID: c.LeadID, Channel: "webchat", UTMSource: c.Source, UTMMedium: c.Medium, UTMCampaign: c.Campaign,
 			PageURL: "https://osmancavus.example/parke", ConsentVersion: MarketingVersion("demo"), ConsentAt: c.At.UnixMilli()}
 		id := fmt.Sprintf("%d%04d", c.At.Unix(), i)
 		switch c.Platform {
 		case DestGoogle:
-			a.GCLID, a.UTMSource = "Cj0KCQiA-demo"+id, "google"
+			a.GCLID = "Cj0KCQiA-demo" + id
 		case DestMeta:
-			a.FBCLID, a.UTMSource = "IwAR-demo"+id, "facebook"
+			a.FBCLID = "IwAR-demo" + id
 			a.FBC, a.FBP = FBC(a.FBCLID, c.At), fmt.Sprintf("fb.1.%d.%d", c.At.Add(-time.Hour).UnixMilli(), 1000000+i)
 		case DestTikTok:
-			a.TTCLID, a.UTMSource = "E.C.P.demo"+id, "tiktok"
+			a.TTCLID = "E.C.P.demo" + id
 		}
 		if err := db.InTx(ctx, func(tx *sql.Tx) error { _, err := insertAttribution(ctx, tx, a); return err }); err != nil {
 			return err
