@@ -8,7 +8,8 @@ import (
 	"highvibe/app/erasure"
 )
 
-// EraseLeadTx ends the erased person's open follow-up sequences (stopped, no consent), in the
+// EraseLeadTx ends the erased person's open follow-up sequences (stopped, no consent; the waiting
+// draft withdrawn from the queue), in the
 // erasure's transaction (called by the kvkk room): nobody is chased after asking to be erased.
 // The sequences hold no words of theirs; ended ones stay as they are. It returns how many it
 // stopped.
@@ -20,13 +21,15 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 	var n int64
 	now := time.Now().UnixMilli()
 	for _, f := range fs {
-		ok, err := stop(ctx, tx, f.ID, "no_consent", now)
-		if err != nil {
+		if f.Status != "active" && f.Status != "waiting" {
+			continue
+		}
+		// stopTx also withdraws the draft still waiting in the approval queue: nobody approves a
+		// message to an erased person.
+		if err := stopTx(ctx, tx, f, "no_consent", now); err != nil {
 			return n, err
 		}
-		if ok {
-			n++
-		}
+		n++
 	}
 	return n, nil
 }

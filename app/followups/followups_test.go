@@ -2,6 +2,7 @@ package followups_test
 
 import (
 	"context"
+	"database/sql"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
+	"highvibe/app/erasure"
 	"highvibe/app/followups"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
@@ -550,5 +552,27 @@ func TestMessagesAskForARun(t *testing.T) {
 	}
 	if at := time.UnixMilli(runAt); at.Before(time.Now()) || at.After(time.Now().Add(15*time.Minute)) {
 		t.Errorf("run at %v, want within the next quarter hour", at)
+	}
+}
+
+// Erasing a person (KVKK) ends their open sequence and withdraws its waiting draft.
+func TestEraseStopsAndWithdraws(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	t0 := time.Now().Add(-time.Minute).Truncate(time.Second)
+	conv, lead := f.visitor(t, "v91", "Silinecek", t0, true)
+	f.run(t, t0.Add(5*time.Hour))
+	s := f.seq(t, conv)
+	var n int64
+	err := f.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = followups.EraseLeadTx(ctx, tx, &erasure.Subject{LeadID: lead})
+		return err
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("erase: %d %v", n, err)
+	}
+	if got := f.seq(t, conv); got.Status != "stopped" || got.StopReason != "no_consent" || f.rec(t, s.RecommendationID).Status != "rejected" {
+		t.Errorf("after erase: %+v", got)
 	}
 }
