@@ -285,3 +285,51 @@ func TestRecommendationAcrossNewYear(t *testing.T) {
 		t.Errorf("words %s: want 14 days and no orders to compare with", words)
 	}
 }
+
+// waitFor polls cond (a read of the tenant's database) until it holds; the deadline is a bound
+// for a broken runner only.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never happened", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Through the real job runner: saving a date queues a run at once; with the module off the run
+// raises nothing but keeps the daily run queued; once the module is back, the next run (here the
+// one a new date's save queues) raises every date whose lead time runs, the older one included.
+func TestJobRunnerFollowsTheModule(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("cicek", "cicekci", "en")
+	db := e.DB("cicek")
+	owner := e.User("cicek", "olga", "owner")
+	v := &env{e: e, db: db, owner: owner}
+	soon := time.Now().AddDate(0, 0, 5)
+	e.Set("cicek", map[string]string{"modules": "sales"})
+	c := &seasonal.Campaign{Name: "Dükkân yıl dönümü", Rule: seasonal.RuleFixed, Month: int(soon.Month()), Day: soon.Day(), LeadDays: 10, UpliftPct: 40}
+	if err := seasonal.Save(context.Background(), db, c, seasonal.Actor{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the run with the module off", func() bool {
+		return v.count(t, `SELECT count(*) FROM jobs WHERE kind = 'seasonal_check' AND status = 'done'`) >= 1 &&
+			v.count(t, `SELECT count(*) FROM jobs WHERE kind = 'seasonal_check' AND status = 'queued' AND dedupe_key LIKE 'day:%'`) == 1
+	})
+	if n := v.count(t, `SELECT count(*) FROM decision_recommendations`); n != 0 {
+		t.Fatalf("%d recommendations raised with the module off", n)
+	}
+	e.Set("cicek", map[string]string{"modules": "default"})
+	soon2 := time.Now().AddDate(0, 0, 3)
+	want(t, owner.Post("/app/seasonal/new", url.Values{"name": {"Çiçek festivali"}, "rule": {"fixed"}, "month": {itoa(int64(soon2.Month()))},
+		"day": {itoa(int64(soon2.Day()))}, "lead_days": {"7"}, "uplift_pct": {"60"}}), http.StatusSeeOther, "add a date")
+	waitFor(t, "both recommendations", func() bool {
+		return v.count(t, `SELECT count(*) FROM decision_recommendations WHERE model_name = ?`, seasonal.ModelName) == 2
+	})
+	if n := v.count(t, `SELECT count(*) FROM seasonal_raised`); n != 2 {
+		t.Errorf("%d campaign-years recorded, want 2", n)
+	}
+}
