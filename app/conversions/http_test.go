@@ -1,0 +1,163 @@
+package conversions_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/conversions"
+)
+
+// The settings page: a destination switched on without what it needs, a bad id and a bad
+// currency come back at 422 with the message by each field, the typed values kept and no secret
+// echoed, and nothing stored; a secret left empty keeps the saved one, its box removes it;
+// operators may not open the page; with the module off the page is not there.
+func TestSettingsPageChecksEverything(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	owner := e.User("usta", "osman", "owner")
+	if r := owner.Get("/app/settings/conversions"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("module off: %d", r.StatusCode)
+	}
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	if r := e.User("usta", "olga", "operator").Get("/app/settings/conversions"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("operator: %d", r.StatusCode)
+	}
+	db := e.DB("usta")
+	bad := url.Values{"currency": {"lira"}, "meta_on": {"1"}, "meta_pixel_id": {"12ab"}, "meta_access_token": {"EAAtyped"},
+		"google_on": {"1"}, "google_customer_id": {"123-456-7890"}, "tiktok_test_code": {"TEST 1"}}
+	r := owner.Post("/app/settings/conversions?lang=en", bad)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad form: %d", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	for field, msg := range map[string]string{"currency": "Three capital letters", "meta_pixel_id": "Digits only", "google_developer_token": "Needed to send events here",
+		"google_action_purchase": "at least one event", "tiktok_test_code": "Letters, digits"} {
+		if got := doc.Find(`#` + field + `-error`).Text(); !strings.Contains(got, msg) || doc.Find(`#`+field+`.is-invalid`).Length() != 1 {
+			t.Errorf("%s: error %q, want %q", field, got, msg)
+		}
+	}
+	if v, _ := doc.Find(`#google_customer_id`).Attr("value"); v != "123-456-7890" || strings.Contains(r.Body, "EAAtyped") {
+		t.Errorf("typed values kept (%q), secrets never echoed", v)
+	}
+	if n := count(t, db, `SELECT count(*) FROM conversion_settings`); n != 0 {
+		t.Fatal("a refused form stored settings")
+	}
+	good := url.Values{"rule_won": {"1"}, "currency": {"EUR"}, "meta_on": {"1"}, "meta_pixel_id": {"111"}, "meta_access_token": {"EAAfirst"}}
+	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	good.Set("meta_access_token", "")
+	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save again: %d", r.StatusCode)
+	}
+	st, err := conversions.LoadSettings(context.Background(), db.Read)
+	if err != nil || st.MetaAccessToken != "EAAfirst" || st.RuleLead || st.RuleQualified || !st.RuleWon || st.Currency != "EUR" {
+		t.Fatalf("an empty secret keeps the saved one; rules as ticked: %+v %v", st, err)
+	}
+	page := owner.Get("/app/settings/conversions?lang=en")
+	if strings.Contains(page.Body, "EAAfirst") || page.Doc(t).Find(`#conv-meta .badge.state-won`).Length() != 1 {
+		t.Fatalf("the saved token is shown as saved, never itself:\n%s", page.Body)
+	}
+	good.Set("meta_access_token_clear", "1")
+	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("removing the token of a destination switched on: %d", r.StatusCode)
+	}
+	good.Del("meta_on")
+	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove the token: %d", r.StatusCode)
+	}
+	if st, _ := conversions.LoadSettings(context.Background(), db.Read); st.MetaAccessToken != "" || st.MetaOn {
+		t.Fatalf("token removed: %+v", st)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'conversion_settings_saved' AND payload NOT LIKE '%EAA%'`); n != 3 {
+		t.Fatalf("%d settings changes logged without secrets", n)
+	}
+
+	// Ad spend: a bad amount is refused, a good one stored, "remove" deletes it.
+	if r := owner.Post("/app/settings/conversions/spend?lang=en", url.Values{"campaign": {"kis"}, "month": {"2026-12"}, "amount": {"çok"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Doc(t).Find("#spend-amount-error").Text(), "Enter an amount") {
+		t.Fatalf("bad amount: %d", r.StatusCode)
+	}
+	if r := owner.Post("/app/settings/conversions/spend", url.Values{"campaign": {"kis"}, "month": {"2026-12"}, "amount": {"1.250,50"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("spend: %d", r.StatusCode)
+	}
+	if n := count(t, db, `SELECT amount_minor FROM ad_spend WHERE campaign = 'kis' AND month = '2026-12'`); n != 125050 {
+		t.Fatalf("spend stored as %d", n)
+	}
+	owner.Post("/app/settings/conversions/spend", url.Values{"campaign": {"kis"}, "month": {"2026-12"}, "remove": {"1"}})
+	if n := count(t, db, `SELECT count(*) FROM ad_spend`); n != 0 {
+		t.Fatal("spend not removed")
+	}
+}
+
+// Withdrawing marketing consent on the lead page: what waits is not sent (its delivery fails with
+// the reason), later events are kept unsent, and the page says so.
+func TestWithdrawnConsentStopsDeliveries(t *testing.T) {
+	t.Parallel()
+	e, p, owner := setup(t)
+	db := e.DB("usta")
+	p.mu.Lock()
+	p.answer = func(string, int) (int, string) { return 503, `{"error":{"message":"down"}}` } // nothing gets through yet
+	p.mu.Unlock()
+	res := widgetPost(t, e, map[string]any{"text": "Fiyat?", "name": "Ali", "email": "ali@example.com", "consent": true, "marketing": true,
+		"lang": "tr", "attribution": map[string]string{"gclid": "Cj0-w"}})
+	var leadID int64
+	db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, int64(res["conversation_id"].(float64))).Scan(&leadID)
+	waitFor(t, "first tries", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE attempts = 1 AND status = 'queued'`) == 3
+	})
+	if r := e.User("usta", "olga", "operator").Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("an operator may not withdraw: %d", r.StatusCode)
+	}
+	if r := owner.Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", r.StatusCode)
+	}
+	p.mu.Lock()
+	p.answer = nil
+	p.mu.Unlock()
+	calls := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath))
+	due(t, db)
+	waitFor(t, "the waiting deliveries failed", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE status = 'failed' AND last_error = 'no marketing consent'`) == 3
+	})
+	if after := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath)); after != calls {
+		t.Fatal("a delivery went out after the consent was withdrawn")
+	}
+	r := owner.Get("/app/conversions/leads/" + itoa(leadID) + "?lang=en")
+	if !strings.Contains(r.Body, "withdrawn") || r.Doc(t).Find(`form[action$="/withdraw"]`).Length() != 0 {
+		t.Fatalf("the page says consent was withdrawn:\n%s", r.Body)
+	}
+}
+
+// The landing page offers the marketing box (module on) and carries the ad's click ids from its
+// address to the form; a request with the box ticked keeps them on the lead.
+func TestLandingPageCapture(t *testing.T) {
+	t.Parallel()
+	e, _, _ := setup(t)
+	e.Set("usta", map[string]string{"landing_enabled": "true"})
+	c := e.Client()
+	page := c.Get("/?lang=tr&gclid=Cj0-landing&utm_campaign=bahar")
+	doc := page.Doc(t)
+	if v, _ := doc.Find(`#demo input[name="gclid"]`).Attr("value"); v != "Cj0-landing" || doc.Find(`#marketing-consent input[name="marketing"]`).Length() != 1 {
+		t.Fatalf("landing form: gclid %q\n%s", v, page.Body)
+	}
+	r := c.Post("/", url.Values{"name": {"Deniz"}, "contact": {"deniz@example.com"}, "consent": {"1"}, "marketing": {"1"},
+		"gclid": {"Cj0-landing"}, "utm_campaign": {"bahar"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("landing post: %d %s", r.StatusCode, r.Body)
+	}
+	db := e.DB("usta")
+	if n := count(t, db, `SELECT count(*) FROM lead_attribution WHERE channel = 'landing' AND gclid = 'Cj0-landing' AND utm_campaign = 'bahar'`); n != 1 {
+		t.Fatalf("landing capture: %d", n)
+	}
+	// Without the tick nothing is kept.
+	c.Post("/", url.Values{"name": {"Ece"}, "contact": {"ece@example.com"}, "consent": {"1"}, "gclid": {"Cj0-other"}})
+	if n := count(t, db, `SELECT count(*) FROM lead_attribution`); n != 1 {
+		t.Fatalf("%d captures", n)
+	}
+}
