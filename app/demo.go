@@ -91,13 +91,14 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 
 // demoSeeders fill a fresh demo tenant, in this order: the leads and conversations first, then
 // the assistant's triage of the newest conversations, then the CRM records whose orders link to
-// the won leads, one quote written, approved and sent through the quotes room, and the site
-// visits (one done, one confirmed, one waiting in the queue) through the visits room, then the
-// seasonal calendar's dates (demo_seasonal.go) and the web chat leads' conversion tracking history
-// (demo_conversions.go); the KPI snapshot comes after all of them, so its figures (the forecast's
-// campaign uplift too) count everything seeded.
+// the won leads, one quote written, approved and sent through the quotes room, one order won today
+// taking stone out of stock (the inventory module; the stock itself is seeded with the catalog in
+// seedDemoAI) and the site visits (one done, one confirmed, one waiting in the queue) through the
+// visits room, then the seasonal calendar's dates (demo_seasonal.go) and the web chat leads'
+// conversion tracking history (demo_conversions.go); the KPI snapshot comes after all of them, so
+// its figures (the forecast's campaign uplift too) count everything seeded.
 var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
-	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoVisits, seedDemoSeasonal, seedDemoConversions, seedDemoSnapshot,
+	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoStock, seedDemoVisits, seedDemoSeasonal, seedDemoConversions, seedDemoSnapshot,
 }
 
 const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

@@ -109,6 +109,23 @@ func TestDemoData(t *testing.T) {
 		AND c.state = 'offer' AND q.grand_total > 0`); n != 1 {
 		t.Errorf("sent demo quotes %d, want 1", n)
 	}
+	// Stock (module inventory on): eight counted products, one order won today that took stock,
+	// and three products at or below their reorder level with one recommendation each (one out).
+	if tn, err := e.Server.Platform.TenantBySlug(ctx, app.DemoSlug); err != nil || !tn.HasModule("inventory") {
+		t.Errorf("demo tenant without the inventory module (%v)", err)
+	}
+	if n := count(`SELECT count(*) FROM stock_items`); n != 8 {
+		t.Errorf("counted products %d, want 8", n)
+	}
+	if n := count(`SELECT count(*) FROM stock_movements WHERE kind = 'sold' AND order_id IS NOT NULL`); n != 2 {
+		t.Errorf("sold movements %d, want 2", n)
+	}
+	if n := count(`SELECT count(*) FROM stock_items WHERE on_hand <= reorder_level AND low_alerted = 1`); n != 3 {
+		t.Errorf("low products told %d, want 3", n)
+	}
+	if n := count(`SELECT count(*) FROM decision_recommendations WHERE model_name = 'builtin-inventory' AND status = 'pending'`); n != 3 {
+		t.Errorf("low-stock recommendations %d, want 3", n)
+	}
 	if _, err := audit.Verify(ctx, db); err != nil {
 		t.Errorf("audit chain: %v", err)
 	}

@@ -15,7 +15,12 @@ import (
 // the sites for days, worded by the owner (a quieter week: negative uplift). The seasonal job
 // raises a recommendation for a date whose lead time has begun, as it would any day.
 func seedDemoSeasonal(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
-	mods := append(platform.NicheModules(t.NicheID), platform.ModuleSeasonal)
+	// On top of the modules the demo has by now (the niche's, and inventory: demo_stock.go).
+	cur, err := s.Platform.TenantBySlug(ctx, t.Slug)
+	if err != nil {
+		return err
+	}
+	mods := append(cur.EnabledModules(), platform.ModuleSeasonal)
 	list := ""
 	for i, m := range mods {
 		if i > 0 {
@@ -55,7 +60,7 @@ func seedDemoSeasonal(ctx context.Context, s *Server, t *platform.Tenant, db *te
 	if err := seasonal.Save(ctx, db, c, by, now); err != nil {
 		return err
 	}
-	_, err := seasonal.RunCheck(ctx, db, now, true)
+	_, err = seasonal.RunCheck(ctx, db, now, true)
 	return err
 }
 

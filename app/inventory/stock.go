@@ -443,3 +443,23 @@ func kick(ctx context.Context, tx jobs.Execer, now time.Time) error {
 		DedupeKey: "kick:" + strconv.FormatInt(now.Unix(), 10)})
 	return err
 }
+
+// Booked is a movement brought in with its past (the demo's stock history): a receipt
+// (Kind received, Qty added) or a count (Kind adjusted, Qty what was counted, Reason set).
+type Booked struct {
+	ProductID    int64
+	Kind         string
+	Qty          int64
+	Reason, Note string
+	By           crm.Actor
+	At           time.Time
+}
+
+// BookAt writes b at its own moment, with its action log, in one transaction; the caller checked it.
+func BookAt(ctx context.Context, db *tenantdb.DB, b Booked) error {
+	m := move{productID: b.ProductID, kind: b.Kind, delta: b.Qty, reason: b.Reason, note: b.Note, by: b.By, setAbs: b.Kind == "adjusted"}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := applyTx(ctx, tx, m, b.At)
+		return err
+	})
+}
