@@ -41,6 +41,9 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			return fmt.Errorf("demo ai: product %s: %w", p.SKU, err)
 		}
 	}
+	if err := seedDemoStockLevels(ctx, s, t, db); err != nil {
+		return err
+	}
 	a := &ai.Assistant{Platform: s.Platform, Inbox: &inbox.Service{Live: s.Live, Channels: channels.Registry()}, Log: s.Log}
 	items, err := inbox.LatestInbounds(ctx, db.Read, 150)
 	if err != nil {

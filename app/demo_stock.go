@@ -33,11 +33,10 @@ var demoStock = []struct {
 	{SKU: "KP-10", Received: 380, Level: 200},
 }
 
-// seedDemoStock turns the inventory module on for the demo and gives its catalog a stock history:
-// a delivery, a count, the owner's reorder levels, and one order won today that takes stone out
-// of stock (through the CRM, as a person saving the order would), so two products fall to their
-// level and one runs out; the low-stock recommendations are raised at once.
-func seedDemoStock(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
+// seedDemoStockLevels turns the inventory module on for the demo and gives its catalog a stock
+// history: a delivery, a count and the owner's reorder levels. seedDemoAI calls it right after the
+// catalog, so the assistant's stock questions see the stock.
+func seedDemoStockLevels(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
 	cur, err := s.Platform.TenantBySlug(ctx, t.Slug)
 	if err != nil {
 		return err
@@ -80,7 +79,23 @@ func seedDemoStock(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 			return fmt.Errorf("demo stock: %s: %w", st.SKU, err)
 		}
 	}
-	// Today's order: 40 m² of 8 cm pavers and 18 m² of andesite slabs for a customer of the CRM.
+	return nil
+}
+
+// seedDemoStock is one order won today that takes stone out of stock (through the CRM, as a person
+// saving the order would): 40 m² of 8 cm pavers and 18 m² of andesite slabs, so two products sit
+// at or below their level and one runs out; the low-stock recommendations are raised at once.
+func seedDemoStock(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
+	ps, err := crm.Products(ctx, db, false)
+	if err != nil {
+		return err
+	}
+	bySKU := map[string]*crm.Product{}
+	for _, p := range ps {
+		bySKU[p.SKU] = p
+	}
+	owner := crm.Actor{Name: DemoUser}
+	milli := func(f float64) int64 { return int64(f * 1000) }
 	custs, err := crm.CustomerOptions(ctx, db)
 	if err != nil || len(custs) == 0 {
 		return err

@@ -272,6 +272,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	if got := ids(`SELECT id FROM quotes ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/quotes"] = got[0] // the demo's sent quote: /app/quotes/{id}/
 	}
+	if got := ids(`SELECT product_id FROM stock_movements GROUP BY product_id ORDER BY count(*) DESC, product_id LIMIT 1`); len(got) == 1 {
+		first["products"] = got[0] // a counted product with sales and counts: /products/{id}/stock
+	}
 	if got := ids(`SELECT id FROM site_visits WHERE status = 'done' ORDER BY id LIMIT 1`); len(got) == 1 {
 		first["app/visits"] = got[0] // the demo's done visit: its page and its outcome form
 	}
@@ -325,7 +328,7 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 	for _, k := range words(`SELECT DISTINCT action_type FROM decision_recommendations ORDER BY action_type`) {
 		pages = append(pages, "/app/approvals/?kind="+k)
 	}
-	pages = append(pages, "/app/inbox/?filter=handoff", "/app/inbox/?sort=urgency", "/app/logs/?provider=staff")
+	pages = append(pages, "/app/inbox/?filter=handoff", "/app/inbox/?sort=urgency", "/app/logs/?provider=staff", "/products/?stock=low")
 	// The seasonal calendar's month grid (the year view is its plain page).
 	pages = append(pages, "/app/seasonal/?month="+time.Now().AddDate(0, 1, 0).Format("2006-01"))
 	// The customer's page of the demo's sent quote (public: its words are the customer's, in the

@@ -136,7 +136,7 @@ func recommend(p *Persona, lang string, x asks, r Result, products []Product, ar
 	if x.stock {
 		// What the stock shows of the products named (only when the business counts stock): an
 		// empty shelf is said plainly, so the reply nobody sends yet promises nothing that is not there.
-		stock := stockOf(p, named, products)
+		stock := stockOf(p, named, thickness, products)
 		summary := t2(lang, "Müşteri stok durumunu soruyor; hiçbir şey taahhüt edilmedi.", "The customer asks about availability; nothing was promised.")
 		for _, s := range stock {
 			if s.OnHand <= 0 {

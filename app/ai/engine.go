@@ -446,9 +446,10 @@ func fmtAmount(lang string, v float64) string {
 	return b.String()
 }
 
-// stockOf is what the stock shows of the products the customer named (any unit): the counted
-// catalog lines whose name, category or SKU matches, for a stock question's words.
-func stockOf(p *Persona, named []string, products []Product) []w.StockLine {
+// stockOf is what the stock shows of the products the customer named (any unit; the thickness
+// narrows lock pavers as for prices): the counted catalog lines whose name, category or SKU
+// matches, for a stock question's words.
+func stockOf(p *Persona, named []string, thickness string, products []Product) []w.StockLine {
 	stems := map[string][]string{}
 	for _, t := range p.Products {
 		stems[t.Key] = t.Stems
@@ -461,6 +462,9 @@ func stockOf(p *Persona, named []string, products []Product) []w.StockLine {
 		hay := newText(pr.Name + " " + pr.Category + " " + pr.SKU)
 		for _, k := range named {
 			if hay.first(stems[k]) == "" && !strings.Contains(hay.s, strings.ReplaceAll(k, "_", " ")) {
+				continue
+			}
+			if thickness != "" && k == "lock_paver" && !strings.Contains(strings.ReplaceAll(hay.s, " ", ""), thickness+"cm") {
 				continue
 			}
 			out = append(out, w.StockLine{Name: pr.Name, OnHand: pr.OnHand, Unit: pr.StockUnit})

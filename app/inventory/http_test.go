@@ -274,7 +274,7 @@ func TestModuleOffKeepsData(t *testing.T) {
 	v.e.Set("cicek", map[string]string{"modules": "sales,inventory"})
 	r = v.viewer.Get(stockURL(v.rose, ""))
 	want(t, r, http.StatusOK, "back on")
-	if !strings.Contains(r.Body, `id="on-hand">8<`) {
+	if !strings.Contains(r.Body, `id="on-hand" dir="ltr">8<`) {
 		t.Fatal("the stock did not come back")
 	}
 }

@@ -219,8 +219,21 @@ func TestQuoteLifecycle(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound' AND body LIKE '%Nakliye dahil mi?'`); n != 1 {
 		t.Fatal("the question did not reach the conversation")
 	}
+	// The business counts its stock (module inventory): 100 m² of the granite on hand.
+	f.e.Set("acme", map[string]string{"modules": "sales,construction,repair,inventory"})
+	if r := f.op.Post("/products/"+pid+"/stock/receive", url.Values{"quantity": {"100"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("receive: %d", r.StatusCode)
+	}
 	if r := cust.Post(link+"/accept", url.Values{"name": {"Deniz"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "data-accepted") {
 		t.Fatalf("accept: %d", r.StatusCode)
+	}
+	// The order took the quote's catalog line, and the acceptance (a sale that happened) took
+	// the 120 m² out of stock even below zero, marked so, in the quote's name.
+	if got := f.str(t, `SELECT printf('%d×%d', product_id, quantity) FROM order_lines`); got != pid+"×120000" {
+		t.Fatalf("order lines %q", got)
+	}
+	if got := f.str(t, `SELECT printf('%d %d %d %s', on_hand, m.delta, m.short_ok, m.actor_name) FROM stock_items s JOIN stock_movements m ON m.product_id = s.product_id AND m.kind = 'sold'`); !strings.HasPrefix(got, "-20000 -120000 1 TKL-") {
+		t.Fatalf("stock after the acceptance: %q", got)
 	}
 	if r := cust.Post(link+"/accept", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("second accept: %d, want 409", r.StatusCode)
