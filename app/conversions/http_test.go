@@ -2,6 +2,7 @@ package conversions_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/conversions"
+	"highvibe/app/erasure"
 )
 
 // The settings page: a destination switched on without what it needs, a bad id and a bad
@@ -159,5 +161,51 @@ func TestLandingPageCapture(t *testing.T) {
 	c.Post("/", url.Values{"name": {"Ece"}, "contact": {"ece@example.com"}, "consent": {"1"}, "gclid": {"Cj0-other"}})
 	if n := count(t, db, `SELECT count(*) FROM lead_attribution`); n != 1 {
 		t.Fatalf("%d captures", n)
+	}
+}
+
+// An erasure (KVKK) while a delivery waits for its retry: the waiting delivery is given up and its
+// job sends nothing; the consent counts as withdrawn, so a later stage change makes no delivery.
+func TestErasureGivesUpWaitingDeliveries(t *testing.T) {
+	t.Parallel()
+	e, p, _ := setup(t)
+	db := e.DB("usta")
+	p.mu.Lock()
+	p.answer = func(string, int) (int, string) { return 503, `{"error":{"message":"down"}}` }
+	p.mu.Unlock()
+	res := widgetPost(t, e, map[string]any{"text": "Fiyat?", "name": "Ali", "email": "ali@example.com", "consent": true, "marketing": true,
+		"lang": "tr", "attribution": map[string]string{"gclid": "Cj0-e"}})
+	convID := int64(res["conversation_id"].(float64))
+	var leadID int64
+	db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, convID).Scan(&leadID)
+	waitFor(t, "first tries", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE attempts = 1 AND status = 'queued'`) == 3
+	})
+	s := &erasure.Subject{LeadID: leadID, ConversationIDs: []int64{convID}, Names: []string{"Ali"}, Emails: []string{"ali@example.com"}}
+	if err := db.InTx(context.Background(), func(tx *sql.Tx) error { _, err := conversions.EraseLeadTx(context.Background(), tx, s); return err }); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.answer = nil
+	p.mu.Unlock()
+	calls := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath))
+	due(t, db)
+	waitFor(t, "the delivery jobs done", func() bool {
+		return count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status IN ('queued','running')`, conversions.JobSend) == 0
+	})
+	if after := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath)); after != calls {
+		t.Fatal("an erased person's event went out")
+	}
+	if r := e.User("usta", "olga", "operator").Post("/app/inbox/"+itoa(convID)+"/", url.Values{"state": {"qualified"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("qualify: %d", r.StatusCode)
+	}
+	waitFor(t, "the rule job", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_events WHERE name = 'QualifiedLead'`) == 1
+	})
+	if n := count(t, db, `SELECT count(*) FROM conversion_events WHERE name = 'QualifiedLead' AND consent = 0 AND em_hash = ''`); n != 1 {
+		t.Fatal("an event after the erasure carries consent or hashes")
+	}
+	if n := count(t, db, `SELECT count(*) FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id WHERE e.name = 'QualifiedLead'`); n != 0 {
+		t.Fatal("deliveries queued after the erasure")
 	}
 }

@@ -260,7 +260,8 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	if d.Status == "sent" {
+	if d.Status != "queued" {
+		// Sent already (a job run again after success), or given up (an erasure): nothing to send.
 		return nil
 	}
 	fail := func(msg string) error {
