@@ -250,6 +250,9 @@ func TestRecommendationOncePerCampaignYear(t *testing.T) {
 	if !strings.Contains(page.Body, "Mother&#39;s Day 14 gün sonra: hazırlanın") || !strings.Contains(page.Body, "09.05.2027") {
 		t.Errorf("the queue does not word it in Turkish: %.3000s", page.Body)
 	}
+	if !strings.Contains(page.Body, `href="/app/seasonal/?month=2027-05" data-open-seasonal>Sezon takvimini aç</a>`) {
+		t.Error("the queue does not link the recommendation to the calendar")
+	}
 	// The next year: once more.
 	if r := run("2028-04-30 09:00", true); len(r.Raised) != 1 || recs() != 2 {
 		t.Fatalf("2028: raised %v, %d recommendations", r.Raised, recs())

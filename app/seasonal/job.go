@@ -162,7 +162,7 @@ func raiseTx(ctx context.Context, tx *sql.Tx, o Occurrence, today time.Time, loc
 	}
 	summary += " Prepare stock and staff, and a campaign message for your customers."
 	recID, created, err := approvals.Create(ctx, tx, approvals.New{
-		Title: title, Summary: summary, RecommendedAction: "/app/seasonal/?year=" + fmt.Sprint(o.Year()),
+		Title: title, Summary: summary, RecommendedAction: "/app/seasonal/?month=" + o.Date.Format("2006-01"),
 		Priority: "medium", ActionType: "stock", Confidence: 1, ModelName: ModelName, CreatedAt: now.UnixMilli(),
 		DedupeKey: fmt.Sprintf("seasonal:%d:%d", c.ID, o.Year()),
 		Words:     words.Rec{Key: key, TitleArgs: titleArgs, Day: o.Date.Format(time.DateOnly), SummaryArgs: sumArgs}.JSON()})
