@@ -95,6 +95,12 @@ func panelPages(t *testing.T, b *chrome) []string {
 	pages = append(pages, "/app/msp/sla/", "/app/msp/tickets/", fmt.Sprintf("/app/msp/tickets/%d/", first("msp_tickets")))
 	// The seasonal calendar (the demo's dates): the twelve months, a month's grid, the date form.
 	pages = append(pages, "/app/seasonal/", "/app/seasonal/?month="+time.Now().AddDate(0, 1, 0).Format("2006-01"), "/app/seasonal/new")
+	// Conversion tracking (the demo's web chat leads' history): its settings page and a lead's conversions.
+	var attrLead int64
+	if err := db.QueryRow(`SELECT coalesce(min(lead_id), 0) FROM lead_attribution`).Scan(&attrLead); err != nil || attrLead == 0 {
+		t.Fatalf("the demo has no lead with a conversion tracking capture: %v", err)
+	}
+	pages = append(pages, "/app/settings/conversions", fmt.Sprintf("/app/conversions/leads/%d", attrLead))
 	if v := first("site_visits"); v != 0 { // the demo's first visit: its page and its outcome form
 		pages = append(pages, fmt.Sprintf("/app/visits/%d/", v), fmt.Sprintf("/app/visits/%d/outcome", v))
 	}
