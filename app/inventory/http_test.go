@@ -316,6 +316,9 @@ func TestLowStockRecommendation(t *testing.T) {
 			t.Fatalf("the queue lacks %q", s)
 		}
 	}
+	if !strings.Contains(r.Body, `href="/products/`+fmt.Sprint(v.rose)+`/stock" data-open-stock>Ürünün stokunu aç`) {
+		t.Fatal("the queue does not link the recommendation to the product's stock")
+	}
 	if strings.Contains(r.Body, "Reorder Kırmızı gül") {
 		t.Fatal("the queue shows the English raw title")
 	}
