@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/conversions"
 	"highvibe/app/erasure"
+	"highvibe/app/inbox"
 )
 
 // The settings page: a destination switched on without what it needs, a bad id and a bad
@@ -207,5 +209,93 @@ func TestErasureGivesUpWaitingDeliveries(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id WHERE e.name = 'QualifiedLead'`); n != 0 {
 		t.Fatal("deliveries queued after the erasure")
+	}
+}
+
+// A Purchase's value comes from the lead's won order, else its customer's newest paid invoice;
+// the attribution report counts leads, qualified, won and revenue by source, campaign and
+// platform, with cost per lead from the month's spend.
+func TestPurchaseValueAndReport(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	db := e.DB("usta")
+	ctx := context.Background()
+	t0 := time.Now()
+	lead := func(phone, stage string) int64 {
+		r, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: "webchat", ExternalID: "v" + phone, Phone: phone, Body: "Merhaba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE leads SET stage = ? WHERE id = ?`, stage, r.LeadID); err != nil {
+			t.Fatal(err)
+		}
+		return r.LeadID
+	}
+	now := t0.UnixMilli()
+	exec := func(q string, args ...any) int64 {
+		res, err := db.Exec(ctx, q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		return id
+	}
+	a, b, c := lead("+905320000001", "won"), lead("+905320000002", "won"), lead("+905320000003", "qualified")
+	lead("+905320000004", "new")
+	cust := exec(`INSERT INTO customers(name, created_at, updated_at) VALUES('Müşteri', ?, ?)`, now, now)
+	exec(`UPDATE leads SET customer_id = ? WHERE id = ?`, cust, b)
+	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'won',1000.25,'TRY',?,?,?)`, cust, a, now, now, now)
+	exec(`INSERT INTO invoices(customer_id, amount, currency, status, issued_at, paid_at, created_at, updated_at) VALUES(?,500,'EUR','paid',?,?,?,?)`, cust, now, now, now, now)
+	if v, cur, err := conversions.PurchaseValue(ctx, db.Read, a, 0); err != nil || v != 100025 || cur != "TRY" {
+		t.Fatalf("order value: %d %s %v", v, cur, err)
+	}
+	if v, cur, err := conversions.PurchaseValue(ctx, db.Read, b, cust); err != nil || v != 50000 || cur != "EUR" {
+		t.Fatalf("invoice value: %d %s %v", v, cur, err)
+	}
+	if v, cur, _ := conversions.PurchaseValue(ctx, db.Read, c, 0); v != 0 || cur != "" {
+		t.Fatalf("no value: %d %s", v, cur)
+	}
+	svc := e.Handlers.ConversionsSvc
+	tenant, _ := e.Server.Platform.TenantBySlug(ctx, "usta")
+	for _, x := range []struct {
+		id   int64
+		caps map[string]string
+	}{{a, map[string]string{"gclid": "G", "utm_campaign": "kis"}}, {b, map[string]string{"fbclid": "F", "utm_campaign": "kis"}},
+		{c, map[string]string{"ttclid": "T", "utm_campaign": "yaz"}}} {
+		if err := svc.Captured(ctx, tenant, db, x.id, false, "webchat", conversions.ParseCapture(func(k string) string { return x.caps[k] }, t0), "text"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	month := t0.Format("2006-01")
+	exec(`INSERT INTO ad_spend(campaign, month, amount_minor, updated_at) VALUES('kis', ?, 300000, ?)`, month, now)
+	rep, err := conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Leads != 4 || rep.Total.Qualified != 3 || rep.Total.Won != 2 || rep.Total.RevenueMinor != 100025 || rep.Total.SpendMinor != 300000 {
+		t.Fatalf("total: %+v", rep.Total)
+	}
+	find := func(rows []conversions.ReportRow, k string) conversions.ReportRow {
+		for _, r := range rows {
+			if r.Key == k {
+				return r
+			}
+		}
+		t.Fatalf("no row %q in %+v", k, rows)
+		return conversions.ReportRow{}
+	}
+	if k := find(rep.ByCampaign, "kis"); k.Leads != 2 || k.Won != 2 || k.CostPerLead() != 150000 || k.RevenueMinor != 100025 {
+		t.Fatalf("campaign kis: %+v", k)
+	}
+	if g := find(rep.ByPlatform, "google"); g.Leads != 1 || g.RevenueMinor != 100025 {
+		t.Fatalf("google: %+v", g)
+	}
+	if n := find(rep.ByPlatform, ""); n.Leads != 1 || rep.ByPlatform[len(rep.ByPlatform)-1].Key != "" {
+		t.Fatalf("no platform comes last: %+v", rep.ByPlatform)
+	}
+	if s := find(rep.BySource, "webchat"); s.Leads != 4 {
+		t.Fatalf("source: %+v", s)
 	}
 }
