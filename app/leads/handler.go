@@ -476,6 +476,8 @@ type boardPage struct {
 	Now      int64               // Unix ms: a next action due before it is late
 	Labels   map[string]string   // stage → its label; "source.<source>" → the source's
 	Menus    map[string][]option // stage → the stages its cards may move to
+	// Words every card repeats, translated once.
+	NoValue, MoveWord, OnLeadPage string
 }
 
 // Targets are the stages a card in stage may be moved to under the stage rules (lost may still be
@@ -524,6 +526,7 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 		return nil, nil, err
 	}
 	// Labels and each column's stage menu, worked out once for all its cards.
+	d.NoValue, d.MoveWord, d.OnLeadPage = c.T("leads.board.no_value"), c.T("leads.board.move"), c.T("leads.board.on_lead_page")
 	d.Labels = map[string]string{}
 	for _, st := range d.Stages {
 		d.Labels[st] = c.T("analytics.stage." + st)
@@ -532,12 +535,34 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 		d.Labels["source."+src] = c.T("inbox.source." + src)
 	}
 	d.Menus = map[string][]option{}
+	now := time.Now()
 	for _, col := range d.Columns {
 		for _, to := range d.Targets(col.Stage) {
 			d.Menus[col.Stage] = append(d.Menus[col.Stage], option{to, d.Labels[to]})
 		}
+		// A card's words, formatted here once rather than by a template call each (the board
+		// draws 120 cards).
+		for _, r := range col.Cards {
+			cd := &cardText{Source: d.Labels["source."+r.Source], Age: c.P.Ago(now, time.UnixMilli(r.CreatedAt)),
+				Created: c.P.DateTime(time.UnixMilli(r.CreatedAt))}
+			if r.Value > 0 {
+				cd.Value = c.P.Money(float64(r.Value), d.Currency)
+			}
+			if r.NextDue > 0 {
+				cd.Due = c.P.DateTime(time.UnixMilli(r.NextDue))
+				cd.DueISO = time.UnixMilli(r.NextDue).UTC().Format(time.RFC3339)
+				cd.Late = r.NextDue < d.Now
+			}
+			r.Card = cd
+		}
 	}
 	return d, nil, nil
+}
+
+// cardText is a board card's formatted words.
+type cardText struct {
+	Value, Source, Age, Created, Due, DueISO string
+	Late                                     bool
 }
 
 // option is one entry of a menu: its value and its label.

@@ -56,6 +56,7 @@ type Row struct {
 	NextAction              string
 	NextDue                 int64
 	AssigneeID              int64
+	Card                    any // the board's formatted words of the card (set by the handler)
 }
 
 // Label is what the list and the board call the lead: its name, else its phone or e-mail.

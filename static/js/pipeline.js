@@ -3,13 +3,15 @@
  *   #board[data-board][data-can-move]  the board; htmx redraws it after every move
  *   [data-card][data-stage]            a card (draggable, focusable)
  *   [data-drop="<stage>"]              a column's list: a drop target
- *   form[data-move-form]               the card's stage menu: buttons name=stage value=<stage>
+ *   form[data-move-form]               the card's stage menu; its buttons (name=stage value=<stage>)
+ *                                      are copied from its column's template[data-menu] when the
+ *                                      menu opens (drawn once per column, not once per card)
  * Three ways, one request (the card's own form, POST /app/leads/<id>/stage):
  *   - drag a card onto another column;
  *   - keyboard: focus a card, Shift+→ / Shift+← moves it one stage on (mirrored right to left),
  *     M opens its stage menu;
- *   - the stage menu ("Move…") under each card, the way on a phone; without JavaScript it is a
- *     plain form that comes back to the board.
+ *   - the stage menu ("Move…") under each card, the way on a phone; without JavaScript it links
+ *     to the lead's page, whose stage form does the same.
  * The server applies the conversation form's stage rules; a refused move comes back as the board
  * with the reason (409, shown by chat.js's error swap). After a redraw the moved card has focus.
  * No inline script: the CSP forbids it. Loaded once per window.
@@ -32,6 +34,19 @@
       source: form, target: '#board', swap: 'outerHTML', values: { stage: stage },
     });
   }
+
+  // A card's menu gets its column's buttons the first time it opens.
+  function fill(menu) {
+    const form = menu.querySelector('form[data-move-form]');
+    const col = menu.closest('[data-column]');
+    const tpl = col && col.querySelector('template[data-menu]');
+    if (!form || !tpl || form.querySelector('button')) return;
+    form.appendChild(tpl.content.cloneNode(true));
+  }
+  document.addEventListener('toggle', (event) => {
+    const menu = event.target;
+    if (menu && menu.matches && menu.matches('details[data-stage-menu]') && menu.open) fill(menu);
+  }, true);
 
   document.addEventListener('dragstart', (event) => {
     const card = cardOf(event.target);
@@ -72,6 +87,7 @@
       const menu = card.querySelector('details[data-stage-menu]');
       if (!menu) return;
       event.preventDefault();
+      fill(menu);
       menu.open = true;
       const first = menu.querySelector('button');
       if (first) first.focus();
