@@ -136,10 +136,22 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 		t.Errorf("orders?status=won: %q", os)
 	}
 
+	// Leads: the list's stage and source filters, every page of it.
+	if href, _ := owner.Get("/app/leads/?source=whatsapp&sort=created").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.HasPrefix(href, "/app/leads/export?") ||
+		!strings.Contains(href, "source=whatsapp") {
+		t.Errorf("leads export link %q", href)
+	}
+	if ls := csvRecords(t, owner.Get("/app/leads/export?source=whatsapp")); len(ls) != 2 || ls[1][1] != "Şükrü Öztürk" || ls[1][2] != "'+90 532 111 22 33" {
+		t.Errorf("leads?source=whatsapp: %q", ls)
+	}
+	if ls := csvRecords(t, owner.Get("/app/leads/export")); len(ls) != 63 {
+		t.Errorf("leads: %d rows, want 62 (more than one page of the list)", len(ls)-1)
+	}
+
 	// Roles: only the owner exports, and the others leave no trace in the log.
 	before := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = 'list_exported'`)
 	for _, c := range []*apptest.Client{op, viewer} {
-		for _, p := range []string{"/app/inbox/export", "/customers/export", "/orders/export?format=xlsx", "/app/msp/tickets/export", "/app/msp/time/export"} {
+		for _, p := range []string{"/app/inbox/export", "/app/leads/export", "/customers/export", "/orders/export?format=xlsx", "/app/msp/tickets/export", "/app/msp/time/export"} {
 			if r := c.Get(p); r.StatusCode != http.StatusForbidden {
 				t.Errorf("%s as a non-owner: %d", p, r.StatusCode)
 			}

@@ -182,6 +182,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		// Panel: leads, a lead's page and the pipeline board (app/leads); every change goes
 		// through the inbox, which owns leads (a merge is the owner's: it is not undone).
 		{"GET /app/leads/{$}", panel, auth.ReadPanel, h.Leads.List},
+		{"GET /app/leads/export", panel, auth.ExportData, h.Leads.Export}, // the list as CSV/XLSX, with its filters (app/export)
 		{"GET /app/leads/{id}/{$}", panel, auth.ReadPanel, h.Leads.Show},
 		{"POST /app/leads/{id}/stage", panel, auth.WriteInbox, h.Leads.Stage},
 		{"POST /app/leads/{id}/value", panel, auth.WriteInbox, h.Leads.Value},

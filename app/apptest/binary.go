@@ -131,6 +131,9 @@ func Serve(t testing.TB, dir string, env []string, args ...string) *Proc {
 	return p
 }
 
+// PID is the server process's id (its /proc entry: memory benchmarks read VmRSS and VmHWM there).
+func (p *Proc) PID() int { return p.cmd.Process.Pid }
+
 // Log is what the server wrote to stderr so far.
 func (p *Proc) Log() string {
 	p.mu.Lock()

@@ -3,6 +3,7 @@ package leads
 import (
 	"database/sql"
 	"errors"
+	"highvibe/app/export"
 	"net/http"
 	"net/url"
 	"slices"
@@ -167,6 +168,8 @@ type listPage struct {
 	Filtered  bool
 	Currency  string
 	BoardURL  string
+	// ExportBase is the export of these leads with the same filters (export.Base).
+	ExportBase string
 }
 
 func currency(c *web.Ctx) string {
@@ -194,6 +197,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	d := &listPage{Q: q, Stages: inbox.LeadStages, Sources: h.Sources, Campaigns: camps, Sorts: Sorts, Members: members, Names: names,
 		Currency: currency(c), Filtered: q != Query{} && q != Query{Sort: q.Sort}}
 	d.BoardURL = boardURL(r.URL.Query())
+	d.ExportBase = export.Base("/app/leads/export", r.URL.Query())
 	p := &web.Page{Title: c.T("leads.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query()}
 	if errs.Any() {
 		p.Errors = errs

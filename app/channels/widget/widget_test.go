@@ -190,6 +190,13 @@ func TestPagesAndScript(t *testing.T) {
 	if r.StatusCode != 200 || !strings.Contains(r.Body, "Verileriniz &lt;b&gt;korunur&lt;/b&gt;.") {
 		t.Fatalf("kvkk: %d", r.StatusCode)
 	}
+	// How a request is made and answered (guide: exports-and-kvkk), in the visitor's language.
+	if got := r.Doc(t).Find("[data-rights]").Text(); !strings.Contains(got, "KVKK article 11 you may ask Acme Ltd") || !strings.Contains(got, "within 30 days") {
+		t.Errorf("kvkk page rights: %q", got)
+	}
+	if got := c.Get("/kvkk/acme/?lang=tr").Doc(t).Find("[data-rights]").Text(); !strings.Contains(got, "KVKK madde 11") || !strings.Contains(got, "30 gün") {
+		t.Errorf("kvkk page rights: %q", got)
+	}
 	if r := c.Get("/kvkk/"); r.StatusCode != 200 {
 		t.Fatalf("kvkk default: %d", r.StatusCode)
 	}
