@@ -160,8 +160,15 @@ func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.D
 		if err := tx.QueryRowContext(ctx, `SELECT stage FROM leads WHERE id = ?`, leadID).Scan(&now); err != nil {
 			return fmt.Errorf("inbox: lead move: %w", err)
 		}
-		if err := writeLeadStage(ctx, tx, leadID, now, to); err != nil {
-			return err
+		if now != to {
+			// Moved without its conversation (none, or one already further on): the rooms that
+			// follow the funnel hear of it as of a conversation's change (OnStageChange).
+			if err := writeLeadStage(ctx, tx, leadID, now, to); err != nil {
+				return err
+			}
+			if err := tellStageChange(ctx, tx, StageChange{LeadID: leadID, ConversationID: convID, State: stateForStage[to], From: now, To: to}); err != nil {
+				return err
+			}
 		}
 		if to == "lost" && note != "" && note != l.LostReason {
 			if _, err := tx.ExecContext(ctx, `UPDATE leads SET lost_reason = ? WHERE id = ?`, clip(note, 500), leadID); err != nil {

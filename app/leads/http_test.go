@@ -2,6 +2,7 @@ package leads_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -147,4 +148,44 @@ func htmxGet(t *testing.T, c *apptest.Client, path, target string) *http.Request
 	req.Header.Set("HX-Request", "true")
 	req.Header.Set("HX-Target", target)
 	return req
+}
+
+// A lead without a conversation (an import) moves on the board too, and the rooms that follow the
+// funnel (OnStageChange: conversion tracking) hear of it as of a conversation's change.
+func TestBoardMoveWithoutConversationIsTold(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("ithal", "parke_tas", "tr")
+	op := e.User("ithal", "ayse", "operator")
+	var lead int64
+	err := e.DB("ithal").InTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "told-1", Name: "İthal Aday", Stage: "new", Source: "import"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan inbox.StageChange, 4)
+	inbox.OnStageChange(fmt.Sprintf("leads-test-%d-%p", lead, got), func(_ context.Context, tx *sql.Tx, ch inbox.StageChange) error {
+		var slugLead int64
+		if err := tx.QueryRow(`SELECT id FROM leads WHERE external_id = 'told-1'`).Scan(&slugLead); err == nil && slugLead == ch.LeadID {
+			got <- ch
+		}
+		return nil
+	})
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"won"}}); r.StatusCode != 303 {
+		t.Fatalf("move: %d %s", r.StatusCode, r.Body)
+	}
+	if s := stageOf(t, e, "ithal", lead); s != "won" {
+		t.Fatalf("stage: %s", s)
+	}
+	select {
+	case ch := <-got:
+		if ch.From != "new" || ch.To != "won" || ch.State != "won" || ch.ConversationID != 0 {
+			t.Errorf("told %+v", ch)
+		}
+	default:
+		t.Error("the move was not told")
+	}
 }
