@@ -95,6 +95,13 @@ func panelPages(t *testing.T, b *chrome) []string {
 	pages = append(pages, "/app/msp/sla/", "/app/msp/tickets/", fmt.Sprintf("/app/msp/tickets/%d/", first("msp_tickets")))
 	// The seasonal calendar (the demo's dates): the twelve months, a month's grid, the date form.
 	pages = append(pages, "/app/seasonal/", "/app/seasonal/?month="+time.Now().AddDate(0, 1, 0).Format("2006-01"), "/app/seasonal/new")
+	// Stock (the demo counts it): the low-stock filter, a counted product's page with its movements
+	// and forms, and a new order's form with its product lines.
+	var counted int64
+	if err := db.QueryRow(`SELECT coalesce(max(product_id), 0) FROM stock_movements WHERE kind = 'sold'`).Scan(&counted); err != nil || counted == 0 {
+		t.Fatalf("the demo has no product sold from stock: %v", err)
+	}
+	pages = append(pages, "/products/?stock=low", fmt.Sprintf("/products/%d/stock", counted), "/orders/new")
 	// Conversion tracking (the demo's web chat leads' history): its settings page and a lead's conversions.
 	var attrLead int64
 	if err := db.QueryRow(`SELECT coalesce(min(lead_id), 0) FROM lead_attribution`).Scan(&attrLead); err != nil || attrLead == 0 {
