@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"highvibe/app/apptest"
 	"highvibe/app/inbox"
+	"highvibe/app/msp"
 )
 
 // ingest stores one inbound message as a channel would and returns its conversation.
@@ -134,6 +136,32 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 	os := csvRecords(t, owner.Get("/orders/export?status=won"))
 	if len(os) != 3 || os[1][1] != "Ayşe Demir" || os[1][3] != "1500.5" || os[1][5] != "2026-11-02" {
 		t.Errorf("orders?status=won: %q", os)
+	}
+
+	// MSP tickets (priority and search filters) and time entries (the timesheet's person and week).
+	ctx := context.Background()
+	for i, pr := range []string{"p1", "p3", "p3"} {
+		if _, err := msp.Create(ctx, e.DB("acme"), msp.NewTicket{Subject: fmt.Sprintf("Yazıcı arızası %d", i), Description: "Ofis yazıcısı çalışmıyor", Priority: pr},
+			msp.Actor{UserID: 1, Name: "talha"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := csvRecords(t, owner.Get("/app/msp/tickets/export?status=all&priority=p3"))
+	if len(ts) != 3 || ts[1][0] != "T-000003" || ts[1][1] != "Yazıcı arızası 2" || ts[1][4] != "P3 normal" {
+		t.Errorf("tickets?priority=p3: %q", ts)
+	}
+	if href, _ := owner.Get("/app/msp/tickets/?status=all&priority=p1").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.Contains(href, "priority=p1") {
+		t.Errorf("tickets export link %q", href)
+	}
+	if _, err := msp.AddEntry(ctx, e.DB("acme"), msp.EntryInput{Ticket: "T-000001", Day: "2026-11-30", Minutes: "45", Billable: true, Note: "Sürücü kuruldu", Loc: time.UTC},
+		msp.Actor{UserID: 1, Name: "talha"}); err != nil {
+		t.Fatal(err)
+	}
+	if te := csvRecords(t, owner.Get("/app/msp/time/export?user=1&week=2026-W49")); len(te) != 2 || te[1][0] != "2026-11-30" || te[1][7] != "45" || te[1][8] != "evet" {
+		t.Errorf("time entries: %q", te)
+	}
+	if te := csvRecords(t, owner.Get("/app/msp/time/export?user=1&week=2026-W48")); len(te) != 1 {
+		t.Errorf("time entries of another week: %q", te)
 	}
 
 	// Leads: the list's stage and source filters, every page of it.

@@ -19,6 +19,7 @@ import (
 	"highvibe/app/conversions"
 	"highvibe/app/inbox"
 	"highvibe/app/media/mediatest"
+	"highvibe/app/msp"
 	"highvibe/app/tenantdb"
 )
 
@@ -189,6 +190,11 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 		"status": {"sent"}, "issued_at": {"2026-11-21"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("invoice: %d %s", r.StatusCode, r.Body)
 	}
+	// She asked for IT help too: a ticket from her conversation, naming her.
+	if _, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Zerrin Karabıyık: e-posta açılmıyor", Description: "Zerrin Hanım 0532 987 65 43'ten aradı",
+		ConversationID: conv}, msp.Actor{UserID: 1, Name: "talha"}); err != nil {
+		t.Fatal(err)
+	}
 	// She came from a Meta ad with marketing consent: click ids, and events with her hashed data.
 	if err := conversions.SeedDemo(ctx, "acme", db, []conversions.DemoCapture{{LeadID: lead, ConversationID: conv, Stage: "won", Platform: "meta",
 		Campaign: "kis-mermer", At: time.Now().Add(-48 * time.Hour)}}, nil); err != nil {
@@ -228,7 +234,7 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	}
 	js := owner.Get(page + "export.json")
 	if js.StatusCode != 200 || !strings.Contains(js.Body, "Numaram 0532 987 65 43") || !strings.Contains(js.Body, `"name": "Zerrin Karabıyık"`) ||
-		!strings.Contains(js.Body, `"total": 48000`) || !strings.Contains(js.Header.Get("Content-Disposition"), "acme-person-") {
+		!strings.Contains(js.Body, `"total": 48000`) || !strings.Contains(js.Body, `"fbclid": "IwAR-demo`) || !strings.Contains(js.Body, `"name": "Purchase"`) || !strings.Contains(js.Header.Get("Content-Disposition"), "acme-person-") {
 		t.Errorf("JSON export: %d %.400s", js.StatusCode, js.Body)
 	}
 	if r := owner.Get(page + "summary"); r.StatusCode != 200 || !strings.Contains(r.Body, "120 m2 mermer") || !strings.Contains(r.Body, "Zerrin Karabıyık salon mermeri") {

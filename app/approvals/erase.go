@@ -17,7 +17,7 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 	spec := s.Spec()
 	res, err := tx.ExecContext(ctx, `UPDATE decision_recommendations SET draft_reply = '', title = kvkk_scrub(title, ?4),
 		summary = kvkk_scrub(summary, ?4), recommended_action = kvkk_scrub(recommended_action, ?4),
-		decision_reason = kvkk_scrub(decision_reason, ?4), dedupe_key = kvkk_scrub(dedupe_key, ?1)
+		decision_reason = kvkk_scrub(decision_reason, ?4), dedupe_key = kvkk_scrub(dedupe_key, ?1), words = kvkk_scrub(words, ?4)
 		WHERE lead_id = ?2 OR conversation_id IN (SELECT value FROM json_each(?3))`, spec, s.LeadID, s.Conversations(), s.OwnSpec())
 	if err != nil {
 		return 0, fmt.Errorf("approvals: erase: %w", err)
@@ -25,8 +25,8 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 	n, _ := res.RowsAffected()
 	if _, err := tx.ExecContext(ctx, `UPDATE decision_recommendations SET title = kvkk_scrub(title, ?1), summary = kvkk_scrub(summary, ?1),
 		recommended_action = kvkk_scrub(recommended_action, ?1), draft_reply = kvkk_scrub(draft_reply, ?1),
-		decision_reason = kvkk_scrub(decision_reason, ?1)
-		WHERE kvkk_has(title || summary || recommended_action || draft_reply || decision_reason, ?1)`, spec); err != nil {
+		decision_reason = kvkk_scrub(decision_reason, ?1), words = kvkk_scrub(words, ?1)
+		WHERE kvkk_has(title || ' ' || summary || ' ' || recommended_action || ' ' || draft_reply || ' ' || decision_reason || ' ' || words, ?1)`, spec); err != nil {
 		return 0, fmt.Errorf("approvals: erase: %w", err)
 	}
 	return n, nil

@@ -27,6 +27,8 @@ type Person struct {
 	Repairs       []Repair       `json:"repair_requests"`
 	Tickets       []Ticket       `json:"tickets"`
 	Drafts        []Draft        `json:"assistant_proposals"`
+	Ads           *Ads           `json:"ad_tracking,omitempty"`
+	Events        []AdEvent      `json:"conversion_events"`
 	LogRows       int            `json:"action_log_rows"`
 }
 
@@ -147,6 +149,25 @@ type Draft struct {
 	CreatedAt int64  `json:"created_at"`
 }
 
+// Ads is what conversion tracking captured when the person arrived from an ad (with their consent).
+type Ads struct {
+	ClickIDs    map[string]string `json:"click_ids"`
+	UTM         map[string]string `json:"utm"`
+	PageURL     string            `json:"page_url"`
+	Consent     string            `json:"marketing_consent_version"`
+	ConsentAt   int64             `json:"marketing_consent_at"`
+	WithdrawnAt int64             `json:"withdrawn_at"`
+}
+
+// AdEvent is a conversion event made about the person (what may be sent to an ad platform).
+type AdEvent struct {
+	Name       string `json:"name"`
+	ValueMinor int64  `json:"value_minor"`
+	Currency   string `json:"currency"`
+	At         int64  `json:"at"`
+	HashedData bool   `json:"hashed_contact_data"`
+}
+
 // each runs q and calls fn for every row.
 func each(ctx context.Context, db *sql.DB, q string, args []any, fn func(*sql.Rows) error) error {
 	return tenantdb.EachRow(ctx, db, q, args, fn)
@@ -264,6 +285,36 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 		if err := each(ctx, r, st.q, st.args, st.scan); err != nil {
 			return nil, fail(st.what, err)
 		}
+	}
+	a := &Ads{ClickIDs: map[string]string{}, UTM: map[string]string{}}
+	var gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, aus, aum, auc, aut, auco string
+	err = r.QueryRowContext(ctx, `SELECT gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+		page_url, marketing_consent_version, marketing_consent_at, coalesce(withdrawn_at,0) FROM lead_attribution WHERE lead_id = ?`, leadID).
+		Scan(&gclid, &gbraid, &wbraid, &fbclid, &fbc, &fbp, &ttclid, &aus, &aum, &auc, &aut, &auco, &a.PageURL, &a.Consent, &a.ConsentAt, &a.WithdrawnAt)
+	switch {
+	case err == nil:
+		for k, v := range map[string]string{"gclid": gclid, "gbraid": gbraid, "wbraid": wbraid, "fbclid": fbclid, "fbc": fbc, "fbp": fbp, "ttclid": ttclid} {
+			if v != "" {
+				a.ClickIDs[k] = v
+			}
+		}
+		for k, v := range map[string]string{"source": aus, "medium": aum, "campaign": auc, "term": aut, "content": auco} {
+			if v != "" {
+				a.UTM[k] = v
+			}
+		}
+		p.Ads = a
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fail("ad tracking", err)
+	}
+	if err := each(ctx, r, `SELECT name, value_minor, currency, event_time, (em_hash <> '' OR ph_hash <> '' OR fn_hash <> '') FROM conversion_events
+		WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		var e AdEvent
+		err := rs.Scan(&e.Name, &e.ValueMinor, &e.Currency, &e.At, &e.HashedData)
+		p.Events = append(p.Events, e)
+		return err
+	}); err != nil {
+		return nil, fail("conversion events", err)
 	}
 	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ?)`, leadID).Scan(&p.LogRows); err != nil {
 		return nil, fail("log", err)

@@ -216,7 +216,7 @@ var ReadModels = []ReadModel{
 		Path: "kvkk/person.go",
 		What: "everything kept about one person, for their data export (KVKK): lead, customer, conversations, messages, files and the records made for them",
 		Tables: []string{"leads", "customers", "conversations", "messages", "attachments", "orders", "invoices", "quotes", "site_visits",
-			"repair_requests", "msp_tickets", "decision_recommendations", "action_logs"},
+			"repair_requests", "msp_tickets", "decision_recommendations", "action_logs", "lead_attribution", "conversion_events"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",
