@@ -331,7 +331,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	// approval queue of every decision (an approved draft goes out, a rejected one stops it).
 	h.FollowUpsCore = &followups.Service{Platform: s.Platform, Channels: h.InboxService.Channels}
 	h.FollowUpsCore.RegisterJobs(s.Jobs)
-	inbox.OnMessage("followups", followups.OnMessage)
+	inbox.OnMessage("followups", h.FollowUpsCore.OnMessage)
 	inbox.OnStateChange("followups", followups.OnStateChange)
 	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
 	h.Inbox.Neighbours.FollowUp = followups.ConversationLine

@@ -102,9 +102,12 @@ const kickSlot = 15 * time.Minute
 // OnMessage is the inbox's message hook (inbox.OnMessage): a customer's message stops the
 // conversation's open sequence (customer_replied), a person's reply too (operator_replied), and
 // its waiting draft is withdrawn from the approval queue. A widget or landing-page visitor's
-// message, or a person's (a quote sent), asks for a run in the next quarter hour, which starts
-// the sequences that fall due and queues the next run for them.
-func OnMessage(ctx context.Context, w inbox.Writer, tx *sql.Tx, m inbox.MessageEvent) error {
+// message (a channel no provider delivers on: the widget's replies are stored for the page to
+// read, the landing form's conversation is a record kept by hand), or a person's (a quote sent),
+// asks for a run in the next quarter hour, which starts the sequences that fall due and queues the
+// next run for them. Provider channels (WhatsApp, Telegram, e-mail) ask for none: their leads
+// are not the visitors a run looks for, and their hot ingest path stays one write shorter.
+func (s *Service) OnMessage(ctx context.Context, w inbox.Writer, tx *sql.Tx, m inbox.MessageEvent) error {
 	if isSelf(ctx) {
 		return nil
 	}
@@ -139,7 +142,7 @@ func OnMessage(ctx context.Context, w inbox.Writer, tx *sql.Tx, m inbox.MessageE
 			return err
 		}
 	}
-	if m.Channel == "webchat" || m.Channel == "manual" || m.Direction == "outbound" { // the widget; the landing page's form
+	if m.Direction == "outbound" || s.Channels.OutboundOf(m.Channel) != channel.Deliver {
 		slot := time.UnixMilli(now).Truncate(kickSlot).Add(kickSlot)
 		if _, err := jobs.Enqueue(ctx, w, JobScan, struct{}{}, jobs.Options{RunAt: slot, MaxAttempts: 3,
 			DedupeKey: "at:" + strconv.FormatInt(slot.Unix(), 10)}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"highvibe/app/erasure"
 	"highvibe/app/tenantdb"
@@ -25,23 +26,26 @@ func SubjectOf(ctx context.Context, q Querier, leadID int64) (*erasure.Subject, 
 		return nil, fmt.Errorf("inbox: subject: %w", err)
 	}
 	s.Names, s.Phones, s.Emails = nonEmpty(name), nonEmpty(phone, e164), nonEmpty(email)
-	rows, err := q.QueryContext(ctx, `SELECT id, external_id, channel FROM conversations WHERE lead_id = ? ORDER BY id`, leadID)
+	rows, err := q.QueryContext(ctx, `SELECT id, external_id FROM conversations WHERE lead_id = ? ORDER BY id`, leadID)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: subject: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var ext, ch string
-		if err := rows.Scan(&id, &ext, &ch); err != nil {
+		var ext string
+		if err := rows.Scan(&id, &ext); err != nil {
 			return nil, fmt.Errorf("inbox: subject: %w", err)
 		}
 		s.ConversationIDs = append(s.ConversationIDs, id)
-		if ch == "whatsapp" && ext != "" {
-			s.Phones = append(s.Phones, ext) // the wa_id is the phone number
-		}
-		if ch == "email" && ext != "" {
+		// The conversation's address on its channel identifies the person too: an e-mail address,
+		// or digits (WhatsApp's wa_id is the phone number; a Telegram chat id is erased the same
+		// way, which costs nothing). Read by its shape, so a new channel needs no case here.
+		switch {
+		case strings.Contains(ext, "@"):
 			s.Emails = append(s.Emails, ext)
+		case ext != "" && strings.Trim(ext, "0123456789") == "":
+			s.Phones = append(s.Phones, ext)
 		}
 	}
 	return s, rows.Err()
