@@ -181,3 +181,12 @@ func ClientOptions(ctx context.Context, q Querier) ([]*Client, error) {
 	}
 	return out, rows.Err()
 }
+
+// nameCols and nameJoins give a page's tickets their client's (its customer's), site's and
+// device's names, as clientNames, siteNames and deviceNames read them.
+const (
+	nameCols = `coalesce(ncu.name, ''), coalesce(nsi.name, ''), coalesce(CASE WHEN nd.name <> '' THEN nd.name
+		WHEN trim(nd.make || ' ' || nd.model) <> '' THEN trim(nd.make || ' ' || nd.model) ELSE nd.serial END, '')`
+	nameJoins = `LEFT JOIN msp_clients nc ON nc.id = t.client_id LEFT JOIN customers ncu ON ncu.id = nc.customer_id
+		LEFT JOIN msp_sites nsi ON nsi.id = t.site_id LEFT JOIN msp_devices nd ON nd.id = t.device_id`
+)

@@ -179,15 +179,6 @@ func pageQuery(from fromKind, where string, cursor bool) string {
 	return `SELECT ` + ticketColsT + `, ` + nameCols + ` FROM msp_tickets t ` + nameJoins + ` WHERE ` + where + ` ORDER BY t.id DESC LIMIT ?`
 }
 
-// nameCols and nameJoins give a page's tickets their client's (its customer's), site's and
-// device's names, as clientNames, siteNames and deviceNames read them.
-const (
-	nameCols = `coalesce(ncu.name, ''), coalesce(nsi.name, ''), coalesce(CASE WHEN nd.name <> '' THEN nd.name
-		WHEN trim(nd.make || ' ' || nd.model) <> '' THEN trim(nd.make || ' ' || nd.model) ELSE nd.serial END, '')`
-	nameJoins = `LEFT JOIN msp_clients nc ON nc.id = t.client_id LEFT JOIN customers ncu ON ncu.id = nc.customer_id
-		LEFT JOIN msp_sites nsi ON nsi.id = t.site_id LEFT JOIN msp_devices nd ON nd.id = t.device_id`
-)
-
 // listNamedTickets reads tickets of a pageQuery (their names included).
 func listNamedTickets(ctx context.Context, q Querier, query string, args ...any) ([]*Ticket, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
