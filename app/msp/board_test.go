@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -71,37 +70,8 @@ func TestBoardMoveInPlace(t *testing.T) {
 func TestBoardAndListInTheBrowser(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
-	ctx, problems := apptest.Chromium(t, 2*time.Minute)
-	t.Cleanup(func() {
-		if p := problems(); len(p) > 0 {
-			t.Errorf("JavaScript errors: %v", p)
-		}
-	})
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	waitFor := func(what, expr string) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + ' — ' + document.body.innerText.slice(0, 400)`))
-				t.Fatalf("timed out waiting for %s (at %s)", what, where)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	ctx, run, waitFor := signedInBrowser(t, te)
 	e := te.e
-	run("login", chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "oscar"), chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apptest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)))
-	waitFor("signed in", `location.pathname !== '/login/'`)
 	id := strconv.FormatInt(te.ticket.ID, 10)
 	run("board", chromedp.Navigate(e.URL+"/app/msp/board"))
 	waitFor("the card", `!!document.querySelector('#move-`+id+`') && !!window.htmx`)

@@ -3,11 +3,8 @@ package msp_test
 import (
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"highvibe/app/apptest"
 )
 
 // In a browser: the timer on a ticket's page starts, survives a reload, stops into an entry; a
@@ -16,37 +13,8 @@ import (
 func TestTimerInTheBrowser(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
-	ctx, problems := apptest.Chromium(t, 2*time.Minute)
-	t.Cleanup(func() {
-		if p := problems(); len(p) > 0 {
-			t.Errorf("JavaScript errors: %v", p)
-		}
-	})
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	waitFor := func(what, expr string) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + ' — ' + document.body.innerText.slice(0, 400)`))
-				t.Fatalf("timed out waiting for %s (at %s)", what, where)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	_, run, waitFor := signedInBrowser(t, te)
 	e := te.e
-	run("login", chromedp.Navigate(e.URL+"/login/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "oscar"), chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apptest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)))
-	waitFor("signed in", `location.pathname !== '/login/'`)
 	page := e.URL + "/app/msp/tickets/" + strconv.FormatInt(te.ticket.ID, 10) + "/"
 	run("ticket", chromedp.Navigate(page))
 	waitFor("the timer button", `!!document.querySelector('#timer-start')`)
