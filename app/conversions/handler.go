@@ -1,6 +1,7 @@
 package conversions
 
 import (
+	"context"
 	"database/sql"
 	"math"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -346,19 +348,34 @@ func pathID(r *http.Request, name string) (int64, error) {
 // RetryDelivery is POST /app/settings/conversions/deliveries/{id}/retry: a failed delivery is
 // queued again.
 func (h *Handler) RetryDelivery(w http.ResponseWriter, r *http.Request) {
+	h.actOnPathID(w, r, idAction{act: Retry, actionType: "conversion_delivery_retried", summary: "conversion delivery retried",
+		payloadKey: "delivery_id", flashKey: "conv.retried", back: func(int64) string { return "/app/settings/conversions#deliveries" }})
+}
+
+// idAction is a POST that acts on the {id} of its path: act on it, log it in the action log,
+// say so, and go back to next (or to back(id)).
+type idAction struct {
+	act                 func(context.Context, *tenantdb.DB, int64) error
+	actionType, summary string // the action log's entry
+	payloadKey          string // the id's name in the entry's payload
+	flashKey            string
+	back                func(id int64) string
+}
+
+func (h *Handler) actOnPathID(w http.ResponseWriter, r *http.Request, a idAction) {
 	c := web.From(r)
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = Retry(r.Context(), c.DB, id)
+		err = a.act(r.Context(), c.DB, id)
 	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "conversion_delivery_retried", Summary: "conversion delivery retried",
-		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{"delivery_id": id}})
-	web.Flash(w, r, true, c.T("conv.retried"))
-	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), "/app/settings/conversions#deliveries"))
+	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: a.actionType, Summary: a.summary,
+		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{a.payloadKey: id}})
+	web.Flash(w, r, true, c.T(a.flashKey))
+	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), a.back(id)))
 }
 
 // LeadView is the lead page's conversion section.
@@ -417,19 +434,8 @@ func (h *Handler) Lead(w http.ResponseWriter, r *http.Request) {
 
 // Withdraw is POST /app/conversions/leads/{id}/withdraw: the person withdrew marketing consent.
 func (h *Handler) Withdraw(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = Withdraw(r.Context(), c.DB, id)
-	}
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "marketing_consent_withdrawn", Summary: "marketing consent withdrawn",
-		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{"lead_id": id}})
-	web.Flash(w, r, true, c.T("conv.lead.withdrawn"))
-	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), "/app/conversions/leads/"+strconv.FormatInt(id, 10)))
+	h.actOnPathID(w, r, idAction{act: Withdraw, actionType: "marketing_consent_withdrawn", summary: "marketing consent withdrawn",
+		payloadKey: "lead_id", flashKey: "conv.lead.withdrawn", back: func(id int64) string { return "/app/conversions/leads/" + strconv.FormatInt(id, 10) }})
 }
 
 // ReportView is the KPI page's attribution section.
