@@ -120,52 +120,56 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, which, okKey stri
 	web.Redirect(w, r, "/products/"+r.PathValue("id")+"/stock")
 }
 
-// Receive is POST /products/{id}/stock/receive (quantity, note): goods came in.
-func (h *Handler) Receive(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
+// stockForm starts a stock form's POST: the product id of its path and the parsed form; ok is
+// false when the path has no product id (the failure is already answered).
+func (h *Handler) stockForm(w http.ResponseWriter, r *http.Request) (c *web.Ctx, id int64, ok bool) {
+	c = web.From(r)
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		h.Render.Fail(w, r, err)
-		return
+		return nil, 0, false
 	}
 	_ = r.ParseForm()
+	return c, id, true
+}
+
+// Receive is POST /products/{id}/stock/receive (quantity, note): goods came in.
+func (h *Handler) Receive(w http.ResponseWriter, r *http.Request) {
+	c, id, ok := h.stockForm(w, r)
+	if !ok {
+		return
+	}
 	n, ok := crm.ParseQuantity(r.PostFormValue("quantity"))
 	if !ok {
 		n = -1 // Receive refuses it with its field error
 	}
-	_, err = Receive(r.Context(), c.DB, id, n, r.PostFormValue("note"), actor(c))
+	_, err := Receive(r.Context(), c.DB, id, n, r.PostFormValue("note"), actor(c))
 	h.done(w, r, "receive", "inventory.received", err)
 }
 
 // Adjust is POST /products/{id}/stock/adjust (counted, reason, note): the stock is what was counted.
 func (h *Handler) Adjust(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	c, id, ok := h.stockForm(w, r)
+	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	counted := int64(-1)
 	if s := strings.TrimSpace(r.PostFormValue("counted")); s == "0" || s == "0,0" || s == "0.0" {
 		counted = 0
 	} else if n, ok := crm.ParseQuantity(s); ok {
 		counted = n
 	}
-	_, err = Adjust(r.Context(), c.DB, id, counted, r.PostFormValue("reason"), r.PostFormValue("note"), actor(c))
+	_, err := Adjust(r.Context(), c.DB, id, counted, r.PostFormValue("reason"), r.PostFormValue("note"), actor(c))
 	h.done(w, r, "adjust", "inventory.adjusted", err)
 }
 
 // Settings is POST /products/{id}/stock/settings (reorder_level, reorder_qty, unit): the owner's.
 func (h *Handler) Settings(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	c, id, ok := h.stockForm(w, r)
+	if !ok {
 		return
 	}
-	_ = r.ParseForm()
-	err = SaveSettings(r.Context(), c.DB, id, Settings{ReorderLevel: r.PostFormValue("reorder_level"), ReorderQty: r.PostFormValue("reorder_qty"),
+	err := SaveSettings(r.Context(), c.DB, id, Settings{ReorderLevel: r.PostFormValue("reorder_level"), ReorderQty: r.PostFormValue("reorder_qty"),
 		Unit: r.PostFormValue("unit")}, actor(c))
 	h.done(w, r, "settings", "inventory.settings_saved", err)
 }
