@@ -47,12 +47,7 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
 	loc := c.Zone()
-	at := func(ms int64) any {
-		if ms == 0 {
-			return ""
-		}
-		return time.UnixMilli(ms).In(loc)
-	}
+	at := export.Moments(loc)
 	day := func(ms int64) string {
 		if ms == 0 {
 			return ""

@@ -183,3 +183,14 @@ func Link(path string, q url.Values, format string) string {
 	v.Set("format", format)
 	return path + "?" + v.Encode()
 }
+
+// Moments gives the cell of a time stored as Unix milliseconds, in loc (the tenant's zone): the
+// time itself (the writers format it), or an empty cell for 0 — never set.
+func Moments(loc *time.Location) func(ms int64) any {
+	return func(ms int64) any {
+		if ms == 0 {
+			return ""
+		}
+		return time.UnixMilli(ms).In(loc)
+	}
+}

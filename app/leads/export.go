@@ -3,7 +3,6 @@ package leads
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"highvibe/app/export"
 	"highvibe/app/fault"
@@ -31,12 +30,7 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := c.Zone()
-	at := func(ms int64) any {
-		if ms == 0 {
-			return ""
-		}
-		return time.UnixMilli(ms).In(loc)
-	}
+	at := export.Moments(loc)
 	cols := []string{"#", c.T("leads.col.name"), c.T("export.col.phone"), c.T("export.col.email"), c.T("leads.col.stage"),
 		c.T("leads.col.source"), c.T("leads.filter.campaign"), c.T("leads.col.value"), c.T("leads.col.conversations"),
 		c.T("export.col.assigned"), c.T("leads.col.next"), c.T("leads.col.created")}

@@ -25,12 +25,7 @@ func (h *Handler) ExportTickets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := c.Zone()
-	at := func(ms int64) any {
-		if ms == 0 {
-			return ""
-		}
-		return time.UnixMilli(ms).In(loc)
-	}
+	at := export.Moments(loc)
 	cols := []string{c.T("msp.ticket.number"), c.T("msp.ticket.subject"), c.T("msp.ticket.client"), c.T("msp.ticket.category"),
 		c.T("msp.ticket.priority"), c.T("msp.ticket.status"), c.T("msp.ticket.assignee"), c.T("export.col.created"),
 		c.T("export.col.resolved"), c.T("export.col.description")}
