@@ -142,12 +142,23 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	const name, wa, email = "Zerrin Karabıyık", "905329876543", "Zerrin.K@ornek.com.tr"
 	waWebhook(t, e, key, secret, name, wa, "wamid.z1", "Merhaba, ben Zerrin Karabıyık. 120 m2 mermer için fiyat alabilir miyim? Numaram 0532 987 65 43, e-posta zerrin.k@ornek.com.tr")
 	waWebhook(t, e, key, secret, "Okan Demirtaş", "905331110099", "wamid.o1", "Bahçe için kilit parke fiyatı nedir?")
+	// Her second number wrote too; the team merged that lead into hers (the merged lead's row stays,
+	// pointing at hers): erasing her must erase it as well.
+	waWebhook(t, e, key, secret, "Zerrin K.", "905421112233", "wamid.z2", "Bu da diğer numaram.")
 	settle(t, db)
 	var conv, lead, otherLead int64
 	_ = db.Read.QueryRow(`SELECT id, lead_id FROM conversations WHERE external_id = ?`, wa).Scan(&conv, &lead)
 	_ = db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE external_id = '905331110099'`).Scan(&otherLead)
 	if conv == 0 || otherLead == 0 {
 		t.Fatal("the webhook made no conversations")
+	}
+	var second int64
+	_ = db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE external_id = '905421112233'`).Scan(&second)
+	if second == 0 || second == lead {
+		t.Fatal("the second number made no lead of its own")
+	}
+	if err := inbox.MergeLeads(ctx, db, lead, second, inbox.LeadActor{UserID: 1, Name: "talha"}); err != nil {
+		t.Fatal(err)
 	}
 	cpath := "/app/inbox/" + strconv.FormatInt(conv, 10) + "/"
 	// The team writes about her: a reply with her name, a note, a next action.
@@ -287,7 +298,8 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	// platforms are sent.
 	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 	needles := []string{"+90 532 987 65 43", "+905329876543", wa, "5329876543", "05329876543", "0532 987 65 43", "532 987 65 43", "9876543",
-		name, "Zerrin", "Karabıyık", "karabiyik", email, "zerrin.k@ornek", sum("zerrin.k@ornek.com.tr"), sum(wa), sum("+" + wa), sum("zerrin"), sum("karabıyık"), "IwAR-demo"}
+		name, "Zerrin", "Karabıyık", "karabiyik", email, "zerrin.k@ornek", sum("zerrin.k@ornek.com.tr"), sum(wa), sum("+" + wa), sum("zerrin"), sum("karabıyık"), "IwAR-demo",
+		"905421112233", "5421112233", "Zerrin K."}
 	if hits := findEverywhere(t, db.Read, needles); len(hits) > 0 {
 		t.Errorf("the erased person is still stored in %d places:\n%s", len(hits), strings.Join(hits, "\n"))
 	}

@@ -97,31 +97,54 @@ func (s *Service) Erase(ctx context.Context, slug string, db *tenantdb.DB, r Req
 		if _, err := tx.ExecContext(ctx, `INSERT INTO kvkk_erasing(id) VALUES(1)`); err != nil {
 			return fmt.Errorf("kvkk: erase: %w", err)
 		}
-		subj, err := inbox.SubjectOf(ctx, tx, r.LeadID)
+		// The person is the lead and every lead merged into it: each is erased, each by every
+		// name, phone and e-mail any of them stored.
+		family, err := inbox.LeadFamily(ctx, tx, r.LeadID)
 		if err != nil {
 			return err
 		}
-		if err := AddCustomer(ctx, tx, subj); err != nil {
-			return err
+		subjs := make([]*erasure.Subject, 0, len(family))
+		for _, id := range family {
+			s, err := inbox.SubjectOf(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := AddCustomer(ctx, tx, s); err != nil {
+				return err
+			}
+			subjs = append(subjs, s)
 		}
+		for _, s := range subjs {
+			for _, o := range subjs {
+				if o != s {
+					s.Names = append(s.Names, o.Names...)
+					s.Phones = append(s.Phones, o.Phones...)
+					s.Emails = append(s.Emails, o.Emails...)
+				}
+			}
+		}
+		subj := subjs[0]
 		cands, err := audit.RedactionCandidatesTx(ctx, tx, subj)
 		if err != nil {
 			return err
 		}
 		for _, st := range s.Steps {
-			if st.Room == "inbox" {
-				// Files first: the visits room has unlinked its photos by now.
-				n, ss, err := media.EraseLeadTx(ctx, tx, r.LeadID)
+			for _, s := range subjs {
+				if st.Room == "inbox" {
+					// Files first: the visits room has unlinked its photos by now.
+					n, ss, err := media.EraseLeadTx(ctx, tx, s.LeadID)
+					if err != nil {
+						return err
+					}
+					res.Counts["files"] += n
+					sums = append(sums, ss...)
+				}
+				n, err := st.Erase(ctx, tx, s)
 				if err != nil {
 					return err
 				}
-				res.Counts["files"], sums = n, ss
+				res.Counts[st.Room] += n
 			}
-			n, err := st.Erase(ctx, tx, subj)
-			if err != nil {
-				return err
-			}
-			res.Counts[st.Room] = n
 		}
 		res.Counts["log_rows"] = int64(len(cands))
 		if cands == nil {
