@@ -69,6 +69,11 @@ func TestLeadsListFilters(t *testing.T) {
 		{"?max=0", []string{id(c)}},
 		{"?q=" + url.QueryEscape("0532 999"), []string{id(b)}},
 		{"?q=" + url.QueryEscape("Öztürk"), []string{id(c)}},
+		// Turkish letters in any case, or typed without them.
+		{"?q=" + url.QueryEscape("öztürk"), []string{id(c)}},
+		{"?q=" + url.QueryEscape("ÖZTÜRK"), []string{id(c)}},
+		{"?q=ozturk", []string{id(c)}},
+		{"?q=" + url.QueryEscape("AYŞE YILMAZ"), []string{id(a)}},
 		{"?q=demir&source=whatsapp&open=yes", []string{id(b)}},
 		{"?q=demir&source=webchat", nil},
 		{"?sort=value", []string{id(b), id(a), id(c)}},

@@ -155,9 +155,11 @@ func (f Filter) where() (string, []any) {
 		add("l.expected_value <= ?", f.ValueMax)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
+		// Names meet the query in Fold's alphabet (Turkish İ/ı, ö, ş …: "ozturk" and "ÖZTÜRK" find
+		// "Öztürk"); e-mails and phones as typed.
 		p := like(q)
-		c := `(l.name LIKE ? ESCAPE '\' OR l.email LIKE ? ESCAPE '\' OR l.phone LIKE ? ESCAPE '\'`
-		a := []any{p, p, p}
+		c := `(hv_fold(l.name) LIKE ? ESCAPE '\' OR l.email LIKE ? ESCAPE '\' OR l.phone LIKE ? ESCAPE '\'`
+		a := []any{like(inbox.Fold(q)), p, p}
 		if d := digits(q); len(d) >= 3 {
 			c += ` OR l.phone_e164 LIKE ? ESCAPE '\'`
 			a = append(a, like(strings.TrimPrefix(d, "0")))
