@@ -360,7 +360,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		}})
 	h.Leads.Sections = append(h.Leads.Sections, leads.Section{Key: "conversions", Title: "conv.lead.section", Template: "lead_conversions",
 		Module: platform.ModuleConversionTracking, Load: func(_ context.Context, r *http.Request, l *leads.Lead) (any, error) {
-			return conversions.LeadSectionData(r, l.ID)
+			return conversions.LeadSectionData(r, l.Family)
 		}})
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }

@@ -291,6 +291,23 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 	if after := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath)); after != before {
 		t.Fatalf("a visitor without consent reached the platforms: %d calls before, %d after", before, after)
 	}
+	// The same person called from another number; the team merged the ad lead into that one: the
+	// kept lead's page shows the merged lead's capture and events.
+	called, err := e.Handlers.InboxService.Ingest(context.Background(), "usta", db, inboxCall("+905551112233"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	if err := db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, called.ConversationID).Scan(&kept); err != nil || kept == leadID {
+		t.Fatalf("the call made no lead of its own (%v)", err)
+	}
+	if err := inbox.MergeLeads(context.Background(), db, kept, leadID, inbox.LeadActor{Name: "owner"}); err != nil {
+		t.Fatal(err)
+	}
+	if kp := owner.Get("/app/leads/" + itoa(kept) + "/?lang=en"); kp.StatusCode != 200 ||
+		kp.Doc(t).Find(`section#lead-conversions #lead-conversion-events li`).Length() != 3 || !strings.Contains(kp.Body, "Cj0KCQ-test") {
+		t.Fatalf("the kept lead's page does not show the merged lead's conversions: %d", kp.StatusCode)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

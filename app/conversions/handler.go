@@ -406,12 +406,30 @@ func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 	return v, nil
 }
 
-// LeadSectionData is the lead page's loader (app/leads Section "conversions"): nil — the section
-// is left out — when the lead has neither a capture nor an event.
-func LeadSectionData(r *http.Request, leadID int64) (any, error) {
-	v, err := LeadSection(r, leadID)
-	if err != nil || (v.Attribution == nil && len(v.Events) == 0) {
-		return nil, err
+// LeadSectionData is the lead page's loader (app/leads Section "conversions") for a lead and the
+// leads merged into it (family, the lead first): their captures (the lead's own first) and all
+// their events; nil — the section is left out — when none has a capture or an event.
+func LeadSectionData(r *http.Request, family []int64) (any, error) {
+	var v *LeadView
+	for _, id := range family {
+		m, err := LeadSection(r, id)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			v = m
+			continue
+		}
+		if v.Attribution == nil {
+			v.Attribution = m.Attribution
+		}
+		v.Events = append(v.Events, m.Events...)
+		for k, d := range m.Deliveries {
+			v.Deliveries[k] = d
+		}
+	}
+	if v == nil || (v.Attribution == nil && len(v.Events) == 0) {
+		return nil, nil
 	}
 	return v, nil
 }
