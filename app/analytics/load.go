@@ -94,7 +94,7 @@ func loadLeadStages(ctx context.Context, q *sql.DB, now time.Time, d *Dataset) e
 	nowMs := now.UnixMilli()
 	day := int64(86400000)
 	err := tenantdb.EachRow(ctx, q, `SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
-		sum(created_at >= ?), sum(created_at >= ? AND created_at < ?) FROM leads GROUP BY stage`,
+		sum(created_at >= ?), sum(created_at >= ? AND created_at < ?) FROM leads WHERE merged_into IS NULL GROUP BY stage`,
 		[]any{nowMs - 30*day, nowMs - 60*day, nowMs - 30*day}, func(rs *sql.Rows) error {
 			var stage string
 			var n, named, reach, l30, p30 int
@@ -207,7 +207,7 @@ func loadLeadPoints(ctx context.Context, q *sql.DB, potential map[int64]float64)
 	err := tenantdb.EachRow(ctx, q, `SELECT l.name, l.stage, coalesce(l.customer_id, 0),
 		coalesce((SELECT max(qualification_score) FROM conversations c WHERE c.lead_id = l.id), 0),
 		(SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.lead_id = l.id)
-		FROM leads l ORDER BY l.updated_at DESC, l.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
+		FROM leads l WHERE l.merged_into IS NULL ORDER BY l.updated_at DESC, l.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
 		var p LeadPoint
 		var cust int64
 		if err := rs.Scan(&p.Name, &p.Stage, &cust, &p.Qualification, &p.Messages); err != nil {

@@ -36,7 +36,7 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 	var out []candidate
 	nowMs := now.UnixMilli()
 	err := tenantdb.EachRow(ctx, db.Read, `SELECT l.id, l.name, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
-		FROM leads l WHERE l.stage IN ('qualified','proposal') AND l.updated_at < ? ORDER BY l.updated_at LIMIT ?`,
+		FROM leads l WHERE l.merged_into IS NULL AND l.stage IN ('qualified','proposal') AND l.updated_at < ? ORDER BY l.updated_at LIMIT ?`,
 		[]any{nowMs - StaleLeadAfter.Milliseconds(), maxPerKind}, func(rs *sql.Rows) error {
 			c := candidate{Kind: "follow_up", Priority: "medium", Confidence: 0.7}
 			if err := rs.Scan(&c.LeadID, &c.Name, &c.ConvID); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -86,5 +87,37 @@ func TestDashboardROIAsMultiple(t *testing.T) {
 		if hint, _ := v.Attr("title"); !strings.Contains(hint, tc.withHint) || strings.Contains(hint, "%%") {
 			t.Errorf("ROI definition %q does not mention %q", hint, tc.withHint)
 		}
+	}
+}
+
+// Two leads of one person merged are one lead on the dashboard.
+func TestDashboardCountsAMergedPersonOnce(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	owner := e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	ctx := context.Background()
+	var leads []int64
+	for _, phone := range []string{"+90 532 111 22 33", "+90 542 111 22 33"} {
+		res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: strings.TrimPrefix(strings.ReplaceAll(phone, " ", ""), "+"),
+			Phone: phone, Name: "Ayşe Kaya", Body: "Merhaba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		_ = db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, res.ConversationID).Scan(&id)
+		leads = append(leads, id)
+	}
+	card := func() string {
+		return strings.Fields(owner.Get("/app/").Doc(t).Find(`[data-card="leads"] .card-value`).Text())[0]
+	}
+	if got := card(); got != "2" {
+		t.Fatalf("before the merge the leads card reads %q, want 2", got)
+	}
+	if err := inbox.MergeLeads(ctx, db, leads[0], leads[1], inbox.LeadActor{Name: "talha"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := card(); got != "1" {
+		t.Errorf("after the merge the leads card reads %q, want 1", got)
 	}
 }

@@ -42,8 +42,8 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 	var c Counts
 	err := db.Read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')),
-		(SELECT count(*) FROM leads),
-		(SELECT count(*) FROM leads WHERE created_at >= ?),
+		(SELECT count(*) FROM leads WHERE merged_into IS NULL),
+		(SELECT count(*) FROM leads WHERE merged_into IS NULL AND created_at >= ?),
 		(SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')),
 		(SELECT count(*) FROM conversations WHERE next_action_due_at < ? AND next_action <> '' AND state NOT IN ('won','lost'))`,
 		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Leads, &c.NewLeads, &c.Unread, &c.Overdue)
