@@ -149,14 +149,14 @@ func Movements(ctx context.Context, q querier, productID int64, limit int) ([]Mo
 
 // move is one movement to write.
 type move struct {
-	productID     int64
-	kind          string
-	delta         int64
-	reason, note  string
-	orderID       int64
-	shortOK       bool
-	by            crm.Actor
-	setTo, setAbs bool // adjusted: delta is the counted quantity, not a change
+	productID    int64
+	kind         string
+	delta        int64
+	reason, note string
+	orderID      int64
+	shortOK      bool
+	by           crm.Actor
+	setAbs       bool // adjusted: delta is the counted quantity, not a change
 }
 
 // applyTx writes m inside tx: the product becomes counted if it was not, its stock changes, the
