@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"highvibe/app/erasure"
+	"highvibe/app/tenantdb"
 )
 
 // ErasureAction is the action type of the row an erasure writes (provider "kvkk"): its payload's
@@ -28,22 +29,13 @@ func redactedList(payload string) []int64 {
 // conversations and every row whose words name them. The erasure lists them in its own row
 // (ErasureAction) and then masks them with RedactTx.
 func RedactionCandidatesTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM action_logs WHERE redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
+	out, err := tenantdb.IDs(ctx, tx, `SELECT id FROM action_logs WHERE redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
 		OR kvkk_has(decision_summary || ' ' || input_excerpt || ' ' || output_excerpt || ' ' || payload, ?2) ORDER BY id`,
 		s.Conversations(), s.Spec())
 	if err != nil {
 		return nil, fmt.Errorf("audit: redaction candidates: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // code is a stored value that is a code, not somebody's words (a state, a channel, a kind).

@@ -144,18 +144,9 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 // lead's row, pointing at the one it went into): the records of one person, which an erasure
 // must cover whole.
 func LeadFamily(ctx context.Context, q Querier, leadID int64) ([]int64, error) {
-	ids := []int64{leadID}
-	rows, err := q.QueryContext(ctx, `SELECT id FROM leads WHERE merged_into = ? ORDER BY id`, leadID)
+	merged, err := tenantdb.IDs(ctx, q, `SELECT id FROM leads WHERE merged_into = ? ORDER BY id`, leadID)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: lead family: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("inbox: lead family: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return append([]int64{leadID}, merged...), nil
 }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"highvibe/app/tenantdb"
 )
 
 func placeholders(ids []int64) (string, []any) {
@@ -145,21 +147,12 @@ func FreeCustomers(ctx context.Context, q Querier) ([]Option, error) {
 
 // clientsNamed lists the clients whose customer is called name (case-insensitive), at most 2.
 func clientsNamed(ctx context.Context, q Querier, name string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id FROM msp_clients c JOIN customers cu ON cu.id = c.customer_id
+	out, err := tenantdb.IDs(ctx, q, `SELECT c.id FROM msp_clients c JOIN customers cu ON cu.id = c.customer_id
 		WHERE cu.name = ? COLLATE NOCASE ORDER BY c.id LIMIT 2`, name)
 	if err != nil {
 		return nil, fmt.Errorf("msp: client by name: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ClientOptions lists every client's id and name, by name (the filters' and forms' selects):

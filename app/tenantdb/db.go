@@ -340,6 +340,27 @@ func Millis(t time.Time) int64 { return t.UnixMilli() }
 // Time converts stored Unix milliseconds back to a time.
 func Time(ms int64) time.Time { return time.UnixMilli(ms) }
 
+// IDs runs query on q (a database or a transaction) and returns its first column as ids, in
+// order: the id lists stores read (a lead's family, log rows to mask, clients by name).
+func IDs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]int64, error) {
+	rs, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []int64
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rs.Err()
+}
+
 // EachRow runs query on q and calls fn for every row, closing the rows however fn ends. It keeps
 // stores from repeating the Query / defer Close / Next / Err dance.
 func EachRow(ctx context.Context, q *sql.DB, query string, args []any, fn func(*sql.Rows) error) error {
