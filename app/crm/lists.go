@@ -27,53 +27,41 @@ func like(q string) string {
 // customerConds, orderConds, invoiceConds and repairConds are a list's filters as SQL (" AND …"),
 // shared by the list page and its export so both show the same records.
 func customerConds(f Filter) (string, []any) {
-	if s := strings.TrimSpace(f.Q); s != "" {
-		l := like(s)
-		return ` AND (name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR city LIKE ? ESCAPE '\')`,
-			[]any{l, l, l, l, l}
-	}
-	return "", nil
+	return filterConds(f, "", "name", "phone", "email", "company", "city")
 }
 
-func orderConds(f Filter) (q string, args []any) {
-	if f.Status != "" {
-		q += ` AND o.status = ?`
-		args = append(args, f.Status)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (c.name LIKE ? ESCAPE '\' OR o.description LIKE ? ESCAPE '\' OR o.external_id LIKE ? ESCAPE '\')`
-		l := like(s)
-		args = append(args, l, l, l)
-	}
-	return q, args
+func orderConds(f Filter) (string, []any) {
+	return filterConds(f, "o.status", "c.name", "o.description", "o.external_id")
 }
 
-func invoiceConds(f Filter) (q string, args []any) {
-	if f.Status != "" {
-		q += ` AND i.status = ?`
-		args = append(args, f.Status)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (c.name LIKE ? ESCAPE '\' OR i.number LIKE ? ESCAPE '\' OR i.external_id LIKE ? ESCAPE '\')`
-		l := like(s)
-		args = append(args, l, l, l)
-	}
-	return q, args
+func invoiceConds(f Filter) (string, []any) {
+	return filterConds(f, "i.status", "c.name", "i.number", "i.external_id")
 }
 
-func repairConds(f Filter) (q string, args []any) {
-	if f.Status != "" {
-		q += ` AND r.status = ?`
-		args = append(args, f.Status)
-	}
+func repairConds(f Filter) (string, []any) {
+	q, args := filterConds(f, "r.status", "r.description", "c.name")
 	if f.Urgency != "" {
 		q += ` AND r.urgency = ?`
 		args = append(args, f.Urgency)
 	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q += ` AND (r.description LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
+	return q, args
+}
+
+// filterConds is a list's status filter (on column status; "" = the list has none) and its search
+// (the words anywhere in one of cols).
+func filterConds(f Filter, status string, cols ...string) (q string, args []any) {
+	if status != "" && f.Status != "" {
+		q += ` AND ` + status + ` = ?`
+		args = append(args, f.Status)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" && len(cols) > 0 {
 		l := like(s)
-		args = append(args, l, l)
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			parts[i] = c + ` LIKE ? ESCAPE '\'`
+			args = append(args, l)
+		}
+		q += ` AND (` + strings.Join(parts, " OR ") + `)`
 	}
 	return q, args
 }
