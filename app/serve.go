@@ -165,8 +165,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	// Every committed tenant write records the tenant's newest audit row in platform.db.
-	audit.Attach(mgr, o.Log)
+	// Every committed tenant write records the tenant's newest audit row in platform.db, off the
+	// committing goroutine (Recorder.Async); Close flushes it before the databases close.
+	heads := audit.Attach(mgr, o.Log)
+	heads.Async = true
 	// The channel registry: its channels' settings are handed to the platform room, which stores
 	// them without importing the channels.
 	reg := o.Channels
@@ -175,7 +177,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}
 	ps := platform.NewService(mgr, reg.Settings()...)
 	ps.HashCost = o.PasswordHashCost
-	s := &Server{Log: o.Log, Mgr: mgr, Platform: ps, Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
+	s := &Server{Log: o.Log, Mgr: mgr, Heads: heads, Platform: ps, Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
 		BodyGate:     web.NewBodyGate(maxStrangerBodies, maxStrangerBodiesPerAddr),
 		UserThrottle: auth.NewThrottle(5, 15*time.Minute, 30*time.Second, 15*time.Minute),
@@ -200,6 +202,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 			if _, err := s.Repl.Add(ctx, mustAbs(mgr.PlatformPath())); err != nil {
 				o.Log.Error("replicate platform.db", "err", err)
 			}
+			mgr.Replicated = true
 			mgr.OnOpen = func(ctx context.Context, path string) {
 				if _, err := s.Repl.Add(ctx, mustAbs(path)); err != nil {
 					o.Log.Error("replicate", "db", path, "err", err)
@@ -411,6 +414,9 @@ func (s *Server) Close(ctx context.Context) {
 	}
 	if s.Jobs != nil {
 		s.Jobs.Stop(20 * time.Second)
+	}
+	if s.Heads != nil {
+		s.Heads.Flush()
 	}
 	if s.Repl != nil {
 		if err := s.Repl.Close(ctx); err != nil {

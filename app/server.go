@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
@@ -34,6 +35,7 @@ type Server struct {
 	Assets   *static.Assets
 	Jobs     *jobs.Runner
 	Repl     *replica.Manager
+	Heads    *audit.Recorder // records each tenant's audit chain head in platform.db (flushed by Close)
 	Live     *live.Hub
 	// MetricsToken, when set, lets /metrics be read from other than loopback with a Bearer token
 	// (and lets tenant slugs appear as metric labels).

@@ -207,6 +207,7 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 		b.Fatal(err)
 	}
 	rssLoad := srv.sampleRSS()
+	writer0 := writerTime(srv.addr)
 	cpu0, self0 := srv.cpuTime(), selfCPU()
 	start := time.Now()
 	prof := srv.profile(cfg.profile, "cpu-load.pprof", cfg.loadFor)
@@ -215,6 +216,7 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	prof()
 	prof = srv.profile(cfg.profile, "cpu-drain.pprof", 30*time.Second)
 	cpu1, self1 := srv.cpuTime(), selfCPU()
+	writer := writerTime(srv.addr).minus(writer0)
 	load := rssLoad.stop()
 	filesAfterLoad := fileSizes(dbPath)
 	rssDrain := srv.sampleRSS()
@@ -288,6 +290,9 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	fmt.Fprintf(&s, "  files       tenant database + WAL: %s after the load, %s at the end\n", filesAfterLoad, filesAfterDrain)
 	fmt.Fprintf(&s, "  CPU         server %.2f cores, load driver %.2f cores, during the load\n",
 		(cpu1-cpu0).Seconds()/secs, (self1-self0).Seconds()/secs)
+	fmt.Fprintf(&s, "  writer      tenant write transactions held the writer %.0f %% of the load (%d of them, mean %s), waited for it %.1f s in all\n",
+		100*writer.held/secs, writer.count, ms(time.Duration(writer.held/max(1, float64(writer.count))*float64(time.Second))), writer.wait)
+	fmt.Fprintf(&s, "  jobs run    during the load: %s\n", writer.jobList())
 	env := fmt.Sprintf("WA_LOAD_SECONDS=%g WA_LOAD_CLIENTS=%d", cfg.loadFor.Seconds(), clients)
 	if len(keys) != 1 {
 		env += fmt.Sprintf(" WA_LOAD_KEYS=%d", len(keys))
@@ -317,6 +322,71 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	if res.acceptedPosts == 0 {
 		b.Errorf("no delivery was accepted: %s\nserver log:\n%s", res.nonOK(), srv.logTail())
 	}
+}
+
+// writerUse is what the server's /metrics says of the tenant file's write transactions so far.
+type writerUse struct {
+	held, wait float64 // seconds
+	count      int64
+	jobs       map[string]float64 // jobs run by kind and outcome
+}
+
+func (w writerUse) minus(o writerUse) writerUse {
+	d := writerUse{held: w.held - o.held, wait: w.wait - o.wait, count: w.count - o.count, jobs: map[string]float64{}}
+	for k, v := range w.jobs {
+		if v -= o.jobs[k]; v > 0 {
+			d.jobs[k] = v
+		}
+	}
+	return d
+}
+
+// jobList is "kind outcome×n, …" sorted.
+func (w writerUse) jobList() string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(w.jobs)) {
+		parts = append(parts, fmt.Sprintf("%s×%.0f", k, w.jobs[k]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writerTime reads the write-transaction histograms of /metrics (loopback needs no token) for the
+// tenant databases; zero when they cannot be read.
+func writerTime(addr string) writerUse {
+	w := writerUse{jobs: map[string]float64{}}
+	r, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return w
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		name, rest, ok := strings.Cut(line, "{")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		v, _ := strconv.ParseFloat(f[len(f)-1], 64)
+		if name == "highvibe_jobs_run_total" {
+			w.jobs[strings.TrimSuffix(f[0], "}")] += v
+			continue
+		}
+		if !strings.Contains(rest, `db="tenants"`) {
+			continue
+		}
+		switch name {
+		case "highvibe_sqlite_write_tx_seconds_sum":
+			w.held += v
+		case "highvibe_sqlite_write_tx_seconds_count":
+			w.count += int64(v)
+		case "highvibe_sqlite_write_wait_seconds_sum":
+			w.wait += v
+		}
+	}
+	return w
 }
 
 // fileSizes reports a SQLite file and its WAL, e.g. "12.3 + 4.0 MB".

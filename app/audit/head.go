@@ -41,9 +41,23 @@ type Recorder struct {
 	Platform *tenantdb.DB
 	Log      *slog.Logger // nil: slog.Default()
 
-	mu   sync.Mutex
-	seen map[string]seenHead // what this process last recorded, per tenant
+	// Async records the head on a goroutine of its own instead of the committing one (the
+	// server): the goroutine that commits a webhook's group is the tenant's one writer, and the
+	// platform.db write after every commit was a twentieth of its time under a burst. Commits that
+	// land while a record is under way are folded into one more record. The head then lags the
+	// file by that record (a few milliseconds), which CheckDB already accepts for a crash between
+	// commit and record. Flush waits for the records under way (shutdown, tests).
+	Async bool
+
+	mu      sync.Mutex
+	seen    map[string]seenHead // what this process last recorded, per tenant
+	pending map[string]*headRun // tenants whose record runs on its own goroutine (Async)
+	idle    *sync.Cond          // signalled when a headRun ends
 }
+
+// headRun is one tenant's asynchronous recording: running while its goroutine records, again when
+// a commit landed meanwhile.
+type headRun struct{ running, again bool }
 
 type seenHead struct {
 	id        int64
@@ -57,11 +71,70 @@ type seenHead struct {
 func Attach(m *tenantdb.Manager, log *slog.Logger) *Recorder {
 	r := &Recorder{Platform: m.Platform, Log: log}
 	m.AfterTenantTx(func(ctx context.Context, slug string, db *tenantdb.DB) {
-		if err := r.Record(ctx, slug, db, false); err != nil {
-			r.logger().Error("audit: record chain head", "tenant", slug, "err", err)
+		if r.Async {
+			r.recordLater(context.WithoutCancel(ctx), slug, db)
+			return
 		}
+		r.record(ctx, slug, db)
 	})
 	return r
+}
+
+func (r *Recorder) record(ctx context.Context, slug string, db *tenantdb.DB) {
+	if err := r.Record(ctx, slug, db, false); err != nil {
+		r.logger().Error("audit: record chain head", "tenant", slug, "err", err)
+	}
+}
+
+// recordLater records slug's head on a goroutine; a commit that lands while one runs asks it for
+// one more round instead of starting another.
+func (r *Recorder) recordLater(ctx context.Context, slug string, db *tenantdb.DB) {
+	r.mu.Lock()
+	if r.pending == nil {
+		r.pending, r.idle = map[string]*headRun{}, sync.NewCond(&r.mu)
+	}
+	run := r.pending[slug]
+	if run == nil {
+		run = &headRun{}
+		r.pending[slug] = run
+	}
+	if run.running {
+		run.again = true
+		r.mu.Unlock()
+		return
+	}
+	run.running = true
+	r.mu.Unlock()
+	go func() {
+		for {
+			r.record(ctx, slug, db)
+			r.mu.Lock()
+			if !run.again {
+				run.running = false
+				r.idle.Broadcast()
+				r.mu.Unlock()
+				return
+			}
+			run.again = false
+			r.mu.Unlock()
+		}
+	}()
+}
+
+// Flush waits until no asynchronous record is under way: every commit made before it is recorded.
+func (r *Recorder) Flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		busy := false
+		for _, run := range r.pending {
+			busy = busy || run.running
+		}
+		if !busy {
+			return
+		}
+		r.idle.Wait()
+	}
 }
 
 func (r *Recorder) logger() *slog.Logger {

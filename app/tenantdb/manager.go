@@ -35,6 +35,10 @@ type Manager struct {
 	// so replication can start for tenants created while the server runs.
 	OnOpen func(ctx context.Context, path string)
 
+	// Replicated says OnOpen hands every file to Litestream, which then owns its checkpoints:
+	// tenant and media files opened afterwards are written without SQLite's autocheckpoint.
+	Replicated bool
+
 	mu      sync.Mutex
 	tenants map[string]*DB
 	media   map[string]*DB // tenants/<slug>.media.db, opened on first use (Media)
@@ -110,7 +114,7 @@ func (m *Manager) Media(ctx context.Context, slug string) (*DB, error) {
 		return nil, fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB)
 	}
 	path := m.MediaPath(slug)
-	db, err := Open(ctx, path, schema.FS, "media")
+	db, err := open(ctx, path, schema.FS, "media", m.Replicated)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +158,7 @@ func (m *Manager) Create(ctx context.Context, slug string) (*DB, error) {
 }
 
 func (m *Manager) openLocked(ctx context.Context, slug, path string) (*DB, error) {
-	db, err := Open(ctx, path, schema.FS, "tenant")
+	db, err := open(ctx, path, schema.FS, "tenant", m.Replicated)
 	if err != nil {
 		return nil, err
 	}
