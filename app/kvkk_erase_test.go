@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -157,6 +158,12 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	if second == 0 || second == lead {
 		t.Fatal("the second number made no lead of its own")
 	}
+	// A site visit booked on the second number stays with that lead when it is merged: her export
+	// must still hold it (and the merged lead's own details).
+	if _, err := db.Write.Exec(`INSERT INTO site_visits(lead_id, starts_at, address, token, created_at, updated_at) VALUES(?, ?, 'Moda Cad. No:12 Kadıköy', 'visit-z2', ?, ?)`,
+		second, time.Now().Add(72*time.Hour).UnixMilli(), time.Now().UnixMilli(), time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
 	if err := inbox.MergeLeads(ctx, db, lead, second, inbox.LeadActor{UserID: 1, Name: "talha"}); err != nil {
 		t.Fatal(err)
 	}
@@ -248,8 +255,23 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 		!strings.Contains(js.Body, `"total": 48000`) || !strings.Contains(js.Body, `"fbclid": "IwAR-demo`) || !strings.Contains(js.Body, `"name": "Purchase"`) || !strings.Contains(js.Header.Get("Content-Disposition"), "acme-person-") {
 		t.Errorf("JSON export: %d %.400s", js.StatusCode, js.Body)
 	}
-	if r := owner.Get(page + "summary"); r.StatusCode != 200 || !strings.Contains(r.Body, "120 m2 mermer") || !strings.Contains(r.Body, "Zerrin Karabıyık salon mermeri") {
-		t.Errorf("summary: %d", r.StatusCode)
+	if r := owner.Get(page + "summary"); r.StatusCode != 200 || !strings.Contains(r.Body, "120 m2 mermer") || !strings.Contains(r.Body, "Zerrin Karabıyık salon mermeri") ||
+		!strings.Contains(r.Body, "Bu da diğer numaram.") || !strings.Contains(r.Body, "Moda Cad. No:12 Kadıköy") || r.Doc(t).Find(fmt.Sprintf("[data-merged-lead='%d']", second)).Length() != 1 {
+		t.Errorf("summary: %d, or it leaves out the merged lead, its conversation or its visit", r.StatusCode)
+	}
+	var merged struct {
+		Merged []struct {
+			ID    int64  `json:"id"`
+			Name  string `json:"name"`
+			Phone string `json:"phone"`
+		} `json:"merged_leads"`
+		Visits []struct {
+			Address string `json:"address"`
+		} `json:"site_visits"`
+	}
+	if err := json.Unmarshal([]byte(js.Body), &merged); err != nil || len(merged.Merged) != 1 || merged.Merged[0].ID != second || merged.Merged[0].Name != "Zerrin K." ||
+		!strings.Contains(merged.Merged[0].Phone, "5421112233") || len(merged.Visits) != 1 || merged.Visits[0].Address != "Moda Cad. No:12 Kadıköy" {
+		t.Errorf("the JSON export leaves out the lead merged into hers or its visit: %+v %v", merged, err)
 	}
 	if n := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = 'person_exported' AND actor_name = 'talha'`); n != 2 {
 		t.Errorf("%d person exports logged, want 2", n)

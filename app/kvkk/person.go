@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"highvibe/app/erasure"
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -17,6 +20,7 @@ import (
 // other rooms' tables and writes none.
 type Person struct {
 	Lead          Lead           `json:"lead"`
+	Merged        []Lead         `json:"merged_leads"` // leads merged into this one: their own details and records are hers too
 	Customer      *Customer      `json:"customer,omitempty"`
 	Conversations []Conversation `json:"conversations"`
 	Files         []File         `json:"files"`
@@ -32,7 +36,7 @@ type Person struct {
 	LogRows       int            `json:"action_log_rows"`
 }
 
-// Lead is the person as a lead.
+// Lead is the person as a lead (or one of the leads merged into it).
 type Lead struct {
 	ID             int64             `json:"id"`
 	Name           string            `json:"name"`
@@ -173,21 +177,17 @@ func each(ctx context.Context, db *sql.DB, q string, args []any, fn func(*sql.Ro
 	return tenantdb.EachRow(ctx, db, q, args, fn)
 }
 
-// Load reads everything about lead leadID.
-func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
-	r := db.Read
-	p := &Person{}
-	l := &p.Lead
-	var custID int64
+// readLead reads one lead and the customer it is linked to (0: none).
+func readLead(ctx context.Context, r *sql.DB, id int64) (l Lead, custID int64, err error) {
 	var us, um, uc, ut, uco string
-	err := r.QueryRowContext(ctx, `SELECT id, name, phone, email, stage, source, consent_version, coalesce(consent_at,0), utm_source, utm_medium,
-		utm_campaign, utm_term, utm_content, coalesce(customer_id,0), created_at FROM leads WHERE id = ?`, leadID).
+	err = r.QueryRowContext(ctx, `SELECT id, name, phone, email, stage, source, consent_version, coalesce(consent_at,0), utm_source, utm_medium,
+		utm_campaign, utm_term, utm_content, coalesce(customer_id,0), created_at FROM leads WHERE id = ?`, id).
 		Scan(&l.ID, &l.Name, &l.Phone, &l.Email, &l.Stage, &l.Source, &l.ConsentVersion, &l.ConsentAt, &us, &um, &uc, &ut, &uco, &custID, &l.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tenantdb.ErrNotFound
+		return l, 0, tenantdb.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("kvkk: person: %w", err)
+		return l, 0, fmt.Errorf("kvkk: person: %w", err)
 	}
 	l.UTM = map[string]string{}
 	for k, v := range map[string]string{"source": us, "medium": um, "campaign": uc, "term": ut, "content": uco} {
@@ -195,6 +195,37 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 			l.UTM[k] = v
 		}
 	}
+	return l, custID, nil
+}
+
+// Load reads everything about lead leadID, and about every lead merged into it (inbox.MergeLeads
+// moves only the conversations: a merged lead keeps its own details, quotes, visits, files,
+// tickets, proposals, ad clicks and conversion events, and they belong to the same person).
+func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
+	r := db.Read
+	p := &Person{}
+	var custID int64
+	var err error
+	if p.Lead, custID, err = readLead(ctx, r, leadID); err != nil {
+		return nil, err
+	}
+	family, err := inbox.LeadFamily(ctx, r, leadID)
+	if err != nil {
+		return nil, fmt.Errorf("kvkk: person: %w", err)
+	}
+	for _, id := range family[1:] {
+		m, _, err := readLead(ctx, r, id)
+		if err != nil {
+			return nil, err
+		}
+		p.Merged = append(p.Merged, m)
+	}
+	// The family as a list for IN (...): integers read from the database, not input.
+	ids := make([]string, len(family))
+	for i, id := range family {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	in := strings.Join(ids, ",")
 	if custID > 0 {
 		c := &Customer{ID: custID}
 		if err := r.QueryRowContext(ctx, `SELECT name, phone, email, company, city, notes FROM customers WHERE id = ?`, custID).
@@ -203,7 +234,7 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 		}
 	}
 	fail := func(what string, err error) error { return fmt.Errorf("kvkk: person %s: %w", what, err) }
-	if err := each(ctx, r, `SELECT id, channel, state, created_at FROM conversations WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+	if err := each(ctx, r, `SELECT id, channel, state, created_at FROM conversations WHERE lead_id IN (`+in+`) ORDER BY id`, nil, func(rs *sql.Rows) error {
 		var c Conversation
 		if err := rs.Scan(&c.ID, &c.Channel, &c.State, &c.CreatedAt); err != nil {
 			return err
@@ -232,13 +263,13 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 		args []any
 		scan func(*sql.Rows) error
 	}{
-		{"files", `SELECT id, filename, kind, size, created_at FROM attachments WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		{"files", `SELECT id, filename, kind, size, created_at FROM attachments WHERE lead_id IN (` + in + `) ORDER BY id`, nil, func(rs *sql.Rows) error {
 			var f File
 			err := rs.Scan(&f.ID, &f.Name, &f.Kind, &f.Size, &f.CreatedAt)
 			p.Files = append(p.Files, f)
 			return err
 		}},
-		{"orders", `SELECT id, status, total, currency, description, ordered_at FROM orders WHERE lead_id = ?1 OR (?2 > 0 AND customer_id = ?2) ORDER BY id`, []any{leadID, custID}, func(rs *sql.Rows) error {
+		{"orders", `SELECT id, status, total, currency, description, ordered_at FROM orders WHERE lead_id IN (` + in + `) OR (?1 > 0 AND customer_id = ?1) ORDER BY id`, []any{custID}, func(rs *sql.Rows) error {
 			var o Order
 			err := rs.Scan(&o.ID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt)
 			p.Orders = append(p.Orders, o)
@@ -250,31 +281,31 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 			p.Invoices = append(p.Invoices, v)
 			return err
 		}},
-		{"quotes", `SELECT id, number, status, grand_total, currency, created_at FROM quotes WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		{"quotes", `SELECT id, number, status, grand_total, currency, created_at FROM quotes WHERE lead_id IN (` + in + `) ORDER BY id`, nil, func(rs *sql.Rows) error {
 			var q Quote
 			err := rs.Scan(&q.ID, &q.Number, &q.Status, &q.GrandTotal, &q.Currency, &q.CreatedAt)
 			p.Quotes = append(p.Quotes, q)
 			return err
 		}},
-		{"visits", `SELECT id, status, starts_at, address, note FROM site_visits WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		{"visits", `SELECT id, status, starts_at, address, note FROM site_visits WHERE lead_id IN (` + in + `) ORDER BY id`, nil, func(rs *sql.Rows) error {
 			var v Visit
 			err := rs.Scan(&v.ID, &v.Status, &v.StartsAt, &v.Address, &v.Note)
 			p.Visits = append(p.Visits, v)
 			return err
 		}},
-		{"repairs", `SELECT id, status, description, created_at FROM repair_requests WHERE lead_id = ?1 OR (?2 > 0 AND customer_id = ?2) ORDER BY id`, []any{leadID, custID}, func(rs *sql.Rows) error {
+		{"repairs", `SELECT id, status, description, created_at FROM repair_requests WHERE lead_id IN (` + in + `) OR (?1 > 0 AND customer_id = ?1) ORDER BY id`, []any{custID}, func(rs *sql.Rows) error {
 			var x Repair
 			err := rs.Scan(&x.ID, &x.Status, &x.Description, &x.CreatedAt)
 			p.Repairs = append(p.Repairs, x)
 			return err
 		}},
-		{"tickets", `SELECT number, subject, description, status, created_at FROM msp_tickets WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		{"tickets", `SELECT number, subject, description, status, created_at FROM msp_tickets WHERE lead_id IN (` + in + `) ORDER BY id`, nil, func(rs *sql.Rows) error {
 			var t Ticket
 			err := rs.Scan(&t.Number, &t.Subject, &t.Description, &t.Status, &t.CreatedAt)
 			p.Tickets = append(p.Tickets, t)
 			return err
 		}},
-		{"recommendations", `SELECT id, action_type, status, draft_reply, created_at FROM decision_recommendations WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		{"recommendations", `SELECT id, action_type, status, draft_reply, created_at FROM decision_recommendations WHERE lead_id IN (` + in + `) ORDER BY id`, nil, func(rs *sql.Rows) error {
 			var d Draft
 			err := rs.Scan(&d.ID, &d.Kind, &d.Status, &d.Draft, &d.CreatedAt)
 			p.Drafts = append(p.Drafts, d)
@@ -289,7 +320,8 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 	a := &Ads{ClickIDs: map[string]string{}, UTM: map[string]string{}}
 	var gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, aus, aum, auc, aut, auco string
 	err = r.QueryRowContext(ctx, `SELECT gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-		page_url, marketing_consent_version, marketing_consent_at, coalesce(withdrawn_at,0) FROM lead_attribution WHERE lead_id = ?`, leadID).
+		page_url, marketing_consent_version, marketing_consent_at, coalesce(withdrawn_at,0) FROM lead_attribution WHERE lead_id IN (`+in+`)
+		ORDER BY lead_id <> ?, lead_id LIMIT 1`, leadID).
 		Scan(&gclid, &gbraid, &wbraid, &fbclid, &fbc, &fbp, &ttclid, &aus, &aum, &auc, &aut, &auco, &a.PageURL, &a.Consent, &a.ConsentAt, &a.WithdrawnAt)
 	switch {
 	case err == nil:
@@ -308,7 +340,7 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 		return nil, fail("ad tracking", err)
 	}
 	if err := each(ctx, r, `SELECT name, value_minor, currency, event_time, (em_hash <> '' OR ph_hash <> '' OR fn_hash <> '') FROM conversion_events
-		WHERE lead_id = ? ORDER BY id`, []any{leadID}, func(rs *sql.Rows) error {
+		WHERE lead_id IN (`+in+`) ORDER BY id`, nil, func(rs *sql.Rows) error {
 		var e AdEvent
 		err := rs.Scan(&e.Name, &e.ValueMinor, &e.Currency, &e.At, &e.HashedData)
 		p.Events = append(p.Events, e)
@@ -316,7 +348,7 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 	}); err != nil {
 		return nil, fail("conversion events", err)
 	}
-	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ?)`, leadID).Scan(&p.LogRows); err != nil {
+	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id IN (`+in+`))`).Scan(&p.LogRows); err != nil {
 		return nil, fail("log", err)
 	}
 	return p, nil
