@@ -12,6 +12,18 @@ const i18nPrefix = "i18n:"
 
 func tr(key string) string { return i18nPrefix + key }
 
+// recPrefix marks a recommendation's title stored as its kind and parameters ("i18n-rec:<words JSON>"):
+// the hover text of the decision chart, said in the reader's language when served (Localize).
+const recPrefix = "i18n-rec:"
+
+// recText is what a decision-chart point says: its words when it has them, else its stored title.
+func recText(p RecPoint) string {
+	if p.Words != "" {
+		return recPrefix + p.Words
+	}
+	return p.Title
+}
+
 // trArg is tr with one whole-number argument: "i18n:<key>|<n>", translated as T(key, n).
 func trArg(key string, n int) string { return i18nPrefix + key + "|" + strconv.Itoa(n) }
 
@@ -280,7 +292,7 @@ func decision3DChart(d *Dataset) Figure {
 				w = 0.2
 			}
 			z = append(z, w)
-			text = append(text, p.Title)
+			text = append(text, recText(p))
 		}
 		d3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
 			"marker": map[string]any{"size": 5, "color": z, "colorscale": "Reds"}}}
@@ -304,10 +316,14 @@ func reverse[T any](v []T) []T {
 	return out
 }
 
-// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation.
-func Localize(v any, t func(key string, args ...any) string) any {
+// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation,
+// and every recommendation title kept as its words ("i18n-rec:…") with rec's rendering of them.
+func Localize(v any, t func(key string, args ...any) string, rec func(words string) string) any {
 	switch x := v.(type) {
 	case string:
+		if words, ok := strings.CutPrefix(x, recPrefix); ok {
+			return rec(words)
+		}
 		if key, ok := strings.CutPrefix(x, i18nPrefix); ok {
 			if k, arg, ok := strings.Cut(key, "|"); ok {
 				if n, err := strconv.Atoi(arg); err == nil {
@@ -319,12 +335,12 @@ func Localize(v any, t func(key string, args ...any) string) any {
 		return x
 	case []any:
 		for i := range x {
-			x[i] = Localize(x[i], t)
+			x[i] = Localize(x[i], t, rec)
 		}
 		return x
 	case map[string]any:
 		for k := range x {
-			x[k] = Localize(x[k], t)
+			x[k] = Localize(x[k], t, rec)
 		}
 		return x
 	}

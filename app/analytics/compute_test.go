@@ -136,7 +136,7 @@ func TestFunnelStepsNeverExceedTheStepBefore(t *testing.T) {
 	if fig.Data[0]["textinfo"] != "value+percent previous" {
 		t.Errorf("textinfo %v", fig.Data[0]["textinfo"])
 	}
-	note := Localize(fig.Layout["annotations"].([]map[string]any)[0]["text"], func(key string, args ...any) string { return fmt.Sprint(key, args) })
+	note := Localize(fig.Layout["annotations"].([]map[string]any)[0]["text"], func(key string, args ...any) string { return fmt.Sprint(key, args) }, nil)
 	if note != "analytics.funnel.lost[30]" {
 		t.Errorf("lost note %v", note)
 	}

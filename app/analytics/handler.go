@@ -11,6 +11,7 @@ import (
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
+	"highvibe/app/words"
 )
 
 // Handler serves the KPI & Action Center (/app/analytics/...).
@@ -191,7 +192,7 @@ func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
 		"generated_at": time.UnixMilli(snap.GeneratedAt).UTC().Format(time.RFC3339),
-		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": Localize(cp, c.T)})
+		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": Localize(cp, c.T, func(w string) string { return c.P.Say(words.RecTitle(w, "")) })})
 }
 
 func cards(c *web.Ctx, k *KPI) []Card {

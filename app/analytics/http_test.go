@@ -149,6 +149,33 @@ func TestRefreshFromRecords(t *testing.T) {
 	if s := string(body.ChartPack["lead_funnel"]); !contains(s, "Kazanıldı") || contains(s, "i18n:") {
 		t.Errorf("funnel labels not localized: %s", s)
 	}
+	// The decision chart's hover texts are the recommendations' titles in the reader's language,
+	// made from their stored words, not the English titles stored with them.
+	var titles []string
+	rows, err := db.Read.Query(`SELECT title FROM decision_recommendations WHERE words <> ''`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		_ = rows.Scan(&s)
+		titles = append(titles, s)
+	}
+	rows.Close()
+	if len(titles) == 0 {
+		t.Fatal("no recommendation with stored words: the decision chart check would prove nothing")
+	}
+	var en struct {
+		ChartPack map[string]json.RawMessage `json:"chart_pack"`
+	}
+	_ = json.Unmarshal([]byte(viewer.Get("/app/analytics/chart_pack.json?lang=en").Body), &en)
+	trText, enText := string(body.ChartPack["decision_3d"]), string(en.ChartPack["decision_3d"])
+	for _, title := range titles {
+		js, _ := json.Marshal(title)
+		if !contains(enText, string(js)) || contains(trText, string(js)) || contains(trText, "i18n-rec:") {
+			t.Errorf("decision chart hover for %q: want it in English only in the English pack\ntr: %s\nen: %s", title, trText, enText)
+		}
+	}
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

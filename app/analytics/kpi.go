@@ -68,7 +68,8 @@ type LeadPoint struct {
 
 // RecPoint is one dot of the decision_3d chart.
 type RecPoint struct {
-	Title      string
+	Title      string // as stored (English for the assistant's own), shown when Words is empty
+	Words      string // the stored kind and parameters (app/words.Rec): the title in the reader's language
 	Confidence float64
 	Urgency    float64
 	ActionType string

@@ -227,11 +227,11 @@ func loadLeadPoints(ctx context.Context, q *sql.DB, potential map[int64]float64)
 // there is none).
 func loadRecPoints(ctx context.Context, q *sql.DB) ([]RecPoint, error) {
 	var out []RecPoint
-	err := tenantdb.EachRow(ctx, q, `SELECT r.title, r.confidence, coalesce(c.urgency_score, 50), r.action_type
+	err := tenantdb.EachRow(ctx, q, `SELECT r.title, r.words, r.confidence, coalesce(c.urgency_score, 50), r.action_type
 		FROM decision_recommendations r LEFT JOIN conversations c ON c.id = r.conversation_id
 		ORDER BY r.id DESC LIMIT 300`, nil, func(rs *sql.Rows) error {
 		var p RecPoint
-		if err := rs.Scan(&p.Title, &p.Confidence, &p.Urgency, &p.ActionType); err != nil {
+		if err := rs.Scan(&p.Title, &p.Words, &p.Confidence, &p.Urgency, &p.ActionType); err != nil {
 			return err
 		}
 		out = append(out, p)
