@@ -298,4 +298,31 @@ func TestPurchaseValueAndReport(t *testing.T) {
 	if s := find(rep.BySource, "webchat"); s.Leads != 4 {
 		t.Fatalf("source: %+v", s)
 	}
+
+	// A person who came from an ad and wrote again from another number: the team merged the ad
+	// lead into the one that bought. The report counts the person once, under the ad's campaign
+	// and platform, with the kept lead's stage and the family's orders.
+	adLead, buyer := lead("+905320000005", "new"), lead("+905320000006", "won")
+	if err := svc.Captured(ctx, tenant, db, adLead, false, "webchat", conversions.ParseCapture(func(k string) string {
+		return map[string]string{"ttclid": "T2", "utm_campaign": "bahar"}[k]
+	}, t0), "text"); err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'won',200,'TRY',?,?,?)`, cust, buyer, now, now, now)
+	if err := inbox.MergeLeads(ctx, db, buyer, adLead, inbox.LeadActor{UserID: 1, Name: "owner"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Leads != 5 || rep.Total.Won != 3 || rep.Total.RevenueMinor != 120025 {
+		t.Fatalf("total with a merged ad lead: %+v (the person must count once, won, with her order)", rep.Total)
+	}
+	if k := find(rep.ByCampaign, "bahar"); k.Leads != 1 || k.Won != 1 || k.RevenueMinor != 20000 {
+		t.Fatalf("campaign of the merged ad lead: %+v", k)
+	}
+	if k := find(rep.ByPlatform, "tiktok"); k.Leads != 2 || k.Won != 1 || k.RevenueMinor != 20000 {
+		t.Fatalf("tiktok with the merged ad lead: %+v", k)
+	}
 }

@@ -47,9 +47,9 @@ func MonthRange(month string, loc *time.Location) (time.Time, time.Time, error) 
 	return t, t.AddDate(0, 1, 0), nil
 }
 
-// BuildReport counts the leads created in month (the business's zone loc) by source, campaign
-// (the campaign captured with consent, else the one the landing page stored on the lead) and
-// click-id platform, with how many were qualified and won and the revenue of their won orders;
+// BuildReport counts the people whose first lead was created in month (the business's zone loc;
+// merged leads count with the lead they went into) by source, campaign (the campaign captured
+// with consent, else the one the landing page stored on the lead) and click-id platform, with how many were qualified and won and the revenue of their won orders;
 // the campaigns carry the month's ad spend and the cost per lead. It reads leads and orders (a
 // declared read model) and this room's lead_attribution and ad_spend.
 func BuildReport(ctx context.Context, q Querier, month string, loc *time.Location, currency string) (*Report, error) {
@@ -57,15 +57,26 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT l.source,
-		coalesce(nullif(a.utm_campaign, ''), l.utm_campaign),
+	// One row per person: a lead and the leads merged into it (inbox.MergeLeads) are one family
+	// under the kept lead. The person arrived with the family's first lead: its month, its
+	// source and, with the first click captured in the family, its campaign and platform. What
+	// became of them is the kept lead's stage and the orders of the whole family.
+	rows, err := q.QueryContext(ctx, `WITH cand AS (
+			SELECT DISTINCT coalesce(merged_into, id) AS root FROM leads WHERE created_at >= ?2 AND created_at < ?3),
+		fam AS (SELECT c.root, f.id, f.created_at, f.source, f.utm_campaign FROM cand c JOIN leads f ON f.id = c.root OR f.merged_into = c.root),
+		first AS (SELECT root, source, utm_campaign, min(created_at) AS at FROM fam GROUP BY root)
+		SELECT first.source,
+		coalesce(nullif(a.utm_campaign, ''), first.utm_campaign),
 		CASE WHEN a.gclid <> '' OR a.gbraid <> '' OR a.wbraid <> '' THEN 'google'
 		     WHEN a.fbclid <> '' OR a.fbc <> '' THEN 'meta'
 		     WHEN a.ttclid <> '' THEN 'tiktok' ELSE '' END,
-		l.stage,
-		coalesce((SELECT sum(o.total) FROM orders o WHERE o.lead_id = l.id AND o.status IN ('won','fulfilled') AND o.currency = ?), 0)
-		FROM leads l LEFT JOIN lead_attribution a ON a.lead_id = l.id
-		WHERE l.created_at >= ? AND l.created_at < ?`, currency, from.UnixMilli(), to.UnixMilli())
+		k.stage,
+		coalesce((SELECT sum(o.total) FROM orders o WHERE o.lead_id IN (SELECT id FROM leads WHERE id = first.root OR merged_into = first.root)
+			AND o.status IN ('won','fulfilled') AND o.currency = ?1), 0)
+		FROM first JOIN leads k ON k.id = first.root
+		LEFT JOIN lead_attribution a ON a.lead_id = (SELECT f.id FROM leads f JOIN lead_attribution x ON x.lead_id = f.id
+			WHERE f.id = first.root OR f.merged_into = first.root ORDER BY f.created_at, f.id LIMIT 1)
+		WHERE first.at >= ?2 AND first.at < ?3`, currency, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("conversions: report: %w", err)
 	}
