@@ -260,6 +260,27 @@ func TestRecommendationOncePerCampaignYear(t *testing.T) {
 	if n := v.count(t, `SELECT count(*) FROM seasonal_raised WHERE campaign_id = ?`, c.ID); n != 2 {
 		t.Errorf("%d campaign-years recorded, want 2", n)
 	}
+	// Deleted and added again: the deleted campaign's open recommendation is withdrawn with it, so
+	// the queue never holds two for the same day; the decided 2027 one stays as it was.
+	if _, _, err := approvals.Decide(ctx, v.db, approvals.Decision{ID: r.Raised[0], Verb: "reject", Actor: approvals.Actor{Name: "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := seasonal.Delete(ctx, v.db, c.ID, seasonal.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	again := &seasonal.Campaign{Name: "Mother's Day", Rule: seasonal.RuleNthWeekday, Month: 5, Weekday: time.Sunday, Nth: 2, LeadDays: 14, UpliftPct: 250}
+	if err := seasonal.Save(ctx, v.db, again, seasonal.Actor{Name: "test"}, at("2028-04-30 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	if r := run("2028-04-30 11:00", true); len(r.Raised) != 1 {
+		t.Fatalf("the campaign added again raised %v", r.Raised)
+	}
+	if n := v.count(t, `SELECT count(*) FROM decision_recommendations WHERE model_name = ? AND status IN ('draft','pending')`, seasonal.ModelName); n != 1 {
+		t.Errorf("%d open seasonal recommendations after deleting and adding the campaign again, want 1", n)
+	}
+	if n := v.count(t, `SELECT count(*) FROM decision_recommendations WHERE model_name = ? AND status = 'rejected'`, seasonal.ModelName); n != 2 {
+		t.Errorf("%d rejected seasonal recommendations, want 2 (decided in 2027, withdrawn with the campaign in 2028)", n)
+	}
 }
 
 // A lead time across New Year belongs to the year of its date: raised on 18 December 2027 for

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
@@ -162,12 +163,23 @@ func AddPreset(ctx context.Context, db *tenantdb.DB, key, name string, by Actor,
 	return c, nil
 }
 
-// Delete removes a campaign from the calendar (the recommendations it raised stay in the queue).
+// Delete removes a campaign from the calendar. A recommendation it raised that nobody decided yet
+// is withdrawn with it: nothing is left to prepare for, and a campaign added again raises its own
+// (never two in the queue for one day). Decided ones stay as they were.
 func Delete(ctx context.Context, db *tenantdb.DB, id int64, by Actor) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		c, err := ByID(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		recs, err := tenantdb.IDs(ctx, tx, `SELECT recommendation_id FROM seasonal_raised WHERE campaign_id = ? AND recommendation_id IS NOT NULL`, id)
+		if err != nil {
+			return fmt.Errorf("seasonal: delete: %w", err)
+		}
+		for _, rec := range recs {
+			if err := approvals.WithdrawTx(ctx, tx, rec, approvals.Actor{UserID: by.UserID, Name: by.Name}); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM seasonal_campaigns WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("seasonal: delete: %w", err)
