@@ -119,6 +119,7 @@ func TestRestoreAfterLosingTheDataDir(t *testing.T) {
 		"acme":     filepath.Join(data, "tenants", "acme.db"),
 		"late-co":  filepath.Join(data, "tenants", "late-co.db"),
 	}
+	e.Server.Heads.Flush() // each tenant's chain head reaches platform.db off the committing goroutine
 	for _, p := range dbs {
 		if err := e.Server.Repl.Sync(ctx, p); err != nil {
 			t.Fatalf("sync %s: %v", p, err)
@@ -244,6 +245,7 @@ func TestRestoreFromS3AfterLosingTheDataDir(t *testing.T) {
 		"platform": filepath.Join(data, "platform.db"),
 		"acme":     filepath.Join(data, "tenants", "acme.db"),
 	}
+	e.Server.Heads.Flush() // each tenant's chain head reaches platform.db off the committing goroutine
 	for _, p := range dbs {
 		if err := e.Server.Repl.Sync(ctx, p); err != nil {
 			t.Fatalf("sync %s: %v", p, err)
@@ -395,6 +397,7 @@ func TestBackupCheck(t *testing.T) {
 		}
 	}
 	dbs := []string{filepath.Join(data, "platform.db"), filepath.Join(data, "tenants", "acme.db"), filepath.Join(data, "tenants", "beta.db")}
+	e.Server.Heads.Flush() // each tenant's chain head reaches platform.db off the committing goroutine
 	for _, p := range dbs {
 		if err := e.Server.Repl.Sync(ctx, p); err != nil {
 			t.Fatalf("sync %s: %v", p, err)

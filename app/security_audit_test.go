@@ -364,6 +364,7 @@ func TestAuditRestoreBehindTheRecordedHead(t *testing.T) {
 		}
 	}
 	tenantFile := filepath.Join(data, "tenants", "acme.db")
+	e.Server.Heads.Flush() // each tenant's chain head reaches platform.db off the committing goroutine
 	for _, p := range []string{filepath.Join(data, "platform.db"), tenantFile} {
 		if err := e.Server.Repl.Sync(ctx, p); err != nil {
 			t.Fatal(err)
