@@ -208,13 +208,57 @@ func Model(name string) i18n.Phrase {
 	case name == "":
 		return i18n.Phrase{}
 	case strings.HasPrefix(name, "builtin-"):
-		return i18n.P("words.model.builtin", strings.TrimPrefix(name, "builtin-"))
+		return builtinModel(strings.TrimPrefix(name, "builtin-"))
 	case strings.HasPrefix(name, "analytics-"):
 		return i18n.P("words.model.analytics")
 	case name == "human-review":
 		return i18n.P("words.model.human")
 	}
 	return text(name)
+}
+
+// builtinNamed are the built-in producers that are not a version of the assistant's model:
+// each has a name of its own ("builtin-seasonal" reads "Seasonal calendar", not a version).
+var builtinNamed = map[string]string{
+	"seasonal": "words.model.seasonal", "followups": "words.model.followups",
+	"inventory": "words.model.inventory", "msp": "words.model.msp",
+	"quote": "words.model.quote", "visits": "words.model.visits",
+}
+
+// builtinVariants are the assistant's models for one task, named with their version
+// ("builtin-3-tickets": the ticket assistant, v3).
+var builtinVariants = map[string]string{"tickets": "words.model.tickets"}
+
+// builtinModel words what follows "builtin-": a version ("3"), a version and a task
+// ("3-tickets"), or a named producer ("seasonal"). An unknown name reads as the built-in
+// assistant without a version rather than as a made-up one.
+func builtinModel(rest string) i18n.Phrase {
+	if key, ok := builtinNamed[rest]; ok {
+		return i18n.P(key)
+	}
+	ver, task, _ := strings.Cut(rest, "-")
+	if !isVersion(ver) {
+		return i18n.P("words.model.builtin_named")
+	}
+	if task == "" {
+		return i18n.P("words.model.builtin", ver)
+	}
+	if key, ok := builtinVariants[task]; ok {
+		return i18n.P(key, ver)
+	}
+	return i18n.P("words.model.builtin", ver)
+}
+
+func isVersion(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // AssistantName is the author name the assistant's records carry (ai.AssistantName); it is

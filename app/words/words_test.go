@@ -1,6 +1,10 @@
 package words
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,6 +43,15 @@ func TestStoredCodesWorded(t *testing.T) {
 		{"signal weight", "en", say("en", Signal("urgent word: acil (+20)")), "urgent word «acil»"},
 		{"signal reason", "tr", say("tr", Signal("low_confidence")), i18n.For("tr").T("inbox.reason.low_confidence")},
 		{"model", "tr", say("tr", Model("builtin-3")), "Yerleşik asistan (s3)"},
+		{"model seasonal tr", "tr", say("tr", Model("builtin-seasonal")), "Sezon takvimi"},
+		{"model seasonal en", "en", say("en", Model("builtin-seasonal")), "Seasonal calendar"},
+		{"model followups", "en", say("en", Model("builtin-followups")), "Follow-up rules"},
+		{"model inventory", "de", say("de", Model("builtin-inventory")), "Bestandsprüfung"},
+		{"model msp", "en", say("en", Model("builtin-msp")), "Contract renewals"},
+		{"model quote", "fr", say("fr", Model("builtin-quote")), "Assistant de devis"},
+		{"model visits", "es", say("es", Model("builtin-visits")), "Planificador de visitas"},
+		{"model tickets", "en", say("en", Model("builtin-3-tickets")), "Ticket assistant (v3)"},
+		{"model unknown", "en", say("en", Model("builtin-someday")), "Built-in assistant"},
 		{"model analytics", "en", say("en", Model("analytics-1 / holt-linear")), "KPI computation"},
 		{"actor", "en", say("en", Actor("Asistan", 0)), i18n.For("en").T("inbox.author.ai")},
 		{"event", "ar", say("ar", Event("recommendation_rejected", map[string]string{"actor": "talha"})), "رفض talha التوصية"},
@@ -83,5 +96,44 @@ func TestRecWorded(t *testing.T) {
 	lg := Rec{Key: "analytics.rec.leadgen", SummaryArgs: []any{3, 12}}
 	if got := say("en", RecSummary(lg.JSON(), "")...); got != i18n.For("en").T("analytics.rec.leadgen.summary", 3, 12) {
 		t.Errorf("catalog rec: %q", got)
+	}
+}
+
+// TestEveryBuiltinModelNamed: every "builtin-…" model name the code writes has a name of its
+// own or is a version of the assistant — none reads as a made-up version ("vseasonal").
+func TestEveryBuiltinModelNamed(t *testing.T) {
+	t.Parallel()
+	lit := regexp.MustCompile(`"builtin-[a-z0-9.-]+"`)
+	seen := map[string]bool{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range lit.FindAllString(string(src), -1) {
+			seen[strings.Trim(m, `"`)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 5 {
+		t.Fatalf("found only %v: the scan is broken", seen)
+	}
+	for name := range seen {
+		ph := Model(name)
+		if ph.Key == "words.model.builtin_named" {
+			t.Errorf("%s has no name of its own: add it to builtinNamed or builtinVariants", name)
+		}
+		for _, lang := range []string{"tr", "en", "ar"} {
+			got := i18n.For(lang).Say(ph)
+			if strings.Contains(got, strings.TrimPrefix(name, "builtin-")) && !isVersion(strings.TrimPrefix(name, "builtin-")) {
+				t.Errorf("%s in %s reads %q: the code shows through", name, lang, got)
+			}
+		}
 	}
 }
