@@ -215,9 +215,11 @@ func RepairByID(ctx context.Context, db *tenantdb.DB, id int64) (*RepairRequest,
 	return &r, nil
 }
 
-// Link is a related record shown on a CRM edit page (lead or conversation).
+// Link is a related record shown on a CRM edit page (lead or conversation). A conversation
+// carries its channel and state as codes, which the page words in the reader's language.
 type Link struct {
-	Href, Text string
+	Href, Text     string
+	Channel, State string
 }
 
 // Related lists the leads and conversations linked to a customer (directly or through a lead).
@@ -228,7 +230,11 @@ func Related(ctx context.Context, db *tenantdb.DB, customerID int64) ([]Link, er
 	}
 	var out []Link
 	for _, c := range convs {
-		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", c.ID), Text: fmt.Sprintf("#%d · %s · %s · %s", c.ID, c.LeadName, c.Channel, c.State)})
+		text := fmt.Sprintf("#%d", c.ID)
+		if c.LeadName != "" {
+			text += " · " + c.LeadName
+		}
+		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", c.ID), Text: text, Channel: c.Channel, State: c.State})
 	}
 	return out, nil
 }

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 )
 
@@ -37,6 +39,13 @@ func TestCustomerPageListsConversations(t *testing.T) {
 	doc := owner.Get("/customers/1/").Doc(t)
 	if n := doc.Find(fmt.Sprintf(`a[href="/app/inbox/%d/"]`, res.ConversationID)).Length(); n != 1 {
 		t.Errorf("the linked lead's conversation is linked %d times, want once", n)
+	}
+	// The channel and the state read in the page's language, not as codes ("webchat · new").
+	lang := doc.Find("html").AttrOr("lang", "")
+	c := i18n.For(lang)
+	want := fmt.Sprintf("#%d · Ayşe · %s · %s", res.ConversationID, c.T("inbox.channel.webchat"), c.T("inbox.state.new"))
+	if got := strings.TrimSpace(doc.Find(fmt.Sprintf(`a[href="/app/inbox/%d/"]`, res.ConversationID)).Text()); got != want || strings.Contains(got, "webchat") {
+		t.Errorf("the conversation link (%s) reads %q, want %q", lang, got, want)
 	}
 	if n := doc.Find(fmt.Sprintf(`a[href="/app/inbox/%d/"]`, other.ConversationID)).Length(); n != 0 {
 		t.Errorf("another lead's conversation is linked")
