@@ -166,3 +166,28 @@ func TestGuideNamesOnlyRealSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestGuideKeepsTheSignedInTopBar: the guide is public, yet a signed-in person reading it keeps
+// the panel's top bar (app menu, bell, user menu) in the language the link asks for; a stranger
+// gets the public bar.
+func TestGuideKeepsTheSignedInTopBar(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	op := e.User("acme", "olga", "operator")
+	for _, path := range []string{"/guide?lang=en", "/guide/inbox?lang=en"} {
+		r := op.Get(path)
+		d := r.Doc(t)
+		if r.StatusCode != http.StatusOK || d.Find(`a[href="/app/inbox/"]`).Length() == 0 || d.Find(`a.bell`).Length() != 1 ||
+			!strings.Contains(d.Find(".user-menu summary, details summary").Text(), "olga") {
+			t.Errorf("%s signed in: %d, app menu %d, bell %d", path, r.StatusCode, d.Find(`a[href="/app/inbox/"]`).Length(), d.Find(`a.bell`).Length())
+		}
+		if lang, _ := d.Find("html").Attr("lang"); lang != "en" {
+			t.Errorf("%s signed in: page language %q, want en", path, lang)
+		}
+		a := e.Client().Get(path)
+		if ad := a.Doc(t); a.StatusCode != http.StatusOK || ad.Find(`a[href="/app/inbox/"]`).Length() != 0 || ad.Find(`a[href="/login/"]`).Length() == 0 {
+			t.Errorf("%s as a stranger: %d, app menu %d", path, a.StatusCode, ad.Find(`a[href="/app/inbox/"]`).Length())
+		}
+	}
+}

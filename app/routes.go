@@ -71,8 +71,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /logout/", public, "", h.Account.Logout},
 		{"GET /login/2fa", public, "", h.Account.SecondStepForm},
 		{"POST /login/2fa", public, "", h.Account.SecondStep},
-		{"GET /guide", public, "", h.Guide.Index},
-		{"GET /guide/{section}", public, "", h.Guide.Section},
+		// The guide is open to anyone, and keeps a signed-in person's top bar (withPerson).
+		{"GET /guide", public, "", s.withPerson(h.Guide.Index)},
+		{"GET /guide/{section}", public, "", s.withPerson(h.Guide.Section)},
 		{"GET /healthz/", public, "", h.Ops.Healthz},
 		{"GET /readyz/", public, "", h.Ops.Readyz},
 		{"GET /metrics", public, "", h.Ops.Metrics},

@@ -84,38 +84,71 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 // signedIn resolves the session's user and memberships into the request context; false means it
 // answered (to the sign-in page, or an error).
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*web.Ctx, bool) {
+	c, err := s.person(r)
+	switch {
+	case errors.Is(err, errSignedOut):
+		if c.User == nil && c.Session != nil && auth.SignedIn(c.Session) != 0 {
+			_ = s.Sessions.End(w, r, c.Session) // a disabled or vanished user's session ends here
+		}
+		s.toLogin(w, r)
+		return nil, false
+	case err != nil:
+		s.Fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// errSignedOut: the request carries no session that opens the panel.
+var errSignedOut = errors.New("signed out")
+
+// person reads the request's signed-in user into its context (user, memberships, for staff every
+// tenant), writing nothing. Only a session row in platform.db opens the panel: signed out,
+// revoked, expired or half-finished (second factor owed) sessions, and disabled users, are
+// errSignedOut.
+func (s *Server) person(r *http.Request) (*web.Ctx, error) {
 	c := web.From(r)
 	sess := s.session(r)
 	c.Session = sess
-	// Only a session row in platform.db opens the panel: signed out, revoked, expired or
-	// half-finished (second factor owed) sessions are sent to the sign-in page.
 	uid := auth.SignedIn(sess)
 	if uid == 0 {
-		s.toLogin(w, r)
-		return nil, false
+		return c, errSignedOut
 	}
 	ctx := r.Context()
 	u, err := s.Platform.UserByID(ctx, uid)
 	if err != nil || u.Disabled {
-		_ = s.Sessions.End(w, r, sess)
-		s.toLogin(w, r)
-		return nil, false
+		return c, errSignedOut
 	}
-	c.User = u
 	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
 	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
+		return c, err
 	}
-	c.Memberships = ms
+	var all []*platform.Tenant
 	if u.IsStaff {
 		// The top bar's switcher lists every tenant for staff.
-		if c.AllTenants, err = s.Platform.ListTenants(ctx); err != nil {
-			s.Fail(w, r, err)
-			return nil, false
+		if all, err = s.Platform.ListTenants(ctx); err != nil {
+			return c, err
 		}
 	}
-	return c, true
+	c.User, c.Memberships, c.AllTenants = u, ms, all
+	return c, nil
+}
+
+// withPerson serves a public page (the guide) with the signed-in person's top bar when there is
+// one — the app menu, the bell, the user menu — so reading the guide does not look like being
+// signed out. Nobody is turned away: without a session, or when the person's business cannot be
+// opened, the page is served as to anyone.
+func (s *Server) withPerson(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if c, err := s.person(r); err == nil {
+			if err := s.enterTenant(w, r, c); err != nil {
+				c.Tenant, c.DB = nil, nil
+			}
+		} else {
+			c.User, c.Memberships, c.AllTenants = nil, nil, nil
+		}
+		h(w, r)
+	}
 }
 
 // enterTenant opens the session's active tenant (remembering the choice) into the context.
