@@ -58,6 +58,17 @@ func TestCRMCreateEditValidateAndRoles(t *testing.T) {
 	if n(`SELECT count(*) FROM orders WHERE total = 12500.5 AND currency = 'TRY'`) != 1 || n(`SELECT count(*) FROM invoices`) != 1 {
 		t.Error("order/invoice not stored as typed")
 	}
+	// Lists show dates as every page does (the page's format); the form keeps yyyy-mm-dd for
+	// <input type=date>.
+	if b := owner.Get("/orders/?lang=tr").Body; !strings.Contains(b, "01.03.2025") || strings.Contains(b, "2025-03-01") {
+		t.Error("the order list does not show the date as 01.03.2025")
+	}
+	if b := owner.Get("/invoices/?lang=en").Body; !strings.Contains(b, "Mar 5, 2025") || strings.Contains(b, "2025-03-05") {
+		t.Error("the invoice list does not show the date as Mar 5, 2025")
+	}
+	if b := owner.Get("/orders/1/").Body; !strings.Contains(b, `value="2025-03-01"`) {
+		t.Error("the order form does not keep the date as yyyy-mm-dd")
+	}
 	if got := n(`SELECT count(*) FROM action_logs WHERE provider = 'crm'`); got != 4 {
 		t.Errorf("action logs = %d, want 4", got)
 	}

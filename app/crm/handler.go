@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -98,6 +100,15 @@ func (h *Handler) Save(e Entity) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { h.save(w, r, string(e)) }
 }
 
+// listDate shows a stored date on a list as every page does: the page's date format in the
+// tenant's zone ("03.12.2026"), nothing for none.
+func listDate(p *i18n.Printer, ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return p.Date(time.UnixMilli(ms))
+}
+
 func statusOptions(c *web.Ctx, entity string, set []string) []Option {
 	out := make([]Option, 0, len(set))
 	for _, s := range set {
@@ -133,7 +144,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		if os, err = Orders(r.Context(), c.DB, f); err == nil {
 			for _, x := range os {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/orders/%d/", x.ID), []string{strconv.FormatInt(x.ID, 10), x.CustomerName,
-					c.T("crm.status." + x.Status), p.Money(x.Total, x.Currency), FormatDate(x.OrderedAt), x.Description}})
+					c.T("crm.status." + x.Status), p.Money(x.Total, x.Currency), listDate(p, x.OrderedAt), x.Description}})
 			}
 		}
 	case "invoices":
@@ -146,7 +157,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		if vs, err = Invoices(r.Context(), c.DB, f); err == nil {
 			for _, x := range vs {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/invoices/%d/", x.ID), []string{x.Number, x.CustomerName,
-					c.T("crm.status." + x.Status), p.Money(x.Amount, x.Currency), FormatDate(x.IssuedAt), FormatDate(x.PaidAt)}})
+					c.T("crm.status." + x.Status), p.Money(x.Amount, x.Currency), listDate(p, x.IssuedAt), listDate(p, x.PaidAt)}})
 			}
 		}
 	case "repair-requests":
@@ -171,7 +182,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 }
 
 // values reads the current record of an edit page as form values.
-func load(ctx context.Context, db *tenantdb.DB, ent string, id int64) (map[string]string, []Link, error) {
+func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, ent string, id int64) (map[string]string, []Link, error) {
 	v := map[string]string{}
 	switch ent {
 	case "customers":
@@ -188,7 +199,7 @@ func load(ctx context.Context, db *tenantdb.DB, ent string, id int64) (map[strin
 			return nil, nil, err
 		}
 		v["customer_id"], v["status"], v["total"], v["currency"], v["description"], v["ordered_at"] = fmt.Sprint(x.CustomerID), x.Status,
-			strconv.FormatFloat(x.Total, 'f', 2, 64), x.Currency, x.Description, FormatDate(x.OrderedAt)
+			strconv.FormatFloat(x.Total, 'f', 2, 64), x.Currency, x.Description, FormatDate(x.OrderedAt, loc)
 		if x.LeadID != 0 {
 			v["lead_id"] = fmt.Sprint(x.LeadID)
 		}
@@ -206,7 +217,7 @@ func load(ctx context.Context, db *tenantdb.DB, ent string, id int64) (map[strin
 			return nil, nil, err
 		}
 		v["customer_id"], v["number"], v["amount"], v["currency"], v["status"], v["issued_at"], v["paid_at"] = fmt.Sprint(x.CustomerID), x.Number,
-			strconv.FormatFloat(x.Amount, 'f', 2, 64), x.Currency, x.Status, FormatDate(x.IssuedAt), FormatDate(x.PaidAt)
+			strconv.FormatFloat(x.Amount, 'f', 2, 64), x.Currency, x.Status, FormatDate(x.IssuedAt, loc), FormatDate(x.PaidAt, loc)
 		links := []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}
 		if x.OrderID != 0 {
 			v["order_id"] = fmt.Sprint(x.OrderID)
@@ -318,7 +329,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	v, links, err := load(r.Context(), web.From(r).DB, ent, id)
+	v, links, err := load(r.Context(), web.From(r).DB, web.From(r).Zone(), ent, id)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -352,7 +363,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	if ent == "orders" && !inventoryOn(c) {
 		v["confirm_short"] = "1"
 	}
-	rec, errs := readRecord(ent, id, v, actor(c))
+	rec, errs := readRecord(ent, id, v, actor(c), c.Zone())
 	var short *ShortStock
 	if len(errs) == 0 {
 		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
@@ -380,7 +391,7 @@ type recordForm struct {
 
 // readRecord builds the record of kind ent (customers, orders, invoices, repair-requests) from
 // the form's trimmed values v and checks it; errs maps fields to catalog keys (empty = valid).
-func readRecord(ent string, id int64, v map[string]string, by Actor) (recordForm, map[string]string) {
+func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v[name], ",", "."), 64)
@@ -397,7 +408,7 @@ func readRecord(ent string, id int64, v map[string]string, by Actor) (recordForm
 		return n
 	}
 	date := func(name string) int64 {
-		ms, ok := ParseDate(v[name])
+		ms, ok := ParseDate(v[name], loc)
 		if !ok {
 			errs[name] = "crm.err.date"
 		}

@@ -472,25 +472,33 @@ func (e *ValidationError) Error() string {
 	return "crm: invalid record: " + strings.Join(parts, ", ")
 }
 
-// ParseDate reads a yyyy-mm-dd form date as noon in the business's zone (the server's local zone), in ms (0 for "").
-func ParseDate(s string) (int64, bool) {
+// ParseDate reads a yyyy-mm-dd form date as noon in loc (the business's zone; nil: the
+// server's), in ms (0 for "").
+func ParseDate(s string, loc *time.Location) (int64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, true
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	if loc == nil {
+		loc = time.Local
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, loc)
 	if err != nil {
 		return 0, false
 	}
 	return t.Add(12 * time.Hour).UnixMilli(), true
 }
 
-// FormatDate is ParseDate's inverse for form values.
-func FormatDate(ms int64) string {
+// FormatDate is ParseDate's inverse for form values (<input type=date> wants yyyy-mm-dd);
+// pages show dates with the printer's Date instead.
+func FormatDate(ms int64, loc *time.Location) string {
 	if ms == 0 {
 		return ""
 	}
-	return time.UnixMilli(ms).In(time.Local).Format("2006-01-02")
+	if loc == nil {
+		loc = time.Local
+	}
+	return time.UnixMilli(ms).In(loc).Format("2006-01-02")
 }
 
 func parseID(s string) (int64, bool) {

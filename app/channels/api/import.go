@@ -280,7 +280,7 @@ func (r *rowReader) date(k string) int64 {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t.UnixMilli()
 	}
-	ms, ok := crm.ParseDate(v)
+	ms, ok := crm.ParseDate(v, nil)
 	if !ok {
 		r.fe[k] = "api.row.date"
 	}
