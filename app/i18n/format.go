@@ -79,6 +79,16 @@ func (p *Printer) Percent(f float64, decimals int) string {
 	return sign + s + "%"
 }
 
+// SignedPercent is Percent with a plus before a positive change, for a rise or a fall:
+// "+%30" and "-%30" (tr), "+30%" (en, ar), "+30 %" (de, fr, es); zero has no sign.
+func (p *Printer) SignedPercent(f float64, decimals int) string {
+	s := p.Percent(f, decimals)
+	if u, neg := p.unsigned(f, decimals); !neg && strings.Trim(u, "0.,") != "" {
+		return "+" + s
+	}
+	return s
+}
+
 // Money formats an amount with two decimals and its currency: "1.250,50 ₺" (tr), "₺1,250.50"
 // (en), "1.250,50 €" (de), "$1,250.50" (en), and "1,250.50 XYZ" for a code without a known
 // symbol. English puts a known symbol first; the other languages put it after the amount.

@@ -91,6 +91,22 @@ func TestPercent(t *testing.T) {
 	}
 }
 
+// TestSignedPercent: a rise or a fall reads naturally in each language, the sign first.
+func TestSignedPercent(t *testing.T) {
+	for _, s := range []struct {
+		lang string
+		f    float64
+		want string
+	}{
+		{"tr", 30, "+%30"}, {"tr", -30, "-%30"}, {"en", 30, "+30%"}, {"en", -30, "-30%"},
+		{"ar", 30, "+30%"}, {"de", -30, "-30" + sp + "%"}, {"tr", 0, "%0"}, {"en", -0.001, "0%"},
+	} {
+		if got := For(s.lang).SignedPercent(s.f, 0); got != s.want {
+			t.Errorf("%s SignedPercent(%v) = %q, want %q", s.lang, s.f, got, s.want)
+		}
+	}
+}
+
 func TestMoney(t *testing.T) {
 	scenarios := []struct {
 		lang     string

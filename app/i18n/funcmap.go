@@ -50,6 +50,13 @@ func (p *Printer) FuncMap() template.FuncMap {
 			}
 			return p.Percent(v, decimals), nil
 		},
+		"spct": func(f any, decimals int) (string, error) {
+			v, err := toFloat64(f)
+			if err != nil {
+				return "", fmt.Errorf("i18n: spct: %w", err)
+			}
+			return p.SignedPercent(v, decimals), nil
+		},
 		"money": func(amount any, currency string) (string, error) {
 			v, err := toFloat64(amount)
 			if err != nil {

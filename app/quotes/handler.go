@@ -114,6 +114,7 @@ type editorPage struct {
 	Link      string
 	Until     string // valid_until as YYYY-MM-DD
 	Money     func(int64) string
+	Pct       func(int64) string // a stored rate (hundredths) as the reader writes a percentage
 }
 
 // Qty, Price and Rate write stored numbers back into the form.
@@ -135,6 +136,7 @@ func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *
 		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02")}
 	m := MoneyIn(c.Lang)
 	d.Money = func(v int64) string { return m(v, q.Currency) }
+	d.Pct = func(v int64) string { return c.P.Percent(float64(v)/100, decimalsOfRate(v)) }
 	var err error
 	if d.Products, err = crm.Products(ctx, c.DB, true); err != nil {
 		h.Render.Fail(w, r, err)

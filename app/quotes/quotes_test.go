@@ -177,6 +177,9 @@ func TestQuoteLifecycle(t *testing.T) {
 	}
 	if p := f.op.Get(path); !strings.Contains(p.Body, `data-status="approved"`) {
 		t.Fatal("the quote did not follow its approval")
+	} else if doc := p.Doc(t); strings.Contains(doc.Find("#quote-lines td.num").Text(), " %") || !strings.Contains(doc.Find("#quote-lines").Text(), "%20") || !strings.Contains(doc.Find("#quote-lines").Text(), "%8") {
+		// Turkish writes the percent sign before the number, as the printer does everywhere.
+		t.Errorf("the frozen quote writes rates %q, want %%20 and %%8", doc.Find("#quote-lines").Text())
 	}
 	// Frozen: the page refuses an edit, and so does the schema.
 	if r := f.op.Post(path, lines(pid)); r.StatusCode != http.StatusConflict {

@@ -103,6 +103,9 @@ func TestRolesViewerReadsOwnerManages(t *testing.T) {
 	if n := v.count(t, `SELECT count(*) FROM seasonal_campaigns WHERE lead_days = 21 AND uplift_pct = 180 AND month = 5 AND nth = 2 AND weekday = 0`); n != 1 {
 		t.Error("the edit was not stored")
 	}
+	if b := v.viewer.Get("/app/seasonal/").Doc(t).Text(); !strings.Contains(b, "talep +%180") {
+		t.Error("the calendar does not write the demand as talep +%180")
+	}
 	want(t, v.owner.Post("/app/seasonal/"+itoa(id)+"/delete", nil), http.StatusSeeOther, "owner deletes")
 	if n := v.count(t, `SELECT count(*) FROM seasonal_campaigns`); n != 0 {
 		t.Error("the date stayed")
