@@ -49,6 +49,7 @@ func panelPages(t *testing.T, b *chrome) []string {
 	pages := []string{
 		"/app/",
 		"/app/inbox/",
+		"/app/leads/",
 		fmt.Sprintf("/app/inbox/%d/", first("conversations")),
 		"/app/approvals/",
 		"/app/analytics/",
