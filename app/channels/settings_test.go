@@ -60,24 +60,29 @@ func TestChannelSettings(t *testing.T) {
 	}
 }
 
-// TestWhatsAppNotConnectedWithoutSecret: the channels page says WhatsApp is not connected until
-// the app secret is set (deliveries are refused until then).
-func TestWhatsAppNotConnectedWithoutSecret(t *testing.T) {
+// TestWebhookChannelsNotConnectedWithoutSecret: the channels page says WhatsApp and Telegram are
+// not connected until the secret that checks their webhooks is set (deliveries are refused until
+// then), with the warning that says why.
+func TestWebhookChannelsNotConnectedWithoutSecret(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme")
 	owner := e.User("acme", "olga", "owner")
-	state := func() string {
-		t.Helper()
-		return strings.TrimSpace(owner.Get("/app/settings/channels").Doc(t).Find("#whatsapp-state").Text())
-	}
-	if got := state(); got != "not connected" {
-		t.Fatalf("without an app secret the state reads %q, want %q", got, "not connected")
-	}
-	if r := owner.Post("/app/settings/channels", url.Values{"whatsapp_app_secret": {"meta-app-secret"}}); r.StatusCode != 303 {
-		t.Fatalf("save: %d", r.StatusCode)
-	}
-	if got := state(); got != "ready to receive" {
-		t.Fatalf("with an app secret the state reads %q, want %q", got, "ready to receive")
+	for _, c := range []struct{ name, secret string }{{"whatsapp", "whatsapp_app_secret"}, {"telegram", "telegram_secret_token"}} {
+		state := func() (string, int) {
+			t.Helper()
+			d := owner.Get("/app/settings/channels?lang=en").Doc(t)
+			sec := d.Find("#" + c.name + "-state").Parent().Parent()
+			return strings.TrimSpace(d.Find("#" + c.name + "-state").Text()), sec.Find(".flash-error").Length()
+		}
+		if got, warn := state(); got != "not connected" || warn != 1 {
+			t.Fatalf("%s without its secret reads %q with %d warnings, want %q and one", c.name, got, warn, "not connected")
+		}
+		if r := owner.Post("/app/settings/channels", url.Values{c.secret: {"s3cret-" + c.name}}); r.StatusCode != 303 {
+			t.Fatalf("save %s: %d", c.name, r.StatusCode)
+		}
+		if got, warn := state(); got != "ready to receive" || warn != 0 {
+			t.Fatalf("%s with its secret reads %q with %d warnings, want %q and none", c.name, got, warn, "ready to receive")
+		}
 	}
 }
 

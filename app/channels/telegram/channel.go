@@ -22,7 +22,11 @@ func (Channel) Info() channel.Info {
 			{Key: "telegram_api_base", Kind: settingdef.URL, Default: "https://api.telegram.org", Check: settingdef.HTTPURL,
 				Label: "channels.settings.telegram_api_base"},
 		},
-		Section: channel.Section{Help: "channels.settings.telegram_help", Code: webhookURL}}
+		// Without the secret token every webhook call is refused (it cannot be told from a stranger's).
+		Section: channel.Section{Help: "channels.settings.telegram_help", Code: webhookURL,
+			Ready: []string{"telegram_secret_token"}, ReadyLabel: "channels.settings.telegram_connected",
+			NotReadyLabel: "channels.settings.telegram_not_connected", NotReadyAlarm: true,
+			NotReadyWarning: "channels.settings.telegram_needs_secret"}}
 }
 
 // Send posts the reply to the conversation's chat (a text, or the file it carries with the text as
