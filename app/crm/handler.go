@@ -33,8 +33,21 @@ type field struct {
 
 type row struct {
 	Href  string
-	Cells []string
+	Cells []cell
 }
+
+// cell is one list value with how it reads in a right-to-left page: typed
+// text (names, descriptions) takes its direction from its own first letters,
+// while phones, numbers, money and dates stay left to right on one line, so
+// Arabic pages keep "0532 123 45 67" and "-2.640,00 ₺" in order.
+type cell struct {
+	Text string
+	Kind string // "text" (dir=auto), "ltr" (bdi dir=ltr, no wrap) or "" (a translated word)
+}
+
+func textCell(s string) cell { return cell{s, "text"} }
+func ltrCell(s string) cell  { return cell{s, "ltr"} }
+func wordCell(s string) cell { return cell{s, ""} }
 
 type listData struct {
 	Entity, Title string
@@ -131,7 +144,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		var cs []Customer
 		if cs, err = Customers(r.Context(), c.DB, f); err == nil {
 			for _, x := range cs {
-				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []string{x.Name, x.Phone, x.Email, x.Company, x.City}})
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []cell{textCell(x.Name), ltrCell(x.Phone), ltrCell(x.Email), textCell(x.Company), textCell(x.City)}})
 			}
 		}
 	case "orders":
@@ -143,8 +156,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		var os []Order
 		if os, err = Orders(r.Context(), c.DB, f); err == nil {
 			for _, x := range os {
-				d.Rows = append(d.Rows, row{fmt.Sprintf("/orders/%d/", x.ID), []string{strconv.FormatInt(x.ID, 10), x.CustomerName,
-					c.T("crm.status." + x.Status), p.Money(x.Total, x.Currency), listDate(p, x.OrderedAt), x.Description}})
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/orders/%d/", x.ID), []cell{ltrCell(strconv.FormatInt(x.ID, 10)), textCell(x.CustomerName),
+					wordCell(c.T("crm.status." + x.Status)), ltrCell(p.Money(x.Total, x.Currency)), ltrCell(listDate(p, x.OrderedAt)), textCell(x.Description)}})
 			}
 		}
 	case "invoices":
@@ -156,8 +169,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		var vs []Invoice
 		if vs, err = Invoices(r.Context(), c.DB, f); err == nil {
 			for _, x := range vs {
-				d.Rows = append(d.Rows, row{fmt.Sprintf("/invoices/%d/", x.ID), []string{x.Number, x.CustomerName,
-					c.T("crm.status." + x.Status), p.Money(x.Amount, x.Currency), listDate(p, x.IssuedAt), listDate(p, x.PaidAt)}})
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/invoices/%d/", x.ID), []cell{ltrCell(x.Number), textCell(x.CustomerName),
+					wordCell(c.T("crm.status." + x.Status)), ltrCell(p.Money(x.Amount, x.Currency)), ltrCell(listDate(p, x.IssuedAt)), ltrCell(listDate(p, x.PaidAt))}})
 			}
 		}
 	case "repair-requests":
@@ -169,8 +182,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		var rs []RepairRequest
 		if rs, err = Repairs(r.Context(), c.DB, f); err == nil {
 			for _, x := range rs {
-				d.Rows = append(d.Rows, row{fmt.Sprintf("/repair-requests/%d/", x.ID), []string{strconv.FormatInt(x.ID, 10), x.CustomerName,
-					c.T("crm.urgency." + x.Urgency), c.T("crm.status." + x.Status), x.Description}})
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/repair-requests/%d/", x.ID), []cell{ltrCell(strconv.FormatInt(x.ID, 10)), textCell(x.CustomerName),
+					wordCell(c.T("crm.urgency." + x.Urgency)), wordCell(c.T("crm.status." + x.Status)), textCell(x.Description)}})
 			}
 		}
 	}
