@@ -13,16 +13,22 @@ import (
 //go:embed holidays_tr.json
 var holidaysTR []byte
 
+// holidayKey prefixes a preset day's key in the file: "hours.holiday.new_year" is its name in
+// the catalog, in every language (the file's name is the official Turkish one).
+const holidayKey = "hours.holiday."
+
 type presetFile struct {
 	Fixed []struct {
 		MD   string `json:"md"`
 		Name string `json:"name"`
+		Key  string `json:"key"`
 		Half bool   `json:"half"`
 	} `json:"fixed"`
 	FromYear  int `json:"from_year"`
 	UntilYear int `json:"until_year"`
 	Religious []struct {
 		Name string   `json:"name"`
+		Key  string   `json:"key"`
 		Eve  string   `json:"eve"`
 		Days []string `json:"days"`
 	} `json:"religious"`
@@ -48,13 +54,13 @@ func presetDays(preset string) []ClosedDay {
 	}
 	for y := f.FromYear; y <= f.UntilYear; y++ {
 		for _, d := range f.Fixed {
-			add(ClosedDay{Date: strconv.Itoa(y) + "-" + d.MD, Name: d.Name, Half: d.Half})
+			add(ClosedDay{Date: strconv.Itoa(y) + "-" + d.MD, Name: d.Name, Key: holidayKey + d.Key, Half: d.Half})
 		}
 	}
 	for _, r := range f.Religious {
-		add(ClosedDay{Date: r.Eve, Name: r.Name + " arifesi", Half: true})
+		add(ClosedDay{Date: r.Eve, Name: r.Name + " arifesi", Key: holidayKey + r.Key + "_eve", Half: true})
 		for _, d := range r.Days {
-			add(ClosedDay{Date: d, Name: r.Name})
+			add(ClosedDay{Date: d, Name: r.Name, Key: holidayKey + r.Key})
 		}
 	}
 	out := make([]ClosedDay, 0, len(byDate))

@@ -25,6 +25,16 @@ type ClosedDay struct {
 	Date string `json:"date"`
 	Name string `json:"name,omitempty"`
 	Half bool   `json:"half,omitempty"`
+	// Key is a preset day's name in the catalog ("hours.holiday.new_year"), for pages to say
+	// in the reader's language; an owner's own day has none and shows its Name as written.
+	Key string `json:"-"`
+}
+
+// Day is the closed day's date at midnight UTC, for a page to write as a calendar day (the
+// template's day); zero for a malformed date.
+func (d ClosedDay) Day() time.Time {
+	t, _ := time.Parse(time.DateOnly, d.Date)
+	return t
 }
 
 // Away is an out-of-office period: closed from the first to the last date (both included), with

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"highvibe/app/i18n"
 )
 
 func mustNew(t *testing.T, c Config) *Schedule {
@@ -344,5 +346,39 @@ func TestOpenSpansAgreeWithBetween(t *testing.T) {
 	var none *Schedule
 	if sp := none.OpenSpans(from, from.Add(time.Hour)); len(sp) != 1 || sp[0].To.Sub(sp[0].From) != time.Hour {
 		t.Fatalf("nil schedule: %v", sp)
+	}
+}
+
+// TestPresetDaysNamedInEveryLanguage: every day of the Turkish preset has a catalog name in all
+// six languages; the Turkish one is the file's official name, and no other language shows the
+// Turkish words.
+func TestPresetDaysNamedInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, d := range PresetDays("tr") {
+		if d.Key == "" {
+			t.Fatalf("%s %s has no catalog key", d.Date, d.Name)
+		}
+		if seen[d.Key] {
+			continue
+		}
+		seen[d.Key] = true
+		for _, lang := range i18n.Langs {
+			p := i18n.For(lang)
+			if !p.Has(d.Key) {
+				t.Errorf("%s: %s lacks %s", d.Name, lang, d.Key)
+				continue
+			}
+			got := p.T(d.Key)
+			if lang == "tr" && got != d.Name {
+				t.Errorf("%s in tr reads %q, want the official name %q", d.Key, got, d.Name)
+			}
+			if lang != "tr" && got == d.Name {
+				t.Errorf("%s in %s is the Turkish name %q", d.Key, lang, got)
+			}
+		}
+	}
+	if len(seen) != 12 {
+		t.Errorf("%d named days, want 12 (8 fixed, 2 feasts and their eves)", len(seen))
 	}
 }

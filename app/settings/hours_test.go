@@ -3,6 +3,7 @@ package settings_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,20 @@ func TestHoursSettingsSave(t *testing.T) {
 	}
 	if _, ok := doc.Find(`input[name=after_hours][value=ack]`).Attr("checked"); !ok {
 		t.Error("after-hours mode not shown as chosen")
+	}
+	// The coming closed days: the preset's holidays named in the reader's language (the owner's
+	// own "Sayım" as written), dates as every page writes them.
+	iso := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	en := strings.TrimSpace(owner.Get("/app/settings/hours?lang=en").Doc(t).Find("#hours-upcoming").Text())
+	if en == "" || strings.Contains(en, "Bayramı") || strings.Contains(en, "Yılbaşı") || iso.MatchString(en) {
+		t.Errorf("upcoming days in en read %q", en)
+	}
+	if time.Now().Before(time.Date(2026, 12, 31, 0, 0, 0, 0, ist)) && !strings.Contains(en, "Dec 31, 2026 · Sayım") {
+		t.Errorf("upcoming days in en lack the owner's own day: %q", en)
+	}
+	tr := strings.TrimSpace(owner.Get("/app/settings/hours?lang=tr").Doc(t).Find("#hours-upcoming").Text())
+	if iso.MatchString(tr) || !regexp.MustCompile(`\d{2}\.\d{2}\.\d{4}`).MatchString(tr) {
+		t.Errorf("upcoming days in tr read %q", tr)
 	}
 }
 
