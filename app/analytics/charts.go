@@ -231,10 +231,16 @@ func forecastChart(f Forecast, ms MonthSeries) Figure {
 	return fc
 }
 
+// heatScale is the heatmap's colours, light for few and dark for many (ColorBrewer's Blues).
+var heatScale = [][]any{{0, "#f7fbff"}, {0.25, "#c6dbef"}, {0.5, "#6baed6"}, {0.75, "#2171b5"}, {1, "#08306b"}}
+
 // heatmapChart counts conversations per channel (rows) and state (columns); it stays empty
 // without conversations.
 func heatmapChart(d *Dataset, k KPI) Figure {
-	heat := Figure{Layout: layout("analytics.chart.segment_heatmap", nil)}
+	// Every state and channel keeps its label (Plotly skips every other category label when
+	// they crowd; the page wraps long ones instead).
+	every := map[string]any{"type": "category", "tickmode": "linear", "tick0": 0, "dtick": 1}
+	heat := Figure{Layout: layout("analytics.chart.segment_heatmap", map[string]any{"xaxis": every, "yaxis": every})}
 	if k.ConversationCount > 0 {
 		var xs, ys []string
 		for _, s := range convStates {
@@ -249,7 +255,10 @@ func heatmapChart(d *Dataset, k KPI) Figure {
 			}
 			z = append(z, row)
 		}
-		heat.Data = []map[string]any{{"type": "heatmap", "x": xs, "y": ys, "z": z, "colorscale": "Blues"}}
+		// More is darker: from near white at none to deep blue at the busiest cell (Plotly's own
+		// "Blues" runs the other way, so the busiest cells looked empty), each cell with its count.
+		heat.Data = []map[string]any{{"type": "heatmap", "x": xs, "y": ys, "z": z, "zmin": 0, "colorscale": heatScale,
+			"texttemplate": "%{z}", "xgap": 2, "ygap": 2}}
 	}
 	return heat
 }

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -178,6 +179,14 @@ func TestHeatmapChart(t *testing.T) {
 		if got := fig.Data[0]["y"]; !reflect.DeepEqual(got, []string{tr("inbox.channel.whatsapp"), tr("inbox.channel.email"), tr("inbox.channel.sms")}) {
 			t.Errorf("%s: y = %v", c.name, got)
 		}
+		// More is darker: the scale starts light at zero and ends dark at the busiest cell.
+		sc, ok := fig.Data[0]["colorscale"].([][]any)
+		if !ok || len(sc) < 2 || fig.Data[0]["reversescale"] == true || lightness(sc[0][1].(string)) <= lightness(sc[len(sc)-1][1].(string)) || fig.Data[0]["zmin"] != 0 {
+			t.Errorf("%s: colour scale %v does not run from light (none) to dark (most)", c.name, fig.Data[0]["colorscale"])
+		}
+		if x, _ := fig.Layout["xaxis"].(map[string]any); x["dtick"] != 1 {
+			t.Errorf("%s: x axis %v may skip state labels", c.name, x)
+		}
 	}
 }
 
@@ -226,4 +235,11 @@ func TestDecision3DChart(t *testing.T) {
 			t.Errorf("%s: z = %v, want %v", c.name, got, c.wantZ)
 		}
 	}
+}
+
+// lightness is the sum of a #rrggbb colour's channels.
+func lightness(hex string) int {
+	var r, g, b int
+	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	return r + g + b
 }

@@ -131,7 +131,7 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, k := range ChartKeys {
 		slot := ChartSlot{Key: k, Title: c.T("analytics.chart." + k), Empty: c.T("analytics.empty." + k),
-			Wide: k == "revenue_series" || k == "forecast_payload"}
+			Wide: k == "revenue_series" || k == "forecast_payload" || k == "segment_heatmap"}
 		if k == "forecast_payload" && c.HasModule(platform.ModuleSeasonal) {
 			slot.Note = c.T("analytics.forecast.seasonal_note")
 		}

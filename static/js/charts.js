@@ -107,6 +107,13 @@
       : gauge ? { l: 45, r: 45, t: 60, b: 10 } : { l: 10, r: 30, t: 20, b: 10 };
     for (const t of data) {
       if (polar && Array.isArray(t.theta)) t.theta = t.theta.map(wrap);
+      // A heatmap shows every state's label (the figure asks for each): long ones take two lines
+      // on a wide card; on a phone the labels stand upright and the cells' own counts replace
+      // the colour bar, which would take a third of the width.
+      if (t.type === 'heatmap') {
+        if (narrow) t.showscale = false;
+        else if (Array.isArray(t.x)) t.x = t.x.map((s) => wrap(s));
+      }
       if (t.type === 'indicator' && t.title) t.title = Object.assign({}, t.title, { text: wrap(t.title.text, 24), font: { size: 13 } });
     }
     // Notes under the plot (the funnel's lost leads) need a line of their own.
