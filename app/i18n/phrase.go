@@ -35,6 +35,15 @@ type Money struct {
 	Currency string
 }
 
+// Pct is a percentage argument of a Phrase (V in percent units: 30 is 30 %), written as the
+// page's language writes one ("%30" in tr, "30%" in en); Signed puts a plus before a rise
+// ("+%30"), for an expected change.
+type Pct struct {
+	V        float64
+	Decimals int
+	Signed   bool
+}
+
 // When is a moment argument of a Phrase: its date and clock time in the page's language and
 // time zone (Printer.DateTime).
 type When struct{ T time.Time }
@@ -78,6 +87,11 @@ func (p *Printer) arg(a any) any {
 		return p.Number(x.V, d)
 	case Money:
 		return p.Money(x.Amount, x.Currency)
+	case Pct:
+		if x.Signed {
+			return p.SignedPercent(x.V, x.Decimals)
+		}
+		return p.Percent(x.V, x.Decimals)
 	case When:
 		return p.DateTime(x.T)
 	case Day:

@@ -2,6 +2,7 @@ package words
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"highvibe/app/i18n"
@@ -156,6 +157,17 @@ func (r Rec) Title() i18n.Phrase {
 func (r Rec) Summary() []i18n.Phrase {
 	if r.Key != "" {
 		args := r.args(r.SummaryArgs)
+		if strings.HasPrefix(r.Key, "seasonal.rec.") && len(args) > 0 {
+			// A seasonal date's summary starts with its expected demand, a change in percent.
+			switch n := args[0].(type) {
+			case int:
+				args[0] = i18n.Pct{V: float64(n), Signed: true}
+			case int64:
+				args[0] = i18n.Pct{V: float64(n), Signed: true}
+			case float64:
+				args[0] = i18n.Pct{V: n, Decimals: 1, Signed: true}
+			}
+		}
 		if r.Day != "" {
 			args = append([]any{i18n.Day(r.Day)}, args...)
 		}

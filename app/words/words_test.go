@@ -97,6 +97,18 @@ func TestRecWorded(t *testing.T) {
 	if got := say("en", RecSummary(lg.JSON(), "")...); got != i18n.For("en").T("analytics.rec.leadgen.summary", 3, 12) {
 		t.Errorf("catalog rec: %q", got)
 	}
+	// A seasonal date's expected demand is a signed percentage as the language writes one, also
+	// for a row stored before (its args decoded from JSON).
+	for _, c := range []struct {
+		lang string
+		pct  int
+		want string
+	}{{"tr", 250, "talebin +%250 olmasını"}, {"tr", -30, "talebin -%30 olmasını"}, {"en", 250, "you expect +250% demand"}} {
+		sr := Rec{Key: "seasonal.rec.soon_nolast", TitleArgs: []any{"Anneler Günü", 14}, Day: "2027-05-09", SummaryArgs: []any{c.pct}}
+		if got := say(c.lang, RecSummary(sr.JSON(), "")...); !strings.Contains(got, c.want) || strings.Contains(got, "%!") {
+			t.Errorf("seasonal summary %s %d: %q, want %q in it", c.lang, c.pct, got, c.want)
+		}
+	}
 }
 
 // TestEveryBuiltinModelNamed: every "builtin-…" model name the code writes has a name of its
