@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -327,6 +328,9 @@ func reverse[T any](v []T) []T {
 
 // Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation,
 // and every recommendation title kept as its words ("i18n-rec:…") with rec's rendering of them.
+// embedded is a catalog phrase with a whole-number argument inside a chart text.
+var embedded = regexp.MustCompile(`\{\{` + i18nPrefix + `([a-z0-9_.]+)\|(-?\d+)\}\}`)
+
 func Localize(v any, t func(key string, args ...any) string, rec func(words string) string) any {
 	switch x := v.(type) {
 	case string:
@@ -340,6 +344,14 @@ func Localize(v any, t func(key string, args ...any) string, rec func(words stri
 				}
 			}
 			return t(key)
+		}
+		if strings.Contains(x, "{{"+i18nPrefix) {
+			// Words inside a text (a campaign's change on the forecast chart): {{i18n:key|n}}.
+			return embedded.ReplaceAllStringFunc(x, func(m string) string {
+				sub := embedded.FindStringSubmatch(m)
+				n, _ := strconv.Atoi(sub[2])
+				return t(sub[1], n)
+			})
 		}
 		return x
 	case []any:

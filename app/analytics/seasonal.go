@@ -101,11 +101,16 @@ func campaignWeeks(ctx context.Context, db *tenantdb.DB, months []time.Time) ([]
 	return out, nil
 }
 
-// campaignLabel is a month's marker text on the forecast chart: "Mother's Day +250%".
+// campaignLabel is a month's marker text on the forecast chart: "Mother's Day +250%", the
+// change written when served, as the reader's language writes a percentage ("+%250" in tr).
 func campaignLabel(ws []CampaignWeek) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
-		parts[i] = fmt.Sprintf("%s %+d%%", w.Name, w.UpliftPct)
+		key, n := "analytics.forecast.uplift_up", w.UpliftPct
+		if n < 0 {
+			key, n = "analytics.forecast.uplift_down", -n
+		}
+		parts[i] = fmt.Sprintf("%s {{%s%s|%d}}", w.Name, i18nPrefix, key, n)
 	}
 	return strings.Join(parts, "<br>")
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"highvibe/app/i18n"
 )
 
 func month(y int, m time.Month) time.Time { return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC) }
@@ -44,7 +46,16 @@ func TestSeasonalFactors(t *testing.T) {
 	}
 	fig := forecastChart(fc, MonthSeries{Months: []time.Time{month(2026, 11), month(2026, 12), month(2027, 1)}, Paid: []float64{90, 95, 0}})
 	notes, _ := fig.Layout["annotations"].([]map[string]any)
-	if len(fig.Data) != 4 || len(notes) != 1 || notes[0]["x"] != "2027-02" || notes[0]["text"] != "Sevgililer Günü +300%" {
-		t.Errorf("chart: %d traces, annotations %v", len(fig.Data), fig.Layout["annotations"])
+	if len(fig.Data) != 4 || len(notes) != 1 || notes[0]["x"] != "2027-02" {
+		t.Fatalf("chart: %d traces, annotations %v", len(fig.Data), fig.Layout["annotations"])
+	}
+	// The change reads as each language writes a percentage.
+	for lang, want := range map[string]string{"en": "Sevgililer Günü +300%", "tr": "Sevgililer Günü +%300"} {
+		if got := Localize(notes[0]["text"], i18n.For(lang).T, nil); got != want {
+			t.Errorf("marker in %s: %q, want %q", lang, got, want)
+		}
+	}
+	if got := Localize(campaignLabel([]CampaignWeek{{Name: "Kurban Bayramı", UpliftPct: -40}}), i18n.For("tr").T, nil); got != "Kurban Bayramı -%40" {
+		t.Errorf("a fall in tr: %q", got)
 	}
 }
