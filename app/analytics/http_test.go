@@ -152,16 +152,14 @@ func TestRefreshFromRecords(t *testing.T) {
 	// The decision chart's hover texts are the recommendations' titles in the reader's language,
 	// made from their stored words, not the English titles stored with them.
 	var titles []string
-	rows, err := db.Read.Query(`SELECT title FROM decision_recommendations WHERE words <> ''`)
-	if err != nil {
+	if err := tenantdb.EachRow(context.Background(), db.Read, `SELECT title FROM decision_recommendations WHERE words <> ''`, nil, func(rs *sql.Rows) error {
+		var s string
+		err := rs.Scan(&s)
+		titles = append(titles, s)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var s string
-		_ = rows.Scan(&s)
-		titles = append(titles, s)
-	}
-	rows.Close()
 	if len(titles) == 0 {
 		t.Fatal("no recommendation with stored words: the decision chart check would prove nothing")
 	}
