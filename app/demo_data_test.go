@@ -54,6 +54,15 @@ func TestDemoData(t *testing.T) {
 			count(`SELECT count(*) FROM messages`), count(`SELECT count(*) FROM customers`)}
 	}
 	first := snapshot()
+	// Each conversation brought in with its history logs the import once, so its log panel does
+	// not read empty above messages the team plainly sent.
+	if n := count(`SELECT count(*) FROM conversations c WHERE NOT EXISTS (SELECT 1 FROM action_logs a WHERE a.conversation_id = c.id)`); n != 0 {
+		t.Errorf("%d demo conversations have an empty action log", n)
+	}
+	if n, rows := count(`SELECT count(DISTINCT conversation_id) FROM action_logs WHERE action_type = 'history_imported'`),
+		count(`SELECT count(*) FROM action_logs WHERE action_type = 'history_imported'`); n < first[1]*9/10 || rows != n {
+		t.Errorf("%d conversations logged as imported (%d rows), want most of %d, once each", n, rows, first[1])
+	}
 	if first[0] < 200 || first[0] > 600 {
 		t.Errorf("leads %d, want 200..600", first[0])
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"highvibe/app/audit"
 )
 
 // HistoricConversation is a conversation brought in whole with its past times — the demo's six
 // months, or a thread imported from another tool — stored as it stands: no action-log row per
-// message and no assistant job, since nothing new happened.
+// message and no assistant job, since nothing new happened; one row logs the import itself.
 type HistoricConversation struct {
 	LeadID, CustomerID                int64 // CustomerID 0: none
 	Channel, ExternalID, State        string
@@ -75,6 +77,17 @@ func InsertHistory(ctx context.Context, tx *sql.Tx, h *HistoricConversation) (in
 		if err := setTags(ctx, tx, convID, h.Tags); err != nil {
 			return 0, err
 		}
+	}
+	// The import itself is an action, logged now: the conversation's log starts with it instead
+	// of reading empty above messages that were never received here.
+	first := h.Messages[0].At
+	for _, m := range h.Messages {
+		first = min(first, m.At)
+	}
+	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "history_imported",
+		Summary: fmt.Sprintf("brought in with its history: %d messages", len(h.Messages)), ConversationID: convID,
+		Payload: map[string]any{"messages": len(h.Messages), "channel": h.Channel, "first_at": first, "last_at": last}}); err != nil {
+		return 0, err
 	}
 	return convID, reindex(ctx, tx, convID)
 }

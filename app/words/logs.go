@@ -53,6 +53,13 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		if summary != "" {
 			return []i18n.Phrase{quoted("words.log.named", summary)}
 		}
+	case "history_imported":
+		var p struct {
+			Messages int `json:"messages"`
+		}
+		if decode(payload, &p) && p.Messages > 0 {
+			return []i18n.Phrase{i18n.P("words.log.history", p.Messages)}
+		}
 	case "handoff":
 		var p struct {
 			Reason string `json:"reason"`
