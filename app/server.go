@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"highvibe/app/hours/hoursdb"
 	"log/slog"
 	"net/http"
@@ -87,8 +88,8 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*web.Ctx, boo
 	c, err := s.person(r)
 	switch {
 	case errors.Is(err, errSignedOut):
-		if c.User == nil && c.Session != nil && auth.SignedIn(c.Session) != 0 {
-			_ = s.Sessions.End(w, r, c.Session) // a disabled or vanished user's session ends here
+		if errors.Is(err, errUserGone) {
+			_ = s.Sessions.End(w, r, c.Session)
 		}
 		s.toLogin(w, r)
 		return nil, false
@@ -99,8 +100,12 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*web.Ctx, boo
 	return c, true
 }
 
-// errSignedOut: the request carries no session that opens the panel.
-var errSignedOut = errors.New("signed out")
+// errSignedOut: the request carries no session that opens the panel; errUserGone (one of them):
+// its session names a user who is disabled or no longer exists, and the session should end.
+var (
+	errSignedOut = errors.New("signed out")
+	errUserGone  = fmt.Errorf("%w: the session's user is disabled or gone", errSignedOut)
+)
 
 // person reads the request's signed-in user into its context (user, memberships, for staff every
 // tenant), writing nothing. Only a session row in platform.db opens the panel: signed out,
@@ -117,7 +122,7 @@ func (s *Server) person(r *http.Request) (*web.Ctx, error) {
 	ctx := r.Context()
 	u, err := s.Platform.UserByID(ctx, uid)
 	if err != nil || u.Disabled {
-		return c, errSignedOut
+		return c, errUserGone
 	}
 	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
 	if err != nil {
@@ -140,12 +145,12 @@ func (s *Server) person(r *http.Request) (*web.Ctx, error) {
 // opened, the page is served as to anyone.
 func (s *Server) withPerson(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// person fills the context only for a signed-in user; a business that cannot be
+		// opened leaves the public bar's view of it.
 		if c, err := s.person(r); err == nil {
 			if err := s.enterTenant(w, r, c); err != nil {
 				c.Tenant, c.DB = nil, nil
 			}
-		} else {
-			c.User, c.Memberships, c.AllTenants = nil, nil, nil
 		}
 		h(w, r)
 	}

@@ -326,11 +326,13 @@ func reverse[T any](v []T) []T {
 	return out
 }
 
-// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation,
-// and every recommendation title kept as its words ("i18n-rec:…") with rec's rendering of them.
-// embedded is a catalog phrase with a whole-number argument inside a chart text.
+// embedded is a catalog phrase with a whole-number argument inside a chart text
+// ("{{i18n:key|n}}", a campaign's change on the forecast chart).
 var embedded = regexp.MustCompile(`\{\{` + i18nPrefix + `([a-z0-9_.]+)\|(-?\d+)\}\}`)
 
+// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation,
+// every embedded "{{i18n:key|n}}" inside a text with its phrase, and every recommendation title
+// kept as its words ("i18n-rec:…") with rec's rendering of them.
 func Localize(v any, t func(key string, args ...any) string, rec func(words string) string) any {
 	switch x := v.(type) {
 	case string:
