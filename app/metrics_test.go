@@ -144,7 +144,9 @@ func TestMetricsAfterRealWork(t *testing.T) {
 			if r := c.PostJSON("/api/webhooks/whatsapp/", body, map[string]string{"X-Api-Key": key, "X-Hub-Signature-256": whatsapp.Sign(body, "wrong")}); r.StatusCode != 403 {
 				t.Fatalf("badly signed delivery: %d %s", r.StatusCode, r.Body)
 			}
-			for _, kind := range []string{"whatsapp_process", "ai_triage"} {
+			// The search rebuild is queued SearchDelay after the message and runs after it: the
+			// customer lane is drained only when it has run too.
+			for _, kind := range []string{"whatsapp_process", "ai_triage", "inbox_search"} {
 				waitFor(t, e, sc.token, "highvibe_jobs_run_total", map[string]string{"kind": kind, "outcome": "done"}, 1)
 			}
 			owner := e.User("acme", "olga", "owner")
