@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,10 +72,11 @@ func NewWith(t testing.TB, o Options) *Env {
 		dir = t.TempDir()
 	}
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	// Warnings and errors go to the test's log, which prints only when the test fails (or under
+	// -v): a 500 seen on a loaded CI machine then says why.
+	tw := &testWriter{t: t}
+	t.Cleanup(tw.end) // registered first, so it runs after the server's Close
+	log := slog.New(slog.NewTextHandler(tw, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	proxies, err := web.ParseProxies(o.TrustedProxies)
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
@@ -95,11 +97,27 @@ func NewWith(t testing.TB, o Options) *Env {
 	return e
 }
 
-type testWriter struct{ t testing.TB }
+// testWriter writes the server's log lines to the test's log until the test has cleaned up; a
+// line from a goroutine that outlives it is dropped (testing panics on a late Log).
+type testWriter struct {
+	t     testing.TB
+	mu    sync.Mutex
+	ended bool
+}
 
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
+func (w *testWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.ended {
+		w.t.Log(strings.TrimSpace(string(b)))
+	}
 	return len(b), nil
+}
+
+func (w *testWriter) end() {
+	w.mu.Lock()
+	w.ended = true
+	w.mu.Unlock()
 }
 
 // Close stops HTTP, jobs, replication and databases (idempotent).
