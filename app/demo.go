@@ -96,9 +96,11 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 // seedDemoAI) and the site visits (one done, one confirmed, one waiting in the queue) through the
 // visits room, then the seasonal calendar's dates (demo_seasonal.go) and the web chat leads'
 // conversion tracking history (demo_conversions.go); the KPI snapshot comes after all of them, so
-// its figures (the forecast's campaign uplift too) count everything seeded.
+// its figures (the forecast's campaign uplift too) count everything seeded. Last, the owner's
+// notifications about all of those (demo_notify.go), which withdraws the events the seeding
+// itself raised (the snapshot's recommendations too).
 var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error{
-	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoStock, seedDemoVisits, seedDemoSeasonal, seedDemoConversions, seedDemoSnapshot,
+	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoStock, seedDemoVisits, seedDemoSeasonal, seedDemoConversions, seedDemoSnapshot, seedDemoNotifications,
 }
 
 const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

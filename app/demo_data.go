@@ -11,6 +11,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels"
 	"highvibe/app/crm"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -42,14 +43,21 @@ func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
 		talha = u.ID
 	}
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return err
+	}
 	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha}
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		for i := range demoLeadCount {
 			if err := g.lead(ctx, tx, i); err != nil {
 				return err
 			}
 		}
 		if err := g.scenarioC(ctx, tx); err != nil {
+			return err
+		}
+		if err := g.scenarioD(ctx, tx, loc); err != nil {
 			return err
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "demo", ActionType: "seed_leads", Summary: fmt.Sprintf(
@@ -520,6 +528,68 @@ func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 		Summary: "state → lost; lost reason: " + DemoLostReasonC, ModelName: "human-review", ActorUserID: g.talha, ActorName: DemoUser,
 		ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "lead_id": leadID, "state": "lost", "updated_by_user_id": g.talha}})
 	return err
+}
+
+// Scenario D is the demo's quote on its way (demo_quote.go, demo_visits.go): a garden in Moda that
+// wrote on the widget two days ago, was measured on a site visit the next morning and gets its
+// written quote today, so the KPI page's time to quote and time to visit read as a working
+// contractor's (hours, a day or two), not as the age of some old lead.
+const (
+	demoScenarioDExternal = demoExternalMark + "scenario-d"
+	demoScenarioDAddress  = "Caferağa Mah. Moda Cad. 41, Kadıköy"
+	demoScenarioDAge      = 46 * time.Hour // first message to the quote's sending
+)
+
+// demoScenarioDVisit is the start of scenario D's site visit: 11:00 in the business's zone on the
+// day after the first message (between 11 and 35 hours after it, so over well before now).
+func demoScenarioDVisit(first time.Time, loc *time.Location) time.Time {
+	d := first.In(loc).AddDate(0, 0, 1)
+	return time.Date(d.Year(), d.Month(), d.Day(), 11, 0, 0, 0, loc)
+}
+
+// scenarioD stores scenario D's lead and its widget conversation up to the visit; the visit and
+// the quote go through their rooms later.
+func (g *demoGen) scenarioD(ctx context.Context, tx *sql.Tx, loc *time.Location) error {
+	first := g.now.Add(-demoScenarioDAge)
+	visit := demoScenarioDVisit(first, loc)
+	ms := first.UnixMilli()
+	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: demoScenarioDExternal, Name: "Gökhan Tekin",
+		Phone: "0536 274 19 08", Email: "gokhan.tekin@gmail.com", Stage: "qualified", Source: "webchat", ConsentVersion: "kvkk-2025-01",
+		ConsentAt: ms, UTM: [5]string{"instagram", "cpc", "bahar-bahce"}, CreatedAt: ms, ExpectedValue: 330_000})
+	if err != nil {
+		return fmt.Errorf("demo: scenario D lead: %w", err)
+	}
+	msgs := []struct {
+		dir, author, body string
+		at                time.Time
+	}{
+		{"inbound", "customer", "Merhaba, Moda'daki bahçemiz yaklaşık 180 m². Gri granit küp taş döşetmek istiyoruz, kenarlara da plaka. Fiyat alabilir miyiz?", first},
+		{"outbound", "ai", "Merhaba Gökhan Bey! 180 m² bahçe için gri granit küp taş güzel bir seçim. Doğru fiyat için zemini görmemiz gerekiyor; adresinizi ve keşif için uygun bir saati yazar mısınız?", first.Add(time.Minute)},
+		{"inbound", "customer", "Caferağa Mah. Moda Cad. 41, Kadıköy. Yarın saat 11 uygun.", first.Add(18 * time.Minute)},
+		{"outbound", "user", "Teşekkürler Gökhan Bey, yarın 11:00'de keşifteyim. Ölçüden sonra teklifinizi buradan göndereceğim. — Talha", first.Add(41 * time.Minute)},
+		{"inbound", "customer", "Keşif için teşekkürler, teklifinizi bekliyoruz.", visit.Add(3 * time.Hour)},
+	}
+	urg, qual, sent := 55, 88, 72
+	h := &inbox.HistoricConversation{LeadID: leadID, Channel: "webchat", ExternalID: "demo-visitor-scenario-d", State: "qualified",
+		Urgency: &urg, Qualification: &qual, Sentiment: &sent, Language: "tr", Summary: "tr · 180 m² · granite · site visit done",
+		AssignedUserID: g.talha, AIMode: "active", LastInboundAt: msgs[len(msgs)-1].at.UnixMilli(), CreatedAt: ms, Tags: []string{"bahçe", "keşif"}}
+	for _, m := range msgs {
+		hm := inbox.HistoricMessage{Direction: m.dir, AuthorKind: m.author, Body: m.body, At: m.at.UnixMilli(), DeliveryStatus: "sent"}
+		if m.dir == "inbound" {
+			hm.DeliveryStatus = ""
+		}
+		if m.author == "user" {
+			hm.AuthorUserID = g.talha
+		}
+		h.Messages = append(h.Messages, hm)
+	}
+	if _, err := inbox.InsertHistory(ctx, tx, h); err != nil {
+		return fmt.Errorf("demo: scenario D conversation: %w", err)
+	}
+	g.msgs += len(msgs)
+	g.leads++
+	g.convs++
+	return nil
 }
 
 // scenariosAB store the widget and WhatsApp scenarios through the inbox service, as the channels do.

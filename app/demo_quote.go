@@ -21,11 +21,12 @@ import (
 // base URL (serve --base-url): serve's default address.
 const demoQuoteOrigin = "http://localhost:8080"
 
-// seedDemoQuote writes one quote through the quotes room as Talha would: a draft on the first
-// widget or WhatsApp conversation of a lead at the proposal stage, two catalog lines, asked for
-// approval, approved in the queue, sent with its link. It tolerates a demo without such a lead.
+// seedDemoQuote writes one quote through the quotes room as Talha would: a draft on scenario D's
+// widget conversation (the garden measured yesterday, demo_data.go), two catalog lines, asked for
+// approval, approved in the queue, sent with its link; the lead moves to the proposal stage. It
+// tolerates a demo without that lead.
 func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
-	convID, err := demoProposalConversation(ctx, db)
+	convID, err := demoScenarioDConversation(ctx, db)
 	if err != nil || convID == 0 {
 		return err
 	}
@@ -35,8 +36,12 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	}
 	a := quotes.Actor{UserID: u.ID, Name: DemoUser}
 	products, err := crm.Products(ctx, db, true)
-	if err != nil || len(products) < 2 {
+	if err != nil {
 		return err
+	}
+	granite, andesite := demoProductID(products, "GRN-KUP-GRI"), demoProductID(products, "AND-PLAKA-3")
+	if granite == "" || andesite == "" {
+		return nil
 	}
 	q, err := quotes.Create(ctx, db, convID, a, quotes.Defaults{Currency: "TRY", Language: "tr"})
 	if err != nil {
@@ -46,8 +51,8 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	in := quotes.Input{Language: q.Language, CustomerName: q.CustomerName, ValidUntil: time.Now().AddDate(0, 0, 15).UTC().Format("2006-01-02"),
 		Note: "Keşif sonrası ölçülere göre hazırlanmıştır; nakliye dahildir.",
 		Lines: []quotes.LineInput{
-			{Kind: "product", ProductID: strconv.FormatInt(products[0].ID, 10), Quantity: "180", VAT: "20"},
-			{Kind: "product", ProductID: strconv.FormatInt(products[1].ID, 10), Quantity: "40", Discount: "5", VAT: "20"},
+			{Kind: "product", ProductID: granite, Quantity: "165", VAT: "20"},
+			{Kind: "product", ProductID: andesite, Quantity: "18", Discount: "5", VAT: "20"},
 		}}
 	if q, err = quotes.Save(ctx, db, q.ID, in, quotes.CatalogOf(ctx, db), true, a, money); err != nil {
 		return fmt.Errorf("demo quote: %w", err)
@@ -66,35 +71,21 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	return nil
 }
 
-// demoProposalConversation is the latest widget or WhatsApp conversation of the first seeded
-// lead at the proposal stage (0 when there is none).
-func demoProposalConversation(ctx context.Context, db *tenantdb.DB) (int64, error) {
-	for i := 0; i < 1000; i++ {
-		leadID, err := inbox.LeadIDByExternal(ctx, db.Read, fmt.Sprintf("%slead-%d", demoExternalMark, i))
-		if err != nil {
-			return 0, err
-		}
-		if leadID == 0 {
-			return 0, nil
-		}
-		lead, err := inbox.LeadByID(ctx, db.Read, leadID)
-		if err != nil {
-			return 0, err
-		}
-		if lead.Stage != "proposal" {
-			continue
-		}
-		convID, err := inbox.LatestConversationOfLead(ctx, db.Read, leadID)
-		if err != nil || convID == 0 {
-			continue
-		}
-		c, err := inbox.ConversationByID(ctx, db.Read, convID)
-		if err != nil {
-			return 0, err
-		}
-		if c.Channel == "webchat" || c.Channel == "whatsapp" {
-			return convID, nil
+// demoScenarioDConversation is scenario D's widget conversation (0 when the demo has none).
+func demoScenarioDConversation(ctx context.Context, db *tenantdb.DB) (int64, error) {
+	leadID, err := inbox.LeadIDByExternal(ctx, db.Read, demoScenarioDExternal)
+	if err != nil || leadID == 0 {
+		return 0, err
+	}
+	return inbox.LatestConversationOfLead(ctx, db.Read, leadID)
+}
+
+// demoProductID is the id of the catalog product with sku, as a form gives it ("" when absent).
+func demoProductID(ps []*crm.Product, sku string) string {
+	for _, p := range ps {
+		if p.SKU == sku {
+			return strconv.FormatInt(p.ID, 10)
 		}
 	}
-	return 0, nil
+	return ""
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // seedDemoVisits writes the demo's site visits through the visits room as Talha would: one done
-// last week on the lead the quote was made for (with its measured area), one upcoming that was
+// yesterday on scenario D, the lead the quote is made for (with its measured area), one upcoming that was
 // approved in the queue (confirmed), and one booked for later in the week whose date still
 // waits in the approval queue. It tolerates a demo without such leads.
 func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantdb.DB) error {
@@ -34,13 +34,17 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 		}
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, loc)
 	}
-	if conv, err := demoProposalConversation(ctx, db); err != nil {
+	if conv, err := demoScenarioDConversation(ctx, db); err != nil {
 		return err
 	} else if conv != 0 {
-		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: conv, Start: at(-6, 11), DurationMin: 60,
-			Address: "Caferağa Mah. Moda Cad. 41, Kadıköy", Assignees: []int64{u.ID}},
+		c, err := inbox.ConversationByID(ctx, db.Read, conv)
+		if err != nil {
+			return err
+		}
+		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: conv, Start: demoScenarioDVisit(time.UnixMilli(c.CreatedAt), loc), DurationMin: 60,
+			Address: demoScenarioDAddress, Assignees: []int64{u.ID}},
 			visits.Outcome{Status: visits.StatusDone, AreaDM2: 18250, Surface: "Beton şap, düz", Access: "Bahçe kapısı 1,2 m; kamyon sokağa girebiliyor.",
-				Notes: "Müşteri granit küp taş istiyor; kenarlar için bordür de konuşuldu."}, DemoUser, a); err != nil {
+				Notes: "Müşteri gri granit küp taş istiyor; kenarlar için andezit plaka konuşuldu."}, DemoUser, a); err != nil {
 			return fmt.Errorf("demo visits: done: %w", err)
 		}
 	}

@@ -1,0 +1,226 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"highvibe/app/approvals"
+	"highvibe/app/inbox"
+	"highvibe/app/jobs"
+	"highvibe/app/notify"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+	"highvibe/app/visits"
+)
+
+// seedDemoNotifications gives the demo owner's bell a few days of notifications about records the
+// demo really has: the two newest conversations (scenarios A and B) and B's handoff, messages on
+// conversations assigned to Talha (read when he has read the conversation), next actions that
+// fell due, the site visit reminder before scenario D's visit, and the approvals waiting in the
+// queue — some read, the newest unread.
+//
+// Seeding raised hundreds of events in one second (every triaged conversation's handoff and
+// recommendation): told as they are, they would fill the bell with "99+" notifications all of
+// the same minute. The events due now are withdrawn here, before the job runner starts; those
+// due later (the overdue check of scenario B's next action, tomorrow's visit reminder) stay.
+func seedDemoNotifications(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantdb.DB) error {
+	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	if err != nil {
+		return fmt.Errorf("demo notifications: %w", err)
+	}
+	now := time.Now()
+	if err := withdrawSeedEvents(ctx, db, now); err != nil {
+		return err
+	}
+	ps, err := demoNotifications(ctx, db, u.ID, now)
+	if err != nil {
+		return fmt.Errorf("demo notifications: %w", err)
+	}
+	_, err = notify.ImportHistory(ctx, db, ps)
+	return err
+}
+
+// withdrawSeedEvents cancels the notification events the seeding queued that are due by now.
+func withdrawSeedEvents(ctx context.Context, db *tenantdb.DB, now time.Time) error {
+	rows, err := jobs.List(ctx, db, "queued", 100_000)
+	if err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if r.Kind == notify.JobEvent && r.RunAt <= now.UnixMilli() {
+				if _, err := jobs.Cancel(ctx, tx, r.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// demoNotifications are the owner's notifications, from the records as seeded.
+func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now time.Time) ([]notify.Past, error) {
+	var ps []notify.Past
+	add := func(e notify.Event, at time.Time, readAfter time.Duration) {
+		if at.After(now) {
+			at = now
+		}
+		p := notify.Past{UserID: talha, Event: e, At: at}
+		if readAfter > 0 && at.Add(readAfter).Before(now) {
+			p.Read = at.Add(readAfter)
+		}
+		ps = append(ps, p)
+	}
+	name := func(leadID int64) string {
+		if l, err := inbox.LeadByID(ctx, db.Read, leadID); err == nil {
+			return l.Name
+		}
+		return ""
+	}
+	firstInbound := func(convID int64, last bool) (*inbox.Message, error) {
+		ms, err := inbox.Messages(ctx, db.Read, convID, 0, 5000)
+		if err != nil {
+			return nil, err
+		}
+		var found *inbox.Message
+		for _, m := range ms {
+			if m.Direction == "inbound" {
+				found = m
+				if !last {
+					break
+				}
+			}
+		}
+		return found, nil
+	}
+
+	// Scenarios A (the widget) and B (WhatsApp, handed to a person): new, unread; B's handoff was
+	// read when Talha took the conversation.
+	var scenarioA, scenarioB int64
+	for k, sc := range []struct{ channel, ext string }{{"webchat", "demo-visitor-scenario-a"}, {"whatsapp", "905321184467"}} {
+		ids, err := inbox.ConversationsByExternalID(ctx, db.Read, sc.channel, sc.ext)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		if k == 0 {
+			scenarioA = ids[0]
+		} else {
+			scenarioB = ids[0]
+		}
+		c, err := inbox.ConversationByID(ctx, db.Read, ids[0])
+		if err != nil {
+			return nil, err
+		}
+		m, err := firstInbound(c.ID, false)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		n := name(c.LeadID)
+		add(notify.Event{Kind: notify.KindNewConversation, ConversationID: c.ID, MessageID: m.ID, Name: n, Text: m.Body}, time.UnixMilli(m.CreatedAt), 0)
+		if c.HandoffRequired {
+			add(notify.Event{Kind: notify.KindHandoff, ConversationID: c.ID, Name: n, At: m.CreatedAt + 2000},
+				time.UnixMilli(m.CreatedAt).Add(2*time.Second), 4*time.Minute)
+		}
+	}
+
+	// Conversations assigned to Talha: the newest customer messages of the last four days (unread
+	// where the conversation still is) and the next actions that fell due in that time.
+	rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{State: "open", AssignedTo: talha, UserID: talha, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	since := now.Add(-4 * 24 * time.Hour).UnixMilli()
+	messages, overdue := 0, 0
+	for _, r := range rows {
+		if r.Channel == "call" || r.Channel == "manual" {
+			continue
+		}
+		if messages < 3 && r.WaitingSince > since && r.WaitingSince < now.Add(-3*time.Hour).UnixMilli() {
+			m, err := firstInbound(r.ID, true)
+			if err != nil {
+				return nil, err
+			}
+			if m != nil {
+				read := time.Duration(0)
+				if r.UnreadCount == 0 {
+					read = 35 * time.Minute
+				}
+				add(notify.Event{Kind: notify.KindAssignedMessage, ConversationID: r.ID, MessageID: m.ID, Name: r.LeadName, Text: m.Body},
+					time.UnixMilli(m.CreatedAt), read)
+				messages++
+			}
+		}
+		if overdue < 2 && r.NextAction != "" && r.NextActionDueAt > since && r.NextActionDueAt < now.Add(-time.Hour).UnixMilli() {
+			read := time.Duration(0)
+			if overdue == 0 {
+				read = 2 * time.Hour
+			}
+			add(notify.Event{Kind: notify.KindOverdue, ConversationID: r.ID, DueAt: r.NextActionDueAt, Name: r.LeadName, Text: r.NextAction},
+				time.UnixMilli(r.NextActionDueAt), read)
+			overdue++
+		}
+	}
+
+	// Site visits: the reminder an hour before scenario D's visit (read), and the approval the
+	// visit booked for later in the week waits for (unread).
+	vs, err := visits.ListRange(ctx, db.Read, now.AddDate(0, 0, -10), now.AddDate(0, 0, 10), talha)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		start := time.UnixMilli(v.StartsAt)
+		switch {
+		case v.Status == visits.StatusDone && start.Before(now):
+			add(notify.Event{Kind: notify.KindVisitSoon, ConversationID: v.ConversationID, UserIDs: []int64{talha}, DueAt: v.StartsAt,
+				Name: name(v.LeadID), Text: v.Address}, start.Add(-time.Hour), 10*time.Minute)
+		case v.Status == visits.StatusProposed && v.RecommendationID != 0:
+			rec, err := approvals.ByID(ctx, db.Read, v.RecommendationID)
+			if err != nil {
+				return nil, err
+			}
+			add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: v.ConversationID, Name: name(v.LeadID)},
+				time.UnixMilli(rec.CreatedAt), 0)
+		}
+	}
+
+	// The queue: the newest recommendations of scenarios A and B (unread) and two older ones still
+	// waiting (read), one per conversation.
+	pending, err := approvals.Pending(ctx, db, 1000)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{} // conversations told of one recommendation already
+	for _, p := range ps {
+		if p.Event.Kind == notify.KindApproval {
+			seen[p.Event.ConversationID] = true
+		}
+	}
+	older := 0
+	for _, rec := range pending {
+		if seen[rec.ConversationID] || rec.ConversationID == 0 || (rec.ConversationID != scenarioA && rec.ConversationID != scenarioB && older == 2) {
+			continue
+		}
+		c, err := inbox.ConversationByID(ctx, db.Read, rec.ConversationID)
+		if err != nil {
+			continue
+		}
+		// A recommendation on a conversation of the last two hours came with its triage; the
+		// older ones are dated by their conversation's last customer message.
+		at := time.UnixMilli(c.LastInboundAt).Add(time.Minute)
+		if c.LastInboundAt == 0 {
+			continue
+		}
+		switch {
+		case rec.ConversationID == scenarioA || rec.ConversationID == scenarioB:
+			add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: c.ID, Name: name(c.LeadID)}, at, 0)
+			seen[c.ID] = true
+		case older < 2 && now.Sub(at) < 3*24*time.Hour && now.Sub(at) > 6*time.Hour:
+			add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: c.ID, Name: name(c.LeadID)}, at, 50*time.Minute)
+			seen[c.ID] = true
+			older++
+		}
+	}
+	return ps, nil
+}
