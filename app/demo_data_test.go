@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +12,9 @@ import (
 	"highvibe/app"
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
+	"highvibe/app/auth"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // BenchmarkDemoSeed times `serve --demo`'s seeding of a fresh data directory (in-process, no jobs):
@@ -171,6 +176,102 @@ func TestDemoData(t *testing.T) {
 	}
 	if !strings.Contains(r.Body, "Hüseyin Çelik") {
 		t.Error("recent conversations miss scenario B")
+	}
+
+	// The bell: every member with panel access has a few days of notifications about records the
+	// demo has (read and unread, several kinds), not the seeding's own burst of events (withdrawn
+	// before any job ran), and the list reads in the panel's languages.
+	demoTenant, err := e.Server.Platform.TenantBySlug(ctx, app.DemoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := e.Server.Platform.MembersOfTenant(ctx, demoTenant.ID)
+	if err != nil || len(members) == 0 {
+		t.Fatalf("members: %v", err)
+	}
+	for _, m := range members {
+		if m.Disabled || !auth.Can(m.Role, false, auth.ReadPanel) {
+			continue
+		}
+		unread := count(`SELECT count(*) FROM notifications n WHERE n.user_id = ? AND n.read_at IS NULL
+			AND (n.conversation_id IS NULL OR EXISTS (SELECT 1 FROM conversations c WHERE c.id = n.conversation_id))
+			AND (n.recommendation_id IS NULL OR EXISTS (SELECT 1 FROM decision_recommendations r WHERE r.id = n.recommendation_id))
+			AND (n.conversation_id IS NOT NULL OR n.recommendation_id IS NOT NULL)`, m.UserID)
+		if unread == 0 {
+			t.Errorf("%s has no unread notification that leads to a demo record", m.Username)
+		}
+	}
+	talhaID := members[0].UserID
+	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ?`, talhaID); n < 8 || n > 30 {
+		t.Errorf("%d notifications for the owner, want a modest set of 8..30", n)
+	}
+	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NOT NULL`, talhaID); n < 3 {
+		t.Errorf("%d read notifications, want some", n)
+	}
+	if n := count(`SELECT count(DISTINCT kind) FROM notifications WHERE user_id = ?`, talhaID); n < 5 {
+		t.Errorf("notifications of %d kinds, want ≥ 5", n)
+	}
+	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND created_at < ?`, talhaID, time.Now().Add(-24*time.Hour).UnixMilli()); n < 2 {
+		t.Errorf("%d notifications older than a day: not spread over the last days", n)
+	}
+	if n := count(`SELECT count(*) FROM notifications WHERE created_at > ? OR created_at < ?`, time.Now().UnixMilli(), time.Now().AddDate(0, 0, -7).UnixMilli()); n != 0 {
+		t.Errorf("%d notifications in the future or older than a week", n)
+	}
+	if n := count(`SELECT count(*) FROM notifications n JOIN conversations c ON c.id = n.conversation_id JOIN leads l ON l.id = c.lead_id
+		WHERE json_extract(n.params, '$.name') <> l.name`); n != 0 {
+		t.Errorf("%d notifications name someone else than their conversation's lead", n)
+	}
+	if n := count(`SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND status = 'queued' AND run_at <= ?`, time.Now().UnixMilli()); n != 0 {
+		t.Errorf("%d notification events of the seeding still queued: the bell would fill with them", n)
+	}
+	for lang, line := range map[string]string{"tr": "Selin Aydın ile yeni konuşma", "en": "New conversation with Selin Aydın", "ar": "محادثة جديدة مع Selin Aydın"} {
+		r := c.Get("/app/notifications/?lang=" + lang)
+		if r.StatusCode != 200 || !strings.Contains(r.Body, line) {
+			t.Errorf("notifications in %s: %d, no %q", lang, r.StatusCode, line)
+			continue
+		}
+		doc := r.Doc(t)
+		unread := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, talhaID)
+		if got := doc.Find(".notify-item.is-unread").Length(); got != unread {
+			t.Errorf("%s: %d unread items shown, want %d", lang, got, unread)
+		}
+		if bell := strings.TrimSpace(doc.Find(".bell-count").Contents().First().Text()); bell != itoa(unread) {
+			t.Errorf("%s: bell reads %q, want %d", lang, bell, unread)
+		}
+	}
+	r = c.Get("/app/notifications/?lang=en")
+	r.Doc(t).Find(".notify-link").Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		open := c.Get(href) // marks it read and leads on to its record
+		loc := open.Header.Get("Location")
+		if open.StatusCode != http.StatusSeeOther || loc == "" {
+			t.Errorf("notification %s: %d to %q", href, open.StatusCode, loc)
+			return
+		}
+		if to := c.Get(strings.SplitN(loc, "#", 2)[0] + "?lang=en"); to.StatusCode != 200 {
+			t.Errorf("notification %s leads to %s: %d", href, loc, to.StatusCode)
+		}
+	})
+
+	// The quote was written on a recent lead: the KPI page's time to quote and time to visit read
+	// as a contractor's (hours, a day or two), not as the age of an old lead.
+	var kpiJSON string
+	if err := db.Read.QueryRowContext(ctx, `SELECT kpi FROM analytics_snapshots ORDER BY id DESC LIMIT 1`).Scan(&kpiJSON); err != nil {
+		t.Fatal(err)
+	}
+	var kpi struct {
+		QuoteHours float64 `json:"quote_lead_hours"`
+		VisitHours float64 `json:"visit_lead_hours"`
+		Quotes     int     `json:"quotes_sent"`
+	}
+	if err := json.Unmarshal([]byte(kpiJSON), &kpi); err != nil {
+		t.Fatal(err)
+	}
+	if kpi.Quotes == 0 || kpi.QuoteHours <= 1 || kpi.QuoteHours > 72 {
+		t.Errorf("time to quote %.1f h over %d quotes, want a few hours to three days", kpi.QuoteHours, kpi.Quotes)
+	}
+	if kpi.VisitHours <= 1 || kpi.VisitHours > 72 || kpi.VisitHours >= kpi.QuoteHours {
+		t.Errorf("time to visit %.1f h, want a few hours to three days, before the quote (%.1f h)", kpi.VisitHours, kpi.QuoteHours)
 	}
 
 	// Handoffs are one number on both screens. A closed conversation still flagged for a person
