@@ -93,7 +93,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 // the assistant's triage of the newest conversations, then the CRM records whose orders link to
 // the won leads, one quote written, approved and sent through the quotes room, one order won today
 // taking stone out of stock (the inventory module; the stock itself is seeded with the catalog in
-// seedDemoAI) and the site visits (one done, one confirmed, one waiting in the queue) through the
+// seedDemoAI) and the site visits (two done, one confirmed, one waiting in the queue) through the
 // visits room, then the seasonal calendar's dates (demo_seasonal.go) and the web chat leads'
 // conversion tracking history (demo_conversions.go); the KPI snapshot comes after all of them, so
 // its figures (the forecast's campaign uplift too) count everything seeded. Last, the owner's

@@ -263,6 +263,10 @@ func TestDemoData(t *testing.T) {
 		QuoteHours float64 `json:"quote_lead_hours"`
 		VisitHours float64 `json:"visit_lead_hours"`
 		Quotes     int     `json:"quotes_sent"`
+		VisitsDone int     `json:"visits_done"`
+		VisitWon   float64 `json:"visit_won_rate"`
+		Accuracy   float64 `json:"forecast_accuracy"`
+		Backtest   int     `json:"forecast_backtest"`
 	}
 	if err := json.Unmarshal([]byte(kpiJSON), &kpi); err != nil {
 		t.Fatal(err)
@@ -273,6 +277,25 @@ func TestDemoData(t *testing.T) {
 	if kpi.VisitHours <= 1 || kpi.VisitHours > 72 || kpi.VisitHours >= kpi.QuoteHours {
 		t.Errorf("time to visit %.1f h, want a few hours to three days, before the quote (%.1f h)", kpi.VisitHours, kpi.QuoteHours)
 	}
+	// More than one visit was done, one of them on a lead won since (visit to won is not 0 %).
+	if kpi.VisitsDone < 2 || kpi.VisitWon <= 0 || kpi.VisitWon >= 100 {
+		t.Errorf("%d visits done, visit to won %.1f %%", kpi.VisitsDone, kpi.VisitWon)
+	}
+	// The first month of the six has a whole month's payments, some for orders of the month before
+	// (it held a third of a month's, and the forecast's backtest, starting from that jump, read 0 %).
+	windowStart := time.Date(time.Now().Year(), time.Now().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -5, 0)
+	if n := count(`SELECT count(*) FROM invoices i JOIN orders o ON o.id = i.order_id WHERE i.status = 'paid'
+		AND i.paid_at >= ? AND i.paid_at < ? AND o.ordered_at < ?`, windowStart.UnixMilli(), windowStart.AddDate(0, 1, 0).UnixMilli(), windowStart.UnixMilli()); n == 0 {
+		t.Error("no payment in the first month for an order of the month before")
+	}
+	if n := count(`SELECT count(*) FROM invoices WHERE status = 'paid' AND paid_at < ?`, windowStart.UnixMilli()); n != 0 {
+		t.Errorf("%d invoices paid before the six months", n)
+	}
+	if kpi.Backtest == 0 {
+		t.Error("the revenue forecast was not backtested")
+	}
+	t.Logf("time to quote %.1f h, time to visit %.1f h, visit to won %.1f %%, forecast accuracy %.1f %% over %d months",
+		kpi.QuoteHours, kpi.VisitHours, kpi.VisitWon, kpi.Accuracy, kpi.Backtest)
 
 	// Handoffs are one number on both screens. A closed conversation still flagged for a person
 	// (a deal won while the flag stayed on) is where two definitions would part.

@@ -14,7 +14,8 @@ import (
 )
 
 // seedDemoVisits writes the demo's site visits through the visits room as Talha would: one done
-// yesterday on scenario D, the lead the quote is made for (with its measured area), one upcoming that was
+// the day after scenario D's first message, on the lead the quote is made for (with its measured
+// area), one done weeks ago on a lead that was then won, one upcoming that was
 // approved in the queue (confirmed), and one booked for later in the week whose date still
 // waits in the approval queue. It tolerates a demo without such leads.
 func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantdb.DB) error {
@@ -46,6 +47,22 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 			visits.Outcome{Status: visits.StatusDone, AreaDM2: 18250, Surface: "Beton şap, düz", Access: "Bahçe kapısı 1,2 m; kamyon sokağa girebiliyor.",
 				Notes: "Müşteri gri granit küp taş istiyor; kenarlar için andezit plaka konuşuldu."}, DemoUser, a); err != nil {
 			return fmt.Errorf("demo visits: done: %w", err)
+		}
+	}
+	// A garden done a few weeks ago that went on to be won: measured the morning after the customer
+	// first wrote, so the KPI page's visit figures are not one visit's alone (visit to won 0 %).
+	if won, err := demoStageConversations(ctx, db, "won", 80); err != nil {
+		return err
+	} else if c := demoRecentWon(ctx, db, won, time.Now().AddDate(0, 0, -7)); c != nil {
+		d := time.UnixMilli(c.CreatedAt).In(loc).AddDate(0, 0, 1)
+		for d.Weekday() == time.Sunday {
+			d = d.AddDate(0, 0, 1)
+		}
+		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: c.ID, Start: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, loc),
+			DurationMin: 60, Address: "Kirazlıtepe Mah. Alemdağ Cad. 88, Çekmeköy", Assignees: []int64{u.ID}},
+			visits.Outcome{Status: visits.StatusDone, AreaDM2: 9600, Surface: "Toprak zemin, hafif eğimli", Access: "Site girişi geniş; palet forkliftle indirilebilir.",
+				Notes: "Garaj yolu ve bahçe yürüyüş yolu; 8 cm kilit parke önerildi."}, DemoUser, a); err != nil {
+			return fmt.Errorf("demo visits: won: %w", err)
 		}
 	}
 	convs, err := demoStageConversations(ctx, db, "qualified", 2)
@@ -93,4 +110,20 @@ func demoStageConversations(ctx context.Context, db *tenantdb.DB, stage string, 
 		}
 	}
 	return out, nil
+}
+
+// demoRecentWon is the newest of the won conversations on the widget or WhatsApp that started
+// before before (nil when there is none).
+func demoRecentWon(ctx context.Context, db *tenantdb.DB, ids []int64, before time.Time) *inbox.Conversation {
+	var best *inbox.Conversation
+	for _, id := range ids {
+		c, err := inbox.ConversationByID(ctx, db.Read, id)
+		if err != nil || c.Channel != "webchat" && c.Channel != "whatsapp" || c.CreatedAt >= before.UnixMilli() {
+			continue
+		}
+		if best == nil || c.CreatedAt > best.CreatedAt {
+			best = c
+		}
+	}
+	return best
 }
