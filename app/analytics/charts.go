@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"highvibe/app/i18n"
 )
 
 // Chart texts are stored as "i18n:<catalog key>" and translated when the chart pack is served
@@ -27,6 +29,26 @@ func recText(p RecPoint) string {
 
 // trArg is tr with one whole-number argument: "i18n:<key>|<n>", translated as T(key, n).
 func trArg(key string, n int) string { return i18nPrefix + key + "|" + strconv.Itoa(n) }
+
+// Numbers and phrases inside a chart text are written when the pack is served, as the reader's
+// language writes them (Localize), never by Plotly's own formatting: "{{pct:72.2|0}}" is a
+// percentage ("%72" in Turkish, "72%" in English, "72 %" in German), "{{num:1250|0}}" a number
+// ("1.250" in Turkish), "{{i18n:key|arg}}" a catalog phrase with one argument (a whole number,
+// or a text such as a percentage token) and "{{i18n:key}}" one without.
+func pctText(v float64, decimals int) string { return numToken("pct", v, decimals) }
+
+func numText(v float64, decimals int) string { return numToken("num", v, decimals) }
+
+func numToken(kind string, v float64, decimals int) string {
+	return "{{" + kind + ":" + strconv.FormatFloat(v, 'f', -1, 64) + "|" + strconv.Itoa(decimals) + "}}"
+}
+
+func phrase(key string, arg ...string) string {
+	if len(arg) == 0 {
+		return "{{" + i18nPrefix + key + "}}"
+	}
+	return "{{" + i18nPrefix + key + "|" + arg[0] + "}}"
+}
 
 // Figure is one Plotly figure.
 type Figure struct {
@@ -74,6 +96,16 @@ func layout(title string, extra map[string]any) map[string]any {
 
 func axis(title string) map[string]any {
 	return map[string]any{"title": map[string]any{"text": tr(title)}}
+}
+
+// percentAxis is an axis of percentages with its ticks at vals, each labelled as the reader's
+// language writes a percentage ("%50" in Turkish, "50%" in English, "50 %" in German).
+func percentAxis(vals []float64) map[string]any {
+	text := make([]string, len(vals))
+	for i, v := range vals {
+		text[i] = pctText(v, 0)
+	}
+	return map[string]any{"tickmode": "array", "tickvals": vals, "ticktext": text}
 }
 
 // BuildCharts turns a computed snapshot into the chart_pack. A chart without data has an empty
@@ -143,7 +175,21 @@ func funnelChart(d *Dataset, k KPI) Figure {
 			reached += d.LeadStages[open[i]]
 			ys[i], xs[i] = tr("analytics.stage."+open[i]), reached
 		}
-		funnel.Data = []map[string]any{{"type": "funnel", "y": ys, "x": xs, "textinfo": "value+percent previous"}}
+		// Each step's count and its share of the step before, written by the server in the
+		// reader's language ("%72" in Turkish; Plotly's own percent text is always "72%" and its
+		// hover says "of previous" in English). The first step has no step before it.
+		text, hover := make([]string, len(open)), make([]string, len(open))
+		for i, x := range xs {
+			text[i] = numText(float64(x), 0)
+			hover[i] = text[i]
+			if i > 0 && xs[i-1] > 0 {
+				share := pctText(round2(float64(x)*100/float64(xs[i-1])), 0)
+				text[i] += "<br>" + share
+				hover[i] += "<br>" + phrase("analytics.funnel.of_previous", share)
+			}
+		}
+		funnel.Data = []map[string]any{{"type": "funnel", "y": ys, "x": xs, "text": text, "textinfo": "text",
+			"hovertext": hover, "hovertemplate": "%{y}<br>%{hovertext}<extra></extra>"}}
 		funnel.Layout["annotations"] = []map[string]any{{"text": trArg("analytics.funnel.lost", d.LeadStages["lost"]),
 			"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -8, "showarrow": false}}
 	}
@@ -177,13 +223,21 @@ func roiChart(k KPI) Figure {
 // spiderChart draws the five 0–100 scores as a closed polygon; it stays empty with neither leads
 // nor conversations.
 func spiderChart(k KPI) Figure {
-	spider := Figure{Layout: layout("analytics.chart.spider_payload", map[string]any{"polar": map[string]any{"radialaxis": map[string]any{"range": []int{0, 100}}}})}
+	// The scores are percentages: the rings and the hover say so as the reader's language does.
+	radial := percentAxis([]float64{0, 25, 50, 75, 100})
+	radial["range"] = []int{0, 100}
+	spider := Figure{Layout: layout("analytics.chart.spider_payload", map[string]any{"polar": map[string]any{"radialaxis": radial}})}
 	if k.LeadCount > 0 || k.ConversationCount > 0 {
 		theta := []string{tr("analytics.kpi.conversion_rate"), tr("analytics.kpi.engagement_rate"), tr("analytics.kpi.data_quality_score"),
 			tr("analytics.kpi.automation_score"), tr("analytics.kpi.forecast_accuracy")}
 		r := []float64{k.ConversionRate, k.EngagementRate, k.DataQualityScore, k.AutomationScore, k.ForecastAccuracy}
+		hover := make([]string, len(r))
+		for i, v := range r {
+			hover[i] = pctText(round2(v), 1)
+		}
 		spider.Data = []map[string]any{{"type": "scatterpolar", "fill": "toself", "r": append(r, r[0]), "theta": append(theta, theta[0]),
-			"name": tr("analytics.chart.spider_payload")}}
+			"name": tr("analytics.chart.spider_payload"), "hovertext": append(hover, hover[0]),
+			"hovertemplate": "%{theta}: %{hovertext}<extra></extra>"}}
 	}
 	return spider
 }
@@ -258,14 +312,21 @@ func heatmapChart(d *Dataset, k KPI) Figure {
 		}
 		// More is darker: from near white at none to deep blue at the busiest cell (Plotly's own
 		// "Blues" runs the other way, so the busiest cells looked empty), each cell with its count.
+		// The hover names the channel and the state (Plotly's own says "x:", "y:" and "z:").
 		heat.Data = []map[string]any{{"type": "heatmap", "x": xs, "y": ys, "z": z, "zmin": 0, "colorscale": heatScale,
-			"texttemplate": "%{z}", "xgap": 2, "ygap": 2}}
+			"texttemplate": "%{z}", "xgap": 2, "ygap": 2, "hovertemplate": "%{y} · %{x}: %{z}<extra></extra>"}}
 	}
 	return heat
 }
 
 func scene(x, y, z string) map[string]any {
 	return map[string]any{"scene": map[string]any{"xaxis": axis(x), "yaxis": axis(y), "zaxis": axis(z)}}
+}
+
+// hover3D is a 3-D point's hover: its text, then each value under its axis's name (Plotly's own
+// says "x:", "y:" and "z:").
+func hover3D(x, y, z string) string {
+	return "%{text}<br>" + phrase(x) + ": %{x}<br>" + phrase(y) + ": %{y}<br>" + phrase(z) + ": %{z}<extra></extra>"
 }
 
 // lead3DChart places each lead by qualification, messages exchanged and its customer's potential.
@@ -282,7 +343,8 @@ func lead3DChart(d *Dataset) Figure {
 			text = append(text, p.Name)
 		}
 		l3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
-			"marker": map[string]any{"size": 4, "color": x, "colorscale": "Viridis"}}}
+			"hovertemplate": hover3D("analytics.axis.lead_score", "analytics.axis.engagement", "analytics.axis.potential"),
+			"marker":        map[string]any{"size": 4, "color": x, "colorscale": "Viridis"}}}
 	}
 	return l3
 }
@@ -305,7 +367,8 @@ func decision3DChart(d *Dataset) Figure {
 			text = append(text, recText(p))
 		}
 		d3.Data = []map[string]any{{"type": "scatter3d", "mode": "markers", "x": x, "y": y, "z": z, "text": text,
-			"marker": map[string]any{"size": 5, "color": z, "colorscale": "Reds"}}}
+			"hovertemplate": hover3D("analytics.axis.confidence", "analytics.axis.urgency", "analytics.axis.action_weight"),
+			"marker":        map[string]any{"size": 5, "color": z, "colorscale": "Reds"}}}
 	}
 	return d3
 }
@@ -326,14 +389,20 @@ func reverse[T any](v []T) []T {
 	return out
 }
 
-// embedded is a catalog phrase with a whole-number argument inside a chart text
-// ("{{i18n:key|n}}", a campaign's change on the forecast chart).
-var embedded = regexp.MustCompile(`\{\{` + i18nPrefix + `([a-z0-9_.]+)\|(-?\d+)\}\}`)
+// embedded is a catalog phrase inside a chart text: "{{i18n:key}}", or with one argument
+// "{{i18n:key|arg}}" (a whole number, or a text: a campaign's change on the forecast chart, a
+// funnel step's share of the step before). numbers is a number inside a chart text (pctText,
+// numText), written before the phrases, so a phrase may take one as its argument.
+var (
+	embedded = regexp.MustCompile(`\{\{` + i18nPrefix + `([a-z0-9_.]+)(?:\|([^{}]*))?\}\}`)
+	numbers  = regexp.MustCompile(`\{\{(pct|num):(-?[0-9]+(?:\.[0-9]+)?)\|([0-9]+)\}\}`)
+)
 
-// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation,
-// every embedded "{{i18n:key|n}}" inside a text with its phrase, and every recommendation title
-// kept as its words ("i18n-rec:…") with rec's rendering of them.
-func Localize(v any, t func(key string, args ...any) string, rec func(words string) string) any {
+// Localize replaces every "i18n:<key>" string inside a decoded JSON value with its translation
+// in p's language, every number and phrase embedded in a text ("{{pct:…}}", "{{num:…}}",
+// "{{i18n:…}}") with its rendering, and every recommendation title kept as its words
+// ("i18n-rec:…") with rec's rendering of them.
+func Localize(v any, p *i18n.Printer, rec func(words string) string) any {
 	switch x := v.(type) {
 	case string:
 		if words, ok := strings.CutPrefix(x, recPrefix); ok {
@@ -342,30 +411,119 @@ func Localize(v any, t func(key string, args ...any) string, rec func(words stri
 		if key, ok := strings.CutPrefix(x, i18nPrefix); ok {
 			if k, arg, ok := strings.Cut(key, "|"); ok {
 				if n, err := strconv.Atoi(arg); err == nil {
-					return t(k, n)
+					return p.T(k, n)
 				}
 			}
-			return t(key)
+			return p.T(key)
 		}
-		if strings.Contains(x, "{{"+i18nPrefix) {
-			// Words inside a text (a campaign's change on the forecast chart): {{i18n:key|n}}.
-			return embedded.ReplaceAllStringFunc(x, func(m string) string {
-				sub := embedded.FindStringSubmatch(m)
-				n, _ := strconv.Atoi(sub[2])
-				return t(sub[1], n)
-			})
+		if !strings.Contains(x, "{{") {
+			return x
 		}
-		return x
+		x = numbers.ReplaceAllStringFunc(x, func(m string) string {
+			sub := numbers.FindStringSubmatch(m)
+			f, _ := strconv.ParseFloat(sub[2], 64)
+			d, _ := strconv.Atoi(sub[3])
+			if sub[1] == "pct" {
+				return p.Percent(f, d)
+			}
+			return p.Number(f, d)
+		})
+		return embedded.ReplaceAllStringFunc(x, func(m string) string {
+			sub := embedded.FindStringSubmatch(m)
+			if !strings.Contains(m, "|") {
+				return p.T(sub[1])
+			}
+			if n, err := strconv.Atoi(sub[2]); err == nil {
+				return p.T(sub[1], n)
+			}
+			return p.T(sub[1], sub[2])
+		})
 	case []any:
 		for i := range x {
-			x[i] = Localize(x[i], t, rec)
+			x[i] = Localize(x[i], p, rec)
 		}
 		return x
 	case map[string]any:
 		for k := range x {
-			x[k] = Localize(x[k], t, rec)
+			x[k] = Localize(x[k], p, rec)
 		}
 		return x
 	}
 	return v
+}
+
+// Mirror lays out every Plotly figure inside v (a decoded chart pack) for a right-to-left
+// reader, as a spreadsheet in a right-to-left sheet does:
+//   - a chart over months or ordered states (columns, lines, the heatmap) runs from the right:
+//     its x axis is reversed, so the newest month stands at the left end, and the value axis
+//     sits on the right, where reading starts (the heatmap's colour bar moves to the left);
+//   - horizontal bars grow from the right towards the left, their names on the right;
+//   - the funnel keeps its centred steps with their names on the right;
+//   - a horizontal legend starts at the right with the first series, and a note placed on the
+//     paper moves to the mirrored side.
+//
+// Gauges, the polar chart and the 3-D charts have no reading direction and stay as they are.
+func Mirror(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		data, isData := x["data"].([]any)
+		l, isLayout := x["layout"].(map[string]any)
+		if isData && isLayout {
+			mirrorFigure(data, l)
+			return
+		}
+		for _, e := range x {
+			Mirror(e)
+		}
+	case []any:
+		for _, e := range x {
+			Mirror(e)
+		}
+	}
+}
+
+func mirrorFigure(data []any, l map[string]any) {
+	funnel := false
+	for _, t := range data {
+		tm, _ := t.(map[string]any)
+		switch tm["type"] {
+		case "scatter3d", "surface", "mesh3d", "scatterpolar", "barpolar", "indicator", "pie":
+			return
+		case "funnel":
+			funnel = true
+		case "heatmap":
+			tm["colorbar"] = map[string]any{"x": -0.02, "xanchor": "right"}
+		}
+	}
+	axis := func(k string) map[string]any {
+		a, ok := l[k].(map[string]any)
+		if !ok {
+			a = map[string]any{}
+			l[k] = a
+		}
+		return a
+	}
+	if !funnel {
+		axis("xaxis")["autorange"] = "reversed"
+	}
+	axis("yaxis")["side"] = "right"
+	if lg, ok := l["legend"].(map[string]any); ok && lg["orientation"] == "h" {
+		lg["x"], lg["xanchor"], lg["traceorder"] = 1, "right", "reversed"
+	}
+	notes, _ := l["annotations"].([]any)
+	for _, n := range notes {
+		a, _ := n.(map[string]any)
+		if a["xref"] != "paper" {
+			continue
+		}
+		if x, ok := a["x"].(float64); ok {
+			a["x"] = 1 - x
+		}
+		switch a["xanchor"] {
+		case "left":
+			a["xanchor"] = "right"
+		case "right":
+			a["xanchor"] = "left"
+		}
+	}
 }

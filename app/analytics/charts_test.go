@@ -1,10 +1,14 @@
 package analytics
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
+
+	"highvibe/app/i18n"
+	"highvibe/app/msp"
 )
 
 // Each chart builder is a pure decision over plain values: when it draws, and what.
@@ -242,4 +246,84 @@ func lightness(hex string) int {
 	var r, g, b int
 	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
 	return r + g + b
+}
+
+// TestMirror lays out each kind of figure for a right-to-left reader: columns and lines over
+// time run from the right with their value axis there, horizontal bars grow from the right,
+// the funnel's names move right, the legend starts at the right and a paper note moves to the
+// mirrored side; gauges, polar and 3-D charts stay as they are.
+func TestMirror(t *testing.T) {
+	decode := func(f Figure) map[string]any {
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	months := []time.Time{time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
+	rev := revenueChart(MonthSeries{Months: months, Paid: []float64{1, 2}, Orders: []float64{3, 4}})
+	fun := funnelChart(&Dataset{LeadStages: map[string]int{"new": 2, "won": 1, "lost": 1}}, KPI{LeadCount: 4})
+	bars := barFigure("analytics.msp.chart.tickets_by_client", []map[string]any{{"client": "A", "count": 3}}, "client", "count")
+	pack := map[string]any{"revenue_series": decode(rev), "lead_funnel": decode(fun),
+		"spider_payload": decode(spiderChart(KPI{LeadCount: 1})), "roi_payload": decode(roiChart(KPI{PaidRevenue: 5})),
+		MSPKey: map[string]any{"figures": map[string]any{"tickets_by_client": decode(bars)}, "months": []any{"2025-01"}}}
+	Mirror(pack)
+
+	lay := func(v any) map[string]any { return v.(map[string]any)["layout"].(map[string]any) }
+	sub := func(m map[string]any, k string) map[string]any { s, _ := m[k].(map[string]any); return s }
+	r := lay(pack["revenue_series"])
+	if sub(r, "xaxis")["autorange"] != "reversed" || sub(r, "yaxis")["side"] != "right" {
+		t.Errorf("revenue: x %v, y %v; want the months from the right, amounts on the right", r["xaxis"], r["yaxis"])
+	}
+	if lg := sub(r, "legend"); lg["x"] != 1 || lg["xanchor"] != "right" || lg["traceorder"] != "reversed" {
+		t.Errorf("revenue legend %v does not start at the right", lg)
+	}
+	f := lay(pack["lead_funnel"])
+	if sub(f, "yaxis")["side"] != "right" || sub(f, "xaxis")["autorange"] != nil {
+		t.Errorf("funnel: x %v, y %v; want the step names on the right, the steps centred as they are", f["xaxis"], f["yaxis"])
+	}
+	if note := f["annotations"].([]any)[0].(map[string]any); note["x"] != 0.0 || note["xanchor"] != "left" {
+		t.Errorf("funnel note %v stays at the right", note)
+	}
+	b := lay(pack[MSPKey].(map[string]any)["figures"].(map[string]any)["tickets_by_client"])
+	if sub(b, "xaxis")["autorange"] != "reversed" || sub(b, "yaxis")["side"] != "right" || sub(b, "yaxis")["autorange"] != "reversed" {
+		t.Errorf("horizontal bars: x %v, y %v; want bars from the right, names on the right, longest on top", b["xaxis"], b["yaxis"])
+	}
+	for _, k := range []string{"spider_payload", "roi_payload"} {
+		if l := lay(pack[k]); l["xaxis"] != nil || l["yaxis"] != nil {
+			t.Errorf("%s got cartesian axes: %v", k, l)
+		}
+	}
+}
+
+// TestPercentTexts: every percentage a chart draws (funnel steps, spider rings and hovers, SLA
+// ticks and hovers) is written when served, as the reader's language writes one.
+func TestPercentTexts(t *testing.T) {
+	v := 85.7
+	sla := slaFigure(&msp.Report{Total: msp.SLACount{Decided: 1}}, &MSPPayload{Months: []string{"2025-01"}, SLA: map[string]MSPSeries{},
+		ByMonth: MSPSeries{Pct: []*float64{&v}}})
+	spider := spiderChart(KPI{LeadCount: 1, ConversionRate: 12.25})
+	for lang, want := range map[string][3]string{
+		"tr": {"%85,7", "%12,3", "%100"},
+		"en": {"85.7%", "12.3%", "100%"},
+		"fr": {"85,7\u00a0%", "12,3\u00a0%", "100\u00a0%"},
+		"ar": {"85.7%", "12.3%", "100%"},
+	} {
+		p := i18n.For(lang)
+		last := sla.Data[len(sla.Data)-1]
+		if got := Localize(last["hovertext"].([]string)[0], p, nil); got != want[0] {
+			t.Errorf("%s: SLA hover %q, want %q", lang, got, want[0])
+		}
+		ticks := sla.Layout["yaxis"].(map[string]any)["ticktext"].([]string)
+		if got := Localize(ticks[len(ticks)-1], p, nil); got != want[2] {
+			t.Errorf("%s: SLA top tick %q, want %q", lang, got, want[2])
+		}
+		if got := Localize(spider.Data[0]["hovertext"].([]string)[0], p, nil); got != want[1] {
+			t.Errorf("%s: spider hover %q, want %q", lang, got, want[1])
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"highvibe/app/i18n"
 )
 
 func near(t *testing.T, name string, got, want float64) {
@@ -133,11 +135,17 @@ func TestFunnelStepsNeverExceedTheStepBefore(t *testing.T) {
 			t.Errorf("lost is a funnel step: %v", ys)
 		}
 	}
-	if fig.Data[0]["textinfo"] != "value+percent previous" {
+	// The steps' texts are the server's (Plotly's own percent is always "72%"): the count, then
+	// the share of the step before as the reader's language writes it.
+	if fig.Data[0]["textinfo"] != "text" {
 		t.Errorf("textinfo %v", fig.Data[0]["textinfo"])
 	}
-	note := Localize(fig.Layout["annotations"].([]map[string]any)[0]["text"], func(key string, args ...any) string { return fmt.Sprint(key, args) }, nil)
-	if note != "analytics.funnel.lost[30]" {
+	text := Localize(fig.Data[0]["text"].([]string)[2], i18n.For("tr"), nil)
+	if text != "34<br>%74" {
+		t.Errorf("third step's text in Turkish %q", text)
+	}
+	note := Localize(fig.Layout["annotations"].([]map[string]any)[0]["text"], i18n.For("en"), nil)
+	if note != "Lost: 30" {
 		t.Errorf("lost note %v", note)
 	}
 }

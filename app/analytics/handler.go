@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -166,8 +167,8 @@ func (h *Handler) Refresh(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/analytics/")
 }
 
-// ChartPack is GET /app/analytics/chart_pack.json: the latest snapshot with chart texts in the
-// reader's language. Before the first snapshot it answers the same shape with empty parts.
+// ChartPack is GET /app/analytics/chart_pack.json: the latest snapshot with chart texts and
+// numbers in the reader's language, its charts mirrored for a right-to-left one (Mirror). Before the first snapshot it answers the same shape with empty parts.
 func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	snap, err := Latest(r.Context(), c.DB)
@@ -190,9 +191,13 @@ func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
 	if m, ok := cp.(map[string]any); ok && !c.HasModule(platform.ModuleMSP) {
 		delete(m, MSPKey)
 	}
+	cp = Localize(cp, c.P, func(w string) string { return c.P.Say(words.RecTitle(w, "")) })
+	if i18n.Dir(c.P.Lang) == "rtl" {
+		Mirror(cp)
+	}
 	web.JSON(w, http.StatusOK, map[string]any{
 		"generated_at": time.UnixMilli(snap.GeneratedAt).UTC().Format(time.RFC3339),
-		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": Localize(cp, c.T, func(w string) string { return c.P.Say(words.RecTitle(w, "")) })})
+		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": cp})
 }
 
 func cards(c *web.Ctx, k *KPI) []Card {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -177,3 +178,74 @@ func TestRefreshFromRecords(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestChartPackInReadersLanguage: the chart pack writes every percentage drawn inside a chart as
+// the reader's language does ("%67" in Turkish, "67%" in English, "67 %" in German), never
+// leaves it to Plotly ("percent previous" is always "67%"), and lays the charts out from the
+// right for an Arabic reader: time runs right to left with the value axis on the right.
+func TestChartPackInReadersLanguage(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	seedSmall(t, e.DB("acme"))
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Post("/app/analytics/refresh", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("refresh = %d", r.StatusCode)
+	}
+	type figure struct {
+		Data   []map[string]any `json:"data"`
+		Layout map[string]any   `json:"layout"`
+	}
+	pack := func(lang string) map[string]figure {
+		t.Helper()
+		r := owner.Get("/app/analytics/chart_pack.json?lang=" + lang)
+		var body struct {
+			ChartPack map[string]figure `json:"chart_pack"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &body); err != nil || r.StatusCode != http.StatusOK {
+			t.Fatalf("chart pack %s: %d %v", lang, r.StatusCode, err)
+		}
+		if strings.Contains(r.Body, "{{") {
+			t.Errorf("%s: a text token was not written: %s", lang, r.Body)
+		}
+		return body.ChartPack
+	}
+	// Leads reached new 3, contacted 2, qualified 2, proposal 1, won 1.
+	wantSteps := map[string][]string{
+		"tr": {"3", "2<br>%67", "2<br>%100", "1<br>%50", "1<br>%100"},
+		"en": {"3", "2<br>67%", "2<br>100%", "1<br>50%", "1<br>100%"},
+		"de": {"3", "2<br>67\u00a0%", "2<br>100\u00a0%", "1<br>50\u00a0%", "1<br>100\u00a0%"},
+		"ar": {"3", "2<br>67%", "2<br>100%", "1<br>50%", "1<br>100%"},
+	}
+	for lang, want := range wantSteps {
+		p := pack(lang)
+		f := p["lead_funnel"].Data[0]
+		if f["textinfo"] != "text" || strings.Contains(fmt.Sprint(f["textinfo"]), "percent") {
+			t.Errorf("%s: the funnel lets Plotly write its percentages: textinfo %v", lang, f["textinfo"])
+		}
+		if got := fmt.Sprint(f["text"]); got != fmt.Sprint(want) {
+			t.Errorf("%s: funnel texts %s, want %s", lang, got, want)
+		}
+		hover := fmt.Sprint(f["hovertext"])
+		if lang == "tr" && (!strings.Contains(hover, "Önceki aşamaya göre %67") || strings.Contains(hover, "67%")) {
+			t.Errorf("tr: funnel hover %s", hover)
+		}
+		ticks := fmt.Sprint(p["spider_payload"].Layout["polar"].(map[string]any)["radialaxis"].(map[string]any)["ticktext"])
+		if want := map[string]string{"tr": "[%0 %25 %50 %75 %100]", "en": "[0% 25% 50% 75% 100%]", "ar": "[0% 25% 50% 75% 100%]",
+			"de": "[0\u00a0% 25\u00a0% 50\u00a0% 75\u00a0% 100\u00a0%]"}[lang]; ticks != want {
+			t.Errorf("%s: spider rings %q, want %q", lang, ticks, want)
+		}
+		// Arabic reads from the right: the months run right to left, the value axis on the right.
+		for _, key := range []string{"revenue_series", "forecast_payload", "segment_heatmap"} {
+			x, _ := p[key].Layout["xaxis"].(map[string]any)
+			y, _ := p[key].Layout["yaxis"].(map[string]any)
+			mirrored := x["autorange"] == "reversed" && y["side"] == "right"
+			if mirrored != (lang == "ar") {
+				t.Errorf("%s: %s mirrored = %v (x axis %v, y axis %v)", lang, key, mirrored, x, y)
+			}
+		}
+		if y, _ := p["lead_funnel"].Layout["yaxis"].(map[string]any); (y["side"] == "right") != (lang == "ar") {
+			t.Errorf("%s: funnel step names on side %v", lang, y["side"])
+		}
+	}
+}

@@ -126,20 +126,47 @@ func mspPayload(r *msp.Report) *MSPPayload {
 
 // slaFigure: bars of the share met per priority and month, and the line of all tickets.
 func slaFigure(r *msp.Report, p *MSPPayload) Figure {
+	// Ticks and hovers say the share as the reader's language writes a percentage ("%80" in
+	// Turkish), not as Plotly does.
+	y := percentAxis([]float64{0, 20, 40, 60, 80, 100})
+	y["title"], y["range"] = map[string]any{"text": tr("analytics.msp.axis.percent")}, []int{0, 105}
 	f := Figure{Layout: layout("analytics.msp.chart.sla_compliance", map[string]any{"barmode": "group",
-		"xaxis": map[string]any{"type": "category"}, "yaxis": map[string]any{"title": map[string]any{"text": tr("analytics.msp.axis.percent")},
-			"range": []int{0, 105}}})}
+		"xaxis": map[string]any{"type": "category"}, "yaxis": y})}
 	if r.Total.Decided == 0 {
 		return f
 	}
+	const hover = "%{x}: %{hovertext}<extra>%{fullData.name}</extra>"
 	for _, pr := range msp.Priorities {
 		s := p.SLA[pr]
 		f.Data = append(f.Data, map[string]any{"type": "bar", "name": tr("msp.priority." + pr), "x": p.Months, "y": s.Pct,
-			"customdata": s.Decided})
+			"customdata": s.Decided, "hovertext": pctTexts(s.Pct), "hovertemplate": hover})
 	}
 	f.Data = append(f.Data, map[string]any{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.msp.series.all"),
-		"x": p.Months, "y": p.ByMonth.Pct, "line": map[string]any{"color": "#1f2937"}})
+		"x": p.Months, "y": p.ByMonth.Pct, "line": map[string]any{"color": "#1f2937"}, "hovertext": pctTexts(p.ByMonth.Pct),
+		"hovertemplate": hover})
 	return f
+}
+
+// pctTexts are the shares as percentage texts ("" for a month without outcomes).
+func pctTexts(v []*float64) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		if x != nil {
+			out[i] = pctText(*x, 1)
+		}
+	}
+	return out
+}
+
+// hoursTexts are hour counts as the reader's language writes them ("3,5 sa" in Turkish).
+func hoursTexts(v []any) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		if h, ok := x.(float64); ok {
+			out[i] = phrase("analytics.msp.hours", numText(h, 1))
+		}
+	}
+	return out
 }
 
 // barFigure is a horizontal bar per row (the longest on top).
@@ -153,9 +180,13 @@ func barFigure(title string, rows []map[string]any, label, value string) Figure 
 	for _, r := range rows {
 		ys, xs = append(ys, r[label]), append(xs, r[value])
 	}
-	f.Data = []map[string]any{{"type": "bar", "orientation": "h", "x": xs, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}}}
+	f.Data = []map[string]any{{"type": "bar", "orientation": "h", "x": xs, "y": ys, "marker": map[string]any{"color": "#1d5bbf"},
+		"hovertemplate": "%{y}: %{x}<extra></extra>"}}
 	return f
 }
+
+// hoursHover is the hover of an hours bar: the client and the hours in the reader's words.
+const hoursHover = "%{y}: %{hovertext}<extra>%{fullData.name}</extra>"
 
 // hoursFigure: billable and non-billable hours per client, stacked.
 func hoursFigure(p *MSPPayload) Figure {
@@ -169,8 +200,10 @@ func hoursFigure(p *MSPPayload) Figure {
 		ys, bill, non = append(ys, h["client"]), append(bill, h["billable_hours"]), append(non, h["non_billable_hours"])
 	}
 	f.Data = []map[string]any{
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.billable"), "x": bill, "y": ys, "marker": map[string]any{"color": "#1d5bbf"}},
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.non_billable"), "x": non, "y": ys, "marker": map[string]any{"color": "#9ca3af"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.billable"), "x": bill, "y": ys, "marker": map[string]any{"color": "#1d5bbf"},
+			"hovertext": hoursTexts(bill), "hovertemplate": hoursHover},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.non_billable"), "x": non, "y": ys, "marker": map[string]any{"color": "#9ca3af"},
+			"hovertext": hoursTexts(non), "hovertemplate": hoursHover},
 	}
 	return f
 }
@@ -202,13 +235,14 @@ func usageFigure(p *MSPPayload) Figure {
 		}
 		return out
 	}
+	last, now, incl := row(used[false]), row(used[true]), row(included)
 	f.Data = []map[string]any{
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_last"), "x": row(used[false]), "y": clients,
-			"marker": map[string]any{"color": "#93b4e8"}},
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_this"), "x": row(used[true]), "y": clients,
-			"marker": map[string]any{"color": "#1d5bbf"}},
-		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.included"), "x": row(included), "y": clients,
-			"marker": map[string]any{"color": "#d1d5db"}},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_last"), "x": last, "y": clients,
+			"marker": map[string]any{"color": "#93b4e8"}, "hovertext": hoursTexts(last), "hovertemplate": hoursHover},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.used_this"), "x": now, "y": clients,
+			"marker": map[string]any{"color": "#1d5bbf"}, "hovertext": hoursTexts(now), "hovertemplate": hoursHover},
+		{"type": "bar", "orientation": "h", "name": tr("analytics.msp.series.included"), "x": incl, "y": clients,
+			"marker": map[string]any{"color": "#d1d5db"}, "hovertext": hoursTexts(incl), "hovertemplate": hoursHover},
 	}
 	return f
 }

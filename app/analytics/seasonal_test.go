@@ -51,11 +51,11 @@ func TestSeasonalFactors(t *testing.T) {
 	}
 	// The change reads as each language writes a percentage.
 	for lang, want := range map[string]string{"en": "Sevgililer Günü +300%", "tr": "Sevgililer Günü +%300"} {
-		if got := Localize(notes[0]["text"], i18n.For(lang).T, nil); got != want {
+		if got := Localize(notes[0]["text"], i18n.For(lang), nil); got != want {
 			t.Errorf("marker in %s: %q, want %q", lang, got, want)
 		}
 	}
-	if got := Localize(campaignLabel([]CampaignWeek{{Name: "Kurban Bayramı", UpliftPct: -40}}), i18n.For("tr").T, nil); got != "Kurban Bayramı -%40" {
+	if got := Localize(campaignLabel([]CampaignWeek{{Name: "Kurban Bayramı", UpliftPct: -40}}), i18n.For("tr"), nil); got != "Kurban Bayramı -%40" {
 		t.Errorf("a fall in tr: %q", got)
 	}
 }

@@ -8,6 +8,8 @@
  *
  * Numbers follow the page's language: separators from Intl (Western digits, as the server
  * writes them) and large values in its compact form ("15,7 Mn" in Turkish, not "15.74M").
+ * Percentages and hover texts come written by the server (chart_pack.json, in the reader's
+ * language), as does the mirrored layout of a right-to-left page.
  */
 (function () {
   'use strict';
@@ -53,7 +55,7 @@
     const tv = ticks(Math.min(...vals), Math.max(...vals));
     layout[axisKey] = Object.assign({}, layout[axisKey], { tickmode: 'array', tickvals: tv, ticktext: tv.map((v) => compact.format(v)) });
     for (const t of traces) {
-      if (t.hoverinfo === 'skip') continue;
+      if (t.hoverinfo === 'skip' || t.hovertemplate) continue; // the server's own hover stays
       t.customdata = (t[key] || []).map((v) => (typeof v === 'number' ? full.format(v) : v));
       t.hovertemplate = (key === 'y' ? '%{x}' : '%{y}') + ': %{customdata}<extra>%{fullData.name}</extra>';
     }
@@ -116,6 +118,9 @@
       }
       if (t.type === 'indicator' && t.title) t.title = Object.assign({}, t.title, { text: wrap(t.title.text, 24), font: { size: 13 } });
     }
+    // A chart laid out from the right (the server mirrors them for Arabic: Mirror) has its value
+    // axis on the right and the x axis's last label overhanging at the left.
+    if (layout.yaxis && layout.yaxis.side === 'right' && !polar && !gauge) layout.margin = Object.assign({}, layout.margin, { l: 30, r: 10 });
     // Notes under the plot (the funnel's lost leads) need a line of their own.
     if (layout.annotations && !polar && !gauge) layout.margin.b = 36;
     for (const k of ['xaxis', 'yaxis']) layout[k] = Object.assign({ automargin: true }, layout[k], { automargin: true });
