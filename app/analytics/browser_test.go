@@ -16,8 +16,9 @@ import (
 // TestBrowserChartsDraw opens the KPI page in Chromium (Turkish and Arabic, laptop and phone
 // size): the six 2-D charts are drawn by the 2-D Plotly bundle at once, the two 3-D charts and
 // the 3-D bundle only once they scroll into view; numbers use the page's language (compact
-// millions: "Mn" in Turkish, "مليون" in Arabic), every label stays inside its chart, and an
-// empty tenant shows the readable empty states instead.
+// millions: "Mn" in Turkish, "مليون" in Arabic; the funnel's shares "%40" in Turkish), every
+// label stays inside its chart, the Arabic charts read from the right (newest month at the
+// left, amounts on the right), and an empty tenant shows the readable empty states instead.
 func TestBrowserChartsDraw(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme")
@@ -121,6 +122,27 @@ func TestBrowserChartsDraw(t *testing.T) {
 			}
 			if lang == "tr" && !strings.Contains(gauge, ",") {
 				t.Errorf("%s: gauge %q has no decimal comma", name, gauge)
+			}
+			// The funnel's shares as the language writes them: "%100" in Turkish, "100%" in Arabic.
+			steps := eval(`[...document.querySelectorAll('[data-key=lead_funnel] .bartext')].map(t => t.textContent).join(' ')`)
+			if want := map[string]string{"tr": "%100", "ar": "100%"}[lang]; !strings.Contains(steps, want) || strings.Contains(steps, "%100%") {
+				t.Errorf("%s: funnel texts %q, want shares like %q", name, steps, want)
+			}
+			// Arabic reads the months from the right (newest at the left, amounts on the right);
+			// the axis title keeps clear of the tick labels on either side.
+			axes := eval(`['revenue_series', 'forecast_payload'].map(k => {
+				const el = document.querySelector('[data-key=' + k + ']');
+				const xs = [...el.querySelectorAll('.xtick text')].sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left).map(t => t.textContent);
+				const plot = el.querySelector('.bglayer rect, .plotbg rect, .nsewdrag').getBoundingClientRect();
+				const ys = [...el.querySelectorAll('.ytick text')].map(t => t.getBoundingClientRect());
+				const title = el.querySelector('.ytitle').getBoundingClientRect();
+				const side = ys.every(r => r.left >= plot.right - 1) ? 'right' : ys.every(r => r.right <= plot.left + 1) ? 'left' : 'both';
+				const clash = ys.some(r => r.left < title.right && r.right > title.left);
+				return k + ':' + (xs[0] > xs[xs.length - 1] ? 'newest-left' : 'oldest-left') + ',' + side + (clash ? ',title-on-ticks' : '');
+			}).join(' ')`)
+			if want := map[string]string{"tr": "revenue_series:oldest-left,left forecast_payload:oldest-left,left",
+				"ar": "revenue_series:newest-left,right forecast_payload:newest-left,right"}[lang]; axes != want {
+				t.Errorf("%s: axes %q, want %q", name, axes, want)
 			}
 		}
 	}

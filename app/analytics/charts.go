@@ -224,8 +224,10 @@ func roiChart(k KPI) Figure {
 // nor conversations.
 func spiderChart(k KPI) Figure {
 	// The scores are percentages: the rings and the hover say so as the reader's language does.
-	radial := percentAxis([]float64{0, 25, 50, 75, 100})
-	radial["range"] = []int{0, 100}
+	// Rings every 25 %, labelled at 50 and 100 only: the labels stand along one spoke, where five
+	// of them crowd each other on a phone (and 0 is the centre).
+	radial := map[string]any{"range": []int{0, 100}, "tickmode": "array", "tickvals": []float64{0, 25, 50, 75, 100},
+		"ticktext": []string{"", "", pctText(50, 0), "", pctText(100, 0)}}
 	spider := Figure{Layout: layout("analytics.chart.spider_payload", map[string]any{"polar": map[string]any{"radialaxis": radial}})}
 	if k.LeadCount > 0 || k.ConversationCount > 0 {
 		theta := []string{tr("analytics.kpi.conversion_rate"), tr("analytics.kpi.engagement_rate"), tr("analytics.kpi.data_quality_score"),

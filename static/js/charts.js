@@ -120,13 +120,19 @@
     }
     // A chart laid out from the right (the server mirrors them for Arabic: Mirror) has its value
     // axis on the right and the x axis's last label overhanging at the left.
-    if (layout.yaxis && layout.yaxis.side === 'right' && !polar && !gauge) layout.margin = Object.assign({}, layout.margin, { l: 30, r: 10 });
+    // Plotly then lets the axis title run into the tick labels unless it is given its distance.
+    if (layout.yaxis && layout.yaxis.side === 'right' && !polar && !gauge) {
+      layout.margin = Object.assign({}, layout.margin, { l: 30, r: 10 });
+      if (layout.yaxis.title) layout.yaxis = Object.assign({}, layout.yaxis, { title: Object.assign({ standoff: 12 }, layout.yaxis.title) });
+    }
     // Notes under the plot (the funnel's lost leads) need a line of their own.
     if (layout.annotations && !polar && !gauge) layout.margin.b = 36;
     for (const k of ['xaxis', 'yaxis']) layout[k] = Object.assign({ automargin: true }, layout[k], { automargin: true });
     compactAxis(layout, data, 'yaxis', 'y');
     for (const t of data) if (t.type === 'indicator') compactIndicator(t);
-    if (layout.legend) layout.legend = Object.assign({}, layout.legend, { y: -0.15, yanchor: 'top' });
+    // The legend sits at the foot of the whole figure, not a fixed share under the plot, where
+    // a phone's upright month labels ran into it.
+    if (layout.legend) layout.legend = Object.assign({}, layout.legend, { yref: 'container', y: 0, yanchor: 'bottom' });
     return { data, layout };
   }
 
