@@ -352,12 +352,20 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	msgs := g.thread(stage, en, first)
 	state := g.stateFor(stage)
 	open := state != "won" && state != "lost"
-	// Spread the thread from start towards now: minutes to days between messages, squeezed so the
-	// newest message still lies in the past (recent leads get quick exchanges).
+	// Spread the thread from start towards now, squeezed so the newest message still lies in the
+	// past (recent leads get quick exchanges): the assistant answers within minutes, the team
+	// within hours, customers take minutes to a day or more.
 	gaps := make([]time.Duration, len(msgs))
 	var total time.Duration
 	for k := 1; k < len(msgs); k++ {
-		gaps[k] = time.Duration(5+g.r.IntN(60*30)) * time.Minute
+		switch msgs[k].author {
+		case "ai":
+			gaps[k] = time.Duration(20+g.r.IntN(180)) * time.Second
+		case "user":
+			gaps[k] = time.Duration(10+g.r.IntN(60*7)) * time.Minute
+		default:
+			gaps[k] = time.Duration(5+g.r.IntN(60*30)) * time.Minute
+		}
 		total += gaps[k]
 	}
 	if room := g.now.Sub(start); total > 0 && total > room*9/10 {

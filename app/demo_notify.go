@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"highvibe/app/approvals"
@@ -125,42 +127,50 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 		}
 	}
 
-	// Conversations assigned to Talha: the newest customer messages of the last four days (unread
-	// where the conversation still is) and the next actions that fell due in that time.
+	// Conversations assigned to Talha: customer messages of the last five days (unread where the
+	// conversation still is) and next actions that fell due in that time, picked spread over those
+	// days (the oldest, one between, the newest).
 	rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{State: "open", AssignedTo: talha, UserID: talha, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
-	since := now.Add(-4 * 24 * time.Hour).UnixMilli()
-	messages, overdue := 0, 0
+	since := now.Add(-5 * 24 * time.Hour).UnixMilli()
+	var waiting, due []*inbox.Row
 	for _, r := range rows {
 		if r.Channel == "call" || r.Channel == "manual" {
 			continue
 		}
-		if messages < 3 && r.WaitingSince > since && r.WaitingSince < now.Add(-3*time.Hour).UnixMilli() {
-			m, err := firstInbound(r.ID, true)
-			if err != nil {
-				return nil, err
-			}
-			if m != nil {
-				read := time.Duration(0)
-				if r.UnreadCount == 0 {
-					read = 35 * time.Minute
-				}
-				add(notify.Event{Kind: notify.KindAssignedMessage, ConversationID: r.ID, MessageID: m.ID, Name: r.LeadName, Text: m.Body},
-					time.UnixMilli(m.CreatedAt), read)
-				messages++
-			}
+		if r.WaitingSince > since && r.WaitingSince < now.Add(-3*time.Hour).UnixMilli() {
+			waiting = append(waiting, r)
 		}
-		if overdue < 2 && r.NextAction != "" && r.NextActionDueAt > since && r.NextActionDueAt < now.Add(-time.Hour).UnixMilli() {
-			read := time.Duration(0)
-			if overdue == 0 {
-				read = 2 * time.Hour
-			}
-			add(notify.Event{Kind: notify.KindOverdue, ConversationID: r.ID, DueAt: r.NextActionDueAt, Name: r.LeadName, Text: r.NextAction},
-				time.UnixMilli(r.NextActionDueAt), read)
-			overdue++
+		if r.NextAction != "" && r.NextActionDueAt > since && r.NextActionDueAt < now.Add(-time.Hour).UnixMilli() {
+			due = append(due, r)
 		}
+	}
+	slices.SortFunc(waiting, func(a, b *inbox.Row) int { return cmp.Compare(a.WaitingSince, b.WaitingSince) })
+	for _, r := range spread(waiting, 3) {
+		m, err := firstInbound(r.ID, true)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			continue
+		}
+		read := time.Duration(0)
+		if r.UnreadCount == 0 {
+			read = 35 * time.Minute
+		}
+		add(notify.Event{Kind: notify.KindAssignedMessage, ConversationID: r.ID, MessageID: m.ID, Name: r.LeadName, Text: m.Body},
+			time.UnixMilli(m.CreatedAt), read)
+	}
+	slices.SortFunc(due, func(a, b *inbox.Row) int { return cmp.Compare(a.NextActionDueAt, b.NextActionDueAt) })
+	for k, r := range spread(due, 2) {
+		read := time.Duration(0)
+		if k == 0 {
+			read = 2 * time.Hour // the older one was seen
+		}
+		add(notify.Event{Kind: notify.KindOverdue, ConversationID: r.ID, DueAt: r.NextActionDueAt, Name: r.LeadName, Text: r.NextAction},
+			time.UnixMilli(r.NextActionDueAt), read)
 	}
 
 	// Site visits: the reminder an hour before scenario D's visit (read), and the approval the
@@ -185,8 +195,8 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 		}
 	}
 
-	// The queue: the newest recommendations of scenarios A and B (unread) and two older ones still
-	// waiting (read), one per conversation.
+	// The queue: the recommendations of scenarios A and B (unread) and two older ones still waiting
+	// (read), one per conversation.
 	pending, err := approvals.Pending(ctx, db, 1000)
 	if err != nil {
 		return nil, err
@@ -197,30 +207,48 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 			seen[p.Event.ConversationID] = true
 		}
 	}
-	older := 0
+	var older []*approvals.Recommendation
+	olderAt := map[int64]time.Time{}
 	for _, rec := range pending {
-		if seen[rec.ConversationID] || rec.ConversationID == 0 || (rec.ConversationID != scenarioA && rec.ConversationID != scenarioB && older == 2) {
+		if seen[rec.ConversationID] || rec.ConversationID == 0 {
 			continue
 		}
 		c, err := inbox.ConversationByID(ctx, db.Read, rec.ConversationID)
-		if err != nil {
+		if err != nil || c.LastInboundAt == 0 {
 			continue
 		}
-		// A recommendation on a conversation of the last two hours came with its triage; the
-		// older ones are dated by their conversation's last customer message.
+		// A recommendation comes with the triage of its conversation's customer message.
 		at := time.UnixMilli(c.LastInboundAt).Add(time.Minute)
-		if c.LastInboundAt == 0 {
-			continue
-		}
 		switch {
-		case rec.ConversationID == scenarioA || rec.ConversationID == scenarioB:
+		case c.ID == scenarioA || c.ID == scenarioB:
 			add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: c.ID, Name: name(c.LeadID)}, at, 0)
 			seen[c.ID] = true
-		case older < 2 && now.Sub(at) < 3*24*time.Hour && now.Sub(at) > 6*time.Hour:
-			add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: c.ID, Name: name(c.LeadID)}, at, 50*time.Minute)
+		case now.Sub(at) < 5*24*time.Hour && now.Sub(at) > 6*time.Hour:
+			rec.LeadID = c.LeadID
+			older, olderAt[rec.ID] = append(older, rec), at
 			seen[c.ID] = true
-			older++
 		}
 	}
+	slices.SortFunc(older, func(a, b *approvals.Recommendation) int { return olderAt[a.ID].Compare(olderAt[b.ID]) })
+	for _, rec := range spread(older, 2) {
+		add(notify.Event{Kind: notify.KindApproval, RecommendationID: rec.ID, ConversationID: rec.ConversationID, Name: name(rec.LeadID)},
+			olderAt[rec.ID], 50*time.Minute)
+	}
 	return ps, nil
+}
+
+// spread picks up to n of xs (in time order) spread over them: the first, the last and evenly
+// between.
+func spread[T any](xs []T, n int) []T {
+	if len(xs) <= n {
+		return xs
+	}
+	if n == 1 {
+		return xs[len(xs)-1:]
+	}
+	out := make([]T, 0, n)
+	for k := range n {
+		out = append(out, xs[k*(len(xs)-1)/(n-1)])
+	}
+	return out
 }
