@@ -55,3 +55,58 @@ func TestConversationsJSON(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// FuzzQuickTestsAgreeWithTheRegexp: the quick tests in front of the regexp (matcher.maybe) never
+// turn away a text the regexp matches, whatever the case folding (the Kelvin sign, the long s,
+// Turkish dotted and dotless i), the separators in a number or the bytes (invalid UTF-8 too).
+func FuzzQuickTestsAgreeWithTheRegexp(f *testing.F) {
+	for _, s := range []string{
+		"ara: 0532 987 65 43", "tel +90 (532) 987-65-43", "0532\t987\n65\r43", "5/3/2/9/8/7/6/5/4/3",
+		"IŞIL İNCE geldi", "ışıl ince", `{"name":"I\u015f\u0131l \u0130nce"}`, "ISIL@ORNEK.COM", "ıſıl@ornek.com",
+		"\u212aemal Yıldız", "KEMAL YILDIZ", "kemal yıldız", "\xffKemal\xfe", "Işıl Yılmaz", "",
+	} {
+		f.Add(s)
+	}
+	subjects := []*Subject{
+		{Names: []string{"Işıl İnce"}, Phones: []string{"+90 532 987 65 43"}, Emails: []string{"Isil@Ornek.com"}},
+		{Names: []string{"Kemal Yıldız", "ſami"}, Phones: []string{"0212-555-0101"}},
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, s := range subjects {
+			for _, js := range []string{s.Spec(), s.OwnSpec()} {
+				m := matcherFor(js)
+				if m.re.MatchString(text) && !m.maybe(text) {
+					t.Fatalf("the quick tests turn away %q, which the regexp matches", text)
+				}
+				if got, want := m.scrub(text), m.re.ReplaceAllString(text, Mask); got != want {
+					t.Fatalf("scrub(%q) = %q, want %q", text, got, want)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkHasWebhookBody: kvkk_has on a row that does not hold the person, the common case of an
+// erasure's scan (a stored 1.5 KB webhook body of someone else).
+func BenchmarkHasWebhookBody(b *testing.B) {
+	s := &Subject{Names: []string{"Işıl İnce"}, Phones: []string{"+90 532 987 65 43"}, Emails: []string{"Isil@Ornek.com"}}
+	body := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messaging_product":"whatsapp",` +
+		`"contacts":[{"profile":{"name":"Mehmet \u00d6zt\u00fcrk"},"wa_id":"905331234567"}],"messages":[{"from":"905331234567",` +
+		`"id":"wamid.HBgMOTA1MzMxMjM0NTY3FQIAEhggQ0Y","timestamp":"1735689600","type":"text","text":{"body":"` +
+		strings.Repeat("Merhaba, 120 m2 mermer zemin için fiyat alabilir miyim? Adres Kadıköy. ", 16) + `"}}]},"field":"messages"}]}]}`
+	m := matcherFor(s.Spec())
+	b.Run("quick", func(b *testing.B) {
+		for b.Loop() {
+			if m.has(body) {
+				b.Fatal("matched")
+			}
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		for b.Loop() {
+			if m.re.MatchString(body) {
+				b.Fatal("matched")
+			}
+		}
+	})
+}
