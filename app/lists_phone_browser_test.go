@@ -1,27 +1,32 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"highvibe/app"
+	"highvibe/app/msp"
 )
 
-// phoneCards checks, in the open page, that the table sel is laid out as one card per row: the
-// header row hidden, nothing scrolling sideways, every row a grid whose cells (and the links and
-// pills in them) stay inside the card and the screen, none cut, each cell labelled with its
-// column's name (data-label, shown or read out through ::before), only cells marked is-empty left
-// out, and no more than the card's padding of blank space under the last cell. It returns what is
-// wrong, or "".
-const phoneCards = `((sel) => {
+// phoneCards checks, in the open page, that the table sel (with at least min rows besides a
+// "more" row) is laid out as one card per row: the header row hidden, nothing scrolling sideways,
+// every row a grid whose cells (and the links and pills in them) stay inside the card and the
+// screen, none cut, each cell labelled with its column's name (data-label, shown or read out
+// through ::before), only cells marked is-empty left out, and no more than the card's padding of
+// blank space under the last cell. It returns what is wrong, or "".
+const phoneCards = `((sel, min) => {
 	const t = document.querySelector(sel);
 	if (!t) return 'no ' + sel;
+	for (let e = t; e; e = e.parentElement) if (getComputedStyle(e).contentVisibility === 'auto') e.style.contentVisibility = 'visible';
 	const heads = [...t.tHead.rows[0].cells].map(th => th.textContent.trim());
 	if (t.tHead.getBoundingClientRect().height > 0) return 'the header row shows';
 	const wrap = t.closest('.table-wrap'), screen = document.documentElement.clientWidth;
 	if (wrap.scrollWidth > wrap.clientWidth + 1) return 'the list scrolls sideways: ' + wrap.scrollWidth + ' px in ' + wrap.clientWidth;
-	const rows = [...t.tBodies[0].rows].filter(r => r.id !== 'lead-rows-more');
-	if (rows.length < 5) return 'only ' + rows.length + ' rows';
+	const rows = [...t.tBodies[0].rows].filter(r => !r.classList.contains('row-more'));
+	if (rows.length < min) return 'only ' + rows.length + ' rows';
 	for (const [i, r] of rows.entries()) {
 		const rb = r.getBoundingClientRect();
 		if (getComputedStyle(r).display !== 'grid') return 'row ' + i + ' is not a card';
@@ -50,36 +55,71 @@ const phoneCards = `((sel) => {
 	return '';
 })`
 
-// TestBrowserListsOnPhone opens the dashboard's recent conversations and the leads list on a
-// 390×844 phone in Turkish and Arabic: each row is one card with every field on the screen (see
-// phoneCards), the page no wider than the phone; a card's link opens its conversation, and the
-// leads list's "more" adds cards of the same kind. On a computer both stay tables with their
-// header row.
+// phoneLists are the panel's long lists that become cards on a phone (css/cards.css): the page,
+// its table and the fewest rows the demo shows in it.
+var phoneLists = []struct {
+	page, table string
+	min         int
+}{
+	{"/app/", "#recent-table", 5}, {"/app/leads/", "#leads", 5}, {"/app/logs/", "#log-table", 5},
+	{"/orders/", "#records", 5}, {"/invoices/", "#records", 5}, {"/customers/", "#records", 5},
+	{"/products/", "#products", 5}, {"/app/quotes/", "#quotes", 1}, {"/app/msp/tickets/", "#tickets", 5},
+	{"/app/approvals/", "#handoff-table", 3}, {"/app/approvals/", "#decided-table", 3},
+}
+
+// TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
+// conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
+// tickets, the approval page's handed-over conversations and decided recommendations) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
+// the leads list's and the log's "more" add cards of the same kind, and a list reached from the
+// menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
+// with their header row.
 func TestBrowserListsOnPhone(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
-	lists := []struct{ page, table string }{{"/app/", "#recent-table"}, {"/app/leads/", "#leads"}}
+	// The MSP module on, with tickets of every priority (the demo business has none).
+	allModules(b.e, app.DemoSlug)
+	for i, subject := range []string{"Yazıcı kağıt sıkıştırıyor", "Muhasebe bilgisayarı açılmıyor, mavi ekran veriyor",
+		"VPN bağlantısı kopuyor", "Yeni çalışan için e-posta hesabı", "Sunucu diski dolmak üzere"} {
+		if _, err := msp.Create(context.Background(), b.e.DB(app.DemoSlug), msp.NewTicket{Subject: subject,
+			Priority: []string{msp.P1, msp.P2, msp.P3, msp.P4}[i%4]}, msp.Actor{Name: "talha"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	b.viewport(390, 844, true)
 	for _, lang := range []string{"tr", "ar"} {
-		for _, l := range lists {
+		for _, l := range phoneLists {
 			b.open(l.page + "?lang=" + lang)
 			checkFits(t, b)
-			if p := b.str(phoneCards + `('` + l.table + `')`); p != "" {
+			if p := b.str(fmt.Sprintf("%s('%s', %d)", phoneCards, l.table, l.min)); p != "" {
 				t.Errorf("%s in %s at 390 px: %s", l.page, lang, p)
 			}
 		}
 	}
 
-	// The leads list's next page comes in as cards too.
-	rows := `document.querySelectorAll('#leads tbody tr[data-lead]').length`
-	before := b.eval(rows)
-	b.run("more leads", chromedp.Click(chromedp.CSS(`#leads [data-next]`)))
-	b.waitFor("the next leads", fmt.Sprintf("%s > %v && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')", rows, before))
-	if p := b.str(phoneCards + `('#leads')`); p != "" {
-		t.Errorf("after more leads: %s", p)
+	// The next page of the leads list and of the log comes in as cards too.
+	for _, more := range []struct{ page, table, rows, button string }{
+		{"/app/leads/?lang=tr", "#leads", "#leads tbody tr[data-lead]", "#leads [data-next]"},
+		{"/app/logs/?lang=ar", "#log-table", "#log-table tbody tr.log-row", "#log-rows-more a"},
+	} {
+		b.open(more.page)
+		rows := `document.querySelectorAll('` + more.rows + `').length`
+		before := b.eval(rows)
+		b.run("more of "+more.page, chromedp.Click(chromedp.CSS(more.button)))
+		b.waitFor("the next rows of "+more.page, fmt.Sprintf("%s > %v && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')", rows, before))
+		if p := b.str(fmt.Sprintf("%s('%s', %v)", phoneCards, more.table, before+1)); p != "" {
+			t.Errorf("after more of %s: %s", more.page, p)
+		}
 	}
-	if after := b.eval(rows); after <= before {
-		t.Errorf("more leads: %v rows, %v before", after, before)
+
+	// A list reached through the menu's boosted link (htmx swaps the body, not the head) is cards.
+	for _, l := range phoneLists[1:4] {
+		b.open("/app/?lang=tr")
+		b.run("menu link to "+l.page, chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="`+l.page+`"]').click()`))
+		b.waitFor(l.page+" from the menu", `location.pathname === '`+l.page+`' && !!document.querySelector('`+l.table+`') && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
+		if p := b.str(fmt.Sprintf("%s('%s', %d)", phoneCards, l.table, l.min)); p != "" {
+			t.Errorf("%s reached from the menu: %s", l.page, p)
+		}
 	}
 
 	// A card's name is a link that takes the keyboard and opens the conversation.
@@ -95,9 +135,10 @@ func TestBrowserListsOnPhone(t *testing.T) {
 
 	// A computer keeps the tables.
 	b.viewport(1366, 900, false)
-	for _, l := range lists {
+	for _, l := range phoneLists {
 		b.open(l.page + "?lang=tr")
 		if b.eval(`(() => { const t = document.querySelector('`+l.table+`');
+			document.querySelectorAll('.queue-more').forEach(e => { e.style.contentVisibility = 'visible'; });
 			return getComputedStyle(t).display === 'table' && t.tHead.getBoundingClientRect().height > 0
 				&& getComputedStyle(t.tBodies[0].rows[0]).display === 'table-row' ? 1 : 0 })()`) != 1 {
 			t.Errorf("%s at 1366 px is not a table with its header row", l.page)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"highvibe/app/export"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,7 @@ func wordCell(s string) cell { return cell{s, ""} }
 type listData struct {
 	Entity, Title string
 	Columns       []string
+	Pill          int // the column shown as a pill beside the title on a phone's card (status), -1 for none
 	Rows          []row
 	Q, Status     string
 	Statuses      []Option
@@ -191,6 +193,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	d.Pill = slices.Index(d.Columns, c.T("crm.f.status"))
 	h.Render.Render(w, r, http.StatusOK, "crm/list", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d})
 }
 

@@ -50,13 +50,13 @@ func ticketRowsHTML(p *i18n.Printer, ts []*Ticket, sla map[int64]*TicketSLA, nam
 		b.WriteString(id)
 		b.WriteString(`"><td data-label="`)
 		b.WriteString(cNum)
-		b.WriteString(`"><a class="ref" href="/app/msp/tickets/`)
+		b.WriteString(`" class="cell-title"><a class="ref" href="/app/msp/tickets/`)
 		b.WriteString(id)
 		b.WriteString(`/" translate="no">`)
 		b.WriteString(t.Ref())
 		b.WriteString(`</a></td><td data-label="`)
 		b.WriteString(cSubj)
-		b.WriteString(`" class="cell-subject"><bdi dir="auto">`)
+		b.WriteString(`" class="cell-subject cell-head"><bdi dir="auto">`)
 		b.WriteString(esc(t.Subject))
 		b.WriteString(`</bdi>`)
 		if t.DeviceName != "" {
@@ -82,15 +82,17 @@ func ticketRowsHTML(p *i18n.Printer, ts []*Ticket, sla map[int64]*TicketSLA, nam
 		b.WriteString(esc(l.t("msp.priority." + t.Priority)))
 		b.WriteString(`</span></td><td data-label="`)
 		b.WriteString(cStatus)
-		b.WriteString(`"><span class="badge ticket-`)
+		b.WriteString(`" class="cell-pill"><span class="badge ticket-`)
 		b.WriteString(esc(t.Status))
 		b.WriteString(`">`)
 		b.WriteString(esc(l.t("msp.status." + t.Status)))
 		b.WriteString(`</span></td><td data-label="`)
 		b.WriteString(cSLA)
-		b.WriteString(`">`)
-		if s := sla[t.ID]; s != nil {
+		if s := sla[t.ID]; s != nil && string(s.Worst().C.State) != string(ClockNone) {
+			b.WriteString(`">`)
 			writeSLAClock(&b, l, s.Worst())
+		} else {
+			b.WriteString(`" class="is-empty">`) // no clock: left out of a phone's card
 		}
 		b.WriteString(`</td><td data-label="`)
 		b.WriteString(cWho)
