@@ -224,7 +224,7 @@ func TestDemoData(t *testing.T) {
 	if n := count(`SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND status = 'queued' AND run_at <= ?`, time.Now().UnixMilli()); n != 0 {
 		t.Errorf("%d notification events of the seeding still queued: the bell would fill with them", n)
 	}
-	for lang, line := range map[string]string{"tr": "Selin Aydın ile yeni konuşma", "en": "New conversation with Selin Aydın", "ar": "محادثة جديدة مع Selin Aydın"} {
+	for lang, line := range map[string]string{"tr": "<bdi>Selin Aydın</bdi> ile yeni konuşma", "en": "New conversation with <bdi>Selin Aydın</bdi>", "ar": "محادثة جديدة مع <bdi>Selin Aydın</bdi>"} {
 		r := c.Get("/app/notifications/?lang=" + lang)
 		if r.StatusCode != 200 || !strings.Contains(r.Body, line) {
 			t.Errorf("notifications in %s: %d, no %q", lang, r.StatusCode, line)

@@ -617,5 +617,8 @@ func (s *Server) ensureDemoMSP(ctx context.Context, u *platform.User) error {
 		return err
 	}
 	// Its KPI page (with the MSP reports) has numbers on the first visit too.
-	return seedDemoSnapshot(ctx, s, t, db)
+	if err := seedDemoSnapshot(ctx, s, t, db); err != nil {
+		return err
+	}
+	return seedDemoMSPNotifications(ctx, s, db)
 }

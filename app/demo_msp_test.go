@@ -95,6 +95,17 @@ func TestDemoMSPTenant(t *testing.T) {
 	if r := c.Post("/app/switch/", url.Values{"tenant": {app.DemoMSPSlug}}); r.StatusCode != 303 {
 		t.Fatalf("switch: %d", r.StatusCode)
 	}
+	// The bell here too: unread notifications, the SLA ones leading to tickets of this tenant.
+	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, u.ID); n == 0 {
+		t.Error("the owner has no unread notification in the IT provider")
+	}
+	if n := count(`SELECT count(*) FROM notifications n WHERE n.kind IN ('sla_soon', 'sla_breach')
+		AND EXISTS (SELECT 1 FROM msp_tickets t WHERE t.id = json_extract(n.params, '$.ticket'))`); n == 0 {
+		t.Error("no SLA notification leads to a ticket")
+	}
+	if r := c.Get("/app/notifications/?lang=tr"); r.StatusCode != 200 || !strings.Contains(r.Body, "SLA hedefi aşıldı: <bdi>T-0") {
+		t.Errorf("notifications in the IT provider: %d", r.StatusCode)
+	}
 	r := c.Get("/app/msp/tickets/?lang=tr&status=all")
 	if r.StatusCode != 200 {
 		t.Fatalf("ticket list: %d", r.StatusCode)

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/msp"
 	"highvibe/app/notify"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -251,4 +252,99 @@ func spread[T any](xs []T, n int) []T {
 		out = append(out, xs[k*(len(xs)-1)/(n-1)])
 	}
 	return out
+}
+
+// seedDemoMSPNotifications gives the owner's bell in the IT provider a few days of its own:
+// targets of the SLA that tickets of the last days passed or came close to (the older ones read)
+// and the newest customer conversations. As in the paving contractor, the events the seeding
+// raised itself and due now are withdrawn first.
+func seedDemoMSPNotifications(ctx context.Context, s *Server, db *tenantdb.DB) error {
+	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	if err != nil {
+		return fmt.Errorf("demo notifications: %w", err)
+	}
+	now := time.Now()
+	if err := withdrawSeedEvents(ctx, db, now); err != nil {
+		return err
+	}
+	page, err := msp.List(ctx, db.Read, msp.Filter{Status: msp.FilterAll, Limit: 200})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(page.Tickets))
+	for i, t := range page.Tickets {
+		ids[i] = t.ID
+	}
+	slas, err := msp.SLAFor(ctx, db.Read, ids, now)
+	if err != nil {
+		return err
+	}
+	type crossing struct {
+		e  notify.Event
+		at time.Time
+	}
+	var breaches, soon []crossing
+	since := now.Add(-5 * 24 * time.Hour)
+	for _, id := range ids {
+		t := slas[id]
+		if t == nil {
+			continue
+		}
+		for _, c := range []struct {
+			target string
+			clock  msp.SLAClock
+		}{{"response", t.Response}, {"resolution", t.Resolution}} {
+			if c.clock.State == msp.ClockNone || !c.clock.DueOK {
+				continue
+			}
+			e := notify.Event{TicketID: t.TicketID, Target: c.target, UserIDs: []int64{u.ID}, Name: msp.FormatNumber(t.Number) + " " + t.Subject,
+				DueAt: c.clock.Due.UnixMilli()}
+			switch {
+			case c.clock.State == msp.ClockBreached && c.clock.Due.After(since) && c.clock.Due.Before(now):
+				e.Kind = notify.KindSLABreach
+				breaches = append(breaches, crossing{e, c.clock.Due})
+			case c.clock.State == msp.ClockAmber && !c.clock.Stopped:
+				// Told when 75 % of the target was used: a quarter of the target before it is due.
+				at := c.clock.Due.Add(-c.clock.Target / 4)
+				if at.After(now) || at.Before(since) {
+					continue
+				}
+				e.Kind = notify.KindSLASoon
+				soon = append(soon, crossing{e, at})
+			}
+		}
+	}
+	var ps []notify.Past
+	byTime := func(a, b crossing) int { return a.at.Compare(b.at) }
+	slices.SortFunc(breaches, byTime)
+	slices.SortFunc(soon, byTime)
+	picked := spread(breaches, 3)
+	for k, c := range picked {
+		p := notify.Past{UserID: u.ID, Event: c.e, At: c.at}
+		if k < len(picked)-1 {
+			p.Read = c.at.Add(25 * time.Minute) // the older ones were seen
+		}
+		ps = append(ps, p)
+	}
+	for _, c := range spread(soon, 2) {
+		ps = append(ps, notify.Past{UserID: u.ID, Event: c.e, At: c.at})
+	}
+	// The newest conversations customers started (unread).
+	rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{State: "open", UserID: u.ID, Limit: 2})
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		ms, err := inbox.Messages(ctx, db.Read, r.ID, 0, 1)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 || ms[0].Direction != "inbound" || now.Sub(time.UnixMilli(ms[0].CreatedAt)) > 5*24*time.Hour {
+			continue
+		}
+		ps = append(ps, notify.Past{UserID: u.ID, At: time.UnixMilli(ms[0].CreatedAt), Event: notify.Event{Kind: notify.KindNewConversation,
+			ConversationID: r.ID, MessageID: ms[0].ID, Name: r.LeadName, Text: ms[0].Body}})
+	}
+	_, err = notify.ImportHistory(ctx, db, ps)
+	return err
 }

@@ -28,7 +28,9 @@ const PageSize = 100
 type Item struct {
 	*Notification
 	Line string
-	At   time.Time
+	// Before, Name and After are Line around the name it names (Name "" when it names none).
+	Before, Name, After string
+	At                  time.Time
 }
 
 type listData struct {
@@ -53,7 +55,17 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, n := range ns {
-		d.Items = append(d.Items, Item{Notification: n, Line: Sentence(c.P, n), At: time.UnixMilli(n.CreatedAt)})
+		it := Item{Notification: n, Line: Sentence(c.P, n), At: time.UnixMilli(n.CreatedAt)}
+		// The name goes into its own <bdi>, so a name written left to right keeps its order inside
+		// an Arabic sentence ("Dt. Mehmet Aksoy", not ".Dt").
+		if n.Params.Name != "" {
+			marked := *n
+			marked.Params.Name = "\x00"
+			if before, after, ok := strings.Cut(Sentence(c.P, &marked), "\x00"); ok {
+				it.Before, it.Name, it.After = before, n.Params.Name, after
+			}
+		}
+		d.Items = append(d.Items, it)
 	}
 	h.Render.Render(w, r, http.StatusOK, "notify/list", &web.Page{Title: c.T("notify.title"), Nav: "notifications", Guide: "notifications", Data: d})
 }

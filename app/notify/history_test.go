@@ -51,8 +51,12 @@ func TestImportHistory(t *testing.T) {
 		t.Errorf("unread %d, %v", c, err)
 	}
 	r := olga.Get("/app/notifications/?lang=en")
-	if r.StatusCode != 200 || !strings.Contains(r.Body, "New conversation with Selin Aydın") || !strings.Contains(r.Body, "Unread (2)") {
+	if r.StatusCode != 200 || !strings.Contains(r.Body, "New conversation with <bdi>Selin Aydın</bdi>") || !strings.Contains(r.Body, "Unread (2)") {
 		t.Errorf("list page %d: %.400s", r.StatusCode, r.Body)
+	}
+	// In Arabic the name keeps its own direction inside the sentence.
+	if r := olga.Get("/app/notifications/?lang=ar"); !strings.Contains(r.Body, "محادثة جديدة مع <bdi>Selin Aydın</bdi>") {
+		t.Errorf("Arabic list: the name is not isolated: %.600s", r.Body)
 	}
 	if _, err := notify.ImportHistory(ctx, db, []notify.Past{{UserID: olga.UserID, Event: notify.Event{Kind: "bogus"}, At: now}}); err == nil {
 		t.Error("an unknown kind was imported")

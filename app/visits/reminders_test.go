@@ -175,7 +175,7 @@ func TestRemindersFireAfterRestart(t *testing.T) {
 	// The assignee reads it in the notification centre, and can choose where it reaches them.
 	olga := e2.Client()
 	olga.Login("olga", apptest.Password)
-	if r := olga.Get("/app/notifications/"); !strings.Contains(r.Body, "Deniz r1 ile keşif bir saat sonra") {
+	if r := olga.Get("/app/notifications/"); !strings.Contains(r.Body, "<bdi>Deniz r1</bdi> ile keşif bir saat sonra") {
 		t.Errorf("notification centre does not say the visit is soon")
 	}
 	if r := olga.Get("/app/notifications/settings"); !strings.Contains(r.Body, "Yaklaşan keşif") {
