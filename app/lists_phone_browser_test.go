@@ -65,11 +65,14 @@ var phoneLists = []struct {
 	{"/orders/", "#records", 5}, {"/invoices/", "#records", 5}, {"/customers/", "#records", 5},
 	{"/products/", "#products", 5}, {"/app/quotes/", "#quotes", 1}, {"/app/msp/tickets/", "#tickets", 5},
 	{"/app/approvals/", "#handoff-table", 3}, {"/app/approvals/", "#decided-table", 3},
+	{"/app/msp/clients/", "#clients", 2}, {"/app/msp/sites/", "#sites", 2}, {"/app/msp/devices/", "#devices", 4},
+	{"/app/msp/contracts/", "#contracts", 2},
 }
 
 // TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
 // conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
-// tickets, the approval page's handed-over conversations and decided recommendations) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// tickets, clients, sites, devices and contracts, the approval page's handed-over conversations and
+// decided recommendations) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
 // screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
 // the leads list's and the log's "more" add cards of the same kind, and a list reached from the
 // menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
@@ -77,12 +80,34 @@ var phoneLists = []struct {
 func TestBrowserListsOnPhone(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
-	// The MSP module on, with tickets of every priority (the demo business has none).
+	// The MSP module on, with tickets of every priority and two clients, each with a site, two
+	// devices and a contract (the demo business has none).
 	allModules(b.e, app.DemoSlug)
+	ctx, db, talha := context.Background(), b.e.DB(app.DemoSlug), msp.Actor{Name: "talha"}
 	for i, subject := range []string{"Yazıcı kağıt sıkıştırıyor", "Muhasebe bilgisayarı açılmıyor, mavi ekran veriyor",
 		"VPN bağlantısı kopuyor", "Yeni çalışan için e-posta hesabı", "Sunucu diski dolmak üzere"} {
-		if _, err := msp.Create(context.Background(), b.e.DB(app.DemoSlug), msp.NewTicket{Subject: subject,
-			Priority: []string{msp.P1, msp.P2, msp.P3, msp.P4}[i%4]}, msp.Actor{Name: "talha"}); err != nil {
+		if _, err := msp.Create(ctx, db, msp.NewTicket{Subject: subject, Priority: msp.Priorities[i%4]}, talha); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"Kadıköy Diş Kliniği", "Moda Muhasebe ve Danışmanlık Ltd. Şti."} {
+		client, err := msp.SaveClient(ctx, db, 0, msp.ClientInput{Name: name, ContactName: "Ayşe Yılmaz", ContactPhone: "0532 123 45 67"}, talha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		site, err := msp.SaveSite(ctx, db, 0, msp.Site{ClientID: client, Name: "Merkez ofis", Address: "Caferağa Mah. Moda Cad. No: 12, Kadıköy, İstanbul",
+			ContactName: "Mehmet Demir", ContactPhone: "0216 555 12 34"}, talha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range 2 {
+			if _, err := msp.SaveDevice(ctx, db, msp.Device{ClientID: client, SiteID: site, Kind: "laptop", Name: "Resepsiyon bilgisayarı",
+				Make: "Lenovo", Model: "ThinkPad T14", Serial: fmt.Sprintf("PF3ABC%d%d", i, j), WarrantyEnd: "2027-06-30"}, talha); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := msp.SaveContract(ctx, db, 0, msp.ContractInput{ClientID: client, Kind: msp.ContractKinds[i], StartsOn: "2026-01-01",
+			EndsOn: "2026-12-31", Hours: "10", Price: "15000", Currency: "TRY"}, talha); err != nil {
 			t.Fatal(err)
 		}
 	}
