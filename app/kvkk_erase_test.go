@@ -382,3 +382,58 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 		t.Error("a redacted row was changed again outside an erasure")
 	}
 }
+
+// TestKVKKEraseCatchesWhatArrivesAfterThePreread: the erasure finds the person's rows in the
+// large tables (messages, action log, jobs) on a read connection before its transaction, and
+// the transaction tests only those and what can have changed since. Everything written between
+// the two — a new delivery quoting the person (its message, its action-log row, its stored job),
+// an older job's error and an older message's note that name them — is masked all the same.
+func TestKVKKEraseCatchesWhatArrivesAfterThePreread(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	const secret = "s3"
+	e.Set("acme", map[string]string{"whatsapp_app_secret": secret})
+	key := e.APIKey("acme", "whatsapp_webhook")
+	const name, phone = "Nevzat Tarhan", "905447778899"
+	waWebhook(t, e, key, secret, name, phone, "wamid.p1", "Merhaba, salon parkesi için keşif rica ediyorum.")
+	waWebhook(t, e, key, secret, "Selin Ak", "905301112233", "wamid.o1", "Komşum Nevzat Tarhan önerdi.")
+	db := e.DB("acme")
+	settle(t, db)
+	var lead, otherMsg, otherJob int64
+	if err := db.Read.QueryRow(`SELECT id FROM leads WHERE phone_e164 = '+905447778899'`).Scan(&lead); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Read.QueryRow(`SELECT max(m.id) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.lead_id <> ?`, lead).Scan(&otherMsg); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Read.QueryRow(`SELECT min(id) FROM jobs WHERE status = 'done' AND payload NOT LIKE '%Nevzat%' AND payload NOT LIKE '%7778899%'`).Scan(&otherJob); err != nil {
+		t.Fatal(err)
+	}
+	svc := e.Handlers.KVKK.Svc
+	svc.Between = func() {
+		svc.Between = nil
+		waWebhook(t, e, key, secret, "Selin Ak", "905301112233", "wamid.o2", "Nevzat Tarhan'ın numarası 0544 777 88 99, ona da teklif verin.")
+		settle(t, db)
+		now := time.Now().UnixMilli()
+		if _, err := db.Write.Exec(`UPDATE jobs SET last_error = 'retry for 0544 777 88 99', updated_at = ? WHERE id = ?`, now, otherJob); err != nil {
+			t.Error(err)
+		}
+		if _, err := db.Write.Exec(`UPDATE messages SET annotations = '{"note":"Nevzat Tarhan ile görüşüldü"}' WHERE id = ?`, otherMsg); err != nil {
+			t.Error(err)
+		}
+	}
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Post(fmt.Sprintf("/app/kvkk/leads/%d/erase", lead), url.Values{"reason": {"istedi"}, "confirm": {"ERASE"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("erase: %d %s", r.StatusCode, r.Body)
+	}
+	if svc.Between != nil {
+		t.Fatal("the erasure did not run its pre-read")
+	}
+	if hits := findEverywhere(t, db.Read, []string{name, "Nevzat", "Tarhan", phone, "5447778899", "0544 777 88 99"}); len(hits) > 0 {
+		t.Errorf("written after the pre-read and still there:\n%s", strings.Join(hits, "\n"))
+	}
+	if n := countRows(t, e, "acme", `SELECT count(*) FROM messages WHERE body LIKE '%teklif verin%'`); n != 1 {
+		t.Errorf("the late message quoting the person: %d, want it kept (masked)", n)
+	}
+}

@@ -28,14 +28,40 @@ func redactedList(payload string) []int64 {
 // RedactionCandidatesTx lists the action-log rows that hold the person: every row of their
 // conversations and every row whose words name them. The erasure lists them in its own row
 // (ErasureAction) and then masks them with RedactTx.
+// With a pre-read (PrereadRedaction) it tests only the rows the pre-read found and the rows
+// written since: the log is append-only, and a mask only takes words away.
 func RedactionCandidatesTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) ([]int64, error) {
-	out, err := tenantdb.IDs(ctx, tx, `SELECT id FROM action_logs WHERE redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
-		OR kvkk_has(decision_summary || ' ' || input_excerpt || ' ' || output_excerpt || ' ' || payload, ?2) ORDER BY id`,
-		s.Conversations(), s.Spec())
+	where, args := `TRUE`, []any{s.Conversations(), s.Spec()}
+	if v := s.Seen("action_logs"); v != nil {
+		where, args = `(id IN (SELECT value FROM json_each(?3)) OR id > ?4)`, append(args, v.IDsJSON(), v.Below)
+	}
+	out, err := tenantdb.IDs(ctx, tx, `SELECT id FROM action_logs WHERE `+where+` AND (redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
+		OR kvkk_has(decision_summary || ' ' || input_excerpt || ' ' || output_excerpt || ' ' || payload, ?2)) ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: redaction candidates: %w", err)
 	}
 	return out, nil
+}
+
+// PrereadRedaction finds the person's action-log rows on a read connection before the erasure's
+// transaction (erasure.Seen), so the transaction does not test every row of the log while it
+// holds the tenant's writer.
+func PrereadRedaction(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, s *erasure.Subject) error {
+	v := &erasure.Seen{}
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM action_logs`).Scan(&v.Below); err != nil {
+		return fmt.Errorf("audit: redaction candidates: %w", err)
+	}
+	ids, err := tenantdb.IDs(ctx, q, `SELECT id FROM action_logs WHERE id <= ?3 AND (redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
+		OR kvkk_has(decision_summary || ' ' || input_excerpt || ' ' || output_excerpt || ' ' || payload, ?2))`, s.Conversations(), s.Spec(), v.Below)
+	if err != nil {
+		return fmt.Errorf("audit: redaction candidates: %w", err)
+	}
+	v.IDs = ids
+	s.SetSeen("action_logs", v)
+	return nil
 }
 
 // code is a stored value that is a code, not somebody's words (a state, a channel, a kind).

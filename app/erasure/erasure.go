@@ -39,6 +39,45 @@ type Subject struct {
 	Phones          []string // as stored (typed and E.164)
 	Emails          []string
 	spec, own       string
+	seen            map[string]*Seen
+}
+
+// Seen is what a read before the erasure's transaction found in one large table (messages, the
+// action log, finished jobs), so the transaction, which holds the tenant's only writer while
+// customers' messages wait for it, tests only those rows and the ones that can have changed
+// since: rows added after the read (an id above Below) and, where the table records it, rows
+// updated since At. The read takes Below and At before it scans, so nothing falls between.
+type Seen struct {
+	IDs   []int64 // the rows that held the person
+	Below int64   // every row up to this id was read
+	At    int64   // Unix ms the read began
+}
+
+// IDsJSON is IDs as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+func (v *Seen) IDsJSON() string { return idsJSON(v.IDs) }
+
+// Seen is the pre-read of table, or nil when there was none (the room then reads every row).
+func (s *Subject) Seen(table string) *Seen { return s.seen[table] }
+
+// SetSeen records the pre-read of table.
+func (s *Subject) SetSeen(table string, v *Seen) {
+	if s.seen == nil {
+		s.seen = map[string]*Seen{}
+	}
+	s.seen[table] = v
+}
+
+// Adopt takes over the pre-reads of pre, read before the transaction, when pre is the same
+// person in every form the rooms look for (the same needles, and the same conversations); when
+// anything changed in between, the rooms read every row again.
+func (s *Subject) Adopt(pre *Subject) {
+	if pre == nil || pre.LeadID != s.LeadID || pre.Spec() != s.Spec() || pre.OwnSpec() != s.OwnSpec() ||
+		pre.Conversations() != s.Conversations() || pre.CustomerID != s.CustomerID {
+		return
+	}
+	for t, v := range pre.seen {
+		s.SetSeen(t, v)
+	}
 }
 
 // OwnSpec is Spec for rows that are the person's own (their conversations' notifications, jobs
@@ -398,9 +437,11 @@ func init() {
 }
 
 // Conversations is ConversationIDs as a JSON array, for `IN (SELECT value FROM json_each(?))`.
-func (s *Subject) Conversations() string {
+func (s *Subject) Conversations() string { return idsJSON(s.ConversationIDs) }
+
+func idsJSON(ids []int64) string {
 	b := []byte{'['}
-	for i, id := range s.ConversationIDs {
+	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"highvibe/app/erasure"
@@ -93,18 +94,35 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 		}
 	}
 	// Other conversations may quote the person (a colleague who wrote about them, an internal note).
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET body = kvkk_scrub(body, ?1), annotations = kvkk_scrub(annotations, ?1)
-		WHERE kvkk_has(body, ?1) OR kvkk_has(annotations, ?1)`, spec); err != nil {
+	// After a pre-read (PrereadLead) the bodies tested are those it found and those written since
+	// (a body never changes); notes can be added to any message, so every non-empty one is tested.
+	mentions, args := `kvkk_has(body, ?1) OR kvkk_has(annotations, ?1)`, []any{spec}
+	if v := s.Seen("messages"); v != nil {
+		mentions = `(id IN (SELECT value FROM json_each(?2)) OR id > ?3) AND kvkk_has(body, ?1) OR annotations <> '' AND kvkk_has(annotations, ?1)`
+		args = append(args, v.IDsJSON(), v.Below)
+	}
+	quoting, err := tenantdb.IDs(ctx, tx, `UPDATE messages SET body = kvkk_scrub(body, ?1), annotations = kvkk_scrub(annotations, ?1)
+		WHERE `+mentions+` RETURNING conversation_id`, args...)
+	if err != nil {
 		return 0, fmt.Errorf("inbox: erase mentions: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET next_action = kvkk_scrub(next_action, ?1), summary = kvkk_scrub(summary, ?1)
-		WHERE kvkk_has(next_action, ?1) OR kvkk_has(summary, ?1)`, spec); err != nil {
+	// What the assistant wrote about another conversation (its summary, next step, the reasons of
+	// its score, why it handed over) may name the person too.
+	more, err := tenantdb.IDs(ctx, tx, `UPDATE conversations SET next_action = kvkk_scrub(next_action, ?1), summary = kvkk_scrub(summary, ?1),
+		score_reasons = kvkk_scrub(score_reasons, ?1), handoff_reason = kvkk_scrub(handoff_reason, ?1), review_summary = kvkk_scrub(review_summary, ?1)
+		WHERE kvkk_has(next_action || ' ' || summary || ' ' || score_reasons || ' ' || handoff_reason || ' ' || review_summary, ?1) RETURNING id`, spec)
+	if err != nil {
 		return 0, fmt.Errorf("inbox: erase mentions: %w", err)
 	}
+	// The search documents of the person's conversations, and of every conversation that quoted
+	// them, are rebuilt from what is left.
+	rebuild := append(append(append([]int64(nil), s.ConversationIDs...), quoting...), more...)
+	slices.Sort(rebuild)
+	rebuild = slices.Compact(rebuild)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_search(conversation_search, rank) VALUES('secure-delete', 1)`); err != nil {
 		return 0, fmt.Errorf("inbox: erase search: %w", err)
 	}
-	for _, id := range s.ConversationIDs {
+	for _, id := range rebuild {
 		if err := reindex(ctx, tx, id); err != nil {
 			return 0, err
 		}
@@ -138,6 +156,23 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 		}
 	}
 	return msgs, nil
+}
+
+// PrereadLead finds, on a read connection before the erasure's transaction, the messages whose
+// text names the person (erasure.Seen), so the transaction does not test every message of the
+// inbox while it holds the tenant's writer.
+func PrereadLead(ctx context.Context, q Querier, s *erasure.Subject) error {
+	v := &erasure.Seen{}
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&v.Below); err != nil {
+		return fmt.Errorf("inbox: erase mentions: %w", err)
+	}
+	ids, err := tenantdb.IDs(ctx, q, `SELECT id FROM messages WHERE id <= ?2 AND kvkk_has(body, ?1)`, s.Spec(), v.Below)
+	if err != nil {
+		return fmt.Errorf("inbox: erase mentions: %w", err)
+	}
+	v.IDs = ids
+	s.SetSeen("messages", v)
+	return nil
 }
 
 // LeadFamily is lead leadID and every lead merged into it (inbox.MergeLeads keeps the merged

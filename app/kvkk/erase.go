@@ -36,6 +36,9 @@ import (
 type Step struct {
 	Room  string
 	Erase func(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, error)
+	// Preread, for a room with a table too large to test row by row while the erasure holds the
+	// tenant's writer, finds the person's rows on a read connection first (erasure.Seen).
+	Preread func(ctx context.Context, q *sql.DB, s *erasure.Subject) error
 }
 
 // Steps are the rooms an erasure goes through, in order. The inbox comes last: its search
@@ -43,17 +46,17 @@ type Step struct {
 // with a table that can hold a person adds its line here.
 func Steps() []Step {
 	return []Step{
-		{"crm", crm.EraseLeadTx},
-		{"approvals", approvals.EraseLeadTx},
-		{"quotes", quotes.EraseLeadTx},
-		{"visits", visits.EraseLeadTx},
-		{"msp", msp.EraseLeadTx},
-		{"notify", notify.EraseLeadTx},
-		{"jobs", jobs.EraseLeadTx},
-		{"analytics", analytics.EraseLeadTx},
-		{"conversions", conversions.EraseLeadTx},
-		{"followups", followups.EraseLeadTx},
-		{"inbox", inbox.EraseLeadTx},
+		{"crm", crm.EraseLeadTx, nil},
+		{"approvals", approvals.EraseLeadTx, nil},
+		{"quotes", quotes.EraseLeadTx, nil},
+		{"visits", visits.EraseLeadTx, nil},
+		{"msp", msp.EraseLeadTx, nil},
+		{"notify", notify.EraseLeadTx, nil},
+		{"jobs", jobs.EraseLeadTx, func(ctx context.Context, q *sql.DB, s *erasure.Subject) error { return jobs.PrereadLead(ctx, q, s) }},
+		{"analytics", analytics.EraseLeadTx, nil},
+		{"conversions", conversions.EraseLeadTx, nil},
+		{"followups", followups.EraseLeadTx, nil},
+		{"inbox", inbox.EraseLeadTx, func(ctx context.Context, q *sql.DB, s *erasure.Subject) error { return inbox.PrereadLead(ctx, q, s) }},
 	}
 }
 
@@ -61,6 +64,9 @@ func Steps() []Step {
 type Service struct {
 	Media *media.Service
 	Steps []Step
+	// Between, when set, runs after the pre-read and before the transaction (tests: what is
+	// written meanwhile is erased too).
+	Between func()
 }
 
 // Request is one erasure: whose, by whom, why.
@@ -85,7 +91,16 @@ type Result struct {
 func (s *Service) Erase(ctx context.Context, slug string, db *tenantdb.DB, r Request) (*Result, error) {
 	res := &Result{Counts: map[string]int64{}}
 	var sums []string
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	// The largest tables are searched before the transaction, on a read connection: customers'
+	// messages wait for the writer while the transaction holds it (BenchmarkEraseLargeTenant).
+	pre, err := s.preread(ctx, db, r.LeadID)
+	if err != nil {
+		return nil, err
+	}
+	if s.Between != nil {
+		s.Between()
+	}
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		var was int
 		if err := tx.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&was); err != nil {
 			return fmt.Errorf("kvkk: erase: %w", err)
@@ -97,30 +112,13 @@ func (s *Service) Erase(ctx context.Context, slug string, db *tenantdb.DB, r Req
 		if _, err := tx.ExecContext(ctx, `INSERT INTO kvkk_erasing(id) VALUES(1)`); err != nil {
 			return fmt.Errorf("kvkk: erase: %w", err)
 		}
-		// The person is the lead and every lead merged into it: each is erased, each by every
-		// name, phone and e-mail any of them stored.
-		family, err := inbox.LeadFamily(ctx, tx, r.LeadID)
+		subjs, err := family(ctx, tx, r.LeadID)
 		if err != nil {
 			return err
 		}
-		subjs := make([]*erasure.Subject, 0, len(family))
-		for _, id := range family {
-			s, err := inbox.SubjectOf(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if err := AddCustomer(ctx, tx, s); err != nil {
-				return err
-			}
-			subjs = append(subjs, s)
-		}
-		for _, s := range subjs {
-			for _, o := range subjs {
-				if o != s {
-					s.Names = append(s.Names, o.Names...)
-					s.Phones = append(s.Phones, o.Phones...)
-					s.Emails = append(s.Emails, o.Emails...)
-				}
+		for i, s := range subjs {
+			if i < len(pre) {
+				s.Adopt(pre[i]) // unless the person changed since the pre-read
 			}
 		}
 		subj := subjs[0]
@@ -175,4 +173,57 @@ func (s *Service) Erase(ctx context.Context, slug string, db *tenantdb.DB, r Req
 		}
 	}
 	return res, nil
+}
+
+// family is the person of lead leadID: the lead and every lead merged into it, each with every
+// name, phone and e-mail any of them stored.
+func family(ctx context.Context, q inbox.Querier, leadID int64) ([]*erasure.Subject, error) {
+	ids, err := inbox.LeadFamily(ctx, q, leadID)
+	if err != nil {
+		return nil, err
+	}
+	subjs := make([]*erasure.Subject, 0, len(ids))
+	for _, id := range ids {
+		s, err := inbox.SubjectOf(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := AddCustomer(ctx, q, s); err != nil {
+			return nil, err
+		}
+		subjs = append(subjs, s)
+	}
+	for _, s := range subjs {
+		for _, o := range subjs {
+			if o != s {
+				s.Names = append(s.Names, o.Names...)
+				s.Phones = append(s.Phones, o.Phones...)
+				s.Emails = append(s.Emails, o.Emails...)
+			}
+		}
+	}
+	return subjs, nil
+}
+
+// preread reads the person as the transaction will, and finds their rows in the large tables
+// (the action log, and each room's Preread) on the tenant's read connections.
+func (s *Service) preread(ctx context.Context, db *tenantdb.DB, leadID int64) ([]*erasure.Subject, error) {
+	subjs, err := family(ctx, db.Read, leadID)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.PrereadRedaction(ctx, db.Read, subjs[0]); err != nil {
+		return nil, err
+	}
+	for _, st := range s.Steps {
+		if st.Preread == nil {
+			continue
+		}
+		for _, subj := range subjs {
+			if err := st.Preread(ctx, db.Read, subj); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return subjs, nil
 }
