@@ -191,29 +191,26 @@ type spec struct {
 	Phones  []string `json:"p"` // national numbers: found whatever separators were typed between the digits
 }
 
-// matcher finds the person in a text. re is the exact test; it is one case-insensitive
-// alternation of every needle and phone pattern, and Go's regexp runs such a pattern through its
-// slowest engine, a step per byte per pattern state: milliseconds for one webhook body. An
-// erasure tests every row of the largest tables (messages, the action log, finished jobs), so
-// has first asks a question every match implies and almost no other text passes, and only
-// then runs re:
-//   - a needle matches case-insensitively (Unicode simple folding, as (?i) does): the text, each
-//     rune replaced by the smallest rune of its folding orbit, holds the needle so replaced;
-//   - a phone pattern matches the national digits with separators between them: the text
-//     without those separators holds the digits.
+// matcher finds the person in a text. re is one case-insensitive alternation of every needle and
+// phone pattern, and Go's regexp runs such a pattern through its slowest engine, a step per byte
+// per pattern state: milliseconds for one webhook body, and an erasure tests every row of the
+// largest tables (messages, the action log, finished jobs). So has answers without it, by two
+// tests that are each exactly one half of re:
+//   - a needle matches case-insensitively (Unicode simple folding, as (?i) does) exactly when the
+//     text, each rune replaced by the smallest rune of its folding orbit, holds the needle so
+//     replaced (UTF-8 finds a rune sequence only at rune boundaries);
+//   - a phone pattern (its prefix is optional) matches exactly when the text, without the
+//     separators it allows between digits, holds the national digits.
+//
+// re is left for scrub, which must know where each match is, and runs only on texts has accepts.
 type matcher struct {
 	re      *regexp.Regexp
 	needles []string // folded (fold)
 	phones  []string // national digits
 }
 
-// has reports whether text holds any form of the person (re, behind the two quick tests).
-func (m *matcher) has(text string) bool {
-	if len(m.needles) == 0 && len(m.phones) == 0 {
-		return false
-	}
-	return m.maybe(text) && m.re.MatchString(text)
-}
+// has reports whether text holds any form of the person: re.MatchString, without re.
+func (m *matcher) has(text string) bool { return m.maybe(text) }
 
 // scrub is text with every form of the person replaced by Mask.
 func (m *matcher) scrub(text string) string {
@@ -223,7 +220,7 @@ func (m *matcher) scrub(text string) string {
 	return m.re.ReplaceAllString(text, Mask)
 }
 
-// maybe is false only when re cannot match text (see matcher).
+// maybe is re.MatchString(text), by the two tests of matcher.
 func (m *matcher) maybe(text string) bool {
 	if len(m.phones) > 0 {
 		bare := stripSeparators(text)
