@@ -33,7 +33,7 @@ func redactedList(payload string) []int64 {
 func RedactionCandidatesTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) ([]int64, error) {
 	where, args := `TRUE`, []any{s.Conversations(), s.Spec()}
 	if v := s.Seen("action_logs"); v != nil {
-		where, args = `(id IN (SELECT value FROM json_each(?3)) OR id > ?4)`, append(args, v.IDsJSON(), v.Below)
+		where, args = `id IN (SELECT value FROM json_each(?3) UNION ALL SELECT id FROM action_logs WHERE id > ?4)`, append(args, v.IDsJSON(), v.Below)
 	}
 	out, err := tenantdb.IDs(ctx, tx, `SELECT id FROM action_logs WHERE `+where+` AND (redacted_by IS NULL AND conversation_id IN (SELECT value FROM json_each(?1))
 		OR kvkk_has(decision_summary || ' ' || input_excerpt || ' ' || output_excerpt || ' ' || payload, ?2)) ORDER BY id`, args...)

@@ -94,15 +94,17 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 		}
 	}
 	// Other conversations may quote the person (a colleague who wrote about them, an internal note).
-	// After a pre-read (PrereadLead) the bodies tested are those it found and those written since
-	// (a body never changes); notes can be added to any message, so every non-empty one is tested.
-	mentions, args := `kvkk_has(body, ?1) OR kvkk_has(annotations, ?1)`, []any{spec}
+	// After a pre-read (PrereadLead) only the messages it found and those written since are
+	// tested: a body never changes, and what is added to a message's annotations later names
+	// nobody else (a reaction is from the conversation's own customer, whose conversations are
+	// emptied above; a template's name; the team member who sent it).
+	mentions, args := `TRUE`, []any{spec}
 	if v := s.Seen("messages"); v != nil {
-		mentions = `(id IN (SELECT value FROM json_each(?2)) OR id > ?3) AND kvkk_has(body, ?1) OR annotations <> '' AND kvkk_has(annotations, ?1)`
+		mentions = `id IN (SELECT value FROM json_each(?2) UNION ALL SELECT id FROM messages WHERE id > ?3)`
 		args = append(args, v.IDsJSON(), v.Below)
 	}
 	quoting, err := tenantdb.IDs(ctx, tx, `UPDATE messages SET body = kvkk_scrub(body, ?1), annotations = kvkk_scrub(annotations, ?1)
-		WHERE `+mentions+` RETURNING conversation_id`, args...)
+		WHERE `+mentions+` AND (kvkk_has(body, ?1) OR kvkk_has(annotations, ?1)) RETURNING conversation_id`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: erase mentions: %w", err)
 	}
@@ -166,7 +168,7 @@ func PrereadLead(ctx context.Context, q Querier, s *erasure.Subject) error {
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&v.Below); err != nil {
 		return fmt.Errorf("inbox: erase mentions: %w", err)
 	}
-	ids, err := tenantdb.IDs(ctx, q, `SELECT id FROM messages WHERE id <= ?2 AND kvkk_has(body, ?1)`, s.Spec(), v.Below)
+	ids, err := tenantdb.IDs(ctx, q, `SELECT id FROM messages WHERE id <= ?2 AND (kvkk_has(body, ?1) OR kvkk_has(annotations, ?1))`, s.Spec(), v.Below)
 	if err != nil {
 		return fmt.Errorf("inbox: erase mentions: %w", err)
 	}
