@@ -137,15 +137,26 @@ func TestBrowserListsOnPhone(t *testing.T) {
 		}
 	}
 
-	// A list reached through the menu's boosted link (htmx swaps the body, not the head) is cards.
-	for _, l := range phoneLists[1:4] {
+	// A list reached through the menu's boosted link (htmx swaps the body, not the head) is cards,
+	// with its page's own stylesheet (js/boost.js adds it), the approval page with the rules in its
+	// head; the KPI page, whose head has scripts of its own, opens in full and draws its charts.
+	for i, l := range append(phoneLists[1:4:4], phoneLists[7]) {
 		b.open("/app/?lang=tr")
 		b.run("menu link to "+l.page, chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="`+l.page+`"]').click()`))
 		b.waitFor(l.page+" from the menu", `location.pathname === '`+l.page+`' && !!document.querySelector('`+l.table+`') && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)
 		if p := b.str(fmt.Sprintf("%s('%s', %d)", phoneCards, l.table, l.min)); p != "" {
 			t.Errorf("%s reached from the menu: %s", l.page, p)
 		}
+		if css := []string{"leads", "", "export", "quotes"}[i]; css != "" {
+			b.waitFor(css+".css on "+l.page+" from the menu", `[...document.styleSheets].some(s => (s.href || '').includes('/css/`+css+`.'))`)
+		}
 	}
+	b.open("/app/?lang=tr")
+	b.run("menu link to the approvals", chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="/app/approvals/"]').click()`))
+	b.waitFor("the approval page's own rules from the menu", `location.pathname === '/app/approvals/' && !!document.querySelector('.bulk-bar') && getComputedStyle(document.querySelector('.bulk-bar')).position === 'sticky'`)
+	b.open("/app/?lang=tr")
+	b.run("menu link to the KPI page", chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="/app/analytics/"]').click()`))
+	b.waitFor("the KPI page's charts from the menu", `location.pathname === '/app/analytics/' && typeof Plotly === 'object' && !!document.querySelector('.js-plotly-plot')`)
 
 	// A card's name is a link that takes the keyboard and opens the conversation.
 	b.open("/app/?lang=tr")
