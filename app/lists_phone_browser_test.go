@@ -66,13 +66,13 @@ var phoneLists = []struct {
 	{"/products/", "#products", 5}, {"/app/quotes/", "#quotes", 1}, {"/app/msp/tickets/", "#tickets", 5},
 	{"/app/approvals/", "#handoff-table", 3}, {"/app/approvals/", "#decided-table", 3},
 	{"/app/msp/clients/", "#clients", 2}, {"/app/msp/sites/", "#sites", 2}, {"/app/msp/devices/", "#devices", 4},
-	{"/app/msp/contracts/", "#contracts", 2},
+	{"/app/msp/contracts/", "#contracts", 2}, {"/app/settings/", "#user-table", 1},
 }
 
 // TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
 // conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
 // tickets, clients, sites, devices and contracts, the approval page's handed-over conversations and
-// decided recommendations) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// decided recommendations, the settings' users) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
 // screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
 // the leads list's and the log's "more" add cards of the same kind, and a list reached from the
 // menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
