@@ -26,8 +26,8 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 	}
 	// Jobs about the person's own conversations: a first name alone is them too.
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET payload = kvkk_scrub(payload, ?1)
-		WHERE `+rows+` AND status <> 'running' AND json_valid(payload) AND json_extract(payload, '$.conversation_id') IN (SELECT value FROM json_each(?2))
-		AND kvkk_has(payload, ?1)`, append([]any{s.OwnSpec(), s.Conversations()}, args...)...); err != nil {
+		WHERE `+rows+` AND status <> 'running' AND kvkk_has(payload, ?1) AND json_valid(payload)
+		AND json_extract(payload, '$.conversation_id') IN (SELECT value FROM json_each(?2))`, append([]any{s.OwnSpec(), s.Conversations()}, args...)...); err != nil {
 		return 0, fmt.Errorf("jobs: erase: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE jobs SET payload = kvkk_scrub(payload, ?1), last_error = kvkk_scrub(last_error, ?1),
@@ -59,7 +59,7 @@ func PrereadLead(ctx context.Context, q interface {
 		return fmt.Errorf("jobs: erase: %w", err)
 	}
 	ids, err := tenantdb.IDs(ctx, q, `SELECT id FROM jobs WHERE id <= ?3 AND (kvkk_has(payload || ' ' || last_error || ' ' || coalesce(dedupe_key,''), ?1)
-		OR json_valid(payload) AND json_extract(payload, '$.conversation_id') IN (SELECT value FROM json_each(?4)) AND kvkk_has(payload, ?2))`,
+		OR kvkk_has(payload, ?2) AND json_valid(payload) AND json_extract(payload, '$.conversation_id') IN (SELECT value FROM json_each(?4)))`,
 		s.Spec(), s.OwnSpec(), v.Below, s.Conversations())
 	if err != nil {
 		return fmt.Errorf("jobs: erase: %w", err)
