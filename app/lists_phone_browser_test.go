@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -67,12 +68,13 @@ var phoneLists = []struct {
 	{"/app/approvals/", "#handoff-table", 3}, {"/app/approvals/", "#decided-table", 3},
 	{"/app/msp/clients/", "#clients", 2}, {"/app/msp/sites/", "#sites", 2}, {"/app/msp/devices/", "#devices", 4},
 	{"/app/msp/contracts/", "#contracts", 2}, {"/app/settings/", "#user-table", 1},
+	{"/products/{product}/stock", "#movement-table", 2}, {"/app/quotes/{quote}/", "#quote-lines", 2},
 }
 
 // TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
 // conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
 // tickets, clients, sites, devices and contracts, the approval page's handed-over conversations and
-// decided recommendations, the settings' users) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// decided recommendations, the settings' users, a product's stock movements and a quote's lines) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
 // screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
 // the leads list's and the log's "more" add cards of the same kind, and a list reached from the
 // menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
@@ -111,9 +113,22 @@ func TestBrowserListsOnPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A counted product and the demo's quote stand for the pages of one record.
+	var product, quote int64
+	if err := db.Read.QueryRow(`SELECT min(product_id) FROM stock_movements`).Scan(&product); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Read.QueryRow(`SELECT min(id) FROM quotes`).Scan(&quote); err != nil {
+		t.Fatal(err)
+	}
+	record := strings.NewReplacer("{product}", fmt.Sprint(product), "{quote}", fmt.Sprint(quote))
+	lists := append(phoneLists[:0:0], phoneLists...)
+	for i := range lists {
+		lists[i].page = record.Replace(lists[i].page)
+	}
 	b.viewport(390, 844, true)
 	for _, lang := range []string{"tr", "ar"} {
-		for _, l := range phoneLists {
+		for _, l := range lists {
 			b.open(l.page + "?lang=" + lang)
 			checkFits(t, b)
 			if p := b.str(fmt.Sprintf("%s('%s', %d)", phoneCards, l.table, l.min)); p != "" {
@@ -171,7 +186,7 @@ func TestBrowserListsOnPhone(t *testing.T) {
 
 	// A computer keeps the tables.
 	b.viewport(1366, 900, false)
-	for _, l := range phoneLists {
+	for _, l := range lists {
 		b.open(l.page + "?lang=tr")
 		if b.eval(`(() => { const t = document.querySelector('`+l.table+`');
 			document.querySelectorAll('.queue-more').forEach(e => { e.style.contentVisibility = 'visible'; });

@@ -208,6 +208,9 @@ func TestQuoteLifecycle(t *testing.T) {
 	for range 2 {
 		if p := cust.Get(link); p.StatusCode != 200 || !strings.Contains(p.Body, "220.397,76 ₺") || !strings.Contains(p.Body, "Döşeme işçiliğine 2 yıl garanti.") {
 			t.Fatalf("customer page: %d", p.StatusCode)
+		} else if doc := p.Doc(t); doc.Find(`link[href*="/css/cards."]`).Length() != 1 || doc.Find("#quote-lines.table-cards td[data-label]").Length() == 0 {
+			// On the customer's phone the lines are cards (css/cards.css, which signed-out pages load here).
+			t.Error("the customer page's lines are not cards with their columns' names")
 		}
 	}
 	if n := f.count(t, `SELECT view_count FROM quotes WHERE id = ?`, id); n != 2 {
