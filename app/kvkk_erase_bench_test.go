@@ -13,6 +13,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
+	"highvibe/app/tenantdb"
 )
 
 // BenchmarkEraseLargeTenant measures a KVKK erasure on a busy tenant, through HTTP as the owner
@@ -61,19 +62,7 @@ func BenchmarkEraseLargeTenant(b *testing.B) {
 	db := e.DB("acme")
 	ctx := context.Background()
 	// Wait for the deliveries' own jobs, then grow the big tables by copying what the real path wrote.
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		var n int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ?`, time.Now().UnixMilli()).Scan(&n); err != nil {
-			b.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%d jobs still due", n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	settle(b, db)
 	grow := map[string]string{
 		"messages": `INSERT INTO messages(conversation_id, direction, author_kind, body, channel, created_at)
 			SELECT conversation_id, direction, author_kind, body, channel, created_at FROM messages ORDER BY id LIMIT ?`,
@@ -102,17 +91,10 @@ func BenchmarkEraseLargeTenant(b *testing.B) {
 	b.Logf("grew messages, action_logs and finished jobs to %d rows each in %s", rows, time.Since(t0).Round(time.Millisecond))
 
 	owner := e.User("acme", "olga", "owner")
-	var leads []int64
-	r, err := db.Read.Query(`SELECT id FROM leads ORDER BY id LIMIT ?`, b.N)
+	leads, err := tenantdb.IDs(ctx, db.Read, `SELECT id FROM leads ORDER BY id LIMIT ?`, b.N)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for r.Next() {
-		var id int64
-		_ = r.Scan(&id)
-		leads = append(leads, id)
-	}
-	r.Close()
 	b.ResetTimer()
 	var worstAck, total time.Duration
 	for i := 0; i < b.N; i++ {

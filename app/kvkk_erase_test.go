@@ -37,9 +37,9 @@ func waWebhook(t *testing.T, e *apptest.Env, key, secret, name, waID, wamid, tex
 
 // settle waits until no job of the tenant is due or running (the webhook's processing, triage,
 // notifications), polling the queue the runner works from.
-func settle(t *testing.T, db *tenantdb.DB) {
+func settle(t testing.TB, db *tenantdb.DB) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var n int
 		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status = 'running' OR (status = 'queued' AND run_at <= ?)`, time.Now().UnixMilli()).Scan(&n); err != nil {
@@ -49,7 +49,7 @@ func settle(t *testing.T, db *tenantdb.DB) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d jobs still due after 20 s", n)
+			t.Fatalf("%d jobs still due after 60 s", n)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
