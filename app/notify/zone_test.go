@@ -45,28 +45,24 @@ func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
 		}
 		tm.post(t, tm.oscar, "/app/notifications/settings", form)
 	}
-	pushedFor := func(name string) bool {
-		t.Helper()
-		tm.ingest(t, "acme", "v-"+name, name, "Merhaba")
-		settle(t, e, "acme")
-		found := false
-		for len(fake.got) > 0 {
-			if p := <-fake.got; bytes.Contains(br.decrypt(t, p.Body), []byte("New conversation with "+name)) {
-				found = true
-			}
-		}
-		return found
+	about := func(name string, p pushed) bool {
+		return bytes.Contains(br.decrypt(t, p.Body), []byte("New conversation with "+name))
 	}
 
 	// Quiet from an hour ago to an hour ahead on the business's clock: the phone stays silent.
 	prefs(time.Now().In(zone), nil)
-	if pushedFor("Ayse") {
-		t.Error("pushed during quiet hours on the business's clock")
+	tm.ingest(t, "acme", "v-Ayse", "Ayse", "Merhaba")
+	settle(t, e, "acme")
+	for len(fake.got) > 0 {
+		if about("Ayse", <-fake.got) {
+			t.Error("pushed during quiet hours on the business's clock")
+		}
 	}
-	// The same hours around "now" on the server's clock are not quiet for this business.
+	// The same hours around "now" on the server's clock are not quiet for this business: the
+	// push arrives (waited for as it comes: a refused send is retried a few seconds later).
 	prefs(time.Now(), nil)
-	if !pushedFor("Mehmet") {
-		t.Error("nothing pushed outside quiet hours on the business's clock (the server's clock was used)")
+	tm.ingest(t, "acme", "v-Mehmet", "Mehmet", "Merhaba")
+	for !about("Mehmet", fake.next(t)) {
 	}
 	page := tm.oscar.Get("/app/notifications/settings?lang=en").Body
 	if !strings.Contains(page, zone.String()) {
