@@ -29,20 +29,27 @@ import (
 // the same minute. The events due now are withdrawn here, before the job runner starts; those
 // due later (the overdue check of scenario B's next action, tomorrow's visit reminder) stay.
 func seedDemoNotifications(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantdb.DB) error {
-	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	uid, now, err := demoBell(ctx, s, db)
 	if err != nil {
-		return fmt.Errorf("demo notifications: %w", err)
-	}
-	now := time.Now()
-	if err := withdrawSeedEvents(ctx, db, now); err != nil {
 		return err
 	}
-	ps, err := demoNotifications(ctx, db, u.ID, now)
+	ps, err := demoNotifications(ctx, db, uid, now)
 	if err != nil {
 		return fmt.Errorf("demo notifications: %w", err)
 	}
 	_, err = notify.ImportHistory(ctx, db, ps)
 	return err
+}
+
+// demoBell starts seeding a demo tenant's bell: the demo user's id, the time the seeded
+// notifications are placed before, and the seeding's own events due by then withdrawn.
+func demoBell(ctx context.Context, s *Server, db *tenantdb.DB) (int64, time.Time, error) {
+	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("demo notifications: %w", err)
+	}
+	now := time.Now()
+	return u.ID, now, withdrawSeedEvents(ctx, db, now)
 }
 
 // withdrawSeedEvents cancels the notification events the seeding queued that are due by now.
@@ -259,12 +266,8 @@ func spread[T any](xs []T, n int) []T {
 // and the newest customer conversations. As in the paving contractor, the events the seeding
 // raised itself and due now are withdrawn first.
 func seedDemoMSPNotifications(ctx context.Context, s *Server, db *tenantdb.DB) error {
-	u, err := s.Platform.UserByUsername(ctx, DemoUser)
+	uid, now, err := demoBell(ctx, s, db)
 	if err != nil {
-		return fmt.Errorf("demo notifications: %w", err)
-	}
-	now := time.Now()
-	if err := withdrawSeedEvents(ctx, db, now); err != nil {
 		return err
 	}
 	page, err := msp.List(ctx, db.Read, msp.Filter{Status: msp.FilterAll, Limit: 200})
@@ -297,7 +300,7 @@ func seedDemoMSPNotifications(ctx context.Context, s *Server, db *tenantdb.DB) e
 			if c.clock.State == msp.ClockNone || !c.clock.DueOK {
 				continue
 			}
-			e := notify.Event{TicketID: t.TicketID, Target: c.target, UserIDs: []int64{u.ID}, Name: msp.FormatNumber(t.Number) + " " + t.Subject,
+			e := notify.Event{TicketID: t.TicketID, Target: c.target, UserIDs: []int64{uid}, Name: msp.FormatNumber(t.Number) + " " + t.Subject,
 				DueAt: c.clock.Due.UnixMilli()}
 			switch {
 			case c.clock.State == msp.ClockBreached && c.clock.Due.After(since) && c.clock.Due.Before(now):
@@ -320,17 +323,17 @@ func seedDemoMSPNotifications(ctx context.Context, s *Server, db *tenantdb.DB) e
 	slices.SortFunc(soon, byTime)
 	picked := spread(breaches, 3)
 	for k, c := range picked {
-		p := notify.Past{UserID: u.ID, Event: c.e, At: c.at}
+		p := notify.Past{UserID: uid, Event: c.e, At: c.at}
 		if k < len(picked)-1 {
 			p.Read = c.at.Add(25 * time.Minute) // the older ones were seen
 		}
 		ps = append(ps, p)
 	}
 	for _, c := range spread(soon, 2) {
-		ps = append(ps, notify.Past{UserID: u.ID, Event: c.e, At: c.at})
+		ps = append(ps, notify.Past{UserID: uid, Event: c.e, At: c.at})
 	}
 	// The newest conversations customers started (unread).
-	rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{State: "open", UserID: u.ID, Limit: 2})
+	rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{State: "open", UserID: uid, Limit: 2})
 	if err != nil {
 		return err
 	}
@@ -342,7 +345,7 @@ func seedDemoMSPNotifications(ctx context.Context, s *Server, db *tenantdb.DB) e
 		if len(ms) == 0 || ms[0].Direction != "inbound" || now.Sub(time.UnixMilli(ms[0].CreatedAt)) > 5*24*time.Hour {
 			continue
 		}
-		ps = append(ps, notify.Past{UserID: u.ID, At: time.UnixMilli(ms[0].CreatedAt), Event: notify.Event{Kind: notify.KindNewConversation,
+		ps = append(ps, notify.Past{UserID: uid, At: time.UnixMilli(ms[0].CreatedAt), Event: notify.Event{Kind: notify.KindNewConversation,
 			ConversationID: r.ID, MessageID: ms[0].ID, Name: r.LeadName, Text: ms[0].Body}})
 	}
 	_, err = notify.ImportHistory(ctx, db, ps)

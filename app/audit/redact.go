@@ -46,10 +46,7 @@ func RedactionCandidatesTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) 
 // PrereadRedaction finds the person's action-log rows on a read connection before the erasure's
 // transaction (erasure.Seen), so the transaction does not test every row of the log while it
 // holds the tenant's writer.
-func PrereadRedaction(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, s *erasure.Subject) error {
+func PrereadRedaction(ctx context.Context, q erasure.Reader, s *erasure.Subject) error {
 	v := &erasure.Seen{}
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM action_logs`).Scan(&v.Below); err != nil {
 		return fmt.Errorf("audit: redaction candidates: %w", err)

@@ -11,7 +11,9 @@
 package erasure
 
 import (
+	"context"
 	"crypto/sha256"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
@@ -55,6 +57,12 @@ type Seen struct {
 
 // IDsJSON is IDs as a JSON array, for `IN (SELECT value FROM json_each(?))`.
 func (v *Seen) IDsJSON() string { return idsJSON(v.IDs) }
+
+// Reader is what a pre-read needs: a read connection (or a transaction).
+type Reader interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
 
 // Seen is the pre-read of table, or nil when there was none (the room then reads every row).
 func (s *Subject) Seen(table string) *Seen { return s.seen[table] }
@@ -209,19 +217,17 @@ type matcher struct {
 	phones  []string // national digits
 }
 
-// has reports whether text holds any form of the person: re.MatchString, without re.
-func (m *matcher) has(text string) bool { return m.maybe(text) }
-
 // scrub is text with every form of the person replaced by Mask.
 func (m *matcher) scrub(text string) string {
-	if !m.maybe(text) {
+	if !m.has(text) {
 		return text
 	}
 	return m.re.ReplaceAllString(text, Mask)
 }
 
-// maybe is re.MatchString(text), by the two tests of matcher.
-func (m *matcher) maybe(text string) bool {
+// has reports whether text holds any form of the person: re.MatchString(text), by the two
+// tests of matcher, without re.
+func (m *matcher) has(text string) bool {
 	if len(m.phones) > 0 {
 		bare := stripSeparators(text)
 		for _, p := range m.phones {
@@ -413,7 +419,7 @@ func init() {
 		case string:
 			return m.scrub(v), nil
 		case []byte:
-			if !m.maybe(string(v)) {
+			if !m.has(string(v)) {
 				return v, nil
 			}
 			return m.re.ReplaceAll(v, []byte(Mask)), nil

@@ -163,7 +163,7 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 // PrereadLead finds, on a read connection before the erasure's transaction, the messages whose
 // text names the person (erasure.Seen), so the transaction does not test every message of the
 // inbox while it holds the tenant's writer.
-func PrereadLead(ctx context.Context, q Querier, s *erasure.Subject) error {
+func PrereadLead(ctx context.Context, q erasure.Reader, s *erasure.Subject) error {
 	v := &erasure.Seen{}
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&v.Below); err != nil {
 		return fmt.Errorf("inbox: erase mentions: %w", err)

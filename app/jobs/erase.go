@@ -50,10 +50,7 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 // PrereadLead finds, on a read connection before the erasure's transaction, the jobs that hold
 // the person (erasure.Seen), so the transaction does not test every stored webhook body while it
 // holds the tenant's writer.
-func PrereadLead(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, s *erasure.Subject) error {
+func PrereadLead(ctx context.Context, q erasure.Reader, s *erasure.Subject) error {
 	v := &erasure.Seen{At: time.Now().UnixMilli()}
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM jobs`).Scan(&v.Below); err != nil {
 		return fmt.Errorf("jobs: erase: %w", err)

@@ -38,7 +38,7 @@ type Step struct {
 	Erase func(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, error)
 	// Preread, for a room with a table too large to test row by row while the erasure holds the
 	// tenant's writer, finds the person's rows on a read connection first (erasure.Seen).
-	Preread func(ctx context.Context, q *sql.DB, s *erasure.Subject) error
+	Preread func(ctx context.Context, q erasure.Reader, s *erasure.Subject) error
 }
 
 // Steps are the rooms an erasure goes through, in order. The inbox comes last: its search
@@ -52,11 +52,11 @@ func Steps() []Step {
 		{"visits", visits.EraseLeadTx, nil},
 		{"msp", msp.EraseLeadTx, nil},
 		{"notify", notify.EraseLeadTx, nil},
-		{"jobs", jobs.EraseLeadTx, func(ctx context.Context, q *sql.DB, s *erasure.Subject) error { return jobs.PrereadLead(ctx, q, s) }},
+		{"jobs", jobs.EraseLeadTx, jobs.PrereadLead},
 		{"analytics", analytics.EraseLeadTx, nil},
 		{"conversions", conversions.EraseLeadTx, nil},
 		{"followups", followups.EraseLeadTx, nil},
-		{"inbox", inbox.EraseLeadTx, func(ctx context.Context, q *sql.DB, s *erasure.Subject) error { return inbox.PrereadLead(ctx, q, s) }},
+		{"inbox", inbox.EraseLeadTx, inbox.PrereadLead},
 	}
 }
 

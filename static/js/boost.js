@@ -2,8 +2,8 @@
  * A boosted link or form (hx-boost on <body>) swaps only the page's body: htmx drops the new
  * page's <head>, so a page's own stylesheets, rules and scripts (views: {{define "head"}}) were
  * missing when it was reached from the menu. Here the new head's stylesheets and <style> rules
- * not loaded yet are added
- * before the swap (kept afterwards: the back button restores a page's body from htmx's cache),
+ * not loaded yet are added before the swap (kept afterwards: the back button restores a page's
+ * body from htmx's cache),
  * and a page whose head has a script not loaded yet (the KPI charts, the visits calendar) is
  * opened in full instead, so its scripts run as on a first visit. Load with `defer`, after htmx.
  */
