@@ -219,7 +219,16 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 			} `json:"custom_data"`
 		} `json:"data"`
 	}
-	json.Unmarshal([]byte(metas[2]), &purchase)
+	// QualifiedLead and Purchase are queued a moment apart and sent by separate jobs, so Meta may
+	// receive them in either order (it joins them by event_id); find the Purchase by name.
+	for _, m := range metas {
+		if strings.Contains(m, `"event_name":"Purchase"`) {
+			json.Unmarshal([]byte(m), &purchase)
+		}
+	}
+	if len(purchase.Data) == 0 {
+		t.Fatalf("no Purchase among Meta's events: %v", metas)
+	}
 	d := purchase.Data[0]
 	if d.EventName != "Purchase" || d.CustomData.Value != 12345.5 || d.CustomData.Currency != "TRY" ||
 		d.UserData.Em[0] != conversions.Hash("ilker.yilmaz@example.com") || d.UserData.Ph[0] != conversions.Hash("905321234567") ||
