@@ -71,10 +71,22 @@ var phoneLists = []struct {
 	{"/products/{product}/stock", "#movement-table", 2}, {"/app/quotes/{quote}/", "#quote-lines", 2},
 }
 
+// phoneListsMSP are the IT provider's (the demo-bilisim tenant's) tables that become cards too: a
+// week's timesheet (its days and the week's total), a contract's hours per month, the SLA targets
+// (the owner's form: inputs in the cards) and a person's data summary (the KVKK page's messages).
+var phoneListsMSP = []struct {
+	page, table string
+	min         int
+}{
+	{"/app/msp/time", "#sheet", 7}, {"/app/msp/contracts/{contract}/", "#usage-table", 2},
+	{"/app/msp/sla/", ".sla-targets", 4}, {"/app/kvkk/leads/{lead}/summary", ".summary-messages", 2},
+}
+
 // TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
 // conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
 // tickets, clients, sites, devices and contracts, the approval page's handed-over conversations and
-// decided recommendations, the settings' users, a product's stock movements and a quote's lines) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// decided recommendations, the settings' users, a product's stock movements and a quote's lines,
+// and in the IT provider's tenant phoneListsMSP) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
 // screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
 // the leads list's and the log's "more" add cards of the same kind, and a list reached from the
 // menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
@@ -193,6 +205,50 @@ func TestBrowserListsOnPhone(t *testing.T) {
 			return getComputedStyle(t).display === 'table' && t.tHead.getBoundingClientRect().height > 0
 				&& getComputedStyle(t.tBodies[0].rows[0]).display === 'table-row' ? 1 : 0 })()`) != 1 {
 			t.Errorf("%s at 1366 px is not a table with its header row", l.page)
+		}
+	}
+	// The IT provider's tenant (the demo login is its owner too): its timesheet, a contract's usage,
+	// the SLA targets and a person's data summary, as cards on a phone and tables on a computer.
+	bdb := b.e.DB(app.DemoMSPSlug)
+	var contract, lead int64
+	if err := bdb.Read.QueryRow(`SELECT min(id) FROM msp_contracts WHERE monthly_minutes > 0 AND starts_on < date('now', '-2 months')`).Scan(&contract); err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Read.QueryRow(`SELECT c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		GROUP BY c.id HAVING count(*) >= 2 ORDER BY c.lead_id LIMIT 1`).Scan(&lead); err != nil {
+		t.Fatal(err)
+	}
+	record = strings.NewReplacer("{contract}", fmt.Sprint(contract), "{lead}", fmt.Sprint(lead))
+	b.open("/app/?lang=tr")
+	b.run("switch to "+app.DemoMSPSlug, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector('form[action="/app/switch/"]');
+		f.querySelector('[name=tenant]').value = '`+app.DemoMSPSlug+`'; f.submit(); })()`))
+	b.waitFor("the IT provider's panel", `document.readyState === 'complete' && document.body.innerText.includes('`+app.DemoMSPName+`')`)
+	b.viewport(390, 844, true)
+	for _, lang := range []string{"tr", "ar"} {
+		for _, l := range phoneListsMSP {
+			page := record.Replace(l.page)
+			b.open(page + "?lang=" + lang)
+			checkFits(t, b)
+			if p := b.str(fmt.Sprintf("%s('%s', %d)", phoneCards, l.table, l.min)); p != "" {
+				t.Errorf("%s in %s at 390 px: %s", page, lang, p)
+			}
+		}
+	}
+	// The week's total is a card after the days'.
+	b.open("/app/msp/time?lang=tr")
+	if b.eval(`(() => { const f = document.querySelector('#sheet tfoot tr'), last = document.querySelector('#sheet tbody tr:last-child');
+		return getComputedStyle(f).display === 'grid' && f.getBoundingClientRect().top >= last.getBoundingClientRect().bottom
+			&& f.getBoundingClientRect().right <= document.documentElement.clientWidth ? 1 : 0 })()`) != 1 {
+		t.Error("the timesheet's week total is not a card under the days at 390 px")
+	}
+	b.viewport(1366, 900, false)
+	for _, l := range phoneListsMSP {
+		page := record.Replace(l.page)
+		b.open(page + "?lang=tr")
+		if b.eval(`(() => { const t = document.querySelector('`+l.table+`');
+			return getComputedStyle(t).display === 'table' && t.tHead.getBoundingClientRect().height > 0
+				&& getComputedStyle(t.tBodies[0].rows[0]).display === 'table-row' ? 1 : 0 })()`) != 1 {
+			t.Errorf("%s at 1366 px is not a table with its header row", page)
 		}
 	}
 }
