@@ -138,7 +138,8 @@ func TestBrowserChartsDraw(t *testing.T) {
 				const title = el.querySelector('.ytitle').getBoundingClientRect();
 				const side = ys.every(r => r.left >= plot.right - 1) ? 'right' : ys.every(r => r.right <= plot.left + 1) ? 'left' : 'both';
 				const clash = ys.some(r => r.left < title.right && r.right > title.left);
-				return k + ':' + (xs[0] > xs[xs.length - 1] ? 'newest-left' : 'oldest-left') + ',' + side + (clash ? ',title-on-ticks' : '');
+				const order = el.data.flatMap(t => t.x || []); // the months as the figure lists them, oldest first
+				return k + ':' + (order.indexOf(xs[0]) > order.indexOf(xs[xs.length - 1]) ? 'newest-left' : 'oldest-left') + ',' + side + (clash ? ',title-on-ticks' : '');
 			}).join(' ')`)
 			if want := map[string]string{"tr": "revenue_series:oldest-left,left forecast_payload:oldest-left,left",
 				"ar": "revenue_series:newest-left,right forecast_payload:newest-left,right"}[lang]; axes != want {

@@ -27,6 +27,12 @@ func recText(p RecPoint) string {
 	return p.Title
 }
 
+// monthPrefix marks a calendar month stored as "i18n-month:2006-01": a chart's month label,
+// written with the month's name in the reader's language when served ("Tem 2026", Localize).
+const monthPrefix = "i18n-month:"
+
+func monthText(ym string) string { return monthPrefix + ym }
+
 // trArg is tr with one whole-number argument: "i18n:<key>|<n>", translated as T(key, n).
 func trArg(key string, n int) string { return i18nPrefix + key + "|" + strconv.Itoa(n) }
 
@@ -130,11 +136,11 @@ func BuildCharts(d *Dataset, k KPI, f Forecast, ms MonthSeries) map[string]Figur
 	return cp
 }
 
-// monthLabels are the series' months as "2006-01" category labels.
+// monthLabels are the series' months as category labels (monthText).
 func monthLabels(ms MonthSeries) []string {
 	months := make([]string, len(ms.Months))
 	for i, m := range ms.Months {
-		months[i] = m.Format("2006-01")
+		months[i] = monthText(m.Format("2006-01"))
 	}
 	return months
 }
@@ -255,7 +261,7 @@ func forecastChart(f Forecast, ms MonthSeries) Figure {
 		last := ms.Months[len(ms.Months)-1]
 		var fm []string
 		for i := range f.Points {
-			fm = append(fm, last.AddDate(0, i, 0).Format("2006-01"))
+			fm = append(fm, monthText(last.AddDate(0, i, 0).Format("2006-01")))
 		}
 		// Band: upper then lower reversed, filled as one closed shape.
 		bx := append(append([]string{}, fm...), reverse(fm)...)
@@ -409,6 +415,9 @@ func Localize(v any, p *i18n.Printer, rec func(words string) string) any {
 	case string:
 		if words, ok := strings.CutPrefix(x, recPrefix); ok {
 			return rec(words)
+		}
+		if ym, ok := strings.CutPrefix(x, monthPrefix); ok {
+			return p.YearMonth(ym)
 		}
 		if key, ok := strings.CutPrefix(x, i18nPrefix); ok {
 			if k, arg, ok := strings.Cut(key, "|"); ok {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestRevenueChart(t *testing.T) {
 			if got := fig.Data[0]["y"]; !reflect.DeepEqual(got, c.wantPaidY) {
 				t.Errorf("%s: paid y = %v, want %v", c.name, got, c.wantPaidY)
 			}
-			if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, []string{"2025-01", "2025-02"}) {
+			if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, []string{monthText("2025-01"), monthText("2025-02")}) {
 				t.Errorf("%s: x = %v", c.name, got)
 			}
 		}
@@ -136,7 +137,7 @@ func TestForecastChart(t *testing.T) {
 	}{
 		{"one completed month stays empty", MonthSeries{Months: months(2), Paid: []float64{10, 5}, Orders: []float64{0, 0}}, nil},
 		{"leading zero months are skipped", MonthSeries{Months: months(4), Paid: []float64{0, 10, 20, 7}, Orders: []float64{0, 0, 0, 0}},
-			[]string{"2025-02", "2025-03"}},
+			[]string{monthText("2025-02"), monthText("2025-03")}},
 	}
 	for _, c := range cases {
 		fig := forecastChart(f, c.ms)
@@ -149,7 +150,7 @@ func TestForecastChart(t *testing.T) {
 		if got := fig.Data[0]["x"]; !reflect.DeepEqual(got, c.wantActual) {
 			t.Errorf("%s: actual x = %v, want %v", c.name, got, c.wantActual)
 		}
-		if got := fig.Data[2]["x"]; !reflect.DeepEqual(got, []string{"2025-04", "2025-05"}) {
+		if got := fig.Data[2]["x"]; !reflect.DeepEqual(got, []string{monthText("2025-04"), monthText("2025-05")}) {
 			t.Errorf("%s: forecast x = %v", c.name, got)
 		}
 		if got := fig.Data[1]["y"]; !reflect.DeepEqual(got, []float64{40, 55, 25, 20}) {
@@ -324,6 +325,62 @@ func TestPercentTexts(t *testing.T) {
 		}
 		if got := Localize(spider.Data[0]["hovertext"].([]string)[0], p, nil); got != want[1] {
 			t.Errorf("%s: spider hover %q, want %q", lang, got, want[1])
+		}
+	}
+}
+
+// TestMonthLabelsInReadersLanguage: the months under the revenue, forecast and SLA charts are
+// stored once and served with the month's name in the reader's language ("Tem 2026"), never as
+// "2026-07"; the forecast's campaign marker stands on the same label as its month.
+func TestMonthLabelsInReadersLanguage(t *testing.T) {
+	jul, aug, sep := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	ms := MonthSeries{Months: []time.Time{jul, aug, sep}, Paid: []float64{10, 20, 5}, Orders: []float64{0, 0, 0}}
+	fc := Forecast{Points: []float64{10, 12}, Lower: []float64{5, 6}, Upper: []float64{15, 18}, Base: []float64{10, 12},
+		Campaigns: [][]CampaignWeek{nil, {{Name: "Yılbaşı", UpliftPct: 20}}}}
+	sla := mspPayload(&msp.Report{Months: []string{"2026-08", "2026-09"}, Total: msp.SLACount{Decided: 1, Met: 1},
+		SLA: map[string][]msp.SLACount{}, ByMonth: []msp.SLACount{{}, {Decided: 1, Met: 1}}})
+	pack := map[string]Figure{"revenue_series": revenueChart(ms), "forecast_payload": forecastChart(fc, ms), "sla": sla.Figures["sla_compliance"]}
+	raw, err := json.Marshal(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string][]string{
+		"tr": {"Tem 2026", "Ağu 2026", "Eyl 2026", "Eki 2026"},
+		"en": {"Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026"},
+		"de": {"Juli 2026", "Aug. 2026", "Sept. 2026", "Okt. 2026"},
+		"fr": {"juil. 2026", "août 2026", "sept. 2026", "oct. 2026"},
+		"es": {"jul 2026", "ago 2026", "sept 2026", "oct 2026"},
+		"ar": {"يوليو 2026", "أغسطس 2026", "سبتمبر 2026", "أكتوبر 2026"},
+	} {
+		for i := range want {
+			want[i] = strings.Replace(want[i], " ", "\u00a0", 1)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		got := Localize(v, i18n.For(lang), nil).(map[string]any)
+		x := func(chart string, trace int) string {
+			return fmt.Sprint(got[chart].(map[string]any)["data"].([]any)[trace].(map[string]any)["x"])
+		}
+		if s := x("revenue_series", 0); s != fmt.Sprint(want[:3]) {
+			t.Errorf("%s: revenue months %s, want %v", lang, s, want[:3])
+		}
+		if s := x("forecast_payload", 0); s != fmt.Sprint(want[:2]) {
+			t.Errorf("%s: forecast's actual months %s, want %v", lang, s, want[:2])
+		}
+		if s := x("forecast_payload", 2); s != fmt.Sprint(want[2:]) {
+			t.Errorf("%s: forecast months %s, want %v", lang, s, want[2:])
+		}
+		note := got["forecast_payload"].(map[string]any)["layout"].(map[string]any)["annotations"].([]any)[0].(map[string]any)
+		if note["x"] != want[3] {
+			t.Errorf("%s: the campaign marker stands on %v, want %s", lang, note["x"], want[3])
+		}
+		if s := x("sla", 0); s != fmt.Sprint(want[1:3]) {
+			t.Errorf("%s: SLA months %s, want %v", lang, s, want[1:3])
+		}
+		if b, _ := json.Marshal(got); strings.Contains(string(b), "2026-0") || strings.Contains(string(b), monthPrefix) {
+			t.Errorf("%s: a month is left as a code: %s", lang, b)
 		}
 	}
 }

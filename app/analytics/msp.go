@@ -136,13 +136,17 @@ func slaFigure(r *msp.Report, p *MSPPayload) Figure {
 		return f
 	}
 	const hover = "%{x}: %{hovertext}<extra>%{fullData.name}</extra>"
+	months := make([]string, len(p.Months))
+	for i, m := range p.Months {
+		months[i] = monthText(m)
+	}
 	for _, pr := range msp.Priorities {
 		s := p.SLA[pr]
-		f.Data = append(f.Data, map[string]any{"type": "bar", "name": tr("msp.priority." + pr), "x": p.Months, "y": s.Pct,
+		f.Data = append(f.Data, map[string]any{"type": "bar", "name": tr("msp.priority." + pr), "x": months, "y": s.Pct,
 			"customdata": s.Decided, "hovertext": pctTexts(s.Pct), "hovertemplate": hover})
 	}
 	f.Data = append(f.Data, map[string]any{"type": "scatter", "mode": "lines+markers", "name": tr("analytics.msp.series.all"),
-		"x": p.Months, "y": p.ByMonth.Pct, "line": map[string]any{"color": "#1f2937"}, "hovertext": pctTexts(p.ByMonth.Pct),
+		"x": months, "y": p.ByMonth.Pct, "line": map[string]any{"color": "#1f2937"}, "hovertext": pctTexts(p.ByMonth.Pct),
 		"hovertemplate": hover})
 	return f
 }

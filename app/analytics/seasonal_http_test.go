@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/i18n"
 	"highvibe/app/seasonal"
 )
 
@@ -81,7 +82,7 @@ func TestForecastAppliesSeasonalUplift(t *testing.T) {
 	if data[2].Y[0] != 10000 || data[2].Y[1] != wantNext || data[2].Y[2] != 10000 || data[3].Y[1] != 10000 {
 		t.Errorf("forecast %v (base %v), want next month %v", data[2].Y, data[3].Y, wantNext)
 	}
-	if len(notes) != 1 || notes[0]["x"] != next.Format("2006-01") || notes[0]["text"] != "Çiçek haftası +100%" {
+	if len(notes) != 1 || notes[0]["x"] != i18n.For("en").YearMonth(next.Format("2006-01")) || notes[0]["text"] != "Çiçek haftası +100%" {
 		t.Errorf("markers %v", notes)
 	}
 	if !strings.Contains(page, "Months with a campaign week from your seasonal calendar") {

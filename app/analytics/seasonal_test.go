@@ -46,7 +46,7 @@ func TestSeasonalFactors(t *testing.T) {
 	}
 	fig := forecastChart(fc, MonthSeries{Months: []time.Time{month(2026, 11), month(2026, 12), month(2027, 1)}, Paid: []float64{90, 95, 0}})
 	notes, _ := fig.Layout["annotations"].([]map[string]any)
-	if len(fig.Data) != 4 || len(notes) != 1 || notes[0]["x"] != "2027-02" {
+	if len(fig.Data) != 4 || len(notes) != 1 || notes[0]["x"] != monthText("2027-02") {
 		t.Fatalf("chart: %d traces, annotations %v", len(fig.Data), fig.Layout["annotations"])
 	}
 	// The change reads as each language writes a percentage.

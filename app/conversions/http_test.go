@@ -93,6 +93,14 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if n := count(t, db, `SELECT amount_minor FROM ad_spend WHERE campaign = 'kis' AND month = '2026-12'`); n != 125050 {
 		t.Fatalf("spend stored as %d", n)
 	}
+	// The month is named in the reader's language, on the settings and on the KPI page's report.
+	if h := owner.Get("/app/settings/conversions?lang=tr&month=2026-12").Doc(t).Find("h2:contains('reklam harcaması')").Text(); h != "Ara\u00a02026 reklam harcaması" {
+		t.Errorf("spend heading %q, want the month's name", h)
+	}
+	if nav := owner.Get("/app/analytics/?lang=ar&attr_month=2026-07").Doc(t).Find("#attribution .page-actions").Text(); !strings.Contains(nav, "يونيو\u00a02026") ||
+		!strings.Contains(nav, "يوليو\u00a02026") || !strings.Contains(nav, "أغسطس\u00a02026") || strings.Contains(nav, "2026-0") {
+		t.Errorf("attribution months %q, want their Arabic names", nav)
+	}
 	owner.Post("/app/settings/conversions/spend", url.Values{"campaign": {"kis"}, "month": {"2026-12"}, "remove": {"1"}})
 	if n := count(t, db, `SELECT count(*) FROM ad_spend`); n != 0 {
 		t.Fatal("spend not removed")

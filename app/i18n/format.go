@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -134,6 +135,18 @@ func (p *Printer) DateTime(t time.Time) string {
 		return p.Date(t) + " " + t.Format("3:04 PM")
 	}
 	return p.Date(t) + " " + t.Format("15:04")
+}
+
+// YearMonth writes a calendar month given as "2006-01" with the month's short name in the
+// printer's language and the year: "Tem 2026" (tr), "Jul 2026" (en), "Juli 2026" (de),
+// "juil. 2026" (fr), "jul 2026" (es), "يوليو 2026" (ar). Anything that is not such a month is
+// returned as it is.
+func (p *Printer) YearMonth(ym string) string {
+	t, err := time.Parse("2006-01", ym)
+	if err != nil {
+		return ym
+	}
+	return p.T(fmt.Sprintf("time.month_short.%02d", int(t.Month()))) + nbsp + strconv.Itoa(t.Year())
 }
 
 // unsigned formats |f| with the language's separators and reports whether the rounded value

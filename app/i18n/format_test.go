@@ -1,7 +1,9 @@
 package i18n
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -175,5 +177,41 @@ func TestDateUsesTheTimesLocation(t *testing.T) {
 	late := time.Date(2026, time.November, 22, 22, 30, 0, 0, time.UTC)
 	if got := For("tr").DateTime(late.In(istanbul)); got != "23.11.2026 01:30" {
 		t.Errorf("DateTime in +03:00 = %q, want the local date and clock", got)
+	}
+}
+
+// TestYearMonth: a month label ("2026-07" as stored and as charts carry it) is the month's short
+// name in the reader's language and the year, on one line; anything else stays as it is.
+func TestYearMonth(t *testing.T) {
+	scenarios := []struct{ lang, ym, want string }{
+		{"tr", "2026-07", "Tem" + sp + "2026"},
+		{"tr", "2026-08", "Ağu" + sp + "2026"},
+		{"tr", "2027-02", "Şub" + sp + "2027"},
+		{"en", "2026-07", "Jul" + sp + "2026"},
+		{"de", "2026-03", "März" + sp + "2026"},
+		{"fr", "2026-02", "févr." + sp + "2026"},
+		{"es", "2026-12", "dic" + sp + "2026"},
+		{"ar", "2026-07", "يوليو" + sp + "2026"},
+		{"ar", "2026-01", "يناير" + sp + "2026"},
+		{"xx", "2026-10", "Oct" + sp + "2026"},
+		{"tr", "2026-13", "2026-13"},
+		{"tr", "July", "July"},
+		{"tr", "", ""},
+	}
+	for _, s := range scenarios {
+		if got := For(s.lang).YearMonth(s.ym); got != s.want {
+			t.Errorf("%s YearMonth(%q) = %q, want %q", s.lang, s.ym, got, s.want)
+		}
+	}
+	// Every language names all twelve months, each differently.
+	for _, lang := range Langs {
+		seen := map[string]bool{}
+		for m := 1; m <= 12; m++ {
+			name := For(lang).T(fmt.Sprintf("time.month_short.%02d", m))
+			if name == "" || strings.HasPrefix(name, "time.") || seen[name] {
+				t.Errorf("%s: month %d is %q", lang, m, name)
+			}
+			seen[name] = true
+		}
 	}
 }

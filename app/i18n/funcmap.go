@@ -12,7 +12,7 @@ import (
 //
 //	{{t "nav.inbox"}}  {{t "error.403.body" .Role .Action}}  {{plural "time.days_ago" .N}}
 //	{{int .Count}}  {{num .Score 1}}  {{pct .Rate 1}}  {{money .Total .Currency}}
-//	{{date .At}}  {{day .ValidUntil}}  {{datetime .At}}  {{ago .At}}
+//	{{date .At}}  {{day .ValidUntil}}  {{datetime .At}}  {{ago .At}}  {{month "2026-07"}}
 //
 // Every function returns a plain string, never template.HTML, so html/template escapes both the
 // catalog text and user-supplied arguments. Numbers may be any Go integer (int, plural) or any
@@ -75,6 +75,9 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// same date in every time zone, never shifted to the day before west of Greenwich.
 		"day":      timeFunc("day", func(t time.Time) string { return p.In(nil).Date(t.UTC()) }),
 		"datetime": timeFunc("datetime", p.DateTime),
+		// month shows a calendar month stored as "2006-01" by its name: {{month .Month}} is
+		// "Tem 2026" in Turkish.
+		"month": p.YearMonth,
 		"ago": timeFunc("ago", func(t time.Time) string {
 			return p.Ago(time.Now(), t)
 		}),
