@@ -17,7 +17,7 @@ import (
 // size): the six 2-D charts are drawn by the 2-D Plotly bundle at once, the two 3-D charts and
 // the 3-D bundle only once they scroll into view; numbers use the page's language (compact
 // millions: "Mn" in Turkish, "مليون" in Arabic; the funnel's shares "%40" in Turkish), every
-// label stays inside its chart, the Arabic charts read from the right (newest month at the
+// label stays inside its chart (the radar's axis names in all six languages), the Arabic charts read from the right (newest month at the
 // left, amounts on the right), and an empty tenant shows the readable empty states instead.
 func TestBrowserChartsDraw(t *testing.T) {
 	e := apptest.New(t)
@@ -144,6 +144,32 @@ func TestBrowserChartsDraw(t *testing.T) {
 			if want := map[string]string{"tr": "revenue_series:oldest-left,left forecast_payload:oldest-left,left",
 				"ar": "revenue_series:newest-left,right forecast_payload:newest-left,right"}[lang]; axes != want {
 				t.Errorf("%s: axes %q, want %q", name, axes, want)
+			}
+		}
+	}
+
+	// The radar's axis names stand outside its circle: each is whole, inside its card, in every
+	// language at both sizes (English "Conversion" ran past the card's edge).
+	for _, lang := range []string{"tr", "en", "de", "fr", "es", "ar"} {
+		for _, size := range []struct{ w, h int64 }{{1366, 900}, {390, 844}} {
+			if size.w < 500 {
+				run("viewport", chromedp.EmulateViewport(size.w, size.h, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+			} else {
+				run("viewport", chromedp.EmulateViewport(size.w, size.h))
+			}
+			run("open", chromedp.Navigate(e.URL+"/app/analytics/?lang="+lang))
+			run("scroll to the radar", chromedp.ScrollIntoView(`[data-key=spider_payload]`))
+			wait("the radar laid out", `!!document.querySelector('[data-key=spider_payload][data-drawn] .angular-axis text')`)
+			names := eval(`[...document.querySelectorAll('[data-key=spider_payload] .angular-axis text')].map(t => t.textContent).join('|')`)
+			if strings.Count(names, "|") < 4 {
+				t.Errorf("%s %d: radar axis names %q, want five", lang, size.w, names)
+			}
+			if got := eval(`(() => { const el = document.querySelector('[data-key=spider_payload]'), box = el.getBoundingClientRect();
+				return [...el.querySelectorAll('svg text')].filter(t => t.textContent.trim() && t.getClientRects().length).filter(t => {
+					const r = t.getBoundingClientRect();
+					return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+				}).map(t => t.textContent + ' at ' + Math.round(t.getBoundingClientRect().left - box.left) + '–' + Math.round(t.getBoundingClientRect().right - box.left) + ' of ' + Math.round(box.width)).join(' | ') })()`); got != "" {
+				t.Errorf("%s %d: radar labels cut at the card's edge: %s", lang, size.w, got)
 			}
 		}
 	}

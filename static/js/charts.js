@@ -82,14 +82,20 @@
     }
   }
 
-  // A long category name breaks onto two lines at the space nearest its middle.
+  // A long category name breaks onto two lines at the space, or the soft hyphen the catalog put
+  // in a long word ("Daten\u00adqualität"), nearest its middle; a word broken there keeps a hyphen.
+  const SHY = '\u00ad';
   function wrap(s, longer) {
-    if (typeof s !== 'string' || s.length <= (longer || 12) || s.indexOf(' ') < 0) return s;
+    if (typeof s !== 'string') return s;
     let best = -1;
-    for (let i = s.indexOf(' '); i >= 0; i = s.indexOf(' ', i + 1)) {
-      if (best < 0 || Math.abs(i - s.length / 2) < Math.abs(best - s.length / 2)) best = i;
+    if (s.length > (longer || 12)) {
+      for (let i = 0; i < s.length; i++) {
+        if ((s[i] === ' ' || s[i] === SHY) && (best < 0 || Math.abs(i - s.length / 2) < Math.abs(best - s.length / 2))) best = i;
+      }
     }
-    return s.slice(0, best) + '<br>' + s.slice(best + 1);
+    const plain = (x) => x.split(SHY).join('');
+    if (best < 0) return plain(s);
+    return plain(s.slice(0, best)) + (s[best] === SHY ? '-' : '') + '<br>' + plain(s.slice(best + 1));
   }
 
   // The figure as this page draws it: no title of its own (the card's caption names it), margins
@@ -108,7 +114,7 @@
     layout.margin = polar ? { l: narrow ? 70 : 90, r: narrow ? 70 : 90, t: 30, b: 30 }
       : gauge ? { l: 45, r: 45, t: 60, b: 10 } : { l: 10, r: 30, t: 20, b: 10 };
     for (const t of data) {
-      if (polar && Array.isArray(t.theta)) t.theta = t.theta.map(wrap);
+      if (polar && Array.isArray(t.theta)) t.theta = t.theta.map((s) => wrap(s, 8));
       // A heatmap shows every state's label (the figure asks for each): long ones take two lines
       // on a wide card; on a phone the labels stand upright and the cells' own counts replace
       // the colour bar, which would take a third of the width.
@@ -136,12 +142,41 @@
     return { data, layout };
   }
 
+  // A polar chart's axis names stand outside its circle, where Plotly makes no room for them: a
+  // long one ("Conversion", "Datenqualität") ran past the card's edge. Once drawn, the margins
+  // grow by what sticks out, the same on both sides so the circle stays centred, until every
+  // name is whole (a smaller circle brings the names in with it).
+  function fitPolar(el, P, layout) {
+    let m = Object.assign({}, layout.margin);
+    const step = (tries) => {
+      const box = el.getBoundingClientRect();
+      let x = 0, y = 0;
+      for (const t of el.querySelectorAll('.angular-axis text, .angularaxistick text')) {
+        const r = t.getBoundingClientRect();
+        if (!r.width) continue;
+        x = Math.max(x, box.left - r.left, r.right - box.right);
+        y = Math.max(y, box.top - r.top, r.bottom - box.bottom);
+      }
+      const dx = x > 0 ? Math.ceil(x) + 4 : 0, dy = y > 0 ? Math.ceil(y) + 4 : 0;
+      // never so far that the circle all but vanishes
+      if ((!dx && !dy) || !tries || box.width - m.l - m.r - 2 * dx < 80 || box.height - m.t - m.b - 2 * dy < 80) return null;
+      m = Object.assign({}, m, { l: m.l + dx, r: m.r + dx, t: m.t + dy, b: m.b + dy });
+      return Promise.resolve(P.relayout(el, { margin: m })).then(() => step(tries - 1));
+    };
+    return step(4);
+  }
+
   function draw(el, fig, P) {
     const f = prepare(fig, el);
     el.classList.remove('is-empty');
     el.textContent = '';
     el.hvPlotly = P;
-    Promise.resolve(P.newPlot(el, f.data, f.layout, config)).catch(() => showEmpty(el));
+    const polar = f.data.some((t) => /polar/.test(t.type || ''));
+    el.removeAttribute('data-drawn');
+    Promise.resolve(P.newPlot(el, f.data, f.layout, config))
+      .then(() => (polar ? fitPolar(el, P, f.layout) : null))
+      .then(() => el.setAttribute('data-drawn', '')) // laid out for good
+      .catch(() => showEmpty(el));
   }
 
   // The 3-D bundle, loaded at most once per page.
