@@ -17,6 +17,8 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/channels"
+	"highvibe/app/channels/channel"
+	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/settingdef"
 	"highvibe/app/staff"
@@ -212,12 +214,19 @@ func openPlatform(ctx context.Context, data string) (*tenantdb.Manager, *platfor
 		return nil, nil, err
 	}
 	audit.Attach(m, nil) // commands that log record the chain head, as the server does
-	return m, platform.NewService(m, channels.Registry().Settings()...), nil
+	return m, platform.NewService(m, roomSettings(channels.Registry())...), nil
 }
 
-// TenantSettings are every tenant setting the product knows: the platform's own and each
-// registered channel's (a channel declares its settings in its registry entry).
-func TenantSettings() *settingdef.Set { return platform.Settings(channels.Registry().Settings()...) }
+// TenantSettings are every tenant setting the product knows: the platform's own, each registered
+// channel's (a channel declares its settings in its registry entry) and the other rooms' (the job
+// queue's retention windows).
+func TenantSettings() *settingdef.Set { return platform.Settings(roomSettings(channels.Registry())...) }
+
+// roomSettings are the settings the rooms declare for the platform to store: the channels' of reg,
+// then the job queue's.
+func roomSettings(reg *channel.Registry) []settingdef.Def {
+	return append(reg.Settings(), jobs.Settings()...)
+}
 
 func cmdTenantCreate(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("tenant create", io)

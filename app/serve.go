@@ -175,7 +175,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if reg == nil {
 		reg = channels.Registry()
 	}
-	ps := platform.NewService(mgr, reg.Settings()...)
+	ps := platform.NewService(mgr, roomSettings(reg)...)
 	ps.HashCost = o.PasswordHashCost
 	s := &Server{Log: o.Log, Mgr: mgr, Heads: heads, Platform: ps, Live: live.NewHub(), MetricsToken: o.MetricsToken, Proxies: o.TrustedProxies,
 		FormReadTimeout: cmp.Or(o.FormReadTimeout, 15*time.Second), WebhookReadTimeout: cmp.Or(o.WebhookReadTimeout, 30*time.Second),
@@ -229,6 +229,14 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	if o.JobTick > 0 {
 		s.Jobs.SetTick(o.JobTick)
 	}
+	// Finished jobs are deleted after the tenant's retention windows, once a day per tenant.
+	s.Jobs.HandleRetention(func(ctx context.Context, slug string) (jobs.Retention, error) {
+		t, err := s.Platform.TenantBySlug(ctx, slug)
+		if err != nil {
+			return jobs.Retention{}, err
+		}
+		return jobs.RetentionOf(t.Setting), nil
+	})
 	g, err := docs.Load(guide.FS, s.Render)
 	if err != nil {
 		s.Close(ctx)

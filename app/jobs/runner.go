@@ -81,6 +81,9 @@ type Runner struct {
 	kick     chan struct{}
 	reads    atomic.Int64 // queue reads (look misses), to show that quiet tenants cost no query
 	looks    atomic.Int64 // looks at a tenant, to show that idle workers do not spin
+	// retention: HandleRetention registered the retention job, so file also makes sure each
+	// tenant's next run is queued.
+	retention bool
 
 	state   sync.Mutex
 	notes   map[string]*note
@@ -225,7 +228,9 @@ func (r *Runner) Stop(grace time.Duration) {
 
 // file puts the tenant's open jobs in the lanes this runner registered their kinds in, once per
 // tenant: jobs queued before an upgrade, by a process that had not registered the kind, or before
-// a kind changed lanes. When every stored lane agrees, the statement writes nothing.
+// a kind changed lanes. When every stored lane agrees, the statement writes nothing. With the
+// retention job registered it then makes sure the tenant's next retention run is queued; when
+// that fails the tenant is filed again at the next look.
 func (r *Runner) file(ctx context.Context, slug string, db *tenantdb.DB) error {
 	r.state.Lock()
 	done := r.filed[slug]
@@ -247,6 +252,12 @@ func (r *Runner) file(ctx context.Context, slug string, db *tenantdb.DB) error {
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		r.log.Info("jobs: re-filed queued jobs into their lanes", "tenant", slug, "count", n)
+	}
+	if r.retention {
+		if err := EnsureRetention(ctx, db, r.now()); err != nil {
+			r.log.Warn("jobs: ensure retention", "tenant", slug, "err", err)
+			return nil
+		}
 	}
 	r.state.Lock()
 	if r.filed == nil {

@@ -12,7 +12,9 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/jobs"
 	"highvibe/app/platform"
+	"highvibe/app/settingdef"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -39,7 +41,7 @@ type MediaUsage struct {
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
 var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb",
-	"visit_duration_min", "visit_travel_buffer_min"}
+	"visit_duration_min", "visit_travel_buffer_min", jobs.SettingKeepDays, jobs.SettingKeepFailedDays}
 
 // checkboxKeys are absent from a post when unticked.
 var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
@@ -175,7 +177,7 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		}
 		v := strings.TrimSpace(r.PostForm.Get(k))
 		if err := h.Platform.ValidateSetting(k, v); err != nil {
-			errs.Add(k, fieldMessage(c, k, v))
+			errs.Add(k, h.fieldMessage(c, k, v))
 			continue
 		}
 		kv[k] = v
@@ -249,7 +251,7 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 }
 
 // fieldMessage turns a setting validation failure into a sentence in the user's language.
-func fieldMessage(c *web.Ctx, key, value string) string {
+func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 	switch key {
 	case "name":
 		if strings.TrimSpace(value) == "" {
@@ -268,6 +270,10 @@ func fieldMessage(c *web.Ctx, key, value string) string {
 		return c.T("validation.range", 15, 720)
 	case "visit_travel_buffer_min":
 		return c.T("validation.range", 0, 240)
+	}
+	// A number another room declares with its range (the job queue's retention windows).
+	if d, ok := h.Platform.Defs.Lookup(key); ok && d.Kind == settingdef.Number && d.Max > d.Min {
+		return c.T("validation.range", d.Min, d.Max)
 	}
 	return c.T("validation.choice")
 }
