@@ -312,7 +312,7 @@ func TestPercentTexts(t *testing.T) {
 		"tr": {"%85,7", "%12,3", "%100"},
 		"en": {"85.7%", "12.3%", "100%"},
 		"fr": {"85,7\u00a0%", "12,3\u00a0%", "100\u00a0%"},
-		"ar": {"85.7%", "12.3%", "100%"},
+		"ar": {"\u206685.7%\u2069", "\u206612.3%\u2069", "\u2066100%\u2069"}, // isolated: left to right in an Arabic sentence
 	} {
 		p := i18n.For(lang)
 		last := sla.Data[len(sla.Data)-1]

@@ -215,7 +215,7 @@ func TestChartPackInReadersLanguage(t *testing.T) {
 		"tr": {"3", "2<br>%67", "2<br>%100", "1<br>%50", "1<br>%100"},
 		"en": {"3", "2<br>67%", "2<br>100%", "1<br>50%", "1<br>100%"},
 		"de": {"3", "2<br>67\u00a0%", "2<br>100\u00a0%", "1<br>50\u00a0%", "1<br>100\u00a0%"},
-		"ar": {"3", "2<br>67%", "2<br>100%", "1<br>50%", "1<br>100%"},
+		"ar": {"3", "2<br>\u206667%\u2069", "2<br>\u2066100%\u2069", "1<br>\u206650%\u2069", "1<br>\u2066100%\u2069"},
 	}
 	for lang, want := range wantSteps {
 		p := pack(lang)
@@ -231,7 +231,7 @@ func TestChartPackInReadersLanguage(t *testing.T) {
 			t.Errorf("tr: funnel hover %s", hover)
 		}
 		ticks := fmt.Sprint(p["spider_payload"].Layout["polar"].(map[string]any)["radialaxis"].(map[string]any)["ticktext"])
-		if want := map[string]string{"tr": "[  %50  %100]", "en": "[  50%  100%]", "ar": "[  50%  100%]",
+		if want := map[string]string{"tr": "[  %50  %100]", "en": "[  50%  100%]", "ar": "[  \u206650%\u2069  \u2066100%\u2069]",
 			"de": "[  50\u00a0%  100\u00a0%]"}[lang]; ticks != want {
 			t.Errorf("%s: spider rings %q, want %q", lang, ticks, want)
 		}

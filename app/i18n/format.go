@@ -64,8 +64,13 @@ func (p *Printer) Number(f float64, decimals int) string {
 }
 
 // Percent formats a value that is already in percent units (12.5 means 12.5 %): "12.5%"
-// (en, ar), "%12,5" (tr), "12,5 %" with a no-break space (de, fr, es).
+// (en, ar), "%12,5" (tr), "12,5 %" with a no-break space (de, fr, es). Arabic keeps the
+// number, its sign and its percent sign in that order inside a sentence (isolateLTR).
 func (p *Printer) Percent(f float64, decimals int) string {
+	return p.isolate(p.percent(f, decimals))
+}
+
+func (p *Printer) percent(f float64, decimals int) string {
 	s, neg := p.unsigned(f, decimals)
 	sign := ""
 	if neg {
@@ -83,11 +88,28 @@ func (p *Printer) Percent(f float64, decimals int) string {
 // SignedPercent is Percent with a plus before a positive change, for a rise or a fall:
 // "+%30" and "-%30" (tr), "+30%" (en, ar), "+30 %" (de, fr, es); zero has no sign.
 func (p *Printer) SignedPercent(f float64, decimals int) string {
-	s := p.Percent(f, decimals)
+	s := p.percent(f, decimals)
 	if u, neg := p.unsigned(f, decimals); !neg && strings.Trim(u, "0.,") != "" {
-		return "+" + s
+		s = "+" + s
 	}
-	return s
+	return p.isolate(s)
+}
+
+// Unicode's isolates (what <bdi dir="ltr"> does in HTML): inside a right-to-left sentence the
+// text between them is laid out left to right as one piece, so "+30%" stays "+30%". Without
+// them the Arabic around it carries the plus and the percent sign to the number's other side
+// ("%30+"). They are invisible, and work in HTML, in a chart's SVG text and in plain text alike.
+const (
+	isolateLTR = "\u2066" // LEFT-TO-RIGHT ISOLATE
+	popIsolate = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// isolate wraps s in isolateLTR and popIsolate for a right-to-left language (Arabic).
+func (p *Printer) isolate(s string) string {
+	if Dir(p.lang()) != "rtl" {
+		return s
+	}
+	return isolateLTR + s + popIsolate
 }
 
 // Money formats an amount with two decimals and its currency: "1.250,50 ₺" (tr), "₺1,250.50"

@@ -9,6 +9,8 @@ import (
 )
 
 const (
+	lri = "\u2066" // left-to-right isolate: an Arabic percentage starts with it
+	pdi = "\u2069" // pop directional isolate: and ends with it
 	sp  = "\u00a0" // no-break space, as in "12,5 %"
 	nsp = "\u202f" // narrow no-break space, the French thousands separator
 )
@@ -79,7 +81,8 @@ func TestPercent(t *testing.T) {
 	}{
 		{"tr", 12.5, "%12,5"},
 		{"en", 12.5, "12.5%"},
-		{"ar", 12.5, "12.5%"},
+		{"ar", 12.5, lri + "12.5%" + pdi}, // laid out as one left-to-right piece in an Arabic sentence
+		{"ar", -3.25, lri + "-3.3%" + pdi},
 		{"de", 12.5, "12,5" + sp + "%"},
 		{"fr", 12.5, "12,5" + sp + "%"},
 		{"es", 12.5, "12,5" + sp + "%"},
@@ -101,7 +104,7 @@ func TestSignedPercent(t *testing.T) {
 		want string
 	}{
 		{"tr", 30, "+%30"}, {"tr", -30, "-%30"}, {"en", 30, "+30%"}, {"en", -30, "-30%"},
-		{"ar", 30, "+30%"}, {"de", -30, "-30" + sp + "%"}, {"tr", 0, "%0"}, {"en", -0.001, "0%"},
+		{"ar", 30, lri + "+30%" + pdi}, {"ar", -30, lri + "-30%" + pdi}, {"ar", 0, lri + "0%" + pdi}, {"de", -30, "-30" + sp + "%"}, {"tr", 0, "%0"}, {"en", -0.001, "0%"},
 	} {
 		if got := For(s.lang).SignedPercent(s.f, 0); got != s.want {
 			t.Errorf("%s SignedPercent(%v) = %q, want %q", s.lang, s.f, got, s.want)

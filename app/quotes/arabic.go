@@ -98,8 +98,24 @@ var mirrored = map[rune]rune{'(': ')', ')': '(', '[': ']', ']': '[', '<': '>', '
 // visualRTL shapes a right-to-left line and returns it in visual (left-to-right drawing) order:
 // the runs reversed, the right-to-left runs' characters reversed and their brackets mirrored,
 // the left-to-right runs (numbers, Latin names, "TKL-2026-0042", "1,250.50 ₺") kept as written.
+//
+// Text between a left-to-right isolate and its pop (U+2066 … U+2069: an Arabic percentage from
+// i18n, "+30%") is one left-to-right run; the two marks themselves are not drawn.
 func visualRTL(s string) string {
-	rs := []rune(shapeArabic(s))
+	var rs []rune
+	var isolated []bool
+	depth := 0
+	for _, r := range shapeArabic(s) {
+		switch r {
+		case 0x2066, 0x2067, 0x2068:
+			depth++
+			continue
+		case 0x2069:
+			depth = max(0, depth-1)
+			continue
+		}
+		rs, isolated = append(rs, r), append(isolated, depth > 0)
+	}
 	if len(rs) == 0 {
 		return ""
 	}
@@ -107,7 +123,7 @@ func visualRTL(s string) string {
 	// rune and the end of a number-like group such as "₺") joins the LTR run, else the base RTL.
 	ltr := make([]bool, len(rs))
 	for i, r := range rs {
-		ltr[i] = isLTRRune(r)
+		ltr[i] = isLTRRune(r) || isolated[i]
 	}
 	for i := range rs {
 		if ltr[i] || isRTLRune(rs[i]) {

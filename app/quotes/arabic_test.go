@@ -24,6 +24,9 @@ func TestArabicShaping(t *testing.T) {
 		{"عرض TKL-2026-0042", "TKL-2026-0042 \uFEBD\uFEAE\uFECB"},
 		{"المجموع -1,080.00", "-1,080.00 \uFEC9\uFEEE\uFEE4\uFEA0\uFEE4\uFEDF\uFE8D"},
 		{"(نص)", "(\uFEBA\uFEE7)"},
+		// An isolated percentage (i18n's Arabic "20%") is one left-to-right run, its marks not drawn.
+		{"عرض \u206620%\u2069", "20% \uFEBD\uFEAE\uFECB"},
+		{"\u2066+30%\u2069", "+30%"},
 	} {
 		if got := visualRTL(s.in); got != s.want {
 			t.Errorf("visual(%q) = %q, want %q", s.in, got, s.want)

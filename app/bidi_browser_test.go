@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"testing"
+)
+
+// percentOrder, in the open page, finds every percentage ("85%", "+40%", "-30%") written in the
+// elements sel and reports the first one whose characters do not stand left to right on the
+// screen, in the order they are written: an Arabic sentence around a bare "+40%" carries its
+// plus and its percent sign to the number's other side ("%40+"). It returns what is wrong and
+// how many percentages it looked at ("n:" when all are right).
+const percentOrder = `((sel) => {
+	let n = 0;
+	for (const el of document.querySelectorAll(sel)) {
+		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+			for (const m of node.data.matchAll(/[+-]?\d[\d.,]*%/g)) {
+				n++;
+				const lefts = [];
+				for (let i = m.index; i < m.index + m[0].length; i++) {
+					const r = document.createRange();
+					r.setStart(node, i);
+					r.setEnd(node, i + 1);
+					lefts.push(r.getBoundingClientRect().left);
+				}
+				if (lefts.some((x, i) => i > 0 && x <= lefts[i - 1])) {
+					return 'wrong: ' + m[0] + ' in «' + node.data.trim().slice(0, 80) + '» drawn as ' + lefts.map(Math.round).join(',');
+				}
+			}
+		}
+	}
+	return 'n:' + n;
+})`
+
+// TestBrowserArabicPercentages: in Arabic, a percentage inside a sentence reads as it is
+// written, sign and percent sign included: the seasonal calendar's expected demand ("الطلب
+// +40%", a rise or a fall), the dashboard's recommendations' confidence ("الثقة 85%") and the
+// KPI page's figures.
+func TestBrowserArabicPercentages(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	b.viewport(1366, 900, false)
+	for _, p := range []struct{ page, sel string }{
+		{"/app/seasonal/?lang=ar", "main"},
+		{"/app/?lang=ar", "main"}, {"/app/analytics/?lang=ar", "main > section:not(.charts)"},
+	} {
+		b.open(p.page)
+		got := b.str(percentOrder + "('" + p.sel + "')")
+		if got == "n:0" || got[:2] != "n:" {
+			t.Errorf("%s: %s", p.page, got)
+		}
+	}
+}
