@@ -375,10 +375,14 @@ func TestOutboxRetryAndDedupe(t *testing.T) {
 		db.Read.QueryRow(`SELECT status, attempts, last_error FROM conversion_deliveries WHERE destination = ?`, dest).Scan(&st, &attempts, &lastErr)
 		return
 	}
+	// The handler writes the delivery's outcome, then the runner the job's: wait for both jobs'
+	// outcomes too (the delivery rows alone once let the test read a job still running).
 	waitFor(t, "Meta's first try and TikTok's refusal", func() bool {
 		_, a, _ := status("meta")
 		st, _, _ := status("tiktok")
-		return a == 1 && st == "failed"
+		return a == 1 && st == "failed" &&
+			count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued' AND attempts = 1`, conversions.JobSend) == 1 &&
+			count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'failed'`, conversions.JobSend) == 1
 	})
 	if st, a, msg := status("meta"); st != "queued" || a != 1 || msg != "HTTP 503: Service temporarily unavailable" {
 		t.Fatalf("meta after a 503: %s %d %q", st, a, msg)
@@ -389,14 +393,19 @@ func TestOutboxRetryAndDedupe(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'failed'`, conversions.JobSend); n != 1 {
 		t.Fatalf("the refused delivery's job failed: %d", n)
 	}
-	var runAt int64
-	db.Read.QueryRow(`SELECT run_at FROM jobs WHERE kind = ? AND status = 'queued'`, conversions.JobSend).Scan(&runAt)
-	if wait := time.Until(time.UnixMilli(runAt)); wait < 3*time.Second || wait > 6*time.Second {
+	// The wait is measured from when the failure was recorded (updated_at), not from now: on a
+	// loaded machine seconds can pass between the runner's write and this read.
+	var runAt, failedAt int64
+	db.Read.QueryRow(`SELECT run_at, updated_at FROM jobs WHERE kind = ? AND status = 'queued'`, conversions.JobSend).Scan(&runAt, &failedAt)
+	if wait := time.UnixMilli(runAt).Sub(time.UnixMilli(failedAt)); wait != jobs.Backoff(1) {
 		t.Fatalf("the retry waits %v, want the first backoff (5 s)", wait)
 	}
 	// Still down on the second try; up on the third.
 	due(t, db)
-	waitFor(t, "Meta's second try", func() bool { _, a, _ := status("meta"); return a == 2 })
+	waitFor(t, "Meta's second try, its job queued again", func() bool {
+		_, a, _ := status("meta")
+		return a == 2 && count(t, db, `SELECT count(*) FROM jobs WHERE kind = ? AND status = 'queued' AND attempts = 2`, conversions.JobSend) == 1
+	})
 	mu.Lock()
 	metaDown = false
 	mu.Unlock()
