@@ -149,6 +149,10 @@ func TestMetricsAfterRealWork(t *testing.T) {
 			for _, kind := range []string{"whatsapp_process", "ai_triage", "inbox_search"} {
 				waitFor(t, e, sc.token, "highvibe_jobs_run_total", map[string]string{"kind": kind, "outcome": "done"}, 1)
 			}
+			// The triage's reply queues its delivery in the customer lane as it commits: the
+			// counter of the triage can move before a worker took that job. Wait until nothing
+			// is due or running, so the depth gauge and the replica read a settled tenant.
+			settle(t, e.DB("acme"))
 			owner := e.User("acme", "olga", "owner")
 			if r := owner.Get("/app/inbox/"); r.StatusCode != 200 {
 				t.Fatalf("inbox: %d", r.StatusCode)
