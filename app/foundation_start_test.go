@@ -1,15 +1,12 @@
 package app_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -72,54 +69,31 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/<pid>/status, which only Linux has")
 	}
-	bin := apptest.Binary(t) // the package's one build of the binary (skips in -short mode)
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
 	// The tenants are made in-process with the platform service `tenant create` calls (50 starts
 	// of the binary would cost 8 s of CPU; the CLI's own create is TestCLIWhileServerRuns').
 	makeTenants(t, data, 50)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	srv := exec.Command(bin, "serve", "--addr", addr, "--data", data)
-	srv.Dir = tmp // no litestream.yml here: replication off
-	stdout, _ := srv.StdoutPipe()
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = srv.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = srv.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = srv.Process.Kill()
-		}
-	}()
-	go func() { _, _ = io.Copy(io.Discard, bufio.NewReader(stdout)) }()
+	// The server picks its own port (127.0.0.1:0) and prints it: a port found free and closed
+	// here could be taken by another test before the binary bound it.
+	apptest.Binary(t) // the package's one build of the binary (skips in -short mode), before the clock starts
 	started := time.Now()
+	srv := apptest.Serve(t, data, nil)
 	deadline := started.Add(20 * time.Second)
 	for {
-		r, err := http.Get("http://" + addr + "/readyz/")
-		if err == nil {
-			r.Body.Close()
-			if r.StatusCode == http.StatusOK {
-				break
-			}
+		code, _ := srv.Get("/readyz/")
+		if code == http.StatusOK {
+			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server never became ready: %v", err)
+			t.Fatalf("server never became ready: %d\n%s", code, srv.Log())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	ready := time.Since(started)
 	// Let the idle server settle (tenant watcher, GC) before measuring.
 	time.Sleep(3 * time.Second)
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.Process.Pid))
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.PID()))
 	if err != nil {
 		t.Fatal(err)
 	}
