@@ -185,6 +185,18 @@ func TestBrowserListsOnPhone(t *testing.T) {
 	b.run("menu link to the KPI page", chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="/app/analytics/"]').click()`))
 	b.waitFor("the KPI page's charts from the menu", `location.pathname === '/app/analytics/' && typeof Plotly === 'object' && !!document.querySelector('.js-plotly-plot')`)
 
+	// The KPI page's forecast marks the demo's New Year campaign over two neighbouring months: on
+	// a phone the two markers stand clear of each other, inside the chart, and each keeps its
+	// whole label for the hover.
+	for _, lang := range []string{"tr", "en", "ar"} {
+		b.open("/app/analytics/?lang=" + lang)
+		b.run("scroll to the forecast", chromedp.ScrollIntoView(`[data-key=forecast_payload]`))
+		b.waitFor("the forecast laid out in "+lang, `!!document.querySelector('[data-key=forecast_payload][data-drawn] .annotation')`)
+		if p := b.str(markersApart); p != "" {
+			t.Errorf("the forecast's campaign markers in %s at 390 px: %s", lang, p)
+		}
+	}
+
 	// A card's name is a link that takes the keyboard and opens the conversation.
 	b.open("/app/?lang=tr")
 	first := `#recent-table tbody tr:first-child td:first-child a`
@@ -234,6 +246,18 @@ func TestBrowserListsOnPhone(t *testing.T) {
 			}
 		}
 	}
+	// The KPI page's tickets per client: every client's name is on the screen, whole or cut
+	// with an ellipsis (the bar's hover has it whole); long ones ran off the card's edge.
+	for _, lang := range []string{"tr", "en", "ar"} {
+		b.open("/app/analytics/?lang=" + lang)
+		const chart = `[data-key="msp_payload.figures.tickets_by_client"]`
+		b.run("scroll to the tickets per client", chromedp.ScrollIntoView(chart))
+		b.waitFor("the tickets per client drawn in "+lang, `!!document.querySelector('`+chart+`[data-drawn] .ytick text')`)
+		if p := b.str(namesInside + "('" + chart + "')"); p != "" {
+			t.Errorf("tickets per client in %s at 390 px: %s", lang, p)
+		}
+	}
+
 	// The week's total is a card after the days'.
 	b.open("/app/msp/time?lang=tr")
 	if b.eval(`(() => { const f = document.querySelector('#sheet tfoot tr'), last = document.querySelector('#sheet tbody tr:last-child');
@@ -252,3 +276,35 @@ func TestBrowserListsOnPhone(t *testing.T) {
 		}
 	}
 }
+
+// markersApart: the forecast chart's markers (at least two) do not overlap each other, stay inside
+// the chart and each has a hover longer than its text ("Yılbaşı -30%" for "-30%"). It returns
+// what is wrong, or "".
+const markersApart = `(() => {
+	const el = document.querySelector('[data-key=forecast_payload]'), box = el.getBoundingClientRect();
+	const rs = [...el.querySelectorAll('.annotation .annotation-text-g')].map(g => g.getBoundingClientRect());
+	if (rs.length < 2) return rs.length + ' markers, want the two of the New Year campaign';
+	for (const [i, a] of rs.entries()) {
+		if (a.left < box.left - 1 || a.right > box.right + 1 || a.top < box.top - 1) return 'marker ' + i + ' outside the chart';
+		for (const b of rs.slice(i + 1)) {
+			if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) return 'markers overlap: ' + [a, b].map(r => Math.round(r.left) + '–' + Math.round(r.right) + '×' + Math.round(r.top) + '–' + Math.round(r.bottom)).join(' and ');
+		}
+	}
+	const bad = el.layout.annotations.filter(a => !a.hovertext || a.hovertext.replace(/<br>/g, ' ').length <= a.text.length);
+	return bad.length ? 'no whole label in the hover of ' + bad.map(a => a.text).join(', ') : '';
+})()`
+
+// namesInside, for a horizontal bar chart (sel), checks that every category name on its axis is
+// inside the chart's box, whole or a beginning of the name ending in an ellipsis. It returns
+// what is wrong, or "".
+const namesInside = `((sel) => {
+	const el = document.querySelector(sel), box = el.getBoundingClientRect();
+	const names = el.data.flatMap(t => t.y || []);
+	const out = [];
+	for (const t of el.querySelectorAll('.ytick text')) {
+		const r = t.getBoundingClientRect(), s = t.textContent;
+		if (r.left < box.left - 1 || r.right > box.right + 1) out.push('«' + s + '» at ' + Math.round(r.left - box.left) + '–' + Math.round(r.right - box.left) + ' of ' + Math.round(box.width));
+		else if (!names.includes(s) && !(s.endsWith('\u2026') && names.some(n => n.startsWith(s.slice(0, -1))))) out.push('«' + s + '» is no client\'s name');
+	}
+	return out.join('; ');
+})`

@@ -280,8 +280,9 @@ func forecastChart(f Forecast, ms MonthSeries) Figure {
 			if len(ws) == 0 || i >= len(fm) {
 				continue
 			}
+			// On a phone the page writes only the change ("short") and keeps the name for the hover.
 			notes = append(notes, map[string]any{"x": fm[i], "y": round2(f.Upper[i]), "text": campaignLabel(ws),
-				"showarrow": true, "arrowhead": 2, "ax": 0, "ay": -28, "bgcolor": "#fff1d1", "bordercolor": "#f79009",
+				"hovertext": campaignLabel(ws), "short": campaignChange(ws), "showarrow": true, "arrowhead": 2, "ax": 0, "ay": -28, "bgcolor": "#fff1d1", "bordercolor": "#f79009",
 				"font": map[string]any{"size": 11}})
 		}
 		if len(notes) > 0 {

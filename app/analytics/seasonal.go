@@ -101,6 +101,20 @@ func campaignWeeks(ctx context.Context, db *tenantdb.DB, months []time.Time) ([]
 	return out, nil
 }
 
+// campaignChange is a month's marker text on a phone, the changes alone ("-30%"): the names
+// stay in the marker's hover (campaignLabel), where the page puts the whole label.
+func campaignChange(ws []CampaignWeek) string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		key, n := "analytics.forecast.uplift_up", w.UpliftPct
+		if n < 0 {
+			key, n = "analytics.forecast.uplift_down", -n
+		}
+		parts[i] = fmt.Sprintf("{{%s%s|%d}}", i18nPrefix, key, n)
+	}
+	return strings.Join(parts, " ")
+}
+
 // campaignLabel is a month's marker text on the forecast chart: "Mother's Day +250%", the
 // change written when served, as the reader's language writes a percentage ("+%250" in tr).
 func campaignLabel(ws []CampaignWeek) string {

@@ -58,4 +58,11 @@ func TestSeasonalFactors(t *testing.T) {
 	if got := Localize(campaignLabel([]CampaignWeek{{Name: "Kurban Bayramı", UpliftPct: -40}}), i18n.For("tr"), nil); got != "Kurban Bayramı -%40" {
 		t.Errorf("a fall in tr: %q", got)
 	}
+	// On a phone the marker says the change alone; its hover keeps the whole label.
+	for lang, want := range map[string][2]string{"en": {"+300%", "Sevgililer Günü +300%"}, "tr": {"+%300", "Sevgililer Günü +%300"},
+		"ar": {"\u2066+300%\u2069", "Sevgililer Günü \u2066+300%\u2069"}} {
+		if short, hover := Localize(notes[0]["short"], i18n.For(lang), nil), Localize(notes[0]["hovertext"], i18n.For(lang), nil); short != want[0] || hover != want[1] {
+			t.Errorf("marker in %s: short %q, hover %q, want %q", lang, short, hover, want)
+		}
+	}
 }

@@ -98,6 +98,52 @@
     return plain(s.slice(0, best)) + (s[best] === SHY ? '-' : '') + '<br>' + plain(s.slice(best + 1));
   }
 
+  // shorten cuts s to fit px pixels as a 12 px tick label (Plotly's size) and ends it with an
+  // ellipsis; s itself when it fits.
+  let measure = null;
+  function shorten(s, px, family) {
+    if (!measure) measure = document.createElement('canvas').getContext('2d');
+    measure.font = '12px ' + family;
+    if (measure.measureText(s).width <= px) return s;
+    const cs = Array.from(s);
+    let n = cs.length;
+    while (n > 1 && measure.measureText(cs.slice(0, n).join('').trimEnd() + '\u2026').width > px) n--;
+    return cs.slice(0, n).join('').trimEnd() + '\u2026';
+  }
+
+  // Markers over the plot (the forecast's campaigns, one per month) that run into each other are
+  // stacked: each goes up to the lowest row where it clears the markers already there; the top
+  // margin and the chart grow by the rows added.
+  function fitNotes(el, P, layout) {
+    const notes = Array.from(el.querySelectorAll('.infolayer .annotation'));
+    if (notes.length < 2) return null;
+    const boxes = notes.map((g, i) => {
+      const r = (g.querySelector('.annotation-text-g') || g).getBoundingClientRect();
+      return { i: Number(g.getAttribute('data-index') || i), left: r.left, right: r.right, height: r.height };
+    }).sort((a, b) => a.left - b.left);
+    const rows = []; // the right edge of the last marker in each row
+    const update = {};
+    let top = 0;
+    for (const b of boxes) {
+      let row = rows.findIndex((right) => b.left >= right + 4);
+      if (row < 0) row = rows.length;
+      rows[row] = b.right;
+      if (!row) continue;
+      const base = layout.annotations[b.i] || {};
+      const ay = (typeof base.ay === 'number' ? base.ay : -30) - row * (b.height + 4);
+      update['annotations[' + b.i + '].ay'] = ay;
+      top = Math.max(top, row * (b.height + 4));
+    }
+    if (!Object.keys(update).length) return null;
+    const m = layout.margin || {};
+    update['margin.t'] = (m.t || 20) + top;
+    // the card grows by as much, so the plot keeps its height (a phone's is small already)
+    const height = el.clientHeight + top;
+    el.style.blockSize = height + 'px';
+    update.height = height;
+    return P.relayout(el, update);
+  }
+
   // The figure as this page draws it: no title of its own (the card's caption names it), margins
   // that grow to fit tick labels, numbers in the page's language.
   function prepare(fig, el) {
@@ -130,6 +176,28 @@
     if (layout.yaxis && layout.yaxis.side === 'right' && !polar && !gauge) {
       layout.margin = Object.assign({}, layout.margin, { l: 30, r: 10 });
       if (layout.yaxis.title) layout.yaxis = Object.assign({}, layout.yaxis, { title: Object.assign({ standoff: 12 }, layout.yaxis.title) });
+    }
+    // A marker over a month (the forecast's campaigns) says on a phone only the change its
+    // figure gives as "short" ("-30%"); the whole label ("Yılbaşı -30%") is its hover. fitNotes
+    // then stacks markers that would still run into each other.
+    if (Array.isArray(layout.annotations)) {
+      layout.annotations = layout.annotations.map((a) => {
+        const n = Object.assign({}, a);
+        if (narrow && typeof n.short === 'string' && n.short) n.text = n.short;
+        delete n.short;
+        return n;
+      });
+    }
+    // A horizontal bar chart's names (clients) that would take more than their share of the
+    // width are cut with an ellipsis; the bar's hover keeps the whole name.
+    const bars = data.filter((t) => t.type === 'bar' && t.orientation === 'h' && Array.isArray(t.y));
+    if (bars.length) {
+      const names = Array.from(new Set([].concat(...bars.map((t) => t.y)))).filter((s) => typeof s === 'string');
+      const room = Math.max(60, Math.round(el.clientWidth * (narrow ? 0.45 : 0.3)));
+      const cut = names.map((s) => shorten(s, room, layout.font.family));
+      if (cut.some((s, i) => s !== names[i])) {
+        layout.yaxis = Object.assign({}, layout.yaxis, { tickmode: 'array', tickvals: names, ticktext: cut });
+      }
     }
     // Notes under the plot (the funnel's lost leads) need a line of their own.
     if (layout.annotations && !polar && !gauge) layout.margin.b = 36;
@@ -174,7 +242,7 @@
     const polar = f.data.some((t) => /polar/.test(t.type || ''));
     el.removeAttribute('data-drawn');
     Promise.resolve(P.newPlot(el, f.data, f.layout, config))
-      .then(() => (polar ? fitPolar(el, P, f.layout) : null))
+      .then(() => (polar ? fitPolar(el, P, f.layout) : fitNotes(el, P, f.layout)))
       .then(() => el.setAttribute('data-drawn', '')) // laid out for good
       .catch(() => showEmpty(el));
   }
