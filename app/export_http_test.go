@@ -138,6 +138,24 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 		t.Errorf("orders?status=won: %q", os)
 	}
 
+	// Numbers stay numbers: an Arabic page writes amounts with invisible bidi marks around a
+	// signed one (i18n); the CSV and XLSX of an Arabic reader hold the raw number, no marks.
+	if rs := csvRecords(t, owner.Get("/orders/export?status=won&lang=ar")); len(rs) != 3 || rs[1][3] != "1500.5" || strings.ContainsAny(strings.Join(rs[1], ""), "\u2066\u2069\u200e\u200f") {
+		t.Errorf("orders?status=won in Arabic: %q", rs)
+	}
+	xr := owner.Get("/orders/export?status=won&lang=ar&format=xlsx")
+	xf, err := excelize.OpenReader(bytes.NewReader([]byte(xr.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, _ := xf.GetCellValue(xf.GetSheetList()[0], "D2")
+	kind, _ := xf.GetCellType(xf.GetSheetList()[0], "D2")
+	xf.Close()
+	if total != "1500.5" || kind == excelize.CellTypeInlineString || kind == excelize.CellTypeSharedString {
+		t.Errorf("the Arabic XLSX's order total: %q (type %v), want the number 1500.5", total, kind)
+	}
+	owner.Get("/orders/?lang=tr") // the language chosen sticks; back to Turkish
+
 	// MSP tickets (priority and search filters) and time entries (the timesheet's person and week).
 	ctx := context.Background()
 	for i, pr := range []string{"p1", "p3", "p3"} {

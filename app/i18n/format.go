@@ -42,23 +42,24 @@ var currencySymbols = map[string]string{
 const maxDecimals = 12
 
 // Int formats a whole number with the language's thousands separator: "1,250" (en, ar),
-// "1.250" (tr, de, es), "1 250" with a narrow no-break space (fr).
+// "1.250" (tr, de, es), "1 250" with a narrow no-break space (fr). A negative number in Arabic
+// keeps its minus before it inside a sentence (isolate).
 func (p *Printer) Int(n int64) string {
 	u := uint64(n)
-	sign := ""
 	if n < 0 {
 		u = uint64(-(n + 1)) + 1 // safe for math.MinInt64
-		sign = "-"
+		return p.isolate("-" + group(strconv.FormatUint(u, 10), p.style().group))
 	}
-	return sign + group(strconv.FormatUint(u, 10), p.style().group)
+	return group(strconv.FormatUint(u, 10), p.style().group)
 }
 
 // Number formats f rounded to decimals places: "1,250.50" (en, ar), "1.250,50" (tr, de, es),
-// "1 250,50" (fr). A value that rounds to zero has no minus sign.
+// "1 250,50" (fr). A value that rounds to zero has no minus sign; a negative one in Arabic keeps
+// its minus before it inside a sentence (isolate).
 func (p *Printer) Number(f float64, decimals int) string {
 	s, neg := p.unsigned(f, decimals)
 	if neg {
-		return "-" + s
+		return p.isolate("-" + s)
 	}
 	return s
 }
@@ -98,7 +99,7 @@ func (p *Printer) SignedPercent(f float64, decimals int) string {
 // Unicode's isolates (what <bdi dir="ltr"> does in HTML): inside a right-to-left sentence the
 // text between them is laid out left to right as one piece, so "+30%" stays "+30%". Without
 // them the Arabic around it carries the plus and the percent sign to the number's other side
-// ("%30+"). They are invisible, and work in HTML, in a chart's SVG text and in plain text alike.
+// ("%30+"), and a minus likewise ("1,250-"): Int, Number and Money isolate a negative value. They are invisible, and work in HTML, in a chart's SVG text and in plain text alike.
 const (
 	isolateLTR = "\u2066" // LEFT-TO-RIGHT ISOLATE
 	popIsolate = "\u2069" // POP DIRECTIONAL ISOLATE
@@ -116,11 +117,15 @@ func (p *Printer) isolate(s string) string {
 // (en), "1.250,50 €" (de), "$1,250.50" (en), and "1,250.50 XYZ" for a code without a known
 // symbol. English puts a known symbol first; the other languages put it after the amount.
 // A negative amount starts with a minus: "-₺1,250.50", "-1.250,50 ₺". An empty currency gives
-// the bare amount.
+// the bare amount. In Arabic a negative amount is "-1,250.50" isolated (as a negative Number)
+// and then its currency, so the minus stays before the digits inside a sentence and the symbol
+// stands where a positive amount has it.
 func (p *Printer) Money(amount float64, currency string) string {
 	s, neg := p.unsigned(amount, 2)
 	sign := ""
-	if neg {
+	if neg && Dir(p.lang()) == "rtl" {
+		s = p.isolate("-" + s)
+	} else if neg {
 		sign = "-"
 	}
 	code := strings.ToUpper(strings.TrimSpace(currency))

@@ -32,6 +32,7 @@ func TestInt(t *testing.T) {
 		{"tr", 1000, "1.000"},
 		{"en", 1234567, "1,234,567"},
 		{"de", -1234567, "-1.234.567"},
+		{"ar", -1250, lri + "-1,250" + pdi}, // the minus stays before the digits in an Arabic sentence
 		{"en", math.MaxInt64, "9,223,372,036,854,775,807"},
 		{"en", math.MinInt64, "-9,223,372,036,854,775,808"},
 		{"xx", 1250, "1,250"},
@@ -62,6 +63,8 @@ func TestNumber(t *testing.T) {
 		{"en", 1e20, 2, "100,000,000,000,000,000,000.00"},
 		{"tr", -1234567.891, 2, "-1.234.567,89"},
 		{"tr", -0.001, 2, "0,00"},
+		{"ar", -1250.5, 2, lri + "-1,250.50" + pdi},
+		{"ar", -0.001, 2, "0.00"},
 		{"en", 12, -3, "12"},
 		{"en", math.NaN(), 2, "NaN"},
 		{"en", math.Inf(-1), 2, "-∞"},
@@ -138,6 +141,10 @@ func TestMoney(t *testing.T) {
 		{"tr", -1250.5, "TRY", "-1.250,50 ₺"},
 		{"en", -1250.5, "XYZ", "-1,250.50 XYZ"},
 		{"tr", -0.004, "TRY", "0,00 ₺"},
+		{"ar", -1250.5, "TRY", lri + "-1,250.50" + pdi + " ₺"}, // the sign with the digits, the symbol where a positive amount has it
+		{"ar", -1250.5, "XYZ", lri + "-1,250.50" + pdi + " XYZ"},
+		{"ar", -1250.5, "", lri + "-1,250.50" + pdi},
+		{"ar", 1250.5, "TRY", "1,250.50 ₺"},
 		{"en", 0.005, "GBP", "£0.01"},
 	}
 	for _, s := range scenarios {

@@ -27,6 +27,10 @@ func TestArabicShaping(t *testing.T) {
 		// An isolated percentage (i18n's Arabic "20%") is one left-to-right run, its marks not drawn.
 		{"عرض \u206620%\u2069", "20% \uFEBD\uFEAE\uFECB"},
 		{"\u2066+30%\u2069", "+30%"},
+		// A negative amount (i18n's Arabic Money: the signed number isolated, then the symbol) is
+		// drawn as a positive one is, the minus before the digits.
+		{"المجموع \u2066-1,080.00\u2069 ₺", "₺ -1,080.00 \uFEC9\uFEEE\uFEE4\uFEA0\uFEE4\uFEDF\uFE8D"},
+		{"المجموع 1,080.00 ₺", "₺ 1,080.00 \uFEC9\uFEEE\uFEE4\uFEA0\uFEE4\uFEDF\uFE8D"},
 	} {
 		if got := visualRTL(s.in); got != s.want {
 			t.Errorf("visual(%q) = %q, want %q", s.in, got, s.want)
