@@ -47,8 +47,10 @@ type DB struct {
 	// audit room uses it to record the tenant's chain head in platform.db.
 	afterTx atomic.Pointer[func(ctx context.Context)]
 
-	stmts writeStmts // statements prepared once on the writer (WriteStmt)
-	memo  sync.Map   // what rooms keep per handle (Memo)
+	release        sync.Mutex   // ReleaseIdle's turn: one release of this handle at a time
+	releaseWaiting atomic.Int32 // releases waiting for their turn (the test watches it)
+	stmts          writeStmts   // statements prepared once on the writer (WriteStmt)
+	memo           sync.Map     // what rooms keep per handle (Memo)
 }
 
 // writeStmts are the statements kept compiled on the writer across transactions: m holds them
@@ -328,7 +330,19 @@ func (d *DB) Check() error {
 // ReleaseIdle closes the connections nobody is using right now; the pools open new ones on the
 // next query. Start-up calls it once migrations and first reads are done, so 50 quiet tenants do
 // not each keep two SQLite connections (and their schema and page caches) for the idle timeout.
+//
+// Releases of one handle take turns (release): database/sql's SetMaxIdleConns closes the
+// connections it cuts off after it lets go of the pool's lock, from a slice that shares its array
+// with the pool's free list. A second release that set the limit back in that moment let returned
+// connections land in that array, so the first closed connections that sat in the free list, and
+// the next query on one of them panicked on a nil driver connection (TestReleaseIdleWhileInUse).
+// While one release runs the limit stays 0, nothing is added to the free list, and the slice it
+// closes is its own.
 func (d *DB) ReleaseIdle() {
+	d.releaseWaiting.Add(1)
+	d.release.Lock()
+	d.releaseWaiting.Add(-1)
+	defer d.release.Unlock()
 	for _, p := range []struct {
 		db   *sql.DB
 		idle int
