@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"testing"
+
+	"highvibe/app"
 )
 
 // percentOrder, in the open page, finds every percentage ("85%", "+40%", "-30%") written in the
@@ -35,7 +37,8 @@ const percentOrder = `((sel) => {
 // TestBrowserArabicPercentages: in Arabic, a percentage inside a sentence reads as it is
 // written, sign and percent sign included: the seasonal calendar's expected demand ("الطلب
 // +40%", a rise or a fall), the dashboard's recommendations' confidence ("الثقة 85%") and the
-// KPI page's figures.
+// KPI page's figures; and the KPI page's month links have arrows that point the way the page
+// reads, in tr, en and ar.
 func TestBrowserArabicPercentages(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
@@ -50,4 +53,38 @@ func TestBrowserArabicPercentages(t *testing.T) {
 			t.Errorf("%s: %s", p.page, got)
 		}
 	}
+
+	// The attribution report's month links: each arrow points away from the month shown, to
+	// the side its link stands on (in Arabic the previous month is on the right, its arrow →).
+	allModules(b.e, app.DemoSlug) // the report is the conversion tracking module's
+	for _, lang := range []string{"tr", "en", "ar"} {
+		b.open("/app/analytics/?lang=" + lang)
+		if got := b.str(monthArrows); got != "" {
+			t.Errorf("attribution month links in %s: %s", lang, got)
+		}
+	}
 }
+
+// monthArrows checks the attribution report's two month links around the month shown: a link
+// left of it has "←" at its left end, one right of it "→" at its right end. It returns what is
+// wrong, or "".
+const monthArrows = `(() => {
+	const cur = document.querySelector('#attribution .page-actions strong');
+	const links = [...document.querySelectorAll('#attribution .page-actions a')];
+	if (!cur || links.length !== 2) return "no month links around the month shown";
+	const c = cur.getBoundingClientRect(), out = [];
+	for (const a of links) {
+		const r = a.getBoundingClientRect(), side = r.right <= c.left ? 'left' : 'right';
+		const walk = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+		let arrow = null;
+		for (let n = walk.nextNode(); n && !arrow; n = walk.nextNode()) {
+			const i = n.data.search(/[←→]/);
+			if (i >= 0) { const g = document.createRange(); g.setStart(n, i); g.setEnd(n, i + 1); arrow = { ch: n.data[i], box: g.getBoundingClientRect() }; }
+		}
+		if (!arrow) { out.push('«' + a.textContent.trim() + '» has no arrow'); continue; }
+		const want = side === 'left' ? '←' : '→';
+		const atEnd = side === 'left' ? arrow.box.left <= r.left + 1 : arrow.box.right >= r.right - 1;
+		if (arrow.ch !== want || !atEnd) out.push('«' + a.textContent.trim() + '» on the ' + side + ' has ' + arrow.ch + (atEnd ? '' : ' inside it'));
+	}
+	return out.join('; ');
+})()`

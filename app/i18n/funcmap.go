@@ -78,6 +78,11 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// month shows a calendar month stored as "2006-01" by its name: {{month .Month}} is
 		// "Tem 2026" in Turkish.
 		"month": p.YearMonth,
+		// back and forward are the arrows of a previous and a next link ("← Haz 2026",
+		// "Ağu 2026 →"), pointing the way the page reads: in Arabic the previous month is to the
+		// right, so back is "→" there and forward "←".
+		"back":    p.Back,
+		"forward": p.Forward,
 		"ago": timeFunc("ago", func(t time.Time) string {
 			return p.Ago(time.Now(), t)
 		}),

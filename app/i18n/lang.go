@@ -36,6 +36,24 @@ func Dir(lang string) string {
 	return "ltr"
 }
 
+// Back is the arrow of a link to what comes before (the previous month): it points to where the
+// reading starts, "←" in a left-to-right language and "→" in Arabic. Arrows are not mirrored by
+// the bidirectional algorithm, so the glyph itself must follow the page's direction.
+func (p *Printer) Back() string {
+	if Dir(p.lang()) == "rtl" {
+		return "→"
+	}
+	return "←"
+}
+
+// Forward is the arrow of a link to what comes next: "→", and "←" in Arabic.
+func (p *Printer) Forward() string {
+	if Dir(p.lang()) == "rtl" {
+		return "←"
+	}
+	return "→"
+}
+
 // LangName returns the language's name in that language (its endonym) for the language
 // switcher; an unsupported code is returned unchanged.
 func LangName(lang string) string {

@@ -264,7 +264,7 @@ func TestFuncMap(t *testing.T) {
 // TestFuncMapReturnsPlainStrings: a func returning template.HTML would bypass escaping for
 // whatever a translator or a user put into the message.
 func TestFuncMapReturnsPlainStrings(t *testing.T) {
-	want := []string{"t", "plural", "int", "num", "pct", "spct", "money", "label", "say", "date", "day", "datetime", "ago", "month"}
+	want := []string{"t", "plural", "int", "num", "pct", "spct", "money", "label", "say", "date", "day", "datetime", "ago", "month", "back", "forward"}
 	fm := For("ar").FuncMap()
 	if len(fm) != len(want) {
 		t.Errorf("FuncMap has %d funcs, want exactly %v", len(fm), want)
@@ -279,6 +279,17 @@ func TestFuncMapReturnsPlainStrings(t *testing.T) {
 		ft := reflect.TypeOf(f)
 		if ft.Kind() != reflect.Func || ft.NumOut() == 0 || ft.Out(0) != stringType {
 			t.Errorf("%s has type %v, want a func whose first result is a plain string", name, ft)
+		}
+	}
+}
+
+// TestArrowsFollowTheReading: a previous link's arrow points where the page starts reading, a
+// next link's where it goes on (left to right, and right to left in Arabic).
+func TestArrowsFollowTheReading(t *testing.T) {
+	for lang, want := range map[string]string{"tr": "← →", "en": "← →", "de": "← →", "fr": "← →", "es": "← →", "ar": "→ ←"} {
+		var b bytes.Buffer
+		if err := template.Must(template.New(lang).Funcs(For(lang).FuncMap()).Parse(`{{back}} {{forward}}`)).Execute(&b, nil); err != nil || b.String() != want {
+			t.Errorf("%s: back and forward %q (%v), want %q", lang, b.String(), err, want)
 		}
 	}
 }
