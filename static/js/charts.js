@@ -184,6 +184,7 @@
       layout.annotations = layout.annotations.map((a) => {
         const n = Object.assign({}, a);
         if (narrow && typeof n.short === 'string' && n.short) n.text = n.short;
+        else delete n.hovertext; // the marker says it all
         delete n.short;
         return n;
       });
