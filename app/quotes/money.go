@@ -48,6 +48,12 @@ type Totals struct {
 	Subtotal, Discount, Net, VAT, Grand int64
 }
 
+// Less is the discount as the amount it takes off the subtotal (negative, minor units): pages and
+// the PDF format it with i18n's Money like every other amount, so the minus stands where the
+// language writes it (in Arabic isolated with the digits, the currency on the side a positive
+// amount has it) instead of a "-" put before the formatted amount by hand.
+func (t Totals) Less() int64 { return -t.Discount }
+
 // Compute fills each line's Gross, Net and VAT and returns the totals. Rounding happens once per
 // line and per step (gross, discount, KDV), half up, and the totals are sums of the rounded
 // lines, so the figures printed on a line always add up to the printed total. An allowance line

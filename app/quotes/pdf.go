@@ -263,7 +263,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	// Totals.
 	rows := [][2]string{{p.T("quotes.pdf.subtotal"), money(q.Totals.Subtotal)}}
 	if q.Totals.Discount > 0 {
-		rows = append(rows, [2]string{p.T("quotes.pdf.discount_total"), "-" + money(q.Totals.Discount)})
+		rows = append(rows, [2]string{p.T("quotes.pdf.discount_total"), money(q.Totals.Less())})
 	}
 	rows = append(rows, [2]string{p.T("quotes.pdf.net"), money(q.Totals.Net)}, [2]string{p.T("quotes.pdf.vat_total"), money(q.Totals.VAT)})
 	for _, r := range rows {

@@ -376,4 +376,45 @@ func TestQuotePDFText(t *testing.T) {
 	if !regexp.MustCompile(`[\x{FE70}-\x{FEFF}]`).MatchString(txt) {
 		t.Errorf("Arabic PDF has no shaped Arabic letters:\n%s", txt)
 	}
+
+	// A 10 % discount on the granite (15,006.00 off): the discount total is i18n's Money of the
+	// negative amount on the panel, on the customer's page and in the PDF, written as each
+	// language writes a negative amount; in Arabic the minus is isolated with the digits and the
+	// currency stands after them as for every other amount — not a "-" put before it by hand.
+	form.Set("submit", "1")
+	form["discount"] = []string{"10", "", "", ""}
+	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with a discount: %d %s", r.StatusCode, r.Body)
+	}
+	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id))+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.StatusCode)
+	}
+	link := "/q/acme." + f.str(t, `SELECT token FROM quotes WHERE id = ?`, id)
+	discount := func(c *apptest.Client, page string) string {
+		t.Helper()
+		dd := c.Get(page).Doc(t).Find("#quote-totals dt:nth-of-type(2) + dd")
+		return strings.TrimSpace(dd.Text())
+	}
+	for lang, want := range map[string]string{"ar": "\u2066-15,006.00\u2069 ₺", "tr": "-15.006,00 ₺", "en": "-₺15,006.00"} {
+		if got := discount(f.op, "/app/quotes/"+sid+"/?lang="+lang); got != want {
+			t.Errorf("the panel's discount total in %s is %q, want %q", lang, got, want)
+		}
+		if got := discount(f.e.Client(), link+"?lang="+lang); got != want {
+			t.Errorf("the customer's page's discount total in %s is %q, want %q", lang, got, want)
+		}
+	}
+	// The Arabic PDF draws it as it draws the subtotal (182,464.32), the symbol on the same side, its isolate
+	// marks not drawn.
+	txt = extract(f.op.Get("/app/quotes/" + sid + "/pdf").Body)
+	for _, want := range []string{"₺ -15,006.00", "₺ 182,464.32"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("Arabic PDF text lacks %q\n%s", want, txt)
+		}
+	}
+	if strings.ContainsAny(txt, "\u2066\u2069") {
+		t.Errorf("Arabic PDF draws the isolate marks:\n%q", txt)
+	}
 }
