@@ -69,6 +69,8 @@ var phoneLists = []struct {
 	{"/app/msp/clients/", "#clients", 2}, {"/app/msp/sites/", "#sites", 2}, {"/app/msp/devices/", "#devices", 4},
 	{"/app/msp/contracts/", "#contracts", 2}, {"/app/settings/", "#user-table", 1},
 	{"/products/{product}/stock", "#movement-table", 2}, {"/app/quotes/{quote}/", "#quote-lines", 2},
+	{"/app/analytics/", "[data-attr-table=source]", 2}, {"/app/analytics/", "[data-attr-table=campaign]", 2},
+	{"/app/analytics/", "[data-attr-table=platform]", 2},
 }
 
 // phoneListsMSP are the IT provider's (the demo-bilisim tenant's) tables that become cards too: a
@@ -85,8 +87,9 @@ var phoneListsMSP = []struct {
 // TestBrowserListsOnPhone opens the panel's long lists (phoneLists: the dashboard's recent
 // conversations, leads, the action log, orders, invoices, customers, products, quotes, MSP
 // tickets, clients, sites, devices and contracts, the approval page's handed-over conversations and
-// decided recommendations, the settings' users, a product's stock movements and a quote's lines,
-// and in the IT provider's tenant phoneListsMSP) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
+// decided recommendations, the settings' users, a product's stock movements, a quote's lines and
+// the KPI page's attribution report (by source, campaign and ad platform; the conversion tracking
+// module on), and in the IT provider's tenant phoneListsMSP) on a 390×844 phone in Turkish and Arabic: each row is one card with every field on the
 // screen (see phoneCards), the page no wider than the phone; a card's link opens its conversation,
 // the leads list's and the log's "more" add cards of the same kind, and a list reached from the
 // menu (a boosted link, which swaps only the body) is cards too. On a computer they stay tables
