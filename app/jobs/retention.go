@@ -95,17 +95,7 @@ func RetentionOf(setting func(key string) string) Retention {
 // starts again at the next start of the server. Call before Start.
 func (r *Runner) HandleRetention(windows func(ctx context.Context, slug string) (Retention, error)) {
 	r.HandleIn(LaneHousekeeping, JobRetention, func(ctx context.Context, j *Job) error {
-		// Tomorrow's run first, so a run that fails (here or while deleting) is retried and
-		// the chain goes on however the retries end.
-		now := r.now()
-		if _, err := scheduleRetention(ctx, j.DB, now); err != nil {
-			return err
-		}
-		w, err := windows(ctx, j.Tenant)
-		if err != nil {
-			return err
-		}
-		_, err = prune(ctx, j.DB, w, now)
+		_, err := Prune(ctx, j.DB, func() (Retention, error) { return windows(ctx, j.Tenant) }, r.now())
 		return err
 	})
 	r.retention = true
@@ -166,22 +156,27 @@ type Pruned struct {
 	Next    time.Time // the next daily run
 }
 
-// Prune is one retention run at now: it queues the next daily run first (so a run that fails
-// still has tomorrow's), finds the rows past their window with ordinary reads, and deletes them
-// retentionBatch at a time, each batch in its own write transaction that checks the row's status
-// and time again (a failed job retried meanwhile is queued, and stays). Deleted rows are
-// overwritten in the file (secure_delete), as an erasure's are.
-func Prune(ctx context.Context, db *tenantdb.DB, w Retention, now time.Time) (Pruned, error) {
+// Prune is one retention run at now: it queues the next daily run first (so a run that fails,
+// reading the tenant's windows or deleting, is retried and the chain goes on however the retries
+// end), finds the rows past their window with ordinary reads, and deletes them retentionBatch at
+// a time, each batch in its own write transaction that checks the row's status and time again (a
+// failed job retried meanwhile is queued, and stays). Deleted rows are overwritten in the file
+// (secure_delete), as an erasure's are.
+func Prune(ctx context.Context, db *tenantdb.DB, windows func() (Retention, error), now time.Time) (Pruned, error) {
 	next, err := scheduleRetention(ctx, db, now)
 	if err != nil {
 		return Pruned{}, err
+	}
+	w, err := windows()
+	if err != nil {
+		return Pruned{Next: next}, err
 	}
 	p, err := prune(ctx, db, w, now)
 	p.Next = next
 	return p, err
 }
 
-// prune is Prune without queuing the next daily run.
+// prune deletes what is past the windows w at now (Prune without the next daily run).
 func prune(ctx context.Context, db *tenantdb.DB, w Retention, now time.Time) (Pruned, error) {
 	var p Pruned
 	doneCut, failCut := now.Add(-w.Done).UnixMilli(), now.Add(-w.Failed).UnixMilli()

@@ -99,7 +99,7 @@ func TestPruneKeepsWhatIsInsideItsWindows(t *testing.T) {
 	importsKept := []int64{putImport(t, db, "completed", now.Add(-29*day)), putImport(t, db, "failed", now.Add(-31*day)),
 		putImport(t, db, "pending", now.Add(-400*day))}
 
-	p, err := Prune(ctx, db, w, now)
+	p, err := Prune(ctx, db, fixed(w), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestPruneKeepsWhatIsInsideItsWindows(t *testing.T) {
 
 	// A tenant that keeps less: 7 days for everything done, 30 for failures.
 	short := RetentionOf(func(k string) string { return map[string]string{SettingKeepDays: "7", SettingKeepFailedDays: "30"}[k] })
-	if _, err := Prune(ctx, db, short, now); err != nil {
+	if _, err := Prune(ctx, db, fixed(short), now); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]bool{"done 29 days": false, "failed 31 days": false, "failed 89 days": false,
@@ -209,7 +209,7 @@ func TestPruneDeletesInSmallTransactions(t *testing.T) {
 		mu.Unlock()
 	})
 
-	p, err := Prune(ctx, db, Retention{Done: 30 * day, Failed: 90 * day}, now)
+	p, err := Prune(ctx, db, fixed(Retention{Done: 30 * day, Failed: 90 * day}), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestPruneDeletesInSmallTransactions(t *testing.T) {
 	for range 300 {
 		putJob(t, db, "whatsapp_process", "done", now.Add(-40*day))
 	}
-	p, err = Prune(ctx, db, Retention{Done: 30 * day, Failed: 90 * day}, now)
+	p, err = Prune(ctx, db, fixed(Retention{Done: 30 * day, Failed: 90 * day}), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,3 +324,6 @@ func TestRetentionRunsDaily(t *testing.T) {
 		t.Fatalf("failing run: %s %q, want queued again for a retry", status, lastErr)
 	}
 }
+
+// fixed is windows that are always w.
+func fixed(w Retention) func() (Retention, error) { return func() (Retention, error) { return w, nil } }
