@@ -97,6 +97,9 @@ type Runner struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	stopped chan struct{}
+
+	looked     chan struct{} // closed when a worker has looked at every tenant once (Looked)
+	lookedOnce sync.Once
 }
 
 // DefaultWorkers is the worker count when none is configured. Workers mostly wait on the network
@@ -109,7 +112,8 @@ func NewRunner(src Source, log *slog.Logger, workers int) *Runner {
 		workers = DefaultWorkers
 	}
 	return &Runner{src: src, log: log, handlers: map[string]Handler{}, lanes: map[string]Lane{}, workers: max(workers, 2),
-		tick: time.Second, recheck: idleRecheck, now: time.Now, kick: make(chan struct{}, 1)}
+		tick: time.Second, recheck: idleRecheck, now: time.Now, kick: make(chan struct{}, 1),
+		looked: make(chan struct{})}
 }
 
 // SetTick changes how often idle workers poll (tests use a short tick).
@@ -199,6 +203,10 @@ func (r *Runner) Start(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Looked is closed once a worker has looked at every tenant's queue (the first pass after Start
+// reads each queue and gives a quiet tenant's connections back): start-up's own work is over.
+func (r *Runner) Looked() <-chan struct{} { return r.looked }
 
 // Stop stops claiming, waits up to grace for running jobs, then cancels them; a cancelled job is
 // put back in the queue without spending an attempt.
@@ -385,6 +393,7 @@ func (r *Runner) runOnce(ctx context.Context) bool {
 		}
 		dbs[i], next[i] = db, r.look(ctx, s, db)
 	}
+	r.lookedOnce.Do(func() { close(r.looked) })
 	now := r.now().UnixMilli()
 	for l := range Lane(numLanes) {
 		if !r.reserve(l) {
