@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"highvibe/app"
 	"highvibe/app/i18n"
 )
 
@@ -62,4 +64,38 @@ func TestBrowserMenu(t *testing.T) {
 		}
 	}
 	b.shot("menu-phone-tr")
+
+	// On a phone the bar's first line (brand, business, bell, language and user menus) stays one
+	// line in every language, in the IT provider's tenant too, whose name is longer: the language
+	// menu shows its code there (EN), its name on a computer.
+	for _, slug := range []string{app.DemoSlug, app.DemoMSPSlug} {
+		if slug != app.DemoSlug {
+			b.viewport(1366, 900, false)
+			b.open("/app/")
+			b.run("switch to "+slug, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector('form[action="/app/switch/"]');
+				f.querySelector('[name=tenant]').value = '`+slug+`'; f.submit(); })()`))
+			b.waitFor("the IT provider's panel", `document.readyState === 'complete' && document.body.innerText.includes('`+app.DemoMSPName+`')`)
+		}
+		for _, size := range []struct {
+			w, h  int64
+			phone bool
+		}{{1366, 900, false}, {390, 844, true}} {
+			b.viewport(size.w, size.h, size.phone)
+			for _, lang := range i18n.Langs {
+				b.open("/app/?lang=" + lang)
+				if n := b.eval(rows); n != 1 {
+					b.shot("menu-" + slug + "-" + lang + "-" + strconv.Itoa(int(size.w)))
+					t.Errorf("%s, %s: the top bar's items take %.0f lines at %d px", slug, lang, n, size.w)
+				}
+				shown := b.str(`[...document.querySelectorAll('.lang-switch summary > [aria-hidden]')].filter(el => el.getClientRects().length).map(el => el.textContent).join('|')`)
+				want := strings.ToUpper(lang)
+				if !size.phone {
+					want = b.str(`document.querySelector('.lang-switch .dropdown-menu a[aria-current]').textContent`)
+				}
+				if shown != want {
+					t.Errorf("%s, %s: the language menu shows %q at %d px, want %q", slug, lang, shown, size.w, want)
+				}
+			}
+		}
+	}
 }

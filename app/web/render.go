@@ -185,6 +185,7 @@ func (r *Renderer) Zone(name string) *time.Location {
 // LangOption is one entry of the language switcher.
 type LangOption struct {
 	Code, Name string
+	Short      string // the code as a phone's top bar shows it ("EN"): the name does not fit there
 	Current    bool
 }
 
@@ -360,7 +361,7 @@ func (r *Renderer) fill(w http.ResponseWriter, req *http.Request, c *Ctx, p *Pag
 	p.Now = time.Now()
 	p.Langs = p.Langs[:0]
 	for _, l := range i18n.Langs {
-		p.Langs = append(p.Langs, LangOption{Code: l, Name: i18n.LangName(l), Current: l == c.Lang})
+		p.Langs = append(p.Langs, LangOption{Code: l, Name: i18n.LangName(l), Short: strings.ToUpper(l), Current: l == c.Lang})
 	}
 	if r.Counts != nil && c.User != nil && c.DB != nil {
 		p.counts = func() NavCounts { return r.Counts(req.Context(), c) }
