@@ -331,6 +331,23 @@ func TestTimesheetTotals(t *testing.T) {
 	if !strings.Contains(r.Body, "14:00–14:45") {
 		t.Fatal("clocked times not shown")
 	}
+	// The week links: the arrow is the template's, hidden from screen readers (in Arabic the
+	// browser mirrors ‹ and ›, so each still points the way its week lies); the words are the
+	// catalog's, without it.
+	for _, w := range []struct{ rel, week, arrow, text string }{
+		{"prev", "week=2026-W44", "‹", "‹ Previous week"}, {"next", "week=2026-W46", "›", "Next week ›"},
+	} {
+		a := doc.Find(`.week-nav a[rel="` + w.rel + `"]`)
+		if href := a.AttrOr("href", ""); !strings.Contains(href, w.week) {
+			t.Errorf("%s week link goes to %q, want %s", w.rel, href, w.week)
+		}
+		if got := a.Find(`span[aria-hidden="true"]`).Text(); got != w.arrow {
+			t.Errorf("%s week link's hidden arrow is %q, want %q", w.rel, got, w.arrow)
+		}
+		if got := strings.Join(strings.Fields(a.Text()), " "); got != w.text {
+			t.Errorf("%s week link reads %q, want %q", w.rel, got, w.text)
+		}
+	}
 }
 
 // A contract's renewal recommendation comes 30 days before its last day, once per contract and
