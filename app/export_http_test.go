@@ -171,7 +171,10 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 	if href, _ := owner.Get("/app/msp/tickets/?status=all&priority=p1").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.Contains(href, "priority=p1") {
 		t.Errorf("tickets export link %q", href)
 	}
-	if _, err := msp.AddEntry(ctx, e.DB("acme"), msp.EntryInput{Ticket: "T-000001", Day: "2026-11-30", Minutes: "45", Billable: true, Note: "Sürücü kuruldu", Loc: time.UTC},
+	// Entered on 1 December 2026, whatever day the test runs: November still took time entries then
+	// (a month closes after the 5th of the next, msp.CloseDay).
+	if _, err := msp.AddEntry(ctx, e.DB("acme"), msp.EntryInput{Ticket: "T-000001", Day: "2026-11-30", Minutes: "45", Billable: true, Note: "Sürücü kuruldu",
+		Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), Loc: time.UTC},
 		msp.Actor{UserID: 1, Name: "talha"}); err != nil {
 		t.Fatal(err)
 	}
