@@ -32,7 +32,21 @@ func TestHoursSettingsSave(t *testing.T) {
 	if r := owner.Get("/app/settings/hours"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, i18n.For("tr").T("hours.now.off")) {
 		t.Fatalf("empty page: %d", r.StatusCode)
 	}
-	if r := owner.Post("/app/settings/hours", hoursForm()); r.StatusCode != http.StatusSeeOther {
+	// Besides the form's fixed days, an own closed day always ahead of the test's today: the first
+	// day after it that is no day of the preset (whose data ends in 2029), so the coming closed days
+	// are never an empty list whatever day the test runs.
+	ist, _ := time.LoadLocation("Europe/Istanbul")
+	form := hoursForm()
+	taken := map[string]bool{"2026-12-31": true, "2027-01-02": true, "2026-12-24": true}
+	for _, d := range hours.PresetDays("tr") {
+		taken[d.Date] = true
+	}
+	own := time.Now().In(ist).AddDate(0, 0, 1)
+	for taken[own.Format(time.DateOnly)] {
+		own = own.AddDate(0, 0, 1)
+	}
+	form.Set("closed_days", form.Get("closed_days")+"\n"+own.Format(time.DateOnly)+" Envanter")
+	if r := owner.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", r.StatusCode, r.Body[:min(400, len(r.Body))])
 	}
 	if r := owner.Get("/app/settings/hours"); !strings.Contains(r.Body, i18n.For("tr").T("hours.saved")) {
@@ -42,7 +56,6 @@ func TestHoursSettingsSave(t *testing.T) {
 	if err != nil || s == nil {
 		t.Fatalf("schedule: %v %v", s, err)
 	}
-	ist, _ := time.LoadLocation("Europe/Istanbul")
 	for _, c := range []struct {
 		at   time.Time
 		open bool
@@ -60,11 +73,14 @@ func TestHoursSettingsSave(t *testing.T) {
 			t.Errorf("Open(%v) = %v, want %v", c.at, got, c.open)
 		}
 	}
+	if at := time.Date(own.Year(), own.Month(), own.Day(), 11, 0, 0, 0, ist); s.Open(at) {
+		t.Errorf("Open(%v) = true on the own closed day ahead", at)
+	}
 	doc := owner.Get("/app/settings/hours").Doc(t)
 	if v, _ := doc.Find("#day1").Attr("value"); v != "09:00-12:30, 13:30-18:00" {
 		t.Errorf("day1 shows %q", v)
 	}
-	if got := doc.Find("#closed_days").Text(); got != "2026-12-31 Sayım\n2027-01-02" {
+	if got := doc.Find("#closed_days").Text(); got != form.Get("closed_days") {
 		t.Errorf("closed days show %q", got)
 	}
 	if _, ok := doc.Find(`input[name=after_hours][value=ack]`).Attr("checked"); !ok {
@@ -79,6 +95,9 @@ func TestHoursSettingsSave(t *testing.T) {
 	}
 	if time.Now().Before(time.Date(2026, 12, 31, 0, 0, 0, 0, ist)) && !strings.Contains(en, "Dec 31, 2026 · Sayım") {
 		t.Errorf("upcoming days in en lack the owner's own day: %q", en)
+	}
+	if want := own.Format("Jan 2, 2006") + " · Envanter"; !strings.Contains(en, want) {
+		t.Errorf("upcoming days in en lack the owner's own day ahead %q: %q", want, en)
 	}
 	tr := strings.TrimSpace(owner.Get("/app/settings/hours?lang=tr").Doc(t).Find("#hours-upcoming").Text())
 	if iso.MatchString(tr) || !regexp.MustCompile(`\d{2}\.\d{2}\.\d{4}`).MatchString(tr) {
