@@ -134,7 +134,7 @@ func ValidateOrder(o *Order) map[string]string {
 	if !oneOf(o.Status, OrderStatuses) {
 		e["status"] = "crm.err.status"
 	}
-	if o.Total < 0 || o.Total > 1e12 {
+	if !(o.Total >= 0 && o.Total <= 1e12) { // NaN fails both comparisons
 		e["total"] = "crm.err.amount"
 	}
 	if !validCurrency(o.Currency) {
@@ -162,7 +162,7 @@ func ValidateInvoice(v *Invoice) map[string]string {
 	if !oneOf(v.Status, InvoiceStatuses) {
 		e["status"] = "crm.err.status"
 	}
-	if v.Amount < 0 || v.Amount > 1e12 {
+	if !(v.Amount >= 0 && v.Amount <= 1e12) { // NaN fails both comparisons
 		e["amount"] = "crm.err.amount"
 	}
 	if !validCurrency(v.Currency) {

@@ -1,0 +1,47 @@
+package crm_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"highvibe/app/apptest"
+)
+
+// An amount that parses as a float but is not a number (NaN) or not finite is refused next to its
+// field (422), in the person's language, and nothing is stored — it used to reach the database,
+// whose NOT NULL check answered a 500.
+func TestCRMRefusesAmountsThatAreNotNumbers(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	db := e.DB("acme")
+	count := func(table string) int {
+		var n int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if r := owner.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	for _, v := range []string{"NaN", "nan", "+Inf", "-Inf", "Infinity", "1e309"} {
+		r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {v}, "currency": {"TRY"}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("order total %q: status %d, want 422", v, r.StatusCode)
+			continue
+		}
+		if got := r.Doc(t).Find("#f-total").Parent().Find(".field-error").Text(); got != "Sıfır veya daha büyük bir tutar girin, örn. 1250,50." {
+			t.Errorf("order total %q: field error %q", v, got)
+		}
+		r = owner.Post("/invoices/new", url.Values{"customer_id": {"1"}, "status": {"draft"}, "amount": {v}, "currency": {"TRY"}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("invoice amount %q: status %d, want 422", v, r.StatusCode)
+		}
+	}
+	if count("orders") != 0 || count("invoices") != 0 {
+		t.Errorf("stored: %d orders, %d invoices", count("orders"), count("invoices"))
+	}
+}
