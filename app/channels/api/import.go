@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -259,14 +260,16 @@ type rowReader struct {
 
 func (r *rowReader) str(k string) string { return strings.TrimSpace(r.row[k]) }
 
-// num reads a decimal number (comma or point); empty is 0.
+// num reads a decimal number (comma or point); empty is 0. "NaN" and infinities, which
+// strconv.ParseFloat accepts, are not numbers a row can carry.
 func (r *rowReader) num(k string) float64 {
 	if r.str(k) == "" {
 		return 0
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(r.str(k), ",", "."), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		r.fe[k] = "api.row.number"
+		return 0
 	}
 	return f
 }
