@@ -66,7 +66,7 @@ func currency(v string) string {
 
 func nonNegNumber(v string) string {
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 || f > 1e6 {
+	if err != nil || !(f >= 0 && f <= 1e6) { // NaN, which ParseFloat accepts, fails both
 		return "must be a number between 0 and 1000000"
 	}
 	return ""
