@@ -99,6 +99,8 @@ func (h *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	errs := web.Errors{}
 	if len(next) < platform.MinPasswordLen {
 		errs.Add("new_password", c.T("validation.password_short", platform.MinPasswordLen))
+	} else if len(next) > platform.MaxPasswordLen {
+		errs.Add("new_password", c.T("validation.password_long", platform.MaxPasswordLen))
 	} else if next != again {
 		errs.Add("new_password_again", c.T("profile.password_mismatch"))
 	}

@@ -52,6 +52,16 @@ type Membership struct {
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 8
 
+// MaxPasswordLen is the longest password accepted, in bytes: bcrypt reads no more than 72 and
+// refuses longer input (a Turkish or Arabic letter takes two bytes).
+const MaxPasswordLen = 72
+
+// errPasswordLong is the field error of a password longer than MaxPasswordLen.
+func errPasswordLong() error {
+	return fault.InvalidField("password", "validation.password_long", MaxPasswordLen).
+		Wrap(&ValidationError{"password", fmt.Sprintf("must be at most %d bytes", MaxPasswordLen)})
+}
+
 // HashCost is the bcrypt cost of every password hash the product stores: 10, ~50 ms, slow enough
 // for guessing, fast enough to log in.
 const HashCost = bcrypt.DefaultCost
@@ -113,6 +123,9 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	if len(password) < MinPasswordLen {
 		return nil, &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
 	}
+	if len(password) > MaxPasswordLen {
+		return nil, errPasswordLong()
+	}
 	h, err := s.hash(password)
 	if err != nil {
 		return nil, fmt.Errorf("platform: hash: %w", err)
@@ -134,6 +147,9 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
 	if len(password) < MinPasswordLen {
 		return &ValidationError{"password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+	}
+	if len(password) > MaxPasswordLen {
+		return errPasswordLong()
 	}
 	h, err := s.hash(password)
 	if err != nil {

@@ -290,6 +290,8 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(password) < platform.MinPasswordLen {
 		errs.Add("password", c.T("validation.password_short", platform.MinPasswordLen))
+	} else if len(password) > platform.MaxPasswordLen {
+		errs.Add("password", c.T("validation.password_long", platform.MaxPasswordLen))
 	}
 	if !platform.ValidRole(role) {
 		errs.Add("role", c.T("validation.choice"))
