@@ -431,6 +431,19 @@ func (s *Server) bodyRule(mux *http.ServeMux, classes map[string]bodyClass) func
 	}
 }
 
+// formText refuses a public form carrying text no keyboard types (web.CheckFormText) before its
+// handler reads it; panel and staff routes check it in Server.panel and Server.staffOnly, once the
+// person's language is known.
+func (s *Server) formText(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := web.CheckFormText(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
 // refuseBody answers a stranger's body the gate turned away, as JSON on the JSON APIs.
 func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request, status int) {
 	c := web.From(r)
@@ -456,6 +469,11 @@ func (s *Server) Handler(h *Handlers) http.Handler {
 		case public:
 			if rt.Module != "" {
 				hf = s.apiModule(h, rt.Module, hf)
+			}
+			if classOf(rt) == bodyForm && !strings.Contains(rt.Pattern, " /widget/api/") {
+				// Not the API, webhooks or widget: they read their own bodies (JSON, CSV) as sent,
+				// whatever the content type says.
+				hf = s.formText(hf)
 			}
 		}
 		mux.HandleFunc(rt.Pattern, hf)

@@ -237,6 +237,11 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 			s.errorPage(w, r, http.StatusForbidden, c.T("error.403.body", roleName, c.T("perm."+string(p))))
 			return
 		}
+		// The form is read here, once the person's language is known, so its refusal is in it.
+		if err := web.CheckFormText(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		h(w, r)
 	}
 }
@@ -256,6 +261,10 @@ func (s *Server) staffOnly(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !c.User.IsStaff {
 			s.errorPage(w, r, http.StatusForbidden, c.T("staff.forbidden"))
+			return
+		}
+		if err := web.CheckFormText(r); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		h(w, r)

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"highvibe/app/fault"
+)
+
+// CheckFormText refuses a form whose text no keyboard types: bytes that are not UTF-8, or a NUL,
+// in a field's name or value (fault.Malformed, key error.form_text). Every page is UTF-8, so a
+// browser never sends them; a script that did stored text the quote PDF could not draw (a 500),
+// that CSV files carried as broken bytes and JSON answers replaced. Tabs and new lines pass.
+//
+// It reads only application/x-www-form-urlencoded bodies (and the query of such a request):
+// multipart forms are parsed by their handlers under their own size limits. A body that cannot be
+// parsed at all (too large, broken escapes) is a plain malformed request, as it was when the
+// handler read it first.
+func CheckFormText(r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return fault.Malformed("").Wrap(err)
+	}
+	for k, vs := range r.Form {
+		if unreadable(k) {
+			return fault.Malformed("error.form_text")
+		}
+		for _, v := range vs {
+			if unreadable(v) {
+				return fault.Malformed("error.form_text")
+			}
+		}
+	}
+	return nil
+}
+
+func unreadable(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
