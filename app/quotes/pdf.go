@@ -94,14 +94,18 @@ func (d *pdfDoc) cell(off, w, h float64, s, align string, bold bool, size float6
 	}
 	d.f.SetFont("dejavu", style, size)
 	d.f.SetX(d.x(off, w))
-	d.f.CellFormat(w, h, d.txt(s), "", 0, d.align(align), false, 0, "")
+	d.f.CellFormat(w, h, d.txt(drawable(s)), "", 0, d.align(align), false, 0, "")
 }
+
+// drawable is s with any bytes that are not UTF-8 (stored text a form of the past let through)
+// replaced by U+FFFD: fpdf's UTF-16 conversion reads past the end of a broken sequence and panics.
+func drawable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // para writes a wrapped paragraph across the full width (line by line, so Arabic lines are each
 // reordered on their own).
 func (d *pdfDoc) para(s string, size float64) {
 	d.f.SetFont("dejavu", "", size)
-	for _, raw := range strings.Split(strings.TrimSpace(s), "\n") {
+	for _, raw := range strings.Split(strings.TrimSpace(drawable(s)), "\n") {
 		lines := d.f.SplitText(raw, inner)
 		if len(lines) == 0 {
 			lines = []string{""}
@@ -143,8 +147,8 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	stamp := time.UnixMilli(q.UpdatedAt).UTC()
 	f.SetCreationDate(stamp)
 	f.SetModificationDate(stamp)
-	f.SetTitle(q.Number, true)
-	f.SetAuthor(b.Name, true)
+	f.SetTitle(drawable(q.Number), true)
+	f.SetAuthor(drawable(b.Name), true)
 	f.SetCreator("HighVibe", true)
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, 18)
