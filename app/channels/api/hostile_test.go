@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
@@ -29,5 +30,43 @@ func TestImportRefusesNumbersThatAreNotFinite(t *testing.T) {
 	var n int
 	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM products`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("products stored: %d (%v)", n, err)
+	}
+}
+
+// A body the importer cannot read is explained in the caller's language with where it broke (a
+// CSV line, a JSON row and field), never with the parser's own English words or Go type names.
+func TestImportUnreadableBodyIsExplainedInTheCallersLanguage(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	imp := e.APIKey("acme", "import")
+	c := e.Client()
+	cases := []struct {
+		ctype, body string
+		want        string // a part of the Turkish detail
+	}{
+		{"text/csv", "name,phone\n\"unterminated", "2. satır"},
+		{"text/csv", "name,phone\nAli,1,extra\n", "2. satır"},
+		{"text/csv", "name\n", "başlık satırı"},
+		{"application/json", `[1,2]`, "JSON"},
+		{"application/json", `{"name": {"a": 1}}`, "1. satır"},
+		{"application/json", `[{"name":"x"},{"name":["y"]}]`, "2. satır"},
+		{"application/json", `{"name": "x",}`, "JSON"},
+	}
+	for _, tc := range cases {
+		r := c.PostJSON("/api/v1/customers", []byte(tc.body), map[string]string{"Authorization": "Bearer " + imp, "Content-Type": tc.ctype, "Accept-Language": "tr"})
+		if r.StatusCode != http.StatusBadRequest {
+			t.Errorf("%q: %d %s, want 400", tc.body, r.StatusCode, r.Body)
+			continue
+		}
+		p := problem(t, r)
+		if p.Code != "malformed" || !strings.Contains(p.Detail, tc.want) {
+			t.Errorf("%q: code %s, detail %q lacks %q", tc.body, p.Code, p.Detail, tc.want)
+		}
+		for _, internal := range []string{"json:", "csv:", "Go value", "map[", "RawMessage", "parse error", "extraneous"} {
+			if strings.Contains(p.Detail, internal) {
+				t.Errorf("%q: detail %q shows the parser's %q", tc.body, p.Detail, internal)
+			}
+		}
 	}
 }

@@ -33,7 +33,8 @@ const (
 
 // ParseRows reads an import body: one JSON object, a JSON array of objects, or CSV with a header
 // row. Values become strings (numbers keep their JSON spelling); unknown fields are kept and
-// reported by the importer.
+// reported by the importer. A body it cannot read is a malformed-request fault whose message says
+// where it broke (a CSV line, a JSON row and field), in the caller's language.
 func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/csv" {
@@ -41,10 +42,17 @@ func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
 		r.FieldsPerRecord = 0
 		recs, err := r.ReadAll()
 		if err != nil {
-			return nil, fmt.Errorf("csv: %w", err)
+			var pe *csv.ParseError
+			switch {
+			case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+				return nil, errRows("api.err.csv_fields", pe.Line)
+			case errors.As(err, &pe):
+				return nil, errRows("api.err.csv_syntax", pe.Line, pe.Column)
+			}
+			return nil, errRows("api.err.malformed_rows").Wrap(err)
 		}
 		if len(recs) < 2 {
-			return nil, errors.New("csv: a header row and at least one data row are needed")
+			return nil, errRows("api.err.csv_short")
 		}
 		head := recs[0]
 		for i := range head {
@@ -65,21 +73,21 @@ func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
 	switch {
 	case len(b) > 0 && b[0] == '[':
 		if err := json.Unmarshal(b, &objs); err != nil {
-			return nil, fmt.Errorf("json: %w", err)
+			return nil, jsonRowsErr(err)
 		}
 	case len(b) > 0 && b[0] == '{':
 		var one map[string]json.RawMessage
 		if err := json.Unmarshal(b, &one); err != nil {
-			return nil, fmt.Errorf("json: %w", err)
+			return nil, jsonRowsErr(err)
 		}
 		objs = append(objs, one)
 	default:
-		return nil, errors.New("json: expected an object or an array of objects")
+		return nil, errRows("api.err.malformed_rows")
 	}
 	out := make([]map[string]string, 0, len(objs))
 	for i, o := range objs {
 		if o == nil {
-			return nil, fmt.Errorf("json: row %d is not an object", i+1)
+			return nil, errRows("api.err.malformed_rows")
 		}
 		m := map[string]string{}
 		for k, raw := range o {
@@ -93,13 +101,29 @@ func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
 				continue
 			}
 			if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-				return nil, fmt.Errorf("json: row %d field %s must be a string, number or boolean", i+1, k)
+				return nil, errRows("api.err.json_value", i+1, k)
 			}
 			m[k] = t
 		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// errRows is an import body the importer cannot read (400, code malformed); key says what and
+// where in the caller's language.
+func errRows(key string, args ...any) *fault.Error {
+	return fault.Malformed(key, args...).WithCode("malformed")
+}
+
+// jsonRowsErr explains a JSON body that did not decode: broken JSON by where it broke, JSON of
+// another shape (a number, an array of strings) as not being rows.
+func jsonRowsErr(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return errRows("api.err.json_syntax", se.Offset).Wrap(err)
+	}
+	return errRows("api.err.malformed_rows").Wrap(err)
 }
 
 // rowError is one refused import row (1-based) with its fields' message keys.
@@ -148,7 +172,7 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		}
 		rows, err := ParseRows(r.Header.Get("Content-Type"), b)
 		if err != nil {
-			h.fail(w, r, fault.Malformed("api.err.malformed_rows", err.Error()).WithCode("malformed"))
+			h.fail(w, r, err)
 			return
 		}
 		if len(rows) > MaxImportRows {
