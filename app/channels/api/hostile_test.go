@@ -70,3 +70,34 @@ func TestImportUnreadableBodyIsExplainedInTheCallersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// An import body that is not UTF-8 text, or holds a NUL (raw in CSV, \u0000 in JSON), is refused
+// whole (400) rather than stored as broken text: the forms refuse such text too, and stored it
+// broke the quote PDF and the exports.
+func TestImportRefusesTextThatIsNotUTF8(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	imp := e.APIKey("acme", "import")
+	c := e.Client()
+	for _, tc := range []struct{ ctype, body string }{
+		{"text/csv", "name,phone\nBad\xff\xfeName,+905551112233\n"},
+		{"text/csv", "name,phone\nNul\x00Name,+905551112233\n"},
+		{"text/csv", "na\xffme,phone\nAli,+905551112233\n"},
+		{"application/json", `{"name":"Nul\u0000X"}`},
+		{"application/json", `{"na\u0000me":"X"}`},
+	} {
+		r := c.PostJSON("/api/v1/customers", []byte(tc.body), map[string]string{"Authorization": "Bearer " + imp, "Content-Type": tc.ctype, "Accept-Language": "tr"})
+		if r.StatusCode != http.StatusBadRequest {
+			t.Errorf("%q: %d %s, want 400", tc.body, r.StatusCode, r.Body)
+			continue
+		}
+		if p := problem(t, r); p.Code != "malformed" || !strings.Contains(p.Detail, "UTF-8") {
+			t.Errorf("%q: problem %+v", tc.body, p)
+		}
+	}
+	var n int
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM customers`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("customers stored: %d (%v)", n, err)
+	}
+}

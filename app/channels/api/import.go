@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"highvibe/app/audit"
 	"highvibe/app/crm"
@@ -36,6 +37,28 @@ const (
 // reported by the importer. A body it cannot read is a malformed-request fault whose message says
 // where it broke (a CSV line, a JSON row and field), in the caller's language.
 func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
+	rows, err := parseRows(contentType, b)
+	if err != nil {
+		return nil, err
+	}
+	// Text no form would take: bytes that are not UTF-8 (JSON decoding would quietly replace
+	// them) or a NUL (raw in CSV, \u0000 in JSON), in a value or a field name.
+	for _, row := range rows {
+		for k, v := range row {
+			if unreadable(k) || unreadable(v) {
+				return nil, errRows("api.err.not_text")
+			}
+		}
+	}
+	return rows, nil
+}
+
+func unreadable(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
+
+func parseRows(contentType string, b []byte) ([]map[string]string, error) {
+	if !utf8.Valid(b) {
+		return nil, errRows("api.err.not_text")
+	}
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/csv" {
 		r := csv.NewReader(bytes.NewReader(b))
