@@ -182,8 +182,10 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 	}
 
 	// Site visits: the reminder an hour before scenario D's visit (read), and the approval the
-	// visit booked for later in the week waits for (unread).
-	vs, err := visits.ListRange(ctx, db.Read, now.AddDate(0, 0, -10), now.AddDate(0, 0, 10), talha)
+	// visit booked for later in the week waits for (unread). Only visits of the bell's last days
+	// (since): the won garden's visit, a week or more back, gets no reminder (with ten days back it
+	// got one on some calendar days, older than the bell's week).
+	vs, err := visits.ListRange(ctx, db.Read, time.UnixMilli(since), now.AddDate(0, 0, 10), talha)
 	if err != nil {
 		return nil, err
 	}
