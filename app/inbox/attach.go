@@ -44,6 +44,10 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		defer r.MultipartForm.RemoveAll()
+		if err := web.CheckMultipartText(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 		caption = strings.TrimSpace(r.FormValue("body"))
 		f, fh, err := r.FormFile("file")
 		if err != nil {

@@ -308,6 +308,10 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer r.MultipartForm.RemoveAll()
+		if err := web.CheckMultipartText(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 		for _, fh := range r.MultipartForm.File["upload"] {
 			if fh.Size == 0 {
 				continue

@@ -42,3 +42,22 @@ func CheckFormText(r *http.Request) error {
 }
 
 func unreadable(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
+
+// CheckMultipartText is CheckFormText for a multipart form its handler has parsed under its own
+// size limit (ParseMultipartForm): the text fields' names and values; files are the media room's.
+func CheckMultipartText(r *http.Request) error {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	for k, vs := range r.MultipartForm.Value {
+		if unreadable(k) {
+			return fault.Malformed("error.form_text")
+		}
+		for _, v := range vs {
+			if unreadable(v) {
+				return fault.Malformed("error.form_text")
+			}
+		}
+	}
+	return nil
+}
