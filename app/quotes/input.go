@@ -61,7 +61,7 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 		f.Add("note", "quotes.err.too_long")
 	}
 	valid, err := time.Parse("2006-01-02", strings.TrimSpace(in.ValidUntil))
-	if err != nil {
+	if err != nil || valid.Year() < 2000 || valid.Year() > 2100 { // a slip on the year: 0000, 9999
 		f.Add("valid_until", "quotes.err.date")
 	}
 	var lines []Line
