@@ -245,9 +245,11 @@ func parseAmount(s string) (float64, bool) {
 	return f, true
 }
 
+// validDay reports whether s is a YYYY-MM-DD day of the years 2000-2100: a year such as 0000 or
+// 9999 is a slip on the date field, not a contract's day.
 func validDay(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
+	d, err := time.Parse(time.DateOnly, s)
+	return err == nil && d.Year() >= 2000 && d.Year() <= 2100
 }
 
 func (in *ContractInput) validate() fault.Fields {

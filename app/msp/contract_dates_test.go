@@ -1,0 +1,37 @@
+package msp_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A contract's first and last day must be days of a real business year: a slip on the year of the
+// date field (0000, 0001, 9999) is refused next to the field, in the person's language, and nothing
+// is stored. A contract from 0001-01-01 to 9999-12-31 used to be saved (and every month of it
+// reported on).
+func TestContractDatesYearIsSane(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	post := func(from, to string) *http.Response {
+		r := te.owner.Post("/app/msp/contracts/new", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "kind": {"block"},
+			"starts_on": {from}, "ends_on": {to}, "hours": {"10"}, "price": {"1000"}, "currency": {"TRY"}})
+		if r.StatusCode == http.StatusUnprocessableEntity && !strings.Contains(r.Body, "Geçerli bir tarih girin.") {
+			t.Errorf("%s..%s: 422 without the Turkish date message", from, to)
+		}
+		return r.Response
+	}
+	for _, c := range [][2]string{{"0000-01-01", "0001-01-01"}, {"0001-01-01", "9999-12-31"}, {"2026-01-01", "9999-12-31"}, {"1999-12-31", "2026-12-31"}, {"2026-01-01", "2101-01-01"}} {
+		if r := post(c[0], c[1]); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s..%s: %d, want 422", c[0], c[1], r.StatusCode)
+		}
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_contracts`); n != 0 {
+		t.Errorf("%d contracts stored from refused forms", n)
+	}
+	if r := post("2026-01-01", "2026-12-31"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a good contract: %d", r.StatusCode)
+	}
+}
