@@ -283,6 +283,10 @@ func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 		Make: f.Get("make"), Model: f.Get("model"), Serial: f.Get("serial"), WarrantyEnd: f.Get("warranty_end"), Notes: f.Get("notes")}
 	if _, err := SaveDevice(r.Context(), c.DB, d, actor(c)); err != nil {
 		if errs := web.FieldErrors(r, err); errs != nil {
+			if _, ok := errs["kind"]; ok {
+				// msp.err.kind names the codes an import sends; the form offers translated names.
+				errs["kind"] = c.T("validation.choice")
+			}
 			h.deviceForm(w, r, http.StatusUnprocessableEntity, d, errs)
 			return
 		}
