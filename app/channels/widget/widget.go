@@ -219,7 +219,8 @@ func validate(in *postBody, textRequired bool) (int, string) {
 	in.Text = strings.TrimSpace(in.Text)
 	in.Name, in.Phone, in.Email = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
 	switch {
-	case !utf8.ValidString(in.Text):
+	case !utf8.ValidString(in.Text), strings.IndexByte(in.Text, 0) >= 0, strings.IndexByte(in.Name, 0) >= 0:
+		// A NUL (\u0000) is no more text a visitor typed than broken UTF-8 is.
 		return http.StatusBadRequest, "bad_json"
 	case in.Text == "" && textRequired:
 		return http.StatusUnprocessableEntity, "text_required"
