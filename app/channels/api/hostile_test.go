@@ -2,10 +2,12 @@ package api_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/inbox"
 )
 
 // A number field of an import row that parses as a float but is not a finite number ("NaN",
@@ -99,5 +101,34 @@ func TestImportRefusesTextThatIsNotUTF8(t *testing.T) {
 	var n int
 	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM customers`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("customers stored: %d (%v)", n, err)
+	}
+}
+
+// A message added through the API whose text holds a NUL (\u0000) is refused (400 malformed, in the
+// caller's language) like an import row with one, and nothing is stored.
+func TestAddMessageRefusesNUL(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	imp := e.APIKey("acme", "import")
+	c := e.Client()
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567",
+		ProviderMessageID: "wamid.1", Phone: "+905321234567", Name: "Ayşe", Body: "stok var mı?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := res.ConversationID
+	r := c.PostJSON("/api/v1/conversations/"+strconv.FormatInt(conv, 10)+"/messages", []byte(`{"text":"a\u0000b","direction":"system"}`),
+		map[string]string{"Authorization": "Bearer " + imp, "Accept-Language": "tr"})
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("NUL text: %d %s", r.StatusCode, r.Body)
+	}
+	if p := problem(t, r); p.Code != "malformed" || !strings.Contains(p.Detail, "UTF-8") {
+		t.Errorf("problem %+v", p)
+	}
+	n := 0
+	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages WHERE instr(body, char(0)) > 0 OR body = 'a'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d messages stored with the NUL", n)
 	}
 }

@@ -463,6 +463,9 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		in.Direction = "inbound"
 	}
 	switch {
+	case unreadable(text):
+		h.fail(w, r, errRows("api.err.not_text"))
+		return
 	case text == "":
 		h.fail(w, r, fault.InvalidField("text", "api.err.text_required").WithCode("text_required"))
 		return
