@@ -112,22 +112,24 @@
   }
 
   // Markers over the plot (the forecast's campaigns, one per month) that run into each other are
-  // stacked: each goes up to the lowest row where it clears the markers already there; the top
-  // margin and the chart grow by the rows added.
+  // stacked: each goes up by the fewest rows that clear, 4 px around, the markers already placed
+  // where they now stand (markers stand at their months' heights, so a row up from a lower one can
+  // land on a higher one); the top margin and the chart grow by the rows added.
   function fitNotes(el, P, layout) {
     const notes = Array.from(el.querySelectorAll('.infolayer .annotation'));
     if (notes.length < 2) return null;
     const boxes = notes.map((g, i) => {
       const r = (g.querySelector('.annotation-text-g') || g).getBoundingClientRect();
-      return { i: Number(g.getAttribute('data-index') || i), left: r.left, right: r.right, height: r.height };
+      return { i: Number(g.getAttribute('data-index') || i), left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height };
     }).sort((a, b) => a.left - b.left);
-    const rows = []; // the right edge of the last marker in each row
+    const placed = []; // the markers placed so far, where they stand after the move
     const update = {};
     let top = 0;
     for (const b of boxes) {
-      let row = rows.findIndex((right) => b.left >= right + 4);
-      if (row < 0) row = rows.length;
-      rows[row] = b.right;
+      const clash = (up) => placed.some((p) => b.left < p.right + 4 && p.left < b.right + 4 && b.top - up < p.bottom + 4 && p.top < b.bottom - up + 4);
+      let row = 0;
+      while (clash(row * (b.height + 4))) row++;
+      placed.push({ left: b.left, right: b.right, top: b.top - row * (b.height + 4), bottom: b.bottom - row * (b.height + 4) });
       if (!row) continue;
       const base = layout.annotations[b.i] || {};
       const ay = (typeof base.ay === 'number' ? base.ay : -30) - row * (b.height + 4);
