@@ -73,8 +73,11 @@ func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.
 	}
 	r.Replica = describe(rc)
 
+	// An empty WAL holds no commit: a reader (this check's own, an admin's sqlite3) makes one when
+	// it opens a file whose last connection had closed, so its time says when someone looked,
+	// not when the data changed.
 	for _, p := range []string{dbPath, dbPath + "-wal"} {
-		if fi, err := os.Stat(p); err == nil && fi.ModTime().After(r.LiveAt) {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > 0 && fi.ModTime().After(r.LiveAt) {
 			r.LiveAt = fi.ModTime()
 		}
 	}
