@@ -473,7 +473,8 @@ func (e *ValidationError) Error() string {
 }
 
 // ParseDate reads a yyyy-mm-dd form date as noon in loc (the business's zone; nil: the
-// server's), in ms (0 for "").
+// server's), in ms (0 for ""). A year outside FirstYear-LastYear (0000, 9999: a slip on the date
+// field's year) is not a date of a record.
 func ParseDate(s string, loc *time.Location) (int64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -483,11 +484,20 @@ func ParseDate(s string, loc *time.Location) (int64, bool) {
 		loc = time.Local
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, loc)
-	if err != nil {
+	if err != nil || !BusinessYear(t) {
 		return 0, false
 	}
 	return t.Add(12 * time.Hour).UnixMilli(), true
 }
+
+// FirstYear and LastYear bound the dates records take (as the seasonal calendar's and the inbox's).
+const (
+	FirstYear = 2000
+	LastYear  = 2100
+)
+
+// BusinessYear reports whether t falls in FirstYear-LastYear.
+func BusinessYear(t time.Time) bool { return t.Year() >= FirstYear && t.Year() <= LastYear }
 
 // FormatDate is ParseDate's inverse for form values (<input type=date> wants yyyy-mm-dd);
 // pages show dates with the printer's Date instead.

@@ -132,3 +132,32 @@ func TestAddMessageRefusesNUL(t *testing.T) {
 		t.Errorf("%d messages stored with the NUL", n)
 	}
 }
+
+// An imported date in a year such as 0000 or 9999 is a refused row like a malformed date, in both
+// spellings the importer reads (YYYY-MM-DD and RFC 3339); such orders and consents were imported.
+func TestImportRefusesDatesOutsideTheBusinessYears(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	imp := e.APIKey("acme", "import")
+	c := e.Client()
+	h := map[string]string{"Authorization": "Bearer " + imp}
+	if r := c.PostJSON("/api/v1/customers", []byte(`{"name":"Ayşe","external_id":"c1"}`), h); r.StatusCode != http.StatusCreated {
+		t.Fatalf("customer: %d %s", r.StatusCode, r.Body)
+	}
+	for _, tc := range []struct{ path, body, field string }{
+		{"/api/v1/orders", `{"customer_external_id":"c1","total":5,"ordered_at":"0000-01-01T00:00:00Z"}`, "1.ordered_at"},
+		{"/api/v1/orders", `{"customer_external_id":"c1","total":5,"ordered_at":"9999-12-31"}`, "1.ordered_at"},
+		{"/api/v1/invoices", `{"customer_external_id":"c1","amount":5,"issued_at":"0001-01-01"}`, "1.issued_at"},
+		{"/api/v1/leads", `{"name":"Y","phone":"+905551234599","source":"call","consent_at":"0000-01-01T00:00:00Z"}`, "1.consent_at"},
+	} {
+		r := c.PostJSON(tc.path, []byte(tc.body), h)
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s %s: %d %s, want 422", tc.path, tc.body, r.StatusCode, r.Body)
+			continue
+		}
+		if p := problem(t, r); len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
+			t.Errorf("%s %s: errors %+v", tc.path, tc.body, p.Errors)
+		}
+	}
+}

@@ -328,6 +328,10 @@ func (r *rowReader) date(k string) int64 {
 		return 0
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		if !crm.BusinessYear(t) {
+			r.fe[k] = "api.row.date"
+			return 0
+		}
 		return t.UnixMilli()
 	}
 	ms, ok := crm.ParseDate(v, nil)
