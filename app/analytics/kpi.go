@@ -12,7 +12,8 @@ import (
 // ModelName names the snapshot builder and its forecast model; it is shown as a badge.
 const ModelName = "analytics-1 / holt-linear"
 
-// PeriodMonths is the reporting window: the current calendar month and the five before it (UTC).
+// PeriodMonths is the reporting window: the current calendar month and the five before it, months
+// in the business's time zone (Dataset.Zone).
 // Paid revenue and the AI budget of the ROI are both taken over this window.
 const PeriodMonths = 6
 
@@ -78,8 +79,11 @@ type RecPoint struct {
 // Dataset is everything the snapshot needs, read from the tenant database in a few aggregate
 // queries (see Load) so that building is fast even with 100,000 leads.
 type Dataset struct {
-	Channels  []string // the channel registry's names, in screen order (Params.Channels)
-	Now       time.Time
+	Channels []string // the channel registry's names, in screen order (Params.Channels)
+	Now      time.Time
+	// Zone is the business's time zone (the business hours page's), whose calendar months the
+	// period, the monthly series and the forecast count in; nil: UTC.
+	Zone      *time.Location
 	Currency  string
 	BudgetUSD float64
 
@@ -183,10 +187,19 @@ type KPI struct {
 	VisitWonRate float64 `json:"visit_won_rate"`
 }
 
-// PeriodStart returns the first instant of the reporting window that ends at now.
-func PeriodStart(now time.Time) time.Time {
-	u := now.UTC()
-	return time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(PeriodMonths - 1), 0)
+// PeriodStart returns the first instant of the reporting window that ends at now, its months
+// those of the calendar in loc (the business's time zone; nil: UTC).
+func PeriodStart(now time.Time, loc *time.Location) time.Time {
+	l := now.In(zoneOr(loc))
+	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, l.Location()).AddDate(0, -(PeriodMonths - 1), 0)
+}
+
+// zoneOr is loc, or UTC when nil.
+func zoneOr(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func pctOf(n, d int) float64 {
@@ -229,7 +242,7 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	}
 	k.AutomationScore = pctOf(d.OutboundAIMessage, d.OutboundMessages)
 
-	start := PeriodStart(d.Now)
+	start := PeriodStart(d.Now, d.Zone)
 	k.PeriodStart = start.UnixMilli()
 	var orderSum float64
 	var orderN int
@@ -276,10 +289,10 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	return k, h, f, ms
 }
 
-// MonthSeries is paid revenue per calendar month (UTC), oldest first; the last month is the
-// current, incomplete one.
+// MonthSeries is paid revenue per calendar month of the business's time zone (Dataset.Zone),
+// oldest first; the last month is the current, incomplete one.
 type MonthSeries struct {
-	Months []time.Time
+	Months []time.Time // each month's first day, midnight in the zone
 	Paid   []float64
 	Orders []float64 // totals of orders placed that month (not cancelled)
 }
@@ -299,10 +312,13 @@ func (m MonthSeries) Completed() []float64 {
 	return nil
 }
 
-// Monthly buckets the last twelve months of paid invoices and orders.
+// Monthly buckets the last twelve months of paid invoices and orders, months as the business's
+// calendar has them: a payment at 00:30 on the 1st in Istanbul (21:30 UTC the day before) is
+// the new month's.
 func Monthly(d *Dataset) MonthSeries {
-	u := d.Now.UTC()
-	first := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	loc := zoneOr(d.Zone)
+	l := d.Now.In(loc)
+	first := time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -11, 0)
 	ms := MonthSeries{}
 	for i := 0; i < 12; i++ {
 		ms.Months = append(ms.Months, first.AddDate(0, i, 0))
@@ -310,7 +326,7 @@ func Monthly(d *Dataset) MonthSeries {
 	ms.Paid = make([]float64, 12)
 	ms.Orders = make([]float64, 12)
 	idx := func(at int64) int {
-		t := time.UnixMilli(at).UTC()
+		t := time.UnixMilli(at).In(loc)
 		i := (t.Year()-first.Year())*12 + int(t.Month()) - int(first.Month())
 		if i < 0 || i >= 12 {
 			return -1

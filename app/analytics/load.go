@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/tenantdb"
 )
 
@@ -15,6 +16,10 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	d := &Dataset{Now: now, Currency: currency, BudgetUSD: budgetUSD, LeadStages: map[string]int{},
 		ChannelState: map[string]map[string]int{}}
 	q := db.Read
+	var err error
+	if d.Zone, err = hoursdb.Zone(ctx, q); err != nil {
+		return nil, err
+	}
 	if err := loadLeadStages(ctx, q, now, d); err != nil {
 		return nil, err
 	}

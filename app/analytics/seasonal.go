@@ -72,10 +72,12 @@ func (f *Forecast) ApplySeasonal(months []time.Time, weeks []CampaignWeek) {
 	}
 }
 
-// forecastMonths are the months the forecast projects at now: the current one and the next.
-func forecastMonths(now time.Time, n int) []time.Time {
-	u := now.UTC()
-	first := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+// forecastMonths are the months the forecast projects at now, the current one and the next, as
+// the calendar of loc (the business's time zone; nil: UTC) has them; each is its first day as
+// the seasonal calendar writes days (midnight UTC of that date).
+func forecastMonths(now time.Time, loc *time.Location, n int) []time.Time {
+	l := now.In(zoneOr(loc))
+	first := time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, time.UTC)
 	out := make([]time.Time, n)
 	for i := range out {
 		out[i] = first.AddDate(0, i, 0)

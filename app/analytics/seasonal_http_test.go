@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/seasonal"
 )
@@ -24,10 +25,15 @@ func TestForecastAppliesSeasonalUplift(t *testing.T) {
 	db := e.DB("cicek")
 	owner := e.User("cicek", "olga", "owner")
 	ctx := context.Background()
-	now := time.Now().UTC()
-	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.UTC)
+	// The forecast's months are the business's (its time zone's), as are the invoices' days.
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(loc)
+	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, loc)
 	// Six finished months of 10,000 paid each: Holt projects a flat 10,000.
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers(id, name, created_at, updated_at) VALUES(1, 'Ayşe', 0, 0)`); err != nil {
 			return err
 		}

@@ -89,7 +89,7 @@ func Build(ctx context.Context, db *tenantdb.DB, now time.Time, p Params) (*Snap
 	d.Channels = p.Channels
 	k, _, f, ms := Compute(d)
 	if p.Seasonal {
-		months := forecastMonths(now, len(f.Points))
+		months := forecastMonths(now, d.Zone, len(f.Points))
 		weeks, err := campaignWeeks(ctx, db, months)
 		if err != nil {
 			return nil, nil, err
