@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -343,4 +344,54 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		pages = append(pages, "/v/"+app.DemoSlug+"."+tok)
 	}
 	return pages
+}
+
+// TestWordsScanMSP is the raw-code scan on the IT provider's demo tenant (demo-bilisim): TestWordsScan
+// reads the paving contractor, whose MSP pages, turned on there, have no client, device or ticket
+// in them. Here the owner, switched to the IT provider, reads its dashboard, action log, inbox, a
+// conversation a ticket came from, the tickets (list, board, one ticket), clients, sites, devices,
+// contracts (each list and one record), the timesheet, the SLA targets, the KPI page and the
+// notifications, in every language, with the rules of TestWordsScan.
+func TestWordsScanMSP(t *testing.T) {
+	t.Parallel()
+	e, pw := demoEnv(t)
+	c := e.Client()
+	c.Login(app.DemoUser, pw)
+	if r := c.Post("/app/switch/", url.Values{"tenant": {app.DemoMSPSlug}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch to the IT provider: %d", r.StatusCode)
+	}
+	db := e.DB(app.DemoMSPSlug)
+	first := func(q string) string {
+		t.Helper()
+		var id int64
+		if err := db.Read.QueryRow(q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return fmt.Sprint(id)
+	}
+	pages := []string{"/app/", "/app/logs/", "/app/inbox/", "/app/inbox/" + first(`SELECT conversation_id FROM msp_tickets WHERE conversation_id IS NOT NULL ORDER BY id DESC LIMIT 1`) + "/",
+		"/app/msp/tickets/", "/app/msp/board", "/app/msp/tickets/" + first(`SELECT id FROM msp_tickets ORDER BY id DESC LIMIT 1`) + "/",
+		"/app/msp/clients/", "/app/msp/clients/" + first(`SELECT min(id) FROM msp_clients`) + "/",
+		"/app/msp/sites/", "/app/msp/sites/" + first(`SELECT min(id) FROM msp_sites`) + "/",
+		"/app/msp/devices/", "/app/msp/devices/" + first(`SELECT min(id) FROM msp_devices`) + "/",
+		"/app/msp/contracts/", "/app/msp/contracts/" + first(`SELECT min(id) FROM msp_contracts`) + "/",
+		"/app/msp/time", "/app/msp/sla/", "/app/analytics/", "/app/notifications/"}
+	seen := map[string]bool{}
+	for _, lang := range i18n.Langs {
+		for _, p := range pages {
+			r := c.Get(p + "?lang=" + lang)
+			if r.StatusCode != http.StatusOK {
+				t.Errorf("%s %s: status %d", lang, p, r.StatusCode)
+				continue
+			}
+			for _, chunk := range visibleText(t, r.Body) {
+				for _, h := range scanChunk(lang, chunk) {
+					if key := lang + "|" + h[0] + "|" + h[1]; !seen[key] {
+						seen[key] = true
+						t.Errorf("%s %s: %s in %q", lang, p, h[0], h[1])
+					}
+				}
+			}
+		}
+	}
 }
