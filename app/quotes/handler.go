@@ -12,6 +12,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/live"
@@ -359,7 +360,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	var attach Attacher
 	pdfMissing := false
 	if h.Files != nil && q0.Sendable() && q0.ConversationID != 0 {
-		prep, err := h.pdfFile(ctx, c.Tenant, q0)
+		prep, err := h.pdfFile(ctx, c.Tenant, c.DB, q0)
 		if err != nil {
 			if media.RefusalCode(err) == "" {
 				h.Render.Fail(w, r, err)
@@ -399,8 +400,8 @@ func FileName(q *Quote) string {
 
 // pdfFile renders the revision's PDF and keeps it in the media database as a document, ready to
 // be attached to the message that sends it. A *media.Refusal (quota) means it cannot be kept.
-func (h *Handler) pdfFile(ctx context.Context, t *platform.Tenant, q *Quote) (*media.Prepared, error) {
-	pdf, err := PDF(q, h.business(ctx, t))
+func (h *Handler) pdfFile(ctx context.Context, t *platform.Tenant, db *tenantdb.DB, q *Quote) (*media.Prepared, error) {
+	pdf, err := PDF(q, h.pdfBusiness(ctx, t, db))
 	if err != nil {
 		return nil, err
 	}
@@ -417,13 +418,21 @@ func (h *Handler) business(ctx context.Context, t *platform.Tenant) Business {
 	return b
 }
 
+// pdfBusiness is the sender block of a PDF, with the business's time zone for its days.
+func (h *Handler) pdfBusiness(ctx context.Context, t *platform.Tenant, db *tenantdb.DB) Business {
+	b := h.business(ctx, t)
+	b.Zone, _ = hoursdb.Zone(ctx, db.Read) // on an error, the server's zone that it returns
+	return b
+}
+
 // PDFFile is GET /app/quotes/{id}/pdf: the quote as the customer gets it.
 func (h *Handler) PDFFile(w http.ResponseWriter, r *http.Request) {
 	q, ok := h.quote(w, r)
 	if !ok {
 		return
 	}
-	h.writePDF(w, r, q, h.business(r.Context(), web.From(r).Tenant))
+	c := web.From(r)
+	h.writePDF(w, r, q, h.pdfBusiness(r.Context(), c.Tenant, c.DB))
 }
 
 func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b Business) {

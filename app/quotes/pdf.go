@@ -30,6 +30,9 @@ type Business struct {
 	Name    string
 	Details string
 	Logo    []byte
+	// Zone is the business's time zone: the quote's date and its approval are the days they were
+	// in it (nil: UTC). The validity is a calendar day already and is written as stored.
+	Zone *time.Location
 }
 
 // pdfDoc wraps fpdf with the quote's language: labels come from the catalog, Arabic text is
@@ -155,6 +158,12 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	d := &pdfDoc{f: f, p: p, rtl: i18n.Dir(q.Language) == "rtl"}
 	money := func(v int64) string { return p.Money(Major(v), q.Currency) }
 	date := func(ms int64) string { return p.Date(time.UnixMilli(ms).UTC()) }
+	zone := b.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	day := func(ms int64) string { return p.Date(time.UnixMilli(ms).In(zone)) } // an instant's day at the business
+
 	f.SetFooterFunc(func() {
 		f.SetY(-13)
 		d.f.SetTextColor(110, 110, 110)
@@ -193,7 +202,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	for _, kv := range [][2]string{
 		{p.T("quotes.pdf.number"), q.Number},
 		{p.T("quotes.pdf.revision"), fmt.Sprint(q.Revision)},
-		{p.T("quotes.pdf.date"), date(q.UpdatedAt)},
+		{p.T("quotes.pdf.date"), day(q.UpdatedAt)},
 		{p.T("quotes.pdf.valid_until"), date(q.ValidUntil)},
 	} {
 		d.cell(inner-66, 30, 4.8, kv[0], "R", false, 8.5)
@@ -297,7 +306,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	f.SetTextColor(90, 90, 90)
 	d.para(p.T("quotes.pdf.validity", date(q.ValidUntil)), 8)
 	if q.ApprovedAt != 0 {
-		d.para(p.T("quotes.pdf.approved", q.ApprovedByName, date(q.ApprovedAt)), 8)
+		d.para(p.T("quotes.pdf.approved", q.ApprovedByName, day(q.ApprovedAt)), 8)
 	}
 	f.SetTextColor(0, 0, 0)
 	var buf bytes.Buffer

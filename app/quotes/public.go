@@ -105,11 +105,11 @@ func (h *Handler) Public(w http.ResponseWriter, r *http.Request) {
 
 // PublicPDF is GET /q/{link}/pdf: the same quote as a PDF.
 func (h *Handler) PublicPDF(w http.ResponseWriter, r *http.Request) {
-	t, _, q, ok := h.public(w, r)
+	t, db, q, ok := h.public(w, r)
 	if !ok {
 		return
 	}
-	h.writePDF(w, r, q, h.business(r.Context(), t))
+	h.writePDF(w, r, q, h.pdfBusiness(r.Context(), t, db))
 }
 
 // Accept is POST /q/{link}/accept: the customer accepts; the lead is won with the quote's total

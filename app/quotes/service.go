@@ -12,6 +12,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 	"highvibe/app/words"
@@ -91,14 +92,21 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 	if len(cur) != 3 {
 		cur = "TRY"
 	}
-	year := now.UTC().Year()
+	// The year of the number and the day the validity counts from are the business's (its time
+	// zone's): a quote drafted at 00:30 on 1 January in Istanbul is the new year's.
+	loc, err := hoursdb.Zone(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	local := now.In(loc)
+	year := local.Year()
 	seq, err := nextSeq(ctx, tx, year)
 	if err != nil {
 		return nil, err
 	}
 	q := &Quote{Number: Number(year, seq), Year: year, Seq: seq, Revision: 1, LeadID: lead.ID, ConversationID: c.ID, Status: "draft",
 		Language: lang, Currency: cur, CustomerName: lead.Name, Token: newToken(), CreatedByName: a.Name, DraftedBy: draftedBy,
-		ValidUntil: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 30).UnixMilli()}
+		ValidUntil: time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 30).UnixMilli()}
 	for _, kind := range []string{"payment", "warranty"} {
 		s, err := firstActiveSnippet(ctx, tx, kind)
 		if err != nil {
