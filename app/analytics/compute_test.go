@@ -110,6 +110,12 @@ func TestComputeKnownDataset(t *testing.T) {
 	if k, _, _, _ := Compute(d); k.ROI != nil {
 		t.Errorf("ROI without budget must be empty, got %v", *k.ROI)
 	}
+	// With a budget but no invoice ever recorded (the sales records off, invoices kept elsewhere)
+	// there is no revenue to set against it: empty too, not −100 %.
+	d.BudgetUSD, d.Invoices = 20, nil
+	if k, _, _, _ := Compute(d); k.ROI != nil {
+		t.Errorf("ROI without any invoice must be empty, got %v", *k.ROI)
+	}
 	if got := Convert(34, "TRY", "USD"); math.Abs(got-1) > 1e-9 {
 		t.Errorf("Convert TRY→USD = %v", got)
 	}

@@ -154,7 +154,10 @@ type KPI struct {
 	AvgHVCScore float64 `json:"avg_hvc_score"`
 	// BudgetPeriod is the AI budget of the period in tenant currency (monthly USD × months × rate).
 	BudgetPeriod float64 `json:"budget_period"`
-	// ROI is (PaidRevenue − BudgetPeriod) / BudgetPeriod × 100; nil when there is no budget.
+	// ROI is (PaidRevenue − BudgetPeriod) / BudgetPeriod × 100; nil when there is no budget, and
+	// nil when the business has recorded no invoice at all: a business that keeps no invoices here
+	// (the sales records off, an IT provider billing elsewhere) has no revenue to set against the
+	// budget, and −100 % would say its assistant lost everything.
 	ROI *float64 `json:"roi"`
 	// Currency is the tenant currency all amounts are in.
 	Currency string `json:"currency"`
@@ -267,7 +270,7 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	k.PaidRevenue = round2(k.PaidRevenue)
 	k.PipelineRevenue = round2(k.PipelineRevenue)
 	k.BudgetPeriod = round2(Convert(d.BudgetUSD*PeriodMonths, "USD", d.Currency))
-	if k.BudgetPeriod > 0 {
+	if k.BudgetPeriod > 0 && len(d.Invoices) > 0 {
 		roi := round1((k.PaidRevenue - k.BudgetPeriod) / k.BudgetPeriod * 100)
 		k.ROI = &roi
 	}

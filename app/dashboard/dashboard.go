@@ -36,7 +36,8 @@ type Data struct {
 	SnapshotAge     time.Duration
 	Stale           bool // older than analytics.StaleAfter; a background refresh was asked for
 	ROI             float64
-	HasROI          bool // false when the tenant set no AI budget (ROI is undefined)
+	HasROI          bool // false when the tenant set no AI budget or recorded no invoice (ROI is undefined)
+	NoBudget        bool // no AI budget set: the card says so; else, with no ROI, no invoice was recorded
 	// ROIMultiple is paid revenue ÷ AI budget (ROI/100 + 1); the card shows it instead of a
 	// percentage once the ROI reaches 1,000 % ("%385.654" says less than "3.858×").
 	ROIMultiple float64
@@ -113,6 +114,7 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		return nil, err
 	default:
 		d.Snapshot = s
+		d.NoBudget = s.KPI.BudgetPeriod <= 0
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
 			d.ROIMultiple, d.ROILarge = d.ROI/100+1, d.ROI >= 1000

@@ -90,6 +90,31 @@ func TestDashboardROIAsMultiple(t *testing.T) {
 	}
 }
 
+// TestDashboardROIUndefined: without an AI budget, or with one but no invoice ever recorded (an
+// IT provider billing elsewhere), the ROI card shows "—" and says which is missing, never −100 %.
+func TestDashboardROIUndefined(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	c := e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	for _, tc := range []struct{ kpi, lang, meta string }{
+		{`{"roi":null,"budget_period":0}`, "en", "no AI budget set"},
+		{`{"roi":null,"budget_period":2040}`, "en", "no invoice recorded"},
+		{`{"roi":null,"budget_period":2040}`, "tr", "kayıtlı fatura yok"},
+	} {
+		if _, err := db.Write.Exec(`INSERT INTO analytics_snapshots(model_name, kpi, chart_pack, generated_at) VALUES('test', ?, '{}', ?)`,
+			tc.kpi, tenantdb.Now()); err != nil {
+			t.Fatal(err)
+		}
+		doc := c.Get("/app/?lang=" + tc.lang).Doc(t)
+		value := strings.TrimSpace(doc.Find(`[data-card="roi"] .card-value`).Text())
+		meta := doc.Find(`[data-card="roi"] .card-meta`).Text()
+		if value != "—" || !strings.HasPrefix(meta, tc.meta+" · ") {
+			t.Errorf("%s in %s: ROI card %q, %q; want — and %q", tc.kpi, tc.lang, value, meta, tc.meta)
+		}
+	}
+}
+
 // Two leads of one person merged are one lead on the dashboard.
 func TestDashboardCountsAMergedPersonOnce(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
