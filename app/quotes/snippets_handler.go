@@ -47,7 +47,12 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, status int, e
 			d.Logo = "/app/quotes/settings/logo?v=" + media.Sum(logo)[:12]
 		}
 	}
-	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil && id > 0 {
+	// The snippet being edited: ?edit= on the page, or the snippet a refused edit was posted to.
+	edit := r.URL.Query().Get("edit")
+	if r.Method == http.MethodPost && r.PathValue("id") != "" {
+		edit = r.PathValue("id")
+	}
+	if id, err := strconv.ParseInt(edit, 10, 64); err == nil && id > 0 {
 		if d.Edit, err = snippetByID(r.Context(), c.DB.Read, id); err != nil {
 			h.Render.Fail(w, r, err)
 			return
