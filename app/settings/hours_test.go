@@ -32,6 +32,11 @@ func TestHoursSettingsSave(t *testing.T) {
 	if r := owner.Get("/app/settings/hours"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, i18n.For("tr").T("hours.now.off")) {
 		t.Fatalf("empty page: %d", r.StatusCode)
 	}
+	// Hours not switched on are not "closed": in Turkish "Kapalı" and "açık değil" read as the
+	// business being closed right now, not as a setting that is off.
+	if off := i18n.For("tr").T("hours.now.off") + " " + i18n.For("tr").T("hours.now.off_hint"); strings.Contains(off, i18n.For("tr").T("hours.now.closed")) || strings.Contains(off, "açık değil") {
+		t.Errorf("the Turkish off state reads as closed: %q", off)
+	}
 	// Besides the form's fixed days, an own closed day always ahead of the test's today: the first
 	// day after it that is no day of the preset (whose data ends in 2029), so the coming closed days
 	// are never an empty list whatever day the test runs.
