@@ -410,11 +410,12 @@ type recordForm struct {
 func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
-		f, err := strconv.ParseFloat(strings.ReplaceAll(v[name], ",", "."), 64)
-		if err != nil {
+		// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
+		cents, ok := i18n.ParseFixed(v[name], 2)
+		if !ok {
 			errs[name] = "crm.err.amount"
 		}
-		return f
+		return float64(cents) / 100
 	}
 	ref := func(name string) int64 {
 		n, ok := parseID(v[name])

@@ -3,6 +3,7 @@ package crm_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,5 +78,83 @@ func TestCRMRefusesDatesOutsideTheBusinessYears(t *testing.T) {
 	}
 	if r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {"100"}, "currency": {"TRY"}, "ordered_at": {"2026-03-01"}}); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("a good order: %d", r.StatusCode)
+	}
+}
+
+// A price or amount is read the way the panel writes it, in any of its languages: "1.250" is one
+// thousand two hundred and fifty (Turkish thousands dot), as is "1,250" (English thousands comma);
+// both used to be stored as 1,25 — the comma was taken for a decimal point and then the dot was.
+// A number no language writes ("1.2345", "1,2,3") is refused next to its field.
+func TestCRMReadsAmountsAsTyped(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	db := e.DB("acme")
+	if r := owner.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	for i, s := range []struct {
+		in   string
+		want float64
+	}{{"1.250", 1250}, {"1,250", 1250}, {"12.500,50", 12500.5}, {"12,500.50", 12500.5}, {"340,50", 340.5}, {"340.5", 340.5}, {"1250.50", 1250.5}, {"0", 0}} {
+		sku := "SKU-" + strconv.Itoa(i)
+		if r := owner.Post("/products/", url.Values{"sku": {sku}, "name": {"Granit"}, "unit_price": {s.in}}); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("price %q: %d", s.in, r.StatusCode)
+			continue
+		}
+		var price float64
+		if err := db.Read.QueryRow(`SELECT unit_price FROM products WHERE sku = ?`, sku).Scan(&price); err != nil || price != s.want {
+			t.Errorf("price %q stored as %v (%v), want %v", s.in, price, err, s.want)
+		}
+		if r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {s.in}, "currency": {"TRY"}, "description": {sku}}); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("order total %q: %d", s.in, r.StatusCode)
+			continue
+		}
+		var total float64
+		if err := db.Read.QueryRow(`SELECT total FROM orders WHERE description = ?`, sku).Scan(&total); err != nil || total != s.want {
+			t.Errorf("order total %q stored as %v (%v), want %v", s.in, total, err, s.want)
+		}
+	}
+	for _, v := range []string{"1.2345", "1,2,3", "12,5,0", "1.250.5", "abc", "-5", "1e5"} {
+		r := owner.Post("/products/", url.Values{"sku": {"BAD"}, "name": {"Granit"}, "unit_price": {v}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("price %q: %d, want 422", v, r.StatusCode)
+			continue
+		}
+		if got := r.Doc(t).Find("#unit_price").Parent().Find(".field-error").Text(); got == "" {
+			t.Errorf("price %q: no message next to the field", v)
+		}
+		r = owner.Post("/invoices/new", url.Values{"customer_id": {"1"}, "status": {"draft"}, "amount": {v}, "currency": {"TRY"}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("invoice amount %q: %d, want 422", v, r.StatusCode)
+		}
+	}
+	var n int
+	if err := db.Read.QueryRow(`SELECT (SELECT count(*) FROM products WHERE sku = 'BAD') + (SELECT count(*) FROM invoices)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("stored %d refused records (%v)", n, err)
+	}
+}
+
+// A product's edit form writes its price back as a number the form reads again: 1.250.000 liras
+// used to come back as "1e+06"-style text the price field then refused.
+func TestProductEditFormPriceReadsBack(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Post("/products/", url.Values{"sku": {"BIG"}, "name": {"Granit"}, "unit_price": {"1.250.000"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.StatusCode)
+	}
+	var id int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT id FROM products WHERE sku = 'BIG'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := owner.Get("/products/?edit=" + strconv.FormatInt(id, 10)).Doc(t).Find("#unit_price").Attr("value")
+	if v != "1250000" {
+		t.Errorf("edit form price %q, want 1250000", v)
+	}
+	if r := owner.Post("/products/"+strconv.FormatInt(id, 10)+"/", url.Values{"sku": {"BIG"}, "name": {"Granit"}, "unit_price": {v}, "active": {"true"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("saving the form as it came: %d", r.StatusCode)
 	}
 }

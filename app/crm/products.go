@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 )
 
@@ -66,13 +66,18 @@ func (in ProductInput) Validate() (Product, error) {
 	if !reCurrency.MatchString(p.Currency) {
 		errs.Add("currency", "products.err.currency")
 	}
-	price, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Price), ",", "."), 64)
-	if err != nil || price < 0 || math.IsNaN(price) || math.IsInf(price, 0) || price > 1e9 {
+	// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
+	cents, ok := i18n.ParseFixed(in.Price, 2)
+	if !ok || cents > 1e11 {
 		errs.Add("price", "products.err.price")
 	}
-	p.UnitPrice = math.Round(price*100) / 100
+	p.UnitPrice = float64(cents) / 100
 	return p, errs.Err()
 }
+
+// PriceValue is the unit price as the edit form's value: plain digits with a decimal point
+// ("1250000", "340.5"), which ParseFixed reads back; the template's own float ("1e+06") it would not.
+func (p *Product) PriceValue() string { return strconv.FormatFloat(p.UnitPrice, 'f', -1, 64) }
 
 // ErrDuplicateSKU is in the chain of SaveProduct's error when another product already uses the
 // SKU; the error itself is a field error on "sku".

@@ -3,6 +3,8 @@ package quotes
 import (
 	"strconv"
 	"strings"
+
+	"highvibe/app/i18n"
 )
 
 // Units of the quote arithmetic: every amount is an integer of minor units (kuruş, cent), every
@@ -83,92 +85,14 @@ func Compute(lines []Line) Totals {
 	return t
 }
 
-// parseFixed reads a non-negative decimal as typed in any of the panel's languages ("1.250,50",
-// "1,250.50", "1250.5", "12,5") into an integer with the given number of decimals. A lone
-// separator followed by exactly three digits is a thousands separator when decimals < 3
-// ("1.250" is 1250 liras) and a decimal point otherwise ("1.250" m² is 1.25 m²).
-func parseFixed(s string, decimals int) (int64, bool) {
-	s = strings.TrimSpace(s)
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "", "%", "").Replace(s)
-	if s == "" {
-		return 0, false
-	}
-	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
-	dec := -1
-	switch {
-	case lastDot >= 0 && lastComma >= 0:
-		dec = max(lastDot, lastComma)
-	case lastDot >= 0 || lastComma >= 0:
-		sep := byte('.')
-		if lastComma >= 0 {
-			sep = ','
-		}
-		pos := max(lastDot, lastComma)
-		if strings.Count(s, string(sep)) == 1 && !(len(s)-pos-1 == 3 && decimals < 3) {
-			dec = pos
-		}
-	}
-	intPart, frac := s, ""
-	if dec >= 0 {
-		intPart, frac = s[:dec], s[dec+1:]
-	}
-	if !groupedWell(intPart) {
-		return 0, false
-	}
-	intPart = strings.NewReplacer(".", "", ",", "").Replace(intPart)
-	if intPart == "" {
-		intPart = "0"
-	}
-	if len(frac) > decimals || strings.ContainsAny(frac, ".,") {
-		return 0, false
-	}
-	for len(frac) < decimals {
-		frac += "0"
-	}
-	if len(intPart) > 12 {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(intPart+frac, 10, 63)
-	if err != nil {
-		return 0, false
-	}
-	return int64(n), true
-}
-
-// groupedWell reports whether the whole part uses one thousands separator in groups of three
-// ("1.250.000", "1,250"), or none.
-func groupedWell(s string) bool {
-	hasDot, hasComma := strings.Contains(s, "."), strings.Contains(s, ",")
-	if hasDot && hasComma {
-		return false
-	}
-	if !hasDot && !hasComma {
-		return true
-	}
-	sep := "."
-	if hasComma {
-		sep = ","
-	}
-	parts := strings.Split(s, sep)
-	if len(parts[0]) < 1 || len(parts[0]) > 3 {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if len(p) != 3 {
-			return false
-		}
-	}
-	return true
-}
-
 // ParseMoney reads an amount in major units ("1.250,50") as minor units (125050).
-func ParseMoney(s string) (int64, bool) { return parseFixed(s, 2) }
+func ParseMoney(s string) (int64, bool) { return i18n.ParseFixed(s, 2) }
 
 // ParseQuantity reads a quantity ("12,5") as thousandths (12500).
-func ParseQuantity(s string) (int64, bool) { return parseFixed(s, 3) }
+func ParseQuantity(s string) (int64, bool) { return i18n.ParseFixed(s, 3) }
 
 // ParseRate reads a percentage ("20", "7,5") as basis points (2000, 750).
-func ParseRate(s string) (int64, bool) { return parseFixed(s, 2) }
+func ParseRate(s string) (int64, bool) { return i18n.ParseFixed(s, 2) }
 
 // fixed writes n with the given decimals and no grouping ("1250.50"), the form inputs' value.
 func fixed(n int64, decimals int) string {
