@@ -14,6 +14,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -127,8 +128,8 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 		if s == "" {
 			return -1
 		}
-		n, err := strconv.ParseInt(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), " ", ""), 10, 64)
-		if err != nil || n < 0 {
+		n, ok := wholeAmount(s)
+		if !ok {
 			errs.Add(field, c.T("leads.error.amount"))
 			return -1
 		}
@@ -367,12 +368,12 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	s := strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(r.PostForm.Get("expected_value")), ".", ""), " ", "")
-	v, err := strconv.ParseInt(s, 10, 64)
+	s := strings.TrimSpace(r.PostForm.Get("expected_value"))
+	v, ok := wholeAmount(s)
 	if s == "" {
-		v, err = 0, nil
+		v, ok = 0, true
 	}
-	if err != nil {
+	if !ok {
 		h.refuse(w, r, fault.InvalidField("expected_value", "leads.error.amount"))
 		return
 	}
@@ -382,6 +383,16 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 	}
 	web.Flash(w, r, true, c.T("leads.flash.value"))
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
+// wholeAmount reads an amount of whole currency units as typed in any of the panel's languages
+// ("12.500", "12,500", "12.500,00"); a fraction ("1.5", "2.500,50") is not a whole amount.
+func wholeAmount(s string) (int64, bool) {
+	cents, ok := i18n.ParseFixed(s, 2)
+	if !ok || cents%100 != 0 {
+		return 0, false
+	}
+	return cents / 100, true
 }
 
 // Customer is POST /app/leads/{id}/customer: customer_id links an existing customer ("" with
