@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 )
 
@@ -221,28 +221,18 @@ type ContractInput struct {
 	priceCents         int64
 }
 
-// parseAmount reads a decimal number typed with a dot or a comma as the decimal mark (and the
-// other, if any, grouping thousands): "7,5", "1.500,50", "1,500.50", "1500".
+// parseAmount reads a contract's hours or price as typed in any of the panel's languages
+// (i18n.ParseFixed, two decimals): "7,5", "1.500" and "1,500" (thousands), "1.500,50", "1,500.50";
+// "" is 0.
 func parseAmount(s string) (float64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, true
 	}
-	dot, comma := strings.LastIndex(s, "."), strings.LastIndex(s, ",")
-	switch {
-	case dot >= 0 && comma >= 0 && comma > dot:
-		s = strings.ReplaceAll(s, ".", "")
-		s = strings.Replace(s, ",", ".", 1)
-	case dot >= 0 && comma >= 0:
-		s = strings.ReplaceAll(s, ",", "")
-	case comma >= 0:
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	n, ok := i18n.ParseFixed(s, 2)
+	if !ok {
 		return 0, false
 	}
-	return f, true
+	return float64(n) / 100, true
 }
 
 // validDay reports whether s is a YYYY-MM-DD day of the years 2000-2100: a year such as 0000 or

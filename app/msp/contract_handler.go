@@ -1,6 +1,7 @@
 package msp
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -142,9 +143,13 @@ func (h *TimeHandler) EditContract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := ContractInput{ClientID: k.ClientID, Kind: k.Kind, StartsOn: k.StartsOn, EndsOn: k.EndsOn, Currency: k.Currency, Notes: k.Notes,
-		SiteIDs: k.SiteIDs, DeviceIDs: k.DeviceIDs, Hours: trimAmount(float64(k.MonthlyMinutes) / 60), Price: trimAmount(k.Price())}
+		SiteIDs: k.SiteIDs, DeviceIDs: k.DeviceIDs, Hours: hoursValue(k.MonthlyMinutes), Price: trimAmount(k.Price())}
 	h.contractForm(w, r, k.ID, http.StatusOK, in, nil)
 }
+
+// hoursValue writes a contract's monthly minutes as the form's hours, with at most two decimals
+// (440 minutes: "7.33"), which read back as the same minutes.
+func hoursValue(minutes int) string { return trimAmount(math.Round(float64(minutes)/60*100) / 100) }
 
 func trimAmount(f float64) string {
 	if f == 0 {

@@ -111,3 +111,26 @@ func TestWeeksAndDurations(t *testing.T) {
 		t.Error("abc taken as a number")
 	}
 }
+
+// A contract's price and hours are read the way the panel writes numbers, in every language:
+// "1.500" (Turkish thousands dot) and "1,500" (English thousands comma) are one thousand five
+// hundred — both used to be read as 1,5 — and a number no language writes is refused. The hours a
+// contract's edit form writes back (minutes / 60) read back as the same minutes.
+func TestContractAmountsReadAsTyped(t *testing.T) {
+	for in, want := range map[string]float64{"1.500": 1500, "1,500": 1500, "12.500,00": 12500, "12,500.00": 12500, "7.5": 7.5, "0,25": 0.25} {
+		if got, ok := parseAmount(in); !ok || got != want {
+			t.Errorf("%q: %v %v, want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"1.2345", "1,2,3", "1.500.5", "-5", "1e3"} {
+		if got, ok := parseAmount(in); ok {
+			t.Errorf("%q read as %v", in, got)
+		}
+	}
+	for _, minutes := range []int{1, 7, 100, 440, 599, 44639} {
+		in := ContractInput{Kind: ContractManaged, StartsOn: "2026-01-01", EndsOn: "2026-12-31", Hours: hoursValue(minutes), Price: "100", Currency: "TRY", ClientID: 1}
+		if f := in.validate(); f.Err() != nil || in.monthlyMin != minutes {
+			t.Errorf("%d minutes written as %q read back as %d (%v)", minutes, hoursValue(minutes), in.monthlyMin, f.Err())
+		}
+	}
+}
