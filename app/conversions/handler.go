@@ -3,7 +3,6 @@ package conversions
 import (
 	"context"
 	"database/sql"
-	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/fault"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -261,27 +261,9 @@ func actor(c *web.Ctx) string {
 	return ""
 }
 
-// parseMoney reads an amount as people type it ("1.250,50", "1250.5", "1250"): the last comma
-// or dot followed by one or two digits is the decimal mark. It returns minor units.
-func parseMoney(v string) (int64, bool) {
-	v = strings.TrimSpace(strings.ReplaceAll(v, " ", ""))
-	if v == "" {
-		return 0, false
-	}
-	whole, frac := v, ""
-	if i := strings.LastIndexAny(v, ".,"); i >= 0 && len(v)-i-1 <= 2 && len(v)-i-1 > 0 {
-		whole, frac = v[:i], v[i+1:]
-	}
-	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || n < 0 || n > math.MaxInt64/2 {
-		return 0, false
-	}
-	return n, true
-}
+// parseMoney reads an amount as typed in any of the panel's languages ("1.250,50", "1,250.50",
+// "1.250", "12,5"; i18n.ParseFixed) as minor units.
+func parseMoney(v string) (int64, bool) { return i18n.ParseFixed(v, 2) }
 
 // SaveSpend is POST /app/settings/conversions/spend: one campaign's spend of a month; "remove"
 // deletes it.
