@@ -24,26 +24,29 @@ var foldMap = map[rune]string{
 // Search documents are up to 64 KB and are folded on every new message, so ASCII and the Latin
 // letters (Turkish's among them) take a table instead of the Unicode case tables.
 func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	return string(appendFold(make([]byte, 0, len(s)), s))
+}
+
+// appendFold appends Fold(s) to b.
+func appendFold(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			b.WriteByte(c)
+			b = append(b, c)
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		if r < rune(len(foldLatin)) {
-			b.WriteString(foldLatin[r])
+			b = append(b, foldLatin[r]...)
 			continue
 		}
-		b.WriteString(foldRune(r))
+		b = append(b, foldRune(r)...)
 	}
-	return b.String()
+	return b
 }
 
 // foldLatin is foldRune of every rune below U+0250 (Latin-1, Latin Extended-A and -B), made once.
@@ -112,7 +115,7 @@ func reindex(ctx context.Context, tx querier, convID int64) error {
 // (and search_terms only ever grows). A long thread's document is up to 64 KB; the rebuild then
 // adds the words of its new messages instead of splitting and looking up the whole document again.
 func reindexFrom(ctx context.Context, tx querier, convID, from int64) error {
-	doc, terms, err := buildDoc(ctx, tx, convID, from)
+	doc, terms, _, err := buildDoc(ctx, tx, convID, from)
 	if err != nil {
 		return err
 	}
@@ -125,9 +128,10 @@ func reindexFrom(ctx context.Context, tx querier, convID, from int64) error {
 	return nil
 }
 
-// buildDoc reads what conversation convID's search document holds and answers it folded, with the
-// folded text whose words may be new to search_terms (reindexFrom).
-func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms string, err error) {
+// buildDoc reads what conversation convID's search document holds and answers its text (docText),
+// the text whose words may be new to search_terms (reindexFrom), and the size of what it holds as
+// written (the conversation's fields and message bodies, up to maxDoc).
+func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms string, size int, err error) {
 	var parts []string
 	var phones []string
 	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
@@ -137,7 +141,7 @@ func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms s
 		LEFT JOIN customers cu ON cu.id = coalesce(c.customer_id, l.customer_id)
 		WHERE c.id = ?`, convID).Scan(&summary, &next, &ext, &lname, &lphone, &lemail, &lext, &cname, &cphone, &cemail, &ccompany, &ccity, &cnotes)
 	if err != nil {
-		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", 0, fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
 	parts = append(parts, lname, lemail, lext, ext, summary, next, cname, cemail, ccompany, ccity, cnotes)
 	phones = append(phones, phoneTerms(lphone)...)
@@ -148,21 +152,21 @@ func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms s
 		WHERE ct.conversation_id = ?`, convID).Scan(&tags)
 	parts = append(parts, tags)
 	own := len(parts) // the conversation's own fields
-	size := 0
+	size = 0
 	for _, p := range parts {
 		size += len(p)
 	}
-	var fresh []string // bodies of message from and later
+	fresh := 0 // bodies of message from and later
 	rows, err := tx.QueryContext(ctx, `SELECT id, body FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 300`, convID)
 	if err != nil {
-		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", 0, fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
 	for rows.Next() {
 		var id int64
 		var body string
 		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
-			return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+			return "", "", 0, fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 		}
 		if size+len(body) > maxDoc {
 			break
@@ -170,19 +174,79 @@ func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms s
 		size += len(body)
 		parts = append(parts, body)
 		if from > 0 && id >= from {
-			fresh = append(fresh, body)
+			fresh++
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", "", fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
+		return "", "", 0, fmt.Errorf("inbox: indexing conversation %d: %w", convID, err)
 	}
-	doc = Fold(strings.Join(parts, "\n"))
-	terms = doc
+	// The bodies of message from and later are the newest, so they follow the conversation's own
+	// fields at the head of parts.
+	k := len(parts)
 	if from > 0 {
-		terms = Fold(strings.Join(append(parts[:own:own], fresh...), "\n"))
+		k = own + fresh
 	}
-	return doc, terms, nil
+	doc, head := docText(parts, k)
+	return doc, doc[:head], size, nil
+}
+
+// asciiSep marks the ASCII bytes that are not letters or digits: SQLite's unicode61 tokenizer (the
+// search index's) and searchWords both split words there.
+var asciiSep = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z')
+	}
+	return t
+}()
+
+// docText is the text of a search document holding parts: each of their words once, folded, in the
+// order they first appear, separated by spaces; head is how much of it the first k parts give (the
+// text of parts[:k]). The index is only ever asked whether a conversation holds words (each quoted
+// on its own, the last maybe a prefix: compileSearch), never where or how often, so a long thread's
+// document need not hold the same word a hundred times: it was up to 64 KB tokenized for every
+// rebuild, and a regular customer's thread repeats itself (greetings, product names, the same
+// question, quoted replies). The pieces kept are the runs of bytes between ASCII separators, where
+// the tokenizer splits too; whatever else it splits a run at stays inside the run, so the document
+// holds exactly the words of the whole text (FuzzDocTextHoldsTheSameWords), and Fold of a run is the
+// run's part of Fold of the whole (it maps each character on its own, ASCII separators to
+// themselves). A word written in two ways ("Merhaba", "merhaba") may be kept twice. Only the order
+// of runs is not kept, which a query word would notice only if the tokenizer split it in two: at a
+// letter newer than the tokenizer's Unicode 6.1 tables, inside a word searchWords keeps whole.
+func docText(parts []string, k int) (doc string, head int) {
+	seen := map[string]struct{}{}
+	var b []byte
+	for n, p := range parts {
+		if n == k {
+			head = len(b)
+		}
+		for i := 0; i < len(p); {
+			for i < len(p) && asciiSep[p[i]] {
+				i++
+			}
+			j := i
+			for j < len(p) && !asciiSep[p[j]] {
+				j++
+			}
+			if j == i {
+				break
+			}
+			w := p[i:j]
+			i = j
+			if _, ok := seen[w]; ok {
+				continue
+			}
+			seen[w] = struct{}{}
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = appendFold(b, w)
+		}
+	}
+	if k >= len(parts) {
+		head = len(b)
+	}
+	return string(b), head
 }
 
 // ReindexLead rebuilds the search documents of every conversation of a lead; rooms that change a

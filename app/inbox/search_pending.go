@@ -163,7 +163,7 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 				list, more = list[:i], true
 				break
 			}
-			doc, t, err := buildDoc(ctx, q, p.conv, p.from)
+			doc, t, n, err := buildDoc(ctx, q, p.conv, p.from)
 			if errors.Is(err, sql.ErrNoRows) { // the conversation is gone: nothing to find
 				docs = append(docs, "")
 				continue
@@ -173,8 +173,8 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 			}
 			docs = append(docs, doc)
 			terms = append(terms, t)
-			size += len(doc)
-			if len(doc) >= bigDoc {
+			size += n
+			if n >= bigDoc {
 				built = append(built, p.conv)
 			}
 		}

@@ -220,3 +220,67 @@ func BenchmarkFold(b *testing.B) {
 		Fold(doc)
 	}
 }
+
+// FuzzDocTextHoldsTheSameWords: a search document of each word once (docText) gives the search index
+// exactly the words the whole folded text gives it, as SQLite's tokenizer splits them (the index's
+// own options), and search_terms exactly the words searchWords finds in the whole text, and the
+// head of it those of its first parts. Parts are separated by "|" in the input.
+func FuzzDocTextHoldsTheSameWords(f *testing.F) {
+	for _, s := range []string{
+		"Ayşe Çavuş|ayse@example.com|905321234567 5321234567 1234567|Merhaba, 800 m² kilit parke 8 cm için fiyat alabilir miyim? 2 haftada teslim — stok var mı?|Merhaba; MERHABA merhaba.",
+		"Teşekkürler 🙏🏽 yarın ararım|ok|OK|Fiyat çok yüksek, başka firma %12 daha ucuz verdi 😕",
+		"re\u0301sume\u0301 resume e\u0301 \u0301a|İSTANBUL Istanbul ıstanbul ß SS|a—b a–b a_b a'b Ayşe'nin",
+		"مرحبا بكم مرحبا|東京タワー 東京|Ა Ⴀ ა|\xff\xfeA\xc3 A\xc3|zero\u200dwidth\u200cjoiner 12,5×7,3 ½ Ⅻ",
+		"", "|||", "   ", "[image]|[text] [image]",
+	} {
+		f.Add(s)
+	}
+	db := openDB(f)
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE temp.whole USING fts5(doc, content='', contentless_delete=1)`,
+		`CREATE VIRTUAL TABLE temp.distinct_words USING fts5(doc, content='', contentless_delete=1)`,
+		`CREATE VIRTUAL TABLE temp.whole_v USING fts5vocab(temp, whole, 'row')`,
+		`CREATE VIRTUAL TABLE temp.distinct_v USING fts5vocab(temp, distinct_words, 'row')`,
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			f.Fatal(err)
+		}
+	}
+	terms := func(t *testing.T, table, doc string) string {
+		if _, err := db.Write.Exec(`DELETE FROM temp.` + table + ` WHERE rowid = 1`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Write.Exec(`INSERT INTO temp.`+table+`(rowid, doc) VALUES(1, ?)`, doc); err != nil {
+			t.Fatal(err)
+		}
+		var out string
+		v := map[string]string{"whole": "whole_v", "distinct_words": "distinct_v"}[table]
+		if err := db.Write.QueryRow(`SELECT coalesce(group_concat(term, ' '), '') FROM (SELECT term FROM temp.` + v + ` ORDER BY term)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	wordSet := func(s string) []string {
+		w := searchWords(s)
+		slices.Sort(w)
+		return slices.Compact(w)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		parts := strings.Split(s, "|")
+		whole := Fold(strings.Join(parts, "\n"))
+		distinct, _ := docText(parts, len(parts))
+		if k := len(parts) / 2; k > 0 {
+			head := Fold(strings.Join(parts[:k], "\n"))
+			d, n := docText(parts, k)
+			if a, b := wordSet(head), wordSet(d[:n]); !slices.Equal(a, b) {
+				t.Fatalf("%q: searchWords %q from the first %d parts but %q from the head of %q", s, a, k, b, d)
+			}
+		}
+		if a, b := terms(t, "whole", whole), terms(t, "distinct_words", distinct); a != b {
+			t.Fatalf("%q: the index holds %q from the whole text but %q from %q", s, a, b, distinct)
+		}
+		if a, b := wordSet(whole), wordSet(distinct); !slices.Equal(a, b) {
+			t.Fatalf("%q: searchWords %q from the whole text but %q from %q", s, a, b, distinct)
+		}
+	})
+}
