@@ -38,6 +38,7 @@ var (
 		regexp.MustCompile(`(?:^|[;·:] )(?:tr|en|de|fr|es|ar)(?: ·|$)`),                  // or in a list ("Dil: tr", "tr · 250 m²")
 		regexp.MustCompile(`(?:^|\s)[UQS] ?[0-9]{1,3}\b`),                                // score pills U80 Q40 S60
 		regexp.MustCompile(`\b20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]`), // raw timestamps
+		regexp.MustCompile(`\bm[23]\b`),                                                  // a unit as typed: m² and m³ are printed (i18n.Unit)
 	}
 	// scanEnglish are phrases of English system text; matched case-insensitively on pages that are
 	// not English.

@@ -557,7 +557,7 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 	if short != nil {
 		for _, it := range short.Items {
 			d.Short = append(d.Short, c.T("inventory.short_line", it.Name,
-				c.P.Number(float64(it.OnHand)/1000, QuantityDecimals(it.OnHand)), it.Unit,
+				c.P.Number(float64(it.OnHand)/1000, QuantityDecimals(it.OnHand)), i18n.Unit(it.Unit),
 				c.P.Number(float64(it.Wanted)/1000, QuantityDecimals(it.Wanted))))
 		}
 	}

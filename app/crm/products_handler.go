@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"highvibe/app/auth"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -161,7 +162,7 @@ func (h *ProductsHandler) stock(r *http.Request, d *productsPage) error {
 		if unit == "" {
 			unit = p.Unit
 		}
-		d.Stock[p.ID] = &stockCell{Text: c.P.Number(float64(l.OnHand)/1000, QuantityDecimals(l.OnHand)) + " " + unit,
+		d.Stock[p.ID] = &stockCell{Text: c.P.Number(float64(l.OnHand)/1000, QuantityDecimals(l.OnHand)) + " " + i18n.Unit(unit),
 			Low: l.Low(), Short: l.OnHand < 0, Out: l.OnHand <= 0}
 		if l.Low() {
 			d.LowCount++

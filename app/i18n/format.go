@@ -113,6 +113,21 @@ func (p *Printer) isolate(s string) string {
 	return isolateLTR + s + popIsolate
 }
 
+// Unit shows a unit of measure as it is printed: "m2" and "m3" (typed on a keyboard without
+// superscripts, the catalog's default and every importer's) read "m²" and "m³", in any case; any
+// other unit ("adet", "palet", "kg") is returned as typed, trimmed. Only what is shown changes: the
+// stored unit and the form's field keep what was typed.
+func Unit(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "m2":
+		return "m²"
+	case "m3":
+		return "m³"
+	}
+	return s
+}
+
 // Money formats an amount with two decimals and its currency: "1.250,50 ₺" (tr), "₺1,250.50"
 // (en), "1.250,50 €" (de), "$1,250.50" (en), and "1,250.50 XYZ" for a code without a known
 // symbol. English puts a known symbol first; the other languages put it after the amount.

@@ -225,3 +225,12 @@ func TestYearMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestUnit: the units typed without superscripts print as m² and m³; the rest stay as typed.
+func TestUnit(t *testing.T) {
+	for in, want := range map[string]string{"m2": "m²", " M2 ": "m²", "m²": "m²", "m3": "m³", "adet": "adet", "palet": "palet", "": "", "m22": "m22"} {
+		if got := Unit(in); got != want {
+			t.Errorf("Unit(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 //
 //	{{t "nav.inbox"}}  {{t "error.403.body" .Role .Action}}  {{plural "time.days_ago" .N}}
 //	{{int .Count}}  {{num .Score 1}}  {{pct .Rate 1}}  {{money .Total .Currency}}
-//	{{date .At}}  {{day .ValidUntil}}  {{datetime .At}}  {{ago .At}}  {{month "2026-07"}}
+//	{{date .At}}  {{day .ValidUntil}}  {{datetime .At}}  {{ago .At}}  {{month "2026-07"}}  {{unit .Unit}}
 //
 // Every function returns a plain string, never template.HTML, so html/template escapes both the
 // catalog text and user-supplied arguments. Numbers may be any Go integer (int, plural) or any
@@ -21,7 +21,8 @@ import (
 // type stops the template with an error instead of printing something wrong.
 func (p *Printer) FuncMap() template.FuncMap {
 	return template.FuncMap{
-		"t": p.T,
+		"t":    p.T,
+		"unit": Unit,
 		"plural": func(key string, n any, args ...any) (string, error) {
 			i, err := toInt64(n)
 			if err != nil {

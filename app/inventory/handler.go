@@ -6,6 +6,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
@@ -65,10 +66,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, which
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &stockPage{Product: p, Item: it, Unit: p.Unit, Reasons: Reasons, CanWrite: c.Can(auth.WriteCRM), CanManage: c.Can(auth.ManageSettings), Which: which}
+	d := &stockPage{Product: p, Item: it, Unit: i18n.Unit(p.Unit), Reasons: Reasons, CanWrite: c.Can(auth.WriteCRM), CanManage: c.Can(auth.ManageSettings), Which: which}
 	if it != nil {
 		if it.Unit != "" {
-			d.Unit = it.Unit
+			d.Unit = i18n.Unit(it.Unit)
 		}
 		d.OnHand, d.Low, d.Out = qty(c, it.OnHand), it.Low(), it.OnHand <= 0
 		if it.HasLevel {

@@ -236,7 +236,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	f.SetY(y + 7)
 	pp := &publicPage{Q: q, Lang: q.Language}
 	for i, l := range q.Lines {
-		name, qty, unit, price := l.Name, pp.Qty(l.Quantity), l.Unit, money(l.UnitPrice)
+		name, qty, unit, price := l.Name, pp.Qty(l.Quantity), i18n.Unit(l.Unit), money(l.UnitPrice)
 		if l.Kind == "allowance" {
 			name = l.Name + " — " + l.Reason
 			qty, unit, price = pp.Rate(l.Percent), "", ""

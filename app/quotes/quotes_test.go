@@ -354,7 +354,7 @@ func TestQuotePDFText(t *testing.T) {
 		t.Fatalf("pdf: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	}
 	txt := extract(r.Body)
-	for _, want := range []string{"Teklif", "TKL-", "Sayın: Deniz Yılmaz", "Granit küp taş 3 cm", "120 m2 1.250,50 ₺", "%20 150.060,00 ₺",
+	for _, want := range []string{"Teklif", "TKL-", "Sayın: Deniz Yılmaz", "Granit küp taş 3 cm", "120 m² 1.250,50 ₺", "%20 150.060,00 ₺",
 		"Döşeme işçiliği", "Fire payı — Çapraz döşeme kesim firesi", "%8", "12.004,80 ₺", "Ara toplam 183.664,80 ₺", "KDV 36.732,96 ₺",
 		"Genel toplam 220.397,76 ₺", "Ödeme koşulları", "Sipariş onayında %30 peşin, kalan teslimde.", "Garanti", "Döşeme işçiliğine 2 yıl garanti.",
 		"31.12.2026 tarihine kadar geçerlidir"} {

@@ -65,7 +65,7 @@ func (r Rec) stockWords() []i18n.Phrase {
 		if s.OnHand <= 0 {
 			none = append(none, s.Name)
 		} else {
-			have = append(have, i18n.P("words.rec.stock_qty", s.Name, i18n.Num{V: s.OnHand, Decimals: -1}, s.Unit))
+			have = append(have, i18n.P("words.rec.stock_qty", s.Name, i18n.Num{V: s.OnHand, Decimals: -1}, i18n.Unit(s.Unit)))
 		}
 	}
 	if len(none) > 0 {
