@@ -20,8 +20,25 @@ func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status i
 		h.Render.Fail(w, r, err)
 		return
 	}
+	d := &templatesData{Templates: ts}
+	if errs != nil && r.PathValue("id") != "" {
+		d.Edit, _ = pathID(r, "id")
+	} else {
+		d.NewName, d.NewBody, d.NewErrors = r.PostForm.Get("name"), r.PostForm.Get("body"), errs
+	}
 	h.Render.Render(w, r, status, "inbox/templates", &web.Page{Title: c.T("inbox.templates.title"), Nav: "settings", Guide: "conversation",
-		Data: ts, Errors: errs, Form: r.PostForm})
+		Data: d, Errors: errs, Form: r.PostForm})
+}
+
+// templatesData is the templates page: every template, each with its own form, and the form to
+// add one. Edit is the template whose refused edit the page shows again (its form carries what was
+// typed and the messages; the new-template form stays empty); 0 when the refused form was the new one.
+type templatesData struct {
+	Templates []Template
+	Edit      int64
+	// The new-template form: what a refused creation sent, and its messages.
+	NewName, NewBody string
+	NewErrors        web.Errors
 }
 
 // SaveTemplate handles POST /app/settings/templates (new) and /app/settings/templates/{id} (edit).
