@@ -7,21 +7,34 @@ import (
 	"strconv"
 	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
 
-// MonthStart is the first millisecond of the current UTC month: budgets are per calendar month.
-func MonthStart(now time.Time) int64 {
-	now = now.UTC()
-	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+// MonthStart is the first millisecond of the calendar month it is at now in loc: budgets are per
+// calendar month of the business (its time zone), so a new month's budget starts at its midnight,
+// not at UTC's (03:00 in Istanbul).
+func MonthStart(now time.Time, loc *time.Location) int64 {
+	now = now.In(loc)
+	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc).UnixMilli()
 }
 
 // MonthSpend is the estimated AI cost (USD) recorded in ai_usage this month; the settings page and
 // the budget check both read it.
 func MonthSpend(ctx context.Context, db *tenantdb.DB) (float64, error) {
+	return MonthSpendAt(ctx, db, time.Now())
+}
+
+// MonthSpendAt is MonthSpend at now: the month is the one it is at now in the tenant's time zone
+// (the business hours page's, else the server's).
+func MonthSpendAt(ctx context.Context, db *tenantdb.DB, now time.Time) (float64, error) {
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return 0, fmt.Errorf("ai: month spend: %w", err)
+	}
 	var spent float64
-	err := db.Read.QueryRowContext(ctx, `SELECT coalesce(sum(cost_usd), 0) FROM ai_usage WHERE created_at >= ?`, MonthStart(time.Now())).Scan(&spent)
+	err = db.Read.QueryRowContext(ctx, `SELECT coalesce(sum(cost_usd), 0) FROM ai_usage WHERE created_at >= ?`, MonthStart(now, loc)).Scan(&spent)
 	if err != nil {
 		return 0, fmt.Errorf("ai: month spend: %w", err)
 	}
