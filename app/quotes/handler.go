@@ -20,6 +20,7 @@ import (
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
+	"highvibe/app/words"
 )
 
 // Handler serves /app/quotes/... and the customer's page /q/....
@@ -448,5 +449,8 @@ func (h *Handler) writePDF(w http.ResponseWriter, r *http.Request, q *Quote, b B
 	_, _ = w.Write(out)
 }
 
-// LangName is a language's own name ("Türkçe", "العربية").
+// LangName is a language's own name ("Türkçe", "العربية"), as the language picker lists it.
 func (e *editorPage) LangName(code string) string { return i18n.LangName(code) }
+
+// LangWord names the customer's language in the reader's ("Turkish" on an English page).
+func (e *editorPage) LangWord(code string) i18n.Phrase { return words.Language(code) }

@@ -406,6 +406,13 @@ func TestQuotePDFText(t *testing.T) {
 			t.Errorf("the customer's page's discount total in %s is %q, want %q", lang, got, want)
 		}
 	}
+	// The panel names the customer's language in the reader's: not its own name, foreign text on
+	// an English or Arabic page.
+	for lang, want := range map[string]string{"en": "Customer's language: Arabic", "ar": "لغة العميل: العربية", "tr": "Müşterinin dili: Arapça"} {
+		if body := f.op.Get("/app/quotes/" + sid + "/?lang=" + lang).Doc(t).Find("p.small").Text(); !strings.Contains(body, want) {
+			t.Errorf("the quote page in %s does not say %q: %s", lang, want, body)
+		}
+	}
 	// The Arabic PDF draws it as it draws the subtotal (182,464.32), the symbol on the same side, its isolate
 	// marks not drawn.
 	txt = extract(f.op.Get("/app/quotes/" + sid + "/pdf").Body)

@@ -57,11 +57,15 @@ func Reasons(list string) []i18n.Phrase {
 	return out
 }
 
-// Language names a language code the assistant stored: the language's own name ("Türkçe"), or
-// "another language".
+// Language names a language code the assistant stored in the reader's language ("Turkish" on an
+// English page, "İngilizce" on a Turkish one: the language's own name, "Türkçe" or "English", was
+// foreign text on every other page), or "another language".
 func Language(code string) i18n.Phrase {
 	code = strings.TrimPrefix(strings.TrimSpace(code), "lang_")
 	if i18n.Supported(code) {
+		if has("inbox.reason.lang_" + code) {
+			return i18n.P("inbox.reason.lang_" + code)
+		}
 		return text(i18n.LangName(code))
 	}
 	if code == "other" || code == "mixed" {

@@ -31,11 +31,11 @@ func TestStoredCodesWorded(t *testing.T) {
 		name, lang, got, want string
 	}{
 		{"summary", "en", say("en", Summary("tr · 800 m² · lock_paver · handoff: stock, date")...),
-			"Language: Türkçe · 800 m² · interlocking paver · needs a person: stock question, asks for a date"},
+			"Language: Turkish · 800 m² · interlocking paver · needs a person: stock question, asks for a date"},
 		{"summary tr", "tr", say("tr", Summary("tr · 1400 m² · andesite")...), "Dil: Türkçe · 1.400 m² · andezit"},
 		{"summary other", "ar", say("ar", Summary("other")...), "اللغة: " + i18n.For("ar").T("inbox.reason.lang_other")},
 		{"review", "de", say("de", Review("tr · 85 m² — 2 inbound, 1 outbound; first reply within 5 min; 1/2 questions answered; polite tone.")...),
-			"Sprache: Türkçe · 85 m² · 2 vom Kunden, 1 Antworten · erste Antwort innerhalb von 5 Minuten · 1 von 2 Fragen beantwortet · höflicher Ton"},
+			"Sprache: Türkisch · 85 m² · 2 vom Kunden, 1 Antworten · erste Antwort innerhalb von 5 Minuten · 1 von 2 Fragen beantwortet · höflicher Ton"},
 		{"signal area", "fr", say("fr", Signal("area: 200 m²")), "surface 200 m²"},
 		{"signal product", "en", say("en", Signal("product: lock_paver, granite")), "Product: interlocking paver, granite"},
 		{"signal word", "en", say("en", Signal("complaint: kırıl")), "complaint «kırıl»"},
@@ -56,7 +56,7 @@ func TestStoredCodesWorded(t *testing.T) {
 		{"actor", "en", say("en", Actor("Asistan", 0)), i18n.For("en").T("inbox.author.ai")},
 		{"event", "ar", say("ar", Event("recommendation_rejected", map[string]string{"actor": "talha"})), "رفض talha التوصية"},
 		{"log triage", "en", say("en", LogSummary("ai_triage", "urgency 40, qualification 80, sentiment 60; tr · 250 m² · lock_paver · handoff: price", "{}")...),
-			"Urgency 40 · qualification 80 · sentiment 60 · Language: Türkçe · 250 m² · interlocking paver · needs a person: asks for a price"},
+			"Urgency 40 · qualification 80 · sentiment 60 · Language: Turkish · 250 m² · interlocking paver · needs a person: asks for a price"},
 		{"log decision", "tr", say("tr", LogSummary("recommendation_approved", "Fiyat talebi: ? → approved", `{"action_type":"pricing"}`)...),
 			i18n.For("tr").T("approvals.type_pricing")},
 		{"log plain", "en", say("en", LogSummary("login", "signed in", "{}")...), ""},
