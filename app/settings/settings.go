@@ -193,6 +193,13 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 				d.Values[k] = v[0]
 			}
 		}
+		// The profile form's boxes as sent: an unticked one is absent from the post, and would
+		// come back ticked from the stored setting.
+		for k := range checkboxKeys {
+			if v, ok := kv[k]; ok {
+				d.Values[k] = v
+			}
+		}
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
