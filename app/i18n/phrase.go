@@ -48,6 +48,13 @@ type Pct struct {
 // time zone (Printer.DateTime).
 type When struct{ T time.Time }
 
+// Count is a counted-noun argument of a Phrase: the plural key Key said for N ("1 reply",
+// "2 replies"), with the plural form the page's language needs.
+type Count struct {
+	Key string
+	N   int
+}
+
 // Day is a calendar-day argument of a Phrase, stored as YYYY-MM-DD (a contract's last day): its
 // date in the page's language, the same day in every time zone. Anything else shows as it is.
 type Day string
@@ -92,6 +99,8 @@ func (p *Printer) arg(a any) any {
 			return p.SignedPercent(x.V, x.Decimals)
 		}
 		return p.Percent(x.V, x.Decimals)
+	case Count:
+		return p.Plural(x.Key, x.N)
 	case When:
 		return p.DateTime(x.T)
 	case Day:

@@ -128,7 +128,8 @@ func Review(s string) []i18n.Phrase {
 	for _, sig := range strings.Split(strings.TrimSuffix(s, "."), "; ") {
 		sig = strings.TrimSpace(sig)
 		if m := reCounts.FindStringSubmatch(sig); m != nil {
-			out = append(out, i18n.P("words.review.counts", num(m[1]), num(m[2])))
+			replies, _ := strconv.Atoi(m[2])
+			out = append(out, i18n.P("words.review.counts", num(m[1]), i18n.Count{Key: "words.review.replies", N: replies}))
 		} else if m := reAnswer.FindStringSubmatch(sig); m != nil {
 			out = append(out, i18n.P("words.review.answered", num(m[1]), num(m[2])))
 		} else if k := reviewSignals[sig]; k != "" {
