@@ -271,6 +271,15 @@ func (h *Handler) DisableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		h.profile(w, r, http.StatusUnprocessableEntity, &profileData{}, web.Errors{"disable_code": c.T("twofactor.required_cannot_disable")})
 		return
 	}
+	// Already off (turned off from another tab): say so; the form with the code field is gone.
+	if tf, err := h.Platform.TwoFactorOf(r.Context(), c.UserID()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	} else if !tf.Enabled() {
+		web.Flash(w, r, true, c.T("twofactor.disabled"))
+		web.Redirect(w, r, "/app/profile/#two-factor")
+		return
+	}
 	key := "2fa:" + strconv.FormatInt(c.UserID(), 10)
 	if ok, d := h.UserThrottle.Reserve(key); !ok {
 		w.Header().Set("Retry-After", itoa(int(d.Seconds())))
