@@ -189,8 +189,12 @@ func waitingWords(ctx context.Context, c *web.Ctx, rows []*Row, now time.Time) (
 		since := time.UnixMilli(row.WaitingSince)
 		if s == nil {
 			out[row.ID] = c.T("hours.waiting_wall", hours.Wall(c.T, days, now.Sub(since)))
+		} else if open := s.Between(since, now); open < 30*time.Second && now.Sub(since) >= time.Minute {
+			// Every minute of the wait fell outside the opening hours: "waiting 0 min in business
+			// time" read as a mistake on a message that came in last night.
+			out[row.ID] = c.T("hours.waiting_after")
 		} else {
-			out[row.ID] = c.T("hours.waiting", hours.Business(c.T, s.Between(since, now)))
+			out[row.ID] = c.T("hours.waiting", hours.Business(c.T, open))
 		}
 	}
 	return out, s != nil, nil

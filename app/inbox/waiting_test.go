@@ -47,4 +47,16 @@ func TestInboxWaitingInBusinessTime(t *testing.T) {
 	if got, want := pill(), tr.T("hours.waiting", tr.T("hours.dur.h", 24)); got != want {
 		t.Errorf("with business hours: %q, want %q", got, want)
 	}
+	// A wait that fell wholly outside the opening hours (today closed too, the message in since
+	// yesterday) says it came in after hours, not "waiting 0 min in business time".
+	if _, err := db.Exec(ctx, `UPDATE conversations SET waiting_since = ? WHERE id = ?`, now.Add(-30*time.Hour).UnixMilli(), res.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Closed = append(cfg.Closed, hours.ClosedDay{Date: now.Format(time.DateOnly)})
+	if err := hoursdb.Save(ctx, db, cfg, now); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pill(), tr.T("hours.waiting_after"); got != want {
+		t.Errorf("a wait wholly outside business hours: %q, want %q", got, want)
+	}
 }
