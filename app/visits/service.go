@@ -53,6 +53,8 @@ func (b *Booking) validate(now time.Time) error {
 		f.Add("start", "visits.err.start_required")
 	} else if b.Start.Before(now.Add(-time.Minute)) {
 		f.Add("start", "visits.err.start_past")
+	} else if yearSlip(b.Start) {
+		f.Add("start", "visits.err.start_year")
 	}
 	if b.DurationMin < MinDuration || b.DurationMin > MaxDuration {
 		f.Add("duration", "visits.err.duration", MinDuration, MaxDuration)
@@ -282,6 +284,9 @@ func Reschedule(ctx context.Context, db *tenantdb.DB, id int64, start time.Time,
 	if start.Before(time.Now().Add(-time.Minute)) {
 		return nil, fault.InvalidField("start", "visits.err.start_past")
 	}
+	if yearSlip(start) {
+		return nil, fault.InvalidField("start", "visits.err.start_year")
+	}
 	if durationMin != 0 && (durationMin < MinDuration || durationMin > MaxDuration) {
 		return nil, fault.InvalidField("duration", "visits.err.duration", MinDuration, MaxDuration)
 	}
@@ -314,3 +319,7 @@ func withdrawTx(ctx context.Context, tx *sql.Tx, recID int64, a Actor) error {
 	}
 	return approvals.WithdrawTx(ctx, tx, recID, approvals.Actor{UserID: a.UserID, Name: a.Name})
 }
+
+// yearSlip reports whether a visit's time lies past the year 2100: a slip on the year of the date
+// field (20270, 9999), refused as the quotes' and records' dates are.
+func yearSlip(t time.Time) bool { return t.Year() > 2100 }
