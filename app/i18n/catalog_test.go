@@ -232,3 +232,18 @@ func minus(a, b []string) []string {
 	}
 	return out
 }
+
+// TestContactedReadsTheSame: a lead's stage, a conversation's state and the KPI page's funnel name
+// "contacted" with one word in each language; Turkish had "İletişim kuruldu" on the lead's page and
+// the pipeline and "İletişime geçildi" on the inbox card of the same person.
+func TestContactedReadsTheSame(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		want := p.T("inbox.state.contacted")
+		for _, key := range []string{"analytics.stage.contacted", "analytics.state.contacted"} {
+			if got := p.T(key); got != want {
+				t.Errorf("%s: %s is %q, the inbox says %q", lang, key, got, want)
+			}
+		}
+	}
+}
