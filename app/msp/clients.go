@@ -414,6 +414,8 @@ func validateDevice(d *Device) fault.Fields {
 	if d.WarrantyEnd != "" {
 		if _, err := time.Parse("2006-01-02", d.WarrantyEnd); err != nil {
 			f.Add("warranty_end", "msp.err.date")
+		} else if !validDay(d.WarrantyEnd) { // a slip on the year: 0001, 9999
+			f.Add("warranty_end", "validation.date")
 		}
 	}
 	return f
