@@ -54,7 +54,7 @@ func TestStockQuestionKnowsTheStock(t *testing.T) {
 		t.Fatalf("stored summary: %q", out.Summary)
 	}
 	have := stockRec(t, "kilit parke 6 cm stokta var mı?", cat)
-	if got := words(t, have, "tr"); !strings.Contains(got, "Şu an stokta: Kilit Parke 6 cm 500 m2") {
+	if got := words(t, have, "tr"); !strings.Contains(got, "Şu an stokta: Kilit Parke 6 cm 500 m²") {
 		t.Fatalf("tr words of 500 m² on hand: %q", got)
 	}
 	// Nothing counted (the module off, or never counted): the question reads as before.
