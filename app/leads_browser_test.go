@@ -104,3 +104,24 @@ func TestBrowserPipeline(t *testing.T) {
 		t.Errorf("logged moves: %d (%v)", moves, err)
 	}
 }
+
+// TestBrowserLeadFiltersFoldOnPhone: on a 390×844 phone the leads list shows its first lead on the
+// first screen, the filters beyond the search folded under one button that opens them; on a
+// computer they are all open.
+func TestBrowserLeadFiltersFoldOnPhone(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	b.viewport(390, 844, true)
+	b.open("/app/leads/?lang=tr")
+	if b.eval(`document.querySelector('#stage').checkVisibility() ? 1 : 0`) != 0 {
+		t.Error("the stage filter shows on a phone before the filters are opened")
+	}
+	if top := b.eval(`document.querySelector('#leads tbody tr').getBoundingClientRect().top`); top >= 844 {
+		t.Errorf("the first lead starts at %.0f px, below the phone's first screen", top)
+	}
+	b.run("open the filters", chromedp.Click(chromedp.CSS(`.lead-more > summary`)))
+	b.waitFor("the stage filter", `document.querySelector('#stage').checkVisibility()`)
+	b.viewport(1366, 900, false)
+	b.open("/app/leads/?lang=tr")
+	b.waitFor("the filters open on a computer", `document.querySelector('#stage').checkVisibility()`)
+}
