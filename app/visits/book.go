@@ -256,7 +256,9 @@ func (h *BookHandler) Book(w http.ResponseWriter, r *http.Request) {
 		}
 		b.Start = t
 	}
-	if !b.Start.IsZero() && b.Start.After(h.now()) && len(assignees) > 0 && d.Searched && !h.free(d, b.Start) {
+	// The start's own checks (passed, year past 2100) come first, from Book below: only a start
+	// that could be booked at all is compared with the free times the form found.
+	if startProblem(b.Start, h.now()) == "" && b.Start.After(h.now()) && len(assignees) > 0 && d.Searched && !h.free(d, b.Start) {
 		h.show(w, r, http.StatusUnprocessableEntity, d, map[string]string{"start": c.T("visits.err.slot_taken")})
 		return
 	}

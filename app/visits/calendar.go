@@ -256,10 +256,8 @@ func MoveVisit(ctx context.Context, db *tenantdb.DB, id int64, start time.Time, 
 			return nil
 		}
 		var f fault.Fields
-		if start.Before(now.Add(-time.Minute)) {
-			f.Add("start", "visits.err.start_past")
-		} else if yearSlip(start) {
-			f.Add("start", "visits.err.start_year")
+		if key := startProblem(start, now); key != "" {
+			f.Add("start", key)
 		} else {
 			end := start.Add(time.Duration(v.DurationMin) * time.Minute)
 			clash, err := busy(ctx, tx, v.Assignees, start, end, v.ID)

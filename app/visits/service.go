@@ -49,12 +49,8 @@ type Booking struct {
 func (b *Booking) validate(now time.Time) error {
 	var f fault.Fields
 	b.Address, b.Note = strings.TrimSpace(b.Address), strings.TrimSpace(b.Note)
-	if b.Start.IsZero() {
-		f.Add("start", "visits.err.start_required")
-	} else if b.Start.Before(now.Add(-time.Minute)) {
-		f.Add("start", "visits.err.start_past")
-	} else if yearSlip(b.Start) {
-		f.Add("start", "visits.err.start_year")
+	if key := startProblem(b.Start, now); key != "" {
+		f.Add("start", key)
 	}
 	if b.DurationMin < MinDuration || b.DurationMin > MaxDuration {
 		f.Add("duration", "visits.err.duration", MinDuration, MaxDuration)
@@ -278,14 +274,8 @@ var (
 // approval queue; the old date's recommendation, if still open, is withdrawn, and the reminders
 // planned for the old date find the visit changed and do nothing. The calendar's drag calls it.
 func Reschedule(ctx context.Context, db *tenantdb.DB, id int64, start time.Time, durationMin int, a Actor) (*Visit, error) {
-	if start.IsZero() {
-		return nil, fault.InvalidField("start", "visits.err.start_required")
-	}
-	if start.Before(time.Now().Add(-time.Minute)) {
-		return nil, fault.InvalidField("start", "visits.err.start_past")
-	}
-	if yearSlip(start) {
-		return nil, fault.InvalidField("start", "visits.err.start_year")
+	if key := startProblem(start, time.Now()); key != "" {
+		return nil, fault.InvalidField("start", key)
 	}
 	if durationMin != 0 && (durationMin < MinDuration || durationMin > MaxDuration) {
 		return nil, fault.InvalidField("duration", "visits.err.duration", MinDuration, MaxDuration)
@@ -318,6 +308,21 @@ func withdrawTx(ctx context.Context, tx *sql.Tx, recID int64, a Actor) error {
 		return nil
 	}
 	return approvals.WithdrawTx(ctx, tx, recID, approvals.Actor{UserID: a.UserID, Name: a.Name})
+}
+
+// startProblem is the catalog key of what is wrong with a visit's start on its own (none, passed,
+// past the year 2100), or "". Every form that takes a start asks it before looking for a clash
+// with other visits, so a slip on the year (9999) reads as one, not as "that time is taken".
+func startProblem(start, now time.Time) string {
+	switch {
+	case start.IsZero():
+		return "visits.err.start_required"
+	case start.Before(now.Add(-time.Minute)):
+		return "visits.err.start_past"
+	case yearSlip(start):
+		return "visits.err.start_year"
+	}
+	return ""
 }
 
 // yearSlip reports whether a visit's time lies past the year 2100: a slip on the year of the date

@@ -42,9 +42,18 @@ func TestVisitTimeYearSlipRefused(t *testing.T) {
 	}
 	r := f.op.Post("/app/visits/book?lang=tr", url.Values{"conversation_id": {strconv.FormatInt(f.conv2, 10)}, "assignee": {strconv.FormatInt(f.op.UserID, 10)},
 		"duration": {"60"}, "start": {"9999-12-31T10:00"}})
-	// (The form's own check answers first here: 9999 is not among the free times it found.)
-	if r.StatusCode != http.StatusUnprocessableEntity || r.Doc(t).Find(".field-error").Text() == "" {
-		t.Errorf("book in 9999: %d %q", r.StatusCode, r.Doc(t).Find(".field-error").Text())
+	// The year is checked before the free times the form found: 9999 is a slip on the year, and
+	// reads as one next to the times ("between 2000 and 2100"), not as "no longer free".
+	if got := r.Doc(t).Find("#start-error").Text(); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(got, "2100") || strings.Contains(got, "artık boş değil") {
+		t.Errorf("book in 9999: %d %q, want the year's message", r.StatusCode, got)
+	}
+	for _, lang := range []string{"en", "ar"} {
+		r := f.op.Post("/app/visits/book?lang="+lang, url.Values{"conversation_id": {strconv.FormatInt(f.conv2, 10)},
+			"assignee": {strconv.FormatInt(f.op.UserID, 10)}, "duration": {"60"}, "start": {"9999-12-31T10:00"}})
+		if got := r.Doc(t).Find("#start-error").Text(); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, "2100") {
+			t.Errorf("book in 9999 (%s): %d %q, want the year's message", lang, r.StatusCode, got)
+		}
 	}
 	var n int
 	if err := f.e.DB("acme").Read.QueryRow(`SELECT count(*) FROM site_visits`).Scan(&n); err != nil || n != 1 {
