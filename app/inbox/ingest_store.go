@@ -100,19 +100,29 @@ func (s ingestStore) createLead(a arrival) (int64, error) {
 	return r.LastInsertId()
 }
 
-// fillLead fills what the lead did not know yet; it never overwrites what a person entered.
+// fillLead fills what the lead did not know yet; it never overwrites what a person entered. The
+// lead's activity time moves with every message; its name, phone, e-mail and consent are written
+// only when one of them changes, so an index on them (the phone's, the e-mail's) is not rewritten
+// for every message of a known customer.
 func (s ingestStore) fillLead(id int64, a arrival) error {
-	_, err := s.q.ExecContext(s.ctx, `UPDATE leads SET
-		name = CASE WHEN name = '' THEN ? ELSE name END,
-		phone = CASE WHEN phone = '' THEN ? ELSE phone END,
-		phone_e164 = CASE WHEN phone_e164 = '' THEN ? ELSE phone_e164 END,
-		email = CASE WHEN email = '' THEN ? ELSE email END,
-		consent_version = CASE WHEN ? <> '' THEN ? ELSE consent_version END,
-		consent_at = coalesce(?, consent_at),
-		updated_at = ? WHERE id = ?`,
-		a.Name, a.Phone, a.E164, a.Email, a.ConsentVersion, a.ConsentVersion, a.ConsentAt, a.Now, id)
-	if err != nil {
+	if _, err := s.q.ExecContext(s.ctx, `UPDATE leads SET updated_at = ? WHERE id = ?`, a.Now, id); err != nil {
 		return fmt.Errorf("inbox: updating lead: %w", err)
+	}
+	if a.Name == "" && a.Phone == "" && a.E164 == "" && a.Email == "" && a.ConsentVersion == "" && a.ConsentAt == nil {
+		return nil
+	}
+	_, err := s.q.ExecContext(s.ctx, `UPDATE leads SET
+		name = CASE WHEN name = '' THEN ?1 ELSE name END,
+		phone = CASE WHEN phone = '' THEN ?2 ELSE phone END,
+		phone_e164 = CASE WHEN phone_e164 = '' THEN ?3 ELSE phone_e164 END,
+		email = CASE WHEN email = '' THEN ?4 ELSE email END,
+		consent_version = CASE WHEN ?5 <> '' THEN ?5 ELSE consent_version END,
+		consent_at = coalesce(?6, consent_at)
+		WHERE id = ?7 AND ((name = '' AND ?1 <> '') OR (phone = '' AND ?2 <> '') OR (phone_e164 = '' AND ?3 <> '')
+			OR (email = '' AND ?4 <> '') OR (?5 <> '' AND ?5 IS NOT consent_version) OR (?6 IS NOT NULL AND ?6 IS NOT consent_at))`,
+		a.Name, a.Phone, a.E164, a.Email, a.ConsentVersion, a.ConsentAt, id)
+	if err != nil {
+		return fmt.Errorf("inbox: filling lead: %w", err)
 	}
 	return nil
 }

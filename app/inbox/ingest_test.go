@@ -230,3 +230,55 @@ func TestIngestLookupsSeek(t *testing.T) {
 		}
 	}
 }
+
+// A known lead's blanks are filled from a later message, what a person entered is kept, a newer
+// consent replaces the old one, and every message moves the lead's activity time.
+func TestIngestFillsOnlyBlanks(t *testing.T) {
+	db := openDB(t)
+	s := &Service{Channels: FakeChannels()}
+	ctx := context.Background()
+	first, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321110000", ProviderMessageID: "wamid.F1",
+		Phone: "+905321110000", Body: "Merhaba"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.Exec(`UPDATE leads SET email = 'ayse@ornek.com.tr', updated_at = 1 WHERE id = ?`, first.LeadID); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (name, phone, email, consent string, updated int64) {
+		t.Helper()
+		if err := db.Read.QueryRow(`SELECT name, phone_e164, email, consent_version, updated_at FROM leads WHERE id = ?`, first.LeadID).
+			Scan(&name, &phone, &email, &consent, &updated); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	// The name was blank: the next message fills it; the e-mail a person entered stays.
+	if _, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321110000", ProviderMessageID: "wamid.F2",
+		Phone: "+905321110000", Name: "Ayşe Yılmaz", Email: "baska@ornek.com", Body: "Fiyat?"}); err != nil {
+		t.Fatal(err)
+	}
+	name, phone, email, consent, updated := read()
+	if name != "Ayşe Yılmaz" || phone != "+905321110000" || email != "ayse@ornek.com.tr" || consent != "" || updated <= 1 {
+		t.Fatalf("after the second message: name %q phone %q email %q consent %q updated %d", name, phone, email, consent, updated)
+	}
+	// Nothing new to fill: only the activity time moves; a name given again does not replace it.
+	if _, err := db.Write.Exec(`UPDATE leads SET updated_at = 1 WHERE id = ?`, first.LeadID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321110000", ProviderMessageID: "wamid.F3",
+		Phone: "+905321110000", Name: "A. Y.", Body: "Tamam"}); err != nil {
+		t.Fatal(err)
+	}
+	if name, _, _, _, updated = read(); name != "Ayşe Yılmaz" || updated <= 1 {
+		t.Fatalf("after the third message: name %q updated %d", name, updated)
+	}
+	// A consent given later replaces the one recorded.
+	if _, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "whatsapp", ExternalID: "905321110000", ProviderMessageID: "wamid.F4",
+		Phone: "+905321110000", Body: "Onaylıyorum", ConsentVersion: "kvkk-2026-11"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, consent, _ = read(); consent != "kvkk-2026-11" {
+		t.Fatalf("consent %q, want the newer version", consent)
+	}
+}
