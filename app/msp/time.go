@@ -90,12 +90,40 @@ func FormatMinutes(p *i18n.Printer, m int) string {
 
 // MonthClosed reports whether the month holding day (YYYY-MM-DD) is closed for billing on today.
 func MonthClosed(day, today string) bool {
+	closes := closesOn(day)
+	return closes != "" && today > closes
+}
+
+// MonthClosedError is the refusal of a change to time of a month closed for billing (Month,
+// "2006-01"): its form says which month, since when, and that nobody reopens it, beside the day;
+// callers outside the panel get the conflict with its short message.
+type MonthClosedError struct{ Month string }
+
+func (e *MonthClosedError) Error() string { return "msp: month " + e.Month + " is closed for billing" }
+
+// Fault is the conflict the APIs and the error page answer.
+func (e *MonthClosedError) Fault() *fault.Error {
+	return fault.Conflict("msp_time.err.month_closed", CloseDay).WithCode("month_closed")
+}
+
+// ClosedOn is the last day (YYYY-MM-DD) time of the month could still be changed.
+func (e *MonthClosedError) ClosedOn() string { return closesOn(e.Month + "-01") }
+
+// monthClosed is the refusal for an entry of day.
+func monthClosed(day string) error {
+	if len(day) < 7 {
+		return &MonthClosedError{Month: day}
+	}
+	return &MonthClosedError{Month: day[:7]}
+}
+
+// closesOn is the last day time of day's month can be changed: CloseDay of the next month.
+func closesOn(day string) string {
 	d, err := time.Parse(time.DateOnly, day)
 	if err != nil {
-		return false
+		return ""
 	}
-	closes := time.Date(d.Year(), d.Month()+1, CloseDay, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-	return today > closes
+	return time.Date(d.Year(), d.Month()+1, CloseDay, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
 // EntryInput is what the manual entry form sends, as typed. A start and an end (HH:MM on Day)
@@ -305,7 +333,7 @@ func DeleteEntry(ctx context.Context, db *tenantdb.DB, id int64, owner bool, loc
 			return ErrNotYours
 		}
 		if MonthClosed(e.Day, time.Now().In(loc).Format(time.DateOnly)) {
-			return fault.Conflict("msp_time.err.month_closed", CloseDay)
+			return monthClosed(e.Day)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM msp_time_entries WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("msp: delete time entry: %w", err)
@@ -340,7 +368,7 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 			in.Loc = time.Local
 		}
 		if MonthClosed(before.Day, in.Now.In(in.Loc).Format(time.DateOnly)) {
-			return fault.Conflict("msp_time.err.month_closed", CloseDay)
+			return monthClosed(before.Day)
 		}
 		in.Ticket, in.TicketID, in.ClientID = "", before.TicketID, before.ClientID
 		f, err := in.check(ctx, tx)

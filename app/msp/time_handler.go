@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"highvibe/app/auth"
-	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -229,6 +228,13 @@ func mustDay(s string) time.Time {
 func (h *TimeHandler) DeleteTime(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	e, err := DeleteEntry(r.Context(), c.DB, pathID(r, "id"), c.Can(auth.ManageSettings), c.Zone(), timeActor(c))
+	var mc *MonthClosedError
+	if errors.As(err, &mc) && !web.WantsJSON(r) {
+		// From a page shown before the month closed: back to it, with the reason on top.
+		web.Flash(w, r, false, closedMessage(c, mc))
+		web.Redirect(w, r, back(r, "/app/msp/time"))
+		return
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -390,6 +396,19 @@ type entryPage struct {
 	E    *Entry
 	In   EntryInput
 	Back string
+	// Closed, when set, says the entry's month is closed for billing: the form shows what was
+	// typed, read-only, under this notice instead of a save button.
+	Closed string
+}
+
+// closedMessage is the notice of a refused change to time of a closed month, in the person's
+// language: which month, the last day it could change and that nobody reopens it.
+func closedMessage(c *web.Ctx, e *MonthClosedError) string {
+	on := e.ClosedOn()
+	if t, err := time.Parse(time.DateOnly, on); err == nil {
+		on = c.P.Date(t)
+	}
+	return c.T("msp_time.err.month_locked", c.P.YearMonth(e.Month), on)
 }
 
 // safeBack is a return address of the MSP module from v, else fallback.
@@ -431,11 +450,15 @@ func (h *TimeHandler) EditTime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &entryPage{views: viewsOf(c), E: e, In: entryInputOf(e, c.Zone()), Back: safeBack(r.URL.Query().Get("back"), entryBack(e))}
+	status, errs := http.StatusOK, map[string]string(nil)
 	if MonthClosed(e.Day, d.Today) {
-		h.Render.Fail(w, r, fault.Conflict("msp_time.err.month_closed", CloseDay))
-		return
+		// The entry as it is, read-only, with why it no longer changes beside its day.
+		var mc *MonthClosedError
+		errors.As(monthClosed(e.Day), &mc)
+		d.Closed = closedMessage(c, mc)
+		status, errs = http.StatusConflict, map[string]string{"day": d.Closed}
 	}
-	h.page(w, r, http.StatusOK, "time_entry", c.T("msp_time.entry.edit_title"), d, nil)
+	h.page(w, r, status, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
 }
 
 // ChangeTime is POST /app/msp/time/entries/{id}/edit: the changed entry; bad input answers 422
@@ -449,7 +472,14 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 	in := entryInput(r)
 	_, after, err := ChangeEntry(r.Context(), c.DB, pathID(r, "id"), in, c.Can(auth.ManageSettings), timeActor(c))
 	if err != nil {
-		errs := web.FieldErrors(r, err)
+		status, errs, closed := http.StatusUnprocessableEntity, web.FieldErrors(r, err), ""
+		// The month closed while the form was open (or the page was old): the same form, with
+		// what was typed, says so beside the day, rather than a bare conflict page.
+		var mc *MonthClosedError
+		if errors.As(err, &mc) {
+			status, closed = http.StatusConflict, closedMessage(c, mc)
+			errs = map[string]string{"day": closed}
+		}
 		if errs == nil {
 			h.Render.Fail(w, r, err)
 			return
@@ -459,8 +489,8 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, rerr)
 			return
 		}
-		d := &entryPage{views: viewsOf(c), E: e, In: in, Back: back(r, entryBack(e))}
-		h.page(w, r, http.StatusUnprocessableEntity, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
+		d := &entryPage{views: viewsOf(c), E: e, In: in, Back: back(r, entryBack(e)), Closed: closed}
+		h.page(w, r, status, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
 		return
 	}
 	web.Flash(w, r, true, c.T("msp_time.entry.changed", FormatMinutes(c.P, after.Minutes)))
