@@ -198,7 +198,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 }
 
 // values reads the current record of an edit page as form values.
-func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, ent string, id int64) (map[string]string, []Link, error) {
+func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent string, id int64) (map[string]string, []Link, error) {
 	v := map[string]string{}
 	switch ent {
 	case "customers":
@@ -224,7 +224,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, ent string, 
 			return nil, nil, err
 		}
 		for i, l := range lines {
-			v[fmt.Sprintf("line_product_%d", i+1)], v[fmt.Sprintf("line_qty_%d", i+1)] = fmt.Sprint(l.ProductID), QuantityValue(l.Quantity)
+			v[fmt.Sprintf("line_product_%d", i+1)], v[fmt.Sprintf("line_qty_%d", i+1)] = fmt.Sprint(l.ProductID), i18n.QuantityValue(l.Quantity, lang)
 		}
 		return v, []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}, nil
 	case "invoices":
@@ -345,7 +345,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, ent string) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	v, links, err := load(r.Context(), web.From(r).DB, web.From(r).Zone(), ent, id)
+	v, links, err := load(r.Context(), web.From(r).DB, web.From(r).Zone(), web.From(r).Lang, ent, id)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -379,7 +379,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	if ent == "orders" && !inventoryOn(c) {
 		v["confirm_short"] = "1"
 	}
-	rec, errs := readRecord(ent, id, v, actor(c), c.Zone())
+	rec, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang)
 	var short *ShortStock
 	if len(errs) == 0 {
 		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
@@ -407,7 +407,7 @@ type recordForm struct {
 
 // readRecord builds the record of kind ent (customers, orders, invoices, repair-requests) from
 // the form's trimmed values v and checks it; errs maps fields to catalog keys (empty = valid).
-func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location) (recordForm, map[string]string) {
+func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location, lang string) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
@@ -447,7 +447,7 @@ func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.L
 		merge(errs, ValidateOrder(x))
 		x.By, x.AllowShort = by, v["confirm_short"] == "1"
 		if v["lines"] == "1" {
-			x.Lines, x.LinesSet = readLines(v, errs), true
+			x.Lines, x.LinesSet = readLines(v, lang, errs), true
 		}
 		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveOrder(ctx, tx, x); return x.ID, err }
 		f.summary = fmt.Sprintf("order %.2f %s (%s)", x.Total, x.Currency, x.Status)
@@ -505,7 +505,7 @@ func merge(dst, src map[string]string) {
 // readLines reads the order form's product lines (line_product_N, line_qty_N; empty rows are
 // skipped); a row with a product and no valid quantity, or a quantity and no product, is an error
 // on "lines".
-func readLines(v map[string]string, errs map[string]string) []OrderLine {
+func readLines(v map[string]string, lang string, errs map[string]string) []OrderLine {
 	var out []OrderLine
 	for i := 1; i <= MaxLines; i++ {
 		p, q := v[fmt.Sprintf("line_product_%d", i)], v[fmt.Sprintf("line_qty_%d", i)]
@@ -513,7 +513,7 @@ func readLines(v map[string]string, errs map[string]string) []OrderLine {
 			continue
 		}
 		id, okID := parseID(p)
-		qty, okQty := ParseQuantity(q)
+		qty, okQty := ParseQuantity(q, lang)
 		if !okID || id == 0 || !okQty {
 			errs["lines"] = "inventory.err.line"
 			continue

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 )
 
 // OrderLine is one product an order takes; Quantity is in thousandths of the product's unit
@@ -136,45 +137,12 @@ func tellStock(ctx context.Context, tx *sql.Tx, o *Order) error {
 	return hook(ctx, tx, OrderStock{OrderID: o.ID, Status: o.Status, Lines: lines, By: o.By, AllowShort: o.AllowShort})
 }
 
-// ParseQuantity reads a quantity as a person types it ("12,5", "3", "0.250") into thousandths;
-// ok is false for anything else, for zero or less, for more than three decimals and above 10⁹.
-func ParseQuantity(s string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
-	if s == "" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
-		return 0, false
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if len(frac) > 3 || len(whole) > 10 {
-		return 0, false
-	}
-	for len(frac) < 3 {
-		frac += "0"
-	}
-	var n int64
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	if n <= 0 || n > 1e12 {
-		return 0, false
-	}
-	return n, true
-}
-
-// QuantityValue writes thousandths back as a form value: "12.5", "3", "-2.25".
-func QuantityValue(milli int64) string {
-	sign := ""
-	if milli < 0 {
-		sign, milli = "-", -milli
-	}
-	s := fmt.Sprintf("%d.%03d", milli/1000, milli%1000)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return sign + s
+// ParseQuantity reads a quantity above zero as a person whose panel speaks lang types it
+// ("12,5", "3", "1.250" — one thousand two hundred fifty in Turkish; i18n.ParseQuantity) into
+// thousandths; ok is false for anything else, for zero and above 10⁹.
+func ParseQuantity(s, lang string) (int64, bool) {
+	n, ok := i18n.ParseQuantity(s, lang)
+	return n, ok && n > 0 && n <= 1e12
 }
 
 // QuantityDecimals is how many decimals thousandths need when shown (0 to 3).

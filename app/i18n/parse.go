@@ -86,3 +86,43 @@ func groupedWell(s string) bool {
 	}
 	return true
 }
+
+// QuantityDecimals is how many decimals a quantity keeps: it is counted in thousandths of its
+// unit (metres, kilograms, m²).
+const QuantityDecimals = 3
+
+// ParseQuantity reads a non-negative quantity as a person whose panel speaks lang types it into
+// thousandths, by the rules amounts follow (ParseFixed: "00" and "0,0" are zero, "1.250,5" and
+// "1,250.5" are one thousand two hundred fifty and a half) with one difference a quantity needs:
+// a lone separator followed by exactly three digits is read the way lang writes numbers, since
+// a quantity may have three decimals. In Turkish (and German, Spanish) "1.250" is one thousand two
+// hundred fifty and "1,250" is one and a quarter; in English and Arabic the other way round. The
+// caller decides whether zero is allowed.
+func ParseQuantity(s, lang string) (int64, bool) {
+	t := strings.TrimSpace(s)
+	if group := For(lang).style().group; group == "." || group == "," {
+		if strings.Count(t, ".")+strings.Count(t, ",") == 1 {
+			if pos := strings.Index(t, group); pos > 0 && len(t)-pos-1 == 3 && pos <= 3 && t[0] != '0' {
+				// "1.250" in Turkish: a thousands separator, not a decimal point.
+				t = t[:pos] + t[pos+1:]
+			}
+		}
+	}
+	return ParseFixed(t, QuantityDecimals)
+}
+
+// QuantityValue writes thousandths back as a form value in lang that ParseQuantity reads back to
+// the same number: no thousands separator and lang's decimal separator ("1,25" in Turkish,
+// "1.25" in English; "1250", "-2,5").
+func QuantityValue(milli int64, lang string) string {
+	sign := ""
+	if milli < 0 {
+		sign, milli = "-", -milli
+	}
+	s := strconv.FormatInt(milli/1000, 10)
+	if frac := milli % 1000; frac != 0 {
+		dec := For(lang).style().decimal
+		s += dec + strings.TrimRight(strconv.FormatInt(1000+frac, 10)[1:], "0")
+	}
+	return sign + s
+}

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"net/http"
-	"strings"
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
@@ -73,10 +72,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, which
 		}
 		d.OnHand, d.Low, d.Out = qty(c, it.OnHand), it.Low(), it.OnHand <= 0
 		if it.HasLevel {
-			d.Level, d.LevelValue = qty(c, it.ReorderLevel), crm.QuantityValue(it.ReorderLevel)
+			d.Level, d.LevelValue = qty(c, it.ReorderLevel), i18n.QuantityValue(it.ReorderLevel, c.Lang)
 		}
 		if it.ReorderQty > 0 {
-			d.Qty, d.QtyValue = qty(c, it.ReorderQty), crm.QuantityValue(it.ReorderQty)
+			d.Qty, d.QtyValue = qty(c, it.ReorderQty), i18n.QuantityValue(it.ReorderQty, c.Lang)
 		}
 		if s := it.Suggested(); s > 0 {
 			d.Suggested = qty(c, s)
@@ -140,7 +139,7 @@ func (h *Handler) Receive(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	n, ok := crm.ParseQuantity(r.PostFormValue("quantity"))
+	n, ok := crm.ParseQuantity(r.PostFormValue("quantity"), c.Lang)
 	if !ok {
 		n = -1 // Receive refuses it with its field error
 	}
@@ -154,10 +153,10 @@ func (h *Handler) Adjust(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Read as amounts are, in the person's language: "00", "0,0" and "0" are a count of zero,
+	// "1.250" in Turkish one thousand two hundred fifty (i18n.ParseQuantity).
 	counted := int64(-1)
-	if s := strings.TrimSpace(r.PostFormValue("counted")); s == "0" || s == "0,0" || s == "0.0" {
-		counted = 0
-	} else if n, ok := crm.ParseQuantity(s); ok {
+	if n, ok := i18n.ParseQuantity(r.PostFormValue("counted"), c.Lang); ok {
 		counted = n
 	}
 	_, err := Adjust(r.Context(), c.DB, id, counted, r.PostFormValue("reason"), r.PostFormValue("note"), actor(c))
@@ -171,6 +170,6 @@ func (h *Handler) Settings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := SaveSettings(r.Context(), c.DB, id, Settings{ReorderLevel: r.PostFormValue("reorder_level"), ReorderQty: r.PostFormValue("reorder_qty"),
-		Unit: r.PostFormValue("unit")}, actor(c))
+		Unit: r.PostFormValue("unit"), Lang: c.Lang}, actor(c))
 	h.done(w, r, "settings", "inventory.settings_saved", err)
 }

@@ -19,6 +19,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
@@ -281,8 +282,8 @@ func write(ctx context.Context, db *tenantdb.DB, productID int64, m move, action
 	return out, err
 }
 
-// Settings are a product's stock settings as typed.
-type Settings struct{ ReorderLevel, ReorderQty, Unit string }
+// Settings are a product's stock settings as typed, in the panel language Lang (how "1.250" reads).
+type Settings struct{ ReorderLevel, ReorderQty, Unit, Lang string }
 
 // SaveSettings sets a product's reorder level (empty: no low-stock recommendation), reorder
 // quantity (empty: twice the level minus what is on hand is suggested) and the unit stock is
@@ -291,16 +292,14 @@ func SaveSettings(ctx context.Context, db *tenantdb.DB, productID int64, in Sett
 	var errs fault.Fields
 	var level, qty any
 	if s := strings.TrimSpace(in.ReorderLevel); s != "" {
-		if s == "0" || s == "0,0" || s == "0.0" {
-			level = int64(0)
-		} else if n, ok := crm.ParseQuantity(s); ok {
+		if n, ok := i18n.ParseQuantity(s, in.Lang); ok && n <= 1e12 {
 			level = n
 		} else {
 			errs.Add("reorder_level", "inventory.err.level")
 		}
 	}
 	if s := strings.TrimSpace(in.ReorderQty); s != "" {
-		if n, ok := crm.ParseQuantity(s); ok {
+		if n, ok := crm.ParseQuantity(s, in.Lang); ok {
 			qty = n
 		} else {
 			errs.Add("reorder_qty", "inventory.err.reorder_qty")

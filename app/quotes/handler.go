@@ -117,10 +117,16 @@ type editorPage struct {
 	Until     string // valid_until as YYYY-MM-DD
 	Money     func(int64) string
 	Pct       func(int64) string // a stored rate (hundredths) as the reader writes a percentage
+	lang      string             // the panel's language: how a quantity is written into the form
 }
 
 // Qty, Price and Rate write stored numbers back into the form.
-func (e *editorPage) Qty(v int64) string   { return fixedOrEmpty(v, 3) }
+func (e *editorPage) Qty(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return i18n.QuantityValue(v, e.lang)
+}
 func (e *editorPage) Price(v int64) string { return fixedOrEmpty(v, 2) }
 func (e *editorPage) Rate(v int64) string  { return fixed(v, 2) }
 
@@ -134,7 +140,7 @@ func fixedOrEmpty(v int64, d int) string {
 func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, errs map[string]string) {
 	c := web.From(r)
 	ctx := r.Context()
-	d := &editorPage{Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
+	d := &editorPage{lang: c.Lang, Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
 		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02")}
 	m := MoneyIn(c.Lang)
 	d.Money = func(v int64) string { return m(v, q.Currency) }
@@ -218,7 +224,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 // inputOf reads the editor form.
 func inputOf(r *http.Request) Input {
 	f := r.PostForm
-	in := Input{Language: f.Get("language"), CustomerName: f.Get("customer_name"), ValidUntil: f.Get("valid_until"), Note: f.Get("note"),
+	in := Input{Typed: web.From(r).Lang, Language: f.Get("language"), CustomerName: f.Get("customer_name"), ValidUntil: f.Get("valid_until"), Note: f.Get("note"),
 		PaymentSnippet: f.Get("payment_snippet"), WarrantySnippet: f.Get("warranty_snippet")}
 	at := func(k string, i int) string {
 		if v := f[k]; i < len(v) {
@@ -293,7 +299,7 @@ func typed(q *Quote, in Input) {
 		}
 		l := Line{Kind: li.Kind, Name: li.Name, Unit: li.Unit, Reason: li.Reason, VATRate: DefaultVAT}
 		l.ProductID, _ = strconv.ParseInt(li.ProductID, 10, 64)
-		l.Quantity, _ = ParseQuantity(li.Quantity)
+		l.Quantity, _ = ParseQuantity(li.Quantity, in.Typed)
 		l.UnitPrice, _ = ParseMoney(li.UnitPrice)
 		l.Percent, _ = ParseRate(li.Percent)
 		l.Discount, _ = ParseRate(li.Discount)

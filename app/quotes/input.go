@@ -18,6 +18,9 @@ type Input struct {
 	Language, CustomerName, ValidUntil, Note string
 	PaymentSnippet, WarrantySnippet          string
 	Lines                                    []LineInput
+	// Typed is the panel language the numbers were typed in: how a quantity such as "1.250" reads
+	// (one thousand two hundred fifty in Turkish, one and a quarter in English).
+	Typed string
 }
 
 // Catalog answers what a product line needs from the catalog (name, unit, price in minor units);
@@ -112,7 +115,7 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 			}
 			l.Percent, l.Unit = p, "%"
 		} else {
-			qty, ok := ParseQuantity(li.Quantity)
+			qty, ok := ParseQuantity(li.Quantity, in.Typed)
 			if !ok || qty <= 0 || qty > maxQuantity {
 				f.Add("line."+n+".quantity", "quotes.err.quantity")
 			}

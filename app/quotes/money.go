@@ -88,8 +88,9 @@ func Compute(lines []Line) Totals {
 // ParseMoney reads an amount in major units ("1.250,50") as minor units (125050).
 func ParseMoney(s string) (int64, bool) { return i18n.ParseFixed(s, 2) }
 
-// ParseQuantity reads a quantity ("12,5") as thousandths (12500).
-func ParseQuantity(s string) (int64, bool) { return i18n.ParseFixed(s, 3) }
+// ParseQuantity reads a quantity typed in the panel language lang ("12,5"; "1.250" in Turkish is
+// one thousand two hundred fifty) as thousandths (12500), by the amounts' rules (i18n.ParseQuantity).
+func ParseQuantity(s, lang string) (int64, bool) { return i18n.ParseQuantity(s, lang) }
 
 // ParseRate reads a percentage ("20", "7,5") as basis points (2000, 750).
 func ParseRate(s string) (int64, bool) { return i18n.ParseFixed(s, 2) }

@@ -66,7 +66,7 @@ func TestParseNumbers(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]int64{"12,5": 12_500, "120": 120_000, "1.250": 1_250, "0,001": 1} {
-		if got, ok := ParseQuantity(in); !ok || got != want {
+		if got, ok := ParseQuantity(in, "en"); !ok || got != want {
 			t.Errorf("ParseQuantity(%q) = %d %v, want %d", in, got, ok, want)
 		}
 	}
