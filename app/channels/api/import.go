@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -37,27 +36,34 @@ const (
 // reported by the importer. A body it cannot read is a malformed-request fault whose message says
 // where it broke (a CSV line, a JSON row and field), in the caller's language.
 func ParseRows(contentType string, b []byte) ([]map[string]string, error) {
-	rows, err := parseRows(contentType, b)
+	rows, _, err := parseTyped(contentType, b)
+	return rows, err
+}
+
+// parseTyped is ParseRows that also answers, per row, the fields whose value was a JSON number:
+// those are machine-written (a decimal point, no grouping) whatever the import's decimal option.
+func parseTyped(contentType string, b []byte) ([]map[string]string, []map[string]bool, error) {
+	rows, numbers, err := parseRows(contentType, b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Text no form would take: bytes that are not UTF-8 (JSON decoding would quietly replace
 	// them) or a NUL (raw in CSV, \u0000 in JSON), in a value or a field name.
 	for _, row := range rows {
 		for k, v := range row {
 			if unreadable(k) || unreadable(v) {
-				return nil, errRows("api.err.not_text")
+				return nil, nil, errRows("api.err.not_text")
 			}
 		}
 	}
-	return rows, nil
+	return rows, numbers, nil
 }
 
 func unreadable(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
 
-func parseRows(contentType string, b []byte) ([]map[string]string, error) {
+func parseRows(contentType string, b []byte) ([]map[string]string, []map[string]bool, error) {
 	if !utf8.Valid(b) {
-		return nil, errRows("api.err.not_text")
+		return nil, nil, errRows("api.err.not_text")
 	}
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/csv" {
@@ -68,14 +74,14 @@ func parseRows(contentType string, b []byte) ([]map[string]string, error) {
 			var pe *csv.ParseError
 			switch {
 			case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
-				return nil, errRows("api.err.csv_fields", pe.Line)
+				return nil, nil, errRows("api.err.csv_fields", pe.Line)
 			case errors.As(err, &pe):
-				return nil, errRows("api.err.csv_syntax", pe.Line, pe.Column)
+				return nil, nil, errRows("api.err.csv_syntax", pe.Line, pe.Column)
 			}
-			return nil, errRows("api.err.malformed_rows").Wrap(err)
+			return nil, nil, errRows("api.err.malformed_rows").Wrap(err)
 		}
 		if len(recs) < 2 {
-			return nil, errRows("api.err.csv_short")
+			return nil, nil, errRows("api.err.csv_short")
 		}
 		head := recs[0]
 		for i := range head {
@@ -89,30 +95,31 @@ func parseRows(contentType string, b []byte) ([]map[string]string, error) {
 			}
 			out = append(out, m)
 		}
-		return out, nil
+		return out, make([]map[string]bool, len(out)), nil
 	}
 	b = bytes.TrimSpace(b)
 	var objs []map[string]json.RawMessage
 	switch {
 	case len(b) > 0 && b[0] == '[':
 		if err := json.Unmarshal(b, &objs); err != nil {
-			return nil, jsonRowsErr(err)
+			return nil, nil, jsonRowsErr(err)
 		}
 	case len(b) > 0 && b[0] == '{':
 		var one map[string]json.RawMessage
 		if err := json.Unmarshal(b, &one); err != nil {
-			return nil, jsonRowsErr(err)
+			return nil, nil, jsonRowsErr(err)
 		}
 		objs = append(objs, one)
 	default:
-		return nil, errRows("api.err.malformed_rows")
+		return nil, nil, errRows("api.err.malformed_rows")
 	}
 	out := make([]map[string]string, 0, len(objs))
+	numbers := make([]map[string]bool, 0, len(objs))
 	for i, o := range objs {
 		if o == nil {
-			return nil, errRows("api.err.malformed_rows")
+			return nil, nil, errRows("api.err.malformed_rows")
 		}
-		m := map[string]string{}
+		m, num := map[string]string{}, map[string]bool{}
 		for k, raw := range o {
 			var s string
 			if err := json.Unmarshal(raw, &s); err == nil {
@@ -124,13 +131,15 @@ func parseRows(contentType string, b []byte) ([]map[string]string, error) {
 				continue
 			}
 			if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-				return nil, errRows("api.err.json_value", i+1, k)
+				return nil, nil, errRows("api.err.json_value", i+1, k)
 			}
 			m[k] = t
+			num[k] = t != "true" && t != "false"
 		}
 		out = append(out, m)
+		numbers = append(numbers, num)
 	}
-	return out, nil
+	return out, numbers, nil
 }
 
 // errRows is an import body the importer cannot read (400, code malformed); key says what and
@@ -193,7 +202,12 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 			h.fail(w, r, fault.TooLarge("api.err.body_too_large").WithCode("too_large"))
 			return
 		}
-		rows, err := ParseRows(r.Header.Get("Content-Type"), b)
+		dec, ok := decimalParam(r)
+		if !ok {
+			h.fail(w, r, badQuery("api.err.bad_decimal"))
+			return
+		}
+		rows, numbers, err := parseTyped(r.Header.Get("Content-Type"), b)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -209,7 +223,7 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		errInvalid := errors.New("invalid rows")
 		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
 			for i, row := range rows {
-				id, isNew, fe, err := importRow(ctx, tx, kind, row, inbox.LeadSources(h.Inbox.Channels))
+				id, isNew, fe, err := importRow(ctx, tx, kind, row, numberFormat{json: numbers[i], decimal: dec}, inbox.LeadSources(h.Inbox.Channels))
 				if err != nil {
 					return err
 				}
@@ -269,8 +283,8 @@ func set(s string) map[string]bool {
 }
 
 // importRow validates and stores one row; field problems come back as a map, not an error.
-func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, sources []string) (int64, bool, map[string]string, error) {
-	rr := &rowReader{ctx: ctx, tx: tx, row: row, fe: map[string]string{}}
+func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, nf numberFormat, sources []string) (int64, bool, map[string]string, error) {
+	rr := &rowReader{ctx: ctx, tx: tx, row: row, nf: nf, fe: map[string]string{}}
 	for k := range row {
 		if !known[kind][k] {
 			rr.fe[k] = "api.row.unknown_field"
@@ -302,20 +316,21 @@ type rowReader struct {
 	ctx context.Context
 	tx  *sql.Tx
 	row map[string]string
+	nf  numberFormat
 	fe  map[string]string
 }
 
 func (r *rowReader) str(k string) string { return strings.TrimSpace(r.row[k]) }
 
-// num reads a decimal number (comma or point); empty is 0. "NaN" and infinities, which
-// strconv.ParseFloat accepts, are not numbers a row can carry.
+// num reads a number (numbers.go); empty is 0.
 func (r *rowReader) num(k string) float64 {
-	if r.str(k) == "" {
+	v := r.str(k)
+	if v == "" {
 		return 0
 	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(r.str(k), ",", "."), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		r.fe[k] = "api.row.number"
+	f, key := r.nf.read(v, r.nf.json[k])
+	if key != "" {
+		r.fe[k] = key
 		return 0
 	}
 	return f

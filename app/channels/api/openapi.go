@@ -152,7 +152,8 @@ func importRowSchema(kind string) *openapi3.Schema {
 	no := false
 	s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
 	s.Description = "One " + strings.TrimSuffix(kind, "s") + ". Values may be strings, numbers or booleans; dates are YYYY-MM-DD or RFC 3339; " +
-		"a decimal comma is accepted in numbers. Unknown fields refuse the batch."
+		"JSON numbers are read as JSON; a number in a string or in CSV follows the decimal parameter, and without it one that reads two ways " +
+		"(1.250, 1,250) is refused. Unknown fields refuse the batch."
 	return s
 }
 
@@ -269,11 +270,13 @@ func buildOpenAPI() (*openapi3.T, error) {
 			Summary: "Import " + kind + " (all or nothing, idempotent on " + key + ")",
 			Description: "One object, an array of at most 5000 objects, or CSV. A row with the external_id (or, for products, the sku) " +
 				"of a stored record updates it. If any row is invalid nothing is stored.",
+			Parameters: openapi3.Parameters{strParam("decimal", "how numbers in CSV and in JSON strings are written: comma (1.250,50) or point "+
+				"(1,250.50); without it a number that reads two ways (1.250, 1,250) refuses its row, and every other number is read", "comma", "point")},
 			RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithContent(body)},
 			Responses: openapi3.NewResponses(
 				ok(201, "stored; at least one record is new", ImportResult{}),
 				ok(200, "stored; every row updated a record", ImportResult{}))}
-		op.Responses.Set("400", problemResponse(problem, "the body is not JSON objects or CSV (code malformed)"))
+		op.Responses.Set("400", problemResponse(problem, "the body is not JSON objects or CSV (code malformed), or decimal is neither comma nor point (code bad_query)"))
 		op.Responses.Set("413", problemResponse(problem, "a body over 8 MiB or over 5000 rows (code too_large, too_many_rows)"))
 		op.Responses.Set("422", problemResponse(problem, "invalid rows; nothing was stored; rows lists each refused row's field errors (code invalid_rows)"))
 		doc.AddOperation("/api/v1/"+kind, http.MethodPost, keyed(op, "import"))
