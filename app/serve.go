@@ -238,6 +238,11 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		}
 		return jobs.RetentionOf(t.Setting), nil
 	})
+	// Spent one-time form tokens are kept a day (web.OnceKeep), then go with the same run.
+	s.Jobs.PruneAlso(func(ctx context.Context, db *tenantdb.DB, now time.Time) error {
+		_, err := web.PruneOnce(ctx, db, now)
+		return err
+	})
 	g, err := docs.Load(guide.FS, s.Render)
 	if err != nil {
 		s.Close(ctx)

@@ -242,6 +242,15 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 			s.Fail(w, r, err)
 			return
 		}
+		// A create form's one-time token, spent by the room that creates its record: a form sent
+		// before is answered as the first time, before the handler runs.
+		if a, err := web.ReadOnce(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		} else if a != nil {
+			web.Replay(w, r, a)
+			return
+		}
 		h(w, r)
 	}
 }

@@ -328,7 +328,8 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, statu
 	if d.LinesError != "" {
 		pe["lines"] = d.LinesError
 	}
-	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe})
+	// Form: a refused post's values, so the form shown again keeps its one-time token.
+	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe, Form: r.PostForm})
 }
 
 func (h *Handler) newForm(w http.ResponseWriter, r *http.Request, ent string) {
@@ -484,6 +485,11 @@ func storeRecord(ctx context.Context, c *web.Ctx, ent string, isNew bool, rec re
 		var err error
 		if id, err = rec.save(ctx, tx); err != nil {
 			return err
+		}
+		if isNew { // the new-record form, sent once (a resend creates no second record)
+			if err := web.SpendOnce(ctx, tx, id, fmt.Sprintf("/%s/%d/", ent, id)); err != nil {
+				return err
+			}
 		}
 		a := actor(c)
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "crm", ActionType: recordAction(ent, isNew), Summary: rec.summary,

@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"highvibe/app/channels/channel"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Service is the inbox room's service; app/serve.go builds one with the server's live hub and the
@@ -89,6 +91,9 @@ func (s *Service) Ingest(ctx context.Context, tenantSlug string, db *tenantdb.DB
 		res, err = ingestTx(ctx, s.Channels, tx, in)
 		if err == nil {
 			err = reindex(ctx, tx, res.ConversationID)
+		}
+		if err == nil { // the panel's "new conversation" form, sent once (no token elsewhere)
+			err = web.SpendOnce(ctx, tx, res.ConversationID, "/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/")
 		}
 		return err
 	})

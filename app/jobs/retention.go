@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -95,10 +96,21 @@ func RetentionOf(setting func(key string) string) Retention {
 // starts again at the next start of the server. Call before Start.
 func (r *Runner) HandleRetention(windows func(ctx context.Context, slug string) (Retention, error)) {
 	r.HandleIn(LaneHousekeeping, JobRetention, func(ctx context.Context, j *Job) error {
-		_, err := Prune(ctx, j.DB, func() (Retention, error) { return windows(ctx, j.Tenant) }, r.now())
+		now := r.now()
+		_, err := Prune(ctx, j.DB, func() (Retention, error) { return windows(ctx, j.Tenant) }, now)
+		for _, fn := range r.alsoPrune {
+			err = errors.Join(err, fn(ctx, j.DB, now))
+		}
 		return err
 	})
 	r.retention = true
+}
+
+// PruneAlso adds fn to every retention run: another room's short-lived rows (the panel's spent
+// one-time form tokens) are deleted by the same daily housekeeping, without the queue knowing
+// their tables. Call before Start.
+func (r *Runner) PruneAlso(fn func(ctx context.Context, db *tenantdb.DB, now time.Time) error) {
+	r.alsoPrune = append(r.alsoPrune, fn)
 }
 
 // EnsureRetention queues the tenant's next retention run when none is waiting.

@@ -84,6 +84,8 @@ type Runner struct {
 	// retention: HandleRetention registered the retention job, so file also makes sure each
 	// tenant's next run is queued.
 	retention bool
+	// alsoPrune: other rooms' housekeeping that runs with each retention run (PruneAlso).
+	alsoPrune []func(ctx context.Context, db *tenantdb.DB, now time.Time) error
 
 	state   sync.Mutex
 	notes   map[string]*note

@@ -122,6 +122,9 @@ var Tables = []Table{
 	{"media_keys", "media", "media"},
 	{"pins", "media", "media"},
 
+	// The panel's spent one-time form tokens: a create form posted twice creates once (schema 00048).
+	{"form_submissions", "tenant", "web"},
+
 	// A data subject's requests: holds a row only inside an erasure's transaction (schema 00046).
 	{"kvkk_erasing", "tenant", "kvkk"},
 

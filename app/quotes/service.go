@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 	"highvibe/app/words"
 )
 
@@ -122,6 +124,10 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 		}
 	}
 	if err := insertQuote(ctx, tx, q); err != nil {
+		return nil, err
+	}
+	// The "new quote" form, sent once: a resend numbers no second quote and opens the first.
+	if err := web.SpendOnce(ctx, tx, q.ID, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/"); err != nil {
 		return nil, err
 	}
 	if err := writeContent(ctx, tx, q); err != nil {

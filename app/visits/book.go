@@ -205,7 +205,8 @@ func (h *BookHandler) show(w http.ResponseWriter, r *http.Request, status int, d
 	if name == "" {
 		name = c.T("inbox.unknown")
 	}
-	h.Render.Render(w, r, status, "visits/book", &web.Page{Title: c.T("visits.book.title", name), Nav: "inbox", Guide: "site-visits", Data: d, Errors: errs})
+	h.Render.Render(w, r, status, "visits/book", &web.Page{Title: c.T("visits.book.title", name), Nav: "inbox", Guide: "site-visits", Data: d, Errors: errs,
+		Form: r.PostForm}) // a refused post's values keep the form's one-time token
 }
 
 // Form is GET /app/visits/book?conversation_id=…: who goes, how long, from which day; the free

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"highvibe/app/inbox"
 	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Limits of a booking, as the schema checks them.
@@ -118,6 +120,10 @@ func bookTx(ctx context.Context, tx *sql.Tx, b Booking, a Actor) (*Visit, error)
 		Address: b.Address, MapURL: MapURL(b.Address), Note: b.Note, ProposedBy: b.ProposedBy, Token: newToken(),
 		CreatedByName: a.Name, Assignees: b.Assignees}
 	if err := insertTx(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	// The booking form, sent once: a resend books no second visit and lands where the first did.
+	if err := web.SpendOnce(ctx, tx, v.ID, "/app/inbox/"+strconv.FormatInt(v.ConversationID, 10)+"/"); err != nil {
 		return nil, err
 	}
 	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: "visit_booked", Summary: v.Address,

@@ -36,6 +36,7 @@ type Ctx struct {
 	// BaseURL is the server's public address (serve --base-url), "" when none is set; build
 	// absolute links with Origin.
 	BaseURL string
+	once    once // the post's one-time form token (ReadOnce, SpendOnce)
 }
 
 // Can reports whether the current user holds permission p in the active tenant.

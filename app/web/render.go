@@ -403,6 +403,9 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"asset":     func(name string) string { return assets.URL(name) },
 		"hasPrefix": strings.HasPrefix,
+		// formOnce is the hidden one-time token of a form that creates a record (formonce.go);
+		// given the page's .Form, a form shown again after a refusal keeps its token.
+		"formOnce": onceField,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
@@ -493,6 +496,10 @@ func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status in
 // language with RFC 9457 problem details when the caller asked for JSON, the error fragment for
 // htmx, or the error page. The message is the error's own catalog key when it has one.
 func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
+	if a := AsAlreadySent(err); a != nil { // a form sent twice: answered as the first time
+		Replay(w, req, a)
+		return
+	}
 	st := StatusOf(err)
 	if st >= 500 {
 		c := From(req)

@@ -13,6 +13,8 @@
  *   button[data-ask-reason] (Reject on a queue card): the first press adds a reason field to
  *                          its form and turns into its confirming label (data-confirm-label);
  *                          the second press decides, with the reason
+ *   form with input[name=form_once] (a form that creates a record): sent once — while its post
+ *                          is on its way a second submit is dropped and its buttons are disabled
  *   (inbox panes, composer, shortcuts: see chat.js)
  * Charts: see charts.js. Load with `defer`, after htmx.
  */
@@ -147,6 +149,53 @@
     if (event.submitter && event.submitter.hasAttribute('data-confirm')) return;
     refuse(event, form.getAttribute('data-confirm'));
   }, true);
+
+  // ---- a create form is sent once -------------------------------------------
+  // A double click, or a second tap on a slow phone, used to post the form twice (htmx queues the
+  // second submit of a boosted form behind the first). The server answers a resend of the same
+  // one-time token as the first post anyway; here the second submit is not even sent. Capture
+  // phase, after data-confirm: a refused confirm never marks the form.
+  const sending = new WeakSet();
+  const submitters = (form) => form.querySelectorAll('button:not([type]), button[type="submit"], input[type="submit"]');
+  const release = (form) => {
+    if (!sending.delete(form)) return;
+    form.removeAttribute('aria-busy');
+    for (const b of submitters(form)) {
+      if (b.hasAttribute('data-once-off')) { b.disabled = false; b.removeAttribute('data-once-off'); }
+    }
+  };
+  on('submit', (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.querySelector('input[name="form_once"]')) return;
+    const s = event.submitter;
+    if (s && s.hasAttribute('formmethod') && s.getAttribute('formmethod').toLowerCase() === 'get') return; // a search, not a send
+    if (sending.has(form)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    sending.add(form);
+    form.setAttribute('aria-busy', 'true');
+    // After this event: the browser and htmx read the pressed button's name and value first.
+    setTimeout(() => {
+      if (!sending.has(form)) return;
+      for (const b of submitters(form)) {
+        if (!b.disabled) { b.disabled = true; b.setAttribute('data-once-off', ''); }
+      }
+    }, 0);
+  }, true);
+  // htmx answered (a refused form stays on the page; a lost connection can be sent again: the
+  // server knows the token) — the form may be sent again.
+  on('htmx:afterRequest', (event) => {
+    const elt = event.detail && event.detail.elt;
+    const form = elt && (elt instanceof HTMLFormElement ? elt : elt.closest && elt.closest('form'));
+    if (form) release(form);
+  });
+  // Back to a page kept in the browser's cache: its forms are idle again.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted) return;
+    for (const f of document.querySelectorAll('form[aria-busy="true"]')) release(f);
+  });
 
   // ---- copy -----------------------------------------------------------------
   on('click', (event) => {

@@ -1,0 +1,241 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/web"
+)
+
+// onceForm is one panel form that creates a record, as TestCreateFormsSendOnce posts it.
+type onceForm struct {
+	name  string
+	page  string                 // the page that shows the form
+	path  string                 // where the form posts
+	good  func(n int) url.Values // a valid form; n makes each record's values its own
+	bad   url.Values             // a form the room refuses (422), or nil when none can be
+	count string                 // counts the records the form creates
+}
+
+// onceEnv is a tenant with an owner and one conversation, the ground the create forms stand on.
+type onceEnv struct {
+	e     *apptest.Env
+	owner *apptest.Client
+	conv  int64
+}
+
+func newOnceEnv(t *testing.T) *onceEnv {
+	t.Helper()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "en")
+	owner := e.User("acme", "olga", "owner")
+	r := owner.Post("/app/inbox/new/", url.Values{"name": {"Ayşe"}, "phone": {"0532 111 22 33"}, "channel": {"call"}, "body": {"Parke fiyatı?"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new conversation: %d %s", r.StatusCode, r.Body)
+	}
+	conv, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(r.Header.Get("Location"), "/app/inbox/"), "/"), 10, 64)
+	if err != nil {
+		t.Fatalf("new conversation at %q", r.Header.Get("Location"))
+	}
+	return &onceEnv{e: e, owner: owner, conv: conv}
+}
+
+// onceForms lists the create forms of the panel with their valid and refused posts.
+func onceForms(o *onceEnv) []onceForm {
+	conv := strconv.FormatInt(o.conv, 10)
+	owner := strconv.FormatInt(o.owner.UserID, 10)
+	day := time.Now().AddDate(0, 1, 0)
+	return []onceForm{
+		{name: "customer", page: "/customers/new", path: "/customers/new",
+			good:  func(n int) url.Values { return url.Values{"name": {"Müşteri " + strconv.Itoa(n)}} },
+			bad:   url.Values{"name": {""}, "email": {"not-an-email"}},
+			count: `SELECT count(*) FROM customers`},
+		{name: "order", page: "/orders/new", path: "/orders/new",
+			good: func(n int) url.Values {
+				return url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {strconv.Itoa(100 + n)}, "currency": {"TRY"}}
+			},
+			bad:   url.Values{"customer_id": {"999"}, "status": {"open"}, "total": {"100"}, "currency": {"TRY"}},
+			count: `SELECT count(*) FROM orders`},
+		{name: "invoice", page: "/invoices/new", path: "/invoices/new",
+			good: func(n int) url.Values {
+				return url.Values{"customer_id": {"1"}, "status": {"draft"}, "amount": {strconv.Itoa(100 + n)}, "currency": {"TRY"}}
+			},
+			bad:   url.Values{"status": {"paid"}, "amount": {"500"}, "currency": {"TRY"}},
+			count: `SELECT count(*) FROM invoices`},
+		{name: "site visit", page: "/app/visits/book?conversation_id=" + conv, path: "/app/visits/book",
+			good: func(n int) url.Values {
+				// A free slot of the booking page, a day of its own for each n.
+				from := day.AddDate(0, 0, n).Format("2006-01-02")
+				page := o.owner.Get("/app/visits/book?conversation_id=" + conv + "&assignee=" + owner + "&duration=60&from=" + from)
+				slot, _ := page.Doc(o.e.T).Find("#slots [data-slot]").First().Attr("value")
+				return url.Values{"conversation_id": {conv}, "assignee": {owner}, "duration": {"60"}, "from": {from},
+					"start": {slot}, "address": {"Bağdat Cad. " + strconv.Itoa(n)}}
+			},
+			bad:   url.Values{"conversation_id": {conv}, "assignee": {owner}, "duration": {"60"}, "start": {""}, "address": {"Bağdat Cad."}},
+			count: `SELECT count(*) FROM site_visits`},
+		{name: "quote", page: "/app/inbox/" + conv + "/", path: "/app/quotes/new",
+			good:  func(int) url.Values { return url.Values{"conversation_id": {conv}} },
+			count: `SELECT count(*) FROM quotes`},
+		{name: "conversation", page: "/app/inbox/", path: "/app/inbox/new/",
+			good: func(n int) url.Values {
+				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {"0532 222 33 " + strconv.Itoa(10+n)}, "channel": {"call"}, "body": {"Merhaba"}}
+			},
+			bad:   url.Values{"name": {"Lead"}, "channel": {"call"}, "body": {""}},
+			count: `SELECT count(*) FROM messages WHERE direction = 'inbound'`},
+	}
+}
+
+// TestCreateFormsSendOnce posts every create form of the panel the ways a person and a phone do:
+// twice with the same one-time token (a double click, a resend after a timeout) — one record, and
+// the second answer leads where the first did, with the notice; refused first, then corrected
+// with the same token — one record; twice at the same moment — one record.
+func TestCreateFormsSendOnce(t *testing.T) {
+	t.Parallel()
+	o := newOnceEnv(t)
+	db := o.e.DB("acme")
+	for i, f := range onceForms(o) {
+		t.Run(f.name, func(t *testing.T) {
+			n := func() int {
+				t.Helper()
+				var k int
+				if err := db.Read.QueryRow(f.count).Scan(&k); err != nil {
+					t.Fatal(err)
+				}
+				return k
+			}
+			post := func(v url.Values, token string) *apptest.Resp {
+				t.Helper()
+				v = cloneValues(v)
+				v.Set(web.OnceField, token)
+				return o.owner.Post(f.path, v)
+			}
+			// The form as shown carries a token.
+			page := o.owner.Get(f.page)
+			if page.Doc(t).Find(`form[action="`+f.path+`"] input[name="`+web.OnceField+`"]`).Length() != 1 {
+				t.Fatalf("the form on %s carries no one-time token", f.page)
+			}
+			before := n()
+
+			// Twice with the same token: one record, the same answer, the notice.
+			tok := web.NewOnceToken()
+			r1 := post(f.good(10*i+1), tok)
+			if r1.StatusCode != http.StatusSeeOther {
+				t.Fatalf("first post: %d %s", r1.StatusCode, r1.Doc(t).Find(".field-error, .flash-error").Text())
+			}
+			r2 := post(f.good(10*i+1), tok)
+			if r2.StatusCode != http.StatusSeeOther || r2.Header.Get("Location") != r1.Header.Get("Location") {
+				t.Fatalf("second post: %d to %q, want 303 to %q", r2.StatusCode, r2.Header.Get("Location"), r1.Header.Get("Location"))
+			}
+			if got := n(); got != before+1 {
+				t.Fatalf("records after the same form twice = %d, want %d", got, before+1)
+			}
+			if page := o.owner.Get(r2.Header.Get("Location")); !strings.Contains(page.Body, "This form was already sent") {
+				t.Errorf("the page after the second post does not say the form was already sent (%d)", page.StatusCode)
+			}
+
+			// Refused, then corrected with the same token: the refusal did not spend it.
+			if f.bad != nil {
+				tok := web.NewOnceToken()
+				if r := post(f.bad, tok); r.StatusCode != http.StatusUnprocessableEntity {
+					t.Fatalf("refused post: %d, want 422", r.StatusCode)
+				}
+				if got := n(); got != before+1 {
+					t.Fatalf("a refused post stored a record (%d)", got)
+				}
+				if r := post(f.good(10*i+2), tok); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("corrected post: %d %s", r.StatusCode, r.Body)
+				}
+				if got := n(); got != before+2 {
+					t.Fatalf("records after the corrected post = %d, want %d", got, before+2)
+				}
+			}
+			base := n()
+
+			// Without a token (a page cached from before, a script) it creates as it always did.
+			if r := o.owner.Post(f.path, f.good(10*i+4)); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("post without a token: %d", r.StatusCode)
+			}
+			if got := n(); got != base+1 {
+				t.Fatalf("records after a post without a token = %d, want %d", got, base+1)
+			}
+			base++
+
+			// Twice at the same moment (two connections of one phone): one record.
+			tok = web.NewOnceToken()
+			form := f.good(10*i + 3)
+			form.Set(web.OnceField, tok)
+			locs := make([]string, 2)
+			codes := make([]int, 2)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for k := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					req, _ := http.NewRequest("POST", o.e.URL+f.path, strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Origin", o.e.URL)
+					req.Header.Set("Sec-Fetch-Site", "same-origin")
+					<-start
+					res, err := o.owner.HTTP.Do(req)
+					if err != nil {
+						return
+					}
+					res.Body.Close()
+					codes[k], locs[k] = res.StatusCode, res.Header.Get("Location")
+				}()
+			}
+			close(start)
+			wg.Wait()
+			if codes[0] != http.StatusSeeOther || codes[1] != http.StatusSeeOther || locs[0] != locs[1] {
+				t.Fatalf("concurrent posts answered %v %q", codes, locs)
+			}
+			if got := n(); got != base+1 {
+				t.Fatalf("records after two concurrent posts = %d, want %d", got, base+1)
+			}
+		})
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// TestSpentFormTokensExpire: a spent token is kept a day, then the retention run deletes it (and
+// a form posted again after that creates anew, as a form without a token does).
+func TestSpentFormTokensExpire(t *testing.T) {
+	t.Parallel()
+	o := newOnceEnv(t)
+	db := o.e.DB("acme")
+	tok := web.NewOnceToken()
+	if r := o.owner.Post("/customers/new", url.Values{"name": {"Ayşe"}, web.OnceField: {tok}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("post: %d", r.StatusCode)
+	}
+	count := func() int {
+		var k int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM form_submissions`).Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	if count() != 1 {
+		t.Fatalf("spent tokens = %d, want 1", count())
+	}
+	ctx := t.Context()
+	if n, err := web.PruneOnce(ctx, db, time.Now().Add(web.OnceKeep-time.Hour)); err != nil || n != 0 || count() != 1 {
+		t.Fatalf("prune within a day: %d %v, left %d", n, err, count())
+	}
+	if n, err := web.PruneOnce(ctx, db, time.Now().Add(web.OnceKeep+time.Minute)); err != nil || n != 1 || count() != 0 {
+		t.Fatalf("prune after a day: %d %v, left %d", n, err, count())
+	}
+}
