@@ -15,6 +15,8 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/msp"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -46,6 +48,51 @@ type Data struct {
 	// Previews are the two 3-D charts drawn small by the server (SVG), so the page loads no
 	// chart library; the KPI page draws them in full.
 	Previews []Preview
+	// MSP is the IT provider's part of the page (nil: the tenant has the MSP module off).
+	MSP *MSPView
+}
+
+// MSPView is the MSP module's cards and lists (app/msp computes the figures; guide
+// 05-dashboard.md): open tickets per priority, tickets near or past their SLA, this month's
+// billable hours not yet invoiced and the contracts ending soon.
+type MSPView struct {
+	*msp.Overview
+	Priorities []PriorityCount
+	Billable   string // this month's billable time in words ("42 h 30 min")
+	Beyond     string // the part no contract's hours include
+	ClosesOn   time.Time
+	Ending     []EndingContract
+}
+
+// PriorityCount is one priority's open tickets.
+type PriorityCount struct {
+	Priority string
+	Count    int
+}
+
+// EndingContract is a contract ending soon, as the dashboard lists it.
+type EndingContract struct {
+	*msp.Contract
+	EndsOn   time.Time // the last day, as midnight UTC (the "day" template function)
+	DaysLeft int
+}
+
+// mspView gathers the MSP part of the page at now.
+func mspView(ctx context.Context, c *web.Ctx, now time.Time) (*MSPView, error) {
+	o, err := msp.DashboardOverview(ctx, c.DB.Read, now)
+	if err != nil {
+		return nil, err
+	}
+	v := &MSPView{Overview: o, Billable: msp.FormatMinutes(c.P, o.Billable), Beyond: msp.FormatMinutes(c.P, o.Beyond)}
+	for _, p := range msp.Priorities {
+		v.Priorities = append(v.Priorities, PriorityCount{p, o.Open[p]})
+	}
+	v.ClosesOn, _ = time.Parse(time.DateOnly, o.ClosesOn)
+	for _, k := range o.Ending {
+		end, _ := time.Parse(time.DateOnly, k.EndsOn)
+		v.Ending = append(v.Ending, EndingContract{Contract: k, EndsOn: end, DaysLeft: o.DaysLeft[k.ID]})
+	}
+	return v, nil
 }
 
 // Preview is one chart preview: its name and its SVG, "" when the chart has no data yet.
@@ -72,6 +119,12 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.CanRefresh = c.Can(auth.RefreshKPI)
+	if c.HasModule(platform.ModuleMSP) {
+		if d.MSP, err = mspView(ctx, c, time.Now()); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	if d.Snapshot != nil {
 		for _, key := range []string{"lead_3d", "decision_3d"} {
 			label := c.T("dashboard.chart." + key)

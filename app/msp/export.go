@@ -19,6 +19,10 @@ func (h *Handler) ExportTickets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, _ := filterOf(c, q)
 	f.Before, f.Limit = 0, exportPage
+	if err := resolveSLA(r.Context(), c.DB.Read, &f, time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	_, _, names, err := h.members(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)

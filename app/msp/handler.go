@@ -130,6 +130,9 @@ func filterOf(c *web.Ctx, q url.Values) (Filter, string) {
 		f.Priority = ""
 	}
 	f.ClientID = formID(q.Get("client"))
+	if q.Get("sla") == SLAAtRisk {
+		f.SLA = SLAAtRisk
+	}
 	a := q.Get("assignee")
 	switch a {
 	case "none":
@@ -149,6 +152,16 @@ func filterOf(c *web.Ctx, q url.Values) (Filter, string) {
 	return f, a
 }
 
+// resolveSLA fills the at-risk tickets' ids of an SLA filter (their clocks at now).
+func resolveSLA(ctx context.Context, q Querier, f *Filter, now time.Time) error {
+	if f.SLA != SLAAtRisk {
+		return nil
+	}
+	var err error
+	f.IDs, err = atRiskIDs(ctx, q, now)
+	return err
+}
+
 func (f Filter) query(assignee string) url.Values {
 	v := url.Values{}
 	if f.Status != "" {
@@ -162,6 +175,9 @@ func (f Filter) query(assignee string) url.Values {
 	}
 	if assignee != "" {
 		v.Set("assignee", assignee)
+	}
+	if f.SLA != "" {
+		v.Set("sla", f.SLA)
 	}
 	if f.Q != "" {
 		v.Set("q", f.Q)
@@ -184,6 +200,9 @@ func (h *Handler) listData(r *http.Request) (*listPage, error) {
 func (h *Handler) listDataOf(r *http.Request, q url.Values) (*listPage, error) {
 	c := web.From(r)
 	f, a := filterOf(c, q)
+	if err := resolveSLA(r.Context(), c.DB.Read, &f, time.Now()); err != nil {
+		return nil, err
+	}
 	members, _, names, err := h.members(r)
 	if err != nil {
 		return nil, err
@@ -196,7 +215,7 @@ func (h *Handler) listDataOf(r *http.Request, q url.Values) (*listPage, error) {
 	d := &listPage{F: f, Assignee: a, Clients: clients, Members: members, Names: names, Statuses: Statuses, Priorities: Priorities,
 		FirstURL: withQuery("/app/msp/tickets/", base), BoardURL: withQuery("/app/msp/board", base), ListURL: withQuery("/app/msp/tickets/", base),
 		CanWrite:      c.Can(auth.WriteInbox),
-		Filtered:      f.Status != FilterActive || f.Priority != "" || f.ClientID > 0 || a != "" || f.Q != "",
+		Filtered:      f.Status != FilterActive || f.Priority != "" || f.ClientID > 0 || a != "" || f.Q != "" || f.SLA != "",
 		ClientOptions: clientOptionsHTML(clients, f.ClientID),
 		ExportBase:    export.Base("/app/msp/tickets/export", base)}
 	return d, nil

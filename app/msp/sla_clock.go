@@ -163,3 +163,10 @@ func (c SLAClock) LeftHours() int { return int(max(c.Left, 0) / time.Hour) }
 
 // LeftMinutes: see LeftHours.
 func (c SLAClock) LeftMinutes() int { return int(max(c.Left, 0) % time.Hour / time.Minute) }
+
+// OverHours and OverMinutes split the business time past a breached clock's target into whole
+// hours and minutes ("1 h 5 min over"); zero while time is left.
+func (c SLAClock) OverHours() int { return int(max(-c.Left, 0) / time.Hour) }
+
+// OverMinutes: see OverHours.
+func (c SLAClock) OverMinutes() int { return int(max(-c.Left, 0) % time.Hour / time.Minute) }

@@ -84,8 +84,12 @@ type Filter struct {
 	ClientID   int64
 	AssigneeID int64 // -1: nobody assigned
 	Q          string
-	Before     int64
-	Limit      int // 0: PageSize
+	// SLA is "" or SLAAtRisk; IDs are then the at-risk tickets (resolveSLA fills them: the
+	// clocks are computed, not stored).
+	SLA    string
+	IDs    []int64
+	Before int64
+	Limit  int // 0: PageSize
 }
 
 var refRE = regexp.MustCompile(`^(?i:t-?)?0*([0-9]{1,9})$`)
@@ -107,6 +111,10 @@ func (f Filter) where() (from fromKind, where string, args []any) {
 	if f.Priority != "" {
 		conds = append(conds, `t.priority = ?`)
 		args = append(args, f.Priority)
+	}
+	if f.SLA == SLAAtRisk {
+		// The ids are integers: written out, one statement (idList gives "0" for none).
+		conds = append(conds, `t.id IN (`+idList(f.IDs)+`)`)
 	}
 	if f.ClientID > 0 {
 		conds = append(conds, `t.client_id = ?`)
