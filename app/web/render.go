@@ -348,6 +348,11 @@ func (r *Renderer) exec(w http.ResponseWriter, req *http.Request, status int, t 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if status >= 400 && req.Header.Get("HX-Boosted") == "true" {
+		// A refused boosted form's page is shown in place (boost.js) under the address of the
+		// page the form was on: the form's own address may answer only POST.
+		w.Header().Set("HX-Push-Url", "false")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

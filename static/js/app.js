@@ -37,6 +37,24 @@
   if (document.readyState === 'loading') on('DOMContentLoaded', openWide); else openWide();
   on('htmx:load', openWide);
 
+  // ---- a refused form: its first message where the person looks -------------
+  // A page answering a refused form (422) may hold it in a folded section (a closed <details>,
+  // the lead list's filters on a phone) or far below the top (the settings page's sections): the
+  // first message is unfolded, scrolled into view and its field focused, so the refusal is seen.
+  const revealError = () => {
+    const err = document.querySelector('main .field-error, main [aria-invalid="true"]');
+    if (!err) return;
+    for (let p = err.parentElement; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
+    const box = err.closest('.field, fieldset, form') || err.parentElement;
+    const field = err.matches('input, select, textarea') ? err : box.querySelector('[aria-invalid="true"], input:not([type=hidden]), select, textarea');
+    err.scrollIntoView({ block: 'center' });
+    if (field && !field.disabled && field.offsetParent !== null) field.focus({ preventScroll: true });
+  };
+  if (document.readyState === 'loading') on('DOMContentLoaded', revealError); else revealError();
+  // After a boosted page swap (a new main area), not after every fragment; once htmx has
+  // scrolled the new page to its top, which it does right after this event.
+  on('htmx:load', (event) => { if (event.target.id === 'main') setTimeout(revealError, 0); });
+
   // ---- nav toggle -----------------------------------------------------------
   on('click', (event) => {
     const btn = up(event, '[data-nav-toggle]');

@@ -5,7 +5,8 @@
  * not loaded yet are added before the swap (kept afterwards: the back button restores a page's
  * body from htmx's cache),
  * and a page whose head has a script not loaded yet (the KPI charts, the visits calendar) is
- * opened in full instead, so its scripts run as on a first visit. Load with `defer`, after htmx.
+ * opened in full instead, so its scripts run as on a first visit. A refused boosted form's page
+ * (422, 409, 404) is shown like any other instead of being dropped. Load with `defer`, after htmx.
  */
 (function () {
   'use strict';
@@ -13,6 +14,13 @@
   const sel = 'link[rel=stylesheet], script[src]';
   document.addEventListener('htmx:beforeSwap', (event) => {
     const d = event.detail;
+    // A refused boosted form (422 with its field messages, a 409, a 404) answers a whole page,
+    // as it does without JavaScript; htmx drops 4xx/5xx answers, so the person saw nothing
+    // happen. Show it (the server keeps the address: HX-Push-Url false).
+    if (d.boosted && d.xhr.status >= 400 && typeof d.serverResponse === 'string' && /<body[\s>]/i.test(d.serverResponse)) {
+      d.shouldSwap = true;
+      d.isError = false;
+    }
     const m = d.boosted && typeof d.serverResponse === 'string' && /<head[^>]*>([\s\S]*?)<\/head>/i.exec(d.serverResponse);
     if (!m) return;
     const t = document.createElement('template');
