@@ -333,4 +333,23 @@ func TestPurchaseValueAndReport(t *testing.T) {
 	if k := find(rep.ByPlatform, "tiktok"); k.Leads != 2 || k.Won != 1 || k.RevenueMinor != 20000 {
 		t.Fatalf("tiktok with the merged ad lead: %+v", k)
 	}
+
+	// Orders in another currency are not converted and not in the revenue, but the report says
+	// what they came to, so the owner does not read the revenue as all there was. A cancelled one
+	// does not count.
+	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'won',500.25,'EUR',?,?,?)`, cust, a, now, now, now)
+	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'fulfilled',250.25,'EUR',?,?,?)`, cust, adLead, now, now, now)
+	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'cancelled',90,'USD',?,?,?)`, cust, c, now, now, now)
+	rep, err = conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.RevenueMinor != 120025 || len(rep.Other) != 1 || rep.Other[0] != (conversions.OtherRevenue{Currency: "EUR", Orders: 2, AmountMinor: 75050}) {
+		t.Fatalf("other currencies: revenue %d, %+v", rep.Total.RevenueMinor, rep.Other)
+	}
+	owner := e.User("usta", "osman", "owner")
+	note := owner.Get("/app/analytics/?lang=tr&attr_month=" + month).Doc(t).Find(`#attribution [data-attr="other"]`).Text()
+	if !strings.Contains(note, "Başka para birimlerinde de kazanıldı") || !strings.Contains(note, "750,50") || !strings.Contains(note, "(2 sipariş)") {
+		t.Errorf("the KPI page's note on other currencies: %q", note)
+	}
 }

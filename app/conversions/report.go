@@ -36,7 +36,21 @@ type Report struct {
 	BySource   []ReportRow
 	ByCampaign []ReportRow
 	ByPlatform []ReportRow
+	// Other is what the same people's won and fulfilled orders came to in other currencies: not
+	// converted (the product keeps no exchange rates) and not in the figures above, but shown, so
+	// an owner who also sells in euros does not read the revenue as all there was.
+	Other []OtherRevenue
 }
+
+// OtherRevenue is the won and fulfilled orders of the report's people in one other currency.
+type OtherRevenue struct {
+	Currency    string
+	Orders      int
+	AmountMinor int64
+}
+
+// Amount is the total in major units.
+func (o OtherRevenue) Amount() float64 { return float64(o.AmountMinor) / 100 }
 
 // MonthRange is the first instant of month (YYYY-MM) and of the next one, in loc.
 func MonthRange(month string, loc *time.Location) (time.Time, time.Time, error) {
@@ -61,10 +75,7 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 	// under the kept lead. The person arrived with the family's first lead: its month, its
 	// source and, with the first click captured in the family, its campaign and platform. What
 	// became of them is the kept lead's stage and the orders of the whole family.
-	rows, err := q.QueryContext(ctx, `WITH cand AS (
-			SELECT DISTINCT coalesce(merged_into, id) AS root FROM leads WHERE created_at >= ?2 AND created_at < ?3),
-		fam AS (SELECT c.root, f.id, f.created_at, f.source, f.utm_campaign FROM cand c JOIN leads f ON f.id = c.root OR f.merged_into = c.root),
-		first AS (SELECT root, source, utm_campaign, min(created_at) AS at FROM fam GROUP BY root)
+	rows, err := q.QueryContext(ctx, families+`
 		SELECT first.source,
 		coalesce(nullif(a.utm_campaign, ''), first.utm_campaign),
 		CASE WHEN a.gclid <> '' OR a.gbraid <> '' OR a.wbraid <> '' THEN 'google'
@@ -137,7 +148,41 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 		rep.Total.HasSpend = true
 	}
 	rep.BySource, rep.ByCampaign, rep.ByPlatform = sorted(src), sorted(camp), sorted(plat)
+	if rep.Other, err = otherRevenue(ctx, q, currency, from, to); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+// families are the people of the report: ?2 and ?3 bound the month; first is each person's first
+// lead (the month is its month).
+const families = `WITH cand AS (
+			SELECT DISTINCT coalesce(merged_into, id) AS root FROM leads WHERE created_at >= ?2 AND created_at < ?3),
+		fam AS (SELECT c.root, f.id, f.created_at, f.source, f.utm_campaign FROM cand c JOIN leads f ON f.id = c.root OR f.merged_into = c.root),
+		first AS (SELECT root, source, utm_campaign, min(created_at) AS at FROM fam GROUP BY root)`
+
+// otherRevenue totals the won and fulfilled orders of the month's people by currency, other than
+// the business's.
+func otherRevenue(ctx context.Context, q Querier, currency string, from, to time.Time) ([]OtherRevenue, error) {
+	rows, err := q.QueryContext(ctx, families+`
+		SELECT o.currency, count(*), sum(o.total) FROM first JOIN fam ON fam.root = first.root JOIN orders o ON o.lead_id = fam.id
+		WHERE first.at >= ?2 AND first.at < ?3 AND o.status IN ('won','fulfilled') AND o.currency <> ?1
+		GROUP BY o.currency ORDER BY sum(o.total) DESC, o.currency`, currency, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("conversions: report in other currencies: %w", err)
+	}
+	defer rows.Close()
+	var out []OtherRevenue
+	for rows.Next() {
+		var o OtherRevenue
+		var total float64
+		if err := rows.Scan(&o.Currency, &o.Orders, &total); err != nil {
+			return nil, err
+		}
+		o.AmountMinor = int64(math.Round(total * 100))
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // sorted lists the groups by leads, most first ("" — none — last, ties by name).
