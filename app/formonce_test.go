@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,7 @@ func newOnceEnv(t *testing.T) *onceEnv {
 	t.Helper()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "en")
+	e.Set("acme", map[string]string{"modules": "sales,inventory,msp,seasonal"})
 	owner := e.User("acme", "olga", "owner")
 	r := owner.Post("/app/inbox/new/", url.Values{"name": {"Ayşe"}, "phone": {"0532 111 22 33"}, "channel": {"call"}, "body": {"Parke fiyatı?"}})
 	if r.StatusCode != http.StatusSeeOther {
@@ -82,9 +84,45 @@ func onceForms(o *onceEnv) []onceForm {
 		{name: "quote", page: "/app/inbox/" + conv + "/", path: "/app/quotes/new",
 			good:  func(int) url.Values { return url.Values{"conversation_id": {conv}} },
 			count: `SELECT count(*) FROM quotes`},
+		{name: "product", page: "/products/", path: "/products/",
+			good: func(n int) url.Values {
+				return url.Values{"sku": {"SKU-" + strconv.Itoa(n)}, "name": {"Granit"}, "unit_price": {"100"}}
+			},
+			bad:   url.Values{"sku": {""}, "name": {"Granit"}, "unit_price": {"100"}},
+			count: `SELECT count(*) FROM products`},
+		{name: "stock received", page: "/products/1/stock", path: "/products/1/stock/receive",
+			good:  func(int) url.Values { return url.Values{"quantity": {"5"}} },
+			bad:   url.Values{"quantity": {"-3"}},
+			count: `SELECT count(*) FROM stock_movements`},
+		{name: "reply template", page: "/app/settings/templates", path: "/app/settings/templates",
+			good:  func(n int) url.Values { return url.Values{"name": {"Selam " + strconv.Itoa(n)}, "body": {"Merhaba"}} },
+			bad:   url.Values{"name": {""}, "body": {""}},
+			count: `SELECT count(*) FROM templates`},
+		{name: "quote text", page: "/app/quotes/settings", path: "/app/quotes/settings/snippets",
+			good: func(n int) url.Values {
+				return url.Values{"kind": {"payment"}, "title": {"Peşin " + strconv.Itoa(n)}, "body": {"Peşin ödeme"}}
+			},
+			bad:   url.Values{"kind": {"payment"}, "title": {""}, "body": {""}},
+			count: `SELECT count(*) FROM quote_snippets`},
+		{name: "ticket", page: "/app/msp/tickets/new", path: "/app/msp/tickets/new",
+			good: func(n int) url.Values {
+				return url.Values{"subject": {"Yazıcı " + strconv.Itoa(n)}, "priority": {"p3"}}
+			},
+			bad:   url.Values{"subject": {""}, "priority": {"p3"}},
+			count: `SELECT count(*) FROM msp_tickets`},
+		{name: "ticket note", page: "/app/msp/tickets/1/", path: "/app/msp/tickets/1/note",
+			good:  func(n int) url.Values { return url.Values{"note": {"Not " + strconv.Itoa(n)}} },
+			bad:   url.Values{"note": {""}},
+			count: `SELECT count(*) FROM msp_ticket_events WHERE kind = 'note'`},
+		{name: "time entry", page: "/app/msp/tickets/1/time", path: "/app/msp/time/entries",
+			good: func(n int) url.Values {
+				return url.Values{"ticket_id": {"1"}, "day": {time.Now().Format("2006-01-02")}, "hours": {"1"}, "note": {"iş " + strconv.Itoa(n)}}
+			},
+			bad:   url.Values{"ticket_id": {"1"}, "day": {time.Now().Format("2006-01-02")}, "hours": {"x"}},
+			count: `SELECT count(*) FROM msp_time_entries`},
 		{name: "conversation", page: "/app/inbox/", path: "/app/inbox/new/",
 			good: func(n int) url.Values {
-				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {"0532 222 33 " + strconv.Itoa(10+n)}, "channel": {"call"}, "body": {"Merhaba"}}
+				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {fmt.Sprintf("0532 222 %04d", n)}, "channel": {"call"}, "body": {"Merhaba"}}
 			},
 			bad:   url.Values{"name": {"Lead"}, "channel": {"call"}, "body": {""}},
 			count: `SELECT count(*) FROM messages WHERE direction = 'inbound'`},

@@ -13,6 +13,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Product is one catalog line; the assistant quotes only from active ones.
@@ -159,12 +160,20 @@ func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Ac
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if id == 0 {
+				// The SKU taken by this very form's first post (sent twice at once): as a resend.
+				if a, _ := web.SentBefore(ctx, tx); a != nil {
+					return a
+				}
 				return errDuplicateSKU()
 			}
 			return tenantdb.ErrNotFound
 		}
 		if id == 0 {
 			id, _ = res.LastInsertId()
+			// The new-product form, sent once: a resend is answered as the first, not as a taken SKU.
+			if err := web.SpendOnce(ctx, tx, id, "/products/"); err != nil {
+				return err
+			}
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "crm", ActionType: action, Summary: p.SKU + " " + p.Name,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name,

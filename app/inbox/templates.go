@@ -10,6 +10,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Template is a canned reply; {{name}} and friends are filled in the composer.
@@ -76,6 +77,10 @@ func SaveTemplate(ctx context.Context, db *tenantdb.DB, id int64, name, body str
 		}
 		if err != nil {
 			if tenantdb.IsUnique(err) {
+				// The name taken by this very form's first post (sent twice at once): as a resend.
+				if a, _ := web.SentBefore(ctx, tx); a != nil && id == 0 {
+					return a
+				}
 				return fault.InvalidField("name", "inbox.templates.name_taken").Wrap(err)
 			}
 			return fmt.Errorf("inbox: saving template: %w", err)
@@ -85,6 +90,10 @@ func SaveTemplate(ctx context.Context, db *tenantdb.DB, id int64, name, body str
 		}
 		if id == 0 {
 			id, _ = r.LastInsertId()
+			// The new-template form, sent once: a resend adds no second template.
+			if err := web.SpendOnce(ctx, tx, id, "/app/settings/templates"); err != nil {
+				return err
+			}
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "template_saved", Summary: "template " + name,
 			Output: body, ModelName: "human-review", ActorUserID: actorID, ActorName: actor,

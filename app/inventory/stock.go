@@ -22,6 +22,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Item is a counted product's stock; quantities are thousandths of Unit.
@@ -272,6 +273,10 @@ func write(ctx context.Context, db *tenantdb.DB, productID int64, m move, action
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if out, err = applyTx(ctx, tx, m, time.Now()); err != nil {
+			return err
+		}
+		// The receive and count forms, sent once: goods received once are not booked twice.
+		if err := web.SpendOnce(ctx, tx, out.ID, "/products/"+strconv.FormatInt(productID, 10)+"/stock"); err != nil {
 			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "inventory", ActionType: action, Summary: p.SKU + " " + p.Name,

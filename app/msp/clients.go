@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Client is a CRM customer the MSP serves, with the MSP's own fields. Name comes from the
@@ -192,11 +194,18 @@ func SaveClient(ctx context.Context, db *tenantdb.DB, id int64, in ClientInput, 
 			updated_at) VALUES(?,?,?,?,?,?,?)`, in.CustomerID, in.ContactName, in.ContactPhone, in.ContactMail, in.Notes, now, now)
 		if err != nil {
 			if tenantdb.IsUnique(err) {
+				if a, _ := web.SentBefore(ctx, tx); a != nil { // this form's own first post, sent twice at once
+					return a
+				}
 				return fault.InvalidField("customer", "msp.err.customer_taken")
 			}
 			return fmt.Errorf("msp: insert client: %w", err)
 		}
 		id, _ = res.LastInsertId()
+		// The new-client form, sent once: a resend opens the first client.
+		if err := web.SpendOnce(ctx, tx, id, "/app/msp/clients/"+strconv.FormatInt(id, 10)+"/"); err != nil {
+			return err
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "client_created", Summary: fmt.Sprint(id),
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name,
 			Payload: map[string]any{"client_id": id, "customer_id": in.CustomerID}})
@@ -302,6 +311,10 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 				return fmt.Errorf("msp: insert site: %w", err)
 			}
 			id, _ = res.LastInsertId()
+			// The new-site form, sent once: a resend shows the first site on its client.
+			if err := web.SpendOnce(ctx, tx, id, "/app/msp/clients/"+strconv.FormatInt(s.ClientID, 10)+"/#sites-"+strconv.FormatInt(id, 10)); err != nil {
+				return err
+			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE msp_sites SET client_id = ?, name = ?, address = ?, access_notes = ?, contact_name = ?,
 				contact_phone = ?, updated_at = ? WHERE id = ?`, s.ClientID, s.Name, s.Address, s.AccessNotes, s.ContactName, s.ContactPhone, now, id)
@@ -478,9 +491,15 @@ func saveDeviceTx(ctx context.Context, tx *sql.Tx, d *Device, f fault.Fields) er
 // SaveDevice creates (d.ID 0) or updates a device.
 func SaveDevice(ctx context.Context, db *tenantdb.DB, d Device, a Actor) (int64, error) {
 	f := validateDevice(&d)
+	isNew := d.ID == 0
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := saveDeviceTx(ctx, tx, &d, f); err != nil {
 			return err
+		}
+		if isNew { // the new-device form, sent once: a resend lists the first device
+			if err := web.SpendOnce(ctx, tx, d.ID, "/app/msp/devices/?client="+strconv.FormatInt(d.ClientID, 10)); err != nil {
+				return err
+			}
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "device_saved", Summary: d.Label(),
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name,

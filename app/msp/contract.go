@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Kinds of contract.
@@ -374,6 +376,10 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 				return fmt.Errorf("msp: insert contract: %w", err)
 			}
 			id, _ = res.LastInsertId()
+			// The new-contract form, sent once: a resend opens the first contract.
+			if err := web.SpendOnce(ctx, tx, id, "/app/msp/contracts/"+strconv.FormatInt(id, 10)+"/"); err != nil {
+				return err
+			}
 		} else {
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_contracts SET kind = ?, starts_on = ?, ends_on = ?, monthly_minutes = ?,
 				price_cents = ?, currency = ?, notes = ?, updated_at = ? WHERE id = ?`, in.Kind, in.StartsOn, in.EndsOn, in.monthlyMin,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Limits of a ticket's texts, as the schema checks them.
@@ -176,6 +178,10 @@ func CreateTx(ctx context.Context, tx *sql.Tx, n NewTicket, a Actor) (*Ticket, e
 		return nil, fmt.Errorf("msp: insert ticket: %w", err)
 	}
 	id, _ := res.LastInsertId()
+	// The new-ticket form, sent once: a resend opens the first ticket (its number not used twice).
+	if err := web.SpendOnce(ctx, tx, id, "/app/msp/tickets/"+strconv.FormatInt(id, 10)+"/"); err != nil {
+		return nil, err
+	}
 	t := &Ticket{ID: id, Number: num, Subject: n.Subject, Description: n.Description, ClientID: n.ClientID, SiteID: n.SiteID,
 		DeviceID: n.DeviceID, LeadID: leadID, ConversationID: n.ConversationID, Category: n.Category, Priority: n.Priority,
 		Status: StatusNew, AssigneeID: n.AssigneeID, CreatedByName: a.Name, CreatedAt: now, UpdatedAt: now, StatusAt: now}
@@ -405,6 +411,10 @@ func AddNote(ctx context.Context, db *tenantdb.DB, id int64, body string, a Acto
 		if err := addEvent(ctx, tx, Event{TicketID: t.ID, Kind: "note", Body: body, ActorID: a.UserID, ActorName: a.Name}, now); err != nil {
 			return err
 		}
+		// The note form, sent once: a resend adds no second note.
+		if err := web.SpendOnce(ctx, tx, t.ID, "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/"); err != nil {
+			return err
+		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "ticket_note", Summary: t.Ref(), Input: body,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: t.ConversationID,
 			Payload: map[string]any{"ticket_id": t.ID}})
@@ -428,8 +438,11 @@ func SendReply(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id i
 	var msgID int64
 	t, err := change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error {
 		var err error
-		msgID, err = SendReplyTx(ctx, tx, reg, t, body, a)
-		return err
+		if msgID, err = SendReplyTx(ctx, tx, reg, t, body, a); err != nil {
+			return err
+		}
+		// The reply form, sent once: a resend sends the customer no second reply.
+		return web.SpendOnce(ctx, tx, msgID, "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/")
 	})
 	return t, msgID, err
 }

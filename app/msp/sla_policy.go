@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Calendars an SLA policy counts in.
@@ -148,6 +150,10 @@ func SaveSLAPolicy(ctx context.Context, db *tenantdb.DB, p *SLAPolicy, now time.
 				return fmt.Errorf("msp: save sla policy: %w", err)
 			}
 			p.CreatedAt = ms
+			// The new-policy form, sent once: a resend shows the first policy.
+			if err := web.SpendOnce(ctx, tx, p.ID, "/app/msp/sla/#policy-"+strconv.FormatInt(p.ID, 10)); err != nil {
+				return err
+			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE msp_sla_policies SET name = ?, calendar = ?, p1_response_min = ?, p1_resolution_min = ?,
 				p2_response_min = ?, p2_resolution_min = ?, p3_response_min = ?, p3_resolution_min = ?, p4_response_min = ?,

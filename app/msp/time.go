@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // MaxEntryMinutes is the longest one time entry may be: a day.
@@ -299,7 +301,15 @@ func AddEntry(ctx context.Context, db *tenantdb.DB, in EntryInput, a Actor) (*En
 		if !in.start.IsZero() {
 			e.StartedAt, e.EndedAt = in.start.UnixMilli(), in.end.UnixMilli()
 		}
-		return insertEntry(ctx, tx, e, "time_logged", a)
+		if err := insertEntry(ctx, tx, e, "time_logged", a); err != nil {
+			return err
+		}
+		// The time form, sent once: a resend logs the time once, and shows the first entry's page.
+		to := "/app/msp/time?week=" + url.QueryEscape(WeekOf(mustDay(e.Day)))
+		if e.TicketID != 0 {
+			to = "/app/msp/tickets/" + strconv.FormatInt(e.TicketID, 10) + "/time"
+		}
+		return web.SpendOnce(ctx, tx, e.ID, to)
 	})
 	return e, err
 }

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Snippet is an owner-approved text a quote's payment terms or warranty is chosen from: the
@@ -139,6 +140,10 @@ func SaveSnippet(ctx context.Context, db *tenantdb.DB, id int64, in SnippetInput
 				return fmt.Errorf("quotes: save snippet: %w", err)
 			}
 			id, _ = res.LastInsertId()
+			// The new-text form, sent once: a resend adds no second text.
+			if err := web.SpendOnce(ctx, tx, id, "/app/quotes/settings"); err != nil {
+				return err
+			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE quote_snippets SET kind=?, title=?, body=?, active=?, approved_by=?, updated_at=? WHERE id=?`,
 				kind, title, body, in.Active, a.Name, now, id)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Querier is a *sql.DB or *sql.Tx.
@@ -129,6 +131,10 @@ func Save(ctx context.Context, db *tenantdb.DB, c *Campaign, by Actor, now time.
 			}
 			c.CreatedAt = ms
 			action = "seasonal_campaign_added"
+			// The new-campaign form, sent once: a resend shows the first campaign.
+			if err := web.SpendOnce(ctx, tx, c.ID, "/app/seasonal/#campaign-"+strconv.FormatInt(c.ID, 10)); err != nil {
+				return err
+			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE seasonal_campaigns SET name = ?, rule = ?, month = ?, day = ?, weekday = ?, nth = ?, dates = ?,
 				lead_days = ?, uplift_pct = ?, notes = ?, updated_at = ? WHERE id = ?`, append(args, ms, c.ID)...)
