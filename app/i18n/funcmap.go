@@ -84,6 +84,9 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// right, so back is "→" there and forward "←".
 		"back":    p.Back,
 		"forward": p.Forward,
+		// zone names the page's time zone in the reader's language with its offset now:
+		// "İstanbul (UTC+03:00)" (ZoneName).
+		"zone": func() string { return p.ZoneName(p.Loc, time.Now()) },
 		"ago": timeFunc("ago", func(t time.Time) string {
 			return p.Ago(time.Now(), t)
 		}),

@@ -116,7 +116,7 @@ func (h *SLAHandler) data(r *http.Request) (*slaPage, error) {
 		return nil, err
 	}
 	if set && cfg.Enabled {
-		d.Hours = slaHoursSummary{On: true, Zone: cfg.Zone, Preset: cfg.Preset != "", PresetTill: hours.PresetUntil("tr")}
+		d.Hours = slaHoursSummary{On: true, Zone: c.P.ZoneName(c.Zone(), time.Now()), Preset: cfg.Preset != "", PresetTill: hours.PresetUntil("tr")}
 		for _, wd := range []int{1, 2, 3, 4, 5, 6, 0} {
 			var parts []string
 			for _, iv := range cfg.Week[wd] {

@@ -192,3 +192,23 @@ func TestSLAClocksOnTicketPages(t *testing.T) {
 		t.Errorf("paused ticket's history: %q", txt)
 	}
 }
+
+// TestSLAPageNamesTheZoneInTheReadersLanguage: with business hours on, the SLA page says which
+// zone the clocks count in by its name in the reader's language, not its IANA name.
+func TestSLAPageNamesTheZoneInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	e.Set("bilisim", map[string]string{"modules": "repair,msp"})
+	owner := e.User("bilisim", "sahip", "owner")
+	form := url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}
+	if r := owner.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("business hours: %d", r.StatusCode)
+	}
+	for lang, want := range map[string]string{"tr": "İstanbul (UTC+03:00)", "en": "Istanbul (UTC+03:00)", "ar": "إسطنبول (\u2066UTC+03:00\u2069)"} {
+		got := owner.Get("/app/msp/sla/?lang=" + lang).Doc(t).Find("#sla-hours-on").Text()
+		if !strings.Contains(got, want) || strings.Contains(got, "Europe/") {
+			t.Errorf("%s: %q, want the zone as %q", lang, got, want)
+		}
+	}
+}

@@ -159,7 +159,7 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: web.ZoneLabelIn(c.Loc)}
+	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: c.P.ZoneName(c.Loc, time.Now())}
 	for _, k := range Kinds {
 		if shownKind(c, k) {
 			d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})

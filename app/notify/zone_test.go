@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -64,9 +65,10 @@ func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
 	tm.ingest(t, "acme", "v-Mehmet", "Mehmet", "Merhaba")
 	for !about("Mehmet", fake.next(t)) {
 	}
-	page := tm.oscar.Get("/app/notifications/settings?lang=en").Body
-	if !strings.Contains(page, zone.String()) {
-		t.Errorf("the preferences page does not name the business's zone %s", zone)
+	page := html.UnescapeString(tm.oscar.Get("/app/notifications/settings?lang=en").Body)
+	// Named in the reader's language, not by its IANA name.
+	if want := i18n.For("en").ZoneName(zone, time.Now()); !strings.Contains(page, want) || strings.Contains(page, zone.String()) {
+		t.Errorf("the preferences page does not name the business's zone %s as %q", zone, want)
 	}
 
 	// The digest is queued for the next 08:00 in the business's zone.

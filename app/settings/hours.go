@@ -20,6 +20,10 @@ var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
 // zoneChoices are offered in the time zone field; any IANA name is accepted.
 var zoneChoices = []string{"Europe/Istanbul", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Asia/Dubai", "Asia/Riyadh", "Africa/Cairo", "America/New_York", "UTC"}
 
+// zoneChoice is one offered zone: its IANA name (what the field takes) and its name in the
+// reader's language with the offset now ("İstanbul (UTC+03:00)"), the suggestion's label.
+type zoneChoice struct{ Name, Label string }
+
 type hoursDay struct {
 	Num   int
 	Field string // day0..day6
@@ -33,7 +37,7 @@ type hoursData struct {
 	Values     map[string]string
 	Days       []hoursDay
 	Modes      []string
-	Zones      []string
+	Zones      []zoneChoice
 	OpenNow    bool
 	NextOpen   string // words; "" when open now or never
 	Away       bool
@@ -41,10 +45,11 @@ type hoursData struct {
 	PresetTill int
 	AckExample string // the catalog's acknowledgement with a sample opening, as the placeholder
 	ServerZone string // the zone the panel uses until the page is saved once
+	ZoneNow    string // the saved zone in the reader's language ("İstanbul (UTC+03:00)")
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
-	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes, Zones: zoneChoices, ServerZone: web.ZoneLabel(),
+	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes,
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
 			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage}}
 	for _, n := range weekOrder {
@@ -67,9 +72,17 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 		d.Values["away_from"], d.Values["away_until"], d.Values["away_message"] = a.From, a.Until, a.Message
 	}
 	c := web.From(r)
+	now := time.Now()
+	d.ServerZone, d.ZoneNow = c.P.ZoneName(nil, now), c.P.ZoneName(c.Zone(), now)
+	for _, z := range zoneChoices {
+		label := z
+		if loc, err := time.LoadLocation(z); err == nil {
+			label = c.P.ZoneName(loc, now)
+		}
+		d.Zones = append(d.Zones, zoneChoice{Name: z, Label: label})
+	}
 	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", c.T("hours.dayshort.1"), "09:00"))
 	if s, err := hours.New(cfg); err == nil {
-		now := time.Now()
 		d.OpenNow = s.Open(now)
 		d.NextOpen = s.NextOpeningWords(c.T, now)
 		d.Away, _ = s.AwayAt(now)

@@ -162,3 +162,36 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 		t.Errorf("operator save: %d, want 403", r.StatusCode)
 	}
 }
+
+// TestHoursZoneInTheReadersLanguage: the business-hours page names the saved zone and offers the
+// zones by their names in the reader's language ("İstanbul (UTC+03:00)", "إسطنبول"), never as
+// "Europe/Istanbul (UTC+03:00)"; the field itself keeps the IANA name it stores.
+func TestHoursZoneInTheReadersLanguage(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	apptest.SetZone(t, owner, "Europe/Istanbul")
+	for lang, want := range map[string][2]string{
+		"tr": {"Paneldeki tarih ve saatler: İstanbul (UTC+03:00)", "Riyad (UTC+03:00)"},
+		"en": {"Dates and times in the panel: Istanbul (UTC+03:00)", "Riyadh (UTC+03:00)"},
+		"ar": {"التواريخ والأوقات في اللوحة: إسطنبول (\u2066UTC+03:00\u2069)", "الرياض (\u2066UTC+03:00\u2069)"},
+	} {
+		r := owner.Get("/app/settings/hours?lang=" + lang)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", lang, r.StatusCode)
+		}
+		doc := r.Doc(t)
+		if got := strings.TrimSpace(doc.Find("#zone-now").Text()); got != want[0] {
+			t.Errorf("%s: zone named %q, want %q", lang, got, want[0])
+		}
+		if got, _ := doc.Find(`#zone-list option[value="Asia/Riyadh"]`).Attr("label"); got != want[1] {
+			t.Errorf("%s: Riyadh offered as %q, want %q", lang, got, want[1])
+		}
+		if v, _ := doc.Find("#zone").Attr("value"); v != "Europe/Istanbul" {
+			t.Errorf("%s: the field holds %q", lang, v)
+		}
+		if strings.Contains(doc.Find("main").Text(), "Europe/Istanbul (UTC") {
+			t.Errorf("%s: a raw zone name on the page", lang)
+		}
+	}
+}

@@ -446,7 +446,6 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 			return p.Path + "?" + q.Encode()
 		},
 		"ms":   func(v int64) time.Time { return time.UnixMilli(v) },
-		"zone": func() string { return ZoneLabelIn(loc) },
 		"join": strings.Join,
 		"base": path.Base,
 		"add":  func(a, b int) int { return a + b },
