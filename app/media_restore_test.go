@@ -60,7 +60,7 @@ func TestMediaDatabaseRestoredFromReplica(t *testing.T) {
 	if got := tableCounts(t, path); !reflect.DeepEqual(got, want) {
 		t.Fatalf("restored media database differs:\n got  %v\n want %v", got, want)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

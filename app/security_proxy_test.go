@@ -138,7 +138,7 @@ func TestSecurityTrustedProxyGivesRealAddresses(t *testing.T) {
 	if !secure {
 		t.Fatal("session cookie not Secure although the trusted proxy said https")
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", "acme.db")+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", "acme.db")+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
