@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -29,6 +30,8 @@ type productsPage struct {
 	Stock     map[int64]*stockCell
 	LowOnly   bool
 	LowCount  int
+	// Gone: the product being edited was deleted meanwhile; the new-product form holds what was typed.
+	Gone bool
 }
 
 // stockCell is a product's stock as the list shows it.
@@ -95,7 +98,8 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = SaveProduct(r.Context(), c.DB, id, p, actor(c))
 	}
-	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
+	gone := id > 0 && fault.KindOf(err) == fault.KindNotFound
+	if errs := web.FieldErrors(r, err); (errs != nil || gone) && !web.WantsJSON(r) {
 		ps, err := Products(r.Context(), c.DB, false)
 		if err != nil {
 			h.Render.Fail(w, r, err)
@@ -106,10 +110,16 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		if id > 0 {
+		status := http.StatusUnprocessableEntity
+		switch {
+		case gone:
+			// Deleted meanwhile (another tab, someone else): what was typed waits in the
+			// new-product form, to be saved as a new product, under a notice saying so.
+			status, d.Gone = http.StatusNotFound, true
+		case id > 0:
 			d.Edit = &Product{ID: id}
 		}
-		h.page(w, r, http.StatusUnprocessableEntity, d, errs)
+		h.page(w, r, status, d, errs)
 		return
 	}
 	if err != nil {

@@ -10,18 +10,23 @@ import (
 
 // TemplatesPage renders /app/settings/templates (owner): list, edit and add canned replies.
 func (h *Handler) TemplatesPage(w http.ResponseWriter, r *http.Request) {
-	h.templatesPage(w, r, http.StatusOK, nil)
+	h.templatesPage(w, r, http.StatusOK, nil, false)
 }
 
-func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status int, errs web.Errors) {
+// templatesPage draws the page; gone says the template being edited was deleted meanwhile (in
+// another tab, by someone else): what was typed goes into the new-template form, to be saved as
+// a new one, under a notice that says so.
+func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status int, errs web.Errors, gone bool) {
 	c := web.From(r)
 	ts, err := Templates(r.Context(), c.DB.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &templatesData{Templates: ts}
-	if errs != nil && r.PathValue("id") != "" {
+	d := &templatesData{Templates: ts, Gone: gone}
+	if gone {
+		d.NewName, d.NewBody = r.PostForm.Get("name"), r.PostForm.Get("body")
+	} else if errs != nil && r.PathValue("id") != "" {
 		d.Edit, _ = pathID(r, "id")
 	} else {
 		d.NewName, d.NewBody, d.NewErrors = r.PostForm.Get("name"), r.PostForm.Get("body"), errs
@@ -39,6 +44,8 @@ type templatesData struct {
 	// The new-template form: what a refused creation sent, and its messages.
 	NewName, NewBody string
 	NewErrors        web.Errors
+	// Gone: the edited template was deleted meanwhile; NewName and NewBody hold what was typed.
+	Gone bool
 }
 
 // SaveTemplate handles POST /app/settings/templates (new) and /app/settings/templates/{id} (edit).
@@ -58,7 +65,11 @@ func (h *Handler) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	err := SaveTemplate(r.Context(), c.DB, id, r.PostForm.Get("name"), r.PostForm.Get("body"), c.UserID(), c.User.Username)
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
-		h.templatesPage(w, r, http.StatusUnprocessableEntity, errs)
+		h.templatesPage(w, r, http.StatusUnprocessableEntity, errs, false)
+		return
+	}
+	if id != 0 && fault.KindOf(err) == fault.KindNotFound && !web.WantsJSON(r) {
+		h.templatesPage(w, r, http.StatusNotFound, nil, true)
 		return
 	}
 	if err != nil {

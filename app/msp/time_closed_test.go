@@ -80,3 +80,40 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 		t.Fatal("the closed month's entry was removed")
 	}
 }
+
+// Saving a change to a time entry removed meanwhile (another tab, someone else) says so in the
+// person's language and keeps what was typed on the screen, read-only; it used to answer the
+// generic "not found" page with the text gone.
+func TestTimeEntryRemovedMeanwhileKeepsText(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	now := time.Now()
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {day(now)}, "hours": {"2"}}), http.StatusSeeOther, "log")
+	var id int64
+	if err := te.db.Read.QueryRow(`SELECT id FROM msp_time_entries`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	sid := strconv.FormatInt(id, 10)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries/"+sid+"/delete", nil), http.StatusSeeOther, "the other tab removes it")
+	for lang, want := range map[string]string{"tr": "bu arada silindi", "en": "was removed meanwhile", "ar": "أُزيل سجل الوقت هذا في هذه الأثناء"} {
+		typed := "yedekleme kontrolü " + lang
+		r := te.oper.Post("/app/msp/time/entries/"+sid+"/edit?lang="+lang, url.Values{"day": {day(now)}, "hours": {"3"}, "note": {typed}})
+		if r.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s: change of a removed entry: %d", lang, r.StatusCode)
+		}
+		d := r.Doc(t)
+		if got := d.Find("#entry-closed").Text(); !strings.Contains(got, want) {
+			t.Errorf("%s: the notice says %q", lang, got)
+		}
+		if v, _ := d.Find("#te-note").Attr("value"); v != typed {
+			t.Errorf("%s: the typed note is gone: %q", lang, v)
+		}
+		if h, _ := d.Find("#te-hours").Attr("value"); h != "3" {
+			t.Errorf("%s: the typed hours are gone: %q", lang, h)
+		}
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_time_entries`); n != 0 {
+		t.Fatalf("%d entries after changing a removed one", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -479,6 +480,14 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &mc) {
 			status, closed = http.StatusConflict, closedMessage(c, mc)
 			errs = map[string]string{"day": closed}
+		}
+		if fault.KindOf(err) == fault.KindNotFound && !web.WantsJSON(r) {
+			// Removed meanwhile (another tab, someone else): what was typed stays on the screen,
+			// read-only, under a notice saying so, instead of a bare "not found".
+			d := &entryPage{views: viewsOf(c), E: &Entry{ID: pathID(r, "id")}, In: in, Back: back(r, "/app/msp/time"),
+				Closed: c.T("msp_time.entry.deleted")}
+			h.page(w, r, http.StatusNotFound, "time_entry", c.T("msp_time.entry.edit_title"), d, nil)
+			return
 		}
 		if errs == nil {
 			h.Render.Fail(w, r, err)

@@ -237,6 +237,7 @@ func (h *Handler) Calendar(w http.ResponseWriter, r *http.Request) {
 // form is the campaign form as shown.
 type form struct {
 	ID       int64
+	Gone     bool // the campaign being edited was deleted meanwhile: Values are what was typed
 	Values   url.Values
 	Errors   map[string]string
 	Weekdays []int
@@ -323,6 +324,12 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	cp := &Campaign{}
 	if r.PathValue("id") != "" {
 		old, err := h.campaign(r)
+		if fault.KindOf(err) == fault.KindNotFound && !web.WantsJSON(r) {
+			// Deleted meanwhile (another tab, someone else): what was typed comes back as a new
+			// campaign's form under a notice saying so, instead of a bare "not found".
+			h.showForm(w, r, http.StatusNotFound, &form{Values: r.PostForm, Gone: true})
+			return
+		}
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
