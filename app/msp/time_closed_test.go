@@ -29,10 +29,10 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	edit := "/app/msp/time/entries/" + strconv.FormatInt(id, 10) + "/edit"
-	for _, s := range []struct{ lang, month, none, title409 string }{
-		{"tr", "Kas", "kimse tarafından yeniden açılamaz", "Bu arada değiştirildi"},
-		{"en", "Nov", "cannot be reopened, not even by an owner", "Changed in the meantime"},
-		{"ar", "نوفمبر", "لا يمكن إعادة فتح شهر مغلق", "تم التغيير في هذه الأثناء"},
+	for _, s := range []struct{ lang, month, none, title409, closed string }{
+		{"tr", "Kas", "kimse tarafından yeniden açılamaz", "Bu arada değiştirildi", "faturalama için kapandı"},
+		{"en", "Nov", "cannot be reopened, not even by an owner", "Changed in the meantime", "closed for billing"},
+		{"ar", "نوفمبر", "لا يمكن إعادة فتح شهر مغلق", "تم التغيير في هذه الأثناء", "أُغلق هذا الشهر للفوترة"},
 	} {
 		typed := "düzeltme: " + s.lang
 		r := te.owner.Post(edit+"?lang="+s.lang, url.Values{"day": {day(now)}, "hours": {"3"}, "note": {typed}})
@@ -43,12 +43,12 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 		if strings.Contains(r.Body, s.title409) {
 			t.Errorf("%s: the refusal is titled %q", s.lang, s.title409)
 		}
-		field := d.Find("#te-day-error").Text()
-		if !strings.Contains(field, s.none) || !strings.Contains(field, s.month) || !strings.Contains(field, strconv.Itoa(old.Year())) {
-			t.Errorf("%s: the day's error %q does not say the month is closed and that nobody reopens it", s.lang, field)
+		notice := d.Find("#entry-closed").Text()
+		if !strings.Contains(notice, s.none) || !strings.Contains(notice, s.month) || !strings.Contains(notice, strconv.Itoa(old.Year())) {
+			t.Errorf("%s: the notice above the form %q does not say which month closed and that nobody reopens it", s.lang, notice)
 		}
-		if d.Find("#entry-closed").Text() != field {
-			t.Errorf("%s: the notice above the form %q", s.lang, d.Find("#entry-closed").Text())
+		if field := d.Find("#te-day-error").Text(); !strings.Contains(field, s.closed) {
+			t.Errorf("%s: the day's error %q", s.lang, field)
 		}
 		if v, _ := d.Find("#te-note").Attr("value"); v != typed {
 			t.Errorf("%s: the typed note is gone: %q", s.lang, v)
@@ -58,8 +58,9 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 		}
 		// The form opened on such an entry says the same before anything is typed.
 		g := te.owner.Get(edit + "?lang=" + s.lang)
-		if g.StatusCode != http.StatusConflict || !strings.Contains(g.Doc(t).Find("#te-day-error").Text(), s.none) {
-			t.Errorf("%s: the form of a closed month's entry: %d %q", s.lang, g.StatusCode, g.Doc(t).Find("#te-day-error").Text())
+		if g.StatusCode != http.StatusConflict || !strings.Contains(g.Doc(t).Find("#entry-closed").Text(), s.none) ||
+			!strings.Contains(g.Doc(t).Find("#te-day-error").Text(), s.closed) {
+			t.Errorf("%s: the form of a closed month's entry: %d %q", s.lang, g.StatusCode, g.Doc(t).Find("#entry-closed").Text())
 		}
 	}
 	var minutes int

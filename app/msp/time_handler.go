@@ -457,7 +457,7 @@ func (h *TimeHandler) EditTime(w http.ResponseWriter, r *http.Request) {
 		var mc *MonthClosedError
 		errors.As(monthClosed(e.Day), &mc)
 		d.Closed = closedMessage(c, mc)
-		status, errs = http.StatusConflict, map[string]string{"day": d.Closed}
+		status, errs = http.StatusConflict, map[string]string{"day": c.T("msp_time.err.month_closed", CloseDay)}
 	}
 	h.page(w, r, status, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
 }
@@ -478,8 +478,9 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 		// what was typed, says so beside the day, rather than a bare conflict page.
 		var mc *MonthClosedError
 		if errors.As(err, &mc) {
+			// The whole story above the form; beside the day, the short reason.
 			status, closed = http.StatusConflict, closedMessage(c, mc)
-			errs = map[string]string{"day": closed}
+			errs = map[string]string{"day": c.T("msp_time.err.month_closed", CloseDay)}
 		}
 		if fault.KindOf(err) == fault.KindNotFound && !web.WantsJSON(r) {
 			// Removed meanwhile (another tab, someone else): what was typed stays on the screen,
