@@ -41,6 +41,10 @@ func TestBrowserMSPDashboard(t *testing.T) {
 			}
 			checkFits(t, b)
 			b.shot("dashboard-msp-" + size.name + "-" + lang)
+			// The ticket list its SLA card opens, with the clocks' "… used" in the page's form.
+			b.open("/app/msp/tickets/?sla=risk&lang=" + lang)
+			checkFits(t, b)
+			b.shot("tickets-sla-risk-" + size.name + "-" + lang)
 		}
 	}
 }

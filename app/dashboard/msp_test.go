@@ -217,6 +217,13 @@ func TestDashboardMSP(t *testing.T) {
 	if got := text(ar.Find(`[data-card="msp-sla"] .card-meta`)); got != "تذكرة واحدة تجاوزت موعدها" {
 		t.Errorf("Arabic SLA meta %q", got)
 	}
+	// The amber clock's share used (49.5 of 60 min) in each language's one percent form.
+	for lang, want := range map[string]string{"ar": "استُهلك \u206682%\u2069", "tr": "%82 kullanıldı", "en": "82% used", "de": "82\u00a0% verbraucht"} {
+		d := viewer.Get("/app/?lang=" + lang).Doc(t)
+		if got := d.Find(`#msp-risk li[data-sla-state="amber"] .sla-clock`).Text(); !strings.Contains(got, want) {
+			t.Errorf("%s amber clock %q, want %q", lang, got, want)
+		}
+	}
 }
 
 // TestDashboardWithoutMSP: a business without the MSP module sees none of it.

@@ -95,10 +95,17 @@ func (p *Printer) arg(a any) any {
 	case Money:
 		return p.Money(x.Amount, x.Currency)
 	case Pct:
-		if x.Signed {
-			return p.SignedPercent(x.V, x.Decimals)
+		d := x.Decimals
+		if d < 0 { // as few decimals as the value needs, at most two (as Num)
+			d = 0
+			for d < 2 && x.V*pow10(d) != float64(int64(x.V*pow10(d))) {
+				d++
+			}
 		}
-		return p.Percent(x.V, x.Decimals)
+		if x.Signed {
+			return p.SignedPercent(x.V, d)
+		}
+		return p.Percent(x.V, d)
 	case Count:
 		return p.Plural(x.Key, x.N)
 	case When:

@@ -156,7 +156,7 @@ func writeSLAClock(b *strings.Builder, l *listLabels, s SLAShown) {
 	case c.DueOK:
 		b.WriteString(esc(p.T("sla.clock."+k+".due", p.DateTime(c.Due))))
 		b.WriteString(" · ")
-		b.WriteString(esc(p.T("sla.clock.used", c.Percent)))
+		b.WriteString(esc(p.T("sla.clock.used", p.Percent(float64(c.Percent), 0))))
 	default:
 		b.WriteString(esc(l.t("sla.clock." + k + ".no_hours")))
 	}

@@ -160,7 +160,7 @@ func TestSLAClocksOnTicketPages(t *testing.T) {
 	}
 	doc := r.Doc(t)
 	row := func(id int64) string { return `tr[data-ticket="` + itoa(id) + `"] .sla-clock` }
-	if st, txt := state(doc, row(amber.ID)); st != "amber" || !strings.HasPrefix(txt, "Reply by") || !strings.Contains(txt, "83 % used") {
+	if st, txt := state(doc, row(amber.ID)); st != "amber" || !strings.HasPrefix(txt, "Reply by") || !strings.Contains(txt, "83% used") {
 		t.Errorf("amber row: %s %q", st, txt)
 	}
 	if st, txt := state(doc, row(red.ID)); st != "breached" || !strings.HasPrefix(txt, "Reply overdue since") {

@@ -168,6 +168,18 @@ func (r Rec) Summary() []i18n.Phrase {
 				args[0] = i18n.Pct{V: n, Decimals: 1, Signed: true}
 			}
 		}
+		if strings.HasPrefix(r.Key, "sla.rec_") && len(args) > 2 {
+			// An SLA warning's summary: the ticket, its subject and the share of the target used,
+			// written as the page's language writes a percentage.
+			switch n := args[2].(type) {
+			case int64:
+				args[2] = i18n.Pct{V: float64(n)}
+			case float64:
+				args[2] = i18n.Pct{V: n, Decimals: -1}
+			case i18n.Num:
+				args[2] = i18n.Pct{V: n.V, Decimals: n.Decimals}
+			}
+		}
 		if r.Day != "" {
 			args = append([]any{i18n.Day(r.Day)}, args...)
 		}
@@ -185,7 +197,7 @@ func (r Rec) Summary() []i18n.Phrase {
 		case "no_match":
 			out = append(out, i18n.P("words.rec.no_match"))
 		case "competitor":
-			out = []i18n.Phrase{i18n.P("words.rec.competitor", r.what(), i18n.Num{V: r.Pct, Decimals: -1})}
+			out = []i18n.Phrase{i18n.P("words.rec.competitor", r.what(), i18n.Pct{V: r.Pct, Decimals: -1})}
 		case "estimate":
 			out = append(out, i18n.P("words.rec.estimate", i18n.Num{V: r.Area, Decimals: -1}, joinNames(r.Names),
 				i18n.Num{V: r.WasteLo, Decimals: -1}, i18n.Num{V: r.WasteHi, Decimals: -1},
