@@ -26,16 +26,17 @@ type onceForm struct {
 
 // onceEnv is a tenant with an owner and one conversation, the ground the create forms stand on.
 type onceEnv struct {
-	e     *apptest.Env
-	owner *apptest.Client
-	conv  int64
+	e      *apptest.Env
+	owner  *apptest.Client
+	conv   int64
+	ticket string // a ticket on the conversation (its replies go to the customer)
 }
 
 func newOnceEnv(t *testing.T) *onceEnv {
 	t.Helper()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "en")
-	e.Set("acme", map[string]string{"modules": "sales,inventory,msp,seasonal"})
+	e.Set("acme", map[string]string{"modules": "sales,repair,inventory,msp,seasonal"})
 	owner := e.User("acme", "olga", "owner")
 	r := owner.Post("/app/inbox/new/", url.Values{"name": {"Ayşe"}, "phone": {"0532 111 22 33"}, "channel": {"call"}, "body": {"Parke fiyatı?"}})
 	if r.StatusCode != http.StatusSeeOther {
@@ -45,7 +46,12 @@ func newOnceEnv(t *testing.T) *onceEnv {
 	if err != nil {
 		t.Fatalf("new conversation at %q", r.Header.Get("Location"))
 	}
-	return &onceEnv{e: e, owner: owner, conv: conv}
+	r = owner.Post("/app/msp/tickets/new", url.Values{"conversation_id": {strconv.FormatInt(conv, 10)}, "subject": {"Yazıcı"}, "priority": {"p3"}})
+	ticket := strings.Trim(strings.TrimPrefix(r.Header.Get("Location"), "/app/msp/tickets/"), "/")
+	if r.StatusCode != http.StatusSeeOther || ticket == "" {
+		t.Fatalf("ticket on the conversation: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	return &onceEnv{e: e, owner: owner, conv: conv, ticket: ticket}
 }
 
 // onceForms lists the create forms of the panel with their valid and refused posts.
@@ -114,12 +120,62 @@ func onceForms(o *onceEnv) []onceForm {
 			good:  func(n int) url.Values { return url.Values{"note": {"Not " + strconv.Itoa(n)}} },
 			bad:   url.Values{"note": {""}},
 			count: `SELECT count(*) FROM msp_ticket_events WHERE kind = 'note'`},
+		{name: "ticket reply", page: "/app/msp/tickets/" + o.ticket + "/", path: "/app/msp/tickets/" + o.ticket + "/reply",
+			good:  func(n int) url.Values { return url.Values{"reply": {"Yarın geliyoruz " + strconv.Itoa(n)}} },
+			bad:   url.Values{"reply": {" "}},
+			count: `SELECT count(*) FROM msp_ticket_events WHERE kind = 'reply'`},
 		{name: "time entry", page: "/app/msp/tickets/1/time", path: "/app/msp/time/entries",
 			good: func(n int) url.Values {
 				return url.Values{"ticket_id": {"1"}, "day": {time.Now().Format("2006-01-02")}, "hours": {"1"}, "note": {"iş " + strconv.Itoa(n)}}
 			},
 			bad:   url.Values{"ticket_id": {"1"}, "day": {time.Now().Format("2006-01-02")}, "hours": {"x"}},
 			count: `SELECT count(*) FROM msp_time_entries`},
+		{name: "stock counted", page: "/products/1/stock", path: "/products/1/stock/adjust",
+			good:  func(n int) url.Values { return url.Values{"counted": {strconv.Itoa(n)}, "reason": {"count"}} },
+			bad:   url.Values{"counted": {"3"}, "reason": {"other"}},
+			count: `SELECT count(*) FROM stock_movements`},
+		{name: "repair request", page: "/repair-requests/new", path: "/repair-requests/new",
+			good: func(n int) url.Values {
+				return url.Values{"description": {"Kırık " + strconv.Itoa(n)}, "urgency": {"medium"}, "status": {"open"}}
+			},
+			bad:   url.Values{"description": {""}, "urgency": {"medium"}, "status": {"open"}},
+			count: `SELECT count(*) FROM repair_requests`},
+		{name: "msp client", page: "/app/msp/clients/new", path: "/app/msp/clients/new",
+			good: func(n int) url.Values {
+				return url.Values{"name": {"Muhasebe " + strconv.Itoa(n)}, "contact_name": {"Selin"}}
+			},
+			bad:   url.Values{"name": {""}},
+			count: `SELECT count(*) FROM msp_clients`},
+		{name: "msp site", page: "/app/msp/sites/new?client=1", path: "/app/msp/sites/new",
+			good: func(n int) url.Values {
+				return url.Values{"client": {"1"}, "name": {"Ofis " + strconv.Itoa(n)}, "address": {"Moda Cad. 5"}}
+			},
+			bad:   url.Values{"client": {"1"}, "name": {""}},
+			count: `SELECT count(*) FROM msp_sites`},
+		{name: "msp device", page: "/app/msp/devices/new?client=1", path: "/app/msp/devices/new",
+			good: func(n int) url.Values {
+				return url.Values{"client": {"1"}, "kind": {"server"}, "name": {"DC0" + strconv.Itoa(n)}}
+			},
+			bad:   url.Values{"client": {"1"}, "kind": {"toaster"}, "name": {"Yazıcı"}},
+			count: `SELECT count(*) FROM msp_devices`},
+		{name: "msp contract", page: "/app/msp/contracts/new?client=1", path: "/app/msp/contracts/new",
+			good: func(n int) url.Values {
+				return url.Values{"client": {"1"}, "kind": {"block"}, "starts_on": {time.Now().Format("2006-01-02")}, "ends_on": {time.Now().AddDate(1, 0, 0).Format("2006-01-02")}, "hours": {"10"}, "price": {strconv.Itoa(1000 + n)}, "currency": {"TRY"}}
+			},
+			bad:   url.Values{"client": {"1"}, "kind": {"block"}, "starts_on": {"2027-13-40"}, "ends_on": {"2028-01-01"}, "hours": {"10"}, "price": {"1000"}, "currency": {"TRY"}},
+			count: `SELECT count(*) FROM msp_contracts`},
+		{name: "sla policy", page: "/app/msp/sla/", path: "/app/msp/sla/",
+			good: func(n int) url.Values {
+				return url.Values{"name": {"Altın " + strconv.Itoa(n)}, "calendar": {"always"}, "p1_response": {"1"}, "p1_resolution": {"2"}}
+			},
+			bad:   url.Values{"name": {""}, "calendar": {"always"}},
+			count: `SELECT count(*) FROM msp_sla_policies`},
+		{name: "seasonal date", page: "/app/seasonal/new", path: "/app/seasonal/new",
+			good: func(n int) url.Values {
+				return url.Values{"name": {"Festival " + strconv.Itoa(n)}, "rule": {"fixed"}, "month": {"5"}, "day": {"10"}, "lead_days": {"7"}, "uplift_pct": {"60"}}
+			},
+			bad:   url.Values{"name": {" "}, "rule": {"fixed"}, "month": {"2"}, "day": {"30"}},
+			count: `SELECT count(*) FROM seasonal_campaigns`},
 		{name: "conversation", page: "/app/inbox/", path: "/app/inbox/new/",
 			good: func(n int) url.Values {
 				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {fmt.Sprintf("0532 222 %04d", n)}, "channel": {"call"}, "body": {"Merhaba"}}

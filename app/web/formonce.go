@@ -191,6 +191,26 @@ func Replay(w http.ResponseWriter, r *http.Request, a *AlreadySent) {
 	Redirect(w, r, SafeNext(a.Target, "/app/"))
 }
 
+// replayedRefusal answers a refusal (422, 409) of a form whose token was spent meanwhile as the
+// resend it is: two posts of one form at the same moment both pass ReadOnce's look-up, the first
+// creates, and the second would otherwise be refused by what the first changed (the slot it
+// booked is taken, the name it used exists) instead of leading to the first record.
+func replayedRefusal(w http.ResponseWriter, r *http.Request, status int) bool {
+	if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+		return false
+	}
+	c := FromContext(r.Context())
+	if c == nil || c.once.token == "" || c.once.spent || c.DB == nil {
+		return false
+	}
+	a, err := SentBefore(r.Context(), c.DB.Read)
+	if err != nil || a == nil {
+		return false
+	}
+	Replay(w, r, a)
+	return true
+}
+
 // PruneOnce deletes the tokens older than OnceKeep at now (the retention job calls it daily).
 func PruneOnce(ctx context.Context, db *tenantdb.DB, now time.Time) (int64, error) {
 	var n int64

@@ -295,6 +295,9 @@ func (r *Renderer) Has(page string) bool { _, ok := r.known[page]; return ok }
 
 // Render writes a full page, or only its "content" block for an htmx request that is not boosted.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, p *Page) {
+	if replayedRefusal(w, req, status) {
+		return
+	}
 	c := From(req)
 	r.fill(w, req, c, p)
 	t, ok := r.page(c.Lang, c.Loc, page)
@@ -312,6 +315,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 
 // Fragment renders one named template of a page (an htmx partial such as a list body).
 func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, page, name string, p *Page) {
+	if replayedRefusal(w, req, status) {
+		return
+	}
 	c := From(req)
 	r.fill(w, req, c, p)
 	t, ok := r.page(c.Lang, c.Loc, page)
@@ -470,6 +476,9 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int, d
 // errorPage renders the error page (the fragment for htmx), listing field errors when there are;
 // a caller that asked for JSON gets the same answer as problem details.
 func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status int, detail string, fields map[string]string) {
+	if replayedRefusal(w, req, status) {
+		return
+	}
 	if WantsJSON(req) {
 		writeStatusProblem(w, req, status, detail)
 		return
