@@ -234,3 +234,13 @@ func TestUnit(t *testing.T) {
 		}
 	}
 }
+
+// The numbers the two ways of writing read differently, and some they read alike.
+func TestReadsBothWays(t *testing.T) {
+	for s, want := range map[string]bool{"1.250": true, "1,250": true, "12.500": true, "999,999": true,
+		"1250": false, "0.125": false, "1.25": false, "1250.000": false, "1.250,50": false, "1.250.000": false, ".250": false, "1.2a0": false} {
+		if got := ReadsBothWays(s); got != want {
+			t.Errorf("ReadsBothWays(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

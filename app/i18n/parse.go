@@ -38,7 +38,7 @@ func ParseFixed(s string, decimals int) (int64, bool) {
 	if dec >= 0 {
 		intPart, frac = s[:dec], s[dec+1:]
 	}
-	if !groupedWell(intPart) {
+	if !GroupedWell(intPart) {
 		return 0, false
 	}
 	intPart = strings.NewReplacer(".", "", ",", "").Replace(intPart)
@@ -61,9 +61,9 @@ func ParseFixed(s string, decimals int) (int64, bool) {
 	return int64(n), true
 }
 
-// groupedWell reports whether the whole part uses one thousands separator in groups of three
+// GroupedWell reports whether the whole part uses one thousands separator in groups of three
 // ("1.250.000", "1,250"), or none.
-func groupedWell(s string) bool {
+func GroupedWell(s string) bool {
 	hasDot, hasComma := strings.Contains(s, "."), strings.Contains(s, ",")
 	if hasDot && hasComma {
 		return false
@@ -100,15 +100,32 @@ const QuantityDecimals = 3
 // caller decides whether zero is allowed.
 func ParseQuantity(s, lang string) (int64, bool) {
 	t := strings.TrimSpace(s)
-	if group := For(lang).style().group; group == "." || group == "," {
-		if strings.Count(t, ".")+strings.Count(t, ",") == 1 {
-			if pos := strings.Index(t, group); pos > 0 && len(t)-pos-1 == 3 && pos <= 3 && t[0] != '0' {
-				// "1.250" in Turkish: a thousands separator, not a decimal point.
-				t = t[:pos] + t[pos+1:]
-			}
-		}
+	if group := For(lang).style().group; (group == "." || group == ",") && ReadsBothWays(t) && strings.Contains(t, group) {
+		t = strings.Replace(t, group, "", 1) // "1.250" in Turkish: a thousands separator, not a decimal point
 	}
 	return ParseFixed(t, QuantityDecimals)
+}
+
+// ReadsBothWays reports whether s is a number that the two ways of writing numbers read
+// differently: one to three digits (not starting with 0), one '.' or ',', then exactly three
+// digits. "1.250" is one thousand two hundred fifty where the mark groups thousands and one and a
+// quarter where it is the decimal mark.
+func ReadsBothWays(s string) bool {
+	if strings.Count(s, ".")+strings.Count(s, ",") != 1 {
+		return false
+	}
+	pos := strings.IndexAny(s, ".,")
+	whole, frac := s[:pos], s[pos+1:]
+	return len(whole) >= 1 && len(whole) <= 3 && whole[0] != '0' && len(frac) == 3 && allDigits(whole) && allDigits(frac)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // QuantityValue writes thousandths back as a form value in lang that ParseQuantity reads back to

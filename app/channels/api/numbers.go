@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"highvibe/app/i18n"
 )
 
 // numberFormat is how an import's numbers are written. A JSON number is machine-written (a
@@ -58,16 +60,10 @@ func (nf numberFormat) read(v string, machine bool) (float64, string) {
 		switch {
 		case dots > 0 && commas > 0: // the last separator is the decimal one
 			dec = s[max(strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ','))]
+		case i18n.ReadsBothWays(s):
+			return 0, "api.row.number_ambiguous|" + v
 		case dots+commas == 1:
-			sep := byte('.')
-			if commas == 1 {
-				sep = ','
-			}
-			i := strings.IndexByte(s, sep)
-			if whole := s[:i]; len(s)-i-1 == 3 && len(whole) >= 1 && len(whole) <= 3 && whole[0] != '0' && digits(whole) && digits(s[i+1:]) {
-				return 0, "api.row.number_ambiguous|" + v
-			}
-			dec = sep
+			dec = s[strings.IndexAny(s, ".,")]
 		case dots > 1:
 			dec = ',' // "1.250.000": dots group, there is no decimal part
 		default:
@@ -82,10 +78,13 @@ func (nf numberFormat) read(v string, machine bool) (float64, string) {
 	if hasFrac && (frac == "" || !digits(frac)) {
 		return 0, wrong
 	}
-	if !grouped(whole, group) {
+	// The whole part: digits, grouped in threes by the one mark that is not the decimal one.
+	if !i18n.GroupedWell(whole) {
 		return 0, wrong
 	}
-	whole = strings.ReplaceAll(whole, string(group), "")
+	if whole = strings.ReplaceAll(whole, string(group), ""); !digits(whole) {
+		return 0, wrong
+	}
 	if whole == "" && !hasFrac {
 		return 0, wrong
 	}
@@ -94,23 +93,6 @@ func (nf numberFormat) read(v string, machine bool) (float64, string) {
 		return 0, wrong
 	}
 	return f, ""
-}
-
-// grouped: only digits, or digits grouped in threes by sep after a first group of one to three.
-func grouped(s string, sep byte) bool {
-	if strings.IndexByte(s, sep) < 0 {
-		return digits(s)
-	}
-	parts := strings.Split(s, string(sep))
-	if n := len(parts[0]); n < 1 || n > 3 || !digits(parts[0]) {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if len(p) != 3 || !digits(p) {
-			return false
-		}
-	}
-	return true
 }
 
 func digits(s string) bool {
