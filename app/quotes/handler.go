@@ -104,7 +104,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 // editorPage is the quote page: the editor while the revision is editable, the frozen view after.
 type editorPage struct {
 	Q         *Quote
-	Rows      []Line // the lines plus spare rows
+	Rows      []Row // the lines plus spare rows, or the rows of a refused save as sent
 	Products  []*crm.Product
 	Payment   []*Snippet
 	Warranty  []*Snippet
@@ -120,15 +120,13 @@ type editorPage struct {
 	lang      string             // the panel's language: how a quantity is written into the form
 }
 
-// Qty, Price and Rate write stored numbers back into the form.
+// Qty writes a stored quantity as the frozen view shows it.
 func (e *editorPage) Qty(v int64) string {
 	if v == 0 {
 		return ""
 	}
-	return i18n.QuantityValue(v, e.lang)
+	return quantityValue(v, e.lang)
 }
-func (e *editorPage) Price(v int64) string { return fixedOrEmpty(v, 2) }
-func (e *editorPage) Rate(v int64) string  { return fixed(v, 2) }
 
 func fixedOrEmpty(v int64, d int) string {
 	if v == 0 {
@@ -137,7 +135,9 @@ func fixedOrEmpty(v int64, d int) string {
 	return fixed(v, d)
 }
 
-func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, errs map[string]string) {
+// editor writes the quote page; sent, after a refused save, is the form as it came (its rows and
+// validity date are shown exactly as typed).
+func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, sent *Input, errs map[string]string) {
 	c := web.From(r)
 	ctx := r.Context()
 	d := &editorPage{lang: c.Lang, Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
@@ -166,10 +166,17 @@ func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d.Rows = append(d.Rows, q.Lines...)
-	if q.Editable() {
-		for range 3 {
-			d.Rows = append(d.Rows, Line{Kind: "product", VATRate: DefaultVAT})
+	if sent != nil {
+		d.Rows = sentRows(*sent)
+		d.Until = sent.ValidUntil
+	} else {
+		for _, l := range q.Lines {
+			d.Rows = append(d.Rows, rowOf(l, c.Lang))
+		}
+		if q.Editable() {
+			for range 3 {
+				d.Rows = append(d.Rows, rowOf(Line{Kind: "product", VATRate: DefaultVAT}, c.Lang))
+			}
 		}
 	}
 	if q.Status == "sent" || q.Status == "accepted" || q.Status == "approved" {
@@ -192,7 +199,7 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.editor(w, r, http.StatusOK, q, nil)
+	h.editor(w, r, http.StatusOK, q, nil, nil)
 }
 
 // New is POST /app/quotes/new: "Teklif hazırla" on a conversation starts an empty draft;
@@ -274,7 +281,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		typed(cur, in)
-		h.editor(w, r, http.StatusUnprocessableEntity, cur, errs)
+		h.editor(w, r, http.StatusUnprocessableEntity, cur, &in, errs)
 		return
 	}
 	if err != nil {
@@ -289,31 +296,18 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 
-// typed shows the form as the person typed it after a refused save (numbers that parse, names as
-// typed), so nothing they wrote is lost.
+// typed puts the header fields of a refused save into the quote the page shows (the rows go to
+// the page as sent), so nothing the person wrote is lost.
 func typed(q *Quote, in Input) {
-	q.Lines = q.Lines[:0]
-	for _, li := range in.Lines {
-		if li.empty() {
-			continue
-		}
-		l := Line{Kind: li.Kind, Name: li.Name, Unit: li.Unit, Reason: li.Reason, VATRate: DefaultVAT}
-		l.ProductID, _ = strconv.ParseInt(li.ProductID, 10, 64)
-		l.Quantity, _ = ParseQuantity(li.Quantity, in.Typed)
-		l.UnitPrice, _ = ParseMoney(li.UnitPrice)
-		l.Percent, _ = ParseRate(li.Percent)
-		l.Discount, _ = ParseRate(li.Discount)
-		if v, ok := ParseRate(li.VAT); ok {
-			l.VATRate = v
-		}
-		q.Lines = append(q.Lines, l)
-	}
 	if oneOf(in.Language, Languages) {
 		q.Language = in.Language
 	}
 	q.CustomerName, q.Note = in.CustomerName, in.Note
-	if t, err := time.Parse("2006-01-02", in.ValidUntil); err == nil {
-		q.ValidUntil = t.UnixMilli()
+	if id, err := strconv.ParseInt(in.PaymentSnippet, 10, 64); err == nil {
+		q.PaymentSnippet = id
+	}
+	if id, err := strconv.ParseInt(in.WarrantySnippet, 10, 64); err == nil {
+		q.WarrantySnippet = id
 	}
 }
 
