@@ -77,7 +77,8 @@ type formData struct {
 // lineRow is one product line of the order form.
 type lineRow struct {
 	N                 int
-	Product, Quantity string
+	Product, Quantity string // as stored, or as sent by a refused save
+	Error             string // the line's message when it was refused
 }
 
 // inventoryOn says whether the request's tenant counts stock (module inventory).
@@ -284,11 +285,11 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 			mk("company", "text", false, nil), mk("city", "text", false, nil), mk("notes", "textarea", false, nil)}, nil
 	case "orders":
 		return []field{mk("customer_id", "select", true, custs), mk("lead_id", "number", false, nil),
-			mk("status", "select", true, statusOptions(c, ent, OrderStatuses)), mk("total", "number", true, nil), mk("currency", "text", true, nil),
+			mk("status", "select", true, statusOptions(c, ent, OrderStatuses)), mk("total", "decimal", true, nil), mk("currency", "text", true, nil),
 			mk("ordered_at", "date", false, nil), mk("description", "textarea", false, nil)}, nil
 	case "invoices":
 		return []field{mk("customer_id", "select", true, custs), mk("order_id", "number", false, nil), mk("number", "text", false, nil),
-			mk("status", "select", true, statusOptions(c, ent, InvoiceStatuses)), mk("amount", "number", true, nil), mk("currency", "text", true, nil),
+			mk("status", "select", true, statusOptions(c, ent, InvoiceStatuses)), mk("amount", "decimal", true, nil), mk("currency", "text", true, nil),
 			mk("issued_at", "date", false, nil), mk("paid_at", "date", false, nil)}, nil
 	default:
 		urg := make([]Option, 0, 4)
@@ -522,11 +523,22 @@ func readLines(v map[string]string, lang string, errs map[string]string) []Order
 		qty, okQty := ParseQuantity(q, lang)
 		if !okID || id == 0 || !okQty {
 			errs["lines"] = "inventory.err.line"
+			errs[fmt.Sprintf("line_%d", i)] = "inventory.err.line" // shown at that line
 			continue
 		}
 		out = append(out, OrderLine{ProductID: id, Quantity: qty})
 	}
 	return out
+}
+
+// lineErrors reports whether a line of the order form carries its own message.
+func lineErrors(ls []lineRow) bool {
+	for _, l := range ls {
+		if l.Error != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // orderLines fills the order form's product lines: the ones in v, then empty rows to add more.
@@ -551,9 +563,15 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 		}
 	}
 	for i := 1; i <= min(MaxLines, last+3); i++ {
-		d.Lines = append(d.Lines, lineRow{N: i, Product: v[fmt.Sprintf("line_product_%d", i)], Quantity: v[fmt.Sprintf("line_qty_%d", i)]})
+		l := lineRow{N: i, Product: v[fmt.Sprintf("line_product_%d", i)], Quantity: v[fmt.Sprintf("line_qty_%d", i)]}
+		if k, ok := errs[fmt.Sprintf("line_%d", i)]; ok {
+			l.Error = c.T(k)
+		}
+		d.Lines = append(d.Lines, l)
 	}
-	if k, ok := errs["lines"]; ok {
+	// A line's own message stands at that line; the block's message is for what belongs to no
+	// one line (too many lines, a product the catalog no longer has).
+	if k, ok := errs["lines"]; ok && (k != "inventory.err.line" || !lineErrors(d.Lines)) {
 		if k == "inventory.err.too_many_lines" {
 			d.LinesError = c.T(k, MaxLines)
 		} else {
