@@ -259,9 +259,9 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 		m, okM := parseCount(in.Minutes)
 		switch {
 		case !okH:
-			f.Add("hours", "msp_time.err.number")
+			f.Add("hours", "msp_time.err.whole")
 		case !okM:
-			f.Add("minutes", "msp_time.err.number")
+			f.Add("minutes", "msp_time.err.whole")
 		case h < 0:
 			f.Add("hours", "msp_time.err.negative")
 		case m < 0:
