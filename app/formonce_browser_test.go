@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +89,94 @@ func TestBrowserDoubleClickCreatesOnce(t *testing.T) {
 	}
 	if flash := b.str(`document.querySelector('.flash').textContent`); flash != "Saved." {
 		t.Errorf("the page after two presses says %q, want the form's own %q (one post sent)", flash, "Saved.")
+	}
+}
+
+// TestBrowserComposerSendsOnce: the conversation's composer, which htmx posts and keeps on the
+// page. Two presses of "Send" while the first post is on its way send the reply once; the answer
+// gives the composer a fresh one-time token, so the next reply typed in it is sent too (not taken
+// for the first one posted again).
+func TestBrowserComposerSendsOnce(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	db := b.e.DB(app.DemoSlug)
+	b.viewport(1366, 900, false)
+	var conv int64
+	if err := db.Read.QueryRow(`SELECT id FROM conversations ORDER BY id LIMIT 1`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	page := "/app/inbox/" + strconv.FormatInt(conv, 10) + "/"
+	sent := func(body string) int {
+		t.Helper()
+		var n int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM messages WHERE conversation_id = ? AND body = ?`, conv, body).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const first, next = "Çift dokunuşla yazılan yanıt", "Sonraki yanıt"
+	const button = `form[data-composer] .composer-send`
+	b.open(page + "?lang=en")
+	b.run("type", chromedp.SendKeys(chromedp.CSS(`#body`), first))
+
+	paused := make(chan fetch.RequestID, 8)
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			paused <- e.RequestID
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	release := func(id fetch.RequestID) error {
+		_, err := chromedp.Run(b.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
+			return err
+		}))
+		return err
+	}
+	b.run("hold answers", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+			{URLPattern: "*" + page, RequestStage: fetch.RequestStageResponse}}})
+		return err
+	}))
+	b.eval(`document.querySelector('` + button + `').scrollIntoView({block: 'center'}), 0`)
+	x := b.eval(`(() => { const r = document.querySelector('` + button + `').getBoundingClientRect(); return r.left + r.width / 2 })()`)
+	y := b.eval(`(() => { const r = document.querySelector('` + button + `').getBoundingClientRect(); return r.top + r.height / 2 })()`)
+	b.run("first press", chromedp.MouseClickXY(x, y))
+	var held fetch.RequestID
+	select {
+	case held = <-paused:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the first post never left the browser")
+	}
+	b.run("second press", chromedp.MouseClickXY(x, y))
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case id := <-paused:
+				_ = release(id)
+			case <-done:
+				return
+			}
+		}
+	}()
+	defer close(done)
+	_ = release(held)
+	b.waitFor("the reply in the thread", `document.querySelector('#timeline').textContent.includes('`+first+`') && !!document.querySelector('#composer-status .is-ok')`)
+	if n := sent(first); n != 1 {
+		t.Fatalf("two presses sent the reply %d times", n)
+	}
+
+	// The next reply, in the same composer: sent, with the composer's own "sent" line.
+	b.waitFor("the composer emptied", `document.querySelector('#body').value === ''`)
+	b.run("type the next", chromedp.SendKeys(chromedp.CSS(`#body`), next))
+	b.run("send the next", chromedp.Click(chromedp.CSS(button)))
+	b.waitFor("the next reply in the thread", `document.querySelector('#timeline').textContent.includes('`+next+`')`)
+	if n := sent(next); n != 1 {
+		t.Fatalf("the next reply was sent %d times, want once", n)
+	}
+	if s := b.str(`document.querySelector('#composer-status').textContent`); strings.Contains(s, "already sent") {
+		t.Errorf("the next reply was answered as the first one sent again: %q", s)
 	}
 }

@@ -48,6 +48,17 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
+		// The form's one-time token, in the multipart body the panel's middleware does not read.
+		if a, err := web.ReadOnce(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		} else if a != nil {
+			web.Replay(w, r, a)
+			return
+		}
+		if h.resent(w, r, conv, nil) {
+			return
+		}
 		caption = strings.TrimSpace(r.FormValue("body"))
 		f, fh, err := r.FormFile("file")
 		if err != nil {
@@ -87,9 +98,9 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		Attach: func(ctx context.Context, tx *sql.Tx, messageID int64, cv *Conversation) error {
 			_, err := prep.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
 			return err
-		}}, "conversation_inbox")
+		}, Once: true}, "conversation_inbox")
 	if err != nil {
-		h.Render.Fail(w, r, err)
+		h.sendFailed(w, r, conv, err)
 		return
 	}
 	done := c.T("media.sent")
@@ -106,6 +117,27 @@ func (h *Handler) attachRefused(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	h.detail(w, r, id, status, web.Errors{"file": msg})
+}
+
+// resent answers an htmx post of a composer form that was sent before (web.Resent) or that a
+// post at the same moment sent (web.AlreadySent): as the first post was answered — the thread
+// redrawn — with the notice that nothing was sent twice. ok false: err is another error, not
+// answered yet.
+func (h *Handler) resent(w http.ResponseWriter, r *http.Request, conv *Conversation, err error) bool {
+	again := web.Resent(r) != nil || (web.IsHTMX(r) && web.AsAlreadySent(err) != nil)
+	if !again {
+		return false
+	}
+	h.composed(w, r, conv, web.From(r).T("form.already_sent"))
+	return true
+}
+
+// sendFailed answers a composer form whose message was not stored: sent before (answered as the
+// first time) or another error.
+func (h *Handler) sendFailed(w http.ResponseWriter, r *http.Request, conv *Conversation, err error) {
+	if !h.resent(w, r, conv, err) {
+		h.Render.Fail(w, r, err)
+	}
 }
 
 // composed answers a message the composer put into the conversation: the composer part redrawn

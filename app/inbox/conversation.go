@@ -33,6 +33,10 @@ type Change struct {
 	// Mentions are the members an internal note (Direction "system") names with @username: they
 	// are recorded with the note and told (app/notify).
 	Mentions []int64
+	// Once: the save comes from the composer, whose one-time token is spent with the message it
+	// writes, in the same transaction (web.SpendOnce): a second post of the same form writes —
+	// and sends — nothing.
+	Once bool
 }
 
 // ErrConflict says a scheduled message can no longer be withdrawn: it was already sent.

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Update applies one validated form save in one transaction with one action log (provider
@@ -41,6 +42,11 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 		}
 		if msgID, err = p.writeMessage(ctx, tx, s.Channels, convID, ch); err != nil {
 			return err
+		}
+		if msgID != 0 && ch.Once {
+			if err := web.SpendOnce(ctx, tx, msgID, conversationPage(convID)); err != nil {
+				return err
+			}
 		}
 		var mentioned []int64
 		if msgID != 0 && ch.Direction == "system" && len(ch.Mentions) > 0 {

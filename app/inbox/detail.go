@@ -61,6 +61,29 @@ type detailData struct {
 	Mentions    map[int64][]int64
 	MentionJSON string
 	memberList  []platform.Membership
+	// kept is what a refused post typed, shown again in its own form (keptIn: composer, template
+	// or attach) with its one-time token; the page's other forms start empty with fresh ones.
+	kept   url.Values
+	keptIn string
+}
+
+// Kept is the refused post's values when it came from form (composer, template, attach), else nil.
+func (d *detailData) Kept(form string) url.Values {
+	if form != d.keptIn {
+		return nil
+	}
+	return d.kept
+}
+
+// postedForm names the composer form a post to the conversation came from, by its address.
+func postedForm(path string) string {
+	switch {
+	case strings.HasSuffix(path, "/attach"):
+		return "attach"
+	case strings.HasSuffix(path, "/template"):
+		return "template"
+	}
+	return "composer"
 }
 
 // NoteHTML is an internal note's text with its mentions shown as the members' names.
@@ -220,7 +243,6 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		}
 	}
 	d.WhatsApp = WhatsAppLink(d.Lead.PhoneE164)
-	d.Window = h.window(c, conv, time.Now())
 	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -254,9 +276,13 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		title = c.T("inbox.unknown")
 	}
 	p := &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm}
+	if r.Method == http.MethodPost {
+		d.kept, d.keptIn = r.PostForm, postedForm(r.URL.Path)
+	}
 	if draft := r.URL.Query().Get("draft"); r.Method == http.MethodGet && draft != "" && len([]rune(draft)) <= 4000 {
 		// The assistant's suggestion without script (POST …/suggest redirects here): prefilled, not sent.
 		p.Form = url.Values{"body": {draft}}
+		d.kept, d.keptIn = p.Form, "composer"
 	}
 	if d.Pane {
 		w.Header().Set("Vary", "HX-Request, HX-Target")
@@ -298,6 +324,7 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 		return nil, err
 	}
 	d.CanAttach = h.Media != nil
+	d.Window = h.window(c, conv, time.Now())
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err
@@ -460,11 +487,16 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	if _, err := ConversationByID(r.Context(), c.DB.Read, id); err != nil {
+	conv, err := ConversationByID(r.Context(), c.DB.Read, id)
+	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if h.resent(w, r, conv, nil) { // the composer's message, posted again: sent once
+		return
+	}
 	ch, errs := h.parseChange(r, c)
+	ch.Once = true
 	target := r.Header.Get("HX-Target")
 	inline := web.IsHTMX(r) && (target == "timeline" || strings.HasPrefix(target, "saved-"))
 	if errs.Any() {
@@ -486,7 +518,7 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.Svc.Update(r.Context(), c.Tenant.Slug, c.DB, id, ch); err != nil {
-		h.Render.Fail(w, r, err)
+		h.sendFailed(w, r, conv, err)
 		return
 	}
 	done := h.doneText(r, c, ch)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"highvibe/app/live"
 	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Outgoing is a message written by a person, the AI or the system into a conversation.
@@ -39,6 +41,9 @@ type Outgoing struct {
 	// in the conversation; the template travels with the message (its annotations), so a retry
 	// or a scheduled send still has it. Nil: free text only (outside the window the reply fails).
 	Template *TemplateUse
+	// Once: the message comes from a panel form (a template, a file) whose one-time token is
+	// spent in the message's transaction (web.SpendOnce), so a second post of it sends nothing.
+	Once bool
 }
 
 // TemplateUse names what an outbound message is for and the values of its template's body
@@ -57,12 +62,16 @@ const (
 )
 
 // AddMessage stores an outbound/system message with its action log in one transaction and starts
-// delivery (see addMessageTx). It exists for the assistant and the channels.
+// delivery (see addMessageTx). It exists for the assistant, the channels and the composer's
+// template and file forms (m.Once).
 func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantdb.DB, conversationID int64, m Outgoing, provider string) (int64, error) {
 	var id int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		id, err = addMessageTx(ctx, tx, s.Channels, conversationID, m, provider, true)
+		if err == nil && m.Once {
+			err = web.SpendOnce(ctx, tx, id, conversationPage(conversationID))
+		}
 		return err
 	})
 	if err != nil {
@@ -71,6 +80,9 @@ func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantd
 	s.publish(tenantSlug, live.Event{Kind: "message", ConversationID: conversationID, MessageID: id})
 	return id, nil
 }
+
+// conversationPage is the panel page of a conversation, where a sent form's answer leads.
+func conversationPage(id int64) string { return "/app/inbox/" + strconv.FormatInt(id, 10) + "/" }
 
 // addMessageTx inserts the message; withLog=false lets the conversation form write its one log row.
 // What happens to an outbound message is the channel's (reg): Deliver → queued + a JobDeliver job;

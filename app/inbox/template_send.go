@@ -63,6 +63,9 @@ func (h *Handler) SendTemplate(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if h.resent(w, r, conv, nil) {
+		return
+	}
 	win := h.window(c, conv, time.Now())
 	errs := web.Errors{}
 	var tpl *channel.ConfiguredTemplate
@@ -106,9 +109,9 @@ func (h *Handler) SendTemplate(w http.ResponseWriter, r *http.Request) {
 		body += ": " + strings.Join(params, " · ")
 	}
 	_, err = h.Svc.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, Outgoing{Direction: "outbound", AuthorKind: "user", AuthorUserID: c.UserID(),
-		AuthorName: c.User.Username, Body: body, Template: &TemplateUse{Purpose: tpl.Purpose, Params: params}}, "conversation_inbox")
+		AuthorName: c.User.Username, Body: body, Template: &TemplateUse{Purpose: tpl.Purpose, Params: params}, Once: true}, "conversation_inbox")
 	if err != nil {
-		h.Render.Fail(w, r, err)
+		h.sendFailed(w, r, conv, err)
 		return
 	}
 	done := c.T("inbox.template.sent")

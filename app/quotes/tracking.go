@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"highvibe/app/audit"
@@ -12,6 +13,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Link is the customer's tracking link of a revision: /q/<slug>.<token>, so the public page finds
@@ -23,7 +25,7 @@ func Link(origin, slug string, q *Quote) string {
 // Send puts an approved revision into its conversation as a message in the customer's language
 // carrying the tracking link (body made by text), on the conversation's channel, in one
 // transaction with: the revision marked sent, the conversation moved to "offer" (its lead to
-// "proposal") and an action log. Before approval it refuses (ErrNotApproved). Sending again
+// "proposal"), the send form's one-time token spent (web.SpendOnce) and an action log. Before approval it refuses (ErrNotApproved). Sending again
 // (a reminder) is allowed and records another message. attach, when set, runs in the same
 // transaction right after the message is stored (the quote's PDF joins the message as its file,
 // so the channel sends it with the link as caption); nil sends the link alone.
@@ -53,6 +55,11 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 			q.SentAt = now
 		}
 		q.Status, q.SentMessageID = "sent", msgID
+		// The send button's one-time token: a double tap or a resend after a timeout sends the
+		// quote once (a reminder is a new press, with a new token).
+		if err := web.SpendOnce(ctx, tx, msgID, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/"); err != nil {
+			return err
+		}
 		from, to, err := inbox.AdvanceState(ctx, tx, q.ConversationID, "offer")
 		if err != nil {
 			return err

@@ -24,6 +24,12 @@ import (
 // AlreadySent, and Fail answers it as the first answer did (the same page, with a short notice).
 // A post without a token (a page cached from before, a script) creates as it always did; a post
 // the room refuses (a field error) rolls back, so its token stays unspent for the corrected post.
+//
+// A form that htmx posts and keeps on the page (the conversation's composer: the answer swaps the
+// thread, the form stays) is answered in place, not sent to another page: its resend reaches the
+// handler, which finds it in Resent and answers as the first post was (the thread, with the
+// notice), and each answer that sent gives the form a fresh token out of band (formOnceRenew), so
+// the next message is a new form.
 
 // OnceField is the name of the hidden field that carries a form's one-time token.
 const OnceField = "form_once"
@@ -56,9 +62,10 @@ func validOnce(s string) bool {
 }
 
 // onceField renders the hidden field: the token of the form being shown again (a refused post's
-// values, so the corrected post carries the same token), else a fresh one.
+// values, so the corrected post carries the same token), else a fresh one. A string argument is
+// the field's id, for a form an htmx answer renews in place (formOnceRenew).
 func onceField(args ...any) template.HTML {
-	tok := ""
+	tok, id := "", ""
 	for _, a := range args {
 		switch v := a.(type) {
 		case url.Values:
@@ -69,19 +76,37 @@ func onceField(args ...any) template.HTML {
 			if v != nil && v.Form != nil {
 				tok = v.Form.Get(OnceField)
 			}
+		case string:
+			id = v
 		}
 	}
 	if !validOnce(tok) {
 		tok = NewOnceToken()
 	}
-	return template.HTML(`<input type="hidden" name="` + OnceField + `" value="` + tok + `">`)
+	return onceInput(tok, id, false)
+}
+
+// onceRenew renders a fresh token for the form whose field has id, swapped in out of band by an
+// htmx answer that leaves the form on the page: the next post of that form is a new one.
+func onceRenew(id string) template.HTML { return onceInput(NewOnceToken(), id, true) }
+
+func onceInput(tok, id string, oob bool) template.HTML {
+	attrs := ""
+	if id != "" {
+		attrs = ` id="` + template.HTMLEscapeString(id) + `"`
+	}
+	if oob {
+		attrs += ` hx-swap-oob="true"`
+	}
+	return template.HTML(`<input type="hidden" name="` + OnceField + `"` + attrs + ` value="` + tok + `">`)
 }
 
 // once is what a request knows about its form's token.
 type once struct {
-	token string // "" = the post carried none
-	form  string // the path it was posted to
-	spent bool   // SpendOnce recorded it in this request
+	token  string       // "" = the post carried none
+	form   string       // the path it was posted to
+	spent  bool         // SpendOnce recorded it in this request
+	resent *AlreadySent // an htmx form sent before, left to its handler to answer in place
 }
 
 // ReadOnce takes the one-time token of a panel post (parsed by CheckFormText, or by the handler
@@ -109,7 +134,23 @@ func ReadOnce(r *http.Request) (*AlreadySent, error) {
 	if tok == "" || c.DB == nil {
 		return nil, nil
 	}
-	return SentBefore(r.Context(), c.DB.Read)
+	a, err := SentBefore(r.Context(), c.DB.Read)
+	if a != nil && IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
+		// htmx swaps the answer into the page the form is on: only its handler knows that part.
+		// Should a handler not look (Resent), SpendOnce still refuses to create the record twice.
+		c.once.resent = a
+		return nil, nil
+	}
+	return a, err
+}
+
+// Resent returns the earlier post of this htmx form, whose token ReadOnce found spent, for the
+// handler to answer in place as it answered the first one; nil: the form was not sent before.
+func Resent(r *http.Request) *AlreadySent {
+	if c := FromContext(r.Context()); c != nil {
+		return c.once.resent
+	}
+	return nil
 }
 
 // AlreadySent is the error SpendOnce returns for a token spent before: the transaction that

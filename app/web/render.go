@@ -417,6 +417,9 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// formOnce is the hidden one-time token of a form that creates a record (formonce.go);
 		// given the page's .Form, a form shown again after a refusal keeps its token.
 		"formOnce": onceField,
+		// formOnceRenew is a fresh token for the form field of that id, swapped in out of band
+		// by an htmx answer that keeps the form on the page (the conversation's composer).
+		"formOnceRenew": onceRenew,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
