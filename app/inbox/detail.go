@@ -602,33 +602,42 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	in := Inbound{Name: strings.TrimSpace(r.PostForm.Get("name")), Phone: strings.TrimSpace(r.PostForm.Get("phone")),
 		Email: strings.TrimSpace(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
 		LeadSource: r.PostForm.Get("channel")}
-	var errs fault.Fields
+	// A refused post draws the inbox again with the form as typed and each message at its field:
+	// what a caller said on the phone is not lost to a typo in their number.
+	errs := web.Errors{}
 	if !slices.Contains(h.Svc.Channels.ByHand(), in.Channel) {
-		errs.Add("channel", "validation.choice")
+		errs.Add("channel", c.T("inbox.new.channel_required"))
 	}
 	if len([]rune(in.Name)) > 200 {
-		errs.Add("name", "validation.too_long", 200)
+		errs.Add("name", c.T("validation.too_long", 200))
 	}
 	if in.Phone != "" && NormalizePhone(in.Phone) == "" {
-		errs.Add("phone", "validation.phone")
+		errs.Add("phone", c.T("validation.phone"))
 	}
 	if in.Email != "" && (len(in.Email) > 254 || !strings.Contains(in.Email, "@") || strings.ContainsAny(in.Email, " <>")) {
-		errs.Add("email", "validation.email")
+		errs.Add("email", c.T("validation.email"))
 	}
 	if in.Name == "" && in.Phone == "" && in.Email == "" {
-		errs.Add("name", "inbox.new.contact_required")
+		errs.Add("name", c.T("inbox.new.contact_required"))
 	}
 	if in.Body == "" {
-		errs.Add("body", "validation.required")
+		errs.Add("body", c.T("validation.required"))
 	} else if len([]rune(in.Body)) > 4000 {
-		errs.Add("body", "validation.too_long", 4000)
+		errs.Add("body", c.T("validation.too_long", 4000))
 	}
-	if err := errs.Err(); err != nil {
-		h.Render.Fail(w, r, err)
+	if errs.Any() {
+		h.list(w, r, r.PostForm, errs)
 		return
 	}
 	res, err := h.Svc.Ingest(r.Context(), c.Tenant.Slug, c.DB, in)
 	if err != nil {
+		if fe := fault.As(err); fe != nil && len(fe.Fields) > 0 {
+			for _, f := range fe.Fields {
+				errs.Add(f.Field, c.T(f.Key, f.Args...))
+			}
+			h.list(w, r, r.PostForm, errs)
+			return
+		}
 		h.Render.Fail(w, r, err)
 		return
 	}

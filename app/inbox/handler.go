@@ -57,6 +57,21 @@ type listData struct {
 	WaitBusiness bool
 	// ExportBase is the export of these conversations with the same filters (export.Base).
 	ExportBase string
+	// NewForm and NewErrors are a refused "log a call or walk-in" post: what was typed, shown
+	// again in its form, and each field's message beside it (Handler.New).
+	NewForm   url.Values
+	NewErrors web.Errors
+}
+
+// NewFirst is the first field of the refused "log a call or walk-in" form that needs attention,
+// in form order (it takes the focus, so a phone scrolls down to it); "" when nothing was refused.
+func (d *listData) NewFirst() string {
+	for _, k := range []string{"name", "phone", "email", "channel", "body"} {
+		if d.NewErrors[k] != "" {
+			return k
+		}
+	}
+	return ""
 }
 
 // parseFilter reads and validates the inbox query string.
@@ -107,12 +122,17 @@ func parseFilter(c *web.Ctx, v url.Values, channels []string) (Filter, web.Error
 }
 
 // List renders /app/inbox/; htmx requests aimed at the results get only that fragment.
-func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) List(w http.ResponseWriter, r *http.Request) { h.list(w, r, nil, nil) }
+
+// list renders the inbox; newForm and newErrs, when set, are a refused post of its "log a call or
+// walk-in" form, drawn again with what was typed, under a 422.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Values, newErrs web.Errors) {
 	c := web.From(r)
 	v := r.URL.Query()
 	reg := h.Svc.Channels
 	f, errs := parseFilter(c, v, reg.Names())
-	d := &listData{F: f, Form: v, States: States, Channels: reg.Names(), NewChannels: reg.ByHand(), Icons: reg.Icons(), Names: map[int64]string{}}
+	d := &listData{F: f, Form: v, States: States, Channels: reg.Names(), NewChannels: reg.ByHand(), Icons: reg.Icons(), Names: map[int64]string{},
+		NewForm: newForm, NewErrors: newErrs}
 	p := &web.Page{Title: c.T("nav.inbox"), Nav: "inbox", Guide: "inbox", Data: d, Form: v}
 	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 		d.Members = members
@@ -134,6 +154,10 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	status := http.StatusOK
+	if newErrs.Any() {
+		status = http.StatusUnprocessableEntity
+		p.FlashErr = c.T("inbox.new.refused")
+	}
 	if errs.Any() {
 		p.Errors = errs
 		status = http.StatusUnprocessableEntity
