@@ -299,6 +299,11 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/msp/contracts/{id}/end", panel, auth.ManageSettings, h.MSPTime.EndContract},
 		{"GET /app/msp/time", panel, auth.ReadPanel, h.MSPTime.Timesheet},
 		{"GET /app/msp/time/export", panel, auth.ExportData, h.MSPTime.ExportTime},
+		// A month's billing: the team reads it; a closed month is reopened (with a reason) and
+		// closed again by an owner.
+		{"GET /app/msp/time/months/{month}", panel, auth.ReadPanel, h.MSPTime.Month},
+		{"POST /app/msp/time/months/{month}/reopen", panel, auth.ReopenBillingMonth, h.MSPTime.ReopenMonth},
+		{"POST /app/msp/time/months/{month}/close", panel, auth.ReopenBillingMonth, h.MSPTime.CloseMonth},
 		{"POST /app/msp/time/entries", panel, auth.WriteInbox, h.MSPTime.AddTime},
 		{"POST /app/msp/time/entries/{id}/delete", panel, auth.WriteInbox, h.MSPTime.DeleteTime},
 		{"GET /app/msp/time/entries/{id}/edit", panel, auth.WriteInbox, h.MSPTime.EditTime},

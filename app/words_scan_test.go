@@ -313,6 +313,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 			for _, id := range convs {
 				pages = append(pages, strings.Replace(path, "{id}", id, 1))
 			}
+		case strings.Contains(path, "{month}"): // a month's billing page: two months back, closed
+			now := time.Now()
+			pages = append(pages, strings.Replace(path, "{month}", time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, time.UTC).Format("2006-01"), 1))
 		case strings.Contains(path, "{id}"):
 			table := strings.ReplaceAll(strings.Trim(path[:strings.Index(path, "{id}")], "/"), "-", "_")
 			if id, ok := first[table]; ok {

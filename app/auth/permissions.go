@@ -19,17 +19,19 @@ const (
 	ManageAPIKeys         Permission = "manage_api_keys"        // API keys
 	ChangeAISettings      Permission = "change_ai_settings"     // staff only: provider, model, budget
 	ExportData            Permission = "export_data"            // list exports (CSV/XLSX), a person's data and erasing it (KVKK)
+	ReopenBillingMonth    Permission = "reopen_billing_month"   // reopen an MSP month closed for billing, and close it again
 	StaffOnly             Permission = "staff_only"             // platform-wide views (jobs, tenants)
 )
 
 // Permissions lists every permission in declaration order (for the route × role matrix test).
 var Permissions = []Permission{ReadPanel, WriteInbox, DecideRecommendations, RefreshKPI, ReadCRM, WriteCRM,
-	ManageSettings, ReadAISettings, ManageUsers, ManageAPIKeys, ChangeAISettings, ExportData, StaffOnly}
+	ManageSettings, ReadAISettings, ManageUsers, ManageAPIKeys, ChangeAISettings, ExportData, ReopenBillingMonth, StaffOnly}
 
 // grants is THE role matrix (guide: 02-roles.md). Staff users hold every permission in every tenant.
 var grants = map[string]map[Permission]bool{
 	"owner": {ReadPanel: true, WriteInbox: true, DecideRecommendations: true, RefreshKPI: true, ReadCRM: true,
-		WriteCRM: true, ManageSettings: true, ReadAISettings: true, ManageUsers: true, ManageAPIKeys: true, ExportData: true},
+		WriteCRM: true, ManageSettings: true, ReadAISettings: true, ManageUsers: true, ManageAPIKeys: true, ExportData: true,
+		ReopenBillingMonth: true},
 	"operator": {ReadPanel: true, WriteInbox: true, DecideRecommendations: true, RefreshKPI: true, ReadCRM: true, WriteCRM: true},
 	"viewer":   {ReadPanel: true, ReadCRM: true},
 }

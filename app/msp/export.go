@@ -2,7 +2,9 @@ package msp
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"highvibe/app/export"
@@ -56,6 +58,7 @@ func (h *Handler) ExportTickets(w http.ResponseWriter, r *http.Request) {
 
 // ExportTime is GET /app/msp/time/export (ExportData): time entries as CSV or XLSX — of the person
 // and week the timesheet shows (?user=, ?week=), or, without them, of everyone and every week.
+// The months the file holds are counted as exported (RecordExports).
 func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	q := r.URL.Query()
@@ -80,6 +83,9 @@ func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 	yes, no := c.T("export.yes"), c.T("export.no")
 	export.Send(w, r, h.Render, export.Table{List: "time-entries", Columns: cols, Filters: q}, func(ctx context.Context, emit export.Emit) error {
 		var after int64
+		// The months whose time the file holds: counted once it is written whole, so that
+		// reopening one of them warns that what was made from the file must be issued again.
+		months := map[string]bool{}
 		for {
 			es, err := listEntries(ctx, c.DB.Read, `e.id IN (SELECT e.id FROM msp_time_entries e WHERE e.id > ?`+where+` ORDER BY e.id LIMIT ?)`,
 				append(append([]any{after}, args...), exportPage)...)
@@ -88,6 +94,7 @@ func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 			}
 			for _, e := range es {
 				after = max(after, e.ID)
+				months[e.Day[:7]] = true
 				b := no
 				if e.Billable {
 					b = yes
@@ -97,7 +104,7 @@ func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			if len(es) < exportPage {
-				return nil
+				return RecordExports(ctx, c.DB, slices.Collect(maps.Keys(months)), timeActor(c))
 			}
 		}
 	})

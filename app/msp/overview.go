@@ -40,6 +40,9 @@ type Overview struct {
 	Month    string
 	ClosesOn string // YYYY-MM-DD
 	Billable int    // billable minutes logged for the month
+	// Reopened are the past months an owner reopened for corrections and has not closed again
+	// (YYYY-MM, oldest first): until then their time still changes, and their invoices wait.
+	Reopened []string
 	// Beyond is the part of Billable that no contract's hours include: time covered by no
 	// contract (or by a per-incident one) and time over a contract's monthly allowance.
 	Beyond int
@@ -158,6 +161,14 @@ func DashboardOverview(ctx context.Context, q Querier, now time.Time) (*Overview
 	o.Month = today[:7]
 	first, _ := time.Parse(time.DateOnly, o.Month+"-01")
 	o.ClosesOn = time.Date(first.Year(), first.Month()+1, CloseDay, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	reopened, err := ReopenedMonths(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for m := range reopened {
+		o.Reopened = append(o.Reopened, m)
+	}
+	sort.Strings(o.Reopened)
 	cs, err := Contracts(ctx, q, 0)
 	if err != nil {
 		return nil, err

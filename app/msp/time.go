@@ -22,7 +22,8 @@ const MaxEntryMinutes = 24 * 60
 
 // CloseDay is the day of the following month at whose end a month closes for billing: time for
 // November can be logged, and removed, until the end of 5 December (the tenant's zone); after
-// that the month's invoices are out and its time no longer changes.
+// that the month's invoices are out and its time no longer changes, unless an owner reopens the
+// month to correct it (ReopenMonth) until closing it again (CloseMonth).
 const CloseDay = 5
 
 // Entry is one stretch of time worked.
@@ -90,14 +91,16 @@ func FormatMinutes(p *i18n.Printer, m int) string {
 	return p.T("msp_time.dur.m", mm)
 }
 
-// MonthClosed reports whether the month holding day (YYYY-MM-DD) is closed for billing on today.
+// MonthClosed reports whether the month holding day (YYYY-MM-DD) is closed for billing on today
+// by the calendar. Whether its time still changes also depends on a reopening: decisions use
+// monthLocked (in the writing transaction) or LockedFunc (pages).
 func MonthClosed(day, today string) bool {
 	closes := closesOn(day)
 	return closes != "" && today > closes
 }
 
 // MonthClosedError is the refusal of a change to time of a month closed for billing (Month,
-// "2006-01"): its form says which month, since when, and that nobody reopens it, beside the day;
+// "2006-01"): its form says which month, since when, and that only an owner reopens it, beside the day;
 // callers outside the panel get the conflict with its short message.
 type MonthClosedError struct{ Month string }
 
@@ -230,8 +233,15 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 		f.Add("day", "validation.date")
 	case in.Day > today:
 		f.Add("day", "msp_time.err.future")
-	case MonthClosed(in.Day, today):
-		f.Add("day", "msp_time.err.month_closed", CloseDay)
+	}
+	if dayErr == nil && in.Day <= today {
+		locked, err := monthLocked(ctx, q, in.Day, today)
+		if err != nil {
+			return f, err
+		}
+		if locked {
+			f.Add("day", "msp_time.err.month_closed", CloseDay)
+		}
 	}
 	if strings.TrimSpace(in.Start) != "" || strings.TrimSpace(in.End) != "" {
 		sh, sm, okS := parseClock(in.Start)
@@ -342,7 +352,9 @@ func DeleteEntry(ctx context.Context, db *tenantdb.DB, id int64, owner bool, loc
 		if e.UserID != a.UserID && !owner {
 			return ErrNotYours
 		}
-		if MonthClosed(e.Day, time.Now().In(loc).Format(time.DateOnly)) {
+		if locked, err := monthLocked(ctx, tx, e.Day, time.Now().In(loc).Format(time.DateOnly)); err != nil {
+			return err
+		} else if locked {
 			return monthClosed(e.Day)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM msp_time_entries WHERE id = ?`, id); err != nil {
@@ -377,7 +389,9 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 		if in.Loc == nil {
 			in.Loc = time.Local
 		}
-		if MonthClosed(before.Day, in.Now.In(in.Loc).Format(time.DateOnly)) {
+		if locked, err := monthLocked(ctx, tx, before.Day, in.Now.In(in.Loc).Format(time.DateOnly)); err != nil {
+			return err
+		} else if locked {
 			return monthClosed(before.Day)
 		}
 		in.Ticket, in.TicketID, in.ClientID = "", before.TicketID, before.ClientID

@@ -10,7 +10,7 @@ import (
 )
 
 // A change to time of a month closed for billing is refused on the entry's own form, in the
-// person's language: which month, that nobody reopens it and what to do instead, beside the
+// person's language: which month, that only an owner reopens it and what to do instead, beside the
 // day, with what was typed still on the screen (read-only) — not a bare "Changed in the
 // meantime" page. A removal from an old page comes back to it with the same reason on top.
 func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
@@ -30,9 +30,9 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 	}
 	edit := "/app/msp/time/entries/" + strconv.FormatInt(id, 10) + "/edit"
 	for _, s := range []struct{ lang, month, none, title409, closed string }{
-		{"tr", "Kas", "kimse tarafından yeniden açılamaz", "Bu arada değiştirildi", "faturalama için kapandı"},
-		{"en", "Nov", "cannot be reopened, not even by an owner", "Changed in the meantime", "closed for billing"},
-		{"ar", "نوفمبر", "لا يمكن إعادة فتح شهر مغلق", "تم التغيير في هذه الأثناء", "أُغلق هذا الشهر للفوترة"},
+		{"tr", "Kas", "yalnızca işletme sahibi", "Bu arada değiştirildi", "faturalama için kapandı"},
+		{"en", "Nov", "Only an owner can reopen it", "Changed in the meantime", "closed for billing"},
+		{"ar", "نوفمبر", "لا يعيد فتحه إلا المالك", "تم التغيير في هذه الأثناء", "أُغلق هذا الشهر للفوترة"},
 	} {
 		typed := "düzeltme: " + s.lang
 		r := te.owner.Post(edit+"?lang="+s.lang, url.Values{"day": {day(now)}, "hours": {"3"}, "note": {typed}})
@@ -45,7 +45,7 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 		}
 		notice := d.Find("#entry-closed").Text()
 		if !strings.Contains(notice, s.none) || !strings.Contains(notice, s.month) || !strings.Contains(notice, strconv.Itoa(old.Year())) {
-			t.Errorf("%s: the notice above the form %q does not say which month closed and that nobody reopens it", s.lang, notice)
+			t.Errorf("%s: the notice above the form %q does not say which month closed and who reopens it", s.lang, notice)
 		}
 		if field := d.Find("#te-day-error").Text(); !strings.Contains(field, s.closed) {
 			t.Errorf("%s: the day's error %q", s.lang, field)
@@ -74,7 +74,7 @@ func TestTimeEntryClosedMonthSaysSo(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != back {
 		t.Fatalf("removal in a closed month: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
-	if got := te.owner.Get(back + "&lang=en").Doc(t).Find(".flash-error").Text(); !strings.Contains(got, "cannot be reopened") {
+	if got := te.owner.Get(back + "&lang=en").Doc(t).Find(".flash-error").Text(); !strings.Contains(got, "Only an owner can reopen it") {
 		t.Errorf("the page after a refused removal says %q", got)
 	}
 	if n := te.count(t, `SELECT count(*) FROM msp_time_entries`); n != 1 {

@@ -95,6 +95,9 @@ type sheetPage struct {
 	In               EntryInput
 	Closed           func(string) bool
 	ShowForm         bool
+	// Months are the week's months closed for billing (or reopened), for the notice above the
+	// sheet and its link to the month's billing page.
+	Months []weekMonth
 }
 
 // Timesheet is GET /app/msp/time?user=&week=: one person's week (Monday to Sunday) with the
@@ -149,7 +152,12 @@ func (h *TimeHandler) timesheet(w http.ResponseWriter, r *http.Request, status i
 	if d.In.Day == "" {
 		d.In.Day = d.Today
 	}
-	d.Closed = func(day string) bool { return MonthClosed(day, d.Today) }
+	var reopened map[string]*Reopen
+	if d.Closed, reopened, err = LockedFunc(r.Context(), c.DB.Read, d.Today); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Months = weekMonths(d.Sheet, d.Today, reopened)
 	h.page(w, r, status, "time_sheet", c.T("msp_time.sheet.title"), d, errs)
 }
 
@@ -370,7 +378,9 @@ func timePanel(r *http.Request, t *Ticket, backTo string) (*ticketTimePage, erro
 		return nil, err
 	}
 	d.In.Day = d.Today
-	d.Closed = func(day string) bool { return MonthClosed(day, d.Today) }
+	if d.Closed, _, err = LockedFunc(ctx, c.DB.Read, d.Today); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -403,7 +413,7 @@ type entryPage struct {
 }
 
 // closedMessage is the notice of a refused change to time of a closed month, in the person's
-// language: which month, the last day it could change and that nobody reopens it.
+// language: which month, the last day it could change and that only an owner reopens it.
 func closedMessage(c *web.Ctx, e *MonthClosedError) string {
 	on := e.ClosedOn()
 	if t, err := time.Parse(time.DateOnly, on); err == nil {
@@ -452,7 +462,12 @@ func (h *TimeHandler) EditTime(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &entryPage{views: viewsOf(c), E: e, In: entryInputOf(e, c.Zone()), Back: safeBack(r.URL.Query().Get("back"), entryBack(e))}
 	status, errs := http.StatusOK, map[string]string(nil)
-	if MonthClosed(e.Day, d.Today) {
+	locked, err := monthLocked(r.Context(), c.DB.Read, e.Day, d.Today)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if locked {
 		// The entry as it is, read-only, with why it no longer changes beside its day.
 		var mc *MonthClosedError
 		errors.As(monthClosed(e.Day), &mc)

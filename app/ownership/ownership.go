@@ -83,6 +83,10 @@ var Tables = []Table{
 	{"msp_contract_devices", "tenant", "msp"},
 	{"msp_time_entries", "tenant", "msp"},
 	{"msp_timers", "tenant", "msp"},
+	// Months closed for billing that an owner reopened (with the reason), and the exports of each
+	// month's time, whose documents must be issued again after a correction.
+	{"msp_month_reopens", "tenant", "msp"},
+	{"msp_month_exports", "tenant", "msp"},
 	// The assistant's category and priority proposals on tickets (their drafts wait in the approval queue).
 	{"msp_ticket_proposals", "tenant", "msp"},
 
