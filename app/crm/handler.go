@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"highvibe/app/export"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,9 @@ type listData struct {
 	Statuses      []Option
 	CanWrite      bool
 	ExportBase    string // the export's address with the page's filters (export.Base)
+	// Next is the address of the next, older page ("" on the last); First, on a later page, the
+	// address of the first (the newest records) with the same filters.
+	Next, First string
 }
 
 type formData struct {
@@ -133,19 +137,42 @@ func statusOptions(c *web.Ctx, entity string, set []string) []Option {
 	return out
 }
 
+// pageLinks are a list's links to its next page (after cursor next; "" when there is none) and,
+// on a later page, back to its first, keeping the page's filters.
+func pageLinks(base string, q url.Values, next string) (nextURL, firstURL string) {
+	keep := url.Values{}
+	for _, k := range []string{"q", "status", "urgency"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	if q.Get("after") != "" {
+		firstURL = base
+		if len(keep) > 0 {
+			firstURL += "?" + keep.Encode()
+		}
+	}
+	if next != "" {
+		keep.Set("after", next)
+		nextURL = base + "?" + keep.Encode()
+	}
+	return nextURL, firstURL
+}
+
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 	c := web.From(r)
 	q := r.URL.Query()
-	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
+	f := Filter{Q: q.Get("q"), Status: q.Get("status"), After: q.Get("after")}
 	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM),
 		ExportBase: export.Base("/"+ent+"/export", q)}
 	p := c.P
 	var err error
+	var next string
 	switch ent {
 	case "customers":
 		d.Columns = []string{c.T("crm.f.name"), c.T("crm.f.phone"), c.T("crm.f.email"), c.T("crm.f.company"), c.T("crm.f.city")}
 		var cs []Customer
-		if cs, err = Customers(r.Context(), c.DB, f); err == nil {
+		if cs, next, err = Customers(r.Context(), c.DB, f); err == nil {
 			for _, x := range cs {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []cell{textCell(x.Name), ltrCell(x.Phone), ltrCell(x.Email), textCell(x.Company), textCell(x.City)}})
 			}
@@ -157,7 +184,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		d.Statuses = statusOptions(c, ent, OrderStatuses)
 		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.total"), c.T("crm.f.ordered_at"), c.T("crm.f.description")}
 		var os []Order
-		if os, err = Orders(r.Context(), c.DB, f); err == nil {
+		if os, next, err = Orders(r.Context(), c.DB, f); err == nil {
 			for _, x := range os {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/orders/%d/", x.ID), []cell{ltrCell(strconv.FormatInt(x.ID, 10)), textCell(x.CustomerName),
 					wordCell(c.T("crm.status." + x.Status)), ltrCell(p.Money(x.Total, x.Currency)), ltrCell(listDate(p, x.OrderedAt)), textCell(x.Description)}})
@@ -170,7 +197,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		d.Statuses = statusOptions(c, ent, InvoiceStatuses)
 		d.Columns = []string{c.T("crm.f.number"), c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.amount"), c.T("crm.f.issued_at"), c.T("crm.f.paid_at")}
 		var vs []Invoice
-		if vs, err = Invoices(r.Context(), c.DB, f); err == nil {
+		if vs, next, err = Invoices(r.Context(), c.DB, f); err == nil {
 			for _, x := range vs {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/invoices/%d/", x.ID), []cell{ltrCell(x.Number), textCell(x.CustomerName),
 					wordCell(c.T("crm.status." + x.Status)), ltrCell(p.Money(x.Amount, x.Currency)), ltrCell(listDate(p, x.IssuedAt)), ltrCell(listDate(p, x.PaidAt))}})
@@ -183,7 +210,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		d.Statuses = statusOptions(c, ent, RepairStatuses)
 		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.urgency"), c.T("crm.f.status"), c.T("crm.f.description")}
 		var rs []RepairRequest
-		if rs, err = Repairs(r.Context(), c.DB, f); err == nil {
+		if rs, next, err = Repairs(r.Context(), c.DB, f); err == nil {
 			for _, x := range rs {
 				d.Rows = append(d.Rows, row{fmt.Sprintf("/repair-requests/%d/", x.ID), []cell{ltrCell(strconv.FormatInt(x.ID, 10)), textCell(x.CustomerName),
 					wordCell(c.T("crm.urgency." + x.Urgency)), wordCell(c.T("crm.status." + x.Status)), textCell(x.Description)}})
@@ -195,6 +222,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		return
 	}
 	d.Pill = slices.Index(d.Columns, c.T("crm.f.status"))
+	d.Next, d.First = pageLinks("/"+ent+"/", q, next)
 	h.Render.Render(w, r, http.StatusOK, "crm/list", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d})
 }
 

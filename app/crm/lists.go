@@ -5,18 +5,61 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
-// ListLimit caps a CRM list page; the search narrows bigger sets.
-const ListLimit = 200
+// PageSize is how many records a CRM list page shows; the page links to the next, older ones.
+const PageSize = 50
 
-// Filter narrows a CRM list: Q matches names, contact fields, numbers and descriptions.
+// Filter narrows a CRM list: Q matches names, contact fields, numbers and descriptions. After is
+// the cursor of a later page (Page.Next): the records that come after it in the list's order.
 type Filter struct {
 	Q, Status, Urgency string
+	After              string
+}
+
+// cursor is a place in a list ordered newest first by (key, id): key is the list's date (or the
+// id itself), written "key.id" (or "id") in the page's address.
+type cursor struct {
+	key, id int64
+	ok      bool
+}
+
+// parseCursor reads a cursor; anything else is the first page.
+func parseCursor(s string) cursor {
+	k, id, two := strings.Cut(s, ".")
+	a, err1 := strconv.ParseInt(k, 10, 64)
+	if !two {
+		return cursor{key: a, id: a, ok: err1 == nil && a > 0}
+	}
+	b, err2 := strconv.ParseInt(id, 10, 64)
+	return cursor{key: a, id: b, ok: err1 == nil && err2 == nil && b > 0}
+}
+
+// after is the condition for the records after c in the order (keyCol DESC, idCol DESC); keyCol
+// "" orders by the id alone.
+func (c cursor) after(keyCol, idCol string) (string, []any) {
+	switch {
+	case !c.ok:
+		return "", nil
+	case keyCol == "":
+		return ` AND ` + idCol + ` < ?`, []any{c.id}
+	}
+	return ` AND (` + keyCol + ` < ? OR (` + keyCol + ` = ? AND ` + idCol + ` < ?))`, []any{c.key, c.key, c.id}
+}
+
+// page cuts rows read one past PageSize to the page, and answers the cursor of the next page ("":
+// this is the last), made by at from the page's last row.
+func page[T any](rows []T, at func(T) string) ([]T, string) {
+	if len(rows) <= PageSize {
+		return rows, ""
+	}
+	rows = rows[:PageSize]
+	return rows, at(rows[len(rows)-1])
 }
 
 func like(q string) string {
@@ -66,12 +109,13 @@ func filterConds(f Filter, status string, cols ...string) (q string, args []any)
 	return q, args
 }
 
-// Customers lists customers, newest first.
-func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, error) {
+// Customers lists a page of customers, newest first, and the cursor of the next page.
+func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, string, error) {
 	cond, args := customerConds(f)
-	q := `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE 1=1` + cond
+	at, atArgs := parseCursor(f.After).after("", "id")
+	q := `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE 1=1` + cond + at
 	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, ListLimit)
+	args = append(append(args, atArgs...), PageSize+1)
 	var out []Customer
 	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var c Customer
@@ -82,9 +126,10 @@ func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, erro
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crm: list customers: %w", err)
+		return nil, "", fmt.Errorf("crm: list customers: %w", err)
 	}
-	return out, nil
+	out, next := page(out, func(c Customer) string { return strconv.FormatInt(c.ID, 10) })
+	return out, next, nil
 }
 
 // CustomerByID returns one customer or tenantdb.ErrNotFound.
@@ -101,14 +146,16 @@ func CustomerByID(ctx context.Context, db *tenantdb.DB, id int64) (*Customer, er
 	return &c, nil
 }
 
-// Orders lists orders with their customer's name, newest first.
-func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, error) {
+// Orders lists a page of orders with their customer's name, newest first, and the cursor of the
+// next page.
+func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, string, error) {
 	q := `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
 		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE 1=1`
 	cond, args := orderConds(f)
-	q += cond
+	at, atArgs := parseCursor(f.After).after("o.ordered_at", "o.id")
+	q += cond + at
 	q += ` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`
-	args = append(args, ListLimit)
+	args = append(append(args, atArgs...), PageSize+1)
 	var out []Order
 	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var o Order
@@ -119,9 +166,10 @@ func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crm: list orders: %w", err)
+		return nil, "", fmt.Errorf("crm: list orders: %w", err)
 	}
-	return out, nil
+	out, next := page(out, func(o Order) string { return fmt.Sprintf("%d.%d", o.OrderedAt, o.ID) })
+	return out, next, nil
 }
 
 // OrderByID returns one order or tenantdb.ErrNotFound.
@@ -139,14 +187,16 @@ func OrderByID(ctx context.Context, db *tenantdb.DB, id int64) (*Order, error) {
 	return &o, nil
 }
 
-// Invoices lists invoices with their customer's name, newest first.
-func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, error) {
+// Invoices lists a page of invoices with their customer's name, newest first, and the cursor of
+// the next page.
+func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, string, error) {
 	q := `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
 		FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1=1`
 	cond, args := invoiceConds(f)
-	q += cond
+	at, atArgs := parseCursor(f.After).after("i.issued_at", "i.id")
+	q += cond + at
 	q += ` ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`
-	args = append(args, ListLimit)
+	args = append(append(args, atArgs...), PageSize+1)
 	var out []Invoice
 	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var v Invoice
@@ -157,9 +207,10 @@ func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, error)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crm: list invoices: %w", err)
+		return nil, "", fmt.Errorf("crm: list invoices: %w", err)
 	}
-	return out, nil
+	out, next := page(out, func(v Invoice) string { return fmt.Sprintf("%d.%d", v.IssuedAt, v.ID) })
+	return out, next, nil
 }
 
 // InvoiceByID returns one invoice or tenantdb.ErrNotFound.
@@ -177,14 +228,15 @@ func InvoiceByID(ctx context.Context, db *tenantdb.DB, id int64) (*Invoice, erro
 	return &v, nil
 }
 
-// Repairs lists repair requests, newest first.
-func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, error) {
+// Repairs lists a page of repair requests, newest first, and the cursor of the next page.
+func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, string, error) {
 	q := `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
 		FROM repair_requests r LEFT JOIN customers c ON c.id = r.customer_id WHERE 1=1`
 	cond, args := repairConds(f)
-	q += cond
+	at, atArgs := parseCursor(f.After).after("", "r.id")
+	q += cond + at
 	q += ` ORDER BY r.id DESC LIMIT ?`
-	args = append(args, ListLimit)
+	args = append(append(args, atArgs...), PageSize+1)
 	var out []RepairRequest
 	err := tenantdb.EachRow(ctx, db.Read, q, args, func(rs *sql.Rows) error {
 		var r RepairRequest
@@ -195,9 +247,10 @@ func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, e
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crm: list repair requests: %w", err)
+		return nil, "", fmt.Errorf("crm: list repair requests: %w", err)
 	}
-	return out, nil
+	out, next := page(out, func(r RepairRequest) string { return strconv.FormatInt(r.ID, 10) })
+	return out, next, nil
 }
 
 // RepairByID returns one repair request or tenantdb.ErrNotFound.

@@ -312,7 +312,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs 
 	q := r.URL.Query()
 	if d.CanLink {
 		if d.CustomerQ = strings.TrimSpace(q.Get("customer_q")); d.CustomerQ != "" {
-			all, err := crm.Customers(r.Context(), c.DB, crm.Filter{Q: d.CustomerQ})
+			all, _, err := crm.Customers(r.Context(), c.DB, crm.Filter{Q: d.CustomerQ})
 			if err != nil {
 				h.Render.Fail(w, r, err)
 				return
