@@ -3,8 +3,8 @@ package visits
 import (
 	"context"
 	"database/sql"
-	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -298,43 +298,38 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, ErrNotClosable)
 		return
 	}
-	// A plain form, or multipart when photos taken on site come along (field "upload").
+	// A plain form, or multipart when photos taken on site come along (field "upload"). The
+	// multipart body is read as a stream: the text comes first (the form's order) and is kept
+	// whatever the photos do, so a refusal over their size redraws everything as typed.
 	var files []upload
+	var f url.Values
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploads*(media.MaxSize(media.KindImage)+64<<10))
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			h.outcomeForm(w, r, http.StatusRequestEntityTooLarge, v, OutcomeInput{Status: StatusDone},
-				map[string]string{"upload": c.T("media.err." + media.ErrCodeTooLarge)})
-			return
-		}
-		defer r.MultipartForm.RemoveAll()
-		if err := web.CheckMultipartText(r); err != nil {
+		u, err := web.ReadUpload(w, r, outcomeLimits)
+		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		for _, fh := range r.MultipartForm.File["upload"] {
-			if fh.Size == 0 {
-				continue
+		f = u.Value
+		if msg := uploadRefusal(c.P, u); msg != "" {
+			in := outcomeInput(f)
+			if in.Status == "" {
+				in.Status = StatusDone
 			}
-			fd, err := fh.Open()
-			if err != nil {
-				h.Render.Fail(w, r, err)
-				return
+			h.outcomeForm(w, r, http.StatusRequestEntityTooLarge, v, in, map[string]string{"upload": msg})
+			return
+		}
+		for _, uf := range u.Files {
+			if uf.Field == "upload" {
+				files = append(files, upload{name: uf.Name, data: uf.Data})
 			}
-			data, err := io.ReadAll(fd)
-			fd.Close()
-			if err != nil {
-				h.Render.Fail(w, r, err)
-				return
-			}
-			files = append(files, upload{name: fh.Filename, data: data})
 		}
 	} else if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	} else {
+		f = r.PostForm
 	}
-	f := r.PostForm
-	in := OutcomeInput{Status: f.Get("status"), Area: f.Get("area"), Surface: f.Get("surface"), Access: f.Get("access"), Notes: f.Get("notes"), Photos: f["photo"]}
+	in := outcomeInput(f)
 	allowed, _, err := allowedPhotos(r.Context(), c.DB.Read, v.LeadID)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -380,8 +375,47 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/visits/"+strconv.FormatInt(v.ID, 10)+"/")
 }
 
+// outcomeInput is the outcome form's fields as sent.
+func outcomeInput(f url.Values) OutcomeInput {
+	return OutcomeInput{Status: f.Get("status"), Area: f.Get("area"), Surface: f.Get("surface"), Access: f.Get("access"), Notes: f.Get("notes"), Photos: f["photo"]}
+}
+
 // maxUploads is how many photos one outcome form may bring.
 const maxUploads = 6
+
+// outcomeLimits: each photo within the media room's limit for images, six of them together, and
+// text fields far longer than the form's own limits (Validate refuses a longer one at its field).
+// The body is read up to three times the photos' limit, so that a phone that sent a few photos
+// too many still gets the form back rather than a broken connection.
+var outcomeLimits = web.UploadLimits{
+	FileMax:  media.MaxSize(media.KindImage),
+	FilesMax: maxUploads * media.MaxSize(media.KindImage),
+	MaxFiles: maxUploads,
+	TextMax:  64 << 10,
+	BodyMax:  3*maxUploads*media.MaxSize(media.KindImage) + 1<<20,
+}
+
+// uploadRefusal words why the photos of an outcome form were refused ("" when they were not):
+// which photos are over the limit for one, or that they are too many or too large together,
+// with the limit in MB; or that the body did not arrive whole.
+func uploadRefusal(p *i18n.Printer, u *web.Upload) string {
+	lim := outcomeLimits
+	switch {
+	case len(u.TooLarge) > 0:
+		names := make([]string, len(u.TooLarge))
+		for i, n := range u.TooLarge {
+			names[i] = "\u2068" + n + "\u2069" // a Latin file name inside an Arabic sentence stays whole
+		}
+		return p.T("calendar.outcome.upload_too_large", lim.FileMax>>20, strings.Join(names, p.T("calendar.outcome.upload_names_sep")))
+	case u.Over:
+		return p.T("calendar.outcome.upload_over_total", lim.FilesMax>>20)
+	case u.Count > lim.MaxFiles:
+		return p.T("calendar.outcome.upload_too_many", lim.MaxFiles, u.Count)
+	case u.Cut:
+		return p.T("calendar.outcome.upload_cut")
+	}
+	return ""
+}
 
 type upload struct {
 	name string

@@ -49,7 +49,12 @@ func CheckMultipartText(r *http.Request) error {
 	if r.MultipartForm == nil {
 		return nil
 	}
-	for k, vs := range r.MultipartForm.Value {
+	return CheckText(r.MultipartForm.Value)
+}
+
+// CheckText is CheckFormText for fields a handler read itself (ReadUpload, ParseMultipartForm).
+func CheckText(fields map[string][]string) error {
+	for k, vs := range fields {
 		if unreadable(k) {
 			return fault.Malformed("error.form_text")
 		}
