@@ -59,6 +59,9 @@ type Options struct {
 	Channels *channel.Registry
 	// BaseURL is serve's --base-url (the public address absolute links are built on).
 	BaseURL string
+	// FormReadTimeout is how long a form's body may take to arrive (0 = serve's default), short
+	// for a test of a body that stops arriving.
+	FormReadTimeout time.Duration
 }
 
 // New starts a server on a fresh temp data dir; it is stopped when the test ends.
@@ -82,7 +85,8 @@ func NewWith(t testing.TB, o Options) *Env {
 		t.Fatalf("apptest: %v", err)
 	}
 	s, h, err := app.NewServer(ctx, app.Options{DataDir: dir, Litestream: o.Litestream, Log: log, JobTick: 50 * time.Millisecond, TrustedProxies: proxies,
-		MetricsToken: o.MetricsToken, Channels: o.Channels, BaseURL: o.BaseURL, PasswordHashCost: PasswordHashCost})
+		MetricsToken: o.MetricsToken, Channels: o.Channels, BaseURL: o.BaseURL, PasswordHashCost: PasswordHashCost,
+		FormReadTimeout: o.FormReadTimeout})
 	if err != nil {
 		t.Fatalf("apptest: new server: %v", err)
 	}

@@ -34,7 +34,13 @@ type calFix struct {
 
 func calSetup(t *testing.T) *calFix {
 	t.Helper()
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	return calSetupWith(t, apptest.Options{NoJobs: true})
+}
+
+// calSetupWith is calSetup on a server started with o.
+func calSetupWith(t *testing.T, o apptest.Options) *calFix {
+	t.Helper()
+	e := apptest.NewWith(t, o)
 	e.Tenant("acme", "parke_tas", "tr")
 	svc := &inbox.Service{Channels: channels.Registry()}
 	ctx := context.Background()

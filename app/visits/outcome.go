@@ -311,6 +311,11 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		}
 		f = u.Value
 		if msg := uploadRefusal(c.P, u); msg != "" {
+			if u.Cut {
+				// A body that stopped arriving (the read deadline) cancels the request's context
+				// with it; the form is still drawn, and the browser may still read it.
+				r = r.WithContext(context.WithoutCancel(r.Context()))
+			}
 			in := outcomeInput(f)
 			if in.Status == "" {
 				in.Status = StatusDone

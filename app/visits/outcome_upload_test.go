@@ -167,3 +167,43 @@ func TestOutcomeFormPutsTheFileInputLast(t *testing.T) {
 		t.Fatalf("fields in order: %v, want the file input last", names)
 	}
 }
+
+// A phone whose connection stalls while the photos are on their way still gets the form back with
+// what it typed (the text went first) and a message that the photos did not arrive, and nothing is
+// stored. The read deadline that cuts the body off also cancels the request's context; before, the
+// form could not be drawn and the answer was a 500.
+func TestOutcomeStalledUploadKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
+	f := calSetupWith(t, apptest.Options{NoJobs: true, FormReadTimeout: 300 * time.Millisecond})
+	v := f.book(t, f.conv, time.Now().Add(2*time.Hour).Truncate(time.Minute), f.op.UserID)
+	f.confirm(t, v.ID)
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for _, kv := range typedOnSite {
+			_ = mw.WriteField(kv[0], kv[1])
+		}
+		fw, _ := mw.CreateFormFile("upload", "IMG_0001.jpg")
+		_, _ = fw.Write(filler[:4096])
+		<-done // the rest never comes while the server waits
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", f.e.URL+fmt.Sprintf("/app/visits/%d/outcome?lang=tr", v.ID), pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	r := f.op.Do(req)
+	if r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a stalled upload: %d\n%.2000s", r.StatusCode, r.Body)
+	}
+	doc := r.Doc(t)
+	if a, n := doc.Find(`input[name="area"]`).AttrOr("value", ""), doc.Find(`textarea[name="notes"]`).Text(); a != typedOnSite[1][1] || n != typedOnSite[4][1] {
+		t.Errorf("came back as area %q, notes %q", a, n)
+	}
+	if msg := doc.Find("#upload-error").Text(); !strings.Contains(msg, "tam olarak ulaşmadı") {
+		t.Errorf("message %q", msg)
+	}
+	if got := f.visit(t, v.ID); got.Status != visits.StatusConfirmed || got.OutcomeNotes != "" {
+		t.Fatalf("a stalled outcome stored: %+v", got)
+	}
+}
