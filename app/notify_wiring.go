@@ -25,7 +25,7 @@ func newNotify(s *Server, o Options) (*notify.Handler, error) {
 		return nil, err
 	}
 	svc := &notify.Service{Platform: s.Platform, VAPID: keys, Log: o.Log, Conversation: inbox.NotifyView, Mail: notifyMail,
-		BaseURL: o.BaseURL}
+		MailReady: func(t *platform.Tenant) bool { return email.NoticeReady(t.Setting) }, BaseURL: o.BaseURL}
 	svc.RegisterJobs(s.Jobs)
 	return &notify.Handler{Render: s.Render, Svc: svc, Worker: worker}, nil
 }

@@ -40,6 +40,14 @@ func (p permanentError) Unwrap() error { return p.err }
 // Permanent marks an error that retrying cannot fix (bad payload, deleted record).
 func Permanent(err error) error { return permanentError{err} }
 
+// Final reports whether returning err ends the job for good: a Permanent error, or any error on
+// its last attempt. A handler that must leave a trace of a failure (not only the job's row) uses
+// it to know that no retry follows.
+func (j *Job) Final(err error) bool {
+	var perm permanentError
+	return err != nil && (errors.As(err, &perm) || j.Attempt >= j.MaxTries)
+}
+
 // Options tune one enqueue.
 type Options struct {
 	RunAt       time.Time // zero = now

@@ -501,8 +501,7 @@ func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Durati
 		outcome = OutcomeRequeued
 		_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ?`, now.UnixMilli(), j.ID)
 	default:
-		var perm permanentError
-		failed := errors.As(err, &perm) || j.Attempt >= j.MaxTries
+		failed := j.Final(err)
 		r.log.Warn("jobs: job failed", "tenant", j.Tenant, "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "final", failed, "err", err)
 		msg := err.Error()
 		outcome = OutcomeRetry

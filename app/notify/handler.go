@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/auth"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -37,6 +38,65 @@ type listData struct {
 	Items      []Item
 	UnreadOnly bool
 	Unread     int
+	Mail       mailState
+}
+
+// mailState is what the notification pages say about e-mail in this business.
+type mailState struct {
+	Off    bool       // e-mails cannot go out here: no mail server is set up
+	CanFix bool       // the person may set the mail server up (the channel settings)
+	Owners []string   // who to ask otherwise: the business's owners
+	Unsent []unsentLn // the person's e-mails that could not be sent, one line per reason
+}
+
+type unsentLn struct {
+	Reason string
+	Text   string // "3 notifications could not be e-mailed to you since Dec 2, 2026: …"
+}
+
+// wantsEmail reports whether the person asked for any e-mail (single ones or the digest).
+func wantsEmail(p Prefs) bool {
+	if p.Address == "" {
+		return false
+	}
+	for _, on := range p.Email {
+		if on {
+			return true
+		}
+	}
+	return p.Digest
+}
+
+// mailState reads whether e-mail can go out in the request's business and, for a person who asks
+// for e-mail, which of theirs could not be sent.
+func (h *Handler) mailState(r *http.Request, p Prefs) (mailState, error) {
+	c := web.From(r)
+	m := mailState{CanFix: c.Can(auth.ManageSettings)}
+	if !h.Svc.mailReady(c.Tenant) {
+		m.Off = true
+		if !m.CanFix && c.Tenant != nil {
+			members, err := h.Svc.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
+			if err != nil {
+				return m, err
+			}
+			for _, mb := range members {
+				if mb.Role == platform.RoleOwner && !mb.Disabled {
+					m.Owners = append(m.Owners, mb.Username)
+				}
+			}
+		}
+	}
+	if !wantsEmail(p) {
+		return m, nil
+	}
+	unsent, err := UnsentEmails(r.Context(), c.DB, c.UserID())
+	if err != nil {
+		return m, err
+	}
+	for _, u := range unsent {
+		m.Unsent = append(m.Unsent, unsentLn{Reason: u.Reason, Text: c.P.Plural("notify.unsent."+u.Reason, u.Count, c.P.Date(u.Since))})
+	}
+	return m, nil
 }
 
 // List is GET /app/notifications/: the person's notifications in this tenant, newest first;
@@ -51,6 +111,14 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &listData{UnreadOnly: unreadOnly}
 	if d.Unread, err = UnreadCount(r.Context(), c.DB, c.UserID()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	p, err := LoadPrefs(r.Context(), h.Svc.Platform.DB, c.UserID())
+	if err == nil {
+		d.Mail, err = h.mailState(r, p)
+	}
+	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -135,6 +203,7 @@ type prefsData struct {
 	VAPIDPublic string
 	Devices     []Subscription
 	Zone        string
+	Mail        mailState
 }
 
 func hhmm(m int) string {
@@ -160,6 +229,10 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: c.P.ZoneName(c.Loc, time.Now())}
+	if d.Mail, err = h.mailState(r, p); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	for _, k := range Kinds {
 		if shownKind(c, k) {
 			d.Kinds = append(d.Kinds, KindRow{Kind: k, Push: p.Push[k], Email: p.Email[k]})
@@ -246,7 +319,13 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	web.Flash(w, r, true, c.T("notify.prefs.saved"))
+	// E-mails asked for in a business that cannot send them yet are kept (they start once a mail
+	// server is set up), and the notice says they do not go out until then.
+	saved := "notify.prefs.saved"
+	if wantsEmail(p) && !h.Svc.mailReady(c.Tenant) {
+		saved = "notify.prefs.saved_no_mail"
+	}
+	web.Flash(w, r, true, c.T(saved))
 	web.Redirect(w, r, "/app/notifications/settings")
 }
 

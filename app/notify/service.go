@@ -32,13 +32,19 @@ type Conv struct {
 // tenant has no SMTP settings. A permanent failure is wrapped in jobs.Permanent by the wiring.
 type Mailer func(ctx context.Context, t *platform.Tenant, to, subject, body string) (sent bool, err error)
 
+// MailReady reports whether a tenant has what its notification e-mails need (an outgoing mail
+// server and a sender address), so the pages can say when e-mails cannot go out.
+type MailReady func(t *platform.Tenant) bool
+
 // Service runs this room's jobs and serves its pages.
 type Service struct {
 	Platform *platform.Service
 	// Conversation reads a conversation of a tenant; tenantdb.ErrNotFound when it is gone.
 	Conversation func(ctx context.Context, db *tenantdb.DB, id int64) (Conv, error)
 	Mail         Mailer
-	VAPID        VAPID
+	// MailReady tells the pages whether e-mails can go out in a tenant (nil: they can).
+	MailReady MailReady
+	VAPID     VAPID
 	// HTTP sends push messages (nil: a client with a 30-second timeout).
 	HTTP *http.Client
 	// BaseURL, when set ("https://panel.example.com", serve --base-url), makes e-mails and push
@@ -53,6 +59,10 @@ func (s *Service) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+func (s *Service) mailReady(t *platform.Tenant) bool {
+	return s.MailReady == nil || t == nil || s.MailReady(t)
 }
 
 // RegisterJobs registers the event, push, e-mail and digest kinds. Telling the team is
@@ -229,7 +239,8 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 
 // HandleEmail is the JobEmail handler: one notification as one mail, unless the person has read
 // it meanwhile or changed their mind. A failure is retried with backoff (the runner's), a 5xx
-// answer is not.
+// answer is not. A mail that cannot go out is never dropped in silence: with no mail server set,
+// or when the last attempt failed, the notification records why (the notification pages show it).
 func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	var p emailJob
 	if err := j.Decode(&p); err != nil {
@@ -264,13 +275,26 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	}
 	body += "\n" + s.BaseURL + n.Href() + "\n\n" + pr.T("notify.email.footer") + "\n"
 	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+line, body)
-	if err != nil {
+	return s.mailed(ctx, j, []int64{n.ID}, sent, err)
+}
+
+// mailed records the outcome of one mail about notifications ids (one notification, or a
+// digest's): e-mailed; not sent for want of a mail server; or, when the runner will not try
+// again, not sent because the mail server failed. It returns what the job returns.
+func (s *Service) mailed(ctx context.Context, j *jobs.Job, ids []int64, sent bool, err error) error {
+	switch {
+	case err != nil:
+		// A shutdown that cut the attempt short is requeued by the runner, not failed.
+		if j.Final(err) && ctx.Err() == nil {
+			if ferr := markEmailFailed(ctx, j.DB, ids, FailSMTP, s.now()); ferr != nil {
+				return errors.Join(err, ferr)
+			}
+		}
 		return err
+	case !sent:
+		return markEmailFailed(ctx, j.DB, ids, FailNoServer, s.now())
 	}
-	if !sent {
-		return nil
-	}
-	return markEmailed(ctx, j.DB, []int64{n.ID})
+	return markEmailed(ctx, j.DB, ids)
 }
 
 // DigestHour is the hour the daily digest goes out, in the business's time zone (the one chosen on
@@ -309,7 +333,9 @@ func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, now time
 
 // HandleDigest is the JobDigest handler: one mail listing the person's unread notifications of
 // the last day not e-mailed yet, then the next day's digest is queued. A person who turned the
-// digest off (or left the tenant) ends the chain.
+// digest off (or left the tenant) ends the chain. A digest that cannot go out marks what it lists
+// as not e-mailed, as HandleEmail does; the next digest lists them again while they are under a
+// day and a half old.
 func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 	var d digestJob
 	if err := j.Decode(&d); err != nil {
@@ -361,8 +387,5 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 	}
 	body += "\n" + pr.T("notify.email.footer") + "\n"
 	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+pr.T("notify.digest.subject", len(rows)), body)
-	if err != nil || !sent {
-		return err
-	}
-	return markEmailed(ctx, j.DB, ids)
+	return s.mailed(ctx, j, ids, sent, err)
 }

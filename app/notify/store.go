@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"highvibe/app/tenantdb"
 )
@@ -21,7 +22,16 @@ type Notification struct {
 	Params           Params
 	CreatedAt        int64
 	ReadAt           int64
+	// EmailFailure is why its e-mail could not be sent (FailNoServer, FailSMTP); "" when it was
+	// sent, was never due, or is still being tried.
+	EmailFailure string
 }
+
+// Why a notification e-mail could not be sent.
+const (
+	FailNoServer = "no_server" // the business has no outgoing mail server or sender address set
+	FailSMTP     = "smtp"      // the mail server could not be reached or refused the mail, on the last attempt
+)
 
 // Params is what a notification's sentence names.
 type Params struct {
@@ -49,12 +59,13 @@ func (n *Notification) Href() string {
 	return "/app/notifications/"
 }
 
-const notificationCols = `id, user_id, kind, coalesce(conversation_id, 0), coalesce(recommendation_id, 0), params, created_at, coalesce(read_at, 0)`
+const notificationCols = `id, user_id, kind, coalesce(conversation_id, 0), coalesce(recommendation_id, 0), params, created_at, coalesce(read_at, 0),
+	coalesce(email_failure, '')`
 
 func scanNotification(sc interface{ Scan(...any) error }) (*Notification, error) {
 	var n Notification
 	var params string
-	if err := sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.RecommendationID, &params, &n.CreatedAt, &n.ReadAt); err != nil {
+	if err := sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.RecommendationID, &params, &n.CreatedAt, &n.ReadAt, &n.EmailFailure); err != nil {
 		return nil, err
 	}
 	_ = json.Unmarshal([]byte(params), &n.Params) // a damaged row still shows its kind
@@ -163,16 +174,64 @@ func MarkAllRead(ctx context.Context, db *tenantdb.DB, userID int64) (int64, err
 	return n, nil
 }
 
-// markEmailed records that a notification went out by e-mail (alone or in a digest).
+// markEmailed records that a notification went out by e-mail (alone or in a digest); a failure
+// recorded before (a digest that could not be sent yesterday) is over.
 func markEmailed(ctx context.Context, db *tenantdb.DB, ids []int64) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ?`, tenantdb.Now(), id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_at = ?, email_failed_at = NULL, email_failure = NULL WHERE id = ?`,
+				tenantdb.Now(), id); err != nil {
 				return fmt.Errorf("notify: mark e-mailed: %w", err)
 			}
 		}
 		return nil
 	})
+}
+
+// markEmailFailed records that the e-mail of notifications could not be sent, and why (FailNoServer,
+// FailSMTP). The first failure's time stays; the reason is the latest one.
+func markEmailFailed(ctx context.Context, db *tenantdb.DB, ids []int64, reason string, at time.Time) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET email_failed_at = coalesce(email_failed_at, ?), email_failure = ?
+				WHERE id = ? AND emailed_at IS NULL`, at.UnixMilli(), reason, id); err != nil {
+				return fmt.Errorf("notify: mark e-mail failed: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Unsent is how many of a person's notifications could not be e-mailed for one reason, and since
+// when.
+type Unsent struct {
+	Reason string // FailNoServer, FailSMTP
+	Count  int
+	Since  time.Time
+}
+
+// UnsentEmails counts a person's notifications whose e-mail could not be sent, by reason, since
+// the last one that went out: an e-mail that was sent after them shows the problem is over.
+func UnsentEmails(ctx context.Context, db *tenantdb.DB, userID int64) ([]Unsent, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT email_failure, count(*), min(email_failed_at) FROM notifications
+		WHERE user_id = ?1 AND email_failed_at IS NOT NULL AND emailed_at IS NULL
+		  AND email_failed_at > coalesce((SELECT max(emailed_at) FROM notifications WHERE user_id = ?1), 0)
+		GROUP BY email_failure ORDER BY email_failure`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: unsent e-mails: %w", err)
+	}
+	defer rows.Close()
+	var out []Unsent
+	for rows.Next() {
+		var u Unsent
+		var since int64
+		if err := rows.Scan(&u.Reason, &u.Count, &since); err != nil {
+			return nil, fmt.Errorf("notify: unsent e-mails: %w", err)
+		}
+		u.Since = time.UnixMilli(since)
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // digestRows are a person's unread notifications not yet e-mailed, created after since.

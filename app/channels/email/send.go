@@ -192,15 +192,21 @@ func subject(r channel.Reply) string {
 	return r.TenantName
 }
 
+// NoticeReady reports whether the tenant can send the team's notification e-mails: an outgoing
+// mail server and a sender address are set.
+func NoticeReady(setting func(string) string) bool {
+	return setting(SetSMTPHost) != "" && setting(SetFrom) != ""
+}
+
 // Notice sends a plain-text mail that is not a reply to a customer (the team's notification
 // e-mails and daily digests) over the tenant's SMTP server, from the tenant's sender address. It
 // reports whether the mail went out; a tenant without SMTP settings sends nothing (sent false, no
 // error). A 5xx answer is a permanent failure (chanutil.SendError.Permanent).
 func Notice(ctx context.Context, setting func(string) string, tenantName, to, subject, body string) (sent bool, err error) {
-	host, from := setting(SetSMTPHost), setting(SetFrom)
-	if host == "" || from == "" {
+	if !NoticeReady(setting) {
 		return false, nil
 	}
+	from := setting(SetFrom)
 	fa, err := mail.ParseAddress(from)
 	if err != nil {
 		return false, &chanutil.SendError{Body: "sender address: " + err.Error(), Permanent: true}
