@@ -260,7 +260,17 @@ func (h *BookHandler) Book(w http.ResponseWriter, r *http.Request) {
 	// The start's own checks (passed, year past 2100) come first, from Book below: only a start
 	// that could be booked at all is compared with the free times the form found.
 	if startProblem(b.Start, h.now()) == "" && b.Start.After(h.now()) && len(assignees) > 0 && d.Searched && !h.free(d, b.Start) {
-		h.show(w, r, http.StatusUnprocessableEntity, d, map[string]string{"start": c.T("visits.err.slot_taken")})
+		// Not a listed time: say why, so nobody thinks a colleague took a time that was never open.
+		why := "visits.err.slot_taken"
+		if s, _, err := PlanningSchedule(r.Context(), c.DB.Read); err == nil && s != nil {
+			if dur := time.Duration(d.Duration) * time.Minute; s.Between(b.Start, b.Start.Add(dur)) != dur {
+				why = "visits.err.outside_hours"
+			}
+		}
+		if why == "visits.err.slot_taken" && b.Start.In(c.Zone()).Minute()%int(Grid/time.Minute) != 0 {
+			why = "visits.err.off_grid"
+		}
+		h.show(w, r, http.StatusUnprocessableEntity, d, map[string]string{"start": c.T(why)})
 		return
 	}
 	v, err := Book(r.Context(), c.DB, b, Actor{UserID: c.UserID(), Name: c.User.Username})
