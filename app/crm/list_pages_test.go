@@ -51,7 +51,9 @@ func TestListsPageThroughEveryRecord(t *testing.T) {
 			if rows.Length() > 50 {
 				t.Fatalf("%s: %d rows on one page", at, rows.Length())
 			}
-			rows.Each(func(_ int, s *goquery.Selection) { names = append(names, strings.TrimSpace(s.Find("td").First().Text())) })
+			rows.Each(func(_ int, s *goquery.Selection) {
+				names = append(names, strings.TrimSpace(s.Find("td").First().Text()))
+			})
 			pages++
 			next, _ := d.Find(`.pagination a[rel=next]`).Attr("href")
 			if pages > 1 && d.Find(".pagination a").Not("[rel=next]").Length() != 1 {
