@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
@@ -483,7 +484,7 @@ func ParseDate(s string, loc *time.Location) (int64, bool) {
 	if loc == nil {
 		loc = time.Local
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	t, err := i18n.ParseTime("2006-01-02", s, loc) // Arabic digits too
 	if err != nil || !BusinessYear(t) {
 		return 0, false
 	}
@@ -512,7 +513,7 @@ func FormatDate(ms int64, loc *time.Location) string {
 }
 
 func parseID(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
+	s = i18n.ASCIIDigits(strings.TrimSpace(s))
 	if s == "" {
 		return 0, true
 	}

@@ -9,6 +9,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
@@ -108,7 +109,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		{"step_days", &set.StepDays, MaxStepDays}, {"max_steps", &set.MaxSteps, MaxMaxSteps}} {
 		v := strings.TrimSpace(r.PostForm.Get(fld.name))
 		vals[fld.name] = v
-		n, err := strconv.Atoi(v)
+		n, err := strconv.Atoi(i18n.ASCIIDigits(v))
 		if err != nil {
 			f.Add(fld.name, "followups.err.range", 1, fld.max)
 			continue

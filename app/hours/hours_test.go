@@ -228,6 +228,11 @@ func TestParseIntervals(t *testing.T) {
 		{"25:00-26:00", nil, false},
 		{"09:60-10:00", nil, false},
 		{"nine to five", nil, false},
+		// typed on an Arabic keyboard: either digit family, the Arabic comma between intervals
+		{"٠٩:٠٠-١٨:٠٠", []Interval{{540, 1080}}, true},
+		{"۰۹:۳۰-۱۲:۳۰، ١٣:٣٠-18:00", []Interval{{570, 750}, {810, 1080}}, true},
+		{"٢٥:٠٠-٢٦:٠٠", nil, false},
+		{"٠٩:٠-١٨:٠٠", nil, false},
 	}
 	for _, sc := range scenarios {
 		got, ok := ParseIntervals(sc.in)
@@ -380,5 +385,19 @@ func TestPresetDaysNamedInEveryLanguage(t *testing.T) {
 	}
 	if len(seen) != 12 {
 		t.Errorf("%d named days, want 12 (8 fixed, 2 feasts and their eves)", len(seen))
+	}
+}
+
+// A clock typed in Arabic digits is the same minute as in ASCII.
+func TestParseClockArabicDigits(t *testing.T) {
+	for in, want := range map[string]int{"٠٩:٣٠": 570, "۲۴:۰۰": 1440, " ٠:٠٥ ": 5} {
+		if got, ok := ParseClock(in); !ok || got != want {
+			t.Errorf("ParseClock(%q) = %d %v, want %d", in, got, ok, want)
+		}
+	}
+	for _, junk := range []string{"٢٤:٠١", "٠٩٣٠", "٠٩:٣", "+٩:٠٠"} {
+		if _, ok := ParseClock(junk); ok {
+			t.Errorf("ParseClock(%q) read", junk)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"highvibe/app/i18n"
 )
 
 // Errors maps a form field to the catalog key of what is wrong with it (keys under "hours.err.").
@@ -123,11 +125,12 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// ParseClock reads "HH:MM" (00:00–24:00) as minutes after midnight.
+// ParseClock reads "HH:MM" (00:00–24:00) as minutes after midnight, in ASCII or Arabic digits
+// ("٠٩:٣٠").
 func ParseClock(s string) (int, bool) {
-	s = strings.TrimSpace(s)
+	s = i18n.ASCIIDigits(strings.TrimSpace(s))
 	h, m, ok := strings.Cut(s, ":")
-	if !ok || len(h) == 0 || len(h) > 2 || len(m) != 2 {
+	if !ok || len(h) == 0 || len(h) > 2 || len(m) != 2 || strings.ContainsAny(h+m, "+-") { // Atoi takes a sign
 		return 0, false
 	}
 	hh, err1 := strconv.Atoi(h)
@@ -151,9 +154,10 @@ func pad2(n int) string {
 }
 
 // ParseIntervals reads a weekday's intervals as typed: "09:00-12:30, 13:30-18:00"; empty is a
-// closed day. ok is false when the text cannot be read.
+// closed day. ok is false when the text cannot be read. Arabic digits and the Arabic comma read
+// as their ASCII forms ("٠٩:٠٠-١٢:٣٠، ١٣:٣٠-١٨:٠٠").
 func ParseIntervals(s string) ([]Interval, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(i18n.ASCIIDigits(strings.TrimSpace(s)), "،", ",")
 	if s == "" || strings.EqualFold(s, "-") {
 		return nil, true
 	}

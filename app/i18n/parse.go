@@ -10,14 +10,22 @@ import (
 // every page, whichever language the page speaks.
 
 // ParseFixed reads a non-negative decimal as typed in any of the panel's languages ("1.250,50",
-// "1,250.50", "1250.5", "12,5") into an integer with the given number of decimals. A lone
+// "1,250.50", "1250.5", "12,5", "١٬٢٥٠٫٥٠" in Arabic digits and separators) into an integer with the given number of decimals. A lone
 // separator followed by exactly three digits is a thousands separator when decimals < 3
 // ("1.250" is 1250 liras) and a decimal point otherwise ("1.250" m² is 1.25 m²).
 func ParseFixed(s string, decimals int) (int64, bool) {
 	s = strings.TrimSpace(s)
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "", "%", "").Replace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "", "%", "", string(arabicPercent), "").Replace(s)
+	s = ASCIIDigits(s)
 	if s == "" {
 		return 0, false
+	}
+	if hasArabicMarks(s) {
+		whole, frac, ok := splitArabicMarks(s)
+		if !ok {
+			return 0, false
+		}
+		return fixedParts(whole, frac, decimals)
 	}
 	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
 	dec := -1
@@ -38,6 +46,12 @@ func ParseFixed(s string, decimals int) (int64, bool) {
 	if dec >= 0 {
 		intPart, frac = s[:dec], s[dec+1:]
 	}
+	return fixedParts(intPart, frac, decimals)
+}
+
+// fixedParts reads a whole part (thousands grouped by '.' or ',', or not at all) and a fraction
+// of ASCII digits into an integer with the given number of decimals.
+func fixedParts(intPart, frac string, decimals int) (int64, bool) {
 	if !GroupedWell(intPart) {
 		return 0, false
 	}
@@ -99,7 +113,7 @@ const QuantityDecimals = 3
 // hundred fifty and "1,250" is one and a quarter; in English and Arabic the other way round. The
 // caller decides whether zero is allowed.
 func ParseQuantity(s, lang string) (int64, bool) {
-	t := strings.TrimSpace(s)
+	t := ASCIIDigits(strings.TrimSpace(s)) // the Arabic separators are never ambiguous: ParseFixed reads them
 	if group := For(lang).style().group; (group == "." || group == ",") && ReadsBothWays(t) && strings.Contains(t, group) {
 		t = strings.Replace(t, group, "", 1) // "1.250" in Turkish: a thousands separator, not a decimal point
 	}

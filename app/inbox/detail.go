@@ -15,6 +15,7 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/media"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -349,7 +350,7 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 // business's zone: see web.Ctx.Zone).
 func parseWhen(s string, loc *time.Location) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
+		if t, err := i18n.ParseTime(layout, s, loc); err == nil && t.Year() >= 2000 && t.Year() <= 2200 {
 			return t, true
 		}
 	}

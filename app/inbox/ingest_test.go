@@ -159,6 +159,12 @@ func TestNormalizePhone(t *testing.T) {
 		"+49 30 1234567":    "+49301234567",
 		"12":                "",
 		"":                  "",
+		// an Arabic keyboard's digits, either family, mixed with ASCII
+		"٠٥٣٢ ١٢٣ ٤٥ ٦٧":    "+905321234567",
+		"+۹۰ ۵۳۲ ۱۲۳ ۴۵ ۶۷": "+905321234567",
+		"+٩٧١ 50 ١٢٣ ٤٥٦٧":  "+971501234567",
+		"١٢":                "",
+		"٠٥٣٢abc":           "",
 	} {
 		if got := NormalizePhone(in); got != want {
 			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)

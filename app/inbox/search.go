@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"highvibe/app/i18n"
 )
 
 // foldMap turns letters with diacritics into their plain ASCII letter. Turkish dotted and dotless
@@ -92,7 +94,7 @@ func phoneTerms(phone string) []string {
 
 func digits(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range i18n.ASCIIDigits(s) { // a phone typed on an Arabic keyboard is the same number
 		if r >= '0' && r <= '9' {
 			b.WriteRune(r)
 		}
@@ -411,7 +413,7 @@ func addTerms(ctx context.Context, tx querier, doc string) error {
 // isPhoneLike: at least five digits and nothing but digits, spaces and + - ( ) . /
 func isPhoneLike(q string) bool {
 	n := 0
-	for _, r := range q {
+	for _, r := range i18n.ASCIIDigits(q) {
 		switch {
 		case r >= '0' && r <= '9':
 			n++

@@ -106,7 +106,7 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 		if s == "" {
 			return 0
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, c.Zone()) // a day of the business
+		d, err := i18n.ParseTime(time.DateOnly, s, c.Zone()) // a day of the business
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
 			errs.Add(field, c.T("validation.date"))
 			return 0
@@ -459,7 +459,7 @@ func (h *Handler) Merge(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	other, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.PostForm.Get("merge_id")), "#"), 10, 64)
+	other, err := strconv.ParseInt(strings.TrimPrefix(i18n.ASCIIDigits(strings.TrimSpace(r.PostForm.Get("merge_id"))), "#"), 10, 64)
 	if err != nil || other <= 0 {
 		h.refuse(w, r, fault.InvalidField("merge_id", "leads.error.merge_unknown"))
 		return

@@ -13,6 +13,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
@@ -79,7 +80,7 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
 		if s == "" {
 			return 0
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, c.Zone()) // a day of the business, not of UTC
+		d, err := i18n.ParseTime(time.DateOnly, s, c.Zone()) // a day of the business, not of UTC
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
 			errs.Add(field, c.T("logs.error.date"))
 			return 0

@@ -14,6 +14,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -425,6 +426,7 @@ func validateDevice(d *Device) fault.Fields {
 		f.Add("name", "msp.err.device_name")
 	}
 	if d.WarrantyEnd != "" {
+		d.WarrantyEnd = i18n.ASCIIDigits(strings.TrimSpace(d.WarrantyEnd))
 		if _, err := time.Parse("2006-01-02", d.WarrantyEnd); err != nil {
 			f.Add("warranty_end", "msp.err.date")
 		} else if !validDay(d.WarrantyEnd) { // a slip on the year: 0001, 9999

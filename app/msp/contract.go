@@ -252,7 +252,7 @@ func (in *ContractInput) validate() fault.Fields {
 	if !slices.Contains(ContractKinds, in.Kind) {
 		f.Add("kind", "validation.choice")
 	}
-	in.StartsOn, in.EndsOn = strings.TrimSpace(in.StartsOn), strings.TrimSpace(in.EndsOn)
+	in.StartsOn, in.EndsOn = i18n.ASCIIDigits(strings.TrimSpace(in.StartsOn)), i18n.ASCIIDigits(strings.TrimSpace(in.EndsOn))
 	switch {
 	case in.StartsOn == "":
 		f.Add("starts_on", "validation.required")

@@ -12,6 +12,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
@@ -79,7 +80,7 @@ func hoursText(min int, lang string) string {
 
 // parseHours reads a target in hours ("4", "0,5", "1.25"); "" is 0 (no target).
 func parseHours(v string) (int, bool) {
-	v = strings.TrimSpace(strings.ReplaceAll(v, ",", "."))
+	v = strings.TrimSpace(strings.ReplaceAll(i18n.ASCIINumber(v), ",", "."))
 	if v == "" {
 		return 0, true
 	}

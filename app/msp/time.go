@@ -151,7 +151,7 @@ type EntryInput struct {
 }
 
 func parseClock(s string) (int, int, bool) {
-	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	t, err := i18n.ParseTime("15:04", s, nil)
 	if err != nil {
 		return 0, 0, false
 	}
@@ -159,7 +159,7 @@ func parseClock(s string) (int, int, bool) {
 }
 
 func parseCount(s string) (int, bool) {
-	s = strings.TrimSpace(s)
+	s = i18n.ASCIIDigits(strings.TrimSpace(s))
 	if s == "" {
 		return 0, true
 	}
@@ -224,7 +224,7 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 	default:
 		f.Add("ticket", "msp_time.err.ticket_or_client")
 	}
-	in.Day = strings.TrimSpace(in.Day)
+	in.Day = i18n.ASCIIDigits(strings.TrimSpace(in.Day))
 	day, dayErr := time.ParseInLocation(time.DateOnly, in.Day, in.Loc)
 	switch {
 	case in.Day == "":
@@ -506,7 +506,7 @@ func (s Sheet) Total() int { return s.Billable + s.NonBillable }
 // ParseWeek reads an ISO week ("2026-W49") and returns its Monday; ok false when it is not one.
 func ParseWeek(s string) (time.Time, bool) {
 	var y, w int
-	if n, err := fmt.Sscanf(strings.TrimSpace(s), "%4d-W%2d", &y, &w); n != 2 || err != nil || w < 1 || w > 53 || y < 2000 || y > 2200 {
+	if n, err := fmt.Sscanf(i18n.ASCIIDigits(strings.TrimSpace(s)), "%4d-W%2d", &y, &w); n != 2 || err != nil || w < 1 || w > 53 || y < 2000 || y > 2200 {
 		return time.Time{}, false
 	}
 	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)

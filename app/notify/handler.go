@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -214,7 +215,7 @@ func parseHHMM(s string) (int, bool) {
 	if s == "" {
 		return 0, true
 	}
-	t, err := time.Parse("15:04", s)
+	t, err := i18n.ParseTime("15:04", s, nil) // "٢٢:٠٠" from an Arabic keyboard too
 	if err != nil {
 		return 0, false
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 )
 
 // LineInput is one line of the editor form as typed.
@@ -63,7 +64,7 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 	if len([]rune(note)) > 2000 {
 		f.Add("note", "quotes.err.too_long")
 	}
-	valid, err := time.Parse("2006-01-02", strings.TrimSpace(in.ValidUntil))
+	valid, err := i18n.ParseTime("2006-01-02", in.ValidUntil, time.UTC)
 	if err != nil || valid.Year() < 2000 || valid.Year() > 2100 { // a slip on the year: 0000, 9999
 		f.Add("valid_until", "quotes.err.date")
 	}

@@ -309,7 +309,7 @@ func actor(c *web.Ctx) Actor {
 
 // whole reads a whole number field ("" and anything else unreadable: ok false).
 func whole(v string) (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "+")))
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(i18n.ASCIIDigits(strings.TrimSpace(v)), "+")))
 	return n, err == nil
 }
 

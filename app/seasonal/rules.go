@@ -11,6 +11,7 @@ package seasonal
 
 import (
 	"fmt"
+	"highvibe/app/i18n"
 	"slices"
 	"strings"
 	"time"
@@ -60,8 +61,8 @@ const (
 // day is a calendar date without a clock or zone: the calendar is about days.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// ParseDay reads YYYY-MM-DD as a calendar day (midnight UTC).
-func ParseDay(s string) (time.Time, error) { return time.Parse(time.DateOnly, strings.TrimSpace(s)) }
+// ParseDay reads YYYY-MM-DD (ASCII or Arabic digits) as a calendar day (midnight UTC).
+func ParseDay(s string) (time.Time, error) { return i18n.ParseTime(time.DateOnly, s, time.UTC) }
 
 // On returns the campaign's date in year y, and false when it has none that year (a list of
 // dates that does not name one, a fifth weekday a month does not have). A fixed 29 February
@@ -240,7 +241,9 @@ func Check(c *Campaign) map[string]string {
 // could not read.
 func ParseDates(v string) ([]string, string) {
 	var out []string
-	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' || r == ' ' || r == '\t' }) {
+	for _, f := range strings.FieldsFunc(i18n.ASCIIDigits(v), func(r rune) bool {
+		return r == ',' || r == '،' || r == ';' || r == '\n' || r == '\r' || r == ' ' || r == '\t'
+	}) {
 		t, err := ParseDay(f)
 		if err != nil {
 			t, err = time.Parse("02.01.2006", f)

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
@@ -163,10 +164,11 @@ func parseHoursForm(f map[string][]string) (hours.Config, hours.Errors) {
 				continue
 			}
 			date, name, _ := strings.Cut(line, " ")
+			date = i18n.ASCIIDigits(date) // the day is stored in ASCII; its name is kept as typed
 			cfg.Closed = append(cfg.Closed, hours.ClosedDay{Date: date, Name: strings.TrimSpace(name), Half: kind == "half_days"})
 		}
 	}
-	from, until, msg := get("away_from"), get("away_until"), get("away_message")
+	from, until, msg := i18n.ASCIIDigits(get("away_from")), i18n.ASCIIDigits(get("away_until")), get("away_message")
 	switch {
 	case from != "" || until != "":
 		if from == "" || until == "" {

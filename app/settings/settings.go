@@ -12,6 +12,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/settingdef"
@@ -176,6 +177,9 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 			continue // absent fields are left as they are
 		}
 		v := strings.TrimSpace(r.PostForm.Get(k))
+		if d, ok := h.Platform.Defs.Lookup(k); ok && d.Kind == settingdef.Number {
+			v = i18n.ASCIINumber(v) // typed on an Arabic keyboard, stored in ASCII
+		}
 		if err := h.Platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, h.fieldMessage(c, k, v))
 			continue

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -152,7 +153,7 @@ func (h *BookHandler) page(r *http.Request, vals func(string) string, list func(
 	if len(list("assignee")) == 0 && slices.Contains(ids, c.UserID()) {
 		d.Chosen = []int64{c.UserID()}
 	}
-	if n, err := strconv.Atoi(vals("duration")); err == nil {
+	if n, err := strconv.Atoi(i18n.ASCIIDigits(vals("duration"))); err == nil {
 		d.Duration = n
 	}
 	if !slices.Contains(d.Durations, d.Duration) && d.Duration >= MinDuration && d.Duration <= MaxDuration {
@@ -165,7 +166,7 @@ func (h *BookHandler) page(r *http.Request, vals func(string) string, list func(
 	now := h.now().In(loc)
 	d.MinDate = now.Format(time.DateOnly)
 	from := now
-	if t, err := time.ParseInLocation(time.DateOnly, vals("from"), loc); err == nil && !t.Before(now.AddDate(0, 0, -1)) && t.Before(now.AddDate(2, 0, 0)) {
+	if t, err := i18n.ParseTime(time.DateOnly, vals("from"), loc); err == nil && !t.Before(now.AddDate(0, 0, -1)) && t.Before(now.AddDate(2, 0, 0)) {
 		from = t
 	}
 	d.From, d.Lang = from.Format(time.DateOnly), c.Lang

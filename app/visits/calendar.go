@@ -9,6 +9,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 )
 
@@ -230,7 +231,7 @@ func sortPlaced(ps []Placed) {
 // ParseSlot reads a reschedule time "2006-01-02T15:04" (also "2006-01-02 15:04") in loc.
 func ParseSlot(s string, loc *time.Location) (time.Time, bool) {
 	for _, f := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(f, s, loc); err == nil {
+		if t, err := i18n.ParseTime(f, s, loc); err == nil {
 			return t, true
 		}
 	}

@@ -49,9 +49,13 @@ type Outcome struct {
 // there is one (Turkish "1.042,5"), else a point is. ok false for anything else.
 func ParseArea(s string) (int64, bool) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "m²"), "m2"))
-	s = strings.ReplaceAll(s, " ", "")
+	s = strings.ReplaceAll(i18n.ASCIIDigits(s), " ", "")
 	if s == "" {
 		return 0, false
+	}
+	if strings.ContainsAny(s, "\u066b\u066c") { // the Arabic decimal and thousands marks say which is which
+		n, ok := i18n.ParseFixed(s, 2)
+		return n, ok && n < 1e9
 	}
 	if strings.Contains(s, ",") {
 		s = strings.ReplaceAll(s, ".", "")
