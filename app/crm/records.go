@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
@@ -99,7 +100,7 @@ func ValidateCustomer(c *Customer) map[string]string {
 	if n := len([]rune(c.Name)); n < 1 || n > 200 {
 		e["name"] = "crm.err.name"
 	}
-	if len(c.Phone) > 40 || (c.Phone != "" && inbox.NormalizePhone(c.Phone) == "") {
+	if utf8.RuneCountInString(c.Phone) > 40 || (c.Phone != "" && inbox.NormalizePhone(c.Phone) == "") {
 		e["phone"] = "crm.err.phone"
 	}
 	if c.Email != "" {

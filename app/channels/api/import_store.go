@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"highvibe/app/crm"
 	"highvibe/app/inbox"
@@ -44,7 +45,7 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 	if l.Name == "" && l.Phone == "" && l.Email == "" {
 		e["name"] = "api.row.lead_contact"
 	}
-	if l.Phone != "" && (len(l.Phone) > 40 || inbox.NormalizePhone(l.Phone) == "") {
+	if l.Phone != "" && (utf8.RuneCountInString(l.Phone) > 40 || inbox.NormalizePhone(l.Phone) == "") {
 		e["phone"] = "api.row.phone"
 	}
 	if l.Email != "" {

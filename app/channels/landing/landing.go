@@ -176,7 +176,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		}
 		email = contact
 	default:
-		if inbox.NormalizePhone(contact) == "" || len(contact) > 40 {
+		if inbox.NormalizePhone(contact) == "" || utf8.RuneCountInString(contact) > 40 {
 			errs.Add("contact", c.T("validation.phone"))
 		}
 		phone = contact

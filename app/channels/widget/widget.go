@@ -228,7 +228,7 @@ func validate(in *postBody, textRequired bool) (int, string) {
 		return http.StatusRequestEntityTooLarge, "too_long"
 	case utf8.RuneCountInString(in.Name) > 200:
 		return http.StatusUnprocessableEntity, "bad_name"
-	case in.Phone != "" && (len(in.Phone) > 40 || inbox.NormalizePhone(in.Phone) == ""):
+	case in.Phone != "" && (utf8.RuneCountInString(in.Phone) > 40 || inbox.NormalizePhone(in.Phone) == ""):
 		return http.StatusUnprocessableEntity, "bad_phone"
 	case in.Email != "" && !validEmail(in.Email):
 		return http.StatusUnprocessableEntity, "bad_email"
