@@ -403,12 +403,13 @@ func TestICalFeed(t *testing.T) {
 
 func TestParseArea(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]int64{"42,5": 4250, "42.5": 4250, "1.042,75": 104275, "120": 12000, " 7,05 m²": 705, "0,5m2": 50} {
+	for in, want := range map[string]int64{"42,5": 4250, "42.5": 4250, "1.042,75": 104275, "120": 12000, " 7,05 m²": 705, "0,5m2": 50,
+		"٤٢٫٥": 4250, "۴۲,۵ m²": 4250, "١٬٠٤٢٫٧٥": 104275, "١٢٠": 12000} { // an Arabic keyboard's digits and marks
 		if got, ok := visits.ParseArea(in); !ok || got != want {
 			t.Errorf("ParseArea(%q) = %d, %v; want %d", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"", "abc", "4,2,1", "42,555", "-3", "1e3"} {
+	for _, in := range []string{"", "abc", "4,2,1", "42,555", "-3", "1e3", "٤٢٫٥٥٥", "٤٫٢٫١", "١٬٠٤"} {
 		if got, ok := visits.ParseArea(in); ok {
 			t.Errorf("ParseArea(%q) = %d, accepted", in, got)
 		}
