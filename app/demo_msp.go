@@ -260,6 +260,38 @@ type demoMSPGen struct {
 	tech                    msp.Actor
 	clients                 []demoMSPClientIDs
 	count, replies, entries int
+	busy                    map[string][][2]time.Time // the technician's clocked stretches, by day
+	dayMinutes              map[string]int            // the technician's logged minutes, by day
+}
+
+// place fits mins of the technician's work starting at start on a free stretch of its day: later,
+// right after any stretch it would overlap. One that no longer fits its day (or the present) is
+// kept as a duration; one that would take the day past 24 hours is dropped (ok false).
+func (g *demoMSPGen) place(start time.Time, mins int) (time.Time, string, bool) {
+	if g.busy == nil {
+		g.busy, g.dayMinutes = map[string][][2]time.Time{}, map[string]int{}
+	}
+	day := start.In(g.loc).Format(time.DateOnly)
+	if g.dayMinutes[day]+mins > msp.MaxEntryMinutes {
+		return time.Time{}, day, false
+	}
+	g.dayMinutes[day] += mins
+	for moved := true; moved; {
+		moved = false
+		end := start.Add(time.Duration(mins) * time.Minute)
+		for _, b := range g.busy[day] {
+			if start.Before(b[1]) && b[0].Before(end) {
+				start, moved = b[1], true
+				break
+			}
+		}
+	}
+	end := start.Add(time.Duration(mins) * time.Minute)
+	if end.After(g.now) || end.In(g.loc).Format(time.DateOnly) != day {
+		return time.Time{}, day, true
+	}
+	g.busy[day] = append(g.busy[day], [2]time.Time{start, end})
+	return start, day, true
 }
 
 // demoSerial makes a serial in the maker's usual shape.
@@ -460,8 +492,14 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 		if start.Before(at) {
 			start = at
 		}
-		h.Time = append(h.Time, msp.HistoricTime{Day: start.In(g.loc).Format(time.DateOnly), StartedAt: start, Minutes: mins,
-			Billable: r.IntN(10) != 0, Note: map[bool]string{true: is.fix, false: "İlk inceleme"}[s.To == msp.StatusResolved], Actor: g.tech})
+		// One technician logs all of it: no two stretches of a day overlap, and a day holds 24 hours.
+		start, day, ok := g.place(start, mins)
+		billable := r.IntN(10) != 0
+		if !ok {
+			continue
+		}
+		h.Time = append(h.Time, msp.HistoricTime{Day: day, StartedAt: start, Minutes: mins,
+			Billable: billable, Note: map[bool]string{true: is.fix, false: "İlk inceleme"}[s.To == msp.StatusResolved], Actor: g.tech})
 	}
 	if err := g.conversation(ctx, tx, ci, h); err != nil {
 		return err

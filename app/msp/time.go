@@ -291,6 +291,44 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 	return f, nil
 }
 
+// checkDay checks a checked entry against the person's other entries of its day (self: the entry
+// being changed, which does not collide with itself): a stretch with a start and an end may not
+// overlap another such stretch, and one person's day holds at most MaxEntryMinutes. Entries typed
+// as a duration only count toward the day's total. It runs in the writing transaction, so two
+// saves at once cannot both slip past it.
+func (in *EntryInput) checkDay(ctx context.Context, q Querier, userID, self int64) (fault.Fields, error) {
+	var f fault.Fields
+	others, err := listEntries(ctx, q, `e.user_id = ? AND e.work_day = ? AND e.id <> ?`, userID, in.Day, self)
+	if err != nil {
+		return f, err
+	}
+	logged := 0
+	for _, o := range others {
+		logged += o.Minutes
+		if in.start.IsZero() || o.StartedAt == 0 {
+			continue
+		}
+		if in.start.UnixMilli() < o.EndedAt && o.StartedAt < in.end.UnixMilli() {
+			from := time.UnixMilli(o.StartedAt).In(in.Loc).Format("15:04")
+			to := time.UnixMilli(o.EndedAt).In(in.Loc).Format("15:04")
+			if o.TicketNumber != 0 {
+				f.Add("start", "msp_time.err.overlap_ticket", from, to, o.Ref())
+			} else {
+				f.Add("start", "msp_time.err.overlap_client", from, to, o.ClientName)
+			}
+			f.Add("end", "msp_time.err.overlap_end")
+		}
+	}
+	if logged+in.minutes > MaxEntryMinutes {
+		field := "hours"
+		if !in.start.IsZero() {
+			field = "end"
+		}
+		f.Add(field, "msp_time.err.day_full", logged/60, logged%60)
+	}
+	return f, nil
+}
+
 // AddEntry stores one time entry typed in by hand (see EntryInput), with its action log. Bad
 // input returns field errors and stores nothing.
 func AddEntry(ctx context.Context, db *tenantdb.DB, in EntryInput, a Actor) (*Entry, error) {
@@ -301,6 +339,11 @@ func AddEntry(ctx context.Context, db *tenantdb.DB, in EntryInput, a Actor) (*En
 			return err
 		}
 		if err := f.Err(); err != nil {
+			return err
+		}
+		if f, err = in.checkDay(ctx, tx, a.UserID, 0); err != nil {
+			return err
+		} else if err := f.Err(); err != nil {
 			return err
 		}
 		e = &Entry{ClientID: in.ClientID, UserID: a.UserID, UserName: a.Name, Day: in.Day, Minutes: in.minutes,
@@ -400,6 +443,11 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 			return err
 		}
 		if err := f.Err(); err != nil {
+			return err
+		}
+		if f, err = in.checkDay(ctx, tx, before.UserID, before.ID); err != nil {
+			return err
+		} else if err := f.Err(); err != nil {
 			return err
 		}
 		e := *before

@@ -1,0 +1,118 @@
+package msp_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTimeEntryOverlapAndDayTotal: one person's clocked stretches of a day do not overlap, and
+// their day holds at most 24 hours; a refusal names the other entry (or what is logged already)
+// at the field, in the person's language, keeps what was typed and stores nothing. A change does
+// not collide with the entry itself; another person's time does not count.
+func TestTimeEntryOverlapAndDayTotal(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	// Yesterday: its times are in the past, and its month is still open.
+	d := day(time.Now().AddDate(0, 0, -1))
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	rows := func() int {
+		t.Helper()
+		return te.count(t, `SELECT count(*) FROM msp_time_entries`)
+	}
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"10:00"}, "end": {"12:00"},
+		"billable": {"1"}}), http.StatusSeeOther, "first stretch")
+
+	// A stretch inside it: refused at the start, naming 10:00–12:00 and the ticket, in Turkish.
+	r := te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"10:30"}, "end": {"11:30"},
+		"billable": {"1"}, "note": {"ikinci"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity, "overlapping stretch")
+	doc := r.Doc(t)
+	msg := doc.Find("#te-start").Parent().Find(".field-error").Text()
+	if !strings.Contains(msg, "10:00–12:00") || !strings.Contains(msg, te.ticket.Ref()) || !strings.Contains(msg, "çakışıyor") {
+		t.Fatalf("overlap message %q", msg)
+	}
+	if v, _ := doc.Find("#te-start").Attr("value"); v != "10:30" {
+		t.Fatalf("start as typed: %q", v)
+	}
+	if doc.Find("#te-end").AttrOr("aria-invalid", "") != "true" {
+		t.Fatal("the end is not marked")
+	}
+	if n := rows(); n != 1 {
+		t.Fatalf("%d entries after a refused overlap", n)
+	}
+	// Touching ends do not overlap; another person's same hours do not count.
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"12:00"}, "end": {"12:45"}}),
+		http.StatusSeeOther, "next stretch")
+	wantStatus(t, te.owner.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"10:30"}, "end": {"11:30"}}),
+		http.StatusSeeOther, "another person")
+
+	// The day's total: 2 h 45 min logged; 22 h more is refused at the hours field, saying so.
+	r = te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "hours": {"22"}, "minutes": {"0"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity, "past 24 h")
+	doc = r.Doc(t)
+	if msg := doc.Find("#te-hours-error").Text(); !strings.Contains(msg, "2 sa 45 dk") || !strings.Contains(msg, "24 saat") {
+		t.Fatalf("day total message %q", msg)
+	}
+	if v, _ := doc.Find("#te-hours").Attr("value"); v != "22" {
+		t.Fatalf("hours as typed: %q", v)
+	}
+	if n := rows(); n != 3 {
+		t.Fatalf("%d entries after a refused day total", n)
+	}
+	// A duration only fills the day up to 24 h exactly; it never collides with a stretch.
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "hours": {"21"}, "minutes": {"15"}}),
+		http.StatusSeeOther, "up to 24 h")
+	if r := te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "minutes": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a minute past 24 h: %d", r.StatusCode)
+	}
+
+	// Changes: the first stretch moved within itself is fine (no collision with itself); moved onto
+	// the second one it is refused and stays as it was.
+	var first int64
+	if err := te.db.Read.QueryRow(`SELECT id FROM msp_time_entries WHERE user_id = (SELECT user_id FROM msp_time_entries
+		ORDER BY id LIMIT 1) ORDER BY id LIMIT 1`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	edit := "/app/msp/time/entries/" + strconv.FormatInt(first, 10) + "/edit"
+	wantStatus(t, te.oper.Post(edit, url.Values{"day": {d}, "start": {"10:15"}, "end": {"12:00"}, "billable": {"1"}}), http.StatusSeeOther, "change within itself")
+	r = te.oper.Post(edit, url.Values{"day": {d}, "start": {"10:15"}, "end": {"12:30"}, "billable": {"1"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity, "change onto the next stretch")
+	if msg := r.Doc(t).Find("#te-start-error").Text(); !strings.Contains(msg, "12:00–12:45") {
+		t.Fatalf("change overlap message %q", msg)
+	}
+	var endedAt int64
+	var mins int
+	if err := te.db.Read.QueryRow(`SELECT ended_at, minutes FROM msp_time_entries WHERE id = ?`, first).Scan(&endedAt, &mins); err != nil {
+		t.Fatal(err)
+	}
+	if mins != 105 {
+		t.Fatalf("a refused change changed the entry: %d min", mins)
+	}
+}
+
+// TestTimeEntryOverlapInEnglishAndArabic: the refusals read in the person's language.
+func TestTimeEntryOverlapInEnglishAndArabic(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ locale, overlap, full string }{
+		{"en", "Overlaps 09:00–10:00 on", "already logged that day"},
+		{"ar", "09:00–10:00", "في ذلك اليوم"},
+	} {
+		te := newTimeEnv(t, false, c.locale)
+		d := day(time.Now().AddDate(0, 0, -1))
+		tid := strconv.FormatInt(te.ticket.ID, 10)
+		wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"09:00"}, "end": {"10:00"}}),
+			http.StatusSeeOther, "first")
+		r := te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "start": {"09:30"}, "end": {"10:30"}})
+		if msg := r.Doc(t).Find("#te-start").Parent().Find(".field-error").Text(); !strings.Contains(msg, c.overlap) {
+			t.Errorf("%s overlap: %q", c.locale, msg)
+		}
+		r = te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {d}, "hours": {"23"}, "minutes": {"30"}})
+		if msg := r.Doc(t).Find("#te-hours-error").Text(); !strings.Contains(msg, c.full) {
+			t.Errorf("%s day total: %q", c.locale, msg)
+		}
+	}
+}
