@@ -555,6 +555,13 @@ func (h *Handler) Reply(w http.ResponseWriter, r *http.Request) {
 		reg = h.Inbox.Channels
 	}
 	t, msgID, err := SendReply(r.Context(), c.DB, reg, idParam(r, "id"), r.PostForm.Get("reply"), actor(c))
+	if web.StatusOf(err) == http.StatusConflict {
+		// Refused by the ticket's state (closed since the page was opened, say): its page again,
+		// the reply kept in its box with the reason beside it; a closed ticket offers the text to
+		// a new ticket for the same client.
+		h.showTicket(w, r, http.StatusConflict, map[string]string{"reply": web.Message(r, err)})
+		return
+	}
 	if err != nil {
 		h.refuse(w, r, err)
 		return
@@ -647,6 +654,10 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
+	}
+	if in.ConversationID == 0 {
+		// A reply refused on a closed ticket comes over as the new ticket's description.
+		in.Description = r.URL.Query().Get("description")
 	}
 	d, err := h.newData(r, in)
 	if err != nil {
