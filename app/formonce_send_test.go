@@ -20,6 +20,7 @@ import (
 // sendForm is one of the conversation page's forms that sends a message to the customer.
 type sendForm struct {
 	name  string
+	page  string // the conversation page the form is on
 	path  string
 	good  func(n int) (url.Values, []byte) // a valid post (fields, the file of a multipart one)
 	bad   func() (url.Values, []byte)      // a post the room refuses (422)
@@ -46,24 +47,32 @@ func TestConversationSendsOnce(t *testing.T) {
 	}
 	conv := strconv.FormatInt(res.ConversationID, 10)
 	page := "/app/inbox/" + conv + "/"
+	// Another customer wrote an hour ago: the window is open, and the composer's reply goes out
+	// (outside it, the composer refuses a free-text reply).
+	open, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp",
+		ExternalID: "905329876543", Phone: "+905329876543", Name: "Deniz", Body: "Fiyat alabilir miyim?", At: time.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openPage := "/app/inbox/" + strconv.FormatInt(open.ConversationID, 10) + "/"
 	db := e.DB("acme")
 	count := func(q string) int {
 		t.Helper()
 		var n int
-		if err := db.Read.QueryRow(q, res.ConversationID).Scan(&n); err != nil {
+		if err := db.Read.QueryRow(q, res.ConversationID, open.ConversationID).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
 	messages := func() int {
-		return count(`SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'outbound'`)
+		return count(`SELECT count(*) FROM messages WHERE conversation_id IN (?, ?) AND direction = 'outbound'`)
 	}
 	deliveries := func() int {
 		return count(`SELECT count(*) FROM jobs WHERE kind = 'deliver_message' AND json_extract(payload, '$.message_id') IN
-			(SELECT id FROM messages WHERE conversation_id = ?)`)
+			(SELECT id FROM messages WHERE conversation_id IN (?, ?))`)
 	}
 	forms := []sendForm{
-		{name: "reply", path: page,
+		{name: "reply", page: openPage, path: openPage,
 			good: func(n int) (url.Values, []byte) {
 				return url.Values{"direction": {"outbound"}, "body": {"Yarın saat on gibi geliyoruz " + strconv.Itoa(n)}}, nil
 			},
@@ -71,7 +80,7 @@ func TestConversationSendsOnce(t *testing.T) {
 				return url.Values{"direction": {"outbound"}, "body": {"Uzun " + strings.Repeat("a", 4000)}}, nil
 			},
 			typed: "body"},
-		{name: "template", path: page + "template",
+		{name: "template", page: page, path: page + "template",
 			good: func(n int) (url.Values, []byte) {
 				return url.Values{"purpose": {"follow_up"}, "p1": {"Ayşe " + strconv.Itoa(n)}}, nil
 			},
@@ -79,7 +88,7 @@ func TestConversationSendsOnce(t *testing.T) {
 				return url.Values{"purpose": {"follow_up"}, "p2": {"Boşluktan sonra"}}, nil
 			},
 			typed: "p2"},
-		{name: "file", path: page + "attach",
+		{name: "file", page: page, path: page + "attach",
 			good: func(n int) (url.Values, []byte) {
 				return url.Values{"body": {"Keşif planı " + strconv.Itoa(n)}}, mediatest.PDF()
 			},
@@ -92,29 +101,29 @@ func TestConversationSendsOnce(t *testing.T) {
 	}
 	for i, f := range forms {
 		t.Run(f.name, func(t *testing.T) {
-			tok := formToken(t, op.Get(page), f.path)
+			tok := formToken(t, op.Get(f.page), f.path)
 			m0, d0 := messages(), deliveries()
 
 			// Twice as a plain form (no script): one message, one delivery, the same page.
 			v, file := f.good(10 * i)
 			r1 := post(f, v, file, tok, false)
-			if r1.StatusCode != http.StatusSeeOther || r1.Header.Get("Location") != page {
+			if r1.StatusCode != http.StatusSeeOther || r1.Header.Get("Location") != f.page {
 				t.Fatalf("first post: %d to %q %s", r1.StatusCode, r1.Header.Get("Location"), r1.Body)
 			}
 			r2 := post(f, v, file, tok, false)
-			if r2.StatusCode != http.StatusSeeOther || r2.Header.Get("Location") != page {
-				t.Fatalf("second post: %d to %q, want 303 to %q", r2.StatusCode, r2.Header.Get("Location"), page)
+			if r2.StatusCode != http.StatusSeeOther || r2.Header.Get("Location") != f.page {
+				t.Fatalf("second post: %d to %q, want 303 to %q", r2.StatusCode, r2.Header.Get("Location"), f.page)
 			}
 			if m, d := messages(), deliveries(); m != m0+1 || d != d0+1 {
 				t.Fatalf("the same form twice: %d messages, %d deliveries, want %d, %d", m-m0, d-d0, 1, 1)
 			}
-			if !strings.Contains(op.Get(page).Body, "This form was already sent") {
+			if !strings.Contains(op.Get(f.page).Body, "This form was already sent") {
 				t.Error("the page after the second post does not say the form was already sent")
 			}
 
 			// Twice through htmx: the thread both times, the second with the notice; the first
 			// answer gives the form a fresh token, so the next message is a new post.
-			tok = formToken(t, op.Get(page), f.path)
+			tok = formToken(t, op.Get(f.page), f.path)
 			v, file = f.good(10*i + 1)
 			h1 := post(f, v, file, tok, true)
 			if h1.StatusCode != http.StatusOK || !strings.Contains(h1.Body, v.Get("body")+v.Get("p1")) {
@@ -200,7 +209,7 @@ func TestConversationSendsOnce(t *testing.T) {
 			}
 		})
 	}
-	if n := count(`SELECT count(*) FROM attachments WHERE conversation_id = ?`); n != 4 {
+	if n := count(`SELECT count(*) FROM attachments WHERE conversation_id IN (?, ?)`); n != 4 {
 		t.Errorf("%d files kept with the conversation's messages, want 4 (one per message)", n)
 	}
 }

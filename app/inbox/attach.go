@@ -103,8 +103,7 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		h.sendFailed(w, r, conv, err)
 		return
 	}
-	done := c.T("media.sent")
-	h.composed(w, r, conv, done)
+	h.composed(w, r, conv, doneMsg{Key: "media.sent"})
 }
 
 // attachRefused answers a refused file: into the composer's status line (htmx), or as the
@@ -128,7 +127,7 @@ func (h *Handler) resent(w http.ResponseWriter, r *http.Request, conv *Conversat
 	if !again {
 		return false
 	}
-	h.composed(w, r, conv, web.From(r).T("form.already_sent"))
+	h.composed(w, r, conv, doneMsg{Key: "form.already_sent"})
 	return true
 }
 
@@ -142,16 +141,16 @@ func (h *Handler) sendFailed(w http.ResponseWriter, r *http.Request, conv *Conve
 
 // composed answers a message the composer put into the conversation: the composer part redrawn
 // with done in its status line (htmx), or the conversation page with done as its banner.
-func (h *Handler) composed(w http.ResponseWriter, r *http.Request, conv *Conversation, done string) {
+func (h *Handler) composed(w http.ResponseWriter, r *http.Request, conv *Conversation, done doneMsg) {
 	if web.IsHTMX(r) {
 		d, err := h.load(r, conv)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done.words(web.From(r))})
 		return
 	}
-	web.Flash(w, r, true, done)
+	web.FlashKey(w, r, true, done.Key, done.Args...)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(conv.ID, 10)+"/")
 }

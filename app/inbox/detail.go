@@ -76,6 +76,21 @@ func (d *detailData) Kept(form string) url.Values {
 	return d.kept
 }
 
+// Direction is the composer's kind of message as it opens: what a refused post chose, else an
+// internal note while the channel's reply window is closed (a free-text reply would not be
+// delivered, and is refused), else a reply to the customer.
+func (d *detailData) Direction() string {
+	if k := d.Kept("composer"); k != nil {
+		if v := k.Get("direction"); slices.Contains([]string{"outbound", "system", "inbound"}, v) {
+			return v
+		}
+	}
+	if d.Window != nil && d.Window.Closed {
+		return "system"
+	}
+	return "outbound"
+}
+
 // postedForm names the composer form a post to the conversation came from, by its address.
 func postedForm(path string) string {
 	switch {
@@ -174,7 +189,7 @@ func (h *Handler) onMessage(w http.ResponseWriter, r *http.Request,
 		h.Timeline(w, r)
 		return
 	}
-	web.Flash(w, r, true, c.T(doneKey))
+	web.FlashKey(w, r, true, doneKey)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
 }
 
@@ -498,6 +513,17 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	}
 	ch, errs := h.parseChange(r, c)
 	ch.Once = true
+	if _, composer := r.PostForm["direction"]; composer && ch.Body == "" {
+		// The composer (the only form with a kind of message) sent no words: nothing to add.
+		errs.Add("body", c.T("inbox.error.body_empty"))
+	}
+	if ch.Body != "" && ch.Direction == "outbound" {
+		// A free-text reply outside WhatsApp's window would be queued and then fail: refused
+		// here, with what to do instead (a template, or a note).
+		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
+			errs.Add("body", c.T("inbox.error.window_closed"))
+		}
+	}
 	target := r.Header.Get("HX-Target")
 	inline := web.IsHTMX(r) && (target == "timeline" || strings.HasPrefix(target, "saved-"))
 	if errs.Any() {
@@ -518,11 +544,25 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		h.detail(w, r, id, http.StatusUnprocessableEntity, errs)
 		return
 	}
-	if err := h.Svc.Update(r.Context(), c.Tenant.Slug, c.DB, id, ch); err != nil {
-		h.sendFailed(w, r, conv, err)
+	var done doneMsg
+	if same, err := unchanged(r.Context(), c.DB.Read, conv, ch); err != nil {
+		h.Render.Fail(w, r, err)
 		return
+	} else if same {
+		if inline && target != "timeline" {
+			// A control posted with the value it has (a change and a submit of the same edit):
+			// nothing to say, and the line keeps what the post that saved said.
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		done = doneMsg{Key: "inbox.nothing_changed"}
+	} else {
+		if err := h.Svc.Update(r.Context(), c.Tenant.Slug, c.DB, id, ch); err != nil {
+			h.sendFailed(w, r, conv, err)
+			return
+		}
+		done = h.doneText(r, c, ch)
 	}
-	done := h.doneText(r, c, ch)
 	if inline {
 		if target == "timeline" {
 			conv, err := ConversationByID(r.Context(), c.DB.Read, id)
@@ -535,40 +575,92 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 				h.Render.Fail(w, r, err)
 				return
 			}
-			h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done})
+			h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done.words(c)})
 			return
 		}
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": done}})
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": done.words(c)}})
 		return
 	}
-	web.Flash(w, r, true, done)
+	web.FlashKey(w, r, true, done.Key, done.Args...)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
 }
 
-// doneText says what a save did, in the operator's language: sent, scheduled (with the time),
-// note added, customer message logged, or saved.
-func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) string {
+// doneMsg is what a save did as a catalog key and its arguments (a time.Time is a moment shown in
+// the reader's language): said at once in a fragment, or kept as a banner put into words when the
+// next page shows it, in that page's language.
+type doneMsg struct {
+	Key  string
+	Args []any
+}
+
+func (m doneMsg) words(c *web.Ctx) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if t, ok := a.(time.Time); ok {
+			a = c.P.DateTime(t)
+		}
+		args[i] = a
+	}
+	return c.T(m.Key, args...)
+}
+
+// doneText says what a save did: sent, scheduled (with the time), note added, customer message
+// logged, or saved.
+func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) doneMsg {
 	switch {
 	case ch.Body == "" && ch.NextActionDueAt != nil && *ch.NextActionDueAt != 0:
 		// Due while the business is closed: the reminder waits for the opening, and says so.
 		due := time.UnixMilli(*ch.NextActionDueAt)
 		if remind, err := ReminderAt(r.Context(), c.DB.Read, due); err == nil && remind.After(due) {
-			return c.T("hours.due_closed", c.P.DateTime(remind))
+			return doneMsg{"hours.due_closed", []any{remind}}
 		}
-		return c.T("inbox.saved")
+		return doneMsg{Key: "inbox.saved"}
 	case ch.Body == "":
-		return c.T("inbox.saved")
+		return doneMsg{Key: "inbox.saved"}
 	case ch.Direction == "system":
-		return c.T("inbox.done.note")
+		return doneMsg{Key: "inbox.done.note"}
 	case ch.Direction == "inbound":
-		return c.T("inbox.done.logged")
+		return doneMsg{Key: "inbox.done.logged"}
 	case !ch.SendAt.IsZero():
-		return c.T("inbox.done.scheduled", c.P.DateTime(ch.SendAt))
+		return doneMsg{"inbox.done.scheduled", []any{ch.SendAt}}
 	}
 	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil && h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
-		return c.T("inbox.done.recorded")
+		return doneMsg{Key: "inbox.done.recorded"}
 	}
-	return c.T("inbox.done.sent")
+	return doneMsg{Key: "inbox.done.sent"}
+}
+
+// unchanged reports whether ch would change nothing of conv: no message, and every setting it
+// carries already has that value (a control posted again, an empty post).
+func unchanged(ctx context.Context, db Querier, conv *Conversation, ch Change) (bool, error) {
+	if ch.Body != "" || !ch.SendAt.IsZero() {
+		return false, nil
+	}
+	if (ch.State != nil && *ch.State != conv.State) ||
+		(ch.NextAction != nil && *ch.NextAction != conv.NextAction) ||
+		(ch.NextActionDueAt != nil && *ch.NextActionDueAt != conv.NextActionDueAt) ||
+		(ch.Handoff != nil && *ch.Handoff != conv.HandoffRequired) ||
+		(ch.AssignedUserID != nil && *ch.AssignedUserID != conv.AssignedUserID) ||
+		(ch.AIMode != nil && *ch.AIMode != conv.AIMode) {
+		return false, nil
+	}
+	if ch.Tags != nil {
+		now, err := TagsOf(ctx, db, conv.ID)
+		if err != nil {
+			return false, err
+		}
+		if !slices.EqualFunc(*ch.Tags, sortedTags(now), func(a, b string) bool { return a == b }) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// sortedTags is tags in the order parseChange gives them.
+func sortedTags(tags []string) []string {
+	out := slices.Clone(tags)
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out
 }
 
 func mustID(r *http.Request) int64 { id, _ := pathID(r, "id"); return id }

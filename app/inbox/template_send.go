@@ -114,8 +114,7 @@ func (h *Handler) SendTemplate(w http.ResponseWriter, r *http.Request) {
 		h.sendFailed(w, r, conv, err)
 		return
 	}
-	done := c.T("inbox.template.sent")
-	h.composed(w, r, conv, done)
+	h.composed(w, r, conv, doneMsg{Key: "inbox.template.sent"})
 }
 
 // templateRefused answers a refused template form: into the composer's status line (htmx), or as

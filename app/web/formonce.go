@@ -228,7 +228,7 @@ func SentBefore(ctx context.Context, q interface {
 // goes to the same page (HX-Redirect for htmx), which shows a short notice that nothing was
 // created twice.
 func Replay(w http.ResponseWriter, r *http.Request, a *AlreadySent) {
-	Flash(w, r, true, From(r).T("form.already_sent"))
+	FlashKey(w, r, true, "form.already_sent")
 	Redirect(w, r, SafeNext(a.Target, "/app/"))
 }
 

@@ -399,10 +399,12 @@ func (r *Renderer) takeFlashes(w http.ResponseWriter, req *http.Request, c *Ctx,
 		return
 	}
 	if len(ok) > 0 {
-		p.Flash, _ = ok[len(ok)-1].(string)
+		s, _ := ok[len(ok)-1].(string)
+		p.Flash = flashWords(c, s)
 	}
 	if len(bad) > 0 {
-		p.FlashErr, _ = bad[len(bad)-1].(string)
+		s, _ := bad[len(bad)-1].(string)
+		p.FlashErr = flashWords(c, s)
 	}
 	if err := c.Session.Save(req, w); err != nil {
 		r.Log.Warn("web: clearing banners", "err", err, "req", c.ReqID)
