@@ -168,6 +168,11 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	cpath := "/app/inbox/" + strconv.FormatInt(conv, 10) + "/"
+	// Her message is dated long ago (the webhook's fixed timestamp): as if she had just written,
+	// so WhatsApp's 24-hour window is open and the composer sends the reply.
+	if _, err := db.Write.Exec(`UPDATE conversations SET last_inbound_at = ? WHERE id = ?`, time.Now().UnixMilli(), conv); err != nil {
+		t.Fatal(err)
+	}
 	// The team writes about her: a reply with her name, a note, a next action.
 	for _, f := range []url.Values{
 		{"body": {"Zerrin Hanım, 0532 987 65 43 numarasından sizi arayacağız."}},
