@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"highvibe/app/apptest"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/media/mediatest"
 	"highvibe/app/web"
 )
 
@@ -210,5 +212,35 @@ func TestConversationFlashInReadersLanguage(t *testing.T) {
 	flash = op.Get(page + "?lang=de").Doc(t).Find(`.flash`).Text()
 	if de := i18n.For("de").T("inbox.done.scheduled", "X"); !strings.Contains(flash, strings.TrimSuffix(strings.SplitN(de, "X", 2)[0], " ")) {
 		t.Errorf("the scheduled banner read in German says %q, want like %q", flash, de)
+	}
+}
+
+// TestConversationWindowClosedRefusesFile: a file sent outside WhatsApp's window would be queued
+// and then fail like a text reply; it is refused at the composer in the person's language, and
+// neither the message nor the file is kept.
+func TestConversationWindowClosedRefusesFile(t *testing.T) {
+	t.Parallel()
+	e, op, page, id := windowConv(t)
+	db := e.DB("acme")
+	for _, lang := range []string{"en", "tr", "ar"} {
+		want := i18n.For(lang).T("inbox.error.window_closed_file")
+		for _, htmx := range []bool{false, true} {
+			f := sendForm{path: strings.TrimPrefix(page, e.URL) + "attach?lang=" + lang}
+			r := op.Do(sendRequest(t, e.URL, f, url.Values{"body": {"Keşif planı"}}, mediatest.PDF(), web.NewOnceToken(), htmx))
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s (htmx %v): a file outside the window answered %d, want 422", lang, htmx, r.StatusCode)
+			}
+			if !strings.Contains(html.UnescapeString(r.Body), want) {
+				t.Errorf("%s (htmx %v): the refusal does not say %q", lang, htmx, want)
+			}
+		}
+	}
+	var msgs, files int
+	if err := db.Read.QueryRow(`SELECT (SELECT count(*) FROM messages WHERE conversation_id = ?1 AND direction <> 'inbound'),
+		(SELECT count(*) FROM attachments WHERE conversation_id = ?1)`, id).Scan(&msgs, &files); err != nil {
+		t.Fatal(err)
+	}
+	if msgs != 0 || files != 0 {
+		t.Errorf("a refused file stored %d messages and %d files", msgs, files)
 	}
 }

@@ -88,7 +88,7 @@ func TestConversationSendsOnce(t *testing.T) {
 				return url.Values{"purpose": {"follow_up"}, "p2": {"Boşluktan sonra"}}, nil
 			},
 			typed: "p2"},
-		{name: "file", page: page, path: page + "attach",
+		{name: "file", page: openPage, path: openPage + "attach", // a file, like a reply, goes out only inside the window
 			good: func(n int) (url.Values, []byte) {
 				return url.Values{"body": {"Keşif planı " + strconv.Itoa(n)}}, mediatest.PDF()
 			},

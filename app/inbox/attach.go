@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"highvibe/app/media"
@@ -73,6 +74,14 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		}
 		if utf8.RuneCountInString(caption) > 4000 {
 			code = "caption_long"
+		}
+	}
+	// A file outside WhatsApp's window would be queued and then fail, like a text reply: refused
+	// before anything is kept.
+	if code == "" {
+		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
+			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, c.T("inbox.error.window_closed_file"))
+			return
 		}
 	}
 	var prep *media.Prepared
