@@ -21,7 +21,7 @@ func rowOf(l Line, lang string) Row {
 	r := Row{Kind: l.Kind, Name: l.Name, Unit: l.Unit, Reason: l.Reason, ProductID: l.ProductID, Net: l.Net,
 		Price: fixedOrEmpty(l.UnitPrice, 2), VAT: fixed(l.VATRate, 2)}
 	if l.Quantity != 0 {
-		r.Qty = quantityValue(l.Quantity, lang)
+		r.Qty = i18n.QuantityValue(l.Quantity, lang)
 	}
 	if l.Percent != 0 {
 		r.Percent = fixed(l.Percent, 2)
@@ -44,6 +44,3 @@ func sentRows(in Input) []Row {
 	}
 	return rows
 }
-
-// quantityValue writes thousandths as a form value the panel language lang reads back the same.
-func quantityValue(v int64, lang string) string { return i18n.QuantityValue(v, lang) }

@@ -125,7 +125,7 @@ func (e *editorPage) Qty(v int64) string {
 	if v == 0 {
 		return ""
 	}
-	return quantityValue(v, e.lang)
+	return i18n.QuantityValue(v, e.lang)
 }
 
 func fixedOrEmpty(v int64, d int) string {
