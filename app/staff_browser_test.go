@@ -42,7 +42,13 @@ func TestBrowserStaffConsole(t *testing.T) {
 		for _, lang := range []string{"tr", "ar"} {
 			for _, page := range pages {
 				t.Run(size.name+page+lang, func(t *testing.T) {
-					checkPage(t, b, string(axe), page, lang)
+					// axe-core in Turkish at laptop size and Arabic at phone size, as in
+					// TestBrowserAccessibility; the width in every pairing.
+					if (lang == "tr") == !size.mobile {
+						checkPage(t, b, string(axe), page, lang)
+					} else {
+						openInView(t, b, page, lang)
+					}
 					if w := b.eval(`document.documentElement.scrollWidth - innerWidth`); w > 1 {
 						t.Errorf("%s %s at %s scrolls sideways by %.0f px", page, lang, size.name, w)
 					}
