@@ -138,7 +138,9 @@ func panelPages(t *testing.T, b *chrome) []string {
 	if err := db.QueryRow(`SELECT token FROM quotes WHERE status IN ('sent','accepted') ORDER BY id LIMIT 1`).Scan(&token); err != nil {
 		t.Fatalf("the demo has no sent quote: %v", err)
 	}
-	return append(pages, "/q/"+app.DemoSlug+"."+token)
+	// A record that is not there: the panel's not-found page (its big grey status code once failed
+	// the contrast rule).
+	return append(pages, "/q/"+app.DemoSlug+"."+token, "/app/leads/999999999")
 }
 
 // TestBrowserAccessibility runs axe-core (all rules, every impact) on every panel page; the bar
