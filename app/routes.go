@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
@@ -401,7 +402,7 @@ type bodyClass int
 
 const (
 	bodyForm    bodyClass = iota // public forms and JSON from anyone (login, widget, landing): 15 s, gated
-	bodyPanel                    // signed-in forms: 15 s; the session is checked before the body is read
+	bodyPanel                    // signed-in forms: 15 s (a multipart upload: more while it moves); the session is checked before the body is read
 	bodyKeyed                    // the integration API: 15 s; the API key is checked before the body is read
 	bodyWebhook                  // provider webhooks (big batches from far away): 30 s; keyed like the API
 	// The event stream (GET /app/inbox/events) takes no body, and requests without one never get a
@@ -422,6 +423,15 @@ func classOf(rt Route) bodyClass {
 	return bodyForm
 }
 
+// UploadMinRate and UploadMaxTime bound a signed-in person's multipart upload (the visit outcome's
+// photos, the composer's file): each 16 KB that arrive (128 kbit/s, far below a weak mobile
+// uplink) buy one more second past the form timeout, up to 10 minutes in all (90 MB of photos
+// at a little over 1 Mbit/s).
+const (
+	UploadMinRate = 16 << 10
+	UploadMaxTime = 10 * time.Minute
+)
+
 // bodyRule maps a request to its route's body rule; a request no route takes is a stranger's form.
 func (s *Server) bodyRule(mux *http.ServeMux, classes map[string]bodyClass) func(*http.Request) web.BodyRule {
 	return func(r *http.Request) web.BodyRule {
@@ -429,7 +439,14 @@ func (s *Server) bodyRule(mux *http.ServeMux, classes map[string]bodyClass) func
 		switch classes[pattern] {
 		case bodyWebhook:
 			return web.BodyRule{Timeout: s.WebhookReadTimeout}
-		case bodyPanel, bodyKeyed:
+		case bodyPanel:
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				// Photos and files from a phone on a slow uplink: time grows with the bytes that
+				// arrive (web.BodyRule.Rate); a stalled or trickling body is cut off as any form.
+				return web.BodyRule{Timeout: s.FormReadTimeout, Rate: UploadMinRate, Cap: UploadMaxTime}
+			}
+			return web.BodyRule{Timeout: s.FormReadTimeout}
+		case bodyKeyed:
 			return web.BodyRule{Timeout: s.FormReadTimeout}
 		}
 		return web.BodyRule{Timeout: s.FormReadTimeout, Gate: s.BodyGate}

@@ -493,7 +493,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	metricsToken := fs.String("metrics-token", os.Getenv("HIGHVIBE_METRICS_TOKEN"), "bearer token that opens /metrics to non-loopback clients")
 	trusted := fs.String("trusted-proxies", os.Getenv("HIGHVIBE_TRUSTED_PROXIES"),
 		"CIDR[,CIDR] of reverse proxies whose X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto are believed (env HIGHVIBE_TRUSTED_PROXIES; default none)")
-	formTimeout := fs.Duration("form-read-timeout", 15*time.Second, "how long a form or JSON request body may take to arrive")
+	formTimeout := fs.Duration("form-read-timeout", 15*time.Second, "how long a form or JSON request body may take to arrive (a signed-in upload gets more while its bytes keep arriving, up to 10 minutes)")
 	webhookTimeout := fs.Duration("webhook-read-timeout", 30*time.Second, "how long a webhook request body may take to arrive")
 	defIdle := os.Getenv("HIGHVIBE_SESSION_IDLE")
 	if defIdle == "" {

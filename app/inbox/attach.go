@@ -3,8 +3,6 @@ package inbox
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,47 +32,53 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxSize(media.KindDocument)+64<<10)
+	// The body is read as a stream (web.ReadUpload): the caption comes before the file (the
+	// form's order) and is kept whatever the file does, so a refused file redraws the caption as
+	// typed and names the reason at the file field.
 	code, status := "", http.StatusUnprocessableEntity
 	var data []byte
 	var name, caption string
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var big *http.MaxBytesError
-		if code = media.ErrCodeEmpty; errors.As(err, &big) {
-			code, status = media.ErrCodeTooLarge, http.StatusRequestEntityTooLarge
-		}
-	} else {
-		defer r.MultipartForm.RemoveAll()
-		if err := web.CheckMultipartText(r); err != nil {
+	u, err := web.ReadUpload(w, r, attachLimits)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	defer u.RemoveAll()
+	r.Form, r.PostForm = u.Value, u.Value // the one-time token, and the values the page keeps
+	if u.Cut {
+		// A body that stopped arriving cancels the request's context with it; the page is still drawn.
+		r = r.WithContext(context.WithoutCancel(r.Context()))
+	}
+	if a, err := web.ReadOnce(r); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	} else if a != nil {
+		web.Replay(w, r, a)
+		return
+	}
+	if h.resent(w, r, conv, nil) {
+		return
+	}
+	caption = strings.TrimSpace(u.Value.Get("body"))
+	switch {
+	case len(u.TooLarge) > 0 || u.Over:
+		code, status = media.ErrCodeTooLarge, http.StatusRequestEntityTooLarge
+	case u.Count > 1:
+		code = "one_file"
+	case u.Cut:
+		code, status = "cut", http.StatusRequestEntityTooLarge
+	case len(u.Files) == 0:
+		code = media.ErrCodeEmpty
+	default:
+		f := u.Files[0]
+		if data, err = f.Bytes(); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		// The form's one-time token, in the multipart body the panel's middleware does not read.
-		if a, err := web.ReadOnce(r); err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		} else if a != nil {
-			web.Replay(w, r, a)
-			return
-		}
-		if h.resent(w, r, conv, nil) {
-			return
-		}
-		caption = strings.TrimSpace(r.FormValue("body"))
-		f, fh, err := r.FormFile("file")
-		if err != nil {
-			code = media.ErrCodeEmpty
-		} else {
-			data, err = io.ReadAll(f)
-			f.Close()
-			name = fh.Filename
-			if err != nil {
-				code = media.ErrCodeEmpty
-			}
-		}
-		if utf8.RuneCountInString(caption) > 4000 {
-			code = "caption_long"
-		}
+		name = f.Name
+	}
+	if len(u.Long) > 0 || utf8.RuneCountInString(caption) > 4000 {
+		code = "caption_long"
 	}
 	// A file outside WhatsApp's window would be queued and then fail, like a text reply: refused
 	// before anything is kept.
@@ -115,13 +119,26 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 	h.composed(w, r, conv, doneMsg{Key: "media.sent"})
 }
 
-// attachRefused answers a refused file: into the composer's status line (htmx), or as the
-// conversation page with a banner.
+// attachLimits: one file within the documents' limit (a photo is then held to the channels' own
+// limit by the media room, since it goes out to the customer), a caption far longer than the
+// 4000 characters refused at the field, and the body read up to twice the file's limit so a file
+// somewhat too large still gets the page back with its caption.
+var attachLimits = web.UploadLimits{
+	FileMax:  media.MaxSize(media.KindDocument),
+	FilesMax: media.MaxSize(media.KindDocument),
+	MaxFiles: 1,
+	TextMax:  64 << 10,
+	BodyMax:  2*media.MaxSize(media.KindDocument) + 1<<20,
+}
+
+// attachRefused answers a refused file: under the attach form's file field (htmx), or as the
+// conversation page with the caption kept and the reason at that field.
 func (h *Handler) attachRefused(w http.ResponseWriter, r *http.Request, id int64, status int, msg string) {
 	if web.IsHTMX(r) {
-		w.Header().Set("HX-Retarget", "#composer-status")
+		// At the file field; the form is not redrawn, so its caption stays as typed.
+		w.Header().Set("HX-Retarget", "#attach-status")
 		w.Header().Set("HX-Reswap", "innerHTML")
-		h.Render.Fragment(w, r, status, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": msg, "Err": true}})
+		h.Render.Fragment(w, r, status, "inbox/conversation", "attach-refused", &web.Page{Data: map[string]any{"Msg": msg}})
 		return
 	}
 	h.detail(w, r, id, status, web.Errors{"file": msg})

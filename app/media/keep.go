@@ -83,11 +83,16 @@ type Prepared struct {
 // keep checks data as kind (kind "" = an upload: a photo, or a PDF when docs), enforces the quota
 // and stores the bytes and the thumbnail. A file already kept costs no quota.
 func (s *Service) keep(ctx context.Context, slug, kind string, data []byte, docs bool) (*Prepared, error) {
+	return s.keepUpTo(ctx, slug, kind, data, docs, MaxSize(KindImage))
+}
+
+// keepUpTo is keep with an upload's photos allowed up to imageMax bytes.
+func (s *Service) keepUpTo(ctx context.Context, slug, kind string, data []byte, docs bool, imageMax int64) (*Prepared, error) {
 	var ct string
 	var err error
 	upload := kind == ""
 	if upload {
-		kind, ct, err = SniffUpload(data, docs)
+		kind, ct, err = sniffUpload(data, docs, imageMax)
 	} else {
 		ct, err = Sniff(kind, data)
 	}
@@ -140,6 +145,17 @@ func (s *Service) keep(ctx context.Context, slug, kind string, data []byte, docs
 // a PDF when docs is true. A *Refusal names what is wrong (too_large, bad_type, quota, empty).
 func (s *Service) Prepare(ctx context.Context, slug string, data []byte, filename string, docs bool) (*Prepared, error) {
 	p, err := s.keep(ctx, slug, "", data, docs)
+	if err != nil {
+		return nil, err
+	}
+	p.Filename = cleanName(filename)
+	return p, nil
+}
+
+// PrepareSitePhoto is Prepare for a photo a team member took on site (a visit's outcome): up to
+// SitePhotoMax, since it stays in the panel and is never sent to a channel.
+func (s *Service) PrepareSitePhoto(ctx context.Context, slug string, data []byte, filename string) (*Prepared, error) {
+	p, err := s.keepUpTo(ctx, slug, "", data, false, SitePhotoMax)
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ const (
 	ErrCodeNotConfigured = "not_configured"
 	ErrCodeEmpty         = "empty"
 	ErrCodeTooManyPixels = "too_many_pixels" // an upload whose canvas is over maxPixels
+	ErrCodeHEIC          = "heic"            // an upload in Apple's HEIC/HEIF format, which browsers cannot show
 )
 
 // Refusal is a file that may not be kept; Code is one of the ErrCode constants.

@@ -45,9 +45,25 @@ func ValidKind(kind string) bool { _, ok := rules[kind]; return ok }
 // or a Refusal (too_large, bad_type, empty).
 func Sniff(kind string, data []byte) (string, error) {
 	r, ok := rules[kind]
-	switch {
-	case !ok:
+	if !ok {
 		return "", &Refusal{ErrCodeBadType}
+	}
+	return sniffRule(r, data)
+}
+
+// isHEIC reports whether data is a HEIC/HEIF picture (an iPhone camera's own format).
+func isHEIC(m *mimetype.MIME) bool {
+	for _, t := range []string{"image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence"} {
+		if m.Is(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// sniffRule is Sniff against the rule r.
+func sniffRule(r rule, data []byte) (string, error) {
+	switch {
 	case len(data) == 0:
 		return "", &Refusal{ErrCodeEmpty}
 	case int64(len(data)) > r.max:
@@ -76,21 +92,48 @@ func canonicalType(t string, m *mimetype.MIME) string {
 	return t
 }
 
+// SitePhotoMax is the largest photo a team member keeps from a site visit (the visit outcome):
+// a phone camera's JPEG is often 6–12 MB. Such a photo stays in the panel; a file that goes out
+// to a customer (the composer) keeps the channels' own limit, MaxSize(KindImage).
+const SitePhotoMax = 15 << 20
+
 // SniffUpload checks a file a person uploads (the composer, the widget): a photo (JPEG, PNG,
 // WebP, GIF) is an image, a PDF a document, when docs is true; anything else is refused as
-// bad_type whatever its name says.
+// bad_type whatever its name says (heic for an iPhone's HEIC photo, so the refusal can name it).
 func SniffUpload(data []byte, docs bool) (kind, ct string, err error) {
-	if ct, err = Sniff(KindImage, data); err == nil {
-		return KindImage, ct, nil
+	return sniffUpload(data, docs, rules[KindImage].max)
+}
+
+// sniffUpload is SniffUpload with photos allowed up to imageMax bytes. The type is found before
+// the size is weighed, so a PDF is held to the documents' limit, not the photos'.
+func sniffUpload(data []byte, docs bool, imageMax int64) (kind, ct string, err error) {
+	if len(data) == 0 {
+		return "", "", &Refusal{ErrCodeEmpty}
 	}
-	if RefusalCode(err) != ErrCodeBadType || !docs {
-		return "", "", err
+	size := int64(len(data))
+	m := mimetype.Detect(data)
+	for _, t := range rules[KindImage].types {
+		if m.Is(t) {
+			if size > imageMax {
+				return "", "", &Refusal{ErrCodeTooLarge}
+			}
+			return KindImage, canonicalType(t, m), nil
+		}
 	}
-	if len(data) > int(rules[KindDocument].max) {
-		return "", "", &Refusal{ErrCodeTooLarge}
-	}
-	if mimetype.Detect(data).Is("application/pdf") {
+	max := imageMax
+	switch {
+	case isHEIC(m):
+		return "", "", &Refusal{ErrCodeHEIC}
+	case docs && m.Is("application/pdf"):
+		if size > rules[KindDocument].max {
+			return "", "", &Refusal{ErrCodeTooLarge}
+		}
 		return KindDocument, "application/pdf", nil
+	case docs:
+		max = rules[KindDocument].max
+	}
+	if size > max {
+		return "", "", &Refusal{ErrCodeTooLarge}
 	}
 	return "", "", &Refusal{ErrCodeBadType}
 }

@@ -305,7 +305,7 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 	// A plain form, or multipart when photos taken on site come along (field "upload"). The
 	// multipart body is read as a stream: the text comes first (the form's order) and is kept
 	// whatever the photos do, so a refusal over their size redraws everything as typed.
-	var files []upload
+	var files []web.UploadFile
 	var f url.Values
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		u, err := web.ReadUpload(w, r, outcomeLimits)
@@ -313,6 +313,7 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
+		defer u.RemoveAll()
 		f = u.Value
 		if msg := uploadRefusal(c.P, u); msg != "" {
 			if u.Cut {
@@ -329,7 +330,7 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, uf := range u.Files {
 			if uf.Field == "upload" {
-				files = append(files, upload{name: uf.Name, data: uf.Data})
+				files = append(files, uf)
 			}
 		}
 	} else if err := r.ParseForm(); err != nil {
@@ -392,16 +393,17 @@ func outcomeInput(f url.Values) OutcomeInput {
 // maxUploads is how many photos one outcome form may bring.
 const maxUploads = 6
 
-// outcomeLimits: each photo within the media room's limit for images, six of them together, and
-// text fields far longer than the form's own limits (Validate refuses a longer one at its field).
-// The body is read up to three times the photos' limit, so that a phone that sent a few photos
-// too many still gets the form back rather than a broken connection.
+// outcomeLimits: each photo within the media room's limit for a site photo (a phone camera's
+// JPEG, media.SitePhotoMax), 60 MB together (six photos of 10 MB), and text fields far longer
+// than the form's own limits (Validate refuses a longer one at its field). The body is read up to
+// twice the photos' limit, so that a phone that sent a few photos too many still gets the form
+// back rather than a broken connection. The photos wait on disk (web.ReadUpload), not in memory.
 var outcomeLimits = web.UploadLimits{
-	FileMax:  media.MaxSize(media.KindImage),
-	FilesMax: maxUploads * media.MaxSize(media.KindImage),
+	FileMax:  media.SitePhotoMax,
+	FilesMax: 60 << 20,
 	MaxFiles: maxUploads,
 	TextMax:  64 << 10,
-	BodyMax:  3*maxUploads*media.MaxSize(media.KindImage) + 1<<20,
+	BodyMax:  2*(60<<20) + 1<<20,
 }
 
 // uploadRefusal words why the photos of an outcome form were refused ("" when they were not):
@@ -426,16 +428,11 @@ func uploadRefusal(p *i18n.Printer, u *web.Upload) string {
 	return ""
 }
 
-type upload struct {
-	name string
-	data []byte
-}
-
 // keepPhotos keeps photos uploaded with the outcome through the media room (checked, stripped of
 // their location, thumbnailed, within the quota) and links them to an internal note on the
 // visit's conversation (the inbox's AddMessage), so they sit with the conversation's other files.
 // A refused file returns its refusal code and keeps nothing of the note.
-func (h *Handler) keepPhotos(r *http.Request, v *CalVisit, files []upload) ([]int64, string, error) {
+func (h *Handler) keepPhotos(r *http.Request, v *CalVisit, files []web.UploadFile) ([]int64, string, error) {
 	c := web.From(r)
 	if len(files) > maxUploads {
 		return nil, media.ErrCodeTooLarge, nil
@@ -445,7 +442,12 @@ func (h *Handler) keepPhotos(r *http.Request, v *CalVisit, files []upload) ([]in
 	}
 	preps := make([]*media.Prepared, 0, len(files))
 	for _, f := range files {
-		p, err := h.Media.Prepare(r.Context(), c.Tenant.Slug, f.data, f.name, false)
+		// One photo in memory at a time: read, checked, kept, let go before the next.
+		data, err := f.Bytes()
+		if err != nil {
+			return nil, "", err
+		}
+		p, err := h.Media.PrepareSitePhoto(r.Context(), c.Tenant.Slug, data, f.Name)
 		if code := media.RefusalCode(err); code != "" {
 			return nil, code, nil
 		}

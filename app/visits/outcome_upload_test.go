@@ -82,18 +82,18 @@ func TestOutcomeOverTheLimitKeepsWhatWasTyped(t *testing.T) {
 	f.confirm(t, v.ID)
 	att0, msg0 := stored(t, f)
 
-	sixOK := make([]outcomeFile, 7)
+	sixOK := make([]outcomeFile, 6)
 	for i := range sixOK {
-		sixOK[i] = outcomeFile{name: fmt.Sprintf("IMG_%04d.jpg", i+1), size: 5 << 20}
+		sixOK[i] = outcomeFile{name: fmt.Sprintf("IMG_%04d.jpg", i+1), size: 11 << 20}
 	}
 	scenarios := []struct {
 		name, lang string
 		files      []outcomeFile
 		want       []string // in the upload field's message
 	}{
-		{"together over 30 MB", "tr", sixOK, []string{"toplamda 30 MB"}},
-		{"one photo over 5 MB", "en", []outcomeFile{{name: "IMG_0001.jpg", size: 1 << 20}, {name: "IMG_0002.jpg", size: 5<<20 + 1}, {name: "IMG_0003.jpg", size: 6 << 20}},
-			[]string{"at most 5 MB", "IMG_0002.jpg", "IMG_0003.jpg"}},
+		{"together over 60 MB", "tr", sixOK, []string{"toplamda 60 MB"}},
+		{"one photo over 15 MB", "en", []outcomeFile{{name: "IMG_0001.jpg", size: 1 << 20}, {name: "IMG_0002.jpg", size: 15<<20 + 1}, {name: "IMG_0003.jpg", size: 16 << 20}},
+			[]string{"at most 15 MB", "IMG_0002.jpg", "IMG_0003.jpg"}},
 		{"seven small photos", "ar", []outcomeFile{{name: "1.jpg", size: 10}, {name: "2.jpg", size: 10}, {name: "3.jpg", size: 10}, {name: "4.jpg", size: 10},
 			{name: "5.jpg", size: 10}, {name: "6.jpg", size: 10}, {name: "7.jpg", size: 10}}, []string{"6 صور", "(اختيرت 7)"}},
 	}

@@ -12,6 +12,12 @@ import (
 type BodyRule struct {
 	Timeout time.Duration // the whole body must have arrived this long after the handler starts
 	Gate    *BodyGate     // nil: the sender proved who it is (session, API key) before the body is read
+	// Rate, when not 0, lets a large body that keeps moving take longer than Timeout: every Rate
+	// bytes that arrive buy one more second, up to Cap after the start (photos from a building site
+	// over a slow uplink). A body that stalls is still cut Timeout after its last bytes, and one
+	// that trickles slower than Rate earns almost nothing, so it is cut near Timeout as before.
+	Rate int64
+	Cap  time.Duration
 }
 
 // GuardBodies bounds every request that carries a body by rule(r): a read deadline, so a client
@@ -28,8 +34,10 @@ func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseW
 				return
 			}
 			br := rule(r)
+			start := time.Now()
+			rc := http.NewResponseController(w)
 			if br.Timeout > 0 {
-				_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(br.Timeout))
+				_ = rc.SetReadDeadline(start.Add(br.Timeout))
 			}
 			release := func() {}
 			if br.Gate != nil {
@@ -48,24 +56,53 @@ func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseW
 			var once sync.Once
 			done := func() { once.Do(release) }
 			defer done()
-			r.Body = &guardedBody{ReadCloser: r.Body, done: done}
+			gb := &guardedBody{ReadCloser: r.Body, done: done}
+			if br.Timeout > 0 && br.Rate > 0 {
+				gb.extend = func(got int64) {
+					// Earned time, never past the cap, and never more than Timeout after these
+					// bytes: a body that stops arriving is cut off like any other.
+					until := start.Add(br.Timeout + time.Duration(got)*time.Second/time.Duration(br.Rate))
+					until = minTime(until, time.Now().Add(br.Timeout), start.Add(max(br.Cap, br.Timeout)))
+					_ = rc.SetReadDeadline(until)
+				}
+			}
+			r.Body = gb
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// guardedBody calls done when the body has been read to its end.
+// guardedBody calls done when the body has been read to its end, and extend (when the rule has a
+// rate) as bytes arrive.
 type guardedBody struct {
 	io.ReadCloser
-	done func()
+	done   func()
+	extend func(got int64)
+	got    int64
 }
 
 func (b *guardedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
+	b.got += int64(n)
+	switch {
+	case err == io.EOF:
 		b.done()
+	case err == nil && n > 0 && b.extend != nil:
+		// Not after the end: net/http has cleared the deadline by then, and it must stay clear.
+		b.extend(b.got)
 	}
 	return n, err
+}
+
+// minTime is the earliest of ts.
+func minTime(ts ...time.Time) time.Time {
+	m := ts[0]
+	for _, t := range ts[1:] {
+		if t.Before(m) {
+			m = t
+		}
+	}
+	return m
 }
 
 // BodyGate caps the request bodies that unauthenticated senders may be sending at the same time:

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"unicode/utf8"
 
 	"highvibe/app/fault"
@@ -29,11 +30,17 @@ type UploadLimits struct {
 	BodyMax  int64 // the most read of the body at all; past it the rest is left unread (Cut)
 }
 
-// UploadFile is one file as sent, kept in memory (the limits keep it small).
+// UploadFile is one file as sent, kept in a temporary file while the request lasts: six photos
+// from a phone camera are tens of megabytes, and a server handling a few such forms at once must
+// not hold them all in memory. Read it one at a time (Bytes) and let it go before the next.
 type UploadFile struct {
 	Field, Name string
-	Data        []byte
+	Size        int64
+	path        string
 }
+
+// Bytes reads the file's content.
+func (f UploadFile) Bytes() ([]byte, error) { return os.ReadFile(f.path) }
 
 // Upload is what ReadUpload read of a form.
 type Upload struct {
@@ -45,6 +52,36 @@ type Upload struct {
 	Long     []string     // names of the text fields longer than TextMax
 	Cut      bool         // the body was not read to its end: fields after the cut are missing
 	Slow     bool         // ... because it did not arrive within the read deadline
+	temps    []string
+}
+
+// RemoveAll deletes the temporary files of the upload; ReadUpload's caller defers it.
+func (u *Upload) RemoveAll() {
+	for _, p := range u.temps {
+		_ = os.Remove(p)
+	}
+	u.temps = nil
+}
+
+// drop forgets the kept files and deletes them: the form is refused anyway.
+func (u *Upload) drop() {
+	u.Files = nil
+	u.RemoveAll()
+}
+
+// spool copies at most max+1 bytes of src into a new temporary file. It returns the file's path
+// ("" when nothing was written) and how many bytes were copied.
+func (u *Upload) spool(src io.Reader, max int64) (string, int64, error) {
+	f, err := os.CreateTemp("", "upload-*")
+	if err != nil {
+		return "", 0, err
+	}
+	u.temps = append(u.temps, f.Name())
+	n, err := io.Copy(f, io.LimitReader(src, max+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return f.Name(), n, err
 }
 
 // maxTextParts bounds the text fields of one upload form (a form of checkboxes may send many).
@@ -52,7 +89,8 @@ const maxTextParts = 1000
 
 // ReadUpload reads a multipart/form-data body under lim. It returns an error only for a body that
 // is not multipart, or text no keyboard types (fault.Malformed, as CheckFormText); every other
-// failure is told in the Upload, with what was read before it.
+// failure is told in the Upload, with what was read before it. Files are kept on disk, never in
+// memory; the caller defers Upload.RemoveAll.
 func ReadUpload(w http.ResponseWriter, r *http.Request, lim UploadLimits) (*Upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, lim.BodyMax)
 	mr, err := r.MultipartReader()
@@ -108,21 +146,29 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, lim UploadLimits) (*Uplo
 			u.Value.Add(name, string(b))
 			continue
 		}
-		b, err := io.ReadAll(io.LimitReader(p, lim.FileMax+1))
-		if err == nil && int64(len(b)) > lim.FileMax {
+		keep := len(u.TooLarge) == 0 && !u.Over && (lim.MaxFiles == 0 || u.Count < lim.MaxFiles)
+		var path string
+		var n int64
+		if keep {
+			path, n, err = u.spool(p, lim.FileMax)
+		} else {
+			// Refused anyway: only the size matters now (which photos are over the limit).
+			n, err = io.Copy(io.Discard, io.LimitReader(p, lim.FileMax+1))
+		}
+		if err == nil && n > lim.FileMax {
 			u.Count++
 			u.TooLarge = append(u.TooLarge, p.FileName())
-			b = nil
+			u.drop()
 			_, err = io.Copy(io.Discard, p)
-		} else if len(b) > 0 {
+		} else if n > 0 {
 			u.Count++
-			if kept += int64(len(b)); kept > lim.FilesMax {
+			if kept += n; kept > lim.FilesMax {
 				u.Over = true
 			}
-			if len(u.TooLarge) == 0 && !u.Over && (lim.MaxFiles == 0 || u.Count <= lim.MaxFiles) {
-				u.Files = append(u.Files, UploadFile{Field: name, Name: p.FileName(), Data: b})
+			if keep && !u.Over && (lim.MaxFiles == 0 || u.Count <= lim.MaxFiles) {
+				u.Files = append(u.Files, UploadFile{Field: name, Name: p.FileName(), Size: n, path: path})
 			} else {
-				u.Files = nil // refused anyway: hold no more of the body than needed
+				u.drop()
 			}
 		}
 		if err != nil {
@@ -131,6 +177,7 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, lim UploadLimits) (*Uplo
 		}
 	}
 	if err := CheckText(u.Value); err != nil {
+		u.RemoveAll()
 		return nil, err
 	}
 	return u, nil
