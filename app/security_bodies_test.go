@@ -179,3 +179,17 @@ func TestSecurityEventStreamOutlivesTheFormTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityStrangersUploadGetsNoExtraTime: the time an upload earns while its bytes arrive is
+// for signed-in people; a stranger posting a multipart body to an upload route and then stalling
+// is cut off at the form timeout like any other body.
+func TestSecurityStrangersUploadGetsNoExtraTime(t *testing.T) {
+	t.Parallel()
+	_, p := bodiesServer(t, testFormTimeout)
+	for _, path := range []string{"/app/inbox/1/attach", "/app/visits/1/outcome"} {
+		_, br, since := slowBody(t, p.URL, path, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, false)
+		if took := closedAfter(t, br, since, path); took > 5*testFormTimeout {
+			t.Fatalf("%s: a stranger's stalled upload held the connection %s, want it cut near the form timeout", path, took)
+		}
+	}
+}
