@@ -674,6 +674,20 @@ func StopTimer(ctx context.Context, db *tenantdb.DB, loc *time.Location, a Actor
 		e = &Entry{TicketID: t.TicketID, ClientID: t.ClientID, UserID: a.UserID, UserName: a.Name,
 			Day: time.UnixMilli(t.StartedAt).In(loc).Format(time.DateOnly), StartedAt: t.StartedAt, EndedAt: max(now, t.StartedAt+1),
 			Minutes: minutes, Billable: t.Billable, Note: t.Note}
+		// The clocked stretch meets the same day rules as a typed one. A collision is refused and
+		// the timer keeps running: which of the two stretches is right only the person knows, and
+		// trimming would silently change billed time.
+		in := EntryInput{Day: e.Day, Loc: loc, start: time.UnixMilli(e.StartedAt), end: time.UnixMilli(e.EndedAt), minutes: minutes}
+		f, err := in.checkDay(ctx, tx, a.UserID, 0)
+		if err != nil {
+			return err
+		}
+		for _, fe := range f {
+			switch fe.Key {
+			case "msp_time.err.overlap_ticket", "msp_time.err.overlap_client", "msp_time.err.day_full":
+				return fault.Conflict("msp_time.err.timer_"+strings.TrimPrefix(fe.Key, "msp_time.err."), fe.Args...)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM msp_timers WHERE user_id = ?`, a.UserID); err != nil {
 			return fmt.Errorf("msp: stop timer: %w", err)
 		}

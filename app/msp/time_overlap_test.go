@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"highvibe/app/apptest"
 )
 
 // TestTimeEntryOverlapAndDayTotal: one person's clocked stretches of a day do not overlap, and
@@ -114,5 +116,53 @@ func TestTimeEntryOverlapInEnglishAndArabic(t *testing.T) {
 		if msg := r.Doc(t).Find("#te-hours-error").Text(); !strings.Contains(msg, c.full) {
 			t.Errorf("%s day total: %q", c.locale, msg)
 		}
+	}
+}
+
+// TestTimerStopOverlap: stopping a timer whose stretch overlaps time the person already logged
+// that day is refused with a message naming the other entry, in the person's language; no entry
+// is written and the timer keeps running, so nothing is lost. Once the other entry is gone, the
+// same timer stops into an entry.
+func TestTimerStopOverlap(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	ist, err := time.LoadLocation("Europe/Istanbul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apptest.SetZone(t, te.owner, ist.String())
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	// The timer started two hours ago (five near midnight, so its stretch and the typed one share a day).
+	started := time.Now().In(ist).Truncate(time.Minute).Add(-2 * time.Hour)
+	if started.Hour() >= 22 {
+		started = started.Add(-3 * time.Hour)
+	}
+	wantStatus(t, te.oper.Post("/app/msp/time/timer/start", url.Values{"ticket_id": {tid}}), http.StatusSeeOther, "start")
+	if _, err := te.db.Write.Exec(`UPDATE msp_timers SET started_at = ?`, started.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	from, to := started.Add(30*time.Minute), started.Add(time.Hour)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "day": {day(from)},
+		"start": {from.Format("15:04")}, "end": {to.Format("15:04")}}), http.StatusSeeOther, "a call typed in while the timer ran")
+
+	r := te.oper.Post("/app/msp/time/timer/stop", nil)
+	wantStatus(t, r, http.StatusConflict, "stop over logged time")
+	span := from.Format("15:04") + "–" + to.Format("15:04")
+	if !strings.Contains(r.Body, span) || !strings.Contains(r.Body, "Kuzey Lojistik") || !strings.Contains(r.Body, "Sayaç çalışmaya devam ediyor") {
+		t.Fatalf("overlap message does not name %s for the client in Turkish: %.3000s", span, r.Body)
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_time_entries`); n != 1 {
+		t.Fatalf("%d entries after a refused stop, want the typed 1", n)
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_timers`); n != 1 {
+		t.Fatal("the refused stop threw the timer away")
+	}
+	// Without the colliding entry the same timer stops into its entry.
+	if _, err := te.db.Write.Exec(`DELETE FROM msp_time_entries`); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, te.oper.Post("/app/msp/time/timer/stop", nil), http.StatusSeeOther, "stop")
+	if n := te.count(t, `SELECT count(*) FROM msp_time_entries WHERE started_at = ?`, started.UnixMilli()); n != 1 {
+		t.Fatal("the timer did not stop into its entry")
 	}
 }
