@@ -30,6 +30,7 @@ type onceEnv struct {
 	owner  *apptest.Client
 	conv   int64
 	ticket string // a ticket on the conversation (its replies go to the customer)
+	visit  string // a confirmed site visit on the conversation, whose outcome is saved
 }
 
 func newOnceEnv(t *testing.T) *onceEnv {
@@ -51,7 +52,24 @@ func newOnceEnv(t *testing.T) *onceEnv {
 	if r.StatusCode != http.StatusSeeOther || ticket == "" {
 		t.Fatalf("ticket on the conversation: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
-	return &onceEnv{e: e, owner: owner, conv: conv, ticket: ticket}
+	// A site visit booked on the conversation and confirmed, for its outcome form.
+	from := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	c, own := strconv.FormatInt(conv, 10), strconv.FormatInt(owner.UserID, 10)
+	page := owner.Get("/app/visits/book?conversation_id=" + c + "&assignee=" + own + "&duration=60&from=" + from)
+	slot, _ := page.Doc(t).Find("#slots [data-slot]").First().Attr("value")
+	r = owner.Post("/app/visits/book", url.Values{"conversation_id": {c}, "assignee": {own}, "duration": {"60"}, "from": {from},
+		"start": {slot}, "address": {"Moda Cad. 1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking a visit: %d", r.StatusCode)
+	}
+	var visit int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT max(id) FROM site_visits`).Scan(&visit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB("acme").Write.Exec(`UPDATE site_visits SET status = 'confirmed', approved_at = 1, approved_by_name = 'olga' WHERE id = ?`, visit); err != nil {
+		t.Fatal(err)
+	}
+	return &onceEnv{e: e, owner: owner, conv: conv, ticket: ticket, visit: strconv.FormatInt(visit, 10)}
 }
 
 // onceForms lists the create forms of the panel with their valid and refused posts.
@@ -176,6 +194,12 @@ func onceForms(o *onceEnv) []onceForm {
 			},
 			bad:   url.Values{"name": {" "}, "rule": {"fixed"}, "month": {"2"}, "day": {"30"}},
 			count: `SELECT count(*) FROM seasonal_campaigns`},
+		{name: "visit outcome", page: "/app/visits/" + o.visit + "/outcome", path: "/app/visits/" + o.visit + "/outcome",
+			good: func(n int) url.Values {
+				return url.Values{"status": {"done"}, "area": {strconv.Itoa(40 + n)}, "notes": {"Ölçüldü " + strconv.Itoa(n)}}
+			},
+			bad:   url.Values{"status": {"done"}, "area": {"kırk"}},
+			count: `SELECT count(*) FROM action_logs WHERE action_type = 'visit_outcome'`},
 		{name: "conversation", page: "/app/inbox/", path: "/app/inbox/new/",
 			good: func(n int) url.Values {
 				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {fmt.Sprintf("0532 222 %04d", n)}, "channel": {"call"}, "body": {"Merhaba"}}

@@ -33,6 +33,7 @@ type OutcomeInput struct {
 	Access  string
 	Notes   string
 	Photos  []string // attachment ids of the lead's conversation files
+	Once    string   // the form's one-time token as sent (web.OnceField)
 }
 
 // Outcome is a validated outcome.
@@ -174,6 +175,11 @@ func RecordOutcome(ctx context.Context, db *tenantdb.DB, id int64, o Outcome, a 
 				return err
 			}
 		}
+		// The form's one-time token is spent with the outcome: a second save of the same form (a
+		// double tap, a resend) rolls back and is answered as the first was.
+		if err := web.SpendOnce(ctx, tx, id, "/app/visits/"+strconv.FormatInt(id, 10)+"/"); err != nil {
+			return err
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "visits", ActionType: "visit_outcome", Summary: "visit " + v.Status + " → " + o.Status,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: v.ConversationID,
 			Payload: map[string]any{"visit_id": id,
@@ -265,7 +271,9 @@ func (h *Handler) outcomeForm(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	p := &outcomePage{V: v, P: c.P, Photos: pics, Picked: picked, In: in, Clock: func(t time.Time) string { return clock(c.P, t) }}
-	h.Render.Render(w, r, status, "visits/outcome", &web.Page{Title: c.T("calendar.outcome.title"), Nav: "visits", Guide: "site-visits", Data: p, Errors: errs})
+	// A refused save is drawn with its one-time token, so the corrected save is the same form.
+	form := url.Values{web.OnceField: {in.Once}}
+	h.Render.Render(w, r, status, "visits/outcome", &web.Page{Title: c.T("calendar.outcome.title"), Nav: "visits", Guide: "site-visits", Data: p, Errors: errs, Form: form})
 }
 
 // OutcomeForm is GET /app/visits/{id}/outcome.
@@ -315,6 +323,18 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		}
 		defer u.RemoveAll()
 		f = u.Value
+		// The form's one-time token, in the multipart body the panel's middleware does not read:
+		// a resend is answered as the first save was, before its photos are kept again.
+		if r.PostForm == nil {
+			r.PostForm = f
+		}
+		if a, err := web.ReadOnce(r); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		} else if a != nil {
+			web.Replay(w, r, a)
+			return
+		}
 		if msg := uploadRefusal(c.P, u); msg != "" {
 			if u.Cut {
 				// A body that stopped arriving (the read deadline) cancels the request's context
@@ -387,7 +407,8 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 
 // outcomeInput is the outcome form's fields as sent.
 func outcomeInput(f url.Values) OutcomeInput {
-	return OutcomeInput{Status: f.Get("status"), Area: f.Get("area"), Surface: f.Get("surface"), Access: f.Get("access"), Notes: f.Get("notes"), Photos: f["photo"]}
+	return OutcomeInput{Status: f.Get("status"), Area: f.Get("area"), Surface: f.Get("surface"), Access: f.Get("access"), Notes: f.Get("notes"), Photos: f["photo"],
+		Once: f.Get(web.OnceField)}
 }
 
 // maxUploads is how many photos one outcome form may bring.
