@@ -31,6 +31,7 @@ type onceEnv struct {
 	conv   int64
 	ticket string // a ticket on the conversation (its replies go to the customer)
 	visit  string // a confirmed site visit on the conversation, whose outcome is saved
+	lead   string // the conversation's lead, made a customer
 }
 
 func newOnceEnv(t *testing.T) *onceEnv {
@@ -69,7 +70,11 @@ func newOnceEnv(t *testing.T) *onceEnv {
 	if _, err := e.DB("acme").Write.Exec(`UPDATE site_visits SET status = 'confirmed', approved_at = 1, approved_by_name = 'olga' WHERE id = ?`, visit); err != nil {
 		t.Fatal(err)
 	}
-	return &onceEnv{e: e, owner: owner, conv: conv, ticket: ticket, visit: strconv.FormatInt(visit, 10)}
+	var lead int64
+	if err := e.DB("acme").Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, conv).Scan(&lead); err != nil {
+		t.Fatal(err)
+	}
+	return &onceEnv{e: e, owner: owner, conv: conv, ticket: ticket, visit: strconv.FormatInt(visit, 10), lead: strconv.FormatInt(lead, 10)}
 }
 
 // onceForms lists the create forms of the panel with their valid and refused posts.
@@ -200,6 +205,12 @@ func onceForms(o *onceEnv) []onceForm {
 			},
 			bad:   url.Values{"status": {"done"}, "area": {"kırk"}},
 			count: `SELECT count(*) FROM action_logs WHERE action_type = 'visit_outcome'`},
+		{name: "lead to customer", page: "/app/leads/" + o.lead + "/", path: "/app/leads/" + o.lead + "/customer",
+			good: func(n int) url.Values {
+				return url.Values{"name": {"Ayşe " + strconv.Itoa(n)}, "phone": {"0532 111 22 33"}}
+			},
+			bad:   url.Values{"name": {" "}, "email": {"yok"}},
+			count: `SELECT count(*) FROM customers`},
 		{name: "conversation", page: "/app/inbox/", path: "/app/inbox/new/",
 			good: func(n int) url.Values {
 				return url.Values{"name": {"Lead " + strconv.Itoa(n)}, "phone": {fmt.Sprintf("0532 222 %04d", n)}, "channel": {"call"}, "body": {"Merhaba"}}

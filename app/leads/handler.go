@@ -441,6 +441,10 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 			if err := crm.SaveCustomer(r.Context(), tx, cu); err != nil {
 				return err
 			}
+			// The form's one-time token is spent with the new customer: a double tap makes one.
+			if err := web.SpendOnce(r.Context(), tx, cu.ID, leadURL(r.PathValue("id"))); err != nil {
+				return err
+			}
 			return inbox.LinkLeadCustomer(r.Context(), tx, id, cu.ID, a)
 		})
 	}
