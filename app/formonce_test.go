@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -366,5 +367,51 @@ func TestSpentFormTokensExpire(t *testing.T) {
 	}
 	if n, err := web.PruneOnce(ctx, db, time.Now().Add(web.OnceKeep+time.Minute)); err != nil || n != 1 || count() != 0 {
 		t.Fatalf("prune after a day: %d %v, left %d", n, err, count())
+	}
+}
+
+// TestStaffCreateTenantSendsOnce: the staff console's new-tenant form carries a one-time token; a
+// second post of the same form (a double tap, a resend) creates nothing and leads to the tenant
+// the first made with the already-sent notice, where it was refused as a taken slug before. A
+// refused form keeps its token for the corrected post.
+func TestStaffCreateTenantSendsOnce(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	stan := e.User("", "stan", "staff")
+	page := stan.Get("/staff/")
+	if page.Doc(t).Find(`form[action="/staff/tenants"] input[name="`+web.OnceField+`"]`).Length() != 1 {
+		t.Fatal("the new-tenant form carries no one-time token")
+	}
+	tenants := func() int {
+		t.Helper()
+		all, err := e.Server.Platform.ListTenants(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(all)
+	}
+	before := tenants()
+	tok := web.NewOnceToken()
+	r := stan.Post("/staff/tenants", url.Values{"slug": {"-bad"}, "name": {"Taşlar"}, "niche": {"default"}, "primary_locale": {"tr"}, web.OnceField: {tok}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("refused form: %d", r.StatusCode)
+	}
+	if v, _ := r.Doc(t).Find(`form[action="/staff/tenants"] input[name="` + web.OnceField + `"]`).Attr("value"); v != tok {
+		t.Fatalf("the refused form came back with token %q, want the one sent", v)
+	}
+	form := url.Values{"slug": {"taslar"}, "name": {"Taşlar"}, "niche": {"default"}, "primary_locale": {"tr"}, web.OnceField: {tok}}
+	r1 := stan.Post("/staff/tenants", form)
+	if r1.StatusCode != http.StatusSeeOther || r1.Header.Get("Location") != "/staff/tenants/taslar/" {
+		t.Fatalf("first post: %d to %q", r1.StatusCode, r1.Header.Get("Location"))
+	}
+	r2 := stan.Post("/staff/tenants", form)
+	if r2.StatusCode != http.StatusSeeOther || r2.Header.Get("Location") != r1.Header.Get("Location") {
+		t.Fatalf("second post: %d to %q, want 303 to %q", r2.StatusCode, r2.Header.Get("Location"), r1.Header.Get("Location"))
+	}
+	if p := stan.Get(r2.Header.Get("Location")); !strings.Contains(p.Body, "Bu form zaten gönderilmişti") {
+		t.Errorf("the tenant's page after the resend does not say the form was already sent (%d): %s", p.StatusCode, p.Doc(t).Find(".flashes").Text())
+	}
+	if n := tenants(); n != before+1 {
+		t.Fatalf("%d tenants after one form sent twice, want %d", n, before+1)
 	}
 }

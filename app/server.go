@@ -276,6 +276,15 @@ func (s *Server) staffOnly(h http.HandlerFunc) http.HandlerFunc {
 			s.Fail(w, r, err)
 			return
 		}
+		// A console form's one-time token, kept in the platform database: a form sent before
+		// is answered as the first time, before the handler runs.
+		if a, err := web.ReadOnceIn(r, s.Platform.DB.Read); err != nil {
+			s.Fail(w, r, err)
+			return
+		} else if a != nil {
+			web.Replay(w, r, a)
+			return
+		}
 		h(w, r)
 	}
 }

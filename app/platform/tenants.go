@@ -98,6 +98,28 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Msg }
 
 // CreateTenant validates and stores a tenant row, then creates its migrated database file.
 // When the file cannot be created the row is removed again, so nothing half-exists.
+// onceKey carries a form's token spender in a context (WithOnce).
+type onceKey struct{}
+
+// OnceSpender records a form's one-time token in tx, the transaction that writes record id,
+// with the page its answer leads to; it returns an error when the form was sent before, and
+// the transaction rolls back (the web layer's SpendOnce).
+type OnceSpender func(ctx context.Context, tx *sql.Tx, id int64, target string) error
+
+// WithOnce hands spend to the writes made with ctx that create a record from a form (a tenant
+// made in the staff console), so a form posted twice creates one. This package does not know
+// the web layer; a context without a spender (the CLI, the demo) spends nothing.
+func WithOnce(ctx context.Context, spend OnceSpender) context.Context {
+	return context.WithValue(ctx, onceKey{}, spend)
+}
+
+func spendOnce(ctx context.Context, tx *sql.Tx, id int64, target string) error {
+	if f, ok := ctx.Value(onceKey{}).(OnceSpender); ok && f != nil {
+		return f(ctx, tx, id, target)
+	}
+	return nil
+}
+
 func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale string) (*Tenant, error) {
 	if !tenantdb.ValidSlug(slug) {
 		return nil, &ValidationError{"slug", "must be 3-63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen"}
@@ -134,7 +156,8 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 			return fmt.Errorf("platform: create tenant: %w", err)
 		}
 		id, _ = res.LastInsertId()
-		return nil
+		// The console form's one-time token, spent with the tenant's row (WithOnce).
+		return spendOnce(ctx, tx, id, "/staff/tenants/"+slug+"/")
 	})
 	if err != nil {
 		return nil, err

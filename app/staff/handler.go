@@ -108,7 +108,11 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, status int, value
 	}
 	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: opts, Locales: platform.Locales, Values: values,
 		NicheNames: names, Custom: custom}
-	h.page(w, r, status, "staff/tenants", c.T("staff.title"), d, errs, nil)
+	var form url.Values
+	if errs != nil {
+		form = r.PostForm // the refused form's one-time token, for the corrected post
+	}
+	h.page(w, r, status, "staff/tenants", c.T("staff.title"), d, errs, form)
 }
 
 // Tenants lists every tenant (searchable by slug or name) with the create form.
@@ -125,8 +129,14 @@ func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := TenantInput{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name"), Niche: r.PostForm.Get("niche"), Locale: r.PostForm.Get("primary_locale")}
-	t, err := h.Svc.CreateTenant(r.Context(), actor(r), in)
+	// The form's one-time token is spent with the tenant's row, in the platform database.
+	t, err := h.Svc.CreateTenant(platform.WithOnce(r.Context(), web.SpendOnce), actor(r), in)
 	if fe := web.FieldErrors(r, err); fe != nil {
+		// Two posts of one form at the same moment: the second meets the slug the first took.
+		if a, _ := web.SentBefore(r.Context(), h.Svc.Platform.DB.Read); a != nil {
+			web.Replay(w, r, a)
+			return
+		}
 		h.list(w, r, http.StatusUnprocessableEntity, map[string]string{"slug": in.Slug, "name": in.Name, "niche": in.Niche, "primary_locale": in.Locale}, fe)
 		return
 	}

@@ -113,7 +113,11 @@ type once struct {
 // for a multipart form) into the request's Ctx, for SpendOnce, and looks it up: a token spent
 // before is returned as *AlreadySent, for the caller to Replay before the handler runs (a resend
 // would otherwise meet checks the first post changed: the slot it booked is taken now).
-func ReadOnce(r *http.Request) (*AlreadySent, error) {
+func ReadOnce(r *http.Request) (*AlreadySent, error) { return ReadOnceIn(r, nil) }
+
+// ReadOnceIn is ReadOnce for a form whose tokens are kept in q's database rather than the
+// tenant's (the staff console's, in the platform database); nil q is the tenant's.
+func ReadOnceIn(r *http.Request, q *sql.DB) (*AlreadySent, error) {
 	c := FromContext(r.Context())
 	if c == nil || r.Method != http.MethodPost {
 		return nil, nil
@@ -131,10 +135,13 @@ func ReadOnce(r *http.Request) (*AlreadySent, error) {
 		tok = ""
 	}
 	c.once = once{token: tok, form: r.URL.Path}
-	if tok == "" || c.DB == nil {
+	if q == nil && c.DB != nil {
+		q = c.DB.Read
+	}
+	if tok == "" || q == nil {
 		return nil, nil
 	}
-	a, err := SentBefore(r.Context(), c.DB.Read)
+	a, err := SentBefore(r.Context(), q)
 	if a != nil && IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
 		// htmx swaps the answer into the page the form is on: only its handler knows that part.
 		// Should a handler not look (Resent), SpendOnce still refuses to create the record twice.
