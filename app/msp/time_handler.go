@@ -272,6 +272,14 @@ func (h *TimeHandler) StartTimer(w http.ResponseWriter, r *http.Request) {
 func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	e, err := StopTimer(r.Context(), c.DB, c.Zone(), timeActor(c))
+	if key, _ := fault.KeyOf(err); !web.WantsJSON(r) && (key == "msp_time.err.timer_overlap_ticket" ||
+		key == "msp_time.err.timer_overlap_client" || key == "msp_time.err.timer_day_full") {
+		// Refused over time already logged: back to the page the person stopped from, where the
+		// timer still runs and the other entry can be changed, with the reason on top.
+		web.Flash(w, r, false, web.Message(r, err))
+		web.Redirect(w, r, back(r, "/app/msp/time"))
+		return
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -145,8 +145,17 @@ func TestTimerStopOverlap(t *testing.T) {
 	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "day": {day(from)},
 		"start": {from.Format("15:04")}, "end": {to.Format("15:04")}}), http.StatusSeeOther, "a call typed in while the timer ran")
 
-	r := te.oper.Post("/app/msp/time/timer/stop", nil)
-	wantStatus(t, r, http.StatusConflict, "stop over logged time")
+	back := "/app/msp/tickets/" + tid + "/time"
+	r := te.oper.Post("/app/msp/time/timer/stop", url.Values{"back": {back}})
+	wantStatus(t, r, http.StatusSeeOther, "stop over logged time")
+	if loc := r.Header.Get("Location"); loc != back {
+		t.Fatalf("a refused stop led to %q, want back to %q", loc, back)
+	}
+	r = te.oper.Get(back)
+	if r.Doc(t).Find("#timer-stop").Length() != 1 {
+		t.Fatal("the timer is not shown running after the refused stop")
+	}
+	r.Body = r.Doc(t).Find(".flash-error").Text()
 	span := from.Format("15:04") + "–" + to.Format("15:04")
 	if !strings.Contains(r.Body, span) || !strings.Contains(r.Body, "Kuzey Lojistik") || !strings.Contains(r.Body, "Sayaç çalışmaya devam ediyor") {
 		t.Fatalf("overlap message does not name %s for the client in Turkish: %.3000s", span, r.Body)
