@@ -29,6 +29,7 @@ type Handler struct {
 
 type field struct {
 	Name, Label, Kind, Value, Error string
+	Hint                            string // a line under the box, when it works unlike its label says
 	Options                         []Option
 	Required                        bool
 }
@@ -76,6 +77,8 @@ type formData struct {
 	LineProducts []Option
 	LinesError   string
 	Short        []string // "Name: 3 m² on hand, 5 wanted" of a sale the stock does not cover
+	LinesSum     string   // what the lines come to at catalog prices, when that can be said
+	TotalAsk     string   // the total and the lines' sum, when a total far from it waits for a confirmation
 }
 
 // lineRow is one product line of the order form.
@@ -312,8 +315,12 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 		return []field{mk("name", "text", true, nil), mk("phone", "tel", false, nil), mk("email", "email", false, nil),
 			mk("company", "text", false, nil), mk("city", "text", false, nil), mk("notes", "textarea", false, nil)}, nil
 	case "orders":
+		total := mk("total", "decimal", true, nil)
+		if inventoryOn(c) { // with product lines, a total left empty takes what they come to
+			total.Required, total.Hint = false, c.T("crm.total_hint")
+		}
 		return []field{mk("customer_id", "select", true, custs), mk("lead_id", "number", false, nil),
-			mk("status", "select", true, statusOptions(c, ent, OrderStatuses)), mk("total", "decimal", true, nil), mk("currency", "text", true, nil),
+			mk("status", "select", true, statusOptions(c, ent, OrderStatuses)), total, mk("currency", "text", true, nil),
 			mk("ordered_at", "date", false, nil), mk("description", "textarea", false, nil)}, nil
 	case "invoices":
 		return []field{mk("customer_id", "select", true, custs), mk("order_id", "number", false, nil), mk("number", "text", false, nil),
@@ -409,7 +416,20 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	if ent == "orders" && !inventoryOn(c) {
 		v["confirm_short"] = "1"
 	}
+	// An order's total against its lines at catalog prices (while stock is counted, the form has
+	// lines): a blank total takes their sum, a different one is confirmed once.
+	ask := false
+	if ent == "orders" && inventoryOn(c) {
+		var err error
+		if ask, err = orderTotalCheck(r.Context(), c.DB, id, v, c.Lang); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	rec, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang)
+	if ask {
+		errs["total"] = "crm.err.total_vs_lines"
+	}
 	var short *ShortStock
 	if len(errs) == 0 {
 		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
@@ -604,6 +624,18 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 			d.LinesError = c.T(k, MaxLines)
 		} else {
 			d.LinesError = c.T(k)
+		}
+	}
+	cat, err := loadCatalog(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	if sum, ok := cat.price(formLines(v, c.Lang), v["currency"]); ok {
+		cur := strings.ToUpper(v["currency"])
+		d.LinesSum = c.T("crm.lines.sum", c.P.Money(float64(sum)/100, cur))
+		if errs["total"] == "crm.err.total_vs_lines" {
+			total, _ := i18n.ParseFixed(v["total"], 2)
+			d.TotalAsk = c.T("crm.total_vs_lines", c.P.Money(float64(total)/100, cur), c.P.Money(float64(sum)/100, cur))
 		}
 	}
 	if short != nil {

@@ -163,7 +163,8 @@ func TestStockRoles(t *testing.T) {
 
 // postOrder posts the order form; lines are product id → quantity as typed.
 func (v *env) postOrder(c *apptest.Client, path, status string, confirm bool, lines ...any) *apptest.Resp {
-	f := url.Values{"customer_id": {fmt.Sprint(v.customer)}, "status": {status}, "total": {"100"}, "currency": {"TRY"}, "lines": {"1"}}
+	// No total: the order takes what its lines come to at catalog prices.
+	f := url.Values{"customer_id": {fmt.Sprint(v.customer)}, "status": {status}, "total": {""}, "currency": {"TRY"}, "lines": {"1"}}
 	for i := 0; i+1 < len(lines); i += 2 {
 		n := i/2 + 1
 		f.Set(fmt.Sprintf("line_product_%d", n), fmt.Sprint(lines[i]))
@@ -338,5 +339,64 @@ func TestLowStockRecommendation(t *testing.T) {
 	}
 	if n := v.count(t, `SELECT count(*) FROM decision_recommendations WHERE action_type = 'stock' AND status = 'pending' AND words LIKE '%inventory.rec.out%'`); n != 1 {
 		t.Fatal("the second crossing's recommendation is not the out-of-stock one")
+	}
+}
+
+// An order's total against its product lines at catalog prices (roses 40, tulips 25): a blank
+// total takes the lines' sum; one far from it comes back asking, with both amounts named and
+// nothing stored, until it is confirmed; an order saved again unchanged is not asked again; a
+// total within a unit of the sum is taken as typed.
+func TestOrderTotalAgainstLines(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "tr"} {
+		v := newEnv(t, lang)
+		total := func(id int64) float64 {
+			t.Helper()
+			var x float64
+			if err := v.db.Read.QueryRow(`SELECT total FROM orders WHERE id = ?`, id).Scan(&x); err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+		last := func() int64 { return v.count(t, `SELECT coalesce(max(id), 0) FROM orders`) }
+		post := func(path, typed string, confirm bool) *apptest.Resp {
+			f := url.Values{"customer_id": {fmt.Sprint(v.customer)}, "status": {"open"}, "total": {typed}, "currency": {"TRY"}, "lines": {"1"},
+				"line_product_1": {fmt.Sprint(v.rose)}, "line_qty_1": {"3"}, "line_product_2": {fmt.Sprint(v.tulip)}, "line_qty_2": {"2"}}
+			if confirm {
+				f.Set("confirm_total", "1")
+			}
+			return v.oper.Post(path, f)
+		}
+		want(t, post("/orders/new", "", false), http.StatusSeeOther, lang+": blank total")
+		if got := total(last()); got != 170 {
+			t.Errorf("%s: a blank total stored %v, want the lines' 170", lang, got)
+		}
+		before := last()
+		r := post("/orders/new", "100", false)
+		want(t, r, http.StatusUnprocessableEntity, lang+": total far from the lines")
+		if last() != before {
+			t.Errorf("%s: a total waiting for its confirmation stored an order", lang)
+		}
+		says := map[string][]string{"en": {"₺100.00", "₺170.00", "at catalog prices"}, "tr": {"100,00 ₺", "170,00 ₺", "katalog fiyatlarıyla"}}[lang]
+		for _, w := range append(says, `name="confirm_total"`, `value="100"`) {
+			if !strings.Contains(r.Body, w) {
+				t.Errorf("%s: the refused form lacks %q", lang, w)
+			}
+		}
+		want(t, post("/orders/new", "100", true), http.StatusSeeOther, lang+": confirmed total")
+		id := last()
+		if got := total(id); got != 100 {
+			t.Errorf("%s: the confirmed total stored %v, want 100", lang, got)
+		}
+		// Saved again as it is: confirmed once, not asked at every edit.
+		path := fmt.Sprintf("/orders/%d/", id)
+		want(t, post(path, "100", false), http.StatusSeeOther, lang+": unchanged edit")
+		// A new total far from the lines asks again; within a unit of the sum it does not.
+		want(t, post(path, "90", false), http.StatusUnprocessableEntity, lang+": changed total")
+		want(t, post(path, "170,5", false), http.StatusSeeOther, lang+": total within a unit")
+		// The order's page says what the lines come to.
+		if page := v.oper.Get(path); !strings.Contains(page.Body, says[1]) || !strings.Contains(page.Body, `id="lines-sum"`) {
+			t.Errorf("%s: the order's page does not show the lines' sum %s", lang, says[1])
+		}
 	}
 }
