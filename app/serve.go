@@ -238,9 +238,13 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		}
 		return jobs.RetentionOf(t.Setting), nil
 	})
-	// Spent one-time form tokens are kept a day (web.OnceKeep), then go with the same run.
+	// Spent one-time form tokens are kept a day (web.OnceKeep), then go with the same run; the
+	// staff console's, in the platform database, with each tenant's run (a no-op after the first).
 	s.Jobs.PruneAlso(func(ctx context.Context, db *tenantdb.DB, now time.Time) error {
-		_, err := web.PruneOnce(ctx, db, now)
+		if _, err := web.PruneOnce(ctx, db, now); err != nil {
+			return err
+		}
+		_, err := web.PruneOnce(ctx, s.Platform.DB, now)
 		return err
 	})
 	g, err := docs.Load(guide.FS, s.Render)

@@ -96,8 +96,6 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Msg }
 
-// CreateTenant validates and stores a tenant row, then creates its migrated database file.
-// When the file cannot be created the row is removed again, so nothing half-exists.
 // onceKey carries a form's token spender in a context (WithOnce).
 type onceKey struct{}
 
@@ -120,6 +118,8 @@ func spendOnce(ctx context.Context, tx *sql.Tx, id int64, target string) error {
 	return nil
 }
 
+// CreateTenant validates and stores a tenant row, then creates its migrated database file.
+// When the file cannot be created the row is removed again, so nothing half-exists.
 func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale string) (*Tenant, error) {
 	if !tenantdb.ValidSlug(slug) {
 		return nil, &ValidationError{"slug", "must be 3-63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen"}
