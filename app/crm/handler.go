@@ -626,11 +626,7 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 			d.LinesError = c.T(k)
 		}
 	}
-	cat, err := loadCatalog(ctx, c.DB)
-	if err != nil {
-		return err
-	}
-	if sum, ok := cat.price(formLines(v, c.Lang), v["currency"]); ok {
+	if sum, ok := catalogOf(ps).price(formLines(v, c.Lang), v["currency"]); ok {
 		cur := strings.ToUpper(v["currency"])
 		d.LinesSum = c.T("crm.lines.sum", c.P.Money(float64(sum)/100, cur))
 		if errs["total"] == "crm.err.total_vs_lines" {

@@ -23,11 +23,15 @@ func loadCatalog(ctx context.Context, db *tenantdb.DB) (catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	return catalogOf(ps), nil
+}
+
+func catalogOf(ps []*Product) catalog {
 	m := make(catalog, len(ps))
 	for _, p := range ps {
 		m[p.ID] = p
 	}
-	return m, nil
+	return m
 }
 
 // price is what lines come to at the products' catalog prices, in cents of currency. ok is false
