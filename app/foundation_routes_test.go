@@ -126,6 +126,10 @@ func TestRouteRoleMatrix(t *testing.T) {
 				if !allowed && r.StatusCode != http.StatusForbidden {
 					t.Fatalf("%s %s as %s: status %d, want 403 (auth.Can refuses %s)", method, path, p.name, r.StatusCode, rt.Perm)
 				}
+				// The refusal names the missing permission in words, never by its catalog key.
+				if r.StatusCode == http.StatusForbidden && strings.Contains(r.Body, "perm.") {
+					t.Fatalf("%s %s as %s: the 403 page shows a raw catalog key: %.300s", method, path, p.name, r.Body[strings.Index(r.Body, "perm."):])
+				}
 				if r.StatusCode >= 500 {
 					t.Fatalf("%s %s as %s: server error %d", method, path, p.name, r.StatusCode)
 				}
