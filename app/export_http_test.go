@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -219,5 +221,42 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 	}
 	if r := owner.Get("/customers/export?format=pdf"); r.StatusCode != http.StatusBadRequest {
 		t.Errorf("format=pdf: %d", r.StatusCode)
+	}
+}
+
+// TestExportXLSXLongThreadOpensInExcel: a WhatsApp thread full of emoji, longer than one Excel
+// cell holds, is cut in the XLSX file to Excel's count (UTF-16 code units: an emoji takes two),
+// so Excel opens the file without offering to repair it; the CSV keeps the whole thread.
+func TestExportXLSXLongThreadOpensInExcel(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	line := strings.Repeat("Çok teşekkürler 🙏😊 ", 200) // 4,400 UTF-16 code units
+	var conv int64
+	for i := range 9 {
+		conv = ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Name: "Şükrü Öztürk",
+			Phone: "+90 532 111 22 33", Body: fmt.Sprint(i, " ", line)})
+	}
+	x := owner.Get("/app/inbox/export?format=xlsx")
+	if x.StatusCode != 200 {
+		t.Fatalf("xlsx: %d %s", x.StatusCode, x.Body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	f.Close()
+	if len(rows) != 2 || rows[1][0] != fmt.Sprint(conv) || len(rows[1]) < 13 {
+		t.Fatalf("xlsx rows: %d", len(rows))
+	}
+	thread := rows[1][12]
+	if n := len(utf16.Encode([]rune(thread))); n > 32767 || !strings.HasSuffix(thread, "…") || !utf8.ValidString(thread) {
+		t.Errorf("the thread's cell holds %d UTF-16 code units (Excel's limit is 32,767), ends %q", n, thread[max(0, len(thread)-30):])
+	}
+	recs := csvRecords(t, owner.Get("/app/inbox/export"))
+	if len(recs) != 2 || !strings.Contains(recs[1][12], "8 "+line) {
+		t.Error("the CSV does not keep the whole thread")
 	}
 }

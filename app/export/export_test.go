@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -145,5 +147,29 @@ func TestSheetNameAndLongCell(t *testing.T) {
 	v, _ := f.GetCellValue("Müşteriler", "A2")
 	if n := len([]rune(v)); n != maxCell || !strings.HasSuffix(v, "…") {
 		t.Errorf("a cell over Excel's limit: %d characters", n)
+	}
+}
+
+// TestLongCellCountsAsExcelDoes: Excel counts a cell's characters in UTF-16 code units, so an
+// emoji takes two of the 32,767; a WhatsApp thread full of them is cut to fit that count (a cell
+// past it makes Excel offer to "repair" the file), never inside an emoji, and text that fits
+// exactly is left whole.
+func TestLongCellCountsAsExcelDoes(t *testing.T) {
+	t.Parallel()
+	units := func(s string) int { return len(utf16.Encode([]rune(s))) }
+	thread := strings.Repeat("Teşekkürler 🙏 ", 3000) // 14 code units a time, 42,000 in all
+	exact := strings.Repeat("a", maxCell-2) + "😀"    // exactly the limit
+	out := writeAll(t, "xlsx", [][]any{{thread, exact}})
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, _ := f.GetCellValue("Müşteriler", "A2")
+	if n := units(v); n > maxCell || n < maxCell-1 || !strings.HasSuffix(v, "…") || !utf8.ValidString(v) || !strings.HasPrefix(thread, strings.TrimSuffix(v, "…")) {
+		t.Errorf("a thread of emoji over Excel's limit: %d UTF-16 code units, ends %q", n, v[max(0, len(v)-20):])
+	}
+	if v, _ := f.GetCellValue("Müşteriler", "B2"); v != exact {
+		t.Errorf("a cell of exactly %d code units was changed to %d", maxCell, units(v))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -28,8 +29,31 @@ type xlsxWriter struct {
 	ref   []byte
 }
 
-// maxCell is the most characters a cell of Excel may hold; longer text is cut with "…".
+// maxCell is the most characters a cell of Excel may hold, counted as Excel counts them: in UTF-16
+// code units, so an emoji or another character beyond the Basic Multilingual Plane takes two.
+// Longer text is cut with "…" (Excel offers to "repair" a file with a longer cell).
 const maxCell = 32767
+
+// cellText is s cut to fit one cell (maxCell), at a character boundary, ending in "…" when cut.
+func cellText(s string) string {
+	if len(s) <= maxCell { // a UTF-16 code unit takes at least one byte of UTF-8
+		return s
+	}
+	units, cut := 0, -1
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 { // broken UTF-8: one replacement character
+			w = 1
+		}
+		if units+w > maxCell-1 && cut < 0 {
+			cut = i // where the text stops when "…" has to follow
+		}
+		if units += w; units > maxCell {
+			return s[:cut] + "…"
+		}
+	}
+	return s
+}
 
 func newXLSX(w io.Writer, sheet string, loc *time.Location) (*xlsxWriter, error) {
 	zw := zip.NewWriter(w)
@@ -133,9 +157,7 @@ func (x *xlsxWriter) Row(values []any) error {
 		if s == "" {
 			continue
 		}
-		if utf8.RuneCountInString(s) > maxCell {
-			s = string([]rune(s)[:maxCell-1]) + "…"
-		}
+		s = cellText(s)
 		w.WriteString(`<c r="` + string(x.ref) + `" t="inlineStr"` + style + `><is><t xml:space="preserve">`)
 		writeXMLText(w, s)
 		w.WriteString(`</t></is></c>`)
