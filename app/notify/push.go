@@ -130,6 +130,9 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
+	if member, err := s.stillMember(ctx, n.UserID, t); !member || err != nil {
+		return err
+	}
 	pr, err := s.printerFor(ctx, n.UserID, t)
 	if err != nil {
 		return err

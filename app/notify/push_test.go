@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -334,6 +335,55 @@ func TestPushDelivery(t *testing.T) {
 	settle(t, e, "acme")
 	if subs, _ := notify.Subscriptions(t.Context(), e.Server.Platform.DB, tm.oscar.UserID); len(subs) != 0 {
 		t.Errorf("after 410 Gone, oscar still has %d subscriptions", len(subs))
+	}
+}
+
+// TestNoPushAfterAccessDisabled: a push still waiting when the owner disables the person (here a
+// retry after the push service failed once) is not sent: a person cut off from the business gets
+// no more customers' names and words on their phone. Pushes sent while they worked there went out.
+func TestNoPushAfterAccessDisabled(t *testing.T) {
+	tm := newTeam(t)
+	e := tm.e
+	fake := newFakePush(t)
+	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	br := newBrowser(t)
+	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar-phone"), nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
+	}
+	// The push service fails the first push (500): it waits for a retry.
+	fake.answers <- http.StatusInternalServerError
+	tm.ingest(t, "acme", "v-1", "Ayşe Demir", "Merhaba, parke fiyatı?")
+	fake.next(t)
+	db := e.DB("acme")
+	deadline := time.Now().Add(10 * time.Second)
+	var retryID int64
+	for retryID == 0 && time.Now().Before(deadline) {
+		_ = db.Read.QueryRow(`SELECT id FROM jobs WHERE kind = 'notify_push' AND status = 'queued' AND attempts = 1 AND last_error LIKE '%500%'`).Scan(&retryID)
+		if retryID == 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if retryID == 0 {
+		t.Fatal("a push refused with 500 was not kept for a retry")
+	}
+	settle(t, e, "acme")
+	drain(fake) // the assistant's triage may have pushed too, while Oscar still worked here
+
+	// The owner disables Oscar; then the retry comes due.
+	tm.post(t, tm.olga, fmt.Sprintf("/app/settings/users/%d/disable", tm.oscar.UserID), url.Values{"disabled": {"true"}})
+	if _, err := db.Write.Exec(`UPDATE jobs SET run_at = 0 WHERE id = ?`, retryID); err != nil {
+		t.Fatal(err)
+	}
+	jobs.Poke()
+	settle(t, e, "acme")
+	var status string
+	if err := db.Read.QueryRow(`SELECT status FROM jobs WHERE id = ?`, retryID).Scan(&status); err != nil || status != "done" {
+		t.Errorf("the retried push job is %q (%v), want done (dropped)", status, err)
+	}
+	select {
+	case p := <-fake.got:
+		t.Errorf("a push reached the phone of a person whose access was disabled: %s", br.decrypt(t, p.Body))
+	default:
 	}
 }
 

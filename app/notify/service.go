@@ -215,6 +215,17 @@ type emailJob struct {
 	NotificationID int64 `json:"notification_id"`
 }
 
+// stillMember reports whether userID still works in tenant t (an enabled membership). A push or
+// an e-mail queued for someone whose access was disabled or removed meanwhile (a retry, a busy
+// queue) is dropped: it would carry a customer's name and words to a person cut off from them.
+func (s *Service) stillMember(ctx context.Context, userID int64, t *platform.Tenant) (bool, error) {
+	_, err := s.Platform.MembershipOf(ctx, userID, t.ID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // printerFor is the language a notification to userID is written in away from the panel: the
 // person's own (the panel language they last chose), else the business's, else English.
 func (s *Service) printerFor(ctx context.Context, userID int64, t *platform.Tenant) (*i18n.Printer, error) {
@@ -262,6 +273,9 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	}
 	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)
 	if err != nil {
+		return err
+	}
+	if member, err := s.stillMember(ctx, n.UserID, t); !member || err != nil {
 		return err
 	}
 	pr, err := s.printerFor(ctx, n.UserID, t)
@@ -352,8 +366,8 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 	if !prefs.Digest || prefs.Address == "" {
 		return nil
 	}
-	if _, err := s.Platform.MembershipOf(ctx, d.UserID, t.ID); err != nil {
-		return nil
+	if member, err := s.stillMember(ctx, d.UserID, t); !member || err != nil {
+		return err
 	}
 	if j.Attempt <= 1 {
 		// The next slot after this one's (a digest that ran late still queues tomorrow's, never
