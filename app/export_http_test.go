@@ -188,7 +188,7 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 	}
 
 	// Leads: the list's stage and source filters, every page of it.
-	if href, _ := owner.Get("/app/leads/?source=whatsapp&sort=created").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.HasPrefix(href, "/app/leads/export?") ||
+	if href, _ := owner.Get("/app/leads/?source=whatsapp&sort=oldest").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.HasPrefix(href, "/app/leads/export?") ||
 		!strings.Contains(href, "source=whatsapp") {
 		t.Errorf("leads export link %q", href)
 	}
@@ -258,5 +258,35 @@ func TestExportXLSXLongThreadOpensInExcel(t *testing.T) {
 	recs := csvRecords(t, owner.Get("/app/inbox/export"))
 	if len(recs) != 2 || !strings.Contains(recs[1][12], "8 "+line) {
 		t.Error("the CSV does not keep the whole thread")
+	}
+}
+
+// TestNoExportOfRefusedFilters: a list whose filters are refused (a date range ending before it
+// starts, a search too long) says what is wrong and offers no export of them — the export would
+// only answer with an error page; with filters the list accepts, the export is offered.
+func TestNoExportOfRefusedFilters(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Name: "Şükrü Öztürk", Body: "Merhaba"})
+	for _, s := range []struct {
+		path    string
+		refused bool
+	}{
+		{"/app/leads/?from=2026-12-01&to=2026-11-01", true},
+		{"/app/leads/?from=2026-11-01&to=2026-12-01", false},
+		{"/app/inbox/?q=" + strings.Repeat("parke", 41), true},
+		{"/app/inbox/?q=parke", false},
+	} {
+		r := owner.Get(s.path)
+		doc := r.Doc(t)
+		menus := doc.Find(".export-menu").Length()
+		if s.refused && (r.StatusCode != http.StatusUnprocessableEntity || doc.Find(".field-error").Length() == 0 || menus != 0) {
+			t.Errorf("%s: %d, %d field errors, %d export menus; want 422, the error and no export", s.path, r.StatusCode, doc.Find(".field-error").Length(), menus)
+		}
+		if !s.refused && (r.StatusCode != http.StatusOK || menus != 1) {
+			t.Errorf("%s: %d with %d export menus, want 200 and one", s.path, r.StatusCode, menus)
+		}
 	}
 }

@@ -55,7 +55,8 @@ type listData struct {
 	Waiting map[int64]string
 	// WaitBusiness is true when Waiting counts business time.
 	WaitBusiness bool
-	// ExportBase is the export of these conversations with the same filters (export.Base).
+	// ExportBase is the export of these conversations with the same filters (export.Base); "" while
+	// the filters are refused (no export is offered then).
 	ExportBase string
 	// NewForm and NewErrors are a refused "log a call or walk-in" post: what was typed, shown
 	// again in its form, and each field's message beside it (Handler.New).
@@ -147,7 +148,6 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 		}
 	}
 	d.Self = "/app/inbox/?" + self.Encode()
-	d.ExportBase = export.Base("/app/inbox/export", v)
 	for k := range self {
 		if k != "q" {
 			d.Filtered++
@@ -162,6 +162,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 		p.Errors = errs
 		status = http.StatusUnprocessableEntity
 	} else {
+		// Export only filters the list accepts (refused ones would answer with an error page).
+		d.ExportBase = export.Base("/app/inbox/export", v)
 		rows, next, err := List(r.Context(), c.DB.Read, f)
 		if err != nil {
 			h.Render.Fail(w, r, err)

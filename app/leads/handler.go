@@ -169,7 +169,8 @@ type listPage struct {
 	Filtered  bool
 	Currency  string
 	BoardURL  string
-	// ExportBase is the export of these leads with the same filters (export.Base).
+	// ExportBase is the export of these leads with the same filters (export.Base); "" while the
+	// filters are refused (no export is offered then).
 	ExportBase string
 }
 
@@ -198,9 +199,9 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	d := &listPage{Q: q, Stages: inbox.LeadStages, Sources: h.Sources, Campaigns: camps, Sorts: Sorts, Members: members, Names: names,
 		Currency: currency(c), Filtered: q != Query{} && q != Query{Sort: q.Sort}}
 	d.BoardURL = boardURL(r.URL.Query())
-	d.ExportBase = export.Base("/app/leads/export", r.URL.Query())
 	p := &web.Page{Title: c.T("leads.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query()}
 	if errs.Any() {
+		// No export of filters the list refuses: it would answer with an error page.
 		p.Errors = errs
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, "leads/list", p)
 		return
@@ -211,6 +212,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Rows = rows
+	d.ExportBase = export.Base("/app/leads/export", r.URL.Query())
 	if next != "" {
 		v := r.URL.Query()
 		v.Set("cursor", next)
