@@ -186,6 +186,17 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 	if te := csvRecords(t, owner.Get("/app/msp/time/export?user=1&week=2026-W48")); len(te) != 1 {
 		t.Errorf("time entries of another week: %q", te)
 	}
+	// A week or person that cannot be read is refused, not read as everyone's every week (which
+	// would also count every month as exported again).
+	counted := countRows(t, e, "acme", `SELECT coalesce(sum(times), 0) FROM msp_month_exports`)
+	for _, bad := range []string{"week=2026-W60", "week=garbage", "user=abc&week=2026-W49", "user=-3"} {
+		if r := owner.Get("/app/msp/time/export?" + bad); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "Listenin filtreleri okunamadı") {
+			t.Errorf("time export ?%s: %d, want 400 saying the filters could not be read", bad, r.StatusCode)
+		}
+	}
+	if n := countRows(t, e, "acme", `SELECT coalesce(sum(times), 0) FROM msp_month_exports`); n != counted {
+		t.Errorf("refused time exports counted months as exported: %d → %d", counted, n)
+	}
 
 	// Leads: the list's stage and source filters, every page of it.
 	if href, _ := owner.Get("/app/leads/?source=whatsapp&sort=oldest").Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href"); !strings.HasPrefix(href, "/app/leads/export?") ||

@@ -5,9 +5,11 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"highvibe/app/export"
+	"highvibe/app/fault"
 	"highvibe/app/web"
 )
 
@@ -57,17 +59,26 @@ func (h *Handler) ExportTickets(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportTime is GET /app/msp/time/export (ExportData): time entries as CSV or XLSX — of the person
-// and week the timesheet shows (?user=, ?week=), or, without them, of everyone and every week.
+// and week the timesheet shows (?user=, ?week=), or, without them, of everyone and every week; a
+// person or week that cannot be read is refused (400), not read as "everyone, every week".
 // The months the file holds are counted as exported (RecordExports).
 func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	q := r.URL.Query()
 	var where string
 	var args []any
-	if u := numID(q.Get("user")); u > 0 {
+	// A person or week that cannot be read is refused: read as "everyone, every week", the file
+	// would hold far more than was asked and count every month as exported.
+	user, week := strings.TrimSpace(q.Get("user")), strings.TrimSpace(q.Get("week"))
+	monday, weekOK := ParseWeek(week)
+	if (user != "" && numID(user) == 0) || (week != "" && !weekOK) {
+		h.Render.Fail(w, r, fault.Malformed("export.err.filters"))
+		return
+	}
+	if u := numID(user); u > 0 {
 		where, args = where+` AND e.user_id = ?`, append(args, u)
 	}
-	if monday, ok := ParseWeek(q.Get("week")); ok && q.Get("week") != "" {
+	if week != "" {
 		where, args = where+` AND e.work_day BETWEEN ? AND ?`, append(args, monday.Format(time.DateOnly), monday.AddDate(0, 0, 6).Format(time.DateOnly))
 	}
 	loc := c.Zone()
