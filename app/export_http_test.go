@@ -30,7 +30,8 @@ func ingest(t *testing.T, e *apptest.Env, slug string, in inbox.Inbound) int64 {
 	return res.ConversationID
 }
 
-// csvRecords reads an export answer as CSV after its byte-order mark.
+// csvRecords reads an export answer as CSV after its byte-order mark, its cells separated by ","
+// or, in a language that writes decimals after a comma, ";" (as its header row shows).
 func csvRecords(t *testing.T, r *apptest.Resp) [][]string {
 	t.Helper()
 	if r.StatusCode != 200 {
@@ -39,7 +40,12 @@ func csvRecords(t *testing.T, r *apptest.Resp) [][]string {
 	if !strings.HasPrefix(r.Body, "\uFEFF") {
 		t.Fatal("the CSV has no byte-order mark")
 	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF"))).ReadAll()
+	body := strings.TrimPrefix(r.Body, "\uFEFF")
+	cr := csv.NewReader(strings.NewReader(body))
+	if header, _, _ := strings.Cut(body, "\n"); strings.Contains(header, ";") {
+		cr.Comma = ';'
+	}
+	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +142,7 @@ func TestExportListsKeepTheirFilters(t *testing.T) {
 		}
 	}
 	os := csvRecords(t, owner.Get("/orders/export?status=won"))
-	if len(os) != 3 || os[1][1] != "Ayşe Demir" || os[1][3] != "1500.5" || os[1][5] != "2026-11-02" {
+	if len(os) != 3 || os[1][1] != "Ayşe Demir" || os[1][3] != "1500,5" || os[1][5] != "2026-11-02" {
 		t.Errorf("orders?status=won: %q", os)
 	}
 
@@ -300,4 +306,63 @@ func TestNoExportOfRefusedFilters(t *testing.T) {
 			t.Errorf("%s: %d with %d export menus, want 200 and one", s.path, r.StatusCode, menus)
 		}
 	}
+}
+
+// TestExportFollowsTheReadersSpreadsheet: the file is laid out for the language of the person who
+// exports. A Turkish CSV separates cells with ";" and writes decimals "1500,5" (Turkish Excel
+// splits a double-clicked CSV on ";", so a comma file put each row into one cell); an English one
+// uses "," and "1500.5". The XLSX sheet is named in the reader's words, days and moments are date
+// cells, and an Arabic workbook opens right to left.
+func TestExportFollowsTheReadersSpreadsheet(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	allModules(e, "acme")
+	owner := e.User("acme", "talha", "owner")
+	if r := owner.Post("/customers/new", url.Values{"name": {"Ayşe Demir"}, "phone": {"05321234567"}, "city": {"İzmir"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d %s", r.StatusCode, r.Body)
+	}
+	var custID int64
+	_ = e.DB("acme").Read.QueryRow(`SELECT id FROM customers`).Scan(&custID)
+	if r := owner.Post("/orders/new", url.Values{"customer_id": {fmt.Sprint(custID)}, "status": {"won"}, "total": {"1500.50"}, "currency": {"TRY"},
+		"description": {"Meşe parke; merdiven, 12 basamak"}, "ordered_at": {"2026-11-02"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("order: %d %s", r.StatusCode, r.Body)
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"tr", "1500,5;TRY;2026-11-02;\"Meşe parke; merdiven, 12 basamak\""},
+		{"de", "1500,5;TRY;2026-11-02;\"Meşe parke; merdiven, 12 basamak\""},
+		{"en", "1500.5,TRY,2026-11-02,\"Meşe parke; merdiven, 12 basamak\""},
+		{"ar", "1500.5,TRY,2026-11-02,\"Meşe parke; merdiven, 12 basamak\""},
+	} {
+		r := owner.Get("/orders/export?lang=" + c.lang)
+		lines := strings.Split(strings.TrimPrefix(r.Body, "\uFEFF"), "\n")
+		if r.StatusCode != 200 || len(lines) != 3 || !strings.HasSuffix(lines[1], c.want) {
+			t.Errorf("orders CSV in %s: %d %q, want a row ending %q", c.lang, r.StatusCode, lines, c.want)
+		}
+	}
+	for _, c := range []struct {
+		lang, sheet string
+		rtl         bool
+	}{{"tr", "Siparişler", false}, {"ar", "الطلبات", true}} {
+		x := owner.Get("/orders/export?format=xlsx&lang=" + c.lang)
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+		if err != nil {
+			t.Fatalf("%s: %d %v", c.lang, x.StatusCode, err)
+		}
+		if got := f.GetSheetList(); len(got) != 1 || got[0] != c.sheet {
+			t.Errorf("the %s workbook's sheet is %q, want %q", c.lang, got, c.sheet)
+		}
+		day, _ := f.GetCellValue(c.sheet, "F2", excelize.Options{RawCellValue: true})
+		idx, _ := f.GetCellStyle(c.sheet, "F2")
+		st, _ := f.GetStyle(idx)
+		if day != "46328" || st == nil || st.NumFmt != 14 {
+			t.Errorf("the %s workbook's order day is %q (format %v), want the date cell 46328 (2 Nov 2026)", c.lang, day, st)
+		}
+		view, _ := f.GetSheetView(c.sheet, 0)
+		if (view.RightToLeft != nil && *view.RightToLeft) != c.rtl {
+			t.Errorf("the %s workbook opens right to left: %v, want %v", c.lang, view.RightToLeft, c.rtl)
+		}
+		f.Close()
+	}
+	owner.Get("/orders/?lang=tr")
 }

@@ -48,11 +48,11 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 	f := Filter{Q: q.Get("q"), Status: q.Get("status")}
 	loc := c.Zone()
 	at := export.Moments(loc)
-	day := func(ms int64) string {
+	day := func(ms int64) export.Day {
 		if ms == 0 {
 			return ""
 		}
-		return time.UnixMilli(ms).In(loc).Format("2006-01-02")
+		return export.Day(time.UnixMilli(ms).In(loc).Format(time.DateOnly))
 	}
 	t := export.Table{List: ent, Filters: q}
 	var rows export.Rows

@@ -5,24 +5,33 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // csvWriter writes RFC 4180 CSV in UTF-8 with a byte-order mark, which is how Excel knows the
-// file is UTF-8 (without it Turkish letters come out as mojibake). Text cells that a spreadsheet
-// would take for a formula are defused (see Defuse).
+// file is UTF-8 (without it Turkish letters come out as mojibake). Cells are separated the way a
+// spreadsheet in the reader's language reads a double-clicked file (Style.Semicolon): Excel
+// splits on the list separator of the computer's regional settings, ";" wherever decimals are
+// written after a comma, so a comma-separated file opened in Turkish Excel put every row into its
+// first column. Text cells that a spreadsheet would take for a formula are defused (see Defuse).
 type csvWriter struct {
-	buf *bufio.Writer
-	w   *csv.Writer
-	loc *time.Location
-	rec []string
-	n   int
+	buf   *bufio.Writer
+	w     *csv.Writer
+	loc   *time.Location
+	comma bool // decimals after a comma
+	rec   []string
+	n     int
 }
 
-func newCSV(w io.Writer, loc *time.Location) *csvWriter {
+func newCSV(w io.Writer, st Style) *csvWriter {
 	buf := bufio.NewWriterSize(w, 64<<10)
 	buf.WriteString("\uFEFF")
-	return &csvWriter{buf: buf, w: csv.NewWriter(buf), loc: loc}
+	cw := csv.NewWriter(buf)
+	if st.Semicolon {
+		cw.Comma = ';'
+	}
+	return &csvWriter{buf: buf, w: cw, loc: st.Loc, comma: st.Semicolon}
 }
 
 // Defuse keeps a spreadsheet from running a text cell as a formula (CSV injection): a value
@@ -47,6 +56,8 @@ func text(v any, loc *time.Location) (s string, isText bool) {
 		return "", false
 	case string:
 		return x, true
+	case Day:
+		return string(x), false
 	case int64:
 		return strconv.FormatInt(x, 10), false
 	case int:
@@ -71,8 +82,13 @@ func (c *csvWriter) Row(values []any) error {
 	c.rec = c.rec[:0]
 	for _, v := range values {
 		s, isText := text(v, c.loc)
-		if isText {
+		switch {
+		case isText:
 			s = Defuse(s)
+		case c.comma:
+			if _, ok := v.(float64); ok {
+				s = strings.Replace(s, ".", ",", 1)
+			}
 		}
 		c.rec = append(c.rec, s)
 	}

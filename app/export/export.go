@@ -21,15 +21,21 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
 // Formats are the file formats an export can be written in.
 var Formats = []string{"csv", "xlsx"}
 
-// Emit hands one row to the file being written; the values are strings, int64, int, float64, bool
-// or time.Time (written in the tenant's zone). An error ends the export.
+// Emit hands one row to the file being written; the values are strings, int64, int, float64, bool,
+// time.Time (written in the tenant's zone) or Day. An error ends the export.
 type Emit func(values ...any) error
+
+// Day is a calendar day written "2006-01-02" (an invoice's issue date, a day of a timesheet): a
+// date cell in XLSX, which a spreadsheet shows in its reader's own date format and can group by
+// month; the same text in CSV.
+type Day string
 
 // Rows feeds a file: it calls emit once per row, in the order the file should have them.
 type Rows func(ctx context.Context, emit Emit) error
@@ -49,13 +55,33 @@ type Writer interface {
 	Close() error
 }
 
-// NewWriter returns the writer of format (one of Formats) on w; loc is the zone times are shown in.
-func NewWriter(format string, w io.Writer, sheet string, loc *time.Location) (Writer, error) {
+// Style is how a file is laid out for the person who asked for it.
+type Style struct {
+	Loc   *time.Location // the zone times are shown in
+	Sheet string         // the XLSX sheet's name (the list's name in the reader's language)
+	// Semicolon: CSV cells are separated by ";" and decimals written after a comma, as a
+	// spreadsheet set up in a language that writes "12,5" (Turkish, German, French, Spanish)
+	// expects when the file is opened with a double click; otherwise "," and "12.5".
+	Semicolon bool
+	RTL       bool // the XLSX sheet opens right to left (Arabic)
+}
+
+// StyleFor is the style of a file for a reader of the panel: their language's spreadsheet habits,
+// the tenant's zone, the list's name in their words.
+func StyleFor(c *web.Ctx, list string) Style {
+	return Style{Loc: c.Zone(), Sheet: c.T("export.sheet." + list), Semicolon: c.P.DecimalComma(), RTL: i18n.Dir(c.Lang) == "rtl"}
+}
+
+// NewWriter returns the writer of format (one of Formats) on w, laid out as st says.
+func NewWriter(format string, w io.Writer, st Style) (Writer, error) {
+	if st.Loc == nil {
+		st.Loc = time.UTC
+	}
 	switch format {
 	case "csv":
-		return newCSV(w, loc), nil
+		return newCSV(w, st), nil
 	case "xlsx":
-		return newXLSX(w, sheet, loc)
+		return newXLSX(w, st)
 	}
 	return nil, fault.Malformed("export.err.format")
 }
@@ -118,7 +144,7 @@ func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, row
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	fw, err := NewWriter(format, w, t.List, c.Zone())
+	fw, err := NewWriter(format, w, StyleFor(c, t.List))
 	if err != nil {
 		rd.Fail(w, r, err)
 		return

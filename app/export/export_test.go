@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +18,7 @@ import (
 func writeAll(t *testing.T, format string, rows [][]any) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	fw, err := NewWriter(format, &b, "Müşteriler", time.UTC)
+	fw, err := NewWriter(format, &b, Style{Loc: time.UTC, Sheet: "Müşteriler"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +97,7 @@ func TestXLSXReadsBack(t *testing.T) {
 		{"Şükrü Öztürk", "+90 532 123 45 67", "-1500", "=HYPERLINK(\"http://x\",\"click\")"},
 		{"İpek \"Çağ\" Işık", "05321234567", "12.5", "line one\nline two, with comma"},
 		{"@admin", "-2", "0", "\tTAB first"},
-		{"a<b>&'c", "", "", "2026-12-03 09:30"},
+		{"a<b>&'c", "", "", "12/3/26 09:30"}, // a date cell, as excelize renders format 22
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows: %q", len(rows), rows)
@@ -120,6 +122,74 @@ func TestXLSXReadsBack(t *testing.T) {
 	}
 	if ct, _ := f.GetCellType("Müşteriler", "B3"); ct != excelize.CellTypeInlineString {
 		t.Errorf("B3 (a phone with a leading zero) type %v, want text", ct)
+	}
+}
+
+// TestDaysAndMomentsAreDateCells: a moment and a Day are date cells (Excel's serial numbers, in
+// the built-in formats that follow the reader's own date format), the moment at its wall-clock
+// time in the file's zone; text that is not a day stays text; an Arabic file's sheet opens right
+// to left and nothing else does.
+func TestDaysAndMomentsAreDateCells(t *testing.T) {
+	t.Parallel()
+	ist := time.FixedZone("TRT", 3*3600)
+	for _, rtl := range []bool{false, true} {
+		var b bytes.Buffer
+		fw, err := NewWriter("xlsx", &b, Style{Loc: ist, Sheet: "Siparişler", RTL: rtl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = write(context.Background(), fw, []string{"Gün", "An", "Not"}, func(ctx context.Context, emit Emit) error {
+			return emit(Day("2026-06-19"), time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC), Day("19/06/2026"))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			cell   string
+			raw    float64
+			format int
+		}{{"A2", 46192, 14}, {"B2", 46359 + 9.5/24, 22}} {
+			v, _ := f.GetCellValue("Siparişler", c.cell, excelize.Options{RawCellValue: true})
+			got, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.Abs(got-c.raw) > 1e-9 {
+				t.Errorf("%s = %q, want the serial %v", c.cell, v, c.raw)
+			}
+			idx, _ := f.GetCellStyle("Siparişler", c.cell)
+			if st, err := f.GetStyle(idx); err != nil || st.NumFmt != c.format {
+				t.Errorf("%s has number format %v (%v), want %d", c.cell, st, err, c.format)
+			}
+		}
+		if ct, _ := f.GetCellType("Siparişler", "C2"); ct != excelize.CellTypeInlineString {
+			t.Errorf("a day that is not one (19/06/2026) is type %v, want text", ct)
+		}
+		view, err := f.GetSheetView("Siparişler", 0)
+		if err != nil || (view.RightToLeft != nil && *view.RightToLeft) != rtl {
+			t.Errorf("sheet view right to left = %v (%v), want %v", view.RightToLeft, err, rtl)
+		}
+		f.Close()
+	}
+}
+
+// TestCSVInTheReadersHabit: where decimals follow a comma, cells are separated by ";" and a
+// decimal is written "12,5", so a double-clicked file opens in columns; a cell holding ";" is
+// quoted; whole numbers, days and times are the same either way.
+func TestCSVInTheReadersHabit(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	fw, _ := NewWriter("csv", &b, Style{Loc: time.UTC, Semicolon: true})
+	err := write(context.Background(), fw, []string{"Ad", "Tutar", "Adet", "Gün", "Not"}, func(ctx context.Context, emit Emit) error {
+		return emit("Şükrü", 1500.5, int64(-3), Day("2026-06-19"), "a; b, c")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.TrimPrefix(b.String(), "\uFEFF")
+	if want := "Ad;Tutar;Adet;Gün;Not\nŞükrü;1500,5;-3;2026-06-19;\"a; b, c\"\n"; body != want {
+		t.Errorf("semicolon CSV:\n%q\nwant\n%q", body, want)
 	}
 }
 

@@ -55,7 +55,34 @@ func cellText(s string) string {
 	return s
 }
 
-func newXLSX(w io.Writer, sheet string, loc *time.Location) (*xlsxWriter, error) {
+// Cell styles (styles.xml's cellXfs): plain, the bold header row, a day and a moment. Days and
+// moments are date cells in Excel's built-in formats 14 and 22, which Excel shows in its reader's
+// own short date (and time) format, so a Turkish spreadsheet shows 19.06.2026 and can group and
+// filter them by month.
+const (
+	stylePlain = iota
+	styleHeader
+	styleDay
+	styleMoment
+)
+
+// excelEpoch is day 0 of Excel's 1900 date system as its serial numbers count (the 30th, not the
+// 31st, because Excel counts a 29 February 1900 that never was; exact for every date after it).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// serial is the Excel serial number of the wall-clock time t shows: whole days since excelEpoch
+// and the time of day as a fraction.
+func serial(t time.Time) string {
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	secs := int64(wall.Sub(excelEpoch) / time.Second)
+	days, rest := secs/86400, secs%86400
+	if rest == 0 {
+		return strconv.FormatInt(days, 10)
+	}
+	return strconv.FormatFloat(float64(days)+float64(rest)/86400, 'f', -1, 64)
+}
+
+func newXLSX(w io.Writer, st Style) (*xlsxWriter, error) {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
@@ -75,20 +102,21 @@ func newXLSX(w io.Writer, sheet string, loc *time.Location) (*xlsxWriter, error)
 			`</Relationships>`},
 		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
-			`<sheets><sheet name="` + xmlEscape(sheetName(sheet)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+			`<sheets><sheet name="` + xmlEscape(sheetName(st.Sheet)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
 			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
 			`</Relationships>`},
-		// Style 0 plain, 1 bold (the header row).
+		// The cell styles stylePlain, styleHeader, styleDay and styleMoment.
 		{"xl/styles.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
 			`<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>` +
 			`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
 			`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
 			`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-			`<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+			`<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>` +
+			`<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
 			`</styleSheet>`},
 	}
 	for _, p := range parts {
@@ -105,10 +133,14 @@ func newXLSX(w io.Writer, sheet string, loc *time.Location) (*xlsxWriter, error)
 		return nil, err
 	}
 	sw := bufio.NewWriterSize(f, 32<<10)
+	rtl := ""
+	if st.RTL { // an Arabic workbook opens with its first column on the right
+		rtl = ` rightToLeft="1"`
+	}
 	sw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0">` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView` + rtl + ` workbookViewId="0">` +
 		`<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`)
-	return &xlsxWriter{zw: zw, sheet: sw, loc: loc}, nil
+	return &xlsxWriter{zw: zw, sheet: sw, loc: st.Loc}, nil
 }
 
 // sheetName makes s a valid sheet name: at most 31 characters, none of : \ / ? * [ ].
@@ -145,13 +177,23 @@ func (x *xlsxWriter) Row(values []any) error {
 		x.ref = append(colName(x.ref[:0], i), rn...)
 		style := ""
 		if x.row == 1 {
-			style = ` s="1"`
+			style = ` s="` + strconv.Itoa(styleHeader) + `"`
 		}
 		switch n := v.(type) {
 		case int64, int, float64:
 			s, _ := text(n, x.loc)
 			w.WriteString(`<c r="` + string(x.ref) + `"` + style + `><v>` + s + `</v></c>`)
 			continue
+		case time.Time:
+			if !n.IsZero() {
+				w.WriteString(`<c r="` + string(x.ref) + `" s="` + strconv.Itoa(styleMoment) + `"><v>` + serial(n.In(x.loc)) + `</v></c>`)
+			}
+			continue
+		case Day:
+			if d, err := time.Parse(time.DateOnly, string(n)); err == nil {
+				w.WriteString(`<c r="` + string(x.ref) + `" s="` + strconv.Itoa(styleDay) + `"><v>` + serial(d) + `</v></c>`)
+				continue
+			}
 		}
 		s, _ := text(v, x.loc)
 		if s == "" {

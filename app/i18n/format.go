@@ -28,6 +28,10 @@ func (p *Printer) style() numberStyle {
 	return numberStyle{",", "."} // en, ar
 }
 
+// DecimalComma reports whether the language writes decimals after a comma ("12,5"): where it
+// does, spreadsheets set up in it separate a CSV file's cells with ";" (app/export).
+func (p *Printer) DecimalComma() bool { return p.style().decimal == "," }
+
 // currencySymbols are the currencies a HighVibe tenant is expected to bill in; any other ISO
 // code is shown as the code itself after the amount.
 var currencySymbols = map[string]string{

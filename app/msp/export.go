@@ -110,7 +110,7 @@ func (h *TimeHandler) ExportTime(w http.ResponseWriter, r *http.Request) {
 				if e.Billable {
 					b = yes
 				}
-				if err := emit(e.Day, e.UserName, e.Ref(), e.TicketSubject, e.ClientName, clock(e.StartedAt), clock(e.EndedAt), e.Minutes, b, e.Note); err != nil {
+				if err := emit(export.Day(e.Day), e.UserName, e.Ref(), e.TicketSubject, e.ClientName, clock(e.StartedAt), clock(e.EndedAt), e.Minutes, b, e.Note); err != nil {
 					return err
 				}
 			}
