@@ -118,7 +118,8 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 			id := make([]byte, 6)
 			_, _ = rand.Read(id)
 			c := &Ctx{ReqID: hex.EncodeToString(id)}
-			c.Lang = chooseLang(w, r, "", "")
+			rememberLang(w, r)
+			c.Lang = chooseLang(r, "", "")
 			c.P = i18n.For(c.Lang)
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
@@ -140,14 +141,21 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-// chooseLang picks the language in this order (guide: 18-language.md): ?lang= (remembered in a
-// cookie) → cookie → the signed-in person's last choice (userLocale) → tenant primary locale →
-// Accept-Language → English.
-func chooseLang(w http.ResponseWriter, r *http.Request, tenantLocale, userLocale string) string {
+// rememberLang keeps a ?lang= choice in a cookie for this browser, once per answer (the language
+// is chosen again when the tenant is known, and the cookie must not be set twice).
+func rememberLang(w http.ResponseWriter, r *http.Request) {
 	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
 		if ck, err := r.Cookie(LangCookie); err != nil || ck.Value != q {
 			http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		}
+	}
+}
+
+// chooseLang picks the language in this order (guide: 18-language.md): ?lang= (remembered in a
+// cookie by rememberLang) → cookie → the signed-in person's last choice (userLocale) → tenant
+// primary locale → Accept-Language → English.
+func chooseLang(r *http.Request, tenantLocale, userLocale string) string {
+	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
 		return q
 	}
 	user := ""
@@ -179,7 +187,7 @@ func ApplyTenantLocale(w http.ResponseWriter, r *http.Request, c *Ctx, locale st
 	if c.User != nil {
 		userLocale = c.User.Locale
 	}
-	c.Lang = chooseLang(w, r, locale, userLocale)
+	c.Lang = chooseLang(r, locale, userLocale)
 	c.P = i18n.For(c.Lang).In(c.Loc)
 }
 
