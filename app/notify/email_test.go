@@ -107,6 +107,14 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	if r := tm.oscar.Post("/app/notifications/settings", url.Values{"email": {"not an address"}, "quiet_start": {"25:00"}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad address and quiet hours: %d", r.StatusCode)
 	}
+	// A wrong end of the quiet hours is marked at the end, not at the start, and said once.
+	r = tm.oscar.Post("/app/notifications/settings?lang=en", url.Values{"quiet_start": {"22:00"}, "quiet_end": {"xyz"}})
+	doc := r.Doc(t)
+	if r.StatusCode != http.StatusUnprocessableEntity || doc.Find("#quiet_end.is-invalid").Length() != 1 || doc.Find("#quiet_start.is-invalid").Length() != 0 ||
+		doc.Find(".field-error").Length() != 1 {
+		t.Errorf("a wrong end time: %d, end marked %d, start marked %d, %d errors shown", r.StatusCode,
+			doc.Find("#quiet_end.is-invalid").Length(), doc.Find("#quiet_start.is-invalid").Length(), doc.Find(".field-error").Length())
+	}
 	if p, _ := notify.LoadPrefs(t.Context(), e.Server.Platform.DB, tm.oscar.UserID); p.Address != "" || !p.Push[notify.KindNewConversation] {
 		t.Fatalf("refused preferences were stored: %+v", p)
 	}

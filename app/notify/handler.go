@@ -294,8 +294,11 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 	var ok1, ok2 bool
 	p.QuietStart, ok1 = parseHHMM(r.PostFormValue("quiet_start"))
 	p.QuietEnd, ok2 = parseHHMM(r.PostFormValue("quiet_end"))
-	if !ok1 || !ok2 {
+	if !ok1 { // each time is marked where it is wrong
 		errs.Add("quiet_start", c.T("notify.prefs.err.quiet"))
+	}
+	if !ok2 {
+		errs.Add("quiet_end", c.T("notify.prefs.err.quiet"))
 	}
 	if field, key := p.Validate(); field != "" && !errs.Any() {
 		errs.Add(field, c.T(key))
