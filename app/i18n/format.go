@@ -176,11 +176,17 @@ func (p *Printer) Date(t time.Time) string {
 // DateTime formats date and clock time of t in the printer's zone (as Date): "22.11.2026 14:05",
 // and the 12-hour clock only in English: "Nov 22, 2026 2:05 PM".
 func (p *Printer) DateTime(t time.Time) string {
+	return p.Date(t) + " " + p.Clock(t)
+}
+
+// Clock formats the clock time of t in the printer's zone (as Date): "14:05", and the 12-hour
+// clock only in English: "2:05 PM".
+func (p *Printer) Clock(t time.Time) string {
 	t = p.local(t)
 	if p.lang() == "en" {
-		return p.Date(t) + " " + t.Format("3:04 PM")
+		return t.Format("3:04 PM")
 	}
-	return p.Date(t) + " " + t.Format("15:04")
+	return t.Format("15:04")
 }
 
 // YearMonth writes a calendar month given as "2006-01" with the month's short name in the

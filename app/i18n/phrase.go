@@ -59,6 +59,14 @@ type Count struct {
 // date in the page's language, the same day in every time zone. Anything else shows as it is.
 type Day string
 
+// Month is a calendar-month argument of a Phrase, stored as YYYY-MM (a billing month): its short
+// name and year in the page's language (Printer.YearMonth).
+type Month string
+
+// Clock is a clock-time argument of a Phrase: the time of day of T in the page's language and
+// time zone ("14:05", in English "2:05 PM"), without its date.
+type Clock struct{ T time.Time }
+
 // Say renders a phrase in the printer's language (see [Phrase]).
 func (p *Printer) Say(ph Phrase) string {
 	if ph.Key == "" {
@@ -110,6 +118,10 @@ func (p *Printer) arg(a any) any {
 		return p.Plural(x.Key, x.N)
 	case When:
 		return p.DateTime(x.T)
+	case Clock:
+		return p.Clock(x.T)
+	case Month:
+		return p.YearMonth(string(x))
 	case Day:
 		if d, err := time.Parse(time.DateOnly, string(x)); err == nil {
 			return p.In(nil).Date(d)
