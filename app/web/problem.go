@@ -68,15 +68,21 @@ func Message(r *http.Request, err error) string {
 	if key, args := fault.KeyOf(err); key != "" {
 		return c.T(key, args...)
 	}
+	return c.T(messageKey(c, err))
+}
+
+// messageKey is the catalog key of the generic message of err's status (an error without a key of
+// its own).
+func messageKey(c *Ctx, err error) string {
 	st := StatusOf(err)
 	if st == http.StatusForbidden {
-		return c.T("error.403.generic") // the page's 403 body names a role and a permission
+		return "error.403.generic" // the page's 403 body names a role and a permission
 	}
 	key := fmt.Sprintf("error.%d.body", st)
 	if !c.P.Has(key) {
 		key = "error.500.body"
 	}
-	return c.T(key)
+	return key
 }
 
 // FieldErrors returns the field errors err carries, translated into the request's language
