@@ -318,6 +318,8 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	}
 	if got := owner.Get(r.Header.Get("Location")); !strings.Contains(got.Body, "Kişi silindi:") || got.Doc(t).Find("[data-erased]").Length() != 1 {
 		t.Error("the page does not say the person is erased")
+	} else if flash := got.Doc(t).Find(".flash-ok").Text(); strings.Contains(flash, "%!") || !strings.Contains(flash, " mesaj boşaltıldı") {
+		t.Errorf("the erasure's banner does not count what it emptied: %q", flash)
 	}
 
 	// Every stored form: as typed, E.164, digits, national, with the trunk zero, spaced, the

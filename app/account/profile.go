@@ -8,6 +8,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/web"
 )
@@ -132,7 +133,7 @@ func (h *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("profile.password_changed"))
+	web.FlashKey(w, r, true, "profile.password_changed")
 	web.Redirect(w, r, "/app/profile/")
 }
 
@@ -164,7 +165,7 @@ func (h *Handler) SignOutEverywhere(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.P.Plural("sessions.signed_out_everywhere", max(n-1, 0)))
+	web.FlashSay(w, r, true, i18n.Count{Key: "sessions.signed_out_everywhere", N: max(n-1, 0)})
 	web.Redirect(w, r, "/app/profile/#sessions")
 }
 
@@ -197,7 +198,7 @@ func EndOne(render *web.Renderer, st *auth.Store, w http.ResponseWriter, r *http
 		web.Redirect(w, r, "/login/")
 		return
 	}
-	web.Flash(w, r, true, c.T("profile.session_ended"))
+	web.FlashKey(w, r, true, "profile.session_ended")
 	web.Redirect(w, r, back)
 }
 
@@ -276,7 +277,7 @@ func (h *Handler) DisableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	} else if !tf.Enabled() {
-		web.Flash(w, r, true, c.T("twofactor.disabled"))
+		web.FlashKey(w, r, true, "twofactor.disabled")
 		web.Redirect(w, r, "/app/profile/#two-factor")
 		return
 	}
@@ -307,6 +308,6 @@ func (h *Handler) DisableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log(r, "disable_2fa", "two-step sign-in turned off")
-	web.Flash(w, r, true, c.T("twofactor.disabled"))
+	web.FlashKey(w, r, true, "twofactor.disabled")
 	web.Redirect(w, r, "/app/profile/#two-factor")
 }

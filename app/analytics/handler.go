@@ -163,7 +163,7 @@ func (h *Handler) Refresh(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("analytics.refreshed"))
+	web.FlashKey(w, r, true, "analytics.refreshed")
 	web.Redirect(w, r, "/app/analytics/")
 }
 

@@ -11,6 +11,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -158,9 +159,9 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	msg := c.P.Plural("approvals.bulk_done."+status, done)
+	msg := []any{i18n.Count{Key: "approvals.bulk_done." + status, N: done}}
 	if skipped > 0 {
-		msg += " " + c.P.Plural("approvals.bulk_skipped", skipped)
+		msg = append(msg, i18n.Count{Key: "approvals.bulk_skipped", N: skipped})
 	}
 	back := "/app/approvals/"
 	if q := r.PostFormValue("query"); q != "" {
@@ -168,7 +169,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			back += "?" + v.Encode()
 		}
 	}
-	web.Flash(w, r, true, msg)
+	web.FlashSay(w, r, true, msg...)
 	web.Redirect(w, r, back)
 }
 
@@ -223,7 +224,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations)}})
 		return
 	}
-	web.Flash(w, r, true, c.T("approvals.done."+status))
+	web.FlashKey(w, r, true, "approvals.done."+status)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }
 
@@ -263,10 +264,10 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	if h.Live != nil {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
-	done := c.T("approvals.sent")
+	done := "approvals.sent"
 	if text != "" && text != strings.TrimSpace(draft) {
-		done = c.T("approvals.sent_edited")
+		done = "approvals.sent_edited"
 	}
-	web.Flash(w, r, true, done)
+	web.FlashKey(w, r, true, done)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }

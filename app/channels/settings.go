@@ -121,7 +121,7 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	changed, shown := h.logged(kv)
 	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "update_channels", Summary: "channel settings saved: " + strings.Join(changed, ", "),
 		Payload: map[string]any{"after": shown, "updated_by_user_id": c.UserID()}, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
-	web.Flash(w, r, true, c.T("channels.settings.saved"))
+	web.FlashKey(w, r, true, "channels.settings.saved")
 	web.Redirect(w, r, "/app/settings/channels")
 }
 

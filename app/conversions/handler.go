@@ -238,7 +238,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("conv.saved"))
+	web.FlashKey(w, r, true, "conv.saved")
 	web.Redirect(w, r, "/app/settings/conversions")
 }
 
@@ -315,7 +315,7 @@ func (h *Handler) SaveSpend(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("conv.spend.saved"))
+	web.FlashKey(w, r, true, "conv.spend.saved")
 	web.Redirect(w, r, "/app/settings/conversions?month="+sp.Month+"#spend")
 }
 
@@ -356,7 +356,7 @@ func (h *Handler) actOnPathID(w http.ResponseWriter, r *http.Request, a idAction
 	}
 	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: a.actionType, Summary: a.summary,
 		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{a.payloadKey: id}})
-	web.Flash(w, r, true, c.T(a.flashKey))
+	web.FlashKey(w, r, true, a.flashKey)
 	web.Redirect(w, r, web.SafeNext(r.FormValue("next"), a.back(id)))
 }
 

@@ -441,7 +441,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 			h.Render.Fail(w, r, err)
 			return
 		default:
-			web.Flash(w, r, true, c.T("crm.saved"))
+			web.FlashKey(w, r, true, "crm.saved")
 			web.Redirect(w, r, fmt.Sprintf("/%s/%d/", ent, newID))
 			return
 		}

@@ -126,7 +126,7 @@ func (h *ProductsHandler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("products.saved"))
+	web.FlashKey(w, r, true, "products.saved")
 	web.Redirect(w, r, "/products/")
 }
 
@@ -142,7 +142,7 @@ func (h *ProductsHandler) SetActive(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("products.saved"))
+	web.FlashKey(w, r, true, "products.saved")
 	web.Redirect(w, r, "/products/")
 }
 

@@ -145,7 +145,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	if set.Enabled {
 		_, _ = RunScanSoon(ctx, c.DB)
 	}
-	web.Flash(w, r, true, c.T("followups.saved"))
+	web.FlashKey(w, r, true, "followups.saved")
 	web.Redirect(w, r, "/app/followups/")
 }
 

@@ -76,7 +76,7 @@ func (h *Handler) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("inbox.saved"))
+	web.FlashKey(w, r, true, "inbox.saved")
 	web.Redirect(w, r, "/app/settings/templates")
 }
 

@@ -107,7 +107,6 @@ func actor(c *web.Ctx) crm.Actor {
 // done answers a stock form: back to the page with a note, or the page again at 422 with the
 // form's field errors and nothing stored.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, which, okKey string, err error) {
-	c := web.From(r)
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		h.page(w, r, http.StatusUnprocessableEntity, which, errs)
 		return
@@ -116,7 +115,7 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, which, okKey stri
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T(okKey))
+	web.FlashKey(w, r, true, okKey)
 	web.Redirect(w, r, "/products/"+r.PathValue("id")+"/stock")
 }
 

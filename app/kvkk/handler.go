@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/audit"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -142,7 +143,7 @@ func (h *Handler) Erase(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("pdata.erase.done", p.Messages(), int(res.Counts["files"])))
+	web.FlashKey(w, r, true, "pdata.erase.done", i18n.Num{V: float64(p.Messages())}, i18n.Num{V: float64(res.Counts["files"])})
 	web.Redirect(w, r, "/app/kvkk/leads/"+strconv.FormatInt(p.Lead.ID, 10)+"/")
 }
 

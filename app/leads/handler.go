@@ -351,7 +351,7 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if web.StatusOf(err) == http.StatusConflict {
-		web.Flash(w, r, false, web.Message(r, err))
+		web.FlashError(w, r, err)
 		web.Redirect(w, r, leadURL(r.PathValue("id")))
 		return
 	}
@@ -383,7 +383,7 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("leads.flash.value"))
+	web.FlashKey(w, r, true, "leads.flash.value")
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
@@ -454,7 +454,7 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("leads.flash.customer"))
+	web.FlashKey(w, r, true, "leads.flash.customer")
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
@@ -474,7 +474,7 @@ func (h *Handler) Merge(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("leads.flash.merged", other))
+	web.FlashKey(w, r, true, "leads.flash.merged", other)
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
@@ -646,14 +646,14 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if next := r.PostForm.Get("next"); next != "" && web.StatusOf(err) < 500 {
-			web.Flash(w, r, false, web.Message(r, err))
+			web.FlashError(w, r, err)
 			web.Redirect(w, r, web.SafeNext(next, leadURL(r.PathValue("id"))))
 			return
 		}
 		h.refuse(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("leads.flash.moved"))
+	web.FlashKey(w, r, true, "leads.flash.moved")
 	web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
 }
 

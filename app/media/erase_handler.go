@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/audit"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -116,7 +117,7 @@ func (h *Handler) EraseLeadFiles(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("media.erase.done", strconv.FormatInt(n, 10)))
+	web.FlashKey(w, r, true, "media.erase.done", i18n.Num{V: float64(n)})
 	to := "/app/media/lead/" + strconv.FormatInt(p.LeadID, 10) + "/"
 	if p.ConvID > 0 {
 		to += "?conversation=" + strconv.FormatInt(p.ConvID, 10)

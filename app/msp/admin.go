@@ -110,7 +110,7 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp.flash.client_saved"))
+	web.FlashKey(w, r, true, "msp.flash.client_saved")
 	web.Redirect(w, r, "/app/msp/clients/"+strconv.FormatInt(saved, 10)+"/")
 }
 
@@ -195,7 +195,7 @@ func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp.flash.site_saved"))
+	web.FlashKey(w, r, true, "msp.flash.site_saved")
 	web.Redirect(w, r, "/app/msp/clients/"+strconv.FormatInt(s.ClientID, 10)+"/#sites-"+strconv.FormatInt(id, 10))
 }
 
@@ -293,6 +293,6 @@ func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp.flash.device_saved"))
+	web.FlashKey(w, r, true, "msp.flash.device_saved")
 	web.Redirect(w, r, "/app/msp/devices/?client="+strconv.FormatInt(d.ClientID, 10))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"highvibe/app/auth"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
 
@@ -235,7 +236,7 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.contract.saved"))
+	web.FlashKey(w, r, true, "msp_time.contract.saved")
 	web.Redirect(w, r, "/app/msp/contracts/"+strconv.FormatInt(saved, 10)+"/")
 }
 
@@ -247,6 +248,6 @@ func (h *TimeHandler) EndContract(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.contract.ended_flash", k.EndsOn))
+	web.FlashKey(w, r, true, "msp_time.contract.ended_flash", i18n.Day(k.EndsOn))
 	web.Redirect(w, r, "/app/msp/contracts/"+strconv.FormatInt(k.ID, 10)+"/")
 }

@@ -424,9 +424,8 @@ func (h *Handler) showTicket(w http.ResponseWriter, r *http.Request, status int,
 
 // done answers a successful change: back to next (a local address) or the ticket's page.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, t *Ticket, msg string) {
-	c := web.From(r)
 	if msg != "" {
-		web.Flash(w, r, true, c.T(msg, t.Ref()))
+		web.FlashKey(w, r, true, msg, t.Ref())
 	}
 	web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/"))
 }
@@ -440,7 +439,7 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if next := r.PostForm.Get("next"); next != "" && web.StatusOf(err) == http.StatusConflict {
-		web.Flash(w, r, false, web.Message(r, err))
+		web.FlashError(w, r, err)
 		web.Redirect(w, r, web.SafeNext(next, "/app/msp/board"))
 		return
 	}
@@ -697,7 +696,7 @@ func (h *Handler) Create(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp.flash.created", t.Ref()))
+	web.FlashKey(w, r, true, "msp.flash.created", t.Ref())
 	web.Redirect(w, r, "/app/msp/tickets/"+strconv.FormatInt(t.ID, 10)+"/")
 }
 
@@ -716,7 +715,7 @@ func (h *Handler) Link(w http.ResponseWriter, r *http.Request) {
 		_, err = LinkConversation(r.Context(), c.DB, id, convID, actor(c))
 	}
 	if errors.Is(err, tenantdb.ErrNotFound) || web.FieldErrors(r, err) != nil {
-		web.Flash(w, r, false, c.T("msp.err.no_ticket", r.PostForm.Get("ticket")))
+		web.FlashKey(w, r, false, "msp.err.no_ticket", r.PostForm.Get("ticket"))
 		web.Redirect(w, r, back)
 		return
 	}
@@ -724,7 +723,7 @@ func (h *Handler) Link(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp.flash.linked", FormatNumber(refNumber(r.PostForm.Get("ticket")))))
+	web.FlashKey(w, r, true, "msp.flash.linked", FormatNumber(refNumber(r.PostForm.Get("ticket"))))
 	web.Redirect(w, r, back)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -116,11 +117,11 @@ func (h *TimeHandler) ReopenMonth(w http.ResponseWriter, r *http.Request) {
 		h.monthRefused(w, r, month, reason, err)
 		return
 	}
-	msg := c.T("msp_time.month.reopened_flash", c.P.YearMonth(month))
+	msg := []any{i18n.P("msp_time.month.reopened_flash", i18n.Month(month))}
 	if x.Times > 0 {
-		msg += " " + c.T("msp_time.month.reissue", x.Times, c.P.DateTime(time.UnixMilli(x.LastAt)))
+		msg = append(msg, i18n.P("msp_time.month.reissue", x.Times, time.UnixMilli(x.LastAt)))
 	}
-	web.Flash(w, r, true, msg)
+	web.FlashSay(w, r, true, msg...)
 	web.Redirect(w, r, monthURL(month))
 }
 
@@ -132,7 +133,7 @@ func (h *TimeHandler) CloseMonth(w http.ResponseWriter, r *http.Request) {
 		h.monthRefused(w, r, month, "", err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.month.closed_flash", c.P.YearMonth(month)))
+	web.FlashKey(w, r, true, "msp_time.month.closed_flash", i18n.Month(month))
 	web.Redirect(w, r, monthURL(month))
 }
 
@@ -146,7 +147,7 @@ func (h *TimeHandler) monthRefused(w http.ResponseWriter, r *http.Request, month
 	}
 	if fault.KindOf(err) == fault.KindConflict && !web.WantsJSON(r) && (errors.Is(err, ErrMonthReopened) ||
 		errors.Is(err, ErrMonthNotReopened) || errors.Is(err, ErrMonthOpen)) {
-		web.Flash(w, r, false, web.Message(r, err))
+		web.FlashError(w, r, err)
 		web.Redirect(w, r, monthURL(month))
 		return
 	}

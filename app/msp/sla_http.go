@@ -241,7 +241,7 @@ func (h *SLAHandler) Save(w http.ResponseWriter, r *http.Request) {
 	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "msp_sla", ActionType: "sla_policy_saved", Summary: "SLA policy " + p.Name,
 		ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actorName(c),
 		Payload: map[string]any{"policy_id": p.ID, "calendar": p.Calendar, "default": p.Default, "targets_min": targets}})
-	web.Flash(w, r, true, c.T("sla.saved"))
+	web.FlashKey(w, r, true, "sla.saved")
 	web.Redirect(w, r, "/app/msp/sla/#policy-"+strconv.FormatInt(p.ID, 10))
 }
 

@@ -80,15 +80,18 @@ var (
 )
 
 // FormatMinutes writes a duration in p's language: "1 h 30 min", "1 sa 30 dk", "45 min".
-func FormatMinutes(p *i18n.Printer, m int) string {
+func FormatMinutes(p *i18n.Printer, m int) string { return p.Say(MinutesPhrase(m)) }
+
+// MinutesPhrase is FormatMinutes's catalog key and arguments, for words said later (a banner).
+func MinutesPhrase(m int) i18n.Phrase {
 	h, mm := m/60, m%60
 	switch {
 	case h > 0 && mm > 0:
-		return p.T("msp_time.dur.hm", h, mm)
+		return i18n.P("msp_time.dur.hm", h, mm)
 	case h > 0:
-		return p.T("msp_time.dur.h", h)
+		return i18n.P("msp_time.dur.h", h)
 	}
-	return p.T("msp_time.dur.m", mm)
+	return i18n.P("msp_time.dur.m", mm)
 }
 
 // MonthClosed reports whether the month holding day (YYYY-MM-DD) is closed for billing on today

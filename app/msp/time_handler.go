@@ -10,6 +10,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -219,7 +220,7 @@ func (h *TimeHandler) AddTime(w http.ResponseWriter, r *http.Request) {
 		h.timesheet(w, r, http.StatusUnprocessableEntity, in, errs)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.entry.saved", FormatMinutes(c.P, e.Minutes)))
+	web.FlashKey(w, r, true, "msp_time.entry.saved", MinutesPhrase(e.Minutes))
 	to := "/app/msp/time?week=" + url.QueryEscape(WeekOf(mustDay(e.Day)))
 	if in.TicketID != 0 {
 		to = "/app/msp/tickets/" + strconv.FormatInt(in.TicketID, 10) + "/time"
@@ -240,7 +241,7 @@ func (h *TimeHandler) DeleteTime(w http.ResponseWriter, r *http.Request) {
 	var mc *MonthClosedError
 	if errors.As(err, &mc) && !web.WantsJSON(r) {
 		// From a page shown before the month closed: back to it, with the reason on top.
-		web.Flash(w, r, false, closedMessage(c, mc))
+		web.FlashSay(w, r, false, closedPhrase(mc))
 		web.Redirect(w, r, back(r, "/app/msp/time"))
 		return
 	}
@@ -248,7 +249,7 @@ func (h *TimeHandler) DeleteTime(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.entry.removed", FormatMinutes(c.P, e.Minutes)))
+	web.FlashKey(w, r, true, "msp_time.entry.removed", MinutesPhrase(e.Minutes))
 	web.Redirect(w, r, back(r, "/app/msp/time?week="+url.QueryEscape(WeekOf(mustDay(e.Day)))))
 }
 
@@ -264,7 +265,7 @@ func (h *TimeHandler) StartTimer(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.timer.started"))
+	web.FlashKey(w, r, true, "msp_time.timer.started")
 	web.Redirect(w, r, back(r, "/app/msp/tickets/"+strconv.FormatInt(id, 10)+"/time"))
 }
 
@@ -276,7 +277,7 @@ func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
 		key == "msp_time.err.timer_overlap_client" || key == "msp_time.err.timer_day_full") {
 		// Refused over time already logged: back to the page the person stopped from, where the
 		// timer still runs and the other entry can be changed, with the reason on top.
-		web.Flash(w, r, false, web.Message(r, err))
+		web.FlashError(w, r, err)
 		web.Redirect(w, r, back(r, "/app/msp/time"))
 		return
 	}
@@ -284,7 +285,7 @@ func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.timer.stopped", FormatMinutes(c.P, e.Minutes)))
+	web.FlashKey(w, r, true, "msp_time.timer.stopped", MinutesPhrase(e.Minutes))
 	to := "/app/msp/time"
 	if e.TicketID != 0 {
 		to = "/app/msp/tickets/" + strconv.FormatInt(e.TicketID, 10) + "/time"
@@ -299,7 +300,7 @@ func (h *TimeHandler) DiscardTimer(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.timer.discarded"))
+	web.FlashKey(w, r, true, "msp_time.timer.discarded")
 	web.Redirect(w, r, back(r, "/app/msp/time"))
 }
 
@@ -422,12 +423,11 @@ type entryPage struct {
 
 // closedMessage is the notice of a refused change to time of a closed month, in the person's
 // language: which month, the last day it could change and that only an owner reopens it.
-func closedMessage(c *web.Ctx, e *MonthClosedError) string {
-	on := e.ClosedOn()
-	if t, err := time.Parse(time.DateOnly, on); err == nil {
-		on = c.P.Date(t)
-	}
-	return c.T("msp_time.err.month_locked", c.P.YearMonth(e.Month), on)
+func closedMessage(c *web.Ctx, e *MonthClosedError) string { return c.P.Say(closedPhrase(e)) }
+
+// closedPhrase is closedMessage's catalog key and arguments, for a banner.
+func closedPhrase(e *MonthClosedError) i18n.Phrase {
+	return i18n.P("msp_time.err.month_locked", i18n.Month(e.Month), i18n.Day(e.ClosedOn()))
 }
 
 // safeBack is a return address of the MSP module from v, else fallback.
@@ -526,6 +526,6 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 		h.page(w, r, status, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
 		return
 	}
-	web.Flash(w, r, true, c.T("msp_time.entry.changed", FormatMinutes(c.P, after.Minutes)))
+	web.FlashKey(w, r, true, "msp_time.entry.changed", MinutesPhrase(after.Minutes))
 	web.Redirect(w, r, back(r, entryBack(after)))
 }

@@ -156,8 +156,10 @@ func TestTimerStopOverlap(t *testing.T) {
 		t.Fatal("the timer is not shown running after the refused stop")
 	}
 	r.Body = r.Doc(t).Find(".flash-error").Text()
-	span := from.Format("15:04") + "–" + to.Format("15:04")
-	if !strings.Contains(r.Body, span) || !strings.Contains(r.Body, "Kuzey Lojistik") || !strings.Contains(r.Body, "Sayaç çalışmaya devam ediyor") {
+	// The banner's words from the other entry (its times, the client's name) each keep their own
+	// direction between Unicode isolates.
+	span := "\u2068" + from.Format("15:04") + "\u2069–\u2068" + to.Format("15:04") + "\u2069"
+	if !strings.Contains(r.Body, span) || !strings.Contains(r.Body, "\u2068Kuzey Lojistik\u2069") || !strings.Contains(r.Body, "Sayaç çalışmaya devam ediyor") {
 		t.Fatalf("overlap message does not name %s for the client in Turkish: %.3000s", span, r.Body)
 	}
 	if n := te.count(t, `SELECT count(*) FROM msp_time_entries`); n != 1 {

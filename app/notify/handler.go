@@ -176,7 +176,7 @@ func (h *Handler) ReadAll(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("notify.all_read"))
+	web.FlashKey(w, r, true, "notify.all_read")
 	web.Redirect(w, r, "/app/notifications/")
 }
 
@@ -329,7 +329,7 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 	if wantsEmail(p) && !h.Svc.mailReady(c.Tenant) {
 		saved = "notify.prefs.saved_no_mail"
 	}
-	web.Flash(w, r, true, c.T(saved))
+	web.FlashKey(w, r, true, saved)
 	web.Redirect(w, r, "/app/notifications/settings")
 }
 

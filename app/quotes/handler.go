@@ -223,7 +223,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Status == "pending" {
-		web.Flash(w, r, true, c.T("quotes.drafted"))
+		web.FlashKey(w, r, true, "quotes.drafted")
 	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
@@ -288,11 +288,11 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	msg := c.T("quotes.saved")
+	msg := "quotes.saved"
 	if submit {
-		msg = c.T("quotes.submitted")
+		msg = "quotes.submitted"
 	}
-	web.Flash(w, r, true, msg)
+	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 
@@ -322,7 +322,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.submitted"))
+	web.FlashKey(w, r, true, "quotes.submitted")
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(id, 10)+"/")
 }
 
@@ -338,7 +338,7 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.revised", q.Revision))
+	web.FlashKey(w, r, true, "quotes.revised", q.Revision)
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 
@@ -384,9 +384,9 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: q.ConversationID, MessageID: msgID})
 	}
 	if pdfMissing {
-		web.Flash(w, r, false, c.T("quotes.pdf_not_attached"))
+		web.FlashKey(w, r, false, "quotes.pdf_not_attached")
 	} else {
-		web.Flash(w, r, true, c.T("quotes.sent"))
+		web.FlashKey(w, r, true, "quotes.sent")
 	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }

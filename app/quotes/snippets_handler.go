@@ -88,7 +88,7 @@ func (h *Handler) SaveSnippet(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.settings.saved"))
+	web.FlashKey(w, r, true, "quotes.settings.saved")
 	web.Redirect(w, r, "/app/quotes/settings")
 }
 
@@ -104,7 +104,7 @@ func (h *Handler) SaveDetails(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.settings.saved"))
+	web.FlashKey(w, r, true, "quotes.settings.saved")
 	web.Redirect(w, r, "/app/quotes/settings")
 }
 
@@ -174,7 +174,7 @@ func (h *Handler) SaveLogo(w http.ResponseWriter, r *http.Request) {
 		h.settings(w, r, status, map[string]string{"logo": c.T("quotes.settings.logo_err." + code)})
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.settings.logo_saved"))
+	web.FlashKey(w, r, true, "quotes.settings.logo_saved")
 	web.Redirect(w, r, "/app/quotes/settings")
 }
 
@@ -189,6 +189,6 @@ func (h *Handler) RemoveLogo(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("quotes.settings.logo_removed"))
+	web.FlashKey(w, r, true, "quotes.settings.logo_removed")
 	web.Redirect(w, r, "/app/quotes/settings")
 }

@@ -379,7 +379,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("seasonal.saved", cp.Name))
+	web.FlashKey(w, r, true, "seasonal.saved", cp.Name)
 	web.Redirect(w, r, "/app/seasonal/#campaign-"+strconv.FormatInt(cp.ID, 10))
 }
 
@@ -394,7 +394,7 @@ func (h *Handler) Delete(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("seasonal.deleted", cp.Name))
+	web.FlashKey(w, r, true, "seasonal.deleted", cp.Name)
 	web.Redirect(w, r, "/app/seasonal/#campaigns")
 }
 
@@ -416,6 +416,6 @@ func (h *Handler) AddPresetHandler(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("seasonal.added", cp.Name))
+	web.FlashKey(w, r, true, "seasonal.added", cp.Name)
 	web.Redirect(w, r, "/app/seasonal/#campaign-"+strconv.FormatInt(cp.ID, 10))
 }

@@ -224,6 +224,6 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_hours", "business hours saved", map[string]any{"enabled": cfg.Enabled, "zone": cfg.Zone,
 		"after_hours": cfg.AfterHours, "preset": cfg.Preset, "closed_days": len(cfg.Closed), "away": cfg.Away != nil}))
-	web.Flash(w, r, true, c.T("hours.saved"))
+	web.FlashKey(w, r, true, "hours.saved")
 	web.Redirect(w, r, "/app/settings/hours")
 }

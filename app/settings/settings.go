@@ -216,7 +216,7 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", map[string]any{"before": before, "after": kv}))
-	web.Flash(w, r, true, c.T("settings.saved"))
+	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/")
 }
 
@@ -253,11 +253,11 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 	after := strings.Join(t.EnabledModules(), ",")
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_modules", "modules: "+after,
 		map[string]any{"before": before, "after": after, "choice": value}))
-	msg := c.T("modules.saved")
+	msg := "modules.saved"
 	if value == "default" {
-		msg = c.T("modules.reset_done")
+		msg = "modules.reset_done"
 	}
-	web.Flash(w, r, true, msg)
+	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/settings/#modules")
 }
 
@@ -335,7 +335,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "create_user", "user "+u.Username+" created as "+role, map[string]any{"user_id": u.ID, "role": role}))
-	web.Flash(w, r, true, c.T("settings.saved"))
+	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/#users")
 }
 
@@ -370,12 +370,12 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	}
 	role := r.PostFormValue("role")
 	if !platform.ValidRole(role) {
-		web.Flash(w, r, false, c.T("validation.choice"))
+		web.FlashKey(w, r, false, "validation.choice")
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
 	if m.UserID == c.UserID() && role != platform.RoleOwner && !c.User.IsStaff {
-		web.Flash(w, r, false, c.T("settings.cannot_demote_self"))
+		web.FlashKey(w, r, false, "settings.cannot_demote_self")
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
@@ -384,7 +384,7 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "change_role", m.Username+": "+m.Role+" → "+role, map[string]any{"user_id": m.UserID, "before": m.Role, "after": role}))
-	web.Flash(w, r, true, c.T("settings.saved"))
+	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/#users")
 }
 
@@ -398,7 +398,7 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 	}
 	disable := r.PostFormValue("disabled") != "false"
 	if m.UserID == c.UserID() {
-		web.Flash(w, r, false, c.T("settings.cannot_disable_self"))
+		web.FlashKey(w, r, false, "settings.cannot_disable_self")
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
@@ -407,7 +407,7 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "disable_user", fmt.Sprintf("%s disabled=%v", m.Username, disable), map[string]any{"user_id": m.UserID, "disabled": disable}))
-	web.Flash(w, r, true, c.T("settings.saved"))
+	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/#users")
 }
 
@@ -466,7 +466,7 @@ func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "revoke_api_key", fmt.Sprintf("API key %d revoked", id), map[string]any{"key_id": id}))
-	web.Flash(w, r, true, c.T("settings.saved"))
+	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/#keys")
 }
 

@@ -9,6 +9,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/auth"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb/replica"
@@ -123,7 +124,6 @@ func (h *Handler) Tenants(w http.ResponseWriter, r *http.Request) {
 // CreateTenant creates a tenant and its database; on a mistake the form comes back (422) with
 // messages next to the fields and nothing is created.
 func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
@@ -144,18 +144,18 @@ func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, t.Slug, err, c.T("staff.created", t.Name))
+	h.done(w, r, t.Slug, err, i18n.P("staff.created", t.Name))
 }
 
 // done finishes an action: a flash (or a warning when the action stood but recording it failed)
 // and back to the tenant's page.
-func (h *Handler) done(w http.ResponseWriter, r *http.Request, slug string, recordErr error, msg string) {
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, slug string, recordErr error, msg i18n.Phrase) {
 	c := web.From(r)
 	if recordErr != nil {
 		h.Render.Log.Error("staff: record action", "req", c.ReqID, "tenant", slug, "err", recordErr)
-		web.Flash(w, r, false, c.T("staff.not_recorded"))
+		web.FlashKey(w, r, false, "staff.not_recorded")
 	} else {
-		web.Flash(w, r, true, msg)
+		web.FlashSay(w, r, true, msg)
 	}
 	to := "/staff/users/"
 	if slug != "" {
@@ -273,7 +273,6 @@ func (h *Handler) invalidForm(w http.ResponseWriter, r *http.Request, slug strin
 
 // settings stores the posted keys of one form of the tenant page.
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string, extra func(kv map[string]string)) {
-	c := web.From(r)
 	slug := r.PathValue("slug")
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
@@ -295,7 +294,7 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, slug, err, c.T("staff.saved"))
+	h.done(w, r, slug, err, i18n.P("staff.saved"))
 }
 
 // SaveProfile sets the tenant's name, niche and language.
@@ -327,7 +326,6 @@ func (h *Handler) SaveAI(w http.ResponseWriter, r *http.Request) {
 
 // SetStatus suspends or reactivates the tenant.
 func (h *Handler) SetStatus(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
 	slug := r.PathValue("slug")
 	suspend := r.PostFormValue("suspend") == "true"
 	err := h.Svc.SetSuspended(r.Context(), actor(r), slug, suspend)
@@ -335,16 +333,15 @@ func (h *Handler) SetStatus(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	msg := c.T("staff.unsuspended")
+	msg := "staff.unsuspended"
 	if suspend {
-		msg = c.T("staff.suspended_done")
+		msg = "staff.suspended_done"
 	}
-	h.done(w, r, slug, err, msg)
+	h.done(w, r, slug, err, i18n.P(msg))
 }
 
 // AddMember gives an existing user a role in the tenant.
 func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
 	slug := r.PathValue("slug")
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
@@ -359,7 +356,7 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, slug, err, c.T("staff.saved"))
+	h.done(w, r, slug, err, i18n.P("staff.saved"))
 }
 
 // RemoveMember takes a user out of the tenant.
@@ -378,7 +375,6 @@ func (h *Handler) RetryJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byID(w http.ResponseWriter, r *http.Request, name string, act func(slug string, id int64) error) {
-	c := web.From(r)
 	slug := r.PathValue("slug")
 	id, err := web.PathID(r, name)
 	if err == nil {
@@ -388,7 +384,7 @@ func (h *Handler) byID(w http.ResponseWriter, r *http.Request, name string, act 
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, slug, err, c.T("staff.saved"))
+	h.done(w, r, slug, err, i18n.P("staff.saved"))
 }
 
 // usersData is the user list.
@@ -411,7 +407,6 @@ func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
 
 // ResetTwoFactor turns a user's second factor off (lost phone); they enrol again after signing in.
 func (h *Handler) ResetTwoFactor(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
 	id, err := web.PathID(r, "id")
 	var u *platform.User
 	if err == nil {
@@ -421,7 +416,7 @@ func (h *Handler) ResetTwoFactor(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, "", err, c.T("staff.two_factor_reset", u.Username))
+	h.done(w, r, "", err, i18n.P("staff.two_factor_reset", u.Username))
 }
 
 // trailData is the platform trail page.

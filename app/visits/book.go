@@ -286,7 +286,7 @@ func (h *BookHandler) Book(w http.ResponseWriter, r *http.Request) {
 	if h.Svc != nil && h.Svc.Live != nil {
 		h.Svc.Live.Publish(c.Tenant.Slug, liveConversation(v.ConversationID))
 	}
-	web.Flash(w, r, true, c.T("visits.book.done"))
+	web.FlashKey(w, r, true, "visits.book.done")
 	http.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(v.ConversationID, 10)+"/", http.StatusSeeOther)
 }
 
@@ -326,7 +326,7 @@ func (h *BookHandler) Cancel(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("visits.cancelled"))
+	web.FlashKey(w, r, true, "visits.cancelled")
 	next := "/app/visits/" + strconv.FormatInt(id, 10) + "/"
 	if n := r.PostFormValue("next"); strings.HasPrefix(n, "/app/inbox/") && !strings.ContainsAny(n, "\\:") && !strings.HasPrefix(n, "//") {
 		next = n // back to the conversation it was cancelled from
@@ -345,6 +345,6 @@ func (h *BookHandler) NoShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("visits.no_show_saved"))
+	web.FlashKey(w, r, true, "visits.no_show_saved")
 	http.Redirect(w, r, "/app/visits/"+strconv.FormatInt(id, 10)+"/", http.StatusSeeOther)
 }

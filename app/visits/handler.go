@@ -300,7 +300,7 @@ func (h *Handler) RevokeFeed(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("calendar.feed.revoked"))
+	web.FlashKey(w, r, true, "calendar.feed.revoked")
 	web.Redirect(w, r, "/app/profile/#calendar-feed")
 }
 
@@ -459,6 +459,6 @@ func (h *Handler) Move(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.Flash(w, r, true, c.T("calendar.moved", clock(c.P, start.In(c.Zone())), c.P.Date(start)))
+	web.FlashKey(w, r, true, "calendar.moved", i18n.Clock{T: start}, i18n.Day(start.In(c.Zone()).Format(time.DateOnly)))
 	web.Redirect(w, r, next)
 }

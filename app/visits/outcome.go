@@ -391,17 +391,17 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	msg := c.T("calendar.outcome.saved_" + o.Status)
+	msg := "calendar.outcome.saved_" + o.Status
 	if o.Status == StatusDone && v.ConversationID > 0 {
 		if err := h.followUp(r, v, o, before); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
 		if before.QuoteID == 0 {
-			msg = c.T("calendar.outcome.saved_quote")
+			msg = "calendar.outcome.saved_quote"
 		}
 	}
-	web.Flash(w, r, true, msg)
+	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/visits/"+strconv.FormatInt(v.ID, 10)+"/")
 }
 

@@ -97,7 +97,7 @@ func FlashSay(w http.ResponseWriter, r *http.Request, ok bool, sentences ...any)
 	if err != nil {
 		return
 	}
-	Flash(w, r, ok, flashKeyMark+string(b))
+	flash(w, r, ok, flashKeyMark+string(b))
 }
 
 // FlashError stores err's message as the next page's failure banner, keyed like [Message] picks

@@ -25,8 +25,10 @@ func Redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// Flash stores a one-time message shown on the next page.
-func Flash(w http.ResponseWriter, r *http.Request, ok bool, msg string) {
+// flash stores a one-time message shown on the next page. Rooms queue banners with FlashKey,
+// FlashSay or FlashError (flashkey.go), never as words, so a banner is said in the language of the
+// page that shows it.
+func flash(w http.ResponseWriter, r *http.Request, ok bool, msg string) {
 	c := From(r)
 	if c.Session == nil {
 		return
