@@ -186,6 +186,11 @@ func TestConversationToTicketWithWhatsAppReply(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(op.Get(res.Header.Get("Location")).Body, "\u2068T-\u2060000999\u2069") {
 		t.Fatal("linking an unknown ticket did not say so")
 	}
+	// A reference copied out of such a banner, invisible characters and all, still finds its ticket.
+	res = op.Post("/app/msp/tickets/link", url.Values{"conversation_id": {fmt.Sprint(conv2)}, "ticket": {"\u2068T-\u2060000001\u2069"}})
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || strings.Contains(op.Get(loc).Body, "flash-error") {
+		t.Fatalf("a reference copied from a banner: %d %s", res.StatusCode, loc)
+	}
 }
 
 // A device CSV with one bad row stores nothing and names the row and field; the corrected file

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"highvibe/app/tenantdb"
 )
@@ -94,6 +95,18 @@ type Filter struct {
 
 var refRE = regexp.MustCompile(`^(?i:t-?)?0*([0-9]{1,9})$`)
 
+// refMatch matches s against refRE as typed or copied: spaces around it and invisible formatting
+// characters are ignored (a reference copied from a banner carries the isolates and the word joiner
+// the banner sets around and inside it).
+func refMatch(s string) []string {
+	return refRE.FindStringSubmatch(strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)))
+}
+
 // where builds the filter's WHERE clause (without the cursor) over msp_tickets AS t, and the
 // FROM it reads: the ticket table, or — for a word search — the search index joined to it, read
 // newest first so a page stops after its rows however many tickets match.
@@ -128,7 +141,7 @@ func (f Filter) where() (from fromKind, where string, args []any) {
 		conds = append(conds, `t.assignee_user_id IS NULL`)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		switch m := refRE.FindStringSubmatch(q); {
+		switch m := refMatch(q); {
 		case m != nil:
 			n, _ := strconv.ParseInt(m[1], 10, 64)
 			conds = append(conds, `t.number = ?`)
@@ -305,7 +318,7 @@ func addEvent(ctx context.Context, tx *sql.Tx, e Event, at int64) error {
 
 // refNumber reads a ticket reference as people write it (T-000123, t123, 123); 0 when it is none.
 func refNumber(s string) int64 {
-	m := refRE.FindStringSubmatch(strings.TrimSpace(s))
+	m := refMatch(s)
 	if m == nil {
 		return 0
 	}

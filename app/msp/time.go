@@ -177,7 +177,7 @@ func ticketOf(ctx context.Context, q Querier, ref string, id int64) (*Ticket, bo
 		if ref == "" {
 			return nil, true, nil
 		}
-		m := refRE.FindStringSubmatch(ref)
+		m := refMatch(ref)
 		if m == nil {
 			return nil, false, nil
 		}
