@@ -318,8 +318,8 @@ func TestBellListAndMarkRead(t *testing.T) {
 }
 
 // TestRecipientsRules pins the targeting table for cases the end-to-end test cannot reach
-// cheaply: a handoff or overdue on a conversation assigned to someone who left, mentions of
-// people outside the tenant, and the actor never hearing of their own action.
+// cheaply: a handoff, an overdue or a customer's message on a conversation assigned to someone who
+// left, mentions of people outside the tenant, and the actor never hearing of their own action.
 func TestRecipientsRules(t *testing.T) {
 	members := []platform.Membership{{UserID: 1, Role: "owner"}, {UserID: 2, Role: "operator"}, {UserID: 3, Role: "viewer"},
 		{UserID: 4, Role: "operator", Disabled: true}}
@@ -334,7 +334,9 @@ func TestRecipientsRules(t *testing.T) {
 		{"mention of a stranger and of a viewer", notify.Event{Kind: notify.KindMention, UserIDs: []int64{3, 99}}, notify.Conv{}, []int64{3}},
 		{"mention of oneself", notify.Event{Kind: notify.KindMention, UserIDs: []int64{2}, ActorID: 2}, notify.Conv{}, nil},
 		{"new conversation logged by an operator", notify.Event{Kind: notify.KindNewConversation, ActorID: 2}, notify.Conv{}, []int64{1}},
-		{"message, assignee disabled", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 4}, nil},
+		{"message, assignee disabled: owners and operators", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 4}, []int64{1, 2}},
+		{"message, assignee removed: owners and operators", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 77}, []int64{1, 2}},
+		{"message, assignee active: only them", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 3}, []int64{3}},
 	}
 	for _, s := range scenarios {
 		if got := notify.Recipients(s.e, members, s.conv); !slices.Equal(got, s.want) {

@@ -100,7 +100,13 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 	case KindNewConversation:
 		roles(platform.RoleOwner, platform.RoleOperator)
 	case KindAssignedMessage:
-		add(conv.AssignedUserID)
+		// Assigned to someone whose access was disabled or removed: the conversation has nobody,
+		// and a customer writing into it is news for the team, as a new conversation is.
+		if _, ok := active[conv.AssignedUserID]; ok {
+			add(conv.AssignedUserID)
+		} else {
+			roles(platform.RoleOwner, platform.RoleOperator)
+		}
 	case KindHandoff:
 		if _, ok := active[conv.AssignedUserID]; ok {
 			add(conv.AssignedUserID)
