@@ -345,6 +345,12 @@ func TestExportFollowsTheReadersSpreadsheet(t *testing.T) {
 		rtl         bool
 	}{{"tr", "Siparişler", false}, {"ar", "الطلبات", true}} {
 		x := owner.Get("/orders/export?format=xlsx&lang=" + c.lang)
+		// Saved under the list's name in the reader's words, its code for a browser that cannot.
+		cd := x.Header.Get("Content-Disposition")
+		if own := "filename*=UTF-8''acme-" + url.PathEscape(map[string]string{"tr": "siparişler", "ar": "الطلبات"}[c.lang]) + "-"; !strings.Contains(cd, own) ||
+			!strings.Contains(cd, `filename="acme-orders-`) || !strings.HasSuffix(cd, ".xlsx") {
+			t.Errorf("the %s file is saved as %q, want %q… with the fallback acme-orders-…", c.lang, cd, own)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
 		if err != nil {
 			t.Fatalf("%s: %d %v", c.lang, x.StatusCode, err)

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
@@ -138,10 +139,14 @@ func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, row
 		rd.Fail(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, t.List, time.Now().In(c.Zone()).Format("2006-01-02-1504"), format)
+	stamp := time.Now().In(c.Zone()).Format("2006-01-02-1504")
+	name := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, t.List, stamp, format)
 	h := w.Header()
 	h.Set("Content-Type", ContentType(format))
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	// The file is saved under the list's name in the reader's words (RFC 6266's filename*, which
+	// every current browser reads), the list's code being the fallback for older ones.
+	own := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, fileWord(c.Lang, c.T("export.sheet."+t.List)), stamp, format)
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape(own))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	fw, err := NewWriter(format, w, StyleFor(c, t.List))
@@ -158,6 +163,24 @@ func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, row
 		}
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// fileWord is a list's name as part of a file name: lower case in its language (Turkish keeps its
+// dotted and dotless i apart), spaces as hyphens, nothing a file system or a download dialog refuses.
+func fileWord(lang, s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ':
+			return '-'
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
+			return r
+		}
+		return -1
+	}, s)
+	if lang == "tr" {
+		return strings.ToLowerSpecial(unicode.TurkishCase, s)
+	}
+	return strings.ToLower(s)
 }
 
 // write writes the header and every row, flushing now and then so the browser sees progress.
