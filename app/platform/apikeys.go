@@ -82,12 +82,21 @@ func (s *Service) CreateAPIKey(ctx context.Context, tenantID int64, name string,
 	}
 	key := "hv_" + base64.RawURLEncoding.EncodeToString(raw)
 	prefix := key[:10]
-	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO api_keys(tenant_id, name, prefix, key_hash, scopes) VALUES(?,?,?,?,?)`,
-		tenantID, name, prefix, hashKey(key), strings.Join(scopes, ","))
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys(tenant_id, name, prefix, key_hash, scopes) VALUES(?,?,?,?,?)`,
+			tenantID, name, prefix, hashKey(key), strings.Join(scopes, ","))
+		if err != nil {
+			return fmt.Errorf("platform: create api key: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		// The panel's API-key form's one-time token, spent with the key's row (WithOnce): a
+		// form sent twice makes one key, whose secret only the first answer showed.
+		return spendOnce(ctx, tx, id, "")
+	})
 	if err != nil {
-		return "", nil, fmt.Errorf("platform: create api key: %w", err)
+		return "", nil, err
 	}
-	id, _ := res.LastInsertId()
 	return key, &APIKey{ID: id, TenantID: tenantID, Name: name, Prefix: prefix, Scopes: scopes}, nil
 }
 

@@ -101,12 +101,15 @@ type onceKey struct{}
 
 // OnceSpender records a form's one-time token in tx, the transaction that writes record id,
 // with the page its answer leads to; it returns an error when the form was sent before, and
-// the transaction rolls back (the web layer's SpendOnce).
+// the transaction rolls back (the web layer's SpendOnce). target is the page this package
+// knows (a tenant's console page), "" where the page is the caller's to name (a user or an API
+// key made from the tenant panel's settings).
 type OnceSpender func(ctx context.Context, tx *sql.Tx, id int64, target string) error
 
 // WithOnce hands spend to the writes made with ctx that create a record from a form (a tenant
-// made in the staff console), so a form posted twice creates one. This package does not know
-// the web layer; a context without a spender (the CLI, the demo) spends nothing.
+// made in the staff console; a user or an API key made in the panel's settings), so a form
+// posted twice creates one. This package does not know the web layer; a context without a
+// spender (the CLI, the demo) spends nothing.
 func WithOnce(ctx context.Context, spend OnceSpender) context.Context {
 	return context.WithValue(ctx, onceKey{}, spend)
 }

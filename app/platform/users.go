@@ -130,15 +130,23 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	if err != nil {
 		return nil, fmt.Errorf("platform: hash: %w", err)
 	}
-	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
-	if err != nil {
-		if tenantdb.IsUnique(err) {
-			return nil, fault.InvalidField("username", "settings.username_taken").
-				Wrap(fmt.Errorf("platform: user %q %w", username, ErrExists))
+	var id int64
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
+		if err != nil {
+			if tenantdb.IsUnique(err) {
+				return fault.InvalidField("username", "settings.username_taken").
+					Wrap(fmt.Errorf("platform: user %q %w", username, ErrExists))
+			}
+			return fmt.Errorf("platform: create user: %w", err)
 		}
-		return nil, fmt.Errorf("platform: create user: %w", err)
+		id, _ = res.LastInsertId()
+		// The panel's new-user form's one-time token, spent with the user's row (WithOnce).
+		return spendOnce(ctx, tx, id, "")
+	})
+	if err != nil {
+		return nil, err
 	}
-	id, _ := res.LastInsertId()
 	return s.UserByID(ctx, id)
 }
 

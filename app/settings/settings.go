@@ -3,8 +3,11 @@
 package settings
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -65,6 +68,10 @@ type pageData struct {
 	CanKeys   bool
 	CanChange bool
 	Media     *MediaUsage
+
+	// UserForm and KeyForm are the refused new-user or API-key form as posted, so the corrected
+	// post carries the same one-time token (nil: a fresh one).
+	UserForm, KeyForm url.Values
 }
 
 type aiView struct {
@@ -289,9 +296,47 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 	return c.T("validation.choice")
 }
 
+// The new-user and API-key forms are sent once: the platform database, where the user or the key
+// is made, keeps their one-time tokens (the tenant's keeps its own records' tokens), spent in the
+// transaction that makes the row. A second post of the same form — a double tap, a resend after
+// a slow network, a reload of the page that showed a new key — makes nothing and leads to the
+// page the first answer led to, with a notice.
+
+// Where the settings forms' answers lead.
+const (
+	usersPage = "/app/settings/#users"
+	keysPage  = "/app/settings/#keys"
+)
+
+// sendOnce hands the platform the spender of the post's one-time token, recorded with target.
+func sendOnce(r *http.Request, target string) context.Context {
+	return platform.WithOnce(r.Context(), func(ctx context.Context, tx *sql.Tx, id int64, _ string) error {
+		return web.SpendOnce(ctx, tx, id, target)
+	})
+}
+
+// sentBefore answers a settings form whose token is spent (err is the platform's AlreadySent, or
+// the post is looked up: sent before, or at the same moment and refused over the name the first
+// took) as the first post was: the page it led to, with the notice key. false: not sent before.
+func (h *Handler) sentBefore(w http.ResponseWriter, r *http.Request, err error, notice string) bool {
+	a := web.AsAlreadySent(err)
+	if a == nil {
+		a, _ = web.SentBefore(r.Context(), h.Platform.DB.Read)
+	}
+	if a == nil {
+		return false
+	}
+	web.FlashKey(w, r, true, notice)
+	web.Redirect(w, r, web.SafeNext(a.Target, "/app/settings/"))
+	return true
+}
+
 // CreateUser creates a new user with a role in this tenant.
 func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
+	if h.sentBefore(w, r, nil, "form.already_sent") {
+		return
+	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	role := r.PostFormValue("role")
@@ -310,7 +355,10 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	var u *platform.User
 	if !errs.Any() {
 		var err error
-		u, err = h.Platform.CreateUser(r.Context(), username, password, false)
+		u, err = h.Platform.CreateUser(sendOnce(r, usersPage), username, password, false)
+		if err != nil && h.sentBefore(w, r, err, "form.already_sent") {
+			return
+		}
 		if fe := web.FieldErrors(r, err); fe != nil {
 			for f, m := range fe {
 				errs.Add(f, m)
@@ -327,6 +375,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Values["new_username"], d.Values["new_role"] = username, role
+		d.UserForm = r.PostForm
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
@@ -336,7 +385,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "create_user", "user "+u.Username+" created as "+role, map[string]any{"user_id": u.ID, "role": role}))
 	web.FlashKey(w, r, true, "settings.saved")
-	web.Redirect(w, r, "/app/settings/#users")
+	web.Redirect(w, r, usersPage)
 }
 
 // member loads the membership named in the URL; only members of this tenant can be changed here.
@@ -411,11 +460,16 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/settings/#users")
 }
 
-// CreateKey creates an API key and shows it once, on this response only.
+// CreateKey creates an API key and shows it once, on this response only. The same form posted
+// again makes no second key and does not show the secret again: it leads to the keys with the
+// notice that the key was already made.
 func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	if h.sentBefore(w, r, nil, "settings.key_already_made") {
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
@@ -432,7 +486,10 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	var key string
 	if !errs.Any() {
 		var k *platform.APIKey
-		key, k, err = h.Platform.CreateAPIKey(r.Context(), c.Tenant.ID, name, scopes)
+		key, k, err = h.Platform.CreateAPIKey(sendOnce(r, keysPage), c.Tenant.ID, name, scopes)
+		if err != nil && h.sentBefore(w, r, err, "settings.key_already_made") {
+			return
+		}
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
@@ -448,6 +505,7 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	if errs.Any() {
 		status = http.StatusUnprocessableEntity
 		d.Values["key_name"] = name
+		d.KeyForm = r.PostForm
 	}
 	d.NewKey = key
 	h.render(w, r, status, d, errs)
