@@ -214,7 +214,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	}
 	rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, dec)
 	if err != nil {
-		h.failDecision(w, r, rec, err)
+		h.failDecision(w, r, verb, rec, err)
 		return
 	}
 	if h.Live != nil && rec.ConversationID > 0 {
@@ -228,16 +228,34 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 }
 
-// failDecision answers a decision that did not happen: a recommendation decided in the meantime
-// gets the conflict page showing the decision that stands (a person's choice, not just an
-// error), everything else goes through the one error renderer.
-func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, rec *Recommendation, err error) {
+// failDecision answers a decision that did not happen. A draft approved and sent already — the
+// second tap of "Approve and send", a second tab, a resend after a slow network — leads to its
+// conversation, where the reply is, with the already-sent notice the composer uses: nothing was
+// sent twice. Another recommendation decided in the meantime gets the conflict page showing the
+// decision that stands (a person's choice, not just an error); everything else goes through the
+// one error renderer.
+func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb string, rec *Recommendation, err error) {
+	if sentBefore(verb, rec, err) && !web.WantsJSON(r) {
+		web.FlashKey(w, r, true, "form.already_sent")
+		web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(rec.ConversationID, 10)+"/")
+		return
+	}
 	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
 		c := web.From(r)
 		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
 		return
 	}
 	h.Render.Fail(w, r, err)
+}
+
+// sentBefore reports whether err refuses verb ("send", or a decision's) a second time on a draft
+// that went out: the draft was sent (ErrAlreadySent), or an approval meets the approval that sent
+// it (a decision hook sends some drafts as they are approved).
+func sentBefore(verb string, rec *Recommendation, err error) bool {
+	if rec == nil || !rec.Sent || rec.ConversationID == 0 {
+		return false
+	}
+	return errors.Is(err, ErrAlreadySent) || errors.Is(err, ErrDecided) && verb == "approve" && rec.Status == "approved"
 }
 
 // Send delivers an approved draft reply to the customer through the conversation's channel; with a
@@ -258,7 +276,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	rec, msgID, err := SendEdited(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)})
 	if err != nil {
-		h.failDecision(w, r, rec, err)
+		h.failDecision(w, r, "send", rec, err)
 		return
 	}
 	if h.Live != nil {

@@ -1,0 +1,81 @@
+package approvals_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"highvibe/app/i18n"
+)
+
+// TestDraftSentTwiceLandsOnTheConversation: "Approve and send" on the conversation page posted
+// twice (a double tap, a second tab, a resend), the queue's Send posted again, and Approve on a
+// draft already sent send one message; each later post leads to the conversation (303, or
+// HX-Redirect for htmx) where the reply is, with the notice that the form was already sent, not
+// the 409 conflict page.
+func TestDraftSentTwiceLandsOnTheConversation(t *testing.T) {
+	f := setup(t)
+	owner := f.e.User("acme", "talha", "owner")
+	conv := fmt.Sprintf("/app/inbox/%d/", f.conv)
+	sent := func(body string) int {
+		t.Helper()
+		var n int
+		_ = f.e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'outbound' AND author_kind = 'user' AND body = ?`, body).Scan(&n)
+		return n
+	}
+	again := func(t *testing.T, what, path string, form url.Values) {
+		t.Helper()
+		r := owner.Post(path, form)
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != conv {
+			t.Fatalf("%s again: %d to %q, want 303 to %s", what, r.StatusCode, r.Header.Get("Location"), conv)
+		}
+		p := owner.Get(conv)
+		lang, _ := p.Doc(t).Find("html").Attr("lang")
+		if notice := i18n.For(lang).T("form.already_sent"); !strings.Contains(p.Body, notice) {
+			t.Errorf("%s again: the conversation does not say it was already sent: %q", what, p.Doc(t).Find(".flash").Text())
+		}
+		plain := owner.Header
+		owner.Header = http.Header{"Hx-Request": {"true"}}
+		for k, v := range plain {
+			owner.Header[k] = v
+		}
+		r = owner.Post(path, form)
+		owner.Header = plain
+		if r.StatusCode >= 300 || r.Header.Get("HX-Redirect") != conv {
+			t.Fatalf("%s again (htmx): %d, HX-Redirect %q, want %s", what, r.StatusCode, r.Header.Get("HX-Redirect"), conv)
+		}
+		owner.Get(conv) // the htmx answer's notice is read
+	}
+
+	t.Run("approve and send", func(t *testing.T) {
+		draft := "Metrekaresi 1.450 TRY, yarın teslim."
+		id := f.rec(t, "pricing", draft)
+		path := fmt.Sprintf("/app/approvals/%d/send", id)
+		form := url.Values{"body": {draft}, "next": {conv}}
+		if r := owner.Post(path, form); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != conv {
+			t.Fatalf("approve and send: %d to %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		owner.Get(conv)
+		again(t, "approve and send", path, form)
+		if n := sent(draft); n != 1 {
+			t.Fatalf("%d messages sent, want 1", n)
+		}
+	})
+
+	t.Run("queue", func(t *testing.T) {
+		draft := "Stokta 40 m² var."
+		id := f.rec(t, "stock", draft)
+		owner.Post(fmt.Sprintf("/app/approvals/%d/approve", id), nil)
+		if r := owner.Post(fmt.Sprintf("/app/approvals/%d/send", id), nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d", r.StatusCode)
+		}
+		owner.Get("/app/approvals/")
+		again(t, "send", fmt.Sprintf("/app/approvals/%d/send", id), nil)
+		again(t, "approve", fmt.Sprintf("/app/approvals/%d/approve", id), nil)
+		if n := sent(draft); n != 1 {
+			t.Fatalf("%d messages sent, want 1", n)
+		}
+	})
+}
