@@ -15,8 +15,9 @@ import (
 
 // A file over the documents' limit sent from the conversation's attach form (a plain post, as
 // without script) comes back with the caption the operator typed and the reason at the file
-// field, in the operator's language; nothing is sent or kept. Before, the body was parsed all or
-// nothing and the refused form came back with the caption empty. A PDF between the photos' and
+// field, in the operator's language, and only there (it was also in the banner and the message
+// box's status line); nothing is sent or kept. Before, the body was parsed all or nothing and
+// the refused form came back with the caption empty. A PDF between the photos' and
 // the documents' limits is sent: it is held to the documents' 25 MB, not the photos' 5 MB.
 func TestConversationAttachOverTheLimitKeepsTheCaption(t *testing.T) {
 	t.Parallel()
@@ -37,8 +38,14 @@ func TestConversationAttachOverTheLimitKeepsTheCaption(t *testing.T) {
 		if got := doc.Find("#attach-caption").AttrOr("value", ""); got != caption {
 			t.Errorf("%s: the caption came back as %q, typed %q", lang, got, caption)
 		}
-		if msg := doc.Find("#attach-error").Text(); !strings.Contains(msg, want) {
+		msg := doc.Find("#attach-error").Text()
+		if !strings.Contains(msg, want) {
 			t.Errorf("%s: the file field says %q, want the limit (%s)", lang, msg, want)
+		}
+		// Said once, at the field (app.js brings it into view): not again in the banner on top
+		// and in the message box's status line.
+		if n := strings.Count(doc.Find("main").Text(), strings.TrimSpace(msg)); msg != "" && n != 1 {
+			t.Errorf("%s: the page says the file's refusal %d times, want once", lang, n)
 		}
 		if _, open := doc.Find("details.composer-attach").Attr("open"); !open {
 			t.Errorf("%s: the attach form is closed on the refused page", lang)
