@@ -90,13 +90,19 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 	}
 	var prep *media.Prepared
 	if code == "" {
-		prep, err = h.Media.Prepare(ctx, c.Tenant.Slug, data, name, true)
+		prep, err = h.Media.PrepareUpTo(ctx, c.Tenant.Slug, data, name, true, h.photoMax(conv.Channel))
 		if code = media.RefusalCode(err); code == media.ErrCodeTooLarge {
 			status = http.StatusRequestEntityTooLarge
 		} else if code == "" && err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
+	}
+	if code == media.ErrCodeTooLarge {
+		// The limits of this conversation's channel, not every kind's (a photo on the chat widget
+		// may be larger than one on WhatsApp).
+		h.attachRefused(w, r, id, status, c.T("media.err.attach_too_large", h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20))
+		return
 	}
 	if code != "" {
 		h.attachRefused(w, r, id, status, c.T("media.err."+code))
@@ -117,6 +123,15 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.composed(w, r, conv, doneMsg{Key: "media.sent"})
+}
+
+// photoMax is the largest photo the composer sends on channel: the channel's own limit
+// (WhatsApp's 5 MB, Telegram's 10 MB), else the panel's for a person's photos (media.PhotoMax).
+func (h *Handler) photoMax(channel string) int64 {
+	if n := h.Svc.Channels.PhotoMax(channel); n > 0 {
+		return n
+	}
+	return media.PhotoMax
 }
 
 // attachLimits: one file within the documents' limit (a photo is then held to the channels' own

@@ -52,6 +52,8 @@ type detailData struct {
 	WhatsApp  string                        // https://wa.me/ link of the lead's phone
 	Files     map[int64][]*media.Attachment // photos and files by message id
 	CanAttach bool                          // the composer may send a file
+	PhotoMB   int64                         // the largest photo it sends on this channel, in MB
+	DocMB     int64                         // the largest PDF, in MB
 	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
 	// once it is closed the composer offers the tenant's approved templates.
 	Window *windowState
@@ -340,6 +342,7 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 		return nil, err
 	}
 	d.CanAttach = h.Media != nil
+	d.PhotoMB, d.DocMB = h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20
 	d.Window = h.window(c, conv, time.Now())
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {

@@ -152,6 +152,17 @@ func (s *Service) Prepare(ctx context.Context, slug string, data []byte, filenam
 	return p, nil
 }
 
+// PrepareUpTo is Prepare with photos allowed up to photoMax bytes: the composer's file, held to
+// the limit of the channel it goes out on.
+func (s *Service) PrepareUpTo(ctx context.Context, slug string, data []byte, filename string, docs bool, photoMax int64) (*Prepared, error) {
+	p, err := s.keepUpTo(ctx, slug, "", data, docs, photoMax)
+	if err != nil {
+		return nil, err
+	}
+	p.Filename = cleanName(filename)
+	return p, nil
+}
+
 // PrepareSitePhoto is Prepare for a photo a team member took on site (a visit's outcome): up to
 // SitePhotoMax, since it stays in the panel and is never sent to a channel.
 func (s *Service) PrepareSitePhoto(ctx context.Context, slug string, data []byte, filename string) (*Prepared, error) {

@@ -92,10 +92,15 @@ func canonicalType(t string, m *mimetype.MIME) string {
 	return t
 }
 
-// SitePhotoMax is the largest photo a team member keeps from a site visit (the visit outcome):
-// a phone camera's JPEG is often 6–12 MB. Such a photo stays in the panel; a file that goes out
-// to a customer (the composer) keeps the channels' own limit, MaxSize(KindImage).
-const SitePhotoMax = 15 << 20
+// PhotoMax is the largest photo a person uploads in the panel where nothing holds it smaller: a
+// phone camera's JPEG is often 6–12 MB. The composer holds a photo to the conversation's channel's
+// own limit when it has one (WhatsApp's 5 MB: channel.Info.PhotoMax), and to this one otherwise
+// (the chat widget, e-mail, a call or visit logged by hand).
+const PhotoMax = 15 << 20
+
+// SitePhotoMax is the largest photo a team member keeps from a site visit (the visit outcome);
+// such a photo stays in the panel.
+const SitePhotoMax = PhotoMax
 
 // SniffUpload checks a file a person uploads (the composer, the widget): a photo (JPEG, PNG,
 // WebP, GIF) is an image, a PDF a document, when docs is true; anything else is refused as

@@ -72,6 +72,10 @@ type Info struct {
 	// Window is how long after the customer's last message a free-text reply may still be sent
 	// (WhatsApp's 24-hour customer-service window); 0 = no such rule.
 	Window time.Duration
+	// PhotoMax is the largest photo (bytes) a reply on the channel may carry, the provider's own
+	// limit (WhatsApp's 5 MB, Telegram's 10 MB for a photo); 0 = the channel has none of its own,
+	// and the composer holds a photo to the panel's limit for a person's photos (the media room's).
+	PhotoMax int64
 	// Statuses are the delivery statuses the channel reports for a reply, in order.
 	Statuses []string
 	// Settings are the channel's tenant settings, in form order: the platform accepts them (the
@@ -276,6 +280,13 @@ func (r *Registry) ByHand() []string {
 		}
 	}
 	return out
+}
+
+// PhotoMax is the largest photo a reply on the named channel may carry (Info.PhotoMax); 0 when
+// the channel has no limit of its own or is unknown.
+func (r *Registry) PhotoMax(name string) int64 {
+	i, _ := r.Info(name)
+	return i.PhotoMax
 }
 
 // OutboundOf says what happens to a reply on the named channel (Record when unknown).

@@ -16,6 +16,7 @@ type Channel struct{}
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
 		Statuses: []string{"queued", "sent", "failed"},
+		PhotoMax: PhotoMax,
 		Settings: []settingdef.Def{
 			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Label: "channels.settings.telegram_secret_token"},
 			{Key: "telegram_bot_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.telegram_bot_token"},

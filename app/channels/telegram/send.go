@@ -58,6 +58,10 @@ func ChatID(externalID string) (int64, bool) {
 	return n, err == nil
 }
 
+// PhotoMax is the largest photo the Bot API's sendPhoto takes (10 MB): the composer refuses a
+// larger photo on a Telegram conversation before anything is kept.
+const PhotoMax = 10 << 20
+
 // captionMax is the longest caption the Bot API takes with a file (characters).
 const captionMax = 1024
 

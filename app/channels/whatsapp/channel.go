@@ -16,6 +16,7 @@ type Channel struct{}
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
 		Templates: ConfiguredTemplates,
+		PhotoMax:  PhotoMax,
 		Statuses:  []string{"queued", "sent", "delivered", "read", "failed"},
 		Settings: append([]settingdef.Def{
 			{Key: "whatsapp_verify_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_verify_token"},
@@ -31,6 +32,10 @@ func (Channel) Info() channel.Info {
 			NotReadyLabel: "channels.settings.whatsapp_not_connected", NotReadyAlarm: true,
 			NotReadyWarning: "channels.settings.whatsapp_needs_secret"}}
 }
+
+// PhotoMax is the largest image WhatsApp's Cloud API takes (5 MB): the composer refuses a larger
+// photo on a WhatsApp conversation before anything is kept, instead of a send that fails.
+const PhotoMax = 5 << 20
 
 // NotSentNoToken is stored as the delivery error when WhatsApp sending is not configured.
 const NotSentNoToken = "not sent — reply from your WhatsApp app (no WhatsApp access token configured)"
