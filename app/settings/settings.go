@@ -72,6 +72,8 @@ type pageData struct {
 	// UserForm and KeyForm are the refused new-user or API-key form as posted, so the corrected
 	// post carries the same one-time token (nil: a fresh one).
 	UserForm, KeyForm url.Values
+	// KeyAgain: the API-key form was sent again; its key exists and its secret is not shown.
+	KeyAgain bool
 }
 
 type aiView struct {
@@ -299,8 +301,9 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 // The new-user and API-key forms are sent once: the platform database, where the user or the key
 // is made, keeps their one-time tokens (the tenant's keeps its own records' tokens), spent in the
 // transaction that makes the row. A second post of the same form — a double tap, a resend after
-// a slow network, a reload of the page that showed a new key — makes nothing and leads to the
-// page the first answer led to, with a notice.
+// a slow network, a reload of the page that showed a new key — makes nothing and is answered as
+// the first was: the team, with the already-sent notice; the settings page, with a notice where
+// the key's secret was that the key was already made (the secret is not shown again).
 
 // Where the settings forms' answers lead.
 const (
@@ -315,26 +318,34 @@ func sendOnce(r *http.Request, target string) context.Context {
 	})
 }
 
-// sentBefore answers a settings form whose token is spent (err is the platform's AlreadySent, or
-// the post is looked up: sent before, or at the same moment and refused over the name the first
-// took) as the first post was: the page it led to, with the notice key. false: not sent before.
-func (h *Handler) sentBefore(w http.ResponseWriter, r *http.Request, err error, notice string) bool {
-	a := web.AsAlreadySent(err)
-	if a == nil {
-		a, _ = web.SentBefore(r.Context(), h.Platform.DB.Read)
+// sentBefore returns the earlier post of a settings form whose token is spent: err is the
+// platform's AlreadySent, or the token is looked up (sent before, or at the same moment and
+// refused over the name the first took). nil: not sent before.
+func (h *Handler) sentBefore(r *http.Request, err error) *web.AlreadySent {
+	if a := web.AsAlreadySent(err); a != nil {
+		return a
 	}
-	if a == nil {
-		return false
+	a, _ := web.SentBefore(r.Context(), h.Platform.DB.Read)
+	return a
+}
+
+// keyAgain answers the API-key form sent again as the first post was answered, the settings
+// page, with the notice that the key was already made where its secret was shown.
+func (h *Handler) keyAgain(w http.ResponseWriter, r *http.Request) {
+	d, err := h.data(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
-	web.FlashKey(w, r, true, notice)
-	web.Redirect(w, r, web.SafeNext(a.Target, "/app/settings/"))
-	return true
+	d.KeyAgain = true
+	h.render(w, r, http.StatusOK, d, nil)
 }
 
 // CreateUser creates a new user with a role in this tenant.
 func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	if h.sentBefore(w, r, nil, "form.already_sent") {
+	if a := h.sentBefore(r, nil); a != nil {
+		web.Replay(w, r, a)
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
@@ -356,8 +367,11 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		var err error
 		u, err = h.Platform.CreateUser(sendOnce(r, usersPage), username, password, false)
-		if err != nil && h.sentBefore(w, r, err, "form.already_sent") {
-			return
+		if err != nil {
+			if a := h.sentBefore(r, err); a != nil {
+				web.Replay(w, r, a)
+				return
+			}
 		}
 		if fe := web.FieldErrors(r, err); fe != nil {
 			for f, m := range fe {
@@ -461,15 +475,16 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 }
 
 // CreateKey creates an API key and shows it once, on this response only. The same form posted
-// again makes no second key and does not show the secret again: it leads to the keys with the
-// notice that the key was already made.
+// again makes no second key and does not show the secret again: the page says, where the secret
+// was, that the key was already made.
 func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	if h.sentBefore(w, r, nil, "settings.key_already_made") {
+	if h.sentBefore(r, nil) != nil {
+		h.keyAgain(w, r)
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
@@ -487,7 +502,8 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		var k *platform.APIKey
 		key, k, err = h.Platform.CreateAPIKey(sendOnce(r, keysPage), c.Tenant.ID, name, scopes)
-		if err != nil && h.sentBefore(w, r, err, "settings.key_already_made") {
+		if err != nil && h.sentBefore(r, err) != nil {
+			h.keyAgain(w, r)
 			return
 		}
 		if err != nil {
