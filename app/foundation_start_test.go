@@ -66,8 +66,12 @@ func TestStartupWith50Tenants(t *testing.T) {
 
 // TestBinaryRSSWith50IdleTenants creates 50 tenants, starts the real binary's `serve` on them,
 // waits for /readyz/ and reads the resident set size (budget: ≤ 60 MB).
+//
+// It is not parallel: it measures an idle server, and runs before this package's parallel tests
+// (the browser tests' Chromium among them) saturate the machine. On a saturated machine the same
+// server has been seen with 3 MB more of the binary's read-only pages resident (18.8 MB instead of
+// 15.7: file pages faulted in around each touch) and read 61.4 MB, where a quiet one reads 55–57.
 func TestBinaryRSSWith50IdleTenants(t *testing.T) {
-	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/<pid>/status, which only Linux has")
 	}
