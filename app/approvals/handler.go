@@ -242,6 +242,13 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 	}
 	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
 		c := web.From(r)
+		if web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
+			// A card in the queue (a double tap, or a colleague decided first): htmx swaps only a
+			// success, and a 409 left the card as it was, its buttons doing nothing. The card
+			// becomes the decision that stands, with who made it and when.
+			h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations)}})
+			return
+		}
 		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
 		return
 	}

@@ -79,3 +79,32 @@ func TestDraftSentTwiceLandsOnTheConversation(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueCardDecidedMeanwhile: a card of the queue (htmx) approved or rejected after it was
+// decided — a double tap, or a colleague first — becomes the decision that stands, with who made
+// it, instead of a 409 htmx would not show (the card stayed as it was, its buttons doing nothing);
+// the stored decision is the first one. A plain post still gets the conflict page.
+func TestQueueCardDecidedMeanwhile(t *testing.T) {
+	f := setup(t)
+	olga := f.e.User("acme", "olga", "operator")
+	owner := f.e.User("acme", "talha", "owner")
+	id := f.rec(t, "stock", "")
+	if r := olga.Post(fmt.Sprintf("/app/approvals/%d/approve", id), url.Values{"reason": {"stokta var"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	owner.Header = http.Header{"Hx-Request": {"true"}}
+	r := owner.Post(fmt.Sprintf("/app/approvals/%d/reject?lang=en", id), nil)
+	owner.Header = http.Header{}
+	doc := r.Doc(t)
+	card := doc.Find(fmt.Sprintf("li.rec-decided#rec-%d[data-status=approved]", id))
+	if r.StatusCode != http.StatusOK || card.Length() != 1 || !strings.Contains(card.Text(), "olga") || !strings.Contains(card.Text(), "stokta var") ||
+		doc.Find("button").Length() != 0 {
+		t.Fatalf("the card decided meanwhile: %d %.400s", r.StatusCode, r.Body)
+	}
+	if st, by, _ := f.status(t, id); st != "approved" || by != "olga" {
+		t.Errorf("stored decision %s by %s, want olga's approval", st, by)
+	}
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/reject", id), nil); r.StatusCode != http.StatusConflict || !strings.Contains(r.Body, "olga") {
+		t.Errorf("plain post: %d, want the 409 page naming who decided", r.StatusCode)
+	}
+}
