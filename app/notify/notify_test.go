@@ -336,6 +336,9 @@ func TestRecipientsRules(t *testing.T) {
 		{"new conversation logged by an operator", notify.Event{Kind: notify.KindNewConversation, ActorID: 2}, notify.Conv{}, []int64{1}},
 		{"message, assignee disabled: owners and operators", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 4}, []int64{1, 2}},
 		{"message, assignee removed: owners and operators", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 77}, []int64{1, 2}},
+		{"visit soon, everyone going disabled: owners", notify.Event{Kind: notify.KindVisitSoon, UserIDs: []int64{4}}, notify.Conv{}, []int64{1}},
+		{"visit answer, the one going is the actor's colleague", notify.Event{Kind: notify.KindVisitAnswer, UserIDs: []int64{2}}, notify.Conv{}, []int64{2}},
+		{"visit soon, the one going caused it: nobody", notify.Event{Kind: notify.KindVisitSoon, UserIDs: []int64{2}, ActorID: 2}, notify.Conv{}, nil},
 		{"message, assignee active: only them", notify.Event{Kind: notify.KindAssignedMessage}, notify.Conv{AssignedUserID: 3}, []int64{3}},
 	}
 	for _, s := range scenarios {

@@ -113,9 +113,18 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		} else {
 			roles(platform.RoleOwner, platform.RoleOperator)
 		}
-	case KindMention, KindVisitSoon, KindVisitAnswer:
+	case KindMention:
 		for _, id := range e.UserIDs {
 			add(id)
+		}
+	case KindVisitSoon, KindVisitAnswer:
+		for _, id := range e.UserIDs {
+			add(id)
+		}
+		// Everyone going has left (access disabled or removed): the owners hear of it, or nobody
+		// would go to the customer's site.
+		if len(out) == 0 && !slices.ContainsFunc(e.UserIDs, func(id int64) bool { _, ok := active[id]; return ok }) {
+			roles(platform.RoleOwner)
 		}
 	case KindSLASoon, KindSLABreach:
 		for _, id := range e.UserIDs {
