@@ -41,6 +41,34 @@ type SendError struct {
 	Status int
 	Msg    string
 	Retry  bool
+	// Reason is the failure's code for the owner (a Reason* constant): the panel words it in
+	// their language and says what to do, with Msg — the platform's own words — beside it.
+	Reason string
+}
+
+// Failure reasons, kept on a failed delivery (column reason) and worded by the catalog's
+// "conv.fail.<reason>".
+const (
+	ReasonCredentials = "credentials" // the platform refused the token or credentials: expired, revoked, lacking permission
+	ReasonRefused     = "refused"     // the platform refused the event itself
+	ReasonBusy        = "busy"        // 429 or 5xx until the last try
+	ReasonUnreachable = "unreachable" // no answer at all
+	ReasonModuleOff   = "module_off"
+	ReasonNoConsent   = "no_consent"
+	ReasonNotSetUp    = "not_set_up"
+	ReasonErased      = "erased"
+)
+
+// reasonOf names an HTTP failure: 401 and 403 are the credentials, 429 and 5xx a busy platform,
+// any other status a refusal of the event.
+func reasonOf(status int) string {
+	switch {
+	case status == 401 || status == 403:
+		return ReasonCredentials
+	case status == 429 || status >= 500:
+		return ReasonBusy
+	}
+	return ReasonRefused
 }
 
 func (e *SendError) Error() string {
@@ -61,11 +89,11 @@ func (s *Sender) client() *http.Client {
 func (s *Sender) post(ctx context.Context, u string, hdr map[string]string, body any, out any) (int, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		return 0, &SendError{Msg: err.Error()}
+		return 0, &SendError{Msg: err.Error(), Reason: ReasonRefused}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
 	if err != nil {
-		return 0, &SendError{Msg: err.Error()}
+		return 0, &SendError{Msg: err.Error(), Reason: ReasonRefused}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range hdr {
@@ -77,16 +105,21 @@ func (s *Sender) post(ctx context.Context, u string, hdr map[string]string, body
 func (s *Sender) do(req *http.Request, out any) (int, error) {
 	res, err := s.client().Do(req)
 	if err != nil {
-		return 0, &SendError{Msg: redact(err.Error()), Retry: true}
+		return 0, &SendError{Msg: redact(err.Error()), Retry: true, Reason: ReasonUnreachable}
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode/100 != 2 {
-		return res.StatusCode, &SendError{Status: res.StatusCode, Msg: errorText(raw), Retry: res.StatusCode == 429 || res.StatusCode >= 500}
+		reason := reasonOf(res.StatusCode)
+		if tokenRefused(raw) {
+			reason = ReasonCredentials
+		}
+		return res.StatusCode, &SendError{Status: res.StatusCode, Msg: errorText(raw), Retry: res.StatusCode == 429 || res.StatusCode >= 500,
+			Reason: reason}
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return res.StatusCode, &SendError{Status: res.StatusCode, Msg: "unreadable answer", Retry: true}
+			return res.StatusCode, &SendError{Status: res.StatusCode, Msg: "unreadable answer", Retry: true, Reason: ReasonRefused}
 		}
 	}
 	return res.StatusCode, nil
@@ -102,6 +135,28 @@ func redact(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// tokenRefused says whether a platform's error answer refuses the access token: Meta's Graph API
+// answers an expired, revoked or wrong token with HTTP 400 and error code 190 (type
+// OAuthException); Google's OAuth endpoint a refresh token it no longer honours with
+// "invalid_grant" (or "invalid_client" for the client id and secret).
+func tokenRefused(raw []byte) bool {
+	var m struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(raw, &m) != nil || len(m.Error) == 0 {
+		return false
+	}
+	var code string
+	if json.Unmarshal(m.Error, &code) == nil {
+		return code == "invalid_grant" || code == "invalid_client" || code == "unauthorized_client"
+	}
+	var e struct {
+		Code int    `json:"code"`
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(m.Error, &e) == nil && (e.Code == 190 || e.Type == "OAuthException")
 }
 
 // errorText pulls a platform's error message out of its answer.
@@ -143,7 +198,7 @@ func (s *Sender) Send(ctx context.Context, dest string, st *Settings, e *Event, 
 	case DestTikTok:
 		return s.sendTikTok(ctx, st, e)
 	}
-	return 0, &SendError{Msg: "unknown destination " + dest}
+	return 0, &SendError{Msg: "unknown destination " + dest, Reason: ReasonNotSetUp}
 }
 
 func (s *Sender) sendMeta(ctx context.Context, st *Settings, e *Event) (int, error) {
@@ -156,7 +211,7 @@ func (s *Sender) sendMeta(ctx context.Context, st *Settings, e *Event) (int, err
 	}
 	code, err := s.post(ctx, s.EP.Meta+"/"+url.PathEscape(st.MetaPixelID)+"/events", nil, MetaPayload(e, st.MetaAccessToken, test), &out)
 	if err == nil && out.EventsReceived < 1 {
-		err = &SendError{Status: code, Msg: "Meta received no event"}
+		err = &SendError{Status: code, Msg: "Meta received no event", Reason: ReasonRefused}
 	}
 	return code, err
 }
@@ -167,7 +222,7 @@ func (s *Sender) googleToken(ctx context.Context, st *Settings) (string, error) 
 		"client_secret": {st.GoogleClientSecret}, "refresh_token": {st.GoogleRefreshToken}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.EP.GoogleOAuth, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", &SendError{Msg: err.Error()}
+		return "", &SendError{Msg: err.Error(), Reason: ReasonRefused}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var out struct {
@@ -177,11 +232,14 @@ func (s *Sender) googleToken(ctx context.Context, st *Settings) (string, error) 
 		var se *SendError
 		if errors.As(err, &se) {
 			se.Msg = "OAuth: " + se.Msg
+			if se.Status/100 == 4 && se.Status != 429 {
+				se.Reason = ReasonCredentials // the token endpoint refused the client or the refresh token
+			}
 		}
 		return "", err
 	}
 	if out.AccessToken == "" {
-		return "", &SendError{Msg: "OAuth: no access token"}
+		return "", &SendError{Msg: "OAuth: no access token", Reason: ReasonCredentials}
 	}
 	return out.AccessToken, nil
 }
@@ -204,7 +262,7 @@ func (s *Sender) sendGoogle(ctx context.Context, st *Settings, e *Event, loc *ti
 	code, err := s.post(ctx, s.EP.Google+"/customers/"+url.PathEscape(st.GoogleCustomerID)+":uploadClickConversions", hdr,
 		GooglePayload(e, st.GoogleCustomerID, action, loc, st.TestMode), &out)
 	if err == nil && out.PartialFailureError != nil && out.PartialFailureError.Message != "" {
-		err = &SendError{Status: code, Msg: clip(out.PartialFailureError.Message, 300)}
+		err = &SendError{Status: code, Msg: clip(out.PartialFailureError.Message, 300), Reason: ReasonRefused}
 	}
 	return code, err
 }
@@ -222,7 +280,15 @@ func (s *Sender) sendTikTok(ctx context.Context, st *Settings, e *Event) (int, e
 		TikTokPayload(e, st.TikTokPixelCode, test), &out)
 	if err == nil && out.Code != 0 {
 		// TikTok answers 200 with its own code; 40100 and up are its rate limits and busy errors.
-		err = &SendError{Status: code, Msg: clip(fmt.Sprintf("%d %s", out.Code, out.Message), 300), Retry: out.Code == 40100 || out.Code >= 50000}
+		reason := ReasonRefused
+		switch {
+		case out.Code == 40100 || out.Code >= 50000:
+			reason = ReasonBusy
+		case out.Code == 40001 || out.Code == 40104 || out.Code == 40105:
+			reason = ReasonCredentials // no permission, or the access token missing, invalid or revoked
+		}
+		err = &SendError{Status: code, Msg: clip(fmt.Sprintf("%d %s", out.Code, out.Message), 300), Retry: out.Code == 40100 || out.Code >= 50000,
+			Reason: reason}
 	}
 	return code, err
 }

@@ -70,8 +70,12 @@ func SeedDemo(ctx context.Context, slug string, db *tenantdb.DB, caps []DemoCapt
 				if status != "sent" {
 					sentAt = nil
 				}
+				reason := ""
+				if status == "failed" {
+					reason = ReasonRefused
+				}
 				if _, err := db.Exec(ctx, `INSERT INTO conversion_deliveries(event_id, destination, status, attempts, http_status, last_error,
-					sent_at, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)`, eid, dest, status, 1, code, msg, sentAt,
+					reason, sent_at, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)`, eid, dest, status, 1, code, msg, reason, sentAt,
 					at.UnixMilli(), at.Add(3*time.Second).UnixMilli()); err != nil {
 					return fmt.Errorf("conversions: demo delivery: %w", err)
 				}

@@ -22,7 +22,7 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 		ttclid = '', page_url = '', withdrawn_at = coalesce(withdrawn_at, ?2), updated_at = ?2 WHERE lead_id = ?1`, s.LeadID, tenantdb.Now()); err != nil {
 		return 0, fmt.Errorf("conversions: erase attribution: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'failed' WHERE status = 'queued'
+	if _, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'failed', reason = 'erased' WHERE status = 'queued'
 		AND event_id IN (SELECT id FROM conversion_events WHERE lead_id = ?)`, s.LeadID); err != nil {
 		return 0, fmt.Errorf("conversions: erase deliveries: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,7 +136,7 @@ func TestWithdrawnConsentStopsDeliveries(t *testing.T) {
 	calls := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath))
 	due(t, db)
 	waitFor(t, "the waiting deliveries failed", func() bool {
-		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE status = 'failed' AND last_error = 'no marketing consent'`) == 3
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE status = 'failed' AND reason = 'no_consent' AND last_error = ''`) == 3
 	})
 	if after := len(p.bodies(metaPath)) + len(p.bodies(googlePath)) + len(p.bodies(tiktokPath)); after != calls {
 		t.Fatal("a delivery went out after the consent was withdrawn")
@@ -178,7 +179,7 @@ func TestLandingPageCapture(t *testing.T) {
 // job sends nothing; the consent counts as withdrawn, so a later stage change makes no delivery.
 func TestErasureGivesUpWaitingDeliveries(t *testing.T) {
 	t.Parallel()
-	e, p, _ := setup(t)
+	e, p, owner := setup(t)
 	db := e.DB("usta")
 	p.mu.Lock()
 	p.answer = func(string, int) (int, string) { return 503, `{"error":{"message":"down"}}` }
@@ -218,6 +219,73 @@ func TestErasureGivesUpWaitingDeliveries(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id WHERE e.name = 'QualifiedLead'`); n != 0 {
 		t.Fatal("deliveries queued after the erasure")
 	}
+	// The owner's log says, in Turkish, why they were not sent, and offers no "try again" that
+	// could only fail; the button's address refuses them too.
+	page := owner.Get("/app/settings/conversions")
+	if n := strings.Count(page.Body, "Gönderilmedi: kişinin verileri silindi (KVKK)."); n != 3 || page.Doc(t).Find(`form[action$="/retry"]`).Length() != 0 {
+		t.Fatalf("the log of an erased person's deliveries (%d reasons):\n%s", n, page.Body)
+	}
+	var did int64
+	db.Read.QueryRow(`SELECT id FROM conversion_deliveries WHERE destination = 'meta'`).Scan(&did)
+	if r := owner.Post("/app/settings/conversions/deliveries/"+itoa(did)+"/retry", nil); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("retrying an erased person's delivery: %d", r.StatusCode)
+	}
+}
+
+// Meta refuses an expired access token with HTTP 400 and error code 190: the delivery fails at
+// once (no retries against a dead token), and the owner's log says in their language that the
+// token was refused and what to do, with Meta's own words beside it; the internal reason code
+// never shows. After a new token is saved, "try again" sends it.
+func TestExpiredMetaTokenTellsTheOwner(t *testing.T) {
+	t.Parallel()
+	e, p, owner := setup(t)
+	db := e.DB("usta")
+	var mu sync.Mutex
+	expired := true
+	p.mu.Lock()
+	p.answer = func(path string, _ int) (int, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if path == metaPath && expired {
+			return 400, `{"error":{"message":"Error validating access token: Session has expired on Tuesday, 01-Dec-26 10:00:00 PST.","type":"OAuthException","code":190,"error_subcode":463,"fbtrace_id":"Ax1"}}`
+		}
+		return 0, ""
+	}
+	p.mu.Unlock()
+	widgetPost(t, e, map[string]any{"text": "Fiyat?", "name": "Ali", "email": "ali@example.com", "consent": true, "marketing": true,
+		"lang": "tr", "attribution": map[string]string{"fbclid": "IwAR-t"}})
+	waitFor(t, "Meta's refusal", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE destination = 'meta' AND status = 'failed'`) == 1
+	})
+	if n := count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE destination = 'meta' AND attempts = 1 AND reason = 'credentials'`); n != 1 {
+		t.Fatal("the expired token is not recorded as refused credentials after one try")
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"tr", "Platform erişim anahtarını (token) veya kimlik bilgilerini reddetti"},
+		{"en", "The platform refused the access token or the credentials"},
+		{"ar", "رفضت المنصة رمز الوصول أو بيانات الاعتماد"},
+	} {
+		page := owner.Get("/app/settings/conversions?lang=" + c.lang)
+		if !strings.Contains(page.Body, c.want) || !strings.Contains(page.Body, "Session has expired") ||
+			strings.Contains(page.Body, ">credentials<") || page.Doc(t).Find(`form[action$="/retry"]`).Length() != 1 {
+			t.Fatalf("%s: the log explains the refused token and offers to try again:\n%s", c.lang, page.Body)
+		}
+	}
+	mu.Lock()
+	expired = false
+	mu.Unlock()
+	if r := owner.Post("/app/settings/conversions", url.Values{"rule_lead": {"1"}, "currency": {"TRY"}, "meta_on": {"1"},
+		"meta_pixel_id": {"111222333"}, "meta_access_token": {"EAAnew"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a new token: %d %s", r.StatusCode, r.Body)
+	}
+	var did int64
+	db.Read.QueryRow(`SELECT id FROM conversion_deliveries WHERE destination = 'meta'`).Scan(&did)
+	if r := owner.Post("/app/settings/conversions/deliveries/"+itoa(did)+"/retry", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("retry: %d", r.StatusCode)
+	}
+	waitFor(t, "Meta sent", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE id = ? AND status = 'sent' AND reason = ''`, did) == 1
+	})
 }
 
 // A Purchase's value comes from the lead's won order, else its customer's newest paid invoice;

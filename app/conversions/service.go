@@ -264,15 +264,16 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 		// Sent already (a job run again after success), or given up (an erasure): nothing to send.
 		return nil
 	}
-	fail := func(msg string) error {
-		return s.finish(ctx, db, d.ID, "failed", 0, msg, false)
+	// A failure of our own making has no platform words: only its reason, worded by the panel.
+	fail := func(reason string) error {
+		return s.finish(ctx, db, d.ID, "failed", 0, "", reason, false)
 	}
 	on, err := s.Platform.HasModule(ctx, j.Tenant, platform.ModuleConversionTracking)
 	if err != nil {
 		return err
 	}
 	if !on {
-		return fail("module off")
+		return fail(ReasonModuleOff)
 	}
 	e, err := EventByID(ctx, db.Read, d.EventID)
 	if err != nil {
@@ -283,14 +284,14 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 		return err
 	}
 	if !e.Consent || !attr.Consented() {
-		return fail("no marketing consent")
+		return fail(ReasonNoConsent)
 	}
 	st, err := LoadSettings(ctx, db.Read)
 	if err != nil {
 		return err
 	}
 	if !st.Ready(d.Destination, e.Name) {
-		return fail("destination not set up")
+		return fail(ReasonNotSetUp)
 	}
 	st.TestMode = d.Test
 	loc, err := hoursdb.Zone(ctx, db.Read)
@@ -300,17 +301,21 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	code, sendErr := s.Sender.Send(ctx, d.Destination, st, e, loc)
 	if sendErr == nil {
 		s.log().Info("conversions: sent", "tenant", j.Tenant, "event", e.EventID, "destination", d.Destination, "test", d.Test)
-		return s.finish(ctx, db, d.ID, "sent", code, "", true)
+		return s.finish(ctx, db, d.ID, "sent", code, "", "", true)
 	}
 	var se *SendError
-	retry := errors.As(sendErr, &se) && se.Retry && j.Attempt < j.MaxTries
+	reason := ReasonRefused
+	if errors.As(sendErr, &se) && se.Reason != "" {
+		reason = se.Reason
+	}
+	retry := se != nil && se.Retry && j.Attempt < j.MaxTries
 	s.log().Warn("conversions: delivery failed", "tenant", j.Tenant, "event", e.EventID, "destination", d.Destination,
 		"attempt", j.Attempt, "retry", retry, "err", sendErr)
 	status := "failed"
 	if retry {
 		status = "queued"
 	}
-	if err := s.finish(ctx, db, d.ID, status, code, sendErr.Error(), false); err != nil {
+	if err := s.finish(ctx, db, d.ID, status, code, sendErr.Error(), reason, false); err != nil {
 		return err
 	}
 	if retry {
@@ -319,8 +324,9 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	return jobs.Permanent(sendErr)
 }
 
-// finish writes one try's outcome on the delivery row.
-func (s *Service) finish(ctx context.Context, db *tenantdb.DB, id int64, status string, code int, msg string, sent bool) error {
+// finish writes one try's outcome on the delivery row: msg is the platform's words, reason the
+// failure's code (kept only while the delivery is not sent).
+func (s *Service) finish(ctx context.Context, db *tenantdb.DB, id int64, status string, code int, msg, reason string, sent bool) error {
 	now := s.now().UnixMilli()
 	var sentAt any
 	if sent {
@@ -329,18 +335,23 @@ func (s *Service) finish(ctx context.Context, db *tenantdb.DB, id int64, status 
 	if utf8.RuneCountInString(msg) > 500 {
 		msg = string([]rune(msg)[:500])
 	}
+	if sent {
+		reason = ""
+	}
 	_, err := db.Exec(ctx, `UPDATE conversion_deliveries SET status = ?, attempts = attempts + 1, http_status = ?, last_error = ?,
-		sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`, status, code, msg, sentAt, now, id)
+		reason = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`, status, code, msg, reason, sentAt, now, id)
 	if err != nil {
 		return fmt.Errorf("conversions: delivery outcome: %w", err)
 	}
 	return nil
 }
 
-// Retry queues a failed delivery again (the owner's button on the settings page).
+// Retry queues a failed delivery again (the owner's button on the settings page); a delivery given up
+// for a person erased or without consent cannot be (ErrNotFound: trying again could not send it).
 func Retry(ctx context.Context, db *tenantdb.DB, id int64) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'queued', updated_at = ? WHERE id = ? AND status = 'failed'`,
+		res, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'queued', reason = '', updated_at = ? WHERE id = ? AND status = 'failed'
+			AND reason NOT IN ('erased', 'no_consent')`,
 			tenantdb.Now(), id)
 		if err != nil {
 			return fmt.Errorf("conversions: retry: %w", err)

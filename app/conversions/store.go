@@ -214,7 +214,8 @@ type Delivery struct {
 	Test        bool
 	Attempts    int
 	HTTPStatus  int
-	LastError   string
+	LastError   string // the platform's own words on the last try
+	Reason      string // why it failed (a Reason* code; "" when not failed or recorded before codes)
 	SentAt      int64
 	UpdatedAt   int64
 	// Joined for lists.
@@ -282,7 +283,7 @@ func LeadEvents(ctx context.Context, q Querier, leadID int64) ([]*Event, map[int
 
 func deliveries(ctx context.Context, q Querier, where string, args ...any) ([]Delivery, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.event_id, d.destination, d.status, d.test, d.attempts, d.http_status, d.last_error,
-		coalesce(d.sent_at,0), d.updated_at, e.name, e.lead_id FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id `+where, args...)
+		d.reason, coalesce(d.sent_at,0), d.updated_at, e.name, e.lead_id FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("conversions: deliveries: %w", err)
 	}
@@ -290,13 +291,30 @@ func deliveries(ctx context.Context, q Querier, where string, args ...any) ([]De
 	var out []Delivery
 	for rows.Next() {
 		var d Delivery
-		if err := rows.Scan(&d.ID, &d.EventID, &d.Destination, &d.Status, &d.Test, &d.Attempts, &d.HTTPStatus, &d.LastError, &d.SentAt,
+		if err := rows.Scan(&d.ID, &d.EventID, &d.Destination, &d.Status, &d.Test, &d.Attempts, &d.HTTPStatus, &d.LastError, &d.Reason, &d.SentAt,
 			&d.UpdatedAt, &d.EventName, &d.LeadID); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// ReasonKey is the catalog key that words why the delivery failed and what to do ("" when it did
+// not fail). A failure recorded before reasons were kept reads as a refusal, its words beside it.
+func (d Delivery) ReasonKey() string {
+	if d.Status != "failed" {
+		return ""
+	}
+	if d.Reason == "" {
+		return "conv.fail." + ReasonRefused
+	}
+	return "conv.fail." + d.Reason
+}
+
+// Retryable says whether "Try again" can help: not for a person erased or without consent.
+func (d Delivery) Retryable() bool {
+	return d.Status == "failed" && d.Reason != ReasonErased && d.Reason != ReasonNoConsent
 }
 
 // RecentDeliveries lists the newest deliveries (the settings page's log).
