@@ -146,6 +146,27 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 	return out
 }
 
+// deferToOpening queues overdue reminder e again for the business's next opening when it is
+// closed now; false when it is open (or has no hours, or never opens again: then it is told now).
+func (s *Service) deferToOpening(ctx context.Context, j *jobs.Job, e Event) (bool, error) {
+	sched, err := hoursdb.Schedule(ctx, j.DB.Read)
+	if err != nil || sched == nil {
+		return false, err
+	}
+	now := s.now()
+	if sched.Open(now) {
+		return false, nil
+	}
+	next, ok := sched.NextOpen(now)
+	if !ok {
+		return false, nil
+	}
+	// Its own key: the running job still holds the reminder's, so the same key would be dropped.
+	_, err = jobs.EnqueueDB(ctx, j.DB, JobEvent, e, jobs.Options{RunAt: next, MaxAttempts: 5,
+		DedupeKey: "overdue:" + strconv.FormatInt(e.ConversationID, 10) + ":" + strconv.FormatInt(e.DueAt, 10) + "@" + strconv.FormatInt(next.UnixMilli(), 10)})
+	return true, err
+}
+
 // HandleEvent is the JobEvent handler: it finds the people to tell, writes their notifications
 // and queues the push messages and e-mails their preferences ask for, all in one transaction.
 func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
@@ -178,6 +199,14 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 	// closed since, tells nobody.
 	if e.Kind == KindOverdue && (!conv.Open || conv.DueAt != e.DueAt) {
 		return nil
+	}
+	// An overdue reminder whose time comes while the business is closed waits for the next
+	// opening: the hours, a holiday or the time zone may have changed since it was queued for a
+	// time that was open then (inbox.ReminderAt moves it when it is queued).
+	if e.Kind == KindOverdue {
+		if moved, err := s.deferToOpening(ctx, j, e); moved || err != nil {
+			return err
+		}
 	}
 	users := Recipients(e, members, conv)
 	if len(users) == 0 {
