@@ -90,6 +90,23 @@ func Validate(c Config) Errors {
 	return errs
 }
 
+// BadDay is the first of the owner's closed and half days that Validate refuses for its date —
+// not a real day (hours.err.date) or one given before (hours.err.duplicate_day) — as typed, so
+// the form can name it among a long list; "" when every date is right.
+func BadDay(days []ClosedDay) (date, key string) {
+	seen := map[string]bool{}
+	for _, d := range days {
+		switch {
+		case !isDate(d.Date):
+			return d.Date, "hours.err.date"
+		case seen[d.Date]:
+			return d.Date, "hours.err.duplicate_day"
+		}
+		seen[d.Date] = true
+	}
+	return "", ""
+}
+
 // overlapping reports whether two intervals of one day share a minute (an interval across
 // midnight counts up to 24:00 on its own day).
 func overlapping(ivs []Interval) bool {

@@ -217,7 +217,16 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 		}
 		shown := web.Errors{}
 		for k, key := range errs {
-			shown.Add(k, c.T(key))
+			msg := c.T(key)
+			// A wrong date among the closed and half days is named: in a list of dozens,
+			// "a date is not valid" alone leaves the owner searching.
+			if day, dk := hours.BadDay(cfg.Closed); k == "closed" && dk == key {
+				if r := []rune(day); len(r) > 40 {
+					day = string(r[:40]) + "…"
+				}
+				msg = c.T(key+"_at", day)
+			}
+			shown.Add(k, msg)
 		}
 		h.renderHours(w, r, http.StatusUnprocessableEntity, d, shown)
 		return

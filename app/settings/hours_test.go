@@ -128,7 +128,9 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 		{"day1", "9 to 5", "day1", "hours.err.format"},
 		{"day2", "09:00-13:00, 12:00-18:00", "day2", "hours.err.overlap"},
 		{"day3", "10:00-10:00", "day3", "hours.err.interval"},
-		{"closed_days", "2026-02-30 Yok", "closed", "hours.err.date"},
+		{"closed_days", "2026-12-31 Sayım\n2027-01-02\n2026-02-30 Yok\n2027-01-03", "closed", "hours.err.date_at:2026-02-30"},
+		{"closed_days", "2026-12-31 Sayım\n31.12.2027 Yıl sonu", "closed", "hours.err.date_at:31.12.2027"},
+		{"half_days", "2026-12-24\n2026-12-31", "closed", "hours.err.duplicate_day_at:2026-12-31"},
 		{"away_until", "2027-07-01", "away", "hours.err.away_order"},
 		{"after_hours", "shout", "after_hours", "hours.err.choice"},
 		{"ack_message", strings.Repeat("x", hours.MaxMessage+1), "ack_message", "hours.err.message_long"},
@@ -142,8 +144,13 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 			if r.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", r.StatusCode)
 			}
-			if want := tr.T(sc.key); !strings.Contains(r.Body, want) {
-				t.Errorf("page lacks %q", want)
+			// The key, or the key and the date it names ("key:date").
+			want := tr.T(sc.key)
+			if key, day, ok := strings.Cut(sc.key, ":"); ok {
+				want = tr.T(key, day)
+			}
+			if msg := strings.TrimSpace(r.Doc(t).Find(".field-error").First().Text()); msg != want {
+				t.Errorf("the form says %q, want %q", msg, want)
 			}
 			if sc.shownAt != "closed" && sc.shownAt != "away" && sc.shownAt != "after_hours" {
 				if _, ok := r.Doc(t).Find("#" + sc.shownAt).Attr("aria-invalid"); !ok {
