@@ -141,6 +141,8 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	// The ids are numbers: typed on an Arabic keyboard they arrive in Arabic-Indic digits.
+	num := func(k string) string { return i18n.ASCIIDigits(get(k)) }
 	on := func(k string) bool { return f.Get(k) != "" }
 	secret := func(k, cur string) string {
 		if on(k + "_clear") {
@@ -153,12 +155,12 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	s := &Settings{RuleLead: on("rule_lead"), RuleQualified: on("rule_qualified"), RuleWon: on("rule_won"),
 		Currency: strings.ToUpper(get("currency")), TestMode: on("test_mode"),
-		MetaOn: on("meta_on"), MetaPixelID: get("meta_pixel_id"), MetaAccessToken: secret("meta_access_token", old.MetaAccessToken),
+		MetaOn: on("meta_on"), MetaPixelID: num("meta_pixel_id"), MetaAccessToken: secret("meta_access_token", old.MetaAccessToken),
 		MetaTestCode: get("meta_test_code"),
-		GoogleOn:     on("google_on"), GoogleCustomerID: strings.ReplaceAll(get("google_customer_id"), "-", ""),
-		GoogleLoginCustomerID: strings.ReplaceAll(get("google_login_customer_id"), "-", ""),
-		GoogleActionLead:      get("google_action_lead"), GoogleActionQualified: get("google_action_qualified"),
-		GoogleActionPurchase: get("google_action_purchase"), GoogleDeveloperToken: secret("google_developer_token", old.GoogleDeveloperToken),
+		GoogleOn:     on("google_on"), GoogleCustomerID: strings.ReplaceAll(num("google_customer_id"), "-", ""),
+		GoogleLoginCustomerID: strings.ReplaceAll(num("google_login_customer_id"), "-", ""),
+		GoogleActionLead:      num("google_action_lead"), GoogleActionQualified: num("google_action_qualified"),
+		GoogleActionPurchase: num("google_action_purchase"), GoogleDeveloperToken: secret("google_developer_token", old.GoogleDeveloperToken),
 		GoogleClientID: get("google_client_id"), GoogleClientSecret: secret("google_client_secret", old.GoogleClientSecret),
 		GoogleRefreshToken: secret("google_refresh_token", old.GoogleRefreshToken),
 		TikTokOn:           on("tiktok_on"), TikTokPixelCode: get("tiktok_pixel_code"),

@@ -82,6 +82,16 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'conversion_settings_saved' AND payload NOT LIKE '%EAA%'`); n != 3 {
 		t.Fatalf("%d settings changes logged without secrets", n)
 	}
+	// Ids typed on an Arabic keyboard (Arabic-Indic digits) are the same numbers, stored in ASCII.
+	arabic := url.Values{"currency": {"EUR"}, "meta_on": {"1"}, "meta_pixel_id": {"١١١٢٢٢٣٣٣"}, "meta_access_token": {"EAAar"},
+		"google_customer_id": {"١٢٣-٤٥٦-٧٨٩٠"}, "google_action_purchase": {"٣٣"}}
+	if r := owner.Post("/app/settings/conversions?lang=ar", arabic); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ids in Arabic digits: %d %s", r.StatusCode, r.Doc(t).Find(".field-error").Text())
+	}
+	if st, _ := conversions.LoadSettings(context.Background(), db.Read); st.MetaPixelID != "111222333" || st.GoogleCustomerID != "1234567890" ||
+		st.GoogleActionPurchase != "33" {
+		t.Fatalf("ids stored as %q %q %q", st.MetaPixelID, st.GoogleCustomerID, st.GoogleActionPurchase)
+	}
 
 	// Ad spend: a bad amount is refused, a good one stored, "remove" deletes it.
 	if r := owner.Post("/app/settings/conversions/spend?lang=en", url.Values{"campaign": {"kis"}, "month": {"2026-12"}, "amount": {"çok"}}); r.StatusCode != http.StatusUnprocessableEntity ||
