@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,12 +66,15 @@ func TestStartupWith50Tenants(t *testing.T) {
 }
 
 // TestBinaryRSSWith50IdleTenants creates 50 tenants, starts the real binary's `serve` on them,
-// waits for /readyz/ and reads the resident set size (budget: ≤ 60 MB).
+// waits until start-up has settled and reads the resident set size (budget: ≤ 60 MB), three
+// starts in a row, and holds the median to the budget.
 //
-// It is not parallel: it measures an idle server, and runs before this package's parallel tests
-// (the browser tests' Chromium among them) saturate the machine. On a saturated machine the same
-// server has been seen with 3 MB more of the binary's read-only pages resident (18.8 MB instead of
-// 15.7: file pages faulted in around each touch) and read 61.4 MB, where a quiet one reads 55–57.
+// One start is a noisy reading: about 25 MB of it is the process's own memory and steady, the rest
+// is the binary's file pages mapped in (its code, read-only data and function tables, 29–35 MB of
+// the 45 MB they take), and that part moved by up to 6 MB between identical starts, quiet or busy
+// machine alike (single starts read 55–63 MB). The median of three says what an idle server
+// typically holds; every start is logged. It is not parallel: it measures an idle server, and
+// runs before this package's parallel tests (the browser tests' Chromium among them) start.
 func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/<pid>/status, which only Linux has")
@@ -80,11 +84,29 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 	// The tenants are made in-process with the platform service `tenant create` calls (50 starts
 	// of the binary would cost 8 s of CPU; the CLI's own create is TestCLIWhileServerRuns').
 	makeTenants(t, data, 50)
+	apptest.Binary(t) // the package's one build of the binary (skips in -short mode), before the clock starts
+	var kbs []int
+	for range 3 {
+		kbs = append(kbs, idleRSS(t, data))
+	}
+	slices.Sort(kbs)
+	t.Logf("binary with 50 idle tenants, three starts: VmRSS %.1f, %.1f, %.1f MB", float64(kbs[0])/1024, float64(kbs[1])/1024, float64(kbs[2])/1024)
+	// The budget is 60 MB. Each page is parsed when first shown, static files are served from the
+	// binary without heap copies, and idle tenants hold no connections.
+	if kbs[1] > 60*1024 {
+		t.Fatalf("median VmRSS %d kB is above the 60 MB budget", kbs[1])
+	}
+}
+
+// idleRSS starts `serve` on data, waits until it is ready and says start-up settled, reads its
+// VmRSS (kB) and stops it.
+func idleRSS(t *testing.T, data string) int {
+	t.Helper()
 	// The server picks its own port (127.0.0.1:0) and prints it: a port found free and closed
 	// here could be taken by another test before the binary bound it.
-	apptest.Binary(t) // the package's one build of the binary (skips in -short mode), before the clock starts
 	started := time.Now()
 	srv := apptest.Serve(t, data, nil)
+	defer srv.Stop()
 	deadline := started.Add(20 * time.Second)
 	for {
 		code, _ := srv.Get("/readyz/")
@@ -96,7 +118,6 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	ready := time.Since(started)
 	// The server says when start-up's work is over (the workers have read every tenant's queue
 	// and the garbage went back to the system): measure the idle server from then on.
 	for !strings.Contains(srv.Log(), "start-up settled") {
@@ -109,20 +130,17 @@ func TestBinaryRSSWith50IdleTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rss string
+	var kb int
 	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			rss = strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
+		if rss, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			if _, err := fmt.Sscanf(strings.TrimSpace(rss), "%d kB", &kb); err != nil {
+				t.Fatalf("VmRSS %q: %v", rss, err)
+			}
 		}
 	}
-	var kb int
-	if _, err := fmt.Sscanf(rss, "%d kB", &kb); err != nil {
-		t.Fatalf("VmRSS %q: %v", rss, err)
+	if kb == 0 {
+		t.Fatalf("no VmRSS in /proc/%d/status", srv.PID())
 	}
-	t.Logf("binary with 50 idle tenants: ready in %s, VmRSS %.1f MB", ready.Round(time.Millisecond), float64(kb)/1024)
-	// The budget is 60 MB. Measured ≈ 51 MB: each page is parsed when first shown, static files
-	// are served from the binary without heap copies, and idle tenants hold no connections.
-	if kb > 60*1024 {
-		t.Fatalf("VmRSS %d kB is above the 60 MB budget", kb)
-	}
+	t.Logf("settled %s after start, VmRSS %.1f MB", time.Since(started).Round(time.Millisecond), float64(kb)/1024)
+	return kb
 }
