@@ -47,6 +47,9 @@ type hoursData struct {
 	AckExample string // the catalog's acknowledgement with a sample opening, as the placeholder
 	ServerZone string // the zone the panel uses until the page is saved once
 	ZoneNow    string // the saved zone in the reader's language ("İstanbul (UTC+03:00)")
+	// BadList is the list of days ("closed_days" or "half_days") holding the day a refusal names,
+	// so only that box is marked; "" marks both (a refusal of the lists together).
+	BadList string
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
@@ -181,6 +184,25 @@ func parseHoursForm(f map[string][]string) (hours.Config, hours.Errors) {
 	return cfg, errs
 }
 
+// badList names the list of days the refused day was typed in: "half_days" when every line with
+// that date is a half day, "closed_days" when every one is a closed day, "" when it is in both (a
+// day listed as closed and as half: both boxes are marked).
+func badList(days []hours.ClosedDay, date string) string {
+	var full, half bool
+	for _, d := range days {
+		if d.Date == date {
+			full, half = full || !d.Half, half || d.Half
+		}
+	}
+	switch {
+	case half && !full:
+		return "half_days"
+	case full && !half:
+		return "closed_days"
+	}
+	return ""
+}
+
 // SaveHours is POST /app/settings/hours. Every field is checked first; on any error the form comes
 // back with the messages next to the fields (422) and nothing is stored.
 func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
@@ -221,6 +243,7 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 			// A wrong date among the closed and half days is named: in a list of dozens,
 			// "a date is not valid" alone leaves the owner searching.
 			if day, dk := hours.BadDay(cfg.Closed); k == "closed" && dk == key {
+				d.BadList = badList(cfg.Closed, day)
 				if r := []rune(day); len(r) > 40 {
 					day = string(r[:40]) + "…"
 				}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/apptest"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
@@ -123,17 +125,19 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 	tr := i18n.For("tr")
 	scenarios := []struct {
 		field, value, shownAt, key string
+		marked                     string // the boxes of days marked invalid (the list holding the day named)
 	}{
-		{"zone", "Europe/Atlantis", "zone", "hours.err.zone"},
-		{"day1", "9 to 5", "day1", "hours.err.format"},
-		{"day2", "09:00-13:00, 12:00-18:00", "day2", "hours.err.overlap"},
-		{"day3", "10:00-10:00", "day3", "hours.err.interval"},
-		{"closed_days", "2026-12-31 Sayım\n2027-01-02\n2026-02-30 Yok\n2027-01-03", "closed", "hours.err.date_at:2026-02-30"},
-		{"closed_days", "2026-12-31 Sayım\n31.12.2027 Yıl sonu", "closed", "hours.err.date_at:31.12.2027"},
-		{"half_days", "2026-12-24\n2026-12-31", "closed", "hours.err.duplicate_day_at:2026-12-31"},
-		{"away_until", "2027-07-01", "away", "hours.err.away_order"},
-		{"after_hours", "shout", "after_hours", "hours.err.choice"},
-		{"ack_message", strings.Repeat("x", hours.MaxMessage+1), "ack_message", "hours.err.message_long"},
+		{"zone", "Europe/Atlantis", "zone", "hours.err.zone", ""},
+		{"day1", "9 to 5", "day1", "hours.err.format", ""},
+		{"day2", "09:00-13:00, 12:00-18:00", "day2", "hours.err.overlap", ""},
+		{"day3", "10:00-10:00", "day3", "hours.err.interval", ""},
+		{"closed_days", "2026-12-31 Sayım\n2027-01-02\n2026-02-30 Yok\n2027-01-03", "closed", "hours.err.date_at:2026-02-30", "closed_days"},
+		{"closed_days", "2026-12-31 Sayım\n31.12.2027 Yıl sonu", "closed", "hours.err.date_at:31.12.2027", "closed_days"},
+		{"half_days", "24.12.2026", "closed", "hours.err.date_at:24.12.2026", "half_days"},
+		{"half_days", "2026-12-24\n2026-12-31", "closed", "hours.err.duplicate_day_at:2026-12-31", "closed_days half_days"},
+		{"away_until", "2027-07-01", "away", "hours.err.away_order", ""},
+		{"after_hours", "shout", "after_hours", "hours.err.choice", ""},
+		{"ack_message", strings.Repeat("x", hours.MaxMessage+1), "ack_message", "hours.err.message_long", ""},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.field, func(t *testing.T) {
@@ -156,6 +160,11 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 				if _, ok := r.Doc(t).Find("#" + sc.shownAt).Attr("aria-invalid"); !ok {
 					t.Errorf("field %s not marked invalid", sc.shownAt)
 				}
+			}
+			var marked []string
+			r.Doc(t).Find("#closed_days[aria-invalid], #half_days[aria-invalid]").Each(func(_ int, s *goquery.Selection) { marked = append(marked, s.AttrOr("id", "")) })
+			if got := strings.Join(marked, " "); got != sc.marked {
+				t.Errorf("boxes of days marked: %q, want %q", got, sc.marked)
 			}
 			after, _, _ := hoursdb.Load(t.Context(), e.DB("acme").Read)
 			if hours.FormatIntervals(after.Week[4]) != hours.FormatIntervals(before.Week[4]) || after.Zone != before.Zone || after.AfterHours != before.AfterHours {
