@@ -51,6 +51,17 @@ func TestWidgetSaysWhenSomeoneWillAnswer(t *testing.T) {
 			t.Errorf("%s: closed note %q, want %q", lang, got, want)
 		}
 	}
+	// Closed every day (no opening in sight): the widget still says nobody is there now.
+	empty := cfg
+	empty.Week = [7][]hours.Interval{}
+	if err := hoursdb.Save(context.Background(), e.DB("acme"), empty, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		if got, want := note(lang), i18n.For(lang).T("hours.widget.closed_later"); got != want {
+			t.Errorf("%s, no opening in sight: closed note %q, want %q", lang, got, want)
+		}
+	}
 	cfg.Week[today] = []hours.Interval{{From: 0, To: 1440}}
 	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
 		t.Fatal(err)

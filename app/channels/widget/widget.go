@@ -178,9 +178,15 @@ func (h *Handler) closedNote(r *http.Request, t *platform.Tenant, p *i18n.Printe
 		h.Log.Error("widget: business hours", "err", err)
 		return ""
 	}
-	when := s.NextOpeningWords(p.T, time.Now())
-	if when == "" {
+	now := time.Now()
+	if s == nil || s.Open(now) {
 		return ""
+	}
+	when := s.NextOpeningWords(p.T, now)
+	if when == "" {
+		// Closed with no opening in sight (every weekday empty, or a long time away): the visitor
+		// is still told that nobody is there now, not left to think an answer is coming.
+		return p.T("hours.widget.closed_later")
 	}
 	return p.T("hours.widget.closed", when)
 }
