@@ -152,7 +152,7 @@
     if (m.id > lastID) { lastID = m.id; }
     var b = el("div", "m " + (m.direction === "inbound" ? "in" : "out"));
     if (m.direction !== "inbound") { b.appendChild(el("span", "who", m.author === "assistant" ? (cfg && cfg.name) || "" : m.author)); }
-    if (m.text) { words(b, m.text); }
+    if (m.text) { var t = el("span"); t.dir = "auto"; words(t, m.text); b.appendChild(t); } // its own direction: Turkish in an Arabic widget
     (m.files || []).forEach(function (f) {
       var a = el("a", f.content_type.indexOf("image/") === 0 ? "ph" : "fl");
       a.href = base + f.url; a.target = "_blank"; a.rel = "noopener";
@@ -280,7 +280,9 @@
     panel.setAttribute("aria-label", label("title", "Chat"));
     launch.textContent = label("open", "Chat with us");
     head.textContent = cfg.name || label("title", "Chat");
-    log.appendChild(el("div", "m greet", cfg.greeting));
+    var g = el("div", "m greet", cfg.greeting);
+    g.dir = "auto"; // the business's own words, in its language whatever the widget's
+    log.appendChild(g);
     if (cfg.closed_note) { log.appendChild(el("div", "m greet closed", cfg.closed_note)); }
     name.placeholder = label("name", "Name") + " (" + label("optional", "optional") + ")";
     phone.placeholder = label("phone", "Phone") + " (" + label("optional", "optional") + ")";

@@ -98,4 +98,12 @@ func TestWidgetOnAnotherOrigin(t *testing.T) {
 	if !strings.Contains(text, "<b>istiyorum</b>") {
 		t.Errorf("own message not shown: %q", text)
 	}
+	// The business's greeting and every message's words take their own direction (dir=auto): a
+	// Turkish greeting or reply inside an Arabic widget keeps its full stop at its end.
+	own, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+shadow+`.shadowRoot;
+		var g = r.querySelector('.m.greet'), m = [...r.querySelectorAll('.m.in, .m.out')].filter(e => e.textContent.includes('keşfe'));
+		return g.dir === 'auto' && m.length === 1 && [...m[0].children].some(c => c.dir === 'auto' && c.textContent.includes('keşfe'))})()`))
+	if !own {
+		t.Error("the greeting or a reply does not take its own direction (dir=auto)")
+	}
 }
