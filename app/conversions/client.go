@@ -111,11 +111,11 @@ func (s *Sender) do(req *http.Request, out any) (int, error) {
 	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode/100 != 2 {
 		reason := reasonOf(res.StatusCode)
+		retry := reason == ReasonBusy
 		if tokenRefused(raw) {
 			reason = ReasonCredentials
 		}
-		return res.StatusCode, &SendError{Status: res.StatusCode, Msg: errorText(raw), Retry: res.StatusCode == 429 || res.StatusCode >= 500,
-			Reason: reason}
+		return res.StatusCode, &SendError{Status: res.StatusCode, Msg: errorText(raw), Retry: retry, Reason: reason}
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -287,8 +287,7 @@ func (s *Sender) sendTikTok(ctx context.Context, st *Settings, e *Event) (int, e
 		case out.Code == 40001 || out.Code == 40104 || out.Code == 40105:
 			reason = ReasonCredentials // no permission, or the access token missing, invalid or revoked
 		}
-		err = &SendError{Status: code, Msg: clip(fmt.Sprintf("%d %s", out.Code, out.Message), 300), Retry: out.Code == 40100 || out.Code >= 50000,
-			Reason: reason}
+		err = &SendError{Status: code, Msg: clip(fmt.Sprintf("%d %s", out.Code, out.Message), 300), Retry: reason == ReasonBusy, Reason: reason}
 	}
 	return code, err
 }

@@ -145,11 +145,12 @@ func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, row
 	h.Set("Content-Type", ContentType(format))
 	// The file is saved under the list's name in the reader's words (RFC 6266's filename*, which
 	// every current browser reads), the list's code being the fallback for older ones.
-	own := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, fileWord(c.Lang, c.T("export.sheet."+t.List)), stamp, format)
+	st := StyleFor(c, t.List)
+	own := fmt.Sprintf("%s-%s-%s.%s", c.Tenant.Slug, fileWord(c.Lang, st.Sheet), stamp, format)
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape(own))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	fw, err := NewWriter(format, w, StyleFor(c, t.List))
+	fw, err := NewWriter(format, w, st)
 	if err != nil {
 		rd.Fail(w, r, err)
 		return
