@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,7 +59,7 @@ func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseW
 			var once sync.Once
 			done := func() { once.Do(release) }
 			defer done()
-			gb := &guardedBody{ReadCloser: r.Body, done: done}
+			gb := &guardedBody{ReadCloser: r.Body, done: done, cut: From(r).hangUp}
 			if br.Timeout > 0 && br.Rate > 0 {
 				gb.extend = func(got int64) {
 					// Earned time, never past the cap, and never more than Timeout after these
@@ -72,12 +75,13 @@ func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseW
 	}
 }
 
-// guardedBody calls done when the body has been read to its end, and extend (when the rule has a
-// rate) as bytes arrive.
+// guardedBody calls done when the body has been read to its end, extend (when the rule has a
+// rate) as bytes arrive, and cut (when set) when its deadline cuts it off.
 type guardedBody struct {
 	io.ReadCloser
 	done   func()
 	extend func(got int64)
+	cut    func()
 	got    int64
 }
 
@@ -90,6 +94,12 @@ func (b *guardedBody) Read(p []byte) (int, error) {
 	case err == nil && n > 0 && b.extend != nil:
 		// Not after the end: net/http has cleared the deadline by then, and it must stay clear.
 		b.extend(b.got)
+	case errors.Is(err, os.ErrDeadlineExceeded) && b.cut != nil:
+		// The sender is still sending: without this, net/http closes the connection the moment
+		// the answer is written, the bytes still arriving turn the close into a reset, and the
+		// sender's browser shows a connection error instead of the answer ("the photo did not
+		// fully arrive", with what was typed).
+		b.cut()
 	}
 	return n, err
 }
@@ -147,4 +157,16 @@ func (g *BodyGate) InFlight() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.busy
+}
+
+// closeAfterAnswer returns what makes net/http end w's connection after the answer the way it does
+// for a body over http.MaxBytesReader's limit: the answer, then a FIN, then the socket held open a
+// moment (net/http's reset-avoidance delay) so that the sender reads the answer before its own
+// late bytes can reset the connection. w must be net/http's own writer (Base, the outermost
+// middleware, has it); a MaxBytesReader that overflows on its first byte is the only public way to
+// ask for that close, and it reads nothing from the request.
+func closeAfterAnswer(w http.ResponseWriter) func() {
+	return func() {
+		_, _ = http.MaxBytesReader(w, io.NopCloser(strings.NewReader("x")), 0).Read(make([]byte, 1))
+	}
 }

@@ -37,6 +37,9 @@ type Ctx struct {
 	// absolute links with Origin.
 	BaseURL string
 	once    once // the post's one-time form token (ReadOnce, SpendOnce)
+	// hangUp, set by Base, makes the server end the connection gently after the answer (see
+	// closeAfterAnswer); GuardBodies calls it when it cuts a body off.
+	hangUp func()
 }
 
 // Can reports whether the current user holds permission p in the active tenant.

@@ -117,7 +117,7 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 			start := time.Now()
 			id := make([]byte, 6)
 			_, _ = rand.Read(id)
-			c := &Ctx{ReqID: hex.EncodeToString(id)}
+			c := &Ctx{ReqID: hex.EncodeToString(id), hangUp: closeAfterAnswer(w)}
 			rememberLang(w, r)
 			c.Lang = chooseLang(r, "", "")
 			c.P = i18n.For(c.Lang)
