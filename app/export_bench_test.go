@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -23,21 +22,10 @@ import (
 	"highvibe/schema"
 )
 
-// procKB reads a /proc/<pid>/status field (VmRSS, VmHWM) in KB.
+// procKB reads a /proc/<pid>/status field (VmRSS, VmHWM) in KB, 0 when it cannot.
 func procKB(pid int, field string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), field+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return n
-		}
-	}
-	return 0
+	kb, _ := procStatusKB(pid, field)
+	return kb
 }
 
 // exportBenchData is a data directory with tenant acme (owner "owner") holding n conversations
