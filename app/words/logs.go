@@ -67,6 +67,28 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		if decode(payload, &p) && p.Reason != "" {
 			return Reasons(p.Reason)
 		}
+	case "list_exported": // app/export: which list, in which format, with its search words and filters
+		var p struct {
+			List    string            `json:"list"`
+			Format  string            `json:"format"`
+			Filters map[string]string `json:"filters"`
+		}
+		if decode(payload, &p) && has("export.sheet."+p.List) {
+			out := []i18n.Phrase{i18n.P("export.sheet." + p.List)}
+			if has("export." + p.Format) {
+				out = append(out, i18n.P("export."+p.Format))
+			}
+			if q := strings.TrimSpace(p.Filters["q"]); q != "" {
+				out = append(out, quoted("words.log.export_search", q))
+			}
+			for k := range p.Filters {
+				if k != "q" {
+					out = append(out, i18n.P("words.log.export_filtered"))
+					break
+				}
+			}
+			return out
+		}
 	}
 	switch action {
 	case "sla_breached_response", "sla_breached_resolution": // app/msp: the ticket it is about

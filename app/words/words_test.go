@@ -63,6 +63,11 @@ func TestStoredCodesWorded(t *testing.T) {
 		{"log decision", "tr", say("tr", LogSummary("recommendation_approved", "Fiyat talebi: ? → approved", `{"action_type":"pricing"}`)...),
 			i18n.For("tr").T("approvals.type_pricing")},
 		{"log plain", "en", say("en", LogSummary("login", "signed in", "{}")...), ""},
+		{"log export", "tr", say("tr", LogSummary("list_exported", "conversations · csv · channel=whatsapp · q=parke",
+			`{"list":"conversations","format":"csv","filters":{"channel":"whatsapp","q":"parke"}}`)...),
+			"Konuşmalar · CSV · Arama: «parke» · Listenin o anki süzgeçleriyle"},
+		{"log export plain", "en", say("en", LogSummary("list_exported", "time-entries · xlsx", `{"list":"time-entries","format":"xlsx","filters":{}}`)...),
+			"Timesheet · Excel (XLSX)"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s (%s):\n got %q\nwant %q", c.name, c.lang, c.got, c.want)
