@@ -247,3 +247,19 @@ func TestContactedReadsTheSame(t *testing.T) {
 		}
 	}
 }
+
+// TestHintsNameTheirButtons: a message that tells the reader to press a button on another page
+// names it as that button is labelled, in every language (the dashboard's "press Refresh" pointed
+// at a button that reads "Refresh now").
+func TestHintsNameTheirButtons(t *testing.T) {
+	for _, c := range []struct{ hint, button string }{
+		{"dashboard.no_snapshot", "analytics.refresh"},
+	} {
+		for _, lang := range Langs {
+			p := For(lang)
+			if hint, button := p.T(c.hint), p.T(c.button); !strings.Contains(hint, button) {
+				t.Errorf("%s (%s) %q does not name the button %q", c.hint, lang, hint, button)
+			}
+		}
+	}
+}
