@@ -267,3 +267,13 @@ func TestCLICommandHelp(t *testing.T) {
 		}
 	}
 }
+
+// `highvibe serve -h` names the environment variable the metrics token is read from (the guide's
+// monitoring page sets it there), and never prints the token itself.
+func TestCLIServeHelpKeepsTheMetricsToken(t *testing.T) {
+	t.Setenv("HIGHVIBE_METRICS_TOKEN", "s3cret-metrics-token-4711")
+	_, out, errs := cli(t, t.TempDir(), "", "serve", "-h")
+	if !strings.Contains(out+errs, "env HIGHVIBE_METRICS_TOKEN") || strings.Contains(out+errs, "s3cret-metrics-token-4711") {
+		t.Errorf("serve -h: %s%s", out, errs)
+	}
+}

@@ -498,7 +498,8 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	demo := fs.Bool("demo", false, "create the demo tenant with realistic data if absent")
 	ls := fs.String("litestream", os.Getenv("HIGHVIBE_LITESTREAM"), "litestream.yml (env HIGHVIBE_LITESTREAM; default ./litestream.yml when present)")
 	logFormat := fs.String("log-format", "text", "text or json")
-	metricsToken := fs.String("metrics-token", os.Getenv("HIGHVIBE_METRICS_TOKEN"), "bearer token that opens /metrics to non-loopback clients")
+	// The token's default is read after parsing, so `serve -h` never prints a secret from the environment.
+	metricsToken := fs.String("metrics-token", "", "bearer token that opens /metrics to non-loopback clients (env HIGHVIBE_METRICS_TOKEN)")
 	trusted := fs.String("trusted-proxies", os.Getenv("HIGHVIBE_TRUSTED_PROXIES"),
 		"CIDR[,CIDR] of reverse proxies whose X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto are believed (env HIGHVIBE_TRUSTED_PROXIES; default none)")
 	formTimeout := fs.Duration("form-read-timeout", 15*time.Second, "how long a form or JSON request body may take to arrive (a signed-in upload gets more while its bytes keep arriving, up to 10 minutes)")
@@ -512,6 +513,9 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		"public address of the panel, such as https://panel.example.com, for links in e-mails, push messages, quotes and the widget snippet (env HIGHVIBE_BASE_URL; default: each request's own host)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *metricsToken == "" {
+		*metricsToken = os.Getenv("HIGHVIBE_METRICS_TOKEN")
 	}
 	baseURL, err := web.ParseBaseURL(*baseFlag)
 	if err != nil {
