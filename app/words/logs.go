@@ -67,6 +67,14 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		if decode(payload, &p) && p.Reason != "" {
 			return Reasons(p.Reason)
 		}
+	case "restore": // highvibe restore went back in time: the log's rows it left out
+		var p struct {
+			Newest int64 `json:"restored_newest"`
+			Head   int64 `json:"previous_head_id"`
+		}
+		if decode(payload, &p) && p.Head > p.Newest {
+			return []i18n.Phrase{i18n.P("words.log.restore_gap", p.Newest+1, p.Head)}
+		}
 	case "list_exported": // app/export: which list, in which format, with its search words and filters
 		var p struct {
 			List    string            `json:"list"`

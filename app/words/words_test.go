@@ -66,6 +66,10 @@ func TestStoredCodesWorded(t *testing.T) {
 		{"log export", "tr", say("tr", LogSummary("list_exported", "conversations · csv · channel=whatsapp · q=parke",
 			`{"list":"conversations","format":"csv","filters":{"channel":"whatsapp","q":"parke"}}`)...),
 			"Konuşmalar · CSV · Arama: «parke» · Listenin o anki süzgeçleriyle"},
+		{"log restore", "tr", say("tr", Action("restore")) + " · " + say("tr", LogSummary("restore",
+			"tenant restored from the backup: the restored log ends at row 549; before the restore platform.db recorded row 559 as the newest, so rows 550–559 are not in this file",
+			`{"restored_newest":549,"previous_head_id":559,"previous_head_hash":"ab","timestamp":"2026-12-04T15:56:00Z"}`)...),
+			"Yedekten geri yüklendi · 550–559 numaralı satırlar geri yüklenen dosyada yok: geri yüklenen andan sonra yazılmışlardı."},
 		{"log export plain", "en", say("en", LogSummary("list_exported", "time-entries · xlsx", `{"list":"time-entries","format":"xlsx","filters":{}}`)...),
 			"Timesheet · Excel (XLSX)"},
 	} {
