@@ -75,6 +75,29 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		if decode(payload, &p) && p.Head > p.Newest {
 			return []i18n.Phrase{i18n.P("words.log.restore_gap", p.Newest+1, p.Head)}
 		}
+	case "audit_key_rotated": // highvibe audit rotate-key
+		var p struct {
+			Generation int `json:"generation"`
+		}
+		if decode(payload, &p) && p.Generation > 0 {
+			return []i18n.Phrase{i18n.P("words.log.key_generation", p.Generation)}
+		}
+	case "ad_spend_saved": // app/conversions: which campaign, which month, removed or not
+		var p struct {
+			Campaign string `json:"campaign"`
+			Month    string `json:"month"`
+			Removed  bool   `json:"removed"`
+		}
+		if decode(payload, &p) && p.Campaign != "" {
+			out := []i18n.Phrase{quoted("words.log.ad_spend", p.Campaign)}
+			if p.Month != "" {
+				out = append(out, i18n.P("words.log.ad_spend_month", i18n.Month(p.Month)))
+			}
+			if p.Removed {
+				out = append(out, i18n.P("words.log.ad_spend_removed"))
+			}
+			return out
+		}
 	case "list_exported": // app/export: which list, in which format, with its search words and filters
 		var p struct {
 			List    string            `json:"list"`
