@@ -1,6 +1,7 @@
 package words
 
 import (
+	"strconv"
 	"strings"
 
 	"highvibe/app/i18n"
@@ -66,6 +67,16 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		}
 		if decode(payload, &p) && p.Reason != "" {
 			return Reasons(p.Reason)
+		}
+	case "refresh": // app/analytics: what made the KPI snapshot and its main numbers
+		if m := reKPI.FindStringSubmatch(summary); m != nil {
+			var out []i18n.Phrase
+			if has("words.log.kpi." + m[1]) {
+				out = append(out, i18n.P("words.log.kpi."+m[1]))
+			}
+			paid, _ := strconv.ParseFloat(m[3], 64)
+			return append(out, i18n.P("words.log.kpi.leads", num(m[2])), i18n.P("words.log.kpi.paid", i18n.Money{Amount: paid, Currency: m[4]}),
+				i18n.P("words.log.kpi.recs", num(m[5])))
 		}
 	case "restore": // highvibe restore went back in time: the log's rows it left out
 		var p struct {

@@ -78,6 +78,8 @@ var (
 	reArea   = regexp.MustCompile(`^(\d+(?:[.,]\d+)?) ?m²$`)
 	reCounts = regexp.MustCompile(`^(\d+) inbound, (\d+) outbound$`)
 	reAnswer = regexp.MustCompile(`^(\d+)/(\d+) questions answered$`)
+	// reKPI is the KPI snapshot's stored summary (app/analytics: Refresh).
+	reKPI    = regexp.MustCompile(`^snapshot \d+ built \(([a-z_]+)\): (\d+) leads, paid ([0-9.]+) ([A-Z]{3}), ROI [^,]*, (\d+) new recommendations$`)
 	reScores = regexp.MustCompile(`^urgency (\d+), qualification (\d+), sentiment (\d+); ?(.*)$`)
 	reQual   = regexp.MustCompile(`^quality (\d+): ?(.*)$`)
 	reTrail  = regexp.MustCompile(` \(([+-]?\d+)\)$`)
