@@ -244,11 +244,7 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 		}
 		// A create form's one-time token, spent by the room that creates its record: a form sent
 		// before is answered as the first time, before the handler runs.
-		if a, err := web.ReadOnce(r); err != nil {
-			s.Fail(w, r, err)
-			return
-		} else if a != nil {
-			web.Replay(w, r, a)
+		if s.Render.Replayed(w, r, nil) {
 			return
 		}
 		h(w, r)
@@ -278,11 +274,7 @@ func (s *Server) staffOnly(h http.HandlerFunc) http.HandlerFunc {
 		}
 		// A console form's one-time token, kept in the platform database: a form sent before
 		// is answered as the first time, before the handler runs.
-		if a, err := web.ReadOnceIn(r, s.Platform.DB.Read); err != nil {
-			s.Fail(w, r, err)
-			return
-		} else if a != nil {
-			web.Replay(w, r, a)
+		if s.Render.Replayed(w, r, s.Platform.DB.Read) {
 			return
 		}
 		h(w, r)

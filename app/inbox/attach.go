@@ -49,11 +49,7 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		// A body that stopped arriving cancels the request's context with it; the page is still drawn.
 		r = r.WithContext(context.WithoutCancel(r.Context()))
 	}
-	if a, err := web.ReadOnce(r); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	} else if a != nil {
-		web.Replay(w, r, a)
+	if h.Render.Replayed(w, r, nil) {
 		return
 	}
 	if h.resent(w, r, conv, nil) {

@@ -318,17 +318,6 @@ func sendOnce(r *http.Request, target string) context.Context {
 	})
 }
 
-// sentBefore returns the earlier post of a settings form whose token is spent: err is the
-// platform's AlreadySent, or the token is looked up (sent before, or at the same moment and
-// refused over the name the first took). nil: not sent before.
-func (h *Handler) sentBefore(r *http.Request, err error) *web.AlreadySent {
-	if a := web.AsAlreadySent(err); a != nil {
-		return a
-	}
-	a, _ := web.SentBefore(r.Context(), h.Platform.DB.Read)
-	return a
-}
-
 // keyAgain answers the API-key form sent again as the first post was answered, the settings
 // page, with the notice that the key was already made where its secret was shown.
 func (h *Handler) keyAgain(w http.ResponseWriter, r *http.Request) {
@@ -344,8 +333,7 @@ func (h *Handler) keyAgain(w http.ResponseWriter, r *http.Request) {
 // CreateUser creates a new user with a role in this tenant.
 func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	if a := h.sentBefore(r, nil); a != nil {
-		web.Replay(w, r, a)
+	if web.ReplaySent(w, r, h.Platform.DB.Read, nil) {
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
@@ -367,11 +355,8 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		var err error
 		u, err = h.Platform.CreateUser(sendOnce(r, usersPage), username, password, false)
-		if err != nil {
-			if a := h.sentBefore(r, err); a != nil {
-				web.Replay(w, r, a)
-				return
-			}
+		if err != nil && web.ReplaySent(w, r, h.Platform.DB.Read, err) {
+			return
 		}
 		if fe := web.FieldErrors(r, err); fe != nil {
 			for f, m := range fe {
@@ -483,7 +468,7 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	if h.sentBefore(r, nil) != nil {
+	if web.SentAgain(r, h.Platform.DB.Read, nil) != nil {
 		h.keyAgain(w, r)
 		return
 	}
@@ -502,7 +487,7 @@ func (h *Handler) CreateKey(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		var k *platform.APIKey
 		key, k, err = h.Platform.CreateAPIKey(sendOnce(r, keysPage), c.Tenant.ID, name, scopes)
-		if err != nil && h.sentBefore(r, err) != nil {
+		if err != nil && web.SentAgain(r, h.Platform.DB.Read, err) != nil {
 			h.keyAgain(w, r)
 			return
 		}

@@ -133,8 +133,7 @@ func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 	t, err := h.Svc.CreateTenant(platform.WithOnce(r.Context(), web.SpendOnce), actor(r), in)
 	if fe := web.FieldErrors(r, err); fe != nil {
 		// Two posts of one form at the same moment: the second meets the slug the first took.
-		if a, _ := web.SentBefore(r.Context(), h.Svc.Platform.DB.Read); a != nil {
-			web.Replay(w, r, a)
+		if web.ReplaySent(w, r, h.Svc.Platform.DB.Read, nil) {
 			return
 		}
 		h.list(w, r, http.StatusUnprocessableEntity, map[string]string{"slug": in.Slug, "name": in.Name, "niche": in.Niche, "primary_locale": in.Locale}, fe)

@@ -328,11 +328,7 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 		if r.PostForm == nil {
 			r.PostForm = f
 		}
-		if a, err := web.ReadOnce(r); err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		} else if a != nil {
-			web.Replay(w, r, a)
+		if h.Render.Replayed(w, r, nil) {
 			return
 		}
 		if msg := uploadRefusal(c.P, u); msg != "" {

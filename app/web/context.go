@@ -36,7 +36,7 @@ type Ctx struct {
 	// BaseURL is the server's public address (serve --base-url), "" when none is set; build
 	// absolute links with Origin.
 	BaseURL string
-	once    once // the post's one-time form token (ReadOnce, SpendOnce)
+	once    once // the post's one-time form token (Replayed, SpendOnce)
 	// hangUp, set by Base, makes the server end the connection gently after the answer (see
 	// closeAfterAnswer); GuardBodies calls it when it cuts a body off.
 	hangUp func()

@@ -17,7 +17,7 @@ import (
 
 // A form that creates a record is sent once, however often it is posted. Each such form carries a
 // one-time token made when it is shown (the template function formOnce, a hidden field named
-// OnceField). The panel's middleware reads the token of a post (ReadOnce); the room that creates
+// OnceField). The panel's middleware reads the token of a post (Replayed); the room that creates
 // the record calls SpendOnce inside the transaction that creates it. The first post records the
 // token with where its answer led; a second post of the same form — a double click, a phone that
 // resends after a timeout, the back button and "send again" — rolls its transaction back with
@@ -109,15 +109,12 @@ type once struct {
 	resent *AlreadySent // an htmx form sent before, left to its handler to answer in place
 }
 
-// ReadOnce takes the one-time token of a panel post (parsed by CheckFormText, or by the handler
-// for a multipart form) into the request's Ctx, for SpendOnce, and looks it up: a token spent
-// before is returned as *AlreadySent, for the caller to Replay before the handler runs (a resend
+// readOnce takes the one-time token of a panel post (parsed by CheckFormText, or by the handler
+// for a multipart form) into the request's Ctx, for SpendOnce, and looks it up in q's database
+// (nil: the tenant's; the staff console keeps its forms' in the platform database): a token spent
+// before is returned as *AlreadySent, for Replayed to answer before the handler runs (a resend
 // would otherwise meet checks the first post changed: the slot it booked is taken now).
-func ReadOnce(r *http.Request) (*AlreadySent, error) { return ReadOnceIn(r, nil) }
-
-// ReadOnceIn is ReadOnce for a form whose tokens are kept in q's database rather than the
-// tenant's (the staff console's, in the platform database); nil q is the tenant's.
-func ReadOnceIn(r *http.Request, q *sql.DB) (*AlreadySent, error) {
+func readOnce(r *http.Request, q *sql.DB) (*AlreadySent, error) {
 	c := FromContext(r.Context())
 	if c == nil || r.Method != http.MethodPost {
 		return nil, nil
@@ -151,7 +148,7 @@ func ReadOnceIn(r *http.Request, q *sql.DB) (*AlreadySent, error) {
 	return a, err
 }
 
-// Resent returns the earlier post of this htmx form, whose token ReadOnce found spent, for the
+// Resent returns the earlier post of this htmx form, whose token readOnce found spent, for the
 // handler to answer in place as it answered the first one; nil: the form was not sent before.
 func Resent(r *http.Request) *AlreadySent {
 	if c := FromContext(r.Context()); c != nil {
@@ -239,8 +236,55 @@ func Replay(w http.ResponseWriter, r *http.Request, a *AlreadySent) {
 	Redirect(w, r, SafeNext(a.Target, "/app/"))
 }
 
+// Replayed reads the one-time token of a post (readOnce: kept in q's database, nil the
+// tenant's) and answers a form sent before as its first post was answered (Replay), or fails the
+// request when the token cannot be looked up. true: the post is answered, and the handler stops.
+func (rd *Renderer) Replayed(w http.ResponseWriter, r *http.Request, q *sql.DB) bool {
+	a, err := readOnce(r, q)
+	if err != nil {
+		rd.Fail(w, r, err)
+		return true
+	}
+	if a != nil {
+		Replay(w, r, a)
+		return true
+	}
+	return false
+}
+
+// SentAgain returns the earlier post of a form whose token is spent, for a form whose room keeps
+// its tokens in q's database (nil: the tenant's) and has answered this post with err: SpendOnce's
+// AlreadySent, or the token is looked up (sent before, or at the same moment and refused over
+// what the first took, the name or the slug). nil: not sent before (a look-up that fails is as
+// not sent: the room's own answer stands).
+func SentAgain(r *http.Request, q *sql.DB, err error) *AlreadySent {
+	if a := AsAlreadySent(err); a != nil {
+		return a
+	}
+	if q == nil {
+		c := FromContext(r.Context())
+		if c == nil || c.DB == nil {
+			return nil
+		}
+		q = c.DB.Read
+	}
+	a, _ := SentBefore(r.Context(), q)
+	return a
+}
+
+// ReplaySent answers a post of a form sent before (SentAgain) as its first post was answered.
+// true: answered, and the handler stops.
+func ReplaySent(w http.ResponseWriter, r *http.Request, q *sql.DB, err error) bool {
+	a := SentAgain(r, q, err)
+	if a == nil {
+		return false
+	}
+	Replay(w, r, a)
+	return true
+}
+
 // replayedRefusal answers a refusal (422, 409) of a form whose token was spent meanwhile as the
-// resend it is: two posts of one form at the same moment both pass ReadOnce's look-up, the first
+// resend it is: two posts of one form at the same moment both pass readOnce's look-up, the first
 // creates, and the second would otherwise be refused by what the first changed (the slot it
 // booked is taken, the name it used exists) instead of leading to the first record.
 func replayedRefusal(w http.ResponseWriter, r *http.Request, status int) bool {
@@ -251,12 +295,7 @@ func replayedRefusal(w http.ResponseWriter, r *http.Request, status int) bool {
 	if c == nil || c.once.token == "" || c.once.spent || c.DB == nil {
 		return false
 	}
-	a, err := SentBefore(r.Context(), c.DB.Read)
-	if err != nil || a == nil {
-		return false
-	}
-	Replay(w, r, a)
-	return true
+	return ReplaySent(w, r, nil, nil)
 }
 
 // PruneOnce deletes the tokens older than OnceKeep at now (the retention job calls it daily).
