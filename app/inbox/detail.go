@@ -104,6 +104,33 @@ func postedForm(path string) string {
 	return "composer"
 }
 
+// At names where the conversation page says a refused field's message, so that it is said once,
+// where the form that posted it is, as its htmx answer says it: "field" under the field itself
+// (the attach form's file, the template form's purpose and parameters while that form is on the
+// page), "composer" in the composer's status line (what the composer refused, and a template
+// refused while its form is not shown), else "banner", the page's banner on top (the side
+// controls, posted without script).
+func (d *detailData) At(field string) string {
+	switch {
+	case field == "file":
+		return "field"
+	case field == "purpose" || templateParam(field):
+		if d.Window != nil && d.Window.Closed && len(d.Window.Templates) > 0 {
+			return "field"
+		}
+		return "composer"
+	case field == "body" || field == "direction" || field == "send_at":
+		return "composer"
+	}
+	return "banner"
+}
+
+// templateParam reports whether field is one of the template form's parameters (p1…p5).
+func templateParam(field string) bool {
+	n, err := strconv.Atoi(strings.TrimPrefix(field, "p"))
+	return strings.HasPrefix(field, "p") && err == nil && n >= 1 && n <= TemplateParams
+}
+
 // NoteHTML is an internal note's text with its mentions shown as the members' names.
 func (d *detailData) NoteHTML(m *Message) template.HTML {
 	return mentionHTML(m.Body, d.Mentions[m.ID], d.memberList)
