@@ -44,6 +44,9 @@ func TestConversationComposerRefusalSaidOnce(t *testing.T) {
 			if n := strings.Count(d.Find("main").Text(), c.want); n != 1 {
 				t.Errorf("%s, %s: the page says %q %d times, want once (at the composer)", lang, c.name, c.want, n)
 			}
+			if got := d.Find(`#send_at`).AttrOr("value", ""); got != c.form.Get("send_at") {
+				t.Errorf("%s, %s: the refused composer's time is %q, typed %q", lang, c.name, got, c.form.Get("send_at"))
+			}
 			h := composerPost(e, op, page+"?lang="+lang, c.form, true)
 			if h.StatusCode != http.StatusUnprocessableEntity || h.Header.Get("HX-Retarget") != "#composer-status" {
 				t.Errorf("%s, %s: htmx answered %d into %q, want 422 into the composer's status line", lang, c.name, h.StatusCode, h.Header.Get("HX-Retarget"))
