@@ -5,15 +5,13 @@
  *   [data-inbox-list]      keyboard over rows [data-row-href]; search is #q
  *   [data-confirm="text"]  confirm() before a form submits / a button acts
  *   [data-copy="#sel"]     copies the target's text
- *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
- *                          inserts option[data-text], {{name}} filled in
  *   [data-autosubmit]      submits its form on change
  *   details[data-open-wide] opened on screens 56rem and wider (folded on phones)
  *   input[data-select-all="<form id>"] checks or clears every input[data-pick] of that form
  *   button[data-ask-reason] (Reject on a queue card): the first press adds a reason field to
  *                          its form and turns into its confirming label (data-confirm-label);
  *                          the second press decides, with the reason
- *   (inbox panes, composer, shortcuts: see chat.js)
+ *   (inbox panes, composer and its templates, shortcuts: see chat.js)
  * Charts: see charts.js. Load with `defer`, after htmx.
  */
 (function () {
@@ -174,30 +172,6 @@
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text.trim()).then(done, selectIt);
     else selectIt();
-  });
-
-  // ---- insert template
-  // {{name}} becomes vars.name; unknown variables stay visible to be noticed.
-  const fillVars = (text, vars) => text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (all, key) =>
-    (Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== null ? String(vars[key]) : all));
-
-  on('change', (e) => {
-    const sel = e.target;
-    if (!sel.matches('select[data-insert-template]')) return;
-    const opt = sel.options[sel.selectedIndex];
-    const target = sel.hasAttribute('data-target') && document.querySelector(sel.getAttribute('data-target'));
-    if (!opt || !opt.hasAttribute('data-text') || !target) return;
-    let vars = {};
-    try { vars = JSON.parse(sel.getAttribute('data-vars') || '{}') || {}; } catch (_) { /* keep {} */ }
-    const text = fillVars(opt.getAttribute('data-text'), vars);
-    // Insert at the cursor (replacing a selection).
-    const start = target.selectionStart != null ? target.selectionStart : target.value.length;
-    const end = target.selectionEnd != null ? target.selectionEnd : start;
-    target.value = target.value.slice(0, start) + text + target.value.slice(end);
-    target.focus();
-    target.selectionStart = target.selectionEnd = start + text.length;
-    fire(target, 'input');
-    sel.selectedIndex = 0; // back to the placeholder option
   });
 
   // ---- approval queue: select the page, reason on demand

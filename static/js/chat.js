@@ -9,6 +9,8 @@
  *                          switches reply / internal note (yellow)
  *   [data-swap-errors]     htmx swaps its 422 answers (inline validation)
  *   [data-timeline]        kept scrolled to the newest message
+ *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
+ *                          inserts option[data-text] there, {{name}} filled in
  *   [data-shortcuts-open], ?  opens dialog#shortcuts; r focuses the reply box
  *   [data-once="key"]      shown on the first visit only (localStorage)
  *   [sse-connect]          gets data-live="open" once its event stream is open
@@ -154,4 +156,28 @@
   const ready = () => { once(document); toBottom(document); };
   if (document.readyState === 'loading') on('DOMContentLoaded', ready);
   else ready();
+
+  // ---- insert template
+  // {{name}} becomes vars.name; unknown variables stay visible to be noticed.
+  const fillVars = (text, vars) => text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (all, key) =>
+    (Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== null ? String(vars[key]) : all));
+
+  on('change', (e) => {
+    const sel = e.target;
+    if (!sel.matches('select[data-insert-template]')) return;
+    const opt = sel.options[sel.selectedIndex];
+    const target = sel.hasAttribute('data-target') && document.querySelector(sel.getAttribute('data-target'));
+    if (!opt || !opt.hasAttribute('data-text') || !target) return;
+    let vars = {};
+    try { vars = JSON.parse(sel.getAttribute('data-vars') || '{}') || {}; } catch (_) { /* keep {} */ }
+    const text = fillVars(opt.getAttribute('data-text'), vars);
+    // Insert at the cursor (replacing a selection).
+    const start = target.selectionStart != null ? target.selectionStart : target.value.length;
+    const end = target.selectionEnd != null ? target.selectionEnd : start;
+    target.value = target.value.slice(0, start) + text + target.value.slice(end);
+    target.focus();
+    target.selectionStart = target.selectionEnd = start + text.length;
+    target.dispatchEvent(new Event('input', { bubbles: true }));
+    sel.selectedIndex = 0; // back to the placeholder option
+  });
 })();
