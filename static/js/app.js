@@ -6,6 +6,7 @@
  *   [data-confirm="text"]  confirm() before a form submits / a button acts
  *   [data-copy="#sel"]     copies the target's text
  *   [data-autosubmit]      submits its form on change
+ *   main > .flashes        moved to the top of the section the page lands on (#users)
  *   details[data-open-wide] opened on screens 56rem and wider (folded on phones)
  *   input[data-select-all="<form id>"] checks or clears every input[data-pick] of that form
  *   button[data-ask-reason] (Reject on a queue card): the first press adds a reason field to
@@ -46,6 +47,18 @@
   };
   ready(revealError);
   on('htmx:load', (e) => { if (e.target.id === 'main') setTimeout(revealError, 0); }); // a boosted page, once htmx scrolled it up
+
+  // ---- a page that lands on a section (a settings form leads back to its own, #users): the
+  // banner is said at that section's top, under its heading, where the page is scrolled to; above
+  // the page it was out of view (on a phone "Saved." or a refusal went unseen). No script: on top.
+  ready(() => {
+    const b = document.querySelector('main > .flashes');
+    const s = b && document.getElementById(location.hash.slice(1));
+    if (!s || !s.matches('main section')) return;
+    const h = s.firstElementChild;
+    if (h && /^H[1-6]$/.test(h.tagName)) h.after(b); else s.prepend(b);
+    s.scrollIntoView();
+  });
 
   // ---- nav toggle
   on('click', (e) => {
