@@ -278,8 +278,8 @@ func ReindexLead(ctx context.Context, tx *sql.Tx, leadID int64) error {
 
 // parseSearch turns what a person typed into folded search words; prefix reports that the last
 // word may be the start of a longer one (it is, unless the query is empty). A query that is mostly
-// a phone number becomes one digit word, with a leading trunk "0" or country code "90" removed so
-// it meets the indexed national-number suffix.
+// a phone number becomes one digit word, with a leading trunk "0" or the international "00"
+// removed so that it meets the indexed national-number suffix, also while only its start is typed.
 func parseSearch(q string) (words []string, prefix bool) {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -292,10 +292,12 @@ func parseSearch(q string) (words []string, prefix bool) {
 			if n := NormalizePhone(q); n != "" {
 				d = n[1:]
 			}
-		case len(d) == 11 && d[0] == '0':
-			d = d[1:]
 		case strings.HasPrefix(d, "00"):
 			d = d[2:]
+		case d[0] == '0' && len(d) <= 11:
+			// The trunk "0" of a national number ("0532 111", typed as it is said), whole or
+			// begun: the index holds the number without it.
+			d = d[1:]
 		}
 		return []string{d}, true
 	}

@@ -88,6 +88,8 @@ func TestSearchPrefixWords(t *testing.T) {
 	}{
 		{"zimp", 2}, {"ZIMPARA", 2}, {"zımparal", 1}, {"zimpara cila", 1}, {"cila zimp", 1},
 		{"mer", 1}, {"merdivenler", 0}, {"zzq", 0}, {"gulsen", 1}, {"532 111", 1},
+		// A phone as it is said in Turkey, with its trunk 0, found while it is still being typed.
+		{"0532 111", 1}, {"0 (532) 11", 1}, {"0532 111 22 33", 1}, {"0090 532 111", 1}, {"0533 111", 0},
 	}
 	for _, tc := range tests {
 		rows, _, err := List(ctx, db.Read, Filter{Q: tc.q})
