@@ -102,6 +102,27 @@ func analyze(in Input, d *Decision) Result {
 	qf := qualify(p, t, s, in.Text, g, func(v string) { add("qualification", v) })
 	covered, area, named := qf.covered, qf.area, qf.named
 	urg := g.urgency(area, qf.areaText, func(v string) { add("urgency", v) })
+	// What the customer told in earlier messages is not asked again ("how many m²?" after "about
+	// 1200 m²"), and an area or products named there price a later price question. Scores and
+	// urgency stay the latest message's.
+	for i := len(in.History) - 1; i >= 0; i-- {
+		h := in.History[i]
+		ht := newText(h)
+		e := qualify(p, ht, lowerTR(h), h, readSignals(ht), func(string) {})
+		for k := range e.covered {
+			covered[k] = true
+		}
+		if area == 0 {
+			area = e.area
+		}
+		if len(named) == 0 && len(e.named) > 0 {
+			named = e.named
+			if qf.thickness == "" {
+				qf.thickness = e.thickness
+			}
+		}
+		qf.diagonal = qf.diagonal || e.diagonal
+	}
 
 	sent := sentiment(t, in.Text, g, func(v string) { add("sentiment", v) })
 	sensitive := t.first(p.Sensitive)

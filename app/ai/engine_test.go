@@ -177,3 +177,29 @@ func TestScoreReview(t *testing.T) {
 		t.Errorf("empty conversation scored %d", rs.Quality)
 	}
 }
+
+// TestReplyAsksNothingTheCustomerSaidBefore: the reply's clarifying questions leave out what the
+// customer's earlier messages already told (the area, the stone, the place), and a price question
+// after them is priced with the area and stone named before.
+func TestReplyAsksNothingTheCustomerSaidBefore(t *testing.T) {
+	in := Input{Niche: "parke_tas", Text: "İşçilikte biraz indirim olur mu? Fiyat ne olur?",
+		History:  []string{"İyi günler, Sarıyer'de site yolu yaptıracağız, yaklaşık 1200 m². 8 cm kilit parke düşünüyoruz."},
+		Products: []Product{{SKU: "KP-8", Name: "Kilit parke 8 cm", Category: "kilit parke", Unit: "m2", Currency: "TRY", UnitPrice: 300}}}
+	for _, r := range []Result{Analyze(in), Analyze3(in)} {
+		reply := r.Reply + r.Withheld
+		for _, asked := range []string{"kaç m²", "Hangi taşı"} {
+			if strings.Contains(reply, asked) {
+				t.Errorf("the reply asks again what the customer told before (%q): %q", asked, reply)
+			}
+		}
+		var priced bool
+		for _, rec := range r.Recommendations {
+			if rec.ActionType == "pricing" {
+				priced = rec.Words.Case == "estimate" && rec.Words.Area == 1200
+			}
+		}
+		if !priced {
+			t.Errorf("the price question is not priced with the 1200 m² of kilit parke named before: %+v", r.Recommendations)
+		}
+	}
+}
