@@ -2,6 +2,7 @@ package approvals
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,10 +27,14 @@ type Handler struct {
 }
 
 type pageData struct {
-	Queue     *Queue
-	Filter    QueueFilter
-	Query     string // the filter as a query string, without the cursor (links and the bulk form keep it)
-	First     bool   // this is the first page
+	Queue  *Queue
+	Filter QueueFilter
+	// Query is the filter as a query string, without the cursor (links and the bulk form keep
+	// it). It is a template.URL so that a link's query keeps its "=" and "&" (as a string,
+	// html/template escapes it into one value and the next page lost the filter); it is made by
+	// url.Values.Encode from the filter's known values only.
+	Query     template.URL
+	First     bool // this is the first page
 	Handoffs  []inbox.HandoffItem
 	HandoffN  int // all conversations waiting for a person (the inbox's handoff filter lists them)
 	Decided   []*Recommendation
@@ -77,7 +82,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
 	f := filterFrom(r)
-	d := &pageData{Filter: f, Query: f.query(), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
+	d := &pageData{Filter: f, Query: template.URL(f.query()), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
 		Kinds: ActionTypes, Prios: Priorities, Ages: Ages}
 	var err error
 	if d.Queue, err = OpenQueue(ctx, c.DB, f); err != nil {

@@ -256,3 +256,44 @@ func TestLanguagePickerNamesTheLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestQueuePagesKeepTheFilter: the next and first page links of a filtered queue keep the filter
+// (they lost it: the filter's "kind=pricing" was written into the link as "kind%3dpricing", and
+// the second page showed every kind again).
+func TestQueuePagesKeepTheFilter(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	op := e.User("acme", "olga", "operator")
+	seedQueue(t, e.DB("acme"), 60, 3)
+	var want int
+	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM decision_recommendations WHERE action_type = 'pricing'`).Scan(&want)
+	path, pages, seen := "/app/approvals/?kind=pricing", 0, 0
+	for path != "" {
+		if pages++; pages > 10 {
+			t.Fatal("paging does not end")
+		}
+		doc := op.Get(path).Doc(t)
+		if got := doc.Find("[data-queue-summary]").Text(); !strings.Contains(got, fmt.Sprint(want)) {
+			t.Errorf("page %d (%s): summary %q, want %d", pages, path, got, want)
+		}
+		if got, _ := doc.Find("select[name=kind] option[selected]").Attr("value"); got != "pricing" {
+			t.Errorf("page %d (%s): kind filter shows %q", pages, path, got)
+		}
+		doc.Find("[data-rec-id]").Each(func(_ int, s *goquery.Selection) {
+			seen++
+			if txt := s.Find(".rec-head").Text(); !strings.Contains(txt, "pricing") {
+				t.Errorf("page %d (%s): a row that is not a pricing one: %q", pages, path, strings.Join(strings.Fields(txt), " "))
+			}
+		})
+		if pages > 1 {
+			first, _ := doc.Find("[data-first-page]").Attr("href")
+			if first != "/app/approvals/?kind=pricing" {
+				t.Errorf("page %d: first page link %q", pages, first)
+			}
+		}
+		path, _ = doc.Find("[data-next-page]").Attr("href")
+	}
+	if pages < 2 || seen != want {
+		t.Errorf("%d pages, %d pricing recommendations seen, want more than one page and %d", pages, seen, want)
+	}
+}
