@@ -92,7 +92,7 @@ func newQuote(t *testing.T, c *apptest.Client, conv int64, extra url.Values) int
 // lines is an editor form: 120 m² of the catalog granite at its catalog price, labour, and an
 // 8 % allowance for diagonal laying.
 func lines(productID string) url.Values {
-	return url.Values{"language": {"tr"}, "customer_name": {"Deniz Yılmaz"}, "valid_until": {"2026-12-31"},
+	return url.Values{"language": {"tr"}, "customer_name": {"Deniz Yılmaz"}, "valid_until": {"2099-12-31"}, // far ahead: a quote valid until a day gone is not submitted
 		"payment_snippet": {"1"}, "warranty_snippet": {"2"}, "note": {""},
 		"kind":       {"product", "labour", "allowance", "product"},
 		"product_id": {productID, "", "", ""},
@@ -357,7 +357,7 @@ func TestQuotePDFText(t *testing.T) {
 	for _, want := range []string{"Teklif", "TKL-", "Sayın: Deniz Yılmaz", "Granit küp taş 3 cm", "120 m² 1.250,50 ₺", "%20 150.060,00 ₺",
 		"Döşeme işçiliği", "Fire payı — Çapraz döşeme kesim firesi", "%8", "12.004,80 ₺", "Ara toplam 183.664,80 ₺", "KDV 36.732,96 ₺",
 		"Genel toplam 220.397,76 ₺", "Ödeme koşulları", "Sipariş onayında %30 peşin, kalan teslimde.", "Garanti", "Döşeme işçiliğine 2 yıl garanti.",
-		"31.12.2026 tarihine kadar geçerlidir"} {
+		"31.12.2099 tarihine kadar geçerlidir"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("Turkish PDF text lacks %q\n%s", want, txt)
 		}

@@ -212,6 +212,16 @@ func submitTx(ctx context.Context, tx *sql.Tx, q *Quote, a Actor, money func(int
 	if q.Status == "pending" && q.RecommendationID != 0 {
 		return nil
 	}
+	// A quote valid only until a day already gone would reach the customer expired: the date
+	// field says so (today, in the business's time zone, still counts).
+	loc, err := hoursdb.Zone(ctx, tx)
+	if err != nil {
+		return err
+	}
+	today := time.Now().In(loc)
+	if q.ValidUntil < time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC).UnixMilli() {
+		return fault.InvalidField("valid_until", "quotes.err.date_past")
+	}
 	total := money(q.Totals.Grand, q.Currency)
 	conf := 1.0
 	if q.DraftedBy == "assistant" {
