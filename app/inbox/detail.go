@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -737,7 +738,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	if in.Phone != "" && NormalizePhone(in.Phone) == "" {
 		errs.Add("phone", c.T("validation.phone"))
 	}
-	if in.Email != "" && (len(in.Email) > 254 || !strings.Contains(in.Email, "@") || strings.ContainsAny(in.Email, " <>")) {
+	if a, err := mail.ParseAddress(in.Email); in.Email != "" && (err != nil || a.Address != in.Email || len(in.Email) > 254) { // as the customer records check it: "x@" is no address
 		errs.Add("email", c.T("validation.email"))
 	}
 	if in.Name == "" && in.Phone == "" && in.Email == "" {

@@ -87,3 +87,32 @@ func TestLogACallRefusedKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("logged as %s / %s", channel, source)
 	}
 }
+
+// TestLogACallRefusesAnAddressThatIsNone: an e-mail address the customer records would refuse
+// ("x@", "@", "ali@", "a@b@c") is refused at its field when a call is logged, with the typed
+// address kept, instead of becoming the new lead's e-mail; a real one is stored.
+func TestLogACallRefusesAnAddressThatIsNone(t *testing.T) {
+	e := newEnv(t)
+	c := e.User("acme", "olga", "operator")
+	for _, addr := range []string{"x@", "@", "ali@", "a@b@c", "Ali <ali@example.com>"} {
+		r := c.Post("/app/inbox/new/?lang=tr", url.Values{"name": {"Ayşe Kaya"}, "email": {addr}, "channel": {"email"}, "body": {"Fiyat"}})
+		if r.StatusCode != 422 {
+			t.Errorf("%q: answered %d, want 422", addr, r.StatusCode)
+			continue
+		}
+		f := r.Doc(t).Find(`form[action="/app/inbox/new/"]`)
+		if got := f.Find("#new-email-error").Text(); !strings.Contains(got, "e-posta") {
+			t.Errorf("%q: e-mail error %q", addr, got)
+		}
+		if v, _ := f.Find("#new-email").Attr("value"); v != addr {
+			t.Errorf("%q: the field shows %q", addr, v)
+		}
+	}
+	var n int
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM leads`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d leads stored by refused forms (%v)", n, err)
+	}
+	if r := c.Post("/app/inbox/new/", url.Values{"name": {"Ayşe Kaya"}, "email": {"ayse@example.com"}, "channel": {"email"}, "body": {"Fiyat"}}); r.StatusCode != 303 {
+		t.Fatalf("a real address: %d", r.StatusCode)
+	}
+}
