@@ -198,3 +198,42 @@ func TestQueueHandoffsShowTheNewest(t *testing.T) {
 		t.Errorf("%d conversations waiting, want 7", waiting)
 	}
 }
+
+// TestApproveEmptiedDraftIsRefused: a draft emptied in the queue and approved is refused with a
+// message in the person's language, and nothing is decided (it was approved with the assistant's
+// draft, the words just deleted ready to be sent). The box is required on the page, Reject is not
+// held by it, and a rejection with the box emptied still rejects.
+func TestApproveEmptiedDraftIsRefused(t *testing.T) {
+	f := setup(t)
+	op := f.e.User("acme", "olga", "operator")
+	id := f.rec(t, "pricing", "120 m² için yaklaşık 150.000 TRY")
+	path := fmt.Sprintf("/app/approvals/%d/", id)
+	doc := op.Get("/app/approvals/?lang=tr").Doc(t)
+	card := doc.Find(fmt.Sprintf("#rec-%d", id))
+	if _, ok := card.Find("textarea[name=draft]").Attr("required"); !ok {
+		t.Error("the draft box is not required")
+	}
+	if _, ok := card.Find("[data-reject]").Attr("formnovalidate"); !ok {
+		t.Error("Reject is held by the required draft box")
+	}
+	for _, draft := range []string{"", "  \n "} {
+		r := op.Post(path+"approve?lang=tr", url.Values{"draft": {draft}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("draft %q approved: %d, want 422", draft, r.StatusCode)
+		}
+		if !strings.Contains(r.Body, "Gönderilecek yanıtı yazın") {
+			t.Errorf("draft %q: the answer does not say why: %.300s", draft, r.Body)
+		}
+	}
+	var text string
+	_ = f.e.DB("acme").Read.QueryRow(`SELECT draft_reply FROM decision_recommendations WHERE id = ?`, id).Scan(&text)
+	if st, _, _ := f.status(t, id); st != "pending" || text != "120 m² için yaklaşık 150.000 TRY" {
+		t.Errorf("after refused approvals: %s, draft %q", st, text)
+	}
+	if r := op.Post(path+"reject", url.Values{"draft": {""}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("reject with the box emptied: %d", r.StatusCode)
+	}
+	if st, _, _ := f.status(t, id); st != "rejected" {
+		t.Errorf("after reject: %s", st)
+	}
+}

@@ -88,6 +88,11 @@ func (d Decision) validate() error {
 	if d.Draft != nil && d.Verb == "approve" && len([]rune(*d.Draft)) > 4000 {
 		f.Add("draft", "approvals.draft_too_long")
 	}
+	// A draft emptied and approved was approved as the assistant wrote it, the words the person
+	// had just deleted ready behind "Send draft to customer".
+	if d.Draft != nil && d.Verb == "approve" && strings.TrimSpace(*d.Draft) == "" {
+		f.Add("draft", "approvals.draft_empty")
+	}
 	return f.Err()
 }
 
