@@ -68,6 +68,7 @@ func TestLeadsListFilters(t *testing.T) {
 		{"?min=1000&max=10000", []string{id(a)}},
 		{"?max=0", []string{id(c)}},
 		{"?q=" + url.QueryEscape("0532 999"), []string{id(b)}},
+		{"?q=" + url.QueryEscape("٠٥٣٢ ٩٩٩"), []string{id(b)}}, // typed on an Arabic keyboard
 		{"?q=" + url.QueryEscape("Öztürk"), []string{id(c)}},
 		// Turkish letters in any case, or typed without them.
 		{"?q=" + url.QueryEscape("öztürk"), []string{id(c)}},

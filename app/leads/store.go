@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
@@ -174,7 +175,7 @@ func (f Filter) where() (string, []any) {
 
 func digits(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range i18n.ASCIIDigits(s) { // a phone typed on an Arabic keyboard is the same number
 		if r >= '0' && r <= '9' {
 			b.WriteRune(r)
 		}
