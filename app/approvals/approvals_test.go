@@ -225,6 +225,19 @@ func TestApproveEmptiedDraftIsRefused(t *testing.T) {
 			t.Errorf("draft %q: the answer does not say why: %.300s", draft, r.Body)
 		}
 	}
+	// From the queue's card (htmx), the card comes back with the message at the box and the box
+	// as typed, where the person pressed the button.
+	req, _ := http.NewRequest("POST", f.e.URL+path+"approve?lang=tr", strings.NewReader(url.Values{"draft": {"  \n "}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	r := op.Do(req)
+	cardDoc := r.Doc(t)
+	if got := cardDoc.Find(fmt.Sprintf("#rec-%d .field-error", id)).Text(); r.StatusCode != http.StatusOK || !strings.Contains(got, "Gönderilecek yanıtı yazın") {
+		t.Errorf("htmx card answer %d, message at the box %q: %.300s", r.StatusCode, got, r.Body)
+	}
+	if got := cardDoc.Find("textarea[name=draft]").Text(); got != "  \n " {
+		t.Errorf("the box came back as %q, not as typed", got)
+	}
 	var text string
 	_ = f.e.DB("acme").Read.QueryRow(`SELECT draft_reply FROM decision_recommendations WHERE id = ?`, id).Scan(&text)
 	if st, _, _ := f.status(t, id); st != "pending" || text != "120 m² için yaklaşık 150.000 TRY" {

@@ -116,6 +116,10 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 type recView struct {
 	Rec       *Recommendation
 	CanDecide bool
+	// A refused decision on a queue card: the messages by field (draft, reason) and the draft as
+	// typed, shown in the card where the person pressed the button.
+	Errors map[string]string
+	Typed  *string
 }
 
 // Item is the card of one recommendation of the page.
@@ -244,6 +248,21 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		web.FlashKey(w, r, true, "form.already_sent")
 		web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(rec.ConversationID, 10)+"/")
 		return
+	}
+	if errs := web.FieldErrors(r, err); errs != nil && web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
+		// A card in the queue: the message goes beside its field in the card, with the draft as
+		// typed (above the page, a phone showed it out of view and the button seemed to do nothing).
+		c := web.From(r)
+		if id, ok := pathID(r); ok {
+			if cur, gerr := ByID(r.Context(), c.DB.Read, id); gerr == nil && cur.Open() {
+				v := &recView{Rec: cur, CanDecide: c.Can(auth.DecideRecommendations), Errors: errs}
+				if d, ok := r.PostForm["draft"]; ok && len(d) > 0 {
+					v.Typed = &d[0]
+				}
+				h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "rec-card", &web.Page{Data: v})
+				return
+			}
+		}
 	}
 	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
 		c := web.From(r)
