@@ -71,7 +71,14 @@
     return e;
   }
 
-  var host = el("div");
+  // The host element is the only part of the widget the page's CSS can reach. Its own tag name
+  // (no page rule for div, section … matches it) and an inline "all: initial !important" (which
+  // beats even the page's !important rules for *, body > * …) keep the page from restyling it,
+  // from moving its fixed-position panel (a transform or filter on it would) and from passing
+  // its letter-spacing, capitals or line height down into the shadow root. It hangs from <html>,
+  // after <body>, so that body > *:last-child and the like still mean the page's own elements.
+  var host = document.createElement("highvibe-chat");
+  host.style.setProperty("all", "initial", "important");
   host.setAttribute("data-highvibe-widget", slug);
   var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
   var style = el("style");
@@ -277,6 +284,7 @@
     cfg = r.data;
     lang = cfg.lang || lang;
     host.setAttribute("dir", cfg.dir || "ltr");
+    host.style.setProperty("direction", cfg.dir || "ltr", "important"); // a page's * {direction} too
     panel.setAttribute("aria-label", label("title", "Chat"));
     launch.textContent = label("open", "Chat with us");
     head.textContent = cfg.name || label("title", "Chat");
@@ -304,7 +312,7 @@
       form.hidden = true;
       log.appendChild(el("div", "m out", label("unavailable", "Chat is unavailable.")));
     }
-    (document.body || document.documentElement).appendChild(host);
+    document.documentElement.appendChild(host);
     if (token) { startPolling(); }
   }).catch(function () {});
 })();
