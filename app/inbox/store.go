@@ -152,6 +152,29 @@ func Messages(ctx context.Context, q Querier, conversationID, afterID int64, lim
 	return out, rows.Err()
 }
 
+// ReleasedSince lists the scheduled outbound messages of a conversation that went out after the
+// message afterID was written while their ids are not above it: a reply scheduled before the
+// customer wrote again keeps the id of its scheduling, so a reader that asks only for ids after
+// the last one it saw would never be shown it.
+func ReleasedSince(ctx context.Context, q Querier, conversationID, afterID int64) ([]*Message, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+msgCols+` FROM messages WHERE conversation_id = ? AND id <= ? AND direction = 'outbound'
+		AND scheduled_at IS NOT NULL AND created_at >= coalesce((SELECT created_at FROM messages WHERE id = ?), 0) ORDER BY id`,
+		conversationID, afterID, afterID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: listing released messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		m, err := scanMsg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: listing released messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // Lead is the part of a leads row the inbox shows.
 type Lead struct {
 	ID         int64

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -415,8 +416,11 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 }
 
 // thread lists the visitor-visible messages of the thread after an id: inbound and sent outbound
-// messages, never system notes or replies still scheduled for later. A person's reply is signed
-// with the business's name, never with the operator's login.
+// messages, never system notes or replies still scheduled for later. A reply that was scheduled
+// before the visitor's last message and has gone out since is listed too, though its id is lower
+// (the widget shows each id once), and every conversation's messages come in the order they were
+// sent, so a scheduled reply follows what it answers. A person's reply is signed with the
+// business's name, never with the operator's login.
 func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string, after int64, business string) ([]Message, error) {
 	ids, err := conversationsFor(ctx, db, key)
 	if err != nil {
@@ -429,6 +433,14 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string,
 		if err != nil {
 			return nil, err
 		}
+		if after > 0 {
+			released, err := inbox.ReleasedSince(ctx, db.Read, id, after)
+			if err != nil {
+				return nil, err
+			}
+			ms = append(released, ms...)
+		}
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].CreatedAt < ms[j].CreatedAt })
 		var files map[int64][]File
 		if len(ms) > 0 {
 			if files, err = h.files(ctx, db, slug, id); err != nil {
