@@ -19,5 +19,6 @@ func Funcs() template.FuncMap {
 		"eventWords":   Event,
 		"reasonWords":  Reasons,
 		"langWord":     Language,
+		"bodyWords":    Body,
 	}
 }

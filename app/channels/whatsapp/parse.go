@@ -89,6 +89,17 @@ type rawMessage struct {
 		MessageID string `json:"message_id"`
 		Emoji     string `json:"emoji"`
 	} `json:"reaction"`
+	// Contacts are the contact cards a customer shared (a foreman's number, a neighbour's).
+	Contacts []struct {
+		Name struct {
+			FormattedName string `json:"formatted_name"`
+			FirstName     string `json:"first_name"`
+			LastName      string `json:"last_name"`
+		} `json:"name"`
+		Phones []struct {
+			Phone string `json:"phone"`
+		} `json:"phones"`
+	} `json:"contacts"`
 	Errors []apiError `json:"errors"`
 }
 
@@ -113,7 +124,7 @@ type Message struct {
 	From          string    `json:"from"`            // sender wa_id (digits)
 	Name          string    `json:"name,omitempty"`  // sender profile name when the body named it
 	ID            string    `json:"id"`              // wamid: the idempotency key
-	Kind          string    `json:"kind"`            // text image document audio video sticker location interactive button unsupported ...
+	Kind          string    `json:"kind"`            // text image document audio video sticker location contact interactive button unsupported ...
 	Body          string    `json:"body"`            // readable text (never empty)
 	MediaID       string    `json:"media,omitempty"` // for media messages: the id to download later
 	MimeType      string    `json:"mime,omitempty"`  // the type WhatsApp declared for it (never trusted for serving)
@@ -278,6 +289,30 @@ func readable(m *rawMessage) (kind, body string, md *mediaObj) {
 			}
 			return "interactive", r.Title, nil
 		}
+	case m.Type == "contacts" && len(m.Contacts) > 0:
+		// "[contact] Mehmet Usta +90 532 111 22 33; Ayşe +90 …", as Telegram's contact reads.
+		var cards []string
+		for _, c := range m.Contacts {
+			name := strings.TrimSpace(c.Name.FormattedName)
+			if name == "" {
+				name = strings.TrimSpace(c.Name.FirstName + " " + c.Name.LastName)
+			}
+			parts := []string{}
+			if name != "" {
+				parts = append(parts, name)
+			}
+			for _, p := range c.Phones {
+				if p := strings.TrimSpace(p.Phone); p != "" {
+					parts = append(parts, p)
+				}
+			}
+			if len(parts) > 0 {
+				cards = append(cards, strings.Join(parts, " "))
+			}
+		}
+		if len(cards) > 0 {
+			return "contact", truncateRunes("[contact] "+strings.Join(cards, "; "), 2000), nil
+		}
 	case m.Type == "button" && m.Button != nil:
 		if m.Button.Text != "" {
 			return "button", m.Button.Text, nil
@@ -286,7 +321,7 @@ func readable(m *rawMessage) (kind, body string, md *mediaObj) {
 			return "button", m.Button.Payload, nil
 		}
 	}
-	// Everything else (contacts, order, system, "unsupported", or a known type with a missing
+	// Everything else (order, system, "unsupported", or a known type with a missing
 	// payload) is kept as a marked placeholder so nobody loses sight of it.
 	label := m.Type
 	if label == "" {

@@ -1,0 +1,54 @@
+package whatsapp_test
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"testing"
+)
+
+// TestOperatorReadsEveryKindInTheirLanguage: a customer shares a contact card and sends a kind of
+// message the Cloud API does not pass on (a poll, an edit: "unsupported" with error 131051). The
+// operator's conversation page says what came in their language — the contact's name and number
+// kept — and shows no bracketed English, no Meta error code or title.
+func TestOperatorReadsEveryKindInTheirLanguage(t *testing.T) {
+	f := setup(t, nil)
+	from := "905321234567"
+	msg := func(id, typ, extra string) string {
+		return fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"1735689600","type":%q%s}`, from, id, typ, extra)
+	}
+	body := payload(
+		textMsg(from, "wamid.t1", "Merhaba, kilit parke fiyatı?"),
+		msg("wamid.card", "contacts", `,"contacts":[{"name":{"formatted_name":"Mehmet Usta","first_name":"Mehmet"},"phones":[{"phone":"+90 532 111 22 33","type":"CELL"}]}]`),
+		msg("wamid.poll", "unsupported", `,"errors":[{"code":131051,"title":"Message type unknown","message":"Message type unknown","error_data":{"details":"Message type is currently not supported."}}]`),
+	)
+	if r := f.post(body, nil); r.StatusCode != 200 {
+		t.Fatal(r.Status, r.Body)
+	}
+	f.settle(t)
+	var conv int64
+	if err := f.e.DB("acme").Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.card'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	op := f.e.User("acme", "ayse", "operator")
+	for lang, want := range map[string][]string{
+		"tr": {"Kişi kartı", "«Mehmet Usta +90 532 111 22 33»", "gösteremediği türde bir mesaj"},
+		"en": {"Contact card", "«Mehmet Usta +90 532 111 22 33»", "cannot show here"},
+	} {
+		r := op.Get(fmt.Sprintf("/app/inbox/%d/?lang=%s", conv, lang))
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d", lang, r.StatusCode)
+		}
+		page := html.UnescapeString(r.Body)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the conversation does not say %q", lang, w)
+			}
+		}
+		for _, bad := range []string{"[contact]", "[unsupported", "131051", "Message type unknown"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s: the operator is shown %q", lang, bad)
+			}
+		}
+	}
+}
