@@ -23,17 +23,17 @@ type Reaction struct {
 
 // AddReaction records a reaction on the message a channel knows by its provider message id, in
 // the message's annotations (one reaction per sender: a new emoji replaces theirs, an empty one
-// removes it). It returns the message's id, or 0 when the channel's message is unknown.
-func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID string, r Reaction) (int64, error) {
-	var id int64
+// removes it). It returns the message's id and its conversation's, or zeros when the channel's
+// message is unknown.
+func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID string, r Reaction) (id, convID int64, err error) {
 	var ann string
-	err := tx.QueryRowContext(ctx, `SELECT id, annotations FROM messages WHERE channel = ? AND provider_message_id = ?`,
-		channel, providerMessageID).Scan(&id, &ann)
+	err = tx.QueryRowContext(ctx, `SELECT id, conversation_id, annotations FROM messages WHERE channel = ? AND provider_message_id = ?`,
+		channel, providerMessageID).Scan(&id, &convID, &ann)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("inbox: reaction target: %w", err)
+		return 0, 0, fmt.Errorf("inbox: reaction target: %w", err)
 	}
 	var a map[string]any
 	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
@@ -53,9 +53,9 @@ func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID str
 	a["reactions"] = kept
 	b, _ := json.Marshal(a)
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), id); err != nil {
-		return 0, fmt.Errorf("inbox: add reaction: %w", err)
+		return 0, 0, fmt.Errorf("inbox: add reaction: %w", err)
 	}
-	return id, nil
+	return id, convID, nil
 }
 
 // qConversationsByKey names the partial index's condition (external_id <> ”), so it is a seek

@@ -276,6 +276,29 @@ type Annotations struct {
 	// TemplateSent is the approved template the channel actually sent instead of the body
 	// (outside the reply window), as MarkTemplateSent recorded it.
 	TemplateSent *TemplateSent `json:"template_sent,omitempty"`
+	// Reactions are the emoji the customer put on the message in their messenger (AddReaction).
+	Reactions []StoredReaction `json:"reactions,omitempty"`
+}
+
+// StoredReaction is one reaction as AddReaction keeps it.
+type StoredReaction struct {
+	From  string `json:"from"`
+	Emoji string `json:"emoji"`
+	At    int64  `json:"at"`
+}
+
+// ReactionEmoji lists the emoji of the message's reactions, in the order they came.
+func (a Annotations) ReactionEmoji() string {
+	var b strings.Builder
+	for _, r := range a.Reactions {
+		if r.Emoji != "" {
+			if b.Len() > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(r.Emoji)
+		}
+	}
+	return b.String()
 }
 
 // TemplateSent names the template a message went out as: what the customer received is that

@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOperatorReadsEveryKindInTheirLanguage: a customer shares a contact card and sends a kind of
@@ -50,5 +51,60 @@ func TestOperatorReadsEveryKindInTheirLanguage(t *testing.T) {
 				t.Errorf("%s: the operator is shown %q", lang, bad)
 			}
 		}
+	}
+}
+
+// TestOperatorSeesTheCustomersReaction: the customer puts 👍 on the quote the operator sent. The
+// open conversation is told (a live event for that message) and shows the reaction under the
+// quote in the operator's language; a reaction taken back disappears.
+func TestOperatorSeesTheCustomersReaction(t *testing.T) {
+	f := setup(t, nil)
+	from := "905321234567"
+	if r := f.post(payload(textMsg(from, "wamid.ask", "Kilit parke fiyatı?")), nil); r.StatusCode != 200 {
+		t.Fatal(r.Status)
+	}
+	f.settle(t)
+	db := f.e.DB("acme")
+	var conv int64
+	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.ask'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	// The quote as it stands once WhatsApp took it (written here, so no delivery job of its own
+	// tells the conversation anything meanwhile).
+	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
+		VALUES (?, 'outbound', 'user', 'Metrekaresi 450 TL, işçilik dahil.', 'whatsapp', 'wamid.quote', 'sent', ?)`, conv, time.Now().UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote, _ := res.LastInsertId()
+	events, stop := f.e.Server.Live.Subscribe("acme")
+	defer stop()
+	react := func(id, emoji string) {
+		t.Helper()
+		r := fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"1735689700","type":"reaction","reaction":{"message_id":"wamid.quote","emoji":%q}}`, from, id, emoji)
+		if resp := f.post(payload(r), nil); resp.StatusCode != 200 {
+			t.Fatal(resp.Status)
+		}
+		for {
+			select {
+			case e := <-events:
+				if e.ConversationID == conv && e.MessageID == quote {
+					return
+				}
+			case <-time.After(60 * time.Second): // only a bound for a broken runner
+				t.Fatal("the open conversation was never told of the reaction")
+			}
+		}
+	}
+	op := f.e.User("acme", "ayse", "operator")
+	react("wamid.r1", "👍")
+	page := html.UnescapeString(op.Get(fmt.Sprintf("/app/inbox/%d/?lang=tr", conv)).Body)
+	if !strings.Contains(page, "Müşterinin tepkisi: 👍") {
+		t.Error("the operator does not see the customer's 👍 on the quote")
+	}
+	react("wamid.r2", "")
+	page = html.UnescapeString(op.Get(fmt.Sprintf("/app/inbox/%d/?lang=tr", conv)).Body)
+	if strings.Contains(page, "Müşterinin tepkisi") {
+		t.Error("a reaction taken back is still shown")
 	}
 }

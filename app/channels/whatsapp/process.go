@@ -74,7 +74,7 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 	ctx = context.WithoutCancel(ctx)
 	slug, db := js[idx[0]].Tenant, js[idx[0]].DB
 	done := make([]*jobs.Job, 0, len(idx))
-	var moved [][2]int64 // conversation, message of each status that moved
+	var moved [][2]int64 // conversation, message of each status that moved or reaction added
 	err := p.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
 		done, moved = done[:0], moved[:0]
 		for _, i := range idx {
@@ -88,7 +88,7 @@ func (p *Processor) store(ctx context.Context, js []*jobs.Job, bodies []*Batch, 
 	if err != nil {
 		return fmt.Errorf("whatsapp: process: %w", err)
 	}
-	for _, m := range moved { // after the commit: an open conversation redraws its ticks
+	for _, m := range moved { // after the commit: an open conversation redraws its ticks and reactions
 		p.Inbox.DeliveryChanged(slug, m[0], m[1])
 	}
 	return nil
@@ -121,8 +121,12 @@ func apply(ctx context.Context, b *inbox.Batch, d *Batch, moved *[][2]int64) err
 		}
 	}
 	for _, r := range d.Reactions {
-		if _, err := annotateReaction(ctx, tx, "whatsapp", r); err != nil {
+		msg, conv, err := annotateReaction(ctx, tx, "whatsapp", r)
+		if err != nil {
 			return err
+		}
+		if msg > 0 { // an open conversation shows the customer's emoji without a reload
+			*moved = append(*moved, [2]int64{conv, msg})
 		}
 	}
 	for _, s := range d.Statuses {

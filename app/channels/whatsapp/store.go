@@ -272,13 +272,13 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*acceptReq) error
 }
 
 // annotateReaction adds an emoji reaction to the message it targets, through the inbox; it
-// reports false when the target is unknown.
-func annotateReaction(ctx context.Context, tx *sql.Tx, channel string, r Reaction) (bool, error) {
-	id, err := inbox.AddReaction(ctx, tx, channel, r.TargetID, inbox.Reaction{From: r.From, Emoji: r.Emoji, At: r.At})
+// returns zeros when the target is unknown.
+func annotateReaction(ctx context.Context, tx *sql.Tx, channel string, r Reaction) (id, convID int64, err error) {
+	id, convID, err = inbox.AddReaction(ctx, tx, channel, r.TargetID, inbox.Reaction{From: r.From, Emoji: r.Emoji, At: r.At})
 	if err != nil || id == 0 {
-		return false, err
+		return 0, 0, err
 	}
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "whatsapp_webhook", ActionType: "reaction", Summary: "reaction " + r.Emoji + " on " + r.TargetID,
 		Payload: map[string]any{"message_id": id, "wamid": r.ID}})
-	return true, err
+	return id, convID, err
 }
