@@ -190,6 +190,24 @@
     marketingRow.hidden = !(cfg && cfg.marketing);
   }
 
+  // adopt takes the visitor token another tab of the same site got with its first message (the
+  // browser shares localStorage between them): this tab then writes into that one conversation,
+  // instead of starting a second lead, and shows its messages.
+  function adopt() {
+    if (token) { return true; }
+    var t = "";
+    try { t = localStorage.getItem(storeKey) || ""; } catch (e) { t = ""; }
+    if (!t) { return false; }
+    token = t;
+    who.hidden = true; consentRow.hidden = true; marketingRow.hidden = true;
+    if (cfg) { startPolling(); }
+    return true;
+  }
+  window.addEventListener("storage", function (ev) {
+    if (ev.key !== storeKey) { return; }
+    if (ev.newValue) { adopt(); } else if (token) { forget(); }
+  });
+
   function startPolling() {
     if (timer) { return; }
     poll();
@@ -229,6 +247,7 @@
     var f = file.files && file.files[0];
     file.value = "";
     if (!f) { return; }
+    adopt();
     attach.disabled = true; send.disabled = true; err.textContent = "";
     shrink(f, 1600, function (blob) {
       var fd = new FormData();
@@ -262,6 +281,7 @@
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
+    adopt();
     var body = { text: text.value, lang: lang, client_id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
     if (token) { body.token = token; } else {
       body.name = name.value; body.phone = phone.value; body.consent = consent.checked;
