@@ -130,6 +130,22 @@
 
   function label(k, d) { return (cfg && cfg.labels && cfg.labels[k]) || d; }
 
+  // refused says why a post was turned away: the server's words in the visitor's language, or,
+  // when something between answered instead (a proxy's 502 page), that chat is unavailable — never
+  // "Error 502".
+  function refused(r) { return (r.data && r.data.detail) || label("unavailable", "Chat is unavailable."); }
+  // unsent says that the post never got an answer: the visitor's own connection, most often. The
+  // text stays in the box, and sending it again reuses its client id, so a post that did arrive
+  // before the connection dropped is not stored twice.
+  function unsent() { return label("offline", "Not sent: there is no connection."); }
+  var pending = { text: null, id: "" };
+  function clientID(words) {
+    if (pending.text !== words || !pending.id) {
+      pending = { text: words, id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    }
+    return pending.id;
+  }
+
   function request(method, path, body) {
     var opts = { method: method, headers: {}, credentials: "omit", mode: "cors" };
     if (body) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
@@ -262,8 +278,8 @@
         return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
       }).then(function (r) {
         attach.disabled = false; send.disabled = false;
-        if (r.status === 201) { sent(r.data); } else { err.textContent = r.data.detail || "Error " + r.status; }
-      }).catch(function () { attach.disabled = false; send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
+        if (r.status === 201) { sent(r.data); } else { err.textContent = refused(r); }
+      }).catch(function () { attach.disabled = false; send.disabled = false; err.textContent = unsent(); });
     });
   });
 
@@ -275,6 +291,7 @@
       who.hidden = true; consentRow.hidden = true; marketingRow.hidden = true;
     }
     text.value = "";
+    pending = { text: null, id: "" };
     poll();
     startPolling();
   }
@@ -282,7 +299,7 @@
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     adopt();
-    var body = { text: text.value, lang: lang, client_id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    var body = { text: text.value, lang: lang, client_id: clientID(text.value) };
     if (token) { body.token = token; } else {
       body.name = name.value; body.phone = phone.value; body.consent = consent.checked;
       if (cfg && cfg.marketing) { body.marketing = marketing.checked; body.attribution = attribution(); }
@@ -294,9 +311,9 @@
         sent(r.data);
       } else {
         if (r.status === 400 && r.data.code === "bad_token") { forget(); }
-        err.textContent = r.data.detail || "Error " + r.status;
+        err.textContent = refused(r);
       }
-    }).catch(function () { send.disabled = false; err.textContent = label("unavailable", "Chat is unavailable."); });
+    }).catch(function () { send.disabled = false; err.textContent = unsent(); });
   });
 
   request("GET", "/config?lang=" + encodeURIComponent(lang)).then(function (r) {
