@@ -98,6 +98,9 @@
   var phone = el("input"); phone.name = "phone"; phone.type = "tel"; phone.autocomplete = "tel"; phone.maxLength = 40;
   who.appendChild(name); who.appendChild(phone);
   var text = el("textarea"); text.name = "text"; text.required = true;
+  // What the visitor types takes its own direction: Turkish typed into an Arabic widget keeps its
+  // question mark at its end, Arabic in a Turkish one starts at the right.
+  text.dir = "auto"; name.dir = "auto";
   var consentRow = el("label", "consent");
   var consent = el("input"); consent.type = "checkbox"; consent.name = "consent";
   var consentText = el("span");

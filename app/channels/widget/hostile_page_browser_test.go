@@ -98,4 +98,10 @@ body>:last-child{outline:3px solid lime}
 	if got.Outline != "solid" {
 		t.Errorf("the page's last element lost its style to the widget: outline %q", got.Outline)
 	}
+	// Turkish typed into the Arabic widget reads left to right (its question mark at its end).
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var x=`+shadow+`.querySelector('textarea');
+		x.value='Cumartesi keşif olur mu?'; x.dispatchEvent(new Event('input')); return getComputedStyle(x).direction})()`))
+	if err != nil || typed != "ltr" {
+		t.Errorf("Turkish typed into the Arabic widget reads %q (%v)", typed, err)
+	}
 }
