@@ -16,6 +16,7 @@ import (
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
+	"highvibe/app/words"
 )
 
 // Conv is what the event job needs to know of a conversation when it runs (the inbox answers it,
@@ -292,6 +293,20 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 	return p.T("notify.kind."+n.Kind, name)
 }
 
+// Words is the notification's quoted text in lang: the customer's message or the next step as
+// written, except a channel's placeholder for a message without words ("[audio]", "[sticker] 😀"),
+// which is said in the reader's language ("Voice message or audio recording").
+func Words(p *i18n.Printer, n *Notification) string {
+	ph := words.Body(n.Params.Text)
+	if ph.Key == "" {
+		return n.Params.Text
+	}
+	if ph.Quote != "" {
+		return p.Say(ph) + " «" + ph.Quote + "»"
+	}
+	return p.Say(ph)
+}
+
 // HandleEmail is the JobEmail handler: one notification as one mail, unless the person has read
 // it meanwhile or changed their mind. A failure is retried with backoff (the runner's), a 5xx
 // answer is not. A mail that cannot go out is never dropped in silence: with no mail server set,
@@ -329,7 +344,7 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	line := Sentence(pr, n)
 	body := line + "\n"
 	if n.Params.Text != "" {
-		body += "\n" + n.Params.Text + "\n"
+		body += "\n" + Words(pr, n) + "\n"
 	}
 	body += "\n" + s.BaseURL + n.Href() + "\n\n" + pr.T("notify.email.footer") + "\n"
 	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+line, body)
@@ -439,7 +454,7 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 		ids[i] = n.ID
 		body += "• " + Sentence(pr, n)
 		if n.Params.Text != "" {
-			body += " — " + n.Params.Text
+			body += " — " + Words(pr, n)
 		}
 		body += "\n  " + s.BaseURL + n.Href() + "\n"
 	}

@@ -128,10 +128,11 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 			t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
 		}
 	}
-	tm.ingest(t, "acme", "v-lang", "Ayşe Demir", "Merhaba")
+	// Her first message is a voice note: the channel stores "[audio]", each person reads what it is.
+	tm.ingest(t, "acme", "v-lang", "Ayşe Demir", "[audio]")
 	// Wait for both pushes as they arrive: a send the push service refused (a loaded machine
 	// once reset the connection) is retried by its job a few seconds later.
-	titles := map[string]string{}
+	titles, bodies := map[string]string{}, map[string]string{}
 	for len(titles) < 2 {
 		p := fake.next(t)
 		br := olgaBr
@@ -143,7 +144,7 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 		if strings.Contains(m.Title, "Ayşe Demir") {
-			titles[p.Path] = m.Title
+			titles[p.Path], bodies[p.Path] = m.Title, m.Body
 		}
 	}
 	if got := titles["/wpush/oscar"]; got != "Ayşe Demir ile yeni konuşma" {
@@ -151,6 +152,12 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 	}
 	if got := titles["/wpush/olga"]; got != "New conversation with Ayşe Demir" {
 		t.Errorf("Olga's push says %q, want the business's English", got)
+	}
+	if bodies["/wpush/oscar"] != "Sesli mesaj ya da ses kaydı" || bodies["/wpush/olga"] != "Voice message or audio recording" {
+		t.Errorf("the pushes read %q (Oscar) and %q (Olga), want the voice note said in each one's language", bodies["/wpush/oscar"], bodies["/wpush/olga"])
+	}
+	if txt := tm.oscar.Get("/app/notifications/").Doc(t).Find(".notify-text").First().Text(); txt != "Sesli mesaj ya da ses kaydı" {
+		t.Errorf("Oscar's bell list reads %q", txt)
 	}
 }
 
