@@ -342,6 +342,36 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 // the business's next opening and the same moment in words.
 type sendAtOpening struct{ Value, When string }
 
+// NoteReplyTo is the channel note (Inbound.Notes) naming, by the channel's message id, the
+// earlier message a customer's message answers.
+const NoteReplyTo = "reply_to"
+
+// ReplyQuote is the earlier message a customer's message answers, when they replied to one (the
+// timeline shows its first words above theirs): nil when it answers nothing in particular, an
+// ID of 0 when that message is not in this conversation's timeline.
+type ReplyQuote struct {
+	ID    int64
+	Words string
+}
+
+// Replied finds what m answers (see ReplyQuote).
+func (d *detailData) Replied(m *Message) *ReplyQuote {
+	id := m.Notes().Channel[NoteReplyTo]
+	if id == "" {
+		return nil
+	}
+	for _, x := range d.Messages {
+		if x.ProviderMessageID == id && x.Channel == m.Channel {
+			q := &ReplyQuote{ID: x.ID, Words: x.Body}
+			if r := []rune(q.Words); len(r) > 120 {
+				q.Words = string(r[:120]) + "…"
+			}
+			return q
+		}
+	}
+	return &ReplyQuote{}
+}
+
 // Quiet reports whether a message's words are only the placeholder of the file it carries
 // ("[image]", "[document: plan.pdf]"): the bubble then shows the file alone.
 func (d *detailData) Quiet(m *Message) bool {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestOperatorReadsEveryKindInTheirLanguage: a customer shares a contact card and sends a kind of
@@ -106,5 +108,56 @@ func TestOperatorSeesTheCustomersReaction(t *testing.T) {
 	page = html.UnescapeString(op.Get(fmt.Sprintf("/app/inbox/%d/?lang=tr", conv)).Body)
 	if strings.Contains(page, "Müşterinin tepkisi") {
 		t.Error("a reaction taken back is still shown")
+	}
+}
+
+// TestOperatorSeesWhatTheCustomerRepliedTo: the customer swipes to reply to the operator's quote
+// ("Evet, uygun") and to a message this conversation does not have. The timeline shows, above
+// each, what it answers: the quote's first words with a link to it, or that it answers an earlier
+// message.
+func TestOperatorSeesWhatTheCustomerRepliedTo(t *testing.T) {
+	f := setup(t, nil)
+	from := "905321234567"
+	if r := f.post(payload(textMsg(from, "wamid.ask", "Kilit parke fiyatı?")), nil); r.StatusCode != 200 {
+		t.Fatal(r.Status)
+	}
+	f.settle(t)
+	db := f.e.DB("acme")
+	var conv int64
+	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.ask'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
+		VALUES (?, 'outbound', 'user', 'Metrekaresi 450 TL, işçilik dahil.', 'whatsapp', 'wamid.quote', 'sent', ?)`, conv, time.Now().UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote, _ := res.LastInsertId()
+	reply := func(id, to, body string) string {
+		return fmt.Sprintf(`{"context":{"from":"15550783881","id":%q},"from":%q,"id":%q,"timestamp":"1735689700","type":"text","text":{"body":%q}}`, to, from, id, body)
+	}
+	if r := f.post(payload(reply("wamid.yes", "wamid.quote", "Evet, uygun"), reply("wamid.old", "wamid.gone", "O da olur")), nil); r.StatusCode != 200 {
+		t.Fatal(r.Status)
+	}
+	f.settle(t)
+	op := f.e.User("acme", "ayse", "operator")
+	doc := op.Get(fmt.Sprintf("/app/inbox/%d/?lang=tr", conv)).Doc(t)
+	var yes, old string
+	doc.Find("#timeline li.msg").Each(func(_ int, s *goquery.Selection) {
+		switch {
+		case strings.Contains(s.Find(".msg-body").Text(), "Evet, uygun"):
+			yes = s.Find(".msg-reply").Text()
+			if href, _ := s.Find(".msg-reply a").Attr("href"); href != fmt.Sprintf("#m%d", quote) {
+				t.Errorf("the reply's link goes to %q, not the quote", href)
+			}
+		case strings.Contains(s.Find(".msg-body").Text(), "O da olur"):
+			old = s.Find(".msg-reply").Text()
+		}
+	})
+	if yes != "Yanıt verdiği mesaj: «Metrekaresi 450 TL, işçilik dahil.»" {
+		t.Errorf("the reply to the quote reads %q above it", yes)
+	}
+	if old != "Daha önceki bir mesaja yanıt" {
+		t.Errorf("the reply to a message not here reads %q above it", old)
 	}
 }

@@ -55,7 +55,11 @@ type rawMessage struct {
 	ID        string `json:"id"`
 	Timestamp string `json:"timestamp"`
 	Type      string `json:"type"`
-	Text      *struct {
+	// Context names the message this one answers (the customer swiped to reply to it).
+	Context *struct {
+		ID string `json:"id"`
+	} `json:"context"`
+	Text *struct {
 		Body string `json:"body"`
 	} `json:"text"`
 	Image    *mediaObj `json:"image"`
@@ -129,6 +133,7 @@ type Message struct {
 	MediaID       string    `json:"media,omitempty"` // for media messages: the id to download later
 	MimeType      string    `json:"mime,omitempty"`  // the type WhatsApp declared for it (never trusted for serving)
 	Filename      string    `json:"fname,omitempty"` // a document's file name
+	ReplyTo       string    `json:"reply,omitempty"` // the wamid of the message it answers, when the customer replied to one
 	At            time.Time `json:"at"`
 }
 
@@ -209,6 +214,9 @@ func Parse(b []byte) (*Batch, error) {
 				msg := Message{PhoneNumberID: v.Metadata.PhoneNumberID, From: m.From, Name: names[m.From], ID: m.ID, Kind: kind, Body: body, At: at}
 				if md != nil {
 					msg.MediaID, msg.MimeType, msg.Filename = md.ID, md.MimeType, md.Filename
+				}
+				if m.Context != nil && len(m.Context.ID) <= 200 {
+					msg.ReplyTo = m.Context.ID
 				}
 				out.Messages = append(out.Messages, msg)
 			}

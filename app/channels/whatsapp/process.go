@@ -100,6 +100,9 @@ func apply(ctx context.Context, b *inbox.Batch, d *Batch, moved *[][2]int64) err
 	for _, m := range d.Messages {
 		in := inbox.Inbound{Channel: "whatsapp", ExternalID: m.From, ProviderMessageID: m.ID,
 			Name: m.Name, Phone: "+" + m.From, Body: m.Body, Kind: m.Kind, At: m.At}
+		if m.ReplyTo != "" {
+			in.Notes = map[string]string{inbox.NoteReplyTo: m.ReplyTo}
+		}
 		if m.MediaID != "" {
 			// The file is fetched later by a media_fetch job queued with the message: a slow or
 			// failing download never holds up (or loses) the message itself.
