@@ -369,6 +369,8 @@ type LeadView struct {
 	Events      []*Event
 	Deliveries  map[int64][]Delivery
 	CanManage   bool
+	// Back is the page the section is on: "Try again" on a failed delivery returns there.
+	Back string
 }
 
 // LeadSection reads the section of a lead (for the lead page, which includes the partial
@@ -379,7 +381,7 @@ func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 	if _, err := inbox.LeadByID(ctx, c.DB.Read, leadID); err != nil {
 		return nil, err
 	}
-	v := &LeadView{LeadID: leadID, CanManage: c.Can(auth.ManageSettings)}
+	v := &LeadView{LeadID: leadID, CanManage: c.Can(auth.ManageSettings), Back: r.URL.Path + "#lead-conversions"}
 	var err error
 	if v.Attribution, err = AttributionOf(ctx, c.DB.Read, leadID); err != nil {
 		return nil, err

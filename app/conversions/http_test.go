@@ -431,3 +431,55 @@ func TestPurchaseValueAndReport(t *testing.T) {
 		t.Errorf("the KPI page's note on other currencies: %q", note)
 	}
 }
+
+// The lead page's conversion events say why a delivery failed, in the reader's language and in
+// the words of the settings page's log, with the platform's answer beside them: the owner gets
+// "Try again", which comes back to the lead page; an operator reads who can act on it.
+func TestLeadPageSaysWhyADeliveryFailed(t *testing.T) {
+	t.Parallel()
+	e, p, owner := setup(t)
+	db := e.DB("usta")
+	p.mu.Lock()
+	p.answer = func(path string, _ int) (int, string) {
+		if path == metaPath {
+			return 400, `{"error":{"message":"Error validating access token: Session has expired.","type":"OAuthException","code":190}}`
+		}
+		return 0, ""
+	}
+	p.mu.Unlock()
+	res := widgetPost(t, e, map[string]any{"text": "Fiyat?", "name": "Ali", "email": "ali@example.com", "consent": true, "marketing": true,
+		"lang": "tr", "attribution": map[string]string{"fbclid": "IwAR-l"}})
+	var leadID int64
+	db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, int64(res["conversation_id"].(float64))).Scan(&leadID)
+	waitFor(t, "Meta's refusal", func() bool {
+		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE destination = 'meta' AND status = 'failed'`) == 1
+	})
+	var did int64
+	db.Read.QueryRow(`SELECT id FROM conversion_deliveries WHERE destination = 'meta'`).Scan(&did)
+	lead := "/app/leads/" + itoa(leadID) + "/"
+	for _, c := range []struct{ lang, want string }{
+		{"tr", "Platform erişim anahtarını (token) veya kimlik bilgilerini reddetti"},
+		{"en", "The platform refused the access token or the credentials"},
+		{"ar", "رفضت المنصة رمز الوصول أو بيانات الاعتماد"},
+	} {
+		page := owner.Get(lead + "?lang=" + c.lang)
+		fail := page.Doc(t).Find(`#lead-conversions [data-failed-delivery="` + itoa(did) + `"]`)
+		if !strings.Contains(fail.Text(), c.want) || !strings.Contains(fail.Text(), "Session has expired") ||
+			fail.Find(`form[action="/app/settings/conversions/deliveries/`+itoa(did)+`/retry"]`).Length() != 1 || strings.Contains(page.Body, ">credentials<") {
+			t.Fatalf("%s: the lead page explains the failed delivery:\n%s", c.lang, page.Body)
+		}
+		if n := page.Doc(t).Find(`#lead-conversions [data-failed-delivery]`).Length(); n != 1 {
+			t.Fatalf("%s: %d failures shown, want only Meta's", c.lang, n)
+		}
+	}
+	op := e.User("usta", "olga", "operator").Get(lead)
+	fail := op.Doc(t).Find(`#lead-conversions [data-failed-delivery]`)
+	if !strings.Contains(fail.Text(), "Platform erişim anahtarını") || fail.Find("form").Length() != 0 ||
+		!strings.Contains(fail.Text(), "yalnızca işletme sahibidir") {
+		t.Fatalf("the operator's lead page:\n%s", op.Body)
+	}
+	r := owner.Post("/app/settings/conversions/deliveries/"+itoa(did)+"/retry", url.Values{"next": {lead + "#lead-conversions"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != lead+"#lead-conversions" {
+		t.Fatalf("try again from the lead page: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+}
