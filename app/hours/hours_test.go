@@ -3,6 +3,7 @@ package hours
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -399,5 +400,36 @@ func TestParseClockArabicDigits(t *testing.T) {
 		if _, ok := ParseClock(junk); ok {
 			t.Errorf("ParseClock(%q) read", junk)
 		}
+	}
+}
+
+// TestParseDays: a box of days pasted from a spreadsheet column (tabs, CRLF) or typed with commas
+// and semicolons reads as the same days as one per line; a day's name, numbers in it too, is kept
+// as typed; a wrong date stays a day of its own, to be refused by name.
+func TestParseDays(t *testing.T) {
+	show := func(ds []ClosedDay) string {
+		var parts []string
+		for _, d := range ds {
+			parts = append(parts, d.Date+"="+d.Name)
+		}
+		return strings.Join(parts, "|")
+	}
+	for _, c := range []struct{ in, want string }{
+		{"2026-12-31 Sayım\n2027-01-02", "2026-12-31=Sayım|2027-01-02="},
+		{"2026-12-31\t2027-01-02\t2027-01-03", "2026-12-31=|2027-01-02=|2027-01-03="},
+		{"2026-12-31\r\n2027-01-02\r\n", "2026-12-31=|2027-01-02="},
+		{"2026-12-31, 2027-01-02;2027-01-03 ;  2027-01-04", "2026-12-31=|2027-01-02=|2027-01-03=|2027-01-04="},
+		{"2026-12-31 Yıl sonu, sayım\t2027-04-23 23 Nisan", "2026-12-31=Yıl sonu, sayım|2027-04-23=23 Nisan"},
+		{"٢٠٢٦-١٢-٣١، ٢٠٢٧-٠١-٠٢ جرد", "2026-12-31=|2027-01-02=جرد"},
+		{"2026-12-31\t31.12.2027\tYıl sonu", "2026-12-31=|31.12.2027=Yıl sonu"},
+		{"Sayım 2026-12-31", "Sayım=|2026-12-31="},
+		{"  \n\t\n", ""},
+	} {
+		if got := show(ParseDays(c.in, false)); got != c.want {
+			t.Errorf("ParseDays(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if ds := ParseDays("2026-12-24\t2026-12-31", true); len(ds) != 2 || !ds[0].Half || !ds[1].Half {
+		t.Errorf("half days: %+v", ds)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"highvibe/app/i18n"
 )
@@ -207,4 +208,61 @@ func FormatIntervals(ivs []Interval) string {
 		parts[i] = Clock(iv.From) + "-" + Clock(iv.To)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ParseDays reads a box of closed (or half) days as typed: each day's date, then an optional
+// name, the days separated by new lines, spaces, tabs, commas or semicolons (Arabic ones too) —
+// a column pasted from a spreadsheet arrives tab-separated. A word beginning with a digit and
+// holding a date's separator ("2026-12-31", "31.12.2026") starts a day; other words, up to the
+// next day on the same line, are its name, kept as typed; a line's first word always starts a
+// day, so "ABC" or "31" alone is refused as a date by name. Dates are read in ASCII digits.
+func ParseDays(text string, half bool) []ClosedDay {
+	var out []ClosedDay
+	for _, line := range strings.Split(text, "\n") {
+		var cur *ClosedDay
+		nameFrom := 0
+		closeName := func(end int) {
+			if cur != nil {
+				cur.Name = strings.TrimFunc(line[nameFrom:end], isDaySep)
+			}
+		}
+		for i := 0; i < len(line); {
+			start := strings.IndexFunc(line[i:], func(r rune) bool { return !isDaySep(r) })
+			if start < 0 {
+				break
+			}
+			start += i
+			end := strings.IndexFunc(line[start:], isDaySep)
+			if end < 0 {
+				end = len(line)
+			} else {
+				end += start
+			}
+			if word := line[start:end]; cur == nil || looksLikeDate(word) {
+				closeName(start)
+				out = append(out, ClosedDay{Date: i18n.ASCIIDigits(word), Half: half})
+				cur, nameFrom = &out[len(out)-1], end
+			}
+			i = end
+		}
+		closeName(len(line))
+	}
+	return out
+}
+
+// isDaySep separates the days of a box: white space (tabs, new lines), commas and semicolons,
+// Latin and Arabic.
+func isDaySep(r rune) bool {
+	return unicode.IsSpace(r) || r == ',' || r == ';' || r == '،' || r == '؛'
+}
+
+// looksLikeDate says whether a word is meant as a date: it begins with a digit and is made of
+// digits and at least one of "-./" ("2026-12-31", "31.12.2026", "2026/12/31"), so a number in a
+// day's name ("23 Nisan") stays in the name.
+func looksLikeDate(w string) bool {
+	w = i18n.ASCIIDigits(w)
+	if w == "" || w[0] < '0' || w[0] > '9' || !strings.ContainsAny(w, "-./") {
+		return false
+	}
+	return strings.Trim(w, "0123456789-./") == ""
 }

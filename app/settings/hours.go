@@ -161,15 +161,7 @@ func parseHoursForm(f map[string][]string) (hours.Config, hours.Errors) {
 		cfg.Week[d] = ivs
 	}
 	for _, kind := range []string{"closed_days", "half_days"} {
-		for _, line := range strings.Split(get(kind), "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" {
-				continue
-			}
-			date, name, _ := strings.Cut(line, " ")
-			date = i18n.ASCIIDigits(date) // the day is stored in ASCII; its name is kept as typed
-			cfg.Closed = append(cfg.Closed, hours.ClosedDay{Date: date, Name: strings.TrimSpace(name), Half: kind == "half_days"})
-		}
+		cfg.Closed = append(cfg.Closed, hours.ParseDays(get(kind), kind == "half_days")...)
 	}
 	from, until, msg := i18n.ASCIIDigits(get("away_from")), i18n.ASCIIDigits(get("away_until")), get("away_message")
 	switch {

@@ -1,6 +1,7 @@
 package settings_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -112,6 +113,34 @@ func TestHoursSettingsSave(t *testing.T) {
 	}
 }
 
+// TestHoursDaysPastedFromASpreadsheet: a column of days pasted from a spreadsheet arrives
+// tab-separated (and with CRLF); typed with commas or semicolons they are as good: every day is
+// stored, a name kept as typed, and the page shows them back one per line.
+func TestHoursDaysPastedFromASpreadsheet(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	f := hoursForm()
+	f.Set("closed_days", "2026-12-31\t2027-01-02\t2027-01-04\r\n2027-01-05; 2027-01-06, 2027-01-07 Sayım günü")
+	f.Set("half_days", "2026-12-24\t2026-12-30")
+	if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Doc(t).Find(".field-error").Text())
+	}
+	cfg, _, _ := hoursdb.Load(t.Context(), e.DB("acme").Read)
+	var got []string
+	for _, d := range cfg.Closed {
+		got = append(got, fmt.Sprintf("%s %s %v", d.Date, d.Name, d.Half))
+	}
+	want := "2026-12-31  false|2027-01-02  false|2027-01-04  false|2027-01-05  false|2027-01-06  false|2027-01-07 Sayım günü false|2026-12-24  true|2026-12-30  true"
+	if strings.Join(got, "|") != want {
+		t.Fatalf("stored days:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	}
+	doc := owner.Get("/app/settings/hours").Doc(t)
+	if v := doc.Find("#closed_days").Text(); v != "2026-12-31\n2027-01-02\n2027-01-04\n2027-01-05\n2027-01-06\n2027-01-07 Sayım günü" {
+		t.Errorf("closed days show %q", v)
+	}
+}
+
 // TestHoursSettingsRejectsAndKeepsNothing: any invalid field brings the form back with 422 and
 // messages in the owner's language next to each field, and the stored configuration is unchanged.
 func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
@@ -134,6 +163,8 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 		{"closed_days", "2026-12-31 Sayım\n2027-01-02\n2026-02-30 Yok\n2027-01-03", "closed", "hours.err.date_at:2026-02-30", "closed_days"},
 		{"closed_days", "2026-12-31 Sayım\n31.12.2027 Yıl sonu", "closed", "hours.err.date_at:31.12.2027", "closed_days"},
 		{"half_days", "24.12.2026", "closed", "hours.err.date_at:24.12.2026", "half_days"},
+		{"closed_days", "2026-12-31\t2027-01-02\t31.12.2027\t2027-01-03", "closed", "hours.err.date_at:31.12.2027", "closed_days"},
+		{"half_days", "2026-12-24; 2026-12-25, 2026-12-24", "closed", "hours.err.duplicate_day_at:2026-12-24", "half_days"},
 		{"half_days", "2026-12-24\n2026-12-31", "closed", "hours.err.duplicate_day_at:2026-12-31", "closed_days half_days"},
 		{"away_until", "2027-07-01", "away", "hours.err.away_order", ""},
 		{"after_hours", "shout", "after_hours", "hours.err.choice", ""},
