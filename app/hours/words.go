@@ -64,3 +64,18 @@ func Wall(t Translate, days func(n int) string, d time.Duration) string {
 	}
 	return Business(t, d)
 }
+
+// Overnight reports whether the interval runs past midnight into the next day ("22:00-02:00",
+// also "18:00-09:00" typed for "09:00-18:00"): it closes at To on the following weekday.
+func (iv Interval) Overnight() bool { return iv.To < iv.From }
+
+// LongOvernight reports whether an overnight interval keeps the business open more than twelve
+// hours across midnight ("18:00-09:00"): more likely a daytime opening typed the wrong way
+// round than a night's (a bar's "22:00-02:00", a night shift's "22:00-06:00").
+func (iv Interval) LongOvernight() bool { return iv.Overnight() && 1440-iv.From+iv.To > 12*60 }
+
+// OvernightWords says in the catalog's language when an overnight interval of weekday day (0 is
+// Sunday) opens and closes: "Overnight: opens at 18:00, closes the next day (Tuesday) at 09:00."
+func OvernightWords(t Translate, day int, iv Interval) string {
+	return t("hours.overnight", Clock(iv.From), Clock(iv.To), t("hours.day."+strconv.Itoa((day+1)%7)))
+}

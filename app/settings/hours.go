@@ -29,6 +29,8 @@ type hoursDay struct {
 	Num   int
 	Field string // day0..day6
 	Value string // as typed: "09:00-18:00, 13:30-18:00"
+	// Overnight says, for each interval that runs past midnight, when it closes the next day.
+	Overnight []string
 }
 
 type hoursData struct {
@@ -56,8 +58,15 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes,
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
 			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage}}
+	c := web.From(r)
 	for _, n := range weekOrder {
-		d.Days = append(d.Days, hoursDay{Num: n, Field: "day" + strconv.Itoa(n), Value: hours.FormatIntervals(cfg.Week[n])})
+		day := hoursDay{Num: n, Field: "day" + strconv.Itoa(n), Value: hours.FormatIntervals(cfg.Week[n])}
+		for _, iv := range cfg.Week[n] {
+			if iv.Overnight() {
+				day.Overnight = append(day.Overnight, hours.OvernightWords(c.T, n, iv))
+			}
+		}
+		d.Days = append(d.Days, day)
 	}
 	var full, half []string
 	for _, c := range cfg.Closed {
@@ -75,7 +84,6 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 	if a := cfg.Away; a != nil {
 		d.Values["away_from"], d.Values["away_until"], d.Values["away_message"] = a.From, a.Until, a.Message
 	}
-	c := web.From(r)
 	now := time.Now()
 	d.ServerZone, d.ZoneNow = c.P.ZoneName(nil, now), c.P.ZoneName(c.Zone(), now)
 	for _, z := range zoneChoices {
@@ -248,6 +256,27 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_hours", "business hours saved", map[string]any{"enabled": cfg.Enabled, "zone": cfg.Zone,
 		"after_hours": cfg.AfterHours, "preset": cfg.Preset, "closed_days": len(cfg.Closed), "away": cfg.Away != nil}))
-	web.FlashKey(w, r, true, "hours.saved")
+	web.FlashSay(w, r, true, savedHours(cfg)...)
 	web.Redirect(w, r, "/app/settings/hours")
+}
+
+// savedHours is the banner after saving: saved, and for every opening that runs past midnight,
+// when it closes the next day — "18:00-09:00" typed for "09:00-18:00" is saved as the owner
+// wrote it (a bar or a night shift is real) but never silently: one open more than twelve hours
+// across midnight also names the daytime hours the owner may have meant.
+func savedHours(cfg hours.Config) []any {
+	out := []any{i18n.P("hours.saved")}
+	for _, n := range weekOrder {
+		for _, iv := range cfg.Week[n] {
+			if !iv.Overnight() {
+				continue
+			}
+			out = append(out, i18n.P("hours.overnight_saved", i18n.P("hours.day."+strconv.Itoa(n)), hours.Clock(iv.From),
+				i18n.P("hours.day."+strconv.Itoa((n+1)%7)), hours.Clock(iv.To)))
+			if iv.LongOvernight() {
+				out = append(out, i18n.P("hours.overnight_meant", hours.FormatIntervals([]hours.Interval{{From: iv.To, To: iv.From}})))
+			}
+		}
+	}
+	return out
 }

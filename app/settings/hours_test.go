@@ -242,3 +242,61 @@ func TestHoursZoneInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursOvernightSaidPlainly: "18:00-09:00" typed for a weekday (meant: 09:00-18:00) is saved
+// as the overnight opening it is — a bar or a night shift is real — but never silently: the banner
+// after saving and the day's row say, in the reader's language, that it closes at 09:00 the next
+// day, and the banner names the daytime hours that may have been meant; a bar's short night
+// ("22:00-02:00") is said without that suggestion.
+func TestHoursOvernightSaidPlainly(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	f := hoursForm()
+	f.Set("day1", "18:00-09:00")
+	if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	s, err := hoursdb.Schedule(t.Context(), e.DB("acme").Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ist, _ := time.LoadLocation("Europe/Istanbul")
+	if s.Open(time.Date(2026, 12, 7, 12, 0, 0, 0, ist)) || !s.Open(time.Date(2026, 12, 8, 8, 30, 0, 0, ist)) {
+		t.Fatal("the overnight opening is not stored as typed")
+	}
+	plain := func(s string) string {
+		return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+			if (r >= '\u2066' && r <= '\u2069') || r == '\u2060' {
+				return -1
+			}
+			return r
+		}, s)), " ")
+	}
+	doc := owner.Get("/app/settings/hours").Doc(t)
+	banner := plain(doc.Find(".flash").Text())
+	for _, want := range []string{"Çalışma saatleri kaydedildi.",
+		"Pazartesi gece boyunca açık: açılış 18:00, kapanış ertesi gün (Salı) saat 09:00.",
+		"09:00-18:00 demek istediyseniz aşağıda düzeltip yeniden kaydedin.",
+		"Cuma gece boyunca açık: açılış 22:00, kapanış ertesi gün (Cumartesi) saat 02:00."} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("the banner lacks %q: %q", want, banner)
+		}
+	}
+	if strings.Count(banner, "demek istediyseniz") != 1 {
+		t.Errorf("the bar's short night is taken for a mistake too: %q", banner)
+	}
+	if row := plain(doc.Find("#day1-overnight").Text()); row != "Gece boyunca açık: açılış 18:00, kapanış ertesi gün (Salı) saat 09:00." {
+		t.Errorf("Monday's row says %q", row)
+	}
+	if doc.Find("#day2-overnight").Length() != 0 {
+		t.Error("a daytime opening is said to run overnight")
+	}
+	en := owner.Get("/app/settings/hours?lang=en").Doc(t)
+	if row := plain(en.Find("#day1-overnight").Text()); row != "Overnight: opens at 18:00 and closes at 09:00 the next day (Tuesday)." {
+		t.Errorf("Monday's row in English says %q", row)
+	}
+	if ar := plain(owner.Get("/app/settings/hours?lang=ar").Doc(t).Find("#day1-overnight").Text()); !strings.Contains(ar, "09:00") || !strings.Contains(ar, "الثلاثاء") {
+		t.Errorf("Monday's row in Arabic says %q", ar)
+	}
+}
