@@ -118,10 +118,9 @@ func (h *Handler) Settings(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	digits     = regexp.MustCompile(`^[0-9]{1,20}$`)
-	pixelCode  = regexp.MustCompile(`^[A-Za-z0-9]{1,40}$`)
-	testCode   = regexp.MustCompile(`^[A-Za-z0-9_-]{0,60}$`)
-	currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
+	digits    = regexp.MustCompile(`^[0-9]{1,20}$`)
+	pixelCode = regexp.MustCompile(`^[A-Za-z0-9]{1,40}$`)
+	testCode  = regexp.MustCompile(`^[A-Za-z0-9_-]{0,60}$`)
 )
 
 // Save is POST /app/settings/conversions. Every field is checked; a destination switched on must
@@ -167,8 +166,11 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		TikTokAccessToken: secret("tiktok_access_token", old.TikTokAccessToken), TikTokTestCode: get("tiktok_test_code")}
 	errs := web.Errors{}
 	bad := func(field, key string) { errs.Add(field, c.T(key)) }
-	if !currencyRe.MatchString(s.Currency) {
-		bad("currency", "conv.err.currency")
+	switch {
+	case s.Currency == "":
+		bad("currency", "validation.required")
+	case !i18n.Currency(s.Currency):
+		errs.Add("currency", c.T("validation.currency", get("currency"))) // named as typed
 	}
 	check := func(field, v string, re *regexp.Regexp, key string) {
 		if v != "" && !re.MatchString(v) {

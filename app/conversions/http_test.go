@@ -40,7 +40,7 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 		t.Fatalf("bad form: %d", r.StatusCode)
 	}
 	doc := r.Doc(t)
-	for field, msg := range map[string]string{"currency": "Three capital letters", "meta_pixel_id": "Digits only", "google_developer_token": "Needed to send events here",
+	for field, msg := range map[string]string{"currency": "“lira” is not a currency code in use", "meta_pixel_id": "Digits only", "google_developer_token": "Needed to send events here",
 		"google_action_purchase": "at least one event", "tiktok_test_code": "Letters, digits"} {
 		if got := doc.Find(`#` + field + `-error`).Text(); !strings.Contains(got, msg) || doc.Find(`#`+field+`.is-invalid`).Length() != 1 {
 			t.Errorf("%s: error %q, want %q", field, got, msg)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"highvibe/app/i18n"
 	"highvibe/app/settingdef"
 )
 
@@ -58,8 +59,8 @@ func Settings(extra ...settingdef.Def) *settingdef.Set {
 }
 
 func currency(v string) string {
-	if len(v) != 3 || strings.ToUpper(v) != v {
-		return "must be a three-letter ISO code such as TRY, EUR, USD"
+	if !i18n.Currency(v) {
+		return "must be an ISO 4217 currency code in use, such as TRY, EUR, USD"
 	}
 	return ""
 }

@@ -189,8 +189,11 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		if d, ok := h.Platform.Defs.Lookup(k); ok && d.Kind == settingdef.Number {
 			v = i18n.ASCIINumber(v) // typed on an Arabic keyboard, stored in ASCII
 		}
+		if k == "currency" {
+			v = strings.ToUpper(v) // "eur" is EUR
+		}
 		if err := h.Platform.ValidateSetting(k, v); err != nil {
-			errs.Add(k, h.fieldMessage(c, k, v))
+			errs.Add(k, h.fieldMessage(c, k, strings.TrimSpace(r.PostForm.Get(k)))) // named as typed
 			continue
 		}
 		kv[k] = v
@@ -283,7 +286,10 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 	case "privacy_notice":
 		return c.T("validation.too_long", 20000)
 	case "currency":
-		return c.T("validation.currency")
+		if value == "" {
+			return c.T("validation.required")
+		}
+		return c.T("validation.currency", value)
 	case "media_quota_mb":
 		return c.T("validation.range", 0, 1000000)
 	case "visit_duration_min":

@@ -174,7 +174,7 @@ func (s *Service) SetSettings(ctx context.Context, a Actor, slug string, kv map[
 	sort.Strings(keys)
 	for _, k := range keys {
 		if err := s.Platform.ValidateSetting(k, kv[k]); err != nil {
-			fields.Add(k, settingKey(k, kv[k]), settingArgs(k)...)
+			fields.Add(k, settingKey(k, kv[k]), settingArgs(k, kv[k])...)
 			if first == nil {
 				first = err.(*platform.ValidationError)
 			}
@@ -230,13 +230,22 @@ func settingKey(k, v string) string {
 	case "ai_model", "ai_api_key", "greeting", "privacy_notice":
 		return "validation.too_long"
 	case "currency":
+		if v == "" {
+			return "validation.required"
+		}
 		return "validation.currency"
 	}
 	return "validation.choice"
 }
 
-func settingArgs(k string) []any {
+// settingArgs are the arguments of settingKey's message: a length's limit, the currency typed.
+func settingArgs(k, v string) []any {
 	switch k {
+	case "currency":
+		if v == "" {
+			return nil
+		}
+		return []any{v}
 	case "name":
 		return []any{200}
 	case "ai_model":
