@@ -422,6 +422,9 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// formOnceRenew is a fresh token for the form field of that id, swapped in out of band
 		// by an htmx answer that keeps the form on the page (the conversation's composer).
 		"formOnceRenew": onceRenew,
+		// dates keeps the date format hints and ISO dates of a sentence on one line, left to
+		// right (dates.go).
+		"dates": datesLTR,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
