@@ -659,6 +659,18 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	if out == "" {
 		out = abs
 	}
+	if out == abs {
+		// Into place only with the server stopped: a running server keeps writing the file it has
+		// open, so the restored one would be ignored, then overwritten by its checkpoints.
+		release, err := tenantdb.LockDir(*data)
+		if errors.Is(err, tenantdb.ErrLocked) {
+			return fmt.Errorf("restore: %v. Stop it first (systemctl stop highvibe), restore, then start it again; "+
+				"or restore a copy beside it with --output PATH", err)
+		} else if err != nil {
+			return err
+		}
+		defer release()
+	}
 	if _, err := os.Stat(out); err == nil {
 		return usagef("restore: %s already exists; move it away or pass --output", out)
 	}

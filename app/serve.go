@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"highvibe/app/account"
@@ -549,6 +550,23 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	start := time.Now()
+	// One server per data directory: a second one would run the same job queue and replicate the
+	// same files into the same replica, which damages it. The lock goes with the process.
+	release, err := tenantdb.LockDir(*data)
+	if errors.Is(err, tenantdb.ErrLocked) {
+		return fmt.Errorf("serve: %v; two servers on one data directory would both write and back up the same files. "+
+			"Stop the other one first (systemctl stop highvibe), or give this one its own --data DIR", err)
+	} else if err != nil {
+		return err
+	}
+	defer release()
+	// The address is taken before anything is opened, so a port in use stops the start before
+	// databases, replication or the demo are touched.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return listenError(*addr, err)
+	}
+	defer ln.Close()
 	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
 		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle, BaseURL: baseURL})
 	if err != nil {
@@ -563,10 +581,6 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		fmt.Fprintf(io.Out, "demo login: %s / %s\n", DemoUser, pw)
 	}
 	if err := s.Start(ctx); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: s.Handler(h), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
@@ -592,6 +606,19 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// listenError says in plain words why the server could not take its address.
+func listenError(addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("serve: cannot listen on %s: another program already uses that address (another highvibe?). "+
+			"Stop it, or choose another address with --addr (env HIGHVIBE_ADDR)", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("serve: cannot listen on %s: ports below 1024 need root; listen on a high port such as 127.0.0.1:8080 "+
+			"behind the reverse proxy", addr)
+	}
+	return usagef("serve: cannot listen on %s: %v (--addr takes host:port, such as 127.0.0.1:8080)", addr, err)
 }
 
 // randomPassword makes a readable 16-character password.
