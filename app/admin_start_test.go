@@ -117,3 +117,56 @@ func TestSecondServerOnOneDataDirRefused(t *testing.T) {
 		t.Fatal("serve on a port in use created platform.db before finding the port taken")
 	}
 }
+
+// TestServeRefusesALitestreamConfigThatIsNotItsOwn: the service file names a replication config
+// that is missing, or one written for another place (the shipped file copied to /etc, whose
+// relative paths then name /etc/.../data), or one that leaves the tenants out. Each stops the
+// start with a line saying what is wrong and what to write, instead of a server that runs
+// without backups — or, worse, replicates another data directory's files into its replica.
+func TestServeRefusesALitestreamConfigThatIsNotItsOwn(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	shipped, err := os.ReadFile("../litestream.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	etc := filepath.Join(root, "etc")
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(etc, "litestream.yml")
+	if err := os.WriteFile(copied, shipped, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	platformOnly := filepath.Join(etc, "platform-only.yml")
+	if err := os.WriteFile(platformOnly, []byte("dbs:\n  - path: "+filepath.Join(data, "platform.db")+"\n    replica:\n      path: "+filepath.Join(root, "backup", "platform.db")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"missing file", []string{"--litestream", filepath.Join(etc, "litestream.yaml")}, 2, []string{"cannot read the litestream config", "litestream.yaml", "fix the path"}},
+		{"shipped file copied elsewhere", []string{"--litestream", copied}, 1, []string{"not in this server's data directory", filepath.Join(etc, "data", "platform.db"), "absolute paths"}},
+		{"tenants left out", []string{"--litestream", platformOnly}, 1, []string{"does not back up the businesses' databases", "dir: " + filepath.Join(data, "tenants")}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, errs := serveOnce(t, root, append([]string{"--addr", "127.0.0.1:0", "--data", data}, c.args...)...)
+			line := lastLine(errs)
+			if code != c.code || !strings.HasPrefix(line, "highvibe: ") {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, c.code, errs)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("the message does not say %q: %s", w, line)
+				}
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(etc, "data")); err == nil {
+		t.Error("the server replicated or created files under the config's folder")
+	}
+}

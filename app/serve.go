@@ -193,6 +193,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 			mgr.Close()
 			return nil, nil, err
 		default:
+			if err := cfg.Covers(o.DataDir); err != nil {
+				mgr.Close()
+				return nil, nil, fmt.Errorf("litestream config %s does not match the data directory: %w", o.Litestream, err)
+			}
 			if s.Repl, err = replica.New(cfg, o.Log); err != nil {
 				mgr.Close()
 				return nil, nil, err
@@ -548,6 +552,11 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		if _, err := os.Stat("litestream.yml"); err == nil {
 			lsPath = "litestream.yml"
 		}
+	} else if _, err := os.Stat(lsPath); err != nil {
+		// A config named on purpose (the service file's HIGHVIBE_LITESTREAM) that cannot be read
+		// would leave the server running without backups: that is not started silently.
+		return usagef("serve: cannot read the litestream config %s named by --litestream or HIGHVIBE_LITESTREAM (%v); "+
+			"fix the path, or leave both unset to run without replication", lsPath, errors.Unwrap(err))
 	}
 	start := time.Now()
 	// One server per data directory: a second one would run the same job queue and replicate the
@@ -589,7 +598,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
-	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", lsPath != "", "startup", time.Since(start), "time_zone", web.ZoneLabel(), "base_url", baseURL)
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", s.Repl != nil, "startup", time.Since(start), "time_zone", web.ZoneLabel(), "base_url", baseURL)
 	if pp := os.Getenv("HIGHVIBE_PPROF_ADDR"); pp != "" {
 		if err := servePprof(ctx, pp, log); err != nil {
 			return err
