@@ -266,7 +266,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 			}},
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,
-		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now()},
+		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,10 @@ type Server struct {
 	watchDone chan struct{}
 
 	suspended atomic.Pointer[map[string]bool]
+	// unopened holds the tenants OpenAllTenants could not open, with why (a damaged or missing
+	// file): /readyz/ names them, and each is logged when its reason first appears or changes.
+	unopenedMu sync.Mutex
+	unopened   map[string]error
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, detail string) {
@@ -362,14 +367,42 @@ func (s *Server) OpenAllTenants(ctx context.Context) (int, error) {
 		}
 	}
 	s.suspended.Store(&off)
+	failed := map[string]error{}
 	for _, t := range ts {
 		if _, err := s.Mgr.Tenant(ctx, t.Slug); err != nil {
-			s.Log.Warn("open tenant", "tenant", t.Slug, "err", err)
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			failed[t.Slug] = err
 			continue
 		}
 		n++
 	}
+	s.unopenedMu.Lock()
+	for slug, err := range failed {
+		if old, ok := s.unopened[slug]; !ok || old.Error() != err.Error() {
+			s.Log.Error("cannot open tenant", "tenant", slug, "err", err, "what_to_do", ops.TenantFix(slug, err))
+		}
+	}
+	for slug := range s.unopened {
+		if _, still := failed[slug]; !still {
+			s.Log.Info("tenant opened", "tenant", slug)
+		}
+	}
+	s.unopened = failed
+	s.unopenedMu.Unlock()
 	return n, nil
+}
+
+// Unopened are the tenants the last OpenAllTenants could not open, with why.
+func (s *Server) Unopened() map[string]error {
+	s.unopenedMu.Lock()
+	defer s.unopenedMu.Unlock()
+	out := make(map[string]error, len(s.unopened))
+	for k, v := range s.unopened {
+		out[k] = v
+	}
+	return out
 }
 
 // watchTenants re-lists tenants every interval until ctx ends.

@@ -6,10 +6,18 @@ package ops
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"highvibe/app/tenantdb"
 	"highvibe/app/tenantdb/replica"
@@ -24,6 +32,35 @@ type Handler struct {
 	Started      time.Time
 	// Prom is the server's registry (see Metrics in metrics.go).
 	Prom *Metrics
+	// Unopened are the tenants listed in platform.db whose file could not be opened, with why
+	// (nil: none known). Each fails readiness.
+	Unopened func() map[string]error
+}
+
+// TenantFix says in plain words what is wrong with a tenant file that does not open and what the
+// administrator does about it.
+func TenantFix(slug string, err error) string {
+	file := "tenants/" + slug + ".db"
+	restore := "stop the server, move " + file + " (with any " + file + "-wal and -shm beside it) out of the data directory, " +
+		"run `highvibe restore --tenant " + slug + "`, then start the server"
+	msg := err.Error()
+	code := -1
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code = se.Code() & 0xff // the primary result code
+	}
+	switch {
+	case errors.Is(err, tenantdb.ErrNoTenantDB) || errors.Is(err, os.ErrNotExist):
+		return "its file " + file + " is missing; put it back, or restore it: `highvibe restore --tenant " + slug + "` (the server opens it within seconds)"
+	case code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB:
+		return "its file " + file + " is damaged (SQLite cannot read it); " + restore
+	case code == sqlite3.SQLITE_READONLY || code == sqlite3.SQLITE_CANTOPEN || code == sqlite3.SQLITE_PERM || errors.Is(err, os.ErrPermission):
+		return "its file " + file + " cannot be opened for writing by the server's user; give it back to that user " +
+			"(chown highvibe: " + file + "*) and check the disk is not mounted read-only"
+	case code == sqlite3.SQLITE_FULL || errors.Is(err, syscall.ENOSPC):
+		return "the disk is full; free space, and the server opens it within seconds"
+	}
+	return "it could not be opened (" + msg + "); if the file is damaged, " + restore
 }
 
 // Healthz answers 200 while the process runs.
@@ -62,6 +99,17 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		check("tenant "+s, db)
+	}
+	var unopened map[string]error
+	if h.Unopened != nil {
+		unopened = h.Unopened()
+	}
+	for _, s := range slices.Sorted(maps.Keys(unopened)) {
+		if slices.Contains(slugs, s) {
+			continue // opened since
+		}
+		ok = false
+		lines = append(lines, fmt.Sprintf("FAIL tenant %s: not open: %s", s, TenantFix(s, unopened[s])))
 	}
 	lines = append(lines, fmt.Sprintf("databases: platform + %d tenants open, migrations current", len(slugs)))
 	if h.Repl == nil {
