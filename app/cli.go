@@ -162,6 +162,30 @@ func run(ctx context.Context, args []string, io *IO) error {
 	return usagef("unknown command %q (see highvibe help)", cmd)
 }
 
+// defaultDataMissing refuses a command that would work on ./data, the default, when neither
+// --data nor HIGHVIBE_DATA named a directory and ./data does not exist: the command is almost
+// surely run from the wrong folder (`sudo -u highvibe highvibe tenant create …` from a home
+// directory: sudo drops the service's HIGHVIBE_DATA), and would create a new, empty data
+// directory there that the server never reads. serve creates its data directory on first start
+// and restore rebuilds a lost one, so both go on.
+func defaultDataMissing(fs *flag.FlagSet) error {
+	switch fs.Name() {
+	case "serve", "restore":
+		return nil
+	}
+	named := os.Getenv("HIGHVIBE_DATA") != ""
+	fs.Visit(func(f *flag.Flag) { named = named || f.Name == "data" })
+	if named || fs.Lookup("data") == nil {
+		return nil
+	}
+	if _, err := os.Stat(fs.Lookup("data").Value.String()); err == nil {
+		return nil
+	}
+	wd, _ := os.Getwd()
+	return usagef("%s: no data directory here (%s): pass --data DIR, or set HIGHVIBE_DATA, to the server's data directory "+
+		"(its service file's HIGHVIBE_DATA, such as /var/lib/highvibe/data; sudo does not pass it on)", fs.Name(), filepath.Join(wd, "data"))
+}
+
 // flags makes a flag set with --data that reports errors as usage errors, not by exiting.
 func flags(name string, io *IO) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -175,8 +199,33 @@ func flags(name string, io *IO) (*flag.FlagSet, *string) {
 }
 
 // parse parses a command's flags; -h or --help prints the command's flags and ends the command
-// (exit 0) instead of calling the request a usage error.
+// (exit 0) instead of calling the request a usage error. A word left over is refused: it is a
+// value with a space that lost its quotes (`--name My Company` would otherwise create "My") or
+// a flag typed without its dashes, and either way the command would do something else than asked.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		// The leftover right after a flag's value: most likely the rest of that value.
+		if i := len(args) - fs.NArg(); i >= 2 && strings.HasPrefix(args[i-2], "-") && !strings.Contains(args[i-2], "=") &&
+			!strings.HasPrefix(args[i-1], "-") && fs.Lookup(strings.TrimLeft(args[i-2], "-")) != nil {
+			words := []string{args[i-1]}
+			for _, w := range fs.Args() {
+				if strings.HasPrefix(w, "-") {
+					break
+				}
+				words = append(words, w)
+			}
+			return usagef("%s: unexpected %q after %s %s: put quotes around a value with spaces (%s \"%s\")",
+				fs.Name(), fs.Arg(0), args[i-2], args[i-1], args[i-2], strings.Join(words, " "))
+		}
+		return usagef("%s: unexpected argument %q (flags start with --; see highvibe %s --help)", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return defaultDataMissing(fs)
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	out := fs.Output()
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
@@ -197,11 +246,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := parse(fs, args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
-			return pos, nil
+			return pos, defaultDataMissing(fs)
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
