@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"highvibe/app"
@@ -70,5 +71,44 @@ func TestCLIFromTheWrongFolderNamesTheDataDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, "data")); err == nil {
 		t.Fatal("the command created a data directory in the folder it was run from")
+	}
+}
+
+// TestRootInTheServiceUsersDataDirectoryRefused: root running a command on the data directory the
+// service's user owns (the sudo -u forgotten) is stopped with the command to type instead. Before,
+// `tenant create` made a tenant file only root could write, and the server, running as its user,
+// then refused to start at all ("jobs: recover: attempt to write a readonly database").
+func TestRootInTheServiceUsersDataDirectoryRefused(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: it is root's mistake")
+	}
+	dir := t.TempDir()
+	mustCLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme")
+	if err := filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"tenant", "create", "--slug", "rooty", "--name", "Rooty"},
+		{"tenant", "list"},
+		{"backup", "check"},
+	} {
+		code, _, errs := cli(t, dir, "", args...)
+		if code != app.ExitUsage || !strings.Contains(errs, "you are root") || !strings.Contains(errs, "sudo -u ") {
+			t.Errorf("highvibe %v as root: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Sys().(*syscall.Stat_t).Uid == 0 {
+			t.Errorf("%s belongs to root", p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -222,7 +224,32 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 		return usagef("%s: unexpected argument %q (flags start with --; see highvibe %s --help)", fs.Name(), fs.Arg(0), fs.Name())
 	}
-	return defaultDataMissing(fs)
+	if err := defaultDataMissing(fs); err != nil {
+		return err
+	}
+	return rootInOthersData(fs)
+}
+
+// rootInOthersData refuses root in a data directory another user owns (the service's user): a
+// tenant created, or a database opened while the server is stopped, would leave files only root
+// may write, and the server could then not start or not write that business.
+func rootInOthersData(fs *flag.FlagSet) error {
+	f := fs.Lookup("data")
+	if f == nil {
+		return nil
+	}
+	dir := f.Value.String()
+	uid, other := tenantdb.OwnedByOther(dir)
+	if !other {
+		return nil
+	}
+	name := strconv.Itoa(uid)
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	return usagef("%s: you are root, but the data directory %s belongs to %s: files made now would belong to root and "+
+		"the server, running as %s, could not write them. Run the command as that user: sudo -u %s highvibe %s …",
+		fs.Name(), dir, name, name, name, fs.Name())
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {

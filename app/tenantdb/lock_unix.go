@@ -24,3 +24,22 @@ func flockExclusive(f *os.File) (held bool, err error) {
 }
 
 func flockRelease(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
+
+// OwnedByOther reports, for a process running as root, the owner of dir when it is another user:
+// files root makes there (a new tenant's database, the -wal and -shm of a database it opens while
+// the server is stopped) would belong to root, and the server running as that user could not
+// write them.
+func OwnedByOther(dir string) (uid int, other bool) {
+	if os.Geteuid() != 0 {
+		return 0, false
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return 0, false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok || sys.Uid == 0 {
+		return 0, false
+	}
+	return int(sys.Uid), true
+}
