@@ -112,3 +112,49 @@ func TestRootInTheServiceUsersDataDirectoryRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAFullDiskIsSaidToBeFull: on a full disk a command fails with what SQLite said and, in plain
+// words, that the disk is full, how much is free and that nothing was damaged (before: "disk I/O
+// error (4874)"); once space is freed the same command succeeds, and /readyz/ fails while less
+// than tenantdb.LowDisk is free (before: "ready" while every write failed). It needs root to
+// mount a 3 MB tmpfs (skipped otherwise).
+func TestAFullDiskIsSaidToBeFull(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs")
+	}
+	disk := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", disk).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", disk).Run() })
+	dir := filepath.Join(disk, "data")
+	mustCLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme")
+	fill, err := os.Create(filepath.Join(disk, "fill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := fill.Write(chunk); err != nil {
+			break
+		}
+	}
+	fill.Close()
+	code, _, errs := cli(t, dir, "", "tenant", "create", "--slug", "beta", "--name", "Beta")
+	if code != app.ExitRuntime || !strings.Contains(errs, "the disk holding "+dir+" is full") || !strings.Contains(errs, "free space there") {
+		t.Fatalf("tenant create on a full disk: exit %d, stderr %q", code, errs)
+	}
+	if err := os.Remove(filepath.Join(disk, "fill")); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, dir, "", "tenant", "create", "--slug", "beta", "--name", "Beta")
+	if out := mustCLI(t, dir, "", "tenant", "list"); !strings.Contains(out, "acme") || !strings.Contains(out, "beta") {
+		t.Fatalf("after freeing space: %s", out)
+	}
+	e := apptest.NewWith(t, apptest.Options{DataDir: dir, NoJobs: true})
+	r := e.Client().Get("/readyz/")
+	if r.StatusCode != 503 || !strings.Contains(r.Body, "FAIL disk: only ") || !strings.Contains(r.Body, "free space there") {
+		t.Fatalf("readyz with under 3 MB free: %d\n%s", r.StatusCode, r.Body)
+	}
+}

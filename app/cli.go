@@ -47,6 +47,16 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 type IO struct {
 	In       io.Reader
 	Out, Err io.Writer
+	data     *string // the command's data directory once its flags are made (flags)
+}
+
+// explain adds plain words to an error from the command's data directory (tenantdb.Explain: a
+// full disk, a read-only one, files another user owns).
+func (o *IO) explain(err error) string {
+	if o.data == nil {
+		return ""
+	}
+	return tenantdb.Explain(*o.data, err)
 }
 
 const usage = `highvibe — operations center in one binary
@@ -96,7 +106,11 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK // the command printed its flags
 	}
-	fmt.Fprintln(errw, "highvibe: "+oneLine(err.Error()))
+	msg := oneLine(err.Error())
+	if hint := io.explain(err); hint != "" {
+		msg += ": " + hint
+	}
+	fmt.Fprintln(errw, "highvibe: "+msg)
 	return ExitRuntime
 }
 
@@ -197,6 +211,7 @@ func flags(name string, io *IO) (*flag.FlagSet, *string) {
 		def = "./data"
 	}
 	data := fs.String("data", def, "data directory (env HIGHVIBE_DATA)")
+	io.data = data
 	return fs, data
 }
 

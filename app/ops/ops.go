@@ -87,7 +87,11 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	// them awake.
 	if err := h.Mgr.Platform.Read.PingContext(ctx); err != nil {
 		ok = false
-		lines = append(lines, fmt.Sprintf("FAIL platform: %v", err))
+		line := fmt.Sprintf("FAIL platform: %v", err)
+		if hint := tenantdb.Explain(h.Mgr.DataDir, err); hint != "" {
+			line += ": " + hint
+		}
+		lines = append(lines, line)
 	}
 	check("platform", h.Mgr.Platform)
 	slugs := h.Mgr.OpenSlugs()
@@ -112,6 +116,10 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, fmt.Sprintf("FAIL tenant %s: not open: %s", s, TenantFix(s, unopened[s])))
 	}
 	lines = append(lines, fmt.Sprintf("databases: platform + %d tenants open, migrations current", len(slugs)))
+	if free, words, known := tenantdb.DiskFree(h.Mgr.DataDir); known && free < tenantdb.LowDisk {
+		ok = false
+		lines = append(lines, fmt.Sprintf("FAIL disk: only %s free where the data directory %s is; writes fail or soon will: free space there", words, h.Mgr.DataDir))
+	}
 	if h.Repl == nil {
 		lines = append(lines, "replication: off (no litestream config)")
 	} else {

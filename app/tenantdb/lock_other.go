@@ -11,3 +11,7 @@ func flockRelease(*os.File) error { return nil }
 
 // OwnedByOther is not checked without Unix owners.
 func OwnedByOther(string) (int, bool) { return 0, false }
+
+func freeBytes(string) (uint64, bool) { return 0, false }
+
+func writable(string) error { return nil }

@@ -43,3 +43,15 @@ func OwnedByOther(dir string) (uid int, other bool) {
 	}
 	return int(sys.Uid), true
 }
+
+// freeBytes is the space an unprivileged writer may still use on dir's file system.
+func freeBytes(dir string) (uint64, bool) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, false
+	}
+	return st.Bavail * uint64(st.Bsize), true
+}
+
+// writable is nil when this process may write in dir, else why not.
+func writable(dir string) error { return syscall.Access(dir, 2) }
