@@ -158,3 +158,27 @@ func TestAFullDiskIsSaidToBeFull(t *testing.T) {
 		t.Fatalf("readyz with under 3 MB free: %d\n%s", r.StatusCode, r.Body)
 	}
 }
+
+// TestRestoreNamesALeftoverWAL: the administrator moved a tenant's damaged file away but not its
+// -wal beside it. restore refuses (SQLite would replay the old log over the restored file) and
+// says what the file is and what to do — before: "…db-wal already exists: file already exists".
+func TestRestoreNamesALeftoverWAL(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	cfg := writeFileReplicaConfig(t, root)
+	data := filepath.Join(root, "data")
+	if err := os.MkdirAll(filepath.Join(data, "tenants"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	wal := filepath.Join(data, "tenants", "acme.db-wal")
+	if err := os.WriteFile(wal, []byte("old log"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := cli(t, data, "", "restore", "--tenant", "acme", "--litestream", cfg)
+	if code != app.ExitUsage || !strings.Contains(errs, wal+" is left from the database that was moved away") || !strings.Contains(errs, "move it away too") {
+		t.Fatalf("restore beside a leftover -wal: exit %d, stderr %q", code, errs)
+	}
+	if b, err := os.ReadFile(wal); err != nil || string(b) != "old log" {
+		t.Fatalf("the leftover -wal was touched: %q %v", b, err)
+	}
+}

@@ -765,6 +765,13 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	if _, err := os.Stat(out); err == nil {
 		return usagef("restore: %s already exists; move it away or pass --output", out)
 	}
+	for _, side := range []string{out + "-wal", out + "-shm", out + "-journal"} {
+		if _, err := os.Lstat(side); err == nil {
+			// Left from the file that was moved away: SQLite would replay it over the restored one.
+			return usagef("restore: %s is left from the database that was moved away, and SQLite would apply it to the restored file; "+
+				"move it away too (with the server stopped), then restore again", side)
+		}
+	}
 	if err := replica.Restore(ctx, cfg, abs, out, at); err != nil {
 		return err
 	}
