@@ -1,8 +1,6 @@
 package widget_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -21,58 +19,32 @@ func TestBrowserWidgetOnAHostilePage(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	e.Set("acme", map[string]string{"greeting": "Merhaba! Taş ve parke işiniz için yazın."})
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(`<!doctype html><html lang="tr"><head><title>Taş Parke</title>
+	site := hostPage(t, `<!doctype html><html lang="tr"><head><title>Taş Parke</title>
 <style>
 *{font-family:serif!important;color:#f0f!important;line-height:3!important;letter-spacing:3px!important;text-transform:uppercase!important;text-align:center!important;direction:ltr!important}
 div{display:block!important;position:relative!important;width:300px!important;margin:40px!important;border:5px dashed red!important}
 body *{transform:translateZ(0)!important;filter:blur(0)!important}
 body>:last-child{outline:3px solid lime}
 </style>
-<script src="` + e.URL + `/widget.js" data-tenant-slug="acme" data-lang="ar" async></script></head>
-<body><h1>Taş Parke</h1><div>Bahçe taşı</div><footer id="last">İletişim</footer></body></html>`))
-	}))
-	defer site.Close()
-	defer func() {
-		if p := problems(); len(p) > 0 {
-			t.Errorf("JavaScript errors: %v", p)
-		}
-	}()
+<script src="`+e.URL+`/widget.js" data-tenant-slug="acme" data-lang="ar" async></script></head>
+<body><h1>Taş Parke</h1><div>Bahçe taşı</div><footer id="last">İletişim</footer></body></html>`)
+	noScriptErrors(t, problems)
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(site.URL)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(site)); err != nil {
 		t.Fatal(err)
 	}
-	const shadow = `document.querySelector('[data-highvibe-widget]').shadowRoot`
-	wait := func(what, expr string) {
-		t.Helper()
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			if ok {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("timed out waiting for %s", what)
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}
-	wait("the widget", `!!document.querySelector('[data-highvibe-widget]') && `+shadow+`.textContent.includes('Taş ve parke')`)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](shadow+`.querySelector('.launch').click(), true`)); err != nil {
+	waitFor(t, ctx, "the widget", `!!document.querySelector('[data-highvibe-widget]') && `+widgetRoot+`.textContent.includes('Taş ve parke')`)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetRoot+`.querySelector('.launch').click(), true`)); err != nil {
 		t.Fatal(err)
 	}
-	wait("the panel", `!`+shadow+`.querySelector('.panel').hidden`)
+	waitFor(t, ctx, "the panel", `!`+widgetRoot+`.querySelector('.panel').hidden`)
 	type look struct {
 		LaunchBottom, LaunchLeft, ViewH, PanelW float64
 		Spacing, Transform, Dir, Outline        string
 	}
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[look](`(function(){var r=`+shadow+`, l=r.querySelector('.launch').getBoundingClientRect(),
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[look](`(function(){var r=`+widgetRoot+`, l=r.querySelector('.launch').getBoundingClientRect(),
 		g=getComputedStyle(r.querySelector('.m.greet')), p=r.querySelector('.panel').getBoundingClientRect();
 		return {LaunchBottom:l.bottom, LaunchLeft:l.left, ViewH:innerHeight, PanelW:p.width, Spacing:g.letterSpacing, Transform:g.textTransform,
 			Dir:getComputedStyle(r.querySelector('.panel')).direction,
@@ -99,7 +71,7 @@ body>:last-child{outline:3px solid lime}
 		t.Errorf("the page's last element lost its style to the widget: outline %q", got.Outline)
 	}
 	// Turkish typed into the Arabic widget reads left to right (its question mark at its end).
-	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var x=`+shadow+`.querySelector('textarea');
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var x=`+widgetRoot+`.querySelector('textarea');
 		x.value='Cumartesi keşif olur mu?'; x.dispatchEvent(new Event('input')); return getComputedStyle(x).direction})()`))
 	if err != nil || typed != "ltr" {
 		t.Errorf("Turkish typed into the Arabic widget reads %q (%v)", typed, err)

@@ -49,35 +49,8 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 		rp.ServeHTTP(w, r)
 	}))
 	defer proxy.Close()
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(`<!doctype html><html lang="tr"><head><title>Taş Parke</title></head><body><h1>Taş Parke</h1>
-<script src="` + proxy.URL + `/widget.js" data-tenant-slug="acme" data-lang="tr" async></script></body></html>`))
-	}))
-	defer site.Close()
-	defer func() {
-		if p := problems(); len(p) > 0 {
-			t.Errorf("JavaScript errors: %v", p)
-		}
-	}()
-	const shadow = `document.querySelector('[data-highvibe-widget]').shadowRoot`
-	wait := func(what, expr string) {
-		t.Helper()
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			if ok {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("timed out waiting for %s", what)
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}
+	site := plainHostPage(t, proxy.URL)
+	noScriptErrors(t, problems)
 	offline := func(off bool) {
 		t.Helper()
 		conds := []*network.Conditions{}
@@ -96,24 +69,24 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 	}
 	submit := func() {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+shadow+`;
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+widgetRoot+`;
 			r.querySelector('.err').textContent=''; r.querySelector('form').requestSubmit(); return true})()`)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	errText := `(function(){var r=` + shadow + `; return r.querySelector('.err').textContent})()`
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(site.URL)); err != nil {
+	errText := `(function(){var r=` + widgetRoot + `; return r.querySelector('.err').textContent})()`
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(site)); err != nil {
 		t.Fatal(err)
 	}
-	wait("the widget", `!!document.querySelector('[data-highvibe-widget]') && !!`+shadow+`.querySelector('.launch').textContent.trim()`)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+shadow+`; r.querySelector('.launch').click();
+	waitFor(t, ctx, "the widget", `!!document.querySelector('[data-highvibe-widget]') && !!`+widgetRoot+`.querySelector('.launch').textContent.trim()`)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+widgetRoot+`; r.querySelector('.launch').click();
 		r.querySelector('textarea').value='Bahçe için 200 m² gri granit'; return true})()`)); err != nil {
 		t.Fatal(err)
 	}
 
 	broken.Store(true)
 	submit()
-	wait("the answer to the 502", errText+` !== ''`)
+	waitFor(t, ctx, "the answer to the 502", errText+` !== ''`)
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](errText)); got != "Sohbet şu anda kullanılamıyor." {
 		t.Errorf("a proxy's 502 page reads %q", got)
 	}
@@ -121,17 +94,17 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 
 	offline(true)
 	submit()
-	wait("the answer offline", errText+` !== ''`)
+	waitFor(t, ctx, "the answer offline", errText+` !== ''`)
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](errText)); !strings.HasPrefix(got, "Gönderilemedi: bağlantı yok.") {
 		t.Errorf("a dropped connection reads %q", got)
 	}
-	if kept, _ := chromedp.Run(ctx, chromedp.Evaluate[string](shadow+`.querySelector('textarea').value`)); kept != "Bahçe için 200 m² gri granit" {
+	if kept, _ := chromedp.Run(ctx, chromedp.Evaluate[string](widgetRoot+`.querySelector('textarea').value`)); kept != "Bahçe için 200 m² gri granit" {
 		t.Errorf("the box holds %q after a failed send", kept)
 	}
 
 	offline(false)
 	submit()
-	wait("the message sent", shadow+`.querySelector('textarea').value === ''`)
+	waitFor(t, ctx, "the message sent", widgetRoot+`.querySelector('textarea').value === ''`)
 	count := func(body string) int {
 		var n int
 		_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages WHERE body = ?`, body).Scan(&n)
@@ -143,14 +116,14 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 
 	// The next message arrives but its answer is lost: sent again, it is still stored once.
 	swallow.Store(true)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](shadow+`.querySelector('textarea').value='Keşif cumartesi olur mu?', true`)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetRoot+`.querySelector('textarea').value='Keşif cumartesi olur mu?', true`)); err != nil {
 		t.Fatal(err)
 	}
 	submit()
-	wait("the answer to the lost reply", errText+` !== ''`)
+	waitFor(t, ctx, "the answer to the lost reply", errText+` !== ''`)
 	swallow.Store(false)
 	submit()
-	wait("the message sent again", shadow+`.querySelector('textarea').value === ''`)
+	waitFor(t, ctx, "the message sent again", widgetRoot+`.querySelector('textarea').value === ''`)
 	if n := count("Keşif cumartesi olur mu?"); n != 1 {
 		t.Errorf("a message whose answer was lost, sent again, is stored %d times", n)
 	}

@@ -1,9 +1,6 @@
 package widget_test
 
 import (
-	"context"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,44 +20,16 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	e.User("acme", "olga", "operator")
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(`<!doctype html><html lang="tr"><head><title>Taş Parke</title></head><body><h1>Taş Parke</h1>
-<script src="` + e.URL + `/widget.js" data-tenant-slug="acme" data-lang="tr" async></script></body></html>`))
-	}))
-	defer site.Close()
-	defer func() {
-		if p := problems(); len(p) > 0 {
-			t.Errorf("JavaScript errors: %v", p)
-		}
-	}()
-
-	wait := func(ctx context.Context, what, expr string) {
-		t.Helper()
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			if ok {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("timed out waiting for %s", what)
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}
-	const shadow = `document.querySelector('[data-highvibe-widget]').shadowRoot`
+	site := plainHostPage(t, e.URL)
+	noScriptErrors(t, problems)
 
 	// The visitor writes first: that opens the conversation.
 	visitor := ctx
-	if _, err := chromedp.Run(visitor, chromedp.Navigate(site.URL)); err != nil {
+	if _, err := chromedp.Run(visitor, chromedp.Navigate(site)); err != nil {
 		t.Fatal(err)
 	}
-	wait(visitor, "the widget", `!!document.querySelector('[data-highvibe-widget]') && !!`+shadow+`.querySelector('.launch')`)
-	if _, err := chromedp.Run(visitor, chromedp.Evaluate[bool](`(function(){var r=`+shadow+`;
+	waitFor(t, visitor, "the widget", `!!document.querySelector('[data-highvibe-widget]') && !!`+widgetRoot+`.querySelector('.launch')`)
+	if _, err := chromedp.Run(visitor, chromedp.Evaluate[bool](`(function(){var r=`+widgetRoot+`;
 		r.querySelector('.launch').click();
 		r.querySelector('input[name=name]').value='Ayşe';
 		r.querySelector('textarea').value='Bahçenin fotoğrafını gönderiyorum';
@@ -84,12 +53,12 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`input[name=password]`))); err != nil {
 		t.Fatal(err)
 	}
-	wait(operator, "leaving the login page", `location.pathname !== '/login/'`)
+	waitFor(t, operator, "leaving the login page", `location.pathname !== '/login/'`)
 	if _, err := chromedp.Run(operator, chromedp.Navigate(e.URL+"/app/inbox/"+strconv.FormatInt(conv, 10)+"/")); err != nil {
 		t.Fatal(err)
 	}
-	wait(operator, "the conversation", `!!document.querySelector('#timeline') && document.body.textContent.includes('Bahçenin fotoğrafını gönderiyorum')`)
-	wait(operator, "the page's event stream", `!!document.querySelector('[sse-connect][data-live="open"]')`)
+	waitFor(t, operator, "the conversation", `!!document.querySelector('#timeline') && document.body.textContent.includes('Bahçenin fotoğrafını gönderiyorum')`)
+	waitFor(t, operator, "the page's event stream", `!!document.querySelector('[sse-connect][data-live="open"]')`)
 	// A mark on this document: it is gone if the page reloads.
 	if n, _ := chromedp.Run(operator, chromedp.Evaluate[float64](`window.__sameDocument = true, document.querySelectorAll('#timeline .msg-photo img').length`)); n != 0 {
 		t.Fatalf("%v photos before the visitor sent one", n)
@@ -101,16 +70,16 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 		var g=c.getContext('2d'); g.fillStyle='#2e7d32'; g.fillRect(0,0,2400,1800); g.fillStyle='#8d6e63'; g.fillRect(0,1200,2400,600);
 		c.toBlob(function(b){
 			var dt=new DataTransfer(); dt.items.add(new File([b],'bahce.png',{type:'image/png'}));
-			var input=`+shadow+`.querySelector('input[type=file]'); input.files=dt.files;
+			var input=`+widgetRoot+`.querySelector('input[type=file]'); input.files=dt.files;
 			input.dispatchEvent(new Event('change'));
 		},'image/png');
 		return true})()`)); err != nil {
 		t.Fatal(err)
 	}
-	wait(visitor, "the photo in the visitor's thread", shadow+`.querySelector('.ph img') !== null`)
+	waitFor(t, visitor, "the photo in the visitor's thread", widgetRoot+`.querySelector('.ph img') !== null`)
 
 	// The operator's open page shows it, without a reload, and the thumbnail loads.
-	wait(operator, "the photo on the operator's page", `(function(){var i=document.querySelector('#timeline .msg-photo img');
+	waitFor(t, operator, "the photo on the operator's page", `(function(){var i=document.querySelector('#timeline .msg-photo img');
 		return !!i && i.complete && i.naturalWidth > 0})()`)
 	var w, h, size int64
 	if err := db.Read.QueryRow(`SELECT size FROM attachments WHERE conversation_id = ?`, conv).Scan(&size); err != nil {
@@ -137,9 +106,9 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 		AuthorName: "Olga", Body: "Teklifiniz: " + link + ". <b>Teşekkürler</b>"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	wait(visitor, "the link in the visitor's thread", shadow+`.querySelector('.log a.ln') !== null`)
-	got, err := chromedp.Run(visitor, chromedp.Evaluate[[]string](`(function(){var a=`+shadow+`.querySelector('.log a.ln');
-		return [a.href, a.target, a.rel, a.parentNode.textContent, String(`+shadow+`.querySelector('.log b') === null)]})()`))
+	waitFor(t, visitor, "the link in the visitor's thread", widgetRoot+`.querySelector('.log a.ln') !== null`)
+	got, err := chromedp.Run(visitor, chromedp.Evaluate[[]string](`(function(){var a=`+widgetRoot+`.querySelector('.log a.ln');
+		return [a.href, a.target, a.rel, a.parentNode.textContent, String(`+widgetRoot+`.querySelector('.log b') === null)]})()`))
 	if err != nil || len(got) != 5 {
 		t.Fatal(err)
 	}
