@@ -79,6 +79,7 @@ type listPage struct {
 	Items  []ListItem
 	Status string
 	States []string
+	Today  int64 // the business's day (Today): a row past its validity day is marked expired
 }
 
 // List is GET /app/quotes/: the newest revision of every quote, filterable by status.
@@ -98,7 +99,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Render.Render(w, r, http.StatusOK, "quotes/list", &web.Page{Title: c.T("quotes.title"), Nav: "quotes", Guide: "quotes",
-		Data: &listPage{Items: items, Status: st, States: Statuses}})
+		Data: &listPage{Items: items, Status: st, States: Statuses, Today: Today(time.Now(), c.Zone())}})
 }
 
 // editorPage is the quote page: the editor while the revision is editable, the frozen view after.
@@ -115,6 +116,7 @@ type editorPage struct {
 	CanDecide bool
 	Link      string
 	Until     string // valid_until as YYYY-MM-DD
+	Today     int64  // the business's day (Today): the revision may be past its validity day
 	Money     func(int64) string
 	Pct       func(int64) string // a stored rate (hundredths) as the reader writes a percentage
 	lang      string             // the panel's language: how a quantity is written into the form
@@ -141,7 +143,7 @@ func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *
 	c := web.From(r)
 	ctx := r.Context()
 	d := &editorPage{lang: c.Lang, Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
-		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02")}
+		Until: time.UnixMilli(q.ValidUntil).UTC().Format("2006-01-02"), Today: Today(time.Now(), c.Zone())}
 	m := MoneyIn(c.Lang)
 	d.Money = func(v int64) string { return m(v, q.Currency) }
 	d.Pct = func(v int64) string { return c.P.Percent(float64(v)/100, decimalsOfRate(v)) }

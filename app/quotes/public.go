@@ -3,7 +3,9 @@ package quotes
 import (
 	"errors"
 	"net/http"
+	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/live"
 	"highvibe/app/platform"
@@ -19,7 +21,10 @@ type publicPage struct {
 	Money    func(int64) string
 	Asked    bool
 	Accepted bool
-	Lang     string // the page's language: numbers are written its way, like the amounts
+	// Expired: never accepted and past its validity day in the business's time zone; the page
+	// says so instead of offering acceptance (the question form stays).
+	Expired bool
+	Lang    string // the page's language: numbers are written its way, like the amounts
 }
 
 // Qty writes a quantity for the customer.
@@ -68,10 +73,18 @@ func (h *Handler) public(w http.ResponseWriter, r *http.Request) (*platform.Tena
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return nil, nil, nil, false
 	}
-	// The page speaks the quote's language unless the visitor picked another one.
+	// Days and times are the business's (its time zone), as in the panel: the validity day
+	// ends at midnight where the business is.
 	c := web.From(r)
+	zone, err := hoursdb.ZoneName(r.Context(), db.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	c.SetZone(h.Render.Zone(zone))
+	// The page speaks the quote's language unless the visitor picked another one.
 	if r.URL.Query().Get("lang") == "" {
-		c.Lang, c.P = q.Language, i18n.For(q.Language)
+		c.Lang, c.P = q.Language, i18n.For(q.Language).In(c.Loc)
 	}
 	return t, db, q, true
 }
@@ -81,6 +94,7 @@ func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int,
 	m := MoneyIn(c.Lang)
 	d.Q, d.Business, d.Money, d.Lang = q, h.business(r.Context(), t), func(v int64) string { return m(v, q.Currency) }, c.Lang
 	d.Link = "/q/" + t.Slug + "." + q.Token
+	d.Expired = d.Expired || q.ExpiredBy(Today(time.Now(), c.Zone()))
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.Render.Render(w, r, status, "quotes/public", &web.Page{Title: c.T("quotes.public.title", q.Number, t.Name), Data: d, Errors: errs, Form: r.PostForm})
@@ -122,6 +136,11 @@ func (h *Handler) Accept(w http.ResponseWriter, r *http.Request) {
 	acc, err := Accept(r.Context(), db, q.Token, r.PostFormValue("name"))
 	if errs := web.FieldErrors(r, err); errs != nil {
 		h.showPublic(w, r, http.StatusUnprocessableEntity, t, q, &publicPage{}, errs)
+		return
+	}
+	if errors.Is(err, ErrExpired) {
+		// An old tab or a replay: nothing is stored and the page says the quote has expired.
+		h.showPublic(w, r, http.StatusConflict, t, q, &publicPage{Expired: true}, nil)
 		return
 	}
 	if errors.Is(err, ErrNotOpen) {

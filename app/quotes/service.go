@@ -30,6 +30,9 @@ var (
 	ErrNoLines = fault.Sentinel(fault.KindInvalid, "quotes.err.no_lines", "quotes: no lines")
 	// ErrNotOpen: the customer's link no longer takes an answer (accepted, replaced, not sent).
 	ErrNotOpen = fault.Sentinel(fault.KindConflict, "quotes.err.not_open", "quotes: not open for acceptance")
+	// ErrExpired: the revision's validity day has gone (in the business's time zone); the
+	// customer asks for a new one instead of accepting old prices.
+	ErrExpired = fault.Sentinel(fault.KindConflict, "quotes.err.expired", "quotes: validity day has passed")
 	// ErrNoConversation: a quote made without a conversation has no channel to be sent through.
 	ErrNoConversation = fault.Sentinel(fault.KindConflict, "quotes.err.no_conversation", "quotes: no conversation")
 )
@@ -218,8 +221,7 @@ func submitTx(ctx context.Context, tx *sql.Tx, q *Quote, a Actor, money func(int
 	if err != nil {
 		return err
 	}
-	today := time.Now().In(loc)
-	if q.ValidUntil < time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC).UnixMilli() {
+	if q.ValidUntil < Today(time.Now(), loc) {
 		return fault.InvalidField("valid_until", "quotes.err.date_past")
 	}
 	total := money(q.Totals.Grand, q.Currency)

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
@@ -56,6 +57,24 @@ func (q *Quote) Frozen() bool { return !q.Editable() }
 
 // Sendable reports whether the revision may go to the customer.
 func (q *Quote) Sendable() bool { return q.Status == "approved" || q.Status == "sent" }
+
+// Today is the business's calendar day at now (loc: its time zone) written as validity days are
+// stored: that day's UTC midnight in Unix ms.
+func Today(now time.Time, loc *time.Location) int64 {
+	d := now.In(loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).UnixMilli()
+}
+
+// expired reports whether a revision in status, valid until validUntil, is one the customer could
+// still accept but whose validity day is over: it holds to the end of that day where the
+// business is (today as Today gives it).
+func expired(status string, validUntil, today int64) bool {
+	return (status == "approved" || status == "sent") && validUntil < today
+}
+
+// ExpiredBy reports whether the revision, never accepted, is past its validity day on today
+// (Today): the customer can no longer accept it and the business sends a new one.
+func (q *Quote) ExpiredBy(today int64) bool { return expired(q.Status, q.ValidUntil, today) }
 
 // Querier is a *sql.DB or *sql.Tx.
 type Querier interface {
@@ -132,8 +151,11 @@ type ListItem struct {
 	CustomerName               string
 	Grand                      int64
 	ViewCount                  int
-	UpdatedAt                  int64
+	ValidUntil, UpdatedAt      int64
 }
+
+// ExpiredBy is Quote.ExpiredBy for a list row.
+func (it ListItem) ExpiredBy(today int64) bool { return expired(it.Status, it.ValidUntil, today) }
 
 // List lists the newest revisions of each quote number, newest first; status filters ("" = all).
 func List(ctx context.Context, q Querier, status string, limit int) ([]ListItem, error) {
@@ -288,7 +310,7 @@ func (it ListItem) Total() float64 { return Major(it.Grand) }
 // order, limit) and what names the query in errors.
 func listItems(ctx context.Context, q Querier, what, tail string, args ...any) ([]ListItem, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
-		grand_total, view_count, updated_at FROM quotes `+tail, args...)
+		grand_total, view_count, valid_until, updated_at FROM quotes `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("quotes: %s: %w", what, err)
 	}
@@ -297,7 +319,7 @@ func listItems(ctx context.Context, q Querier, what, tail string, args ...any) (
 	for rows.Next() {
 		var it ListItem
 		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
-			&it.CustomerName, &it.Grand, &it.ViewCount, &it.UpdatedAt); err != nil {
+			&it.CustomerName, &it.Grand, &it.ViewCount, &it.ValidUntil, &it.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("quotes: %s: %w", what, err)
 		}
 		out = append(out, it)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -115,7 +117,8 @@ func Viewed(ctx context.Context, db *tenantdb.DB, q *Quote) (first bool, err err
 // accepted, the conversation (and its lead) won, an order in the CRM with the quote's total as
 // its value (a customer record is made from the lead when it has none), a system note in the
 // conversation and an action log. A revision not sent, replaced or already accepted refuses
-// (ErrNotOpen). name is what the customer typed as their name ("" allowed).
+// (ErrNotOpen); one past its validity day (to the end of that day in the business's time zone)
+// refuses with ErrExpired, nothing stored. name is what the customer typed as their name ("" allowed).
 func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, error) {
 	var q *Quote
 	name = strings.TrimSpace(name)
@@ -129,6 +132,13 @@ func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, e
 		}
 		if q.Status != "sent" {
 			return ErrNotOpen
+		}
+		loc, err := hoursdb.Zone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if q.ExpiredBy(Today(time.Now(), loc)) {
+			return ErrExpired
 		}
 		now := tenantdb.Now()
 		orderID, err := orderFor(ctx, tx, q)

@@ -1,0 +1,154 @@
+package quotes_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/i18n"
+)
+
+// sentUntil makes a quote on conv valid until day (YYYY-MM-DD), has it approved and sends it; it
+// returns the quote's id and the customer's link. The day is written while the revision waits
+// for approval (a day gone cannot be submitted through the form, and an approved one is frozen).
+func sentUntil(t *testing.T, f *fixture, conv int64, day string) (int64, string) {
+	t.Helper()
+	id := newQuote(t, f.op, conv, nil)
+	sid := strconv.FormatInt(id, 10)
+	form := lines(strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`)))
+	form.Set("submit", "1")
+	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.DB("acme").Write.Exec(`UPDATE quotes SET valid_until = ? WHERE id = ? AND status = 'pending'`, d.UnixMilli(), id); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
+	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	f.op.Get("/app/quotes/" + sid + "/")
+	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", r.StatusCode, r.Body)
+	}
+	body := f.str(t, `SELECT body FROM messages WHERE id = (SELECT sent_message_id FROM quotes WHERE id = ?)`, id)
+	link := regexp.MustCompile(`/q/acme\.[a-z2-7]{24}`).FindString(body)
+	if link == "" {
+		t.Fatalf("no link in the sent message %q", body)
+	}
+	return id, link
+}
+
+// A quote holds until the end of its validity day where the business is, not in UTC. Past
+// that, the customer's page says in the page's language that it expired on that day and that a
+// new one can be asked for (the question form stays), and offers no acceptance; an acceptance
+// posted anyway (an old tab, a replay) is refused with 409 and the same words, nothing stored.
+// The panel's quote page and list mark it expired. A quote valid until today, in the business's
+// zone, is still accepted.
+//
+// The zone is chosen so that its calendar day differs from UTC's now (14 hours ahead after
+// 10:00 UTC, 11 behind before), so a check against the UTC day fails one of the two quotes.
+func TestExpiredQuoteIsNotAccepted(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	zone := "Pacific/Kiritimati"
+	if time.Now().UTC().Hour() < 10 {
+		zone = "Pacific/Pago_Pago"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	apptest.SetZone(t, f.owner, zone)
+	local := time.Now().In(loc)
+	today := local.Format("2006-01-02")
+	yesterday := local.AddDate(0, 0, -1).Format("2006-01-02")
+	if utc := time.Now().UTC().Format("2006-01-02"); utc == today {
+		t.Fatalf("zone %s shows the UTC day %s", zone, utc)
+	}
+
+	oldID, old := sentUntil(t, f, f.conv, yesterday)
+	cust := f.e.Client()
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := cust.Get(old + "?lang=" + lang)
+		if p.StatusCode != http.StatusOK {
+			t.Fatalf("%s: expired quote's page: %d", lang, p.StatusCode)
+		}
+		doc := p.Doc(t)
+		want := i18n.For(lang).T("quotes.public.expired", i18n.For(lang).Date(mustDay(t, yesterday)))
+		if got := strings.TrimSpace(doc.Find("[data-expired]").Text()); got != want {
+			t.Errorf("%s: expired quote says %q, want %q", lang, got, want)
+		}
+		if doc.Find("#accept-form, [data-accept]").Length() != 0 {
+			t.Errorf("%s: the expired quote still offers acceptance", lang)
+		}
+		if doc.Find("#ask-form").Length() != 1 {
+			t.Errorf("%s: the expired quote's page has no question form", lang)
+		}
+	}
+	r := cust.Post(old+"/accept?lang=en", url.Values{"name": {"Deniz"}})
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("accept of an expired quote: %d, want 409", r.StatusCode)
+	}
+	want := i18n.For("en").T("quotes.public.expired", i18n.For("en").Date(mustDay(t, yesterday)))
+	if got := strings.TrimSpace(r.Doc(t).Find("[data-expired]").Text()); got != want {
+		t.Errorf("refused acceptance says %q, want %q", got, want)
+	}
+	if got := f.str(t, `SELECT status || '|' || coalesce(accepted_at, '') || '|' || coalesce(order_id, '') FROM quotes WHERE id = ?`, oldID); got != "sent||" {
+		t.Errorf("expired quote after a refused acceptance: %q", got)
+	}
+	if n := f.count(t, `SELECT count(*) FROM orders`) + f.count(t, `SELECT count(*) FROM action_logs WHERE action_type = 'quote_accepted'`); n != 0 {
+		t.Errorf("%d orders or acceptance logs stored by a refused acceptance", n)
+	}
+	if st := f.str(t, `SELECT stage FROM leads`); st == "won" {
+		t.Error("the lead was won by an expired quote")
+	}
+	if r := cust.Post(old+"/ask", url.Values{"question": {"Yeni fiyat alabilir miyim?"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("question on an expired quote: %d", r.StatusCode)
+	}
+
+	// The panel marks it, in the operator's language.
+	sid := strconv.FormatInt(oldID, 10)
+	tr := i18n.For("tr")
+	if doc := f.op.Get("/app/quotes/" + sid + "/?lang=tr").Doc(t); strings.TrimSpace(doc.Find("[data-expired]").Text()) != tr.T("quotes.expired") ||
+		strings.TrimSpace(doc.Find("[data-expired-note]").Text()) != tr.T("quotes.expired_note", tr.Date(mustDay(t, yesterday))) {
+		t.Errorf("the quote page does not mark the expired quote: %q / %q", doc.Find("[data-expired]").Text(), doc.Find("[data-expired-note]").Text())
+	}
+	if got := strings.TrimSpace(f.op.Get("/app/quotes/?lang=tr").Doc(t).Find(`tr[data-quote="` + sid + `"] [data-expired]`).Text()); got != tr.T("quotes.expired") {
+		t.Errorf("the quotes list marks the expired quote %q", got)
+	}
+
+	// Valid until today where the business is: still accepted, and not marked.
+	conv := conversationOn(t, f, "webchat", "v2", "")
+	curID, cur := sentUntil(t, f, conv, today)
+	if doc := f.op.Get("/app/quotes/?lang=tr").Doc(t); doc.Find(`tr[data-quote="`+strconv.FormatInt(curID, 10)+`"] [data-expired]`).Length() != 0 {
+		t.Error("the quotes list marks a quote valid until today as expired")
+	}
+	if doc := cust.Get(cur).Doc(t); doc.Find("[data-expired]").Length() != 0 || doc.Find("[data-accept]").Length() != 1 {
+		t.Error("a quote valid until today is shown as expired")
+	}
+	if r := cust.Post(cur+"/accept", url.Values{"name": {"Deniz"}}); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "data-accepted") {
+		t.Fatalf("accept of a quote valid until today: %d", r.StatusCode)
+	}
+	if doc := f.op.Get("/app/quotes/?lang=tr").Doc(t); doc.Find(`tr[data-quote="`+strconv.FormatInt(curID, 10)+`"] [data-expired]`).Length() != 0 {
+		t.Error("an accepted quote is marked expired")
+	}
+}
+
+func mustDay(t *testing.T, day string) time.Time {
+	t.Helper()
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
