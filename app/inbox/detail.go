@@ -122,6 +122,8 @@ func (d *detailData) At(field string) string {
 		return "composer"
 	case field == "body" || field == "direction" || field == "send_at":
 		return "composer"
+	case field == "next_action" || field == "next_action_due_at":
+		return "field"
 	}
 	return "banner"
 }
@@ -324,6 +326,9 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	p := &web.Page{Title: title, Nav: "inbox", Guide: "conversation", Data: d, Errors: errs, Form: r.PostForm}
 	if r.Method == http.MethodPost {
 		d.kept, d.keptIn = r.PostForm, postedForm(r.URL.Path)
+		if _, next := r.PostForm["next_action_due_at"]; next && d.keptIn == "composer" {
+			d.keptIn = "next" // the next step's form (only it posts a due date) shows what was typed
+		}
 	}
 	if draft := r.URL.Query().Get("draft"); r.Method == http.MethodGet && draft != "" && len([]rune(draft)) <= 4000 {
 		// The assistant's suggestion without script (POST …/suggest redirects here): prefilled, not sent.
@@ -574,6 +579,9 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	}
 	ch, errs := h.parseChange(r, c)
 	ch.Once = true
+	if msg := dueWithoutWords(c, conv, ch, errs); msg != "" {
+		errs.Add("next_action", msg)
+	}
 	if _, composer := r.PostForm["direction"]; composer && ch.Body == "" {
 		// The composer (the only form with a kind of message) sent no words: nothing to add.
 		errs.Add("body", c.T("inbox.error.body_empty"))
@@ -644,6 +652,27 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, done.Key, done.Args...)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// dueWithoutWords refuses a next step that would have a due date and no words: the dashboard,
+// the lead pages and the overdue reminder all count a next step by its words, so such a date
+// would be stored and never shown or told. Checked on the step as the save leaves it (what is
+// posted, else what is stored): clearing the words of a dated step is refused as well.
+func dueWithoutWords(c *web.Ctx, conv *Conversation, ch Change, errs web.Errors) string {
+	if ch.NextAction == nil && ch.NextActionDueAt == nil || errs["next_action_due_at"] != "" || errs["next_action"] != "" {
+		return ""
+	}
+	words, due := conv.NextAction, conv.NextActionDueAt
+	if ch.NextAction != nil {
+		words = *ch.NextAction
+	}
+	if ch.NextActionDueAt != nil {
+		due = *ch.NextActionDueAt
+	}
+	if due != 0 && words == "" {
+		return c.T("inbox.error.due_without_action")
+	}
+	return ""
 }
 
 // doneMsg is what a save did as a catalog key and its arguments (a time.Time is a moment shown in

@@ -196,10 +196,14 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 			e.Name = clip(conv.Name, 120)
 		}
 	}
-	// An overdue check queued for a due time that was changed or cleared, or for a conversation
-	// closed since, tells nobody.
-	if e.Kind == KindOverdue && (!conv.Open || conv.DueAt != e.DueAt) {
-		return nil
+	// An overdue check queued for a due time that was changed or cleared, for a conversation
+	// closed since, or for a step with no words (the dashboard does not count one either), tells
+	// nobody; otherwise it names the step as it reads now.
+	if e.Kind == KindOverdue {
+		if !conv.Open || conv.DueAt != e.DueAt || conv.NextAction == "" {
+			return nil
+		}
+		e.Text = clip(conv.NextAction, 200)
 	}
 	// An overdue reminder whose time comes while the business is closed waits for the next
 	// opening: the hours, a holiday or the time zone may have changed since it was queued for a
