@@ -305,8 +305,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
-	vars, _ := json.Marshal(map[string]string{"name": d.Lead.Name, "phone": d.Lead.Phone, "email": d.Lead.Email,
-		"business": c.Tenant.Name, "agent": c.User.Username})
+	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.User.Username))
 	d.Vars = string(vars)
 	if conv.NextActionDueAt > 0 {
 		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(c.Zone()).Format("2006-01-02T15:04")

@@ -21,6 +21,46 @@ type Template struct {
 	UpdatedAt int64
 }
 
+// templateVar is a variable a reply template may use, and what it is replaced by when the
+// template is inserted into a conversation's reply box.
+type templateVar struct {
+	Name  string
+	value func(l *Lead, business, agent string) string
+}
+
+// templateVars are the template variables, in the order the templates page explains them (each
+// as inbox.templates.var.<name>, in the reader's language).
+var templateVars = []templateVar{
+	{"name", func(l *Lead, _, _ string) string { return l.Name }},
+	{"phone", func(l *Lead, _, _ string) string { return l.Phone }},
+	{"email", func(l *Lead, _, _ string) string { return l.Email }},
+	{"business", func(_ *Lead, business, _ string) string { return business }},
+	{"agent", func(_ *Lead, _, agent string) string { return agent }},
+}
+
+// templateValues is what each variable is replaced by in a conversation with l, for the
+// business and the operator (agent) inserting it.
+func templateValues(l *Lead, business, agent string) map[string]string {
+	out := make(map[string]string, len(templateVars))
+	for _, v := range templateVars {
+		out[v.Name] = v.value(l, business, agent)
+	}
+	return out
+}
+
+// VarHint is one line of the templates page's explanation: the variable as it is typed, and the
+// catalog key of what it is replaced by.
+type VarHint struct{ Token, Key string }
+
+// TemplateVarHints lists the variables as the templates page explains them.
+func TemplateVarHints() []VarHint {
+	out := make([]VarHint, 0, len(templateVars))
+	for _, v := range templateVars {
+		out = append(out, VarHint{Token: "{{" + v.Name + "}}", Key: "inbox.templates.var." + v.Name})
+	}
+	return out
+}
+
 // Templates lists the tenant's canned replies by name.
 func Templates(ctx context.Context, q Querier) ([]Template, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, name, body, updated_at FROM templates ORDER BY name COLLATE NOCASE`)

@@ -23,7 +23,7 @@ func (h *Handler) templatesPage(w http.ResponseWriter, r *http.Request, status i
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &templatesData{Templates: ts, Gone: gone}
+	d := &templatesData{Templates: ts, Gone: gone, Vars: TemplateVarHints()}
 	if gone {
 		d.NewName, d.NewBody = r.PostForm.Get("name"), r.PostForm.Get("body")
 	} else if errs != nil && r.PathValue("id") != "" {
@@ -46,6 +46,8 @@ type templatesData struct {
 	NewErrors        web.Errors
 	// Gone: the edited template was deleted meanwhile; NewName and NewBody hold what was typed.
 	Gone bool
+	// Vars are the template variables with what each is replaced by, explained under the text.
+	Vars []VarHint
 }
 
 // SaveTemplate handles POST /app/settings/templates (new) and /app/settings/templates/{id} (edit).

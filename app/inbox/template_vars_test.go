@@ -1,0 +1,80 @@
+package inbox_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"highvibe/app/apptest"
+	"highvibe/app/inbox"
+)
+
+// The templates page explains each variable next to the text field, in the reader's language
+// ("{{name}} — müşterinin adı"), the variables themselves kept as typed; the list is the one the
+// composer fills in, so a variable the composer knows is never left unexplained.
+func TestTemplateVariablesExplained(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	if r := owner.Post("/app/settings/templates", url.Values{"name": {"Selam"}, "body": {"Merhaba {{name}}"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("template: %d", r.StatusCode)
+	}
+	explained := map[string]map[string]string{}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		doc := owner.Get("/app/settings/templates?lang=" + lang).Doc(t)
+		if id, _ := doc.Find(`#tb`).Attr("aria-describedby"); id != "tb-vars" {
+			t.Errorf("%s: the text field is not described by the variables' explanation (%q)", lang, id)
+		}
+		explained[lang] = map[string]string{}
+		doc.Find(`#tb-vars li[data-var]`).Each(func(_ int, li *goquery.Selection) {
+			token := li.Find("code").Text()
+			explained[lang][token] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(li.Text(), token)), "—"))
+		})
+	}
+	if got := explained["tr"]["{{name}}"]; got != "müşterinin adı" {
+		t.Errorf("{{name}} is explained in Turkish as %q, want “müşterinin adı”", got)
+	}
+	if got := explained["ar"]["{{name}}"]; got != "اسم العميل" {
+		t.Errorf("{{name}} is explained in Arabic as %q", got)
+	}
+	for token, words := range explained["tr"] {
+		if words == "" || words == explained["en"][token] {
+			t.Errorf("%s: Turkish explanation %q (English %q)", token, words, explained["en"][token])
+		}
+	}
+
+	// The composer's variables are the ones explained.
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v-1", Name: "Ayşe", Body: "Merhaba"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, ok := owner.Get("/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/").Doc(t).Find(`[data-insert-template]`).Attr("data-vars")
+	if !ok {
+		t.Fatal("no template picker in the composer")
+	}
+	var filled map[string]string
+	if err := json.Unmarshal([]byte(vars), &filled); err != nil {
+		t.Fatal(err)
+	}
+	var composer, page []string
+	for k := range filled {
+		composer = append(composer, "{{"+k+"}}")
+	}
+	for k := range explained["tr"] {
+		page = append(page, k)
+	}
+	slices.Sort(composer)
+	slices.Sort(page)
+	if !slices.Equal(composer, page) || len(page) == 0 {
+		t.Errorf("the page explains %v, the composer fills %v", page, composer)
+	}
+	if filled["name"] != "Ayşe" || filled["agent"] != "olga" {
+		t.Errorf("the composer fills %v", filled)
+	}
+}
