@@ -3,6 +3,7 @@ package settings_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
@@ -33,6 +34,20 @@ func TestKeyTableScopesInWords(t *testing.T) {
 		want2 := w.T("scope.import") + ", " + w.T("scope.read")
 		if got != want1 && got != want2 {
 			t.Errorf("%s: the key's scopes read %q, want %q", lang, got, want1)
+		}
+	}
+}
+
+// TestKeyAgainNamesRevokeButton: the note shown when a key form is sent twice tells the reader to
+// revoke the key if its secret was not copied; where the catalog names the button (Turkish,
+// Arabic) it names it as the button reads, not with another verb ("iptal edip" beside
+// "Geçersiz kıl"). The other catalogs use the button's own verb (revoke, widerrufen, revoque,
+// révoquez).
+func TestKeyAgainNamesRevokeButton(t *testing.T) {
+	for _, lang := range []string{"tr", "ar"} {
+		w := i18n.For(lang)
+		if note, button := w.T("settings.key_already_made"), w.T("button.revoke"); !strings.Contains(note, button) {
+			t.Errorf("%s: the resend note %q does not name the button %q", lang, note, button)
 		}
 	}
 }
