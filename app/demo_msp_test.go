@@ -115,7 +115,7 @@ func TestDemoMSPTenant(t *testing.T) {
 			t.Errorf("ticket list misses %q", want)
 		}
 	}
-	if r := c.Get("/app/msp/sla/?lang=tr"); r.StatusCode != 200 || !strings.Contains(r.Body, "Standard") {
+	if r := c.Get("/app/msp/sla/?lang=tr"); r.StatusCode != 200 || !strings.Contains(r.Body, "Standart") {
 		t.Errorf("SLA policies: %d", r.StatusCode)
 	}
 	// The KPI page's MSP reports: most tickets met their targets, some did not.

@@ -184,7 +184,7 @@ func TestSLAClocksOnTicketPages(t *testing.T) {
 	if st, txt := state(pd, `#sla [data-sla="resolution"]`); st != "ok" || !strings.Contains(txt, "Çözüm için son") {
 		t.Errorf("ticket page resolution clock: %s %q", st, txt)
 	}
-	if !strings.Contains(pd.Find("#sla").Text(), "Standard") || !strings.Contains(pd.Find("#sla .sla-history").Text(), "Saat başladı") {
+	if !strings.Contains(pd.Find("#sla").Text(), "Standart") || !strings.Contains(pd.Find("#sla .sla-history").Text(), "Saat başladı") {
 		t.Errorf("ticket page SLA card: %q", pd.Find("#sla").Text())
 	}
 	g := op.Get("/app/msp/tickets/" + itoa(green.ID) + "/?lang=en").Doc(t)

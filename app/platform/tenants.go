@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -165,9 +166,15 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Mgr.Create(ctx, slug); err != nil {
+	db, err := s.Mgr.Create(ctx, slug)
+	if err != nil {
 		_, _ = s.DB.Write.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
 		return nil, err
+	}
+	// The rooms' first words in the business's language (OnTenantCreated). A failure here leaves
+	// a working business with a starting row in English, so it is logged, not undone.
+	if err := runTenantCreated(ctx, db, locale); err != nil {
+		slog.Warn("platform: new tenant kept its starting rows as migrated", "tenant", slug, "err", err)
 	}
 	return s.TenantByID(ctx, id)
 }
