@@ -38,6 +38,20 @@ func (k *APIKey) HasScope(s string) bool { return slices.Contains(k.Scopes, s) }
 // Revoked reports whether the key was revoked.
 func (k *APIKey) Revoked() bool { return k.RevokedAt != "" }
 
+// Created and LastUsed are the key's stored moments as times (zero: never used), for pages that
+// put them into the reader's words.
+func (k *APIKey) Created() time.Time  { return storedMoment(k.CreatedAt) }
+func (k *APIKey) LastUsed() time.Time { return storedMoment(k.LastUsedAt) }
+
+// storedMoment reads a moment as this database stores it (UTC, milliseconds, "Z"); zero when empty.
+func storedMoment(s string) time.Time {
+	t, err := time.Parse("2006-01-02T15:04:05.000Z", s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
 // ErrBadKey is returned for an unknown API key.
 var ErrBadKey = errors.New("unknown api key")
 

@@ -3,6 +3,7 @@ package settings_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,6 +35,12 @@ func TestKeyTableScopesInWords(t *testing.T) {
 		want2 := w.T("scope.import") + ", " + w.T("scope.read")
 		if got != want1 && got != want2 {
 			t.Errorf("%s: the key's scopes read %q, want %q", lang, got, want1)
+		}
+		// Its moments in the reader's words too, not the stored "2026-12-04T18:01:42.555Z" (which
+		// an Arabic phone broke at its hyphens).
+		created := strings.TrimSpace(doc.Find(`#key-table tbody tr td[data-label="` + w.T("settings.created") + `"]`).Text())
+		if created == "" || regexp.MustCompile(`\d{4}-\d\d-\d\dT`).MatchString(created) {
+			t.Errorf("%s: the key's creation reads %q, want a date and time in the reader's words", lang, created)
 		}
 	}
 }

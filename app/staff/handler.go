@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
@@ -164,16 +163,11 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, slug string, reco
 }
 
 // keyView is an API key with its times read, for the page (the secret is not stored at all).
-type keyView struct {
-	*platform.APIKey
-	Created, LastUsed time.Time
-}
-
 // tenantData is everything the tenant page shows.
 type tenantData struct {
 	Row       *TenantRow
 	Members   []platform.Membership
-	Keys      []keyView
+	Keys      []*platform.APIKey
 	Counts    []jobs.KindCount
 	Failed    []jobs.FailedJob
 	Trail     []*audit.PlatformRow
@@ -222,9 +216,7 @@ func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) 
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
-		d.Keys = append(d.Keys, keyView{APIKey: k, Created: storedTime(k.CreatedAt), LastUsed: storedTime(k.LastUsedAt)})
-	}
+	d.Keys = keys
 	db, err := h.Svc.Mgr.Tenant(ctx, slug)
 	if err != nil {
 		return nil, err
