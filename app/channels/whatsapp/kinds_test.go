@@ -60,25 +60,8 @@ func TestOperatorReadsEveryKindInTheirLanguage(t *testing.T) {
 // open conversation is told (a live event for that message) and shows the reaction under the
 // quote in the operator's language; a reaction taken back disappears.
 func TestOperatorSeesTheCustomersReaction(t *testing.T) {
-	f := setup(t, nil)
-	from := "905321234567"
-	if r := f.post(payload(textMsg(from, "wamid.ask", "Kilit parke fiyatı?")), nil); r.StatusCode != 200 {
-		t.Fatal(r.Status)
-	}
-	f.settle(t)
-	db := f.e.DB("acme")
-	var conv int64
-	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.ask'`).Scan(&conv); err != nil {
-		t.Fatal(err)
-	}
-	// The quote as it stands once WhatsApp took it (written here, so no delivery job of its own
-	// tells the conversation anything meanwhile).
-	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
-		VALUES (?, 'outbound', 'user', 'Metrekaresi 450 TL, işçilik dahil.', 'whatsapp', 'wamid.quote', 'sent', ?)`, conv, time.Now().UnixMilli())
-	if err != nil {
-		t.Fatal(err)
-	}
-	quote, _ := res.LastInsertId()
+	f, from := setup(t, nil), "905321234567"
+	conv, quote := askedAndQuoted(t, f, from)
 	events, stop := f.e.Server.Live.Subscribe("acme")
 	defer stop()
 	react := func(id, emoji string) {
@@ -116,23 +99,8 @@ func TestOperatorSeesTheCustomersReaction(t *testing.T) {
 // each, what it answers: the quote's first words with a link to it, or that it answers an earlier
 // message.
 func TestOperatorSeesWhatTheCustomerRepliedTo(t *testing.T) {
-	f := setup(t, nil)
-	from := "905321234567"
-	if r := f.post(payload(textMsg(from, "wamid.ask", "Kilit parke fiyatı?")), nil); r.StatusCode != 200 {
-		t.Fatal(r.Status)
-	}
-	f.settle(t)
-	db := f.e.DB("acme")
-	var conv int64
-	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.ask'`).Scan(&conv); err != nil {
-		t.Fatal(err)
-	}
-	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
-		VALUES (?, 'outbound', 'user', 'Metrekaresi 450 TL, işçilik dahil.', 'whatsapp', 'wamid.quote', 'sent', ?)`, conv, time.Now().UnixMilli())
-	if err != nil {
-		t.Fatal(err)
-	}
-	quote, _ := res.LastInsertId()
+	f, from := setup(t, nil), "905321234567"
+	conv, quote := askedAndQuoted(t, f, from)
 	reply := func(id, to, body string) string {
 		return fmt.Sprintf(`{"context":{"from":"15550783881","id":%q},"from":%q,"id":%q,"timestamp":"1735689700","type":"text","text":{"body":%q}}`, to, from, id, body)
 	}
@@ -160,4 +128,26 @@ func TestOperatorSeesWhatTheCustomerRepliedTo(t *testing.T) {
 	if old != "Daha önceki bir mesaja yanıt" {
 		t.Errorf("the reply to a message not here reads %q above it", old)
 	}
+}
+
+// askedAndQuoted: customer from asks a price over WhatsApp and the operator's quote stands in the
+// conversation as WhatsApp took it (written here, so no delivery job of its own tells the
+// conversation anything meanwhile). It returns the conversation and the quote's message.
+func askedAndQuoted(t *testing.T, f *fixture, from string) (conv, quote int64) {
+	t.Helper()
+	if r := f.post(payload(textMsg(from, "wamid.ask", "Kilit parke fiyatı?")), nil); r.StatusCode != 200 {
+		t.Fatal(r.Status)
+	}
+	f.settle(t)
+	db := f.e.DB("acme")
+	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.ask'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Write.Exec(`INSERT INTO messages(conversation_id, direction, author_kind, body, channel, provider_message_id, delivery_status, created_at)
+		VALUES (?, 'outbound', 'user', 'Metrekaresi 450 TL, işçilik dahil.', 'whatsapp', 'wamid.quote', 'sent', ?)`, conv, time.Now().UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote, _ = res.LastInsertId()
+	return conv, quote
 }
