@@ -158,3 +158,52 @@ func TestProductEditFormPriceReadsBack(t *testing.T) {
 		t.Errorf("saving the form as it came: %d", r.StatusCode)
 	}
 }
+
+// A currency code that is three capitals but no currency in use ("ABC", the withdrawn Turkish lira
+// "TRL", the test code "XXX") is refused on orders, invoices and products next to its field, in the
+// person's language, and nothing is stored: these records used to take any three letters, while
+// the business's own currency setting already checked ISO 4217.
+func TestCRMRefusesCurrenciesNotInUse(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	db := e.DB("acme")
+	count := func(table string) int {
+		var n int
+		if err := db.Read.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if r := owner.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	const want = "Kullanımda olan bir para birimi değil: TRY, EUR veya USD gibi ISO 4217 kodunu yazın."
+	for _, cur := range []string{"ABC", "trl", "XXX"} {
+		r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {"100"}, "currency": {cur}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("order in %q: status %d, want 422", cur, r.StatusCode)
+		} else if got := r.Doc(t).Find("#f-currency").Parent().Find(".field-error").Text(); got != want {
+			t.Errorf("order in %q: field error %q", cur, got)
+		}
+		r = owner.Post("/invoices/new", url.Values{"customer_id": {"1"}, "status": {"draft"}, "amount": {"100"}, "currency": {cur}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("invoice in %q: status %d, want 422", cur, r.StatusCode)
+		}
+		r = owner.Post("/products/", url.Values{"sku": {"KP-" + cur}, "name": {"Kilit Parke"}, "unit_price": {"340"}, "currency": {cur}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("product in %q: status %d, want 422", cur, r.StatusCode)
+		} else if !strings.Contains(r.Body, want) {
+			t.Errorf("product in %q: the page does not say why", cur)
+		}
+	}
+	if count("orders") != 0 || count("invoices") != 0 || count("products") != 0 {
+		t.Errorf("stored: %d orders, %d invoices, %d products", count("orders"), count("invoices"), count("products"))
+	}
+	for _, cur := range []string{"EUR", "usd", "AZN"} { // real ones still pass, in any case
+		if r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {"100"}, "currency": {cur}}); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("order in %q: status %d, want 303", cur, r.StatusCode)
+		}
+	}
+}

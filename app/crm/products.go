@@ -37,8 +37,7 @@ type ProductInput struct {
 }
 
 var (
-	reSKU      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
+	reSKU = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 )
 
 // Validate returns the parsed product and its field errors (fault.KindInvalid, nil when valid).
@@ -64,7 +63,7 @@ func (in ProductInput) Validate() (Product, error) {
 	if p.Currency == "" {
 		p.Currency = "TRY"
 	}
-	if !reCurrency.MatchString(p.Currency) {
+	if !i18n.Currency(p.Currency) {
 		errs.Add("currency", "products.err.currency")
 	}
 	// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.

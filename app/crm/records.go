@@ -79,17 +79,8 @@ func oneOf(v string, set []string) bool {
 	return false
 }
 
-func validCurrency(c string) bool {
-	if len(c) != 3 {
-		return false
-	}
-	for _, r := range c {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
-}
+// validCurrency: a currency a business prices in today (i18n.Currency), not any three capitals.
+func validCurrency(c string) bool { return i18n.Currency(c) }
 
 // ValidateCustomer returns field → message key for every problem (empty = valid). Importers
 // use it for their per-row errors.

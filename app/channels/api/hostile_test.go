@@ -35,6 +35,30 @@ func TestImportRefusesNumbersThatAreNotFinite(t *testing.T) {
 	}
 }
 
+// An imported product priced in three capitals that are no currency in use ("ABC", the withdrawn
+// "TRL") is a refused row naming the currency field, as the panel's product form refuses it.
+func TestImportRefusesCurrenciesNotInUse(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	imp := e.APIKey("acme", "import")
+	c := e.Client()
+	for _, cur := range []string{"ABC", "TRL"} {
+		r := c.PostJSON("/api/v1/products", []byte(`{"sku":"G1","name":"Granit","unit":"m2","unit_price":"10","currency":"`+cur+`"}`), map[string]string{"Authorization": "Bearer " + imp})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("currency %s: %d %s, want 422", cur, r.StatusCode, r.Body)
+			continue
+		}
+		if p := problem(t, r); p.Code != "invalid_rows" || len(p.Errors) != 1 || p.Errors[0].Field != "1.currency" {
+			t.Errorf("currency %s: problem %+v", cur, p)
+		}
+	}
+	var n int
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM products`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("products stored: %d (%v)", n, err)
+	}
+}
+
 // A body the importer cannot read is explained in the caller's language with where it broke (a
 // CSV line, a JSON row and field), never with the parser's own English words or Go type names.
 func TestImportUnreadableBodyIsExplainedInTheCallersLanguage(t *testing.T) {

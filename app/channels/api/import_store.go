@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/crm"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 )
 
@@ -19,7 +20,6 @@ import (
 var (
 	leadStages = []string{"new", "contacted", "qualified", "proposal", "won", "lost"}
 	reSKU      = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 type leadRow struct {
@@ -103,7 +103,7 @@ func validateProduct(p *productRow) map[string]string {
 	if p.UnitPrice < 0 || p.UnitPrice > 1e9 {
 		e["unit_price"] = "api.row.unit_price"
 	}
-	if !reCurrency.MatchString(p.Currency) {
+	if !i18n.Currency(p.Currency) {
 		e["currency"] = "api.row.currency"
 	}
 	return e
