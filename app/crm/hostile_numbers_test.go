@@ -159,10 +159,11 @@ func TestProductEditFormPriceReadsBack(t *testing.T) {
 	}
 }
 
-// A currency code that is three capitals but no currency in use ("ABC", the withdrawn Turkish lira
-// "TRL", the test code "XXX") is refused on orders, invoices and products next to its field, in the
-// person's language, and nothing is stored: these records used to take any three letters, while
-// the business's own currency setting already checked ISO 4217.
+// A currency code that is three capitals but no currency ("ABC", the test code "XXX") is refused on
+// orders, invoices and products next to its field, in the person's language, and nothing is
+// stored: these records used to take any three letters, while the business's own currency setting
+// already checked ISO 4217. A product's price is today's, so the withdrawn Turkish lira is refused
+// there too; an order or invoice records the past and may be in TRL.
 func TestCRMRefusesCurrenciesNotInUse(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -180,7 +181,7 @@ func TestCRMRefusesCurrenciesNotInUse(t *testing.T) {
 		t.Fatalf("customer: %d", r.StatusCode)
 	}
 	const want = "Kullanımda olan bir para birimi değil: TRY, EUR veya USD gibi ISO 4217 kodunu yazın."
-	for _, cur := range []string{"ABC", "trl", "XXX"} {
+	for _, cur := range []string{"ABC", "xxx", "XTS"} {
 		r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {"100"}, "currency": {cur}})
 		if r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("order in %q: status %d, want 422", cur, r.StatusCode)
@@ -198,10 +199,13 @@ func TestCRMRefusesCurrenciesNotInUse(t *testing.T) {
 			t.Errorf("product in %q: the page does not say why", cur)
 		}
 	}
+	if r := owner.Post("/products/", url.Values{"sku": {"KP-TRL"}, "name": {"Kilit Parke"}, "unit_price": {"340"}, "currency": {"TRL"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("product in TRL: status %d, want 422", r.StatusCode)
+	}
 	if count("orders") != 0 || count("invoices") != 0 || count("products") != 0 {
 		t.Errorf("stored: %d orders, %d invoices, %d products", count("orders"), count("invoices"), count("products"))
 	}
-	for _, cur := range []string{"EUR", "usd", "AZN"} { // real ones still pass, in any case
+	for _, cur := range []string{"EUR", "usd", "AZN", "TRL"} { // real ones still pass, in any case
 		if r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"open"}, "total": {"100"}, "currency": {cur}}); r.StatusCode != http.StatusSeeOther {
 			t.Errorf("order in %q: status %d, want 303", cur, r.StatusCode)
 		}

@@ -79,8 +79,9 @@ func oneOf(v string, set []string) bool {
 	return false
 }
 
-// validCurrency: a currency a business prices in today (i18n.Currency), not any three capitals.
-func validCurrency(c string) bool { return i18n.Currency(c) }
+// validCurrency: an order or invoice records what happened, so a withdrawn national currency (an
+// order of 2003 in TRL) stands; a made-up code or one for no money does not (i18n.RecordCurrency).
+func validCurrency(c string) bool { return i18n.RecordCurrency(c) }
 
 // ValidateCustomer returns field → message key for every problem (empty = valid). Importers
 // use it for their per-row errors.

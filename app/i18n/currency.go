@@ -36,3 +36,19 @@ func Currency(code string) bool {
 	}
 	return tender()[code]
 }
+
+// RecordCurrency says whether code can stand on a record of what happened (an order, an invoice):
+// a currency in use (Currency), or a national currency since withdrawn (TRL, DEM), since an
+// order or invoice from before 2005 was priced in old Turkish lira. Codes ISO 4217 keeps for no
+// money at all — the "X" codes of tests, metals, funds and old units of account (XXX, XTS, XAU,
+// XEU) — are refused unless they are in use (XOF, XAF).
+func RecordCurrency(code string) bool {
+	if Currency(code) {
+		return true
+	}
+	if len(code) != 3 || strings.ToUpper(code) != code || code[0] == 'X' {
+		return false
+	}
+	_, err := currency.ParseISO(code)
+	return err == nil
+}

@@ -16,3 +16,18 @@ func TestCurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordCurrency: a record may be in a withdrawn national currency (old Turkish lira), never
+// in a made-up code or one of ISO 4217's codes for no money.
+func TestRecordCurrency(t *testing.T) {
+	for _, c := range []string{"TRY", "EUR", "XOF", "XAF", "MRU", "TRL", "DEM", "FRF"} {
+		if !RecordCurrency(c) {
+			t.Errorf("%s refused", c)
+		}
+	}
+	for _, c := range []string{"ABC", "XYZ", "QQQ", "XXX", "XTS", "XAU", "XDR", "XEU", "trl", "", "TR", "TRYY"} {
+		if RecordCurrency(c) {
+			t.Errorf("%q accepted", c)
+		}
+	}
+}
