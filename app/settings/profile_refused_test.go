@@ -22,6 +22,9 @@ func TestProfileRefusedKeepsBoxesAsSent(t *testing.T) {
 		t.Fatalf("refused save: %d", r.StatusCode)
 	}
 	doc := r.Doc(t)
+	if doc.Find("#profile .flash-error").Length() != 1 {
+		t.Error("the refused profile does not say its fields need correcting")
+	}
 	for box, want := range map[string]bool{"chat_widget_enabled": false, "consent_required": false, "landing_enabled": true} {
 		in := doc.Find(`input[type=checkbox][name=` + box + `]`)
 		if in.Length() != 1 {

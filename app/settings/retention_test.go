@@ -60,6 +60,10 @@ func TestRetentionSettings(t *testing.T) {
 		if _, bad := d.Find("#" + c.field).Attr("aria-invalid"); !bad {
 			t.Errorf("%s: %s not marked invalid", c.name, c.field)
 		}
+		// The business profile at the top of the page was not refused: it does not say so.
+		if n := d.Find("#profile .flash-error").Length(); n != 0 {
+			t.Errorf("%s: the profile section says its fields need correcting", c.name)
+		}
 		if done, failed := stored(); done != "30" || failed != "90" {
 			t.Fatalf("%s: stored %s/%s after a refused form, want 30/90 untouched", c.name, done, failed)
 		}
