@@ -160,6 +160,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/inbox/{id}/{$}", panel, auth.ReadPanel, h.Inbox.Detail},
 		{"POST /app/inbox/{id}/{$}", panel, auth.WriteInbox, h.Inbox.Update},
 		{"GET /app/inbox/{id}/timeline", panel, auth.ReadPanel, h.Inbox.Timeline},
+		{"GET /app/inbox/{id}/earlier", panel, auth.ReadPanel, h.Inbox.Earlier},
 		{"POST /app/inbox/{id}/unread", panel, auth.WriteInbox, h.Inbox.Unread},
 		{"POST /app/inbox/{id}/suggest", panel, auth.WriteInbox, h.Inbox.Suggest},
 		{"POST /app/inbox/{id}/attach", panel, auth.WriteInbox, h.Inbox.Attach},         // the composer sends a photo or PDF (multipart)

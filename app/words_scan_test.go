@@ -310,6 +310,9 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		case path == "/app/visits/book": // booking a site visit needs its conversation
 			pages = append(pages, path+"?conversation_id="+convs[0])
 		case strings.HasPrefix(path, "/app/inbox/{id}/"):
+			if strings.HasSuffix(path, "/earlier") { // a long conversation's earlier page: its messages before the newest
+				path += "?before=9223372036854775807"
+			}
 			for _, id := range convs {
 				pages = append(pages, strings.Replace(path, "{id}", id, 1))
 			}

@@ -118,7 +118,7 @@ func Review(ctx context.Context, db *tenantdb.DB, convID int64) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 500)
+	msgs, _, err := inbox.Latest(ctx, db.Read, convID, 0, 500)
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ func triageMessage(ctx context.Context, db *tenantdb.DB, convID, msgID int64) (*
 	if msgID > 0 {
 		return inbox.MessageByID(ctx, db.Read, msgID)
 	}
-	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 0)
+	msgs, _, err := inbox.Latest(ctx, db.Read, convID, 0, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -450,13 +450,13 @@ func (a *Assistant) providerConfig(t *platform.Tenant) ProviderConfig {
 // earlierInbound returns the customer's messages of the conversation before msgID, oldest first
 // (at most historyLen): builtin-3 reads them as context.
 func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]string, error) {
-	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 0)
+	msgs, _, err := inbox.Latest(ctx, db.Read, convID, msgID, 100) // the latest before msgID, not the thread's first
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, m := range msgs {
-		if m.Direction == "inbound" && m.ID < msgID {
+		if m.Direction == "inbound" {
 			out = append(out, m.Body)
 		}
 	}

@@ -188,14 +188,11 @@ func (d *Deliverer) reply(ctx context.Context, j *jobs.Job, t *platform.Tenant, 
 			r.Media = &channel.Media{Kind: f.Kind, ContentType: f.ContentType, Filename: f.Filename, Data: f.Data, Caption: f.Caption}
 		}
 	}
-	msgs, err := inbox.Messages(ctx, j.DB.Read, conv.ID, 0, 5000)
+	msgs, _, err := inbox.Latest(ctx, j.DB.Read, conv.ID, m.ID, 5000) // the thread before this message
 	if err != nil {
 		return r, err
 	}
 	for _, x := range msgs {
-		if x.ID == m.ID {
-			break
-		}
 		r.Thread = append(r.Thread, channel.Message{Direction: x.Direction, ProviderMessageID: x.ProviderMessageID, Notes: x.Notes().Channel})
 	}
 	return r, nil

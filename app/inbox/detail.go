@@ -25,11 +25,16 @@ import (
 
 type detailData struct {
 	// Opening, while the business is closed, is its next opening: "send later" offers it.
-	Opening   *sendAtOpening
-	Icons     map[string]string // channel → symbol
-	C         *Conversation
-	Lead      *Lead
-	Messages  []*Message
+	Opening  *sendAtOpening
+	Icons    map[string]string // channel → symbol
+	C        *Conversation
+	Lead     *Lead
+	Messages []*Message
+	// Earlier is the first message shown when the conversation has older ones (0: it shows them
+	// all): the timeline links to them (GET /app/inbox/<id>/earlier?before=Earlier).
+	Earlier int64
+	// Archive: this is the earlier-messages page, read-only.
+	Archive   bool
 	Siblings  []*Conversation
 	Recs      []Recommendation
 	Quotes    []QuoteLink  // the conversation's written quotes (app/quotes), newest first
@@ -192,6 +197,31 @@ func (h *Handler) Timeline(w http.ResponseWriter, r *http.Request) {
 		part = "timeline-items"
 	}
 	h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", part, &web.Page{Data: d})
+}
+
+// Earlier renders GET /app/inbox/<id>/earlier?before=<message id>: the timelineShown messages
+// of the conversation before that message, oldest first, read-only, with a link to the ones
+// before them. It does not mark the conversation read (that is the conversation page's).
+func (h *Handler) Earlier(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	before, err := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	if !ok || err != nil || before <= 0 {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	c := web.From(r)
+	conv, err := ConversationByID(r.Context(), c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d, err := h.loadBefore(r, conv, before)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Archive, d.Drafts = true, nil
+	h.Render.Render(w, r, http.StatusOK, "inbox/conversation", &web.Page{Title: c.T("inbox.earlier.title"), Nav: "inbox", Guide: "conversation", Data: d})
 }
 
 // Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
@@ -387,8 +417,22 @@ func (d *detailData) Quiet(m *Message) bool {
 	return false
 }
 
-// load reads what the conversation's timeline needs: its lead, messages and member names.
+// timelineShown is how many messages the conversation page shows: its newest, with a link to
+// the earlier ones. A phone draws a few hundred messages quickly; a long-running customer's
+// thousands would make every live redraw slow.
+const timelineShown = 500
+
+// load reads what the conversation's timeline needs: its lead, its newest messages and member
+// names.
 func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error) {
+	return h.loadBefore(r, conv, 0)
+}
+
+// PageSize is how many messages the timeline shows at a time (timelineShown).
+func (d *detailData) PageSize() int { return timelineShown }
+
+// loadBefore is load showing the timelineShown messages before message before (0: the newest).
+func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) (*detailData, error) {
 	c := web.From(r)
 	ctx := r.Context()
 	d := &detailData{Icons: h.Svc.Channels.Icons(), C: conv, States: States, AIModes: AIModes, Names: map[int64]string{}, Now: tenantdb.Now(), Why: Why(conv.ScoreReasons),
@@ -397,8 +441,12 @@ func (h *Handler) load(r *http.Request, conv *Conversation) (*detailData, error)
 	if d.Lead, err = LeadByID(ctx, c.DB.Read, conv.LeadID); err != nil {
 		return nil, err
 	}
-	if d.Messages, err = Messages(ctx, c.DB.Read, conv.ID, 0, 1000); err != nil {
+	var older bool
+	if d.Messages, older, err = Latest(ctx, c.DB.Read, conv.ID, before, timelineShown); err != nil {
 		return nil, err
+	}
+	if older && len(d.Messages) > 0 {
+		d.Earlier = d.Messages[0].ID
 	}
 	if d.Files, err = media.ForConversation(ctx, c.DB.Read, conv.ID); err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"highvibe/app/tenantdb"
@@ -150,6 +152,40 @@ func Messages(ctx context.Context, q Querier, conversationID, afterID int64, lim
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// Latest lists the newest limit messages of a conversation with id < beforeID (0: no bound), in
+// id order, and whether older ones exist. A long thread's readers (the conversation page, the
+// assistant, a quote drafted from the conversation) want its latest messages: Messages from 0
+// gives its first ones, and a thread longer than the limit lost its newest.
+func Latest(ctx context.Context, q Querier, conversationID, beforeID int64, limit int) (msgs []*Message, older bool, err error) {
+	if limit <= 0 || limit > 5000 {
+		limit = 500
+	}
+	if beforeID <= 0 {
+		beforeID = math.MaxInt64
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+msgCols+` FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+		conversationID, beforeID, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("inbox: listing messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMsg(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("inbox: listing messages: %w", err)
+		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("inbox: listing messages: %w", err)
+	}
+	if len(msgs) > limit {
+		msgs, older = msgs[:limit], true
+	}
+	slices.Reverse(msgs)
+	return msgs, older, nil
 }
 
 // ReleasedSince lists the scheduled outbound messages of a conversation that went out after the

@@ -637,7 +637,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		msgs, err := inbox.Messages(ctx, c.DB.Read, conv.ID, 0, 200)
+		msgs, _, err := inbox.Latest(ctx, c.DB.Read, conv.ID, 0, 200)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return

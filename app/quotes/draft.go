@@ -19,7 +19,7 @@ import (
 // The draft goes straight to the approval queue; nothing is sent. When the conversation names no
 // area or no catalog product matches, the draft has what could be read and a person completes it.
 func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, persona *ai.Persona, a Actor, d Defaults, money func(int64, string) string) (*Quote, error) {
-	msgs, err := inbox.Messages(ctx, db.Read, convID, 0, 500)
+	msgs, _, err := inbox.Latest(ctx, db.Read, convID, 0, 500) // a long thread's latest, where today's area is
 	if err != nil {
 		return nil, err
 	}

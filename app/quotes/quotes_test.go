@@ -425,3 +425,27 @@ func TestQuotePDFText(t *testing.T) {
 		t.Errorf("Arabic PDF draws the isolate marks:\n%q", txt)
 	}
 }
+
+// TestAssistantDraftReadsTheLatestMessages: in a long conversation the assistant drafts from what
+// the customer wrote last. It read the thread's first 500 messages, so after a few months of
+// "tamam"s a regular customer's new job was priced with the area of their first one.
+func TestAssistantDraftReadsTheLatestMessages(t *testing.T) {
+	f := setup(t)
+	svc := &inbox.Service{Channels: channels.Registry()}
+	err := svc.IngestBatch(context.Background(), "acme", f.e.DB("acme"), func(b *inbox.Batch) error {
+		for i := range 600 {
+			if _, err := b.Ingest(inbox.Inbound{Channel: "webchat", ExternalID: "v1", ProviderMessageID: "later-" + strconv.Itoa(i), Body: "tamam, teşekkürler"}); err != nil {
+				return err
+			}
+		}
+		_, err := b.Ingest(inbox.Inbound{Channel: "webchat", ExternalID: "v1", ProviderMessageID: "new-job", Body: "Yeni iş: garaj girişine 80 m2 granit, düz döşeme."})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := newQuote(t, f.op, f.conv, url.Values{"assistant": {"1"}})
+	if got := f.str(t, `SELECT quantity FROM quote_lines WHERE quote_id = ? AND kind = 'product'`, id); got != "80000" {
+		t.Fatalf("drafted quantity %s, want 80000 (80 m², the latest message)", got)
+	}
+}
