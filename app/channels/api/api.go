@@ -146,7 +146,12 @@ func (h *Handler) Conversation(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	out, err := conversationDetail(r.Context(), c.DB, id)
+	cursor, ok := cursorParam(r)
+	if !ok {
+		h.fail(w, r, badQuery("api.err.bad_cursor"))
+		return
+	}
+	out, err := conversationDetail(r.Context(), c.DB, id, cursor)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -223,11 +223,11 @@ func buildOpenAPI() (*openapi3.T, error) {
 		Responses: openapi3.NewResponses(ok(200, "one page of conversations", ConversationList{}))}
 	doc.AddOperation("/api/v1/conversations", http.MethodGet, keyed(badQuery(listConv, "a bad limit, cursor or handoff"), "read"))
 
-	getConv := &openapi3.Operation{OperationID: "getConversation", Tags: []string{"read"}, Summary: "One conversation with its messages and recommendations",
-		Parameters: openapi3.Parameters{idParam},
+	getConv := &openapi3.Operation{OperationID: "getConversation", Tags: []string{"read"}, Summary: "One conversation with its newest messages (5,000 at a time, oldest first) and recommendations",
+		Parameters: openapi3.Parameters{idParam, intParam("cursor", "the next_cursor of the previous answer: the messages before it", 1, 0)},
 		Responses:  openapi3.NewResponses(ok(200, "the conversation", ConversationDetail{}))}
 	getConv.Responses.Set("404", problemResponse(problem, "no such conversation in this tenant (code not_found)"))
-	doc.AddOperation("/api/v1/conversations/{id}", http.MethodGet, keyed(getConv, "read"))
+	doc.AddOperation("/api/v1/conversations/{id}", http.MethodGet, keyed(badQuery(getConv, "a bad cursor"), "read"))
 
 	addMsg := &openapi3.Operation{OperationID: "addMessage", Tags: []string{"import"}, Summary: "Log a call, an email or a note in a conversation",
 		Parameters:  openapi3.Parameters{idParam},

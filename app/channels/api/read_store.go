@@ -123,7 +123,11 @@ func listConversations(ctx context.Context, db *tenantdb.DB, f convFilter) ([]Co
 	return out, next, rows.Err()
 }
 
-func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (*ConversationDetail, error) {
+// MessagesPage is how many messages GET /api/v1/conversations/{id} answers at a time: the newest
+// (before the cursor), oldest first.
+const MessagesPage = 5000
+
+func conversationDetail(ctx context.Context, db *tenantdb.DB, id, before int64) (*ConversationDetail, error) {
 	c, err := scanConv(db.Read.QueryRowContext(ctx, convSelect+" WHERE c.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantdb.ErrNotFound
@@ -131,11 +135,14 @@ func conversationDetail(ctx context.Context, db *tenantdb.DB, id int64) (*Conver
 	if err != nil {
 		return nil, fmt.Errorf("api: conversation: %w", err)
 	}
-	msgs, err := inbox.Messages(ctx, db.Read, id, 0, 5000)
+	msgs, older, err := inbox.Latest(ctx, db.Read, id, before, MessagesPage)
 	if err != nil {
 		return nil, err
 	}
 	out := &ConversationDetail{Conversation: c, Messages: make([]Message, 0, len(msgs))}
+	if older && len(msgs) > 0 {
+		out.NextCursor = cursorOut(msgs[0].ID)
+	}
 	for _, x := range msgs {
 		out.Messages = append(out.Messages, Message{ID: x.ID, Direction: x.Direction, Author: x.AuthorKind, Text: x.Body,
 			ProviderMessageID: nonEmpty(x.ProviderMessageID), DeliveryStatus: nonEmpty(x.DeliveryStatus), CreatedAt: msTime(x.CreatedAt)})

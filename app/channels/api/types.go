@@ -54,7 +54,12 @@ type Message struct {
 // the recommendations.
 type ConversationDetail struct {
 	Conversation
-	Messages        []Message        `json:"messages"`
+	// Messages are the newest MessagesPage messages before the cursor (all of them when fewer),
+	// oldest first.
+	Messages []Message `json:"messages"`
+	// NextCursor, passed back as cursor, answers the messages before these; null when these reach
+	// the conversation's first.
+	NextCursor      *string          `json:"next_cursor"`
 	Recommendations []Recommendation `json:"recommendations"`
 }
 
