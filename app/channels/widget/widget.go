@@ -429,7 +429,12 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string,
 	now := time.Now().UnixMilli()
 	out := []Message{}
 	for _, id := range ids {
-		ms, err := inbox.Messages(ctx, db.Read, id, after, 200)
+		var ms []*inbox.Message
+		if after > 0 {
+			ms, err = inbox.Messages(ctx, db.Read, id, after, 200)
+		} else { // a returning visitor's long thread opens on its newest messages, not its first
+			ms, _, err = inbox.Latest(ctx, db.Read, id, 0, 200)
+		}
 		if err != nil {
 			return nil, err
 		}
