@@ -63,5 +63,5 @@ func seedDemoConversions(ctx context.Context, _ *Server, t *platform.Tenant, db 
 	spend := []conversions.Spend{{Campaign: "otopark-2025", Month: this, AmountMinor: 1850000}, {Campaign: "villa-peyzaj", Month: this, AmountMinor: 920000},
 		{Campaign: "bahar-bahce", Month: this, AmountMinor: 640000}, {Campaign: "tiktok-oncesi-sonrasi", Month: this, AmountMinor: 410000},
 		{Campaign: "otopark-2025", Month: last, AmountMinor: 1600000}, {Campaign: "villa-peyzaj", Month: last, AmountMinor: 780000}}
-	return conversions.SeedDemo(ctx, t.Slug, db, caps, spend)
+	return conversions.SeedDemo(ctx, t.Slug, t.Currency, db, caps, spend)
 }

@@ -219,7 +219,7 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	// She came from a Meta ad with marketing consent: click ids, and events with her hashed data.
-	if err := conversions.SeedDemo(ctx, "acme", db, []conversions.DemoCapture{{LeadID: lead, ConversationID: conv, Stage: "won", Platform: "meta",
+	if err := conversions.SeedDemo(ctx, "acme", "TRY", db, []conversions.DemoCapture{{LeadID: lead, ConversationID: conv, Stage: "won", Platform: "meta",
 		Campaign: "kis-mermer", At: time.Now().Add(-48 * time.Hour)}}, nil); err != nil {
 		t.Fatal(err)
 	}

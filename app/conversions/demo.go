@@ -22,8 +22,8 @@ type DemoCapture struct {
 // SeedDemo gives the demo business a history of conversion tracking: the captures (click ids
 // and campaign, consent given), the events the rules made for them and their deliveries as they
 // went (Meta and TikTok sent, one Google upload refused), and the ad spend of this month and the
-// last. No destination is set up, so nothing is ever sent from the demo.
-func SeedDemo(ctx context.Context, slug string, db *tenantdb.DB, caps []DemoCapture, spend []Spend) error {
+// last. No destination is set up, so nothing is ever sent from the demo. currency is the business's.
+func SeedDemo(ctx context.Context, slug, currency string, db *tenantdb.DB, caps []DemoCapture, spend []Spend) error {
 	s := &Service{}
 	for i, c := range caps {
 		a := &Attribution{LeadID: c.LeadID, Channel: "webchat", UTMSource: c.Source, UTMMedium: c.Medium, UTMCampaign: c.Campaign,
@@ -54,7 +54,7 @@ func SeedDemo(ctx context.Context, slug string, db *tenantdb.DB, caps []DemoCapt
 			if name == EventPurchase {
 				conv = c.ConversationID
 			}
-			eid, err := s.Record(ctx, slug, db, c.LeadID, conv, name, at)
+			eid, err := s.record(ctx, slug, currency, db, c.LeadID, conv, name, at)
 			if err != nil || eid == 0 {
 				return err
 			}

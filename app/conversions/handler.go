@@ -57,7 +57,7 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 		month = time.Now().In(loc).Format("2006-01")
 	}
 	if st == nil {
-		if st, err = LoadSettings(ctx, c.DB.Read); err != nil {
+		if st, err = LoadSettings(ctx, c.DB.Read, c.Tenant.Currency); err != nil {
 			return nil, err
 		}
 	}
@@ -134,7 +134,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	old, err := LoadSettings(ctx, c.DB.Read)
+	old, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -465,7 +465,7 @@ func KPIReport(r *http.Request) (*ReportView, error) {
 		month = time.Now().In(loc).Format("2006-01")
 		from, _, _ = MonthRange(month, loc)
 	}
-	st, err := LoadSettings(ctx, c.DB.Read)
+	st, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
 	if err != nil {
 		return nil, err
 	}

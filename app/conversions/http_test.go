@@ -60,7 +60,7 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save again: %d", r.StatusCode)
 	}
-	st, err := conversions.LoadSettings(context.Background(), db.Read)
+	st, err := conversions.LoadSettings(context.Background(), db.Read, "TRY")
 	if err != nil || st.MetaAccessToken != "EAAfirst" || st.RuleLead || st.RuleQualified || !st.RuleWon || st.Currency != "EUR" {
 		t.Fatalf("an empty secret keeps the saved one; rules as ticked: %+v %v", st, err)
 	}
@@ -76,7 +76,7 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if r := owner.Post("/app/settings/conversions", good); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("remove the token: %d", r.StatusCode)
 	}
-	if st, _ := conversions.LoadSettings(context.Background(), db.Read); st.MetaAccessToken != "" || st.MetaOn {
+	if st, _ := conversions.LoadSettings(context.Background(), db.Read, "TRY"); st.MetaAccessToken != "" || st.MetaOn {
 		t.Fatalf("token removed: %+v", st)
 	}
 	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'conversion_settings_saved' AND payload NOT LIKE '%EAA%'`); n != 3 {
@@ -88,7 +88,7 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if r := owner.Post("/app/settings/conversions?lang=ar", arabic); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ids in Arabic digits: %d %s", r.StatusCode, r.Doc(t).Find(".field-error").Text())
 	}
-	if st, _ := conversions.LoadSettings(context.Background(), db.Read); st.MetaPixelID != "111222333" || st.GoogleCustomerID != "1234567890" ||
+	if st, _ := conversions.LoadSettings(context.Background(), db.Read, "TRY"); st.MetaPixelID != "111222333" || st.GoogleCustomerID != "1234567890" ||
 		st.GoogleActionPurchase != "33" {
 		t.Fatalf("ids stored as %q %q %q", st.MetaPixelID, st.GoogleCustomerID, st.GoogleActionPurchase)
 	}
@@ -481,5 +481,60 @@ func TestLeadPageSaysWhyADeliveryFailed(t *testing.T) {
 	r := owner.Post("/app/settings/conversions/deliveries/"+itoa(did)+"/retry", url.Values{"next": {lead + "#lead-conversions"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != lead+"#lead-conversions" {
 		t.Fatalf("try again from the lead page: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+// A business that sells in euros and never saved the conversion settings: the attribution
+// report on the KPI page counts its euro orders as revenue, in euros like the cards above it,
+// the settings page offers EUR (the business currency) for the events and the ad spend, and a
+// Purchase without an order or invoice goes out in euros. The default was TRY for every
+// business: a euro shop read its sales as "Also won in other currencies" under a revenue of
+// ₺0.00, and its ad spend in lira.
+func TestConversionCurrencyIsTheBusinesssByDefault(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking", "currency": "EUR"})
+	db := e.DB("usta")
+	ctx := context.Background()
+	r, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: "webchat", ExternalID: "v1", Phone: "+905320000001", Body: "Hallo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMilli()
+	if _, err := db.Exec(ctx, `UPDATE leads SET stage = 'won' WHERE id = ?`, r.LeadID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(ctx, `INSERT INTO customers(name, created_at, updated_at) VALUES('Kunde', ?, ?)`, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust, _ := res.LastInsertId()
+	if _, err := db.Exec(ctx, `INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at)
+		VALUES(?,?,'won',1200,'EUR',?,?,?)`, cust, r.LeadID, now, now, now); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.User("usta", "osman", "owner")
+	doc := owner.Get("/app/analytics/?lang=en").Doc(t)
+	if got := doc.Find(`#attribution [data-attr="revenue"]`).Text(); !strings.Contains(got, "€1,200.00") {
+		t.Errorf("the report's revenue: %q, want the euro order in euros", got)
+	}
+	if other := doc.Find(`#attribution [data-attr="other"]`).Text(); other != "" {
+		t.Errorf("the business's own currency is no other currency: %q", other)
+	}
+	if v, _ := owner.Get("/app/settings/conversions?lang=en").Doc(t).Find(`#currency`).Attr("value"); v != "EUR" {
+		t.Errorf("the settings page offers %q, want the business currency EUR", v)
+	}
+	lead2, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: "webchat", ExternalID: "v2", Phone: "+905320000002", Body: "Hallo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.Handlers.ConversionsSvc.Record(ctx, "usta", db, lead2.LeadID, lead2.ConversationID, conversions.EventPurchase, time.Now())
+	if err != nil || id == 0 {
+		t.Fatalf("record: %d %v", id, err)
+	}
+	var cur string
+	if err := db.Read.QueryRowContext(ctx, `SELECT currency FROM conversion_events WHERE id = ?`, id).Scan(&cur); err != nil || cur != "EUR" {
+		t.Errorf("a Purchase without an order goes out in %q (%v), want EUR", cur, err)
 	}
 }

@@ -88,7 +88,7 @@ func event() *Event {
 }
 
 func settings() *Settings {
-	s := DefaultSettings()
+	s := DefaultSettings("TRY")
 	s.MetaOn, s.MetaPixelID, s.MetaAccessToken, s.MetaTestCode = true, "123456789012345", "EAAtoken", "TEST4242"
 	s.GoogleOn, s.GoogleCustomerID, s.GoogleLoginCustomerID = true, "1234567890", "9876543210"
 	s.GoogleActionLead, s.GoogleActionPurchase = "111", "333"

@@ -149,7 +149,17 @@ func eventKey(slug, name string, leadID, convID int64) string {
 // Without consent the event is kept with consent = 0 and no user data, click ids or deliveries. It
 // returns the event's row id (0 when the rule is off or the event existed).
 func (s *Service) Record(ctx context.Context, slug string, db *tenantdb.DB, leadID, convID int64, name string, at time.Time) (int64, error) {
-	st, err := LoadSettings(ctx, db.Read)
+	t, err := s.Platform.TenantBySlug(ctx, slug)
+	if err != nil {
+		return 0, err
+	}
+	return s.record(ctx, slug, t.Currency, db, leadID, convID, name, at)
+}
+
+// record is Record for a business whose currency (its KPI cards') is known: the settings'
+// currency until the owner saved another.
+func (s *Service) record(ctx context.Context, slug, currency string, db *tenantdb.DB, leadID, convID int64, name string, at time.Time) (int64, error) {
+	st, err := LoadSettings(ctx, db.Read, currency)
 	if err != nil || !st.RuleOn(name) {
 		return 0, err
 	}
@@ -286,7 +296,7 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	if !e.Consent || !attr.Consented() {
 		return fail(ReasonNoConsent)
 	}
-	st, err := LoadSettings(ctx, db.Read)
+	st, err := LoadSettings(ctx, db.Read, e.Currency) // the event carries its own currency
 	if err != nil {
 		return err
 	}
@@ -455,7 +465,7 @@ func (s *Service) Captured(ctx context.Context, t *platform.Tenant, db *tenantdb
 		}
 	}
 	if newLead {
-		if _, err := s.Record(ctx, t.Slug, db, leadID, 0, EventLead, s.now()); err != nil {
+		if _, err := s.record(ctx, t.Slug, t.Currency, db, leadID, 0, EventLead, s.now()); err != nil {
 			return err
 		}
 	}

@@ -46,9 +46,11 @@ type Settings struct {
 	TikTokTestCode               string
 }
 
-// DefaultSettings are the settings before the owner saved any: every rule on, no destination.
-func DefaultSettings() *Settings {
-	return &Settings{RuleLead: true, RuleQualified: true, RuleWon: true, Currency: "TRY"}
+// DefaultSettings are the settings before the owner saved any: every rule on, no destination, and
+// the business's own currency (the one its KPI cards are in) for events without a value and for
+// the report.
+func DefaultSettings(currency string) *Settings {
+	return &Settings{RuleLead: true, RuleQualified: true, RuleWon: true, Currency: currency}
 }
 
 // GoogleAction is the Google conversion action id an event name goes to ("" = not sent to Google).
@@ -97,9 +99,10 @@ const settingsCols = `rule_lead, rule_qualified, rule_won, currency, test_mode,
 	google_developer_token, google_client_id, google_client_secret, google_refresh_token,
 	tiktok_on, tiktok_pixel_code, tiktok_access_token, tiktok_test_code`
 
-// LoadSettings reads the settings (DefaultSettings when none were saved).
-func LoadSettings(ctx context.Context, q Querier) (*Settings, error) {
-	s := DefaultSettings()
+// LoadSettings reads the settings (DefaultSettings with the business's currency when none were
+// saved).
+func LoadSettings(ctx context.Context, q Querier, currency string) (*Settings, error) {
+	s := DefaultSettings(currency)
 	err := q.QueryRowContext(ctx, `SELECT `+settingsCols+` FROM conversion_settings WHERE id = 1`).Scan(
 		&s.RuleLead, &s.RuleQualified, &s.RuleWon, &s.Currency, &s.TestMode,
 		&s.MetaOn, &s.MetaPixelID, &s.MetaAccessToken, &s.MetaTestCode,
