@@ -99,7 +99,7 @@ type Dataset struct {
 
 	Conversations     int
 	ConvInbound       int                       // conversations with at least one inbound message
-	ConvReplied       int                       // … of which got at least one outbound reply
+	ConvReplied       int                       // … of which got at least one reply (loadConversations)
 	ChannelState      map[string]map[string]int // channel → state → conversations
 	OutboundMessages  int
 	OutboundAIMessage int
@@ -123,7 +123,8 @@ type KPI struct {
 	// ConversionRate is won leads / leads × 100.
 	ConversionRate float64 `json:"conversion_rate"`
 	// EngagementRate is the share of conversations with an inbound message that received at
-	// least one outbound reply, × 100.
+	// least one reply (a person's or the assistant's, not failed, not a send-later one still
+	// waiting), × 100.
 	EngagementRate float64 `json:"engagement_rate"`
 	// DataQualityScore is the mean of three completeness shares: leads with a name, leads with a
 	// phone or email, customers with a phone or email (each 0–100; a share with no records is

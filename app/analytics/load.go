@@ -120,7 +120,7 @@ func loadLeadStages(ctx context.Context, q *sql.DB, now time.Time, d *Dataset) e
 }
 
 // loadConversations counts conversations per channel and state, those with a customer message,
-// those of them answered, and outbound messages (all and the assistant's).
+// those of them that got a reply, and outbound messages (all and the assistant's).
 func loadConversations(ctx context.Context, q *sql.DB, d *Dataset) error {
 	err := tenantdb.EachRow(ctx, q, `SELECT channel, state, count(*) FROM conversations GROUP BY channel, state`, nil, func(rs *sql.Rows) error {
 		var ch, st string
@@ -138,8 +138,13 @@ func loadConversations(ctx context.Context, q *sql.DB, d *Dataset) error {
 	if err != nil {
 		return fmt.Errorf("analytics: load conversations: %w", err)
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(has_out), 0) FROM (
-		SELECT max(direction = 'outbound') AS has_out FROM messages GROUP BY conversation_id HAVING max(direction = 'inbound') = 1)`).
+	// A reply is a person's or the assistant's outbound message that was not refused by the
+	// channel (failed) and is not a send-later one still waiting for its time; the notices the
+	// product sends by itself (a site visit's confirmation and reminder) answer nothing.
+	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(replied), 0) FROM (
+		SELECT max(direction = 'outbound' AND author_kind IN ('user', 'ai') AND coalesce(delivery_status, '') <> 'failed'
+			AND NOT (delivery_status = 'queued' AND scheduled_at IS NOT NULL)) AS replied
+		FROM messages GROUP BY conversation_id HAVING max(direction = 'inbound') = 1)`).
 		Scan(&d.ConvInbound, &d.ConvReplied); err != nil {
 		return fmt.Errorf("analytics: load engagement: %w", err)
 	}
