@@ -61,8 +61,10 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 			return nil, err
 		}
 	}
+	// The ad spend is in the business currency, as the KPI page's report that sets it against
+	// the revenue (the settings' currency is only for events without a value).
 	d := &settingsPage{Form: view(st), Errors: web.Errors{}, Month: month, SpendForm: map[string]string{"month": month}, SpendErrs: web.Errors{},
-		Currency: st.Currency}
+		Currency: c.Tenant.Currency}
 	if d.Deliveries, err = RecentDeliveries(ctx, c.DB.Read, 30); err != nil {
 		return nil, err
 	}
@@ -465,11 +467,10 @@ func KPIReport(r *http.Request) (*ReportView, error) {
 		month = time.Now().In(loc).Format("2006-01")
 		from, _, _ = MonthRange(month, loc)
 	}
-	st, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := BuildReport(ctx, c.DB.Read, month, loc, st.Currency)
+	// In the business currency, as the KPI cards above it: the settings' currency is only for
+	// events without a value (an owner whose ad account bills in dollars saw only dollar orders
+	// as revenue).
+	rep, err := BuildReport(ctx, c.DB.Read, month, loc, c.Tenant.Currency)
 	if err != nil {
 		return nil, err
 	}

@@ -490,7 +490,7 @@ func TestLeadPageSaysWhyADeliveryFailed(t *testing.T) {
 // Purchase without an order or invoice goes out in euros. The default was TRY for every
 // business: a euro shop read its sales as "Also won in other currencies" under a revenue of
 // ₺0.00, and its ad spend in lira.
-func TestConversionCurrencyIsTheBusinesssByDefault(t *testing.T) {
+func TestConversionsInTheBusinessCurrency(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("usta", "parke_tas", "en")
@@ -536,5 +536,19 @@ func TestConversionCurrencyIsTheBusinesssByDefault(t *testing.T) {
 	var cur string
 	if err := db.Read.QueryRowContext(ctx, `SELECT currency FROM conversion_events WHERE id = ?`, id).Scan(&cur); err != nil || cur != "EUR" {
 		t.Errorf("a Purchase without an order goes out in %q (%v), want EUR", cur, err)
+	}
+
+	// The owner sets USD for events without a value (the ad account bills in dollars): the KPI
+	// page's report stays in the business currency, like the cards above it, and so does the ad
+	// spend the settings page asks for. The report counted only dollar orders as revenue.
+	if r := owner.Post("/app/settings/conversions", url.Values{"rule_won": {"1"}, "currency": {"USD"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	doc = owner.Get("/app/analytics/?lang=en").Doc(t)
+	if got := doc.Find(`#attribution [data-attr="revenue"]`).Text(); !strings.Contains(got, "€1,200.00") {
+		t.Errorf("the report's revenue with USD for events: %q, want the euro order in euros", got)
+	}
+	if got := owner.Get("/app/settings/conversions?lang=en").Doc(t).Find(`label[for="spend-amount"]`).Text(); !strings.Contains(got, "EUR") {
+		t.Errorf("the ad spend is asked in %q, want the business currency EUR", got)
 	}
 }
