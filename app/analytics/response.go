@@ -20,7 +20,8 @@ const maxResponseRows = 5000
 // Response is the first-response figure of the KPI page: for the conversations started in the
 // last 30 days, the time from the customer's first message to the first reply a person wrote.
 // The assistant's replies and after-hours acknowledgements do not count: they answer at once and
-// would hide how long a customer waits for a person.
+// would hide how long a customer waits for a person. Nor does a reply the channel refused
+// (failed); a send-later reply counts when it went out (its scheduled time), and not while it waits.
 type Response struct {
 	Answered       int
 	MedianWall     time.Duration // clock time
@@ -35,8 +36,9 @@ func ResponseTimes(ctx context.Context, db *tenantdb.DB, now time.Time) (*Respon
 		return nil, err
 	}
 	rows, err := db.Read.QueryContext(ctx, `
-		SELECT f.first_in, (SELECT min(o.created_at) FROM messages o
-		                     WHERE o.conversation_id = f.cid AND o.direction = 'outbound' AND o.author_kind = 'user' AND o.created_at >= f.first_in)
+		SELECT f.first_in, (SELECT min(coalesce(o.scheduled_at, o.created_at)) FROM messages o
+		                     WHERE o.conversation_id = f.cid AND o.direction = 'outbound' AND o.author_kind = 'user' AND o.created_at >= f.first_in
+		                     AND coalesce(o.delivery_status, '') <> 'failed' AND NOT (o.delivery_status = 'queued' AND o.scheduled_at IS NOT NULL))
 		FROM (SELECT m.conversation_id AS cid, min(m.created_at) AS first_in
 		      FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		      WHERE m.direction = 'inbound' AND c.created_at >= ?

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/analytics"
 	"highvibe/app/apptest"
 	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
@@ -69,5 +70,52 @@ func TestResponseTimeInBusinessTime(t *testing.T) {
 	}
 	if !strings.Contains(owner.Get("/app/analytics/?lang=tr").Body, tr.T("hours.kpi.median_business")) {
 		t.Error("the business-time figure is not labelled")
+	}
+}
+
+// The response time counts the reply that reached the customer: a person's reply the channel
+// refused (failed) answers nothing, and a reply written at once but sent later (Send later)
+// answered when it went out, not when it was written. A customer who writes and gets a failed
+// reply after 10 minutes and a send-later one that goes out 3 hours later waited 3 hours
+// (it said 10 minutes); a conversation whose only reply still waits for its time is not answered.
+func TestResponseTimeCountsTheReplyThatWent(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	ctx := context.Background()
+	db := e.DB("acme")
+	t0 := time.Now().Add(-48 * time.Hour)
+	reply := func(conv int64, at time.Time, status string, scheduled any) {
+		t.Helper()
+		id, err := e.Handlers.InboxService.AddMessage(ctx, "acme", db, conv, inbox.Outgoing{Direction: "outbound", AuthorKind: "user", AuthorName: "Olga", Body: "Merhaba"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ?, delivery_status = ?, scheduled_at = ? WHERE id = ?`, at.UnixMilli(), status, scheduled, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := func(ext string) int64 {
+		t.Helper()
+		res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: ext, Phone: "+90532000000" + ext, Body: "Fiyat?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, t0.UnixMilli(), res.MessageID); err != nil {
+			t.Fatal(err)
+		}
+		return res.ConversationID
+	}
+	a := first("1")
+	reply(a, t0.Add(10*time.Minute), "failed", nil)
+	reply(a, t0.Add(20*time.Minute), "sent", t0.Add(3*time.Hour).UnixMilli())
+	b := first("2")
+	reply(b, t0.Add(5*time.Minute), "queued", time.Now().Add(time.Hour).UnixMilli())
+	r, err := analytics.ResponseTimes(ctx, db, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Answered != 1 || r.MedianWall != 3*time.Hour {
+		t.Errorf("answered %d, median %s; want 1 answered after 3h", r.Answered, r.MedianWall)
 	}
 }
