@@ -449,7 +449,7 @@ func (h *Handler) Withdraw(w http.ResponseWriter, r *http.Request) {
 // ReportView is the KPI page's attribution section.
 type ReportView struct {
 	*Report
-	Prev, Next string // neighbouring months
+	Prev, Next string // neighbouring months (Next "" when it has not begun)
 }
 
 // KPIReport builds the KPI page's attribution report of the month in ?attr_month= (the current
@@ -474,5 +474,9 @@ func KPIReport(r *http.Request) (*ReportView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReportView{Report: rep, Prev: from.AddDate(0, -1, 0).Format("2006-01"), Next: from.AddDate(0, 1, 0).Format("2006-01")}, nil
+	v := &ReportView{Report: rep, Prev: from.AddDate(0, -1, 0).Format("2006-01")}
+	if next := from.AddDate(0, 1, 0); !next.After(time.Now()) { // a month that has not begun has no leads to show
+		v.Next = next.Format("2006-01")
+	}
+	return v, nil
 }

@@ -552,3 +552,23 @@ func TestConversionsInTheBusinessCurrency(t *testing.T) {
 		t.Errorf("the ad spend is asked in %q, want the business currency EUR", got)
 	}
 }
+
+// The attribution report's arrows stop at the current month: the month after it has not begun,
+// and its page said "No lead arrived in this month" of a month nobody could have arrived in. An
+// earlier month keeps both arrows.
+func TestAttributionOffersNoFutureMonth(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	owner := e.User("usta", "osman", "owner")
+	doc := owner.Get("/app/analytics/?lang=en").Doc(t)
+	if doc.Find(`#attribution a[rel=prev]`).Length() != 1 || doc.Find(`#attribution a[rel=next]`).Length() != 0 {
+		t.Errorf("this month's report: want a link back and none forward: %q", doc.Find("#attribution .page-actions").Text())
+	}
+	last := time.Now().AddDate(0, -1, -time.Now().Day()+1).Format("2006-01")
+	doc = owner.Get("/app/analytics/?lang=en&attr_month=" + last).Doc(t)
+	if doc.Find(`#attribution a[rel=prev]`).Length() != 1 || doc.Find(`#attribution a[rel=next]`).Length() != 1 {
+		t.Errorf("last month's report: want both arrows: %q", doc.Find("#attribution .page-actions").Text())
+	}
+}
