@@ -116,9 +116,10 @@ func TestBrowserChartsDraw(t *testing.T) {
 			}
 			ticks := eval(`[...document.querySelectorAll('[data-key=revenue_series] .ytick text')].map(t => t.textContent).join(' ')`)
 			gauge := eval(`document.querySelector('[data-key=roi_payload] .number')?.textContent || ''`)
+			delta := eval(`document.querySelector('[data-key=roi_payload] .delta')?.textContent || ''`)
 			unit := map[string]string{"tr": "Mn", "ar": "مليون"}[lang]
-			if !strings.Contains(ticks, unit) || strings.Contains(ticks, "M ") || !strings.Contains(gauge, unit) {
-				t.Errorf("%s: revenue ticks %q, gauge %q; want millions as %q", name, ticks, gauge, unit)
+			if !strings.Contains(ticks, unit) || strings.Contains(ticks, "M ") || !strings.Contains(gauge, unit) || !strings.Contains(delta, unit) {
+				t.Errorf("%s: revenue ticks %q, gauge %q, its difference to the budget %q; want millions as %q", name, ticks, gauge, delta, unit)
 			}
 			if lang == "tr" && !strings.Contains(gauge, ",") {
 				t.Errorf("%s: gauge %q has no decimal comma", name, gauge)

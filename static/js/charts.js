@@ -73,7 +73,8 @@
     const suffix = unit ? '\u00a0' + unit : '';
     t.value = s(v);
     t.number = Object.assign({}, t.number, { valueformat: ',.1f', suffix: suffix });
-    if (t.delta) t.delta = Object.assign({}, t.delta, { reference: s(t.delta.reference), valueformat: ',.1f' });
+    // The delta is in the same unit as the number: "▲17,7 Mn", not a bare "▲17,7".
+    if (t.delta) t.delta = Object.assign({}, t.delta, { reference: s(t.delta.reference), valueformat: ',.1f', suffix: suffix });
     const g = t.gauge;
     if (g) {
       if (g.axis && g.axis.range) g.axis = Object.assign({}, g.axis, { range: g.axis.range.map(s) });
