@@ -17,7 +17,8 @@ type QuoteFigures struct {
 	Accepted int     // of them, accepted through the customer's link
 	Value    float64 // total (incl. VAT) of the sent quotes, tenant currency
 	// LeadHours is each sent quote's time from the lead's first inbound message to the quote's
-	// first sending, in hours (quotes of leads without an inbound message are left out).
+	// first sending, in hours (quotes of leads without an inbound message are left out; a lead
+	// merged into another has its messages there).
 	LeadHours []float64
 }
 
@@ -26,7 +27,7 @@ func loadQuotes(ctx context.Context, q *sql.DB, currency string) (QuoteFigures, 
 	var f QuoteFigures
 	err := tenantdb.EachRow(ctx, q, `SELECT qq.currency, qq.grand_total, qq.accepted,
 			qq.first_sent, (SELECT min(m.created_at) FROM messages m JOIN conversations c ON c.id = m.conversation_id
-				WHERE c.lead_id = qq.lead_id AND m.direction = 'inbound')
+				WHERE c.lead_id = (SELECT coalesce(merged_into, id) FROM leads WHERE id = qq.lead_id) AND m.direction = 'inbound')
 		FROM (SELECT number, lead_id, max(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted, min(sent_at) AS first_sent,
 				(SELECT currency FROM quotes x WHERE x.number = quotes.number AND x.sent_at IS NOT NULL ORDER BY revision DESC LIMIT 1) AS currency,
 				(SELECT grand_total FROM quotes x WHERE x.number = quotes.number AND x.sent_at IS NOT NULL ORDER BY revision DESC LIMIT 1) AS grand_total

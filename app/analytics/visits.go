@@ -15,7 +15,8 @@ type VisitFigures struct {
 	Done   int // closed as done
 	NoShow int // closed as "customer not there"
 	// LeadHours is, per lead with a done visit, the time from the lead's first inbound message to
-	// the start of its first done visit, in hours (leads without an inbound message left out).
+	// the start of its first done visit, in hours (leads without an inbound message left out). A
+	// lead merged into another counts as that one.
 	LeadHours    []float64
 	VisitedLeads int // leads with a done visit
 	VisitedWon   int // … of them at stage won
@@ -30,10 +31,13 @@ func loadVisits(ctx context.Context, q *sql.DB) (VisitFigures, error) {
 		won     bool
 	}
 	leads := map[int64]*lead{}
-	err := tenantdb.EachRow(ctx, q, `SELECT v.lead_id, v.status, v.starts_at, l.stage,
+	// A visit belongs to the person: the lead it was booked on, or the lead that one was merged
+	// into (inbox.MergeLeads moves the conversations there and leaves the visits), whose stage
+	// and first message count.
+	err := tenantdb.EachRow(ctx, q, `SELECT p.id, v.status, v.starts_at, p.stage,
 			(SELECT min(m.created_at) FROM messages m JOIN conversations c ON c.id = m.conversation_id
-				WHERE c.lead_id = v.lead_id AND m.direction = 'inbound')
-		FROM site_visits v JOIN leads l ON l.id = v.lead_id`, nil, func(rs *sql.Rows) error {
+				WHERE c.lead_id = p.id AND m.direction = 'inbound')
+		FROM site_visits v JOIN leads l ON l.id = v.lead_id JOIN leads p ON p.id = coalesce(l.merged_into, l.id)`, nil, func(rs *sql.Rows) error {
 		var leadID, start int64
 		var status, stage string
 		var inbound sql.NullInt64
