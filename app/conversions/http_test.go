@@ -572,3 +572,39 @@ func TestAttributionOffersNoFutureMonth(t *testing.T) {
 		t.Errorf("last month's report: want both arrows: %q", doc.Find("#attribution .page-actions").Text())
 	}
 }
+
+// A Purchase of a lead that other leads were merged into is worth the newest won order of the
+// person, whichever of her leads it was recorded on: the quote was accepted on her first lead,
+// the team then merged that lead into the one her WhatsApp conversation is on and marked that
+// conversation won. The value was 0 (the order stayed on the merged lead).
+func TestPurchaseValueOfAMergedPerson(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	db := e.DB("usta")
+	ctx := context.Background()
+	lead := func(ext string) int64 {
+		r, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: "webchat", ExternalID: ext, Phone: "+90532000000" + ext, Body: "Merhaba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.LeadID
+	}
+	first, kept := lead("1"), lead("2")
+	now := time.Now().UnixMilli()
+	res, err := db.Exec(ctx, `INSERT INTO customers(name, created_at, updated_at) VALUES('Ayşe', ?, ?)`, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust, _ := res.LastInsertId()
+	if _, err := db.Exec(ctx, `INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at)
+		VALUES(?,?,'won',4200.5,'TRY',?,?,?)`, cust, first, now, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := inbox.MergeLeads(ctx, db, kept, first, inbox.LeadActor{UserID: 1, Name: "owner"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, cur, err := conversions.PurchaseValue(ctx, db.Read, kept, 0); err != nil || v != 420050 || cur != "TRY" {
+		t.Errorf("the merged person's purchase: %d %q %v, want 420050 TRY", v, cur, err)
+	}
+}
