@@ -59,6 +59,20 @@ const (
 	ReasonErased      = "erased"
 )
 
+// ReasonTooOld words a failed delivery whose platform no longer takes its event (Meta: MetaMaxAge
+// after it happened), whatever it failed on: it is worked out from the event's time when shown
+// (Delivery.ReasonKey), not stored.
+const ReasonTooOld = "too_old"
+
+// MetaMaxAge is how old an event Meta's Conversions API still takes: "event_time can be up to 7
+// days before you send an event"; an older one fails the whole request.
+const MetaMaxAge = 7 * 24 * time.Hour
+
+// tooOld says whether destination dest can no longer take an event that happened at at.
+func tooOld(dest string, at, now time.Time) bool {
+	return dest == DestMeta && now.Sub(at) > MetaMaxAge
+}
+
 // reasonOf names an HTTP failure: 401 and 403 are the credentials, 429 and 5xx a busy platform,
 // any other status a refusal of the event.
 func reasonOf(status int) string {

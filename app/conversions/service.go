@@ -289,6 +289,11 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
+	if tooOld(d.Destination, e.EventTime, s.now()) {
+		// The platform would refuse the whole request: a refusal, worded from the event's age
+		// (Delivery.ReasonKey), with no call made.
+		return fail(ReasonRefused)
+	}
 	attr, err := AttributionOf(ctx, db.Read, e.LeadID)
 	if err != nil {
 		return err
@@ -357,12 +362,15 @@ func (s *Service) finish(ctx context.Context, db *tenantdb.DB, id int64, status 
 }
 
 // Retry queues a failed delivery again (the owner's button on the settings page); a delivery given up
-// for a person erased or without consent cannot be (ErrNotFound: trying again could not send it).
+// for a person erased or without consent, or an event older than its platform takes, cannot be
+// (ErrNotFound: trying again could not send it).
 func Retry(ctx context.Context, db *tenantdb.DB, id int64) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error {
+		now := tenantdb.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'queued', reason = '', updated_at = ? WHERE id = ? AND status = 'failed'
-			AND reason NOT IN ('erased', 'no_consent')`,
-			tenantdb.Now(), id)
+			AND reason NOT IN ('erased', 'no_consent')
+			AND NOT (destination = ? AND (SELECT e.event_time FROM conversion_events e WHERE e.id = conversion_deliveries.event_id) < ?)`,
+			now, id, DestMeta, now-MetaMaxAge.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("conversions: retry: %w", err)
 		}

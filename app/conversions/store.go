@@ -224,6 +224,7 @@ type Delivery struct {
 	// Joined for lists.
 	EventName string
 	LeadID    int64
+	EventAt   int64 // when the event happened (Unix ms)
 }
 
 // eventCols are the columns scanEvent reads.
@@ -286,7 +287,7 @@ func LeadEvents(ctx context.Context, q Querier, leadID int64) ([]*Event, map[int
 
 func deliveries(ctx context.Context, q Querier, where string, args ...any) ([]Delivery, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.event_id, d.destination, d.status, d.test, d.attempts, d.http_status, d.last_error,
-		d.reason, coalesce(d.sent_at,0), d.updated_at, e.name, e.lead_id FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id `+where, args...)
+		d.reason, coalesce(d.sent_at,0), d.updated_at, e.name, e.lead_id, e.event_time FROM conversion_deliveries d JOIN conversion_events e ON e.id = d.event_id `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("conversions: deliveries: %w", err)
 	}
@@ -295,7 +296,7 @@ func deliveries(ctx context.Context, q Querier, where string, args ...any) ([]De
 	for rows.Next() {
 		var d Delivery
 		if err := rows.Scan(&d.ID, &d.EventID, &d.Destination, &d.Status, &d.Test, &d.Attempts, &d.HTTPStatus, &d.LastError, &d.Reason, &d.SentAt,
-			&d.UpdatedAt, &d.EventName, &d.LeadID); err != nil {
+			&d.UpdatedAt, &d.EventName, &d.LeadID, &d.EventAt); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -303,21 +304,26 @@ func deliveries(ctx context.Context, q Querier, where string, args ...any) ([]De
 	return out, rows.Err()
 }
 
+// Retryable says whether "Try again" can help: not for a person erased or without consent, nor
+// for an event older than its platform takes (Meta: a week).
+func (d Delivery) Retryable() bool {
+	return d.Status == "failed" && d.Reason != ReasonErased && d.Reason != ReasonNoConsent &&
+		!tooOld(d.Destination, time.UnixMilli(d.EventAt), time.Now())
+}
+
 // ReasonKey is the catalog key that words why the delivery failed and what to do ("" when it did
-// not fail). A failure recorded before reasons were kept reads as a refusal, its words beside it.
+// not fail). A failed delivery its platform can no longer take says so, whatever it failed on.
 func (d Delivery) ReasonKey() string {
 	if d.Status != "failed" {
 		return ""
+	}
+	if d.Reason != ReasonErased && d.Reason != ReasonNoConsent && tooOld(d.Destination, time.UnixMilli(d.EventAt), time.Now()) {
+		return "conv.fail." + ReasonTooOld
 	}
 	if d.Reason == "" {
 		return "conv.fail." + ReasonRefused
 	}
 	return "conv.fail." + d.Reason
-}
-
-// Retryable says whether "Try again" can help: not for a person erased or without consent.
-func (d Delivery) Retryable() bool {
-	return d.Status == "failed" && d.Reason != ReasonErased && d.Reason != ReasonNoConsent
 }
 
 // RecentDeliveries lists the newest deliveries (the settings page's log).
