@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
 	"highvibe/app/apptest"
@@ -371,4 +373,74 @@ func TestExportFollowsTheReadersSpreadsheet(t *testing.T) {
 		f.Close()
 	}
 	owner.Get("/orders/?lang=tr")
+}
+
+// TestExportsSayMessageKindsInTheReadersWords: a voice note, a sticker and a contact card are
+// stored as the channel's placeholders ("[audio]", "[sticker] 😀", "[contact] …"); the inbox's
+// export and the person's data summary say them as the conversation page does, in the reader's
+// language ("Sesli mesaj ya da ses kaydı", "Voice message or audio recording"), where they printed
+// the placeholders. The JSON copy keeps the record as stored, with its kind.
+func TestExportsSayMessageKindsInTheReadersWords(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	in := inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Name: "Şükrü Öztürk", Phone: "+90 532 111 22 33"}
+	for _, m := range []struct{ kind, body string }{{"audio", "[audio]"}, {"sticker", "[sticker] 😀"},
+		{"contact", "[contact] Mehmet Usta +90 532 444 55 66"}, {"text", "[audio] diye yazdım"}} {
+		in.Kind, in.Body = m.kind, m.body
+		ingest(t, e, "acme", in)
+	}
+	var lead int64
+	_ = e.DB("acme").Read.QueryRow(`SELECT id FROM leads`).Scan(&lead)
+	for _, c := range []struct {
+		lang  string
+		words []string
+	}{
+		{"tr", []string{"Sesli mesaj ya da ses kaydı", "Çıkartma «😀»", "Kişi kartı «Mehmet Usta +90 532 444 55 66»", "[audio] diye yazdım"}},
+		{"en", []string{"Voice message or audio recording", "Sticker «😀»", "Contact card «Mehmet Usta +90 532 444 55 66»", "[audio] diye yazdım"}},
+	} {
+		recs := csvRecords(t, owner.Get("/app/inbox/export?lang="+c.lang))
+		if len(recs) != 2 {
+			t.Fatalf("%s: %d rows", c.lang, len(recs))
+		}
+		thread := recs[1][12]
+		for _, w := range c.words {
+			if !strings.Contains(thread, w) {
+				t.Errorf("the %s export's thread does not say %q:\n%s", c.lang, w, thread)
+			}
+		}
+		if strings.Contains(thread, "[audio]\n") || strings.Contains(thread, "[sticker]") || strings.Contains(thread, "[contact]") {
+			t.Errorf("the %s export prints the stored placeholders:\n%s", c.lang, thread)
+		}
+		x := owner.Get("/app/inbox/export?format=xlsx&lang=" + c.lang)
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetList()[0])
+		f.Close()
+		if len(rows) != 2 || len(rows[1]) < 13 || !strings.Contains(rows[1][12], c.words[0]) {
+			t.Errorf("the %s XLSX thread does not say %q", c.lang, c.words[0])
+		}
+		s := owner.Get(fmt.Sprintf("/app/kvkk/leads/%d/summary?lang=%s", lead, c.lang))
+		// The customer's messages in order (the assistant's answers may come between them).
+		var said []string
+		s.Doc(t).Find(".summary-messages tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			if strings.TrimSpace(tr.Find("td.cell-pill").Text()) == map[string]string{"tr": "Müşteri", "en": "Customer"}[c.lang] {
+				said = append(said, strings.TrimSpace(tr.Find("td.cell-head").Text()))
+			}
+		})
+		if s.StatusCode != 200 || strings.Join(said, "\n") != strings.Join(c.words, "\n") {
+			t.Errorf("the %s data summary says the customer's messages as %q, want %q", c.lang, said, c.words)
+		}
+	}
+	j := owner.Get(fmt.Sprintf("/app/kvkk/leads/%d/export.json", lead))
+	var person struct {
+		Conversations []struct{ Messages []struct{ Kind, Body string } }
+	}
+	if err := json.Unmarshal([]byte(j.Body), &person); err != nil || len(person.Conversations) != 1 || len(person.Conversations[0].Messages) < 1 ||
+		person.Conversations[0].Messages[0].Kind != "audio" || person.Conversations[0].Messages[0].Body != "[audio]" {
+		t.Errorf("the JSON copy does not keep the stored record: %d %v\n%s", j.StatusCode, err, j.Body)
+	}
 }

@@ -171,7 +171,7 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) {
 				b.WriteString(" · ")
 				b.WriteString(author[m.Author])
 				b.WriteString(": ")
-				b.WriteString(m.Body)
+				b.WriteString(words.BodyText(c.P, m.Body)) // "[audio]" is said in the reader's words
 			}
 			var urg any = ""
 			if e.Urgency != nil {

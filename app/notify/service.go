@@ -301,14 +301,7 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 // written, except a channel's placeholder for a message without words ("[audio]", "[sticker] 😀"),
 // which is said in the reader's language ("Voice message or audio recording").
 func Words(p *i18n.Printer, n *Notification) string {
-	ph := words.Body(n.Params.Text)
-	if ph.Key == "" {
-		return n.Params.Text
-	}
-	if ph.Quote != "" {
-		return p.Say(ph) + " «" + ph.Quote + "»"
-	}
-	return p.Say(ph)
+	return words.BodyText(p, n.Params.Text)
 }
 
 // HandleEmail is the JobEmail handler: one notification as one mail, unless the person has read

@@ -42,3 +42,17 @@ func Body(body string) i18n.Phrase {
 	}
 	return quoted("words.body."+kind, name)
 }
+
+// BodyText is a stored message body as one line in p's language, for what is not a page (a
+// file, a mail, a push): the sender's own words as written, a channel's placeholder said as Body
+// says it ("Sesli mesaj ya da ses kaydı", "Kişi kartı «Mehmet Usta +90 532 …»").
+func BodyText(p *i18n.Printer, body string) string {
+	ph := Body(body)
+	if ph.Key == "" {
+		return body
+	}
+	if ph.Quote != "" {
+		return p.Say(ph) + " «" + ph.Quote + "»"
+	}
+	return p.Say(ph)
+}
