@@ -58,6 +58,21 @@ func AddReaction(ctx context.Context, tx *sql.Tx, channel, providerMessageID str
 	return id, convID, nil
 }
 
+// MessageSeen tells whether a channel's message with this provider message id is stored: a channel
+// asks it of a message sent again, to spend none of a sender's allowance on what Ingest will find
+// a duplicate.
+func MessageSeen(ctx context.Context, q Querier, channel, providerMessageID string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE channel = ? AND provider_message_id = ?`, channel, providerMessageID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("inbox: message seen: %w", err)
+	}
+	return true, nil
+}
+
 // qConversationsByKey names the partial index's condition (external_id <> ”), so it is a seek
 // (TestIngestLookupsSeek); an empty key names no thread.
 const qConversationsByKey = `SELECT id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> '' ORDER BY id`

@@ -144,9 +144,21 @@
   var pending = { text: null, id: "" };
   function clientID(words) {
     if (pending.text !== words || !pending.id) {
-      pending = { text: words, id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+      pending = { text: words, id: newID() };
     }
     return pending.id;
+  }
+
+  // newID is a message's client id: 128 random bits (32 hex digits), so a first message sent again
+  // gets back the token its lost answer carried (the server makes it from this id, which only this
+  // browser knows). Without a random source, a short id: the server then makes a token at random.
+  function newID() {
+    var c = window.crypto;
+    if (!c || !c.getRandomValues) { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
+    var b = new Uint8Array(16), s = "";
+    c.getRandomValues(b);
+    for (var i = 0; i < b.length; i++) { s += (b[i] < 16 ? "0" : "") + b[i].toString(16); }
+    return s;
   }
 
   function request(method, path, body) {
@@ -272,7 +284,7 @@
       var fd = new FormData();
       fd.append("file", blob, (f.name || "photo").replace(/\.[^.]*$/, "") + ".jpg");
       fd.append("text", text.value); fd.append("lang", lang);
-      fd.append("client_id", Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
+      fd.append("client_id", newID());
       if (token) { fd.append("token", token); } else {
         fd.append("name", name.value); fd.append("phone", phone.value); fd.append("consent", consent.checked ? "true" : "");
         if (cfg && cfg.marketing) { fd.append("marketing", marketing.checked ? "true" : ""); fd.append("attribution", JSON.stringify(attribution())); }

@@ -22,7 +22,8 @@ import (
 // visitor's own connection drops. The widget says each in the visitor's language (chat is
 // unavailable; not sent, no connection, send it again) instead of "Error 502" or blaming the chat
 // for the visitor's network, keeps the words in the box, and sends them once when the connection
-// is back.
+// is back; a first message and a later one whose answers were lost, sent again, are each stored
+// once, in the one conversation.
 func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 	ctx, problems := apptest.Chromium(t, 60*time.Second)
 	e := apptest.New(t)
@@ -103,6 +104,12 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 	}
 
 	offline(false)
+	// The first message arrives but its answer (with the visitor's token) is lost: sent again, it
+	// lands in the conversation it started, once, and the widget goes on there.
+	swallow.Store(true)
+	submit()
+	waitFor(t, ctx, "the answer to the first message's lost reply", errText+` !== ''`)
+	swallow.Store(false)
 	submit()
 	waitFor(t, ctx, "the message sent", widgetRoot+`.querySelector('textarea').value === ''`)
 	count := func(body string) int {
@@ -126,5 +133,10 @@ func TestBrowserWidgetWhenSendingFails(t *testing.T) {
 	waitFor(t, ctx, "the message sent again", widgetRoot+`.querySelector('textarea').value === ''`)
 	if n := count("Keşif cumartesi olur mu?"); n != 1 {
 		t.Errorf("a message whose answer was lost, sent again, is stored %d times", n)
+	}
+	var leads, convs int
+	_ = e.DB("acme").Read.QueryRow(`SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM conversations)`).Scan(&leads, &convs)
+	if leads != 1 || convs != 1 {
+		t.Errorf("the visitor's messages made %d leads and %d conversations, want one", leads, convs)
 	}
 }

@@ -108,9 +108,7 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 			attID, err = prep.Attach(ctx, tx, res.MessageID, res.ConversationID, res.LeadID, "webchat")
 			return err
 		}}
-	if in.ClientID != "" {
-		msg.ProviderMessageID = key + ":" + in.ClientID
-	}
+	msg.ProviderMessageID = messageID(key, in)
 	if in.Consent {
 		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
 	}
@@ -140,7 +138,19 @@ func (h *Handler) admit(ctx context.Context, db *tenantdb.DB, slug, ip string, i
 		if consentRequired && !in.Consent {
 			return "", nil, http.StatusUnprocessableEntity, "consent_required"
 		}
-		token = newToken()
+		token = firstToken(slug, in.ClientID)
+		if token == "" {
+			token = newToken()
+		}
+	}
+	// A message sent again (its answer was lost) that is stored already is answered as it was, and
+	// starts no new visitor nor counts as one more of theirs: only the address's limit holds.
+	if id := messageID(threadKey(token), in); id != "" {
+		if seen, err := inbox.MessageSeen(ctx, db.Read, "webchat", id); err == nil && seen {
+			return token, takes, 0, ""
+		}
+	}
+	if in.Token == "" {
 		takes = append(takes, chanutil.Take{From: h.NewVisitorLimit, Key: addr})
 	}
 	return token, append(takes, chanutil.Take{From: h.VisitorLimit, Key: slug + "|" + token}), 0, ""

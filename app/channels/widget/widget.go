@@ -262,6 +262,37 @@ func threadKey(token string) string {
 	return "v:" + hex.EncodeToString(s[:16])
 }
 
+// minFirstID is the length from which a first message's client id is the widget's random one
+// (128 bits, widget.js newID): long enough to stand for the visitor's token.
+const minFirstID = 22
+
+// firstToken is the visitor token of a first message (no token yet) whose client id is the
+// widget's random one: made from that id, so the same message sent again — its answer lost to a
+// dropped connection — names the same thread and gets the same token back, where a random token
+// made each time started a second lead and conversation. Only the visitor's browser knows the id;
+// the database keeps neither it nor the token (threadKey, messageID). "" = no such id: a token is
+// made at random, as for an older widget.
+func firstToken(slug, clientID string) string {
+	if len(clientID) < minFirstID {
+		return ""
+	}
+	s := sha256.Sum256([]byte("widget-first-message:" + slug + "\x00" + clientID))
+	return base64.RawURLEncoding.EncodeToString(s[:24])
+}
+
+// messageID is the idempotency key of a visitor's post: per thread and client id, so a message
+// sent again is stored once. A first message's key names its thread only (one first message per
+// thread), so the client id its token is made from is not stored.
+func messageID(key string, in *postBody) string {
+	switch {
+	case in.ClientID == "":
+		return ""
+	case in.Token == "" && len(in.ClientID) >= minFirstID:
+		return key + ":first"
+	}
+	return key + ":" + in.ClientID
+}
+
 func newToken() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
@@ -336,9 +367,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	}
 	key := threadKey(token)
 	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Email: in.Email, Body: in.Text, Kind: "text"}
-	if in.ClientID != "" {
-		msg.ProviderMessageID = key + ":" + in.ClientID
-	}
+	msg.ProviderMessageID = messageID(key, in)
 	if in.Consent {
 		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
 	}
