@@ -406,6 +406,34 @@ func (d *detailData) Replied(m *Message) *ReplyQuote {
 	return &ReplyQuote{}
 }
 
+// NoteMessage is the channel note naming the message by the channel's own id where its provider
+// message id is another (Telegram's is the update's id, its chat's message id is kept here).
+const NoteMessage = "message"
+
+// NoteEdits is the channel note of a message that is the customer's edit of an earlier one: that
+// message's id on the channel (its provider message id or NoteMessage).
+const NoteEdits = "edits"
+
+// EditOf finds the message m is the customer's new version of: nil when m is no edit, an ID of 0
+// when the first version is not in this conversation's timeline.
+func (d *detailData) EditOf(m *Message) *ReplyQuote {
+	id := m.Notes().Channel[NoteEdits]
+	if id == "" {
+		return nil
+	}
+	for _, x := range d.Messages {
+		if x.Channel == m.Channel && x.Direction == "inbound" && x.ID != m.ID && (x.ProviderMessageID == id || x.Notes().Channel[NoteMessage] == id) &&
+			x.Notes().Channel[NoteEdits] == "" {
+			q := &ReplyQuote{ID: x.ID, Words: x.Body}
+			if r := []rune(q.Words); len(r) > 120 {
+				q.Words = string(r[:120]) + "…"
+			}
+			return q
+		}
+	}
+	return &ReplyQuote{}
+}
+
 // Quiet reports whether a message's words are only the placeholder of the file it carries
 // ("[image]", "[document: plan.pdf]"): the bubble then shows the file alone.
 func (d *detailData) Quiet(m *Message) bool {

@@ -34,6 +34,7 @@ type message struct {
 		Username  string `json:"username"`
 	} `json:"chat"`
 	Date     int64            `json:"date"`
+	EditDate int64            `json:"edit_date"`
 	Text     *string          `json:"text"`
 	Caption  *string          `json:"caption"`
 	Photo    []map[string]any `json:"photo"`
@@ -81,14 +82,16 @@ type Message struct {
 	FileID   string
 	FileName string
 	MimeType string
+	// Edited is an edited_message update: the customer changed the words of their message
+	// MessageID, and Body, Kind and At (the edit's time) are the new version.
+	Edited bool
 }
 
-// Parsed is what an update means for the inbox: a new message, an edit (ignored: edits never
-// create messages) or something else we do not store.
+// Parsed is what an update means for the inbox: a message (new, or the new version of one the
+// customer edited) or something else we do not store.
 type Parsed struct {
 	UpdateID int64
-	Message  *Message // nil when the update carries no new message
-	Edited   bool
+	Message  *Message // nil when the update carries no message
 }
 
 // Parse reads one update. Unknown fields and update types are ignored without error.
@@ -101,16 +104,19 @@ func Parse(b []byte) (*Parsed, error) {
 		return nil, fmt.Errorf("%w: update_id is required", ErrUpdate)
 	}
 	p := &Parsed{UpdateID: *u.UpdateID}
-	if u.EditedMessage != nil {
-		p.Edited = true
-		return p, nil
+	m, edited := u.Message, false
+	if m == nil && u.EditedMessage != nil {
+		m, edited = u.EditedMessage, true
 	}
-	m := u.Message
 	if m == nil || m.Chat == nil {
 		return p, nil
 	}
-	out := &Message{UpdateID: p.UpdateID, ChatID: m.Chat.ID, MessageID: m.MessageID, At: time.Unix(m.Date, 0)}
-	if m.Date <= 0 {
+	at := m.Date
+	if edited {
+		at = m.EditDate
+	}
+	out := &Message{UpdateID: p.UpdateID, ChatID: m.Chat.ID, MessageID: m.MessageID, At: time.Unix(at, 0), Edited: edited}
+	if at <= 0 {
 		out.At = time.Time{}
 	}
 	if m.From != nil {

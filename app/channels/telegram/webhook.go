@@ -67,18 +67,23 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Message == nil {
-		// Edits and other update kinds never create messages; leave a trace for the edit.
-		if p.Edited {
-			_ = audit.Log(ctx, db, audit.Entry{Provider: "telegram", ActionType: "message_edited",
-				Summary: "edited Telegram message ignored", Payload: map[string]any{"update_id": p.UpdateID}})
-		}
+		// Other update kinds never create messages.
 		web.JSON(w, http.StatusOK, map[string]any{"ok": true})
 		return
 	}
 	m := p.Message
+	// The update's id is the duplicate check; the chat's message id is kept too, so an edit of
+	// the message can name it.
+	tgID := strconv.FormatInt(m.MessageID, 10)
 	in := inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
-		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At}
-	if m.FileID != "" && media.ValidKind(m.Kind) {
+		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At,
+		Notes: map[string]string{inbox.NoteMessage: tgID}}
+	if m.Edited {
+		// The customer changed the words of an earlier message: the new version is a line of its
+		// own, marked as the edit of that message (which keeps its first words); its file, if it
+		// has one, came with the first version.
+		in.Notes = map[string]string{inbox.NoteEdits: tgID}
+	} else if m.FileID != "" && media.ValidKind(m.Kind) {
 		// Fetched later (getFile) by a media_fetch job queued with the message.
 		in.Then = func(ctx context.Context, tx inbox.Writer, res inbox.IngestResult) error {
 			return media.AddInbound(ctx, tx, media.Inbound{MessageID: res.MessageID, ConversationID: res.ConversationID, LeadID: res.LeadID,

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -56,8 +57,8 @@ func TestTelegramWebhook(t *testing.T) {
 	db := e.DB("acme")
 	var n int
 	_ = db.Read.QueryRow(`SELECT count(*) FROM messages WHERE channel = 'telegram' AND direction = 'inbound'`).Scan(&n)
-	if n != 2 {
-		t.Fatalf("messages = %d, want 2 (dedupe by update_id, edits ignored)", n)
+	if n != 3 {
+		t.Fatalf("messages = %d, want 3 (dedupe by update_id; the edit is a line of its own)", n)
 	}
 	var ext, body string
 	_ = db.Read.QueryRow(`SELECT c.external_id, m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.provider_message_id = 'upd:900000002'`).Scan(&ext, &body)
@@ -67,5 +68,58 @@ func TestTelegramWebhook(t *testing.T) {
 	_ = db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE channel = 'telegram'`).Scan(&n)
 	if n != 1 {
 		t.Fatalf("conversations = %d", n)
+	}
+}
+
+// TestTelegramEditShown: a customer who edits a Telegram message (an edited_message update) is
+// seen in the conversation: the new words are a line of their own, marked as the edit of the
+// message, which keeps its first words and is linked from the mark; the edit delivered twice is
+// stored once. (Edits were only written to the action log: the operator never saw them.)
+func TestTelegramEditShown(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	post(update(500, 77, "Bahçe için 200 m² gri granit istiyorum"))
+	edit := `{"update_id":501,"edited_message":{"message_id":500,"from":{"id":42,"first_name":"Ayşe"},"chat":{"id":77,"type":"private"},"date":1735689600,"edit_date":1735689700,"text":"Bahçe için 250 m² gri granit istiyorum"}}`
+	post(edit)
+	post(edit)
+	db := e.DB("acme")
+	var first, second, conv int64
+	var firstBody, secondBody string
+	rows, err := db.Read.Query(`SELECT id, conversation_id, body FROM messages WHERE direction = 'inbound' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+		switch n {
+		case 1:
+			_ = rows.Scan(&first, &conv, &firstBody)
+		case 2:
+			_ = rows.Scan(&second, &conv, &secondBody)
+		}
+	}
+	rows.Close()
+	if n != 2 || firstBody != "Bahçe için 200 m² gri granit istiyorum" || secondBody != "Bahçe için 250 m² gri granit istiyorum" {
+		t.Fatalf("%d messages, %q then %q; want the first words kept and the edit stored once", n, firstBody, secondBody)
+	}
+	doc := owner.Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t)
+	mark := doc.Find(fmt.Sprintf("#m%d .msg-edit", second))
+	if link, _ := mark.Find("a").Attr("href"); link != fmt.Sprintf("#m%d", first) || !strings.Contains(mark.Text(), "Düzenlenmiş mesaj; ilk hâli:") ||
+		!strings.Contains(mark.Text(), "«Bahçe için 200 m² gri granit istiyorum»") {
+		t.Errorf("the edit's mark reads %q linking %q; want the first words, linked to message %d", mark.Text(), link, first)
+	}
+	if doc.Find(fmt.Sprintf("#m%d .msg-edit", first)).Length() != 0 {
+		t.Error("the first version is marked as an edit")
 	}
 }
