@@ -211,8 +211,8 @@ var ReadModels = []ReadModel{
 	},
 	{
 		Path:   "conversions/value.go",
-		What:   "a Purchase event's value: the lead's won order, else the paid invoice of its customer",
-		Tables: []string{"orders", "invoices"},
+		What:   "a Purchase event's value: the won order of the lead or of a lead merged into it, else the paid invoice of its customer",
+		Tables: []string{"orders", "invoices", "leads"},
 	},
 	{
 		Path:   "conversions/report.go",
