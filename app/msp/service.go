@@ -368,9 +368,18 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 			nullID(d.DeviceID), now, t.ID); err != nil {
 			return fmt.Errorf("msp: edit: %w", err)
 		}
-		before := t.Priority
+		before, clientBefore := t.Priority, t.ClientID
 		t.Subject, t.Category, t.Priority, t.ClientID, t.SiteID, t.DeviceID, t.UpdatedAt = n.Subject, n.Category, n.Priority,
 			d.ClientID, d.SiteID, d.DeviceID, now
+		// The ticket's time is the client's: it moves with the ticket to its new client (or to
+		// none), so it counts against the contract the ticket's time card names.
+		var moved, kept int
+		if clientBefore != t.ClientID {
+			var err error
+			if moved, kept, err = moveTicketTime(ctx, tx, t.ID, t.ClientID); err != nil {
+				return err
+			}
+		}
 		if prio {
 			if err := addEvent(ctx, tx, Event{TicketID: t.ID, Kind: "priority", From: before, To: t.Priority, ActorID: a.UserID,
 				ActorName: a.Name}, now); err != nil {
@@ -389,9 +398,62 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 		}
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "ticket_edited", Summary: t.Ref(),
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: t.ConversationID,
-			Payload: map[string]any{"ticket_id": t.ID, "fields": changed, "priority_before": before, "priority_after": t.Priority}})
+			Payload: map[string]any{"ticket_id": t.ID, "fields": changed, "priority_before": before, "priority_after": t.Priority,
+				"client_before": clientBefore, "client_after": t.ClientID, "time_entries_moved": moved, "time_entries_kept": kept}})
 		return err
 	}()
+}
+
+// moveTicketTime gives a ticket's time entries and running timers its new client (0: none), in
+// the caller's transaction. Entries of a month closed for billing stay with the client they were
+// billed to (see monthLocked); it returns how many entries moved and how many stayed.
+func moveTicketTime(ctx context.Context, tx *sql.Tx, ticketID, clientID int64) (moved, kept int, err error) {
+	today, _, err := Today(ctx, tx, time.Now())
+	if err != nil {
+		return 0, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, work_day FROM msp_time_entries WHERE ticket_id = ? AND coalesce(client_id, 0) <> ?`,
+		ticketID, clientID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("msp: ticket time: %w", err)
+	}
+	type entry struct {
+		id  int64
+		day string
+	}
+	var es []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.id, &e.day); err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("msp: ticket time: %w", err)
+		}
+		es = append(es, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("msp: ticket time: %w", err)
+	}
+	now := tenantdb.Now()
+	for _, e := range es {
+		locked, err := monthLocked(ctx, tx, e.day, today)
+		if err != nil {
+			return 0, 0, err
+		}
+		if locked {
+			kept++
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_time_entries SET client_id = ?, updated_at = ? WHERE id = ?`,
+			nullID(clientID), now, e.id); err != nil {
+			return 0, 0, fmt.Errorf("msp: move ticket time: %w", err)
+		}
+		moved++
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE msp_timers SET client_id = ? WHERE ticket_id = ?`, nullID(clientID), ticketID); err != nil {
+		return 0, 0, fmt.Errorf("msp: move ticket timers: %w", err)
+	}
+	return moved, kept, nil
 }
 
 // AddNote writes an internal note on the ticket's timeline (never sent to the customer).
