@@ -57,9 +57,16 @@ type SLAClock struct {
 }
 
 // ResponseClock is the clock of the first public reply. s is the tenant's *hours.Schedule (nil:
-// always open) or an index of it.
+// always open) or an index of it. A ticket resolved (or closed) before any public reply has its
+// answer: the resolution stops the response clock too (a ticket from a phone call has no
+// conversation to reply on, and its clock otherwise ran on, red, on the closed ticket). Reopened,
+// it runs on from where it stopped until the first reply.
 func ResponseClock(s BusinessClock, h SLAHistory, target time.Duration, now time.Time) SLAClock {
-	return slaClock(s, h, target, h.FirstResponseAt, now)
+	stop := h.FirstResponseAt
+	if stop.IsZero() || (!h.ResolvedAt.IsZero() && h.ResolvedAt.Before(stop)) {
+		stop = h.ResolvedAt
+	}
+	return slaClock(s, h, target, stop, now)
 }
 
 // ResolutionClock is the clock of the resolution.

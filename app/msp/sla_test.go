@@ -402,3 +402,78 @@ func TestSLAJobLogsResolvedLate(t *testing.T) {
 		t.Fatal("a next run is queued although no clock runs")
 	}
 }
+
+// A ticket from a phone call has no conversation to reply on: the technician fixes it and
+// resolves it. The resolution is its answer and stops the first-reply clock too (it ran on and
+// turned red on the resolved ticket, a day later "Reply overdue"); resolved after the first-reply
+// target, that target is logged as missed once. Reopened, the clock runs on from where it stopped.
+func TestSLAResolvedWithoutReplyStopsTheResponseClock(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	// P1 under the starting policy: reply within 1 hour, resolve within 4.
+	quick, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Yazıcı çalışmıyor (telefon)", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Sunucu kapandı (telefon)", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{quick.ID, slow.ID} {
+		if _, err := msp.SetStatus(ctx, db, id, msp.StatusResolved, tech); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Both opened Monday 09:00; the quick one fixed by 09:30, the slow one by 10:20.
+	for id, resolved := range map[int64]string{quick.ID: "2026-12-07 09:30", slow.ID: "2026-12-07 10:20"} {
+		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, resolved_at = ? WHERE ticket_id = ?`,
+			istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, resolved).UnixMilli(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 10:21"))
+	if err != nil || run.Breached != 1 {
+		t.Fatalf("run: %+v %v", run, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'sla_breached_response'
+		AND json_extract(payload, '$.ticket_id') = ?`, slow.ID); n != 1 {
+		t.Fatal("the reply target missed before the resolution is not logged")
+	}
+	// A day later both clocks stand still where the resolution stopped them.
+	sla, err := msp.SLAFor(ctx, db.Read, []int64{quick.ID, slow.ID}, istanbul(t, "2026-12-08 15:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := sla[quick.ID].Response; !c.Stopped || c.State != msp.ClockMet || c.Elapsed != 30*time.Minute {
+		t.Fatalf("resolved in 30 min without a reply: response clock %+v", c)
+	}
+	if c := sla[slow.ID].Response; !c.Stopped || c.State != msp.ClockBreached || c.Elapsed != 80*time.Minute {
+		t.Fatalf("resolved in 1 h 20 min without a reply: response clock %+v", c)
+	}
+	// The ticket page says so in words.
+	e.Set("bilisim", map[string]string{"modules": "repair,msp"})
+	owner := e.User("bilisim", "sahip", "owner")
+	p := owner.Get("/app/msp/tickets/" + itoa(quick.ID) + "/?lang=tr")
+	if p.StatusCode != http.StatusOK || !strings.Contains(p.Body, "Zamanında yanıtlandı") || strings.Contains(p.Body, "gecikmede") {
+		t.Fatalf("ticket page: %d", p.StatusCode)
+	}
+	// Reopened Tuesday 10:00: the reply clock runs on from its 30 minutes.
+	if _, err := msp.SetStatus(ctx, db, quick.ID, msp.StatusOpen, tech); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla_pauses SET from_at = ?, to_at = ? WHERE ticket_id = ?`,
+		istanbul(t, "2026-12-07 09:30").UnixMilli(), istanbul(t, "2026-12-08 10:00").UnixMilli(), quick.ID); err != nil {
+		t.Fatal(err)
+	}
+	sla, err = msp.SLAFor(ctx, db.Read, []int64{quick.ID}, istanbul(t, "2026-12-08 10:10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := sla[quick.ID].Response; c.Stopped || c.Elapsed != 40*time.Minute {
+		t.Fatalf("reopened: response clock %+v", c)
+	}
+}
