@@ -381,6 +381,11 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 				return err
 			}
 		} else {
+			if old.MonthlyMinutes != in.monthlyMin {
+				if err := changeAllowance(ctx, tx, old, in.monthlyMin); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_contracts SET kind = ?, starts_on = ?, ends_on = ?, monthly_minutes = ?,
 				price_cents = ?, currency = ?, notes = ?, updated_at = ? WHERE id = ?`, in.Kind, in.StartsOn, in.EndsOn, in.monthlyMin,
 				in.priceCents, in.Currency, in.Notes, now, id); err != nil {
@@ -418,6 +423,84 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 		return 0, err
 	}
 	return id, nil
+}
+
+// changeAllowance records a change of c's hours included to minutes, inside the caller's
+// transaction: it applies from the first month still open for billing (the month before this one
+// until the 5th, else this one) on; the months closed before it keep the hours they had.
+func changeAllowance(ctx context.Context, tx *sql.Tx, c *Contract, minutes int) error {
+	today, _, err := Today(ctx, tx, time.Now())
+	if err != nil {
+		return err
+	}
+	d, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return fmt.Errorf("msp: contract hours: %w", err)
+	}
+	from := today[:7]
+	prev := time.Date(d.Year(), d.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	if locked, err := monthLocked(ctx, tx, prev, today); err != nil {
+		return err
+	} else if !locked {
+		from = prev[:7]
+	}
+	if from <= c.StartsOn[:7] {
+		// No month of the contract is closed yet: the new hours are its hours from the start.
+		_, err := tx.ExecContext(ctx, `DELETE FROM msp_contract_allowances WHERE contract_id = ?`, c.ID)
+		if err != nil {
+			return fmt.Errorf("msp: contract hours: %w", err)
+		}
+		return nil
+	}
+	// The hours so far, from the first month, unless earlier changes already say them.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO msp_contract_allowances(contract_id, month, monthly_minutes)
+		SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM msp_contract_allowances WHERE contract_id = ?)`,
+		c.ID, c.StartsOn[:7], c.MonthlyMinutes, c.ID); err != nil {
+		return fmt.Errorf("msp: contract hours: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM msp_contract_allowances WHERE contract_id = ? AND month >= ?`, c.ID, from); err != nil {
+		return fmt.Errorf("msp: contract hours: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO msp_contract_allowances(contract_id, month, monthly_minutes) VALUES(?, ?, ?)`,
+		c.ID, from, minutes); err != nil {
+		return fmt.Errorf("msp: contract hours: %w", err)
+	}
+	return nil
+}
+
+// allowance is a change of a contract's hours included: Minutes a month from Month (YYYY-MM) on.
+type allowance struct {
+	Month   string
+	Minutes int
+}
+
+// allowances reads the hours c included from each month on (see changeAllowance), oldest first.
+func allowances(ctx context.Context, q Querier, c *Contract) ([]allowance, error) {
+	rows, err := q.QueryContext(ctx, `SELECT month, monthly_minutes FROM msp_contract_allowances WHERE contract_id = ? ORDER BY month`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("msp: contract hours: %w", err)
+	}
+	defer rows.Close()
+	var out []allowance
+	for rows.Next() {
+		var a allowance
+		if err := rows.Scan(&a.Month, &a.Minutes); err != nil {
+			return nil, fmt.Errorf("msp: contract hours: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// includedIn is the minutes c included in month (YYYY-MM), given its changes (allowances).
+func includedIn(c *Contract, changes []allowance, month string) int {
+	n := c.MonthlyMinutes
+	for _, ch := range changes {
+		if ch.Month <= month {
+			n = ch.Minutes
+		}
+	}
+	return n
 }
 
 // EndContract ends a contract early: its last day becomes today (the tenant's), or stays when
@@ -548,12 +631,17 @@ func (c *Contract) Months(day string, n int) []string {
 func Usage(ctx context.Context, q Querier, c *Contract, months []string) ([]MonthUsage, error) {
 	out := make([]MonthUsage, len(months))
 	idx := map[string]int{}
-	for i, m := range months {
-		out[i] = MonthUsage{Month: m, Included: c.MonthlyMinutes}
-		idx[m] = i
-	}
 	if len(months) == 0 {
 		return out, nil
+	}
+	// The hours each month included: the last change made before or in it, else the contract's.
+	changes, err := allowances(ctx, q, c)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range months {
+		out[i] = MonthUsage{Month: m, Included: includedIn(c, changes, m)}
+		idx[m] = i
 	}
 	all, err := Contracts(ctx, q, c.ClientID)
 	if err != nil {

@@ -225,7 +225,11 @@ func monthBillable(ctx context.Context, q Querier, cs []*Contract, month string)
 		return 0, 0, fmt.Errorf("msp: month billable: %w", err)
 	}
 	for c, m := range used {
-		beyond += max(0, m-c.MonthlyMinutes)
+		changes, err := allowances(ctx, q, c)
+		if err != nil {
+			return 0, 0, err
+		}
+		beyond += max(0, m-includedIn(c, changes, month))
 	}
 	return billable, beyond, nil
 }
