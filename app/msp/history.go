@@ -170,6 +170,9 @@ func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticke
 		msOrNil(resolvedAt), running); err != nil {
 		return nil, fmt.Errorf("msp: past ticket sla: %w", err)
 	}
+	if err := freezeSLATargets(ctx, tx, id); err != nil { // a resolved one keeps its targets
+		return nil, err
+	}
 	for _, p := range pauses {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at, to_at) VALUES (?, ?, ?, ?)`,
 			id, p.reason, p.from.UnixMilli(), msOrNil(p.to)); err != nil {

@@ -69,6 +69,9 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = coalesce(resolved_at, ?) WHERE ticket_id = ?`, at, id); err != nil {
 			return fmt.Errorf("msp: sla stop: %w", err)
 		}
+		if err := freezeSLATargets(ctx, tx, id); err != nil {
+			return err
+		}
 	default:
 		if c.From == StatusResolved {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at, to_at)
@@ -79,6 +82,7 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 			// A target already breached stays breached (logged once); one met so far can be warned
 			// of again.
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = NULL, running = 1,
+				response_target_min = NULL, resolution_target_min = NULL,
 				resolution_warned_at = CASE WHEN resolution_breached_at IS NULL THEN NULL ELSE resolution_warned_at END
 				WHERE ticket_id = ?`, id); err != nil {
 				return fmt.Errorf("msp: sla reopen: %w", err)
@@ -86,6 +90,23 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 		}
 	}
 	return kickSLA(ctx, tx, time.UnixMilli(at))
+}
+
+// freezeSLATargets keeps, on a resolved or closed ticket, the targets of its policy for its
+// priority at that moment (the first resolution's, when it is closed after): its outcome no
+// longer moves when the policy's targets change later. Reopening clears them.
+func freezeSLATargets(ctx context.Context, tx *sql.Tx, ticketID int64) error {
+	target := func(kind string) string {
+		return `(SELECT CASE t.priority WHEN 'p1' THEN p.p1_` + kind + `_min WHEN 'p2' THEN p.p2_` + kind + `_min
+			WHEN 'p3' THEN p.p3_` + kind + `_min ELSE p.p4_` + kind + `_min END
+			FROM msp_tickets t JOIN msp_sla_policies p ON p.id = msp_ticket_sla.policy_id WHERE t.id = msp_ticket_sla.ticket_id)`
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET response_target_min = coalesce(response_target_min, `+target("response")+`),
+		resolution_target_min = coalesce(resolution_target_min, `+target("resolution")+`)
+		WHERE ticket_id = ? AND resolved_at IS NOT NULL`, ticketID); err != nil {
+		return fmt.Errorf("msp: sla targets: %w", err)
+	}
+	return nil
 }
 
 // slaOnReply records the first public reply: it stops the response clock.
@@ -127,6 +148,8 @@ type TicketSLA struct {
 	Running          bool
 	Response         SLAClock
 	Resolution       SLAClock
+	// The targets the ticket was resolved under (minutes; -1: none kept, the policy's count).
+	FrozenResponseMin, FrozenResolutionMin int64
 	// What the job already did, per target (Unix ms; 0: not yet).
 	ResponseWarnedAt, ResolutionWarnedAt     int64
 	ResponseBreachedAt, ResolutionBreachedAt int64
@@ -188,7 +211,8 @@ func (t *TicketSLA) Clocks() []SLAShown {
 const slaSelect = `SELECT s.ticket_id, t.number, t.subject, t.priority, t.status, coalesce(t.assignee_user_id, 0),
 	coalesce(t.conversation_id, 0), coalesce(s.policy_id, 0), s.opened_at, coalesce(s.first_response_at, 0),
 	coalesce(s.resolved_at, 0), s.running, coalesce(s.response_warned_at, 0), coalesce(s.resolution_warned_at, 0),
-	coalesce(s.response_breached_at, 0), coalesce(s.resolution_breached_at, 0)
+	coalesce(s.response_breached_at, 0), coalesce(s.resolution_breached_at, 0),
+	coalesce(s.response_target_min, -1), coalesce(s.resolution_target_min, -1)
 	FROM msp_ticket_sla s JOIN msp_tickets t ON t.id = s.ticket_id`
 
 func msTime(ms int64) time.Time {
@@ -239,6 +263,10 @@ func (env *slaEnv) compute(t *TicketSLA, now time.Time) {
 	}
 	s := env.clockFor(t.Policy)
 	tg := t.Policy.Target(t.Priority)
+	// A resolved ticket keeps the targets it was resolved under.
+	if !t.History.ResolvedAt.IsZero() && t.FrozenResponseMin >= 0 && t.FrozenResolutionMin >= 0 {
+		tg.ResponseMin, tg.ResolutionMin = int(t.FrozenResponseMin), int(t.FrozenResolutionMin)
+	}
 	t.Response = ResponseClock(s, t.History, time.Duration(tg.ResponseMin)*time.Minute, now)
 	t.Resolution = ResolutionClock(s, t.History, time.Duration(tg.ResolutionMin)*time.Minute, now)
 }
@@ -257,7 +285,7 @@ func loadSLA(ctx context.Context, q Querier, env *slaEnv, where string, args []a
 		var policyID, opened, first, resolved int64
 		if err := rows.Scan(&t.TicketID, &t.Number, &t.Subject, &t.Priority, &t.Status, &t.AssigneeID, &t.ConversationID,
 			&policyID, &opened, &first, &resolved, &t.Running, &t.ResponseWarnedAt, &t.ResolutionWarnedAt,
-			&t.ResponseBreachedAt, &t.ResolutionBreachedAt); err != nil {
+			&t.ResponseBreachedAt, &t.ResolutionBreachedAt, &t.FrozenResponseMin, &t.FrozenResolutionMin); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("msp: sla: %w", err)
 		}

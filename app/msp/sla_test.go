@@ -477,3 +477,68 @@ func TestSLAResolvedWithoutReplyStopsTheResponseClock(t *testing.T) {
 		t.Fatalf("reopened: response clock %+v", c)
 	}
 }
+
+// The owner tightens P1 resolution from 4 hours to 2 after a ticket was resolved in 3: the resolved
+// ticket keeps the outcome it had (met against its 4 hours; it turned "resolved late" with every
+// past month's SLA figures), the open one follows the new target, as the SLA page says. A reopened
+// ticket follows its policy again.
+func TestSLAResolvedTicketKeepsItsTargets(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	e.Set("bilisim", map[string]string{"modules": "repair,msp"})
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	done, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Sunucu kapandı", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := msp.Create(ctx, db, msp.NewTicket{Subject: "İnternet yok", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := msp.SetStatus(ctx, db, done.ID, msp.StatusResolved, tech); err != nil {
+		t.Fatal(err)
+	}
+	// Both opened Monday 09:00; the first resolved at 12:00, in 3 of its 4 hours.
+	for _, id := range []int64{done.ID, open.ID} {
+		backdate(t, db, id, istanbul(t, "2026-12-07 09:00"))
+	}
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET resolved_at = ? WHERE ticket_id = ?`, istanbul(t, "2026-12-07 12:00").UnixMilli(), done.ID); err != nil {
+		t.Fatal(err)
+	}
+	var policy int64
+	if err := db.Read.QueryRow(`SELECT id FROM msp_sla_policies WHERE is_default = 1`).Scan(&policy); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.User("bilisim", "sahip", "owner")
+	r := owner.Post("/app/msp/sla/"+itoa(policy), map[string][]string{"name": {"Standart"}, "calendar": {"business_hours"},
+		"p1_response": {"1"}, "p1_resolution": {"2"}, "p2_response": {"2"}, "p2_resolution": {"8"}, "p3_response": {"4"},
+		"p3_resolution": {"27"}, "p4_response": {"9"}, "p4_resolution": {"45"}, "default": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save policy: %d %.300s", r.StatusCode, r.Body)
+	}
+	clocks := func(at string) map[int64]*msp.TicketSLA {
+		t.Helper()
+		sla, err := msp.SLAFor(ctx, db.Read, []int64{done.ID, open.ID}, istanbul(t, at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sla
+	}
+	sla := clocks("2026-12-07 10:30")
+	if c := sla[done.ID].Resolution; c.Target != 4*time.Hour || c.State != msp.ClockMet {
+		t.Fatalf("the resolved ticket took the new target: %+v", c)
+	}
+	if c := sla[open.ID].Resolution; c.Target != 2*time.Hour || c.State != msp.ClockAmber {
+		t.Fatalf("the open ticket does not follow the new target: %+v", c)
+	}
+	// Reopened: it runs on under its policy's targets of now.
+	if _, err := msp.SetStatus(ctx, db, done.ID, msp.StatusOpen, tech); err != nil {
+		t.Fatal(err)
+	}
+	if c := clocks("2026-12-07 10:30")[done.ID].Resolution; c.Target != 2*time.Hour {
+		t.Fatalf("the reopened ticket kept the old target: %+v", c)
+	}
+}
