@@ -51,6 +51,17 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 			return fmt.Errorf("msp: sla resume: %w", err)
 		}
 	}
+	// A ticket without a conversation (taken on the phone) has nothing to send a public reply
+	// on: the team taking it up — its first move out of New — is its first response.
+	if c.From == StatusNew && c.Ticket.ConversationID == 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET first_response_at = ? WHERE ticket_id = ? AND first_response_at IS NULL`,
+			at, id); err != nil {
+			return fmt.Errorf("msp: sla first response: %w", err)
+		}
+		if err := withdrawSLAWarnings(ctx, tx, id, c.Actor, "response"); err != nil {
+			return err
+		}
+	}
 	// A resolved or closed ticket's warnings still waiting in the approval queue are moot.
 	if c.To == StatusResolved || c.To == StatusClosed {
 		if err := withdrawSLAWarnings(ctx, tx, id, c.Actor, "response", "resolution"); err != nil {

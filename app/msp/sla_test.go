@@ -303,7 +303,14 @@ func TestSLAJobPausedTicketWaits(t *testing.T) {
 	db := e.DB("bilisim")
 	ctx := context.Background()
 	officeHours(t, db)
-	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "E-posta gelmiyor", Priority: msp.P1}, tech)
+	// From a conversation: its reply clock waits for a public reply (a ticket without one counts
+	// being taken up as its first response).
+	in, err := e.Handlers.InboxService.Ingest(ctx, "bilisim", db, inbox.Inbound{Channel: "webchat", ExternalID: "v-2",
+		Name: "Can Demir", Body: "E-posta gelmiyor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := msp.Create(ctx, db, msp.NewTicket{Subject: "E-posta gelmiyor", Priority: msp.P1, ConversationID: in.ConversationID}, tech)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +437,9 @@ func TestSLAResolvedWithoutReplyStopsTheResponseClock(t *testing.T) {
 	}
 	// Both opened Monday 09:00; the quick one fixed by 09:30, the slow one by 10:20.
 	for id, resolved := range map[int64]string{quick.ID: "2026-12-07 09:30", slow.ID: "2026-12-07 10:20"} {
-		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, resolved_at = ? WHERE ticket_id = ?`,
+		// No public reply and no move before the resolution (taking a conversation-less ticket up
+		// counts as its first response; here nobody did before the fix).
+		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, resolved_at = ?, first_response_at = NULL WHERE ticket_id = ?`,
 			istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, resolved).UnixMilli(), id); err != nil {
 			t.Fatal(err)
 		}
@@ -540,5 +549,59 @@ func TestSLAResolvedTicketKeepsItsTargets(t *testing.T) {
 	}
 	if c := clocks("2026-12-07 10:30")[done.ID].Resolution; c.Target != 2*time.Hour {
 		t.Fatalf("the reopened ticket kept the old target: %+v", c)
+	}
+}
+
+// A ticket taken on the phone has no conversation to send a public reply on: the technician taking
+// it up (its first move out of New) is its first response, and the reply clock stops there (it
+// ran on to a warning and a breach of every phone ticket not resolved within the reply target). A
+// ticket with a conversation still needs its public reply.
+func TestSLAPhoneTicketTakenUpIsItsFirstResponse(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("bilisim", "default", "tr")
+	db := e.DB("bilisim")
+	ctx := context.Background()
+	officeHours(t, db)
+	in, err := e.Handlers.InboxService.Ingest(ctx, "bilisim", db, inbox.Inbound{Channel: "webchat", ExternalID: "v-9",
+		Name: "Ayşe Kaya", Body: "İnternet yok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone, err := msp.Create(ctx, db, msp.NewTicket{Subject: "Sunucu kapandı (telefon)", Priority: msp.P1}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat, err := msp.Create(ctx, db, msp.NewTicket{Subject: "İnternet yok", Priority: msp.P1, ConversationID: in.ConversationID}, tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{phone.ID, chat.ID} {
+		if _, err := msp.SetStatus(ctx, db, id, msp.StatusOpen, tech); err != nil {
+			t.Fatal(err)
+		}
+		// Opened Monday 09:00, taken up at 09:10.
+		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, first_response_at = CASE WHEN first_response_at IS NULL
+			THEN NULL ELSE ? END WHERE ticket_id = ?`, istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, "2026-12-07 09:10").UnixMilli(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, err := msp.RunSLACheck(ctx, db, istanbul(t, "2026-12-07 10:05"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM action_logs WHERE action_type = 'sla_breached_response'
+		AND json_extract(payload, '$.ticket_id') = ?`, phone.ID); n != 0 || run.Breached != 1 {
+		t.Fatalf("run %+v: the phone ticket taken up at 09:10 is logged as a missed reply (%d rows)", run, n)
+	}
+	sla, err := msp.SLAFor(ctx, db.Read, []int64{phone.ID, chat.ID}, istanbul(t, "2026-12-07 10:05"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := sla[phone.ID].Response; !c.Stopped || c.State != msp.ClockMet || c.Elapsed != 10*time.Minute {
+		t.Fatalf("phone ticket: response clock %+v", c)
+	}
+	if c := sla[chat.ID].Response; c.Stopped || c.State != msp.ClockBreached {
+		t.Fatalf("a ticket with a conversation moved to Open without a reply: response clock %+v", c)
 	}
 }
