@@ -227,14 +227,24 @@ type ContractInput struct {
 // (i18n.ParseFixed, two decimals): "7,5", "1.500" and "1,500" (thousands), "1.500,50", "1,500.50";
 // "" is 0.
 func parseAmount(s string) (float64, bool) {
-	if strings.TrimSpace(s) == "" {
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return 0, true
+	}
+	// A minus sign makes a negative number, which the callers refuse with their own range
+	// ("enter a price of zero or more"), not "enter a number".
+	sign := 1.0
+	for _, minus := range []string{"-", "\u2212"} {
+		if rest, ok := strings.CutPrefix(s, minus); ok {
+			s, sign = strings.TrimSpace(rest), -1
+			break
+		}
 	}
 	n, ok := i18n.ParseFixed(s, 2)
 	if !ok {
 		return 0, false
 	}
-	return float64(n) / 100, true
+	return sign * float64(n) / 100, true
 }
 
 // validDay reports whether s is a YYYY-MM-DD day of the years 2000-2100: a year such as 0000 or

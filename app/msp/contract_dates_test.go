@@ -35,3 +35,24 @@ func TestContractDatesYearIsSane(t *testing.T) {
 		t.Errorf("a good contract: %d", r.StatusCode)
 	}
 }
+
+// A negative price or number of hours is refused with what is wrong ("a price of zero or more",
+// "between 0 and 744"), in the person's language, not with "enter a number" beside a number.
+func TestContractNegativeAmountsSayWhy(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	r := te.owner.Post("/app/msp/contracts/new", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "kind": {"block"},
+		"starts_on": {"2026-01-01"}, "ends_on": {"2026-12-31"}, "hours": {"-3"}, "price": {"-5"}, "currency": {"TRY"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.StatusCode)
+	}
+	if !strings.Contains(r.Body, "Sıfır ya da daha büyük bir fiyat girin.") || strings.Contains(r.Body, "Bir sayı girin.") {
+		t.Errorf("the negative price or hours are not told why: %s", r.Body)
+	}
+	if !strings.Contains(r.Body, `value="-5"`) || !strings.Contains(r.Body, `value="-3"`) {
+		t.Error("what was typed is not kept")
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_contracts`); n != 0 {
+		t.Errorf("%d contracts stored", n)
+	}
+}

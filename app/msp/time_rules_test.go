@@ -117,12 +117,12 @@ func TestWeeksAndDurations(t *testing.T) {
 // hundred — both used to be read as 1,5 — and a number no language writes is refused. The hours a
 // contract's edit form writes back (minutes / 60) read back as the same minutes.
 func TestContractAmountsReadAsTyped(t *testing.T) {
-	for in, want := range map[string]float64{"1.500": 1500, "1,500": 1500, "12.500,00": 12500, "12,500.00": 12500, "7.5": 7.5, "0,25": 0.25} {
+	for in, want := range map[string]float64{"1.500": 1500, "1,500": 1500, "12.500,00": 12500, "12,500.00": 12500, "7.5": 7.5, "0,25": 0.25, "-5": -5, "− 1.500": -1500} {
 		if got, ok := parseAmount(in); !ok || got != want {
 			t.Errorf("%q: %v %v, want %v", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"1.2345", "1,2,3", "1.500.5", "-5", "1e3"} {
+	for _, in := range []string{"1.2345", "1,2,3", "1.500.5", "1e3", "--5"} {
 		if got, ok := parseAmount(in); ok {
 			t.Errorf("%q read as %v", in, got)
 		}
