@@ -436,26 +436,17 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 }
 
 // changeAllowance records a change of c's hours included to minutes, inside the caller's
-// transaction: it applies from the first month still open for billing (the month before this one
-// until the 5th, else this one) on; the months closed before it keep the hours they had.
+// transaction: it applies from this month (the tenant's) on; the months before keep the hours they
+// had, whether or not their time is still open for corrections (an upgrade agreed now is not the
+// last month's).
 func changeAllowance(ctx context.Context, tx *sql.Tx, c *Contract, minutes int) error {
 	today, _, err := Today(ctx, tx, time.Now())
 	if err != nil {
 		return err
 	}
-	d, err := time.Parse(time.DateOnly, today)
-	if err != nil {
-		return fmt.Errorf("msp: contract hours: %w", err)
-	}
 	from := today[:7]
-	prev := time.Date(d.Year(), d.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-	if locked, err := monthLocked(ctx, tx, prev, today); err != nil {
-		return err
-	} else if !locked {
-		from = prev[:7]
-	}
 	if from <= c.StartsOn[:7] {
-		// No month of the contract is closed yet: the new hours are its hours from the start.
+		// The contract starts this month or later: the new hours are its hours from the start.
 		_, err := tx.ExecContext(ctx, `DELETE FROM msp_contract_allowances WHERE contract_id = ?`, c.ID)
 		if err != nil {
 			return fmt.Errorf("msp: contract hours: %w", err)

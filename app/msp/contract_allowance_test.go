@@ -12,11 +12,10 @@ import (
 	"highvibe/app/msp"
 )
 
-// A contract's hours included are raised from 10 to 20 (an upgrade agreed for the coming months):
-// a month already closed for billing keeps the 10 hours it was billed with, so its overage still
-// shows (every month of the contract showed the new 20 hours, and the overage to invoice was
-// gone); the months still open count against the new hours. A second change leaves the closed
-// month alone too.
+// A contract's hours included are raised from 10 to 20 (an upgrade agreed from this month on): the
+// months before keep the 10 hours they had, so their overage still shows (every month of the
+// contract showed the new 20 hours, and the overage to invoice was gone); this month counts
+// against the new hours. A second change leaves the earlier months alone too.
 func TestContractHoursChangeKeepsClosedMonths(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
@@ -30,6 +29,12 @@ func TestContractHoursChangeKeepsClosedMonths(t *testing.T) {
 	// Three months ago, while that month was open: 11 h billable, 1 h over its 10 h.
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: day(old), Hours: "11", Billable: true,
 		Now: old, Loc: time.Local}, tech); err != nil {
+		t.Fatal(err)
+	}
+	// Last month, 10 h 30 min: over by 30 min whether or not its time is still open for corrections.
+	last := thisMonth.AddDate(0, -1, 0)
+	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: day(last), Hours: "10", Minutes: "30",
+		Billable: true, Now: last, Loc: time.Local}, tech); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {strconv.FormatInt(te.ticket.ID, 10)},
@@ -55,6 +60,9 @@ func TestContractHoursChangeKeepsClosedMonths(t *testing.T) {
 	change("20")
 	if r := row(day(old)[:7]); !strings.Contains(r, "11 h of 10 h") || !strings.Contains(r, "Over by 1 h") {
 		t.Fatalf("the closed month took the new hours: %s", r)
+	}
+	if r := row(day(last)[:7]); !strings.Contains(r, "10 h 30 min of 10 h") || !strings.Contains(r, "Over by 30 min") {
+		t.Fatalf("last month took the new hours: %s", r)
 	}
 	if r := row(day(now)[:7]); !strings.Contains(r, "12 h of 20 h") || strings.Contains(r, "data-over") {
 		t.Fatalf("this month does not count against the new hours: %s", r)

@@ -2,8 +2,8 @@
 -- The hours a contract included in each month, once they were changed (app/msp contract.go, guide
 -- 44-msp-contracts-and-time.md): a row says that from month on (YYYY-MM) the contract included
 -- monthly_minutes a month, until the next row. A change of the hours included applies from the
--- first month still open for billing; the months closed before it keep the hours they were billed
--- with. A contract without rows includes msp_contracts.monthly_minutes in every month.
+-- month it is made in; the months before keep the hours they had. A contract without rows includes
+-- msp_contracts.monthly_minutes in every month.
 CREATE TABLE msp_contract_allowances (
     contract_id     INTEGER NOT NULL REFERENCES msp_contracts(id),
     month           TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
