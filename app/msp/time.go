@@ -305,7 +305,7 @@ func (in *EntryInput) checkDay(ctx context.Context, q Querier, userID, self int6
 	if err != nil {
 		return f, err
 	}
-	logged := 0
+	logged, overlapped := 0, false
 	for _, o := range others {
 		logged += o.Minutes
 		if in.start.IsZero() || o.StartedAt == 0 {
@@ -320,6 +320,33 @@ func (in *EntryInput) checkDay(ctx context.Context, q Querier, userID, self int6
 				f.Add("start", "msp_time.err.overlap_client", from, to, o.ClientName)
 			}
 			f.Add("end", "msp_time.err.overlap_end")
+			overlapped = true
+		}
+	}
+	// A timer that ran past midnight counts on the day it started, with its clock times: its
+	// stretch reaches into the next day, where it must not be logged a second time (and a
+	// stretch of the day before may reach into this one).
+	if !in.start.IsZero() && !overlapped {
+		d, err := time.Parse(time.DateOnly, in.Day)
+		if err != nil {
+			return f, fmt.Errorf("msp: entry day: %w", err)
+		}
+		near, err := listEntries(ctx, q, `e.user_id = ? AND e.work_day IN (?, ?) AND e.id <> ? AND e.started_at < ? AND e.ended_at > ?`,
+			userID, d.AddDate(0, 0, -1).Format(time.DateOnly), d.AddDate(0, 0, 1).Format(time.DateOnly), self,
+			in.end.UnixMilli(), in.start.UnixMilli())
+		if err != nil {
+			return f, err
+		}
+		for _, o := range near {
+			from := time.UnixMilli(o.StartedAt).In(in.Loc).Format("15:04")
+			to := time.UnixMilli(o.EndedAt).In(in.Loc).Format("15:04")
+			if o.TicketNumber != 0 {
+				f.Add("start", "msp_time.err.overlap_ticket", from, to, o.Ref())
+			} else {
+				f.Add("start", "msp_time.err.overlap_client", from, to, o.ClientName)
+			}
+			f.Add("end", "msp_time.err.overlap_end")
+			break
 		}
 	}
 	if logged+in.minutes > MaxEntryMinutes {

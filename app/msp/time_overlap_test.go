@@ -1,6 +1,7 @@
 package msp_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours/hoursdb"
 )
 
 // TestTimeEntryOverlapAndDayTotal: one person's clocked stretches of a day do not overlap, and
@@ -176,4 +178,39 @@ func TestTimerStopOverlap(t *testing.T) {
 	if n := te.count(t, `SELECT count(*) FROM msp_time_entries WHERE started_at = ?`, started.UnixMilli()); n != 1 {
 		t.Fatal("the timer did not stop into its entry")
 	}
+}
+
+// A timer that ran past midnight counts on the day it started, with its clock times (23:30–00:45):
+// the half hour after midnight is not logged a second time on the next day (the check looked at
+// the entries of the same day only, so 00:00–00:30 typed the next morning was billed twice).
+func TestTimeEntryOverlapAcrossMidnight(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	ctx := context.Background()
+	loc, err := hoursdb.Zone(ctx, te.db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(loc)
+	d1 := time.Date(now.Year(), now.Month(), now.Day()-2, 23, 30, 0, 0, loc)
+	d2 := d1.AddDate(0, 0, 1)
+	// What stopping that timer stored (oscar's entry, on the day it started).
+	oscar := te.oper.UserID
+	if _, err := te.db.Exec(ctx, `INSERT INTO msp_time_entries(ticket_id, client_id, user_id, user_name, work_day, started_at, ended_at,
+		minutes, billable, note, created_at, updated_at) VALUES(?, ?, ?, 'oscar', ?, ?, ?, 75, 1, '', 0, 0)`, te.ticket.ID, te.client, oscar,
+		day(d1), d1.UnixMilli(), d1.Add(75*time.Minute).UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	r := te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {day(d2)}, "start": {"00:00"}, "end": {"00:30"},
+		"billable": {"1"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity, "the stretch after midnight again")
+	if msg := r.Doc(t).Find("#te-start").Parent().Find(".field-error").Text(); !strings.Contains(msg, "23:30–00:45") {
+		t.Fatalf("overlap message %q", msg)
+	}
+	if n := te.count(t, `SELECT count(*) FROM msp_time_entries`); n != 1 {
+		t.Fatalf("%d entries", n)
+	}
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {day(d2)}, "start": {"00:45"}, "end": {"01:30"}}),
+		http.StatusSeeOther, "the stretch after the timer")
 }
