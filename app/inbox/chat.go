@@ -177,6 +177,7 @@ type QuoteLink struct {
 	Status   string
 	Total    float64 // major units of Currency
 	Currency string
+	Expired  bool // never accepted and past its validity day where the business is (quotes' ExpiredBy)
 }
 
 // WhatsAppLink is the https://wa.me/ address of an E.164 phone number ("" when there is none).

@@ -13,9 +13,10 @@ import (
 	"highvibe/app/i18n"
 )
 
-// sentUntil makes a quote on conv valid until day (YYYY-MM-DD), has it approved and sends it; it
-// returns the quote's id and the customer's link. The day is written while the revision waits
-// for approval (a day gone cannot be submitted through the form, and an approved one is frozen).
+// sentUntil makes a quote on conv, has it approved and sends it, then puts its validity day at day
+// (YYYY-MM-DD); it returns the quote's id and the customer's link. A day gone can neither be
+// submitted through the form nor sent, and a sent revision is frozen, so the day is written
+// behind the freeze (as time passing would leave it).
 func sentUntil(t *testing.T, f *fixture, conv int64, day string) (int64, string) {
 	t.Helper()
 	id := newQuote(t, f.op, conv, nil)
@@ -25,13 +26,6 @@ func sentUntil(t *testing.T, f *fixture, conv int64, day string) (int64, string)
 	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
 	}
-	d, err := time.Parse("2006-01-02", day)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.e.DB("acme").Write.Exec(`UPDATE quotes SET valid_until = ? WHERE id = ? AND status = 'pending'`, d.UnixMilli(), id); err != nil {
-		t.Fatal(err)
-	}
 	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
 	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d", r.StatusCode)
@@ -40,12 +34,41 @@ func sentUntil(t *testing.T, f *fixture, conv int64, day string) (int64, string)
 	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: %d %s", r.StatusCode, r.Body)
 	}
+	validUntil(t, f, id, day)
 	body := f.str(t, `SELECT body FROM messages WHERE id = (SELECT sent_message_id FROM quotes WHERE id = ?)`, id)
 	link := regexp.MustCompile(`/q/acme\.[a-z2-7]{24}`).FindString(body)
 	if link == "" {
 		t.Fatalf("no link in the sent message %q", body)
 	}
 	return id, link
+}
+
+// validUntil writes a frozen revision's validity day (YYYY-MM-DD) past the freeze triggers: the
+// revision is made editable for the moment of the write and gets its status back.
+func validUntil(t *testing.T, f *fixture, id int64, day string) {
+	t.Helper()
+	db := f.e.DB("acme").Write
+	st := f.str(t, `SELECT status FROM quotes WHERE id = ?`, id)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE quotes SET status = 'pending' WHERE id = ?`, []any{id}},
+		{`UPDATE quotes SET valid_until = ? WHERE id = ?`, []any{mustDay(t, day).UnixMilli(), id}},
+		{`UPDATE quotes SET status = ? WHERE id = ?`, []any{st, id}},
+	} {
+		if _, err := tx.Exec(q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A quote holds until the end of its validity day where the business is, not in UTC. Past
@@ -126,12 +149,21 @@ func TestExpiredQuoteIsNotAccepted(t *testing.T) {
 	if got := strings.TrimSpace(f.op.Get("/app/quotes/?lang=tr").Doc(t).Find(`tr[data-quote="` + sid + `"] [data-expired]`).Text()); got != tr.T("quotes.expired") {
 		t.Errorf("the quotes list marks the expired quote %q", got)
 	}
+	// ... and so does the conversation's list of its quotes, with the same words.
+	for _, lang := range []string{"tr", "en", "ar"} {
+		if got := strings.TrimSpace(f.op.Get("/app/inbox/" + strconv.FormatInt(f.conv, 10) + "/?lang=" + lang).Doc(t).Find(`#quotes [data-expired]`).Text()); got != i18n.For(lang).T("quotes.expired") {
+			t.Errorf("%s: the conversation's quotes mark the expired quote %q", lang, got)
+		}
+	}
 
 	// Valid until today where the business is: still accepted, and not marked.
 	conv := conversationOn(t, f, "webchat", "v2", "")
 	curID, cur := sentUntil(t, f, conv, today)
 	if doc := f.op.Get("/app/quotes/?lang=tr").Doc(t); doc.Find(`tr[data-quote="`+strconv.FormatInt(curID, 10)+`"] [data-expired]`).Length() != 0 {
 		t.Error("the quotes list marks a quote valid until today as expired")
+	}
+	if doc := f.op.Get("/app/inbox/" + strconv.FormatInt(conv, 10) + "/").Doc(t); doc.Find(`#quotes li`).Length() != 1 || doc.Find(`#quotes [data-expired]`).Length() != 0 {
+		t.Error("the conversation page marks a quote valid until today as expired")
 	}
 	if doc := cust.Get(cur).Doc(t); doc.Find("[data-expired]").Length() != 0 || doc.Find("[data-accept]").Length() != 1 {
 		t.Error("a quote valid until today is shown as expired")

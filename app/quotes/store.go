@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
@@ -295,10 +296,16 @@ func ConversationQuotes(ctx context.Context, db *tenantdb.DB, convID int64) ([]i
 	if err != nil {
 		return nil, err
 	}
+	// Marked expired as the quote page and the quotes list mark it: the business's day.
+	loc, err := hoursdb.Zone(ctx, db.Read)
+	if err != nil {
+		return nil, err
+	}
+	today := Today(time.Now(), loc)
 	out := make([]inbox.QuoteLink, 0, len(items))
 	for _, it := range items {
 		out = append(out, inbox.QuoteLink{ID: it.ID, Number: it.Number, Revision: it.Revision, Status: it.Status,
-			Total: Major(it.Grand), Currency: it.Currency})
+			Total: Major(it.Grand), Currency: it.Currency, Expired: it.ExpiredBy(today)})
 	}
 	return out, nil
 }
