@@ -3,6 +3,9 @@ package quotes_test
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -183,4 +186,50 @@ func mustDay(t *testing.T, day string) time.Time {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestExpiredQuotePDF: the PDF of a quote past its validity day says so at its very top, in the
+// quote's language, on the panel's PDF and on the one the customer downloads from the link; a
+// quote still valid says nothing of the kind.
+func TestExpiredQuotePDF(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (poppler-utils) is required under CI")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	f := setup(t)
+	text := func(c *apptest.Client, path string) string {
+		t.Helper()
+		r := c.Get(path)
+		if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("%s: %d %s", path, r.StatusCode, r.Header.Get("Content-Type"))
+		}
+		p := filepath.Join(t.TempDir(), "q.pdf")
+		if err := os.WriteFile(p, []byte(r.Body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	tr := i18n.For("tr")
+	want := tr.T("quotes.pdf.expired", tr.Date(mustDay(t, "2026-03-31")))
+	oldID, old := sentUntil(t, f, f.conv, "2026-03-31")
+	for _, page := range []struct {
+		c    *apptest.Client
+		path string
+	}{{f.op, "/app/quotes/" + strconv.FormatInt(oldID, 10) + "/pdf"}, {f.e.Client(), old + "/pdf"}} {
+		if txt := text(page.c, page.path); !strings.HasPrefix(txt, want) {
+			t.Errorf("%s does not open with %q:\n%s", page.path, want, txt)
+		}
+	}
+	curID, _ := sentUntil(t, f, conversationOn(t, f, "webchat", "v2", ""), "2099-12-31")
+	if txt := text(f.op, "/app/quotes/"+strconv.FormatInt(curID, 10)+"/pdf"); strings.Contains(txt, "doldu") {
+		t.Errorf("a quote valid until 2099 says it expired:\n%s", txt)
+	}
 }

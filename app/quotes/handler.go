@@ -421,10 +421,12 @@ func (h *Handler) business(ctx context.Context, t *platform.Tenant) Business {
 	return b
 }
 
-// pdfBusiness is the sender block of a PDF, with the business's time zone for its days.
+// pdfBusiness is the sender block of a PDF, with the business's time zone for its days and its
+// today (an expired quote's PDF says so).
 func (h *Handler) pdfBusiness(ctx context.Context, t *platform.Tenant, db *tenantdb.DB) Business {
 	b := h.business(ctx, t)
 	b.Zone, _ = hoursdb.Zone(ctx, db.Read) // on an error, the server's zone that it returns
+	b.Today = Today(time.Now(), b.Zone)
 	return b
 }
 

@@ -33,6 +33,9 @@ type Business struct {
 	// Zone is the business's time zone: the quote's date and its approval are the days they were
 	// in it (nil: UTC). The validity is a calendar day already and is written as stored.
 	Zone *time.Location
+	// Today is the business's day the PDF is made on (Today); a revision past its validity day
+	// then says at its top that it has expired. 0: not checked.
+	Today int64
 }
 
 // pdfDoc wraps fpdf with the quote's language: labels come from the catalog, Arabic text is
@@ -139,7 +142,8 @@ func initials(name string) string {
 
 // PDF renders a revision as an A4 PDF in the quote's language: the business's mark, name and
 // details, the customer, the lines with their KDV, the totals, validity, the payment and warranty
-// texts and who approved it. Rendering is in-process (github.com/go-pdf/fpdf) with the embedded
+// texts and who approved it; one past its validity day (b.Today) says so at its top, above
+// everything else. Rendering is in-process (github.com/go-pdf/fpdf) with the embedded
 // font; the output is the same bytes for the same quote (fixed dates inside the file).
 func PDF(q *Quote, b Business) ([]byte, error) {
 	p := i18n.For(q.Language)
@@ -172,20 +176,38 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 	})
 	f.AddPage()
 
+	// An expired quote says so before anything else, across the page, in the quote's language.
+	top := margin
+	if b.Today != 0 && q.ExpiredBy(b.Today) {
+		f.SetFont("dejavu", "B", 10)
+		lines := f.SplitText(drawable(p.T("quotes.pdf.expired", date(q.ValidUntil))), inner-8)
+		h := 5.5*float64(len(lines)) + 4
+		f.SetFillColor(180, 35, 35)
+		f.Rect(margin, margin, inner, h, "F")
+		f.SetTextColor(255, 255, 255)
+		f.SetY(margin + 2)
+		for _, l := range lines {
+			d.cell(4, inner-8, 5.5, l, "C", true, 10)
+			f.Ln(5.5)
+		}
+		f.SetTextColor(0, 0, 0)
+		top = margin + h + 5
+	}
+
 	// The business's mark: its logo, else its initials on a coloured square.
-	markW := d.logo(b.Logo)
+	markW := d.logo(b.Logo, top)
 	if markW == 0 {
 		markW = 16
 		f.SetFillColor(23, 35, 58)
-		f.Rect(d.x(0, 16), margin, 16, 16, "F")
+		f.Rect(d.x(0, 16), top, 16, 16, "F")
 		f.SetTextColor(255, 255, 255)
-		f.SetY(margin + 3)
+		f.SetY(top + 3)
 		d.cell(0, 16, 10, initials(b.Name), "C", true, 13)
 		f.SetTextColor(0, 0, 0)
 	}
 	textOff := markW + 4
 	textW := inner - 66 - textOff
-	f.SetY(margin)
+	f.SetY(top)
 	d.cell(textOff, textW, 7, b.Name, "L", true, 14)
 	f.Ln(7)
 	for _, l := range strings.Split(strings.TrimSpace(b.Details), "\n") {
@@ -196,7 +218,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 		f.Ln(4.2)
 	}
 	// The quote's own block on the other side.
-	f.SetY(margin)
+	f.SetY(top)
 	d.cell(inner-66, 66, 8, p.T("quotes.pdf.title"), "R", true, 18)
 	f.Ln(8)
 	for _, kv := range [][2]string{
@@ -209,7 +231,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 		d.cell(inner-34, 34, 4.8, kv[1], "R", true, 8.5)
 		f.Ln(4.8)
 	}
-	f.SetY(max(f.GetY(), margin+34) + 2)
+	f.SetY(max(f.GetY(), top+34) + 2)
 	f.SetDrawColor(200, 200, 200)
 	f.Line(margin, f.GetY(), pageW-margin, f.GetY())
 	f.Ln(3)
@@ -322,9 +344,10 @@ const (
 	logoMaxW = 44.0
 )
 
-// logo draws the business's logo at the top corner (the right one on a right-to-left page) and
-// returns its width, or 0 when there is none or it cannot be read (the initials stand in).
-func (d *pdfDoc) logo(png []byte) float64 {
+// logo draws the business's logo at the top corner (the right one on a right-to-left page), top
+// mm from the page's top edge, and returns its width, or 0 when there is none or it cannot be
+// read (the initials stand in).
+func (d *pdfDoc) logo(png []byte, top float64) float64 {
 	if len(png) == 0 {
 		return 0
 	}
@@ -337,6 +360,6 @@ func (d *pdfDoc) logo(png []byte) float64 {
 	if w > logoMaxW {
 		w, h = logoMaxW, logoMaxW*info.Height()/info.Width()
 	}
-	d.f.ImageOptions("logo", d.x(0, w), margin+(logoH-h)/2, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	d.f.ImageOptions("logo", d.x(0, w), top+(logoH-h)/2, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	return w
 }
