@@ -1,6 +1,7 @@
 package quotes_test
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/channels"
 	"highvibe/app/i18n"
+	"highvibe/app/quotes"
 )
 
 // sentUntil makes a quote on conv, has it approved and sends it, then puts its validity day at day
@@ -86,21 +89,7 @@ func validUntil(t *testing.T, f *fixture, id int64, day string) {
 func TestExpiredQuoteIsNotAccepted(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	zone := "Pacific/Kiritimati"
-	if time.Now().UTC().Hour() < 10 {
-		zone = "Pacific/Pago_Pago"
-	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		t.Skip("no time zone database")
-	}
-	apptest.SetZone(t, f.owner, zone)
-	local := time.Now().In(loc)
-	today := local.Format("2006-01-02")
-	yesterday := local.AddDate(0, 0, -1).Format("2006-01-02")
-	if utc := time.Now().UTC().Format("2006-01-02"); utc == today {
-		t.Fatalf("zone %s shows the UTC day %s", zone, utc)
-	}
+	today, yesterday := zoneOffUTC(t, f)
 
 	oldID, old := sentUntil(t, f, f.conv, yesterday)
 	cust := f.e.Client()
@@ -176,6 +165,102 @@ func TestExpiredQuoteIsNotAccepted(t *testing.T) {
 	}
 	if doc := f.op.Get("/app/quotes/?lang=tr").Doc(t); doc.Find(`tr[data-quote="`+strconv.FormatInt(curID, 10)+`"] [data-expired]`).Length() != 0 {
 		t.Error("an accepted quote is marked expired")
+	}
+}
+
+// zoneOffUTC gives the business a time zone whose calendar day differs from UTC's now (14 hours
+// ahead after 10:00 UTC, 11 behind before), so a check against the UTC day fails one of a quote
+// valid until today and one valid until yesterday; it returns those two days there (YYYY-MM-DD).
+func zoneOffUTC(t *testing.T, f *fixture) (today, yesterday string) {
+	t.Helper()
+	zone := "Pacific/Kiritimati"
+	if time.Now().UTC().Hour() < 10 {
+		zone = "Pacific/Pago_Pago"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	apptest.SetZone(t, f.owner, zone)
+	local := time.Now().In(loc)
+	today, yesterday = local.Format("2006-01-02"), local.AddDate(0, 0, -1).Format("2006-01-02")
+	if utc := time.Now().UTC().Format("2006-01-02"); utc == today {
+		t.Fatalf("zone %s shows the UTC day %s", zone, utc)
+	}
+	return today, yesterday
+}
+
+// TestExpiredQuoteIsNotSent: a quote past its validity day (the business's day) is not sent to
+// the customer again: its page offers no Send but a new revision, a send posted anyway (an old
+// tab) answers 409 with the quote page saying why, in the reader's language, nothing stored and
+// no PDF kept. The new revision is valid for 30 days from the business's today, and the flash
+// says until when. A quote valid until today there is still sent.
+func TestExpiredQuoteIsNotSent(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	today, yesterday := zoneOffUTC(t, f)
+	id, _ := sentUntil(t, f, f.conv, yesterday)
+	sid := strconv.FormatInt(id, 10)
+	mdb, err := f.e.Server.Mgr.Media(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func() string {
+		var blobs int
+		if err := mdb.Read.QueryRow(`SELECT count(*) FROM blobs`).Scan(&blobs); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.Itoa(blobs) + "|" + f.str(t, `SELECT (SELECT count(*) FROM messages) || '|' || (SELECT count(*) FROM attachments) || '|' ||
+			(SELECT count(*) FROM action_logs WHERE action_type = 'quote_sent') || '|' || (SELECT sent_message_id || status || updated_at FROM quotes WHERE id = ?)`, id)
+	}
+	before := stored()
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := i18n.For(lang)
+		doc := f.op.Get("/app/quotes/" + sid + "/?lang=" + lang).Doc(t)
+		if doc.Find("[data-send]").Length() != 0 || doc.Find("[data-revise]").Length() != 1 {
+			t.Errorf("%s: the expired quote's page offers %d send and %d revise buttons, want 0 and 1", lang, doc.Find("[data-send]").Length(), doc.Find("[data-revise]").Length())
+		}
+		r := f.op.Post("/app/quotes/"+sid+"/send?lang="+lang, nil)
+		if r.StatusCode != http.StatusConflict {
+			t.Fatalf("%s: send of an expired quote: %d, want 409", lang, r.StatusCode)
+		}
+		doc = r.Doc(t)
+		if got := strings.TrimSpace(doc.Find("[data-refused]").Text()); got != p.T("quotes.err.expired_send") {
+			t.Errorf("%s: the refused send says %q", lang, got)
+		}
+		if got := strings.TrimSpace(doc.Find("[data-expired-note]").Text()); got != p.T("quotes.expired_note", p.Date(mustDay(t, yesterday))) {
+			t.Errorf("%s: the refused send's page does not say when it expired: %q", lang, got)
+		}
+		if doc.Find("[data-revise]").Length() != 1 {
+			t.Errorf("%s: the refused send's page offers no new revision", lang)
+		}
+	}
+	// The send itself refuses too (the day may end between the page's check and the send).
+	if _, _, err := quotes.Send(t.Context(), f.e.DB("acme"), channels.Registry(), id, func(*quotes.Quote) string { return "x" }, quotes.Actor{Name: "olga"}, nil); !errors.Is(err, quotes.ErrSendExpired) {
+		t.Errorf("Send of an expired quote: %v, want ErrSendExpired", err)
+	}
+	if after := stored(); after != before {
+		t.Errorf("a refused send stored something: %s -> %s", before, after)
+	}
+
+	r := f.op.Post("/app/quotes/"+sid+"/revise?lang=en", nil)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revise: %d", r.StatusCode)
+	}
+	next := f.count(t, `SELECT id FROM quotes WHERE number = (SELECT number FROM quotes WHERE id = ?) AND revision = 2`, id)
+	renewed := mustDay(t, today).AddDate(0, 0, 30)
+	if got := int64(f.count(t, `SELECT valid_until FROM quotes WHERE id = ?`, next)); got != renewed.UnixMilli() {
+		t.Errorf("the new revision is valid until %s, want %s (30 days from the business's today)", time.UnixMilli(got).UTC().Format(time.DateOnly), renewed.Format(time.DateOnly))
+	}
+	page := f.op.Get(r.Header.Get("Location") + "?lang=en")
+	if want := i18n.For("en").T("quotes.revised_renewed", 2, i18n.For("en").Date(renewed)); !strings.Contains(page.Doc(t).Find(".flash").Text(), want) {
+		t.Errorf("the new revision's page does not say %q: %s", want, page.Doc(t).Find(".flash").Text())
+	}
+
+	// Valid until today where the business is: sent as a reminder.
+	cur, _ := sentUntil(t, f, conversationOn(t, f, "webchat", "v2", ""), today)
+	if r := f.op.Post("/app/quotes/"+strconv.FormatInt(cur, 10)+"/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("reminder of a quote valid until today: %d", r.StatusCode)
 	}
 }
 

@@ -3,6 +3,7 @@ package quotes
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -117,6 +118,7 @@ type editorPage struct {
 	Link      string
 	Until     string // valid_until as YYYY-MM-DD
 	Today     int64  // the business's day (Today): the revision may be past its validity day
+	Refused   string // why the action just tried was refused (409), in the reader's words
 	Money     func(int64) string
 	Pct       func(int64) string // a stored rate (hundredths) as the reader writes a percentage
 	lang      string             // the panel's language: how a quantity is written into the form
@@ -140,6 +142,11 @@ func fixedOrEmpty(v int64, d int) string {
 // editor writes the quote page; sent, after a refused save, is the form as it came (its rows and
 // validity date are shown exactly as typed).
 func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, sent *Input, errs map[string]string) {
+	h.editorWith(w, r, status, q, sent, errs, nil)
+}
+
+// editorWith is editor with the page's data adjusted before it is written (a refusal's words).
+func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int, q *Quote, sent *Input, errs map[string]string, adjust func(*editorPage)) {
 	c := web.From(r)
 	ctx := r.Context()
 	d := &editorPage{lang: c.Lang, Q: q, Kinds: LineKinds, Langs: Languages, CanWrite: c.Can(auth.WriteInbox), CanDecide: c.Can(auth.DecideRecommendations),
@@ -183,6 +190,9 @@ func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *
 	}
 	if q.Status == "sent" || q.Status == "accepted" || q.Status == "approved" {
 		d.Link = Link(h.origin(r), c.Tenant.Slug, q)
+	}
+	if adjust != nil {
+		adjust(d)
 	}
 	h.Render.Render(w, r, status, "quotes/edit", &web.Page{Title: c.T("quotes.edit_title", q.Number, q.Revision), Nav: "quotes", Guide: "quotes",
 		Data: d, Errors: errs, Form: nil})
@@ -335,12 +345,22 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	old, err := ByID(r.Context(), c.DB.Read, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	q, err := Revise(r.Context(), c.DB, id, actorOf(c))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.FlashKey(w, r, true, "quotes.revised", q.Revision)
+	if q.ID != old.ID && q.ValidUntil != old.ValidUntil {
+		// An expired quote's revision starts with a new validity day: the flash names it.
+		web.FlashKey(w, r, true, "quotes.revised_renewed", q.Revision, i18n.Day(time.UnixMilli(q.ValidUntil).UTC().Format(time.DateOnly)))
+	} else {
+		web.FlashKey(w, r, true, "quotes.revised", q.Revision)
+	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 
@@ -355,6 +375,14 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	expired := func() {
+		// Past its validity day: nothing goes out; the page says why and offers a new revision.
+		h.editorWith(w, r, http.StatusConflict, q0, nil, nil, func(d *editorPage) { d.Refused = c.T("quotes.err.expired_send") })
+	}
+	if q0.ExpiredBy(Today(time.Now(), c.Zone())) {
+		expired()
+		return
+	}
 	origin, slug := h.origin(r), c.Tenant.Slug
 	body := func(q *Quote) string {
 		p := i18n.For(q.Language)
@@ -378,6 +406,10 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach)
+	if errors.Is(err, ErrSendExpired) && !web.WantsJSON(r) {
+		expired() // the day ended between the page's check and the send's
+		return
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -33,6 +33,9 @@ var (
 	// ErrExpired: the revision's validity day has gone (in the business's time zone); the
 	// customer asks for a new one instead of accepting old prices.
 	ErrExpired = fault.Sentinel(fault.KindConflict, "quotes.err.expired", "quotes: validity day has passed")
+	// ErrSendExpired: the revision's validity day has gone (in the business's time zone): it is
+	// not sent (again), the customer could not accept it; a new revision starts with a new day.
+	ErrSendExpired = fault.Sentinel(fault.KindConflict, "quotes.err.expired_send", "quotes: validity day has passed, not sent")
 	// ErrNoConversation: a quote made without a conversation has no channel to be sent through.
 	ErrNoConversation = fault.Sentinel(fault.KindConflict, "quotes.err.no_conversation", "quotes: no conversation")
 )
@@ -49,6 +52,10 @@ type Defaults struct {
 	Language string // used when the conversation's language is not one of Languages
 	Now      time.Time
 }
+
+// validDays is how long a new quote, and a new revision of an expired one, is valid for: from
+// the business's today.
+const validDays = 30
 
 // Number is the printed number of the seq-th quote of a year.
 func Number(year, seq int) string { return fmt.Sprintf("TKL-%d-%04d", year, seq) }
@@ -111,7 +118,7 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 	}
 	q := &Quote{Number: Number(year, seq), Year: year, Seq: seq, Revision: 1, LeadID: lead.ID, ConversationID: c.ID, Status: "draft",
 		Language: lang, Currency: cur, CustomerName: lead.Name, Token: newToken(), CreatedByName: a.Name, DraftedBy: draftedBy,
-		ValidUntil: time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 30).UnixMilli()}
+		ValidUntil: time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, validDays).UnixMilli()}
 	for _, kind := range []string{"payment", "warranty"} {
 		s, err := firstActiveSnippet(ctx, tx, kind)
 		if err != nil {
@@ -349,7 +356,8 @@ func Load(ctx context.Context, db *tenantdb.DB, id int64) (*Quote, error) {
 
 // Revise starts the next revision of an approved (or sent) quote: a draft copy with the same
 // number, a new link, and the old revision marked superseded (its link says so). An accepted
-// quote is not revised.
+// quote is not revised. A revision of a quote past its validity day is valid for validDays from
+// the business's today (the old day would only be refused at approval).
 func Revise(ctx context.Context, db *tenantdb.DB, id int64, a Actor) (*Quote, error) {
 	var next *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -368,6 +376,13 @@ func Revise(ctx context.Context, db *tenantdb.DB, id int64, a Actor) (*Quote, er
 		n.Revision, n.Status, n.Token, n.RecommendationID = q.Revision+1, "draft", newToken(), 0
 		n.ApprovedByName, n.ApprovedAt, n.SentAt, n.SentMessageID, n.FirstViewedAt, n.ViewCount = "", 0, 0, 0, 0, 0
 		n.CreatedByName = a.Name
+		loc, err := hoursdb.Zone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if today := Today(time.Now(), loc); q.ExpiredBy(today) {
+			n.ValidUntil = time.UnixMilli(today).UTC().AddDate(0, 0, validDays).UnixMilli()
+		}
 		if err := insertQuote(ctx, tx, &n); err != nil {
 			return err
 		}

@@ -27,7 +27,8 @@ func Link(origin, slug string, q *Quote) string {
 // Send puts an approved revision into its conversation as a message in the customer's language
 // carrying the tracking link (body made by text), on the conversation's channel, in one
 // transaction with: the revision marked sent, the conversation moved to "offer" (its lead to
-// "proposal"), the send form's one-time token spent (web.SpendOnce) and an action log. Before approval it refuses (ErrNotApproved). Sending again
+// "proposal"), the send form's one-time token spent (web.SpendOnce) and an action log. Before approval it refuses (ErrNotApproved), past
+// its validity day in the business's time zone too (ErrSendExpired), nothing stored. Sending again
 // (a reminder) is allowed and records another message. attach, when set, runs in the same
 // transaction right after the message is stored (the quote's PDF joins the message as its file,
 // so the channel sends it with the link as caption); nil sends the link alone.
@@ -41,6 +42,15 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 		}
 		if !q.Sendable() {
 			return ErrNotApproved
+		}
+		// Past its validity day the customer could no longer accept it: a reminder would only
+		// bring them to an expired page (the panel offers a new revision instead).
+		loc, err := hoursdb.Zone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if q.ExpiredBy(Today(time.Now(), loc)) {
+			return ErrSendExpired
 		}
 		if q.ConversationID == 0 {
 			return ErrNoConversation
