@@ -119,9 +119,16 @@ type editorPage struct {
 	Until     string // valid_until as YYYY-MM-DD
 	Today     int64  // the business's day (Today): the revision may be past its validity day
 	Refused   string // why the action just tried was refused (409), in the reader's words
-	Money     func(int64) string
-	Pct       func(int64) string // a stored rate (hundredths) as the reader writes a percentage
-	lang      string             // the panel's language: how a quantity is written into the form
+	// The editor form: F holds its header fields (the revision, or what was typed) and Action is
+	// where it posts. Kept: an edit that came after the revision was approved, shown as typed
+	// beside the frozen revision; its Action makes a new revision from it ("" when none can be
+	// made: accepted, or already replaced).
+	F      *Quote
+	Action string
+	Kept   bool
+	Money  func(int64) string
+	Pct    func(int64) string // a stored rate (hundredths) as the reader writes a percentage
+	lang   string             // the panel's language: how a quantity is written into the form
 }
 
 // Qty writes a stored quantity as the frozen view shows it.
@@ -191,6 +198,7 @@ func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int,
 	if q.Status == "sent" || q.Status == "accepted" || q.Status == "approved" {
 		d.Link = Link(h.origin(r), c.Tenant.Slug, q)
 	}
+	d.F, d.Action = q, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/"
 	if adjust != nil {
 		adjust(d)
 	}
@@ -286,6 +294,12 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	in := inputOf(r)
 	submit := r.PostFormValue("submit") == "1"
 	q, err := Save(r.Context(), c.DB, id, in, CatalogOf(r.Context(), c.DB), submit, actorOf(c), MoneyIn(c.Tenant.PrimaryLocale))
+	if errors.Is(err, ErrFrozen) && !web.WantsJSON(r) {
+		// Approved while it was being edited (another tab, another person): what was typed
+		// comes back in its boxes, ready to become a new revision.
+		h.kept(w, r, http.StatusConflict, id, in, nil)
+		return
+	}
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		cur, err := ByID(r.Context(), c.DB.Read, id)
 		if err != nil {
@@ -306,6 +320,32 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// kept writes the page of a revision that no longer changes with an edit that came too late: the
+// frozen revision, and above it the edit as typed (errs: its field messages, when a new revision
+// made from it was refused) with what can be done, in the reader's words.
+func (h *Handler) kept(w http.ResponseWriter, r *http.Request, status int, id int64, in Input, errs map[string]string) {
+	c := web.From(r)
+	cur, err := Load(r.Context(), c.DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if cur.Editable() {
+		// Rejected or back in the queue meanwhile: the edit goes into the editor as a refused save does.
+		typed(cur, in)
+		h.editor(w, r, status, cur, &in, errs)
+		return
+	}
+	f := *cur
+	typed(&f, in)
+	h.editorWith(w, r, status, cur, &in, errs, func(d *editorPage) {
+		d.F, d.Kept, d.Action, d.Refused = &f, true, "", c.T("quotes.kept.closed")
+		if cur.Sendable() {
+			d.Action, d.Refused = "/app/quotes/"+strconv.FormatInt(cur.ID, 10)+"/revise", c.T("quotes.kept.approved")
+		}
+	})
 }
 
 // typed puts the header fields of a refused save into the quote the page shows (the rows go to
@@ -350,6 +390,10 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if r.PostFormValue("kept") == "1" && !web.WantsJSON(r) {
+		h.reviseKept(w, r, id)
+		return
+	}
 	q, err := Revise(r.Context(), c.DB, id, actorOf(c))
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -361,6 +405,29 @@ func (h *Handler) Revise(w http.ResponseWriter, r *http.Request) {
 	} else {
 		web.FlashKey(w, r, true, "quotes.revised", q.Revision)
 	}
+	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// reviseKept is Revise with the kept form of an edit refused because the revision was approved
+// meanwhile: the new revision carries what was typed; a field refused, or a revision that can no
+// longer be revised, shows the kept form again with why, nothing stored.
+func (h *Handler) reviseKept(w http.ResponseWriter, r *http.Request, id int64) {
+	c := web.From(r)
+	in := inputOf(r)
+	q, err := ReviseWith(r.Context(), c.DB, id, in, CatalogOf(r.Context(), c.DB), actorOf(c), MoneyIn(c.Tenant.PrimaryLocale))
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.kept(w, r, http.StatusUnprocessableEntity, id, in, errs)
+		return
+	}
+	if errors.Is(err, ErrNotOpen) || errors.Is(err, ErrFrozen) {
+		h.kept(w, r, http.StatusConflict, id, in, nil)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.FlashKey(w, r, true, "quotes.revised_kept", q.Revision)
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }
 

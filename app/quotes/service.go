@@ -166,37 +166,44 @@ func Save(ctx context.Context, db *tenantdb.DB, id int64, in Input, cat Catalog,
 		if q, err = editableTx(ctx, tx, id); err != nil {
 			return err
 		}
-		before := Describe(q, money)
-		next := *q
-		if err := in.Validate(&next, cat); err != nil {
+		if q, err = saveTx(ctx, tx, q, in, cat, a, money); err != nil {
 			return err
 		}
-		if err := chooseSnippets(ctx, tx, &next, in); err != nil {
-			return err
-		}
-		if err := writeContent(ctx, tx, &next); err != nil {
-			return err
-		}
-		if next.Status == "rejected" {
-			if _, err := setStatus(ctx, tx, next.ID, "draft", []string{"rejected"}, "recommendation_id = NULL"); err != nil {
-				return err
-			}
-			next.Status, next.RecommendationID = "draft", 0
-		}
-		after := Describe(&next, money)
-		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_saved", Summary: next.Number,
-			Input: before, Output: after, ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: next.ConversationID,
-			Payload: map[string]any{"quote_id": next.ID, "number": next.Number, "revision": next.Revision, "before": before, "after": after,
-				"grand_total_before": q.Totals.Grand, "grand_total_after": next.Totals.Grand}}); err != nil {
-			return err
-		}
-		q = &next
 		if submit {
 			return submitTx(ctx, tx, q, a, money)
 		}
 		return nil
 	})
 	return q, err
+}
+
+// saveTx writes in into the editable revision q (validated lines and totals, the chosen snippets'
+// texts, a rejected one back to draft) with an action log of the content before→after, and
+// returns the revision as stored.
+func saveTx(ctx context.Context, tx *sql.Tx, q *Quote, in Input, cat Catalog, a Actor, money func(int64, string) string) (*Quote, error) {
+	before := Describe(q, money)
+	next := *q
+	if err := in.Validate(&next, cat); err != nil {
+		return nil, err
+	}
+	if err := chooseSnippets(ctx, tx, &next, in); err != nil {
+		return nil, err
+	}
+	if err := writeContent(ctx, tx, &next); err != nil {
+		return nil, err
+	}
+	if next.Status == "rejected" {
+		if _, err := setStatus(ctx, tx, next.ID, "draft", []string{"rejected"}, "recommendation_id = NULL"); err != nil {
+			return nil, err
+		}
+		next.Status, next.RecommendationID = "draft", 0
+	}
+	after := Describe(&next, money)
+	_, err := audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_saved", Summary: next.Number,
+		Input: before, Output: after, ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: next.ConversationID,
+		Payload: map[string]any{"quote_id": next.ID, "number": next.Number, "revision": next.Revision, "before": before, "after": after,
+			"grand_total_before": q.Totals.Grand, "grand_total_after": next.Totals.Grand}})
+	return &next, err
 }
 
 // Submit asks for approval of a draft revision (a recommendation in the approval queue).
@@ -361,45 +368,66 @@ func Load(ctx context.Context, db *tenantdb.DB, id int64) (*Quote, error) {
 func Revise(ctx context.Context, db *tenantdb.DB, id int64, a Actor) (*Quote, error) {
 	var next *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		q, err := syncedTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if q.Editable() {
-			next = q
-			return nil
-		}
-		if q.Status != "approved" && q.Status != "sent" {
-			return ErrNotOpen
-		}
-		n := *q
-		n.Revision, n.Status, n.Token, n.RecommendationID = q.Revision+1, "draft", newToken(), 0
-		n.ApprovedByName, n.ApprovedAt, n.SentAt, n.SentMessageID, n.FirstViewedAt, n.ViewCount = "", 0, 0, 0, 0, 0
-		n.CreatedByName = a.Name
-		loc, err := hoursdb.Zone(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if today := Today(time.Now(), loc); q.ExpiredBy(today) {
-			n.ValidUntil = time.UnixMilli(today).UTC().AddDate(0, 0, validDays).UnixMilli()
-		}
-		if err := insertQuote(ctx, tx, &n); err != nil {
-			return err
-		}
-		n.Lines = append([]Line(nil), q.Lines...)
-		if err := writeContent(ctx, tx, &n); err != nil {
-			return err
-		}
-		if _, err := setStatus(ctx, tx, q.ID, "superseded", []string{"approved", "sent"}, ""); err != nil {
-			return err
-		}
-		next = &n
-		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_revised", Summary: n.Number,
-			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: n.ConversationID,
-			Payload: map[string]any{"quote_id": n.ID, "previous_id": q.ID, "number": n.Number, "revision": n.Revision}})
+		var err error
+		next, err = reviseTx(ctx, tx, id, a)
 		return err
 	})
 	return next, err
+}
+
+// ReviseWith is Revise with the content of an edit that came too late (the revision was approved
+// while it was being typed, Save refused it with ErrFrozen): the new revision is written with in,
+// as Save would write it, in the same transaction, so a field refused stores no revision either.
+func ReviseWith(ctx context.Context, db *tenantdb.DB, id int64, in Input, cat Catalog, a Actor, money func(int64, string) string) (*Quote, error) {
+	var next *Quote
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		n, err := reviseTx(ctx, tx, id, a)
+		if err != nil {
+			return err
+		}
+		next, err = saveTx(ctx, tx, n, in, cat, a, money)
+		return err
+	})
+	return next, err
+}
+
+// reviseTx is Revise inside the caller's transaction.
+func reviseTx(ctx context.Context, tx *sql.Tx, id int64, a Actor) (*Quote, error) {
+	q, err := syncedTx(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if q.Editable() {
+		return q, nil
+	}
+	if q.Status != "approved" && q.Status != "sent" {
+		return nil, ErrNotOpen
+	}
+	n := *q
+	n.Revision, n.Status, n.Token, n.RecommendationID = q.Revision+1, "draft", newToken(), 0
+	n.ApprovedByName, n.ApprovedAt, n.SentAt, n.SentMessageID, n.FirstViewedAt, n.ViewCount = "", 0, 0, 0, 0, 0
+	n.CreatedByName = a.Name
+	loc, err := hoursdb.Zone(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if today := Today(time.Now(), loc); q.ExpiredBy(today) {
+		n.ValidUntil = time.UnixMilli(today).UTC().AddDate(0, 0, validDays).UnixMilli()
+	}
+	if err := insertQuote(ctx, tx, &n); err != nil {
+		return nil, err
+	}
+	n.Lines = append([]Line(nil), q.Lines...)
+	if err := writeContent(ctx, tx, &n); err != nil {
+		return nil, err
+	}
+	if _, err := setStatus(ctx, tx, q.ID, "superseded", []string{"approved", "sent"}, ""); err != nil {
+		return nil, err
+	}
+	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_revised", Summary: n.Number,
+		ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: n.ConversationID,
+		Payload: map[string]any{"quote_id": n.ID, "previous_id": q.ID, "number": n.Number, "revision": n.Revision}})
+	return &n, err
 }
 
 // Describe is a revision's content in one plain line per quote line, for the log's before→after.
