@@ -123,6 +123,14 @@ func open(ctx context.Context, path string, migrations fs.FS, dir string, replic
 			w.Close()
 			return nil, fmt.Errorf("tenantdb: migrate %s: %w", path, err)
 		}
+		// SQLite opens a file it may read but not write (another user's, 0444) read-only without
+		// a word, and a migrated file needs no write to open: the first write — the job runner's
+		// recovery at start, a customer's message — then failed, and at start that stopped the
+		// whole server. Taking the write lock once says it now, as this file's failure to open.
+		if err := canWrite(ctx, w); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("tenantdb: open %s for writing: %w", path, err)
+		}
 	}
 	r, err := sql.Open("sqlite", dsn(path, false, replicated))
 	if err != nil {
@@ -133,6 +141,23 @@ func open(ctx context.Context, path string, migrations fs.FS, dir string, replic
 	r.SetMaxIdleConns(readIdle)
 	r.SetConnMaxIdleTime(20 * time.Second)
 	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil}, nil
+}
+
+// canWrite writes the file's user_version back unchanged in a transaction it rolls back: on a
+// file SQLite opened read-only that fails with SQLITE_READONLY, and nothing is ever written.
+// Taking the write lock alone would not say it (in WAL mode the lock lives in the -shm file).
+func canWrite(ctx context.Context, w *sql.DB) error {
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }() // nothing was written
+	var v int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
+	return err
 }
 
 func migrate(ctx context.Context, db *sql.DB, migrations fs.FS, dir string) error {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"highvibe/app/fault"
 	"highvibe/schema"
 )
 
@@ -139,10 +140,30 @@ func (m *Manager) Tenant(ctx context.Context, slug string) (*DB, error) {
 	}
 	path := m.TenantPath(slug)
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB)
+		return nil, unavailable(fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB))
 	}
-	return m.openLocked(ctx, slug, path)
+	db, err := m.openLocked(ctx, slug, path)
+	if err != nil && ctx.Err() == nil {
+		return nil, unavailable(err)
+	}
+	return db, err
 }
+
+// ErrUnavailable is the request error of a tenant whose file is missing or does not open (cut
+// short, not writable by the server's user, a full disk): 503, with a message in the reader's
+// language that says the business's data cannot be opened right now, never why. Why is the
+// administrator's to read, in /readyz/ and the log (Server.OpenAllTenants), and stays in the
+// error's text: errors.Is(err, ErrUnavailable) and the cause (errors.As) both hold.
+var ErrUnavailable = fault.Sentinel(fault.KindUnavailable, "error.tenant_unavailable", "tenant unavailable")
+
+// unavailableError is a tenant's failure to open, marked ErrUnavailable; its text is the cause's.
+type unavailableError struct{ err error }
+
+func unavailable(err error) error { return &unavailableError{err} }
+
+func (e *unavailableError) Error() string       { return e.err.Error() }
+func (e *unavailableError) Unwrap() []error     { return []error{e.err, ErrUnavailable} }
+func (e *unavailableError) Fault() *fault.Error { return fault.As(ErrUnavailable) }
 
 // Create creates and migrates the tenant's database file (idempotent).
 func (m *Manager) Create(ctx context.Context, slug string) (*DB, error) {

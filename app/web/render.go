@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
+	"highvibe/app/tenantdb"
 	"highvibe/app/words"
 	"highvibe/static"
 )
@@ -522,7 +524,9 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	st := StatusOf(err)
-	if st >= 500 {
+	// A business whose file does not open was logged once, with its file and why, by the server
+	// that found it (and /readyz/ names it): each of its requests is not logged again.
+	if st >= 500 && !errors.Is(err, tenantdb.ErrUnavailable) {
 		c := From(req)
 		tenant := ""
 		if c.Tenant != nil {

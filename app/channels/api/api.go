@@ -15,6 +15,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -48,6 +49,9 @@ func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *ch
 				kind = fault.KindUnauthorized
 			}
 			err = fault.New(kind, "api.err."+ke.Code, scope).WithCode(ke.Code)
+		}
+		if errors.Is(err, tenantdb.ErrUnavailable) { // the business's file does not open: 503
+			w.Header().Set("Retry-After", chanutil.UnavailableWait)
 		}
 		h.fail(w, r, err)
 		return nil

@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // KeyError says why an API key was refused, with the HTTP status to answer.
@@ -151,4 +152,19 @@ func lookup(ctx context.Context, p *platform.Service, key string) (*Caller, erro
 		return nil, err
 	}
 	return &Caller{Key: k, Tenant: t, DB: db}, nil
+}
+
+// UnavailableWait is the Retry-After of a delivery refused because its business's file does not
+// open: the server retries the file every few seconds, the sender a minute later.
+const UnavailableWait = "60"
+
+// Unavailable answers a webhook delivery or an API call for a business whose database file does not
+// open (tenantdb.ErrUnavailable): 503 with Retry-After, which Meta and Telegram retry, so nothing
+// is lost while the administrator fixes the file. Why it does not open is the administrator's to
+// read (/readyz/ and the server's log, written once); the sender is told only that it cannot be
+// stored now.
+func Unavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", UnavailableWait)
+	web.JSONError(w, r, nil, http.StatusServiceUnavailable, "tenant_unavailable",
+		"this account's data cannot be opened right now; nothing was stored; retry later")
 }

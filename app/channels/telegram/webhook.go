@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/chanutil"
 	"highvibe/app/inbox"
 	"highvibe/app/media"
 	"highvibe/app/platform"
@@ -61,6 +62,10 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	db, err := h.Platform.Mgr.Tenant(ctx, t.Slug)
+	if errors.Is(err, tenantdb.ErrUnavailable) {
+		chanutil.Unavailable(w, r) // Telegram retries a 5xx update
+		return
+	}
 	if err != nil {
 		h.Log.Error("telegram: db", "err", err)
 		web.JSONError(w, r, nil, http.StatusInternalServerError, "internal", "internal error")

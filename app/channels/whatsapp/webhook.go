@@ -15,6 +15,7 @@ import (
 
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -92,7 +93,9 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := h.Keys.Authenticate(ctx, chanutil.KeyFromRequest(r), "whatsapp_webhook")
 	if err != nil {
-		h.AddrFailures.Fail(addr)
+		if !errors.Is(err, tenantdb.ErrUnavailable) { // the server's trouble, not the sender's
+			h.AddrFailures.Fail(addr)
+		}
 		h.keyError(w, r, err)
 		return
 	}
@@ -173,6 +176,12 @@ func (h *Webhook) keyError(w http.ResponseWriter, r *http.Request, err error) {
 	var ke *chanutil.KeyError
 	if errors.As(err, &ke) {
 		web.JSONError(w, r, nil, ke.Status, ke.Code, ke.Msg)
+		return
+	}
+	if errors.Is(err, tenantdb.ErrUnavailable) {
+		// The business's file does not open (logged once, named by /readyz/): 503, which Meta
+		// retries, so the deliveries arrive once the administrator has fixed the file.
+		chanutil.Unavailable(w, r)
 		return
 	}
 	h.Log.Error("whatsapp: api key", "err", err)

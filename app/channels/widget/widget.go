@@ -128,6 +128,13 @@ func (h *Handler) tenant(w http.ResponseWriter, r *http.Request, lang string) (*
 		fail(w, r, p, http.StatusForbidden, "disabled")
 		return nil, nil, ""
 	}
+	if _, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug); errors.Is(err, tenantdb.ErrUnavailable) {
+		// The business's file does not open (the server logged why once; /readyz/ names it): the
+		// visitor is told so in their language, and the loader shows no chat to type into.
+		w.Header().Set("Retry-After", chanutil.UnavailableWait)
+		fail(w, r, p, http.StatusServiceUnavailable, "tenant_unavailable")
+		return nil, nil, ""
+	}
 	return t, p, l
 }
 

@@ -1,0 +1,165 @@
+package app_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+	"highvibe/app/channels/whatsapp"
+)
+
+// unwritable makes a file the server cannot write: 0444 for an ordinary user; as root, who writes
+// any file whatever its mode, the immutable attribute (chattr +i), without which the test cannot
+// be made and is skipped. It returns how to give the file back.
+func unwritable(t *testing.T, path string) (fix func()) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		return func() { _ = os.Chmod(path, 0o644) }
+	}
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("running as root, and the file system cannot make a file read-only (chattr +i: %v %s)", err, out)
+	}
+	fixed := false
+	fix = func() {
+		if !fixed {
+			fixed = true
+			_ = exec.Command("chattr", "-i", path).Run()
+		}
+	}
+	t.Cleanup(fix)
+	return fix
+}
+
+// TestServeStartsBesideATenantFileThatDoesNotOpen: one business's file the server's user cannot
+// write (a copy made as root, a chmod) and another's cut short. Before, the first stopped the
+// whole server at start ("jobs: recover: attempt to write a readonly database"): every other
+// business was down because of one. Now the server starts and serves the others; /readyz/ fails
+// and names both; the two businesses' panel, widget and WhatsApp webhook answer 503 in the
+// reader's language, without internal words (Meta retries a 503); the log names each file and
+// why once, however many requests come; and once the file is given back to the server's user
+// the business opens within seconds, without a restart.
+func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
+	t.Parallel()
+	b := &binServer{t: t, data: t.TempDir()}
+	const pw = "a-long-password-1"
+	for _, s := range []string{"alpha", "beta", "gamma"} {
+		b.run("", "tenant", "create", "--slug", s, "--name", strings.ToUpper(s), "--locale", "tr")
+		b.run(pw+"\n", "user", "create", "--username", s+"-owner", "--password-stdin", "--tenant", s, "--role", "owner")
+	}
+	b.run("", "tenant", "set", "--slug", "beta", "whatsapp_app_secret=beta-secret", "whatsapp_verify_token=verify")
+	out := b.run("", "apikey", "create", "--tenant", "beta", "--name", "meta", "--scope", "whatsapp_webhook")
+	key := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	fix := unwritable(t, filepath.Join(b.data, "tenants", "beta.db"))
+	gamma := filepath.Join(b.data, "tenants", "gamma.db")
+	st, err := os.Stat(gamma)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(gamma, st.Size()/3); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := apptest.Serve(t, b.data, nil) // before: "highvibe serve did not start"
+	b.url = srv.URL
+
+	code, body := srv.Get("/readyz/")
+	if code != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "FAIL tenant beta: not open: its file tenants/beta.db cannot be opened for writing by the server's user") ||
+		!strings.Contains(body, "FAIL tenant gamma: not open: its file tenants/gamma.db is damaged") ||
+		!strings.Contains(body, "platform + 1 tenants open") {
+		t.Fatalf("readyz with beta not writable and gamma cut short: %d\n%s", code, body)
+	}
+
+	// Turkish readers: a person's panel, and the widget's visitor.
+	get := func(br *browser, path string) (int, string, http.Header) {
+		req, _ := http.NewRequest(http.MethodGet, b.url+path, nil)
+		req.Header.Set("Accept-Language", "tr")
+		r, err := br.c.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer r.Body.Close()
+		body, _ := io.ReadAll(r.Body)
+		return r.StatusCode, string(body), r.Header
+	}
+	alpha := b.browser()
+	alpha.login("alpha-owner", pw)
+	if code, body, _ := get(alpha, "/app/"); code != http.StatusOK {
+		t.Fatalf("alpha's panel beside the broken ones: %d %.300s", code, body)
+	}
+	for _, s := range []string{"beta", "gamma"} {
+		br := b.browser()
+		br.login(s+"-owner", pw)
+		code, body, _ := get(br, "/app/")
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, "Bu işletmenin verileri şu anda açılamıyor") ||
+			strings.Contains(body, "readonly") || strings.Contains(body, "malformed") || strings.Contains(body, "tenantdb") ||
+			strings.Contains(body, "Referans:") {
+			t.Errorf("%s's panel: %d\n%.3000s", s, code, body)
+		}
+		code, body, h := get(br, "/widget/api/"+s+"/config?lang=tr")
+		if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "Bu işletme şu anda mesaj alamıyor") {
+			t.Errorf("%s's widget: %d %q %s", s, code, h.Get("Retry-After"), body)
+		}
+	}
+
+	delivery := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Ayşe"},"wa_id":"905321112233"}],"messages":[{"from":"905321112233","id":"wamid.unavailable.1","timestamp":"1733300000","type":"text","text":{"body":"Merhaba"}}]}}]}]}`)
+	deliver := func() (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, b.url+"/api/webhooks/whatsapp/", bytes.NewReader(delivery))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Api-Key", key)
+		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(delivery, "beta-secret"))
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		body, _ := io.ReadAll(r.Body)
+		return r.StatusCode, r.Header.Get("Retry-After") + " " + string(body)
+	}
+	for range 3 { // Meta's retries: each 503, none counted against the sender's address
+		if code, body := deliver(); code != http.StatusServiceUnavailable || !strings.Contains(body, "tenant_unavailable") || strings.HasPrefix(body, " ") {
+			t.Fatalf("WhatsApp delivery to beta: %d %s", code, body)
+		}
+	}
+
+	log := srv.Log()
+	for _, s := range []string{"beta", "gamma"} {
+		if n := strings.Count(log, `msg="cannot open tenant" tenant=`+s+" "); n != 1 {
+			t.Errorf("the log names %s's file %d times, want once:\n%s", s, n, log)
+		}
+	}
+	if strings.Contains(log, "request failed") || strings.Contains(log, "whatsapp: api key") {
+		t.Errorf("each request to a business that does not open is logged again:\n%s", log)
+	}
+
+	// The administrator gives the file back: beta opens within seconds, without a restart, and
+	// Meta's next retry is stored.
+	fix()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		code, body := srv.Get("/readyz/")
+		if !strings.Contains(body, "tenant beta") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("beta's file was fixed, the server never opened it: %d\n%s", code, body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if code, body := deliver(); code != http.StatusOK {
+		t.Fatalf("WhatsApp delivery to beta once its file is fixed: %d %s", code, body)
+	}
+	if !strings.Contains(srv.Log(), `msg="tenant opened" tenant=beta`) {
+		t.Errorf("the log does not say beta opened:\n%s", srv.Log())
+	}
+}
