@@ -80,6 +80,9 @@ type Options struct {
 	// PasswordHashCost is the bcrypt cost of the password hashes the server stores (0 =
 	// platform.HashCost). serve never sets it; tests lower it (see platform.Service.HashCost).
 	PasswordHashCost int
+	// MinFreeDisk is the free space on the data directory's disk under which /readyz/ fails
+	// (serve --min-free-disk; 0 = tenantdb.LowDisk).
+	MinFreeDisk uint64
 }
 
 // Limits on strangers' request bodies in flight at once: in all, and from one address.
@@ -266,7 +269,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 			}},
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,
-		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened},
+		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened, MinFree: o.MinFreeDisk},
 		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
@@ -516,8 +519,16 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	idleFlag := fs.String("session-idle", defIdle, "sign a panel session out after this long unused, e.g. 12h or 30m (env HIGHVIBE_SESSION_IDLE)")
 	baseFlag := fs.String("base-url", os.Getenv("HIGHVIBE_BASE_URL"),
 		"public address of the panel, such as https://panel.example.com, for links in e-mails, push messages, quotes and the widget snippet (env HIGHVIBE_BASE_URL; default: each request's own host)")
+	defMinFree := cmp.Or(os.Getenv("HIGHVIBE_MIN_FREE_DISK"), "8MB")
+	minFreeFlag := fs.String("min-free-disk", defMinFree,
+		"/readyz/ fails while the data directory's disk has less free than this, in MB or GB, such as 8MB or 2GB (env HIGHVIBE_MIN_FREE_DISK); "+
+			"SQLite's writes start failing near 8MB, a larger value warns earlier")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	minFree, err := tenantdb.ParseDiskSize(*minFreeFlag)
+	if err != nil {
+		return usagef("serve: --min-free-disk (or HIGHVIBE_MIN_FREE_DISK): %v", err)
 	}
 	if *metricsToken == "" {
 		*metricsToken = os.Getenv("HIGHVIBE_METRICS_TOKEN")
@@ -569,6 +580,12 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer release()
+	// A limit as large as the disk itself would keep the server not ready for ever.
+	if total, words, known := tenantdb.DiskTotal(*data); known && minFree >= total {
+		return usagef("serve: --min-free-disk (or HIGHVIBE_MIN_FREE_DISK) %s is not less than the whole disk holding %s (%s): "+
+			"/readyz/ would never answer ready; choose a value well below it, such as 8MB (the default) or a tenth of the disk",
+			*minFreeFlag, *data, words)
+	}
 	// The address is taken before anything is opened, so a port in use stops the start before
 	// databases, replication or the demo are touched.
 	ln, err := net.Listen("tcp", *addr)
@@ -577,7 +594,7 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	}
 	defer ln.Close()
 	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
-		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle, BaseURL: baseURL})
+		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle, BaseURL: baseURL, MinFreeDisk: minFree})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -32,6 +33,9 @@ type Handler struct {
 	Started      time.Time
 	// Prom is the server's registry (see Metrics in metrics.go).
 	Prom *Metrics
+	// MinFree is the free space on the data directory's disk under which readiness fails
+	// (serve --min-free-disk; 0 = tenantdb.LowDisk, 8 MB).
+	MinFree uint64
 	// Unopened are the tenants listed in platform.db whose file could not be opened, with why
 	// (nil: none known). Each fails readiness.
 	Unopened func() map[string]error
@@ -116,9 +120,15 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, fmt.Sprintf("FAIL tenant %s: not open: %s", s, TenantFix(s, unopened[s])))
 	}
 	lines = append(lines, fmt.Sprintf("databases: platform + %d tenants open, migrations current", len(slugs)))
-	if free, words, known := tenantdb.DiskFree(h.Mgr.DataDir); known && free < tenantdb.LowDisk {
+	minFree := cmp.Or(h.MinFree, tenantdb.LowDisk)
+	if free, words, known := tenantdb.DiskFree(h.Mgr.DataDir); known && free < minFree {
 		ok = false
-		lines = append(lines, fmt.Sprintf("FAIL disk: only %s free where the data directory %s is; writes fail or soon will: free space there", words, h.Mgr.DataDir))
+		if free < tenantdb.LowDisk {
+			lines = append(lines, fmt.Sprintf("FAIL disk: only %s free where the data directory %s is; writes fail or soon will: free space there", words, h.Mgr.DataDir))
+		} else {
+			lines = append(lines, fmt.Sprintf("FAIL disk: only %s free where the data directory %s is, under the %s that --min-free-disk asks for: free space there before writes start failing",
+				words, h.Mgr.DataDir, tenantdb.SizeWords(minFree)))
+		}
 	}
 	if h.Repl == nil {
 		lines = append(lines, "replication: off (no litestream config)")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"modernc.org/sqlite"
@@ -42,9 +44,41 @@ func Explain(dir string, err error) string {
 	return ""
 }
 
-// LowDisk is the free space under which /readyz/ calls the data directory's disk full: writes
-// (a message, a job's result, SQLite's shared-memory file growing) start failing there.
+// LowDisk is the default free space under which /readyz/ calls the data directory's disk full:
+// writes (a message, a job's result, SQLite's shared-memory file growing) start failing there.
+// serve --min-free-disk (HIGHVIBE_MIN_FREE_DISK) sets another, such as 1GB for an earlier warning.
 const LowDisk = 8 << 20
+
+// ParseDiskSize reads a --min-free-disk value: a whole number of MB or GB ("8MB", "512MB",
+// "2GB"; MiB and GiB are the same units, 1 MB = 1,048,576 bytes), at least 1 MB.
+func ParseDiskSize(s string) (uint64, error) {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	unit := uint64(0)
+	for _, u := range []struct {
+		suffix string
+		n      uint64
+	}{{"MIB", 1 << 20}, {"GIB", 1 << 30}, {"MB", 1 << 20}, {"GB", 1 << 30}} {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = strings.TrimSpace(num), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if unit == 0 || err != nil || n == 0 {
+		return 0, fmt.Errorf("%q is not a size: write a whole number of MB or GB, at least 1MB, such as 8MB, 512MB or 2GB", s)
+	}
+	return n * unit, nil
+}
+
+// DiskTotal is the size of the file system holding dir, in bytes, and as words; ok is false when it
+// could not be read.
+func DiskTotal(dir string) (total uint64, words string, ok bool) {
+	total, ok = totalBytes(dir)
+	return total, sizeWords(total), ok
+}
+
+// SizeWords is n bytes in words: "3.2 MiB", "512 KiB".
+func SizeWords(n uint64) string { return sizeWords(n) }
 
 // DiskFree is the space left on the file system of dir, in bytes, and as words ("3.2 MiB");
 // ok is false when it could not be read.
@@ -55,6 +89,8 @@ func DiskFree(dir string) (free uint64, words string, ok bool) {
 
 func sizeWords(n uint64) string {
 	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10:

@@ -14,4 +14,6 @@ func OwnedByOther(string) (int, bool) { return 0, false }
 
 func freeBytes(string) (uint64, bool) { return 0, false }
 
+func totalBytes(string) (uint64, bool) { return 0, false }
+
 func writable(string) error { return nil }

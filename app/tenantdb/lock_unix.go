@@ -53,5 +53,14 @@ func freeBytes(dir string) (uint64, bool) {
 	return st.Bavail * uint64(st.Bsize), true
 }
 
+// totalBytes is the size of the file system holding dir.
+func totalBytes(dir string) (uint64, bool) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, false
+	}
+	return st.Blocks * uint64(st.Bsize), true
+}
+
 // writable is nil when this process may write in dir, else why not.
 func writable(dir string) error { return syscall.Access(dir, 2) }
