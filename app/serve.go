@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -593,6 +594,26 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		return listenError(*addr, err)
 	}
 	defer ln.Close()
+	// Requests that arrive while the databases open are answered at once — 503, "starting", with
+	// Retry-After — instead of waiting unanswered in the listen queue for the whole start; the
+	// server's own handler takes over once it has started. /healthz/ (liveness: the process runs)
+	// says so meanwhile, so a watchdog does not kill a start that is only slow.
+	var ready atomic.Pointer[http.Handler]
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := ready.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/healthz/" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintln(w, "ok (starting)")
+			return
+		}
+		web.Starting(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	defer srv.Close() // a start that fails stops answering "starting"; after Shutdown, nothing left
 	s, h, err := NewServer(ctx, Options{DataDir: *data, Litestream: lsPath, Log: log, MetricsToken: *metricsToken, TrustedProxies: proxies,
 		FormReadTimeout: *formTimeout, WebhookReadTimeout: *webhookTimeout, SessionIdle: idle, BaseURL: baseURL, MinFreeDisk: minFree})
 	if err != nil {
@@ -609,20 +630,20 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	if err := s.Start(ctx); err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: s.Handler(h), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	if pp := os.Getenv("HIGHVIBE_PPROF_ADDR"); pp != "" {
+		if err := servePprof(ctx, pp, log); err != nil {
+			return err
+		}
+	}
+	// From here the server answers; the line below is printed once it does.
+	panel := s.Handler(h)
+	ready.Store(&panel)
 	url := "http://" + ln.Addr().String() + "/"
 	if strings.HasPrefix(*addr, "0.0.0.0") || strings.HasPrefix(*addr, ":") {
 		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
 	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
 	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", s.Repl != nil, "startup", time.Since(start), "time_zone", web.ZoneLabel(), "base_url", baseURL)
-	if pp := os.Getenv("HIGHVIBE_PPROF_ADDR"); pp != "" {
-		if err := servePprof(ctx, pp, log); err != nil {
-			return err
-		}
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err

@@ -61,6 +61,9 @@ func TenantFix(slug string, err error) string {
 	case code == sqlite3.SQLITE_READONLY || code == sqlite3.SQLITE_CANTOPEN || code == sqlite3.SQLITE_PERM || errors.Is(err, os.ErrPermission):
 		return "its file " + file + " cannot be opened for writing by the server's user; give it back to that user " +
 			"(chown highvibe: " + file + "*) and check the disk is not mounted read-only"
+	case code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED:
+		return "another program held its write lock for longer than the server waits (a sqlite3 shell with a transaction open, " +
+			"a copy or backup tool writing it); end that program, and the server opens it within seconds — nothing needs restoring"
 	case code == sqlite3.SQLITE_FULL || errors.Is(err, syscall.ENOSPC):
 		return "the disk is full; free space, and the server opens it within seconds"
 	}
