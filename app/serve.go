@@ -271,7 +271,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened, MinFree: o.MinFreeDisk},
-		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log}).Show,
+		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log, Platform: s.Platform}).Show,
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
 	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}

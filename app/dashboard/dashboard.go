@@ -23,8 +23,9 @@ import (
 
 // Handler serves /app/.
 type Handler struct {
-	Render *web.Renderer
-	Log    *slog.Logger
+	Render   *web.Renderer
+	Log      *slog.Logger
+	Platform *platform.Service // the business's members, for the first steps
 }
 
 // Data is the dashboard's view model.
@@ -50,6 +51,9 @@ type Data struct {
 	Previews []Preview
 	// MSP is the IT provider's part of the page (nil: the tenant has the MSP module off).
 	MSP *MSPView
+	// Setup is the first steps card, for those who manage the settings, while a step is not
+	// done (nil otherwise).
+	Setup *Setup
 }
 
 // MSPView is the MSP module's cards and lists (app/msp computes the figures; guide
@@ -119,6 +123,12 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.CanRefresh = c.Can(auth.RefreshKPI)
+	if c.Can(auth.ManageSettings) && h.Platform != nil {
+		if d.Setup, err = setupSteps(ctx, c.DB, h.Platform, c.Tenant); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	if c.HasModule(platform.ModuleMSP) {
 		if d.MSP, err = mspView(ctx, c, time.Now()); err != nil {
 			h.Render.Fail(w, r, err)

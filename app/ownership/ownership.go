@@ -164,8 +164,8 @@ type ReadModel struct {
 var ReadModels = []ReadModel{
 	{
 		Path:   "dashboard",
-		What:   "the /app/ overview: today's numbers across the rooms",
-		Tables: []string{"leads", "conversations", "messages"},
+		What:   "the /app/ overview: today's numbers across the rooms, and whether a new business has products yet (its first steps)",
+		Tables: []string{"leads", "conversations", "messages", "products"},
 	},
 	{
 		Path: "analytics",

@@ -1,0 +1,67 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"highvibe/app/hours/hoursdb"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// Setup is the "First steps" card an owner sees on a new business (guide 05-dashboard.md): what
+// a business needs before its first customer writes, each step a link to the page that does it
+// and ticked from the business's own data, so nothing is ticked by hand and nothing ticks itself
+// wrongly. The card goes away once every step is done.
+type Setup struct {
+	Steps []SetupStep
+	Done  int
+}
+
+// SetupStep is one step: its catalog key (dashboard.setup.<Key> and .<Key>_hint), where it is
+// done and whether it is.
+type SetupStep struct {
+	Key, Href string
+	Done      bool
+}
+
+// setupSteps reads which first steps a business has done: business hours saved (until then the
+// panel reads times in the server's zone), a chat greeting and a privacy notice written, a message come in through the
+// website widget, a second member made, and, with the sales module on, a product in the catalog.
+// Nil when every step is done.
+func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *platform.Tenant) (*Setup, error) {
+	_, hoursSet, err := hoursdb.Load(ctx, db.Read)
+	if err != nil {
+		return nil, err
+	}
+	var widget, products bool
+	if err := db.Read.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM conversations WHERE channel = 'webchat'),
+		EXISTS (SELECT 1 FROM products)`).Scan(&widget, &products); err != nil {
+		return nil, fmt.Errorf("dashboard: first steps: %w", err)
+	}
+	members, err := ps.MembersOfTenant(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	steps := []SetupStep{
+		{Key: "hours", Href: "/app/settings/hours", Done: hoursSet},
+		{Key: "profile", Href: "/app/settings/#profile", Done: strings.TrimSpace(t.Setting("greeting")) != "" && strings.TrimSpace(t.Setting("privacy_notice")) != ""},
+		{Key: "widget", Href: "/app/settings/channels", Done: widget},
+		{Key: "team", Href: "/app/settings/#users", Done: len(members) > 1},
+	}
+	if t.HasModule(platform.ModuleSales) {
+		steps = append(steps, SetupStep{Key: "products", Href: "/products/", Done: products})
+	}
+	s := &Setup{Steps: steps}
+	for _, st := range steps {
+		if st.Done {
+			s.Done++
+		}
+	}
+	if s.Done == len(steps) {
+		return nil, nil
+	}
+	return s, nil
+}

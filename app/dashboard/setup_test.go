@@ -1,0 +1,101 @@
+package dashboard_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"highvibe/app/apptest"
+)
+
+// TestDashboardFirstSteps: a new business's owner lands on a dashboard that says what to do
+// first — hours, greeting, the widget on the website, a team, products — each a link to the page
+// that does it; every step ticks itself as the owner does it over HTTP (and the first message
+// through the widget ticks the widget), and the card is gone once all are done. A viewer, who
+// can do none of it, never sees it.
+func TestDashboardFirstSteps(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	steps := func() map[string]bool {
+		t.Helper()
+		r := owner.Get("/app/?lang=tr")
+		if r.StatusCode != 200 {
+			t.Fatalf("dashboard: %d", r.StatusCode)
+		}
+		doc := r.Doc(t)
+		if doc.Find("#setup").Length() == 0 {
+			return nil
+		}
+		if !strings.Contains(doc.Find("#setup").Text(), "İlk adımlar") {
+			t.Errorf("first steps card not in Turkish: %q", doc.Find("#setup").Text())
+		}
+		got := map[string]bool{}
+		doc.Find("#setup [data-step]").Each(func(_ int, s *goquery.Selection) {
+			k, _ := s.Attr("data-step")
+			_, done := s.Attr("data-done")
+			got[k] = done
+		})
+		return got
+	}
+	want := func(what string, done ...string) {
+		t.Helper()
+		got := steps()
+		if got == nil {
+			t.Fatalf("%s: no first steps card", what)
+		}
+		for _, k := range []string{"hours", "profile", "widget", "team", "products"} {
+			d, ok := got[k]
+			if !ok {
+				t.Errorf("%s: step %s missing (%v)", what, k, got)
+			}
+			isDone := false
+			for _, x := range done {
+				isDone = isDone || x == k
+			}
+			if d != isDone {
+				t.Errorf("%s: step %s done=%v, want %v", what, k, d, isDone)
+			}
+		}
+	}
+	want("new business")
+	// Every step links to a page the owner can open.
+	r := owner.Get("/app/?lang=tr")
+	r.Doc(t).Find("#setup [data-step] a").Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		if p := owner.Get(strings.SplitN(href, "#", 2)[0]); p.StatusCode != 200 {
+			t.Errorf("step link %s: %d", href, p.StatusCode)
+		}
+	})
+	if v := e.User("acme", "vera", "viewer").Get("/app/"); strings.Contains(v.Body, `id="setup"`) {
+		t.Error("a viewer sees the first steps")
+	}
+
+	if r := owner.Post("/app/settings/hours", url.Values{"zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
+	}
+	want("hours saved, and a viewer made", "hours", "team")
+	if r := owner.Post("/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
+		"greeting": {"Merhaba, nasıl yardımcı olabiliriz?"}, "chat_widget_enabled": {"true"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile: %d", r.StatusCode)
+	}
+	// A greeting without the privacy notice the step names is not the step done.
+	want("greeting only", "hours", "team")
+	if r := owner.Post("/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
+		"greeting": {"Merhaba, nasıl yardımcı olabiliriz?"}, "chat_widget_enabled": {"true"}, "privacy_notice": {"Kişisel verileriniz teklif hazırlamak için işlenir."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile with privacy notice: %d", r.StatusCode)
+	}
+	if r := e.Client().PostJSON("/widget/api/acme/messages", []byte(`{"text":"Salon için parke fiyatı?","name":"Mehmet"}`), map[string]string{"Origin": "https://acme.example"}); r.StatusCode != http.StatusCreated {
+		t.Fatalf("widget message: %d %s", r.StatusCode, r.Body)
+	}
+	want("greeting and first widget message", "hours", "profile", "widget", "team")
+	if r := owner.Post("/products/", url.Values{"sku": {"MESE"}, "name": {"Meşe parke"}, "unit": {"m²"}, "unit_price": {"850"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("product: %d %s", r.StatusCode, r.Body)
+	}
+	if got := steps(); got != nil {
+		t.Errorf("every step done, the card is still shown: %v", got)
+	}
+}
