@@ -8,7 +8,8 @@
  *   form[data-composer]    cleared after htmx sent it; [data-composer-kind]
  *                          switches reply / internal note (yellow)
  *   [data-swap-errors]     htmx swaps its 422 answers (inline validation)
- *   [data-timeline]        kept scrolled to the newest message
+ *   [data-timeline]        kept scrolled to the newest message; where #composer
+ *                          sticks (phones), sized to end above it
  *   select[data-insert-template][data-target="#sel"][data-vars='{"name":..}']
  *                          inserts option[data-text] there, {{name}} filled in
  *   [data-shortcuts-open], ?  opens dialog#shortcuts; r focuses the reply box
@@ -118,8 +119,52 @@
     const tl = root.closest && (root.closest('[data-timeline]') || root.querySelector('[data-timeline]'));
     if (!tl) return;
     tl.scrollTop = tl.scrollHeight;
+    // A page htmx swapped in is scrolled to its top after this event: fit it afterwards.
+    if (root.id === 'main') setTimeout(() => fit(!document.querySelector(refused)), 0);
+    else fit(!document.querySelector(refused));
+    watch();
   }
   on('htmx:load', (event) => toBottom(event.target));
+
+  // Phones and tablets: the composer sticks to the bottom of the screen (chat.css). The thread
+  // gets the height left between its top and the composer, whatever stands above it (WhatsApp's
+  // closed-window notice heads it there) and however tall the composer is (its send-later part, a
+  // refusal, a stretched text box); where not even the thread's least height fits, the page is
+  // scrolled until its newest message ends above the composer. A wide screen keeps chat.css's.
+  const gap = 12; // chat.css: .chat-main's gap, .75rem
+  const refused = 'main .field-error, main [aria-invalid="true"]'; // app.js brings it into view
+  function fit(reveal) {
+    const tl = document.querySelector('[data-timeline]');
+    const form = document.getElementById('composer');
+    if (!tl) return;
+    if (!form || getComputedStyle(form).position !== 'sticky') { tl.style.maxBlockSize = ''; return; }
+    const atEnd = tl.scrollHeight - tl.scrollTop - tl.clientHeight < 2;
+    const top = tl.getBoundingClientRect().top + window.scrollY;
+    tl.style.maxBlockSize = Math.max(0, Math.floor(window.innerHeight - top - form.offsetHeight - gap)) + 'px';
+    if (!atEnd) return; // the reader scrolled back in the thread: left where it is
+    tl.scrollTop = tl.scrollHeight;
+    const end = tl.getBoundingClientRect().bottom;
+    const over = end + gap - form.getBoundingClientRect().top;
+    if (reveal && end > 0 && over > 0) window.scrollBy(0, Math.ceil(over));
+  }
+  // The composer and the notice change height (a part opened, a refusal said): the thread is
+  // fitted again, and its newest message, in view before, stays in view.
+  const seen = new WeakMap();
+  const sizes = window.ResizeObserver && new ResizeObserver((entries) => {
+    let grew = false;
+    for (const en of entries) {
+      const h = en.target.offsetHeight;
+      if (seen.has(en.target) && seen.get(en.target) !== h) grew = true;
+      seen.set(en.target, h);
+    }
+    fit(grew);
+  });
+  function watch() {
+    if (!sizes) return;
+    sizes.disconnect();
+    for (const el of document.querySelectorAll('#composer, #window-closed')) sizes.observe(el);
+  }
+  window.addEventListener('resize', () => fit(false));
 
   // The live stream's state on its element (data-live="open|closed"): pages and
   // tests can tell that updates will arrive.
