@@ -69,6 +69,11 @@ func (p *Printer) FuncMap() template.FuncMap {
 		// prefix ({{label "inbox.reason." .HandoffReason}}); anything that is not a known word
 		// (free text written by a person, an older row) is shown as it is.
 		"label": p.Label,
+		// list joins the words or names of a list as the page's language does ({{list .Names}}:
+		// "Ali, Veli", in Arabic "Ali، Veli"); listsep is its separator, for a list whose items
+		// carry markup ({{range $i, $n := .}}{{if $i}}{{listsep}}{{end}}<bdi>{{$n}}</bdi>{{end}}).
+		"list":    p.List,
+		"listsep": p.ListSep,
 		// say renders an [i18n.Phrase] a room composed from stored codes and parameters.
 		"say":  p.Say,
 		"date": timeFunc("date", p.Date),

@@ -1,16 +1,16 @@
 package i18n
 
 import (
-	"strings"
 	"time"
 )
 
 // Phrase is a catalog key with its arguments: what a room hands a page for words it composes
 // from stored codes and parameters (a recommendation's title, a log row's summary, a system
 // note), so the page says them in the viewer's language. Arguments are rendered by type before
-// formatting: a Phrase (or a []Phrase, joined with ", ") is translated in turn, a Num is a
-// number in the page's locale, a Money an amount with its currency, a When a date and time; anything else (a name, the
-// customer's own words) is printed as it is.
+// formatting: a Phrase (or a []Phrase, joined as the language writes a list, [Printer.List]) is
+// translated in turn, a Num is a number in the page's locale, a Money an amount with its
+// currency, a When a date and time; anything else (a name, the customer's own words) is printed
+// as it is.
 type Phrase struct {
 	Key  string
 	Args []any
@@ -90,7 +90,7 @@ func (p *Printer) arg(a any) any {
 				out = append(out, s)
 			}
 		}
-		return strings.Join(out, ", ")
+		return p.List(out)
 	case Num:
 		d := x.Decimals
 		if d < 0 {

@@ -61,7 +61,8 @@ func (p *Printer) T(key string, args ...any) string {
 }
 
 // Label translates v, a stored enumeration word or a ", "-separated list of them, through the
-// catalog keys prefix+word; words without a key are kept as they are.
+// catalog keys prefix+word; words without a key are kept as they are. A list is joined the
+// language's way ([Printer.List]).
 func (p *Printer) Label(prefix, v string) string {
 	parts := strings.Split(v, ",")
 	for i, w := range parts {
@@ -71,8 +72,17 @@ func (p *Printer) Label(prefix, v string) string {
 		}
 		parts[i] = w
 	}
-	return strings.Join(parts, ", ")
+	return p.List(parts)
 }
+
+// List joins the items of a list shown to people (names, words, dates) the way the printer's
+// language writes one: "a, b, c", in Arabic "a، b، c" with its own comma. It is the one joiner of
+// such lists; a template that wraps each item in markup puts [Printer.ListSep] between them.
+func (p *Printer) List(items []string) string { return strings.Join(items, p.ListSep()) }
+
+// ListSep is what stands between two items of a list in the printer's language (catalog key
+// common.list_sep: ", ", in Arabic "، ").
+func (p *Printer) ListSep() string { return p.T("common.list_sep") }
 
 // Has reports whether [Printer.T] or [Printer.Plural] would find a real message for key (in
 // the printer's language or the English fallback) rather than echo the key. Error pages use it

@@ -264,7 +264,7 @@ func TestFuncMap(t *testing.T) {
 // TestFuncMapReturnsPlainStrings: a func returning template.HTML would bypass escaping for
 // whatever a translator or a user put into the message.
 func TestFuncMapReturnsPlainStrings(t *testing.T) {
-	want := []string{"t", "unit", "plural", "int", "num", "pct", "spct", "money", "label", "say", "date", "day", "datetime", "ago", "month", "back", "forward", "zone"}
+	want := []string{"t", "unit", "plural", "int", "num", "pct", "spct", "money", "label", "list", "listsep", "say", "date", "day", "datetime", "ago", "month", "back", "forward", "zone"}
 	fm := For("ar").FuncMap()
 	if len(fm) != len(want) {
 		t.Errorf("FuncMap has %d funcs, want exactly %v", len(fm), want)
@@ -334,6 +334,39 @@ func TestLabel(t *testing.T) {
 	for _, c := range cases {
 		if got := tr.Label(c.prefix, c.in); got != c.want {
 			t.Errorf("Label(%q, %q) = %q, want %q", c.prefix, c.in, got, c.want)
+		}
+	}
+}
+
+// TestListJoiner: a list shown to people is joined the way its language writes one, through the
+// one helper: Arabic with its own comma («، », U+060C), the other languages with ", ". Stored
+// lists of words (Label), lists of phrases (Say) and the template functions use it.
+func TestListJoiner(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		sep := ", "
+		if lang == "ar" {
+			sep = "\u060c "
+		}
+		if got := p.ListSep(); got != sep {
+			t.Errorf("%s: ListSep() = %q, want %q", lang, got, sep)
+		}
+		if got, want := p.List([]string{"Ali", "Veli", "Ayşe"}), "Ali"+sep+"Veli"+sep+"Ayşe"; got != want {
+			t.Errorf("%s: List = %q, want %q", lang, got, want)
+		}
+		if got, want := p.Label("inbox.reason.", "stock, firm_price"), p.T("inbox.reason.stock")+sep+p.T("inbox.reason.firm_price"); got != want {
+			t.Errorf("%s: Label = %q, want %q", lang, got, want)
+		}
+		if got, want := p.arg([]Phrase{P("inbox.reason.stock"), P("inbox.reason.date")}), p.T("inbox.reason.stock")+sep+p.T("inbox.reason.date"); got != want {
+			t.Errorf("%s: a list of phrases = %q, want %q", lang, got, want)
+		}
+		var b bytes.Buffer
+		tpl := template.Must(template.New("x").Funcs(p.FuncMap()).Parse(`{{list .}}|{{range $i, $n := .}}{{if $i}}{{listsep}}{{end}}<b>{{$n}}</b>{{end}}`))
+		if err := tpl.Execute(&b, []string{"Ali", "Veli"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := b.String(), template.HTMLEscapeString("Ali"+sep+"Veli")+"|<b>Ali</b>"+template.HTMLEscapeString(sep)+"<b>Veli</b>"; got != want {
+			t.Errorf("%s: templates = %q, want %q", lang, got, want)
 		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // TestKeyTableScopesInWords: the API-key table names each key's scopes in the reader's words,
-// the ones the create form's checkboxes use, not the codes the key is stored with ("read, import").
+// the ones the create form's checkboxes use, not the codes the key is stored with ("read, import"),
+// joined as the reader's language writes a list (in Arabic with «، », not the Latin comma).
 func TestKeyTableScopesInWords(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -31,8 +32,9 @@ func TestKeyTableScopesInWords(t *testing.T) {
 			t.Fatalf("%s: %d scope cells in the key table, want 1", lang, cell.Length())
 		}
 		got := cell.Text()
-		want1 := w.T("scope.read") + ", " + w.T("scope.import")
-		want2 := w.T("scope.import") + ", " + w.T("scope.read")
+		// Joined as the language writes a list: Arabic with its own comma («، »).
+		want1 := w.List([]string{w.T("scope.read"), w.T("scope.import")})
+		want2 := w.List([]string{w.T("scope.import"), w.T("scope.read")})
 		if got != want1 && got != want2 {
 			t.Errorf("%s: the key's scopes read %q, want %q", lang, got, want1)
 		}

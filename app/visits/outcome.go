@@ -434,7 +434,7 @@ func uploadRefusal(p *i18n.Printer, u *web.Upload) string {
 		for i, n := range u.TooLarge {
 			names[i] = "\u2068" + n + "\u2069" // a Latin file name inside an Arabic sentence stays whole
 		}
-		return p.T("calendar.outcome.upload_too_large", lim.FileMax>>20, strings.Join(names, p.T("calendar.outcome.upload_names_sep")))
+		return p.T("calendar.outcome.upload_too_large", lim.FileMax>>20, p.List(names))
 	case u.Over:
 		return p.T("calendar.outcome.upload_over_total", lim.FilesMax>>20)
 	case u.Count > lim.MaxFiles:

@@ -462,7 +462,6 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 			return p.Path + "?" + q.Encode()
 		},
 		"ms":   func(v int64) time.Time { return time.UnixMilli(v) },
-		"join": strings.Join,
 		"base": path.Base,
 		"add":  func(a, b int) int { return a + b },
 		"contains": func(list []string, s string) bool {
