@@ -124,7 +124,7 @@ func (h *SLAHandler) data(r *http.Request) (*slaPage, error) {
 				parts = append(parts, hhmm(iv.From)+"–"+hhmm(iv.To))
 			}
 			if len(parts) > 0 {
-				d.Hours.Days = append(d.Hours.Days, slaDayHours{Day: wd, Hours: strings.Join(parts, ", ")})
+				d.Hours.Days = append(d.Hours.Days, slaDayHours{Day: wd, Hours: c.P.List(parts)})
 			}
 		}
 	}

@@ -6,11 +6,12 @@ import (
 )
 
 // dateRun is a date's format hint in any panel language ("YYYY-MM-DD", "AAAA-MM-JJ",
-// "JJJJ-MM-TT", "YYYY-AA-GG") or an ISO date ("2026-12-31").
-var dateRun = regexp.MustCompile(`\b(?:[A-Z]{4}-[A-Z]{2}-[A-Z]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2})\b`)
+// "JJJJ-MM-TT", "YYYY-AA-GG"), an ISO date ("2026-12-31") or a clock interval of opening hours
+// ("09:00-18:00", "09:00–18:00").
+var dateRun = regexp.MustCompile(`\b(?:[A-Z]{4}-[A-Z]{2}-[A-Z]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}[-–][0-9]{2}:[0-9]{2})\b`)
 
 // datesLTR is a sentence — a field's hint or error, already in the reader's words — with every
-// date format hint and ISO date in it kept on one line and left to right ({{dates (t "…")}},
+// date format hint, ISO date and opening-hours interval in it kept on one line and left to right ({{dates (t "…")}},
 // {{dates .}}): a 390 px phone would otherwise break "YYYY-MM-DD" at a hyphen, and in Arabic the
 // pieces of "2026-12-31" would stand right to left. The text is escaped first; the marks are
 // app.css's .nowrap and the dir attribute (an isolate), so the words copied stay the words shown.

@@ -2,7 +2,7 @@ package web
 
 import "testing"
 
-// TestDatesLTR: the format hints and ISO dates of a sentence are marked to stay on one line, left
+// TestDatesLTR: the format hints, ISO dates and opening-hours intervals of a sentence are marked to stay on one line, left
 // to right; everything else, a typed value too, is escaped as any text.
 func TestDatesLTR(t *testing.T) {
 	for in, want := range map[string]string{
@@ -11,6 +11,10 @@ func TestDatesLTR(t *testing.T) {
 		"“<b>2026-12-31</b>” & 31.12.2026":                `“&lt;b&gt;<span class="nowrap" dir="ltr">2026-12-31</span>&lt;/b&gt;” &amp; 31.12.2026`,
 		"بصيغة \u2066YYYY-MM-DD\u2069، مثل 2026-12-31.":   "بصيغة \u2066<span class=\"nowrap\" dir=\"ltr\">YYYY-MM-DD</span>\u2069، مثل <span class=\"nowrap\" dir=\"ltr\">2026-12-31</span>.",
 		"no date here, 12026-12-311 and ABCDE-FG-HI stay": "no date here, 12026-12-311 and ABCDE-FG-HI stay",
+		// Opening hours' intervals, with a hyphen as typed or an en dash as shown.
+		"لكل يوم فترة مثل 09:00-12:30، 13:30-18:00.": `لكل يوم فترة مثل <span class="nowrap" dir="ltr">09:00-12:30</span>، <span class="nowrap" dir="ltr">13:30-18:00</span>.`,
+		"09:00–18:00, 22:00–02:00":                   `<span class="nowrap" dir="ltr">09:00–18:00</span>, <span class="nowrap" dir="ltr">22:00–02:00</span>`,
+		"between 00:00 and 24:00, 9:00-18:00":        "between 00:00 and 24:00, 9:00-18:00",
 	} {
 		if got := string(datesLTR(in)); got != want {
 			t.Errorf("datesLTR(%q) =\n%s\nwant\n%s", in, got, want)

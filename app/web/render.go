@@ -424,8 +424,8 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// formOnceRenew is a fresh token for the form field of that id, swapped in out of band
 		// by an htmx answer that keeps the form on the page (the conversation's composer).
 		"formOnceRenew": onceRenew,
-		// dates keeps the date format hints and ISO dates of a sentence on one line, left to
-		// right (dates.go).
+		// dates keeps the date format hints, ISO dates and opening-hours intervals of a sentence
+		// on one line, left to right (dates.go).
 		"dates": datesLTR,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
