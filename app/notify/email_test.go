@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,8 +137,12 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	if subject != "[Acme Ltd] New conversation with Ayşe Demir" {
 		t.Errorf("subject %q", subject)
 	}
-	if !strings.Contains(body, "Merhaba, parke fiyatı?") || !strings.Contains(body, "/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/") {
+	// The link opens the notification in its business, and goes on to the conversation.
+	link := regexp.MustCompile(`/app/notifications/\d+\?t=acme`).FindString(body)
+	if !strings.Contains(body, "Merhaba, parke fiyatı?") || link == "" {
 		t.Errorf("body lacks the message or the link:\n%s", body)
+	} else if r := tm.oscar.Get(link); r.Header.Get("Location") != "/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/" {
+		t.Errorf("the link %s leads to %d %q, want the conversation", link, r.StatusCode, r.Header.Get("Location"))
 	}
 	if msg, err := mail.ReadMessage(strings.NewReader(string(m.Raw))); err != nil || msg.Header.Get("Auto-Submitted") != "auto-generated" {
 		t.Errorf("the mail is not marked auto-generated (%v)", err)

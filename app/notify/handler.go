@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/i18n"
 	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
 
@@ -156,7 +158,26 @@ func (h *Handler) own(w http.ResponseWriter, r *http.Request) (*Notification, bo
 
 // Open is GET /app/notifications/{id}: the link a push message opens. It marks the notification
 // read and goes on to what it is about. Another person's notification is not found.
+//
+// ?t= names the business the notification belongs to (push messages and e-mails carry it): when
+// the panel is open in another business of the person's, it switches there first, as the top bar's
+// switcher does, so the number is looked up where it was made; a business the person does not work
+// in is not found.
 func (h *Handler) Open(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if slug := r.URL.Query().Get("t"); slug != "" && c.Tenant != nil && slug != c.Tenant.Slug {
+		if !slices.ContainsFunc(c.Memberships, func(m platform.Membership) bool { return m.TenantSlug == slug }) {
+			h.Render.Fail(w, r, tenantdb.ErrNotFound)
+			return
+		}
+		c.Session.Values["tenant"] = slug
+		if err := c.Session.Save(r, w); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, r.URL.RequestURI(), http.StatusSeeOther)
+		return
+	}
 	if n, ok := h.own(w, r); ok {
 		http.Redirect(w, r, n.Href(), http.StatusSeeOther)
 	}

@@ -137,7 +137,7 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	msg, _ := json.Marshal(PushMessage{Title: Sentence(pr, n), Body: Words(pr, n), URL: s.BaseURL + "/app/notifications/" + strconv.FormatInt(n.ID, 10),
+	msg, _ := json.Marshal(PushMessage{Title: Sentence(pr, n), Body: Words(pr, n), URL: s.BaseURL + n.Link(j.Tenant),
 		Tag: j.Tenant + ":" + strconv.FormatInt(n.ID, 10)})
 	client := s.HTTP
 	if client == nil {

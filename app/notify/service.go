@@ -343,7 +343,7 @@ func (s *Service) HandleEmail(ctx context.Context, j *jobs.Job) error {
 	if n.Params.Text != "" {
 		body += "\n" + Words(pr, n) + "\n"
 	}
-	body += "\n" + s.BaseURL + n.Href() + "\n\n" + pr.T("notify.email.footer") + "\n"
+	body += "\n" + s.BaseURL + n.Link(t.Slug) + "\n\n" + pr.T("notify.email.footer") + "\n"
 	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+line, body)
 	return s.mailed(ctx, j, []int64{n.ID}, sent, err)
 }
@@ -453,7 +453,7 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 		if n.Params.Text != "" {
 			body += " — " + Words(pr, n)
 		}
-		body += "\n  " + s.BaseURL + n.Href() + "\n"
+		body += "\n  " + s.BaseURL + n.Link(t.Slug) + "\n"
 	}
 	body += "\n" + pr.T("notify.email.footer") + "\n"
 	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+pr.T("notify.digest.subject", len(rows)), body)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -57,6 +58,14 @@ func (n *Notification) Href() string {
 		return "/app/inbox/" + strconv.FormatInt(n.ConversationID, 10) + "/"
 	}
 	return "/app/notifications/"
+}
+
+// Link is the address that opens the notification from outside the panel (a push message, an
+// e-mail, the digest): it names the business it belongs to, because a person who works in several
+// opens the panel in whichever they last chose, where the same number is another notification and
+// the conversation another customer's. Opening it marks it read and goes on to Href.
+func (n *Notification) Link(tenant string) string {
+	return "/app/notifications/" + strconv.FormatInt(n.ID, 10) + "?t=" + url.QueryEscape(tenant)
 }
 
 const notificationCols = `id, user_id, kind, coalesce(conversation_id, 0), coalesce(recommendation_id, 0), params, created_at, coalesce(read_at, 0),
