@@ -87,28 +87,38 @@ func kindSet(s string) map[string]bool {
 
 // LoadPrefs reads a person's preferences (the defaults when they never saved any).
 func LoadPrefs(ctx context.Context, pdb *tenantdb.DB, userID int64) (Prefs, error) {
-	var push, email string
+	var off, email string
 	p := Prefs{}
-	err := pdb.Read.QueryRowContext(ctx, `SELECT push_kinds, email_kinds, email, digest, quiet_start, quiet_end FROM notify_prefs WHERE user_id = ?`,
-		userID).Scan(&push, &email, &p.Address, &p.Digest, &p.QuietStart, &p.QuietEnd)
+	err := pdb.Read.QueryRowContext(ctx, `SELECT push_off, email_kinds, email, digest, quiet_start, quiet_end FROM notify_prefs WHERE user_id = ?`,
+		userID).Scan(&off, &email, &p.Address, &p.Digest, &p.QuietStart, &p.QuietEnd)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultPrefs(), nil
 	}
 	if err != nil {
 		return Prefs{}, fmt.Errorf("notify: prefs: %w", err)
 	}
-	p.Push, p.Email = kindSet(push), kindSet(email)
+	// The phone gets every kind the person did not turn off, so a kind added after they saved
+	// reaches it as it reaches everyone who never saved (e-mail stays opt-in: what was ticked).
+	p.Push, p.Email = map[string]bool{}, kindSet(email)
+	offSet := kindSet(off)
+	for _, k := range Kinds {
+		p.Push[k] = !offSet[k]
+	}
 	return p, nil
 }
 
 // SavePrefs stores a person's preferences (validated by the caller).
 func SavePrefs(ctx context.Context, pdb *tenantdb.DB, userID int64, p Prefs) error {
 	return pdb.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs(user_id, push_kinds, email_kinds, email, digest, quiet_start, quiet_end, updated_at)
-			VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET push_kinds = excluded.push_kinds, email_kinds = excluded.email_kinds,
-			email = excluded.email, digest = excluded.digest, quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
-			updated_at = excluded.updated_at`,
-			userID, kindList(p.Push), kindList(p.Email), p.Address, p.Digest, p.QuietStart, p.QuietEnd, tenantdb.Now())
+		off := map[string]bool{}
+		for _, k := range Kinds {
+			off[k] = !p.Push[k]
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs(user_id, push_kinds, push_off, email_kinds, email, digest, quiet_start, quiet_end, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET push_kinds = excluded.push_kinds, push_off = excluded.push_off,
+			email_kinds = excluded.email_kinds, email = excluded.email, digest = excluded.digest, quiet_start = excluded.quiet_start,
+			quiet_end = excluded.quiet_end, updated_at = excluded.updated_at`,
+			userID, kindList(p.Push), kindList(off), kindList(p.Email), p.Address, p.Digest, p.QuietStart, p.QuietEnd, tenantdb.Now())
 		if err != nil {
 			return fmt.Errorf("notify: save prefs: %w", err)
 		}
