@@ -269,7 +269,7 @@ func actor(c *web.Ctx) string {
 
 // parseMoney reads an amount as typed in any of the panel's languages ("1.250,50", "1,250.50",
 // "1.250", "12,5"; i18n.ParseFixed) as minor units.
-func parseMoney(v string) (int64, bool) { return i18n.ParseFixed(v, 2) }
+func parseMoney(v, currency string) (int64, bool) { return i18n.ParseAmount(v, currency) }
 
 // SaveSpend is POST /app/settings/conversions/spend: one campaign's spend of a month; "remove"
 // deletes it.
@@ -292,7 +292,7 @@ func (h *Handler) SaveSpend(w http.ResponseWriter, r *http.Request) {
 	}
 	if !remove {
 		var ok bool
-		if sp.AmountMinor, ok = parseMoney(f.Get("amount")); !ok {
+		if sp.AmountMinor, ok = parseMoney(f.Get("amount"), c.Tenant.Currency); !ok {
 			errs.Add("amount", c.T("conv.err.amount"))
 		}
 	}

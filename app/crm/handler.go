@@ -461,7 +461,7 @@ func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.L
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
-		cents, ok := i18n.ParseFixed(v[name], 2)
+		cents, ok := i18n.ParseAmount(v[name], v["currency"])
 		if !ok {
 			errs[name] = "crm.err.amount"
 		}
@@ -630,7 +630,7 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 		cur := strings.ToUpper(v["currency"])
 		d.LinesSum = c.T("crm.lines.sum", c.P.Money(float64(sum)/100, cur))
 		if errs["total"] == "crm.err.total_vs_lines" {
-			total, _ := i18n.ParseFixed(v["total"], 2)
+			total, _ := i18n.ParseAmount(v["total"], v["currency"])
 			d.TotalAsk = c.T("crm.total_vs_lines", c.P.Money(float64(total)/100, cur), c.P.Money(float64(sum)/100, cur))
 		}
 	}

@@ -84,7 +84,7 @@ func orderTotalCheck(ctx context.Context, db *tenantdb.DB, id int64, v map[strin
 		v["total"] = centsValue(sum)
 		return false, nil
 	}
-	total, ok := i18n.ParseFixed(v["total"], 2)
+	total, ok := i18n.ParseAmount(v["total"], v["currency"])
 	if !ok || abs64(total-sum) <= totalSlack || v["confirm_total"] == "1" {
 		return false, nil // an unreadable total gets its own message
 	}

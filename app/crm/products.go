@@ -67,7 +67,7 @@ func (in ProductInput) Validate() (Product, error) {
 		errs.Add("currency", "products.err.currency")
 	}
 	// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
-	cents, ok := i18n.ParseFixed(in.Price, 2)
+	cents, ok := i18n.ParseAmount(in.Price, p.Currency)
 	if !ok || cents > 1e11 {
 		errs.Add("price", "products.err.price")
 	}

@@ -157,3 +157,34 @@ func QuantityValue(milli int64, lang string) string {
 	}
 	return sign + s
 }
+
+// ParseAmount reads an amount of money in currency (an ISO code) as typed, with two decimals
+// (ParseFixed), also when the person wrote the currency before or after the number the way
+// people do: "5000 TL", "5.000 TRY", "€ 1.250,50", "1,250.50 usd", "$1,250". Only the
+// currency's own marks are read — its code in any case, its symbol, and "TL" for the lira — so
+// "5000 $" in a lira quote is refused, never taken as 5000 liras.
+func ParseAmount(s, currency string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	code := strings.ToUpper(strings.TrimSpace(currency))
+	marks := []string{}
+	if code != "" {
+		marks = append(marks, code)
+	}
+	if sym, ok := currencySymbols[code]; ok {
+		marks = append(marks, sym)
+	}
+	if code == "TRY" {
+		marks = append(marks, "TL")
+	}
+	for _, m := range marks {
+		if len(s) > len(m) && strings.EqualFold(s[:len(m)], m) {
+			s = strings.TrimSpace(s[len(m):])
+			break
+		}
+		if len(s) > len(m) && strings.EqualFold(s[len(s)-len(m):], m) {
+			s = strings.TrimSpace(s[:len(s)-len(m)])
+			break
+		}
+	}
+	return ParseFixed(s, 2)
+}

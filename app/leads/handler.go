@@ -128,7 +128,7 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 		if s == "" {
 			return -1
 		}
-		n, ok := wholeAmount(s)
+		n, ok := wholeAmount(s, c.Tenant.Currency)
 		if !ok {
 			errs.Add(field, c.T("leads.error.amount"))
 			return -1
@@ -371,7 +371,7 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := strings.TrimSpace(r.PostForm.Get("expected_value"))
-	v, ok := wholeAmount(s)
+	v, ok := wholeAmount(s, c.Tenant.Currency)
 	if s == "" {
 		v, ok = 0, true
 	}
@@ -389,8 +389,8 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 
 // wholeAmount reads an amount of whole currency units as typed in any of the panel's languages
 // ("12.500", "12,500", "12.500,00"); a fraction ("1.5", "2.500,50") is not a whole amount.
-func wholeAmount(s string) (int64, bool) {
-	cents, ok := i18n.ParseFixed(s, 2)
+func wholeAmount(s, currency string) (int64, bool) {
+	cents, ok := i18n.ParseAmount(s, currency)
 	if !ok || cents%100 != 0 {
 		return 0, false
 	}

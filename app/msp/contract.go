@@ -226,7 +226,11 @@ type ContractInput struct {
 // parseAmount reads a contract's hours or price as typed in any of the panel's languages
 // (i18n.ParseFixed, two decimals): "7,5", "1.500" and "1,500" (thousands), "1.500,50", "1,500.50";
 // "" is 0.
-func parseAmount(s string) (float64, bool) {
+func parseAmount(s string) (float64, bool) { return parseMoneyIn(s, "") }
+
+// parseMoneyIn is parseAmount for a price in currency: its own marks may stand before or after
+// the number ("1.500 TL", "€ 90"), as i18n.ParseAmount reads them.
+func parseMoneyIn(s, currency string) (float64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, true
@@ -240,7 +244,7 @@ func parseAmount(s string) (float64, bool) {
 			break
 		}
 	}
-	n, ok := i18n.ParseFixed(s, 2)
+	n, ok := i18n.ParseAmount(s, currency)
 	if !ok {
 		return 0, false
 	}
@@ -290,7 +294,7 @@ func (in *ContractInput) validate() fault.Fields {
 	default:
 		in.monthlyMin = int(math.Round(h * 60))
 	}
-	p, ok := parseAmount(in.Price)
+	p, ok := parseMoneyIn(in.Price, in.Currency)
 	switch {
 	case !ok:
 		f.Add("price", "msp_time.err.number")

@@ -120,7 +120,7 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 			if !ok || qty <= 0 || qty > maxQuantity {
 				f.Add("line."+n+".quantity", "quotes.err.quantity")
 			}
-			price, ok2 := ParseMoney(li.UnitPrice)
+			price, ok2 := ParseMoney(li.UnitPrice, q.Currency)
 			if !ok2 || price > maxUnitPrice {
 				f.Add("line."+n+".unit_price", "quotes.err.price")
 			}

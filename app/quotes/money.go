@@ -85,8 +85,9 @@ func Compute(lines []Line) Totals {
 	return t
 }
 
-// ParseMoney reads an amount in major units ("1.250,50") as minor units (125050).
-func ParseMoney(s string) (int64, bool) { return i18n.ParseFixed(s, 2) }
+// ParseMoney reads an amount in major units of currency ("1.250,50", "5.000 TL") as minor units
+// (125050), the currency's own marks allowed before or after it (i18n.ParseAmount).
+func ParseMoney(s, currency string) (int64, bool) { return i18n.ParseAmount(s, currency) }
 
 // ParseQuantity reads a quantity typed in the panel language lang ("12,5"; "1.250" in Turkish is
 // one thousand two hundred fifty) as thousandths (12500), by the amounts' rules (i18n.ParseQuantity).

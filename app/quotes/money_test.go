@@ -58,9 +58,10 @@ func TestParseNumbers(t *testing.T) {
 	}{
 		{"1.250,50", 125_050, true}, {"1,250.50", 125_050, true}, {"1250.5", 125_050, true}, {"1250,5", 125_050, true},
 		{"1.250", 125_000, true}, {"1 250,50 ₺", 125_050, true}, {"0", 0, true}, {"12,345", 1_234_500, true},
+		{"5.000 TL", 500_000, true}, {"tl 5000", 500_000, true}, {"5.000 TRY", 500_000, true}, {"5000 $", 0, false},
 		{"", 0, false}, {"-3", 0, false}, {"1,2,3.4.5", 0, false}, {"abc", 0, false}, {"1.2345", 0, false},
 	} {
-		got, ok := ParseMoney(s.in)
+		got, ok := ParseMoney(s.in, "TRY")
 		if ok != s.ok || (ok && got != s.money) {
 			t.Errorf("ParseMoney(%q) = %d %v, want %d %v", s.in, got, ok, s.money, s.ok)
 		}
