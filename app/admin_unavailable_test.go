@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,6 +60,9 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	b.run("", "tenant", "set", "--slug", "beta", "whatsapp_app_secret=beta-secret", "whatsapp_verify_token=verify")
 	out := b.run("", "apikey", "create", "--tenant", "beta", "--name", "meta", "--scope", "whatsapp_webhook")
 	key := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	// A person in two businesses, one of which (gamma) will not open.
+	b.run(pw+"\n", "user", "create", "--username", "pat", "--password-stdin", "--tenant", "gamma", "--role", "operator")
+	b.run("", "user", "create", "--username", "pat", "--tenant", "alpha", "--role", "operator")
 	fix := unwritable(t, filepath.Join(b.data, "tenants", "beta.db"))
 	gamma := filepath.Join(b.data, "tenants", "gamma.db")
 	st, err := os.Stat(gamma)
@@ -110,6 +114,26 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 		if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "Bu işletme şu anda mesaj alamıyor") {
 			t.Errorf("%s's widget: %d %q %s", s, code, h.Get("Retry-After"), body)
 		}
+	}
+
+	// The person in alpha and gamma switches to gamma, which does not open: its 503 page offers
+	// alpha, and switching back works (every page, the switch too, answered 503: one business
+	// that does not open shut them out of the others).
+	both := b.browser()
+	both.login("pat", pw)
+	if code, _, _ := both.do("POST", "/app/switch/", url.Values{"tenant": {"gamma"}}); code != http.StatusSeeOther {
+		t.Fatalf("switch to gamma: %d", code)
+	}
+	code, body, _ = get(both, "/app/")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "Diğer işletmeleriniz her zamanki gibi açılıyor") ||
+		!strings.Contains(body, `<input type="hidden" name="tenant" value="alpha">`) || strings.Contains(body, `<input type="hidden" name="tenant" value="gamma">`) {
+		t.Errorf("gamma's 503 page for a person also in alpha: %d, no switch to alpha\n%.4000s", code, body)
+	}
+	if code, body, h := both.do("POST", "/app/switch/", url.Values{"tenant": {"alpha"}}); code != http.StatusSeeOther || h.Get("Location") != "/app/" {
+		t.Fatalf("switch to alpha from gamma that does not open: %d %q %.300s", code, h.Get("Location"), body)
+	}
+	if code, body, _ := get(both, "/app/"); code != http.StatusOK || !strings.Contains(body, "ALPHA") {
+		t.Errorf("alpha's panel after the switch: %d %.300s", code, body)
 	}
 
 	delivery := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Ayşe"},"wa_id":"905321112233"}],"messages":[{"from":"905321112233","id":"wamid.unavailable.1","timestamp":"1733300000","type":"text","text":{"body":"Merhaba"}}]}}]}]}`)

@@ -217,6 +217,17 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 				s.errorPage(w, r, http.StatusForbidden, c.T("error.no_tenant"))
 				return
 			}
+			// The active business's file does not open: its 503 page offers the person's other
+			// businesses, and the switch to one of them needs nothing of this one (the membership
+			// is checked against the platform's list), so it is let through.
+			if errors.Is(err, tenantdb.ErrUnavailable) && r.Method == http.MethodPost && r.URL.Path == "/app/switch/" {
+				if err := web.CheckFormText(r); err != nil {
+					s.Fail(w, r, err)
+					return
+				}
+				h(w, r)
+				return
+			}
 			s.Fail(w, r, err)
 			return
 		}
