@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -606,5 +607,84 @@ func TestPurchaseValueOfAMergedPerson(t *testing.T) {
 	}
 	if v, cur, err := conversions.PurchaseValue(ctx, db.Read, kept, 0); err != nil || v != 420050 || cur != "TRY" {
 		t.Errorf("the merged person's purchase: %d %q %v, want 420050 TRY", v, cur, err)
+	}
+}
+
+// One sale is one Purchase: the customer wrote on the website and then on WhatsApp (one lead, two
+// conversations); the team marked both won for the one order. Each went out as a Purchase of the
+// order's value, so the platforms counted the revenue twice. A later order, in either
+// conversation, is a new sale.
+func TestOneSaleIsOnePurchase(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	owner := e.User("usta", "osman", "owner")
+	if r := owner.Post("/app/settings/conversions", url.Values{"rule_won": {"1"}, "currency": {"TRY"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	db := e.DB("usta")
+	ctx := context.Background()
+	in := func(channel, ext string) (lead, conv int64) {
+		r, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: channel, ExternalID: ext, Phone: "+905320000001", Body: "Merhaba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.LeadID, r.ConversationID
+	}
+	lead, web := in("webchat", "w-1")
+	lead2, wa := in("whatsapp", "905320000001")
+	if lead2 != lead || wa == web {
+		t.Fatalf("one person on two channels: leads %d %d, conversations %d %d", lead, lead2, web, wa)
+	}
+	now := time.Now().UnixMilli()
+	res, err := db.Exec(ctx, `INSERT INTO customers(name, created_at, updated_at) VALUES('Ayşe', ?, ?)`, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust, _ := res.LastInsertId()
+	order := func(total float64, at int64) {
+		if _, err := db.Exec(ctx, `INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at)
+			VALUES(?,?,'won',?,'TRY',?,?,?)`, cust, lead, total, at, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	won := func(conv int64) int64 {
+		id, err := e.Handlers.ConversionsSvc.Record(ctx, "usta", db, lead, conv, conversions.EventPurchase, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	purchases := func() string {
+		rows, err := db.Read.Query(`SELECT value_minor FROM conversion_events WHERE name = 'Purchase' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var v int64
+			rows.Scan(&v)
+			out = append(out, strconv.FormatInt(v, 10))
+		}
+		return strings.Join(out, ",")
+	}
+	order(4200.50, now)
+	if won(web) == 0 {
+		t.Fatal("the website conversation marked won made no Purchase")
+	}
+	won(wa)
+	if got := purchases(); got != "420050" {
+		t.Fatalf("one order, two conversations marked won: purchases %s, want one of 420050", got)
+	}
+	// Months later she orders again, on WhatsApp: a new sale.
+	order(1500, now+1000)
+	if won(wa) == 0 {
+		t.Fatal("a second order made no Purchase")
+	}
+	won(web)
+	if got := purchases(); got != "420050,150000" {
+		t.Errorf("two orders: purchases %s, want 420050,150000", got)
 	}
 }

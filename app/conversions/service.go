@@ -128,8 +128,9 @@ func (s *Service) handleRule(ctx context.Context, j *jobs.Job) error {
 }
 
 // eventKey is the stable event id: a short tag of the business, the event and the record it
-// stands for (the lead for Lead and QualifiedLead, the conversation for Purchase).
-func eventKey(slug, name string, leadID, convID int64) string {
+// stands for (the lead for Lead and QualifiedLead; for Purchase the sale's order or invoice, else
+// the conversation marked won).
+func eventKey(slug, name string, leadID, convID int64, saleRecord string) string {
 	h := sha256.Sum256([]byte(slug))
 	tag := hex.EncodeToString(h[:4])
 	switch name {
@@ -137,6 +138,9 @@ func eventKey(slug, name string, leadID, convID int64) string {
 		return fmt.Sprintf("hv-%s-lead-%d", tag, leadID)
 	case EventQualified:
 		return fmt.Sprintf("hv-%s-qualified-%d", tag, leadID)
+	}
+	if saleRecord != "" {
+		return fmt.Sprintf("hv-%s-purchase-%s", tag, saleRecord)
 	}
 	if convID == 0 {
 		return fmt.Sprintf("hv-%s-purchase-lead-%d", tag, leadID)
@@ -174,16 +178,22 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 	if err != nil {
 		return 0, err
 	}
-	e := &Event{EventID: eventKey(slug, name, leadID, convID), LeadID: leadID, ConversationID: convID, Name: name, EventTime: at,
-		Consent: attr.Consented()}
+	e := &Event{LeadID: leadID, ConversationID: convID, Name: name, EventTime: at, Consent: attr.Consented()}
+	var sold sale
 	if name == EventPurchase {
-		if e.ValueMinor, e.Currency, err = PurchaseValue(ctx, db.Read, leadID, lead.CustomerID); err != nil {
+		// One sale is one Purchase: its id names the won order (or paid invoice) it stands for,
+		// so the person's second conversation marked won for the same order makes none (both went
+		// out with the same order's value and the platforms counted the revenue twice), and a new
+		// won order, in the same conversation months later too, is a new sale.
+		if sold, err = purchaseSale(ctx, db.Read, leadID, lead.CustomerID); err != nil {
 			return 0, err
 		}
+		e.ValueMinor, e.Currency = sold.value, sold.currency
 		if e.Currency == "" {
 			e.Currency = st.Currency
 		}
 	}
+	e.EventID = eventKey(slug, name, leadID, convID, sold.record)
 	if e.Consent {
 		phone := lead.Phone
 		if phone == "" {
