@@ -53,7 +53,7 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	t.Parallel()
 	b := &binServer{t: t, data: t.TempDir()}
 	const pw = "a-long-password-1"
-	for _, s := range []string{"alpha", "beta", "gamma"} {
+	for _, s := range []string{"alpha", "beta", "gamma", "delta"} {
 		b.run("", "tenant", "create", "--slug", s, "--name", strings.ToUpper(s), "--locale", "tr")
 		b.run(pw+"\n", "user", "create", "--username", s+"-owner", "--password-stdin", "--tenant", s, "--role", "owner")
 	}
@@ -63,6 +63,9 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	// A person in two businesses, one of which (gamma) will not open.
 	b.run(pw+"\n", "user", "create", "--username", "pat", "--password-stdin", "--tenant", "gamma", "--role", "operator")
 	b.run("", "user", "create", "--username", "pat", "--tenant", "alpha", "--role", "operator")
+	// And one in beta and delta: beta comes first by name, and will not open.
+	b.run(pw+"\n", "user", "create", "--username", "quinn", "--password-stdin", "--tenant", "beta", "--role", "operator")
+	b.run("", "user", "create", "--username", "quinn", "--tenant", "delta", "--role", "operator")
 	fix := unwritable(t, filepath.Join(b.data, "tenants", "beta.db"))
 	gamma := filepath.Join(b.data, "tenants", "gamma.db")
 	st, err := os.Stat(gamma)
@@ -80,7 +83,7 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	if code != http.StatusServiceUnavailable ||
 		!strings.Contains(body, "FAIL tenant beta: not open: its file tenants/beta.db cannot be opened for writing by the server's user") ||
 		!strings.Contains(body, "FAIL tenant gamma: not open: its file tenants/gamma.db is damaged") ||
-		!strings.Contains(body, "platform + 1 tenants open") {
+		!strings.Contains(body, "platform + 2 tenants open") {
 		t.Fatalf("readyz with beta not writable and gamma cut short: %d\n%s", code, body)
 	}
 
@@ -134,6 +137,13 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	}
 	if code, body, _ := get(both, "/app/"); code != http.StatusOK || !strings.Contains(body, "ALPHA") {
 		t.Errorf("alpha's panel after the switch: %d %.300s", code, body)
+	}
+
+	// Signing in, the person in beta and delta lands in delta, which opens, not on beta's 503.
+	quinn := b.browser()
+	quinn.login("quinn", pw)
+	if code, body, _ := get(quinn, "/app/"); code != http.StatusOK || !strings.Contains(body, "DELTA") {
+		t.Errorf("quinn's first page after signing in: %d %.300s", code, body)
 	}
 
 	delivery := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Ayşe"},"wa_id":"905321112233"}],"messages":[{"from":"905321112233","id":"wamid.unavailable.1","timestamp":"1733300000","type":"text","text":{"body":"Merhaba"}}]}}]}]}`)

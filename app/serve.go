@@ -267,6 +267,10 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 				if db, err := s.Mgr.Tenant(ctx, slug); err == nil {
 					_ = audit.Log(ctx, db, e)
 				}
+			},
+			Opens: func(ctx context.Context, slug string) bool {
+				_, err := s.Mgr.Tenant(ctx, slug)
+				return !errors.Is(err, tenantdb.ErrUnavailable)
 			}},
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,

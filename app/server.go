@@ -326,19 +326,31 @@ func (s *Server) activeTenant(ctx context.Context, u *platform.User, ms []platfo
 	if len(ms) == 0 {
 		return nil, "", tenantdb.ErrNotFound
 	}
-	// No (valid) choice in the session: the first membership whose tenant is not suspended.
-	var first *platform.Tenant
+	// No (valid) choice in the session: the first membership whose tenant is not suspended and
+	// whose file opens (a person signing in lands in a business that works, not on the 503 page
+	// of one that does not; that one stays a click away in the switcher).
+	var first, unopened *platform.Tenant
+	var unopenedRole string
 	for _, m := range ms {
 		t, err := s.Platform.TenantBySlug(ctx, m.TenantSlug)
 		if err != nil {
 			return nil, "", err
 		}
 		if t.Active() {
+			if _, err := s.Mgr.Tenant(ctx, t.Slug); errors.Is(err, tenantdb.ErrUnavailable) {
+				if unopened == nil {
+					unopened, unopenedRole = t, m.Role
+				}
+				continue
+			}
 			return t, m.Role, nil
 		}
 		if first == nil {
 			first = t
 		}
+	}
+	if unopened != nil {
+		return unopened, unopenedRole, nil
 	}
 	return first, ms[0].Role, nil
 }

@@ -33,6 +33,9 @@ type Handler struct {
 	PasswordChecks atomic.Int64
 	// AuditLogin writes a sign-in to the tenant's audit trail.
 	AuditLogin func(ctx context.Context, slug string, e audit.Entry)
+	// Opens reports whether a business's file opens (nil: every one does): a sign-in lands in the
+	// first business that does.
+	Opens func(ctx context.Context, slug string) bool
 	// CalendarFeed, when set, is the profile's section about the member's own calendar feed
 	// (app/visits; drawn by the shared template "calendar-feed"); nil result: no section.
 	CalendarFeed func(r *http.Request) (any, error)
@@ -111,14 +114,21 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	h.enter(w, r, s, u, ip, next)
 }
 
-// enter finishes a sign-in: the first tenant becomes the active one, the sign-in is written to its
-// audit trail, and the browser goes where it was heading.
+// enter finishes a sign-in: the first tenant whose file opens (else the first) becomes the active
+// one, the sign-in is written to its audit trail, and the browser goes where it was heading.
 func (h *Handler) enter(w http.ResponseWriter, r *http.Request, s *sessions.Session, u *platform.User, ip, next string) {
 	ms, _ := h.Platform.MembershipsOfUser(r.Context(), u.ID)
 	if len(ms) > 0 {
-		s.Values["tenant"] = ms[0].TenantSlug
+		slug := ms[0].TenantSlug
+		for _, m := range ms {
+			if h.Opens == nil || h.Opens(r.Context(), m.TenantSlug) {
+				slug = m.TenantSlug
+				break
+			}
+		}
+		s.Values["tenant"] = slug
 		if h.AuditLogin != nil {
-			h.AuditLogin(r.Context(), ms[0].TenantSlug, audit.Entry{Provider: "auth", ActionType: "login", Summary: "signed in",
+			h.AuditLogin(r.Context(), slug, audit.Entry{Provider: "auth", ActionType: "login", Summary: "signed in",
 				ActorUserID: u.ID, ActorName: u.Username, ModelName: "human-review", Payload: map[string]any{"ip": ip}})
 		}
 	}
