@@ -92,7 +92,8 @@ func TestARequestDuringStartIsAnsweredAtOnce(t *testing.T) {
 		t.Fatal("the start was over before the request: the lock did not hold it back")
 	}
 	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" ||
-		!strings.Contains(string(body), "HighVibe başlatılıyor") || !strings.Contains(string(body), `lang="tr"`) {
+		!strings.Contains(string(body), "HighVibe başlatılıyor. Bu sayfa birkaç saniye içinde kendiliğinden açılacak.") || !strings.Contains(string(body), `lang="tr"`) ||
+		!strings.Contains(string(body), `<meta http-equiv="refresh" content="5">`) {
 		t.Fatalf("a request while the server starts: %d Retry-After %q\n%s", r.StatusCode, r.Header.Get("Retry-After"), body)
 	}
 

@@ -31,7 +31,14 @@ func Starting(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", lang)
 	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write([]byte(`<!doctype html><html lang="` + lang + `" dir="` + i18n.Dir(lang) + `"><meta charset="utf-8">` +
+	// A page asked for (GET) opens by itself once the server is up: the browser loads it again
+	// after Retry-After's seconds, so a person who opened the panel during a restart need not
+	// reload by hand. A form sent (POST) is not sent again.
+	refresh := ""
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		refresh = `<meta http-equiv="refresh" content="` + StartingWait + `">`
+	}
+	_, _ = w.Write([]byte(`<!doctype html><html lang="` + lang + `" dir="` + i18n.Dir(lang) + `"><meta charset="utf-8">` + refresh +
 		`<meta name="viewport" content="width=device-width, initial-scale=1"><title>` + html.EscapeString(p.T("error.503.title")) +
 		`</title><p style="font-family:system-ui,sans-serif;margin:3rem auto;max-width:36rem;padding:0 1rem">` +
 		html.EscapeString(p.T("error.starting")) + "</p></html>\n"))
