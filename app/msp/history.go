@@ -179,6 +179,9 @@ func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticke
 			return nil, fmt.Errorf("msp: past ticket sla pause: %w", err)
 		}
 	}
+	if err := freezeSLAElapsed(ctx, tx, id, last); err != nil { // ... and the business time it took
+		return nil, err
+	}
 	for _, w := range h.Time {
 		if w.Minutes < 1 || w.Minutes > MaxEntryMinutes || !validDay(w.Day) {
 			return nil, fault.InvalidField("time", "msp_time.err.number")

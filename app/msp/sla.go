@@ -83,6 +83,9 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 		if err := freezeSLATargets(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := freezeSLAElapsed(ctx, tx, id, time.UnixMilli(at)); err != nil {
+			return err
+		}
 	default:
 		if c.From == StatusResolved {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO msp_ticket_sla_pauses (ticket_id, reason, from_at, to_at)
@@ -93,7 +96,7 @@ func slaOnStatus(ctx context.Context, tx *sql.Tx, c StatusChange) error {
 			// A target already breached stays breached (logged once); one met so far can be warned
 			// of again.
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET resolved_at = NULL, running = 1,
-				response_target_min = NULL, resolution_target_min = NULL,
+				response_target_min = NULL, resolution_target_min = NULL, response_elapsed_ms = NULL, resolution_elapsed_ms = NULL,
 				resolution_warned_at = CASE WHEN resolution_breached_at IS NULL THEN NULL ELSE resolution_warned_at END
 				WHERE ticket_id = ?`, id); err != nil {
 				return fmt.Errorf("msp: sla reopen: %w", err)
@@ -116,6 +119,32 @@ func freezeSLATargets(ctx context.Context, tx *sql.Tx, ticketID int64) error {
 		resolution_target_min = coalesce(resolution_target_min, `+target("resolution")+`)
 		WHERE ticket_id = ? AND resolved_at IS NOT NULL`, ticketID); err != nil {
 		return fmt.Errorf("msp: sla targets: %w", err)
+	}
+	return nil
+}
+
+// freezeSLAElapsed keeps, on a resolved or closed ticket, the business time its two clocks used
+// (counted in the business hours of now, as its page showed it a moment before): its outcome no
+// longer moves when the business hours, closed days or holidays change later. Like the targets it
+// is kept once (closing a resolved ticket keeps the resolution's) and reopening clears it. Call
+// it after freezeSLATargets, with the ticket's pauses stored.
+func freezeSLAElapsed(ctx context.Context, tx *sql.Tx, ticketID int64, now time.Time) error {
+	env, err := loadSLAEnv(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ts, err := loadSLA(ctx, tx, env, `s.ticket_id = ? AND s.resolved_at IS NOT NULL`, []any{ticketID}, `ticket_id = ?`, now)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 || ts[0].Policy == nil {
+		return nil // not resolved, or under no policy: no outcome to keep
+	}
+	t := ts[0]
+	if _, err := tx.ExecContext(ctx, `UPDATE msp_ticket_sla SET response_elapsed_ms = coalesce(response_elapsed_ms, ?),
+		resolution_elapsed_ms = coalesce(resolution_elapsed_ms, ?) WHERE ticket_id = ?`,
+		t.Response.Elapsed.Milliseconds(), t.Resolution.Elapsed.Milliseconds(), ticketID); err != nil {
+		return fmt.Errorf("msp: sla elapsed: %w", err)
 	}
 	return nil
 }
@@ -161,6 +190,9 @@ type TicketSLA struct {
 	Resolution       SLAClock
 	// The targets the ticket was resolved under (minutes; -1: none kept, the policy's count).
 	FrozenResponseMin, FrozenResolutionMin int64
+	// The business time its clocks used, counted when it was resolved (ms; -1: none kept, counted
+	// in the business hours of now).
+	FrozenResponseMs, FrozenResolutionMs int64
 	// What the job already did, per target (Unix ms; 0: not yet).
 	ResponseWarnedAt, ResolutionWarnedAt     int64
 	ResponseBreachedAt, ResolutionBreachedAt int64
@@ -223,7 +255,8 @@ const slaSelect = `SELECT s.ticket_id, t.number, t.subject, t.priority, t.status
 	coalesce(t.conversation_id, 0), coalesce(s.policy_id, 0), s.opened_at, coalesce(s.first_response_at, 0),
 	coalesce(s.resolved_at, 0), s.running, coalesce(s.response_warned_at, 0), coalesce(s.resolution_warned_at, 0),
 	coalesce(s.response_breached_at, 0), coalesce(s.resolution_breached_at, 0),
-	coalesce(s.response_target_min, -1), coalesce(s.resolution_target_min, -1)
+	coalesce(s.response_target_min, -1), coalesce(s.resolution_target_min, -1),
+	coalesce(s.response_elapsed_ms, -1), coalesce(s.resolution_elapsed_ms, -1)
 	FROM msp_ticket_sla s JOIN msp_tickets t ON t.id = s.ticket_id`
 
 func msTime(ms int64) time.Time {
@@ -274,12 +307,18 @@ func (env *slaEnv) compute(t *TicketSLA, now time.Time) {
 	}
 	s := env.clockFor(t.Policy)
 	tg := t.Policy.Target(t.Priority)
+	resolved := !t.History.ResolvedAt.IsZero()
 	// A resolved ticket keeps the targets it was resolved under.
-	if !t.History.ResolvedAt.IsZero() && t.FrozenResponseMin >= 0 && t.FrozenResolutionMin >= 0 {
+	if resolved && t.FrozenResponseMin >= 0 && t.FrozenResolutionMin >= 0 {
 		tg.ResponseMin, tg.ResolutionMin = int(t.FrozenResponseMin), int(t.FrozenResolutionMin)
 	}
 	t.Response = ResponseClock(s, t.History, time.Duration(tg.ResponseMin)*time.Minute, now)
 	t.Resolution = ResolutionClock(s, t.History, time.Duration(tg.ResolutionMin)*time.Minute, now)
+	// ... and the business time it was resolved in.
+	if resolved && t.FrozenResponseMs >= 0 && t.FrozenResolutionMs >= 0 {
+		t.Response = t.Response.withElapsed(time.Duration(t.FrozenResponseMs) * time.Millisecond)
+		t.Resolution = t.Resolution.withElapsed(time.Duration(t.FrozenResolutionMs) * time.Millisecond)
+	}
 }
 
 // loadSLA reads the SLA rows the where clause picks (with its args) and their pauses, and
@@ -296,7 +335,8 @@ func loadSLA(ctx context.Context, q Querier, env *slaEnv, where string, args []a
 		var policyID, opened, first, resolved int64
 		if err := rows.Scan(&t.TicketID, &t.Number, &t.Subject, &t.Priority, &t.Status, &t.AssigneeID, &t.ConversationID,
 			&policyID, &opened, &first, &resolved, &t.Running, &t.ResponseWarnedAt, &t.ResolutionWarnedAt,
-			&t.ResponseBreachedAt, &t.ResolutionBreachedAt, &t.FrozenResponseMin, &t.FrozenResolutionMin); err != nil {
+			&t.ResponseBreachedAt, &t.ResolutionBreachedAt, &t.FrozenResponseMin, &t.FrozenResolutionMin,
+			&t.FrozenResponseMs, &t.FrozenResolutionMs); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("msp: sla: %w", err)
 		}

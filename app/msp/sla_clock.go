@@ -164,6 +164,24 @@ func slaClock(s BusinessClock, h SLAHistory, target time.Duration, stop, now tim
 	return c
 }
 
+// withElapsed is a stopped clock with the business time it used set to elapsed (the time kept when
+// the ticket was resolved) and its state decided by it. Its Due stays the one the clock was given
+// (counted in the business hours of now): the pages show none on a stopped clock.
+func (c SLAClock) withElapsed(elapsed time.Duration) SLAClock {
+	if !c.Stopped || c.Target <= 0 {
+		return c
+	}
+	c.Elapsed = elapsed
+	c.Left = c.Target - elapsed
+	c.Percent = int(int64(elapsed) * 100 / int64(c.Target))
+	if elapsed <= c.Target {
+		c.State = ClockMet
+	} else {
+		c.State = ClockBreached
+	}
+	return c
+}
+
 // LeftHours and LeftMinutes split the business time left into whole hours and minutes (for the
 // words "2 h 10 min left"); zero once nothing is left.
 func (c SLAClock) LeftHours() int { return int(max(c.Left, 0) / time.Hour) }

@@ -390,7 +390,10 @@ func TestSLAJobLogsResolvedLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Opened Monday 09:00, answered 09:30, resolved 13:05: the 4-hour resolution target was due at 13:00.
-	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, first_response_at = ?, resolved_at = ? WHERE ticket_id = ?`,
+	// (The history is written after the fact: the business time kept at the resolution is
+	// cleared, and the clocks count it from this history, as for a ticket resolved before it was kept.)
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, first_response_at = ?, resolved_at = ?,
+		response_elapsed_ms = NULL, resolution_elapsed_ms = NULL WHERE ticket_id = ?`,
 		istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, "2026-12-07 09:30").UnixMilli(), istanbul(t, "2026-12-07 13:05").UnixMilli(), tk.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -438,8 +441,10 @@ func TestSLAResolvedWithoutReplyStopsTheResponseClock(t *testing.T) {
 	// Both opened Monday 09:00; the quick one fixed by 09:30, the slow one by 10:20.
 	for id, resolved := range map[int64]string{quick.ID: "2026-12-07 09:30", slow.ID: "2026-12-07 10:20"} {
 		// No public reply and no move before the resolution (taking a conversation-less ticket up
-		// counts as its first response; here nobody did before the fix).
-		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, resolved_at = ?, first_response_at = NULL WHERE ticket_id = ?`,
+		// counts as its first response; here nobody did before the fix). The business time kept at
+		// the resolution is cleared: the clocks count it from this history.
+		if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET opened_at = ?, resolved_at = ?, first_response_at = NULL,
+			response_elapsed_ms = NULL, resolution_elapsed_ms = NULL WHERE ticket_id = ?`,
 			istanbul(t, "2026-12-07 09:00").UnixMilli(), istanbul(t, resolved).UnixMilli(), id); err != nil {
 			t.Fatal(err)
 		}
@@ -514,7 +519,9 @@ func TestSLAResolvedTicketKeepsItsTargets(t *testing.T) {
 	for _, id := range []int64{done.ID, open.ID} {
 		backdate(t, db, id, istanbul(t, "2026-12-07 09:00"))
 	}
-	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET resolved_at = ? WHERE ticket_id = ?`, istanbul(t, "2026-12-07 12:00").UnixMilli(), done.ID); err != nil {
+	// (Written after the fact: the business time kept at the resolution is cleared and counted from this history.)
+	if _, err := db.Exec(ctx, `UPDATE msp_ticket_sla SET resolved_at = ?, response_elapsed_ms = NULL, resolution_elapsed_ms = NULL
+		WHERE ticket_id = ?`, istanbul(t, "2026-12-07 12:00").UnixMilli(), done.ID); err != nil {
 		t.Fatal(err)
 	}
 	var policy int64
