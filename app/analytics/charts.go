@@ -208,6 +208,20 @@ func roiChart(k KPI) Figure {
 	roi := Figure{Layout: layout("analytics.chart.roi_payload", nil)}
 	if k.PaidRevenue > 0 || k.PipelineRevenue > 0 {
 		top := max(k.PaidRevenue, k.PipelineRevenue+k.PaidRevenue, k.BudgetPeriod) * 1.1
+		if k.BudgetNoRate {
+			// The AI budget cannot be converted into the business's currency: the gauge shows the
+			// paid revenue alone and says so, rather than set it against a guessed budget.
+			roi.Data = []map[string]any{{
+				"type": "indicator", "mode": "gauge+number", "value": k.PaidRevenue,
+				"title": map[string]any{"text": tr("analytics.series.paid_no_budget")},
+				"gauge": map[string]any{
+					"axis":  map[string]any{"range": []float64{0, (k.PaidRevenue + k.PipelineRevenue) * 1.1}},
+					"bar":   map[string]any{"color": "#1d5bbf"},
+					"steps": []map[string]any{{"range": []float64{k.PaidRevenue, k.PaidRevenue + k.PipelineRevenue}, "color": "#e7effc"}},
+				},
+			}}
+			return roi
+		}
 		roi.Data = []map[string]any{{
 			"type": "indicator", "mode": "gauge+number+delta", "value": k.PaidRevenue,
 			"title": map[string]any{"text": tr("analytics.series.paid_vs_budget")},

@@ -77,8 +77,8 @@ func TestComputeKnownDataset(t *testing.T) {
 		LeadStages: map[string]int{"new": 4, "contacted": 2, "qualified": 2, "proposal": 1, "won": 1},
 		LeadsNamed: 8, LeadsReachable: 6, Customers: 5, CustomersContac: 4,
 		Conversations: 9, ConvInbound: 8, ConvReplied: 6, OutboundMessages: 10, OutboundAIMessage: 4,
-		Orders:   []Order{{1, "open", 1000, at(5)}, {1, "open", 500, at(3)}, {2, "won", 2000, at(40)}, {3, "cancelled", 700, at(2)}},
-		Invoices: []Invoice{{1, "paid", 3000, at(10)}, {2, "paid", 2000, at(240)}, {2, "sent", 500, 0}},
+		Orders:   []Order{{1, "open", 1000, at(5), false}, {1, "open", 500, at(3), false}, {2, "won", 2000, at(40), false}, {3, "cancelled", 700, at(2), false}},
+		Invoices: []Invoice{{1, "paid", 3000, at(10), false}, {2, "paid", 2000, at(240), false}, {2, "sent", 500, 0, false}},
 	}
 	k, _, _, _ := Compute(d)
 	checks := []struct {
@@ -116,8 +116,12 @@ func TestComputeKnownDataset(t *testing.T) {
 	if k, _, _, _ := Compute(d); k.ROI != nil {
 		t.Errorf("ROI without any invoice must be empty, got %v", *k.ROI)
 	}
-	if got := Convert(34, "TRY", "USD"); math.Abs(got-1) > 1e-9 {
+	if got, ok := Convert(34, "TRY", "USD"); !ok || math.Abs(got-1) > 1e-9 {
 		t.Errorf("Convert TRY→USD = %v", got)
+	}
+	// A currency the table does not list is never taken as 1:1 with the dollar.
+	if got, ok := Convert(50000, "RUB", "TRY"); ok || got != 0 || NoRate("RUB", "TRY") != "RUB" || NoRate("usd", "JPY") != "JPY" {
+		t.Errorf("Convert RUB→TRY = %v, %v; no rate for %q, %q", got, ok, NoRate("RUB", "TRY"), NoRate("usd", "JPY"))
 	}
 }
 

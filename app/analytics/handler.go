@@ -48,7 +48,10 @@ type pageData struct {
 	CanRefresh bool
 	CanDecide  bool
 	Stale      bool
-	MSP        *mspView // the MSP reports; nil while the msp module is off or the snapshot has none
+	// Unconverted says, one sentence each, which amounts the fixed rate table could not convert
+	// and so are in none of the sums, and why (KPI.Unconverted, KPI.BudgetNoRate).
+	Unconverted []string
+	MSP         *mspView // the MSP reports; nil while the msp module is off or the snapshot has none
 	// Attribution is the conversion tracking report (leads, qualified, won, revenue by source,
 	// campaign and ad platform); nil while the module is off.
 	Attribution any
@@ -124,6 +127,7 @@ func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
 	if snap != nil {
 		d.Stale = snap.Stale(time.Now())
 		d.Cards = cards(c, &snap.KPI)
+		d.Unconverted = unconvertedWords(c, &snap.KPI)
 		if c.HasModule(platform.ModuleMSP) {
 			if p := MSPFromPack(snap.ChartPack); p != nil {
 				d.MSP = mspSection(c, p)
@@ -198,6 +202,20 @@ func (h *Handler) ChartPack(w http.ResponseWriter, r *http.Request) {
 	web.JSON(w, http.StatusOK, map[string]any{
 		"generated_at": time.UnixMilli(snap.GeneratedAt).UTC().Format(time.RFC3339),
 		"model_name":   snap.ModelName, "kpi": snap.KPI, "chart_pack": cp})
+}
+
+// unconvertedWords says which amounts the fixed rate table could not convert: "2 orders in RUB
+// are not counted: HighVibe has no fixed rate for RUB", and the AI budget's when the business's
+// own currency has no rate.
+func unconvertedWords(c *web.Ctx, k *KPI) []string {
+	var out []string
+	if k.BudgetNoRate {
+		out = append(out, c.T("analytics.unconverted.budget", k.Currency))
+	}
+	for _, u := range k.Unconverted {
+		out = append(out, c.P.Plural("analytics.unconverted."+u.Kind, u.Count, u.Currency, u.Missing))
+	}
+	return out
 }
 
 func cards(c *web.Ctx, k *KPI) []Card {

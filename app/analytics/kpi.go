@@ -5,6 +5,7 @@ package analytics
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"time"
 )
@@ -19,27 +20,83 @@ const PeriodMonths = 6
 
 // USDRates is the fixed conversion table: units of a currency per 1 US dollar. It converts the
 // AI budget (kept in USD) and amounts in foreign currencies into the tenant currency. Fixed on
-// purpose: a KPI must not move because an exchange rate did; the guide prints the table.
-// A currency not listed is treated as 1:1 with USD.
+// purpose: a KPI must not move because an exchange rate did; the guide prints the table and says
+// where its numbers come from (rounded market rates of 2024; the Gulf and Jordanian currencies are
+// their central banks' pegs to the dollar).
+// A currency not listed is never guessed: Convert refuses it, and the amount is left out of the
+// sums and named on the KPI page (KPI.Unconverted, KPI.BudgetNoRate).
 var USDRates = map[string]float64{
 	"USD": 1, "EUR": 0.92, "GBP": 0.79, "TRY": 34, "CHF": 0.88, "SAR": 3.75, "AED": 3.67,
+	"QAR": 3.64, "BHD": 0.376, "OMR": 0.3845, "JOD": 0.709,
 }
 
-// Convert changes amount from currency from into currency to with USDRates.
-func Convert(amount float64, from, to string) float64 {
+// Convert changes amount from currency from into currency to with USDRates. ok is false when
+// either currency is not in the table (and they differ): the amount cannot be converted, and 0
+// is returned rather than a guess.
+func Convert(amount float64, from, to string) (v float64, ok bool) {
 	from, to = strings.ToUpper(from), strings.ToUpper(to)
 	if from == to {
-		return amount
+		return amount, true
 	}
-	rf, ok := USDRates[from]
-	if !ok {
-		rf = 1
+	if NoRate(from, to) != "" {
+		return 0, false
 	}
-	rt, ok := USDRates[to]
-	if !ok {
-		rt = 1
+	return amount / USDRates[from] * USDRates[to], true
+}
+
+// NoRate names the currency of the pair from → to that USDRates has no rate for (from first),
+// or "" when both are listed or they are the same.
+func NoRate(from, to string) string {
+	from, to = strings.ToUpper(from), strings.ToUpper(to)
+	if from == to {
+		return ""
 	}
-	return amount / rf * rt
+	if _, ok := USDRates[from]; !ok {
+		return from
+	}
+	if _, ok := USDRates[to]; !ok {
+		return to
+	}
+	return ""
+}
+
+// Unconverted counts the records of one kind in one currency whose amount the rate table could
+// not convert into the tenant currency: they are left out of every sum (revenue, paid revenue,
+// the forecast, the quoted value, the ROI), and the KPI page says so.
+type Unconverted struct {
+	Kind     string `json:"kind"`     // order (not cancelled), invoice (paid) or quote (sent)
+	Currency string `json:"currency"` // the records' currency
+	Missing  string `json:"missing"`  // the currency without a rate: theirs, or the tenant's
+	Count    int    `json:"count"`
+}
+
+// unconverted collects Unconverted entries while the dataset is read.
+type unconverted []Unconverted
+
+func (u *unconverted) add(kind, cur, missing string) {
+	cur = strings.ToUpper(cur)
+	for i := range *u {
+		if x := &(*u)[i]; x.Kind == kind && x.Currency == cur {
+			x.Count++
+			return
+		}
+	}
+	*u = append(*u, Unconverted{Kind: kind, Currency: cur, Missing: missing, Count: 1})
+}
+
+// kindOrder is the order the page names unconverted records in.
+var kindOrder = map[string]int{"order": 0, "invoice": 1, "quote": 2}
+
+// sorted returns the entries by kind (orders, invoices, quotes), then currency.
+func (u unconverted) sorted() []Unconverted {
+	out := append([]Unconverted(nil), u...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return kindOrder[out[i].Kind] < kindOrder[out[j].Kind]
+		}
+		return out[i].Currency < out[j].Currency
+	})
+	return out
 }
 
 // Order is one order as the snapshot sees it (total already in tenant currency).
@@ -48,6 +105,9 @@ type Order struct {
 	Status     string
 	Total      float64
 	At         int64
+	// NoRate: its currency could not be converted (Total is 0); it still counts as an order of
+	// its customer, but in no sum or mean of amounts.
+	NoRate bool
 }
 
 // Invoice is one invoice as the snapshot sees it (amount already in tenant currency).
@@ -56,6 +116,7 @@ type Invoice struct {
 	Status     string
 	Amount     float64
 	PaidAt     int64
+	NoRate     bool // its currency could not be converted (Amount is 0)
 }
 
 // LeadPoint is one dot of the lead_3d chart.
@@ -106,7 +167,9 @@ type Dataset struct {
 
 	Orders   []Order
 	Invoices []Invoice
-	Values   []CustomerValue // per customer, for HVC
+	// Unconverted are the orders, invoices and quotes left out of the sums: no fixed rate.
+	Unconverted unconverted
+	Values      []CustomerValue // per customer, for HVC
 
 	LeadPoints []LeadPoint
 	RecPoints  []RecPoint
@@ -160,6 +223,12 @@ type KPI struct {
 	// (the sales records off, an IT provider billing elsewhere) has no revenue to set against the
 	// budget, and −100 % would say its assistant lost everything.
 	ROI *float64 `json:"roi"`
+	// BudgetNoRate: the AI budget (USD) cannot be converted into Currency, which has no fixed
+	// rate; BudgetPeriod is 0 and ROI nil, and the page says why instead of a guessed number.
+	BudgetNoRate bool `json:"budget_no_rate,omitempty"`
+	// Unconverted are the orders, invoices and quotes whose currency the fixed rate table cannot
+	// convert into Currency, per kind and currency: they are in none of the sums above.
+	Unconverted []Unconverted `json:"unconverted,omitempty"`
 	// Currency is the tenant currency all amounts are in.
 	Currency string `json:"currency"`
 	// PeriodStart is the first millisecond of the period.
@@ -257,6 +326,9 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 		case "cancelled":
 			continue
 		}
+		if o.NoRate {
+			continue
+		}
 		orderSum += o.Total
 		orderN++
 	}
@@ -270,7 +342,12 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	}
 	k.PaidRevenue = round2(k.PaidRevenue)
 	k.PipelineRevenue = round2(k.PipelineRevenue)
-	k.BudgetPeriod = round2(Convert(d.BudgetUSD*PeriodMonths, "USD", d.Currency))
+	if budget, ok := Convert(d.BudgetUSD*PeriodMonths, "USD", d.Currency); ok {
+		k.BudgetPeriod = round2(budget)
+	} else if d.BudgetUSD > 0 {
+		k.BudgetNoRate = true
+	}
+	k.Unconverted = d.Unconverted.sorted()
 	if k.BudgetPeriod > 0 && len(d.Invoices) > 0 {
 		roi := round1((k.PaidRevenue - k.BudgetPeriod) / k.BudgetPeriod * 100)
 		k.ROI = &roi

@@ -30,10 +30,10 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if err != nil {
 		return nil, err
 	}
-	if d.Orders, err = loadOrders(ctx, q, currency); err != nil {
+	if d.Orders, err = loadOrders(ctx, q, currency, &d.Unconverted); err != nil {
 		return nil, err
 	}
-	if d.Invoices, err = loadInvoices(ctx, q, currency); err != nil {
+	if d.Invoices, err = loadInvoices(ctx, q, currency, &d.Unconverted); err != nil {
 		return nil, err
 	}
 	var potential map[int64]float64
@@ -50,7 +50,7 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if d.RecPoints, err = loadRecPoints(ctx, q); err != nil {
 		return nil, err
 	}
-	if d.Quotes, err = loadQuotes(ctx, q, currency); err != nil {
+	if d.Quotes, err = loadQuotes(ctx, q, currency, &d.Unconverted); err != nil {
 		return nil, err
 	}
 	if d.Visits, err = loadVisits(ctx, q); err != nil {
@@ -172,8 +172,9 @@ func loadCustomers(ctx context.Context, q *sql.DB) ([]CustomerValue, error) {
 	return out, nil
 }
 
-// loadOrders reads every order, its total converted to currency.
-func loadOrders(ctx context.Context, q *sql.DB, currency string) ([]Order, error) {
+// loadOrders reads every order, its total converted to currency; an order whose currency cannot
+// be converted keeps a total of 0, and one not cancelled is noted in skip.
+func loadOrders(ctx context.Context, q *sql.DB, currency string, skip *unconverted) ([]Order, error) {
 	var out []Order
 	err := tenantdb.EachRow(ctx, q, `SELECT customer_id, status, total, currency, ordered_at FROM orders`, nil, func(rs *sql.Rows) error {
 		var o Order
@@ -181,7 +182,13 @@ func loadOrders(ctx context.Context, q *sql.DB, currency string) ([]Order, error
 		if err := rs.Scan(&o.CustomerID, &o.Status, &o.Total, &cur, &o.At); err != nil {
 			return err
 		}
-		o.Total = Convert(o.Total, cur, currency)
+		var ok bool
+		if o.Total, ok = Convert(o.Total, cur, currency); !ok {
+			o.NoRate = true
+			if o.Status != "cancelled" {
+				skip.add("order", cur, NoRate(cur, currency))
+			}
+		}
 		out = append(out, o)
 		return nil
 	})
@@ -191,8 +198,9 @@ func loadOrders(ctx context.Context, q *sql.DB, currency string) ([]Order, error
 	return out, nil
 }
 
-// loadInvoices reads every invoice, its amount converted to currency.
-func loadInvoices(ctx context.Context, q *sql.DB, currency string) ([]Invoice, error) {
+// loadInvoices reads every invoice, its amount converted to currency; an invoice whose currency
+// cannot be converted keeps an amount of 0, and a paid one is noted in skip.
+func loadInvoices(ctx context.Context, q *sql.DB, currency string, skip *unconverted) ([]Invoice, error) {
 	var out []Invoice
 	err := tenantdb.EachRow(ctx, q, `SELECT customer_id, status, amount, currency, coalesce(paid_at, 0) FROM invoices`, nil, func(rs *sql.Rows) error {
 		var inv Invoice
@@ -200,7 +208,13 @@ func loadInvoices(ctx context.Context, q *sql.DB, currency string) ([]Invoice, e
 		if err := rs.Scan(&inv.CustomerID, &inv.Status, &inv.Amount, &cur, &inv.PaidAt); err != nil {
 			return err
 		}
-		inv.Amount = Convert(inv.Amount, cur, currency)
+		var ok bool
+		if inv.Amount, ok = Convert(inv.Amount, cur, currency); !ok {
+			inv.NoRate = true
+			if inv.Status == "paid" {
+				skip.add("invoice", cur, NoRate(cur, currency))
+			}
+		}
 		out = append(out, inv)
 		return nil
 	})

@@ -18,14 +18,14 @@ func TestCustomerValues(t *testing.T) {
 		{"no customers", nil, []Order{{CustomerID: 9, Status: "open", Total: 5, At: 1}}, nil, nil, map[int64]float64{}},
 		{"cancelled orders and unpaid invoices do not add value",
 			[]CustomerValue{{ID: 1, Name: "A", HasContact: true}},
-			[]Order{{1, "open", 100, 10}, {1, "cancelled", 700, 50}, {1, "won", 200, 20}},
-			[]Invoice{{1, "paid", 300, 15}, {1, "sent", 999, 0}},
+			[]Order{{1, "open", 100, 10, false}, {1, "cancelled", 700, 50, false}, {1, "won", 200, 20, false}},
+			[]Invoice{{1, "paid", 300, 15, false}, {1, "sent", 999, 0, false}},
 			[]CustomerValue{{ID: 1, Name: "A", HasContact: true, Orders: 2, Invoices: 2, Paid: 300, LastAt: 20}},
 			map[int64]float64{1: 300}},
 		{"latest paid invoice moves LastAt; unknown customers are left out; order kept",
 			[]CustomerValue{{ID: 2, Name: "B"}, {ID: 1, Name: "A"}},
-			[]Order{{2, "open", 50, 5}, {7, "open", 1000, 99}},
-			[]Invoice{{2, "paid", 10, 40}, {1, "paid", 20, 30}, {7, "paid", 5000, 99}},
+			[]Order{{2, "open", 50, 5, false}, {7, "open", 1000, 99, false}},
+			[]Invoice{{2, "paid", 10, 40, false}, {1, "paid", 20, 30, false}, {7, "paid", 5000, 99, false}},
 			[]CustomerValue{{ID: 2, Name: "B", Orders: 1, Invoices: 1, Paid: 10, LastAt: 40}, {ID: 1, Name: "A", Invoices: 1, Paid: 20, LastAt: 30}},
 			map[int64]float64{2: 50}},
 	}
@@ -39,7 +39,7 @@ func TestCustomerValues(t *testing.T) {
 		}
 	}
 	in := []CustomerValue{{ID: 1}}
-	customerValues(in, []Order{{1, "open", 1, 1}}, nil)
+	customerValues(in, []Order{{1, "open", 1, 1, false}}, nil)
 	if in[0].Orders != 0 {
 		t.Error("customerValues changed its input")
 	}

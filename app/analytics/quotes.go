@@ -22,8 +22,9 @@ type QuoteFigures struct {
 	LeadHours []float64
 }
 
-// loadQuotes reads the sent quotes (read model: the quotes room owns the table).
-func loadQuotes(ctx context.Context, q *sql.DB, currency string) (QuoteFigures, error) {
+// loadQuotes reads the sent quotes (read model: the quotes room owns the table); a quote whose
+// currency cannot be converted adds nothing to Value and is noted in skip.
+func loadQuotes(ctx context.Context, q *sql.DB, currency string, skip *unconverted) (QuoteFigures, error) {
 	var f QuoteFigures
 	err := tenantdb.EachRow(ctx, q, `SELECT qq.currency, qq.grand_total, qq.accepted,
 			qq.first_sent, (SELECT min(m.created_at) FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -42,7 +43,11 @@ func loadQuotes(ctx context.Context, q *sql.DB, currency string) (QuoteFigures, 
 		if accepted == 1 {
 			f.Accepted++
 		}
-		f.Value += Convert(float64(total)/100, cur, currency)
+		if v, ok := Convert(float64(total)/100, cur, currency); ok {
+			f.Value += v
+		} else {
+			skip.add("quote", cur, NoRate(cur, currency))
+		}
 		if first.Valid && sent >= first.Int64 {
 			f.LeadHours = append(f.LeadHours, float64(sent-first.Int64)/3_600_000)
 		}

@@ -41,6 +41,9 @@ type Data struct {
 	ROI             float64
 	HasROI          bool // false when the tenant set no AI budget or recorded no invoice (ROI is undefined)
 	NoBudget        bool // no AI budget set: the card says so; else, with no ROI, no invoice was recorded
+	// BudgetNoRate names the business currency the AI budget (USD) cannot be converted into (the
+	// fixed rate table has no rate for it): the card says so instead of a ROI; "" otherwise.
+	BudgetNoRate string
 	// ROIMultiple is paid revenue ÷ AI budget (ROI/100 + 1); the card shows it instead of a
 	// percentage once the ROI reaches 1,000 % ("%385.654" says less than "3.858×").
 	ROIMultiple float64
@@ -177,7 +180,10 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		return nil, err
 	default:
 		d.Snapshot = s
-		d.NoBudget = s.KPI.BudgetPeriod <= 0
+		d.NoBudget = s.KPI.BudgetPeriod <= 0 && !s.KPI.BudgetNoRate
+		if s.KPI.BudgetNoRate {
+			d.BudgetNoRate = s.KPI.Currency
+		}
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
 			d.ROIMultiple, d.ROILarge = d.ROI/100+1, d.ROI >= 1000
