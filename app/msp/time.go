@@ -337,7 +337,8 @@ func (in *EntryInput) checkDay(ctx context.Context, q Querier, userID, self int6
 		if err != nil {
 			return f, err
 		}
-		for _, o := range near {
+		if len(near) > 0 { // the first stretch it overlaps is named
+			o := near[0]
 			from := time.UnixMilli(o.StartedAt).In(in.Loc).Format("15:04")
 			to := time.UnixMilli(o.EndedAt).In(in.Loc).Format("15:04")
 			if o.TicketNumber != 0 {
@@ -346,7 +347,6 @@ func (in *EntryInput) checkDay(ctx context.Context, q Querier, userID, self int6
 				f.Add("start", "msp_time.err.overlap_client", from, to, o.ClientName)
 			}
 			f.Add("end", "msp_time.err.overlap_end")
-			break
 		}
 	}
 	if logged+in.minutes > MaxEntryMinutes {
