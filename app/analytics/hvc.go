@@ -21,6 +21,7 @@ type CustomerValue struct {
 	Orders     int     // orders not cancelled
 	LastAt     int64   // ms of the latest paid invoice or order; 0 = never
 	HasContact bool    // phone or email known
+	Erased     bool    // emptied by a KVKK erasure
 	Invoices   int     // invoices of any status
 	Score      float64 // filled by ScoreCustomers
 }

@@ -153,10 +153,12 @@ type Dataset struct {
 	LeadStages      map[string]int // stage → leads
 	LeadsNamed      int            // leads with a name
 	LeadsReachable  int            // leads with a phone or an email
+	LeadsErased     int            // leads a KVKK erasure emptied (left out of data quality)
 	LeadsLast30     int            // leads created in the last 30 days
 	LeadsPrev30     int            // leads created 30–60 days ago
 	Customers       int
 	CustomersContac int // customers with a phone or an email
+	CustomersErased int // customers a KVKK erasure emptied (left out of data quality)
 
 	Conversations     int
 	ConvInbound       int                       // conversations with at least one inbound message
@@ -191,7 +193,7 @@ type KPI struct {
 	EngagementRate float64 `json:"engagement_rate"`
 	// DataQualityScore is the mean of three completeness shares: leads with a name, leads with a
 	// phone or email, customers with a phone or email (each 0–100; a share with no records is
-	// left out).
+	// left out). People emptied by a KVKK erasure are left out of the shares.
 	DataQualityScore float64 `json:"data_quality_score"`
 	// AutomationScore is the share of outbound messages written by the AI assistant, × 100.
 	AutomationScore float64 `json:"automation_score"`
@@ -300,11 +302,11 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	k.ConversionRate = pctOf(k.WonLeads, k.LeadCount)
 	k.EngagementRate = pctOf(d.ConvReplied, d.ConvInbound)
 	var parts []float64
-	if k.LeadCount > 0 {
-		parts = append(parts, 100*float64(d.LeadsNamed)/float64(k.LeadCount), 100*float64(d.LeadsReachable)/float64(k.LeadCount))
+	if n := k.LeadCount - d.LeadsErased; n > 0 {
+		parts = append(parts, 100*float64(d.LeadsNamed)/float64(n), 100*float64(d.LeadsReachable)/float64(n))
 	}
-	if d.Customers > 0 {
-		parts = append(parts, 100*float64(d.CustomersContac)/float64(d.Customers))
+	if n := d.Customers - d.CustomersErased; n > 0 {
+		parts = append(parts, 100*float64(d.CustomersContac)/float64(n))
 	}
 	if len(parts) > 0 {
 		var s float64

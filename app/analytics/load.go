@@ -3,9 +3,11 @@ package analytics
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"highvibe/app/audit"
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/tenantdb"
 )
@@ -20,13 +22,18 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	if d.Zone, err = hoursdb.Zone(ctx, q); err != nil {
 		return nil, err
 	}
-	if err := loadLeadStages(ctx, q, now, d); err != nil {
+	erased, err := audit.ErasedLeads(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	gone, _ := json.Marshal(erased)
+	if err := loadLeadStages(ctx, q, now, string(gone), d); err != nil {
 		return nil, err
 	}
 	if err := loadConversations(ctx, q, d); err != nil {
 		return nil, err
 	}
-	customers, err := loadCustomers(ctx, q)
+	customers, err := loadCustomers(ctx, q, string(gone))
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +47,10 @@ func Load(ctx context.Context, db *tenantdb.DB, now time.Time, currency string, 
 	d.Values, potential = customerValues(customers, d.Orders, d.Invoices)
 	d.Customers = len(d.Values)
 	for _, c := range d.Values {
-		if c.HasContact {
+		switch {
+		case c.Erased:
+			d.CustomersErased++
+		case c.HasContact:
 			d.CustomersContac++
 		}
 	}
@@ -93,22 +103,30 @@ func customerValues(customers []CustomerValue, orders []Order, invoices []Invoic
 	return values, potential
 }
 
+// erasedRoots names, as the common table erased_roots, the leads a KVKK erasure emptied: the lead
+// each erasure was asked for (audit.ErasedLeads, a JSON list as ?1), or the lead it was merged
+// into, since an erasure empties the whole family. The data-quality shares leave them out while
+// they stay empty: a person who asked to be forgotten is not a record the team failed to complete.
+const erasedRoots = `WITH erased_roots(id) AS (SELECT coalesce(l.merged_into, l.id) FROM json_each(?1) g JOIN leads l ON l.id = g.value) `
+
 // loadLeadStages counts leads per stage, with a name, reachable, and created in the last 30 days
 // and the 30 before.
-func loadLeadStages(ctx context.Context, q *sql.DB, now time.Time, d *Dataset) error {
+func loadLeadStages(ctx context.Context, q *sql.DB, now time.Time, erased string, d *Dataset) error {
 	nowMs := now.UnixMilli()
 	day := int64(86400000)
-	err := tenantdb.EachRow(ctx, q, `SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
-		sum(created_at >= ?), sum(created_at >= ? AND created_at < ?) FROM leads WHERE merged_into IS NULL GROUP BY stage`,
-		[]any{nowMs - 30*day, nowMs - 60*day, nowMs - 30*day}, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, q, erasedRoots+`SELECT stage, count(*), sum(name <> ''), sum(phone_e164 <> '' OR email <> ''),
+		sum(name = '' AND phone_e164 = '' AND email = '' AND id IN erased_roots),
+		sum(created_at >= ?2), sum(created_at >= ?3 AND created_at < ?2) FROM leads WHERE merged_into IS NULL GROUP BY stage`,
+		[]any{erased, nowMs - 30*day, nowMs - 60*day}, func(rs *sql.Rows) error {
 			var stage string
-			var n, named, reach, l30, p30 int
-			if err := rs.Scan(&stage, &n, &named, &reach, &l30, &p30); err != nil {
+			var n, named, reach, erased, l30, p30 int
+			if err := rs.Scan(&stage, &n, &named, &reach, &erased, &l30, &p30); err != nil {
 				return err
 			}
 			d.LeadStages[stage] = n
 			d.LeadsNamed += named
 			d.LeadsReachable += reach
+			d.LeadsErased += erased
 			d.LeadsLast30 += l30
 			d.LeadsPrev30 += p30
 			return nil
@@ -156,11 +174,14 @@ func loadConversations(ctx context.Context, q *sql.DB, d *Dataset) error {
 }
 
 // loadCustomers reads every customer (id, name, whether a phone or e-mail is known) in id order.
-func loadCustomers(ctx context.Context, q *sql.DB) ([]CustomerValue, error) {
+func loadCustomers(ctx context.Context, q *sql.DB, erased string) ([]CustomerValue, error) {
 	var out []CustomerValue
-	err := tenantdb.EachRow(ctx, q, `SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '' FROM customers ORDER BY id`, nil, func(rs *sql.Rows) error {
+	err := tenantdb.EachRow(ctx, q, erasedRoots+`SELECT id, name, phone_e164 <> '' OR phone <> '' OR email <> '',
+		phone_e164 = '' AND phone = '' AND email = '' AND id IN (SELECT customer_id FROM leads
+			WHERE customer_id IS NOT NULL AND coalesce(merged_into, id) IN erased_roots)
+		FROM customers ORDER BY id`, []any{erased}, func(rs *sql.Rows) error {
 		var c CustomerValue
-		if err := rs.Scan(&c.ID, &c.Name, &c.HasContact); err != nil {
+		if err := rs.Scan(&c.ID, &c.Name, &c.HasContact, &c.Erased); err != nil {
 			return err
 		}
 		out = append(out, c)

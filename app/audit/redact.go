@@ -132,3 +132,17 @@ func redactValue(v any, s *erasure.Subject, own bool) any {
 	}
 	return v
 }
+
+// ErasedLeads lists the leads named by the erasure rows of the log (the lead each erasure was asked
+// for; the erasure emptied that lead's whole family, the lead it was merged into and the leads
+// merged into it). Read models leave these people out of what measures the team's records.
+func ErasedLeads(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]int64, error) {
+	ids, err := tenantdb.IDs(ctx, q, `SELECT DISTINCT json_extract(payload, '$.lead_id') FROM action_logs
+		WHERE provider = 'kvkk' AND action_type = ? AND json_extract(payload, '$.lead_id') IS NOT NULL`, ErasureAction)
+	if err != nil {
+		return nil, fmt.Errorf("audit: erased leads: %w", err)
+	}
+	return ids, nil
+}
