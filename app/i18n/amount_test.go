@@ -21,6 +21,11 @@ func TestParseAmount(t *testing.T) {
 		{"EUR 1.250,50", "EUR", 125050, true},
 		{"$1,250", "USD", 125000, true},
 		{"1,250.50 usd", "USD", 125050, true},
+		{"US$ 5000", "USD", 500000, true},
+		{"5.000 us$", "USD", 500000, true},
+		{"5,000 USD $", "USD", 0, false},
+		{"US$ 5000", "EUR", 0, false},
+		{"US$ 5000", "TRY", 0, false},
 		{"1250", "", 125000, true},
 		{"٥٠٠٠ TL", "TRY", 500000, true},
 		// Another currency's mark: refused, not read as this one's.

@@ -161,7 +161,8 @@ func QuantityValue(milli int64, lang string) string {
 // ParseAmount reads an amount of money in currency (an ISO code) as typed, with two decimals
 // (ParseFixed), also when the person wrote the currency before or after the number the way
 // people do: "5000 TL", "5.000 TRY", "€ 1.250,50", "1,250.50 usd", "$1,250". Only the
-// currency's own marks are read — its code in any case, its symbol, and "TL" for the lira — so
+// currency's own marks are read — its code in any case, its symbol, "TL" for the lira and "US$"
+// for the dollar — so
 // "5000 $" in a lira quote is refused, never taken as 5000 liras.
 func ParseAmount(s, currency string) (int64, bool) {
 	s = strings.TrimSpace(s)
@@ -169,6 +170,9 @@ func ParseAmount(s, currency string) (int64, bool) {
 	marks := []string{}
 	if code != "" {
 		marks = append(marks, code)
+	}
+	if code == "USD" { // before "$", which it ends with
+		marks = append(marks, "US$")
 	}
 	if sym, ok := currencySymbols[code]; ok {
 		marks = append(marks, sym)
