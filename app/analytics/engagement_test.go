@@ -15,7 +15,8 @@ import (
 // sent by itself (a site visit's confirmation or reminder) are no reply. Six conversations with
 // a customer message: one answered by a person, one by the assistant, one by a send-later reply
 // that went out, and three whose only outbound message failed, waits, or is a visit notice:
-// 3 of 6 = 50 %, where the card said 100 %.
+// 3 of 6 = 50 %, where the card said 100 %. The automation score is the assistant's share of
+// those same replies.
 func TestEngagementCountsRepliesThatReachedTheCustomer(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -71,5 +72,10 @@ func TestEngagementCountsRepliesThatReachedTheCustomer(t *testing.T) {
 	}
 	if snap.KPI.EngagementRate != 50 {
 		t.Errorf("engagement %v %%, want 50 %% (3 of 6 conversations got a reply)", snap.KPI.EngagementRate)
+	}
+	// The automation score counts the same replies: the assistant wrote one of the three that
+	// reached a customer (it said 1 of 6 outbound messages: 16.7 %).
+	if snap.KPI.AutomationScore != 33.3 {
+		t.Errorf("automation %v %%, want 33.3 %% (the assistant wrote 1 of the 3 replies sent)", snap.KPI.AutomationScore)
 	}
 }

@@ -195,7 +195,8 @@ type KPI struct {
 	// phone or email, customers with a phone or email (each 0–100; a share with no records is
 	// left out). People emptied by a KVKK erasure are left out of the shares.
 	DataQualityScore float64 `json:"data_quality_score"`
-	// AutomationScore is the share of outbound messages written by the AI assistant, × 100.
+	// AutomationScore is the share of replies (outbound messages a person or the assistant wrote,
+	// not refused by the channel, not waiting to be sent later) the AI assistant wrote, × 100.
 	AutomationScore float64 `json:"automation_score"`
 	// ForecastAccuracy is 1 − MAPE of the revenue forecast backtested on the last months, × 100.
 	ForecastAccuracy float64 `json:"forecast_accuracy"`

@@ -166,7 +166,12 @@ func loadConversations(ctx context.Context, q *sql.DB, d *Dataset) error {
 		Scan(&d.ConvInbound, &d.ConvReplied); err != nil {
 		return fmt.Errorf("analytics: load engagement: %w", err)
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(author_kind = 'ai'), 0) FROM messages WHERE direction = 'outbound'`).
+	// The automation score counts the same replies: a notice the product sent by itself, a message
+	// the channel refused and a send-later one still waiting were written by nobody, or reached
+	// nobody, and only diluted the assistant's share.
+	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(author_kind = 'ai'), 0) FROM messages
+		WHERE direction = 'outbound' AND author_kind IN ('user', 'ai') AND coalesce(delivery_status, '') <> 'failed'
+			AND NOT (delivery_status = 'queued' AND scheduled_at IS NOT NULL)`).
 		Scan(&d.OutboundMessages, &d.OutboundAIMessage); err != nil {
 		return fmt.Errorf("analytics: load automation: %w", err)
 	}
