@@ -378,7 +378,7 @@ type LeadView struct {
 }
 
 // LeadSection reads the section of a lead (for the lead page, which includes the partial
-// "conversions_lead").
+// "conversions_lead"): the person's capture and consent, and the lead's events.
 func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 	c := web.From(r)
 	ctx := r.Context()
@@ -387,7 +387,9 @@ func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 	}
 	v := &LeadView{LeadID: leadID, CanManage: c.Can(auth.ManageSettings), Back: r.URL.Path + "#lead-conversions"}
 	var err error
-	if v.Attribution, err = AttributionOf(ctx, c.DB.Read, leadID); err != nil {
+	// The person's capture and consent (the lead's own, or that of a lead merged with it): what
+	// its events go out with, and what "withdraw" withdraws.
+	if v.Attribution, err = PersonAttribution(ctx, c.DB.Read, leadID); err != nil {
 		return nil, err
 	}
 	if v.Events, v.Deliveries, err = LeadEvents(ctx, c.DB.Read, leadID); err != nil {
@@ -397,8 +399,9 @@ func LeadSection(r *http.Request, leadID int64) (*LeadView, error) {
 }
 
 // LeadSectionData is the lead page's loader (app/leads Section "conversions") for a lead and the
-// leads merged into it (family, the lead first): their captures (the lead's own first) and all
-// their events; nil — the section is left out — when none has a capture or an event.
+// leads merged into it (family, the lead first): the person's capture (PersonAttribution: the
+// first ad click any of them brought, withdrawn when consent was withdrawn on any of them) and
+// all their events; nil — the section is left out — when none has a capture or an event.
 func LeadSectionData(r *http.Request, family []int64) (any, error) {
 	var v *LeadView
 	for _, id := range family {

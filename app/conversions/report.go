@@ -72,9 +72,10 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 		return nil, err
 	}
 	// One row per person: a lead and the leads merged into it (inbox.MergeLeads) are one family
-	// under the kept lead. The person arrived with the family's first lead: its month, its
-	// source and, with the first click captured in the family, its campaign and platform. What
-	// became of them is the kept lead's stage and the orders of the whole family.
+	// under the kept lead. The person arrived with the family's first lead: its month and its
+	// source; the campaign and platform are those of the family's first ad click (the capture
+	// its events go out with, PersonAttribution: the first one with a click id, else the first).
+	// What became of them is the kept lead's stage and the orders of the whole family.
 	rows, err := q.QueryContext(ctx, families+`
 		SELECT first.source,
 		coalesce(nullif(a.utm_campaign, ''), first.utm_campaign),
@@ -86,7 +87,8 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 			AND o.status IN ('won','fulfilled') AND o.currency = ?1), 0)
 		FROM first JOIN leads k ON k.id = first.root
 		LEFT JOIN lead_attribution a ON a.lead_id = (SELECT f.id FROM leads f JOIN lead_attribution x ON x.lead_id = f.id
-			WHERE f.id = first.root OR f.merged_into = first.root ORDER BY f.created_at, f.id LIMIT 1)
+			WHERE f.id = first.root OR f.merged_into = first.root
+			ORDER BY (x.gclid = '' AND x.gbraid = '' AND x.wbraid = '' AND x.fbclid = '' AND x.fbc = '' AND x.ttclid = ''), x.created_at, x.lead_id LIMIT 1)
 		WHERE first.at >= ?2 AND first.at < ?3`, currency, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("conversions: report: %w", err)

@@ -174,7 +174,15 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 		}
 		return 0, err
 	}
-	attr, err := AttributionOf(ctx, db.Read, leadID)
+	if name == EventQualified {
+		// A person is qualified once: a lead merged into this one may have made its
+		// QualifiedLead before the merge (and sent it with the same click).
+		if made, err := personHasEvent(ctx, db.Read, leadID, name); err != nil || made {
+			return 0, err
+		}
+	}
+	// The person's click and consent, wherever their leads were merged (PersonAttribution).
+	attr, err := PersonAttribution(ctx, db.Read, leadID)
 	if err != nil {
 		return 0, err
 	}
@@ -304,7 +312,8 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 		// (Delivery.ReasonKey), with no call made.
 		return fail(ReasonRefused)
 	}
-	attr, err := AttributionOf(ctx, db.Read, e.LeadID)
+	// The person's consent now: a withdrawal on any of their leads, made after the event, stops it.
+	attr, err := PersonAttribution(ctx, db.Read, e.LeadID)
 	if err != nil {
 		return err
 	}
@@ -488,20 +497,4 @@ func (s *Service) Captured(ctx context.Context, t *platform.Tenant, db *tenantdb
 		}
 	}
 	return nil
-}
-
-// Withdraw records that the person withdrew marketing consent: nothing more is sent for them
-// (queued deliveries fail with "no marketing consent" when their job runs).
-func Withdraw(ctx context.Context, db *tenantdb.DB, leadID int64) error {
-	return db.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE lead_attribution SET withdrawn_at = ?, updated_at = ? WHERE lead_id = ? AND withdrawn_at IS NULL`,
-			tenantdb.Now(), tenantdb.Now(), leadID)
-		if err != nil {
-			return fmt.Errorf("conversions: withdraw: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return tenantdb.ErrNotFound
-		}
-		return nil
-	})
 }

@@ -174,20 +174,30 @@ func (a *Attribution) Platform() string {
 // Consented says whether marketing consent stands (given and not withdrawn).
 func (a *Attribution) Consented() bool { return a != nil && a.ConsentAt != 0 && a.WithdrawnAt == 0 }
 
-// AttributionOf reads a lead's attribution; nil when none was kept.
+// AttributionOf reads a lead's own attribution; nil when none was kept. What its events go out
+// with is the person's (PersonAttribution).
 func AttributionOf(ctx context.Context, q Querier, leadID int64) (*Attribution, error) {
-	a := &Attribution{}
-	var withdrawn sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT lead_id, channel, gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, utm_source, utm_medium,
-		utm_campaign, utm_term, utm_content, page_url, marketing_consent_version, marketing_consent_at, withdrawn_at, created_at
-		FROM lead_attribution WHERE lead_id = ?`, leadID).Scan(&a.LeadID, &a.Channel, &a.GCLID, &a.GBRAID, &a.WBRAID, &a.FBCLID, &a.FBC,
-		&a.FBP, &a.TTCLID, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.PageURL, &a.ConsentVersion,
-		&a.ConsentAt, &withdrawn, &a.CreatedAt)
+	a, err := scanAttribution(q.QueryRowContext(ctx, `SELECT `+attributionCols+` FROM lead_attribution WHERE lead_id = ?`, leadID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("conversions: attribution: %w", err)
+	}
+	return a, nil
+}
+
+// attributionCols are the columns scanAttribution reads.
+const attributionCols = `lead_id, channel, gclid, gbraid, wbraid, fbclid, fbc, fbp, ttclid, utm_source, utm_medium,
+	utm_campaign, utm_term, utm_content, page_url, marketing_consent_version, marketing_consent_at, withdrawn_at, created_at`
+
+func scanAttribution(sc interface{ Scan(...any) error }) (*Attribution, error) {
+	a := &Attribution{}
+	var withdrawn sql.NullInt64
+	if err := sc.Scan(&a.LeadID, &a.Channel, &a.GCLID, &a.GBRAID, &a.WBRAID, &a.FBCLID, &a.FBC, &a.FBP, &a.TTCLID, &a.UTMSource,
+		&a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.PageURL, &a.ConsentVersion, &a.ConsentAt, &withdrawn,
+		&a.CreatedAt); err != nil {
+		return nil, err
 	}
 	a.WithdrawnAt = withdrawn.Int64
 	return a, nil

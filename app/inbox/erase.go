@@ -187,3 +187,15 @@ func LeadFamily(ctx context.Context, q Querier, leadID int64) ([]int64, error) {
 	}
 	return append([]int64{leadID}, merged...), nil
 }
+
+// PersonLeads is the family of the lead that lead leadID stands under: LeadFamily of the lead
+// itself, or of the lead it was merged into (the kept lead first). A lead not found is a family
+// of its own.
+func PersonLeads(ctx context.Context, q Querier, leadID int64) ([]int64, error) {
+	root := leadID
+	err := q.QueryRowContext(ctx, `SELECT coalesce(merged_into, id) FROM leads WHERE id = ?`, leadID).Scan(&root)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("inbox: person of lead %d: %w", leadID, err)
+	}
+	return LeadFamily(ctx, q, root)
+}
