@@ -355,6 +355,16 @@ var ErrContractEnded = fault.Sentinel(fault.KindConflict, "msp_time.err.contract
 // and plans its renewal reminder, in one transaction. Bad input returns field errors and stores
 // nothing; an ended contract refuses (ErrContractEnded).
 func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInput, a Actor) (int64, error) {
+	id, _, err := SaveContractRecounted(ctx, db, id, in, a)
+	return id, err
+}
+
+// SaveContractRecounted is SaveContract, saying what it did to the client's time: the time of
+// months open for billing is counted again by the client's contracts as they are now (the days,
+// kind and coverage saved); the time of months closed for billing stays counted as it was billed,
+// and Recount.Kept says how much of it would count elsewhere now.
+func SaveContractRecounted(ctx context.Context, db *tenantdb.DB, id int64, in ContractInput, a Actor) (int64, Recount, error) {
+	var rc Recount
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var old *Contract
 		if id != 0 {
@@ -421,6 +431,11 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 				return fmt.Errorf("msp: contract device: %w", err)
 			}
 		}
+		// The client's time of open months counts by the contracts as saved; closed months keep theirs.
+		var err error
+		if rc, err = recountClient(ctx, tx, in.ClientID); err != nil {
+			return err
+		}
 		action := "contract_created"
 		if old != nil {
 			action = "contract_changed"
@@ -428,15 +443,16 @@ func SaveContract(ctx context.Context, db *tenantdb.DB, id int64, in ContractInp
 		if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: action, Summary: in.Kind + " " + in.StartsOn + " – " + in.EndsOn,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"contract_id": id,
 				"client_id": in.ClientID, "kind": in.Kind, "starts_on": in.StartsOn, "ends_on": in.EndsOn, "monthly_minutes": in.monthlyMin,
-				"price_cents": in.priceCents, "currency": in.Currency, "sites": in.SiteIDs, "devices": in.DeviceIDs}}); err != nil {
+				"price_cents": in.priceCents, "currency": in.Currency, "sites": in.SiteIDs, "devices": in.DeviceIDs,
+				"time_entries_recounted": rc.Moved, "time_entries_kept_closed": rc.Kept}}); err != nil {
 			return err
 		}
 		return planRenewalTx(ctx, tx, id, in.EndsOn, time.Now())
 	})
 	if err != nil {
-		return 0, err
+		return 0, Recount{}, err
 	}
-	return id, nil
+	return id, rc, nil
 }
 
 // changeAllowance records a change of c's hours included to minutes, inside the caller's
@@ -532,6 +548,10 @@ func EndContract(ctx context.Context, db *tenantdb.DB, id int64, a Actor) (*Cont
 			return fmt.Errorf("msp: end contract: %w", err)
 		}
 		c.EndsOn, c.EndedAt, c.EndedByName, c.UpdatedAt = end, now, a.Name, now
+		// Time logged after the last day no longer counts against it (open months only).
+		if _, err := recountClient(ctx, tx, c.ClientID); err != nil {
+			return err
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "contract_ended", Summary: c.Kind + " → " + end,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"contract_id": id,
 				"client_id": c.ClientID, "ends_on": end}})
@@ -614,7 +634,11 @@ func (u MonthUsage) Bar() int { return min(100, u.Percent()) }
 
 // Months lists the contract's months up to the one holding day (at most n), newest first.
 func (c *Contract) Months(day string, n int) []string {
-	last := min(c.EndsOn, max(day, c.StartsOn))[:7]
+	return monthsBack(c.StartsOn[:7], min(c.EndsOn, max(day, c.StartsOn))[:7], n)
+}
+
+// monthsBack lists the months from last back to first (YYYY-MM), at most n.
+func monthsBack(first, last string, n int) []string {
 	var out []string
 	t, err := time.Parse("2006-01", last)
 	if err != nil {
@@ -622,7 +646,7 @@ func (c *Contract) Months(day string, n int) []string {
 	}
 	for len(out) < n {
 		m := t.Format("2006-01")
-		if m < c.StartsOn[:7] {
+		if m < first {
 			break
 		}
 		out = append(out, m)
@@ -631,8 +655,29 @@ func (c *Contract) Months(day string, n int) []string {
 	return out
 }
 
-// Usage sums the time that counts against c in each of months (YYYY-MM): the client's entries on
-// days the contract runs for which c is the covering contract (see Covering).
+// UsageMonths lists the months the contract's page shows (at most n, newest first): the
+// contract's months up to the one holding day, and also the months outside its days that time
+// still counts against it in — time of a month closed for billing stays counted against the
+// contract it was billed to when its days are changed later.
+func UsageMonths(ctx context.Context, q Querier, c *Contract, day string, n int) ([]string, error) {
+	first, last := c.StartsOn[:7], min(c.EndsOn, max(day, c.StartsOn))[:7]
+	var lo, hi sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT min(work_day), max(work_day) FROM msp_time_entries WHERE contract_id = ?`, c.ID).
+		Scan(&lo, &hi); err != nil {
+		return nil, fmt.Errorf("msp: contract months: %w", err)
+	}
+	if lo.Valid && len(lo.String) >= 7 && lo.String[:7] < first {
+		first = lo.String[:7]
+	}
+	if hi.Valid && len(hi.String) >= 7 && hi.String[:7] > last {
+		last = hi.String[:7]
+	}
+	return monthsBack(first, last, n), nil
+}
+
+// Usage sums the time that counts against c in each of months (YYYY-MM): the entries whose time
+// counts against it (msp_time_entries.contract_id, see recountEntries), so that a month closed
+// for billing shows what was billed even after the contract or a ticket changed.
 func Usage(ctx context.Context, q Querier, c *Contract, months []string) ([]MonthUsage, error) {
 	out := make([]MonthUsage, len(months))
 	idx := map[string]int{}
@@ -648,15 +693,9 @@ func Usage(ctx context.Context, q Querier, c *Contract, months []string) ([]Mont
 		out[i] = MonthUsage{Month: m, Included: includedIn(c, changes, m)}
 		idx[m] = i
 	}
-	all, err := Contracts(ctx, q, c.ClientID)
-	if err != nil {
-		return nil, err
-	}
 	lo, hi := slices.Min(months)+"-01", slices.Max(months)+"-31"
-	rows, err := q.QueryContext(ctx, `SELECT e.work_day, e.minutes, e.billable, coalesce(t.site_id,0), coalesce(t.device_id,0)
-		FROM msp_time_entries e LEFT JOIN msp_tickets t ON t.id = e.ticket_id
-		WHERE e.client_id = ? AND e.work_day BETWEEN ? AND ? AND e.work_day BETWEEN ? AND ?`,
-		c.ClientID, lo, hi, c.StartsOn, c.EndsOn)
+	rows, err := q.QueryContext(ctx, `SELECT work_day, minutes, billable FROM msp_time_entries
+		WHERE contract_id = ? AND work_day BETWEEN ? AND ?`, c.ID, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("msp: contract usage: %w", err)
 	}
@@ -665,15 +704,11 @@ func Usage(ctx context.Context, q Querier, c *Contract, months []string) ([]Mont
 		var day string
 		var minutes int
 		var billable bool
-		var site, device int64
-		if err := rows.Scan(&day, &minutes, &billable, &site, &device); err != nil {
+		if err := rows.Scan(&day, &minutes, &billable); err != nil {
 			return nil, fmt.Errorf("msp: contract usage: %w", err)
 		}
 		i, ok := idx[day[:7]]
 		if !ok {
-			continue
-		}
-		if cov := Covering(all, c.ClientID, site, device, day); cov == nil || cov.ID != c.ID {
 			continue
 		}
 		if billable {

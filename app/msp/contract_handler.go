@@ -84,10 +84,22 @@ func (h *TimeHandler) Contract(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &contractPage{views: viewsOf(c), C: k, Owner: c.Can(auth.ManageSettings)}
 	d.Status = k.Status(d.Today)
-	if k.HasHours() {
-		if d.Usage, err = Usage(ctx, c.DB.Read, k, k.Months(d.Today, 12)); err != nil {
-			h.Render.Fail(w, r, err)
-			return
+	// The months with hours included, and time counted against them: also a month that included
+	// hours before the contract became per incident, or that lies outside days changed since.
+	months, err := UsageMonths(ctx, c.DB.Read, k, d.Today, 12)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	us, err := Usage(ctx, c.DB.Read, k, months)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	for _, u := range us {
+		if u.Included > 0 || k.HasHours() {
+			d.Usage = us
+			break
 		}
 	}
 	if d.Sites, err = siteNames(ctx, c.DB.Read, k.SiteIDs); err != nil {
@@ -112,6 +124,9 @@ type contractForm struct {
 	Devices []*Device
 	Kinds   []string
 	Curr    []string
+	// FirstOpen is the first month still open for billing (YYYY-MM): the client's time from it on
+	// counts by the contract as saved; closed months keep theirs.
+	FirstOpen string
 }
 
 // Picked reports whether a site or device id is among the form's covered ones.
@@ -163,6 +178,7 @@ func (h *TimeHandler) contractForm(w http.ResponseWriter, r *http.Request, id in
 	c := web.From(r)
 	ctx := r.Context()
 	d := &contractForm{views: viewsOf(c), ID: id, In: in, Kinds: ContractKinds, Curr: Currencies}
+	d.FirstOpen = FirstOpenMonth(d.Today)
 	var err error
 	if d.Clients, err = Clients(ctx, c.DB.Read, ""); err != nil {
 		h.Render.Fail(w, r, err)
@@ -222,7 +238,7 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 	in := ContractInput{ClientID: numID(f.Get("client")), Kind: f.Get("kind"), StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"),
 		Hours: f.Get("hours"), Price: f.Get("price"), Currency: f.Get("currency"), Notes: f.Get("notes"),
 		SiteIDs: ids(f["site"]), DeviceIDs: ids(f["device"])}
-	saved, err := SaveContract(r.Context(), c.DB, id, in, timeActor(c))
+	saved, rc, err := SaveContractRecounted(r.Context(), c.DB, id, in, timeActor(c))
 	if err != nil {
 		if errs := web.FieldErrors(r, err); errs != nil {
 			if id != 0 {
@@ -236,8 +252,19 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	web.FlashKey(w, r, true, "msp_time.contract.saved")
+	if rc.Kept > 0 {
+		// Said, not done silently: the time of closed months that would count elsewhere now stays.
+		web.FlashSay(w, r, true, i18n.P("msp_time.contract.saved"), keptClosed(rc), i18n.P("msp_time.kept_closed_reopen"))
+	} else {
+		web.FlashKey(w, r, true, "msp_time.contract.saved")
+	}
 	web.Redirect(w, r, "/app/msp/contracts/"+strconv.FormatInt(saved, 10)+"/")
+}
+
+// keptClosed says which time of months closed for billing stayed counted as it was billed after
+// an edit that counts the open months' time anew (rc.Kept > 0).
+func keptClosed(rc Recount) i18n.Phrase {
+	return i18n.P("msp_time.kept_closed", i18n.Count{Key: "msp_time.kept_closed_entries", N: rc.Kept}, MinutesPhrase(rc.KeptMinutes))
 }
 
 // EndContract is POST /app/msp/contracts/{id}/end: the owner ends a contract today.

@@ -13,6 +13,7 @@ import (
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
 	"highvibe/app/export"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -518,10 +519,16 @@ func (h *Handler) Edit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	t, err := Edit(r.Context(), c.DB, idParam(r, "id"), Details{Subject: f.Get("subject"), Category: f.Get("category"), Priority: f.Get("priority"),
-		ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}, actor(c))
+	t, rc, err := EditRecounted(r.Context(), c.DB, idParam(r, "id"), Details{Subject: f.Get("subject"), Category: f.Get("category"),
+		Priority: f.Get("priority"), ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}, actor(c))
 	if err != nil {
 		h.refuse(w, r, err)
+		return
+	}
+	if rc.Kept > 0 {
+		// The time of closed months stays where it was billed: said, not done silently.
+		web.FlashSay(w, r, true, i18n.P("msp.flash.saved", t.Ref()), keptClosed(rc))
+		h.done(w, r, t, "")
 		return
 	}
 	h.done(w, r, t, "msp.flash.saved")

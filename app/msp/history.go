@@ -194,10 +194,16 @@ func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticke
 			e.EndedAt = w.StartedAt.Add(time.Duration(w.Minutes) * time.Minute).UnixMilli()
 			at = e.EndedAt
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO msp_time_entries(ticket_id, client_id, user_id, user_name, work_day, started_at,
+		res, err := tx.ExecContext(ctx, `INSERT INTO msp_time_entries(ticket_id, client_id, user_id, user_name, work_day, started_at,
 			ended_at, minutes, billable, note, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, id, nullID(e.ClientID),
-			e.UserID, e.UserName, e.Day, nullID(e.StartedAt), nullID(e.EndedAt), e.Minutes, e.Billable, e.Note, at, at); err != nil {
+			e.UserID, e.UserName, e.Day, nullID(e.StartedAt), nullID(e.EndedAt), e.Minutes, e.Billable, e.Note, at, at)
+		if err != nil {
 			return nil, fmt.Errorf("msp: past time entry: %w", err)
+		}
+		// Counted against the contract covering it by the contracts as they are (the import's).
+		entryID, _ := res.LastInsertId()
+		if err := countEntry(ctx, tx, entryID); err != nil {
+			return nil, err
 		}
 	}
 	if running {

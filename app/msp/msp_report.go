@@ -204,7 +204,7 @@ func BuildReport(ctx context.Context, q Querier, now time.Time) (*Report, error)
 		return nil, fmt.Errorf("msp: report hours: %w", err)
 	}
 
-	// Last month's and this month's hours of every running contract that includes hours.
+	// Last month's and this month's hours of every running contract, in the months it includes hours.
 	today := local.Format(time.DateOnly)
 	months := []string{time.Date(local.Year(), local.Month()-1, 1, 0, 0, 0, 0, loc).Format("2006-01"), today[:7]}
 	cs, err := Contracts(ctx, q, 0)
@@ -212,7 +212,7 @@ func BuildReport(ctx context.Context, q Querier, now time.Time) (*Report, error)
 		return nil, err
 	}
 	for _, c := range cs {
-		if !c.HasHours() || c.EndedAt != 0 || !c.runsOn(today) {
+		if c.EndedAt != 0 || !c.runsOn(today) {
 			continue
 		}
 		us, err := Usage(ctx, q, c, months)
@@ -220,7 +220,9 @@ func BuildReport(ctx context.Context, q Querier, now time.Time) (*Report, error)
 			return nil, err
 		}
 		for _, u := range us {
-			if u.Month < c.StartsOn[:7] {
+			// A month without hours included has no bar: before the contract started, or since it
+			// became per incident (last month keeps the hours it was billed with).
+			if u.Month < c.StartsOn[:7] || u.Included == 0 {
 				continue
 			}
 			rep.Contracts = append(rep.Contracts, ContractUse{ContractID: c.ID, ClientID: c.ClientID, Kind: c.Kind, Month: u.Month,

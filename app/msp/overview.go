@@ -194,37 +194,46 @@ func DashboardOverview(ctx context.Context, q Querier, now time.Time) (*Overview
 }
 
 // monthBillable sums the billable minutes logged for month (YYYY-MM), and the part of them that
-// no contract's hours include: each entry goes to the contract covering it that day (Covering,
-// as the contract pages count); time covered by none, or by a contract without hours, and a
-// contract's time beyond its monthly hours are beyond.
+// no contract's hours include: each entry counts against the contract it was counted against
+// (msp_time_entries.contract_id, as the contract pages count); time counted against none, or
+// against a contract without hours that month, and a contract's time beyond its monthly hours
+// are beyond.
 func monthBillable(ctx context.Context, q Querier, cs []*Contract, month string) (billable, beyond int, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT e.work_day, e.minutes, coalesce(e.client_id, t.client_id, 0), coalesce(t.site_id, 0), coalesce(t.device_id, 0)
-		FROM msp_time_entries e LEFT JOIN msp_tickets t ON t.id = e.ticket_id
-		WHERE e.billable = 1 AND e.work_day BETWEEN ? AND ?`, month+"-01", month+"-31")
+	rows, err := q.QueryContext(ctx, `SELECT coalesce(contract_id, 0), sum(minutes) FROM msp_time_entries
+		WHERE billable = 1 AND work_day BETWEEN ? AND ? GROUP BY 1`, month+"-01", month+"-31")
 	if err != nil {
 		return 0, 0, fmt.Errorf("msp: month billable: %w", err)
 	}
-	defer rows.Close()
-	used := map[*Contract]int{}
+	used := map[int64]int{}
 	for rows.Next() {
-		var day string
+		var contract int64
 		var minutes int
-		var client, site, device int64
-		if err := rows.Scan(&day, &minutes, &client, &site, &device); err != nil {
+		if err := rows.Scan(&contract, &minutes); err != nil {
+			rows.Close()
 			return 0, 0, fmt.Errorf("msp: month billable: %w", err)
 		}
 		billable += minutes
-		cov := Covering(cs, client, site, device, day)
-		if client == 0 || cov == nil || !cov.HasHours() {
-			beyond += minutes
-			continue
-		}
-		used[cov] += minutes
+		used[contract] += minutes
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, 0, fmt.Errorf("msp: month billable: %w", err)
 	}
-	for c, m := range used {
+	byID := map[int64]*Contract{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	for id, m := range used {
+		if id == 0 {
+			beyond += m
+			continue
+		}
+		c := byID[id]
+		if c == nil {
+			if c, err = ContractByID(ctx, q, id); err != nil {
+				return 0, 0, err
+			}
+		}
 		changes, err := allowances(ctx, q, c)
 		if err != nil {
 			return 0, 0, err

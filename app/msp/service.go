@@ -325,14 +325,35 @@ type Details struct {
 // Edit changes a ticket's subject, category, priority, client, site and device; a priority change
 // gets its own timeline line, the rest one "edited" line naming the fields.
 func Edit(ctx context.Context, db *tenantdb.DB, id int64, d Details, a Actor) (*Ticket, error) {
-	return change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error { return EditTx(ctx, tx, t, d, a) })
+	t, _, err := EditRecounted(ctx, db, id, d, a)
+	return t, err
+}
+
+// EditRecounted is Edit, saying what it did to the ticket's time when its client, site or device
+// changed: the time of months open for billing counts by the ticket as it is now; the time of
+// months closed for billing stays counted as it was billed, and Recount.Kept says how much of it
+// would count elsewhere now.
+func EditRecounted(ctx context.Context, db *tenantdb.DB, id int64, d Details, a Actor) (*Ticket, Recount, error) {
+	var rc Recount
+	t, err := change(ctx, db, id, func(tx *sql.Tx, t *Ticket) error {
+		var err error
+		rc, err = editTx(ctx, tx, t, d, a)
+		return err
+	})
+	return t, rc, err
 }
 
 // EditTx is Edit on a ticket read inside the caller's transaction (an applied assistant proposal).
 func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) error {
+	_, err := editTx(ctx, tx, t, d, a)
+	return err
+}
+
+func editTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) (Recount, error) {
 	n := NewTicket{Subject: d.Subject, Category: d.Category, Priority: d.Priority}
 	f := n.validate()
-	return func() error {
+	var rc Recount
+	err := func() error {
 		if t.Status == StatusClosed {
 			return ErrClosed
 		}
@@ -368,7 +389,7 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 			nullID(d.DeviceID), now, t.ID); err != nil {
 			return fmt.Errorf("msp: edit: %w", err)
 		}
-		before, clientBefore := t.Priority, t.ClientID
+		before, clientBefore, siteBefore, deviceBefore := t.Priority, t.ClientID, t.SiteID, t.DeviceID
 		t.Subject, t.Category, t.Priority, t.ClientID, t.SiteID, t.DeviceID, t.UpdatedAt = n.Subject, n.Category, n.Priority,
 			d.ClientID, d.SiteID, d.DeviceID, now
 		// The ticket's time is the client's: it moves with the ticket to its new client (or to
@@ -377,6 +398,14 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 		if clientBefore != t.ClientID {
 			var err error
 			if moved, kept, err = moveTicketTime(ctx, tx, t.ID, t.ClientID); err != nil {
+				return err
+			}
+		}
+		// Another client, site or device may put its time under another contract: the time of open
+		// months follows; closed months keep the contract they were billed under.
+		if clientBefore != t.ClientID || siteBefore != t.SiteID || deviceBefore != t.DeviceID {
+			var err error
+			if rc, err = recountTicket(ctx, tx, t.ID); err != nil {
 				return err
 			}
 		}
@@ -399,9 +428,11 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "ticket_edited", Summary: t.Ref(),
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, ConversationID: t.ConversationID,
 			Payload: map[string]any{"ticket_id": t.ID, "fields": changed, "priority_before": before, "priority_after": t.Priority,
-				"client_before": clientBefore, "client_after": t.ClientID, "time_entries_moved": moved, "time_entries_kept": kept}})
+				"client_before": clientBefore, "client_after": t.ClientID, "time_entries_moved": moved, "time_entries_kept": kept,
+				"time_entries_recounted": rc.Moved, "time_entries_kept_closed": rc.Kept}})
 		return err
 	}()
+	return rc, err
 }
 
 // moveTicketTime gives a ticket's time entries and running timers its new client (0: none), in

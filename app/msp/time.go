@@ -102,6 +102,20 @@ func MonthClosed(day, today string) bool {
 	return closes != "" && today > closes
 }
 
+// FirstOpenMonth is the first month (YYYY-MM) not closed for billing on today by the calendar:
+// last month until its CloseDay has passed, then this month. (An owner may reopen earlier ones.)
+func FirstOpenMonth(today string) string {
+	d, err := time.Parse(time.DateOnly, today)
+	if err != nil || len(today) < 7 {
+		return ""
+	}
+	last := time.Date(d.Year(), d.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	if !MonthClosed(last, today) {
+		return last[:7]
+	}
+	return today[:7]
+}
+
 // MonthClosedError is the refusal of a change to time of a month closed for billing (Month,
 // "2006-01"): its form says which month, since when, and that only an owner reopens it, beside the day;
 // callers outside the panel get the conflict with its short message.
@@ -407,6 +421,9 @@ func insertEntry(ctx context.Context, tx *sql.Tx, e *Entry, action string, a Act
 	}
 	e.ID, _ = res.LastInsertId()
 	e.CreatedAt = now
+	if err := countEntry(ctx, tx, e.ID); err != nil { // the contract its time counts against
+		return err
+	}
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: action, Summary: fmt.Sprintf("%d min %s", e.Minutes, e.Day),
 		ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"entry_id": e.ID,
 			"ticket_id": e.TicketID, "client_id": e.ClientID, "minutes": e.Minutes, "billable": e.Billable, "work_day": e.Day}})
@@ -491,6 +508,9 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 			note = ?, updated_at = ? WHERE id = ?`, after.Day, nullID(after.StartedAt), nullID(after.EndedAt), after.Minutes, after.Billable,
 			after.Note, tenantdb.Now(), id); err != nil {
 			return fmt.Errorf("msp: change time entry: %w", err)
+		}
+		if err := countEntry(ctx, tx, id); err != nil { // its day may fall under another contract
+			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "time_changed",
 			Summary:   fmt.Sprintf("%d min %s → %d min %s", before.Minutes, before.Day, after.Minutes, after.Day),
