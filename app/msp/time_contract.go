@@ -1,7 +1,7 @@
 package msp
 
 // Which contract a time entry's time counts against (msp_time_entries.contract_id, tenant
-// migration 00056; guide 44-msp-contracts-and-time.md). It is decided by Covering when the time is
+// migration 00055; guide 44-msp-contracts-and-time.md). It is decided by Covering when the time is
 // logged or changed, and decided again whenever what Covering reads changes — one of the client's
 // contracts (created, changed, ended) or the ticket's client, site or device — but only for the
 // entries of months still open for billing. A month closed for billing (monthLocked: the end of

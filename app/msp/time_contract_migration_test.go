@@ -13,7 +13,7 @@ import (
 	"highvibe/schema"
 )
 
-// Tenant migration 00056 counts the time logged before it against the contract the pages counted
+// Tenant migration 00055 counts the time logged before it against the contract the pages counted
 // it against until then (msp.Covering: the device's contract, else the site's, else the managed
 // one; the one that started last): its SQL gives every entry the contract the product decides
 // today, over devices, sites, managed and per-incident contracts, overlapping contracts, days
@@ -80,7 +80,7 @@ func TestMigrationCountsPastTimeLikeCovering(t *testing.T) {
 		t.Fatalf("the data set reaches only %d outcomes: %s", distinct, decided)
 	}
 
-	src, err := fs.ReadFile(schema.FS, "tenant/00056_msp_time_contract.sql")
+	src, err := fs.ReadFile(schema.FS, "tenant/00055_msp_time_contract.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
