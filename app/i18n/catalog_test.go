@@ -263,3 +263,19 @@ func TestHintsNameTheirButtons(t *testing.T) {
 		}
 	}
 }
+
+// TestCardDefinitionsNameWhatTheCardShows: a KPI card's definition, printed under its number, names
+// what the card shows when there is nothing to measure, in every language (the forecast accuracy
+// card read "Not enough history" above a definition that said it was 0).
+func TestCardDefinitionsNameWhatTheCardShows(t *testing.T) {
+	for _, c := range []struct{ def, shown string }{
+		{"analytics.def.forecast_accuracy", "analytics.forecast.no_history"},
+	} {
+		for _, lang := range Langs {
+			p := For(lang)
+			if def, shown := p.T(c.def), p.T(c.shown); !strings.Contains(def, shown) {
+				t.Errorf("%s (%s) %q does not name what the card shows, %q", c.def, lang, def, shown)
+			}
+		}
+	}
+}
