@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/inbox"
 	"highvibe/app/inventory"
@@ -61,7 +62,7 @@ type TriagePayload struct {
 
 // Outcome says what one triage did (tests and the demo seeder read it).
 type Outcome struct {
-	Skipped         string // "", ai_paused, budget_spent, not_inbound
+	Skipped         string // "", ai_paused, budget_spent, not_inbound, start (the chat was only opened: greeted, not triaged)
 	Result          Result
 	Model           string
 	Sent            int64 // message id of the reply sent, 0 = none
@@ -111,6 +112,9 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	}
 	if skip := triageSkip(msg, convID, conv.AIMode); skip != "" {
 		return &Outcome{Skipped: skip}, nil
+	}
+	if msg.Kind == channel.KindStart {
+		return a.greetStart(ctx, slug, db, t, conv, msg, send)
 	}
 	if a.TicketMessage != nil && send && t.HasModule("msp") {
 		if err := a.TicketMessage(ctx, db, convID, msg.ID, msg.Body); err != nil {

@@ -22,6 +22,12 @@ import (
 // channel's Sender.
 const JobDeliver = "deliver_message"
 
+// KindStart is the kind of an inbound message that only opens the chat — Telegram's Start
+// button, which sends "/start" (or "/start <code>" from a link) — not words of the customer's
+// own: the assistant answers it with the business's chat greeting instead of reading it as a
+// question (app/ai).
+const KindStart = "start"
+
 // Outbound says what happens to a reply written on a channel.
 type Outbound int
 

@@ -6,10 +6,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"highvibe/app/channels/channel"
 )
+
+// reStart is the Bot API's start command: what the Start button sends when a person opens the
+// bot ("/start"), with a link's code ("/start ad42") or, in a group, the bot's name
+// ("/start@OsmanTasBot").
+var reStart = regexp.MustCompile(`^/start(@[A-Za-z0-9_]+)?(\s|$)`)
 
 // ErrUpdate is returned for a body that is not a Bot API update.
 var ErrUpdate = errors.New("telegram: malformed update")
@@ -150,6 +158,9 @@ func readable(m *message) (kind, body string) {
 	}
 	switch {
 	case m.Text != nil:
+		if reStart.MatchString(*m.Text) {
+			return channel.KindStart, *m.Text
+		}
 		return "text", *m.Text
 	case len(m.Photo) > 0:
 		return withCaption("image", "[image]")

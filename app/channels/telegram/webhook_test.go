@@ -1,10 +1,12 @@
 package telegram_test
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 )
@@ -121,5 +123,94 @@ func TestTelegramEditShown(t *testing.T) {
 	}
 	if doc.Find(fmt.Sprintf("#m%d .msg-edit", first)).Length() != 0 {
 		t.Error("the first version is marked as an edit")
+	}
+}
+
+// TestTelegramStartGreets: a customer who opens the bot sends "/start" (the Start button), which
+// says nothing. The assistant answers with the business's chat greeting — the widget's default
+// one in the business's language, or the owner's own — and reads nothing into it: no handoff, no
+// scores, no recommendation. "/start" was triaged as an English date question: a Turkish
+// business's customer got "Thank you, we have your message. A member of our team will check
+// this…", the chat was flagged for a person and a "Delivery date request" waited in the queue.
+func TestTelegramStartGreets(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	ten := e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	// triaged waits until the assistant's job for the chat's messages has run.
+	triaged := func(chat string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var open, done int
+			_ = db.Read.QueryRow(`SELECT count(*) FILTER (WHERE status IN ('queued','running')), count(*) FILTER (WHERE status = 'done')
+				FROM jobs WHERE kind = 'ai_triage' AND json_extract(payload, '$.conversation_id') IN (SELECT id FROM conversations WHERE external_id = ?)`, chat).Scan(&open, &done)
+			if open == 0 && done > 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the assistant's job for chat %s did not run (open %d, done %d)", chat, open, done)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	type result struct {
+		replies       []string
+		handoff, recs int
+		urgency       sql.NullInt64
+	}
+	read := func(chat string) result {
+		t.Helper()
+		var r result
+		rows, err := db.Read.Query(`SELECT m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE c.external_id = ? AND m.direction = 'outbound' ORDER BY m.id`, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var b string
+			_ = rows.Scan(&b)
+			r.replies = append(r.replies, b)
+		}
+		rows.Close()
+		_ = db.Read.QueryRow(`SELECT handoff_required, urgency_score, (SELECT count(*) FROM decision_recommendations d WHERE d.conversation_id = c.id)
+			FROM conversations c WHERE external_id = ?`, chat).Scan(&r.handoff, &r.urgency, &r.recs)
+		return r
+	}
+
+	post(update(700, 71, "/start"))
+	triaged("71")
+	want := "Merhaba! " + ten.Name + "'a hoş geldiniz. Size nasıl yardımcı olabiliriz?"
+	if r := read("71"); len(r.replies) != 1 || r.replies[0] != want || r.handoff != 0 || r.recs != 0 || r.urgency.Valid {
+		t.Errorf("after /start: replies %q, handoff %d, recommendations %d, urgency %v; want only the greeting %q",
+			r.replies, r.handoff, r.recs, r.urgency, want)
+	}
+
+	// The owner's own greeting, from a link with a code ("/start ad42").
+	e.Set("acme", map[string]string{"greeting": "Hoş geldiniz! Bahçe ya da otopark işinizi yazın."})
+	post(update(701, 72, "/start ad42"))
+	triaged("72")
+	if r := read("72"); len(r.replies) != 1 || r.replies[0] != "Hoş geldiniz! Bahçe ya da otopark işinizi yazın." || r.handoff != 0 || r.recs != 0 {
+		t.Errorf("after /start ad42: replies %q, handoff %d, recommendations %d; want the owner's greeting alone", r.replies, r.handoff, r.recs)
+	}
+	var kind string
+	_ = db.Read.QueryRow(`SELECT kind FROM messages WHERE provider_message_id = 'upd:701'`).Scan(&kind)
+	if kind != "start" {
+		t.Errorf("the /start message's kind is %q, want start", kind)
+	}
+
+	// What the customer writes next is read as ever.
+	post(update(702, 71, "Bahçe için 200 m² granit, fiyatı nedir?"))
+	triaged("71")
+	if r := read("71"); r.recs == 0 || !r.urgency.Valid {
+		t.Errorf("the message after /start was not triaged: recommendations %d, urgency %v", r.recs, r.urgency)
 	}
 }

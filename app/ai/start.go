@@ -1,0 +1,56 @@
+package ai
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
+	"highvibe/app/tenantdb"
+)
+
+// greetStart answers a customer who only opened the chat (channel.KindStart: Telegram's Start
+// button sends "/start") with the business's chat greeting, the one the website widget shows,
+// in place of a triage: "/start" carries no words to read, and read as a message it was taken
+// for an English date question — an English "a member of our team will check this" to a Turkish
+// business's customer, a handoff and a delivery-date recommendation in the approval queue for
+// every new Telegram chat. Nothing is scored, flagged or recommended. Outside business hours the
+// acknowledgement goes instead, as for any message; a start already answered is not greeted.
+func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB, t *platform.Tenant, conv *inbox.Conversation,
+	msg *inbox.Message, send bool) (*Outcome, error) {
+	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Skipped: "start", Model: BuiltinModel, AfterHours: ah.mode, Ack: ah.ack}
+	if !send || ah.blocksReply() {
+		return out, nil
+	}
+	later, err := inbox.Messages(ctx, db.Read, conv.ID, msg.ID, 50)
+	if err != nil || answeredBesides(later, ah.ack) {
+		return out, err
+	}
+	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName,
+		Body: StartGreeting(t, conv)}, "ai_triage")
+	if err != nil {
+		return out, err
+	}
+	out.Sent = id
+	return out, nil
+}
+
+// StartGreeting is the greeting a customer who opens the chat gets: the business's own (Settings →
+// Business profile, "Chat widget greeting"), else the widget's default greeting with the
+// business's name in the conversation's language or the business's primary language.
+func StartGreeting(t *platform.Tenant, conv *inbox.Conversation) string {
+	if g := strings.TrimSpace(t.Setting("greeting")); g != "" {
+		return g
+	}
+	lang := t.PrimaryLocale
+	if i18n.Supported(conv.Language) {
+		lang = conv.Language
+	}
+	return i18n.For(lang).T("widget.default_greeting", t.Name)
+}
