@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -29,6 +31,29 @@ type Suggester func(ctx context.Context, slug string, db *tenantdb.DB, convID, a
 type suggestData struct {
 	Body    string
 	Commits []string
+	// Kept says the person's own words were in the box: the draft follows them (Added), or did
+	// not fit beside them and the box holds their words alone (NoRoom).
+	Added, NoRoom bool
+	// Mention is the members the box's @mention picker offers (the page's textarea carries them).
+	Mention string
+}
+
+// maxBody is the longest message the composer sends (its textarea's maxlength, the update's check).
+const maxBody = 4000
+
+// withTyped is the message box after a suggestion: the draft alone in an empty box; after the
+// words a person had already typed there (never replaced: asking for a draft threw them away),
+// when both fit in a message; else their words alone.
+func withTyped(typed, draft string) (body string, added, noRoom bool) {
+	typed = strings.TrimRight(typed, " \t\r\n")
+	if strings.TrimSpace(typed) == "" {
+		return draft, false, false
+	}
+	both := typed + "\n\n" + draft
+	if utf8.RuneCountInString(both) > maxBody {
+		return typed, false, true
+	}
+	return both, true, false
 }
 
 // Suggest handles POST /app/inbox/<id>/suggest: the assistant's draft goes into the composer's
@@ -46,10 +71,15 @@ func (h *Handler) Suggest(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	body, added, noRoom := withTyped(r.PostFormValue("body"), s.Body)
 	if web.IsHTMX(r) {
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "suggested", &web.Page{Data: &suggestData{Body: s.Body, Commits: s.Commitments}})
+		d := &suggestData{Body: body, Commits: s.Commitments, Added: added, NoRoom: noRoom}
+		if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
+			d.Mention = mentionMembers(members)
+		}
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "suggested", &web.Page{Data: d})
 		return
 	}
-	q := url.Values{"draft": {s.Body}}
+	q := url.Values{"draft": {body}}
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/?"+q.Encode())
 }

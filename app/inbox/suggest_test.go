@@ -118,3 +118,65 @@ func TestConversationSuggestBudgetSpent(t *testing.T) {
 		t.Errorf("draft_suggested logs = %d (%v), want 0", n, err)
 	}
 }
+
+// TestConversationSuggestKeepsTyping: asking for a draft with words already in the message box
+// keeps them — the draft follows them after a blank line, and the status says so — instead of
+// replacing the box and throwing away what the operator had typed; when both do not fit in one
+// message the box keeps their words alone and says why. The box keeps its @mention picker, and
+// the page without script gets the same text.
+func TestConversationSuggestKeepsTyping(t *testing.T) {
+	e := newEnv(t)
+	e.Tenant("kaya", "parke_tas", "tr")
+	c := e.User("kaya", "olga", "operator")
+	e.User("kaya", "mert", "operator")
+	res := ingest(t, e, "kaya", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567", Phone: "+905321234567", Name: "Ali",
+		Body: "Merhaba, salon için parke döşetmek istiyoruz, bilgi alabilir miyim?"})
+	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	typed := "Ali Bey merhaba, cuma günü adresinize uğrayabiliriz."
+
+	c.Header.Set("HX-Request", "true")
+	r := c.Post(path+"suggest", url.Values{"direction": {"outbound"}, "body": {typed + "\n"}})
+	if r.StatusCode != 200 {
+		t.Fatalf("suggest: %d %.300s", r.StatusCode, r.Body)
+	}
+	doc := r.Doc(t)
+	box := doc.Find("textarea#body[name=body]")
+	got := box.Text()
+	draft, ok := strings.CutPrefix(got, typed+"\n\n")
+	if !ok || strings.TrimSpace(draft) == "" {
+		t.Fatalf("the box reads %q; want the typed words, a blank line, then the draft", got)
+	}
+	if status := doc.Find("#composer-status").Text(); !strings.Contains(status, "Taslak yazdığınızın altına eklendi") {
+		t.Errorf("status %q: want it to say the draft was added below the typed words", status)
+	}
+	if m, _ := box.Attr("data-mention-members"); !strings.Contains(m, `"mert"`) {
+		t.Errorf("the box lost its @mention picker: data-mention-members=%q", m)
+	}
+
+	// An empty box (spaces only) gets the draft alone.
+	r = c.Post(path+"suggest", url.Values{"body": {"  \n"}})
+	if got := r.Doc(t).Find("textarea#body").Text(); got != draft {
+		t.Errorf("empty box: %q, want the draft alone %q", got, draft)
+	}
+
+	// No room for both: the typed words stay, alone, and the status says why.
+	long := strings.Repeat("ş", 4000-len([]rune(draft))-1)
+	r = c.Post(path+"suggest", url.Values{"body": {long}})
+	doc = r.Doc(t)
+	if got := doc.Find("textarea#body").Text(); got != long {
+		t.Errorf("no room: the box holds %d characters, want the %d typed", len([]rune(got)), len([]rune(long)))
+	}
+	if status := doc.Find("#composer-status").Text(); !strings.Contains(status, "sığmıyor") {
+		t.Errorf("no room: status %q", status)
+	}
+	c.Header.Del("HX-Request")
+
+	// Without script: the page comes back with both in the box.
+	r = c.Post(path+"suggest", url.Values{"body": {typed}})
+	if r.StatusCode != 303 {
+		t.Fatalf("suggest without htmx: %d", r.StatusCode)
+	}
+	if got := c.Get(r.Header.Get("Location")).Doc(t).Find("form#composer textarea#body").Text(); got != typed+"\n\n"+draft {
+		t.Errorf("without script the box reads %q, want the typed words then the draft", got)
+	}
+}
