@@ -78,3 +78,43 @@ func TestTemplateVariablesExplained(t *testing.T) {
 		t.Errorf("the composer fills %v", filled)
 	}
 }
+
+// TestTemplateUnknownVariableRefused: a template naming a variable the composer does not fill in
+// ("{{isim}}", Turkish for name) is refused next to its text, in the owner's language, with what
+// was typed kept and nothing stored — the composer left it as written, and the customer got
+// "Merhaba {{isim}}". The variables of the list are accepted, with spaces inside the braces too.
+func TestTemplateUnknownVariableRefused(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	count := func() int {
+		var n int
+		if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM templates`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, body := range []string{"Merhaba {{isim}}, teklifiniz hazır.", "Merhaba {{name}}, {{müşteri adı}} bey"} {
+		r := owner.Post("/app/settings/templates", url.Values{"name": {"Selam"}, "body": {body}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%q: %d, want 422", body, r.StatusCode)
+		}
+		doc := r.Doc(t)
+		msg := doc.Find(".field-error").Text()
+		if !strings.Contains(msg, "listelenen değişkenlerden biri değil") || !(strings.Contains(msg, "{{isim}}") || strings.Contains(msg, "{{müşteri adı}}")) {
+			t.Errorf("%q: field error %q, want the unknown variable named in Turkish", body, msg)
+		}
+		if got := doc.Find("textarea[name=body]").Text(); got != body {
+			t.Errorf("%q: the text field holds %q, want what was typed", body, got)
+		}
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d templates stored from refused posts", n)
+	}
+	if r := owner.Post("/app/settings/templates", url.Values{"name": {"Selam"}, "body": {"Merhaba {{ name }}, ben {{agent}} — {{business}}"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("known variables: %d %.300s", r.StatusCode, r.Body)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("templates = %d, want 1", n)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"highvibe/app/audit"
@@ -94,8 +96,27 @@ func validateTemplate(name, body string) error {
 		f.Add("body", "validation.required")
 	case n > 4000:
 		f.Add("body", "validation.too_long", 4000)
+	default:
+		if v := unknownVar(body); v != "" {
+			f.Add("body", "inbox.templates.unknown_var", v)
+		}
 	}
 	return f.Err()
+}
+
+// reVar is a variable as a template writes it, "{{name}}" or "{{ name }}", and anything else
+// between double braces ("{{isim}}", "{{müşteri adı}}").
+var reVar = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
+
+// unknownVar returns the first "{{…}}" of body that is not one of templateVars ("" = none): the
+// composer fills in only those, so any other reached the customer as written ("Merhaba {{isim}}").
+func unknownVar(body string) string {
+	for _, m := range reVar.FindAllStringSubmatch(body, -1) {
+		if !slices.ContainsFunc(templateVars, func(v templateVar) bool { return v.Name == m[1] }) {
+			return m[0]
+		}
+	}
+	return ""
 }
 
 // SaveTemplate creates (id 0) or changes a template, with an action log (provider settings).
