@@ -438,3 +438,40 @@ func TestKVKKEraseCatchesWhatArrivesAfterThePreread(t *testing.T) {
 		t.Errorf("the late message quoting the person: %d, want it kept (masked)", n)
 	}
 }
+
+// TestKVKKEraseSentOnce: the erase form is sent once. A double click on "Erase for good" (or the
+// phone resending the post) erased the person a second time and wrote a second "A person erased
+// (KVKK)" row to the action log, with a second banner counting messages emptied that were empty
+// already; the second post now leads to the person's page with "This form was already sent".
+func TestKVKKEraseSentOnce(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905447778899",
+		Phone: "+90 544 777 88 99", Name: "Nevzat Tarhan", ProviderMessageID: "wamid.once", Body: "Merhaba, keşif rica ediyorum."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/app/kvkk/leads/%d/", res.LeadID)
+	token, _ := owner.Get(page).Doc(t).Find(`form[action$="/erase"] input[name=form_once]`).Attr("value")
+	if token == "" {
+		t.Fatal("the erase form carries no one-time token")
+	}
+	form := url.Values{"reason": {"e-postayla istedi"}, "confirm": {"SİL"}, "form_once": {token}}
+	for i := range 2 {
+		r := owner.Post(page+"erase", form)
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != page {
+			t.Fatalf("post %d: %d to %q, want 303 to the person's page", i+1, r.StatusCode, r.Header.Get("Location"))
+		}
+		if i == 1 {
+			if got := owner.Get(page).Doc(t).Find(".flashes").Text(); !strings.Contains(got, "Bu form zaten gönderilmişti") {
+				t.Errorf("after the second post the page says %q, want that the form was already sent", got)
+			}
+		}
+	}
+	if n := countRows(t, e, "acme", `SELECT count(*) FROM action_logs WHERE action_type = '`+audit.ErasureAction+`'`); n != 1 {
+		t.Errorf("%d erasure rows in the action log, want 1", n)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"highvibe/app/quotes"
 	"highvibe/app/tenantdb"
 	"highvibe/app/visits"
+	"highvibe/app/web"
 )
 
 // Step is one room's part of an erasure: its EraseLeadTx, run in the erasure's transaction; the
@@ -101,6 +102,11 @@ func (s *Service) Erase(ctx context.Context, slug string, db *tenantdb.DB, r Req
 		s.Between()
 	}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		// The page's erase form is sent once: a double click or a resend is answered as the first
+		// post was, not erased (and logged) a second time.
+		if err := web.SpendOnce(ctx, tx, r.LeadID, "/app/kvkk/leads/"+strconv.FormatInt(r.LeadID, 10)+"/"); err != nil {
+			return err
+		}
 		var was int
 		if err := tx.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&was); err != nil {
 			return fmt.Errorf("kvkk: erase: %w", err)

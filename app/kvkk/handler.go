@@ -49,7 +49,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, d *pa
 	d.Word = c.T("pdata.erase.word")
 	l := d.P.Lead
 	d.Erased = l.Name == "" && l.Phone == "" && l.Email == ""
-	h.Render.Render(w, r, status, "kvkk/person", &web.Page{Title: c.T("pdata.title"), Nav: "inbox", Guide: "exports-and-kvkk", Data: d, Errors: errs})
+	h.Render.Render(w, r, status, "kvkk/person", &web.Page{Title: c.T("pdata.title"), Nav: "inbox", Guide: "exports-and-kvkk", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // Page is GET /app/kvkk/leads/{id}/: what is kept about the person, the data export and the
