@@ -303,6 +303,14 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	draft := ""
 	if before, err := ByID(r.Context(), c.DB.Read, id); err == nil {
 		draft = before.DraftReply // the approval stores the edit as the draft: compare with the one shown
+		if _, edited := r.PostForm["body"]; edited && text == "" && before.Open() {
+			// The conversation page's draft box left blank (spaces pass the browser's "required"):
+			// nothing to approve and send, and nothing changed meanwhile — say so on the page,
+			// where the draft still waits (it was answered "changed meanwhile", 409).
+			web.FlashKey(w, r, false, "approvals.draft_empty")
+			web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
+			return
+		}
 	}
 	rec, msgID, err := SendEdited(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)})

@@ -108,3 +108,32 @@ func TestQueueCardDecidedMeanwhile(t *testing.T) {
 		t.Errorf("plain post: %d, want the 409 page naming who decided", r.StatusCode)
 	}
 }
+
+// TestDraftSentBlank: the conversation page's draft box emptied but for spaces (the browser's
+// "required" lets them through) and sent: nothing is approved or sent, and the conversation
+// comes back saying to write the reply or reject it, the draft still waiting there. It was
+// answered 409 "Changed meanwhile: only an approved recommendation … can be sent", though
+// nothing had changed.
+func TestDraftSentBlank(t *testing.T) {
+	f := setup(t)
+	owner := f.e.User("acme", "talha", "owner")
+	conv := fmt.Sprintf("/app/inbox/%d/", f.conv)
+	id := f.rec(t, "pricing", "Metrekaresi 1.450 TRY.")
+	r := owner.Post(fmt.Sprintf("/app/approvals/%d/send?lang=tr", id), url.Values{"body": {"  \r\n "}, "next": {conv}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != conv {
+		t.Fatalf("blank draft: %d to %q, want 303 back to %s", r.StatusCode, r.Header.Get("Location"), conv)
+	}
+	doc := owner.Get(conv).Doc(t)
+	if got := doc.Find(".flash").Text(); !strings.Contains(got, i18n.For("tr").T("approvals.draft_empty")) {
+		t.Errorf("the conversation says %q, want %q", got, i18n.For("tr").T("approvals.draft_empty"))
+	}
+	if doc.Find(fmt.Sprintf(`form[data-draft-id="%d"]`, id)).Length() != 1 {
+		t.Error("the draft no longer waits on the conversation page")
+	}
+	var status string
+	var sent int
+	_ = f.e.DB("acme").Read.QueryRow(`SELECT status, (SELECT count(*) FROM messages WHERE direction = 'outbound') FROM decision_recommendations WHERE id = ?`, id).Scan(&status, &sent)
+	if status != "pending" || sent != 0 {
+		t.Errorf("after a blank send: status %q, %d messages sent; want pending and none", status, sent)
+	}
+}
