@@ -6,8 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -50,7 +52,44 @@ var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greet
 // checkboxKeys are absent from a post when unticked.
 var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
 
+// shownField is the hidden field of the page's profile forms that says what they showed: a
+// fingerprint of each setting's value as the page was drawn (shownOf). A save leaves alone a
+// setting the owner did not touch in the form when it was changed since the page was drawn — in
+// another tab, by another owner, from the command line — instead of writing back the value the
+// page still showed (a greeting saved from a page opened in the morning turned the chat widget,
+// switched off at noon in another tab, back on).
+const shownField = "shown"
+
+// fingerprint is a short, stable digest of a setting's value, for shownField.
+func fingerprint(v string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(v))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// shownOf is shownField's value for the settings values: key:fingerprint pairs.
+func shownOf(values map[string]string) string {
+	parts := make([]string, 0, len(profileKeys))
+	for _, k := range profileKeys {
+		parts = append(parts, k+":"+fingerprint(values[k]))
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseShown reads shownField's value (a post without it: nil, every field is saved as sent).
+func parseShown(s string) map[string]string {
+	out := map[string]string{}
+	for _, p := range strings.Split(s, ",") {
+		if k, f, ok := strings.Cut(p, ":"); ok {
+			out[k] = f
+		}
+	}
+	return out
+}
+
 type pageData struct {
+	// Shown is shownField's value: what the profile forms show, or what a refused post's had.
+	Shown     string
 	Tenant    *platform.Tenant
 	Members   []platform.Membership
 	Sessions  []account.SessionView
@@ -98,6 +137,7 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	for _, k := range profileKeys {
 		d.Values[k] = t.Setting(k)
 	}
+	d.Shown = shownOf(d.Values)
 	d.Modules = web.ModuleRows(t)
 	if d.CanUsers {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
@@ -209,6 +249,9 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 				d.Values[k] = v[0]
 			}
 		}
+		if _, ok := r.PostForm[shownField]; ok {
+			d.Shown = r.PostForm.Get(shownField) // the corrected post compares with what was first shown
+		}
 		// The profile form's boxes as sent: an unticked one is absent from the post, and would
 		// come back ticked from the stored setting.
 		for k := range checkboxKeys {
@@ -219,6 +262,20 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
+	// A field the owner left as the page showed it, while its setting changed since (another
+	// tab, another owner): the newer value stays.
+	now, err := h.Platform.TenantBySlug(r.Context(), c.Tenant.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	shown, kept := parseShown(r.PostForm.Get(shownField)), []string{}
+	for k, v := range kv {
+		if was, ok := shown[k]; ok && fingerprint(v) == was && fingerprint(now.Setting(k)) != was {
+			delete(kv, k)
+			kept = append(kept, k)
+		}
+	}
 	before := map[string]string{}
 	for k := range kv {
 		before[k] = c.Tenant.Setting(k)
@@ -227,7 +284,17 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", map[string]any{"before": before, "after": kv}))
+	payload := map[string]any{"before": before, "after": kv}
+	if len(kept) > 0 {
+		sort.Strings(kept)
+		payload["kept_newer"] = kept
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", payload))
+	if len(kept) > 0 {
+		web.FlashKey(w, r, true, "settings.saved_kept")
+		web.Redirect(w, r, "/app/settings/")
+		return
+	}
 	web.FlashKey(w, r, true, "settings.saved")
 	web.Redirect(w, r, "/app/settings/")
 }

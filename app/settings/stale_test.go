@@ -1,0 +1,97 @@
+package settings_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"highvibe/app/apptest"
+)
+
+// formValues is what a browser posts for the form: its fields as the page shows them.
+func formValues(f *goquery.Selection) url.Values {
+	v := url.Values{}
+	f.Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		switch {
+		case goquery.NodeName(s) == "textarea":
+			v.Add(name, s.Text())
+		case goquery.NodeName(s) == "select":
+			val, _ := s.Find("option[selected]").Attr("value")
+			v.Add(name, val)
+		default:
+			typ, _ := s.Attr("type")
+			if typ == "checkbox" {
+				if _, on := s.Attr("checked"); !on {
+					return
+				}
+			}
+			val, _ := s.Attr("value")
+			v.Add(name, val)
+		}
+	})
+	return v
+}
+
+// TestProfileStaleTabKeepsNewerSettings: the settings page open in two tabs. In the second the
+// owner switches the chat widget off; later, in the first (drawn before), they change only the
+// greeting and save. The greeting is saved and the widget stays off — the first tab wrote back
+// every box as it still showed it, turning the widget on again without a word — and the banner
+// says that what was changed meanwhile kept its new value. A field changed in the stale tab
+// itself is saved as typed.
+func TestProfileStaleTabKeepsNewerSettings(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"chat_widget_enabled": "true", "greeting": "Merhaba"})
+	owner := e.User("acme", "olga", "owner")
+	profile := func() url.Values {
+		t.Helper()
+		f := owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`)
+		if f.Length() != 1 {
+			t.Fatal("no profile form")
+		}
+		return formValues(f)
+	}
+	morning := profile()
+	if morning.Get("chat_widget_enabled") != "true" || morning.Get("shown") == "" {
+		t.Fatalf("the page as drawn: widget %q, shown %q", morning.Get("chat_widget_enabled"), morning.Get("shown"))
+	}
+
+	noon := profile()
+	noon.Del("chat_widget_enabled")
+	if r := owner.Post("/app/settings/profile", noon); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("widget off: %d", r.StatusCode)
+	}
+
+	morning.Set("greeting", "Hoş geldiniz! İşinizi yazın.")
+	morning.Set("currency", "EUR")
+	if r := owner.Post("/app/settings/profile", morning); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stale tab save: %d %.300s", r.StatusCode, r.Body)
+	}
+	page := owner.Get("/app/settings/").Doc(t)
+	after := formValues(page.Find(`form[action="/app/settings/profile"]`))
+	if after.Get("greeting") != "Hoş geldiniz! İşinizi yazın." || after.Get("currency") != "EUR" {
+		t.Errorf("the stale tab's own changes: greeting %q, currency %q", after.Get("greeting"), after.Get("currency"))
+	}
+	if after.Has("chat_widget_enabled") {
+		t.Error("the stale tab turned the chat widget back on")
+	}
+	if got := page.Find(".flashes").Text(); !strings.Contains(got, "dokunmadığınız alanlar yeni değerlerini korudu") {
+		t.Errorf("banner %q: want it to say the fields changed meanwhile were kept", got)
+	}
+
+	// A post without the field (a script, a page from before) saves every field as sent.
+	plain := profile()
+	plain.Del("shown")
+	plain.Del("chat_widget_enabled")
+	plain.Set("chat_widget_enabled", "true")
+	if r := owner.Post("/app/settings/profile", plain); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("plain save: %d", r.StatusCode)
+	}
+	if !formValues(owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`)).Has("chat_widget_enabled") {
+		t.Error("a post without the shown field did not switch the widget on")
+	}
+}
