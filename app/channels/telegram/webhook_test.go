@@ -188,7 +188,7 @@ func TestTelegramStartGreets(t *testing.T) {
 
 	post(update(700, 71, "/start"))
 	triaged("71")
-	want := "Merhaba! " + ten.Name + "'a hoş geldiniz. Size nasıl yardımcı olabiliriz?"
+	want := "Merhaba! " + ten.Name + " olarak size nasıl yardımcı olabiliriz?"
 	if r := read("71"); len(r.replies) != 1 || r.replies[0] != want || r.handoff != 0 || r.recs != 0 || r.urgency.Valid {
 		t.Errorf("after /start: replies %q, handoff %d, recommendations %d, urgency %v; want only the greeting %q",
 			r.replies, r.handoff, r.recs, r.urgency, want)

@@ -205,3 +205,17 @@ func TestPagesAndScript(t *testing.T) {
 		t.Fatalf("demo: %d", r.StatusCode)
 	}
 }
+
+// TestWidgetDefaultGreetingTurkish: a business without a greeting of its own gets the default one
+// with its name, written so that it reads right in Turkish whatever the name ends with: "Merhaba!
+// %s'a hoş geldiniz" put the same ending after every name ("Yeni Parke'a", "Osman Usta'a"), where
+// Turkish wants 'ya, 'ye, 'a or 'e by the name's last vowel.
+func TestWidgetDefaultGreetingTurkish(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"name": "Yeni Parke", "greeting": ""})
+	cfg := decode(t, e.Client().Get("/widget/api/acme/config?lang=tr"))
+	if got := cfg["greeting"]; got != "Merhaba! Yeni Parke olarak size nasıl yardımcı olabiliriz?" {
+		t.Errorf("default Turkish greeting %q", got)
+	}
+}
