@@ -137,3 +137,20 @@ func TestDraftSentBlank(t *testing.T) {
 		t.Errorf("after a blank send: status %q, %d messages sent; want pending and none", status, sent)
 	}
 }
+
+// TestDecidedReasonHeading: the latest decisions name their reason column "Gerekçe", a heading
+// over reasons already given, not the form's "Gerekçe (isteğe bağlı)" (optional).
+func TestDecidedReasonHeading(t *testing.T) {
+	f := setup(t)
+	owner := f.e.User("acme", "talha", "owner")
+	id := f.rec(t, "stock", "")
+	if r := owner.Post(fmt.Sprintf("/app/approvals/%d/approve", id), url.Values{"reason": {"stokta var"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	doc := owner.Get("/app/approvals/?lang=tr").Doc(t)
+	head := strings.TrimSpace(doc.Find("#decided-table thead th").Eq(3).Text())
+	label, _ := doc.Find("#decided-table tbody td").Eq(3).Attr("data-label")
+	if head != "Gerekçe" || label != "Gerekçe" {
+		t.Errorf("the decisions' reason column is headed %q and labelled %q, want Gerekçe", head, label)
+	}
+}
