@@ -359,6 +359,15 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		in, status, code = ParsePost(raw)
 		if in != nil && in.Lang != "" {
 			lang = in.Lang
+		} else if in == nil {
+			// A body that does not decode as a message (a field of the wrong type) may still name
+			// the visitor's language: its refusal is said in it, not in the business's.
+			var l struct {
+				Lang string `json:"lang"`
+			}
+			if json.Unmarshal(raw, &l) == nil && l.Lang != "" {
+				lang = l.Lang
+			}
 		}
 	}
 	a := h.begin(w, r, lang, status, code, in)

@@ -219,3 +219,16 @@ func TestWidgetDefaultGreetingTurkish(t *testing.T) {
 		t.Errorf("default Turkish greeting %q", got)
 	}
 }
+
+// TestWidgetRefusedBodyInVisitorsLanguage: a post whose fields do not decode (text sent as a
+// number) is refused in the language the body names, like any other refusal, not in the
+// business's: an Arabic page's script got "İstek okunamadı." from a Turkish business.
+func TestWidgetRefusedBodyInVisitorsLanguage(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	r := e.Client().PostJSON("/widget/api/acme/messages", []byte(`{"text":123,"lang":"ar"}`), nil)
+	m := decode(t, r)
+	if r.StatusCode != http.StatusBadRequest || m["code"] != "bad_json" || m["detail"] != "تعذّرت قراءة الطلب." {
+		t.Errorf("refused body: %d %v, want 400 bad_json said in Arabic", r.StatusCode, m)
+	}
+}
