@@ -2,6 +2,7 @@ package channels_test
 
 import (
 	"cmp"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -247,5 +248,32 @@ func TestChannelSettingsAreTranslated(t *testing.T) {
 				t.Errorf("%s: catalog key %q missing", lang, k)
 			}
 		}
+	}
+}
+
+// TestTelegramSecretTokenAsTelegramTakesIt: the webhook secret token must be one Telegram's
+// setWebhook accepts (1–256 of A–Z a–z 0–9 _ -). "gizli anahtar ş!" was saved and the channel
+// shown as ready to receive, though Telegram refuses to register it, so no update could ever
+// carry it; and a token too long was refused with "a URL must start with http:// or https://".
+// Both are refused next to the field in the owner's language, and nothing is stored.
+func TestTelegramSecretTokenAsTelegramTakesIt(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	for _, bad := range []string{"gizli anahtar ş!", strings.Repeat("a", 257)} {
+		r := owner.Post("/app/settings/channels", url.Values{"telegram_secret_token": {bad}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%.20q: %d, want 422", bad, r.StatusCode)
+		}
+		if got := r.Doc(t).Find("#telegram_secret_token-error").Text(); !strings.Contains(got, "Telegram burada yalnızca 1 ile 256 karakter kabul eder") {
+			t.Errorf("%.20q: the field says %q", bad, got)
+		}
+	}
+	d := owner.Get("/app/settings/channels?lang=en").Doc(t)
+	if got := strings.TrimSpace(d.Find("#telegram-state").Text()); got != "not connected" {
+		t.Fatalf("after refused tokens Telegram reads %q, want not connected (nothing stored)", got)
+	}
+	if r := owner.Post("/app/settings/channels", url.Values{"telegram_secret_token": {"Osman_Tas-2026"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a valid token: %d", r.StatusCode)
 	}
 }

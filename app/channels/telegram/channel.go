@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 
 	"highvibe/app/channels/channel"
@@ -18,7 +19,8 @@ func (Channel) Info() channel.Info {
 		Statuses: []string{"queued", "sent", "failed"},
 		PhotoMax: PhotoMax,
 		Settings: []settingdef.Def{
-			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Label: "channels.settings.telegram_secret_token"},
+			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Check: checkSecretToken, Problem: problemSecretToken,
+				Label: "channels.settings.telegram_secret_token"},
 			{Key: "telegram_bot_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.telegram_bot_token"},
 			{Key: "telegram_api_base", Kind: settingdef.URL, Default: "https://api.telegram.org", Check: settingdef.HTTPURL,
 				Label: "channels.settings.telegram_api_base"},
@@ -54,4 +56,26 @@ func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 // webhookURL is the address to register with Telegram's setWebhook for the tenant's bot.
 func webhookURL(origin, slug, _ string) string {
 	return origin + "/api/webhooks/telegram/" + slug + "/"
+}
+
+// reSecretToken is what the Bot API's setWebhook accepts as secret_token: 1–256 characters, each
+// a letter A–Z or a–z, a digit, "_" or "-". Any other value could never be registered with
+// Telegram, so every update would be refused as not carrying it.
+var reSecretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// checkSecretToken says, in English (the command line's words), why a webhook secret token
+// cannot be given to setWebhook ("" = it can).
+func checkSecretToken(v string) string {
+	if v != "" && !reSecretToken.MatchString(v) {
+		return "must be 1-256 characters: letters A-Z and a-z, digits, _ and - (what Telegram's setWebhook accepts)"
+	}
+	return ""
+}
+
+// problemSecretToken is checkSecretToken for the channels page: the catalog key of the message.
+func problemSecretToken(v string) string {
+	if checkSecretToken(v) != "" {
+		return "channels.settings.telegram_secret_bad"
+	}
+	return ""
 }
