@@ -469,9 +469,9 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	var in AddMessageRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 256<<10)).Decode(&in); err != nil {
-		h.fail(w, r, fault.Malformed("api.err.malformed_message").WithCode("malformed"))
+	in, err := readMessageRequest(http.MaxBytesReader(w, r.Body, 256<<10))
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	text := strings.TrimSpace(in.Text)
@@ -493,6 +493,12 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	case in.Direction != "inbound" && in.Direction != "outbound" && in.Direction != "system":
 		h.fail(w, r, fault.InvalidField("direction", "api.err.bad_direction").WithCode("bad_direction"))
+		return
+	case unreadable(in.Author):
+		h.fail(w, r, errRows("api.err.not_text"))
+		return
+	case len([]rune(strings.TrimSpace(in.Author))) > maxAuthor:
+		h.fail(w, r, fault.InvalidField("author", "api.err.author_too_long", maxAuthor).WithCode("author_too_long"))
 		return
 	}
 	conv, err := inbox.ConversationByID(ctx, c.DB.Read, id)
@@ -522,7 +528,7 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		if in.Direction == "system" {
 			kind = "system"
 		}
-		name := in.Author
+		name := strings.TrimSpace(in.Author)
 		if name == "" {
 			name = "API"
 		}
@@ -533,4 +539,31 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	web.JSON(w, http.StatusCreated, AddMessageResult{ConversationID: conv.ID, MessageID: msgID})
+}
+
+// maxAuthor bounds the author of a logged message, as a person's name is bounded elsewhere.
+const maxAuthor = 200
+
+// readMessageRequest reads the body of POST /api/v1/conversations/{id}/messages strictly, as the
+// OpenAPI document describes it: one JSON object of the request's fields and nothing after it. A
+// field it does not know is refused by name (a misspelt "direction" would otherwise log an
+// outbound e-mail as the customer's message), not dropped.
+func readMessageRequest(body io.Reader) (AddMessageRequest, error) {
+	var in AddMessageRequest
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&in)
+	if field, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
+		field, _ = strconv.Unquote(field)
+		return in, fault.InvalidField(field, "api.err.unknown_message_field", field).WithCode("unknown_field")
+	}
+	if err == nil {
+		if _, e := dec.Token(); e != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
+	}
+	if err != nil {
+		return in, fault.Malformed("api.err.malformed_message").WithCode("malformed").Wrap(err)
+	}
+	return in, nil
 }

@@ -233,10 +233,11 @@ func buildOpenAPI() (*openapi3.T, error) {
 		Parameters:  openapi3.Parameters{idParam},
 		RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(sg.ref(AddMessageRequest{}))},
 		Responses:   openapi3.NewResponses(ok(201, "the message was added", AddMessageResult{}))}
-	addMsg.Responses.Set("400", problemResponse(problem, "the body is not a JSON object (code malformed)"))
+	addMsg.Responses.Set("400", problemResponse(problem, "the body is not one JSON object, or has something after it (code malformed)"))
 	addMsg.Responses.Set("404", problemResponse(problem, "no such conversation in this tenant (code not_found)"))
 	addMsg.Responses.Set("413", problemResponse(problem, "text over 65,536 characters (code too_long)"))
-	addMsg.Responses.Set("422", problemResponse(problem, "no text, or a direction other than inbound, outbound or system (code text_required, bad_direction)"))
+	addMsg.Responses.Set("422", problemResponse(problem, "no text, a direction other than inbound, outbound or system, a field the request does not have, or an author over 200 characters "+
+		"(code text_required, bad_direction, unknown_field, author_too_long)"))
 	doc.AddOperation("/api/v1/conversations/{id}/messages", http.MethodPost, keyed(addMsg, "import"))
 
 	leads := &openapi3.Operation{OperationID: "listLeads", Tags: []string{"read"}, Summary: "List leads, newest first",

@@ -161,7 +161,7 @@ type AddMessageRequest struct {
 	Direction string `json:"direction,omitempty" enum:"inbound outbound system" doc:"inbound (default) runs the inbound path: the assistant may answer; outbound and system only record"`
 	Text      string `json:"text,omitempty" max:"65536" doc:"the message, at most 65,536 characters; required unless body is given"`
 	Body      string `json:"body,omitempty" max:"65536" doc:"another name for text"`
-	Author    string `json:"author,omitempty" doc:"who wrote an outbound or system message (default API)"`
+	Author    string `json:"author,omitempty" max:"200" doc:"who wrote an outbound or system message (default API), at most 200 characters"`
 }
 
 // AddMessageResult answers POST /api/v1/conversations/{id}/messages.
