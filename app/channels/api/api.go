@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,9 +80,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // badQuery is a 400 for query parameters out of range.
-func badQuery(key string) error {
-	return fault.New(fault.KindMalformed, key).WithCode("bad_query")
+func badQuery(key string, args ...any) error {
+	return fault.New(fault.KindMalformed, key, args...).WithCode("bad_query")
 }
+
+// conversationChannels are the channels a conversation can be on (the conversations table's).
+var conversationChannels = []string{"webchat", "whatsapp", "telegram", "email", "call", "manual"}
 
 func limitParam(r *http.Request) (int, bool) {
 	s := r.URL.Query().Get("limit")
@@ -129,6 +133,16 @@ func (h *Handler) Conversations(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok1 || !ok2 || len(f.Q) > 200 {
 		h.fail(w, r, badQuery("api.err.bad_conversation_query"))
+		return
+	}
+	// A state or channel that does not exist is refused, not answered with an empty page an
+	// integration would read as "nothing waiting".
+	if f.State != "" && !slices.Contains(inbox.States, f.State) {
+		h.fail(w, r, badQuery("api.err.bad_state", strings.Join(inbox.States, ", ")))
+		return
+	}
+	if f.Channel != "" && !slices.Contains(conversationChannels, f.Channel) {
+		h.fail(w, r, badQuery("api.err.bad_channel", strings.Join(conversationChannels, ", ")))
 		return
 	}
 	list, next, err := listConversations(r.Context(), c.DB, f)

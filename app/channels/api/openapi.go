@@ -12,6 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
+	"highvibe/app/inbox"
+	"highvibe/app/platform"
 	"highvibe/app/web"
 )
 
@@ -213,15 +215,15 @@ func buildOpenAPI() (*openapi3.T, error) {
 
 	listConv := &openapi3.Operation{OperationID: "listConversations", Tags: []string{"read"}, Summary: "List conversations, newest first",
 		Parameters: openapi3.Parameters{
-			strParam("state", "only this state", "new", "contacted", "engaged", "qualified", "offer", "negotiation", "won", "lost"),
-			strParam("channel", "only this channel (webchat, whatsapp, telegram, email, call, manual)"),
+			strParam("state", "only this state", inbox.States...),
+			strParam("channel", "only this channel", conversationChannels...),
 			{Value: openapi3.NewQueryParameter("q").WithDescription("the inbox search: names, phones in any format, email, summary, next action, " +
 				"message text; Turkish letters fold and the last word is a prefix").WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: openapi3.Ptr[uint64](200)})},
 			strParam("handoff", "1 or true: only conversations waiting for a person", "1", "0", "true", "false"),
 			limit, cursor,
 		},
 		Responses: openapi3.NewResponses(ok(200, "one page of conversations", ConversationList{}))}
-	doc.AddOperation("/api/v1/conversations", http.MethodGet, keyed(badQuery(listConv, "a bad limit, cursor or handoff"), "read"))
+	doc.AddOperation("/api/v1/conversations", http.MethodGet, keyed(badQuery(listConv, "a bad limit, cursor or handoff, or an unknown state or channel"), "read"))
 
 	getConv := &openapi3.Operation{OperationID: "getConversation", Tags: []string{"read"}, Summary: "One conversation with its newest messages (5,000 at a time, oldest first) and recommendations",
 		Parameters: openapi3.Parameters{idParam, intParam("cursor", "the next_cursor of the previous answer: the messages before it", 1, 0)},
@@ -278,6 +280,9 @@ func buildOpenAPI() (*openapi3.T, error) {
 				ok(201, "stored; at least one record is new", ImportResult{}),
 				ok(200, "stored; every row updated a record", ImportResult{}))}
 		op.Responses.Set("400", problemResponse(problem, "the body is not JSON objects or CSV (code malformed), or decimal is neither comma nor point (code bad_query)"))
+		if kind != "leads" {
+			op.Responses.Set("404", problemResponse(problem, "the business has the endpoint's module off ("+importModule(kind)+"); nothing was stored (code module_off)"))
+		}
 		op.Responses.Set("413", problemResponse(problem, "a body over 8 MiB or over 5000 rows (code too_large, too_many_rows)"))
 		op.Responses.Set("422", problemResponse(problem, "invalid rows; nothing was stored; rows lists each refused row's field errors (code invalid_rows)"))
 		doc.AddOperation("/api/v1/"+kind, http.MethodPost, keyed(op, "import"))
@@ -310,4 +315,12 @@ func intParam(name, d string, lo, hi float64) *openapi3.ParameterRef {
 		s.Max = &hi
 	}
 	return &openapi3.ParameterRef{Value: openapi3.NewQueryParameter(name).WithDescription(d).WithSchema(s)}
+}
+
+// importModule names the module an import endpoint belongs to (the route table's inModule).
+func importModule(kind string) string {
+	if kind == "devices" {
+		return platform.ModuleMSP
+	}
+	return platform.ModuleSales
 }
