@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"net/http"
+	"strconv"
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
@@ -34,6 +35,7 @@ type stockPage struct {
 	CanWrite  bool // receive and count (operators, owner)
 	CanManage bool // reorder level, quantity and unit (owner)
 	Which     string
+	Seen      int64 // the newest movement shown (0: none), sent back by the count form
 	// The stock settings form's values.
 	LevelValue, QtyValue, UnitValue string
 }
@@ -81,6 +83,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, which
 			d.Suggested = qty(c, s)
 		}
 		d.UnitValue = it.Unit
+	}
+	if len(ms) > 0 {
+		d.Seen = ms[0].ID
 	}
 	for _, m := range ms {
 		ch := qty(c, m.Delta)
@@ -158,7 +163,12 @@ func (h *Handler) Adjust(w http.ResponseWriter, r *http.Request) {
 	if n, ok := i18n.ParseQuantity(r.PostFormValue("counted"), c.Lang); ok {
 		counted = n
 	}
-	_, err := Adjust(r.Context(), c.DB, id, counted, r.PostFormValue("reason"), r.PostFormValue("note"), actor(c))
+	// The newest movement the form's page showed; a form without it (an older page) is not checked.
+	seen := int64(-1)
+	if n, err := strconv.ParseInt(r.PostFormValue("seen"), 10, 64); err == nil && n >= 0 {
+		seen = n
+	}
+	_, err := Adjust(r.Context(), c.DB, id, counted, r.PostFormValue("reason"), r.PostFormValue("note"), seen, actor(c))
 	h.done(w, r, "adjust", "inventory.adjusted", err)
 }
 

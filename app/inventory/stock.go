@@ -158,7 +158,9 @@ type move struct {
 	orderID      int64
 	shortOK      bool
 	by           crm.Actor
-	setAbs       bool // adjusted: delta is the counted quantity, not a change
+	setAbs       bool  // adjusted: delta is the counted quantity, not a change
+	checkSeen    bool  // adjusted from a page: refused unless seen is still the newest movement
+	seen         int64 // the newest movement the person's page showed (0: none)
 }
 
 // applyTx writes m inside tx: the product becomes counted if it was not, its stock changes, the
@@ -171,6 +173,17 @@ func applyTx(ctx context.Context, tx *sql.Tx, m move, now time.Time) (*Movement,
 	it, err := ItemOf(ctx, tx, m.productID)
 	if err != nil {
 		return nil, err
+	}
+	if m.setAbs && m.checkSeen {
+		// A count sent from a page opened before another movement (goods booked in from another
+		// tab, an order confirmed) would overwrite it unseen: refused, the page shows the stock now.
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM stock_movements WHERE product_id = ?`, m.productID).Scan(&last); err != nil {
+			return nil, fmt.Errorf("inventory: last movement: %w", err)
+		}
+		if last != m.seen {
+			return nil, fault.InvalidField("counted", "inventory.err.stale")
+		}
 	}
 	delta := m.delta
 	if m.setAbs {
@@ -241,8 +254,10 @@ func Receive(ctx context.Context, db *tenantdb.DB, productID, qty int64, note st
 }
 
 // Adjust sets the stock to what was counted (thousandths, ≥ 0: a count is never below zero) with
-// a reason (count, damaged, lost, other; other needs a note).
-func Adjust(ctx context.Context, db *tenantdb.DB, productID, counted int64, reason, note string, by crm.Actor) (*Movement, error) {
+// a reason (count, damaged, lost, other; other needs a note). seen is the id of the newest
+// movement the counting person's page showed (0: none): when the stock moved since, the count is
+// refused (field counted) rather than overwriting what it did not see; -1 does not check.
+func Adjust(ctx context.Context, db *tenantdb.DB, productID, counted int64, reason, note string, seen int64, by crm.Actor) (*Movement, error) {
 	note = strings.TrimSpace(note)
 	var errs fault.Fields
 	if counted < 0 || counted > 1e12 {
@@ -260,7 +275,7 @@ func Adjust(ctx context.Context, db *tenantdb.DB, productID, counted int64, reas
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return write(ctx, db, productID, move{productID: productID, kind: "adjusted", delta: counted, setAbs: true, reason: reason, note: note, by: by}, "stock_adjusted")
+	return write(ctx, db, productID, move{productID: productID, kind: "adjusted", delta: counted, setAbs: true, checkSeen: seen >= 0, seen: seen, reason: reason, note: note, by: by}, "stock_adjusted")
 }
 
 // write applies one person's movement and its action log in one transaction.
