@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -164,6 +165,12 @@ func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string)
 		}
 		if answer == AnswerAccepted && v.CustomerAnswer == AnswerAccepted {
 			return nil // accepted again (a second click): told once
+		}
+		if answer == AnswerReschedule && v.CustomerAnswer == AnswerReschedule {
+			same, err := sameRequest(ctx, tx, v, message)
+			if err != nil || same {
+				return err // the same request again (a double tap, a resent form): told once
+			}
 		}
 		now := tenantdb.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE site_visits SET customer_answer = ?, customer_answer_at = ?, updated_at = ? WHERE id = ?`,
@@ -334,3 +341,24 @@ func startProblem(start, now time.Time) string {
 // yearSlip reports whether a visit's time lies past the year 2100: a slip on the year of the date
 // field (20270, 9999), refused as the quotes' and records' dates are.
 func yearSlip(t time.Time) bool { return t.Year() > 2100 }
+
+// sameRequest reports whether v's latest "ask for another time" carried message: the request's
+// event in the conversation (written at the answer's time) holds the customer's message.
+func sameRequest(ctx context.Context, tx *sql.Tx, v *Visit, message string) (bool, error) {
+	if v.ConversationID == 0 {
+		return false, nil
+	}
+	msgs, _, err := inbox.Latest(ctx, tx, v.ConversationID, 0, 50)
+	if err != nil {
+		return false, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- { // newest first
+		m := msgs[i]
+		var a inbox.Annotations
+		if m.CreatedAt < v.CustomerAnswerAt || json.Unmarshal([]byte(m.Annotations), &a) != nil || a.Event != "visit_reschedule" {
+			continue
+		}
+		return m.Body == message, nil
+	}
+	return false, nil
+}
