@@ -134,10 +134,12 @@ func TestRemindersFireAfterRestart(t *testing.T) {
 	}
 	op := e.User("acme", "olga", "operator")
 	a := visits.Actor{UserID: op.UserID, Name: "olga"}
+	// Two people go, one to each visit: one person is never booked twice at the same time.
+	goers := []int64{op.UserID, e.User("acme", "oscar", "operator").UserID}
 	var vs []*visits.Visit
-	for _, conv := range convs {
+	for i, conv := range convs {
 		// Starting in 50 minutes: both reminders are due at once.
-		v, err := visits.Book(ctx, db, visits.Booking{ConversationID: conv, Start: time.Now().Add(50 * time.Minute), DurationMin: 60, Assignees: []int64{op.UserID}}, a)
+		v, err := visits.Book(ctx, db, visits.Booking{ConversationID: conv, Start: time.Now().Add(50 * time.Minute), DurationMin: 60, Assignees: []int64{goers[i]}}, a)
 		if err != nil {
 			t.Fatal(err)
 		}

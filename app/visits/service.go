@@ -117,6 +117,16 @@ func bookTx(ctx context.Context, tx *sql.Tx, b Booking, a Actor) (*Visit, error)
 	if err != nil {
 		return nil, err
 	}
+	// The free times a booking form chose from were read before this transaction: a colleague
+	// may have booked the same person at the same time meanwhile. Checked again here, as the
+	// calendar's move is, so one person never gets two open visits on top of each other.
+	clash, err := busy(ctx, tx, b.Assignees, b.Start, b.Start.Add(time.Duration(b.DurationMin)*time.Minute), 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(clash) > 0 {
+		return nil, fault.InvalidField("start", "visits.err.slot_taken")
+	}
 	v := &Visit{LeadID: c.LeadID, ConversationID: c.ID, Status: StatusProposed, StartsAt: b.Start.UnixMilli(), DurationMin: b.DurationMin,
 		Address: b.Address, MapURL: MapURL(b.Address), Note: b.Note, ProposedBy: b.ProposedBy, Token: newToken(),
 		CreatedByName: a.Name, Assignees: b.Assignees}
