@@ -336,6 +336,22 @@ func (r *rowReader) num(k string) float64 {
 	return f
 }
 
+// bool reads a yes or no the way spreadsheets and programs write it (true/false in any case, as
+// Excel's CSV writes TRUE and FALSE; yes/no; 1/0); empty is def. Another word is a field error,
+// never read as yes.
+func (r *rowReader) bool(k string, def bool) bool {
+	switch strings.ToLower(r.str(k)) {
+	case "":
+		return def
+	case "true", "yes", "1":
+		return true
+	case "false", "no", "0":
+		return false
+	}
+	r.fe[k] = "api.row.bool"
+	return def
+}
+
 // date reads RFC 3339 or a CRM date as Unix ms; empty is 0.
 func (r *rowReader) date(k string) int64 {
 	v := r.str(k)
@@ -393,7 +409,7 @@ func importLead(r *rowReader, sources []string) (int64, bool, map[string]string,
 
 func importProduct(r *rowReader) (int64, bool, map[string]string, error) {
 	p := productRow{ExternalID: r.str("external_id"), SKU: r.str("sku"), Name: r.str("name"), Category: r.str("category"), Unit: r.str("unit"),
-		UnitPrice: r.num("unit_price"), Currency: strings.ToUpper(r.str("currency")), Active: r.str("active") != "false" && r.str("active") != "0"}
+		UnitPrice: r.num("unit_price"), Currency: strings.ToUpper(r.str("currency")), Active: r.bool("active", true)}
 	for k, v := range validateProduct(&p) {
 		r.fe[k] = v
 	}

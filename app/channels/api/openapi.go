@@ -155,7 +155,8 @@ func importRowSchema(kind string) *openapi3.Schema {
 	s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
 	s.Description = "One " + strings.TrimSuffix(kind, "s") + ". Values may be strings, numbers or booleans; dates are YYYY-MM-DD or RFC 3339; " +
 		"JSON numbers are read as JSON; a number in a string or in CSV follows the decimal parameter, and without it one that reads two ways " +
-		"(1.250, 1,250) is refused. Unknown fields refuse the batch."
+		"(1.250, 1,250) is refused. A yes-or-no field (a product's active) is true or false in any case, yes or no, 1 or 0; empty keeps " +
+		"the default, any other word refuses the row. Unknown fields refuse the batch."
 	return s
 }
 
