@@ -84,13 +84,26 @@ func parseRows(contentType string, b []byte) ([]map[string]string, []map[string]
 			return nil, nil, errRows("api.err.csv_short")
 		}
 		head := recs[0]
+		seen := map[string]bool{}
 		for i := range head {
 			head[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(head[i], "\ufeff")))
+			if head[i] != "" && seen[head[i]] {
+				return nil, nil, errRows("api.err.csv_duplicate", head[i]) // one of its values would be dropped
+			}
+			seen[head[i]] = true
 		}
 		out := make([]map[string]string, 0, len(recs)-1)
-		for _, rec := range recs[1:] {
+		for n, rec := range recs[1:] {
 			m := map[string]string{}
 			for i, v := range rec {
+				if head[i] == "" {
+					// A column without a name: the trailing comma a spreadsheet leaves is ignored;
+					// a value under it is a value nobody can say which field it is.
+					if strings.TrimSpace(v) != "" {
+						return nil, nil, errRows("api.err.csv_unnamed", i+1, n+2)
+					}
+					continue
+				}
 				m[head[i]] = v
 			}
 			out = append(out, m)
