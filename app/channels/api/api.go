@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/chanutil"
@@ -131,7 +132,7 @@ func (h *Handler) Conversations(w http.ResponseWriter, r *http.Request) {
 	default:
 		ok1 = false
 	}
-	if !ok1 || !ok2 || len(f.Q) > 200 {
+	if !ok1 || !ok2 || utf8.RuneCountInString(f.Q) > 200 {
 		h.fail(w, r, badQuery("api.err.bad_conversation_query"))
 		return
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -56,5 +57,26 @@ func TestImportOfAModuleThatIsOffIsDocumented(t *testing.T) {
 		if r.StatusCode != http.StatusNotFound || problem(t, r).Code != "module_off" {
 			t.Errorf("%s with its module off: %d %s, want 404 module_off", kind, r.StatusCode, r.Body)
 		}
+	}
+}
+
+// q is bounded to 200 characters, as the document and the message say, not 200 bytes: a search
+// of Turkish or Arabic words (two bytes a letter) up to 200 letters is answered.
+func TestConversationSearchCountsCharactersNotBytes(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	rd := e.APIKey("acme", "read")
+	c := e.APIClient()
+	for _, q := range []string{strings.Repeat("ş", 150), strings.Repeat("ع", 200)} {
+		r, err := c.Call("GET", "/api/v1/conversations?q="+url.QueryEscape(q), rd, "", "")
+		noReqErr(t, "q of 200 letters", err)
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("q of %d letters: %d %s, want 200", len([]rune(q)), r.StatusCode, r.Body)
+		}
+	}
+	r, _ := c.Call("GET", "/api/v1/conversations?q="+url.QueryEscape(strings.Repeat("ş", 201)), rd, "", "")
+	if r.StatusCode != http.StatusBadRequest {
+		t.Errorf("q of 201 letters: %d, want 400", r.StatusCode)
 	}
 }
