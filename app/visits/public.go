@@ -1,8 +1,10 @@
 package visits
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
@@ -25,6 +27,9 @@ type publicPage struct {
 	When     string
 	Done     string // "accepted" or "reschedule" right after an answer
 	Closed   bool   // the visit no longer takes an answer (cancelled, done, moved back to proposed)
+	// Hidden: the visit's date is not an approved one (moved after its confirmation, the new date
+	// waiting for approval): the page says it changed and shows no date, place or length.
+	Hidden bool
 }
 
 // public resolves /v/<slug>.<token> to its tenant and visit; any miss is the same 404, so a
@@ -37,7 +42,10 @@ func (h *BookHandler) public(w http.ResponseWriter, r *http.Request) (*platform.
 		return nil, nil, nil, false
 	}
 	v, err := ByToken(r.Context(), db.Read, token)
-	if err != nil || v.ApprovedAt == 0 {
+	if err == nil && v.ApprovedAt == 0 && !linkSent(r.Context(), db, v) {
+		err = tenantdb.ErrNotFound // never confirmed: nobody was given the link
+	}
+	if err != nil {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return nil, nil, nil, false
 	}
@@ -59,7 +67,8 @@ func (h *BookHandler) showPublic(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	ct := &customerText{P: c.P.In(loc), Loc: loc}
-	d := &publicPage{V: v, Business: t.Name, Link: "/v/" + t.Slug + "." + v.Token, When: ct.When(v), Done: done, Closed: v.Status != StatusConfirmed}
+	d := &publicPage{V: v, Business: t.Name, Link: "/v/" + t.Slug + "." + v.Token, When: ct.When(v), Done: done, Closed: v.Status != StatusConfirmed,
+		Hidden: v.ApprovedAt == 0}
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.Render.Render(w, r, status, "visits/public", &web.Page{Title: c.T("visits.public.title", t.Name), Data: d, Errors: errs, Form: r.PostForm})
@@ -105,4 +114,24 @@ func (h *BookHandler) answer(w http.ResponseWriter, r *http.Request, answer stri
 		h.Svc.Live.Publish(t.Slug, live.Event{Kind: "message", ConversationID: got.ConversationID, MessageID: msgID})
 	}
 	http.Redirect(w, r, "/v/"+t.Slug+"."+v.Token+"?done="+answer, http.StatusSeeOther)
+}
+
+// linkSent reports whether the customer was given v's link: a message of its conversation (the
+// confirmation, a reminder) carries it. A visit moved after its confirmation is proposed again,
+// its approval cleared; its link, in the customer's hands, then opens a page saying it changed
+// rather than "not found". Only the newest 500 messages are read: an older link is a 404 as before.
+func linkSent(ctx context.Context, db *tenantdb.DB, v *Visit) bool {
+	if v.ConversationID == 0 || v.Token == "" {
+		return false
+	}
+	msgs, _, err := inbox.Latest(ctx, db.Read, v.ConversationID, 0, 500)
+	if err != nil {
+		return false
+	}
+	for _, m := range msgs {
+		if m.Direction == "outbound" && strings.Contains(m.Body, "."+v.Token) {
+			return true
+		}
+	}
+	return false
 }
