@@ -321,8 +321,15 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	if h.Live != nil {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
-	done := "approvals.sent"
-	if text != "" && text != strings.TrimSpace(draft) {
+	// Sent at once on the widget; queued for the provider on WhatsApp, Telegram and e-mail, where the
+	// conversation's message then shows whether it went out.
+	done, edited := "approvals.sent", text != "" && text != strings.TrimSpace(draft)
+	if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, rec.ConversationID); err == nil && h.Channels.OutboundOf(conv.Channel) == channel.Deliver {
+		done = "approvals.queued"
+		if edited {
+			done = "approvals.queued_edited"
+		}
+	} else if edited {
 		done = "approvals.sent_edited"
 	}
 	web.FlashKey(w, r, true, done)

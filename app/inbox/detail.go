@@ -769,8 +769,8 @@ func (m doneMsg) words(c *web.Ctx) string {
 	return c.T(m.Key, args...)
 }
 
-// doneText says what a save did: sent, scheduled (with the time), note added, customer message
-// logged, or saved.
+// doneText says what a save did: sent (the widget's visitor reads it at once), queued for sending,
+// recorded, scheduled (with the time), note added, customer message logged, or saved.
 func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) doneMsg {
 	switch {
 	case ch.Body == "" && ch.NextActionDueAt != nil && *ch.NextActionDueAt != 0:
@@ -789,8 +789,16 @@ func (h *Handler) doneText(r *http.Request, c *web.Ctx, ch Change) doneMsg {
 	case !ch.SendAt.IsZero():
 		return doneMsg{"inbox.done.scheduled", []any{ch.SendAt}}
 	}
-	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil && h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
-		return doneMsg{Key: "inbox.done.recorded"}
+	// A reply the server sends through the channel (WhatsApp, Telegram, e-mail) is queued until the
+	// provider takes it: "Sent." there was a promise the message might not keep (WhatsApp sending
+	// not set up, a closed 24-hour window); the message's ticks or its "Not sent" say the outcome.
+	if conv, err := ConversationByID(r.Context(), c.DB.Read, mustID(r)); err == nil {
+		switch h.Svc.Channels.OutboundOf(conv.Channel) {
+		case channel.Record:
+			return doneMsg{Key: "inbox.done.recorded"}
+		case channel.Deliver:
+			return doneMsg{Key: "inbox.done.queued"}
+		}
 	}
 	return doneMsg{Key: "inbox.done.sent"}
 }
