@@ -146,7 +146,7 @@ func TestBrowserConversationChat(t *testing.T) {
 		sel := fmt.Sprintf(`form[data-draft-id="%d"]`, keep)
 		b.do("edit the draft", chromedp.SetValue(sel+` textarea`, "Metrekare fiyatı 1.150 TL'dir, montaj dahil."),
 			chromedp.Click(sel+` button.btn-primary`))
-		b.waitFor("the sent banner", `(document.querySelector('.flashes')||{}).textContent === 'Edited and sent.'`, 10*time.Second)
+		b.waitFor("the sent banner", `(document.querySelector('.flashes')||{}).textContent === 'Edited and queued for sending.'`, 10*time.Second)
 		if got := b.eval(`location.pathname`); got != self {
 			t.Errorf("after sending the page is %q, want the conversation %q", got, self)
 		}
@@ -217,8 +217,8 @@ func TestBrowserConversationChat(t *testing.T) {
 		if b.eval(`String(window.__noReload)`) != "1" {
 			t.Error("sending reloaded the page")
 		}
-		if got := b.eval(`document.querySelector('#composer-status').textContent.trim()`); got != "✓ Sent." {
-			t.Errorf("composer feedback %q, want ✓ Sent.", got)
+		if got := b.eval(`document.querySelector('#composer-status').textContent.trim()`); got != "✓ Queued for sending." {
+			t.Errorf("composer feedback %q, want ✓ Queued for sending. (a WhatsApp reply waits for the provider)", got)
 		}
 		var body, status string
 		_ = db.Read.QueryRow(`SELECT body, coalesce(delivery_status,'') FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT 1`, conv).Scan(&body, &status)
