@@ -153,7 +153,8 @@ func TestStockRoles(t *testing.T) {
 	if n := v.count(t, `SELECT count(*) FROM stock_items WHERE reorder_level IS NOT NULL OR reorder_qty IS NOT NULL OR unit <> ''`); n != 0 {
 		t.Fatalf("refused settings stored %d", n)
 	}
-	want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"reorder_level": {"3"}, "reorder_qty": {"50"}, "unit": {"dal"}}), http.StatusSeeOther, "owner sets")
+	// The tulip has no stock yet, so its unit may change (the rose's 4 on hand may not: TestUnitChangeWithStock).
+	want(t, v.owner.Post(stockURL(v.tulip, "/settings"), url.Values{"reorder_level": {"3"}, "reorder_qty": {"50"}, "unit": {"dal"}}), http.StatusSeeOther, "owner sets")
 	if n := v.count(t, `SELECT count(*) FROM stock_items WHERE reorder_level = 3000 AND reorder_qty = 50000 AND unit = 'dal'`); n != 1 {
 		t.Fatal("settings not stored")
 	}
@@ -398,5 +399,52 @@ func TestOrderTotalAgainstLines(t *testing.T) {
 		if page := v.oper.Get(path); !strings.Contains(page.Body, says[1]) || !strings.Contains(page.Body, `id="lines-sum"`) {
 			t.Errorf("%s: the order's page does not show the lines' sum %s", lang, says[1])
 		}
+	}
+}
+
+// The unit stock is counted in does not change while stock is on hand: 480 m² would become 480
+// pallets. The form comes back (422) with the error, in the panel's language, at the unit field,
+// the typed values kept and nothing stored; counted to zero, the unit may change, and a product
+// with no stock changes it freely.
+func TestUnitChangeWithStock(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "tr"} {
+		t.Run(lang, func(t *testing.T) {
+			v := newEnv(t, lang)
+			want(t, v.oper.Post(stockURL(v.rose, "/receive"), url.Values{"quantity": {"480"}}), http.StatusSeeOther, "receive 480")
+			before := v.count(t, `SELECT count(*) FROM action_logs`)
+			r := v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"reorder_level": {"7"}, "reorder_qty": {""}, "unit": {"palet"}})
+			want(t, r, http.StatusUnprocessableEntity, "unit change with 480 on hand")
+			msg := map[string]string{"en": "First count the stock to zero", "tr": "Önce stoku sıfıra sayın"}[lang]
+			field := r.Body[strings.Index(r.Body, `id="stock-unit"`):]
+			if !strings.Contains(field[:min(len(field), 900)], msg) {
+				t.Fatalf("no %q next to the unit field: %.900s", msg, field)
+			}
+			if !strings.Contains(r.Body, `name="unit" maxlength="16" placeholder="adet" value="palet"`) || !strings.Contains(r.Body, `name="reorder_level" inputmode="decimal" value="7"`) {
+				t.Fatalf("typed values not kept: %.3000s", r.Body)
+			}
+			if n := v.count(t, `SELECT count(*) FROM stock_items WHERE product_id = ? AND (unit <> '' OR reorder_level IS NOT NULL)`, v.rose); n != 0 {
+				t.Fatal("a refused unit change stored something")
+			}
+			if n := v.count(t, `SELECT count(*) FROM action_logs`); n != before {
+				t.Fatalf("a refused unit change wrote %d audit rows", n-before)
+			}
+			if v.onHand(t, v.rose) != 480000 {
+				t.Fatalf("on hand %d", v.onHand(t, v.rose))
+			}
+			// The same unit (typed or left empty) with other settings is no change of unit.
+			want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"reorder_level": {"7"}, "unit": {"adet"}}), http.StatusSeeOther, "same unit")
+			// Counted to zero, the unit may change.
+			want(t, v.oper.Post(stockURL(v.rose, "/adjust"), url.Values{"counted": {"0"}, "reason": {"count"}}), http.StatusSeeOther, "count to zero")
+			want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"unit": {"palet"}}), http.StatusSeeOther, "unit change at zero")
+			// A product never counted changes its unit too.
+			want(t, v.owner.Post(stockURL(v.tulip, "/settings"), url.Values{"unit": {"demet"}}), http.StatusSeeOther, "unit of a product with no stock")
+			if n := v.count(t, `SELECT count(*) FROM stock_items WHERE (product_id = ? AND unit = 'palet') OR (product_id = ? AND unit = 'demet')`, v.rose, v.tulip); n != 2 {
+				t.Fatalf("allowed unit changes stored %d of 2", n)
+			}
+			// Once the pallets come in, they cannot be turned back into pieces.
+			want(t, v.oper.Post(stockURL(v.rose, "/receive"), url.Values{"quantity": {"2"}}), http.StatusSeeOther, "receive 2 pallets")
+			want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"unit": {""}}), http.StatusUnprocessableEntity, "back to the product's unit with stock")
+		})
 	}
 }

@@ -6,6 +6,7 @@
 package inventory
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -307,7 +308,8 @@ type Settings struct{ ReorderLevel, ReorderQty, Unit, Lang string }
 
 // SaveSettings sets a product's reorder level (empty: no low-stock recommendation), reorder
 // quantity (empty: twice the level minus what is on hand is suggested) and the unit stock is
-// counted in (empty: the product's); the product becomes counted if it was not.
+// counted in (empty: the product's); the product becomes counted if it was not. The unit is
+// refused (field unit) while stock is on hand: count it to zero first.
 func SaveSettings(ctx context.Context, db *tenantdb.DB, productID int64, in Settings, by crm.Actor) error {
 	var errs fault.Fields
 	var level, qty any
@@ -340,6 +342,18 @@ func SaveSettings(ctx context.Context, db *tenantdb.DB, productID int64, in Sett
 		unit = ""
 	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
+		// The stock on hand is a number of the unit it was counted in: another unit would turn
+		// 480 m² into 480 pallets. The unit changes only while nothing is on hand (read here, in
+		// the transaction, so goods booked in meanwhile are seen).
+		cur, err := ItemOf(ctx, tx, productID)
+		if err != nil {
+			return err
+		}
+		if cur != nil && cur.OnHand != 0 && cmp.Or(cur.Unit, p.Unit) != cmp.Or(unit, p.Unit) {
+			var errs fault.Fields
+			errs.Add("unit", "inventory.err.unit_in_stock")
+			return errs.Err()
+		}
 		now := time.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stock_items(product_id, reorder_level, reorder_qty, unit, updated_at) VALUES(?,?,?,?,?)
 			ON CONFLICT(product_id) DO UPDATE SET reorder_level = excluded.reorder_level, reorder_qty = excluded.reorder_qty,
