@@ -30,6 +30,9 @@ type publicPage struct {
 	// Hidden: the visit's date is not an approved one (moved after its confirmation, the new date
 	// waiting for approval): the page says it changed and shows no date, place or length.
 	Hidden bool
+	// Past: the confirmed visit's time has come; the page says so and asks the customer to
+	// contact the business instead of offering the answers.
+	Past bool
 }
 
 // public resolves /v/<slug>.<token> to its tenant and visit; any miss is the same 404, so a
@@ -68,7 +71,7 @@ func (h *BookHandler) showPublic(w http.ResponseWriter, r *http.Request, status 
 	}
 	ct := &customerText{P: c.P.In(loc), Loc: loc}
 	d := &publicPage{V: v, Business: t.Name, Link: "/v/" + t.Slug + "." + v.Token, When: ct.When(v), Done: done, Closed: v.Status != StatusConfirmed,
-		Hidden: v.ApprovedAt == 0}
+		Hidden: v.ApprovedAt == 0, Past: !v.Start().After(h.now())}
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.Render.Render(w, r, status, "visits/public", &web.Page{Title: c.T("visits.public.title", t.Name), Data: d, Errors: errs, Form: r.PostForm})
@@ -97,12 +100,12 @@ func (h *BookHandler) answer(w http.ResponseWriter, r *http.Request, answer stri
 	if !ok {
 		return
 	}
-	got, msgID, err := Answer(r.Context(), db, v.Token, answer, r.PostFormValue("message"))
+	got, msgID, err := Answer(r.Context(), db, v.Token, answer, r.PostFormValue("message"), h.now())
 	if errs := web.FieldErrors(r, err); errs != nil {
 		h.showPublic(w, r, http.StatusUnprocessableEntity, t, db, v, "", errs)
 		return
 	}
-	if errors.Is(err, ErrAnswerClosed) {
+	if errors.Is(err, ErrAnswerClosed) || errors.Is(err, ErrAnswerPast) {
 		h.showPublic(w, r, http.StatusConflict, t, db, v, "", nil)
 		return
 	}

@@ -152,10 +152,15 @@ func bookTx(ctx context.Context, tx *sql.Tx, b Booking, a Actor) (*Visit, error)
 // ErrAnswered: the customer's link no longer takes an answer (the visit is not confirmed).
 var ErrAnswerClosed = fault.Sentinel(fault.KindConflict, "visits.err.answer_closed", "visits: visit not open for an answer")
 
+// ErrAnswerPast: the visit's time has come (it started or is over): accepting it or asking for
+// another time from the link means nothing any more; the customer is asked to contact the business.
+var ErrAnswerPast = fault.Sentinel(fault.KindConflict, "visits.public.past", "visits: visit time has passed")
+
 // Answer records the customer's answer from their page (accepted, or reschedule with an optional
 // message) in one transaction: stored on the visit, a system event in the conversation (their
-// message as its text), the assignees notified, an action log. Only a confirmed visit takes one.
-func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string) (*Visit, int64, error) {
+// message as its text), the assignees notified, an action log. Only a confirmed visit whose start
+// is after now takes one (ErrAnswerClosed, ErrAnswerPast).
+func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string, now time.Time) (*Visit, int64, error) {
 	message = strings.TrimSpace(message)
 	if answer != AnswerAccepted && answer != AnswerReschedule {
 		return nil, 0, fault.InvalidField("answer", "visits.err.answer")
@@ -172,6 +177,9 @@ func Answer(ctx context.Context, db *tenantdb.DB, token, answer, message string)
 		}
 		if v.Status != StatusConfirmed {
 			return ErrAnswerClosed
+		}
+		if !v.Start().After(now) {
+			return ErrAnswerPast
 		}
 		if answer == AnswerAccepted && v.CustomerAnswer == AnswerAccepted {
 			return nil // accepted again (a second click): told once
