@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
@@ -145,11 +148,9 @@ func (h *Settings) readForm(form url.Values, t func(string, ...any) string) (map
 		} else if _, ok := form[k]; !ok {
 			continue
 		}
-		if st.Problem != nil && v != "" {
-			if key := st.Problem(v); key != "" {
-				errs.Add(k, t(key))
-				continue
-			}
+		if msg := fieldProblem(st, v, t); msg != "" {
+			errs.Add(k, msg)
+			continue
 		}
 		if err := h.Platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, t("channels.settings.invalid"))
@@ -158,6 +159,34 @@ func (h *Settings) readForm(form url.Values, t func(string, ...any) string) (map
 		kv[k] = v
 	}
 	return kv, errs
+}
+
+// fieldProblem says, in the user's language (t), what is wrong with v for the setting st, or "":
+// too long names the field's limit (a WhatsApp verify token or template name of too many
+// characters was answered "a URL must start with http://"), then the field's own Problem (which
+// characters it takes), a choice or a number out of range. Whatever else the setting's checks
+// refuse (an address that is not http:// or https://) is channels.settings.invalid.
+func fieldProblem(st settingdef.Def, v string, t func(string, ...any) string) string {
+	if st.MaxLen > 0 && utf8.RuneCountInString(v) > st.MaxLen {
+		return t("validation.too_long", st.MaxLen)
+	}
+	if v == "" {
+		return ""
+	}
+	if st.Problem != nil {
+		if key := st.Problem(v); key != "" {
+			return t(key)
+		}
+	}
+	if len(st.Options) > 0 && !slices.Contains(st.Options, v) {
+		return t("validation.choice")
+	}
+	if st.Kind == settingdef.Number && st.Max > st.Min {
+		if n, err := strconv.Atoi(v); err != nil || n < st.Min || n > st.Max {
+			return t("validation.range", st.Min, st.Max)
+		}
+	}
+	return ""
 }
 
 // fetchJobs are the job kinds of the polling channels (Info.FetchJob) with a setting in kv.

@@ -265,7 +265,11 @@ func TestTelegramSecretTokenAsTelegramTakesIt(t *testing.T) {
 		if r.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("%.20q: %d, want 422", bad, r.StatusCode)
 		}
-		if got := r.Doc(t).Find("#telegram_secret_token-error").Text(); !strings.Contains(got, "Telegram burada yalnızca 1 ile 256 karakter kabul eder") {
+		want := "Telegram burada yalnızca 1 ile 256 karakter kabul eder"
+		if len(bad) > 256 {
+			want = "En fazla 256 karakter olabilir." // too long says the limit
+		}
+		if got := r.Doc(t).Find("#telegram_secret_token-error").Text(); !strings.Contains(got, want) {
 			t.Errorf("%.20q: the field says %q", bad, got)
 		}
 	}
@@ -275,5 +279,58 @@ func TestTelegramSecretTokenAsTelegramTakesIt(t *testing.T) {
 	}
 	if r := owner.Post("/app/settings/channels", url.Values{"telegram_secret_token": {"Osman_Tas-2026"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a valid token: %d", r.StatusCode)
+	}
+}
+
+// TestChannelFieldErrorsNameTheirProblem: a value too long for a field that is not an address
+// (the WhatsApp verify token, a template name, the phone number ID, an e-mail user) was refused
+// with "not valid (a URL must start with http://…)"; each field now says its own limit, or which
+// characters it takes, in the owner's language; the typed values stay in their boxes and nothing
+// is stored.
+func TestChannelFieldErrorsNameTheirProblem(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	long := strings.Repeat("a", 513)
+	r := owner.Post("/app/settings/channels", url.Values{
+		"whatsapp_verify_token":                 {strings.Repeat("v", 201)},
+		"whatsapp_template_visit_confirmation":  {long},
+		"whatsapp_template_visit_reminder":      {"Randevu Hatırlatma"},
+		"whatsapp_phone_number_id":              {strings.Repeat("1", 65)},
+		"email_imap_user":                       {strings.Repeat("u", 255)},
+		"whatsapp_template_visit_reminder_lang": {"tr"},
+		"whatsapp_template_follow_up":           {"takip_1"},
+		"whatsapp_api_base":                     {"https://graph.facebook.com/v21.0"},
+	})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.StatusCode)
+	}
+	d := r.Doc(t)
+	for k, want := range map[string]string{
+		"whatsapp_verify_token":                "En fazla 200 karakter olabilir.",
+		"whatsapp_template_visit_confirmation": "En fazla 512 karakter olabilir.",
+		"whatsapp_template_visit_reminder":     "küçük harf, rakam ve alt çizgi",
+		"whatsapp_phone_number_id":             "En fazla 64 karakter olabilir.",
+		"email_imap_user":                      "En fazla 254 karakter olabilir.",
+	} {
+		got := d.Find("#" + k + "-error").Text()
+		if !strings.Contains(got, want) || strings.Contains(got, "http://") {
+			t.Errorf("%s says %q, want %q", k, got, want)
+		}
+	}
+	if v, _ := d.Find("#whatsapp_template_visit_reminder").Attr("value"); v != "Randevu Hatırlatma" {
+		t.Errorf("typed template name not kept: %q", v)
+	}
+	if v, _ := d.Find("#whatsapp_template_follow_up").Attr("value"); v != "takip_1" {
+		t.Errorf("typed valid value not kept: %q", v)
+	}
+	if strings.Contains(r.Body, strings.Repeat("v", 201)) {
+		t.Error("the typed secret was echoed into the page")
+	}
+	tn, _ := e.Server.Platform.TenantBySlug(t.Context(), "acme")
+	for _, k := range []string{"whatsapp_verify_token", "whatsapp_template_follow_up", "whatsapp_template_visit_reminder_lang", "email_imap_user"} {
+		if tn.Setting(k) != "" {
+			t.Errorf("%s stored on a refused form: %q", k, tn.Setting(k))
+		}
 	}
 }
