@@ -29,6 +29,7 @@ type Settings struct {
 
 type settingsData struct {
 	Slug     string
+	Shown    string            // web.ShownField: the non-secret values the form shows (never a secret's digest)
 	Values   map[string]string // non-secret values
 	Set      map[string]bool   // secrets: set or not, never the value
 	Sections []section
@@ -49,14 +50,17 @@ func (h *Settings) data(r *http.Request) *settingsData {
 	t := c.Tenant
 	o := widget.Origin(r)
 	d := &settingsData{Slug: t.Slug, Values: map[string]string{}, Set: map[string]bool{}}
+	var plain []string
 	for _, st := range h.Channels.Settings() {
 		k := st.Key
 		if st.IsSecret() {
 			d.Set[k] = t.Setting(k) != ""
 		} else {
 			d.Values[k] = t.Setting(k)
+			plain = append(plain, k)
 		}
 	}
+	d.Shown = web.ShownOf(plain, d.Values)
 	for _, ch := range h.Channels.All() {
 		i := ch.Info()
 		if len(i.Settings) == 0 && i.Section.Help == "" && i.Section.Code == nil {
@@ -105,9 +109,20 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 				d.Values[k] = v[0]
 			}
 		}
+		if _, ok := r.PostForm[web.ShownField]; ok {
+			d.Shown = r.PostForm.Get(web.ShownField) // the corrected post compares with what was first shown
+		}
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
+	// A field left as the page showed it, while its setting changed since (another tab, another
+	// owner): the newer value stays. Secrets are saved only when typed or cleared.
+	now, err := h.Platform.TenantBySlug(r.Context(), c.Tenant.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	kept := web.KeepNewer(kv, web.ParseShown(r.PostForm.Get(web.ShownField)), now.Setting)
 	if len(kv) > 0 {
 		if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, kv); err != nil {
 			h.Render.Fail(w, r, err)
@@ -122,9 +137,17 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	changed, shown := h.logged(kv)
+	payload := map[string]any{"after": shown, "updated_by_user_id": c.UserID()}
+	if len(kept) > 0 {
+		payload["kept_newer"] = kept
+	}
 	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "settings", ActionType: "update_channels", Summary: "channel settings saved: " + strings.Join(changed, ", "),
-		Payload: map[string]any{"after": shown, "updated_by_user_id": c.UserID()}, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
-	web.FlashKey(w, r, true, "channels.settings.saved")
+		Payload: payload, ModelName: "human-review", ActorUserID: c.UserID(), ActorName: c.User.Username})
+	if len(kept) > 0 {
+		web.FlashKey(w, r, true, "settings.saved_kept")
+	} else {
+		web.FlashKey(w, r, true, "channels.settings.saved")
+	}
 	web.Redirect(w, r, "/app/settings/channels")
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/channels/channel"
@@ -332,5 +334,67 @@ func TestChannelFieldErrorsNameTheirProblem(t *testing.T) {
 		if tn.Setting(k) != "" {
 			t.Errorf("%s stored on a refused form: %q", k, tn.Setting(k))
 		}
+	}
+}
+
+// TestChannelsStaleTabKeepsNewerSettings: the channels page open in two tabs. In the second the
+// owner empties the e-mail server (the channel stops reading mail) and changes the phone number
+// ID; later, in the first (drawn before), they set a template name and save. The template is
+// saved and the e-mail server and phone number ID stay as the second tab left them — the first
+// tab wrote back every field as it still showed it, connecting e-mail again — and the banner says
+// so. No secret, nor a digest of one, is in the page.
+func TestChannelsStaleTabKeepsNewerSettings(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"email_imap_host": "mail.ornek.com", "email_smtp_host": "mail.ornek.com",
+		"whatsapp_phone_number_id": "1065", "whatsapp_access_token": "EAAG-secret-value"})
+	owner := e.User("acme", "olga", "owner")
+	page := func() url.Values {
+		t.Helper()
+		r := owner.Get("/app/settings/channels")
+		if strings.Contains(r.Body, "EAAG-secret-value") || strings.Contains(r.Body, "whatsapp_access_token:") {
+			t.Fatal("a secret, or its digest, is in the page")
+		}
+		v := url.Values{}
+		r.Doc(t).Find(`form[action="/app/settings/channels"]`).Find("input[name], select[name]").Each(func(_ int, s *goquery.Selection) {
+			name, _ := s.Attr("name")
+			if goquery.NodeName(s) == "select" {
+				val, _ := s.Find("option[selected]").Attr("value")
+				v.Add(name, val)
+				return
+			}
+			if typ, _ := s.Attr("type"); typ == "checkbox" {
+				if _, on := s.Attr("checked"); !on {
+					return
+				}
+			}
+			val, _ := s.Attr("value")
+			v.Add(name, val)
+		})
+		return v
+	}
+	morning := page()
+	noon := page()
+	noon.Set("email_imap_host", "")
+	noon.Set("whatsapp_phone_number_id", "2077")
+	if r := owner.Post("/app/settings/channels", noon); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("noon save: %d", r.StatusCode)
+	}
+	morning.Set("whatsapp_template_follow_up", "takip_1")
+	if r := owner.Post("/app/settings/channels", morning); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stale tab save: %d %.300s", r.StatusCode, r.Body)
+	}
+	tn, _ := e.Server.Platform.TenantBySlug(t.Context(), "acme")
+	if tn.Setting("whatsapp_template_follow_up") != "takip_1" {
+		t.Errorf("the stale tab's own change not saved: %q", tn.Setting("whatsapp_template_follow_up"))
+	}
+	if tn.Setting("email_imap_host") != "" || tn.Setting("whatsapp_phone_number_id") != "2077" {
+		t.Errorf("the stale tab wrote back what it showed: imap host %q, phone number ID %q", tn.Setting("email_imap_host"), tn.Setting("whatsapp_phone_number_id"))
+	}
+	if tn.Setting("whatsapp_access_token") != "EAAG-secret-value" {
+		t.Error("a secret left empty changed")
+	}
+	if got := owner.Get("/app/settings/channels").Doc(t).Find(".flashes").Text(); !strings.Contains(got, "dokunmadığınız alanlar yeni değerlerini korudu") {
+		t.Errorf("banner %q: want it to say the fields changed meanwhile were kept", got)
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,40 +51,10 @@ var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greet
 // checkboxKeys are absent from a post when unticked.
 var checkboxKeys = map[string]bool{"chat_widget_enabled": true, "consent_required": true, "landing_enabled": true, "require_2fa": true}
 
-// shownField is the hidden field of the page's profile forms that says what they showed: a
-// fingerprint of each setting's value as the page was drawn (shownOf). A save leaves alone a
-// setting the owner did not touch in the form when it was changed since the page was drawn — in
-// another tab, by another owner, from the command line — instead of writing back the value the
-// page still showed (a greeting saved from a page opened in the morning turned the chat widget,
-// switched off at noon in another tab, back on).
-const shownField = "shown"
-
-// fingerprint is a short, stable digest of a setting's value, for shownField.
-func fingerprint(v string) string {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(v))
-	return strconv.FormatUint(uint64(h.Sum32()), 36)
-}
-
-// shownOf is shownField's value for the settings values: key:fingerprint pairs.
-func shownOf(values map[string]string) string {
-	parts := make([]string, 0, len(profileKeys))
-	for _, k := range profileKeys {
-		parts = append(parts, k+":"+fingerprint(values[k]))
-	}
-	return strings.Join(parts, ",")
-}
-
-// parseShown reads shownField's value (a post without it: nil, every field is saved as sent).
-func parseShown(s string) map[string]string {
-	out := map[string]string{}
-	for _, p := range strings.Split(s, ",") {
-		if k, f, ok := strings.Cut(p, ":"); ok {
-			out[k] = f
-		}
-	}
-	return out
-}
+// shownField is web.ShownField: the profile forms say what they showed, and a save leaves alone
+// a setting the owner did not touch that changed meanwhile (a greeting saved from a page opened
+// in the morning turned the chat widget, switched off at noon in another tab, back on).
+const shownField = web.ShownField
 
 type pageData struct {
 	// Shown is shownField's value: what the profile forms show, or what a refused post's had.
@@ -137,7 +106,7 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	for _, k := range profileKeys {
 		d.Values[k] = t.Setting(k)
 	}
-	d.Shown = shownOf(d.Values)
+	d.Shown = web.ShownOf(profileKeys, d.Values)
 	d.Modules = web.ModuleRows(t)
 	if d.CanUsers {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
@@ -269,13 +238,7 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	shown, kept := parseShown(r.PostForm.Get(shownField)), []string{}
-	for k, v := range kv {
-		if was, ok := shown[k]; ok && fingerprint(v) == was && fingerprint(now.Setting(k)) != was {
-			delete(kv, k)
-			kept = append(kept, k)
-		}
-	}
+	kept := web.KeepNewer(kv, web.ParseShown(r.PostForm.Get(shownField)), now.Setting)
 	before := map[string]string{}
 	for k := range kv {
 		before[k] = c.Tenant.Setting(k)
@@ -286,7 +249,6 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	payload := map[string]any{"before": before, "after": kv}
 	if len(kept) > 0 {
-		sort.Strings(kept)
 		payload["kept_newer"] = kept
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_profile", "tenant profile saved", payload))
@@ -319,7 +281,18 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, d, web.Errors{"modules": c.T("modules.err.unknown")})
 		return
 	}
-	before := strings.Join(c.Tenant.EnabledModules(), ",")
+	// A module the owner left as the form showed it, while it was switched on or off since
+	// (another tab, another owner, the command line): it stays as it is now.
+	now, err := h.Platform.TenantBySlug(r.Context(), c.Tenant.Slug)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var kept []string
+	if shownOn, ok := r.PostForm[shownModulesField]; ok && value != "default" {
+		value, kept = keepNewerModules(value, strings.Join(shownOn, ","), now)
+	}
+	before := strings.Join(now.EnabledModules(), ",")
 	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, map[string]string{"modules": value}); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -330,14 +303,46 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	after := strings.Join(t.EnabledModules(), ",")
-	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_modules", "modules: "+after,
-		map[string]any{"before": before, "after": after, "choice": value}))
+	payload := map[string]any{"before": before, "after": after, "choice": value}
+	if len(kept) > 0 {
+		payload["kept_newer"] = kept
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_modules", "modules: "+after, payload))
 	msg := "modules.saved"
 	if value == "default" {
 		msg = "modules.reset_done"
+	} else if len(kept) > 0 {
+		msg = "settings.saved_kept"
 	}
 	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/settings/#modules")
+}
+
+// shownModulesField is the modules form's hidden field: the optional modules it showed on, comma
+// separated ("" = none on). A post without it saves the ticked modules as sent.
+const shownModulesField = "shown_modules"
+
+// keepNewerModules is the module list to store for a modules form that ticked value and showed
+// shownOn: a module left as the form showed it while it was switched on or off since keeps its
+// state now. It returns the list and the modules so kept, in Modules order.
+func keepNewerModules(value, shownOn string, now *platform.Tenant) (string, []string) {
+	ticked, _, _ := platform.ParseModules(value)
+	shown, _, _ := platform.ParseModules(shownOn)
+	var out, kept []string
+	for _, m := range platform.Modules {
+		if platform.AlwaysOn(m) {
+			continue
+		}
+		on := slices.Contains(ticked, m)
+		if was := slices.Contains(shown, m); on == was && now.HasModule(m) != was {
+			on = !on
+			kept = append(kept, m)
+		}
+		if on {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ","), kept
 }
 
 // fieldMessage turns a setting validation failure into a sentence in the user's language.

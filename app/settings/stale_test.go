@@ -95,3 +95,49 @@ func TestProfileStaleTabKeepsNewerSettings(t *testing.T) {
 		t.Error("a post without the shown field did not switch the widget on")
 	}
 }
+
+// TestModulesStaleTabKeepsNewerChoice: the settings page open in two tabs. In the second the
+// owner switches Repair off; later, in the first (drawn before), they switch Inventory on and
+// save. Inventory is on and Repair stays off — the first tab posted every box as it still showed
+// it and switched Repair back on — and the banner says what was changed meanwhile kept its value.
+func TestModulesStaleTabKeepsNewerChoice(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	modules := func() url.Values {
+		t.Helper()
+		f := owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/modules"]`)
+		if f.Length() != 1 {
+			t.Fatal("no modules form")
+		}
+		return formValues(f)
+	}
+	on := func() []string {
+		tn, _ := e.Server.Platform.TenantBySlug(t.Context(), "acme")
+		return tn.EnabledModules()
+	}
+	morning := modules()
+	noon := modules()
+	noon["module"] = []string{"sales", "construction"} // repair off
+	if r := owner.Post("/app/settings/modules", noon); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("repair off: %d", r.StatusCode)
+	}
+	morning.Add("module", "inventory")
+	if r := owner.Post("/app/settings/modules", morning); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stale tab save: %d %.300s", r.StatusCode, r.Body)
+	}
+	if got := strings.Join(on(), ","); got != "core,conversations,sales,construction,inventory" {
+		t.Errorf("modules after the stale tab's save: %s (repair switched back on, or inventory not saved)", got)
+	}
+	if got := owner.Get("/app/settings/").Doc(t).Find(".flashes").Text(); !strings.Contains(got, "dokunmadığınız alanlar yeni değerlerini korudu") {
+		t.Errorf("banner %q: want it to say the fields changed meanwhile were kept", got)
+	}
+	// A post without the field saves the ticked modules as sent.
+	plain := url.Values{"module": {"sales", "repair"}}
+	if r := owner.Post("/app/settings/modules", plain); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("plain save: %d", r.StatusCode)
+	}
+	if got := strings.Join(on(), ","); got != "core,conversations,sales,repair" {
+		t.Errorf("a post without the shown field: %s", got)
+	}
+}
