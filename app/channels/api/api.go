@@ -219,18 +219,21 @@ func (h *Handler) Recommendations(w http.ResponseWriter, r *http.Request) {
 	web.JSON(w, http.StatusOK, RecommendationList{Recommendations: list})
 }
 
-// ActionLogs is GET /api/v1/action-logs?provider=.
+// ActionLogs is GET /api/v1/action-logs?provider=&limit=&cursor=: newest first, paged by the
+// row id like the leads (next_cursor; a cursor that is not a positive id is refused).
 func (h *Handler) ActionLogs(w http.ResponseWriter, r *http.Request) {
 	c := h.auth(w, r, "read")
 	if c == nil {
 		return
 	}
-	limit, ok := limitParam(r)
-	if !ok {
-		h.fail(w, r, badQuery("api.err.bad_limit"))
+	limit, ok1 := limitParam(r)
+	cursor, ok2 := cursorParam(r)
+	if !ok1 || !ok2 {
+		h.fail(w, r, badQuery("api.err.bad_page"))
 		return
 	}
-	rows, err := audit.Search(r.Context(), c.DB, audit.Filter{Provider: r.URL.Query().Get("provider"), Limit: limit})
+	f := audit.Filter{Provider: r.URL.Query().Get("provider"), BeforeID: cursor, Limit: limit}
+	rows, err := audit.Search(r.Context(), c.DB, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -240,6 +243,18 @@ func (h *Handler) ActionLogs(w http.ResponseWriter, r *http.Request) {
 		out.ActionLogs = append(out.ActionLogs, ActionLog{ID: a.ID, Provider: a.Provider, ActionType: a.ActionType, Status: a.Status,
 			DecisionSummary: a.Summary, Input: a.Input, Output: a.Output, Payload: Payload(a.Payload), ModelName: a.ModelName,
 			ActorName: a.ActorName, ConversationID: a.ConversationID, CreatedAt: msTime(a.CreatedAt)})
+	}
+	// A full page has a next one when an older row matches (null on the last page, as the leads).
+	if len(rows) == limit {
+		f.BeforeID, f.Limit = rows[len(rows)-1].ID, 1
+		more, err := audit.Search(r.Context(), c.DB, f)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if len(more) > 0 {
+			out.NextCursor = cursorOut(f.BeforeID)
+		}
 	}
 	web.JSON(w, http.StatusOK, out)
 }

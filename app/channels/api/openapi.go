@@ -253,10 +253,10 @@ func buildOpenAPI() (*openapi3.T, error) {
 		Responses:  openapi3.NewResponses(ok(200, "recommendations, newest first", RecommendationList{}))}
 	doc.AddOperation("/api/v1/recommendations", http.MethodGet, keyed(badQuery(recs, "an unknown status"), "read"))
 
-	logs := &openapi3.Operation{OperationID: "listActionLogs", Tags: []string{"read"}, Summary: "The newest action logs",
-		Parameters: openapi3.Parameters{strParam("provider", "only rows of this provider, e.g. integration_api or whatsapp_webhook"), limit},
-		Responses:  openapi3.NewResponses(ok(200, "action logs, newest first", ActionLogList{}))}
-	doc.AddOperation("/api/v1/action-logs", http.MethodGet, keyed(badQuery(logs, "a bad limit"), "read"))
+	logs := &openapi3.Operation{OperationID: "listActionLogs", Tags: []string{"read"}, Summary: "List action logs, newest first",
+		Parameters: openapi3.Parameters{strParam("provider", "only rows of this provider, e.g. integration_api or whatsapp_webhook"), limit, cursor},
+		Responses:  openapi3.NewResponses(ok(200, "one page of action logs, newest first", ActionLogList{}))}
+	doc.AddOperation("/api/v1/action-logs", http.MethodGet, keyed(badQuery(logs, "a bad limit or cursor"), "read"))
 
 	for _, kind := range importKinds {
 		row := importRowSchema(kind)

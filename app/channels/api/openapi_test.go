@@ -93,6 +93,8 @@ func TestIntegrationAPIErrorsAreProblems(t *testing.T) {
 		{"GET", "/api/v1/conversations?handoff=maybe", read, "", "", 400, "bad_query", true},
 		{"GET", "/api/v1/recommendations?status=lost", read, "", "", 400, "bad_query", true},
 		{"GET", "/api/v1/action-logs?limit=501", read, "", "", 400, "bad_query", true},
+		{"GET", "/api/v1/action-logs?cursor=abc", read, "", "", 400, "bad_query", true},
+		{"GET", "/api/v1/action-logs?cursor=0", read, "", "", 400, "bad_query", true},
 		{"GET", "/api/v1/conversations/999", read, "", "", 404, "not_found", false},
 		{"POST", "/api/v1/conversations/999/messages", imp, "application/json", `{"text":"x"}`, 404, "not_found", false},
 		{"POST", "/api/v1/conversations/1/messages", read, "application/json", `{"text":"x"}`, 403, "wrong_scope", false},

@@ -129,6 +129,7 @@ type ActionLog struct {
 // ActionLogList answers GET /api/v1/action-logs.
 type ActionLogList struct {
 	ActionLogs []ActionLog `json:"action_logs"`
+	NextCursor *string     `json:"next_cursor" doc:"pass back as cursor for the next page; null on the last page"`
 }
 
 // Payload is a JSON object kept as written.
