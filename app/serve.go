@@ -321,6 +321,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	}}
 	h.Stock = &inventory.Handler{Render: s.Render}
 	crm.OnOrderSaved(inventory.SyncOrder)
+	crm.OnProductUnit(inventory.CheckUnitChange)
 	inventory.RegisterJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
 		return s.Platform.HasModule(ctx, slug, platform.ModuleInventory)
 	})

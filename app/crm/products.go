@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
@@ -135,6 +136,45 @@ type Actor struct {
 	Name   string
 }
 
+// ProductUnitHook is asked inside the transaction that changes a product's unit, before it does
+// (the product form, the import): a room that counts the product in its unit refuses the change
+// with a field error on "unit" (app/inventory: while stock is on hand in that unit).
+type ProductUnitHook func(ctx context.Context, tx *sql.Tx, productID int64, from, to string) error
+
+var productUnit struct {
+	sync.RWMutex
+	hook ProductUnitHook
+}
+
+// OnProductUnit registers the one hook asked before a product's unit changes (app/serve.go
+// registers app/inventory's); registering again replaces it.
+func OnProductUnit(h ProductUnitHook) {
+	productUnit.Lock()
+	defer productUnit.Unlock()
+	productUnit.hook = h
+}
+
+// unitChange asks the hook, when the product's stored unit differs from to.
+func unitChange(ctx context.Context, tx *sql.Tx, id int64, to string) error {
+	productUnit.RLock()
+	h := productUnit.hook
+	productUnit.RUnlock()
+	if h == nil {
+		return nil
+	}
+	var from string
+	if err := tx.QueryRowContext(ctx, `SELECT unit FROM products WHERE id = ?`, id).Scan(&from); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // gone: the update says so
+		}
+		return fmt.Errorf("crm: read product unit: %w", err)
+	}
+	if from == to {
+		return nil
+	}
+	return h(ctx, tx, id, from, to)
+}
+
 // SaveProduct creates (id 0) or updates a product and writes one action log in the same transaction.
 func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Actor) (int64, error) {
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -150,6 +190,9 @@ func SaveProduct(ctx context.Context, db *tenantdb.DB, id int64, p Product, a Ac
 			var other int64
 			if e := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ? AND id <> ?`, p.SKU, id).Scan(&other); e == nil {
 				return errDuplicateSKU()
+			}
+			if err := unitChange(ctx, tx, id, p.Unit); err != nil {
+				return err
 			}
 			res, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, category = ?, unit = ?, unit_price = ?, currency = ?, active = ?, updated_at = ?
 				WHERE id = ?`, p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id)
@@ -226,6 +269,9 @@ func UpsertProduct(ctx context.Context, tx *sql.Tx, externalID string, p *Produc
 		id, _ = res.LastInsertId()
 		p.ID = id
 		return id, true, nil
+	}
+	if err := unitChange(ctx, tx, id, p.Unit); err != nil {
+		return 0, false, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE products SET external_id=coalesce(?, external_id), sku=?, name=?, category=?, unit=?, unit_price=?, currency=?,
 		active=?, updated_at=? WHERE id=?`, nullStr(externalID), p.SKU, p.Name, p.Category, p.Unit, p.UnitPrice, p.Currency, p.Active, now, id); err != nil {

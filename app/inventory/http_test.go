@@ -432,8 +432,32 @@ func TestUnitChangeWithStock(t *testing.T) {
 			if v.onHand(t, v.rose) != 480000 {
 				t.Fatalf("on hand %d", v.onHand(t, v.rose))
 			}
+			// Nor through the product itself, whose unit the stock follows: the product form and
+			// the integration API's import changed it and kept 480 (480 pieces read as 480 pallets).
+			r = v.owner.Post(fmt.Sprintf("/products/%d/", v.rose), url.Values{"sku": {"GUL-K"}, "name": {"Kırmızı gül"}, "unit": {"palet"},
+				"unit_price": {"40"}, "currency": {"TRY"}, "active": {"true"}})
+			want(t, r, http.StatusUnprocessableEntity, "product form: unit change with 480 on hand")
+			if !strings.Contains(r.Body, msg) {
+				t.Fatalf("product form: no %q on the page", msg)
+			}
+			imp := v.e.APIKey("cicek", "import")
+			r = v.e.Client().PostJSON("/api/v1/products", []byte(`{"sku":"GUL-K","name":"Kırmızı gül","unit":"palet","unit_price":"40","currency":"TRY"}`),
+				map[string]string{"Authorization": "Bearer " + imp})
+			want(t, r, http.StatusUnprocessableEntity, "import: unit change with 480 on hand")
+			if !strings.Contains(r.Body, "1.unit") {
+				t.Fatalf("import: the refusal does not name the row's unit: %.400s", r.Body)
+			}
+			if n := v.count(t, `SELECT count(*) FROM products WHERE id = ? AND unit = 'adet'`, v.rose); n != 1 {
+				t.Fatal("a refused product save changed the product's unit")
+			}
+			if n := v.count(t, `SELECT count(*) FROM action_logs`); n != before {
+				t.Fatalf("refused product saves wrote %d audit rows", n-before)
+			}
 			// The same unit (typed or left empty) with other settings is no change of unit.
 			want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"reorder_level": {"7"}, "unit": {"adet"}}), http.StatusSeeOther, "same unit")
+			// The product's other fields change as before.
+			want(t, v.owner.Post(fmt.Sprintf("/products/%d/", v.rose), url.Values{"sku": {"GUL-K"}, "name": {"Kırmızı gül (uzun sap)"}, "unit": {"adet"},
+				"unit_price": {"45"}, "currency": {"TRY"}, "active": {"true"}}), http.StatusSeeOther, "product form, same unit")
 			// Counted to zero, the unit may change.
 			want(t, v.oper.Post(stockURL(v.rose, "/adjust"), url.Values{"counted": {"0"}, "reason": {"count"}}), http.StatusSeeOther, "count to zero")
 			want(t, v.owner.Post(stockURL(v.rose, "/settings"), url.Values{"unit": {"palet"}}), http.StatusSeeOther, "unit change at zero")

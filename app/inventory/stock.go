@@ -306,6 +306,23 @@ func write(ctx context.Context, db *tenantdb.DB, productID int64, m move, action
 // Settings are a product's stock settings as typed, in the panel language Lang (how "1.250" reads).
 type Settings struct{ ReorderLevel, ReorderQty, Unit, Lang string }
 
+// CheckUnitChange is crm's ProductUnitHook (app/serve.go registers it): a product whose stock is
+// counted in the product's own unit (no unit of its own in the stock settings) keeps that unit
+// while stock is on hand, for the same reason SaveSettings refuses it: 480 m² would become 480
+// pallets. Read in the product save's transaction, so goods booked in meanwhile count.
+func CheckUnitChange(ctx context.Context, tx *sql.Tx, productID int64, _, _ string) error {
+	cur, err := ItemOf(ctx, tx, productID)
+	if err != nil {
+		return err
+	}
+	if cur != nil && cur.Unit == "" && cur.OnHand != 0 {
+		var errs fault.Fields
+		errs.Add("unit", "inventory.err.unit_in_stock")
+		return errs.Err()
+	}
+	return nil
+}
+
 // SaveSettings sets a product's reorder level (empty: no low-stock recommendation), reorder
 // quantity (empty: twice the level minus what is on hand is suggested) and the unit stock is
 // counted in (empty: the product's); the product becomes counted if it was not. The unit is

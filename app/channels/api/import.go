@@ -430,6 +430,14 @@ func importProduct(r *rowReader) (int64, bool, map[string]string, error) {
 		return 0, false, r.fe, nil
 	}
 	id, isNew, err := upsertProduct(r.ctx, r.tx, &p)
+	if fe := fault.FieldKeys(err); fault.KindOf(err) == fault.KindInvalid && len(fe) > 0 {
+		// Refused before anything of the row was written (a product's unit while stock is on
+		// hand in it): the row's error, like a validation's.
+		for k, v := range fe {
+			r.fe[k] = v
+		}
+		return 0, false, r.fe, nil
+	}
 	return id, isNew, nil, err
 }
 
