@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -289,8 +288,8 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var kept []string
-	if shownOn, ok := r.PostForm[shownModulesField]; ok && value != "default" {
-		value, kept = keepNewerModules(value, strings.Join(shownOn, ","), now)
+	if shownOn, ok := r.PostForm[web.ShownModulesField]; ok && value != "default" {
+		value, kept = web.KeepNewerModules(value, strings.Join(shownOn, ","), now)
 	}
 	before := strings.Join(now.EnabledModules(), ",")
 	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, map[string]string{"modules": value}); err != nil {
@@ -316,33 +315,6 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, msg)
 	web.Redirect(w, r, "/app/settings/#modules")
-}
-
-// shownModulesField is the modules form's hidden field: the optional modules it showed on, comma
-// separated ("" = none on). A post without it saves the ticked modules as sent.
-const shownModulesField = "shown_modules"
-
-// keepNewerModules is the module list to store for a modules form that ticked value and showed
-// shownOn: a module left as the form showed it while it was switched on or off since keeps its
-// state now. It returns the list and the modules so kept, in Modules order.
-func keepNewerModules(value, shownOn string, now *platform.Tenant) (string, []string) {
-	ticked, _, _ := platform.ParseModules(value)
-	shown, _, _ := platform.ParseModules(shownOn)
-	var out, kept []string
-	for _, m := range platform.Modules {
-		if platform.AlwaysOn(m) {
-			continue
-		}
-		on := slices.Contains(ticked, m)
-		if was := slices.Contains(shown, m); on == was && now.HasModule(m) != was {
-			on = !on
-			kept = append(kept, m)
-		}
-		if on {
-			out = append(out, m)
-		}
-	}
-	return strings.Join(out, ","), kept
 }
 
 // fieldMessage turns a setting validation failure into a sentence in the user's language.

@@ -264,6 +264,11 @@ func (h *Handler) invalidForm(w http.ResponseWriter, r *http.Request, slug strin
 
 // settings stores the posted keys of one form of the tenant page.
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string, extra func(kv map[string]string)) {
+	h.settingsSaid(w, r, keys, extra, i18n.P("staff.saved"))
+}
+
+// settingsSaid is settings with the banner said after a save.
+func (h *Handler) settingsSaid(w http.ResponseWriter, r *http.Request, keys []string, extra func(kv map[string]string), said i18n.Phrase) {
 	slug := r.PathValue("slug")
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
@@ -285,7 +290,7 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, keys []string
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, slug, err, i18n.P("staff.saved"))
+	h.done(w, r, slug, err, said)
 }
 
 // SaveProfile sets the tenant's name, niche and language.
@@ -300,7 +305,21 @@ func (h *Handler) SaveModules(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	h.settings(w, r, nil, func(kv map[string]string) { kv["modules"] = web.ModulesValue(r.PostForm) })
+	// A module left as the page showed it, while it was switched on or off since (the owner's
+	// settings, another staff tab, the command line): it stays as it is now, as on the owner's page.
+	value, said := web.ModulesValue(r.PostForm), i18n.P("staff.saved")
+	if shownOn, ok := r.PostForm[web.ShownModulesField]; ok && value != "default" {
+		now, err := h.Svc.Platform.TenantBySlug(r.Context(), r.PathValue("slug"))
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		var kept []string
+		if value, kept = web.KeepNewerModules(value, strings.Join(shownOn, ","), now); len(kept) > 0 {
+			said = i18n.P("settings.saved_kept")
+		}
+	}
+	h.settingsSaid(w, r, nil, func(kv map[string]string) { kv["modules"] = value }, said)
 }
 
 // SaveAI sets the tenant's AI provider, model, budget and privacy profile; the provider key is

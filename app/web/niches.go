@@ -1,6 +1,11 @@
 package web
 
-import "highvibe/app/platform"
+import (
+	"slices"
+	"strings"
+
+	"highvibe/app/platform"
+)
 
 // NicheOption is one niche a form offers: a built-in one named from the catalog (niche.<id>), a
 // custom one by its own name in the reader's language.
@@ -64,4 +69,32 @@ func ModulesValue(form map[string][]string) string {
 		out += m
 	}
 	return out
+}
+
+// ShownModulesField is the modules form's hidden field: the optional modules it showed on, comma
+// separated ("" = none on). A post without it saves the ticked modules as sent.
+const ShownModulesField = "shown_modules"
+
+// KeepNewerModules is the module list to store (the owner's settings page and the staff console's
+// tenant page) for a modules form that ticked value and showed
+// shownOn: a module left as the form showed it while it was switched on or off since keeps its
+// state now. It returns the list and the modules so kept, in Modules order.
+func KeepNewerModules(value, shownOn string, now *platform.Tenant) (string, []string) {
+	ticked, _, _ := platform.ParseModules(value)
+	shown, _, _ := platform.ParseModules(shownOn)
+	var out, kept []string
+	for _, m := range platform.Modules {
+		if platform.AlwaysOn(m) {
+			continue
+		}
+		on := slices.Contains(ticked, m)
+		if was := slices.Contains(shown, m); on == was && now.HasModule(m) != was {
+			on = !on
+			kept = append(kept, m)
+		}
+		if on {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ","), kept
 }
