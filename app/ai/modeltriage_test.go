@@ -17,6 +17,7 @@ import (
 type fakeModel struct {
 	mu       sync.Mutex
 	triage   string
+	reply    string // the reply wording; "" answers a plain greeting
 	received []string
 }
 
@@ -28,6 +29,9 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	answer := "Merhaba, mesajınız için teşekkürler."
+	if f.reply != "" {
+		answer = f.reply
+	}
 	for _, m := range body.Messages {
 		f.received = append(f.received, m.Content)
 		if m.Role == "system" && strings.Contains(m.Content, "urgency_band") {
