@@ -90,7 +90,7 @@ var (
 	rePriceWord = mustPattern(`(?i)(` + strings.Join(strings.Fields(pricePhrases+" "+pricePhrasesAr), "|") + `)([^\d.?!\n]{0,20}\d|[^.?!\n]{0,30}?(` +
 		wordAlt(numberWords) + `|` + anyAlt(numberWordsAr) + `))`)
 	rePerUnit  = mustPattern(`(?i)\d[\d.,]*\s*(/|per|başına|pro|par|por)\s*(m²|m2|metrekare|sqm|adet|piece|stück|pièce|pieza)`)
-	reDiscount = mustPattern(`(?i)` + stemAlt(discountWords) + `|` + anyAlt(discountWordsAr) + `|%\s*\d|\d\s*%`)
+	reDiscount = mustPattern(`(?i)` + stemAlt(discountWords) + `|` + anyAlt(discountWordsAr) + `|\d\s*(%|percent|per cent)\s*off\b`)
 	rePayment  = mustPattern(`(?i)(peşin|taksit|kapora|kaparo|vade|ön ödeme|ödeme plan|ödeme koşul|havale|kredi kart|nakit|installment|deposit|down payment|advance payment|payment term|payment plan|net 30|upfront|bank transfer|wire transfer|in cash|anzahlung|ratenzahlung|vorkasse|überweisung|zahlungsbedingung|barzahlung|acompte|paiement|virement|versement|en espèces|anticipo|a plazos|cuotas|transferencia|en efectivo|forma de pago|تقسيط|أقساط|عربون|دفعة|الدفع|تحويل بنكي|نقدا|نقداً)` +
 		`|` + wordAlt("eft iban cash çek senet"))
 	reWarranty = mustPattern(`(?i)(garanti|garant|warrant|guarantee|gewährleistung|ضمان|كفالة)`)

@@ -20,6 +20,7 @@ func TestGuardCatchesCommitmentsAsWritten(t *testing.T) {
 		{"السعر ٤٥٠ ليرة للمتر المربع", ai.CommitPrice},
 		{"Der Preis beträgt 45 pro m².", ai.CommitPrice},
 		{"%10 indirim yapabiliriz.", ai.CommitPrice},
+		{"We can take 10% off this week.", ai.CommitPrice},
 		{"Keşif ücretsizdir, ekibimiz gelip ölçer.", ai.CommitPrice},
 		{"We can do the site visit for free.", ai.CommitPrice},
 		{"Ödemeyi nakit veya EFT ile yapabilirsiniz.", ai.CommitPayment},
@@ -65,6 +66,7 @@ func TestGuardLetsQuestionsThrough(t *testing.T) {
 		"Bonjour, quelle surface souhaitez-vous paver ?",
 		"مرحبا، ما هي مساحة المكان؟",
 		"Bir ekip arkadaşımız size dönüş yapacak.",
+		"%100 doğal granit kullanıyoruz; hangi rengi düşünüyorsunuz?",
 	} {
 		if !ai.SafeToSend(text) {
 			t.Errorf("%q is withheld: %v", text, ai.Commitments(text))
