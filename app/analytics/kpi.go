@@ -205,7 +205,8 @@ type KPI struct {
 	ForecastBacktest int `json:"forecast_backtest"`
 	// AvgOrder is the mean total of orders that were not cancelled, tenant currency.
 	AvgOrder float64 `json:"avg_order"`
-	// PaidRevenue is the sum of paid invoices whose paid date falls in the period.
+	// PaidRevenue is the sum of paid invoices whose paid date falls in the period (not after the
+	// current month).
 	PaidRevenue float64 `json:"paid_revenue"`
 	// PipelineRevenue is the sum of the totals of open orders.
 	PipelineRevenue float64 `json:"pipeline_revenue"`
@@ -268,6 +269,13 @@ type KPI struct {
 func PeriodStart(now time.Time, loc *time.Location) time.Time {
 	l := now.In(zoneOr(loc))
 	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, l.Location()).AddDate(0, -(PeriodMonths - 1), 0)
+}
+
+// PeriodEnd returns the first instant after the reporting window that ends at now: the first of
+// the next month in loc (nil: UTC).
+func PeriodEnd(now time.Time, loc *time.Location) time.Time {
+	l := now.In(zoneOr(loc))
+	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, l.Location()).AddDate(0, 1, 0)
 }
 
 // zoneOr is loc, or UTC when nil.
@@ -338,8 +346,11 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	if orderN > 0 {
 		k.AvgOrder = round2(orderSum / float64(orderN))
 	}
+	// The period ends with the current month, as the revenue chart does: a payment dated later (a
+	// post-dated cheque, a year typed wrong) is revenue of its own month once that month comes.
+	end := PeriodEnd(d.Now, d.Zone).UnixMilli()
 	for _, inv := range d.Invoices {
-		if inv.Status == "paid" && inv.PaidAt >= k.PeriodStart {
+		if inv.Status == "paid" && inv.PaidAt >= k.PeriodStart && inv.PaidAt < end {
 			k.PaidRevenue += inv.Amount
 		}
 	}
