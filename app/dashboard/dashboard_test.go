@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
 	"highvibe/app/inbox"
@@ -144,5 +146,44 @@ func TestDashboardCountsAMergedPersonOnce(t *testing.T) {
 	}
 	if got := card(); got != "1" {
 		t.Errorf("after the merge the leads card reads %q, want 1", got)
+	}
+}
+
+// TestDashboardSaysMessageKinds: the recent conversations' last message names a voice note, a
+// sticker or a contact card in the reader's words, as the conversation page does, instead of the
+// placeholder the channel stored ("[audio]"); a customer who typed brackets keeps their words.
+func TestDashboardSaysMessageKinds(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	svc, db := e.Handlers.InboxService, e.DB("acme")
+	for i, m := range []struct{ kind, body string }{{"audio", "[audio]"}, {"sticker", "[sticker] 😀"},
+		{"contact", "[contact] Mehmet Usta +90 532 444 55 66"}, {"text", "[audio] diye yazdım"}} {
+		in := inbox.Inbound{Channel: "whatsapp", ExternalID: "90532111223" + string(rune('0'+i)), Name: "Kişi " + m.kind, Kind: m.kind, Body: m.body}
+		if _, err := svc.Ingest(context.Background(), "acme", db, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := e.User("acme", "olga", "owner")
+	for lang, want := range map[string][]string{
+		"tr": {"Sesli mesaj ya da ses kaydı", "Çıkartma «😀»", "Kişi kartı «Mehmet Usta +90 532 444 55 66»", "[audio] diye yazdım"},
+		"en": {"Voice message or audio recording", "Sticker «😀»", "Contact card «Mehmet Usta +90 532 444 55 66»", "[audio] diye yazdım"},
+	} {
+		r := owner.Get("/app/?lang=" + lang)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d", lang, r.StatusCode)
+		}
+		var got []string
+		r.Doc(t).Find("#recent-table td.cell-last").Each(func(_ int, s *goquery.Selection) {
+			got = append(got, strings.Join(strings.Fields(s.Text()), " "))
+		})
+		for _, w := range want {
+			found := false
+			for _, g := range got {
+				found = found || g == w
+			}
+			if !found {
+				t.Errorf("%s: the recent conversations do not say %q; they say %q", lang, w, got)
+			}
+		}
 	}
 }
