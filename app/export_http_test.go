@@ -444,3 +444,49 @@ func TestExportsSayMessageKindsInTheReadersWords(t *testing.T) {
 		t.Errorf("the JSON copy does not keep the stored record: %d %v\n%s", j.StatusCode, err, j.Body)
 	}
 }
+
+// TestExportFromALaterPageIsTheWholeList: the export offered on a list's second page holds the
+// whole list, as it did, and the action log says so: the page's place in the list (after=, a
+// paging cursor) was carried into the export link and kept as a filter, so the log read "Orders ·
+// CSV · With the list's filters at the time" for a file of every order.
+func TestExportFromALaterPageIsTheWholeList(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"modules": "sales"})
+	owner := e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	now := time.Now().UnixMilli()
+	if _, err := db.Write.Exec(`INSERT INTO customers(id, name, created_at, updated_at) VALUES(1, 'Ayşe Kaya', ?, ?)`, now, now); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 { // more than one page of 50
+		if _, err := db.Write.Exec(`INSERT INTO orders(customer_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(1, 'won', ?, 'TRY', ?, ?, ?)`,
+			1000+i, now-int64(i)*86400000, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next, ok := owner.Get("/orders/?lang=en").Doc(t).Find(`a[href*="after="]`).Attr("href")
+	if !ok {
+		t.Fatal("the orders list links no second page")
+	}
+	href, _ := owner.Get(next).Doc(t).Find(`.export-menu a[href*="format=csv"]`).Attr("href")
+	if href == "" || strings.Contains(href, "after=") {
+		t.Errorf("the second page's export link %q carries the page's place", href)
+	}
+	for _, link := range []string{href, "/orders/export?after=" + url.QueryEscape(strings.SplitN(next, "after=", 2)[1]) + "&format=csv"} {
+		if recs := csvRecords(t, owner.Get(link)); len(recs) != 61 {
+			t.Fatalf("%s: %d orders, want all 60", link, len(recs)-1)
+		}
+		var payload string
+		_ = db.Read.QueryRow(`SELECT payload FROM action_logs WHERE action_type = 'list_exported' ORDER BY id DESC LIMIT 1`).Scan(&payload)
+		var p struct{ Filters map[string]string }
+		if err := json.Unmarshal([]byte(payload), &p); err != nil || len(p.Filters) != 0 {
+			t.Errorf("%s: the action log keeps filters %v (%s) for an export of the whole list", link, p.Filters, payload)
+		}
+	}
+	logs := owner.Get("/app/logs/?lang=en").Body
+	if strings.Contains(logs, "With the list&#39;s filters") || strings.Contains(logs, "With the list's filters") {
+		t.Error("the action log says the whole list was exported with filters")
+	}
+}

@@ -118,7 +118,7 @@ func Send(w http.ResponseWriter, r *http.Request, rd *web.Renderer, t Table, row
 	filters := map[string]string{}
 	keys := make([]string, 0, len(t.Filters))
 	for k, vs := range t.Filters {
-		if k == "format" || k == "lang" || k == "cursor" || len(vs) == 0 || vs[0] == "" {
+		if !isFilter(k) || len(vs) == 0 || vs[0] == "" {
 			continue
 		}
 		filters[k] = vs[0]
@@ -204,12 +204,21 @@ func write(ctx context.Context, fw Writer, cols []string, rows Rows) error {
 	return fw.Close()
 }
 
+// notFilters are the query keys of a list page that choose no records: the file format, the
+// language, and the page's place in the list — the inbox's and leads' cursor, the CRM lists' after,
+// the tickets' before. An export holds the whole list whatever page it was asked from, so these
+// are neither carried into its link nor kept as its filters in the action log (a file of every
+// order was logged "with the list's filters" when asked from the second page).
+var notFilters = []string{"format", "lang", "cursor", "after", "before"}
+
+func isFilter(k string) bool { return !slices.Contains(notFilters, k) }
+
 // FilterValues keeps the query's non-empty values except paging and language: what an export
 // link carries from the list page.
 func FilterValues(q url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range q {
-		if k == "lang" || k == "cursor" || k == "format" || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+		if !isFilter(k) || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
 			continue
 		}
 		out.Set(k, vs[0])
