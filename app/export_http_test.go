@@ -490,3 +490,60 @@ func TestExportFromALaterPageIsTheWholeList(t *testing.T) {
 		t.Error("the action log says the whole list was exported with filters")
 	}
 }
+
+// TestExportXLSXDatesFitTheirColumns: an XLSX export's day and moment columns are wide enough for
+// their dates: at Excel's default width (8.43 characters) a date cell that does not fit shows as
+// "########" until the reader widens every column by hand; a text column is as wide as its header.
+// An empty export (the header alone) opens too.
+func TestExportXLSXDatesFitTheirColumns(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"modules": "sales"})
+	owner := e.User("acme", "talha", "owner")
+	open := func(path string) *excelize.File {
+		t.Helper()
+		r := owner.Get(path)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, r.StatusCode)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(r.Body)))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	empty := open("/orders/export?format=xlsx")
+	if rows, _ := empty.GetRows(empty.GetSheetList()[0]); len(rows) != 1 {
+		t.Errorf("the empty export has %d rows, want the header alone", len(rows))
+	}
+	if r := owner.Post("/customers/new", url.Values{"name": {"Şükrü Öztürk"}, "city": {"Kadıköy"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	if r := owner.Post("/orders/new", url.Values{"customer_id": {"1"}, "status": {"won"}, "total": {"1500.50"}, "currency": {"TRY"},
+		"description": {"Meşe parke"}, "ordered_at": {"2026-11-30"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("order: %d %s", r.StatusCode, r.Body)
+	}
+	for _, c := range []struct {
+		path, col string
+		min       float64
+		want      string
+	}{
+		{"/customers/export?format=xlsx&lang=tr", "H", 17, "Oluşturulma"}, // a moment: 30.11.2026 23:30
+		{"/orders/export?format=xlsx&lang=tr", "F", 11, "Sipariş tarihi"}, // a day: 30.11.2026
+		{"/orders/export?format=xlsx&lang=tr", "G", 10, "Açıklama"},
+	} {
+		f := open(c.path)
+		sheet := f.GetSheetList()[0]
+		if h, _ := f.GetCellValue(sheet, c.col+"1"); h != c.want {
+			t.Fatalf("%s: column %s is %q, want %q", c.path, c.col, h, c.want)
+		}
+		if w, err := f.GetColWidth(sheet, c.col); err != nil || w < c.min {
+			t.Errorf("%s: column %s (%s) is %v characters wide, want at least %v", c.path, c.col, c.want, w, c.min)
+		}
+		if rows, _ := f.GetRows(sheet); len(rows) != 2 {
+			t.Errorf("%s: %d rows, want the header and one", c.path, len(rows))
+		}
+	}
+}

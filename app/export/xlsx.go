@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"compress/flate"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,24 @@ type xlsxWriter struct {
 	loc   *time.Location
 	row   int
 	ref   []byte
+	// early holds the first rows (the header and up to widthRows more) until the columns' widths
+	// are known: <cols> has to come before the rows in the sheet. nil once they are written.
+	early [][]any
 }
+
+// widthRows is how many rows after the header decide the columns' widths.
+const widthRows = 20
+
+// Column widths, in characters of the default font: a moment ("19.06.2026 15:04") and a day
+// ("19.06.2026") need more than Excel's default of 8.43, which shows such a cell as "########"
+// until the reader widens the column by hand; a text column is as wide as its header and its
+// first texts, within textWidth.
+const (
+	momentWidth = 17
+	dayWidth    = 11
+	minWidth    = 10
+	textWidth   = 50
+)
 
 // maxCell is the most characters a cell of Excel may hold, counted as Excel counts them: in UTF-16
 // code units, so an emoji or another character beyond the Basic Multilingual Plane takes two.
@@ -139,8 +157,59 @@ func newXLSX(w io.Writer, st Style) (*xlsxWriter, error) {
 	}
 	sw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView` + rtl + ` workbookViewId="0">` +
-		`<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`)
-	return &xlsxWriter{zw: zw, sheet: sw, loc: st.Loc}, nil
+		`<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`)
+	return &xlsxWriter{zw: zw, sheet: sw, loc: st.Loc, early: [][]any{}}, nil
+}
+
+// width is how many characters of the default font cell value v needs to show whole.
+func width(v any) int {
+	switch x := v.(type) {
+	case time.Time:
+		if x.IsZero() {
+			return 0
+		}
+		return momentWidth
+	case Day:
+		if x == "" {
+			return 0
+		}
+		return dayWidth
+	case string:
+		line, _, _ := strings.Cut(x, "\n")
+		return min(utf8.RuneCountInString(line)+1, textWidth)
+	}
+	return 0 // numbers: Excel's General format shortens them to fit
+}
+
+// startSheet writes the columns' widths, decided from the rows held so far, then those rows.
+func (x *xlsxWriter) startSheet() error {
+	var widths []int
+	for _, r := range x.early {
+		for i, v := range r {
+			if i >= len(widths) {
+				widths = append(widths, minWidth)
+			}
+			widths[i] = max(widths[i], width(v))
+		}
+	}
+	w := x.sheet
+	if len(widths) > 0 {
+		w.WriteString(`<cols>`)
+		for i, n := range widths {
+			c := strconv.Itoa(i + 1)
+			w.WriteString(`<col min="` + c + `" max="` + c + `" width="` + strconv.Itoa(n+1) + `" customWidth="1"/>`)
+		}
+		w.WriteString(`</cols>`)
+	}
+	w.WriteString(`<sheetData>`)
+	early := x.early
+	x.early = nil
+	for _, r := range early {
+		if err := x.Row(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sheetName makes s a valid sheet name: at most 31 characters, none of : \ / ? * [ ].
@@ -169,6 +238,13 @@ func colName(b []byte, i int) []byte {
 }
 
 func (x *xlsxWriter) Row(values []any) error {
+	if x.early != nil {
+		x.early = append(x.early, slices.Clone(values))
+		if len(x.early) <= widthRows {
+			return nil
+		}
+		return x.startSheet()
+	}
 	x.row++
 	w := x.sheet
 	rn := strconv.Itoa(x.row)
@@ -209,6 +285,11 @@ func (x *xlsxWriter) Row(values []any) error {
 }
 
 func (x *xlsxWriter) Close() error {
+	if x.early != nil {
+		if err := x.startSheet(); err != nil {
+			return err
+		}
+	}
 	x.sheet.WriteString(`</sheetData></worksheet>`)
 	if err := x.sheet.Flush(); err != nil {
 		return err
