@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -545,5 +546,43 @@ func TestExportXLSXDatesFitTheirColumns(t *testing.T) {
 		if rows, _ := f.GetRows(sheet); len(rows) != 2 {
 			t.Errorf("%s: %d rows, want the header and one", c.path, len(rows))
 		}
+	}
+}
+
+// TestExportCSVDefusedUnderEitherSeparator: a CSV opened by a spreadsheet set up for the other
+// separator (a Turkish-panel file, separated by ";", on a computer whose list separator is ",", or
+// the reverse) is split at every "," or ";" and at every line break, quotes or not; a piece of a
+// cell that then begins with = + - or @ ran as a formula. A customer who wrote
+// `Ali;=HYPERLINK("http://evil.example/","Fatura")` as their name got a live link in the owner's
+// English export opened on a Turkish computer. Every such piece now begins with an apostrophe.
+func TestExportCSVDefusedUnderEitherSeparator(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"modules": "conversations,sales"})
+	owner := e.User("acme", "talha", "owner")
+	for _, name := range []string{`Ali;=HYPERLINK("http://evil.example/","Fatura")`, `Veli, +cmd|' /C calc'!A0`, "Ayşe\n@SUM(1+1)*cmd|' /C calc'!A0"} {
+		if r := owner.Post("/customers/new", url.Values{"name": {name}, "notes": {"ok;-2+3+cmd|' /C calc'!A0"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("customer %q: %d", name, r.StatusCode)
+		}
+	}
+	ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "tok-1", Name: "Mehmet", Body: "Merhaba,=HYPERLINK(\"http://evil.example/\",\"tıkla\")\n=1+2"})
+	// What a spreadsheet with the other separator would make a cell of: every piece after a
+	// separator or a line break, spaces before it skipped.
+	live := regexp.MustCompile(`(?:^|[,;\n\r\t]) *[=+\-@]`)
+	for _, path := range []string{"/customers/export?lang=en", "/customers/export?lang=tr", "/app/inbox/export?lang=en", "/app/inbox/export?lang=tr"} {
+		r := owner.Get(path)
+		recs := csvRecords(t, r)
+		if len(recs) < 2 {
+			t.Fatalf("%s: %d rows", path, len(recs))
+		}
+		if m := live.FindAllString(strings.TrimPrefix(r.Body, "\uFEFF"), -1); len(m) > 0 {
+			t.Errorf("%s: pieces a spreadsheet with the other separator runs as formulas: %q\n%s", path, m, r.Body)
+		}
+	}
+	// The words stay readable: only an apostrophe comes before the piece.
+	recs := csvRecords(t, owner.Get("/customers/export?lang=en"))
+	if recs[1][1] != `Ali;'=HYPERLINK("http://evil.example/","Fatura")` || recs[1][6] != `ok;'-2+3+cmd|' /C calc'!A0` {
+		t.Errorf("row %q", recs[1])
 	}
 }

@@ -48,6 +48,48 @@ func Defuse(s string) string {
 	return s
 }
 
+// defuseSplits defuses each piece of s that a spreadsheet reading the file with the other
+// separator would make a cell of. Excel splits a double-clicked CSV on its computer's list
+// separator, and when that is not the file's (a ";" file on a computer set up for ",", or the
+// reverse) it splits at every such character, inside quotes too, and starts new rows at line
+// breaks: the text after a "," or ";" or a line break of one cell becomes a cell of its own, and
+// ran as a formula when it began with = + - or @ (a customer named `Ali;=HYPERLINK(…)`). An
+// apostrophe goes before such a piece's first character (after any spaces), as Defuse puts one
+// before a cell's.
+func defuseSplits(s string) string {
+	if !strings.ContainsAny(s, "=+-@") || !strings.ContainsAny(s, ",;\n\r\t") {
+		return s
+	}
+	var b strings.Builder
+	started := false // b holds s up to i
+	split := false   // just after a separator or a line break, spaces skipped
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == ',' || ch == ';' || ch == '\n' || ch == '\r' || ch == '\t':
+			split = true
+		case ch == ' ' && split:
+		case split && (ch == '=' || ch == '+' || ch == '-' || ch == '@'):
+			if !started {
+				b.Grow(len(s) + 8)
+				b.WriteString(s[:i])
+				started = true
+			}
+			b.WriteByte('\'')
+			split = false
+		default:
+			split = false
+		}
+		if started {
+			b.WriteByte(ch)
+		}
+	}
+	if !started {
+		return s
+	}
+	return b.String()
+}
+
 // text is a value as a CSV cell: numbers as Go writes them (a dot for decimals), times in the
 // tenant's zone, text defused.
 func text(v any, loc *time.Location) (s string, isText bool) {
@@ -84,7 +126,7 @@ func (c *csvWriter) Row(values []any) error {
 		s, isText := text(v, c.loc)
 		switch {
 		case isText:
-			s = Defuse(s)
+			s = defuseSplits(Defuse(s))
 		case c.comma:
 			if _, ok := v.(float64); ok {
 				s = strings.Replace(s, ".", ",", 1)
