@@ -328,14 +328,27 @@ func (h *Handler) ICal(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	// The address reads the business's visits only while its member may: once their access is
+	// closed (disabled here, taken out of the business, their account disabled) it answers as an
+	// unknown address, and opens again if their access is given back.
+	user, err := h.Platform.UserByID(r.Context(), uid)
+	if err != nil || user.Disabled {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if !user.IsStaff {
+		if _, err := h.Platform.MembershipOf(r.Context(), uid, t.ID); err != nil {
+			h.Render.Fail(w, r, tenantdb.ErrNotFound)
+			return
+		}
+	}
 	loc, err := hoursdb.Zone(r.Context(), db.Read)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	user, err := h.Platform.UserByID(r.Context(), uid)
 	lang := t.PrimaryLocale
-	if err == nil && user.Locale != "" {
+	if user.Locale != "" {
 		lang = user.Locale
 	}
 	p := i18n.For(lang).In(loc)
