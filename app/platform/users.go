@@ -233,6 +233,23 @@ func (s *Service) SetMembership(ctx context.Context, userID, tenantID int64, rol
 	return nil
 }
 
+// SetRole changes the role of an existing member of the tenant and nothing else: a member whose
+// access is disabled stays disabled (only SetMembershipDisabled opens it again). ErrNotFound when
+// the user is not a member.
+func (s *Service) SetRole(ctx context.Context, userID, tenantID int64, role string) error {
+	if !ValidRole(role) {
+		return &ValidationError{"role", "must be owner, operator or viewer"}
+	}
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE memberships SET role = ? WHERE user_id = ? AND tenant_id = ?`, role, userID, tenantID)
+	if err != nil {
+		return fmt.Errorf("platform: role: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tenantdb.ErrNotFound
+	}
+	return nil
+}
+
 // SetMembershipDisabled disables (or re-enables) a user's access to one tenant. Disabling ends
 // every session of the user at once (they sign in again for any other tenant they belong to).
 func (s *Service) SetMembershipDisabled(ctx context.Context, userID, tenantID int64, disabled bool) error {

@@ -477,7 +477,8 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
-	if err := h.Platform.SetMembership(r.Context(), m.UserID, c.Tenant.ID, role); err != nil {
+	// The role only: a disabled member stays disabled until Enable is pressed.
+	if err := h.Platform.SetRole(r.Context(), m.UserID, c.Tenant.ID, role); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
