@@ -81,7 +81,7 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"), "/app/")
 	ip := web.ClientIP(r)
-	userKey, ipKey := "u:"+strings.ToLower(username), "ip:"+ip
+	userKey, ipKey := "u:"+strings.ToLower(username), "ip:"+web.ClientKey(r)
 	page := &web.Page{Title: c.T("login.title"), Guide: "login-and-navigation", Data: loginData{Username: username, Next: next}}
 	if ok, d := h.UserThrottle.Reserve(userKey); !ok {
 		h.throttled(w, r, "account/login", page, d)

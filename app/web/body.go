@@ -45,7 +45,7 @@ func GuardBodies(rule func(*http.Request) BodyRule, refuse func(w http.ResponseW
 			release := func() {}
 			if br.Gate != nil {
 				var status int
-				if release, status = br.Gate.enter(ClientIP(r)); status != 0 {
+				if release, status = br.Gate.enter(ClientKey(r)); status != 0 {
 					// Do not wait for the body we refuse: close the connection after the answer.
 					w.Header().Set("Connection", "close")
 					w.Header().Set("Retry-After", "1")

@@ -299,8 +299,27 @@ func ClientOf(r *http.Request) Client {
 	return Proxies{}.Resolve(r)
 }
 
-// ClientIP is ClientOf(r).IP(): the key of every per-address limit and the address in audit rows.
+// ClientIP is ClientOf(r).IP(): the address in audit rows and sessions.
 func ClientIP(r *http.Request) string { return ClientOf(r).IP() }
+
+// LimitKey is who a per-address limit counts: an IPv4 address, or the /64 network of an IPv6 one.
+// A home line, a phone or a server is given a whole /64 and can send from any address in it, so
+// counting each IPv6 address alone would let one machine make a fresh "visitor" per request.
+func (c Client) LimitKey() string {
+	a := c.Addr.Unmap()
+	if !a.IsValid() || a.Is4() {
+		return c.IP()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return c.IP()
+	}
+	return p.String()
+}
+
+// ClientKey is ClientOf(r).LimitKey(): the key of every per-address limit (sign-in, the widget,
+// the landing form, strangers' bodies, refused webhooks).
+func ClientKey(r *http.Request) string { return ClientOf(r).LimitKey() }
 
 // Secure reports whether the visitor reached us over TLS, in which case cookies are marked Secure
 // and links to this server use https.

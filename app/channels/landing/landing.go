@@ -141,7 +141,6 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/?sent=1")
 		return
 	}
-	ip := web.ClientIP(r)
 	d := h.data(ctx, t, r)
 	for _, k := range []string{"name", "contact", "message"} {
 		d.Values[k] = strings.TrimSpace(f.Get(k))
@@ -191,7 +190,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
 	}
-	if ok, wait := h.Limit.Allow(ip); !ok {
+	if ok, wait := h.Limit.Allow(web.ClientKey(r)); !ok {
 		w.Header().Set("Retry-After", chanutil.RetryAfter(wait))
 		h.Render.Fail(w, r, fault.RateLimited("landing.rate_limited"))
 		return

@@ -86,7 +86,7 @@ const NoSecretMessage = "no WhatsApp app secret is set for this account: set wha
 // missing signature (403), a declared length over the limit (413).
 func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	addr := web.ClientIP(r)
+	addr := web.ClientKey(r)
 	if blocked, wait := h.AddrFailures.Blocked(addr); blocked {
 		h.tooMany(w, r, wait)
 		return

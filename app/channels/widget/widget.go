@@ -64,7 +64,7 @@ type Handler struct {
 
 // New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), 30
 // a minute per address (bursts of 20) and 30 new visitors an hour per address (bursts of 5). The
-// address is the visitor's own (web.ClientIP), also behind a trusted proxy.
+// address is the visitor's own, also behind a trusted proxy, and an IPv6 visitor's /64 (web.ClientKey).
 func New(p *platform.Service, in *inbox.Service, render *web.Renderer, log *slog.Logger, scriptURL func() string) *Handler {
 	return &Handler{Platform: p, Inbox: in, Render: render, Log: log, ScriptURL: scriptURL,
 		VisitorLimit: chanutil.NewLimiters(0.1, 5), IPLimit: chanutil.NewLimiters(0.5, 20), NewVisitorLimit: chanutil.NewLimiters(1.0/120, 5)}
@@ -338,7 +338,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, sta
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return nil
 	}
-	token, takes, st, cd := h.admit(r.Context(), db, t.Slug, web.ClientIP(r), in, t.Bool("consent_required"))
+	token, takes, st, cd := h.admit(r.Context(), db, t.Slug, web.ClientKey(r), in, t.Bool("consent_required"))
 	if st != 0 {
 		fail(w, r, p, st, cd)
 		return nil
