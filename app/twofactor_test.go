@@ -30,11 +30,11 @@ func enrol(t *testing.T, c *apptest.Client) (string, []string) {
 	if len(secret) < 16 {
 		t.Fatalf("no secret shown under the QR code: %q", secret)
 	}
-	if r := c.Post("/app/profile/2fa/confirm", url.Values{"code": {"000000"}}); r.StatusCode != http.StatusUnprocessableEntity &&
+	if r := c.Post("/app/profile/2fa/confirm", url.Values{"code": {"000000"}, "current_password": {apptest.Password}}); r.StatusCode != http.StatusUnprocessableEntity &&
 		auth.TOTPCode(secret, time.Now()) != "000000" {
 		t.Fatalf("wrong first code: %d, want 422", r.StatusCode)
 	}
-	r = c.Post("/app/profile/2fa/confirm", url.Values{"code": {auth.TOTPCode(secret, time.Now())}})
+	r = c.Post("/app/profile/2fa/confirm", url.Values{"code": {auth.TOTPCode(secret, time.Now())}, "current_password": {apptest.Password}})
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("confirm enrolment: %d", r.StatusCode)
 	}

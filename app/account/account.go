@@ -81,7 +81,7 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"), "/app/")
 	ip := web.ClientIP(r)
-	userKey, ipKey := "u:"+strings.ToLower(username), "ip:"+web.ClientKey(r)
+	userKey, ipKey := passwordKey(username), "ip:"+web.ClientKey(r)
 	page := &web.Page{Title: c.T("login.title"), Guide: "login-and-navigation", Data: loginData{Username: username, Next: next}}
 	if ok, d := h.UserThrottle.Reserve(userKey); !ok {
 		h.throttled(w, r, "account/login", page, d)
@@ -159,6 +159,10 @@ func (h *Handler) throttled(w http.ResponseWriter, r *http.Request, view string,
 }
 
 func itoa(n int) string { return strconv.Itoa(max(n, 1)) }
+
+// passwordKey is the throttle key of a username's password checks: the sign-in form's, the
+// profile's password change and turning two-step sign-in on share one allowance.
+func passwordKey(username string) string { return "u:" + strings.ToLower(username) }
 
 // Logout ends the session on the server (POST only, so a link on another site cannot sign anyone
 // out): every copy of the cookie stops working at once.

@@ -45,7 +45,7 @@ func TestBrowserTwoFactorEnrolAndSignIn(t *testing.T) {
 	if err != nil || len(secret) < 16 {
 		t.Fatalf("key under the QR code: %q %v", secret, err)
 	}
-	run(chromedp.SendKeys(`#confirm-code`, auth.TOTPCode(secret, time.Now())), chromedp.Submit(`#confirm-code`),
+	run(chromedp.SendKeys(`#confirm-code`, auth.TOTPCode(secret, time.Now())), chromedp.SendKeys(`#confirm-password`, apptest.Password), chromedp.Submit(`#confirm-code`),
 		chromedp.WaitVisible(`ol.recovery-codes`))
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('ol.recovery-codes li').length`))
 	if err != nil || n != auth.RecoveryCodes {

@@ -109,7 +109,7 @@ func (h *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		h.profile(w, r, http.StatusUnprocessableEntity, &profileData{}, errs)
 		return
 	}
-	key := "u:" + c.User.Username
+	key := passwordKey(c.User.Username)
 	if ok, d := h.UserThrottle.Reserve(key); !ok {
 		w.Header().Set("Retry-After", itoa(int(d.Seconds())))
 		errs.Add("current_password", c.P.Plural("login.throttled", max(int(d.Seconds()), 1)))
@@ -234,14 +234,32 @@ func (h *Handler) ConfirmTwoFactor(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, "/app/profile/#two-factor")
 		return
 	}
-	step := auth.CheckTOTP(tf.Secret, r.PostFormValue("code"), h.now())
-	if step == 0 {
+	again := func(status int, errs web.Errors) {
 		en, err := auth.Enrol(Issuer, c.User.Username, tf.Secret)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		h.profile(w, r, http.StatusUnprocessableEntity, &profileData{Enrol: en}, web.Errors{"code": c.T("twofactor.wrong_code")})
+		h.profile(w, r, status, &profileData{Enrol: en}, errs)
+	}
+	// The account's password first, as for changing it: a session alone (a copied cookie, a panel
+	// left open) must not tie the account to someone else's phone and sign its owner out.
+	key := passwordKey(c.User.Username)
+	if ok, d := h.UserThrottle.Reserve(key); !ok {
+		w.Header().Set("Retry-After", itoa(int(d.Seconds())))
+		again(http.StatusTooManyRequests, web.Errors{"confirm_password": c.P.Plural("login.throttled", max(int(d.Seconds()), 1))})
+		return
+	}
+	h.PasswordChecks.Add(1)
+	if !platform.CheckPassword(c.User.PasswordHash, r.PostFormValue("current_password")) {
+		h.UserThrottle.Fail(key)
+		again(http.StatusUnprocessableEntity, web.Errors{"confirm_password": c.T("profile.current_wrong")})
+		return
+	}
+	h.UserThrottle.Succeed(key)
+	step := auth.CheckTOTP(tf.Secret, r.PostFormValue("code"), h.now())
+	if step == 0 {
+		again(http.StatusUnprocessableEntity, web.Errors{"code": c.T("twofactor.wrong_code")})
 		return
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodes)
