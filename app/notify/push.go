@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	webpush "github.com/SherClockHolmes/webpush-go"
@@ -78,12 +82,77 @@ type PushMessage struct {
 	Tag   string `json:"tag"`
 }
 
-// ValidEndpoint accepts only https push-service URLs, so a subscription can never make the
-// server post to a plain-HTTP or local address of someone's choosing through a typo.
+// ValidEndpoint accepts only https push-service URLs named by a public host name, so a
+// subscription, which any member can hand in, can never make the server post to a plain-HTTP
+// address, to itself or to the network it stands in (an address, localhost, a name whose last
+// label is not a top-level domain such as 2130706433). Push services are always named (Google's,
+// Mozilla's, Apple's, Microsoft's).
 func ValidEndpoint(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && u.Scheme == "https" && u.Host != "" && len(s) <= 2000 && u.User == nil
+	if err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2000 || u.User != nil {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	return last != "" && last[0] >= 'a' && last[0] <= 'z'
 }
+
+// pushDial dials addr, refusing a non-public address unless it is the environment's proxy.
+func pushDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	if addr != envProxy() {
+		d.Control = publicOnly
+	}
+	return d.DialContext(ctx, network, addr)
+}
+
+// envProxy is the host:port of the proxy the environment names for https, "" for none.
+func envProxy() string {
+	req, _ := http.NewRequest(http.MethodPost, "https://push.invalid/", nil)
+	u, err := http.ProxyFromEnvironment(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "https" {
+		return net.JoinHostPort(u.Hostname(), "443")
+	}
+	return net.JoinHostPort(u.Hostname(), "80")
+}
+
+// publicOnly refuses a push connection to an address that is not a public one (loopback, private,
+// link-local, unspecified), decided on the address dialled, so a push service's name that
+// resolves into the server's own network is refused too.
+func publicOnly(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("notify: push to %s refused", address)
+	}
+	a := ap.Addr().Unmap()
+	if !a.IsGlobalUnicast() || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() {
+		return fmt.Errorf("notify: push to the non-public address %s refused", a)
+	}
+	return nil
+}
+
+// pushClient is the client push messages go out with: public addresses only. An outgoing proxy
+// set in the environment (HTTPS_PROXY) is dialled as before, wherever it stands: it is the
+// administrator's, and it reaches the push service for the server.
+var pushClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	Proxy:       http.ProxyFromEnvironment,
+	DialContext: pushDial,
+	// The rest as http.DefaultTransport has them.
+	ForceAttemptHTTP2: true, MaxIdleConns: 100, IdleConnTimeout: 90 * time.Second,
+	TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second,
+}}
 
 // pushTTL is how long a push service keeps a message for a phone that is off: a day.
 const pushTTL = 24 * 60 * 60
@@ -141,7 +210,7 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 		Tag: j.Tenant + ":" + strconv.FormatInt(n.ID, 10)})
 	client := s.HTTP
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = pushClient
 	}
 	subscriber := "mailto:push@highvibe.invalid"
 	if from := t.Setting("email_from"); from != "" {

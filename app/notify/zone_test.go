@@ -28,10 +28,10 @@ func TestQuietHoursDigestAndListInBusinessZone(t *testing.T) {
 	tm := newTeam(t)
 	e := tm.e
 	fake := newFakePush(t)
-	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	e.Handlers.Notify.Svc.HTTP = fake.client()
 	apptest.SetZone(t, tm.olga, zone.String())
 	br := newBrowser(t)
-	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
+	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
 		t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
 	}
 	prefs := func(quietFrom time.Time, extra url.Values) {
@@ -100,7 +100,7 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 	tm := newTeam(t)
 	e := tm.e
 	fake := newFakePush(t)
-	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	e.Handlers.Notify.Svc.HTTP = fake.client()
 	// Oscar picks Turkish in the panel; Olga never picks (the business's language is English).
 	if r := tm.oscar.Get("/app/?lang=tr"); r.StatusCode != http.StatusOK {
 		t.Fatalf("panel in Turkish: %d", r.StatusCode)
@@ -123,7 +123,7 @@ func TestNotificationsInRecipientLanguage(t *testing.T) {
 		br *browser
 		ep string
 	}{{tm.oscar, oscarBr, "/wpush/oscar"}, {tm.olga, olgaBr, "/wpush/olga"}} {
-		if r := s.c.PostJSON("/app/notifications/push/subscribe", s.br.subscription(fake.srv.URL+s.ep), nil); r.StatusCode != http.StatusOK {
+		if r := s.c.PostJSON("/app/notifications/push/subscribe", s.br.subscription(fake.URL+s.ep), nil); r.StatusCode != http.StatusOK {
 			t.Fatalf("subscribe: %d %s", r.StatusCode, r.Body)
 		}
 	}
@@ -172,9 +172,9 @@ func TestLinksOnTheBaseURL(t *testing.T) {
 	host, port, _ := net.SplitHostPort(smtp.addr)
 	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "info@acme.test", "email_security": "none"})
 	fake := newFakePush(t)
-	e.Handlers.Notify.Svc.HTTP = fake.srv.Client()
+	e.Handlers.Notify.Svc.HTTP = fake.client()
 	br := newBrowser(t)
-	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.srv.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
+	if r := tm.oscar.PostJSON("/app/notifications/push/subscribe", br.subscription(fake.URL+"/wpush/oscar"), nil); r.StatusCode != http.StatusOK {
 		t.Fatalf("subscribe: %d", r.StatusCode)
 	}
 	form := url.Values{"email": {"oscar@acme.test"}, "email_" + notify.KindNewConversation: {"1"}}
