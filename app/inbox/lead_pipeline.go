@@ -112,19 +112,32 @@ func logLead(ctx context.Context, tx *sql.Tx, a LeadActor, action, summary strin
 // the lead's conversation takes the state that stage stands for (contacted, qualified, offer, won,
 // lost) when that moves it forward, the lead follows it as it does on the form (followLeadStage),
 // and a lead without a conversation moves on its own. note, when moving to lost, is why the deal
-// was lost (the lead's lost reason, as the form's internal note). It returns the stage before.
-func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.DB, leadID int64, to, note string, a LeadActor) (string, error) {
-	var from string
+// was lost (the lead's lost reason, as the form's internal note); a lead already lost takes the
+// reason without a move (the board asks for none, the lead page's form gives it afterwards). It
+// says what it did.
+func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.DB, leadID int64, to, note string, a LeadActor) (LeadMove, error) {
+	var m LeadMove
 	var convID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		m = LeadMove{}
 		l, err := liveLead(ctx, tx, leadID)
 		if err != nil {
 			return err
 		}
-		from = l.Stage
+		m.From = l.Stage
+		from := l.Stage
 		if to == from {
-			return nil
+			if to != "lost" || note == "" || clip(note, 500) == l.LostReason {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE leads SET lost_reason = ?, updated_at = ? WHERE id = ?`, clip(note, 500), tenantdb.Now(), leadID); err != nil {
+				return fmt.Errorf("inbox: lost reason: %w", err)
+			}
+			m.Reason = true
+			return logLead(ctx, tx, a, "lead_lost_reason_set", "lost reason given", 0, map[string]any{"lead_id": leadID,
+				"updated_by_user_id": a.UserID, "before": map[string]any{"lost_reason": l.LostReason}, "after": map[string]any{"lost_reason": clip(note, 500)}})
 		}
+		m.Moved = true
 		// The conversation the move goes through: the newest one not lost (an open one first).
 		var convState string
 		var notLost int
@@ -170,19 +183,27 @@ func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.D
 				return err
 			}
 		}
-		if to == "lost" && note != "" && note != l.LostReason {
+		if to == "lost" && note != "" && clip(note, 500) != l.LostReason {
 			if _, err := tx.ExecContext(ctx, `UPDATE leads SET lost_reason = ? WHERE id = ?`, clip(note, 500), leadID); err != nil {
 				return fmt.Errorf("inbox: lost reason: %w", err)
 			}
 			before["lost_reason"], after["lost_reason"] = l.LostReason, clip(note, 500)
+			m.Reason = true
 		}
 		return logLead(ctx, tx, a, "lead_stage_moved", "lead moved on the pipeline", convID,
 			map[string]any{"lead_id": leadID, "updated_by_user_id": a.UserID, "before": before, "after": after})
 	})
-	if err == nil && convID != 0 && from != to {
+	if err == nil && convID != 0 && m.Moved {
 		s.publish(slug, live.Event{Kind: "conversation", ConversationID: convID})
 	}
-	return from, err
+	return m, err
+}
+
+// LeadMove is what MoveLeadStage did: the stage before, whether the lead moved and whether its
+// lost reason was written.
+type LeadMove struct {
+	From          string
+	Moved, Reason bool
 }
 
 // SetLeadValue sets what the lead is expected to bring (whole units of the business's currency).

@@ -617,7 +617,7 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathID(r)
-	_, err := h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, strings.TrimSpace(r.PostForm.Get("stage")),
+	m, err := h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, strings.TrimSpace(r.PostForm.Get("stage")),
 		strings.TrimSpace(r.PostForm.Get("note")), actor(c))
 	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "board" {
 		if errors.Is(err, tenantdb.ErrNotFound) {
@@ -653,7 +653,14 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	web.FlashKey(w, r, true, "leads.flash.moved")
+	switch {
+	case m.Moved:
+		web.FlashKey(w, r, true, "leads.flash.moved")
+	case m.Reason:
+		web.FlashKey(w, r, true, "leads.flash.lost_reason")
+	default:
+		web.FlashKey(w, r, true, "leads.flash.unchanged")
+	}
 	web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
 }
 

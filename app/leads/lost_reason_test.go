@@ -1,0 +1,75 @@
+package leads_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/inbox"
+)
+
+// A lead already lost (dragged to Lost on the board, which asks for no reason) gets its reason on
+// its page: the Stage form, its select on Lost, with the reason typed. The reason was dropped while
+// the page said "Aşama değiştirildi.", so the one place to say why a deal was lost kept nothing.
+func TestLostReasonOfALeadAlreadyLost(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	op := e.User("acme", "ayse", "operator")
+	var lead int64
+	err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "lr-1", Name: "Aday", Stage: "qualified", Source: "import"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/app/leads/%d/stage", lead)
+	// The board's move: no reason.
+	if r := op.Post(path, url.Values{"stage": {"lost"}, "next": {"/app/pipeline/"}}); r.StatusCode != 303 {
+		t.Fatalf("board move: %d %s", r.StatusCode, r.Body)
+	}
+	reason := func() string {
+		var s string
+		if err := e.DB("acme").Read.QueryRow(`SELECT lost_reason FROM leads WHERE id = ?`, lead).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// The lead page's form, its select already on Lost.
+	if r := op.Post(path, url.Values{"stage": {"lost"}, "note": {"Fiyatı yüksek buldu, başka firmayla anlaştı"}}); r.StatusCode != 303 {
+		t.Fatalf("reason: %d %s", r.StatusCode, r.Body)
+	}
+	if got := reason(); got != "Fiyatı yüksek buldu, başka firmayla anlaştı" {
+		t.Fatalf("lost reason %q", got)
+	}
+	doc := op.Get(fmt.Sprintf("/app/leads/%d/", lead)).Doc(t)
+	if got := strings.TrimSpace(doc.Find(".flash").Text()); got != "Kaybedilme nedeni kaydedildi." {
+		t.Errorf("flash %q", got)
+	}
+	if !strings.Contains(doc.Find("dd").Text(), "başka firmayla anlaştı") {
+		t.Error("the page does not show the reason")
+	}
+	var n int
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline' AND payload LIKE '%başka firmayla%'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("reason logged %d times (%v)", n, err)
+	}
+	// The same reason again changes nothing and is not logged twice; a lost lead posted with no
+	// reason keeps its reason and is not said to be moved.
+	op.Post(path, url.Values{"stage": {"lost"}, "note": {"Fiyatı yüksek buldu, başka firmayla anlaştı"}})
+	op.Post(path, url.Values{"stage": {"lost"}})
+	if got := reason(); got != "Fiyatı yüksek buldu, başka firmayla anlaştı" {
+		t.Errorf("lost reason after an empty post %q", got)
+	}
+	if got := strings.TrimSpace(op.Get(fmt.Sprintf("/app/leads/%d/", lead)).Doc(t).Find(".flash").Text()); got != "Aday zaten bu aşamada; bir şey değişmedi." {
+		t.Errorf("flash after an empty post %q", got)
+	}
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline' AND payload LIKE '%başka firmayla%'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("reason logged %d times (%v)", n, err)
+	}
+}
