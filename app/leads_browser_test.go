@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"highvibe/app"
+	"highvibe/app/inbox"
 )
 
 // TestBrowserPipeline moves one lead of the demo across the pipeline board the three ways the
@@ -98,9 +100,21 @@ func TestBrowserPipeline(t *testing.T) {
 	}
 	b.shot("pipeline-phone-tr")
 
+	// Someone else wins the sale while this phone still shows the card under proposal: Lost from
+	// its menu is refused with the reason, the redrawn board shows the card under won.
+	if _, err := b.e.Handlers.InboxService.MoveLeadStage(context.Background(), app.DemoSlug, db, lead, "won", "", "", inbox.LeadActor{Name: "mehmet"}); err != nil {
+		t.Fatal(err)
+	}
+	b.run("open the stale card's menu", chromedp.Click(chromedp.CSS(card+` [data-stage-menu] summary`)))
+	b.run("choose lost", chromedp.Click(chromedp.CSS(card+` [data-stage-menu] button[value="lost"]`)))
+	b.waitFor("the refusal and the card under won", `!!document.querySelector('#board [data-board-error]') && `+in("won"))
+	if got := stage(); got != "won" {
+		t.Fatalf("a stale phone board made the won lead %s", got)
+	}
+
 	var moves int
 	if err := db.Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline' AND action_type = 'lead_stage_moved'
-		AND json_extract(payload, '$.lead_id') = ?`, lead).Scan(&moves); err != nil || moves != 3 {
+		AND json_extract(payload, '$.lead_id') = ?`, lead).Scan(&moves); err != nil || moves != 4 {
 		t.Errorf("logged moves: %d (%v)", moves, err)
 	}
 }

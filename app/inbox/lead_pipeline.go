@@ -114,8 +114,11 @@ func logLead(ctx context.Context, tx *sql.Tx, a LeadActor, action, summary strin
 // and a lead without a conversation moves on its own. note, when moving to lost, is why the deal
 // was lost (the lead's lost reason, as the form's internal note); a lead already lost takes the
 // reason without a move (the board asks for none, the lead page's form gives it afterwards). It
-// says what it did.
-func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.DB, leadID int64, to, note string, a LeadActor) (LeadMove, error) {
+// says what it did. shown, when not "", is the stage the page the move was made on showed the lead
+// at: a lead moved since (by another person, another tab, a quote accepted) is not moved from a
+// stage it has left: the move is refused (409) and nothing changes, unless the lead already stands
+// where the move would take it.
+func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.DB, leadID int64, to, note, shown string, a LeadActor) (LeadMove, error) {
 	var m LeadMove
 	var convID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -136,6 +139,11 @@ func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.D
 			m.Reason = true
 			return logLead(ctx, tx, a, "lead_lost_reason_set", "lost reason given", 0, map[string]any{"lead_id": leadID,
 				"updated_by_user_id": a.UserID, "before": map[string]any{"lost_reason": l.LostReason}, "after": map[string]any{"lost_reason": clip(note, 500)}})
+		}
+		// A page drawn before the lead moved does not move it from a stage it has left (a double
+		// tap that asks for the stage it now stands at was answered above: nothing to do).
+		if shown != "" && shown != from {
+			return fault.Conflict("leads.error.moved_meanwhile")
 		}
 		m.Moved = true
 		// The conversation the move goes through: the newest one not lost (an open one first).

@@ -606,7 +606,8 @@ func (h *Handler) Pipeline(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, status, "leads/pipeline", p)
 }
 
-// Stage is POST /app/leads/{id}/stage: stage=<lead stage>, note (why, when lost). From the board
+// Stage is POST /app/leads/{id}/stage: stage=<lead stage>, note (why, when lost), from (the stage
+// the page showed the lead at: a lead moved meanwhile is refused, 409). From the board
 // (htmx, HX-Target board) the answer is the redrawn board with the board's filters (the query
 // string); a refused move answers 409 with the board and the reason. From a plain form it goes
 // back to next or the lead's page.
@@ -618,7 +619,7 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 	}
 	id := pathID(r)
 	m, err := h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, strings.TrimSpace(r.PostForm.Get("stage")),
-		strings.TrimSpace(r.PostForm.Get("note")), actor(c))
+		strings.TrimSpace(r.PostForm.Get("note")), strings.TrimSpace(r.PostForm.Get("from")), actor(c))
 	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "board" {
 		if errors.Is(err, tenantdb.ErrNotFound) {
 			h.Render.Fail(w, r, err)
