@@ -319,9 +319,11 @@ type Column struct {
 const BoardCards = 20
 
 // Board reads the pipeline board: one column per stage; won and lost count the leads that
-// reached them since closedSince (Unix ms). Unfiltered, the counts and sums come from the index
-// (merged_into, stage, expected_value) and each column's cards from (merged_into, stage,
-// updated_at): at 20,000 open leads the board reads index entries once and 20 rows per column.
+// reached them since closedSince (Unix ms, by stage_at: a later message or edit does not bring an
+// old outcome back). Unfiltered, the counts and sums come from the index (merged_into, stage,
+// expected_value), each step's cards from (merged_into, stage, updated_at) and each outcome's from
+// (merged_into, stage, stage_at): at 20,000 open leads the board reads index entries once and 20
+// rows per column.
 // Filtered (a search, a source, a campaign, an assignee), the matching leads are read once and
 // counted, summed and cut into columns here, instead of once per column.
 func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Column, error) {
@@ -361,14 +363,14 @@ func (f Filter) filtered() bool {
 
 func boardAll(ctx context.Context, db *sql.DB, f Filter, closedSince int64, cols []*Column, byStage map[string]*Column) error {
 	w, args := f.where()
-	// Open stages from the covering index (merged_into, stage, expected_value); the outcomes since
-	// closedSince from (merged_into, stage, updated_at).
+	// Open stages from the covering index (merged_into, stage, expected_value); the outcomes reached
+	// since closedSince from (merged_into, stage, stage_at).
 	for _, part := range []struct {
 		cond string
 		args []any
 	}{
 		{` AND l.stage IN ('new','contacted','qualified','proposal') GROUP BY l.stage`, nil},
-		{` AND l.stage IN ('won','lost') AND l.updated_at >= ? GROUP BY l.stage`, []any{closedSince}},
+		{` AND l.stage IN ('won','lost') AND l.stage_at >= ? GROUP BY l.stage`, []any{closedSince}},
 	} {
 		q := `SELECT l.stage, count(*), coalesce(sum(l.expected_value),0) FROM leads l WHERE ` + w + part.cond
 		err := tenantdb.EachRow(ctx, db, q, append(append([]any{}, args...), part.args...), func(rs *sql.Rows) error {
@@ -391,9 +393,11 @@ func boardAll(ctx context.Context, db *sql.DB, f Filter, closedSince int64, cols
 		if c.Count == 0 {
 			continue
 		}
+		// The steps' cards most recently changed first; the outcomes' most recently reached first.
 		q := `SELECT ` + rowCols + ` FROM leads l WHERE ` + w + ` AND l.stage = ? AND l.updated_at >= ? ORDER BY l.updated_at DESC, l.id DESC LIMIT ?`
 		since := int64(0)
 		if c.Stage == "won" || c.Stage == "lost" {
+			q = `SELECT ` + rowCols + ` FROM leads l WHERE ` + w + ` AND l.stage = ? AND l.stage_at >= ? ORDER BY l.stage_at DESC, l.id DESC LIMIT ?`
 			since = closedSince
 		}
 		err := tenantdb.EachRow(ctx, db, q, append(append([]any{}, args...), c.Stage, since, BoardCards), func(rs *sql.Rows) error {
@@ -414,8 +418,9 @@ func boardFiltered(ctx context.Context, db *sql.DB, f Filter, closedSince int64,
 		id, at int64
 	}
 	top := map[string][]hit{}
-	q := `SELECT l.id, l.stage, l.updated_at, l.expected_value FROM leads l WHERE ` + w +
-		` AND (l.stage IN ('new','contacted','qualified','proposal') OR l.updated_at >= ?)`
+	// at orders a column's cards: when a step's lead last changed, when an outcome was reached.
+	q := `SELECT l.id, l.stage, CASE WHEN l.stage IN ('won','lost') THEN l.stage_at ELSE l.updated_at END, l.expected_value
+		FROM leads l WHERE ` + w + ` AND (l.stage IN ('new','contacted','qualified','proposal') OR l.stage_at >= ?)`
 	err := tenantdb.EachRow(ctx, db, q, append(args, closedSince), func(rs *sql.Rows) error {
 		var h hit
 		var s string
