@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/inbox"
+	"highvibe/app/leads"
 )
 
 // The board's Won and Lost columns count the leads won or lost in the last 30 days. They counted
@@ -70,5 +71,64 @@ func TestBoardOutcomesCountWhenWonNotWhenTouched(t *testing.T) {
 		if got := lostCol.Find("[data-count]").Text(); got != "0" {
 			t.Errorf("%s: lost count %s", board, got)
 		}
+	}
+}
+
+// The Won column's "All N in the list" opens a list of those N: it opened every won lead ever
+// ("All 22 in the list" led to 75 rows), so the board and the list disagreed. The link now carries
+// the column's first day as the list's "Reached its stage from" filter, which the list shows and
+// keeps; the board's window starts at that day's midnight in the business's time zone.
+func TestBoardOutcomeLinkListsTheSameLeads(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("parke", "parke_tas", "tr")
+	op := e.User("parke", "ayse", "operator")
+	// The business's days, not the server's: a zone three hours or more away.
+	loc := apptest.FarZone(t)
+	apptest.SetZone(t, e.User("parke", "osman", "owner"), loc.String())
+	old := time.Now().AddDate(0, 0, -40).UnixMilli()
+	err := e.DB("parke").InTx(context.Background(), func(tx *sql.Tx) error {
+		for i := 0; i < 30; i++ { // won 40 days ago
+			if _, _, err := inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: fmt.Sprintf("old-%d", i), Name: fmt.Sprintf("Eski %d", i),
+				Stage: "won", Source: "import", CreatedAt: old}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 25; i++ { // won today
+			if _, _, err := inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: fmt.Sprintf("new-%d", i), Name: fmt.Sprintf("Yeni %d", i),
+				Stage: "won", Source: "import"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := op.Get("/app/pipeline/").Doc(t)
+	won := doc.Find(`[data-column="won"]`)
+	if got := won.Find("[data-count]").Text(); got != "25" {
+		t.Fatalf("won count %s", got)
+	}
+	link, ok := won.Find(`a[href^="/app/leads/?stage=won"]`).Attr("href")
+	if !ok {
+		t.Fatal("no link to the list")
+	}
+	list := op.Get(link)
+	if list.StatusCode != 200 {
+		t.Fatalf("list %s: %d", link, list.StatusCode)
+	}
+	ldoc := list.Doc(t)
+	rows := ldoc.Find("[data-lead]").Length()
+	if more := ldoc.Find(`a[href*="cursor="]`).Length(); rows != 25 || more != 0 {
+		t.Errorf("%s lists %d leads (more: %d), the board says 25", link, rows, more)
+	}
+	day := time.Now().In(loc).AddDate(0, 0, -leads.ClosedDays).Format(time.DateOnly)
+	if v, _ := ldoc.Find(`input[name="moved"]`).Attr("value"); v != day {
+		t.Errorf("the list's stage-reached filter shows %q, want %q", v, day)
+	}
+	// A day that is not one is refused at its field.
+	if r := op.Get("/app/leads/?stage=won&moved=2026-13-40"); r.StatusCode != 422 {
+		t.Errorf("bad day: %d", r.StatusCode)
 	}
 }

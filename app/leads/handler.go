@@ -71,7 +71,7 @@ func actor(c *web.Ctx) inbox.LeadActor {
 
 // Query is the list's form as typed (echoed back into its inputs).
 type Query struct {
-	Stage, Source, Campaign, Assignee, From, To, Open, Min, Max, Q, Sort string
+	Stage, Source, Campaign, Assignee, From, To, Moved, Open, Min, Max, Q, Sort string
 }
 
 // parse reads and validates the list's query; errs names the fields that are wrong.
@@ -79,7 +79,7 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 	errs := web.Errors{}
 	g := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	q := Query{Stage: g("stage"), Source: g("source"), Campaign: g("campaign"), Assignee: g("assignee"), From: g("from"), To: g("to"),
-		Open: g("open"), Min: g("min"), Max: g("max"), Q: g("q"), Sort: g("sort")}
+		Moved: g("moved"), Open: g("open"), Min: g("min"), Max: g("max"), Q: g("q"), Sort: g("sort")}
 	f := Filter{ValueMin: -1, ValueMax: -1, Q: q.Q, Cursor: g("cursor"), Campaign: q.Campaign}
 	if q.Stage != "" && q.Stage != "open" && !slices.Contains(inbox.LeadStages, q.Stage) {
 		errs.Add("stage", c.T("validation.choice"))
@@ -120,6 +120,7 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 	if f.From > 0 && f.To > 0 && f.To <= f.From {
 		errs.Add("to", c.T("leads.error.range"))
 	}
+	f.StageSince = day("moved", q.Moved) // the board's won and lost columns link with their first day
 	if q.Open != "" && q.Open != "yes" && q.Open != "no" {
 		errs.Add("open", c.T("validation.choice"))
 	}
@@ -492,11 +493,14 @@ type boardPage struct {
 	CanWrite bool
 	Query    string // the board's filters, kept by every move
 	ListURL  string
-	Error    string              // why the last move was refused
-	Moved    int64               // the card just moved (focus returns to it)
-	Now      int64               // Unix ms: a next action due before it is late
-	Labels   map[string]string   // stage → its label; "source.<source>" → the source's
-	Menus    map[string][]option // stage → the stages its cards may move to
+	// ClosedFrom is the first day the won and lost columns count (YYYY-MM-DD, the business's
+	// zone): their link to the list filters by it, so the list holds the column's leads.
+	ClosedFrom string
+	Error      string              // why the last move was refused
+	Moved      int64               // the card just moved (focus returns to it)
+	Now        int64               // Unix ms: a next action due before it is late
+	Labels     map[string]string   // stage → its label; "source.<source>" → the source's
+	Menus      map[string][]option // stage → the stages its cards may move to
 	// Words every card repeats, translated once.
 	NoValue, MoveWord, OnLeadPage string
 }
@@ -543,7 +547,11 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 	if errs.Any() {
 		return d, errs, nil
 	}
-	if d.Columns, err = Board(r.Context(), c.DB.Read, f, time.Now().AddDate(0, 0, -ClosedDays).UnixMilli()); err != nil {
+	// The outcomes' window starts at a midnight of the business, a day the list's filter can name.
+	y, m, dd := time.Now().In(c.Zone()).AddDate(0, 0, -ClosedDays).Date()
+	since := time.Date(y, m, dd, 0, 0, 0, 0, c.Zone())
+	d.ClosedFrom = since.Format(time.DateOnly)
+	if d.Columns, err = Board(r.Context(), c.DB.Read, f, since.UnixMilli()); err != nil {
 		return nil, nil, err
 	}
 	// Labels and each column's stage menu, worked out once for all its cards.

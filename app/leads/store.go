@@ -35,6 +35,7 @@ type Filter struct {
 	Campaign   string // utm_campaign as stored on the lead
 	Assignee   int64  // a member: leads with a conversation assigned to them; -1: leads with none assigned
 	From, To   int64  // created in [From, To) Unix ms; 0 = open
+	StageSince int64  // came to its stage at or after (Unix ms, leads.stage_at); 0 = any time
 	OpenConv   string // "yes": has an open conversation; "no": has none
 	ValueMin   int64  // -1 = no bound
 	ValueMax   int64  // -1 = no bound
@@ -142,6 +143,9 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.To > 0 {
 		add("l.created_at < ?", f.To)
+	}
+	if f.StageSince > 0 {
+		add("l.stage_at >= ?", f.StageSince)
 	}
 	switch f.OpenConv {
 	case "yes":
@@ -357,7 +361,7 @@ func Board(ctx context.Context, db *sql.DB, f Filter, closedSince int64) ([]*Col
 
 // filtered reports whether the board's filter narrows the leads (the stage is its columns).
 func (f Filter) filtered() bool {
-	return f.Source != "" || f.Campaign != "" || f.Assignee != 0 || f.From > 0 || f.To > 0 || f.OpenConv != "" ||
+	return f.Source != "" || f.Campaign != "" || f.Assignee != 0 || f.From > 0 || f.To > 0 || f.StageSince > 0 || f.OpenConv != "" ||
 		f.ValueMin >= 0 || f.ValueMax >= 0 || strings.TrimSpace(f.Q) != "" || len(f.ExcludeIDs) > 0
 }
 
