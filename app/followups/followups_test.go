@@ -488,6 +488,10 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(r.Body, "Takip kuralları kaydedildi") {
 		t.Error("no saved message")
 	}
+	// The rules' words are Turkish: the chat widget is "sohbet penceresi", as on every Turkish page.
+	if hint := r.Doc(t).Find(`form[action="/app/followups/settings"]`).Text(); strings.Contains(strings.ToLower(hint), "widget") || !strings.Contains(hint, "sohbet penceresi") {
+		t.Errorf("the rules say %q", hint)
+	}
 	// "Approve and send" on the conversation page, with the text edited: the edit goes out once
 	// (the decision's hook sends it), the page says it was edited, and step 2 is planned.
 	s := f.seq(t, conv)
