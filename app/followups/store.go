@@ -15,8 +15,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"highvibe/app/fault"
+	"highvibe/app/inbox"
 )
 
 // Settings are the owner's rules.
@@ -141,9 +143,19 @@ func ForConversation(ctx context.Context, q Querier, convID int64) ([]*FollowUp,
 	return listFU(ctx, q, `WHERE conversation_id = ? ORDER BY id DESC LIMIT 20`, convID)
 }
 
-// ForLead lists a lead's sequences (all its conversations), newest first.
+// ForLead lists a lead's sequences (all its conversations), newest first, with those of the leads
+// merged into it: a merge moves a lead's conversations to the kept lead, and a sequence keeps the
+// lead it started on (inbox.LeadFamily).
 func ForLead(ctx context.Context, q Querier, leadID int64) ([]*FollowUp, error) {
-	return listFU(ctx, q, `WHERE lead_id = ? ORDER BY id DESC LIMIT 20`, leadID)
+	fam, err := inbox.LeadFamily(ctx, q, leadID)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(fam))
+	for i, id := range fam {
+		args[i] = id
+	}
+	return listFU(ctx, q, `WHERE lead_id IN (?`+strings.Repeat(",?", len(fam)-1)+`) ORDER BY id DESC LIMIT 20`, args...)
 }
 
 // Open lists the sequences still running (due next first, waiting drafts after), for the
