@@ -68,3 +68,25 @@ func TestBrowserVisitTimeRangeLeftToRight(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserCalendarWeekRangeLeftToRight: the week the calendar shows ("30/11/2026 –
+// 06/12/2026", its title) reads left to right on a 390 px phone and on a desktop, in Arabic,
+// Turkish and English: in Arabic the dash took the page's direction and the week stood reversed,
+// its last day first.
+func TestBrowserCalendarWeekRangeLeftToRight(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	week := runsOnOneLine(`.cal-range`, `[0-9A-Za-z][0-9A-Za-z ,./]*[0-9] – [0-9A-Za-z][0-9A-Za-z ,./]*[0-9]`)
+	for _, vp := range []struct {
+		w, h   int64
+		mobile bool
+	}{{390, 844, true}, {1366, 900, false}} {
+		b.viewport(vp.w, vp.h, vp.mobile)
+		for _, lang := range []string{"ar", "tr", "en"} {
+			b.open("/app/visits/?view=week&date=2026-12-01&lang=" + lang)
+			if got := b.str(week); got != "n:1" {
+				t.Errorf("%d px, %s, the week's title %q: %s", vp.w, lang, b.str(`document.querySelector('.cal-range').innerText`), got)
+			}
+		}
+	}
+}
