@@ -26,3 +26,34 @@ func TestBrowserPipelineHintOnTouch(t *testing.T) {
 		t.Errorf("touch hint %q", got)
 	}
 }
+
+// TestBrowserTouchDisclosuresTallEnough: on a touch phone the disclosures a finger opens to act
+// are tall enough to tap (at least 40 px): the pipeline card's "Move…" (a phone's only way to move
+// a lead, its hint says to tap it) and the conversation's "Send later" and "Send a photo or PDF"
+// were a 20 px line of small text, in every language.
+func TestBrowserTouchDisclosuresTallEnough(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	b.viewport(390, 844, true)
+	for _, lang := range []string{"tr", "en", "ar"} {
+		for _, page := range []struct{ path, sel string }{
+			{"/app/pipeline/", ".stage-menu > summary"},
+			{"/app/inbox/19/", ".composer-later > summary, .composer-attach > summary"},
+		} {
+			b.open(page.path + "?lang=" + lang)
+			if lang == "tr" && page.path == "/app/pipeline/" {
+				if got := b.str(`String(matchMedia('(hover: none) and (pointer: coarse)').matches)`); got != "true" {
+					t.Skipf("this Chromium does not emulate a touch screen's pointer (%s)", got)
+				}
+			}
+			got := b.str(`(() => {
+				const s = [...document.querySelectorAll('` + page.sel + `')].filter(e => e.checkVisibility());
+				const low = s.filter(e => e.getBoundingClientRect().height < 40).map(e => e.innerText.trim() + ' ' + Math.round(e.getBoundingClientRect().height) + 'px');
+				return s.length + (low.length ? ': ' + low.slice(0, 3).join(' | ') : '');
+			})()`)
+			if got == "0" || strings.Contains(got, ":") {
+				t.Errorf("%s, %s: %s", lang, page.path, got)
+			}
+		}
+	}
+}
