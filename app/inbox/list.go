@@ -487,9 +487,13 @@ type Recent struct {
 	CreatedAt                 int64
 }
 
+// recentCut is how many characters of a message the "latest messages" column shows; a longer one
+// ends in "…" so it does not read as if the sender stopped there.
+const recentCut = 160
+
 // RecentMessages lists the newest n messages across conversations.
 func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, 160), l.name, m.channel, m.created_at
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, `+strconv.Itoa(recentCut+1)+`), l.name, m.channel, m.created_at
 		FROM (SELECT * FROM messages ORDER BY created_at DESC LIMIT ?) m JOIN conversations c ON c.id = m.conversation_id JOIN leads l ON l.id = c.lead_id
 		ORDER BY m.created_at DESC, m.id DESC`, n)
 	if err != nil {
@@ -501,6 +505,9 @@ func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
 		var r Recent
 		if err := rows.Scan(&r.MessageID, &r.ConversationID, &r.Direction, &r.Body, &r.LeadName, &r.Channel, &r.CreatedAt); err != nil {
 			return nil, fmt.Errorf("inbox: recent messages: %w", err)
+		}
+		if b := []rune(r.Body); len(b) > recentCut {
+			r.Body = string(b[:recentCut]) + "…"
 		}
 		out = append(out, r)
 	}
