@@ -52,12 +52,58 @@ type hoursData struct {
 	// BadList is the list of days ("closed_days" or "half_days") holding the day a refusal names,
 	// so only that box is marked; "" marks both (a refusal of the lists together).
 	BadList string
+	// Shown is web.ShownField's value: what the form showed, field by field (hoursFields), so a
+	// save from an older tab leaves alone what was changed meanwhile and not touched there.
+	Shown string
+}
+
+// hoursFields are the hours form's fields as web.ShownField compares them: each weekday, the two
+// boxes, the lists of days, the out-of-office period and the after-hours choice.
+var hoursFields = []string{"enabled", "zone", "day0", "day1", "day2", "day3", "day4", "day5", "day6", "preset",
+	"closed_days", "half_days", "away_from", "away_until", "away_message", "after_hours", "ack_message"}
+
+// hoursFormValues is cfg as the form writes it, one value per hoursFields name: what the page
+// shows, and what a post means once read (so "9:00-18:00" typed and "09:00-18:00" shown, or a
+// textarea sent back with CRLF line ends, are the same value).
+func hoursFormValues(cfg hours.Config) map[string]string {
+	v := map[string]string{}
+	for _, k := range hoursFields {
+		v[k] = "" // every field, empty ones too: KeepNewer looks at the fields it is given
+	}
+	v["zone"], v["after_hours"], v["ack_message"] = cfg.Zone, cfg.AfterHours, strings.TrimSpace(cfg.AckMessage)
+	if cfg.Enabled {
+		v["enabled"] = "1"
+	}
+	if cfg.Preset != "" {
+		v["preset"] = cfg.Preset
+	}
+	for d := 0; d < 7; d++ {
+		v["day"+strconv.Itoa(d)] = hours.FormatIntervals(cfg.Week[d])
+	}
+	var full, half []string
+	for _, c := range cfg.Closed {
+		line := c.Date
+		if c.Name != "" {
+			line += " " + c.Name
+		}
+		if c.Half {
+			half = append(half, line)
+		} else {
+			full = append(full, line)
+		}
+	}
+	v["closed_days"], v["half_days"] = strings.Join(full, "\n"), strings.Join(half, "\n")
+	if a := cfg.Away; a != nil {
+		v["away_from"], v["away_until"], v["away_message"] = a.From, a.Until, a.Message
+	}
+	return v
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
 	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes,
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
-			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage}}
+			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage},
+		Shown: web.ShownOf(hoursFields, hoursFormValues(cfg))}
 	c := web.From(r)
 	for _, n := range weekOrder {
 		day := hoursDay{Num: n, Field: "day" + strconv.Itoa(n), Value: hours.FormatIntervals(cfg.Week[n])}
@@ -217,6 +263,33 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 			errs[k] = v
 		}
 	}
+	// A field the owner left as the page showed it, while it was changed since (another tab,
+	// another owner): the newer value stays, and the form is read again with it.
+	var kept []string
+	if shown, ok := r.PostForm[web.ShownField]; ok && len(errs) == 0 {
+		stored, _, err := hoursdb.Load(r.Context(), c.DB.Read)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		now := hoursFormValues(stored)
+		sent := hoursFormValues(cfg)
+		if kept = web.KeepNewer(sent, web.ParseShown(strings.Join(shown, ",")), func(k string) string { return now[k] }); len(kept) > 0 {
+			merged := map[string][]string{}
+			for k, v := range r.PostForm {
+				merged[k] = v
+			}
+			for _, k := range kept {
+				merged[k] = []string{now[k]}
+			}
+			cfg, errs = parseHoursForm(merged)
+			for k, v := range hours.Validate(cfg) {
+				if _, ok := errs[k]; !ok {
+					errs[k] = v
+				}
+			}
+		}
+	}
 	if len(errs) == 0 {
 		err := hoursdb.Save(r.Context(), c.DB, cfg, time.Now())
 		var ve hours.Errors
@@ -229,6 +302,9 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		d := h.hoursData(r, cfg, true)
+		if _, ok := r.PostForm[web.ShownField]; ok {
+			d.Shown = r.PostForm.Get(web.ShownField) // the corrected post compares with what was first shown
+		}
 		for k, v := range r.PostForm { // show what was typed, not what could be read of it
 			if len(v) > 0 {
 				d.Values[k] = v[0]
@@ -254,9 +330,17 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 		h.renderHours(w, r, http.StatusUnprocessableEntity, d, shown)
 		return
 	}
-	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_hours", "business hours saved", map[string]any{"enabled": cfg.Enabled, "zone": cfg.Zone,
-		"after_hours": cfg.AfterHours, "preset": cfg.Preset, "closed_days": len(cfg.Closed), "away": cfg.Away != nil}))
-	web.FlashSay(w, r, true, savedHours(cfg)...)
+	payload := map[string]any{"enabled": cfg.Enabled, "zone": cfg.Zone,
+		"after_hours": cfg.AfterHours, "preset": cfg.Preset, "closed_days": len(cfg.Closed), "away": cfg.Away != nil}
+	if len(kept) > 0 {
+		payload["kept_newer"] = kept
+	}
+	_ = audit.Log(r.Context(), c.DB, logEntry(r, "update_hours", "business hours saved", payload))
+	said := savedHours(cfg)
+	if len(kept) > 0 {
+		said[0] = i18n.P("settings.saved_kept")
+	}
+	web.FlashSay(w, r, true, said...)
 	web.Redirect(w, r, "/app/settings/hours")
 }
 
