@@ -46,6 +46,13 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 	if ah.mode == hours.ModeSilent || !send {
 		return ah, nil
 	}
+	// The acknowledgement says "we are closed right now": when the business has opened since the
+	// customer wrote (a triage late after a restart or behind a long queue), it would be untrue,
+	// and the people it promises are there.
+	if s.Open(now) {
+		ah.note = "after hours: open again by the time of the acknowledgement, none sent"
+		return ah, nil
+	}
 	if info, ok := a.Inbox.Channels.Info(conv.Channel); ok && !info.WindowOpen(conv.LastInboundAt, now) {
 		ah.note = "after hours: reply window closed, no acknowledgement"
 		return ah, nil
@@ -69,7 +76,7 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 		ah.note = "after hours: already acknowledged in this closed period"
 		return ah, nil
 	}
-	body := ackText(s, cfg, t, conv, msg, wrote)
+	body := ackText(s, cfg, t, conv, msg, wrote, now)
 	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body}, "ai_triage")
 	if err != nil {
 		// Forget the claim so the next message of this period tries again.
@@ -81,8 +88,10 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 }
 
 // ackText is the acknowledgement: the out-of-office message during that period, else the owner's
-// own text, else the catalog's sentence with the next opening, in the customer's language.
-func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, wrote time.Time) string {
+// own text, else the catalog's sentence with the next opening, in the customer's language. The
+// opening is named as seen when it is sent (now), not when the customer wrote: a message written
+// at 23:59 and acknowledged at 00:00 is answered "today from 09:00", not "tomorrow".
+func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, wrote, now time.Time) string {
 	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
 		return text
 	}
@@ -91,7 +100,7 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	}
 	p := i18n.For(customerLang(t, conv, msg))
 	body := p.T("hours.ack.later")
-	if when := s.NextOpeningWords(p.T, wrote); when != "" {
+	if when := s.NextOpeningWords(p.T, now); when != "" {
 		body = p.T("hours.ack.default", when)
 	}
 	if cfg.AfterHours == hours.ModeAnswer {

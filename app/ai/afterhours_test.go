@@ -2,6 +2,7 @@ package ai_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func afterHoursEnv(t *testing.T, mode string) *apptest.Env {
 }
 
 // customerWrites stores a customer message on channel ch as written at the given Istanbul time
-// and triages it as the ai_triage job would.
+// and triages it as the ai_triage job would, three seconds later.
 func customerWrites(t *testing.T, e *apptest.Env, ch, from, text, at string) (convID int64, sent []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -50,6 +51,9 @@ func customerWrites(t *testing.T, e *apptest.Env, ch, from, text, at string) (co
 		t.Fatal(err)
 	}
 	before := outbound(t, e, res.ConversationID)
+	// The assistant gets to it a few seconds after it was written.
+	e.Handlers.Assistant.Now = func() time.Time { return when.Add(3 * time.Second) }
+	defer func() { e.Handlers.Assistant.Now = nil }()
 	if _, err := e.Handlers.Assistant.Triage(ctx, "acme", db, res.ConversationID, res.MessageID); err != nil {
 		t.Fatal(err)
 	}
@@ -168,5 +172,51 @@ func TestAfterHoursWhatsAppWithinWindow(t *testing.T) {
 	}
 	if st := one[string](t, e, `SELECT coalesce(delivery_status, '') FROM messages WHERE id = ?`, out.Ack); st != "queued" {
 		t.Errorf("acknowledgement delivery status %q, want queued for the Cloud API", st)
+	}
+}
+
+// TestAfterHoursAckSaysWhenFromTheMomentItGoes: the acknowledgement names the next opening as seen
+// when it is sent, not when the customer wrote. A message sent through the widget at 23:59:50 on a
+// Monday and acknowledged at 00:00:10 on Tuesday says "today from 09:00" (it said "tomorrow from
+// 09:00", a day late, to a customer reading it on Tuesday); one written at 08:58 and got to at
+// 09:00:30, once the business is open, gets no "we are closed right now" at all.
+func TestAfterHoursAckSaysWhenFromTheMomentItGoes(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	ctx := context.Background()
+	db := e.DB("acme")
+	tr := i18n.For("tr")
+	write := func(visitor, wrote, triaged string) []string {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"text": "Merhaba, bahçe için begonit döşetmek istiyorum.", "name": visitor, "consent": true})
+		if r := e.Client().PostJSON("/widget/api/acme/messages", body, nil); r.StatusCode/100 != 2 {
+			t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
+		}
+		var convID, msgID int64
+		if err := db.Read.QueryRow(`SELECT m.conversation_id, m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			JOIN leads l ON l.id = c.lead_id WHERE l.name = ? AND m.direction = 'inbound'`, visitor).Scan(&convID, &msgID); err != nil {
+			t.Fatal(err)
+		}
+		at := func(s string) time.Time {
+			v, err := time.ParseInLocation("2006-01-02 15:04:05", s, istanbul)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, at(wrote).UnixMilli(), msgID); err != nil {
+			t.Fatal(err)
+		}
+		e.Handlers.Assistant.Now = func() time.Time { return at(triaged) }
+		defer func() { e.Handlers.Assistant.Now = nil }()
+		if _, err := e.Handlers.Assistant.Triage(ctx, "acme", db, convID, msgID); err != nil {
+			t.Fatal(err)
+		}
+		return outbound(t, e, convID)
+	}
+	if sent, want := write("Deniz", "2026-12-07 23:59:50", "2026-12-08 00:00:10"), tr.T("hours.ack.default", tr.T("hours.when.today", "09:00")); len(sent) != 1 || sent[0] != want {
+		t.Errorf("written Monday 23:59:50, acknowledged Tuesday 00:00:10: sent %q, want %q", sent, want)
+	}
+	if sent := write("Selin", "2026-12-08 08:58:00", "2026-12-08 09:00:30"); len(sent) != 0 {
+		t.Errorf("written 08:58, got to at 09:00:30 when open: sent %q, want no acknowledgement", sent)
 	}
 }

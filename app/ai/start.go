@@ -3,7 +3,6 @@ package ai
 import (
 	"context"
 	"strings"
-	"time"
 
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
@@ -20,7 +19,7 @@ import (
 // acknowledgement goes instead, as for any message; a start already answered is not greeted.
 func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB, t *platform.Tenant, conv *inbox.Conversation,
 	msg *inbox.Message, send bool) (*Outcome, error) {
-	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, time.Now())
+	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, a.now())
 	if err != nil {
 		return nil, err
 	}

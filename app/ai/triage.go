@@ -52,6 +52,16 @@ type Assistant struct {
 	// conversation's open ticket; the assistant cannot import that room). It runs before the
 	// conversation's own triage; an error retries the job, and it proposes once per message.
 	TicketMessage func(ctx context.Context, db *tenantdb.DB, convID, msgID int64, body string) error
+	// Now, when set, is the assistant's clock (tests); nil is time.Now. What is sent says "now" as
+	// the moment it goes, not the moment the customer wrote.
+	Now func() time.Time
+}
+
+func (a *Assistant) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 // TriagePayload is the payload of an ai_triage job.
@@ -123,7 +133,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	}
 	// Outside business hours the acknowledgement goes first: it costs no AI budget, and it must
 	// reach the customer even when the month's budget is spent.
-	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, time.Now())
+	ah, err := a.checkAfterHours(ctx, slug, db, t, conv, msg, send, a.now())
 	if err != nil {
 		return nil, err
 	}
