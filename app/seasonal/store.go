@@ -136,6 +136,15 @@ func Save(ctx context.Context, db *tenantdb.DB, c *Campaign, by Actor, now time.
 				return err
 			}
 		} else {
+			old, err := ByID(ctx, tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if old.recKey() != c.recKey() {
+				if err := withdrawWaitingTx(ctx, tx, c.ID, by); err != nil {
+					return err
+				}
+			}
 			res, err := tx.ExecContext(ctx, `UPDATE seasonal_campaigns SET name = ?, rule = ?, month = ?, day = ?, weekday = ?, nth = ?, dates = ?,
 				lead_days = ?, uplift_pct = ?, notes = ?, updated_at = ? WHERE id = ?`, append(args, ms, c.ID)...)
 			if err != nil {
@@ -153,6 +162,43 @@ func Save(ctx context.Context, db *tenantdb.DB, c *Campaign, by Actor, now time.
 		}
 		return kick(ctx, tx, now)
 	})
+}
+
+// recKey is what a campaign's recommendation is made of — its name, its date's rule, lead time
+// and uplift — as one string: an edit that changes it makes a waiting recommendation stale.
+func (c *Campaign) recKey() string {
+	return fmt.Sprint(c.Name, "|", c.Rule, "|", c.Month, "|", c.Day, "|", int(c.Weekday), "|", c.Nth, "|", strings.Join(c.Dates, ","),
+		"|", c.LeadDays, "|", c.UpliftPct)
+}
+
+// withdrawWaitingTx withdraws the recommendations of campaign id still waiting for a decision and
+// forgets that they were raised, so the check that follows the save raises them again from the
+// campaign as it now is (its new date, lead time, uplift, name), or not at all when its lead time
+// no longer covers today. Decided ones stay as they were, and stay the year's one.
+func withdrawWaitingTx(ctx context.Context, tx *sql.Tx, id int64, by Actor) error {
+	recs, err := tenantdb.IDs(ctx, tx, `SELECT recommendation_id FROM seasonal_raised WHERE campaign_id = ? AND recommendation_id IS NOT NULL`, id)
+	if err != nil {
+		return fmt.Errorf("seasonal: raised: %w", err)
+	}
+	for _, rec := range recs {
+		r, err := approvals.ByID(ctx, tx, rec)
+		if errors.Is(err, tenantdb.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !r.Open() {
+			continue
+		}
+		if err := approvals.WithdrawTx(ctx, tx, rec, approvals.Actor{UserID: by.UserID, Name: by.Name}); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM seasonal_raised WHERE campaign_id = ? AND recommendation_id = ?`, id, rec); err != nil {
+			return fmt.Errorf("seasonal: raised: %w", err)
+		}
+	}
+	return nil
 }
 
 // AddPreset adds the preset key to the calendar under name (its name in the owner's language);
