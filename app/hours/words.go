@@ -8,10 +8,14 @@ import (
 // Translate is a catalog lookup (i18n.Printer.T): the package stays free of catalogs and requests.
 type Translate func(key string, args ...any) string
 
+// DateWords writes a calendar day as the catalog's language does (i18n.Printer.Date: "Jan 7,
+// 2027" in English, "07.01.2027" in Turkish, "07/01/2027" in French).
+type DateWords func(time.Time) string
+
 // NextOpeningWords says, in the catalog's language, when a person will answer after now: "today
-// from 14:00", "tomorrow from 09:00", "Mon 09:00" within a week, else the date. "" when the
-// business is open at now or never opens in sight.
-func (s *Schedule) NextOpeningWords(t Translate, now time.Time) string {
+// from 14:00", "tomorrow from 09:00", "Mon 09:00" within a week, else the date as date writes
+// it. "" when the business is open at now or never opens in sight.
+func (s *Schedule) NextOpeningWords(t Translate, date DateWords, now time.Time) string {
 	if s == nil || s.Open(now) {
 		return ""
 	}
@@ -19,11 +23,11 @@ func (s *Schedule) NextOpeningWords(t Translate, now time.Time) string {
 	if !ok {
 		return ""
 	}
-	return OpeningWords(t, next.In(s.loc), now.In(s.loc))
+	return OpeningWords(t, date, next.In(s.loc), now.In(s.loc))
 }
 
 // OpeningWords names the moment next (in the business's zone) as seen from now (same zone).
-func OpeningWords(t Translate, next, now time.Time) string {
+func OpeningWords(t Translate, date DateWords, next, now time.Time) string {
 	clock := next.Format("15:04")
 	ny, nm, nd := next.Date()
 	y, m, d := now.Date()
@@ -36,7 +40,7 @@ func OpeningWords(t Translate, next, now time.Time) string {
 	case days < 7:
 		return t("hours.when.weekday", t("hours.dayshort."+strconv.Itoa(int(next.Weekday()))), clock)
 	}
-	return t("hours.when.date", next.Format("02.01.2006"), clock)
+	return t("hours.when.date", date(next), clock)
 }
 
 // Business writes a business-time duration short: "40 min", "2 h 15 min", "26 h" (hours, not

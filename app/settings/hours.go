@@ -142,7 +142,7 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", c.T("hours.dayshort.1"), "09:00"))
 	if s, err := hours.New(cfg); err == nil {
 		d.OpenNow = s.Open(now)
-		d.NextOpen = s.NextOpeningWords(c.T, now)
+		d.NextOpen = s.NextOpeningWords(c.T, c.P.Date, now)
 		d.Away, _ = s.AwayAt(now)
 		d.Upcoming = upcoming(cfg, now.In(s.Location()), 8)
 	}

@@ -70,3 +70,48 @@ func TestWidgetSaysWhenSomeoneWillAnswer(t *testing.T) {
 		t.Errorf("open now: %q", n)
 	}
 }
+
+// TestWidgetClosedNoteDateInTheVisitorsLanguage: a business away for a fortnight (in Berlin, not
+// Istanbul) says when it answers again with the date written as the visitor's language writes one
+// — "Jan 7, 2027" in English, "07/01/2027" in French — where every language got the Turkish
+// "07.01.2027", which an English reader may take for the 1st of July.
+func TestWidgetClosedNoteDateInTheVisitorsLanguage(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	c := e.Client()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := hours.Config{Enabled: true, Zone: "Europe/Berlin", AfterHours: hours.ModeAck}
+	for d := range cfg.Week {
+		cfg.Week[d] = []hours.Interval{{From: 8 * 60, To: 17 * 60}}
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		today := time.Now().In(berlin)
+		back := time.Date(today.Year(), today.Month(), today.Day()+14, 8, 0, 0, 0, berlin)
+		cfg.Away = &hours.Away{From: today.Format(time.DateOnly), Until: back.AddDate(0, 0, -1).Format(time.DateOnly)}
+		if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, lang := range []string{"en", "fr", "tr", "ar"} {
+			r := c.Get("/widget/api/acme/config?lang=" + lang)
+			if r.StatusCode != 200 {
+				t.Fatalf("config: %d", r.StatusCode)
+			}
+			got[lang], _ = decode(t, r)["closed_note"].(string)
+		}
+		if time.Now().In(berlin).Day() != today.Day() {
+			continue // midnight passed while asking: once more on the new day
+		}
+		for lang, day := range map[string]string{"en": back.Format("Jan 2, 2006"), "fr": back.Format("02/01/2006"), "tr": back.Format("02.01.2006"), "ar": back.Format("02/01/2006")} {
+			p := i18n.For(lang)
+			if want := p.T("hours.widget.closed", p.T("hours.when.date", day, "08:00")); got[lang] != want {
+				t.Errorf("%s: closed note %q, want %q", lang, got[lang], want)
+			}
+		}
+		return
+	}
+	t.Fatal("midnight passed twice")
+}

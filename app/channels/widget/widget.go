@@ -190,7 +190,7 @@ func (h *Handler) closedNote(r *http.Request, t *platform.Tenant, p *i18n.Printe
 	if s == nil || s.Open(now) {
 		return ""
 	}
-	when := s.NextOpeningWords(p.T, now)
+	when := s.NextOpeningWords(p.T, p.Date, now)
 	if when == "" {
 		// Closed with no opening in sight (every weekday empty, or a long time away): the visitor
 		// is still told that nobody is there now, not left to think an answer is coming.
