@@ -244,3 +244,54 @@ func TestConversationWindowClosedRefusesFile(t *testing.T) {
 		t.Errorf("a refused file stored %d messages and %d files", msgs, files)
 	}
 }
+
+// TestConversationSendLaterPastTheWindowRefused: a WhatsApp customer wrote 20 hours ago (the
+// window is open for 4 more hours) and the operator schedules the reply for the next morning
+// ("Send when we open", or a time typed). At that time the window has closed and the reply,
+// free text, would wait and then fail: the customer heard nothing and the owner believed them
+// answered. It is refused at the send-later field in the reader's language, naming when the
+// window closes; nothing is stored. A time before the window closes is scheduled as before.
+func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "en")
+	op := e.User("acme", "oya", "operator")
+	wrote := time.Now().Add(-20 * time.Hour).Truncate(time.Minute)
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp",
+		ExternalID: "905321234567", Phone: "+905321234567", Name: "Ayşe", Body: "Keşif ne zaman?", At: wrote})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	stored := func() int {
+		t.Helper()
+		var n int
+		if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages WHERE conversation_id = ? AND direction = 'outbound'`, res.ConversationID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// The panel reads the typed time in the server's zone (no business hours saved).
+	tomorrow := time.Now().Add(12 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
+	for _, lang := range []string{"en", "tr", "ar"} {
+		p := i18n.For(lang).In(time.Local)
+		want := p.T("inbox.error.send_at_window", p.DateTime(wrote.Add(24*time.Hour)))
+		r := composerPost(e, op, page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın 10:00'da geliyoruz."}, "send_at": {tomorrow}}, false)
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: a reply scheduled past the window answered %d, want 422", lang, r.StatusCode)
+		}
+		if got := r.Doc(t).Find(`#composer-status`).Text(); !strings.Contains(got, want) {
+			t.Errorf("%s: the composer says %q, want %q", lang, got, want)
+		}
+	}
+	if n := stored(); n != 0 {
+		t.Fatalf("refused scheduled replies stored %d messages", n)
+	}
+	soon := time.Now().Add(2 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
+	if r := composerPost(e, op, page, url.Values{"direction": {"outbound"}, "body": {"Birazdan arıyoruz."}, "send_at": {soon}}, false); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a reply scheduled within the window answered %d: %.300s", r.StatusCode, r.Body)
+	}
+	if n := stored(); n != 1 {
+		t.Errorf("the reply scheduled within the window stored %d messages, want 1", n)
+	}
+}

@@ -666,6 +666,12 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		// here, with what to do instead (a template, or a note).
 		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
 			errs.Add("body", c.T("inbox.error.window_closed"))
+		} else if win := h.window(c, conv, ch.SendAt); win != nil && win.Closed && !ch.SendAt.IsZero() {
+			// Open now but closed at the time chosen (a reply on Friday evening scheduled "when
+			// we open" on Monday): it would wait and then fail, and the customer hear nothing.
+			info, _ := h.Svc.Channels.Info(conv.Channel)
+			closes := time.UnixMilli(conv.LastInboundAt).Add(info.Window).In(c.Zone())
+			errs.Add("send_at", c.T("inbox.error.send_at_window", c.P.DateTime(closes)))
 		}
 	}
 	target := r.Header.Get("HX-Target")

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/inbox"
@@ -102,8 +103,8 @@ func TestConversationUpdate(t *testing.T) {
 	if read().UnreadCount != 1 {
 		t.Error("not unread")
 	}
-	// Scheduled send and cancel.
-	if r := c.Post(path, url.Values{"body": {"see you"}, "direction": {"outbound"}, "send_at": {"2099-01-01T10:00"}}); r.StatusCode != 303 {
+	// Scheduled send and cancel (within WhatsApp's 24-hour window: a later time is refused).
+	if r := c.Post(path, url.Values{"body": {"see you"}, "direction": {"outbound"}, "send_at": {time.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")}}); r.StatusCode != 303 {
 		t.Fatalf("schedule %d %.300s", r.StatusCode, r.Body)
 	}
 	var mid int64

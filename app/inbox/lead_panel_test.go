@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app/ai"
 	"highvibe/app/inbox"
@@ -72,13 +73,15 @@ func TestLeadPanelNoteAndScheduleAsTheIssueAsks(t *testing.T) {
 		t.Errorf("the note is not marked as an internal note: class %q, label %q", note.AttrOr("class", ""), note.Find(".msg-label").Text())
 	}
 
-	// A scheduled reply: the banner says it was scheduled, with the time, on the next page only.
-	if r := c.Post(path, url.Values{"body": {"Yarın sabah arıyoruz"}, "direction": {"outbound"}, "send_at": {"2099-01-02T10:30"}}); r.StatusCode != 303 {
+	// A scheduled reply: the banner says it was scheduled, with the time, on the next page only
+	// (within WhatsApp's 24-hour window: a later time is refused).
+	sendAt := time.Now().Add(3 * time.Hour)
+	if r := c.Post(path, url.Values{"body": {"Yarın sabah arıyoruz"}, "direction": {"outbound"}, "send_at": {sendAt.Format("2006-01-02T15:04")}}); r.StatusCode != 303 {
 		t.Fatalf("schedule: %d %.300s", r.StatusCode, r.Body)
 	}
 	got := c.Get(path + "?lang=tr").Doc(t).Find(".flashes .flash").Text()
-	if !strings.HasPrefix(got, "Zamanlandı: ") || !strings.Contains(got, "2099") || !strings.Contains(got, "10:30") {
-		t.Errorf("banner after scheduling %q, want Zamanlandı: and the time chosen (10:30)", got)
+	if !strings.HasPrefix(got, "Zamanlandı: ") || !strings.Contains(got, sendAt.Format("2006")) || !strings.Contains(got, sendAt.Format("15:04")) {
+		t.Errorf("banner after scheduling %q, want Zamanlandı: and the time chosen (%s)", got, sendAt.Format("15:04"))
 	}
 	if got := c.Get(path + "?lang=tr").Doc(t).Find(".flashes .flash").Text(); got != "" {
 		t.Errorf("the banner came back on the next page: %q", got)
