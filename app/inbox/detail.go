@@ -342,9 +342,13 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	}
 	if s, err := hoursdb.Schedule(ctx, c.DB.Read); err == nil && s != nil {
 		if now := time.Now(); !s.Open(now) {
+			// Not offered when the reply window (WhatsApp's 24 hours) closes before the opening:
+			// a reply scheduled then is refused, since it could not be sent.
 			if next, ok := s.NextOpen(now); ok {
-				next = next.In(c.Zone())
-				d.Opening = &sendAtOpening{Value: next.Format("2006-01-02T15:04"), When: c.P.DateTime(next)}
+				if win := h.window(c, conv, next); win == nil || !win.Closed {
+					next = next.In(c.Zone())
+					d.Opening = &sendAtOpening{Value: next.Format("2006-01-02T15:04"), When: c.P.DateTime(next)}
+				}
 			}
 		}
 	}

@@ -175,4 +175,10 @@ func TestSendWhenWeOpen(t *testing.T) {
 	if err := e.DB("acme").Read.QueryRow(`SELECT coalesce(scheduled_at, 0) FROM messages WHERE conversation_id = ? AND body LIKE 'Günaydın%'`, res.ConversationID).Scan(&at); err != nil || at != open.UnixMilli() {
 		t.Errorf("the reply is scheduled for %v (%v), want %v", time.UnixMilli(at).In(ist), err, open)
 	}
+	// On WhatsApp the opening two days away is after the customer's 24-hour window closes: a
+	// reply scheduled then could not be sent, so the button is not offered.
+	wa := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112233", Phone: "+905321112233", Name: "Ali", Body: "Merhaba"})
+	if n := olga.Get("/app/inbox/" + strconv.FormatInt(wa.ConversationID, 10) + "/?lang=tr").Doc(t).Find("[data-send-at-opening]").Length(); n != 0 {
+		t.Errorf("a WhatsApp conversation is offered %d send-when-we-open buttons past its window, want none", n)
+	}
 }
