@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"highvibe/app/erasure"
+	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
 
@@ -52,6 +53,43 @@ func SubjectOf(ctx context.Context, q Querier, leadID int64) (*erasure.Subject, 
 	return s, rows.Err()
 }
 
+// cancelScheduledTx cancels the replies of conversation convID scheduled for later and not yet
+// sent, before the erasure empties them (their job's id is in the annotations it empties): a
+// reply "send later" to a person erased meanwhile would go out at its time, empty, to them.
+func cancelScheduledTx(ctx context.Context, tx *sql.Tx, convID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, annotations FROM messages WHERE conversation_id = ? AND scheduled_at IS NOT NULL
+		AND delivery_status = 'queued'`, convID)
+	if err != nil {
+		return fmt.Errorf("inbox: erase scheduled: %w", err)
+	}
+	var waiting []*Message
+	for rows.Next() {
+		m := &Message{}
+		if err := rows.Scan(&m.ID, &m.Annotations); err != nil {
+			rows.Close()
+			return fmt.Errorf("inbox: erase scheduled: %w", err)
+		}
+		waiting = append(waiting, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("inbox: erase scheduled: %w", err)
+	}
+	for _, m := range waiting {
+		ok, err := jobs.Cancel(ctx, tx, m.Notes().JobID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // already released to delivery: not a scheduled reply any more
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = 'failed', delivery_error = 'cancelled' WHERE id = ?`, m.ID); err != nil {
+			return fmt.Errorf("inbox: erase scheduled: %w", err)
+		}
+	}
+	return nil
+}
+
 func nonEmpty(vs ...string) []string {
 	var out []string
 	for _, v := range vs {
@@ -78,6 +116,9 @@ func EraseLeadTx(ctx context.Context, tx *sql.Tx, s *erasure.Subject) (int64, er
 	}
 	var msgs int64
 	for _, id := range s.ConversationIDs {
+		if err := cancelScheduledTx(ctx, tx, id); err != nil {
+			return 0, err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET external_id = '', summary = '', next_action = '', review_summary = '',
 			handoff_reason = kvkk_scrub(handoff_reason, ?), score_reasons = kvkk_scrub(score_reasons, ?) WHERE id = ?`, spec, spec, id); err != nil {
 			return 0, fmt.Errorf("inbox: erase conversation: %w", err)
