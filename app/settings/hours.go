@@ -100,10 +100,11 @@ func hoursFormValues(cfg hours.Config) map[string]string {
 }
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
+	vals := hoursFormValues(cfg)
 	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes,
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
 			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage},
-		Shown: web.ShownOf(hoursFields, hoursFormValues(cfg))}
+		Shown: web.ShownOf(hoursFields, vals)}
 	c := web.From(r)
 	for _, n := range weekOrder {
 		day := hoursDay{Num: n, Field: "day" + strconv.Itoa(n), Value: hours.FormatIntervals(cfg.Week[n])}
@@ -114,21 +115,9 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 		}
 		d.Days = append(d.Days, day)
 	}
-	var full, half []string
-	for _, c := range cfg.Closed {
-		line := c.Date
-		if c.Name != "" {
-			line += " " + c.Name
-		}
-		if c.Half {
-			half = append(half, line)
-		} else {
-			full = append(full, line)
-		}
-	}
-	d.Values["closed_days"], d.Values["half_days"] = strings.Join(full, "\n"), strings.Join(half, "\n")
-	if a := cfg.Away; a != nil {
-		d.Values["away_from"], d.Values["away_until"], d.Values["away_message"] = a.From, a.Until, a.Message
+	// The lists of days and the out-of-office period as the form writes them (one place for it).
+	for _, k := range []string{"closed_days", "half_days", "away_from", "away_until", "away_message"} {
+		d.Values[k] = vals[k]
 	}
 	now := time.Now()
 	d.ServerZone, d.ZoneNow = c.P.ZoneName(nil, now), c.P.ZoneName(c.Zone(), now)
