@@ -50,8 +50,11 @@ const (
 	countWords = "bir iki üç dört beş altı yedi sekiz dokuz on birkaç one two three four five six seven eight nine ten few couple couple_of " +
 		"ein eine zwei drei vier fünf sechs sieben acht neun zehn paar un une deux trois quatre cinq six sept huit neuf dix quelques " +
 		"uno una dos tres cuatro cinco seis siete ocho nueve diez unos unas"
-	// Currencies by name: on its own a currency names an amount.
-	currencyStems  = "lira tl try euro avro dolar dollar usd eur gbp sterlin pound rubel ruble franken"
+	// Currencies by name: on its own a currency names an amount. The names take Turkish endings
+	// ("liradır", "dolara"); the codes are whole words, as "eur" begins an everyday word (German
+	// "eure"), TRY only beside an amount (it is the English "try"), and "euro" is not "Europe".
+	currencyStems  = "lira avro dolar dollar sterlin pound rubel ruble franken euro(?:[^p]|$)"
+	currencyCodes  = "tl usd eur gbp"
 	currencyAr     = "ليرة ريال دولار يورو درهم جنيه دينار"
 	pricePhrases   = "fiyat ücret tutar maliyet bütçe bedel price cost total toplam budget preis kosten betrag summe prix coût tarif montant precio costo coste importe tarifa"
 	pricePhrasesAr = "سعر أسعار تكلفة مبلغ"
@@ -68,7 +71,7 @@ const (
 		"lunes martes miércoles jueves viernes sábado domingo mañana hoy enero febrero marzo abril junio julio agosto septiembre setiembre octubre noviembre diciembre"
 	dateWords   = "ocak ocakta ocaktan aralık aralıkta aralıktan morgen mai mars mayo"
 	dateWordsAr = "غدا غداً اليوم بعد_غد الأسبوع_القادم الشهر_القادم الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر"
-	spanWords   = `gün|hafta|ay\b|iş günü|days?|weeks?|months?|business days?|working days?|tage?n?|wochen?|monate?n?|jours?|semaines?|mois|días?|semanas?|meses|mes`
+	spanWords   = `gün|hafta|ay\b|iş günü|days?|weeks?|months?|business days?|working days?|tage?n?|wochen?|monate?n?|jours?|semaines?|mois|días?|semanas?|meses|mes\b`
 	spanWordsAr = "يوم أيام أسبوع أسابيع شهر أشهر"
 )
 
@@ -85,7 +88,7 @@ func (p pattern) match(s, f string) bool { return p.re.MatchString(s) || p.folde
 
 var (
 	reMoney = mustPattern(`(?i)(\d[\d.,]*\s*(₺|tl\b|try\b|lira|\$|usd\b|€|£|eur\b|euro|dolar|dollar))|((₺|\$|€|£|usd|eur|try|tl)\s*\d)|` +
-		stemAlt(currencyStems) + `|` + anyAlt(currencyAr))
+		stemAlt(currencyStems) + `|` + wordAlt(currencyCodes) + `|` + anyAlt(currencyAr))
 	// rePriceWord catches a number next to a price word ("fiyatı 450", "price 450/m2", "fiyatı bin iki yüz").
 	rePriceWord = mustPattern(`(?i)(` + strings.Join(strings.Fields(pricePhrases+" "+pricePhrasesAr), "|") + `)([^\d.?!\n]{0,20}\d|[^.?!\n]{0,30}?(` +
 		wordAlt(numberWords) + `|` + anyAlt(numberWordsAr) + `))`)

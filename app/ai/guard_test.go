@@ -41,6 +41,10 @@ func TestGuardCatchesCommitmentsAsWritten(t *testing.T) {
 		{"Livraison vendredi.", ai.CommitDate},
 		{"Llegamos el lunes.", ai.CommitDate},
 		{"pazartesiye kadar hallederiz", ai.CommitDate},
+		{"Metrekaresi elli TL'dir.", ai.CommitPrice},
+		{"Bu iş iki bin euroya çıkar.", ai.CommitPrice},
+		{"Der Preis liegt bei fünfzig Euro.", ai.CommitPrice},
+		{"Lo terminamos en un mes.", ai.CommitDate},
 		{"carsambaya gelebiliriz", ai.CommitDate},
 	} {
 		if got := ai.Commitments(c.text); !slices.Contains(got, c.kind) {
@@ -67,6 +71,12 @@ func TestGuardLetsQuestionsThrough(t *testing.T) {
 		"مرحبا، ما هي مساحة المكان؟",
 		"Bir ekip arkadaşımız size dönüş yapacak.",
 		"%100 doğal granit kullanıyoruz; hangi rengi düşünüyorsunuz?",
+		// "try" is a verb and "eur" and "mes" begin everyday words: a currency code beside an amount only or as a whole word, a month as a whole word.
+		"Could you try sending a photo of the area?",
+		"We are trying to find the right stone for you.",
+		"Eure Anfrage ist angekommen; welche Fläche ist es?",
+		"Is it a European standard size?",
+		"Please send one message with all the photos.",
 	} {
 		if !ai.SafeToSend(text) {
 			t.Errorf("%q is withheld: %v", text, ai.Commitments(text))
