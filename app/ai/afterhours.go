@@ -41,16 +41,16 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 	if s.Open(wrote) {
 		return afterHours{}, nil
 	}
+	// Written while closed, but the business has opened since (a triage late after a restart or
+	// behind a long queue): "we are closed right now" would be untrue and the people it promises
+	// are there, so the message is handled as one of the opening hours — the assistant's usual
+	// reply, not silence.
+	if s.Open(now) {
+		return afterHours{note: "after hours: written while closed, open again when handled: handled as in opening hours"}, nil
+	}
 	cfg := s.Config()
 	ah := afterHours{closed: true, mode: cfg.AfterHours}
 	if ah.mode == hours.ModeSilent || !send {
-		return ah, nil
-	}
-	// The acknowledgement says "we are closed right now": when the business has opened since the
-	// customer wrote (a triage late after a restart or behind a long queue), it would be untrue,
-	// and the people it promises are there.
-	if s.Open(now) {
-		ah.note = "after hours: open again by the time of the acknowledgement, none sent"
 		return ah, nil
 	}
 	if info, ok := a.Inbox.Channels.Info(conv.Channel); ok && !info.WindowOpen(conv.LastInboundAt, now) {

@@ -179,7 +179,7 @@ func TestAfterHoursWhatsAppWithinWindow(t *testing.T) {
 // when it is sent, not when the customer wrote. A message sent through the widget at 23:59:50 on a
 // Monday and acknowledged at 00:00:10 on Tuesday says "today from 09:00" (it said "tomorrow from
 // 09:00", a day late, to a customer reading it on Tuesday); one written at 08:58 and got to at
-// 09:00:30, once the business is open, gets no "we are closed right now" at all.
+// 09:00:30, once the business is open, gets the assistant's usual reply: no "we are closed right now", and not silence.
 func TestAfterHoursAckSaysWhenFromTheMomentItGoes(t *testing.T) {
 	e := afterHoursEnv(t, hours.ModeAck)
 	ctx := context.Background()
@@ -216,7 +216,10 @@ func TestAfterHoursAckSaysWhenFromTheMomentItGoes(t *testing.T) {
 	if sent, want := write("Deniz", "2026-12-07 23:59:50", "2026-12-08 00:00:10"), tr.T("hours.ack.default", tr.T("hours.when.today", "09:00")); len(sent) != 1 || sent[0] != want {
 		t.Errorf("written Monday 23:59:50, acknowledged Tuesday 00:00:10: sent %q, want %q", sent, want)
 	}
-	if sent := write("Selin", "2026-12-08 08:58:00", "2026-12-08 09:00:30"); len(sent) != 0 {
-		t.Errorf("written 08:58, got to at 09:00:30 when open: sent %q, want no acknowledgement", sent)
+	// Handled once open: no "we are closed", and not silence either — the assistant's usual reply,
+	// as for a message written at 09:00.
+	ack := tr.T("hours.ack.default", tr.T("hours.when.today", "09:00"))
+	if sent := write("Selin", "2026-12-08 08:58:00", "2026-12-08 09:00:30"); len(sent) != 1 || strings.Contains(sent[0], ack) || strings.Contains(sent[0], "09:00") {
+		t.Errorf("written 08:58, got to at 09:00:30 when open: sent %q, want the assistant's usual reply and no acknowledgement", sent)
 	}
 }
