@@ -243,3 +243,20 @@ func (st *Store) End(w http.ResponseWriter, r *http.Request, s *sessions.Session
 	http.SetCookie(w, sessions.NewCookie(s.Name(), "", &opts))
 	return err
 }
+
+// InTenant reports whether a stored session's data (platform.Session.Data) has slug as its active
+// business — the one its business switcher stands on, where its requests work. A session is not
+// bound to one business: it moves between the person's businesses, and is "in" one at a time.
+func InTenant(slug string) func(data []byte) bool {
+	return func(data []byte) bool {
+		if len(data) == 0 || slug == "" {
+			return false
+		}
+		var vals map[any]any
+		if gob.NewDecoder(bytes.NewReader(data)).Decode(&vals) != nil {
+			return false
+		}
+		active, _ := vals["tenant"].(string)
+		return active == slug
+	}
+}

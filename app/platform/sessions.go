@@ -135,6 +135,12 @@ func (s *Service) RevokeSessions(ctx context.Context, userID int64) (int, error)
 type SessionCutoffs struct{ IdleSince, CreatedSince time.Time }
 
 func (s *Service) listSessions(ctx context.Context, where string, cut SessionCutoffs, args ...any) ([]Session, error) {
+	return s.listSessionsKeep(ctx, nil, where, cut, args...)
+}
+
+// listSessionsKeep lists the live sessions where says, keeping those keep accepts (nil: all) by
+// their data; the data is not returned.
+func (s *Service) listSessionsKeep(ctx context.Context, keep func(data []byte) bool, where string, cut SessionCutoffs, args ...any) ([]Session, error) {
 	q := sessionSelect + ` WHERE ` + where + ` AND s.pending_2fa = 0 AND s.last_seen_at >= ? AND s.created_at >= ?
 		ORDER BY u.username, s.last_seen_at DESC`
 	args = append(args, tenantdb.Millis(cut.IdleSince), tenantdb.Millis(cut.CreatedSince))
@@ -149,6 +155,9 @@ func (s *Service) listSessions(ctx context.Context, where string, cut SessionCut
 		if err != nil {
 			return nil, fmt.Errorf("platform: sessions: %w", err)
 		}
+		if keep != nil && !keep(ss.Data) {
+			continue
+		}
 		ss.Data = nil
 		out = append(out, *ss)
 	}
@@ -160,9 +169,13 @@ func (s *Service) SessionsOfUser(ctx context.Context, userID int64, cut SessionC
 	return s.listSessions(ctx, `s.user_id = ?`, cut, userID)
 }
 
-// SessionsOfTenant lists the live sessions of every member of the tenant, by username.
-func (s *Service) SessionsOfTenant(ctx context.Context, tenantID int64, cut SessionCutoffs) ([]Session, error) {
-	return s.listSessions(ctx, `s.user_id IN (SELECT user_id FROM memberships WHERE tenant_id = ?)`, cut, tenantID)
+// SessionsInTenant lists, by username, the live sessions of the tenant's members that are in the
+// tenant: inTenant says so from a session's data (its active business, which only the session
+// store can read). A session is not tied to one business — the switcher moves it between the
+// person's businesses — so a member's sessions working in another of their businesses (address,
+// browser) are not this tenant's to see.
+func (s *Service) SessionsInTenant(ctx context.Context, tenantID int64, inTenant func(data []byte) bool, cut SessionCutoffs) ([]Session, error) {
+	return s.listSessionsKeep(ctx, inTenant, `s.user_id IN (SELECT user_id FROM memberships WHERE tenant_id = ?)`, cut, tenantID)
 }
 
 // DeleteExpiredSessions removes sessions past either limit (and second-factor steps left
@@ -177,10 +190,22 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context, cut SessionCutoffs,
 	return int(n), nil
 }
 
-// DeleteSessionInTenant ends one session of a member of the tenant; ErrNotFound when the session
-// belongs to no member (an owner cannot reach other tenants' users).
-func (s *Service) DeleteSessionInTenant(ctx context.Context, tenantID, id int64) error {
-	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id IN (SELECT user_id FROM memberships WHERE tenant_id = ?)`, id, tenantID)
+// DeleteSessionInTenant ends one session of a member of the tenant that is in the tenant (inTenant
+// reads its data, as for SessionsInTenant); ErrNotFound when the session belongs to no member or
+// is working in another of the member's businesses (an owner cannot reach other tenants' users,
+// nor a member's sessions elsewhere). The session is deleted only as it was read, so a switch to
+// another business in between leaves it alone.
+func (s *Service) DeleteSessionInTenant(ctx context.Context, tenantID, id int64, inTenant func(data []byte) bool) error {
+	var data []byte
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT data FROM sessions WHERE id = ? AND user_id IN (SELECT user_id FROM memberships WHERE tenant_id = ?)`,
+		id, tenantID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !inTenant(data)) {
+		return tenantdb.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("platform: delete session: %w", err)
+	}
+	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND data IS ?`, id, data)
 	if err != nil {
 		return fmt.Errorf("platform: delete session: %w", err)
 	}

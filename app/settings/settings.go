@@ -111,7 +111,7 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
 			return nil, err
 		}
-		list, err := h.Platform.SessionsOfTenant(r.Context(), t.ID, h.Sessions.Cutoffs())
+		list, err := h.Platform.SessionsInTenant(r.Context(), t.ID, auth.InTenant(t.Slug), h.Sessions.Cutoffs())
 		if err != nil {
 			return nil, err
 		}
@@ -580,11 +580,12 @@ func (h *Handler) RevokeKey(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/settings/#keys")
 }
 
-// RevokeSession ends one session of a member of this tenant (a lost phone, a shared computer).
+// RevokeSession ends one session of a member of this tenant that is working in this tenant (a lost
+// phone, a shared computer); their sessions in their other businesses are not this owner's.
 func (h *Handler) RevokeSession(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	account.EndOne(h.Render, h.Sessions, w, r, "/app/settings/#sessions", func(id int64) error {
-		if err := h.Platform.DeleteSessionInTenant(r.Context(), c.Tenant.ID, id); err != nil {
+		if err := h.Platform.DeleteSessionInTenant(r.Context(), c.Tenant.ID, id, auth.InTenant(c.Tenant.Slug)); err != nil {
 			return err
 		}
 		return audit.Log(r.Context(), c.DB, logEntry(r, "revoke_session", fmt.Sprintf("session %d ended", id), map[string]any{"session_id": id}))
