@@ -280,7 +280,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
 	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform, Neighbours: inbox.Neighbours{
-		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}}
+		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}, StillIn: s.stillIn}
 	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.
 	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSendScheduled, h.InboxService.SendScheduled)
 	// The search documents of conversations that received messages: finding a customer's words is

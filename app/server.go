@@ -144,6 +144,43 @@ func (s *Server) person(r *http.Request) (*web.Ctx, error) {
 	return c, nil
 }
 
+// stillIn reports whether a request that passed the panel's checks may still read its tenant: a
+// long-lived response (the inbox's event stream) asks it while open. Its session must still be
+// stored and within its limits (read afresh, not touched: an open stream does not keep a session
+// alive), the person not disabled, and their membership of the tenant enabled (or staff).
+func (s *Server) stillIn(r *http.Request) bool {
+	c := web.From(r)
+	if c.User == nil || c.Tenant == nil || c.Session == nil || c.Session.ID == "" {
+		return false
+	}
+	ctx := r.Context()
+	rec, err := s.Platform.SessionByToken(ctx, c.Session.ID)
+	if err != nil || rec.Pending2FA || rec.UserID != c.User.ID {
+		return false
+	}
+	cut := s.Sessions.Cutoffs()
+	if rec.LastSeenAt.Before(cut.IdleSince) || rec.CreatedAt.Before(cut.CreatedSince) {
+		return false
+	}
+	u, err := s.Platform.UserByID(ctx, rec.UserID)
+	if err != nil || u.Disabled {
+		return false
+	}
+	if u.IsStaff {
+		return true
+	}
+	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		return false
+	}
+	for _, m := range ms {
+		if m.TenantSlug == c.Tenant.Slug {
+			return true
+		}
+	}
+	return false
+}
+
 // withPerson serves a public page (the guide) with the signed-in person's top bar when there is
 // one — the app menu, the bell, the user menu — so reading the guide does not look like being
 // signed out. Nobody is turned away: without a session, or when the person's business cannot be

@@ -29,6 +29,13 @@ type Handler struct {
 	Suggester Suggester
 	// Heartbeat is how often the event stream sends a comment line (zero = 20 s).
 	Heartbeat time.Duration
+	// StillIn says whether the stream's request may still read this tenant: its session not ended
+	// (signed out, revoked, expired), the person not disabled, their membership neither disabled
+	// nor removed. The stream asks before every event and every Recheck, and closes when not.
+	// nil: always (a handler built without the server).
+	StillIn func(r *http.Request) bool
+	// Recheck is how often an idle stream asks StillIn (zero = 3 s).
+	Recheck time.Duration
 	// Media keeps the files the composer sends (nil: no attachments).
 	Media *media.Service
 }
@@ -249,16 +256,32 @@ func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 	}
 	tick := time.NewTicker(hb)
 	defer tick.Stop()
+	rc := h.Recheck
+	if rc <= 0 {
+		rc = 3 * time.Second
+	}
+	recheck := time.NewTicker(rc)
+	defer recheck.Stop()
+	// A stream outlives the checks its request passed: the session can end or the access close
+	// while it is open, and then it must not tell anyone what happens in the business.
+	still := func() bool { return h.StillIn == nil || h.StillIn(r) }
 	for {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-recheck.C:
+			if !still() {
+				return
+			}
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return
 			}
 			fl.Flush()
 		case e := <-ch:
+			if !still() {
+				return
+			}
 			// Every kind re-fetches the list: htmx listens for the unnamed "message" event. An open
 			// conversation listens for its own named event "conv-<id>" and re-fetches its timeline.
 			data := fmt.Sprintf("{\"kind\":%q,\"conversation_id\":%d,\"message_id\":%d}", e.Kind, e.ConversationID, e.MessageID)
