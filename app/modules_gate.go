@@ -34,7 +34,7 @@ func (s *Server) apiModule(h *Handlers, m string, next http.HandlerFunc) http.Ha
 			// The key's tenant is cached for seconds; its modules are read fresh, so a module
 			// turned back on answers at once.
 			// A revoked key learns nothing about the tenant: the handler answers it (403).
-			if caller, err := h.Channels.API.Keys.Resolve(r.Context(), chanutil.KeyFromRequest(r)); err == nil && !caller.Key.Revoked() {
+			if caller, err := h.Channels.API.Keys.Resolve(r.Context(), chanutil.KeyFromHeader(r)); err == nil && !caller.Key.Revoked() {
 				if t, err := s.Platform.TenantByID(r.Context(), caller.Tenant.ID); err == nil && !t.HasModule(m) {
 					web.WriteProblem(w, r, fault.NotFound("modules.api_off", web.From(r).T("modules.name."+m)).WithCode("module_off"))
 					return

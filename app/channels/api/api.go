@@ -42,7 +42,14 @@ func New(p *platform.Service, keys *chanutil.Keys, in *inbox.Service, log *slog.
 
 // auth authenticates the key for scope and applies the rate limit; nil means it answered.
 func (h *Handler) auth(w http.ResponseWriter, r *http.Request, scope string) *chanutil.Caller {
-	c, err := h.Keys.Authenticate(r.Context(), chanutil.KeyFromRequest(r), scope)
+	// A key in the address (?api_key=) is refused whatever else came: addresses end up in
+	// proxies' and servers' access logs. Only the WhatsApp webhook, whose address Meta calls,
+	// takes that form.
+	var c *chanutil.Caller
+	err := error(&chanutil.KeyError{Status: http.StatusUnauthorized, Code: "key_in_query", Msg: "send the API key in a header, not in the address"})
+	if !chanutil.KeyInQuery(r) {
+		c, err = h.Keys.Authenticate(r.Context(), chanutil.KeyFromHeader(r), scope)
+	}
 	if err != nil {
 		var ke *chanutil.KeyError
 		if errors.As(err, &ke) {

@@ -75,7 +75,7 @@ var problemDocs = map[string]string{
 	"title":      "the status's title in the caller's language (Accept-Language)",
 	"detail":     "what went wrong with this request, in the caller's language; for people, not programs",
 	"instance":   "the request's path",
-	"code":       "a machine word: missing_key, unknown_key, revoked_key, wrong_scope, rate_limited, bad_query, malformed, too_large, too_many_rows, too_long, invalid_rows, text_required, bad_direction, not_found, internal",
+	"code":       "a machine word: missing_key, key_in_query, unknown_key, revoked_key, wrong_scope, rate_limited, bad_query, malformed, too_large, too_many_rows, too_long, invalid_rows, text_required, bad_direction, not_found, internal",
 	"request_id": "quote it when asking for help: it finds the request in the server log",
 	"errors":     "the refused fields; for a refused import named <row>.<field>, rows counted from 1",
 }
@@ -192,7 +192,7 @@ func buildOpenAPI() (*openapi3.T, error) {
 			With(openapi3.SecurityRequirement{"apiKey": {}})
 		op.Description = strings.TrimSpace(op.Description + " Needs a key with the " + scope + " scope.")
 		errs := map[int]string{
-			401: "no key, or an unknown one (code missing_key, unknown_key)",
+			401: "no key, an unknown one, or a key sent in the address as ?api_key= — send it in the Authorization: Bearer or X-Api-Key header (code missing_key, unknown_key, key_in_query)",
 			403: "a revoked key or one without the " + scope + " scope (code revoked_key, wrong_scope)",
 			429: "over the key's rate limit (code rate_limited); Retry-After says when to try again",
 		}

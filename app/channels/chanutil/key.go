@@ -31,16 +31,26 @@ type Caller struct {
 }
 
 // KeyFromRequest reads an API key from Authorization: Bearer, X-Api-Key or the api_key query
-// parameter (Meta keeps the callback URL's query string).
+// parameter. Only the WhatsApp webhook takes the query form (Meta's callback URL carries no
+// headers of ours); the integration API reads headers only (KeyFromHeader).
 func KeyFromRequest(r *http.Request) string {
-	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
-		return strings.TrimSpace(a[7:])
-	}
-	if k := r.Header.Get("X-Api-Key"); k != "" {
-		return strings.TrimSpace(k)
+	if k := KeyFromHeader(r); k != "" {
+		return k
 	}
 	return r.URL.Query().Get("api_key")
 }
+
+// KeyFromHeader reads an API key from Authorization: Bearer or X-Api-Key.
+func KeyFromHeader(r *http.Request) string {
+	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		return strings.TrimSpace(a[7:])
+	}
+	return strings.TrimSpace(r.Header.Get("X-Api-Key"))
+}
+
+// KeyInQuery reports whether the address carries an api_key parameter: a key there is written
+// to every proxy's and server's access log on the way.
+func KeyInQuery(r *http.Request) bool { return r.URL.Query().Has("api_key") }
 
 // Keys authenticates API keys against the control database and reuses a resolved key for
 // cacheTTL. One Keys serves all the channels of a server.
