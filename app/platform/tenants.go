@@ -278,6 +278,11 @@ func (s *Service) SetSettings(ctx context.Context, slug string, kv map[string]st
 	if err != nil {
 		return err
 	}
+	if v, ok := kv["currency"]; ok {
+		if err := s.checkCurrencyChange(ctx, slug, t.Currency, s.normalizeSetting("currency", v)); err != nil {
+			return err
+		}
+	}
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range kv {

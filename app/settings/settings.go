@@ -5,6 +5,7 @@ package settings
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -243,7 +244,29 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		before[k] = c.Tenant.Setting(k)
 	}
 	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, kv); err != nil {
-		h.Render.Fail(w, r, err)
+		var inUse *platform.CurrencyInUseError
+		if !errors.As(err, &inUse) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		// Amounts with no currency of their own would be read in the new one: the form comes
+		// back with the currency field marked, the typed values kept, nothing stored.
+		d, derr := h.data(r)
+		if derr != nil {
+			h.Render.Fail(w, r, derr)
+			return
+		}
+		for k, v := range r.PostForm {
+			if len(v) > 0 {
+				d.Values[k] = v[0]
+			}
+		}
+		for k := range checkboxKeys {
+			if v, ok := kv[k]; ok {
+				d.Values[k] = v
+			}
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, d, web.Errors{"currency": currencyInUse(c, inUse)})
 		return
 	}
 	payload := map[string]any{"before": before, "after": kv}
@@ -590,4 +613,10 @@ func (h *Handler) RevokeSession(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Log(r.Context(), c.DB, logEntry(r, "revoke_session", fmt.Sprintf("session %d ended", id), map[string]any{"session_id": id}))
 	})
+}
+
+// currencyInUse names, in the reader's language, how many amounts of each kind are stored in the
+// business currency with no currency of their own.
+func currencyInUse(c *web.Ctx, e *platform.CurrencyInUseError) string {
+	return c.T("validation.currency_in_use", e.Args()...)
 }

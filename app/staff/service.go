@@ -196,6 +196,11 @@ func (s *Service) SetSettings(ctx context.Context, a Actor, slug string, kv map[
 		before[k], after[k] = t.Setting(k), kv[k]
 	}
 	if err := s.Platform.SetSettings(ctx, slug, kv); err != nil {
+		var inUse *platform.CurrencyInUseError
+		if errors.As(err, &inUse) { // the field marked in the console; the command line prints err
+			fields.Add("currency", "validation.currency_in_use", inUse.Args()...)
+			return fields.Err().(*fault.Error).Wrap(err)
+		}
 		return err
 	}
 	action := "tenant_settings"
