@@ -505,6 +505,11 @@ func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.L
 		x := &Invoice{ID: id, CustomerID: ref("customer_id"), OrderID: ref("order_id"), Number: v["number"], Amount: num("amount"),
 			Currency: v["currency"], Status: v["status"], IssuedAt: date("issued_at"), PaidAt: date("paid_at")}
 		merge(errs, ValidateInvoice(x))
+		// A paid date after today, in the business's time zone, is a typo (a year off), not a
+		// payment: the KPI would count it only from its month.
+		if _, bad := errs["paid_at"]; !bad && x.PaidAt != 0 && !time.UnixMilli(x.PaidAt).Before(tomorrow(loc)) {
+			errs["paid_at"] = "crm.err.paid_future"
+		}
 		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) { err := SaveInvoice(ctx, tx, x); return x.ID, err }
 		f.summary = fmt.Sprintf("invoice %s %.2f %s (%s)", x.Number, x.Amount, x.Currency, x.Status)
 	default:
@@ -642,4 +647,10 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 		}
 	}
 	return nil
+}
+
+// tomorrow is the start of the next day in loc.
+func tomorrow(loc *time.Location) time.Time {
+	y, m, d := time.Now().In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }

@@ -168,6 +168,9 @@ func ValidateInvoice(v *Invoice) map[string]string {
 	if v.Status == "paid" && v.PaidAt == 0 {
 		e["paid_at"] = "crm.err.paid_at"
 	}
+	if v.Status != "paid" {
+		v.PaidAt = 0 // an invoice that is not paid has no paid date (it kept the one it was paid on)
+	}
 	return e
 }
 
