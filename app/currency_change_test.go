@@ -83,3 +83,32 @@ func TestCurrencyStaysWhileAmountsAreStoredInIt(t *testing.T) {
 		t.Errorf("currency USD with ad spend in EUR: %d, stored %s, field error %q", r.StatusCode, currency(), msg)
 	}
 }
+
+// A lead's expected value is whole units: the leads list, the lead's page and the board show it
+// without the ",00" it never has ("174.000 ₺", "₺174,000"); they showed "174.000,00 ₺".
+func TestLeadValueShownWithoutDecimals(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "sahip", "owner")
+	var lead int64
+	if err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "w-1", Name: "Aday", Stage: "new", Source: "import"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := owner.Post(fmt.Sprintf("/app/leads/%d/value", lead), url.Values{"expected_value": {"174.000"}}); r.StatusCode != 303 {
+		t.Fatalf("value: %d", r.StatusCode)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/app/leads/", "174.000 ₺"}, {fmt.Sprintf("/app/leads/%d/", lead), "174.000 ₺"}, {"/app/pipeline/", "174.000 ₺"},
+		{"/app/leads/?lang=en", "₺174,000"}, {"/app/pipeline/?lang=en", "₺174,000"},
+	} {
+		body := owner.Get(c.path).Body
+		if !strings.Contains(body, c.want) || strings.Contains(body, "174.000,00") || strings.Contains(body, "174,000.00") {
+			t.Errorf("%s: want %q, no decimals", c.path, c.want)
+		}
+	}
+}

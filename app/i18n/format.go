@@ -139,8 +139,16 @@ func Unit(s string) string {
 // the bare amount. In Arabic a negative amount is "-1,250.50" isolated (as a negative Number)
 // and then its currency, so the minus stays before the digits inside a sentence and the symbol
 // stands where a positive amount has it.
-func (p *Printer) Money(amount float64, currency string) string {
-	s, neg := p.unsigned(amount, 2)
+func (p *Printer) Money(amount float64, currency string) string { return p.money(amount, currency, 2) }
+
+// WholeMoney formats an amount kept in whole units (a lead's expected value) as Money does, without
+// the decimals it never has: "174.000 ₺" (tr), "₺174,000" (en).
+func (p *Printer) WholeMoney(amount int64, currency string) string {
+	return p.money(float64(amount), currency, 0)
+}
+
+func (p *Printer) money(amount float64, currency string, decimals int) string {
+	s, neg := p.unsigned(amount, decimals)
 	sign := ""
 	if neg && Dir(p.lang()) == "rtl" {
 		s = p.isolate("-" + s)

@@ -65,6 +65,14 @@ func (p *Printer) FuncMap() template.FuncMap {
 			}
 			return p.Money(v, currency), nil
 		},
+		// wholemoney shows an amount kept in whole units without decimals ({{wholemoney .Value $cur}}).
+		"wholemoney": func(amount any, currency string) (string, error) {
+			v, err := toFloat64(amount)
+			if err != nil {
+				return "", fmt.Errorf("i18n: wholemoney: %w", err)
+			}
+			return p.WholeMoney(int64(v), currency), nil
+		},
 		// label shows a stored word, or a comma-separated list of them, by its catalog label under
 		// prefix ({{label "inbox.reason." .HandoffReason}}); anything that is not a known word
 		// (free text written by a person, an older row) is shown as it is.

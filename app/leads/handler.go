@@ -575,7 +575,7 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 			cd := &cardText{Source: d.Labels["source."+r.Source], Age: c.P.Ago(now, time.UnixMilli(r.CreatedAt)),
 				Created: c.P.DateTime(time.UnixMilli(r.CreatedAt))}
 			if r.Value > 0 {
-				cd.Value = c.P.Money(float64(r.Value), d.Currency)
+				cd.Value = c.P.WholeMoney(r.Value, d.Currency)
 			}
 			if r.NextDue > 0 {
 				cd.Due = c.P.DateTime(time.UnixMilli(r.NextDue))
