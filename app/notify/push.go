@@ -140,7 +140,26 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 	if !a.IsGlobalUnicast() || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() {
 		return fmt.Errorf("notify: push to the non-public address %s refused", a)
 	}
+	for _, p := range notPublic {
+		if p.Contains(a) {
+			return fmt.Errorf("notify: push to the non-public address %s refused", a)
+		}
+	}
 	return nil
+}
+
+// notPublic are ranges that count as global unicast but are not the public internet, or carry an
+// IPv4 address inside an IPv6 one (so 64:ff9b::a00:1 would reach 10.0.0.1): carrier-grade NAT
+// (RFC 6598), IETF protocol assignments, benchmarking, NAT64 (RFC 6052, 8215), 6to4 and Teredo.
+// No push service stands in them.
+var notPublic = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("2001::/32"),
 }
 
 // pushClient is the client push messages go out with: public addresses only. An outgoing proxy
