@@ -3,9 +3,7 @@ package platform
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
 
 	"highvibe/app/tenantdb"
 )
@@ -16,22 +14,14 @@ import (
 // the business currency leaves them in theirs.
 type AmountsCounter func(ctx context.Context, db *tenantdb.DB) (int, error)
 
-var currencyAmounts struct {
-	sync.RWMutex
-	counters map[string]AmountsCounter
-}
+var currencyAmounts named[AmountsCounter]
 
 // OnCurrencyAmounts registers a room's counter under name ("leads", "ad_spend": the name is also
 // the last part of the catalog key settings.currency_amounts.NAME that names them to the owner).
 // Rooms register from init, so every way the currency is changed (settings page, staff console,
 // command line) asks them.
 func OnCurrencyAmounts(name string, count AmountsCounter) {
-	currencyAmounts.Lock()
-	defer currencyAmounts.Unlock()
-	if currencyAmounts.counters == nil {
-		currencyAmounts.counters = map[string]AmountsCounter{}
-	}
-	currencyAmounts.counters[name] = count
+	currencyAmounts.set(name, count)
 }
 
 // AmountsCount is how many amounts of one kind are stored in the business currency.
@@ -85,17 +75,7 @@ func (s *Service) checkCurrencyChange(ctx context.Context, slug, from, to string
 	if from == to || s.Mgr == nil {
 		return nil
 	}
-	currencyAmounts.RLock()
-	names := make([]string, 0, len(currencyAmounts.counters))
-	for n := range currencyAmounts.counters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	counters := make([]AmountsCounter, 0, len(names))
-	for _, n := range names {
-		counters = append(counters, currencyAmounts.counters[n])
-	}
-	currencyAmounts.RUnlock()
+	names, counters := currencyAmounts.sorted()
 	if len(counters) == 0 {
 		return nil
 	}
