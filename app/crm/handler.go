@@ -247,7 +247,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent st
 			return nil, nil, err
 		}
 		v["customer_id"], v["status"], v["total"], v["currency"], v["description"], v["ordered_at"] = fmt.Sprint(x.CustomerID), x.Status,
-			strconv.FormatFloat(x.Total, 'f', 2, 64), x.Currency, x.Description, FormatDate(x.OrderedAt, loc)
+			i18n.AmountValue(x.Total, lang), x.Currency, x.Description, FormatDate(x.OrderedAt, loc)
 		if x.LeadID != 0 {
 			v["lead_id"] = fmt.Sprint(x.LeadID)
 		}
@@ -265,7 +265,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent st
 			return nil, nil, err
 		}
 		v["customer_id"], v["number"], v["amount"], v["currency"], v["status"], v["issued_at"], v["paid_at"] = fmt.Sprint(x.CustomerID), x.Number,
-			strconv.FormatFloat(x.Amount, 'f', 2, 64), x.Currency, x.Status, FormatDate(x.IssuedAt, loc), FormatDate(x.PaidAt, loc)
+			i18n.AmountValue(x.Amount, lang), x.Currency, x.Status, FormatDate(x.IssuedAt, loc), FormatDate(x.PaidAt, loc)
 		links := []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}
 		if x.OrderID != 0 {
 			v["order_id"] = fmt.Sprint(x.OrderID)

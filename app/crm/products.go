@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -75,10 +74,6 @@ func (in ProductInput) Validate() (Product, error) {
 	p.UnitPrice = float64(cents) / 100
 	return p, errs.Err()
 }
-
-// PriceValue is the unit price as the edit form's value: plain digits with a decimal point
-// ("1250000", "340.5"), which ParseFixed reads back; the template's own float ("1e+06") it would not.
-func (p *Product) PriceValue() string { return strconv.FormatFloat(p.UnitPrice, 'f', -1, 64) }
 
 // ErrDuplicateSKU is in the chain of SaveProduct's error when another product already uses the
 // SKU; the error itself is a field error on "sku".

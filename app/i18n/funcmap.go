@@ -65,6 +65,14 @@ func (p *Printer) FuncMap() template.FuncMap {
 			}
 			return p.Money(v, currency), nil
 		},
+		// amountvalue writes an amount as an edit form's value in the page's language ("1250,50").
+		"amountvalue": func(amount any) (string, error) {
+			v, err := toFloat64(amount)
+			if err != nil {
+				return "", fmt.Errorf("i18n: amountvalue: %w", err)
+			}
+			return AmountValue(v, p.lang()), nil
+		},
 		// wholemoney shows an amount kept in whole units without decimals ({{wholemoney .Value $cur}}).
 		"wholemoney": func(amount any, currency string) (string, error) {
 			v, err := toFloat64(amount)

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -156,6 +157,46 @@ func QuantityValue(milli int64, lang string) string {
 		s += dec + strings.TrimRight(strconv.FormatInt(1000+frac, 10)[1:], "0")
 	}
 	return sign + s
+}
+
+// AmountValue writes an amount of money back as a form value in lang that ParseAmount reads back
+// to the same cents: no thousands separator, lang's decimal mark, no fraction when the amount is
+// whole ("282855", "1250,50" in Turkish; "1250.50" in English). An edit form showed "282855.00"
+// on a Turkish page, where a point groups thousands.
+func AmountValue(amount float64, lang string) string {
+	return CentsValue(int64(math.Round(amount*100)), lang)
+}
+
+// CentsValue is AmountValue of an amount kept in cents.
+func CentsValue(cents int64, lang string) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	s := strconv.FormatInt(cents/100, 10)
+	if frac := cents % 100; frac != 0 {
+		s += For(lang).style().decimal + strconv.FormatInt(100+frac, 10)[1:]
+	}
+	return sign + s
+}
+
+// FixedValue writes n, counted in units of 10^-decimals, as a form value in lang that ParseFixed
+// reads back: no thousands separator, lang's decimal mark, no trailing zeros ("18", "12,5" in
+// Turkish for a rate of 12.50 %).
+func FixedValue(n int64, decimals int, lang string) string {
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	s := strconv.FormatInt(n, 10)
+	for len(s) <= decimals {
+		s = "0" + s
+	}
+	whole, frac := s[:len(s)-decimals], strings.TrimRight(s[len(s)-decimals:], "0")
+	if frac == "" {
+		return sign + whole
+	}
+	return sign + whole + For(lang).style().decimal + frac
 }
 
 // ParseAmount reads an amount of money in currency (an ISO code) as typed, with two decimals

@@ -264,7 +264,7 @@ func TestFuncMap(t *testing.T) {
 // TestFuncMapReturnsPlainStrings: a func returning template.HTML would bypass escaping for
 // whatever a translator or a user put into the message.
 func TestFuncMapReturnsPlainStrings(t *testing.T) {
-	want := []string{"t", "unit", "plural", "int", "num", "pct", "spct", "money", "wholemoney", "label", "list", "listsep", "say", "date", "day", "datetime", "ago", "month", "back", "forward", "zone"}
+	want := []string{"t", "unit", "plural", "int", "num", "pct", "spct", "money", "amountvalue", "wholemoney", "label", "list", "listsep", "say", "date", "day", "datetime", "ago", "month", "back", "forward", "zone"}
 	fm := For("ar").FuncMap()
 	if len(fm) != len(want) {
 		t.Errorf("FuncMap has %d funcs, want exactly %v", len(fm), want)

@@ -19,15 +19,18 @@ type Row struct {
 // rowOf writes a stored line into the form (quantities in the panel language lang).
 func rowOf(l Line, lang string) Row {
 	r := Row{Kind: l.Kind, Name: l.Name, Unit: l.Unit, Reason: l.Reason, ProductID: l.ProductID, Net: l.Net,
-		Price: fixedOrEmpty(l.UnitPrice, 2), VAT: fixed(l.VATRate, 2)}
+		VAT: i18n.FixedValue(l.VATRate, 2, lang)}
+	if l.UnitPrice != 0 {
+		r.Price = i18n.CentsValue(l.UnitPrice, lang)
+	}
 	if l.Quantity != 0 {
 		r.Qty = i18n.QuantityValue(l.Quantity, lang)
 	}
 	if l.Percent != 0 {
-		r.Percent = fixed(l.Percent, 2)
+		r.Percent = i18n.FixedValue(l.Percent, 2, lang)
 	}
 	if l.Discount != 0 {
-		r.Discount = fixed(l.Discount, 2)
+		r.Discount = i18n.FixedValue(l.Discount, 2, lang)
 	}
 	return r
 }

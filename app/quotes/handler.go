@@ -139,13 +139,6 @@ func (e *editorPage) Qty(v int64) string {
 	return i18n.QuantityValue(v, e.lang)
 }
 
-func fixedOrEmpty(v int64, d int) string {
-	if v == 0 {
-		return ""
-	}
-	return fixed(v, d)
-}
-
 // editor writes the quote page; sent, after a refused save, is the form as it came (its rows and
 // validity date are shown exactly as typed).
 func (h *Handler) editor(w http.ResponseWriter, r *http.Request, status int, q *Quote, sent *Input, errs map[string]string) {
