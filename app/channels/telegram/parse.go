@@ -61,6 +61,7 @@ type message struct {
 		PhoneNumber string `json:"phone_number"`
 		FirstName   string `json:"first_name"`
 		LastName    string `json:"last_name"`
+		UserID      int64  `json:"user_id"`
 	} `json:"contact"`
 	Location *struct {
 		Latitude  float64 `json:"latitude"`
@@ -81,7 +82,7 @@ type Message struct {
 	ChatID    int64 // 64-bit: group and channel ids exceed 32 bits
 	MessageID int64
 	Name      string
-	Phone     string // when the customer shared their contact
+	Phone     string // when the customer shared their own contact (not someone else's card)
 	Kind      string
 	Body      string
 	At        time.Time
@@ -138,8 +139,13 @@ func Parse(b []byte) (*Parsed, error) {
 	}
 	out.Kind, out.Body = readable(m)
 	out.FileID, out.FileName, out.MimeType = file(m)
-	if m.Contact != nil {
-		out.Phone = m.Contact.PhoneNumber
+	// A contact card is the customer's own number only when it names the sender (Telegram's
+	// "share my phone number", whose user_id is theirs). A card of someone else — a foreman, a
+	// neighbour, another customer — is kept as a line of the conversation and nothing more: taken
+	// as the sender's phone it became the lead's number, and as the first message of a chat it
+	// joined the chat to whichever lead had that number.
+	if c := m.Contact; c != nil && c.UserID != 0 && m.From != nil && c.UserID == m.From.ID {
+		out.Phone = c.PhoneNumber
 	}
 	p.Message = out
 	return p, nil

@@ -214,3 +214,66 @@ func TestTelegramStartGreets(t *testing.T) {
 		t.Errorf("the message after /start was not triaged: recommendations %d, urgency %v", r.recs, r.urgency)
 	}
 }
+
+// TestTelegramContactCardOfSomeoneElse: a customer who sends the contact card of another person
+// (their foreman, a neighbour) keeps their own lead: the card is a line of the conversation, but
+// its number is neither the lead's phone nor a reason to join the chat to the lead who has that
+// number. The card was read as the sender's phone: the first card of a new chat put the chat on
+// another customer's lead, and a later one wrote the foreman's number on the customer's lead. A
+// card of the sender's own number (Telegram's "share my phone number", user_id = the sender)
+// still fills the lead's phone.
+func TestTelegramContactCardOfSomeoneElse(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	card := func(upd, from int64, first, phone string, userID int64) string {
+		uid := ""
+		if userID != 0 {
+			uid = fmt.Sprintf(`,"user_id":%d`, userID)
+		}
+		return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"%s"},"chat":{"id":%d,"type":"private"},"date":1735689600,"contact":{"phone_number":"%s","first_name":"Mehmet","last_name":"Usta"%s}}}`,
+			upd, upd, from, first, from, phone, uid)
+	}
+	// Mehmet is a customer already, known by his number.
+	post(card(800, 9001, "Mehmet", "+905321112233", 9001))
+	var mehmet int64
+	if err := db.Read.QueryRow(`SELECT id FROM leads WHERE phone_e164 = '+905321112233'`).Scan(&mehmet); err != nil {
+		t.Fatalf("sharing one's own number did not fill the lead's phone: %v", err)
+	}
+
+	// Ayşe, new, first sends Mehmet's card (as a Telegram user, and as a plain phone-book entry).
+	post(card(801, 42, "Ayşe", "905321112233", 9001))
+	post(card(802, 43, "Zeynep", "905321112233", 0))
+	post(update(803, 42, "Bu ustamızın numarası, ona da yazabilirsiniz"))
+	for _, chat := range []string{"42", "43"} {
+		var lead int64
+		var name, phone string
+		if err := db.Read.QueryRow(`SELECT l.id, l.name, l.phone FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.channel = 'telegram' AND c.external_id = ?`, chat).Scan(&lead, &name, &phone); err != nil {
+			t.Fatal(err)
+		}
+		if lead == mehmet || phone != "" {
+			t.Errorf("chat %s: lead %d %q phone %q; want a lead of its own (not Mehmet's %d) without Mehmet's number", chat, lead, name, phone, mehmet)
+		}
+	}
+	var n int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE lead_id = ?`, mehmet).Scan(&n)
+	if n != 1 {
+		t.Errorf("Mehmet's lead has %d conversations, want his own only", n)
+	}
+	// The card is still in Ayşe's conversation.
+	var conv int64
+	_ = db.Read.QueryRow(`SELECT id FROM conversations WHERE external_id = '42'`).Scan(&conv)
+	if txt := owner.Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t).Find(".msg").Text(); !strings.Contains(txt, "Mehmet Usta 905321112233") {
+		t.Errorf("the card is not shown in the conversation: %q", txt)
+	}
+}
