@@ -41,6 +41,8 @@ func (m *Message) FailureKey() string {
 		return "window"
 	case strings.Contains(e, "no Telegram bot token"):
 		return "no_telegram_token"
+	case strings.Contains(e, "the customer blocked the bot or deleted their Telegram account"): // telegram.NotSentBlocked
+		return "telegram_blocked"
 	case strings.Contains(e, "no e-mail (SMTP) server"):
 		return "no_email_server"
 	case strings.Contains(e, "the lead has no e-mail address"):

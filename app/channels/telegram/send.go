@@ -37,7 +37,7 @@ func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode/100 != 2 {
-		return 0, chanutil.ClassifyStatus(res.StatusCode, string(b))
+		return 0, refusal(res.StatusCode, b)
 	}
 	var out struct {
 		OK     bool `json:"ok"`
@@ -50,6 +50,29 @@ func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 		return 0, &chanutil.SendError{Status: res.StatusCode, Body: "unexpected answer: " + string(b), Permanent: true}
 	}
 	return out.Result.MessageID, nil
+}
+
+// NotSentBlocked is the start of the stored reason of a reply the Bot API refused with 403: the
+// bot may not write to the chat any more — the customer blocked it ("Forbidden: bot was blocked by
+// the user"), deleted their account ("user is deactivated") or removed it from their group. The
+// inbox names it in the reader's language (inbox.failure.telegram_blocked).
+const NotSentBlocked = "the customer blocked the bot or deleted their Telegram account"
+
+// refusal is the SendError of a non-2xx answer of the Bot API; a 403 says why in words the inbox
+// recognises (NotSentBlocked), with Telegram's own description after them.
+func refusal(status int, b []byte) *chanutil.SendError {
+	e := chanutil.ClassifyStatus(status, string(b))
+	if status == http.StatusForbidden {
+		var out struct {
+			Description string `json:"description"`
+		}
+		_ = json.Unmarshal(b, &out)
+		e.Body = NotSentBlocked
+		if d := strings.TrimSpace(out.Description); d != "" {
+			e.Body += " (Telegram: " + chanutil.ClassifyStatus(status, d).Body + ")"
+		}
+	}
+	return e
 }
 
 // ChatID parses a conversation's external id back into a chat id.
@@ -120,7 +143,7 @@ func call(ctx context.Context, c *http.Client, u, contentType string, body io.Re
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode/100 != 2 {
-		return 0, chanutil.ClassifyStatus(res.StatusCode, string(b))
+		return 0, refusal(res.StatusCode, b)
 	}
 	var out struct {
 		OK     bool `json:"ok"`

@@ -181,3 +181,62 @@ func TestComposerSendsFilesOnTelegram(t *testing.T) {
 		t.Errorf("delivery %s %q", m.DeliveryStatus, m.ProviderMessageID)
 	}
 }
+
+// TestTelegramBlockedReplySaysSo: a reply to a customer who blocked the bot (the Bot API answers
+// 403 "Forbidden: bot was blocked by the user") is marked failed at once, and the conversation says
+// in the reader's language that the customer blocked the bot or deleted their account and how to
+// reach them. It read "Not sent: the channel refused the message" over Telegram's English JSON, so
+// an operator could not tell a blocked customer from a fault of their own and kept pressing Retry.
+func TestTelegramBlockedReplySaysSo(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`)
+	}))
+	t.Cleanup(srv.Close)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777003",
+		Name: "Ayşe Kaya", Body: "Fiyat alabilir miyim?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	op := e.User("acme", "ayse", "operator")
+	page := fmt.Sprintf("/app/inbox/%d/", res.ConversationID)
+	if r := op.Post(page, map[string][]string{"direction": {"outbound"}, "body": {"Metrekaresi 450 TL"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: %d %s", r.StatusCode, r.Body)
+	}
+	var msgID, jobID int64
+	var payload string
+	if err := db.Read.QueryRow(`SELECT id, payload, json_extract(payload, '$.message_id') FROM jobs WHERE kind = ? AND status = 'queued'`, inbox.JobDeliver).Scan(&jobID, &payload, &msgID); err != nil {
+		t.Fatalf("no delivery queued: %v", err)
+	}
+	j := &jobs.Job{ID: jobID, Kind: inbox.JobDeliver, Payload: []byte(payload), Attempt: 1, MaxTries: 5, Tenant: "acme", DB: db}
+	if err := e.Handlers.Channels.Deliverer.Handle(t.Context(), j); !j.Final(err) {
+		t.Errorf("a blocked bot's reply is retried (%v); want it failed at once", err)
+	}
+	m, err := inbox.MessageByID(t.Context(), db.Read, msgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.DeliveryStatus != "failed" {
+		t.Fatalf("delivery %s %q, want failed", m.DeliveryStatus, m.DeliveryError)
+	}
+	for lang, want := range map[string]string{
+		"tr": "Gönderilemedi: Telegram botun bu müşteriye yazmasına izin vermiyor — müşteri botu engellemiş ya da hesabını silmiş.",
+		"en": "Not sent: Telegram does not let the bot write to this customer — they blocked the bot or deleted their account.",
+	} {
+		doc := op.Get(page + "?lang=" + lang).Doc(t)
+		got := doc.Find(fmt.Sprintf("#m%d .msg-failed-text", msgID)).Text()
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: the failed reply reads %q, want %q", lang, got, want)
+		}
+		if !strings.Contains(doc.Find(fmt.Sprintf("#m%d", msgID)).Text(), "bot was blocked by the user") {
+			t.Errorf("%s: Telegram's own words are not kept in the detail", lang)
+		}
+	}
+}
