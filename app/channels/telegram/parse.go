@@ -120,6 +120,12 @@ func Parse(b []byte) (*Parsed, error) {
 	if m == nil || m.Chat == nil {
 		return p, nil
 	}
+	if edited && m.Location != nil {
+		// A live location moving: while a customer shares it, Telegram sends the position again as
+		// an edit of the first message every time it changes (for up to the period they chose),
+		// which is not the customer writing. The first position stays the conversation's line.
+		return p, nil
+	}
 	at := m.Date
 	if edited {
 		at = m.EditDate

@@ -277,3 +277,44 @@ func TestTelegramContactCardOfSomeoneElse(t *testing.T) {
 		t.Errorf("the card is not shown in the conversation: %q", txt)
 	}
 }
+
+// TestTelegramLiveLocationOneLine: a customer who shares their live location (to show the site)
+// sends one location message, after which Telegram sends the moving position as an edit of it,
+// again and again for up to the period they chose. The conversation keeps the location as one
+// line; the moves are not stored. Each move was a line of its own marked "Edited message" — dozens
+// in a quarter of an hour — each unread and each read by the assistant as a new message.
+func TestTelegramLiveLocationOneLine(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	const from = `"from":{"id":42,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":42,"type":"private","first_name":"Ayşe"}`
+	post(`{"update_id":900,"message":{"message_id":31,` + from + `,"date":1735689600,"location":{"latitude":41.0123,"longitude":28.9765,"live_period":900}}}`)
+	for i := range 5 {
+		post(fmt.Sprintf(`{"update_id":%d,"edited_message":{"message_id":31,`+from+`,"date":1735689600,"edit_date":%d,"location":{"latitude":41.01%d,"longitude":28.97%d,"live_period":900,"heading":90}}}`,
+			901+i, 1735689660+60*i, 3+i, 7+i))
+	}
+	post(update(910, 42, "Şantiye burası, 120 m² bahçe"))
+	var conv int64
+	var n int
+	_ = db.Read.QueryRow(`SELECT conversation_id, count(*) FROM messages WHERE direction = 'inbound'`).Scan(&conv, &n)
+	if n != 2 {
+		t.Errorf("%d inbound messages, want 2: the live location once and the words after it", n)
+	}
+	doc := owner.Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t)
+	if k := doc.Find(".msg-edit").Length(); k != 0 {
+		t.Errorf("the conversation shows %d edited-message marks for a moving live location", k)
+	}
+	if txt := doc.Find(".msg").Text(); !strings.Contains(txt, "41.0123, 28.9765") {
+		t.Errorf("the first position is not shown: %q", txt)
+	}
+}
