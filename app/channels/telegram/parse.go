@@ -76,6 +76,32 @@ type update struct {
 	ChannelPost   *message `json:"channel_post"`
 }
 
+// serviceFields are the fields of the Bot API's service messages: what Telegram reports about a
+// chat itself — the bot or a member added to or leaving a group, a title or photo changed, a
+// message pinned, a group created or moved, a video chat, a forum topic, the customer allowing
+// the bot to write — not words or a file of the customer.
+var serviceFields = []string{"new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "delete_chat_photo",
+	"group_chat_created", "supergroup_chat_created", "channel_chat_created", "message_auto_delete_timer_changed",
+	"migrate_to_chat_id", "migrate_from_chat_id", "pinned_message", "write_access_allowed", "proximity_alert_triggered",
+	"boost_added", "chat_background_set", "forum_topic_created", "forum_topic_edited", "forum_topic_closed",
+	"forum_topic_reopened", "general_forum_topic_hidden", "general_forum_topic_unhidden", "video_chat_scheduled",
+	"video_chat_started", "video_chat_ended", "video_chat_participants_invited", "giveaway_created", "giveaway_completed",
+	"users_shared", "chat_shared", "connected_website", "paid_message_price_changed", "direct_message_price_changed"}
+
+// isService reports whether the message object raw is a service message (serviceFields).
+func isService(raw json.RawMessage) bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return false
+	}
+	for _, f := range serviceFields {
+		if v, ok := fields[f]; ok && string(v) != "null" && string(v) != "false" {
+			return true
+		}
+	}
+	return false
+}
+
 // Message is one inbound message read from an update.
 type Message struct {
 	UpdateID  int64
@@ -144,6 +170,18 @@ func Parse(b []byte) (*Parsed, error) {
 		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
 	}
 	out.Kind, out.Body = readable(m)
+	if out.Kind == "unsupported" {
+		var raw struct {
+			Message       json.RawMessage `json:"message"`
+			EditedMessage json.RawMessage `json:"edited_message"`
+		}
+		_ = json.Unmarshal(b, &raw)
+		if isService(raw.Message) || (edited && isService(raw.EditedMessage)) {
+			// Nothing the customer wrote or sent: no line, and nothing for the assistant to answer
+			// (it answered "[unsupported message]" in a group the bot had just been added to).
+			return p, nil
+		}
+	}
 	out.FileID, out.FileName, out.MimeType = file(m)
 	// A contact card is the customer's own number only when it names the sender (Telegram's
 	// "share my phone number", whose user_id is theirs). A card of someone else — a foreman, a

@@ -318,3 +318,47 @@ func TestTelegramLiveLocationOneLine(t *testing.T) {
 		t.Errorf("the first position is not shown: %q", txt)
 	}
 }
+
+// TestTelegramServiceMessagesNotStored: what Telegram reports about a chat itself — the bot added
+// to a group, a member joining or leaving, a group created, a message pinned — is not a message of
+// a customer: no conversation, no line, nothing the assistant answers. Adding the bot to a group
+// opened a conversation named after the person who added it, showing "[unsupported message]", and
+// the assistant posted "Thank you, we have your message…" into the group. A kind of message that
+// is the customer's (a poll) still shows as a line saying it is not read.
+func TestTelegramServiceMessagesNotStored(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	const group = `"from":{"id":50,"is_bot":false,"first_name":"Ali"},"chat":{"id":-1001555000111,"type":"supergroup","title":"Şantiye Ekibi"}`
+	const bot = `{"id":7000001,"is_bot":true,"first_name":"Osman Taş","username":"OsmanTasBot"}`
+	post(`{"update_id":920,"message":{"message_id":1,` + group + `,"date":1735689600,"group_chat_created":true}}`)
+	post(`{"update_id":921,"message":{"message_id":2,` + group + `,"date":1735689601,"new_chat_members":[` + bot + `],"new_chat_member":` + bot + `,"new_chat_participant":` + bot + `}}`)
+	post(`{"update_id":922,"message":{"message_id":3,` + group + `,"date":1735689602,"left_chat_member":{"id":51,"is_bot":false,"first_name":"Veli"}}}`)
+	post(`{"update_id":923,"message":{"message_id":4,` + group + `,"date":1735689603,"new_chat_title":"Şantiye Ekibi 2"}}`)
+	post(`{"update_id":924,"message":{"message_id":5,"from":{"id":42,"first_name":"Ayşe"},"chat":{"id":42,"type":"private"},"date":1735689604,"pinned_message":{"message_id":1,"chat":{"id":42,"type":"private"},"date":1735689500,"text":"Merhaba"}}}`)
+	var convs, msgs int
+	_ = db.Read.QueryRow(`SELECT (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages)`).Scan(&convs, &msgs)
+	if convs != 0 || msgs != 0 {
+		t.Errorf("service messages left %d conversations and %d messages, want none", convs, msgs)
+	}
+	var jobs int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind IN ('ai_triage', 'deliver_message')`).Scan(&jobs)
+	if jobs != 0 {
+		t.Errorf("%d assistant or delivery jobs queued for service messages", jobs)
+	}
+	post(`{"update_id":925,"message":{"message_id":6,"from":{"id":42,"first_name":"Ayşe"},"chat":{"id":42,"type":"private"},"date":1735689605,"poll":{"id":"1","question":"Renk?","options":[{"text":"Gri","voter_count":0}],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}}`)
+	var kind string
+	_ = db.Read.QueryRow(`SELECT kind FROM messages WHERE provider_message_id = 'upd:925'`).Scan(&kind)
+	if kind != "unsupported" {
+		t.Errorf("a poll is stored as %q, want a line saying it is not read", kind)
+	}
+}
