@@ -229,6 +229,12 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		if rec, err = ByID(ctx, tx, id); err != nil {
 			return err
 		}
+		if !rec.Open() && text != "" && !rec.Sent && (rec.Status != "approved" || text != strings.TrimSpace(rec.DraftReply)) {
+			// The conversation page offers open drafts only: words posted for one decided meanwhile
+			// come from a page opened before a colleague approved it (their corrected price, say)
+			// or rejected it. Sending them would undo that decision; the conflict page shows it.
+			return ErrDecided
+		}
 		draft := rec.DraftReply // as the assistant wrote it
 		if rec.Open() && text != "" && strings.TrimSpace(rec.DraftReply) != "" {
 			// The approval carries the text as sent, so a room whose hook sends the approved draft
