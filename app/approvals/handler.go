@@ -120,10 +120,26 @@ type recView struct {
 	// typed, shown in the card where the person pressed the button.
 	Errors map[string]string
 	Typed  *string
+	// Seen is the customer's latest message the page shows (posted back with a draft's approval,
+	// which is refused when the customer wrote again since); Later and LaterAt are a message that
+	// came after it, shown in the card that refused the approval.
+	Seen    int64
+	Later   string
+	LaterAt int64
 }
 
 // Item is the card of one recommendation of the page.
-func (d *pageData) Item(r *Recommendation) recView { return recView{Rec: r, CanDecide: d.CanDecide} }
+func (d *pageData) Item(r *Recommendation) recView {
+	v := recView{Rec: r, CanDecide: d.CanDecide}
+	if d.Queue != nil && r.ConversationID > 0 {
+		for _, g := range d.Queue.Groups {
+			if g.Key == r.ConversationID {
+				v.Seen = g.Cause.LatestID
+			}
+		}
+	}
+	return v
+}
 
 // Bulk approves or rejects the selected recommendations (form fields id, verb, reason), each in
 // its own transaction so one already decided elsewhere does not stop the rest. htmx gets the
@@ -221,6 +237,9 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		draft := r.PostFormValue("draft")
 		dec.Draft = &draft
 	}
+	if verb == "approve" {
+		dec.Seen, _ = strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
+	}
 	rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, dec)
 	if err != nil {
 		h.failDecision(w, r, verb, rec, err)
@@ -259,10 +278,24 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 				if d, ok := r.PostForm["draft"]; ok && len(d) > 0 {
 					v.Typed = &d[0]
 				}
+				if errors.Is(err, ErrWroteAgain) {
+					// The customer's newer message goes in the card, and the card has now seen it:
+					// pressing Approve again approves the reply as it then stands.
+					seen, _ := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
+					if id, body, at, later, lerr := inbox.LaterInbound(r.Context(), c.DB.Read, cur.ConversationID, seen); lerr == nil && later {
+						v.Seen, v.Later, v.LaterAt = id, body, at
+					}
+				}
 				h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "rec-card", &web.Page{Data: v})
 				return
 			}
 		}
+	}
+	if errors.Is(err, ErrWroteAgain) && !web.WantsJSON(r) {
+		// A plain form: back to the queue, where the card shows the customer's newer message.
+		web.FlashKey(w, r, false, "approvals.wrote_again")
+		web.Redirect(w, r, "/app/approvals/")
+		return
 	}
 	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
 		c := web.From(r)

@@ -3,6 +3,7 @@ package approvals
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,7 +52,15 @@ type Decision struct {
 	// Draft, when not nil, is the operator's edit of the draft reply, stored with the approval
 	// (edit-and-approve); the action log keeps the text before and after.
 	Draft *string
+	// Seen, when not 0, is the customer's latest message the deciding page showed: approving a
+	// draft reply is refused (ErrWroteAgain) when the customer wrote again after it.
+	Seen int64
 }
+
+// ErrWroteAgain is wrapped in the field error that refuses approving a draft reply when the
+// customer wrote again after the page the person decided on showed the conversation: the reply
+// answers the earlier message, and the newer one may change it (another size, "never mind").
+var ErrWroteAgain = errors.New("approvals: the customer wrote again after the page was shown")
 
 // Decide records a decision in ONE transaction: status + who + when, handoff cleared when this
 // recommendation was (part of) its reason, a system message in the conversation, and one
@@ -109,6 +118,13 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 		}
 		if status == "executed" && rec.ActionType != "lead_generation" {
 			return ErrNotExecutable
+		}
+		if status == "approved" && d.Seen > 0 && rec.ConversationID > 0 && strings.TrimSpace(rec.DraftReply) != "" {
+			if _, _, _, later, err := inbox.LaterInbound(ctx, tx, rec.ConversationID, d.Seen); err != nil {
+				return err
+			} else if later {
+				return fault.InvalidField("draft", "approvals.wrote_again").Wrap(ErrWroteAgain)
+			}
 		}
 		draft := rec.DraftReply
 		edited := d.Draft != nil && status == "approved" && rec.DraftReply != "" && strings.TrimSpace(*d.Draft) != "" &&

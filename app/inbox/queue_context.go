@@ -2,6 +2,8 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -14,10 +16,20 @@ type Cause struct {
 	Channel        string
 	Message        string // the last inbound message at or before the given time ("" when none)
 	MessageAt      int64
+	// The customer's latest message (its id is what a decision on the page has seen) and, when it
+	// came after the given time, its words and time: the customer wrote again after the draft.
+	LatestID int64
+	Later    string
+	LaterAt  int64
+	State    string // the conversation's state (won and lost are closed)
 }
 
-// Causes reads, for each conversation id, the customer's name and channel and the last inbound
-// message written at or before before[id] (Unix ms), or the latest one when none is that old.
+// Closed reports whether the conversation was closed as won or lost.
+func (c Cause) Closed() bool { return c.State == "won" || c.State == "lost" }
+
+// Causes reads, for each conversation id, the customer's name, channel and state, the last inbound
+// message written at or before before[id] (Unix ms), or the latest one when none is that old, and
+// the latest inbound message (with its words when it is later than before[id]).
 // One query for the whole page.
 func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]Cause, error) {
 	out := make(map[int64]Cause, len(before))
@@ -31,19 +43,23 @@ func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]C
 		args = append(args, id, at)
 	}
 	rows, err := q.QueryContext(ctx, `WITH want(id, at) AS (VALUES `+strings.Join(vals, ",")+`)
-		SELECT c.id, coalesce(nullif(cu.name, ''), l.name, ''), c.channel,
-			coalesce(m.body, ''), coalesce(m.created_at, 0)
+		SELECT c.id, coalesce(nullif(cu.name, ''), l.name, ''), c.channel, c.state,
+			coalesce(m.body, ''), coalesce(m.created_at, 0), coalesce(n.id, 0),
+			CASE WHEN n.created_at > w.at THEN n.body ELSE '' END, CASE WHEN n.created_at > w.at THEN n.created_at ELSE 0 END
 		FROM want w JOIN conversations c ON c.id = w.id JOIN leads l ON l.id = c.lead_id
 		LEFT JOIN customers cu ON cu.id = c.customer_id
 		LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id AND direction = 'inbound'
-			ORDER BY (created_at <= w.at) DESC, id DESC LIMIT 1)`, args...)
+			ORDER BY (created_at <= w.at) DESC, id DESC LIMIT 1)
+		LEFT JOIN messages n ON n.id = (SELECT id FROM messages WHERE conversation_id = c.id AND direction = 'inbound'
+			ORDER BY id DESC LIMIT 1)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: causes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c Cause
-		if err := rows.Scan(&c.ConversationID, &c.CustomerName, &c.Channel, &c.Message, &c.MessageAt); err != nil {
+		if err := rows.Scan(&c.ConversationID, &c.CustomerName, &c.Channel, &c.State, &c.Message, &c.MessageAt,
+			&c.LatestID, &c.Later, &c.LaterAt); err != nil {
 			return nil, fmt.Errorf("inbox: causes: %w", err)
 		}
 		out[c.ConversationID] = c
@@ -60,4 +76,18 @@ func UnreadConversations(ctx context.Context, q Querier) (int, error) {
 		return 0, fmt.Errorf("inbox: unread: %w", err)
 	}
 	return n, nil
+}
+
+// LaterInbound reads the customer's latest message in a conversation when its id is above seen:
+// the customer wrote again after a page showed the conversation up to seen. ok is false when not.
+func LaterInbound(ctx context.Context, q Querier, conversationID, seen int64) (id int64, body string, at int64, ok bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, body, created_at FROM messages WHERE conversation_id = ? AND direction = 'inbound' AND id > ?
+		ORDER BY id DESC LIMIT 1`, conversationID, seen).Scan(&id, &body, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", 0, false, nil
+	}
+	if err != nil {
+		return 0, "", 0, false, fmt.Errorf("inbox: later inbound: %w", err)
+	}
+	return id, body, at, true, nil
 }
