@@ -124,14 +124,14 @@ func (d *Decision) confidence() float64 {
 }
 
 // recommend turns what the message asks into recommendations: every commitment goes to a person.
-func recommend(p *Persona, lang string, x asks, r Result, products []Product, area float64, named []string, thickness string, diagonal bool) []Recommendation {
+func recommend(p *Persona, lang string, x asks, r Result, products []Product, currency string, area float64, named []string, thickness string, diagonal bool) []Recommendation {
 	var recs []Recommendation
 	prio := "medium"
 	if r.Urgency >= 60 {
 		prio = "high"
 	}
 	if x.price || x.rough || (area > 0 && len(named) > 0) {
-		recs = append(recs, pricingRec(p, lang, area, named, thickness, diagonal, x.rough, products, prio))
+		recs = append(recs, pricingRec(p, lang, area, named, thickness, diagonal, x.rough, products, currency, prio))
 	}
 	if x.stock {
 		// What the stock shows of the products named (only when the business counts stock): an

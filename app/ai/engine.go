@@ -29,6 +29,9 @@ type Input struct {
 	History  []string // the customer's earlier messages in the conversation, oldest first (builtin-3)
 	Niche    string
 	Products []Product
+	// Currency is the business's currency: an estimate over catalog lines priced in several
+	// currencies keeps to the lines in it (see pricingRec).
+	Currency string
 	// Persona, when set, is used instead of the built-in persona of Niche (a custom niche's, or
 	// one adjusted to the tenant's modules: see PersonaOf).
 	Persona *Persona
@@ -170,7 +173,7 @@ func analyze(in Input, d *Decision) Result {
 	r.Handoff = len(x.handoff) > 0
 	r.HandoffReason = strings.Join(x.handoff, ", ")
 	r.Qualification, r.Sentiment = clamp(qf.score), clamp(sent)
-	r.Recommendations = recommend(p, lang, x, r, in.Products, area, named, qf.thickness, qf.diagonal)
+	r.Recommendations = recommend(p, lang, x, r, in.Products, in.Currency, area, named, qf.thickness, qf.diagonal)
 
 	r.Reply = compose(p, lang, covered, r.Handoff, g.greeting != "", sensitive != "")
 	if !SafeToSend(r.Reply) {
@@ -377,7 +380,7 @@ func compose(p *Persona, lang string, covered map[string]bool, handoff, greeting
 
 // pricingRec is the pricing recommendation; for an estimating persona with a known area and
 // matching catalog lines it carries an m² range with the waste allowance. It is never sent as is.
-func pricingRec(p *Persona, lang string, area float64, named []string, thickness string, diagonal, rough bool, products []Product, prio string) Recommendation {
+func pricingRec(p *Persona, lang string, area float64, named []string, thickness string, diagonal, rough bool, products []Product, currency, prio string) Recommendation {
 	rec := Recommendation{ActionType: "pricing", Priority: prio, Confidence: 0.6, RecommendedAction: "prepare_quote",
 		Title: t2(lang, "Fiyat talebi: "+describe(named, thickness, area), "Price request: "+describe(named, thickness, area)),
 		Words: w.Rec{Kind: "pricing", Products: named, Thickness: atof(thickness), Area: area, Rough: rough, Case: "unclear"}}
@@ -396,6 +399,7 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 		rec.Words.Case = "no_match"
 		return rec
 	}
+	matched, left := oneCurrency(matched, currency)
 	lo, hi := matched[0].UnitPrice, matched[0].UnitPrice
 	var names []string
 	for _, m := range matched {
@@ -413,14 +417,40 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	rec.Confidence = 0.7
 	rec.Words.Case, rec.Words.Names, rec.Words.Diagonal, rec.Words.Currency = "estimate", names, diagonal, cur
 	rec.Words.WasteLo, rec.Words.WasteHi = wLo*100, wHi*100
+	rec.Words.Left = left
 	rec.Words.Min, rec.Words.Max = math.Round(minTotal/100)*100, math.Round(maxTotal/100)*100
 	rec.Summary += fmt.Sprintf(t2(lang, "%g m² × %s; fire payı %%%.0f–%.0f%s. Malzeme tahmini: %s (işçilik, alt zemin ve nakliye hariç).",
 		"%g m² × %s; waste allowance %.0f–%.0f%%%s. Material estimate: %s (labour, sub-base and transport excluded)."),
 		area, strings.Join(names, ", "), wLo*100, wHi*100, map[bool]string{true: t2(lang, " (çapraz döşeme)", " (diagonal laying)"), false: ""}[diagonal], rng)
+	if len(left) > 0 {
+		rec.Summary += t2(lang, " Başka para biriminde fiyatlı olduğu için hesaba katılmadı: ", " Left out, priced in another currency: ") + strings.Join(left, ", ") + "."
+	}
 	rec.DraftReply = t2(lang,
 		fmt.Sprintf("%g m² için malzeme bütçesi yaklaşık %s aralığındadır (fire payı dahil; işçilik, alt zemin ve nakliye hariç). Keşif sonrası net teklif veririz.", area, rng),
 		fmt.Sprintf("For %g m² the material budget is roughly %s (waste included; labour, sub-base and transport excluded). We give a firm quote after a site visit.", area, rng))
 	return rec
+}
+
+// oneCurrency keeps the matched products of one currency, so that an estimate's lowest and
+// highest prices are amounts of the currency it names: the business's currency when a matched
+// product is priced in it, otherwise the cheapest product's. It returns the others as "name
+// (CUR)", for the person pricing it by hand. matched is sorted by unit price and not empty.
+func oneCurrency(matched []Product, currency string) (kept []Product, left []string) {
+	cur := matched[0].Currency
+	for _, m := range matched {
+		if currency != "" && m.Currency == currency {
+			cur = currency
+			break
+		}
+	}
+	for _, m := range matched {
+		if m.Currency == cur {
+			kept = append(kept, m)
+		} else {
+			left = append(left, m.Name+" ("+m.Currency+")")
+		}
+	}
+	return kept, left
 }
 
 // matchProducts picks the active m² products the customer named (thickness narrows lock pavers).

@@ -234,6 +234,7 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, co
 		return Result{}, nil, err
 	}
 	in := triageInput(msg.Body, history, t.NicheID, prods)
+	in.Currency = t.Currency
 	in.Persona = PersonaOf(t)
 	if t.HasModule(platform.ModuleInventory) {
 		if err := withStock(ctx, db, prods, in.Products); err != nil {

@@ -26,9 +26,12 @@ type Rec struct {
 	Min      float64  `json:"min,omitempty"`
 	Max      float64  `json:"max,omitempty"`
 	Currency string   `json:"currency,omitempty"`
-	Pct      float64  `json:"pct,omitempty"`
-	Word     string   `json:"word,omitempty"`    // the customer's word that raised it (a date, a payment term)
-	Reasons  string   `json:"reasons,omitempty"` // handoff reason codes
+	// Left are the matched products an estimate left out for being priced in another currency,
+	// as "name (CUR)".
+	Left    []string `json:"left,omitempty"`
+	Pct     float64  `json:"pct,omitempty"`
+	Word    string   `json:"word,omitempty"`    // the customer's word that raised it (a date, a payment term)
+	Reasons string   `json:"reasons,omitempty"` // handoff reason codes
 	// Key, for a recommendation worded straight from the catalog (the KPI center's): the title is
 	// Key+".title" with TitleArgs, the summary Key+".summary" with SummaryArgs.
 	Key         string `json:"key,omitempty"`
@@ -204,6 +207,9 @@ func (r Rec) Summary() []i18n.Phrase {
 				i18n.Money{Amount: r.Min, Currency: r.Currency}, i18n.Money{Amount: r.Max, Currency: r.Currency}))
 			if r.Diagonal {
 				out = append(out, i18n.P("words.rec.diagonal"))
+			}
+			if len(r.Left) > 0 {
+				out = append(out, i18n.P("words.rec.other_currency", joinNames(r.Left)))
 			}
 		}
 		return out
