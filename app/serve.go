@@ -230,6 +230,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		return nil, nil, err
 	}
 	s.Render.Counts = navCounts
+	s.Render.DataDir = o.DataDir
 	s.Render.Records = recordLinks
 	if _, err := s.OpenAllTenants(ctx); err != nil {
 		s.Close(ctx)

@@ -20,15 +20,10 @@ func Explain(dir string, err error) string {
 	if err == nil || dir == "" {
 		return ""
 	}
-	code := -1
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		code = se.Code() & 0xff
-	}
-	free, known := freeBytes(dir)
+	code := sqliteCode(err)
 	switch {
-	case errors.Is(err, syscall.ENOSPC) || code == sqlite3.SQLITE_FULL ||
-		(code == sqlite3.SQLITE_IOERR && known && free < 1<<20):
+	case DiskFull(dir, err):
+		free, _ := freeBytes(dir)
 		return fmt.Sprintf("the disk holding %s is full (%s free): free space there, then try again — "+
 			"what SQLite could not write was not written, and the databases are not damaged", dir, sizeWords(free))
 	case errors.Is(err, syscall.EROFS):
@@ -42,6 +37,35 @@ func Explain(dir string, err error) string {
 			"user the server runs as (chown -R highvibe: %s), and commands run as that user (sudo -u highvibe)", dir, os.Geteuid(), dir)
 	}
 	return ""
+}
+
+// DiskFull reports whether err is a write (or SQLite's shared-memory file growing) that failed
+// because the disk holding the data directory dir is full: ENOSPC, SQLITE_FULL, or SQLite's
+// "disk I/O error" while under 1 MB is free there.
+func DiskFull(dir string, err error) bool {
+	if err == nil || dir == "" {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_FULL:
+		return true
+	case sqlite3.SQLITE_IOERR:
+		free, known := freeBytes(dir)
+		return known && free < 1<<20
+	}
+	return false
+}
+
+// sqliteCode is the primary result code of the SQLite error in err's chain, -1 without one.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return -1
 }
 
 // LowDisk is the default free space under which /readyz/ calls the data directory's disk full:

@@ -36,6 +36,10 @@ type Renderer struct {
 	// Records, when set, lists the record lists (customers, orders, …) the menu groups for the
 	// signed-in member's tenant.
 	Records func(c *Ctx) []NavLink
+	// DataDir, when set, is the server's data directory: a request that failed because the disk
+	// holding it is full is answered 503 saying so in the reader's language, not "something went
+	// wrong", and its log line says the disk is full.
+	DataDir string
 
 	views  fs.FS
 	shared []string
@@ -523,6 +527,15 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	st := StatusOf(err)
+	cause := ""
+	if st == http.StatusInternalServerError && tenantdb.DiskFull(r.DataDir, err) {
+		// Every page reads and writes the business's file, so on a full disk every page failed with
+		// "something went wrong, try again in a moment" and the log said "disk I/O error (4874)".
+		cause = tenantdb.Explain(r.DataDir, err)
+		err = fault.Unavailable("error.disk_full").WithCode("disk_full").Wrap(err)
+		st = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", DiskFullWait)
+	}
 	// A business whose file does not open was logged once, with its file and why, by the server
 	// that found it (and /readyz/ names it): each of its requests is not logged again.
 	if st >= 500 && !errors.Is(err, tenantdb.ErrUnavailable) {
@@ -531,7 +544,11 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		if c.Tenant != nil {
 			tenant = c.Tenant.Slug
 		}
-		r.Log.Error("request failed", "req", c.ReqID, "method", req.Method, "path", req.URL.Path, "tenant", tenant, "user", c.UserID(), "err", err)
+		args := []any{"req", c.ReqID, "method", req.Method, "path", req.URL.Path, "tenant", tenant, "user", c.UserID(), "err", err}
+		if cause != "" {
+			args = append(args, "cause", cause)
+		}
+		r.Log.Error("request failed", args...)
 	}
 	if WantsJSON(req) {
 		WriteProblem(w, req, err)
@@ -543,6 +560,10 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 	}
 	r.errorPage(w, req, st, detail, FieldErrors(req, err))
 }
+
+// DiskFullWait is the Retry-After of a request refused because the data directory's disk is full:
+// freeing space takes a person, so callers that retry (Meta, Telegram, scripts) wait a minute.
+const DiskFullWait = "60"
 
 // WantsJSON reports whether the caller asked for JSON rather than a page (an API client or a
 // script sending Accept: application/json; browsers and htmx ask for HTML or anything).
