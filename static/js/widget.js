@@ -245,15 +245,23 @@
     timer = setInterval(poll, open ? 3000 : 15000);
   }
 
+  // setOpen opens or closes the chat window. While it is open the button under it says Close (on a
+  // phone the window covers the page, and a button still saying "Chat with us" is no way back to
+  // it); Escape closes it too and gives the focus back to the button.
   function setOpen(v) {
     open = v;
     panel.hidden = !v;
+    launch.textContent = v ? label("close", "Close") : label("open", "Chat with us");
+    launch.setAttribute("aria-expanded", v ? "true" : "false");
     if (timer) { clearInterval(timer); timer = null; }
     if (token) { startPolling(); }
     if (v) { text.focus(); }
   }
 
   launch.addEventListener("click", function () { setOpen(!open); });
+  panel.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && open) { ev.preventDefault(); setOpen(false); launch.focus(); }
+  });
 
   // shrink draws a photo on a canvas at most max pixels on its long side and hands back a JPEG.
   function shrink(f, max, done) {
@@ -339,6 +347,7 @@
     host.style.setProperty("direction", cfg.dir || "ltr", "important"); // a page's * {direction} too
     panel.setAttribute("aria-label", label("title", "Chat"));
     launch.textContent = label("open", "Chat with us");
+    launch.setAttribute("aria-expanded", "false");
     head.textContent = cfg.name || label("title", "Chat");
     var g = el("div", "m greet", cfg.greeting);
     g.dir = "auto"; // the business's own words, in its language whatever the widget's
