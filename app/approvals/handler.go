@@ -291,6 +291,12 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 			}
 		}
 	}
+	if errors.Is(err, ErrWindowClosed) && !web.WantsJSON(r) {
+		// Back where it was pressed (the conversation, or the queue), saying why nothing went.
+		web.FlashKey(w, r, false, "approvals.window_closed")
+		web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
+		return
+	}
 	if errors.Is(err, ErrWroteAgain) && !web.WantsJSON(r) {
 		// A plain form: back to the queue, where the card shows the customer's newer message.
 		web.FlashKey(w, r, false, "approvals.wrote_again")

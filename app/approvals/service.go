@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
@@ -215,6 +216,20 @@ func remainingReasons(reason, actionType string) []string {
 	return left
 }
 
+// ErrWindowClosed refuses to send a draft as free text when the conversation's reply window has
+// closed (WhatsApp's 24 hours since the customer last wrote): it would not reach the customer.
+var ErrWindowClosed = fault.Sentinel(fault.KindConflict, "approvals.window_closed", "approvals: the conversation's reply window is closed; a free-text reply would not be delivered")
+
+// windowClosed reports whether conversation id's channel has a reply window that is closed now.
+func windowClosed(ctx context.Context, q inbox.Querier, reg *channel.Registry, id int64) (bool, error) {
+	conv, err := inbox.ConversationByID(ctx, q, id)
+	if err != nil {
+		return false, err
+	}
+	info, ok := reg.Info(conv.Channel)
+	return ok && !info.WindowOpen(conv.LastInboundAt, time.Now()), nil
+}
+
 // ErrNotSendable is returned when a draft cannot be sent: not approved, no draft text or no conversation.
 var ErrNotSendable = fault.Sentinel(fault.KindConflict, "approvals.not_sendable", "approvals: only an approved recommendation with a draft reply can be sent")
 
@@ -268,6 +283,14 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		}
 		if rec.Sent {
 			return ErrAlreadySent
+		}
+		// Free text outside the channel's reply window (WhatsApp's 24 hours since the customer
+		// last wrote) would be approved, marked sent and then fail at the channel, the customer
+		// getting nothing: refused here, nothing approved (a hook above may send a template).
+		if closed, err := windowClosed(ctx, tx, reg, rec.ConversationID); err != nil {
+			return err
+		} else if closed {
+			return ErrWindowClosed
 		}
 		body := rec.DraftReply
 		payload := map[string]any{"recommendation_id": rec.ID, "action_type": rec.ActionType, "edited": false}
