@@ -33,11 +33,14 @@ type pageData struct {
 	// it). It is a template.URL so that a link's query keeps its "=" and "&" (as a string,
 	// html/template escapes it into one value and the next page lost the filter); it is made by
 	// url.Values.Encode from the filter's known values only.
-	Query     template.URL
-	First     bool // this is the first page
-	Handoffs  []inbox.HandoffItem
-	HandoffN  int // all conversations waiting for a person (the inbox's handoff filter lists them)
-	Decided   []*Recommendation
+	Query    template.URL
+	First    bool // this is the first page
+	Handoffs []inbox.HandoffItem
+	HandoffN int // all conversations waiting for a person (the inbox's handoff filter lists them)
+	Decided  []*Recommendation
+	// Focus is the recommendation the queue was opened at (?rec=, a notification's link) when it
+	// is decided already: the page says who decided it, where its card would be.
+	Focus     *Recommendation
 	CanDecide bool
 	Kinds     []string
 	Prios     []string
@@ -57,6 +60,9 @@ func filterFrom(r *http.Request) QueueFilter {
 	if !contains(Ages, f.Age) {
 		f.Age = ""
 	}
+	if id, err := strconv.ParseInt(q.Get("rec"), 10, 64); err == nil && id > 0 {
+		f.Rec = id
+	}
 	return f
 }
 
@@ -66,6 +72,9 @@ func (f QueueFilter) query() string {
 		if x != "" {
 			v.Set(k, x)
 		}
+	}
+	if f.Rec > 0 {
+		v.Set("rec", strconv.FormatInt(f.Rec, 10))
 	}
 	return v.Encode()
 }
@@ -88,6 +97,11 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 	if d.Queue, err = OpenQueue(ctx, c.DB, f); err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	if f.Rec > 0 {
+		if rec, err := ByID(ctx, c.DB.Read, f.Rec); err == nil && !rec.Open() {
+			d.Focus = rec
+		}
 	}
 	page := &web.Page{Title: c.T("approvals.title"), Nav: "approvals", Guide: "approval-queue", Data: d}
 	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "queue" {

@@ -32,8 +32,12 @@ type QueueFilter struct {
 	Priority string // one of Priorities
 	Age      string // one of Ages
 	After    string // opaque keyset cursor from the previous page
-	Now      time.Time
-	Limit    int // groups per page; GroupsPerPage when 0
+	// Rec, when not 0, narrows the queue to that recommendation's conversation (or to it alone
+	// when it has none), whatever the other filters: where a notification or a link to one
+	// recommendation leads, however deep in the queue it is.
+	Rec   int64
+	Now   time.Time
+	Limit int // groups per page; GroupsPerPage when 0
 }
 
 // Group is one conversation's open recommendations (or one recommendation without a conversation).
@@ -85,6 +89,10 @@ func contains(list []string, s string) bool {
 func (f QueueFilter) where() (string, []any) {
 	w := []string{`status IN ('draft','pending')`}
 	var args []any
+	if f.Rec > 0 {
+		w = append(w, `(conversation_id = (SELECT conversation_id FROM decision_recommendations WHERE id = ?) OR id = ?)`)
+		return strings.Join(w, " AND "), append(args, f.Rec, f.Rec)
+	}
 	if contains(ActionTypes, f.Kind) {
 		w = append(w, `action_type = ?`)
 		args = append(args, f.Kind)

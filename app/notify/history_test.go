@@ -44,7 +44,7 @@ func TestImportHistory(t *testing.T) {
 	if list[2].Unread() || !list[0].Unread() || list[2].CreatedAt != now.Add(-50*time.Hour).UnixMilli() {
 		t.Errorf("read states or times not kept: %+v", list[2])
 	}
-	if list[0].Href() != "/app/approvals/#rec-7" || list[1].Href() != "/app/inbox/4/" {
+	if list[0].Href() != "/app/approvals/?rec=7#rec-7" || list[1].Href() != "/app/inbox/4/" {
 		t.Errorf("links %s %s", list[0].Href(), list[1].Href())
 	}
 	if c, err := notify.UnreadCount(ctx, db, olga.UserID); err != nil || c != 2 {

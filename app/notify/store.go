@@ -49,7 +49,8 @@ func (n *Notification) Href() string {
 	switch {
 	case n.Kind == KindApproval:
 		if n.RecommendationID != 0 {
-			return "/app/approvals/#rec-" + strconv.FormatInt(n.RecommendationID, 10)
+			id := strconv.FormatInt(n.RecommendationID, 10)
+			return "/app/approvals/?rec=" + id + "#rec-" + id
 		}
 		return "/app/approvals/"
 	case n.Params.Ticket != 0:
