@@ -48,3 +48,22 @@ func TestEstimateKeepsToOneCurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateReadsInWholeUnits: an estimate is rounded to hundreds, and the queue wrote it with
+// decimals it never has ("304.500,00 ₺ – 399.600,00 ₺"); it reads as the amounts of the leads
+// list do, in the reader's language.
+func TestEstimateReadsInWholeUnits(t *testing.T) {
+	e := setup(t)
+	body, _ := json.Marshal(map[string]any{"text": "200 m² villa bahçesi, gri granit istiyorum, fiyatı ne olur?", "name": "Deniz", "consent": true})
+	if r := e.Client().PostJSON("/widget/api/acme/messages", body, nil); r.StatusCode/100 != 2 {
+		t.Fatalf("widget post: %d %s", r.StatusCode, r.Body)
+	}
+	settle(t, e, "ai_triage")
+	owner := e.User("acme", "talha", "owner")
+	for lang, want := range map[string]string{"tr": "304.500 ₺ – 399.600 ₺", "en": "₺304,500 – ₺399,600"} {
+		p := owner.Get("/app/approvals/?lang=" + lang)
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("%s queue does not read the estimate %q: %s", lang, want, p.Doc(t).Find("#queue .rec .small").First().Text())
+		}
+	}
+}

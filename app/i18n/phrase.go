@@ -33,6 +33,7 @@ type Num struct {
 type Money struct {
 	Amount   float64
 	Currency string
+	Whole    bool // an amount in whole units (an estimate rounded to hundreds): no decimals
 }
 
 // Pct is a percentage argument of a Phrase (V in percent units: 30 is 30 %), written as the
@@ -101,6 +102,9 @@ func (p *Printer) arg(a any) any {
 		}
 		return p.Number(x.V, d)
 	case Money:
+		if x.Whole {
+			return p.money(x.Amount, x.Currency, 0)
+		}
 		return p.Money(x.Amount, x.Currency)
 	case Pct:
 		d := x.Decimals

@@ -204,7 +204,7 @@ func (r Rec) Summary() []i18n.Phrase {
 		case "estimate":
 			out = append(out, i18n.P("words.rec.estimate", i18n.Num{V: r.Area, Decimals: -1}, joinNames(r.Names),
 				i18n.Num{V: r.WasteLo, Decimals: -1}, i18n.Num{V: r.WasteHi, Decimals: -1},
-				i18n.Money{Amount: r.Min, Currency: r.Currency}, i18n.Money{Amount: r.Max, Currency: r.Currency}))
+				i18n.Money{Amount: r.Min, Currency: r.Currency, Whole: true}, i18n.Money{Amount: r.Max, Currency: r.Currency, Whole: true}))
 			if r.Diagonal {
 				out = append(out, i18n.P("words.rec.diagonal"))
 			}
