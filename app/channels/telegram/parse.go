@@ -67,6 +67,12 @@ type message struct {
 		Latitude  float64 `json:"latitude"`
 		Longitude float64 `json:"longitude"`
 	} `json:"location"`
+	// Venue is a place picked from Telegram's map (a name and an address); the message carries
+	// its location too.
+	Venue *struct {
+		Title   string `json:"title"`
+		Address string `json:"address"`
+	} `json:"venue"`
 }
 
 type update struct {
@@ -228,7 +234,17 @@ func readable(m *message) (kind, body string) {
 	case m.Contact != nil:
 		return "contact", strings.TrimSpace("[contact] " + m.Contact.FirstName + " " + m.Contact.LastName + " " + m.Contact.PhoneNumber)
 	case m.Location != nil:
-		return "location", fmt.Sprintf("📍 (%s, %s)", strconv.FormatFloat(m.Location.Latitude, 'f', -1, 64), strconv.FormatFloat(m.Location.Longitude, 'f', -1, 64))
+		// As WhatsApp's: the place's name and address, when it is one, then the coordinates.
+		var parts []string
+		if v := m.Venue; v != nil {
+			for _, p := range []string{v.Title, v.Address} {
+				if p = strings.TrimSpace(p); p != "" {
+					parts = append(parts, p)
+				}
+			}
+		}
+		parts = append(parts, fmt.Sprintf("(%s, %s)", strconv.FormatFloat(m.Location.Latitude, 'f', -1, 64), strconv.FormatFloat(m.Location.Longitude, 'f', -1, 64)))
+		return "location", "📍 " + strings.Join(parts, " — ")
 	}
 	return withCaption("unsupported", "[unsupported message]")
 }

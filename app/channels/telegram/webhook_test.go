@@ -362,3 +362,27 @@ func TestTelegramServiceMessagesNotStored(t *testing.T) {
 		t.Errorf("a poll is stored as %q, want a line saying it is not read", kind)
 	}
 }
+
+// TestTelegramVenueKeepsItsAddress: a customer who sends a place picked on Telegram's map (a
+// venue: the site's name and street address) gets a line with both before the coordinates, as on
+// WhatsApp. Only the coordinates were kept: "📍 (40.9876, 29.0271)" instead of the site's
+// name and address the customer chose.
+func TestTelegramVenueKeepsItsAddress(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	body := `{"update_id":930,"message":{"message_id":9,"from":{"id":42,"first_name":"Ayşe"},"chat":{"id":42,"type":"private"},"date":1735689600,` +
+		`"location":{"latitude":40.9876,"longitude":29.0271},"venue":{"location":{"latitude":40.9876,"longitude":29.0271},"title":"Moda Sitesi B Blok","address":"Moda Cd. No:5, Kadıköy/İstanbul"}}}`
+	if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+		t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+	}
+	var conv int64
+	_ = e.DB("acme").Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'upd:930'`).Scan(&conv)
+	want := "📍 Moda Sitesi B Blok — Moda Cd. No:5, Kadıköy/İstanbul — (40.9876, 29.0271)"
+	if txt := owner.Get(fmt.Sprintf("/app/inbox/%d/", conv)).Doc(t).Find(".msg").Text(); !strings.Contains(txt, want) {
+		t.Errorf("the venue reads %q, want %q", strings.Join(strings.Fields(txt), " "), want)
+	}
+}
