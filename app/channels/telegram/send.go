@@ -18,8 +18,77 @@ import (
 	"highvibe/app/channels/chanutil"
 )
 
-// SendMessage calls the Bot API sendMessage and returns the new message id.
+// TextMax is the longest text one sendMessage takes: 4096 characters, counted here in UTF-16 code
+// units (an emoji counts twice), which is never more than Telegram's own count.
+const TextMax = 4096
+
+// SendMessage sends text to a chat with the Bot API's sendMessage and returns the new message id.
+// A text longer than TextMax (a reply from the integration API can be) goes as several messages
+// in order, each cut at a line break or a space where there is one, and the first one's id is
+// returned: in one piece Telegram refused it ("message is too long") and it was never sent.
 func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, chatID int64, text string) (int64, error) {
+	var first int64
+	for i, part := range splitText(text, TextMax) {
+		id, err := sendMessage(ctx, c, apiBase, botToken, chatID, part)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			first = id
+		}
+	}
+	return first, nil
+}
+
+// splitText cuts text into pieces of at most max UTF-16 code units, after the last line break,
+// else the last space, in the second half of each piece; a piece without either is cut between
+// characters. A text within max is returned whole.
+func splitText(text string, max int) []string {
+	var out []string
+	for utf16Len(text) > max {
+		cut, units, lastLine, lastSpace := 0, 0, -1, -1
+		for i, r := range text {
+			n := 1
+			if r > 0xFFFF {
+				n = 2
+			}
+			if units+n > max {
+				break
+			}
+			units += n
+			cut = i + utf8.RuneLen(r)
+			if units > max/2 {
+				switch r {
+				case '\n':
+					lastLine = cut
+				case ' ':
+					lastSpace = cut
+				}
+			}
+		}
+		if lastLine > 0 {
+			cut = lastLine
+		} else if lastSpace > 0 {
+			cut = lastSpace
+		}
+		out = append(out, text[:cut])
+		text = text[cut:]
+	}
+	return append(out, text)
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+func sendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, chatID int64, text string) (int64, error) {
 	if c == nil {
 		c = chanutil.HTTPClient
 	}

@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"highvibe/app/apptest"
 	"highvibe/app/inbox"
@@ -58,6 +61,14 @@ func fakeBot(t *testing.T) (*httptest.Server, func() []botCall) {
 			}
 		} else {
 			c.JSON = string(b)
+			var m struct {
+				Text string `json:"text"`
+			}
+			if json.Unmarshal(b, &m) == nil && utf8.RuneCountInString(m.Text) > 4096 {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}`)
+				return
+			}
 		}
 		mu.Lock()
 		calls = append(calls, c)
@@ -237,6 +248,65 @@ func TestTelegramBlockedReplySaysSo(t *testing.T) {
 		}
 		if !strings.Contains(doc.Find(fmt.Sprintf("#m%d", msgID)).Text(), "bot was blocked by the user") {
 			t.Errorf("%s: Telegram's own words are not kept in the detail", lang)
+		}
+	}
+}
+
+// TestTelegramLongReplyInPieces: a reply longer than the 4096 characters sendMessage takes (the
+// integration API accepts up to 65,536) reaches the customer as several messages in order, each
+// within the limit and cut at a line break, that together are the whole text — Turkish, Arabic
+// and emoji alike. In one piece Telegram answered "400 Bad Request: message is too long" and the
+// reply was marked failed.
+func TestTelegramLongReplyInPieces(t *testing.T) {
+	t.Parallel()
+	srv, calls := fakeBot(t)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777002",
+		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	var lines []string
+	for i := range 90 {
+		lines = append(lines, fmt.Sprintf("%d. kalem: 6 cm gri kilit parke, m² fiyatı 450 TL — السعر ٤٥٠ ليرة 👷🏽‍♂️🧱", i+1))
+	}
+	text := strings.Join(lines, "\n")
+	key := e.APIKey("acme", "import")
+	body, _ := json.Marshal(map[string]string{"direction": "outbound", "author": "ERP", "text": text})
+	r := e.Client().PostJSON(fmt.Sprintf("/api/v1/conversations/%d/messages", res.ConversationID), body, map[string]string{"Authorization": "Bearer " + key})
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("api: %d %s", r.StatusCode, r.Body)
+	}
+	var msgID int64
+	_ = db.Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&msgID)
+	m := deliver(t, e, msgID)
+	if m.DeliveryStatus != "sent" || m.ProviderMessageID != "msg:777002:601" {
+		t.Errorf("delivery %s %q %s; want sent as the first piece", m.DeliveryStatus, m.ProviderMessageID, m.DeliveryError)
+	}
+	var got []string
+	for _, c := range calls() {
+		var req struct {
+			ChatID int64  `json:"chat_id"`
+			Text   string `json:"text"`
+		}
+		if c.Method != "sendMessage" || json.Unmarshal([]byte(c.JSON), &req) != nil || req.ChatID != 777002 {
+			t.Fatalf("call %s %s", c.Method, c.JSON)
+		}
+		if n := len(utf16.Encode([]rune(req.Text))); n > 4096 {
+			t.Errorf("a piece of %d UTF-16 units, over Telegram's 4096", n)
+		}
+		got = append(got, req.Text)
+	}
+	if len(got) < 2 || strings.Join(got, "") != text {
+		t.Fatalf("%d pieces; together they are not the reply", len(got))
+	}
+	for i, p := range got[:len(got)-1] {
+		if !strings.HasSuffix(p, "\n") {
+			t.Errorf("piece %d is not cut at a line break", i+1)
 		}
 	}
 }
