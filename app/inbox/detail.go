@@ -399,7 +399,9 @@ func (d *detailData) Replied(m *Message) *ReplyQuote {
 		return nil
 	}
 	for _, x := range d.Messages {
-		if x.ProviderMessageID == id && x.Channel == m.Channel {
+		// By its provider message id, or a customer's message by the channel's own id of it
+		// (NoteMessage: Telegram's chat message id).
+		if x.Channel == m.Channel && x.ID != m.ID && (x.ProviderMessageID == id || (x.Direction == "inbound" && x.Notes().Channel[NoteMessage] == id)) {
 			q := &ReplyQuote{ID: x.ID, Words: x.Body}
 			if r := []rune(q.Words); len(r) > 120 {
 				q.Words = string(r[:120]) + "…"

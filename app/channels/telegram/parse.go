@@ -41,6 +41,11 @@ type message struct {
 		LastName  string `json:"last_name"`
 		Username  string `json:"username"`
 	} `json:"chat"`
+	// ReplyTo is the earlier message of the chat the customer replied to (Telegram's quote).
+	ReplyTo *struct {
+		MessageID int64 `json:"message_id"`
+		From      *user `json:"from"`
+	} `json:"reply_to_message"`
 	Date     int64            `json:"date"`
 	EditDate int64            `json:"edit_date"`
 	Text     *string          `json:"text"`
@@ -123,6 +128,10 @@ type Message struct {
 	FileID   string
 	FileName string
 	MimeType string
+	// ReplyTo names the message the customer replied to, as the inbox knows it: the bot's reply
+	// by its provider message id ("msg:<chat>:<id>"), a message of the customer's by its chat
+	// message id (inbox.NoteMessage); "" = no reply.
+	ReplyTo string
 	// Edited is an edited_message update: the customer changed the words of their message
 	// MessageID, and Body, Kind and At (the edit's time) are the new version.
 	Edited bool
@@ -174,6 +183,13 @@ func Parse(b []byte) (*Parsed, error) {
 	}
 	if out.Name == "" {
 		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
+	}
+	if r := m.ReplyTo; r != nil && r.MessageID != 0 {
+		if r.From != nil && r.From.IsBot {
+			out.ReplyTo = "msg:" + strconv.FormatInt(m.Chat.ID, 10) + ":" + strconv.FormatInt(r.MessageID, 10)
+		} else {
+			out.ReplyTo = strconv.FormatInt(r.MessageID, 10)
+		}
 	}
 	out.Kind, out.Body = readable(m)
 	if out.Kind == "unsupported" {

@@ -310,3 +310,58 @@ func TestTelegramLongReplyInPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramReplyQuoteShown: a customer who answers a particular message in Telegram (swiping
+// it to reply: the update's reply_to_message) is seen doing so, as on WhatsApp: "In reply to"
+// with the first words of the message they answered, linked to it — one of the business's
+// replies, or one of their own earlier messages. Telegram's quote was dropped, so "Evet, bu"
+// stood alone under several questions.
+func TestTelegramReplyQuoteShown(t *testing.T) {
+	t.Parallel()
+	srv, _ := fakeBot(t)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1", "telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	db := e.DB("acme")
+	c := e.Client()
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	const from = `"from":{"id":777002,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":777002,"type":"private","first_name":"Ayşe"}`
+	post(`{"update_id":940,"message":{"message_id":40,` + from + `,"date":1735689600,"text":"Bahçe için 120 m² taş lazım"}}`)
+	var conv, first int64
+	_ = db.Read.QueryRow(`SELECT conversation_id, id FROM messages WHERE provider_message_id = 'upd:940'`).Scan(&conv, &first)
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, conv)
+	op := e.User("acme", "ayse", "operator")
+	page := fmt.Sprintf("/app/inbox/%d/", conv)
+	if r := op.Post(page, map[string][]string{"direction": {"outbound"}, "body": {"Gri granit mi, bazalt mı düşünüyorsunuz?"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply: %d", r.StatusCode)
+	}
+	var ours int64
+	_ = db.Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&ours)
+	if m := deliver(t, e, ours); m.ProviderMessageID != "msg:777002:601" {
+		t.Fatalf("sent as %q", m.ProviderMessageID)
+	}
+	const bot = `{"id":7000001,"is_bot":true,"first_name":"Osman Taş"}`
+	post(`{"update_id":941,"message":{"message_id":42,` + from + `,"date":1735689700,"reply_to_message":{"message_id":601,"from":` + bot + `,"chat":{"id":777002,"type":"private"},"date":1735689650,"text":"Gri granit mi, bazalt mı düşünüyorsunuz?"},"text":"Gri granit"}}`)
+	post(`{"update_id":942,"message":{"message_id":43,` + from + `,"date":1735689800,"reply_to_message":{"message_id":40,"from":{"id":777002,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":777002,"type":"private"},"date":1735689600,"text":"Bahçe için 120 m² taş lazım"},"text":"150 m² olacak, yanlış yazmışım"}}`)
+	id := func(upd string) int64 {
+		var id int64
+		_ = db.Read.QueryRow(`SELECT id FROM messages WHERE provider_message_id = ?`, upd).Scan(&id)
+		return id
+	}
+	doc := op.Get(page).Doc(t)
+	for upd, want := range map[string]struct {
+		to    int64
+		words string
+	}{"upd:941": {ours, "«Gri granit mi, bazalt mı düşünüyorsunuz?»"}, "upd:942": {first, "«Bahçe için 120 m² taş lazım»"}} {
+		mark := doc.Find(fmt.Sprintf("#m%d .msg-reply", id(upd)))
+		link, _ := mark.Find("a").Attr("href")
+		if link != fmt.Sprintf("#m%d", want.to) || !strings.Contains(mark.Text(), want.words) {
+			t.Errorf("%s: the reply mark reads %q linking %q; want %s linking message %d", upd, mark.Text(), link, want.words, want.to)
+		}
+	}
+}

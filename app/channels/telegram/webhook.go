@@ -83,6 +83,10 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	in := inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
 		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At,
 		Notes: map[string]string{inbox.NoteMessage: tgID}}
+	if m.ReplyTo != "" {
+		// The customer quoted an earlier message: the conversation shows its words above theirs.
+		in.Notes[inbox.NoteReplyTo] = m.ReplyTo
+	}
 	if m.Edited {
 		// The customer changed the words of an earlier message: the new version is a line of its
 		// own, marked as the edit of that message (which keeps its first words); its file, if it
