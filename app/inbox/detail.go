@@ -440,6 +440,23 @@ func (d *detailData) EditOf(m *Message) *ReplyQuote {
 	return &ReplyQuote{}
 }
 
+// NoteForwarded is the channel note of a message the customer forwarded from elsewhere (another
+// chat, a channel, a person): not words of their own. Its value is "from:" and the name of where
+// it came from as the channel gives it, empty when the sender hides it.
+const NoteForwarded = "forwarded"
+
+// Forward is where a forwarded message came from: From is a name, "" when not known.
+type Forward struct{ From string }
+
+// Forwarded says whether the customer forwarded m from elsewhere (nil: their own message).
+func (d *detailData) Forwarded(m *Message) *Forward {
+	v, ok := strings.CutPrefix(m.Notes().Channel[NoteForwarded], "from:")
+	if !ok {
+		return nil
+	}
+	return &Forward{From: strings.TrimSpace(v)}
+}
+
 // Quiet reports whether a message's words are only the placeholder of the file it carries
 // ("[image]", "[document: plan.pdf]"): the bubble then shows the file alone.
 func (d *detailData) Quiet(m *Message) bool {

@@ -30,6 +30,10 @@ type user struct {
 	Username  string `json:"username"`
 }
 
+type chat struct {
+	Title string `json:"title"`
+}
+
 type message struct {
 	MessageID int64 `json:"message_id"`
 	From      *user `json:"from"`
@@ -46,12 +50,24 @@ type message struct {
 		MessageID int64 `json:"message_id"`
 		From      *user `json:"from"`
 	} `json:"reply_to_message"`
-	Date     int64            `json:"date"`
-	EditDate int64            `json:"edit_date"`
-	Text     *string          `json:"text"`
-	Caption  *string          `json:"caption"`
-	Photo    []map[string]any `json:"photo"`
-	Document *struct {
+	// ForwardOrigin is where a forwarded message came from (Bot API 7.0); ForwardDate,
+	// ForwardFrom, ForwardSenderName and ForwardFromChat are the same in the fields before it.
+	ForwardOrigin *struct {
+		SenderUser     *user  `json:"sender_user"`
+		SenderUserName string `json:"sender_user_name"`
+		SenderChat     *chat  `json:"sender_chat"`
+		Chat           *chat  `json:"chat"`
+	} `json:"forward_origin"`
+	ForwardDate       int64            `json:"forward_date"`
+	ForwardFrom       *user            `json:"forward_from"`
+	ForwardSenderName string           `json:"forward_sender_name"`
+	ForwardFromChat   *chat            `json:"forward_from_chat"`
+	Date              int64            `json:"date"`
+	EditDate          int64            `json:"edit_date"`
+	Text              *string          `json:"text"`
+	Caption           *string          `json:"caption"`
+	Photo             []map[string]any `json:"photo"`
+	Document          *struct {
 		FileID   string `json:"file_id"`
 		FileName string `json:"file_name"`
 		MimeType string `json:"mime_type"`
@@ -132,6 +148,10 @@ type Message struct {
 	// by its provider message id ("msg:<chat>:<id>"), a message of the customer's by its chat
 	// message id (inbox.NoteMessage); "" = no reply.
 	ReplyTo string
+	// Forwarded is a message the customer forwarded from elsewhere, ForwardedFrom the name of
+	// the person, group or channel it came from ("" when hidden).
+	Forwarded     bool
+	ForwardedFrom string
 	// Edited is an edited_message update: the customer changed the words of their message
 	// MessageID, and Body, Kind and At (the edit's time) are the new version.
 	Edited bool
@@ -191,6 +211,7 @@ func Parse(b []byte) (*Parsed, error) {
 			out.ReplyTo = strconv.FormatInt(r.MessageID, 10)
 		}
 	}
+	out.Forwarded, out.ForwardedFrom = forwarded(m)
 	out.Kind, out.Body = readable(m)
 	if out.Kind == "unsupported" {
 		var raw struct {
@@ -215,6 +236,33 @@ func Parse(b []byte) (*Parsed, error) {
 	}
 	p.Message = out
 	return p, nil
+}
+
+// forwarded says whether m was forwarded from elsewhere, and from whom as Telegram names it.
+func forwarded(m *message) (bool, string) {
+	name := func(u *user, c *chat, hidden string) string {
+		switch {
+		case u != nil:
+			if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
+				return n
+			}
+			return u.Username
+		case c != nil:
+			return strings.TrimSpace(c.Title)
+		}
+		return strings.TrimSpace(hidden)
+	}
+	if o := m.ForwardOrigin; o != nil {
+		c := o.SenderChat
+		if c == nil {
+			c = o.Chat
+		}
+		return true, name(o.SenderUser, c, o.SenderUserName)
+	}
+	if m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil || m.ForwardSenderName != "" {
+		return true, name(m.ForwardFrom, m.ForwardFromChat, m.ForwardSenderName)
+	}
+	return false, ""
 }
 
 func readable(m *message) (kind, body string) {

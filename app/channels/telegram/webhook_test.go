@@ -386,3 +386,47 @@ func TestTelegramVenueKeepsItsAddress(t *testing.T) {
 		t.Errorf("the venue reads %q, want %q", strings.Join(strings.Fields(txt), " "), want)
 	}
 }
+
+// TestTelegramForwardedMarked: a message the customer forwards from elsewhere — another firm's
+// offer, a post of a channel, a friend's note — is marked in the conversation with where it came
+// from ("Forwarded from: …", or "Forwarded message" when Telegram does not name the sender), in
+// the reader's language, so it is not read as the customer's own words. "m² fiyatı 450 TL" from a
+// competitor showed exactly as if the customer had offered that price.
+func TestTelegramForwardedMarked(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	const from = `"from":{"id":42,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":42,"type":"private","first_name":"Ayşe"}`
+	post(`{"update_id":950,"message":{"message_id":50,` + from + `,"date":1735689600,"forward_origin":{"type":"user","date":1735600000,"sender_user":{"id":5,"is_bot":false,"first_name":"Rakip","last_name":"Yapı"}},"forward_from":{"id":5,"is_bot":false,"first_name":"Rakip","last_name":"Yapı"},"forward_date":1735600000,"text":"Gri granit m² fiyatı 450 TL"}}`)
+	post(`{"update_id":951,"message":{"message_id":51,` + from + `,"date":1735689601,"forward_origin":{"type":"channel","date":1735600000,"chat":{"id":-1001999,"type":"channel","title":"Taş Fiyatları"},"message_id":7},"text":"Bazalt 10 cm stokta"}}`)
+	post(`{"update_id":952,"message":{"message_id":52,` + from + `,"date":1735689602,"forward_origin":{"type":"hidden_user","date":1735600000,"sender_user_name":""},"forward_date":1735600000,"text":"Yarın dökülür"}}`)
+	post(`{"update_id":953,"message":{"message_id":53,` + from + `,"date":1735689603,"forward_from":{"id":6,"is_bot":false,"first_name":"Usta"},"forward_date":1735600000,"text":"Kum 3 ton"}}`)
+	post(update(954, 42, "Sizin fiyatınız nedir?"))
+	id := func(upd string) (id, conv int64) {
+		_ = db.Read.QueryRow(`SELECT id, conversation_id FROM messages WHERE provider_message_id = ?`, upd).Scan(&id, &conv)
+		return
+	}
+	_, conv := id("upd:950")
+	for lang, want := range map[string]map[string]string{
+		"tr": {"upd:950": "Şuradan iletildi: Rakip Yapı", "upd:951": "Şuradan iletildi: Taş Fiyatları", "upd:952": "İletilmiş mesaj", "upd:953": "Şuradan iletildi: Usta", "upd:954": ""},
+		"en": {"upd:950": "Forwarded from: Rakip Yapı", "upd:952": "Forwarded message"},
+	} {
+		doc := owner.Get(fmt.Sprintf("/app/inbox/%d/?lang=%s", conv, lang)).Doc(t)
+		for upd, w := range want {
+			m, _ := id(upd)
+			if got := strings.Join(strings.Fields(doc.Find(fmt.Sprintf("#m%d .msg-forwarded", m)).Text()), " "); got != w {
+				t.Errorf("%s %s: the forward mark reads %q, want %q", lang, upd, got, w)
+			}
+		}
+	}
+}
