@@ -135,9 +135,9 @@ var settingAssign = regexp.MustCompile("(^|[\\s`\"'(])([a-z][a-z0-9_]*)=")
 var settingWord = regexp.MustCompile("`((?:whatsapp|telegram|ai|chat|primary|privacy|monthly|consent|landing)_[a-z0-9_]+)`")
 
 // notSettings are snake_case words with a setting-like prefix that name something else
-// (a provider, a field, a scope).
+// (a provider, a field, a scope, a Meta permission).
 var notSettings = map[string]bool{"ai_triage": true, "ai_mode": true, "ai_usage": true, "ai_review": true,
-	"whatsapp_webhook": true, "chat_pack": true}
+	"whatsapp_webhook": true, "chat_pack": true, "whatsapp_business_messaging": true}
 
 // queryParams are the inbox's bookmarkable filter parameters (guide: 06-inbox.md); the guide writes them as
 // key=value on their own, and they are not settings.

@@ -14,6 +14,7 @@ import (
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/channels/whatsapp"
+	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 )
@@ -172,6 +173,52 @@ func TestDeliveryRetriesThenFails(t *testing.T) {
 				if m.DeliveryStatus != "queued" || !strings.Contains(m.DeliveryError, "retrying") {
 					t.Fatalf("attempt %d: %+v", attempt, m)
 				}
+			}
+		})
+	}
+}
+
+// TestDeliveryFailureSaysWhatWasRefused: a reply the provider refused for its credentials (401:
+// WhatsApp's temporary access token expires after 24 hours, a bot token replaced in BotFather)
+// and one the server could not get to the provider at all read, on the conversation page in the
+// owner's language, what happened and what to do: save a valid token under Settings → Channels,
+// or try again. Before, both read "Not sent: the channel refused the message", so an owner whose
+// token had expired looked for something wrong in the words; a refusal of the message itself (a
+// 400) still reads so.
+func TestDeliveryFailureSaysWhatWasRefused(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status int32 // the fake provider's answer; 0 = nothing listens at the address
+		want   string
+	}{
+		{"expired token", http.StatusUnauthorized, "inbox.failure.credentials"},
+		{"unreachable", 0, "inbox.failure.unreachable"},
+		{"message refused", http.StatusBadRequest, "inbox.failure.provider"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDeliverEnv(t, true, map[string]string{"whatsapp_access_token": "EAAG-expired", "whatsapp_phone_number_id": "106540352242922"})
+			if c.status == 0 {
+				gone := httptest.NewServer(http.NotFoundHandler())
+				gone.Close()
+				d.e.Set("acme", map[string]string{"whatsapp_api_base": gone.URL})
+			} else {
+				d.status.Store(c.status)
+			}
+			id := d.reply(t, "whatsapp", "905321234567", "Keşif yarın 10:00 uygun mu?", time.Now())
+			payload, _ := json.Marshal(map[string]int64{"message_id": id})
+			job := &jobs.Job{Kind: channels.JobDeliver, Payload: payload, Tenant: "acme", DB: d.e.DB("acme"), MaxTries: 3}
+			for job.Attempt = 1; job.Attempt <= 3 && d.message(t, id).DeliveryStatus != "failed"; job.Attempt++ {
+				_ = d.e.Handlers.Channels.Deliverer.Handle(t.Context(), job)
+			}
+			m := d.message(t, id)
+			if m.DeliveryStatus != "failed" {
+				t.Fatalf("after the tries: %+v", m)
+			}
+			owner := d.e.User("acme", "olga", "owner")
+			doc := owner.Get("/app/inbox/" + strconv.FormatInt(m.ConversationID, 10) + "/?lang=tr").Doc(t)
+			got := strings.Join(strings.Fields(doc.Find("#m"+strconv.FormatInt(id, 10)+" .msg-failed-text").Text()), " ")
+			if want := i18n.For("tr").T(c.want); !strings.Contains(got, want) {
+				t.Fatalf("the failed reply reads %q, want %q (stored: %q)", got, want, m.DeliveryError)
 			}
 		})
 	}

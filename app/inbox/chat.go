@@ -47,6 +47,14 @@ func (m *Message) FailureKey() string {
 		return "no_email_server"
 	case strings.Contains(e, "the lead has no e-mail address"):
 		return "no_email_address"
+	case strings.Contains(e, "provider answered 401:"):
+		// The provider refused the credentials, not the message: a WhatsApp access token expired
+		// (Meta's temporary one lasts 24 hours) or revoked, a Telegram bot token replaced in
+		// BotFather. "The channel refused the message" sent the owner looking at the words.
+		return "credentials"
+	case strings.Contains(e, "provider unreachable:"):
+		// The server never got an answer, after the delivery's tries: nothing was refused.
+		return "unreachable"
 	}
 	return "provider"
 }
