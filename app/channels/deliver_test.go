@@ -121,11 +121,11 @@ func TestWhatsAppDeliverySuccess(t *testing.T) {
 }
 
 func TestTelegramDeliverySuccess(t *testing.T) {
-	d := newDeliverEnv(t, false, map[string]string{"telegram_bot_token": "123:ABC"})
+	d := newDeliverEnv(t, false, map[string]string{"telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 	id := d.reply(t, "telegram", "-1001234567890123", "Merhaba!", time.Now())
 	d.waitStatus(t, id, "sent")
 	got := d.got.Load().(string)
-	if !strings.Contains(got, "/bot123:ABC/sendMessage") || !strings.Contains(got, `"chat_id":-1001234567890123`) {
+	if !strings.Contains(got, "/bot7123456789:AAHk-test_token-for-the-fake-bot-api01/sendMessage") || !strings.Contains(got, `"chat_id":-1001234567890123`) {
 		t.Errorf("request: %s", got)
 	}
 }

@@ -284,6 +284,46 @@ func TestTelegramSecretTokenAsTelegramTakesIt(t *testing.T) {
 	}
 }
 
+// TestTelegramBotTokenAsBotFatherGivesIt: the bot token must look like the one BotFather gives
+// (the bot's number, a colon, its key). The whole line BotFather sends, the token with "bot" in
+// front (as the Bot API's addresses write it) or cut at a space was saved without a word, and
+// every reply to a Telegram customer then failed with Telegram's "Not Found", shown in the
+// conversation as the channel refusing the message. Each is refused next to the field in the
+// owner's language and nothing is stored; `highvibe tenant set` refuses them too; the real
+// shape is saved.
+func TestTelegramBotTokenAsBotFatherGivesIt(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	const token = "7123456789:AAHk-Zx9_q2LmNopQrStUvWxYz0123456789"
+	for _, bad := range []string{
+		"Use this token to access the HTTP API: " + token,
+		"bot" + token,
+		"7123456789:AAHk Zx9_q2LmNopQrStUvWxYz0123456789",
+		"AAHk-Zx9_q2LmNopQrStUvWxYz0123456789",
+	} {
+		r := owner.Post("/app/settings/channels", url.Values{"telegram_bot_token": {bad}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%.30q: %d, want 422", bad, r.StatusCode)
+		}
+		if got := r.Doc(t).Find("#telegram_bot_token-error").Text(); !strings.Contains(got, "Bu bir bot belirteci değil") {
+			t.Errorf("%.30q: the field says %q", bad, got)
+		}
+		if err := e.Server.Platform.ValidateSetting("telegram_bot_token", bad); err == nil || !strings.Contains(err.Error(), "BotFather") {
+			t.Errorf("tenant set telegram_bot_token=%.30q: %v", bad, err)
+		}
+	}
+	if tn, err := e.Server.Platform.TenantBySlug(t.Context(), "acme"); err != nil || tn.Setting("telegram_bot_token") != "" {
+		t.Fatalf("a refused token was stored: %q %v", tn.Setting("telegram_bot_token"), err)
+	}
+	if r := owner.Post("/app/settings/channels", url.Values{"telegram_bot_token": {token}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("BotFather's token: %d\n%s", r.StatusCode, r.Body)
+	}
+	if tn, err := e.Server.Platform.TenantBySlug(t.Context(), "acme"); err != nil || tn.Setting("telegram_bot_token") != token {
+		t.Fatalf("BotFather's token was not stored: %v", err)
+	}
+}
+
 // TestChannelFieldErrorsNameTheirProblem: a value too long for a field that is not an address
 // (the WhatsApp verify token, a template name, the phone number ID, an e-mail user) was refused
 // with "not valid (a URL must start with http://…)"; each field now says its own limit, or which

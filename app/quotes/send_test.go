@@ -73,7 +73,7 @@ func newProviders(t *testing.T) *providers {
 			_, _ = io.WriteString(w, `{"id":"1037543291543636"}`)
 		case strings.HasSuffix(r.URL.Path, "/messages"):
 			_, _ = io.WriteString(w, `{"messaging_product":"whatsapp","contacts":[{"input":"905321234567","wa_id":"905321234567"}],"messages":[{"id":"wamid.HBgMOTA1MzIxMjM0NTY3FQIAERgSQUI="}]}`)
-		case strings.HasPrefix(r.URL.Path, "/bottg-token/"):
+		case strings.HasPrefix(r.URL.Path, "/bot7123456789:AAHk-test_token-for-the-fake-bot-api01/"):
 			_, _ = io.WriteString(w, `{"ok":true,"result":{"message_id":501,"chat":{"id":777001,"type":"private"},"date":1735689600}}`)
 		default:
 			w.WriteHeader(http.StatusNotFound)
@@ -189,7 +189,7 @@ func TestSentQuoteGoesAsPDFDocument(t *testing.T) {
 	f := setup(t)
 	p := newProviders(t)
 	f.e.Set("acme", map[string]string{"whatsapp_api_base": p.srv.URL + "/v21.0", "whatsapp_access_token": "EAAG-test-token",
-		"whatsapp_phone_number_id": "106540352242922", "telegram_api_base": p.srv.URL, "telegram_bot_token": "tg-token"})
+		"whatsapp_phone_number_id": "106540352242922", "telegram_api_base": p.srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 
 	// WhatsApp.
 	conv := conversationOn(t, f, "whatsapp", "905321234567", "")
@@ -246,7 +246,7 @@ func TestSentQuoteGoesAsPDFDocument(t *testing.T) {
 	number = f.str(t, `SELECT number FROM quotes WHERE id = ?`, id)
 	_, pdf = storedPDF(t, f, m.ID)
 	calls = p.take()
-	if len(calls) != 1 || calls[0].Path != "/bottg-token/sendDocument" {
+	if len(calls) != 1 || calls[0].Path != "/bot7123456789:AAHk-test_token-for-the-fake-bot-api01/sendDocument" {
 		t.Fatalf("Bot API calls: %+v", calls)
 	}
 	c := calls[0]

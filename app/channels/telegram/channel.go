@@ -21,7 +21,8 @@ func (Channel) Info() channel.Info {
 		Settings: []settingdef.Def{
 			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Check: checkSecretToken, Problem: problemSecretToken,
 				Label: "channels.settings.telegram_secret_token"},
-			{Key: "telegram_bot_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.telegram_bot_token"},
+			{Key: "telegram_bot_token", Kind: settingdef.Secret, MaxLen: 200, Check: checkBotToken, Problem: problemBotToken,
+				Label: "channels.settings.telegram_bot_token"},
 			{Key: "telegram_api_base", Kind: settingdef.URL, Default: "https://api.telegram.org", Check: settingdef.HTTPURL,
 				Label: "channels.settings.telegram_api_base"},
 		},
@@ -76,6 +77,30 @@ func checkSecretToken(v string) string {
 func problemSecretToken(v string) string {
 	if checkSecretToken(v) != "" {
 		return "channels.settings.telegram_secret_bad"
+	}
+	return ""
+}
+
+// reBotToken is how BotFather writes a bot's token: the bot's number, a colon and its key (35
+// letters, digits, _ and - today; a few more or fewer are let through). Anything else — the whole
+// line BotFather sends ("Use this token to access the HTTP API: 123…"), "bot" put in front as in
+// the Bot API's addresses, a space in the middle — was stored, and every reply then failed hours
+// later with Telegram's "Not Found", which the conversation shows as the channel refusing it.
+var reBotToken = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$`)
+
+// checkBotToken says, in English (the command line's words), why a value is not a bot token
+// ("" = it is one, or is empty).
+func checkBotToken(v string) string {
+	if v != "" && !reBotToken.MatchString(v) {
+		return "must be the token BotFather gave, alone: the bot's number, a colon and its key (123456789:AAH…)"
+	}
+	return ""
+}
+
+// problemBotToken is checkBotToken for the channels page: the catalog key of the message.
+func problemBotToken(v string) string {
+	if checkBotToken(v) != "" {
+		return "channels.settings.telegram_bot_token_bad"
 	}
 	return ""
 }

@@ -41,7 +41,7 @@ func fakeBot(t *testing.T) (*httptest.Server, func() []botCall) {
 	var calls []botCall
 	next := 600
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		method, ok := strings.CutPrefix(r.URL.Path, "/botbot-token/")
+		method, ok := strings.CutPrefix(r.URL.Path, "/bot7123456789:AAHk-test_token-for-the-fake-bot-api01/")
 		if !ok {
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprint(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
@@ -129,7 +129,7 @@ func TestComposerSendsFilesOnTelegram(t *testing.T) {
 	srv, calls := fakeBot(t)
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
-	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "telegram", ExternalID: "777002",
 		Name: "Ayşe Kaya", Body: "Bahçe fotoğrafı atabilir misiniz?", At: time.Now()})
 	if err != nil {
