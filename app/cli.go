@@ -699,6 +699,13 @@ func litestreamPath(flagVal string) string {
 func loadLitestream(cmd, flagVal string) (*replica.Config, error) {
 	cfg, err := replica.LoadConfig(litestreamPath(flagVal))
 	if errors.Is(err, os.ErrNotExist) {
+		if flagVal == "" && os.Getenv("HIGHVIBE_LITESTREAM") == "" {
+			// Run by hand, as the guide's other commands are (sudo -u highvibe …), the server's
+			// HIGHVIBE_LITESTREAM is not passed on, and ./litestream.yml is the folder the person is in.
+			where, _ := filepath.Abs("litestream.yml")
+			return nil, usagef("%s: no litestream config here (%s): pass --litestream PATH, or set HIGHVIBE_LITESTREAM, "+
+				"to the server's (its service file's HIGHVIBE_LITESTREAM, such as /etc/highvibe/litestream.yml; sudo does not pass it on)", cmd, where)
+		}
 		return nil, usagef("%s: no litestream config at %s (pass --litestream PATH)", cmd, litestreamPath(flagVal))
 	}
 	return cfg, err
