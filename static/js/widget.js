@@ -24,6 +24,13 @@
   var token = "";
   try { token = localStorage.getItem(storeKey) || ""; } catch (e) { token = ""; }
   var lastID = 0, seen = {}, cfg = null, timer = null, open = false;
+  // Replies that came while the chat was closed are counted on its button, also those that came
+  // while the visitor was away from the site: seenKey keeps the last message id they had in front
+  // of them with the chat open (-1: none kept yet, as for a thread begun before this was kept,
+  // whose replies so far count as seen).
+  var seenKey = storeKey + ":seen", seenUpTo = -1, replies = [];
+  try { seenUpTo = parseInt(localStorage.getItem(seenKey) || "-1", 10); } catch (e) { seenUpTo = -1; }
+  if (isNaN(seenUpTo)) { seenUpTo = -1; }
 
   // attribution gathers what the host page says about the ad that brought the visitor: the first
   // values seen in this tab win (first touch), fbclid with the time it was first seen (Meta's fbc
@@ -49,6 +56,7 @@
 
   var css = ":host{all:initial}[hidden]{display:none!important}*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
     ".launch{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;background:#0f766e;color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+    ".badge{display:inline-block;min-width:22px;margin-inline-start:8px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:13px;line-height:22px;text-align:center}" +
     ".panel{position:fixed;inset-block-end:84px;inset-inline-end:20px;z-index:2147483000;width:min(360px,calc(100vw - 24px));height:min(520px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1f2937;border-radius:12px;box-shadow:0 10px 30px rgba(0,0,0,.25);overflow:hidden;font-size:14px}" +
     ".panel[hidden]{display:none}.head{background:#0f766e;color:#fff;padding:12px 14px;font-weight:600}" +
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f8fafc}" +
@@ -84,8 +92,11 @@
   var style = el("style");
   style.textContent = css;
   root.appendChild(style);
-  var launch = el("button", "launch", "…");
+  var launch = el("button", "launch");
   launch.type = "button";
+  var launchText = el("span", "", "…"), badge = el("span", "badge");
+  badge.hidden = true;
+  launch.appendChild(launchText); launch.appendChild(badge);
   var panel = el("div", "panel");
   panel.hidden = true;
   panel.setAttribute("role", "dialog");
@@ -203,19 +214,43 @@
     b.setAttribute("data-message-id", String(m.id));
     log.appendChild(b);
     log.scrollTop = log.scrollHeight;
+    if (m.direction !== "inbound") { replies.push(m.id); }
+    if (open) { markSeen(); } else { showUnread(); }
+  }
+
+  // markSeen notes that the visitor has the thread in front of them, up to its last message.
+  function markSeen() {
+    if (lastID > seenUpTo) {
+      seenUpTo = lastID;
+      try { localStorage.setItem(seenKey, String(seenUpTo)); } catch (e) {}
+    }
+    showUnread();
+  }
+
+  // showUnread puts the number of replies the visitor has not seen on the chat's button.
+  function showUnread() {
+    var n = open || seenUpTo < 0 ? 0 : replies.filter(function (id) { return id > seenUpTo; }).length;
+    badge.textContent = n ? String(n) : "";
+    badge.hidden = !n;
+    var words = open ? label("close", "Close") : label("open", "Chat with us");
+    if (n) { launch.setAttribute("aria-label", words + " — " + label("unread", "New replies") + ": " + n); } else { launch.removeAttribute("aria-label"); }
   }
 
   function poll() {
     if (!token) { return; }
     request("GET", "/messages?token=" + encodeURIComponent(token) + "&after=" + lastID + "&lang=" + encodeURIComponent(lang)).then(function (r) {
-      if (r.status === 200 && r.data.messages) { r.data.messages.forEach(add); }
+      if (r.status === 200 && r.data.messages) {
+        r.data.messages.forEach(add);
+        if (seenUpTo < 0) { markSeen(); } // a thread from before replies were counted: all seen
+      }
       else if (r.status === 404 || r.status === 400) { forget(); }
     }).catch(function () {});
   }
 
   function forget() {
     token = "";
-    try { localStorage.removeItem(storeKey); } catch (e) {}
+    try { localStorage.removeItem(storeKey); localStorage.removeItem(seenKey); } catch (e) {}
+    seenUpTo = -1; replies = []; showUnread();
     who.hidden = false;
     consentRow.hidden = !(cfg && cfg.consent_required);
     marketingRow.hidden = !(cfg && cfg.marketing);
@@ -235,6 +270,11 @@
     return true;
   }
   window.addEventListener("storage", function (ev) {
+    if (ev.key === seenKey) { // read in another tab of the site
+      var v = parseInt(ev.newValue || "-1", 10);
+      if (!isNaN(v) && v > seenUpTo) { seenUpTo = v; showUnread(); }
+      return;
+    }
     if (ev.key !== storeKey) { return; }
     if (ev.newValue) { adopt(); } else if (token) { forget(); }
   });
@@ -251,8 +291,9 @@
   function setOpen(v) {
     open = v;
     panel.hidden = !v;
-    launch.textContent = v ? label("close", "Close") : label("open", "Chat with us");
+    launchText.textContent = v ? label("close", "Close") : label("open", "Chat with us");
     launch.setAttribute("aria-expanded", v ? "true" : "false");
+    if (v) { markSeen(); } else { showUnread(); }
     if (timer) { clearInterval(timer); timer = null; }
     if (token) { startPolling(); }
     if (v) { text.focus(); }
@@ -346,7 +387,7 @@
     host.setAttribute("dir", cfg.dir || "ltr");
     host.style.setProperty("direction", cfg.dir || "ltr", "important"); // a page's * {direction} too
     panel.setAttribute("aria-label", label("title", "Chat"));
-    launch.textContent = label("open", "Chat with us");
+    launchText.textContent = label("open", "Chat with us");
     launch.setAttribute("aria-expanded", "false");
     head.textContent = cfg.name || label("title", "Chat");
     var g = el("div", "m greet", cfg.greeting);

@@ -150,7 +150,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
 	labels := map[string]string{}
-	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing"} {
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing", "unread"} {
 		labels[k] = p.T("widget.label." + k)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
