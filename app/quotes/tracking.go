@@ -131,7 +131,7 @@ func Viewed(ctx context.Context, db *tenantdb.DB, q *Quote) (first bool, err err
 // refuses with ErrExpired, nothing stored. name is what the customer typed as their name ("" allowed).
 func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, error) {
 	var q *Quote
-	name = strings.TrimSpace(name)
+	name = web.PersonName(name) // one line of plain text (no direction overrides)
 	if len([]rune(name)) > 200 {
 		return nil, fault.InvalidField("name", "quotes.err.too_long")
 	}

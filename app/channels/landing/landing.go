@@ -145,6 +145,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"name", "contact", "message"} {
 		d.Values[k] = strings.TrimSpace(f.Get(k))
 	}
+	d.Values["name"] = web.PersonName(d.Values["name"]) // one line of plain text (no direction overrides)
 	for _, k := range utmKeys {
 		if v := strings.TrimSpace(f.Get(k)); v != "" {
 			d.UTM[k] = v

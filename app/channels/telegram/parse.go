@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/web"
 )
 
 // reStart is the Bot API's start command: what the Start button sends when a person opens the
@@ -204,6 +205,9 @@ func Parse(b []byte) (*Parsed, error) {
 	if out.Name == "" {
 		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
 	}
+	// Anyone can put direction overrides and new lines into a Telegram name: it is shown as one
+	// line of plain text.
+	out.Name = web.PersonName(out.Name)
 	if r := m.ReplyTo; r != nil && r.MessageID != 0 {
 		if r.From != nil && r.From.IsBot {
 			out.ReplyTo = "msg:" + strconv.FormatInt(m.Chat.ID, 10) + ":" + strconv.FormatInt(r.MessageID, 10)

@@ -231,9 +231,11 @@ func ParsePost(b []byte) (*postBody, int, string) {
 // returns the HTTP status and error code to answer when invalid (0 = valid).
 func validate(in *postBody, textRequired bool) (int, string) {
 	in.Text = strings.TrimSpace(in.Text)
-	in.Name, in.Phone, in.Email = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
+	rawName := in.Name
+	// The name is one line of plain text, whatever controls or direction overrides came with it.
+	in.Name, in.Phone, in.Email = web.PersonName(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
 	switch {
-	case !utf8.ValidString(in.Text), strings.IndexByte(in.Text, 0) >= 0, strings.IndexByte(in.Name, 0) >= 0:
+	case !utf8.ValidString(in.Text), strings.IndexByte(in.Text, 0) >= 0, strings.IndexByte(rawName, 0) >= 0:
 		// A NUL (\u0000) is no more text a visitor typed than broken UTF-8 is.
 		return http.StatusBadRequest, "bad_json"
 	case in.Text == "" && textRequired:
