@@ -328,7 +328,7 @@
     file.value = "";
     if (!f) { return; }
     adopt();
-    attach.disabled = true; send.disabled = true; err.textContent = "";
+    busy(true); err.textContent = "";
     shrink(f, 1600, function (blob) {
       var fd = new FormData();
       fd.append("file", blob, (f.name || "photo").replace(/\.[^.]*$/, "") + ".jpg");
@@ -341,11 +341,18 @@
       fetch(api + "/media", { method: "POST", body: fd, credentials: "omit", mode: "cors" }).then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
       }).then(function (r) {
-        attach.disabled = false; send.disabled = false;
+        busy(false);
         if (r.status === 201) { sent(r.data); } else { err.textContent = refused(r); }
-      }).catch(function () { attach.disabled = false; send.disabled = false; err.textContent = unsent(); });
+      }).catch(function () { busy(false); err.textContent = unsent(); });
     });
   });
+
+  // busy says on the send button that a message or photo is on its way ("Sending…"): on a slow
+  // phone connection a photo takes seconds, and a greyed "Send" looked like a chat that froze.
+  function busy(v) {
+    send.disabled = v; attach.disabled = v;
+    send.textContent = v ? label("sending", "Sending…") : label("send", "Send");
+  }
 
   // sent takes a 201 answer: the first one carries the visitor's token.
   function sent(data) {
@@ -368,16 +375,16 @@
       body.name = name.value; body.phone = phone.value; body.consent = consent.checked;
       if (cfg && cfg.marketing) { body.marketing = marketing.checked; body.attribution = attribution(); }
     }
-    send.disabled = true; err.textContent = "";
+    busy(true); err.textContent = "";
     request("POST", "/messages", body).then(function (r) {
-      send.disabled = false;
+      busy(false);
       if (r.status === 201) {
         sent(r.data);
       } else {
         if (r.status === 400 && r.data.code === "bad_token") { forget(); }
         err.textContent = refused(r);
       }
-    }).catch(function () { send.disabled = false; err.textContent = unsent(); });
+    }).catch(function () { busy(false); err.textContent = unsent(); });
   });
 
   request("GET", "/config?lang=" + encodeURIComponent(lang)).then(function (r) {
