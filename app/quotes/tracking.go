@@ -224,8 +224,11 @@ func orderFor(ctx context.Context, tx *sql.Tx, q *Quote) (int64, error) {
 	return o.ID, nil
 }
 
+// askAgain is how long the same question asked again counts as the first post sent twice.
+const askAgain = 10 * time.Minute
+
 // Ask puts the customer's question from the link into the conversation as their message (the
-// operator answers it there) with an action log.
+// operator answers it there) with an action log; the same question posted twice is stored once.
 func Ask(ctx context.Context, db *tenantdb.DB, q *Quote, text string) (int64, error) {
 	text = strings.TrimSpace(text)
 	if n := len([]rune(text)); n < 1 || n > 2000 {
@@ -235,10 +238,21 @@ func Ask(ctx context.Context, db *tenantdb.DB, q *Quote, text string) (int64, er
 		return 0, ErrNotOpen
 	}
 	var msgID int64
+	body := "[" + q.Number + "] " + text
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
+		// The same question again as the conversation's last message, within minutes, is the same
+		// post sent twice (a double tap on a slow phone, a resend): it is answered as the first was
+		// and stored once.
+		last, _, err := inbox.Latest(ctx, tx, q.ConversationID, 0, 1)
+		if err != nil {
+			return err
+		}
+		if len(last) == 1 && last[0].Direction == "inbound" && last[0].Body == body && time.Since(time.UnixMilli(last[0].CreatedAt)) < askAgain {
+			msgID = last[0].ID
+			return nil
+		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "inbound",
-			Body: "[" + q.Number + "] " + text}); err != nil {
+			Body: body}); err != nil {
 			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_question", Summary: q.Number, Input: text,
