@@ -216,6 +216,7 @@ func Parse(b []byte) (*Parsed, error) {
 		}
 	}
 	out.Forwarded, out.ForwardedFrom = forwarded(m)
+	out.ForwardedFrom = web.PersonName(out.ForwardedFrom) // a name as anyone sets it, as above
 	out.Kind, out.Body = readable(m)
 	if out.Kind == "unsupported" {
 		var raw struct {
