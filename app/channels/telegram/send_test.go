@@ -208,7 +208,7 @@ func TestTelegramBlockedReplySaysSo(t *testing.T) {
 	t.Cleanup(srv.Close)
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 	db := e.DB("acme")
 	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777003",
 		Name: "Ayşe Kaya", Body: "Fiyat alabilir miyim?", At: time.Now()})
@@ -262,7 +262,7 @@ func TestTelegramLongReplyInPieces(t *testing.T) {
 	srv, calls := fakeBot(t)
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 	db := e.DB("acme")
 	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777002",
 		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
@@ -321,7 +321,7 @@ func TestTelegramReplyQuoteShown(t *testing.T) {
 	srv, _ := fakeBot(t)
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1", "telegram_api_base": srv.URL, "telegram_bot_token": "bot-token"})
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1", "telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
 	db := e.DB("acme")
 	c := e.Client()
 	post := func(body string) {
