@@ -146,18 +146,7 @@ func allDigits(s string) bool {
 // QuantityValue writes thousandths back as a form value in lang that ParseQuantity reads back to
 // the same number: no thousands separator and lang's decimal separator ("1,25" in Turkish,
 // "1.25" in English; "1250", "-2,5").
-func QuantityValue(milli int64, lang string) string {
-	sign := ""
-	if milli < 0 {
-		sign, milli = "-", -milli
-	}
-	s := strconv.FormatInt(milli/1000, 10)
-	if frac := milli % 1000; frac != 0 {
-		dec := For(lang).style().decimal
-		s += dec + strings.TrimRight(strconv.FormatInt(1000+frac, 10)[1:], "0")
-	}
-	return sign + s
-}
+func QuantityValue(milli int64, lang string) string { return FixedValue(milli, QuantityDecimals, lang) }
 
 // AmountValue writes an amount of money back as a form value in lang that ParseAmount reads back
 // to the same cents: no thousands separator, lang's decimal mark, no fraction when the amount is
