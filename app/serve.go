@@ -370,6 +370,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	inbox.OnMessage("followups", h.FollowUpsCore.OnMessage)
 	inbox.OnStateChange("followups", followups.OnStateChange)
 	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
+	approvals.SentByHook(followups.ModelName) // as the follow-up template once the window is closed
 	h.Inbox.Neighbours.FollowUp = followups.ConversationLine
 	h.FollowUps = &followups.Handler{Render: s.Render}
 	// Conversion tracking: the widget and the landing page tell it of a visitor's first message

@@ -20,6 +20,7 @@ type DecidedHook func(ctx context.Context, tx *sql.Tx, rec *Recommendation, acto
 var decided struct {
 	sync.RWMutex
 	hooks map[string]DecidedHook
+	sends map[string]bool // models whose approved drafts a hook sends (SentByHook)
 }
 
 // OnDecided registers hook under name (the room's); registering the same name again replaces it,
@@ -32,6 +33,26 @@ func OnDecided(name string, hook DecidedHook) {
 		decided.hooks = map[string]DecidedHook{}
 	}
 	decided.hooks[name] = hook
+}
+
+// SentByHook names the model (Recommendation.ModelName) of drafts a room's decision hook sends
+// itself when they are approved, as the channel's approved template when its reply window is
+// closed (a follow-up): the conversation page offers "Approve and send" for them however long
+// ago the customer last wrote. Registered from app/serve.go, with the hook.
+func SentByHook(model string) {
+	decided.Lock()
+	defer decided.Unlock()
+	if decided.sends == nil {
+		decided.sends = map[string]bool{}
+	}
+	decided.sends[model] = true
+}
+
+// sentByHook reports whether drafts of model are sent by a decision hook (SentByHook).
+func sentByHook(model string) bool {
+	decided.RLock()
+	defer decided.RUnlock()
+	return decided.sends[model]
 }
 
 // runDecided calls every registered hook, in name order.

@@ -581,3 +581,40 @@ func TestEraseStopsAndWithdraws(t *testing.T) {
 		t.Errorf("after erase: %+v", got)
 	}
 }
+
+// A follow-up drafted as the WhatsApp template (the customer last wrote more than a day ago)
+// waits on the conversation page too, and "Approve and send" there sends it as the template,
+// as the queue's Approve does: the page must offer the button, not the note that a free-text
+// draft outside the window cannot go.
+func TestTemplateFollowUpSentFromTheConversation(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.tpl = "takip_1"
+	f.visitor(t, "v61", "Deniz", time.Now().Add(-31*time.Hour), true)
+	if _, err := f.db.Write.Exec(`UPDATE conversations SET state = 'won' WHERE channel = 'webchat'`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.Ingest(ctx, "acme", f.db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112261", Phone: "+90 532 111 22 61",
+		Body: "Merhaba", At: time.Now().Add(-30 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.run(t, time.Now().Add(-3*time.Hour)); r.Proposed != 1 {
+		t.Fatalf("window closed, template set: %+v", r)
+	}
+	rec := f.rec(t, f.seq(t, res.ConversationID).RecommendationID)
+	conv := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	op := f.e.User("acme", "olga", "operator")
+	card := op.Get(conv + "?lang=tr").Doc(t).Find("#draft-form-" + strconv.FormatInt(rec.ID, 10))
+	if card.Length() != 1 || card.Find(`button:not([formaction])`).Length() != 1 || card.Find(".draft-window").Length() != 0 {
+		t.Fatalf("the follow-up's card offers no Approve and send: %q", strings.TrimSpace(card.Text()))
+	}
+	if r := op.Post("/app/approvals/"+strconv.FormatInt(rec.ID, 10)+"/send", url.Values{"body": {rec.DraftReply}, "next": {conv}}); r.StatusCode != 303 {
+		t.Fatalf("approve and send: %d", r.StatusCode)
+	}
+	sent := f.rec(t, rec.ID)
+	var ann string
+	if err := f.db.Read.QueryRow(`SELECT annotations FROM messages WHERE id = ?`, sent.SentMessageID).Scan(&ann); sent.Status != "approved" || err != nil || !strings.Contains(ann, `"follow_up"`) {
+		t.Errorf("the follow-up is %s, its message %q (%v), want approved and sent as the template", sent.Status, ann, err)
+	}
+}

@@ -114,6 +114,9 @@ type Draft struct {
 	Title string
 	Body  string
 	Words string // kind and parameters the page words (app/words.Rec)
+	// SentByHook: approving sends it as the channel's approved template when the reply window
+	// is closed (a follow-up), so the page offers Approve and send with the window closed too.
+	SentByHook bool
 }
 
 // LinkedCustomer is the CRM customer a lead became, with its latest orders (read-only here).
