@@ -48,6 +48,10 @@ type Step struct {
 func Steps() []Step {
 	return []Step{
 		{"crm", crm.EraseLeadTx, nil},
+		// Follow-ups before the queue: their sequences stop for the erasure ("no consent") and
+		// withdraw their drafts themselves; the queue's withdrawal of what is left would stop
+		// them first as "draft rejected".
+		{"followups", followups.EraseLeadTx, nil},
 		{"approvals", approvals.EraseLeadTx, nil},
 		{"quotes", quotes.EraseLeadTx, nil},
 		{"visits", visits.EraseLeadTx, nil},
@@ -56,7 +60,6 @@ func Steps() []Step {
 		{"jobs", jobs.EraseLeadTx, jobs.PrereadLead},
 		{"analytics", analytics.EraseLeadTx, nil},
 		{"conversions", conversions.EraseLeadTx, nil},
-		{"followups", followups.EraseLeadTx, nil},
 		{"inbox", inbox.EraseLeadTx, inbox.PrereadLead},
 	}
 }
