@@ -44,6 +44,7 @@ func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 // else the last space, in the second half of each piece; a piece without either is cut between
 // characters. A text within max is returned whole.
 func splitText(text string, max int) []string {
+	text = strings.ToValidUTF8(text, "\uFFFD") // an invalid byte is one byte, not RuneLen(RuneError)'s three
 	var out []string
 	for utf16Len(text) > max {
 		cut, units, lastLine, lastSpace := 0, 0, -1, -1
