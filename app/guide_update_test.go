@@ -35,7 +35,7 @@ func TestGuideUpdateReplacesARunningServer(t *testing.T) {
 			if !ok {
 				t.Fatalf("guide/%s: no %q section", lang, heading)
 			}
-			m := regexp.MustCompile("(?m)^sudo (install .* (\\S+) /usr/local/bin/highvibe)$").FindStringSubmatch(section)
+			m := regexp.MustCompile(`(?m)^sudo (install .* (\S+) /usr/local/bin/highvibe)$`).FindStringSubmatch(section)
 			if m == nil {
 				t.Fatalf("guide/%s %s: no command that puts the new binary at /usr/local/bin/highvibe:\n%s", lang, heading, section)
 			}
