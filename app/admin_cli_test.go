@@ -117,20 +117,13 @@ func TestRootInTheServiceUsersDataDirectoryRefused(t *testing.T) {
 // words, that the disk is full, how much is free and that nothing was damaged (before: "disk I/O
 // error (4874)"); once space is freed the same command succeeds, and /readyz/ fails while less
 // than tenantdb.LowDisk is free (before: "ready" while every write failed). It needs root to
-// mount a 6 MB tmpfs (skipped otherwise): room for two new businesses (about 0.9 MB each, and the log written while one is created) and still under tenantdb.LowDisk (8 MB) free.
+// mount a small tmpfs (skipped otherwise).
 func TestAFullDiskIsSaidToBeFull(t *testing.T) {
 	t.Parallel()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a small tmpfs")
-	}
-	disk := t.TempDir()
 	// Room for two businesses with their migrations' WAL (6 MB was sometimes not: a second
 	// business's first write found 0 bytes free under a loaded CI run); /readyz/'s check below
 	// gets its "under 8 MB free" from a filler written then.
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", "-l", disk).Run() })
+	disk := smallDisk(t, "24m")
 	dir := filepath.Join(disk, "data")
 	mustCLI(t, dir, "", "tenant", "create", "--slug", "acme", "--name", "Acme")
 	fill, err := os.Create(filepath.Join(disk, "fill"))
@@ -169,6 +162,21 @@ func TestAFullDiskIsSaidToBeFull(t *testing.T) {
 	if r.StatusCode != 503 || !strings.Contains(r.Body, "FAIL disk: only ") || !strings.Contains(r.Body, "free space there") {
 		t.Fatalf("readyz with under 8 MB free: %d\n%s", r.StatusCode, r.Body)
 	}
+}
+
+// smallDisk mounts a tmpfs of size ("12m") on a temporary folder and unmounts it when the test
+// ends; without root (or where it cannot mount) the test is skipped.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs")
+	}
+	disk := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", disk).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", disk).Run() })
+	return disk
 }
 
 // TestRestoreNamesALeftoverWAL: the administrator moved a tenant's damaged file away but not its

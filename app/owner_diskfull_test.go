@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,14 +21,7 @@ import (
 // It needs root to mount a small tmpfs (skipped otherwise).
 func TestAFullDiskIsSaidToBeFullInThePanel(t *testing.T) {
 	t.Parallel()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a small tmpfs")
-	}
-	disk := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", disk).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", "-l", disk).Run() })
+	disk := smallDisk(t, "12m")
 	dir := filepath.Join(disk, "data")
 	e := apptest.NewWith(t, apptest.Options{DataDir: dir, NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
