@@ -254,7 +254,8 @@ var outcomeRank = map[string]int{"new": 0, "contacted": 1, "qualified": 2, "prop
 // consent, campaign) and the further stage and larger expected value of the two, and drop points
 // at keep from then on (leads merged into drop earlier too). drop's quotes, visits, tickets and
 // orders stay on it and are shown on keep's page. One action-log row holds both leads before and
-// keep after. Merging is not undone.
+// keep after. Merging is not undone. Merging a lead already merged into keep does nothing and is
+// no error: a double tap, or a second tab, asked for what is done.
 func MergeLeads(ctx context.Context, db *tenantdb.DB, keepID, dropID int64, a LeadActor) error {
 	if keepID == dropID {
 		return fault.InvalidField("merge_id", "leads.error.merge_self")
@@ -263,6 +264,9 @@ func MergeLeads(ctx context.Context, db *tenantdb.DB, keepID, dropID int64, a Le
 		keep, err := liveLead(ctx, tx, keepID)
 		if err != nil {
 			return err
+		}
+		if l, err := readLeadRow(ctx, tx, dropID); err == nil && l.MergedInto == keepID {
+			return nil // already merged into keep: a second tap of the same merge
 		}
 		drop, err := liveLead(ctx, tx, dropID)
 		if errors.Is(err, tenantdb.ErrNotFound) {

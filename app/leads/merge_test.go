@@ -115,9 +115,31 @@ func TestLeadMerge(t *testing.T) {
 	if err != nil || res.LeadID != keep {
 		t.Errorf("new message after merge went to lead %d (%v)", res.LeadID, err)
 	}
-	// Merging the merged lead again is refused.
-	if r := owner.Post(fmt.Sprintf("/app/leads/%d/merge", keep), url.Values{"merge_id": {id(drop)}}); r.StatusCode != 303 || !strings.Contains(owner.Get(fmt.Sprintf("/app/leads/%d/", keep)).Body, "flash") {
-		t.Errorf("second merge: %d", r.StatusCode)
+	// The same merge again (a double tap, a second tab) is what is done: it says so, not "this lead
+	// was merged into another one" in red, and logs nothing more.
+	if r := owner.Post(fmt.Sprintf("/app/leads/%d/merge", keep), url.Values{"merge_id": {id(drop)}}); r.StatusCode != 303 {
+		t.Errorf("second merge: %d %s", r.StatusCode, r.Body)
+	}
+	doc = owner.Get(fmt.Sprintf("/app/leads/%d/", keep)).Doc(t)
+	if f := doc.Find(".flash"); f.Length() != 1 || f.HasClass("flash-error") || !strings.Contains(f.Text(), fmt.Sprintf("#%d", drop)) {
+		h, _ := f.Parent().Html()
+		t.Errorf("second merge says: %s", h)
+	}
+	var merges int
+	_ = db.QueryRow(`SELECT count(*) FROM action_logs WHERE action_type = 'lead_merged'`).Scan(&merges)
+	if merges != 1 {
+		t.Errorf("%d merge log rows after a second tap", merges)
+	}
+	// Merging it into another lead is still refused.
+	other, _ := seed(t, e, "parke", "whatsapp", "905329998877", "Başka Biri", "+90 532 999 88 77", "Selam", nil)
+	if r := owner.Post(fmt.Sprintf("/app/leads/%d/merge", other), url.Values{"merge_id": {id(drop)}}); r.StatusCode == 303 {
+		if !strings.Contains(owner.Get(fmt.Sprintf("/app/leads/%d/", other)).Body, "flash-error") {
+			t.Error("a merged lead merged into a third lead")
+		}
+	}
+	_ = db.QueryRow(`SELECT merged_into FROM leads WHERE id = ?`, drop).Scan(&owned)
+	if owned != keep {
+		t.Errorf("the merged lead now points at %d", owned)
 	}
 }
 
