@@ -121,6 +121,10 @@ func logLead(ctx context.Context, tx *sql.Tx, a LeadActor, action, summary strin
 func (s *Service) MoveLeadStage(ctx context.Context, slug string, db *tenantdb.DB, leadID int64, to, note, shown string, a LeadActor) (LeadMove, error) {
 	var m LeadMove
 	var convID int64
+	if note != "" && to != "lost" {
+		// The reason is kept only for a lost lead: dropping what was typed would lose it unseen.
+		return m, fault.InvalidField("note", "leads.error.note_not_lost")
+	}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		m = LeadMove{}
 		l, err := liveLead(ctx, tx, leadID)

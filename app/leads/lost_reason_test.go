@@ -73,3 +73,47 @@ func TestLostReasonOfALeadAlreadyLost(t *testing.T) {
 		t.Errorf("reason logged %d times (%v)", n, err)
 	}
 }
+
+// A reason typed with a move to a stage other than Lost was dropped while the lead moved and the
+// page said "Aşama değiştirildi.": the operator believed it kept. Now nothing moves, the page says
+// why in the reader's language and keeps what was typed and the stage chosen.
+func TestAReasonWithAnotherStageIsNotDropped(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	op := e.User("acme", "ayse", "operator")
+	var lead int64
+	err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "lr-2", Name: "Aday", Stage: "contacted", Source: "import"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"qualified"}, "from": {"contacted"}, "note": {"Bütçesi yetmedi"}})
+	if r.StatusCode != 422 {
+		t.Fatalf("move with a reason: %d", r.StatusCode)
+	}
+	var stage, reason string
+	if err := e.DB("acme").Read.QueryRow(`SELECT stage, lost_reason FROM leads WHERE id = ?`, lead).Scan(&stage, &reason); err != nil {
+		t.Fatal(err)
+	}
+	if stage != "contacted" || reason != "" {
+		t.Errorf("after the refused move: stage %q, reason %q", stage, reason)
+	}
+	doc := r.Doc(t)
+	if v, _ := doc.Find("#lead-note").Attr("value"); v != "Bütçesi yetmedi" {
+		t.Errorf("typed reason not kept: %q", v)
+	}
+	if got := doc.Find("#lead-note-error").Text(); !strings.Contains(got, "Kaybedildi") {
+		t.Errorf("field error %q", got)
+	}
+	if v, _ := doc.Find("#lead-stage-select option[selected]").Attr("value"); v != "qualified" {
+		t.Errorf("chosen stage not kept: %q", v)
+	}
+	// Without the reason the same move goes through.
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"qualified"}, "from": {"contacted"}}); r.StatusCode != 303 {
+		t.Fatalf("move: %d %s", r.StatusCode, r.Body)
+	}
+}
