@@ -51,13 +51,39 @@ func (p *Printer) lang() string {
 // T translates key. A key missing in the printer's language falls back to English, and one
 // missing in English too is returned as is, so a gap shows up as a readable key rather than
 // an empty element. With args the message is a fmt.Sprintf format; without args only "%%" is
-// turned into "%".
+// turned into "%". A key that exists only in plural forms ("<key>.one", "<key>.other") whose first
+// argument is a whole number is [Printer.Plural] of it: an error that carries a count (fault's
+// key and args) reads "1 conversation" and "2 conversations" without knowing it is plural.
 func (p *Printer) T(key string, args ...any) string {
 	msg, ok := p.lookup(key)
 	if !ok {
+		if len(args) > 0 {
+			if n, isInt := count(args[0]); isInt && p.Has(key) {
+				return p.Plural(key, n, args[1:]...)
+			}
+		}
 		return key
 	}
 	return format(msg, args)
+}
+
+// count is v as an int when v is a whole number of any of Go's integer types.
+func count(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case uint:
+		return int(n), true
+	case uint64:
+		return int(n), true
+	case uint32:
+		return int(n), true
+	}
+	return 0, false
 }
 
 // Label translates v, a stored enumeration word or a ", "-separated list of them, through the

@@ -92,6 +92,26 @@ func TestHas(t *testing.T) {
 	}
 }
 
+// T of a key that exists only in plural forms picks the form by its first argument, the way an
+// error's key and count reach it; other arguments follow.
+func TestTOfAPluralKey(t *testing.T) {
+	for _, s := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"en", 1, "1 day ago"}, {"en", 3, "3 days ago"}, {"ar", 2, "منذ يومين"}, {"de", 1, "vor 1 Tag"}} {
+		if got := For(s.lang).T("time.days_ago", int64(s.n)); got != s.want {
+			t.Errorf("%s T(time.days_ago, int64(%d)) = %q, want %q", s.lang, s.n, got, s.want)
+		}
+		if got := For(s.lang).T("time.days_ago", s.n); got != s.want {
+			t.Errorf("%s T(time.days_ago, %d) = %q, want %q", s.lang, s.n, got, s.want)
+		}
+	}
+	if got := For("en").T("time.days_ago", "x"); got != "time.days_ago" {
+		t.Errorf("a plural key without a count: %q", got)
+	}
+}
+
 func TestPlural(t *testing.T) {
 	scenarios := []struct {
 		lang string

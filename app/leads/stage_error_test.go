@@ -43,3 +43,35 @@ func TestLeadStageRefusalIsShownAtTheField(t *testing.T) {
 		t.Errorf("stage now %s", s)
 	}
 }
+
+// Marking lost a lead with other open conversations is refused with their number in a sentence
+// that fits it: "1 other open conversation(s)" read as a form, not as English.
+func TestLostRefusalCountsTheOtherConversations(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "en")
+	op := e.User("acme", "ayse", "operator")
+	lead, _ := seed(t, e, "acme", "whatsapp", "905321110000", "Ayşe", "+90 532 111 00 00", "Merhaba", nil)
+	refusal := func() string {
+		t.Helper()
+		if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"lost"}}); r.StatusCode != 303 {
+			t.Fatalf("lost: %d %s", r.StatusCode, r.Body)
+		}
+		return strings.TrimSpace(op.Get(fmt.Sprintf("/app/leads/%d/", lead)).Doc(t).Find(".flash").Text())
+	}
+	if l, _ := seed(t, e, "acme", "email", "thread-1", "Ayşe", "+90 532 111 00 00", "Hello", nil); l != lead {
+		t.Fatalf("second conversation on lead %d, want %d", l, lead)
+	}
+	if got, want := refusal(), "This lead still has 1 other open conversation; close it in the inbox before marking the lead lost."; got != want {
+		t.Errorf("one other:\n got %q\nwant %q", got, want)
+	}
+	if l, _ := seed(t, e, "acme", "webchat", "visitor-1", "Ayşe", "+90 532 111 00 00", "Hi", nil); l != lead {
+		t.Fatalf("third conversation on lead %d, want %d", l, lead)
+	}
+	if got, want := refusal(), "This lead still has 2 other open conversations; close them in the inbox before marking the lead lost."; got != want {
+		t.Errorf("two others:\n got %q\nwant %q", got, want)
+	}
+	if s := stageOf(t, e, "acme", lead); s == "lost" {
+		t.Error("the lead was marked lost")
+	}
+}
