@@ -295,6 +295,12 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 			s.Fail(w, r, err)
 			return
 		}
+		// A page drawn for another business than the session's (switched since, in another tab or
+		// by a notification link) acts on nothing: its numbers mean other records here.
+		if b := web.PageBusiness(r); b != "" && b != t.Slug && r.Method != http.MethodGet && r.Method != http.MethodHead && r.URL.Path != "/app/switch/" {
+			s.errorPage(w, r, http.StatusConflict, c.T("error.other_business", businessName(c, b), t.Name))
+			return
+		}
 		// A create form's one-time token, spent by the room that creates its record: a form sent
 		// before is answered as the first time, before the handler runs.
 		if s.Render.Replayed(w, r, nil) {
@@ -302,6 +308,16 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 		}
 		h(w, r)
 	}
+}
+
+// businessName is the name of the person's business slug (the slug itself when it is not theirs).
+func businessName(c *web.Ctx, slug string) string {
+	for _, m := range c.Memberships {
+		if m.TenantSlug == slug {
+			return m.TenantName
+		}
+	}
+	return slug
 }
 
 // staffOnly wraps a staff-console handler: a signed-in staff user, whether or not any tenant
@@ -325,6 +341,7 @@ func (s *Server) staffOnly(h http.HandlerFunc) http.HandlerFunc {
 			s.Fail(w, r, err)
 			return
 		}
+		web.PageBusiness(r) // the console names its business in each address; the field is not its forms'
 		// A console form's one-time token, kept in the platform database: a form sent before
 		// is answered as the first time, before the handler runs.
 		if s.Render.Replayed(w, r, s.Platform.DB.Read) {

@@ -35,6 +35,16 @@
   ready(openWide);
   on('htmx:load', openWide);
 
+  // ---- forms and htmx requests name their page's business (web.PageBusiness)
+  const biz = () => { const b = document.querySelector('[data-business]'); return b && b.dataset.business; };
+  on('submit', (e) => {
+    const f = e.target, b = biz(), k = '_business';
+    if (!b || f.method !== 'post') return;
+    if (f.enctype[0] === 'm') { const u = new URL(f.action); u.searchParams.set(k, b); f.action = u; return; }
+    (f.querySelector('[name=' + k + ']') || f.appendChild(Object.assign(document.createElement('input'), { type: 'hidden', name: k }))).value = b;
+  }, true);
+  on('htmx:configRequest', (e) => { const b = biz(); if (b) e.detail.headers['X-HV-Business'] = b; });
+
   // ---- a refused form (422): its first message unfolded, in view, its field focused
   const revealError = () => {
     const err = document.querySelector('main .field-error, main [aria-invalid="true"]');
