@@ -2,6 +2,8 @@ package dashboard_test
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -185,5 +187,28 @@ func TestDashboardSaysMessageKinds(t *testing.T) {
 				t.Errorf("%s: the recent conversations do not say %q; they say %q", lang, w, got)
 			}
 		}
+	}
+}
+
+// TestDashboardLastMessageIsNotANote: a team's internal note ("Müşteri pazarlıkçı, fiyatı
+// düşürme") was shown as a conversation's last message among the recent conversations, to every
+// member including viewers, as if the customer or the business had written it. The column shows the
+// last message exchanged with the customer; notes and other internal lines stay on the
+// conversation page.
+func TestDashboardLastMessageIsNotANote(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	svc, db := e.Handlers.InboxService, e.DB("acme")
+	res, err := svc.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "v-1", Name: "Ayşe", Kind: "text", Body: "Merhaba, 40 m² parke"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := e.User("acme", "olga", "operator")
+	if r := op.Post("/app/inbox/"+strconv.FormatInt(res.ConversationID, 10)+"/", url.Values{"body": {"Müşteri pazarlıkçı, fiyatı düşürme"}, "direction": {"system"}}); r.StatusCode != 303 {
+		t.Fatalf("note: %d", r.StatusCode)
+	}
+	got := strings.Join(strings.Fields(op.Get("/app/").Doc(t).Find("#recent-table td.cell-last").First().Text()), " ")
+	if got != "Merhaba, 40 m² parke" {
+		t.Errorf("last message %q, want the customer's", got)
 	}
 }

@@ -55,9 +55,11 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 	return c, err
 }
 
+// recentConversations are the newest conversations with the last message exchanged with the
+// customer: a team's internal notes and the product's own lines ("system") stay on the page.
 func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {
 	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), c.channel, c.state, c.summary,
-		coalesce((SELECT substr(body, 1, 141) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
+		coalesce((SELECT substr(body, 1, 141) FROM messages m WHERE m.conversation_id = c.id AND m.direction <> 'system' ORDER BY m.id DESC LIMIT 1), ''),
 		c.unread_count, c.handoff_required, c.urgency_score, c.last_message_at
 		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, limit)
