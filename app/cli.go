@@ -514,11 +514,14 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	if t != nil {
-		err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role)
+		reenabled, err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role)
 		if !staff.Done(err) {
 			return err
 		}
 		fmt.Fprintf(io.Out, "%s is %s of %s\n", u.Username, *role, t.Slug)
+		if reenabled {
+			fmt.Fprintf(io.Out, "%s's access to %s had been turned off; it is on again\n", u.Username, t.Slug)
+		}
 		return notRecordedWarning(io, err)
 	}
 	return nil

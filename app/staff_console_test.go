@@ -523,3 +523,41 @@ func TestStaffActionsFromTheCommandLine(t *testing.T) {
 		t.Fatal("the key set from the command line is in the trail")
 	}
 }
+
+// TestStaffAddMemberSaysItReenabled: the owner turned off a departed operator's access on the team
+// page; a staff user adding the same username from the console turned it back on with the plain
+// "Saved" as if nothing were special. It still turns it on (the console has no other way), and says
+// so: the staff user learns the owner had shut this person out.
+func TestStaffAddMemberSaysItReenabled(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("taslar", "parke_tas", "en")
+	stan := e.User("", "stan", "staff")
+	vic := e.User("taslar", "vic", "operator")
+	ctx := context.Background()
+	tt, _ := e.Server.Platform.TenantBySlug(ctx, "taslar")
+	if err := e.Server.Platform.SetMembershipDisabled(ctx, vic.UserID, tt.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if r := stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"vic"}, "role": {"operator"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add member: %d", r.StatusCode)
+	}
+	flash := strings.NewReplacer("\u2068", "", "\u2069", "").Replace(stan.Get("/staff/tenants/taslar/?lang=en").Doc(t).Find(".flash-ok").Text())
+	if !strings.Contains(flash, "vic's access to this business had been turned off by its owner; it is on again") {
+		t.Errorf("flash %q", flash)
+	}
+	if m, err := e.Server.Platform.MembershipOf(ctx, vic.UserID, tt.ID); err != nil || m.Disabled {
+		t.Fatalf("membership after the add: %+v %v", m, err)
+	}
+	var payload string
+	if err := e.DB("taslar").Read.QueryRow(`SELECT payload FROM action_logs WHERE provider = 'staff' AND action_type = 'membership_added' ORDER BY id DESC LIMIT 1`).Scan(&payload); err != nil || !strings.Contains(payload, `"reenabled":true`) {
+		t.Errorf("the business's action log does not say it re-enabled: %s (%v)", payload, err)
+	}
+	// Adding an active member again says only "Saved".
+	if r := stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"vic"}, "role": {"viewer"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add again: %d", r.StatusCode)
+	}
+	if flash := strings.TrimSpace(stan.Get("/staff/tenants/taslar/?lang=en").Doc(t).Find(".flash-ok").Text()); flash != "Saved and recorded in both trails." {
+		t.Errorf("flash %q", flash)
+	}
+}

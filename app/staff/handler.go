@@ -357,7 +357,7 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"))
+	reenabled, err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"))
 	if fe := web.FieldErrors(r, err); fe != nil {
 		h.invalidForm(w, r, slug, fe)
 		return
@@ -366,7 +366,11 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.done(w, r, slug, err, i18n.P("staff.saved"))
+	msg := i18n.P("staff.saved")
+	if reenabled {
+		msg = i18n.P("staff.member_reenabled", strings.TrimSpace(r.PostForm.Get("username")))
+	}
+	h.done(w, r, slug, err, msg)
 }
 
 // RemoveMember takes a user out of the tenant.

@@ -272,8 +272,10 @@ func (s *Service) SetSuspended(ctx context.Context, a Actor, slug string, suspen
 	return s.SetSettings(ctx, a, slug, map[string]string{"status": status})
 }
 
-// AddMember gives an existing user a role in the tenant (or changes the role they have).
-func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role string) error {
+// AddMember gives an existing user a role in the tenant (or changes the role they have). A member
+// whose access was turned off (by the business's owner, on the team page) gets it back: reenabled
+// says so, and the console and the CLI tell the staff user, who may not have known.
+func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role string) (reenabled bool, err error) {
 	var fields fault.Fields
 	var first *platform.ValidationError
 	username = strings.TrimSpace(username)
@@ -282,13 +284,12 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role s
 		fields.Add("username", "validation.required")
 		first = &platform.ValidationError{Field: "username", Msg: "is required"}
 	} else {
-		var err error
 		u, err = s.Platform.UserByUsername(ctx, username)
 		if errors.Is(err, tenantdb.ErrNotFound) {
 			fields.Add("username", "staff.err.no_user", username)
 			first = &platform.ValidationError{Field: "username", Msg: fmt.Sprintf("no user %q", username)}
 		} else if err != nil {
-			return err
+			return false, err
 		}
 	}
 	if !platform.ValidRole(role) {
@@ -298,21 +299,30 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role s
 		}
 	}
 	if err := invalid(fields, first); err != nil {
-		return err
+		return false, err
 	}
 	t, err := s.tenant(ctx, slug)
 	if err != nil {
-		return err
+		return false, err
 	}
 	prev := ""
-	if m, err := s.Platform.MembershipOf(ctx, u.ID, t.ID); err == nil {
-		prev = m.Role
+	members, err := s.Platform.MembersOfTenant(ctx, t.ID) // disabled ones too
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		if m.UserID == u.ID {
+			prev, reenabled = m.Role, m.Disabled
+		}
 	}
 	if err := s.Platform.SetMembership(ctx, u.ID, t.ID, role); err != nil {
-		return err
+		return false, err
 	}
-	return s.record(ctx, a, slug, "membership_added", u.Username+" is "+role+" of "+slug,
-		map[string]any{"user_id": u.ID, "username": u.Username, "role": role, "before": prev})
+	payload := map[string]any{"user_id": u.ID, "username": u.Username, "role": role, "before": prev}
+	if reenabled {
+		payload["reenabled"] = true
+	}
+	return reenabled, s.record(ctx, a, slug, "membership_added", u.Username+" is "+role+" of "+slug, payload)
 }
 
 // RemoveMember takes a user out of the tenant (their sessions end).
