@@ -9,9 +9,10 @@ import (
 
 // reBody is the shape of the words the channels store for a message that carries no text of its
 // own: "[image]", "[document: plan.pdf]", "[sticker] 😀", "[contact] Mehmet Usta +90 532 …",
-// "[unsupported message: poll] 131051 Message type unknown". The record keeps these (the
+// "[unsupported message: poll] 131051 Message type unknown", "[start: ad42]" (Telegram's Start
+// button, from a link with a code). The record keeps these (the
 // assistant and the search read them); a page says them in the reader's language.
-var reBody = regexp.MustCompile(`^\[(image|video|audio|document|sticker|contact|unsupported message)(?:: ([^\]]*))?\](?: (.*))?$`)
+var reBody = regexp.MustCompile(`^\[(image|video|audio|document|sticker|contact|start|unsupported message)(?:: ([^\]]*))?\](?: (.*))?$`)
 
 // Body words a stored message body that is only a channel's placeholder for what it carried (a
 // photo without a caption, a voice note, a sticker, a contact card, a kind of message HighVibe does
@@ -31,6 +32,15 @@ func Body(body string) i18n.Phrase {
 		// The type Meta named and its English error ("131051 Message type unknown") are not
 		// the reader's words; the kind of message is all there is to say.
 		return i18n.P("words.body.unsupported")
+	case "start":
+		// The customer pressed Start in Telegram: "/start", or "/start CODE" from a link.
+		if rest != "" {
+			return i18n.Phrase{}
+		}
+		if name != "" {
+			return quoted("words.body.start_link", name)
+		}
+		return i18n.P("words.body.start")
 	case "sticker", "contact":
 		if name != "" || (rest == "" && kind == "contact") {
 			return i18n.Phrase{}

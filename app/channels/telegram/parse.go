@@ -20,6 +20,10 @@ import (
 // ("/start@OsmanTasBot").
 var reStart = regexp.MustCompile(`^/start(@[A-Za-z0-9_]+)?(\s|$)`)
 
+// reStartCode is a link's start code as the Bot API allows it (t.me/bot?start=CODE): 1–64
+// letters A–Z and a–z, digits, "_" and "-".
+var reStartCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 // ErrUpdate is returned for a body that is not a Bot API update.
 var ErrUpdate = errors.New("telegram: malformed update")
 
@@ -156,6 +160,9 @@ type Message struct {
 	// Edited is an edited_message update: the customer changed the words of their message
 	// MessageID, and Body, Kind and At (the edit's time) are the new version.
 	Edited bool
+	// Campaign is the code of the link the customer opened the bot from (t.me/bot?start=CODE):
+	// the lead's campaign (utm_campaign), as a widget visitor's utm_campaign is.
+	Campaign string
 }
 
 // Parsed is what an update means for the inbox: a message (new, or the new version of one the
@@ -218,6 +225,9 @@ func Parse(b []byte) (*Parsed, error) {
 	out.Forwarded, out.ForwardedFrom = forwarded(m)
 	out.ForwardedFrom = web.PersonName(out.ForwardedFrom) // a name as anyone sets it, as above
 	out.Kind, out.Body = readable(m)
+	if out.Kind == channel.KindStart {
+		out.Body, out.Campaign = start(out.Body)
+	}
 	if out.Kind == "unsupported" {
 		var raw struct {
 			Message       json.RawMessage `json:"message"`
@@ -241,6 +251,21 @@ func Parse(b []byte) (*Parsed, error) {
 	}
 	p.Message = out
 	return p, nil
+}
+
+// start reads a Start command ("/start", "/start CODE", "/start@Bot CODE"): the line the
+// conversation keeps — "[start]" or "[start: CODE]", which a page says in the reader's words
+// ("Opened the chat from a link with the code «CODE»") — and the link's code. Words that are not a
+// code ("/start please call me") are kept as they came.
+func start(text string) (body, code string) {
+	rest := strings.TrimSpace(reStart.ReplaceAllString(text, ""))
+	switch {
+	case rest == "":
+		return "[start]", ""
+	case reStartCode.MatchString(rest):
+		return "[start: " + rest + "]", rest
+	}
+	return text, ""
 }
 
 // forwarded says whether m was forwarded from elsewhere, and from whom as Telegram names it.

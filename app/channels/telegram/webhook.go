@@ -83,6 +83,10 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 	in := inbox.Inbound{Channel: "telegram", ExternalID: strconv.FormatInt(m.ChatID, 10),
 		ProviderMessageID: "upd:" + strconv.FormatInt(m.UpdateID, 10), Name: m.Name, Phone: m.Phone, Body: m.Body, Kind: m.Kind, At: m.At,
 		Notes: map[string]string{inbox.NoteMessage: tgID}}
+	if m.Campaign != "" {
+		// The link's code is where the customer came from: a new lead keeps it as its campaign.
+		in.UTM = map[string]string{"utm_campaign": m.Campaign}
+	}
 	if m.Forwarded {
 		// Not the customer's own words: the conversation marks it with where it came from.
 		in.Notes[inbox.NoteForwarded] = "from:" + m.ForwardedFrom

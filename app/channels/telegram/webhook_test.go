@@ -430,3 +430,57 @@ func TestTelegramForwardedMarked(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramStartCodeIsTheLeadsCampaign: a customer who opens the bot from a link with a code
+// (t.me/bot?start=bahar_kampanya) brings the code as the new lead's campaign (utm_campaign), as a
+// widget visitor's utm_campaign is kept, so the leads list's campaign filter and the lead page's
+// "Came from" name it; the conversation says in the reader's words that the customer opened the
+// chat from that link, not "/start bahar_kampanya" as if they had typed it. The code was only the
+// message's text, and the lead had no campaign.
+func TestTelegramStartCodeIsTheLeadsCampaign(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	post(update(800, 81, "/start bahar_kampanya"))
+	post(update(801, 82, "/start"))
+	var conv, lead, plainConv int64
+	var campaign, body, plain, plainCampaign string
+	_ = db.Read.QueryRow(`SELECT m.conversation_id, c.lead_id, l.utm_campaign, m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		JOIN leads l ON l.id = c.lead_id WHERE m.provider_message_id = 'upd:800'`).Scan(&conv, &lead, &campaign, &body)
+	_ = db.Read.QueryRow(`SELECT m.conversation_id, l.utm_campaign, m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		JOIN leads l ON l.id = c.lead_id WHERE m.provider_message_id = 'upd:801'`).Scan(&plainConv, &plainCampaign, &plain)
+	if campaign != "bahar_kampanya" {
+		t.Errorf("the lead's campaign is %q, want the link's code bahar_kampanya", campaign)
+	}
+	if plainCampaign != "" {
+		t.Errorf("a plain Start gave the lead the campaign %q", plainCampaign)
+	}
+	for lang, want := range map[string]string{"tr": "Sohbeti şu kodlu bir bağlantıdan açtı: «bahar_kampanya»", "en": "Opened the chat from a link with the code «bahar_kampanya»"} {
+		doc := owner.Get(fmt.Sprintf("/app/inbox/%d/?lang=%s", conv, lang)).Doc(t)
+		line := strings.Join(strings.Fields(doc.Find(".msg-inbound .msg-body").Text()), " ")
+		if line != want || strings.Contains(doc.Find("#timeline").Text(), "/start") {
+			t.Errorf("%s: the start line reads %q (body %q), want %q", lang, line, body, want)
+		}
+	}
+	doc := owner.Get(fmt.Sprintf("/app/inbox/%d/?lang=tr", plainConv)).Doc(t)
+	if line := strings.TrimSpace(doc.Find(".msg-inbound .msg-body").Text()); line != "Sohbeti Başlat düğmesiyle açtı" {
+		t.Errorf("a plain Start reads %q (body %q)", line, plain)
+	}
+	page := owner.Get(fmt.Sprintf("/app/leads/%d/?lang=tr", lead)).Body
+	if !strings.Contains(page, "Geldiği yer:") || !strings.Contains(page, "bahar_kampanya") {
+		t.Error("the lead page does not name the campaign")
+	}
+	if list := owner.Get("/app/leads/?campaign=bahar_kampanya").Body; !strings.Contains(list, fmt.Sprintf("/app/leads/%d/", lead)) {
+		t.Error("the leads list's campaign filter does not find the lead")
+	}
+}
