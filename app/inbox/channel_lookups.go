@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"highvibe/app/tenantdb"
@@ -130,4 +131,27 @@ func CustomerConversations(ctx context.Context, q Querier, customerID int64, lim
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// LastEvent is the event of the newest system line of the conversation whose event is one of
+// events ("" when none is): a channel that records a state as lines (Telegram's block and
+// unblock) reads which came last.
+func LastEvent(ctx context.Context, q Querier, conversationID int64, events ...string) (string, error) {
+	if len(events) == 0 {
+		return "", nil
+	}
+	args := []any{conversationID}
+	for _, e := range events {
+		args = append(args, e)
+	}
+	var last string
+	err := q.QueryRowContext(ctx, `SELECT json_extract(annotations, '$.event') FROM messages WHERE conversation_id = ? AND direction = 'system'
+		AND json_extract(annotations, '$.event') IN (?`+strings.Repeat(",?", len(events)-1)+`) ORDER BY id DESC LIMIT 1`, args...).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("inbox: last event: %w", err)
+	}
+	return last, nil
 }

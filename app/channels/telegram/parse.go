@@ -106,6 +106,17 @@ type update struct {
 	Message       *message `json:"message"`
 	EditedMessage *message `json:"edited_message"`
 	ChannelPost   *message `json:"channel_post"`
+	// MyChatMember is a change of the bot's own membership of a chat: in a private chat, the
+	// customer blocking the bot (new status "kicked") or unblocking it ("member").
+	MyChatMember *struct {
+		Chat *struct {
+			ID   int64  `json:"id"`
+			Type string `json:"type"`
+		} `json:"chat"`
+		NewChatMember *struct {
+			Status string `json:"status"`
+		} `json:"new_chat_member"`
+	} `json:"my_chat_member"`
 }
 
 // serviceFields are the fields of the Bot API's service messages: what Telegram reports about a
@@ -166,10 +177,19 @@ type Message struct {
 }
 
 // Parsed is what an update means for the inbox: a message (new, or the new version of one the
-// customer edited) or something else we do not store.
+// customer edited), the customer blocking or unblocking the bot, or something else we do not
+// store.
 type Parsed struct {
 	UpdateID int64
 	Message  *Message // nil when the update carries no message
+	Block    *Block   // nil when the update is not a block or an unblock
+}
+
+// Block is the customer of a private chat blocking the bot (Blocked) or unblocking it: Telegram
+// sends it as a my_chat_member update, the bot's status becoming "kicked" or "member".
+type Block struct {
+	ChatID  int64
+	Blocked bool
 }
 
 // Parse reads one update. Unknown fields and update types are ignored without error.
@@ -182,6 +202,16 @@ func Parse(b []byte) (*Parsed, error) {
 		return nil, fmt.Errorf("%w: update_id is required", ErrUpdate)
 	}
 	p := &Parsed{UpdateID: *u.UpdateID}
+	if c := u.MyChatMember; c != nil && c.Chat != nil && c.Chat.Type == "private" && c.NewChatMember != nil {
+		// In a group the bot is removed or added by a member: that is not a customer blocking it.
+		switch c.NewChatMember.Status {
+		case "kicked":
+			p.Block = &Block{ChatID: c.Chat.ID, Blocked: true}
+		case "member":
+			p.Block = &Block{ChatID: c.Chat.ID}
+		}
+		return p, nil
+	}
 	m, edited := u.Message, false
 	if m == nil && u.EditedMessage != nil {
 		m, edited = u.EditedMessage, true

@@ -71,6 +71,15 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		web.JSONError(w, r, nil, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
+	if p.Block != nil {
+		if err := h.block(ctx, t.Slug, db, p.Block); err != nil {
+			h.Log.Error("telegram: block", "tenant", t.Slug, "err", err)
+			web.JSONError(w, r, nil, http.StatusInternalServerError, "store_failed", "could not store the update")
+			return
+		}
+		web.JSON(w, http.StatusOK, map[string]any{"ok": true})
+		return
+	}
 	if p.Message == nil {
 		// Other update kinds never create messages.
 		web.JSON(w, http.StatusOK, map[string]any{"ok": true})
@@ -118,4 +127,39 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 			Summary: "duplicate update ignored", Payload: map[string]any{"update_id": m.UpdateID, "duplicate": true}})
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+// The events of the system lines a block and an unblock put in the conversation
+// (words.event.telegram_blocked, words.event.telegram_unblocked).
+const (
+	EventBlocked   = "telegram_blocked"
+	EventUnblocked = "telegram_unblocked"
+)
+
+// block records the customer blocking the bot, or unblocking it, as a line of the chat's latest
+// conversation: the operator sees it when it happens, not at the next reply that fails. A block
+// already recorded (Telegram sends an update again when it had no answer), and an unblock of a
+// chat whose block was never recorded, add nothing; so does a chat with no conversation.
+func (h *Webhook) block(ctx context.Context, slug string, db *tenantdb.DB, b *Block) error {
+	ids, err := inbox.ConversationsByExternalID(ctx, db.Read, "telegram", strconv.FormatInt(b.ChatID, 10))
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	conv := ids[len(ids)-1]
+	last, err := inbox.LastEvent(ctx, db.Read, conv, EventBlocked, EventUnblocked)
+	if err != nil {
+		return err
+	}
+	event := EventUnblocked
+	if b.Blocked {
+		event = EventBlocked
+	}
+	if last == event || (!b.Blocked && last == "") {
+		return nil
+	}
+	_, err = h.Inbox.AddMessage(ctx, slug, db, conv, inbox.Outgoing{Direction: "system", AuthorKind: "system", Event: event}, "telegram")
+	return err
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/apptest"
 )
 
@@ -482,5 +484,70 @@ func TestTelegramStartCodeIsTheLeadsCampaign(t *testing.T) {
 	}
 	if list := owner.Get("/app/leads/?campaign=bahar_kampanya").Body; !strings.Contains(list, fmt.Sprintf("/app/leads/%d/", lead)) {
 		t.Error("the leads list's campaign filter does not find the lead")
+	}
+}
+
+// TestTelegramBlockShown: a customer who blocks the bot (Telegram's my_chat_member update, the
+// bot's new status "kicked" in the private chat) is seen in the conversation at once, in the
+// reader's language; the same update sent again adds nothing; unblocking it ("member") says the
+// replies reach them again. The update was dropped, so the block showed only at the next reply
+// that failed. The bot removed from a group is not a customer blocking it.
+func TestTelegramBlockShown(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	owner := e.User("acme", "talha", "owner")
+	c := e.Client()
+	db := e.DB("acme")
+	post := func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	member := func(id int64, chat int64, kind, from, to string) string {
+		return fmt.Sprintf(`{"update_id":%d,"my_chat_member":{"chat":{"id":%d,"type":%q,"first_name":"Ayşe"},"from":{"id":%d,"is_bot":false,"first_name":"Ayşe"},"date":1735689900,
+			"old_chat_member":{"user":{"id":7000001,"is_bot":true,"first_name":"Osman Taş"},"status":%q},"new_chat_member":{"user":{"id":7000001,"is_bot":true,"first_name":"Osman Taş"},"status":%q}}}`,
+			id, chat, kind, chat, from, to)
+	}
+	post(update(900, 91, "Bahçe için 120 m² taş lazım"))
+	post(update(901, -100500, "Grupta bir soru"))
+	var conv, group int64
+	_ = db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'upd:900'`).Scan(&conv)
+	_ = db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'upd:901'`).Scan(&group)
+	lines := func(conv int64, lang string) []string {
+		t.Helper()
+		var out []string
+		owner.Get(fmt.Sprintf("/app/inbox/%d/?lang=%s", conv, lang)).Doc(t).Find("#timeline .msg-system .msg-event").Each(func(_ int, s *goquery.Selection) {
+			out = append(out, strings.TrimSpace(s.Text()))
+		})
+		return out
+	}
+	blocked := "Müşteri Telegram'da botu engelledi: yanıtlarınız ona ulaşmıyor. Müşteri engeli kaldırınca yine ulaşır; o zamana kadar ona başka bir yoldan ulaşın."
+	post(member(902, 91, "private", "member", "kicked"))
+	post(member(902, 91, "private", "member", "kicked"))
+	post(member(903, -100500, "supergroup", "member", "left"))
+	post(member(904, -100500, "supergroup", "member", "kicked"))
+	if got := lines(conv, "tr"); len(got) != 1 || got[0] != blocked {
+		t.Fatalf("after the block the conversation shows %q, want one line %q", got, blocked)
+	}
+	if got := lines(conv, "en"); len(got) != 1 || !strings.HasPrefix(got[0], "The customer blocked the bot in Telegram") {
+		t.Errorf("en: %q", got)
+	}
+	if got := lines(group, "tr"); len(got) != 0 {
+		t.Errorf("the bot removed from a group shows %q", got)
+	}
+	post(member(905, 91, "private", "kicked", "member"))
+	post(member(906, 91, "private", "kicked", "member"))
+	if got := lines(conv, "tr"); len(got) != 2 || got[1] != "Müşteri Telegram'da botun engelini kaldırdı: yanıtlarınız ona yine ulaşıyor." {
+		t.Errorf("after the unblock the conversation shows %q", got)
+	}
+	// A chat HighVibe never saw: nothing is created.
+	post(member(907, 92, "private", "member", "kicked"))
+	var n int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE external_id = '92'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("a block of an unknown chat made %d conversations", n)
 	}
 }
