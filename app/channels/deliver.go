@@ -118,6 +118,11 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 	}
 	if err != nil {
 		var se *chanutil.SendError
+		if errors.As(err, &se) && !se.Permanent && se.RetryAfter > 0 {
+			if werr := d.wait(ctx, j, m, err, se.RetryAfter, now); werr != nil {
+				return werr
+			}
+		}
 		final := j.Attempt >= j.MaxTries || (errors.As(err, &se) && se.Permanent)
 		if final {
 			if ferr := d.finish(ctx, j, m, "", "failed", "not sent: "+err.Error()); ferr != nil {
@@ -136,6 +141,36 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 			Lang: whatsapp.TemplateLang(reply.Setting, tpl.Purpose, reply.Locale)})
 	}
 	return d.finish(ctx, j, m, providerID, "sent", "")
+}
+
+// FreeWait is the longest wait a channel asks for (Telegram's 429 "retry after") that a reply
+// keeps without using up one of its tries, while it is younger than FreeWaitAge; a longer wait, or
+// one for an older reply, uses a try as any failure does and is kept to at most FreeWait.
+const (
+	FreeWait    = time.Hour
+	FreeWaitAge = 24 * time.Hour
+)
+
+// wait answers a send the channel refused for now with the time to come back (a flood limit):
+// the next try comes no earlier than that, the message stays queued saying so. It returns nil
+// when the try counts as an ordinary failure (a long wait on its last try, handled as final by the
+// caller).
+func (d *Deliverer) wait(ctx context.Context, j *jobs.Job, m *inbox.Message, err error, after time.Duration, now time.Time) error {
+	after += time.Second // Telegram counts whole seconds: the next call lands past the end of its wait
+	since := time.UnixMilli(max(m.CreatedAt, m.ScheduledAt))
+	free := after <= FreeWait && now.Sub(since) < FreeWaitAge
+	if !free && j.Attempt >= j.MaxTries {
+		return nil
+	}
+	after = min(after, FreeWait)
+	_ = j.DB.InTx(ctx, func(tx *sql.Tx) error {
+		return inbox.SetDelivery(ctx, tx, m.ID, "", "queued", fmt.Sprintf("attempt %d: the channel asked to wait %s, retrying at %s: %v",
+			j.Attempt, after, now.Add(after).UTC().Format(time.RFC3339), err))
+	})
+	if free {
+		return jobs.Later(err, after)
+	}
+	return jobs.RetryAfter(err, after)
 }
 
 func (d *Deliverer) finish(ctx context.Context, j *jobs.Job, m *inbox.Message, providerID, status, errText string) error {

@@ -29,7 +29,7 @@ type Job struct {
 func (j *Job) Decode(v any) error { return json.Unmarshal(j.Payload, v) }
 
 // Handler does the work of one kind. Returning an error schedules a retry with backoff; returning
-// Permanent(err) fails the job at once.
+// Permanent(err) fails the job at once; RetryAfter and Later set the wait before the next try.
 type Handler func(ctx context.Context, j *Job) error
 
 type permanentError struct{ err error }
@@ -40,11 +40,36 @@ func (p permanentError) Unwrap() error { return p.err }
 // Permanent marks an error that retrying cannot fix (bad payload, deleted record).
 func Permanent(err error) error { return permanentError{err} }
 
+// waitError asks for the next try no earlier than Wait from now (and no earlier than Backoff).
+// Free gives the attempt back: the job did not fail, it was told to come back later.
+type waitError struct {
+	err  error
+	wait time.Duration
+	free bool
+}
+
+func (w waitError) Error() string { return w.err.Error() }
+func (w waitError) Unwrap() error { return w.err }
+
+// RetryAfter is err with the wait the other side asked for: the next try comes no earlier than
+// wait from now (nor earlier than Backoff), and this attempt counts as any failed one.
+func RetryAfter(err error, wait time.Duration) error { return waitError{err: err, wait: wait} }
+
+// Later is err when the other side asked to be called again after wait (Telegram's 429
+// retry_after): the next try comes no earlier than wait from now, and this attempt is given back,
+// so a wait the job was told to keep does not use up its tries. The caller bounds how often it
+// asks for that (a job that is only ever told to wait would never end).
+func Later(err error, wait time.Duration) error { return waitError{err: err, wait: wait, free: true} }
+
 // Final reports whether returning err ends the job for good: a Permanent error, or any error on
-// its last attempt. A handler that must leave a trace of a failure (not only the job's row) uses
-// it to know that no retry follows.
+// its last attempt except a Later one. A handler that must leave a trace of a failure (not only
+// the job's row) uses it to know that no retry follows.
 func (j *Job) Final(err error) bool {
 	var perm permanentError
+	var w waitError
+	if err != nil && errors.As(err, &w) && w.free && !errors.As(err, &perm) {
+		return false
+	}
 	return err != nil && (errors.As(err, &perm) || j.Attempt >= j.MaxTries)
 }
 

@@ -509,8 +509,16 @@ func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Durati
 			outcome = OutcomeFailed
 			_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?`, msg, now.UnixMilli(), j.ID)
 		} else {
-			_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'queued', last_error = ?, run_at = ?, updated_at = ? WHERE id = ?`,
-				msg, now.Add(Backoff(j.Attempt)).UnixMilli(), now.UnixMilli(), j.ID)
+			wait, giveBack := Backoff(j.Attempt), 0
+			var w waitError
+			if errors.As(err, &w) {
+				wait = max(wait, w.wait)
+				if w.free {
+					wait, giveBack = w.wait, 1
+				}
+			}
+			_, err = j.DB.Exec(fctx, `UPDATE jobs SET status = 'queued', attempts = attempts - ?, last_error = ?, run_at = ?, updated_at = ? WHERE id = ?`,
+				giveBack, msg, now.Add(wait).UnixMilli(), now.UnixMilli(), j.ID)
 		}
 	}
 	if err != nil {

@@ -12,6 +12,9 @@ type SendError struct {
 	Status    int
 	Body      string
 	Permanent bool
+	// RetryAfter is how long the provider asked to wait before the next call (Telegram's 429
+	// parameters.retry_after); 0 = it did not say.
+	RetryAfter time.Duration
 }
 
 func (e *SendError) Error() string {

@@ -107,7 +107,7 @@ func sendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode/100 != 2 {
-		return 0, refusal(res.StatusCode, b)
+		return 0, refusal(res.StatusCode, res.Header, b)
 	}
 	var out struct {
 		OK     bool `json:"ok"`
@@ -129,9 +129,24 @@ func sendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, 
 const NotSentBlocked = "the customer blocked the bot or deleted their Telegram account"
 
 // refusal is the SendError of a non-2xx answer of the Bot API; a 403 says why in words the inbox
-// recognises (NotSentBlocked), with Telegram's own description after them.
-func refusal(status int, b []byte) *chanutil.SendError {
+// recognises (NotSentBlocked), with Telegram's own description after them; a 429 carries the wait
+// Telegram asked for (parameters.retry_after, in seconds, else the Retry-After header).
+func refusal(status int, h http.Header, b []byte) *chanutil.SendError {
 	e := chanutil.ClassifyStatus(status, string(b))
+	if status == http.StatusTooManyRequests {
+		var out struct {
+			Parameters struct {
+				RetryAfter int64 `json:"retry_after"`
+			} `json:"parameters"`
+		}
+		secs := int64(0)
+		if json.Unmarshal(b, &out) == nil && out.Parameters.RetryAfter > 0 {
+			secs = out.Parameters.RetryAfter
+		} else if n, err := strconv.ParseInt(strings.TrimSpace(h.Get("Retry-After")), 10, 64); err == nil && n > 0 {
+			secs = n
+		}
+		e.RetryAfter = time.Duration(min(secs, 366*24*3600)) * time.Second
+	}
 	if status == http.StatusForbidden {
 		var out struct {
 			Description string `json:"description"`
@@ -213,7 +228,7 @@ func call(ctx context.Context, c *http.Client, u, contentType string, body io.Re
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode/100 != 2 {
-		return 0, refusal(res.StatusCode, b)
+		return 0, refusal(res.StatusCode, res.Header, b)
 	}
 	var out struct {
 		OK     bool `json:"ok"`

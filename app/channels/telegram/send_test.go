@@ -365,3 +365,119 @@ func TestTelegramReplyQuoteShown(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramFloodWaitHonoured: Telegram's 429 carries how long to wait (parameters.retry_after,
+// in seconds). The reply is tried again no earlier than that, and the wait does not use up one of
+// its tries; it then goes. A wait longer than an hour is kept to an hour and uses a try. The job
+// runner's own back-off (5 s, 20 s, 45 s, 80 s) was used instead: the next calls came while
+// Telegram still refused, and a flood wait of a few minutes ended the reply failed.
+func TestTelegramFloodWaitHonoured(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	wait, calls := 0, 0
+	called := make(chan struct{}, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		secs := wait
+		calls++
+		n := calls
+		mu.Unlock()
+		defer func() { called <- struct{}{} }()
+		w.Header().Set("Content-Type", "application/json")
+		if secs > 0 {
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintf(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after %d","parameters":{"retry_after":%d}}`, secs, secs)
+			return
+		}
+		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"chat":{"id":777004,"type":"private"},"date":1735689600}}`, 700+n)
+	}))
+	t.Cleanup(srv.Close)
+	setWait := func(s int) { mu.Lock(); wait = s; mu.Unlock() }
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777004",
+		Name: "Ayşe Kaya", Body: "Fiyat alabilir miyim?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	op := e.User("acme", "ayse", "operator")
+	page := fmt.Sprintf("/app/inbox/%d/", res.ConversationID)
+	type job struct {
+		id, attempts, runAt int64
+		status              string
+	}
+	// reply posts a reply, waits for Telegram's answer to it and for the runner to record what
+	// follows, and returns the reply's id and its job.
+	reply := func(body string) (int64, job) {
+		t.Helper()
+		if r := op.Post(page, map[string][]string{"direction": {"outbound"}, "body": {body}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d %s", r.StatusCode, r.Body)
+		}
+		var msg int64
+		_ = db.Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&msg)
+		select {
+		case <-called:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the reply was not sent to Telegram")
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var j job
+			err := db.Read.QueryRow(`SELECT id, attempts, run_at, status FROM jobs WHERE kind = ? AND json_extract(payload, '$.message_id') = ? AND last_error <> ''`,
+				inbox.JobDeliver, msg).Scan(&j.id, &j.attempts, &j.runAt, &j.status)
+			if err == nil && j.status == "queued" {
+				return msg, j
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the runner did not record the refusal (%v, %+v)", err, j)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	setWait(1800)
+	before := time.Now()
+	msg, j := reply("Metrekaresi 450 TL")
+	if at := time.UnixMilli(j.runAt); at.Before(before.Add(1800*time.Second)) || at.After(time.Now().Add(1802*time.Second)) {
+		t.Errorf("the next try is at %s, %s from now; want Telegram's 30 minutes", at.Format(time.RFC3339), time.Until(at).Round(time.Second))
+	}
+	if j.attempts != 0 {
+		t.Errorf("the flood wait used up %d of the reply's tries; want none", j.attempts)
+	}
+	if m, _ := inbox.MessageByID(t.Context(), db.Read, msg); m.DeliveryStatus != "queued" {
+		t.Errorf("while it waits the reply is %s (%s)", m.DeliveryStatus, m.DeliveryError)
+	}
+	// The half hour passes: the reply goes.
+	setWait(0)
+	_, _ = db.Write.Exec(`UPDATE jobs SET run_at = ? WHERE id = ?`, time.Now().UnixMilli(), j.id)
+	jobs.Poke()
+	select {
+	case <-called:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the reply was not tried again")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		m, _ := inbox.MessageByID(t.Context(), db.Read, msg)
+		if m.DeliveryStatus == "sent" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the wait the reply is %s (%s)", m.DeliveryStatus, m.DeliveryError)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// A wait of a day is kept to an hour, and that try counts.
+	setWait(86400)
+	before = time.Now()
+	_, j = reply("Yarın arayabilir miyiz?")
+	if at := time.UnixMilli(j.runAt); at.Before(before.Add(time.Hour)) || at.After(time.Now().Add(time.Hour+2*time.Second)) {
+		t.Errorf("after a day's wait the next try is %s from now; want an hour", time.Until(at).Round(time.Second))
+	}
+	if j.attempts != 1 {
+		t.Errorf("a wait over an hour counted %d tries; want 1", j.attempts)
+	}
+}
