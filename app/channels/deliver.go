@@ -116,6 +116,19 @@ func (d *Deliverer) Handle(ctx context.Context, j *jobs.Job) error {
 	if errors.As(err, &nc) {
 		return d.finish(ctx, j, m, "", "failed", nc.Text)
 	}
+	var part *channel.Partial
+	if errors.As(err, &part) && part.Sent > reply.PartsSent {
+		// The first pieces of a long reply went: the next try, or the operator's Try again,
+		// sends only the rest, and the message keeps the first piece's id.
+		if perr := j.DB.InTx(ctx, func(tx *sql.Tx) error {
+			if err := inbox.SetPartsSent(ctx, tx, m.ID, part.Sent); err != nil {
+				return err
+			}
+			return inbox.SetDelivery(ctx, tx, m.ID, part.ProviderID, "queued", err.Error())
+		}); perr != nil {
+			return perr
+		}
+	}
 	if err != nil {
 		var se *chanutil.SendError
 		if errors.As(err, &se) && !se.Permanent && se.RetryAfter > 0 {
@@ -208,7 +221,7 @@ func (d *Deliverer) finishAs(ctx context.Context, j *jobs.Job, m *inbox.Message,
 // reply gathers what a channel may need to address and thread one reply.
 func (d *Deliverer) reply(ctx context.Context, j *jobs.Job, t *platform.Tenant, m *inbox.Message, conv *inbox.Conversation, now time.Time) (channel.Reply, error) {
 	r := channel.Reply{MessageID: m.ID, Body: m.Body, ExternalID: conv.ExternalID, LastInboundAt: conv.LastInboundAt,
-		TenantName: t.Name, Locale: t.PrimaryLocale, Setting: t.Setting, Client: d.Client, Now: now}
+		TenantName: t.Name, Locale: t.PrimaryLocale, Setting: t.Setting, Client: d.Client, Now: now, PartsSent: m.Notes().PartsSent}
 	if lead, err := inbox.LeadByID(ctx, j.DB.Read, conv.LeadID); err == nil {
 		r.ContactName, r.ContactPhone, r.ContactEmail = lead.Name, lead.Phone, lead.Email
 	} else if !errors.Is(err, tenantdb.ErrNotFound) {

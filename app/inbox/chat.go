@@ -33,6 +33,10 @@ func (m *Message) FailureKey() string {
 	switch {
 	case e == "cancelled":
 		return "cancelled"
+	case strings.Contains(e, "only part delivered:"): // channel.PartialText
+		// The first messages of a long reply arrived: whatever stopped the rest, the operator
+		// must know the customer has read part of it (Details says why the rest did not go).
+		return "partial"
 	case strings.Contains(e, "no WhatsApp access token"):
 		return "no_whatsapp_token"
 	case strings.Contains(e, "no approved template"):

@@ -278,6 +278,9 @@ type Annotations struct {
 	TemplateSent *TemplateSent `json:"template_sent,omitempty"`
 	// Reactions are the emoji the customer put on the message in their messenger (AddReaction).
 	Reactions []StoredReaction `json:"reactions,omitempty"`
+	// PartsSent is how many of the messages a long reply is sent as reached the customer before
+	// a try stopped (SetPartsSent): the next try sends only the rest.
+	PartsSent int `json:"parts_sent,omitempty"`
 }
 
 // StoredReaction is one reaction as AddReaction keeps it.
@@ -325,6 +328,27 @@ func MarkTemplateSent(ctx context.Context, tx *sql.Tx, messageID int64, ts Templ
 	b, _ := json.Marshal(a)
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), messageID); err != nil {
 		return fmt.Errorf("inbox: template sent: %w", err)
+	}
+	return nil
+}
+
+// SetPartsSent records, in the message's annotations, how many of the messages a long reply goes
+// as have reached the customer (the deliverer calls it when a try stops part-way).
+func SetPartsSent(ctx context.Context, tx *sql.Tx, messageID int64, n int) error {
+	var ann string
+	if err := tx.QueryRowContext(ctx, `SELECT annotations FROM messages WHERE id = ?`, messageID).Scan(&ann); errors.Is(err, sql.ErrNoRows) {
+		return tenantdb.ErrNotFound
+	} else if err != nil {
+		return fmt.Errorf("inbox: parts sent: %w", err)
+	}
+	var a map[string]any
+	if json.Unmarshal([]byte(ann), &a) != nil || a == nil {
+		a = map[string]any{}
+	}
+	a["parts_sent"] = n
+	b, _ := json.Marshal(a)
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET annotations = ? WHERE id = ?`, string(b), messageID); err != nil {
+		return fmt.Errorf("inbox: parts sent: %w", err)
 	}
 	return nil
 }

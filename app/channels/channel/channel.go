@@ -10,6 +10,7 @@ package channel
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -143,7 +144,30 @@ type Reply struct {
 	// Template is set when the channel's reply window is closed and the message asked for an
 	// approved template (inbox.Outgoing.Template): a TemplateSender sends it instead of Body.
 	Template *Template
+	// PartsSent is how many pieces of a reply the channel sends as several messages (Telegram's
+	// over 4,096 characters) reached the customer on earlier tries: the channel sends the rest.
+	PartsSent int
 }
+
+// Partial is the error of a Send that stopped part-way through a reply sent as several messages:
+// Sent of its Of pieces reached the customer (those of earlier tries included), ProviderID names
+// the first piece when it went on this try (else ""), and Err is why the next one did not go.
+// The deliverer keeps Sent, so the next try (or the operator's Try again) sends only the rest.
+type Partial struct {
+	Sent, Of   int
+	ProviderID string
+	Err        error
+}
+
+// PartialText starts the stored reason of a reply of which only the first pieces were sent (the
+// inbox words it as inbox.failure.partial).
+const PartialText = "only part delivered:"
+
+func (p *Partial) Error() string {
+	return fmt.Sprintf("%s %d of %d messages reached the customer; the next one: %v", PartialText, p.Sent, p.Of, p.Err)
+}
+
+func (p *Partial) Unwrap() error { return p.Err }
 
 // Template is what a message outside the reply window is for and its template's body
 // parameters, in order.

@@ -41,17 +41,32 @@ func (Channel) Send(ctx context.Context, r channel.Reply) (string, error) {
 	if token == "" || !ok {
 		return "", &channel.NotConfigured{Text: "not sent — no Telegram bot token configured"}
 	}
-	var id int64
-	var err error
 	if r.Media != nil {
-		id, err = SendFile(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Media, r.Media.Caption)
-	} else {
-		id, err = SendMessage(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Body)
+		id, err := SendFile(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Media, r.Media.Caption)
+		if err != nil {
+			return "", err
+		}
+		return providerID(r.ExternalID, id), nil
 	}
+	// A long reply goes as several messages: a try after one that stopped part-way sends only the
+	// pieces that did not go (the customer got the first ones twice), and says how far it got.
+	id, sent, of, err := sendPieces(ctx, r.Client, r.Setting("telegram_api_base"), token, chat, r.Body, r.PartsSent)
 	if err != nil {
+		if sent > 0 {
+			return "", &channel.Partial{Sent: sent, Of: of, ProviderID: providerID(r.ExternalID, id), Err: err}
+		}
 		return "", err
 	}
-	return "msg:" + r.ExternalID + ":" + strconv.FormatInt(id, 10), nil
+	return providerID(r.ExternalID, id), nil
+}
+
+// providerID is the provider message id of the bot's message id in a chat ("" for none: the
+// first piece of a long reply went on an earlier try, and its id is kept from then).
+func providerID(externalID string, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return "msg:" + externalID + ":" + strconv.FormatInt(id, 10)
 }
 
 // webhookURL is the address to register with Telegram's setWebhook for the tenant's bot.

@@ -27,17 +27,27 @@ const TextMax = 4096
 // in order, each cut at a line break or a space where there is one, and the first one's id is
 // returned: in one piece Telegram refused it ("message is too long") and it was never sent.
 func SendMessage(ctx context.Context, c *http.Client, apiBase, botToken string, chatID int64, text string) (int64, error) {
-	var first int64
-	for i, part := range splitText(text, TextMax) {
+	id, _, _, err := sendPieces(ctx, c, apiBase, botToken, chatID, text, 0)
+	return id, err
+}
+
+// sendPieces sends the pieces of text after the first from (those went on an earlier try) and
+// returns the first piece's id when it went now (else 0), how many pieces have gone in all and
+// how many there are.
+func sendPieces(ctx context.Context, c *http.Client, apiBase, botToken string, chatID int64, text string, from int) (first int64, sent, of int, err error) {
+	parts := splitText(text, TextMax)
+	sent = min(max(from, 0), len(parts))
+	for _, part := range parts[sent:] {
 		id, err := sendMessage(ctx, c, apiBase, botToken, chatID, part)
 		if err != nil {
-			return 0, err
+			return first, sent, len(parts), err
 		}
-		if i == 0 {
+		if sent == 0 {
 			first = id
 		}
+		sent++
 	}
-	return first, nil
+	return first, sent, len(parts), nil
 }
 
 // splitText cuts text into pieces of at most max UTF-16 code units, after the last line break,

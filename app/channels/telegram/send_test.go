@@ -481,3 +481,139 @@ func TestTelegramFloodWaitHonoured(t *testing.T) {
 		t.Errorf("a wait over an hour counted %d tries; want 1", j.attempts)
 	}
 }
+
+// TestTelegramLongReplyResumes: a long reply goes as several messages; when a later one fails, the
+// next try sends only the pieces that did not go, and the reply keeps the first piece's id. When
+// it fails for good, the conversation says part of it reached the customer, and Try again sends
+// only the rest. The whole reply was sent again on every try, so the customer got its first
+// pieces twice (or five times), and a reply they had half read showed as simply not sent.
+func TestTelegramLongReplyResumes(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	calls := 0
+	fail := map[int]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Text string `json:"text"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		mu.Lock()
+		calls++
+		n := calls
+		refuse := fail[n]
+		if !refuse {
+			got = append(got, req.Text)
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if refuse {
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprint(w, `{"ok":false,"error_code":502,"description":"Bad Gateway"}`)
+			return
+		}
+		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"chat":{"id":777005,"type":"private"},"date":1735689600}}`, 600+n)
+	}))
+	t.Cleanup(srv.Close)
+	// failNext makes the next call but one fail (the second piece of a reply sent now).
+	failNext := func() { mu.Lock(); fail[calls+2] = true; mu.Unlock() }
+	received := func() []string { mu.Lock(); defer mu.Unlock(); out := got; got = nil; return out }
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777005",
+		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	var lines []string
+	for i := range 150 {
+		lines = append(lines, fmt.Sprintf("%d. kalem: 6 cm gri kilit parke, m² fiyatı 450 TL — السعر ٤٥٠ ليرة 👷🏽‍♂️🧱", i+1))
+	}
+	text := strings.Join(lines, "\n")
+	key := e.APIKey("acme", "import")
+	send := func() int64 {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"direction": "outbound", "author": "ERP", "text": text})
+		r := e.Client().PostJSON(fmt.Sprintf("/api/v1/conversations/%d/messages", res.ConversationID), body, map[string]string{"Authorization": "Bearer " + key})
+		if r.StatusCode/100 != 2 {
+			t.Fatalf("api: %d %s", r.StatusCode, r.Body)
+		}
+		var id int64
+		_ = db.Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&id)
+		return id
+	}
+	try := func(msg int64, attempt int) (*inbox.Message, error) {
+		t.Helper()
+		var id int64
+		var payload string
+		if err := db.Read.QueryRow(`SELECT id, payload FROM jobs WHERE kind = ? AND status = 'queued' AND json_extract(payload, '$.message_id') = ?`,
+			inbox.JobDeliver, msg).Scan(&id, &payload); err != nil {
+			t.Fatalf("no delivery queued: %v", err)
+		}
+		j := &jobs.Job{ID: id, Kind: inbox.JobDeliver, Payload: []byte(payload), Attempt: attempt, MaxTries: 5, Tenant: "acme", DB: db}
+		err := e.Handlers.Channels.Deliverer.Handle(t.Context(), j)
+		if j.Final(err) {
+			_, _ = db.Write.Exec(`UPDATE jobs SET status = 'failed' WHERE id = ?`, id)
+		}
+		m, merr := inbox.MessageByID(t.Context(), db.Read, msg)
+		if merr != nil {
+			t.Fatal(merr)
+		}
+		return m, err
+	}
+
+	// The second piece fails; the next try sends the rest.
+	msg := send()
+	failNext()
+	m, err := try(msg, 1)
+	first := received()
+	if err == nil || m.DeliveryStatus != "queued" || len(first) != 1 {
+		t.Fatalf("after a failed second piece: %v, %s, %d pieces received", err, m.DeliveryStatus, len(first))
+	}
+	m, err = try(msg, 2)
+	rest := received()
+	if err != nil || m.DeliveryStatus != "sent" {
+		t.Fatalf("the next try: %v, %s %s", err, m.DeliveryStatus, m.DeliveryError)
+	}
+	all := append(first, rest...)
+	if len(all) < 3 || strings.Join(all, "") != text {
+		t.Errorf("the customer received %d pieces (%d on the retry) that together are not the reply once", len(all), len(rest))
+	}
+	if m.ProviderMessageID != "msg:777005:601" {
+		t.Errorf("the reply is kept as %q, want its first piece msg:777005:601", m.ProviderMessageID)
+	}
+
+	// It fails for good on its last try: the conversation says part arrived; Try again sends the rest.
+	msg = send()
+	failNext()
+	m, _ = try(msg, 5)
+	first = received()
+	if m.DeliveryStatus != "failed" || len(first) != 1 {
+		t.Fatalf("on the last try: %s, %d pieces received", m.DeliveryStatus, len(first))
+	}
+	op := e.User("acme", "ayse", "operator")
+	page := fmt.Sprintf("/app/inbox/%d/", res.ConversationID)
+	for lang, want := range map[string]string{
+		"tr": "Yalnızca bir kısmı gönderildi: bu yanıt birkaç mesaj olarak gidiyordu ve müşteriye yalnızca ilkleri ulaştı",
+		"en": "Only partly sent: this reply went as several messages, and only the first ones reached the customer",
+	} {
+		doc := op.Get(page + "?lang=" + lang).Doc(t)
+		if got := doc.Find(fmt.Sprintf("#m%d .msg-failed-text", msg)).Text(); !strings.Contains(got, want) {
+			t.Errorf("%s: the failed reply reads %q, want %q", lang, got, want)
+		}
+	}
+	if r := op.Post(fmt.Sprintf("%smessages/%d/retry", page, msg), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("retry: %d %s", r.StatusCode, r.Body)
+	}
+	m, err = try(msg, 1)
+	rest = received()
+	if err != nil || m.DeliveryStatus != "sent" {
+		t.Fatalf("after Try again: %v, %s %s", err, m.DeliveryStatus, m.DeliveryError)
+	}
+	if all := append(first, rest...); strings.Join(all, "") != text {
+		t.Errorf("after Try again the customer has %d pieces that together are not the reply once", len(all))
+	}
+}
