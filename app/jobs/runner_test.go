@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -423,5 +424,66 @@ func TestBatchKindWorkedInArrivalOrder(t *testing.T) {
 	defer mu.Unlock()
 	if !slices.Equal(order, []int64{1, 2, 3}) {
 		t.Fatalf("jobs finished in order %v, want 1 2 3", order)
+	}
+}
+
+// TestWaitAsked: a handler that was told to come back later sets the next try: Later(err, wait)
+// runs it no earlier than wait from now and gives the attempt back, also on what would have been
+// its last try; RetryAfter(err, wait) waits at least that long (and at least the back-off) and the
+// attempt counts. Without them a failure waited the back-off alone (5 s after the first try).
+func TestWaitAsked(t *testing.T) {
+	ctx := t.Context()
+	db := openTenant(t, t.TempDir(), "acme")
+	holdOpen(t, db)
+	r, c, _ := testRunner(t, oneTenant{"acme": db})
+	var answer error
+	tries := make(chan time.Time, 10) // when (on the runner's clock) each try ran
+	r.HandleIn(LaneCustomer, "wait.customer", func(ctx context.Context, j *Job) error {
+		tries <- c.now()
+		return answer
+	})
+	// run works the queue, moving the clock on by steps until the job's try has run, and returns
+	// when it ran.
+	run := func() time.Time {
+		t.Helper()
+		for range 100 {
+			if drain(ctx, r) > 0 {
+				return <-tries
+			}
+			c.set(c.now().Add(100 * time.Millisecond))
+		}
+		t.Fatal("the job did not run")
+		return time.Time{}
+	}
+	state := func(id int64) (attempts int, runAt time.Time, status string) {
+		var ms int64
+		if err := db.Read.QueryRow(`SELECT attempts, run_at, status FROM jobs WHERE id = ?`, id).Scan(&attempts, &ms, &status); err != nil {
+			t.Fatal(err)
+		}
+		return attempts, time.UnixMilli(ms), status
+	}
+	id, err := EnqueueDB(ctx, db, "wait.customer", "x", Options{MaxAttempts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("429")
+	for i := range 3 {
+		answer = Later(refused, 30*time.Minute)
+		now := run()
+		attempts, at, status := state(id)
+		if status != "queued" || attempts != 0 || !at.Equal(now.Add(30*time.Minute).Truncate(time.Millisecond)) {
+			t.Fatalf("after Later (try %d): %s, %d attempts, next at +%s; want queued, 0, +30m", i+1, status, attempts, at.Sub(now))
+		}
+		c.set(at)
+	}
+	answer = RetryAfter(refused, 2*time.Minute)
+	now := run()
+	if attempts, at, status := state(id); status != "queued" || attempts != 1 || !at.Equal(now.Add(2*time.Minute).Truncate(time.Millisecond)) {
+		t.Fatalf("after RetryAfter: %s, %d attempts, next at +%s; want queued, 1, +2m", status, attempts, at.Sub(now))
+	}
+	c.set(now.Add(2 * time.Minute))
+	run()
+	if _, _, status := state(id); status != "failed" {
+		t.Fatalf("a RetryAfter on the last try left the job %s; want failed", status)
 	}
 }
