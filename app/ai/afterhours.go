@@ -112,7 +112,7 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 // customerLang is the language to acknowledge in: the message's when it can be told (Turkish or
 // English), the conversation's when it is a panel language, else the business's own.
 func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message) string {
-	if l := DetectLanguage(msg.Body); l == "tr" || l == "en" {
+	if l := DetectLanguage(ownWords(msg.Body)); l == "tr" || l == "en" {
 		return l
 	}
 	if i18n.Supported(conv.Language) {

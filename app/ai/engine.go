@@ -90,6 +90,7 @@ func Analyze3(in Input) Result {
 }
 
 func analyze(in Input, d *Decision) Result {
+	in.Text, in.History = ownWords(in.Text), ownHistory(in.History)
 	p := in.Persona
 	if p == nil {
 		p = PersonaFor(in.Niche)

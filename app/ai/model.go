@@ -120,6 +120,7 @@ func featValue(f feature, scale float64) float64 {
 
 // Decide runs the model over a message and the earlier customer messages of its conversation.
 func (m *Model) Decide(text string, history []string) Decision {
+	text, history = ownWords(text), ownHistory(history)
 	d := Decision{P: map[string]float64{}, feats: extract(text, history), m: m}
 	for _, o := range modelOutputs() {
 		d.P[o] = sigmoid(m.score(d.feats, o))

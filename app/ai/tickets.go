@@ -188,6 +188,7 @@ type TicketProposal struct {
 
 // TriageTicket runs the ticket model over a ticket's text.
 func (m *Model) TriageTicket(text string) TicketProposal {
+	text = ownWords(text)
 	fs := ticketFeatures(text)
 	d := Decision{P: map[string]float64{}, feats: fs, m: m}
 	for _, o := range m.Outputs {
