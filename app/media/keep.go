@@ -102,6 +102,11 @@ func (s *Service) keepUpTo(ctx context.Context, slug, kind string, data []byte, 
 	if upload && kind == KindImage && overCanvas(data) {
 		// A person's upload (composer, widget) over the canvas limit is refused: the viewer's
 		// phone would have to decode it. Files from the channels are kept without a thumbnail.
+		// A GIF's header is its first ten bytes: any file that starts "GIF89a" declares a canvas,
+		// words or a broken file a huge one, and that is no photo at all.
+		if ct == "image/gif" && !gifFrames(data) {
+			return nil, &Refusal{ErrCodeUnreadable}
+		}
 		return nil, &Refusal{ErrCodeTooManyPixels}
 	}
 	t, err := s.Platform.TenantBySlug(ctx, slug)
@@ -116,6 +121,11 @@ func (s *Service) keepUpTo(ctx context.Context, slug, kind string, data []byte, 
 	var thumb []byte
 	if strings.HasPrefix(ct, "image/") {
 		thumb = Thumbnail(data, ct)
+	}
+	if upload && kind == KindImage && thumb == nil && !decodesLater(data, ct) {
+		// A person's photo whose pixels cannot be read (cut off, damaged, or only a photo's
+		// first bytes) is refused as such: kept, it showed as a broken picture in the bubble.
+		return nil, &Refusal{ErrCodeUnreadable}
 	}
 	known, err := hasBlob(ctx, mdb, p.SHA256)
 	if err != nil {

@@ -46,6 +46,7 @@ const (
 	ErrCodeEmpty         = "empty"
 	ErrCodeTooManyPixels = "too_many_pixels" // an upload whose canvas is over maxPixels
 	ErrCodeHEIC          = "heic"            // an upload in Apple's HEIC/HEIF format, which browsers cannot show
+	ErrCodeUnreadable    = "unreadable"      // an upload that names itself a photo but whose pixels cannot be read
 )
 
 // Refusal is a file that may not be kept; Code is one of the ErrCode constants.
