@@ -52,6 +52,7 @@ type Handler struct {
 	Log             *slog.Logger
 	ScriptURL       func() string      // hashed URL of js/widget.js
 	VisitorLimit    *chanutil.Limiters // messages per visitor token
+	PhotoLimit      *chanutil.Limiters // photos per visitor token, counted apart from their messages
 	IPLimit         *chanutil.Limiters // messages per tenant and client address
 	NewVisitorLimit *chanutil.Limiters // new visitors (new leads) per tenant and client address
 	// Media keeps the photos visitors attach and signs the links their thread shows files with
@@ -62,12 +63,15 @@ type Handler struct {
 	Conversions *conversions.Service
 }
 
-// New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), 30
-// a minute per address (bursts of 20) and 30 new visitors an hour per address (bursts of 5). The
-// address is the visitor's own, also behind a trusted proxy, and an IPv6 visitor's /64 (web.ClientKey).
+// New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), and
+// apart from them 6 photos a minute (bursts of 10), so a customer who sends the photos of a garden
+// one by one and writes between them is not stopped; 30 posts a minute per address (bursts of 20)
+// and 30 new visitors an hour per address (bursts of 5). The address is the visitor's own, also
+// behind a trusted proxy, and an IPv6 visitor's /64 (web.ClientKey).
 func New(p *platform.Service, in *inbox.Service, render *web.Renderer, log *slog.Logger, scriptURL func() string) *Handler {
 	return &Handler{Platform: p, Inbox: in, Render: render, Log: log, ScriptURL: scriptURL,
-		VisitorLimit: chanutil.NewLimiters(0.1, 5), IPLimit: chanutil.NewLimiters(0.5, 20), NewVisitorLimit: chanutil.NewLimiters(1.0/120, 5)}
+		VisitorLimit: chanutil.NewLimiters(0.1, 5), PhotoLimit: chanutil.NewLimiters(0.1, 10), IPLimit: chanutil.NewLimiters(0.5, 20),
+		NewVisitorLimit: chanutil.NewLimiters(1.0/120, 5)}
 }
 
 // Script serves /widget.js by redirecting to the content-hashed asset, so the embed URL stays
