@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"highvibe/app/web"
 )
 
 // MaxTextRunes is the longest text WhatsApp delivers; such texts are stored whole.
@@ -197,7 +199,9 @@ func Parse(b []byte) (*Batch, error) {
 			v := ch.Value
 			names := map[string]string{}
 			for _, c := range v.Contacts {
-				names[c.WaID] = c.Profile.Name
+				// A profile name is whatever its owner typed: one line of plain text, without
+				// the direction overrides that turned the inbox's line around (web.PersonName).
+				names[c.WaID] = web.PersonName(c.Profile.Name)
 			}
 			for _, m := range v.Messages {
 				at := unixSeconds(m.Timestamp)
