@@ -70,7 +70,8 @@
     "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}" +
     ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 10px;cursor:pointer}" +
     "button.attach:disabled{opacity:.6}.ph{display:block;margin-block-start:4px;max-width:100%;border-radius:8px;overflow:hidden}.ph img{display:block;max-width:100%;max-height:220px}" +
-    ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}.ln{color:inherit;text-decoration:underline;overflow-wrap:anywhere}";
+    ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}.ln{color:inherit;text-decoration:underline;overflow-wrap:anywhere}" +
+    ".at{display:block;margin-block-start:2px;font-size:11px;opacity:.75;text-align:end}";
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -211,11 +212,25 @@
       } else { a.textContent = f.name; }
       b.appendChild(a);
     });
+    var at = when(m.created_at);
+    if (at) { b.appendChild(at); }
     b.setAttribute("data-message-id", String(m.id));
     log.appendChild(b);
     log.scrollTop = log.scrollHeight;
     if (m.direction !== "inbound") { replies.push(m.id); }
     if (open) { markSeen(); } else { showUnread(); }
+  }
+
+  // when is a message's time, small under it, in the visitor's own time zone and the widget's
+  // language (Latin digits, as the panel writes them): "14:05", and the day too for an earlier one.
+  function when(iso) {
+    var d = new Date(iso || "");
+    if (isNaN(d.getTime())) { return null; }
+    var o = { hour: "2-digit", minute: "2-digit" };
+    if (d.toDateString() !== new Date().toDateString()) { o.day = "numeric"; o.month = "short"; }
+    var t = el("time", "at"); t.dateTime = iso;
+    try { t.textContent = d.toLocaleString((lang || "tr") + "-u-nu-latn", o); } catch (e) { t.textContent = d.toLocaleString(undefined, o); }
+    return t;
   }
 
   // markSeen notes that the visitor has the thread in front of them, up to its last message.
