@@ -65,7 +65,7 @@
     ".who{display:block;font-size:11px;opacity:.75;margin-block-end:2px}.greet{align-self:flex-start;background:#fff;border:1px solid #e5e7eb}.closed{background:#fffbeb;border-color:#fcd34d;color:#78350f}" +
     "form{display:flex;flex-direction:column;gap:6px;padding:10px;border-block-start:1px solid #e5e7eb}" +
     "input,textarea{width:100%;padding:7px 9px;border:1px solid #cbd5e1;border-radius:6px;font-size:14px;color:#111827;background:#fff}" +
-    "textarea{resize:none;height:60px}.row{display:flex;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
+    "textarea{resize:none;height:60px}.row{display:flex;flex-direction:column;gap:6px}.consent{font-size:12px;display:flex;gap:6px;align-items:flex-start}" +
     ".consent input{width:auto}.consent a{color:#0f766e}button.send{border:0;border-radius:6px;padding:9px;background:#0f766e;color:#fff;font-weight:600;cursor:pointer}" +
     "button.send:disabled{opacity:.6}.err{color:#b91c1c;font-size:12px;min-height:1em}" +
     ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 10px;cursor:pointer}" +
