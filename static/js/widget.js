@@ -71,7 +71,7 @@
     ".acts{display:flex;gap:6px}.acts .send{flex:1}button.attach{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:6px;background:#fff;padding:0 10px;cursor:pointer}" +
     "button.attach:disabled{opacity:.6}.ph{display:block;margin-block-start:4px;max-width:100%;border-radius:8px;overflow:hidden}.ph img{display:block;max-width:100%;max-height:220px}" +
     ".fl{display:block;margin-block-start:4px;color:inherit;text-decoration:underline}.ln{color:inherit;text-decoration:underline;overflow-wrap:anywhere}" +
-    ".at{display:block;margin-block-start:2px;font-size:11px;opacity:.75;text-align:end}";
+    ".at{display:block;margin-block-start:2px;font-size:11px;opacity:.75;text-align:end}.lost{padding:4px 12px;font-size:12px;color:#6b7280;background:#f8fafc;text-align:center}";
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -140,7 +140,10 @@
   var acts = el("div", "acts");
   acts.appendChild(attach); acts.appendChild(send);
   form.appendChild(who); form.appendChild(text); form.appendChild(consentRow); form.appendChild(marketingRow); form.appendChild(err); form.appendChild(acts); form.appendChild(file);
-  panel.appendChild(head); panel.appendChild(log); panel.appendChild(form);
+  // lost is a quiet line under the thread while replies cannot be checked (the visitor's
+  // connection, or the server, is away): only inside the open chat, never on the closed button.
+  var lost = el("div", "lost"); lost.hidden = true; lost.setAttribute("role", "status");
+  panel.appendChild(head); panel.appendChild(log); panel.appendChild(lost); panel.appendChild(form);
   root.appendChild(launch); root.appendChild(panel);
 
   function label(k, d) { return (cfg && cfg.labels && cfg.labels[k]) || d; }
@@ -254,16 +257,19 @@
   function poll() {
     if (!token) { return; }
     request("GET", "/messages?token=" + encodeURIComponent(token) + "&after=" + lastID + "&lang=" + encodeURIComponent(lang)).then(function (r) {
+      away(r.status !== 200 && r.status !== 404 && r.status !== 400);
       if (r.status === 200 && r.data.messages) {
         r.data.messages.forEach(add);
         if (seenUpTo < 0) { markSeen(); } // a thread from before replies were counted: all seen
       }
       else if (r.status === 404 || r.status === 400) { forget(); }
-    }).catch(function () {});
+    }).catch(function () { away(true); });
   }
 
+  function away(v) { lost.hidden = !v; lost.textContent = v ? label("reconnecting", "Reconnecting…") : ""; }
+
   function forget() {
-    token = "";
+    token = ""; away(false);
     try { localStorage.removeItem(storeKey); localStorage.removeItem(seenKey); } catch (e) {}
     seenUpTo = -1; replies = []; showUnread();
     who.hidden = false;

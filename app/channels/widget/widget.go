@@ -154,7 +154,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
 	labels := map[string]string{}
-	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing", "unread"} {
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing", "unread", "reconnecting"} {
 		labels[k] = p.T("widget.label." + k)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
