@@ -97,7 +97,7 @@ func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int,
 	d.Expired = d.Expired || q.ExpiredBy(Today(time.Now(), c.Zone()))
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	h.Render.Render(w, r, status, "quotes/public", &web.Page{Title: c.T("quotes.public.title", q.Number, t.Name), Data: d, Errors: errs, Form: r.PostForm})
+	h.Render.Render(w, r, status, "quotes/public", &web.Page{Title: c.T("quotes.public.title", q.Number, t.Name), Nav: "customer", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // Public is GET /q/{link}: the customer's page of a sent quote; each visit is counted.
