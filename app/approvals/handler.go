@@ -38,6 +38,9 @@ type pageData struct {
 	Handoffs []inbox.HandoffItem
 	HandoffN int // all conversations waiting for a person (the inbox's handoff filter lists them)
 	Decided  []*Recommendation
+	// After is, for a latest decision whose draft can still be sent, the customer's latest message
+	// (its id goes with Send) and, when they wrote it after the approval, its words and time.
+	After map[int64]laterMsg
 	// Focus is the recommendation the queue was opened at (?rec=, a notification's link) when it
 	// is decided already: the page says who decided it, where its card would be.
 	Focus     *Recommendation
@@ -112,6 +115,10 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if d.After, err = afterApproval(r, d.Decided); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	if d.Handoffs, err = inbox.HandoffConversations(ctx, c.DB.Read, handoffsShown); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -123,6 +130,32 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Render.Render(w, r, http.StatusOK, "approvals/index", page)
+}
+
+// afterApproval reads, for each approved draft among decided that can still be sent, the
+// customer's latest message: Send carries its id, and a message written after the approval is
+// shown with the row (sending is refused over a message the page did not show).
+func afterApproval(r *http.Request, decided []*Recommendation) (map[int64]laterMsg, error) {
+	c := web.From(r)
+	out := map[int64]laterMsg{}
+	for _, rec := range decided {
+		if rec.Status != "approved" || rec.Sent || strings.TrimSpace(rec.DraftReply) == "" || rec.ConversationID == 0 {
+			continue
+		}
+		id, body, at, ok, err := inbox.InboundAfter(r.Context(), c.DB.Read, rec.ConversationID, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		m := laterMsg{Seen: id}
+		if at > rec.DecidedAt {
+			m.Body, m.At = body, at
+		}
+		out[rec.ID] = m
+	}
+	return out, nil
 }
 
 // recView is one recommendation as a card shows it, with whether the viewer may decide it; after
@@ -140,6 +173,14 @@ type recView struct {
 	Seen    int64
 	Later   string
 	LaterAt int64
+}
+
+// laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
+// its words and time when it came after the approval ("" and 0 when not).
+type laterMsg struct {
+	Seen int64
+	Body string
+	At   int64
 }
 
 // Item is the card of one recommendation of the page.
@@ -177,14 +218,17 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	reason := reasonOf(r)
 	status := Decisions[verb]
 	done, skipped := 0, 0
+	var overtook []string // the customers who wrote again after a selected draft (not approved)
 	for _, s := range ids {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
 			skipped++
 			continue
 		}
+		// A bulk approval reads no card: a draft the customer wrote again after is left for its
+		// own card, which shows the newer message.
 		rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
-			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}})
+			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}, Guard: true})
 		switch {
 		case err == nil:
 			done++
@@ -193,6 +237,8 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			}
 		case errors.Is(err, ErrDecided), errors.Is(err, tenantdb.ErrNotFound):
 			skipped++
+		case errors.Is(err, ErrWroteAgain):
+			overtook = append(overtook, customerOf(r, id))
 		default:
 			h.Render.Fail(w, r, err)
 			return
@@ -202,6 +248,9 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	if skipped > 0 {
 		msg = append(msg, i18n.Count{Key: "approvals.bulk_skipped", N: skipped})
 	}
+	if len(overtook) > 0 {
+		msg = append(msg, i18n.P("approvals.bulk_wrote_again", strings.Join(overtook, c.T("common.list_sep"))))
+	}
 	back := "/app/approvals/"
 	if q := r.PostFormValue("query"); q != "" {
 		if v, err := url.ParseQuery(q); err == nil {
@@ -210,6 +259,21 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashSay(w, r, true, msg...)
 	web.Redirect(w, r, back)
+}
+
+// customerOf names the customer of recommendation id's conversation as the queue does (the name,
+// else "unnamed customer"), for the bulk decision's banner.
+func customerOf(r *http.Request, id int64) string {
+	c := web.From(r)
+	rec, err := ByID(r.Context(), c.DB.Read, id)
+	if err != nil || rec.ConversationID == 0 {
+		return c.T("approvals.unnamed")
+	}
+	causes, err := inbox.Causes(r.Context(), c.DB.Read, map[int64]int64{rec.ConversationID: rec.CreatedAt})
+	if err != nil || causes[rec.ConversationID].CustomerName == "" {
+		return c.T("approvals.unnamed")
+	}
+	return causes[rec.ConversationID].CustomerName
 }
 
 // Approve, Reject and Execute record a decision (optional form field `reason`).
@@ -253,6 +317,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	}
 	if verb == "approve" {
 		dec.Seen, _ = strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
+		dec.Guard = true
 	}
 	rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, dec)
 	if err != nil {
@@ -263,7 +328,8 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "recommendation", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
 	if web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
-		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations)}})
+		// Its Send carries what the approval had seen: a message after it refuses the send.
+		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations), Seen: dec.Seen}})
 		return
 	}
 	web.FlashKey(w, r, true, "approvals.done."+status)
@@ -282,7 +348,11 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(rec.ConversationID, 10)+"/")
 		return
 	}
-	if errs := web.FieldErrors(r, err); errs != nil && web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
+	errs := web.FieldErrors(r, err)
+	if errors.Is(err, ErrWroteAgain) && verb == "approve" {
+		errs = map[string]string{"draft": web.From(r).T("approvals.wrote_again")}
+	}
+	if errs != nil && web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
 		// A card in the queue: the message goes beside its field in the card, with the draft as
 		// typed (above the page, a phone showed it out of view and the button seemed to do nothing).
 		c := web.From(r)
@@ -296,7 +366,11 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 					// The customer's newer message goes in the card, and the card has now seen it:
 					// pressing Approve again approves the reply as it then stands.
 					seen, _ := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
-					if id, body, at, later, lerr := inbox.LaterInbound(r.Context(), c.DB.Read, cur.ConversationID, seen); lerr == nil && later {
+					since := cur.CreatedAt
+					if seen > 0 {
+						since = 0
+					}
+					if id, body, at, later, lerr := inbox.InboundAfter(r.Context(), c.DB.Read, cur.ConversationID, seen, since); lerr == nil && later {
 						v.Seen, v.Later, v.LaterAt = id, body, at
 					}
 				}
@@ -312,9 +386,20 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		return
 	}
 	if errors.Is(err, ErrWroteAgain) && !web.WantsJSON(r) {
-		// A plain form: back to the queue, where the card shows the customer's newer message.
-		web.FlashKey(w, r, false, "approvals.wrote_again")
-		web.Redirect(w, r, "/app/approvals/")
+		// A plain form: back where it was pressed — the queue, whose card shows the customer's
+		// newer message; the conversation, where it stands above the draft; the latest decisions,
+		// where it stands with the approved reply.
+		key := "approvals.wrote_again"
+		if verb == "send" {
+			key = "approvals.wrote_again_send"
+			if id, ok := pathID(r); ok {
+				if cur, gerr := ByID(r.Context(), web.From(r).DB.Read, id); gerr == nil && cur.Status == "approved" {
+					key = "approvals.wrote_again_approved"
+				}
+			}
+		}
+		web.FlashKey(w, r, false, key)
+		web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 		return
 	}
 	if errors.Is(err, ErrDecided) && rec != nil && !web.WantsJSON(r) {
@@ -365,8 +450,10 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	rec, msgID, err := SendEdited(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
-		Actor{UserID: c.UserID(), Name: actorName(c)})
+	// The page's latest customer message goes with the press: a message after it refuses the send.
+	seen, _ := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
+	rec, msgID, err := SendSeen(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
+		Actor{UserID: c.UserID(), Name: actorName(c)}, seen)
 	if err != nil {
 		h.failDecision(w, r, "send", rec, err)
 		return

@@ -3,7 +3,6 @@ package approvals
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,12 +55,27 @@ type Decision struct {
 	// Seen, when not 0, is the customer's latest message the deciding page showed: approving a
 	// draft reply is refused (ErrWroteAgain) when the customer wrote again after it.
 	Seen int64
+	// Guard: a person approves here (a page, a bulk decision, a call of the panel's address):
+	// without Seen, approving a draft reply is refused when the customer wrote again after the
+	// draft was written. Hooks and the demo decide without it.
+	Guard bool
 }
 
-// ErrWroteAgain is wrapped in the field error that refuses approving a draft reply when the
-// customer wrote again after the page the person decided on showed the conversation: the reply
-// answers the earlier message, and the newer one may change it (another size, "never mind").
-var ErrWroteAgain = errors.New("approvals: the customer wrote again after the page was shown")
+// ErrWroteAgain refuses approving or sending a draft reply when the customer wrote again after
+// what the person deciding was shown (the page's latest message, else the draft or its approval):
+// the reply answers the earlier message, and the newer one may change it (another size, "never
+// mind"). Nothing is stored; a page that showed the newer message may approve it (409).
+var ErrWroteAgain = fault.Sentinel(fault.KindConflict, "approvals.wrote_again", "approvals: the customer wrote again after the page was shown")
+
+// overtaken reports whether the customer wrote in conversation conv after what the person was
+// shown: after message seen when the page says which it showed, else after since (Unix ms).
+func overtaken(ctx context.Context, q inbox.Querier, conv, seen, since int64) (bool, error) {
+	if seen > 0 {
+		since = 0
+	}
+	_, _, _, later, err := inbox.InboundAfter(ctx, q, conv, seen, since)
+	return later, err
+}
 
 // Decide records a decision in ONE transaction: status + who + when, handoff cleared when this
 // recommendation was (part of) its reason, a system message in the conversation, and one
@@ -120,11 +134,11 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 		if status == "executed" && rec.ActionType != "lead_generation" {
 			return ErrNotExecutable
 		}
-		if status == "approved" && d.Seen > 0 && rec.ConversationID > 0 && strings.TrimSpace(rec.DraftReply) != "" {
-			if _, _, _, later, err := inbox.LaterInbound(ctx, tx, rec.ConversationID, d.Seen); err != nil {
+		if status == "approved" && (d.Seen > 0 || d.Guard) && rec.ConversationID > 0 && strings.TrimSpace(rec.DraftReply) != "" {
+			if later, err := overtaken(ctx, tx, rec.ConversationID, d.Seen, rec.CreatedAt); err != nil {
 				return err
 			} else if later {
-				return fault.InvalidField("draft", "approvals.wrote_again").Wrap(ErrWroteAgain)
+				return ErrWroteAgain
 			}
 		}
 		draft := rec.DraftReply
@@ -249,6 +263,18 @@ func SendDraft(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id i
 // note), and text, when it differs from the draft, is what is sent; the draft_sent log then
 // records the edit as before→after. An empty text sends the draft as it is.
 func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor) (*Recommendation, int64, error) {
+	return send(ctx, db, reg, id, text, note, actor, false, 0)
+}
+
+// SendSeen is SendEdited for a person who pressed the button on a page that showed the customer's
+// messages up to seen (0: the page does not say): it is refused (ErrWroteAgain, nothing stored)
+// when the customer wrote after that message — without seen, after the draft was written, or for
+// a draft approved earlier, after its approval.
+func SendSeen(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor, seen int64) (*Recommendation, int64, error) {
+	return send(ctx, db, reg, id, text, note, actor, true, seen)
+}
+
+func send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor, guard bool, seen int64) (*Recommendation, int64, error) {
 	var rec *Recommendation
 	var msgID int64
 	text = strings.TrimSpace(text)
@@ -270,9 +296,10 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		if rec.Open() && text != "" && strings.TrimSpace(rec.DraftReply) != "" {
 			// The approval carries the text as sent, so a room whose hook sends the approved draft
 			// itself (a follow-up, an MSP ticket reply) sends the edit.
-			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor, Draft: &text}, "approved"); err != nil {
+			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor, Draft: &text, Guard: guard, Seen: seen}, "approved"); err != nil {
 				return err
 			}
+			guard = false // checked by the approval just made
 			if rec.Sent { // a decision hook sent it
 				msgID = rec.SentMessageID
 				return nil
@@ -283,6 +310,15 @@ func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id 
 		}
 		if rec.Sent {
 			return ErrAlreadySent
+		}
+		// Approved earlier (the latest decisions, hours later): the customer may have written
+		// since; the reply is not sent over a message nobody read.
+		if guard {
+			if later, err := overtaken(ctx, tx, rec.ConversationID, seen, rec.DecidedAt); err != nil {
+				return err
+			} else if later {
+				return ErrWroteAgain
+			}
 		}
 		// Free text outside the channel's reply window (WhatsApp's 24 hours since the customer
 		// last wrote) would be approved, marked sent and then fail at the channel, the customer

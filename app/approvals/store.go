@@ -200,7 +200,7 @@ func OpenDrafts(ctx context.Context, q inbox.Querier, convID int64) ([]inbox.Dra
 	}
 	out := make([]inbox.Draft, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, inbox.Draft{ID: r.ID, Title: r.Title, Body: r.DraftReply, Words: r.Words, SentByHook: sentByHook(r.ModelName)})
+		out = append(out, inbox.Draft{ID: r.ID, Title: r.Title, Body: r.DraftReply, Words: r.Words, SentByHook: sentByHook(r.ModelName), CreatedAt: r.CreatedAt})
 	}
 	return out, nil
 }

@@ -67,7 +67,10 @@ func TestDraftOutsideTheWhatsAppWindow(t *testing.T) {
 		ProviderMessageID: "wamid.new", Name: "Selin", Phone: "+905321110000", Body: "Merhaba?"}); err != nil {
 		t.Fatal(err)
 	}
-	if r := op.Post(fmt.Sprintf("/app/approvals/%d/send", id), url.Values{"body": {draft}, "next": {conv}}); r.StatusCode != http.StatusSeeOther {
+	// The page now shows "Merhaba?" and its draft box carries it as seen (sent without it, the
+	// press would be refused: the customer wrote after the draft).
+	seen, _ := op.Get(conv).Doc(t).Find(fmt.Sprintf(`input[name=seen][form="draft-form-%d"]`, id)).Attr("value")
+	if r := op.Post(fmt.Sprintf("/app/approvals/%d/send", id), url.Values{"body": {draft}, "next": {conv}, "seen": {seen}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send inside the window: %d", r.StatusCode)
 	}
 	if status, _, _ := f.status(t, id); status != "approved" {

@@ -121,6 +121,7 @@ type Draft struct {
 	// SentByHook: approving sends it as the channel's approved template when the reply window
 	// is closed (a follow-up), so the page offers Approve and send with the window closed too.
 	SentByHook bool
+	CreatedAt  int64 // when the assistant wrote it (Unix ms)
 }
 
 // LinkedCustomer is the CRM customer a lead became, with its latest orders (read-only here).

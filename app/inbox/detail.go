@@ -54,12 +54,16 @@ type detailData struct {
 	Now       int64
 	Why       []WhyGroup // the assistant's reasons for the scores
 	Drafts    []Draft    // the assistant's draft replies waiting in the approval queue
-	Customer  *LinkedCustomer
-	WhatsApp  string                        // https://wa.me/ link of the lead's phone
-	Files     map[int64][]*media.Attachment // photos and files by message id
-	CanAttach bool                          // the composer may send a file
-	PhotoMB   int64                         // the largest photo it sends on this channel, in MB
-	DocMB     int64                         // the largest PDF, in MB
+	// Seen and SeenAt are the customer's latest message (id, Unix ms) when drafts wait: a draft's
+	// "Approve and send" posts Seen, and is refused when the customer wrote after it; a draft
+	// written before SeenAt is marked as overtaken.
+	Seen, SeenAt int64
+	Customer     *LinkedCustomer
+	WhatsApp     string                        // https://wa.me/ link of the lead's phone
+	Files        map[int64][]*media.Attachment // photos and files by message id
+	CanAttach    bool                          // the composer may send a file
+	PhotoMB      int64                         // the largest photo it sends on this channel, in MB
+	DocMB        int64                         // the largest PDF, in MB
 	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
 	// once it is closed the composer offers the tenant's approved templates.
 	Window *windowState
@@ -508,6 +512,11 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err
+		}
+		if len(d.Drafts) > 0 {
+			if d.Seen, _, d.SeenAt, _, err = InboundAfter(ctx, c.DB.Read, conv.ID, 0, 0); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if d.Mentions, err = mentionsIn(ctx, c.DB.Read, conv.ID); err != nil {

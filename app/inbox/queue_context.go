@@ -78,16 +78,17 @@ func UnreadConversations(ctx context.Context, q Querier) (int, error) {
 	return n, nil
 }
 
-// LaterInbound reads the customer's latest message in a conversation when its id is above seen:
-// the customer wrote again after a page showed the conversation up to seen. ok is false when not.
-func LaterInbound(ctx context.Context, q Querier, conversationID, seen int64) (id int64, body string, at int64, ok bool, err error) {
+// InboundAfter reads the customer's latest message in a conversation with an id above seen and
+// written after since (Unix ms): what they wrote after a page showed the conversation up to
+// message seen, or after a moment (a draft written, a draft approved). ok is false when nothing.
+func InboundAfter(ctx context.Context, q Querier, conversationID, seen, since int64) (id int64, body string, at int64, ok bool, err error) {
 	err = q.QueryRowContext(ctx, `SELECT id, body, created_at FROM messages WHERE conversation_id = ? AND direction = 'inbound' AND id > ?
-		ORDER BY id DESC LIMIT 1`, conversationID, seen).Scan(&id, &body, &at)
+		AND created_at > ? ORDER BY id DESC LIMIT 1`, conversationID, seen, since).Scan(&id, &body, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", 0, false, nil
 	}
 	if err != nil {
-		return 0, "", 0, false, fmt.Errorf("inbox: later inbound: %w", err)
+		return 0, "", 0, false, fmt.Errorf("inbox: inbound after: %w", err)
 	}
 	return id, body, at, true, nil
 }
