@@ -272,10 +272,18 @@ func isVersion(s string) bool {
 // worded per page rather than shown as stored.
 const AssistantName = "Asistan"
 
-// Actor names who did something: a person's name stays, the assistant is worded.
+// SystemName is the actor name of what the product did by itself (a draft withdrawn when its
+// follow-up stopped or its customer was erased); it is worded per page ("Automatic").
+const SystemName = "system"
+
+// Actor names who did something: a person's name stays, the assistant and the product itself are
+// worded.
 func Actor(name string, userID int64) i18n.Phrase {
 	if userID == 0 && name == AssistantName {
 		return i18n.P("inbox.author.ai")
+	}
+	if userID == 0 && name == SystemName {
+		return i18n.P("words.actor.system")
 	}
 	return text(name)
 }
