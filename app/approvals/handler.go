@@ -380,8 +380,13 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		}
 	}
 	if errors.Is(err, ErrWindowClosed) && !web.WantsJSON(r) {
-		// Back where it was pressed (the conversation, or the queue), saying why nothing went.
-		web.FlashKey(w, r, false, "approvals.window_closed")
+		// Back where it was pressed (the conversation, or the queue), saying why nothing went and
+		// what is left: an approved template, or none set up yet.
+		key := "approvals.window_closed"
+		if !h.hasTemplates(r) {
+			key = "approvals.window_closed_none"
+		}
+		web.FlashKey(w, r, false, key)
 		web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
 		return
 	}
@@ -415,6 +420,27 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		return
 	}
 	h.Render.Fail(w, r, err)
+}
+
+// hasTemplates reports whether the business has an approved template on the channel of the
+// conversation of the recommendation the request names (what can still reach a customer whose
+// reply window is closed).
+func (h *Handler) hasTemplates(r *http.Request) bool {
+	c := web.From(r)
+	id, ok := pathID(r)
+	if !ok || h.Channels == nil {
+		return false
+	}
+	rec, err := ByID(r.Context(), c.DB.Read, id)
+	if err != nil || rec.ConversationID == 0 {
+		return false
+	}
+	conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, rec.ConversationID)
+	if err != nil {
+		return false
+	}
+	info, ok := h.Channels.Info(conv.Channel)
+	return ok && info.Templates != nil && len(info.Templates(c.Tenant.Setting, c.Tenant.PrimaryLocale)) > 0
 }
 
 // sentBefore reports whether err refuses verb ("send", or a decision's) a second time on a draft

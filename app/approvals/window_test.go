@@ -39,7 +39,8 @@ func TestDraftOutsideTheWhatsAppWindow(t *testing.T) {
 		if card.Length() != 1 {
 			t.Fatalf("%s: the draft card is not on the conversation page", lang)
 		}
-		if got, want := strings.TrimSpace(card.Find(".draft-window").Text()), i18n.For(lang).T("inbox.draft.window_closed"); got != want {
+		// No approved template is set up yet: the card does not point at one.
+		if got, want := strings.TrimSpace(card.Find(".draft-window").Text()), i18n.For(lang).T("inbox.draft.window_closed_none"); got != want {
 			t.Errorf("%s: the card says %q, want %q", lang, got, want)
 		}
 		if card.Find(`button:not([formaction])`).Length() != 0 {
@@ -58,8 +59,26 @@ func TestDraftOutsideTheWhatsAppWindow(t *testing.T) {
 	if out != 0 {
 		t.Errorf("%d outbound messages stored, want none", out)
 	}
-	if got := op.Get(conv + "?lang=tr").Doc(t).Find(".flash").Text(); !strings.Contains(got, i18n.For("tr").T("approvals.window_closed")) {
-		t.Errorf("the conversation says %q, want %q", got, i18n.For("tr").T("approvals.window_closed"))
+	if got := op.Get(conv + "?lang=tr").Doc(t).Find(".flash").Text(); !strings.Contains(got, i18n.For("tr").T("approvals.window_closed_none")) {
+		t.Errorf("the conversation says %q, want %q", got, i18n.For("tr").T("approvals.window_closed_none"))
+	}
+	// The owner gets the way to set one up, as the window banner gives it.
+	owner := f.e.User("acme", "talha", "owner")
+	if a := owner.Get(conv + "?lang=en").Doc(t).Find(fmt.Sprintf("#draft-form-%d .draft-window a[data-template-setup]", id)); a.Length() != 1 || a.AttrOr("href", "") != "/app/settings/channels#whatsapp_template_visit_confirmation" {
+		t.Errorf("the owner's draft card does not link to where templates are set up")
+	}
+
+	// With an approved template set up, the card and the banner point at it.
+	f.e.Set("acme", map[string]string{"whatsapp_template_follow_up": "takip_1", "whatsapp_template_follow_up_lang": "tr"})
+	for _, lang := range []string{"tr", "en", "ar"} {
+		card := op.Get(conv + "?lang=" + lang).Doc(t).Find(fmt.Sprintf("#draft-form-%d", id))
+		if got, want := strings.TrimSpace(card.Find(".draft-window").Text()), i18n.For(lang).T("inbox.draft.window_closed"); got != want {
+			t.Errorf("%s: with a template the card says %q, want %q", lang, got, want)
+		}
+	}
+	op.Post(fmt.Sprintf("/app/approvals/%d/send", id), url.Values{"body": {draft}, "next": {conv}})
+	if got := op.Get(conv + "?lang=en").Doc(t).Find(".flash").Text(); !strings.Contains(got, i18n.For("en").T("approvals.window_closed")) {
+		t.Errorf("with a template the conversation says %q, want %q", got, i18n.For("en").T("approvals.window_closed"))
 	}
 
 	// The customer writes again: the window is open, and the same press sends.
