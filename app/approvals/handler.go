@@ -173,6 +173,10 @@ type recView struct {
 	Seen    int64
 	Later   string
 	LaterAt int64
+	// Closed is the conversation's state when the sale is closed (won, lost): a draft reply's card
+	// says so above the draft. Approving stays possible (a won customer may still ask the price of
+	// an extra, a lost one come back).
+	Closed string
 }
 
 // laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
@@ -190,6 +194,9 @@ func (d *pageData) Item(r *Recommendation) recView {
 		for _, g := range d.Queue.Groups {
 			if g.Key == r.ConversationID {
 				v.Seen = g.Cause.LatestID
+				if g.Cause.Closed() {
+					v.Closed = g.Cause.State
+				}
 			}
 		}
 	}
@@ -359,6 +366,9 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		if id, ok := pathID(r); ok {
 			if cur, gerr := ByID(r.Context(), c.DB.Read, id); gerr == nil && cur.Open() {
 				v := &recView{Rec: cur, CanDecide: c.Can(auth.DecideRecommendations), Errors: errs}
+				if conv, cerr := inbox.ConversationByID(r.Context(), c.DB.Read, cur.ConversationID); cerr == nil && !conv.Open() {
+					v.Closed = conv.State
+				}
 				if d, ok := r.PostForm["draft"]; ok && len(d) > 0 {
 					v.Typed = &d[0]
 				}
