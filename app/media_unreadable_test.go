@@ -39,7 +39,7 @@ func TestAPhotoThatIsNoPhotoIsCalledSo(t *testing.T) {
 	}{
 		{"words named .gif", "komik.gif", []byte("GIF89a this is not a picture at all, only words in a file"), "unreadable", "okuyabildiğimiz bir fotoğraf değil"},
 		{"a GIF cut off", "kesik.gif", realGIF[:len(realGIF)/2], "unreadable", "okuyabildiğimiz bir fotoğraf değil"},
-		{"a GIF whose canvas is 65,535 pixels square", "dev.gif", append(append([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00"), "\x2c\x00\x00\x00\x00\x10\x00\x10\x00\x00\x02\x02\x4c\x01\x00\x3b"...)), "too_many_pixels", "piksel"},
+		{"a GIF whose canvas is 65,535 pixels square", "dev.gif", append([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00"), "\x2c\x00\x00\x00\x00\x10\x00\x10\x00\x00\x02\x02\x4c\x01\x00\x3b"...), "too_many_pixels", "piksel"},
 		{"a photo cut off", "IMG_2041.jpg", jpeg[:len(jpeg)/3], "unreadable", "okuyabildiğimiz bir fotoğraf değil"},
 		{"a 400-megapixel canvas", "bomb.png", mediatest.HugePNG(20000, 20000), "too_many_pixels", "piksel"},
 	} {
