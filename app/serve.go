@@ -236,6 +236,13 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		s.Close(ctx)
 		return nil, nil, err
 	}
+	// A business whose file a newer HighVibe migrated (this binary put back after an update) stops
+	// the start: every business's file was migrated by that update, and running the rest on an
+	// older program than their data is a rollback nobody chose. The error names the file and what to do.
+	if err := newerTenants(s.Unopened()); err != nil {
+		s.Close(ctx)
+		return nil, nil, err
+	}
 	s.Jobs = jobs.NewRunner(jobSource{s}, o.Log, jobs.DefaultWorkers)
 	if o.JobTick > 0 {
 		s.Jobs.SetTick(o.JobTick)
@@ -410,6 +417,29 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		return nil, nil, err
 	}
 	return s, h, nil
+}
+
+// newerTenants is the first (by slug) of the tenants that did not open because a newer HighVibe
+// migrated their file, saying how many more there are; nil when there is none.
+func newerTenants(unopened map[string]error) error {
+	var first *tenantdb.NewerSchemaError
+	firstSlug, n := "", 0
+	for slug, err := range unopened {
+		var e *tenantdb.NewerSchemaError
+		if errors.As(err, &e) {
+			n++
+			if first == nil || slug < firstSlug {
+				first, firstSlug = e, slug
+			}
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	if n > 1 {
+		return fmt.Errorf("%d businesses' databases were written by a newer version of HighVibe; the first: %w", n, first)
+	}
+	return first
 }
 
 func mustAbs(p string) string {

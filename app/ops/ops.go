@@ -53,7 +53,11 @@ func TenantFix(slug string, err error) string {
 	if errors.As(err, &se) {
 		code = se.Code() & 0xff // the primary result code
 	}
+	var newer *tenantdb.NewerSchemaError
 	switch {
+	case errors.As(err, &newer):
+		return "its file " + file + " was written by a newer version of HighVibe (it holds migration " + fmt.Sprintf("%05d", newer.Newest) +
+			", this program knows up to " + newer.Known + "); run the newer program, or restore the backup taken before the update"
 	case errors.Is(err, tenantdb.ErrNoTenantDB) || errors.Is(err, os.ErrNotExist):
 		return "its file " + file + " is missing; put it back, or restore it: `highvibe restore --tenant " + slug + "` (the server opens it within seconds)"
 	case code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB:

@@ -11,8 +11,10 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,8 +121,12 @@ func open(ctx context.Context, path string, migrations fs.FS, dir string, replic
 		return nil, fmt.Errorf("tenantdb: open %s: %w", path, err)
 	}
 	if migrations != nil {
-		if err := migrate(ctx, w, migrations, dir); err != nil {
+		if err := migrate(ctx, w, path, migrations, dir); err != nil {
 			w.Close()
+			var newer *NewerSchemaError
+			if errors.As(err, &newer) {
+				return nil, err // it names the file and says what to do
+			}
 			return nil, fmt.Errorf("tenantdb: migrate %s: %w", path, err)
 		}
 		// SQLite opens a file it may read but not write (another user's, 0444) read-only without
@@ -160,7 +166,7 @@ func canWrite(ctx context.Context, w *sql.DB) error {
 	return err
 }
 
-func migrate(ctx context.Context, db *sql.DB, migrations fs.FS, dir string) error {
+func migrate(ctx context.Context, db *sql.DB, path string, migrations fs.FS, dir string) error {
 	sub, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return err
@@ -169,8 +175,70 @@ func migrate(ctx context.Context, db *sql.DB, migrations fs.FS, dir string) erro
 	if err != nil {
 		return err
 	}
+	if err := checkNotNewer(ctx, db, path, p.ListSources()); err != nil {
+		return err
+	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// NewerSchemaError is a database a newer HighVibe already migrated: it holds migrations this
+// binary does not have. goose, allowing migrations out of order, applied what it knew and said
+// nothing of the rest, so an older binary put back after an update ran on tables and columns it
+// does not know of (and a later update of its own could run a migration a second time). Open
+// refuses such a file, changing nothing in it.
+type NewerSchemaError struct {
+	Path string
+	// Newest is the newest migration in the file this binary does not know; Unknown how many
+	// such migrations the file holds.
+	Newest  int64
+	Unknown int
+	// Known is this binary's newest migration (its file name without .sql).
+	Known string
+}
+
+func (e *NewerSchemaError) Error() string {
+	more := ""
+	if e.Unknown > 1 {
+		more = fmt.Sprintf(" and %d more", e.Unknown-1)
+	}
+	return fmt.Sprintf("%s was written by a newer version of HighVibe: it holds migration %05d%s, which this program does not have "+
+		"(the newest it knows is %s). This program does not start on it, and nothing in the file was changed. "+
+		"Put the newer program back and start it; to go back to this version, restore the backups taken before the update "+
+		"(guide: Installing on a VPS, Updating)", e.Path, e.Newest, more, e.Known)
+}
+
+// checkNotNewer returns a *NewerSchemaError when the file at path records an applied migration
+// that is not among sources (this binary's migrations of that database).
+func checkNotNewer(ctx context.Context, db *sql.DB, path string, sources []*goose.Source) error {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'").Scan(&n); err != nil || n == 0 {
+		return err // a new file: nothing applied yet
+	}
+	known := map[int64]bool{0: true} // goose's own first row
+	e := &NewerSchemaError{Path: path}
+	for _, s := range sources {
+		known[s.Version] = true
+		e.Known = strings.TrimSuffix(filepath.Base(s.Path), ".sql")
+	}
+	err := EachRow(ctx, db, "SELECT DISTINCT version_id FROM goose_db_version WHERE is_applied ORDER BY version_id", nil, func(rs *sql.Rows) error {
+		var v int64
+		if err := rs.Scan(&v); err != nil {
+			return err
+		}
+		if !known[v] {
+			e.Newest = v
+			e.Unknown++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if e.Unknown > 0 {
+		return e
+	}
+	return nil
 }
 
 // MigrationStatus reports, for each migration, its version, name and whether it is applied.
