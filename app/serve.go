@@ -512,12 +512,22 @@ func (s *Server) Close(ctx context.Context) {
 	if s.Heads != nil {
 		s.Heads.Flush()
 	}
+	// Once replication has shipped every database's last writes (Litestream's final sync), each
+	// file is checkpointed and closed so a clean stop leaves no -wal and -shm behind. When that
+	// sync failed, the WAL stays as it is: Litestream takes up what it has not shipped from it at
+	// the next start.
+	shipped := true
 	if s.Repl != nil {
 		if err := s.Repl.Close(ctx); err != nil {
-			s.Log.Error("replication close", "err", err)
+			shipped = false
+			s.Log.Error("replication close: the databases keep their -wal files for the next start to replicate", "err", err)
 		}
 	}
-	if err := s.Mgr.Close(); err != nil {
+	closeDBs := s.Mgr.Close
+	if shipped {
+		closeDBs = func() error { return s.Mgr.CloseClean(context.WithoutCancel(ctx)) }
+	}
+	if err := closeDBs(); err != nil {
 		s.Log.Error("close databases", "err", err)
 	}
 }

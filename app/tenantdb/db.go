@@ -445,6 +445,28 @@ func (d *DB) ReleaseIdle() {
 	}
 }
 
+// CloseClean is Close after a TRUNCATE checkpoint on the writer, for a clean shutdown: the WAL's
+// pages go into the database file and the writer is the file's last connection to close, so SQLite
+// removes the -wal and -shm files. Litestream leaves them behind (it sets PERSIST_WAL on its own
+// connection), and when the server's pools had given their connections back to a quiet tenant,
+// Litestream's was the last connection, so a cleanly stopped tenant kept its -wal and -shm.
+// Callers checkpoint only once replication has shipped everything (Server.Close). A reader in
+// another process (a sqlite3 shell) can keep the checkpoint from finishing or the files from
+// going: the wait is short and the files then stay, as they would after a crash.
+func (d *DB) CloseClean(ctx context.Context) error {
+	err := d.OnWriter(ctx, func(c *sql.Conn) error {
+		if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 1000"); err != nil {
+			return err
+		}
+		_, err := c.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		return err
+	})
+	if err != nil {
+		err = fmt.Errorf("tenantdb: checkpoint %s: %w", d.Path, err)
+	}
+	return errors.Join(err, d.Close())
+}
+
 // Close closes both pools and the writer's kept statements.
 func (d *DB) Close() error {
 	d.stmts.mu.Lock()

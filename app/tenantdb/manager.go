@@ -218,18 +218,31 @@ func (m *Manager) ReleaseIdle() {
 }
 
 // Close closes every database.
-func (m *Manager) Close() error {
+func (m *Manager) Close() error { return m.close(nil) }
+
+// CloseClean closes every database after a TRUNCATE checkpoint of each (DB.CloseClean), so a
+// clean stop leaves no -wal and -shm files. Only when replication has shipped everything.
+func (m *Manager) CloseClean(ctx context.Context) error { return m.close(ctx) }
+
+// close closes every database, each with DB.CloseClean when ctx is not nil.
+func (m *Manager) close(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	closeDB := func(db *DB) error {
+		if ctx != nil {
+			return db.CloseClean(ctx)
+		}
+		return db.Close()
+	}
 	var errs []error
 	for s, db := range m.tenants {
-		errs = append(errs, db.Close())
+		errs = append(errs, closeDB(db))
 		delete(m.tenants, s)
 	}
 	for s, db := range m.media {
-		errs = append(errs, db.Close())
+		errs = append(errs, closeDB(db))
 		delete(m.media, s)
 	}
-	errs = append(errs, m.Platform.Close())
+	errs = append(errs, closeDB(m.Platform))
 	return errors.Join(errs...)
 }
