@@ -193,6 +193,7 @@ type scrapeCollector struct {
 	tenantsOpen, replEnabled, replHealthy *prometheus.Desc
 	depth, age                            *prometheus.Desc
 	lagSec, lagTx, replErr                *prometheus.Desc
+	diskFree, diskTotal                   *prometheus.Desc
 }
 
 func newScrapeCollector(m *Metrics, src Sources) *scrapeCollector {
@@ -209,11 +210,14 @@ func newScrapeCollector(m *Metrics, src Sources) *scrapeCollector {
 		lagTx: prometheus.NewDesc("highvibe_replication_lag_transactions",
 			"Transactions committed locally that the replica does not have yet.", db, nil),
 		replErr: prometheus.NewDesc("highvibe_replication_error", "1 when the database's replica reports an error.", db, nil),
+		diskFree: prometheus.NewDesc("highvibe_data_disk_free_bytes",
+			"Bytes the server may still write on the file system holding the data directory (what /readyz/ compares with --min-free-disk).", nil, nil),
+		diskTotal: prometheus.NewDesc("highvibe_data_disk_total_bytes", "Size in bytes of the file system holding the data directory.", nil, nil),
 	}
 }
 
 func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.tenantsOpen, c.replEnabled, c.replHealthy, c.depth, c.age, c.lagSec, c.lagTx, c.replErr} {
+	for _, d := range []*prometheus.Desc{c.tenantsOpen, c.replEnabled, c.replHealthy, c.depth, c.age, c.lagSec, c.lagTx, c.replErr, c.diskFree, c.diskTotal} {
 		ch <- d
 	}
 }
@@ -221,6 +225,13 @@ func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.src.Mgr != nil {
 		ch <- prometheus.MustNewConstMetric(c.tenantsOpen, prometheus.GaugeValue, float64(len(c.src.Mgr.OpenSlugs())))
+		// Statfs of the data directory: no database is opened for it.
+		if free, _, ok := tenantdb.DiskFree(c.src.Mgr.DataDir); ok {
+			ch <- prometheus.MustNewConstMetric(c.diskFree, prometheus.GaugeValue, float64(free))
+		}
+		if total, _, ok := tenantdb.DiskTotal(c.src.Mgr.DataDir); ok {
+			ch <- prometheus.MustNewConstMetric(c.diskTotal, prometheus.GaugeValue, float64(total))
+		}
 	}
 	if c.src.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
