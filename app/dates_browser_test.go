@@ -77,7 +77,7 @@ func TestBrowserHoursIntervalsOnOneLine(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
 	allModules(b.e, app.DemoSlug)
-	intervals := runsOnOneLine(`main .field-hint, main .field-error, #sla-week`, `[0-9]{2}:[0-9]{2}[-–][0-9]{2}:[0-9]{2}`)
+	intervals := runsOnOneLine(`main .field-hint, main .field-error, #sla-week`, `[0-9]{2}[:.][0-9]{2}[-–][0-9]{2}[:.][0-9]{2}|\b9-18\b`)
 	submit := func(day1 string) {
 		b.str(`(() => { const f = document.querySelector('form[action="/app/settings/hours"]'); f.elements.enabled.checked = true; f.elements.day1.value = '` + day1 + `'; f.submit(); return ''; })()`)
 	}
@@ -96,10 +96,11 @@ func TestBrowserHoursIntervalsOnOneLine(t *testing.T) {
 			if dir := b.str(`getComputedStyle(document.getElementById('day1')).direction`); dir != "ltr" {
 				t.Errorf("%d px, %s: the week's boxes are written %s", vp.w, lang, dir)
 			}
-			// A day written the wrong way: the refusal shows how to write it.
-			submit("9-18")
+			// A day written the wrong way: the refusal shows how to write it, and the other forms
+			// the form reads ("9-18", "09.00-18.00").
+			submit("9 to 18")
 			b.waitFor("the refusal", `document.readyState === 'complete' && !!document.querySelector('#hours-week .field-error')`)
-			if got := b.str(intervals); got != "n:5" {
+			if got := b.str(intervals); got != "n:7" {
 				t.Errorf("%d px, %s, the refused day: %s", vp.w, lang, got)
 			}
 			// Hours set: the SLA page's week names them (the banner after saving keeps its own on

@@ -225,7 +225,17 @@ func TestParseIntervals(t *testing.T) {
 		{"20:00-00:00", []Interval{{1200, 1440}}, true},
 		{"22:00-02:00", []Interval{{1320, 120}}, true},
 		{"09:00–18:00", []Interval{{540, 1080}}, true},
-		{"9-18", nil, false},
+		// as a Turkish owner types them: the hour alone, a dot, four digits; stored as HH:MM
+		{"9-18", []Interval{{540, 1080}}, true},
+		{"09.00-18.00", []Interval{{540, 1080}}, true},
+		{"9.30 - 12, 13:30-18.00", []Interval{{570, 720}, {810, 1080}}, true},
+		{"0900-1830", []Interval{{540, 1110}}, true},
+		{"18-24", []Interval{{1080, 1440}}, true},
+		{"9 to 5", nil, false},
+		{"900-1800", nil, false},
+		{"9:5-18", nil, false},
+		{"09.00.00-18", nil, false},
+		{"25-26", nil, false},
 		{"25:00-26:00", nil, false},
 		{"09:60-10:00", nil, false},
 		{"nine to five", nil, false},
@@ -396,7 +406,7 @@ func TestParseClockArabicDigits(t *testing.T) {
 			t.Errorf("ParseClock(%q) = %d %v, want %d", in, got, ok, want)
 		}
 	}
-	for _, junk := range []string{"٢٤:٠١", "٠٩٣٠", "٠٩:٣", "+٩:٠٠"} {
+	for _, junk := range []string{"٢٤:٠١", "٠٩٣", "٠٩:٣", "+٩:٠٠"} {
 		if _, ok := ParseClock(junk); ok {
 			t.Errorf("ParseClock(%q) read", junk)
 		}

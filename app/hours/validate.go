@@ -143,12 +143,24 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// ParseClock reads "HH:MM" (00:00–24:00) as minutes after midnight, in ASCII or Arabic digits
-// ("٠٩:٣٠").
+// ParseClock reads a time of day as minutes after midnight (00:00–24:00), in the forms an owner
+// types: "09:00" and "9:00", with a dot as Turkish writes it ("09.00", "9.30"), the hour alone
+// ("9", "18") and four digits without a separator ("0900", "1830"); ASCII or Arabic digits
+// ("٠٩:٣٠"). The form stores what it read as "HH:MM" (Clock).
 func ParseClock(s string) (int, bool) {
 	s = i18n.ASCIIDigits(strings.TrimSpace(s))
 	h, m, ok := strings.Cut(s, ":")
-	if !ok || len(h) == 0 || len(h) > 2 || len(m) != 2 || strings.ContainsAny(h+m, "+-") { // Atoi takes a sign
+	if !ok {
+		h, m, ok = strings.Cut(s, ".")
+	}
+	switch {
+	case ok:
+	case len(s) <= 2:
+		h, m = s, "00" // the hour alone
+	case len(s) == 4:
+		h, m = s[:2], s[2:] // 0900
+	}
+	if len(h) == 0 || len(h) > 2 || len(m) != 2 || strings.ContainsAny(h+m, "+-") { // Atoi takes a sign
 		return 0, false
 	}
 	hh, err1 := strconv.Atoi(h)
@@ -171,8 +183,8 @@ func pad2(n int) string {
 	return strconv.Itoa(n)
 }
 
-// ParseIntervals reads a weekday's intervals as typed: "09:00-12:30, 13:30-18:00"; empty is a
-// closed day. ok is false when the text cannot be read. Arabic digits and the Arabic comma read
+// ParseIntervals reads a weekday's intervals as typed: "09:00-12:30, 13:30-18:00", the times in
+// any form ParseClock reads ("9-18", "09.00-18.00"); empty is a closed day. ok is false when the text cannot be read. Arabic digits and the Arabic comma read
 // as their ASCII forms ("٠٩:٠٠-١٢:٣٠، ١٣:٣٠-١٨:٠٠").
 func ParseIntervals(s string) ([]Interval, bool) {
 	s = strings.ReplaceAll(i18n.ASCIIDigits(strings.TrimSpace(s)), "،", ",")

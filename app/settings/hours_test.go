@@ -141,6 +141,39 @@ func TestHoursDaysPastedFromASpreadsheet(t *testing.T) {
 	}
 }
 
+// TestHoursFormReadsTimesAsTyped: a Turkish owner writes hours as "09.00-18.00" or "9-18" (the dot
+// is how Turkish writes a time; the hour alone is how people say it). The form refused both with
+// "Write the hours as 09:00-18:00"; now it reads them, stores the same schedule as 09:00-18:00
+// would and shows each day back as HH:MM.
+func TestHoursFormReadsTimesAsTyped(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	f := hoursForm()
+	typed := map[string]string{"day1": "09.00-18.00", "day2": "9-18", "day3": "0830-1230, 13.30-17", "day4": "9:30 - 18"}
+	for k, v := range typed {
+		f.Set(k, v)
+	}
+	if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving %v: %d %s", typed, r.StatusCode, r.Doc(t).Find(".field-error").Text())
+	}
+	cfg, _, err := hoursdb.Load(t.Context(), e.DB("acme").Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"day1": "09:00-18:00", "day2": "09:00-18:00", "day3": "08:30-12:30, 13:30-17:00", "day4": "09:30-18:00"}
+	doc := owner.Get("/app/settings/hours").Doc(t)
+	for d := 1; d <= 4; d++ {
+		field := fmt.Sprintf("day%d", d)
+		if got := hours.FormatIntervals(cfg.Week[d]); got != want[field] {
+			t.Errorf("%s typed %q stored as %q, want %q", field, typed[field], got, want[field])
+		}
+		if v, _ := doc.Find("#" + field).Attr("value"); v != want[field] {
+			t.Errorf("%s shows %q, want %q", field, v, want[field])
+		}
+	}
+}
+
 // TestHoursSettingsRejectsAndKeepsNothing: any invalid field brings the form back with 422 and
 // messages in the owner's language next to each field, and the stored configuration is unchanged.
 func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {

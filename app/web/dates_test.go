@@ -15,6 +15,9 @@ func TestDatesLTR(t *testing.T) {
 		"لكل يوم فترة مثل 09:00-12:30، 13:30-18:00.": `لكل يوم فترة مثل <span class="nowrap" dir="ltr">09:00-12:30</span>، <span class="nowrap" dir="ltr">13:30-18:00</span>.`,
 		"09:00–18:00, 22:00–02:00":                   `<span class="nowrap" dir="ltr">09:00–18:00</span>, <span class="nowrap" dir="ltr">22:00–02:00</span>`,
 		"between 00:00 and 24:00, 9:00-18:00":        "between 00:00 and 24:00, 9:00-18:00",
+		// The other forms the hours form reads.
+		"09:00-18:00 (9-18 ve 09.00-18.00 de olur)": `<span class="nowrap" dir="ltr">09:00-18:00</span> (<span class="nowrap" dir="ltr">9-18</span> ve <span class="nowrap" dir="ltr">09.00-18.00</span> de olur)`,
+		"31.12.2026 and 9.30-18":                    "31.12.2026 and 9.30-18",
 	} {
 		if got := string(datesLTR(in)); got != want {
 			t.Errorf("datesLTR(%q) =\n%s\nwant\n%s", in, got, want)
