@@ -129,7 +129,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 	}), always([]line{
 
 		// Panel: dashboard and tenant switcher.
-		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard},
+		{"GET /app/{$}", panel, auth.ReadPanel, h.Dashboard.Show},
+		// The first steps' widget step marked not needed, or needed again (app/dashboard).
+		{"POST /app/setup/widget", panel, auth.ManageSettings, h.Dashboard.SkipWidget},
 		{"POST /app/switch/", panel, auth.ReadPanel, h.Account.Switch},
 		// Panel: the signed-in user's own profile — password, two-step sign-in, sessions (app/account).
 		{"GET /app/profile/", panel, auth.ReadPanel, h.Account.Profile},

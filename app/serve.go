@@ -98,7 +98,7 @@ type Handlers struct {
 	Settings  *settings.Handler
 	Guide     *docs.Guide
 	Ops       *ops.Handler
-	Dashboard http.HandlerFunc
+	Dashboard *dashboard.Handler
 	Logs      *logs.Handler
 	// Inbox serves the inbox pages; InboxService is the one Ingest/AddMessage entry point channels and the AI use.
 	Inbox        *inbox.Handler
@@ -283,7 +283,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened, MinFree: o.MinFreeDisk},
-		Dashboard: (&dashboard.Handler{Render: s.Render, Log: o.Log, Platform: s.Platform}).Show,
+		Dashboard: &dashboard.Handler{Render: s.Render, Log: o.Log, Platform: s.Platform},
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
 	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels}

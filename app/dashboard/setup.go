@@ -3,11 +3,14 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Setup is the "First steps" card an owner sees on a new business (guide 05-dashboard.md): what
@@ -20,10 +23,12 @@ type Setup struct {
 }
 
 // SetupStep is one step: its catalog key (dashboard.setup.<Key> and .<Key>_hint), where it is
-// done and whether it is.
+// done and whether it is. Skippable is a step the owner may mark not needed (the widget: a
+// business without a website can never do it); Skipped is one so marked, which counts as done.
 type SetupStep struct {
-	Key, Href string
-	Done      bool
+	Key, Href          string
+	Done               bool
+	Skippable, Skipped bool
 }
 
 // setupSteps reads which first steps a business has done: business hours saved (until then the
@@ -48,7 +53,7 @@ func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *p
 	steps := []SetupStep{
 		{Key: "hours", Href: "/app/settings/hours", Done: hoursSet},
 		{Key: "profile", Href: "/app/settings/#profile", Done: strings.TrimSpace(t.Setting("greeting")) != "" && strings.TrimSpace(t.Setting("privacy_notice")) != ""},
-		{Key: "widget", Href: "/app/settings/channels", Done: widget},
+		{Key: "widget", Href: "/app/settings/channels", Done: widget || !widgetNeeded(t), Skippable: !widget, Skipped: !widget && !widgetNeeded(t)},
 		{Key: "team", Href: "/app/settings/#users", Done: len(members) > 1},
 	}
 	if t.HasModule(platform.ModuleSales) {
@@ -64,4 +69,27 @@ func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *p
 		return nil, nil
 	}
 	return s, nil
+}
+
+// widgetNeeded is false once the owner marked the widget step not needed (setup_widget_needed).
+func widgetNeeded(t *platform.Tenant) bool {
+	v, err := strconv.ParseBool(t.Setting("setup_widget_needed"))
+	return err != nil || v
+}
+
+// SkipWidget is POST /app/setup/widget: needed=false marks the first steps' widget step not
+// needed (a business without a website), needed=true puts it back on the card.
+func (h *Handler) SkipWidget(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	needed := r.PostFormValue("needed") == "true"
+	if err := h.Platform.SetSettings(r.Context(), c.Tenant.Slug, map[string]string{"setup_widget_needed": strconv.FormatBool(needed)}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if needed {
+		web.FlashKey(w, r, true, "dashboard.setup.widget_back")
+	} else {
+		web.FlashKey(w, r, true, "dashboard.setup.widget_skipped")
+	}
+	web.Redirect(w, r, "/app/")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
+	"highvibe/app/i18n"
 )
 
 // TestDashboardFirstSteps: a new business's owner lands on a dashboard that says what to do
@@ -97,5 +98,63 @@ func TestDashboardFirstSteps(t *testing.T) {
 	}
 	if got := steps(); got != nil {
 		t.Errorf("every step done, the card is still shown: %v", got)
+	}
+}
+
+// TestDashboardFirstStepsWithoutAWebsite: a business without a website can never get a message
+// through the widget, so its first steps card stayed on the dashboard for good. The owner marks
+// the widget step not needed: it reads "gerekmiyor" (not "done"), counts as done, and once every
+// other step is done the card goes away; "Yine de gerekli" puts the step back. A viewer cannot.
+func TestDashboardFirstStepsWithoutAWebsite(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	if r := e.User("acme", "vera", "viewer").Post("/app/setup/widget", url.Values{"needed": {"false"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("a viewer marks the widget step: %d", r.StatusCode)
+	}
+	widget := func() *goquery.Selection {
+		t.Helper()
+		return owner.Get("/app/?lang=tr").Doc(t).Find(`#setup [data-step="widget"]`)
+	}
+	if w := widget(); w.Length() != 1 || !strings.Contains(w.Find("form button").Text(), "Web siteniz yok mu?") {
+		t.Fatalf("the widget step offers no way to mark it not needed: %q", w.Text())
+	}
+	r := owner.Post("/app/setup/widget", url.Values{"needed": {"false"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("marking the widget step not needed: %d", r.StatusCode)
+	}
+	w := widget()
+	if _, done := w.Attr("data-done"); !done || !strings.Contains(w.Text(), "gerekmiyor") || strings.Contains(w.Find(".badge").Text(), "tamam") {
+		t.Fatalf("the widget step after marking it not needed: %q", w.Text())
+	}
+	// The viewer made the team step; the widget step, not needed, counts too.
+	if got, want := strings.TrimSpace(owner.Get("/app/?lang=tr").Doc(t).Find("#setup p").First().Text()), i18n.For("tr").T("dashboard.setup.intro", 2, 5); got != want {
+		t.Errorf("the count says %q, want %q", got, want)
+	}
+	if r := owner.Post("/app/setup/widget", url.Values{"needed": {"true"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("needed again: %d", r.StatusCode)
+	}
+	if _, done := widget().Attr("data-done"); done {
+		t.Fatal("the widget step stays done after Needed after all")
+	}
+	if r := owner.Post("/app/setup/widget", url.Values{"needed": {"false"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("not needed again: %d", r.StatusCode)
+	}
+	// Every other step done: the card goes away although no widget message ever came.
+	for _, p := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/app/settings/hours", url.Values{"zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}},
+		{"/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
+			"greeting": {"Merhaba"}, "chat_widget_enabled": {"true"}, "privacy_notice": {"Kişisel verileriniz teklif için işlenir."}}},
+		{"/products/", url.Values{"sku": {"MESE"}, "name": {"Meşe parke"}, "unit": {"m²"}, "unit_price": {"850"}}},
+	} {
+		if r := owner.Post(p.path, p.form); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d", p.path, r.StatusCode)
+		}
+	}
+	if body := owner.Get("/app/?lang=tr").Body; strings.Contains(body, `id="setup"`) {
+		t.Error("every step done or not needed, the first steps card is still shown")
 	}
 }

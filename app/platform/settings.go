@@ -35,6 +35,9 @@ func baseSettings() []settingdef.Def {
 		{Key: "consent_required", Default: "false", Kind: settingdef.Bool},
 		{Key: "privacy_notice", MaxLen: 20000},
 		{Key: "landing_enabled", Default: "false", Kind: settingdef.Bool},
+		// false: the owner marked the dashboard's first step "put the chat widget on your website"
+		// not needed (a business without a website), so the card can go away (app/dashboard).
+		{Key: "setup_widget_needed", Default: "true", Kind: settingdef.Bool},
 		{Key: "ai_provider", Default: "builtin", Kind: settingdef.Choice, Options: []string{"builtin", "openai_compatible"}},
 		{Key: "ai_base_url", Kind: settingdef.URL, Check: settingdef.HTTPURL},
 		{Key: "ai_model", MaxLen: 100},
