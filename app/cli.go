@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -78,8 +79,8 @@ usage:
   highvibe apikey list --tenant S
   highvibe apikey revoke --tenant S --id ID
   highvibe migrate status
-  highvibe restore (--tenant S [--media] | --platform) [--timestamp RFC3339] [--output PATH]
-  highvibe backup check [--max-lag 1m] [--tmp DIR]
+  highvibe restore (--tenant S [--media] | --platform) [--timestamp RFC3339] [--output PATH] [--verbose]
+  highvibe backup check [--max-lag 1m] [--tmp DIR] [--verbose]
   highvibe audit verify --tenant S
   highvibe audit rotate-key --tenant S
 
@@ -714,6 +715,17 @@ func loadLitestream(cmd, flagVal string) (*replica.Config, error) {
 	return cfg, err
 }
 
+// litestreamLog makes the embedded Litestream, which logs through slog's default logger when it
+// restores, print only its warnings and errors on stderr, or its progress too with --verbose: its
+// "INFO post-restore integrity check passed" lines stood among the command's own.
+func litestreamLog(verbose bool) {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelInfo
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+}
+
 func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("restore", io)
 	tenant := fs.String("tenant", "", "tenant slug to restore")
@@ -722,9 +734,11 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 	ts := fs.String("timestamp", "", "point in time (RFC 3339), default latest")
 	output := fs.String("output", "", "where to write the restored file (default: its normal place, which must not exist)")
 	lsPath := fs.String("litestream", "", "litestream.yml (env HIGHVIBE_LITESTREAM, default ./litestream.yml)")
+	verbose := fs.Bool("verbose", false, "also print Litestream's own progress lines (by default only its warnings and errors)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	litestreamLog(*verbose)
 	if (*tenant == "") == !*plat {
 		return usagef("restore: give exactly one of --tenant S or --platform")
 	}
@@ -798,11 +812,13 @@ func cmdRestore(ctx context.Context, args []string, io *IO) error {
 func cmdBackupCheck(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("backup check", io)
 	lsPath := fs.String("litestream", "", "litestream.yml (env HIGHVIBE_LITESTREAM, default ./litestream.yml)")
+	verbose := fs.Bool("verbose", false, "also print Litestream's own progress lines (by default only its warnings and errors)")
 	maxLag := fs.Duration("max-lag", time.Minute, "how far the replica may trail the live file while rows are still on their way")
 	tmp := fs.String("tmp", "", "folder for the restored copies (default: the system's temporary folder)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	litestreamLog(*verbose)
 	if *maxLag < 0 {
 		return usagef("backup check: --max-lag must not be negative")
 	}
