@@ -156,7 +156,7 @@ func TestModulesOnSettingsPage(t *testing.T) {
 	if r := owner.Get("/repair-requests/"); r.StatusCode != http.StatusOK {
 		t.Fatalf("repair turned on: %d", r.StatusCode)
 	}
-	if got := owner.Get("/app/settings/").Doc(t).Find(`#modules input[value="repair"]`).Parent().Text(); !strings.Contains(got, "Sizin seçiminiz") {
+	if got := owner.Get("/app/settings/").Doc(t).Find(`#modules input[value="repair"]`).Parent().Text(); !strings.Contains(got, "Açık: ayarlarda açıldı") {
 		t.Errorf("an explicit choice is not marked: %q", got)
 	}
 	if r := owner.Post("/app/settings/modules", url.Values{"module": {"sales", "teleport"}}); r.StatusCode != http.StatusUnprocessableEntity {

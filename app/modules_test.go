@@ -173,3 +173,34 @@ func TestRepairRequestsForDefaultNiche(t *testing.T) {
 		t.Fatalf("default niche modules %q", got)
 	}
 }
+
+// TestModuleBadgeSaysOnOrOffAndWhy: each module's badge in the settings said only where its state
+// came from — "Sektörünüzün varsayılanı" (your niche's default) stood beside a module that was off
+// as beside one that was on, and owners read it as "on, by default". Now it says on or off, and
+// why: the niche's defaults, or the settings.
+func TestModuleBadgeSaysOnOrOffAndWhy(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("shop") // parke_tas: sales on by default, msp off
+	owner := e.User("shop", "olga", "owner")
+	badge := func(module string) string {
+		t.Helper()
+		doc := owner.Get("/app/settings/?lang=tr").Doc(t)
+		item := doc.Find(`.module-item input[value="` + module + `"]`).Closest(".module-item")
+		return strings.TrimSpace(item.Find(".badge").Text())
+	}
+	for module, want := range map[string]string{"sales": "Açık: sektörünüzün varsayılanı", "msp": "Kapalı: sektörünüzün varsayılanlarında yok"} {
+		if got := badge(module); got != want {
+			t.Errorf("%s by the niche: badge %q, want %q", module, got, want)
+		}
+	}
+	// The owner turns sales off and msp on.
+	if r := owner.Post("/app/settings/modules", url.Values{"shown_modules": {"sales,construction,repair,"}, "module": {"construction", "repair", "msp"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save modules: %d", r.StatusCode)
+	}
+	for module, want := range map[string]string{"sales": "Kapalı: ayarlarda kapatıldı", "msp": "Açık: ayarlarda açıldı"} {
+		if got := badge(module); got != want {
+			t.Errorf("%s chosen: badge %q, want %q", module, got, want)
+		}
+	}
+}
