@@ -60,11 +60,12 @@ func TestArabicDigitsAreRead(t *testing.T) {
 	if cfg.Away == nil || cfg.Away.From != "2027-08-02" || cfg.Away.Until != "2027-08-13" || cfg.Away.Message != "عطلة حتى ١٦ أغسطس" {
 		t.Errorf("away stored as %+v", cfg.Away)
 	}
-	// Junk in Arabic digits is still junk: the form comes back with what was typed.
-	form.Set("day1", "٠٩-١٨")
+	// Junk in Arabic digits is still junk: the form comes back with what was typed. ("٠٩-١٨" is
+	// 09-18, which the form now reads as 09:00-18:00; three digits are no time.)
+	form.Set("day1", "٠٩٠-١٨")
 	if r := owner.Post("/app/settings/hours", form); r.StatusCode != 422 {
 		t.Errorf("hours junk: %d", r.StatusCode)
-	} else if v, _ := r.Doc(t).Find(`[name="day1"]`).Attr("value"); v != "٠٩-١٨" {
+	} else if v, _ := r.Doc(t).Find(`[name="day1"]`).Attr("value"); v != "٠٩٠-١٨" {
 		t.Errorf("hours junk shown back as %q", v)
 	}
 
