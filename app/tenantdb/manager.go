@@ -218,18 +218,18 @@ func (m *Manager) ReleaseIdle() {
 }
 
 // Close closes every database.
-func (m *Manager) Close() error { return m.close(nil) }
+func (m *Manager) Close() error { return m.close(context.Background(), false) }
 
 // CloseClean closes every database after a TRUNCATE checkpoint of each (DB.CloseClean), so a
 // clean stop leaves no -wal and -shm files. Only when replication has shipped everything.
-func (m *Manager) CloseClean(ctx context.Context) error { return m.close(ctx) }
+func (m *Manager) CloseClean(ctx context.Context) error { return m.close(ctx, true) }
 
-// close closes every database, each with DB.CloseClean when ctx is not nil.
-func (m *Manager) close(ctx context.Context) error {
+// close closes every database, each with DB.CloseClean when clean.
+func (m *Manager) close(ctx context.Context, clean bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	closeDB := func(db *DB) error {
-		if ctx != nil {
+		if clean {
 			return db.CloseClean(ctx)
 		}
 		return db.Close()
