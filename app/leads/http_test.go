@@ -25,6 +25,21 @@ func seed(t *testing.T, e *apptest.Env, slug, channel, ext, name, phone, body st
 	return res.LeadID, res.ConversationID
 }
 
+// importedLead stores a lead as an import would (no conversation) at stage and returns its id.
+func importedLead(t *testing.T, e *apptest.Env, slug, ext, name, stage string) int64 {
+	t.Helper()
+	var lead int64
+	err := e.DB(slug).InTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: ext, Name: name, Stage: stage, Source: "import"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lead
+}
+
 func stageOf(t *testing.T, e *apptest.Env, slug string, lead int64) string {
 	t.Helper()
 	var s string
@@ -157,15 +172,7 @@ func TestBoardMoveWithoutConversationIsTold(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("ithal", "parke_tas", "tr")
 	op := e.User("ithal", "ayse", "operator")
-	var lead int64
-	err := e.DB("ithal").InTx(context.Background(), func(tx *sql.Tx) error {
-		var err error
-		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "told-1", Name: "İthal Aday", Stage: "new", Source: "import"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lead := importedLead(t, e, "ithal", "told-1", "İthal Aday", "new")
 	got := make(chan inbox.StageChange, 4)
 	inbox.OnStageChange(fmt.Sprintf("leads-test-%d-%p", lead, got), func(_ context.Context, tx *sql.Tx, ch inbox.StageChange) error {
 		var slugLead int64

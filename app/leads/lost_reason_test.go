@@ -1,15 +1,12 @@
 package leads_test
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
-	"highvibe/app/inbox"
 )
 
 // A lead already lost (dragged to Lost on the board, which asks for no reason) gets its reason on
@@ -20,15 +17,7 @@ func TestLostReasonOfALeadAlreadyLost(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	op := e.User("acme", "ayse", "operator")
-	var lead int64
-	err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
-		var err error
-		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "lr-1", Name: "Aday", Stage: "qualified", Source: "import"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lead := importedLead(t, e, "acme", "lr-1", "Aday", "qualified")
 	path := fmt.Sprintf("/app/leads/%d/stage", lead)
 	// The board's move: no reason.
 	if r := op.Post(path, url.Values{"stage": {"lost"}, "next": {"/app/pipeline/"}}); r.StatusCode != 303 {
@@ -82,15 +71,7 @@ func TestAReasonWithAnotherStageIsNotDropped(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	op := e.User("acme", "ayse", "operator")
-	var lead int64
-	err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
-		var err error
-		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "lr-2", Name: "Aday", Stage: "contacted", Source: "import"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lead := importedLead(t, e, "acme", "lr-2", "Aday", "contacted")
 	r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"qualified"}, "from": {"contacted"}, "note": {"Bütçesi yetmedi"}})
 	if r.StatusCode != 422 {
 		t.Fatalf("move with a reason: %d", r.StatusCode)

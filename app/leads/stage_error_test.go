@@ -1,15 +1,12 @@
 package leads_test
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	"highvibe/app/apptest"
-	"highvibe/app/inbox"
 )
 
 // A stage that is not one of the list (a tampered form) is refused with its message next to the
@@ -19,15 +16,7 @@ func TestLeadStageRefusalIsShownAtTheField(t *testing.T) {
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
 	op := e.User("acme", "ayse", "operator")
-	var lead int64
-	err := e.DB("acme").InTx(context.Background(), func(tx *sql.Tx) error {
-		var err error
-		lead, _, err = inbox.UpsertLead(context.Background(), tx, &inbox.LeadRecord{ExternalID: "s-1", Name: "Aday", Stage: "new", Source: "import"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lead := importedLead(t, e, "acme", "s-1", "Aday", "new")
 	r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"bogus"}})
 	if r.StatusCode != 422 {
 		t.Fatalf("bogus stage: %d", r.StatusCode)

@@ -13,6 +13,20 @@ import (
 	"highvibe/app/apptest"
 )
 
+// poster sets acme's Telegram secret token and returns a function that posts an update to its
+// webhook with it, failing the test unless Telegram would be answered 200.
+func poster(t *testing.T, e *apptest.Env) func(body string) {
+	t.Helper()
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	c := e.Client()
+	return func(body string) {
+		t.Helper()
+		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
+			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
+		}
+	}
+}
+
 func update(id int64, chat int64, text string) string {
 	return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"from":{"id":42,"is_bot":false,"first_name":"Ayşe","last_name":"Kaya"},"chat":{"id":%d,"type":"private"},"date":1735689600,"text":%q}}`, id, id, chat, text)
 }
@@ -83,15 +97,8 @@ func TestTelegramEditShown(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	post(update(500, 77, "Bahçe için 200 m² gri granit istiyorum"))
 	edit := `{"update_id":501,"edited_message":{"message_id":500,"from":{"id":42,"first_name":"Ayşe"},"chat":{"id":77,"type":"private"},"date":1735689600,"edit_date":1735689700,"text":"Bahçe için 250 m² gri granit istiyorum"}}`
 	post(edit)
@@ -138,15 +145,8 @@ func TestTelegramStartGreets(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	ten := e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	// triaged waits until the assistant's job for the chat's messages has run.
 	triaged := func(chat string) {
 		t.Helper()
@@ -228,16 +228,9 @@ func TestTelegramContactCardOfSomeoneElse(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	card := func(upd, from int64, first, phone string, userID int64) string {
 		uid := ""
 		if userID != 0 {
@@ -289,16 +282,9 @@ func TestTelegramLiveLocationOneLine(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	const from = `"from":{"id":42,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":42,"type":"private","first_name":"Ayşe"}`
 	post(`{"update_id":900,"message":{"message_id":31,` + from + `,"date":1735689600,"location":{"latitude":41.0123,"longitude":28.9765,"live_period":900}}}`)
 	for i := range 5 {
@@ -331,15 +317,8 @@ func TestTelegramServiceMessagesNotStored(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	const group = `"from":{"id":50,"is_bot":false,"first_name":"Ali"},"chat":{"id":-1001555000111,"type":"supergroup","title":"Şantiye Ekibi"}`
 	const bot = `{"id":7000001,"is_bot":true,"first_name":"Osman Taş","username":"OsmanTasBot"}`
 	post(`{"update_id":920,"message":{"message_id":1,` + group + `,"date":1735689600,"group_chat_created":true}}`)
@@ -398,16 +377,9 @@ func TestTelegramForwardedMarked(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	const from = `"from":{"id":42,"is_bot":false,"first_name":"Ayşe"},"chat":{"id":42,"type":"private","first_name":"Ayşe"}`
 	post(`{"update_id":950,"message":{"message_id":50,` + from + `,"date":1735689600,"forward_origin":{"type":"user","date":1735600000,"sender_user":{"id":5,"is_bot":false,"first_name":"Rakip","last_name":"Yapı"}},"forward_from":{"id":5,"is_bot":false,"first_name":"Rakip","last_name":"Yapı"},"forward_date":1735600000,"text":"Gri granit m² fiyatı 450 TL"}}`)
 	post(`{"update_id":951,"message":{"message_id":51,` + from + `,"date":1735689601,"forward_origin":{"type":"channel","date":1735600000,"chat":{"id":-1001999,"type":"channel","title":"Taş Fiyatları"},"message_id":7},"text":"Bazalt 10 cm stokta"}}`)
@@ -443,16 +415,9 @@ func TestTelegramStartCodeIsTheLeadsCampaign(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	post(update(800, 81, "/start bahar_kampanya"))
 	post(update(801, 82, "/start"))
 	var conv, lead, plainConv int64
@@ -496,16 +461,9 @@ func TestTelegramBlockShown(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
 	owner := e.User("acme", "talha", "owner")
-	c := e.Client()
 	db := e.DB("acme")
-	post := func(body string) {
-		t.Helper()
-		if r := c.PostJSON("/api/webhooks/telegram/acme/", []byte(body), map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1"}); r.StatusCode != 200 {
-			t.Fatalf("update: %d %s", r.StatusCode, r.Body)
-		}
-	}
+	post := poster(t, e)
 	member := func(id int64, chat int64, kind, from, to string) string {
 		return fmt.Sprintf(`{"update_id":%d,"my_chat_member":{"chat":{"id":%d,"type":%q,"first_name":"Ayşe"},"from":{"id":%d,"is_bot":false,"first_name":"Ayşe"},"date":1735689900,
 			"old_chat_member":{"user":{"id":7000001,"is_bot":true,"first_name":"Osman Taş"},"status":%q},"new_chat_member":{"user":{"id":7000001,"is_bot":true,"first_name":"Osman Taş"},"status":%q}}}`,
