@@ -22,6 +22,7 @@ import (
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/media/mediatest"
+	"highvibe/app/tenantdb"
 )
 
 type botPart struct {
@@ -260,21 +261,7 @@ func TestTelegramBlockedReplySaysSo(t *testing.T) {
 func TestTelegramLongReplyInPieces(t *testing.T) {
 	t.Parallel()
 	srv, calls := fakeBot(t)
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
-	db := e.DB("acme")
-	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777002",
-		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
-	var lines []string
-	for i := range 90 {
-		lines = append(lines, fmt.Sprintf("%d. kalem: 6 cm gri kilit parke, m² fiyatı 450 TL — السعر ٤٥٠ ليرة 👷🏽‍♂️🧱", i+1))
-	}
-	text := strings.Join(lines, "\n")
+	e, db, res, text := longReply(t, srv.URL, "777002", 90)
 	key := e.APIKey("acme", "import")
 	body, _ := json.Marshal(map[string]string{"direction": "outbound", "author": "ERP", "text": text})
 	r := e.Client().PostJSON(fmt.Sprintf("/api/v1/conversations/%d/messages", res.ConversationID), body, map[string]string{"Authorization": "Bearer " + key})
@@ -518,21 +505,7 @@ func TestTelegramLongReplyResumes(t *testing.T) {
 	// failNext makes the next call but one fail (the second piece of a reply sent now).
 	failNext := func() { mu.Lock(); fail[calls+2] = true; mu.Unlock() }
 	received := func() []string { mu.Lock(); defer mu.Unlock(); out := got; got = nil; return out }
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_api_base": srv.URL, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
-	db := e.DB("acme")
-	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "777005",
-		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
-	var lines []string
-	for i := range 150 {
-		lines = append(lines, fmt.Sprintf("%d. kalem: 6 cm gri kilit parke, m² fiyatı 450 TL — السعر ٤٥٠ ليرة 👷🏽‍♂️🧱", i+1))
-	}
-	text := strings.Join(lines, "\n")
+	e, db, res, text := longReply(t, srv.URL, "777005", 150)
 	key := e.APIKey("acme", "import")
 	send := func() int64 {
 		t.Helper()
@@ -616,4 +589,26 @@ func TestTelegramLongReplyResumes(t *testing.T) {
 	if all := append(first, rest...); strings.Join(all, "") != text {
 		t.Errorf("after Try again the customer has %d pieces that together are not the reply once", len(all))
 	}
+}
+
+// longReply is a business whose Telegram bot is the fake at api, a customer's chat (chat) the
+// assistant leaves to people, and a reply of n lines — Turkish, Arabic and emoji — too long for one
+// sendMessage.
+func longReply(t *testing.T, api, chat string, n int) (*apptest.Env, *tenantdb.DB, inbox.IngestResult, string) {
+	t.Helper()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"telegram_api_base": api, "telegram_bot_token": "7123456789:AAHk-test_token-for-the-fake-bot-api01"})
+	db := e.DB("acme")
+	res, err := e.Handlers.InboxService.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: chat,
+		Name: "Ayşe Kaya", Body: "Teklifin tamamını yazar mısınız?", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Write.Exec(`UPDATE conversations SET ai_mode = 'manual' WHERE id = ?`, res.ConversationID)
+	var lines []string
+	for i := range n {
+		lines = append(lines, fmt.Sprintf("%d. kalem: 6 cm gri kilit parke, m² fiyatı 450 TL — السعر ٤٥٠ ليرة 👷🏽‍♂️🧱", i+1))
+	}
+	return e, db, res, strings.Join(lines, "\n")
 }
