@@ -102,8 +102,8 @@ func claimMore(ctx context.Context, db *tenantdb.DB, kind string, lane Lane, at 
 	var out []*Job
 	err := db.OnWriter(ctx, func(c *sql.Conn) error {
 		rows, err := c.QueryContext(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
-		WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND lane = ? AND run_at <= ? AND kind = ? ORDER BY run_at, id LIMIT ?)
-		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), now, kind, n)
+		WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_queued_kind WHERE status = 'queued' AND lane = ? AND kind = ? AND run_at <= ? ORDER BY run_at, id LIMIT ?)
+		RETURNING id, kind, payload, attempts, max_attempts`, now, int(lane), kind, now, n)
 		if err != nil {
 			return err
 		}
