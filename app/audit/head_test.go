@@ -118,3 +118,26 @@ func TestAnotherKeyDoesNotVerify(t *testing.T) {
 		t.Fatalf("verify under another key: %v", err)
 	}
 }
+
+// TestAsyncHeadAfterABurst: with the head recorded off the committing goroutine, and at most every
+// 50 ms while commits keep landing, the last commit of a burst is still recorded: Flush waits for
+// it, and the head is the file's newest row.
+func TestAsyncHeadAfterABurst(t *testing.T) {
+	m, err := tenantdb.NewManager(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	rec := audit.Attach(m, nil)
+	rec.Async = true
+	db, err := m.Create(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeN(t, db, 150)
+	rec.Flush()
+	h, err := audit.ReadHead(context.Background(), m.Platform, "acme")
+	if err != nil || h == nil || h.ID != 150 {
+		t.Fatalf("head after a burst of 150 writes: %+v %v", h, err)
+	}
+}
