@@ -519,8 +519,15 @@ func (h *Handler) Edit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	t, rc, err := EditRecounted(r.Context(), c.DB, idParam(r, "id"), Details{Subject: f.Get("subject"), Category: f.Get("category"),
-		Priority: f.Get("priority"), ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}, actor(c))
+	d := Details{Subject: f.Get("subject"), Category: f.Get("category"), Priority: f.Get("priority"),
+		ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}
+	if _, ok := f["was_subject"]; ok {
+		// The page's form says what it showed: only the fields changed on it are saved, so a page
+		// drawn before someone else's edit does not put their priority or client back.
+		d.Drawn = &Details{Subject: f.Get("was_subject"), Category: f.Get("was_category"), Priority: f.Get("was_priority"),
+			ClientID: formID(f.Get("was_client")), SiteID: formID(f.Get("was_site")), DeviceID: formID(f.Get("was_device"))}
+	}
+	t, rc, err := EditRecounted(r.Context(), c.DB, idParam(r, "id"), d, actor(c))
 	if err != nil {
 		h.refuse(w, r, err)
 		return

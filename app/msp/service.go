@@ -320,6 +320,38 @@ type Details struct {
 	Subject                    string
 	Category, Priority         string
 	ClientID, SiteID, DeviceID int64
+	// Drawn, when set, are the fields as the sender's page showed them: a field sent as drawn
+	// was not touched and keeps what is stored, which someone else may have changed since the
+	// page was drawn (only what the sender changed is saved).
+	Drawn *Details
+}
+
+// touched is d with every field sent as the page drew it replaced by the ticket's stored value.
+func (d Details) touched(t *Ticket) Details {
+	w := d.Drawn
+	if w == nil {
+		return d
+	}
+	if d.Subject == w.Subject {
+		d.Subject = t.Subject
+	}
+	if d.Category == w.Category {
+		d.Category = t.Category
+	}
+	if d.Priority == w.Priority {
+		d.Priority = t.Priority
+	}
+	if d.ClientID == w.ClientID {
+		d.ClientID = t.ClientID
+	}
+	if d.SiteID == w.SiteID {
+		d.SiteID = t.SiteID
+	}
+	if d.DeviceID == w.DeviceID {
+		d.DeviceID = t.DeviceID
+	}
+	d.Drawn = nil
+	return d
 }
 
 // Edit changes a ticket's subject, category, priority, client, site and device; a priority change
@@ -350,6 +382,7 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 }
 
 func editTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) (Recount, error) {
+	d = d.touched(t)
 	n := NewTicket{Subject: d.Subject, Category: d.Category, Priority: d.Priority}
 	f := n.validate()
 	var rc Recount
