@@ -29,6 +29,7 @@ type Handler struct {
 
 type field struct {
 	Name, Label, Kind, Value, Error string
+	Was                             string // the value as the page first drew it (see keepUntouched)
 	Hint                            string // a line under the box, when it works unlike its label says
 	Options                         []Option
 	Required                        bool
@@ -301,7 +302,11 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 		if k, ok := errs[name]; ok {
 			msg = c.T(k)
 		}
-		return field{Name: name, Label: c.T("crm.f." + name), Kind: kind, Value: val, Error: msg, Options: opts, Required: req}
+		was, ok := v["was_"+name]
+		if !ok {
+			was = val
+		}
+		return field{Name: name, Label: c.T("crm.f." + name), Kind: kind, Value: val, Was: was, Error: msg, Options: opts, Required: req}
 	}
 	var custs []Option
 	if ent != "customers" {
@@ -411,6 +416,12 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	for k := range r.PostForm {
 		v[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
+	if id != 0 {
+		if err := keepUntouched(r.Context(), c, ent, id, v); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	// The order's stock: who moves it, and whether a sale below the stock on hand was confirmed
 	// (while the tenant does not count stock, nobody is asked).
 	if ent == "orders" && !inventoryOn(c) {
@@ -448,6 +459,32 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	}
 	h.form(w, r, ent, http.StatusUnprocessableEntity, id, v, nil, errs, short)
 }
+
+// keepUntouched gives every field an edit form sent as the page drew it (its was_<name> says what
+// that was) the record's stored value: someone else may have changed it since the page was
+// drawn, and a save changes only what its sender changed (a paid invoice stays paid when another
+// person corrects its number from a page drawn before). A form without was_ fields (an API
+// client, a page drawn by an older server) is taken as sent.
+func keepUntouched(ctx context.Context, c *web.Ctx, ent string, id int64, v map[string]string) error {
+	var cur map[string]string
+	for k, was := range v {
+		name, ok := strings.CutPrefix(k, "was_")
+		if !ok || lineBreaks(v[name]) != lineBreaks(was) {
+			continue
+		}
+		if cur == nil {
+			var err error
+			if cur, _, err = load(ctx, c.DB, c.Zone(), c.Lang, ent, id); err != nil {
+				return err
+			}
+		}
+		v[name], v[k] = cur[name], cur[name]
+	}
+	return nil
+}
+
+// lineBreaks is s with a browser's CRLF line breaks as the LF a page draws.
+func lineBreaks(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 // recordForm is one CRM record read from its form: how to store it and what its log row says.
 type recordForm struct {
