@@ -268,6 +268,14 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 	if r := owner.Get("/app/settings/conversions?lang=en"); r.Doc(t).Find(`#deliveries tr[data-delivery]`).Length() != 8 {
 		t.Fatalf("delivery log:\n%s", r.Body)
 	}
+	// The arrow from an event to its platform points the way the row reads: Arabic's runs right to
+	// left, so it is "←" there (a "→" pointed back at the event).
+	for lang, arrow := range map[string]string{"en": " → ", "ar": " ← "} {
+		cell := owner.Get("/app/settings/conversions?lang=" + lang).Doc(t).Find(`#deliveries tr[data-delivery] td`).Eq(1).Text()
+		if !strings.Contains(cell, arrow) {
+			t.Errorf("%s: the delivery reads %q, want%sbetween the event and its platform", lang, cell, arrow)
+		}
+	}
 	k := owner.Get("/app/analytics/?lang=en").Doc(t)
 	if k.Find(`#attribution [data-attr="leads"]`).Text() != "1" || k.Find(`#attribution [data-attr="won"]`).Text() != "1" ||
 		k.Find(`[data-attr-table="campaign"] tr[data-key="kis-2026"]`).Length() != 1 ||

@@ -142,6 +142,15 @@ func TestLeadPageAndBoardMove(t *testing.T) {
 	if n := r.Doc(t).Find(`#lead-events [data-action="lead_stage_moved"] [data-stage-change]`).Length(); n != 2 {
 		t.Errorf("stage moves in events: %d", n)
 	}
+	// Read right to left, the arrow between the two stages points from the earlier to the later:
+	// Arabic draws it the other way round (a "→" pointed back at the stage the lead left).
+	for lang, arrow := range map[string]string{"en": "→", "tr": "→", "ar": "←"} {
+		r = viewer.Get(fmt.Sprintf("/app/leads/%d/?lang=%s", lead, lang))
+		move := r.Doc(t).Find(`#lead-events [data-action="lead_stage_moved"] [data-stage-change]`).First().Text()
+		if !strings.Contains(move, " "+arrow+" ") || strings.Contains(move, map[string]string{"→": "←", "←": "→"}[arrow]) {
+			t.Errorf("%s: stage move reads %q, want the arrow %s", lang, move, arrow)
+		}
+	}
 }
 
 // htmxPost is the board's own request: a form post from htmx aimed at #board.
