@@ -38,3 +38,57 @@ func TestBrowserSkipLinkShownWhenFocused(t *testing.T) {
 		}
 	}
 }
+
+// ringContrast is the contrast ratio (WCAG) between the focused element's outline and the top
+// bar's background, or 0 when the element is outside the bar; with its name.
+const ringContrast = `(() => { const a = document.activeElement, bar = document.querySelector('.topbar');
+	if (!bar.contains(a) || a.closest('.dropdown-menu')) return '0 ' + a.tagName;
+	const lum = (c) => { const v = c.match(/[\d.]+/g).slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+		return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+	const s = getComputedStyle(a), o = lum(s.outlineColor), bg = lum(getComputedStyle(bar).backgroundColor);
+	const ratio = s.outlineStyle === 'none' ? 1 : (Math.max(o, bg) + 0.05) / (Math.min(o, bg) + 0.05);
+	return ratio.toFixed(2) + ' ' + a.tagName + ' ' + (a.getAttribute('href') || a.className || a.textContent.trim().slice(0, 20)); })()`
+
+// TestBrowserTopBarFocusVisible: every stop of the dark top bar (brand, menu, bell, language and
+// user menus, the phone's menu button) draws its focus ring at 3:1 or more against the bar, the
+// least WCAG asks of a focus indicator: the panel's blue ring was 2.5:1 on the navy bar, so a
+// keyboard user could hardly tell which item had the focus.
+func TestBrowserTopBarFocusVisible(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	for _, size := range []struct {
+		w, h   int64
+		mobile bool
+	}{{1366, 900, false}, {390, 844, true}} {
+		b.viewport(size.w, size.h, size.mobile)
+		for _, lang := range []string{"tr", "en", "ar"} {
+			b.open("/app/?lang=" + lang)
+			if size.mobile { // the phone's menu open, so its links are Tab stops too
+				b.run("open the menu", chromedp.Click(chromedp.CSS(`[data-nav-toggle]`)))
+			}
+			b.run("focus the skip link", chromedp.Focus(chromedp.CSS(`a[href="#main"]`)))
+			stops := 0
+			for i := 0; i < 40; i++ {
+				b.run("tab", chromedp.KeyEvent("\t"))
+				var ratio float64
+				var what string
+				got := b.str(ringContrast)
+				fmt.Sscanf(got, "%g %s", &ratio, &what)
+				if ratio == 0 {
+					if what == "MAIN" || b.eval(`document.querySelector('main').contains(document.activeElement) ? 1 : 0`) == 1 {
+						break
+					}
+					continue
+				}
+				stops++
+				if ratio < 3 {
+					t.Errorf("%dx%d %s: the focus ring of %s is %.2f:1 against the top bar", size.w, size.h, lang, got[len(fmt.Sprint(ratio))+1:], ratio)
+				}
+			}
+			if stops < 4 {
+				t.Errorf("%dx%d %s: only %d stops in the top bar", size.w, size.h, lang, stops)
+			}
+			b.shot(fmt.Sprintf("ring-%s-%d", lang, size.w))
+		}
+	}
+}
