@@ -301,6 +301,15 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 		} else if err != nil {
 			return err
 		}
+		// A site whose devices, tickets or contracts name it stays with its client: moved alone,
+		// its devices and tickets would name a site of another client and could no longer be saved.
+		if id != 0 {
+			if moved, err := siteMovedInUse(ctx, tx, id, s.ClientID); err != nil {
+				return err
+			} else if moved {
+				f.Add("client", "msp.err.site_in_use")
+			}
+		}
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -331,6 +340,25 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 		return err
 	})
 	return id, err
+}
+
+// siteMovedInUse tells whether saving site id with clientID moves it to another client while its
+// devices, tickets or contracts name it (false for a site that is gone: the update says so).
+func siteMovedInUse(ctx context.Context, tx *sql.Tx, id, clientID int64) (bool, error) {
+	old, err := SiteByID(ctx, tx, id)
+	if errors.Is(err, tenantdb.ErrNotFound) || (err == nil && old.ClientID == clientID) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var used bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM msp_devices WHERE site_id = ?1)
+		OR EXISTS (SELECT 1 FROM msp_tickets WHERE site_id = ?1) OR EXISTS (SELECT 1 FROM msp_contract_sites WHERE site_id = ?1)`,
+		id).Scan(&used); err != nil {
+		return false, fmt.Errorf("msp: site in use: %w", err)
+	}
+	return used, nil
 }
 
 // Devices.
