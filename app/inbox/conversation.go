@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"highvibe/app/audit"
@@ -28,8 +30,11 @@ type Change struct {
 	AssignedUserID  *int64 // 0 unassigns
 	AIMode          *string
 	Tags            *[]string
-	ActorID         int64
-	ActorName       string
+	// TagsWas, when set, are the tags the sender's box showed: Tags then adds and removes only
+	// what the sender added and removed, and tags someone else gave meanwhile stay (tagsOn).
+	TagsWas   *[]string
+	ActorID   int64
+	ActorName string
 	// Mentions are the members an internal note (Direction "system") names with @username: they
 	// are recorded with the note and told (app/notify).
 	Mentions []int64
@@ -37,6 +42,28 @@ type Change struct {
 	// writes, in the same transaction (web.SpendOnce): a second post of the same form writes —
 	// and sends — nothing.
 	Once bool
+}
+
+// tagsOn is the conversation's tags after the change, now being its tags: Tags, or, when the
+// change knows what its box showed, now less the tags taken out of the box and with the ones
+// typed into it, in the order parseChange gives them.
+func (ch Change) tagsOn(now []string) []string {
+	if ch.TagsWas == nil {
+		return *ch.Tags
+	}
+	was, tags := *ch.TagsWas, *ch.Tags
+	out := []string{}
+	for _, t := range now {
+		if !slices.Contains(was, t) || slices.Contains(tags, t) {
+			out = append(out, t)
+		}
+	}
+	for _, t := range tags {
+		if !slices.Contains(was, t) && !slices.ContainsFunc(out, func(x string) bool { return strings.EqualFold(x, t) }) {
+			out = append(out, t)
+		}
+	}
+	return sortedTags(out)
 }
 
 // ErrConflict says a scheduled message can no longer be withdrawn: it was already sent.

@@ -36,7 +36,7 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 			}
 		}
 		if ch.Tags != nil {
-			if err := p.writeTags(ctx, tx, convID, *ch.Tags); err != nil {
+			if err := p.writeTags(ctx, tx, convID, ch); err != nil {
 				return err
 			}
 		}
@@ -174,13 +174,14 @@ func (p *updatePlan) followState(ctx context.Context, tx *sql.Tx, c *Conversatio
 	return nil
 }
 
-// writeTags replaces the conversation's tags when they differ from tags.
-func (p *updatePlan) writeTags(ctx context.Context, tx *sql.Tx, convID int64, tags []string) error {
+// writeTags replaces the conversation's tags when the change's tags differ from them.
+func (p *updatePlan) writeTags(ctx context.Context, tx *sql.Tx, convID int64, ch Change) error {
 	old, err := TagsOf(ctx, tx, convID)
 	if err != nil {
 		return err
 	}
-	if slices.Equal(old, tags) {
+	tags := ch.tagsOn(old)
+	if slices.Equal(sortedTags(old), tags) {
 		return nil
 	}
 	if err := setTags(ctx, tx, convID, tags); err != nil {

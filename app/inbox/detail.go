@@ -596,13 +596,16 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		}
 		ch.State = &s
 	}
-	if s, ok := last(v, "next_action"); ok {
+	// A field its form sent as the form showed it (was_<name>) was not changed there: it stays
+	// as stored, which someone else may have changed since the page was drawn.
+	changed := func(name, s string) bool { w, ok := last(v, "was_"+name); return !ok || w != s }
+	if s, ok := last(v, "next_action"); ok && changed("next_action", s) {
 		if len([]rune(s)) > 255 {
 			errs.Add("next_action", c.T("validation.too_long", 255))
 		}
 		ch.NextAction = &s
 	}
-	if s, ok := last(v, "next_action_due_at"); ok {
+	if s, ok := last(v, "next_action_due_at"); ok && changed("next_action_due_at", s) {
 		var ms int64
 		if s != "" {
 			t, good := parseWhen(s, c.Zone())
@@ -644,24 +647,49 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		ch.AIMode = &s
 	}
 	if s, ok := last(v, "tags"); ok {
-		tags := []string{}
-		for _, t := range strings.Split(s, ",") {
-			t = strings.TrimSpace(t)
-			if t == "" || slices.ContainsFunc(tags, func(x string) bool { return strings.EqualFold(x, t) }) {
-				continue
-			}
+		tags := tagList(s)
+		for _, t := range tags {
 			if len([]rune(t)) > 40 {
 				errs.Add("tags", c.T("validation.too_long", 40))
 			}
-			tags = append(tags, t)
 		}
 		if len(tags) > 20 {
 			errs.Add("tags", c.T("inbox.error.too_many_tags"))
 		}
-		slices.SortFunc(tags, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 		ch.Tags = &tags
+		if w, ok := last(v, "was_tags"); ok {
+			was := tagList(w)
+			ch.TagsWas = &was
+		}
 	}
 	return ch, errs
+}
+
+// tagList reads a tags box: comma-separated, trimmed, each once whatever its case, in the order
+// sortedTags gives.
+func tagList(s string) []string {
+	tags := []string{}
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" || slices.ContainsFunc(tags, func(x string) bool { return strings.EqualFold(x, t) }) {
+			continue
+		}
+		tags = append(tags, t)
+	}
+	return sortedTags(tags)
+}
+
+// shownNow is what the boxes of the form a save came from show now, by field, for the form's
+// was_ fields the answer puts back (see the "saved" fragment): the next edit of the same box is
+// read against what it shows, not against the page as first drawn.
+func shownNow(v url.Values) map[string]string {
+	out := map[string]string{}
+	for k := range v {
+		if name, ok := strings.CutPrefix(k, "was_"); ok {
+			out[name], _ = last(v, name)
+		}
+	}
+	return out
 }
 
 // Update handles POST /app/inbox/<id>/: validate everything, then one transaction or nothing.
@@ -733,7 +761,13 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	} else if same {
 		if inline && target != "timeline" {
 			// A control posted with the value it has (a change and a submit of the same edit):
-			// nothing to say, and the line keeps what the post that saved said.
+			// nothing to say, and the line keeps what the post that saved said. A box that now
+			// shows what is stored (a tag someone else gave too) is still told so (out of band).
+			if was := shownNow(r.PostForm); len(was) > 0 {
+				w.Header().Set("HX-Reswap", "none")
+				h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Was": was}})
+				return
+			}
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
@@ -760,7 +794,7 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "composed", &web.Page{Data: d, Flash: done.words(c)})
 			return
 		}
-		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": done.words(c)}})
+		h.Render.Fragment(w, r, http.StatusOK, "inbox/conversation", "saved", &web.Page{Data: map[string]any{"Msg": done.words(c), "Was": shownNow(r.PostForm)}})
 		return
 	}
 	web.FlashKey(w, r, true, done.Key, done.Args...)
@@ -860,7 +894,7 @@ func unchanged(ctx context.Context, db Querier, conv *Conversation, ch Change) (
 		if err != nil {
 			return false, err
 		}
-		if !slices.EqualFunc(*ch.Tags, sortedTags(now), func(a, b string) bool { return a == b }) {
+		if !slices.Equal(ch.tagsOn(now), sortedTags(now)) {
 			return false, nil
 		}
 	}
