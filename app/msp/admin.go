@@ -98,6 +98,15 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if id := idParam(r, "id"); id != 0 {
+		cur, err := ClientByID(r.Context(), c.DB.Read, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		web.KeepUntouched(f, map[string]any{"contact_name": cur.ContactName, "contact_phone": cur.ContactPhone,
+			"contact_email": cur.ContactMail, "notes": cur.Notes})
+	}
 	in := ClientInput{CustomerID: formID(f.Get("customer")), Name: f.Get("name"), ContactName: f.Get("contact_name"),
 		ContactPhone: f.Get("contact_phone"), ContactMail: f.Get("contact_email"), Notes: f.Get("notes")}
 	id := idParam(r, "id")
@@ -184,6 +193,15 @@ func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if id := idParam(r, "id"); id != 0 {
+		cur, err := SiteByID(r.Context(), c.DB.Read, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		web.KeepUntouched(f, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
+			"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone})
+	}
 	s := Site{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), Name: f.Get("name"), Address: f.Get("address"),
 		AccessNotes: f.Get("access_notes"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone")}
 	id, err := SaveSite(r.Context(), c.DB, s.ID, s, actor(c))
@@ -279,6 +297,15 @@ func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if id := idParam(r, "id"); id != 0 {
+		cur, err := DeviceByID(r.Context(), c.DB.Read, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		web.KeepUntouched(f, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": cur.Kind, "name": cur.Name,
+			"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes})
+	}
 	d := Device{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), Kind: f.Get("kind"), Name: f.Get("name"),
 		Make: f.Get("make"), Model: f.Get("model"), Serial: f.Get("serial"), WarrantyEnd: f.Get("warranty_end"), Notes: f.Get("notes")}
 	if _, err := SaveDevice(r.Context(), c.DB, d, actor(c)); err != nil {

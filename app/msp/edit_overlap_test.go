@@ -25,6 +25,10 @@ func pageForm(t *testing.T, doc *goquery.Document, sel string) url.Values {
 		val, _ := s.Attr("value")
 		v.Add(n, val)
 	})
+	f.Find("textarea[name]").Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		v.Add(n, s.Text())
+	})
 	f.Find("select[name]").Each(func(_ int, s *goquery.Selection) {
 		n, _ := s.Attr("name")
 		val, _ := s.Find("option[selected]").Attr("value")
@@ -63,5 +67,64 @@ func TestTicketEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 	wantStatus(t, te.owner.Post(path+"/edit", again), 303, "olga saves again")
 	if n := te.count(t, `SELECT COUNT(*) FROM msp_ticket_events WHERE ticket_id = ? AND kind = 'priority'`, te.ticket.ID); n != 1 {
 		t.Fatalf("%d priority lines, want Oscar's one", n)
+	}
+}
+
+// The same for a device, a site and a client's contact: Oscar records the device's warranty,
+// Olga (her page drawn before) renames it, and the warranty was gone; one writes the site's
+// access notes, the other its address; one the client's phone, the other the notes. Each save
+// now changes only what its sender changed; a refused save shown again still knows what its
+// page first showed, so what was changed on it stays changed.
+func TestAssetEditsKeepWhatAnotherChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	olga2 := te.e.User("bilisim", "omer", "owner")
+	device := "/app/msp/devices/" + strconv.FormatInt(te.device, 10) + "/"
+	oscar := pageForm(t, te.oper.Get(device).Doc(t), `#device-form`)
+	olga := pageForm(t, te.owner.Get(device).Doc(t), `#device-form`)
+	oscar.Set("warranty_end", "2028-06-30")
+	wantStatus(t, te.oper.Post(device, oscar), 303, "oscar's warranty")
+	olga.Set("name", "")
+	olga.Set("notes", "Raf 2")
+	wantStatus(t, te.owner.Post(device, olga), 422, "olga's device without a name")
+	olga = pageForm(t, te.owner.Post(device, olga).Doc(t), `#device-form`) // the refused form, as shown again
+	olga.Set("name", "DC01-yeni")
+	wantStatus(t, te.owner.Post(device, olga), 303, "olga's device name")
+	d, err := msp.DeviceByID(context.Background(), te.db.Read, te.device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "DC01-yeni" || d.WarrantyEnd != "2028-06-30" || d.Notes != "Raf 2" || d.SiteID != te.site {
+		t.Fatalf("device after both saves: %q warranty %q notes %q site %d", d.Name, d.WarrantyEnd, d.Notes, d.SiteID)
+	}
+
+	site := "/app/msp/sites/" + strconv.FormatInt(te.site, 10) + "/"
+	oscar = pageForm(t, te.oper.Get(site).Doc(t), `#site-form`)
+	olga = pageForm(t, te.owner.Get(site).Doc(t), `#site-form`)
+	oscar.Set("access_notes", "Kapı kodu 4321")
+	wantStatus(t, te.oper.Post(site, oscar), 303, "oscar's access notes")
+	olga.Set("address", "Atatürk Cad. 5, Kadıköy")
+	wantStatus(t, te.owner.Post(site, olga), 303, "olga's address")
+	s, err := msp.SiteByID(context.Background(), te.db.Read, te.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.AccessNotes != "Kapı kodu 4321" || s.Address != "Atatürk Cad. 5, Kadıköy" {
+		t.Fatalf("site after both saves: notes %q address %q", s.AccessNotes, s.Address)
+	}
+
+	client := "/app/msp/clients/" + strconv.FormatInt(te.client, 10) + "/"
+	his := pageForm(t, olga2.Get(client).Doc(t), `#client-form form`)
+	olga = pageForm(t, te.owner.Get(client).Doc(t), `#client-form form`)
+	his.Set("contact_phone", "+90 212 555 11 22")
+	wantStatus(t, olga2.Post(client, his), 303, "omer's phone")
+	olga.Set("notes", "Cuma günleri kapalı")
+	wantStatus(t, te.owner.Post(client, olga), 303, "olga's notes")
+	cl, err := msp.ClientByID(context.Background(), te.db.Read, te.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.ContactPhone == "" || cl.Notes != "Cuma günleri kapalı" {
+		t.Fatalf("client after both saves: phone %q notes %q", cl.ContactPhone, cl.Notes)
 	}
 }

@@ -428,6 +428,8 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// formOnceRenew is a fresh token for the form field of that id, swapped in out of band
 		// by an htmx answer that keeps the form on the page (the conversation's composer).
 		"formOnceRenew": onceRenew,
+		// drawn is the hidden was_<name> of an edit form's box: what the page showed (drawn.go).
+		"drawn": drawnField,
 		// dates keeps the date format hints, ISO dates and opening-hours intervals of a sentence
 		// on one line, left to right (dates.go).
 		"dates": datesLTR,
