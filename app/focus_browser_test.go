@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // focusedBox describes the focused element as the eye sees it: its size on screen and whether
@@ -90,5 +92,66 @@ func TestBrowserTopBarFocusVisible(t *testing.T) {
 			}
 			b.shot(fmt.Sprintf("ring-%s-%d", lang, size.w))
 		}
+	}
+}
+
+// TestBrowserEscapeClosesMenus: a keyboard user closes what they opened with Escape, and the focus
+// goes back to the button that opened it: the language and user menus, the menu's Customers
+// group, the phone's menu, a pipeline card's stage menu (opened with M). Escape did nothing to any
+// of them, so a menu opened by mistake stayed over the page until the user tabbed through it and
+// clicked elsewhere.
+func TestBrowserEscapeClosesMenus(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	press := func(key string) { b.t.Helper(); b.run("press "+key, chromedp.KeyEvent(key)) }
+	const focused = `(() => { const a = document.activeElement; return a.tagName + (a.parentElement.className ? '.' + a.parentElement.className.split(' ').join('.') : ''); })()`
+	// opened reports whether the menu sel is open, and where the focus is.
+	check := func(what, sel, wantFocus string) {
+		b.t.Helper()
+		if open := b.eval(`(() => { const m = document.querySelector('` + sel + `'); return m.open || m.classList.contains('is-open') ? 1 : 0; })()`); open != 0 {
+			t.Errorf("%s: still open after Escape", what)
+		}
+		if got := b.str(focused); got != wantFocus {
+			t.Errorf("%s: after Escape the focus is on %s, want %s", what, got, wantFocus)
+		}
+	}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		b.viewport(1366, 900, false)
+		for _, page := range []string{"/app/", "/app/inbox/"} { // the inbox has its own Escape (leave the search)
+			for _, menu := range []string{".lang-switch", ".user-menu", ".nav-group"} {
+				b.open(page + "?lang=" + lang)
+				b.run("focus "+menu, chromedp.Focus(chromedp.CSS(menu+" > summary")))
+				press("\r")
+				if b.eval(`document.querySelector('`+menu+`').open ? 1 : 0`) != 1 {
+					t.Fatalf("%s %s: Enter did not open %s", lang, page, menu)
+				}
+				press("\t") // into the menu's first link
+				press(kb.Escape)
+				check(lang+" "+page+" "+menu, menu, "SUMMARY.dropdown."+strings.TrimPrefix(menu, "."))
+			}
+		}
+		b.open("/app/pipeline/?lang=" + lang)
+		b.run("focus a card", chromedp.Focus(chromedp.CSS(`[data-card][tabindex]`)))
+		press("m")
+		if b.eval(`document.querySelector('[data-card] details[data-stage-menu]').open ? 1 : 0`) != 1 {
+			t.Fatalf("%s: M did not open the stage menu", lang)
+		}
+		press(kb.Escape)
+		check(lang+" stage menu", `[data-card] details[data-stage-menu]`, "SUMMARY.stage-menu")
+
+		b.viewport(390, 844, true)
+		b.open("/app/?lang=" + lang)
+		b.run("focus the menu button", chromedp.Focus(chromedp.CSS(`[data-nav-toggle]`)))
+		press("\r")
+		press("\t")
+		press(kb.Escape)
+		check(lang+" phone menu", "#main-nav", "BUTTON.topbar")
+		if got := b.str(`document.querySelector('[data-nav-toggle]').getAttribute('aria-expanded')`); got != "false" {
+			t.Errorf("%s: the phone's menu button says aria-expanded=%s after Escape", lang, got)
+		}
+		// Pressed on the open menu's own button, Escape closes it too.
+		press("\r")
+		press(kb.Escape)
+		check(lang+" phone menu from its button", "#main-nav", "BUTTON.topbar")
 	}
 }

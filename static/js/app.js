@@ -1,7 +1,7 @@
 /*
  * HighVibe panel behaviour: plain ES2017, no dependencies (uses htmx and Plotly
  * when loaded). The CSP allows no inline script, so data attributes switch on:
- *   [data-nav-toggle]      toggles its aria-controls nav (phones)
+ *   [data-nav-toggle]      toggles its aria-controls nav (phones); Esc closes it, open menus
  *   [data-inbox-list]      keyboard over rows [data-row-href]; search is #q
  *   [data-confirm="text"]  confirm() before a form submits / a button acts
  *   [data-copy="#sel"]     copies the target's text
@@ -9,9 +9,8 @@
  *   main > .flashes        moved to the top of the section the page lands on (#users)
  *   details[data-open-wide] opened on screens 56rem and wider (folded on phones)
  *   input[data-select-all="<form id>"] checks or clears every input[data-pick] of that form
- *   button[data-ask-reason] (Reject on a queue card): the first press adds a reason field to
- *                          its form and turns into its confirming label (data-confirm-label);
- *                          the second press decides, with the reason
+ *   button[data-ask-reason] (queue's Reject): a first press adds a reason field and shows
+ *                          data-confirm-label; the second decides, with the reason
  *   (inbox panes, composer and its templates, shortcuts: see chat.js)
  * Charts: see charts.js. Load with `defer`, after htmx.
  */
@@ -23,7 +22,6 @@
 
   const on = (type, fn, capture) => document.addEventListener(type, fn, capture);
   const up = (e, sel) => (e.target && e.target.closest ? e.target.closest(sel) : null);
-  const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
   const isTyping = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
   // ---- details[data-open-wide]: folded on phones, open on wider screens
@@ -58,9 +56,7 @@
   ready(revealError);
   on('htmx:load', (e) => { if (e.target.id === 'main') setTimeout(revealError, 0); }); // a boosted page, once htmx scrolled it up
 
-  // ---- a page that lands on a section (a settings form leads back to its own, #users): the
-  // banner is said at that section's top, under its heading, where the page is scrolled to; above
-  // the page it was out of view (on a phone "Saved." or a refusal went unseen). No script: on top.
+  // ---- a page landing on a section (#users): the banner under its heading
   ready(() => {
     const b = document.querySelector('main > .flashes');
     const s = b && document.getElementById(location.hash.slice(1));
@@ -76,6 +72,16 @@
     const nav = btn && document.getElementById(btn.getAttribute('aria-controls') || '');
     if (!nav) return;
     btn.setAttribute('aria-expanded', String(nav.classList.toggle('is-open')));
+  });
+
+  // ---- Esc closes the open menu, focus on its button
+  on('keydown', (e) => {
+    const m = e.key === 'Escape' && up(e, '.dropdown[open],.stage-menu[open],.nav.is-open,[data-nav-toggle][aria-expanded=true]');
+    const b = m && (m.open ? m.firstElementChild : document.querySelector('[data-nav-toggle]'));
+    if (!b) return;
+    e.preventDefault(); // not blurred by the inbox's Esc
+    if (m.open) m.open = false; else b.click();
+    b.focus();
   });
 
   // ---- inbox keyboard
@@ -119,7 +125,7 @@
     switch (e.key) {
       case 'Escape':
         // Clear and leave the search; "input" lets an htmx search reload.
-        if (search && search.value !== '') { search.value = ''; fire(search, 'input'); }
+        if (search && search.value !== '') { search.value = ''; search.dispatchEvent(new Event('input', { bubbles: true })); }
         if (active && active.blur) active.blur();
         return;
       case '/': // to the search, the slash not typed
@@ -198,15 +204,14 @@
   });
 
   // ---- approval queue: select the page, reason on demand
-  // The queue ships no reason field per card (a phone-class CPU pays for every control of 60
-  // cards); Reject asks for it when pressed.
+  // Reject asks for its reason when pressed (a field per card cost a phone's CPU).
   on('change', (e) => {
     const all = e.target;
     if (!all.matches('[data-select-all]')) return;
     const id = all.getAttribute('data-select-all');
     for (const box of document.querySelectorAll('input[data-pick][form="' + id + '"]')) box.checked = all.checked;
   });
-  // Capture phase: runs before htmx sees the click (and the submit it would cause).
+  // Capture phase: before htmx sees the click (and its submit).
   on('click', (e) => {
     const btn = up(e, 'button[data-ask-reason]');
     if (!btn || !btn.form) return;
