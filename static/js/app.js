@@ -17,12 +17,11 @@
 (function () {
   'use strict';
 
-  // For CSS: the nav collapses only when JavaScript can open it.
+  // For CSS: the nav folds only when JavaScript can open it.
   document.documentElement.classList.add('js');
 
   const on = (type, fn, capture) => document.addEventListener(type, fn, capture);
-  const up = (e, sel) => (e.target && e.target.closest ? e.target.closest(sel) : null);
-  const isTyping = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const up = (e, sel) => e.target.closest && e.target.closest(sel);
 
   // ---- details[data-open-wide]: folded on phones, open on wider screens
   const openWide = () => {
@@ -69,17 +68,17 @@
   // ---- nav toggle
   on('click', (e) => {
     const btn = up(e, '[data-nav-toggle]');
-    const nav = btn && document.getElementById(btn.getAttribute('aria-controls') || '');
+    const nav = btn && document.getElementById(btn.getAttribute('aria-controls'));
     if (!nav) return;
     btn.setAttribute('aria-expanded', String(nav.classList.toggle('is-open')));
   });
 
-  // ---- Esc closes the open menu, focus on its button
+  // ---- Esc closes the open menu, focus to its button
   on('keydown', (e) => {
     const m = e.key === 'Escape' && up(e, '.dropdown[open],.stage-menu[open],.nav.is-open,[data-nav-toggle][aria-expanded=true]');
     const b = m && (m.open ? m.firstElementChild : document.querySelector('[data-nav-toggle]'));
     if (!b) return;
-    e.preventDefault(); // not blurred by the inbox's Esc
+    e.preventDefault(); // inbox: no blur
     if (m.open) m.open = false; else b.click();
     b.focus();
   });
@@ -120,7 +119,7 @@
     const search = document.getElementById('q');
     const active = document.activeElement;
     // While typing, only Esc in the search field is ours.
-    if (isTyping(active) && (active !== search || e.key !== 'Escape')) return;
+    if (active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) && (active !== search || e.key !== 'Escape')) return;
 
     switch (e.key) {
       case 'Escape':
@@ -211,7 +210,7 @@
     const id = all.getAttribute('data-select-all');
     for (const box of document.querySelectorAll('input[data-pick][form="' + id + '"]')) box.checked = all.checked;
   });
-  // Capture phase: before htmx sees the click (and its submit).
+  // Capture: before htmx sees the click. Enter in the reason presses Reject, not Approve.
   on('click', (e) => {
     const btn = up(e, 'button[data-ask-reason]');
     if (!btn || !btn.form) return;
@@ -222,6 +221,7 @@
     btn.form.insertBefore(field, btn.form.firstChild);
     btn.textContent = btn.dataset.confirmLabel;
     btn.removeAttribute('data-ask-reason');
+    field.onkeydown = (k) => k.key === 'Enter' && (k.preventDefault(), btn.click());
     field.focus();
   }, true);
 
