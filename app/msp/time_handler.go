@@ -261,12 +261,16 @@ func (h *TimeHandler) StartTimer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := numID(r.PostFormValue("ticket_id"))
+	ticketTime := "/app/msp/tickets/" + strconv.FormatInt(id, 10) + "/time"
 	if _, err := StartTimer(r.Context(), c.DB, id, r.PostFormValue("billable") == "1", r.PostFormValue("note"), timeActor(c)); err != nil {
+		if timerMoved(w, r, err, ticketTime) {
+			return
+		}
 		h.Render.Fail(w, r, err)
 		return
 	}
 	web.FlashKey(w, r, true, "msp_time.timer.started")
-	web.Redirect(w, r, back(r, "/app/msp/tickets/"+strconv.FormatInt(id, 10)+"/time"))
+	web.Redirect(w, r, back(r, ticketTime))
 }
 
 // StopTimer is POST /app/msp/time/timer/stop: stops the person's timer and writes its entry.
@@ -281,6 +285,9 @@ func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, back(r, "/app/msp/time"))
 		return
 	}
+	if timerMoved(w, r, err, "/app/msp/time") {
+		return
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -293,10 +300,26 @@ func (h *TimeHandler) StopTimer(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, back(r, to))
 }
 
+// timerMoved answers a start refused because a timer already runs, or a stop or discard with no
+// timer left (the timer was started, stopped or discarded meanwhile in another tab or on another
+// device): back to the page the person pressed it on, which shows the timer as it is now, with the
+// reason on top, instead of an error page that leads only to the dashboard. False for other errors.
+func timerMoved(w http.ResponseWriter, r *http.Request, err error, fallback string) bool {
+	if web.WantsJSON(r) || !(errors.Is(err, ErrTimerRunning) || errors.Is(err, ErrNoTimer)) {
+		return false
+	}
+	web.FlashError(w, r, err)
+	web.Redirect(w, r, back(r, fallback))
+	return true
+}
+
 // DiscardTimer is POST /app/msp/time/timer/discard: throws the running timer away.
 func (h *TimeHandler) DiscardTimer(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := DiscardTimer(r.Context(), c.DB, timeActor(c)); err != nil {
+		if timerMoved(w, r, err, "/app/msp/time") {
+			return
+		}
 		h.Render.Fail(w, r, err)
 		return
 	}

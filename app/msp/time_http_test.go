@@ -245,7 +245,7 @@ func TestTimerStartStop(t *testing.T) {
 		return c.Post("/app/msp/time/timer/start", url.Values{"ticket_id": {ticket}, "billable": {"1"}})
 	}
 	wantStatus(t, start(te.oper, tid), http.StatusSeeOther, "start")
-	wantStatus(t, start(te.oper, strconv.FormatInt(te.other.ID, 10)), http.StatusConflict, "second timer")
+	wantStatus(t, start(te.oper, strconv.FormatInt(te.other.ID, 10)), http.StatusSeeOther, "second timer (refused: back to the page)")
 	wantStatus(t, start(te.owner, strconv.FormatInt(te.other.ID, 10)), http.StatusSeeOther, "another person's timer")
 	wantStatus(t, start(te.viewer, tid), http.StatusForbidden, "viewer's timer")
 	if n := te.count(t, `SELECT count(*) FROM msp_timers`); n != 2 {
@@ -274,7 +274,7 @@ func TestTimerStartStop(t *testing.T) {
 	if minutes != 1 || billable != 1 || ticket != te.ticket.ID {
 		t.Fatalf("entry %d min billable %d ticket %d", minutes, billable, ticket)
 	}
-	wantStatus(t, te.oper.Post("/app/msp/time/timer/stop", nil), http.StatusConflict, "stop without a timer")
+	wantStatus(t, te.oper.Post("/app/msp/time/timer/stop", nil), http.StatusSeeOther, "stop without a timer (refused: back to the page)")
 	if n := te.count(t, `SELECT count(*) FROM msp_timers`); n != 1 {
 		t.Fatalf("%d timers after the stop, want the owner's 1", n)
 	}
