@@ -165,6 +165,9 @@ type EntryInput struct {
 	start, end      time.Time
 	minutes         int
 	clientForTicket int64
+	// overnight: the entry being changed ends on the day after its own (a timer that ran past
+	// midnight), so an end clock before the start clock is read on that next day.
+	overnight bool
 }
 
 func parseClock(s string) (int, int, bool) {
@@ -272,6 +275,11 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 		if okS && okE && dayErr == nil {
 			in.start = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, in.Loc)
 			in.end = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, in.Loc)
+			// An end before the start is the next day's clock when it is midnight (a time field
+			// cannot hold 24:00: 22:00–00:00 is two hours) or the entry already ended the next day.
+			if in.end.Before(in.start) && ((eh == 0 && em == 0) || in.overnight) {
+				in.end = time.Date(day.Year(), day.Month(), day.Day()+1, eh, em, 0, 0, in.Loc)
+			}
 			switch {
 			case !in.end.After(in.start):
 				f.Add("end", "msp_time.err.end_before_start")
@@ -485,6 +493,7 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 			return monthClosed(before.Day)
 		}
 		in.Ticket, in.TicketID, in.ClientID = "", before.TicketID, before.ClientID
+		in.overnight = before.EndedAt != 0 && time.UnixMilli(before.EndedAt).In(in.Loc).Format(time.DateOnly) > before.Day
 		f, err := in.check(ctx, tx)
 		if err != nil {
 			return err
