@@ -56,7 +56,7 @@ type HistoricTime struct {
 func InsertHistoryTx(ctx context.Context, tx *sql.Tx, h *HistoricTicket) (*Ticket, error) {
 	n := h.NewTicket
 	f := n.validate()
-	if err := checkRefs(ctx, tx, &n.ClientID, &n.SiteID, &n.DeviceID, &f); err != nil {
+	if err := checkRefs(ctx, tx, nil, &n.ClientID, &n.SiteID, &n.DeviceID, &f); err != nil {
 		return nil, err
 	}
 	if err := f.Err(); err != nil {

@@ -75,9 +75,13 @@ func (n *NewTicket) validate() fault.Fields {
 }
 
 // checkRefs checks that the client, site and device exist and belong together; a site or device
-// without a client gives the ticket their client.
-func checkRefs(ctx context.Context, tx *sql.Tx, clientID, siteID, deviceID *int64, f *fault.Fields) error {
-	if *deviceID != 0 {
+// without a client gives the ticket their client. was is the ticket being changed (nil for a new
+// one): the device and the site it already has with the same client are kept as they are, even
+// when that device or site went to another client since (moved on its own form or by an import),
+// so the ticket's other details can still be changed.
+func checkRefs(ctx context.Context, tx *sql.Tx, was *Ticket, clientID, siteID, deviceID *int64, f *fault.Fields) error {
+	keptDevice := was != nil && *clientID == was.ClientID && *deviceID == was.DeviceID
+	if *deviceID != 0 && !keptDevice {
 		d, err := DeviceByID(ctx, tx, *deviceID)
 		switch {
 		case err == tenantdb.ErrNotFound:
@@ -96,7 +100,8 @@ func checkRefs(ctx context.Context, tx *sql.Tx, clientID, siteID, deviceID *int6
 			}
 		}
 	}
-	if *siteID != 0 {
+	keptSite := was != nil && *clientID == was.ClientID && *siteID == was.SiteID
+	if *siteID != 0 && !keptSite {
 		s, err := SiteByID(ctx, tx, *siteID)
 		switch {
 		case err == tenantdb.ErrNotFound:
@@ -147,7 +152,7 @@ func Create(ctx context.Context, db *tenantdb.DB, n NewTicket, a Actor) (*Ticket
 // CreateTx is Create inside the caller's transaction.
 func CreateTx(ctx context.Context, tx *sql.Tx, n NewTicket, a Actor) (*Ticket, error) {
 	f := n.validate()
-	if err := checkRefs(ctx, tx, &n.ClientID, &n.SiteID, &n.DeviceID, &f); err != nil {
+	if err := checkRefs(ctx, tx, nil, &n.ClientID, &n.SiteID, &n.DeviceID, &f); err != nil {
 		return nil, err
 	}
 	var leadID int64
@@ -390,7 +395,7 @@ func editTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) (Rec
 		if t.Status == StatusClosed {
 			return ErrClosed
 		}
-		if err := checkRefs(ctx, tx, &d.ClientID, &d.SiteID, &d.DeviceID, &f); err != nil {
+		if err := checkRefs(ctx, tx, t, &d.ClientID, &d.SiteID, &d.DeviceID, &f); err != nil {
 			return err
 		}
 		if err := f.Err(); err != nil {
