@@ -465,9 +465,16 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach)
+	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach, r.PostFormValue("shown"))
 	if errors.Is(err, ErrSendExpired) && !web.WantsJSON(r) {
 		expired() // the day ended between the page's check and the send's
+		return
+	}
+	if errors.Is(err, ErrSentMeanwhile) && !web.WantsJSON(r) {
+		// Sent by someone else since this page was drawn: its page again, saying so, with the
+		// button for a reminder.
+		web.FlashKey(w, r, false, "quotes.err.sent_meanwhile")
+		web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q0.ID, 10)+"/")
 		return
 	}
 	if err != nil {

@@ -36,6 +36,9 @@ var (
 	// ErrSendExpired: the revision's validity day has gone (in the business's time zone): it is
 	// not sent (again), the customer could not accept it; a new revision starts with a new day.
 	ErrSendExpired = fault.Sentinel(fault.KindConflict, "quotes.err.expired_send", "quotes: validity day has passed, not sent")
+	// ErrSentMeanwhile: a first send from a page drawn before someone else sent the revision;
+	// nothing goes out again (the page's "Send the link again" is the reminder).
+	ErrSentMeanwhile = fault.Sentinel(fault.KindConflict, "quotes.err.sent_meanwhile", "quotes: sent meanwhile, not sent again")
 	// ErrNoConversation: a quote made without a conversation has no channel to be sent through.
 	ErrNoConversation = fault.Sentinel(fault.KindConflict, "quotes.err.no_conversation", "quotes: no conversation")
 )

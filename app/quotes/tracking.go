@@ -31,8 +31,11 @@ func Link(origin, slug string, q *Quote) string {
 // its validity day in the business's time zone too (ErrSendExpired), nothing stored. Sending again
 // (a reminder) is allowed and records another message. attach, when set, runs in the same
 // transaction right after the message is stored (the quote's PDF joins the message as its file,
-// so the channel sends it with the link as caption); nil sends the link alone.
-func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor, attach Attacher) (*Quote, int64, error) {
+// so the channel sends it with the link as caption); nil sends the link alone. shown is the status
+// the sender's page showed: "approved" (its button sends the quote for the first time) is refused
+// with ErrSentMeanwhile once someone else has sent it, so the customer does not get it twice;
+// "" sends as asked.
+func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor, attach Attacher, shown string) (*Quote, int64, error) {
 	var q *Quote
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -42,6 +45,9 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 		}
 		if !q.Sendable() {
 			return ErrNotApproved
+		}
+		if shown == "approved" && q.Status == "sent" {
+			return ErrSentMeanwhile
 		}
 		// Past its validity day the customer could no longer accept it: a reminder would only
 		// bring them to an expired page (the panel offers a new revision instead).
