@@ -3,6 +3,7 @@ package leads
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"highvibe/app/export"
 	"net/http"
 	"net/url"
@@ -410,10 +411,37 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	id := pathID(r)
 	a := actor(c)
+	// still refuses a change from a page that showed another link than the lead has now
+	// (shown_customer: the customer it showed, "0" none): someone linked, relinked or unlinked it
+	// since, and this press would undo that or make a second customer for the same person. A
+	// press asking for the link the lead already has changes nothing and is no refusal.
+	still := func(tx *sql.Tx, to int64) error {
+		s, ok := v["shown_customer"]
+		if !ok {
+			return nil
+		}
+		shown, _ := strconv.ParseInt(strings.TrimSpace(s[0]), 10, 64)
+		var now sql.NullInt64
+		if err := tx.QueryRowContext(r.Context(), `SELECT customer_id FROM leads WHERE id = ?`, id).Scan(&now); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return tenantdb.ErrNotFound
+			}
+			return fmt.Errorf("leads: customer link: %w", err)
+		}
+		if now.Int64 != shown && now.Int64 != to {
+			return fault.Conflict("leads.error.linked_meanwhile")
+		}
+		return nil
+	}
 	var err error
 	switch {
 	case v.Get("unlink") == "1":
-		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error { return inbox.LinkLeadCustomer(r.Context(), tx, id, 0, a) })
+		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			if err := still(tx, 0); err != nil {
+				return err
+			}
+			return inbox.LinkLeadCustomer(r.Context(), tx, id, 0, a)
+		})
 	case v.Get("customer_id") != "":
 		cid, perr := strconv.ParseInt(v.Get("customer_id"), 10, 64)
 		if perr != nil || cid <= 0 {
@@ -428,6 +456,9 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return fault.InvalidField("customer_id", "leads.error.customer_unknown")
 			}
+			if err := still(tx, cid); err != nil {
+				return err
+			}
 			return inbox.LinkLeadCustomer(r.Context(), tx, id, cid, a)
 		})
 	default:
@@ -441,6 +472,9 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		err = c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+			if err := still(tx, -1); err != nil { // a new customer is never the one linked
+				return err
+			}
 			if err := crm.SaveCustomer(r.Context(), tx, cu); err != nil {
 				return err
 			}
