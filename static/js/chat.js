@@ -15,6 +15,7 @@
  *   [data-shortcuts-open], ?  opens dialog#shortcuts; r focuses the reply box
  *   [data-once="key"]      shown on the first visit only (localStorage)
  *   [sse-connect]          gets data-live="open" once its event stream is open
+ *   select (any)           changed with the arrow keys: its change acts on Enter or on leaving it
  */
 (function () {
   'use strict';
@@ -201,6 +202,31 @@
   const ready = () => { once(document); toBottom(document); };
   if (document.readyState === 'loading') on('DOMContentLoaded', ready);
   else ready();
+
+  // ---- a select that acts on change, used from the keyboard ----------------
+  // Arrow keys and type-ahead letters change a closed select at each press, and each change acted:
+  // the conversation's state was saved at every step on the way (new, contacted, engaged, … each
+  // logged), the template menu inserted the first template and left. A change made with these keys
+  // acts on Enter or when the focus leaves the select; a click acts at once.
+  let keyed = null;
+  on('pointerdown', () => { keyed = null; }, true);
+  on('keydown', (event) => {
+    const sel = event.target;
+    if (!sel.matches || !sel.matches('select')) return;
+    if (event.key === 'Enter' && sel.hvHeld) { event.preventDefault(); act(sel); return; }
+    if (!event.altKey && (/^(Arrow|Page|Home|End)/.test(event.key) || /^\S$/.test(event.key))) keyed = sel; // Alt+↓ opens the list
+  }, true);
+  on('change', (event) => {
+    if (event.target !== keyed) return;
+    event.stopImmediatePropagation();
+    event.target.hvHeld = true;
+  }, true);
+  on('focusout', (event) => { if (event.target.hvHeld) act(event.target); });
+  function act(sel) {
+    sel.hvHeld = false;
+    keyed = null;
+    sel.dispatchEvent(new Event('change', { bubbles: true }));
+  }
 
   // ---- insert template
   // {{name}} becomes vars.name; unknown variables stay visible to be noticed.
