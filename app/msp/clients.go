@@ -63,6 +63,10 @@ func (d *Device) Label() string {
 // WarrantyOver reports whether the device's warranty ended before day (YYYY-MM-DD).
 func (d *Device) WarrantyOver(day string) bool { return d.WarrantyEnd != "" && d.WarrantyEnd < day }
 
+// WarrantyDay is the warranty's last day for the "day" writer ("21.11.2028" in Turkish); zero
+// (written as nothing) when there is none.
+func (d *Device) WarrantyDay() time.Time { return mustDay(d.WarrantyEnd) }
+
 const clientCols = `id, customer_id, contact_name, contact_phone, contact_email, notes, created_at, updated_at`
 
 func scanClient(sc interface{ Scan(...any) error }) (*Client, error) {
