@@ -308,3 +308,29 @@ func (c *Client) Login(username, password string) {
 		c.E.T.Fatalf("login %s: status %d: %s", username, r.StatusCode, r.Body)
 	}
 }
+
+// FormValues is what a browser posts for form f as the page draws it: each named input, textarea
+// and select in document order, a select's selected option, a checkbox only when it is checked.
+func FormValues(f *goquery.Selection) url.Values {
+	v := url.Values{}
+	f.Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		switch {
+		case goquery.NodeName(s) == "textarea":
+			v.Add(name, s.Text())
+		case goquery.NodeName(s) == "select":
+			val, _ := s.Find("option[selected]").Attr("value")
+			v.Add(name, val)
+		default:
+			typ, _ := s.Attr("type")
+			if typ == "checkbox" {
+				if _, on := s.Attr("checked"); !on {
+					return
+				}
+			}
+			val, _ := s.Attr("value")
+			v.Add(name, val)
+		}
+	})
+	return v
+}

@@ -11,30 +11,14 @@ import (
 	"highvibe/app/apptest"
 )
 
-// recordForm is what a browser sends for a record's form as drawn on doc: its inputs, textareas
-// and the selected option of each select.
+// recordForm is what a browser sends for a record's form as drawn on doc (apptest.FormValues).
 func recordForm(t *testing.T, doc *goquery.Document) url.Values {
 	t.Helper()
 	f := doc.Find(`form.form[method="post"]`)
 	if f.Length() != 1 {
 		t.Fatalf("%d record forms", f.Length())
 	}
-	v := url.Values{}
-	f.Find("input[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		val, _ := s.Attr("value")
-		v.Add(n, val)
-	})
-	f.Find("textarea[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		v.Add(n, s.Text())
-	})
-	f.Find("select[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		val, _ := s.Find("option[selected]").Attr("value")
-		v.Add(n, val)
-	})
-	return v
+	return apptest.FormValues(f)
 }
 
 // Two people have the same invoice open. Olga records the payment (status paid, paid today);

@@ -8,33 +8,18 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"highvibe/app/apptest"
 	"highvibe/app/msp"
 )
 
-// pageForm is what a browser sends for the form sel of a page as drawn: its inputs and the
-// selected option of each select.
+// pageForm is what a browser sends for the form sel of a page as drawn (apptest.FormValues).
 func pageForm(t *testing.T, doc *goquery.Document, sel string) url.Values {
 	t.Helper()
 	f := doc.Find(sel)
 	if f.Length() != 1 {
 		t.Fatalf("form %s: %d found", sel, f.Length())
 	}
-	v := url.Values{}
-	f.Find("input[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		val, _ := s.Attr("value")
-		v.Add(n, val)
-	})
-	f.Find("textarea[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		v.Add(n, s.Text())
-	})
-	f.Find("select[name]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		val, _ := s.Find("option[selected]").Attr("value")
-		v.Add(n, val)
-	})
-	return v
+	return apptest.FormValues(f)
 }
 
 // Two technicians have the same ticket open. Oscar raises it to P1 (the client's server is down);

@@ -13,10 +13,10 @@ import (
 	"highvibe/app/i18n"
 )
 
-// hoursFormValues is what a browser posts for the business hours form: formValues, with only the
+// hoursFormValues is what a browser posts for the business hours form: apptest.FormValues, with only the
 // ticked radio button and a textarea's lines ended with CRLF, as browsers send them.
 func hoursPost(f *goquery.Selection) url.Values {
-	v := formValues(f)
+	v := apptest.FormValues(f)
 	v.Del("after_hours")
 	f.Find(`input[type=radio][checked]`).Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")

@@ -6,35 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"highvibe/app/apptest"
 )
-
-// formValues is what a browser posts for the form: its fields as the page shows them.
-func formValues(f *goquery.Selection) url.Values {
-	v := url.Values{}
-	f.Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		switch {
-		case goquery.NodeName(s) == "textarea":
-			v.Add(name, s.Text())
-		case goquery.NodeName(s) == "select":
-			val, _ := s.Find("option[selected]").Attr("value")
-			v.Add(name, val)
-		default:
-			typ, _ := s.Attr("type")
-			if typ == "checkbox" {
-				if _, on := s.Attr("checked"); !on {
-					return
-				}
-			}
-			val, _ := s.Attr("value")
-			v.Add(name, val)
-		}
-	})
-	return v
-}
 
 // TestProfileStaleTabKeepsNewerSettings: the settings page open in two tabs. In the second the
 // owner switches the chat widget off; later, in the first (drawn before), they change only the
@@ -53,7 +26,7 @@ func TestProfileStaleTabKeepsNewerSettings(t *testing.T) {
 		if f.Length() != 1 {
 			t.Fatal("no profile form")
 		}
-		return formValues(f)
+		return apptest.FormValues(f)
 	}
 	morning := profile()
 	if morning.Get("chat_widget_enabled") != "true" || morning.Get("shown") == "" {
@@ -72,7 +45,7 @@ func TestProfileStaleTabKeepsNewerSettings(t *testing.T) {
 		t.Fatalf("stale tab save: %d %.300s", r.StatusCode, r.Body)
 	}
 	page := owner.Get("/app/settings/").Doc(t)
-	after := formValues(page.Find(`form[action="/app/settings/profile"]`))
+	after := apptest.FormValues(page.Find(`form[action="/app/settings/profile"]`))
 	if after.Get("greeting") != "Hoş geldiniz! İşinizi yazın." || after.Get("currency") != "EUR" {
 		t.Errorf("the stale tab's own changes: greeting %q, currency %q", after.Get("greeting"), after.Get("currency"))
 	}
@@ -91,7 +64,7 @@ func TestProfileStaleTabKeepsNewerSettings(t *testing.T) {
 	if r := owner.Post("/app/settings/profile", plain); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("plain save: %d", r.StatusCode)
 	}
-	if !formValues(owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`)).Has("chat_widget_enabled") {
+	if !apptest.FormValues(owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`)).Has("chat_widget_enabled") {
 		t.Error("a post without the shown field did not switch the widget on")
 	}
 }
@@ -110,7 +83,7 @@ func TestModulesStaleTabKeepsNewerChoice(t *testing.T) {
 		if f.Length() != 1 {
 			t.Fatal("no modules form")
 		}
-		return formValues(f)
+		return apptest.FormValues(f)
 	}
 	on := func() []string {
 		tn, _ := e.Server.Platform.TenantBySlug(t.Context(), "acme")
