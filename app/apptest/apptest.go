@@ -310,7 +310,8 @@ func (c *Client) Login(username, password string) {
 }
 
 // FormValues is what a browser posts for form f as the page draws it: each named input, textarea
-// and select in document order, a select's selected option, a checkbox only when it is checked.
+// and select in document order, a select's selected option, a checkbox or radio button only when
+// it is checked.
 func FormValues(f *goquery.Selection) url.Values {
 	v := url.Values{}
 	f.Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
@@ -323,7 +324,7 @@ func FormValues(f *goquery.Selection) url.Values {
 			v.Add(name, val)
 		default:
 			typ, _ := s.Attr("type")
-			if typ == "checkbox" {
+			if typ == "checkbox" || typ == "radio" {
 				if _, on := s.Attr("checked"); !on {
 					return
 				}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,6 +222,7 @@ type ContractInput struct {
 	SiteIDs, DeviceIDs []int64
 	monthlyMin         int
 	priceCents         int64
+	form               url.Values // the edit form with its was_ boxes, merged with the stored contract in the save
 }
 
 // parseAmount reads a contract's hours or price as typed in any of the panel's languages
@@ -375,6 +377,7 @@ func SaveContractRecounted(ctx context.Context, db *tenantdb.DB, id int64, in Co
 			if old.EndedAt != 0 {
 				return ErrContractEnded
 			}
+			in.keepUntouched(old)
 			in.ClientID = old.ClientID // a contract stays with its client
 		}
 		f := in.validate()

@@ -3,6 +3,7 @@ package msp
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -222,6 +223,29 @@ func ids(vs []string) []int64 {
 	return out
 }
 
+// contractInputOf reads the contract form.
+func contractInputOf(f url.Values) ContractInput {
+	return ContractInput{ClientID: numID(f.Get("client")), Kind: f.Get("kind"), StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"),
+		Hours: f.Get("hours"), Price: f.Get("price"), Currency: f.Get("currency"), Notes: f.Get("notes"),
+		SiteIDs: ids(f["site"]), DeviceIDs: ids(f["device"])}
+}
+
+// keepUntouched gives the boxes of the edit form (in.form) sent as the page drew them the stored
+// contract's values, and the covered sites and devices the stored ones with what the page ticked
+// and unticked: a save changes only what its sender changed.
+func (in *ContractInput) keepUntouched(old *Contract) {
+	f := in.form
+	if f == nil {
+		return
+	}
+	web.KeepUntouched(f, map[string]any{"kind": old.Kind, "starts_on": old.StartsOn, "ends_on": old.EndsOn,
+		"hours": hoursValue(old.MonthlyMinutes), "price": trimAmount(old.Price()), "currency": old.Currency, "notes": old.Notes})
+	web.KeepUntouchedSet(f, "site", old.SiteIDs)
+	web.KeepUntouchedSet(f, "device", old.DeviceIDs)
+	*in = contractInputOf(f)
+	in.form = f
+}
+
 // SaveContract is POST /app/msp/contracts/new and POST /app/msp/contracts/{id}/: creates or
 // changes a contract (the owner's). Bad input answers 422 with the form, storing nothing.
 func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
@@ -235,12 +259,15 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/new") {
 		id = 0
 	}
-	in := ContractInput{ClientID: numID(f.Get("client")), Kind: f.Get("kind"), StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"),
-		Hours: f.Get("hours"), Price: f.Get("price"), Currency: f.Get("currency"), Notes: f.Get("notes"),
-		SiteIDs: ids(f["site"]), DeviceIDs: ids(f["device"])}
+	in := contractInputOf(f)
+	if id != 0 {
+		// The boxes sent as the page drew them take what is stored, read in the save's transaction.
+		in.form = f
+	}
 	saved, rc, err := SaveContractRecounted(r.Context(), c.DB, id, in, timeActor(c))
 	if err != nil {
 		if errs := web.FieldErrors(r, err); errs != nil {
+			in = contractInputOf(f) // as the save read it: the untouched boxes with what is stored
 			if id != 0 {
 				if k, err := ContractByID(r.Context(), c.DB.Read, id); err == nil {
 					in.ClientID = k.ClientID

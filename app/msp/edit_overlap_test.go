@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -111,5 +112,39 @@ func TestAssetEditsKeepWhatAnotherChangedMeanwhile(t *testing.T) {
 	}
 	if cl.ContactPhone == "" || cl.Notes != "Cuma günleri kapalı" {
 		t.Fatalf("client after both saves: phone %q notes %q", cl.ContactPhone, cl.Notes)
+	}
+}
+
+// Two owners have the same contract's edit page open. Olga raises its hours to 20 and adds the
+// site to what it covers; Ömer, his page drawn before her save, writes a note and ticks the
+// device. His save sent the hours and coverage his page showed, so her 20 hours went back to 10
+// and her site came off the contract, without a word. Now each save changes only what its sender
+// changed.
+func TestContractEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	omer := te.e.User("bilisim", "omer", "owner")
+	now := time.Now()
+	id := te.addContract(t, url.Values{"kind": {"managed"}, "starts_on": {now.AddDate(0, -1, 0).Format(time.DateOnly)},
+		"ends_on": {now.AddDate(1, 0, 0).Format(time.DateOnly)}, "hours": {"10"}, "price": {"12500"}, "currency": {"TRY"}})
+	edit, save := "/app/msp/contracts/"+strconv.FormatInt(id, 10)+"/edit", "/app/msp/contracts/"+strconv.FormatInt(id, 10)+"/"
+	hers := pageForm(t, te.owner.Get(edit).Doc(t), `form.contract-form`)
+	his := pageForm(t, omer.Get(edit).Doc(t), `form.contract-form`)
+	hers.Set("hours", "20")
+	hers.Add("site", strconv.FormatInt(te.site, 10))
+	wantStatus(t, te.owner.Post(save, hers), 303, "olga's hours")
+	his.Set("notes", "Yıllık bakım dahil")
+	his.Set("price", "on iki bin")
+	wantStatus(t, omer.Post(save, his), 422, "ömer's price in words")
+	his = pageForm(t, omer.Post(save, his).Doc(t), `form.contract-form`) // the refused form, as shown again
+	his.Set("price", "12500")
+	his.Add("device", strconv.FormatInt(te.device, 10))
+	wantStatus(t, omer.Post(save, his), 303, "ömer's note")
+	k, err := msp.ContractByID(context.Background(), te.db.Read, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.MonthlyMinutes != 20*60 || k.Notes != "Yıllık bakım dahil" || len(k.SiteIDs) != 1 || len(k.DeviceIDs) != 1 {
+		t.Fatalf("contract after both saves: %d min, notes %q, sites %v, devices %v", k.MonthlyMinutes, k.Notes, k.SiteIDs, k.DeviceIDs)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -45,6 +47,8 @@ func drawnValue(value any) string {
 		if x == 0 {
 			return ""
 		}
+	case []int64:
+		return joinIDs(x)
 	}
 	return fmt.Sprint(value)
 }
@@ -72,4 +76,68 @@ func KeepUntouched(f url.Values, stored map[string]any) {
 func sameBox(a, b string) bool {
 	n := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 	return n(a) == n(b)
+}
+
+// Untouched reports whether every one of the boxes names was sent as its page drew it: boxes that
+// only mean something together (a day with its times) keep what is stored only all at once. A
+// form without their was_ fields is not untouched.
+func Untouched(f url.Values, names ...string) bool {
+	for _, name := range names {
+		if _, ok := f["was_"+name]; !ok || !sameBox(f.Get(name), f.Get("was_"+name)) {
+			return false
+		}
+	}
+	return true
+}
+
+// KeepUntouchedSet is KeepUntouched for a group of checkboxes name whose page drew the ids in
+// was_<name> (comma-joined): the group gets the stored ids with those its sender ticked added and
+// those it unticked taken away, so an id someone else ticked meanwhile stays. A form without the
+// was_ field is left as sent.
+func KeepUntouchedSet(f url.Values, name string, stored []int64) {
+	if _, ok := f["was_"+name]; !ok {
+		return
+	}
+	drawn, sent := splitIDs(f.Get("was_"+name)), []int64{}
+	for _, v := range f[name] {
+		if id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && id > 0 {
+			sent = append(sent, id)
+		}
+	}
+	var out []int64
+	for _, id := range stored {
+		if !slices.Contains(drawn, id) || slices.Contains(sent, id) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range sent {
+		if !slices.Contains(drawn, id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	vs := make([]string, len(out))
+	for i, id := range out {
+		vs[i] = strconv.FormatInt(id, 10)
+	}
+	f[name] = vs
+	f.Set("was_"+name, joinIDs(out))
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitIDs(s string) []int64 {
+	var out []int64
+	for _, p := range strings.Split(s, ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64); err == nil && id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
 }
