@@ -148,3 +148,42 @@ func TestContractEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 		t.Fatalf("contract after both saves: %d min, notes %q, sites %v, devices %v", k.MonthlyMinutes, k.Notes, k.SiteIDs, k.DeviceIDs)
 	}
 }
+
+// Oscar logged two hours on a ticket. The owner, Olga, makes the entry not billable and cuts it
+// to 45 minutes while Oscar, his page drawn before her save, fixes the note: his save sent the
+// duration and the billable box his page showed, so the customer was billed two hours again,
+// without a word. Now each save changes only what its sender changed; the day with its times or
+// duration goes as one.
+func TestTimeEntryEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {time.Now().Format(time.DateOnly)},
+		"hours": {"2"}, "billable": {"1"}, "note": {"sunucu"}}), 303, "log")
+	var id int64
+	if err := te.db.Read.QueryRow(`SELECT id FROM msp_time_entries`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	edit := "/app/msp/time/entries/" + strconv.FormatInt(id, 10) + "/edit"
+	his := pageForm(t, te.oper.Get(edit).Doc(t), `#entry-edit`)
+	hers := pageForm(t, te.owner.Get(edit).Doc(t), `#entry-edit`)
+	hers.Del("billable")
+	hers.Set("hours", "0")
+	hers.Set("minutes", "45")
+	wantStatus(t, te.owner.Post(edit, hers), 303, "olga's change")
+	his.Set("note", "sunucu: disk değişti")
+	his.Set("minutes", "yarım")
+	wantStatus(t, te.oper.Post(edit, his), 422, "oscar's minutes in words")
+	his = pageForm(t, te.oper.Post(edit, his).Doc(t), `#entry-edit`) // the refused form, as shown again
+	his.Set("minutes", "0")                                          // back as his page first drew it: the duration is not his change
+	wantStatus(t, te.oper.Post(edit, his), 303, "oscar's note")
+	var m int
+	var b bool
+	var n string
+	if err := te.db.Read.QueryRow(`SELECT minutes, billable, note FROM msp_time_entries WHERE id = ?`, id).Scan(&m, &b, &n); err != nil {
+		t.Fatal(err)
+	}
+	if m != 45 || b || n != "sunucu: disk değişti" {
+		t.Fatalf("entry after both saves: %d min, billable %v, note %q", m, b, n)
+	}
+}

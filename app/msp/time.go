@@ -168,6 +168,28 @@ type EntryInput struct {
 	// overnight: the entry being changed ends on the day after its own (a timer that ran past
 	// midnight), so an end clock before the start clock is read on that next day.
 	overnight bool
+	form      url.Values // the edit form with its was_ boxes, merged with the stored entry in ChangeEntry
+}
+
+// keepUntouched gives the boxes of the edit form (in.form) sent as the page drew them the stored
+// entry's values: the day with its times or duration as one (they only mean something together),
+// billable and the note each on its own, so a change keeps what someone else changed meanwhile.
+func (in *EntryInput) keepUntouched(e *Entry) {
+	f := in.form
+	if f == nil {
+		return
+	}
+	cur := entryInputOf(e, in.Loc)
+	stored := map[string]any{"note": cur.Note, "billable": ""}
+	if cur.Billable {
+		stored["billable"] = "1"
+	}
+	if web.Untouched(f, "day", "start", "end", "hours", "minutes") {
+		stored["day"], stored["start"], stored["end"], stored["hours"], stored["minutes"] = cur.Day, cur.Start, cur.End, cur.Hours, cur.Minutes
+	}
+	web.KeepUntouched(f, stored)
+	in.Day, in.Start, in.End, in.Hours, in.Minutes = f.Get("day"), f.Get("start"), f.Get("end"), f.Get("hours"), f.Get("minutes")
+	in.Billable, in.Note = f.Get("billable") == "1", f.Get("note")
 }
 
 func parseClock(s string) (int, int, bool) {
@@ -487,6 +509,7 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 		if in.Loc == nil {
 			in.Loc = time.Local
 		}
+		in.keepUntouched(before)
 		if locked, err := monthLocked(ctx, tx, before.Day, in.Now.In(in.Loc).Format(time.DateOnly)); err != nil {
 			return err
 		} else if locked {

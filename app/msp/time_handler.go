@@ -517,6 +517,7 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := entryInput(r)
+	in.form = r.PostForm // the boxes sent as the page drew them take what is stored, read in the change's transaction
 	_, after, err := ChangeEntry(r.Context(), c.DB, pathID(r, "id"), in, c.Can(auth.ManageSettings), timeActor(c))
 	if err != nil {
 		status, errs, closed := http.StatusUnprocessableEntity, web.FieldErrors(r, err), ""
@@ -545,6 +546,7 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, rerr)
 			return
 		}
+		in = entryInput(r) // as the change read it: the untouched boxes with what is stored
 		d := &entryPage{views: viewsOf(c), E: e, In: in, Back: back(r, entryBack(e)), Closed: closed}
 		h.page(w, r, status, "time_entry", c.T("msp_time.entry.edit_title"), d, errs)
 		return
