@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, set
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, status, "followups/index", &web.Page{Title: c.T("followups.title"), Nav: "approvals", Guide: "follow-ups", Data: d, Errors: errs})
+	h.Render.Render(w, r, status, "followups/index", &web.Page{Title: c.T("followups.title"), Nav: "approvals", Guide: "follow-ups", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 func rows(ctx context.Context, q Querier, list func(context.Context, Querier, int) ([]*FollowUp, error), n int) ([]Row, error) {
@@ -98,42 +99,43 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	set := Settings{Enabled: r.PostForm.Get("enabled") != ""}
-	vals := map[string]string{}
-	var f fault.Fields
-	for _, fld := range []struct {
-		name string
-		to   *int
-		max  int
-	}{{"no_reply_hours", &set.NoReplyHours, MaxNoReplyHours}, {"quote_hours", &set.QuoteHours, MaxQuoteHours},
-		{"step_days", &set.StepDays, MaxStepDays}, {"max_steps", &set.MaxSteps, MaxMaxSteps}} {
-		v := strings.TrimSpace(r.PostForm.Get(fld.name))
-		vals[fld.name] = v
-		n, err := strconv.Atoi(i18n.ASCIIDigits(v))
+	var set Settings
+	var vals map[string]string
+	err := c.DB.InTx(ctx, func(tx *sql.Tx) error {
+		// A box left as the page drew it takes the stored rule, which another owner may have
+		// changed since: a save changes only what its sender changed (turning follow-ups off is
+		// not undone by someone's stale page saving another field).
+		cur, err := LoadSettings(ctx, tx)
 		if err != nil {
-			f.Add(fld.name, "followups.err.range", 1, fld.max)
-			continue
+			return err
 		}
-		*fld.to = n
-	}
-	err := f.Err()
-	if err == nil {
-		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
-			if err := saveSettings(ctx, tx, set, tenantdb.Now()); err != nil {
+		stored := map[string]any{"enabled": ""}
+		if cur.Enabled {
+			stored["enabled"] = "1"
+		}
+		for k, v := range values(cur) {
+			stored[k] = v
+		}
+		web.KeepUntouched(r.PostForm, stored)
+		var f fault.Fields
+		set, vals, f = parseSettings(r.PostForm)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := saveSettings(ctx, tx, set, tenantdb.Now()); err != nil {
+			return err
+		}
+		if !set.Enabled {
+			if err := stopAllTx(ctx, tx, tenantdb.Now()); err != nil {
 				return err
 			}
-			if !set.Enabled {
-				if err := stopAllTx(ctx, tx, tenantdb.Now()); err != nil {
-					return err
-				}
-			}
-			_, err := audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "update_followups", Summary: "follow-up rules saved",
-				ActorUserID: c.UserID(), ActorName: c.User.Username, ModelName: "human-review",
-				Payload: map[string]any{"enabled": set.Enabled, "no_reply_hours": set.NoReplyHours, "quote_hours": set.QuoteHours,
-					"step_days": set.StepDays, "max_steps": set.MaxSteps, "updated_by_user_id": c.UserID()}})
-			return err
-		})
-	}
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "update_followups", Summary: "follow-up rules saved",
+			ActorUserID: c.UserID(), ActorName: c.User.Username, ModelName: "human-review",
+			Payload: map[string]any{"enabled": set.Enabled, "no_reply_hours": set.NoReplyHours, "quote_hours": set.QuoteHours,
+				"step_days": set.StepDays, "max_steps": set.MaxSteps, "updated_by_user_id": c.UserID()}})
+		return err
+	})
 	if errs := web.FieldErrors(r, err); errs != nil {
 		h.render(w, r, http.StatusUnprocessableEntity, set, vals, errs)
 		return
@@ -147,6 +149,30 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, "followups.saved")
 	web.Redirect(w, r, "/app/followups/")
+}
+
+// parseSettings reads the rules form: the rules, the numbers as typed, and the fields that are
+// not whole numbers.
+func parseSettings(form url.Values) (Settings, map[string]string, fault.Fields) {
+	set := Settings{Enabled: form.Get("enabled") != ""}
+	vals := map[string]string{}
+	var f fault.Fields
+	for _, fld := range []struct {
+		name string
+		to   *int
+		max  int
+	}{{"no_reply_hours", &set.NoReplyHours, MaxNoReplyHours}, {"quote_hours", &set.QuoteHours, MaxQuoteHours},
+		{"step_days", &set.StepDays, MaxStepDays}, {"max_steps", &set.MaxSteps, MaxMaxSteps}} {
+		v := strings.TrimSpace(form.Get(fld.name))
+		vals[fld.name] = v
+		n, err := strconv.Atoi(i18n.ASCIIDigits(v))
+		if err != nil {
+			f.Add(fld.name, "followups.err.range", 1, fld.max)
+			continue
+		}
+		*fld.to = n
+	}
+	return set, vals, f
 }
 
 // RunScanSoon queues a run now (after the rules changed).
