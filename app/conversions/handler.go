@@ -3,8 +3,11 @@ package conversions
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +46,13 @@ type settingsPage struct {
 	SpendErrs  web.Errors
 	Campaigns  []string
 	Currency   string
+	Posted     url.Values // the settings form as sent, when it comes back refused (its was_ boxes)
+}
+
+// DrawnKeys are the settings form's boxes that say what the page showed (a hidden was_ each):
+// all but the secrets, which are never shown.
+func (d *settingsPage) DrawnKeys() []string {
+	return slices.Sorted(maps.Keys(view(&Settings{}).Values))
 }
 
 func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
@@ -141,6 +151,13 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	// A box left as the page drew it takes the stored setting, which another owner may have changed
+	// since: a save changes only what its sender changed.
+	stored := map[string]any{}
+	for k, v := range view(old).Values {
+		stored[k] = v
+	}
+	web.KeepUntouched(f, stored)
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	// The ids are numbers: typed on an Arabic keyboard they arrive in Arabic-Indic digits.
 	num := func(k string) string { return i18n.ASCIIDigits(get(k)) }
@@ -218,7 +235,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		d.Errors = errs
+		d.Errors, d.Posted = errs, f
 		d.Form.Values = map[string]string{}
 		for k := range f {
 			if !strings.HasSuffix(k, "_token") && !strings.HasSuffix(k, "_secret") {

@@ -1,0 +1,64 @@
+package conversions_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"highvibe/app/apptest"
+	"highvibe/app/conversions"
+)
+
+// settingsForm is what a browser sends for the settings form as the page drew it (a box only
+// when ticked; the secrets empty, as their page leaves them).
+func settingsForm(t *testing.T, doc *goquery.Document) url.Values {
+	t.Helper()
+	v := url.Values{}
+	doc.Find(`#conv-settings input[name]`).Each(func(_ int, s *goquery.Selection) {
+		if typ, _ := s.Attr("type"); typ == "checkbox" && s.AttrOr("checked", "-") == "-" {
+			return
+		}
+		v.Add(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	return v
+}
+
+// Two owners have the conversion settings open. Osman stops reporting sales (the "won" rule);
+// Oya, her page drawn before his save, writes Meta's test code. Her save sent the "won" box
+// ticked as her page showed it, so sales went to the ad platforms again, without a word. Now
+// each save changes only what its sender changed.
+func TestSettingsSaveKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	osman, oya := e.User("usta", "osman", "owner"), e.User("usta", "oya", "owner")
+	his := settingsForm(t, osman.Get("/app/settings/conversions").Doc(t))
+	hers := settingsForm(t, oya.Get("/app/settings/conversions").Doc(t))
+	if his.Get("rule_won") != "1" {
+		t.Fatalf("the form as drawn: %v", his)
+	}
+	his.Del("rule_won")
+	if r := osman.Post("/app/settings/conversions", his); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("osman's save: %d", r.StatusCode)
+	}
+	hers.Set("meta_test_code", "TEST 1")
+	if r := oya.Post("/app/settings/conversions", hers); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("oya's test code with a space: %d", r.StatusCode)
+	}
+	hers = settingsForm(t, oya.Post("/app/settings/conversions", hers).Doc(t)) // the refused form, as shown again
+	hers.Set("meta_test_code", "TEST12345")
+	if r := oya.Post("/app/settings/conversions", hers); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("oya's save: %d", r.StatusCode)
+	}
+	s, err := conversions.LoadSettings(context.Background(), e.DB("usta").Read, "TRY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RuleWon || !s.RuleLead || s.MetaTestCode != "TEST12345" {
+		t.Fatalf("settings after both saves: won %v, lead %v, test code %q", s.RuleWon, s.RuleLead, s.MetaTestCode)
+	}
+}
