@@ -175,7 +175,8 @@ func TestTimeEntryEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 	his.Set("minutes", "yarım")
 	wantStatus(t, te.oper.Post(edit, his), 422, "oscar's minutes in words")
 	his = pageForm(t, te.oper.Post(edit, his).Doc(t), `#entry-edit`) // the refused form, as shown again
-	his.Set("minutes", "0")                                          // back as his page first drew it: the duration is not his change
+	// Back as his page first drew it: the duration is not his change.
+	his.Set("minutes", "0")
 	wantStatus(t, te.oper.Post(edit, his), 303, "oscar's note")
 	var m int
 	var b bool
