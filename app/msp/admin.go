@@ -297,19 +297,13 @@ func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if id := idParam(r, "id"); id != 0 {
-		cur, err := DeviceByID(r.Context(), c.DB.Read, id)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		web.KeepUntouched(f, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": cur.Kind, "name": cur.Name,
-			"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes})
+	d := deviceOf(idParam(r, "id"), f)
+	if d.ID != 0 {
+		d.form = f // the boxes sent as the page drew them take what is stored, read in the save's transaction
 	}
-	d := Device{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), Kind: f.Get("kind"), Name: f.Get("name"),
-		Make: f.Get("make"), Model: f.Get("model"), Serial: f.Get("serial"), WarrantyEnd: f.Get("warranty_end"), Notes: f.Get("notes")}
 	if _, err := SaveDevice(r.Context(), c.DB, d, actor(c)); err != nil {
 		if errs := web.FieldErrors(r, err); errs != nil {
+			d = deviceOf(d.ID, f) // as the save read it: the untouched boxes with what is stored
 			if _, ok := errs["kind"]; ok {
 				// msp.err.kind names the codes an import sends; the form offers translated names.
 				errs["kind"] = c.T("validation.choice")

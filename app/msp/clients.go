@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +47,8 @@ type Device struct {
 	WarrantyEnd                     string // YYYY-MM-DD or ""
 	Notes                           string
 	CreatedAt, UpdatedAt            int64
-	ClientName, SiteName            string // filled by the lists
+	ClientName, SiteName            string     // filled by the lists
+	form                            url.Values // the edit form with its was_ boxes (SaveDevice)
 }
 
 // Label is how a device is named in a list: its name, else make and model, else its serial.
@@ -522,11 +524,28 @@ func saveDeviceTx(ctx context.Context, tx *sql.Tx, d *Device, f fault.Fields) er
 	return nil
 }
 
-// SaveDevice creates (d.ID 0) or updates a device.
+// deviceOf reads the device form of device id (0: a new one).
+func deviceOf(id int64, f url.Values) Device {
+	return Device{ID: id, ClientID: formID(f.Get("client")), SiteID: formID(f.Get("site")), Kind: f.Get("kind"), Name: f.Get("name"),
+		Make: f.Get("make"), Model: f.Get("model"), Serial: f.Get("serial"), WarrantyEnd: f.Get("warranty_end"), Notes: f.Get("notes")}
+}
+
+// SaveDevice creates (d.ID 0) or updates a device. A device read from its edit form (d.form)
+// first gives the boxes sent as the page drew them the stored values, in the same transaction.
 func SaveDevice(ctx context.Context, db *tenantdb.DB, d Device, a Actor) (int64, error) {
 	f := validateDevice(&d)
 	isNew := d.ID == 0
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		if form := d.form; form != nil && !isNew {
+			cur, err := DeviceByID(ctx, tx, d.ID)
+			if err != nil {
+				return err
+			}
+			web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": cur.Kind, "name": cur.Name,
+				"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes})
+			d = deviceOf(d.ID, form)
+			f = validateDevice(&d)
+		}
 		if err := saveDeviceTx(ctx, tx, &d, f); err != nil {
 			return err
 		}
