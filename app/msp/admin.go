@@ -98,20 +98,14 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if id := idParam(r, "id"); id != 0 {
-		cur, err := ClientByID(r.Context(), c.DB.Read, id)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		web.KeepUntouched(f, map[string]any{"contact_name": cur.ContactName, "contact_phone": cur.ContactPhone,
-			"contact_email": cur.ContactMail, "notes": cur.Notes})
-	}
-	in := ClientInput{CustomerID: formID(f.Get("customer")), Name: f.Get("name"), ContactName: f.Get("contact_name"),
-		ContactPhone: f.Get("contact_phone"), ContactMail: f.Get("contact_email"), Notes: f.Get("notes")}
+	in := clientInputOf(f)
 	id := idParam(r, "id")
+	if id != 0 {
+		in.form = f // the boxes sent as the page drew them take what is stored, read in the save's transaction
+	}
 	saved, err := SaveClient(r.Context(), c.DB, id, in, actor(c))
 	if errs := web.FieldErrors(r, err); errs != nil {
+		in = clientInputOf(f) // as the save read it: the untouched boxes with what is stored
 		h.clientForm(w, r, http.StatusUnprocessableEntity, id, &in, errs)
 		return
 	}
@@ -193,19 +187,13 @@ func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if id := idParam(r, "id"); id != 0 {
-		cur, err := SiteByID(r.Context(), c.DB.Read, id)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		web.KeepUntouched(f, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
-			"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone})
+	s := siteOf(idParam(r, "id"), f)
+	if s.ID != 0 {
+		s.form = f // the boxes sent as the page drew them take what is stored, read in the save's transaction
 	}
-	s := Site{ID: idParam(r, "id"), ClientID: formID(f.Get("client")), Name: f.Get("name"), Address: f.Get("address"),
-		AccessNotes: f.Get("access_notes"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone")}
 	id, err := SaveSite(r.Context(), c.DB, s.ID, s, actor(c))
 	if errs := web.FieldErrors(r, err); errs != nil {
+		s = siteOf(s.ID, f) // as the save read it: the untouched boxes with what is stored
 		h.siteForm(w, r, http.StatusUnprocessableEntity, s, errs)
 		return
 	}

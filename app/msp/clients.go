@@ -37,7 +37,8 @@ type Site struct {
 	Name, Address, AccessNotes string
 	ContactName, ContactPhone  string
 	CreatedAt, UpdatedAt       int64
-	ClientName                 string // filled by the lists
+	ClientName                 string     // filled by the lists
+	form                       url.Values // the edit form with its was_ boxes (SaveSite)
 }
 
 // Device is an asset the MSP looks after.
@@ -111,6 +112,13 @@ type ClientInput struct {
 	Name                                   string // a new customer's name (CustomerID 0)
 	ContactName, ContactPhone, ContactMail string
 	Notes                                  string
+	form                                   url.Values // the edit form with its was_ boxes (SaveClient)
+}
+
+// clientInputOf reads the client form.
+func clientInputOf(f url.Values) ClientInput {
+	return ClientInput{CustomerID: formID(f.Get("customer")), Name: f.Get("name"), ContactName: f.Get("contact_name"),
+		ContactPhone: f.Get("contact_phone"), ContactMail: f.Get("contact_email"), Notes: f.Get("notes")}
 }
 
 func (in *ClientInput) validate(isNew bool) fault.Fields {
@@ -148,6 +156,17 @@ func SaveClient(ctx context.Context, db *tenantdb.DB, id int64, in ClientInput, 
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		now := tenantdb.Now()
 		if id != 0 {
+			if form := in.form; form != nil {
+				// The boxes sent as the page drew them take the stored values, read here.
+				cur, err := ClientByID(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				web.KeepUntouched(form, map[string]any{"contact_name": cur.ContactName, "contact_phone": cur.ContactPhone,
+					"contact_email": cur.ContactMail, "notes": cur.Notes})
+				in = clientInputOf(form)
+				f = in.validate(false)
+			}
 			if err := f.Err(); err != nil {
 				return err
 			}
@@ -279,8 +298,14 @@ func Sites(ctx context.Context, q Querier, clientID int64) ([]*Site, error) {
 	return out, nil
 }
 
-// SaveSite creates (id 0) or updates a site.
-func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (int64, error) {
+// siteOf reads the site form of site id (0: a new one).
+func siteOf(id int64, f url.Values) Site {
+	return Site{ID: id, ClientID: formID(f.Get("client")), Name: f.Get("name"), Address: f.Get("address"),
+		AccessNotes: f.Get("access_notes"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone")}
+}
+
+// validateSite tidies s and returns its field errors.
+func validateSite(s *Site) fault.Fields {
 	var f fault.Fields
 	s.Name, s.Address, s.AccessNotes = strings.TrimSpace(s.Name), strings.TrimSpace(s.Address), strings.TrimSpace(s.AccessNotes)
 	s.ContactName, s.ContactPhone = strings.TrimSpace(s.ContactName), strings.TrimSpace(s.ContactPhone)
@@ -301,7 +326,25 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 	if len(s.ContactPhone) > 40 {
 		f.Add("contact_phone", "validation.too_long", 40)
 	}
+	return f
+}
+
+// SaveSite creates (id 0) or updates a site. A site read from its edit form (s.form) first gives
+// the boxes sent as the page drew them the stored values, in the same transaction.
+func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (int64, error) {
+	f := validateSite(&s)
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		if form := s.form; form != nil && id != 0 {
+			// The boxes sent as the page drew them take the stored values, read here.
+			cur, err := SiteByID(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
+				"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone})
+			s = siteOf(s.ID, form)
+			f = validateSite(&s)
+		}
 		if _, err := ClientByID(ctx, tx, s.ClientID); errors.Is(err, tenantdb.ErrNotFound) {
 			f.Add("client", "msp.err.client")
 		} else if err != nil {
