@@ -12,12 +12,19 @@ import (
 // screen, in the order they are written: an Arabic sentence around a bare "+40%" carries its
 // plus and its percent sign to the number's other side ("%40+"). It returns what is wrong and
 // how many percentages it looked at ("n:" when all are right).
-const percentOrder = `((sel) => {
+var percentOrder = drawnInOrder(`/[+-]?\d[\d.,]*%/g`)
+
+// drawnInOrder is a script taking a selector that, in the open page, finds every match of the
+// JavaScript regular expression re in the text of the elements sel and reports the first one
+// whose characters do not stand left to right on the screen. It returns what is wrong and how
+// many matches it looked at ("n:" when all are right).
+func drawnInOrder(re string) string {
+	return `((sel) => {
 	let n = 0;
 	for (const el of document.querySelectorAll(sel)) {
 		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
 		for (let node = walk.nextNode(); node; node = walk.nextNode()) {
-			for (const m of node.data.matchAll(/[+-]?\d[\d.,]*%/g)) {
+			for (const m of node.data.matchAll(` + re + `)) {
 				n++;
 				const lefts = [];
 				for (let i = m.index; i < m.index + m[0].length; i++) {
@@ -27,13 +34,14 @@ const percentOrder = `((sel) => {
 					lefts.push(r.getBoundingClientRect().left);
 				}
 				if (lefts.some((x, i) => i > 0 && x <= lefts[i - 1])) {
-					return 'wrong: ' + m[0] + ' in «' + node.data.trim().slice(0, 80) + '» drawn as ' + lefts.map(Math.round).join(',');
+					return 'wrong: ' + m[0] + ' in «' + node.data.trim().slice(0, 100) + '» drawn as ' + lefts.map(Math.round).join(',');
 				}
 			}
 		}
 	}
 	return 'n:' + n;
 })`
+}
 
 // TestBrowserArabicPercentages: in Arabic, a percentage inside a sentence reads as it is
 // written, sign and percent sign included: the seasonal calendar's expected demand ("الطلب

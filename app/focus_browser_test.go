@@ -21,10 +21,7 @@ const focusedBox = `(() => { const a = document.activeElement, r = a.getBounding
 func TestBrowserSkipLinkShownWhenFocused(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
-	for _, size := range []struct {
-		w, h   int64
-		mobile bool
-	}{{1366, 900, false}, {390, 844, true}} {
+	for _, size := range laptopAndPhone {
 		b.viewport(size.w, size.h, size.mobile)
 		for _, lang := range []string{"tr", "en", "ar"} {
 			b.open("/app/inbox/?lang=" + lang)
@@ -58,10 +55,7 @@ const ringContrast = `(() => { const a = document.activeElement, bar = document.
 func TestBrowserTopBarFocusVisible(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
-	for _, size := range []struct {
-		w, h   int64
-		mobile bool
-	}{{1366, 900, false}, {390, 844, true}} {
+	for _, size := range laptopAndPhone {
 		b.viewport(size.w, size.h, size.mobile)
 		for _, lang := range []string{"tr", "en", "ar"} {
 			b.open("/app/?lang=" + lang)

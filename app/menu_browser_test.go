@@ -76,11 +76,8 @@ func TestBrowserMenu(t *testing.T) {
 				f.querySelector('[name=tenant]').value = '`+slug+`'; f.submit(); })()`))
 			b.waitFor("the IT provider's panel", `document.readyState === 'complete' && document.body.innerText.includes('`+app.DemoMSPName+`')`)
 		}
-		for _, size := range []struct {
-			w, h  int64
-			phone bool
-		}{{1366, 900, false}, {390, 844, true}} {
-			b.viewport(size.w, size.h, size.phone)
+		for _, size := range laptopAndPhone {
+			b.viewport(size.w, size.h, size.mobile)
 			for _, lang := range i18n.Langs {
 				b.open("/app/?lang=" + lang)
 				if n := b.eval(rows); n != 1 {
@@ -89,7 +86,7 @@ func TestBrowserMenu(t *testing.T) {
 				}
 				shown := b.str(`[...document.querySelectorAll('.lang-switch summary > [aria-hidden]')].filter(el => el.getClientRects().length).map(el => el.textContent).join('|')`)
 				want := strings.ToUpper(lang)
-				if !size.phone {
+				if !size.mobile {
 					want = b.str(`document.querySelector('.lang-switch .dropdown-menu a[aria-current]').textContent`)
 				}
 				if shown != want {

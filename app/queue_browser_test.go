@@ -114,6 +114,15 @@ func (b *chrome) open(path string) {
 	b.waitFor(path+" loaded", `document.readyState === 'complete' && !!window.htmx`)
 }
 
+// screen is a window size the browser tests draw a page at; laptopAndPhone are the two every
+// screen is looked at in.
+type screen struct {
+	w, h   int64
+	mobile bool
+}
+
+var laptopAndPhone = []screen{{1366, 900, false}, {390, 844, true}}
+
 // viewport sets the window size as a device would have it.
 func (b *chrome) viewport(w, h int64, mobile bool) {
 	b.t.Helper()

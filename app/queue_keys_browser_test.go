@@ -18,10 +18,7 @@ func TestBrowserRejectReasonByKeyboard(t *testing.T) {
 	t.Parallel()
 	b := demoBrowser(t)
 	db := b.e.DB(app.DemoSlug).Read
-	for _, size := range []struct {
-		w, h   int64
-		mobile bool
-	}{{1366, 900, false}, {390, 844, true}} {
+	for _, size := range laptopAndPhone {
 		b.viewport(size.w, size.h, size.mobile)
 		b.open("/app/approvals/?lang=tr")
 		id := b.str(`document.querySelector('#queue .rec:not(.rec-decided) [data-ask-reason]').closest('.rec').dataset.recId`)
@@ -66,10 +63,7 @@ func TestBrowserEnterInReasonDecidesNothing(t *testing.T) {
 		}
 		return n
 	}
-	for _, size := range []struct {
-		w, h   int64
-		mobile bool
-	}{{1366, 900, false}, {390, 844, true}} {
+	for _, size := range laptopAndPhone {
 		b.viewport(size.w, size.h, size.mobile)
 		b.open("/app/approvals/?lang=tr")
 		// A submit that sends (a "dialog" method outside a dialog sends nothing), or an htmx request.

@@ -38,10 +38,7 @@ func TestBrowserSelectByKeyboardActsOnce(t *testing.T) {
 		}
 		return n
 	}
-	for _, size := range []struct {
-		w, h   int64
-		mobile bool
-	}{{1366, 900, false}, {390, 844, true}} {
+	for _, size := range laptopAndPhone {
 		b.viewport(size.w, size.h, size.mobile)
 		b.open(fmt.Sprintf("/app/inbox/%d/?lang=en", id))
 		if size.w == 1366 {
