@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Numbers as people type them into the panel: every form that takes an amount, a price or a
@@ -15,6 +16,11 @@ import (
 // separator followed by exactly three digits is a thousands separator when decimals < 3
 // ("1.250" is 1250 liras) and a decimal point otherwise ("1.250" m² is 1.25 m²).
 func ParseFixed(s string, decimals int) (int64, bool) {
+	if !utf8.ValidString(s) {
+		// Not text: taking the spaces out could join two stray bytes into a digit ("\xd9 \xa6"
+		// would read as ٦, 6).
+		return 0, false
+	}
 	s = strings.TrimSpace(s)
 	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "", "%", "", string(arabicPercent), "").Replace(s)
 	s = ASCIIDigits(s)
