@@ -250,7 +250,8 @@ func TestConversationWindowClosedRefusesFile(t *testing.T) {
 // ("Send when we open", or a time typed). At that time the window has closed and the reply,
 // free text, would wait and then fail: the customer heard nothing and the owner believed them
 // answered. It is refused at the send-later field in the reader's language, naming when the
-// window closes; nothing is stored. A time before the window closes is scheduled as before.
+// window closes; nothing is stored. So is a time in the window's last five minutes, where a
+// failed try could not be repeated in time. An earlier time is scheduled as before.
 func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -275,13 +276,19 @@ func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
 	tomorrow := time.Now().Add(12 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
 	for _, lang := range []string{"en", "tr", "ar"} {
 		p := i18n.For(lang).In(time.Local)
-		want := p.T("inbox.error.send_at_window", p.DateTime(wrote.Add(24*time.Hour)))
-		r := composerPost(e, op, page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın 10:00'da geliyoruz."}, "send_at": {tomorrow}}, false)
-		if r.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("%s: a reply scheduled past the window answered %d, want 422", lang, r.StatusCode)
-		}
-		if got := r.Doc(t).Find(`#composer-status`).Text(); !strings.Contains(got, want) {
-			t.Errorf("%s: the composer says %q, want %q", lang, got, want)
+		closes := wrote.Add(24 * time.Hour)
+		want := p.T("inbox.error.send_at_window", p.DateTime(closes), p.DateTime(closes.Add(-5*time.Minute)))
+		// Past the window, and three minutes before it closes: a failed first try is repeated
+		// after 5, 20, 45… seconds (jobs.Backoff), so it could miss the window too.
+		late := closes.Add(-3 * time.Minute).In(time.Local).Format("2006-01-02T15:04")
+		for _, at := range []string{tomorrow, late} {
+			r := composerPost(e, op, page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın 10:00'da geliyoruz."}, "send_at": {at}}, false)
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: a reply scheduled at %s (the window closes at %s) answered %d, want 422", lang, at, closes, r.StatusCode)
+			}
+			if got := r.Doc(t).Find(`#composer-status`).Text(); !strings.Contains(got, want) {
+				t.Errorf("%s: the composer says %q, want %q", lang, got, want)
+			}
 		}
 	}
 	if n := stored(); n != 0 {

@@ -349,7 +349,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			// Not offered when the reply window (WhatsApp's 24 hours) closes before the opening:
 			// a reply scheduled then is refused, since it could not be sent.
 			if next, ok := s.NextOpen(now); ok {
-				if win := h.window(c, conv, next); win == nil || !win.Closed {
+				if win := h.window(c, conv, next.Add(SendAtMargin)); win == nil || !win.Closed {
 					next = next.In(c.Zone())
 					d.Opening = &sendAtOpening{Value: next.Format("2006-01-02T15:04"), When: c.P.DateTime(next)}
 				}
@@ -476,6 +476,11 @@ func (d *detailData) Quiet(m *Message) bool {
 // the earlier ones. A phone draws a few hundred messages quickly; a long-running customer's
 // thousands would make every live redraw slow.
 const timelineShown = 500
+
+// SendAtMargin is how long before WhatsApp's reply window closes a scheduled reply must be due.
+// Its delivery runs within seconds of that time, but a failed try is repeated after 5, 20, 45,
+// 80 and 125 s (jobs.Backoff): with the margin every repeat still falls inside the window.
+const SendAtMargin = 5 * time.Minute
 
 // load reads what the conversation's timeline needs: its lead, its newest messages and member
 // names.
@@ -726,12 +731,13 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		// here, with what to do instead (a template, or a note).
 		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
 			errs.Add("body", c.T("inbox.error.window_closed"))
-		} else if win := h.window(c, conv, ch.SendAt); win != nil && win.Closed && !ch.SendAt.IsZero() {
+		} else if win := h.window(c, conv, ch.SendAt.Add(SendAtMargin)); win != nil && win.Closed && !ch.SendAt.IsZero() {
 			// Open now but closed at the time chosen (a reply on Friday evening scheduled "when
-			// we open" on Monday): it would wait and then fail, and the customer hear nothing.
+			// we open" on Monday), or so soon after it that a failed try could not be repeated:
+			// it would wait and then fail, and the customer hear nothing.
 			info, _ := h.Svc.Channels.Info(conv.Channel)
 			closes := time.UnixMilli(conv.LastInboundAt).Add(info.Window).In(c.Zone())
-			errs.Add("send_at", c.T("inbox.error.send_at_window", c.P.DateTime(closes)))
+			errs.Add("send_at", c.T("inbox.error.send_at_window", c.P.DateTime(closes), c.P.DateTime(closes.Add(-SendAtMargin))))
 		}
 	}
 	target := r.Header.Get("HX-Target")
