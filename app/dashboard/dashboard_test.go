@@ -60,8 +60,9 @@ func TestDashboardShowsLogsEscaped(t *testing.T) {
 	}
 }
 
-// TestDashboardROIAsMultiple: the demo's 385,653.8 % ROI reads as "3.857,5 kat" in Turkish and
-// "3,857.5×" in English, with its definition on hover; an ordinary ROI stays a percentage.
+// TestDashboardROIAsMultiple: the demo's 385,653.8 % ROI reads as "3.858 kat" in Turkish and
+// "3,858×" in English (no decimal from 100× on: "3.857,5" says nothing more), a 4,500 % ROI as
+// "46,0 kat", with its definition on hover; an ordinary ROI stays a percentage.
 func TestDashboardROIAsMultiple(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
@@ -74,8 +75,9 @@ func TestDashboardROIAsMultiple(t *testing.T) {
 		wantNot  string
 		withHint string
 	}{
-		{"385653.8", "tr", "3.857,5 kat", "%", "ödenen gelir"},
-		{"385653.8", "en", "3,857.5×", "%", "paid revenue"},
+		{"385653.8", "tr", "3.858 kat", "%", "ödenen gelir"},
+		{"385653.8", "en", "3,858×", "%", "paid revenue"},
+		{"4500", "tr", "46,0 kat", "%", "ödenen gelir"},
 		{"240", "en", "240%", "×", "paid revenue"},
 	} {
 		if _, err := db.Write.Exec(`INSERT INTO analytics_snapshots(model_name, kpi, chart_pack, generated_at) VALUES('test', ?, '{}', ?)`,
