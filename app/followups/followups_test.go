@@ -618,3 +618,39 @@ func TestTemplateFollowUpSentFromTheConversation(t *testing.T) {
 		t.Errorf("the follow-up is %s, its message %q (%v), want approved and sent as the template", sent.Status, ann, err)
 	}
 }
+
+// TestTelegramBlockedStops: a Telegram customer who blocked the bot gets no follow-up draft — it
+// would wait in the approval queue and then fail; the sequence stops with that reason. Another
+// customer on the same channel who did not block it gets the draft.
+func TestTelegramBlockedStops(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	t0 := time.Now().Add(-time.Minute).Truncate(time.Second)
+	// Widget visitors (consent, phone) who then wrote on Telegram, sharing the same number.
+	f.visitor(t, "v51", "Selin", t0.Add(-time.Hour), true)
+	f.visitor(t, "v52", "Mert", t0.Add(-time.Hour), true)
+	tg := func(chat, phone string) int64 {
+		res, err := f.svc.Ingest(ctx, "acme", f.db, inbox.Inbound{Channel: "telegram", ExternalID: chat, Phone: phone, Body: "Merhaba", At: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.ConversationID
+	}
+	blocked, other := tg("91", "+905321112251"), tg("92", "+905321112252")
+	if _, err := f.db.Write.Exec(`UPDATE conversations SET state = 'won' WHERE channel = 'webchat'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AddMessage(ctx, "acme", f.db, blocked, inbox.Outgoing{Direction: "system", AuthorKind: "system", Event: "telegram_blocked"}, "telegram"); err != nil {
+		t.Fatal(err)
+	}
+	r := f.run(t, t0.Add(4*time.Hour))
+	if r.Proposed != 1 || r.Stopped != 1 {
+		t.Fatalf("one blocked, one not: %+v", r)
+	}
+	if s := f.seq(t, blocked); s == nil || s.Status != "stopped" || s.StopReason != "blocked" {
+		t.Errorf("the blocked customer's sequence: %+v", s)
+	}
+	if s := f.seq(t, other); s == nil || s.Status != "waiting" || s.RecommendationID == 0 {
+		t.Errorf("the other customer's sequence: %+v", s)
+	}
+}

@@ -264,6 +264,15 @@ func stepTx(ctx context.Context, tx *sql.Tx, env Env, sched *hours.Schedule, f *
 		return outNone, time.Time{}, err
 	}
 	tpl := ""
+	if info, ok := env.Channels.Info(conv.Channel); ok && info.Blocked != "" {
+		// A customer who blocked the bot (Telegram) cannot be followed up: the draft would wait in
+		// the queue and then fail.
+		if at, err := inbox.BlockedSince(ctx, tx, conv.ID, info.Blocked, info.Unblocked); err != nil {
+			return outNone, time.Time{}, err
+		} else if at > 0 {
+			return outStopped, time.Time{}, stopTx(ctx, tx, f, "blocked", nowMS)
+		}
+	}
 	if info, ok := env.Channels.Info(conv.Channel); ok && info.Outbound == channel.Deliver && !info.WindowOpen(conv.LastInboundAt, now) {
 		if env.Template != nil {
 			tpl = env.Template(conv.Channel)

@@ -76,9 +76,16 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 	if len(u.Long) > 0 || utf8.RuneCountInString(caption) > 4000 {
 		code = "caption_long"
 	}
-	// A file outside WhatsApp's window would be queued and then fail, like a text reply: refused
-	// before anything is kept.
+	// A file outside WhatsApp's window, or to a customer who blocked the bot, would be queued and
+	// then fail, like a text reply: refused before anything is kept.
 	if code == "" {
+		if at, err := h.blockedSince(ctx, c, conv); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		} else if at > 0 {
+			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(at))))
+			return
+		}
 		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
 			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, c.T("inbox.error.window_closed_file"))
 			return

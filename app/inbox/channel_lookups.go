@@ -155,3 +155,26 @@ func LastEvent(ctx context.Context, q Querier, conversationID int64, events ...s
 	}
 	return last, nil
 }
+
+// BlockedSince is when the customer blocked the conversation's channel (Unix ms; the time of the
+// system line that says so), or 0 when they have not or unblocked it since: the later of the
+// channel's block and unblock events decides (channel.Info.Blocked, Unblocked).
+func BlockedSince(ctx context.Context, q Querier, conversationID int64, blocked, unblocked string) (int64, error) {
+	if blocked == "" {
+		return 0, nil
+	}
+	var event string
+	var at int64
+	err := q.QueryRowContext(ctx, `SELECT json_extract(annotations, '$.event'), created_at FROM messages WHERE conversation_id = ? AND direction = 'system'
+		AND json_extract(annotations, '$.event') IN (?, ?) ORDER BY id DESC LIMIT 1`, conversationID, blocked, unblocked).Scan(&event, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("inbox: blocked since: %w", err)
+	}
+	if event != blocked {
+		return 0, nil
+	}
+	return max(at, 1), nil
+}

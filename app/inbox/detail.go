@@ -67,8 +67,12 @@ type detailData struct {
 	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
 	// once it is closed the composer offers the tenant's approved templates.
 	Window *windowState
-	Pane   bool   // rendered into the inbox's conversation pane (no own event stream)
-	Self   string // URL of this conversation
+	// BlockedAt is when the customer blocked the business on the channel (Telegram: the bot),
+	// Unix ms; 0 while they have not. A reply cannot reach them then: the composer opens as an
+	// internal note and refuses a reply.
+	BlockedAt int64
+	Pane      bool   // rendered into the inbox's conversation pane (no own event stream)
+	Self      string // URL of this conversation
 	// Mentions are who each internal note mentions (message id → user ids); MentionJSON is the
 	// composer's @ picker list of active members.
 	Mentions    map[int64][]int64
@@ -97,10 +101,20 @@ func (d *detailData) Direction() string {
 			return v
 		}
 	}
-	if d.Window != nil && d.Window.Closed {
+	if (d.Window != nil && d.Window.Closed) || d.BlockedAt > 0 {
 		return "system"
 	}
 	return "outbound"
+}
+
+// blockedSince is when the customer blocked the conversation's channel (inbox.BlockedSince), 0
+// when they have not or the channel has no blocks.
+func (h *Handler) blockedSince(ctx context.Context, c *web.Ctx, conv *Conversation) (int64, error) {
+	info, ok := h.Svc.Channels.Info(conv.Channel)
+	if !ok || info.Blocked == "" {
+		return 0, nil
+	}
+	return BlockedSince(ctx, c.DB.Read, conv.ID, info.Blocked, info.Unblocked)
 }
 
 // postedForm names the composer form a post to the conversation came from, by its address.
@@ -514,6 +528,9 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 	d.CanAttach = h.Media != nil
 	d.PhotoMB, d.DocMB = h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20
 	d.Window = h.window(c, conv, time.Now())
+	if d.BlockedAt, err = h.blockedSince(ctx, c, conv); err != nil {
+		return nil, err
+	}
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err
@@ -728,8 +745,14 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	}
 	if ch.Body != "" && ch.Direction == "outbound" {
 		// A free-text reply outside WhatsApp's window would be queued and then fail: refused
-		// here, with what to do instead (a template, or a note).
-		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
+		// here, with what to do instead (a template, or a note). So is a reply to a customer who
+		// blocked the bot.
+		if at, err := h.blockedSince(r.Context(), c, conv); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		} else if at > 0 {
+			errs.Add("body", c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(at))))
+		} else if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
 			errs.Add("body", c.T("inbox.error.window_closed"))
 		} else if win := h.window(c, conv, ch.SendAt.Add(SendAtMargin)); win != nil && win.Closed && !ch.SendAt.IsZero() {
 			// Open now but closed at the time chosen (a reply on Friday evening scheduled "when

@@ -79,6 +79,10 @@ type Info struct {
 	// Window is how long after the customer's last message a free-text reply may still be sent
 	// (WhatsApp's 24-hour customer-service window); 0 = no such rule.
 	Window time.Duration
+	// Blocked and Unblocked are the events (system lines) the channel puts in a conversation when
+	// the customer blocks the business (Telegram: the bot) and unblocks it; while the later of
+	// them is Blocked, a reply cannot reach the customer. "" = the channel has no such events.
+	Blocked, Unblocked string
 	// PhotoMax is the largest photo (bytes) a reply on the channel may carry, the provider's own
 	// limit (WhatsApp's 5 MB, Telegram's 10 MB for a photo); 0 = the channel has none of its own,
 	// and the composer holds a photo to the panel's limit for a person's photos (the media room's).

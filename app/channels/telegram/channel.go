@@ -17,7 +17,7 @@ type Channel struct{}
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
 		Statuses: []string{"queued", "sent", "failed"},
-		PhotoMax: PhotoMax,
+		PhotoMax: PhotoMax, Blocked: EventBlocked, Unblocked: EventUnblocked,
 		Settings: []settingdef.Def{
 			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Check: checkSecretToken, Problem: problemSecretToken,
 				Label: "channels.settings.telegram_secret_token"},
