@@ -308,6 +308,9 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/msp/time/months/{month}", panel, auth.ReadPanel, h.MSPTime.Month},
 		{"POST /app/msp/time/months/{month}/reopen", panel, auth.ReopenBillingMonth, h.MSPTime.ReopenMonth},
 		{"POST /app/msp/time/months/{month}/close", panel, auth.ReopenBillingMonth, h.MSPTime.CloseMonth},
+		// The month's summary for billing: what each client is invoiced (the owner's, as the exports).
+		{"GET /app/msp/time/summary", panel, auth.ExportData, h.MSPTime.MonthSummary},
+		{"GET /app/msp/time/summary/export", panel, auth.ExportData, h.MSPTime.ExportSummary},
 		{"POST /app/msp/time/entries", panel, auth.WriteInbox, h.MSPTime.AddTime},
 		{"POST /app/msp/time/entries/{id}/delete", panel, auth.WriteInbox, h.MSPTime.DeleteTime},
 		{"GET /app/msp/time/entries/{id}/edit", panel, auth.WriteInbox, h.MSPTime.EditTime},

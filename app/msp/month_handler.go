@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/export"
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
@@ -152,4 +155,139 @@ func (h *TimeHandler) monthRefused(w http.ResponseWriter, r *http.Request, month
 		return
 	}
 	h.Render.Fail(w, r, err)
+}
+
+type summaryPage struct {
+	views
+	Summary    *MonthSummary
+	Month      string // YYYY-MM
+	Prev, Next string // "" for Next past the current month
+	ClosesOn   string // YYYY-MM-DD
+	Closed     bool   // by the calendar
+	Reopen     *Reopen
+	Exports    MonthExports
+	Owner      bool
+	Week       string // the month's first week, for the timesheet link
+}
+
+// summaryMonth reads ?month= (YYYY-MM); without it, last month (the one an owner bills at the
+// start of a month). ok false when it is not a month.
+func summaryMonth(r *http.Request, today string) (string, bool) {
+	v := r.URL.Query().Get("month")
+	if v == "" {
+		return PrevMonth(today[:7]), true
+	}
+	return ParseMonth(i18n.ASCIIDigits(v))
+}
+
+// MonthSummary is GET /app/msp/time/summary (ExportData): the month's summary for billing, one
+// row per client with time or tickets that month (SummarizeMonth), with its billing state and
+// the link to the month's billing page.
+func (h *TimeHandler) MonthSummary(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	v := viewsOf(c)
+	m, ok := summaryMonth(r, v.Today)
+	if !ok {
+		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	d := &summaryPage{views: v, Month: m, Prev: PrevMonth(m), ClosesOn: MonthCloses(m), Owner: c.Can(auth.ReopenBillingMonth),
+		Week: WeekOf(mustDay(m + "-01"))}
+	if n := NextMonth(m); n <= v.Today[:7] {
+		d.Next = n
+	}
+	d.Closed = MonthClosed(m+"-01", v.Today)
+	var err error
+	if d.Reopen, err = reopenOf(ctx, c.DB.Read, m); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Exports, err = ExportsOfMonth(ctx, c.DB.Read, m); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.Summary, err = SummarizeMonth(ctx, c.DB.Read, m); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.page(w, r, http.StatusOK, "time_summary", c.T("msp_time.summary.title", c.P.YearMonth(m)), d, nil)
+}
+
+// ExportSummary is GET /app/msp/time/summary/export (ExportData): the month's summary
+// (?month=, last month without it) as CSV or XLSX, one row per client and a totals row; hours as
+// decimal numbers, amounts as numbers with their currency beside them (a client billed in two
+// currencies has a second row for the second). The month counts as exported (RecordExports).
+func (h *TimeHandler) ExportSummary(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	m, ok := summaryMonth(r, viewsOf(c).Today)
+	if !ok {
+		h.Render.Fail(w, r, fault.Malformed("export.err.filters"))
+		return
+	}
+	s, err := SummarizeMonth(r.Context(), c.DB.Read, m)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	hours := func(min int) float64 { return float64(min) / 60 }
+	cols := []string{c.T("msp_time.summary.month"), c.T("msp_time.contract.client"), c.T("msp_time.summary.billable_h"),
+		c.T("msp_time.summary.non_billable_h"), c.T("msp_time.summary.included_h"), c.T("msp_time.summary.covered_h"),
+		c.T("msp_time.summary.beyond_h"), c.T("msp_time.summary.amount"), c.T("msp_time.summary.currency"),
+		c.T("msp_time.summary.charges"), c.T("msp_time.summary.opened"), c.T("msp_time.summary.resolved"), c.T("msp_time.summary.breaches")}
+	q := url.Values{"month": {m}}
+	export.Send(w, r, h.Render, export.Table{List: "msp-month-summary", Columns: cols, Filters: q}, func(ctx context.Context, emit export.Emit) error {
+		line := func(name string, x *ClientMonth) error {
+			var first Money
+			if len(x.Amounts) > 0 {
+				first = x.Amounts[0]
+			}
+			amount := any("")
+			if first.Currency != "" {
+				amount = first.Value()
+			}
+			if err := emit(m, name, hours(x.Billable), hours(x.NonBillable), hours(x.Included), hours(x.Covered), hours(x.Beyond),
+				amount, first.Currency, chargesText(c.P, x.Charges), x.Opened, x.Resolved, x.Breaches); err != nil {
+				return err
+			}
+			for _, a := range x.Amounts[min(1, len(x.Amounts)):] {
+				if err := emit(m, name, "", "", "", "", "", a.Value(), a.Currency, "", "", "", ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, x := range s.Clients {
+			name := x.Name
+			if x.ClientID == 0 {
+				name = c.T("msp_time.summary.no_client")
+			}
+			if err := line(name, x); err != nil {
+				return err
+			}
+		}
+		if err := line(c.T("msp_time.summary.total"), &s.Total); err != nil {
+			return err
+		}
+		return RecordExports(ctx, c.DB, []string{m}, timeActor(c))
+	})
+}
+
+// chargesText says a row's charges in words: "Managed service: ₺18,500.00; 3 × ₺1,750.00 (per
+// incident)".
+func chargesText(p *i18n.Printer, cs []Charge) string {
+	var parts []string
+	for _, ch := range cs {
+		parts = append(parts, p.Say(ch.Phrase()))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Phrase is the charge in words: the contract's kind with its price, times the incidents.
+func (ch Charge) Phrase() i18n.Phrase {
+	unit := i18n.Money{Amount: float64(ch.UnitCents) / 100, Currency: ch.Currency}
+	if ch.Kind == ContractPerIncident {
+		return i18n.P("msp_time.summary.charge_incidents", i18n.Num{V: float64(ch.Count)}, unit)
+	}
+	return i18n.P("msp_time.summary.charge_"+ch.Kind, unit)
 }
