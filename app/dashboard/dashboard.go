@@ -26,6 +26,15 @@ type Handler struct {
 	Render   *web.Renderer
 	Log      *slog.Logger
 	Platform *platform.Service // the business's members, for the first steps
+	// Now is the clock the page's figures are read at (nil: time.Now); tests set the day.
+	Now func() time.Time
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 // Data is the dashboard's view model.
@@ -70,7 +79,17 @@ type MSPView struct {
 	Billable   string // this month's billable time in words ("42 h 30 min")
 	Beyond     string // the part no contract's hours include
 	ClosesOn   time.Time
-	Ending     []EndingContract
+	// LastMonth is last month's time while it is still open (the 1st to the 5th): the month
+	// the owner invoices now (nil once it has closed).
+	LastMonth *LastMonth
+	Ending    []EndingContract
+}
+
+// LastMonth is last month's line of the unbilled-hours card.
+type LastMonth struct {
+	Month            string // YYYY-MM
+	Billable, Beyond string // in words
+	ClosesOn         time.Time
 }
 
 // PriorityCount is one priority's open tickets.
@@ -97,6 +116,10 @@ func mspView(ctx context.Context, c *web.Ctx, now time.Time) (*MSPView, error) {
 		v.Priorities = append(v.Priorities, PriorityCount{p, o.Open[p]})
 	}
 	v.ClosesOn, _ = time.Parse(time.DateOnly, o.ClosesOn)
+	if l := o.Last; l != nil {
+		v.LastMonth = &LastMonth{Month: l.Month, Billable: msp.FormatMinutes(c.P, l.Billable), Beyond: msp.FormatMinutes(c.P, l.Beyond)}
+		v.LastMonth.ClosesOn, _ = time.Parse(time.DateOnly, l.ClosesOn)
+	}
 	for _, k := range o.Ending {
 		end, _ := time.Parse(time.DateOnly, k.EndsOn)
 		v.Ending = append(v.Ending, EndingContract{Contract: k, EndsOn: end, DaysLeft: o.DaysLeft[k.ID]})
@@ -122,7 +145,7 @@ const (
 func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
-	d, err := load(ctx, c.DB, time.Now())
+	d, err := load(ctx, c.DB, h.now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -135,7 +158,7 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if c.HasModule(platform.ModuleMSP) {
-		if d.MSP, err = mspView(ctx, c, time.Now()); err != nil {
+		if d.MSP, err = mspView(ctx, c, h.now()); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

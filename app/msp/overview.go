@@ -46,11 +46,22 @@ type Overview struct {
 	// Beyond is the part of Billable that no contract's hours include: time covered by no
 	// contract (or by a per-incident one) and time over a contract's monthly allowance.
 	Beyond int
+	// Last is last month while its time is still open, from the 1st to the CloseDay of this
+	// month — when the owner invoices it (nil once it has closed).
+	Last *MonthBill
 	// Ending are the contracts ending within RenewalLead, soonest first (at most
 	// OverviewContracts of EndingTotal); DaysLeft is by contract id.
 	Ending      []*Contract
 	EndingTotal int
 	DaysLeft    map[int64]int
+}
+
+// MonthBill is a month's billable minutes and the part no contract's hours include, and the
+// last day (YYYY-MM-DD) its time changes without a reopening.
+type MonthBill struct {
+	Month            string // YYYY-MM
+	ClosesOn         string
+	Billable, Beyond int
 }
 
 // Ref is the ticket's number as people say it (T-000123).
@@ -175,6 +186,12 @@ func DashboardOverview(ctx context.Context, q Querier, now time.Time) (*Overview
 	}
 	if o.Billable, o.Beyond, err = monthBillable(ctx, q, cs, o.Month); err != nil {
 		return nil, err
+	}
+	if last := PrevMonth(o.Month); !MonthClosed(last+"-01", today) {
+		o.Last = &MonthBill{Month: last, ClosesOn: MonthCloses(last)}
+		if o.Last.Billable, o.Last.Beyond, err = monthBillable(ctx, q, cs, last); err != nil {
+			return nil, err
+		}
 	}
 	for _, c := range cs {
 		if c.Status(today) == ContractEndingSoon {
