@@ -217,8 +217,15 @@ func seedDemoMSP(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantd
 		}
 		in := msp.ContractInput{ClientID: cl.id, Kind: k.kind, StartsOn: start.Format(time.DateOnly), EndsOn: end.Format(time.DateOnly),
 			Hours: k.hours, Price: k.price, Currency: "TRY"}
-		if k.kind == msp.ContractBlock { // a block of hours covers the client's main site
+		// A managed service covers all of the client's work; a block of hours and a per-incident
+		// contract cover what they name (guide: "Which contract covers a ticket"): the block the
+		// client's main site, the per-incident contract every site of the client — named nothing,
+		// they would cover no ticket, and the month summary would bill them nothing.
+		switch k.kind {
+		case msp.ContractBlock:
 			in.SiteIDs = cl.sites[:1]
+		case msp.ContractPerIncident:
+			in.SiteIDs = cl.sites
 		}
 		if _, err := msp.SaveContract(ctx, db, 0, in, talha); err != nil {
 			return fmt.Errorf("demo msp: contract of %s: %w", c.name, err)

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -115,6 +116,42 @@ func TestDemoMSPTenant(t *testing.T) {
 			t.Errorf("ticket list misses %q", want)
 		}
 	}
+	// Every contract that covers only what it names names something, so the month summary bills
+	// the per-incident clients for their incidents and counts the block's time against its hours.
+	if n := count(`SELECT count(*) FROM msp_contracts c WHERE c.kind <> 'managed'
+		AND NOT EXISTS (SELECT 1 FROM msp_contract_sites s WHERE s.contract_id = c.id)
+		AND NOT EXISTS (SELECT 1 FROM msp_contract_devices d WHERE d.contract_id = c.id)`); n != 0 {
+		t.Errorf("%d block or per-incident contracts name no site or device: they cover no ticket", n)
+	}
+	sum := c.Get("/app/msp/time/summary?lang=tr")
+	if sum.StatusCode != 200 {
+		t.Fatalf("month summary: %d", sum.StatusCode)
+	}
+	sd := sum.Doc(t)
+	if n := sd.Find("#summary tbody tr[data-client]").Length(); n != 6 {
+		t.Errorf("last month's summary lists %d clients, want the demo's 6", n)
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT client_id, kind FROM msp_contracts`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var client int64
+		var kind string
+		if err := rows.Scan(&client, &kind); err != nil {
+			t.Fatal(err)
+		}
+		row := sd.Find(fmt.Sprintf(`#summary tr[data-client="%d"]`, client))
+		amount, _ := row.Find("[data-amount]").Attr("data-amount")
+		covered, _ := row.Find("[data-covered]").Attr("data-covered")
+		if amount == "" || (kind != "per_incident" && covered == "0") {
+			t.Errorf("last month's %s client %d: amount %q, time covered %q", kind, client, amount, covered)
+		}
+		if kind == "per_incident" && row.Find(".summary-charge").Length() == 0 {
+			t.Errorf("per-incident client %d is billed no incident last month", client)
+		}
+	}
+	rows.Close()
 	if r := c.Get("/app/msp/sla/?lang=tr"); r.StatusCode != 200 || !strings.Contains(r.Body, "Standart") {
 		t.Errorf("SLA policies: %d", r.StatusCode)
 	}
