@@ -168,6 +168,9 @@ type summaryPage struct {
 	Exports    MonthExports
 	Owner      bool
 	Week       string // the month's first week, for the timesheet link
+	// Charge says a charge in words with its amounts kept whole on a line ("aylık ücret
+	// 22.000,00 ₺" never leaves the lira sign alone on the next line).
+	Charge func(Charge) string
 }
 
 // summaryMonth reads ?month= (YYYY-MM); without it, last month (the one an owner bills at the
@@ -193,7 +196,7 @@ func (h *TimeHandler) MonthSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &summaryPage{views: v, Month: m, Prev: PrevMonth(m), ClosesOn: MonthCloses(m), Owner: c.Can(auth.ReopenBillingMonth),
-		Week: WeekOf(mustDay(m + "-01"))}
+		Week: WeekOf(mustDay(m + "-01")), Charge: func(ch Charge) string { return ch.words(c.P, true) }}
 	if n := NextMonth(m); n <= v.Today[:7] {
 		d.Next = n
 	}
@@ -278,16 +281,21 @@ func (h *TimeHandler) ExportSummary(w http.ResponseWriter, r *http.Request) {
 func chargesText(p *i18n.Printer, cs []Charge) string {
 	var parts []string
 	for _, ch := range cs {
-		parts = append(parts, p.Say(ch.Phrase()))
+		parts = append(parts, ch.words(p, false))
 	}
 	return strings.Join(parts, "; ")
 }
 
-// Phrase is the charge in words: the contract's kind with its price, times the incidents.
-func (ch Charge) Phrase() i18n.Phrase {
-	unit := i18n.Money{Amount: float64(ch.UnitCents) / 100, Currency: ch.Currency}
-	if ch.Kind == ContractPerIncident {
-		return i18n.P("msp_time.summary.charge_incidents", i18n.Num{V: float64(ch.Count)}, unit)
+// words is the charge in words: the contract's kind with its price, times the incidents; whole
+// keeps each amount on one line (no-break spaces, for the page: the lira sign never ends up alone
+// on the next line).
+func (ch Charge) words(p *i18n.Printer, whole bool) string {
+	unit := p.Money(float64(ch.UnitCents)/100, ch.Currency)
+	if whole {
+		unit = strings.ReplaceAll(unit, " ", "\u00a0")
 	}
-	return i18n.P("msp_time.summary.charge_"+ch.Kind, unit)
+	if ch.Kind == ContractPerIncident {
+		return p.T("msp_time.summary.charge_incidents", p.Number(float64(ch.Count), 0), unit)
+	}
+	return p.T("msp_time.summary.charge_"+ch.Kind, unit)
 }

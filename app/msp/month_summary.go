@@ -166,11 +166,6 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 	}{
 		{`SELECT coalesce(client_id, 0), count(*) FROM msp_tickets WHERE status IN ('resolved', 'closed') AND resolved_at >= ? AND resolved_at < ?
 			GROUP BY 1`, func(r *ClientMonth, n int) { r.Resolved += n }},
-		{`SELECT coalesce(t.client_id, 0), sum(coalesce(s.response_breached_at >= ?1 AND s.response_breached_at < ?2, 0) +
-			coalesce(s.resolution_breached_at >= ?1 AND s.resolution_breached_at < ?2, 0))
-			FROM msp_ticket_sla s JOIN msp_tickets t ON t.id = s.ticket_id
-			WHERE (s.response_breached_at >= ?1 AND s.response_breached_at < ?2) OR (s.resolution_breached_at >= ?1 AND s.resolution_breached_at < ?2)
-			GROUP BY 1`, func(r *ClientMonth, n int) { r.Breaches += n }},
 	} {
 		rs, err := q.QueryContext(ctx, c.query, from, to)
 		if err != nil {
@@ -189,6 +184,13 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 		if err := rs.Err(); err != nil {
 			return nil, fmt.Errorf("msp: month summary tickets: %w", err)
 		}
+	}
+
+	// SLA targets missed in the month: on the day each was due, as the job stamped it when it
+	// told the team, else as the ticket's clocks say (the same clocks as the ticket pages and the
+	// KPI page: a ticket resolved late between two runs of the job, or imported, has no stamp).
+	if err := monthBreaches(ctx, q, from, to, row); err != nil {
+		return nil, err
 	}
 
 	// The contracts: hours included against the time counted against each, and their prices.
@@ -303,4 +305,56 @@ func shiftMonth(month string, n int) string {
 		return ""
 	}
 	return t.AddDate(0, n, 0).Format("2006-01")
+}
+
+// monthBreaches adds to each client's row (row) the SLA targets its tickets missed between from
+// and to (Unix ms): a target counts once, at the moment it was due.
+func monthBreaches(ctx context.Context, q Querier, from, to int64, row func(int64) *ClientMonth) error {
+	env, err := loadSLAEnv(ctx, q)
+	if err != nil {
+		return err
+	}
+	// A ticket opened after the month, or resolved before it, missed nothing in it.
+	const window = `opened_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)`
+	ts, err := loadSLA(ctx, q, env, `s.`+strings.ReplaceAll(window, "resolved_at", "s.resolved_at"), []any{to, from},
+		`ticket_id IN (SELECT ticket_id FROM msp_ticket_sla WHERE `+window+`)`, time.Now())
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	clients := map[int64]int64{}
+	rs, err := q.QueryContext(ctx, `SELECT t.id, coalesce(t.client_id, 0) FROM msp_ticket_sla s JOIN msp_tickets t ON t.id = s.ticket_id
+		WHERE s.`+strings.ReplaceAll(window, "resolved_at", "s.resolved_at"), to, from)
+	if err != nil {
+		return fmt.Errorf("msp: month summary sla: %w", err)
+	}
+	for rs.Next() {
+		var id, client int64
+		if err := rs.Scan(&id, &client); err != nil {
+			rs.Close()
+			return fmt.Errorf("msp: month summary sla: %w", err)
+		}
+		clients[id] = client
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("msp: month summary sla: %w", err)
+	}
+	for _, t := range ts {
+		for _, target := range []struct {
+			c       SLAClock
+			stamped int64
+		}{{t.Response, t.ResponseBreachedAt}, {t.Resolution, t.ResolutionBreachedAt}} {
+			at := target.stamped
+			if at == 0 && target.c.State == ClockBreached && target.c.DueOK {
+				at = target.c.Due.UnixMilli()
+			}
+			if at != 0 && at >= from && at < to {
+				row(clients[t.TicketID]).Breaches++
+			}
+		}
+	}
+	return nil
 }

@@ -37,6 +37,15 @@ type summarySeed struct {
 	kuzeyBill, kuzeyNon          int // minutes
 	maviBill, guneyBill, guneyNo int
 	noClientBill                 int
+	sla                          []slaCase
+}
+
+// slaCase is a seeded ticket's SLA story: opened, resolved (zero: still open), never answered,
+// and the moments the SLA job stamped as its targets' breaches (zero: none stamped).
+type slaCase struct {
+	client                         int64
+	opened, resolved               time.Time
+	responseStamp, resolutionStamp time.Time
 }
 
 func seedSummaryMonth(t *testing.T, te *timeEnv) summarySeed {
@@ -112,15 +121,25 @@ func seedSummaryMonth(t *testing.T, te *timeEnv) summarySeed {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// The SLA job stamps a missed target with the moment it was due.
-	for _, b := range []struct {
-		ticket             int64
-		response, resolved time.Time
-	}{{ids[0], at(10, 11), at(11, 9)}, {ids[5], at(27, 9), at(5, 9).AddDate(0, 1, 0)}} {
-		if _, err := te.db.Exec(ctx, `UPDATE msp_ticket_sla SET response_breached_at = ?, resolution_breached_at = ? WHERE ticket_id = ?`,
-			b.response.UnixMilli(), b.resolved.UnixMilli(), b.ticket); err != nil {
-			t.Fatal(err)
+	// The SLA job stamps a missed target with the moment it was due, when it sees it: here two
+	// tickets' stamps differ from their clocks (a policy changed since), and the others have none
+	// (resolved late between two runs, or imported) and count by their clocks.
+	stamps := map[int]slaCase{0: {responseStamp: at(10, 11), resolutionStamp: at(11, 9)}, 5: {responseStamp: at(27, 9), resolutionStamp: at(5, 9).AddDate(0, 1, 0)}}
+	for i, h := range tickets {
+		c := stamps[i]
+		c.client, c.opened = h.ClientID, h.CreatedAt
+		for _, st := range h.Steps {
+			if st.To == msp.StatusResolved {
+				c.resolved = st.At
+			}
 		}
+		if !c.responseStamp.IsZero() {
+			if _, err := te.db.Exec(ctx, `UPDATE msp_ticket_sla SET response_breached_at = ?, resolution_breached_at = ? WHERE ticket_id = ?`,
+				c.responseStamp.UnixMilli(), c.resolutionStamp.UnixMilli(), ids[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.sla = append(s.sla, c)
 	}
 	return s
 }
@@ -140,15 +159,45 @@ func TestMonthSummaryForBilling(t *testing.T) {
 	type want struct {
 		bill, non, included, covered, beyond int // minutes
 		amount                               string
-		opened, resolved, breaches           int
+		opened, resolved, breaches           int // breaches: worked out below
 	}
 	kuzeyIncl, guneyIncl := 10*60, 20*60
 	wants := map[int64]want{
-		s.kuzey: {s.kuzeyBill, s.kuzeyNon, kuzeyIncl, min(s.kuzeyBill, kuzeyIncl), s.kuzeyBill - kuzeyIncl, "1250000 TRY", 1, 1, 2},
+		s.kuzey: {s.kuzeyBill, s.kuzeyNon, kuzeyIncl, min(s.kuzeyBill, kuzeyIncl), s.kuzeyBill - kuzeyIncl, "1250000 TRY", 1, 1, 0},
 		s.mavi:  {s.maviBill, 0, 0, 0, s.maviBill, strconv.Itoa(2*175000) + " TRY", 3, 1, 0},
 		s.guney: {s.guneyBill, s.guneyNo, guneyIncl, s.guneyBill, 0, "2400000 TRY", 1, 0, 0},
-		s.defne: {0, 0, 0, 0, 0, "", 1, 0, 1},
+		s.defne: {0, 0, 0, 0, 0, "", 1, 0, 0},
 		0:       {s.noClientBill, 0, 0, 0, s.noClientBill, "", 0, 0, 0},
+	}
+	// SLA breaches: the default policy's P3 targets (4 h to answer, 27 h to resolve), around the
+	// clock as business hours are off; none of the tickets was answered. A target counts in the
+	// month it was due: the stamp if the job left one, else the due time if it was missed.
+	first, _ := time.Parse("2006-01", s.month)
+	next := first.AddDate(0, 1, 0)
+	breaches := map[int64]int{}
+	for _, c := range s.sla {
+		end := c.resolved
+		if end.IsZero() {
+			end = time.Now()
+		}
+		for _, tg := range []struct {
+			target time.Duration
+			stamp  time.Time
+		}{{4 * time.Hour, c.responseStamp}, {27 * time.Hour, c.resolutionStamp}} {
+			at := tg.stamp
+			if due := c.opened.Add(tg.target); at.IsZero() && end.After(due) {
+				at = due
+			}
+			if !at.IsZero() && !at.Before(first) && at.Before(next) {
+				breaches[c.client]++
+			}
+		}
+	}
+	t.Logf("breaches by client: %v", breaches)
+	for id, n := range breaches {
+		w := wants[id]
+		w.breaches = n
+		wants[id] = w
 	}
 	total := want{amount: strconv.Itoa(1250000+2*175000+2400000) + " TRY"}
 	for _, w := range wants {
