@@ -160,30 +160,24 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("msp: month summary tickets: %w", err)
 	}
-	for _, c := range []struct {
-		query string
-		add   func(r *ClientMonth, n int)
-	}{
-		{`SELECT coalesce(client_id, 0), count(*) FROM msp_tickets WHERE status IN ('resolved', 'closed') AND resolved_at >= ? AND resolved_at < ?
-			GROUP BY 1`, func(r *ClientMonth, n int) { r.Resolved += n }},
-	} {
-		rs, err := q.QueryContext(ctx, c.query, from, to)
-		if err != nil {
+	// Tickets resolved (or closed) in the month and not reopened since.
+	rs, err = q.QueryContext(ctx, `SELECT coalesce(client_id, 0), count(*) FROM msp_tickets WHERE status IN ('resolved', 'closed')
+		AND resolved_at >= ? AND resolved_at < ? GROUP BY 1`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("msp: month summary tickets: %w", err)
+	}
+	for rs.Next() {
+		var client int64
+		var n int
+		if err := rs.Scan(&client, &n); err != nil {
+			rs.Close()
 			return nil, fmt.Errorf("msp: month summary tickets: %w", err)
 		}
-		for rs.Next() {
-			var client int64
-			var n int
-			if err := rs.Scan(&client, &n); err != nil {
-				rs.Close()
-				return nil, fmt.Errorf("msp: month summary tickets: %w", err)
-			}
-			c.add(row(client), n)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return nil, fmt.Errorf("msp: month summary tickets: %w", err)
-		}
+		row(client).Resolved += n
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("msp: month summary tickets: %w", err)
 	}
 
 	// SLA targets missed in the month: on the day each was due, as the job stamped it when it

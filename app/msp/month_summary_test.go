@@ -322,6 +322,15 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		t.Errorf("exports of the month: %d", n)
 	}
 
+	// Reopened for a correction: the page says to wait, and leads the owner to closing it again.
+	wantStatus(t, te.owner.Post("/app/msp/time/months/"+s.month+"/reopen", url.Values{"reason": {"a ticket on the wrong client"}}),
+		http.StatusSeeOther, "reopen")
+	rd := te.owner.Get(page).Doc(t)
+	if st, _ := rd.Find("#summary-state").Attr("data-state"); st != "reopened" ||
+		rd.Find(`#summary-state a[href="/app/msp/time/months/`+s.month+`#month-close"]`).Text() != "Close the month again…" {
+		t.Errorf("the reopened month: state %q, %q", st, rd.Find("#summary-state").Text())
+	}
+
 	// Only those who may export see it.
 	for _, c := range []struct {
 		who  string
