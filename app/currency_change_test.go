@@ -48,7 +48,7 @@ func TestCurrencyStaysWhileAmountsAreStoredInIt(t *testing.T) {
 		t.Fatalf("currency EUR with a lead value in TRY: %d, want 422", r.StatusCode)
 	}
 	msg := strings.TrimSpace(r.Doc(t).Find("#currency").Parent().Find(".field-error").Text())
-	if !strings.Contains(msg, "beklenen değeri olan talepler: 1,") || !strings.Contains(msg, "reklam harcaması girilmiş aylar: 0") || !strings.Contains(msg, "para birimi TRY kalıyor") {
+	if !strings.Contains(msg, "beklenen değeri olan adaylar: 1,") || !strings.Contains(msg, "reklam harcaması girilmiş aylar: 0") || !strings.Contains(msg, "para birimi TRY kalıyor") {
 		t.Errorf("field error %q", msg)
 	}
 	if got := currency(); got != "TRY" {

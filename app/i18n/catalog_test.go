@@ -279,3 +279,22 @@ func TestCardDefinitionsNameWhatTheCardShows(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadsAndTicketsReadApart: the KPI page names sales leads with the leads page's own word, in
+// every language, and never with the word of the MSP tickets on the same page; Turkish called both
+// "Talepler", side by side, and Spanish called leads "Contactos" while their page says "Prospectos".
+func TestLeadsAndTicketsReadApart(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		leads, nav, tickets := p.T("leads.title"), p.T("nav.leads"), p.T("analytics.msp.kpi.tickets")
+		for _, key := range []string{"analytics.kpi.lead_count", "words.log.kpi.leads"} {
+			got := strings.TrimRight(strings.TrimSuffix(p.T(key, ""), ":"), ": ")
+			if !strings.EqualFold(got, leads) && !strings.EqualFold(got, nav) {
+				t.Errorf("%s: %s is %q, the leads page says %q (menu %q)", lang, key, got, leads, nav)
+			}
+			if strings.EqualFold(got, tickets) {
+				t.Errorf("%s: %s is %q, the word of the MSP tickets", lang, key, got)
+			}
+		}
+	}
+}

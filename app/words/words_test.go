@@ -79,7 +79,7 @@ func TestStoredCodesWorded(t *testing.T) {
 			"E-mail refused: it could not be read · "},
 		{"log conversion settings", "en", say("en", Action("conversion_settings_saved")), "Conversion tracking settings saved"},
 		{"log kpi", "tr", say("tr", LogSummary("refresh", "snapshot 12 built (button): 324 leads, paid 17694609.00 TRY, ROI 433590.3%, 2 new recommendations", "{}")...),
-			"Şimdi yenile'ye basıldı · Talepler: 324 · Tahsil edilen gelir: 17.694.609,00 ₺ · Yeni öneriler: 2"},
+			"Şimdi yenile'ye basıldı · Müşteri adayları: 324 · Tahsil edilen gelir: 17.694.609,00 ₺ · Yeni öneriler: 2"},
 		{"log export plain", "en", say("en", LogSummary("list_exported", "time-entries · xlsx", `{"list":"time-entries","format":"xlsx","filters":{}}`)...),
 			"Timesheet · Excel (XLSX)"},
 	} {
