@@ -530,6 +530,11 @@ func saveDeviceTx(ctx context.Context, tx *sql.Tx, d *Device, f fault.Fields) er
 			f.Add("site", "msp.err.site_client")
 		}
 	}
+	if d.ID != 0 {
+		if err := deviceMovedInContract(ctx, tx, d, &f); err != nil {
+			return err
+		}
+	}
 	if d.Serial != "" {
 		var other int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM msp_devices WHERE serial = ?`, d.Serial).Scan(&other)
@@ -564,6 +569,30 @@ func saveDeviceTx(ctx context.Context, tx *sql.Tx, d *Device, f fault.Fields) er
 		return tenantdb.ErrNotFound
 	}
 	d.UpdatedAt = now
+	return nil
+}
+
+// deviceInContractKeys are the refusals of a device's move, by the kind of the contract covering it.
+var deviceInContractKeys = map[string]string{
+	ContractManaged:     "msp.err.device_in_contract.managed",
+	ContractBlock:       "msp.err.device_in_contract.block",
+	ContractPerIncident: "msp.err.device_in_contract.per_incident",
+}
+
+// deviceMovedInContract refuses, beside the client, saving device d with another client while a
+// contract of its client that can still be saved (not ended early) covers it, naming that
+// contract: moved alone, the device dropped out of the contract on its next save, as a site would.
+func deviceMovedInContract(ctx context.Context, tx *sql.Tx, d *Device, f *fault.Fields) error {
+	var kind, starts, ends string
+	err := tx.QueryRowContext(ctx, `SELECT c.kind, c.starts_on, c.ends_on FROM msp_devices d
+		JOIN msp_contract_devices cd ON cd.device_id = d.id JOIN msp_contracts c ON c.id = cd.contract_id AND c.client_id = d.client_id
+		WHERE d.id = ? AND d.client_id != ? AND c.ended_at IS NULL ORDER BY c.ends_on DESC, c.id LIMIT 1`, d.ID, d.ClientID).Scan(&kind, &starts, &ends)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("msp: device in contract: %w", err)
+	}
+	f.Add("client", deviceInContractKeys[kind], starts+" – "+ends)
 	return nil
 }
 
