@@ -212,6 +212,10 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "id"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	verb := r.PostFormValue("verb")
 	if verb != "approve" && verb != "reject" {
 		h.Render.Fail(w, r, fault.InvalidField("verb", "approvals.bulk_bad_verb"))
@@ -313,6 +317,14 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	id, ok := pathID(r)
 	if !ok {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "seen"); err != nil {
+		h.Render.Fail(w, r, err)
 		return
 	}
 	reason := reasonOf(r)
@@ -470,6 +482,14 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "seen"); err != nil {
+		h.Render.Fail(w, r, err)
 		return
 	}
 	// The conversation page posts the draft as the operator left it ("body"): approved and sent in one go.

@@ -6,6 +6,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/crm"
+	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
@@ -133,7 +134,14 @@ func (h *Handler) stockForm(w http.ResponseWriter, r *http.Request) (c *web.Ctx,
 		h.Render.Fail(w, r, err)
 		return nil, 0, false
 	}
-	_ = r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed("").Wrap(err))
+		return nil, 0, false
+	}
+	if err := web.CheckFormIDs(r.PostForm, "seen"); err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, 0, false
+	}
 	return c, id, true
 }
 

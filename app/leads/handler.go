@@ -408,6 +408,10 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "shown_customer"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	v := r.PostForm
 	id := pathID(r)
 	a := actor(c)

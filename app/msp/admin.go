@@ -97,6 +97,10 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "customer", "was_customer"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	f := r.PostForm
 	in := clientInputOf(f)
 	id := idParam(r, "id")
@@ -183,6 +187,10 @@ func (h *Handler) Site(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "client", "was_client"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -281,6 +289,10 @@ func (h *Handler) Device(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "client", "site", "was_client", "was_site"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

@@ -254,6 +254,10 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "client", "site", "device"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	f := r.PostForm
 	id := pathID(r, "id")
 	if strings.HasSuffix(r.URL.Path, "/new") {

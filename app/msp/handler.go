@@ -498,6 +498,10 @@ func (h *Handler) Assign(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "assignee"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	_, ids, _, err := h.members(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -515,6 +519,10 @@ func (h *Handler) Assign(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) Edit(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "client", "site", "device", "was_client", "was_site", "was_device"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -687,6 +695,10 @@ func (h *Handler) Create(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "client", "site", "device", "conversation_id", "assignee"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	f := r.PostForm
 	_, ids, _, err := h.members(r)
 	if err != nil {
@@ -719,6 +731,10 @@ func (h *Handler) Create(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) Link(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "conversation_id"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

@@ -205,6 +205,10 @@ func (h *TimeHandler) AddTime(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	if err := web.CheckFormIDs(r.PostForm, "ticket_id", "client"); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	in := entryInput(r)
 	e, err := AddEntry(r.Context(), c.DB, in, timeActor(c))
 	if err != nil {
@@ -257,6 +261,10 @@ func (h *TimeHandler) DeleteTime(w http.ResponseWriter, r *http.Request) {
 func (h *TimeHandler) StartTimer(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "ticket_id"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -513,6 +521,10 @@ func (h *TimeHandler) EditTime(w http.ResponseWriter, r *http.Request) {
 func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := web.CheckFormIDs(r.PostForm, "ticket_id", "client"); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

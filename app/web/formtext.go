@@ -3,6 +3,7 @@ package web
 import (
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -61,6 +62,26 @@ func CheckText(fields map[string][]string) error {
 		for _, v := range vs {
 			if unreadable(v) {
 				return fault.Malformed("error.form_text")
+			}
+		}
+	}
+	return nil
+}
+
+// CheckFormIDs refuses a form whose named fields carry something other than a record's number
+// where the page offered a choice of records (an assignee, a client, a ticket, the ids of a bulk
+// action): "abc", "-1" or "2.5" is not a choice the page drew, and read as 0 it quietly meant
+// "nobody" or "none" and the save went through (or, in a bulk action, the rest did). An empty
+// value (the page's "none" or "unassigned") and 0 pass; the handler checks the number names a
+// record. fault.Malformed, key error.form_choice: a 400 in the viewer's language, nothing stored.
+func CheckFormIDs(f map[string][]string, names ...string) error {
+	for _, name := range names {
+		for _, v := range f[name] {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+				return fault.Malformed("error.form_choice")
 			}
 		}
 	}
