@@ -80,7 +80,15 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 			f.Add("line."+n+".kind", "quotes.err.kind")
 			continue
 		}
-		if pid, err := strconv.ParseInt(strings.TrimSpace(li.ProductID), 10, 64); err == nil && pid > 0 && l.Kind == "product" {
+		pidText := strings.TrimSpace(li.ProductID)
+		pid, err := strconv.ParseInt(pidText, 10, 64)
+		if pidText != "" && (err != nil || pid < 0) && l.Kind == "product" {
+			// Not a product the page's list offered: read as none, the line was saved as a free
+			// one without its product (no stock taken when the quote is accepted).
+			f.Add("line."+n+".product", "quotes.err.product")
+			continue
+		}
+		if err == nil && pid > 0 && l.Kind == "product" {
 			pname, punit, price, ok := cat(pid)
 			if !ok {
 				f.Add("line."+n+".product", "quotes.err.product")
