@@ -40,6 +40,13 @@ func TestDeviceInContractStaysWithItsClient(t *testing.T) {
 	if n := te.count(t, `SELECT count(*) FROM msp_devices WHERE id = ? AND client_id = ?`, te.device, te.client); n != 1 {
 		t.Fatal("the refused move was stored")
 	}
+	// In Arabic the contract's days stay one left-to-right run, in order, as the ticket page shows
+	// them: without the isolate the dates came apart around the hyphens ("01-11-2026").
+	ar := te.oper.Post(dev+"?lang=ar", move)
+	wantStatus(t, ar, http.StatusUnprocessableEntity, "move it on an Arabic page")
+	if got := ar.Doc(t).Find("#client").Parent().Find(".field-error").Text(); !strings.Contains(got, "(\u2066"+start+" – "+end+"\u2069)") {
+		t.Errorf("Arabic client field error %q", got)
+	}
 	// The same device by an import row with its serial is refused too.
 	if _, err := te.db.Write.Exec(`UPDATE msp_devices SET serial = 'SN-DC01' WHERE id = ?`, te.device); err != nil {
 		t.Fatal(err)
