@@ -41,7 +41,7 @@ func TestReadyzNamesATenantFileThatDoesNotOpen(t *testing.T) {
 		"FAIL tenant beta: not open: its file tenants/beta.db is damaged",
 		"highvibe restore --tenant beta",
 		"FAIL tenant gamma: not open: its file tenants/gamma.db is missing",
-		"platform + 1 tenants open",
+		"platform + 1 of 3 tenants open, migrations current in those; failing: beta, gamma",
 	} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("readyz does not say %q:\n%s", want, r.Body)
@@ -49,5 +49,79 @@ func TestReadyzNamesATenantFileThatDoesNotOpen(t *testing.T) {
 	}
 	if strings.Contains(r.Body, "tenant alpha") {
 		t.Errorf("readyz blames alpha:\n%s", r.Body)
+	}
+}
+
+// TestReadyzNamesATenantFileOverwrittenWhileServed, against the real binary: a business's file
+// that something other than the server wrote over while the server had it open (a text file, or
+// a copy of the wrong thing, put in its place). Before, /readyz/ went on answering 200 "ready",
+// "platform + 2 tenants open, migrations current", while every page and job of that business
+// failed with "file is not a database". Now it answers 503, names the file, what is wrong with it
+// and what to do, and the databases line says how many of the businesses the server serves are
+// open and which are not.
+func TestReadyzNamesATenantFileOverwrittenWhileServed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, s := range []string{"alpha", "beta"} {
+		if _, errs, code := apptest.CLI(t, dir, "", "tenant", "create", "--slug", s, "--name", strings.ToUpper(s)); code != 0 {
+			t.Fatalf("tenant create %s: exit %d: %s", s, code, errs)
+		}
+	}
+	srv := apptest.Serve(t, dir, nil)
+	if code, body := srv.Get("/readyz/"); code != http.StatusOK || !strings.Contains(body, "databases: platform + 2 tenants open, migrations current\n") {
+		t.Fatalf("readyz before: %d\n%s", code, body)
+	}
+	// Written over in place (the same file, new bytes), as `cp notes.txt beta.db` does.
+	if err := os.WriteFile(filepath.Join(dir, "tenants", "beta.db"), []byte("these are notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, body := srv.Get("/readyz/")
+	if code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with beta overwritten while served: %d\n%s", code, body)
+	}
+	for _, want := range []string{
+		"FAIL tenant beta: its file tenants/beta.db is not a SQLite database any more",
+		"highvibe restore --tenant beta",
+		"databases: platform + 1 of 2 tenants open, migrations current in those; failing: beta",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("readyz with beta overwritten while served does not say %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "tenant alpha") || strings.Contains(body, "platform + 2 tenants open") {
+		t.Errorf("readyz blames alpha or counts beta as open:\n%s", body)
+	}
+}
+
+// TestReadyzCountsTheTenantsItServes, against the real binary: with one business's file not a
+// database when the server starts, the databases line said "platform + 2 tenants open,
+// migrations current" under the FAIL line, as if the server served two businesses and all was
+// current. Now it says two of the three are open and which is failing.
+func TestReadyzCountsTheTenantsItServes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, s := range []string{"alpha", "beta", "gamma"} {
+		if _, errs, code := apptest.CLI(t, dir, "", "tenant", "create", "--slug", s, "--name", strings.ToUpper(s)); code != 0 {
+			t.Fatalf("tenant create %s: exit %d: %s", s, code, errs)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tenants", "gamma.db"), []byte("these are notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Serve(t, dir, nil)
+	code, body := srv.Get("/readyz/")
+	if code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with gamma not a database at start: %d\n%s", code, body)
+	}
+	for _, want := range []string{
+		"FAIL tenant gamma: not open: its file tenants/gamma.db is damaged",
+		"databases: platform + 2 of 3 tenants open, migrations current in those; failing: gamma",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("readyz with gamma not a database at start does not say %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "platform + 2 tenants open") {
+		t.Errorf("readyz counts only the open tenants:\n%s", body)
 	}
 }

@@ -80,53 +80,91 @@ func (h *Handler) Healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
+// OpenFix says in plain words what is wrong with the file of a database the server has open that
+// failed DB.Check, and what the administrator does about it: file is its path in the data
+// directory, restore the restore command's flag for it ("--tenant SLUG", "--platform").
+func OpenFix(file, restore string, err error) string {
+	putBack := "stop the server, move " + file + " (with any " + file + "-wal and -shm beside it) out of the data directory, " +
+		"run `highvibe restore " + restore + "`, then start the server"
+	switch {
+	case errors.Is(err, tenantdb.ErrNotADatabase):
+		return "its file " + file + " is not a SQLite database any more: something other than the server wrote over it while it was open; " + putBack
+	case errors.Is(err, tenantdb.ErrReplaced):
+		return "its file " + file + " was replaced by another file while the server had it open, so its pages may read one file and write the other; " +
+			"restart the server now to open the file in its place (if that is not this data: " + putBack + ")"
+	case errors.Is(err, os.ErrNotExist):
+		return "its file " + file + " was moved or deleted while the server had it open; put the same file back, or " + putBack
+	case errors.Is(err, os.ErrPermission):
+		return "its file " + file + " cannot be read by the server's user any more; give it back to that user (chown highvibe: " + file + "*)"
+	}
+	return "its file " + file + " cannot be read (" + err.Error() + ")"
+}
+
 // Readyz checks every open database and the replication state; it answers 503 and says which
-// part failed when anything is wrong, including replication configured but broken.
+// part failed when anything is wrong, including replication configured but broken. Its databases
+// line counts the tenants the server serves (those open and those it could not open) and names
+// the failing ones; "migrations current" is said only of the databases that passed.
 func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	var lines []string
 	ok := true
-	check := func(name string, db *tenantdb.DB) {
-		if err := db.Check(); err != nil {
-			ok = false
-			lines = append(lines, fmt.Sprintf("FAIL %s: %v", name, err))
-		}
-	}
 	// The control database answers a real query: every request needs it. Tenants are checked
 	// without opening a connection, so a monitor probing every few seconds does not keep all of
 	// them awake.
+	platformOK := true
 	if err := h.Mgr.Platform.Read.PingContext(ctx); err != nil {
-		ok = false
+		platformOK = false
 		line := fmt.Sprintf("FAIL platform: %v", err)
 		if hint := tenantdb.Explain(h.Mgr.DataDir, err); hint != "" {
 			line += ": " + hint
 		}
 		lines = append(lines, line)
+	} else if err := h.Mgr.Platform.Check(); err != nil {
+		platformOK = false
+		lines = append(lines, "FAIL platform: "+OpenFix("platform.db", "--platform", err))
 	}
-	check("platform", h.Mgr.Platform)
+	ok = ok && platformOK
 	slugs := h.Mgr.OpenSlugs()
+	var failing []string
 	for _, s := range slugs {
 		db, err := h.Mgr.Tenant(ctx, s)
-		if err != nil {
-			ok = false
-			lines = append(lines, fmt.Sprintf("FAIL tenant %s: %v", s, err))
-			continue
+		if err == nil {
+			err = db.Check()
+			if err != nil {
+				err = errors.New(OpenFix("tenants/"+s+".db", "--tenant "+s, err))
+			}
 		}
-		check("tenant "+s, db)
+		if err != nil {
+			failing = append(failing, s)
+			lines = append(lines, fmt.Sprintf("FAIL tenant %s: %v", s, err))
+		}
 	}
 	var unopened map[string]error
 	if h.Unopened != nil {
 		unopened = h.Unopened()
 	}
+	served := len(slugs)
 	for _, s := range slices.Sorted(maps.Keys(unopened)) {
 		if slices.Contains(slugs, s) {
 			continue // opened since
 		}
-		ok = false
+		served++
+		failing = append(failing, s)
 		lines = append(lines, fmt.Sprintf("FAIL tenant %s: not open: %s", s, TenantFix(s, unopened[s])))
 	}
-	lines = append(lines, fmt.Sprintf("databases: platform + %d tenants open, migrations current", len(slugs)))
+	platform := "platform"
+	if !platformOK {
+		platform = "platform FAILING"
+	}
+	if len(failing) == 0 && platformOK {
+		lines = append(lines, fmt.Sprintf("databases: %s + %d tenants open, migrations current", platform, served))
+	} else {
+		ok = false
+		slices.Sort(failing)
+		lines = append(lines, fmt.Sprintf("databases: %s + %d of %d tenants open, migrations current in those; failing: %s",
+			platform, served-len(failing), served, strings.Join(failing, ", ")))
+	}
 	minFree := cmp.Or(h.MinFree, tenantdb.LowDisk)
 	if free, words, known := tenantdb.DiskFree(h.Mgr.DataDir); known && free < minFree {
 		ok = false

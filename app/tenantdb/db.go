@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -48,6 +49,14 @@ type DB struct {
 	// afterTx runs after every committed InTx (set by Manager.AfterTenantTx; nil = nothing). The
 	// audit room uses it to record the tenant's chain head in platform.db.
 	afterTx atomic.Pointer[func(ctx context.Context)]
+
+	// opened is the file as it was when Open opened it (its device and inode): Check tells a file
+	// put in its place since from the one the pools have open.
+	opened os.FileInfo
+	// head is a descriptor of the file kept for Check to read its first bytes without a SQLite
+	// connection, opened at the first Check and closed by Close after the pools (headFile).
+	headMu sync.Mutex
+	head   *os.File
 
 	release        sync.Mutex   // ReleaseIdle's turn: one release of this handle at a time
 	releaseWaiting atomic.Int32 // releases waiting for their turn (the test watches it)
@@ -146,7 +155,8 @@ func open(ctx context.Context, path string, migrations fs.FS, dir string, replic
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	r.SetMaxIdleConns(readIdle)
 	r.SetConnMaxIdleTime(20 * time.Second)
-	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil}, nil
+	opened, _ := os.Stat(path) // nil when it cannot be read: Check then does not compare
+	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil, opened: opened}, nil
 }
 
 // canWrite writes the file's user_version back unchanged in a transaction it rolls back: on a
@@ -408,16 +418,63 @@ func (d *DB) afterTxAs(fn func(ctx context.Context, name string, db *DB), name s
 	d.afterTx.Store(&after)
 }
 
-// Check is the cheap readiness test of an open database: its file is still there and Open
-// migrated it to this binary's schema. It opens no connection.
+// ErrNotADatabase is a database file whose first bytes are not SQLite's header any more:
+// something other than SQLite wrote over it while it was open (a text file or another file
+// copied in its place, zeroes).
+var ErrNotADatabase = errors.New("not a SQLite database any more")
+
+// ErrReplaced is a database file that another file took the place of while it was open (a mv or
+// a restore into the data directory): the pools keep the old one open and new connections open
+// the new one.
+var ErrReplaced = errors.New("replaced by another file while it was open")
+
+// sqliteHeader is the first 16 bytes of every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// Check is the cheap readiness test of an open database: its file is still there, still the file
+// Open opened, still starts with SQLite's header, and Open migrated it to this binary's schema.
+// It opens no connection: it reads the header through a descriptor of its own (headFile).
 func (d *DB) Check() error {
-	if _, err := os.Stat(d.Path); err != nil {
+	st, err := os.Stat(d.Path)
+	if err != nil {
 		return fmt.Errorf("tenantdb: %s: %w", d.Path, err)
+	}
+	if d.opened != nil && !os.SameFile(st, d.opened) {
+		return fmt.Errorf("tenantdb: %s: %w", d.Path, ErrReplaced)
+	}
+	f, err := d.headFile()
+	if err != nil {
+		return fmt.Errorf("tenantdb: %s: %w", d.Path, err)
+	}
+	var head [len(sqliteHeader)]byte
+	if _, err := f.ReadAt(head[:], 0); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("tenantdb: %s: %w", d.Path, err)
+	}
+	if string(head[:]) != sqliteHeader {
+		return fmt.Errorf("tenantdb: %s: %w", d.Path, ErrNotADatabase)
 	}
 	if !d.migrated {
 		return fmt.Errorf("tenantdb: %s was opened without migrating", d.Path)
 	}
 	return nil
+}
+
+// headFile is Check's descriptor of the database file, opened once and kept until Close. Closing
+// a descriptor of a file drops every POSIX lock this process holds on it, SQLite's included
+// (SQLite keeps its own descriptors open for that reason), so Check must not open and close one
+// on each probe while the pools or Litestream hold the file's locks; Close closes it after the
+// pools, and the server closes the databases after replication.
+func (d *DB) headFile() (*os.File, error) {
+	d.headMu.Lock()
+	defer d.headMu.Unlock()
+	if d.head == nil {
+		f, err := os.Open(d.Path)
+		if err != nil {
+			return nil, err
+		}
+		d.head = f
+	}
+	return d.head, nil
 }
 
 // ReleaseIdle closes the connections nobody is using right now; the pools open new ones on the
@@ -475,7 +532,14 @@ func (d *DB) Close() error {
 	}
 	d.stmts.m, d.stmts.want = nil, nil
 	d.stmts.mu.Unlock()
-	return errors.Join(d.Read.Close(), d.Write.Close())
+	err := errors.Join(d.Read.Close(), d.Write.Close())
+	d.headMu.Lock()
+	if d.head != nil {
+		err = errors.Join(err, d.head.Close())
+		d.head = nil
+	}
+	d.headMu.Unlock()
+	return err
 }
 
 // Now is the current time in the tenant schema's unit (Unix milliseconds).
