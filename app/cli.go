@@ -35,6 +35,12 @@ const (
 	ExitOK      = 0
 	ExitRuntime = 1
 	ExitUsage   = 2
+	// ExitNewerData: a database records a migration this program does not have (a newer HighVibe
+	// migrated it, and this older one was put back). Nothing but the administrator's choice helps
+	// — the newer program back, or the backups from before the update — so the service unit names
+	// it in RestartPreventExitStatus= instead of starting it again every few seconds. 65 is
+	// sysexits' EX_DATAERR, which systemd's log writes "status=65/DATAERR".
+	ExitNewerData = 65
 )
 
 // usageError is a mistake in how the command was called (exit 2).
@@ -87,7 +93,8 @@ usage:
 every command takes --data DIR (env HIGHVIBE_DATA, default ./data)
 `
 
-// Main runs the command line and returns the exit code: 0 ok, 1 runtime error, 2 usage error.
+// Main runs the command line and returns the exit code: 0 ok, 1 runtime error, 2 usage error, 65
+// a database a newer HighVibe migrated (ExitNewerData).
 func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
 	io := &IO{In: in, Out: out, Err: errw}
 	err := run(ctx, args[1:], io)
@@ -112,6 +119,10 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 		msg += ": " + hint
 	}
 	fmt.Fprintln(errw, "highvibe: "+msg)
+	var newer *tenantdb.NewerSchemaError
+	if errors.As(err, &newer) {
+		return ExitNewerData
+	}
 	return ExitRuntime
 }
 
