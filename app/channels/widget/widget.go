@@ -539,7 +539,9 @@ func (h *Handler) Demo(w http.ResponseWriter, r *http.Request) {
 	}
 	c := web.From(r)
 	w.Header().Set("Content-Security-Policy", web.CSP)
-	h.Render.Render(w, r, http.StatusOK, "channels/demo", &web.Page{Title: c.T("widget.demo.title", t.Name), Data: map[string]any{
+	// The page is a stand-in for the business's website: like a customer's quote page (Nav
+	// "customer"), it offers a visitor the language choice, not the panel's menu and its sign-in.
+	h.Render.Render(w, r, http.StatusOK, "channels/demo", &web.Page{Title: c.T("widget.demo.title", t.Name), Nav: "customer", Data: map[string]any{
 		"Slug": t.Slug, "Name": t.Name, "Lang": c.Lang, "Snippet": EmbedSnippet(Origin(r), t.Slug, c.Lang)}})
 }
 
@@ -556,5 +558,7 @@ func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
 		n := t.Setting("privacy_notice")
 		data = map[string]any{"Name": t.Name, "Notice": n, "Version": ConsentVersion(n)}
 	}
-	h.Render.Render(w, r, http.StatusOK, "channels/kvkk", &web.Page{Title: c.T("kvkk.title"), Data: data})
+	// A visitor opens it from the chat on the business's website: the language choice, not the
+	// panel's menu and its sign-in (Nav "customer", as a customer's quote page).
+	h.Render.Render(w, r, http.StatusOK, "channels/kvkk", &web.Page{Title: c.T("kvkk.title"), Nav: "customer", Data: data})
 }

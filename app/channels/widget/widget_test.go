@@ -232,3 +232,29 @@ func TestWidgetRefusedBodyInVisitorsLanguage(t *testing.T) {
 		t.Errorf("refused body: %d %v, want 400 bad_json said in Arabic", r.StatusCode, m)
 	}
 }
+
+// TestVisitorPagesOfferNoPanelMenu: the privacy notice a visitor of the business's website opens
+// from the chat (and the widget's demo page) showed the panel's ☰ menu with the guide and "Giriş
+// yap" (sign in), which a customer has no business with; the quote page a customer opens already
+// drew without it. Now they show the notice and the language choice only, in every language.
+func TestVisitorPagesOfferNoPanelMenu(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	c := e.Client()
+	for _, path := range []string{"/kvkk/acme/", "/kvkk/", "/widget/demo/acme/"} {
+		for _, lang := range []string{"tr", "en", "ar"} {
+			r := c.Get(path + "?lang=" + lang)
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("%s in %s: %d", path, lang, r.StatusCode)
+			}
+			doc := r.Doc(t)
+			if n := doc.Find(`[data-nav-toggle], #main-nav, a[href="/login/"]`).Length(); n != 0 {
+				t.Errorf("%s in %s offers the panel's menu (%d elements)", path, lang, n)
+			}
+			if doc.Find("details.lang-switch").Length() != 1 {
+				t.Errorf("%s in %s lost its language choice", path, lang)
+			}
+		}
+	}
+}
