@@ -71,6 +71,10 @@ func TestAPageOfAnotherBusinessActsOnNothing(t *testing.T) {
 	if !strings.Contains(r.Body, "This page was opened for Parke Taş; you have since switched to Bahçe Peyzaj") {
 		t.Errorf("the refusal does not name both businesses: %s", r.Doc(t).Find("main").Text())
 	}
+	// Its title says what happened, not the generic "Changed in the meantime" (nothing changed).
+	if h1, title := strings.TrimSpace(r.Doc(t).Find("h1").Text()), r.Doc(t).Find("title").Text(); h1 != "Opened for another business" || !strings.HasPrefix(title, "Opened for another business") {
+		t.Errorf("the refusal's heading %q, title %q", h1, title)
+	}
 	if n, m := replies("bahce", body), replies("parke", body); n != 0 || m != 0 {
 		t.Fatalf("the reply was stored: %d in Bahçe Peyzaj, %d in Parke Taş", n, m)
 	}
@@ -83,6 +87,13 @@ func TestAPageOfAnotherBusinessActsOnNothing(t *testing.T) {
 	req.Header.Set("X-HV-Business", "parke")
 	if r := c.Do(req); r.StatusCode != http.StatusConflict || replies("bahce", body) != 0 {
 		t.Fatalf("an htmx reply from Parke Taş's page: %d, stored %d", r.StatusCode, replies("bahce", body))
+	} else if got := r.Doc(t).Find("[data-error-flash] strong").Text(); got != "Opened for another business" {
+		t.Errorf("the htmx refusal's banner is headed %q", got)
+	}
+	// In the reader's language.
+	if r := c.Post(path+"?lang=tr", url.Values{"body": {body}, "direction": {"outbound"}, "_business": {"parke"}}); r.StatusCode != http.StatusConflict ||
+		strings.TrimSpace(r.Doc(t).Find("h1").Text()) != "Sayfa başka bir işletme için açılmıştı" {
+		t.Errorf("the Turkish refusal: %d, heading %q", r.StatusCode, strings.TrimSpace(r.Doc(t).Find("h1").Text()))
 	}
 	// A page drawn for the business now open works, and the field is not taken for the handler's.
 	if r := c.Post(path, url.Values{"body": {body}, "direction": {"outbound"}, "_business": {"bahce"}}); r.StatusCode != 303 || replies("bahce", body) != 1 {

@@ -17,6 +17,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
+	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/ops"
@@ -298,7 +299,7 @@ func (s *Server) panel(p auth.Permission, h http.HandlerFunc, module string) htt
 		// A page drawn for another business than the session's (switched since, in another tab or
 		// by a notification link) acts on nothing: its numbers mean other records here.
 		if b := web.PageBusiness(r); b != "" && b != t.Slug && r.Method != http.MethodGet && r.Method != http.MethodHead && r.URL.Path != "/app/switch/" {
-			s.errorPage(w, r, http.StatusConflict, c.T("error.other_business", businessName(c, b), t.Name))
+			s.Fail(w, r, fault.Conflict("error.other_business", businessName(c, b), t.Name))
 			return
 		}
 		// A create form's one-time token, spent by the room that creates its record: a form sent

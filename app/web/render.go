@@ -485,12 +485,13 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 // given, says why (a 403 names the role and the missing permission). It is for the middleware's
 // answers that have a status but no error (unknown route, missing permission); handlers use Fail.
 func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int, detail string) {
-	r.errorPage(w, req, status, detail, nil)
+	r.errorPage(w, req, status, "", detail, nil)
 }
 
 // errorPage renders the error page (the fragment for htmx), listing field errors when there are;
-// a caller that asked for JSON gets the same answer as problem details.
-func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status int, detail string, fields map[string]string) {
+// a caller that asked for JSON gets the same answer as problem details. title is the page's
+// heading in the reader's language ("": the status's own, such as "Changed in the meantime").
+func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status int, title, detail string, fields map[string]string) {
 	if replayedRefusal(w, req, status) {
 		return
 	}
@@ -503,8 +504,11 @@ func (r *Renderer) errorPage(w http.ResponseWriter, req *http.Request, status in
 	if !c.P.Has(key + ".title") {
 		key = "error.500"
 	}
+	if title == "" {
+		title = c.T(key + ".title")
+	}
 	p := &Page{
-		Title:  c.T(key + ".title"),
+		Title:  title,
 		Errors: fields,
 		Data:   map[string]any{"Status": status, "Key": key, "Detail": detail, "ReqID": c.ReqID},
 	}
@@ -556,11 +560,26 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		WriteProblem(w, req, err)
 		return
 	}
-	detail := ""
-	if key, _ := fault.KeyOf(err); st == http.StatusForbidden || key != "" {
+	detail, title := "", ""
+	key, _ := fault.KeyOf(err)
+	if st == http.StatusForbidden || key != "" {
 		detail = Message(req, err)
 	}
-	r.errorPage(w, req, st, detail, FieldErrors(req, err))
+	if st == http.StatusConflict && key != "" {
+		title = conflictTitle(From(req), key)
+	}
+	r.errorPage(w, req, st, title, detail, FieldErrors(req, err))
+}
+
+// conflictTitle is the heading of a refusal whose message is the catalog's key, when the catalog
+// has one for it (key without "_body", then "_title": "error.other_business_title",
+// "approvals.conflict_title"); "" leaves the generic "Changed in the meantime", which said the
+// wrong thing of a page opened for another business, where nothing had changed.
+func conflictTitle(c *Ctx, key string) string {
+	if t := strings.TrimSuffix(key, "_body") + "_title"; c.P.Has(t) {
+		return c.T(t)
+	}
+	return ""
 }
 
 // DiskFullWait is the Retry-After of a request refused because the data directory's disk is full:
