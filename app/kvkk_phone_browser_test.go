@@ -26,3 +26,27 @@ func TestKVKKConsentVersionOnePiece(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyNoticeReadsInItsOwnDirection: the business writes its privacy notice in its own
+// language, and the page around it is in the visitor's. On the Arabic page a Turkish notice was
+// laid out right to left: right-aligned, its closing full stop at the start of the last line
+// (".bize yazmanız yeterlidir"). The notice now takes the direction of its own text, in every
+// language of the page, while the page's own sentences keep the page's.
+func TestPrivacyNoticeReadsInItsOwnDirection(t *testing.T) {
+	b := demoBrowserFor(t, 2*time.Minute)
+	for _, s := range laptopAndPhone {
+		b.viewport(s.w, s.h, s.mobile)
+		for _, lang := range []string{"ar", "tr", "en"} {
+			b.open("/kvkk/" + app.DemoSlug + "/?lang=" + lang)
+			got := b.str(`(() => { const n = document.querySelector('.prose'); if (!n) return 'no notice';
+				return getComputedStyle(n).direction + ' ' + getComputedStyle(document.querySelector('[data-rights]')).direction; })()`)
+			want := "ltr ltr"
+			if lang == "ar" {
+				want = "ltr rtl"
+			}
+			if got != want {
+				t.Errorf("%s at %dx%d: the Turkish notice and the page's rights read %q, want %q", lang, s.w, s.h, got, want)
+			}
+		}
+	}
+}
