@@ -96,6 +96,9 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 	return d, rows.Err()
 }
 
+// boxes are the settings form's checkboxes (each sends "1" when ticked).
+var boxes = []string{"rule_lead", "rule_qualified", "rule_won", "test_mode", "meta_on", "google_on", "tiktok_on"}
+
 func view(st *Settings) settingsView {
 	b := func(v bool) string {
 		if v {
@@ -116,7 +119,11 @@ func view(st *Settings) settingsView {
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, d *settingsPage) {
 	c := web.From(r)
-	h.Render.Render(w, r, status, "conversions/settings", &web.Page{Title: c.T("conv.title"), Nav: "settings", Guide: "conversion-tracking", Data: d})
+	p := &web.Page{Title: c.T("conv.title"), Nav: "settings", Guide: "conversion-tracking", Data: d}
+	if m, ok := d.Errors[web.MeanwhileField]; ok { // said above the form by the layout
+		p.Errors = map[string]string{web.MeanwhileField: m}
+	}
+	h.Render.Render(w, r, status, "conversions/settings", p)
 }
 
 // Settings is GET /app/settings/conversions.
@@ -156,8 +163,11 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	stored := map[string]any{}
 	for k, v := range view(old).Values {
 		stored[k] = v
+		if slices.Contains(boxes, k) {
+			stored[k] = web.Tick(v != "", "1")
+		}
 	}
-	web.KeepUntouched(f, stored)
+	meanwhile := web.KeepUntouched(f, stored)
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	// The ids are numbers: typed on an Arabic keyboard they arrive in Arabic-Indic digits.
 	num := func(k string) string { return i18n.ASCIIDigits(get(k)) }
@@ -184,6 +194,11 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		TikTokOn:           on("tiktok_on"), TikTokPixelCode: get("tiktok_pixel_code"),
 		TikTokAccessToken: secret("tiktok_access_token", old.TikTokAccessToken), TikTokTestCode: get("tiktok_test_code")}
 	errs := web.Errors{}
+	// A box changed here and by someone else too since the page was drawn: nothing is stored, the
+	// form says what each side saved (above it and beside the box).
+	for k, m := range web.FieldErrors(r, meanwhile) {
+		errs[k] = m
+	}
 	bad := func(field, key string) { errs.Add(field, c.T(key)) }
 	switch {
 	case s.Currency == "":
@@ -242,7 +257,11 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 				d.Form.Values[k] = f.Get(k)
 			}
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, d)
+		status := http.StatusUnprocessableEntity
+		if meanwhile != nil {
+			status = web.StatusOf(meanwhile) // 409
+		}
+		h.render(w, r, status, d)
 		return
 	}
 	err = c.DB.InTx(ctx, func(tx *sql.Tx) error {

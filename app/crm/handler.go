@@ -300,7 +300,7 @@ func (h *Handler) fields(c *web.Ctx, ctx context.Context, ent string, v, errs ma
 		}
 		msg := ""
 		if k, ok := errs[name]; ok {
-			msg = c.T(k)
+			msg = c.T(k) // a catalog key, or a message already in the reader's language (changed meanwhile): kept as it is
 		}
 		was, ok := v["was_"+name]
 		if !ok {
@@ -369,6 +369,9 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, ent string, statu
 	if d.LinesError != "" {
 		pe["lines"] = d.LinesError
 	}
+	if m, ok := errs[web.MeanwhileField]; ok {
+		pe[web.MeanwhileField] = m // said above the form (the layout)
+	}
 	// Form: a refused post's values, so the form shown again keeps its one-time token.
 	h.Render.Render(w, r, status, "crm/form", &web.Page{Title: d.Title, Nav: "crm", Guide: "crm", Data: d, Errors: pe, Form: r.PostForm})
 }
@@ -418,6 +421,12 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	}
 	if id != 0 {
 		if err := keepUntouched(r.Context(), c, ent, id, v); err != nil {
+			// Changed here and by someone else too since the page was drawn: nothing is stored,
+			// the form comes back saying what each side saved.
+			if errs := web.FieldErrors(r, err); errs != nil && web.ChangedMeanwhile(err) && !web.WantsJSON(r) {
+				h.form(w, r, ent, http.StatusConflict, id, v, nil, errs, nil)
+				return
+			}
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -463,24 +472,47 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 // keepUntouched gives every field an edit form sent as the page drew it (its was_<name> says what
 // that was) the record's stored value: someone else may have changed it since the page was
 // drawn, and a save changes only what its sender changed (a paid invoice stays paid when another
-// person corrects its number from a page drawn before). A form without was_ fields (an API
-// client, a page drawn by an older server) is taken as sent.
+// person corrects its number from a page drawn before). A field the sender changed that someone
+// else changed too, to something else, refuses the save (web.KeepUntouched's ChangedMeanwhile):
+// v keeps what was typed there and its was_ says what is stored. A form without was_ fields (an
+// API client, a page drawn by an older server) is taken as sent.
 func keepUntouched(ctx context.Context, c *web.Ctx, ent string, id int64, v map[string]string) error {
-	var cur map[string]string
-	for k, was := range v {
+	f := url.Values{}
+	for k, s := range v {
+		f.Set(k, s)
+	}
+	var stored map[string]any
+	for k := range v {
 		name, ok := strings.CutPrefix(k, "was_")
-		if !ok || lineBreaks(v[name]) != lineBreaks(was) {
+		if !ok {
 			continue
 		}
-		if cur == nil {
-			var err error
-			if cur, _, err = load(ctx, c.DB, c.Zone(), c.Lang, ent, id); err != nil {
+		if stored == nil {
+			cur, _, err := load(ctx, c.DB, c.Zone(), c.Lang, ent, id)
+			if err != nil {
 				return err
 			}
+			stored = map[string]any{}
+			for k, s := range cur {
+				stored[k] = s
+			}
+			stored["status"] = web.Choice{Value: cur["status"], Prefix: "crm.status."}
+			if n, err := strconv.ParseInt(cur["customer_id"], 10, 64); err == nil {
+				stored["customer_id"] = n
+			}
 		}
-		v[name], v[k] = cur[name], cur[name]
+		if _, known := stored[name]; !known {
+			stored[name] = "" // not stored: empty
+		}
 	}
-	return nil
+	if stored == nil {
+		return nil
+	}
+	err := web.KeepUntouched(f, stored)
+	for k := range f {
+		v[k] = f.Get(k)
+	}
+	return err
 }
 
 // lineBreaks is s with a browser's CRLF line breaks as the LF a page draws.

@@ -109,16 +109,16 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		stored := map[string]any{"enabled": ""}
-		if cur.Enabled {
-			stored["enabled"] = "1"
-		}
+		stored := map[string]any{"enabled": web.Tick(cur.Enabled, "1")}
 		for k, v := range values(cur) {
 			stored[k] = v
 		}
-		web.KeepUntouched(r.PostForm, stored)
+		meanwhile := web.KeepUntouched(r.PostForm, stored)
 		var f fault.Fields
 		set, vals, f = parseSettings(r.PostForm)
+		if meanwhile != nil {
+			return meanwhile // changed by someone else too: nothing stored, the form says what
+		}
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errs := web.FieldErrors(r, err); errs != nil {
-		h.render(w, r, http.StatusUnprocessableEntity, set, vals, errs)
+		h.render(w, r, web.StatusOf(err), set, vals, errs) // 409 when changed meanwhile
 		return
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Change is one save of the conversation form; nil fields were absent from the post and stay as
@@ -32,7 +34,12 @@ type Change struct {
 	Tags            *[]string
 	// TagsWas, when set, are the tags the sender's box showed: Tags then adds and removes only
 	// what the sender added and removed, and tags someone else gave meanwhile stay (tagsOn).
-	TagsWas   *[]string
+	TagsWas *[]string
+	// Drawn, when set, is the next step's form as posted (its was_ boxes say what it showed) and
+	// Zone the zone its due time was typed in: a next step changed here and by someone else too
+	// since the page was drawn is refused (web.KeepUntouched's ChangedMeanwhile), nothing stored.
+	Drawn     url.Values
+	Zone      *time.Location
 	ActorID   int64
 	ActorName string
 	// Mentions are the members an internal note (Direction "system") names with @username: they
@@ -42,6 +49,39 @@ type Change struct {
 	// writes, in the same transaction (web.SpendOnce): a second post of the same form writes —
 	// and sends — nothing.
 	Once bool
+}
+
+// changedMeanwhile refuses a next step (words or due time) the sender changed while someone else
+// changed it too, to something else, since the sender's page was drawn: c is the conversation as
+// stored, read in the save's transaction.
+func (ch Change) changedMeanwhile(c *Conversation) error {
+	if ch.Drawn == nil {
+		return nil
+	}
+	f, stored := url.Values{}, map[string]any{}
+	if ch.NextAction != nil {
+		stored["next_action"] = c.NextAction
+	}
+	if ch.NextActionDueAt != nil {
+		stored["next_action_due_at"] = DueValue(c.NextActionDueAt, ch.Zone)
+	}
+	for name := range stored {
+		if w, ok := ch.Drawn["was_"+name]; ok {
+			f[name], f["was_"+name] = ch.Drawn[name], w
+		}
+	}
+	return web.KeepUntouched(f, stored)
+}
+
+// DueValue is a next step's due time as its box draws it (0: none).
+func DueValue(ms int64, loc *time.Location) string {
+	if ms == 0 {
+		return ""
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	return time.UnixMilli(ms).In(loc).Format("2006-01-02T15:04")
 }
 
 // tagsOn is the conversation's tags after the change, now being its tags: Tags, or, when the

@@ -26,6 +26,9 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 		if err != nil {
 			return err
 		}
+		if err := ch.changedMeanwhile(c); err != nil {
+			return err // the next step changed by someone else too: nothing stored, the form says what
+		}
 		p := planUpdate(c, ch)
 		if err := p.writeConversation(ctx, tx, convID); err != nil {
 			return err

@@ -356,7 +356,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.User.Username))
 	d.Vars = string(vars)
 	if conv.NextActionDueAt > 0 {
-		d.DueValue = time.UnixMilli(conv.NextActionDueAt).In(c.Zone()).Format("2006-01-02T15:04")
+		d.DueValue = DueValue(conv.NextActionDueAt, c.Zone())
 	}
 	if s, err := hoursdb.Schedule(ctx, c.DB.Read); err == nil && s != nil {
 		if now := time.Now(); !s.Open(now) {
@@ -638,6 +638,9 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 		}
 		ch.NextActionDueAt = &ms
 	}
+	if ch.NextAction != nil || ch.NextActionDueAt != nil {
+		ch.Drawn, ch.Zone = v, c.Zone() // what the next step's boxes showed, checked in the save
+	}
 	if s, ok := last(v, "handoff_required"); ok {
 		var b bool
 		switch strings.ToLower(s) {
@@ -803,6 +806,10 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		done = doneMsg{Key: "inbox.nothing_changed"}
 	} else {
 		if err := h.Svc.Update(r.Context(), c.Tenant.Slug, c.DB, id, ch); err != nil {
+			if web.ChangedMeanwhile(err) && !web.WantsJSON(r) {
+				h.changedMeanwhile(w, r, c, id, inline, err)
+				return
+			}
 			h.sendFailed(w, r, conv, err)
 			return
 		}
@@ -828,6 +835,38 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, done.Key, done.Args...)
 	web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+}
+
+// changedMeanwhile answers a next step refused because someone else changed it too since the page
+// was drawn: inline, the line beside the form says what each side saved and the form's was_ boxes
+// are told what is stored (so a second press saves deliberately); else the page comes back (409)
+// with what was typed and the same words.
+func (h *Handler) changedMeanwhile(w http.ResponseWriter, r *http.Request, c *web.Ctx, id int64, inline bool, err error) {
+	errs := web.FieldErrors(r, err)
+	if !inline {
+		h.detail(w, r, id, http.StatusConflict, errs)
+		return
+	}
+	conv, rerr := ConversationByID(r.Context(), c.DB.Read, id)
+	if rerr != nil {
+		h.Render.Fail(w, r, rerr)
+		return
+	}
+	// The boxes keep what they show; a box both changed is told what is stored, the others what
+	// their page drew (a box left alone stays left alone, one changed only here stays changed).
+	msgs, was := []string{errs[web.MeanwhileField]}, map[string]string{}
+	stored := map[string]string{"next_action": conv.NextAction, "next_action_due_at": DueValue(conv.NextActionDueAt, c.Zone())}
+	for _, k := range []string{"next_action", "next_action_due_at"} {
+		if w, ok := last(r.PostForm, "was_"+k); ok {
+			was[k] = w
+		}
+		if m, ok := errs[k]; ok {
+			msgs, was[k] = append(msgs, m), stored[k]
+		}
+	}
+	// 422 as the line's other refusals: the page's script shows those where the control is.
+	h.Render.Fragment(w, r, http.StatusUnprocessableEntity, "inbox/conversation", "saved",
+		&web.Page{Data: map[string]any{"Msg": strings.Join(msgs, " "), "Err": true, "Was": was}})
 }
 
 // dueWithoutWords refuses a next step that would have a due date and no words: the dashboard,

@@ -44,8 +44,12 @@ func TestConversationControlsKeepWhatAnotherChangedMeanwhile(t *testing.T) {
 	oscar := e.User("acme", "oscar", "operator")
 	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234569", Phone: "+905321234569", Name: "Ayşe", Body: "Merhaba"})
 	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
-	inline := func(c *apptest.Client, target string, v url.Values) *apptest.Resp {
+	inline := func(c *apptest.Client, target string, v url.Values, status ...int) *apptest.Resp {
 		t.Helper()
+		want := http.StatusOK
+		if len(status) > 0 {
+			want = status[0]
+		}
 		req, _ := http.NewRequest("POST", e.URL+path+"?lang=tr", strings.NewReader(v.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", e.URL)
@@ -53,7 +57,7 @@ func TestConversationControlsKeepWhatAnotherChangedMeanwhile(t *testing.T) {
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Target", target)
 		r := c.Do(req)
-		if r.StatusCode != http.StatusOK {
+		if r.StatusCode != want {
 			t.Fatalf("%s: %d %s", target, r.StatusCode, r.Body)
 		}
 		return r
@@ -116,9 +120,27 @@ func TestConversationControlsKeepWhatAnotherChangedMeanwhile(t *testing.T) {
 	herNext.Set("next_action", "Keşif")
 	herNext.Set("next_action_due_at", "2030-01-02T10:00")
 	swapped(herNext, inline(olga, "saved-next", herNext))
+	// Oscar rewrites the step's words Olga wrote meanwhile: both changed them, so his save is
+	// refused, the line says what she saved and what he typed, and his form is told what is
+	// stored; his second press saves his words, her date stays.
 	hisNext.Set("next_action", "Keşif ve ölçü")
-	inline(oscar, "saved-next", hisNext)
+	refused := inline(oscar, "saved-next", hisNext, http.StatusUnprocessableEntity)
+	if msg := refused.Doc(t).Find(".is-error").Text(); !strings.Contains(msg, "Kaydedilmedi") || !strings.Contains(msg, "“Keşif”") ||
+		!strings.Contains(msg, "“Keşif ve ölçü”") {
+		t.Fatalf("the refused step says: %q", msg)
+	}
 	var next string
+	if err := e.DB("acme").Read.QueryRow(`SELECT next_action FROM conversations WHERE id = ?`, res.ConversationID).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if next != "Keşif" {
+		t.Fatalf("after the refused save: %q, want Olga's", next)
+	}
+	swapped(hisNext, refused)
+	if hisNext.Get("was_next_action") != "Keşif" || hisNext.Get("was_next_action_due_at") != "" {
+		t.Fatalf("the refused form is told: %v", hisNext)
+	}
+	inline(oscar, "saved-next", hisNext)
 	var due int64
 	if err := e.DB("acme").Read.QueryRow(`SELECT next_action, coalesce(next_action_due_at, 0) FROM conversations WHERE id = ?`,
 		res.ConversationID).Scan(&next, &due); err != nil {

@@ -109,8 +109,8 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 	}
 	saved, err := SaveClient(r.Context(), c.DB, id, in, actor(c))
 	if errs := web.FieldErrors(r, err); errs != nil {
-		in = clientInputOf(f) // as the save read it: the untouched boxes with what is stored
-		h.clientForm(w, r, http.StatusUnprocessableEntity, id, &in, errs)
+		in = clientInputOf(f)                                // as the save read it: the untouched boxes with what is stored
+		h.clientForm(w, r, web.StatusOf(err), id, &in, errs) // 409 when changed meanwhile
 		return
 	}
 	if err != nil {
@@ -202,7 +202,7 @@ func (h *Handler) SaveSite(w http.ResponseWriter, r *http.Request) {
 	id, err := SaveSite(r.Context(), c.DB, s.ID, s, actor(c))
 	if errs := web.FieldErrors(r, err); errs != nil {
 		s = siteOf(s.ID, f) // as the save read it: the untouched boxes with what is stored
-		h.siteForm(w, r, http.StatusUnprocessableEntity, s, errs)
+		h.siteForm(w, r, web.StatusOf(err), s, errs)
 		return
 	}
 	if err != nil {
@@ -308,7 +308,7 @@ func (h *Handler) SaveDevice(w http.ResponseWriter, r *http.Request) {
 				// msp.err.kind names the codes an import sends; the form offers translated names.
 				errs["kind"] = c.T("validation.choice")
 			}
-			h.deviceForm(w, r, http.StatusUnprocessableEntity, d, errs)
+			h.deviceForm(w, r, web.StatusOf(err), d, errs)
 			return
 		}
 		h.Render.Fail(w, r, err)

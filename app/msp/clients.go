@@ -162,8 +162,10 @@ func SaveClient(ctx context.Context, db *tenantdb.DB, id int64, in ClientInput, 
 				if err != nil {
 					return err
 				}
-				web.KeepUntouched(form, map[string]any{"contact_name": cur.ContactName, "contact_phone": cur.ContactPhone,
-					"contact_email": cur.ContactMail, "notes": cur.Notes})
+				if err := web.KeepUntouched(form, map[string]any{"contact_name": cur.ContactName, "contact_phone": cur.ContactPhone,
+					"contact_email": cur.ContactMail, "notes": cur.Notes}); err != nil {
+					return err
+				}
 				in = clientInputOf(form)
 				f = in.validate(false)
 			}
@@ -340,8 +342,10 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 			if err != nil {
 				return err
 			}
-			web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
-				"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone})
+			if err := web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
+				"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone}); err != nil {
+				return err
+			}
 			s = siteOf(s.ID, form)
 			f = validateSite(&s)
 		}
@@ -613,8 +617,10 @@ func SaveDevice(ctx context.Context, db *tenantdb.DB, d Device, a Actor) (int64,
 			if err != nil {
 				return err
 			}
-			web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": cur.Kind, "name": cur.Name,
-				"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes})
+			if err := web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": web.Choice{Value: cur.Kind, Prefix: "msp.kind_"}, "name": cur.Name,
+				"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes}); err != nil {
+				return err
+			}
 			d = deviceOf(d.ID, form)
 			f = validateDevice(&d)
 		}

@@ -377,7 +377,9 @@ func SaveContractRecounted(ctx context.Context, db *tenantdb.DB, id int64, in Co
 			if old.EndedAt != 0 {
 				return ErrContractEnded
 			}
-			in.keepUntouched(old)
+			if err := in.keepUntouched(old); err != nil {
+				return err // changed meanwhile by someone else too: nothing stored, the form says what
+			}
 			in.ClientID = old.ClientID // a contract stays with its client
 		}
 		f := in.validate()

@@ -233,17 +233,19 @@ func contractInputOf(f url.Values) ContractInput {
 // keepUntouched gives the boxes of the edit form (in.form) sent as the page drew them the stored
 // contract's values, and the covered sites and devices the stored ones with what the page ticked
 // and unticked: a save changes only what its sender changed.
-func (in *ContractInput) keepUntouched(old *Contract) {
+func (in *ContractInput) keepUntouched(old *Contract) error {
 	f := in.form
 	if f == nil {
-		return
+		return nil
 	}
-	web.KeepUntouched(f, map[string]any{"kind": old.Kind, "starts_on": old.StartsOn, "ends_on": old.EndsOn,
-		"hours": hoursValue(old.MonthlyMinutes), "price": trimAmount(old.Price()), "currency": old.Currency, "notes": old.Notes})
+	err := web.KeepUntouched(f, map[string]any{"kind": web.Choice{Value: old.Kind, Prefix: "msp_time.kind."}, "starts_on": old.StartsOn,
+		"ends_on": old.EndsOn, "hours": hoursValue(old.MonthlyMinutes), "price": trimAmount(old.Price()), "currency": old.Currency,
+		"notes": old.Notes})
 	web.KeepUntouchedSet(f, "site", old.SiteIDs)
 	web.KeepUntouchedSet(f, "device", old.DeviceIDs)
 	*in = contractInputOf(f)
 	in.form = f
+	return err
 }
 
 // SaveContract is POST /app/msp/contracts/new and POST /app/msp/contracts/{id}/: creates or
@@ -277,7 +279,7 @@ func (h *TimeHandler) SaveContract(w http.ResponseWriter, r *http.Request) {
 					in.ClientID = k.ClientID
 				}
 			}
-			h.contractForm(w, r, id, http.StatusUnprocessableEntity, in, errs)
+			h.contractForm(w, r, id, web.StatusOf(err), in, errs) // 409 when changed meanwhile
 			return
 		}
 		h.Render.Fail(w, r, err)

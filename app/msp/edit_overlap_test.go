@@ -173,10 +173,17 @@ func TestTimeEntryEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 	wantStatus(t, te.owner.Post(edit, hers), 303, "olga's change")
 	his.Set("note", "sunucu: disk değişti")
 	his.Set("minutes", "yarım")
-	wantStatus(t, te.oper.Post(edit, his), 422, "oscar's minutes in words")
-	his = pageForm(t, te.oper.Post(edit, his).Doc(t), `#entry-edit`) // the refused form, as shown again
-	// Back as his page first drew it: the duration is not his change.
-	his.Set("minutes", "0")
+	// His page's duration changed by him and by Olga meanwhile: refused (a duration both people
+	// changed is not taken silently), saying what she saved.
+	res := te.oper.Post(edit, his)
+	wantStatus(t, res, 409, "oscar's minutes in words, over olga's duration")
+	his = pageForm(t, res.Doc(t), `#entry-edit`) // the refused form, as shown again
+	if his.Get("minutes") != "yarım" || his.Get("was_minutes") != "45" || his.Get("note") != "sunucu: disk değişti" {
+		t.Fatalf("the refused form: minutes %q (was %q), note %q", his.Get("minutes"), his.Get("was_minutes"), his.Get("note"))
+	}
+	// He takes her duration: the boxes as the form now says is stored.
+	his.Set("hours", his.Get("was_hours"))
+	his.Set("minutes", his.Get("was_minutes"))
 	wantStatus(t, te.oper.Post(edit, his), 303, "oscar's note")
 	var m int
 	var b bool

@@ -436,7 +436,11 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, t *Ticket, msg st
 // board, or fails as usual.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	if errs := web.FieldErrors(r, err); errs != nil {
-		h.showTicket(w, r, http.StatusUnprocessableEntity, errs)
+		status := http.StatusUnprocessableEntity
+		if web.ChangedMeanwhile(err) {
+			status = http.StatusConflict
+		}
+		h.showTicket(w, r, status, errs)
 		return
 	}
 	if next := r.PostForm.Get("next"); next != "" && web.StatusOf(err) == http.StatusConflict {
@@ -534,6 +538,7 @@ func (h *Handler) Edit(w http.ResponseWriter, r *http.Request) {
 		// drawn before someone else's edit does not put their priority or client back.
 		d.Drawn = &Details{Subject: f.Get("was_subject"), Category: f.Get("was_category"), Priority: f.Get("was_priority"),
 			ClientID: formID(f.Get("was_client")), SiteID: formID(f.Get("was_site")), DeviceID: formID(f.Get("was_device"))}
+		d.form = f // refused as changed meanwhile, the form shown again says what is stored
 	}
 	t, rc, err := EditRecounted(r.Context(), c.DB, idParam(r, "id"), d, actor(c))
 	if err != nil {

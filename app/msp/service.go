@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -329,34 +330,39 @@ type Details struct {
 	// was not touched and keeps what is stored, which someone else may have changed since the
 	// page was drawn (only what the sender changed is saved).
 	Drawn *Details
+	form  url.Values // the edit form Drawn came from, told what is stored when refused
 }
 
-// touched is d with every field sent as the page drew it replaced by the ticket's stored value.
-func (d Details) touched(t *Ticket) Details {
+// touched is d with every field sent as the page drew it replaced by the ticket's stored value
+// (web.KeepUntouched); a field the sender changed that someone else changed too since the page was
+// drawn refuses the edit (ChangedMeanwhile), and d.form, the edit form, then says what is stored.
+func (d Details) touched(t *Ticket) (Details, error) {
 	w := d.Drawn
 	if w == nil {
-		return d
+		return d, nil
 	}
-	if d.Subject == w.Subject {
-		d.Subject = t.Subject
+	f := d.form
+	if f == nil {
+		f = url.Values{}
+		for name, v := range map[string][2]string{"subject": {d.Subject, w.Subject}, "category": {d.Category, w.Category},
+			"priority": {d.Priority, w.Priority}, "client": {formIDValue(d.ClientID), formIDValue(w.ClientID)},
+			"site": {formIDValue(d.SiteID), formIDValue(w.SiteID)}, "device": {formIDValue(d.DeviceID), formIDValue(w.DeviceID)}} {
+			f.Set(name, v[0])
+			f.Set("was_"+name, v[1])
+		}
 	}
-	if d.Category == w.Category {
-		d.Category = t.Category
+	err := web.KeepUntouched(f, map[string]any{"subject": t.Subject, "category": web.Choice{Value: t.Category, Prefix: "msp.category_"},
+		"priority": web.Choice{Value: t.Priority, Prefix: "msp.priority."}, "client": t.ClientID, "site": t.SiteID, "device": t.DeviceID})
+	return Details{Subject: f.Get("subject"), Category: f.Get("category"), Priority: f.Get("priority"), ClientID: formID(f.Get("client")),
+		SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}, err
+}
+
+// formIDValue is id as its select sends it (0: the empty option, "").
+func formIDValue(id int64) string {
+	if id == 0 {
+		return ""
 	}
-	if d.Priority == w.Priority {
-		d.Priority = t.Priority
-	}
-	if d.ClientID == w.ClientID {
-		d.ClientID = t.ClientID
-	}
-	if d.SiteID == w.SiteID {
-		d.SiteID = t.SiteID
-	}
-	if d.DeviceID == w.DeviceID {
-		d.DeviceID = t.DeviceID
-	}
-	d.Drawn = nil
-	return d
+	return strconv.FormatInt(id, 10)
 }
 
 // Edit changes a ticket's subject, category, priority, client, site and device; a priority change
@@ -387,7 +393,10 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 }
 
 func editTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) (Recount, error) {
-	d = d.touched(t)
+	d, merr := d.touched(t)
+	if merr != nil {
+		return Recount{}, merr // changed meanwhile by someone else too: nothing stored, the form says what
+	}
 	n := NewTicket{Subject: d.Subject, Category: d.Category, Priority: d.Priority}
 	f := n.validate()
 	var rc Recount

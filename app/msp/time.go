@@ -174,22 +174,21 @@ type EntryInput struct {
 // keepUntouched gives the boxes of the edit form (in.form) sent as the page drew them the stored
 // entry's values: the day with its times or duration as one (they only mean something together),
 // billable and the note each on its own, so a change keeps what someone else changed meanwhile.
-func (in *EntryInput) keepUntouched(e *Entry) {
+func (in *EntryInput) keepUntouched(e *Entry) error {
 	f := in.form
 	if f == nil {
-		return
+		return nil
 	}
 	cur := entryInputOf(e, in.Loc)
 	stored := map[string]any{"note": cur.Note, "billable": ""}
 	if cur.Billable {
 		stored["billable"] = "1"
 	}
-	if web.Untouched(f, "day", "start", "end", "hours", "minutes") {
-		stored["day"], stored["start"], stored["end"], stored["hours"], stored["minutes"] = cur.Day, cur.Start, cur.End, cur.Hours, cur.Minutes
-	}
-	web.KeepUntouched(f, stored)
+	group := map[string]any{"day": cur.Day, "start": cur.Start, "end": cur.End, "hours": cur.Hours, "minutes": cur.Minutes}
+	err := web.JoinMeanwhile(web.KeepUntouchedGroup(f, group), web.KeepUntouched(f, stored))
 	in.Day, in.Start, in.End, in.Hours, in.Minutes = f.Get("day"), f.Get("start"), f.Get("end"), f.Get("hours"), f.Get("minutes")
 	in.Billable, in.Note = f.Get("billable") == "1", f.Get("note")
+	return err
 }
 
 func parseClock(s string) (int, int, bool) {
@@ -509,7 +508,9 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 		if in.Loc == nil {
 			in.Loc = time.Local
 		}
-		in.keepUntouched(before)
+		if err := in.keepUntouched(before); err != nil {
+			return err // changed meanwhile by someone else too: nothing stored, the form says what
+		}
 		if locked, err := monthLocked(ctx, tx, before.Day, in.Now.In(in.Loc).Format(time.DateOnly)); err != nil {
 			return err
 		} else if locked {

@@ -532,7 +532,7 @@ func (h *TimeHandler) ChangeTime(w http.ResponseWriter, r *http.Request) {
 	in.form = r.PostForm // the boxes sent as the page drew them take what is stored, read in the change's transaction
 	_, after, err := ChangeEntry(r.Context(), c.DB, pathID(r, "id"), in, c.Can(auth.ManageSettings), timeActor(c))
 	if err != nil {
-		status, errs, closed := http.StatusUnprocessableEntity, web.FieldErrors(r, err), ""
+		status, errs, closed := web.StatusOf(err), web.FieldErrors(r, err), "" // 422, or 409 when changed meanwhile
 		// The month closed while the form was open (or the page was old): the same form, with
 		// what was typed, says so beside the day, rather than a bare conflict page.
 		var mc *MonthClosedError

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"highvibe/app/fault"
 )
 
 // An edit form says what it showed: beside each box, a hidden was_<name> holds the value the page
@@ -49,26 +52,176 @@ func drawnValue(value any) string {
 		}
 	case []int64:
 		return joinIDs(x)
+	case Choice:
+		return x.Value
 	}
 	return fmt.Sprint(value)
 }
 
 // KeepUntouched sets every box of f that was sent as its page drew it (was_<name>) to its stored
-// value (stored[name], an id of 0 as ""), and its was_ with it. A form without was_ fields (an
-// API client, a page from before) is left as sent.
-func KeepUntouched(f url.Values, stored map[string]any) {
-	var untouched []string
+// value (stored[name], an id of 0 as ""), and its was_ with it. A form without was_ fields (an API
+// client, a page from before) is left as sent.
+//
+// A box its sender changed whose stored value changed too since the page was drawn, to something
+// else than what the sender typed, is a box two people changed: the later save would silently
+// undo the earlier one. KeepUntouched then answers ChangedMeanwhile naming those boxes (what is
+// stored, what was typed), keeps what was typed in them and sets their was_ to what is stored, so
+// the form shown again says what happened and a second press saves deliberately. The caller
+// stores nothing when it gets the error (returned inside the save's transaction, it rolls back).
+func KeepUntouched(f url.Values, stored map[string]any) error {
+	var untouched, both []string
 	for k := range f {
-		if name, ok := strings.CutPrefix(k, "was_"); ok && sameBox(f.Get(name), f.Get(k)) {
+		name, ok := strings.CutPrefix(k, "was_")
+		if !ok {
+			continue
+		}
+		s, known := stored[name]
+		switch {
+		case !known:
+		case sameBox(f.Get(name), f.Get(k)):
 			untouched = append(untouched, name)
+		case !sameBox(drawnValue(s), f.Get(k)) && !sameBox(drawnValue(s), f.Get(name)):
+			both = append(both, name)
 		}
 	}
 	for _, name := range untouched {
-		if s, known := stored[name]; known {
-			f.Set(name, drawnValue(s))
-			f.Set("was_"+name, drawnValue(s))
+		f.Set(name, drawnValue(stored[name]))
+		f.Set("was_"+name, drawnValue(stored[name]))
+	}
+	if len(both) == 0 {
+		return nil
+	}
+	slices.Sort(both)
+	e := fault.Conflict("form.changed_meanwhile").WithCode("changed_meanwhile")
+	for _, name := range both {
+		now := drawnValue(stored[name])
+		e.Fields = append(e.Fields, meanwhile(name, stored[name], now, f.Get(name)))
+		f.Set("was_"+name, now)
+	}
+	return e
+}
+
+// KeepUntouchedGroup is KeepUntouched for boxes that only mean something together (a day with its
+// times): left all as drawn, they all take what is stored; changed by their sender while someone
+// else changed any of them too, to something else than what the sender sent, the group is refused
+// as ChangedMeanwhile, naming the boxes whose stored value differs from what was sent, with every
+// box's was_ set to what is stored.
+func KeepUntouchedGroup(f url.Values, stored map[string]any) error {
+	names := make([]string, 0, len(stored))
+	for name := range stored {
+		if _, ok := f["was_"+name]; !ok {
+			return nil // a form that does not say what it showed is taken as sent
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if Untouched(f, names...) {
+		return KeepUntouched(f, stored)
+	}
+	var moved, differ bool
+	for _, name := range names {
+		now := drawnValue(stored[name])
+		moved = moved || !sameBox(now, f.Get("was_"+name))
+		differ = differ || !sameBox(now, f.Get(name))
+	}
+	if !moved || !differ {
+		return nil
+	}
+	e := fault.Conflict("form.changed_meanwhile").WithCode("changed_meanwhile")
+	for _, name := range names {
+		now := drawnValue(stored[name])
+		if !sameBox(now, f.Get(name)) {
+			e.Fields = append(e.Fields, meanwhile(name, stored[name], now, f.Get(name)))
+		}
+		f.Set("was_"+name, now)
+	}
+	return e
+}
+
+// JoinMeanwhile is one ChangedMeanwhile error naming the boxes of all errs (nil ones left out);
+// an error that is not ChangedMeanwhile is returned as it is.
+func JoinMeanwhile(errs ...error) error {
+	var out *fault.Error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case !ChangedMeanwhile(err):
+			return err
+		case out == nil:
+			out = fault.As(err)
+		default:
+			out.Fields = append(out.Fields, fault.As(err).Fields...)
 		}
 	}
+	if out == nil {
+		return nil
+	}
+	return out
+}
+
+// Choice is a stored value of KeepUntouched that is one of a list's words, shown to people through
+// its catalog key Prefix+Value ("msp.priority." + "p1"): a box changed by two people names both
+// choices in the reader's language.
+type Choice struct{ Value, Prefix string }
+
+func (c Choice) String() string { return c.Value }
+
+// Tick is the stored value of KeepUntouched for a checkbox that sends value when ticked: a box
+// changed by two people names both sides as "Yes" or "No".
+func Tick(on bool, value string) Choice {
+	if !on {
+		value = ""
+	}
+	return Choice{Value: value, Prefix: tickPrefix}
+}
+
+const tickPrefix = "\x00tick"
+
+// Word is an argument of a message that is itself a catalog key: FieldErrors translates it.
+type Word string
+
+// Day is an argument of a message that is a day ("2028-06-30"): FieldErrors writes it as the
+// reader's language writes days ("30.06.2028").
+type Day string
+
+// MeanwhileField is the entry of FieldErrors' answer that says, at the top of a form shown again,
+// why ChangedMeanwhile stored nothing.
+const MeanwhileField = "changed_meanwhile"
+
+// ChangedMeanwhile reports whether err is KeepUntouched's refusal: a box its sender changed was
+// changed by someone else too since the page was drawn.
+func ChangedMeanwhile(err error) bool {
+	e := fault.As(err)
+	return e != nil && e.Key == "form.changed_meanwhile"
+}
+
+// meanwhile is the field error of box name that its sender set to typed while someone else saved
+// now (stored as s): both values, as the box shows them.
+func meanwhile(name string, s any, now, typed string) fault.FieldError {
+	show := func(v string) any {
+		if _, err := time.Parse(time.DateOnly, strings.TrimSpace(v)); err == nil {
+			return Day(strings.TrimSpace(v)) // a date box: the day as the reader's language writes it
+		}
+		return v
+	}
+	switch x := s.(type) {
+	case int, int64:
+		return fault.FieldError{Field: name, Key: "form.changed_meanwhile.choice"}
+	case Choice:
+		show = func(v string) any { return Word(x.Prefix + v) }
+		if x.Prefix == tickPrefix {
+			yes := func(v string) any { return Word(map[bool]string{true: "common.yes", false: "common.no"}[v != ""]) }
+			return fault.FieldError{Field: name, Key: "form.changed_meanwhile.field", Args: []any{yes(now), yes(typed)}}
+		}
+	}
+	now, typed = strings.TrimSpace(now), strings.TrimSpace(typed)
+	switch {
+	case now == "":
+		return fault.FieldError{Field: name, Key: "form.changed_meanwhile.emptied", Args: []any{show(typed)}}
+	case typed == "":
+		return fault.FieldError{Field: name, Key: "form.changed_meanwhile.you_emptied", Args: []any{show(now)}}
+	}
+	return fault.FieldError{Field: name, Key: "form.changed_meanwhile.field", Args: []any{show(now), show(typed)}}
 }
 
 // sameBox compares a box's value with what its page drew, a browser's CRLF line breaks as the

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"time"
 
 	"highvibe/app/fault"
 )
@@ -95,9 +97,37 @@ func FieldErrors(r *http.Request, err error) map[string]string {
 	c := From(r)
 	m := make(map[string]string, len(e.Fields))
 	for _, f := range e.Fields {
-		m[f.Field] = c.T(f.Key, f.Args...)
+		m[f.Field] = c.T(f.Key, wordArgs(c, f.Args)...)
+	}
+	if ChangedMeanwhile(err) { // what happened, for the top of the form (the layout shows it)
+		m[MeanwhileField] = c.T(e.Key)
 	}
 	return m
+}
+
+// wordArgs is args with each Word translated.
+func wordArgs(c *Ctx, args []any) []any {
+	out := args
+	for i, a := range args {
+		var s string
+		switch x := a.(type) {
+		case Word:
+			s = c.T(string(x))
+		case Day:
+			t, err := time.Parse(time.DateOnly, string(x))
+			if err != nil {
+				continue
+			}
+			s = c.P.In(nil).Date(t) // the day as stored, in no zone
+		default:
+			continue
+		}
+		if &out[0] == &args[0] {
+			out = slices.Clone(args)
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // NewProblem builds the problem details of err for the request, in the request's language.
@@ -123,7 +153,7 @@ func NewProblem(r *http.Request, err error) Problem {
 			p.Code = e.Code
 		}
 		for _, f := range e.Fields {
-			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: c.T(f.Key, f.Args...), Code: f.Key})
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: c.T(f.Key, wordArgs(c, f.Args)...), Code: f.Key})
 		}
 	}
 	return p

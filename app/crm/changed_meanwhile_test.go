@@ -1,0 +1,73 @@
+package crm_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/apptest"
+)
+
+// Two people change the same invoice's status from pages drawn at the same time: Olga marks it
+// paid, Oscar (his page from before) marks it void. The later save used to win without a
+// word: the payment was gone. Now Oscar's save stores nothing (not his new number either) and his form
+// comes back saying, in his language, that a colleague saved "Paid" meanwhile and he chose
+// "Void", his choices kept; pressed again, his status is stored deliberately.
+func TestInvoiceSameFieldChangedMeanwhileIsRefused(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"modules": "sales"})
+	olga := e.User("acme", "olga", "owner")
+	oscar := e.User("acme", "oscar", "operator")
+	if r := olga.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	if r := olga.Post("/invoices/new", url.Values{"customer_id": {"1"}, "number": {"F-7"}, "amount": {"1000"}, "currency": {"TRY"},
+		"status": {"sent"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invoice: %d", r.StatusCode)
+	}
+	hers := recordForm(t, olga.Get("/invoices/1/").Doc(t))
+	his := recordForm(t, oscar.Get("/invoices/1/?lang=en").Doc(t))
+	hers.Set("status", "paid")
+	hers.Set("paid_at", time.Now().Format(time.DateOnly))
+	if r := olga.Post("/invoices/1/", hers); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("paid: %d", r.StatusCode)
+	}
+	his.Set("status", "void")
+	his.Set("number", "F-007")
+	r := oscar.Post("/invoices/1/", his)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("void over paid: %d, want 409", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	if top := doc.Find("[data-changed-meanwhile]").Text(); !strings.Contains(top, "Not saved") {
+		t.Fatalf("notice above the form: %q", top)
+	}
+	beside := doc.Find(`select[name="status"]`).Parent().Find(".field-error").Text()
+	if !strings.Contains(beside, "Paid") || !strings.Contains(beside, "Void") {
+		t.Fatalf("beside the status: %q", beside)
+	}
+	var number, status string
+	if err := e.DB("acme").Read.QueryRow(`SELECT number, status FROM invoices WHERE id = 1`).Scan(&number, &status); err != nil {
+		t.Fatal(err)
+	}
+	if number != "F-7" || status != "paid" {
+		t.Fatalf("after the refused save: number %q, status %q", number, status)
+	}
+	again := recordForm(t, doc)
+	if again.Get("status") != "void" || again.Get("was_status") != "paid" || again.Get("number") != "F-007" {
+		t.Fatalf("the form shown again: %v", again)
+	}
+	if r := oscar.Post("/invoices/1/", again); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second press: %d %.300s", r.StatusCode, r.Body)
+	}
+	if err := e.DB("acme").Read.QueryRow(`SELECT number, status FROM invoices WHERE id = 1`).Scan(&number, &status); err != nil {
+		t.Fatal(err)
+	}
+	if number != "F-007" || status != "void" {
+		t.Fatalf("after the second press: number %q, status %q", number, status)
+	}
+}
