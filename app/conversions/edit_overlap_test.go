@@ -2,6 +2,7 @@ package conversions_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/url"
 	"testing"
@@ -60,5 +61,40 @@ func TestSettingsSaveKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 	}
 	if s.RuleWon || !s.RuleLead || s.MetaTestCode != "TEST12345" {
 		t.Fatalf("settings after both saves: won %v, lead %v, test code %q", s.RuleWon, s.RuleLead, s.MetaTestCode)
+	}
+}
+
+// The same when Osman's save lands between Oya's save reading the stored settings and storing
+// hers: the read was done just before her save's transaction, so his "won" switched off was not
+// seen and her save, the box left as drawn, switched it back on. The stored settings are now
+// read inside her save's transaction.
+func TestSettingsSaveReadsWhatIsStoredInItsTransaction(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "en")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	osman, oya := e.User("usta", "osman", "owner"), e.User("usta", "oya", "owner")
+	first := settingsForm(t, osman.Get("/app/settings/conversions").Doc(t))
+	if r := osman.Post("/app/settings/conversions", first); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the settings saved once: %d", r.StatusCode)
+	}
+	hers := settingsForm(t, oya.Get("/app/settings/conversions").Doc(t))
+	if hers.Get("rule_won") != "1" {
+		t.Fatalf("the form as drawn: %v", hers)
+	}
+	hers.Set("meta_test_code", "TEST12345")
+	r := apptest.MeanwhileInItsTransaction(t, e.DB("usta"), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE conversion_settings SET rule_won = 0 WHERE id = 1`) // Osman's save
+		return err
+	}, func() *apptest.Resp { return oya.Post("/app/settings/conversions", hers) })
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("oya's save: %d", r.StatusCode)
+	}
+	s, err := conversions.LoadSettings(context.Background(), e.DB("usta").Read, "TRY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RuleWon || s.MetaTestCode != "TEST12345" {
+		t.Fatalf("settings after both saves: won %v, test code %q", s.RuleWon, s.MetaTestCode)
 	}
 }

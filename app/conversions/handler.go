@@ -3,6 +3,7 @@ package conversions
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"net/http"
 	"net/url"
@@ -153,11 +154,67 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	old, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
+	// The stored settings are read inside the save's transaction: a box left as the page drew it
+	// takes what is stored then, so another owner's save landing just before is kept too.
+	var old, s *Settings
+	var errs web.Errors
+	var meanwhile error
+	err := c.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if old, err = LoadSettings(ctx, tx, c.Tenant.Currency); err != nil {
+			return err
+		}
+		s, errs, meanwhile = readSettings(r, f, old)
+		if errs.Any() {
+			return errRefused
+		}
+		if err := saveSettings(ctx, tx, s); err != nil {
+			return err
+		}
+		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "conversion_settings_saved", Summary: "conversion tracking settings",
+			ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{
+				"rules": map[string]bool{"lead": s.RuleLead, "qualified": s.RuleQualified, "won": s.RuleWon}, "test_mode": s.TestMode,
+				"currency": s.Currency, "meta": s.MetaOn, "google": s.GoogleOn, "tiktok": s.TikTokOn,
+				// Which secrets changed, never their values.
+				"secrets_changed": changedSecrets(old, s)}})
+		return err
+	})
+	if errors.Is(err, errRefused) {
+		d, err := h.page(r, old)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Errors, d.Posted = errs, f
+		d.Form.Values = map[string]string{}
+		for k := range f {
+			if !strings.HasSuffix(k, "_token") && !strings.HasSuffix(k, "_secret") {
+				d.Form.Values[k] = f.Get(k)
+			}
+		}
+		status := http.StatusUnprocessableEntity
+		if meanwhile != nil {
+			status = web.StatusOf(meanwhile) // 409
+		}
+		h.render(w, r, status, d)
+		return
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	web.FlashKey(w, r, true, "conv.saved")
+	web.Redirect(w, r, "/app/settings/conversions")
+}
+
+// errRefused ends a settings save whose form has errors: nothing is stored, the form comes back.
+var errRefused = errors.New("conversions: settings refused")
+
+// readSettings reads the settings form f against the stored settings old (a box sent as its page
+// drew it takes the stored value; one changed here and by someone else too is meanwhile's
+// refusal) and checks every field; errs are the fields' messages in the reader's language.
+func readSettings(r *http.Request, f url.Values, old *Settings) (*Settings, web.Errors, error) {
+	c := web.From(r)
 	// A box left as the page drew it takes the stored setting, which another owner may have changed
 	// since: a save changes only what its sender changed.
 	stored := map[string]any{}
@@ -244,44 +301,7 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		bad("google_action_purchase", "conv.err.action")
 	}
 	need(s.TikTokOn, map[string]string{"tiktok_pixel_code": s.TikTokPixelCode, "tiktok_access_token": s.TikTokAccessToken})
-	if errs.Any() {
-		d, err := h.page(r, old)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		d.Errors, d.Posted = errs, f
-		d.Form.Values = map[string]string{}
-		for k := range f {
-			if !strings.HasSuffix(k, "_token") && !strings.HasSuffix(k, "_secret") {
-				d.Form.Values[k] = f.Get(k)
-			}
-		}
-		status := http.StatusUnprocessableEntity
-		if meanwhile != nil {
-			status = web.StatusOf(meanwhile) // 409
-		}
-		h.render(w, r, status, d)
-		return
-	}
-	err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if err := saveSettings(ctx, tx, s); err != nil {
-			return err
-		}
-		_, err := audit.Write(ctx, tx, audit.Entry{Provider: "settings", ActionType: "conversion_settings_saved", Summary: "conversion tracking settings",
-			ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c), Payload: map[string]any{
-				"rules": map[string]bool{"lead": s.RuleLead, "qualified": s.RuleQualified, "won": s.RuleWon}, "test_mode": s.TestMode,
-				"currency": s.Currency, "meta": s.MetaOn, "google": s.GoogleOn, "tiktok": s.TikTokOn,
-				// Which secrets changed, never their values.
-				"secrets_changed": changedSecrets(old, s)}})
-		return err
-	})
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	web.FlashKey(w, r, true, "conv.saved")
-	web.Redirect(w, r, "/app/settings/conversions")
+	return s, errs, meanwhile
 }
 
 func changedSecrets(a, b *Settings) []string {

@@ -1,6 +1,7 @@
 package crm_test
 
 import (
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,5 +70,42 @@ func TestInvoiceSameFieldChangedMeanwhileIsRefused(t *testing.T) {
 	}
 	if number != "F-007" || status != "void" {
 		t.Fatalf("after the second press: number %q, status %q", number, status)
+	}
+}
+
+// Olga's "paid" lands between Oscar's save reading the stored invoice and storing his number:
+// the read was done just before his save's transaction, so her status was not seen and his save,
+// the status left as drawn, made the invoice "sent" again. The stored record is now read inside
+// his save's transaction.
+func TestRecordSaveReadsWhatIsStoredInItsTransaction(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"modules": "sales"})
+	olga := e.User("acme", "olga", "owner")
+	oscar := e.User("acme", "oscar", "operator")
+	if r := olga.Post("/customers/new", url.Values{"name": {"Ayşe Yılmaz"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("customer: %d", r.StatusCode)
+	}
+	if r := olga.Post("/invoices/new", url.Values{"customer_id": {"1"}, "number": {"F-7"}, "amount": {"1000"}, "currency": {"TRY"},
+		"status": {"sent"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invoice: %d", r.StatusCode)
+	}
+	his := recordForm(t, oscar.Get("/invoices/1/").Doc(t))
+	his.Set("number", "F-007")
+	r := apptest.MeanwhileInItsTransaction(t, e.DB("acme"), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE invoices SET status = 'paid', paid_at = ? WHERE id = 1`, time.Now().UnixMilli()) // Olga's save
+		return err
+	}, func() *apptest.Resp { return oscar.Post("/invoices/1/", his) })
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("oscar's number: %d %.300s", r.StatusCode, r.Body)
+	}
+	var number, status string
+	var paid bool
+	if err := e.DB("acme").Read.QueryRow(`SELECT number, status, paid_at IS NOT NULL FROM invoices WHERE id = 1`).Scan(&number, &status, &paid); err != nil {
+		t.Fatal(err)
+	}
+	if number != "F-007" || status != "paid" || !paid {
+		t.Fatalf("after both saves: number %q, status %q, paid date %v", number, status, paid)
 	}
 }

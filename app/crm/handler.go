@@ -232,18 +232,27 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 
 // values reads the current record of an edit page as form values.
 func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent string, id int64) (map[string]string, []Link, error) {
+	return loadIn(ctx, db.Read, db, loc, lang, ent, id)
+}
+
+// loadIn is load read through q; with db nil (inside a save's transaction) a customer's related
+// links are not read.
+func loadIn(ctx context.Context, q rowQuerier, db *tenantdb.DB, loc *time.Location, lang, ent string, id int64) (map[string]string, []Link, error) {
 	v := map[string]string{}
 	switch ent {
 	case "customers":
-		x, err := CustomerByID(ctx, db, id)
+		x, err := customerByID(ctx, q, id)
 		if err != nil {
 			return nil, nil, err
 		}
 		v["name"], v["phone"], v["email"], v["company"], v["city"], v["notes"] = x.Name, x.Phone, x.Email, x.Company, x.City, x.Notes
+		if db == nil {
+			return v, nil, nil
+		}
 		links, err := Related(ctx, db, id)
 		return v, links, err
 	case "orders":
-		x, err := OrderByID(ctx, db, id)
+		x, err := orderByID(ctx, q, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -252,7 +261,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent st
 		if x.LeadID != 0 {
 			v["lead_id"] = fmt.Sprint(x.LeadID)
 		}
-		lines, err := OrderLines(ctx, db.Read, id)
+		lines, err := OrderLines(ctx, q, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -261,7 +270,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent st
 		}
 		return v, []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}, nil
 	case "invoices":
-		x, err := InvoiceByID(ctx, db, id)
+		x, err := invoiceByID(ctx, q, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -274,7 +283,7 @@ func load(ctx context.Context, db *tenantdb.DB, loc *time.Location, lang, ent st
 		}
 		return v, links, nil
 	default:
-		x, err := RepairByID(ctx, db, id)
+		x, err := repairByID(ctx, q, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -420,7 +429,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 		v[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	if id != 0 {
-		if err := keepUntouched(r.Context(), c, ent, id, v); err != nil {
+		if err := keepUntouched(r.Context(), c.DB.Read, c, ent, id, v); err != nil {
 			// Changed here and by someone else too since the page was drawn: nothing is stored,
 			// the form comes back saying what each side saved.
 			if errs := web.FieldErrors(r, err); errs != nil && web.ChangedMeanwhile(err) && !web.WantsJSON(r) {
@@ -450,10 +459,32 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 	if ask {
 		errs["total"] = "crm.err.total_vs_lines"
 	}
+	if id != 0 && len(errs) == 0 {
+		// The stored record is read again inside the save's transaction: a colleague's save that
+		// landed since the read above is kept too (or, on a field changed here too, refuses).
+		rec.save = func(ctx context.Context, tx *sql.Tx) (int64, error) {
+			if err := keepUntouched(ctx, tx, c, ent, id, v); err != nil {
+				return 0, err
+			}
+			again, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang)
+			var f fault.Fields
+			for name, key := range errs {
+				f.Add(name, key)
+			}
+			if err := f.Err(); err != nil {
+				return 0, err
+			}
+			return again.save(ctx, tx)
+		}
+	}
 	var short *ShortStock
 	if len(errs) == 0 {
 		newID, err := storeRecord(r.Context(), c, ent, id == 0, rec)
 		errors.As(err, &short)
+		if web.ChangedMeanwhile(err) && !web.WantsJSON(r) {
+			h.form(w, r, ent, http.StatusConflict, id, v, nil, web.FieldErrors(r, err), nil)
+			return
+		}
 		switch keys := fault.FieldKeys(err); {
 		case keys != nil && !web.WantsJSON(r):
 			merge(errs, keys)
@@ -476,7 +507,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 // else changed too, to something else, refuses the save (web.KeepUntouched's ChangedMeanwhile):
 // v keeps what was typed there and its was_ says what is stored. A form without was_ fields (an
 // API client, a page drawn by an older server) is taken as sent.
-func keepUntouched(ctx context.Context, c *web.Ctx, ent string, id int64, v map[string]string) error {
+func keepUntouched(ctx context.Context, q rowQuerier, c *web.Ctx, ent string, id int64, v map[string]string) error {
 	f := url.Values{}
 	for k, s := range v {
 		f.Set(k, s)
@@ -488,7 +519,7 @@ func keepUntouched(ctx context.Context, c *web.Ctx, ent string, id int64, v map[
 			continue
 		}
 		if stored == nil {
-			cur, _, err := load(ctx, c.DB, c.Zone(), c.Lang, ent, id)
+			cur, _, err := loadIn(ctx, q, nil, c.Zone(), c.Lang, ent, id)
 			if err != nil {
 				return err
 			}

@@ -134,8 +134,13 @@ func Customers(ctx context.Context, db *tenantdb.DB, f Filter) ([]Customer, stri
 
 // CustomerByID returns one customer or tenantdb.ErrNotFound.
 func CustomerByID(ctx context.Context, db *tenantdb.DB, id int64) (*Customer, error) {
+	return customerByID(ctx, db.Read, id)
+}
+
+// customerByID is CustomerByID read through q (a transaction reads what it is about to change).
+func customerByID(ctx context.Context, q rowQuerier, id int64) (*Customer, error) {
 	var c Customer
-	err := db.Read.QueryRowContext(ctx, `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE id = ?`, id).
+	err := q.QueryRowContext(ctx, `SELECT id, coalesce(external_id,''), name, phone, email, company, city, notes, created_at, updated_at FROM customers WHERE id = ?`, id).
 		Scan(&c.ID, &c.ExternalID, &c.Name, &c.Phone, &c.Email, &c.Company, &c.City, &c.Notes, &c.CreatedAt, &c.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantdb.ErrNotFound
@@ -174,8 +179,13 @@ func Orders(ctx context.Context, db *tenantdb.DB, f Filter) ([]Order, string, er
 
 // OrderByID returns one order or tenantdb.ErrNotFound.
 func OrderByID(ctx context.Context, db *tenantdb.DB, id int64) (*Order, error) {
+	return orderByID(ctx, db.Read, id)
+}
+
+// orderByID is OrderByID read through q (a transaction reads what it is about to change).
+func orderByID(ctx context.Context, q rowQuerier, id int64) (*Order, error) {
 	var o Order
-	err := db.Read.QueryRowContext(ctx, `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
+	err := q.QueryRowContext(ctx, `SELECT o.id, o.customer_id, coalesce(o.lead_id,0), coalesce(o.external_id,''), o.status, o.total, o.currency, o.description, o.ordered_at, c.name
 		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`, id).
 		Scan(&o.ID, &o.CustomerID, &o.LeadID, &o.ExternalID, &o.Status, &o.Total, &o.Currency, &o.Description, &o.OrderedAt, &o.CustomerName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -215,8 +225,13 @@ func Invoices(ctx context.Context, db *tenantdb.DB, f Filter) ([]Invoice, string
 
 // InvoiceByID returns one invoice or tenantdb.ErrNotFound.
 func InvoiceByID(ctx context.Context, db *tenantdb.DB, id int64) (*Invoice, error) {
+	return invoiceByID(ctx, db.Read, id)
+}
+
+// invoiceByID is InvoiceByID read through q (a transaction reads what it is about to change).
+func invoiceByID(ctx context.Context, q rowQuerier, id int64) (*Invoice, error) {
 	var v Invoice
-	err := db.Read.QueryRowContext(ctx, `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
+	err := q.QueryRowContext(ctx, `SELECT i.id, i.customer_id, coalesce(i.order_id,0), coalesce(i.external_id,''), i.number, i.amount, i.currency, i.status, i.issued_at, coalesce(i.paid_at,0), c.name
 		FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?`, id).
 		Scan(&v.ID, &v.CustomerID, &v.OrderID, &v.ExternalID, &v.Number, &v.Amount, &v.Currency, &v.Status, &v.IssuedAt, &v.PaidAt, &v.CustomerName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -255,8 +270,13 @@ func Repairs(ctx context.Context, db *tenantdb.DB, f Filter) ([]RepairRequest, s
 
 // RepairByID returns one repair request or tenantdb.ErrNotFound.
 func RepairByID(ctx context.Context, db *tenantdb.DB, id int64) (*RepairRequest, error) {
+	return repairByID(ctx, db.Read, id)
+}
+
+// repairByID is RepairByID read through q (a transaction reads what it is about to change).
+func repairByID(ctx context.Context, q rowQuerier, id int64) (*RepairRequest, error) {
 	var r RepairRequest
-	err := db.Read.QueryRowContext(ctx, `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
+	err := q.QueryRowContext(ctx, `SELECT r.id, coalesce(r.customer_id,0), coalesce(r.lead_id,0), r.description, r.urgency, r.status, r.created_at, coalesce(c.name,'')
 		FROM repair_requests r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.id = ?`, id).
 		Scan(&r.ID, &r.CustomerID, &r.LeadID, &r.Description, &r.Urgency, &r.Status, &r.CreatedAt, &r.CustomerName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -339,4 +359,10 @@ func LinkedCustomer(ctx context.Context, q inbox.Querier, id int64) (*inbox.Link
 		c.Orders = append(c.Orders, o)
 	}
 	return c, rows.Err()
+}
+
+// rowQuerier reads rows: the business's reader or a transaction.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
