@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"highvibe/app/export"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,6 +78,7 @@ type formData struct {
 	Lines        []lineRow
 	LineProducts []Option
 	LinesError   string
+	LinesWas     string   // the lines' fingerprint as the page first drew them (was_lines)
 	Short        []string // "Name: 3 m² on hand, 5 wanted" of a sale the stock does not cover
 	LinesSum     string   // what the lines come to at catalog prices, when that can be said
 	TotalAsk     string   // the total and the lines' sum, when a total far from it waits for a confirmation
@@ -466,7 +468,25 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 			if err := keepUntouched(ctx, tx, c, ent, id, v); err != nil {
 				return 0, err
 			}
-			again, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang)
+			read := v
+			if ent == "orders" && v["lines"] == "1" {
+				// The lines are saved whole: a list left as its page drew it keeps the stored one
+				// (a line a colleague added meanwhile stays); one changed here and there refuses.
+				stored, err := OrderLines(ctx, tx, id)
+				if err != nil {
+					return 0, err
+				}
+				untouched, err := web.KeepUntouchedList("lines", v["was_lines"], linesPrint(formLines(v, c.Lang)), linesPrint(stored))
+				if err != nil {
+					v["was_lines"] = linesPrint(stored)
+					return 0, err
+				}
+				if untouched {
+					read = maps.Clone(v)
+					delete(read, "lines")
+				}
+			}
+			again, errs := readRecord(ent, id, read, actor(c), c.Zone(), c.Lang)
 			var f fault.Fields
 			for name, key := range errs {
 				f.Add(name, key)
@@ -531,6 +551,9 @@ func keepUntouched(ctx context.Context, q rowQuerier, c *web.Ctx, ent string, id
 			if n, err := strconv.ParseInt(cur["customer_id"], 10, 64); err == nil {
 				stored["customer_id"] = n
 			}
+		}
+		if name == "lines" {
+			continue // the order's lines: a list, checked whole in the save (web.KeepUntouchedList)
 		}
 		if _, known := stored[name]; !known {
 			stored[name] = "" // not stored: empty
@@ -662,6 +685,15 @@ func merge(dst, src map[string]string) {
 	}
 }
 
+// linesPrint is the fingerprint of an order's lines, for the form's was_lines.
+func linesPrint(lines []OrderLine) string {
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%d:%d;", l.ProductID, l.Quantity)
+	}
+	return web.Fingerprint(b.String())
+}
+
 // readLines reads the order form's product lines (line_product_N, line_qty_N; empty rows are
 // skipped); a row with a product and no valid quantity, or a quantity and no product, is an error
 // on "lines".
@@ -701,6 +733,11 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 		return err
 	}
 	d.ShowLines = true
+	if w, ok := v["was_lines"]; ok {
+		d.LinesWas = w // a refused form: what its page drew, or what is stored after a colleague's change
+	} else {
+		d.LinesWas = linesPrint(formLines(v, c.Lang))
+	}
 	d.LineProducts = []Option{{Value: "", Label: "—"}}
 	for _, p := range ps {
 		label := p.Name + " (" + p.SKU + ")"

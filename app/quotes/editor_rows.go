@@ -2,8 +2,10 @@ package quotes
 
 import (
 	"strconv"
+	"strings"
 
 	"highvibe/app/i18n"
+	"highvibe/app/web"
 )
 
 // Row is one line of the editor form as its inputs show it: a stored line written back into the
@@ -46,4 +48,50 @@ func sentRows(in Input) []Row {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// LinesPrint is the fingerprint of a quote's lines as the editor draws them in the panel language
+// lang (its hidden was_lines): a save compares it with the lines as sent and as stored
+// (web.KeepUntouchedList).
+func LinesPrint(lines []Line, lang string) string {
+	rows := make([]Row, 0, len(lines))
+	for _, l := range lines {
+		rows = append(rows, rowOf(l, lang))
+	}
+	return rowsPrint(rows)
+}
+
+// inputPrint is LinesPrint of the lines a form sent (blank rows left out).
+func inputPrint(lines []LineInput) string {
+	var kept []LineInput
+	for _, l := range lines {
+		if !l.empty() {
+			kept = append(kept, l)
+		}
+	}
+	return rowsPrint(sentRows(Input{Lines: kept}))
+}
+
+func rowsPrint(rows []Row) string {
+	var b strings.Builder
+	for _, r := range rows {
+		for _, s := range []string{r.Kind, strconv.FormatInt(r.ProductID, 10), r.Name, r.Unit, r.Reason, r.Qty, r.Price, r.Percent, r.Discount, r.VAT} {
+			b.WriteString(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")))
+			b.WriteByte(0)
+		}
+		b.WriteByte('\n')
+	}
+	return web.Fingerprint(b.String())
+}
+
+// inputsOf are stored lines as the form sends them (quantities in the panel language lang), for a
+// save whose lines were left as drawn: the stored lines stay.
+func inputsOf(lines []Line, lang string) []LineInput {
+	out := make([]LineInput, 0, len(lines))
+	for _, l := range lines {
+		r := rowOf(l, lang)
+		out = append(out, LineInput{Kind: r.Kind, ProductID: strconv.FormatInt(r.ProductID, 10), Name: r.Name, Unit: r.Unit,
+			Quantity: r.Qty, UnitPrice: r.Price, Percent: r.Percent, Reason: r.Reason, Discount: r.Discount, VAT: r.VAT})
+	}
+	return out
 }

@@ -106,7 +106,8 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 // editorPage is the quote page: the editor while the revision is editable, the frozen view after.
 type editorPage struct {
 	Q         *Quote
-	Rows      []Row // the lines plus spare rows, or the rows of a refused save as sent
+	Rows      []Row  // the lines plus spare rows, or the rows of a refused save as sent
+	LinesWas  string // the stored lines' fingerprint the page drew (was_lines), or a refused save's
 	Products  []*crm.Product
 	Payment   []*Snippet
 	Warranty  []*Snippet
@@ -175,9 +176,13 @@ func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int,
 		h.Render.Fail(w, r, err)
 		return
 	}
+	d.LinesWas = LinesPrint(q.Lines, c.Lang)
 	if sent != nil {
 		d.Rows = sentRows(*sent)
 		d.Until = sent.ValidUntil
+		if sent.LinesWas != "" {
+			d.LinesWas = sent.LinesWas
+		}
 	} else {
 		for _, l := range q.Lines {
 			d.Rows = append(d.Rows, rowOf(l, c.Lang))
@@ -245,7 +250,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 func inputOf(r *http.Request) Input {
 	f := r.PostForm
 	in := Input{Typed: web.From(r).Lang, Language: f.Get("language"), CustomerName: f.Get("customer_name"), ValidUntil: f.Get("valid_until"), Note: f.Get("note"),
-		PaymentSnippet: f.Get("payment_snippet"), WarrantySnippet: f.Get("warranty_snippet")}
+		PaymentSnippet: f.Get("payment_snippet"), WarrantySnippet: f.Get("warranty_snippet"), LinesWas: f.Get("was_lines")}
 	at := func(k string, i int) string {
 		if v := f[k]; i < len(v) {
 			return v[i]
@@ -294,13 +299,20 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
+		meanwhile := web.ChangedMeanwhile(err)
 		cur, err := ByID(r.Context(), c.DB.Read, id)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
 		typed(cur, in)
-		h.editor(w, r, http.StatusUnprocessableEntity, cur, &in, errs)
+		status := http.StatusUnprocessableEntity
+		if meanwhile {
+			// The lines changed here and by someone else meanwhile: the typed lines come back with
+			// the stored lines' fingerprint, so a second press saves them deliberately.
+			status, in.LinesWas = http.StatusConflict, LinesPrint(cur.Lines, c.Lang)
+		}
+		h.editor(w, r, status, cur, &in, errs)
 		return
 	}
 	if err != nil {

@@ -19,6 +19,10 @@ type Input struct {
 	Language, CustomerName, ValidUntil, Note string
 	PaymentSnippet, WarrantySnippet          string
 	Lines                                    []LineInput
+	// LinesWas is the fingerprint of the lines as the sender's page drew them (LinesPrint; "" when
+	// the form does not say): lines left as drawn keep what is stored, lines changed here and by
+	// someone else meanwhile refuse the save.
+	LinesWas string
 	// Typed is the panel language the numbers were typed in: how a quantity such as "1.250" reads
 	// (one thousand two hundred fifty in Turkish, one and a quarter in English).
 	Typed string

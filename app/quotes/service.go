@@ -169,6 +169,15 @@ func Save(ctx context.Context, db *tenantdb.DB, id int64, in Input, cat Catalog,
 		if q, err = editableTx(ctx, tx, id); err != nil {
 			return err
 		}
+		// The lines are saved whole: lines left as the page drew them keep the stored ones (a line
+		// a colleague added meanwhile stays); lines changed here and there refuse the save.
+		untouched, err := web.KeepUntouchedList("lines", in.LinesWas, inputPrint(in.Lines), LinesPrint(q.Lines, in.Typed))
+		if err != nil {
+			return err
+		}
+		if untouched {
+			in.Lines = inputsOf(q.Lines, in.Typed)
+		}
 		if q, err = saveTx(ctx, tx, q, in, cat, a, money); err != nil {
 			return err
 		}

@@ -159,6 +159,28 @@ func JoinMeanwhile(errs ...error) error {
 	return out
 }
 
+// KeepUntouchedList is for a list a form saves whole (an order's or a quote's lines), whose page
+// drew its fingerprint (Fingerprint of the list as drawn) in a hidden was_<name>: drawn is that,
+// sent and stored the fingerprints of the list as sent and as stored now. A list sent as drawn is
+// untouched: the stored one stays (a line a colleague added meanwhile is kept). A list its sender
+// changed while someone else changed it too, to something else, refuses the save as
+// ChangedMeanwhile naming the list (the form shown again keeps the sender's lines and its was_
+// says stored, so a second press saves them deliberately). A form without the fingerprint
+// (drawn "") is taken as sent.
+func KeepUntouchedList(name, drawn, sent, stored string) (untouched bool, err error) {
+	switch {
+	case drawn == "":
+		return false, nil
+	case drawn == sent:
+		return true, nil
+	case stored == drawn || stored == sent:
+		return false, nil
+	}
+	e := fault.Conflict("form.changed_meanwhile").WithCode("changed_meanwhile")
+	e.Fields = fault.Fields{{Field: name, Key: "form.changed_meanwhile.list"}}
+	return false, e
+}
+
 // Choice is a stored value of KeepUntouched that is one of a list's words, shown to people through
 // its catalog key Prefix+Value ("msp.priority." + "p1"): a box changed by two people names both
 // choices in the reader's language.
