@@ -51,6 +51,10 @@ func TestInvoiceSameFieldChangedMeanwhileIsRefused(t *testing.T) {
 	if !strings.Contains(beside, "Paid") || !strings.Contains(beside, "Void") {
 		t.Fatalf("beside the status: %q", beside)
 	}
+	// The number, which only Oscar changed, says nothing.
+	if msg := doc.Find(`input[name="number"]`).Parent().Find(".field-error").Text(); msg != "" {
+		t.Fatalf("beside the number, which only oscar changed: %q", msg)
+	}
 	var number, status string
 	if err := e.DB("acme").Read.QueryRow(`SELECT number, status FROM invoices WHERE id = 1`).Scan(&number, &status); err != nil {
 		t.Fatal(err)

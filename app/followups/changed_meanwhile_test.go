@@ -31,7 +31,10 @@ func TestRulesSameFieldChangedMeanwhileIsRefused(t *testing.T) {
 	if top := doc.Find("[data-changed-meanwhile]").Text(); !strings.Contains(top, "Kaydedilmedi") {
 		t.Fatalf("notice above the form: %q", top)
 	}
-	if beside := doc.Find(`input[name="step_days"]`).Parent().Text(); !strings.Contains(beside, "“6”") || !strings.Contains(beside, "“1”") {
+	// Each value stands in its own direction (between invisible isolates): a code such as
+	// "OCT-2026-0001" keeps its order inside an Arabic sentence.
+	beside := doc.Find(`input[name="step_days"]`).Parent().Text()
+	if !strings.Contains(beside, "“\u20686\u2069”") || !strings.Contains(beside, "“\u20681\u2069”") {
 		t.Fatalf("beside the days: %q", beside)
 	}
 	s, err := followups.LoadSettings(ctx, f.db.Read)

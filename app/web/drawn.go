@@ -224,7 +224,7 @@ func meanwhile(name string, s any, now, typed string) fault.FieldError {
 		if _, err := time.Parse(time.DateOnly, strings.TrimSpace(v)); err == nil {
 			return Day(strings.TrimSpace(v)) // a date box: the day as the reader's language writes it
 		}
-		return v
+		return bannerWord(v) // its own direction, on one line: "OCT-2026-0001" inside Arabic keeps its order
 	}
 	switch x := s.(type) {
 	case int, int64:

@@ -125,7 +125,7 @@ func wordArgs(c *Ctx, args []any) []any {
 		if &out[0] == &args[0] {
 			out = slices.Clone(args)
 		}
-		out[i] = s
+		out[i] = bannerWord(s)
 	}
 	return out
 }
