@@ -415,6 +415,11 @@ func SaveContractRecounted(ctx context.Context, db *tenantdb.DB, id int64, in Co
 					return err
 				}
 			}
+			if old.PriceCents != in.priceCents || old.Currency != in.Currency {
+				if err := changePrice(ctx, tx, old, in.priceCents, in.Currency); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE msp_contracts SET kind = ?, starts_on = ?, ends_on = ?, monthly_minutes = ?,
 				price_cents = ?, currency = ?, notes = ?, updated_at = ? WHERE id = ?`, in.Kind, in.StartsOn, in.EndsOn, in.monthlyMin,
 				in.priceCents, in.Currency, in.Notes, now, id); err != nil {

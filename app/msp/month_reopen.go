@@ -270,6 +270,10 @@ func CloseMonth(ctx context.Context, db *tenantdb.DB, month string, owner bool, 
 		}
 		r.ClosedByID, r.ClosedByName, r.ClosedAt = a.UserID, a.Name, now
 		out = r
+		// Closed again with the contracts' prices it shows now (a price changed meanwhile).
+		if err := settlePrices(ctx, tx, m); err != nil {
+			return err
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "msp", ActionType: "month_closed", Summary: m,
 			ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: map[string]any{"month": m,
 				"reopen_id": r.ID, "reason": r.Reason, "reopened_at": r.At, "reopened_by": r.ByName}})

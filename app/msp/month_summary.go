@@ -7,7 +7,7 @@ package msp
 // a per-incident contract's price for each incident it covered), the tickets opened and resolved
 // and the SLA targets missed. Reads only; the time is counted against the contract it counts
 // against (msp_time_entries.contract_id, as the contract pages and the dashboard count), so a
-// month closed for billing keeps its figures.
+// month closed for billing keeps its figures; it keeps its contracts' prices too (contract_price.go).
 
 import (
 	"context"
@@ -192,6 +192,16 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 	if err != nil {
 		return nil, err
 	}
+	// A month closed for billing (and not reopened) is priced as it was closed; an open one by the
+	// contracts' prices now.
+	today, _, err := Today(ctx, q, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	closed, err := monthLocked(ctx, q, first, today)
+	if err != nil {
+		return nil, err
+	}
 	known := map[int64]bool{}
 	for _, c := range cs {
 		known[c.ID] = true
@@ -226,9 +236,17 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 		if !runs {
 			continue
 		}
+		unit, currency := c.PriceCents, c.Currency
+		if closed {
+			kept, err := prices(ctx, q, c)
+			if err != nil {
+				return nil, err
+			}
+			unit, currency = priceIn(c, kept, month)
+		}
 		switch c.Kind {
 		case ContractManaged, ContractBlock:
-			r.Charges = append(r.Charges, Charge{ContractID: c.ID, Kind: c.Kind, Count: 1, UnitCents: c.PriceCents, Currency: c.Currency})
+			r.Charges = append(r.Charges, Charge{ContractID: c.ID, Kind: c.Kind, Count: 1, UnitCents: unit, Currency: currency})
 		case ContractPerIncident:
 			n := 0
 			for i, t := range tickets {
@@ -237,7 +255,7 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 				}
 			}
 			if n > 0 {
-				r.Charges = append(r.Charges, Charge{ContractID: c.ID, Kind: c.Kind, Count: n, UnitCents: c.PriceCents, Currency: c.Currency})
+				r.Charges = append(r.Charges, Charge{ContractID: c.ID, Kind: c.Kind, Count: n, UnitCents: unit, Currency: currency})
 			}
 		}
 	}

@@ -83,6 +83,8 @@ var Tables = []Table{
 	{"msp_contract_devices", "tenant", "msp"},
 	// The hours a contract included from a month on, once they were changed (closed months keep theirs).
 	{"msp_contract_allowances", "tenant", "msp"},
+	// The price a contract had from a month on, once it was changed (closed months keep theirs).
+	{"msp_contract_prices", "tenant", "msp"},
 	{"msp_time_entries", "tenant", "msp"},
 	{"msp_timers", "tenant", "msp"},
 	// Months closed for billing that an owner reopened (with the reason), and the exports of each
