@@ -197,3 +197,82 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 		t.Errorf("the log does not say beta opened:\n%s", srv.Log())
 	}
 }
+
+// TestATenantFileOverwrittenWhileServedIsUnavailable, against the real binary: a business's file
+// written over while the server has it open (a text file copied in its place). Before, its panel
+// and widget went on running against the broken file (a 500 "something went wrong" with a
+// reference, or pages of another file) and its jobs logged an error every second. Now it is
+// served as a business whose file does not open: the panel and the widget answer 503 in the
+// reader's language, /readyz/ names it, and the log says so once, not once a second; alpha goes on.
+func TestATenantFileOverwrittenWhileServedIsUnavailable(t *testing.T) {
+	t.Parallel()
+	b := &binServer{t: t, data: t.TempDir()}
+	const pw = "a-long-password-1"
+	for _, s := range []string{"alpha", "beta"} {
+		b.run("", "tenant", "create", "--slug", s, "--name", strings.ToUpper(s), "--locale", "tr")
+		b.run(pw+"\n", "user", "create", "--username", s+"-owner", "--password-stdin", "--tenant", s, "--role", "owner")
+	}
+	srv := apptest.Serve(t, b.data, nil)
+	b.url = srv.URL
+	get := func(br *browser, path string) (int, string, http.Header) {
+		req, _ := http.NewRequest(http.MethodGet, b.url+path, nil)
+		req.Header.Set("Accept-Language", "tr")
+		r, err := br.c.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer r.Body.Close()
+		body, _ := io.ReadAll(r.Body)
+		return r.StatusCode, string(body), r.Header
+	}
+	alpha, beta := b.browser(), b.browser()
+	alpha.login("alpha-owner", pw)
+	beta.login("beta-owner", pw)
+	if code, body, _ := get(beta, "/app/"); code != http.StatusOK {
+		t.Fatalf("beta's panel before: %d %.300s", code, body)
+	}
+
+	if err := os.WriteFile(filepath.Join(b.data, "tenants", "beta.db"), []byte("these are notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := srv.Get("/readyz/"); code != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "FAIL tenant beta: its file tenants/beta.db is not a SQLite database any more") {
+		t.Errorf("readyz with beta overwritten: %d\n%s", code, body)
+	}
+	for _, path := range []string{"/app/", "/app/inbox/"} {
+		code, body, _ := get(beta, path)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, "Bu işletmenin verileri şu anda açılamıyor") ||
+			strings.Contains(body, "Referans:") || strings.Contains(body, "not a database") {
+			t.Errorf("beta's %s with its file overwritten: %d\n%.3000s", path, code, body)
+		}
+	}
+	if code, body, h := get(beta, "/widget/api/beta/config?lang=tr"); code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" ||
+		!strings.Contains(body, "Bu işletme şu anda mesaj alamıyor") {
+		t.Errorf("beta's widget with its file overwritten: %d %q %s", code, h.Get("Retry-After"), body)
+	}
+	if code, body, _ := get(alpha, "/app/"); code != http.StatusOK || !strings.Contains(body, "ALPHA") {
+		t.Errorf("alpha's panel beside beta: %d %.300s", code, body)
+	}
+
+	// The log: the server says once that beta does not open (its tenant watch, every two
+	// seconds); over the next few passes of the watch and of the job runner (every second) beta
+	// is not named again.
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(srv.Log(), `tenant=beta`) || !strings.Contains(srv.Log(), "cannot open tenant") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log never says beta does not open:\n%s", srv.Log())
+		}
+		time.Sleep(50 * time.Millisecond) // polling the child's log: there is no event to wait on
+	}
+	from := len(srv.Log())
+	time.Sleep(5 * time.Second) // a window the watch (2 s) and the job runner (1 s) pass through several times
+	var named []string
+	for _, l := range strings.Split(srv.Log()[from:], "\n") {
+		if strings.Contains(l, "beta") {
+			named = append(named, l)
+		}
+	}
+	if len(named) > 1 {
+		t.Errorf("the log names beta %d times in 5 s after saying it does not open:\n%s", len(named), strings.Join(named, "\n"))
+	}
+}

@@ -55,6 +55,8 @@ func TenantFix(slug string, err error) string {
 	}
 	var newer *tenantdb.NewerSchemaError
 	switch {
+	case errors.Is(err, tenantdb.ErrNotADatabase) || errors.Is(err, tenantdb.ErrReplaced):
+		return OpenFix(file, "--tenant "+slug, err) // its file changed under the open handle
 	case errors.As(err, &newer):
 		return "its file " + file + " was written by a newer version of HighVibe (it holds migration " + fmt.Sprintf("%05d", newer.Newest) +
 			", this program knows up to " + newer.Known + "); run the newer program, or restore the backup taken before the update"
@@ -128,14 +130,14 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	slugs := h.Mgr.OpenSlugs()
 	var failing []string
 	for _, s := range slugs {
+		// An open tenant's only error here is its file failing DB.Check (Manager.Tenant hands
+		// out no handle whose file does).
 		db, err := h.Mgr.Tenant(ctx, s)
 		if err == nil {
 			err = db.Check()
-			if err != nil {
-				err = errors.New(OpenFix("tenants/"+s+".db", "--tenant "+s, err))
-			}
 		}
 		if err != nil {
+			err = errors.New(OpenFix("tenants/"+s+".db", "--tenant "+s, err))
 			failing = append(failing, s)
 			lines = append(lines, fmt.Sprintf("FAIL tenant %s: %v", s, err))
 		}

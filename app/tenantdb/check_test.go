@@ -78,3 +78,39 @@ func TestCheckSeesTheFileChangeUnderIt(t *testing.T) {
 		t.Errorf("removed: %v", err)
 	}
 }
+
+// TestManagerHandsOutNoHandleWhoseFileFailsCheck: a tenant whose file was written over while open
+// was handed out as before, so its pages and jobs ran against the broken file. Now Tenant answers
+// ErrUnavailable while Check fails, and the handle again once the file is written back.
+func TestManagerHandsOutNoHandleWhoseFileFailsCheck(t *testing.T) {
+	ctx := context.Background()
+	m, err := NewManager(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	db, err := m.Create(ctx, "beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	path := m.TenantPath("beta")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Tenant(ctx, "beta"); !errors.Is(err, ErrUnavailable) || !errors.Is(err, ErrNotADatabase) {
+		t.Errorf("written over: %v", err)
+	}
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := m.Tenant(ctx, "beta"); err != nil || got != db {
+		t.Errorf("written back: %v", err)
+	}
+}

@@ -128,16 +128,23 @@ func (m *Manager) Media(ctx context.Context, slug string) (*DB, error) {
 }
 
 // Tenant returns the open handle for slug, opening (and migrating) the file on first use. The
-// file must already exist: only Create makes new tenant files.
+// file must already exist: only Create makes new tenant files. An open handle whose file fails
+// Check (written over, replaced or removed while open) is not handed out: the tenant is
+// ErrUnavailable, like one whose file does not open, until the file is good again (written back
+// in place) or the server restarts on a restored one; its pages and jobs do not run against it.
 func (m *Manager) Tenant(ctx context.Context, slug string) (*DB, error) {
 	if !ValidSlug(slug) {
 		return nil, fmt.Errorf("tenantdb: invalid slug %q", slug)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if db, ok := m.tenants[slug]; ok {
+		m.mu.Unlock()
+		if err := db.Check(); err != nil {
+			return nil, unavailable(err)
+		}
 		return db, nil
 	}
+	defer m.mu.Unlock()
 	path := m.TenantPath(slug)
 	if _, err := os.Stat(path); err != nil {
 		return nil, unavailable(fmt.Errorf("tenantdb: %s: %w", slug, ErrNoTenantDB))
