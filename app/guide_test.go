@@ -3,6 +3,7 @@ package app_test
 import (
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -194,5 +195,36 @@ func TestGuideKeepsTheSignedInTopBar(t *testing.T) {
 		if ad := a.Doc(t); a.StatusCode != http.StatusOK || ad.Find(`a[href="/app/inbox/"]`).Length() != 0 || ad.Find(`a[href="/login/"]`).Length() == 0 {
 			t.Errorf("%s as a stranger: %d, app menu %d", path, a.StatusCode, ad.Find(`a[href="/app/inbox/"]`).Length())
 		}
+	}
+}
+
+// TestUpdatingTellsEarlierInstallsToAddRestartPrevent: the unit gained RestartPreventExitStatus=65
+// after owners had installed from earlier guides, whose units lack it, and "Updating" (the page
+// such an owner reads next) did not say to add it: their systemd would go on restarting a program
+// older than its data every five seconds. The Updating section of both languages, and the README
+// beside its unit, say to add the line.
+func TestUpdatingTellsEarlierInstallsToAddRestartPrevent(t *testing.T) {
+	t.Parallel()
+	files := guideFiles(t)
+	for lang, head := range map[string]string{"en": "## Updating\n", "tr": "## Güncelleme\n"} {
+		body := files[lang]["29-installing-on-a-vps.md"]
+		i := strings.Index(body, head)
+		if i < 0 {
+			t.Fatalf("guide/%s: no %q", lang, head)
+		}
+		sec := body[i+len(head):]
+		if j := strings.Index(sec, "\n### "); j >= 0 {
+			sec = sec[:j]
+		}
+		if !strings.Contains(sec, "RestartPreventExitStatus=65") || !strings.Contains(sec, "daemon-reload") {
+			t.Errorf("guide/%s's Updating does not tell an earlier unit to add RestartPreventExitStatus=65:\n%s", lang, sec)
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "lacks `RestartPreventExitStatus=65`") {
+		t.Errorf("the README does not tell an earlier unit to add RestartPreventExitStatus=65")
 	}
 }
