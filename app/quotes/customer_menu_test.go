@@ -3,6 +3,8 @@ package quotes_test
 import (
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestTheCustomersQuotePageOffersNoPanelMenu: the page a customer opens from a sent quote shows
@@ -22,5 +24,10 @@ func TestTheCustomersQuotePageOffersNoPanelMenu(t *testing.T) {
 	}
 	if doc.Find("details.lang-switch").Length() != 1 {
 		t.Error("the customer's page lost its language choice")
+	}
+	// The "HighVibe" name is plain text: it linked to "/", HighVibe's own landing page with its
+	// "Sign in", where the business's customer has no business.
+	if brand := doc.Find(".topbar-brand"); brand.Length() != 1 || goquery.NodeName(brand) == "a" || doc.Find(`a[href="/"]`).Length() != 0 {
+		t.Error("the customer's page links its HighVibe name to the landing page")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"highvibe/app/apptest"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 func decode(t *testing.T, r *apptest.Resp) map[string]any {
@@ -254,6 +256,11 @@ func TestVisitorPagesOfferNoPanelMenu(t *testing.T) {
 			}
 			if doc.Find("details.lang-switch").Length() != 1 {
 				t.Errorf("%s in %s lost its language choice", path, lang)
+			}
+			// The "HighVibe" name is plain text: it linked to "/", HighVibe's own landing page
+			// with its "Sign in", where a contractor's customer has no business.
+			if brand := doc.Find(".topbar-brand"); brand.Length() != 1 || goquery.NodeName(brand) == "a" || doc.Find(`a[href="/"]`).Length() != 0 {
+				t.Errorf("%s in %s links its HighVibe name to the landing page", path, lang)
 			}
 		}
 	}
