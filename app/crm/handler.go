@@ -569,9 +569,6 @@ func keepUntouched(ctx context.Context, q rowQuerier, c *web.Ctx, ent string, id
 	return err
 }
 
-// lineBreaks is s with a browser's CRLF line breaks as the LF a page draws.
-func lineBreaks(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
-
 // recordForm is one CRM record read from its form: how to store it and what its log row says.
 type recordForm struct {
 	save    func(ctx context.Context, tx *sql.Tx) (int64, error) // stores the record, returns its id
