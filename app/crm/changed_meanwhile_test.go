@@ -113,3 +113,39 @@ func TestRecordSaveReadsWhatIsStoredInItsTransaction(t *testing.T) {
 		t.Fatalf("after both saves: number %q, status %q, paid date %v", number, status, paid)
 	}
 }
+
+// The invoice's customer, changed by two people from pages drawn at the same time: the refusal
+// names both customers as the select shows them ("Mehmet Kaya (#2)"), in the reader's language,
+// where it said only that a colleague saved "another choice".
+func TestInvoiceCustomerChangedMeanwhileNamesBothCustomers(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"modules": "sales"})
+	olga := e.User("acme", "olga", "owner")
+	oscar := e.User("acme", "oscar", "operator")
+	for _, name := range []string{"Ayşe Yılmaz", "Mehmet Kaya", "Zeynep Demir"} {
+		if r := olga.Post("/customers/new", url.Values{"name": {name}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("customer: %d", r.StatusCode)
+		}
+	}
+	if r := olga.Post("/invoices/new", url.Values{"customer_id": {"1"}, "number": {"F-7"}, "amount": {"1000"}, "currency": {"TRY"},
+		"status": {"sent"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invoice: %d", r.StatusCode)
+	}
+	hers := recordForm(t, olga.Get("/invoices/1/").Doc(t))
+	his := recordForm(t, oscar.Get("/invoices/1/?lang=en").Doc(t))
+	hers.Set("customer_id", "2")
+	if r := olga.Post("/invoices/1/", hers); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hers: %d", r.StatusCode)
+	}
+	his.Set("customer_id", "3")
+	r := oscar.Post("/invoices/1/", his)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("his over hers: %d, want 409", r.StatusCode)
+	}
+	beside := r.Doc(t).Find(`select[name="customer_id"]`).Parent().Find(".field-error").Text()
+	if !strings.Contains(beside, "Mehmet Kaya (#2)") || !strings.Contains(beside, "Zeynep Demir (#3)") || !strings.Contains(beside, "you chose") {
+		t.Fatalf("beside the customer: %q, want both customers named", beside)
+	}
+}

@@ -548,8 +548,13 @@ func keepUntouched(ctx context.Context, q rowQuerier, c *web.Ctx, ent string, id
 				stored[k] = s
 			}
 			stored["status"] = web.Choice{Value: cur["status"], Prefix: "crm.status."}
-			if n, err := strconv.ParseInt(cur["customer_id"], 10, 64); err == nil {
-				stored["customer_id"] = n
+			if n, err := strconv.ParseInt(cur["customer_id"], 10, 64); err == nil || cur["customer_id"] == "" {
+				stored["customer_id"] = web.Pick{ID: n, Name: func(id int64) string { // as the select shows it (CustomerOptions)
+					if cu, err := customerByID(ctx, q, id); err == nil {
+						return fmt.Sprintf("%s (#%d)", cu.Name, id)
+					}
+					return ""
+				}}
 			}
 		}
 		if name == "lines" {

@@ -342,7 +342,7 @@ func SaveSite(ctx context.Context, db *tenantdb.DB, id int64, s Site, a Actor) (
 			if err != nil {
 				return err
 			}
-			if err := web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "name": cur.Name, "address": cur.Address,
+			if err := web.KeepUntouched(form, map[string]any{"client": pick(ctx, tx, cur.ClientID, clientNames), "name": cur.Name, "address": cur.Address,
 				"access_notes": cur.AccessNotes, "contact_name": cur.ContactName, "contact_phone": cur.ContactPhone}); err != nil {
 				return err
 			}
@@ -617,7 +617,8 @@ func SaveDevice(ctx context.Context, db *tenantdb.DB, d Device, a Actor) (int64,
 			if err != nil {
 				return err
 			}
-			if err := web.KeepUntouched(form, map[string]any{"client": cur.ClientID, "site": cur.SiteID, "kind": web.Choice{Value: cur.Kind, Prefix: "msp.kind_"}, "name": cur.Name,
+			if err := web.KeepUntouched(form, map[string]any{"client": pick(ctx, tx, cur.ClientID, clientNames),
+				"site": pick(ctx, tx, cur.SiteID, siteOptionNames), "kind": web.Choice{Value: cur.Kind, Prefix: "msp.kind_"}, "name": cur.Name,
 				"make": cur.Make, "model": cur.Model, "serial": cur.Serial, "warranty_end": cur.WarrantyEnd, "notes": cur.Notes}); err != nil {
 				return err
 			}

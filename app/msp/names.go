@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 func placeholders(ids []int64) (string, []any) {
@@ -183,3 +184,29 @@ const (
 	nameJoins = `LEFT JOIN msp_clients nc ON nc.id = t.client_id LEFT JOIN customers ncu ON ncu.id = nc.customer_id
 		LEFT JOIN msp_sites nsi ON nsi.id = t.site_id LEFT JOIN msp_devices nd ON nd.id = t.device_id`
 )
+
+// pick is the stored id of a select whose options names reads (clientNames, siteNames…), for
+// web.KeepUntouched: a select two people changed names both options as the select shows them.
+func pick(ctx context.Context, q Querier, id int64, names func(context.Context, Querier, []int64) (map[int64]string, error)) web.Pick {
+	return web.Pick{ID: id, Name: func(id int64) string {
+		n, err := names(ctx, q, []int64{id})
+		if err != nil {
+			return ""
+		}
+		return n[id]
+	}}
+}
+
+// deviceOptionNames are devices as the ticket's device select shows them: the label, then the
+// serial ("Printer · SN-1").
+func deviceOptionNames(ctx context.Context, q Querier, ids []int64) (map[int64]string, error) {
+	return idNames(ctx, q, `SELECT id, CASE WHEN name <> '' THEN name WHEN trim(make || ' ' || model) <> '' THEN trim(make || ' ' || model)
+		ELSE serial END || CASE WHEN serial <> '' THEN ' · ' || serial ELSE '' END FROM msp_devices WHERE id IN (?)`, ids)
+}
+
+// siteOptionNames are sites as the device form's site select shows them: the client, then the
+// site ("Acme · Merkez").
+func siteOptionNames(ctx context.Context, q Querier, ids []int64) (map[int64]string, error) {
+	return idNames(ctx, q, `SELECT s.id, cu.name || ' · ' || s.name FROM msp_sites s JOIN msp_clients c ON c.id = s.client_id
+		JOIN customers cu ON cu.id = c.customer_id WHERE s.id IN (?)`, ids)
+}

@@ -336,7 +336,7 @@ type Details struct {
 // touched is d with every field sent as the page drew it replaced by the ticket's stored value
 // (web.KeepUntouched); a field the sender changed that someone else changed too since the page was
 // drawn refuses the edit (ChangedMeanwhile), and d.form, the edit form, then says what is stored.
-func (d Details) touched(t *Ticket) (Details, error) {
+func (d Details) touched(ctx context.Context, q Querier, t *Ticket) (Details, error) {
 	w := d.Drawn
 	if w == nil {
 		return d, nil
@@ -352,7 +352,8 @@ func (d Details) touched(t *Ticket) (Details, error) {
 		}
 	}
 	err := web.KeepUntouched(f, map[string]any{"subject": t.Subject, "category": web.Choice{Value: t.Category, Prefix: "msp.category_"},
-		"priority": web.Choice{Value: t.Priority, Prefix: "msp.priority."}, "client": t.ClientID, "site": t.SiteID, "device": t.DeviceID})
+		"priority": web.Choice{Value: t.Priority, Prefix: "msp.priority."}, "client": pick(ctx, q, t.ClientID, clientNames), "site": pick(ctx, q, t.SiteID, siteNames),
+		"device": pick(ctx, q, t.DeviceID, deviceOptionNames)})
 	return Details{Subject: f.Get("subject"), Category: f.Get("category"), Priority: f.Get("priority"), ClientID: formID(f.Get("client")),
 		SiteID: formID(f.Get("site")), DeviceID: formID(f.Get("device"))}, err
 }
@@ -393,7 +394,7 @@ func EditTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) erro
 }
 
 func editTx(ctx context.Context, tx *sql.Tx, t *Ticket, d Details, a Actor) (Recount, error) {
-	d, merr := d.touched(t)
+	d, merr := d.touched(ctx, tx, t)
 	if merr != nil {
 		return Recount{}, merr // changed meanwhile by someone else too: nothing stored, the form says what
 	}

@@ -54,6 +54,8 @@ func drawnValue(value any) string {
 		return joinIDs(x)
 	case Choice:
 		return x.Value
+	case Pick:
+		return drawnValue(x.ID)
 	}
 	return fmt.Sprint(value)
 }
@@ -188,6 +190,30 @@ type Choice struct{ Value, Prefix string }
 
 func (c Choice) String() string { return c.Value }
 
+// Pick is the stored value of KeepUntouched for a select whose options are records (a ticket's
+// client, a device's site, an order's customer): ID the stored one (0: none), Name the visible
+// name of an option's id as the select shows it, asked only when the box was changed by two
+// people, to name both choices.
+type Pick struct {
+	ID   int64
+	Name func(id int64) string
+}
+
+// name is the option id (as the select sends it) by its visible name, "#id" for one Name does
+// not know.
+func (p Pick) name(v string) string {
+	id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return v
+	}
+	if p.Name != nil {
+		if n := strings.TrimSpace(p.Name(id)); n != "" {
+			return n
+		}
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
 // Tick is the stored value of KeepUntouched for a checkbox that sends value when ticked: a box
 // changed by two people names both sides as "Yes" or "No".
 func Tick(on bool, value string) Choice {
@@ -227,8 +253,15 @@ func meanwhile(name string, s any, now, typed string) fault.FieldError {
 		return bannerWord(v) // its own direction, on one line: "OCT-2026-0001" inside Arabic keeps its order
 	}
 	switch x := s.(type) {
-	case int, int64:
-		return fault.FieldError{Field: name, Key: "form.changed_meanwhile.choice"}
+	case Pick:
+		now, typed = strings.TrimSpace(now), strings.TrimSpace(typed)
+		switch {
+		case now == "":
+			return fault.FieldError{Field: name, Key: "form.changed_meanwhile.unpicked", Args: []any{bannerWord(x.name(typed))}}
+		case typed == "":
+			return fault.FieldError{Field: name, Key: "form.changed_meanwhile.you_unpicked", Args: []any{bannerWord(x.name(now))}}
+		}
+		return fault.FieldError{Field: name, Key: "form.changed_meanwhile.picked", Args: []any{bannerWord(x.name(now)), bannerWord(x.name(typed))}}
 	case Choice:
 		show = func(v string) any { return Word(x.Prefix + v) }
 		if x.Prefix == tickPrefix {
