@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -96,5 +97,36 @@ func TestSettingsSaveReadsWhatIsStoredInItsTransaction(t *testing.T) {
 	}
 	if s.RuleWon || s.MetaTestCode != "TEST12345" {
 		t.Fatalf("settings after both saves: won %v, test code %q", s.RuleWon, s.MetaTestCode)
+	}
+}
+
+// A box refused as changed meanwhile says so beneath itself, as a text field does: what the
+// colleague saved and what this person chose ("Yes"/"No"), not only the notice above the form.
+// Two owners cannot otherwise both change one box to different values (it has two), so the
+// form says it drew the "won" box as a value neither ticked nor unticked, as a form sent from
+// elsewhere than the page may.
+func TestSettingsBoxChangedMeanwhileSaysSoBeneathIt(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("usta", "parke_tas", "tr")
+	e.Set("usta", map[string]string{"modules": "conversion_tracking"})
+	oya := e.User("usta", "oya", "owner")
+	hers := settingsForm(t, oya.Get("/app/settings/conversions").Doc(t))
+	if hers.Get("rule_won") != "1" {
+		t.Fatalf("the form as drawn: %v", hers)
+	}
+	hers.Set("was_rule_won", "?")
+	hers.Del("rule_won")
+	r := oya.Post("/app/settings/conversions", hers)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("status %d, want 409", r.StatusCode)
+	}
+	doc := r.Doc(t)
+	beneath := doc.Find("#rule_won").Closest(".field").Find(".field-error").Text()
+	if beneath == "" || !strings.Contains(beneath, "Evet") || !strings.Contains(beneath, "Hayır") {
+		t.Fatalf("beneath the won box: %q, want what each side chose", beneath)
+	}
+	if doc.Find("#rule_won").AttrOr("aria-describedby", "") != "rule_won-error" {
+		t.Fatalf("the box is not described by its message")
 	}
 }
