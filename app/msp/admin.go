@@ -133,7 +133,7 @@ type sitesPage struct {
 // SitesList is GET /app/msp/sites/ (?client=<id>).
 func (h *Handler) SitesList(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	cid := formID(r.URL.Query().Get("client"))
+	cid := c.FilterID(r.URL.Query(), "client", c.T("msp.filter.client"))
 	ss, err := Sites(r.Context(), c.DB.Read, cid)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -227,7 +227,7 @@ type devicesPage struct {
 // DevicesList is GET /app/msp/devices/ (?client=<id>, ?q=).
 func (h *Handler) DevicesList(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	cid, q := formID(r.URL.Query().Get("client")), r.URL.Query().Get("q")
+	cid, q := c.FilterID(r.URL.Query(), "client", c.T("msp.filter.client")), r.URL.Query().Get("q")
 	ds, err := Devices(r.Context(), c.DB.Read, cid, q)
 	if err != nil {
 		h.Render.Fail(w, r, err)

@@ -33,8 +33,10 @@ type contractsPage struct {
 func (h *TimeHandler) Contracts(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
-	d := &contractsPage{views: viewsOf(c), Owner: c.Can(auth.ManageSettings), Client: numID(r.URL.Query().Get("client")),
-		Statuses: []string{ContractActive, ContractEndingSoon, ContractScheduled, ContractEnded}, Status: r.URL.Query().Get("status")}
+	q := r.URL.Query()
+	d := &contractsPage{views: viewsOf(c), Owner: c.Can(auth.ManageSettings), Client: c.FilterID(q, "client", c.T("msp_time.contract.client")),
+		Statuses: []string{ContractActive, ContractEndingSoon, ContractScheduled, ContractEnded}}
+	d.Status = c.FilterChoice(q, "status", c.T("msp_time.contract.status"), d.Statuses)
 	cs, err := Contracts(ctx, c.DB.Read, d.Client)
 	if err != nil {
 		h.Render.Fail(w, r, err)

@@ -121,27 +121,27 @@ type listPage struct {
 	ClientOptions template.HTML
 }
 
-// filterOf reads the list's filter from the query.
+// filterOf reads the list's filter from the query. A value a filter cannot read (client=abc,
+// status=whatever) is ignored and named above the list (web.Ctx.FilterID, FilterChoice).
 func filterOf(c *web.Ctx, q url.Values) (Filter, string) {
-	f := Filter{Status: q.Get("status"), Priority: q.Get("priority"), Q: strings.TrimSpace(q.Get("q"))}
+	f := Filter{Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q"))}
+	if f.Status != "" && f.Status != FilterAll && !ValidStatus(f.Status) {
+		c.IgnoreFilter("status", c.T("msp.filter.status"), f.Status)
+	}
 	if f.Status != FilterAll && !ValidStatus(f.Status) {
 		f.Status = FilterActive
 	}
-	if !ValidPriority(f.Priority) {
-		f.Priority = ""
-	}
-	f.ClientID = formID(q.Get("client"))
-	if q.Get("sla") == SLAAtRisk {
-		f.SLA = SLAAtRisk
-	}
-	a := q.Get("assignee")
+	f.Priority = c.FilterChoice(q, "priority", c.T("msp.filter.priority"), Priorities)
+	f.ClientID = c.FilterID(q, "client", c.T("msp.filter.client"))
+	f.SLA = c.FilterChoice(q, "sla", c.T("msp.filter.sla"), []string{SLAAtRisk})
+	a := strings.TrimSpace(q.Get("assignee"))
 	switch a {
 	case "none":
 		f.AssigneeID = -1
 	case "me":
 		f.AssigneeID = c.UserID()
 	default:
-		f.AssigneeID = formID(a)
+		f.AssigneeID = c.FilterID(q, "assignee", c.T("msp.filter.assignee"))
 		if f.AssigneeID == 0 {
 			a = ""
 		}

@@ -192,8 +192,9 @@ func (h *TimeHandler) MonthSummary(w http.ResponseWriter, r *http.Request) {
 	v := viewsOf(c)
 	m, ok := summaryMonth(r, v.Today)
 	if !ok {
-		h.Render.Fail(w, r, tenantdb.ErrNotFound)
-		return
+		// A month the address cannot read shows last month, and says the address was ignored.
+		c.IgnoreFilter("month", c.T("msp_time.summary.month"), r.URL.Query().Get("month"))
+		m = PrevMonth(v.Today[:7])
 	}
 	d := &summaryPage{views: v, Month: m, Prev: PrevMonth(m), ClosesOn: MonthCloses(m), Owner: c.Can(auth.ReopenBillingMonth),
 		Week: WeekOf(mustDay(m + "-01")), Charge: func(ch Charge) string { return ch.words(c.P, true) }}

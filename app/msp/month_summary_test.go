@@ -259,11 +259,17 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		n != "/app/msp/time/summary?month="+m.AddDate(0, 1, 0).Format("2006-01") {
 		t.Errorf("month picker %q %q", p, n)
 	}
-	// Without ?month= it is last month, the one billed now; a month that is not one is not found.
+	// Without ?month= it is last month, the one billed now; a month that is not one is last month
+	// too, and the page says the address's month was ignored.
 	if got := te.owner.Get("/app/msp/time/summary").Doc(t).Find("h1").Text(); !strings.Contains(got, i18n.For("en").YearMonth(m.AddDate(0, 1, 0).Format("2006-01"))) {
 		t.Errorf("the default month's title %q", got)
 	}
-	wantStatus(t, te.owner.Get("/app/msp/time/summary?month=2026-13"), http.StatusNotFound, "a month that is not one")
+	bad := te.owner.Get("/app/msp/time/summary?month=2026-13")
+	wantStatus(t, bad, http.StatusOK, "a month that is not one")
+	if d := bad.Doc(t); !strings.Contains(d.Find("h1").Text(), i18n.For("en").YearMonth(m.AddDate(0, 1, 0).Format("2006-01"))) ||
+		!strings.Contains(d.Find(`[data-ignored-filter="month"]`).Text(), "2026-13") {
+		t.Errorf("a month that is not one: %q / %q", d.Find("h1").Text(), d.Find(".ignored-filters").Text())
+	}
 	// Reachable from the timesheet and the month's billing page.
 	if te.owner.Get("/app/msp/time").Doc(t).Find(`#summary-link[href="/app/msp/time/summary"]`).Length() != 1 ||
 		te.owner.Get("/app/msp/time/months/"+s.month).Doc(t).Find(`#summary-link[href="/app/msp/time/summary?month=`+s.month+`"]`).Length() != 1 {

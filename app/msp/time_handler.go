@@ -111,11 +111,14 @@ func (h *TimeHandler) timesheet(w http.ResponseWriter, r *http.Request, status i
 	c := web.From(r)
 	q := r.URL.Query()
 	d := &sheetPage{views: viewsOf(c), CanWrite: c.Can(auth.WriteInbox), Owner: c.Can(auth.ManageSettings), In: in, ShowForm: errs != nil}
-	d.User = numID(q.Get("user"))
+	d.User = c.FilterID(q, "user", c.T("msp_time.sheet.person"))
 	if d.User == 0 {
 		d.User = c.UserID()
 	}
 	monday, ok := ParseWeek(q.Get("week"))
+	if !ok && strings.TrimSpace(q.Get("week")) != "" {
+		c.IgnoreFilter("week", c.T("msp_time.sheet.week"), q.Get("week"))
+	}
 	if !ok {
 		today, _ := time.Parse(time.DateOnly, d.Today)
 		monday = today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))

@@ -40,6 +40,8 @@ type Ctx struct {
 	// hangUp, set by Base, makes the server end the connection gently after the answer (see
 	// closeAfterAnswer); GuardBodies calls it when it cuts a body off.
 	hangUp func()
+	// ignored are the list filters of the address that could not be read (filters.go).
+	ignored []IgnoredFilter
 }
 
 // Can reports whether the current user holds permission p in the active tenant.
