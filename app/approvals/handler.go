@@ -50,19 +50,15 @@ type pageData struct {
 	Ages      []string
 }
 
-// filterFrom reads the queue filter from the query string; unknown values are ignored.
+// filterFrom reads the queue filter from the query string; a value a filter cannot read is
+// ignored, and named above the queue (web.Ctx.FilterChoice).
 func filterFrom(r *http.Request) QueueFilter {
+	c := web.From(r)
 	q := r.URL.Query()
-	f := QueueFilter{Kind: q.Get("kind"), Priority: q.Get("priority"), Age: q.Get("age"), After: q.Get("after"), Now: time.Now()}
-	if !contains(ActionTypes, f.Kind) {
-		f.Kind = ""
-	}
-	if !contains(Priorities, f.Priority) {
-		f.Priority = ""
-	}
-	if !contains(Ages, f.Age) {
-		f.Age = ""
-	}
+	f := QueueFilter{After: q.Get("after"), Now: time.Now(),
+		Kind:     c.FilterChoice(q, "kind", c.T("approvals.filter_kind"), ActionTypes),
+		Priority: c.FilterChoice(q, "priority", c.T("approvals.filter_priority"), Priorities),
+		Age:      c.FilterChoice(q, "age", c.T("approvals.filter_age"), Ages)}
 	if id, err := strconv.ParseInt(q.Get("rec"), 10, 64); err == nil && id > 0 {
 		f.Rec = id
 	}

@@ -125,6 +125,18 @@ func TestQueueGroupsPagesAndFilters(t *testing.T) {
 	if !strings.Contains(doc.Find("[data-queue-summary]").Text(), fmt.Sprint(old)) || old == 0 || old == 180 {
 		t.Errorf("age filter summary %q, want %d", doc.Find("[data-queue-summary]").Text(), old)
 	}
+	// A filter the address cannot read is not silently "any": the whole queue, and a line above it
+	// naming the filter that was ignored.
+	doc = op.Get("/app/approvals/?kind=bogus&age=1").Doc(t)
+	if !strings.Contains(doc.Find("[data-queue-summary]").Text(), "180") {
+		t.Errorf("queue with unreadable filters: summary %q, want the whole queue (180)", doc.Find("[data-queue-summary]").Text())
+	}
+	if doc.Find(`#queue [data-ignored-filter="kind"]`).Length() != 1 || doc.Find(`#queue [data-ignored-filter="age"]`).Length() != 1 {
+		t.Errorf("the queue does not say which filters it ignored: %q", doc.Find("#queue .ignored-filters").Text())
+	}
+	if doc = op.Get("/app/approvals/?kind=pricing").Doc(t); doc.Find(".ignored-filters").Length() != 0 {
+		t.Errorf("a read filter is said to be ignored: %q", doc.Find(".ignored-filters").Text())
+	}
 	// The menu shows the pending count.
 	if got := strings.TrimSpace(doc.Find("#nav-pending .count").Contents().First().Text()); got != "180" {
 		t.Errorf("menu pending count %q, want 180", got)

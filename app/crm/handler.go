@@ -184,9 +184,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 			}
 		}
 	case "orders":
-		if !oneOf(f.Status, OrderStatuses) {
-			f.Status, d.Status = "", ""
-		}
+		f.Status = c.FilterChoice(q, "status", c.T("crm.f.status"), OrderStatuses)
+		d.Status = f.Status
 		d.Statuses = statusOptions(c, ent, OrderStatuses)
 		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.total"), c.T("crm.f.ordered_at"), c.T("crm.f.description")}
 		var os []Order
@@ -197,9 +196,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 			}
 		}
 	case "invoices":
-		if !oneOf(f.Status, InvoiceStatuses) {
-			f.Status, d.Status = "", ""
-		}
+		f.Status = c.FilterChoice(q, "status", c.T("crm.f.status"), InvoiceStatuses)
+		d.Status = f.Status
 		d.Statuses = statusOptions(c, ent, InvoiceStatuses)
 		d.Columns = []string{c.T("crm.f.number"), c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.amount"), c.T("crm.f.issued_at"), c.T("crm.f.paid_at")}
 		var vs []Invoice
@@ -210,9 +208,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 			}
 		}
 	case "repair-requests":
-		if !oneOf(f.Status, RepairStatuses) {
-			f.Status, d.Status = "", ""
-		}
+		f.Status = c.FilterChoice(q, "status", c.T("crm.f.status"), RepairStatuses)
+		d.Status = f.Status
 		d.Statuses = statusOptions(c, ent, RepairStatuses)
 		d.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.urgency"), c.T("crm.f.status"), c.T("crm.f.description")}
 		var rs []RepairRequest

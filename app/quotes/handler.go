@@ -90,10 +90,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	st := r.URL.Query().Get("status")
-	if !oneOf(st, Statuses) {
-		st = ""
-	}
+	st := c.FilterChoice(r.URL.Query(), "status", c.T("quotes.status"), Statuses)
 	items, err := List(r.Context(), c.DB.Read, st, 200)
 	if err != nil {
 		h.Render.Fail(w, r, err)

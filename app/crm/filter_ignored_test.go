@@ -1,0 +1,51 @@
+package crm_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+)
+
+// An order, invoice or repair status in the list's address that is not one (a mistyped or cut
+// link) is not silently read as "every status": the list shows every record, and a line above it
+// says the status filter was ignored, quoting what the address said.
+func TestListStatusNotUnderstoodIsSaid(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("tas", "parke_tas", "en")
+	owner := e.User("tas", "olga", "owner")
+	db := e.DB("tas")
+	if _, err := db.Write.Exec(`INSERT INTO customers(name, created_at, updated_at) VALUES('Ayşe', 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{"open", "won"} {
+		if _, err := db.Write.Exec(`INSERT INTO orders(customer_id, status, total, currency, description, ordered_at, created_at, updated_at)
+			VALUES(1, ?, 100, 'TRY', 'x', 1767225600000, 1, 1)`, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := owner.Get("/orders/?status=shipped-ish")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+	d := r.Doc(t)
+	if n := d.Find("#records tbody tr").Length(); n != 2 {
+		t.Errorf("%d orders, want both", n)
+	}
+	note := d.Find(`.ignored-filters [data-ignored-filter="status"]`).Text()
+	if !strings.Contains(note, "shipped-ish") || !strings.Contains(note, "ignored") {
+		t.Errorf("no line saying the status filter was ignored: %q", note)
+	}
+	d = owner.Get("/orders/?status=open").Doc(t)
+	if n := d.Find("#records tbody tr").Length(); n != 1 || d.Find(".ignored-filters").Length() != 0 {
+		t.Errorf("open orders: %d rows, note %q", n, d.Find(".ignored-filters").Text())
+	}
+	for _, path := range []string{"/invoices/?status=nope", "/repair-requests/?status=nope"} {
+		r := owner.Get(path)
+		if r.StatusCode != http.StatusOK || r.Doc(t).Find(`[data-ignored-filter="status"]`).Length() != 1 {
+			t.Errorf("%s: %d, no line about the ignored status", path, r.StatusCode)
+		}
+	}
+}
