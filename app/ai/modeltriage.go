@@ -81,10 +81,11 @@ urgency_band: high for damage now, anger, legal threats, urgency, deadlines with
 handoff messages; low otherwise. Earlier messages of the conversation, if any, come first and are context only.`
 
 // AskModelTriage asks the configured provider for its triage of a message (masked before it
-// leaves, whatever the privacy profile) and validates the answer.
+// leaves, whatever the privacy profile) and validates the answer. An earlier message that only
+// opened the chat (Telegram's Start from a link, "[start: CODE]") is not shown to it.
 func AskModelTriage(ctx context.Context, cl *Client, cfg ProviderConfig, text string, history []string) (*ModelTriage, Usage, error) {
 	msgs := []ChatMessage{{Role: "system", Content: triagePrompt}}
-	for _, h := range history {
+	for _, h := range withoutStarts(history) {
 		msgs = append(msgs, ChatMessage{Role: "user", Content: "(earlier) " + Mask(h)})
 	}
 	msgs = append(msgs, ChatMessage{Role: "user", Content: Mask(text)})

@@ -19,14 +19,16 @@ var (
 // Suggest drafts a reply to the conversation's latest customer message for a person to edit and
 // send from the composer: the same reply triage produces (the builtin engine's, or the configured
 // model's when it answers and passes SafeToSend), falling back to the draft of the engine's first
-// recommendation that carries one. Nothing is sent and nothing is queued; the suggestion is logged
+// recommendation that carries one; a customer who only opened the chat is drafted the greeting
+// triage sends them (StartGreeting). Nothing is sent and nothing is queued; the suggestion is logged
 // (draft_suggested) with the commitments the draft names, so the composer can say so.
 func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, convID, actorID int64, actorName string) (*inbox.Suggestion, error) {
 	t, err := a.Platform.TenantBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := inbox.ConversationByID(ctx, db.Read, convID); err != nil {
+	conv, err := inbox.ConversationByID(ctx, db.Read, convID)
+	if err != nil {
 		return nil, err
 	}
 	msg, err := triageMessage(ctx, db, convID, 0)
@@ -48,8 +50,14 @@ func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, c
 		return nil, err
 	}
 	model, reply := BuiltinModel, res.Reply
+	start := opensChat(msg)
+	if start {
+		// The customer only opened the chat (Telegram's Start, maybe from a link with a code):
+		// the draft is the greeting triage sends them, and no model is shown the code.
+		reply = StartGreeting(t, conv)
+	}
 	var usage *Usage
-	if t.Setting("ai_provider") == "openai_compatible" && reply != "" {
+	if t.Setting("ai_provider") == "openai_compatible" && reply != "" && !start {
 		r, u, perr := a.providerReply(ctx, t, res, msg.Body)
 		if u.Model != "" && (u.PromptTokens > 0 || perr == nil) {
 			u.Purpose, u.ConversationID = "draft", convID

@@ -12,7 +12,6 @@ import (
 
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
-	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/inbox"
 	"highvibe/app/inventory"
@@ -123,7 +122,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if skip := triageSkip(msg, convID, conv.AIMode); skip != "" {
 		return &Outcome{Skipped: skip}, nil
 	}
-	if msg.Kind == channel.KindStart {
+	if opensChat(msg) {
 		return a.greetStart(ctx, slug, db, t, conv, msg, send)
 	}
 	if a.TicketMessage != nil && send && t.HasModule("msp") {
@@ -463,7 +462,8 @@ func (a *Assistant) providerConfig(t *platform.Tenant) ProviderConfig {
 }
 
 // earlierInbound returns the customer's messages of the conversation before msgID, oldest first
-// (at most historyLen): builtin-3 reads them as context.
+// (at most historyLen): builtin-3 and a configured model read them as context. Opening the chat
+// (Telegram's Start, from a link with a code) is not among them: it is not something they said.
 func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]string, error) {
 	msgs, _, err := inbox.Latest(ctx, db.Read, convID, msgID, 100) // the latest before msgID, not the thread's first
 	if err != nil {
@@ -471,7 +471,7 @@ func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) (
 	}
 	var out []string
 	for _, m := range msgs {
-		if m.Direction == "inbound" {
+		if m.Direction == "inbound" && !opensChat(m) {
 			out = append(out, m.Body)
 		}
 	}
