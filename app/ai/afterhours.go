@@ -109,11 +109,18 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	return body
 }
 
-// customerLang is the language to acknowledge in: the message's when it can be told (Turkish or
-// English), the conversation's when it is a panel language, else the business's own.
+// customerLang is the language to acknowledge in: the message's when it is one of the panel's
+// six (the acknowledgement is in every catalog), English when the customer clearly writes
+// another (Russian, another script: not the business's Turkish), else the conversation's when it
+// is a panel language, else the business's own.
 func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message) string {
-	if l := DetectLanguage(ownWords(msg.Body)); l == "tr" || l == "en" {
+	switch l := WrittenIn(ownWords(msg.Body)); {
+	case l == "other":
+		return "en"
+	case i18n.Supported(l):
 		return l
+	case conv.Language == "other": // the assistant read their earlier words as another language
+		return "en"
 	}
 	if i18n.Supported(conv.Language) {
 		return conv.Language

@@ -162,6 +162,15 @@ func analyze(in Input, d *Decision) Result {
 			sent = min(sent, 30)
 		}
 	}
+	// A customer who clearly writes neither Turkish nor English (Russian, another script, German,
+	// French, Spanish, Arabic) is not answered in Turkish: the model only knows Turkish, English
+	// and Arabic and read a Cyrillic "Здравствуйте" as Turkish. The builtin texts are Turkish and
+	// English, so the reply and the drafts go in English, and a person takes over (below).
+	if w := WrittenIn(in.Text); w != "" && w != "tr" && w != "en" && lang != "other" {
+		lang, r.Language = "other", "other"
+		r.Reasons["language"] = []string{"lang_other"}
+		r.Confidence = math.Min(r.Confidence, 0.3)
+	}
 	if sensitive != "" {
 		x.handoff = append(x.handoff, "sensitive_topic")
 	}

@@ -58,40 +58,113 @@ func lowerTR(s string) string {
 // DetectLanguage says "tr", "en" or "other" from the letters and the common words of a text.
 // Turkish-only letters weigh heavily because short messages often carry one or two of them.
 func DetectLanguage(text string) string {
-	tr, en, letters, nonLatin := 0, 0, 0, 0
-	for _, r := range text {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		letters++
-		switch r {
-		case 'ç', 'ğ', 'ı', 'ş', 'ö', 'ü', 'Ç', 'Ğ', 'İ', 'Ş', 'Ö', 'Ü':
-			tr += 2
-		}
-		if r > 0x24F {
-			nonLatin++
-		}
-	}
-	if letters == 0 {
-		return "other"
-	}
-	if nonLatin*2 > letters {
-		return "other"
-	}
-	for _, w := range tokens(text) {
-		if trStop[w] || trStopFolded[w] {
-			tr += 2
-		}
-		if enStop[w] {
-			en += 2
-		}
-	}
+	sc := scoreLanguages(text)
 	switch {
-	case tr == 0 && en == 0:
+	case sc.letters == 0 || sc.nonLatin*2 > sc.letters:
 		return "other"
-	case tr >= en:
+	case sc.tr == 0 && sc.en == 0:
+		return "other"
+	case sc.tr >= sc.en:
 		return "tr"
 	default:
 		return "en"
 	}
+}
+
+// langScores is what scoreLanguages counts in a text: letters, letters of another script than
+// Latin (Arabic ones among them), and the evidence for each language the panel speaks.
+type langScores struct {
+	letters, nonLatin, arabic int
+	tr, en, de, fr, es        int
+}
+
+func scoreLanguages(text string) langScores {
+	var sc langScores
+	for _, r := range text {
+		switch r {
+		case '¿', '¡':
+			sc.es++
+		}
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		sc.letters++
+		switch r {
+		case 'ç', 'ğ', 'ı', 'ş', 'ö', 'ü', 'Ç', 'Ğ', 'İ', 'Ş', 'Ö', 'Ü':
+			sc.tr += 2
+		case 'ä', 'ß', 'Ä':
+			sc.de++
+		case 'é', 'è', 'ê', 'à', 'ù', 'œ', 'ë', 'ï', 'É':
+			sc.fr++
+		case 'ñ', 'á', 'í', 'ó', 'ú', 'Ñ':
+			sc.es++
+		}
+		if r > 0x24F {
+			sc.nonLatin++
+			if unicode.Is(unicode.Arabic, r) {
+				sc.arabic++
+			}
+		}
+	}
+	for _, w := range tokens(text) {
+		if trStop[w] || trStopFolded[w] {
+			sc.tr += 2
+		}
+		if enStop[w] {
+			sc.en += 2
+		}
+		if deStop[w] {
+			sc.de += 2
+		}
+		if frStop[w] {
+			sc.fr += 2
+		}
+		if esStop[w] {
+			sc.es += 2
+		}
+	}
+	return sc
+}
+
+// Common words of German, French and Spanish that Turkish and English do not write: WrittenIn
+// tells a customer writing those apart from one writing Turkish.
+var (
+	deStop = words("und ich ist nicht das der den dem wir ihr wie viel kostet kosten hallo guten tag bitte danke für mit auf eine einen einer haben möchte möchten brauche brauchen gibt können sind wäre würde garten preis angebot")
+	frStop = words("je nous vous est les une des du pour avec sur pas bonjour merci combien coûte voudrais voudrions avez pouvez jardin devis prix besoin aussi bien oui salut")
+	esStop = words("los las una por para con está hola gracias cuánto cuesta precio quiero necesito buenos días usted nosotros muy sí también jardín presupuesto tienen puede")
+)
+
+// WrittenIn says which of the panel's six languages a customer writes in — "tr", "en", "de",
+// "fr", "es" or "ar" — "other" for a text mostly in another script (Cyrillic, Greek, Hebrew, …),
+// which is clearly not Turkish, and "" when it cannot be told (no letters, Latin words none of
+// the lists knows, or Turkish or English words beside another script). Turkish and English are told as DetectLanguage tells them; German, French
+// or Spanish only when their common words outweigh both.
+func WrittenIn(text string) string {
+	sc := scoreLanguages(text)
+	switch {
+	case sc.letters == 0:
+		return ""
+	case sc.nonLatin*2 > sc.letters && sc.tr+sc.en > 0:
+		return "" // "السلام عليكم, merhaba": a greeting in another script, then Turkish
+	case sc.nonLatin*2 > sc.letters && sc.arabic*2 > sc.nonLatin:
+		return "ar"
+	case sc.nonLatin*2 > sc.letters:
+		return "other"
+	}
+	best, top := "", max(sc.tr, sc.en)
+	for _, l := range []struct {
+		lang  string
+		score int
+	}{{"de", sc.de}, {"fr", sc.fr}, {"es", sc.es}} {
+		if l.score > top && l.score >= 2 {
+			best, top = l.lang, l.score
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if l := DetectLanguage(text); l != "other" {
+		return l
+	}
+	return ""
 }
