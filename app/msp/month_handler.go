@@ -289,14 +289,21 @@ func chargesText(p *i18n.Printer, cs []Charge) string {
 
 // words is the charge in words: the contract's kind with its price, times the incidents; whole
 // keeps each amount on one line (no-break spaces, for the page: the lira sign never ends up alone
-// on the next line).
+// on the next line). The page keeps the catalog's isolates around the figures (Arabic: the price
+// and count read as one left-to-right run); a file's cell (not whole) goes without them.
 func (ch Charge) words(p *i18n.Printer, whole bool) string {
 	unit := p.Money(float64(ch.UnitCents)/100, ch.Currency)
 	if whole {
 		unit = strings.ReplaceAll(unit, " ", "\u00a0")
 	}
+	var s string
 	if ch.Kind == ContractPerIncident {
-		return p.T("msp_time.summary.charge_incidents", p.Number(float64(ch.Count), 0), unit)
+		s = p.T("msp_time.summary.charge_incidents", p.Number(float64(ch.Count), 0), unit)
+	} else {
+		s = p.T("msp_time.summary.charge_"+ch.Kind, unit)
 	}
-	return p.T("msp_time.summary.charge_"+ch.Kind, unit)
+	if !whole {
+		s = strings.NewReplacer("\u2066", "", "\u2069", "").Replace(s)
+	}
+	return s
 }

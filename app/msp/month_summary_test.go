@@ -244,6 +244,19 @@ func TestMonthSummaryForBilling(t *testing.T) {
 	if got := d.Find(`tr[data-client="` + strconv.FormatInt(s.mavi, 10) + `"] .summary-charge`).Text(); got != "2 × ₺1,750.00 per incident" {
 		t.Errorf("Mavi's charge %q", got)
 	}
+	// In Arabic the charge's figures stay one left-to-right run, in the order the amount above
+	// shows them ("12,500.00 ₺", "2 × 1,750.00 ₺"): without the isolate the lira sign jumped to
+	// the other side of the number and the count to the other side of the price.
+	ar := te.owner.Get(page + "&lang=ar").Doc(t)
+	arMoney := func(v float64) string { return strings.ReplaceAll(i18n.For("ar").Money(v, "TRY"), " ", "\u00a0") }
+	if got := ar.Find(`tr[data-client="` + strconv.FormatInt(s.kuzey, 10) + `"] .summary-charge`).Text(); got != "الرسم الشهري \u2066"+arMoney(12500)+"\u2069" {
+		t.Errorf("Kuzey's charge in Arabic %q", got)
+	}
+	if got := ar.Find(`tr[data-client="` + strconv.FormatInt(s.mavi, 10) + `"] .summary-charge`).Text(); !strings.HasPrefix(got, "\u2066") ||
+		!strings.HasSuffix(got, " × "+arMoney(1750)+"\u2069 لكل حادثة") {
+		t.Errorf("Mavi's charge in Arabic %q", got)
+	}
+	te.owner.Get(page + "&lang=en") // the language the rest of the test reads
 	if got := d.Find("#summary tfoot [data-amount]").Text(); !strings.Contains(got, "₺40,000.00") {
 		t.Errorf("the total amount reads %q", got)
 	}
