@@ -545,6 +545,11 @@ func keepUntouched(ctx context.Context, q rowQuerier, c *web.Ctx, ent string, id
 				stored[k] = s
 			}
 			stored["status"] = web.Choice{Value: cur["status"], Prefix: "crm.status."}
+			for _, k := range []string{"total", "amount"} { // as the save reads them (readRecord), not as typed
+				if s, ok := cur[k]; ok {
+					stored[k] = web.Number{Value: s, Read: func(s string) (int64, bool) { return i18n.ParseAmount(s, cur["currency"]) }}
+				}
+			}
 			if n, err := strconv.ParseInt(cur["customer_id"], 10, 64); err == nil || cur["customer_id"] == "" {
 				stored["customer_id"] = web.Pick{ID: n, Name: func(id int64) string { // as the select shows it (CustomerOptions)
 					if cu, err := customerByID(ctx, q, id); err == nil {

@@ -170,6 +170,14 @@ func (h *TimeHandler) EditContract(w http.ResponseWriter, r *http.Request) {
 // (440 minutes: "7.33"), which read back as the same minutes.
 func hoursValue(minutes int) string { return trimAmount(math.Round(float64(minutes)/60*100) / 100) }
 
+// readCents is parse (parseAmount, parseMoneyIn) in hundredths, as web.Number compares amounts.
+func readCents(parse func(string) (float64, bool)) func(string) (int64, bool) {
+	return func(s string) (int64, bool) {
+		f, ok := parse(s)
+		return int64(math.Round(f * 100)), ok
+	}
+}
+
 func trimAmount(f float64) string {
 	if f == 0 {
 		return ""
@@ -241,8 +249,10 @@ func (in *ContractInput) keepUntouched(old *Contract) error {
 		return nil
 	}
 	err := web.KeepUntouched(f, map[string]any{"kind": web.Choice{Value: old.Kind, Prefix: "msp_time.kind."}, "starts_on": old.StartsOn,
-		"ends_on": old.EndsOn, "hours": hoursValue(old.MonthlyMinutes), "price": trimAmount(old.Price()), "currency": old.Currency,
-		"notes": old.Notes})
+		"ends_on": old.EndsOn, "hours": web.Number{Value: hoursValue(old.MonthlyMinutes), Read: readCents(parseAmount)},
+		"price":    web.Number{Value: trimAmount(old.Price()), Read: readCents(func(s string) (float64, bool) { return parseMoneyIn(s, old.Currency) })},
+		"currency": old.Currency,
+		"notes":    old.Notes})
 	web.KeepUntouchedSet(f, "site", old.SiteIDs)
 	web.KeepUntouchedSet(f, "device", old.DeviceIDs)
 	*in = contractInputOf(f)

@@ -195,3 +195,34 @@ func TestTimeEntryEditKeepsWhatAnotherChangedMeanwhile(t *testing.T) {
 		t.Fatalf("entry after both saves: %d min, billable %v, note %q", m, b, n)
 	}
 }
+
+// Ömer retypes the contract's hours as "10,0" (the "10" his page showed) while writing a note;
+// meanwhile Olga raised them to 20. The hours were compared as written, so his save was refused
+// as if he had changed them too. They are compared as the form reads them: his note is stored
+// and her 20 hours stay.
+func TestContractHoursRetypedIsNoChange(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	omer := te.e.User("bilisim", "omer", "owner")
+	now := time.Now()
+	id := te.addContract(t, url.Values{"kind": {"managed"}, "starts_on": {now.AddDate(0, -1, 0).Format(time.DateOnly)},
+		"ends_on": {now.AddDate(1, 0, 0).Format(time.DateOnly)}, "hours": {"10"}, "price": {"12500"}, "currency": {"TRY"}})
+	edit, save := "/app/msp/contracts/"+strconv.FormatInt(id, 10)+"/edit", "/app/msp/contracts/"+strconv.FormatInt(id, 10)+"/"
+	hers := pageForm(t, te.owner.Get(edit).Doc(t), `form.contract-form`)
+	his := pageForm(t, omer.Get(edit).Doc(t), `form.contract-form`)
+	hers.Set("hours", "20")
+	wantStatus(t, te.owner.Post(save, hers), 303, "olga's hours")
+	if his.Get("hours") != "10" {
+		t.Fatalf("the hours as drawn: %q", his.Get("hours"))
+	}
+	his.Set("hours", "10,0")
+	his.Set("notes", "Yıllık bakım dahil")
+	wantStatus(t, omer.Post(save, his), 303, "ömer's note with the hours retyped")
+	k, err := msp.ContractByID(context.Background(), te.db.Read, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.MonthlyMinutes != 20*60 || k.Notes != "Yıllık bakım dahil" {
+		t.Fatalf("contract after both saves: %d min, notes %q", k.MonthlyMinutes, k.Notes)
+	}
+}

@@ -184,7 +184,8 @@ func (in *EntryInput) keepUntouched(e *Entry) error {
 	if cur.Billable {
 		stored["billable"] = "1"
 	}
-	group := map[string]any{"day": cur.Day, "start": cur.Start, "end": cur.End, "hours": cur.Hours, "minutes": cur.Minutes}
+	group := map[string]any{"day": cur.Day, "start": cur.Start, "end": cur.End, "hours": web.Number{Value: cur.Hours, Read: readCount},
+		"minutes": web.Number{Value: cur.Minutes, Read: readCount}}
 	err := web.JoinMeanwhile(web.KeepUntouchedGroup(f, group), web.KeepUntouched(f, stored))
 	in.Day, in.Start, in.End, in.Hours, in.Minutes = f.Get("day"), f.Get("start"), f.Get("end"), f.Get("hours"), f.Get("minutes")
 	in.Billable, in.Note = f.Get("billable") == "1", f.Get("note")
@@ -197,6 +198,12 @@ func parseClock(s string) (int, int, bool) {
 		return 0, 0, false
 	}
 	return t.Hour(), t.Minute(), true
+}
+
+// readCount is parseCount as web.Number compares whole numbers ("02", "٢" and "2" are one).
+func readCount(s string) (int64, bool) {
+	n, ok := parseCount(s)
+	return int64(n), ok
 }
 
 func parseCount(s string) (int, bool) {

@@ -58,24 +58,37 @@ func LinesPrint(lines []Line, lang string) string {
 	for _, l := range lines {
 		rows = append(rows, rowOf(l, lang))
 	}
-	return rowsPrint(rows)
+	return rowsPrint(rows, lang)
 }
 
-// inputPrint is LinesPrint of the lines a form sent (blank rows left out).
-func inputPrint(lines []LineInput) string {
+// inputPrint is LinesPrint of the lines a form sent (blank rows left out), typed in the panel
+// language lang.
+func inputPrint(lines []LineInput, lang string) string {
 	var kept []LineInput
 	for _, l := range lines {
 		if !l.empty() {
 			kept = append(kept, l)
 		}
 	}
-	return rowsPrint(sentRows(Input{Lines: kept}))
+	return rowsPrint(sentRows(Input{Lines: kept}), lang)
 }
 
-func rowsPrint(rows []Row) string {
+// rowsPrint fingerprints rows with their numbers as the save reads them (quantities in the panel
+// language lang), not as typed: "1250.5" retyped as "1.250,50", or lines drawn on a Turkish page
+// and sent after the panel switched to English, are the same lines.
+func rowsPrint(rows []Row, lang string) string {
+	num := func(s string, read func(string) (int64, bool)) string {
+		if n, ok := read(s); ok && strings.TrimSpace(s) != "" {
+			return "#" + strconv.FormatInt(n, 10)
+		}
+		return s
+	}
+	qty := func(s string) (int64, bool) { return ParseQuantity(s, lang) }
+	price := func(s string) (int64, bool) { return ParseMoney(s, "") }
 	var b strings.Builder
 	for _, r := range rows {
-		for _, s := range []string{r.Kind, strconv.FormatInt(r.ProductID, 10), r.Name, r.Unit, r.Reason, r.Qty, r.Price, r.Percent, r.Discount, r.VAT} {
+		for _, s := range []string{r.Kind, strconv.FormatInt(r.ProductID, 10), r.Name, r.Unit, r.Reason, num(r.Qty, qty), num(r.Price, price),
+			num(r.Percent, ParseRate), num(r.Discount, ParseRate), num(r.VAT, ParseRate)} {
 			b.WriteString(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")))
 			b.WriteByte(0)
 		}

@@ -82,3 +82,40 @@ func TestQuoteLinesChangedMeanwhile(t *testing.T) {
 		t.Fatalf("granite after the second press: %s, still hers", got)
 	}
 }
+
+// The lines' fingerprint was taken from the numbers as typed: an operator who retyped the labour's
+// price as "180,00" (the "180" his editor showed) while fixing the note was refused as having
+// changed the lines, though the owner alone had (the granite to 130). It is taken from the
+// numbers as the save reads them: his lines are left as drawn, the owner's granite stays and his
+// note is stored.
+func TestQuoteLinesRetypedAmountIsNoChange(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
+	id := newQuote(t, f.op, f.conv, nil)
+	path := "/app/quotes/" + strconv.FormatInt(id, 10) + "/"
+	if r := f.op.Post(path, lines(pid)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d", r.StatusCode)
+	}
+	hers := quoteForm(t, f.owner.Get(path).Doc(t))
+	his := quoteForm(t, f.op.Get(path).Doc(t))
+	hers["quantity"][0] = "130"
+	if r := f.owner.Post(path, hers); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("her granite: %d", r.StatusCode)
+	}
+	want := f.str(t, `SELECT quantity FROM quote_lines WHERE quote_id = ? AND position = 1`, id)
+	if his["unit_price"][1] != "180" {
+		t.Fatalf("the labour's price as drawn: %q", his["unit_price"][1])
+	}
+	his["unit_price"][1] = "180,00"
+	his.Set("note", "Teslim cuma")
+	if r := f.op.Post(path, his); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("his note with a price retyped: %d, want 303", r.StatusCode)
+	}
+	if got := f.str(t, `SELECT quantity FROM quote_lines WHERE quote_id = ? AND position = 1`, id); got != want {
+		t.Fatalf("granite after his save: %s, want her %s", got, want)
+	}
+	if n := f.str(t, `SELECT note FROM quotes WHERE id = ?`, id); n != "Teslim cuma" {
+		t.Fatalf("note: %q", n)
+	}
+}

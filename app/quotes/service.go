@@ -171,7 +171,7 @@ func Save(ctx context.Context, db *tenantdb.DB, id int64, in Input, cat Catalog,
 		}
 		// The lines are saved whole: lines left as the page drew them keep the stored ones (a line
 		// a colleague added meanwhile stays); lines changed here and there refuse the save.
-		untouched, err := web.KeepUntouchedList("lines", in.LinesWas, inputPrint(in.Lines), LinesPrint(q.Lines, in.Typed))
+		untouched, err := web.KeepUntouchedList("lines", in.LinesWas, inputPrint(in.Lines, in.Typed), LinesPrint(q.Lines, in.Typed))
 		if err != nil {
 			return err
 		}

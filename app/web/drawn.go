@@ -56,6 +56,8 @@ func drawnValue(value any) string {
 		return x.Value
 	case Pick:
 		return drawnValue(x.ID)
+	case Number:
+		return x.Value
 	}
 	return fmt.Sprint(value)
 }
@@ -80,9 +82,9 @@ func KeepUntouched(f url.Values, stored map[string]any) error {
 		s, known := stored[name]
 		switch {
 		case !known:
-		case sameBox(f.Get(name), f.Get(k)):
+		case same(s, f.Get(name), f.Get(k)):
 			untouched = append(untouched, name)
-		case !sameBox(drawnValue(s), f.Get(k)) && !sameBox(drawnValue(s), f.Get(name)):
+		case !same(s, drawnValue(s), f.Get(k)) && !same(s, drawnValue(s), f.Get(name)):
 			both = append(both, name)
 		}
 	}
@@ -117,14 +119,18 @@ func KeepUntouchedGroup(f url.Values, stored map[string]any) error {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	if Untouched(f, names...) {
+	untouched := true
+	for _, name := range names {
+		untouched = untouched && same(stored[name], f.Get(name), f.Get("was_"+name))
+	}
+	if untouched {
 		return KeepUntouched(f, stored)
 	}
 	var moved, differ bool
 	for _, name := range names {
 		now := drawnValue(stored[name])
-		moved = moved || !sameBox(now, f.Get("was_"+name))
-		differ = differ || !sameBox(now, f.Get(name))
+		moved = moved || !same(stored[name], now, f.Get("was_"+name))
+		differ = differ || !same(stored[name], now, f.Get(name))
 	}
 	if !moved || !differ {
 		return nil
@@ -132,7 +138,7 @@ func KeepUntouchedGroup(f url.Values, stored map[string]any) error {
 	e := fault.Conflict("form.changed_meanwhile").WithCode("changed_meanwhile")
 	for _, name := range names {
 		now := drawnValue(stored[name])
-		if !sameBox(now, f.Get(name)) {
+		if !same(stored[name], now, f.Get(name)) {
 			e.Fields = append(e.Fields, meanwhile(name, stored[name], now, f.Get(name)))
 		}
 		f.Set("was_"+name, now)
@@ -279,23 +285,36 @@ func meanwhile(name string, s any, now, typed string) fault.FieldError {
 	return fault.FieldError{Field: name, Key: "form.changed_meanwhile.field", Args: []any{show(now), show(typed)}}
 }
 
+// Number is the stored value of KeepUntouched for a box that holds an amount (money, hours, a
+// quantity): Value as the page draws it, Read the form's own reading of a typed amount (the one
+// its save uses, in the reader's language) into a whole number of its units (cents, minutes,
+// thousandths). Two values Read reads as the same number are the same: "1.250,50" retyped as
+// "1250.5", or drawn on a Turkish page and sent after the panel switched to English, is no change.
+type Number struct {
+	Value string
+	Read  func(string) (int64, bool)
+}
+
+func (n Number) String() string { return n.Value }
+
+// same compares two values of the box whose stored value is s: as numbers when it holds an
+// amount (Number) and both read as one, else as text (sameBox).
+func same(s any, a, b string) bool {
+	if n, ok := s.(Number); ok && n.Read != nil {
+		x, okx := n.Read(a)
+		y, oky := n.Read(b)
+		if okx && oky {
+			return x == y
+		}
+	}
+	return sameBox(a, b)
+}
+
 // sameBox compares a box's value with what its page drew, a browser's CRLF line breaks as the
 // LF the page drew, around spaces aside.
 func sameBox(a, b string) bool {
 	n := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 	return n(a) == n(b)
-}
-
-// Untouched reports whether every one of the boxes names was sent as its page drew it: boxes that
-// only mean something together (a day with its times) keep what is stored only all at once. A
-// form without their was_ fields is not untouched.
-func Untouched(f url.Values, names ...string) bool {
-	for _, name := range names {
-		if _, ok := f["was_"+name]; !ok || !sameBox(f.Get(name), f.Get("was_"+name)) {
-			return false
-		}
-	}
-	return true
 }
 
 // KeepUntouchedSet is KeepUntouched for a group of checkboxes name whose page drew the ids in
