@@ -82,6 +82,9 @@ type formData struct {
 	Short        []string // "Name: 3 m² on hand, 5 wanted" of a sale the stock does not cover
 	LinesSum     string   // what the lines come to at catalog prices, when that can be said
 	TotalAsk     string   // the total and the lines' sum, when a total far from it waits for a confirmation
+	// ConfirmTotal and ConfirmShort: the form sent the confirmations ticked; shown again (refused
+	// for something else, a colleague's lines say), they stay ticked.
+	ConfirmTotal, ConfirmShort bool
 }
 
 // lineRow is one product line of the order form.
@@ -772,11 +775,12 @@ func (h *Handler) orderLines(c *web.Ctx, ctx context.Context, d *formData, v, er
 			d.LinesError = c.T(k)
 		}
 	}
+	d.ConfirmTotal, d.ConfirmShort = v["confirm_total"] == "1", v["confirm_short"] == "1"
 	if sum, ok := catalogOf(ps).price(formLines(v, c.Lang), v["currency"]); ok {
 		cur := strings.ToUpper(v["currency"])
 		d.LinesSum = c.T("crm.lines.sum", c.P.Money(float64(sum)/100, cur))
-		if errs["total"] == "crm.err.total_vs_lines" {
-			total, _ := i18n.ParseAmount(v["total"], v["currency"])
+		total, _ := i18n.ParseAmount(v["total"], v["currency"])
+		if errs["total"] == "crm.err.total_vs_lines" || (d.ConfirmTotal && strings.TrimSpace(v["total"]) != "" && abs64(total-sum) > totalSlack) {
 			d.TotalAsk = c.T("crm.total_vs_lines", c.P.Money(float64(total)/100, cur), c.P.Money(float64(sum)/100, cur))
 		}
 	}
