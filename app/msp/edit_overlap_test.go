@@ -226,3 +226,39 @@ func TestContractHoursRetypedIsNoChange(t *testing.T) {
 		t.Fatalf("contract after both saves: %d min, notes %q", k.MonthlyMinutes, k.Notes)
 	}
 }
+
+// Oscar retypes his entry's hours as "02" (the "2" his page showed) while fixing the note;
+// meanwhile Olga cut the entry to 1 hour 30. The duration was compared as written, so his save
+// was refused as if he had changed it too. It is compared as the form reads it: his note is
+// stored and her 90 minutes stay.
+func TestTimeEntryHoursRetypedIsNoChange(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	tid := strconv.FormatInt(te.ticket.ID, 10)
+	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {tid}, "day": {time.Now().Format(time.DateOnly)},
+		"hours": {"2"}, "billable": {"1"}, "note": {"sunucu"}}), 303, "log")
+	var id int64
+	if err := te.db.Read.QueryRow(`SELECT id FROM msp_time_entries`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	edit := "/app/msp/time/entries/" + strconv.FormatInt(id, 10) + "/edit"
+	his := pageForm(t, te.oper.Get(edit).Doc(t), `#entry-edit`)
+	hers := pageForm(t, te.owner.Get(edit).Doc(t), `#entry-edit`)
+	hers.Set("hours", "1")
+	hers.Set("minutes", "30")
+	wantStatus(t, te.owner.Post(edit, hers), 303, "olga's duration")
+	if his.Get("hours") != "2" {
+		t.Fatalf("the hours as drawn: %q", his.Get("hours"))
+	}
+	his.Set("hours", "02")
+	his.Set("note", "sunucu: disk değişti")
+	wantStatus(t, te.oper.Post(edit, his), 303, "oscar's note with the hours retyped")
+	var m int
+	var n string
+	if err := te.db.Read.QueryRow(`SELECT minutes, note FROM msp_time_entries WHERE id = ?`, id).Scan(&m, &n); err != nil {
+		t.Fatal(err)
+	}
+	if m != 90 || n != "sunucu: disk değişti" {
+		t.Fatalf("entry after both saves: %d min, note %q", m, n)
+	}
+}
