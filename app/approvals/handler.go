@@ -514,15 +514,17 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: rec.ConversationID, MessageID: msgID})
 	}
 	// Sent at once on the widget; queued for the provider on WhatsApp, Telegram and e-mail, where the
-	// conversation's message then shows whether it went out.
-	done, edited := "approvals.sent", text != "" && text != strings.TrimSpace(draft)
-	if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, rec.ConversationID); err == nil && h.Channels.OutboundOf(conv.Channel) == channel.Deliver {
-		done = "approvals.queued"
-		if edited {
-			done = "approvals.queued_edited"
+	// conversation's message then shows whether it went out; only recorded on a phone call or a
+	// walk-in, where nothing is sent (the composer's "Reply recorded.").
+	edited := text != "" && text != strings.TrimSpace(draft)
+	done := map[bool]string{false: "approvals.sent", true: "approvals.sent_edited"}[edited]
+	if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, rec.ConversationID); err == nil {
+		switch h.Channels.OutboundOf(conv.Channel) {
+		case channel.Deliver:
+			done = map[bool]string{false: "approvals.queued", true: "approvals.queued_edited"}[edited]
+		case channel.Record:
+			done = map[bool]string{false: "inbox.done.recorded", true: "approvals.recorded_edited"}[edited]
 		}
-	} else if edited {
-		done = "approvals.sent_edited"
 	}
 	web.FlashKey(w, r, true, done)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))

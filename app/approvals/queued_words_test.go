@@ -14,7 +14,8 @@ import (
 // Sending an approved draft on WhatsApp queues it for the provider, which may refuse it (sending
 // not set up, the 24-hour window closed): the banner said "The reply was sent to the customer."
 // before anything was sent. It now says the reply is queued for sending (edited or not); on the
-// widget, which the visitor reads at once, it is still sent.
+// widget, which the visitor reads at once, it is still sent; on a phone call or a walk-in, where
+// nothing is sent, it is recorded, as the composer says.
 func TestApprovedReplyOnWhatsAppIsQueuedNotSent(t *testing.T) {
 	f := setup(t)
 	res, err := f.e.Handlers.InboxService.Ingest(context.Background(), "acme", f.e.DB("acme"), inbox.Inbound{Channel: "whatsapp", ExternalID: "905551110009",
@@ -23,6 +24,17 @@ func TestApprovedReplyOnWhatsAppIsQueuedNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	web := f.conv
+	// A phone call and a walk-in are records kept by hand: nothing is sent on them, and the
+	// composer says "Reply recorded."; the queue's send said "The reply was sent to the customer."
+	byHand := map[string]int64{}
+	for i, ch := range []string{"call", "manual"} {
+		r, err := f.e.Handlers.InboxService.Ingest(context.Background(), "acme", f.e.DB("acme"), inbox.Inbound{Channel: ch,
+			ExternalID: fmt.Sprintf("hand-%d", i), Phone: fmt.Sprintf("+90555111002%d", i), Name: "Özlem", Body: "Fiyat nedir?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byHand[ch] = r.ConversationID
+	}
 	owner := f.e.User("acme", "talha", "owner")
 	for _, tc := range []struct {
 		conv        int64
@@ -32,6 +44,8 @@ func TestApprovedReplyOnWhatsAppIsQueuedNotSent(t *testing.T) {
 		{res.ConversationID, "pricing", "", "The reply is queued for sending to the customer.", "was sent"},
 		{res.ConversationID, "stock", "Stokta var, yarın teslim.", "Edited and queued for sending.", "Edited and sent."},
 		{web, "warranty", "", "The reply was sent to the customer.", "queued for sending"},
+		{byHand["call"], "pricing", "", "Reply recorded.", "sent to the customer"},
+		{byHand["manual"], "stock", "Stokta var, yarın teslim.", "Edited and recorded.", "Edited and sent."},
 	} {
 		f.conv = tc.conv
 		id := f.rec(t, tc.typ, "Metrekaresi 1.450 TRY.")
