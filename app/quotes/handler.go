@@ -96,6 +96,14 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	for i := range items {
+		// A sent revision whose message is still queued or was not delivered says so.
+		if it := &items[i]; it.Status == "sent" && it.SentMessageID != 0 {
+			if m, err := inbox.MessageByID(r.Context(), c.DB.Read, it.SentMessageID); err == nil {
+				it.Delivery = h.delivery(m)
+			}
+		}
+	}
 	h.Render.Render(w, r, http.StatusOK, "quotes/list", &web.Page{Title: c.T("quotes.title"), Nav: "quotes", Guide: "quotes",
 		Data: &listPage{Items: items, Status: st, States: Statuses, Today: Today(time.Now(), c.Zone())}})
 }
@@ -117,6 +125,12 @@ type editorPage struct {
 	Until     string // valid_until as YYYY-MM-DD
 	Today     int64  // the business's day (Today): the revision may be past its validity day
 	Refused   string // why the action just tried was refused (409), in the reader's words
+	// Delivery is the delivery status of the message that sent the revision ("queued", "sent",
+	// "failed"…; "" when none); Undelivered says why it was not delivered, in the reader's words.
+	Delivery, Undelivered string
+	// OfferHanded: the send was refused on a call or a walk-in; the page offers to record the
+	// quote as handed over by the person instead.
+	OfferHanded bool
 	// The editor form: F holds its header fields (the revision, or what was typed) and Action is
 	// where it posts. Kept: an edit that came after the revision was approved, shown as typed
 	// beside the frozen revision; its Action makes a new revision from it ("" when none can be
@@ -192,6 +206,15 @@ func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if q.Status == "sent" || q.Status == "accepted" || q.Status == "approved" {
 		d.Link = Link(h.origin(r), c.Tenant.Slug, q)
+	}
+	if q.Status == "sent" && q.SentMessageID != 0 {
+		// What became of the message that carried it: queued, or not delivered (and why).
+		if m, err := inbox.MessageByID(ctx, c.DB.Read, q.SentMessageID); err == nil {
+			d.Delivery = h.delivery(m)
+			if m.DeliveryStatus == "failed" {
+				d.Undelivered = c.T("quotes.undelivered", c.T("inbox.failure."+m.FailureKey()))
+			}
+		}
 	}
 	d.F, d.Action = q, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/"
 	if adjust != nil {
@@ -452,6 +475,27 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		expired()
 		return
 	}
+	recordOnly := false
+	if q0.Sendable() && q0.ConversationID != 0 {
+		// A channel that cannot send at all (a call or a walk-in, sending not set up, the customer
+		// blocked the business): nothing is stored and the stage stays; the page says what to do.
+		u, err := CannotSend(ctx, c.DB.Read, h.Channels, c.Tenant.Setting, q0.ConversationID)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		handed := u != nil && u.Reason == "record" && r.PostFormValue("handed") == "1"
+		if u != nil && !handed {
+			h.editorWith(w, r, http.StatusConflict, q0, nil, nil, func(d *editorPage) {
+				d.Refused = c.T("quotes.err.cannot_send_"+u.Reason, c.T("inbox.channel."+u.Channel))
+				d.OfferHanded = u.Reason == "record"
+			})
+			return
+		}
+		// On a call or a walk-in, "Record as handed over" (handed=1) stores the message as the
+		// record that the person gave the customer the link; the panel sends nothing.
+		recordOnly = handed
+	}
 	origin, slug := h.origin(r), c.Tenant.Slug
 	body := func(q *Quote) string {
 		p := i18n.For(q.Language)
@@ -493,12 +537,34 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	if h.Live != nil {
 		h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "message", ConversationID: q.ConversationID, MessageID: msgID})
 	}
-	if pdfMissing {
+	switch {
+	case recordOnly:
+		web.FlashKey(w, r, true, "quotes.handed")
+	case pdfMissing:
 		web.FlashKey(w, r, false, "quotes.pdf_not_attached")
-	} else {
+	case queued(ctx, c.DB.Read, msgID):
+		// WhatsApp, Telegram, e-mail: queued for the provider, which may still refuse it; the
+		// quote's page shows what became of the message.
+		web.FlashKey(w, r, true, "quotes.queued")
+	default:
 		web.FlashKey(w, r, true, "quotes.sent")
 	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// delivery is what became of the message that sent a quote: its delivery status, or "handed" on
+// a call or a walk-in (recorded as handed over by a person; the panel sent nothing).
+func (h *Handler) delivery(m *inbox.Message) string {
+	if m.DeliveryStatus == "" && h.Channels.OutboundOf(m.Channel) == channel.Record {
+		return "handed"
+	}
+	return m.DeliveryStatus
+}
+
+// queued reports whether message id waits for its channel's provider (it may still fail).
+func queued(ctx context.Context, q inbox.Querier, id int64) bool {
+	m, err := inbox.MessageByID(ctx, q, id)
+	return err == nil && m.DeliveryStatus == "queued"
 }
 
 // FileName is the name a revision's PDF travels under: TKL-2026-0042.pdf, TKL-2026-0042-r2.pdf.

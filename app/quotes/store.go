@@ -153,6 +153,8 @@ type ListItem struct {
 	Grand                      int64
 	ViewCount                  int
 	ValidUntil, UpdatedAt      int64
+	SentMessageID              int64
+	Delivery                   string // the delivery status of the message that sent it (the list fills it)
 }
 
 // ExpiredBy is Quote.ExpiredBy for a list row.
@@ -317,7 +319,7 @@ func (it ListItem) Total() float64 { return Major(it.Grand) }
 // order, limit) and what names the query in errors.
 func listItems(ctx context.Context, q Querier, what, tail string, args ...any) ([]ListItem, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(conversation_id,0), lead_id, number, revision, status, currency, customer_name,
-		grand_total, view_count, valid_until, updated_at FROM quotes `+tail, args...)
+		grand_total, view_count, valid_until, updated_at, coalesce(sent_message_id,0) FROM quotes `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("quotes: %s: %w", what, err)
 	}
@@ -326,7 +328,7 @@ func listItems(ctx context.Context, q Querier, what, tail string, args ...any) (
 	for rows.Next() {
 		var it ListItem
 		if err := rows.Scan(&it.ID, &it.ConversationID, &it.LeadID, &it.Number, &it.Revision, &it.Status, &it.Currency,
-			&it.CustomerName, &it.Grand, &it.ViewCount, &it.ValidUntil, &it.UpdatedAt); err != nil {
+			&it.CustomerName, &it.Grand, &it.ViewCount, &it.ValidUntil, &it.UpdatedAt, &it.SentMessageID); err != nil {
 			return nil, fmt.Errorf("quotes: %s: %w", what, err)
 		}
 		out = append(out, it)

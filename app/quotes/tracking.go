@@ -91,6 +91,41 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 	return q, msgID, err
 }
 
+// Undeliverable says why a quote cannot go out on its conversation's channel at all, so the send
+// is refused before anything is stored: Reason "record" (a phone call or a walk-in, where the panel
+// sends nothing), "setup" (the channel's sending is not set up: channel.Info.SendNeeds) or "blocked"
+// (the customer blocked the business on the channel). Channel is the conversation's channel.
+type Undeliverable struct{ Reason, Channel string }
+
+// CannotSend reports why a quote cannot be sent on conversation convID (nil when it can be tried:
+// it is then queued, and its message may still fail later, which the quote's page shows). setting
+// reads the tenant's settings.
+func CannotSend(ctx context.Context, q inbox.Querier, reg *channel.Registry, setting func(string) string, convID int64) (*Undeliverable, error) {
+	conv, err := inbox.ConversationByID(ctx, q, convID)
+	if err != nil {
+		return nil, err
+	}
+	info, ok := reg.Info(conv.Channel)
+	if !ok || info.Outbound == channel.Record {
+		return &Undeliverable{Reason: "record", Channel: conv.Channel}, nil
+	}
+	for _, k := range info.SendNeeds {
+		if strings.TrimSpace(setting(k)) == "" {
+			return &Undeliverable{Reason: "setup", Channel: conv.Channel}, nil
+		}
+	}
+	if info.Blocked != "" {
+		at, err := inbox.BlockedSince(ctx, q, conv.ID, info.Blocked, info.Unblocked)
+		if err != nil {
+			return nil, err
+		}
+		if at > 0 {
+			return &Undeliverable{Reason: "blocked", Channel: conv.Channel}, nil
+		}
+	}
+	return nil, nil
+}
+
 // Attacher links a file to the message that sends a quote, in that message's transaction
 // (media.Prepared.Attach wrapped for inbox.Outgoing.Attach).
 type Attacher = func(ctx context.Context, tx *sql.Tx, messageID int64, c *inbox.Conversation) error

@@ -16,7 +16,7 @@ type Channel struct{}
 // Info describes the channel.
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
-		Statuses: []string{"queued", "sent", "failed"},
+		Statuses: []string{"queued", "sent", "failed"}, SendNeeds: []string{"telegram_bot_token"},
 		PhotoMax: PhotoMax, Blocked: EventBlocked, Unblocked: EventUnblocked,
 		Settings: []settingdef.Def{
 			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Check: checkSecretToken, Problem: problemSecretToken,
