@@ -23,7 +23,7 @@ func TestConversationBlockedRefusesReplies(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "tr")
-	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1"})
+	e.Set("acme", map[string]string{"telegram_secret_token": "tg_secret-1", "telegram_bot_token": "123456789:AAHdef_ghi-jklmnopqrstuvwxyz012"})
 	op := e.User("acme", "oya", "operator")
 	db := e.DB("acme")
 	hook := e.Client()

@@ -22,7 +22,7 @@ func windowConv(t *testing.T) (*apptest.Env, *apptest.Client, string, int64) {
 	t.Helper()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "en")
-	e.Set("acme", map[string]string{"whatsapp_template_follow_up": "takip", "whatsapp_template_follow_up_lang": "tr"})
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055", "whatsapp_template_follow_up": "takip", "whatsapp_template_follow_up_lang": "tr"})
 	op := e.User("acme", "oya", "operator")
 	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp",
 		ExternalID: "905321234567", Phone: "+905321234567", Name: "Ayşe", Body: "Keşif ne zaman?", At: time.Now().Add(-30 * time.Hour)})
@@ -256,6 +256,7 @@ func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "en")
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	op := e.User("acme", "oya", "operator")
 	wrote := time.Now().Add(-20 * time.Hour).Truncate(time.Minute)
 	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp",

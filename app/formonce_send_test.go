@@ -37,7 +37,7 @@ func TestConversationSendsOnce(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true}) // delivery jobs stay queued, to be counted
 	e.Tenant("acme", "parke_tas", "en")
-	e.Set("acme", map[string]string{"whatsapp_template_follow_up": "takip", "whatsapp_template_follow_up_lang": "tr"})
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055", "whatsapp_template_follow_up": "takip", "whatsapp_template_follow_up_lang": "tr"})
 	op := e.User("acme", "oya", "operator")
 	// A WhatsApp conversation whose 24-hour window closed: the page offers the template form.
 	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp",

@@ -79,6 +79,10 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 	// A file outside WhatsApp's window, or to a customer who blocked the bot, would be queued and
 	// then fail, like a text reply: refused before anything is kept.
 	if code == "" {
+		if no := h.cannotSendWords(c, conv); no != "" {
+			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, no)
+			return
+		}
 		if at, err := h.blockedSince(ctx, c, conv); err != nil {
 			h.Render.Fail(w, r, err)
 			return

@@ -71,8 +71,14 @@ type detailData struct {
 	// Unix ms; 0 while they have not. A reply cannot reach them then: the composer opens as an
 	// internal note and refuses a reply.
 	BlockedAt int64
-	Pane      bool   // rendered into the inbox's conversation pane (no own event stream)
-	Self      string // URL of this conversation
+	// CannotSend: the server sends this channel's replies, but a setting it needs is empty
+	// (Telegram's bot token, WhatsApp's access token): a reply would be queued and fail, so the
+	// page says so above the composer, which opens as an internal note and refuses a reply.
+	// SendSetup is the first missing setting, the anchor of its field on the channels page.
+	CannotSend bool
+	SendSetup  string
+	Pane       bool   // rendered into the inbox's conversation pane (no own event stream)
+	Self       string // URL of this conversation
 	// Mentions are who each internal note mentions (message id → user ids); MentionJSON is the
 	// composer's @ picker list of active members.
 	Mentions    map[int64][]int64
@@ -101,7 +107,7 @@ func (d *detailData) Direction() string {
 			return v
 		}
 	}
-	if (d.Window != nil && d.Window.Closed) || d.BlockedAt > 0 {
+	if (d.Window != nil && d.Window.Closed) || d.BlockedAt > 0 || d.CannotSend {
 		return "system"
 	}
 	return "outbound"
@@ -115,6 +121,30 @@ func (h *Handler) blockedSince(ctx context.Context, c *web.Ctx, conv *Conversati
 		return 0, nil
 	}
 	return BlockedSince(ctx, c.DB.Read, conv.ID, info.Blocked, info.Unblocked)
+}
+
+// cannotSend reports whether the conversation's channel is one the server sends replies on whose
+// sending is not set up (channel.Info.CanSend), and the first setting it lacks.
+func (h *Handler) cannotSend(c *web.Ctx, conv *Conversation) (bool, string) {
+	info, ok := h.Svc.Channels.Info(conv.Channel)
+	if !ok || info.CanSend(c.Tenant.Setting) {
+		return false, ""
+	}
+	for _, k := range info.SendNeeds {
+		if c.Tenant.Setting(k) == "" {
+			return true, k
+		}
+	}
+	return true, ""
+}
+
+// cannotSendWords is why a reply or a file on conv is refused while its channel's sending is not
+// set up, in the reader's language ("" when it is set up).
+func (h *Handler) cannotSendWords(c *web.Ctx, conv *Conversation) string {
+	if no, _ := h.cannotSend(c, conv); !no {
+		return ""
+	}
+	return c.T("inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel))
 }
 
 // postedForm names the composer form a post to the conversation came from, by its address.
@@ -243,7 +273,36 @@ func (h *Handler) Earlier(w http.ResponseWriter, r *http.Request) {
 }
 
 // Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
+// While the channel's sending is not set up it would only fail again, saying nothing: refused
+// with the reason, beside the message's Try again (htmx) or in the page's banner.
 func (h *Handler) Retry(w http.ResponseWriter, r *http.Request) {
+	id, ok1 := pathID(r, "id")
+	mid, ok2 := pathID(r, "mid")
+	if ok1 && ok2 {
+		c := web.From(r)
+		conv, err := ConversationByID(r.Context(), c.DB.Read, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		m, err := MessageByID(r.Context(), c.DB.Read, mid)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if no := h.cannotSendWords(c, conv); no != "" && m.ConversationID == id && m.Retryable() {
+			if web.IsHTMX(r) {
+				w.Header().Set("HX-Retarget", "#retry-status-"+strconv.FormatInt(mid, 10))
+				w.Header().Set("HX-Reswap", "innerHTML")
+				h.Render.Fragment(w, r, http.StatusUnprocessableEntity, "inbox/conversation", "saved",
+					&web.Page{Data: map[string]any{"Msg": no, "Err": true}})
+				return
+			}
+			web.FlashKey(w, r, false, "inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel))
+			web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+			return
+		}
+	}
 	h.onMessage(w, r, h.Svc.Retry, "inbox.done.retry")
 }
 
@@ -531,6 +590,7 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 	if d.BlockedAt, err = h.blockedSince(ctx, c, conv); err != nil {
 		return nil, err
 	}
+	d.CannotSend, d.SendSetup = h.cannotSend(c, conv)
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err
@@ -750,7 +810,9 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		// A free-text reply outside WhatsApp's window would be queued and then fail: refused
 		// here, with what to do instead (a template, or a note). So is a reply to a customer who
 		// blocked the bot.
-		if at, err := h.blockedSince(r.Context(), c, conv); err != nil {
+		if no := h.cannotSendWords(c, conv); no != "" {
+			errs.Add("body", no)
+		} else if at, err := h.blockedSince(r.Context(), c, conv); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		} else if at > 0 {

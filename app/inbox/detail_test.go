@@ -224,6 +224,7 @@ func TestInboxEscapingAndNew(t *testing.T) {
 func TestRetryFailedReply(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	c := e.User("acme", "olga", "operator")
 	db := e.DB("acme")
 	svc := e.Handlers.InboxService

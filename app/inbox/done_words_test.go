@@ -20,6 +20,9 @@ func TestReplyDoneWordsSayWhatHappened(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	// Both channels' sending set up: without it a reply is refused (conversation_cannot_send_test).
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055",
+		"telegram_bot_token": "123456789:AAHdef_ghi-jklmnopqrstuvwxyz012"})
 	c := e.User("acme", "olga", "operator")
 	db := e.DB("acme")
 	svc := e.Handlers.InboxService

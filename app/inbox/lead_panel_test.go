@@ -20,6 +20,7 @@ import (
 // banner says "Zamanlandı" with its time, once.
 func TestLeadPanelNoteAndScheduleAsTheIssueAsks(t *testing.T) {
 	e := newEnv(t)
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	c := e.User("acme", "olga", "operator")
 	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567", Phone: "+90 532 123 45 67",
 		Name: "Ali Yılmaz", Email: "ali@example.com", Body: "Merhaba, mutfak dolabı fiyatı nedir?"})

@@ -105,6 +105,26 @@ type Info struct {
 	// FetchJob is the job kind that reads inbound messages of a channel that polls (e-mail); the
 	// channels page queues it when the channel's settings are saved. "" = pushed by webhooks.
 	FetchJob string
+	// SendNeeds, on a channel whose replies the server sends (Deliver), are the settings that
+	// must all have a value for a reply to go (the Sender answers NotConfigured without one): the
+	// conversation page says so above the composer and refuses a reply instead of queueing one
+	// that cannot go. Empty: the channel needs none.
+	SendNeeds []string
+}
+
+// CanSend reports whether the server can send a reply on the channel with the tenant's settings
+// (setting reads them): always on a channel it does not send itself (Record, Local), else when
+// every one of SendNeeds has a value.
+func (i Info) CanSend(setting func(string) string) bool {
+	if i.Outbound != Deliver {
+		return true
+	}
+	for _, k := range i.SendNeeds {
+		if setting(k) == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Label is the catalog key of the channel's name ("inbox.channel.whatsapp").

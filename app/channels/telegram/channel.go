@@ -18,6 +18,7 @@ func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
 		Statuses: []string{"queued", "sent", "failed"}, SendNeeds: []string{"telegram_bot_token"},
 		PhotoMax: PhotoMax, Blocked: EventBlocked, Unblocked: EventUnblocked,
+		SendNeeds: []string{"telegram_bot_token"}, // Send: NotConfigured without it
 		Settings: []settingdef.Def{
 			{Key: "telegram_secret_token", Kind: settingdef.Secret, MaxLen: 256, Check: checkSecretToken, Problem: problemSecretToken,
 				Label: "channels.settings.telegram_secret_token"},

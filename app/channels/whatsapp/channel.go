@@ -17,6 +17,7 @@ func (Channel) Info() channel.Info {
 	return channel.Info{Name: "whatsapp", Provider: "whatsapp_webhook", Icon: "●", Outbound: channel.Deliver, Window: Window,
 		Templates: ConfiguredTemplates,
 		PhotoMax:  PhotoMax,
+		SendNeeds: []string{"whatsapp_access_token", "whatsapp_phone_number_id"}, // Send: NotSentNoToken
 		Statuses:  []string{"queued", "sent", "delivered", "read", "failed"},
 		SendNeeds: []string{"whatsapp_access_token", "whatsapp_phone_number_id"},
 		Settings: append([]settingdef.Def{
