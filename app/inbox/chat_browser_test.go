@@ -96,6 +96,7 @@ func TestBrowserConversationChat(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	const slug = "acme"
 	e.Tenant(slug)
+	e.Set(slug, map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"}) // else a reply is refused
 	e.User(slug, "olga", "operator")
 	db := e.DB(slug)
 	svc := e.Handlers.InboxService

@@ -28,6 +28,8 @@ func newEnv(t *testing.T) *apptest.Env {
 	// No job runner: the assistant's triage jobs would change scores and handoff under the test.
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	// WhatsApp sending set up: without it a reply is refused (inbox.Handler.cannotSend).
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	return e
 }
 
