@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/platform"
@@ -214,4 +217,78 @@ func WhatsAppLink(e164 string) string {
 		return ""
 	}
 	return "https://wa.me/" + digits
+}
+
+// FailureDetail is what the Details fold under a failed reply says. HighVibe's own reasons (no
+// token saved, the window closed, no template, no address) are stored as English text in
+// delivery_error; they are named here as catalog phrases and shown in the reader's language.
+// What the provider itself answered (Meta's, Telegram's words) is kept as it wrote it and shown
+// labelled as the provider's; other recorded text (a network error) is labelled as technical.
+type FailureDetail struct {
+	Reasons   []i18n.Phrase // HighVibe's own reasons, in order
+	Status    int           // the provider's HTTP status, 0 when it answered none
+	Provider  string        // the provider's own words, as it wrote them ("" = none)
+	Technical string        // other recorded text ("" = none)
+}
+
+// ownFailures are the failure keys (FailureKey) whose stored text is HighVibe's own words, each
+// with a sentence of its own under inbox.failure_detail.
+var ownFailures = []string{"no_whatsapp_token", "no_template", "window", "no_telegram_token", "no_email_server", "no_email_address"}
+
+// FailureDetail reads the message's stored delivery error (see FailureDetail).
+func (m *Message) FailureDetail() FailureDetail {
+	return failureDetail(m.DeliveryError)
+}
+
+func failureDetail(e string) FailureDetail {
+	e = strings.TrimSpace(e)
+	var d FailureDetail
+	if rest, ok := strings.CutPrefix(e, "only part delivered: "); ok { // channel.PartialText
+		var sent, of int
+		if n, _ := fmt.Sscanf(rest, "%d of %d", &sent, &of); n == 2 {
+			_, next, _ := strings.Cut(rest, "; the next one: ")
+			d = failureDetail(next)
+			d.Reasons = append([]i18n.Phrase{{Key: "inbox.failure_detail.partial", Args: []any{sent, of}}}, d.Reasons...)
+			return d
+		}
+	}
+	e = strings.TrimPrefix(e, "not sent: ")
+	m := Message{DeliveryError: e}
+	if key := m.FailureKey(); slices.Contains(ownFailures, key) {
+		ph := i18n.Phrase{Key: "inbox.failure_detail." + key}
+		if key == "no_template" {
+			purpose := ""
+			if i := strings.LastIndex(e, "("); i >= 0 && strings.HasSuffix(e, ")") {
+				purpose = e[i+1 : len(e)-1]
+			}
+			if slices.Contains(channel.TemplatePurposes, purpose) {
+				ph.Args = []any{i18n.Phrase{Key: "inbox.template.purpose." + purpose}}
+			} else {
+				ph.Key = "inbox.failure_detail.no_template_any"
+			}
+		}
+		d.Reasons = []i18n.Phrase{ph}
+		return d
+	}
+	if rest, ok := strings.CutPrefix(e, "provider answered "); ok { // chanutil.SendError
+		var status int
+		if n, _ := fmt.Sscanf(rest, "%d:", &status); n == 1 {
+			_, body, _ := strings.Cut(rest, ":")
+			body = strings.TrimSpace(body)
+			d.Status = status
+			if b, ok := strings.CutPrefix(body, "the customer blocked the bot or deleted their Telegram account"); ok { // telegram.NotSentBlocked
+				d.Reasons = []i18n.Phrase{{Key: "inbox.failure_detail.telegram_blocked"}}
+				body = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(b), "(Telegram: "), ")")
+			}
+			d.Provider = body
+			return d
+		}
+	}
+	if rest, ok := strings.CutPrefix(e, "provider unreachable: "); ok {
+		d.Reasons = []i18n.Phrase{{Key: "inbox.failure_detail.unreachable"}}
+		d.Technical = rest
+		return d
+	}
+	d.Technical = e
+	return d
 }

@@ -244,7 +244,7 @@ func TestRetryFailedReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := c.Get(fmt.Sprintf("/app/inbox/%d/", res.ConversationID)).Body
-	if !strings.Contains(page, "the channel refused the message") || !strings.Contains(page, "not sent: 400 bad request") {
+	if !strings.Contains(page, "the channel refused the message") || !strings.Contains(page, "400 bad request") {
 		t.Errorf("failed reply: want the short reason and the folded detail on the page")
 	}
 	jobs := func() (n int) {
