@@ -333,7 +333,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	inventory.RegisterJobs(s.Jobs, func(ctx context.Context, slug string) (bool, error) {
 		return s.Platform.HasModule(ctx, slug, platform.ModuleInventory)
 	})
-	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform, Files: h.Media}
+	h.Quotes = &quotes.Handler{Render: s.Render, Live: s.Live, Channels: h.InboxService.Channels, Platform: s.Platform, Files: h.Media, Member: s.memberOf}
 	h.Inbox.Neighbours.Quotes = quotes.ConversationQuotes
 	// Site visits: booked from the conversation page, their date confirmed to the customer only
 	// when the approval queue approves it (the queue tells the visits room in the decision's

@@ -182,6 +182,27 @@ func (s *Server) stillIn(r *http.Request) bool {
 	return false
 }
 
+// memberOf reports whether the request carries a valid signed-in session of a person who may
+// open the business t's panel: an enabled member of it, or staff. It reads the session without
+// filling the request's context, so a public page stays the visitor's page (the customer's quote
+// link uses it to tell the business's own look from the customer's).
+func (s *Server) memberOf(r *http.Request, t *platform.Tenant) bool {
+	uid := auth.SignedIn(s.session(r))
+	if uid == 0 || t == nil {
+		return false
+	}
+	ctx := r.Context()
+	u, err := s.Platform.UserByID(ctx, uid)
+	if err != nil || u.Disabled {
+		return false
+	}
+	if u.IsStaff {
+		return true
+	}
+	_, err = s.Platform.MembershipOf(ctx, u.ID, t.ID)
+	return err == nil
+}
+
 // withPerson serves a public page (the guide) with the signed-in person's top bar when there is
 // one — the app menu, the bell, the user menu — so reading the guide does not look like being
 // signed out. Nobody is turned away: without a session, or when the person's business cannot be

@@ -35,6 +35,10 @@ type Handler struct {
 	// Files, when set, keeps the PDF a sent quote carries and the owner's logo (the media room);
 	// without it the link alone goes out and the PDF has no logo.
 	Files *media.Service
+	// Member, when set, reports whether the request is a signed-in member of the business (a
+	// valid session of it): their look at the customer's link is not the customer's and is not
+	// counted. nil: every visit counts.
+	Member func(*http.Request, *platform.Tenant) bool
 }
 
 func actorOf(c *web.Ctx) Actor {

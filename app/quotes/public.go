@@ -100,10 +100,16 @@ func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, status int,
 	h.Render.Render(w, r, status, "quotes/public", &web.Page{Title: c.T("quotes.public.title", q.Number, t.Name), Nav: "customer", Data: d, Errors: errs, Form: r.PostForm})
 }
 
-// Public is GET /q/{link}: the customer's page of a sent quote; each visit is counted.
+// Public is GET /q/{link}: the customer's page of a sent quote; each visit is counted, except a
+// signed-in member's of the business (the owner checking what the customer sees is not the
+// customer opening it: no count, no "customer opened" note).
 func (h *Handler) Public(w http.ResponseWriter, r *http.Request) {
 	t, db, q, ok := h.public(w, r)
 	if !ok {
+		return
+	}
+	if h.Member != nil && h.Member(r, t) {
+		h.showPublic(w, r, http.StatusOK, t, q, &publicPage{Asked: r.URL.Query().Get("asked") == "1"}, nil)
 		return
 	}
 	first, err := Viewed(r.Context(), db, q)
