@@ -58,9 +58,12 @@ const shownField = web.ShownField
 
 type pageData struct {
 	// Shown is shownField's value: what the profile forms show, or what a refused post's had.
-	Shown     string
-	Tenant    *platform.Tenant
-	Members   []platform.Membership
+	Shown   string
+	Tenant  *platform.Tenant
+	Members []platform.Membership
+	// NoDisable: members whose row offers no Disable, with the reason the row shows instead
+	// (one's own row; the last active owner, whom the server refuses to disable too).
+	NoDisable map[int64]string
 	Sessions  []account.SessionView
 	Keys      []*platform.APIKey
 	NewKey    string
@@ -111,6 +114,16 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	if d.CanUsers {
 		if d.Members, err = h.Platform.MembersOfTenant(r.Context(), t.ID); err != nil {
 			return nil, err
+		}
+		d.NoDisable = map[int64]string{}
+		for i := range d.Members {
+			switch m := &d.Members[i]; {
+			case m.Disabled:
+			case m.UserID == c.UserID():
+				d.NoDisable[m.UserID] = "settings.cannot_disable_self"
+			case lastOwner(d.Members, m):
+				d.NoDisable[m.UserID] = "settings.cannot_disable_last_owner"
+			}
 		}
 		list, err := h.Platform.SessionsInTenant(r.Context(), t.ID, auth.InTenant(t.Slug), h.Sessions.Cutoffs())
 		if err != nil {
@@ -462,24 +475,44 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 
 // member loads the membership named in the URL; only members of this tenant can be changed here.
 func (h *Handler) member(r *http.Request) (*platform.Membership, error) {
+	m, _, err := h.memberOf(r)
+	return m, err
+}
+
+// memberOf is member with every membership of the tenant, disabled ones included.
+func (h *Handler) memberOf(r *http.Request) (*platform.Membership, []platform.Membership, error) {
 	c := web.From(r)
 	id, err := web.PathID(r, "id")
 	if err != nil {
-		return nil, fmt.Errorf("settings: user id: %w", errNotFound)
+		return nil, nil, fmt.Errorf("settings: user id: %w", errNotFound)
 	}
 	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i := range ms {
 		if ms[i].UserID == id {
-			return &ms[i], nil
+			return &ms[i], ms, nil
 		}
 	}
-	return nil, errNotFound
+	return nil, nil, errNotFound
 }
 
 var errNotFound = fmt.Errorf("settings: member: %w", tenantdb.ErrNotFound)
+
+// lastOwner reports whether m is the business's only enabled owner: disabling them would leave
+// nobody to manage its users (platform staff, who act as owner, could do it).
+func lastOwner(ms []platform.Membership, m *platform.Membership) bool {
+	if m.Role != platform.RoleOwner || m.Disabled {
+		return false
+	}
+	for _, o := range ms {
+		if o.UserID != m.UserID && o.Role == platform.RoleOwner && !o.Disabled {
+			return false
+		}
+	}
+	return true
+}
 
 // ChangeRole sets a member's role. An owner cannot demote themselves: a tenant must keep an owner.
 func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
@@ -510,10 +543,11 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, "/app/settings/#users")
 }
 
-// SetDisabled disables or re-enables a member's access to this tenant (never one's own).
+// SetDisabled disables or re-enables a member's access to this tenant (never one's own, never
+// the last enabled owner's).
 func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	m, err := h.member(r)
+	m, ms, err := h.memberOf(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -521,6 +555,11 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 	disable := r.PostFormValue("disabled") != "false"
 	if m.UserID == c.UserID() {
 		web.FlashKey(w, r, false, "settings.cannot_disable_self")
+		web.Redirect(w, r, "/app/settings/#users")
+		return
+	}
+	if disable && lastOwner(ms, m) {
+		web.FlashKey(w, r, false, "settings.cannot_disable_last_owner")
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
