@@ -26,17 +26,20 @@ type Setup struct {
 // done and whether it is. Skippable is a step the owner may mark not needed (the widget: a
 // business without a website can never do it); Skipped is one so marked, which counts as done.
 type SetupStep struct {
-	Key, Href          string
+	Key, Href string
+	// Hint is the catalog key of the line under the step when it is not dashboard.setup.<Key>_hint.
+	Hint               string
 	Done               bool
 	Skippable, Skipped bool
 }
 
-// setupSteps reads which first steps a business has done: business hours saved (until then the
-// panel reads times in the server's zone), a chat greeting and a privacy notice written, a message come in through the
+// setupSteps reads which first steps a business has done: business hours saved and in use (until
+// the page is saved the panel reads times in the server's zone; saved with the hours switched off,
+// there are no business hours and the step says so), a chat greeting and a privacy notice written, a message come in through the
 // website widget, a second member made, and, with the sales module on, a product in the catalog.
 // Nil when every step is done.
 func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *platform.Tenant) (*Setup, error) {
-	_, hoursSet, err := hoursdb.Load(ctx, db.Read)
+	cfg, hoursSet, err := hoursdb.Load(ctx, db.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +53,12 @@ func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *p
 	if err != nil {
 		return nil, err
 	}
+	hoursStep := SetupStep{Key: "hours", Href: "/app/settings/hours", Done: hoursSet && cfg.Enabled}
+	if hoursSet && !cfg.Enabled {
+		hoursStep.Hint = "dashboard.setup.hours_off_hint"
+	}
 	steps := []SetupStep{
-		{Key: "hours", Href: "/app/settings/hours", Done: hoursSet},
+		hoursStep,
 		{Key: "profile", Href: "/app/settings/#profile", Done: strings.TrimSpace(t.Setting("greeting")) != "" && strings.TrimSpace(t.Setting("privacy_notice")) != ""},
 		{Key: "widget", Href: "/app/settings/channels", Done: widget || !widgetNeeded(t), Skippable: !widget, Skipped: !widget && !widgetNeeded(t)},
 		{Key: "team", Href: "/app/settings/#users", Done: len(members) > 1},

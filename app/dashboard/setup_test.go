@@ -75,10 +75,20 @@ func TestDashboardFirstSteps(t *testing.T) {
 		t.Error("a viewer sees the first steps")
 	}
 
+	// Saved with the hours switched off ("Not in use"): the time zone is set but there are no
+	// business hours, so the step that says to set them is not ticked, and its line says why. It
+	// was ticked, and an owner read it as after-hours handling being on.
 	if r := owner.Post("/app/settings/hours", url.Values{"zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
 	}
-	want("hours saved, and a viewer made", "hours", "team")
+	want("hours saved switched off, and a viewer made", "team")
+	if hint := owner.Get("/app/?lang=tr").Doc(t).Find(`#setup [data-step="hours"] .setup-hint`).Text(); !strings.Contains(hint, "kullanılmıyor") {
+		t.Errorf("the hours step with hours off says %q", hint)
+	}
+	if r := owner.Post("/app/settings/hours", url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
+	}
+	want("hours in use, and a viewer made", "hours", "team")
 	if r := owner.Post("/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
 		"greeting": {"Merhaba, nasıl yardımcı olabiliriz?"}, "chat_widget_enabled": {"true"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("profile: %d", r.StatusCode)
@@ -145,7 +155,7 @@ func TestDashboardFirstStepsWithoutAWebsite(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{"/app/settings/hours", url.Values{"zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}},
+		{"/app/settings/hours", url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "day1": {"09:00-18:00"}, "after_hours": {"ack"}}},
 		{"/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
 			"greeting": {"Merhaba"}, "chat_widget_enabled": {"true"}, "privacy_notice": {"Kişisel verileriniz teklif için işlenir."}}},
 		{"/products/", url.Values{"sku": {"MESE"}, "name": {"Meşe parke"}, "unit": {"m²"}, "unit_price": {"850"}}},
