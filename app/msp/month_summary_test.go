@@ -244,6 +244,21 @@ func TestMonthSummaryForBilling(t *testing.T) {
 	if got := d.Find(`tr[data-client="` + strconv.FormatInt(s.mavi, 10) + `"] .summary-charge`).Text(); got != "2 × ₺1,750.00 per incident" {
 		t.Errorf("Mavi's charge %q", got)
 	}
+	// Red in "beyond the included hours" is time over an allowance: Kuzey's 2 h over its 10 h.
+	// Mavi's per-incident contract has no included hours, so its 3 h are plain figures (they were
+	// painted red, as if overage to bill), and the note says how such a contract is charged.
+	if kuzey.Find("[data-beyond] .usage-over").Length() != 1 {
+		t.Error("Kuzey's hours over its allowance are not marked")
+	}
+	if mavi := d.Find(`tr[data-client="` + strconv.FormatInt(s.mavi, 10) + `"] [data-beyond]`); mavi.Find(".usage-over").Length() != 0 || strings.TrimSpace(mavi.Text()) != "3 h" {
+		t.Errorf("Mavi's per-incident time reads %q, marked as over: %v", strings.TrimSpace(mavi.Text()), mavi.Find(".usage-over").Length() != 0)
+	}
+	if d.Find("#summary tfoot [data-beyond] .usage-over").Length() != 0 {
+		t.Error("the total of time beyond any allowance is painted as overage")
+	}
+	if !strings.Contains(d.Find(".summary-note").Text(), "per-incident contract has no included hours") {
+		t.Errorf("the note does not say how per-incident time is charged: %q", d.Find(".summary-note").Text())
+	}
 	// In Arabic the charge's figures stay one left-to-right run, in the order the amount above
 	// shows them ("12,500.00 ₺", "2 × 1,750.00 ₺"): without the isolate the lira sign jumped to
 	// the other side of the number and the count to the other side of the price.
