@@ -249,7 +249,7 @@ func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
 	case 1:
 		in(fmt.Sprintf("İyi günler, %s'de %s yaptıracağız, yaklaşık %d m². Keşfe gelebiliyor musunuz?", ilce, place, m2))
 	default:
-		in(fmt.Sprintf("Selam, %s stokta var mı? %d m² lazım, %s'ye teslim.", prod, m2, ilce))
+		in(fmt.Sprintf("Selam, %s stokta var mı? %d m² lazım, %s teslim.", prod, m2, dativeTR(ilce)))
 	}
 	if stage == "new" {
 		return out
@@ -652,4 +652,25 @@ func demoExpectedValue(i int, stage string) int64 {
 		return 0
 	}
 	return int64(15+(i*7919)%286) * 1000
+}
+
+// dativeTR writes a Turkish place name in the dative with its apostrophe, by vowel harmony: the
+// last vowel picks a (a, ı, o, u) or e (e, i, ö, ü), and a name ending in a vowel takes a y first
+// (Darıca'ya, Başakşehir'e, Beykoz'a, Üsküdar'a, Gebze'ye).
+func dativeTR(name string) string {
+	suffix, endsInVowel := "e", false
+	for i, r := range []rune(strings.ToLower(name)) {
+		switch r {
+		case 'a', 'ı', 'o', 'u':
+			suffix, endsInVowel = "a", i == len([]rune(name))-1
+		case 'e', 'i', 'ö', 'ü':
+			suffix, endsInVowel = "e", i == len([]rune(name))-1
+		default:
+			endsInVowel = false
+		}
+	}
+	if endsInVowel {
+		return name + "'y" + suffix
+	}
+	return name + "'" + suffix
 }
