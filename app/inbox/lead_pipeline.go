@@ -108,12 +108,38 @@ func logLead(ctx context.Context, tx *sql.Tx, a LeadActor, action, summary strin
 	return err
 }
 
+// CheckLeadStage says, without changing anything, whether MoveLeadStage would move the lead to
+// stage to from a page that showed it at shown: nil when it would move, the refusal it would give
+// otherwise (moved meanwhile, merged, the stage rules). ok is false when there is nothing to move
+// (the lead already stands at to). The board asks before it loses a lead and asks only when the
+// move would happen.
+func (s *Service) CheckLeadStage(ctx context.Context, db *tenantdb.DB, leadID int64, to, shown string) (ok bool, err error) {
+	l, err := liveLead(ctx, db.Read, leadID)
+	if err != nil {
+		return false, err
+	}
+	if to == l.Stage {
+		return false, nil
+	}
+	if shown != "" && shown != l.Stage {
+		return false, fault.Conflict("leads.error.moved_meanwhile")
+	}
+	var notLost int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE lead_id = ? AND state <> 'lost'`, leadID).Scan(&notLost); err != nil {
+		return false, fmt.Errorf("inbox: lead check: %w", err)
+	}
+	if err := CheckLeadMove(l.Stage, to, max(notLost-1, 0)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // MoveLeadStage moves a lead to stage to, following the conversation form's rules (CheckLeadMove):
 // the lead's conversation takes the state that stage stands for (contacted, qualified, offer, won,
 // lost) when that moves it forward, the lead follows it as it does on the form (followLeadStage),
 // and a lead without a conversation moves on its own. note, when moving to lost, is why the deal
 // was lost (the lead's lost reason, as the form's internal note); a lead already lost takes the
-// reason without a move (the board asks for none, the lead page's form gives it afterwards). It
+// reason without a move (the board asks for it before the move, the lead page's form afterwards). It
 // says what it did. shown, when not "", is the stage the page the move was made on showed the lead
 // at: a lead moved since (by another person, another tab, a quote accepted) is not moved from a
 // stage it has left: the move is refused (409) and nothing changes, unless the lead already stands

@@ -536,6 +536,8 @@ type boardPage struct {
 	ClosedFrom string
 	Error      string              // why the last move was refused
 	Moved      int64               // the card just moved (focus returns to it)
+	AskLost    int64               // the card asked "why was it lost?" before it moves to lost
+	Back       int64               // the card whose question was cancelled (focus returns to it)
 	Now        int64               // Unix ms: a next action due before it is late
 	Labels     map[string]string   // stage → its label; "source.<source>" → the source's
 	Menus      map[string][]option // stage → the stages its cards may move to
@@ -655,7 +657,8 @@ func (h *Handler) Pipeline(w http.ResponseWriter, r *http.Request) {
 // Stage is POST /app/leads/{id}/stage: stage=<lead stage>, note (why, when lost), from (the stage
 // the page showed the lead at: a lead moved meanwhile is refused, 409). From the board
 // (htmx, HX-Target board) the answer is the redrawn board with the board's filters (the query
-// string); a refused move answers 409 with the board and the reason. From a plain form it goes
+// string); a refused move answers 409 with the board and the reason; a move to lost without
+// confirm=1 changes nothing and answers the board with that card asking why it was lost. From a plain form it goes
 // back to next or the lead's page.
 func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
@@ -664,9 +667,47 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathID(r)
-	m, err := h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, strings.TrimSpace(r.PostForm.Get("stage")),
-		strings.TrimSpace(r.PostForm.Get("note")), strings.TrimSpace(r.PostForm.Get("from")), actor(c))
-	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "board" {
+	to, from := strings.TrimSpace(r.PostForm.Get("stage")), strings.TrimSpace(r.PostForm.Get("from"))
+	onBoard := web.IsHTMX(r) && r.Header.Get("HX-Target") == "board"
+	// A move to lost from the board (a drag, Shift+→, the menu) is asked about first: the card
+	// shows "Why was it lost?" with Mark lost and Cancel, and nothing changes until Mark lost
+	// (confirm=1). A move the rules or a stale board would refuse is refused straight away.
+	if r.PostForm.Get("cancel") != "" {
+		// Cancel on the "why was it lost?" question: nothing changes; the board is drawn again
+		// with focus back on the card.
+		if !onBoard {
+			web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
+			return
+		}
+		d, _, berr := h.board(r, r.URL.Query())
+		if berr != nil {
+			h.Render.Fail(w, r, berr)
+			return
+		}
+		d.Back = id
+		h.Render.Fragment(w, r, http.StatusOK, "leads/pipeline", "board", &web.Page{Data: d})
+		return
+	}
+	var m inbox.LeadMove
+	var err error
+	if onBoard && to == "lost" && r.PostForm.Get("confirm") != "1" {
+		var ask bool
+		if ask, err = h.Inbox.CheckLeadStage(r.Context(), c.DB, id, to, from); err == nil && ask {
+			d, _, berr := h.board(r, r.URL.Query())
+			if berr != nil {
+				h.Render.Fail(w, r, berr)
+				return
+			}
+			d.AskLost = id
+			h.Render.Fragment(w, r, http.StatusOK, "leads/pipeline", "board", &web.Page{Data: d})
+			return
+		}
+		// Refused (answered below as a move would be), or already lost: nothing to ask.
+	} else {
+		m, err = h.Inbox.MoveLeadStage(r.Context(), slug(c), c.DB, id, to,
+			strings.TrimSpace(r.PostForm.Get("note")), from, actor(c))
+	}
+	if onBoard {
 		if errors.Is(err, tenantdb.ErrNotFound) {
 			h.Render.Fail(w, r, err)
 			return

@@ -12,6 +12,9 @@
  *     M opens its stage menu;
  *   - the stage menu ("Move…") under each card, the way on a phone; without JavaScript it links
  *     to the lead's page, whose stage form does the same.
+ * A move to lost is asked about by the server: the board comes back with that card showing
+ * form[data-lost-form] ("Why was it lost?", Mark lost, Cancel; its field has autofocus), and
+ * nothing changes until Mark lost. Escape in it presses Cancel.
  * The server applies the conversation form's stage rules; a refused move comes back as the board
  * with the reason (409, shown by chat.js's error swap). After a redraw the moved card has focus.
  * No inline script: the CSP forbids it. Loaded once per window.
@@ -82,6 +85,12 @@
 
   document.addEventListener('keydown', (event) => {
     const card = event.target;
+    const ask = event.key === 'Escape' && card && card.closest ? card.closest('form[data-lost-form]') : null;
+    if (ask) {
+      const cancel = ask.querySelector('button[name="cancel"]');
+      if (cancel) { event.preventDefault(); cancel.click(); }
+      return;
+    }
     if (!card || !card.matches || !card.matches('[data-card][tabindex]')) return;
     if (event.key === 'm' || event.key === 'M') {
       const menu = card.querySelector('details[data-stage-menu]');
