@@ -169,6 +169,10 @@ type recView struct {
 	Seen    int64
 	Later   string
 	LaterAt int64
+	// Summary: a card decided on the queue page redraws the queue's count line with Left, the
+	// open recommendations its filters still match.
+	Summary bool
+	Left    int
 	// Closed is the conversation's state when the sale is closed (won, lost): a draft reply's card
 	// says so above the draft. Approving stays possible (a won customer may still ask the price of
 	// an extra, a lost one come back).
@@ -344,7 +348,18 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	}
 	if web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
 		// Its Send carries what the approval had seen: a message after it refuses the send.
-		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations), Seen: dec.Seen}})
+		v := &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations), Seen: dec.Seen}
+		// From the queue (its filters ride in "queue"), the "… wait for a decision" line above it
+		// is redrawn with the count left, not only after a reload.
+		if qs, ok := r.PostForm["queue"]; ok && len(qs) > 0 {
+			if fv, perr := url.ParseQuery(strings.TrimPrefix(qs[0], "?")); perr == nil && fv.Get("rec") == "" {
+				f := filterFrom(&http.Request{URL: &url.URL{RawQuery: fv.Encode()}})
+				if n, cerr := OpenCount(r.Context(), c.DB, f); cerr == nil {
+					v.Summary, v.Left = true, n
+				}
+			}
+		}
+		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: v})
 		return
 	}
 	web.FlashKey(w, r, true, "approvals.done."+status)

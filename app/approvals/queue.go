@@ -120,6 +120,17 @@ func (f QueueFilter) where() (string, []any) {
 	return strings.Join(w, " AND "), args
 }
 
+// OpenCount is how many open recommendations match the filter (all pages): the queue's "… wait
+// for a decision".
+func OpenCount(ctx context.Context, db *tenantdb.DB, f QueueFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM decision_recommendations WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("approvals: queue count: %w", err)
+	}
+	return n, nil
+}
+
 // OpenQueue reads one page of the queue: open recommendations grouped by conversation, groups
 // ordered by their most urgent priority, then their oldest recommendation, then key; keyset
 // paging on that order, so a page costs the same however deep it is.
@@ -130,8 +141,9 @@ func OpenQueue(ctx context.Context, db *tenantdb.DB, f QueueFilter) (*Queue, err
 	}
 	where, args := f.where()
 	q := &Queue{}
-	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM decision_recommendations WHERE `+where, args...).Scan(&q.Total); err != nil {
-		return nil, fmt.Errorf("approvals: queue count: %w", err)
+	var err error
+	if q.Total, err = OpenCount(ctx, db, f); err != nil {
+		return nil, err
 	}
 	keys, err := queueGroupKeys(ctx, db, where, args, f.After, limit)
 	if err != nil {
