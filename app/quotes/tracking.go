@@ -109,10 +109,8 @@ func CannotSend(ctx context.Context, q inbox.Querier, reg *channel.Registry, set
 	if !ok || info.Outbound == channel.Record {
 		return &Undeliverable{Reason: "record", Channel: conv.Channel}, nil
 	}
-	for _, k := range info.SendNeeds {
-		if strings.TrimSpace(setting(k)) == "" {
-			return &Undeliverable{Reason: "setup", Channel: conv.Channel}, nil
-		}
+	if !info.CanSend(setting) {
+		return &Undeliverable{Reason: "setup", Channel: conv.Channel}, nil
 	}
 	if info.Blocked != "" {
 		at, err := inbox.BlockedSince(ctx, q, conv.ID, info.Blocked, info.Unblocked)

@@ -87,11 +87,6 @@ type Info struct {
 	// limit (WhatsApp's 5 MB, Telegram's 10 MB for a photo); 0 = the channel has none of its own,
 	// and the composer holds a photo to the panel's limit for a person's photos (the media room's).
 	PhotoMax int64
-	// SendNeeds, on a channel whose replies the server sends, lists the settings that must all have
-	// a value for a reply to be sent (the bot token, the SMTP server): without one, the Sender
-	// refuses every reply as NotConfigured. A message that cannot fail that way later (a quote)
-	// is refused before it is stored. Empty = nothing to check.
-	SendNeeds []string
 	// Statuses are the delivery statuses the channel reports for a reply, in order.
 	Statuses []string
 	// Settings are the channel's tenant settings, in form order: the platform accepts them (the
@@ -108,7 +103,7 @@ type Info struct {
 	// SendNeeds, on a channel whose replies the server sends (Deliver), are the settings that
 	// must all have a value for a reply to go (the Sender answers NotConfigured without one): the
 	// conversation page says so above the composer and refuses a reply instead of queueing one
-	// that cannot go. Empty: the channel needs none.
+	// that cannot go, and a quote is refused before it is stored. Empty: the channel needs none.
 	SendNeeds []string
 }
 

@@ -51,7 +51,7 @@ func (Channel) Info() channel.Info {
 		},
 		Section: channel.Section{Help: "channels.settings.email_help", Guide: "email", Ready: []string{SetIMAPHost, SetSMTPHost},
 			ReadyLabel: "channels.settings.email_connected", NotReadyLabel: "channels.settings.email_not_connected"},
-		SendNeeds: []string{SetSMTPHost, SetFrom}, FetchJob: JobFetch}
+		FetchJob: JobFetch}
 }
 
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$`)

@@ -16,7 +16,7 @@ type Channel struct{}
 // Info describes the channel.
 func (Channel) Info() channel.Info {
 	return channel.Info{Name: "telegram", Provider: "telegram", Icon: "✈", Outbound: channel.Deliver,
-		Statuses: []string{"queued", "sent", "failed"}, SendNeeds: []string{"telegram_bot_token"},
+		Statuses: []string{"queued", "sent", "failed"},
 		PhotoMax: PhotoMax, Blocked: EventBlocked, Unblocked: EventUnblocked,
 		SendNeeds: []string{"telegram_bot_token"}, // Send: NotConfigured without it
 		Settings: []settingdef.Def{

@@ -19,7 +19,6 @@ func (Channel) Info() channel.Info {
 		PhotoMax:  PhotoMax,
 		SendNeeds: []string{"whatsapp_access_token", "whatsapp_phone_number_id"}, // Send: NotSentNoToken
 		Statuses:  []string{"queued", "sent", "delivered", "read", "failed"},
-		SendNeeds: []string{"whatsapp_access_token", "whatsapp_phone_number_id"},
 		Settings: append([]settingdef.Def{
 			{Key: "whatsapp_verify_token", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_verify_token"},
 			{Key: "whatsapp_app_secret", Kind: settingdef.Secret, MaxLen: 200, Label: "channels.settings.whatsapp_app_secret"},
