@@ -32,7 +32,7 @@ func TestEstimateKeepsToOneCurrency(t *testing.T) {
 	settle(t, e, "ai_triage")
 	draft := one[string](t, e, `SELECT draft_reply FROM decision_recommendations WHERE action_type = 'pricing' AND status = 'pending'`)
 	// 200 m² × (1.05..1.08) × 1.450 TRY
-	if !strings.Contains(draft, "304.500 – 313.200 TRY") || strings.Contains(draft, "EUR") {
+	if !strings.Contains(draft, "304.500 – 313.200 ₺") || strings.Contains(draft, "EUR") {
 		t.Fatalf("the draft's range mixes currencies: %q", draft)
 	}
 	sum := one[string](t, e, `SELECT summary FROM decision_recommendations WHERE action_type = 'pricing' AND status = 'pending'`)

@@ -129,7 +129,7 @@ func TestScenarioAWidgetRoughBudget(t *testing.T) {
 	}
 	sum := one[string](t, e, `SELECT summary FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'pricing' AND status = 'pending'`, conv)
 	// 200 m² × (1.05..1.08) × 1450..1850 TRY
-	if !strings.Contains(sum, "304.500 – 399.600 TRY") || !strings.Contains(sum, "%5–8") {
+	if !strings.Contains(sum, "304.500 – 399.600 ₺") || !strings.Contains(sum, "%5–8") {
 		t.Errorf("pricing summary %q", sum)
 	}
 	if n := one[int](t, e, `SELECT count(*) FROM action_logs WHERE provider = 'ai_triage' AND action_type = 'ai_triage' AND model_name = ?`, ai.BuiltinModel); n != 1 {

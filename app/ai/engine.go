@@ -423,7 +423,7 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	cur := matched[0].Currency
 	minTotal := area * (1 + wLo) * lo
 	maxTotal := area * (1 + wHi) * hi
-	rng := fmtAmount(lang, minTotal) + " – " + fmtAmount(lang, maxTotal) + " " + cur
+	rng := fmtAmount(lang, minTotal) + " – " + fmtAmount(lang, maxTotal) + " " + currencyWord(lang, cur)
 	rec.Confidence = 0.7
 	rec.Words.Case, rec.Words.Names, rec.Words.Diagonal, rec.Words.Currency = "estimate", names, diagonal, cur
 	rec.Words.WasteLo, rec.Words.WasteHi = wLo*100, wHi*100
@@ -491,6 +491,16 @@ func matchProducts(p *Persona, named []string, thickness string, products []Prod
 }
 
 // fmtAmount rounds to a whole unit with the language's thousands separator.
+// currencyWord is how a draft written in lang names currency cur: a Turkish customer reads the
+// lira as "₺", as the panel writes it, not as its ISO code; other currencies, and English text,
+// keep the code (an unambiguous "154,400 – 158,800 TRY" for a customer writing English).
+func currencyWord(lang, cur string) string {
+	if lang == "tr" && cur == "TRY" {
+		return "₺"
+	}
+	return cur
+}
+
 func fmtAmount(lang string, v float64) string {
 	s := strconv.FormatInt(int64(math.Round(v/100)*100), 10)
 	sep := ","

@@ -89,7 +89,7 @@ func TestHandoffRules(t *testing.T) {
 func TestDiagonalWaste(t *testing.T) {
 	prods := []Product{{SKU: "B", Name: "Bazalt", Unit: "m2", UnitPrice: 1000, Currency: "TRY"}}
 	r := Analyze(Input{Text: "100 m2 bazalt, çapraz döşeme, yaklaşık bütçe?", Niche: "parke_tas", Products: prods})
-	if len(r.Recommendations) == 0 || !strings.Contains(r.Recommendations[0].Summary, "110.000 – 115.000 TRY") {
+	if len(r.Recommendations) == 0 || !strings.Contains(r.Recommendations[0].Summary, "110.000 – 115.000 ₺") {
 		t.Fatalf("diagonal estimate: %+v", r.Recommendations)
 	}
 }
