@@ -679,13 +679,7 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 			web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
 			return
 		}
-		d, _, berr := h.board(r, r.URL.Query())
-		if berr != nil {
-			h.Render.Fail(w, r, berr)
-			return
-		}
-		d.Back = id
-		h.Render.Fragment(w, r, http.StatusOK, "leads/pipeline", "board", &web.Page{Data: d})
+		h.redrawBoard(w, r, http.StatusOK, func(d *boardPage) { d.Back = id })
 		return
 	}
 	var m inbox.LeadMove
@@ -693,13 +687,7 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 	if onBoard && to == "lost" && r.PostForm.Get("confirm") != "1" {
 		var ask bool
 		if ask, err = h.Inbox.CheckLeadStage(r.Context(), c.DB, id, to, from); err == nil && ask {
-			d, _, berr := h.board(r, r.URL.Query())
-			if berr != nil {
-				h.Render.Fail(w, r, berr)
-				return
-			}
-			d.AskLost = id
-			h.Render.Fragment(w, r, http.StatusOK, "leads/pipeline", "board", &web.Page{Data: d})
+			h.redrawBoard(w, r, http.StatusOK, func(d *boardPage) { d.AskLost = id })
 			return
 		}
 		// Refused (answered below as a move would be), or already lost: nothing to ask.
@@ -712,16 +700,9 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		d, _, berr := h.board(r, r.URL.Query())
-		if berr != nil {
-			h.Render.Fail(w, r, berr)
-			return
-		}
-		d.Moved = id
 		status := http.StatusOK
 		if err != nil {
-			d.Error, status = web.Message(r, err), web.StatusOf(err)
-			if status >= 500 {
+			if status = web.StatusOf(err); status >= 500 {
 				h.Render.Fail(w, r, err)
 				return
 			}
@@ -729,7 +710,12 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("HX-Retarget", "#board")
 			w.Header().Set("HX-Reswap", "outerHTML")
 		}
-		h.Render.Fragment(w, r, status, "leads/pipeline", "board", &web.Page{Data: d})
+		h.redrawBoard(w, r, status, func(d *boardPage) {
+			d.Moved = id
+			if err != nil {
+				d.Error = web.Message(r, err)
+			}
+		})
 		return
 	}
 	if err != nil {
@@ -750,6 +736,18 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 		web.FlashKey(w, r, true, "leads.flash.unchanged")
 	}
 	web.Redirect(w, r, web.SafeNext(r.PostForm.Get("next"), leadURL(r.PathValue("id"))))
+}
+
+// redrawBoard answers a board action with the board drawn again (its filters from the address),
+// set marking the card the action concerns.
+func (h *Handler) redrawBoard(w http.ResponseWriter, r *http.Request, status int, set func(d *boardPage)) {
+	d, _, err := h.board(r, r.URL.Query())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	set(d)
+	h.Render.Fragment(w, r, status, "leads/pipeline", "board", &web.Page{Data: d})
 }
 
 func slug(c *web.Ctx) string {
