@@ -74,3 +74,42 @@ func TestTheLastActiveOwnerCannotBeDisabled(t *testing.T) {
 		t.Fatal("the last active owner was disabled once the other owner was")
 	}
 }
+
+// TestTheLastActiveOwnerKeepsTheRole: platform staff (who may change anyone's role, their own
+// check being only that an owner cannot demote themselves) could make a business's only owner an
+// operator, leaving nobody to manage its users, as disabling did. Refused now, in the reader's
+// language; with a second active owner the role changes.
+func TestTheLastActiveOwnerKeepsTheRole(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	op := e.User("acme", "omer", "operator")
+	staff := e.User("", "stan", "staff")
+	if r := staff.Post("/app/switch/", url.Values{"tenant": {"acme"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("staff into acme: %d", r.StatusCode)
+	}
+	role := func(id int64) string {
+		var s string
+		if err := e.Server.Mgr.Platform.Read.QueryRow(`SELECT role FROM memberships WHERE user_id = ?`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ownerURL := "/app/settings/users/" + strconv.FormatInt(owner.UserID, 10) + "/role"
+	if r := staff.Post(ownerURL, url.Values{"role": {"operator"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("demote the owner: %d", r.StatusCode)
+	}
+	if got := role(owner.UserID); got != "owner" {
+		t.Fatalf("staff made the only active owner %q", got)
+	}
+	if body := staff.Get("/app/settings/?lang=tr").Doc(t).Text(); !strings.Contains(body, "Tek etkin sahibin rolü değiştirilemez") {
+		t.Error("the refusal is not said in Turkish")
+	}
+	if r := owner.Post("/app/settings/users/"+strconv.FormatInt(op.UserID, 10)+"/role", url.Values{"role": {"owner"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second owner: %d", r.StatusCode)
+	}
+	if r := staff.Post(ownerURL, url.Values{"role": {"operator"}}); r.StatusCode != http.StatusSeeOther || role(owner.UserID) != "operator" {
+		t.Fatalf("with a second owner the first could not be made operator: %d %q", r.StatusCode, role(owner.UserID))
+	}
+}

@@ -514,10 +514,11 @@ func lastOwner(ms []platform.Membership, m *platform.Membership) bool {
 	return true
 }
 
-// ChangeRole sets a member's role. An owner cannot demote themselves: a tenant must keep an owner.
+// ChangeRole sets a member's role. An owner cannot demote themselves, and nobody (platform staff
+// included) can give the last enabled owner another role: a tenant must keep an owner.
 func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	m, err := h.member(r)
+	m, ms, err := h.memberOf(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -530,6 +531,11 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	}
 	if m.UserID == c.UserID() && role != platform.RoleOwner && !c.User.IsStaff {
 		web.FlashKey(w, r, false, "settings.cannot_demote_self")
+		web.Redirect(w, r, "/app/settings/#users")
+		return
+	}
+	if role != platform.RoleOwner && lastOwner(ms, m) {
+		web.FlashKey(w, r, false, "settings.cannot_demote_last_owner")
 		web.Redirect(w, r, "/app/settings/#users")
 		return
 	}
