@@ -445,7 +445,12 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 		}
 		if m.dir == "outbound" {
 			hm.DeliveryStatus = "sent"
-			if channel == "whatsapp" {
+			switch channel {
+			case "call", "manual":
+				// A reply on a phone call or a walk-in is only recorded, as the product records it:
+				// no ticks that claim it went out.
+				hm.DeliveryStatus = ""
+			case "whatsapp":
 				hm.DeliveryStatus = pick(g, []string{"delivered", "read", "read"})
 			}
 			if m.author == "user" {

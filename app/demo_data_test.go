@@ -68,6 +68,12 @@ func TestDemoData(t *testing.T) {
 		count(`SELECT count(*) FROM action_logs WHERE action_type = 'history_imported'`); n < first[1]*9/10 || rows != n {
 		t.Errorf("%d conversations logged as imported (%d rows), want most of %d, once each", n, rows, first[1])
 	}
+	// A reply on a phone call or a walk-in is only recorded (the product sends nothing there): the
+	// demo seeded them "sent", so the conversations showed ✓✓ on messages nothing delivered.
+	if n := count(`SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE c.channel IN ('call','manual') AND m.direction = 'outbound' AND coalesce(m.delivery_status,'') <> ''`); n != 0 {
+		t.Errorf("%d recorded replies on calls and walk-ins carry a delivery status", n)
+	}
 	if first[0] < 200 || first[0] > 600 {
 		t.Errorf("leads %d, want 200..600", first[0])
 	}
