@@ -23,6 +23,10 @@ func TestComposerPhotoHeldToItsChannelsLimit(t *testing.T) {
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme", "parke_tas", "en")
 	op := e.User("acme", "ayse", "operator")
+	// WhatsApp and e-mail sending set up: on a channel that cannot send, a file is refused before
+	// its size is looked at.
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055",
+		"email_smtp_host": "smtp.example.com", "email_from": "info@example.com"})
 	photo := mediatest.JPEG(1200, 900)
 	photo = append(photo, bytes.Repeat([]byte{0xA5}, 9<<20-len(photo))...)
 	ingest := func(in inbox.Inbound) int64 {

@@ -132,7 +132,8 @@ func TestKVKKEraseLeavesNoTrace(t *testing.T) {
 	e.Tenant("acme", "parke_tas", "tr")
 	allModules(e, "acme")
 	const secret = "app-secret"
-	e.Set("acme", map[string]string{"whatsapp_app_secret": secret})
+	// WhatsApp sending set up, so the team's reply below is queued (a channel that cannot send refuses it).
+	e.Set("acme", map[string]string{"whatsapp_app_secret": secret, "whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	key := e.APIKey("acme", "whatsapp_webhook")
 	db := e.DB("acme")
 	ctx := context.Background()
