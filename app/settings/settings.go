@@ -473,13 +473,8 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, usersPage)
 }
 
-// member loads the membership named in the URL; only members of this tenant can be changed here.
-func (h *Handler) member(r *http.Request) (*platform.Membership, error) {
-	m, _, err := h.memberOf(r)
-	return m, err
-}
-
-// memberOf is member with every membership of the tenant, disabled ones included.
+// memberOf loads the membership named in the URL (only members of this tenant can be changed
+// here) with every membership of the tenant, disabled ones included.
 func (h *Handler) memberOf(r *http.Request) (*platform.Membership, []platform.Membership, error) {
 	c := web.From(r)
 	id, err := web.PathID(r, "id")
