@@ -25,7 +25,7 @@ func TestBoardAsksBeforeALeadIsLost(t *testing.T) {
 	move := formValues(t, board, fmt.Sprintf(`[data-card="%d"] form[data-move-form]`, lead))
 	move.Set("stage", "lost") // as the menu's button, a drop or Shift+→ sends it
 	var logsBefore int
-	_ = e.DB("parke").Read.QueryRow(`SELECT count(*) FROM action_logs`).Scan(&logsBefore)
+	_ = e.DB("parke").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline'`).Scan(&logsBefore)
 
 	r := ayse.Do(htmxPost(t, ayse, path, move))
 	if r.StatusCode != 200 {
@@ -35,7 +35,7 @@ func TestBoardAsksBeforeALeadIsLost(t *testing.T) {
 		t.Fatalf("an unconfirmed move to lost made the lead %s", s)
 	}
 	var logsAfter int
-	_ = e.DB("parke").Read.QueryRow(`SELECT count(*) FROM action_logs`).Scan(&logsAfter)
+	_ = e.DB("parke").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline'`).Scan(&logsAfter)
 	if logsAfter != logsBefore {
 		t.Errorf("an unconfirmed move to lost logged %d actions", logsAfter-logsBefore)
 	}
@@ -83,6 +83,11 @@ func TestBoardAsksBeforeALeadIsLost(t *testing.T) {
 	}
 	if s := stageOf(t, e, "parke", lead); s != "lost" {
 		t.Fatalf("Mark lost left the lead %s", s)
+	}
+	var logsLost int
+	_ = e.DB("parke").Read.QueryRow(`SELECT count(*) FROM action_logs WHERE provider = 'lead_pipeline'`).Scan(&logsLost)
+	if logsLost != logsBefore+1 {
+		t.Errorf("Mark lost logged %d pipeline actions, want 1", logsLost-logsBefore)
 	}
 	var reason string
 	if err := e.DB("parke").Read.QueryRow(`SELECT lost_reason FROM leads WHERE id = ?`, lead).Scan(&reason); err != nil || reason != "Went with a cheaper offer" {
