@@ -217,7 +217,7 @@ func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 		return arrival{}, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
 	}
 	in.Name = clip(strings.TrimSpace(in.Name), 200)
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Email = channel.LowerEmail(in.Email)
 	if len(in.Email) > 254 {
 		in.Email = ""
 	}

@@ -288,3 +288,31 @@ func TestIngestFillsOnlyBlanks(t *testing.T) {
 		t.Fatalf("consent %q, want the newer version", consent)
 	}
 }
+
+// An address with a Turkish dotted capital İ is kept as the customer wrote it but for A–Z, the
+// rule the guide gives for the ad platforms' hashes: full Unicode lower-casing stored "i" plus a
+// combining dot, an address the customer never wrote, and so a different hash from the same
+// address typed elsewhere. The same address in other ASCII case is still the same lead.
+func TestIngestKeepsTurkishDottedCapitalInEmail(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	s := &Service{Channels: FakeChannels()}
+	a, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "email", Email: "  AYSE.İNCE@Example.COM ", Body: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Ingest(ctx, "acme", db, Inbound{Channel: "email", Email: "ayse.İnce@example.com", Body: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LeadID != b.LeadID {
+		t.Errorf("the same address in other case made two leads (%d, %d)", a.LeadID, b.LeadID)
+	}
+	var got string
+	if err := db.Read.QueryRow(`SELECT email FROM leads WHERE id = ?`, a.LeadID).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "ayse.İnce@example.com" {
+		t.Errorf("stored e-mail %q (% x), want %q", got, got, "ayse.İnce@example.com")
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/inbox"
@@ -406,7 +407,7 @@ func (r *rowReader) ref(idField, extField, table string) int64 {
 }
 
 func importLead(r *rowReader, sources []string) (int64, bool, map[string]string, error) {
-	l := leadRow{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: strings.ToLower(r.str("email")), Stage: r.str("stage"),
+	l := leadRow{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: channel.LowerEmail(r.str("email")), Stage: r.str("stage"),
 		Source: r.str("source"), LostReason: r.str("lost_reason"), ConsentVersion: r.str("consent_version"), ConsentAt: r.date("consent_at"),
 		UTM:        [5]string{r.str("utm_source"), r.str("utm_medium"), r.str("utm_campaign"), r.str("utm_term"), r.str("utm_content")},
 		CustomerID: r.ref("customer_id", "customer_external_id", "customers")}

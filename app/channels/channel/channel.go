@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"highvibe/app/settingdef"
@@ -399,3 +400,17 @@ type Fixed Info
 
 // Info returns the facts.
 func (f Fixed) Info() Info { return Info(f) }
+
+// LowerEmail is how an e-mail address is kept: spaces at both ends removed and only the letters
+// A–Z lower-cased. Full Unicode lower-casing turns a Turkish dotted capital İ into "i" plus a
+// combining dot, an address the customer never wrote (and one whose hash for the ad platforms
+// differs from the same address typed elsewhere); the İ is kept as written.
+func LowerEmail(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode ISO-8859-9, Windows-1254... into UTF-8
 	"github.com/emersion/go-message/mail"
+
+	"highvibe/app/channels/channel"
 )
 
 // MaxSize is the largest mail read; a bigger one is refused.
@@ -53,7 +55,7 @@ func Parse(raw []byte) (*Mail, error) {
 	if err != nil || len(from) == 0 || !strings.Contains(from[0].Address, "@") {
 		return nil, malformed("no sender address")
 	}
-	m.From, m.Name = strings.ToLower(from[0].Address), from[0].Name
+	m.From, m.Name = channel.LowerEmail(from[0].Address), from[0].Name
 	if m.Subject, err = r.Header.Subject(); err != nil {
 		m.Subject = r.Header.Get("Subject")
 	}
