@@ -526,7 +526,7 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		}
 	}
 	if t != nil {
-		reenabled, err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role)
+		reenabled, _, err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role, "")
 		if !staff.Done(err) {
 			return err
 		}

@@ -329,10 +329,16 @@ func TestStaffConsoleTenantLifecycle(t *testing.T) {
 	// Jobs: a failed job shows with its error and is retried.
 	db := e.DB("taslar")
 	if _, err := db.Write.Exec(`INSERT INTO jobs(kind, lane, payload, status, attempts, max_attempts, run_at, last_error, created_at, updated_at)
-		VALUES('whatsapp_process', 0, '{}', 'failed', 5, 5, 1, 'upstream said 502 BOOM', 1, 1), ('ai_triage', 1, '{}', 'queued', 0, 5, 1, '', 1, 1)`); err != nil {
+		VALUES('whatsapp_process', 0, '{}', 'failed', 5, 5, 1, 'upstream said 502 BOOM', 1, 1), ('ai_triage', 1, '{}', 'queued', 0, 5, 1, '', 1, 1),
+		('send_scheduled', 0, '{}', 'queued', 0, 5, 4102488000000, '', 1, 1)`); err != nil {
 		t.Fatal(err)
 	}
 	r = stan.Get("/staff/tenants/taslar/")
+	// A reply scheduled for later is not "waiting": its row says when it is planned, not how long ago.
+	row := r.Doc(t).Find("#jobs tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool { return strings.Contains(s.Text(), "Zamanlanmış yanıt") })
+	if txt := strings.Join(strings.Fields(row.Text()), " "); !strings.Contains(txt, "planlı: 01.01.2100") || strings.Contains(txt, "önce") {
+		t.Errorf("the scheduled reply's row reads %q", txt)
+	}
 	if !strings.Contains(r.Body, "upstream said 502 BOOM") || !strings.Contains(r.Body, "WhatsApp teslimi") || !strings.Contains(r.Body, "Asistan ön değerlendirmesi") {
 		t.Fatalf("jobs section lacks the failed job, its error or the kinds: %.3000s", r.Body)
 	}
@@ -559,5 +565,74 @@ func TestStaffAddMemberSaysItReenabled(t *testing.T) {
 	}
 	if flash := strings.TrimSpace(stan.Get("/staff/tenants/taslar/?lang=en").Doc(t).Find(".flash-ok").Text()); flash != "Saved and recorded in both trails." {
 		t.Errorf("flash %q", flash)
+	}
+}
+
+// A business made in the staff console has no members, and nobody else can make its owner from a
+// browser: the members section says so, and "Add a member" with a new user name and a starting
+// password creates the user and makes them the owner, who can then sign in. A new name without a
+// password is refused with what to do; a starting password given with an existing user's name is
+// refused (an existing password is never set here); nothing is created by a refused form.
+func TestStaffConsoleCreatesTheFirstOwner(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	ctx := context.Background()
+	stan := e.User("", "stan", "staff")
+	if r := stan.Post("/staff/tenants", url.Values{"slug": {"taslar"}, "name": {"Taşlar Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.StatusCode)
+	}
+	page := stan.Get("/staff/tenants/taslar/?lang=tr").Doc(t)
+	if got := page.Find("[data-no-members]").Text(); !strings.Contains(got, "kimse giriş yapamaz") {
+		t.Fatalf("members section of a new business: %q", got)
+	}
+	if got := page.Find("#modules").Text(); strings.Contains(got, "İşletmenizin") || strings.Contains(got, "sektörünüz") {
+		t.Errorf("the staff modules box talks to staff as the owner: %q", strings.Join(strings.Fields(got), " "))
+	}
+	field := func(r *apptest.Resp, id string) string {
+		return strings.TrimSpace(r.Doc(t).Find("#" + id + " ~ .field-error").Text())
+	}
+	r := stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"ayse"}, "role": {"owner"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(field(r, "member-username"), "başlangıç parolası") {
+		t.Fatalf("a new name without a password: %d %q", r.StatusCode, field(r, "member-username"))
+	}
+	r = stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"ayse"}, "role": {"owner"}, "password": {"kısa"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || field(r, "member-password") == "" {
+		t.Fatalf("a short starting password: %d", r.StatusCode)
+	}
+	if _, err := e.Server.Platform.UserByUsername(ctx, "ayse"); err == nil {
+		t.Fatal("a refused form created the user")
+	}
+	e.User("", "veli", "staff")
+	r = stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"veli"}, "role": {"operator"}, "password": {"yeni-parola-123"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(field(r, "member-password"), "zaten var") {
+		t.Fatalf("a password with an existing user: %d %q", r.StatusCode, field(r, "member-password"))
+	}
+	const pw = "Taşlar-ilk-parola-2026"
+	if r := stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"ayse"}, "role": {"owner"}, "password": {pw}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create the owner: %d %.500s", r.StatusCode, r.Body)
+	}
+	page = stan.Get("/staff/tenants/taslar/?lang=tr").Doc(t)
+	if flash := page.Find(".flash-ok").Text(); !strings.Contains(flash, "ayse") || !strings.Contains(flash, "oluşturuldu") {
+		t.Errorf("flash %q", flash)
+	}
+	if !strings.Contains(page.Find("#members tbody").Text(), "ayse") {
+		t.Error("the new owner is not listed among the members")
+	}
+	u, err := e.Server.Platform.UserByUsername(ctx, "ayse")
+	if err != nil || u.IsStaff {
+		t.Fatalf("the created user: %+v %v", u, err)
+	}
+	tt, _ := e.Server.Platform.TenantBySlug(ctx, "taslar")
+	if m, err := e.Server.Platform.MembershipOf(ctx, u.ID, tt.ID); err != nil || m.Role != "owner" {
+		t.Fatalf("membership %+v %v", m, err)
+	}
+	owner := e.Client()
+	owner.Login("ayse", pw)
+	if r := owner.Get("/app/settings/"); r.StatusCode != http.StatusOK {
+		t.Fatalf("the new owner's settings: %d", r.StatusCode)
+	}
+	var payload string
+	if err := e.DB("taslar").Read.QueryRow(`SELECT payload FROM action_logs WHERE provider = 'staff' AND action_type = 'membership_added'`).Scan(&payload); err != nil || !strings.Contains(payload, `"user_created":true`) || strings.Contains(payload, pw) {
+		t.Errorf("the business's action log: %s (%v)", payload, err)
 	}
 }

@@ -18,18 +18,24 @@ type KindCount struct {
 	Queued  int
 	Running int
 	Failed  int
-	// OldestQueued is the run_at of the oldest queued job (Unix ms; 0 when none is queued).
-	OldestQueued int64
+	// OldestDue is the run_at of the oldest queued job whose time has come (Unix ms; 0 when none
+	// is due): how long work has been waiting for the runner.
+	OldestDue int64
+	// NextAt is the run_at of the soonest queued job whose time has not come (Unix ms; 0 when
+	// none): a job scheduled for later (a nightly clean-up, a reply sent later) is not waiting.
+	NextAt int64
 }
 
 // Counts groups a tenant's open and failed jobs by kind and lane, busiest first. Done and
-// cancelled jobs are history and not counted.
-func Counts(ctx context.Context, db *tenantdb.DB) ([]KindCount, error) {
+// cancelled jobs are history and not counted. Queued jobs are due when their run_at is not after
+// now.
+func Counts(ctx context.Context, db *tenantdb.DB, now time.Time) ([]KindCount, error) {
 	rows, err := db.Read.QueryContext(ctx, `SELECT kind, lane,
 		SUM(status = 'queued'), SUM(status = 'running'), SUM(status = 'failed'),
-		COALESCE(MIN(CASE WHEN status = 'queued' THEN run_at END), 0)
+		COALESCE(MIN(CASE WHEN status = 'queued' AND run_at <= ?1 THEN run_at END), 0),
+		COALESCE(MIN(CASE WHEN status = 'queued' AND run_at > ?1 THEN run_at END), 0)
 		FROM jobs WHERE status IN ('queued', 'running', 'failed')
-		GROUP BY kind, lane ORDER BY SUM(status = 'failed') DESC, SUM(status = 'queued') DESC, kind`)
+		GROUP BY kind, lane ORDER BY SUM(status = 'failed') DESC, SUM(status = 'queued') DESC, kind`, now.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("jobs: counts: %w", err)
 	}
@@ -37,7 +43,7 @@ func Counts(ctx context.Context, db *tenantdb.DB) ([]KindCount, error) {
 	var out []KindCount
 	for rows.Next() {
 		var k KindCount
-		if err := rows.Scan(&k.Kind, &k.Lane, &k.Queued, &k.Running, &k.Failed, &k.OldestQueued); err != nil {
+		if err := rows.Scan(&k.Kind, &k.Lane, &k.Queued, &k.Running, &k.Failed, &k.OldestDue, &k.NextAt); err != nil {
 			return nil, fmt.Errorf("jobs: counts: %w", err)
 		}
 		out = append(out, k)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/jobs"
@@ -30,7 +31,9 @@ func TestCountsFailedRetry(t *testing.T) {
 		(8, 'ai_review', 2, '{}', 'queued', 0, 5, 30, 'conv-9', '', 1, 1)`); err != nil {
 		t.Fatal(err)
 	}
-	counts, err := jobs.Counts(ctx, db)
+	// At 25 ms the two queued deliveries (run_at 15 and 20) are due; the review queued for 30 is
+	// scheduled, not waiting: it must not read as the oldest waiting job.
+	counts, err := jobs.Counts(ctx, db, time.UnixMilli(25))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,13 +44,13 @@ func TestCountsFailedRetry(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("counts %+v", counts)
 	}
-	if c := got["deliver_message"]; c.Queued != 2 || c.Failed != 1 || c.Running != 0 || c.OldestQueued != 15 || c.Lane != jobs.LaneCustomer {
+	if c := got["deliver_message"]; c.Queued != 2 || c.Failed != 1 || c.Running != 0 || c.OldestDue != 15 || c.NextAt != 0 || c.Lane != jobs.LaneCustomer {
 		t.Fatalf("deliver_message %+v", c)
 	}
 	if c := got["ai_triage"]; c.Running != 1 || c.Queued != 0 || c.Failed != 0 || c.Lane != jobs.LaneAssistant {
 		t.Fatalf("ai_triage %+v (a done job counted?)", c)
 	}
-	if c := got["ai_review"]; c.Failed != 1 || c.Queued != 1 {
+	if c := got["ai_review"]; c.Failed != 1 || c.Queued != 1 || c.OldestDue != 0 || c.NextAt != 30 {
 		t.Fatalf("ai_review %+v (a cancelled job counted?)", c)
 	}
 	failed, err := jobs.Failed(ctx, db, 10)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"highvibe/app/audit"
 	"highvibe/app/auth"
@@ -221,7 +222,7 @@ func (h *Handler) tenantData(r *http.Request, slug string) (*tenantData, error) 
 	if err != nil {
 		return nil, err
 	}
-	if d.Counts, err = jobs.Counts(ctx, db); err != nil {
+	if d.Counts, err = jobs.Counts(ctx, db, time.Now()); err != nil {
 		return nil, err
 	}
 	if d.Failed, err = jobs.Failed(ctx, db, 50); err != nil {
@@ -255,7 +256,7 @@ func (h *Handler) invalidForm(w http.ResponseWriter, r *http.Request, slug strin
 		return
 	}
 	for k, v := range r.PostForm {
-		if len(v) > 0 && k != "ai_api_key" {
+		if len(v) > 0 && k != "ai_api_key" && k != "password" {
 			d.Values[k] = v[0]
 		}
 	}
@@ -357,7 +358,7 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	reenabled, err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"))
+	reenabled, created, err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"), r.PostForm.Get("password"))
 	if fe := web.FieldErrors(r, err); fe != nil {
 		h.invalidForm(w, r, slug, fe)
 		return
@@ -367,8 +368,11 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := i18n.P("staff.saved")
-	if reenabled {
-		msg = i18n.P("staff.member_reenabled", strings.TrimSpace(r.PostForm.Get("username")))
+	switch name := strings.TrimSpace(r.PostForm.Get("username")); {
+	case created:
+		msg = i18n.P("staff.member_created", name)
+	case reenabled:
+		msg = i18n.P("staff.member_reenabled", name)
 	}
 	h.done(w, r, slug, err, msg)
 }

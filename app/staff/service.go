@@ -275,40 +275,66 @@ func (s *Service) SetSuspended(ctx context.Context, a Actor, slug string, suspen
 // AddMember gives an existing user a role in the tenant (or changes the role they have). A member
 // whose access was turned off (by the business's owner, on the team page) gets it back: reenabled
 // says so, and the console and the CLI tell the staff user, who may not have known.
-func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role string) (reenabled bool, err error) {
+//
+// With a starting password, a user name nobody has yet is created first (a new business has no
+// owner, and nobody else could create one from a browser); an existing user's password is never
+// set here, so a password given with an existing name refuses the form.
+func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, password string) (reenabled, created bool, err error) {
 	var fields fault.Fields
 	var first *platform.ValidationError
+	note := func(field, msg string) {
+		if first == nil {
+			first = &platform.ValidationError{Field: field, Msg: msg}
+		}
+	}
 	username = strings.TrimSpace(username)
 	var u *platform.User
 	if username == "" {
 		fields.Add("username", "validation.required")
-		first = &platform.ValidationError{Field: "username", Msg: "is required"}
+		note("username", "is required")
 	} else {
 		u, err = s.Platform.UserByUsername(ctx, username)
-		if errors.Is(err, tenantdb.ErrNotFound) {
+		switch {
+		case errors.Is(err, tenantdb.ErrNotFound) && password == "":
 			fields.Add("username", "staff.err.no_user", username)
-			first = &platform.ValidationError{Field: "username", Msg: fmt.Sprintf("no user %q", username)}
-		} else if err != nil {
-			return false, err
+			note("username", fmt.Sprintf("no user %q", username))
+		case errors.Is(err, tenantdb.ErrNotFound):
+			created = true
+			if len(password) < platform.MinPasswordLen {
+				fields.Add("password", "validation.password_short", platform.MinPasswordLen)
+				note("password", fmt.Sprintf("must be at least %d characters", platform.MinPasswordLen))
+			} else if len(password) > platform.MaxPasswordLen {
+				fields.Add("password", "validation.password_long", platform.MaxPasswordLen)
+				note("password", fmt.Sprintf("must be at most %d characters", platform.MaxPasswordLen))
+			}
+		case err != nil:
+			return false, false, err
+		case password != "":
+			fields.Add("password", "staff.err.password_existing", u.Username)
+			note("password", "the user exists; their password is not set here")
 		}
 	}
 	if !platform.ValidRole(role) {
 		fields.Add("role", "validation.choice")
-		if first == nil {
-			first = &platform.ValidationError{Field: "role", Msg: "must be owner, operator or viewer"}
-		}
+		note("role", "must be owner, operator or viewer")
 	}
 	if err := invalid(fields, first); err != nil {
-		return false, err
+		return false, false, err
 	}
 	t, err := s.tenant(ctx, slug)
 	if err != nil {
-		return false, err
+		return false, false, err
+	}
+	if created {
+		// A name that is not a valid user name, or one taken since, is a field error here.
+		if u, err = s.Platform.CreateUser(ctx, username, password, false); err != nil {
+			return false, false, err
+		}
 	}
 	prev := ""
 	members, err := s.Platform.MembersOfTenant(ctx, t.ID) // disabled ones too
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	for _, m := range members {
 		if m.UserID == u.ID {
@@ -316,13 +342,18 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role s
 		}
 	}
 	if err := s.Platform.SetMembership(ctx, u.ID, t.ID, role); err != nil {
-		return false, err
+		return false, created, err
 	}
 	payload := map[string]any{"user_id": u.ID, "username": u.Username, "role": role, "before": prev}
 	if reenabled {
 		payload["reenabled"] = true
 	}
-	return reenabled, s.record(ctx, a, slug, "membership_added", u.Username+" is "+role+" of "+slug, payload)
+	summary := u.Username + " is " + role + " of " + slug
+	if created {
+		payload["user_created"] = true
+		summary = "user " + u.Username + " created as " + role + " of " + slug
+	}
+	return reenabled, created, s.record(ctx, a, slug, "membership_added", summary, payload)
 }
 
 // RemoveMember takes a user out of the tenant (their sessions end).
