@@ -426,8 +426,10 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 	if n.SiteID == 0 {
 		n.SiteID = cl.sites[r.IntN(len(cl.sites))]
 	}
-	requester := msp.Actor{Name: demoMSPClients[ci].contact}
-	h := &msp.HistoricTicket{NewTicket: n, CreatedAt: at, CreatedBy: requester}
+	// The technician opens the ticket — from the client's message, call or e-mail — and takes it;
+	// the client's contact is its requester (the conversation's lead), never the one who opened
+	// or assigned it.
+	h := &msp.HistoricTicket{NewTicket: n, CreatedAt: at, CreatedBy: g.tech}
 	tg := demoMSPTargets[prio]
 	// Most tickets meet both targets; about one in eight misses the reply or the fix.
 	respF, resF := 0.1+0.6*r.Float64(), 0.15+0.7*r.Float64()

@@ -65,4 +65,23 @@ func TestDemoMSPTicketsFromConversations(t *testing.T) {
 	if cp.StatusCode != 200 || cp.Doc(t).Find(`#tickets [data-ticket="`+strconv.FormatInt(tid, 10)+`"]`).Length() != 1 {
 		t.Fatalf("the conversation page does not list its ticket: %d", cp.StatusCode)
 	}
+
+	// A ticket that came by e-mail was opened — and given to the technician — by a member of the
+	// team: the timeline once named the client's contact (a lawyer, at the law office) as the one
+	// who opened the ticket and assigned it. The contact is its requester, not an actor.
+	if n := count(`SELECT count(*) FROM msp_ticket_events v JOIN msp_tickets t ON t.id = v.ticket_id
+		WHERE v.kind IN ('created', 'assigned') AND v.actor_name IS NOT ?`, app.DemoUser); n != 0 {
+		t.Errorf("%d opened or assigned lines name someone other than the technician", n)
+	}
+	var mail int64
+	if err := db.Read.QueryRowContext(ctx, `SELECT t.id FROM msp_tickets t JOIN conversations c ON c.id = t.conversation_id
+		JOIN msp_clients k ON k.id = t.client_id WHERE c.channel = 'email' AND k.contact_name LIKE 'Av. %' ORDER BY t.id DESC LIMIT 1`).Scan(&mail); err != nil {
+		t.Fatal(err)
+	}
+	md := c.Get("/app/msp/tickets/" + strconv.FormatInt(mail, 10) + "/?lang=tr").Doc(t)
+	for _, ev := range []string{"created", "assigned"} {
+		if who := md.Find(`#timeline [data-event="` + ev + `"] .tl-meta bdi`).Text(); who != app.DemoUser {
+			t.Errorf("the e-mail ticket's %s line names %q", ev, who)
+		}
+	}
 }

@@ -58,7 +58,9 @@ type member struct {
 	Name string
 }
 
-// members lists the tenant's active members and their ids; names maps every member (disabled too).
+// members lists who a ticket can be given to — the tenant's active members whose role works
+// tickets (operators and owners; a viewer can only read them, so a ticket given to one would sit
+// with nobody able to answer it) — and their ids; names maps every member (disabled too).
 func (h *Handler) members(r *http.Request) ([]member, []int64, map[int64]string, error) {
 	c := web.From(r)
 	names := map[int64]string{}
@@ -73,7 +75,7 @@ func (h *Handler) members(r *http.Request) ([]member, []int64, map[int64]string,
 	var ids []int64
 	for _, m := range ms {
 		names[m.UserID] = m.Username
-		if !m.Disabled {
+		if !m.Disabled && auth.Can(m.Role, false, auth.WriteInbox) {
 			out = append(out, member{m.UserID, m.Username})
 			ids = append(ids, m.UserID)
 		}
@@ -325,6 +327,12 @@ type ticketPage struct {
 	SLA      *TicketSLA      // its SLA clocks and history (nil: none kept)
 	Time     *ticketTimePage // the time panel (time*.go)
 	Proposal *proposalView   // the assistant's newest proposal (triage.go); nil: none
+	// CannotSend: the ticket's conversation is on a channel the server sends replies on (e-mail,
+	// WhatsApp, Telegram) whose sending is not set up: a public reply would be queued and fail.
+	// The page says so where the reply box was (the note box stays) and a reply is refused.
+	// SendSetup is the first missing setting, the anchor of its field on the channels page.
+	CannotSend bool
+	SendSetup  string
 }
 
 // Who names a member by id ("" for nobody).
@@ -371,6 +379,9 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 			return nil, err
 		}
 	}
+	if d.Conv != nil {
+		d.CannotSend, d.SendSetup = h.cannotSend(c, d.Conv.Channel)
+	}
 	if t.ClientID != 0 {
 		if d.Client, err = ClientByID(ctx, c.DB.Read, t.ClientID); err != nil && !errors.Is(err, tenantdb.ErrNotFound) {
 			return nil, err
@@ -401,6 +412,24 @@ func (h *Handler) ticketData(r *http.Request, id int64) (*ticketPage, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// cannotSend reports whether replies on channel cannot go out with the tenant's settings
+// (channel.Info.CanSend), and the first setting it lacks.
+func (h *Handler) cannotSend(c *web.Ctx, ch string) (bool, string) {
+	if h.Inbox == nil || h.Inbox.Channels == nil {
+		return false, ""
+	}
+	info, ok := h.Inbox.Channels.Info(ch)
+	if !ok || info.CanSend(c.Tenant.Setting) {
+		return false, ""
+	}
+	for _, k := range info.SendNeeds {
+		if c.Tenant.Setting(k) == "" {
+			return true, k
+		}
+	}
+	return true, ""
 }
 
 // Ticket is GET /app/msp/tickets/{id}/: the ticket with its timeline and, for those who work
@@ -579,6 +608,18 @@ func (h *Handler) Reply(w http.ResponseWriter, r *http.Request) {
 	var reg *channel.Registry
 	if h.Inbox != nil {
 		reg = h.Inbox.Channels
+	}
+	// A reply on a channel whose sending is not set up would be queued and fail without a word:
+	// refused, the text moved to the internal-note box with the reason beside it.
+	if t, err := TicketByID(r.Context(), c.DB.Read, idParam(r, "id")); err == nil && t.ConversationID != 0 {
+		if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, t.ConversationID); err == nil {
+			if no, _ := h.cannotSend(c, conv.Channel); no {
+				r.PostForm.Set("note", r.PostForm.Get("reply"))
+				h.showTicket(w, r, http.StatusUnprocessableEntity, map[string]string{
+					"note": c.T("msp.reply.cannot_send_refused", c.T("inbox.channel."+conv.Channel))})
+				return
+			}
+		}
 	}
 	t, msgID, err := SendReply(r.Context(), c.DB, reg, idParam(r, "id"), r.PostForm.Get("reply"), actor(c))
 	if web.StatusOf(err) == http.StatusConflict {

@@ -20,7 +20,7 @@ func TestTicketAssignAndStatusRefusalsAreShown(t *testing.T) {
 		t.Fatalf("assign to a stranger: %d", r.StatusCode)
 	}
 	doc := r.Doc(t)
-	if got := strings.TrimSpace(doc.Find("#assign .field-error").Text()); got != "Ekipten etkin bir kişi seçin." {
+	if got := strings.TrimSpace(doc.Find("#assign .field-error").Text()); got != "Ekipten talepler üzerinde çalışan etkin bir kişi seçin: operatör ya da sahip (izleyici talepleri yalnızca okuyabilir)." {
 		t.Errorf("assign error %q", got)
 	}
 	if _, ok := doc.Find("#assignee").Attr("aria-invalid"); !ok {
