@@ -50,12 +50,14 @@ type ClientMonth struct {
 	// Included is the minutes the client's contracts include in the month; Covered the billable
 	// minutes within them; Beyond the billable minutes no contract's hours include: time over a
 	// contract's hours, time counted against a contract without hours (per incident) or against
-	// none. Billable = Covered + Beyond.
-	Included, Covered, Beyond int
-	Charges                   []Charge
-	Amounts                   []Money // Charges summed per currency, by currency
-	Opened, Resolved          int     // tickets opened, and resolved (or closed), in the month
-	Breaches                  int     // SLA targets (first response, resolution) missed in the month
+	// none. Billable = Covered + Beyond. Over is the part of Beyond that is over an included-hours
+	// contract's allowance, worked out contract by contract: a client with a block of hours and a
+	// per-incident contract has its per-incident time in Beyond, billed as usual, not in Over.
+	Included, Covered, Beyond, Over int
+	Charges                         []Charge
+	Amounts                         []Money // Charges summed per currency, by currency
+	Opened, Resolved                int     // tickets opened, and resolved (or closed), in the month
+	Breaches                        int     // SLA targets (first response, resolution) missed in the month
 }
 
 // MonthSummary is the month's summary for billing.
@@ -233,6 +235,9 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 		r.Included += included
 		r.Covered += min(m, included)
 		r.Beyond += max(0, m-included)
+		if included > 0 {
+			r.Over += max(0, m-included)
+		}
 		if !runs {
 			continue
 		}
@@ -287,6 +292,7 @@ func SummarizeMonth(ctx context.Context, q Querier, month string) (*MonthSummary
 		t.Included += r.Included
 		t.Covered += r.Covered
 		t.Beyond += r.Beyond
+		t.Over += r.Over
 		t.Opened += r.Opened
 		t.Resolved += r.Resolved
 		t.Breaches += r.Breaches
