@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,5 +47,30 @@ func TestServeBaseURL(t *testing.T) {
 	}
 	if !strings.Contains(body, base+"/q/"+app.DemoSlug+".") || strings.Contains(body, "localhost") {
 		t.Errorf("the demo quote's message links %q, want %s/q/…", body, base)
+	}
+}
+
+// TestServeDemoQuoteLinkOnItsAddress: `serve --demo` without a base URL writes the demo quote's
+// link on the address the server listens on, the one it prints — before, it was always
+// localhost:8080, a dead link on any other port or host.
+func TestServeDemoQuoteLinkOnItsAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, errs := serveOnce(t, dir, "--demo", "--addr", addr, "--data", data); code != -1 {
+		t.Fatalf("serve --demo did not start: exit %d, %s", code, errs)
+	}
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true, DataDir: data})
+	var body string
+	if err := e.DB(app.DemoSlug).Read.QueryRow(`SELECT body FROM messages WHERE body LIKE '%/q/%' ORDER BY id DESC LIMIT 1`).Scan(&body); err != nil {
+		t.Fatalf("no demo quote message: %v", err)
+	}
+	if !strings.Contains(body, "http://"+addr+"/q/"+app.DemoSlug+".") {
+		t.Errorf("the demo quote's message links %q, want http://%s/q/…", body, addr)
 	}
 }

@@ -17,8 +17,9 @@ import (
 	"highvibe/app/tenantdb"
 )
 
-// demoQuoteOrigin is the origin of the demo quote's link in its message when the server has no
-// base URL (serve --base-url): serve's default address.
+// demoQuoteOrigin is the origin of the demo quote's link in its message when the server has
+// neither a base URL (serve --base-url) nor an address it listens on (a server not started, as in
+// tests): serve's default address.
 const demoQuoteOrigin = "http://localhost:8080"
 
 // seedDemoQuote writes one quote through the quotes room as Talha would: a draft on scenario D's
@@ -63,7 +64,7 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	}
 	p := i18n.For("tr")
 	body := func(q *quotes.Quote) string {
-		return p.T("quotes.send.body", q.Number, p.Money(quotes.Major(q.Totals.Grand), q.Currency), quotes.Link(cmp.Or(s.BaseURL, demoQuoteOrigin), t.Slug, q))
+		return p.T("quotes.send.body", q.Number, p.Money(quotes.Major(q.Totals.Grand), q.Currency), quotes.Link(cmp.Or(s.BaseURL, s.ListenOrigin, demoQuoteOrigin), t.Slug, q))
 	}
 	if _, _, err := quotes.Send(ctx, db, channels.Registry(), q.ID, body, a, nil, ""); err != nil {
 		return fmt.Errorf("demo quote: send: %w", err)

@@ -667,6 +667,11 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
+	url := "http://" + ln.Addr().String() + "/"
+	if strings.HasPrefix(*addr, "0.0.0.0") || strings.HasPrefix(*addr, ":") {
+		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
+	}
+	s.ListenOrigin = strings.TrimSuffix(url, "/")
 	if *demo {
 		pw, err := s.EnsureDemo(ctx)
 		if err != nil {
@@ -685,10 +690,6 @@ func cmdServe(ctx context.Context, args []string, io *IO) error {
 	// From here the server answers; the line below is printed once it does.
 	panel := s.Handler(h)
 	ready.Store(&panel)
-	url := "http://" + ln.Addr().String() + "/"
-	if strings.HasPrefix(*addr, "0.0.0.0") || strings.HasPrefix(*addr, ":") {
-		url = "http://localhost" + (*addr)[strings.LastIndex(*addr, ":"):] + "/"
-	}
 	fmt.Fprintf(io.Out, "HighVibe listening on %s (ready in %s)\n", url, time.Since(start).Round(time.Millisecond))
 	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "trusted_proxies", proxies.String(), "replication", s.Repl != nil, "startup", time.Since(start), "time_zone", web.ZoneLabel(), "base_url", baseURL)
 	select {

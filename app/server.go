@@ -54,6 +54,9 @@ type Server struct {
 	Metrics *ops.Metrics
 	// BaseURL is the public address absolute links are built on (Options.BaseURL; "" none).
 	BaseURL string
+	// ListenOrigin is the address serve listens on, as it prints it ("http://localhost:8080"): what
+	// links written without a request (the demo's seeded quote) use when there is no BaseURL.
+	ListenOrigin string
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle
