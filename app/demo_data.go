@@ -11,6 +11,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels"
 	"highvibe/app/crm"
+	"highvibe/app/hours"
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
@@ -47,7 +48,11 @@ func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	if err != nil {
 		return err
 	}
-	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha}
+	sched, err := hours.New(hours.Default())
+	if err != nil {
+		return err
+	}
+	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha, sched: sched}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		for i := range demoLeadCount {
 			if err := g.lead(ctx, tx, i); err != nil {
@@ -78,6 +83,30 @@ type demoGen struct {
 	talha              int64
 	leads, convs, msgs int
 	wamid              int
+	sched              *hours.Schedule // the demo business's usual week (demo_hours.go): when its people work
+}
+
+// workTime moves t to a moment a person at the demo business would plan work for: t itself on the
+// quarter hour when the business is open then with at least half an hour left, else a quarter hour
+// in the first two hours of its next opening (picked from t, so the random draws stay as they were).
+func (g *demoGen) workTime(t time.Time) time.Time {
+	return demoWorkTime(g.sched, t)
+}
+
+// demoWorkTime is demoGen.workTime for a given week.
+func demoWorkTime(sched *hours.Schedule, t time.Time) time.Time {
+	t = t.Truncate(15 * time.Minute)
+	if sched.Open(t) && sched.Open(t.Add(30*time.Minute)) {
+		return t
+	}
+	next, ok := sched.NextOpen(t.Add(time.Hour))
+	if !ok {
+		return t
+	}
+	if later := next.Add(time.Duration(t.Unix()/900%8) * 15 * time.Minute); sched.Open(later) && sched.Open(later.Add(30*time.Minute)) {
+		return later
+	}
+	return next
 }
 
 var (
@@ -408,7 +437,7 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	var assigned int64
 	if open && g.r.IntN(5) < 3 {
 		nextAction = pick(g, demoNext)
-		nextDue = g.now.Add(time.Duration(g.r.IntN(10*24)-3*24) * time.Hour).UnixMilli() // some already overdue
+		nextDue = g.workTime(g.now.Add(time.Duration(g.r.IntN(10*24)-3*24) * time.Hour)).UnixMilli() // some already overdue
 	}
 	if g.talha > 0 && (state != "new" || g.r.IntN(3) == 0) {
 		assigned = g.talha
@@ -639,8 +668,8 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 	if err != nil {
 		return fmt.Errorf("demo: scenario B: %w", err)
 	}
-	// Talha takes it: engaged, a next action due in two hours, tagged urgent and wholesale.
-	state, next, due, tags := "engaged", "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", g.now.Add(2*time.Hour).UnixMilli(),
+	// Talha takes it: engaged, a next action due in two working hours, tagged urgent and wholesale.
+	state, next, due, tags := "engaged", "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", g.workTime(g.now.Add(2*time.Hour)).UnixMilli(),
 		[]string{"acil", "toptan"}
 	ch := inbox.Change{State: &state, NextAction: &next, NextActionDueAt: &due, Tags: &tags, ActorID: g.talha, ActorName: DemoUser}
 	if g.talha > 0 {

@@ -269,20 +269,40 @@ type demoMSPGen struct {
 	count, replies, entries int
 	busy                    map[string][][2]time.Time // the technician's clocked stretches, by day
 	dayMinutes              map[string]int            // the technician's logged minutes, by day
+	weekMinutes             map[string]int            // … and by ISO week ("2026-48")
 }
 
+// A believable week for the one technician who logs all the demo's time: no more than
+// demoMaxDayMinutes in a day nor demoMaxWeekMinutes in a week (Monday to Sunday), every clocked
+// stretch between demoDayFrom and demoDayUntil on the business's clock.
+const (
+	demoMaxDayMinutes  = 10 * 60
+	demoMaxWeekMinutes = 45 * 60
+	demoDayFrom        = 8 * 60
+	demoDayUntil       = 20 * 60
+)
+
 // place fits mins of the technician's work starting at start on a free stretch of its day: later,
-// right after any stretch it would overlap. One that no longer fits its day (or the present) is
-// kept as a duration; one that would take the day past 24 hours is dropped (ok false).
+// right after any stretch it would overlap, and not before demoDayFrom. One that no longer fits
+// its working day (or the present) is kept as a duration; one that would take the day past
+// demoMaxDayMinutes or the week past demoMaxWeekMinutes is dropped (ok false): the technician
+// did not log it.
 func (g *demoMSPGen) place(start time.Time, mins int) (time.Time, string, bool) {
 	if g.busy == nil {
-		g.busy, g.dayMinutes = map[string][][2]time.Time{}, map[string]int{}
+		g.busy, g.dayMinutes, g.weekMinutes = map[string][][2]time.Time{}, map[string]int{}, map[string]int{}
 	}
-	day := start.In(g.loc).Format(time.DateOnly)
-	if g.dayMinutes[day]+mins > msp.MaxEntryMinutes {
+	local := start.In(g.loc)
+	day := local.Format(time.DateOnly)
+	y, w := local.ISOWeek()
+	week := fmt.Sprintf("%d-%02d", y, w)
+	if g.dayMinutes[day]+mins > demoMaxDayMinutes || g.weekMinutes[week]+mins > demoMaxWeekMinutes {
 		return time.Time{}, day, false
 	}
 	g.dayMinutes[day] += mins
+	g.weekMinutes[week] += mins
+	if from := time.Date(local.Year(), local.Month(), local.Day(), 0, demoDayFrom, 0, 0, g.loc); start.Before(from) {
+		start = from
+	}
 	for moved := true; moved; {
 		moved = false
 		end := start.Add(time.Duration(mins) * time.Minute)
@@ -294,7 +314,8 @@ func (g *demoMSPGen) place(start time.Time, mins int) (time.Time, string, bool) 
 		}
 	}
 	end := start.Add(time.Duration(mins) * time.Minute)
-	if end.After(g.now) || end.In(g.loc).Format(time.DateOnly) != day {
+	until := time.Date(local.Year(), local.Month(), local.Day(), 0, demoDayUntil, 0, 0, g.loc)
+	if end.After(g.now) || end.After(until) {
 		return time.Time{}, day, true
 	}
 	g.busy[day] = append(g.busy[day], [2]time.Time{start, end})
@@ -501,7 +522,8 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 		if start.Before(at) {
 			start = at
 		}
-		// One technician logs all of it: no two stretches of a day overlap, and a day holds 24 hours.
+		// One technician logs all of it: no two stretches of a day overlap, and a day and a week hold
+		// what one person works (place).
 		start, day, ok := g.place(start, mins)
 		billable := r.IntN(10) != 0
 		if !ok {

@@ -1,0 +1,116 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"highvibe/app"
+	"highvibe/app/hours"
+)
+
+// TestDemoNextStepsInWorkingHours: the demo's next steps (a conversation's next action and its due
+// time) fall inside the demo business's usual hours, on the quarter hour, with half an hour left
+// before closing — before, a third of them fell at night (01:33, 04:29), as no one plans work.
+func TestDemoNextStepsInWorkingHours(t *testing.T) {
+	t.Parallel()
+	e, _ := demoEnv(t)
+	sched, err := hours.New(hours.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.DB(app.DemoSlug).Read.QueryContext(context.Background(),
+		`SELECT id, next_action, next_action_due_at FROM conversations WHERE next_action != '' AND next_action_due_at IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id, due int64
+		var what string
+		if err := rows.Scan(&id, &what, &due); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		at := time.UnixMilli(due)
+		if !sched.Open(at) || !sched.Open(at.Add(29*time.Minute)) || at.Minute()%15 != 0 {
+			t.Errorf("conversation %d: next step %q due %s, outside working hours or off the quarter hour",
+				id, what, at.In(sched.Location()).Format("Mon 2006-01-02 15:04"))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 20 {
+		t.Fatalf("only %d next steps seeded", n)
+	}
+}
+
+// TestDemoMSPTechnicianWeek: the IT provider's one technician logs a week one person works —
+// at most 45 hours a week and 10 a day, clocked between 08:00 and 20:00 — before, the busy last
+// week held 64 hours, with days from 05:38 to 22:15.
+func TestDemoMSPTechnicianWeek(t *testing.T) {
+	t.Parallel()
+	e, _ := demoEnv(t)
+	loc, _ := time.LoadLocation("Europe/Istanbul")
+	rows, err := e.DB(app.DemoMSPSlug).Read.QueryContext(context.Background(),
+		`SELECT user_id, work_day, minutes, coalesce(started_at, 0), coalesce(ended_at, 0) FROM msp_time_entries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	week, day := map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var user, started, ended int64
+		var workDay string
+		var mins int
+		if err := rows.Scan(&user, &workDay, &mins, &started, &ended); err != nil {
+			t.Fatal(err)
+		}
+		d, err := time.ParseInLocation(time.DateOnly, workDay, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, w := d.ISOWeek()
+		week[fmt.Sprintf("user %d, week %d-%02d", user, y, w)] += mins
+		day[fmt.Sprintf("user %d, %s", user, workDay)] += mins
+		if started == 0 {
+			continue
+		}
+		from, until := time.UnixMilli(started).In(loc), time.UnixMilli(ended).In(loc)
+		if from.Hour() < 8 || until.Hour()*60+until.Minute() > 20*60 || until.Format(time.DateOnly) != workDay {
+			t.Errorf("user %d clocked %s–%s on %s, outside a working day", user, from.Format("15:04"), until.Format("15:04"), workDay)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for k, m := range week {
+		if m > 45*60 {
+			t.Errorf("%s: %.1f hours logged", k, float64(m)/60)
+		}
+	}
+	for k, m := range day {
+		if m > 10*60 {
+			t.Errorf("%s: %.1f hours logged", k, float64(m)/60)
+		}
+	}
+}
+
+// TestDemoVisitsDoNotOverlap: no person is on two of the demo's site visits at once.
+func TestDemoVisitsDoNotOverlap(t *testing.T) {
+	t.Parallel()
+	e, _ := demoEnv(t)
+	var n int
+	if err := e.DB(app.DemoSlug).Read.QueryRow(`SELECT count(*) FROM site_visits a JOIN site_visit_assignees aa ON aa.visit_id = a.id
+		JOIN site_visits b ON b.id > a.id JOIN site_visit_assignees ba ON ba.visit_id = b.id AND ba.user_id = aa.user_id
+		WHERE a.status != 'cancelled' AND b.status != 'cancelled'
+		AND a.starts_at < b.starts_at + b.duration_min*60000 AND b.starts_at < a.starts_at + a.duration_min*60000`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d pairs of the demo's site visits put one person in two places at once", n)
+	}
+}
