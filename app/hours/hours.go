@@ -85,6 +85,30 @@ func Default() Config {
 	return c
 }
 
+// AroundTheClock reports whether every day of the week is open from 00:00 to 24:00 (24/7): typed
+// as 00:00-24:00, or as intervals that together cover the whole day.
+func (c Config) AroundTheClock() bool {
+	for _, ivs := range c.Week {
+		covered := 0
+		for again := true; again && covered < 1440; {
+			again = false
+			for _, iv := range ivs {
+				to := iv.To
+				if to <= iv.From {
+					to = 1440 // across midnight: the rest of this day
+				}
+				if iv.From <= covered && to > covered {
+					covered, again = to, true
+				}
+			}
+		}
+		if covered < 1440 {
+			return false
+		}
+	}
+	return true
+}
+
 // Schedule is a validated Config ready to answer questions.
 type Schedule struct {
 	cfg    Config
@@ -106,7 +130,10 @@ func New(c Config) (*Schedule, error) {
 		}
 		s.closed[d.Date] = d
 	}
-	if c.Preset != "" {
+	// A week open around the clock (24/7) stays open on the preset's public holidays and eves: the
+	// box is ticked on a new hours page, and a business that never closes does not close for them.
+	// Days the owner lists as closed, and an away period, still close it.
+	if c.Preset != "" && !c.AroundTheClock() {
 		for _, d := range presetDays(c.Preset) {
 			add(d)
 		}

@@ -46,9 +46,11 @@ type hoursData struct {
 	Away       bool
 	Upcoming   []hours.ClosedDay
 	PresetTill int
-	AckExample string // the catalog's acknowledgement with a sample opening, as the placeholder
-	ServerZone string // the zone the panel uses until the page is saved once
-	ZoneNow    string // the saved zone in the reader's language ("İstanbul (UTC+03:00)")
+	// AroundTheClock: every day is 00:00–24:00 (24/7); the page says what that means.
+	AroundTheClock bool
+	AckExample     string // the catalog's acknowledgement with a sample opening, as the placeholder
+	ServerZone     string // the zone the panel uses until the page is saved once
+	ZoneNow        string // the saved zone in the reader's language ("İstanbul (UTC+03:00)")
 	// BadList is the list of days ("closed_days" or "half_days") holding the day a refusal names,
 	// so only that box is marked; "" marks both (a refusal of the lists together).
 	BadList string
@@ -101,7 +103,7 @@ func hoursFormValues(cfg hours.Config) map[string]string {
 
 func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursData {
 	vals := hoursFormValues(cfg)
-	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes,
+	d := &hoursData{Set: set, Enabled: cfg.Enabled, Preset: cfg.Preset == "tr", Modes: hours.Modes, AroundTheClock: cfg.AroundTheClock(),
 		PresetTill: hours.PresetUntil("tr"), Values: map[string]string{
 			"zone": cfg.Zone, "after_hours": cfg.AfterHours, "ack_message": cfg.AckMessage},
 		Shown: web.ShownOf(hoursFields, vals)}
@@ -142,7 +144,11 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 func upcoming(cfg hours.Config, now time.Time, n int) []hours.ClosedDay {
 	today := now.Format(time.DateOnly)
 	byDate := map[string]hours.ClosedDay{}
-	for _, d := range append(hours.PresetDays(cfg.Preset), cfg.Closed...) {
+	preset := hours.PresetDays(cfg.Preset)
+	if cfg.AroundTheClock() {
+		preset = nil // a business open around the clock is open on public holidays (hours.New)
+	}
+	for _, d := range append(preset, cfg.Closed...) {
 		if d.Date >= today {
 			if old, ok := byDate[d.Date]; !ok || old.Half {
 				byDate[d.Date] = d
