@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app"
 	"highvibe/app/apptest"
+	"highvibe/app/i18n"
 	"highvibe/guide"
 )
 
@@ -226,5 +227,56 @@ func TestUpdatingTellsEarlierInstallsToAddRestartPrevent(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), "lacks `RestartPreventExitStatus=65`") {
 		t.Errorf("the README does not tell an earlier unit to add RestartPreventExitStatus=65")
+	}
+}
+
+// settingLabels are the tenant settings a panel page shows as a labelled field, with the catalog
+// key of that label (the settings pages, the staff console's business page).
+var settingLabels = map[string]string{
+	"ai_provider": "staff.ai_provider", "ai_base_url": "staff.ai_base_url", "ai_model": "staff.ai_model",
+	"ai_api_key": "staff.ai_api_key", "privacy_profile": "settings.ai_privacy", "monthly_budget_usd": "staff.ai_budget",
+	"primary_locale": "settings.primary_locale", "niche": "settings.niche", "greeting": "settings.greeting",
+	"privacy_notice": "settings.privacy_notice", "consent_required": "settings.consent_required",
+	"chat_widget_enabled": "settings.widget_enabled", "landing_enabled": "settings.landing_enabled",
+	"require_2fa": "settings.require_2fa", "business_details": "quotes.settings.details_label",
+	"media_quota_mb": "media.settings.quota", "visit_duration_min": "visits.settings.duration",
+	"visit_travel_buffer_min": "visits.settings.buffer",
+}
+
+// TestGuideShowsSettingLabels: a guide page that tells its reader about a setting the panel shows
+// as a labelled field names it by that label, in the page's language — the Turkish first page
+// said `ai_provider` and `privacy_profile`, words no operator sees anywhere. The key itself is
+// written only where the reader types it: a `highvibe tenant set` command (key=value) and the
+// widget's JSON API, whose fields are named as sent.
+func TestGuideShowsSettingLabels(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{}
+	for _, k := range app.TenantSettings().Keys() {
+		known[k] = true
+	}
+	for key, label := range settingLabels {
+		if !known[key] {
+			t.Errorf("settingLabels names %s, which is not a tenant setting", key)
+		}
+		for _, lang := range []string{"en", "tr"} {
+			if i18n.For(lang).T(label) == label {
+				t.Errorf("settingLabels: %s has no %s label %s", key, lang, label)
+			}
+		}
+	}
+	for lang, files := range guideFiles(t) {
+		for name, body := range files {
+			for i, line := range strings.Split(body, "\n") {
+				if strings.Contains(line, "highvibe ") || strings.Contains(line, "/api/") {
+					continue
+				}
+				for key, label := range settingLabels {
+					if strings.Contains(line, "`"+key+"`") {
+						t.Errorf("guide/%s/%s:%d names the setting `%s`; write its label as the panel shows it: **%s**",
+							lang, name, i+1, key, i18n.For(lang).T(label))
+					}
+				}
+			}
+		}
 	}
 }
