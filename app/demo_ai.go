@@ -56,10 +56,15 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 		if fresh[it.ConversationID] {
 			continue
 		}
+		// Triaged now, but dated as the triage job would have: a minute or two after the message,
+		// so the approval queue's cards do not all say "just now".
+		at := time.UnixMilli(it.LastMessageAt).Add(time.Duration(40+it.MessageID%140) * time.Second)
+		a.RecordedAt = func() time.Time { return at }
 		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, false); err != nil {
 			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
 		}
 	}
+	a.RecordedAt = nil
 	if err := decideDemoRecommendations(ctx, db, fresh); err != nil {
 		return err
 	}
@@ -124,8 +129,11 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 		if decided%3 == 2 {
 			verb, reason = "reject", "Alan ölçüsü belirsiz; önce keşif."
 		}
+		// Without a note in the conversation: a note is written now, and would lift five old
+		// conversations to the top of the inbox as "just now". The queue keeps the decision and
+		// its reason.
 		if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: r.ID, Verb: verb, Reason: reason,
-			Note: true, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+			Actor: approvals.Actor{Name: DemoUser}}); err != nil {
 			return err
 		}
 		decided++

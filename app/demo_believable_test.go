@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"highvibe/app"
+	"highvibe/app/ai"
 	"highvibe/app/hours"
 )
 
@@ -112,5 +113,35 @@ func TestDemoVisitsDoNotOverlap(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("%d pairs of the demo's site visits put one person in two places at once", n)
+	}
+}
+
+// TestDemoTimesSpreadInThePast: what the demo seeds carries the time it would have happened, not
+// the moment of seeding — the assistant's recommendations on older conversations are dated a
+// minute or two after the message they answer, and the decided ones leave no note written "now";
+// before, 300 approval cards and a handful of old conversations at the top of the inbox all said
+// "just now".
+func TestDemoTimesSpreadInThePast(t *testing.T) {
+	t.Parallel()
+	e, _ := demoEnv(t)
+	db := e.DB(app.DemoSlug)
+	var seeded int64
+	if err := db.Read.QueryRow(`SELECT max(created_at) FROM decision_recommendations`).Scan(&seeded); err != nil {
+		t.Fatal(err)
+	}
+	recent := seeded - (10 * time.Minute).Milliseconds()
+	var all, justNow, convs int
+	if err := db.Read.QueryRow(`SELECT count(*), count(*) FILTER (WHERE created_at > ?) FROM decision_recommendations WHERE model_name = ?`,
+		recent, ai.BuiltinModel).Scan(&all, &justNow); err != nil {
+		t.Fatal(err)
+	}
+	if all < 100 || justNow*10 > all {
+		t.Errorf("%d of the assistant's %d recommendations are dated within the seeding's last ten minutes", justNow, all)
+	}
+	if err := db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE last_message_at > ?`, recent).Scan(&convs); err != nil {
+		t.Fatal(err)
+	}
+	if convs > 7 {
+		t.Errorf("%d conversations had their last message within the seeding's last ten minutes", convs)
 	}
 }

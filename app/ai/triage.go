@@ -54,6 +54,18 @@ type Assistant struct {
 	// Now, when set, is the assistant's clock (tests); nil is time.Now. What is sent says "now" as
 	// the moment it goes, not the moment the customer wrote.
 	Now func() time.Time
+	// RecordedAt, when set, is the moment the triage's recommendations are recorded: the demo's
+	// history, triaged when it is seeded, dates them just after the message they answer, as the
+	// triage job would have (nil: now).
+	RecordedAt func() time.Time
+}
+
+// recordedAt is RecordedAt in Unix ms (0, approvals' "now", when unset).
+func (a *Assistant) recordedAt() int64 {
+	if a.RecordedAt == nil {
+		return 0
+	}
+	return a.RecordedAt().UnixMilli()
 }
 
 func (a *Assistant) now() time.Time {
@@ -151,7 +163,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		return nil, err
 	}
 	out := &Outcome{Result: res, Model: BuiltinModel, AfterHours: ah.mode, Ack: ah.ack}
-	run := triageRun{convID: convID, asked: "builtin", outcome: "ok", note: ah.note,
+	run := triageRun{convID: convID, recorded: a.recordedAt(), asked: "builtin", outcome: "ok", note: ah.note,
 		usage: Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}}
 	if t.Setting("ai_provider") == "openai_compatible" {
 		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
@@ -303,6 +315,8 @@ type triageRun struct {
 	// proposes (its date waits in the approval queue; app/visits).
 	visit   *VisitAsk
 	propose VisitProposer
+	// recorded is Assistant.RecordedAt in Unix ms (0: now).
+	recorded int64
 }
 
 // modelTriage takes the provider model's triage into res when it answered, and records its usage
@@ -383,7 +397,7 @@ func storeTriage(ctx context.Context, db *tenantdb.DB, conv *inbox.Conversation,
 			id, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: conv.LeadID, ConversationID: convID, Title: r.Title,
 				Summary: r.Summary, RecommendedAction: r.RecommendedAction, DraftReply: r.DraftReply, Priority: r.Priority,
 				ActionType: r.ActionType, Confidence: r.Confidence, ModelName: BuiltinModel, Words: r.Words.JSON(),
-				DedupeKey: fmt.Sprintf("conv:%d:%s", convID, r.ActionType)})
+				DedupeKey: fmt.Sprintf("conv:%d:%s", convID, r.ActionType), CreatedAt: run.recorded})
 			if err != nil {
 				return err
 			}
