@@ -179,7 +179,8 @@ func lexicon(raw string, add func(name, kind, surface string)) {
 	for _, l := range []struct{ name, hit string }{{"stock", g.stock}, {"firm", g.firm}, {"price", g.price}, {"rough", g.rough},
 		{"date", g.dateAsk}, {"near_day", g.nearDay}, {"deadline", g.deadline}, {"waited", g.waited}, {"legal_threat", g.legalThreat},
 		{"legal", g.legal}, {"payment", g.payment}, {"human", g.human}, {"greeting", g.greeting}, {"info", g.info},
-		{"urgent", g.urgent}, {"calm", g.calm}, {"complaint", first(g.complaint)}, {"damage", first(g.damage)}, {"negative", first(g.negative)}} {
+		{"urgent", g.urgent}, {"calm", g.calm}, {"complaint", first(g.complaint)}, {"damage", first(g.damage)}, {"negative", first(g.negative)},
+		{"works", g.works}} {
 		if l.hit != "" {
 			add("r:"+l.name, KindWord, asWritten(raw, l.hit))
 		}

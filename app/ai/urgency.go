@@ -182,11 +182,24 @@ var (
 		"ulaşamı", "yarım kaldı", "yarım bırak", "geç kaldı", "uymadı", "sözünüzü tutmadı", "aramadınız", "aramadılar", "kimse aramadı",
 		"still waiting", "been waiting", "no answer", "no reply", "nobody came", "no one came", "didn't show", "never showed", "no-show",
 		"not answering", "unfinished", "half-finished", "ignor", "running late", "you are late", "you're late", "too late"}
-	// damage: water getting in, stones or boards breaking, sinking, coming loose.
+	// damage: water getting in, stones or boards breaking (or broken by the crew: "kırdınız",
+	// "kırmışlar"), sinking, coming loose.
 	sigDamage = []string{"su sızı", "sızdı", "sızıyor", "sızıntı", "sızdırıyor", "sızdırma", "su alıyor", "su bastı", "su basıyor", "rutubet", "küf",
-		"kabardı", "kabarmış", "çürü", "çatla", "kırıl", "kırık", "bozuldu", "çöktü", "çökme", "yerinden oyna", "sallanıyor", "gevşe", "koptu", "söküldü",
+		"kabardı", "kabarmış", "çürü", "çatla", "kırıl", "kırık", "kırdı", "kırmış", "bozuldu", "çöktü", "çökme", "yerinden oyna", "sallanıyor", "gevşe", "koptu", "söküldü",
 		"leak", "seep", "flood", "water damage", "damp", "mould=", "mold=", "mouldy", "moldy", "rot=", "rotten", "rotting", "swell", "swollen",
 		"warp", "buckl", "crack", "broke=", "broken", "loose", "collaps", "sunk", "sinking", "came off", "coming off"}
+	// notDamage: a question about breaking up or taking out a floor as part of the work ("zemin
+	// kırılması gerekir mi?", "does the old slab need breaking up?") is not a report of something
+	// broken; it is blanked before damage words are looked for, so "kırılması" is not "kırıldı".
+	notDamage = []string{"kırılmas", "kırılmalı", "kırılır mı", "kırılırmı", "kırılabilir mi", "kırılacak mı", "kırılsın mı",
+		"kırdır", "broken up", "break up", "breaking up", "break out", "breaking out"}
+	// works: the breaking-up and removal that are part of a job (an old floor broken up, tiles or
+	// parquet taken up), as a customer asks about them: an information feature of builtin-3 that
+	// tells "kırılması gerekir mi" from "taşlar kırıldı". Digging is left out: "since you dug…"
+	// opens complaints as often as questions.
+	sigWorks = []string{"kırılmas", "kırılmalı", "kırılır mı", "kırılırmı", "kırılabilir mi", "kırılacak mı", "kırılsın mı", "kırım", "kırdır",
+		"söküm", "sökülmes", "sökülmeli", "sökülür mü", "sökülecek mi", "sökme",
+		"broken up", "break up", "breaking up", "break out", "breaking out", "removal", "rip out", "ripping out", "take up", "taking up"}
 	// danger: somebody got or may get hurt.
 	sigDanger      = []string{"düştü", "düşüp", "yaralan", "tehlike", "kaza=", "kazası", "takılıp", "fell=", "injur", "hurt", "danger", "hazard", "accident", "tripped", "slipped"}
 	sigNegative    = []string{"kötü", "sinir", "kızgın", "bıktım", "bad=", "angry", "annoyed", "furious", "fed up"}
@@ -282,6 +295,7 @@ type signals struct {
 	pressureWhy                        string // and its reason
 	waited                             string // "2 haftadır": time already spent waiting
 	complaint, damage                  []string
+	works                              string // breaking up or removal as part of the job (sigWorks)
 	legalThreat, legal                 string
 	payment, human, greeting, info     string
 	negative                           []string
@@ -303,7 +317,8 @@ func readSignals(t text) *signals {
 		g.legal = t.first(sigLegal)
 	}
 	g.complaint = append(t.all(sigComplaint), t.all(sigServiceFailure)...)
-	g.damage = append(t.all(sigDamage), t.all(sigDanger)...)
+	g.damage = append(t.without(notDamage).all(sigDamage), t.all(sigDanger)...)
+	g.works = t.first(sigWorks)
 	g.readTime(t)
 	return g
 }
