@@ -517,6 +517,12 @@ func (d *detailData) EditOf(m *Message) *ReplyQuote {
 	return &ReplyQuote{}
 }
 
+// NoteLanguage is the channel note of the language the customer's messenger app is set to, as a
+// primary language subtag ("ru", "de"; Telegram's from.language_code): the assistant greets and
+// answers in it while the customer's own words do not tell their language. The data export lists
+// it with the message; the erasure empties it with the message's other notes.
+const NoteLanguage = "language"
+
 // NoteForwarded is the channel note of a message the customer forwarded from elsewhere (another
 // chat, a channel, a person): not words of their own. Its value is "from:" and the name of where
 // it came from as the channel gives it, empty when the sender hides it.

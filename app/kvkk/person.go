@@ -77,6 +77,9 @@ type Message struct {
 	Author    string `json:"author"`
 	Kind      string `json:"kind"`
 	Body      string `json:"body"`
+	// AppLanguage is the language the person's messenger app was set to when they sent it, as the
+	// channel reported it (Telegram: "ru"); the assistant greets and answers in it.
+	AppLanguage string `json:"app_language,omitempty"`
 }
 
 // File is a photo or file of the person's conversations (the bytes are on the person's files page).
@@ -246,9 +249,11 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 	}
 	for i := range p.Conversations {
 		c := &p.Conversations[i]
-		if err := each(ctx, r, `SELECT created_at, direction, author_kind, kind, body FROM messages WHERE conversation_id = ? ORDER BY id`, []any{c.ID}, func(rs *sql.Rows) error {
+		if err := each(ctx, r, `SELECT created_at, direction, author_kind, kind, body,
+			CASE WHEN json_valid(annotations) THEN coalesce(json_extract(annotations, '$.channel.`+inbox.NoteLanguage+`'), '') ELSE '' END
+			FROM messages WHERE conversation_id = ? ORDER BY id`, []any{c.ID}, func(rs *sql.Rows) error {
 			var m Message
-			if err := rs.Scan(&m.At, &m.Direction, &m.Author, &m.Kind, &m.Body); err != nil {
+			if err := rs.Scan(&m.At, &m.Direction, &m.Author, &m.Kind, &m.Body, &m.AppLanguage); err != nil {
 				return err
 			}
 			c.Messages = append(c.Messages, m)

@@ -33,6 +33,8 @@ type user struct {
 	FirstName string `json:"first_name"`
 	LastName  string `json:"last_name"`
 	Username  string `json:"username"`
+	// LanguageCode is the language of the person's Telegram app (an IETF tag: "ru", "de", "pt-br").
+	LanguageCode string `json:"language_code"`
 }
 
 type chat struct {
@@ -174,6 +176,10 @@ type Message struct {
 	// Campaign is the code of the link the customer opened the bot from (t.me/bot?start=CODE):
 	// the lead's campaign (utm_campaign), as a widget visitor's utm_campaign is.
 	Campaign string
+	// Language is the language the sender's Telegram app is set to, as its primary subtag ("ru"
+	// for "ru", "pt" for "pt-br"; "" when Telegram sends none or not a language tag). It is all
+	// the assistant needs to choose the language of a greeting before the customer has written.
+	Language string
 }
 
 // Parsed is what an update means for the inbox: a message (new, or the new version of one the
@@ -238,6 +244,7 @@ func Parse(b []byte) (*Parsed, error) {
 		if out.Name == "" {
 			out.Name = m.From.Username
 		}
+		out.Language = languageTag(m.From.LanguageCode)
 	}
 	if out.Name == "" {
 		out.Name = strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
@@ -281,6 +288,21 @@ func Parse(b []byte) (*Parsed, error) {
 	}
 	p.Message = out
 	return p, nil
+}
+
+// reLanguage is an IETF language tag as Telegram sends it: a primary language subtag of two or
+// three letters, then subtags ("en", "pt-br", "zh-hans").
+var reLanguage = regexp.MustCompile(`^([A-Za-z]{2,3})(-[A-Za-z0-9]{1,8})*$`)
+
+// languageTag is the primary language of an app's language tag, lower-case ("pt-BR" → "pt"), ""
+// when code is not a language tag: only the language is kept, not the region, and nothing a
+// sender could make up reaches the assistant's prompt.
+func languageTag(code string) string {
+	m := reLanguage.FindStringSubmatch(strings.TrimSpace(code))
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(m[1])
 }
 
 // start reads a Start command ("/start", "/start CODE", "/start@Bot CODE"): the line the

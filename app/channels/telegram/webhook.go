@@ -109,7 +109,13 @@ func (h *Webhook) Receive(w http.ResponseWriter, r *http.Request) {
 		// own, marked as the edit of that message (which keeps its first words); its file, if it
 		// has one, came with the first version.
 		in.Notes = map[string]string{inbox.NoteEdits: tgID}
-	} else if m.FileID != "" && media.ValidKind(m.Kind) {
+	}
+	if m.Language != "" {
+		// The language of the customer's Telegram app: the assistant greets and answers in it
+		// while their own words do not tell (a Start, a photo, "ok").
+		in.Notes[inbox.NoteLanguage] = m.Language
+	}
+	if !m.Edited && m.FileID != "" && media.ValidKind(m.Kind) {
 		// Fetched later (getFile) by a media_fetch job queued with the message.
 		in.Then = func(ctx context.Context, tx inbox.Writer, res inbox.IngestResult) error {
 			return media.AddInbound(ctx, tx, media.Inbound{MessageID: res.MessageID, ConversationID: res.ConversationID, LeadID: res.LeadID,
