@@ -61,6 +61,10 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 	if err != nil || answered(later) {
 		return ah, err
 	}
+	history, err := earlierInbound(ctx, db, conv.ID, msg.ID) // the language they wrote earlier, if any
+	if err != nil {
+		return ah, err
+	}
 	opens, found := s.NextOpen(wrote)
 	if !found {
 		opens = time.Time{}
@@ -76,7 +80,7 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 		ah.note = "after hours: already acknowledged in this closed period"
 		return ah, nil
 	}
-	body := ackText(s, cfg, t, conv, msg, wrote, now)
+	body := ackText(s, cfg, t, conv, msg, history, wrote, now)
 	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body}, "ai_triage")
 	if err != nil {
 		// Forget the claim so the next message of this period tries again.
@@ -91,14 +95,15 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 // own text, else the catalog's sentence with the next opening, in the customer's language. The
 // opening is named as seen when it is sent (now), not when the customer wrote: a message written
 // at 23:59 and acknowledged at 00:00 is answered "today from 09:00", not "tomorrow".
-func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, wrote, now time.Time) string {
+func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, history []string,
+	wrote, now time.Time) string {
 	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
 		return text
 	}
 	if strings.TrimSpace(cfg.AckMessage) != "" {
 		return cfg.AckMessage
 	}
-	p := i18n.For(customerLang(t, conv, msg))
+	p := i18n.For(customerLang(t, conv, msg, history))
 	body := p.T("hours.ack.later")
 	if when := s.NextOpeningWords(p.T, p.Date, now); when != "" {
 		body = p.T("hours.ack.default", when)
@@ -109,11 +114,13 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	return body
 }
 
-// customerLang is the language to acknowledge in: the message's when it is one of the panel's
-// six (the acknowledgement is in every catalog), English when the customer clearly writes
-// another (Russian, another script: not the business's Turkish), else the conversation's when it
-// is a panel language, else the business's own.
-func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message) string {
+// customerLang is the language to greet or acknowledge in: the message's when it is one of the
+// panel's six (the acknowledgement and the greeting are in every catalog), English when the
+// customer clearly writes another (Russian, another script: not the business's Turkish); while
+// their words do not tell (a Start, a photo, "ok") and none of their earlier messages (history)
+// did, their messenger app's language (appLanguage: Telegram's), English for one the catalogs do
+// not have; else the conversation's when it is a panel language, else the business's own.
+func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, history []string) string {
 	switch l := WrittenIn(ownWords(msg.Body)); {
 	case l == "other":
 		return "en"
@@ -122,8 +129,25 @@ func customerLang(t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Messa
 	case conv.Language == "other": // the assistant read their earlier words as another language
 		return "en"
 	}
+	if app := appLanguage(msg); app != "" && !toldIn(history) {
+		if i18n.Supported(app) {
+			return app
+		}
+		return "en"
+	}
 	if i18n.Supported(conv.Language) {
 		return conv.Language
 	}
 	return t.PrimaryLocale
+}
+
+// appLanguage is the language the customer's messenger app is set to, as the channel stored it
+// with the message (inbox.NoteLanguage: Telegram's language_code, "ru"), "" when not known.
+func appLanguage(msg *inbox.Message) string {
+	return languageCode(msg.Notes().Channel[inbox.NoteLanguage])
+}
+
+// toldIn reports whether the customer's messages say which language they write.
+func toldIn(msgs []string) bool {
+	return WrittenIn(strings.Join(ownHistory(msgs), "\n")) != ""
 }

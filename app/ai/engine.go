@@ -35,6 +35,10 @@ type Input struct {
 	// Persona, when set, is used instead of the built-in persona of Niche (a custom niche's, or
 	// one adjusted to the tenant's modules: see PersonaOf).
 	Persona *Persona
+	// AppLanguage is the language the customer's messenger app is set to ("ru"; Telegram's
+	// language_code), "" when the channel does not say: the reply's language while the
+	// customer's words do not tell.
+	AppLanguage string
 }
 
 // Recommendation is a commitment the engine wants a person to decide on.
@@ -170,6 +174,14 @@ func analyze(in Input, d *Decision) Result {
 		lang, r.Language = "other", "other"
 		r.Reasons["language"] = []string{"lang_other"}
 		r.Confidence = math.Min(r.Confidence, 0.3)
+	}
+	// A customer whose words, in this message and the earlier ones, do not tell their language (a
+	// photo, "ok", an emoji) is answered in their messenger app's when the channel says it: Turkish
+	// for a Turkish app, else English (the builtin texts are in those two). A Russian app's "ok"
+	// got the business's Turkish.
+	if app := languageCode(in.AppLanguage); app != "" && WrittenIn(in.Text) == "" && WrittenIn(strings.Join(in.History, "\n")) == "" {
+		lang = builtinLanguage(app)
+		r.Language, r.Reasons["language"] = lang, []string{"lang_" + lang}
 	}
 	if sensitive != "" {
 		x.handoff = append(x.handoff, "sensitive_topic")

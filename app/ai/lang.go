@@ -168,3 +168,72 @@ func WrittenIn(text string) string {
 	}
 	return ""
 }
+
+// languageCode is a language code as the channels store it (a primary language subtag, "ru"),
+// lower-case, "" when s is not one: nothing else reaches a prompt.
+func languageCode(s string) string {
+	if n := len(s); n < 2 || n > 3 {
+		return ""
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return s
+}
+
+// builtinLanguage is the language of the builtin texts for a customer whose messenger app is set
+// to code: Turkish for Turkish, English for any other (the builtin texts are in those two).
+func builtinLanguage(code string) string {
+	if code == "tr" {
+		return "tr"
+	}
+	return "en"
+}
+
+// languageNames are the English names of the languages a customer's app or words may name, for
+// the configured model's prompt.
+var languageNames = map[string]string{"tr": "Turkish", "en": "English", "de": "German", "fr": "French", "es": "Spanish", "ar": "Arabic",
+	"ru": "Russian", "uk": "Ukrainian", "be": "Belarusian", "az": "Azerbaijani", "kk": "Kazakh", "ky": "Kyrgyz", "uz": "Uzbek",
+	"tk": "Turkmen", "ka": "Georgian", "hy": "Armenian", "fa": "Persian", "ku": "Kurdish", "he": "Hebrew", "el": "Greek",
+	"bg": "Bulgarian", "ro": "Romanian", "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "sq": "Albanian", "mk": "Macedonian",
+	"it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian",
+	"sv": "Swedish", "nb": "Norwegian", "no": "Norwegian", "da": "Danish", "fi": "Finnish", "lt": "Lithuanian", "lv": "Latvian",
+	"et": "Estonian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "ur": "Urdu", "id": "Indonesian",
+	"ms": "Malay", "vi": "Vietnamese", "th": "Thai"}
+
+// languageName names a language code in English for a prompt: "Russian"; a code without a name
+// here as the code ("the language with the code \"sw\""); "" for "" or not a code.
+func languageName(code string) string {
+	if n := languageNames[code]; n != "" {
+		return n
+	}
+	if code = languageCode(code); code != "" {
+		return `the language with the code "` + code + `"`
+	}
+	return ""
+}
+
+// replyLanguage names the language a configured model is to answer in: the one the customer
+// writes (WrittenIn of their message, else of their earlier messages) when it is German, French,
+// Spanish or Arabic; their messenger app's (app) when their words do not tell, or are in another
+// script the lists do not name (Cyrillic: the app says Russian or Ukrainian); else the builtin
+// engine's reading, Turkish or English. "" when the product does not know.
+func replyLanguage(res Result, text string, history []string, app string) string {
+	said := WrittenIn(ownWords(text))
+	if said == "" {
+		said = WrittenIn(strings.Join(ownHistory(history), "\n"))
+	}
+	switch {
+	case said == "de" || said == "fr" || said == "es" || said == "ar":
+		return languageName(said)
+	case said == "other" && app != "" && app != "tr" && app != "en":
+		return languageName(app)
+	case said == "" && app != "":
+		return languageName(app)
+	case res.Language == "tr" || res.Language == "en":
+		return languageName(res.Language)
+	}
+	return ""
+}

@@ -15,7 +15,9 @@ import (
 // in place of a triage: "/start" carries no words to read, and read as a message it was taken
 // for an English date question — an English "a member of our team will check this" to a Turkish
 // business's customer, a handoff and a delivery-date recommendation in the approval queue for
-// every new Telegram chat. Nothing is scored, flagged or recommended. Outside business hours the
+// every new Telegram chat. The greeting goes in the language of the customer's Telegram app when
+// Telegram says it (a Russian app gets English, the catalogs having no Russian). Nothing is
+// scored, flagged or recommended. Outside business hours the
 // acknowledgement goes instead, as for any message; a start already answered is not greeted.
 func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB, t *platform.Tenant, conv *inbox.Conversation,
 	msg *inbox.Message, send bool) (*Outcome, error) {
@@ -31,8 +33,12 @@ func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil || answeredBesides(later, ah.ack) {
 		return out, err
 	}
+	history, err := earlierInbound(ctx, db, conv.ID, msg.ID)
+	if err != nil {
+		return out, err
+	}
 	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName,
-		Body: StartGreeting(t, conv)}, "ai_triage")
+		Body: StartGreeting(t, customerLang(t, conv, msg, history))}, "ai_triage")
 	if err != nil {
 		return out, err
 	}
@@ -42,14 +48,14 @@ func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB
 
 // StartGreeting is the greeting a customer who opens the chat gets: the business's own (Settings →
 // Business profile, "Chat widget greeting"), else the widget's default greeting with the
-// business's name in the conversation's language or the business's primary language.
-func StartGreeting(t *platform.Tenant, conv *inbox.Conversation) string {
+// business's name in lang, the customer's language as customerLang tells it (their messenger
+// app's while they have written nothing).
+func StartGreeting(t *platform.Tenant, lang string) string {
 	if g := strings.TrimSpace(t.Setting("greeting")); g != "" {
 		return g
 	}
-	lang := t.PrimaryLocale
-	if i18n.Supported(conv.Language) {
-		lang = conv.Language
+	if !i18n.Supported(lang) {
+		lang = t.PrimaryLocale
 	}
 	return i18n.For(lang).T("widget.default_greeting", t.Name)
 }

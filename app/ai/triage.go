@@ -169,7 +169,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
 		run.modelTriage(&res, out, mt, u, perr)
 		if res.Reply != "" {
-			reply, u, perr := a.providerReply(ctx, t, res, msg.Body)
+			reply, u, perr := a.providerReply(ctx, t, res, msg, history)
 			run.providerReply(&res, out, reply, u, perr)
 		}
 	}
@@ -245,7 +245,7 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, co
 		return Result{}, nil, err
 	}
 	in := triageInput(msg.Body, history, t.NicheID, prods)
-	in.Currency = t.Currency
+	in.Currency, in.AppLanguage = t.Currency, appLanguage(msg)
 	in.Persona = PersonaOf(t)
 	if t.HasModule(platform.ModuleInventory) {
 		if err := withStock(ctx, db, prods, in.Products); err != nil {
@@ -452,15 +452,17 @@ func scheduleReview(ctx context.Context, tx *sql.Tx, convID int64) error {
 	return err
 }
 
-// providerReply asks the configured model for the reply, within the persona's rules.
-func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res Result, text string) (string, Usage, error) {
-	lang := map[string]string{"tr": "Turkish", "en": "English"}[res.Language]
+// providerReply asks the configured model for the reply, within the persona's rules, naming the
+// language to answer in when the product knows it (replyLanguage: the customer's words, else
+// their messenger app's); only when it does not is the model told "the customer's language".
+func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res Result, msg *inbox.Message, history []string) (string, Usage, error) {
+	lang := replyLanguage(res, msg.Body, history, appLanguage(msg))
 	if lang == "" {
 		lang = "the customer's language"
 	}
-	sys := fmt.Sprintf("%s, in %s. Never state prices, payment terms, warranties or dates; "+
+	sys := fmt.Sprintf("%s. Answer in %s. Never state prices, payment terms, warranties or dates; "+
 		"a person approves those. Ask at most two short clarifying questions. Suggested reply: %s", personaPrompt(t), lang, res.Reply)
-	return a.client().Chat(ctx, a.providerConfig(t), []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: text}})
+	return a.client().Chat(ctx, a.providerConfig(t), []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: msg.Body}})
 }
 
 func (a *Assistant) client() *Client {
