@@ -6,8 +6,6 @@ import (
 	"highvibe/app/export"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -82,51 +80,42 @@ func (d *listData) NewFirst() string {
 	return ""
 }
 
-// parseFilter reads and validates the inbox query string.
-func parseFilter(c *web.Ctx, v url.Values, channels []string) (Filter, web.Errors) {
-	errs := web.Errors{}
-	f := Filter{Q: strings.TrimSpace(v.Get("q")), State: v.Get("state"), Channel: v.Get("channel"),
-		Handoff: v.Get("handoff") == "1", Tag: strings.TrimSpace(v.Get("tag")), Unread: v.Get("unread") == "1",
-		Sort: v.Get("sort"), Cursor: v.Get("cursor"), UserID: c.UserID()}
+// parseFilter reads the inbox query string. A filter it cannot read (a state or channel that is
+// not one, ?assigned=abc, a search or tag longer than its field, a page link it cannot follow) is
+// left out and recorded on c (web.Ctx.IgnoreFilter): the list names it above its rows.
+func parseFilter(c *web.Ctx, v url.Values, channels []string) Filter {
+	f := Filter{Q: strings.TrimSpace(v.Get("q")), Tag: strings.TrimSpace(v.Get("tag")), UserID: c.UserID()}
 	if len([]rune(f.Q)) > 200 {
-		errs.Add("q", c.T("validation.too_long", 200))
+		c.IgnoreFilter("q", c.T("button.search"), f.Q)
+		f.Q = ""
 	}
-	if f.State != "" && f.State != "open" && !slices.Contains(States, f.State) {
-		errs.Add("state", c.T("validation.choice"))
-	}
-	if f.Channel != "" && !slices.Contains(channels, f.Channel) {
-		errs.Add("channel", c.T("validation.choice"))
-	}
-	switch a := v.Get("assigned"); a {
+	f.State = c.FilterChoice(v, "state", c.T("inbox.state"), append([]string{"open"}, States...))
+	f.Channel = c.FilterChoice(v, "channel", c.T("inbox.channel"), channels)
+	f.Handoff = c.FilterChoice(v, "handoff", c.T("inbox.handoff_only"), []string{"0", "1"}) == "1"
+	f.Unread = c.FilterChoice(v, "unread", c.T("inbox.unread_only"), []string{"0", "1"}) == "1"
+	switch a := strings.TrimSpace(v.Get("assigned")); a {
 	case "":
 	case "me":
 		f.AssignedMe = true
 	case "none":
 		f.Unassigned = true
 	default:
-		id, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || id <= 0 {
-			errs.Add("assigned", c.T("validation.choice"))
-		}
-		f.AssignedTo = id
+		f.AssignedTo = c.FilterID(v, "assigned", c.T("inbox.assignee"))
 	}
-	switch v.Get("mentions") {
-	case "":
-	case "me":
-		f.MentionsMe = true
-	default:
-		errs.Add("mentions", c.T("validation.choice"))
-	}
+	f.MentionsMe = c.FilterChoice(v, "mentions", c.T("inbox.mentions_me"), []string{"me"}) == "me"
 	if len([]rune(f.Tag)) > 40 {
-		errs.Add("tag", c.T("validation.too_long", 40))
+		c.IgnoreFilter("tag", c.T("inbox.tag"), f.Tag)
+		f.Tag = ""
 	}
-	if f.Sort != "" && f.Sort != "newest" && f.Sort != "urgency" && f.Sort != "waiting" {
-		errs.Add("sort", c.T("validation.choice"))
+	f.Sort = c.FilterChoice(v, "sort", c.T("inbox.sort"), []string{"newest", "urgency", "waiting"})
+	if cur := v.Get("cursor"); cur != "" {
+		if ValidCursor(f.Sort, cur) {
+			f.Cursor = cur
+		} else {
+			c.IgnoreCursor("cursor", cur)
+		}
 	}
-	if f.Cursor != "" && !ValidCursor(f.Sort, f.Cursor) {
-		errs.Add("cursor", c.T("inbox.error.cursor"))
-	}
-	return f, errs
+	return f
 }
 
 // List renders /app/inbox/; htmx requests aimed at the results get only that fragment.
@@ -138,10 +127,13 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 	c := web.From(r)
 	v := r.URL.Query()
 	reg := h.Svc.Channels
-	f, errs := parseFilter(c, v, reg.Names())
-	d := &listData{F: f, Form: v, States: States, Channels: reg.Names(), NewChannels: reg.ByHand(), Icons: reg.Icons(), Names: map[int64]string{},
+	f := parseFilter(c, v, reg.Names())
+	// What the list applies: its live refresh, next page and export carry these, not the
+	// filters it left out (named above the rows).
+	kept := c.WithoutIgnored(v)
+	d := &listData{F: f, Form: kept, States: States, Channels: reg.Names(), NewChannels: reg.ByHand(), Icons: reg.Icons(), Names: map[int64]string{},
 		NewForm: newForm, NewErrors: newErrs}
-	p := &web.Page{Title: c.T("nav.inbox"), Nav: "inbox", Guide: "inbox", Data: d, Form: v}
+	p := &web.Page{Title: c.T("nav.inbox"), Nav: "inbox", Guide: "inbox", Data: d, Form: kept}
 	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 		d.Members = members
 		for _, m := range members {
@@ -149,7 +141,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 		}
 	}
 	self := url.Values{}
-	for k, vs := range v {
+	for k, vs := range kept {
 		if k != "lang" && k != "cursor" && len(vs) > 0 && vs[0] != "" {
 			self.Set(k, vs[0])
 		}
@@ -165,32 +157,25 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 		status = http.StatusUnprocessableEntity
 		p.FlashErr = c.T("inbox.new.refused")
 	}
-	if errs.Any() {
-		p.Errors = errs
-		status = http.StatusUnprocessableEntity
-	} else {
-		// Export only filters the list accepts (refused ones would answer with an error page).
-		d.ExportBase = export.Base("/app/inbox/export", v)
-		rows, next, err := List(r.Context(), c.DB.Read, f)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		d.Rows = rows
-		if d.Waiting, d.WaitBusiness, err = waitingWords(r.Context(), c, rows, time.Now()); err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		if next != "" {
-			nv := url.Values{}
-			for k := range self {
-				nv.Set(k, self.Get(k))
-			}
-			nv.Set("cursor", next)
-			d.Next = "/app/inbox/?" + nv.Encode()
-		}
+	d.ExportBase = export.Base("/app/inbox/export", kept)
+	rows, next, err := List(r.Context(), c.DB.Read, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
-	var err error
+	d.Rows = rows
+	if d.Waiting, d.WaitBusiness, err = waitingWords(r.Context(), c, rows, time.Now()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if next != "" {
+		nv := url.Values{}
+		for k := range self {
+			nv.Set(k, self.Get(k))
+		}
+		nv.Set("cursor", next)
+		d.Next = "/app/inbox/?" + nv.Encode()
+	}
 	if d.Counters, err = Count(r.Context(), c.DB.Read, time.Now()); err != nil {
 		h.Render.Fail(w, r, err)
 		return

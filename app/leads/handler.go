@@ -75,19 +75,27 @@ type Query struct {
 	Stage, Source, Campaign, Assignee, From, To, Moved, Open, Min, Max, Q, Sort string
 }
 
-// parse reads and validates the list's query; errs names the fields that are wrong.
-func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
-	errs := web.Errors{}
+// parse reads the list's query. A filter it cannot read (a stage or source that is not one, a
+// date or amount that is not one, a reversed range, a search longer than 200 characters, a page
+// link it cannot follow) is left out, recorded on c (web.Ctx.IgnoreFilter: the page names it
+// above the list) and cleared from the Query the form shows, so the form shows what the list
+// applies.
+func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter) {
 	g := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	q := Query{Stage: g("stage"), Source: g("source"), Campaign: g("campaign"), Assignee: g("assignee"), From: g("from"), To: g("to"),
 		Moved: g("moved"), Open: g("open"), Min: g("min"), Max: g("max"), Q: g("q"), Sort: g("sort")}
-	f := Filter{ValueMin: -1, ValueMax: -1, Q: q.Q, Cursor: g("cursor"), Campaign: q.Campaign}
+	label := func(k string) string { return c.T("leads.filter." + k) }
+	ignore := func(k string, field *string) {
+		c.IgnoreFilter(k, label(k), v.Get(k))
+		*field = ""
+	}
+	f := Filter{ValueMin: -1, ValueMax: -1, Campaign: q.Campaign}
 	if q.Stage != "" && q.Stage != "open" && !slices.Contains(inbox.LeadStages, q.Stage) {
-		errs.Add("stage", c.T("validation.choice"))
+		ignore("stage", &q.Stage)
 	}
 	f.Stage = q.Stage
 	if q.Source != "" && !slices.Contains(h.Sources, q.Source) {
-		errs.Add("source", c.T("validation.choice"))
+		ignore("source", &q.Source)
 	}
 	f.Source = q.Source
 	switch q.Assignee {
@@ -97,64 +105,72 @@ func (h *Handler) parse(c *web.Ctx, v url.Values) (Query, Filter, web.Errors) {
 	case "me":
 		f.Assignee = c.UserID()
 	default:
-		n, err := strconv.ParseInt(q.Assignee, 10, 64)
-		if err != nil || n <= 0 {
-			errs.Add("assignee", c.T("validation.choice"))
+		if f.Assignee = c.FilterID(v, "assignee", label("assignee")); f.Assignee == 0 {
+			q.Assignee = ""
 		}
-		f.Assignee = n
 	}
-	day := func(field, s string) int64 {
-		if s == "" {
+	day := func(field string, s *string) int64 {
+		if *s == "" {
 			return 0
 		}
-		d, err := i18n.ParseTime(time.DateOnly, s, c.Zone()) // a day of the business
+		d, err := i18n.ParseTime(time.DateOnly, *s, c.Zone()) // a day of the business
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
-			errs.Add(field, c.T("validation.date"))
+			ignore(field, s)
 			return 0
 		}
 		return d.UnixMilli()
 	}
-	f.From = day("from", q.From)
-	if to := day("to", q.To); to > 0 {
-		f.To = time.UnixMilli(to).In(c.Zone()).AddDate(0, 0, 1).UnixMilli() // "to" is inclusive
+	f.From = day("from", &q.From)
+	if to := day("to", &q.To); to > 0 {
+		if f.From > 0 && to < f.From {
+			// Both are days, the end before the start: the end is left out (the list runs from
+			// the start on), and the notice says which way round they are.
+			c.IgnoreFilterWhy("to", label("to"), q.To, c.T("list.filter_ignored_before", label("to"), web.Isolate(q.To), label("from"), web.Isolate(q.From)))
+			q.To = ""
+		} else {
+			f.To = time.UnixMilli(to).In(c.Zone()).AddDate(0, 0, 1).UnixMilli() // "to" is inclusive
+		}
 	}
-	if f.From > 0 && f.To > 0 && f.To <= f.From {
-		errs.Add("to", c.T("leads.error.range"))
-	}
-	f.StageSince = day("moved", q.Moved) // the board's won and lost columns link with their first day
+	f.StageSince = day("moved", &q.Moved) // the board's won and lost columns link with their first day
 	if q.Open != "" && q.Open != "yes" && q.Open != "no" {
-		errs.Add("open", c.T("validation.choice"))
+		ignore("open", &q.Open)
 	}
 	f.OpenConv = q.Open
-	amount := func(field, s string) int64 {
-		if s == "" {
+	amount := func(field string, s *string) int64 {
+		if *s == "" {
 			return -1
 		}
-		n, ok := wholeAmount(s, c.Tenant.Currency)
+		n, ok := wholeAmount(*s, c.Tenant.Currency)
 		if !ok {
-			errs.Add(field, c.T("leads.error.amount"))
+			ignore(field, s)
 			return -1
 		}
 		return n
 	}
-	f.ValueMin, f.ValueMax = amount("min", q.Min), amount("max", q.Max)
+	f.ValueMin, f.ValueMax = amount("min", &q.Min), amount("max", &q.Max)
 	if f.ValueMin >= 0 && f.ValueMax >= 0 && f.ValueMax < f.ValueMin {
-		errs.Add("max", c.T("leads.error.value_range"))
+		c.IgnoreFilterWhy("max", label("max"), q.Max, c.T("list.filter_ignored_below", label("max"), web.Isolate(q.Max), label("min"), web.Isolate(q.Min)))
+		q.Max, f.ValueMax = "", -1
 	}
 	if len([]rune(q.Q)) > 200 {
-		errs.Add("q", c.T("validation.too_long", 200))
+		ignore("q", &q.Q)
 	}
+	f.Q = q.Q
 	if q.Sort != "" && !slices.Contains(Sorts, q.Sort) {
-		errs.Add("sort", c.T("validation.choice"))
+		ignore("sort", &q.Sort)
 	}
 	f.Sort = q.Sort
 	if f.Sort == "" {
 		f.Sort = Sorts[0]
 	}
-	if f.Cursor != "" && !ValidCursor(f.Sort, f.Cursor) {
-		errs.Add("cursor", c.T("leads.error.cursor"))
+	if cur := g("cursor"); cur != "" {
+		if ValidCursor(f.Sort, cur) {
+			f.Cursor = cur
+		} else {
+			c.IgnoreCursor("cursor", cur)
+		}
 	}
-	return q, f, errs
+	return q, f
 }
 
 // listPage is the leads list's data.
@@ -171,6 +187,9 @@ type listPage struct {
 	Filtered  bool
 	Currency  string
 	BoardURL  string
+	// Restart is, on a "more" row whose page link could not be followed, the list from its
+	// first page with the same filters.
+	Restart string
 	// ExportBase is the export of these leads with the same filters (export.Base); "" while the
 	// filters are refused (no export is offered then).
 	ExportBase string
@@ -187,7 +206,7 @@ func currency(c *web.Ctx) string {
 // page gets only its rows.
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	q, f, errs := h.parse(c, r.URL.Query())
+	q, f := h.parse(c, r.URL.Query())
 	members, names, err := h.members(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -200,12 +219,19 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &listPage{Q: q, Stages: inbox.LeadStages, Sources: h.Sources, Campaigns: camps, Sorts: Sorts, Members: members, Names: names,
 		Currency: currency(c), Filtered: q != Query{} && q != Query{Sort: q.Sort}}
-	d.BoardURL = boardURL(r.URL.Query())
-	p := &web.Page{Title: c.T("leads.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query()}
-	if errs.Any() {
-		// No export of filters the list refuses: it would answer with an error page.
-		p.Errors = errs
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "leads/list", p)
+	// The links of the page (the board, the export, the next page) carry the filters the list
+	// applies, not the ones it left out.
+	kept := c.WithoutIgnored(r.URL.Query())
+	d.BoardURL = boardURL(kept)
+	p := &web.Page{Title: c.T("leads.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: kept}
+	more := web.IsHTMX(r) && r.Header.Get("HX-Target") == "lead-rows-more"
+	if more && c.IgnoredKey("cursor") {
+		// "More" of a page whose link can no longer be followed: rows after it cannot be found,
+		// and the first page's would repeat rows already shown. The row says so and offers the
+		// list from its first page.
+		kept.Del("cursor")
+		d.Restart = "/app/leads/?" + kept.Encode()
+		h.Render.Fragment(w, r, http.StatusOK, "leads/list", "rows", p)
 		return
 	}
 	rows, next, err := List(r.Context(), c.DB.Read, f)
@@ -214,14 +240,17 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Rows = rows
-	d.ExportBase = export.Base("/app/leads/export", r.URL.Query())
+	d.ExportBase = export.Base("/app/leads/export", kept)
 	if next != "" {
-		v := r.URL.Query()
+		v := url.Values{}
+		for k := range kept {
+			v.Set(k, kept.Get(k))
+		}
 		v.Set("cursor", next)
 		v.Del("lang")
 		d.Next = "/app/leads/?" + v.Encode()
 	}
-	if web.IsHTMX(r) && f.Cursor != "" && r.Header.Get("HX-Target") == "lead-rows-more" {
+	if more && f.Cursor != "" {
 		h.Render.Fragment(w, r, http.StatusOK, "leads/list", "rows", p)
 		return
 	}
@@ -557,19 +586,23 @@ func (p *boardPage) Targets(stage string) []string {
 	return out
 }
 
-func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, error) {
+// board reads the board of the filters in v (the list's, but stage, order and page: the board
+// has every stage, in its own order). A filter it cannot read is left out and recorded on the
+// request (web.Ctx.IgnoreFilter): the page names it above the board.
+func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, error) {
 	c := web.From(r)
 	v.Del("stage")
 	v.Del("cursor")
 	v.Del("sort")
-	q, f, errs := h.parse(c, v)
+	q, f := h.parse(c, v)
+	v = c.WithoutIgnored(v)
 	members, names, err := h.members(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	camps, err := Campaigns(r.Context(), c.DB.Read)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	d := &boardPage{Q: q, Sources: h.Sources, Camps: camps, Members: members, Names: names, Stages: inbox.LeadStages,
 		Currency: currency(c), CanWrite: c.Can(auth.WriteInbox), Now: time.Now().UnixMilli()}
@@ -584,15 +617,12 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 	if d.Query != "" {
 		d.ListURL += "?" + d.Query
 	}
-	if errs.Any() {
-		return d, errs, nil
-	}
 	// The outcomes' window starts at a midnight of the business, a day the list's filter can name.
 	y, m, dd := time.Now().In(c.Zone()).AddDate(0, 0, -ClosedDays).Date()
 	since := time.Date(y, m, dd, 0, 0, 0, 0, c.Zone())
 	d.ClosedFrom = since.Format(time.DateOnly)
 	if d.Columns, err = Board(r.Context(), c.DB.Read, f, since.UnixMilli()); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Labels and each column's stage menu, worked out once for all its cards.
 	d.NoValue, d.MoveWord, d.OnLeadPage = c.T("leads.board.no_value"), c.T("leads.board.move"), c.T("leads.board.on_lead_page")
@@ -625,7 +655,7 @@ func (h *Handler) board(r *http.Request, v url.Values) (*boardPage, web.Errors, 
 			r.Card = cd
 		}
 	}
-	return d, nil, nil
+	return d, nil
 }
 
 // cardText is a board card's formatted words.
@@ -641,17 +671,13 @@ type option struct{ Value, Label string }
 // each card moves by drag and drop, by keyboard or by its stage menu (POST …/stage).
 func (h *Handler) Pipeline(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	d, errs, err := h.board(r, r.URL.Query())
+	d, err := h.board(r, r.URL.Query())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	p := &web.Page{Title: c.T("leads.board.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: r.URL.Query(), Errors: errs}
-	status := http.StatusOK
-	if errs.Any() {
-		status = http.StatusUnprocessableEntity
-	}
-	h.Render.Render(w, r, status, "leads/pipeline", p)
+	p := &web.Page{Title: c.T("leads.board.title"), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Form: c.WithoutIgnored(r.URL.Query())}
+	h.Render.Render(w, r, http.StatusOK, "leads/pipeline", p)
 }
 
 // Stage is POST /app/leads/{id}/stage: stage=<lead stage>, note (why, when lost), from (the stage
@@ -741,7 +767,7 @@ func (h *Handler) Stage(w http.ResponseWriter, r *http.Request) {
 // redrawBoard answers a board action with the board drawn again (its filters from the address),
 // set marking the card the action concerns.
 func (h *Handler) redrawBoard(w http.ResponseWriter, r *http.Request, status int, set func(d *boardPage)) {
-	d, _, err := h.board(r, r.URL.Query())
+	d, err := h.board(r, r.URL.Query())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -30,8 +30,8 @@ func rowIDs(t *testing.T, r *apptest.Resp) []string {
 
 func id(n int64) string { return fmt.Sprint(n) }
 
-// Every filter of the list narrows it to the leads it names, alone and together; bad input
-// answers 422 with the field's message and no rows.
+// Every filter of the list narrows it to the leads it names, alone and together; a filter it
+// cannot read is left out and named above the list (TestLeadsListBadFilterIsSaid).
 func TestLeadsListFilters(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -85,12 +85,6 @@ func TestLeadsListFilters(t *testing.T) {
 	for _, tc := range cases {
 		if got := rowIDs(t, op.Get("/app/leads/"+tc.query)); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.query, got, tc.want)
-		}
-	}
-	for _, bad := range []string{"?min=abc", "?min=10&max=5", "?from=31.12.2026", "?from=2026-02-01&to=2026-01-01", "?stage=maybe", "?sort=best", "?cursor=zzz"} {
-		r := op.Get("/app/leads/" + bad)
-		if r.StatusCode != 422 || r.Doc(t).Find(".field-error").Length() == 0 || strings.Contains(r.Body, `data-lead="`) {
-			t.Errorf("%s: %d, errors %d", bad, r.StatusCode, r.Doc(t).Find(".field-error").Length())
 		}
 	}
 }

@@ -17,11 +17,18 @@ type IgnoredFilter struct {
 	Key   string // the query parameter ("client")
 	Label string // the filter's name as the page shows it, translated ("Client")
 	Value string // what the address said, cut to 40 characters
+	// Why, when set, is the whole notice (translated) for a value that reads but cannot be used
+	// as it is: a range whose end comes before its start, a page link the list cannot follow.
+	Why string
 }
 
 // IgnoreFilter records that the list's filter key (label: its name on the page) could not read
 // value; the page shows it above the list.
-func (c *Ctx) IgnoreFilter(key, label, value string) {
+func (c *Ctx) IgnoreFilter(key, label, value string) { c.IgnoreFilterWhy(key, label, value, "") }
+
+// IgnoreFilterWhy is IgnoreFilter with the notice's own words (why: translated; "" for the
+// shared "cannot read" sentence).
+func (c *Ctx) IgnoreFilterWhy(key, label, value, why string) {
 	if c == nil {
 		return
 	}
@@ -33,7 +40,27 @@ func (c *Ctx) IgnoreFilter(key, label, value string) {
 	if r := []rune(value); len(r) > 40 {
 		value = string(r[:40]) + "…"
 	}
-	c.ignored = append(c.ignored, IgnoredFilter{Key: key, Label: label, Value: value})
+	c.ignored = append(c.ignored, IgnoredFilter{Key: key, Label: label, Value: value, Why: why})
+}
+
+// IgnoreCursor records that the list's page link (key: "cursor", "after", "before") could not
+// be followed (cut, or made by an older version of the list): the list starts again from its
+// first page and says so above it.
+func (c *Ctx) IgnoreCursor(key, value string) {
+	if c == nil {
+		return
+	}
+	c.IgnoreFilterWhy(key, "", value, c.T("list.cursor_ignored"))
+}
+
+// IgnoredKey reports whether the filter key was recorded as ignored.
+func (c *Ctx) IgnoredKey(key string) bool {
+	for _, f := range c.IgnoredFilters() {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // IgnoredFilters are the filters IgnoreFilter recorded for this request, in order.
@@ -78,4 +105,20 @@ func (c *Ctx) FilterChoice(q url.Values, key, label string, choices []string) st
 
 // Shown is the value as the notice quotes it, isolated from the sentence around it (an Arabic
 // sentence around "12-ab" would otherwise reorder its parts).
-func (f IgnoredFilter) Shown() string { return "\u2068" + f.Value + "\u2069" }
+func (f IgnoredFilter) Shown() string { return Isolate(f.Value) }
+
+// Isolate is s isolated from the sentence around it, for a value a notice quotes.
+func Isolate(s string) string { return "\u2068" + s + "\u2069" }
+
+// WithoutIgnored is a copy of the query v without the filters recorded as ignored: the links a
+// list page makes (its next page, its export, the same filters elsewhere) carry what the list
+// applies, not what it left out.
+func (c *Ctx) WithoutIgnored(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if !c.IgnoredKey(k) {
+			out[k] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
