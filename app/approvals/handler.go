@@ -55,13 +55,19 @@ type pageData struct {
 func filterFrom(r *http.Request) QueueFilter {
 	c := web.From(r)
 	q := r.URL.Query()
-	f := QueueFilter{After: q.Get("after"), Now: time.Now(),
+	f := QueueFilter{Now: time.Now(),
 		Kind:     c.FilterChoice(q, "kind", c.T("approvals.filter_kind"), ActionTypes),
 		Priority: c.FilterChoice(q, "priority", c.T("approvals.filter_priority"), Priorities),
 		Age:      c.FilterChoice(q, "age", c.T("approvals.filter_age"), Ages)}
-	if id, err := strconv.ParseInt(q.Get("rec"), 10, 64); err == nil && id > 0 {
-		f.Rec = id
+	if after := q.Get("after"); after != "" {
+		if _, ok := decodeQueueCursor(after); ok {
+			f.After = after
+		} else {
+			// A page link cut or garbled: the queue from its first page, and a line saying so.
+			c.IgnoreCursor("after", after)
+		}
 	}
+	f.Rec = c.FilterID(q, "rec", c.T("approvals.filter_rec"))
 	return f
 }
 
@@ -90,6 +96,22 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	ctx := r.Context()
 	f := filterFrom(r)
+	var focus *Recommendation
+	if f.Rec > 0 {
+		rec, err := ByID(ctx, c.DB.Read, f.Rec)
+		switch {
+		case errors.Is(err, tenantdb.ErrNotFound):
+			// A link to a recommendation that is no longer there (erased with its conversation):
+			// the whole queue, and a line saying so rather than an empty "one conversation".
+			c.IgnoreFilterWhy("rec", c.T("approvals.filter_rec"), r.URL.Query().Get("rec"), c.T("approvals.rec_gone", f.Rec))
+			f.Rec = 0
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		case !rec.Open():
+			focus = rec // decided already: who decided it is said where its card would be
+		}
+	}
 	d := &pageData{Filter: f, Query: template.URL(f.query()), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
 		Kinds: ActionTypes, Prios: Priorities, Ages: Ages}
 	var err error
@@ -97,11 +119,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if f.Rec > 0 {
-		if rec, err := ByID(ctx, c.DB.Read, f.Rec); err == nil && !rec.Open() {
-			d.Focus = rec
-		}
-	}
+	d.Focus = focus
 	page := &web.Page{Title: c.T("approvals.title"), Nav: "approvals", Guide: "approval-queue", Data: d}
 	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "queue" {
 		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "queue", page)

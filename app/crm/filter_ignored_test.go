@@ -49,3 +49,25 @@ func TestListStatusNotUnderstoodIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// A page link of a CRM list that cannot be followed (?after=zzz) opens the first page, and a line
+// above the list says so, rather than silently.
+func TestListPageLinkNotFollowedIsSaid(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("tas", "parke_tas", "en")
+	owner := e.User("tas", "olga", "owner")
+	if _, err := e.DB("tas").Write.Exec(`INSERT INTO customers(name, created_at, updated_at) VALUES('Ayşe', 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/customers/?after=zzz", "/orders/?after=1.x", "/invoices/?after=-3"} {
+		r := owner.Get(path)
+		note := r.Doc(t).Find(`.ignored-filters [data-ignored-filter="after"]`).Text()
+		if r.StatusCode != http.StatusOK || !strings.Contains(note, "first page") {
+			t.Errorf("%s: %d, notice %q", path, r.StatusCode, note)
+		}
+	}
+	if d := owner.Get("/customers/").Doc(t); d.Find(".ignored-filters").Length() != 0 || d.Find("#records tbody tr").Length() != 1 {
+		t.Errorf("the first page: a notice, or not the customer")
+	}
+}

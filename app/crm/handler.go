@@ -172,6 +172,11 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 	c := web.From(r)
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status"), After: q.Get("after")}
+	if f.After != "" && !parseCursor(f.After).ok {
+		// A page link cut or garbled: the first page, and a line saying it starts again.
+		c.IgnoreCursor("after", f.After)
+		f.After = ""
+	}
 	d := &listData{Entity: ent, Title: c.T("crm." + ent + ".title"), Q: f.Q, Status: f.Status, CanWrite: c.Can(auth.WriteCRM),
 		ExportBase: export.Base("/"+ent+"/export", q)}
 	p := c.P

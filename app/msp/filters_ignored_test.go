@@ -81,3 +81,22 @@ func TestListFilterNotUnderstoodIsSaid(t *testing.T) {
 		t.Error("timesheet: an unreadable week is not named")
 	}
 }
+
+// A page link of the tickets list that cannot be followed (?before=zzz, cut or garbled) is not
+// silently the first page: it is, and a line above the list says the list starts again there.
+func TestTicketsPageLinkNotFollowedIsSaid(t *testing.T) {
+	t.Parallel()
+	te := newTimeEnv(t, false, "tr")
+	r := te.oper.Get("/app/msp/tickets/?before=zzz")
+	wantStatus(t, r, http.StatusOK, "before=zzz")
+	d := r.Doc(t)
+	if n := d.Find("#tickets tbody tr").Length(); n != 3 {
+		t.Errorf("%d tickets, want the first page's 3", n)
+	}
+	if note := d.Find(`.ignored-filters [data-ignored-filter="before"]`).Text(); !strings.Contains(note, "ilk sayfa") {
+		t.Errorf("no line saying the list starts again: %q", note)
+	}
+	if d = te.oper.Get("/app/msp/tickets/?before=999999").Doc(t); d.Find(".ignored-filters").Length() != 0 {
+		t.Errorf("a readable page link is said to be ignored")
+	}
+}

@@ -148,7 +148,14 @@ func filterOf(c *web.Ctx, q url.Values) (Filter, string) {
 			a = ""
 		}
 	}
-	f.Before = formID(q.Get("before"))
+	if raw := strings.TrimSpace(q.Get("before")); raw != "" {
+		// The page link is a ticket number: one cut or garbled opens the first page, and says so.
+		if n, err := strconv.ParseInt(i18n.ASCIIDigits(raw), 10, 64); err == nil && n > 0 {
+			f.Before = n
+		} else {
+			c.IgnoreCursor("before", raw)
+		}
+	}
 	if len([]rune(f.Q)) > 200 {
 		f.Q = string([]rune(f.Q)[:200])
 	}
