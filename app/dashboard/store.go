@@ -36,6 +36,10 @@ type RecentConversation struct {
 	Handoff       bool
 	Urgency       *int
 	LastMessageAt int64
+	// LastState marks a last message that is a reply not (yet) delivered, as the conversation
+	// page marks it: "failed" or "scheduled" (LastScheduledAt); "" for any other.
+	LastState       string
+	LastScheduledAt int64
 }
 
 func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
@@ -59,9 +63,10 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 // customer: a team's internal notes and the product's own lines ("system") stay on the page.
 func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {
 	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), c.channel, c.state, c.summary,
-		coalesce((SELECT substr(body, 1, 141) FROM messages m WHERE m.conversation_id = c.id AND m.direction <> 'system' ORDER BY m.id DESC LIMIT 1), ''),
+		coalesce(substr(m.body, 1, 141), ''), coalesce(m.direction, ''), coalesce(m.delivery_status, ''), coalesce(m.scheduled_at, 0),
 		c.unread_count, c.handoff_required, c.urgency_score, c.last_message_at
 		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+		LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id AND direction <> 'system' ORDER BY id DESC LIMIT 1)
 		ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
@@ -71,8 +76,17 @@ func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*Re
 	for rows.Next() {
 		r := &RecentConversation{}
 		var urg *int
-		if err := rows.Scan(&r.ID, &r.LeadName, &r.Channel, &r.State, &r.Summary, &r.LastMessage, &r.Unread, &r.Handoff, &urg, &r.LastMessageAt); err != nil {
+		var dir, status string
+		if err := rows.Scan(&r.ID, &r.LeadName, &r.Channel, &r.State, &r.Summary, &r.LastMessage, &dir, &status, &r.LastScheduledAt,
+			&r.Unread, &r.Handoff, &urg, &r.LastMessageAt); err != nil {
 			return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
+		}
+		switch {
+		case dir != "outbound":
+		case status == "queued" && r.LastScheduledAt > 0:
+			r.LastState = "scheduled"
+		case status == "failed":
+			r.LastState = "failed"
 		}
 		r.Urgency = urg
 		if rs := []rune(r.LastMessage); len(rs) > 140 {

@@ -485,6 +485,34 @@ type Recent struct {
 	Direction, Body, LeadName string
 	Channel                   string
 	CreatedAt                 int64
+	// DeliveryStatus and ScheduledAt are the message's (a reply still waiting for its time, or one
+	// that failed, is marked as the conversation page marks it); Annotations holds a product
+	// line's event, which the sidebar words as the timeline does (its Body may be empty).
+	DeliveryStatus string
+	ScheduledAt    int64
+	Annotations    string
+}
+
+// Notes decodes the line's annotations (the event of a product line).
+func (r Recent) Notes() Annotations { return (&Message{Annotations: r.Annotations}).Notes() }
+
+// State is what became of an outbound line, as the sidebar marks it: "scheduled" (waiting for
+// the time it was given), "failed" (not delivered), "queued" (waiting for the channel's
+// provider), "recorded" (a reply on a call or a walk-in, which the panel does not send) or "sent";
+// "" for a customer's message or a note.
+func (r Recent) State() string {
+	if r.Direction != "outbound" {
+		return ""
+	}
+	switch {
+	case r.DeliveryStatus == "queued" && r.ScheduledAt > 0:
+		return "scheduled"
+	case r.DeliveryStatus == "failed", r.DeliveryStatus == "queued":
+		return r.DeliveryStatus
+	case r.DeliveryStatus == "":
+		return "recorded"
+	}
+	return "sent"
 }
 
 // recentCut is how many characters of a message the "latest messages" column shows; a longer one
@@ -493,7 +521,8 @@ const recentCut = 160
 
 // RecentMessages lists the newest n messages across conversations.
 func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, `+strconv.Itoa(recentCut+1)+`), l.name, m.channel, m.created_at
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, `+strconv.Itoa(recentCut+1)+`), l.name, m.channel, m.created_at,
+		coalesce(m.delivery_status, ''), coalesce(m.scheduled_at, 0), coalesce(m.annotations, '')
 		FROM (SELECT * FROM messages ORDER BY created_at DESC LIMIT ?) m JOIN conversations c ON c.id = m.conversation_id JOIN leads l ON l.id = c.lead_id
 		ORDER BY m.created_at DESC, m.id DESC`, n)
 	if err != nil {
@@ -503,7 +532,8 @@ func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
 	var out []Recent
 	for rows.Next() {
 		var r Recent
-		if err := rows.Scan(&r.MessageID, &r.ConversationID, &r.Direction, &r.Body, &r.LeadName, &r.Channel, &r.CreatedAt); err != nil {
+		if err := rows.Scan(&r.MessageID, &r.ConversationID, &r.Direction, &r.Body, &r.LeadName, &r.Channel, &r.CreatedAt,
+			&r.DeliveryStatus, &r.ScheduledAt, &r.Annotations); err != nil {
 			return nil, fmt.Errorf("inbox: recent messages: %w", err)
 		}
 		if b := []rune(r.Body); len(b) > recentCut {
