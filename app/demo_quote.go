@@ -66,7 +66,7 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	body := func(q *quotes.Quote) string {
 		return p.T("quotes.send.body", q.Number, p.Money(quotes.Major(q.Totals.Grand), q.Currency), quotes.Link(cmp.Or(s.BaseURL, s.ListenOrigin, demoQuoteOrigin), t.Slug, q))
 	}
-	if _, _, err := quotes.Send(ctx, db, channels.Registry(), q.ID, body, a, nil, ""); err != nil {
+	if _, _, err := quotes.Send(ctx, db, channels.Registry(), q.ID, body, a, nil, "", ""); err != nil {
 		return fmt.Errorf("demo quote: send: %w", err)
 	}
 	return nil

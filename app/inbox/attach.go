@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"highvibe/app/media"
@@ -79,19 +78,11 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 	// A file outside WhatsApp's window, or to a customer who blocked the bot, would be queued and
 	// then fail, like a text reply: refused before anything is kept.
 	if code == "" {
-		if no := h.cannotSendWords(c, conv); no != "" {
-			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, no)
-			return
-		}
-		if at, err := h.blockedSince(ctx, c, conv); err != nil {
+		if no, err := h.noReachWords(ctx, c, conv, true); err != nil {
 			h.Render.Fail(w, r, err)
 			return
-		} else if at > 0 {
-			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(at))))
-			return
-		}
-		if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
-			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, c.T("inbox.error.window_closed_file"))
+		} else if no != "" {
+			h.attachRefused(w, r, id, http.StatusUnprocessableEntity, no)
 			return
 		}
 	}

@@ -71,6 +71,10 @@ type detailData struct {
 	// Unix ms; 0 while they have not. A reply cannot reach them then: the composer opens as an
 	// internal note and refuses a reply.
 	BlockedAt int64
+	// NoAddress: the channel addresses replies by more than the conversation (e-mail) and has no
+	// address for this customer: a reply would be queued and fail, so the composer opens as an
+	// internal note, refuses a reply, and the page says to add the address on the lead.
+	NoAddress bool
 	// CannotSend: the server sends this channel's replies, but a setting it needs is empty
 	// (Telegram's bot token, WhatsApp's access token): a reply would be queued and fail, so the
 	// page says so above the composer, which opens as an internal note and refuses a reply.
@@ -107,7 +111,7 @@ func (d *detailData) Direction() string {
 			return v
 		}
 	}
-	if (d.Window != nil && d.Window.Closed) || d.BlockedAt > 0 || d.CannotSend {
+	if (d.Window != nil && d.Window.Closed) || d.BlockedAt > 0 || d.CannotSend || d.NoAddress {
 		return "system"
 	}
 	return "outbound"
@@ -145,6 +149,28 @@ func (h *Handler) cannotSendWords(c *web.Ctx, conv *Conversation) string {
 		return ""
 	}
 	return c.T("inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel))
+}
+
+// noReachWords is why a reply (file: a file) written now on conv would not reach the customer,
+// in the reader's words with what to do instead; "" when it can be tried. The reasons are
+// CannotReach's, which a quote's send asks too.
+func (h *Handler) noReachWords(ctx context.Context, c *web.Ctx, conv *Conversation, file bool) (string, error) {
+	no, err := CannotReach(ctx, c.DB.Read, h.Svc.Channels, c.Tenant.Setting, conv, time.Now())
+	if err != nil || no == nil {
+		return "", err
+	}
+	switch no.Reason {
+	case "setup":
+		return c.T("inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel)), nil
+	case "blocked":
+		return c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(no.At))), nil
+	case "window":
+		if file {
+			return c.T("inbox.error.window_closed_file"), nil
+		}
+		return c.T("inbox.error.window_closed"), nil
+	}
+	return c.T("inbox.error.no_address"), nil
 }
 
 // postedForm names the composer form a post to the conversation came from, by its address.
@@ -597,6 +623,11 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 		return nil, err
 	}
 	d.CannotSend, d.SendSetup = h.cannotSend(c, conv)
+	if no, err := CannotReach(ctx, c.DB.Read, h.Svc.Channels, c.Tenant.Setting, conv, time.Now()); err != nil {
+		return nil, err
+	} else if no != nil && no.Reason == "no_address" {
+		d.NoAddress = true
+	}
 	if f := h.Neighbours.Drafts; f != nil {
 		if d.Drafts, err = f(ctx, c.DB.Read, conv.ID); err != nil {
 			return nil, err
@@ -816,15 +847,11 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 		// A free-text reply outside WhatsApp's window would be queued and then fail: refused
 		// here, with what to do instead (a template, or a note). So is a reply to a customer who
 		// blocked the bot.
-		if no := h.cannotSendWords(c, conv); no != "" {
-			errs.Add("body", no)
-		} else if at, err := h.blockedSince(r.Context(), c, conv); err != nil {
+		if no, err := h.noReachWords(r.Context(), c, conv, false); err != nil {
 			h.Render.Fail(w, r, err)
 			return
-		} else if at > 0 {
-			errs.Add("body", c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(at))))
-		} else if win := h.window(c, conv, time.Now()); win != nil && win.Closed {
-			errs.Add("body", c.T("inbox.error.window_closed"))
+		} else if no != "" {
+			errs.Add("body", no)
 		} else if win := h.window(c, conv, ch.SendAt.Add(SendAtMargin)); win != nil && win.Closed && !ch.SendAt.IsZero() {
 			// Open now but closed at the time chosen (a reply on Friday evening scheduled "when
 			// we open" on Monday), or so soon after it that a failed try could not be repeated:

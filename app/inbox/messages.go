@@ -41,6 +41,10 @@ type Outgoing struct {
 	// in the conversation; the template travels with the message (its annotations), so a retry
 	// or a scheduled send still has it. Nil: free text only (outside the window the reply fails).
 	Template *TemplateUse
+	// NoFile, on an outbound message that was meant to carry a file and goes without it (a
+	// quote's PDF that could not be kept), is why, as a media refusal code (media.ErrCodeQuota…):
+	// the conversation and the quote say what went instead of a bare "sent".
+	NoFile string
 	// Once: the message comes from a panel form (a template, a file) whose one-time token is
 	// spent in the message's transaction (web.SpendOnce), so a second post of it sends nothing.
 	Once bool
@@ -181,7 +185,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, c *Conversation, m Outgoing,
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
 		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params, m.Template), p.sched, now)
+		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params, m.Template, m.NoFile), p.sched, now)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
@@ -243,11 +247,11 @@ func logMessage(ctx context.Context, tx *sql.Tx, convID, id int64, m Outgoing, p
 
 // annotation keeps the author's display name, a system message's event code and parameters, and
 // an outbound message's template on the message (JSON), for the timeline and the deliverer.
-func annotation(author, event string, params map[string]string, tpl *TemplateUse) string {
-	if author == "" && event == "" && tpl == nil {
+func annotation(author, event string, params map[string]string, tpl *TemplateUse, noFile string) string {
+	if author == "" && event == "" && tpl == nil && noFile == "" {
 		return ""
 	}
-	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params, Template: tpl})
+	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params, Template: tpl, NoFile: noFile})
 	return string(b)
 }
 
@@ -281,6 +285,9 @@ type Annotations struct {
 	// PartsSent is how many of the messages a long reply is sent as reached the customer before
 	// a try stopped (SetPartsSent): the next try sends only the rest.
 	PartsSent int `json:"parts_sent,omitempty"`
+	// NoFile is Outgoing.NoFile: the file the message was meant to carry did not go, and why (a
+	// media refusal code).
+	NoFile string `json:"no_file,omitempty"`
 }
 
 // StoredReaction is one reaction as AddReaction keeps it.

@@ -236,7 +236,7 @@ func TestExpiredQuoteIsNotSent(t *testing.T) {
 		}
 	}
 	// The send itself refuses too (the day may end between the page's check and the send).
-	if _, _, err := quotes.Send(t.Context(), f.e.DB("acme"), channels.Registry(), id, func(*quotes.Quote) string { return "x" }, quotes.Actor{Name: "olga"}, nil, ""); !errors.Is(err, quotes.ErrSendExpired) {
+	if _, _, err := quotes.Send(t.Context(), f.e.DB("acme"), channels.Registry(), id, func(*quotes.Quote) string { return "x" }, quotes.Actor{Name: "olga"}, nil, "", ""); !errors.Is(err, quotes.ErrSendExpired) {
 		t.Errorf("Send of an expired quote: %v, want ErrSendExpired", err)
 	}
 	if after := stored(); after != before {

@@ -104,7 +104,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		// A sent revision whose message is still queued or was not delivered says so.
 		if it := &items[i]; it.Status == "sent" && it.SentMessageID != 0 {
 			if m, err := inbox.MessageByID(r.Context(), c.DB.Read, it.SentMessageID); err == nil {
-				it.Delivery = h.delivery(m)
+				it.Delivery, it.NoPDF = h.delivery(m), m.Notes().NoFile
 			}
 		}
 	}
@@ -132,6 +132,9 @@ type editorPage struct {
 	// Delivery is the delivery status of the message that sent the revision ("queued", "sent",
 	// "failed"…; "" when none); Undelivered says why it was not delivered, in the reader's words.
 	Delivery, Undelivered string
+	// NoPDF, when that message went as the link alone, says so with why, in the reader's words
+	// ("Link sent, without the PDF: …").
+	NoPDF string
 	// OfferHanded: the send was refused on a call or a walk-in; the page offers to record the
 	// quote as handed over by the person instead.
 	OfferHanded bool
@@ -217,6 +220,9 @@ func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int,
 			d.Delivery = h.delivery(m)
 			if m.DeliveryStatus == "failed" {
 				d.Undelivered = c.T("quotes.undelivered", c.T("inbox.failure."+m.FailureKey()))
+			}
+			if code := m.Notes().NoFile; code != "" {
+				d.NoPDF = c.T(noPDFKey(d.Delivery), c.T("media.err."+code))
 			}
 		}
 	}
@@ -482,7 +488,8 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	recordOnly := false
 	if q0.Sendable() && q0.ConversationID != 0 {
 		// A channel that cannot send at all (a call or a walk-in, sending not set up, the customer
-		// blocked the business): nothing is stored and the stage stays; the page says what to do.
+		// blocked the business, WhatsApp's window closed, an e-mail customer without an address):
+		// nothing is stored and the stage stays; the page says why and what to do.
 		u, err := CannotSend(ctx, c.DB.Read, h.Channels, c.Tenant.Setting, q0.ConversationID)
 		if err != nil {
 			h.Render.Fail(w, r, err)
@@ -491,7 +498,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		handed := u != nil && u.Reason == "record" && r.PostFormValue("handed") == "1"
 		if u != nil && !handed {
 			h.editorWith(w, r, http.StatusConflict, q0, nil, nil, func(d *editorPage) {
-				d.Refused = c.T("quotes.err.cannot_send_"+u.Reason, c.T("inbox.channel."+u.Channel))
+				d.Refused = refusedWords(c, u)
 				d.OfferHanded = u.Reason == "record"
 			})
 			return
@@ -506,15 +513,14 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		return p.T("quotes.send.body", q.Number, p.Money(Major(q.Totals.Grand), q.Currency), Link(origin, slug, q))
 	}
 	var attach Attacher
-	pdfMissing := false
+	noPDF := "" // why the PDF does not go with the link (a media refusal code)
 	if h.Files != nil && q0.Sendable() && q0.ConversationID != 0 {
 		prep, err := h.pdfFile(ctx, c.Tenant, c.DB, q0)
 		if err != nil {
-			if media.RefusalCode(err) == "" {
+			if noPDF = media.RefusalCode(err); noPDF == "" {
 				h.Render.Fail(w, r, err)
 				return
 			}
-			pdfMissing = true
 		} else {
 			attach = func(ctx context.Context, tx *sql.Tx, messageID int64, cv *inbox.Conversation) error {
 				_, err := prep.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
@@ -522,7 +528,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach, r.PostFormValue("shown"))
+	q, msgID, err := Send(ctx, c.DB, h.Channels, q0.ID, body, actorOf(c), attach, r.PostFormValue("shown"), noPDF)
 	if errors.Is(err, ErrSendExpired) && !web.WantsJSON(r) {
 		expired() // the day ended between the page's check and the send's
 		return
@@ -544,8 +550,13 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case recordOnly:
 		web.FlashKey(w, r, true, "quotes.handed")
-	case pdfMissing:
-		web.FlashKey(w, r, false, "quotes.pdf_not_attached")
+	case noPDF != "":
+		// Said with the reason; the page and the list keep saying it (the message records it).
+		st := ""
+		if queued(ctx, c.DB.Read, msgID) {
+			st = "queued"
+		}
+		web.FlashKey(w, r, false, noPDFKey(st), i18n.Phrase{Key: "media.err." + noPDF})
 	case queued(ctx, c.DB.Read, msgID):
 		// WhatsApp, Telegram, e-mail: queued for the provider, which may still refuse it; the
 		// quote's page shows what became of the message.
@@ -554,6 +565,29 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 		web.FlashKey(w, r, true, "quotes.sent")
 	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+}
+
+// refusedWords is why a quote cannot be sent on its conversation, in the reader's words with what
+// to do (the window's closing time in the reader's time zone).
+func refusedWords(c *web.Ctx, u *Undeliverable) string {
+	ch := c.T("inbox.channel." + u.Channel)
+	switch {
+	case u.Reason == "window" && u.At == 0:
+		return c.T("quotes.err.cannot_send_window_never", ch)
+	case u.Reason == "window":
+		return c.T("quotes.err.cannot_send_window", ch, c.P.DateTime(time.UnixMilli(u.At).In(c.Zone())))
+	}
+	return c.T("quotes.err.cannot_send_"+u.Reason, ch)
+}
+
+// noPDFKey is the words of a quote's link gone without its PDF, by what became of its message
+// (delivery): still queued, recorded as handed over, else sent.
+func noPDFKey(delivery string) string {
+	switch delivery {
+	case "queued", "handed":
+		return "quotes.no_pdf_" + delivery
+	}
+	return "quotes.no_pdf"
 }
 
 // delivery is what became of the message that sent a quote: its delivery status, or "handed" on

@@ -283,7 +283,7 @@ func TestSentQuoteOverQuotaGoesAsLinkAlone(t *testing.T) {
 		t.Fatalf("send: %d", r.StatusCode)
 	}
 	page := f.op.Get(r.Header.Get("Location"))
-	if !strings.Contains(page.Body, "Bağlantı PDF olmadan gönderildi: fotoğraf ve dosya alanı dolu") {
+	if !strings.Contains(page.Body, "Bağlantı PDF olmadan gönderildi: İşletmenin fotoğraf ve dosya alanı dolu") {
 		t.Errorf("the page does not say the PDF is missing")
 	}
 	if n := f.count(t, `SELECT count(*) FROM attachments`); n != 0 {

@@ -155,6 +155,13 @@ type ListItem struct {
 	ValidUntil, UpdatedAt      int64
 	SentMessageID              int64
 	Delivery                   string // the delivery status of the message that sent it (the list fills it)
+	NoPDF                      string // why that message went without the quote's PDF (a media refusal code; "" = with it)
+}
+
+// LinkOnly reports whether the row's last send went as the link alone, without the PDF, and was
+// not lost or still waiting (those say so first).
+func (it ListItem) LinkOnly() bool {
+	return it.NoPDF != "" && it.Status == "sent" && it.Delivery != "failed" && it.Delivery != "queued" && it.Delivery != "handed"
 }
 
 // ExpiredBy is Quote.ExpiredBy for a list row.

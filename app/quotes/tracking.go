@@ -34,8 +34,9 @@ func Link(origin, slug string, q *Quote) string {
 // so the channel sends it with the link as caption); nil sends the link alone. shown is the status
 // the sender's page showed: "approved" (its button sends the quote for the first time) is refused
 // with ErrSentMeanwhile once someone else has sent it, so the customer does not get it twice;
-// "" sends as asked.
-func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor, attach Attacher, shown string) (*Quote, int64, error) {
+// "" sends as asked. noFile, when the quote's PDF could not be kept, is why (a media refusal
+// code): the message records that it went without its PDF, and the quote's page and list say so.
+func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, body func(*Quote) string, a Actor, attach Attacher, shown, noFile string) (*Quote, int64, error) {
 	var q *Quote
 	var msgID int64
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -62,7 +63,7 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 			return ErrNoConversation
 		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, reg, q.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "user",
-			AuthorUserID: a.UserID, AuthorName: a.Name, Body: body(q), Attach: attach}); err != nil {
+			AuthorUserID: a.UserID, AuthorName: a.Name, Body: body(q), Attach: attach, NoFile: noFile}); err != nil {
 			return err
 		}
 		now := tenantdb.Now()
@@ -93,13 +94,20 @@ func Send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 
 // Undeliverable says why a quote cannot go out on its conversation's channel at all, so the send
 // is refused before anything is stored: Reason "record" (a phone call or a walk-in, where the panel
-// sends nothing), "setup" (the channel's sending is not set up: channel.Info.SendNeeds) or "blocked"
-// (the customer blocked the business on the channel). Channel is the conversation's channel.
-type Undeliverable struct{ Reason, Channel string }
+// sends nothing), else one of inbox.NoReach's reasons: "setup" (the channel's sending is not set
+// up: channel.Info.SendNeeds), "blocked" (the customer blocked the business on the channel),
+// "window" (WhatsApp's 24-hour window is closed, and no approved template carries a quote) or
+// "no_address" (an e-mail conversation whose customer has no address). Channel is the
+// conversation's channel; At is inbox.NoReach's (when they blocked, when the window closed).
+type Undeliverable struct {
+	Reason, Channel string
+	At              int64
+}
 
 // CannotSend reports why a quote cannot be sent on conversation convID (nil when it can be tried:
-// it is then queued, and its message may still fail later, which the quote's page shows). setting
-// reads the tenant's settings.
+// it is then queued, and its message may still fail later, which the quote's page shows). It asks
+// the inbox's inbox.CannotReach, as the conversation's composer does, so a quote is refused
+// exactly where a typed reply would be. setting reads the tenant's settings.
 func CannotSend(ctx context.Context, q inbox.Querier, reg *channel.Registry, setting func(string) string, convID int64) (*Undeliverable, error) {
 	conv, err := inbox.ConversationByID(ctx, q, convID)
 	if err != nil {
@@ -109,19 +117,11 @@ func CannotSend(ctx context.Context, q inbox.Querier, reg *channel.Registry, set
 	if !ok || info.Outbound == channel.Record {
 		return &Undeliverable{Reason: "record", Channel: conv.Channel}, nil
 	}
-	if !info.CanSend(setting) {
-		return &Undeliverable{Reason: "setup", Channel: conv.Channel}, nil
+	no, err := inbox.CannotReach(ctx, q, reg, setting, conv, time.Now())
+	if err != nil || no == nil {
+		return nil, err
 	}
-	if info.Blocked != "" {
-		at, err := inbox.BlockedSince(ctx, q, conv.ID, info.Blocked, info.Unblocked)
-		if err != nil {
-			return nil, err
-		}
-		if at > 0 {
-			return &Undeliverable{Reason: "blocked", Channel: conv.Channel}, nil
-		}
-	}
-	return nil, nil
+	return &Undeliverable{Reason: no.Reason, Channel: no.Channel, At: no.At}, nil
 }
 
 // Attacher links a file to the message that sends a quote, in that message's transaction

@@ -106,6 +106,12 @@ type Info struct {
 	// conversation page says so above the composer and refuses a reply instead of queueing one
 	// that cannot go, and a quote is refused before it is stored. Empty: the channel needs none.
 	SendNeeds []string
+	// Recipient, on a channel that addresses a reply by more than the conversation itself
+	// (e-mail: the customer's latest mail's sender, else the lead's address), is where a reply
+	// built as r would go; "" = nowhere, and the Sender answers NotConfigured. The conversation page
+	// and a quote's send refuse such a reply before it is stored (inbox.CannotReach). Nil: the
+	// conversation's own key addresses every reply.
+	Recipient func(r Reply) string
 }
 
 // CanSend reports whether the server can send a reply on the channel with the tenant's settings

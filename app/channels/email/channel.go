@@ -35,6 +35,7 @@ func (Channel) Info() channel.Info {
 	return channel.Info{Name: "email", Provider: "email", Icon: "✉", Outbound: channel.Deliver, ByHand: true,
 		Statuses:  []string{"queued", "sent", "failed"},
 		SendNeeds: []string{SetSMTPHost, SetFrom}, // Send: NotConfigured without them
+		Recipient: recipient,                      // Send: NotConfigured without an address
 		Settings: []settingdef.Def{
 			{Key: SetIMAPHost, MaxLen: 253, Problem: checkHost, Label: "channels.settings.email_imap_host", Heading: "channels.settings.email_in"},
 			{Key: SetIMAPPort, Kind: settingdef.Number, Default: "993", Check: settingdef.Port, Min: 1, Max: 65535, Problem: checkPort,
