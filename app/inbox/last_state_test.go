@@ -53,7 +53,7 @@ func TestLatestMessagesMarkScheduledAndFailedReplies(t *testing.T) {
 	if got := line(failed); !strings.HasPrefix(got, "Ayla Kaya ⚠ Not sent ·") {
 		t.Errorf("the failed reply reads %q, want it marked Not sent", got)
 	}
-	if got := line(later); !strings.HasPrefix(got, "Berk Uçar 🕒 scheduled for") {
+	if got := line(later); !strings.HasPrefix(got, "Berk Uçar ◷ scheduled for") {
 		t.Errorf("the scheduled reply reads %q, want it marked scheduled", got)
 	}
 	if got := strings.TrimSpace(doc.Find("ul.recent li[data-recent-message='" + strconv.FormatInt(event, 10) + "'] p").Text()); got != "The customer opened quote TKL-2026-0007" {
@@ -68,7 +68,7 @@ func TestLatestMessagesMarkScheduledAndFailedReplies(t *testing.T) {
 	if got := cell(failedConv); !strings.HasPrefix(got, "⚠ Not sent Metrekaresi") {
 		t.Errorf("dashboard: the failed reply reads %q", got)
 	}
-	if got := cell(laterConv); !strings.HasPrefix(got, "🕒 scheduled for") || !strings.HasSuffix(got, "Pazartesi 10:00 uygun mu?") {
+	if got := cell(laterConv); !strings.HasPrefix(got, "◷ scheduled for") || !strings.HasSuffix(got, "Pazartesi 10:00 uygun mu?") {
 		t.Errorf("dashboard: the scheduled reply reads %q", got)
 	}
 	if got := cell(eventConv); got != "Teklifi bekliyorum." {
