@@ -103,4 +103,4 @@ var demoSeeders = []func(ctx context.Context, s *Server, t *platform.Tenant, db 
 	seedDemoHours, seedDemoLeads, seedDemoAI, seedDemoCRM, seedDemoQuote, seedDemoStock, seedDemoVisits, seedDemoSeasonal, seedDemoConversions, seedDemoSnapshot, seedDemoNotifications,
 }
 
-const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Verileriniz yurt dışına aktarılmaz; talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`
+const demoPrivacyNotice = `Osman Çavuş Taş Parke olarak, sohbet penceresine yazdığınız ad, telefon ve mesajlarınızı yalnızca talebinize dönüş yapmak ve teklif hazırlamak için işleriz (6698 sayılı KVKK md. 5/2-c). Bu veriler bu amaçla yurt dışına aktarılmaz (reklam ölçümüne ayrıca onay verirseniz ne gönderildiği aşağıda yazılıdır); talebiniz sonuçlandıktan sonra en fazla 2 yıl saklanır. Silinmesini istediğinizde bize yazmanız yeterlidir.`

@@ -15,7 +15,7 @@ import (
 
 // seedDemoConversions gives the demo's web chat leads of the last two months a conversion
 // tracking history through the conversions room: the ad they came from (their campaign's Google or
-// Meta ad; TikTok for those without a campaign) with marketing consent, the events the rules made and how they were delivered,
+// Meta ad; TikTok for those without a campaign) with marketing consent, the events the rules made (kept unsent: the demo sets up no destination),
 // and the ad spend of this month and the last. The module stays as the demo's niche has it; an
 // owner who turns it on sees the history on the lead pages, the settings page and the KPI page.
 func seedDemoConversions(ctx context.Context, _ *Server, t *platform.Tenant, db *tenantdb.DB) error {

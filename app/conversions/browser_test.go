@@ -55,7 +55,7 @@ func TestBrowserWidgetCapturesTheAdClick(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(site.URL+"/iletisim")); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(`!!` + root + ` && ` + root + `.shadowRoot.textContent.includes('reklam platformlarına')`)
+	waitJS(`!!` + root + ` && ` + root + `.shadowRoot.textContent.includes('yurt dışındaki Meta')`)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=`+root+`.shadowRoot;
 		r.querySelector('.launch').click();
 		r.querySelector('input[name=name]').value='Ayşe Yılmaz';

@@ -20,9 +20,10 @@ type DemoCapture struct {
 }
 
 // SeedDemo gives the demo business a history of conversion tracking: the captures (click ids
-// and campaign, consent given), the events the rules made for them and their deliveries as they
-// went (Meta and TikTok sent, one Google upload refused), and the ad spend of this month and the
-// last. No destination is set up, so nothing is ever sent from the demo. currency is the business's.
+// and campaign, consent given), the events the rules made for them, and the ad spend of this
+// month and the last. No destination is set up in the demo, so no event has a delivery: a
+// delivery listed as sent to Google, Meta or TikTok beside destinations that say "not sending"
+// would be a history the settings contradict. currency is the business's.
 func SeedDemo(ctx context.Context, slug, currency string, db *tenantdb.DB, caps []DemoCapture, spend []Spend) error {
 	s := &Service{}
 	for i, c := range caps {
@@ -54,31 +55,9 @@ func SeedDemo(ctx context.Context, slug, currency string, db *tenantdb.DB, caps 
 			if name == EventPurchase {
 				conv = c.ConversationID
 			}
-			eid, err := s.record(ctx, slug, currency, db, c.LeadID, conv, name, at)
-			if err != nil || eid == 0 {
+			// Kept unsent: no destination is set up in the demo, so record queues no delivery.
+			if _, err := s.record(ctx, slug, currency, db, c.LeadID, conv, name, at); err != nil {
 				return err
-			}
-			for _, dest := range Destinations {
-				status, code, msg := "sent", 200, ""
-				if dest == DestGoogle && name != EventPurchase {
-					continue // the demo's Google account imports purchases only
-				}
-				if dest == DestGoogle && i%3 == 2 {
-					status, code, msg = "failed", 200, "The click was not found (the click id is older than the conversion action's window)."
-				}
-				sentAt := any(at.Add(3 * time.Second).UnixMilli())
-				if status != "sent" {
-					sentAt = nil
-				}
-				reason := ""
-				if status == "failed" {
-					reason = ReasonRefused
-				}
-				if _, err := db.Exec(ctx, `INSERT INTO conversion_deliveries(event_id, destination, status, attempts, http_status, last_error,
-					reason, sent_at, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)`, eid, dest, status, 1, code, msg, reason, sentAt,
-					at.UnixMilli(), at.Add(3*time.Second).UnixMilli()); err != nil {
-					return fmt.Errorf("conversions: demo delivery: %w", err)
-				}
 			}
 		}
 	}

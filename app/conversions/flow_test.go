@@ -149,7 +149,7 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 	db := e.DB("usta")
 
 	cfg := e.Client().Get("/widget/api/usta/config?lang=tr")
-	if !strings.Contains(cfg.Body, `"marketing":true`) || !strings.Contains(cfg.Body, "reklam platformlarına") {
+	if !strings.Contains(cfg.Body, `"marketing":true`) || !strings.Contains(cfg.Body, "yurt dışındaki Meta (Facebook, Instagram), Google Ads, TikTok platformlarına") {
 		t.Fatalf("the widget offers the marketing box with its Turkish text: %s", cfg.Body)
 	}
 	seen := time.Now().Add(-time.Hour).UnixMilli() // the loader first saw the fbclid an hour ago

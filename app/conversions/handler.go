@@ -48,6 +48,13 @@ type settingsPage struct {
 	Campaigns  []string
 	Currency   string
 	Posted     url.Values // the settings form as sent, when it comes back refused (its was_ boxes)
+	// Failing are the latest deliveries of the platforms switched on whose latest delivery failed
+	// (Failing): the page warns of each above everything.
+	Failing []Delivery
+	// Sending names the platforms switched on ("" none): the page reminds the owner that their
+	// privacy notice must say so, and links the public privacy page that does.
+	Sending string
+	Slug    string
 }
 
 // DrawnKeys are the settings form's boxes that say what the page showed (a hidden was_ each):
@@ -79,6 +86,20 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 	if d.Deliveries, err = RecentDeliveries(ctx, c.DB.Read, 30); err != nil {
 		return nil, err
 	}
+	// What is stored, not what a refused form asked for.
+	stored, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
+	if err != nil {
+		return nil, err
+	}
+	if d.Failing, err = Failing(ctx, c.DB.Read, stored); err != nil {
+		return nil, err
+	}
+	if names, sending, err := Platforms(ctx, c.DB.Read); err != nil {
+		return nil, err
+	} else if sending {
+		d.Sending = names
+	}
+	d.Slug = c.Tenant.Slug
 	if d.Spend, err = SpendOf(ctx, c.DB.Read, month); err != nil {
 		return nil, err
 	}
@@ -201,6 +222,19 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
+		return
+	}
+	// A platform switched on here sends data abroad that the privacy notice must name: the
+	// owner is told so with the save, and the page shows where (#conv-notice).
+	var added []string
+	for _, dest := range s.Sending() {
+		if !old.on(dest) {
+			added = append(added, DestName(dest))
+		}
+	}
+	if len(added) > 0 {
+		web.FlashKey(w, r, true, "conv.saved.notice", strings.Join(added, ", "))
+		web.Redirect(w, r, "/app/settings/conversions#conv-notice")
 		return
 	}
 	web.FlashKey(w, r, true, "conv.saved")

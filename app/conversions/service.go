@@ -24,6 +24,7 @@ import (
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
+	"highvibe/app/notify"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
@@ -349,13 +350,90 @@ func (s *Service) handleSend(ctx context.Context, j *jobs.Job) error {
 	if retry {
 		status = "queued"
 	}
-	if err := s.finish(ctx, db, d.ID, status, code, sendErr.Error(), reason, false); err != nil {
-		return err
+	// Only the platform's own words are kept for the owner. A platform never reached has none: the
+	// transport error (addresses, the server's resolver) stays in the log for staff, and the panel
+	// says "could not reach" in the owner's language.
+	msg := sendErr.Error()
+	if reason == ReasonUnreachable {
+		msg = ""
 	}
 	if retry {
+		if err := s.finish(ctx, db, d.ID, status, code, msg, reason, false); err != nil {
+			return err
+		}
 		return sendErr
 	}
+	if err := s.finishFailed(ctx, db, d, code, msg, reason); err != nil {
+		return err
+	}
 	return jobs.Permanent(sendErr)
+}
+
+// platformReasons are the failures that come from the platform (or its being out of reach), not
+// from the business's own state (consent, erasure, settings): they start or continue a run of
+// failures that the owners are told of and the settings page warns about.
+var platformReasons = []string{ReasonCredentials, ReasonRefused, ReasonBusy, ReasonUnreachable}
+
+// finishFailed writes a delivery's final failure and, when it starts a run of failures to its
+// platform (the platform's delivery before it was sent, or there was none), tells the owners once
+// through the notification centre, in the same transaction: the next failures of the run tell
+// nobody until a delivery gets through again.
+func (s *Service) finishFailed(ctx context.Context, db *tenantdb.DB, d *Delivery, code int, msg, reason string) error {
+	if utf8.RuneCountInString(msg) > 500 {
+		msg = string([]rune(msg)[:500])
+	}
+	now := s.now().UnixMilli()
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		var prev string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM conversion_deliveries WHERE destination = ? AND id <> ? AND test = 0
+			AND (status = 'sent' OR (status = 'failed' AND reason IN (?,?,?,?))) ORDER BY updated_at DESC, id DESC LIMIT 1`,
+			d.Destination, d.ID, platformReasons[0], platformReasons[1], platformReasons[2], platformReasons[3]).Scan(&prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("conversions: previous delivery: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE conversion_deliveries SET status = 'failed', attempts = attempts + 1, http_status = ?,
+			last_error = ?, reason = ?, updated_at = ? WHERE id = ?`, code, msg, reason, now, d.ID); err != nil {
+			return fmt.Errorf("conversions: delivery outcome: %w", err)
+		}
+		if prev == "failed" || d.Test {
+			return nil // the run of failures was told of already; a test event is the owner's own check
+		}
+		return notify.Raise(ctx, tx, notify.Event{Kind: notify.KindConversionFailing, Name: DestName(d.Destination), At: now})
+	})
+}
+
+// DestName is a destination's name as its platform writes it (the same in every language).
+func DestName(dest string) string {
+	switch dest {
+	case DestMeta:
+		return "Meta"
+	case DestGoogle:
+		return "Google Ads"
+	case DestTikTok:
+		return "TikTok"
+	}
+	return dest
+}
+
+// Failing lists the destinations switched on whose latest finished delivery (left aside a test
+// event, and failures of the business's own making) failed: the settings page warns of each until
+// one gets through again.
+func Failing(ctx context.Context, q Querier, st *Settings) ([]Delivery, error) {
+	var out []Delivery
+	for _, dest := range Destinations {
+		if !st.on(dest) {
+			continue
+		}
+		ds, err := deliveries(ctx, q, `WHERE d.destination = ? AND d.test = 0 AND (d.status = 'sent' OR (d.status = 'failed' AND d.reason IN (?,?,?,?)))
+			ORDER BY d.updated_at DESC, d.id DESC LIMIT 1`, dest, platformReasons[0], platformReasons[1], platformReasons[2], platformReasons[3])
+		if err != nil {
+			return nil, err
+		}
+		if len(ds) == 1 && ds[0].Status == "failed" {
+			out = append(out, ds[0])
+		}
+	}
+	return out, nil
 }
 
 // finish writes one try's outcome on the delivery row: msg is the platform's words, reason the

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"highvibe/app/tenantdb"
@@ -91,6 +92,31 @@ func (s *Settings) Ready(dest, name string) bool {
 		return s.TikTokOn && s.TikTokPixelCode != "" && s.TikTokAccessToken != ""
 	}
 	return false
+}
+
+// on says whether dest is switched on (whether or not it has all it needs yet).
+func (s *Settings) on(dest string) bool {
+	switch dest {
+	case DestMeta:
+		return s.MetaOn
+	case DestGoogle:
+		return s.GoogleOn
+	case DestTikTok:
+		return s.TikTokOn
+	}
+	return false
+}
+
+// Sending lists the destinations switched on, in the settings page's order: the platforms the
+// consent text and the privacy notice name.
+func (s *Settings) Sending() []string {
+	var out []string
+	for _, d := range Destinations {
+		if s.on(d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 const settingsCols = `rule_lead, rule_qualified, rule_won, currency, test_mode,
@@ -336,6 +362,34 @@ func (d Delivery) ReasonKey() string {
 	return "conv.fail." + d.Reason
 }
 
+// Unreachable says whether the last try never reached the platform (network, DNS, a timeout):
+// there is no answer of the platform to show.
+func (d Delivery) Unreachable() bool {
+	return d.Reason == ReasonUnreachable && (d.Status == "queued" || d.ReasonKey() == "conv.fail."+ReasonUnreachable)
+}
+
+// UnreachableKey is the catalog key that says the platform could not be reached ("" when it was):
+// while the delivery waits for its next try, that it will be tried again; once given up, to try
+// again later. Its %s is the platform.
+func (d Delivery) UnreachableKey() string {
+	switch {
+	case !d.Unreachable():
+		return ""
+	case d.Status == "queued":
+		return "conv.unreachable.retrying"
+	}
+	return "conv.unreachable.failed"
+}
+
+// Answer is the platform's own words on the last try ("" when it was not reached: a transport
+// error kept on a row before is not the platform's answer, and names the server's own network).
+func (d Delivery) Answer() string {
+	if d.Reason == ReasonUnreachable {
+		return ""
+	}
+	return d.LastError
+}
+
 // RecentDeliveries lists the newest deliveries (the settings page's log).
 func RecentDeliveries(ctx context.Context, q Querier, limit int) ([]Delivery, error) {
 	return deliveries(ctx, q, `ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, limit)
@@ -392,4 +446,28 @@ func saveSpend(ctx context.Context, tx Execer, s Spend, remove bool) error {
 		return fmt.Errorf("conversions: save ad spend: %w", err)
 	}
 	return nil
+}
+
+// Platforms names the ad platforms a marketing consent covers, as the consent box and the privacy
+// notice write them ("Meta (Facebook, Instagram), Google Ads, TikTok"): those switched on in the
+// settings, or, while none is, every platform the business could switch on (a consent given now
+// still stands when one is). sending is false while none is switched on: nothing leaves yet.
+func Platforms(ctx context.Context, q Querier) (names string, sending bool, err error) {
+	st, err := LoadSettings(ctx, q, "")
+	if err != nil {
+		return "", false, err
+	}
+	dests := st.Sending()
+	if sending = len(dests) > 0; !sending {
+		dests = Destinations
+	}
+	var out []string
+	for _, d := range dests {
+		name := DestName(d)
+		if d == DestMeta {
+			name = "Meta (Facebook, Instagram)"
+		}
+		out = append(out, name)
+	}
+	return strings.Join(out, ", "), sending, nil
 }

@@ -168,11 +168,46 @@ type Ads struct {
 
 // AdEvent is a conversion event made about the person (what may be sent to an ad platform).
 type AdEvent struct {
+	ID         int64  `json:"-"`
 	Name       string `json:"name"`
 	ValueMinor int64  `json:"value_minor"`
 	Currency   string `json:"currency"`
 	At         int64  `json:"at"`
 	HashedData bool   `json:"hashed_contact_data"`
+	// Deliveries are the event's deliveries to ad platforms: which third party received it (status
+	// sent, at SentAt) or was to (queued, failed); none when it was never to be sent (no consent,
+	// no platform switched on).
+	Deliveries []AdDelivery `json:"deliveries"`
+}
+
+// AdDelivery is one conversion event's delivery to one ad platform.
+type AdDelivery struct {
+	Platform string `json:"platform"` // meta, google, tiktok
+	Status   string `json:"status"`   // sent, queued, failed
+	SentAt   int64  `json:"sent_at,omitempty"`
+	Test     bool   `json:"test_event,omitempty"` // sent as the platform's test event
+	Reason   string `json:"failure_reason,omitempty"`
+}
+
+// AdDeliveries counts the deliveries of all the person's conversion events.
+func (p *Person) AdDeliveries() int {
+	n := 0
+	for _, e := range p.Events {
+		n += len(e.Deliveries)
+	}
+	return n
+}
+
+// AdsSent says whether any of the person's data reached an ad platform.
+func (p *Person) AdsSent() bool {
+	for _, e := range p.Events {
+		for _, d := range e.Deliveries {
+			if d.Status == "sent" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // each runs q and calls fn for every row.
@@ -344,14 +379,26 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fail("ad tracking", err)
 	}
-	if err := each(ctx, r, `SELECT name, value_minor, currency, event_time, (em_hash <> '' OR ph_hash <> '' OR fn_hash <> '') FROM conversion_events
-		WHERE lead_id IN (`+in+`) ORDER BY id`, nil, func(rs *sql.Rows) error {
-		var e AdEvent
-		err := rs.Scan(&e.Name, &e.ValueMinor, &e.Currency, &e.At, &e.HashedData)
+	if err := each(ctx, r, `SELECT id, name, value_minor, currency, event_time, (em_hash <> '' OR ph_hash <> '' OR fn_hash <> '') FROM conversion_events
+		WHERE lead_id IN (`+in+`) ORDER BY event_time, id`, nil, func(rs *sql.Rows) error {
+		e := AdEvent{Deliveries: []AdDelivery{}}
+		err := rs.Scan(&e.ID, &e.Name, &e.ValueMinor, &e.Currency, &e.At, &e.HashedData)
 		p.Events = append(p.Events, e)
 		return err
 	}); err != nil {
 		return nil, fail("conversion events", err)
+	}
+	for i := range p.Events {
+		e := &p.Events[i]
+		if err := each(ctx, r, `SELECT destination, status, coalesce(sent_at,0), test, reason FROM conversion_deliveries WHERE event_id = ? ORDER BY id`,
+			[]any{e.ID}, func(rs *sql.Rows) error {
+				var d AdDelivery
+				err := rs.Scan(&d.Platform, &d.Status, &d.SentAt, &d.Test, &d.Reason)
+				e.Deliveries = append(e.Deliveries, d)
+				return err
+			}); err != nil {
+			return nil, fail("conversion deliveries", err)
+		}
 	}
 	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM action_logs WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id IN (`+in+`))`).Scan(&p.LogRows); err != nil {
 		return nil, fail("log", err)

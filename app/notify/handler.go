@@ -202,8 +202,10 @@ func (h *Handler) ReadAll(w http.ResponseWriter, r *http.Request) {
 }
 
 // moduleKinds are the kinds that belong to a module: the preferences show them only in a business
-// that has it on (SLA warnings and breaches come from MSP tickets).
-var moduleKinds = map[string]string{KindSLASoon: platform.ModuleMSP, KindSLABreach: platform.ModuleMSP}
+// that has it on (SLA warnings and breaches come from MSP tickets, failing conversion deliveries
+// from conversion tracking).
+var moduleKinds = map[string]string{KindSLASoon: platform.ModuleMSP, KindSLABreach: platform.ModuleMSP,
+	KindConversionFailing: platform.ModuleConversionTracking}
 
 // shownKind reports whether the preferences page shows kind in the request's business.
 func shownKind(c *web.Ctx, kind string) bool {

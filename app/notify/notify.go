@@ -28,10 +28,13 @@ const (
 	KindVisitAnswer     = "visit_answer"     // a customer accepted a site visit or asked for another time: its assignees
 	KindSLASoon         = "sla_soon"         // a ticket used 75 % of an SLA target: its assignee, else owners and operators (app/msp)
 	KindSLABreach       = "sla_breach"       // a ticket passed an SLA target: its assignee, else owners and operators (app/msp)
+	// KindConversionFailing: deliveries to an ad platform started failing (app/conversions): owners,
+	// once per platform per run of failures; Name is the platform.
+	KindConversionFailing = "conversion_failing"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindSLASoon, KindSLABreach}
+var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindSLASoon, KindSLABreach, KindConversionFailing}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }

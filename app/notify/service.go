@@ -134,7 +134,7 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		if len(out) == 0 {
 			roles(platform.RoleOwner, platform.RoleOperator)
 		}
-	case KindApproval:
+	case KindApproval, KindConversionFailing:
 		roles(platform.RoleOwner)
 	case KindOverdue:
 		if _, ok := active[conv.AssignedUserID]; ok {

@@ -76,6 +76,8 @@ type pageData struct {
 	// click ids the page was opened with, carried to the form's post.
 	Marketing bool
 	Clicks    map[string]string
+	// Platforms are the ad platforms the marketing box names (conversions.Platforms).
+	Platforms string
 }
 
 // clickKeys are the ad click ids the landing page carries from its address to the form.
@@ -98,6 +100,12 @@ func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request)
 		}
 	}
 	if d.Marketing {
+		d.Platforms = "Meta (Facebook, Instagram), Google Ads, TikTok"
+		if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
+			if names, _, err := conversions.Platforms(ctx, db.Read); err == nil {
+				d.Platforms = names
+			}
+		}
 		for _, k := range clickKeys {
 			if v := q.Get(k); v != "" && len(v) <= 500 {
 				d.Clicks[k] = v
@@ -242,7 +250,7 @@ func (h *Handler) capture(r *http.Request, t *platform.Tenant, db *tenantdb.DB, 
 	}
 	text := ""
 	if d.Values["marketing"] != "" {
-		text = web.From(r).T("landing.marketing")
+		text = web.From(r).T("landing.marketing", d.Platforms)
 	}
 	if err := h.Conversions.Captured(r.Context(), t, db, res.LeadID, res.NewLead, "landing", conversions.ParseCapture(get, time.Now()), text); err != nil {
 		h.Log.Error("landing: conversion capture", "tenant", t.Slug, "err", err)

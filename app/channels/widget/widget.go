@@ -154,8 +154,12 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
 	labels := map[string]string{}
-	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "marketing", "unread", "reconnecting"} {
+	for _, k := range []string{"title", "placeholder", "send", "name", "phone", "email", "consent", "privacy", "unavailable", "offline", "you", "open", "close", "sending", "optional", "attach", "photo", "unread", "reconnecting"} {
 		labels[k] = p.T("widget.label." + k)
+	}
+	marketing := h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking)
+	if marketing {
+		labels["marketing"] = h.marketingText(r.Context(), t, p)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{
 		"enabled":          t.Active(),
@@ -167,7 +171,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		"consent_required": t.Bool("consent_required"),
 		// The marketing consent box and the reading of ad click ids on the host page, while the
 		// business tracks conversions (module conversion_tracking).
-		"marketing":   h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking),
+		"marketing":   marketing,
 		"privacy_url": "/kvkk/" + t.Slug + "/",
 		"max_length":  MaxText,
 		"attach":      h.Media != nil, // the visitor may attach a photo (POST .../media)
@@ -412,12 +416,29 @@ func (h *Handler) capture(ctx context.Context, t *platform.Tenant, p *i18n.Print
 	}
 	text := ""
 	if in.Marketing {
-		text = p.T("widget.label.marketing")
+		text = h.marketingText(ctx, t, p)
 	}
 	c := conversions.ParseCapture(func(k string) string { return in.Attribution[k] }, time.Now())
 	if err := h.Conversions.Captured(ctx, t, db, res.LeadID, res.NewLead, "webchat", c, text); err != nil {
 		h.Log.Error("widget: conversion capture", "tenant", t.Slug, "err", err)
 	}
+}
+
+// marketingText is the marketing consent box's words in p's language: what is sent (the ad click
+// and the hashed e-mail, phone and name) and to which platforms, named as the settings switch
+// them on (conversions.Platforms). The consent's version is made of these words, so it changes
+// when the platforms do.
+func (h *Handler) marketingText(ctx context.Context, t *platform.Tenant, p *i18n.Printer) string {
+	names := ""
+	if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
+		if names, _, err = conversions.Platforms(ctx, db.Read); err != nil {
+			h.Log.Error("widget: ad platforms", "tenant", t.Slug, "err", err)
+		}
+	}
+	if names == "" {
+		names = "Meta (Facebook, Instagram), Google Ads, TikTok"
+	}
+	return p.T("widget.label.marketing", names)
 }
 
 // Message is one line of the visitor's thread as the widget shows it.
@@ -557,6 +578,23 @@ func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
 		}
 		n := t.Setting("privacy_notice")
 		data = map[string]any{"Name": t.Name, "Notice": n, "Version": ConsentVersion(n)}
+		// While the business sends conversions to ad platforms, the page says what goes, to whom,
+		// that it leaves the country and how to withdraw, whatever the owner's own text says.
+		if h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking) {
+			db, err := h.Platform.Mgr.Tenant(r.Context(), t.Slug)
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			names, sending, err := conversions.Platforms(r.Context(), db.Read)
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			if sending {
+				data["AdPlatforms"] = names
+			}
+		}
 	}
 	// A visitor opens it from the chat on the business's website: the language choice, not the
 	// panel's menu and its sign-in (Nav "customer", as a customer's quote page).
