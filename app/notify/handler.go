@@ -323,6 +323,11 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 	if !ok2 {
 		errs.Add("quiet_end", c.T("notify.prefs.err.quiet"))
 	}
+	// The same time at both ends would silence nothing (the period is empty), though it reads as
+	// if it were set: refused with what to do. Both at 00:00 (or empty) is the way to have none.
+	if ok1 && ok2 && p.QuietStart == p.QuietEnd && p.QuietStart != 0 {
+		errs.Add("quiet_end", c.T("notify.prefs.err.quiet_same", hhmm(p.QuietStart)))
+	}
 	if field, key := p.Validate(); field != "" && !errs.Any() {
 		errs.Add(field, c.T(key))
 	}
