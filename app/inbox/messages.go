@@ -413,7 +413,7 @@ func ApplyTriage(ctx context.Context, tx *sql.Tx, conversationID int64, t Triage
 		// The assistant raising a handoff the conversation did not have tells the team (app/notify).
 		var was bool
 		if err := tx.QueryRowContext(ctx, `SELECT handoff_required FROM conversations WHERE id = ?`, conversationID).Scan(&was); err == nil && !was && *t.Handoff {
-			if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindHandoff, ConversationID: conversationID}); err != nil {
+			if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindHandoff, ConversationID: conversationID, Reason: t.HandoffReason}); err != nil {
 				return err
 			}
 		}

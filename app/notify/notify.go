@@ -62,6 +62,10 @@ type Event struct {
 	DueAt            int64   `json:"due_at,omitempty"`
 	TicketID         int64   `json:"ticket_id,omitempty"` // an MSP ticket (sla kinds): the notification leads to it
 	Target           string  `json:"target,omitempty"`    // sla kinds: which target (response, resolution)
+	// Reason is why a handoff was raised, as the assistant's reason codes ("firm_price, date"):
+	// the notification names it, so the person told knows whether the customer asked for someone
+	// or the assistant handed a price question over. "" when a teammate raised it.
+	Reason string `json:"reason,omitempty"`
 }
 
 // dedupe is the key that makes one event tell a person once, however often its job runs.
@@ -88,7 +92,7 @@ func (e Event) dedupe() string {
 // Messages on an assigned conversation fold while one is still waiting, so a burst of customer
 // messages is one notification, not one per line.
 func Raise(ctx context.Context, tx jobs.Execer, e Event) error {
-	e.Name, e.Text = clip(e.Name, 120), clip(e.Text, 200)
+	e.Name, e.Text, e.Reason = clip(e.Name, 120), clip(e.Text, 200), clip(e.Reason, 200)
 	if e.At == 0 {
 		e.At = time.Now().UnixMilli()
 	}

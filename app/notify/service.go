@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"highvibe/app/hours/hoursdb"
@@ -294,7 +295,24 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 	if name == "" {
 		name = p.T("notify.someone")
 	}
+	if n.Kind == KindHandoff {
+		if why := handoffWhy(p, n.Params.Reason); why != "" {
+			return p.T("notify.kind.handoff_why", name, why)
+		}
+	}
 	return p.T("notify.kind."+n.Kind, name)
+}
+
+// handoffWhy names a handoff's reason codes in the reader's language ("asks for a price, asks
+// for a date"); codes the catalog does not know are left out, "" when none is known.
+func handoffWhy(p *i18n.Printer, codes string) string {
+	var out []string
+	for _, c := range strings.Split(codes, ",") {
+		if c = strings.TrimSpace(c); c != "" && p.Has("inbox.reason."+c) {
+			out = append(out, p.T("inbox.reason."+c))
+		}
+	}
+	return p.List(out)
 }
 
 // Words is the notification's quoted text in lang: the customer's message or the next step as

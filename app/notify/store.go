@@ -39,6 +39,7 @@ type Params struct {
 	Name   string `json:"name,omitempty"`
 	Text   string `json:"text,omitempty"`
 	Ticket int64  `json:"ticket,omitempty"` // an MSP ticket's id (sla kinds)
+	Reason string `json:"reason,omitempty"` // handoff: the assistant's reason codes ("price, date")
 }
 
 // Unread reports whether the person has not opened it yet.
@@ -94,7 +95,7 @@ func nullable(v int64) any {
 // insert writes one person's notification of e; created is false when that person was already
 // told of this event (the unique key decides).
 func insert(ctx context.Context, tx *sql.Tx, userID int64, e Event, now int64) (id int64, created bool, err error) {
-	params, _ := json.Marshal(Params{Name: e.Name, Text: e.Text, Ticket: e.TicketID})
+	params, _ := json.Marshal(Params{Name: e.Name, Text: e.Text, Ticket: e.TicketID, Reason: e.Reason})
 	err = tx.QueryRowContext(ctx, `INSERT INTO notifications(user_id, kind, conversation_id, recommendation_id, params, dedupe_key, created_at)
 		VALUES(?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id`,
 		userID, e.Kind, nullable(e.ConversationID), nullable(e.RecommendationID), string(params), e.dedupe(), now).Scan(&id)
