@@ -214,8 +214,10 @@ func TestDemoData(t *testing.T) {
 	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NOT NULL`, talhaID); n < 3 {
 		t.Errorf("%d read notifications, want some", n)
 	}
-	if n := count(`SELECT count(DISTINCT kind) FROM notifications WHERE user_id = ?`, talhaID); n < 5 {
-		t.Errorf("notifications of %d kinds, want ≥ 5", n)
+	// A conversation's burst (new conversation, handoff, approval) is one notification of its
+	// most important kind, so fewer kinds show than were raised.
+	if n := count(`SELECT count(DISTINCT kind) FROM notifications WHERE user_id = ?`, talhaID); n < 4 {
+		t.Errorf("notifications of %d kinds, want ≥ 4", n)
 	}
 	if n := count(`SELECT count(*) FROM notifications WHERE user_id = ? AND created_at < ?`, talhaID, time.Now().Add(-24*time.Hour).UnixMilli()); n < 2 {
 		t.Errorf("%d notifications older than a day: not spread over the last days", n)
@@ -230,9 +232,10 @@ func TestDemoData(t *testing.T) {
 	if n := count(`SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND status = 'queued' AND run_at <= ?`, time.Now().UnixMilli()); n != 0 {
 		t.Errorf("%d notification events of the seeding still queued: the bell would fill with them", n)
 	}
-	for lang, line := range map[string]string{"tr": "<bdi>Selin Aydın</bdi> ile yeni konuşma", "en": "New conversation with <bdi>Selin Aydın</bdi>", "ar": "محادثة جديدة مع <bdi>Selin Aydın</bdi>"} {
+	// Selin's new conversation is named, on its own line or after "also:" of the one it joined.
+	for lang, line := range map[string]string{"tr": "yeni konuşma", "en": "new conversation", "ar": "محادثة جديدة"} {
 		r := c.Get("/app/notifications/?lang=" + lang)
-		if r.StatusCode != 200 || !strings.Contains(r.Body, line) {
+		if r.StatusCode != 200 || !strings.Contains(r.Body, "<bdi>Selin Aydın</bdi>") || !strings.Contains(strings.ToLower(r.Body), line) {
 			t.Errorf("notifications in %s: %d, no %q", lang, r.StatusCode, line)
 			continue
 		}

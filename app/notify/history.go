@@ -37,6 +37,14 @@ func ImportHistory(ctx context.Context, db *tenantdb.DB, ps []Past) (int, error)
 			if e.At == 0 {
 				e.At = p.At.UnixMilli()
 			}
+			// Coalesced as they would have been when they happened (one item per conversation's
+			// burst, one approval waiting while unread).
+			if _, merged, err := coalesce(ctx, tx, p.UserID, e, CoalesceWindow); err != nil || merged {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			id, created, err := insert(ctx, tx, p.UserID, e, p.At.UnixMilli())
 			if err != nil {
 				return err

@@ -54,6 +54,17 @@ type Service struct {
 	BaseURL string
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Window is how close together a conversation's notifications become one (0: CoalesceWindow;
+	// negative: never by time, for tests that follow each kind on its own; an approval still never
+	// makes a second item while the first is unread).
+	Window time.Duration
+}
+
+func (s *Service) window() time.Duration {
+	if s.Window == 0 {
+		return CoalesceWindow
+	}
+	return max(s.Window, 0)
 }
 
 func (s *Service) now() time.Time {
@@ -231,11 +242,34 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 	now := s.now().UnixMilli()
 	return j.DB.InTx(ctx, func(tx *sql.Tx) error {
 		for _, u := range users {
+			p := prefs[u]
+			// A notification about the same conversation raised moments ago (or an approval still
+			// unread) takes this one in: one item, and a push or e-mail only when the merged item is
+			// of a kind the person wants and the one it was did not reach them that way.
+			c, merged, err := coalesce(ctx, tx, u, e, s.window())
+			if err != nil {
+				return err
+			}
+			if merged {
+				if c.newKind == c.oldKind {
+					continue
+				}
+				if p.Push[c.newKind] && !p.Push[c.oldKind] {
+					if err := s.queuePush(ctx, tx, subs, u, c.id); err != nil {
+						return err
+					}
+				}
+				if p.EmailNow(c.newKind) && !p.EmailNow(c.oldKind) {
+					if _, err := jobs.Enqueue(ctx, tx, JobEmail, emailJob{NotificationID: c.id}, jobs.Options{MaxAttempts: 5}); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			id, created, err := insert(ctx, tx, u, e, now)
 			if err != nil || !created {
 				return err
 			}
-			p := prefs[u]
 			if p.Push[e.Kind] {
 				for _, sub := range subs {
 					if sub.UserID != u {
@@ -254,6 +288,19 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 		}
 		return nil
 	})
+}
+
+// queuePush queues one push of notification id to each of user's subscriptions.
+func (s *Service) queuePush(ctx context.Context, tx *sql.Tx, subs []Subscription, user, id int64) error {
+	for _, sub := range subs {
+		if sub.UserID != user {
+			continue
+		}
+		if _, err := jobs.Enqueue(ctx, tx, JobPush, pushJob{NotificationID: id, SubscriptionID: sub.ID}, jobs.Options{MaxAttempts: 5}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type pushJob struct {
@@ -295,12 +342,19 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 	if name == "" {
 		name = p.T("notify.someone")
 	}
+	line := p.T("notify.kind."+n.Kind, name)
 	if n.Kind == KindHandoff {
 		if why := handoffWhy(p, n.Params.Reason); why != "" {
-			return p.T("notify.kind.handoff_why", name, why)
+			line = p.T("notify.kind.handoff_why", name, why)
 		}
 	}
-	return p.T("notify.kind."+n.Kind, name)
+	if also := alsoWords(p.T, p.List, n); also != "" {
+		if why := handoffWhy(p, n.Params.Reason); why != "" && slices.Contains(n.Params.Also, KindHandoff) {
+			also += " (" + why + ")"
+		}
+		line = p.T("notify.also", line, also)
+	}
+	return line
 }
 
 // handoffWhy names a handoff's reason codes in the reader's language ("asks for a price, asks

@@ -40,6 +40,9 @@ type Params struct {
 	Text   string `json:"text,omitempty"`
 	Ticket int64  `json:"ticket,omitempty"` // an MSP ticket's id (sla kinds)
 	Reason string `json:"reason,omitempty"` // handoff: the assistant's reason codes ("price, date")
+	// Also lists the kinds merged into this notification besides its own (coalesce.go): the same
+	// conversation's "new conversation" and "needs a person" under its "approval waiting".
+	Also []string `json:"also,omitempty"`
 }
 
 // Unread reports whether the person has not opened it yet.
