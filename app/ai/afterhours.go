@@ -105,7 +105,7 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	}
 	p := i18n.For(customerLang(t, conv, msg, history))
 	body := p.T("hours.ack.later")
-	if when := s.NextOpeningWords(p.T, p.Date, now); when != "" {
+	if when := s.NextOpeningWords(p.Lang, p.T, p.Date, now); when != "" {
 		body = p.T("hours.ack.default", when)
 	}
 	if cfg.AfterHours == hours.ModeAnswer {

@@ -68,7 +68,7 @@ func TestAfterHoursAcknowledgedOncePerClosedPeriod(t *testing.T) {
 	e := afterHoursEnv(t, hours.ModeAck)
 	tr := i18n.For("tr")
 	conv, sent := customerWrites(t, e, "webchat", "v1", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-04 20:15")
-	want := tr.T("hours.ack.default", tr.T("hours.when.weekday", tr.T("hours.dayshort.1"), "09:00"))
+	want := tr.T("hours.ack.default", tr.T("hours.when.weekday", hours.DayInSentence(tr.Lang, tr.T, time.Monday), hours.ClockFrom(tr.Lang, "09:00")))
 	if len(sent) != 1 || sent[0] != want {
 		t.Fatalf("Friday evening: sent %q, want only %q", sent, want)
 	}
@@ -78,7 +78,7 @@ func TestAfterHoursAcknowledgedOncePerClosedPeriod(t *testing.T) {
 		}
 	}
 	if _, sent := customerWrites(t, e, "webchat", "v1", "Pazartesi akşamı yine yazıyorum, merhaba.", "2026-12-07 19:30"); len(sent) != 1 ||
-		sent[0] != tr.T("hours.ack.default", tr.T("hours.when.tomorrow", "09:00")) {
+		sent[0] != tr.T("hours.ack.default", tr.T("hours.when.tomorrow", hours.ClockFrom(tr.Lang, "09:00"))) {
 		t.Errorf("Monday evening, next closed period: sent %q, want one acknowledgement naming tomorrow 09:00", sent)
 	}
 	if n := one[int](t, e, `SELECT count(*) FROM after_hours_acks WHERE conversation_id = ?`, conv); n != 2 {
@@ -101,7 +101,7 @@ func TestAfterHoursModes(t *testing.T) {
 	e = afterHoursEnv(t, hours.ModeAnswer)
 	en := i18n.For("en")
 	_, sent := customerWrites(t, e, "webchat", "a1", "Hello, I would like a quote for laying pavers in my garden.", "2026-12-05 12:00")
-	want := en.T("hours.ack.default", en.T("hours.when.weekday", en.T("hours.dayshort.1"), "09:00")) + " " + en.T("hours.ack.details")
+	want := en.T("hours.ack.default", en.T("hours.when.weekday", hours.DayInSentence(en.Lang, en.T, time.Monday), hours.ClockFrom(en.Lang, "09:00"))) + " " + en.T("hours.ack.details")
 	if len(sent) != 2 || sent[0] != want {
 		t.Errorf("answer: sent %q, want the acknowledgement %q and then the usual reply", sent, want)
 	}
@@ -213,12 +213,12 @@ func TestAfterHoursAckSaysWhenFromTheMomentItGoes(t *testing.T) {
 		}
 		return outbound(t, e, convID)
 	}
-	if sent, want := write("Deniz", "2026-12-07 23:59:50", "2026-12-08 00:00:10"), tr.T("hours.ack.default", tr.T("hours.when.today", "09:00")); len(sent) != 1 || sent[0] != want {
+	if sent, want := write("Deniz", "2026-12-07 23:59:50", "2026-12-08 00:00:10"), tr.T("hours.ack.default", tr.T("hours.when.today", hours.ClockFrom(tr.Lang, "09:00"))); len(sent) != 1 || sent[0] != want {
 		t.Errorf("written Monday 23:59:50, acknowledged Tuesday 00:00:10: sent %q, want %q", sent, want)
 	}
 	// Handled once open: no "we are closed", and not silence either — the assistant's usual reply,
 	// as for a message written at 09:00.
-	ack := tr.T("hours.ack.default", tr.T("hours.when.today", "09:00"))
+	ack := tr.T("hours.ack.default", tr.T("hours.when.today", hours.ClockFrom(tr.Lang, "09:00")))
 	if sent := write("Selin", "2026-12-08 08:58:00", "2026-12-08 09:00:30"); len(sent) != 1 || strings.Contains(sent[0], ack) || strings.Contains(sent[0], "09:00") {
 		t.Errorf("written 08:58, got to at 09:00:30 when open: sent %q, want the assistant's usual reply and no acknowledgement", sent)
 	}

@@ -3,6 +3,7 @@ package ai_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app/hours"
 	"highvibe/app/i18n"
@@ -67,7 +68,7 @@ func TestAfterHoursAckInTheCustomersLanguage(t *testing.T) {
 		{"tr1", "Merhaba, bahçe için begonit döşetmek istiyorum.", "tr"},
 	} {
 		p := i18n.For(c.lang)
-		want := p.T("hours.ack.default", p.T("hours.when.weekday", p.T("hours.dayshort.1"), "09:00"))
+		want := p.T("hours.ack.default", p.T("hours.when.weekday", hours.DayInSentence(p.Lang, p.T, time.Monday), hours.ClockFrom(p.Lang, "09:00")))
 		if _, sent := customerWrites(t, e, "webchat", c.from, c.text, "2026-12-04 20:15"); len(sent) != 1 || sent[0] != want {
 			t.Errorf("%s: acknowledged %q, want %q", c.from, sent, want)
 		}

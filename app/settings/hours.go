@@ -130,10 +130,10 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 		}
 		d.Zones = append(d.Zones, zoneChoice{Name: z, Label: label})
 	}
-	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", c.T("hours.dayshort.1"), "09:00"))
+	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", hours.DayInSentence(c.P.Lang, c.T, time.Monday), hours.ClockFrom(c.P.Lang, "09:00")))
 	if s, err := hours.New(cfg); err == nil {
 		d.OpenNow = s.Open(now)
-		d.NextOpen = s.NextOpeningWords(c.T, c.P.Date, now)
+		d.NextOpen = s.NextOpeningWords(c.P.Lang, c.T, c.P.Date, now)
 		d.Away, _ = s.AwayAt(now)
 		d.Upcoming = upcoming(cfg, now.In(s.Location()), 8)
 	}

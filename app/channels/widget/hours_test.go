@@ -47,7 +47,7 @@ func TestWidgetSaysWhenSomeoneWillAnswer(t *testing.T) {
 	}
 	for _, lang := range []string{"tr", "en", "ar"} {
 		p := i18n.For(lang)
-		if got, want := note(lang), p.T("hours.widget.closed", p.T("hours.when.tomorrow", "00:00")); got != want {
+		if got, want := note(lang), p.T("hours.widget.closed", p.T("hours.when.tomorrow", hours.ClockFrom(p.Lang, "00:00"))); got != want {
 			t.Errorf("%s: closed note %q, want %q", lang, got, want)
 		}
 	}
@@ -107,9 +107,13 @@ func TestWidgetClosedNoteDateInTheVisitorsLanguage(t *testing.T) {
 		}
 		for lang, day := range map[string]string{"en": back.Format("Jan 2, 2006"), "fr": back.Format("02/01/2006"), "tr": back.Format("02.01.2006"), "ar": back.Format("02/01/2006")} {
 			p := i18n.For(lang)
-			if want := p.T("hours.widget.closed", p.T("hours.when.date", day, "08:00")); got[lang] != want {
+			// Away: a fixed day, not "we usually answer".
+			if want := p.T("hours.widget.closed_until", p.T("hours.when.date", day, hours.ClockFrom(p.Lang, "08:00"))); got[lang] != want {
 				t.Errorf("%s: closed note %q, want %q", lang, got[lang], want)
 			}
+		}
+		if want := "Şu an kapalıyız — " + back.Format("02.01.2006") + " 08:00'den itibaren yanıt vereceğiz."; got["tr"] != want {
+			t.Errorf("tr: closed note %q, want %q", got["tr"], want)
 		}
 		return
 	}

@@ -198,11 +198,15 @@ func (h *Handler) closedNote(r *http.Request, t *platform.Tenant, p *i18n.Printe
 	if s == nil || s.Open(now) {
 		return ""
 	}
-	when := s.NextOpeningWords(p.T, p.Date, now)
+	when := s.NextOpeningWords(p.Lang, p.T, p.Date, now)
 	if when == "" {
 		// Closed with no opening in sight (every weekday empty, or a long time away): the visitor
 		// is still told that nobody is there now, not left to think an answer is coming.
 		return p.T("hours.widget.closed_later")
+	}
+	if s.ClosedFor(now) {
+		// Away or a holiday: the opening is a fixed day, not when the business usually answers.
+		return p.T("hours.widget.closed_until", when)
 	}
 	return p.T("hours.widget.closed", when)
 }
