@@ -80,7 +80,13 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 		ah.note = "after hours: already acknowledged in this closed period"
 		return ah, nil
 	}
-	body := ackText(s, cfg, t, conv, msg, history, wrote, now)
+	// "Leave your name and phone" is not asked of a customer who gave a way to reach them
+	// (the widget's form, an earlier message) or writes a phone number in this message.
+	known := phoneIn(msg.Body)
+	if l, err := inbox.LeadByID(ctx, db.Read, conv.LeadID); err == nil && l != nil && (phoneIn(l.Phone) || l.Email != "") {
+		known = true
+	}
+	body := ackText(s, cfg, t, conv, msg, history, wrote, now, known)
 	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body}, "ai_triage")
 	if err != nil {
 		// Forget the claim so the next message of this period tries again.
@@ -96,7 +102,7 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 // opening is named as seen when it is sent (now), not when the customer wrote: a message written
 // at 23:59 and acknowledged at 00:00 is answered "today from 09:00", not "tomorrow".
 func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, history []string,
-	wrote, now time.Time) string {
+	wrote, now time.Time, known bool) string {
 	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
 		return text
 	}
@@ -108,10 +114,29 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	if when := s.NextOpeningWords(p.Lang, p.T, p.Date, now); when != "" {
 		body = p.T("hours.ack.default", when)
 	}
-	if cfg.AfterHours == hours.ModeAnswer {
+	if cfg.AfterHours == hours.ModeAnswer && !known {
 		body += " " + p.T("hours.ack.details")
 	}
 	return body
+}
+
+// phoneIn reports whether text carries a phone number: ten or more digits in one run that only
+// spaces, dashes, dots, brackets or a leading + break up ("0533 123 45 67", "+90 (533) 123-4567").
+func phoneIn(text string) bool {
+	digits := 0
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+			if digits >= 10 {
+				return true
+			}
+		case strings.ContainsRune(" -.()+", r):
+		default:
+			digits = 0
+		}
+	}
+	return false
 }
 
 // customerLang is the language to greet or acknowledge in: the message's when it is one of the

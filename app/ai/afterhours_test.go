@@ -107,6 +107,17 @@ func TestAfterHoursModes(t *testing.T) {
 	}
 }
 
+// TestAfterHoursAnswerDoesNotAskForWhatIsKnown: in "answer" mode a customer who wrote their name
+// and phone still read "If you leave your name and phone number, we will get back to you."
+func TestAfterHoursAnswerDoesNotAskForWhatIsKnown(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAnswer)
+	tr := i18n.For("tr")
+	_, sent := customerWrites(t, e, "webchat", "k1", "Adım Mehmet Kaya, telefonum 0533 123 45 67. Bahçe için begonit döşetmek istiyorum.", "2026-12-05 12:00")
+	if len(sent) == 0 || strings.Contains(sent[0], tr.T("hours.ack.details")) {
+		t.Errorf("answer mode with a phone in the message: sent %q, want no request for name and phone", sent)
+	}
+}
+
 // TestAfterHoursWhatsAppWindow: on WhatsApp the acknowledgement goes only within 24 hours of the
 // customer's last message; a triage that runs later sends none (and keeps the period unclaimed).
 func TestAfterHoursWhatsAppWindow(t *testing.T) {
