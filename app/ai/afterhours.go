@@ -106,10 +106,13 @@ func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbo
 	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
 		return text
 	}
-	if strings.TrimSpace(cfg.AckMessage) != "" {
+	lang := customerLang(t, conv, msg, history)
+	// The owner's own text is in the business's language: a customer writing another gets the
+	// built-in sentence in theirs rather than words they may not read.
+	if strings.TrimSpace(cfg.AckMessage) != "" && lang == t.PrimaryLocale {
 		return cfg.AckMessage
 	}
-	p := i18n.For(customerLang(t, conv, msg, history))
+	p := i18n.For(lang)
 	body := p.T("hours.ack.later")
 	if when := s.NextOpeningWords(p.Lang, p.T, p.Date, now); when != "" {
 		body = p.T("hours.ack.default", when)

@@ -118,6 +118,27 @@ func TestAfterHoursAnswerDoesNotAskForWhatIsKnown(t *testing.T) {
 	}
 }
 
+// TestAfterHoursOwnTextOnlyInTheBusinesssLanguage: the owner's Turkish after-hours text went
+// verbatim to a customer writing English; they get the built-in sentence in English, a Turkish
+// writer the owner's text.
+func TestAfterHoursOwnTextOnlyInTheBusinesssLanguage(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	cfg, _, err := hoursdb.Load(t.Context(), e.DB("acme").Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AckMessage = "Mesajınızı aldık, Pazartesi sabah dönüyoruz."
+	if err := hoursdb.Save(t.Context(), e.DB("acme"), cfg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, sent := customerWrites(t, e, "webchat", "o1", "Hello, I would like a quote for laying pavers in my garden.", "2026-12-05 12:00"); len(sent) != 1 || sent[0] == cfg.AckMessage || !strings.Contains(sent[0], "We are closed") {
+		t.Errorf("English writer: sent %q, want the built-in English acknowledgement", sent)
+	}
+	if _, sent := customerWrites(t, e, "webchat", "o2", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-05 12:00"); len(sent) != 1 || sent[0] != cfg.AckMessage {
+		t.Errorf("Turkish writer: sent %q, want the owner's text", sent)
+	}
+}
+
 // TestAfterHoursWhatsAppWindow: on WhatsApp the acknowledgement goes only within 24 hours of the
 // customer's last message; a triage that runs later sends none (and keeps the period unclaimed).
 func TestAfterHoursWhatsAppWindow(t *testing.T) {
