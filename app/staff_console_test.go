@@ -592,7 +592,7 @@ func TestStaffConsoleCreatesTheFirstOwner(t *testing.T) {
 		return strings.TrimSpace(r.Doc(t).Find("#" + id + " ~ .field-error").Text())
 	}
 	r := stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"ayse"}, "role": {"owner"}})
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(field(r, "member-username"), "başlangıç parolası") {
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(field(r, "member-username"), "başlangıç şifresi") {
 		t.Fatalf("a new name without a password: %d %q", r.StatusCode, field(r, "member-username"))
 	}
 	r = stan.Post("/staff/tenants/taslar/members", url.Values{"username": {"ayse"}, "role": {"owner"}, "password": {"kısa"}})

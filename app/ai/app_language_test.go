@@ -95,7 +95,7 @@ func TestAfterHoursAckInTheAppsLanguage(t *testing.T) {
 	}
 	ack := func(lang string) string {
 		p := i18n.For(lang)
-		return p.T("hours.ack.default", p.T("hours.when.weekday", p.T("hours.dayshort.1"), "09:00"))
+		return p.T("hours.ack.default", p.T("hours.when.weekday", hours.DayInSentence(p.Lang, p.T, time.Monday), hours.ClockFrom(p.Lang, "09:00")))
 	}
 	for _, c := range []struct{ from, app, text, want string }{
 		{"de1", "de", "[start]", "de"}, {"ru1", "ru", "[start]", "en"}, {"ru2", "ru", "ok", "en"}, {"fr1", "fr", "👍", "fr"},

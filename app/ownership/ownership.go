@@ -225,9 +225,9 @@ var ReadModels = []ReadModel{
 	},
 	{
 		Path: "kvkk/person.go",
-		What: "everything kept about one person, for their data export (KVKK): lead, customer, conversations, messages, files and the records made for them",
+		What: "everything kept about one person, for their data export (KVKK): lead, customer, conversations, messages, files, the records made for them and what was sent about them to ad platforms",
 		Tables: []string{"leads", "customers", "conversations", "messages", "attachments", "orders", "invoices", "quotes", "site_visits",
-			"repair_requests", "msp_tickets", "decision_recommendations", "action_logs", "lead_attribution", "conversion_events"},
+			"repair_requests", "msp_tickets", "decision_recommendations", "action_logs", "lead_attribution", "conversion_events", "conversion_deliveries"},
 	},
 	{
 		Path:   "tenantdb/replica/check.go",
