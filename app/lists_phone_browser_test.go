@@ -198,7 +198,7 @@ func TestBrowserListsOnPhone(t *testing.T) {
 	}
 	b.open("/app/?lang=tr")
 	b.run("menu link to the approvals", chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="/app/approvals/"]').click()`))
-	b.waitFor("the approval page's own rules from the menu", `location.pathname === '/app/approvals/' && !!document.querySelector('.bulk-bar') && getComputedStyle(document.querySelector('.bulk-bar')).position === 'relative'`)
+	b.waitFor("the approval page's own rules from the menu", `location.pathname === '/app/approvals/' && !!document.querySelector('.bulk-bar') && getComputedStyle(document.querySelector('.bulk-bar')).position === 'sticky'`)
 	b.open("/app/?lang=tr")
 	b.run("menu link to the KPI page", chromedp.Evaluate[chromedp.Void](`document.querySelector('header a[href="/app/analytics/"]').click()`))
 	b.waitFor("the KPI page's charts from the menu", `location.pathname === '/app/analytics/' && typeof Plotly === 'object' && !!document.querySelector('.js-plotly-plot')`)
