@@ -377,13 +377,27 @@ func (h *Handler) SaveSpend(w http.ResponseWriter, r *http.Request) {
 	if sp.Campaign == "" || len([]rune(sp.Campaign)) > 200 {
 		errs.Add("campaign", c.T("conv.err.campaign"))
 	}
+	loc, err := hoursdb.Zone(ctx, c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	// Spend is money already paid: a month that has not begun has none, and one before 2000 is a
+	// slip of the keyboard (1900-01), not a campaign. Removing is allowed whatever the month, so a
+	// row saved before this check can still be taken away.
+	thisMonth := time.Now().In(loc).Format("2006-01")
 	if _, _, err := MonthRange(sp.Month, time.UTC); err != nil {
 		errs.Add("month", c.T("conv.err.month"))
+	} else if !remove && (sp.Month > thisMonth || sp.Month < "2000-01") {
+		errs.Add("month", c.T("conv.err.month_range", c.P.YearMonth(thisMonth)))
 	}
 	if !remove {
 		var ok bool
-		if sp.AmountMinor, ok = parseMoney(f.Get("amount"), c.Tenant.Currency); !ok {
+		switch sp.AmountMinor, ok = parseMoney(f.Get("amount"), c.Tenant.Currency); {
+		case !ok || sp.AmountMinor < 0:
 			errs.Add("amount", c.T("conv.err.amount"))
+		case sp.AmountMinor == 0:
+			errs.Add("amount", c.T("conv.err.amount_zero"))
 		}
 	}
 	if errs.Any() {
@@ -398,7 +412,7 @@ func (h *Handler) SaveSpend(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
-	err := c.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := saveSpend(ctx, tx, sp, remove); err != nil {
 			return err
 		}

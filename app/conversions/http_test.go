@@ -117,6 +117,24 @@ func TestSettingsPageChecksEverything(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM ad_spend`); n != 0 {
 		t.Fatal("spend not removed")
 	}
+	// Spend is money already paid: a month that has not begun, or a slip like 1900-01, is refused
+	// with the months that can be chosen; 0 records nothing and says how to take spend away.
+	// Nothing is stored by a refused form.
+	next := time.Now().AddDate(0, 2, 0).Format("2006-01")
+	for _, tc := range []struct{ month, amount, field, want string }{
+		{"1900-01", "500", "#spend-month-error", "from January 2000 up to"},
+		{next, "500", "#spend-month-error", "from January 2000 up to"},
+		{"2026-11", "0", "#spend-amount-error", "press Remove"},
+		{"2026-11", "0,00 TL", "#spend-amount-error", "press Remove"},
+	} {
+		r := owner.Post("/app/settings/conversions/spend?lang=en", url.Values{"campaign": {"kis"}, "month": {tc.month}, "amount": {tc.amount}})
+		if got := r.Doc(t).Find(tc.field).Text(); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, tc.want) {
+			t.Errorf("spend %s %q: %d %q", tc.month, tc.amount, r.StatusCode, got)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM ad_spend`); n != 0 {
+		t.Fatalf("refused spend forms stored %d rows", n)
+	}
 }
 
 // Withdrawing marketing consent on the lead page: what waits is not sent (its delivery fails with
