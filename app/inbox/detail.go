@@ -131,15 +131,11 @@ func (h *Handler) blockedSince(ctx context.Context, c *web.Ctx, conv *Conversati
 // sending is not set up (channel.Info.CanSend), and the first setting it lacks.
 func (h *Handler) cannotSend(c *web.Ctx, conv *Conversation) (bool, string) {
 	info, ok := h.Svc.Channels.Info(conv.Channel)
-	if !ok || info.CanSend(c.Tenant.Setting) {
+	if !ok {
 		return false, ""
 	}
-	for _, k := range info.SendNeeds {
-		if c.Tenant.Setting(k) == "" {
-			return true, k
-		}
-	}
-	return true, ""
+	k := info.MissingSetting(c.Tenant.Setting)
+	return k != "", k
 }
 
 // cannotSendWords is why a reply or a file on conv is refused while its channel's sending is not

@@ -428,15 +428,11 @@ func (h *Handler) cannotSend(c *web.Ctx, ch string) (bool, string) {
 		return false, ""
 	}
 	info, ok := h.Inbox.Channels.Info(ch)
-	if !ok || info.CanSend(c.Tenant.Setting) {
+	if !ok {
 		return false, ""
 	}
-	for _, k := range info.SendNeeds {
-		if c.Tenant.Setting(k) == "" {
-			return true, k
-		}
-	}
-	return true, ""
+	k := info.MissingSetting(c.Tenant.Setting)
+	return k != "", k
 }
 
 // Ticket is GET /app/msp/tickets/{id}/: the ticket with its timeline and, for those who work

@@ -118,15 +118,21 @@ type Info struct {
 // (setting reads them): always on a channel it does not send itself (Record, Local), else when
 // every one of SendNeeds has a value.
 func (i Info) CanSend(setting func(string) string) bool {
+	return i.MissingSetting(setting) == ""
+}
+
+// MissingSetting is the first of SendNeeds without a value ("" when the server can send: every
+// one is set, or the channel is not one it sends itself), for a page that links the owner to it.
+func (i Info) MissingSetting(setting func(string) string) string {
 	if i.Outbound != Deliver {
-		return true
+		return ""
 	}
 	for _, k := range i.SendNeeds {
 		if setting(k) == "" {
-			return false
+			return k
 		}
 	}
-	return true
+	return ""
 }
 
 // Label is the catalog key of the channel's name ("inbox.channel.whatsapp").
