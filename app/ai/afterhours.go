@@ -99,17 +99,22 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 
 // ackText is the acknowledgement: the out-of-office message during that period, else the owner's
 // own text, else the catalog's sentence with the next opening, in the customer's language. The
-// opening is named as seen when it is sent (now), not when the customer wrote: a message written
-// at 23:59 and acknowledged at 00:00 is answered "today from 09:00", not "tomorrow".
+// owner writes both texts in the business's language, so they go only to a customer writing it;
+// any other customer gets the catalog's sentence in theirs (during an out-of-office period it
+// names the day the business opens again). The opening is named as seen when it is sent (now),
+// not when the customer wrote: a message written at 23:59 and acknowledged at 00:00 is answered
+// "today from 09:00", not "tomorrow".
 func ackText(s *hours.Schedule, cfg hours.Config, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, history []string,
 	wrote, now time.Time, known bool) string {
-	if away, text := s.AwayAt(wrote); away && strings.TrimSpace(text) != "" {
-		return text
-	}
 	lang := customerLang(t, conv, msg, history)
-	// The owner's own text is in the business's language: a customer writing another gets the
-	// built-in sentence in theirs rather than words they may not read.
-	if strings.TrimSpace(cfg.AckMessage) != "" && lang == t.PrimaryLocale {
+	ownLang := lang == t.PrimaryLocale
+	away, awayText := s.AwayAt(wrote)
+	switch {
+	case away && strings.TrimSpace(awayText) != "":
+		if ownLang {
+			return awayText
+		}
+	case strings.TrimSpace(cfg.AckMessage) != "" && ownLang:
 		return cfg.AckMessage
 	}
 	p := i18n.For(lang)

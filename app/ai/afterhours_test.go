@@ -3,6 +3,9 @@ package ai_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +139,39 @@ func TestAfterHoursOwnTextOnlyInTheBusinesssLanguage(t *testing.T) {
 	}
 	if _, sent := customerWrites(t, e, "webchat", "o2", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-05 12:00"); len(sent) != 1 || sent[0] != cfg.AckMessage {
 		t.Errorf("Turkish writer: sent %q, want the owner's text", sent)
+	}
+}
+
+// TestAfterHoursAwayTextOnlyInTheBusinesssLanguage: the owner's Turkish out-of-office message went
+// verbatim to every customer, whatever they wrote; a customer writing English now gets the
+// built-in sentence in English naming the day the business opens again, a Turkish writer the
+// owner's text. The period and its message are set through the hours page, as the owner does.
+func TestAfterHoursAwayTextOnlyInTheBusinesssLanguage(t *testing.T) {
+	e := afterHoursEnv(t, hours.ModeAck)
+	owner := e.User("acme", "olga", "owner")
+	form := url.Values{"enabled": {"1"}, "zone": {"Europe/Istanbul"}, "after_hours": {hours.ModeAck},
+		"away_from": {"2026-12-07"}, "away_until": {"2026-12-11"}, "away_message": {"14 Aralık'a kadar izindeyiz, döner dönmez yazacağız."}}
+	for d := time.Monday; d <= time.Friday; d++ {
+		form.Set(fmt.Sprintf("day%d", d), "09:00-18:00")
+	}
+	if r := owner.Post("/app/settings/hours", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body[:min(400, len(r.Body))])
+	}
+	cfg, _, err := hoursdb.Load(t.Context(), e.DB("acme").Read)
+	if err != nil || cfg.Away == nil {
+		t.Fatalf("away period not saved: %+v, %v", cfg.Away, err)
+	}
+	en := i18n.For("en")
+	_, sent := customerWrites(t, e, "webchat", "w1", "Hello, I would like a quote for laying pavers in my garden.", "2026-12-08 12:00")
+	if len(sent) != 1 || sent[0] == cfg.Away.Message || !strings.Contains(sent[0], "We are closed") {
+		t.Errorf("English writer while away: sent %q, want the built-in English acknowledgement", sent)
+	}
+	back := en.T("hours.ack.default", en.T("hours.when.weekday", hours.DayInSentence(en.Lang, en.T, time.Monday), hours.ClockFrom(en.Lang, "09:00")))
+	if len(sent) == 1 && sent[0] != back {
+		t.Errorf("English writer while away: %q, want %q naming the day the business opens again (Monday 14 December)", sent[0], back)
+	}
+	if _, sent := customerWrites(t, e, "webchat", "w2", "Merhaba, bahçe için begonit döşetmek istiyorum.", "2026-12-08 12:00"); len(sent) != 1 || sent[0] != cfg.Away.Message {
+		t.Errorf("Turkish writer while away: sent %q, want the owner's out-of-office text", sent)
 	}
 }
 
