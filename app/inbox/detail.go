@@ -138,15 +138,6 @@ func (h *Handler) cannotSend(c *web.Ctx, conv *Conversation) (bool, string) {
 	return k != "", k
 }
 
-// cannotSendWords is why a reply or a file on conv is refused while its channel's sending is not
-// set up, in the reader's language ("" when it is set up).
-func (h *Handler) cannotSendWords(c *web.Ctx, conv *Conversation) string {
-	if no, _ := h.cannotSend(c, conv); !no {
-		return ""
-	}
-	return c.T("inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel))
-}
-
 // noReachWords is why a reply (file: a file) written now on conv would not reach the customer,
 // in the reader's words with what to do instead; "" when it can be tried. The reasons are
 // CannotReach's, which a quote's send asks too.
@@ -155,18 +146,7 @@ func (h *Handler) noReachWords(ctx context.Context, c *web.Ctx, conv *Conversati
 	if err != nil || no == nil {
 		return "", err
 	}
-	switch no.Reason {
-	case "setup":
-		return c.T("inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel)), nil
-	case "blocked":
-		return c.T("inbox.error.blocked", c.P.DateTime(time.UnixMilli(no.At))), nil
-	case "window":
-		if file {
-			return c.T("inbox.error.window_closed_file"), nil
-		}
-		return c.T("inbox.error.window_closed"), nil
-	}
-	return c.T("inbox.error.no_address"), nil
+	return c.P.Say(no.Phrase(file)), nil
 }
 
 // postedForm names the composer form a post to the conversation came from, by its address.
@@ -295,34 +275,51 @@ func (h *Handler) Earlier(w http.ResponseWriter, r *http.Request) {
 }
 
 // Retry handles POST /app/inbox/<id>/messages/<mid>/retry: a failed reply is queued again.
-// While the channel's sending is not set up it would only fail again, saying nothing: refused
-// with the reason, beside the message's Try again (htmx) or in the page's banner.
+// One that would only fail again — the channel's sending not set up, WhatsApp's window closed
+// (a free-text reply; one sent as a template goes while its template is set), the customer
+// blocked the bot, an e-mail customer without an address — is refused with the reason and what to
+// do instead (inbox.CannotRetry), nothing queued: beside the message's Try again (htmx) or in the
+// page's banner.
 func (h *Handler) Retry(w http.ResponseWriter, r *http.Request) {
 	id, ok1 := pathID(r, "id")
 	mid, ok2 := pathID(r, "mid")
 	if ok1 && ok2 {
 		c := web.From(r)
-		conv, err := ConversationByID(r.Context(), c.DB.Read, id)
+		ctx := r.Context()
+		conv, err := ConversationByID(ctx, c.DB.Read, id)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		m, err := MessageByID(r.Context(), c.DB.Read, mid)
+		m, err := MessageByID(ctx, c.DB.Read, mid)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		if no := h.cannotSendWords(c, conv); no != "" && m.ConversationID == id && m.Retryable() {
-			if web.IsHTMX(r) {
-				w.Header().Set("HX-Retarget", "#retry-status-"+strconv.FormatInt(mid, 10))
-				w.Header().Set("HX-Reswap", "innerHTML")
-				h.Render.Fragment(w, r, http.StatusUnprocessableEntity, "inbox/conversation", "saved",
-					&web.Page{Data: map[string]any{"Msg": no, "Err": true}})
+		if m.ConversationID == id && m.Retryable() {
+			no, err := CannotRetry(ctx, c.DB.Read, h.Svc.Channels, c.Tenant.Setting, conv, m, time.Now())
+			if err != nil {
+				h.Render.Fail(w, r, err)
 				return
 			}
-			web.FlashKey(w, r, false, "inbox.error.cannot_send", c.T("inbox.channel."+conv.Channel))
-			web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
-			return
+			if no != nil {
+				files, err := media.ForMessage(ctx, c.DB.Read, mid)
+				if err != nil {
+					h.Render.Fail(w, r, err)
+					return
+				}
+				why := no.Phrase(len(files) > 0 && m.Template() == nil)
+				if web.IsHTMX(r) {
+					w.Header().Set("HX-Retarget", "#retry-status-"+strconv.FormatInt(mid, 10))
+					w.Header().Set("HX-Reswap", "innerHTML")
+					h.Render.Fragment(w, r, http.StatusUnprocessableEntity, "inbox/conversation", "saved",
+						&web.Page{Data: map[string]any{"Msg": c.P.Say(why), "Err": true}})
+					return
+				}
+				web.FlashSay(w, r, false, why)
+				web.Redirect(w, r, "/app/inbox/"+strconv.FormatInt(id, 10)+"/")
+				return
+			}
 		}
 	}
 	h.onMessage(w, r, h.Svc.Retry, "inbox.done.retry")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 )
 
@@ -74,6 +75,42 @@ func CannotReach(ctx context.Context, q Querier, reg *channel.Registry, setting 
 		}
 	}
 	return nil, nil
+}
+
+// Phrase is why, in the reader's words with what to do instead (file: the refused reply is a
+// file): the composer's refusal, a failed reply's "Try again" and an approval's say the same.
+func (n *NoReach) Phrase(file bool) i18n.Phrase {
+	switch n.Reason {
+	case "setup":
+		return i18n.P("inbox.error.cannot_send", i18n.P("inbox.channel."+n.Channel))
+	case "blocked":
+		return i18n.P("inbox.error.blocked", i18n.When{T: time.UnixMilli(n.At)})
+	case "window":
+		if file {
+			return i18n.P("inbox.error.window_closed_file")
+		}
+		return i18n.P("inbox.error.window_closed")
+	}
+	return i18n.P("inbox.error.no_address")
+}
+
+// CannotRetry is CannotReach for failed reply m tried again now: a reply that asked for an
+// approved template (m.Template) goes as that template outside the reply window, so a closed window
+// refuses it only when no template is set for its purpose any more.
+func CannotRetry(ctx context.Context, q Querier, reg *channel.Registry, setting func(string) string, conv *Conversation, m *Message, now time.Time) (*NoReach, error) {
+	no, err := CannotReach(ctx, q, reg, setting, conv, now)
+	if err != nil || no == nil || no.Reason != "window" || m.Template() == nil {
+		return no, err
+	}
+	info, _ := reg.Info(conv.Channel)
+	if info.Templates != nil {
+		for _, t := range info.Templates(setting, "") {
+			if t.Purpose == m.Template().Purpose {
+				return nil, nil
+			}
+		}
+	}
+	return no, nil
 }
 
 // addressOf is what a channel addresses a reply on conv by, as the deliverer gives it: the lead's
