@@ -111,8 +111,12 @@ func onceForms(o *onceEnv) []onceForm {
 			},
 			bad:   url.Values{"conversation_id": {conv}, "assignee": {owner}, "duration": {"60"}, "start": {""}, "address": {"Bağdat Cad."}},
 			count: `SELECT count(*) FROM site_visits`},
-		{name: "quote", page: "/app/inbox/" + conv + "/", path: "/app/quotes/new",
-			good:  func(int) url.Values { return url.Values{"conversation_id": {conv}} },
+		{name: "quote", page: "/app/quotes/new?conversation_id=" + conv, path: "/app/quotes/new",
+			good: func(n int) url.Values {
+				return url.Values{"conversation_id": {conv}, "language": {"en"}, "customer_name": {"Ayşe"}, "valid_until": {"2099-12-31"},
+					"kind": {"labour"}, "name": {"Laying " + strconv.Itoa(n)}, "quantity": {"10"}, "unit_price": {"180"}, "vat": {"20"}}
+			},
+			bad:   url.Values{"conversation_id": {conv}, "language": {"en"}, "valid_until": {"2027-13-40"}},
 			count: `SELECT count(*) FROM quotes`},
 		{name: "product", page: "/products/", path: "/products/",
 			good: func(n int) url.Values {

@@ -205,6 +205,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/followups/settings", panel, auth.ManageSettings, h.FollowUps.Save},
 		// Panel: written quotes (app/quotes): editor, approval, PDF, sending; the owner's snippets.
 		{"GET /app/quotes/{$}", panel, auth.ReadPanel, h.Quotes.List},
+		{"GET /app/quotes/new", panel, auth.WriteInbox, h.Quotes.NewForm}, // the new-quote editor: nothing stored until its first save
 		{"POST /app/quotes/new", panel, auth.WriteInbox, h.Quotes.New},
 		{"GET /app/quotes/settings", panel, auth.ManageSettings, h.Quotes.Settings},
 		{"POST /app/quotes/settings/details", panel, auth.ManageSettings, h.Quotes.SaveDetails},

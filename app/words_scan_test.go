@@ -307,7 +307,7 @@ func scanPages(t *testing.T, e *apptest.Env) []string {
 		switch {
 		case strings.Contains(path, "{slug}"):
 			pages = append(pages, strings.Replace(path, "{slug}", app.DemoSlug, 1))
-		case path == "/app/visits/book": // booking a site visit needs its conversation
+		case path == "/app/visits/book", path == "/app/quotes/new": // booking a site visit, a new quote: each needs its conversation
 			pages = append(pages, path+"?conversation_id="+convs[0])
 		case strings.HasPrefix(path, "/app/inbox/{id}/"):
 			if strings.HasSuffix(path, "/earlier") { // a long conversation's earlier page: its messages before the newest

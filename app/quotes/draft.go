@@ -3,6 +3,7 @@ package quotes
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 
 	"highvibe/app/ai"
@@ -16,8 +17,10 @@ import (
 // DraftFromConversation lets the assistant draft a quote from a conversation: the area, stones
 // and thickness the customer wrote (read like triage reads them: ai.ReadQuoteFacts), prices from
 // the active catalog, and a waste allowance line (5 %, 10 % for diagonal laying) with its reason.
-// The draft goes straight to the approval queue; nothing is sent. When the conversation names no
-// area or no catalog product matches, the draft has what could be read and a person completes it.
+// The draft goes straight to the approval queue with its number (an approver decides on a numbered
+// quote); nothing is sent. When the conversation names no catalog product the assistant can price,
+// nothing is stored and no number taken: ErrNothingPriced, and a person prepares the quote in the
+// new-quote editor.
 func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, persona *ai.Persona, a Actor, d Defaults, money func(int64, string) string) (*Quote, error) {
 	msgs, _, err := inbox.Latest(ctx, db.Read, convID, 0, 500) // a long thread's latest, where today's area is
 	if err != nil {
@@ -78,12 +81,18 @@ func DraftFromConversation(ctx context.Context, db *tenantdb.DB, convID int64, p
 			return err
 		}
 		if len(q.Lines) == 0 {
-			return nil // nothing priced: stays a draft for a person to complete
+			return ErrNothingPriced // rolls back: no empty draft, no number taken
 		}
 		return submitTx(ctx, tx, q, Actor{Name: a.Name}, money)
 	})
-	return q, err
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
 }
+
+// ErrNothingPriced: the assistant found nothing in the conversation it could price.
+var ErrNothingPriced = errors.New("quotes: the assistant priced nothing")
 
 // allowanceName and allowanceReason are the waste line's words in the quote's language (they are
 // the quote's own text from then on, like a person's).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -145,9 +146,12 @@ type editorPage struct {
 	F      *Quote
 	Action string
 	Kept   bool
-	Money  func(int64) string
-	Pct    func(int64) string // a stored rate (hundredths) as the reader writes a percentage
-	lang   string             // the panel's language: how a quantity is written into the form
+	// Once is the form a refused first save of a new quote sent (its one-time token goes back
+	// into the form); nil when the page is drawn fresh.
+	Once  url.Values
+	Money func(int64) string
+	Pct   func(int64) string // a stored rate (hundredths) as the reader writes a percentage
+	lang  string             // the panel's language: how a quantity is written into the form
 }
 
 // Qty writes a stored quantity as the frozen view shows it.
@@ -227,10 +231,16 @@ func (h *Handler) editorWith(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	d.F, d.Action = q, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/"
+	title := c.T("quotes.edit_title", q.Number, q.Revision)
+	if q.ID == 0 {
+		// The new-quote editor: its form posts the first save with the conversation and a
+		// one-time token (a refused save's own, so the corrected post is the same form).
+		d.Action, d.Once, title = "/app/quotes/new", r.PostForm, c.T("quotes.new_title")
+	}
 	if adjust != nil {
 		adjust(d)
 	}
-	h.Render.Render(w, r, status, "quotes/edit", &web.Page{Title: c.T("quotes.edit_title", q.Number, q.Revision), Nav: "quotes", Guide: "quotes",
+	h.Render.Render(w, r, status, "quotes/edit", &web.Page{Title: title, Nav: "quotes", Guide: "quotes",
 		Data: d, Errors: errs, Form: nil})
 }
 
@@ -250,28 +260,97 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 	h.editor(w, r, http.StatusOK, q, nil, nil)
 }
 
-// New is POST /app/quotes/new: "Teklif hazırla" on a conversation starts an empty draft;
-// with assistant=1 the assistant drafts it from the conversation and it goes to the queue.
-func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
-	c := web.From(r)
-	convID, err := strconv.ParseInt(r.PostFormValue("conversation_id"), 10, 64)
-	if err != nil || convID <= 0 {
+// newConv is the conversation a new quote is for (conversation_id of the query or the form); a
+// missing or malformed one answers 404 (ok false).
+func (h *Handler) newConv(w http.ResponseWriter, r *http.Request, v string) (int64, bool) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func defaultsOf(c *web.Ctx) Defaults {
+	return Defaults{Currency: c.Tenant.Currency, Language: c.Tenant.PrimaryLocale}
+}
+
+// NewForm is GET /app/quotes/new?conversation_id=N: "Prepare quote" opens the editor of a new
+// quote for the conversation's lead, filled as a new quote starts (Prefill). Nothing is stored and
+// no number is taken until the first save (New).
+func (h *Handler) NewForm(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	convID, ok := h.newConv(w, r, r.URL.Query().Get("conversation_id"))
+	if !ok {
 		return
 	}
-	d := Defaults{Currency: c.Tenant.Currency, Language: c.Tenant.PrimaryLocale}
-	var q *Quote
+	q, err := Prefill(r.Context(), c.DB.Read, convID, actorOf(c), defaultsOf(c))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.editor(w, r, http.StatusOK, q, nil, nil)
+}
+
+// New is POST /app/quotes/new: the first save of the new-quote editor stores the quote and gives
+// it the next number (CreateFrom; submit=1 also asks for approval); a field refused shows the
+// editor again as typed (422), nothing stored, the number still free. With assistant=1 the
+// assistant drafts it from the conversation and it goes to the queue; when it can price nothing,
+// the new-quote editor opens instead. A post of the conversation's old one-tap form (no editor
+// fields) opens the editor too: it stores nothing.
+func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	convID, ok := h.newConv(w, r, r.PostFormValue("conversation_id"))
+	if !ok {
+		return
+	}
+	editorURL := "/app/quotes/new?conversation_id=" + strconv.FormatInt(convID, 10)
 	if r.PostFormValue("assistant") == "1" {
-		q, err = DraftFromConversation(r.Context(), c.DB, convID, ai.PersonaOf(c.Tenant), actorOf(c), d, MoneyIn(c.Tenant.PrimaryLocale))
-	} else {
-		q, err = Create(r.Context(), c.DB, convID, actorOf(c), d)
+		q, err := DraftFromConversation(r.Context(), c.DB, convID, ai.PersonaOf(c.Tenant), actorOf(c), defaultsOf(c), MoneyIn(c.Tenant.PrimaryLocale))
+		if errors.Is(err, ErrNothingPriced) {
+			web.FlashKey(w, r, false, "quotes.nothing_priced")
+			web.Redirect(w, r, editorURL)
+			return
+		}
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if q.Status == "pending" {
+			web.FlashKey(w, r, true, "quotes.drafted")
+		}
+		web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
+		return
+	}
+	if _, ok := r.PostForm["valid_until"]; !ok {
+		web.Redirect(w, r, editorURL)
+		return
+	}
+	in := inputOf(r)
+	submit := r.PostFormValue("submit") == "1"
+	q, err := CreateFrom(r.Context(), c.DB, convID, in, CatalogOf(r.Context(), c.DB), submit, actorOf(c), defaultsOf(c), MoneyIn(c.Tenant.PrimaryLocale))
+	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
+		cur, err := Prefill(r.Context(), c.DB.Read, convID, actorOf(c), defaultsOf(c))
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		typed(cur, in)
+		h.editor(w, r, http.StatusUnprocessableEntity, cur, &in, errs)
+		return
 	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if q.Status == "pending" {
-		web.FlashKey(w, r, true, "quotes.drafted")
+	if submit {
+		web.FlashKey(w, r, true, "quotes.created_submitted", q.Number)
+	} else {
+		web.FlashKey(w, r, true, "quotes.created", q.Number)
 	}
 	web.Redirect(w, r, "/app/quotes/"+strconv.FormatInt(q.ID, 10)+"/")
 }

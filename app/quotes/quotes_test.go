@@ -74,6 +74,14 @@ func (f *fixture) str(t *testing.T, q string, args ...any) string {
 func newQuote(t *testing.T, c *apptest.Client, conv int64, extra url.Values) int64 {
 	t.Helper()
 	form := url.Values{"conversation_id": {strconv.FormatInt(conv, 10)}}
+	if extra.Get("assistant") == "" {
+		// "Prepare quote" opens the new-quote editor; its first save stores the quote as drawn.
+		p := c.Get("/app/quotes/new?conversation_id=" + strconv.FormatInt(conv, 10))
+		if p.StatusCode != http.StatusOK {
+			t.Fatalf("new-quote editor: %d", p.StatusCode)
+		}
+		form = apptest.FormValues(p.Doc(t).Find("#quote-form"))
+	}
 	for k, v := range extra {
 		form[k] = v
 	}

@@ -70,9 +70,9 @@ func newToken() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
-// Create starts an empty draft quote for a conversation's lead, numbered in the tenant's series
-// of the year, in the conversation's language, with the first active payment and warranty
-// snippets.
+// Create stores an empty draft quote for a conversation's lead at once, numbered in the tenant's
+// series of the year (the demo's seeded quotes). A person's "Prepare quote" opens Prefill's
+// editor instead and stores with CreateFrom on the first save.
 func Create(ctx context.Context, db *tenantdb.DB, convID int64, a Actor, d Defaults) (*Quote, error) {
 	var q *Quote
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
@@ -83,14 +83,49 @@ func Create(ctx context.Context, db *tenantdb.DB, convID int64, a Actor, d Defau
 	return q, err
 }
 
-func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults, draftedBy string) (*Quote, error) {
-	c, err := inbox.ConversationByID(ctx, tx, convID)
+// Prefill is a new quote for a conversation's lead as its editor first shows it: the lead's name,
+// the conversation's language, the business's currency, valid for validDays from the business's
+// today, the first active payment and warranty texts. Nothing is stored and no number is taken
+// (ID 0, Number ""): that happens on the first save (CreateFrom), so a quote opened and left
+// leaves no gap in the series and no empty draft in the list.
+func Prefill(ctx context.Context, q Querier, convID int64, a Actor, d Defaults) (*Quote, error) {
+	out, _, err := prefill(ctx, q, convID, a, d, "")
+	return out, err
+}
+
+// CreateFrom is the first save of a new quote (Prefill's editor): in one transaction the quote
+// takes the next number of the year, is stored with in (validated as Save validates an edit),
+// and — with submit — goes to the approval queue. A field refused rolls it all back: nothing is
+// stored and the number stays free. The form's one-time token is spent with it, so the same
+// form sent twice stores one quote.
+func CreateFrom(ctx context.Context, db *tenantdb.DB, convID int64, in Input, cat Catalog, submit bool, a Actor, d Defaults, money func(int64, string) string) (*Quote, error) {
+	var q *Quote
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		n, err := createTx(ctx, tx, convID, a, d, "")
+		if err != nil {
+			return err
+		}
+		if q, err = saveTx(ctx, tx, n, in, cat, a, money); err != nil {
+			return err
+		}
+		if submit {
+			return submitTx(ctx, tx, q, a, money)
+		}
+		return nil
+	})
+	return q, err
+}
+
+// prefill builds the unstored new quote (Prefill) and returns it with now in the business's time
+// zone, whose year numbers it when it is stored.
+func prefill(ctx context.Context, qr Querier, convID int64, a Actor, d Defaults, draftedBy string) (*Quote, time.Time, error) {
+	c, err := inbox.ConversationByID(ctx, qr, convID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	lead, err := inbox.LeadByID(ctx, tx, c.LeadID)
+	lead, err := inbox.LeadByID(ctx, qr, c.LeadID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	now := d.Now
 	if now.IsZero() {
@@ -109,23 +144,18 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 	}
 	// The year of the number and the day the validity counts from are the business's (its time
 	// zone's): a quote drafted at 00:30 on 1 January in Istanbul is the new year's.
-	loc, err := hoursdb.Zone(ctx, tx)
+	loc, err := hoursdb.Zone(ctx, qr)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	local := now.In(loc)
-	year := local.Year()
-	seq, err := nextSeq(ctx, tx, year)
-	if err != nil {
-		return nil, err
-	}
-	q := &Quote{Number: Number(year, seq), Year: year, Seq: seq, Revision: 1, LeadID: lead.ID, ConversationID: c.ID, Status: "draft",
-		Language: lang, Currency: cur, CustomerName: lead.Name, Token: newToken(), CreatedByName: a.Name, DraftedBy: draftedBy,
+	q := &Quote{Revision: 1, LeadID: lead.ID, ConversationID: c.ID, Status: "draft",
+		Language: lang, Currency: cur, CustomerName: lead.Name, CreatedByName: a.Name, DraftedBy: draftedBy,
 		ValidUntil: time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, validDays).UnixMilli()}
 	for _, kind := range []string{"payment", "warranty"} {
-		s, err := firstActiveSnippet(ctx, tx, kind)
+		s, err := firstActiveSnippet(ctx, qr, kind)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		if s == nil {
 			continue
@@ -136,6 +166,22 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 			q.WarrantySnippet, q.WarrantyText = s.ID, s.Body
 		}
 	}
+	return q, local, nil
+}
+
+// createTx stores prefill's quote with the next number of its year (inside tx, so a rollback
+// leaves the number free).
+func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults, draftedBy string) (*Quote, error) {
+	q, local, err := prefill(ctx, tx, convID, a, d, draftedBy)
+	if err != nil {
+		return nil, err
+	}
+	year := local.Year()
+	seq, err := nextSeq(ctx, tx, year)
+	if err != nil {
+		return nil, err
+	}
+	q.Number, q.Year, q.Seq, q.Token = Number(year, seq), year, seq, newToken()
 	if err := insertQuote(ctx, tx, q); err != nil {
 		return nil, err
 	}
@@ -147,8 +193,8 @@ func createTx(ctx context.Context, tx *sql.Tx, convID int64, a Actor, d Defaults
 		return nil, err
 	}
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_created", Summary: q.Number,
-		ModelName: modelOf(a, draftedBy), ActorUserID: a.UserID, ActorName: a.Name, ConversationID: c.ID,
-		Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "conversation_id": c.ID}})
+		ModelName: modelOf(a, draftedBy), ActorUserID: a.UserID, ActorName: a.Name, ConversationID: q.ConversationID,
+		Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "conversation_id": q.ConversationID}})
 	return q, err
 }
 
