@@ -196,7 +196,7 @@ func parseHoursForm(f map[string][]string) (hours.Config, hours.Errors) {
 		return ""
 	}
 	errs := hours.Errors{}
-	cfg := hours.Config{Enabled: get("enabled") != "", Zone: get("zone"), AfterHours: get("after_hours"), AckMessage: get("ack_message")}
+	cfg := hours.Config{Enabled: get("enabled") != "", Zone: hours.CanonicalZone(get("zone")), AfterHours: get("after_hours"), AckMessage: get("ack_message")}
 	if get("preset") != "" {
 		cfg.Preset = "tr"
 	}

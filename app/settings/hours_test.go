@@ -278,6 +278,40 @@ func TestHoursZoneInTheReadersLanguage(t *testing.T) {
 	}
 }
 
+// TestHoursZoneInAnyCase: "europe/istanbul" typed in the wrong case was refused as no time zone;
+// any case (and spaces around it) is taken and stored as the database spells it, and the field
+// shows that spelling back; a zone the database does not know is still refused with its message.
+func TestHoursZoneInAnyCase(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	for typed, want := range map[string]string{"europe/istanbul": "Europe/Istanbul", " EUROPE/BERLIN ": "Europe/Berlin", "utc": "UTC",
+		"america/argentina/buenos_aires": "America/Argentina/Buenos_Aires", "america/port_of_spain": "America/Port_of_Spain"} {
+		f := hoursForm()
+		f.Set("zone", typed)
+		if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%q: status %d, want 303; %s", typed, r.StatusCode, r.Doc(t).Find(".field-error").Text())
+		}
+		if cfg, _, _ := hoursdb.Load(t.Context(), e.DB("acme").Read); cfg.Zone != want {
+			t.Errorf("%q stored as %q, want %q", typed, cfg.Zone, want)
+		}
+		if v, _ := owner.Get("/app/settings/hours").Doc(t).Find("#zone").Attr("value"); v != want {
+			t.Errorf("%q: the field shows %q, want %q", typed, v, want)
+		}
+	}
+	for _, typed := range []string{"europe/istambul", "Local", "istanbul"} {
+		f := hoursForm()
+		f.Set("zone", typed)
+		r := owner.Post("/app/settings/hours", f)
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%q: status %d, want 422", typed, r.StatusCode)
+		}
+		if msg := strings.TrimSpace(r.Doc(t).Find(".field-error").First().Text()); msg != i18n.For("tr").T("hours.err.zone") {
+			t.Errorf("%q: the form says %q", typed, msg)
+		}
+	}
+}
+
 // TestHoursOvernightSaidPlainly: "18:00-09:00" typed for a weekday (meant: 09:00-18:00) is saved
 // as the overnight opening it is — a bar or a night shift is real — but never silently: the banner
 // after saving and the day's row say, in the reader's language, that it closes at 09:00 the next
