@@ -80,7 +80,16 @@ type Message struct {
 	// AppLanguage is the language the person's messenger app was set to when they sent it, as the
 	// channel reported it (Telegram: "ru"); the assistant greets and answers in it.
 	AppLanguage string `json:"app_language,omitempty"`
+	// Event, on a note the product wrote into the conversation (a recommendation approved, a quote
+	// opened, the bot blocked), is what happened, as a code; its body is then only the note's
+	// reason, often empty. EventBy is who it names (the person deciding, the customer). The
+	// summary page words them (words.Event) as the conversation page does.
+	Event   string `json:"event,omitempty"`
+	EventBy string `json:"event_by,omitempty"`
 }
+
+// EventParams are the parameters the words of m's Event take (words.Event).
+func (m Message) EventParams() map[string]string { return map[string]string{"actor": m.EventBy} }
 
 // File is a photo or file of the person's conversations (the bytes are on the person's files page).
 type File struct {
@@ -285,10 +294,12 @@ func Load(ctx context.Context, db *tenantdb.DB, leadID int64) (*Person, error) {
 	for i := range p.Conversations {
 		c := &p.Conversations[i]
 		if err := each(ctx, r, `SELECT created_at, direction, author_kind, kind, body,
-			CASE WHEN json_valid(annotations) THEN coalesce(json_extract(annotations, '$.channel.`+inbox.NoteLanguage+`'), '') ELSE '' END
+			CASE WHEN json_valid(annotations) THEN coalesce(json_extract(annotations, '$.channel.`+inbox.NoteLanguage+`'), '') ELSE '' END,
+			CASE WHEN json_valid(annotations) THEN coalesce(json_extract(annotations, '$.event'), '') ELSE '' END,
+			CASE WHEN json_valid(annotations) THEN coalesce(json_extract(annotations, '$.params.actor'), '') ELSE '' END
 			FROM messages WHERE conversation_id = ? ORDER BY id`, []any{c.ID}, func(rs *sql.Rows) error {
 			var m Message
-			if err := rs.Scan(&m.At, &m.Direction, &m.Author, &m.Kind, &m.Body, &m.AppLanguage); err != nil {
+			if err := rs.Scan(&m.At, &m.Direction, &m.Author, &m.Kind, &m.Body, &m.AppLanguage, &m.Event, &m.EventBy); err != nil {
 				return err
 			}
 			c.Messages = append(c.Messages, m)
