@@ -42,8 +42,14 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			for _, l := range rows {
+				// No expected value is an empty cell, as the list shows "—": a 0 would be summed
+				// and averaged as a lead worth nothing.
+				var value any
+				if l.Value != 0 {
+					value = l.Value
+				}
 				if err := emit(l.ID, l.Name, l.Phone, l.Email, c.T("analytics.stage."+l.Stage), c.T("inbox.source."+l.Source), l.Campaign,
-					l.Value, l.Convs, names[l.AssigneeID], l.NextAction, at(l.CreatedAt)); err != nil {
+					value, l.Convs, names[l.AssigneeID], l.NextAction, at(l.CreatedAt)); err != nil {
 					return err
 				}
 			}
