@@ -3,6 +3,7 @@ package leads
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -109,20 +110,32 @@ type QuoteItem struct {
 // Amount is the total in the currency's units.
 func (q QuoteItem) Amount() float64 { return float64(q.Total) / 100 }
 
+// QuotesView is the lead's quotes and the conversation "Prepare quote" starts a new one on: the
+// lead's latest (0 when it has none; a quote belongs to a conversation, whose channel sends it).
+type QuotesView struct {
+	Items  []QuoteItem
+	ConvID int64
+}
+
 func loadQuotes(ctx context.Context, r *http.Request, l *Lead) (any, error) {
 	ids, args := in(l.Family)
-	var out []QuoteItem
+	v := &QuotesView{}
 	err := tenantdb.EachRow(ctx, db(r), `SELECT id, number, status, revision, grand_total, currency, updated_at FROM quotes
 		WHERE lead_id IN `+ids+` AND status <> 'superseded' ORDER BY id DESC LIMIT 20`, args, func(rs *sql.Rows) error {
 		var q QuoteItem
 		err := rs.Scan(&q.ID, &q.Number, &q.Status, &q.Revision, &q.Total, &q.Currency, &q.UpdatedAt)
-		out = append(out, q)
+		v.Items = append(v.Items, q)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("leads: quotes: %w", err)
 	}
-	return out, nil
+	err = db(r).QueryRowContext(ctx, `SELECT id FROM conversations WHERE lead_id IN `+ids+`
+		ORDER BY last_message_at DESC, id DESC LIMIT 1`, args...).Scan(&v.ConvID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("leads: quotes: conversation: %w", err)
+	}
+	return v, nil
 }
 
 // VisitItem is one site visit of the lead.

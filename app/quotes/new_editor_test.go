@@ -37,6 +37,14 @@ func TestNewQuoteNumberOnFirstSave(t *testing.T) {
 	if a := f.op.Get("/app/inbox/" + conv + "/").Doc(t).Find("a[data-quote-new]"); a.AttrOr("href", "") != "/app/quotes/new?conversation_id="+conv {
 		t.Fatalf("the conversation's Prepare quote leads to %q", a.AttrOr("href", ""))
 	}
+	// So does the lead page's, on the lead's latest conversation; a viewer gets none.
+	lead := strconv.Itoa(f.count(t, `SELECT lead_id FROM conversations WHERE id = ?`, f.conv))
+	if a := f.op.Get("/app/leads/" + lead + "/").Doc(t).Find("#lead-quotes a[data-quote-new], section a[data-quote-new]"); a.AttrOr("href", "") != "/app/quotes/new?conversation_id="+conv {
+		t.Fatalf("the lead page's Prepare quote leads to %q", a.AttrOr("href", ""))
+	}
+	if n := f.viewer.Get("/app/leads/" + lead + "/").Doc(t).Find("a[data-quote-new]").Length(); n != 0 {
+		t.Fatal("a viewer is offered Prepare quote on the lead page")
+	}
 	p := open()
 	doc := p.Doc(t)
 	form := doc.Find("#quote-form")
