@@ -103,7 +103,7 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 	if d.Spend, err = SpendOf(ctx, c.DB.Read, month); err != nil {
 		return nil, err
 	}
-	rows, err := c.DB.Read.QueryContext(ctx, `SELECT DISTINCT utm_campaign FROM lead_attribution WHERE utm_campaign <> '' ORDER BY utm_campaign LIMIT 200`)
+	rows, err := c.DB.Read.QueryContext(ctx, `SELECT DISTINCT utm_campaign FROM leads WHERE merged_into IS NULL AND utm_campaign <> '' ORDER BY utm_campaign LIMIT 200`)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +548,19 @@ func (h *Handler) Lead(w http.ResponseWriter, r *http.Request) {
 }
 
 // Withdraw is POST /app/conversions/leads/{id}/withdraw: the person withdrew marketing consent.
+// It cannot be undone, so it asks for a confirmation as erasing a lead's files does: the form's
+// box "confirm" ticked. Without it nothing changes and the page it came from says why.
 func (h *Handler) Withdraw(w http.ResponseWriter, r *http.Request) {
+	if r.PostFormValue("confirm") != "yes" {
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		web.FlashKey(w, r, false, "conv.lead.withdraw_unconfirmed")
+		web.Redirect(w, r, web.SafeNext(r.FormValue("next"), "/app/conversions/leads/"+strconv.FormatInt(id, 10)+"#lead-conversions"))
+		return
+	}
 	h.actOnPathID(w, r, idAction{act: Withdraw, actionType: "marketing_consent_withdrawn", summary: "marketing consent withdrawn",
 		payloadKey: "lead_id", flashKey: "conv.lead.withdrawn", back: func(id int64) string { return "/app/conversions/leads/" + strconv.FormatInt(id, 10) }})
 }

@@ -213,9 +213,12 @@ func TestFailingDeliveriesTellTheOwnersOnce(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM notifications WHERE kind = 'conversion_failing'`); n != 1 {
 		t.Fatalf("%d notifications for one run of failures (the owner only, once)", n)
 	}
-	bell := owner.Get("/app/notifications/?lang=tr")
-	if !strings.Contains(bell.Doc(t).Find(".notify-line").Text(), "Meta platformuna dönüşüm gönderimleri başarısız oluyor") {
-		t.Fatalf("the bell does not say Meta is failing:\n%s", bell.Body)
+	// The bell says why, in words: Meta refused the token (not only that Meta is failing).
+	for lang, want := range map[string]string{"tr": "Meta platformuna dönüşüm gönderimleri başarısız oluyor: erişim anahtarı veya kimlik bilgileri reddedildi",
+		"en": "Conversion deliveries to Meta are failing: the access token or credentials were refused"} {
+		if bell := owner.Get("/app/notifications/?lang=" + lang); !strings.Contains(bell.Doc(t).Find(".notify-line").Text(), want) {
+			t.Fatalf("%s: the bell does not say why Meta is failing:\n%s", lang, bell.Doc(t).Find(".notify-line").Text())
+		}
 	}
 	page := owner.Get("/app/settings/conversions?lang=tr").Doc(t)
 	if w := page.Find(`#conv-failing [data-failing="meta"]`).Text(); !strings.Contains(w, "erişim anahtarını") {

@@ -153,10 +153,26 @@ func TestWithdrawnConsentStopsDeliveries(t *testing.T) {
 	waitFor(t, "first tries", func() bool {
 		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE attempts = 1 AND status = 'queued'`) == 3
 	})
-	if r := e.User("usta", "olga", "operator").Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", nil); r.StatusCode != http.StatusForbidden {
+	if r := e.User("usta", "olga", "operator").Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", url.Values{"confirm": {"yes"}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("an operator may not withdraw: %d", r.StatusCode)
 	}
-	if r := owner.Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", nil); r.StatusCode != http.StatusSeeOther {
+	// It cannot be undone: the page asks for the box to be ticked, and a withdrawal without it
+	// changes nothing and says so.
+	form := owner.Get("/app/leads/" + itoa(leadID) + "/?lang=en").Doc(t).Find(`form#withdraw-consent`)
+	if form.Find(`input[type=checkbox][name=confirm][value=yes][required]`).Length() != 1 || !strings.Contains(form.Text(), "cannot be undone") {
+		t.Fatalf("the withdraw form asks for no confirmation: %q", form.Text())
+	}
+	if r := owner.Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", url.Values{"next": {"/app/leads/" + itoa(leadID) + "/"}}); r.StatusCode != http.StatusSeeOther ||
+		r.Header.Get("Location") != "/app/leads/"+itoa(leadID)+"/" {
+		t.Fatalf("withdraw without the box: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if n := count(t, db, `SELECT count(*) FROM lead_attribution WHERE withdrawn_at IS NOT NULL AND withdrawn_at <> 0`); n != 0 {
+		t.Fatal("consent withdrawn without the confirmation")
+	}
+	if f := owner.Get("/app/leads/" + itoa(leadID) + "/?lang=en").Doc(t).Find(".flash").Text(); !strings.Contains(f, "not withdrawn") {
+		t.Fatalf("the page does not say why nothing happened: %q", f)
+	}
+	if r := owner.Post("/app/conversions/leads/"+itoa(leadID)+"/withdraw", url.Values{"confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", r.StatusCode)
 	}
 	p.mu.Lock()
@@ -372,6 +388,8 @@ func TestPurchaseValueAndReport(t *testing.T) {
 		if err := svc.Captured(ctx, tenant, db, x.id, false, "webchat", conversions.ParseCapture(func(k string) string { return x.caps[k] }, t0), "text"); err != nil {
 			t.Fatal(err)
 		}
+		// The campaign is the lead's own (the widget stores it with the capture).
+		exec(`UPDATE leads SET utm_campaign = ? WHERE id = ?`, x.caps["utm_campaign"], x.id)
 	}
 	month := t0.Format("2006-01")
 	exec(`INSERT INTO ad_spend(campaign, month, amount_minor, updated_at) VALUES('kis', ?, 300000, ?)`, month, now)
@@ -413,6 +431,7 @@ func TestPurchaseValueAndReport(t *testing.T) {
 	}, t0), "text"); err != nil {
 		t.Fatal(err)
 	}
+	exec(`UPDATE leads SET utm_campaign = 'bahar' WHERE id = ?`, adLead)
 	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'won',200,'TRY',?,?,?)`, cust, buyer, now, now, now)
 	if err := inbox.MergeLeads(ctx, db, buyer, adLead, inbox.LeadActor{UserID: 1, Name: "owner"}); err != nil {
 		t.Fatal(err)

@@ -152,7 +152,7 @@ func TestMergedAdLeadSaleReachesThePlatforms(t *testing.T) {
 	if form.Length() != 1 || !strings.Contains(doc.Find("#lead-attribution").Text(), "Cj0-first") {
 		t.Fatalf("the kept lead's section: %s", doc.Find("section#lead-conversions").Text())
 	}
-	if r := owner.Post("/app/conversions/leads/"+itoa(kept)+"/withdraw", nil); r.StatusCode != http.StatusSeeOther {
+	if r := owner.Post("/app/conversions/leads/"+itoa(kept)+"/withdraw", url.Values{"confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw on the kept lead: %d", r.StatusCode)
 	}
 	if n := count(t, db, `SELECT count(*) FROM lead_attribution WHERE withdrawn_at IS NULL`); n != 0 {
@@ -192,7 +192,7 @@ func TestWithdrawalOnAMergedLeadStopsThePerson(t *testing.T) {
 	waitFor(t, "the Lead events' first tries", func() bool {
 		return count(t, db, `SELECT count(*) FROM conversion_deliveries WHERE attempts = 1 AND status = 'queued'`) == 6
 	})
-	if r := owner.Post("/app/conversions/leads/"+itoa(second)+"/withdraw", nil); r.StatusCode != http.StatusSeeOther {
+	if r := owner.Post("/app/conversions/leads/"+itoa(second)+"/withdraw", url.Values{"confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw on the second chat: %d", r.StatusCode)
 	}
 	for _, drop := range []int64{first, second} {

@@ -62,8 +62,10 @@ func MonthRange(month string, loc *time.Location) (time.Time, time.Time, error) 
 }
 
 // BuildReport counts the people whose first lead was created in month (the business's zone loc;
-// merged leads count with the lead they went into) by source, campaign (the campaign captured
-// with consent, else the one the landing page stored on the lead) and click-id platform, with how many were qualified and won and the revenue of their won orders;
+// merged leads count with the lead they went into) by source, campaign (the lead's own, as the
+// leads list filters and exports it: every channel writes it there, the widget and the landing
+// page with the ad capture, Telegram from its start code, the import from its column) and click-id
+// platform, with how many were qualified and won and the revenue of their won orders;
 // the campaigns carry the month's ad spend and the cost per lead. It reads leads and orders (a
 // declared read model) and this room's lead_attribution and ad_spend.
 func BuildReport(ctx context.Context, q Querier, month string, loc *time.Location, currency string) (*Report, error) {
@@ -73,12 +75,13 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 	}
 	// One row per person: a lead and the leads merged into it (inbox.MergeLeads) are one family
 	// under the kept lead. The person arrived with the family's first lead: its month and its
-	// source; the campaign and platform are those of the family's first ad click (the capture
-	// its events go out with, PersonAttribution: the first one with a click id, else the first).
+	// source; the campaign is the kept lead's (a merge gives it the dropped lead's when it had
+	// none), the one the leads list shows; the platform is that of the family's first ad click (the
+	// capture its events go out with, PersonAttribution: the first one with a click id, else the first).
 	// What became of them is the kept lead's stage and the orders of the whole family.
 	rows, err := q.QueryContext(ctx, families+`
 		SELECT first.source,
-		coalesce(nullif(a.utm_campaign, ''), first.utm_campaign),
+		k.utm_campaign,
 		CASE WHEN a.gclid <> '' OR a.gbraid <> '' OR a.wbraid <> '' THEN 'google'
 		     WHEN a.fbclid <> '' OR a.fbc <> '' THEN 'meta'
 		     WHEN a.ttclid <> '' THEN 'tiktok' ELSE '' END,

@@ -398,7 +398,8 @@ func (s *Service) finishFailed(ctx context.Context, db *tenantdb.DB, d *Delivery
 		if prev == "failed" || d.Test {
 			return nil // the run of failures was told of already; a test event is the owner's own check
 		}
-		return notify.Raise(ctx, tx, notify.Event{Kind: notify.KindConversionFailing, Name: DestName(d.Destination), At: now})
+		return notify.Raise(ctx, tx, notify.Event{Kind: notify.KindConversionFailing, Name: DestName(d.Destination), At: now,
+			Reason: reason}) // the bell says why: the token refused, the platform not reached, …
 	})
 }
 

@@ -111,6 +111,15 @@ func (s ingestStore) fillLead(id int64, a arrival) error {
 	if _, err := s.q.ExecContext(s.ctx, `UPDATE leads SET updated_at = ? WHERE id = ?`, a.Now, id); err != nil {
 		return fmt.Errorf("inbox: updating lead: %w", err)
 	}
+	// The campaign is the first one the person came with: a known customer who had none takes
+	// this message's, one who had one keeps it.
+	if len(a.UTM) > 0 {
+		if _, err := s.q.ExecContext(s.ctx, `UPDATE leads SET utm_source = ?, utm_medium = ?, utm_campaign = ?, utm_term = ?, utm_content = ?
+			WHERE id = ? AND utm_source = '' AND utm_medium = '' AND utm_campaign = '' AND utm_term = '' AND utm_content = ''`,
+			utm(a.UTM, "utm_source"), utm(a.UTM, "utm_medium"), utm(a.UTM, "utm_campaign"), utm(a.UTM, "utm_term"), utm(a.UTM, "utm_content"), id); err != nil {
+			return fmt.Errorf("inbox: lead campaign: %w", err)
+		}
+	}
 	if a.Name == "" && a.Phone == "" && a.E164 == "" && a.Email == "" && a.ConsentVersion == "" && a.ConsentAt == nil {
 		return nil
 	}

@@ -64,7 +64,8 @@ type Event struct {
 	Target           string  `json:"target,omitempty"`    // sla kinds: which target (response, resolution)
 	// Reason is why a handoff was raised, as the assistant's reason codes ("firm_price, date"):
 	// the notification names it, so the person told knows whether the customer asked for someone
-	// or the assistant handed a price question over. "" when a teammate raised it.
+	// or the assistant handed a price question over. "" when a teammate raised it. A failing ad
+	// platform (conversion_failing): why its delivery failed (app/conversions reason code).
 	Reason string `json:"reason,omitempty"`
 }
 

@@ -348,6 +348,11 @@ func Sentence(p *i18n.Printer, n *Notification) string {
 			line = p.T("notify.kind.handoff_why", name, why)
 		}
 	}
+	// A failing ad platform says why in words ("the platform refused the access token"): the
+	// reason code its delivery failed on (app/conversions), as the settings page words it.
+	if n.Kind == KindConversionFailing && n.Params.Reason != "" && p.Has("notify.convfail."+n.Params.Reason) {
+		line = p.T("notify.kind.conversion_failing_why", name, p.T("notify.convfail."+n.Params.Reason))
+	}
 	if also := alsoWords(p.T, p.List, n); also != "" {
 		if why := handoffWhy(p, n.Params.Reason); why != "" && slices.Contains(n.Params.Also, KindHandoff) {
 			also += " (" + why + ")"

@@ -401,6 +401,14 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	if in.Consent {
 		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
 	}
+	// The campaign the visitor came from is the lead's own (its utm fields: the leads list's
+	// campaign filter, the export and the KPI report's campaigns all read it), kept as the ad
+	// capture is: on the first post, with the marketing box ticked, while tracking is on.
+	if in.Token == "" && in.Marketing && t.HasModule(platform.ModuleConversionTracking) {
+		if u := conversions.ParseCapture(func(k string) string { return in.Attribution[k] }, time.Now()).UTM; len(u) > 0 {
+			msg.UTM = u
+		}
+	}
 	res, err := h.Inbox.Ingest(ctx, t.Slug, db, msg)
 	if err != nil {
 		h.Log.Error("widget: ingest", "tenant", t.Slug, "err", err)
