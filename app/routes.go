@@ -369,6 +369,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/conversions", panel, auth.ManageSettings, h.Conversions.Save},
 		{"POST /app/settings/conversions/spend", panel, auth.ManageSettings, h.Conversions.SaveSpend},
 		{"POST /app/settings/conversions/deliveries/{id}/retry", panel, auth.ManageSettings, h.Conversions.RetryDelivery},
+		{"POST /app/settings/conversions/test/{dest}", panel, auth.ManageSettings, h.Conversions.TestEvent},
 		{"GET /app/conversions/leads/{id}", panel, auth.ReadPanel, h.Conversions.Lead},
 		{"POST /app/conversions/leads/{id}/withdraw", panel, auth.ManageSettings, h.Conversions.Withdraw},
 	}), always([]line{

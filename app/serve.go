@@ -385,7 +385,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	// registered by RegisterJobs); events go out through one outbox job per destination.
 	h.ConversionsSvc = &conversions.Service{Platform: s.Platform, Sender: &conversions.Sender{EP: conversions.DefaultEndpoints}, Log: o.Log}
 	h.ConversionsSvc.RegisterJobs(s.Jobs)
-	h.Conversions = &conversions.Handler{Render: s.Render}
+	h.Conversions = &conversions.Handler{Render: s.Render, Svc: h.ConversionsSvc}
 	h.Channels.Widget.Conversions = h.ConversionsSvc
 	h.Channels.Landing.Conversions = h.ConversionsSvc
 	h.Analytics.Attribution = func(r *http.Request) (any, error) { return conversions.KPIReport(r) }

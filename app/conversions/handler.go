@@ -3,6 +3,7 @@ package conversions
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -26,6 +27,8 @@ import (
 // Handler serves the conversion tracking settings page, the lead page's section and the report.
 type Handler struct {
 	Render *web.Renderer
+	// Svc sends the settings page's test events with its Sender (the one real events go with).
+	Svc *Service
 }
 
 // settingsView is the settings form as shown: secrets are never sent back, only whether one is saved.
@@ -55,6 +58,21 @@ type settingsPage struct {
 	// privacy notice must say so, and links the public privacy page that does.
 	Sending string
 	Slug    string
+	// Stored are the saved settings (what a test event is sent with); Tests the newest test
+	// event of each destination since they were saved (LastTests).
+	Stored *Settings
+	Tests  map[string]*TestResult
+}
+
+// TestDests are the destinations whose saved settings can send a test event (Testable).
+func (d *settingsPage) TestDests() []string {
+	var out []string
+	for _, dest := range Destinations {
+		if d.Stored != nil && d.Stored.Testable(dest) {
+			out = append(out, dest)
+		}
+	}
+	return out
 }
 
 // DrawnKeys are the settings form's boxes that say what the page showed (a hidden was_ each):
@@ -92,6 +110,10 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 		return nil, err
 	}
 	if d.Failing, err = Failing(ctx, c.DB.Read, stored); err != nil {
+		return nil, err
+	}
+	d.Stored = stored
+	if d.Tests, err = LastTests(ctx, c.DB.Read); err != nil {
 		return nil, err
 	}
 	if names, sending, err := Platforms(ctx, c.DB.Read); err != nil {
@@ -239,6 +261,49 @@ func (h *Handler) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, "conv.saved")
 	web.Redirect(w, r, "/app/settings/conversions")
+}
+
+// TestEvent is POST /app/settings/conversions/test/{dest}: one test event to the platform with
+// the saved settings (SendTest); its outcome is written to the action log and shown in the
+// platform's section of the settings page, where the owner is sent back to. It is no conversion
+// and no delivery of a lead.
+func (h *Handler) TestEvent(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	ctx := r.Context()
+	dest := r.PathValue("dest")
+	if !slices.Contains(Destinations, dest) {
+		h.Render.Fail(w, r, fault.NotFound(""))
+		return
+	}
+	st, err := LoadSettings(ctx, c.DB.Read, c.Tenant.Currency)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	loc, err := hoursdb.Zone(ctx, c.DB.Read)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	res := h.Svc.Sender.SendTest(ctx, c.Tenant.Slug, dest, st, loc, time.Now())
+	if res.Outcome == TestFailed {
+		h.Svc.log().Info("conversions: test event failed", "tenant", c.Tenant.Slug, "destination", dest, "reason", res.Reason, "status", res.Status)
+	}
+	payload := map[string]any{}
+	if b, err := json.Marshal(res); err == nil {
+		_ = json.Unmarshal(b, &payload)
+	}
+	status := "completed"
+	if !res.Good() {
+		status = "failed"
+	}
+	if err := audit.Log(ctx, c.DB, audit.Entry{Provider: "settings", ActionType: TestActionType, Status: status,
+		Summary: "conversion test event to " + DestName(dest), ModelName: "human-review", ActorUserID: c.UserID(), ActorName: actor(c),
+		Payload: payload}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	web.Redirect(w, r, "/app/settings/conversions#conv-"+dest+"-test")
 }
 
 // errRefused ends a settings save whose form has errors: nothing is stored, the form comes back.
