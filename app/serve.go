@@ -370,6 +370,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	// conversation, and an approved reply draft goes out as the ticket's public reply.
 	h.Assistant.TicketMessage = msp.TriageMessage
 	approvals.OnDecided("msp_triage", msp.ReplyApproved(h.InboxService.Channels))
+	approvals.SendsTo("msp_triage", msp.ReplyTarget) // approving a reply that cannot reach the customer is refused
 	// Follow-ups: the inbox tells the room of every message (a reply stops a sequence), the
 	// approval queue of every decision (an approved draft goes out, a rejected one stops it).
 	h.FollowUpsCore = &followups.Service{Platform: s.Platform, Channels: h.InboxService.Channels}
@@ -378,6 +379,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	inbox.OnStateChange("followups", followups.OnStateChange)
 	approvals.OnDecided("followups", followups.Decided(h.InboxService.Channels))
 	approvals.SentByHook(followups.ModelName) // as the follow-up template once the window is closed
+	approvals.SendsTo("followups", followups.Target)
 	h.Inbox.Neighbours.FollowUp = followups.ConversationLine
 	h.FollowUps = &followups.Handler{Render: s.Render}
 	// Conversion tracking: the widget and the landing page tell it of a visitor's first message

@@ -26,6 +26,8 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
 	e.Tenant("acme")
+	// WhatsApp's sending set up: without it approving a WhatsApp draft is refused (reach_test.go).
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
 	svc := &inbox.Service{Channels: channels.Registry()}
 	res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Deniz", Body: "stok var mı?"})
 	if err != nil {

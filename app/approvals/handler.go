@@ -43,7 +43,10 @@ type pageData struct {
 	After map[int64]laterMsg
 	// Focus is the recommendation the queue was opened at (?rec=, a notification's link) when it
 	// is decided already: the page says who decided it, where its card would be.
-	Focus     *Recommendation
+	Focus *Recommendation
+	// Warn is, for an open draft reply that would not reach the customer now (Reach), why and what
+	// to do instead: its card says so above Approve, which is refused.
+	Warn      map[int64]reachWarn
 	CanDecide bool
 	Kinds     []string
 	Prios     []string
@@ -120,6 +123,12 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Focus = focus
+	if d.CanDecide {
+		if d.Warn, err = h.warnings(r, d.Queue); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	page := &web.Page{Title: c.T("approvals.title"), Nav: "approvals", Guide: "approval-queue", Data: d}
 	if web.IsHTMX(r) && r.Header.Get("HX-Target") == "queue" {
 		h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "queue", page)
@@ -195,6 +204,15 @@ type recView struct {
 	// says so above the draft. Approving stays possible (a won customer may still ask the price of
 	// an extra, a lost one come back).
 	Closed string
+	// Warn says why the draft reply would not reach the customer now (Words empty: it would).
+	Warn reachWarn
+}
+
+// reachWarn is a draft card's warning that its reply cannot reach the customer now: Words, and
+// Lead, for a customer without an e-mail address, the lead whose page takes it.
+type reachWarn struct {
+	Words i18n.Phrase
+	Lead  int64
 }
 
 // laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
@@ -207,7 +225,7 @@ type laterMsg struct {
 
 // Item is the card of one recommendation of the page.
 func (d *pageData) Item(r *Recommendation) recView {
-	v := recView{Rec: r, CanDecide: d.CanDecide}
+	v := recView{Rec: r, CanDecide: d.CanDecide, Warn: d.Warn[r.ID]}
 	if d.Queue != nil && r.ConversationID > 0 {
 		for _, g := range d.Queue.Groups {
 			if g.Key == r.ConversationID {
@@ -247,7 +265,12 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	reason := reasonOf(r)
 	status := Decisions[verb]
 	done, skipped := 0, 0
-	var overtook []string // the customers who wrote again after a selected draft (not approved)
+	var overtook []string  // the customers who wrote again after a selected draft (not approved)
+	var unreached []string // the customers a selected draft would not reach now (not approved)
+	var reach *Reach
+	if verb == "approve" {
+		reach = h.reach(c)
+	}
 	for _, s := range ids {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
@@ -257,7 +280,8 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 		// A bulk approval reads no card: a draft the customer wrote again after is left for its
 		// own card, which shows the newer message.
 		rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
-			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}, Guard: true})
+			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}, Guard: true, Reach: reach})
+		var cr *CannotReachError
 		switch {
 		case err == nil:
 			done++
@@ -268,6 +292,8 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			skipped++
 		case errors.Is(err, ErrWroteAgain):
 			overtook = append(overtook, customerOf(r, id))
+		case errors.As(err, &cr):
+			unreached = append(unreached, customerOf(r, id))
 		default:
 			h.Render.Fail(w, r, err)
 			return
@@ -279,6 +305,9 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(overtook) > 0 {
 		msg = append(msg, i18n.P("approvals.bulk_wrote_again", strings.Join(overtook, c.T("common.list_sep"))))
+	}
+	if len(unreached) > 0 {
+		msg = append(msg, i18n.P("approvals.bulk_cannot_reach", strings.Join(unreached, c.T("common.list_sep"))))
 	}
 	back := "/app/approvals/"
 	if q := r.PostFormValue("query"); q != "" {
@@ -355,6 +384,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	if verb == "approve" {
 		dec.Seen, _ = strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
 		dec.Guard = true
+		dec.Reach = h.reach(c)
 	}
 	rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, dec)
 	if err != nil {
@@ -400,13 +430,38 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 	if errors.Is(err, ErrWroteAgain) && verb == "approve" {
 		errs = map[string]string{"draft": web.From(r).T("approvals.wrote_again")}
 	}
+	var cr *CannotReachError
+	unreached := errors.As(err, &cr)
+	var warn reachWarn
+	if unreached {
+		c := web.From(r)
+		warn = h.warning(r, cr.No)
+		errs = map[string]string{"draft": c.T("approvals.not_approved")}
+		if !web.IsHTMX(r) || r.Header.Get("HX-Boosted") == "true" {
+			if !web.WantsJSON(r) {
+				// Back where it was pressed (the conversation, the queue, the latest decisions),
+				// saying why nothing went and what to do instead.
+				switch warn.Words.Key {
+				case "approvals.reach.window":
+					web.FlashKey(w, r, false, "approvals.window_closed")
+				case "approvals.reach.window_none":
+					web.FlashKey(w, r, false, "approvals.window_closed_none")
+				default:
+					web.FlashSay(w, r, false, i18n.P("approvals.not_approved"), warn.Words)
+				}
+				web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
+				return
+			}
+			errs = nil
+		}
+	}
 	if errs != nil && web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
 		// A card in the queue: the message goes beside its field in the card, with the draft as
 		// typed (above the page, a phone showed it out of view and the button seemed to do nothing).
 		c := web.From(r)
 		if id, ok := pathID(r); ok {
 			if cur, gerr := ByID(r.Context(), c.DB.Read, id); gerr == nil && cur.Open() {
-				v := &recView{Rec: cur, CanDecide: c.Can(auth.DecideRecommendations), Errors: errs}
+				v := &recView{Rec: cur, CanDecide: c.Can(auth.DecideRecommendations), Errors: errs, Warn: warn}
 				if conv, cerr := inbox.ConversationByID(r.Context(), c.DB.Read, cur.ConversationID); cerr == nil && !conv.Open() {
 					v.Closed = conv.State
 				}
@@ -537,7 +592,7 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The page's latest customer message goes with the press: a message after it refuses the send.
 	seen, _ := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
-	rec, msgID, err := SendSeen(WithOrigin(r.Context(), web.Origin(r)), c.DB, h.Channels, id, text, true,
+	rec, msgID, err := SendSeen(WithOrigin(r.Context(), web.Origin(r)), c.DB, *h.reach(c), id, text, true,
 		Actor{UserID: c.UserID(), Name: actorName(c)}, seen)
 	if err != nil {
 		h.failDecision(w, r, "send", rec, err)
@@ -561,4 +616,56 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, done)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
+}
+
+// reach is what a person's approval here checks first (Reach): the tenant's settings.
+func (h *Handler) reach(c *web.Ctx) *Reach {
+	return &Reach{Channels: h.Channels, Setting: c.Tenant.Setting}
+}
+
+// warnings are the warnings of the open draft replies of q that would not reach the customer now
+// (by recommendation), each conversation checked once.
+func (h *Handler) warnings(r *http.Request, q *Queue) (map[int64]reachWarn, error) {
+	c := web.From(r)
+	out := map[int64]reachWarn{}
+	if q == nil || h.Channels == nil {
+		return out, nil
+	}
+	reach := h.reach(c)
+	for _, g := range q.Groups {
+		for _, rec := range g.Recs {
+			no, err := reach.NoReach(r.Context(), c.DB.Read, rec)
+			if err != nil {
+				return nil, err
+			}
+			if no != nil {
+				out[rec.ID] = h.warning(r, no)
+			}
+		}
+	}
+	return out, nil
+}
+
+// warning words why a draft reply would not reach the customer now and what to do instead, as its
+// card says it before Approve is pressed and the refusal after.
+func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
+	c := web.From(r)
+	switch no.Reason {
+	case "setup":
+		return reachWarn{Words: i18n.P("approvals.reach.setup", i18n.P("inbox.channel."+no.Channel))}
+	case "blocked":
+		return reachWarn{Words: i18n.P("approvals.reach.blocked", i18n.When{T: time.UnixMilli(no.At)})}
+	case "window":
+		if info, ok := h.Channels.Info(no.Channel); ok && info.Templates != nil && len(info.Templates(c.Tenant.Setting, c.Tenant.PrimaryLocale)) > 0 {
+			return reachWarn{Words: i18n.P("approvals.reach.window")}
+		}
+		return reachWarn{Words: i18n.P("approvals.reach.window_none")}
+	}
+	w := reachWarn{Words: i18n.P("approvals.reach.no_address")}
+	if no.Conversation > 0 {
+		if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, no.Conversation); err == nil {
+			w.Lead = conv.LeadID
+		}
+	}
+	return w
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"highvibe/app/inbox"
 )
 
 // DecidedHook is told about a decision inside the decision's own transaction, after the
@@ -19,8 +21,9 @@ type DecidedHook func(ctx context.Context, tx *sql.Tx, rec *Recommendation, acto
 
 var decided struct {
 	sync.RWMutex
-	hooks map[string]DecidedHook
-	sends map[string]bool // models whose approved drafts a hook sends (SentByHook)
+	hooks   map[string]DecidedHook
+	sends   map[string]bool // models whose approved drafts a hook sends (SentByHook)
+	targets map[string]SendTarget
 }
 
 // OnDecided registers hook under name (the room's); registering the same name again replaces it,
@@ -53,6 +56,41 @@ func sentByHook(model string) bool {
 	decided.RLock()
 	defer decided.RUnlock()
 	return decided.sends[model]
+}
+
+// SendTarget is where a room's decision hook sends a draft reply when it is approved (a
+// follow-up, an MSP ticket's reply): the conversation, and the purpose of the channel's approved
+// template it goes as once the reply window is closed ("": free text only). ok is false for a
+// recommendation that is not the room's.
+type SendTarget func(ctx context.Context, q inbox.Querier, rec *Recommendation) (convID int64, purpose string, ok bool, err error)
+
+// SendsTo registers, under the room's name (as OnDecided), where its hook sends an approved draft,
+// so that approving one that could not reach the customer is refused first (Reach).
+func SendsTo(name string, f SendTarget) {
+	decided.Lock()
+	defer decided.Unlock()
+	if decided.targets == nil {
+		decided.targets = map[string]SendTarget{}
+	}
+	decided.targets[name] = f
+}
+
+// target is where rec's draft goes when it is approved and sent: a room's (SendsTo), else the
+// recommendation's own conversation as free text (0: none).
+func target(ctx context.Context, q inbox.Querier, rec *Recommendation) (int64, string, error) {
+	decided.RLock()
+	fs := make([]SendTarget, 0, len(decided.targets))
+	for _, f := range decided.targets {
+		fs = append(fs, f)
+	}
+	decided.RUnlock()
+	for _, f := range fs {
+		conv, purpose, ok, err := f(ctx, q, rec)
+		if err != nil || ok {
+			return conv, purpose, err
+		}
+	}
+	return rec.ConversationID, "", nil
 }
 
 // runDecided calls every registered hook, in name order.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -152,6 +153,12 @@ func TestQueueDecisionsInPlace(t *testing.T) {
 	op := e.User("acme", "olga", "operator")
 	viewer := e.User("acme", "vera", "viewer")
 	seedQueue(t, e.DB("acme"), 4, 5)
+	// Replies that can reach the customers: WhatsApp's sending set up, each customer wrote just now
+	// (a draft that cannot reach them is refused: reach_test.go).
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
+	if _, err := e.DB("acme").Write.Exec(`UPDATE conversations SET last_inbound_at = ?`, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
 	db := e.DB("acme").Read
 	idOf := func(where string) int64 {
 		var id int64

@@ -55,6 +55,9 @@ type Decision struct {
 	// Seen, when not 0, is the customer's latest message the deciding page showed: approving a
 	// draft reply is refused (ErrWroteAgain) when the customer wrote again after it.
 	Seen int64
+	// Reach, when set (a person approves on a page), refuses approving a draft reply that would not
+	// reach the customer now (CannotReachError): nothing is approved, the draft stays pending.
+	Reach *Reach
 	// Guard: a person approves here (a page, a bulk decision, a call of the panel's address):
 	// without Seen, approving a draft reply is refused when the customer wrote again after the
 	// draft was written. Hooks and the demo decide without it.
@@ -139,6 +142,13 @@ func decideTx(ctx context.Context, tx *sql.Tx, d Decision, status string) (out *
 				return err
 			} else if later {
 				return ErrWroteAgain
+			}
+		}
+		if status == "approved" {
+			if no, err := d.Reach.NoReach(ctx, tx, rec); err != nil {
+				return err
+			} else if no != nil {
+				return &CannotReachError{No: no}
 			}
 		}
 		draft := rec.DraftReply
@@ -244,6 +254,46 @@ func windowClosed(ctx context.Context, q inbox.Querier, reg *channel.Registry, i
 	return ok && !info.WindowOpen(conv.LastInboundAt, time.Now()), nil
 }
 
+// Reach is what a person's approval of a draft reply checks first: whether the reply would reach
+// the customer now, on the channel it goes out on, with the tenant's settings (Setting) — the same
+// reasons the conversation's composer refuses a typed reply for (inbox.CannotReach): the channel's
+// sending not set up, WhatsApp's window closed (unless the draft goes as an approved template that
+// is set: a follow-up), the customer blocked the bot, an e-mail customer without an address.
+type Reach struct {
+	Channels *channel.Registry
+	Setting  func(string) string
+}
+
+// NoReach is why rec's draft reply, approved and sent now, would not reach the customer (nil: it
+// can be tried, or rec has no draft reply, or r is nil).
+func (r *Reach) NoReach(ctx context.Context, q inbox.Querier, rec *Recommendation) (*inbox.NoReach, error) {
+	if r == nil || r.Channels == nil || r.Setting == nil || strings.TrimSpace(rec.DraftReply) == "" {
+		return nil, nil
+	}
+	convID, purpose, err := target(ctx, q, rec)
+	if err != nil || convID == 0 {
+		return nil, err
+	}
+	conv, err := inbox.ConversationByID(ctx, q, convID)
+	if err != nil {
+		return nil, err
+	}
+	return inbox.CannotReachAs(ctx, q, r.Channels, r.Setting, conv, purpose, time.Now())
+}
+
+// CannotReachError refuses approving or sending a draft reply that would not reach the customer
+// now (Reach): nothing is approved or stored, and the draft stays where it was.
+type CannotReachError struct{ No *inbox.NoReach }
+
+func (e *CannotReachError) Error() string {
+	return "approvals: the draft reply cannot reach the customer (" + e.No.Reason + ")"
+}
+
+// Fault is a conflict: the draft is fine, the channel cannot take it now.
+func (e *CannotReachError) Fault() *fault.Error {
+	return &fault.Error{Kind: fault.KindConflict, Key: "approvals.not_approved", Code: "cannot_reach_" + e.No.Reason}
+}
+
 // ErrNotSendable is returned when a draft cannot be sent: not approved, no draft text or no conversation.
 var ErrNotSendable = fault.Sentinel(fault.KindConflict, "approvals.not_sendable", "approvals: only an approved recommendation with a draft reply can be sent")
 
@@ -263,18 +313,24 @@ func SendDraft(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id i
 // note), and text, when it differs from the draft, is what is sent; the draft_sent log then
 // records the edit as before→after. An empty text sends the draft as it is.
 func SendEdited(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor) (*Recommendation, int64, error) {
-	return send(ctx, db, reg, id, text, note, actor, false, 0)
+	return send(ctx, db, Reach{Channels: reg}, id, text, note, actor, false, 0)
 }
 
 // SendSeen is SendEdited for a person who pressed the button on a page that showed the customer's
 // messages up to seen (0: the page does not say): it is refused (ErrWroteAgain, nothing stored)
 // when the customer wrote after that message — without seen, after the draft was written, or for
-// a draft approved earlier, after its approval.
-func SendSeen(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor, seen int64) (*Recommendation, int64, error) {
-	return send(ctx, db, reg, id, text, note, actor, true, seen)
+// a draft approved earlier, after its approval — and (reach, with the tenant's settings) when the
+// reply would not reach the customer now (CannotReachError, nothing stored).
+func SendSeen(ctx context.Context, db *tenantdb.DB, reach Reach, id int64, text string, note bool, actor Actor, seen int64) (*Recommendation, int64, error) {
+	return send(ctx, db, reach, id, text, note, actor, true, seen)
 }
 
-func send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64, text string, note bool, actor Actor, guard bool, seen int64) (*Recommendation, int64, error) {
+func send(ctx context.Context, db *tenantdb.DB, reach Reach, id int64, text string, note bool, actor Actor, guard bool, seen int64) (*Recommendation, int64, error) {
+	reg := reach.Channels
+	var check *Reach // a person's press: the reply must reach the customer
+	if reach.Setting != nil {
+		check = &reach
+	}
 	var rec *Recommendation
 	var msgID int64
 	text = strings.TrimSpace(text)
@@ -296,7 +352,7 @@ func send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 		if rec.Open() && text != "" && strings.TrimSpace(rec.DraftReply) != "" {
 			// The approval carries the text as sent, so a room whose hook sends the approved draft
 			// itself (a follow-up, an MSP ticket reply) sends the edit.
-			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor, Draft: &text, Guard: guard, Seen: seen}, "approved"); err != nil {
+			if rec, _, err = decideTx(ctx, tx, Decision{ID: id, Verb: "approve", Note: note, Actor: actor, Draft: &text, Guard: guard, Seen: seen, Reach: check}, "approved"); err != nil {
 				return err
 			}
 			guard = false // checked by the approval just made
@@ -323,7 +379,15 @@ func send(ctx context.Context, db *tenantdb.DB, reg *channel.Registry, id int64,
 		// Free text outside the channel's reply window (WhatsApp's 24 hours since the customer
 		// last wrote) would be approved, marked sent and then fail at the channel, the customer
 		// getting nothing: refused here, nothing approved (a hook above may send a template).
-		if closed, err := windowClosed(ctx, tx, reg, rec.ConversationID); err != nil {
+		if check != nil {
+			// With the tenant's settings: every reason the composer refuses a reply for (an
+			// approval made earlier checked them then; they may have changed since).
+			if no, err := check.NoReach(ctx, tx, rec); err != nil {
+				return err
+			} else if no != nil {
+				return &CannotReachError{No: no}
+			}
+		} else if closed, err := windowClosed(ctx, tx, reg, rec.ConversationID); err != nil {
 			return err
 		} else if closed {
 			return ErrWindowClosed

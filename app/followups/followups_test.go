@@ -590,6 +590,10 @@ func TestTemplateFollowUpSentFromTheConversation(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	f.tpl = "takip_1"
+	// The tenant's WhatsApp sending and its follow-up template: approving a draft that could not
+	// reach the customer is refused (approvals.Reach).
+	f.e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055",
+		"whatsapp_template_follow_up": "takip_1", "whatsapp_template_follow_up_lang": "tr"})
 	f.visitor(t, "v61", "Deniz", time.Now().Add(-31*time.Hour), true)
 	if _, err := f.db.Write.Exec(`UPDATE conversations SET state = 'won' WHERE channel = 'webchat'`); err != nil {
 		t.Fatal(err)

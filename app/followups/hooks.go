@@ -263,3 +263,20 @@ func nextStepAt(ctx context.Context, tx *sql.Tx, now time.Time) (time.Time, erro
 	}
 	return at, nil
 }
+
+// Target is where an approved follow-up draft goes (approvals.SendsTo): its conversation, as the
+// follow-up template once the channel's reply window is closed (sendTx).
+func Target(ctx context.Context, q inbox.Querier, rec *approvals.Recommendation) (int64, string, bool, error) {
+	if rec.ModelName != ModelName {
+		return 0, "", false, nil
+	}
+	var conv int64
+	err := q.QueryRowContext(ctx, `SELECT conversation_id FROM followups WHERE recommendation_id = ? AND status = 'waiting' ORDER BY id LIMIT 1`, rec.ID).Scan(&conv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", true, nil // nothing waits on it: approving sends nothing
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("followups: target: %w", err)
+	}
+	return conv, channel.PurposeFollowUp, true, nil
+}

@@ -22,6 +22,8 @@ type NoReach struct {
 	// e-mail conversation whose customer has no address).
 	Reason  string
 	Channel string
+	// Conversation is the conversation the reply was for.
+	Conversation int64
 	// Setting, for "setup", is the first setting the channel lacks.
 	Setting string
 	// At is, for "blocked", when the customer blocked the business; for "window", when the window
@@ -40,7 +42,7 @@ func CannotReach(ctx context.Context, q Querier, reg *channel.Registry, setting 
 		return nil, nil
 	}
 	if !info.CanSend(setting) {
-		no := &NoReach{Reason: "setup", Channel: conv.Channel}
+		no := &NoReach{Reason: "setup", Channel: conv.Channel, Conversation: conv.ID}
 		for _, k := range info.SendNeeds {
 			if setting(k) == "" {
 				no.Setting = k
@@ -55,11 +57,11 @@ func CannotReach(ctx context.Context, q Querier, reg *channel.Registry, setting 
 			return nil, err
 		}
 		if at > 0 {
-			return &NoReach{Reason: "blocked", Channel: conv.Channel, At: at}, nil
+			return &NoReach{Reason: "blocked", Channel: conv.Channel, Conversation: conv.ID, At: at}, nil
 		}
 	}
 	if !info.WindowOpen(conv.LastInboundAt, now) {
-		no := &NoReach{Reason: "window", Channel: conv.Channel}
+		no := &NoReach{Reason: "window", Channel: conv.Channel, Conversation: conv.ID}
 		if conv.LastInboundAt > 0 {
 			no.At = time.UnixMilli(conv.LastInboundAt).Add(info.Window).UnixMilli()
 		}
@@ -71,7 +73,7 @@ func CannotReach(ctx context.Context, q Querier, reg *channel.Registry, setting 
 			return nil, err
 		}
 		if info.Recipient(r) == "" {
-			return &NoReach{Reason: "no_address", Channel: conv.Channel}, nil
+			return &NoReach{Reason: "no_address", Channel: conv.Channel, Conversation: conv.ID}, nil
 		}
 	}
 	return nil, nil
@@ -94,23 +96,32 @@ func (n *NoReach) Phrase(file bool) i18n.Phrase {
 	return i18n.P("inbox.error.no_address")
 }
 
-// CannotRetry is CannotReach for failed reply m tried again now: a reply that asked for an
-// approved template (m.Template) goes as that template outside the reply window, so a closed window
-// refuses it only when no template is set for its purpose any more.
-func CannotRetry(ctx context.Context, q Querier, reg *channel.Registry, setting func(string) string, conv *Conversation, m *Message, now time.Time) (*NoReach, error) {
+// CannotReachAs is CannotReach for a reply that goes as the channel's approved template of
+// purpose outside its reply window (a follow-up; "": free text only): a closed window refuses it
+// only when no template is set for that purpose.
+func CannotReachAs(ctx context.Context, q Querier, reg *channel.Registry, setting func(string) string, conv *Conversation, purpose string, now time.Time) (*NoReach, error) {
 	no, err := CannotReach(ctx, q, reg, setting, conv, now)
-	if err != nil || no == nil || no.Reason != "window" || m.Template() == nil {
+	if err != nil || no == nil || no.Reason != "window" || purpose == "" {
 		return no, err
 	}
-	info, _ := reg.Info(conv.Channel)
-	if info.Templates != nil {
+	if info, _ := reg.Info(conv.Channel); info.Templates != nil {
 		for _, t := range info.Templates(setting, "") {
-			if t.Purpose == m.Template().Purpose {
+			if t.Purpose == purpose {
 				return nil, nil
 			}
 		}
 	}
 	return no, nil
+}
+
+// CannotRetry is CannotReach for failed reply m tried again now: a reply that asked for an
+// approved template (m.Template) goes as that template outside the reply window (CannotReachAs).
+func CannotRetry(ctx context.Context, q Querier, reg *channel.Registry, setting func(string) string, conv *Conversation, m *Message, now time.Time) (*NoReach, error) {
+	purpose := ""
+	if t := m.Template(); t != nil {
+		purpose = t.Purpose
+	}
+	return CannotReachAs(ctx, q, reg, setting, conv, purpose, now)
 }
 
 // addressOf is what a channel addresses a reply on conv by, as the deliverer gives it: the lead's

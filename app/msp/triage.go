@@ -293,3 +293,21 @@ func ReplyApproved(reg *channel.Registry) approvals.DecidedHook {
 		return approvals.MarkSentTx(ctx, tx, rec.ID, msgID)
 	}
 }
+
+// ReplyTarget is where an approved ticket reply draft goes (approvals.SendsTo): the ticket's
+// conversation, as free text (ReplyApproved).
+func ReplyTarget(ctx context.Context, q inbox.Querier, rec *approvals.Recommendation) (int64, string, bool, error) {
+	if rec.ModelName != ai.TicketModelName || rec.ActionType != "follow_up" {
+		return 0, "", false, nil
+	}
+	var conv int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(t.conversation_id, 0) FROM msp_ticket_proposals p JOIN msp_tickets t ON t.id = p.ticket_id
+		WHERE p.reply_rec_id = ? LIMIT 1`, rec.ID).Scan(&conv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, nil
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("msp: reply draft's ticket: %w", err)
+	}
+	return conv, "", true, nil
+}

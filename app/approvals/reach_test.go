@@ -1,0 +1,121 @@
+package approvals_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/approvals"
+	"highvibe/app/channels"
+	"highvibe/app/channels/email"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+)
+
+// TestApprovingADraftThatCannotReachTheCustomer: an assistant's draft reply on an e-mail
+// conversation whose customer has no address, or on WhatsApp after the 24-hour window had closed,
+// was approved from the queue as any other, and the reply queued from it failed later. The card
+// now says before the press why the reply cannot go and what to do instead; Approve is refused
+// with that reason (the draft stays pending, nothing stored); a bulk approval approves the ones
+// that can go and names the others in its banner.
+func TestApprovingADraftThatCannotReachTheCustomer(t *testing.T) {
+	f := setup(t)
+	f.e.Set("acme", map[string]string{email.SetSMTPHost: "127.0.0.1", email.SetFrom: "Acme Parke <info@acme.test>"})
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	draftOn := func(ch, external, name string, at time.Time, key string) int64 {
+		t.Helper()
+		res, err := svc.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: ch, ExternalID: external, Name: name, Body: "Fiyat?", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		err = db.InTx(context.Background(), func(tx *sql.Tx) error {
+			id, _, err = approvals.Create(context.Background(), tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+				ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: key})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	mail := draftOn("email", "<root-7@customer.test>", "Deniz Mail", time.Now(), "t:mail")
+	late := draftOn("whatsapp", "905321110077", "Selin Geç", time.Now().Add(-30*time.Hour), "t:late")
+	fine := draftOn("webchat", "v-fine", "Ece Site", time.Now(), "t:fine")
+	op := f.e.User("acme", "ayla", "operator")
+
+	// Before the press: the cards say why, in the reader's language; the reachable one says nothing.
+	for _, lang := range []string{"tr", "en"} {
+		p := i18n.For(lang)
+		doc := op.Get("/app/approvals/?lang=" + lang).Doc(t)
+		if got := doc.Find(fmt.Sprintf("#rec-%d [data-cannot-reach]", mail)).Text(); !strings.Contains(got, p.T("approvals.reach.no_address")) {
+			t.Errorf("%s: the e-mail card warns %q, want %q", lang, got, p.T("approvals.reach.no_address"))
+		}
+		if doc.Find(fmt.Sprintf("#rec-%d [data-cannot-reach] a[data-add-address]", mail)).Length() != 1 {
+			t.Errorf("%s: the e-mail card does not lead to where the address is added", lang)
+		}
+		if got := doc.Find(fmt.Sprintf("#rec-%d [data-cannot-reach]", late)).Text(); !strings.Contains(got, p.T("approvals.reach.window_none")) {
+			t.Errorf("%s: the WhatsApp card warns %q, want %q", lang, got, p.T("approvals.reach.window_none"))
+		}
+		if doc.Find(fmt.Sprintf("#rec-%d [data-cannot-reach]", fine)).Length() != 0 {
+			t.Errorf("%s: the website chat card warns though its reply can go", lang)
+		}
+	}
+	status := func(id int64) (s string) {
+		_ = db.Read.QueryRow(`SELECT status FROM decision_recommendations WHERE id = ?`, id).Scan(&s)
+		return
+	}
+	outbound := func() (n int) {
+		_ = db.Read.QueryRow(`SELECT count(*) FROM messages WHERE direction = 'outbound'`).Scan(&n)
+		return
+	}
+
+	// The card's Approve (htmx): refused in the card, the reason beside the draft as typed.
+	op.Header = http.Header{"Hx-Request": {"true"}}
+	r := op.Post(fmt.Sprintf("/app/approvals/%d/approve?lang=en", mail), url.Values{"draft": {"Metrekaresi 900 TRY."}})
+	op.Header = http.Header{}
+	card := r.Doc(t).Find(fmt.Sprintf("#rec-%d", mail))
+	if r.StatusCode != http.StatusOK || card.Find(".field-error").Text() != i18n.For("en").T("approvals.not_approved") ||
+		!strings.Contains(card.Find("[data-cannot-reach]").Text(), i18n.For("en").T("approvals.reach.no_address")) ||
+		card.Find("textarea[name=draft]").Text() != "Metrekaresi 900 TRY." {
+		t.Errorf("htmx approve of the e-mail draft: %d, card %q", r.StatusCode, strings.Join(strings.Fields(card.Text()), " "))
+	}
+	// Without scripts: back to the queue, the reason in the banner.
+	if r := op.Post(fmt.Sprintf("/app/approvals/%d/approve", mail), url.Values{"draft": {"Metrekaresi 950 TRY."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("plain approve: %d", r.StatusCode)
+	}
+	if got := op.Get("/app/approvals/?lang=tr").Doc(t).Find(".flash").Text(); !strings.Contains(got, i18n.For("tr").T("approvals.reach.no_address")) {
+		t.Errorf("the banner says %q, want the reason", got)
+	}
+	if st := status(mail); st != "pending" || outbound() != 0 {
+		t.Errorf("after refused approvals: the draft is %s and %d replies were stored, want pending and none", st, outbound())
+	}
+
+	// Bulk: the one that can go is approved, the others stay, named in the banner.
+	form := url.Values{"verb": {"approve"}, "id": {fmt.Sprint(mail), fmt.Sprint(late), fmt.Sprint(fine)}}
+	if r := op.Post("/app/approvals/bulk", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bulk: %d", r.StatusCode)
+	}
+	if status(fine) != "approved" || status(mail) != "pending" || status(late) != "pending" {
+		t.Errorf("after bulk: fine %s, e-mail %s, WhatsApp %s; want approved, pending, pending", status(fine), status(mail), status(late))
+	}
+	banner := op.Get("/app/approvals/?lang=en").Doc(t).Find(".flash").Text()
+	if !strings.Contains(banner, "1 recommendation approved") || !strings.Contains(banner, "Deniz Mail") || !strings.Contains(banner, "Selin Geç") ||
+		!strings.Contains(banner, "cannot reach the customer now") {
+		t.Errorf("bulk banner %q, want one approved and both customers named as not reachable", banner)
+	}
+
+	// Once the lead has an address the same press approves.
+	if _, err := db.Write.Exec(`UPDATE leads SET email = 'deniz@customer.test' WHERE name = 'Deniz Mail'`); err != nil {
+		t.Fatal(err)
+	}
+	if r := op.Post(fmt.Sprintf("/app/approvals/%d/approve", mail), url.Values{"draft": {"Metrekaresi 950 TRY."}}); r.StatusCode != http.StatusSeeOther || status(mail) != "approved" {
+		t.Errorf("approve with an address: %d, %s", r.StatusCode, status(mail))
+	}
+}
