@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
 	"slices"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -259,6 +261,31 @@ func SetLeadValue(ctx context.Context, db *tenantdb.DB, leadID, value int64, a L
 		}
 		return logLead(ctx, tx, a, "lead_value_set", "expected value set", 0, map[string]any{"lead_id": leadID,
 			"updated_by_user_id": a.UserID, "before": map[string]any{"expected_value": l.Value}, "after": map[string]any{"expected_value": value}})
+	})
+}
+
+// SetLeadEmail sets the lead's e-mail address as a person typed it (the lead page), kept as
+// channel.LowerEmail keeps addresses; "" removes it. An address mail cannot use ("x@", a name
+// with it, over 254 characters) is a field error and nothing changes. One action-log row holds the
+// address before and after. Replies on the lead's e-mail conversations go to it while the customer
+// has not mailed from one (channel.Info.Recipient).
+func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email string, a LeadActor) error {
+	email = channel.LowerEmail(email)
+	if email != "" {
+		if m, err := mail.ParseAddress(email); err != nil || m.Address != email || len(email) > 254 {
+			return fault.InvalidField("lead_email", "validation.email")
+		}
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		l, err := liveLead(ctx, tx, leadID)
+		if err != nil || l.Email == email {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET email = ?, updated_at = ? WHERE id = ?`, email, tenantdb.Now(), leadID); err != nil {
+			return fmt.Errorf("inbox: lead e-mail: %w", err)
+		}
+		return logLead(ctx, tx, a, "lead_email_set", "e-mail address changed", 0, map[string]any{"lead_id": leadID,
+			"updated_by_user_id": a.UserID, "before": map[string]any{"email": l.Email}, "after": map[string]any{"email": email}})
 	})
 }
 

@@ -418,6 +418,22 @@ func (h *Handler) Value(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
+// Email is POST /app/leads/{id}/email: lead_email, the lead's e-mail address (empty removes it), so that a
+// customer who wrote on another channel, or whose address was misheard, can be answered by e-mail.
+func (h *Handler) Email(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	if err := inbox.SetLeadEmail(r.Context(), c.DB, pathID(r), r.PostForm.Get("lead_email"), actor(c)); err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	web.FlashKey(w, r, true, "leads.flash.email")
+	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
 // wholeAmount reads an amount of whole currency units as typed in any of the panel's languages
 // ("12.500", "12,500", "12.500,00"); a fraction ("1.5", "2.500,50") is not a whole amount.
 func wholeAmount(s, currency string) (int64, bool) {
