@@ -50,7 +50,7 @@ func TestMonthSummaryKeepsClosedMonthPrices(t *testing.T) {
 		if err != nil || len(recs) < 2 {
 			t.Fatalf("CSV %s: %v %q", m, err, recs)
 		}
-		return recs[1][7] + " " + recs[1][8]
+		return recs[1][8] + " " + recs[1][9]
 	}
 	page := "/app/msp/contracts/" + strconv.FormatInt(id, 10) + "/"
 	setPrice := func(p string) {

@@ -219,9 +219,11 @@ func (h *TimeHandler) MonthSummary(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportSummary is GET /app/msp/time/summary/export (ExportData): the month's summary
-// (?month=, last month without it) as CSV or XLSX, one row per client and a totals row; hours as
-// decimal numbers, amounts as numbers with their currency beside them (a client billed in two
-// currencies has a second row for the second). The month counts as exported (RecordExports).
+// (?month=, last month without it) as CSV or XLSX, one row per client and a totals row: the
+// page's columns, hours as decimal numbers — among them the part of the time beyond the included
+// hours that is over an included-hours contract's allowance, the page's red figure — and amounts
+// as numbers with their currency beside them (a client billed in two currencies has a second row
+// for the second). The month counts as exported (RecordExports).
 func (h *TimeHandler) ExportSummary(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	m, ok := summaryMonth(r, viewsOf(c).Today)
@@ -237,7 +239,7 @@ func (h *TimeHandler) ExportSummary(w http.ResponseWriter, r *http.Request) {
 	hours := func(min int) float64 { return float64(min) / 60 }
 	cols := []string{c.T("msp_time.summary.month"), c.T("msp_time.contract.client"), c.T("msp_time.summary.billable_h"),
 		c.T("msp_time.summary.non_billable_h"), c.T("msp_time.summary.included_h"), c.T("msp_time.summary.covered_h"),
-		c.T("msp_time.summary.beyond_h"), c.T("msp_time.summary.amount"), c.T("msp_time.summary.currency"),
+		c.T("msp_time.summary.beyond_h"), c.T("msp_time.summary.over_h"), c.T("msp_time.summary.amount"), c.T("msp_time.summary.currency"),
 		c.T("msp_time.summary.charges"), c.T("msp_time.summary.opened"), c.T("msp_time.summary.resolved"), c.T("msp_time.summary.breaches")}
 	q := url.Values{"month": {m}}
 	export.Send(w, r, h.Render, export.Table{List: "msp-month-summary", Columns: cols, Filters: q}, func(ctx context.Context, emit export.Emit) error {
@@ -251,11 +253,11 @@ func (h *TimeHandler) ExportSummary(w http.ResponseWriter, r *http.Request) {
 				amount = first.Value()
 			}
 			if err := emit(m, name, hours(x.Billable), hours(x.NonBillable), hours(x.Included), hours(x.Covered), hours(x.Beyond),
-				amount, first.Currency, chargesText(c.P, x.Charges), x.Opened, x.Resolved, x.Breaches); err != nil {
+				hours(x.Over), amount, first.Currency, chargesText(c.P, x.Charges), x.Opened, x.Resolved, x.Breaches); err != nil {
 				return err
 			}
 			for _, a := range x.Amounts[min(1, len(x.Amounts)):] {
-				if err := emit(m, name, "", "", "", "", "", a.Value(), a.Currency, "", "", "", ""); err != nil {
+				if err := emit(m, name, "", "", "", "", "", "", a.Value(), a.Currency, "", "", "", ""); err != nil {
 					return err
 				}
 			}

@@ -160,14 +160,15 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		bill, non, included, covered, beyond int // minutes
 		amount                               string
 		opened, resolved, breaches           int // breaches: worked out below
+		over                                 int // minutes of beyond over an included-hours contract's allowance (the page's red)
 	}
 	kuzeyIncl, guneyIncl := 10*60, 20*60
 	wants := map[int64]want{
-		s.kuzey: {s.kuzeyBill, s.kuzeyNon, kuzeyIncl, min(s.kuzeyBill, kuzeyIncl), s.kuzeyBill - kuzeyIncl, "1250000 TRY", 1, 1, 0},
-		s.mavi:  {s.maviBill, 0, 0, 0, s.maviBill, strconv.Itoa(2*175000) + " TRY", 3, 1, 0},
-		s.guney: {s.guneyBill, s.guneyNo, guneyIncl, s.guneyBill, 0, "2400000 TRY", 1, 0, 0},
-		s.defne: {0, 0, 0, 0, 0, "", 1, 0, 0},
-		0:       {s.noClientBill, 0, 0, 0, s.noClientBill, "", 0, 0, 0},
+		s.kuzey: {s.kuzeyBill, s.kuzeyNon, kuzeyIncl, min(s.kuzeyBill, kuzeyIncl), s.kuzeyBill - kuzeyIncl, "1250000 TRY", 1, 1, 0, s.kuzeyBill - kuzeyIncl},
+		s.mavi:  {s.maviBill, 0, 0, 0, s.maviBill, strconv.Itoa(2*175000) + " TRY", 3, 1, 0, 0},
+		s.guney: {s.guneyBill, s.guneyNo, guneyIncl, s.guneyBill, 0, "2400000 TRY", 1, 0, 0, 0},
+		s.defne: {0, 0, 0, 0, 0, "", 1, 0, 0, 0},
+		0:       {s.noClientBill, 0, 0, 0, s.noClientBill, "", 0, 0, 0, 0},
 	}
 	// SLA breaches: the default policy's P3 targets (4 h to answer, 27 h to resolve), around the
 	// clock as business hours are off; none of the tickets was answered. A target counts in the
@@ -206,6 +207,7 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		total.included += w.included
 		total.covered += w.covered
 		total.beyond += w.beyond
+		total.over += w.over
 		total.opened += w.opened
 		total.resolved += w.resolved
 		total.breaches += w.breaches
@@ -249,6 +251,9 @@ func TestMonthSummaryForBilling(t *testing.T) {
 	// painted red, as if overage to bill), and the note says how such a contract is charged.
 	if kuzey.Find("[data-beyond] .usage-over").Length() != 1 {
 		t.Error("Kuzey's hours over its allowance are not marked")
+	}
+	if v, _ := kuzey.Find("[data-over]").Attr("data-over"); v != strconv.Itoa(wants[s.kuzey].over) {
+		t.Errorf("Kuzey's time over its allowance on the page: %q minutes, want %d (the download's column)", v, wants[s.kuzey].over)
 	}
 	if mavi := d.Find(`tr[data-client="` + strconv.FormatInt(s.mavi, 10) + `"] [data-beyond]`); mavi.Find(".usage-over").Length() != 0 || strings.TrimSpace(mavi.Text()) != "3 h" {
 		t.Errorf("Mavi's per-incident time reads %q, marked as over: %v", strings.TrimSpace(mavi.Text()), mavi.Find(".usage-over").Length() != 0)
@@ -317,7 +322,7 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		if amount != "" {
 			cur = "TRY"
 		}
-		return []string{s.month, name, hours(w.bill), hours(w.non), hours(w.included), hours(w.covered), hours(w.beyond), amount, cur}
+		return []string{s.month, name, hours(w.bill), hours(w.non), hours(w.included), hours(w.covered), hours(w.beyond), hours(w.over), amount, cur}
 	}
 	wantRows := [][]string{
 		row("Defne Mimarlık", wants[s.defne], ""),
@@ -327,7 +332,8 @@ func TestMonthSummaryForBilling(t *testing.T) {
 		row("Without a client", wants[0], ""),
 		row("Total", total, "40000"),
 	}
-	if len(recs) != len(wantRows)+1 || strings.Join(recs[0][:3], "|") != "Month|Client|Billable (hours)" {
+	if len(recs) != len(wantRows)+1 || strings.Join(recs[0][:3], "|") != "Month|Client|Billable (hours)" ||
+		strings.Join(recs[0][6:9], "|") != "Beyond the included hours (hours)|Of which over the included hours (hours)|Amount" {
 		t.Fatalf("CSV: %q", recs)
 	}
 	for i, w := range wantRows {
@@ -335,7 +341,7 @@ func TestMonthSummaryForBilling(t *testing.T) {
 			t.Errorf("CSV row %d: %q, want %q", i+1, got, w)
 		}
 	}
-	if got := recs[3][9:]; strings.Join(got, "|") != "monthly fee ₺12,500.00|1|1|2" {
+	if got := recs[3][10:]; strings.Join(got, "|") != "monthly fee ₺12,500.00|1|1|2" {
 		t.Errorf("Kuzey's charges and tickets in the CSV: %q", got)
 	}
 	x := te.owner.Get("/app/msp/time/summary/export?month=" + s.month + "&format=xlsx")
@@ -347,8 +353,8 @@ func TestMonthSummaryForBilling(t *testing.T) {
 	sheet := f.GetSheetList()[0]
 	rows, _ := f.GetRows(sheet)
 	f.Close()
-	if sheet != "Month summary" || len(rows) != len(wantRows)+1 || strings.Join(rows[3][:9], "|") != strings.Join(wantRows[2], "|") ||
-		strings.Join(rows[6][:9], "|") != strings.Join(wantRows[5], "|") {
+	if sheet != "Month summary" || len(rows) != len(wantRows)+1 || strings.Join(rows[3][:10], "|") != strings.Join(wantRows[2], "|") ||
+		strings.Join(rows[6][:10], "|") != strings.Join(wantRows[5], "|") {
 		t.Errorf("XLSX %q: %q", sheet, rows)
 	}
 	// Both downloads count as exports of the month (reopening it then warns to issue again).
