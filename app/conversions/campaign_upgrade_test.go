@@ -41,7 +41,7 @@ func TestUpgradeGivesWidgetLeadsTheirCampaign(t *testing.T) {
 	for _, q := range []string{
 		`UPDATE leads SET utm_source = '', utm_medium = '', utm_campaign = '', utm_term = '', utm_content = '' WHERE id = ` + itoa(old),
 		`UPDATE leads SET utm_source = 'landing', utm_campaign = 'otopark-2025' WHERE id = ` + itoa(own),
-		`DELETE FROM goose_db_version WHERE version_id = 62`,
+		`DELETE FROM goose_db_version WHERE version_id = 64`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
