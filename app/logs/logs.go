@@ -64,48 +64,63 @@ type pageData struct {
 	Providers []Option
 	Rows      []*audit.Row
 	Older     string // URL of the next (older) page, "" at the end
+	// Restart is, on an "older" row whose link could not be followed, the search from its first
+	// page with the same filters.
+	Restart string
 }
 
-// parse reads and validates the query string; dates are whole days in UTC, "to" is inclusive.
-func parse(c *web.Ctx, v url.Values) (Query, audit.Filter, web.Errors) {
-	errs := web.Errors{}
+// parse reads the query string; dates are whole days of the business, "to" is inclusive. A filter
+// it cannot read (a source that is not a source's name, a date that is not one, a search longer
+// than 200 characters, an "older" link it cannot follow) or use (an end before the start) is left
+// out, recorded on c (web.Ctx.IgnoreFilter: the page names it above the list) and cleared from the
+// Query the form shows: the page lists without it rather than answering an error.
+func parse(c *web.Ctx, v url.Values) (Query, audit.Filter) {
 	q := Query{Provider: strings.TrimSpace(v.Get("provider")), From: strings.TrimSpace(v.Get("from")),
 		To: strings.TrimSpace(v.Get("to")), Text: strings.TrimSpace(v.Get("q"))}
+	label := map[string]string{"provider": c.T("logs.provider"), "from": c.T("logs.from"), "to": c.T("logs.to"), "q": c.T("logs.text")}
+	ignore := func(k string, field *string) {
+		c.IgnoreFilter(k, label[k], v.Get(k))
+		*field = ""
+	}
 	f := audit.Filter{Limit: PageSize + 1}
 	if q.Provider != "" && !providerRE.MatchString(q.Provider) {
-		errs.Add("provider", c.T("logs.error.provider"))
+		ignore("provider", &q.Provider)
 	}
 	f.Provider = q.Provider
-	day := func(field, s string) int64 {
-		if s == "" {
+	day := func(field string, s *string) int64 {
+		if *s == "" {
 			return 0
 		}
-		d, err := i18n.ParseTime(time.DateOnly, s, c.Zone()) // a day of the business, not of UTC
+		d, err := i18n.ParseTime(time.DateOnly, i18n.ASCIIDigits(*s), c.Zone()) // a day of the business, not of UTC
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
-			errs.Add(field, c.T("logs.error.date"))
+			ignore(field, s)
 			return 0
 		}
 		return d.UnixMilli()
 	}
-	f.From = day("from", q.From)
-	if to := day("to", q.To); to > 0 {
-		f.To = to + int64(24*time.Hour/time.Millisecond)
-	}
-	if f.From > 0 && f.To > 0 && f.To <= f.From {
-		errs.Add("to", c.T("logs.error.range"))
+	f.From = day("from", &q.From)
+	if to := day("to", &q.To); to > 0 {
+		if f.From > 0 && to < f.From {
+			// The end before the start: the end is left out (the list runs from the start on),
+			// and the notice says which way round they are.
+			c.IgnoreFilterWhy("to", label["to"], q.To, c.T("list.filter_ignored_before", label["to"], web.Isolate(q.To), label["from"], web.Isolate(q.From)))
+			q.To = ""
+		} else {
+			f.To = time.UnixMilli(to).In(c.Zone()).AddDate(0, 0, 1).UnixMilli() // "to" is inclusive
+		}
 	}
 	if len([]rune(q.Text)) > 200 {
-		errs.Add("q", c.T("logs.error.text"))
+		ignore("q", &q.Text)
 	}
 	f.Text = q.Text
-	if s := v.Get("before"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
-			errs.Add("before", c.T("logs.error.cursor"))
+	if s := strings.TrimSpace(v.Get("before")); s != "" {
+		if n, err := strconv.ParseInt(i18n.ASCIIDigits(s), 10, 64); err == nil && n > 0 {
+			q.Before, f.BeforeID = n, n
+		} else {
+			c.IgnoreCursor("before", v.Get("before"))
 		}
-		q.Before, f.BeforeID = n, n
 	}
-	return q, f, errs
+	return q, f
 }
 
 // options lists the known providers with translated labels, plus the current one when unknown.
@@ -123,12 +138,20 @@ func options(c *web.Ctx, providers []string, current string) []Option {
 // List renders the search page; an htmx request for an older page gets only the new rows.
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
-	q, f, errs := parse(c, r.URL.Query())
+	q, f := parse(c, r.URL.Query())
 	d := &pageData{Q: q, Providers: options(c, Providers(h.Channels), q.Provider)}
-	p := &web.Page{Title: c.T("nav.logs"), Nav: "logs", Guide: "audit-logs", Data: d, Form: r.URL.Query()}
-	if errs.Any() {
-		p.Errors = errs
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "logs/index", p)
+	// The page's links (the older rows) carry the filters the list applies, not the ones it left out.
+	kept := c.WithoutIgnored(r.URL.Query())
+	p := &web.Page{Title: c.T("nav.logs"), Nav: "logs", Guide: "audit-logs", Data: d, Form: kept}
+	more := web.IsHTMX(r) && r.Header.Get("HX-Target") == "log-rows-more"
+	if more && c.IgnoredKey("before") {
+		// "Older entries" of a link that can no longer be followed: the rows after it cannot be
+		// found, and the first page's would repeat rows already shown. The row says so and offers
+		// the search from its first page.
+		kept.Del("before")
+		kept.Del("lang")
+		d.Restart = "/app/logs/?" + kept.Encode()
+		h.Render.Fragment(w, r, http.StatusOK, "logs/index", "rows", p)
 		return
 	}
 	rows, err := audit.Search(r.Context(), c.DB, f)
@@ -138,13 +161,16 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(rows) > PageSize {
 		rows = rows[:PageSize]
-		next := r.URL.Query()
+		next := url.Values{}
+		for k := range kept {
+			next.Set(k, kept.Get(k))
+		}
 		next.Set("before", strconv.FormatInt(rows[len(rows)-1].ID, 10))
 		next.Del("lang")
 		d.Older = "/app/logs/?" + next.Encode()
 	}
 	d.Rows = rows
-	if web.IsHTMX(r) && q.Before > 0 && r.Header.Get("HX-Target") == "log-rows-more" {
+	if more && q.Before > 0 {
 		h.Render.Fragment(w, r, http.StatusOK, "logs/index", "rows", p)
 		return
 	}
