@@ -3,12 +3,14 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"highvibe/app"
 	"highvibe/app/ai"
 	"highvibe/app/hours"
+	"highvibe/app/i18n"
 )
 
 // TestDemoNextStepsInWorkingHours: the demo's next steps (a conversation's next action and its due
@@ -143,5 +145,81 @@ func TestDemoTimesSpreadInThePast(t *testing.T) {
 	}
 	if convs > 7 {
 		t.Errorf("%d conversations had their last message within the seeding's last ten minutes", convs)
+	}
+}
+
+// TestDemoHandoffsSayWhy: the demo's handed-over conversations carry the reasons a person is
+// needed, consistent with what the customer wrote — a price, a date, a person asked for, a
+// complaint — and the owner's bell says them: before, scenario B's handoff notification had no
+// reason and the seeded handoffs had one drawn at random ("warranty" on a stock question).
+func TestDemoHandoffsSayWhy(t *testing.T) {
+	t.Parallel()
+	e, pw := demoEnv(t)
+	db := e.DB(app.DemoSlug)
+	en := i18n.For("en")
+	rows, err := db.Read.QueryContext(context.Background(), `SELECT c.id, c.handoff_reason,
+		coalesce((SELECT group_concat(body, ' | ') FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound'), '')
+		FROM conversations c WHERE c.handoff_required = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	seen := map[string]int{}
+	for rows.Next() {
+		var id int64
+		var reasons, said string
+		if err := rows.Scan(&id, &reasons, &said); err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(reasons) == "" {
+			t.Errorf("conversation %d is handed over without a reason", id)
+		}
+		codes := map[string]bool{}
+		for _, c := range strings.Split(reasons, ",") {
+			c = strings.TrimSpace(c)
+			codes[c] = true
+			seen[c]++
+			if !en.Has("inbox.reason." + c) {
+				t.Errorf("conversation %d: reason %q has no words", id, c)
+			}
+		}
+		if codes["warranty"] && !strings.Contains(strings.ToLower(said), "garanti") && !strings.Contains(strings.ToLower(said), "warrant") {
+			t.Errorf("conversation %d: handed over for a warranty nobody asked about: %q", id, said)
+		}
+		// The messages the seeding adds for a person or a complaint are what the reasons say.
+		for code, words := range map[string][]string{"human_requested": {"yetkili", "ustanızla", "speak to a person", "someone from your team call"},
+			"complaint": {"memnun", "ayıp", "Not happy", "disappointing"}} {
+			for _, w := range words {
+				if strings.Contains(said, w) && !codes[code] {
+					t.Errorf("conversation %d: the customer wrote %q, reasons %q lack %s", id, w, reasons, code)
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"price", "date", "human_requested", "complaint"} {
+		if seen[c] == 0 {
+			t.Errorf("no demo handoff for %s (reasons seen: %v)", c, seen)
+		}
+	}
+	// The bell: every handoff told names its reasons, in the reader's words.
+	var told, without int
+	if err := db.Read.QueryRow(`SELECT count(*), coalesce(sum(json_extract(params, '$.reason') IS NULL), 0) FROM notifications
+		WHERE kind = 'handoff' OR params LIKE '%"handoff"%'`).Scan(&told, &without); err != nil {
+		t.Fatal(err)
+	}
+	if told == 0 || without != 0 {
+		t.Errorf("%d handoff notifications, %d of them without a reason", told, without)
+	}
+	owner := e.Client()
+	owner.Login(app.DemoUser, pw)
+	page := owner.Get("/app/notifications/?lang=en")
+	if page.StatusCode != 200 {
+		t.Fatalf("notifications: %d", page.StatusCode)
+	}
+	if text := strings.Join(strings.Fields(page.Doc(t).Find("main").Text()), " "); !strings.Contains(text, en.T("inbox.reason.stock")) {
+		t.Errorf("the bell does not say why scenario B needs a person: %q", text)
 	}
 }

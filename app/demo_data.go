@@ -431,7 +431,23 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	}
 	handoff, handoffReason := 0, ""
 	if open && state != "new" && g.r.IntN(14) == 0 {
-		handoff, handoffReason = 1, pick(g, []string{"price", "date", "warranty"}) // codes, worded per viewer
+		// Handed to a person for what the customer wrote: the thread's own question, or one more
+		// message asking for a person or complaining. Codes, worded per viewer.
+		var extra string
+		handoff = 1
+		handoffReason, extra = demoHandoff(msgs, en, g.r.IntN(3), int(leadID))
+		if extra != "" {
+			// A while after their last message, still in the past.
+			at := last.Add(time.Duration(25+leadID%50) * time.Minute)
+			if limit := g.now.Add(-time.Minute); at.After(limit) {
+				at = last.Add(limit.Sub(last) / 2)
+			}
+			msgs, times, last = append(msgs, demoMsg{"inbound", "customer", extra}), append(times, at), at
+			lastInbound = at.UnixMilli()
+			if unread > 0 {
+				unread++
+			}
+		}
 	}
 	nextAction, nextDue := "", int64(0)
 	var assigned int64
@@ -494,6 +510,63 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	g.convs++
 	g.msgs += len(h.Messages)
 	return nil
+}
+
+// demoHandoff is why a seeded conversation was handed to a person, as reason codes, and the
+// customer message that asked for it when the thread does not already: kind 0 is the thread's own
+// question (a price, a date for the site visit, stock; its newest), 1 one more message asking for
+// a person, 2 one more complaining — of no answer, of a site visit nobody came to, or of the offer
+// — as far as the thread has got; n picks among the wordings.
+func demoHandoff(msgs []demoMsg, en bool, kind, n int) (reason, extra string) {
+	said := func(sub ...string) bool {
+		for _, m := range msgs {
+			for _, x := range sub {
+				if strings.Contains(m.body, x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch kind {
+	case 1:
+		if en {
+			return "human_requested", []string{"Could someone from your team call me? I'd rather talk this through with a person.",
+				"Can I speak to a person, please? Call me any time after 6 pm."}[n%2]
+		}
+		return "human_requested", []string{"Bir yetkiliyle telefonda görüşmek istiyorum, beni arayabilir misiniz?",
+			"Yazışmak yerine ustanızla konuşsam daha iyi olacak. Akşam 18:00'den sonra arayabilir misiniz?",
+			"Bir yetkili beni arayabilir mi? Bugün gün boyu telefondayım."}[n%3]
+	case 2:
+		switch {
+		case said("The offer is in your inbox"):
+			return "complaint", "The offer adds delivery we never discussed, and it is well above what you said on the phone. Not happy about this."
+		case said("Can we visit on Thursday"):
+			return "complaint", "You said you would come on Thursday to measure, but nobody showed up or called. Really disappointing."
+		case en:
+			return "complaint", "I've been waiting two days for an answer and nobody has called. Not happy, honestly."
+		case said("teklifinizi e-postayla gönderdim"):
+			return "complaint", "Teklifte konuşmadığımız bir nakliye ücreti var, telefonda söylediğinizden de epey yüksek. Açıkçası hiç memnun kalmadım."
+		case said("Perşembe keşfe gelelim mi?"):
+			return "complaint", "Perşembe keşfe geleceğinizi söylediniz ama kimse gelmedi, haber de vermediniz. Çok ayıp oldu."
+		}
+		return "complaint", "İki gündür dönüş bekliyorum, arayan soran yok. Açıkçası hiç memnun değilim."
+	}
+	for k := len(msgs) - 1; k >= 0; k-- {
+		m := msgs[k]
+		if m.dir != "inbound" {
+			continue
+		}
+		switch b := m.body; {
+		case strings.Contains(b, "price") || strings.Contains(b, "Fiyat") || strings.Contains(b, "fiyat"):
+			return "price", ""
+		case strings.Contains(b, "Hafta sonu olur mu") || strings.Contains(b, "Keşfe gelebiliyor"):
+			return "date", ""
+		case strings.Contains(b, "stokta var mı"):
+			return "stock", ""
+		}
+	}
+	return "price", ""
 }
 
 // tagsFor tags a conversation by what the first message talks about, as an operator would.

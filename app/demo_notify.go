@@ -20,7 +20,8 @@ import (
 
 // seedDemoNotifications gives the demo owner's bell a few days of notifications about records the
 // demo really has: the two newest conversations (scenarios A and B) and B's handoff, messages on
-// conversations assigned to Talha (read when he has read the conversation), next actions that
+// conversations assigned to Talha (read when he has read the conversation) and the newest
+// handoffs among them, each with its reasons, next actions that
 // fell due, the site visit reminder before scenario D's visit, and the approvals waiting in the
 // queue — some read, the newest unread.
 //
@@ -130,7 +131,7 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 		n := name(c.LeadID)
 		add(notify.Event{Kind: notify.KindNewConversation, ConversationID: c.ID, MessageID: m.ID, Name: n, Text: m.Body}, time.UnixMilli(m.CreatedAt), 0)
 		if c.HandoffRequired {
-			add(notify.Event{Kind: notify.KindHandoff, ConversationID: c.ID, Name: n, At: m.CreatedAt + 2000},
+			add(notify.Event{Kind: notify.KindHandoff, ConversationID: c.ID, Name: n, Reason: c.HandoffReason, At: m.CreatedAt + 2000},
 				time.UnixMilli(m.CreatedAt).Add(2*time.Second), 4*time.Minute)
 		}
 	}
@@ -170,6 +171,32 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 		}
 		add(notify.Event{Kind: notify.KindAssignedMessage, ConversationID: r.ID, MessageID: m.ID, Name: r.LeadName, Text: m.Body},
 			time.UnixMilli(m.CreatedAt), read)
+	}
+	// Handoffs of the last days, with the reasons the conversation was handed over for (a
+	// customer asking for a person, a complaint, a price or date only a person gives): the two
+	// newest of Talha's conversations that ask for him, besides scenario B's above.
+	var handed []*inbox.Row
+	for _, r := range rows {
+		if r.Channel != "call" && r.Channel != "manual" && r.HandoffRequired && r.HandoffReason != "" && r.LastInboundAt > since && r.LastInboundAt < now.Add(-time.Hour).UnixMilli() &&
+			r.ID != scenarioA && r.ID != scenarioB {
+			handed = append(handed, r)
+		}
+	}
+	slices.SortFunc(handed, func(a, b *inbox.Row) int { return cmp.Compare(b.LastInboundAt, a.LastInboundAt) })
+	for _, r := range handed[:min(2, len(handed))] {
+		m, err := firstInbound(r.ID, true)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			continue
+		}
+		read := time.Duration(0)
+		if r.UnreadCount == 0 {
+			read = 20 * time.Minute
+		}
+		add(notify.Event{Kind: notify.KindHandoff, ConversationID: r.ID, Name: r.LeadName, Reason: r.HandoffReason, At: m.CreatedAt + 2000},
+			time.UnixMilli(m.CreatedAt).Add(2*time.Second), read)
 	}
 	slices.SortFunc(due, func(a, b *inbox.Row) int { return cmp.Compare(a.NextActionDueAt, b.NextActionDueAt) })
 	for k, r := range spread(due, 2) {
