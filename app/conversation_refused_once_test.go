@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/web"
 )
@@ -19,7 +20,7 @@ import (
 func TestConversationComposerRefusalSaidOnce(t *testing.T) {
 	t.Parallel()
 	e, op, page, _ := windowConv(t)
-	past := time.Now().Add(-2 * time.Hour).Format("2006-01-02T15:04")
+	past := time.Now().Add(-2 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	for _, lang := range []string{"en", "tr", "ar"} {
 		p := i18n.For(lang)
 		for _, c := range []struct {

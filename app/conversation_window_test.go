@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/media/mediatest"
@@ -106,7 +107,7 @@ func TestConversationWindowClosedRefusesReply(t *testing.T) {
 			t.Errorf("%s: htmx reply outside the window: %d, retarget %q: %s", lang, h.StatusCode, h.Header.Get("HX-Retarget"), h.Body)
 		}
 		// Scheduled for later is no better: the window is still closed then.
-		later := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+		later := time.Now().Add(48 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 		if r := composerPost(e, op, page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın"}, "send_at": {later}}, false); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("%s: a scheduled reply outside the window answered %d, want 422", lang, r.StatusCode)
 		}
@@ -205,7 +206,7 @@ func TestConversationFlashInReadersLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	later := time.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")
+	later := time.Now().Add(3 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	if r := composerPost(e, op, page+"?lang=tr", url.Values{"direction": {"outbound"}, "body": {"Birazdan"}, "send_at": {later}}, false); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("scheduled reply: %d %s", r.StatusCode, r.Body)
 	}
@@ -273,15 +274,15 @@ func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
 		}
 		return n
 	}
-	// The panel reads the typed time in the server's zone (no business hours saved).
-	tomorrow := time.Now().Add(12 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
+	// The panel reads the typed time in the default zone (no business hours saved), not the server's.
+	tomorrow := time.Now().Add(12 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	for _, lang := range []string{"en", "tr", "ar"} {
-		p := i18n.For(lang).In(time.Local)
+		p := i18n.For(lang).In(hours.DefaultLocation())
 		closes := wrote.Add(24 * time.Hour)
 		want := p.T("inbox.error.send_at_window", p.DateTime(closes), p.DateTime(closes.Add(-5*time.Minute)))
 		// Past the window, and three minutes before it closes: a failed first try is repeated
 		// after 5, 20, 45… seconds (jobs.Backoff), so it could miss the window too.
-		late := closes.Add(-3 * time.Minute).In(time.Local).Format("2006-01-02T15:04")
+		late := closes.Add(-3 * time.Minute).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 		for _, at := range []string{tomorrow, late} {
 			r := composerPost(e, op, page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın 10:00'da geliyoruz."}, "send_at": {at}}, false)
 			if r.StatusCode != http.StatusUnprocessableEntity {
@@ -295,7 +296,7 @@ func TestConversationSendLaterPastTheWindowRefused(t *testing.T) {
 	if n := stored(); n != 0 {
 		t.Fatalf("refused scheduled replies stored %d messages", n)
 	}
-	soon := time.Now().Add(2 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
+	soon := time.Now().Add(2 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	if r := composerPost(e, op, page, url.Values{"direction": {"outbound"}, "body": {"Birazdan arıyoruz."}, "send_at": {soon}}, false); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a reply scheduled within the window answered %d: %.300s", r.StatusCode, r.Body)
 	}

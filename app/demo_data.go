@@ -48,7 +48,7 @@ func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	if err != nil {
 		return err
 	}
-	sched, err := hours.New(hours.Default())
+	sched, err := hours.New(demoHours())
 	if err != nil {
 		return err
 	}

@@ -167,7 +167,7 @@ func seedDemoMSP(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantd
 	if len(page.Tickets) > 0 {
 		return nil
 	}
-	cfg := hours.Default()
+	cfg := demoHours()
 	cfg.Enabled = true
 	if err := hoursdb.Save(ctx, db, cfg, time.Now()); err != nil {
 		return fmt.Errorf("demo msp: hours: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -28,7 +29,7 @@ func TestKVKKEraseCancelsScheduledReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
-	at := time.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")
+	at := time.Now().Add(3 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	if r := owner.Post(page, url.Values{"direction": {"outbound"}, "body": {"Zerrin Hanım, yarın fiyatı iletiyoruz."}, "send_at": {at}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("schedule: %d %.300s", r.StatusCode, r.Body)
 	}

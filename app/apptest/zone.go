@@ -5,19 +5,24 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"highvibe/app/hours"
 )
 
-// FarZone is a time zone whose clock differs from the server's by at least three hours now, so a
-// time shown in the wrong zone cannot pass for the right one. Without a zone database the test skips.
+// FarZone is a time zone whose clock differs by at least three hours now from the server's and
+// from the one a business has before it saves its own (hours.DefaultLocation), so a time shown in
+// the wrong zone cannot pass for the right one. Without a zone database the test skips.
 func FarZone(t testing.TB) *time.Location {
 	t.Helper()
+	far := func(a, b int) bool { return a-b >= 3*3600 || b-a >= 3*3600 }
 	_, local := time.Now().Zone()
+	_, def := time.Now().In(hours.DefaultLocation()).Zone()
 	for _, name := range []string{"Europe/Istanbul", "America/New_York", "Asia/Tokyo"} {
 		loc, err := time.LoadLocation(name)
 		if err != nil {
 			continue
 		}
-		if _, off := time.Now().In(loc).Zone(); off-local >= 3*3600 || local-off >= 3*3600 {
+		if _, off := time.Now().In(loc).Zone(); far(off, local) && far(off, def) {
 			return loc
 		}
 	}

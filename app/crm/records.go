@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/fault"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
@@ -470,7 +471,7 @@ func (e *ValidationError) Error() string {
 }
 
 // ParseDate reads a yyyy-mm-dd form date as noon in loc (the business's zone; nil: the
-// server's), in ms (0 for ""). A year outside FirstYear-LastYear (0000, 9999: a slip on the date
+// product's default, hours.DefaultLocation), in ms (0 for ""). A year outside FirstYear-LastYear (0000, 9999: a slip on the date
 // field's year) is not a date of a record.
 func ParseDate(s string, loc *time.Location) (int64, bool) {
 	s = strings.TrimSpace(s)
@@ -478,7 +479,7 @@ func ParseDate(s string, loc *time.Location) (int64, bool) {
 		return 0, true
 	}
 	if loc == nil {
-		loc = time.Local
+		loc = hours.DefaultLocation()
 	}
 	t, err := i18n.ParseTime("2006-01-02", s, loc) // Arabic digits too
 	if err != nil || !BusinessYear(t) {
@@ -503,7 +504,7 @@ func FormatDate(ms int64, loc *time.Location) string {
 		return ""
 	}
 	if loc == nil {
-		loc = time.Local
+		loc = hours.DefaultLocation()
 	}
 	return time.UnixMilli(ms).In(loc).Format("2006-01-02")
 }

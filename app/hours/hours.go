@@ -75,9 +75,10 @@ type Config struct {
 const HalfDayEnd = 13 * 60
 
 // Default is a starting point for a business that has not set its hours: Monday to Friday 09:00–18:00,
-// Saturday 10:00–14:00, Istanbul, Turkish public holidays.
+// Saturday 10:00–14:00, in DefaultZone (Istanbul unless the server names another), Turkish public
+// holidays.
 func Default() Config {
-	c := Config{Zone: "Europe/Istanbul", Preset: "tr", AfterHours: ModeAck}
+	c := Config{Zone: DefaultZone(), Preset: "tr", AfterHours: ModeAck}
 	for d := time.Monday; d <= time.Friday; d++ {
 		c.Week[d] = []Interval{{9 * 60, 18 * 60}}
 	}

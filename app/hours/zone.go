@@ -3,6 +3,8 @@ package hours
 import (
 	"strings"
 	"sync"
+	"time"
+	_ "time/tzdata" // the default zone loads even where the system has no zone database
 )
 
 //go:generate go run gen_zones.go
@@ -26,4 +28,46 @@ func CanonicalZone(name string) string {
 		return n
 	}
 	return name
+}
+
+// ProductZone is the time zone of a business that has not saved its business hours page, on a
+// server whose operator named no zone: Istanbul, where the product's businesses are.
+const ProductZone = "Europe/Istanbul"
+
+// DefaultZone is the IANA name of the time zone a business uses until an owner saves the
+// business hours page, and the zone that page offers in its field: the server's zone when the
+// operator named one for the service (TZ=Europe/Berlin; README, "Time zone"), else ProductZone.
+// A server on UTC, or on its machine's zone with TZ unset, says nothing about any business (a
+// VPS runs on UTC however far its businesses are), so it is not taken for their zone. Only the
+// server's own records (log lines, job timestamps) keep the server's zone.
+func DefaultZone() string {
+	n := time.Local.String()
+	if n != "" && n != "Local" && n != "UTC" && !strings.HasPrefix(n, "/") && load(n) != nil {
+		return n
+	}
+	return ProductZone
+}
+
+// DefaultLocation is DefaultZone as a location: "today" and the day boundaries of a business
+// that has not saved its zone.
+func DefaultLocation() *time.Location {
+	if loc := load(DefaultZone()); loc != nil {
+		return loc
+	}
+	return time.FixedZone("+03", 3*60*60) // Istanbul's offset, had the zone database gone
+}
+
+var zones sync.Map // name → *time.Location, or nil for a name the zone database does not know
+
+// load returns the zone named name, loaded once; nil when it is unknown.
+func load(name string) *time.Location {
+	if v, ok := zones.Load(name); ok {
+		return v.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = nil
+	}
+	zones.Store(name, loc)
+	return loc
 }

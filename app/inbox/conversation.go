@@ -13,6 +13,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
+	"highvibe/app/hours"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
 	"highvibe/app/tenantdb"
@@ -73,13 +74,14 @@ func (ch Change) changedMeanwhile(c *Conversation) error {
 	return web.KeepUntouched(f, stored)
 }
 
-// DueValue is a next step's due time as its box draws it (0: none).
+// DueValue is a next step's due time as its box draws it in loc (0: none; nil loc: the
+// product's default zone, hours.DefaultLocation).
 func DueValue(ms int64, loc *time.Location) string {
 	if ms == 0 {
 		return ""
 	}
 	if loc == nil {
-		loc = time.Local
+		loc = hours.DefaultLocation()
 	}
 	return time.UnixMilli(ms).In(loc).Format("2006-01-02T15:04")
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -104,7 +105,7 @@ func TestConversationUpdate(t *testing.T) {
 		t.Error("not unread")
 	}
 	// Scheduled send and cancel (within WhatsApp's 24-hour window: a later time is refused).
-	if r := c.Post(path, url.Values{"body": {"see you"}, "direction": {"outbound"}, "send_at": {time.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")}}); r.StatusCode != 303 {
+	if r := c.Post(path, url.Values{"body": {"see you"}, "direction": {"outbound"}, "send_at": {time.Now().Add(3 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")}}); r.StatusCode != 303 {
 		t.Fatalf("schedule %d %.300s", r.StatusCode, r.Body)
 	}
 	var mid int64

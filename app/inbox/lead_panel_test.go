@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/ai"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -76,7 +77,7 @@ func TestLeadPanelNoteAndScheduleAsTheIssueAsks(t *testing.T) {
 
 	// A scheduled reply: the banner says it was scheduled, with the time, on the next page only
 	// (within WhatsApp's 24-hour window: a later time is refused).
-	sendAt := time.Now().Add(3 * time.Hour)
+	sendAt := time.Now().Add(3 * time.Hour).In(hours.DefaultLocation()) // the business's clock
 	if r := c.Post(path, url.Values{"body": {"Yarın sabah arıyoruz"}, "direction": {"outbound"}, "send_at": {sendAt.Format("2006-01-02T15:04")}}); r.StatusCode != 303 {
 		t.Fatalf("schedule: %d %.300s", r.StatusCode, r.Body)
 	}

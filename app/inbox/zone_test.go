@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 )
@@ -17,7 +18,8 @@ import (
 // TestPanelTimesInTenantZone: a business whose time zone is not the server's sees every clock
 // time of a conversation (message bubbles, the next action's due time it typed, the "scheduled"
 // banner, the zone named beside the fields) in its own zone; a second business without a zone of
-// its own still sees the server's, on the same server at the same time.
+// its own sees the product's default (the one its hours page offers), on the same server at the
+// same time.
 func TestPanelTimesInTenantZone(t *testing.T) {
 	zone := apptest.FarZone(t)
 	e := newEnv(t)
@@ -25,11 +27,11 @@ func TestPanelTimesInTenantZone(t *testing.T) {
 	olga := e.User("acme", "olga", "owner")
 	bob := e.User("beta", "bob", "owner")
 	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 1 {
-		t.Error("the hours page of a business that never saved it does not say the server's zone applies")
+		t.Error("the hours page of a business that never saved it does not say which zone applies")
 	}
 	apptest.SetZone(t, olga, zone.String())
 	if doc := olga.Get("/app/settings/hours?lang=en").Doc(t); doc.Find("#zone-unsaved").Length() != 0 {
-		t.Error("the hours page still says the server's zone applies after saving")
+		t.Error("the hours page still says it is not saved after saving")
 	}
 
 	at := time.Date(2026, 3, 10, 12, 34, 0, 0, time.UTC)
@@ -47,8 +49,9 @@ func TestPanelTimesInTenantZone(t *testing.T) {
 	if want := i18n.For("tr").DateTime(at.In(zone)); got != want {
 		t.Errorf("acme (%s) shows the message at %q, want %q", zone, got, want)
 	}
-	if got, _ := bubbleTime(bob, "beta"); got != i18n.For("tr").DateTime(at.In(time.Local)) {
-		t.Errorf("beta (no zone of its own) shows %q, want the server's %q", got, i18n.For("tr").DateTime(at.In(time.Local)))
+	want := i18n.For("tr").DateTime(at.In(hours.DefaultLocation()))
+	if got, _ := bubbleTime(bob, "beta"); got != want {
+		t.Errorf("beta (no zone of its own) shows %q, want the default zone's %q", got, want)
 	}
 
 	// The next action's due time is read and shown as the business's wall time.

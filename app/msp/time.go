@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -159,8 +160,8 @@ type EntryInput struct {
 	Hours, Minutes  string
 	Billable        bool
 	Note            string
-	Now             time.Time // zero: time.Now()
-	Loc             *time.Location
+	Now             time.Time      // zero: time.Now()
+	Loc             *time.Location // nil: the business's zone
 	ticket          *Ticket
 	start, end      time.Time
 	minutes         int
@@ -250,7 +251,11 @@ func (in *EntryInput) check(ctx context.Context, q Querier) (fault.Fields, error
 		in.Now = time.Now()
 	}
 	if in.Loc == nil {
-		in.Loc = time.Local
+		loc, err := hoursdb.Zone(ctx, q) // the business's days
+		if err != nil {
+			return f, err
+		}
+		in.Loc = loc
 	}
 	today := in.Now.In(in.Loc).Format(time.DateOnly)
 	t, ok, err := ticketOf(ctx, q, in.Ticket, in.TicketID)
@@ -513,7 +518,9 @@ func ChangeEntry(ctx context.Context, db *tenantdb.DB, id int64, in EntryInput, 
 			in.Now = time.Now()
 		}
 		if in.Loc == nil {
-			in.Loc = time.Local
+			if in.Loc, err = hoursdb.Zone(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if err := in.keepUntouched(before); err != nil {
 			return err // changed meanwhile by someone else too: nothing stored, the form says what

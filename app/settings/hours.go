@@ -49,8 +49,9 @@ type hoursData struct {
 	// AroundTheClock: every day is 00:00–24:00 (24/7); the page says what that means.
 	AroundTheClock bool
 	AckExample     string // the catalog's acknowledgement with a sample opening, as the placeholder
-	ServerZone     string // the zone the panel uses until the page is saved once
-	ZoneNow        string // the saved zone in the reader's language ("İstanbul (UTC+03:00)")
+	// ZoneNow is the zone the panel uses, in the reader's language ("İstanbul (UTC+03:00)"): the
+	// saved one, or before the page is saved once the default the zone field shows.
+	ZoneNow string
 	// BadList is the list of days ("closed_days" or "half_days") holding the day a refusal names,
 	// so only that box is marked; "" marks both (a refusal of the lists together).
 	BadList string
@@ -122,7 +123,7 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 		d.Values[k] = vals[k]
 	}
 	now := time.Now()
-	d.ServerZone, d.ZoneNow = c.P.ZoneName(nil, now), c.P.ZoneName(c.Zone(), now)
+	d.ZoneNow = c.P.ZoneName(c.Zone(), now)
 	for _, z := range zoneChoices {
 		label := z
 		if loc, err := time.LoadLocation(z); err == nil {

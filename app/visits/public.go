@@ -56,7 +56,7 @@ func (h *BookHandler) public(w http.ResponseWriter, r *http.Request) (*platform.
 	c := web.From(r)
 	if r.URL.Query().Get("lang") == "" && v.ConversationID != 0 {
 		if conv, err := inbox.ConversationByID(r.Context(), db.Read, v.ConversationID); err == nil && i18n.Supported(conv.Language) {
-			c.Lang, c.P = conv.Language, i18n.For(conv.Language)
+			c.Lang, c.P = conv.Language, i18n.For(conv.Language).In(c.Loc)
 		}
 	}
 	return t, db, v, true

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"highvibe/app/auth"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -69,16 +70,20 @@ func (c *Ctx) UserID() int64 {
 	return c.User.ID
 }
 
-// Zone is the time zone the panel shows and reads times in: the tenant's, else the server's.
+// Zone is the time zone the panel shows and reads times in: the tenant's, else the product's
+// default (hours.DefaultLocation: the zone the business hours page offers before it is saved).
 func (c *Ctx) Zone() *time.Location {
 	if c == nil || c.Loc == nil {
-		return time.Local
+		return hours.DefaultLocation()
 	}
 	return c.Loc
 }
 
-// SetZone makes loc (nil: the server's zone) the request's time zone, for the printer too.
+// SetZone makes loc (nil: the product's default zone) the request's time zone, for the printer too.
 func (c *Ctx) SetZone(loc *time.Location) {
+	if loc == nil {
+		loc = hours.DefaultLocation()
+	}
 	c.Loc = loc
 	c.P = c.P.In(loc)
 }

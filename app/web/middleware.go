@@ -121,6 +121,7 @@ func Base(log *slog.Logger, render func(w http.ResponseWriter, r *http.Request, 
 			rememberLang(w, r)
 			c.Lang = chooseLang(r, "", "")
 			c.P = i18n.For(c.Lang)
+			c.SetZone(nil) // the product's default zone until a tenant's is known
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
 				if p := recover(); p != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/tenantdb"
 	"highvibe/app/words"
@@ -77,6 +78,9 @@ func (r *Renderer) page(lang string, loc *time.Location, page string) (*template
 	if !ok {
 		lang, l = "en", r.langs["en"]
 	}
+	if loc != nil && loc.String() == hours.DefaultZone() {
+		loc = nil // the zone-less pages show the default zone (parseBase)
+	}
 	if loc != nil {
 		key := lang + " " + loc.String()
 		r.mu.Lock()
@@ -116,7 +120,12 @@ func (r *Renderer) page(lang string, loc *time.Location, page string) (*template
 	return t, true
 }
 
+// parseBase parses the layout and partials of lang, showing times in loc (nil: the product's
+// default zone, the one of a request without a tenant or of a business that has not chosen one).
 func (r *Renderer) parseBase(lang string, loc *time.Location) (*template.Template, error) {
+	if loc == nil {
+		loc = hours.DefaultLocation()
+	}
 	funcs := i18n.For(lang).In(loc).FuncMap()
 	for k, v := range baseFuncs(r.Assets, loc) {
 		funcs[k] = v
@@ -167,7 +176,8 @@ func ZoneLabelIn(loc *time.Location) string {
 }
 
 // Zone returns the time zone named name (an IANA name a tenant chose), loaded once and kept;
-// nil for "" or a name the system's zone database does not know (the server's zone then applies).
+// nil for "" or a name the system's zone database does not know (the product's default zone,
+// hours.DefaultLocation, then applies: see Ctx.SetZone).
 func (r *Renderer) Zone(name string) *time.Location {
 	if name == "" {
 		return nil

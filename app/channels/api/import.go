@@ -21,6 +21,7 @@ import (
 	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
+	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
 	"highvibe/app/msp"
 	"highvibe/app/web"
@@ -231,13 +232,19 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 			return
 		}
 		ctx := r.Context()
+		// A plain day (2026-03-01) is a day of the business: its zone, as the panel reads it.
+		loc, err := hoursdb.Zone(ctx, c.DB.Read)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		var rowErrs []rowError
 		var ids []int64
 		created, updated := 0, 0
 		errInvalid := errors.New("invalid rows")
 		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
 			for i, row := range rows {
-				id, isNew, fe, err := importRow(ctx, tx, kind, row, numberFormat{json: numbers[i], decimal: dec}, inbox.LeadSources(h.Inbox.Channels))
+				id, isNew, fe, err := importRow(ctx, tx, kind, row, numberFormat{json: numbers[i], decimal: dec}, loc, inbox.LeadSources(h.Inbox.Channels))
 				if err != nil {
 					return err
 				}
@@ -297,8 +304,8 @@ func set(s string) map[string]bool {
 }
 
 // importRow validates and stores one row; field problems come back as a map, not an error.
-func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, nf numberFormat, sources []string) (int64, bool, map[string]string, error) {
-	rr := &rowReader{ctx: ctx, tx: tx, row: row, nf: nf, fe: map[string]string{}}
+func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, nf numberFormat, loc *time.Location, sources []string) (int64, bool, map[string]string, error) {
+	rr := &rowReader{ctx: ctx, tx: tx, row: row, nf: nf, loc: loc, fe: map[string]string{}}
 	for k := range row {
 		if !known[kind][k] {
 			rr.fe[k] = "api.row.unknown_field"
@@ -331,6 +338,7 @@ type rowReader struct {
 	tx  *sql.Tx
 	row map[string]string
 	nf  numberFormat
+	loc *time.Location // the business's zone, for plain days
 	fe  map[string]string
 }
 
@@ -379,7 +387,7 @@ func (r *rowReader) date(k string) int64 {
 		}
 		return t.UnixMilli()
 	}
-	ms, ok := crm.ParseDate(v, nil)
+	ms, ok := crm.ParseDate(v, r.loc)
 	if !ok {
 		r.fe[k] = "api.row.date"
 	}

@@ -42,14 +42,14 @@ func Load(ctx context.Context, q Querier) (cfg hours.Config, set bool, err error
 	return cfg, true, nil
 }
 
-// ZoneName is the time zone the owner chose on the business hours page (an IANA name), whether or
-// not the hours themselves are switched on; "" when they never saved the page. The panel shows and
-// reads dates and clock times in this zone.
+// ZoneName is the time zone the panel shows and reads dates and clock times in (an IANA name):
+// the one the owner chose on the business hours page, whether or not the hours themselves are
+// switched on, else hours.DefaultZone (the zone that page offers before it is saved).
 func ZoneName(ctx context.Context, q Querier) (string, error) {
 	var name sql.NullString
 	err := q.QueryRowContext(ctx, `SELECT json_extract(config, '$.zone') FROM business_hours WHERE id = 1`).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && name.String == "") {
+		return hours.DefaultZone(), nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("hoursdb: zone: %w", err)
@@ -58,15 +58,16 @@ func ZoneName(ctx context.Context, q Querier) (string, error) {
 }
 
 // Zone is the tenant's time zone as a location: the one chosen on the business hours page, else
-// the server's local zone (also when the stored name is no longer known to the system).
+// hours.DefaultLocation (also when the stored name is no longer known to the system). On an error
+// it returns the default location too, for callers that go on without the database's answer.
 func Zone(ctx context.Context, q Querier) (*time.Location, error) {
 	name, err := ZoneName(ctx, q)
-	if err != nil || name == "" {
-		return time.Local, err
+	if err != nil {
+		return hours.DefaultLocation(), err
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
-		return time.Local, nil
+		return hours.DefaultLocation(), nil
 	}
 	return loc, nil
 }
