@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 )
 
@@ -20,21 +21,21 @@ func TestContractHoursChangeKeepsClosedMonths(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	old := thisMonth.AddDate(0, -3, 0)
 	form := url.Values{"kind": {"managed"}, "starts_on": {day(old.AddDate(0, -1, 0))}, "ends_on": {day(now.AddDate(1, 0, 0))},
 		"hours": {"10"}, "price": {"9000"}, "currency": {"TRY"}}
 	id := te.addContract(t, form)
 	// Three months ago, while that month was open: 11 h billable, 1 h over its 10 h.
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: day(old), Hours: "11", Billable: true,
-		Now: old, Loc: time.Local}, tech); err != nil {
+		Now: old, Loc: hours.DefaultLocation()}, tech); err != nil {
 		t.Fatal(err)
 	}
 	// Last month, 10 h 30 min: over by 30 min whether or not its time is still open for corrections.
 	last := thisMonth.AddDate(0, -1, 0)
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: day(last), Hours: "10", Minutes: "30",
-		Billable: true, Now: last, Loc: time.Local}, tech); err != nil {
+		Billable: true, Now: last, Loc: hours.DefaultLocation()}, tech); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {strconv.FormatInt(te.ticket.ID, 10)},

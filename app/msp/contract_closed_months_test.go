@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 )
 
@@ -24,8 +25,8 @@ func TestClosedMonthsKeepTheirTimeWhenContractsAndTicketsChange(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	old := thisMonth.AddDate(0, -3, 0) // closed for billing whatever today is
 	oldM, nowM := day(old)[:7], day(now)[:7]
 	dev := strconv.FormatInt(te.device, 10)
@@ -42,7 +43,7 @@ func TestClosedMonthsKeepTheirTimeWhenContractsAndTicketsChange(t *testing.T) {
 		{TicketID: te.onDevice.ID, Day: day(old), Hours: "3", Billable: true, Now: old},
 		{TicketID: te.ticket.ID, Day: day(old.AddDate(0, 0, 1)), Hours: "11", Billable: true, Now: old.AddDate(0, 0, 1)},
 	} {
-		in.Loc = time.Local
+		in.Loc = hours.DefaultLocation()
 		if _, err := msp.AddEntry(ctx, te.db, in, tech); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 )
 
@@ -21,14 +22,14 @@ func TestMonthSummaryKeepsClosedMonthPrices(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	closed := thisMonth.AddDate(0, -2, 0) // closed for billing on the 5th of last month
 	form := url.Values{"kind": {"managed"}, "starts_on": {day(closed.AddDate(0, -1, 0))}, "ends_on": {day(now.AddDate(1, 0, 0))},
 		"hours": {"10"}, "price": {"9000"}, "currency": {"TRY"}}
 	id := te.addContract(t, form)
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: day(closed), Hours: "3", Billable: true,
-		Now: closed, Loc: time.Local}, tech); err != nil {
+		Now: closed, Loc: hours.DefaultLocation()}, tech); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, te.oper.Post("/app/msp/time/entries", url.Values{"ticket_id": {strconv.FormatInt(te.ticket.ID, 10)},

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 )
 
@@ -20,8 +21,8 @@ func TestTicketTimeFollowsItsClient(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	old := thisMonth.AddDate(0, -3, 0)
 	id := te.addContract(t, url.Values{"kind": {"managed"}, "starts_on": {day(old.AddDate(0, -1, 0))},
 		"ends_on": {day(now.AddDate(1, 0, 0))}, "hours": {"10"}, "price": {"9000"}, "currency": {"TRY"}})
@@ -29,7 +30,7 @@ func TestTicketTimeFollowsItsClient(t *testing.T) {
 
 	// Three months ago, while that month was open: 1 h; it is closed for billing now.
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.other.ID, Day: day(old), Hours: "1", Billable: true,
-		Now: old, Loc: time.Local}, tech); err != nil {
+		Now: old, Loc: hours.DefaultLocation()}, tech); err != nil {
 		t.Fatal(err)
 	}
 	// Today: 2 h by hand and a timer running.

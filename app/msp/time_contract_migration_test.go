@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 	"highvibe/schema"
 )
@@ -22,8 +23,8 @@ func TestMigrationCountsPastTimeLikeCovering(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	old := thisMonth.AddDate(0, -3, 0)
 	site := strconv.FormatInt(te.site, 10)
 	for _, f := range []url.Values{
@@ -51,7 +52,7 @@ func TestMigrationCountsPastTimeLikeCovering(t *testing.T) {
 		}
 		for _, in := range []msp.EntryInput{{TicketID: te.ticket.ID}, {TicketID: te.onDevice.ID}, {TicketID: onSite.ID},
 			{TicketID: te.other.ID}, {ClientID: te.client}} {
-			in.Day, in.Now, in.Loc, in.Minutes, in.Billable = day(d), d, time.Local, "10", true
+			in.Day, in.Now, in.Loc, in.Minutes, in.Billable = day(d), d, hours.DefaultLocation(), "10", true
 			if _, err := msp.AddEntry(ctx, te.db, in, tech); err != nil {
 				t.Fatal(err)
 			}

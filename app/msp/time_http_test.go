@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/msp"
 	"highvibe/app/tenantdb"
 )
@@ -96,8 +97,8 @@ func TestContractHours(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
-	now := time.Now()
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.Local)
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, hours.DefaultLocation())
 	lastMonth := thisMonth.AddDate(0, -1, 0)
 	id := te.addContract(t, url.Values{"kind": {"managed"}, "starts_on": {day(lastMonth.AddDate(0, -1, 0))},
 		"ends_on": {day(now.AddDate(1, 0, 0))}, "hours": {"10"}, "price": {"12.500,00"}, "currency": {"TRY"}})
@@ -108,7 +109,7 @@ func TestContractHours(t *testing.T) {
 		{TicketID: te.ticket.ID, Day: day(lastMonth.AddDate(0, 0, 9)), Hours: "6", Billable: true},
 		{TicketID: te.ticket.ID, Day: day(lastMonth.AddDate(0, 0, 10)), Hours: "5", Billable: false},
 	} {
-		in.Now, in.Loc = thisMonth, time.Local
+		in.Now, in.Loc = thisMonth, hours.DefaultLocation()
 		if _, err := msp.AddEntry(ctx, te.db, in, tech); err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +193,7 @@ func TestContractHours(t *testing.T) {
 func TestTimeEntryBadInput(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "tr")
-	now := time.Now()
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
 	tid := strconv.FormatInt(te.ticket.ID, 10)
 	longAgo := day(now.AddDate(0, -3, 0))
 	for _, c := range []struct {
@@ -291,20 +292,20 @@ func TestTimesheetTotals(t *testing.T) {
 	te := newTimeEnv(t, false, "en")
 	ctx := context.Background()
 	oscar := msp.Actor{UserID: te.oper.UserID, Name: "oscar"}
-	after := time.Date(2026, 11, 10, 12, 0, 0, 0, time.Local)
+	after := time.Date(2026, 11, 10, 12, 0, 0, 0, hours.DefaultLocation())
 	for _, in := range []msp.EntryInput{
 		{TicketID: te.ticket.ID, Day: "2026-11-02", Hours: "1", Minutes: "30", Billable: true},
 		{TicketID: te.ticket.ID, Day: "2026-11-02", Start: "14:00", End: "14:45", Billable: false},
 		{ClientID: te.client, Day: "2026-11-04", Hours: "2", Billable: true},
 		{TicketID: te.other.ID, Day: "2026-11-09", Hours: "3", Billable: true}, // the next week
 	} {
-		in.Now, in.Loc = after, time.Local
+		in.Now, in.Loc = after, hours.DefaultLocation()
 		if _, err := msp.AddEntry(ctx, te.db, in, oscar); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := msp.AddEntry(ctx, te.db, msp.EntryInput{TicketID: te.ticket.ID, Day: "2026-11-03", Hours: "5", Billable: true,
-		Now: after, Loc: time.Local}, tech); err != nil { // someone else's
+		Now: after, Loc: hours.DefaultLocation()}, tech); err != nil { // someone else's
 		t.Fatal(err)
 	}
 	r := te.viewer.Get("/app/msp/time?user=" + strconv.FormatInt(oscar.UserID, 10) + "&week=2026-W45")
@@ -355,7 +356,7 @@ func TestTimesheetTotals(t *testing.T) {
 func TestContractRenewalRecommendation(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, true, "en")
-	now := time.Now()
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
 	recs := func() int {
 		return te.count(t, `SELECT count(*) FROM decision_recommendations WHERE dedupe_key LIKE 'msp_renewal:%'`)
 	}
@@ -387,7 +388,7 @@ func TestContractRenewalRecommendation(t *testing.T) {
 	if err := te.db.Read.QueryRow(`SELECT run_at FROM jobs WHERE kind = ? AND status = 'queued'`, msp.JobRenewal).Scan(&runAt); err != nil {
 		t.Fatal(err)
 	}
-	due, _ := msp.RenewalDue(day(now.AddDate(0, 0, 60)), time.Local)
+	due, _ := msp.RenewalDue(day(now.AddDate(0, 0, 60)), hours.DefaultLocation())
 	if runAt != due.UnixMilli() {
 		t.Fatalf("the 60-day reminder runs at %v, want %v", time.UnixMilli(runAt), due)
 	}
@@ -427,7 +428,7 @@ func TestContractRenewalRecommendation(t *testing.T) {
 func TestContractsAndTimeRoles(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
-	now := time.Now()
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
 	id := strconv.FormatInt(te.addContract(t, url.Values{"kind": {"per_incident"}, "starts_on": {day(now)}, "ends_on": {day(now.AddDate(1, 0, 0))},
 		"price": {"750"}, "currency": {"TRY"}}), 10)
 	contract := url.Values{"client": {strconv.FormatInt(te.client, 10)}, "kind": {"managed"}, "starts_on": {day(now)},
@@ -508,7 +509,7 @@ var rawKey = regexp.MustCompile(`msp_time\.[a-z_]+\.[a-z_.]+`)
 func TestContractsAndTimeInSixLanguages(t *testing.T) {
 	t.Parallel()
 	te := newTimeEnv(t, false, "en")
-	now := time.Now()
+	now := time.Now().In(hours.DefaultLocation()) // the business's day
 	id := strconv.FormatInt(te.addContract(t, url.Values{"kind": {"block"}, "starts_on": {day(now.AddDate(0, -1, 0))},
 		"ends_on": {day(now.AddDate(0, 0, 10))}, "hours": {"1"}, "price": {"10"}, "currency": {"EUR"},
 		"device": {strconv.FormatInt(te.device, 10)}, "site": {strconv.FormatInt(te.site, 10)}}), 10)
