@@ -19,6 +19,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 	"highvibe/app/quotes"
 	"highvibe/app/visits"
@@ -87,9 +88,10 @@ func (f *calFix) visit(t *testing.T, id int64) *visits.Visit {
 	return v
 }
 
-// nextMonday10 is 10:00 (server zone) on the Monday of next week.
+// nextMonday10 is 10:00 (the business's zone: the default, no hours saved) on the Monday of next week.
 func nextMonday10() time.Time {
-	d := visits.WeekStart(time.Now(), time.Local).AddDate(0, 0, 7)
+	loc := hours.DefaultLocation()
+	d := visits.WeekStart(time.Now().In(loc), loc).AddDate(0, 0, 7)
 	return d.Add(10 * time.Hour)
 }
 
@@ -204,7 +206,7 @@ func TestMoveVisitGoesBackToTheQueue(t *testing.T) {
 		t.Fatalf("viewer: %d", r.StatusCode)
 	}
 	for _, c := range []struct{ start, want string }{
-		{time.Now().Add(-48 * time.Hour).Format("2006-01-02T15:04"), "Bu saat geçti"},
+		{time.Now().Add(-48 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04"), "Bu saat geçti"},
 		{mon.Add(3*time.Hour + 30*time.Minute).Format("2006-01-02T15:04"), "başka bir keşifte"},
 		{"yarın", "Bir tarih ve saat girin"},
 	} {

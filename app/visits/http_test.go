@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/channels"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
@@ -110,7 +111,7 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 		t.Fatalf("public page before approval: %d", r.StatusCode)
 	}
 	// The queue shows it in the viewer's words; approving confirms it and sends one confirmation.
-	if q := owner.Get("/app/approvals/"); !strings.Contains(q.Body, "Keşif randevusu: "+i18n.For("tr").In(time.Local).DateTime(v.Start())) {
+	if q := owner.Get("/app/approvals/"); !strings.Contains(q.Body, "Keşif randevusu: "+i18n.For("tr").In(hours.DefaultLocation()).DateTime(v.Start())) {
 		t.Errorf("approval queue does not word the visit with its date in Turkish")
 	}
 	if q := owner.Get("/app/approvals/"); q.Doc(t).Find(`[data-open-visit][href="/app/visits/`+strconv.FormatInt(v.ID, 10)+`/"]`).Length() != 1 {
