@@ -56,6 +56,11 @@ type Totals struct {
 // amount has it) instead of a "-" put before the formatted amount by hand.
 func (t Totals) Less() int64 { return -t.Discount }
 
+// Less is the line's discount as the amount it takes off the line's Gross (negative, minor units,
+// zero without a discount): the pages show it on the line, so a customer adding up the lines as
+// shown (their Gross) reaches the subtotal, and the lines' discounts reach the discount total.
+func (l Line) Less() int64 { return l.Net - l.Gross }
+
 // Compute fills each line's Gross, Net and VAT and returns the totals. Rounding happens once per
 // line and per step (gross, discount, KDV), half up, and the totals are sums of the rounded
 // lines, so the figures printed on a line always add up to the printed total. An allowance line

@@ -285,7 +285,7 @@ func PDF(q *Quote, b Business) ([]byte, error) {
 		for _, v := range []struct {
 			c int
 			s string
-		}{{0, fmt.Sprint(i + 1)}, {2, qty}, {3, unit}, {4, price}, {5, disc}, {6, pp.Rate(l.VATRate)}, {7, money(l.Net)}} {
+		}{{0, fmt.Sprint(i + 1)}, {2, qty}, {3, unit}, {4, price}, {5, disc}, {6, pp.Rate(l.VATRate)}, {7, money(l.Gross)}} {
 			f.SetY(y)
 			d.cell(cols[v.c].off, cols[v.c].w, 5, v.s, cols[v.c].align, false, 8.5)
 		}
