@@ -9,8 +9,9 @@ import (
 )
 
 // TestKPICardsWholeMoney: a KPI card is a headline figure, so its amounts are whole units in the
-// reader's language ("17.694.609 ₺", "₺240,654"), not "17.694.609,00 ₺"; a multiple from 100×
-// on has no decimal ("4.337 kat").
+// reader's language ("17.694.609 ₺", "₺240,654"), not "17.694.609,00 ₺"; the ROI is the SPEC's
+// percentage however large ("%433.590,0"), not a multiple ("4.337 kat") that read as revenue per
+// unit of AI spend.
 func TestKPICardsWholeMoney(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -21,8 +22,8 @@ func TestKPICardsWholeMoney(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string]map[string]string{
-		"tr": {"paid_revenue": "17.694.609 ₺", "avg_order": "240.654 ₺", "quoted_value": "0 ₺", "roi": "4.337 kat"},
-		"en": {"paid_revenue": "₺17,694,609", "avg_order": "₺240,654", "quoted_value": "₺0", "roi": "4,337×"},
+		"tr": {"paid_revenue": "17.694.609 ₺", "avg_order": "240.654 ₺", "quoted_value": "0 ₺", "roi": "%433.590,0"},
+		"en": {"paid_revenue": "₺17,694,609", "avg_order": "₺240,654", "quoted_value": "₺0", "roi": "433,590.0%"},
 	} {
 		doc := owner.Get("/app/analytics/?lang=" + lang).Doc(t)
 		for key, w := range want {

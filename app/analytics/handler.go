@@ -219,15 +219,6 @@ func unconvertedWords(c *web.Ctx, k *KPI) []string {
 	return out
 }
 
-// multipleDecimals is how many decimals a multiple ("×4.3", "×4,337") is shown with: one below
-// 100, where it tells something, none from there on.
-func multipleDecimals(x float64) int {
-	if x >= 100 {
-		return 0
-	}
-	return 1
-}
-
 func cards(c *web.Ctx, k *KPI) []Card {
 	p := c.P
 	// A card is a headline figure: whole units ("17.694.609 ₺", not "17.694.609,00 ₺"); the
@@ -236,11 +227,9 @@ func cards(c *web.Ctx, k *KPI) []Card {
 	pct := func(v float64) string { return p.Percent(v, 1) }
 	roi := "—"
 	if k.ROI != nil {
+		// The ROI % the SPEC defines, however large: shown as a multiple ("4,337×") it read as
+		// "revenue per unit of AI spend", crediting all paid revenue to the AI.
 		roi = pct(*k.ROI)
-		// From 1,000 % on, the multiple (paid revenue ÷ AI budget) says more, as on the dashboard.
-		if *k.ROI >= 1000 {
-			roi = c.T("dashboard.roi_multiple", p.Number(*k.ROI/100+1, multipleDecimals(*k.ROI/100+1)))
-		}
 	}
 	accuracy := pct(k.ForecastAccuracy)
 	if k.ForecastBacktest == 0 && k.ForecastAccuracy == 0 {

@@ -53,13 +53,7 @@ type Data struct {
 	// BudgetNoRate names the business currency the AI budget (USD) cannot be converted into (the
 	// fixed rate table has no rate for it): the card says so instead of a ROI; "" otherwise.
 	BudgetNoRate string
-	// ROIMultiple is paid revenue ÷ AI budget (ROI/100 + 1); the card shows it instead of a
-	// percentage once the ROI reaches 1,000 % ("%385.654" says less than "3.858×"), with one
-	// decimal below 100× and none from there on (ROIDecimals).
-	ROIMultiple float64
-	ROIDecimals int
-	ROILarge    bool
-	CanRefresh  bool
+	CanRefresh   bool
 	// Previews are the two 3-D charts drawn small by the server (SVG), so the page loads no
 	// chart library; the KPI page draws them in full.
 	Previews []Preview
@@ -211,10 +205,6 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		}
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
-			d.ROIMultiple, d.ROILarge = d.ROI/100+1, d.ROI >= 1000
-			if d.ROIDecimals = 1; d.ROIMultiple >= 100 {
-				d.ROIDecimals = 0
-			}
 		}
 		d.SnapshotAge = now.Sub(s.Generated())
 		d.Stale = s.Stale(now)
