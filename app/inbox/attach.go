@@ -102,6 +102,11 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		h.attachRefused(w, r, id, status, c.T("media.err.attach_too_large", h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20))
 		return
 	}
+	if code == media.ErrCodeBadType {
+		// What this form takes, from the list the check uses (not every kind a channel brings in).
+		h.attachRefused(w, r, id, status, c.T("media.err.bad_upload", media.UploadNames(true)))
+		return
+	}
 	if code != "" {
 		h.attachRefused(w, r, id, status, c.T("media.err."+code))
 		return

@@ -64,6 +64,7 @@ type detailData struct {
 	CanAttach    bool                          // the composer may send a file
 	PhotoMB      int64                         // the largest photo it sends on this channel, in MB
 	DocMB        int64                         // the largest PDF, in MB
+	Accept       string                        // the file field's accept attribute: media.UploadAccept
 	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
 	// once it is closed the composer offers the tenant's approved templates.
 	Window *windowState
@@ -610,7 +611,7 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 		return nil, err
 	}
 	d.CanAttach = h.Media != nil
-	d.PhotoMB, d.DocMB = h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20
+	d.PhotoMB, d.DocMB, d.Accept = h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20, media.UploadAccept(true)
 	d.Window = h.window(c, conv, time.Now())
 	if d.BlockedAt, err = h.blockedSince(ctx, c, conv); err != nil {
 		return nil, err

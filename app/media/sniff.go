@@ -129,7 +129,7 @@ func sniffUpload(data []byte, docs bool, imageMax int64) (kind, ct string, err e
 	switch {
 	case isHEIC(m):
 		return "", "", &Refusal{ErrCodeHEIC}
-	case docs && m.Is("application/pdf"):
+	case docs && m.Is(uploadDocument):
 		if size > rules[KindDocument].max {
 			return "", "", &Refusal{ErrCodeTooLarge}
 		}
@@ -141,4 +141,35 @@ func sniffUpload(data []byte, docs bool, imageMax int64) (kind, ct string, err e
 		return "", "", &Refusal{ErrCodeTooLarge}
 	}
 	return "", "", &Refusal{ErrCodeBadType}
+}
+
+// uploadDocument is the one document a person may upload where documents are taken (the
+// conversation's attach form): a PDF.
+const uploadDocument = "application/pdf"
+
+// uploadNames are the names a reader knows the upload types by.
+var uploadNames = map[string]string{"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF", uploadDocument: "PDF"}
+
+// UploadTypes are the content types SniffUpload takes: the photos, and a PDF when docs is true.
+// A form's accept attribute (UploadAccept) and its refusal (UploadNames) are made from it, so
+// neither promises a file the check refuses.
+func UploadTypes(docs bool) []string {
+	types := append([]string(nil), rules[KindImage].types...)
+	if docs {
+		types = append(types, uploadDocument)
+	}
+	return types
+}
+
+// UploadAccept is UploadTypes as a file input's accept attribute.
+func UploadAccept(docs bool) string { return strings.Join(UploadTypes(docs), ",") }
+
+// UploadNames is UploadTypes as a reader names them: "JPEG, PNG, WebP, GIF, PDF".
+func UploadNames(docs bool) string {
+	types := UploadTypes(docs)
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = uploadNames[t]
+	}
+	return strings.Join(names, ", ")
 }

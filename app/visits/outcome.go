@@ -372,6 +372,11 @@ func (h *Handler) SaveOutcome(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(files) > 0 {
 		ids, code, err := h.keepPhotos(r, v, files)
+		if code == media.ErrCodeBadType {
+			// Site photos only: the refusal names what this form takes, from the list the check uses.
+			h.outcomeForm(w, r, http.StatusUnprocessableEntity, v, in, map[string]string{"upload": c.T("media.err.bad_upload", media.UploadNames(false))})
+			return
+		}
 		if code != "" {
 			h.outcomeForm(w, r, http.StatusUnprocessableEntity, v, in, map[string]string{"upload": c.T("media.err." + code)})
 			return
