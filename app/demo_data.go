@@ -284,11 +284,18 @@ func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
 		return out
 	}
 	ai(fmt.Sprintf("Merhaba %s, mesajınız için teşekkürler. Mevcut zemin toprak mı, beton mu? Üzerinden araç geçecek mi? Kesin fiyatı ekibimiz yazılı teklifle iletecek.", ad))
-	in(pick(g, []string{"Toprak zemin, biraz eğimli. Araç da girecek.", "Eski beton var, kırılması gerekebilir.", "Sadece yaya yolu, araç girmeyecek."}))
+	// The owner's advice answers what the customer said of the ground: a path no vehicle uses
+	// takes 6 cm, vehicle traffic 8 cm.
+	ground := pick(g, []struct{ said, advice string }{
+		{"Toprak zemin, biraz eğimli. Araç da girecek.", "Araç trafiği için 8 cm kilit parke ya da 10 cm küp taş öneririz; alt yapı mıcır + kum."},
+		{"Eski beton var, kırılması gerekebilir.", "Betonu keşifte kontrol ederiz, gerekirse kırıp alt yapıyı mıcır + kumla yeniden yaparız; araç girecekse 8 cm, girmeyecekse 6 cm kilit parke yeterli."},
+		{"Sadece yaya yolu, araç girmeyecek.", "Yaya yolu için 6 cm kilit parke yeterli; alt yapı mıcır + kum."},
+	})
+	in(ground.said)
 	if stage == "contacted" {
 		return out
 	}
-	user(fmt.Sprintf("Araç trafiği için 8 cm kilit parke ya da 10 cm küp taş öneririz; alt yapı mıcır + kum. Bir palet yaklaşık 11 m², %d m² için %d palet eder. Perşembe keşfe gelelim mi?", m2, palet))
+	user(fmt.Sprintf("%s Bir palet yaklaşık 11 m², %d m² için %d palet eder. Perşembe keşfe gelelim mi?", ground.advice, m2, palet))
 	in(pick(g, []string{"Perşembe öğleden sonra uygun.", "Hafta sonu olur mu?", "Tamam, adresi konumdan atıyorum."}))
 	if stage == "qualified" {
 		return out

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -74,7 +75,10 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 	if err != nil {
 		return fmt.Errorf("demo visits: book: %w", err)
 	}
-	if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: v.RecommendationID, Verb: "approve",
+	// Approved as from the panel on the server's address, so the confirmation's link is whole
+	// (a relative /v/… reaches no customer), built on the origin the demo quote's link uses.
+	origin := approvals.WithOrigin(ctx, cmp.Or(s.BaseURL, s.ListenOrigin, demoQuoteOrigin))
+	if _, _, err := approvals.Decide(origin, db, approvals.Decision{ID: v.RecommendationID, Verb: "approve",
 		Reason: "Talha o gün Kadıköy'de.", Actor: approvals.Actor{UserID: u.ID, Name: DemoUser}}); err != nil {
 		return fmt.Errorf("demo visits: approve: %w", err)
 	}
