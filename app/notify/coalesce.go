@@ -18,7 +18,7 @@ const CoalesceWindow = 2 * time.Minute
 
 // rank orders the kinds that coalesce, most important last: the item shows the most important
 // one and names the others ("also: …"). Kinds not listed never coalesce.
-var rank = map[string]int{KindNewConversation: 1, KindAssignedMessage: 2, KindHandoff: 3, KindApproval: 4}
+var rank = map[string]int{KindNewConversation: 1, KindAssignedMessage: 2, KindQuoteQuestion: 3, KindHandoff: 4, KindQuoteAccepted: 5, KindApproval: 6}
 
 // coalesced is what merging an event into a person's waiting notification did.
 type coalesced struct {
@@ -37,10 +37,10 @@ func coalesce(ctx context.Context, tx *sql.Tx, userID int64, e Event, window tim
 	}
 	var params string
 	err = tx.QueryRowContext(ctx, `SELECT id, kind, params FROM notifications
-		WHERE user_id = ? AND conversation_id = ? AND read_at IS NULL AND kind IN (?,?,?,?)
+		WHERE user_id = ? AND conversation_id = ? AND read_at IS NULL AND kind IN (?,?,?,?,?,?)
 		  AND ((? > 0 AND created_at >= ?) OR (kind = ? AND ? = ?))
 		ORDER BY id DESC LIMIT 1`,
-		userID, e.ConversationID, KindNewConversation, KindAssignedMessage, KindHandoff, KindApproval,
+		userID, e.ConversationID, KindNewConversation, KindAssignedMessage, KindHandoff, KindApproval, KindQuoteQuestion, KindQuoteAccepted,
 		window.Milliseconds(), e.At-window.Milliseconds(), KindApproval, e.Kind, KindApproval).Scan(&c.id, &c.oldKind, &params)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil

@@ -26,6 +26,8 @@ const (
 	KindOverdue         = "overdue"          // a next action's due time passed: its assignee, else owners
 	KindVisitSoon       = "visit_soon"       // a site visit starts in an hour: its assignees (app/visits)
 	KindVisitAnswer     = "visit_answer"     // a customer accepted a site visit or asked for another time: its assignees
+	KindQuoteAccepted   = "quote_accepted"   // a customer accepted a quote on its page: the conversation's assignee, else owners
+	KindQuoteQuestion   = "quote_question"   // a customer asked about a quote on its page: the conversation's assignee, else owners
 	KindSLASoon         = "sla_soon"         // a ticket used 75 % of an SLA target: its assignee, else owners and operators (app/msp)
 	KindSLABreach       = "sla_breach"       // a ticket passed an SLA target: its assignee, else owners and operators (app/msp)
 	// KindConversionFailing: deliveries to an ad platform started failing (app/conversions): owners,
@@ -34,7 +36,7 @@ const (
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindSLASoon, KindSLABreach, KindConversionFailing}
+var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindQuoteAccepted, KindQuoteQuestion, KindSLASoon, KindSLABreach, KindConversionFailing}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }

@@ -148,7 +148,7 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		}
 	case KindApproval, KindConversionFailing:
 		roles(platform.RoleOwner)
-	case KindOverdue:
+	case KindOverdue, KindQuoteAccepted, KindQuoteQuestion:
 		if _, ok := active[conv.AssignedUserID]; ok {
 			add(conv.AssignedUserID)
 		} else {

@@ -30,7 +30,13 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	return setupWith(t, apptest.Options{NoJobs: true})
+}
+
+// setupWith is setup on a server started with o (jobs running, for what a job does next).
+func setupWith(t *testing.T, o apptest.Options) *fixture {
+	t.Helper()
+	e := apptest.NewWith(t, o)
 	e.Tenant("acme", "parke_tas", "tr")
 	svc := &inbox.Service{Channels: channels.Registry()}
 	res, err := svc.Ingest(context.Background(), "acme", e.DB("acme"), inbox.Inbound{Channel: "webchat", ExternalID: "v1", Name: "Deniz Yılmaz",

@@ -14,6 +14,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/inbox"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -207,8 +208,15 @@ func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, e
 			if from, to, err = inbox.AdvanceState(ctx, tx, q.ConversationID, "won"); err != nil {
 				return err
 			}
-			if _, err := inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
-				Body: name, Event: "quote_accepted", Params: map[string]string{"actor": q.Number}}); err != nil {
+			msgID, err := inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system",
+				Body: name, Event: "quote_accepted", Params: map[string]string{"actor": q.Number}})
+			if err != nil {
+				return err
+			}
+			// The conversation's assignee (the owners when nobody is) hears of it: an accepted
+			// quote is work to plan, not a line to find in the timeline by chance.
+			if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindQuoteAccepted, ConversationID: q.ConversationID,
+				MessageID: msgID, Text: q.Number}); err != nil {
 				return err
 			}
 		}
@@ -292,6 +300,10 @@ func Ask(ctx context.Context, db *tenantdb.DB, q *Quote, text string) (int64, er
 		}
 		if msgID, err = inbox.AddMessageTx(ctx, tx, nil, q.ConversationID, inbox.Outgoing{Direction: "inbound",
 			Body: body}); err != nil {
+			return err
+		}
+		if err := notify.Raise(ctx, tx, notify.Event{Kind: notify.KindQuoteQuestion, ConversationID: q.ConversationID,
+			MessageID: msgID, Text: body}); err != nil {
 			return err
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_question", Summary: q.Number, Input: text,
