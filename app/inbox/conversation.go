@@ -16,6 +16,7 @@ import (
 	"highvibe/app/hours"
 	"highvibe/app/jobs"
 	"highvibe/app/live"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -292,3 +293,7 @@ type Recommendation struct {
 	CreatedAt        int64
 	Words            string // kind and parameters the page words (app/words.Rec)
 }
+
+// Assignable reports whether a member of role can be given a conversation to look after: owners
+// and operators (a viewer reads the panel but answers nobody).
+func Assignable(role string) bool { return role == platform.RoleOwner || role == platform.RoleOperator }

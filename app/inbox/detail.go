@@ -639,7 +639,9 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 		d.memberList, d.MentionJSON = members, mentionMembers(members)
 		for _, m := range members {
 			d.Names[m.UserID] = m.Username
-			if !m.Disabled {
+			// Only owners and operators can look after a conversation (a viewer cannot answer it);
+			// one assigned before this rule stays shown, so saving the page does not drop them.
+			if !m.Disabled && (Assignable(m.Role) || m.UserID == conv.AssignedUserID) {
 				d.Members = append(d.Members, memberOpt{m.UserID, m.Username})
 			}
 		}
@@ -666,8 +668,9 @@ func last(v url.Values, k string) (string, bool) {
 	return strings.TrimSpace(vs[len(vs)-1]), true
 }
 
-// parseChange validates the conversation form; absent fields stay nil.
-func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) {
+// parseChange validates the conversation form; absent fields stay nil. assignedNow is who the
+// conversation is assigned to: kept as it is, they are not refused.
+func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (Change, web.Errors) {
 	errs := web.Errors{}
 	v := r.PostForm
 	ch := Change{ActorID: c.UserID(), ActorName: c.User.Username}
@@ -751,6 +754,8 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx) (Change, web.Errors) 
 				errs.Add("assigned_user_id", c.T("validation.choice"))
 			} else if m, err := h.Platform.MembershipOf(r.Context(), n, c.Tenant.ID); err != nil || m == nil || m.Disabled {
 				errs.Add("assigned_user_id", c.T("inbox.error.not_member"))
+			} else if !Assignable(m.Role) && n != assignedNow {
+				errs.Add("assigned_user_id", c.T("inbox.error.not_assignable"))
 			}
 			id = n
 		}
@@ -828,7 +833,7 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	if h.resent(w, r, conv, nil) { // the composer's message, posted again: sent once
 		return
 	}
-	ch, errs := h.parseChange(r, c)
+	ch, errs := h.parseChange(r, c, conv.AssignedUserID)
 	ch.Once = true
 	if msg := dueWithoutWords(c, conv, ch, errs); msg != "" {
 		errs.Add("next_action", msg)

@@ -67,6 +67,14 @@ func raiseUpdate(ctx context.Context, q querier, c *Conversation, ch Change, msg
 			return err
 		}
 	}
+	// Given a conversation by a teammate: the new assignee hears of it (who assigns themselves
+	// knows; the notification job leaves the actor out).
+	if ch.AssignedUserID != nil && *ch.AssignedUserID != 0 && *ch.AssignedUserID != c.AssignedUserID {
+		if err := notify.Raise(ctx, q, notify.Event{Kind: notify.KindAssigned, ConversationID: c.ID, ActorID: ch.ActorID,
+			UserIDs: []int64{*ch.AssignedUserID}}); err != nil {
+			return err
+		}
+	}
 	if ch.NextActionDueAt != nil && *ch.NextActionDueAt != 0 && *ch.NextActionDueAt != c.NextActionDueAt {
 		action := c.NextAction
 		if ch.NextAction != nil {

@@ -19,6 +19,7 @@ import (
 // Kinds of notification, stored as these codes and shown through the catalogs (notify.kind.*).
 const (
 	KindNewConversation = "new_conversation" // a customer started a conversation: owners and operators
+	KindAssigned        = "assigned"         // a teammate assigned a conversation to someone: that person (not when they assigned themselves)
 	KindAssignedMessage = "assigned_message" // a customer wrote on a conversation assigned to someone: that person
 	KindHandoff         = "handoff"          // a conversation asks for a person: its assignee, else owners and operators
 	KindMention         = "mention"          // someone @mentioned a teammate in an internal note: that teammate
@@ -36,7 +37,7 @@ const (
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindQuoteAccepted, KindQuoteQuestion, KindSLASoon, KindSLABreach, KindConversionFailing}
+var Kinds = []string{KindNewConversation, KindAssigned, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindQuoteAccepted, KindQuoteQuestion, KindSLASoon, KindSLABreach, KindConversionFailing}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }

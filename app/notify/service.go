@@ -126,7 +126,7 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		} else {
 			roles(platform.RoleOwner, platform.RoleOperator)
 		}
-	case KindMention:
+	case KindMention, KindAssigned:
 		for _, id := range e.UserIDs {
 			add(id)
 		}

@@ -107,7 +107,8 @@ func (h *BookHandler) settingInt(c *web.Ctx, key string, def int) int {
 	return def
 }
 
-// members lists the tenant's active members.
+// members lists the tenant's active members who can go to a visit: owners and operators (a
+// viewer reads the panel but is not sent to a customer's site).
 func (h *BookHandler) members(r *http.Request) ([]member, []int64, error) {
 	c := web.From(r)
 	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
@@ -117,7 +118,7 @@ func (h *BookHandler) members(r *http.Request) ([]member, []int64, error) {
 	var out []member
 	var ids []int64
 	for _, m := range ms {
-		if !m.Disabled {
+		if !m.Disabled && (m.Role == platform.RoleOwner || m.Role == platform.RoleOperator) {
 			out = append(out, member{m.UserID, m.Username})
 			ids = append(ids, m.UserID)
 		}

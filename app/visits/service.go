@@ -72,7 +72,7 @@ func (b *Booking) validate(now time.Time) error {
 	if b.Members != nil {
 		for _, a := range b.Assignees {
 			if !slices.Contains(b.Members, a) {
-				f.Add("assignees", "visits.err.assignees")
+				f.Add("assignees", "visits.err.assignee_not_listed")
 			}
 		}
 	}
