@@ -268,7 +268,7 @@ func TestComposerRefusesWhatIsNotAPhotoOrPDF(t *testing.T) {
 	owner.Header.Set("Accept-Language", "tr")
 	_, conv := widgetThread(t, e, "acme", "Merhaba")
 	r := postFile(owner, fmt.Sprintf("/app/inbox/%d/attach", conv), "teklif.pdf", mediatest.HTML(), nil)
-	if r.StatusCode != 422 || !strings.Contains(r.Body, "Bu tür dosya kabul edilmiyor") {
+	if r.StatusCode != 422 || !strings.Contains(r.Body, "Bu tür dosya burada kabul edilmiyor") {
 		t.Fatalf("html as pdf: %d", r.StatusCode)
 	}
 	if n := countRows(t, e, "acme", `SELECT count(*) FROM messages WHERE direction = 'outbound' AND author_kind = 'user'`); n != 0 {
