@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"highvibe/app/leads"
 	"maps"
 	"net/http"
 	"net/url"
@@ -125,19 +126,11 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 	if d.Spend, err = SpendOf(ctx, c.DB.Read, month); err != nil {
 		return nil, err
 	}
-	rows, err := c.DB.Read.QueryContext(ctx, `SELECT DISTINCT utm_campaign FROM leads WHERE merged_into IS NULL AND utm_campaign <> '' ORDER BY utm_campaign LIMIT 200`)
-	if err != nil {
+	// The ad spend form suggests the campaigns the leads list filters by (the leads' own).
+	if d.Campaigns, err = leads.Campaigns(ctx, c.DB.Read); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		d.Campaigns = append(d.Campaigns, s)
-	}
-	return d, rows.Err()
+	return d, nil
 }
 
 // boxes are the settings form's checkboxes (each sends "1" when ticked).

@@ -219,6 +219,11 @@ var ReadModels = []ReadModel{
 		Tables: []string{"orders", "invoices", "leads"},
 	},
 	{
+		Path:   "conversions/testevent.go",
+		What:   "the newest test event of each ad platform on the conversion settings page, from the action-log rows the test and the settings save wrote",
+		Tables: []string{"action_logs"},
+	},
+	{
 		Path:   "conversions/report.go",
 		What:   "the attribution report on the KPI page: leads, qualified, won and revenue by source, campaign and click-id platform",
 		Tables: []string{"leads", "orders"},
