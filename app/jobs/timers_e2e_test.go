@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"encoding/json"
+	"highvibe/app/hours"
 	"net/url"
 	"strconv"
 	"testing"
@@ -38,7 +39,7 @@ func TestScheduledReplyReachesQuietVisitor(t *testing.T) {
 	due := time.Now().Add(4 * time.Second).Truncate(time.Second)
 	conv := "/app/inbox/" + strconv.FormatInt(first.ConversationID, 10) + "/"
 	if r := op.Post(conv, url.Values{"body": {"Yarın 10:00'da oradayız."}, "direction": {"outbound"},
-		"send_at": {due.In(time.Local).Format("2006-01-02T15:04:05")}}); r.StatusCode != 303 {
+		"send_at": {due.In(hours.DefaultLocation()).Format("2006-01-02T15:04:05")}}); r.StatusCode != 303 {
 		t.Fatalf("schedule: %d %.300s", r.StatusCode, r.Body)
 	}
 

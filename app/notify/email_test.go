@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"highvibe/app/hours"
 	"io"
 	"mime"
 	"net"
@@ -154,7 +155,7 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	default:
 	}
 
-	// The digest instead: queued for the next 08:00, server time.
+	// The digest instead: queued for the next 08:00 in the business's zone (Istanbul: it saved no hours).
 	form.Set("digest", "1")
 	tm.post(t, tm.oscar, "/app/notifications/settings", form)
 	db := e.DB("acme")
@@ -162,7 +163,7 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	if err := db.Read.QueryRow(`SELECT id, run_at FROM jobs WHERE kind = 'notify_digest' AND status = 'queued'`).Scan(&jobID, &runAt); err != nil {
 		t.Fatalf("no digest queued: %v", err)
 	}
-	if at := time.UnixMilli(runAt); at.Hour() != notify.DigestHour || at.Minute() != 0 || at.Before(time.Now()) || at.After(time.Now().Add(24*time.Hour)) {
+	if at := time.UnixMilli(runAt).In(hours.DefaultLocation()); at.Hour() != notify.DigestHour || at.Minute() != 0 || at.Before(time.Now()) || at.After(time.Now().Add(24*time.Hour)) {
 		t.Errorf("digest queued for %v, want the next %02d:00", at, notify.DigestHour)
 	}
 	tm.ingest(t, "acme", "v-2", "Mehmet Kaya", "Fayans?")

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"highvibe/app/hours"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,7 +24,7 @@ func TestOverdueReminderFollowsHoursChangedAfterIt(t *testing.T) {
 	conv := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
 	settle(t, e, "acme")
 	// Without business hours the reminder is queued for the due time itself, an hour from now.
-	due := time.Now().Add(time.Hour).In(time.Local)
+	due := time.Now().Add(time.Hour).In(hours.DefaultLocation())
 	tm.post(t, tm.olga, conv, url.Values{"next_action": {"Geri ara"}, "next_action_due_at": {due.Format("2006-01-02T15:04")}})
 	var jobID int64
 	if err := db.Read.QueryRow(`SELECT id FROM jobs WHERE kind = ? AND status = 'queued' AND payload LIKE '%"overdue"%'`, notify.JobEvent).Scan(&jobID); err != nil {

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"highvibe/app/hours"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ func TestOverdueReminderFollowsTheStepsWords(t *testing.T) {
 	e := tm.e
 	db := e.DB("acme")
 	settle(t, e, "acme")
-	due := time.Now().Add(time.Hour).In(time.Local).Format("2006-01-02T15:04")
+	due := time.Now().Add(time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	fire := func(conv int64) {
 		t.Helper()
 		if _, err := db.Exec(t.Context(), `UPDATE jobs SET run_at = 0 WHERE kind = ? AND status = 'queued'

@@ -2,8 +2,8 @@ package visits_test
 
 import (
 	"context"
+	"highvibe/app/hours"
 	"testing"
-	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
@@ -55,7 +55,7 @@ func TestAssistantProposesAVisit(t *testing.T) {
 	}
 	v := vs[0]
 	if v.ProposedBy != "assistant" || v.Status != visits.StatusProposed || v.RecommendationID == 0 || !v.AssignedTo(owner.UserID) ||
-		v.Start().In(time.Local).Hour() < 9 {
+		v.Start().In(hours.DefaultLocation()).Hour() < 9 {
 		t.Fatalf("assistant's visit: %+v", v)
 	}
 	if n := count(t, db, `SELECT count(*) FROM decision_recommendations WHERE id = ? AND status = 'pending' AND action_type = 'delivery_date' AND model_name = 'builtin-visits'`, v.RecommendationID); n != 1 {
