@@ -128,7 +128,7 @@ func TestBookApproveConfirmAnswer(t *testing.T) {
 	if err := db.Read.QueryRow(`SELECT body FROM messages WHERE annotations LIKE '%visit_confirmation%'`).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(body, "keşif randevunuzu onayladı") || !strings.Contains(body, e.URL+link) || !strings.Contains(body, "Bağdat Cad. 12") {
+	if !strings.Contains(body, "keşif için size bir saat ayırdı") || strings.Contains(body, "onayladı") || !strings.Contains(body, e.URL+link) || !strings.Contains(body, "Bağdat Cad. 12") {
 		t.Errorf("confirmation: %q", body)
 	}
 	got, _ := visits.ByID(context.Background(), db.Read, v.ID)
