@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"highvibe/app/inbox"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,6 +22,7 @@ func TestConversationComposerRefusalSaidOnce(t *testing.T) {
 	t.Parallel()
 	e, op, page, _ := windowConv(t)
 	past := time.Now().Add(-2 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
+	soon := time.Now().Add(2 * time.Hour).In(hours.DefaultLocation()).Format("2006-01-02T15:04")
 	for _, lang := range []string{"en", "tr", "ar"} {
 		p := i18n.For(lang)
 		for _, c := range []struct {
@@ -32,6 +34,8 @@ func TestConversationComposerRefusalSaidOnce(t *testing.T) {
 			{"too long", url.Values{"direction": {"system"}, "body": {strings.Repeat("a", 4001)}}, p.T("validation.too_long", 4000)},
 			{"window closed", url.Values{"direction": {"outbound"}, "body": {"Merhaba"}}, p.T("inbox.error.window_closed")},
 			{"time past", url.Values{"direction": {"system"}, "body": {"Not"}, "send_at": {past}}, p.T("inbox.error.send_at_past")},
+			{"note scheduled", url.Values{"direction": {"system"}, "body": {"Not"}, "send_at": {soon}}, p.T("inbox.error.send_at_note")},
+			{"time years ahead", url.Values{"direction": {"outbound"}, "body": {"Merhaba"}, "send_at": {"2099-01-01T10:00"}}, p.T("inbox.error.send_at_far", inbox.SendAtMaxDays)},
 		} {
 			c.form.Set(web.OnceField, web.NewOnceToken())
 			r := composerPost(e, op, page+"?lang="+lang, c.form, false)

@@ -95,6 +95,9 @@ type detailData struct {
 	keptIn string
 }
 
+// SendAtMaxDays is how far ahead a reply can be scheduled.
+const SendAtMaxDays = 90
+
 // Kept is the refused post's values when it came from form (composer, template, attach), else nil.
 func (d *detailData) Kept(form string) url.Values {
 	if form != d.keptIn {
@@ -693,6 +696,8 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (C
 			}
 		}
 	}
+	// A reply is scheduled at most SendAtMaxDays ahead: a time years away is a typing slip
+	// (2099 for 2026), and a reply that old would answer a conversation long gone.
 	if s, ok := last(v, "send_at"); ok && s != "" {
 		t, good := parseWhen(s, c.Zone())
 		switch {
@@ -700,8 +705,12 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (C
 			errs.Add("send_at", c.T("validation.date"))
 		case !t.After(time.Now()):
 			errs.Add("send_at", c.T("inbox.error.send_at_past"))
-		case ch.Body == "" || ch.Direction != "outbound":
+		case ch.Direction != "outbound":
+			errs.Add("send_at", c.T("inbox.error.send_at_note"))
+		case ch.Body == "":
 			errs.Add("send_at", c.T("inbox.error.send_at_outbound"))
+		case t.After(time.Now().AddDate(0, 0, SendAtMaxDays)):
+			errs.Add("send_at", c.T("inbox.error.send_at_far", SendAtMaxDays))
 		default:
 			ch.SendAt = t
 		}
