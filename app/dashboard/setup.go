@@ -28,14 +28,18 @@ type Setup struct {
 type SetupStep struct {
 	Key, Href string
 	// Hint is the catalog key of the line under the step when it is not dashboard.setup.<Key>_hint.
-	Hint               string
+	Hint string
+	// HintZone: the line names the zone the panel shows and reads times in (its %s): the hours
+	// step, which is where that zone is set.
+	HintZone           bool
 	Done               bool
 	Skippable, Skipped bool
 }
 
 // setupSteps reads which first steps a business has done: business hours saved and in use (until
-// the page is saved the panel reads times in the server's zone; saved with the hours switched off,
-// there are no business hours and the step says so), a chat greeting and a privacy notice written, a message come in through the
+// the page is saved the panel reads times in the product's default zone, which the step names;
+// saved with the hours switched off, there are no business hours and the step says so; in use, the
+// step names the zone saved), a chat greeting and a privacy notice written, a message come in through the
 // website widget, a second member made, and, with the sales module on, a product in the catalog.
 // Nil when every step is done.
 func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *platform.Tenant) (*Setup, error) {
@@ -53,9 +57,12 @@ func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *p
 	if err != nil {
 		return nil, err
 	}
-	hoursStep := SetupStep{Key: "hours", Href: "/app/settings/hours", Done: hoursSet && cfg.Enabled}
-	if hoursSet && !cfg.Enabled {
+	hoursStep := SetupStep{Key: "hours", Href: "/app/settings/hours", Done: hoursSet && cfg.Enabled, HintZone: !hoursSet}
+	switch {
+	case hoursSet && !cfg.Enabled:
 		hoursStep.Hint = "dashboard.setup.hours_off_hint"
+	case hoursSet:
+		hoursStep.Hint, hoursStep.HintZone = "hours.zone_now", true
 	}
 	steps := []SetupStep{
 		hoursStep,

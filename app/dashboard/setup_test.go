@@ -5,10 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 )
 
@@ -63,6 +65,16 @@ func TestDashboardFirstSteps(t *testing.T) {
 		}
 	}
 	want("new business")
+	// The hours step names the zone the panel uses: until the page is saved the product's default
+	// (it said "the server's time zone", which a business no longer lives in), once saved the
+	// business's own.
+	hoursHint := func() string {
+		t.Helper()
+		return owner.Get("/app/?lang=tr").Doc(t).Find(`#setup [data-step="hours"] .setup-hint`).Text()
+	}
+	if h, zone := hoursHint(), i18n.For("tr").ZoneName(hours.DefaultLocation(), time.Now()); !strings.Contains(h, zone) || strings.Contains(h, "sunucu") {
+		t.Errorf("the unsaved hours step says %q, want the default zone %q", h, zone)
+	}
 	// Every step links to a page the owner can open.
 	r := owner.Get("/app/?lang=tr")
 	r.Doc(t).Find("#setup [data-step] a").Each(func(_ int, s *goquery.Selection) {
@@ -89,6 +101,9 @@ func TestDashboardFirstSteps(t *testing.T) {
 		t.Fatalf("hours: %d %s", r.StatusCode, r.Body)
 	}
 	want("hours in use, and a viewer made", "hours", "team")
+	if h, zone := hoursHint(), i18n.For("tr").ZoneName(mustZone(t, "Europe/Istanbul"), time.Now()); !strings.Contains(h, zone) || strings.Contains(h, "kaydedilene kadar") {
+		t.Errorf("the saved hours step says %q, want the saved zone %q", h, zone)
+	}
 	if r := owner.Post("/app/settings/profile", url.Values{"name": {"Acme Parke"}, "niche": {"parke_tas"}, "primary_locale": {"tr"}, "currency": {"TRY"},
 		"greeting": {"Merhaba, nasıl yardımcı olabiliriz?"}, "chat_widget_enabled": {"true"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("profile: %d", r.StatusCode)
@@ -167,4 +182,13 @@ func TestDashboardFirstStepsWithoutAWebsite(t *testing.T) {
 	if body := owner.Get("/app/?lang=tr").Body; strings.Contains(body, `id="setup"`) {
 		t.Error("every step done or not needed, the first steps card is still shown")
 	}
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
