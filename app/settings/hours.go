@@ -136,7 +136,9 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 		d.OpenNow = s.Open(now)
 		d.NextOpen = s.NextOpeningWords(c.P.Lang, c.T, c.P.Date, now)
 		d.Away, _ = s.AwayAt(now)
-		d.Upcoming = upcoming(cfg, now.In(s.Location()), 8)
+		if cfg.Enabled { // switched off, no day is closed: listing the holidays said otherwise
+			d.Upcoming = upcoming(cfg, now.In(s.Location()), 8)
+		}
 	}
 	return d
 }

@@ -115,6 +115,34 @@ func TestHoursSettingsSave(t *testing.T) {
 	}
 }
 
+// TestHoursOffListsNoClosedDays: with business hours switched off the page says the assistant
+// works the same day and night, so it lists no coming closed days under it (it listed the public
+// holidays of the preset, which then close nothing); switched on, it lists them.
+func TestHoursOffListsNoClosedDays(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	f := hoursForm()
+	f.Del("enabled")
+	if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Doc(t).Find(".field-error").Text())
+	}
+	doc := owner.Get("/app/settings/hours?lang=tr").Doc(t)
+	if !strings.Contains(doc.Find("#hours-state").Text(), i18n.For("tr").T("hours.now.off")) {
+		t.Fatalf("hours saved off read %q", doc.Find("#hours-state").Text())
+	}
+	if got := doc.Find("#hours-now").Text(); doc.Find("#hours-upcoming").Length() != 0 || strings.Contains(got, i18n.For("tr").T("hours.upcoming")) {
+		t.Errorf("hours switched off still list closed days: %q", got)
+	}
+	f.Set("enabled", "1")
+	if r := owner.Post("/app/settings/hours", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save on: %d", r.StatusCode)
+	}
+	if owner.Get("/app/settings/hours?lang=tr").Doc(t).Find("#hours-upcoming li").Length() == 0 {
+		t.Error("hours switched on list no closed days")
+	}
+}
+
 // TestHoursDaysPastedFromASpreadsheet: a column of days pasted from a spreadsheet arrives
 // tab-separated (and with CRLF); typed with commas or semicolons they are as good: every day is
 // stored, a name kept as typed, and the page shows them back one per line.
