@@ -47,6 +47,24 @@ func TestKeyTableScopesInWords(t *testing.T) {
 	}
 }
 
+// TestNoKeysSaysWhatKeysAreFor: a business without API keys read "Burada henüz bir şey yok." under
+// the key table's headers, with nothing on what a key is for; the owner of a new business reaches
+// this table from the WhatsApp settings, which ask for a key. The empty table says what a key is
+// for and where to make one, in the reader's language.
+func TestNoKeysSaysWhatKeysAreFor(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	for _, lang := range []string{"tr", "en", "ar"} {
+		w := i18n.For(lang)
+		got := strings.TrimSpace(owner.Get("/app/settings/?lang=" + lang).Doc(t).Find("#key-table tbody").Text())
+		if got != w.T("settings.keys_empty") || !strings.Contains(got, w.T("inbox.channel.whatsapp")) || strings.Contains(got, w.T("common.empty")) {
+			t.Errorf("%s: the empty key table reads %q, want %q", lang, got, w.T("settings.keys_empty"))
+		}
+	}
+}
+
 // TestKeyAgainNamesRevokeButton: the note shown when a key form is sent twice tells the reader to
 // revoke the key if its secret was not copied; where the catalog names the button (Turkish,
 // Arabic) it names it as the button reads, not with another verb ("iptal edip" beside
