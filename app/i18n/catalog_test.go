@@ -298,3 +298,22 @@ func TestLeadsAndTicketsReadApart(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftNoteNamesNoDirection: the note in a conversation's draft frame that cannot reach its
+// customer sends the reader to the page's notice that says why. On a phone that notice stands above
+// the messages, on a laptop below them (chat.css), so "the notice above" pointed the laptop reader
+// at nothing; the note names the notice without a direction, in every language.
+func TestDraftNoteNamesNoDirection(t *testing.T) {
+	directions := map[string][]string{
+		"en": {"above", "below"}, "tr": {"üstteki", "yukarı", "aşağı", "alttaki"}, "de": {"oben", "unten"},
+		"fr": {"ci-dessus", "ci-dessous"}, "es": {"arriba", "abajo"}, "ar": {"أعلاه", "أدناه"},
+	}
+	for _, lang := range Langs {
+		got := For(lang).T("inbox.draft.cannot_reach")
+		for _, d := range directions[lang] {
+			if strings.Contains(got, d) {
+				t.Errorf("%s: the draft note %q points %q", lang, got, d)
+			}
+		}
+	}
+}
