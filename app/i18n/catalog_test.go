@@ -317,3 +317,16 @@ func TestDraftNoteNamesNoDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyNotificationsSayWhatToDo: an empty notification list named only the kinds of the first
+// version (no assignments, site visits or answers to quotes) and nothing to do; it now names the
+// kinds and sends the reader to the settings page by its own title, in every language.
+func TestEmptyNotificationsSayWhatToDo(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		hint, settings := p.T("notify.empty_hint"), p.T("notify.prefs.title")
+		if !strings.Contains(strings.ToLower(hint), strings.ToLower(settings)) {
+			t.Errorf("%s: the empty notification list %q does not name %q", lang, hint, settings)
+		}
+	}
+}
