@@ -330,3 +330,15 @@ func TestEmptyNotificationsSayWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestTurkishKPIMedianOneWord: the KPI page's Turkish definitions called the same statistic
+// "medyan" (time to quote, first reply) and "ortanca" (time to visit) a few cards apart; an owner
+// reads two words as two measures. One word, the one the page already used most.
+func TestTurkishKPIMedianOneWord(t *testing.T) {
+	p := For("tr")
+	for _, key := range []string{"analytics.def.quote_lead_hours", "analytics.def.visit_lead_hours", "hours.kpi.median_business", "hours.kpi.median_wall"} {
+		if got := p.T(key); strings.Contains(got, "ortanca") || !strings.Contains(got, "medyan") {
+			t.Errorf("%s reads %q, want medyan", key, got)
+		}
+	}
+}
