@@ -192,6 +192,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/leads/{id}/stage", panel, auth.WriteInbox, h.Leads.Stage},
 		{"POST /app/leads/{id}/value", panel, auth.WriteInbox, h.Leads.Value},
 		{"POST /app/leads/{id}/email", panel, auth.WriteInbox, h.Leads.Email},
+		{"POST /app/leads/{id}/phone", panel, auth.WriteInbox, h.Leads.Phone},
 		{"POST /app/leads/{id}/merge", panel, auth.ManageSettings, h.Leads.Merge},
 		{"GET /app/pipeline/{$}", panel, auth.ReadPanel, h.Leads.Pipeline},
 		// Panel: approval queue (app/approvals) and the product catalog the assistant quotes from (app/crm).

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
@@ -286,6 +288,89 @@ func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email stri
 		}
 		return logLead(ctx, tx, a, "lead_email_set", "e-mail address changed", 0, map[string]any{"lead_id": leadID,
 			"updated_by_user_id": a.UserID, "before": map[string]any{"email": l.Email}, "after": map[string]any{"email": email}})
+	})
+}
+
+// PhoneTaken refuses a phone number another lead already has (SetLeadPhone): LeadID is that lead
+// (the one it was merged into, when it was merged), Name its name. Nothing is stored; the lead page
+// links to it and offers an owner the merge.
+type PhoneTaken struct {
+	LeadID int64
+	Name   string
+}
+
+func (e *PhoneTaken) Error() string { return fmt.Sprintf("inbox: phone number is lead %d's", e.LeadID) }
+
+// Fault is the field error the lead page shows beside the number.
+func (e *PhoneTaken) Fault() *fault.Error {
+	return fault.InvalidField("lead_phone", "leads.error.phone_taken", e.LeadID)
+}
+
+// WhatsAppNumber reports whether e164 is the WhatsApp account of one of the lead's conversations:
+// a WhatsApp conversation is keyed on the customer's number (its thread key is the number's
+// digits), and once it is closed the customer's next message finds its lead by that number. Such
+// a number is the channel's identity and is not changed on the lead page (SetLeadPhone).
+func WhatsAppNumber(ctx context.Context, q Querier, leadID int64, e164 string) (bool, error) {
+	if e164 == "" {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE lead_id = ? AND channel = 'whatsapp' AND external_id = ?`,
+		leadID, strings.TrimPrefix(e164, "+")).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("inbox: lead's WhatsApp number: %w", err)
+	}
+	return n > 0, nil
+}
+
+// SetLeadPhone sets the lead's phone number as a person typed it (the lead page), normalised the
+// way ingest normalises every arriving number (NormalizePhone: a number without a country code is
+// Turkish) and kept in that international form; "" removes it. Nothing changes when:
+//   - it is no phone number (or over 40 characters): a field error;
+//   - the lead's present number is its WhatsApp account (WhatsAppNumber): a field error saying so;
+//   - another lead has the number (*PhoneTaken): ingest would find that one by it, so two leads
+//     would share one customer's number.
+//
+// One action-log row holds the number before and after; the lead's conversations are reindexed so
+// the inbox search finds them by the new number.
+func SetLeadPhone(ctx context.Context, db *tenantdb.DB, leadID int64, phone string, a LeadActor) error {
+	phone = strings.TrimSpace(phone)
+	e164 := NormalizePhone(phone)
+	if phone != "" && (e164 == "" || utf8.RuneCountInString(phone) > 40) {
+		return fault.InvalidField("lead_phone", "leads.error.phone")
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		l, err := liveLead(ctx, tx, leadID)
+		if err != nil || l.Phone == e164 && l.PhoneE164 == e164 {
+			return err
+		}
+		if wa, err := WhatsAppNumber(ctx, tx, leadID, l.PhoneE164); err != nil || wa {
+			if err == nil {
+				err = fault.InvalidField("lead_phone", "leads.error.phone_whatsapp")
+			}
+			return err
+		}
+		if e164 != "" {
+			taken := &PhoneTaken{}
+			err := tx.QueryRowContext(ctx, `SELECT o.id, o.name FROM leads l JOIN leads o ON o.id = coalesce(l.merged_into, l.id)
+				WHERE l.phone_e164 = ? AND l.phone_e164 <> '' AND coalesce(l.merged_into, l.id) <> ? ORDER BY l.id DESC LIMIT 1`, e164, leadID).
+				Scan(&taken.LeadID, &taken.Name)
+			if err == nil {
+				return taken
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("inbox: lead phone: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET phone = ?, phone_e164 = ?, updated_at = ? WHERE id = ?`, e164, e164, tenantdb.Now(), leadID); err != nil {
+			return fmt.Errorf("inbox: lead phone: %w", err)
+		}
+		if err := ReindexLead(ctx, tx, leadID); err != nil {
+			return err
+		}
+		return logLead(ctx, tx, a, "lead_phone_set", "phone number changed", 0, map[string]any{"lead_id": leadID,
+			"updated_by_user_id": a.UserID, "before": map[string]any{"phone": l.Phone, "phone_e164": l.PhoneE164},
+			"after": map[string]any{"phone": e164, "phone_e164": e164}})
 	})
 }
 

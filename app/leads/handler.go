@@ -288,6 +288,11 @@ type leadPage struct {
 	MergeQ     string
 	Candidates []*Row // leads the search found, or the lead's look-alikes
 	Searched   bool
+	// PhoneWhatsApp: the lead's number is its WhatsApp account; the page shows it without a form.
+	PhoneWhatsApp bool
+	// PhoneTaken is the other lead that has the number just typed (linked beside the field, and
+	// offered to an owner to merge).
+	PhoneTaken *inbox.PhoneTaken
 }
 
 // Show is GET /app/leads/{id}/: the lead, its sections, the link-customer and merge controls.
@@ -297,7 +302,7 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 	h.show(w, r, http.StatusOK, nil)
 }
 
-func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, with ...func(*leadPage)) {
 	c := web.From(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	l, err := LeadByID(r.Context(), c.DB.Read, id)
@@ -317,6 +322,15 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs 
 	}
 	d := &leadPage{L: l, Names: names, Stages: inbox.LeadStages, Currency: currency(c), CanWrite: c.Can(auth.WriteInbox),
 		CanMerge: c.Can(auth.ManageSettings), CanLink: c.HasModule(platform.ModuleSales) && c.Can(auth.WriteCRM)}
+	if d.CanWrite {
+		if d.PhoneWhatsApp, err = inbox.WhatsAppNumber(r.Context(), c.DB.Read, l.ID, l.PhoneE164); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	for _, f := range with {
+		f(d)
+	}
 	for _, s := range h.Sections {
 		if s.Module != "" && !c.HasModule(s.Module) || s.Perm != "" && !c.Can(s.Perm) {
 			continue
@@ -431,6 +445,28 @@ func (h *Handler) Email(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.FlashKey(w, r, true, "leads.flash.email")
+	web.Redirect(w, r, leadURL(r.PathValue("id")))
+}
+
+// Phone is POST /app/leads/{id}/phone: lead_phone, the lead's phone number (empty removes it), for a
+// customer who typed it wrong in the chat or gave another one on the phone (inbox.SetLeadPhone).
+// A number another lead has is refused beside the field with a link to that lead.
+func (h *Handler) Phone(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	if err := inbox.SetLeadPhone(r.Context(), c.DB, pathID(r), r.PostForm.Get("lead_phone"), actor(c)); err != nil {
+		var taken *inbox.PhoneTaken
+		if errors.As(err, &taken) {
+			h.show(w, r, http.StatusUnprocessableEntity, web.FieldErrors(r, err), func(d *leadPage) { d.PhoneTaken = taken })
+			return
+		}
+		h.refuse(w, r, err)
+		return
+	}
+	web.FlashKey(w, r, true, "leads.flash.phone")
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
