@@ -498,11 +498,13 @@ func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) (
 }
 
 // VisitAsk is a customer's question about when someone can come, as the triage hands it to the
-// site-visit room: the conversation, who would go, the tenant's usual visit length and travel
-// buffer (minutes), the customer's words.
+// site-visit room: the conversation, its assignee (0: none) and the tenant's members (the room
+// decides who can go), the tenant's usual visit length and travel buffer (minutes), the
+// customer's words.
 type VisitAsk struct {
 	ConversationID int64
-	Assignee       int64
+	Assigned       int64
+	Members        []platform.Membership
 	DurationMin    int
 	BufferMin      int
 	Now            time.Time
@@ -515,8 +517,9 @@ type VisitAsk struct {
 type VisitProposer func(ctx context.Context, tx *sql.Tx, ask VisitAsk) (visitID, recID int64, err error)
 
 // visitAsk decides whether the triage asks for a site visit: the customer asks about a date (the
-// date intent). The visit goes to the conversation's assignee, else the tenant's first owner.
-// Nil when there is nobody to send.
+// date intent). The site-visit room decides who goes (the conversation's assignee when they can
+// go to a customer's site, else the tenant's first owner) with the booking form's rule. Nil when
+// no visit is asked for or the members cannot be read.
 func (a *Assistant) visitAsk(ctx context.Context, t *platform.Tenant, conv *inbox.Conversation, msg *inbox.Message, res Result) *VisitAsk {
 	asksDate := false
 	for _, r := range res.Recommendations {
@@ -529,26 +532,12 @@ func (a *Assistant) visitAsk(ctx context.Context, t *platform.Tenant, conv *inbo
 	if err != nil {
 		return nil
 	}
-	var who int64
-	for _, m := range members {
-		if !m.Disabled && m.UserID == conv.AssignedUserID {
-			who = m.UserID
-		}
-	}
-	for _, m := range members {
-		if who == 0 && !m.Disabled && m.Role == platform.RoleOwner {
-			who = m.UserID
-		}
-	}
-	if who == 0 {
-		return nil
-	}
 	setting := func(key string, def int) int {
 		if n, err := strconv.Atoi(t.Setting(key)); err == nil {
 			return n
 		}
 		return def
 	}
-	return &VisitAsk{ConversationID: conv.ID, Assignee: who, Now: time.Now(), Text: msg.Body,
+	return &VisitAsk{ConversationID: conv.ID, Assigned: conv.AssignedUserID, Members: members, Now: time.Now(), Text: msg.Body,
 		DurationMin: setting("visit_duration_min", 60), BufferMin: setting("visit_travel_buffer_min", 30)}
 }

@@ -2,9 +2,11 @@ package visits
 
 import (
 	"highvibe/app/ai"
+	"highvibe/app/platform"
 
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -44,14 +46,36 @@ func ProposeForAssistant(ctx context.Context, tx *sql.Tx, ask ai.VisitAsk) (int6
 	return v.ID, v.RecommendationID, nil
 }
 
+// assistantAssignee is who the assistant's visit goes to: the conversation's assignee when the
+// booking form would accept them (CanGo), else, as for an unassigned conversation, the tenant's
+// first owner who can go; 0 when nobody can. ids are everyone who can go.
+func assistantAssignee(assigned int64, members []platform.Membership) (who int64, ids []int64) {
+	for _, m := range members {
+		if CanGo(m) {
+			ids = append(ids, m.UserID)
+		}
+	}
+	if slices.Contains(ids, assigned) && assigned != 0 {
+		return assigned, ids
+	}
+	for _, m := range members {
+		if CanGo(m) && m.Role == platform.RoleOwner {
+			return m.UserID, ids
+		}
+	}
+	return 0, ids
+}
+
 // ProposeForAssistantTx books, inside the assistant's triage transaction, the earliest free slot
-// of the assignee from the next day on as a visit proposed by the assistant; its date goes to the
-// approval queue like any other and nothing reaches the customer before it is approved. Nothing
-// is proposed (nil) when the conversation already has an open visit or no slot is free in the
-// next two weeks.
+// of the assignee (assistantAssignee) from the next day on as a visit proposed by the assistant;
+// its date goes to the approval queue like any other and nothing reaches the customer before it is
+// approved. The booking is checked as the booking form's is, with the members who can go. Nothing
+// is proposed (nil) when the conversation already has an open visit, nobody can go, or no slot is
+// free in the next two weeks.
 func ProposeForAssistantTx(ctx context.Context, tx *sql.Tx, p ai.VisitAsk, name string) (*Visit, error) {
+	who, ids := assistantAssignee(p.Assigned, p.Members)
 	open, err := list(ctx, tx, `conversation_id = ? AND status IN ('proposed','confirmed')`, p.ConversationID)
-	if err != nil || len(open) > 0 || p.Assignee == 0 {
+	if err != nil || len(open) > 0 || who == 0 {
 		return nil, err
 	}
 	_, loc, err := PlanningSchedule(ctx, tx)
@@ -59,12 +83,12 @@ func ProposeForAssistantTx(ctx context.Context, tx *sql.Tx, p ai.VisitAsk, name 
 		return nil, err
 	}
 	from := p.Now.In(loc).AddDate(0, 0, 1)
-	slots, _, err := Slots(ctx, tx, []int64{p.Assignee}, from, from.AddDate(0, 0, AssistantSearchDays-1),
+	slots, _, err := Slots(ctx, tx, []int64{who}, from, from.AddDate(0, 0, AssistantSearchDays-1),
 		time.Duration(p.DurationMin)*time.Minute, time.Duration(p.BufferMin)*time.Minute, 0, p.Now)
 	if err != nil || len(slots) == 0 {
 		return nil, err
 	}
-	b := Booking{ConversationID: p.ConversationID, Start: slots[0], DurationMin: p.DurationMin, Assignees: []int64{p.Assignee}, ProposedBy: "assistant"}
+	b := Booking{ConversationID: p.ConversationID, Start: slots[0], DurationMin: p.DurationMin, Assignees: []int64{who}, ProposedBy: "assistant", Members: ids}
 	if err := b.validate(p.Now); err != nil {
 		return nil, err
 	}

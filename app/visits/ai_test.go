@@ -79,3 +79,46 @@ func TestAssistantProposesAVisit(t *testing.T) {
 		t.Errorf("%d visits after a second question, want 1", len(l))
 	}
 }
+
+// TestAssistantVisitNotForAViewer: the assistant proposed its site visit for the conversation's
+// assignee whatever their role, so a conversation assigned to someone who is now a viewer got a
+// visit for a person the booking form would refuse ("Only the owners and operators listed"). The
+// assistant's proposal now takes the booking form's rule: a viewer assignee counts as none, and
+// the visit goes to the owner as for an unassigned conversation; an operator assignee keeps it.
+func TestAssistantVisitNotForAViewer(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	op := e.User("acme", "olga", "operator")
+	viewer := e.User("acme", "vera", "viewer")
+	db := e.DB("acme")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	ctx := context.Background()
+	for _, c := range []struct {
+		ext  string
+		to   int64
+		want int64
+	}{{"v1", viewer.UserID, owner.UserID}, {"v2", op.UserID, op.UserID}} {
+		first, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: c.ext, Name: "Deniz", Body: "Merhaba, bahçe için parke taşı düşünüyoruz."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle(t, db)
+		// Assigned to a member (the viewer: an operator then, made a viewer since).
+		if _, err := db.Write.Exec(`UPDATE conversations SET assigned_user_id = ? WHERE id = ?`, c.to, first.ConversationID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: c.ext, Name: "Deniz", Body: "Keşif için ne zaman gelebilirsiniz?"}); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, db)
+		vs, err := visits.ForConversation(ctx, db.Read, first.ConversationID)
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("assigned to %d: %d visits proposed %v", c.to, len(vs), err)
+		}
+		if v := vs[0]; v.ProposedBy != "assistant" || len(v.Assignees) != 1 || !v.AssignedTo(c.want) {
+			t.Errorf("assigned to %d: the assistant's visit goes to %v, want %d", c.to, v.Assignees, c.want)
+		}
+	}
+}

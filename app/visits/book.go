@@ -107,8 +107,14 @@ func (h *BookHandler) settingInt(c *web.Ctx, key string, def int) int {
 	return def
 }
 
-// members lists the tenant's active members who can go to a visit: owners and operators (a
-// viewer reads the panel but is not sent to a customer's site).
+// CanGo reports whether member m can be sent to a visit: an active owner or operator (a viewer
+// reads the panel but is not sent to a customer's site). The booking form offers and accepts only
+// them, and the assistant proposes its visits only for them (ProposeForAssistantTx).
+func CanGo(m platform.Membership) bool {
+	return !m.Disabled && (m.Role == platform.RoleOwner || m.Role == platform.RoleOperator)
+}
+
+// members lists the tenant's members who can go to a visit (CanGo).
 func (h *BookHandler) members(r *http.Request) ([]member, []int64, error) {
 	c := web.From(r)
 	ms, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID)
@@ -118,7 +124,7 @@ func (h *BookHandler) members(r *http.Request) ([]member, []int64, error) {
 	var out []member
 	var ids []int64
 	for _, m := range ms {
-		if !m.Disabled && (m.Role == platform.RoleOwner || m.Role == platform.RoleOperator) {
+		if CanGo(m) {
 			out = append(out, member{m.UserID, m.Username})
 			ids = append(ids, m.UserID)
 		}
