@@ -200,6 +200,9 @@ func family(ctx context.Context, q inbox.Querier, leadID int64) ([]*erasure.Subj
 		if err := AddCustomer(ctx, q, s); err != nil {
 			return nil, err
 		}
+		if err := AddFormer(ctx, q, s); err != nil {
+			return nil, err
+		}
 		subjs = append(subjs, s)
 	}
 	for _, s := range subjs {

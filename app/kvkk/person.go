@@ -457,3 +457,33 @@ func AddCustomer(ctx context.Context, q interface {
 	}
 	return nil
 }
+
+// AddFormer adds to the person to erase the numbers and e-mail addresses the lead had before a
+// person changed them on the lead page: the action log's row of each change keeps the one before
+// (and the one after), and they are the person's as much as the present ones.
+func AddFormer(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, s *erasure.Subject) error {
+	rs, err := q.QueryContext(ctx, `SELECT coalesce(json_extract(payload, '$.before.phone'), ''), coalesce(json_extract(payload, '$.before.phone_e164'), ''),
+		coalesce(json_extract(payload, '$.before.email'), '') FROM action_logs
+		WHERE provider = 'lead_pipeline' AND action_type IN ('lead_phone_set', 'lead_email_set') AND json_extract(payload, '$.lead_id') = ?`, s.LeadID)
+	if err != nil {
+		return fmt.Errorf("kvkk: former numbers and addresses: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var phone, e164, email string
+		if err := rs.Scan(&phone, &e164, &email); err != nil {
+			return fmt.Errorf("kvkk: former numbers and addresses: %w", err)
+		}
+		for _, v := range []string{phone, e164} {
+			if v != "" {
+				s.Phones = append(s.Phones, v)
+			}
+		}
+		if email != "" {
+			s.Emails = append(s.Emails, email)
+		}
+	}
+	return rs.Err()
+}
