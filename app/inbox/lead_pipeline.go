@@ -269,8 +269,9 @@ func SetLeadValue(ctx context.Context, db *tenantdb.DB, leadID, value int64, a L
 // SetLeadEmail sets the lead's e-mail address as a person typed it (the lead page), kept as
 // channel.LowerEmail keeps addresses; "" removes it. An address mail cannot use ("x@", a name
 // with it, over 254 characters) is a field error and nothing changes. One action-log row holds the
-// address before and after. Replies on the lead's e-mail conversations go to it while the customer
-// has not mailed from one (channel.Info.Recipient).
+// address before and after; the lead's conversations are reindexed so the inbox search finds them
+// by it. Replies on the lead's e-mail conversations go to it while the customer has not mailed
+// from one (channel.Info.Recipient).
 func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email string, a LeadActor) error {
 	email = channel.LowerEmail(email)
 	if email != "" {
@@ -285,6 +286,9 @@ func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email stri
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE leads SET email = ?, updated_at = ? WHERE id = ?`, email, tenantdb.Now(), leadID); err != nil {
 			return fmt.Errorf("inbox: lead e-mail: %w", err)
+		}
+		if err := ReindexLead(ctx, tx, leadID); err != nil {
+			return err
 		}
 		return logLead(ctx, tx, a, "lead_email_set", "e-mail address changed", 0, map[string]any{"lead_id": leadID,
 			"updated_by_user_id": a.UserID, "before": map[string]any{"email": l.Email}, "after": map[string]any{"email": email}})

@@ -142,3 +142,44 @@ func TestWhatsAppLeadPhoneReadOnly(t *testing.T) {
 		t.Errorf("the WhatsApp number became %q", p)
 	}
 }
+
+// TestLeadContactEditFoundBySearch: the inbox search finds a conversation by its lead's phone
+// number and e-mail address; one corrected on the lead page must find it by the new one (and no
+// longer by the number it replaced).
+func TestLeadContactEditFoundBySearch(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	op := e.User("acme", "ayse", "operator")
+	db := e.DB("acme")
+	svc := &inbox.Service{Channels: channels.Registry()}
+	ctx := context.Background()
+	res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "s1", Name: "Deniz", Phone: "0532 777 66 55", Body: "Merhaba"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	finds := func(q string) bool {
+		t.Helper()
+		rows, _, err := inbox.List(ctx, db.Read, inbox.Filter{Q: q, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rows) == 1 && rows[0].ID == res.ConversationID
+	}
+	if !finds("0532 777 66 55") {
+		t.Fatal("before: not found by the number")
+	}
+	lead := fmt.Sprintf("/app/leads/%d/", res.LeadID)
+	if r := op.Post(lead+"phone", url.Values{"lead_phone": {"0532 444 33 22"}}); r.StatusCode != 303 {
+		t.Fatalf("phone: %d", r.StatusCode)
+	}
+	if r := op.Post(lead+"email", url.Values{"lead_email": {"deniz.arama@example.com"}}); r.StatusCode != 303 {
+		t.Fatalf("e-mail: %d", r.StatusCode)
+	}
+	if !finds("0532 444 33 22") || !finds("deniz.arama@example.com") {
+		t.Errorf("not found by the new number (%v) or the new address (%v)", finds("0532 444 33 22"), finds("deniz.arama@example.com"))
+	}
+	if finds("0532 777 66 55") {
+		t.Error("still found by the number it replaced")
+	}
+}
