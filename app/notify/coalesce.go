@@ -25,6 +25,7 @@ type coalesced struct {
 	id      int64
 	oldKind string // the item's kind before (it told the person then, by push or e-mail)
 	newKind string // the item's kind now
+	events  int    // how many events the item holds now, this one included
 }
 
 // coalesce merges event e into the person's unread notification about the same conversation
@@ -50,6 +51,11 @@ func coalesce(ctx context.Context, tx *sql.Tx, userID int64, e Event, window tim
 	}
 	var p Params
 	_ = json.Unmarshal([]byte(params), &p)
+	p.Count = groupCounts(c.oldKind, p)
+	p.Count[e.Kind]++
+	for _, n := range p.Count {
+		c.events += n
+	}
 	c.newKind = c.oldKind
 	recID := any(nil)
 	if rank[e.Kind] > rank[c.oldKind] {

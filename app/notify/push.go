@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,6 +22,7 @@ import (
 	webpush "github.com/SherClockHolmes/webpush-go"
 
 	"highvibe/app/hours/hoursdb"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
@@ -203,7 +206,7 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	if !n.Unread() || !prefs.Push[n.Kind] {
+	if !n.Unread() || !prefs.Push[n.Kind] || (p.Events != 0 && p.Events != n.Events()) {
 		return nil
 	}
 	// Quiet hours are read on the clock of the business the notification comes from.
@@ -225,7 +228,8 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	msg, _ := json.Marshal(PushMessage{Title: Sentence(pr, n), Body: Words(pr, n), URL: s.BaseURL + n.Link(j.Tenant),
+	title, text := PushWords(pr, n)
+	msg, _ := json.Marshal(PushMessage{Title: title, Body: text, URL: s.BaseURL + n.Link(j.Tenant),
 		Tag: j.Tenant + ":" + strconv.FormatInt(n.ID, 10)})
 	client := s.HTTP
 	if client == nil {
@@ -255,4 +259,38 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 		return fmt.Errorf("notify: push service answered %d: %s", resp.StatusCode, body)
 	}
 	return jobs.Permanent(fmt.Errorf("notify: push service refused (%d): %s", resp.StatusCode, body))
+}
+
+// PushWords is a notification's phone message in the reader's language, as it stands when it is
+// sent. One event: its sentence, and the customer's words. Several merged into it: how many and
+// of what, the most important first ("3 new from Mehmet Kaya" / "2 new messages, 1 quote
+// accepted"), then the words.
+func PushWords(p *i18n.Printer, n *Notification) (title, body string) {
+	total := n.Events()
+	if total < 2 {
+		return Sentence(p, n), Words(p, n)
+	}
+	name := n.Params.Name
+	if name == "" {
+		name = p.T("notify.someone")
+	}
+	counts := n.counts()
+	kinds := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(kinds, func(a, b string) int {
+		if d := rank[b] - rank[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	var parts []string
+	for _, k := range kinds {
+		if ValidKind(k) {
+			parts = append(parts, p.Plural("notify.count."+k, counts[k]))
+		}
+	}
+	body = p.List(parts)
+	if w := Words(p, n); w != "" {
+		body += "\n" + w
+	}
+	return p.Plural("notify.group", total, name), body
 }

@@ -58,6 +58,9 @@ type Service struct {
 	// negative: never by time, for tests that follow each kind on its own; an approval still never
 	// makes a second item while the first is unread).
 	Window time.Duration
+	// PushGather is how long an update of a phone's message waits for more of a burst (0:
+	// PushGather; negative: none).
+	PushGather time.Duration
 }
 
 func (s *Service) window() time.Duration {
@@ -251,13 +254,21 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 				return err
 			}
 			if merged {
-				if c.newKind == c.oldKind {
-					continue
-				}
-				if p.Push[c.newKind] && !p.Push[c.oldKind] {
-					if err := s.queuePush(ctx, tx, subs, u, c.id); err != nil {
+				// A phone that was told of the item is told again, with the same tag, so the
+				// message on it is replaced by one naming the group as it now stands; the
+				// update waits a moment so a burst is one update (see pushUpdate).
+				switch {
+				case p.Push[c.newKind] && !p.Push[c.oldKind]:
+					if err := s.queuePush(ctx, tx, subs, u, c.id, 0, time.Time{}); err != nil {
 						return err
 					}
+				case p.Push[c.newKind]:
+					if err := s.queuePush(ctx, tx, subs, u, c.id, c.events, s.now().Add(s.pushGather())); err != nil {
+						return err
+					}
+				}
+				if c.newKind == c.oldKind {
+					continue
 				}
 				if p.EmailNow(c.newKind) && !p.EmailNow(c.oldKind) {
 					if _, err := jobs.Enqueue(ctx, tx, JobEmail, emailJob{NotificationID: c.id}, jobs.Options{MaxAttempts: 5}); err != nil {
@@ -271,13 +282,8 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 				return err
 			}
 			if p.Push[e.Kind] {
-				for _, sub := range subs {
-					if sub.UserID != u {
-						continue
-					}
-					if _, err := jobs.Enqueue(ctx, tx, JobPush, pushJob{NotificationID: id, SubscriptionID: sub.ID}, jobs.Options{MaxAttempts: 5}); err != nil {
-						return err
-					}
+				if err := s.queuePush(ctx, tx, subs, u, id, 0, time.Time{}); err != nil {
+					return err
 				}
 			}
 			if p.EmailNow(e.Kind) {
@@ -290,22 +296,39 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 	})
 }
 
-// queuePush queues one push of notification id to each of user's subscriptions.
-func (s *Service) queuePush(ctx context.Context, tx *sql.Tx, subs []Subscription, user, id int64) error {
+// queuePush queues one push of notification id to each of user's subscriptions, at at (zero:
+// now). events, when not 0, makes it an update of a message already sent: it goes out only if
+// the notification still holds that many events (a later merge queued a later update).
+func (s *Service) queuePush(ctx context.Context, tx *sql.Tx, subs []Subscription, user, id int64, events int, at time.Time) error {
 	for _, sub := range subs {
 		if sub.UserID != user {
 			continue
 		}
-		if _, err := jobs.Enqueue(ctx, tx, JobPush, pushJob{NotificationID: id, SubscriptionID: sub.ID}, jobs.Options{MaxAttempts: 5}); err != nil {
+		if _, err := jobs.Enqueue(ctx, tx, JobPush, pushJob{NotificationID: id, SubscriptionID: sub.ID, Events: events},
+			jobs.Options{MaxAttempts: 5, RunAt: at}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// PushGather is how long an update of a phone's message waits after a notification took in
+// another event: the events of a burst (a lead's "needs a person" and "approval waiting" after
+// its "new conversation") land in one update describing them all.
+const PushGather = 10 * time.Second
+
+func (s *Service) pushGather() time.Duration {
+	if s.PushGather == 0 {
+		return PushGather
+	}
+	return max(s.PushGather, 0)
+}
+
 type pushJob struct {
 	NotificationID int64 `json:"notification_id"`
 	SubscriptionID int64 `json:"subscription_id"`
+	// Events, on an update, is how many events the notification held when it was queued.
+	Events int `json:"events,omitempty"`
 }
 
 type emailJob struct {

@@ -43,6 +43,41 @@ type Params struct {
 	// Also lists the kinds merged into this notification besides its own (coalesce.go): the same
 	// conversation's "new conversation" and "needs a person" under its "approval waiting".
 	Also []string `json:"also,omitempty"`
+	// Count is how many events of each kind the notification holds, its own included, once a
+	// second one was merged in (a later "quote accepted" or another message): the phone's
+	// message names the group by it ("3 new: 2 messages, 1 quote accepted"). Empty: one event
+	// of the notification's kind and of each kind in Also.
+	Count map[string]int `json:"count,omitempty"`
+}
+
+// counts is how many events of each kind n holds (Params.Count, or one per kind named).
+func (n *Notification) counts() map[string]int {
+	return groupCounts(n.Kind, n.Params)
+}
+
+func groupCounts(kind string, p Params) map[string]int {
+	out := map[string]int{}
+	for k, c := range p.Count {
+		if c > 0 {
+			out[k] = c
+		}
+	}
+	if len(out) == 0 {
+		out[kind] = 1
+		for _, k := range p.Also {
+			out[k] = 1
+		}
+	}
+	return out
+}
+
+// Events is how many events the notification holds: 1, or more once others were merged in.
+func (n *Notification) Events() int {
+	total := 0
+	for _, c := range n.counts() {
+		total += c
+	}
+	return total
 }
 
 // Unread reports whether the person has not opened it yet.
