@@ -123,7 +123,7 @@ func New(c Config) (*Schedule, error) {
 	if errs := Validate(c); len(errs) > 0 {
 		return nil, errs
 	}
-	loc, _ := time.LoadLocation(c.Zone)
+	loc := Location(c.Zone)
 	s := &Schedule{cfg: c, loc: loc, closed: map[string]ClosedDay{}}
 	add := func(d ClosedDay) {
 		if old, ok := s.closed[d.Date]; ok && !old.Half {

@@ -34,7 +34,7 @@ const (
 // Validate checks every field of c and returns what is wrong, field by field (nil: valid).
 func Validate(c Config) Errors {
 	errs := Errors{}
-	if _, err := time.LoadLocation(c.Zone); err != nil || c.Zone == "" || strings.EqualFold(c.Zone, "local") {
+	if Location(c.Zone) == nil {
 		errs["zone"] = "hours.err.zone"
 	}
 	for d, ivs := range c.Week {

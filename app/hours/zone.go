@@ -57,6 +57,17 @@ func DefaultLocation() *time.Location {
 	return time.FixedZone("+03", 3*60*60) // Istanbul's offset, had the zone database gone
 }
 
+// Location is the zone named name, loaded from the zone database once per name and shared
+// (safe for concurrent use): the tenant's zone is read on every page and job, and loading it
+// parses its tzdata each time. nil for "", "Local" (the server's own zone, which says nothing
+// about a business) and a name the database does not know.
+func Location(name string) *time.Location {
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil
+	}
+	return load(name)
+}
+
 var zones sync.Map // name → *time.Location, or nil for a name the zone database does not know
 
 // load returns the zone named name, loaded once; nil when it is unknown.

@@ -60,16 +60,16 @@ func ZoneName(ctx context.Context, q Querier) (string, error) {
 // Zone is the tenant's time zone as a location: the one chosen on the business hours page, else
 // hours.DefaultLocation (also when the stored name is no longer known to the system). On an error
 // it returns the default location too, for callers that go on without the database's answer.
+// The location is loaded once per zone name and shared (hours.Location).
 func Zone(ctx context.Context, q Querier) (*time.Location, error) {
 	name, err := ZoneName(ctx, q)
 	if err != nil {
 		return hours.DefaultLocation(), err
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "Local" {
-		return hours.DefaultLocation(), nil
+	if loc := hours.Location(name); loc != nil {
+		return loc, nil
 	}
-	return loc, nil
+	return hours.DefaultLocation(), nil
 }
 
 // Schedule returns the tenant's schedule, or nil when business hours are not switched on (a nil
