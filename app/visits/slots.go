@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"highvibe/app/hours"
@@ -19,7 +20,7 @@ type SlotQuery struct {
 	// Schedule is the business's opening hours (weekly hours, public holidays and half days,
 	// out-of-office); a visit must lie wholly inside them. Nil means open all the time.
 	Schedule *hours.Schedule
-	Loc      *time.Location // the tenant's zone: days and the grid are local
+	Loc      *time.Location // the tenant's zone: days and the grid are local (nil: hours.DefaultLocation)
 	// FromDay and ToDay are the first and last local days searched (only their dates count).
 	FromDay, ToDay time.Time
 	Duration       time.Duration // the visit's length
@@ -33,7 +34,7 @@ type SlotQuery struct {
 func FreeSlots(q SlotQuery) []time.Time {
 	loc := q.Loc
 	if loc == nil {
-		loc = time.UTC
+		loc = hours.DefaultLocation() // a business that saved no zone
 	}
 	if q.Duration <= 0 {
 		return nil
@@ -98,15 +99,14 @@ func PlanningSchedule(ctx context.Context, q Querier) (*hours.Schedule, *time.Lo
 	if err != nil {
 		return nil, nil, err
 	}
+	// hoursdb.Zone gives a zone loaded by its name from the zone database the binary carries
+	// (never the server's "Local"), which the hours accept.
 	cfg := hours.Default()
 	cfg.Zone = loc.String()
-	if s, err = hours.New(cfg); err == nil {
-		return s, s.Location(), nil
+	if s, err = hours.New(cfg); err != nil {
+		return nil, nil, fmt.Errorf("visits: default week in %s: %w", cfg.Zone, err)
 	}
-	// The zone has no name the hours accept (the server's "Local"): plan the default week in it.
-	cfg.Zone = "UTC"
-	s, _ = hours.New(cfg)
-	return s, loc, nil
+	return s, s.Location(), nil
 }
 
 // Slots finds the free slots of users between two local days (see FreeSlots), reading the

@@ -112,3 +112,21 @@ func TestFreeSlotsZones(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeSlotsWithoutZone: a query that names no zone read its days and 30-minute grid in UTC,
+// three hours off from a business that saved no zone (it lives in hours.DefaultLocation); it now
+// reads them there, so the first slot of a 09:00 opening is 09:00 on the business's clock.
+func TestFreeSlotsWithoutZone(t *testing.T) {
+	loc := hours.DefaultLocation()
+	cfg := hours.Default()
+	cfg.Enabled, cfg.Zone, cfg.Preset = true, loc.String(), ""
+	s, err := hours.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, _ := time.ParseInLocation(time.DateOnly, "2026-12-07", loc) // a Monday
+	got := visits.FreeSlots(visits.SlotQuery{Schedule: s, FromDay: day, ToDay: day, Duration: time.Hour})
+	if len(got) != 17 || !got[0].Equal(day.Add(9*time.Hour)) {
+		t.Errorf("%d slots, first %v; want 17 from 09:00 %s", len(got), got, loc)
+	}
+}
