@@ -25,18 +25,8 @@ import (
 // behind the freeze (as time passing would leave it).
 func sentUntil(t *testing.T, f *fixture, conv int64, day string) (int64, string) {
 	t.Helper()
-	id := newQuote(t, f.op, conv, nil)
+	id := approvedQuote(t, f, conv)
 	sid := strconv.FormatInt(id, 10)
-	form := lines(strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`)))
-	form.Set("submit", "1")
-	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
-	}
-	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
-	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("approve: %d", r.StatusCode)
-	}
-	f.op.Get("/app/quotes/" + sid + "/")
 	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: %d %s", r.StatusCode, r.Body)
 	}

@@ -2,9 +2,6 @@ package quotes_test
 
 import (
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -43,13 +40,7 @@ func TestQuoteLinesAddUpAsShown(t *testing.T) {
 	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
 	form := lines(pid)
 	form["discount"] = []string{"5", "", "", ""}
-	form.Set("submit", "1")
-	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
-	}
-	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id))+"/approve", nil); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("approve: %d", r.StatusCode)
-	}
+	approveLines(t, f, id, form)
 	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: %d", r.StatusCode)
 	}
@@ -105,24 +96,13 @@ func TestQuoteLinesAddUpAsShown(t *testing.T) {
 		check(where, amounts, discounts, totals(doc), names)
 	}
 
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	p := filepath.Join(t.TempDir(), "q.pdf")
-	if err := os.WriteFile(p, []byte(f.e.Client().Get(link+"/pdf").Body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := pdfLayout(t, f.e.Client().Get(link+"/pdf").Body)
 	// A line's row starts with its number and ends with its amount; a totals row is its label
 	// and amount.
 	row := regexp.MustCompile(`^\s*\d+\s+.*?(-?[\d.]+,\d\d) ₺\s*$`)
 	var amounts []int64
 	tot := map[string]int64{}
-	for _, l := range strings.Split(string(out), "\n") {
+	for _, l := range strings.Split(out, "\n") {
 		if m := row.FindStringSubmatch(l); m != nil {
 			amounts = append(amounts, trMoney(t, m[1]))
 			continue

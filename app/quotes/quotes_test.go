@@ -121,6 +121,50 @@ func lines(productID string) url.Values {
 	}
 }
 
+// approveLines saves form (an editor form, lines) on quote id, asking for approval, and has the
+// owner approve it.
+func approveLines(t *testing.T, f *fixture, id int64, form url.Values) {
+	t.Helper()
+	sid := strconv.FormatInt(id, 10)
+	form.Set("submit", "1")
+	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
+	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+}
+
+// pdftotext is the pdftotext program; the test is skipped where it is not installed, and fails
+// under CI.
+func pdftotext(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (poppler-utils) is required under CI")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	return bin
+}
+
+// pdfLayout is a PDF's text as pdftotext lays it out (lines as drawn).
+func pdfLayout(t *testing.T, pdf string) string {
+	t.Helper()
+	bin := pdftotext(t)
+	p := filepath.Join(t.TempDir(), "q.pdf")
+	if err := os.WriteFile(p, []byte(pdf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
 // TestQuoteLifecycle: a draft from a conversation, refused input stores nothing, a save asks for
 // approval, nothing is sent before a person approves, the approved revision is frozen (also in
 // the schema), sending puts the tracking link into the conversation and moves the lead to
@@ -340,29 +384,13 @@ func TestAssistantDraft(t *testing.T) {
 // TestQuotePDFText renders the PDF of an approved quote in Turkish and in Arabic and compares the
 // text poppler's pdftotext extracts (the Arabic is checked for its shaped presentation forms).
 func TestQuotePDFText(t *testing.T) {
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required under CI")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
+	pdftotext(t)
 	f := setup(t)
 	id := newQuote(t, f.op, f.conv, nil)
 	sid := strconv.FormatInt(id, 10)
 	pid := strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))
 	f.op.Post("/app/quotes/"+sid+"/", lines(pid))
-	extract := func(pdf string) string {
-		p := filepath.Join(t.TempDir(), "q.pdf")
-		if err := os.WriteFile(p, []byte(pdf), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", p, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(strings.Fields(string(out)), " ")
-	}
+	extract := func(pdf string) string { return strings.Join(strings.Fields(pdfLayout(t, pdf)), " ") }
 	r := f.op.Get("/app/quotes/" + sid + "/pdf")
 	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
@@ -395,14 +423,8 @@ func TestQuotePDFText(t *testing.T) {
 	// negative amount on the panel, on the customer's page and in the PDF, written as each
 	// language writes a negative amount; in Arabic the minus is isolated with the digits and the
 	// currency stands after them as for every other amount — not a "-" put before it by hand.
-	form.Set("submit", "1")
 	form["discount"] = []string{"10", "", "", ""}
-	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save with a discount: %d %s", r.StatusCode, r.Body)
-	}
-	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id))+"/approve", nil); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("approve: %d", r.StatusCode)
-	}
+	approveLines(t, f, id, form)
 	if r := f.op.Post("/app/quotes/"+sid+"/send", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: %d", r.StatusCode)
 	}

@@ -104,17 +104,8 @@ func partNamed(c call, name string) (part, bool) {
 func approvedQuote(t *testing.T, f *fixture, conv int64) int64 {
 	t.Helper()
 	id := newQuote(t, f.op, conv, nil)
-	sid := strconv.FormatInt(id, 10)
-	form := lines(strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`)))
-	form.Set("submit", "1")
-	if r := f.op.Post("/app/quotes/"+sid+"/", form); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
-	}
-	rec := f.count(t, `SELECT recommendation_id FROM quotes WHERE id = ?`, id)
-	if r := f.owner.Post("/app/approvals/"+strconv.Itoa(rec)+"/approve", nil); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("approve: %d", r.StatusCode)
-	}
-	f.op.Get("/app/quotes/" + sid + "/")
+	approveLines(t, f, id, lines(strconv.Itoa(f.count(t, `SELECT id FROM products WHERE sku = 'GR-3'`))))
+	f.op.Get("/app/quotes/" + strconv.FormatInt(id, 10) + "/")
 	return id
 }
 
