@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
@@ -76,7 +79,7 @@ func TestLogsPage(t *testing.T) {
 	for _, sc := range []struct{ name, path, key, says string }{
 		{"bad cursor", "/app/logs/?before=x", "before", "The page this address pointed to can no longer be found"},
 		{"bad cursor, negative", "/app/logs/?before=-5", "before", "starts again from its first page"},
-		{"bad date", "/app/logs/?from=31.12.2025", "from", "The “From” filter in the address says “\u206831.12.2025\u2069”"},
+		{"bad date", "/app/logs/?from=31.12.2025", "from", "The “From” filter in the address says “31.12.2025”"},
 		{"bad range", "/app/logs/?from=2025-02-01&to=2025-01-01", "to", "which is before “From”"},
 		{"bad provider", "/app/logs/?provider=Nope%21", "provider", "The “Source” filter"},
 		{"long text", "/app/logs/?q=" + strings.Repeat("a", 201), "q", "The “Text” filter"},
@@ -101,6 +104,20 @@ func TestLogsPage(t *testing.T) {
 				t.Errorf("the older link %q carries the ignored filter", older)
 			}
 		})
+	}
+	// In Arabic, the dates a notice quotes are each one left-to-right piece kept on one line: a
+	// phone broke "2025-01-01" at its hyphen and showed «-2025 01-01».
+	{
+		d := viewer.Get("/app/logs/?from=2025-02-01&to=2025-01-01&lang=ar").Doc(t)
+		var dates []string
+		d.Find(`[data-ignored-filter="to"] bdi[dir="ltr"].nowrap`).Each(func(_ int, s *goquery.Selection) { dates = append(dates, s.Text()) })
+		if strings.Join(dates, " ") != "2025-01-01 2025-02-01" || strings.ContainsAny(d.Find(".ignored-filters").Text(), "\u2068\u2069") {
+			t.Errorf("the Arabic notice quotes the dates as %q, want each whole in its own left-to-right <bdi>", dates)
+		}
+		typed := viewer.Get("/app/logs/?provider=" + url.QueryEscape("مزود") + "&lang=ar").Doc(t).Find(`[data-ignored-filter="provider"] bdi`)
+		if _, ltr := typed.Attr("dir"); typed.Text() != "مزود" || ltr {
+			t.Errorf("a typed Arabic value is quoted as %q (dir forced: %v), want its own direction", typed.Text(), ltr)
+		}
 	}
 	// The "older" button of a link that cannot be followed says so in its row and offers the
 	// first page, rather than repeating the first rows under the ones shown.

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // dateRun is a date's format hint in any panel language ("YYYY-MM-DD", "AAAA-MM-JJ",
@@ -31,5 +32,35 @@ func datesLTR(s string) template.HTML {
 		last = m[1]
 	}
 	b.WriteString(esc[last:])
+	return template.HTML(b.String())
+}
+
+// isolated is a sentence whose quoted values were isolated with Isolate (a filter's value, a date,
+// an id in a notice), as HTML: each value is a <bdi>, so a browser keeps it whole and in its own
+// order inside an Arabic sentence ({{isolated .Why}}). The first-strong isolate marks alone kept
+// the order but not the line: a phone broke "2025-01-01" at a hyphen, and the pieces stood on
+// two lines the wrong way round. A value without letters (a date, an id, "hv-12ab") is left to
+// right and kept on one line; one with letters takes the direction of its first letter, as typed.
+func isolated(s string) template.HTML {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "\u2068")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "\u2069")
+		if j < 0 {
+			break
+		}
+		v := s[i+len("\u2068") : i+j]
+		b.WriteString(template.HTMLEscapeString(s[:i]))
+		if strings.ContainsFunc(v, unicode.IsLetter) {
+			b.WriteString("<bdi>" + template.HTMLEscapeString(v) + "</bdi>")
+		} else {
+			b.WriteString(`<bdi dir="ltr" class="nowrap">` + template.HTMLEscapeString(v) + "</bdi>")
+		}
+		s = s[i+j+len("\u2069"):]
+	}
+	b.WriteString(template.HTMLEscapeString(s))
 	return template.HTML(b.String())
 }

@@ -442,7 +442,8 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		"drawn": drawnField,
 		// dates keeps the date format hints, ISO dates and opening-hours intervals of a sentence
 		// on one line, left to right (dates.go).
-		"dates": datesLTR,
+		"dates":    datesLTR,
+		"isolated": isolated,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
