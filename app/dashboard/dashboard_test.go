@@ -221,3 +221,43 @@ func TestDashboardLastMessageIsNotANote(t *testing.T) {
 		t.Errorf("last message %q, want the customer's", got)
 	}
 }
+
+// TestUnreadBadgeAndCardCountTheSameConversations: the menu's inbox badge counted every
+// conversation with unread messages, a won or lost one included, while the dashboard counted only
+// open ones, so the two disagreed (86 against 85). Both now count the open conversations with
+// unread messages, from one function.
+func TestUnreadBadgeAndCardCountTheSameConversations(t *testing.T) {
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "en")
+	svc, db := e.Handlers.InboxService, e.DB("acme")
+	ctx := context.Background()
+	var ids []int64
+	for i := range 3 {
+		res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "v-unread-" + strconv.Itoa(i), Name: "Kişi " + strconv.Itoa(i), Body: "Merhaba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.ConversationID)
+	}
+	owner := e.User("acme", "olga", "owner")
+	// One is won, one lost, each with its customer's message still unread.
+	for i, state := range []string{"won", "lost"} {
+		if r := owner.Post("/app/inbox/"+strconv.FormatInt(ids[i], 10)+"/", url.Values{"state": {state}}); r.StatusCode >= 400 {
+			t.Fatalf("closing %d as %s: %d", ids[i], state, r.StatusCode)
+		}
+	}
+	var closedUnread int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE unread_count > 0 AND state IN ('won','lost')`).Scan(&closedUnread)
+	if closedUnread != 2 {
+		t.Fatalf("setup: %d closed conversations with unread messages, want 2", closedUnread)
+	}
+	doc := owner.Get("/app/").Doc(t)
+	badge := strings.Fields(doc.Find(`nav a[href="/app/inbox/"] .count`).Text())
+	card := strings.TrimSpace(doc.Find(`[data-card="open"] .card-meta`).Text())
+	if len(badge) == 0 || badge[0] != "1" {
+		t.Errorf("the menu's inbox badge reads %q, want 1 (the one open conversation with unread messages)", badge)
+	}
+	if card != "1 with unread messages" {
+		t.Errorf("the dashboard's open card says %q, want %q", card, "1 with unread messages")
+	}
+}

@@ -48,13 +48,16 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 		(SELECT count(*) FROM conversations WHERE state NOT IN ('won','lost')),
 		(SELECT count(*) FROM leads WHERE merged_into IS NULL),
 		(SELECT count(*) FROM leads WHERE merged_into IS NULL AND created_at >= ?),
-		(SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')),
 		(SELECT count(*) FROM conversations WHERE next_action_due_at < ? AND next_action <> '' AND state NOT IN ('won','lost'))`,
-		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Leads, &c.NewLeads, &c.Unread, &c.Overdue)
+		nowMs-7*24*3600*1000, nowMs).Scan(&c.Open, &c.Leads, &c.NewLeads, &c.Overdue)
 	if err != nil {
 		return c, fmt.Errorf("dashboard: counts: %w", err)
 	}
-	// Handoffs are counted by the inbox, so the card and the inbox counter are one number.
+	// Unread conversations and handoffs are counted by the inbox, so the card, the menu's badge
+	// and the inbox counter are one number each.
+	if c.Unread, err = inbox.UnreadConversations(ctx, db.Read); err != nil {
+		return c, err
+	}
 	c.Handoff, err = inbox.HandoffCount(ctx, db.Read)
 	return c, err
 }

@@ -67,11 +67,13 @@ func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]C
 	return out, rows.Err()
 }
 
-// UnreadConversations counts conversations with unread customer messages, for the menu; it
-// stops counting at 100 (the menu shows "99+").
+// UnreadConversations counts the open conversations (not won or lost) with unread customer
+// messages: the menu's badge and the dashboard's "… unread" line are this one number. A message
+// on a closed conversation starts a new one (ingest), so an unread count left on a won or lost
+// conversation is nothing an operator still has to answer.
 func UnreadConversations(ctx context.Context, q Querier) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations WHERE unread_count > 0 LIMIT 100)`).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: unread: %w", err)
 	}
