@@ -54,6 +54,12 @@ func TestInboxListFiltersAndSearch(t *testing.T) {
 		{"q=isik%40example.com", []string{"Işık Demir"}},
 		{"q=mutfa", []string{"Hüseyin Çavuş"}},
 		{"q=nothinglikethis", nil},
+		// Signs alone ("%", "_" — wildcards of an SQL LIKE) hold no word: they match nothing.
+		{"q=%25", nil},
+		{"q=_", nil},
+		{"q=%25_%25", nil},
+		{"q=" + url.QueryEscape(`"*"`), nil},
+		{"q=%25+cavus", []string{"Hüseyin Çavuş"}},
 		{"channel=call", []string{"Zeynep Kaya"}},
 		{"channel=webchat&q=cavus", nil},
 		{"state=new", []string{"Hüseyin Çavuş", "Işık Demir", "Zeynep Kaya"}},

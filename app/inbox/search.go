@@ -324,11 +324,13 @@ type search struct {
 }
 
 // compileSearch builds the MATCH expression for q, expanding the last word into the indexed words
-// it is a prefix of (search_terms, 00012). An empty query gives a zero search.
+// it is a prefix of (search_terms, 00012). An empty query gives a zero search; a query of signs
+// alone ("%", "_", "*", quotes), which holds no word the index could meet, matches nothing: it
+// is not taken as no search at all, which listed every conversation under a search box saying "%".
 func compileSearch(ctx context.Context, q Querier, text string) (search, error) {
 	words, prefix := parseSearch(text)
 	if len(words) == 0 {
-		return search{}, nil
+		return search{none: strings.TrimSpace(text) != ""}, nil
 	}
 	parts := make([]string, len(words))
 	for i, w := range words {
