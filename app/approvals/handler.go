@@ -436,6 +436,13 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 	if unreached {
 		c := web.From(r)
 		warn = h.warning(r, cr.No)
+		if web.WantsJSON(r) {
+			// A program calling this address is told why, as the card and the banner tell a person
+			// (the customer has no e-mail address, WhatsApp's window is closed …), not only that
+			// nothing was approved; the code (cannot_reach_<reason>) stays the machine word.
+			web.WriteProblemDetail(w, r, err, c.T("approvals.not_approved")+" "+c.P.Say(warn.Words))
+			return
+		}
 		errs = map[string]string{"draft": c.T("approvals.not_approved")}
 		if !web.IsHTMX(r) || r.Header.Get("HX-Boosted") == "true" {
 			if !web.WantsJSON(r) {

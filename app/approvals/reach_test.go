@@ -3,6 +3,7 @@ package approvals_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -117,5 +118,53 @@ func TestApprovingADraftThatCannotReachTheCustomer(t *testing.T) {
 	}
 	if r := op.Post(fmt.Sprintf("/app/approvals/%d/approve", mail), url.Values{"draft": {"Metrekaresi 950 TRY."}}); r.StatusCode != http.StatusSeeOther || status(mail) != "approved" {
 		t.Errorf("approve with an address: %d, %s", r.StatusCode, status(mail))
+	}
+}
+
+// TestRefusedApprovalOverJSONSaysWhy: a script approving (or approving and sending) through the
+// panel's addresses with Accept: application/json was refused with only "Nothing was approved
+// or sent."; the page says why (the customer has no e-mail address, WhatsApp's window is
+// closed…). The problem details (409, code cannot_reach_<reason>) now carry that same reason in
+// the caller's language.
+func TestRefusedApprovalOverJSONSaysWhy(t *testing.T) {
+	f := setup(t)
+	f.e.Set("acme", map[string]string{email.SetSMTPHost: "127.0.0.1", email.SetFrom: "Acme Parke <info@acme.test>"})
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	res, err := svc.Ingest(context.Background(), "acme", db, inbox.Inbound{Channel: "email", ExternalID: "<root-9@customer.test>", Name: "Deniz Mail", Body: "Fiyat?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := db.InTx(context.Background(), func(tx *sql.Tx) error {
+		id, _, err = approvals.Create(context.Background(), tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+			ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: "t:json"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	op := f.e.User("acme", "ayla", "operator")
+	op.Header = http.Header{"Accept": {"application/json"}}
+	for _, tc := range []struct{ lang, path string }{{"en", "approve"}, {"tr", "approve"}, {"tr", "send"}} {
+		r := op.Post(fmt.Sprintf("/app/approvals/%d/%s?lang=%s", id, tc.path, tc.lang), url.Values{"body": {"Metrekaresi 900 TRY."}})
+		var p struct {
+			Status int    `json:"status"`
+			Code   string `json:"code"`
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &p); err != nil {
+			t.Fatalf("%s %s: %d, not problem details: %s", tc.lang, tc.path, r.StatusCode, r.Body)
+		}
+		pr := i18n.For(tc.lang)
+		if r.StatusCode != http.StatusConflict || p.Status != http.StatusConflict || p.Code != "cannot_reach_no_address" ||
+			!strings.Contains(r.Header.Get("Content-Type"), "application/problem+json") ||
+			!strings.Contains(p.Detail, pr.T("approvals.not_approved")) || !strings.Contains(p.Detail, pr.T("approvals.reach.no_address")) {
+			t.Errorf("%s %s: %d %s, want 409 cannot_reach_no_address saying %q", tc.lang, tc.path, r.StatusCode, r.Body, pr.T("approvals.reach.no_address"))
+		}
+	}
+	var st string
+	_ = db.Read.QueryRow(`SELECT status FROM decision_recommendations WHERE id = ?`, id).Scan(&st)
+	if st != "pending" {
+		t.Errorf("after refused calls the draft is %s, want pending", st)
 	}
 }

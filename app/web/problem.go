@@ -167,6 +167,18 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, r, NewProblem(r, err))
 }
 
+// WriteProblemDetail answers err as WriteProblem does, with detail (a sentence already in the
+// request's language) as its message: for a refusal whose reason the page words more precisely
+// than err's own key (the approval queue's "this reply cannot reach the customer: …"), so a
+// program is told what a person is told. An empty detail keeps err's message.
+func WriteProblemDetail(w http.ResponseWriter, r *http.Request, err error, detail string) {
+	p := NewProblem(r, err)
+	if detail != "" {
+		p.Detail = detail
+	}
+	writeProblem(w, r, p)
+}
+
 func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 	writeProblemIn(w, From(r).Lang, p)
 }
