@@ -65,7 +65,7 @@ func TestBrowserSiteVisit(t *testing.T) {
 	}
 
 	// Approve its date in the queue.
-	b.open("/app/approvals/?kind=delivery_date&age=today")
+	b.open("/app/approvals/?kind=site_visit&age=today")
 	for page := 0; b.eval(fmt.Sprintf(`document.querySelector('#rec-%d [data-approve]') ? 1 : 0`, rec)) == 0; page++ {
 		if page > 20 || b.eval(`document.querySelector('[data-next-page]') ? 1 : 0`) == 0 {
 			t.Fatalf("the visit's recommendation %d is not in the queue", rec)

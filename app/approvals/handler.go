@@ -59,7 +59,7 @@ func filterFrom(r *http.Request) QueueFilter {
 	c := web.From(r)
 	q := r.URL.Query()
 	f := QueueFilter{Now: time.Now(),
-		Kind:     c.FilterChoice(q, "kind", c.T("approvals.filter_kind"), ActionTypes),
+		Kind:     c.FilterChoice(q, "kind", c.T("approvals.filter_kind"), Kinds),
 		Priority: c.FilterChoice(q, "priority", c.T("approvals.filter_priority"), Priorities),
 		Age:      c.FilterChoice(q, "age", c.T("approvals.filter_age"), Ages)}
 	if after := q.Get("after"); after != "" {
@@ -116,7 +116,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := &pageData{Filter: f, Query: template.URL(f.query()), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
-		Kinds: ActionTypes, Prios: Priorities, Ages: Ages}
+		Kinds: Kinds, Prios: Priorities, Ages: Ages}
 	var err error
 	if d.Queue, err = OpenQueue(ctx, c.DB, f); err != nil {
 		h.Render.Fail(w, r, err)

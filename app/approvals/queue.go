@@ -3,6 +3,7 @@ package approvals
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,11 +25,43 @@ var (
 		"human_handoff", "stock", "delivery_date", "other"}
 	// Ages are the age filters: newer than a day, older than a day, older than a week.
 	Ages = []string{"today", "day", "week"}
+	// Kinds are the queue's kind filter, in display order: the action types, with a proposed site
+	// visit's date (KindSiteVisit) apart from a delivery date the customer asked for.
+	Kinds = []string{"pricing", "payment_terms", "warranty", "legal", "discount", "lead_generation", "follow_up",
+		"human_handoff", "stock", "delivery_date", KindSiteVisit, "other"}
 )
+
+// KindSiteVisit is the kind of a recommendation that proposes a site visit's date (app/visits)
+// or an on-site visit an IT ticket asks for (app/msp). It is stored as action type delivery_date
+// (a date promised to a customer is a commitment, and the database's list of action types
+// predates visits) and told apart by the words it is worded with (visitWords): the queue's
+// filter and its badge show it as its own kind.
+const KindSiteVisit = "site_visit"
+
+// visitWords are the words.Rec keys of site-visit recommendations (KindSiteVisit).
+var visitWords = []string{"visits.rec", "msp_triage.rec.visit"}
+
+// visitCond is the SQL condition "this recommendation is a site visit's" (KindSiteVisit).
+var visitCond = `(action_type = 'delivery_date' AND coalesce(CASE WHEN json_valid(words) THEN json_extract(words, '$.key') END, '') IN ('` +
+	strings.Join(visitWords, "','") + `'))`
+
+// Kind is the recommendation's kind as the queue filters and shows it: its action type, or
+// KindSiteVisit for a site visit's date.
+func (r *Recommendation) Kind() string {
+	if r.ActionType == "delivery_date" && r.Words != "" {
+		var w struct {
+			Key string `json:"key"`
+		}
+		if json.Unmarshal([]byte(r.Words), &w) == nil && contains(visitWords, w.Key) {
+			return KindSiteVisit
+		}
+	}
+	return r.ActionType
+}
 
 // QueueFilter narrows the open recommendations; zero values mean "any".
 type QueueFilter struct {
-	Kind     string // one of ActionTypes
+	Kind     string // one of Kinds
 	Priority string // one of Priorities
 	Age      string // one of Ages
 	After    string // opaque keyset cursor from the previous page
@@ -93,7 +126,12 @@ func (f QueueFilter) where() (string, []any) {
 		w = append(w, `(conversation_id = (SELECT conversation_id FROM decision_recommendations WHERE id = ?) OR id = ?)`)
 		return strings.Join(w, " AND "), append(args, f.Rec, f.Rec)
 	}
-	if contains(ActionTypes, f.Kind) {
+	switch {
+	case f.Kind == KindSiteVisit:
+		w = append(w, visitCond)
+	case f.Kind == "delivery_date":
+		w = append(w, `action_type = 'delivery_date' AND NOT `+visitCond)
+	case contains(ActionTypes, f.Kind):
 		w = append(w, `action_type = ?`)
 		args = append(args, f.Kind)
 	}
