@@ -254,6 +254,13 @@ func (s *Service) SendScheduled(ctx context.Context, j *jobs.Job) error {
 			now, now, m.ConversationID); err != nil {
 			return fmt.Errorf("inbox: sending scheduled: %w", err)
 		}
+		if status != "queued" {
+			// Shown in the widget, or recorded on a call: with the customer now (a delivered
+			// channel's reply when the channel has sent it, SetDelivery).
+			if err := replyReached(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "scheduled_sent", Summary: "scheduled message released",
 			Output: m.Body, ConversationID: m.ConversationID, Payload: map[string]any{"conversation_id": m.ConversationID, "message_id": m.ID}})
 		return err

@@ -204,10 +204,14 @@ func (p *updatePlan) writeMessage(ctx context.Context, tx *sql.Tx, reg *channel.
 	if ch.Direction == "system" {
 		kind = "system"
 	}
-	msgID, err := addMessageTx(ctx, tx, reg, convID, Outgoing{Direction: ch.Direction, AuthorKind: kind, AuthorUserID: ch.ActorID,
-		AuthorName: ch.ActorName, Body: ch.Body, ScheduledAt: ch.SendAt}, "", false)
+	msgID, mv, err := addMessage(ctx, tx, reg, convID, Outgoing{Direction: ch.Direction, AuthorKind: kind, AuthorUserID: ch.ActorID,
+		AuthorName: ch.ActorName, Body: ch.Body, ScheduledAt: ch.SendAt, keepState: p.stateChanged}, "", false)
 	if err != nil {
 		return 0, err
+	}
+	if mv != nil {
+		// The reply made a New conversation Contacted: recorded in the save's one log row.
+		mv.into(p.before, p.after)
 	}
 	p.after["message_id"] = msgID
 	p.after["direction"] = ch.Direction

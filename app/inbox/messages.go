@@ -48,6 +48,9 @@ type Outgoing struct {
 	// Once: the message comes from a panel form (a template, a file) whose one-time token is
 	// spent in the message's transaction (web.SpendOnce), so a second post of it sends nothing.
 	Once bool
+	// keepState: the same save set the conversation's state, which the reply leaves as chosen
+	// (a New conversation is not made Contacted by it).
+	keepState bool
 }
 
 // TemplateUse names what an outbound message is for and the values of its template's body
@@ -88,47 +91,68 @@ func (s *Service) AddMessage(ctx context.Context, tenantSlug string, db *tenantd
 // conversationPage is the panel page of a conversation, where a sent form's answer leads.
 func conversationPage(id int64) string { return "/app/inbox/" + strconv.FormatInt(id, 10) + "/" }
 
-// addMessageTx inserts the message; withLog=false lets the conversation form write its one log row.
-// What happens to an outbound message is the channel's (reg): Deliver → queued + a JobDeliver job;
-// Local (webchat) → sent; Record → stored without a delivery status.
+// addMessageTx inserts the message; withLog=false leaves the message's own log row to the caller.
+// A New conversation the message makes Contacted (addMessage) is logged here, as its own
+// conversation update.
 func addMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID int64, m Outgoing, provider string, withLog bool) (int64, error) {
+	id, mv, err := addMessage(ctx, tx, reg, convID, m, provider, withLog)
+	if err != nil || mv == nil {
+		return id, err
+	}
+	return id, logContacted(ctx, tx, convID, id, mv, m.AuthorUserID, m.AuthorName)
+}
+
+// addMessage inserts the message (withLog: with its action-log row). What happens to an outbound
+// message is the channel's (reg): Deliver → queued + a JobDeliver job; Local (webchat) → sent;
+// Record → stored without a delivery status. A reply that is with the customer now (the widget
+// shows it; on a call or a walk-in it records what was said) makes a New conversation Contacted
+// (countsAsContact): mv is that move, not logged (the conversation form records it in its one log
+// row). A delivered channel's reply does so when the channel has sent it (replyReached), a
+// scheduled one when it is released.
+func addMessage(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID int64, m Outgoing, provider string, withLog bool) (int64, *stateMove, error) {
 	c, err := ConversationByID(ctx, tx, convID)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	p, err := planMessage(reg, c, m)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	now := tenantdb.Now()
 	id, err := insertMessage(ctx, tx, c, m, p, now)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if m.Attach != nil {
 		if err := m.Attach(ctx, tx, id, c); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
+	var mv *stateMove
 	if !p.scheduled {
 		if err := touchConversation(ctx, tx, convID, m.Direction, now); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if err := runMessageHooks(ctx, tx, tx, MessageEvent{ConversationID: convID, LeadID: c.LeadID, MessageID: id, Channel: c.Channel,
 			Direction: m.Direction, AuthorKind: p.kind, At: now}); err != nil {
-			return 0, err
+			return 0, nil, err
+		}
+		if countsAsContact(m.Direction, p.kind) && p.status != "queued" && !m.keepState {
+			if mv, err = contactedTx(ctx, tx, convID); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
 	if err := queueMessageJob(ctx, tx, id, m, p); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := reindex(ctx, tx, convID); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if withLog {
-		return id, logMessage(ctx, tx, convID, id, m, p, provider)
+		return id, mv, logMessage(ctx, tx, convID, id, m, p, provider)
 	}
-	return id, nil
+	return id, mv, nil
 }
 
 // messagePlan is what a new message will be, decided before anything is written.
@@ -471,7 +495,15 @@ func SetDelivery(ctx context.Context, tx *sql.Tx, messageID int64, providerMessa
 	if n, _ := r.RowsAffected(); n == 0 {
 		return tenantdb.ErrNotFound
 	}
+	if reached(status) {
+		return replyReached(ctx, tx, messageID)
+	}
 	return nil
+}
+
+// reached reports whether a delivery status says the customer has the message.
+func reached(status string) bool {
+	return status == "sent" || status == "delivered" || status == "read"
 }
 
 // statusRank orders delivery statuses so late webhooks never move a message backwards.
@@ -503,6 +535,11 @@ func DeliveryByProviderID(ctx context.Context, tx *sql.Tx, channel, providerMess
 	}
 	if cur == status {
 		return 0, 0, nil // a repeated status: nothing to redraw
+	}
+	if reached(status) {
+		if err := replyReached(ctx, tx, id); err != nil {
+			return 0, 0, err
+		}
 	}
 	return conv, id, nil
 }
