@@ -125,13 +125,26 @@ func (m *Model) Decide(text string, history []string) Decision {
 	for _, o := range modelOutputs() {
 		d.P[o] = sigmoid(m.score(d.feats, o))
 	}
+	// A complaint is only read in a message that sounds like one: complaint, damage, danger,
+	// waiting or anger wording of the word lists, or a complaint probability of at least 0.5. It
+	// is never the "likeliest intent" a plain message falls back to: an answer like "Toprak zemin,
+	// biraz eğimli" (soil, slightly sloped) was labelled a complaint at 0.40 on the word "biraz",
+	// and the conversation then showed "earlier problem still open" to the end. (A probability
+	// from Critical up still hands the message to a person, without calling it a complaint.)
+	plain := !troubleWords(text) && d.P["intent_complaint"] < sureComplaint
 	top := ""
 	for _, i := range Intents {
+		if i == "complaint" && plain {
+			continue
+		}
 		if top == "" || d.P["intent_"+i] > d.P["intent_"+top] {
 			top = i
 		}
 	}
 	for _, i := range Intents {
+		if i == "complaint" && plain {
+			continue
+		}
 		// Every message has an intent: when none reaches 0.5, the likeliest one is taken.
 		if p := d.P["intent_"+i]; p >= 0.5 || i == top {
 			d.Intents = append(d.Intents, i)
@@ -170,6 +183,18 @@ func (m *Model) Decide(text string, history []string) Decision {
 	d.Urgency = min(d.Urgency, bandTop(d.Band))
 	m.carry(&d, text, history)
 	return d
+}
+
+// sureComplaint is the complaint probability from which builtin-3 reads a complaint in a message
+// without any complaint, damage, danger, waiting or anger wording of the word lists (troubleWords):
+// under it, a complaint needs those words.
+const sureComplaint = 0.5
+
+// troubleWords says the word lists see trouble in text: complaint or service-failure wording,
+// damage or danger, time already spent waiting, anger, a legal threat (Turkish and English).
+func troubleWords(text string) bool {
+	g := readSignals(newText(text))
+	return len(g.complaint) > 0 || len(g.damage) > 0 || g.waited != "" || len(g.negative) > 0 || g.legalThreat != ""
 }
 
 // sigResolved says an earlier problem is solved ("sorun çözüldü", "all fixed now").
