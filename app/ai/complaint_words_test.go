@@ -23,11 +23,11 @@ func TestPlainAnswersAreNoComplaint(t *testing.T) {
 		{"Hello, we are thinking of a granite patio.", "It's a bit uneven, mostly grass, and a van can get to the back.", "ok, thanks"},
 	} {
 		for _, step := range []Input{
-			{Text: c.answer, History: []string{c.first}, Niche: "parke_tas"},
-			{Text: c.next, History: []string{c.first, c.answer}, Niche: "parke_tas"},
+			{Text: c.answer, Thread: CustomerTurns([]string{c.first}), Niche: "parke_tas"},
+			{Text: c.next, Thread: CustomerTurns([]string{c.first, c.answer}), Niche: "parke_tas"},
 		} {
 			if r := Analyze3(step); open(r) {
-				t.Errorf("%q (after %q) read as a complaint: handoff %q, intents %v", step.Text, step.History, r.HandoffReason, r.Reasons["intent"])
+				t.Errorf("%q (after %q) read as a complaint: handoff %q, intents %v", step.Text, customerSaid(step.Thread), r.HandoffReason, r.Reasons["intent"])
 			}
 		}
 	}
@@ -41,7 +41,7 @@ func TestPlainAnswersAreNoComplaint(t *testing.T) {
 		if !slices.Contains(r.Reasons["handoff"], "complaint") {
 			t.Errorf("a real complaint %q is not one: handoff %q", c.complaint, r.HandoffReason)
 		}
-		if r := Analyze3(Input{Text: c.next, History: []string{c.complaint}, Niche: "parke_tas"}); !open(r) {
+		if r := Analyze3(Input{Text: c.next, Thread: CustomerTurns([]string{c.complaint}), Niche: "parke_tas"}); !open(r) {
 			t.Errorf("%q after the complaint %q closed it: handoff %q", c.next, c.complaint, r.HandoffReason)
 		}
 	}

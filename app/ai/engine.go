@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,10 +24,50 @@ type Product struct {
 	StockUnit string
 }
 
+// Roles of the turns of a conversation the assistant reads.
+const (
+	RoleCustomer  = "customer"
+	RoleAssistant = "assistant" // the assistant's own replies (the builtin's or a configured model's)
+	RoleBusiness  = "business"  // a person of the business replying
+)
+
+// Turn is one earlier message of the conversation: who wrote it (a Role) and what it says.
+type Turn struct {
+	Role, Text string
+}
+
+// CustomerTurns are the customer's messages msgs as turns of a thread, oldest first.
+func CustomerTurns(msgs []string) []Turn {
+	out := make([]Turn, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, Turn{Role: RoleCustomer, Text: m})
+	}
+	return out
+}
+
+// customerSaid is what the customer wrote in thread, oldest first: at most the last historyLen
+// messages (builtin-3 and the topics already answered read them).
+func customerSaid(thread []Turn) []string {
+	var out []string
+	for _, t := range thread {
+		if t.Role == RoleCustomer {
+			out = append(out, t.Text)
+		}
+	}
+	if len(out) > historyLen {
+		out = out[len(out)-historyLen:]
+	}
+	return out
+}
+
 // Input is what the engine looks at for one inbound message.
 type Input struct {
-	Text     string
-	History  []string // the customer's earlier messages in the conversation, oldest first (builtin-3)
+	Text string
+	// Thread is the conversation before Text, oldest first: the customer's messages and the
+	// replies they were sent (the assistant's own and the business's people's), each with its
+	// role. The customer's messages give builtin-3 its context and the topics already answered;
+	// the replies tell which questions were already asked, so none is asked twice.
+	Thread   []Turn
 	Niche    string
 	Products []Product
 	// Currency is the business's currency: an estimate over catalog lines priced in several
@@ -89,12 +130,13 @@ func Analyze(in Input) Result { return analyze(in, nil) }
 // reads the conversation's earlier messages); qualification, sentiment, the pricing estimate and
 // the reply are shared with builtin-2.
 func Analyze3(in Input) Result {
-	d := Builtin3().Decide(in.Text, in.History)
+	d := Builtin3().Decide(in.Text, customerSaid(in.Thread))
 	return analyze(in, &d)
 }
 
 func analyze(in Input, d *Decision) Result {
-	in.Text, in.History = ownWords(in.Text), ownHistory(in.History)
+	in.Text = ownWords(in.Text)
+	history := ownHistory(customerSaid(in.Thread))
 	p := in.Persona
 	if p == nil {
 		p = PersonaFor(in.Niche)
@@ -113,8 +155,8 @@ func analyze(in Input, d *Decision) Result {
 	// What the customer told in earlier messages is not asked again ("how many m²?" after "about
 	// 1200 m²"), and an area or products named there price a later price question. Scores and
 	// urgency stay the latest message's.
-	for i := len(in.History) - 1; i >= 0; i-- {
-		h := in.History[i]
+	for i := len(history) - 1; i >= 0; i-- {
+		h := history[i]
 		ht := newText(h)
 		e := qualify(p, ht, lowerTR(h), h, readSignals(ht), func(string) {})
 		for k := range e.covered {
@@ -179,7 +221,7 @@ func analyze(in Input, d *Decision) Result {
 	// photo, "ok", an emoji) is answered in their messenger app's when the channel says it: Turkish
 	// for a Turkish app, else English (the builtin texts are in those two). A Russian app's "ok"
 	// got the business's Turkish.
-	if app := languageCode(in.AppLanguage); app != "" && WrittenIn(in.Text) == "" && WrittenIn(strings.Join(in.History, "\n")) == "" {
+	if app := languageCode(in.AppLanguage); app != "" && WrittenIn(in.Text) == "" && WrittenIn(strings.Join(history, "\n")) == "" {
 		lang = builtinLanguage(app)
 		r.Language, r.Reasons["language"] = lang, []string{"lang_" + lang}
 	}
@@ -195,9 +237,18 @@ func analyze(in Input, d *Decision) Result {
 	r.Handoff = len(x.handoff) > 0
 	r.HandoffReason = strings.Join(x.handoff, ", ")
 	r.Qualification, r.Sentiment = clamp(qf.score), clamp(sent)
+	asked := askedBefore(p, in.Thread)
+	if area == 0 && asked.last["area"] {
+		// "150" right after "how many m²?" is the area.
+		if a := answeredNumber(in.Text); a > 0 {
+			area, covered["area"] = a, true
+			add("qualification", fmt.Sprintf("area: %g m²", a))
+		}
+	}
 	r.Recommendations = recommend(p, lang, x, r, in.Products, in.Currency, area, named, qf.thickness, qf.diagonal)
 
-	r.Reply = compose(p, lang, covered, r.Handoff, g.greeting != "", sensitive != "")
+	r.Reply = compose(p, lang, reply{covered: covered, asked: asked.all, said: asked.said, handoff: r.Handoff,
+		greeting: g.greeting != "", sensitive: sensitive != "", waits: waitsFor(x)})
 	if !SafeToSend(r.Reply) {
 		r.Withheld, r.Reply = r.Reply, ""
 	}
@@ -369,29 +420,159 @@ func describe(named []string, thickness string, area float64) string {
 	return strings.Join(b, ", ")
 }
 
+// reply is what compose needs to know.
+type reply struct {
+	covered                      map[string]bool // topics the customer already told (this message or earlier ones)
+	asked                        map[string]bool // topics whose question the conversation already put to the customer
+	said                         string          // what the business side already sent in the conversation
+	handoff, greeting, sensitive bool
+	waits                        []string // what waits for a person and is named in the holding line: price, stock, date
+}
+
+// earlier is what the business side already said in a thread: the persona's questions asked (all:
+// anywhere; last: in the latest reply before the customer's message) and all its replies' text.
+type earlier struct {
+	all, last map[string]bool
+	said      string
+}
+
+// askedBefore finds the persona's clarifying questions, in any language, in the replies of
+// thread (the assistant's own and the business's people's, who may send its draft).
+func askedBefore(p *Persona, thread []Turn) earlier {
+	e := earlier{all: map[string]bool{}, last: map[string]bool{}}
+	var said []string
+	lastReply := -1
+	for i, t := range thread {
+		if t.Role != RoleCustomer {
+			said = append(said, t.Text)
+			lastReply = i
+		}
+	}
+	for i, t := range thread {
+		if t.Role == RoleCustomer {
+			continue
+		}
+		for _, q := range p.Questions {
+			for _, text := range q.Text {
+				if text != "" && strings.Contains(t.Text, text) {
+					e.all[q.Covers] = true
+					if i == lastReply && i == len(thread)-1 {
+						e.last[q.Covers] = true
+					}
+				}
+			}
+		}
+	}
+	e.said = strings.Join(said, "\n")
+	return e
+}
+
+// reNumber is a number as a customer types it ("150", "1.200", "85,5") and what follows it.
+var reNumber = regexp.MustCompile(`(\d+(?:[.,]\d+)?)\s*(\S*)`)
+
+// notArea are the units after a number that is not an area.
+var notArea = []string{"cm", "mm", "tl", "₺", "%", "lira", "palet", "pallet", "kg", "kilo", "adet", "gün", "hafta", "day", "week", "month",
+	"saat", "hour", "euro", "eur", "usd", "dolar", "dollar", "$", "€", "yıl", "year", "kat", "floor", "oda", "room", "araç", "araba", "car", "kişi"}
+
+// answeredNumber is the number a customer answers "how many m²?" with ("150", "yaklaşık 150
+// metre", "about 150"), 0 when the message has none, or only a thickness, a price, a percentage
+// or a phone number.
+func answeredNumber(text string) float64 {
+	if rePhoneLike.MatchString(text) {
+		return 0
+	}
+	for _, m := range reNumber.FindAllStringSubmatch(lowerTR(text), -1) {
+		unit := strings.Trim(m[2], ".,;:!?)")
+		if unit == "ay" || slices.ContainsFunc(notArea, func(u string) bool { return strings.HasPrefix(unit, u) }) {
+			continue // 8 cm, 10 tl, 5%, 3 palet, 2 hafta
+		}
+		n := m[1]
+		if strings.Count(n, ".") == 1 && len(n)-strings.Index(n, ".") == 4 {
+			n = strings.ReplaceAll(n, ".", "") // 1.200 is twelve hundred
+		}
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
+		if v >= 1 && v <= 1_000_000 {
+			return v
+		}
+	}
+	return 0
+}
+
+// waitsFor is what a message asks that only a person may answer and the holding line names.
+func waitsFor(x asks) []string {
+	var w []string
+	if x.price && !x.rough {
+		w = append(w, "price")
+	}
+	if x.stock {
+		w = append(w, "stock")
+	}
+	if x.date {
+		w = append(w, "date")
+	}
+	return w
+}
+
+// holdingLine is the reply's first line while a person takes over. A price, availability or a date
+// the customer asks for or names is said to wait for a colleague's confirmation (the assistant
+// never gives one); the same line is not sent twice in one conversation.
+func holdingLine(l string, waits []string, said string) string {
+	var tr, en []string
+	for _, w := range waits {
+		tr = append(tr, map[string]string{"price": "fiyatı", "stock": "stok durumunu", "date": "tarihi"}[w])
+		en = append(en, map[string]string{"price": "the price", "stock": "availability", "date": "the date"}[w])
+	}
+	line := t2(l, "Teşekkürler, mesajınızı aldık. Bu konuyu ekibimizden bir yetkili kontrol edip size dönecek.",
+		"Thank you, we have your message. A member of our team will check this and get back to you.")
+	if len(waits) > 0 {
+		it := "it"
+		if len(waits) > 1 {
+			it = "them"
+		}
+		line = t2(l, "Teşekkürler, mesajınızı aldık. Ekibimizden bir yetkili "+andList(tr, "ve")+" kontrol edip size teyit edecek.",
+			"Thank you, we have your message. A colleague will check "+andList(en, "and")+" and confirm "+it+" with you.")
+	}
+	if !strings.Contains(said, line) {
+		return line
+	}
+	if len(waits) == 0 {
+		return t2(l, "Bunu da not aldık; ekibimizden bir yetkili size dönecek.", "Noted as well; a colleague will get back to you.")
+	}
+	return t2(l, "Bunu da not aldık; "+andList(tr, "ve")+" ekibimizden bir yetkili size teyit edecek.",
+		"Noted as well; a colleague will confirm "+andList(en, "and")+" with you.")
+}
+
+// andList joins "a", "b", "c" as "a, b and c".
+func andList(items []string, and string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + items[len(items)-1]
+}
+
 // compose builds the low-risk reply: a greeting or holding line plus up to two clarifying questions
-// the customer has not answered yet. It never contains prices, terms, warranties or dates.
-func compose(p *Persona, lang string, covered map[string]bool, handoff, greeting, sensitive bool) string {
+// the customer has not answered and the conversation has not asked yet. It never contains prices,
+// terms, warranties or dates.
+func compose(p *Persona, lang string, rp reply) string {
 	l := lang
 	if l != "tr" {
 		l = "en"
 	}
-	if sensitive && p.Refusal != nil {
+	if rp.sensitive && p.Refusal != nil {
 		return p.Refusal[l]
 	}
 	var lines []string
 	switch {
-	case handoff:
-		lines = append(lines, t2(l, "Teşekkürler, mesajınızı aldık. Bu konuyu ekibimizden bir yetkili kontrol edip size dönecek.",
-			"Thank you, we have your message. A member of our team will check this and get back to you."))
-	case greeting && len(covered) == 0:
+	case rp.handoff:
+		lines = append(lines, holdingLine(l, rp.waits, rp.said))
+	case rp.greeting && len(rp.covered) == 0 && !strings.Contains(rp.said, p.Greeting[l]):
 		lines = append(lines, p.Greeting[l])
 	default:
 		lines = append(lines, t2(l, "Teşekkürler, bilgileri not aldık.", "Thank you, we have noted the details."))
 	}
 	asked := 0
 	for _, qq := range p.Questions {
-		if covered[qq.Covers] || asked == 2 {
+		if rp.covered[qq.Covers] || rp.asked[qq.Covers] || asked == 2 {
 			continue
 		}
 		lines = append(lines, qq.Text[l])

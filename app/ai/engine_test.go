@@ -183,7 +183,7 @@ func TestScoreReview(t *testing.T) {
 // after them is priced with the area and stone named before.
 func TestReplyAsksNothingTheCustomerSaidBefore(t *testing.T) {
 	in := Input{Niche: "parke_tas", Text: "İşçilikte biraz indirim olur mu? Fiyat ne olur?",
-		History:  []string{"İyi günler, Sarıyer'de site yolu yaptıracağız, yaklaşık 1200 m². 8 cm kilit parke düşünüyoruz."},
+		Thread:   CustomerTurns([]string{"İyi günler, Sarıyer'de site yolu yaptıracağız, yaklaşık 1200 m². 8 cm kilit parke düşünüyoruz."}),
 		Products: []Product{{SKU: "KP-8", Name: "Kilit parke 8 cm", Category: "kilit parke", Unit: "m2", Currency: "TRY", UnitPrice: 300}}}
 	for _, r := range []Result{Analyze(in), Analyze3(in)} {
 		reply := r.Reply + r.Withheld

@@ -41,7 +41,7 @@ func evalAsker(t *testing.T, answer string) (Asker, *evalModel) {
 	cfg := ProviderConfig{BaseURL: srv.URL + "/v1", Model: "fake", Privacy: "masked"}
 	cl := &Client{Retries: 1}
 	return func(text string, history []string) (*ModelTriage, error) {
-		tr, _, err := AskModelTriage(context.Background(), cl, cfg, text, history)
+		tr, _, err := AskModelTriage(context.Background(), cl, cfg, text, CustomerTurns(history))
 		return tr, err
 	}, f
 }

@@ -78,15 +78,22 @@ also sarcastic), legal (threatens legal action), person (wants the owner, a mana
 for a call), smalltalk, info (general questions, rough budgets).
 handoff is true for price, stock, date, payment, warranty, complaint, legal, person or callback, or an Arabic message.
 urgency_band: high for damage now, anger, legal threats, urgency, deadlines within three weeks, ultimatums; mid for the other
-handoff messages; low otherwise. Earlier messages of the conversation, if any, come first and are context only.`
+handoff messages; low otherwise. Earlier messages of the conversation, if any, come first and are context only: the
+customer's marked "(earlier, customer)", the business's replies "(earlier, business)". Classify the customer's last message.`
 
 // AskModelTriage asks the configured provider for its triage of a message (masked before it
-// leaves, whatever the privacy profile) and validates the answer. An earlier message that only
-// opened the chat (Telegram's Start from a link, "[start: CODE]") is not shown to it.
-func AskModelTriage(ctx context.Context, cl *Client, cfg ProviderConfig, text string, history []string) (*ModelTriage, Usage, error) {
+// leaves, whatever the privacy profile) and validates the answer. The conversation before it comes
+// first, each message marked with who wrote it. An earlier message that only opened the chat
+// (Telegram's Start from a link, "[start: CODE]") is not shown to it.
+func AskModelTriage(ctx context.Context, cl *Client, cfg ProviderConfig, text string, thread []Turn) (*ModelTriage, Usage, error) {
 	msgs := []ChatMessage{{Role: "system", Content: triagePrompt}}
-	for _, h := range withoutStarts(history) {
-		msgs = append(msgs, ChatMessage{Role: "user", Content: "(earlier) " + Mask(h)})
+	for _, t := range thread {
+		switch {
+		case t.Role == RoleCustomer && !startOnly(t.Text):
+			msgs = append(msgs, ChatMessage{Role: "user", Content: "(earlier, customer) " + Mask(t.Text)})
+		case t.Role != RoleCustomer:
+			msgs = append(msgs, ChatMessage{Role: "user", Content: "(earlier, business) " + Mask(t.Text)})
+		}
 	}
 	msgs = append(msgs, ChatMessage{Role: "user", Content: Mask(text)})
 	answer, u, err := cl.Chat(ctx, cfg, msgs)

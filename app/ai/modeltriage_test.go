@@ -19,6 +19,7 @@ type fakeModel struct {
 	triage   string
 	reply    string // the reply wording; "" answers a plain greeting
 	received []string
+	requests [][]ai.ChatMessage // every request's messages, with their roles
 }
 
 func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +29,7 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.requests = append(f.requests, body.Messages)
 	answer := "Merhaba, mesajınız için teşekkürler."
 	if f.reply != "" {
 		answer = f.reply

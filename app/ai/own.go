@@ -64,15 +64,3 @@ func startOnly(body string) bool {
 func opensChat(msg *inbox.Message) bool {
 	return msg.Kind == channel.KindStart || startOnly(msg.Body)
 }
-
-// withoutStarts is history without the lines that only opened the chat, which a configured
-// model is not shown: "(earlier) [start: bahar_kampanya]" read to it as something the customer said.
-func withoutStarts(history []string) []string {
-	var out []string
-	for _, h := range history {
-		if !startOnly(h) {
-			out = append(out, h)
-		}
-	}
-	return out
-}

@@ -45,7 +45,7 @@ func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, c
 	if budget.Exhausted {
 		return nil, ErrBudgetSpent
 	}
-	res, history, err := analyzeMessage(ctx, db, t, convID, msg)
+	res, thread, err := analyzeMessage(ctx, db, t, convID, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +54,11 @@ func (a *Assistant) Suggest(ctx context.Context, slug string, db *tenantdb.DB, c
 	if start {
 		// The customer only opened the chat (Telegram's Start, maybe from a link with a code):
 		// the draft is the greeting triage sends them, and no model is shown the code.
-		reply = StartGreeting(t, customerLang(t, conv, msg, history))
+		reply = StartGreeting(t, customerLang(t, conv, msg, customerSaid(thread)))
 	}
 	var usage *Usage
 	if t.Setting("ai_provider") == "openai_compatible" && reply != "" && !start {
-		r, u, perr := a.providerReply(ctx, t, res, msg, history)
+		r, u, perr := a.providerReply(ctx, t, res, msg, thread)
 		if u.Model != "" && (u.PromptTokens > 0 || perr == nil) {
 			u.Purpose, u.ConversationID = "draft", convID
 			usage = &u

@@ -158,7 +158,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 			Summary: "monthly AI budget spent; nothing was sent", ModelName: BuiltinModel, ConversationID: convID,
 			Payload: map[string]any{"message_id": msg.ID, "spent_usd": budget.Spent, "budget_usd": budget.Limit}})
 	}
-	res, history, err := analyzeMessage(ctx, db, t, convID, msg)
+	res, thread, err := analyzeMessage(ctx, db, t, convID, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -166,10 +166,10 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	run := triageRun{convID: convID, recorded: a.recordedAt(), asked: "builtin", outcome: "ok", note: ah.note,
 		usage: Usage{Provider: "builtin", Model: BuiltinModel, Purpose: "triage", PromptTokens: len(msg.Body) / 4, ConversationID: convID}}
 	if t.Setting("ai_provider") == "openai_compatible" {
-		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, history)
+		mt, u, perr := AskModelTriage(ctx, a.client(), a.providerConfig(t), msg.Body, thread)
 		run.modelTriage(&res, out, mt, u, perr)
 		if res.Reply != "" {
-			reply, u, perr := a.providerReply(ctx, t, res, msg, history)
+			reply, u, perr := a.providerReply(ctx, t, res, msg, thread)
 			run.providerReply(&res, out, reply, u, perr)
 		}
 	}
@@ -230,21 +230,20 @@ func triageSkip(msg *inbox.Message, convID int64, aiMode string) string {
 	return ""
 }
 
-// triageInput is what the engine reads: the message, the customer's earlier messages, the niche
-// and the active catalog.
-// analyzeMessage runs the builtin engine on msg with the conversation's earlier customer messages
-// and the active catalog: what triage and an operator's "suggest a draft" both start from.
-// It also returns those earlier messages, which a configured model is asked with too.
-func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, convID int64, msg *inbox.Message) (Result, []string, error) {
+// analyzeMessage runs the builtin engine on msg with the conversation before it (the customer's
+// earlier messages and the replies they were sent) and the active catalog: what triage and an
+// operator's "suggest a draft" both start from. It also returns that thread, which a configured
+// model is asked with too.
+func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, convID int64, msg *inbox.Message) (Result, []Turn, error) {
 	prods, err := crm.Products(ctx, db, true)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	history, err := earlierInbound(ctx, db, convID, msg.ID)
+	thread, err := earlierThread(ctx, db, convID, msg.ID)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	in := triageInput(msg.Body, history, t.NicheID, prods)
+	in := triageInput(msg.Body, thread, t.NicheID, prods)
 	in.Currency, in.AppLanguage = t.Currency, appLanguage(msg)
 	in.Persona = PersonaOf(t)
 	if t.HasModule(platform.ModuleInventory) {
@@ -252,11 +251,13 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, co
 			return Result{}, nil, err
 		}
 	}
-	return Analyze3(in), history, nil
+	return Analyze3(in), thread, nil
 }
 
-func triageInput(body string, history []string, niche string, prods []*crm.Product) Input {
-	in := Input{Text: body, History: history, Niche: niche}
+// triageInput is what the engine reads: the message, the conversation before it, the niche and
+// the active catalog.
+func triageInput(body string, thread []Turn, niche string, prods []*crm.Product) Input {
+	in := Input{Text: body, Thread: thread, Niche: niche}
 	for _, p := range prods {
 		in.Products = append(in.Products, Product{SKU: p.SKU, Name: p.Name, Category: p.Category, Unit: p.Unit, Currency: p.Currency, UnitPrice: p.UnitPrice})
 	}
@@ -454,15 +455,38 @@ func scheduleReview(ctx context.Context, tx *sql.Tx, convID int64) error {
 
 // providerReply asks the configured model for the reply, within the persona's rules, naming the
 // language to answer in when the product knows it (replyLanguage: the customer's words, else
-// their messenger app's); only when it does not is the model told "the customer's language".
-func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res Result, msg *inbox.Message, history []string) (string, Usage, error) {
-	lang := replyLanguage(res, msg.Body, history, appLanguage(msg))
+// their messenger app's); only when it does not is the model told "the customer's language". The
+// conversation before the message comes first, in its roles: the customer's messages as the
+// user's, the business's replies (the assistant's own and its people's) as the assistant's, so
+// the model does not ask again what was asked or answered.
+func (a *Assistant) providerReply(ctx context.Context, t *platform.Tenant, res Result, msg *inbox.Message, thread []Turn) (string, Usage, error) {
+	lang := replyLanguage(res, msg.Body, customerSaid(thread), appLanguage(msg))
 	if lang == "" {
 		lang = "the customer's language"
 	}
 	sys := fmt.Sprintf("%s. Answer in %s. Never state prices, payment terms, warranties or dates; "+
-		"a person approves those. Ask at most two short clarifying questions. Suggested reply: %s", personaPrompt(t), lang, res.Reply)
-	return a.client().Chat(ctx, a.providerConfig(t), []ChatMessage{{Role: "system", Content: sys}, {Role: "user", Content: msg.Body}})
+		"a person approves those. When the customer asks for or names one, say a colleague will confirm it. "+
+		"The conversation so far comes before the customer's new message: do not ask again what was already asked or answered. "+
+		"Ask at most two short clarifying questions. Suggested reply: %s", personaPrompt(t), lang, res.Reply)
+	msgs := []ChatMessage{{Role: "system", Content: sys}}
+	msgs = append(msgs, chatTurns(thread)...)
+	msgs = append(msgs, ChatMessage{Role: "user", Content: msg.Body})
+	return a.client().Chat(ctx, a.providerConfig(t), msgs)
+}
+
+// chatTurns is thread as chat messages: the customer's as "user", the business's as "assistant".
+// A line that only opened the chat is left out (it is not something the customer said).
+func chatTurns(thread []Turn) []ChatMessage {
+	var out []ChatMessage
+	for _, t := range thread {
+		switch {
+		case t.Role == RoleCustomer && !startOnly(t.Text):
+			out = append(out, ChatMessage{Role: "user", Content: t.Text})
+		case t.Role != RoleCustomer:
+			out = append(out, ChatMessage{Role: "assistant", Content: t.Text})
+		}
+	}
+	return out
 }
 
 func (a *Assistant) client() *Client {
@@ -477,24 +501,42 @@ func (a *Assistant) providerConfig(t *platform.Tenant) ProviderConfig {
 		Privacy: t.Setting("privacy_profile")}
 }
 
-// earlierInbound returns the customer's messages of the conversation before msgID, oldest first
-// (at most historyLen): builtin-3 and a configured model read them as context. Opening the chat
-// (Telegram's Start, from a link with a code) is not among them: it is not something they said.
-func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]string, error) {
+// threadLen is how many earlier messages of a conversation the assistant reads.
+const threadLen = 20
+
+// earlierThread returns the conversation before msgID, oldest first (at most threadLen
+// messages): the customer's messages and the replies that reached them, each with its role.
+// Opening the chat (Telegram's Start, from a link with a code) is not among them: it is not
+// something they said; nor are system notes, replies that failed, and replies scheduled for later.
+func earlierThread(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]Turn, error) {
 	msgs, _, err := inbox.Latest(ctx, db.Read, convID, msgID, 100) // the latest before msgID, not the thread's first
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []Turn
 	for _, m := range msgs {
-		if m.Direction == "inbound" && !opensChat(m) {
-			out = append(out, m.Body)
+		switch {
+		case m.Direction == "inbound" && !opensChat(m):
+			out = append(out, Turn{Role: RoleCustomer, Text: m.Body})
+		case m.Direction == "outbound" && m.DeliveryStatus != "failed" && !(m.ScheduledAt > 0 && m.DeliveryStatus == "queued"):
+			role := RoleBusiness
+			if m.AuthorKind == "ai" {
+				role = RoleAssistant
+			}
+			out = append(out, Turn{Role: role, Text: m.Body})
 		}
 	}
-	if len(out) > historyLen {
-		out = out[len(out)-historyLen:]
+	if len(out) > threadLen {
+		out = out[len(out)-threadLen:]
 	}
 	return out, nil
+}
+
+// earlierInbound returns the customer's messages of the conversation before msgID, oldest first
+// (at most historyLen): the language they wrote earlier.
+func earlierInbound(ctx context.Context, db *tenantdb.DB, convID, msgID int64) ([]string, error) {
+	thread, err := earlierThread(ctx, db, convID, msgID)
+	return customerSaid(thread), err
 }
 
 // VisitAsk is a customer's question about when someone can come, as the triage hands it to the

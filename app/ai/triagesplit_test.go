@@ -66,8 +66,8 @@ func TestTriageInput(t *testing.T) {
 			[]Product{{SKU: "K1", Name: "Kilit taşı", Category: "paver", Unit: "m2", Currency: "TRY", UnitPrice: 250}}},
 	}
 	for _, c := range cases {
-		in := triageInput("fiyat?", []string{"merhaba"}, "landscaping", c.prods)
-		if in.Text != "fiyat?" || in.Niche != "landscaping" || !reflect.DeepEqual(in.History, []string{"merhaba"}) || !reflect.DeepEqual(in.Products, c.want) {
+		in := triageInput("fiyat?", CustomerTurns([]string{"merhaba"}), "landscaping", c.prods)
+		if in.Text != "fiyat?" || in.Niche != "landscaping" || !reflect.DeepEqual(in.Thread, CustomerTurns([]string{"merhaba"})) || !reflect.DeepEqual(in.Products, c.want) {
 			t.Errorf("%s: %+v", c.name, in)
 		}
 	}

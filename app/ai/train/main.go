@@ -106,7 +106,7 @@ func main() {
 		}
 		cl := &ai.Client{}
 		ask := func(text string, history []string) (*ai.ModelTriage, error) {
-			t, _, err := ai.AskModelTriage(context.Background(), cl, cfg, text, history)
+			t, _, err := ai.AskModelTriage(context.Background(), cl, cfg, text, ai.CustomerTurns(history))
 			return t, err
 		}
 		fmt.Print(ai.Evaluate(ai.Builtin3(), held).Report("Held-out file, builtin-3 alone") +
