@@ -34,6 +34,7 @@ func TestPlainAnswersAreNoComplaint(t *testing.T) {
 	for _, c := range []struct{ complaint, next string }{
 		{"Geçen ay döşediğiniz taşlar yerinden oynadı, hiç memnun değilim.", "tamam, bekliyorum"},
 		{"Yaptığınız yolun ortası çöktü, kapının önü göl oldu.", "peki"},
+		{"Teklifte konuşmadığımız bir nakliye ücreti var, epey yüksek. Açıkçası hiç memnun kalmadım.", "tamam"},
 		{"The pavers you laid last month have sunk and water pools by the door, I'm not happy.", "ok"},
 		{"Three weeks and still nobody came to finish the edging.", "fine, waiting"},
 	} {

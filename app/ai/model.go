@@ -131,7 +131,8 @@ func (m *Model) Decide(text string, history []string) Decision {
 	// biraz eğimli" (soil, slightly sloped) was labelled a complaint at 0.40 on the word "biraz",
 	// and the conversation then showed "earlier problem still open" to the end. (A probability
 	// from Critical up still hands the message to a person, without calling it a complaint.)
-	plain := !troubleWords(text) && d.P["intent_complaint"] < sureComplaint
+	worded := troubleWords(text)
+	plain := !worded && d.P["intent_complaint"] < sureComplaint
 	top := ""
 	for _, i := range Intents {
 		if i == "complaint" && plain {
@@ -169,6 +170,12 @@ func (m *Model) Decide(text string, history []string) Decision {
 			if d.P["intent_"+i] >= c {
 				d.Handoff = true
 			}
+		}
+		// Complaint wording the model also finds likely is a complaint ("... epey yüksek.
+		// Açıkçası hiç memnun kalmadım." read as a price question only).
+		if len(readSignals(newText(text)).complaint) > 0 && d.P["intent_complaint"] >= c && !slices.Contains(d.Intents, "complaint") {
+			d.Intents = append(d.Intents, "complaint")
+			slices.SortFunc(d.Intents, func(a, b string) int { return slices.Index(Intents, a) - slices.Index(Intents, b) })
 		}
 	}
 	pm, ph := d.P["band_mid"], d.P["band_high"]

@@ -175,8 +175,8 @@ var (
 	sigRough     = []string{"yaklaşık", "kabaca", "tahmini", "ortalama", "aşağı yukarı", "rough", "approx", "ballpark", "estimate"}
 	sigDate      = []string{"teslim", "ne zaman", "tarih", "deadline", "deliver", "when can", "by when", "yetişir", "kurulum günü", "hafta sonu", "weekend"}
 	// complaint: the customer is unhappy with the work or the service.
-	sigComplaint = []string{"şikayet", "memnun değil", "rezalet", "berbat", "iade", "beğenmedi", "kalitesiz", "özensiz", "yamuk", "hatalı", "defolu",
-		"kabul edilemez", "complain", "unhappy", "not happy", "terrible", "refund", "awful", "disappoint", "shoddy", "sloppy", "unacceptable", "poor work", "poor job"}
+	sigComplaint = []string{"şikayet", "memnun değil", "memnun kalmadı", "rezalet", "berbat", "iade", "beğenmedi", "kalitesiz", "özensiz", "yamuk", "hatalı", "defolu",
+		"kabul edilemez", "complain", "unhappy", "not happy", "not satisfied", "dissatisfied", "terrible", "refund", "awful", "disappoint", "shoddy", "sloppy", "unacceptable", "poor work", "poor job"}
 	// service failure: somebody did not come, answer or finish.
 	sigServiceFailure = []string{"hala bekli", "cevap vermi", "cevap yok", "dönüş yapmadı", "dönmedi", "gelmedi", "açmıyor", "çıkmıyor",
 		"ulaşamı", "yarım kaldı", "yarım bırak", "geç kaldı", "uymadı", "sözünüzü tutmadı", "aramadınız", "aramadılar", "kimse aramadı",
