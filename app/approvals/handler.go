@@ -440,7 +440,7 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 			// A program calling this address is told why, as the card and the banner tell a person
 			// (the customer has no e-mail address, WhatsApp's window is closed …), not only that
 			// nothing was approved; the code (cannot_reach_<reason>) stays the machine word.
-			web.WriteProblemDetail(w, r, err, c.T("approvals.not_approved")+" "+c.P.Say(warn.Words))
+			web.WriteProblemDetail(w, r, err, c.T("approvals.reach.title"), c.T("approvals.not_approved")+" "+c.P.Say(warn.Words))
 			return
 		}
 		errs = map[string]string{"draft": c.T("approvals.not_approved")}

@@ -150,6 +150,7 @@ func TestRefusedApprovalOverJSONSaysWhy(t *testing.T) {
 		var p struct {
 			Status int    `json:"status"`
 			Code   string `json:"code"`
+			Title  string `json:"title"`
 			Detail string `json:"detail"`
 		}
 		if err := json.Unmarshal([]byte(r.Body), &p); err != nil {
@@ -160,6 +161,10 @@ func TestRefusedApprovalOverJSONSaysWhy(t *testing.T) {
 			!strings.Contains(r.Header.Get("Content-Type"), "application/problem+json") ||
 			!strings.Contains(p.Detail, pr.T("approvals.not_approved")) || !strings.Contains(p.Detail, pr.T("approvals.reach.no_address")) {
 			t.Errorf("%s %s: %d %s, want 409 cannot_reach_no_address saying %q", tc.lang, tc.path, r.StatusCode, r.Body, pr.T("approvals.reach.no_address"))
+		}
+		// Its title names the refusal, not the general "changed in the meantime" of a conflict.
+		if p.Title != pr.T("approvals.reach.title") {
+			t.Errorf("%s %s: title %q, want %q", tc.lang, tc.path, p.Title, pr.T("approvals.reach.title"))
 		}
 	}
 	var st string

@@ -167,12 +167,16 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, r, NewProblem(r, err))
 }
 
-// WriteProblemDetail answers err as WriteProblem does, with detail (a sentence already in the
-// request's language) as its message: for a refusal whose reason the page words more precisely
-// than err's own key (the approval queue's "this reply cannot reach the customer: …"), so a
-// program is told what a person is told. An empty detail keeps err's message.
-func WriteProblemDetail(w http.ResponseWriter, r *http.Request, err error, detail string) {
+// WriteProblemDetail answers err as WriteProblem does, with title and detail (already in the
+// request's language) in place of its kind's title and err's message: for a refusal whose reason
+// the page words more precisely than err's own key (the approval queue's "the customer cannot be
+// reached: …", which is no "changed in the meantime" conflict), so a program is told what a
+// person is told. An empty title or detail keeps the general one.
+func WriteProblemDetail(w http.ResponseWriter, r *http.Request, err error, title, detail string) {
 	p := NewProblem(r, err)
+	if title != "" {
+		p.Title = title
+	}
 	if detail != "" {
 		p.Detail = detail
 	}
