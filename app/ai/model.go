@@ -263,7 +263,21 @@ func (d Decision) evidence(output string, k int, sign float64) []Evidence {
 	sum := map[key]float64{}
 	var order []key
 	sc := featScale(d.feats)
+	// A word the model never learned as a word (a person's name, a typo) can still push a decision
+	// through its letter groups, but it is not shown as a reason: what the conversation page names
+	// is a word of the examples the model learned from, and a customer's or a neighbour's name
+	// never stands in the stored reasons (it would outlive that person's erasure in another
+	// customer's row, where only their full name is looked for).
+	unknown := map[string]bool{}
 	for _, f := range d.feats {
+		if strings.HasPrefix(f.name, "w:") && len(d.m.Weights[f.name]) == 0 {
+			unknown[f.surface] = true
+		}
+	}
+	for _, f := range d.feats {
+		if f.kind == KindWord && unknown[f.surface] {
+			continue
+		}
 		w := sign * d.m.Weights[f.name][output] * featValue(f, sc)
 		if f.name == "bias" || w == 0 {
 			continue
