@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/media"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -125,7 +126,11 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		h.sendFailed(w, r, conv, err)
 		return
 	}
-	h.composed(w, r, conv, doneMsg{Key: "media.sent"})
+	done := doneMsg{Key: "media.sent"}
+	if h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
+		done.Key = "media.recorded" // kept with the call's record; nothing goes to the customer
+	}
+	h.composed(w, r, conv, done)
 }
 
 // photoMax is the largest photo the composer sends on channel: the channel's own limit

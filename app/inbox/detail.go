@@ -62,9 +62,13 @@ type detailData struct {
 	WhatsApp     string                        // https://wa.me/ link of the lead's phone
 	Files        map[int64][]*media.Attachment // photos and files by message id
 	CanAttach    bool                          // the composer may send a file
-	PhotoMB      int64                         // the largest photo it sends on this channel, in MB
-	DocMB        int64                         // the largest PDF, in MB
-	Accept       string                        // the file field's accept attribute: media.UploadAccept
+	// Recorded: the panel sends nothing on this channel (a phone call, a walk-in: channel.Record);
+	// what the composer takes is kept as what was said, so it offers no "send later" and words
+	// its buttons, hints and file form as a record, not a send.
+	Recorded bool
+	PhotoMB  int64  // the largest photo it sends on this channel, in MB
+	DocMB    int64  // the largest PDF, in MB
+	Accept   string // the file field's accept attribute: media.UploadAccept
 	// Window is the channel's reply window (WhatsApp's 24 hours; nil when the channel has none):
 	// once it is closed the composer offers the tenant's approved templates.
 	Window *windowState
@@ -614,6 +618,7 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 		return nil, err
 	}
 	d.CanAttach = h.Media != nil
+	d.Recorded = h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record
 	d.PhotoMB, d.DocMB, d.Accept = h.photoMax(conv.Channel)>>20, media.MaxSize(media.KindDocument)>>20, media.UploadAccept(true)
 	d.Window = h.window(c, conv, time.Now())
 	if d.BlockedAt, err = h.blockedSince(ctx, c, conv); err != nil {
@@ -846,6 +851,12 @@ func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {
 	ch.Once = true
 	if msg := dueWithoutWords(c, conv, ch, errs); msg != "" {
 		errs.Add("next_action", msg)
+	}
+	if s, _ := last(r.PostForm, "send_at"); s != "" && h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record {
+		// A phone call or a walk-in is a record of what was said: nothing goes to the customer,
+		// so there is nothing to send later (the composer does not offer it there).
+		delete(errs, "send_at")
+		errs.Add("send_at", c.T("inbox.error.send_at_record"))
 	}
 	if _, composer := r.PostForm["direction"]; composer && ch.Body == "" {
 		// The composer (the only form with a kind of message) sent no words: nothing to add.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app/approvals"
 	"highvibe/app/inbox"
@@ -63,5 +64,76 @@ func TestRecordedChannelsPromiseNoSend(t *testing.T) {
 	}
 	if got := strings.TrimSpace(doc.Find("[data-approve-draft]").Text()); got != "Approve and send" {
 		t.Errorf("web chat: draft button %q", got)
+	}
+}
+
+// On a phone call or a walk-in the composer offers nothing that only a send could do: no "Send
+// later" (a record is not sent, now or later), a hint that says Enter logs it, a box and a kind of
+// message that ask for what was told to the customer, and a file form that adds to the record. A
+// scheduled reply posted there anyway is refused in the operator's language and nothing is
+// stored. A chat channel keeps all of it as it was.
+func TestRecordedComposerOffersNoSend(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.User("acme", "olga", "operator")
+	db := e.DB("acme")
+	count := func() (n int) {
+		t.Helper()
+		db.Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n)
+		return n
+	}
+	type words struct{ hint, placeholder, kind, attach, file, refused string }
+	want := map[string]words{
+		"en": {"Enter logs it · Shift+Enter new line", "Write down what you told the customer…", "What we told the customer",
+			"Add a photo or PDF to the record", "Add to the record", "Nothing is sent on a phone call or walk-in record"},
+		"tr": {"Enter kaydeder · Shift+Enter yeni satır", "Müşteriye ne söylediğinizi yazın…", "Müşteriye söylediğimiz",
+			"Kayda fotoğraf veya PDF ekle", "Kayda ekle", "Telefon araması ya da ziyaret kaydında müşteriye hiçbir şey gönderilmez"},
+	}
+	later := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	for _, ch := range []string{"call", "manual"} {
+		r := c.Post("/app/inbox/new/", url.Values{"name": {"Ayla " + ch}, "channel": {ch}, "body": {"Fiyat sordu"}})
+		if r.StatusCode != 303 {
+			t.Fatalf("%s: new %d", ch, r.StatusCode)
+		}
+		page := r.Header.Get("Location")
+		for lang, w := range want {
+			doc := c.Get(page + "?lang=" + lang).Doc(t)
+			if n := doc.Find("#composer details.composer-later, #composer [name=send_at]").Length(); n != 0 {
+				t.Errorf("%s %s: the composer offers to send later (%d controls)", ch, lang, n)
+			}
+			for what, got := range map[string][2]string{
+				"hint":        {strings.TrimSpace(doc.Find("#composer [data-enter-hint]").Text()), w.hint},
+				"placeholder": {doc.Find("#composer #body").AttrOr("placeholder", ""), w.placeholder},
+				"kind":        {strings.TrimSpace(doc.Find(`#direction option[value=outbound]`).Text()), w.kind},
+				"file form":   {strings.TrimSpace(doc.Find("details.composer-attach > summary").Text()), w.attach},
+				"file button": {strings.TrimSpace(doc.Find(".attach-form button[type=submit]").Text()), w.file},
+			} {
+				if got[0] != got[1] {
+					t.Errorf("%s %s: %s reads %q, want %q", ch, lang, what, got[0], got[1])
+				}
+			}
+			if strings.Contains(strings.ToLower(doc.Find("details.composer-attach").Text()), map[string]string{"en": "sent without", "tr": "gönderilir"}[lang]) {
+				t.Errorf("%s %s: the file form says photos are sent: %q", ch, lang, doc.Find("#attach-hint").Text())
+			}
+			// A scheduled reply posted by hand: refused, said in the operator's language, nothing stored.
+			before := count()
+			doc = c.Post(page+"?lang="+lang, url.Values{"direction": {"outbound"}, "body": {"Yarın ararım"}, "send_at": {later}}).Doc(t)
+			if got := doc.Find("#composer-status").Text(); !strings.Contains(got, w.refused) {
+				t.Errorf("%s %s: a scheduled reply was answered %q, want %q", ch, lang, got, w.refused)
+			}
+			if n := count(); n != before {
+				t.Errorf("%s %s: a scheduled reply on a record stored %d messages", ch, lang, n-before)
+			}
+		}
+	}
+	// A chat channel still offers to send later, and says Enter sends.
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "w-2", Name: "Can", Body: "Fiyat?", Kind: "text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := c.Get("/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/?lang=en").Doc(t)
+	if doc.Find("#composer details.composer-later [name=send_at]").Length() != 1 || strings.TrimSpace(doc.Find("#composer [data-enter-hint]").Text()) != "Enter sends · Shift+Enter new line" ||
+		strings.TrimSpace(doc.Find("details.composer-attach > summary").Text()) != "Send a photo or PDF" {
+		t.Errorf("web chat: the composer lost its send wording or send later")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -36,6 +37,8 @@ type suggestData struct {
 	Added, NoRoom bool
 	// Mention is the members the box's @mention picker offers (the page's textarea carries them).
 	Mention string
+	// Recorded: the conversation is a record (a call, a walk-in), whose box says so.
+	Recorded bool
 }
 
 // maxBody is the longest message the composer sends (its textarea's maxlength, the update's check).
@@ -74,6 +77,9 @@ func (h *Handler) Suggest(w http.ResponseWriter, r *http.Request) {
 	body, added, noRoom := withTyped(r.PostFormValue("body"), s.Body)
 	if web.IsHTMX(r) {
 		d := &suggestData{Body: body, Commits: s.Commitments, Added: added, NoRoom: noRoom}
+		if conv, err := ConversationByID(r.Context(), c.DB.Read, id); err == nil {
+			d.Recorded = h.Svc.Channels.OutboundOf(conv.Channel) == channel.Record
+		}
 		if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 			d.Mention = mentionMembers(members)
 		}
