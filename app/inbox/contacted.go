@@ -61,8 +61,11 @@ func (mv *stateMove) into(before, after map[string]any) {
 	}
 }
 
-// logContacted writes the action-log row of a move made by a reply that reached the customer,
-// as a conversation update by the reply's author (the one whose reply it was), naming the message.
+// logContacted writes the action-log row of a move made by a reply that reached the customer on
+// its own (delivered by the channel, released from its schedule, sent by the product): action
+// conversation_contacted ("Marked Contacted after the first reply"), by the reply's author (the
+// one whose reply it was), naming the message and the lead's stage move. A reply saved on the
+// conversation form is recorded in that save's one row instead (Update, reason first_reply).
 func logContacted(ctx context.Context, tx *sql.Tx, convID, msgID int64, mv *stateMove, actorID int64, actorName string) error {
 	before, after := map[string]any{}, map[string]any{}
 	mv.into(before, after)
@@ -70,8 +73,8 @@ func logContacted(ctx context.Context, tx *sql.Tx, convID, msgID int64, mv *stat
 	if actorID > 0 {
 		model = "human-review"
 	}
-	_, err := audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
-		Summary: "conversation updated: first reply reached the customer", ModelName: model, ActorUserID: actorID, ActorName: actorName,
+	_, err := audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_contacted",
+		Summary: "marked contacted: first reply reached the customer", ModelName: model, ActorUserID: actorID, ActorName: actorName,
 		ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "message_id": msgID, "reason": "first_reply",
 			"before": before, "after": after}})
 	return err

@@ -109,10 +109,10 @@ func TestFirstReplyMakesANewConversationContacted(t *testing.T) {
 	deliver(second, "sent")
 	want("a WhatsApp reply the channel sent", wa, "contacted", "contacted")
 	var logged int
-	_ = db.Read.QueryRow(`SELECT count(*) FROM action_logs WHERE conversation_id = ? AND action_type = 'conversation_update'
+	_ = db.Read.QueryRow(`SELECT count(*) FROM action_logs WHERE conversation_id = ? AND action_type = 'conversation_contacted'
 		AND json_extract(payload, '$.reason') = 'first_reply' AND json_extract(payload, '$.message_id') = ?`, wa, second).Scan(&logged)
 	if logged != 1 {
-		t.Errorf("the WhatsApp move is logged %d times, want once as a conversation update naming the message", logged)
+		t.Errorf("the WhatsApp move is logged %d times, want once as marked contacted, naming the message", logged)
 	}
 
 	// An assistant's draft a person approves and sends goes as theirs: Contacted.

@@ -67,9 +67,13 @@ func (s *Service) Update(ctx context.Context, slug string, db *tenantdb.DB, conv
 		if err := reindex(ctx, tx, convID); err != nil {
 			return err
 		}
+		payload := map[string]any{"conversation_id": convID, "updated_by_user_id": ch.ActorID, "before": p.before, "after": p.after}
+		if p.firstReply {
+			payload["reason"] = "first_reply"
+		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
 			Summary: "conversation updated", Output: ch.Body, ModelName: "human-review", ActorUserID: ch.ActorID, ActorName: ch.ActorName,
-			ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "updated_by_user_id": ch.ActorID, "before": p.before, "after": p.after}})
+			ConversationID: convID, Payload: payload})
 		return err
 	})
 	if err == nil {
@@ -89,6 +93,7 @@ type updatePlan struct {
 	stateChanged  bool
 	state         string
 	lostNote      string // the internal note saved with the state, the lost reason when the stage becomes "lost"
+	firstReply    bool   // the save's reply made a New conversation Contacted (contactedTx)
 }
 
 // planUpdate decides, without the database, which columns of c the change ch alters. A value
@@ -210,8 +215,10 @@ func (p *updatePlan) writeMessage(ctx context.Context, tx *sql.Tx, reg *channel.
 		return 0, err
 	}
 	if mv != nil {
-		// The reply made a New conversation Contacted: recorded in the save's one log row.
+		// The reply made a New conversation Contacted: recorded in the save's one log row, which
+		// says why (the action log reads "Marked Contacted after the first reply").
 		mv.into(p.before, p.after)
+		p.firstReply = true
 	}
 	p.after["message_id"] = msgID
 	p.after["direction"] = ch.Direction

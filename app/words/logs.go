@@ -133,6 +133,8 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		}
 	}
 	switch action {
+	case "conversation_update", "conversation_contacted", "lead_stage_moved": // app/inbox: what changed
+		return changes(action, payload)
 	case "sla_breached_response", "sla_breached_resolution": // app/msp: the ticket it is about
 		var p struct {
 			Ref string `json:"ref"`
@@ -152,4 +154,70 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 		return []i18n.Phrase{text(summary)} // a writer this package does not know yet: its text as stored
 	}
 	return nil
+}
+
+// changedFields are the conversation form's fields an action log's before/after can carry beyond
+// the state, the lead's stage and the message, with the label the form gives each, in form order.
+var changedFields = []struct{ name, label string }{
+	{"next_action", "inbox.next_action"}, {"next_action_due_at", "inbox.form.due"}, {"assigned_user_id", "inbox.assignee"},
+	{"handoff_required", "inbox.handoff"}, {"ai_mode", "inbox.ai_mode"}, {"tags", "inbox.tag"},
+}
+
+// changes words a conversation's or a lead's before → after (app/inbox): the state move, or
+// "Marked Contacted after the first reply" when a reply reaching the customer made it (reason
+// first_reply); the lead's stage move; the message the save added, or the one that made the move;
+// the other fields it changed, by their labels. Values that are no known state or stage are left
+// out rather than shown as codes.
+func changes(action, payload string) []i18n.Phrase {
+	var p struct {
+		Reason    string         `json:"reason"`
+		MessageID int64          `json:"message_id"`
+		B         map[string]any `json:"before"`
+		A         map[string]any `json:"after"`
+	}
+	if !decode(payload, &p) {
+		return nil
+	}
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	move := func(key, prefix string) i18n.Phrase {
+		from, to := str(p.B, key), str(p.A, key)
+		if from == "" || to == "" || from == to || !has(prefix+from) || !has(prefix+to) {
+			return i18n.Phrase{}
+		}
+		return i18n.P("words.log."+key, i18n.P(prefix+from), i18n.P(prefix+to))
+	}
+	var out []i18n.Phrase
+	add := func(ph i18n.Phrase) {
+		if ph.Key != "" {
+			out = append(out, ph)
+		}
+	}
+	firstReply := p.Reason == "first_reply"
+	if firstReply && action == "conversation_update" {
+		add(i18n.P("words.log.action.conversation_contacted"))
+	} else if !firstReply {
+		add(move("state", "inbox.state."))
+	}
+	add(move("lead_stage", "analytics.stage."))
+	if firstReply && p.MessageID > 0 {
+		add(i18n.P("words.log.message_ref", p.MessageID))
+	}
+	if id, ok := p.A["message_id"].(float64); ok && id > 0 {
+		if d := str(p.A, "direction"); has("words.log.action.message_" + d) {
+			add(i18n.P("words.log.action.message_" + d))
+		}
+	}
+	var other []i18n.Phrase
+	for _, f := range changedFields {
+		if _, ok := p.A[f.name]; ok {
+			other = append(other, i18n.P(f.label))
+		}
+	}
+	if len(other) > 0 {
+		add(i18n.P("words.log.changed", other))
+	}
+	if _, ok := p.A["lost_reason"]; ok {
+		add(i18n.P("words.log.action.lead_lost_reason_set"))
+	}
+	return out
 }
