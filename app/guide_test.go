@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -276,6 +277,123 @@ func TestGuideShowsSettingLabels(t *testing.T) {
 							lang, name, i+1, key, i18n.For(lang).T(label))
 					}
 				}
+			}
+		}
+	}
+}
+
+// movedSections are guide addresses that were merged into another section or renamed, with the
+// section that holds their text now, its title in each language, and the headings (their ids) of
+// the old page, which the new one keeps so that a bookmarked /guide/<old>#part still finds its place.
+var movedSections = []struct {
+	old, to        string
+	title, anchors map[string][]string
+}{
+	{"leads-and-stages", "leads-and-pipeline",
+		map[string][]string{"en": {"Leads and the pipeline"}, "tr": {"Müşteri adayları ve satış hattı"}},
+		map[string][]string{"en": {"how-messages-find-their-lead", "stages-and-sources", "how-the-stage-follows-the-conversations", "stage-rules"},
+			"tr": {"mesajlar-adaylarn-nasl-bulur", "aamalar-ve-kaynaklar", "aama-konumalar-nasl-izler", "aama-kurallar"}}},
+	{"privacy-kvkk", "privacy-notice-and-consent",
+		map[string][]string{"en": {"Privacy notice and consent"}, "tr": {"Aydınlatma metni ve onay"}},
+		map[string][]string{"en": {"the-privacy-notice", "consent", "what-is-stored-and-where", "requests-from-customers"},
+			"tr": {"aydnlatma-metni", "onay", "neler-nerede-saklanr", "mteri-talepleri"}}},
+	{"niches-and-modules", "niches",
+		map[string][]string{"en": {"Niches: what the assistant knows"}, "tr": {"Sektörler: asistanın bildikleri"}},
+		map[string][]string{"en": {"custom-niches"}, "tr": {"zel-sektrler"}}},
+}
+
+// TestGuideOldAddressesRedirect: three pairs of contents entries looked alike ("Leads" and "Leads
+// and the pipeline", "Niches and modules" and "Modules", "Privacy and KVKK" and "Exports and KVKK
+// requests"); one page was merged into its twin and two were renamed. A bookmarked or linked old
+// address answers 301 with the new one in both languages (the language asked for kept), and the
+// new page keeps the old page's headings, so an old #part lands on its text.
+func TestGuideOldAddressesRedirect(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	c := e.Client()
+	for _, m := range movedSections {
+		if r := c.Get("/guide/" + m.old); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/guide/"+m.to {
+			t.Errorf("/guide/%s: %d → %q, want 301 → /guide/%s", m.old, r.StatusCode, r.Header.Get("Location"), m.to)
+		}
+		for _, lang := range []string{"en", "tr"} {
+			r := c.Get("/guide/" + m.old + "?lang=" + lang)
+			want := "/guide/" + m.to + "?lang=" + lang
+			if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != want {
+				t.Errorf("/guide/%s?lang=%s: %d → %q, want 301 → %s", m.old, lang, r.StatusCode, r.Header.Get("Location"), want)
+				continue
+			}
+			n := c.Get(want)
+			d := n.Doc(t)
+			if got := strings.TrimSpace(d.Find("article.guide-content h1").First().Text()); n.StatusCode != http.StatusOK || got != m.title[lang][0] {
+				t.Errorf("%s: %d, title %q, want %q", want, n.StatusCode, got, m.title[lang][0])
+			}
+			for _, id := range m.anchors[lang] {
+				if d.Find(`article.guide-content [id="`+id+`"]`).Length() != 1 {
+					t.Errorf("%s has no #%s, the heading /guide/%s had", want, id, m.old)
+				}
+			}
+			// The contents list offers the new section once and the old one no more.
+			if d.Find(`.guide-toc a[href="/guide/`+m.old+`"]`).Length() != 0 || d.Find(`.guide-toc a[href="/guide/`+m.to+`"]`).Length() != 1 {
+				t.Errorf("%s: the contents list still offers /guide/%s, or not /guide/%s once", want, m.old, m.to)
+			}
+		}
+	}
+}
+
+// guideLinkIn finds a link to a guide section: in the guide's Markdown and the views' HTML
+// (/guide/<section>), and a handler's or a channel's Guide: "<section>" field.
+var (
+	guideLinkIn  = regexp.MustCompile(`/guide/([a-z0-9][a-z0-9-]*)`)
+	guideFieldIn = regexp.MustCompile(`Guide:\s*"([a-z0-9][a-z0-9-]*)"`)
+)
+
+// TestGuideLinksNameCurrentSections: every in-product "Guide" link and every link between guide
+// pages names a section that exists, directly: not a 404, and not an old address that only
+// redirects (a link is updated when its section moves).
+func TestGuideLinksNameCurrentSections(t *testing.T) {
+	t.Parallel()
+	links := map[string]string{} // section → where it was found
+	for lang, files := range guideFiles(t) {
+		for name, body := range files {
+			for _, m := range guideLinkIn.FindAllStringSubmatch(body, -1) {
+				links[m[1]] = "guide/" + lang + "/" + name
+			}
+		}
+	}
+	for _, root := range []string{"../views", "."} {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if !strings.HasSuffix(p, ".html") && (!strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go")) {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			re := guideLinkIn
+			if strings.HasSuffix(p, ".go") {
+				re = guideFieldIn
+			}
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				links[m[1]] = p
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(links) < 20 {
+		t.Fatalf("found only %d guide links; the scanner is broken", len(links))
+	}
+	e := apptest.New(t)
+	c := e.Client()
+	for slug, where := range links {
+		for _, lang := range []string{"en", "tr"} {
+			if r := c.Get("/guide/" + slug + "?lang=" + lang); r.StatusCode != http.StatusOK {
+				t.Errorf("%s links /guide/%s, which answers %d %s (%s)", where, slug, r.StatusCode, r.Header.Get("Location"), lang)
 			}
 		}
 	}

@@ -13,7 +13,7 @@ type Question struct {
 	Text   map[string]string // language → text
 }
 
-// Persona is a niche's vocabulary, clarifying questions and catalog hints (guide: 20-niches-and-modules.md).
+// Persona is a niche's vocabulary, clarifying questions and catalog hints (guide: 20-niches.md).
 type Persona struct {
 	ID        string
 	Products  []Term // what the customer may ask for; feeds qualification and catalog matching

@@ -45,7 +45,7 @@ type stockCell struct {
 func (h *ProductsHandler) page(w http.ResponseWriter, r *http.Request, status int, d *productsPage, errs map[string]string) {
 	c := web.From(r)
 	d.CanWrite = c.Can(auth.WriteCRM)
-	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches-and-modules", Data: d, Errors: errs, Form: r.PostForm})
+	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // List shows every product (active first) with the create form; ?edit=ID opens one for editing.

@@ -40,6 +40,16 @@ type Guide struct {
 
 var titleRE = regexp.MustCompile(`(?m)^#\s+(.+)$`)
 
+// Moved are the addresses of sections that were merged into another or renamed, with the section
+// that holds their text now. A bookmarked or linked /guide/<old> answers 301 with the new address
+// (the ?lang= kept; the browser keeps a #part, and the new page keeps the old page's headings, so
+// the part still finds its place). In-product links name the new section directly.
+var Moved = map[string]string{
+	"leads-and-stages":   "leads-and-pipeline",         // merged into the leads list and board page
+	"privacy-kvkk":       "privacy-notice-and-consent", // retitled: apart from exports and data requests
+	"niches-and-modules": "niches",                     // retitled: apart from the modules page
+}
+
 // Load renders every Markdown file of fsys (en/NN-slug.md, tr/NN-slug.md). File names start with
 // a two-digit order so the table of contents follows the reading order.
 func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
@@ -76,6 +86,16 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 			s := &Section{Slug: slug, Order: order, Title: title, HTML: template.HTML(html)} // #nosec: our own embedded Markdown
 			g.pages[lang] = append(g.pages[lang], s)
 			g.bySlug[lang][slug] = s
+		}
+	}
+	for old, to := range Moved {
+		for _, lang := range Langs {
+			if _, ok := g.bySlug[lang][old]; ok {
+				return nil, fmt.Errorf("docs: moved section %q is still a section (%s)", old, lang)
+			}
+			if _, ok := g.bySlug[lang][to]; !ok {
+				return nil, fmt.Errorf("docs: moved section %q points at %q, which is no %s section", old, to, lang)
+			}
 		}
 	}
 	return g, nil
@@ -115,8 +135,17 @@ func (g *Guide) Index(w http.ResponseWriter, r *http.Request) {
 
 // Section shows /guide/<section>.
 func (g *Guide) Section(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	if to, ok := Moved[slug]; ok {
+		u := "/guide/" + to
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, u, http.StatusMovedPermanently)
+		return
+	}
 	lang := guideLang(web.From(r).Lang)
-	s, ok := g.bySlug[lang][r.PathValue("section")]
+	s, ok := g.bySlug[lang][slug]
 	if !ok {
 		g.Render.Fail(w, r, fault.NotFound(""))
 		return

@@ -1,5 +1,5 @@
 // Package leads is the leads list (/app/leads/), a lead's page (/app/leads/{id}/) and the pipeline
-// board (/app/pipeline/) (guide: 48-leads-and-pipeline.md). It is a read model: it reads the
+// board (/app/pipeline/) (guide: 16-leads-and-pipeline.md). It is a read model: it reads the
 // leads and what hangs off them (conversations, quotes, orders, invoices, tickets, the action log)
 // and writes nothing itself; a move on the board, the expected value, a linked customer and a
 // merge go through the inbox's functions (inbox.MoveLeadStage, inbox.MergeLeads, …), a new

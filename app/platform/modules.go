@@ -38,7 +38,7 @@ func AlwaysOn(m string) bool { return slices.Contains(alwaysOn, m) }
 func KnownModule(m string) bool { return slices.Contains(Modules, m) }
 
 // nicheModules are the optional modules each built-in niche starts with (guide:
-// 20-niches-and-modules.md); a custom niche names its own.
+// 20-niches.md); a custom niche names its own.
 var nicheModules = map[string][]string{
 	"parke_tas":      {ModuleSales, ModuleConstruction, ModuleRepair},
 	"muteahhit":      {ModuleSales, ModuleConstruction, ModuleRepair},

@@ -15,7 +15,7 @@ import (
 
 // Niche is a niche staff defined (`highvibe niche create`): tenants choose it like a built-in one,
 // and the assistant uses its persona text, vocabulary and forbidden topics (guide:
-// 20-niches-and-modules.md).
+// 20-niches.md).
 type Niche struct {
 	ID         string
 	Names      map[string]string // language → name; "en" is required and the fallback

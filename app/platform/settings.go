@@ -10,7 +10,7 @@ import (
 	"highvibe/app/settingdef"
 )
 
-// Niches are the assistant personas a tenant can choose (guide: 20-niches-and-modules.md).
+// Niches are the assistant personas a tenant can choose (guide: 20-niches.md).
 var Niches = []string{"parke_tas", "muteahhit", "emlakci", "cicekci", "kadin_koc", "balci_aricilik", "default"}
 
 // Locales are the panel languages a tenant can make primary.
