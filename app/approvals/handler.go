@@ -45,7 +45,8 @@ type pageData struct {
 	// is decided already: the page says who decided it, where its card would be.
 	Focus *Recommendation
 	// Warn is, for an open draft reply that would not reach the customer now (Reach), why and what
-	// to do instead: its card says so above Approve, which is refused.
+	// to do instead: its card says so, with a link to where that is done, and offers Reject but no
+	// Approve (which the server refuses).
 	Warn      map[int64]reachWarn
 	CanDecide bool
 	Kinds     []string
@@ -209,10 +210,17 @@ type recView struct {
 }
 
 // reachWarn is a draft card's warning that its reply cannot reach the customer now: Words, and
-// Lead, for a customer without an e-mail address, the lead whose page takes it.
+// where what can be done instead is done (the card offers no Approve, which would be refused):
+// Lead, for a customer without an e-mail address, the lead whose page takes it; Conversation,
+// for WhatsApp's closed window with an approved template set up, the conversation that sends it;
+// Settings, for a reader who manages settings, the channels page at the missing setting (a
+// channel's sending, WhatsApp's templates), with SettingsWords its link's words.
 type reachWarn struct {
-	Words i18n.Phrase
-	Lead  int64
+	Words         i18n.Phrase
+	Lead          int64
+	Conversation  int64
+	Settings      string
+	SettingsWords string
 }
 
 // laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
@@ -657,16 +665,29 @@ func (h *Handler) warnings(r *http.Request, q *Queue) (map[int64]reachWarn, erro
 // card says it before Approve is pressed and the refusal after.
 func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
 	c := web.From(r)
+	owner := c.Can(auth.ManageSettings)
 	switch no.Reason {
 	case "setup":
-		return reachWarn{Words: i18n.P("approvals.reach.setup", i18n.P("inbox.channel."+no.Channel))}
+		w := reachWarn{Words: i18n.P("approvals.reach.setup", i18n.P("inbox.channel."+no.Channel))}
+		if owner {
+			w.Settings, w.SettingsWords = "/app/settings/channels", "inbox.cannot_send.setup"
+			if no.Setting != "" {
+				w.Settings += "#" + no.Setting
+			}
+		}
+		return w
 	case "blocked":
 		return reachWarn{Words: i18n.P("approvals.reach.blocked", i18n.When{T: time.UnixMilli(no.At)})}
 	case "window":
 		if info, ok := h.Channels.Info(no.Channel); ok && info.Templates != nil && len(info.Templates(c.Tenant.Setting, c.Tenant.PrimaryLocale)) > 0 {
-			return reachWarn{Words: i18n.P("approvals.reach.window")}
+			return reachWarn{Words: i18n.P("approvals.reach.window"), Conversation: no.Conversation}
 		}
-		return reachWarn{Words: i18n.P("approvals.reach.window_none")}
+		w := reachWarn{Words: i18n.P("approvals.reach.window_none")}
+		if owner {
+			// The template the conversation page's own link opens (inbox.template.setup).
+			w.Settings, w.SettingsWords = "/app/settings/channels#whatsapp_template_visit_confirmation", "inbox.template.setup"
+		}
+		return w
 	}
 	w := reachWarn{Words: i18n.P("approvals.reach.no_address")}
 	if no.Conversation > 0 {

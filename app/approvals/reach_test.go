@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"highvibe/app/approvals"
 	"highvibe/app/channels"
 	"highvibe/app/channels/email"
@@ -171,5 +173,104 @@ func TestRefusedApprovalOverJSONSaysWhy(t *testing.T) {
 	_ = db.Read.QueryRow(`SELECT status FROM decision_recommendations WHERE id = ?`, id).Scan(&st)
 	if st != "pending" {
 		t.Errorf("after refused calls the draft is %s, want pending", st)
+	}
+}
+
+// TestUnreachableDraftCardOffersOnlyWhatCanSucceed: a draft card whose reply cannot reach the
+// customer still offered "Edit and approve", which the server can only refuse, and its reason
+// named a settings page without a link. The card now offers no Approve and keeps the draft
+// readable (not editable); Reject still decides it. Where something can be done instead, the card
+// links there: for WhatsApp's closed window with a template set up, the conversation's template
+// form; for a channel whose sending is not set up, or WhatsApp without templates, the channels
+// settings at the missing field, for the owner only (an operator is told to ask the owner). A
+// card whose reply can go keeps Approve.
+func TestUnreachableDraftCardOffersOnlyWhatCanSucceed(t *testing.T) {
+	f := setup(t)
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	ctx := context.Background()
+	draftOn := func(ch, external, name string, at time.Time, key string) (int64, int64) {
+		t.Helper()
+		res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: ch, ExternalID: external, Name: name, Body: "Fiyat?", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			id, _, err = approvals.Create(ctx, tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+				ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: key})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id, res.ConversationID
+	}
+	late, lateConv := draftOn("whatsapp", "905321110077", "Selin Geç", time.Now().Add(-30*time.Hour), "t:late")
+	tg, _ := draftOn("telegram", "4455", "Tuna Bot", time.Now(), "t:tg") // no bot token: sending not set up
+	fine, _ := draftOn("webchat", "v-fine", "Ece Site", time.Now(), "t:fine")
+	owner := f.e.User("acme", "olga", "owner")
+	op := f.e.User("acme", "ayla", "operator")
+	card := func(doc *goquery.Document, id int64) *goquery.Selection { return doc.Find(fmt.Sprintf("#rec-%d", id)) }
+	unreachable := func(who string, c *goquery.Selection) {
+		t.Helper()
+		if c.Find("[data-approve]").Length() != 0 {
+			t.Errorf("%s: an unreachable card offers Approve: %q", who, strings.Join(strings.Fields(c.Find(".rec-form").Text()), " "))
+		}
+		if c.Find("[data-reject]").Length() != 1 {
+			t.Errorf("%s: an unreachable card offers no Reject", who)
+		}
+		if _, ro := c.Find("textarea[name=draft]").Attr("readonly"); !ro {
+			t.Errorf("%s: an unreachable card's draft is editable, as if it could be approved", who)
+		}
+	}
+	for _, lang := range []string{"tr", "en"} {
+		p := i18n.For(lang)
+		doc := owner.Get("/app/approvals/?lang=" + lang).Doc(t)
+		unreachable(lang+" owner, Telegram", card(doc, tg))
+		unreachable(lang+" owner, WhatsApp", card(doc, late))
+		if a := card(doc, tg).Find("[data-cannot-reach] a[data-reach-setup]"); a.AttrOr("href", "") != "/app/settings/channels#telegram_bot_token" || strings.TrimSpace(a.Text()) != p.T("inbox.cannot_send.setup") {
+			t.Errorf("%s: the owner's Telegram card links %q (%q), want the bot token's field", lang, a.AttrOr("href", ""), a.Text())
+		}
+		if a := card(doc, late).Find("[data-cannot-reach] a[data-reach-setup]"); a.AttrOr("href", "") != "/app/settings/channels#whatsapp_template_visit_confirmation" || strings.TrimSpace(a.Text()) != p.T("inbox.template.setup") {
+			t.Errorf("%s: the owner's WhatsApp card (no template) links %q (%q), want the templates' fields", lang, a.AttrOr("href", ""), a.Text())
+		}
+		if card(doc, fine).Find("[data-approve]").Length() != 1 || card(doc, fine).Find("textarea[name=draft][readonly]").Length() != 0 {
+			t.Errorf("%s: the website chat card lost its Approve", lang)
+		}
+		// An operator cannot change the settings: the reason says to ask the owner, no link.
+		doc = op.Get("/app/approvals/?lang=" + lang).Doc(t)
+		unreachable(lang+" operator, Telegram", card(doc, tg))
+		if n := doc.Find("[data-reach-setup]").Length(); n != 0 {
+			t.Errorf("%s: the operator's cards link the settings %d times", lang, n)
+		}
+	}
+	// The settings page has the fields the links point at.
+	page := owner.Get("/app/settings/channels").Doc(t)
+	for _, field := range []string{"telegram_bot_token", "whatsapp_template_visit_confirmation"} {
+		if page.Find("#"+field).Length() != 1 {
+			t.Errorf("the channels settings have no #%s", field)
+		}
+	}
+
+	// WhatsApp with an approved template: the card leads to the conversation's template form.
+	f.e.Set("acme", map[string]string{"whatsapp_template_follow_up": "takip", "whatsapp_template_follow_up_lang": "tr"})
+	doc := op.Get("/app/approvals/?lang=tr").Doc(t)
+	unreachable("operator, WhatsApp with a template", card(doc, late))
+	a := card(doc, late).Find("[data-cannot-reach] a[data-send-template]")
+	if want := fmt.Sprintf("/app/inbox/%d/#window-closed", lateConv); a.AttrOr("href", "") != want || strings.TrimSpace(a.Text()) != i18n.For("tr").T("approvals.reach.send_template") {
+		t.Errorf("the WhatsApp card links %q (%q), want %s", a.AttrOr("href", ""), a.Text(), want)
+	}
+	if op.Get(fmt.Sprintf("/app/inbox/%d/", lateConv)).Doc(t).Find("#window-closed form.template-form").Length() != 1 {
+		t.Errorf("the conversation the card links has no template form")
+	}
+
+	// Reject, the card's one decision, decides it.
+	if r := op.Post(fmt.Sprintf("/app/approvals/%d/reject", tg), url.Values{"reason": {"bot yok"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: %d", r.StatusCode)
+	}
+	var st string
+	_ = db.Read.QueryRow(`SELECT status FROM decision_recommendations WHERE id = ?`, tg).Scan(&st)
+	if st != "rejected" {
+		t.Errorf("after Reject the Telegram draft is %s", st)
 	}
 }
