@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"highvibe/app/ai"
 	"highvibe/app/approvals"
 	"highvibe/app/channels"
 	"highvibe/app/crm"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -79,7 +81,60 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
 		}
 	}
-	return nil
+	return settleDemoQueue(ctx, s, db, time.Now())
+}
+
+// demoQueueDays is how far back the demo's approval queue reaches: a real queue is worked every
+// day, so what waits in it is the last two days' cards, not a customer's message from months ago.
+const demoQueueDays = 2
+
+// settleDemoQueue decides the assistant's older cards the way the owner would have worked the
+// queue back then: within the working hours after each card came, with the reason typed. A card
+// with a draft reply was answered by phone instead (its draft was never sent, and the thread holds
+// no message the approval would have sent); the others were approved.
+func settleDemoQueue(ctx context.Context, s *Server, db *tenantdb.DB, now time.Time) error {
+	sched, err := hours.New(demoHours())
+	if err != nil {
+		return err
+	}
+	actor := approvals.Actor{Name: DemoUser}
+	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
+		actor.UserID = u.ID
+	}
+	open, err := approvals.Pending(ctx, db, 10000)
+	if err != nil {
+		return fmt.Errorf("demo ai: queue: %w", err)
+	}
+	cutoff := now.AddDate(0, 0, -demoQueueDays).UnixMilli()
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range open {
+			if r.CreatedAt >= cutoff {
+				continue
+			}
+			created := time.UnixMilli(r.CreatedAt)
+			at := demoWorkTime(sched, created.Add(time.Duration(15+r.ID*37%200)*time.Minute))
+			if at.Before(created) || !at.Before(now.Add(-time.Hour)) {
+				at = created.Add(30 * time.Minute)
+			}
+			status, reason := "approved", demoQueueReasons[r.ActionType]
+			if strings.TrimSpace(r.DraftReply) != "" {
+				status, reason = "rejected", "Fiyatı telefonda konuştuk, yazılı teklif keşiften sonra."
+			}
+			if _, err := approvals.DecidedEarlierTx(ctx, tx, r.ID, status, actor, reason, at.UnixMilli()); err != nil {
+				return fmt.Errorf("demo ai: settle %d: %w", r.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// demoQueueReasons are the reasons the owner typed approving an older card, by its kind.
+var demoQueueReasons = map[string]string{
+	"pricing":       "Teklif hazırlandı, e-postayla gidecek.",
+	"stock":         "Depoda stok teyit edildi.",
+	"delivery_date": "Tarihi müşteriyle telefonda netleştirdik.",
+	"follow_up":     "Müşteri arandı.",
+	"human_handoff": "Müşteriyi aradık, konuştuk.",
 }
 
 // decideDemoRecommendations gives the demo its decided recommendations: the lost deal of scenario
