@@ -605,7 +605,7 @@ func (g *demoMSPGen) conversation(ctx context.Context, tx *sql.Tx, ci int, h *ms
 	if channel == "whatsapp" {
 		out = "read"
 	}
-	resolved := false
+	resolved, closed := false, false
 	for i, s := range h.Steps {
 		switch {
 		case s.Kind == "reply":
@@ -614,6 +614,8 @@ func (g *demoMSPGen) conversation(ctx context.Context, tx *sql.Tx, ci int, h *ms
 		case s.Kind == "status" && s.To == msp.StatusOpen && i > 0 && h.Steps[i-1].To == msp.StatusWaitingCustomer:
 			msgs = append(msgs, inbox.HistoricMessage{Direction: "inbound", AuthorKind: "customer",
 				Body: "Ekran görüntüsünü ekledim; bilgisayar açık, bağlanabilirsiniz.", At: s.At.Add(-time.Minute).UnixMilli()})
+		case s.Kind == "status" && s.To == msp.StatusClosed:
+			closed = true
 		case s.Kind == "status" && s.To == msp.StatusResolved:
 			resolved = true
 			if thanks := s.At.Add(time.Duration(20+g.cr.IntN(200)) * time.Minute); thanks.Before(g.now) && g.cr.IntN(3) > 0 {
@@ -644,8 +646,15 @@ func (g *demoMSPGen) conversation(ctx context.Context, tx *sql.Tx, ci int, h *ms
 	if err != nil {
 		return err
 	}
+	// The technician closes the conversation with its ticket (the client's lead is won already, so
+	// Won): a client writing again starts a new conversation, and the inbox's open conversations
+	// are those of the tickets still being worked on, not six months of fixed problems.
+	state := "contacted"
+	if closed {
+		state = "won"
+	}
 	conv, err := inbox.InsertHistory(ctx, tx, &inbox.HistoricConversation{LeadID: lead, CustomerID: cl.CustomerID, Channel: channel,
-		ExternalID: ext, State: "contacted", Language: "tr", AssignedUserID: g.tech.UserID, AIMode: "manual",
+		ExternalID: ext, State: state, Language: "tr", AssignedUserID: g.tech.UserID, AIMode: "manual",
 		LastInboundAt: lastIn, WaitingSince: waiting, CreatedAt: asked.UnixMilli(), Messages: msgs})
 	if err != nil {
 		return fmt.Errorf("demo msp: conversation: %w", err)
