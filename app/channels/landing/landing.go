@@ -66,12 +66,13 @@ func (h *Handler) Tenant(ctx context.Context) (*platform.Tenant, bool) {
 }
 
 type pageData struct {
-	Name, Greeting, Niche string
-	KPI                   *analytics.KPI
-	Generated             time.Time
-	Values                map[string]string
-	Sent                  bool
-	UTM                   map[string]string
+	// Slug names the business's own privacy notice (/kvkk/<slug>/), the one its consent records.
+	Slug, Name, Greeting, Niche string
+	KPI                         *analytics.KPI
+	Generated                   time.Time
+	Values                      map[string]string
+	Sent                        bool
+	UTM                         map[string]string
 	// Marketing shows the marketing consent box (module conversion_tracking); Clicks are the ad
 	// click ids the page was opened with, carried to the form's post.
 	Marketing bool
@@ -86,7 +87,7 @@ var clickKeys = []string{"gclid", "gbraid", "wbraid", "fbclid", "ttclid"}
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
 
 func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request) *pageData {
-	d := &pageData{Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{},
+	d := &pageData{Slug: t.Slug, Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{},
 		Clicks: map[string]string{}, Marketing: h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking)}
 	if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
 		if s, err := analytics.Latest(ctx, db); err == nil {

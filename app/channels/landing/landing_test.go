@@ -61,3 +61,24 @@ func TestLanding(t *testing.T) {
 		t.Fatal("no rate limit")
 	}
 }
+
+// TestLandingLinksTheBusinessNotice: the landing form's consent box linked the general notice at
+// /kvkk/, while the lead records the version of the business's own notice: a visitor agreed to a
+// text they were never shown. The link opens /kvkk/<slug>/, the business's notice with the version
+// the lead keeps, also on the form shown again after a refusal.
+func TestLandingLinksTheBusinessNotice(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	e.Set("acme", map[string]string{"landing_enabled": "true", "privacy_notice": "Acme verilerinizi yalnızca teklif için kullanır."})
+	c := e.Client()
+	pages := map[string]*apptest.Resp{"GET /": c.Get("/"), "POST / without consent": c.Post("/", url.Values{"name": {"Ayşe"}, "contact": {"ayse@example.com"}})}
+	for what, r := range pages {
+		href, _ := r.Doc(t).Find(`label:has(input[name="consent"]) a`).Attr("href")
+		if href != "/kvkk/acme/" {
+			t.Errorf("%s: the consent box links %q, want /kvkk/acme/", what, href)
+		}
+	}
+	if r := c.Get("/kvkk/acme/"); r.StatusCode != 200 || !strings.Contains(r.Body, "Acme verilerinizi yalnızca teklif için kullanır.") {
+		t.Fatalf("/kvkk/acme/: %d, the business's notice not shown", r.StatusCode)
+	}
+}
