@@ -46,6 +46,10 @@ func TestDraftOutsideTheWhatsAppWindow(t *testing.T) {
 		if card.Find(`button:not([formaction])`).Length() != 0 {
 			t.Errorf("%s: the card still offers Approve and send", lang)
 		}
+		// Shown as it stands: an edit there could go nowhere.
+		if _, ro := card.Find("textarea[name=body]").Attr("readonly"); !ro {
+			t.Errorf("%s: the draft that cannot be sent is editable", lang)
+		}
 	}
 	r := op.Post(fmt.Sprintf("/app/approvals/%d/send", id), url.Values{"body": {draft}, "next": {conv}})
 	if r.StatusCode != http.StatusSeeOther {
