@@ -320,3 +320,24 @@ func TestDemoMSPOpenConversations(t *testing.T) {
 		t.Errorf("%d open conversations against %d tickets not closed; %d conversations of closed tickets still open", open, tickets, stale)
 	}
 }
+
+// TestDemoStockCardsSayTheUnit: the stock cards of the demo's queue read "Stokta 80 m2 var" —
+// the catalog's typed unit — once the queue no longer hid them behind months-old cards; they say
+// "m²" as every other page does.
+func TestDemoStockCardsSayTheUnit(t *testing.T) {
+	t.Parallel()
+	e, pw := demoEnv(t)
+	var n, typed int
+	if err := e.DB(app.DemoSlug).Read.QueryRow(`SELECT count(*), count(*) FILTER (WHERE words LIKE '%"m2"%' OR summary LIKE '% m2%')
+		FROM decision_recommendations WHERE model_name = 'builtin-inventory'`).Scan(&n, &typed); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || typed != 0 {
+		t.Errorf("%d stock cards, %d of them with the unit as typed (m2)", n, typed)
+	}
+	owner := e.Client()
+	owner.Login(app.DemoUser, pw)
+	if text := owner.Get("/app/approvals/?kind=stock&lang=tr").Doc(t).Find("main").Text(); strings.Contains(text, " m2") || !strings.Contains(text, "m²") {
+		t.Errorf("the Turkish queue's stock cards do not say m²: %q", strings.Join(strings.Fields(text), " "))
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"highvibe/app/approvals"
 	"highvibe/app/audit"
 	"highvibe/app/crm"
+	"highvibe/app/i18n"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 	"highvibe/app/words"
@@ -105,6 +106,8 @@ func raiseTx(ctx context.Context, tx *sql.Tx, p *crm.Product, it *Item, now time
 	if unit == "" {
 		unit = p.Unit
 	}
+	// The card says the unit as it is printed ("m²"), not as typed into the catalog ("m2").
+	unit = i18n.Unit(unit)
 	onHand, level, sugg := float64(it.OnHand)/1000, float64(it.ReorderLevel)/1000, float64(it.Suggested())/1000
 	prio, key := "medium", "inventory.rec.low"
 	if it.OnHand <= 0 {
