@@ -250,6 +250,9 @@ func (d *pageData) Item(r *Recommendation) recView {
 // Bulk approves or rejects the selected recommendations (form fields id, verb, reason), each in
 // its own transaction so one already decided elsewhere does not stop the rest. htmx gets the
 // queue back (same filter, first page) with a summary; a plain form is redirected to the queue.
+// A caller asking for JSON is told the outcome of each item (bulkItem): 200 when every one was
+// decided, 409 problem details naming each one decided and each one refused, with its reason in
+// the caller's language, when some were not. Decisions are per item: the ones decided stay so.
 func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
@@ -271,10 +274,17 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reason := reasonOf(r)
+	if err := (Decision{Verb: verb, Reason: reason}).validate(); err != nil {
+		h.Render.Fail(w, r, err) // a reason too long refuses the whole selection, before any is decided
+		return
+	}
 	status := Decisions[verb]
 	done, skipped := 0, 0
 	var overtook []string  // the customers who wrote again after a selected draft (not approved)
 	var unreached []string // the customers a selected draft would not reach now (not approved)
+	var refused []string   // the customers of a selection refused for another reason (not decided)
+	var items []bulkItem   // each item's outcome, for a caller asking for JSON
+	var firstErr error     // the first refusal, whose kind the JSON answer's problem takes
 	var reach *Reach
 	if verb == "approve" {
 		reach = h.reach(c)
@@ -289,6 +299,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 		// own card, which shows the newer message.
 		rec, msgID, err := Decide(WithOrigin(r.Context(), web.Origin(r)), c.DB, Decision{ID: id, Verb: verb, Reason: reason, Note: true,
 			Actor: Actor{UserID: c.UserID(), Name: actorName(c)}, Guard: true, Reach: reach})
+		item := bulkItem{ID: id, Status: status}
 		var cr *CannotReachError
 		switch {
 		case err == nil:
@@ -296,16 +307,31 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 			if h.Live != nil && rec.ConversationID > 0 {
 				h.Live.Publish(c.Tenant.Slug, live.Event{Kind: "recommendation", ConversationID: rec.ConversationID, MessageID: msgID})
 			}
-		case errors.Is(err, ErrDecided), errors.Is(err, tenantdb.ErrNotFound):
+		case errors.Is(err, ErrDecided):
 			skipped++
+			item.refuse(r, err, "already_decided", "")
+		case errors.Is(err, tenantdb.ErrNotFound):
+			skipped++
+			item.refuse(r, err, "not_found", "")
 		case errors.Is(err, ErrWroteAgain):
 			overtook = append(overtook, customerOf(r, id))
+			item.refuse(r, err, "wrote_again", "")
 		case errors.As(err, &cr):
 			unreached = append(unreached, customerOf(r, id))
+			item.refuse(r, err, "", c.T("approvals.not_approved")+" "+c.P.Say(h.warning(r, cr.No).Words))
+		case fault.KindOf(err) == fault.KindConflict || fault.KindOf(err) == fault.KindInvalid:
+			// Refused for a reason of its own (changed in the meantime, a reason too long): the
+			// others go on, this one is named.
+			refused = append(refused, customerOf(r, id))
+			item.refuse(r, err, "", "")
 		default:
 			h.Render.Fail(w, r, err)
 			return
 		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		items = append(items, item)
 	}
 	msg := []any{i18n.Count{Key: "approvals.bulk_done." + status, N: done}}
 	if skipped > 0 {
@@ -317,6 +343,31 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	if len(unreached) > 0 {
 		msg = append(msg, i18n.P("approvals.bulk_cannot_reach", strings.Join(unreached, c.T("common.list_sep"))))
 	}
+	if len(refused) > 0 {
+		msg = append(msg, i18n.P("approvals.bulk_refused", strings.Join(refused, c.T("common.list_sep"))))
+	}
+	if web.WantsJSON(r) {
+		if firstErr == nil {
+			web.JSON(w, http.StatusOK, bulkAnswer{Verb: verb, Decided: done, Items: items})
+			return
+		}
+		// Which went and which did not, each with its reason; the detail is the banner's words.
+		title := c.T("approvals.bulk_title_some")
+		if done == 0 {
+			title = c.T("approvals.bulk_title_none")
+		}
+		words := make([]string, 0, len(msg))
+		for _, m := range msg {
+			switch x := m.(type) {
+			case i18n.Count:
+				words = append(words, c.P.Plural(x.Key, x.N))
+			case i18n.Phrase:
+				words = append(words, c.P.Say(x))
+			}
+		}
+		web.WriteProblemItems(w, r, fault.New(fault.KindConflict, "").WithCode("bulk_refused"), title, strings.Join(words, " "), items)
+		return
+	}
 	back := "/app/approvals/"
 	if q := r.PostFormValue("query"); q != "" {
 		if v, err := url.ParseQuery(q); err == nil {
@@ -325,6 +376,36 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashSay(w, r, true, msg...)
 	web.Redirect(w, r, back)
+}
+
+// bulkAnswer is a bulk decision's JSON answer when every item was decided.
+type bulkAnswer struct {
+	Verb    string     `json:"verb"`
+	Decided int        `json:"decided"`
+	Items   []bulkItem `json:"items"`
+}
+
+// bulkItem is the outcome of one recommendation of a bulk decision, for a caller asking for JSON:
+// its status after the call ("approved", "rejected", or "refused" with code and detail, in the
+// caller's language, saying why it was left as it was).
+type bulkItem struct {
+	ID     int64  `json:"id"`
+	Status string `json:"status"`
+	Code   string `json:"code,omitempty"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// refuse marks the item refused by err: code, else err's own (as a single decision's problem
+// names it); detail, else err's message in the caller's language.
+func (it *bulkItem) refuse(r *http.Request, err error, code, detail string) {
+	p := web.NewProblem(r, err)
+	it.Status, it.Code, it.Detail = "refused", p.Code, p.Detail
+	if code != "" {
+		it.Code = code
+	}
+	if detail != "" {
+		it.Detail = detail
+	}
 }
 
 // customerOf names the customer of recommendation id's conversation as the queue does (the name,

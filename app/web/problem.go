@@ -29,6 +29,9 @@ type Problem struct {
 	Code      string         `json:"code"`
 	RequestID string         `json:"request_id,omitempty"`
 	Errors    []ProblemField `json:"errors,omitempty"`
+	// Items is, for an action over many items, the outcome of each (which succeeded, which were
+	// refused and why): see WriteProblemItems.
+	Items any `json:"items,omitempty"`
 }
 
 // ProblemField is one invalid field of a problem: its name, the message in the caller's language
@@ -180,6 +183,21 @@ func WriteProblemDetail(w http.ResponseWriter, r *http.Request, err error, title
 	if detail != "" {
 		p.Detail = detail
 	}
+	writeProblem(w, r, p)
+}
+
+// WriteProblemItems answers an action over many items that some of them refused, as
+// WriteProblemDetail does, with items (the outcome of each, in the caller's language) as the
+// problem's "items" member: a program learns which items went and which did not, and why.
+func WriteProblemItems(w http.ResponseWriter, r *http.Request, err error, title, detail string, items any) {
+	p := NewProblem(r, err)
+	if title != "" {
+		p.Title = title
+	}
+	if detail != "" {
+		p.Detail = detail
+	}
+	p.Items = items
 	writeProblem(w, r, p)
 }
 
