@@ -64,3 +64,33 @@ func TestLostRefusalCountsTheOtherConversations(t *testing.T) {
 		t.Error("the lead was marked lost")
 	}
 }
+
+// A move to an earlier step was refused with "To go back, change its conversation in the inbox",
+// but a conversation set back never takes its lead back (the stage only moves forward): an
+// operator who did as told found the lead where it was. The refusal now says the stage does not go
+// back, and the conversation form indeed leaves it.
+func TestBackwardsRefusalSaysTheStageStays(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "en")
+	op := e.User("acme", "ayse", "operator")
+	lead, conv := seed(t, e, "acme", "whatsapp", "905321110001", "Ayşe", "+90 532 111 00 01", "Merhaba", nil)
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"proposal"}}); r.StatusCode != 303 || stageOf(t, e, "acme", lead) != "proposal" {
+		t.Fatalf("to proposal: %d, stage %s", r.StatusCode, stageOf(t, e, "acme", lead))
+	}
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"contacted"}}); r.StatusCode != 303 {
+		t.Fatalf("back to contacted: %d %s", r.StatusCode, r.Body)
+	}
+	got := strings.TrimSpace(op.Get(fmt.Sprintf("/app/leads/%d/", lead)).Doc(t).Find(".flash").Last().Text())
+	want := "A lead only moves forward through new → contacted → qualified → proposal; its stage does not go back, also when its conversation is set back in the inbox."
+	if got != want {
+		t.Errorf("backwards refusal:\n got %q\nwant %q", got, want)
+	}
+	// What the old refusal told the operator to do leaves the lead where it stands.
+	if r := op.Post(fmt.Sprintf("/app/inbox/%d/", conv), url.Values{"state": {"contacted"}}); r.StatusCode >= 400 {
+		t.Fatalf("conversation back to contacted: %d", r.StatusCode)
+	}
+	if s := stageOf(t, e, "acme", lead); s != "proposal" {
+		t.Errorf("lead stage after the conversation was set back: %s, want proposal", s)
+	}
+}
