@@ -753,7 +753,7 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 		[]string{"acil", "toptan"}
 	ch := inbox.Change{State: &state, NextAction: &next, NextActionDueAt: &due, Tags: &tags, ActorID: g.talha, ActorName: DemoUser}
 	if g.talha > 0 {
-		ch.AssignedUserID = &g.talha
+		ch.AssignedUserID, ch.AssigneeName = &g.talha, DemoUser
 	}
 	return svc.Update(ctx, t.Slug, db, b.ConversationID, ch)
 }

@@ -32,8 +32,11 @@ type Change struct {
 	NextActionDueAt *int64 // 0 clears
 	Handoff         *bool
 	AssignedUserID  *int64 // 0 unassigns
-	AIMode          *string
-	Tags            *[]string
+	// AssigneeName is the username of the member AssignedUserID names, when the caller knows it:
+	// the action log's row then says who the conversation went to.
+	AssigneeName string
+	AIMode       *string
+	Tags         *[]string
 	// TagsWas, when set, are the tags the sender's box showed: Tags then adds and removes only
 	// what the sender added and removed, and tags someone else gave meanwhile stay (tagsOn).
 	TagsWas *[]string

@@ -122,6 +122,9 @@ func planUpdate(c *Conversation, ch Change) *updatePlan {
 	}
 	if ch.AssignedUserID != nil && *ch.AssignedUserID != c.AssignedUserID {
 		col("assigned_user_id", c.AssignedUserID, *ch.AssignedUserID, zeroNull(*ch.AssignedUserID))
+		if *ch.AssignedUserID != 0 && ch.AssigneeName != "" {
+			p.after["assigned_name"] = ch.AssigneeName
+		}
 	}
 	if ch.AIMode != nil && *ch.AIMode != c.AIMode {
 		col("ai_mode", c.AIMode, *ch.AIMode, *ch.AIMode)

@@ -770,6 +770,8 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (C
 				errs.Add("assigned_user_id", c.T("inbox.error.not_member"))
 			} else if !Assignable(m.Role) && n != assignedNow {
 				errs.Add("assigned_user_id", c.T("inbox.error.not_assignable"))
+			} else {
+				ch.AssigneeName = m.Username
 			}
 			id = n
 		}

@@ -3,6 +3,7 @@ package words
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"highvibe/app/i18n"
 )
@@ -156,18 +157,13 @@ func LogSummary(action, summary, payload string) []i18n.Phrase {
 	return nil
 }
 
-// changedFields are the conversation form's fields an action log's before/after can carry beyond
-// the state, the lead's stage and the message, with the label the form gives each, in form order.
-var changedFields = []struct{ name, label string }{
-	{"next_action", "inbox.next_action"}, {"next_action_due_at", "inbox.form.due"}, {"assigned_user_id", "inbox.assignee"},
-	{"handoff_required", "inbox.handoff"}, {"ai_mode", "inbox.ai_mode"}, {"tags", "inbox.tag"},
-}
-
 // changes words a conversation's or a lead's before → after (app/inbox): the state move, or
 // "Marked Contacted after the first reply" when a reply reaching the customer made it (reason
 // first_reply); the lead's stage move; the message the save added, or the one that made the move;
-// the other fields it changed, by their labels. Values that are no known state or stage are left
-// out rather than shown as codes.
+// then the other fields in the order the conversation page shows its controls: who it is assigned
+// to, the assistant's mode, the handoff, the next step and its due time, the tags, the lost reason
+// (the operator's own words quoted). Values that are no known state or stage are left out rather
+// than shown as codes.
 func changes(action, payload string) []i18n.Phrase {
 	var p struct {
 		Reason    string         `json:"reason"`
@@ -178,9 +174,10 @@ func changes(action, payload string) []i18n.Phrase {
 	if !decode(payload, &p) {
 		return nil
 	}
-	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	str := func(m map[string]any, k string) (string, bool) { v, ok := m[k].(string); return v, ok }
 	move := func(key, prefix string) i18n.Phrase {
-		from, to := str(p.B, key), str(p.A, key)
+		from, _ := str(p.B, key)
+		to, _ := str(p.A, key)
 		if from == "" || to == "" || from == to || !has(prefix+from) || !has(prefix+to) {
 			return i18n.Phrase{}
 		}
@@ -203,21 +200,62 @@ func changes(action, payload string) []i18n.Phrase {
 		add(i18n.P("words.log.message_ref", p.MessageID))
 	}
 	if id, ok := p.A["message_id"].(float64); ok && id > 0 {
-		if d := str(p.A, "direction"); has("words.log.action.message_" + d) {
+		if d, _ := str(p.A, "direction"); has("words.log.action.message_" + d) {
 			add(i18n.P("words.log.action.message_" + d))
 		}
 	}
-	var other []i18n.Phrase
-	for _, f := range changedFields {
-		if _, ok := p.A[f.name]; ok {
-			other = append(other, i18n.P(f.label))
+	if v, ok := p.A["assigned_user_id"]; ok {
+		if n, _ := v.(float64); n == 0 {
+			add(i18n.P("words.log.conv.unassigned"))
+		} else if name, _ := str(p.A, "assigned_name"); name != "" {
+			add(i18n.P("words.log.conv.assigned", name))
+		} else {
+			add(i18n.P("words.log.conv.reassigned"))
 		}
 	}
-	if len(other) > 0 {
-		add(i18n.P("words.log.changed", other))
+	if m, ok := str(p.A, "ai_mode"); ok && has("inbox.ai."+m) {
+		add(i18n.P("words.log.conv.ai_mode", i18n.P("inbox.ai."+m)))
 	}
-	if _, ok := p.A["lost_reason"]; ok {
-		add(i18n.P("words.log.action.lead_lost_reason_set"))
+	if h, ok := p.A["handoff_required"].(bool); ok {
+		if h {
+			add(i18n.P("words.log.conv.handoff_on"))
+		} else {
+			add(i18n.P("words.log.conv.handoff_off"))
+		}
+	}
+	if n, ok := str(p.A, "next_action"); ok {
+		if n = strings.TrimSpace(n); n != "" {
+			add(quoted("words.log.conv.next_action", n))
+		} else {
+			add(i18n.P("words.log.conv.next_action_cleared"))
+		}
+	}
+	if v, ok := p.A["next_action_due_at"].(float64); ok {
+		if v > 0 {
+			add(i18n.P("words.log.conv.due", i18n.When{T: time.UnixMilli(int64(v))}))
+		} else {
+			add(i18n.P("words.log.conv.due_cleared"))
+		}
+	}
+	if tags, ok := p.A["tags"].([]any); ok {
+		names := make([]string, 0, len(tags))
+		for _, t := range tags {
+			if s, ok := t.(string); ok && s != "" {
+				names = append(names, s)
+			}
+		}
+		if len(names) > 0 {
+			add(quoted("words.log.conv.tags", strings.Join(names, ", ")))
+		} else {
+			add(i18n.P("words.log.conv.tags_cleared"))
+		}
+	}
+	if r, ok := str(p.A, "lost_reason"); ok {
+		if r = strings.TrimSpace(r); r != "" {
+			add(quoted("words.log.conv.lost_reason", r))
+		} else {
+			add(i18n.P("words.log.action.lead_lost_reason_set"))
+		}
 	}
 	return out
 }
