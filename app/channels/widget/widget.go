@@ -540,11 +540,13 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string,
 			if m.Direction == "system" || (m.Direction == "outbound" && (m.ScheduledAt > now || m.DeliveryStatus == "queued" || m.DeliveryStatus == "failed")) {
 				continue
 			}
+			// An outbound message is the business's, whoever wrote it: an operator, or the product
+			// on the business's behalf (a site visit's confirmation, a quote's link).
 			author := "you"
-			switch m.AuthorKind {
-			case "ai":
+			switch {
+			case m.AuthorKind == "ai":
 				author = "assistant"
-			case "user":
+			case m.AuthorKind == "user", m.Direction == "outbound":
 				author = business
 			}
 			out = append(out, Message{ID: m.ID, Direction: m.Direction, Author: author, Text: fileWords(m.Body, files[m.ID]),
