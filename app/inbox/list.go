@@ -398,7 +398,7 @@ func listConditions(f Filter, tagWide bool) (where []string, args []any) {
 		args = append(args, f.Tag)
 	}
 	if f.Unread {
-		where = append(where, `c.unread_count > 0`)
+		where = append(where, unreadWaiting)
 	}
 	return where, args
 }
@@ -459,8 +459,15 @@ func HandoffCount(ctx context.Context, q Querier) (int, error) {
 	return n, nil
 }
 
+// unreadWaiting is the one definition of an unread conversation: a customer's message nobody has
+// opened yet, on a conversation still open. The menu's badge, the dashboard's card, the inbox's
+// counter and its "Unread only" filter (and the export of that list) all use it (on alias c), so
+// the filter shows exactly the conversations the badge counts. A message on a won or lost
+// conversation starts a new one (ingest): an unread count left on a closed one is nothing to answer.
+const unreadWaiting = `c.unread_count > 0 AND c.state NOT IN ('won','lost')`
+
 // Counters are the numbers above the inbox list.
-type Counters struct{ Open, Handoff, Inbound7d int }
+type Counters struct{ Open, Handoff, Unread, Inbound7d int }
 
 // Count reads the inbox counters.
 func Count(ctx context.Context, q Querier, now time.Time) (Counters, error) {
@@ -475,7 +482,10 @@ func Count(ctx context.Context, q Querier, now time.Time) (Counters, error) {
 	if err != nil {
 		return c, fmt.Errorf("inbox: counting: %w", err)
 	}
-	c.Handoff, err = HandoffCount(ctx, q)
+	if c.Handoff, err = HandoffCount(ctx, q); err != nil {
+		return c, err
+	}
+	c.Unread, err = UnreadConversations(ctx, q)
 	return c, err
 }
 

@@ -68,12 +68,11 @@ func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]C
 }
 
 // UnreadConversations counts the open conversations (not won or lost) with unread customer
-// messages: the menu's badge and the dashboard's "… unread" line are this one number. A message
-// on a closed conversation starts a new one (ingest), so an unread count left on a won or lost
-// conversation is nothing an operator still has to answer.
+// messages (unreadWaiting): the menu's badge, the dashboard's "… unread" line and the inbox's
+// counter are this one number, and the inbox's "Unread only" filter lists these conversations.
 func UnreadConversations(ctx context.Context, q Querier) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE unread_count > 0 AND state NOT IN ('won','lost')`).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM conversations c WHERE `+unreadWaiting).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: unread: %w", err)
 	}
