@@ -94,3 +94,33 @@ func TestBackwardsRefusalSaysTheStageStays(t *testing.T) {
 		t.Errorf("lead stage after the conversation was set back: %s, want proposal", s)
 	}
 }
+
+// A won or lost lead moved to a step was refused with "Reopen its conversation in the inbox to work
+// it again", yet a reopened conversation leaves the lead's outcome as it is and the same move is
+// refused again. The refusal now says the outcome stays, also with the conversation reopened, and
+// what still moves it: Won (or Lost).
+func TestClosedRefusalSaysTheOutcomeStays(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "en")
+	op := e.User("acme", "ayse", "operator")
+	lead, conv := seed(t, e, "acme", "whatsapp", "905321110002", "Ayşe", "+90 532 111 00 02", "Merhaba", nil)
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"lost"}}); r.StatusCode != 303 || stageOf(t, e, "acme", lead) != "lost" {
+		t.Fatalf("to lost: %d, stage %s", r.StatusCode, stageOf(t, e, "acme", lead))
+	}
+	// What the old refusal told the operator to do: reopen the conversation.
+	if r := op.Post(fmt.Sprintf("/app/inbox/%d/", conv), url.Values{"state": {"contacted"}}); r.StatusCode >= 400 {
+		t.Fatalf("reopen: %d", r.StatusCode)
+	}
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"qualified"}}); r.StatusCode != 303 {
+		t.Fatalf("to qualified: %d %s", r.StatusCode, r.Body)
+	}
+	got := strings.TrimSpace(op.Get(fmt.Sprintf("/app/leads/%d/", lead)).Doc(t).Find(".flash").Last().Text())
+	want := "This lead is already won or lost and keeps its outcome, also when its conversation is reopened; it does not go back to an earlier step. It can still be marked won, or a won lead lost."
+	if got != want || stageOf(t, e, "acme", lead) != "lost" {
+		t.Errorf("refusal for a lost lead with its conversation reopened (stage %s):\n got %q\nwant %q", stageOf(t, e, "acme", lead), got, want)
+	}
+	if r := op.Post(fmt.Sprintf("/app/leads/%d/stage", lead), url.Values{"stage": {"won"}}); r.StatusCode != 303 || stageOf(t, e, "acme", lead) != "won" {
+		t.Fatalf("to won: %d, stage %s", r.StatusCode, stageOf(t, e, "acme", lead))
+	}
+}
