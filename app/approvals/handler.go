@@ -49,9 +49,12 @@ type pageData struct {
 	// Approve (which the server refuses).
 	Warn      map[int64]reachWarn
 	CanDecide bool
-	Kinds     []string
-	Prios     []string
-	Ages      []string
+	// recorded reports whether the panel sends nothing on a channel (a phone call, a walk-in):
+	// a draft there is recorded as told, not sent.
+	recorded func(channel string) bool
+	Kinds    []string
+	Prios    []string
+	Ages     []string
 }
 
 // filterFrom reads the queue filter from the query string; a value a filter cannot read is
@@ -116,7 +119,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 			focus = rec // decided already: who decided it is said where its card would be
 		}
 	}
-	d := &pageData{Filter: f, Query: template.URL(f.query()), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations),
+	d := &pageData{Filter: f, Query: template.URL(f.query()), First: f.After == "", CanDecide: c.Can(auth.DecideRecommendations), recorded: h.recorded,
 		Kinds: Kinds, Prios: Priorities, Ages: Ages}
 	var err error
 	if d.Queue, err = OpenQueue(ctx, c.DB, f); err != nil {
@@ -207,6 +210,9 @@ type recView struct {
 	Closed string
 	// Warn says why the draft reply would not reach the customer now (Words empty: it would).
 	Warn reachWarn
+	// Recorded: the conversation is a phone call or a walk-in, where the draft is recorded as
+	// told, not sent.
+	Recorded bool
 }
 
 // reachWarn is a draft card's warning that its reply cannot reach the customer now: Words, and
@@ -238,6 +244,7 @@ func (d *pageData) Item(r *Recommendation) recView {
 		for _, g := range d.Queue.Groups {
 			if g.Key == r.ConversationID {
 				v.Seen = g.Cause.LatestID
+				v.Recorded = d.recorded != nil && d.recorded(g.Cause.Channel)
 				if g.Cause.Closed() {
 					v.Closed = g.Cause.State
 				}
@@ -558,8 +565,11 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 		if id, ok := pathID(r); ok {
 			if cur, gerr := ByID(r.Context(), c.DB.Read, id); gerr == nil && cur.Open() {
 				v := &recView{Rec: cur, CanDecide: c.Can(auth.DecideRecommendations), Errors: errs, Warn: warn}
-				if conv, cerr := inbox.ConversationByID(r.Context(), c.DB.Read, cur.ConversationID); cerr == nil && !conv.Open() {
-					v.Closed = conv.State
+				if conv, cerr := inbox.ConversationByID(r.Context(), c.DB.Read, cur.ConversationID); cerr == nil {
+					if !conv.Open() {
+						v.Closed = conv.State
+					}
+					v.Recorded = h.recorded(conv.Channel)
 				}
 				if d, ok := r.PostForm["draft"]; ok && len(d) > 0 {
 					v.Typed = &d[0]
@@ -712,6 +722,11 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 	}
 	web.FlashKey(w, r, true, done)
 	web.Redirect(w, r, web.SafeNext(r.PostFormValue("next"), "/app/approvals/"))
+}
+
+// recorded reports whether the panel sends nothing on channel ch (a phone call, a walk-in).
+func (h *Handler) recorded(ch string) bool {
+	return h.Channels != nil && h.Channels.OutboundOf(ch) == channel.Record
 }
 
 // reach is what a person's approval here checks first (Reach): the tenant's settings.

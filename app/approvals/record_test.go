@@ -1,0 +1,60 @@
+package approvals_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	"highvibe/app/approvals"
+	"highvibe/app/channels"
+	"highvibe/app/i18n"
+	"highvibe/app/inbox"
+)
+
+// TestQueueCardOfARecordedDraft: a draft on a phone call or a walk-in is recorded as what was told
+// the customer once approved, nothing is sent; its card in the queue said "Draft reply (sent only
+// after approval, by a person)". It now says what happens there, in the reader's language; a chat
+// channel's card keeps its words.
+func TestQueueCardOfARecordedDraft(t *testing.T) {
+	f := setup(t)
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	ctx := context.Background()
+	draftOn := func(ch, external, name, key string) int64 {
+		t.Helper()
+		res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: ch, ExternalID: external, Name: name, Body: "Fiyat?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			id, _, err = approvals.Create(ctx, tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+				ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: key})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	call := draftOn("call", "", "Ayla Telefon", "t:call")
+	walk := draftOn("manual", "", "Bora Ziyaret", "t:walk")
+	chat := draftOn("webchat", "v-chat", "Ece Site", "t:chat")
+	op := f.e.User("acme", "ayla", "operator")
+	for _, lang := range []string{"tr", "en"} {
+		p := i18n.For(lang)
+		doc := op.Get("/app/approvals/?lang=" + lang).Doc(t)
+		label := func(id int64) string {
+			return strings.TrimSpace(doc.Find(fmt.Sprintf("#rec-%d label[for=draft-%d]", id, id)).Text())
+		}
+		for _, id := range []int64{call, walk} {
+			if got := label(id); got != p.T("approvals.draft_reply_record") {
+				t.Errorf("%s: a recorded draft's card reads %q, want %q", lang, got, p.T("approvals.draft_reply_record"))
+			}
+		}
+		if got := label(chat); got != p.T("approvals.draft_reply") {
+			t.Errorf("%s: the web chat card reads %q", lang, got)
+		}
+	}
+}
