@@ -47,11 +47,12 @@ type row struct {
 // Arabic pages keep "0532 123 45 67" and "-2.640,00 ₺" in order.
 type cell struct {
 	Text string
-	Kind string // "text" (dir=auto), "ltr" (bdi dir=ltr, no wrap) or "" (a translated word)
+	Kind string // "text" (dir=auto), "ltr" (bdi dir=ltr, no wrap), "tel" (a phone number shown the way people write it, a tel: link) or "" (a translated word)
 }
 
 func textCell(s string) cell { return cell{s, "text"} }
 func ltrCell(s string) cell  { return cell{s, "ltr"} }
+func telCell(s string) cell  { return cell{s, "tel"} }
 func wordCell(s string) cell { return cell{s, ""} }
 
 type listData struct {
@@ -188,7 +189,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, ent string) {
 		var cs []Customer
 		if cs, next, err = Customers(r.Context(), c.DB, f); err == nil {
 			for _, x := range cs {
-				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []cell{textCell(x.Name), ltrCell(x.Phone), ltrCell(x.Email), textCell(x.Company), textCell(x.City)}})
+				d.Rows = append(d.Rows, row{fmt.Sprintf("/customers/%d/", x.ID), []cell{textCell(x.Name), telCell(x.Phone), ltrCell(x.Email), textCell(x.Company), textCell(x.City)}})
 			}
 		}
 	case "orders":

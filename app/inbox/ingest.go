@@ -15,6 +15,7 @@ import (
 
 	"highvibe/app/channels/channel"
 	"highvibe/app/live"
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -271,30 +272,7 @@ func clip(s string, n int) string {
 }
 
 // NormalizePhone returns E.164-style digits ("+905321234567") or "" — Turkish local forms
-// (0532..., 532...) get +90. It exists so the same person typed two ways is one lead.
-func NormalizePhone(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	plus := strings.HasPrefix(s, "+")
-	d := digits(s)
-	switch {
-	case plus:
-	case strings.HasPrefix(d, "00"):
-		d = d[2:]
-	case len(d) == 11 && d[0] == '0':
-		d = "90" + d[1:]
-	case len(d) == 10 && d[0] != '0':
-		d = "90" + d
-	case len(d) == 12 && strings.HasPrefix(d, "90"):
-	default:
-		if len(d) < 8 {
-			return ""
-		}
-	}
-	if len(d) < 8 || len(d) > 15 || d[0] == '0' {
-		return ""
-	}
-	return "+" + d
-}
+// (0532..., 532...) get +90. It exists so the same person typed two ways is one lead. The rule
+// itself lives in package phone, beside the way a number is shown (phone.Display), so the views
+// can show numbers without importing the inbox.
+func NormalizePhone(s string) string { return phone.Normalize(s) }

@@ -6,6 +6,7 @@ import (
 
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/notify"
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 )
 
@@ -21,7 +22,7 @@ func NotifyView(ctx context.Context, db *tenantdb.DB, id int64) (notify.Conv, er
 	if l, err := LeadByID(ctx, db.Read, c.LeadID); err == nil {
 		v.Name = l.Name
 		if v.Name == "" {
-			v.Name = l.Phone
+			v.Name = phone.Display(l.Phone) // as people write it: "+90 532 123 45 67"
 		}
 		if v.Name == "" {
 			v.Name = l.Email

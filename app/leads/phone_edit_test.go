@@ -129,7 +129,7 @@ func TestWhatsAppLeadPhoneReadOnly(t *testing.T) {
 	}
 	page := op.Get(fmt.Sprintf("/app/leads/%d/?lang=en", res.LeadID)).Doc(t)
 	if page.Find("#lead-phone").Length() != 0 || strings.TrimSpace(page.Find("#lead-phone-whatsapp").Text()) != i18n.For("en").T("leads.lead.phone_whatsapp") ||
-		strings.TrimSpace(page.Find("#lead-phone-shown").Text()) != "+905551112233" {
+		strings.TrimSpace(page.Find("#lead-phone-shown").Text()) != "+90 555 111 22 33" {
 		t.Errorf("the WhatsApp number is offered for editing or shown without the reason: %q", page.Find("#lead-phone-card").Text())
 	}
 	r := op.Post(fmt.Sprintf("/app/leads/%d/phone?lang=en", res.LeadID), url.Values{"lead_phone": {"0532 444 55 66"}})

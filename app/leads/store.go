@@ -19,6 +19,7 @@ import (
 
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 )
 
@@ -61,9 +62,10 @@ type Row struct {
 	Card                    any // the board's formatted words of the card (set by the handler)
 }
 
-// Label is what the list and the board call the lead: its name, else its phone or e-mail.
+// Label is what the list and the board call the lead: its name, else its phone (as people write
+// it) or e-mail.
 func (r *Row) Label() string {
-	for _, s := range []string{r.Name, r.Phone, r.Email} {
+	for _, s := range []string{r.Name, phone.Display(r.Phone), r.Email} {
 		if s != "" {
 			return s
 		}

@@ -19,6 +19,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/hours"
 	"highvibe/app/i18n"
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 	"highvibe/app/words"
 	"highvibe/static"
@@ -444,6 +445,10 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// on one line, left to right (dates.go).
 		"dates":    datesLTR,
 		"isolated": isolated,
+		// phone shows a stored phone number the way people write it ("+90 532 123 45 67"); dial is
+		// its E.164 form for a tel: link (package phone; views/partials/phone.html).
+		"phone": phone.Display,
+		"dial":  phone.Dial,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
