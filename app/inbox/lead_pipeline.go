@@ -338,12 +338,30 @@ func WhatsAppNumber(ctx context.Context, q Querier, leadID int64, e164 string) (
 // One action-log row holds the number before and after; the lead's conversations are reindexed so
 // the inbox search finds them by the new number.
 func SetLeadPhone(ctx context.Context, db *tenantdb.DB, leadID int64, phone string, a LeadActor) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := SetLeadPhoneTx(ctx, tx, leadID, phone, a)
+		return err
+	})
+}
+
+// PhoneChange is what SetLeadPhoneTx stored: the lead's number before and after (E.164, "" for
+// none) and the CRM customer the lead is linked to (0: none). Changed is false when nothing was.
+type PhoneChange struct {
+	Before, After string
+	CustomerID    int64
+	Changed       bool
+}
+
+// SetLeadPhoneTx is SetLeadPhone inside the caller's transaction, so the caller can carry the
+// change on (the lead page gives a linked customer the corrected number: crm.FollowLeadPhone).
+func SetLeadPhoneTx(ctx context.Context, tx *sql.Tx, leadID int64, phone string, a LeadActor) (PhoneChange, error) {
 	phone = strings.TrimSpace(phone)
 	e164 := NormalizePhone(phone)
 	if phone != "" && (e164 == "" || utf8.RuneCountInString(phone) > 40) {
-		return fault.InvalidField("lead_phone", "leads.error.phone")
+		return PhoneChange{}, fault.InvalidField("lead_phone", "leads.error.phone")
 	}
-	return db.InTx(ctx, func(tx *sql.Tx) error {
+	var ch PhoneChange
+	err := func() error {
 		l, err := liveLead(ctx, tx, leadID)
 		if err != nil || l.Phone == e164 && l.PhoneE164 == e164 {
 			return err
@@ -372,10 +390,15 @@ func SetLeadPhone(ctx context.Context, db *tenantdb.DB, leadID int64, phone stri
 		if err := ReindexLead(ctx, tx, leadID); err != nil {
 			return err
 		}
+		ch = PhoneChange{Before: l.PhoneE164, After: e164, CustomerID: l.CustomerID, Changed: true}
 		return logLead(ctx, tx, a, "lead_phone_set", "phone number changed", 0, map[string]any{"lead_id": leadID,
 			"updated_by_user_id": a.UserID, "before": map[string]any{"phone": l.Phone, "phone_e164": l.PhoneE164},
 			"after": map[string]any{"phone": e164, "phone_e164": e164}})
-	})
+	}()
+	if err != nil {
+		return PhoneChange{}, err
+	}
+	return ch, nil
 }
 
 // LinkLeadCustomer links the lead to CRM customer customerID (0 unlinks) inside the caller's

@@ -450,14 +450,26 @@ func (h *Handler) Email(w http.ResponseWriter, r *http.Request) {
 
 // Phone is POST /app/leads/{id}/phone: lead_phone, the lead's phone number (empty removes it), for a
 // customer who typed it wrong in the chat or gave another one on the phone (inbox.SetLeadPhone).
-// A number another lead has is refused beside the field with a link to that lead.
+// A number another lead has is refused beside the field with a link to that lead. A linked CRM
+// customer whose number was the lead's old one gets the new one in the same transaction
+// (crm.FollowLeadPhone); the flash says so.
 func (h *Handler) Phone(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	if err := r.ParseForm(); err != nil {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	if err := inbox.SetLeadPhone(r.Context(), c.DB, pathID(r), r.PostForm.Get("lead_phone"), actor(c)); err != nil {
+	a := actor(c)
+	followed := false
+	err := c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+		ch, err := inbox.SetLeadPhoneTx(r.Context(), tx, pathID(r), r.PostForm.Get("lead_phone"), a)
+		if err != nil || !ch.Changed {
+			return err
+		}
+		followed, err = crm.FollowLeadPhone(r.Context(), tx, ch.CustomerID, pathID(r), ch.Before, ch.After, crm.Actor{UserID: a.UserID, Name: a.Name})
+		return err
+	})
+	if err != nil {
 		var taken *inbox.PhoneTaken
 		if errors.As(err, &taken) {
 			h.show(w, r, http.StatusUnprocessableEntity, web.FieldErrors(r, err), func(d *leadPage) { d.PhoneTaken = taken })
@@ -466,7 +478,11 @@ func (h *Handler) Phone(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	web.FlashKey(w, r, true, "leads.flash.phone")
+	if followed {
+		web.FlashKey(w, r, true, "leads.flash.phone_customer")
+	} else {
+		web.FlashKey(w, r, true, "leads.flash.phone")
+	}
 	web.Redirect(w, r, leadURL(r.PathValue("id")))
 }
 
