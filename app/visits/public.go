@@ -74,7 +74,7 @@ func (h *BookHandler) showPublic(w http.ResponseWriter, r *http.Request, status 
 		Hidden: v.ApprovedAt == 0, Past: !v.Start().After(h.now())}
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	h.Render.Render(w, r, status, "visits/public", &web.Page{Title: c.T("visits.public.title", t.Name), Data: d, Errors: errs, Form: r.PostForm})
+	h.Render.Render(w, r, status, "visits/public", &web.Page{Title: c.T("visits.public.title", t.Name), Nav: "customer", Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // Public is GET /v/{link}: the customer's page of a confirmed visit: when, where, who from, and
