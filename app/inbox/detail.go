@@ -456,7 +456,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			}
 		}
 	}
-	title := d.Lead.Name
+	title := d.Lead.Shown()
 	if title == "" {
 		title = c.T("inbox.unknown")
 	}

@@ -225,6 +225,20 @@ type Lead struct {
 	CreatedAt  int64
 }
 
+// Shown is what names the lead on a page when it has no name: its phone number, else its e-mail
+// address, as the inbox list names it ("" when it has none of them).
+func (l *Lead) Shown() string {
+	switch {
+	case l == nil:
+		return ""
+	case l.Name != "":
+		return l.Name
+	case l.Phone != "":
+		return l.Phone
+	}
+	return l.Email
+}
+
 // LeadByID reads one lead; tenantdb.ErrNotFound when absent.
 func LeadByID(ctx context.Context, q Querier, id int64) (*Lead, error) {
 	l := &Lead{}
