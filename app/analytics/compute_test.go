@@ -159,30 +159,3 @@ func TestFunnelStepsNeverExceedTheStepBefore(t *testing.T) {
 		t.Errorf("lost note %v", note)
 	}
 }
-
-// TestROIBudgetTooSmall: a budget that is a sliver of paid revenue made a ROI of six or seven
-// digits (the demo's 433,591 %, 1 TL of budget against a year's sales 1,000,000 %), which said only
-// how small the budget was. Under ROIMinBudgetShare % of paid revenue the ROI is empty and the
-// budget's share of revenue is given instead; at the threshold the ROI is still worked out.
-func TestROIBudgetTooSmall(t *testing.T) {
-	now := time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)
-	paid := func(amount float64) *Dataset {
-		return &Dataset{Now: now, Currency: "TRY", BudgetUSD: 20,
-			Invoices: []Invoice{{1, "paid", amount, now.UnixMilli() - 86400000, false}}}
-	}
-	k, _, _, _ := Compute(paid(17_694_609)) // the demo's six months against 4,080 TL of budget
-	if k.ROI != nil || !k.BudgetSmall {
-		t.Fatalf("budget 4,080 against 17.7M paid: ROI %v, budget small %v", k.ROI, k.BudgetSmall)
-	}
-	near(t, "budget_share", k.BudgetShare, 0.02)
-	k, _, _, _ = Compute(paid(408_000)) // exactly 1 %: a ROI of 9,900 %
-	if k.ROI == nil || k.BudgetSmall {
-		t.Fatalf("budget at 1 %% of paid revenue: ROI %v, budget small %v", k.ROI, k.BudgetSmall)
-	}
-	near(t, "roi", *k.ROI, 9900)
-	k, _, _, _ = Compute(paid(16_000)) // a plausible ROI
-	if k.ROI == nil || k.BudgetSmall || k.BudgetShare != 0 {
-		t.Fatalf("budget 4,080 against 16,000 paid: ROI %v, budget small %v", k.ROI, k.BudgetSmall)
-	}
-	near(t, "roi", *k.ROI, 292.2)
-}

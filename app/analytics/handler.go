@@ -29,7 +29,6 @@ type Handler struct {
 // Card is one KPI card of the page.
 type Card struct {
 	Key, Label, Value, Definition string
-	Note                          string // why the value is "—", when the reason is not on the page already
 }
 
 // ChartSlot is one chart placeholder of the page.
@@ -265,11 +264,7 @@ func cards(c *web.Ctx, k *KPI) []Card {
 	}
 	out := make([]Card, 0, len(list))
 	for _, it := range list {
-		card := Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)}
-		if it.key == "roi" && k.BudgetSmall {
-			card.Note = c.T("dashboard.roi_budget_small", p.Percent(k.BudgetShare, 2))
-		}
-		out = append(out, card)
+		out = append(out, Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)})
 	}
 	return out
 }

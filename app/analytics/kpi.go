@@ -18,12 +18,6 @@ const ModelName = "analytics-1 / holt-linear"
 // Paid revenue and the AI budget of the ROI are both taken over this window.
 const PeriodMonths = 6
 
-// ROIMinBudgetShare is the smallest AI budget, in % of the period's paid revenue, against which a
-// ROI is worked out: below it the figure (above 9,900 %) says only how small the budget is next to
-// sales that came anyway, not what the assistant earned, and the cards show the budget's share of
-// paid revenue instead.
-const ROIMinBudgetShare = 1.0
-
 // USDRates is the fixed conversion table: units of a currency per 1 US dollar. It converts the
 // AI budget (kept in USD) and amounts in foreign currencies into the tenant currency. Fixed on
 // purpose: a KPI must not move because an exchange rate did; the guide prints the table and says
@@ -233,12 +227,6 @@ type KPI struct {
 	// (the sales records off, an IT provider billing elsewhere) has no revenue to set against the
 	// budget, and −100 % would say its assistant lost everything.
 	ROI *float64 `json:"roi"`
-	// BudgetSmall: the AI budget of the period is under ROIMinBudgetShare % of paid revenue, too
-	// small for a ROI to mean anything (1 TL of budget against a year's sales made 1,000,000 %); ROI
-	// is nil and BudgetShare says what share of paid revenue the budget is, which the cards show
-	// instead.
-	BudgetSmall bool    `json:"budget_small,omitempty"`
-	BudgetShare float64 `json:"budget_share,omitempty"`
 	// BudgetNoRate: the AI budget (USD) cannot be converted into Currency, which has no fixed
 	// rate; BudgetPeriod is 0 and ROI nil, and the page says why instead of a guessed number.
 	BudgetNoRate bool `json:"budget_no_rate,omitempty"`
@@ -375,12 +363,8 @@ func Compute(d *Dataset) (KPI, HVCResult, Forecast, MonthSeries) {
 	}
 	k.Unconverted = d.Unconverted.sorted()
 	if k.BudgetPeriod > 0 && len(d.Invoices) > 0 {
-		if k.BudgetPeriod*100 < k.PaidRevenue*ROIMinBudgetShare {
-			k.BudgetSmall, k.BudgetShare = true, max(round2(k.BudgetPeriod/k.PaidRevenue*100), 0.01)
-		} else {
-			roi := round1((k.PaidRevenue - k.BudgetPeriod) / k.BudgetPeriod * 100)
-			k.ROI = &roi
-		}
+		roi := round1((k.PaidRevenue - k.BudgetPeriod) / k.BudgetPeriod * 100)
+		k.ROI = &roi
 	}
 
 	h := ScoreCustomers(d.Now.UnixMilli(), d.Values)

@@ -53,10 +53,7 @@ type Data struct {
 	// BudgetNoRate names the business currency the AI budget (USD) cannot be converted into (the
 	// fixed rate table has no rate for it): the card says so instead of a ROI; "" otherwise.
 	BudgetNoRate string
-	// BudgetShare is, when the AI budget is too small next to paid revenue for a ROI to mean
-	// anything (analytics.KPI.BudgetSmall), the budget's share of paid revenue in %; 0 otherwise.
-	BudgetShare float64
-	CanRefresh  bool
+	CanRefresh   bool
 	// Previews are the two 3-D charts drawn small by the server (SVG), so the page loads no
 	// chart library; the KPI page draws them in full.
 	Previews []Preview
@@ -208,8 +205,6 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		}
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
-		} else if s.KPI.BudgetSmall {
-			d.BudgetShare = s.KPI.BudgetShare
 		}
 		d.SnapshotAge = now.Sub(s.Generated())
 		d.Stale = s.Stale(now)
