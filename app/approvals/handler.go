@@ -142,7 +142,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if d.After, err = afterApproval(r, d.Decided); err != nil {
+	if d.After, err = afterApproval(r, d.Decided, h.recorded); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -162,7 +162,7 @@ func (h *Handler) Index(w http.ResponseWriter, r *http.Request) {
 // afterApproval reads, for each approved draft among decided that can still be sent, the
 // customer's latest message: Send carries its id, and a message written after the approval is
 // shown with the row (sending is refused over a message the page did not show).
-func afterApproval(r *http.Request, decided []*Recommendation) (map[int64]laterMsg, error) {
+func afterApproval(r *http.Request, decided []*Recommendation, recorded func(string) bool) (map[int64]laterMsg, error) {
 	c := web.From(r)
 	out := map[int64]laterMsg{}
 	for _, rec := range decided {
@@ -177,6 +177,9 @@ func afterApproval(r *http.Request, decided []*Recommendation) (map[int64]laterM
 			continue
 		}
 		m := laterMsg{Seen: id}
+		if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, rec.ConversationID); err == nil {
+			m.Recorded = recorded(conv.Channel)
+		}
 		if at > rec.DecidedAt {
 			m.Body, m.At = body, at
 		}
@@ -230,11 +233,13 @@ type reachWarn struct {
 }
 
 // laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
-// its words and time when it came after the approval ("" and 0 when not).
+// its words and time when it came after the approval ("" and 0 when not); Recorded, that the
+// conversation is a phone call or a walk-in, where the row's button records the reply as told.
 type laterMsg struct {
-	Seen int64
-	Body string
-	At   int64
+	Seen     int64
+	Body     string
+	At       int64
+	Recorded bool
 }
 
 // Item is the card of one recommendation of the page.
@@ -492,7 +497,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, verb string) {
 	}
 	if web.IsHTMX(r) && r.Header.Get("HX-Boosted") != "true" {
 		// Its Send carries what the approval had seen: a message after it refuses the send.
-		v := &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations), Seen: dec.Seen}
+		v := &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations), Seen: dec.Seen, Recorded: h.recordedConv(r, rec.ConversationID)}
 		// From the queue (its filters ride in "queue"), the "… wait for a decision" line above it
 		// is redrawn with the count left, not only after a reload.
 		if qs, ok := r.PostForm["queue"]; ok && len(qs) > 0 {
@@ -625,10 +630,12 @@ func (h *Handler) failDecision(w http.ResponseWriter, r *http.Request, verb stri
 			// A card in the queue (a double tap, or a colleague decided first): htmx swaps only a
 			// success, and a 409 left the card as it was, its buttons doing nothing. The card
 			// becomes the decision that stands, with who made it and when.
-			h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations)}})
+			h.Render.Fragment(w, r, http.StatusOK, "approvals/index", "decided-card", &web.Page{Data: &recView{Rec: rec, CanDecide: c.Can(auth.DecideRecommendations),
+				Recorded: h.recordedConv(r, rec.ConversationID)}})
 			return
 		}
-		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue", Data: rec})
+		h.Render.Render(w, r, http.StatusConflict, "approvals/conflict", &web.Page{Title: c.T("approvals.conflict_title"), Nav: "approvals", Guide: "approval-queue",
+			Data: &recView{Rec: rec, Recorded: h.recordedConv(r, rec.ConversationID)}})
 		return
 	}
 	h.Render.Fail(w, r, err)
@@ -727,6 +734,16 @@ func (h *Handler) Send(w http.ResponseWriter, r *http.Request) {
 // recorded reports whether the panel sends nothing on channel ch (a phone call, a walk-in).
 func (h *Handler) recorded(ch string) bool {
 	return h.Channels != nil && h.Channels.OutboundOf(ch) == channel.Record
+}
+
+// recordedConv reports whether conversation id is on such a channel (false when it cannot be read:
+// the button then keeps its general words).
+func (h *Handler) recordedConv(r *http.Request, id int64) bool {
+	if id == 0 {
+		return false
+	}
+	conv, err := inbox.ConversationByID(r.Context(), web.From(r).DB.Read, id)
+	return err == nil && h.recorded(conv.Channel)
 }
 
 // reach is what a person's approval here checks first (Reach): the tenant's settings.

@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/approvals"
 	"highvibe/app/channels"
@@ -16,7 +20,9 @@ import (
 // TestQueueCardOfARecordedDraft: a draft on a phone call or a walk-in is recorded as what was told
 // the customer once approved, nothing is sent; its card in the queue said "Draft reply (sent only
 // after approval, by a person)". It now says what happens there, in the reader's language; a chat
-// channel's card keeps its words.
+// channel's card keeps its words. Once approved, the button that sent the draft ("Send draft to
+// customer", "Send this approved reply to the customer now?") records it as told there, on the
+// card the approval returns and in the latest decisions.
 func TestQueueCardOfARecordedDraft(t *testing.T) {
 	f := setup(t)
 	svc := &inbox.Service{Channels: channels.Registry()}
@@ -55,6 +61,41 @@ func TestQueueCardOfARecordedDraft(t *testing.T) {
 		}
 		if got := label(chat); got != p.T("approvals.draft_reply") {
 			t.Errorf("%s: the web chat card reads %q", lang, got)
+		}
+	}
+
+	// Approved from the queue's card (htmx): the decided card's button names what it does.
+	approve := func(id int64) *goquery.Document {
+		t.Helper()
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/app/approvals/%d/approve?lang=tr", f.e.URL, id),
+			strings.NewReader(url.Values{"draft": {"Metrekaresi 950 TRY."}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		r := op.Do(req)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("approving %d: %d %.300s", id, r.StatusCode, r.Body)
+		}
+		return r.Doc(t)
+	}
+	tr := i18n.For("tr")
+	button := func(s *goquery.Selection) (string, string) {
+		return strings.TrimSpace(s.Find(`form[action$="/send"] button`).Text()), s.Find(`form[action$="/send"]`).AttrOr("data-confirm", "")
+	}
+	for _, sc := range []struct {
+		id             int64
+		words, confirm string
+	}{{call, "approvals.record", "approvals.record_confirm"}, {chat, "approvals.send", "approvals.send_confirm"}} {
+		if b, c := button(approve(sc.id).Find(fmt.Sprintf("#rec-%d", sc.id))); b != tr.T(sc.words) || c != tr.T(sc.confirm) {
+			t.Errorf("the decided card of %d offers %q (%q), want %q (%q)", sc.id, b, c, tr.T(sc.words), tr.T(sc.confirm))
+		}
+	}
+	doc := op.Get("/app/approvals/?lang=tr").Doc(t)
+	for _, sc := range []struct {
+		id             int64
+		words, confirm string
+	}{{call, "approvals.record", "approvals.record_confirm"}, {chat, "approvals.send", "approvals.send_confirm"}} {
+		if b, c := button(doc.Find(fmt.Sprintf("#decided-%d", sc.id))); b != tr.T(sc.words) || c != tr.T(sc.confirm) {
+			t.Errorf("the latest decisions row of %d offers %q (%q), want %q (%q)", sc.id, b, c, tr.T(sc.words), tr.T(sc.confirm))
 		}
 	}
 }
