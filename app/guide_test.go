@@ -294,7 +294,7 @@ var movedSections = []struct {
 		map[string][]string{"en": {"how-messages-find-their-lead", "stages-and-sources", "how-the-stage-follows-the-conversations", "stage-rules"},
 			"tr": {"mesajlar-adaylarn-nasl-bulur", "aamalar-ve-kaynaklar", "aama-konumalar-nasl-izler", "aama-kurallar"}}},
 	{"privacy-kvkk", "privacy-notice-and-consent",
-		map[string][]string{"en": {"Privacy notice and consent"}, "tr": {"Aydınlatma metni ve onay"}},
+		map[string][]string{"en": {"Privacy notice and consent (KVKK)"}, "tr": {"KVKK aydınlatma metni ve onay"}},
 		map[string][]string{"en": {"the-privacy-notice", "consent", "what-is-stored-and-where", "requests-from-customers"},
 			"tr": {"aydnlatma-metni", "onay", "neler-nerede-saklanr", "mteri-talepleri"}}},
 	{"niches-and-modules", "niches",
