@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 )
 
@@ -225,8 +226,8 @@ type Lead struct {
 	CreatedAt  int64
 }
 
-// Shown is what names the lead on a page when it has no name: its phone number, else its e-mail
-// address, as the inbox list names it ("" when it has none of them).
+// Shown is what names the lead on a page when it has no name: its phone number as people write it
+// (phone.Display, as the inbox list shows it), else its e-mail address ("" when it has none of them).
 func (l *Lead) Shown() string {
 	switch {
 	case l == nil:
@@ -234,7 +235,7 @@ func (l *Lead) Shown() string {
 	case l.Name != "":
 		return l.Name
 	case l.Phone != "":
-		return l.Phone
+		return phone.Display(l.Phone)
 	}
 	return l.Email
 }
