@@ -104,9 +104,6 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 // Sections lists a language's sections in order.
 func (g *Guide) Sections(lang string) []*Section { return g.pages[lang] }
 
-// Has reports whether a section exists (in English; the parity test keeps Turkish equal).
-func (g *Guide) Has(slug string) bool { _, ok := g.bySlug["en"][slug]; return ok }
-
 // guideLang maps the panel language to a guide language: Turkish readers get Turkish, everyone
 // else English (the guide is written in these two).
 func guideLang(panel string) string {
