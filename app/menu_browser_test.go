@@ -20,7 +20,7 @@ func TestBrowserMenu(t *testing.T) {
 	// rows counts the distinct lines the bar's items sit on (items whose vertical centres are
 	// more than 12 px apart are on different lines).
 	const rows = `(() => {
-		const items = [...document.querySelectorAll('.topbar-brand, .topbar > .tenant-name, .nav > .nav-link, .nav > .nav-group > summary, .topbar-tools > *')]
+		const items = [...document.querySelectorAll('.topbar-brand, .topbar > .tenant-name, .nav > .nav-link, .nav > .nav-pair, .nav > .nav-group > summary, .topbar-tools > *')]
 			.filter(el => el.getClientRects().length);
 		const centres = items.map(el => { const r = el.getBoundingClientRect(); return r.top + r.height / 2; }).sort((a, b) => a - b);
 		let n = 0, last = -1e9;

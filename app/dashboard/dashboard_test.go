@@ -252,7 +252,7 @@ func TestUnreadBadgeAndCardCountTheSameConversations(t *testing.T) {
 		t.Fatalf("setup: %d closed conversations with unread messages, want 2", closedUnread)
 	}
 	doc := owner.Get("/app/").Doc(t)
-	badge := strings.Fields(doc.Find(`nav a[href="/app/inbox/"] .count`).Text())
+	badge := strings.Fields(doc.Find(`nav a[data-nav-unread] .count`).Text())
 	card := strings.TrimSpace(doc.Find(`[data-card="open"] .card-meta`).Text())
 	if len(badge) == 0 || badge[0] != "1" {
 		t.Errorf("the menu's inbox badge reads %q, want 1 (the one open conversation with unread messages)", badge)

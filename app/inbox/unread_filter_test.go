@@ -43,7 +43,7 @@ func TestUnreadFilterShowsWhatTheBadgeCounts(t *testing.T) {
 		listed = append(listed, id)
 	})
 	sort.Slice(listed, func(i, j int) bool { return listed[i] < listed[j] })
-	badge := strings.TrimSpace(doc.Find(`.nav a.nav-link[href="/app/inbox/"] .count`).Contents().First().Text())
+	badge := strings.TrimSpace(doc.Find(`.nav a[data-nav-unread] .count`).Contents().First().Text())
 	counter := strings.TrimSpace(doc.Find(`a.counter[data-counter="unread"] b`).Text())
 	if fmt.Sprint(listed) != fmt.Sprint([]int64{open}) || badge != "1" || counter != "1" {
 		t.Errorf("unread filter lists %v, badge %q, counter %q; want only the open conversation %d, and 1 on both", listed, badge, counter, open)
@@ -69,5 +69,40 @@ func TestUnreadFilterShowsWhatTheBadgeCounts(t *testing.T) {
 	}
 	if !strings.Contains(r.Body, "Açık Ece") || strings.Contains(r.Body, "Kazanılan Can") || strings.Contains(r.Body, "Kaybedilen Nur") {
 		t.Errorf("the unread export holds won or lost conversations, or misses the open one:\n%.600s", r.Body)
+	}
+}
+
+// TestMenuUnreadNumberOpensWhatItCounts: the menu's unread number sat inside the Inbox link, so
+// tapping it (on a phone, the obvious thing to tap) opened the whole inbox, not the conversations
+// it counts. The number is now its own link, to the unread list (the same definition as the
+// badge); "Inbox" still opens the whole inbox.
+func TestMenuUnreadNumberOpensWhatItCounts(t *testing.T) {
+	e := newEnv(t)
+	owner := e.User("acme", "oya", "owner")
+	a := ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "n-a", Name: "Ada Yeni", Body: "Parke fiyatı?"}).ConversationID
+	b := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321110001", Name: "Bora Yeni", Body: "Taş var mı?"}).ConversationID
+	read := ingest(t, e, "acme", inbox.Inbound{Channel: "webchat", ExternalID: "n-read", Name: "Cem Okundu", Body: "Merhaba"}).ConversationID
+	owner.Get(fmt.Sprintf("/app/inbox/%d/", read)) // opening it reads it
+
+	for _, lang := range []string{"tr", "en", "ar"} {
+		doc := owner.Get("/app/leads/?lang=" + lang).Doc(t)
+		inboxLink := doc.Find(`.nav a.nav-link[href="/app/inbox/"]`)
+		if inboxLink.Length() != 1 || inboxLink.Find(".count").Length() != 0 {
+			t.Errorf("%s: the menu's Inbox link holds the unread number (%q), so tapping the number opens the whole inbox", lang, inboxLink.Text())
+		}
+		num := doc.Find(`.nav a[data-nav-unread]`)
+		href := num.AttrOr("href", "")
+		if href != "/app/inbox/?unread=1" || strings.TrimSpace(num.Find(".count").Contents().First().Text()) != "2" {
+			t.Fatalf("%s: the menu's unread number is %q → %q, want 2 → the unread list", lang, num.Text(), href)
+		}
+		var listed []int64
+		owner.Get(href + "&lang=" + lang).Doc(t).Find("li.inbox-row").Each(func(_ int, s *goquery.Selection) {
+			id, _ := strconv.ParseInt(s.AttrOr("data-conversation-id", ""), 10, 64)
+			listed = append(listed, id)
+		})
+		sort.Slice(listed, func(i, j int) bool { return listed[i] < listed[j] })
+		if fmt.Sprint(listed) != fmt.Sprint([]int64{a, b}) {
+			t.Errorf("%s: the number's list shows %v, want the two unread conversations %v", lang, listed, []int64{a, b})
+		}
 	}
 }
