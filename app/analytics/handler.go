@@ -29,6 +29,9 @@ type Handler struct {
 // Card is one KPI card of the page.
 type Card struct {
 	Key, Label, Value, Definition string
+	// Empty says why the card shows "—" instead of a figure: a rate, a mean or a median of
+	// nothing ("no leads yet"), which a 0.0 % or a 0.0 h would pass off as a measurement.
+	Empty string
 }
 
 // ChartSlot is one chart placeholder of the page.
@@ -235,36 +238,57 @@ func cards(c *web.Ctx, k *KPI) []Card {
 	if k.ForecastBacktest == 0 && k.ForecastAccuracy == 0 {
 		accuracy = c.T("analytics.forecast.no_history")
 	}
-	list := []struct{ key, val string }{
-		{"roi", roi},
-		{"paid_revenue", money(k.PaidRevenue)},
-		{"pipeline_revenue", money(k.PipelineRevenue)},
-		{"avg_order", money(k.AvgOrder)},
-		{"lead_count", p.Int(int64(k.LeadCount))},
-		{"qualified_leads", p.Int(int64(k.QualifiedLeads))},
-		{"won_leads", p.Int(int64(k.WonLeads))},
-		{"conversion_rate", pct(k.ConversionRate)},
-		{"quoted_value", money(k.QuotedValue)},
-		{"quote_acceptance_rate", pct(k.QuoteAcceptanceRate)},
-		{"quote_lead_hours", c.T("quotes.kpi.hours", p.Number(k.QuoteLeadHours, 1))},
-		{"visits_booked", p.Int(int64(k.VisitsBooked))},
-		{"visits_done", p.Int(int64(k.VisitsDone))},
-		{"visit_no_show_rate", pct(k.VisitNoShowRate)},
-		{"visit_lead_hours", c.T("quotes.kpi.hours", p.Number(k.VisitLeadHours, 1))},
-		{"visit_won_rate", pct(k.VisitWonRate)},
-		{"customer_count", p.Int(int64(k.CustomerCount))},
-		{"conversation_count", p.Int(int64(k.ConversationCount))},
-		{"engagement_rate", pct(k.EngagementRate)},
-		{"automation_score", pct(k.AutomationScore)},
-		{"data_quality_score", pct(k.DataQualityScore)},
-		{"forecast_accuracy", accuracy},
-		{"hvc_count", p.Int(int64(k.HVCCount))},
-		{"hvc_revenue_share", pct(k.HVCRevenueShare)},
-		{"avg_hvc_score", p.Number(k.AvgHVCScore, 1)},
+	// A rate, a mean or a median over nothing is no figure: a new business read "Conversion
+	// 0.0%" and "Time to quote 0.0 h" before its first lead. Such a card shows "—" and says what
+	// is missing; a count or a sum of nothing is a true 0 and stays.
+	none := func(empty bool, why string) string {
+		if empty {
+			return why
+		}
+		return ""
+	}
+	roiWhy := ""
+	if k.ROI == nil && !k.BudgetNoRate {
+		roiWhy = "roi_no_invoices"
+		if k.BudgetPeriod == 0 {
+			roiWhy = "roi_no_budget"
+		}
+	}
+	noVisit := k.VisitsDone == 0 && k.VisitNoShowRate == 0 // neither done nor missed: a no-show alone is 100 %
+	list := []struct{ key, val, empty string }{
+		{"roi", roi, roiWhy},
+		{"paid_revenue", money(k.PaidRevenue), ""},
+		{"pipeline_revenue", money(k.PipelineRevenue), ""},
+		{"avg_order", money(k.AvgOrder), none(k.AvgOrder == 0, "orders")},
+		{"lead_count", p.Int(int64(k.LeadCount)), ""},
+		{"qualified_leads", p.Int(int64(k.QualifiedLeads)), ""},
+		{"won_leads", p.Int(int64(k.WonLeads)), ""},
+		{"conversion_rate", pct(k.ConversionRate), none(k.LeadCount == 0, "leads")},
+		{"quoted_value", money(k.QuotedValue), ""},
+		{"quote_acceptance_rate", pct(k.QuoteAcceptanceRate), none(k.QuotesSent == 0, "quotes")},
+		{"quote_lead_hours", c.T("quotes.kpi.hours", p.Number(k.QuoteLeadHours, 1)), none(k.QuotesSent == 0, "quotes")},
+		{"visits_booked", p.Int(int64(k.VisitsBooked)), ""},
+		{"visits_done", p.Int(int64(k.VisitsDone)), ""},
+		{"visit_no_show_rate", pct(k.VisitNoShowRate), none(noVisit, "visits_closed")},
+		{"visit_lead_hours", c.T("quotes.kpi.hours", p.Number(k.VisitLeadHours, 1)), none(k.VisitsDone == 0, "visits_done")},
+		{"visit_won_rate", pct(k.VisitWonRate), none(k.VisitsDone == 0, "visits_done")},
+		{"customer_count", p.Int(int64(k.CustomerCount)), ""},
+		{"conversation_count", p.Int(int64(k.ConversationCount)), ""},
+		{"engagement_rate", pct(k.EngagementRate), none(k.ConversationCount == 0, "conversations")},
+		{"automation_score", pct(k.AutomationScore), none(k.ConversationCount == 0, "conversations")},
+		{"data_quality_score", pct(k.DataQualityScore), none(k.LeadCount == 0 && k.CustomerCount == 0, "records")},
+		{"forecast_accuracy", accuracy, ""},
+		{"hvc_count", p.Int(int64(k.HVCCount)), ""},
+		{"hvc_revenue_share", pct(k.HVCRevenueShare), none(k.PaidRevenue == 0, "revenue")},
+		{"avg_hvc_score", p.Number(k.AvgHVCScore, 1), none(k.HVCCount == 0, "hvc")},
 	}
 	out := make([]Card, 0, len(list))
 	for _, it := range list {
-		out = append(out, Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)})
+		card := Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)}
+		if it.empty != "" {
+			card.Value, card.Empty = "—", c.T("analytics.kpi.empty."+it.empty)
+		}
+		out = append(out, card)
 	}
 	return out
 }
