@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
 	"highvibe/app/i18n"
@@ -110,5 +113,55 @@ func TestConversationCannotSend(t *testing.T) {
 	}
 	if outbound() != 2 {
 		t.Errorf("%d replies stored, want 2", outbound())
+	}
+}
+
+// TestConversationNotSetUpIsOneNotice: a WhatsApp conversation whose 24-hour window had closed,
+// while the business's WhatsApp sending was not set up, showed two notices above the messages
+// ("WhatsApp sending is not set up" and "WhatsApp's 24-hour window is closed", with its template
+// advice): on a phone they filled the screen before the conversation. Nothing reaches the
+// customer until sending is set up, so that is now the one notice, with the owner's link to the
+// settings and the operator told whom to ask; the window's notice comes once WhatsApp is set up.
+func TestConversationNotSetUpIsOneNotice(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha", "owner")
+	op := e.User("acme", "oya", "operator")
+	res, err := e.Handlers.InboxService.Ingest(t.Context(), "acme", e.DB("acme"), inbox.Inbound{Channel: "whatsapp", ExternalID: "905321110044",
+		Name: "Gülşen Aktaş", Body: "Fiyat alabilir miyim?", At: time.Now().Add(-30 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/app/inbox/%d/", res.ConversationID)
+	notices := func(d *goquery.Document) []string {
+		var ids []string
+		d.Find("#conversation .window-closed").Each(func(_ int, s *goquery.Selection) { ids = append(ids, s.AttrOr("id", "")) })
+		return ids
+	}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := i18n.For(lang)
+		d := owner.Get(page + "?lang=" + lang).Doc(t)
+		if got := notices(d); fmt.Sprint(got) != "[cannot-send]" {
+			t.Errorf("%s: the owner's conversation shows the notices %v, want only the one saying sending is not set up", lang, got)
+		}
+		if a := d.Find("#cannot-send a"); a.AttrOr("href", "") != "/app/settings/channels#whatsapp_access_token" || strings.TrimSpace(a.Text()) != p.T("inbox.cannot_send.setup") {
+			t.Errorf("%s: the owner's notice links %q (%q), want the WhatsApp settings", lang, a.AttrOr("href", ""), a.Text())
+		}
+		if got := strings.TrimSpace(d.Find("#cannot-send-title").Text()); got != p.T("inbox.cannot_send.title", p.T("inbox.channel.whatsapp")) {
+			t.Errorf("%s: the notice is titled %q", lang, got)
+		}
+		d = op.Get(page + "?lang=" + lang).Doc(t)
+		if got := notices(d); fmt.Sprint(got) != "[cannot-send]" {
+			t.Errorf("%s: the operator's conversation shows the notices %v", lang, got)
+		}
+		if d.Find("#cannot-send a").Length() != 0 || !strings.Contains(d.Find("#cannot-send").Text(), p.T("inbox.cannot_send.ask")) {
+			t.Errorf("%s: the operator's notice does not say whom to ask: %q", lang, strings.TrimSpace(d.Find("#cannot-send").Text()))
+		}
+	}
+	// Set up: the window's own notice, with its advice, takes the place.
+	e.Set("acme", map[string]string{"whatsapp_access_token": "EAAtest", "whatsapp_phone_number_id": "1055"})
+	if got := notices(owner.Get(page + "?lang=tr").Doc(t)); fmt.Sprint(got) != "[window-closed]" {
+		t.Errorf("with WhatsApp set up the conversation shows %v, want the closed window's notice", got)
 	}
 }
