@@ -230,6 +230,9 @@ type reachWarn struct {
 	Conversation  int64
 	Settings      string
 	SettingsWords string
+	// Other is the lead whose page gives the customer's other ways (phone, e-mail): a customer
+	// who blocked the bot is reached there.
+	Other int64
 }
 
 // laterMsg is the customer's latest message as a decided row shows it: Seen its id, Body and At
@@ -790,7 +793,9 @@ func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
 		}
 		return w
 	case "blocked":
-		return reachWarn{Words: i18n.P("approvals.reach.blocked", i18n.When{T: time.UnixMilli(no.At)})}
+		// Nothing in the settings lifts a customer's block: what helps is their phone or e-mail,
+		// on the lead's page, for the owner and the operator alike.
+		return reachWarn{Words: i18n.P("approvals.reach.blocked", i18n.When{T: time.UnixMilli(no.At)}), Other: leadOf(r, no.Conversation)}
 	case "window":
 		if info, ok := h.Channels.Info(no.Channel); ok && info.Templates != nil && len(info.Templates(c.Tenant.Setting, c.Tenant.PrimaryLocale)) > 0 {
 			return reachWarn{Words: i18n.P("approvals.reach.window"), Conversation: no.Conversation}
@@ -802,11 +807,15 @@ func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
 		}
 		return w
 	}
-	w := reachWarn{Words: i18n.P("approvals.reach.no_address")}
-	if no.Conversation > 0 {
-		if conv, err := inbox.ConversationByID(r.Context(), c.DB.Read, no.Conversation); err == nil {
-			w.Lead = conv.LeadID
+	return reachWarn{Words: i18n.P("approvals.reach.no_address"), Lead: leadOf(r, no.Conversation)}
+}
+
+// leadOf is the lead of the conversation (0 when there is none, or it cannot be read).
+func leadOf(r *http.Request, conv int64) int64 {
+	if conv > 0 {
+		if c, err := inbox.ConversationByID(r.Context(), web.From(r).DB.Read, conv); err == nil {
+			return c.LeadID
 		}
 	}
-	return w
+	return 0
 }

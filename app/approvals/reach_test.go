@@ -274,3 +274,58 @@ func TestUnreachableDraftCardOffersOnlyWhatCanSucceed(t *testing.T) {
 		t.Errorf("after Reject the Telegram draft is %s", st)
 	}
 }
+
+// TestBlockedTelegramDraftCardSaysWhatHelps: a draft card for a customer who blocked the bot in
+// Telegram offered only Reject and said "reach them another way", without saying how or where.
+// It now says approving waits until they unblock it and to call or e-mail them meanwhile, with a
+// link to the lead page where their phone and e-mail are, for the owner and the operator alike
+// (nothing in the settings lifts a block, so no settings link); Approve stays off.
+func TestBlockedTelegramDraftCardSaysWhatHelps(t *testing.T) {
+	f := setup(t)
+	f.e.Set("acme", map[string]string{"telegram_bot_token": "123456789:AAHdef_ghi-jklmnopqrstuvwxyz012"})
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	ctx := context.Background()
+	res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "telegram", ExternalID: "4455", Name: "Tuna Engel", Phone: "+905321110066", Body: "Fiyat?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddMessage(ctx, "acme", db, res.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "system", Event: "telegram_blocked"}, "telegram"); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := db.InTx(ctx, func(tx *sql.Tx) error {
+		id, _, err = approvals.Create(ctx, tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+			ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: "t:blocked"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := inbox.ConversationByID(ctx, db.Read, res.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := f.e.User("acme", "olga", "owner")
+	op := f.e.User("acme", "ayla", "operator")
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := i18n.For(lang)
+		for name, doc := range map[string]*goquery.Document{"owner": owner.Get("/app/approvals/?lang=" + lang).Doc(t), "operator": op.Get("/app/approvals/?lang=" + lang).Doc(t)} {
+			card := doc.Find(fmt.Sprintf("#rec-%d", id))
+			note := card.Find("[data-cannot-reach]")
+			if !strings.Contains(note.Text(), p.T("approvals.reach.other_way")) || card.Find("[data-approve]").Length() != 0 {
+				t.Errorf("%s %s: the blocked card says %q, with Approve %d", lang, name, strings.TrimSpace(note.Text()), card.Find("[data-approve]").Length())
+			}
+			a := note.Find("a[data-reach-other]")
+			if want := fmt.Sprintf("/app/leads/%d/#lead-facts", conv.LeadID); a.AttrOr("href", "") != want || strings.TrimSpace(a.Text()) != p.T("approvals.reach.other_way") {
+				t.Errorf("%s %s: the blocked card links %q (%q), want the lead page's details %s", lang, name, a.AttrOr("href", ""), a.Text(), want)
+			}
+			if note.Find("a[data-reach-setup]").Length() != 0 {
+				t.Errorf("%s %s: the blocked card links the settings, where nothing lifts a block", lang, name)
+			}
+		}
+	}
+	// The lead page it links shows the number to call.
+	if lead := op.Get(fmt.Sprintf("/app/leads/%d/?lang=tr", conv.LeadID)).Doc(t); lead.Find(`#lead-facts a[href^="tel:"]`).Length() != 1 {
+		t.Errorf("the lead page's details have no number to call: %q", strings.TrimSpace(lead.Find("#lead-facts").Text()))
+	}
+}
