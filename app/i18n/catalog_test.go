@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -339,6 +340,19 @@ func TestTurkishKPIMedianOneWord(t *testing.T) {
 	for _, key := range []string{"analytics.def.quote_lead_hours", "analytics.def.visit_lead_hours", "hours.kpi.median_business", "hours.kpi.median_wall"} {
 		if got := p.T(key); strings.Contains(got, "ortanca") || !strings.Contains(got, "medyan") {
 			t.Errorf("%s reads %q, want medyan", key, got)
+		}
+	}
+}
+
+// TestSpanishAddressesTheReaderAsUsted: the Spanish panel speaks to its reader as "usted" ("Elija
+// una conversación", "Guarde sus cambios"), but the notification settings, the reply box and a few
+// hints said "tú" ("Escribe una respuesta…", "tus notificaciones", "inténtalo de nuevo"), so an
+// owner met both registers on one screen. Every Spanish message now says "usted".
+func TestSpanishAddressesTheReaderAsUsted(t *testing.T) {
+	tu := regexp.MustCompile(`(^|[^\p{L}])([Tt]ú|[Tt]us?|[Tt]e|ti|contigo|[Pp]uedes|[Tt]ienes|[Qq]uieres|eligiste|[Rr]ecibes|[Ee]scribe una|[Ee]lige una|inténtalo|ábrelo|cámbialo|[Dd]éjala|[Pp]ermítelas)([^\p{L}]|$)`) // "TI" is IT
+	for _, k := range Keys("es") {
+		if m := tu.FindStringSubmatch(catalogs["es"][k]); m != nil {
+			t.Errorf("es: %s says %q (tú): %q", k, m[2], catalogs["es"][k])
 		}
 	}
 }
