@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/staff"
 	"highvibe/app/tenantdb"
@@ -171,7 +172,9 @@ func cmdNicheList(ctx context.Context, args []string, io *IO) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\tbuilt-in\t%s\t%s\t%d\n", id, "-", moduleList(platform.NicheModules(id)), k)
+		// The name the panel shows an English reader: an installer picks the --niche of tenant
+		// create from this list, and a bare "-" told them nothing of what parke_tas or kadin_koc is.
+		fmt.Fprintf(tw, "%s\tbuilt-in\t%s\t%s\t%d\n", id, i18n.For("en").T("niche."+id), moduleList(platform.NicheModules(id)), k)
 	}
 	for _, n := range list {
 		k, err := ps.TenantsOfNiche(ctx, n.ID)
