@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/i18n"
+	"highvibe/app/phone"
 )
 
 // foldMap turns letters with diacritics into their plain ASCII letter. Turkish dotted and dotless
@@ -74,9 +75,9 @@ func foldRune(r rune) string {
 
 // phoneTerms returns the digit strings a phone is findable by: the full E.164 digits and the
 // national-number suffixes (last ten and last seven digits).
-func phoneTerms(phone string) []string {
-	d := digits(phone)
-	if n := NormalizePhone(phone); n != "" {
+func phoneTerms(number string) []string {
+	d := phone.Digits(number) // a phone typed on an Arabic keyboard is the same number
+	if n := phone.Normalize(number); n != "" {
 		d = n[1:]
 	}
 	if len(d) < 5 {
@@ -90,16 +91,6 @@ func phoneTerms(phone string) []string {
 		out = append(out, d[len(d)-7:])
 	}
 	return out
-}
-
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range i18n.ASCIIDigits(s) { // a phone typed on an Arabic keyboard is the same number
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // maxDoc bounds one conversation's search document.
@@ -286,7 +277,7 @@ func parseSearch(q string) (words []string, prefix bool) {
 		return nil, false
 	}
 	if isPhoneLike(q) {
-		d := digits(q)
+		d := phone.Digits(q)
 		switch {
 		case strings.HasPrefix(q, "+"):
 			if n := NormalizePhone(q); n != "" {
