@@ -118,3 +118,26 @@ func TestTemplateUnknownVariableRefused(t *testing.T) {
 		t.Fatalf("templates = %d, want 1", n)
 	}
 }
+
+// TestTemplatePhoneAsPeopleWriteIt: {{phone}} in a reply template put the stored form
+// (+905321234567) into the text the customer reads; it is now the number as people write it, as
+// every page of the panel shows it.
+func TestTemplatePhoneAsPeopleWriteIt(t *testing.T) {
+	e := newEnv(t)
+	c := e.User("acme", "olga", "owner")
+	if r := c.Post("/app/settings/templates", url.Values{"name": {"Arayalım"}, "body": {"{{name}} Hanım, sizi {{phone}} numarasından arayacağız."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("template: %d", r.StatusCode)
+	}
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234567", Phone: "0532 123 45 67", Name: "Ayşe", Body: "Merhaba"})
+	vars, ok := c.Get("/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/").Doc(t).Find(`[data-insert-template]`).Attr("data-vars")
+	if !ok {
+		t.Fatal("no template picker in the composer")
+	}
+	var filled map[string]string
+	if err := json.Unmarshal([]byte(vars), &filled); err != nil {
+		t.Fatal(err)
+	}
+	if filled["phone"] != "+90 532 123 45 67" {
+		t.Errorf("{{phone}} is filled with %q, want +90 532 123 45 67", filled["phone"])
+	}
+}

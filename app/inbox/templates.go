@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/audit"
 	"highvibe/app/fault"
+	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -34,7 +35,9 @@ type templateVar struct {
 // as inbox.templates.var.<name>, in the reader's language).
 var templateVars = []templateVar{
 	{"name", func(l *Lead, _, _ string) string { return l.Name }},
-	{"phone", func(l *Lead, _, _ string) string { return l.Phone }},
+	// the number as people write it (+90 532 123 45 67): the customer reads it, never the stored
+	// +905321234567
+	{"phone", func(l *Lead, _, _ string) string { return phone.Display(l.Phone) }},
 	{"email", func(l *Lead, _, _ string) string { return l.Email }},
 	{"business", func(_ *Lead, business, _ string) string { return business }},
 	{"agent", func(_ *Lead, _, agent string) string { return agent }},
