@@ -303,7 +303,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		if err != nil {
 			return "", err
 		}
-		return l.Name, nil
+		return l.Shown(), nil // a nameless customer by their number, as every list names them
 	}}
 	s.Jobs.HandleIn(jobs.LaneCustomer, media.JobFetch, h.Media.HandleFetch)
 	h.Channels.UseMedia(h.Media)

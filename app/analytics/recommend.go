@@ -10,6 +10,7 @@ import (
 
 	"highvibe/app/approvals"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Thresholds of the generated recommendations.
@@ -34,14 +35,16 @@ type candidate struct {
 
 func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset) ([]candidate, error) {
 	var out []candidate
+	var name, number, email string
 	nowMs := now.UnixMilli()
-	err := tenantdb.EachRow(ctx, db.Read, `SELECT l.id, l.name, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT l.id, l.name, l.phone, l.email, coalesce((SELECT max(id) FROM conversations c WHERE c.lead_id = l.id), 0)
 		FROM leads l WHERE l.merged_into IS NULL AND l.stage IN ('qualified','proposal') AND l.updated_at < ? ORDER BY l.updated_at LIMIT ?`,
 		[]any{nowMs - StaleLeadAfter.Milliseconds(), maxPerKind}, func(rs *sql.Rows) error {
 			c := candidate{Kind: "follow_up", Priority: "medium", Confidence: 0.7}
-			if err := rs.Scan(&c.LeadID, &c.Name, &c.ConvID); err != nil {
+			if err := rs.Scan(&c.LeadID, &name, &number, &email, &c.ConvID); err != nil {
 				return err
 			}
+			c.Name = web.WhoOrNumber(c.LeadID, name, number, email)
 			c.Key = "follow_up:lead:" + strconv.FormatInt(c.LeadID, 10)
 			out = append(out, c)
 			return nil
@@ -50,15 +53,16 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 		return nil, fmt.Errorf("analytics: stale leads: %w", err)
 	}
 	cut := nowMs - HandoffUnanswered.Milliseconds()
-	err = tenantdb.EachRow(ctx, db.Read, `SELECT c.id, c.lead_id, coalesce(l.name, '') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
+	err = tenantdb.EachRow(ctx, db.Read, `SELECT c.id, c.lead_id, coalesce(l.name, ''), coalesce(l.phone, ''), coalesce(l.email, '') FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		WHERE c.handoff_required = 1 AND c.state NOT IN ('won','lost')
 		  AND ((c.waiting_since IS NOT NULL AND c.waiting_since < ?)
 		    OR (c.waiting_since IS NULL AND c.last_inbound_at IS NOT NULL AND c.last_inbound_at >= c.last_message_at AND c.last_message_at < ?))
 		ORDER BY c.last_message_at LIMIT ?`, []any{cut, cut, maxPerKind}, func(rs *sql.Rows) error {
 		c := candidate{Kind: "human_handoff", Priority: "high", Confidence: 0.85}
-		if err := rs.Scan(&c.ConvID, &c.LeadID, &c.Name); err != nil {
+		if err := rs.Scan(&c.ConvID, &c.LeadID, &name, &number, &email); err != nil {
 			return err
 		}
+		c.Name = web.WhoOrNumber(c.LeadID, name, number, email)
 		c.Key = "human_handoff:conversation:" + strconv.FormatInt(c.ConvID, 10)
 		out = append(out, c)
 		return nil

@@ -424,7 +424,7 @@ func (it *bulkItem) refuse(r *http.Request, err error, code, detail string) {
 }
 
 // customerOf names the customer of recommendation id's conversation as the queue does (the name,
-// else "unnamed customer"), for the bulk decision's banner.
+// else the number or e-mail address, else "unnamed customer"), for the bulk decision's banner.
 func customerOf(r *http.Request, id int64) string {
 	c := web.From(r)
 	rec, err := ByID(r.Context(), c.DB.Read, id)
@@ -432,10 +432,10 @@ func customerOf(r *http.Request, id int64) string {
 		return c.T("approvals.unnamed")
 	}
 	causes, err := inbox.Causes(r.Context(), c.DB.Read, map[int64]int64{rec.ConversationID: rec.CreatedAt})
-	if err != nil || causes[rec.ConversationID].CustomerName == "" {
+	if err != nil || causes[rec.ConversationID].Who() == "" {
 		return c.T("approvals.unnamed")
 	}
-	return causes[rec.ConversationID].CustomerName
+	return causes[rec.ConversationID].Who()
 }
 
 // Approve, Reject and Execute record a decision (optional form field `reason`).

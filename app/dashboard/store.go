@@ -28,6 +28,8 @@ type Counts struct {
 type RecentConversation struct {
 	ID            int64
 	LeadName      string
+	LeadPhone     string // a nameless lead is named by its number, else its e-mail ("who")
+	LeadEmail     string
 	Channel       string
 	State         string
 	Summary       string
@@ -65,7 +67,7 @@ func counts(ctx context.Context, db *tenantdb.DB, nowMs int64) (Counts, error) {
 // recentConversations are the newest conversations with the last message exchanged with the
 // customer: a team's internal notes and the product's own lines ("system") stay on the page.
 func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*RecentConversation, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), c.channel, c.state, c.summary,
+	rows, err := db.Read.QueryContext(ctx, `SELECT c.id, coalesce(l.name, ''), coalesce(l.phone, ''), coalesce(l.email, ''), c.channel, c.state, c.summary,
 		coalesce(substr(m.body, 1, 141), ''), coalesce(m.direction, ''), coalesce(m.delivery_status, ''), coalesce(m.scheduled_at, 0),
 		c.unread_count, c.handoff_required, c.urgency_score, c.last_message_at
 		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
@@ -80,7 +82,7 @@ func recentConversations(ctx context.Context, db *tenantdb.DB, limit int) ([]*Re
 		r := &RecentConversation{}
 		var urg *int
 		var dir, status string
-		if err := rows.Scan(&r.ID, &r.LeadName, &r.Channel, &r.State, &r.Summary, &r.LastMessage, &dir, &status, &r.LastScheduledAt,
+		if err := rows.Scan(&r.ID, &r.LeadName, &r.LeadPhone, &r.LeadEmail, &r.Channel, &r.State, &r.Summary, &r.LastMessage, &dir, &status, &r.LastScheduledAt,
 			&r.Unread, &r.Handoff, &urg, &r.LastMessageAt); err != nil {
 			return nil, fmt.Errorf("dashboard: recent conversations: %w", err)
 		}

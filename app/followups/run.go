@@ -17,6 +17,7 @@ import (
 	"highvibe/app/inbox"
 	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 	"highvibe/app/words"
 )
 
@@ -311,10 +312,7 @@ func stepTx(ctx context.Context, tx *sql.Tx, env Env, sched *hours.Schedule, f *
 			wait = set.StepDays
 		}
 	}
-	name := lead.Name
-	if name == "" {
-		name = "#" + strconv.FormatInt(lead.ID, 10)
-	}
+	name := web.WhoOrNumber(lead.ID, lead.Name, lead.Phone, lead.Email)
 	recID, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: f.LeadID, ConversationID: f.ConversationID,
 		Title:             fmt.Sprintf("Follow up with %s (%d of %d)", name, step, f.Steps),
 		Summary:           englishSummary(variant, wait),

@@ -37,6 +37,8 @@ func AddMessageTx(ctx context.Context, tx *sql.Tx, reg *channel.Registry, conver
 type HandoffItem struct {
 	ID            int64
 	LeadName      string
+	LeadPhone     string // a nameless lead is named by its number, else its e-mail ("who")
+	LeadEmail     string
 	Channel       string
 	HandoffReason string
 	Summary       string
@@ -49,7 +51,7 @@ func HandoffConversations(ctx context.Context, q Querier, limit int) ([]HandoffI
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := q.QueryContext(ctx, `SELECT c.id, l.name, c.channel, c.handoff_reason, c.summary, c.last_message_at
+	rows, err := q.QueryContext(ctx, `SELECT c.id, l.name, l.phone, l.email, c.channel, c.handoff_reason, c.summary, c.last_message_at
 		FROM conversations c JOIN leads l ON l.id = c.lead_id
 		WHERE c.handoff_required = 1 AND c.state NOT IN ('won','lost') ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -59,7 +61,7 @@ func HandoffConversations(ctx context.Context, q Querier, limit int) ([]HandoffI
 	var out []HandoffItem
 	for rows.Next() {
 		var h HandoffItem
-		if err := rows.Scan(&h.ID, &h.LeadName, &h.Channel, &h.HandoffReason, &h.Summary, &h.LastMessageAt); err != nil {
+		if err := rows.Scan(&h.ID, &h.LeadName, &h.LeadPhone, &h.LeadEmail, &h.Channel, &h.HandoffReason, &h.Summary, &h.LastMessageAt); err != nil {
 			return nil, fmt.Errorf("inbox: handoff conversations: %w", err)
 		}
 		out = append(out, h)

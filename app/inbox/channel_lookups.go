@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Reaction is an emoji a person put on a message in their messenger; an empty Emoji takes their
@@ -108,14 +109,14 @@ func ConversationsByExternalID(ctx context.Context, q Querier, channel, key stri
 type CustomerConversation struct {
 	ID              int64
 	Channel, State  string
-	LeadName        string
+	LeadName        string // the lead as every list names it (web.Who): a nameless one by its number
 	LastMessageAtMs int64
 }
 
 // CustomerConversations lists the newest conversations of a customer, linked directly or through
 // one of its leads.
 func CustomerConversations(ctx context.Context, q Querier, customerID int64, limit int) ([]CustomerConversation, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id, c.channel, c.state, coalesce(l.name,''), c.last_message_at
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.channel, c.state, coalesce(l.name,''), coalesce(l.phone,''), coalesce(l.email,''), c.last_message_at
 		FROM conversations c LEFT JOIN leads l ON l.id = c.lead_id
 		WHERE c.customer_id = ? OR l.customer_id = ? ORDER BY c.last_message_at DESC LIMIT ?`, customerID, customerID, limit)
 	if err != nil {
@@ -125,9 +126,11 @@ func CustomerConversations(ctx context.Context, q Querier, customerID int64, lim
 	var out []CustomerConversation
 	for rows.Next() {
 		var c CustomerConversation
-		if err := rows.Scan(&c.ID, &c.Channel, &c.State, &c.LeadName, &c.LastMessageAtMs); err != nil {
+		var number, email string
+		if err := rows.Scan(&c.ID, &c.Channel, &c.State, &c.LeadName, &number, &email, &c.LastMessageAtMs); err != nil {
 			return nil, fmt.Errorf("inbox: customer conversations: %w", err)
 		}
+		c.LeadName = web.Who(c.LeadName, number, email)
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -493,6 +493,7 @@ func Count(ctx context.Context, q Querier, now time.Time) (Counters, error) {
 type Recent struct {
 	MessageID, ConversationID int64
 	Direction, Body, LeadName string
+	LeadPhone, LeadEmail      string // who a nameless lead is (views/partials/phone.html "who")
 	Channel                   string
 	CreatedAt                 int64
 	// DeliveryStatus and ScheduledAt are the message's (a reply still waiting for its time, or one
@@ -531,7 +532,7 @@ const recentCut = 160
 
 // RecentMessages lists the newest n messages across conversations.
 func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, `+strconv.Itoa(recentCut+1)+`), l.name, m.channel, m.created_at,
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.direction, substr(m.body, 1, `+strconv.Itoa(recentCut+1)+`), l.name, l.phone, l.email, m.channel, m.created_at,
 		coalesce(m.delivery_status, ''), coalesce(m.scheduled_at, 0), coalesce(m.annotations, '')
 		FROM (SELECT * FROM messages ORDER BY created_at DESC LIMIT ?) m JOIN conversations c ON c.id = m.conversation_id JOIN leads l ON l.id = c.lead_id
 		ORDER BY m.created_at DESC, m.id DESC`, n)
@@ -542,7 +543,7 @@ func RecentMessages(ctx context.Context, q Querier, n int) ([]Recent, error) {
 	var out []Recent
 	for rows.Next() {
 		var r Recent
-		if err := rows.Scan(&r.MessageID, &r.ConversationID, &r.Direction, &r.Body, &r.LeadName, &r.Channel, &r.CreatedAt,
+		if err := rows.Scan(&r.MessageID, &r.ConversationID, &r.Direction, &r.Body, &r.LeadName, &r.LeadPhone, &r.LeadEmail, &r.Channel, &r.CreatedAt,
 			&r.DeliveryStatus, &r.ScheduledAt, &r.Annotations); err != nil {
 			return nil, fmt.Errorf("inbox: recent messages: %w", err)
 		}

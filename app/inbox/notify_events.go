@@ -6,7 +6,6 @@ import (
 
 	"highvibe/app/hours/hoursdb"
 	"highvibe/app/notify"
-	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
 )
 
@@ -20,13 +19,7 @@ func NotifyView(ctx context.Context, db *tenantdb.DB, id int64) (notify.Conv, er
 	}
 	v := notify.Conv{AssignedUserID: c.AssignedUserID, DueAt: c.NextActionDueAt, NextAction: c.NextAction, Open: c.Open()}
 	if l, err := LeadByID(ctx, db.Read, c.LeadID); err == nil {
-		v.Name = l.Name
-		if v.Name == "" {
-			v.Name = phone.Display(l.Phone) // as people write it: "+90 532 123 45 67"
-		}
-		if v.Name == "" {
-			v.Name = l.Email
-		}
+		v.Name = l.Shown() // a nameless customer by their number as people write it, else e-mail
 	}
 	return v, nil
 }

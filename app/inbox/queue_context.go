@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"highvibe/app/web"
 )
 
 // Cause is what the approval queue shows about a conversation a recommendation belongs to: who
 // the customer is, on which channel, and the customer's message that led to the recommendation.
 type Cause struct {
 	ConversationID int64
-	CustomerName   string
+	CustomerName   string // the linked customer's name, else the lead's
+	Phone, Email   string // the lead's: a nameless customer is named by them (Who)
 	Channel        string
 	Message        string // the last inbound message at or before the given time ("" when none)
 	MessageAt      int64
@@ -23,6 +26,10 @@ type Cause struct {
 	LaterAt  int64
 	State    string // the conversation's state (won and lost are closed)
 }
+
+// Who names the customer as every list does (web.Who): the name, else the number as people write
+// it, else the e-mail address; "" when there is none of them.
+func (c Cause) Who() string { return web.Who(c.CustomerName, c.Phone, c.Email) }
 
 // Closed reports whether the conversation was closed as won or lost.
 func (c Cause) Closed() bool { return c.State == "won" || c.State == "lost" }
@@ -43,7 +50,7 @@ func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]C
 		args = append(args, id, at)
 	}
 	rows, err := q.QueryContext(ctx, `WITH want(id, at) AS (VALUES `+strings.Join(vals, ",")+`)
-		SELECT c.id, coalesce(nullif(cu.name, ''), l.name, ''), c.channel, c.state,
+		SELECT c.id, coalesce(nullif(cu.name, ''), l.name, ''), l.phone, l.email, c.channel, c.state,
 			coalesce(m.body, ''), coalesce(m.created_at, 0), coalesce(n.id, 0),
 			CASE WHEN n.created_at > w.at THEN n.body ELSE '' END, CASE WHEN n.created_at > w.at THEN n.created_at ELSE 0 END
 		FROM want w JOIN conversations c ON c.id = w.id JOIN leads l ON l.id = c.lead_id
@@ -58,7 +65,7 @@ func Causes(ctx context.Context, q Querier, before map[int64]int64) (map[int64]C
 	defer rows.Close()
 	for rows.Next() {
 		var c Cause
-		if err := rows.Scan(&c.ConversationID, &c.CustomerName, &c.Channel, &c.State, &c.Message, &c.MessageAt,
+		if err := rows.Scan(&c.ConversationID, &c.CustomerName, &c.Phone, &c.Email, &c.Channel, &c.State, &c.Message, &c.MessageAt,
 			&c.LatestID, &c.Later, &c.LaterAt); err != nil {
 			return nil, fmt.Errorf("inbox: causes: %w", err)
 		}

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Querier is what the read helpers need: a *sql.DB (read pool) or a *sql.Tx (inside a write).
@@ -226,18 +226,13 @@ type Lead struct {
 	CreatedAt  int64
 }
 
-// Shown is what names the lead on a page when it has no name: its phone number as people write it
-// (phone.Display, as the inbox list shows it), else its e-mail address ("" when it has none of them).
+// Shown is what names the lead on a page: web.Who's rule (its name, else its phone number as people
+// write it, else its e-mail address; "" when it has none of them).
 func (l *Lead) Shown() string {
-	switch {
-	case l == nil:
+	if l == nil {
 		return ""
-	case l.Name != "":
-		return l.Name
-	case l.Phone != "":
-		return phone.Display(l.Phone)
 	}
-	return l.Email
+	return web.Who(l.Name, l.Phone, l.Email)
 }
 
 // LeadByID reads one lead; tenantdb.ErrNotFound when absent.

@@ -19,8 +19,8 @@ import (
 
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
-	"highvibe/app/phone"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // PageSize is how many leads one page of the list shows.
@@ -62,16 +62,9 @@ type Row struct {
 	Card                    any // the board's formatted words of the card (set by the handler)
 }
 
-// Label is what the list and the board call the lead: its name, else its phone (as people write
-// it) or e-mail.
-func (r *Row) Label() string {
-	for _, s := range []string{r.Name, phone.Display(r.Phone), r.Email} {
-		if s != "" {
-			return s
-		}
-	}
-	return "#" + strconv.FormatInt(r.ID, 10)
-}
+// Label is what the list and the board call the lead: web.Who's rule (its name, else its phone
+// as people write it, else its e-mail), "#id" for a lead with none of them.
+func (r *Row) Label() string { return web.WhoOrNumber(r.ID, r.Name, r.Phone, r.Email) }
 
 // sortKey is the column a sort orders by (then id) and its direction.
 func sortKey(sort string) (col string, asc bool) {

@@ -23,14 +23,17 @@ type CalVisit struct {
 	ID             int64
 	LeadID         int64
 	ConversationID int64
-	LeadName       string
-	Status         string
-	Start          time.Time // in the tenant's zone
-	Duration       time.Duration
-	Address        string
-	MapURL         string
-	Assignees      []string // usernames
-	AssigneeIDs    []int64
+	LeadName       string // the customer as every list names them (inbox.Lead.Shown): titles, the feed
+	// Name, Phone and Email are the lead's as stored: the page draws the name by the same rule
+	// (views/partials/phone.html "who") and the number as a link a phone dials with a tap.
+	Name, Phone, Email string
+	Status             string
+	Start              time.Time // in the tenant's zone
+	Duration           time.Duration
+	Address            string
+	MapURL             string
+	Assignees          []string // usernames
+	AssigneeIDs        []int64
 }
 
 // End is when the visit ends.

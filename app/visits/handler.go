@@ -202,17 +202,18 @@ func named(ctx context.Context, db *tenantdb.DB, vs []*Visit, members []platform
 	for _, m := range members {
 		names[m.UserID] = m.Username
 	}
-	leads := map[int64]string{}
+	leads := map[int64]*inbox.Lead{}
 	out := make([]CalVisit, 0, len(vs))
 	for _, v := range vs {
-		name, ok := leads[v.LeadID]
+		l, ok := leads[v.LeadID]
 		if !ok {
-			if l, err := inbox.LeadByID(ctx, db.Read, v.LeadID); err == nil {
-				name = l.Name
+			if l, _ = inbox.LeadByID(ctx, db.Read, v.LeadID); l == nil {
+				l = &inbox.Lead{}
 			}
-			leads[v.LeadID] = name
+			leads[v.LeadID] = l
 		}
-		cv := CalVisit{V: v, ID: v.ID, LeadID: v.LeadID, ConversationID: v.ConversationID, LeadName: name, Status: v.Status,
+		cv := CalVisit{V: v, ID: v.ID, LeadID: v.LeadID, ConversationID: v.ConversationID, LeadName: l.Shown(),
+			Name: l.Name, Phone: l.Phone, Email: l.Email, Status: v.Status,
 			Start: v.Start(), Duration: time.Duration(v.DurationMin) * time.Minute, Address: v.Address, MapURL: v.MapURL, AssigneeIDs: v.Assignees}
 		for _, id := range v.Assignees {
 			if n, ok := names[id]; ok {

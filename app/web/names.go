@@ -1,8 +1,11 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
+
+	"highvibe/app/phone"
 )
 
 // PersonName is a name a stranger typed (a chat visitor, a landing-page form, a customer accepting
@@ -31,4 +34,28 @@ func PersonName(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Who is the one rule that names a person (a lead, a customer) to an operator wherever the panel
+// lists or heads them: their name, else their phone number as people write it (phone.Display,
+// "+90 532 123 45 67", never the stored "+905321234567"), else their e-mail address; "" when
+// they gave none of them, and the caller says what the record is ("#340" only there). Pages draw
+// the same rule with views/partials/phone.html's "who", which keeps a number one left-to-right
+// piece on Arabic pages.
+func Who(name, number, email string) string {
+	for _, s := range []string{strings.TrimSpace(name), phone.Display(strings.TrimSpace(number)), strings.TrimSpace(email)} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// WhoOrNumber is Who, or the record's number ("#340") for a person who gave none of them: for
+// the lines (a list's row, a recommendation's title) that must name someone.
+func WhoOrNumber(id int64, name, number, email string) string {
+	if s := Who(name, number, email); s != "" {
+		return s
+	}
+	return "#" + strconv.FormatInt(id, 10)
 }
