@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -50,5 +51,53 @@ func TestCalendarDialsTheCustomer(t *testing.T) {
 		if h := page.Find("h1.page-title").Text(); !strings.Contains(h, shown) {
 			t.Errorf("%s: the visit's page is headed %q", lang, h)
 		}
+	}
+}
+
+// TestCalendarOnSundayOpensTheWeekAhead: on a Sunday the calendar opened on the week that is
+// ending, with only that Sunday left, when the team sits down to plan the week ahead. On a
+// Sunday it now opens on the coming week, says so and links today's day; a week asked for by
+// date, and every other day of the week, open as before, and the week switcher steps from there.
+func TestCalendarOnSundayOpensTheWeekAhead(t *testing.T) {
+	t.Parallel()
+	f := calSetup(t)
+	loc := hours.DefaultLocation()
+	mon := nextMonday10()
+	sunday := mon.AddDate(0, 0, -1).Add(-time.Hour) // 09:00 on the Sunday before
+	f.e.Handlers.Visits.Now = func() time.Time { return sunday }
+	v := f.book(t, f.conv, mon.AddDate(0, 0, 1), f.op.UserID) // Tuesday of the coming week
+
+	doc := f.owner.Get("/app/visits/?lang=tr").Doc(t)
+	if doc.Find(fmt.Sprintf(`.cal-grid a[href="/app/visits/%d/"]`, v.ID)).Length() != 1 {
+		t.Errorf("on Sunday the calendar opens on %q, without Tuesday's visit", doc.Find(".cal-range").Text())
+	}
+	if got := doc.Find(".cal-dayhead").First().Find("a").AttrOr("href", ""); !strings.Contains(got, "date="+mon.Format("2006-01-02")) {
+		t.Errorf("the week starts at %q, want the coming Monday %s", got, mon.Format("2006-01-02"))
+	}
+	ahead := doc.Find("[data-week-ahead]")
+	if !strings.Contains(ahead.Text(), "önümüzdeki haftayı") {
+		t.Errorf("the page does not say it shows the coming week: %q", ahead.Text())
+	}
+	if href := ahead.Find("a").AttrOr("href", ""); !strings.Contains(href, "view=day") || !strings.Contains(href, "date="+sunday.In(loc).Format("2006-01-02")) {
+		t.Errorf("today's visits link to %q", href)
+	}
+	if href := doc.Find(`a[rel="prev"]`).AttrOr("href", ""); !strings.Contains(href, "date="+mon.AddDate(0, 0, -7).Format("2006-01-02")) {
+		t.Errorf("the previous week links to %q", href)
+	}
+	// The week ending today, asked for, is shown as asked, without the note.
+	doc = f.owner.Get("/app/visits/?lang=tr&date=" + sunday.In(loc).Format("2006-01-02")).Doc(t)
+	if doc.Find(".cal-dayhead.is-today").Length() != 1 || doc.Find("[data-week-ahead]").Length() != 0 {
+		t.Error("the week holding Sunday, asked for by date, is not shown as it is")
+	}
+	// Today's day view is today.
+	doc = f.owner.Get("/app/visits/?view=day&lang=tr").Doc(t)
+	if doc.Find(".cal-dayhead.is-today").Length() != 1 {
+		t.Error("on Sunday the day view does not show today")
+	}
+	// On Saturday the week holding today opens, as on any other day.
+	f.e.Handlers.Visits.Now = func() time.Time { return sunday.AddDate(0, 0, -1) }
+	doc = f.owner.Get("/app/visits/?lang=tr").Doc(t)
+	if doc.Find(".cal-dayhead.is-today").Length() != 1 || doc.Find("[data-week-ahead]").Length() != 0 {
+		t.Error("on Saturday the calendar does not open on the week holding today")
 	}
 }

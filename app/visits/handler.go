@@ -54,6 +54,7 @@ type calPage struct {
 	WeekURL  string
 	DayURL   string
 	Here     string // this view's address, where a reschedule comes back to
+	Ahead    string // on a Sunday, opened on the coming week: the link to today's day ("" otherwise)
 	CanWrite bool
 	Count    int
 	Feed     string
@@ -128,8 +129,9 @@ func (h *Handler) Calendar(w http.ResponseWriter, r *http.Request) {
 		view = "week"
 	}
 	day := now
+	asked := false
 	if d, err := time.ParseInLocation("2006-01-02", q.Get("date"), loc); err == nil {
-		day = d
+		day, asked = d, true
 	}
 	members, err := h.members(r)
 	if err != nil {
@@ -143,6 +145,13 @@ func (h *Handler) Calendar(w http.ResponseWriter, r *http.Request) {
 	}
 	if !known {
 		user = 0
+	}
+	ahead := ""
+	if !asked && view == "week" && now.Weekday() == time.Sunday {
+		// On a Sunday the week holding today has only today left, and the team plans the week
+		// ahead: the calendar opens on the coming week and links today's day (guide: site visits).
+		day = now.AddDate(0, 0, 1)
+		ahead = link("day", now.Format("2006-01-02"), user)
 	}
 	from, to := Range(view, day, loc)
 	list, err := h.calendarVisits(r.Context(), c.DB, from, to, user, members)
@@ -163,7 +172,7 @@ func (h *Handler) Calendar(w http.ResponseWriter, r *http.Request) {
 		WeekURL:  link("week", date, user),
 		DayURL:   link("day", date, user),
 		Here:     link(view, date, user),
-		CanWrite: c.Can(auth.WriteInbox)}
+		CanWrite: c.Can(auth.WriteInbox), Ahead: ahead}
 	h.Render.Render(w, r, http.StatusOK, "visits/calendar", &web.Page{Title: c.T("calendar.title"), Nav: "visits", Guide: "site-visits", Data: p})
 }
 
