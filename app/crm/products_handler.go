@@ -45,7 +45,13 @@ type stockCell struct {
 func (h *ProductsHandler) page(w http.ResponseWriter, r *http.Request, status int, d *productsPage, errs map[string]string) {
 	c := web.From(r)
 	d.CanWrite = c.Can(auth.WriteCRM)
-	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: "niches", Data: d, Errors: errs, Form: r.PostForm})
+	// The page's Guide link opens the section about products: the CRM's, or with the inventory
+	// module on, the one about their stock (the list's stock column, low-stock filter, stock page).
+	guide := "crm"
+	if c.HasModule(platform.ModuleInventory) {
+		guide = "inventory"
+	}
+	h.Render.Render(w, r, status, "crm/products", &web.Page{Title: c.T("products.title"), Nav: "products", Guide: guide, Data: d, Errors: errs, Form: r.PostForm})
 }
 
 // List shows every product (active first) with the create form; ?edit=ID opens one for editing.
