@@ -99,3 +99,75 @@ func TestQueueCardOfARecordedDraft(t *testing.T) {
 		}
 	}
 }
+
+// TestAlreadyDecidedPageWords: the "Already decided" page (a second press on a decided draft)
+// said for an approved phone-call draft "Nothing was sent … the customer has not received it
+// yet", though such a draft is recorded as told, never sent. It now says nothing was recorded yet,
+// and its button records; a chat draft's page keeps its sending words. Every line reads in the
+// reader's language (Turkish, English, Arabic), with no catalog key showing.
+func TestAlreadyDecidedPageWords(t *testing.T) {
+	f := setup(t)
+	svc := &inbox.Service{Channels: channels.Registry()}
+	db := f.e.DB("acme")
+	ctx := context.Background()
+	draftOn := func(ch, external, name, key string) int64 {
+		t.Helper()
+		res, err := svc.Ingest(ctx, "acme", db, inbox.Inbound{Channel: ch, ExternalID: external, Name: name, Body: "Fiyat?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			id, _, err = approvals.Create(ctx, tx, approvals.New{ConversationID: res.ConversationID, Title: "Fiyat", Priority: "high",
+				ActionType: "pricing", Confidence: 0.8, ModelName: "builtin-2", DraftReply: "Metrekaresi 950 TRY.", DedupeKey: key})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	call := draftOn("call", "", "Ayla Telefon", "t:call")
+	chat := draftOn("webchat", "v-chat", "Ece Site", "t:chat")
+	op := f.e.User("acme", "ayla", "operator")
+	for _, id := range []int64{call, chat} {
+		if r := op.Post(fmt.Sprintf("/app/approvals/%d/approve", id), url.Values{"draft": {"Metrekaresi 950 TRY."}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approving %d: %d", id, r.StatusCode)
+		}
+	}
+	for _, lang := range []string{"tr", "en", "ar"} {
+		p := i18n.For(lang)
+		for _, sc := range []struct {
+			id                    int64
+			words, button, asking string
+		}{
+			{call, "approvals.conflict_approved_record", "approvals.record", "approvals.record_confirm"},
+			{chat, "approvals.conflict_approved_text", "approvals.send", "approvals.send_confirm"},
+		} {
+			r := op.Post(fmt.Sprintf("/app/approvals/%d/approve?lang=%s", sc.id, lang), url.Values{"draft": {"Metrekaresi 950 TRY."}})
+			if r.StatusCode != http.StatusConflict {
+				t.Fatalf("%s: a second approval of %d answered %d, want the 409 page", lang, sc.id, r.StatusCode)
+			}
+			doc := r.Doc(t)
+			main := doc.Find(".error-page")
+			if got := strings.TrimSpace(main.Find(".page-title").Text()); got != p.T("approvals.conflict_title") {
+				t.Errorf("%s: the page is titled %q", lang, got)
+			}
+			if got := strings.TrimSpace(main.Find("[data-approved-words]").Text()); got != p.T(sc.words) {
+				t.Errorf("%s, draft %d: the approved reply is introduced as %q, want %q", lang, sc.id, got, p.T(sc.words))
+			}
+			form := main.Find(fmt.Sprintf(`form[action="/app/approvals/%d/send"]`, sc.id))
+			if b := strings.TrimSpace(form.Find("button").Text()); b != p.T(sc.button) || form.AttrOr("data-confirm", "") != p.T(sc.asking) {
+				t.Errorf("%s, draft %d: the button reads %q (asks %q), want %q (%q)", lang, sc.id, b, form.AttrOr("data-confirm", ""), p.T(sc.button), p.T(sc.asking))
+			}
+			text := strings.Join(strings.Fields(main.Text()), " ")
+			for _, want := range []string{p.T("approvals.conflict_body"), p.T("approvals.status.approved"), p.T("approvals.decided_by"), p.T("approvals.conflict_go_conversation"), p.T("approvals.back"), "ayla"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s, draft %d: the page lacks %q: %s", lang, sc.id, want, text)
+				}
+			}
+			if strings.Contains(text, "approvals.") || (lang != "en" && strings.Contains(text, i18n.For("en").T(sc.words))) {
+				t.Errorf("%s, draft %d: a catalog key or English on the page: %s", lang, sc.id, text)
+			}
+		}
+	}
+}
