@@ -48,6 +48,11 @@ type Outgoing struct {
 	// Once: the message comes from a panel form (a template, a file) whose one-time token is
 	// spent in the message's transaction (web.SpendOnce), so a second post of it sends nothing.
 	Once bool
+	// Logged: the message records what was already said elsewhere (the integration API logs an
+	// e-mail or a call the business made from its own systems): it is stored with no delivery
+	// status, as a reply on a call or a walk-in is, and never handed to the channel, so the
+	// customer does not get it a second time.
+	Logged bool
 	// keepState: the same save set the conversation's state, which the reply leaves as chosen
 	// (a New conversation is not made Contacted by it).
 	keepState bool
@@ -186,7 +191,7 @@ func planMessage(reg *channel.Registry, c *Conversation, m Outgoing) (messagePla
 	if m.Template != nil && (m.Direction != "outbound" || !channel.KnownPurpose(m.Template.Purpose)) {
 		return messagePlan{}, fmt.Errorf("inbox: add message: template %q on a %s message", m.Template.Purpose, m.Direction)
 	}
-	if m.Direction != "outbound" {
+	if m.Direction != "outbound" || m.Logged {
 		return p, nil
 	}
 	switch reg.OutboundOf(c.Channel) {
@@ -209,7 +214,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, c *Conversation, m Outgoing,
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel,
 		delivery_status, annotations, scheduled_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m.AuthorName, m.Event, m.Params, m.Template, m.NoFile), p.sched, now)
+		c.ID, m.Direction, p.kind, author, strings.TrimSpace(m.Body), c.Channel, p.status, annotation(m), p.sched, now)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
@@ -271,11 +276,11 @@ func logMessage(ctx context.Context, tx *sql.Tx, convID, id int64, m Outgoing, p
 
 // annotation keeps the author's display name, a system message's event code and parameters, and
 // an outbound message's template on the message (JSON), for the timeline and the deliverer.
-func annotation(author, event string, params map[string]string, tpl *TemplateUse, noFile string) string {
-	if author == "" && event == "" && tpl == nil && noFile == "" {
+func annotation(m Outgoing) string {
+	if m.AuthorName == "" && m.Event == "" && m.Template == nil && m.NoFile == "" && !m.Logged {
 		return ""
 	}
-	b, _ := json.Marshal(Annotations{AuthorName: author, Event: event, Params: params, Template: tpl, NoFile: noFile})
+	b, _ := json.Marshal(Annotations{AuthorName: m.AuthorName, Event: m.Event, Params: m.Params, Template: m.Template, NoFile: m.NoFile, Logged: m.Logged})
 	return string(b)
 }
 
@@ -312,6 +317,9 @@ type Annotations struct {
 	// NoFile is Outgoing.NoFile: the file the message was meant to carry did not go, and why (a
 	// media refusal code).
 	NoFile string `json:"no_file,omitempty"`
+	// Logged is Outgoing.Logged: an outbound message recorded from elsewhere, which the product
+	// did not send.
+	Logged bool `json:"logged,omitempty"`
 }
 
 // StoredReaction is one reaction as AddReaction keeps it.

@@ -503,7 +503,10 @@ func crmResult(id int64, isNew bool, err error, fe map[string]string) (int64, bo
 	return id, isNew, nil, nil
 }
 
-// AddMessage is POST /api/v1/conversations/{id}/messages: log a call, an email or a note.
+// AddMessage is POST /api/v1/conversations/{id}/messages: log a call, an email or a note. An
+// inbound message goes the customer's way (the assistant may answer); an outbound or system one
+// only records what was said elsewhere: it is never handed to the conversation's channel, so an
+// e-mail the business sent from its own mailbox does not reach the customer a second time.
 func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 	c := h.auth(w, r, "import")
 	if c == nil {
@@ -578,7 +581,7 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		if name == "" {
 			name = "API"
 		}
-		msgID, err = h.Inbox.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, inbox.Outgoing{Direction: in.Direction, AuthorKind: kind, AuthorName: name, Body: text}, "integration_api")
+		msgID, err = h.Inbox.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, inbox.Outgoing{Direction: in.Direction, AuthorKind: kind, AuthorName: name, Body: text, Logged: true}, "integration_api")
 		if err != nil {
 			h.fail(w, r, err)
 			return
