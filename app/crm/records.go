@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/fault"
 	"highvibe/app/hours"
 	"highvibe/app/i18n"
@@ -88,7 +89,7 @@ func validCurrency(c string) bool { return i18n.RecordCurrency(c) }
 // use it for their per-row errors.
 func ValidateCustomer(c *Customer) map[string]string {
 	e := map[string]string{}
-	c.Name, c.Phone, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email)
+	c.Name, c.Phone, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Phone), channel.VisibleEmail(c.Email)
 	c.Company, c.City, c.Notes = strings.TrimSpace(c.Company), strings.TrimSpace(c.City), strings.TrimSpace(c.Notes)
 	if n := len([]rune(c.Name)); n < 1 || n > 200 {
 		e["name"] = "crm.err.name"

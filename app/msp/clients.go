@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"highvibe/app/audit"
+	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
@@ -124,7 +125,7 @@ func clientInputOf(f url.Values) ClientInput {
 func (in *ClientInput) validate(isNew bool) fault.Fields {
 	var f fault.Fields
 	in.Name, in.ContactName = strings.TrimSpace(in.Name), strings.TrimSpace(in.ContactName)
-	in.ContactPhone, in.ContactMail, in.Notes = strings.TrimSpace(in.ContactPhone), strings.TrimSpace(in.ContactMail), strings.TrimSpace(in.Notes)
+	in.ContactPhone, in.ContactMail, in.Notes = strings.TrimSpace(in.ContactPhone), channel.VisibleEmail(in.ContactMail), strings.TrimSpace(in.Notes)
 	if isNew && in.CustomerID == 0 {
 		if n := len([]rune(in.Name)); n == 0 {
 			f.Add("name", "validation.required")

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"highvibe/app/settingdef"
 )
@@ -413,16 +414,31 @@ type Fixed Info
 // Info returns the facts.
 func (f Fixed) Info() Info { return Info(f) }
 
-// LowerEmail is how an e-mail address is kept: spaces at both ends removed and only the letters
-// A–Z lower-cased. Full Unicode lower-casing turns a Turkish dotted capital İ into "i" plus a
-// combining dot, an address the customer never wrote (and one whose hash for the ad platforms
-// differs from the same address typed elsewhere); the İ is kept as written.
+// LowerEmail is how an e-mail address is kept: invisible formatting characters dropped
+// (VisibleEmail), spaces at both ends removed and only the letters A–Z lower-cased. Full Unicode
+// lower-casing turns a Turkish dotted capital İ into "i" plus a combining dot, an address the
+// customer never wrote (and one whose hash for the ad platforms differs from the same address
+// typed elsewhere); the İ is kept as written.
 func LowerEmail(s string) string {
-	b := []byte(strings.TrimSpace(s))
+	b := []byte(VisibleEmail(s))
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'
 		}
 	}
 	return string(b)
+}
+
+// VisibleEmail is an e-mail address as typed without the invisible formatting characters
+// (Unicode Cf: direction marks and isolates, zero-width spaces and joiners, a byte-order mark) a
+// copy from a contact card, a right-to-left page or a chat app carries around or inside it, and
+// without spaces at both ends. No mail server delivers to an address holding them, and the same
+// customer's next message, written without them, would not find their record.
+func VisibleEmail(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s))
 }
