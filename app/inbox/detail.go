@@ -802,12 +802,14 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (C
 	return ch, errs
 }
 
-// tagList reads a tags box: comma-separated, trimmed, each once whatever its case, in the order
-// sortedTags gives.
+// tagList reads a tags box: comma-separated, trimmed and without invisible characters
+// (channel.Visible: "vip" pasted with a zero-width space is the tag "vip", not a second one that
+// looks the same; one of only such characters is none), each once whatever its case, in the
+// order sortedTags gives.
 func tagList(s string) []string {
 	tags := []string{}
 	for _, t := range strings.Split(s, ",") {
-		t = strings.TrimSpace(t)
+		t = channel.Visible(t)
 		if t == "" || slices.ContainsFunc(tags, func(x string) bool { return strings.EqualFold(x, t) }) {
 			continue
 		}

@@ -442,3 +442,21 @@ func VisibleEmail(s string) string {
 		return r
 	}, s))
 }
+
+// Visible is text as typed without the invisible characters a copy carries that change nothing a
+// reader sees (direction marks, embeddings, overrides and isolates, zero-width spaces, word
+// joiners, soft hyphens, a byte-order mark), and without spaces at both ends: "vip" pasted with a
+// zero-width space is "vip". The joiners that shape a word or an emoji (U+200C, U+200D) stay; ""
+// when nothing visible is left.
+func Visible(s string) string {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+			return -1
+		}
+		return r
+	}, s))
+	if strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == "" {
+		return ""
+	}
+	return s
+}
