@@ -478,7 +478,7 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	ext := ""
 	switch channel {
 	case "whatsapp":
-		ext = inbox.NormalizePhone(g.phone())
+		ext = inbox.NormalizePhone(g.phone(), "TR")
 		ext = strings.TrimPrefix(ext, "+")
 	case "webchat":
 		ext = fmt.Sprintf("demo-visitor-%d-%d", leadID, g.r.IntN(1_000_000))

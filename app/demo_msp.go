@@ -575,7 +575,7 @@ func (g *demoMSPGen) conversation(ctx context.Context, tx *sql.Tx, ci int, h *ms
 	ext := ""
 	switch channel {
 	case "whatsapp":
-		ext = strings.TrimPrefix(inbox.NormalizePhone(c.phone), "+")
+		ext = strings.TrimPrefix(inbox.NormalizePhone(c.phone, "TR"), "+")
 	case "email":
 		ext = c.mail
 	case "webchat":

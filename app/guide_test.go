@@ -241,7 +241,7 @@ var settingLabels = map[string]string{
 	"chat_widget_enabled": "settings.widget_enabled", "landing_enabled": "settings.landing_enabled",
 	"require_2fa": "settings.require_2fa", "business_details": "quotes.settings.details_label",
 	"media_quota_mb": "media.settings.quota", "visit_duration_min": "visits.settings.duration",
-	"visit_travel_buffer_min": "visits.settings.buffer",
+	"visit_travel_buffer_min": "visits.settings.buffer", "phone_region": "settings.phone_region",
 }
 
 // TestGuideShowsSettingLabels: a guide page that tells its reader about a setting the panel shows

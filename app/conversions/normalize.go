@@ -72,11 +72,13 @@ func NormalizeEmailGoogle(s string) string {
 	return s
 }
 
-// PhoneDigits is the E.164 number without the "+" (Meta's ph), "" when s is no phone number.
-func PhoneDigits(s string) string { return strings.TrimPrefix(inbox.NormalizePhone(s), "+") }
+// PhoneDigits is the E.164 number without the "+" (Meta's ph), "" when s is no phone number. s is
+// the lead's stored international form (read in the business's country when it was typed); a
+// number without its country code is read as Turkish.
+func PhoneDigits(s string) string { return strings.TrimPrefix(inbox.NormalizePhone(s, ""), "+") }
 
 // PhoneE164 is the E.164 number with the "+" (Google's and TikTok's), "" when s is no phone number.
-func PhoneE164(s string) string { return inbox.NormalizePhone(s) }
+func PhoneE164(s string) string { return inbox.NormalizePhone(s, "") }
 
 // NormalizeName lower-cases a name, drops punctuation and collapses whitespace.
 func NormalizeName(s string) string {

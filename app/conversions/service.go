@@ -204,9 +204,11 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 	}
 	e.EventID = eventKey(slug, name, leadID, convID, sold.record)
 	if e.Consent {
-		phone := lead.Phone
+		// The stored international form: read in the business's country when it was typed, which
+		// the typed text alone no longer says (0170 1234567 of a German business).
+		phone := lead.PhoneE164
 		if phone == "" {
-			phone = lead.PhoneE164
+			phone = lead.Phone
 		}
 		e.User = HashUser(lead.Name, phone, lead.Email, slug+":"+strconv.FormatInt(leadID, 10))
 		e.GCLID, e.GBRAID, e.WBRAID, e.FBC, e.FBP, e.TTCLID = attr.GCLID, attr.GBRAID, attr.WBRAID, attr.FBC, attr.FBP, attr.TTCLID

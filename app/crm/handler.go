@@ -463,7 +463,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 			return
 		}
 	}
-	rec, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang)
+	rec, errs := readRecord(ent, id, v, actor(c), c.Zone(), c.Lang, c.Tenant.PhoneRegion())
 	if ask {
 		errs["total"] = "crm.err.total_vs_lines"
 	}
@@ -492,7 +492,7 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, ent string) {
 					delete(read, "lines")
 				}
 			}
-			again, errs := readRecord(ent, id, read, actor(c), c.Zone(), c.Lang)
+			again, errs := readRecord(ent, id, read, actor(c), c.Zone(), c.Lang, c.Tenant.PhoneRegion())
 			var f fault.Fields
 			for name, key := range errs {
 				f.Add(name, key)
@@ -593,7 +593,8 @@ type recordForm struct {
 
 // readRecord builds the record of kind ent (customers, orders, invoices, repair-requests) from
 // the form's trimmed values v and checks it; errs maps fields to catalog keys (empty = valid).
-func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location, lang string) (recordForm, map[string]string) {
+// region is the business's country, in which a phone written without its code is read.
+func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.Location, lang, region string) (recordForm, map[string]string) {
 	errs := map[string]string{}
 	num := func(name string) float64 {
 		// As typed in any of the panel's languages ("1.250", "1,250.50"): i18n.ParseFixed.
@@ -620,7 +621,7 @@ func readRecord(ent string, id int64, v map[string]string, by Actor, loc *time.L
 	var f recordForm
 	switch ent {
 	case "customers":
-		x := &Customer{ID: id, Name: v["name"], Phone: v["phone"], Email: v["email"], Company: v["company"], City: v["city"], Notes: v["notes"]}
+		x := &Customer{ID: id, Name: v["name"], Phone: v["phone"], Email: v["email"], Company: v["company"], City: v["city"], Notes: v["notes"], Region: region}
 		merge(errs, ValidateCustomer(x))
 		f.save = func(ctx context.Context, tx *sql.Tx) (int64, error) {
 			err := SaveCustomer(ctx, tx, x)

@@ -33,6 +33,9 @@ type Customer struct {
 	ExternalID                               string
 	Name, Phone, Email, Company, City, Notes string
 	CreatedAt, UpdatedAt                     int64
+	// Region is the country Phone is read in when written without its country code (the
+	// business's, platform.Tenant.PhoneRegion; "" is Turkey); not stored.
+	Region string
 }
 
 // Order is a CRM order; Total is in Currency.
@@ -94,7 +97,7 @@ func ValidateCustomer(c *Customer) map[string]string {
 	if n := len([]rune(c.Name)); n < 1 || n > 200 {
 		e["name"] = "crm.err.name"
 	}
-	if utf8.RuneCountInString(c.Phone) > 40 || (c.Phone != "" && inbox.NormalizePhone(c.Phone) == "") {
+	if utf8.RuneCountInString(c.Phone) > 40 || (c.Phone != "" && inbox.NormalizePhone(c.Phone, c.Region) == "") {
 		e["phone"] = "crm.err.phone"
 	}
 	if c.Email != "" {
@@ -290,7 +293,7 @@ func IDByExternal(ctx context.Context, tx *sql.Tx, table, ext string) (int64, er
 // caller's transaction.
 func SaveCustomer(ctx context.Context, tx *sql.Tx, c *Customer) error {
 	now := tenantdb.Now()
-	e164 := inbox.NormalizePhone(c.Phone)
+	e164 := inbox.NormalizePhone(c.Phone, c.Region)
 	if c.ID == 0 {
 		at := now
 		if c.CreatedAt != 0 {

@@ -37,7 +37,7 @@ func seedBench(tb testing.TB, db *tenantdb.DB, nConv int) {
 				name := firstNames[rng.IntN(len(firstNames))] + " " + lastNames[rng.IntN(len(lastNames))]
 				phone := fmt.Sprintf("+90 5%02d %03d %02d %02d", rng.IntN(60), rng.IntN(1000), rng.IntN(100), rng.IntN(100))
 				r, err := tx.Exec(`INSERT INTO leads(name, phone, phone_e164, email, source, created_at, updated_at) VALUES(?,?,?,?,?,?,?)`,
-					name, phone, NormalizePhone(phone), "user"+strconv.Itoa(i)+"@example.com", "whatsapp", now, now)
+					name, phone, NormalizePhone(phone, ""), "user"+strconv.Itoa(i)+"@example.com", "whatsapp", now, now)
 				if err != nil {
 					return err
 				}

@@ -1135,7 +1135,8 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	if len([]rune(in.Name)) > 200 {
 		errs.Add("name", c.T("validation.too_long", 200))
 	}
-	if in.Phone != "" && NormalizePhone(in.Phone) == "" {
+	in.Region = c.Tenant.PhoneRegion()
+	if in.Phone != "" && NormalizePhone(in.Phone, in.Region) == "" {
 		errs.Add("phone", c.T("validation.phone"))
 	}
 	if a, err := mail.ParseAddress(in.Email); in.Email != "" && (err != nil || a.Address != in.Email || len(in.Email) > 254) { // as the customer records check it: "x@" is no address

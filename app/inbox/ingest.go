@@ -34,14 +34,18 @@ type Inbound struct {
 	ExternalID        string // the thread key on that channel: widget visitor token, WhatsApp wa_id, Telegram chat id
 	ProviderMessageID string // idempotency key (wamid, telegram update/message id, widget client id); "" = none
 	Name, Phone       string // what we know of the sender (phone as typed)
-	Email             string
-	Body              string            // readable text (caption, "[image]" placeholder, location text...)
-	Kind              string            // text image document audio video location interactive button unsupported ...
-	LeadSource        string            // leads.source; "" = derived from Channel
-	ConsentVersion    string            // widget/landing consent, stored on the lead
-	ConsentAt         time.Time         // when consent was given
-	UTM               map[string]string // utm_source utm_medium utm_campaign utm_term utm_content
-	At                time.Time         // zero = now
+	// Region is the country a phone written without its country code is read in: the business's
+	// (platform.Tenant.PhoneRegion) where a person typed it; "" (Turkey's reading) where the
+	// channel always sends the code (WhatsApp, Telegram).
+	Region         string
+	Email          string
+	Body           string            // readable text (caption, "[image]" placeholder, location text...)
+	Kind           string            // text image document audio video location interactive button unsupported ...
+	LeadSource     string            // leads.source; "" = derived from Channel
+	ConsentVersion string            // widget/landing consent, stored on the lead
+	ConsentAt      time.Time         // when consent was given
+	UTM            map[string]string // utm_source utm_medium utm_campaign utm_term utm_content
+	At             time.Time         // zero = now
 	// ConversationID, when set, is the conversation the channel found this message threads into
 	// (e-mail: by In-Reply-To/References); it is used while that conversation is open on the
 	// same channel, else the message is matched like any other.
@@ -231,7 +235,7 @@ func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 	}
 	in.Kind = clip(in.Kind, 40)
 	in.ConsentVersion = clip(in.ConsentVersion, 40)
-	a := arrival{Inbound: in, E164: NormalizePhone(in.Phone), Source: in.LeadSource, Now: now.UnixMilli()}
+	a := arrival{Inbound: in, E164: NormalizePhone(in.Phone, in.Region), Source: in.LeadSource, Now: now.UnixMilli()}
 	if !reg.Has(a.Source) && !slices.Contains(otherSources, a.Source) { // LeadSources, without building the list
 		a.Source = in.Channel
 	}
@@ -271,8 +275,9 @@ func clip(s string, n int) string {
 	return string(r[:n])
 }
 
-// NormalizePhone returns E.164-style digits ("+905321234567") or "" — Turkish local forms
-// (0532..., 532...) get +90. It exists so the same person typed two ways is one lead. The rule
-// itself lives in package phone, beside the way a number is shown (phone.Display), so the views
-// can show numbers without importing the inbox.
-func NormalizePhone(s string) string { return phone.Normalize(s) }
+// NormalizePhone returns E.164-style digits ("+905321234567") or "" — a number written without its
+// country code is read in region, the business's country (platform.Tenant.PhoneRegion; "" is
+// Turkey: 0532... and 532... get +90). It exists so the same person typed two ways is one lead.
+// The rule itself lives in package phone, beside the way a number is shown (phone.Display), so
+// the views can show numbers without importing the inbox.
+func NormalizePhone(s, region string) string { return phone.Normalize(s, region) }

@@ -166,7 +166,7 @@ func TestNormalizePhone(t *testing.T) {
 		"١٢":                "",
 		"٠٥٣٢abc":           "",
 	} {
-		if got := NormalizePhone(in); got != want {
+		if got := NormalizePhone(in, ""); got != want {
 			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -329,7 +329,7 @@ func WhatsAppNumber(ctx context.Context, q Querier, leadID int64, e164 string) (
 
 // SetLeadPhone sets the lead's phone number as a person typed it (the lead page), normalised the
 // way ingest normalises every arriving number (NormalizePhone: a number without a country code is
-// Turkish) and kept in that international form; "" removes it. Nothing changes when:
+// read in region, the business's country) and kept in that international form; "" removes it. Nothing changes when:
 //   - it is no phone number (or over 40 characters): a field error;
 //   - the lead's present number is its WhatsApp account (WhatsAppNumber): a field error saying so;
 //   - another lead has the number (*PhoneTaken): ingest would find that one by it, so two leads
@@ -337,9 +337,9 @@ func WhatsAppNumber(ctx context.Context, q Querier, leadID int64, e164 string) (
 //
 // One action-log row holds the number before and after; the lead's conversations are reindexed so
 // the inbox search finds them by the new number.
-func SetLeadPhone(ctx context.Context, db *tenantdb.DB, leadID int64, phone string, a LeadActor) error {
+func SetLeadPhone(ctx context.Context, db *tenantdb.DB, leadID int64, phone, region string, a LeadActor) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := SetLeadPhoneTx(ctx, tx, leadID, phone, a)
+		_, err := SetLeadPhoneTx(ctx, tx, leadID, phone, region, a)
 		return err
 	})
 }
@@ -354,9 +354,9 @@ type PhoneChange struct {
 
 // SetLeadPhoneTx is SetLeadPhone inside the caller's transaction, so the caller can carry the
 // change on (the lead page gives a linked customer the corrected number: crm.FollowLeadPhone).
-func SetLeadPhoneTx(ctx context.Context, tx *sql.Tx, leadID int64, phone string, a LeadActor) (PhoneChange, error) {
+func SetLeadPhoneTx(ctx context.Context, tx *sql.Tx, leadID int64, phone, region string, a LeadActor) (PhoneChange, error) {
 	phone = strings.TrimSpace(phone)
-	e164 := NormalizePhone(phone)
+	e164 := NormalizePhone(phone, region)
 	if phone != "" && (e164 == "" || utf8.RuneCountInString(phone) > 40) {
 		return PhoneChange{}, fault.InvalidField("lead_phone", "leads.error.phone")
 	}

@@ -16,8 +16,9 @@ type LeadRecord struct {
 	ExternalID, Name, Phone, Email, Stage, Source, LostReason, ConsentVersion string
 	ConsentAt, CustomerID                                                     int64 // 0: none (an update keeps the stored value)
 	UTM                                                                       [5]string
-	CreatedAt                                                                 int64 // Unix ms of a new lead; 0 = now (the demo seeds the past)
-	ExpectedValue                                                             int64 // whole units; 0 keeps what is stored
+	CreatedAt                                                                 int64  // Unix ms of a new lead; 0 = now (the demo seeds the past)
+	ExpectedValue                                                             int64  // whole units; 0 keeps what is stored
+	Region                                                                    string // the country Phone is read in without its code (NormalizePhone); not stored
 }
 
 // UpsertLead inserts l, or updates the lead with the same external id (imports are idempotent),
@@ -25,7 +26,7 @@ type LeadRecord struct {
 // returns the lead's id and whether it was created.
 func UpsertLead(ctx context.Context, tx *sql.Tx, l *LeadRecord) (int64, bool, error) {
 	now := tenantdb.Now()
-	e164 := NormalizePhone(l.Phone)
+	e164 := NormalizePhone(l.Phone, l.Region)
 	id, err := LeadIDByExternal(ctx, tx, l.ExternalID)
 	if err != nil {
 		return 0, false, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -73,11 +74,13 @@ func foldRune(r rune) string {
 	return string(r)
 }
 
-// phoneTerms returns the digit strings a phone is findable by: the full E.164 digits and the
-// national-number suffixes (last ten and last seven digits).
-func phoneTerms(number string) []string {
-	d := phone.Digits(number) // a phone typed on an Arabic keyboard is the same number
-	if n := phone.Normalize(number); n != "" {
+// phoneTerms returns the digit strings a phone (stored E.164, else as typed) is findable by: the
+// full E.164 digits, the national-number suffixes (last ten and last seven digits) and the
+// national number itself where it is no such suffix ("301234567" of +49301234567: "030 1234567",
+// typed the German way, is found by it once parseSearch drops the trunk 0).
+func phoneTerms(p string) []string {
+	d := phone.Digits(p) // a phone typed on an Arabic keyboard is the same number
+	if n := NormalizePhone(p, ""); n != "" {
 		d = n[1:]
 	}
 	if len(d) < 5 {
@@ -89,6 +92,11 @@ func phoneTerms(number string) []string {
 	}
 	if len(d) > 7 {
 		out = append(out, d[len(d)-7:])
+	}
+	if strings.HasPrefix(strings.TrimSpace(p), "+") {
+		if nat := phone.NationalNumber("+" + d); len(nat) >= 5 && !slices.Contains(out, nat) {
+			out = append(out, nat)
+		}
 	}
 	return out
 }
@@ -128,8 +136,10 @@ func buildDoc(ctx context.Context, tx querier, convID, from int64) (doc, terms s
 	var parts []string
 	var phones []string
 	var summary, next, ext, lname, lphone, lemail, lext, cname, cphone, cemail, ccompany, ccity, cnotes string
-	err = tx.QueryRowContext(ctx, `SELECT c.summary, c.next_action, c.external_id, l.name, l.phone, l.email, coalesce(l.external_id,''),
-		coalesce(cu.name,''), coalesce(cu.phone,''), coalesce(cu.email,''), coalesce(cu.company,''), coalesce(cu.city,''), coalesce(cu.notes,'')
+	// A phone by its stored international form where it has one: read in the business's country
+	// when it was typed (NormalizePhone), which the typed text alone no longer says.
+	err = tx.QueryRowContext(ctx, `SELECT c.summary, c.next_action, c.external_id, l.name, coalesce(nullif(l.phone_e164,''), l.phone), l.email, coalesce(l.external_id,''),
+		coalesce(cu.name,''), coalesce(nullif(cu.phone_e164,''), cu.phone, ''), coalesce(cu.email,''), coalesce(cu.company,''), coalesce(cu.city,''), coalesce(cu.notes,'')
 		FROM conversations c JOIN leads l ON l.id = c.lead_id
 		LEFT JOIN customers cu ON cu.id = coalesce(c.customer_id, l.customer_id)
 		WHERE c.id = ?`, convID).Scan(&summary, &next, &ext, &lname, &lphone, &lemail, &lext, &cname, &cphone, &cemail, &ccompany, &ccity, &cnotes)
@@ -280,7 +290,7 @@ func parseSearch(q string) (words []string, prefix bool) {
 		d := phone.Digits(q)
 		switch {
 		case strings.HasPrefix(q, "+"):
-			if n := NormalizePhone(q); n != "" {
+			if n := NormalizePhone(q, ""); n != "" { // with its "+": no country to guess
 				d = n[1:]
 			}
 		case strings.HasPrefix(d, "00"):

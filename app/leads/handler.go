@@ -462,7 +462,7 @@ func (h *Handler) Phone(w http.ResponseWriter, r *http.Request) {
 	a := actor(c)
 	followed := false
 	err := c.DB.InTx(r.Context(), func(tx *sql.Tx) error {
-		ch, err := inbox.SetLeadPhoneTx(r.Context(), tx, pathID(r), r.PostForm.Get("lead_phone"), a)
+		ch, err := inbox.SetLeadPhoneTx(r.Context(), tx, pathID(r), r.PostForm.Get("lead_phone"), c.Tenant.PhoneRegion(), a)
 		if err != nil || !ch.Changed {
 			return err
 		}
@@ -563,7 +563,8 @@ func (h *Handler) Customer(w http.ResponseWriter, r *http.Request) {
 			return inbox.LinkLeadCustomer(r.Context(), tx, id, cid, a)
 		})
 	default:
-		cu := &crm.Customer{Name: strings.TrimSpace(v.Get("name")), Phone: strings.TrimSpace(v.Get("phone")), Email: strings.TrimSpace(v.Get("email"))}
+		cu := &crm.Customer{Name: strings.TrimSpace(v.Get("name")), Phone: strings.TrimSpace(v.Get("phone")), Email: strings.TrimSpace(v.Get("email")),
+			Region: c.Tenant.PhoneRegion()}
 		if fe := crm.ValidateCustomer(cu); len(fe) > 0 {
 			var f fault.Fields
 			for k, key := range fe {

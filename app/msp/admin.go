@@ -107,6 +107,7 @@ func (h *Handler) SaveClient(w http.ResponseWriter, r *http.Request) {
 	if id != 0 {
 		in.form = f // the boxes sent as the page drew them take what is stored, read in the save's transaction
 	}
+	in.Region = c.Tenant.PhoneRegion()
 	saved, err := SaveClient(r.Context(), c.DB, id, in, actor(c))
 	if errs := web.FieldErrors(r, err); errs != nil {
 		in = clientInputOf(f)                                // as the save read it: the untouched boxes with what is stored

@@ -113,7 +113,10 @@ type ClientInput struct {
 	Name                                   string // a new customer's name (CustomerID 0)
 	ContactName, ContactPhone, ContactMail string
 	Notes                                  string
-	form                                   url.Values // the edit form with its was_ boxes (SaveClient)
+	// Region is the business's country, in which a new customer's phone written without its
+	// country code is read (platform.Tenant.PhoneRegion).
+	Region string
+	form   url.Values // the edit form with its was_ boxes (SaveClient)
 }
 
 // clientInputOf reads the client form.
@@ -202,7 +205,7 @@ func SaveClient(ctx context.Context, db *tenantdb.DB, id int64, in ClientInput, 
 			return err
 		}
 		if in.CustomerID == 0 {
-			c := &crm.Customer{Name: in.Name, Phone: in.ContactPhone, Email: in.ContactMail}
+			c := &crm.Customer{Name: in.Name, Phone: in.ContactPhone, Email: in.ContactMail, Region: in.Region}
 			if e := crm.ValidateCustomer(c); len(e) > 0 {
 				var ff fault.Fields
 				for k := range e {

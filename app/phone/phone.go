@@ -10,6 +10,7 @@
 package phone
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -17,13 +18,66 @@ import (
 	"highvibe/app/i18n"
 )
 
-// Normalize returns E.164-style digits ("+905321234567") or "" — Turkish local forms
-// (0532..., 532...) get +90. It exists so the same person typed two ways is one lead.
-func Normalize(s string) string {
+// DefaultRegion is the country a number written without its country code is read in when the
+// business chose none (the phone_region setting's default): Turkey, the product's home.
+const DefaultRegion = "TR"
+
+// Regions are the countries a business may read numbers written without a country code in (the
+// phone_region setting, Settings): Turkey, the countries of the panel's other languages and their
+// neighbours, as ISO 3166 codes.
+var Regions = []string{"TR", "DE", "AT", "CH", "NL", "BE", "FR", "ES", "GB", "US", "SA", "AE", "QA", "KW", "EG", "MA"}
+
+// CallingCode is the international calling code of region (49 for DE), 0 for none.
+func CallingCode(region string) int { return phonenumbers.GetCountryCodeForRegion(region) }
+
+// Normalize returns E.164-style digits ("+905321234567") or "" for s, a number as a person typed
+// it. A number with its country code ("+49 170 1234567", "0049 170 1234567") keeps it; one
+// without is read in region, the business's country (phone_region; "" is DefaultRegion): for
+// Turkey 0532... and 532... get +90, for Germany 0170 1234567 is +491701234567 and 030 1234567
+// +49301234567. It exists so the same person typed two ways is one lead.
+func Normalize(s, region string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
 	}
+	if region = strings.ToUpper(strings.TrimSpace(region)); region == "" || region == DefaultRegion {
+		return turkish(s)
+	}
+	d := Digits(s)
+	switch {
+	case strings.HasPrefix(s, "+"):
+	case strings.HasPrefix(d, "00"):
+		d = d[2:]
+	case d == "":
+		return ""
+	default:
+		d = national(d, region)
+	}
+	if len(d) < 8 || len(d) > 15 || d[0] == '0' {
+		return ""
+	}
+	return "+" + d
+}
+
+// national reads the digits d, written without a "+", in region: as that country's number (its
+// trunk 0 dropped), or as a whole international number when only that is a number any country
+// has ("905321234567" on a German form: a Turkish customer who left out the "+"). A number no
+// country has is kept as the country's own reading, as the Turkish rule keeps it.
+func national(d, region string) string {
+	n, err := phonenumbers.Parse(d, region)
+	if err != nil {
+		return ""
+	}
+	if !phonenumbers.IsValidNumber(n) {
+		if in, err := phonenumbers.Parse("+"+d, ""); err == nil && phonenumbers.IsValidNumber(in) {
+			return d
+		}
+	}
+	return strconv.Itoa(int(n.GetCountryCode())) + phonenumbers.GetNationalSignificantNumber(n)
+}
+
+// turkish is Normalize for a Turkish business: 0532... and 532... get +90.
+func turkish(s string) string {
 	plus := strings.HasPrefix(s, "+")
 	d := Digits(s)
 	switch {
@@ -46,6 +100,17 @@ func Normalize(s string) string {
 	return "+" + d
 }
 
+// NationalNumber is the national significant number of the E.164 number e ("1701234567" for
+// +491701234567, "5321234567" for +905321234567): the digits a person of its country writes after
+// the trunk 0. "" when e is no number.
+func NationalNumber(e string) string {
+	n, err := phonenumbers.Parse(e, "")
+	if err != nil {
+		return ""
+	}
+	return phonenumbers.GetNationalSignificantNumber(n)
+}
+
 // Digits returns the ASCII digits of s, in order (a number typed on an Arabic keyboard is the
 // same number).
 func Digits(s string) string {
@@ -63,7 +128,7 @@ func Digits(s string) string {
 // "+966 50 123 4567". Anything that is no valid phone number (too short, letters, a number its
 // country does not have) comes back unchanged, so a person still reads what was typed.
 func Display(s string) string {
-	e := Normalize(s)
+	e := Normalize(s, "")
 	if e == "" || !plausible(s) {
 		return s
 	}
@@ -74,12 +139,20 @@ func Display(s string) string {
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
 
-// Dial returns the number to put after tel: for s: its E.164 form, or s itself when it is none.
+// Dial returns the number to put after tel: for s: its E.164 form when s is a number its country
+// has, else s itself — a number a German business's customer typed as 0170 1234567 is dialled as
+// written, never as a Turkish +90 170… that no one has.
 func Dial(s string) string {
-	if e := Normalize(s); e != "" {
+	if e := Normalize(s, ""); e != "" && valid(e) {
 		return e
 	}
 	return strings.TrimSpace(s)
+}
+
+// valid: the E.164 number e is one its country has.
+func valid(e string) bool {
+	n, err := phonenumbers.Parse(e, "")
+	return err == nil && phonenumbers.IsValidNumber(n)
 }
 
 // plausible: s is written with digits and the separators people type into a phone number

@@ -43,3 +43,52 @@ func TestDial(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeRegion: a number written without its country code is read in the business's
+// country; Turkey's reading is the one the product always had, and a number with its code keeps it.
+func TestNormalizeRegion(t *testing.T) {
+	for _, c := range []struct{ in, region, want string }{
+		{"0532 123 45 67", "", "+905321234567"},
+		{"0532 123 45 67", "TR", "+905321234567"},
+		{"532 123 45 67", "tr", "+905321234567"},
+		{"0170 1234567", "TR", "+901701234567"}, // Turkey's rule, unchanged: 11 digits with a 0
+		{"030 1234567", "TR", ""},               // refused in Turkey, as before
+		{"0170 1234567", "DE", "+491701234567"}, // German mobile
+		{"01701234567", "DE", "+491701234567"},
+		{"030 1234567", "DE", "+49301234567"}, // Berlin
+		{"(030) 123 45 67", "DE", "+49301234567"},
+		{"+90 532 123 45 67", "DE", "+905321234567"},  // with its code: kept
+		{"0090 532 123 45 67", "DE", "+905321234567"}, // with 00: kept
+		{"905321234567", "DE", "+905321234567"},       // a Turkish number without its "+"
+		{"06 12 34 56 78", "FR", "+33612345678"},
+		{"612 345 678", "ES", "+34612345678"},
+		{"07400 123456", "GB", "+447400123456"},
+		{"(212) 555-0123", "US", "+12125550123"},
+		{"050 123 4567", "SA", "+966501234567"},
+		{"٠٥٠ ١٢٣ ٤٥٦٧", "AE", "+971501234567"}, // an Arabic keyboard's digits
+		{"010 1234 5678", "EG", "+201012345678"},
+		{"12", "DE", ""},
+		{"abc", "DE", ""},
+		{"", "DE", ""},
+	} {
+		if got := Normalize(c.in, c.region); got != c.want {
+			t.Errorf("Normalize(%q, %q) = %q, want %q", c.in, c.region, got, c.want)
+		}
+	}
+	for _, r := range Regions {
+		if CallingCode(r) == 0 {
+			t.Errorf("region %s has no calling code", r)
+		}
+	}
+	if got := NationalNumber("+491701234567"); got != "1701234567" {
+		t.Errorf("NationalNumber = %q", got)
+	}
+}
+
+// TestDialLocal: a number that is no valid international number is dialled as typed, never as a
+// Turkish number no one has (a German business's 0170 1234567).
+func TestDialLocal(t *testing.T) {
+	if got := Dial("0170 1234567"); got != "0170 1234567" {
+		t.Errorf("Dial = %q", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"highvibe/app/i18n"
+	"highvibe/app/phone"
 	"highvibe/app/settingdef"
 )
 
@@ -29,6 +30,10 @@ func baseSettings() []settingdef.Def {
 		{Key: "modules", Default: "default", Check: checkModules},
 		{Key: "primary_locale", Default: "tr", Kind: settingdef.Choice, Options: Locales},
 		{Key: "currency", Default: "TRY", Check: currency},
+		// The country a phone number written without its country code is read in (app/phone
+		// Normalize): Turkey unless the owner chose another, so a Turkish business reads 0532… as
+		// it always did.
+		{Key: "phone_region", Default: phone.DefaultRegion, Kind: settingdef.Choice, Options: phone.Regions, Label: "settings.phone_region"},
 		{Key: "chat_widget_enabled", Default: "true", Kind: settingdef.Bool},
 		{Key: "greeting", MaxLen: 500},
 		{Key: "business_details", MaxLen: 1000}, // address, phone, tax office and number: the sender block of written quotes

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"highvibe/app/fault"
+	"highvibe/app/phone"
 	"highvibe/app/settingdef"
 	"highvibe/app/tenantdb"
 )
@@ -60,6 +61,15 @@ func (t *Tenant) Setting(key string) string {
 		return Settings().Default(key)
 	}
 	return t.defs.Default(key)
+}
+
+// PhoneRegion is the country a phone number written without its country code is read in (the
+// phone_region setting: "TR", "DE" …), for phone.Normalize and inbox.NormalizePhone.
+func (t *Tenant) PhoneRegion() string {
+	if t == nil {
+		return phone.DefaultRegion
+	}
+	return t.Setting("phone_region")
 }
 
 // Bool reads a boolean setting.

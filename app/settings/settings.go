@@ -18,6 +18,7 @@ import (
 	"highvibe/app/fault"
 	"highvibe/app/i18n"
 	"highvibe/app/jobs"
+	"highvibe/app/phone"
 	"highvibe/app/platform"
 	"highvibe/app/settingdef"
 	"highvibe/app/tenantdb"
@@ -45,7 +46,7 @@ type MediaUsage struct {
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb",
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "phone_region", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb",
 	"visit_duration_min", "visit_travel_buffer_min", jobs.SettingKeepDays, jobs.SettingKeepFailedDays}
 
 // checkboxKeys are absent from a post when unticked.
@@ -70,21 +71,37 @@ type pageData struct {
 	Niches    []web.NicheOption
 	Modules   []web.ModuleRow
 	Locales   []string
-	Roles     []string
-	Scopes    []string
-	AI        aiView
-	Values    map[string]string
-	CanAI     bool
-	CanUsers  bool
-	CanKeys   bool
-	CanChange bool
-	Media     *MediaUsage
+	// PhoneRegions are the countries the "country for phone numbers" field offers, named in the
+	// reader's language with their calling code ("Almanya (+49)").
+	PhoneRegions []regionOption
+	Roles        []string
+	Scopes       []string
+	AI           aiView
+	Values       map[string]string
+	CanAI        bool
+	CanUsers     bool
+	CanKeys      bool
+	CanChange    bool
+	Media        *MediaUsage
 
 	// UserForm and KeyForm are the refused new-user or API-key form as posted, so the corrected
 	// post carries the same one-time token (nil: a fresh one).
 	UserForm, KeyForm url.Values
 	// KeyAgain: the API-key form was sent again; its key exists and its secret is not shown.
 	KeyAgain bool
+}
+
+// regionOption is one country of the phone_region field: its code (what is stored) and its label.
+type regionOption struct{ Code, Label string }
+
+// phoneRegions names the countries of phone.Regions for c's reader; the calling code is kept
+// left to right on an Arabic page ("(+49)", not "(49+)").
+func phoneRegions(c *web.Ctx) []regionOption {
+	out := make([]regionOption, 0, len(phone.Regions))
+	for _, r := range phone.Regions {
+		out = append(out, regionOption{r, c.T("settings.phone_region."+r) + " (\u2066+" + strconv.Itoa(phone.CallingCode(r)) + "\u2069)"})
+	}
+	return out
 }
 
 type aiView struct {
@@ -103,7 +120,7 @@ func (h *Handler) data(r *http.Request) (*pageData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &pageData{Tenant: t, Niches: web.NicheOptions(c, custom), Locales: platform.Locales, Roles: auth.Roles, Scopes: platform.Scopes,
+	d := &pageData{Tenant: t, Niches: web.NicheOptions(c, custom), Locales: platform.Locales, PhoneRegions: phoneRegions(c), Roles: auth.Roles, Scopes: platform.Scopes,
 		Values: map[string]string{}, CanAI: c.Can(auth.ReadAISettings), CanUsers: c.Can(auth.ManageUsers),
 		CanKeys: c.Can(auth.ManageAPIKeys), CanChange: c.Can(auth.ChangeAISettings)}
 	for _, k := range profileKeys {
@@ -211,8 +228,8 @@ func (h *Handler) SaveProfile(w http.ResponseWriter, r *http.Request) {
 		if d, ok := h.Platform.Defs.Lookup(k); ok && d.Kind == settingdef.Number {
 			v = i18n.ASCIINumber(v) // typed on an Arabic keyboard, stored in ASCII
 		}
-		if k == "currency" {
-			v = strings.ToUpper(v) // "eur" is EUR
+		if k == "currency" || k == "phone_region" {
+			v = strings.ToUpper(v) // "eur" is EUR, "de" is DE
 		}
 		if err := h.Platform.ValidateSetting(k, v); err != nil {
 			errs.Add(k, h.fieldMessage(c, k, strings.TrimSpace(r.PostForm.Get(k)))) // named as typed
@@ -370,6 +387,8 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 			return c.T("validation.required")
 		}
 		return c.T("validation.currency", value)
+	case "phone_region":
+		return c.T("validation.phone_region", value)
 	case "media_quota_mb":
 		return c.T("validation.range", 0, 1000000)
 	case "visit_duration_min":

@@ -244,7 +244,7 @@ func (h *Handler) Import(kind string) http.HandlerFunc {
 		errInvalid := errors.New("invalid rows")
 		err = c.DB.InTx(ctx, func(tx *sql.Tx) error {
 			for i, row := range rows {
-				id, isNew, fe, err := importRow(ctx, tx, kind, row, numberFormat{json: numbers[i], decimal: dec}, loc, inbox.LeadSources(h.Inbox.Channels))
+				id, isNew, fe, err := importRow(ctx, tx, kind, row, numberFormat{json: numbers[i], decimal: dec}, loc, c.Tenant.PhoneRegion(), inbox.LeadSources(h.Inbox.Channels))
 				if err != nil {
 					return err
 				}
@@ -304,8 +304,8 @@ func set(s string) map[string]bool {
 }
 
 // importRow validates and stores one row; field problems come back as a map, not an error.
-func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, nf numberFormat, loc *time.Location, sources []string) (int64, bool, map[string]string, error) {
-	rr := &rowReader{ctx: ctx, tx: tx, row: row, nf: nf, loc: loc, fe: map[string]string{}}
+func importRow(ctx context.Context, tx *sql.Tx, kind string, row map[string]string, nf numberFormat, loc *time.Location, region string, sources []string) (int64, bool, map[string]string, error) {
+	rr := &rowReader{ctx: ctx, tx: tx, row: row, nf: nf, loc: loc, region: region, fe: map[string]string{}}
 	for k := range row {
 		if !known[kind][k] {
 			rr.fe[k] = "api.row.unknown_field"
@@ -339,7 +339,9 @@ type rowReader struct {
 	row map[string]string
 	nf  numberFormat
 	loc *time.Location // the business's zone, for plain days
-	fe  map[string]string
+	// region is the business's country, in which a phone written without its code is read.
+	region string
+	fe     map[string]string
 }
 
 func (r *rowReader) str(k string) string { return strings.TrimSpace(r.row[k]) }
@@ -415,7 +417,7 @@ func (r *rowReader) ref(idField, extField, table string) int64 {
 }
 
 func importLead(r *rowReader, sources []string) (int64, bool, map[string]string, error) {
-	l := leadRow{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: channel.LowerEmail(r.str("email")), Stage: r.str("stage"),
+	l := leadRow{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Region: r.region, Email: channel.LowerEmail(r.str("email")), Stage: r.str("stage"),
 		Source: r.str("source"), LostReason: r.str("lost_reason"), ConsentVersion: r.str("consent_version"), ConsentAt: r.date("consent_at"),
 		UTM:        [5]string{r.str("utm_source"), r.str("utm_medium"), r.str("utm_campaign"), r.str("utm_term"), r.str("utm_content")},
 		CustomerID: r.ref("customer_id", "customer_external_id", "customers")}
@@ -451,7 +453,8 @@ func importProduct(r *rowReader) (int64, bool, map[string]string, error) {
 }
 
 func importCustomer(r *rowReader) (int64, bool, map[string]string, error) {
-	cu := &crm.Customer{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: r.str("email"), Company: r.str("company"), City: r.str("city"), Notes: r.str("notes")}
+	cu := &crm.Customer{ExternalID: r.str("external_id"), Name: r.str("name"), Phone: r.str("phone"), Email: r.str("email"), Company: r.str("company"), City: r.str("city"), Notes: r.str("notes"),
+		Region: r.region}
 	isNew, err := crm.UpsertCustomer(r.ctx, r.tx, cu)
 	return crmResult(cu.ID, isNew, err, r.fe)
 }
@@ -566,7 +569,8 @@ func (h *Handler) AddMessage(w http.ResponseWriter, r *http.Request) {
 		if ext == "" {
 			ext = "api-conversation-" + strconv.FormatInt(conv.ID, 10)
 		}
-		res, err := h.Inbox.Ingest(ctx, c.Tenant.Slug, c.DB, inbox.Inbound{Channel: conv.Channel, ExternalID: ext, Name: lead.Name, Phone: lead.Phone, Email: lead.Email, Body: text})
+		res, err := h.Inbox.Ingest(ctx, c.Tenant.Slug, c.DB, inbox.Inbound{Channel: conv.Channel, ExternalID: ext, Name: lead.Name, Phone: lead.Phone, Region: c.Tenant.PhoneRegion(),
+			Email: lead.Email, Body: text})
 		if err != nil {
 			h.fail(w, r, err)
 			return

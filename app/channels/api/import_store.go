@@ -25,6 +25,7 @@ var (
 type leadRow struct {
 	ExternalID, Name, Phone, Email, Stage, Source, LostReason, ConsentVersion string
 	ConsentAt, CustomerID                                                     int64
+	Region                                                                    string // the business's country, for a phone without its code
 	UTM                                                                       [5]string
 }
 
@@ -45,7 +46,7 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 	if l.Name == "" && l.Phone == "" && l.Email == "" {
 		e["name"] = "api.row.lead_contact"
 	}
-	if l.Phone != "" && (utf8.RuneCountInString(l.Phone) > 40 || inbox.NormalizePhone(l.Phone) == "") {
+	if l.Phone != "" && (utf8.RuneCountInString(l.Phone) > 40 || inbox.NormalizePhone(l.Phone, l.Region) == "") {
 		e["phone"] = "api.row.phone"
 	}
 	if l.Email != "" {
@@ -74,7 +75,7 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 func upsertLead(ctx context.Context, tx *sql.Tx, l *leadRow) (int64, bool, error) {
 	return inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: l.ExternalID, Name: l.Name, Phone: l.Phone, Email: l.Email,
 		Stage: l.Stage, Source: l.Source, LostReason: l.LostReason, ConsentVersion: l.ConsentVersion, ConsentAt: l.ConsentAt,
-		CustomerID: l.CustomerID, UTM: l.UTM})
+		CustomerID: l.CustomerID, UTM: l.UTM, Region: l.Region})
 }
 
 type productRow struct {

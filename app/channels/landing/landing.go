@@ -185,7 +185,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		}
 		email = contact
 	default:
-		if inbox.NormalizePhone(contact) == "" || utf8.RuneCountInString(contact) > 40 {
+		if inbox.NormalizePhone(contact, t.PhoneRegion()) == "" || utf8.RuneCountInString(contact) > 40 {
 			errs.Add("contact", c.T("validation.phone"))
 		}
 		phone = contact
@@ -214,7 +214,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	if body == "" {
 		body = c.T("landing.default_message")
 	}
-	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Email: email,
+	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Region: t.PhoneRegion(), Email: email,
 		Body: body, ConsentVersion: widget.ConsentVersion(t.Setting("privacy_notice")), ConsentAt: time.Now(), UTM: d.UTM})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -109,7 +109,7 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 		body = media.Placeholder(prep.Kind, "")
 	}
 	var attID int64
-	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Email: in.Email, Body: body, Kind: prep.Kind,
+	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Region: t.PhoneRegion(), Email: in.Email, Body: body, Kind: prep.Kind,
 		Then: func(ctx context.Context, tx inbox.Writer, res inbox.IngestResult) error {
 			var err error
 			attID, err = prep.Attach(ctx, tx, res.MessageID, res.ConversationID, res.LeadID, "webchat")

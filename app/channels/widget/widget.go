@@ -256,7 +256,7 @@ func validate(in *postBody, textRequired bool) (int, string) {
 		return http.StatusRequestEntityTooLarge, "too_long"
 	case utf8.RuneCountInString(in.Name) > 200:
 		return http.StatusUnprocessableEntity, "bad_name"
-	case in.Phone != "" && (utf8.RuneCountInString(in.Phone) > 40 || inbox.NormalizePhone(in.Phone) == ""):
+	case utf8.RuneCountInString(in.Phone) > 40: // whether it is a number is the business's to say (begin)
 		return http.StatusUnprocessableEntity, "bad_phone"
 	case in.Email != "" && !validEmail(in.Email):
 		return http.StatusUnprocessableEntity, "bad_email"
@@ -342,6 +342,11 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, sta
 		fail(w, r, p, http.StatusForbidden, "unavailable")
 		return nil
 	}
+	// A number without its country code is read in the business's country (0170 1234567 is
+	// German on a German business's site).
+	if status == 0 && in != nil && in.Phone != "" && inbox.NormalizePhone(in.Phone, t.PhoneRegion()) == "" {
+		status, code = http.StatusUnprocessableEntity, "bad_phone"
+	}
 	if status != 0 {
 		fail(w, r, p, status, code)
 		return nil
@@ -396,7 +401,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := threadKey(token)
-	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Email: in.Email, Body: in.Text, Kind: "text"}
+	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Region: t.PhoneRegion(), Email: in.Email, Body: in.Text, Kind: "text"}
 	msg.ProviderMessageID = messageID(key, in)
 	if in.Consent {
 		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
