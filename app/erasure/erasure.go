@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,8 @@ import (
 	"unicode/utf8"
 
 	"modernc.org/sqlite"
+
+	"highvibe/app/phone"
 )
 
 // Mask replaces the person's name, phone and e-mail inside text that is kept (a note about them,
@@ -158,6 +161,18 @@ func (s *Subject) Needles() []string {
 		add("+90" + nat)
 		hash("90" + nat) // E.164 digits, as Meta and TikTok hash them
 		hash("+90" + nat)
+		// A stored international number of another country (+491701234567 of a German
+		// business): its own E.164 forms and hashes, and its national number as written there.
+		if e := intl(p); e != "" {
+			add(e)
+			add(e[1:])
+			hash(e[1:])
+			hash(e)
+			if n := phone.NationalNumber(e); len(n) >= 5 {
+				add(n)
+				add("0" + n)
+			}
+		}
 	}
 	out := make([]string, 0, len(set))
 	for v := range set {
@@ -179,6 +194,9 @@ func (s *Subject) Spec() string {
 		for _, p := range s.Phones {
 			if d := digits(p); len(d) >= 7 {
 				nats = append(nats, national(d))
+			}
+			if n := phone.NationalNumber(intl(p)); len(n) >= 7 && !slices.Contains(nats, n) {
+				nats = append(nats, n) // +49 170 1234567 typed as 0170 123 45 67
 			}
 		}
 		b, _ := json.Marshal(spec{Needles: s.Needles(), Phones: nats})
@@ -377,6 +395,14 @@ func digits(s string) string {
 
 // national is a Turkish number's ten national digits (without 90 or the trunk 0); other numbers
 // stay as they are.
+// intl is p in E.164 when it is written with its country code ("+49 170 1234567"), else "".
+func intl(p string) string {
+	if !strings.HasPrefix(strings.TrimSpace(p), "+") {
+		return ""
+	}
+	return phone.Normalize(p, "")
+}
+
 func national(d string) string {
 	switch {
 	case len(d) == 12 && strings.HasPrefix(d, "90"):

@@ -45,6 +45,28 @@ func TestScrubFindsEveryForm(t *testing.T) {
 	}
 }
 
+// TestScrubForeignNumber: a German business's customer, stored as +491701234567, is found in the
+// forms a German writes the number in and in the hashes ad platforms were sent; the Turkish
+// reading of those digits was all the erasure looked for.
+func TestScrubForeignNumber(t *testing.T) {
+	t.Parallel()
+	s := &Subject{Phones: []string{"+491701234567"}}
+	for _, in := range []string{"ruf an: 0170 1234567", "0170 123 45 67", "+49 170 1234567", "491701234567"} {
+		if !s.Has(in) || !strings.Contains(s.Scrub(in), Mask) {
+			t.Errorf("%q not matched: %q", in, s.Scrub(in))
+		}
+	}
+	for _, v := range []string{"491701234567", "+491701234567"} {
+		h := sha256.Sum256([]byte(v))
+		if !s.Has("ph=" + hex.EncodeToString(h[:])) {
+			t.Errorf("the SHA-256 of %q is not found", v)
+		}
+	}
+	if s.Has("0171 7654321") {
+		t.Error("another number matched")
+	}
+}
+
 // TestConversationsJSON is the id list rooms pass to json_each.
 func TestConversationsJSON(t *testing.T) {
 	t.Parallel()
