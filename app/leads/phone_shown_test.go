@@ -62,7 +62,7 @@ func TestPhoneShownAsPeopleWriteIt(t *testing.T) {
 		if got, _ := a.Attr("href"); got != "tel:+905321234567" || strings.TrimSpace(a.Text()) != tr {
 			t.Errorf("%s conversation: %q → %q", lang, a.Text(), got)
 		}
-		row := op.Get("/app/inbox/?lang=" + lang).Doc(t).Find(fmt.Sprintf(`a[href="/app/inbox/%d/"] bdi[dir="ltr"]`, nameless.ConversationID))
+		row := op.Get("/app/inbox/?lang=" + lang).Doc(t).Find(fmt.Sprintf(`.inbox-list a[href="/app/inbox/%d/"] bdi[dir="ltr"]`, nameless.ConversationID))
 		if got := strings.TrimSpace(row.Text()); got != sa {
 			t.Errorf("%s inbox row of a lead known by the number: %q, want %q", lang, got, sa)
 		}
