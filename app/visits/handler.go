@@ -431,6 +431,11 @@ func (p *visitPage) Started() bool { return !p.V.Start.After(p.now) }
 func (p *visitPage) Closable() bool {
 	return p.V.Status != StatusProposed && p.V.Status != StatusCancelled
 }
+
+// Who is the customer for the page's heading, isolated (web.Isolate): a number stays one
+// left-to-right piece on one line of an Arabic heading ({{isolated}}).
+func (p *visitPage) Who() string { return web.Isolate(p.V.LeadName) }
+
 func (p *visitPage) WeekOf() string { return link("week", p.V.Start.Format("2006-01-02"), 0) }
 
 func (h *Handler) visitPage(w http.ResponseWriter, r *http.Request, status int, v *CalVisit, start string, errs map[string]string) {
