@@ -356,3 +356,23 @@ func TestSpanishAddressesTheReaderAsUsted(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadsCardNamedAsTheLeadsPage: the dashboard's card of leads took the reader to the leads
+// under another name than the menu and the leads page gave them — "Potansiyel müşteriler" beside
+// "Adaylar" and "Müşteri adayları" in Turkish, "Clientes potenciales" beside "Prospectos" in
+// Spanish, where the lead panel, the approval queue and the hints said "cliente potencial" too.
+// The card is named as the page is, in every language, and Spanish says "prospecto" throughout
+// (only Meta's and TikTok's own event names keep theirs).
+func TestLeadsCardNamedAsTheLeadsPage(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		if got := p.T("dashboard.leads"); got != p.T("leads.title") && got != p.T("nav.leads") {
+			t.Errorf("%s: the dashboard card reads %q, the leads page %q (menu %q)", lang, got, p.T("leads.title"), p.T("nav.leads"))
+		}
+	}
+	for _, k := range Keys("es") {
+		if v := strings.ToLower(catalogs["es"][k]); !strings.HasPrefix(k, "conv.event.") && (strings.Contains(v, "cliente potencial") || strings.Contains(v, "clientes potenciales")) {
+			t.Errorf("es: %s says %q where the panel says %q", k, catalogs["es"][k], "prospecto")
+		}
+	}
+}
