@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -106,9 +107,26 @@ func settleDemoQueue(ctx context.Context, s *Server, db *tenantdb.DB, now time.T
 		return fmt.Errorf("demo ai: queue: %w", err)
 	}
 	cutoff := now.AddDate(0, 0, -demoQueueDays).UnixMilli()
+	// What the owner did back then is planned first, then written in the order it happened, so the
+	// action log lists it as it would have been logged.
+	type step struct {
+		at   int64
+		rec  *approvals.Recommendation // a card decided
+		wait *inbox.WaitingHandoff     // or a conversation taken over
+	}
+	var steps []step
+	called := map[int64]int64{} // conversation → when the owner decided its card
+	decide := func(r *approvals.Recommendation, at int64) {
+		steps = append(steps, step{at: at, rec: r})
+		if r.ConversationID > 0 {
+			called[r.ConversationID] = max(called[r.ConversationID], at)
+		}
+	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
+		left := map[int64][]*approvals.Recommendation{} // the cards still open, by conversation
 		for _, r := range open {
 			if r.CreatedAt >= cutoff {
+				left[r.ConversationID] = append(left[r.ConversationID], r)
 				continue
 			}
 			created := time.UnixMilli(r.CreatedAt)
@@ -116,16 +134,73 @@ func settleDemoQueue(ctx context.Context, s *Server, db *tenantdb.DB, now time.T
 			if at.Before(created) || !at.Before(now.Add(-time.Hour)) {
 				at = created.Add(30 * time.Minute)
 			}
-			status, reason := "approved", demoQueueReasons[r.ActionType]
-			if strings.TrimSpace(r.DraftReply) != "" {
-				status, reason = "rejected", "Fiyatı telefonda konuştuk, yazılı teklif keşiften sonra."
+			decide(r, at.UnixMilli())
+		}
+		// The conversations handed to a person before the last day were taken over back then: the
+		// owner called the customer when deciding their card (or, without one, in the working hours
+		// after their message), decided the cards still open on it then and noted the call; only
+		// the last day's handoffs still wait, as a team that works its handoffs daily has them.
+		waiting, err := inbox.WaitingHandoffs(ctx, tx, now.Add(-demoHandoffWait).UnixMilli())
+		if err != nil {
+			return err
+		}
+		for i := range waiting {
+			w := &waiting[i]
+			at := called[w.ConversationID]
+			if at < w.LastMessageAt {
+				at = demoWorkTime(sched, time.UnixMilli(w.LastMessageAt).Add(time.Duration(40+w.ConversationID*53%180)*time.Minute)).UnixMilli()
 			}
-			if _, err := approvals.DecidedEarlierTx(ctx, tx, r.ID, status, actor, reason, at.UnixMilli()); err != nil {
-				return fmt.Errorf("demo ai: settle %d: %w", r.ID, err)
+			if limit := now.Add(-time.Hour).UnixMilli(); at > limit || at < w.LastMessageAt {
+				at = w.LastMessageAt + (30 * time.Minute).Milliseconds()
+			}
+			for _, r := range left[w.ConversationID] {
+				if r.CreatedAt <= at {
+					decide(r, at)
+				}
+			}
+			steps = append(steps, step{at: at, wait: w})
+		}
+		sort.SliceStable(steps, func(i, j int) bool { return steps[i].at < steps[j].at })
+		for _, st := range steps {
+			if r := st.rec; r != nil {
+				status, reason := "approved", demoQueueReasons[r.ActionType]
+				if strings.TrimSpace(r.DraftReply) != "" {
+					status, reason = "rejected", "Fiyatı telefonda konuştuk, yazılı teklif keşiften sonra."
+				}
+				if _, err := approvals.DecidedEarlierTx(ctx, tx, r.ID, status, actor, reason, st.at); err != nil {
+					return fmt.Errorf("demo ai: settle %d: %w", r.ID, err)
+				}
+				continue
+			}
+			if _, err := inbox.AnsweredEarlierTx(ctx, tx, st.wait.ConversationID, actor.UserID, actor.Name, demoCalledNote(st.wait.Reason), st.at); err != nil {
+				return fmt.Errorf("demo ai: handoff %d: %w", st.wait.ConversationID, err)
 			}
 		}
 		return nil
 	})
+}
+
+// demoHandoffWait is how long a handoff of the demo waits for a person at most: older ones were
+// taken over.
+const demoHandoffWait = 24 * time.Hour
+
+// demoCalledNote is the note the owner left taking over a conversation by phone, by why it was
+// handed over (reason codes, comma-separated).
+func demoCalledNote(reasons string) string {
+	has := func(code string) bool { return strings.Contains(reasons, code) }
+	switch {
+	case has("complaint"):
+		return "Müşteriyi aradım, özür diledim; konuyu telefonda çözdük."
+	case has("human_requested") || has("callback"):
+		return "Müşteriyi aradım, konuştuk."
+	case has("price"):
+		return "Müşteriyi aradım, fiyatı telefonda konuştuk; yazılı teklif keşiften sonra."
+	case has("date"):
+		return "Müşteriyi aradım, keşif gününü telefonda netleştirdik."
+	case has("stock"):
+		return "Depoda stoğu teyit ettim, müşteriyi arayıp bilgi verdim."
+	}
+	return "Müşteriyi aradım, konuştuk."
 }
 
 // demoQueueReasons are the reasons the owner typed approving an older card, by its kind.

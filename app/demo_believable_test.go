@@ -137,7 +137,8 @@ func TestDemoTimesSpreadInThePast(t *testing.T) {
 		recent, ai.BuiltinModel).Scan(&all, &justNow); err != nil {
 		t.Fatal(err)
 	}
-	if all < 100 || justNow*10 > all {
+	// The assistant triages the open conversations: tens since older leads reached their outcome.
+	if all < 40 || justNow*10 > all {
 		t.Errorf("%d of the assistant's %d recommendations are dated within the seeding's last ten minutes", justNow, all)
 	}
 	if err := db.Read.QueryRow(`SELECT count(*) FROM conversations WHERE last_message_at > ?`, recent).Scan(&convs); err != nil {

@@ -155,27 +155,30 @@ func (g *demoGen) sourceFor() (source, channel string) {
 	}
 }
 
-// stageFor: older leads have mostly reached an outcome; the newest are still new.
+// stageFor: the newest leads are still new; a lead older than a few days has been answered, and
+// one older than two weeks has mostly reached an outcome (a quote still being weighed stays open
+// for a month at most). The open pipeline is what a small team works at once: tens of leads, not
+// six months of them.
 func (g *demoGen) stageFor(ageDays int) string {
 	x := g.r.IntN(100)
 	switch {
 	case ageDays < 3:
 		return []string{"new", "new", "contacted", "qualified"}[x%4]
-	case ageDays < 21:
-		return []string{"new", "contacted", "contacted", "qualified", "qualified", "proposal", "won", "lost"}[x%8]
-	default:
+	case ageDays < 14:
+		return []string{"contacted", "qualified", "proposal", "won", "won", "lost", "lost", "lost"}[x%8]
+	case ageDays < 30:
 		switch {
-		case x < 30:
-			return "won"
-		case x < 62:
-			return "lost"
-		case x < 74:
+		case x < 15:
 			return "proposal"
-		case x < 86:
-			return "qualified"
-		default:
-			return "contacted"
+		case x < 50:
+			return "won"
 		}
+		return "lost"
+	default:
+		if x < 35 {
+			return "won"
+		}
+		return "lost"
 	}
 }
 
@@ -437,7 +440,13 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 		urg, qual, sent = &u, &q, &s
 	}
 	handoff, handoffReason := 0, ""
-	if open && state != "new" && g.r.IntN(14) == 0 {
+	// Handoffs older than a day were taken over back then (settleDemoQueue); the
+	// recent ones are what still waits, so they come a little more often.
+	chance := 14
+	if g.now.Sub(last) < demoHandoffWait {
+		chance = 7
+	}
+	if open && state != "new" && g.r.IntN(chance) == 0 {
 		// Handed to a person for what the customer wrote: the thread's own question, or one more
 		// message asking for a person or complaining. Codes, worded per viewer.
 		var extra string

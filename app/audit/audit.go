@@ -40,6 +40,10 @@ type Entry struct {
 	ActorUserID    int64
 	ActorName      string
 	ConversationID int64
+	// At is when the action happened (Unix ms) when it is written down afterwards — history
+	// brought in, such as the demo's past decisions; 0 means now. The row still takes its place at
+	// the end of the chain, and its payload keeps when it was written ("logged_at").
+	At int64
 }
 
 // Row is a stored log row.
@@ -181,6 +185,17 @@ func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 		e.Status = "completed"
 	}
 	payload := "{}"
+	now := time.Now().UnixMilli()
+	created := now
+	if e.At > 0 && e.At < now {
+		created = e.At
+		p := make(map[string]any, len(e.Payload)+1)
+		for k, v := range e.Payload {
+			p[k] = v
+		}
+		p["logged_at"] = now
+		e.Payload = p
+	}
 	if e.Payload != nil {
 		b, err := json.Marshal(e.Payload)
 		if err != nil {
@@ -205,7 +220,7 @@ func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 		ID: max(prevID, seq) + 1, Provider: e.Provider, ActionType: e.ActionType, Status: e.Status,
 		Summary: excerpt(e.Summary), Input: excerpt(e.Input), Output: excerpt(e.Output), Payload: payload,
 		ModelName: e.ModelName, ActorUserID: e.ActorUserID, ActorName: e.ActorName, ConversationID: e.ConversationID,
-		CreatedAt: time.Now().UnixMilli(), PrevHash: prev, KeyVersion: k.gen,
+		CreatedAt: created, PrevHash: prev, KeyVersion: k.gen,
 	}
 	r.Hash = rowHash(r, k.secret)
 	_, err = tx.ExecContext(ctx, `INSERT INTO action_logs(id, provider, action_type, status, decision_summary, input_excerpt,

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"highvibe/app/audit"
@@ -146,4 +147,72 @@ func LatestConversationOfLead(ctx context.Context, q Querier, leadID int64) (int
 		return 0, fmt.Errorf("inbox: conversation of lead: %w", err)
 	}
 	return id, nil
+}
+
+// AnsweredEarlierTx records, in seeded history, that a person took over a conversation handed to
+// them at a past moment (at, Unix ms): by phone, say. The person's note is added at that time
+// (an internal note, nothing goes to the customer), the handoff is cleared, nothing waits or is
+// unread any more, and the action log says so, dated at. False when the conversation was not
+// waiting for a person or is closed.
+func AnsweredEarlierTx(ctx context.Context, tx *sql.Tx, convID, userID int64, userName, note string, at int64) (bool, error) {
+	var reason string
+	var last int64
+	err := tx.QueryRowContext(ctx, `SELECT handoff_reason, last_message_at FROM conversations
+		WHERE id = ? AND handoff_required = 1 AND state NOT IN ('won','lost')`, convID).Scan(&reason, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("inbox: answered earlier: %w", err)
+	}
+	if at < last {
+		return false, fmt.Errorf("inbox: answered earlier: %d is before the conversation's last message", at)
+	}
+	// The note as a person's save writes it (Service.Update): a system message with its author.
+	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel, annotations, created_at)
+		SELECT id, 'system', 'system', ?, ?, channel, ?, ? FROM conversations WHERE id = ?`, nullID(userID), note,
+		annotation(userName, "", nil, nil, ""), at, convID)
+	if err != nil {
+		return false, fmt.Errorf("inbox: answered earlier: note: %w", err)
+	}
+	msgID, _ := r.LastInsertId()
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET handoff_required = 0, handoff_reason = '', waiting_since = NULL,
+		unread_count = 0, last_message_at = ?, updated_at = ? WHERE id = ?`, at, at, convID); err != nil {
+		return false, fmt.Errorf("inbox: answered earlier: %w", err)
+	}
+	// The row a person's save of the same change writes (conversation_update), dated at.
+	if _, err := audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
+		Summary: "conversation updated", Output: note, ModelName: "human-review", ActorUserID: userID, ActorName: userName,
+		ConversationID: convID, At: at, Payload: map[string]any{"conversation_id": convID, "updated_by_user_id": userID,
+			"before": map[string]any{"handoff_required": true, "handoff_reason": reason},
+			"after":  map[string]any{"handoff_required": false, "handoff_reason": "", "message_id": msgID, "direction": "system"}}}); err != nil {
+		return false, err
+	}
+	return true, reindex(ctx, tx, convID)
+}
+
+// WaitingHandoff is an open conversation handed to a person, with its reasons and newest message.
+type WaitingHandoff struct {
+	ConversationID, LastMessageAt int64
+	Reason                        string
+}
+
+// WaitingHandoffs lists the open conversations waiting for a person whose newest message is older
+// than before (Unix ms), oldest first (the demo settles them in their past).
+func WaitingHandoffs(ctx context.Context, q Querier, before int64) ([]WaitingHandoff, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.last_message_at, c.handoff_reason FROM conversations c
+		WHERE `+handoffWaiting+` AND c.last_message_at < ? ORDER BY c.last_message_at, c.id`, before)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: waiting handoffs: %w", err)
+	}
+	defer rows.Close()
+	var out []WaitingHandoff
+	for rows.Next() {
+		var w WaitingHandoff
+		if err := rows.Scan(&w.ConversationID, &w.LastMessageAt, &w.Reason); err != nil {
+			return nil, fmt.Errorf("inbox: waiting handoffs: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
 }
