@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"highvibe/app/analytics"
@@ -28,7 +30,20 @@ func seedDemoCRM(ctx context.Context, s *Server, t *platform.Tenant, db *tenantd
 		if err != nil {
 			return err
 		}
-		return seedDemoOrders(ctx, tx, rng, custs, now)
+		offers, err := inbox.OfferedLeads(ctx, tx)
+		if err != nil {
+			return err
+		}
+		won := &demoWon{orders: map[int64]*crm.Order{}}
+		for _, o := range offers {
+			if o.Stage == "won" && o.CustomerID > 0 {
+				won.leads = append(won.leads, o)
+			}
+		}
+		if err := seedDemoOrders(ctx, tx, rng, custs, now, won); err != nil {
+			return err
+		}
+		return seedDemoQuoteHistory(ctx, s, tx, offers, won.orders)
 	})
 	if err != nil {
 		return fmt.Errorf("demo: crm: %w", err)
@@ -115,12 +130,13 @@ func demoWalkIn(rng *rand.Rand, i int) *crm.Customer {
 // panel: the month before them has its orders too, and of their invoices those not paid before
 // the six months. Without them the first month's paid revenue held only the payments of its own first
 // weeks, a third of a month, and the revenue forecast's backtest, starting from that jump, read 0 %.
-func seedDemoOrders(ctx context.Context, tx *sql.Tx, rng *rand.Rand, custs []demoCustomer, now time.Time) error {
+func seedDemoOrders(ctx context.Context, tx *sql.Tx, rng *rand.Rand, custs []demoCustomer, now time.Time, won *demoWon) error {
 	window := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -5, 0).UnixMilli()
 	for m := 6; m >= 0; m-- {
 		monthStart := time.Date(now.Year(), now.Month(), 1, 9, 0, 0, 0, time.UTC).AddDate(0, -m, 0)
 		for range demoMonthCount(monthStart, m) {
 			o := demoOrder(rng, custs, monthStart, now)
+			won.claim(o, monthStart)
 			v := demoInvoice(rng, o, now)
 			if err := crm.SaveOrder(ctx, tx, o); err != nil {
 				return err
@@ -135,6 +151,56 @@ func seedDemoOrders(ctx context.Context, tx *sql.Tx, rng *rand.Rand, custs []dem
 		}
 	}
 	return nil
+}
+
+// demoWon are the won leads whose customer accepted a written offer (inbox.OfferedLeads), oldest
+// acceptance first, and the orders they became.
+type demoWon struct {
+	leads  []inbox.OfferedLead
+	next   int
+	orders map[int64]*crm.Order // lead → its order
+}
+
+// claim makes the month's order o the order of the next won lead accepted in that month, if any
+// is left and o is not cancelled: dated at the acceptance, for the area the customer wrote of, at a
+// price per m² whose written quote (20 % KDV) comes to o's total exactly. The other orders are
+// walk-ins'. Nothing is drawn from the random source, so the orders' draws stay as they were.
+func (w *demoWon) claim(o *crm.Order, monthStart time.Time) {
+	first := time.Date(monthStart.Year(), monthStart.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for w.next < len(w.leads) && w.leads[w.next].LastAt < first.UnixMilli() {
+		w.next++ // accepted before the months with orders
+	}
+	if o.Status == "cancelled" || w.next >= len(w.leads) || w.leads[w.next].LastAt >= first.AddDate(0, 1, 0).UnixMilli() {
+		return
+	}
+	l := w.leads[w.next]
+	w.next++
+	area := demoAreaOf(l.FirstMessage, l.LeadID)
+	price := demoPricePerM2(l.LeadID)
+	work := demoWorks[int(l.LeadID)%len(demoWorks)]
+	o.CustomerID, o.LeadID, o.OrderedAt = l.CustomerID, l.LeadID, l.LastAt
+	o.Total, o.Description = float64(area*price), fmt.Sprintf("%d m² %s", area, work)
+	w.orders[l.LeadID] = o
+}
+
+// demoAreaOf is the area a customer's first message names ("… 450 m² …"), else one from the lead.
+func demoAreaOf(msg string, lead int64) int {
+	fields := strings.Fields(msg)
+	for i := 1; i < len(fields); i++ {
+		if strings.HasPrefix(fields[i], "m²") {
+			if n, err := strconv.Atoi(fields[i-1]); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return 40 + int(lead*37%400)
+}
+
+// demoPricePerM2 is the price per m² (TRY, KDV included) of a lead's job: 650–1,549, a multiple
+// of 3 so its quote's net price per m² is whole kuruş and the KDV on it exact.
+func demoPricePerM2(lead int64) int {
+	p := 650 + int(lead*7919%900)
+	return p - p%3
 }
 
 // demoMonthCount is how many orders the month m months back gets: weighted by a season that

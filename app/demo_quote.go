@@ -3,8 +3,11 @@ package app
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"highvibe/app/approvals"
@@ -89,4 +92,67 @@ func demoProductID(ps []*crm.Product, sku string) string {
 		}
 	}
 	return ""
+}
+
+// seedDemoQuoteHistory brings in the written quotes of the six months, through the quotes room:
+// each lead whose conversation has the team's offer message got the quote that message sent, at
+// its time; a won lead's was accepted when the customer agreed and became its order (claimed in
+// seedDemoOrders), at the order's total; a lost lead's was never accepted, and a lead still at
+// proposal is weighing it. So the KPI page's quote acceptance is the demo's won share of its
+// quotes, not 0 %. A won lead without an order (more won in a month than it had orders) keeps its
+// offer in the thread only. Oldest first, so the numbers run with the dates; the acceptances are
+// logged after, in their order.
+func seedDemoQuoteHistory(ctx context.Context, s *Server, tx *sql.Tx, offers []inbox.OfferedLead, orders map[int64]*crm.Order) error {
+	by := quotes.Actor{Name: DemoUser}
+	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
+		by.UserID = u.ID
+	}
+	var accepted []*quotes.Quote
+	for _, o := range offers {
+		h := quotes.Historic{LeadID: o.LeadID, ConversationID: o.ConversationID, Language: "tr", Currency: "TRY", Customer: o.Name,
+			Note: "Keşif ölçülerine göre hazırlanmıştır; nakliye dahildir.", By: by.Name, ByUserID: by.UserID, ValidDays: 15, SentAt: o.OfferAt}
+		if o.Language == "en" {
+			h.Language, h.Note = "en", "Prepared from the site visit's measurements; delivery included."
+		}
+		area, price, work := demoAreaOf(o.FirstMessage, o.LeadID), demoPricePerM2(o.LeadID), demoWorks[int(o.LeadID)%len(demoWorks)]
+		if o.Stage == "won" {
+			ord := orders[o.LeadID]
+			if ord == nil || ord.OrderedAt <= o.OfferAt {
+				continue
+			}
+			h.AcceptedAt, h.OrderID = ord.OrderedAt, ord.ID
+		}
+		h.Lines = demoQuoteLines(h.Language, work, area, price)
+		q, err := quotes.InsertHistoryTx(ctx, tx, h)
+		if err != nil {
+			return fmt.Errorf("demo: quote of lead %d: %w", o.LeadID, err)
+		}
+		if q.AcceptedAt > 0 {
+			accepted = append(accepted, q)
+		}
+	}
+	sort.SliceStable(accepted, func(i, j int) bool { return accepted[i].AcceptedAt < accepted[j].AcceptedAt })
+	for _, q := range accepted {
+		if err := quotes.LogAcceptedEarlierTx(ctx, tx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoQuoteLines are a paving job's quote lines: the material and the laying (sub-base included)
+// per m², 20 % KDV, together area × price (price per m² with KDV, a multiple of 3: see
+// demoPricePerM2), so an accepted quote's total is its order's to the kuruş.
+func demoQuoteLines(lang, work string, area, price int) []quotes.Line {
+	net := int64(price) / 3 * 250 // kuruş per m² before KDV: price ÷ 1.2 × 100
+	material := net * 55 / 100 / 5 * 5
+	names := [2]string{strings.ToUpper(work[:1]) + work[1:] + " — malzeme", "Döşeme işçiliği ve alt yapı"}
+	if lang == "en" {
+		names = [2]string{"Paving material", "Laying and sub-base"}
+	}
+	qty := int64(area) * 1000
+	return []quotes.Line{
+		{Kind: "product", Name: names[0], Unit: "m²", Quantity: qty, UnitPrice: material, VATRate: 2000},
+		{Kind: "labour", Name: names[1], Unit: "m²", Quantity: qty, UnitPrice: net - material, VATRate: 2000},
+	}
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -129,5 +130,56 @@ func TestDemoPastDecisionsLogged(t *testing.T) {
 	})
 	if past == 0 {
 		t.Error("the action log page shows no decision of the owner's from before today")
+	}
+}
+
+// TestDemoQuotesHaveOutcomes: the KPI page read a quote acceptance of 0.0 % — the demo's one quote
+// was sent this morning, and the won deals of six months had none. The offers the threads speak of
+// are written quotes now: a won lead's accepted when the customer agreed, as the order it became
+// (the order's total to the kuruş), a lost lead's never accepted; acceptance is neither 0 nor 100 %.
+func TestDemoQuotesHaveOutcomes(t *testing.T) {
+	t.Parallel()
+	e, _ := demoEnv(t)
+	db := e.DB(app.DemoSlug)
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Read.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	accepted := count(`SELECT count(*) FROM quotes WHERE status = 'accepted'`)
+	if sent := count(`SELECT count(*) FROM quotes WHERE sent_at IS NOT NULL`); accepted < 5 || sent < 3*accepted/2 {
+		t.Errorf("%d quotes sent, %d accepted", sent, accepted)
+	}
+	if n := count(`SELECT count(*) FROM quotes q JOIN leads l ON l.id = q.lead_id LEFT JOIN orders o ON o.id = q.order_id
+		WHERE q.status = 'accepted' AND (l.stage <> 'won' OR o.id IS NULL OR o.lead_id IS NOT q.lead_id OR o.status = 'cancelled'
+		OR CAST(round(o.total * 100) AS INTEGER) <> q.grand_total OR o.ordered_at < q.accepted_at - 60000 OR q.accepted_at <= q.sent_at)`); n != 0 {
+		t.Errorf("%d accepted quotes disagree with their lead (won) or their order", n)
+	}
+	if n := count(`SELECT count(*) FROM quotes q JOIN leads l ON l.id = q.lead_id WHERE q.status = 'accepted' AND l.stage <> 'won'
+		OR q.status <> 'accepted' AND l.stage = 'won'`); n != 0 {
+		t.Errorf("%d quotes accepted by a lead not won, or not accepted by a won one", n)
+	}
+	if n := count(`SELECT count(*) FROM quotes q WHERE q.sent_message_id IS NULL AND q.sent_at > (SELECT max(m.created_at) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.lead_id = q.lead_id)`); n != 0 {
+		t.Errorf("%d quotes sent after their lead's last message", n)
+	}
+	if n := count(`SELECT count(*) FROM quotes q WHERE q.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM action_logs a
+		WHERE a.action_type = 'quote_accepted' AND json_extract(a.payload, '$.quote_id') = q.id AND a.created_at = q.accepted_at)`); n != 0 {
+		t.Errorf("%d accepted quotes without their action-log row dated when accepted", n)
+	}
+	var kpi string
+	if err := db.Read.QueryRow(`SELECT kpi FROM analytics_snapshots ORDER BY id DESC LIMIT 1`).Scan(&kpi); err != nil {
+		t.Fatal(err)
+	}
+	var k struct {
+		Rate float64 `json:"quote_acceptance_rate"`
+	}
+	if err := json.Unmarshal([]byte(kpi), &k); err != nil {
+		t.Fatal(err)
+	}
+	if k.Rate < 10 || k.Rate > 60 {
+		t.Errorf("quote acceptance %.1f %%, want a contractor's share", k.Rate)
 	}
 }

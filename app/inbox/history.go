@@ -216,3 +216,37 @@ func WaitingHandoffs(ctx context.Context, q Querier, before int64) ([]WaitingHan
 	}
 	return out, rows.Err()
 }
+
+// OfferedLead is a lead whose conversation holds the team's message sending an offer, with what
+// came of it.
+type OfferedLead struct {
+	LeadID, CustomerID, ConversationID int64
+	Stage, Name, Language              string
+	FirstMessage                       string // the customer's first message
+	OfferAt, LastAt                    int64  // the offer's message; the conversation's last message (Unix ms)
+}
+
+// OfferedLeads lists the leads at proposal, won or lost whose conversation has a message of the
+// team that sends an offer (speaks of "teklif" or "offer"), by the offer's time (the demo brings
+// their written quotes in).
+func OfferedLeads(ctx context.Context, q Querier) ([]OfferedLead, error) {
+	rows, err := q.QueryContext(ctx, `SELECT l.id, coalesce(l.customer_id, 0), c.id, l.stage, l.name, c.language,
+			coalesce((SELECT body FROM messages f WHERE f.conversation_id = c.id AND f.direction = 'inbound' ORDER BY f.created_at, f.id LIMIT 1), ''),
+			(SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.author_kind = 'user'
+				AND (m.body LIKE '%teklif%' OR m.body LIKE '%offer%')) AS offer_at, c.last_message_at
+		FROM leads l JOIN conversations c ON c.id = (SELECT max(x.id) FROM conversations x WHERE x.lead_id = l.id)
+		WHERE l.stage IN ('proposal','won','lost') AND l.merged_into IS NULL AND offer_at IS NOT NULL ORDER BY offer_at, l.id`)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: offered leads: %w", err)
+	}
+	defer rows.Close()
+	var out []OfferedLead
+	for rows.Next() {
+		var o OfferedLead
+		if err := rows.Scan(&o.LeadID, &o.CustomerID, &o.ConversationID, &o.Stage, &o.Name, &o.Language, &o.FirstMessage, &o.OfferAt, &o.LastAt); err != nil {
+			return nil, fmt.Errorf("inbox: offered leads: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
