@@ -171,7 +171,7 @@ func AnsweredEarlierTx(ctx context.Context, tx *sql.Tx, convID, userID int64, us
 	// The note as a person's save writes it (Service.Update): a system message with its author.
 	r, err := tx.ExecContext(ctx, `INSERT INTO messages(conversation_id, direction, author_kind, author_user_id, body, channel, annotations, created_at)
 		SELECT id, 'system', 'system', ?, ?, channel, ?, ? FROM conversations WHERE id = ?`, nullID(userID), note,
-		annotation(userName, "", nil, nil, ""), at, convID)
+		annotation(Outgoing{AuthorName: userName}), at, convID)
 	if err != nil {
 		return false, fmt.Errorf("inbox: answered earlier: note: %w", err)
 	}
