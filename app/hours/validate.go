@@ -129,9 +129,11 @@ func overlapping(ivs []Interval) bool {
 	return false
 }
 
+// isDate reports whether s is a YYYY-MM-DD day of the years 2000–2100, as every other date field
+// of the product bounds it: 9999-12-31 is a slip on the year, not a holiday.
 func isDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
+	d, err := time.Parse(time.DateOnly, s)
+	return err == nil && d.Year() >= 2000 && d.Year() <= 2100
 }
 
 func contains(list []string, v string) bool {

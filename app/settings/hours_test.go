@@ -226,6 +226,8 @@ func TestHoursSettingsRejectsAndKeepsNothing(t *testing.T) {
 		{"closed_days", "2026-12-31 Sayım\n2027-01-02\n2026-02-30 Yok\n2027-01-03", "closed", "hours.err.date_at:2026-02-30", "closed_days"},
 		{"closed_days", "2026-12-31 Sayım\n31.12.2027 Yıl sonu", "closed", "hours.err.date_at:31.12.2027", "closed_days"},
 		{"half_days", "24.12.2026", "closed", "hours.err.date_at:24.12.2026", "half_days"},
+		{"closed_days", "2026-12-31\n9999-12-31 Yıl sonu", "closed", "hours.err.date_at:9999-12-31", "closed_days"}, // a slip on the year
+		{"away_until", "9999-01-31", "away", "hours.err.date", ""},
 		{"closed_days", "2026-12-31\t2027-01-02\t31.12.2027\t2027-01-03", "closed", "hours.err.date_at:31.12.2027", "closed_days"},
 		{"half_days", "2026-12-24; 2026-12-25, 2026-12-24", "closed", "hours.err.duplicate_day_at:2026-12-24", "half_days"},
 		{"half_days", "2026-12-24\n2026-12-31", "closed", "hours.err.duplicate_day_at:2026-12-31", "closed_days half_days"},
