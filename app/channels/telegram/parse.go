@@ -283,8 +283,13 @@ func Parse(b []byte) (*Parsed, error) {
 	// neighbour, another customer — is kept as a line of the conversation and nothing more: taken
 	// as the sender's phone it became the lead's number, and as the first message of a chat it
 	// joined the chat to whichever lead had that number.
+	// Telegram gives the number in its international form, often without the "+": with the "+"
+	// put back it keeps its own country instead of being read as a number typed without one.
 	if c := m.Contact; c != nil && c.UserID != 0 && m.From != nil && c.UserID == m.From.ID {
-		out.Phone = c.PhoneNumber
+		out.Phone = strings.TrimSpace(c.PhoneNumber)
+		if out.Phone != "" && !strings.HasPrefix(out.Phone, "+") {
+			out.Phone = "+" + out.Phone
+		}
 	}
 	p.Message = out
 	return p, nil

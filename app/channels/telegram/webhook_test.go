@@ -273,6 +273,32 @@ func TestTelegramContactCardOfSomeoneElse(t *testing.T) {
 	}
 }
 
+// TestTelegramSharedNumberKeepsItsCountry: Telegram sends a shared contact's number in its
+// international form, often without the "+" ("3531234567", an Irish number of ten digits). Such a
+// number was read by the rule for numbers people type without a country code, which takes ten
+// digits for a Turkish number, and the lead got +903531234567. The number keeps its own country.
+func TestTelegramSharedNumberKeepsItsCountry(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	db := e.DB("acme")
+	post := poster(t, e)
+	for i, c := range []struct {
+		from         int64
+		shared, want string
+	}{{51, "3531234567", "+3531234567"}, {52, "905321112244", "+905321112244"}, {53, "+491701234567", "+491701234567"}} {
+		post(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Sean"},"chat":{"id":%d,"type":"private"},"date":1735689600,"contact":{"phone_number":"%s","first_name":"Sean","user_id":%d}}}`,
+			820+i, 820+i, c.from, c.from, c.shared, c.from))
+		var got string
+		if err := db.Read.QueryRow(`SELECT l.phone_e164 FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.channel = 'telegram' AND c.external_id = ?`, fmt.Sprint(c.from)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("shared %q: the lead's number is %q, want %q", c.shared, got, c.want)
+		}
+	}
+}
+
 // TestTelegramLiveLocationOneLine: a customer who shares their live location (to show the site)
 // sends one location message, after which Telegram sends the moving position as an edit of it,
 // again and again for up to the period they chose. The conversation keeps the location as one
