@@ -376,3 +376,15 @@ func TestLeadsCardNamedAsTheLeadsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishRangesSayEntre: a length or number range read "Use de 2 a 64 caracteres", a calque
+// of the Turkish and English order; Spanish says "entre 2 y 64". Only a span of hours keeps
+// "de 22:00 a 07:00", which is how Spanish says it.
+func TestSpanishRangesSayEntre(t *testing.T) {
+	calque := regexp.MustCompile(`(^|[^\p{L}])de (%d|%\[\d\]d|\d+) a (%d|%\[\d\]d|\d+)([^\p{L}\d]|$)`)
+	for _, k := range Keys("es") {
+		if m := calque.FindString(catalogs["es"][k]); m != "" {
+			t.Errorf("es: %s says %q, want \"entre … y …\": %q", k, strings.TrimSpace(m), catalogs["es"][k])
+		}
+	}
+}

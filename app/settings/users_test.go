@@ -40,3 +40,18 @@ func TestCreateUserFieldErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishUsernameRuleSaysEntre: a refused username in Spanish read "Use de 2 a 64
+// caracteres", a word-for-word range; the form now says it as Spanish does.
+func TestSpanishUsernameRuleSaysEntre(t *testing.T) {
+	e := apptest.New(t)
+	e.Tenant("acme")
+	owner := e.User("acme", "olga", "owner")
+	r := owner.Post("/app/settings/users?lang=es", url.Values{"username": {"con espacios"}, "password": {"a long enough password"}, "role": {"operator"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.StatusCode)
+	}
+	if !strings.Contains(r.Body, "Use entre 2 y 64 caracteres") {
+		t.Errorf("the Spanish form does not say the range as Spanish does:\n%s", r.Doc(t).Find(".field-error, .error").Text())
+	}
+}
