@@ -230,6 +230,9 @@ type reachWarn struct {
 	Conversation  int64
 	Settings      string
 	SettingsWords string
+	// Ask is what a member who cannot change the settings is told to do instead of the owner's
+	// settings link: ask the owner, naming what to set up ("" when nothing is theirs to ask).
+	Ask string
 	// Other is the lead whose page gives the customer's other ways (phone, e-mail): a customer
 	// who blocked the bot is reached there.
 	Other int64
@@ -790,6 +793,8 @@ func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
 			if no.Setting != "" {
 				w.Settings += "#" + no.Setting
 			}
+		} else {
+			w.Ask = "inbox.cannot_send.ask"
 		}
 		return w
 	case "blocked":
@@ -804,6 +809,8 @@ func (h *Handler) warning(r *http.Request, no *inbox.NoReach) reachWarn {
 		if owner {
 			// The template the conversation page's own link opens (inbox.template.setup).
 			w.Settings, w.SettingsWords = "/app/settings/channels#whatsapp_template_visit_confirmation", "inbox.template.setup"
+		} else {
+			w.Ask = "approvals.reach.ask_templates"
 		}
 		return w
 	}

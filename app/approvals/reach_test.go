@@ -182,8 +182,9 @@ func TestRefusedApprovalOverJSONSaysWhy(t *testing.T) {
 // readable (not editable); Reject still decides it. Where something can be done instead, the card
 // links there: for WhatsApp's closed window with a template set up, the conversation's template
 // form; for a channel whose sending is not set up, or WhatsApp without templates, the channels
-// settings at the missing field, for the owner only (an operator is told to ask the owner). A
-// card whose reply can go keeps Approve.
+// settings at the missing field, for the owner only. An operator's card had no link and no words
+// for what to do: it now says to ask the owner and what to set up. A card whose reply can go
+// keeps Approve.
 func TestUnreachableDraftCardOffersOnlyWhatCanSucceed(t *testing.T) {
 	f := setup(t)
 	svc := &inbox.Service{Channels: channels.Registry()}
@@ -242,6 +243,16 @@ func TestUnreachableDraftCardOffersOnlyWhatCanSucceed(t *testing.T) {
 		unreachable(lang+" operator, Telegram", card(doc, tg))
 		if n := doc.Find("[data-reach-setup]").Length(); n != 0 {
 			t.Errorf("%s: the operator's cards link the settings %d times", lang, n)
+		}
+		// What the operator reads instead of the link: whom to ask, and what to set up.
+		if got := strings.TrimSpace(card(doc, tg).Find("[data-cannot-reach] [data-reach-ask]").Text()); got != p.T("inbox.cannot_send.ask") {
+			t.Errorf("%s: the operator's Telegram card asks %q, want %q", lang, got, p.T("inbox.cannot_send.ask"))
+		}
+		if got := strings.TrimSpace(card(doc, late).Find("[data-cannot-reach] [data-reach-ask]").Text()); got != p.T("approvals.reach.ask_templates") {
+			t.Errorf("%s: the operator's WhatsApp card (no template) asks %q, want %q", lang, got, p.T("approvals.reach.ask_templates"))
+		}
+		if n := owner.Get("/app/approvals/?lang=" + lang).Doc(t).Find("[data-reach-ask]").Length(); n != 0 {
+			t.Errorf("%s: the owner, who has the settings link, is told to ask the owner %d times", lang, n)
 		}
 	}
 	// The settings page has the fields the links point at.
