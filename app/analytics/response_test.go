@@ -55,8 +55,14 @@ func TestResponseTimeInBusinessTime(t *testing.T) {
 	if got, want := figure("response_wall"), tr.T("hours.dur.h", 64); got != want {
 		t.Errorf("clock time %q, want %q", got, want)
 	}
-	if got := figure("response_business"); got != tr.T("hours.dur.h", 64) {
-		t.Errorf("without business hours the business figure is %q, want the clock time", got)
+	// Without business hours the two figures would be the same number twice: one card, and a note
+	// that says why and how to see business time.
+	if got := figure("response_business"); got != "" {
+		t.Errorf("without business hours a business-time card reads %q, the clock time again", got)
+	}
+	if page := owner.Get("/app/analytics/?lang=tr").Doc(t); !strings.Contains(page.Find(`#response-time [data-no-hours]`).Text(), tr.T("hours.kpi.no_hours")) ||
+		!strings.Contains(page.Find(`#response-time .card-title`).Text(), tr.T("hours.kpi.median")) {
+		t.Error("without business hours the page does not say the figure is clock time")
 	}
 	cfg := hours.Config{Enabled: true, Zone: "Europe/Istanbul", AfterHours: hours.ModeAck}
 	for d := time.Monday; d <= time.Friday; d++ {
@@ -70,6 +76,9 @@ func TestResponseTimeInBusinessTime(t *testing.T) {
 	}
 	if !strings.Contains(owner.Get("/app/analytics/?lang=tr").Body, tr.T("hours.kpi.median_business")) {
 		t.Error("the business-time figure is not labelled")
+	}
+	if owner.Get("/app/analytics/?lang=tr").Doc(t).Find(`#response-time [data-no-hours]`).Length() != 0 {
+		t.Error("with business hours the page still says they are not in use")
 	}
 }
 
