@@ -381,6 +381,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/settings/modules", panel, auth.ManageSettings, h.Settings.SaveModules},
 		{"GET /app/settings/hours", panel, auth.ManageSettings, h.Settings.Hours},
 		{"POST /app/settings/hours", panel, auth.ManageSettings, h.Settings.SaveHours},
+		// Whether this business's databases are copied off the server, where to and when last (app/settings).
+		{"GET /app/settings/backups", panel, auth.ManageSettings, h.Settings.Backups},
 		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},
 		{"POST /app/settings/users/{id}/role", panel, auth.ManageUsers, h.Settings.ChangeRole},
 		{"POST /app/settings/users/{id}/disable", panel, auth.ManageUsers, h.Settings.SetDisabled},

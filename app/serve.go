@@ -280,7 +280,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 				_, err := s.Mgr.Tenant(ctx, slug)
 				return !errors.Is(err, tenantdb.ErrUnavailable)
 			}},
-		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions},
+		Settings:  &settings.Handler{Render: s.Render, Platform: s.Platform, Sessions: s.Sessions, Repl: s.Repl},
 		Guide:     g,
 		Ops:       &ops.Handler{Mgr: mgr, Repl: s.Repl, MetricsToken: o.MetricsToken, Started: time.Now(), Unopened: s.Unopened, MinFree: o.MinFreeDisk},
 		Dashboard: &dashboard.Handler{Render: s.Render, Log: o.Log, Platform: s.Platform},

@@ -22,6 +22,7 @@ import (
 	"highvibe/app/platform"
 	"highvibe/app/settingdef"
 	"highvibe/app/tenantdb"
+	"highvibe/app/tenantdb/replica"
 	"highvibe/app/web"
 )
 
@@ -35,6 +36,8 @@ type Handler struct {
 	Budget func(r *http.Request) (spent float64, err error)
 	// MediaUsage reports how much of its photo-and-file quota the tenant uses (nil: no section).
 	MediaUsage func(r *http.Request) (MediaUsage, error)
+	// Repl is the server's replication (nil when it is off): the backups page reads its status.
+	Repl *replica.Manager
 }
 
 // MediaUsage is the settings page's "Photos and files" section.
