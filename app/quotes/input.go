@@ -128,12 +128,20 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 			}
 			l.Percent, l.Unit = p, "%"
 		} else {
+			// A number too big to keep is refused for what it is, with the largest one taken, not
+			// as if it were zero or not a number.
 			qty, ok := ParseQuantity(li.Quantity, in.Typed)
-			if !ok || qty <= 0 || qty > maxQuantity {
+			switch {
+			case ok && qty > maxQuantity, !ok && tooManyDigits(li.Quantity):
+				f.Add("line."+n+".quantity", "quotes.err.quantity_max")
+			case !ok || qty <= 0:
 				f.Add("line."+n+".quantity", "quotes.err.quantity")
 			}
 			price, ok2 := ParseMoney(li.UnitPrice, q.Currency)
-			if !ok2 || price > maxUnitPrice {
+			switch {
+			case ok2 && price > maxUnitPrice, !ok2 && tooManyDigits(li.UnitPrice):
+				f.Add("line."+n+".unit_price", "quotes.err.price_max")
+			case !ok2:
 				f.Add("line."+n+".unit_price", "quotes.err.price")
 			}
 			l.Quantity, l.UnitPrice = qty, price
@@ -165,4 +173,28 @@ func (in Input) Validate(q *Quote, cat Catalog) error {
 	q.Lines = lines
 	q.Totals = Compute(q.Lines)
 	return nil
+}
+
+// tooManyDigits reports whether s, refused by the number readers, is nonetheless a plain number
+// (digits, grouped or not, maybe with a fraction) whose whole part has more digits than they read:
+// a value too big, not a typing slip.
+func tooManyDigits(s string) bool {
+	t := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "₺", "").Replace(i18n.ASCIIDigits(strings.TrimSpace(s)))
+	if t == "" || strings.Trim(t, "0123456789.,") != "" {
+		return false
+	}
+	whole := t
+	if last := strings.LastIndexAny(t, ".,"); last >= 0 {
+		sep, other := t[last:last+1], ","
+		if sep == "," {
+			other = "."
+		}
+		// The last mark is the decimal one when the other mark groups before it ("1.250,5") or
+		// it stands alone without three digits after it ("12,5"), as the readers take it.
+		if strings.Contains(t[:last], other) || (strings.Count(t, sep) == 1 && len(t)-last-1 != 3) {
+			whole = t[:last]
+		}
+	}
+	whole = strings.TrimLeft(strings.NewReplacer(".", "", ",", "").Replace(whole), "0")
+	return len(whole) > 12
 }
