@@ -106,7 +106,8 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /v/{link}/accept", public, "", h.Book.Accept},
 		{"POST /v/{link}/reschedule", public, "", h.Book.AskOther},
 		{"GET /kvkk/{$}", public, "", h.Channels.Widget.Privacy},
-		{"GET /kvkk/{slug}/", public, "", h.Channels.Widget.Privacy},
+		// A signed-in owner of the business reads on it what is still theirs to write (withPerson).
+		{"GET /kvkk/{slug}/", public, "", s.withPerson(h.Channels.Widget.Privacy)},
 		{"GET /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Show},
 		{"POST /app/settings/channels", panel, auth.ManageSettings, h.Channels.Settings.Save},
 		{"POST /{$}", public, "", h.Channels.Landing.Submit},

@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"highvibe/app/auth"
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/conversions"
 	"highvibe/app/i18n"
@@ -596,7 +597,15 @@ func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		n := t.Setting("privacy_notice")
-		data = map[string]any{"Name": t.Name, "Notice": n, "Version": ConsentVersion(n)}
+		data = map[string]any{"Name": t.Name, "Notice": n}
+		if strings.TrimSpace(n) != "" {
+			data["Version"] = ConsentVersion(n)
+		} else if c.Tenant != nil && c.Tenant.Slug == t.Slug && c.Can(auth.ManageSettings) {
+			// No notice written yet: visitors read the standard text (and no version code made
+			// of nothing); the business's owner, signed in with this business open in the panel
+			// (the note's link opens its settings), reads what is missing and where to write it.
+			data["Unwritten"] = true
+		}
 		// While the business sends conversions to ad platforms, the page says what goes, to whom,
 		// that it leaves the country and how to withdraw, whatever the owner's own text says.
 		if h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking) {
