@@ -40,19 +40,20 @@ type SetupStep struct {
 // the page is saved the panel reads times in the product's default zone, which the step names;
 // saved with the hours switched off, there are no business hours and the step says so; in use, the
 // step names the zone saved), a chat greeting and a privacy notice written, a message come in through the
-// website widget, a second member made, and, with the sales module on, a product in the catalog.
+// widget on the business's own website, a second member made, and, with the sales module on, a product in the catalog.
 // Nil when every step is done.
 func setupSteps(ctx context.Context, db *tenantdb.DB, ps *platform.Service, t *platform.Tenant) (*Setup, error) {
 	cfg, hoursSet, err := hoursdb.Load(ctx, db.Read)
 	if err != nil {
 		return nil, err
 	}
-	var widget, products bool
-	if err := db.Read.QueryRowContext(ctx, `SELECT
-		EXISTS (SELECT 1 FROM conversations WHERE channel = 'webchat'),
-		EXISTS (SELECT 1 FROM products)`).Scan(&widget, &products); err != nil {
+	var products bool
+	if err := db.Read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM products)`).Scan(&products); err != nil {
 		return nil, fmt.Errorf("dashboard: first steps: %w", err)
 	}
+	// The widget is on the website once a message came through it from the business's own site
+	// (the widget's mark, widget_site); web chats typed on HighVibe's demo or landing page are not.
+	widget := t.Setting("widget_site") != ""
 	members, err := ps.MembersOfTenant(ctx, t.ID)
 	if err != nil {
 		return nil, err

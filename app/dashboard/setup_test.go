@@ -114,6 +114,19 @@ func TestDashboardFirstSteps(t *testing.T) {
 		"greeting": {"Merhaba, nasıl yardımcı olabiliriz?"}, "chat_widget_enabled": {"true"}, "privacy_notice": {"Kişisel verileriniz teklif hazırlamak için işlenir."}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("profile with privacy notice: %d", r.StatusCode)
 	}
+	// A chat typed on HighVibe's own widget demo page (the server's origin), or sent with no page
+	// at all, is no widget on the business's website: the step stays open (it was ticked by any
+	// web chat, the demo page's too).
+	for _, origin := range []string{e.URL, ""} {
+		h := map[string]string{}
+		if origin != "" {
+			h["Origin"] = origin
+		}
+		if r := e.Client().PostJSON("/widget/api/acme/messages", []byte(`{"text":"Deneme mesajı","name":"Test"}`), h); r.StatusCode != http.StatusCreated {
+			t.Fatalf("widget message from %q: %d %s", origin, r.StatusCode, r.Body)
+		}
+	}
+	want("greeting, and chats from the demo page", "hours", "profile", "team")
 	if r := e.Client().PostJSON("/widget/api/acme/messages", []byte(`{"text":"Salon için parke fiyatı?","name":"Mehmet"}`), map[string]string{"Origin": "https://acme.example"}); r.StatusCode != http.StatusCreated {
 		t.Fatalf("widget message: %d %s", r.StatusCode, r.Body)
 	}

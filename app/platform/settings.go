@@ -43,6 +43,10 @@ func baseSettings() []settingdef.Def {
 		// false: the owner marked the dashboard's first step "put the chat widget on your website"
 		// not needed (a business without a website), so the card can go away (app/dashboard).
 		{Key: "setup_widget_needed", Default: "true", Kind: settingdef.Bool},
+		// The website the chat widget last took a message on (its origin, "https://example.com"),
+		// written by the widget itself: a message from HighVibe's own pages (the widget's demo page,
+		// the landing page) leaves it as it is. The first steps' widget step reads it (app/dashboard).
+		{Key: "widget_site", MaxLen: 300},
 		{Key: "ai_provider", Default: "builtin", Kind: settingdef.Choice, Options: []string{"builtin", "openai_compatible"}},
 		{Key: "ai_base_url", Kind: settingdef.URL, Check: settingdef.HTTPURL},
 		{Key: "ai_model", MaxLen: 100},

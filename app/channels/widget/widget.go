@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -422,6 +423,11 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.capture(ctx, t, p, db, in, res)
+	if site := SiteOf(r); site != "" && site != t.Setting("widget_site") {
+		if err := h.Platform.SetSettings(ctx, t.Slug, map[string]string{"widget_site": site}); err != nil {
+			h.Log.Warn("widget: keeping the website's mark", "tenant", t.Slug, "err", err)
+		}
+	}
 	web.JSON(w, http.StatusCreated, map[string]any{"token": token, "conversation_id": res.ConversationID, "message_id": res.MessageID})
 }
 
@@ -565,6 +571,21 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string,
 // EmbedSnippet is the HTML a site owner pastes into their pages.
 func EmbedSnippet(origin, slug, lang string) string {
 	return `<script src="` + origin + `/widget.js" data-tenant-slug="` + slug + `" data-lang="` + lang + `" async></script>`
+}
+
+// SiteOf is the website a widget request came from: the browser's Origin header, when it names an
+// http(s) site other than this server (the widget's demo page and the landing page are this
+// server's own), else "". The business's own site is where the chat was put; a message typed on
+// the demo page is no sign of that.
+func SiteOf(r *http.Request) string {
+	u, err := url.Parse(r.Header.Get("Origin"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	if own, err := url.Parse(Origin(r)); err == nil && strings.EqualFold(own.Host, u.Host) || strings.EqualFold(u.Host, r.Host) {
+		return ""
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host)
 }
 
 // Origin is the public origin of this server: its base URL when set (serve --base-url), else
