@@ -287,7 +287,7 @@ func loadIn(ctx context.Context, q rowQuerier, db *tenantdb.DB, loc *time.Locati
 		links := []Link{{Href: fmt.Sprintf("/customers/%d/", x.CustomerID), Text: x.CustomerName}}
 		if x.OrderID != 0 {
 			v["order_id"] = fmt.Sprint(x.OrderID)
-			links = append(links, Link{Href: fmt.Sprintf("/orders/%d/", x.OrderID), Text: fmt.Sprintf("#%d", x.OrderID)})
+			links = append(links, Link{Href: fmt.Sprintf("/orders/%d/", x.OrderID), ID: x.OrderID})
 		}
 		return v, links, nil
 	default:

@@ -288,11 +288,16 @@ func repairByID(ctx context.Context, q rowQuerier, id int64) (*RepairRequest, er
 	return &r, nil
 }
 
-// Link is a related record shown on a CRM edit page (lead or conversation). A conversation
-// carries its channel and state as codes, which the page words in the reader's language.
+// Link is a related record shown on a CRM edit page (a customer, an order, a conversation). A
+// record named by its number ("#12") has it in ID, which the page keeps one left-to-right piece
+// on Arabic pages. A conversation carries its channel and state as codes, which the page words in
+// the reader's language, and its lead's name, number and e-mail address, which the page names it
+// by (web.Who's rule, views/partials/phone.html's "who").
 type Link struct {
-	Href, Text     string
-	Channel, State string
+	Href, Text         string
+	ID                 int64
+	Channel, State     string
+	Name, Phone, Email string
 }
 
 // Related lists the leads and conversations linked to a customer (directly or through a lead).
@@ -303,11 +308,8 @@ func Related(ctx context.Context, db *tenantdb.DB, customerID int64) ([]Link, er
 	}
 	var out []Link
 	for _, c := range convs {
-		text := fmt.Sprintf("#%d", c.ID)
-		if c.LeadName != "" {
-			text += " · " + c.LeadName
-		}
-		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", c.ID), Text: text, Channel: c.Channel, State: c.State})
+		out = append(out, Link{Href: fmt.Sprintf("/app/inbox/%d/", c.ID), ID: c.ID, Channel: c.Channel, State: c.State,
+			Name: c.LeadName, Phone: c.LeadPhone, Email: c.LeadEmail})
 	}
 	return out, nil
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"highvibe/app/tenantdb"
-	"highvibe/app/web"
 )
 
 // Reaction is an emoji a person put on a message in their messenger; an empty Emoji takes their
@@ -107,10 +106,12 @@ func ConversationsByExternalID(ctx context.Context, q Querier, channel, key stri
 
 // CustomerConversation is one conversation of a CRM customer, as the customer's page lists it.
 type CustomerConversation struct {
-	ID              int64
-	Channel, State  string
-	LeadName        string // the lead as every list names it (web.Who): a nameless one by its number
-	LastMessageAtMs int64
+	ID             int64
+	Channel, State string
+	// The lead's name, number and e-mail address as stored: the page names the lead by the rule of
+	// web.Who, with views/partials/phone.html's "who" that keeps a number one left-to-right piece.
+	LeadName, LeadPhone, LeadEmail string
+	LastMessageAtMs                int64
 }
 
 // CustomerConversations lists the newest conversations of a customer, linked directly or through
@@ -126,11 +127,9 @@ func CustomerConversations(ctx context.Context, q Querier, customerID int64, lim
 	var out []CustomerConversation
 	for rows.Next() {
 		var c CustomerConversation
-		var number, email string
-		if err := rows.Scan(&c.ID, &c.Channel, &c.State, &c.LeadName, &number, &email, &c.LastMessageAtMs); err != nil {
+		if err := rows.Scan(&c.ID, &c.Channel, &c.State, &c.LeadName, &c.LeadPhone, &c.LeadEmail, &c.LastMessageAtMs); err != nil {
 			return nil, fmt.Errorf("inbox: customer conversations: %w", err)
 		}
-		c.LeadName = web.Who(c.LeadName, number, email)
 		out = append(out, c)
 	}
 	return out, rows.Err()

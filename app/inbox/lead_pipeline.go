@@ -296,11 +296,12 @@ func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email stri
 }
 
 // PhoneTaken refuses a phone number another lead already has (SetLeadPhone): LeadID is that lead
-// (the one it was merged into, when it was merged), Name its name. Nothing is stored; the lead page
+// (the one it was merged into, when it was merged), Name, Phone and Email what the lead page names
+// it by (web.Who's rule: a lead without a name by its number). Nothing is stored; the lead page
 // links to it and offers an owner the merge.
 type PhoneTaken struct {
-	LeadID int64
-	Name   string
+	LeadID             int64
+	Name, Phone, Email string // as stored: the page names the lead by web.Who's rule
 }
 
 func (e *PhoneTaken) Error() string { return fmt.Sprintf("inbox: phone number is lead %d's", e.LeadID) }
@@ -374,9 +375,9 @@ func SetLeadPhoneTx(ctx context.Context, tx *sql.Tx, leadID int64, phone, region
 		}
 		if e164 != "" {
 			taken := &PhoneTaken{}
-			err := tx.QueryRowContext(ctx, `SELECT o.id, o.name FROM leads l JOIN leads o ON o.id = coalesce(l.merged_into, l.id)
+			err := tx.QueryRowContext(ctx, `SELECT o.id, o.name, o.phone, o.email FROM leads l JOIN leads o ON o.id = coalesce(l.merged_into, l.id)
 				WHERE l.phone_e164 = ? AND l.phone_e164 <> '' AND coalesce(l.merged_into, l.id) <> ? ORDER BY l.id DESC LIMIT 1`, e164, leadID).
-				Scan(&taken.LeadID, &taken.Name)
+				Scan(&taken.LeadID, &taken.Name, &taken.Phone, &taken.Email)
 			if err == nil {
 				return taken
 			}
