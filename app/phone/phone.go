@@ -125,16 +125,33 @@ func Digits(s string) string {
 
 // Display returns the phone number s (stored E.164, or as a person typed it) the way people of
 // its country write it: "+90 532 123 45 67", "+49 30 1234567", "+1 212-555-0123",
-// "+966 50 123 4567". Anything that is no valid phone number (too short, letters, a number its
-// country does not have) comes back unchanged, so a person still reads what was typed.
-func Display(s string) string {
-	e := Normalize(s, "")
+// "+966 50 123 4567". A number typed without its country code is read as Turkish (DisplayIn
+// reads it in the business's country). Anything that is no phone number (too short, letters)
+// comes back unchanged, so a person still reads what was typed.
+func Display(s string) string { return DisplayIn(s, "") }
+
+// DisplayIn is Display for a business whose numbers written without a country code are of region
+// (the phone_region setting; "" is DefaultRegion): a German business's customer typed as
+// 0212 3456789 is "+49 212 3456789", never the Istanbul number its digits also make. A number of
+// a country the metadata knows but does not recognise as one of its numbers (a new range, an
+// extension) is its E.164 form with a space after the country code ("+49 12345678"), so the code
+// still stands apart; a Turkish one is shown as it was typed, as always.
+func DisplayIn(s, region string) string {
+	e := Normalize(s, region)
 	if e == "" || !plausible(s) {
 		return s
 	}
 	n, err := phonenumbers.Parse(e, "")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
+	if err != nil {
 		return s
+	}
+	if !phonenumbers.IsValidNumber(n) {
+		cc := int(n.GetCountryCode())
+		code := strconv.Itoa(cc)
+		if cc == 0 || cc == CallingCode(DefaultRegion) || phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" || !strings.HasPrefix(e, "+"+code) {
+			return s
+		}
+		return "+" + code + " " + strings.TrimPrefix(e, "+"+code)
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
@@ -142,8 +159,12 @@ func Display(s string) string {
 // Dial returns the number to put after tel: for s: its E.164 form when s is a number its country
 // has, else s itself — a number a German business's customer typed as 0170 1234567 is dialled as
 // written, never as a Turkish +90 170… that no one has.
-func Dial(s string) string {
-	if e := Normalize(s, ""); e != "" && valid(e) {
+func Dial(s string) string { return DialIn(s, "") }
+
+// DialIn is Dial for a business whose numbers written without a country code are of region
+// (phone_region): its customer's 0212 3456789 is dialled as +492123456789.
+func DialIn(s, region string) string {
+	if e := Normalize(s, region); e != "" && valid(e) {
 		return e
 	}
 	return strings.TrimSpace(s)

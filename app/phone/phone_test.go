@@ -92,3 +92,31 @@ func TestDialLocal(t *testing.T) {
 		t.Errorf("Dial = %q", got)
 	}
 }
+
+// TestDisplayIn: a number is grouped the way its own country writes it, a number typed without
+// its country code being the business's country's: a German business's 0212 3456789 (Solingen) is
+// no Istanbul number. A number of a known country that is none of its numbers keeps its country
+// code apart; a Turkish number is shown exactly as before, whatever the business's country.
+func TestDisplayIn(t *testing.T) {
+	for _, c := range []struct{ in, region, want, dial string }{
+		{"0212 345 67 89", "DE", "+49 212 3456789", "+492123456789"},
+		{"0212 345 67 89", "", "+90 212 345 67 89", "+902123456789"},
+		{"0212 345 67 89", "TR", "+90 212 345 67 89", "+902123456789"},
+		{"030 1234567", "DE", "+49 30 1234567", "+49301234567"},
+		{"06 12 34 56 78", "FR", "+33 6 12 34 56 78", "+33612345678"},
+		{"+905321234567", "DE", "+90 532 123 45 67", "+905321234567"},
+		{"+4912345678", "", "+49 12345678", "+4912345678"},   // Germany's code, no German number
+		{"+3531234567", "TR", "+353 1234567", "+3531234567"}, // an Irish number too short for Ireland
+		{"+90532", "DE", "+90532", "+90532"},                 // Turkish: as typed, as always
+		{"+901701234567", "", "+901701234567", "+901701234567"},
+		{"+999123456789", "", "+999123456789", "+999123456789"}, // no country has +999
+		{"ruf an: 030 1234567", "DE", "ruf an: 030 1234567", "+49301234567"},
+	} {
+		if got := DisplayIn(c.in, c.region); got != c.want {
+			t.Errorf("DisplayIn(%q, %q) = %q, want %q", c.in, c.region, got, c.want)
+		}
+		if got := DialIn(c.in, c.region); got != c.dial {
+			t.Errorf("DialIn(%q, %q) = %q, want %q", c.in, c.region, got, c.dial)
+		}
+	}
+}

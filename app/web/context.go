@@ -62,6 +62,15 @@ func (c *Ctx) HasModule(m string) bool {
 	return c.Tenant.HasModule(m)
 }
 
+// PhoneRegion is the country the active business's phone numbers written without a country code
+// are of (platform.Tenant.PhoneRegion); "" without a tenant (Turkey's reading).
+func (c *Ctx) PhoneRegion() string {
+	if c == nil || c.Tenant == nil {
+		return ""
+	}
+	return c.Tenant.PhoneRegion()
+}
+
 // UserID is the logged-in user's id or 0.
 func (c *Ctx) UserID() int64 {
 	if c == nil || c.User == nil {

@@ -48,8 +48,10 @@ type Renderer struct {
 	known  map[string]string // page name → its file
 	langs  map[string]*langPages
 
-	// Page sets of a language bound to a tenant's time zone ("tr Europe/Istanbul"), parsed the
-	// first time a tenant in that zone needs them, and the zones loaded so far by name.
+	// Page sets of a language bound to a tenant's time zone ("tr Europe/Istanbul") and, for a
+	// business whose phone numbers are of another country than Turkey, to that country ("de
+	// Europe/Berlin DE": the numbers its people typed without a code are shown and dialled as
+	// that country's), parsed the first time a tenant needs them, and the zones loaded so far.
 	mu    sync.Mutex
 	zoned map[string]*langPages
 	zones map[string]*time.Location
@@ -69,8 +71,9 @@ type langPages struct {
 }
 
 // page returns the template of page in lang (English when lang is unknown) whose dates and times
-// show in loc (nil: the server's zone), parsing it on first use.
-func (r *Renderer) page(lang string, loc *time.Location, page string) (*template.Template, bool) {
+// show in loc (nil: the server's zone) and whose phone numbers written without a country code are
+// of region (the business's phone_region; "" is Turkey), parsing it on first use.
+func (r *Renderer) page(lang string, loc *time.Location, region, page string) (*template.Template, bool) {
 	file, ok := r.known[page]
 	if !ok {
 		return nil, false
@@ -82,8 +85,17 @@ func (r *Renderer) page(lang string, loc *time.Location, page string) (*template
 	if loc != nil && loc.String() == hours.DefaultZone() {
 		loc = nil // the zone-less pages show the default zone (parseBase)
 	}
-	if loc != nil {
-		key := lang + " " + loc.String()
+	if region = strings.ToUpper(region); region == phone.DefaultRegion {
+		region = ""
+	}
+	if loc != nil || region != "" {
+		key := lang + " "
+		if loc != nil {
+			key += loc.String()
+		}
+		if region != "" {
+			key += " " + region
+		}
 		r.mu.Lock()
 		if r.zoned == nil {
 			r.zoned = map[string]*langPages{}
@@ -94,7 +106,7 @@ func (r *Renderer) page(lang string, loc *time.Location, page string) (*template
 		}
 		r.mu.Unlock()
 	}
-	l.once.Do(func() { l.base, l.err = r.parseBase(lang, loc) })
+	l.once.Do(func() { l.base, l.err = r.parseBase(lang, loc, region) })
 	var t *template.Template
 	err := l.err
 	if err == nil {
@@ -116,19 +128,20 @@ func (r *Renderer) page(lang string, loc *time.Location, page string) (*template
 		if lang == "en" && loc == nil {
 			return nil, false
 		}
-		return r.page("en", nil, page)
+		return r.page("en", nil, "", page)
 	}
 	return t, true
 }
 
 // parseBase parses the layout and partials of lang, showing times in loc (nil: the product's
-// default zone, the one of a request without a tenant or of a business that has not chosen one).
-func (r *Renderer) parseBase(lang string, loc *time.Location) (*template.Template, error) {
+// default zone, the one of a request without a tenant or of a business that has not chosen one)
+// and phone numbers written without a country code as region's ("": Turkey's).
+func (r *Renderer) parseBase(lang string, loc *time.Location, region string) (*template.Template, error) {
 	if loc == nil {
 		loc = hours.DefaultLocation()
 	}
 	funcs := i18n.For(lang).In(loc).FuncMap()
-	for k, v := range baseFuncs(r.Assets, loc) {
+	for k, v := range baseFuncs(r.Assets, loc, region) {
 		funcs[k] = v
 	}
 	for k, v := range words.Funcs() {
@@ -294,7 +307,7 @@ func NewRenderer(views fs.FS, assets *static.Assets, log *slog.Logger) (*Rendere
 	// Every page is parsed once in English here, so a broken template stops the start; the
 	// parsed pages are then dropped (see langPages) and parsed again when first shown.
 	r.known = map[string]string{}
-	base, err := r.parseBase("en", nil)
+	base, err := r.parseBase("en", nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +330,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.page(c.Lang, c.Loc, page)
+	t, ok := r.page(c.Lang, c.Loc, c.PhoneRegion(), page)
 	if !ok {
 		r.Log.Error("web: unknown page", "page", page)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -337,7 +350,7 @@ func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int
 	}
 	c := From(req)
 	r.fill(w, req, c, p)
-	t, ok := r.page(c.Lang, c.Loc, page)
+	t, ok := r.page(c.Lang, c.Loc, c.PhoneRegion(), page)
 	if !ok || t.Lookup(name) == nil {
 		r.Log.Error("web: unknown fragment", "page", page, "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -351,7 +364,7 @@ func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int
 // made of parts other rooms draw (the lead page's sections, app/leads).
 func (r *Renderer) Partial(req *http.Request, page, name string, data any) (template.HTML, error) {
 	c := From(req)
-	t, ok := r.page(c.Lang, c.Loc, page)
+	t, ok := r.page(c.Lang, c.Loc, c.PhoneRegion(), page)
 	if !ok || t.Lookup(name) == nil {
 		return "", fmt.Errorf("web: unknown partial %s of %s", name, page)
 	}
@@ -429,7 +442,7 @@ func (r *Renderer) takeFlashes(w http.ResponseWriter, req *http.Request, c *Ctx,
 }
 
 // baseFuncs are the language-independent template helpers.
-func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
+func baseFuncs(assets *static.Assets, loc *time.Location, region string) template.FuncMap {
 	return template.FuncMap{
 		"asset":     func(name string) string { return assets.URL(name) },
 		"hasPrefix": strings.HasPrefix,
@@ -445,10 +458,12 @@ func baseFuncs(assets *static.Assets, loc *time.Location) template.FuncMap {
 		// on one line, left to right (dates.go).
 		"dates":    datesLTR,
 		"isolated": isolated,
-		// phone shows a stored phone number the way people write it ("+90 532 123 45 67"); dial is
-		// its E.164 form for a tel: link (package phone; views/partials/phone.html).
-		"phone": phone.Display,
-		"dial":  phone.Dial,
+		// phone shows a stored phone number the way people of its country write it ("+90 532 123 45
+		// 67", "+49 30 1234567"); dial is its E.164 form for a tel: link (package phone;
+		// views/partials/phone.html). A number written without its country code is the business's
+		// country's (region).
+		"phone": func(s string) string { return phone.DisplayIn(s, region) },
+		"dial":  func(s string) string { return phone.DialIn(s, region) },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
