@@ -8,7 +8,7 @@ import (
 
 // TestBrowserSettingsOutcomeInView: on a phone (390×844), a settings form whose answer leads back
 // to its own section (/app/settings/#users, #modules, #retention, #visit-settings, #media) lands there with what happened
-// in view, at the top of that section, without scrolling: "Saved." after a new user, the refusal
+// in view, at the top of that section, without scrolling: who can now sign in after a new user, the refusal
 // of taking away one's own owner role. Before, the banner was at the top of the long page, out of
 // view above the section the page was scrolled to, and the owner never saw either. A refused
 // new-user form (its fields marked, no banner) is in view too.
@@ -40,7 +40,7 @@ func TestBrowserSettingsOutcomeInView(t *testing.T) {
 	b.open("/app/settings/?lang=en")
 	b.run("new user", chromedp.SetValue(`#new-username`, "saha"), chromedp.SetValue(`#new-password`, "a long enough password"),
 		chromedp.Submit(`#new-username`))
-	landed("a new user", "users", "Saved.")
+	landed("a new user", "users", "\u2068saha\u2069 can now sign in as Operator with the password you set. Give it to them yourself.")
 
 	b.open("/app/settings/?lang=en")
 	b.eval(`(() => {

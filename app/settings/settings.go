@@ -491,7 +491,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "create_user", "user "+u.Username+" created as "+role, map[string]any{"user_id": u.ID, "role": role}))
-	web.FlashKey(w, r, true, "settings.saved")
+	web.FlashKey(w, r, true, "settings.user_created", u.Username, i18n.P("role."+role))
 	web.Redirect(w, r, usersPage)
 }
 
@@ -543,17 +543,17 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	role := r.PostFormValue("role")
 	if !platform.ValidRole(role) {
 		web.FlashKey(w, r, false, "validation.choice")
-		web.Redirect(w, r, "/app/settings/#users")
+		web.Redirect(w, r, usersPage)
 		return
 	}
 	if m.UserID == c.UserID() && role != platform.RoleOwner && !c.User.IsStaff {
 		web.FlashKey(w, r, false, "settings.cannot_demote_self")
-		web.Redirect(w, r, "/app/settings/#users")
+		web.Redirect(w, r, usersPage)
 		return
 	}
 	if role != platform.RoleOwner && lastOwner(ms, m) {
 		web.FlashKey(w, r, false, "settings.cannot_demote_last_owner")
-		web.Redirect(w, r, "/app/settings/#users")
+		web.Redirect(w, r, usersPage)
 		return
 	}
 	// The role only: a disabled member stays disabled until Enable is pressed.
@@ -562,8 +562,8 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "change_role", m.Username+": "+m.Role+" → "+role, map[string]any{"user_id": m.UserID, "before": m.Role, "after": role}))
-	web.FlashKey(w, r, true, "settings.saved")
-	web.Redirect(w, r, "/app/settings/#users")
+	web.FlashKey(w, r, true, "settings.role_changed", m.Username, i18n.P("role."+role))
+	web.Redirect(w, r, usersPage)
 }
 
 // SetDisabled disables or re-enables a member's access to this tenant (never one's own, never
@@ -578,12 +578,12 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 	disable := r.PostFormValue("disabled") != "false"
 	if m.UserID == c.UserID() {
 		web.FlashKey(w, r, false, "settings.cannot_disable_self")
-		web.Redirect(w, r, "/app/settings/#users")
+		web.Redirect(w, r, usersPage)
 		return
 	}
 	if disable && lastOwner(ms, m) {
 		web.FlashKey(w, r, false, "settings.cannot_disable_last_owner")
-		web.Redirect(w, r, "/app/settings/#users")
+		web.Redirect(w, r, usersPage)
 		return
 	}
 	if err := h.Platform.SetMembershipDisabled(r.Context(), m.UserID, c.Tenant.ID, disable); err != nil {
@@ -591,8 +591,12 @@ func (h *Handler) SetDisabled(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "disable_user", fmt.Sprintf("%s disabled=%v", m.Username, disable), map[string]any{"user_id": m.UserID, "disabled": disable}))
-	web.FlashKey(w, r, true, "settings.saved")
-	web.Redirect(w, r, "/app/settings/#users")
+	if disable {
+		web.FlashKey(w, r, true, "settings.user_disabled", m.Username)
+	} else {
+		web.FlashKey(w, r, true, "settings.user_enabled", m.Username)
+	}
+	web.Redirect(w, r, usersPage)
 }
 
 // CreateKey creates an API key and shows it once, on this response only. The same form posted
