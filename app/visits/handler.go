@@ -16,6 +16,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/media"
+	"highvibe/app/phone"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
@@ -377,7 +378,13 @@ func (h *Handler) ICal(w http.ResponseWriter, r *http.Request) {
 			summary += " (" + p.T("calendar.status."+v.Status) + ")"
 		}
 		back := origin + "/app/visits/" + strconv.FormatInt(v.ID, 10) + "/"
-		desc := p.T("calendar.status."+v.Status) + "\n" + back
+		desc := p.T("calendar.status." + v.Status)
+		if v.Phone != "" {
+			// The customer's number to call from the event, in its international form ("+90 532 123
+			// 45 67", "+49 30 1234567"): a phone's calendar links it for a tap wherever it travels.
+			desc += "\n" + p.T("calendar.feed.phone", phone.DisplayIn(v.Phone, t.PhoneRegion()))
+		}
+		desc += "\n" + back
 		if v.MapURL != "" {
 			desc += "\n" + v.MapURL
 		}

@@ -72,12 +72,12 @@ func EncodeFeed(w io.Writer, name string, now time.Time, events []FeedEvent) err
 		if !e.Updated.IsZero() {
 			ev.SetModifiedAt(e.Updated.UTC())
 		}
-		ev.SetSummary(e.Summary)
+		ev.SetSummary(icalText(e.Summary))
 		if e.Location != "" {
-			ev.SetLocation(e.Location)
+			ev.SetLocation(icalText(e.Location))
 		}
 		if e.Description != "" {
-			ev.SetDescription(e.Description)
+			ev.SetDescription(icalText(e.Description))
 		}
 		if e.URL != "" {
 			ev.SetURL(e.URL)
@@ -85,6 +85,14 @@ func EncodeFeed(w io.Writer, name string, now time.Time, events []FeedEvent) err
 		ev.SetStatus(icalStatus(e.Status))
 	}
 	return cal.SerializeTo(w)
+}
+
+// icalText is a text value with its line breaks as one "\n" each: the encoder escapes "\n", ";",
+// "," and "\" as RFC 5545 (3.3.11) asks, but a carriage return left in an address typed on one
+// device would end the property's line early, and the rest of the address would be read as a
+// property of its own.
+func icalText(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // hashToken is what visit_feeds keeps of a token.
