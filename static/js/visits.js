@@ -4,6 +4,7 @@
  *   [data-visit][data-reschedule]  a visit that may move (draggable); its form's action
  *   [data-slot="YYYY-MM-DDTHH:MM"] a drop target (the tenant's zone)
  *   form#cal-move                  the plain form the drop submits (start, next)
+ * A press on the customer's number (a tel: link) calls, it never drags.
  * Without JavaScript, or on a phone or with the keyboard, a visit's own page has a
  * reschedule form that does the same. No inline script: the CSP forbids it.
  */
@@ -29,6 +30,8 @@
   document.addEventListener('dragstart', (event) => {
     const v = event.target && event.target.closest ? event.target.closest('[data-visit]') : null;
     if (!v) return;
+    // The customer's number on a visit is for a call: pressing it never starts moving the visit.
+    if (event.target.closest('a[href^="tel:"]')) { event.preventDefault(); return; }
     dragged = v;
     if (event.dataTransfer) {
       event.dataTransfer.effectAllowed = 'move';
