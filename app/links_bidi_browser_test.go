@@ -41,6 +41,9 @@ const numberAndPhone = `((sel, rtl) => {
 // phoneOrder is drawnInOrder for a phone number as the panel shows it ("+90 532 999 88 77").
 var phoneOrder = drawnInOrder(`/\+\d[\d ]*\d/g`)
 
+// recordNumberOrder is drawnInOrder for a record's number ("#12").
+var recordNumberOrder = drawnInOrder(`/#\d+/g`)
+
 // TestBrowserRecordLinksKeepNumbers: on a customer's page in Arabic the link to a conversation of
 // a lead known only by a number ("#12 · +90 532 111 22 33 · WhatsApp") kept neither the "+" at
 // the number nor the "#12" before it; each piece is now its own left-to-right piece. On a lead's
@@ -77,14 +80,21 @@ func TestBrowserRecordLinksKeepNumbers(t *testing.T) {
 		for _, lang := range []string{"tr", "en", "ar"} {
 			b.open(fmt.Sprintf("/customers/%d/?lang=%s", customer, lang))
 			sel := fmt.Sprintf(`a[href="/app/inbox/%d/"]`, conv)
+			b.run("show the related records", chromedp.Evaluate[chromedp.Void](`document.querySelector('`+sel+`').scrollIntoView({block: 'center'})`))
+			b.shot(fmt.Sprintf("customer-links-%s-%d", lang, size.w))
 			if got := b.str(numberAndPhone + fmt.Sprintf("('%s', %v)", sel, lang == "ar")); got != "" {
 				t.Errorf("customer page, %s, %d px: %s", lang, size.w, got)
 			}
 			b.open(fmt.Sprintf("/app/leads/%d/?lang=%s", editable, lang))
+			if got := b.str(recordNumberOrder + "('main')"); got[:2] != "n:" {
+				t.Errorf("lead page, %s, %d px: %s", lang, size.w, got)
+			}
 			b.run("type the taken number", chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector('#lead-phone');
 				f.value = '0532 999 88 77'; f.form.submit(); })()`))
 			b.waitFor("the refused page", `document.readyState === 'complete' && !!document.querySelector('#lead-phone-error')`)
 			b.waitFor("the refusal", `!!document.querySelector('#lead-phone-error a[data-phone-taken]')`)
+			b.run("show the refusal", chromedp.Evaluate[chromedp.Void](`document.querySelector('#lead-phone-error').scrollIntoView({block: 'center'})`))
+			b.shot(fmt.Sprintf("lead-taken-%s-%d", lang, size.w))
 			if got := b.str(phoneOrder + "('#lead-phone-error a[data-phone-taken]')"); got != "n:1" {
 				t.Errorf("lead page, %s, %d px: the link to the lead with the number, «%s»: %s", lang, size.w,
 					b.str(`document.querySelector('#lead-phone-error a').textContent`), got)

@@ -78,6 +78,7 @@ func TestBrowserPhoneMenuCurrentInbox(t *testing.T) {
 				const h = hl.getBoundingClientRect(), r = n.getBoundingClientRect();
 				return r.left >= h.left - 1 && r.right <= h.right + 1 ? '' : 'the highlight spans ' + Math.round(h.left) + '–' + Math.round(h.right) + ', the unread number ' + Math.round(r.left) + '–' + Math.round(r.right);
 			})()`)
+			b.shot(fmt.Sprintf("menu-inbox-%s-%d", lang, size.w))
 			if got != "" {
 				t.Errorf("%s, %d px: %s", lang, size.w, got)
 			}
