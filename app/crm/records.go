@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // Enumerations of the CRM records' fields (the schema CHECKs enforce them too).
@@ -92,7 +92,7 @@ func validCurrency(c string) bool { return i18n.RecordCurrency(c) }
 // use it for their per-row errors.
 func ValidateCustomer(c *Customer) map[string]string {
 	e := map[string]string{}
-	c.Name, c.Phone, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Phone), channel.VisibleEmail(c.Email)
+	c.Name, c.Phone, c.Email = web.PersonName(c.Name), strings.TrimSpace(c.Phone), channel.VisibleEmail(c.Email)
 	c.Company, c.City, c.Notes = strings.TrimSpace(c.Company), strings.TrimSpace(c.City), strings.TrimSpace(c.Notes)
 	if n := len([]rune(c.Name)); n < 1 || n > 200 {
 		e["name"] = "crm.err.name"
@@ -101,7 +101,7 @@ func ValidateCustomer(c *Customer) map[string]string {
 		e["phone"] = "crm.err.phone"
 	}
 	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
+		if !channel.ValidEmail(c.Email) {
 			e["email"] = "crm.err.email"
 		}
 	}

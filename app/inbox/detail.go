@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -1124,7 +1123,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := Inbound{Name: strings.TrimSpace(r.PostForm.Get("name")), Phone: strings.TrimSpace(r.PostForm.Get("phone")),
-		Email: strings.TrimSpace(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
+		Email: channel.VisibleEmail(r.PostForm.Get("email")), Channel: r.PostForm.Get("channel"), Body: strings.TrimSpace(r.PostForm.Get("body")),
 		LeadSource: r.PostForm.Get("channel")}
 	// A refused post draws the inbox again with the form as typed and each message at its field:
 	// what a caller said on the phone is not lost to a typo in their number.
@@ -1139,7 +1138,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 	if in.Phone != "" && NormalizePhone(in.Phone, in.Region) == "" {
 		errs.Add("phone", c.T("validation.phone"))
 	}
-	if a, err := mail.ParseAddress(in.Email); in.Email != "" && (err != nil || a.Address != in.Email || len(in.Email) > 254) { // as the customer records check it: "x@" is no address
+	if in.Email != "" && !channel.ValidEmail(in.Email) {
 		errs.Add("email", c.T("validation.email"))
 	}
 	if in.Name == "" && in.Phone == "" && in.Email == "" {

@@ -221,7 +221,7 @@ func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 	if !reg.Has(in.Channel) {
 		return arrival{}, fmt.Errorf("inbox: ingest: unknown channel %q", in.Channel)
 	}
-	in.Name = clip(strings.TrimSpace(in.Name), 200)
+	in.Name = clip(strings.TrimSpace(web.PersonName(in.Name)), 200)
 	in.Email = channel.LowerEmail(in.Email)
 	if len(in.Email) > 254 {
 		in.Email = ""

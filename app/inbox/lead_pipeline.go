@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -275,7 +274,7 @@ func SetLeadValue(ctx context.Context, db *tenantdb.DB, leadID, value int64, a L
 func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email string, a LeadActor) error {
 	email = channel.LowerEmail(email)
 	if email != "" {
-		if m, err := mail.ParseAddress(email); err != nil || m.Address != email || len(email) > 254 {
+		if !channel.ValidEmail(email) {
 			return fault.InvalidField("lead_email", "validation.email")
 		}
 	}

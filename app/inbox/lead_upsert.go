@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"highvibe/app/tenantdb"
+	"highvibe/app/web"
 )
 
 // LeadRecord is a lead as an outside system gives it (the integration API's import): every
@@ -26,6 +27,7 @@ type LeadRecord struct {
 // returns the lead's id and whether it was created.
 func UpsertLead(ctx context.Context, tx *sql.Tx, l *LeadRecord) (int64, bool, error) {
 	now := tenantdb.Now()
+	l.Name = web.PersonName(l.Name) // one line of plain text: an override pasted in turned list rows around
 	e164 := NormalizePhone(l.Phone, l.Region)
 	id, err := LeadIDByExternal(ctx, tx, l.ExternalID)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -127,7 +126,7 @@ func clientInputOf(f url.Values) ClientInput {
 
 func (in *ClientInput) validate(isNew bool) fault.Fields {
 	var f fault.Fields
-	in.Name, in.ContactName = strings.TrimSpace(in.Name), strings.TrimSpace(in.ContactName)
+	in.Name, in.ContactName = web.PersonName(in.Name), web.PersonName(in.ContactName)
 	in.ContactPhone, in.ContactMail, in.Notes = strings.TrimSpace(in.ContactPhone), channel.VisibleEmail(in.ContactMail), strings.TrimSpace(in.Notes)
 	if isNew && in.CustomerID == 0 {
 		if n := len([]rune(in.Name)); n == 0 {
@@ -143,7 +142,7 @@ func (in *ClientInput) validate(isNew bool) fault.Fields {
 		f.Add("contact_phone", "validation.too_long", 40)
 	}
 	if in.ContactMail != "" {
-		if a, err := mail.ParseAddress(in.ContactMail); err != nil || a.Address != in.ContactMail || len(in.ContactMail) > 254 {
+		if !channel.ValidEmail(in.ContactMail) {
 			f.Add("contact_email", "msp.err.email")
 		}
 	}

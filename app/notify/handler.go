@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/auth"
+	"highvibe/app/channels/channel"
 	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -296,7 +297,7 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: strings.TrimSpace(r.PostFormValue("email")),
+	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: channel.VisibleEmail(r.PostFormValue("email")),
 		Digest: r.PostFormValue("digest") == "1"}
 	for _, k := range Kinds {
 		if !shownKind(c, k) {

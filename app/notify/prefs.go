@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/tenantdb"
 )
 
@@ -51,8 +52,7 @@ func (p Prefs) EmailNow(kind string) bool { return p.Address != "" && !p.Digest 
 // Validate checks the e-mail address; the field and catalog key of the first problem.
 func (p Prefs) Validate() (field, key string) {
 	if p.Address != "" {
-		a, err := mail.ParseAddress(p.Address)
-		if err != nil || a.Address != p.Address || len(p.Address) > 254 {
+		if !channel.ValidEmail(p.Address) {
 			return "email", "notify.prefs.err.email"
 		}
 	}

@@ -11,7 +11,8 @@ import (
 // PersonName is a name a stranger typed (a chat visitor, a landing-page form, a customer accepting
 // a quote) as the one line of plain text the panel shows it as: control characters and runs of
 // white space (new lines, tabs) become one space, and the Unicode controls that embed, override or
-// isolate writing direction (U+202A–U+202E, U+2066–U+2069) are dropped. The panel shows a name
+// isolate writing direction (U+202A–U+202E, U+2066–U+2069) are dropped, as are the other invisible
+// formatting characters (zero-width spaces, direction marks, a byte-order mark). The panel shows a name
 // inside lines of its own words ("Ayşe Kaya · sent · just now"), and an override left open there
 // turned the rest of the line around: a visitor named "Ayşe <U+202E>IBAN TR12 0006" made the
 // inbox read "abaseh 6000 21RT NABI" and "ecnö za" for "az önce". Names need none of them: Arabic
@@ -21,7 +22,10 @@ func PersonName(s string) string {
 	space := false
 	for _, r := range s {
 		switch {
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		case unicode.Is(unicode.Cf, r) && r != 0x200C && r != 0x200D:
+			// Invisible formatting: the direction embeddings, overrides, isolates and marks, zero-width
+			// spaces, word joiners, a byte-order mark, a soft hyphen. Only the joiners that shape
+			// a word (U+200C in a Persian name) or an emoji (U+200D) stay.
 			continue
 		case unicode.IsSpace(r), unicode.IsControl(r):
 			space = true

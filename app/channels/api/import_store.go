@@ -3,12 +3,12 @@ package api
 import (
 	"context"
 	"database/sql"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/crm"
 	"highvibe/app/i18n"
 	"highvibe/app/inbox"
@@ -50,7 +50,7 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 		e["phone"] = "api.row.phone"
 	}
 	if l.Email != "" {
-		if a, err := mail.ParseAddress(l.Email); err != nil || a.Address != l.Email || len(l.Email) > 254 {
+		if !channel.ValidEmail(l.Email) {
 			e["email"] = "api.row.email"
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -441,6 +442,24 @@ func VisibleEmail(s string) string {
 		}
 		return r
 	}, s))
+}
+
+// ValidEmail is the one rule every place that takes an e-mail address holds it to (the chat
+// widget, the landing page's contact form, a new lead and the lead page, customer records, MSP
+// contacts, the API import, the notification settings): addr, already without invisible
+// characters (VisibleEmail or LowerEmail), is a bare address — no name, no angle brackets — of at
+// most 254 characters whose domain has a dot ("a@b" reaches nobody outside one machine, "x@" is no
+// address). The callers pass "" as "no address" without asking.
+func ValidEmail(addr string) bool {
+	if addr == "" || len(addr) > 254 || addr != VisibleEmail(addr) {
+		return false
+	}
+	a, err := mail.ParseAddress(addr)
+	if err != nil || a.Address != addr {
+		return false
+	}
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, "[")
 }
 
 // Visible is text as typed without the invisible characters a copy carries that change nothing a

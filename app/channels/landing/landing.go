@@ -10,12 +10,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"highvibe/app/analytics"
+	"highvibe/app/channels/channel"
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/channels/widget"
 	"highvibe/app/conversions"
@@ -180,10 +180,10 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	case contact == "":
 		errs.Add("contact", c.T("validation.required"))
 	case strings.Contains(contact, "@"):
-		if a, err := mail.ParseAddress(contact); err != nil || a.Address != contact || len(contact) > 254 {
+		email = channel.VisibleEmail(contact)
+		if !channel.ValidEmail(email) {
 			errs.Add("contact", c.T("validation.email"))
 		}
-		email = contact
 	default:
 		if inbox.NormalizePhone(contact, t.PhoneRegion()) == "" || utf8.RuneCountInString(contact) > 40 {
 			errs.Add("contact", c.T("validation.phone"))

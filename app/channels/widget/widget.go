@@ -15,7 +15,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"sort"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"highvibe/app/auth"
+	"highvibe/app/channels/channel"
 	"highvibe/app/channels/chanutil"
 	"highvibe/app/conversions"
 	"highvibe/app/i18n"
@@ -247,7 +247,7 @@ func validate(in *postBody, textRequired bool) (int, string) {
 	in.Text = strings.TrimSpace(in.Text)
 	rawName := in.Name
 	// The name is one line of plain text, whatever controls or direction overrides came with it.
-	in.Name, in.Phone, in.Email = web.PersonName(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Email)
+	in.Name, in.Phone, in.Email = web.PersonName(in.Name), strings.TrimSpace(in.Phone), channel.VisibleEmail(in.Email)
 	switch {
 	case !utf8.ValidString(in.Text), strings.IndexByte(in.Text, 0) >= 0, strings.IndexByte(rawName, 0) >= 0:
 		// A NUL (\u0000) is no more text a visitor typed than broken UTF-8 is.
@@ -260,7 +260,7 @@ func validate(in *postBody, textRequired bool) (int, string) {
 		return http.StatusUnprocessableEntity, "bad_name"
 	case utf8.RuneCountInString(in.Phone) > 40: // whether it is a number is the business's to say (begin)
 		return http.StatusUnprocessableEntity, "bad_phone"
-	case in.Email != "" && !validEmail(in.Email):
+	case in.Email != "" && !channel.ValidEmail(in.Email):
 		return http.StatusUnprocessableEntity, "bad_email"
 	case len(in.Token) > 100 || len(in.ClientID) > 64:
 		return http.StatusBadRequest, "bad_token"
@@ -268,14 +268,6 @@ func validate(in *postBody, textRequired bool) (int, string) {
 		return http.StatusBadRequest, "bad_json"
 	}
 	return 0, ""
-}
-
-func validEmail(s string) bool {
-	if len(s) > 254 {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
 // threadKey is what the database keeps of a visitor token: its hash, so a leaked database does not
