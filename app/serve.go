@@ -410,6 +410,8 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		}})
 	h.Staff = &staff.Handler{Render: s.Render, Svc: &staff.Service{Platform: s.Platform, Mgr: mgr}, Repl: s.Repl}
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
+	// The dashboard tells an owner when a backup of the business fails (the backups page says what).
+	h.Dashboard.BackupTrouble = h.Settings.BackupTrouble
 	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})
 	h.Ops.Prom = s.Metrics
 	s.Jobs.OnFinish(s.Metrics.ObserveJob)

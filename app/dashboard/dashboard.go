@@ -28,6 +28,9 @@ type Handler struct {
 	Platform *platform.Service // the business's members, for the first steps
 	// Now is the clock the page's figures are read at (nil: time.Now); tests set the day.
 	Now func() time.Time
+	// BackupTrouble reports whether a backup of the business needs someone (app/settings, the
+	// backups page); nil: never.
+	BackupTrouble func(slug string) bool
 }
 
 func (h *Handler) now() time.Time {
@@ -62,6 +65,9 @@ type Data struct {
 	// Setup is the first steps card, for those who manage the settings, while a step is not
 	// done (nil otherwise).
 	Setup *Setup
+	// BackupTrouble: for those who manage the settings, a backup of the business is failing,
+	// falling behind or not covered; the page says so at its top, linking the backups page.
+	BackupTrouble bool
 }
 
 // MSPView is the MSP module's cards and lists (app/msp computes the figures; guide
@@ -150,6 +156,9 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
+	}
+	if c.Can(auth.ManageSettings) && h.BackupTrouble != nil {
+		d.BackupTrouble = h.BackupTrouble(c.Tenant.Slug)
 	}
 	if c.HasModule(platform.ModuleMSP) {
 		if d.MSP, err = mspView(ctx, c, h.now()); err != nil {

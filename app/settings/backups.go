@@ -58,6 +58,13 @@ func (h *Handler) Backups(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "settings/backups", &web.Page{Title: c.T("backup.title"), Nav: "settings", Guide: "backup-and-restore", Data: d})
 }
 
+// BackupTrouble reports whether replication is configured and a database of business slug is
+// failing, falling behind or not covered: what the backups page marks as needing someone.
+func (h *Handler) BackupTrouble(slug string) bool {
+	d := h.backups(slug)
+	return d.Enabled && d.Bad
+}
+
 func (h *Handler) backups(slug string) *backupsData {
 	d := &backupsData{}
 	var st replica.Status

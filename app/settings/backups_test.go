@@ -41,6 +41,7 @@ func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Te
 // and what is still waiting; a replica that starts failing is shown as failing, in plain words,
 // with what to do and the replica's own error for whoever runs the server; without a litestream
 // configuration it says plainly that nothing is copied, with the guide. Operators cannot open it.
+// While a file fails, the owner's dashboard says so at its top, linking the page.
 func TestOwnerSeesBackups(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -71,6 +72,9 @@ func TestOwnerSeesBackups(t *testing.T) {
 		if !strings.Contains(text(rec), want) {
 			t.Errorf("the records row lacks %q: %s", want, text(rec))
 		}
+	}
+	if owner.Get("/app/").Doc(t).Find("#backup-trouble").Length() != 0 {
+		t.Errorf("the dashboard warns of a backup that works")
 	}
 	if rec.Find("time[datetime]").Length() != 1 {
 		t.Errorf("the records row names no time of the last copy: %s", text(rec))
@@ -119,6 +123,14 @@ func TestOwnerSeesBackups(t *testing.T) {
 	}
 	if rec.Find("[data-trouble] strong").Length() != 1 || rec.Find("details code").Text() == "" {
 		t.Errorf("the failing row gives no plain words or no technical detail: %s", text(rec))
+	}
+	// The owner learns it on the dashboard too, with the way to the backups page; an operator,
+	// who cannot act on it, does not.
+	if a := owner.Get("/app/").Doc(t).Find(`#backup-trouble a[href="/app/settings/backups"]`); a.Length() != 1 {
+		t.Errorf("the owner's dashboard does not say a backup is failing")
+	}
+	if op.Get("/app/").Doc(t).Find("#backup-trouble").Length() != 0 {
+		t.Errorf("the operator's dashboard warns of the backup")
 	}
 }
 
