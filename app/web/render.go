@@ -464,6 +464,9 @@ func baseFuncs(assets *static.Assets, loc *time.Location, region string) templat
 		// country's (region).
 		"phone": func(s string) string { return phone.DisplayIn(s, region) },
 		"dial":  func(s string) string { return phone.DialIn(s, region) },
+		// generalNotice is the consent version of the empty notice: the visitor agreed to the
+		// general text because the business had not written its own (GeneralNoticeVersion).
+		"generalNotice": func(v string) bool { return v == GeneralNoticeVersion },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
@@ -624,3 +627,8 @@ func WantsJSON(r *http.Request) bool {
 	return (strings.Contains(a, "application/json") || strings.Contains(a, "application/problem+json")) &&
 		!strings.Contains(a, "text/html")
 }
+
+// GeneralNoticeVersion is the consent version recorded while a business has no privacy notice of
+// its own (widget.ConsentVersion of the empty text): the visitor read the general text. Pages name
+// it so instead of showing the code.
+const GeneralNoticeVersion = "kvkk-e3b0c442"

@@ -1,6 +1,7 @@
 package widget_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -52,5 +53,43 @@ func TestPrivacyPageBeforeTheNoticeIsWritten(t *testing.T) {
 	}
 	if !strings.Contains(doc.Find("main").Text(), "kvkk-") {
 		t.Error("a written notice lost its version")
+	}
+}
+
+// TestConsentToTheGeneralTextIsNamed: a visitor who agreed while the business had no notice of its
+// own agreed to the general text; the lead page and the person's data page showed its version
+// code "kvkk-e3b0c442" as if it were a notice. They now say it was the general text; a consent
+// to a written notice keeps its version code.
+func TestConsentToTheGeneralTextIsNamed(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.Set("acme", map[string]string{"privacy_notice": ""})
+	owner := e.User("acme", "olga", "owner")
+	tr := i18n.For("tr")
+	send := func(name string) int64 {
+		t.Helper()
+		r := e.Client().PostJSON("/widget/api/acme/messages", []byte(`{"text":"Granit fiyatı?","name":"`+name+`","consent":true,"lang":"tr"}`), nil)
+		if r.StatusCode != 201 {
+			t.Fatalf("widget post: %d", r.StatusCode)
+		}
+		var id int64
+		if err := e.DB("acme").Read.QueryRow(`SELECT id FROM leads WHERE name = ?`, name).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	general := send("Ayşe")
+	e.Set("acme", map[string]string{"privacy_notice": "Verileriniz yalnızca talebinizi yanıtlamak için kullanılır."})
+	written := send("Zeynep")
+	for _, page := range []string{"/app/leads/%d/?lang=tr", "/app/kvkk/leads/%d/?lang=tr"} {
+		body := strings.Join(strings.Fields(owner.Get(fmt.Sprintf(page, general)).Doc(t).Find("main").Text()), " ")
+		if strings.Contains(body, "kvkk-") || !strings.Contains(body, tr.T("leads.consent.general")) {
+			t.Errorf("%s of a consent to the general text: %q", page, body)
+		}
+		body = owner.Get(fmt.Sprintf(page, written)).Doc(t).Find("main").Text()
+		if !strings.Contains(body, "kvkk-") || strings.Contains(body, tr.T("leads.consent.general")) {
+			t.Errorf("%s of a consent to a written notice lost its version", page)
+		}
 	}
 }

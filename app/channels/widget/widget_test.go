@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"highvibe/app/apptest"
+	"highvibe/app/channels/widget"
+	"highvibe/app/web"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -263,5 +265,13 @@ func TestVisitorPagesOfferNoPanelMenu(t *testing.T) {
 				t.Errorf("%s in %s links its HighVibe name to the landing page", path, lang)
 			}
 		}
+	}
+}
+
+// TestGeneralNoticeVersionIsTheEmptyNotice: pages name the empty notice's consent version as the
+// general text (web.GeneralNoticeVersion); it must stay the version ConsentVersion gives it.
+func TestGeneralNoticeVersionIsTheEmptyNotice(t *testing.T) {
+	if got := widget.ConsentVersion(""); got != web.GeneralNoticeVersion {
+		t.Fatalf("ConsentVersion(\"\") = %q, web.GeneralNoticeVersion = %q", got, web.GeneralNoticeVersion)
 	}
 }
