@@ -128,15 +128,16 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 	}
 	st := ingestStore{ctx: ctx, q: q}
 	// 1. The channel's own threading, or its thread key, names the conversation directly;
-	convID, leadID, err := st.namedConversation(a.Channel, in.ConversationID)
+	conv, err := st.namedConversation(a.Channel, in.ConversationID)
 	if err != nil {
 		return res, err
 	}
-	if convID == 0 {
-		if convID, leadID, err = st.threadConversation(a.Channel, a.ExternalID); err != nil {
+	if conv.id == 0 {
+		if conv, err = st.threadConversation(a.Channel, a.ExternalID); err != nil {
 			return res, err
 		}
 	}
+	leadID := conv.lead
 	// 2. otherwise the lead by phone or email: known people are never duplicated.
 	if leadID == 0 {
 		if leadID, err = st.findLead(a.E164, a.Email); err != nil {
@@ -152,11 +153,12 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 		return res, err
 	}
 	// 3. The open conversation of this lead on this channel, or a new one.
-	if convID == 0 {
-		if convID, err = st.openConversation(leadID, a.Channel, a.ExternalID); err != nil {
+	if conv.id == 0 && !res.NewLead {
+		if conv, err = st.openConversation(leadID, a.Channel, a.ExternalID); err != nil {
 			return res, err
 		}
 	}
+	convID := conv.id
 	var mode string
 	var assigned int64
 	if convID == 0 {
@@ -171,7 +173,7 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 		return res, err
 	}
 	if !res.NewConversation { // a new one was created counting this message
-		if mode, assigned, err = st.touchConversation(convID, a); err != nil {
+		if mode, assigned, err = st.touchConversation(conv, a); err != nil {
 			return res, err
 		}
 	}

@@ -21,47 +21,57 @@ type ingestStore struct {
 // The look-ups ingest makes for every message. Each must be an index seek (TestIngestLookupsSeek):
 // a scan costs a message time in proportion to the tenant's conversations or leads.
 const (
-	qThreadConversation = `SELECT id, lead_id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
+	qThreadConversation = `SELECT id, lead_id, external_id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
 		AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
 	qLeadByPhone         = `SELECT coalesce(merged_into, id) FROM leads WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id DESC LIMIT 1`
 	qLeadByEmail         = `SELECT coalesce(merged_into, id) FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`
-	qOpenConversation    = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
-	qOpenConversationExt = `SELECT id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
+	qOpenConversation    = `SELECT id, lead_id, external_id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
+	qOpenConversationExt = `SELECT id, lead_id, external_id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
 		AND external_id IN ('', ?) ORDER BY id DESC LIMIT 1`
 	qDuplicate = `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.channel = ? AND m.provider_message_id = ?`
 )
 
-// namedConversation returns the conversation a channel named (Inbound.ConversationID) when it
-// is open on that channel, else zeros.
-func (s ingestStore) namedConversation(channel string, id int64) (convID, leadID int64, err error) {
-	if id == 0 {
-		return 0, 0, nil
-	}
-	err = s.q.QueryRowContext(s.ctx, `SELECT id, lead_id FROM conversations WHERE id = ? AND channel = ? AND state NOT IN ('won','lost')`,
-		id, channel).Scan(&convID, &leadID)
+// found is an open conversation a look-up found, with its thread key (touchConversation).
+type found struct {
+	id, lead int64
+	ext      string
+}
+
+// scanFound reads a look-up's row; a zero found when there is none.
+func scanFound(row *sql.Row) (found, error) {
+	var c found
+	err := row.Scan(&c.id, &c.lead, &c.ext)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil
+		return found{}, nil
 	}
+	return c, err
+}
+
+// namedConversation returns the conversation a channel named (Inbound.ConversationID) when it
+// is open on that channel, else a zero found.
+func (s ingestStore) namedConversation(channel string, id int64) (found, error) {
+	if id == 0 {
+		return found{}, nil
+	}
+	c, err := scanFound(s.q.QueryRowContext(s.ctx, `SELECT id, lead_id, external_id FROM conversations
+		WHERE id = ? AND channel = ? AND state NOT IN ('won','lost')`, id, channel))
 	if err != nil {
-		return 0, 0, fmt.Errorf("inbox: finding conversation: %w", err)
+		return found{}, fmt.Errorf("inbox: finding conversation: %w", err)
 	}
-	return convID, leadID, nil
+	return c, nil
 }
 
 // threadConversation finds the newest open conversation a channel's thread key names.
-func (s ingestStore) threadConversation(channel, externalID string) (convID, leadID int64, err error) {
+func (s ingestStore) threadConversation(channel, externalID string) (found, error) {
 	if externalID == "" {
-		return 0, 0, nil
+		return found{}, nil
 	}
-	err = s.q.QueryRowContext(s.ctx, qThreadConversation, channel, externalID).Scan(&convID, &leadID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil
-	}
+	c, err := scanFound(s.q.QueryRowContext(s.ctx, qThreadConversation, channel, externalID))
 	if err != nil {
-		return 0, 0, fmt.Errorf("inbox: finding conversation: %w", err)
+		return found{}, fmt.Errorf("inbox: finding conversation: %w", err)
 	}
-	return convID, leadID, nil
+	return c, nil
 }
 
 // findLead matches a lead by normalised phone, then by lower-cased email (newest wins).
@@ -141,17 +151,16 @@ func (s ingestStore) fillLead(id int64, a arrival) error {
 
 // openConversation finds the lead's newest open conversation on the channel (one without a
 // thread key, or with this one).
-func (s ingestStore) openConversation(leadID int64, channel, externalID string) (int64, error) {
+func (s ingestStore) openConversation(leadID int64, channel, externalID string) (found, error) {
 	sel, args := qOpenConversation, []any{leadID, channel}
 	if externalID != "" {
 		sel, args = qOpenConversationExt, append(args, externalID)
 	}
-	var id int64
-	err := s.q.QueryRowContext(s.ctx, sel, args...).Scan(&id)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("inbox: finding conversation: %w", err)
+	c, err := scanFound(s.q.QueryRowContext(s.ctx, sel, args...))
+	if err != nil {
+		return found{}, fmt.Errorf("inbox: finding conversation: %w", err)
 	}
-	return id, nil
+	return c, nil
 }
 
 // createConversation opens a conversation for the arriving message, already counting it as
@@ -185,18 +194,28 @@ func (s ingestStore) insertMessage(convID int64, a arrival) (int64, error) {
 }
 
 // touchConversation counts the message on its conversation (unread, last message, waiting since)
-// and answers the conversation's assistant mode and assignee (0: nobody).
-func (s ingestStore) touchConversation(convID int64, a arrival) (aiMode string, assigned int64, err error) {
-	err = s.q.QueryRowContext(s.ctx, `UPDATE conversations SET
-		external_id = CASE WHEN external_id = '' THEN ? ELSE external_id END,
-		unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
-		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode, coalesce(assigned_user_id, 0)`,
-		a.ExternalID, a.AtMS, a.AtMS, a.AtMS, a.Now, convID).Scan(&aiMode, &assigned)
-	if err != nil {
+// and answers the conversation's assistant mode and assignee (0: nobody). The thread key is set
+// only where the conversation had none: SQLite rewrites the index entry of every plain column an
+// UPDATE names, changed or not, and the key's index (the thread look-up's) would otherwise move
+// with every message of a known customer.
+func (s ingestStore) touchConversation(c found, a arrival) (aiMode string, assigned int64, err error) {
+	q, args := qTouch, []any{a.AtMS, a.AtMS, a.AtMS, a.Now, c.id}
+	if c.ext == "" && a.ExternalID != "" {
+		q, args = qTouchKey, append([]any{a.ExternalID}, args...)
+	}
+	if err = s.q.QueryRowContext(s.ctx, q, args...).Scan(&aiMode, &assigned); err != nil {
 		return "", 0, fmt.Errorf("inbox: updating conversation: %w", err)
 	}
 	return aiMode, assigned, nil
 }
+
+// qTouch and qTouchKey are touchConversation's statements, without and with the thread key.
+const (
+	touchCols = `unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
+		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode, coalesce(assigned_user_id, 0)`
+	qTouch    = `UPDATE conversations SET ` + touchCols
+	qTouchKey = `UPDATE conversations SET external_id = ?, ` + touchCols
+)
 
 // logReceived writes the message's action-log row.
 func (s ingestStore) logReceived(a arrival, res IngestResult) error {
