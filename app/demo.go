@@ -47,7 +47,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 	if b, err := os.ReadFile(pwPath); err == nil {
 		pw = strings.TrimSpace(string(b))
 	}
-	if len(pw) < platform.MinPasswordLen {
+	if len(pw) < platform.MinPasswordLen || platform.CommonPassword(pw) {
 		pw = randomPassword()
 		if err := os.WriteFile(pwPath, []byte(pw+"\n"), 0o600); err != nil {
 			return "", err

@@ -102,6 +102,8 @@ func (h *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		errs.Add("new_password", c.T("validation.password_short", platform.MinPasswordLen))
 	} else if len(next) > platform.MaxPasswordLen {
 		errs.Add("new_password", c.T("validation.password_long", platform.MaxPasswordLen))
+	} else if platform.CommonPassword(next) {
+		errs.Add("new_password", c.T("validation.password_common"))
 	} else if next != again {
 		errs.Add("new_password_again", c.T("profile.password_mismatch"))
 	}

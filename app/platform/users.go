@@ -62,6 +62,12 @@ func errPasswordLong() error {
 		Wrap(&ValidationError{"password", fmt.Sprintf("must be at most %d bytes", MaxPasswordLen)})
 }
 
+// errPasswordCommon is the field error of a password a guesser tries first (CommonPassword).
+func errPasswordCommon() error {
+	return fault.InvalidField("password", "validation.password_common").
+		Wrap(&ValidationError{"password", "is one of the most common passwords, tried first by anyone guessing: choose another"})
+}
+
 // HashCost is the bcrypt cost of every password hash the product stores: 10, ~50 ms, slow enough
 // for guessing, fast enough to log in.
 const HashCost = bcrypt.DefaultCost
@@ -126,6 +132,9 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	if len(password) > MaxPasswordLen {
 		return nil, errPasswordLong()
 	}
+	if CommonPassword(password) {
+		return nil, errPasswordCommon()
+	}
 	h, err := s.hash(password)
 	if err != nil {
 		return nil, fmt.Errorf("platform: hash: %w", err)
@@ -158,6 +167,9 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	}
 	if len(password) > MaxPasswordLen {
 		return errPasswordLong()
+	}
+	if CommonPassword(password) {
+		return errPasswordCommon()
 	}
 	h, err := s.hash(password)
 	if err != nil {

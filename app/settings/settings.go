@@ -455,6 +455,8 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 		errs.Add("password", c.T("validation.password_short", platform.MinPasswordLen))
 	} else if len(password) > platform.MaxPasswordLen {
 		errs.Add("password", c.T("validation.password_long", platform.MaxPasswordLen))
+	} else if platform.CommonPassword(password) {
+		errs.Add("password", c.T("validation.password_common"))
 	}
 	if !platform.ValidRole(role) {
 		errs.Add("role", c.T("validation.choice"))

@@ -306,6 +306,9 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, 
 			} else if len(password) > platform.MaxPasswordLen {
 				fields.Add("password", "validation.password_long", platform.MaxPasswordLen)
 				note("password", fmt.Sprintf("must be at most %d characters", platform.MaxPasswordLen))
+			} else if platform.CommonPassword(password) {
+				fields.Add("password", "validation.password_common")
+				note("password", "is one of the most common passwords: choose another")
 			}
 		case err != nil:
 			return false, false, err
