@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/i18n"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -61,27 +63,69 @@ func (h *Handler) Widget(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	id, err := web.PathID(r, "id")
 	if err != nil || !tenantdb.ValidSlug(slug) {
-		http.NotFound(w, r)
+		h.widgetGone(w, r, nil)
 		return
 	}
 	ctx := r.Context()
 	t, err := h.Svc.Platform.TenantBySlug(ctx, slug)
 	if err != nil || !t.Bool("chat_widget_enabled") {
-		http.NotFound(w, r)
+		h.widgetGone(w, r, nil)
 		return
 	}
 	db, err := h.Svc.Mgr.Tenant(ctx, slug)
 	if err != nil {
-		http.NotFound(w, r)
+		h.widgetGone(w, r, t)
 		return
 	}
 	q := r.URL.Query()
 	v := q.Get("v")
 	if !h.Svc.verify(ctx, slug, id, v, q.Get("exp"), q.Get("sig"), time.Now()) {
-		http.NotFound(w, r)
+		h.widgetGone(w, r, t)
 		return
 	}
-	h.serve(w, r, slug, db, id, v, false, q.Get("download") == "1", "cross-origin")
+	h.serve(&widgetWriter{ResponseWriter: w, gone: func() { h.widgetGone(w, r, t) }}, r, slug, db, id, v, false, q.Get("download") == "1", "cross-origin")
+}
+
+// widgetGone answers a widget visitor's link to a file that is not there (expired, removed, or
+// never this business's) with 404 and one sentence in the widget's language (the link's lang),
+// else the business's, else English: the visitor opened it from the chat, where the panel's
+// English "404 page not found" meant nothing to a Turkish visitor.
+func (h *Handler) widgetGone(w http.ResponseWriter, r *http.Request, t *platform.Tenant) {
+	lang := r.URL.Query().Get("lang")
+	if !i18n.Supported(lang) {
+		lang = "en"
+		if t != nil && i18n.Supported(t.PrimaryLocale) {
+			lang = t.PrimaryLocale
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintln(w, i18n.For(lang).T("media.widget_gone"))
+}
+
+// widgetWriter turns the shared file handler's bare 404 into widgetGone's answer.
+type widgetWriter struct {
+	http.ResponseWriter
+	gone    func()
+	swallow bool
+}
+
+func (w *widgetWriter) WriteHeader(code int) {
+	if code == http.StatusNotFound {
+		w.swallow = true
+		w.gone()
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *widgetWriter) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, slug string, db *tenantdb.DB, id int64, variant string, original, download bool, corp string) {

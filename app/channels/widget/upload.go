@@ -14,6 +14,7 @@ import (
 	"highvibe/app/media"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
+	"net/url"
 )
 
 // maxUpload bounds a photo upload request: the largest photo (media.MaxSize image) plus the few
@@ -175,7 +176,7 @@ type File struct {
 
 // files lists the stored files of a conversation's messages with signed links (nil when none,
 // and then the media database is not even opened).
-func (h *Handler) files(ctx context.Context, db *tenantdb.DB, slug string, convID int64) (map[int64][]File, error) {
+func (h *Handler) files(ctx context.Context, db *tenantdb.DB, slug string, convID int64, lang string) (map[int64][]File, error) {
 	if h.Media == nil {
 		return nil, nil
 	}
@@ -191,13 +192,17 @@ func (h *Handler) files(ctx context.Context, db *tenantdb.DB, slug string, convI
 				continue
 			}
 			f := File{Kind: a.Kind, ContentType: a.ContentType, Name: a.Name(), Size: a.Size}
+			// The link carries the widget's language: a link opened after it expired, or after the
+			// file was removed, says so in the visitor's language.
 			if f.URL, err = h.Media.SignedURL(ctx, slug, a.ID, "", now); err != nil {
 				return nil, err
 			}
+			f.URL += "&lang=" + url.QueryEscape(lang)
 			if a.ThumbSHA256 != "" {
 				if f.ThumbURL, err = h.Media.SignedURL(ctx, slug, a.ID, "thumb", now); err != nil {
 					return nil, err
 				}
+				f.ThumbURL += "&lang=" + url.QueryEscape(lang)
 			}
 			out[msgID] = append(out[msgID], f)
 		}

@@ -490,7 +490,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, p, http.StatusInternalServerError, "internal")
 		return
 	}
-	msgs, err := h.thread(ctx, db, t.Slug, threadKey(token), after, t.Name)
+	msgs, err := h.thread(ctx, db, t.Slug, threadKey(token), after, t.Name, p.Lang)
 	if errors.Is(err, tenantdb.ErrNotFound) {
 		fail(w, r, p, http.StatusNotFound, "unknown_token")
 		return
@@ -509,7 +509,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 // (the widget shows each id once), and every conversation's messages come in the order they were
 // sent, so a scheduled reply follows what it answers. A person's reply is signed with the
 // business's name, never with the operator's login.
-func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string, after int64, business string) ([]Message, error) {
+func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string, after int64, business, lang string) ([]Message, error) {
 	ids, err := conversationsFor(ctx, db, key)
 	if err != nil {
 		return nil, err
@@ -536,7 +536,7 @@ func (h *Handler) thread(ctx context.Context, db *tenantdb.DB, slug, key string,
 		sort.SliceStable(ms, func(i, j int) bool { return ms[i].CreatedAt < ms[j].CreatedAt })
 		var files map[int64][]File
 		if len(ms) > 0 {
-			if files, err = h.files(ctx, db, slug, id); err != nil {
+			if files, err = h.files(ctx, db, slug, id, lang); err != nil {
 				return nil, err
 			}
 		}
