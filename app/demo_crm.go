@@ -78,7 +78,43 @@ var (
 	demoLastNames  = []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Çavuş", "Koç"}
 	demoCities     = []string{"İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Kocaeli"}
 	demoWorks      = []string{"villa bahçesi granit döşeme", "otopark kilit parke 8 cm", "bahçe yolu andezit", "havuz kenarı bazalt", "site içi küp taş yol", "teras begonit"}
+	demoWorksEN    = []string{"villa garden granite paving", "car park 8 cm interlocking pavers", "garden path andesite", "pool surround basalt", "estate road cobbles", "terrace begonit pavers"}
 )
+
+// demoWorkOf is the job a lead's order and quote describe, in the lead's language ("en" or
+// Turkish): the place and the stone its first message names ("villa bahçesi gri granit küp taş",
+// "grey granite cobbles, villa garden"), else one of demoWorks picked by the lead.
+func demoWorkOf(msg, lang string, lead int64) string {
+	longest := func(xs []string) string {
+		best := ""
+		for _, x := range xs {
+			if strings.Contains(msg, x) && len(x) > len(best) {
+				best = x
+			}
+		}
+		return best
+	}
+	if lang == "en" {
+		prod, place := longest(demoProductsEN), longest(demoPlacesEN)
+		switch {
+		case prod != "" && place != "":
+			return prod + ", " + place
+		case prod != "":
+			return prod
+		}
+		return demoWorksEN[int(lead)%len(demoWorksEN)]
+	}
+	prod, place := longest(demoProducts), longest(demoPlaces)
+	switch {
+	case prod != "" && place != "":
+		return place + " " + prod
+	case prod != "":
+		return prod + " döşeme"
+	case place != "":
+		return place + " taş döşeme"
+	}
+	return demoWorks[int(lead)%len(demoWorks)]
+}
 
 const demoDay = int64(86400000)
 
@@ -177,7 +213,7 @@ func (w *demoWon) claim(o *crm.Order, monthStart time.Time) {
 	w.next++
 	area := demoAreaOf(l.FirstMessage, l.LeadID)
 	price := demoPricePerM2(l.LeadID)
-	work := demoWorks[int(l.LeadID)%len(demoWorks)]
+	work := demoWorkOf(l.FirstMessage, l.Language, l.LeadID)
 	o.CustomerID, o.LeadID, o.OrderedAt = l.CustomerID, l.LeadID, l.LastAt
 	o.Total, o.Description = float64(area*price), fmt.Sprintf("%d m² %s", area, work)
 	w.orders[l.LeadID] = o

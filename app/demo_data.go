@@ -22,7 +22,7 @@ import (
 const (
 	DemoScenarioA    = "200 m² villa bahçesi, gri granit istiyorum, rough budget?"
 	DemoScenarioB    = "800 m² kilit parke 8 cm, 2 haftada teslim — stok var mı?"
-	DemoLostReasonC  = "competitor −12% on labor only"
+	DemoLostReasonC  = "rakip firma işçilikte %12 ucuz verdi"
 	demoLeadCount    = 320
 	demoExternalMark = "demo-" // leads.external_id prefix: marks seeded rows so a second run adds nothing
 )
@@ -84,6 +84,9 @@ type demoGen struct {
 	leads, convs, msgs int
 	wamid              int
 	sched              *hours.Schedule // the demo business's usual week (demo_hours.go): when its people work
+	lostReason         string          // the lead being seeded: why it was lost, which its thread's end tells
+	leadEN             *bool           // the lead being seeded: whether its first conversation is in English (its others are too)
+	read               time.Time       // readUntil, once computed
 }
 
 // workTime moves t to a moment a person at the demo business would plan work for: t itself on the
@@ -91,6 +94,107 @@ type demoGen struct {
 // in the first two hours of its next opening (picked from t, so the random draws stay as they were).
 func (g *demoGen) workTime(t time.Time) time.Time {
 	return demoWorkTime(g.sched, t)
+}
+
+// readUntil is up to when the demo team has read its inbox: an hour ago while the business is
+// open (what came since may wait for the next look), else the end of its last opening — what came
+// overnight waits for the morning — but no more than four hours back: the owner looks at the
+// panel in the evening and on a Sunday too. Computed once per run.
+func (g *demoGen) readUntil() time.Time {
+	if g.read.IsZero() {
+		g.read = g.now.Add(-time.Hour)
+		if spans := g.sched.OpenSpans(g.now.Add(-8*24*time.Hour), g.now); len(spans) > 0 {
+			if end := spans[len(spans)-1].To; end.Before(g.read) {
+				g.read = end
+			}
+		}
+		if floor := g.now.Add(-4 * time.Hour); g.read.Before(floor) {
+			g.read = floor
+		}
+	}
+	return g.read
+}
+
+// demoShiftedEnd is how long before now a thread whose team message teamTime moved still ends:
+// older than the last two hours, which the assistant triages as the demo starts (seedDemoAI), so a
+// moved thread does not add to what it answers "just now".
+const demoShiftedEnd = 2*time.Hour + 15*time.Minute
+
+// demoWakeFrom and demoWakeTo bound the hours (local) a person of the demo team answers a
+// customer outside the business's hours: a Sunday noon or an evening, never the night.
+const demoWakeFrom, demoWakeTo = 8, 21
+
+// awake reports whether t (in the business's zone) is within demoWakeFrom–demoWakeTo.
+func (g *demoGen) awake(t time.Time) bool {
+	h := t.In(g.sched.Location()).Hour()
+	return h >= demoWakeFrom && h < demoWakeTo
+}
+
+// wokeSince reports whether a waking hour of the team lies between t and now (a thread begun in
+// the small hours of today has had no person to answer it yet).
+func (g *demoGen) wokeSince(t time.Time) bool {
+	for ; t.Before(g.now); t = t.Add(30 * time.Minute) {
+		if g.awake(t) {
+			return true
+		}
+	}
+	return g.awake(g.now)
+}
+
+// teamTimeBetween is when a person of the team would write a message due at at, between the
+// thread's messages at prev and next: at itself in a waking hour, else the business's next
+// opening or, failing that, the evening before, as long as it stays ten minutes clear of both.
+func (g *demoGen) teamTimeBetween(prev, at, next time.Time) (time.Time, bool) {
+	if g.awake(at) {
+		return at, true
+	}
+	next = next.Add(-10 * time.Minute)
+	if w := g.workTime(at); !w.Before(at) && w.Before(next) {
+		return w, true
+	}
+	l := at.In(g.sched.Location())
+	back := time.Date(l.Year(), l.Month(), l.Day(), demoWakeTo-1, 30+int(at.Unix()/60%15), 0, 0, l.Location())
+	if l.Hour() < demoWakeFrom {
+		back = back.AddDate(0, 0, -1)
+	}
+	if back.After(prev.Add(10*time.Minute)) && back.Before(next) {
+		return back, true
+	}
+	return at, false
+}
+
+// teamTime moves a message of the team's, due at at after the thread's message at prev, to when a
+// person would write it: the business's next opening when the rest of the thread (rest) still
+// ends in the past then; else the next waking hour on the same terms; else back to the last
+// waking half hour after prev (an evening reply rather than one at 02:00); else the next waking
+// hour if it has come, with the rest to be squeezed in; else at itself.
+func (g *demoGen) teamTime(prev, at time.Time, rest time.Duration) time.Time {
+	limit := g.now.Add(-demoShiftedEnd)
+	if w := g.workTime(at); !w.Before(at) && w.Add(rest).Before(limit) {
+		return w
+	}
+	if g.awake(at) {
+		return at
+	}
+	w := at.Truncate(15 * time.Minute)
+	for !g.awake(w) {
+		w = w.Add(15 * time.Minute)
+	}
+	if w.Add(rest).Before(limit) {
+		return w
+	}
+	l := at.In(g.sched.Location())
+	back := time.Date(l.Year(), l.Month(), l.Day(), demoWakeTo-1, 45, 0, 0, l.Location())
+	if l.Hour() < demoWakeFrom {
+		back = back.AddDate(0, 0, -1)
+	}
+	if back.After(prev) {
+		return back
+	}
+	if w.Add(time.Hour).Before(limit) {
+		return w // the caller squeezes the rest of the thread in before now
+	}
+	return at
 }
 
 // demoWorkTime is demoGen.workTime for a given week.
@@ -125,7 +229,17 @@ var (
 	demoNext       = []string{"Keşif randevusu ayarla", "Alt yapı dahil fiyat teklifi gönder", "Numune taş götür", "Palet sayısını teyit et",
 		"Teslim tarihini netleştir", "Kapora ödemesini kontrol et", "Teklif sonrası geri ara", "Nakliye fiyatını sor"}
 	demoLostReasons = []string{"fiyat yüksek bulundu", "rakip firma daha hızlı teslim etti", "proje ertelendi", "müşteriye ulaşılamadı", "kendi ustasıyla yaptıracak"}
-	demoDomains     = []string{"gmail.com", "hotmail.com", "outlook.com", "yandex.com", "icloud.com"}
+	// demoLostEnd is how a lost lead's thread ends, by its lost reason (demoLostReasons): the
+	// customer's last message, in Turkish and English (one the team could not reach promised to
+	// come back, and went silent).
+	demoLostEnd = map[string][2]string{
+		"fiyat yüksek bulundu":               {"Teklifiniz için teşekkürler ama bütçemizin epey üzerinde kaldı, bu fiyata yaptıramayacağız.", "Thanks for the offer, but it is well above our budget; we can't go ahead at this price."},
+		"rakip firma daha hızlı teslim etti": {"Başka bir firma gelecek hafta döşeyebileceğini söyledi, onlarla anlaştık. Teşekkürler.", "Another company can lay it next week, so we went with them. Thanks anyway."},
+		"proje ertelendi":                    {"Bütçemiz bu yıl yetmedi, projeyi ilkbahara erteledik. O zaman tekrar yazarız.", "We have put the project off until spring; we'll write again then."},
+		"müşteriye ulaşılamadı":              {"Teklifi aldım, eşimle konuşup size döneceğim.", "Got the offer, thanks. I'll talk it over at home and get back to you."},
+		"kendi ustasıyla yaptıracak":         {"Döşemeyi kendi ustamıza yaptırmaya karar verdik, ilginiz için teşekkürler.", "We've decided to have our own builder lay it. Thanks for your time."},
+	}
+	demoDomains = []string{"gmail.com", "hotmail.com", "outlook.com", "yandex.com", "icloud.com"}
 )
 
 // pick returns a random element.
@@ -268,7 +382,7 @@ func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
 			in("Looks good, let's go ahead. Please send the deposit details.")
 			user("Thank you! Deposit details sent by SMS; delivery is planned within 10 days.")
 		case "lost":
-			in("Thanks, but we went with another company this time.")
+			in(demoLostEnd[g.lostReason][1])
 		default:
 			in("Could you do anything on the labour price?")
 		}
@@ -309,7 +423,8 @@ func (g *demoGen) thread(stage string, en bool, first string) []demoMsg {
 		in("Teklif uygun, anlaştık. Kapora için IBAN atar mısınız?")
 		user("Teşekkürler! IBAN'ı SMS ile ilettim. Teslim ve döşeme 10 gün içinde planlandı.")
 	case "lost":
-		in(pick(g, []string{"Başka bir firmayla anlaştık, teşekkürler.", "Bütçemiz bu yıl yetmedi, ilkbaharda tekrar yazarız."}))
+		_ = g.r.IntN(2) // the draw that picked the ending before it followed the lost reason: the later draws stay as they were
+		in(demoLostEnd[g.lostReason][0])
 	default:
 		in("İşçilikte biraz indirim olur mu? Palet fiyatı da pazarlığa açık mı?")
 	}
@@ -327,6 +442,9 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 	name := first + " " + last
 	source, channel := g.sourceFor()
 	stage := g.stageFor(ageDays)
+	if stage == "qualified" && !g.wokeSince(created) {
+		stage = "contacted" // no one has been up to talk to them yet: only the assistant has
+	}
 	phone, email := g.phone(), ""
 	if channel == "email" || g.r.IntN(3) == 0 {
 		email = g.email(first, last)
@@ -367,6 +485,7 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 		return fmt.Errorf("demo: lead: %w", err)
 	}
 	g.leads++
+	g.lostReason, g.leadEN = lostReason, nil
 	if err := g.conversation(ctx, tx, leadID, customerID, channel, stage, created, first); err != nil {
 		return err
 	}
@@ -387,8 +506,21 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	if start.After(g.now) {
 		start = g.now.Add(-time.Minute)
 	}
-	en := g.r.IntN(8) == 0
-	msgs := g.thread(stage, en, first)
+	// A customer writes in one language on every channel: a lead's second conversation takes its
+	// first one's (the draw stays, so the later draws do too).
+	drawn := g.r.IntN(8) == 0
+	en := drawn
+	if g.leadEN != nil {
+		en = *g.leadEN
+	}
+	g.leadEN = &en
+	msgs := g.thread(stage, drawn, first)
+	if en != drawn {
+		// Written from a source of its own: the thread in the drawn language took its draws.
+		side := *g
+		side.r = rand.New(rand.NewPCG(uint64(leadID), 2026))
+		msgs = side.thread(stage, en, first)
+	}
 	state := g.stateFor(stage)
 	open := state != "won" && state != "lost"
 	// Spread the thread from start towards now, squeezed so the newest message still lies in the
@@ -413,10 +545,50 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 			gaps[k] = time.Duration(float64(gaps[k]) * scale)
 		}
 	}
+	// The team writes in its working hours (an offer is not sent at 03:00): a message of theirs
+	// that falls outside them waits for the next opening, and the rest of the thread with it
+	// (teamTime). The assistant and customers write at any hour.
+	var rest time.Duration
+	for _, d := range gaps {
+		rest += d
+	}
+	// drawnLast is where the thread would end unmoved: the draws below that depend on its age
+	// read it, so moving the team's messages leaves the rest of the demo as it was.
+	drawnLast := start.Add(rest)
 	times := make([]time.Time, len(msgs))
 	at := start
 	for k := range msgs {
 		at = at.Add(gaps[k])
+		rest -= gaps[k]
+		if msgs[k].author == "user" {
+			prev, next := start, g.now.Add(-demoShiftedEnd)
+			if k > 0 {
+				prev = times[k-1]
+			}
+			if k+1 < len(msgs) {
+				next = at.Add(gaps[k+1])
+			}
+			// Between the messages around it, when it fits there: the rest of the thread keeps its
+			// times. Else the rest moves with it (teamTime).
+			if w, ok := g.teamTimeBetween(prev, at, next); ok {
+				if k+1 < len(msgs) {
+					gaps[k+1] = next.Sub(w)
+				}
+				rest -= w.Sub(at)
+				at = w
+				times[k] = at
+				continue
+			}
+			at = g.teamTime(prev, at, rest)
+			if limit := g.now.Add(-demoShiftedEnd); rest > 0 && at.Before(limit) && at.Add(rest).After(limit) {
+				f := float64(limit.Sub(at)) * 0.5 / float64(rest)
+				rest = 0
+				for j := k + 1; j < len(gaps); j++ {
+					gaps[j] = time.Duration(float64(gaps[j]) * f)
+					rest += gaps[j]
+				}
+			}
+		}
 		times[k] = at
 	}
 	last := times[len(times)-1]
@@ -430,8 +602,12 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	}
 	if msgs[len(msgs)-1].dir == "inbound" && open {
 		waiting = last.UnixMilli()
-		if g.now.Sub(last) < 72*time.Hour || g.r.IntN(3) == 0 {
-			unread = 1 + g.r.IntN(2)
+		// A working team has read what came before its last working hours: only what came since
+		// (overnight, or in the last hours) is unread. The draws stay as they were.
+		if g.now.Sub(drawnLast) < 72*time.Hour || g.r.IntN(3) == 0 {
+			if n := 1 + g.r.IntN(2); last.After(g.readUntil()) {
+				unread = n
+			}
 		}
 	}
 	var urg, qual, sent *int
@@ -443,7 +619,7 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	// Handoffs older than a day were taken over back then (settleDemoQueue); the
 	// recent ones are what still waits, so they come a little more often.
 	chance := 14
-	if g.now.Sub(last) < demoHandoffWait {
+	if g.now.Sub(drawnLast) < demoHandoffWait {
 		chance = 7
 	}
 	if open && state != "new" && g.r.IntN(chance) == 0 {

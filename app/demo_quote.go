@@ -114,7 +114,7 @@ func seedDemoQuoteHistory(ctx context.Context, s *Server, tx *sql.Tx, offers []i
 		if o.Language == "en" {
 			h.Language, h.Note = "en", "Prepared from the site visit's measurements; delivery included."
 		}
-		area, price, work := demoAreaOf(o.FirstMessage, o.LeadID), demoPricePerM2(o.LeadID), demoWorks[int(o.LeadID)%len(demoWorks)]
+		area, price, work := demoAreaOf(o.FirstMessage, o.LeadID), demoPricePerM2(o.LeadID), demoWorkOf(o.FirstMessage, o.Language, o.LeadID)
 		if o.Stage == "won" {
 			ord := orders[o.LeadID]
 			if ord == nil || ord.OrderedAt <= o.OfferAt {
@@ -146,13 +146,25 @@ func seedDemoQuoteHistory(ctx context.Context, s *Server, tx *sql.Tx, offers []i
 func demoQuoteLines(lang, work string, area, price int) []quotes.Line {
 	net := int64(price) / 3 * 250 // kuruş per m² before KDV: price ÷ 1.2 × 100
 	material := net * 55 / 100 / 5 * 5
-	names := [2]string{strings.ToUpper(work[:1]) + work[1:] + " — malzeme", "Döşeme işçiliği ve alt yapı"}
+	names := [2]string{upperFirst(work) + " — malzeme", "Döşeme işçiliği ve alt yapı"}
 	if lang == "en" {
-		names = [2]string{"Paving material", "Laying and sub-base"}
+		names = [2]string{upperFirst(work) + " — material", "Laying and sub-base"}
 	}
 	qty := int64(area) * 1000
 	return []quotes.Line{
 		{Kind: "product", Name: names[0], Unit: "m²", Quantity: qty, UnitPrice: material, VATRate: 2000},
 		{Kind: "labour", Name: names[1], Unit: "m²", Quantity: qty, UnitPrice: net - material, VATRate: 2000},
 	}
+}
+
+// upperFirst capitalises the first letter of s (a Turkish i becomes İ).
+func upperFirst(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	if r[0] == 'i' {
+		return "İ" + string(r[1:])
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
