@@ -12,7 +12,7 @@ import (
 func TestNicheListNamesBuiltIns(t *testing.T) {
 	t.Parallel()
 	out := mustCLI(t, t.TempDir(), "", "niche", "list")
-	for id, name := range map[string]string{"parke_tas": "Stone and parquet paving", "kadin_koc": "Women's coach", "cicekci": "Florist", "default": "General service business"} {
+	for id, name := range map[string]string{"parke_tas": "Stone and block paving", "kadin_koc": "Women's coach", "cicekci": "Florist", "default": "General service business"} {
 		var line string
 		for _, l := range strings.Split(out, "\n") {
 			if f := strings.Fields(l); len(f) > 0 && f[0] == id {
