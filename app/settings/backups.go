@@ -136,5 +136,5 @@ func trouble(err string) string {
 	case has("no such host", "connection refused", "timeout", "timed out", "unreachable", "not answering", "dial ", "connection reset", "eof", "nosuchbucket", "no such file or directory"):
 		return "backup.trouble.unreachable"
 	}
-	return "backup.trouble.other"
+	return "backup.trouble.unknown"
 }

@@ -14,7 +14,7 @@ func TestBackupTroubleInPlainWords(t *testing.T) {
 		"write ltx file: open /mnt/backup/x.ltx: permission denied":                                             "backup.trouble.permission",
 		"write ltx file: write /mnt/backup/x.ltx: no space left on device":                                      "backup.trouble.full",
 		"tls: failed to verify certificate: x509: certificate signed by unknown authority":                      "backup.trouble.certificate",
-		"write ltx file: mkdir /srv/backup/tenants: not a directory":                                            "backup.trouble.other",
+		"write ltx file: mkdir /srv/backup/tenants: not a directory":                                            "backup.trouble.unknown",
 	} {
 		if got := trouble(err); got != want {
 			t.Errorf("%q: %s, want %s", err, got, want)
