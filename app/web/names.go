@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"highvibe/app/channels/channel"
 	"highvibe/app/phone"
 )
 
@@ -22,7 +23,7 @@ func PersonName(s string) string {
 	space := false
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Cf, r) && r != 0x200C && r != 0x200D:
+		case channel.Invisible(r):
 			// Invisible formatting: the direction embeddings, overrides, isolates and marks, zero-width
 			// spaces, word joiners, a byte-order mark, a soft hyphen. Only the joiners that shape
 			// a word (U+200C in a Persian name) or an emoji (U+200D) stay.

@@ -462,6 +462,15 @@ func ValidEmail(addr string) bool {
 	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, "[")
 }
 
+// Invisible reports an invisible formatting character that changes nothing a reader sees but the
+// direction or breaking of the text around it (Unicode's Cf: direction marks, embeddings,
+// overrides, isolates, zero-width spaces, word joiners, soft hyphens, a byte-order mark); the
+// joiners that shape a word or an emoji (U+200C, U+200D) are not. Visible and web.PersonName drop
+// these.
+func Invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
+}
+
 // Visible is text as typed without the invisible characters a copy carries that change nothing a
 // reader sees (direction marks, embeddings, overrides and isolates, zero-width spaces, word
 // joiners, soft hyphens, a byte-order mark), and without spaces at both ends: "vip" pasted with a
@@ -469,7 +478,7 @@ func ValidEmail(addr string) bool {
 // when nothing visible is left.
 func Visible(s string) string {
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+		if Invisible(r) {
 			return -1
 		}
 		return r
