@@ -500,3 +500,80 @@ func TestOutboxRetryAndDedupe(t *testing.T) {
 func inboxCall(phone string) inbox.Inbound {
 	return inbox.Inbound{Channel: "call", Phone: phone, Body: "Telefonla aradı"}
 }
+
+// A deal marked won before its order is recorded goes out with the value the team put on it: the
+// owner's pipeline says the lead is expected to bring 174,000 TRY, the conversation is marked won
+// the day the customer says yes, and Meta and Google receive a Purchase of 174,000 TRY. It went
+// out as a Purchase of 0, which value-based bidding reads as a sale that brought nothing. A
+// lead without an expected value still goes out at 0 (a recorded order or paid invoice stays the
+// value: TestConversionPathFromAdClickToSale).
+func TestPurchaseWithoutAnOrderCarriesTheExpectedValue(t *testing.T) {
+	t.Parallel()
+	e, p, _ := setup(t)
+	db := e.DB("usta")
+	operator := e.User("usta", "olga", "operator")
+	visitor := func(name, phone, gclid string) (lead, conv int64) {
+		res := widgetPost(t, e, map[string]any{"text": "Bahçe için kilit parke fiyatı?", "name": name, "phone": phone, "consent": true,
+			"marketing": true, "lang": "tr", "attribution": map[string]string{"gclid": gclid, "utm_campaign": "bahar"}})
+		conv = int64(res["conversation_id"].(float64))
+		db.Read.QueryRow(`SELECT lead_id FROM conversations WHERE id = ?`, conv).Scan(&lead)
+		return lead, conv
+	}
+	purchase := func(lead int64) string {
+		var body string
+		waitFor(t, "the Purchase at Google", func() bool {
+			for _, b := range p.bodies(googlePath) {
+				if strings.Contains(b, "conversionActions/33") && strings.Contains(b, `"orderId":"`) &&
+					strings.Contains(b, gclidOf(t, db, lead)) {
+					body = b
+					return true
+				}
+			}
+			return false
+		})
+		return body
+	}
+
+	lead, conv := visitor("Kerem Öztürk", "+90 532 765 43 21", "Cj0-valued")
+	if r := operator.Post("/app/leads/"+itoa(lead)+"/value", url.Values{"expected_value": {"174000"}}); r.StatusCode != http.StatusSeeOther && r.StatusCode != http.StatusOK {
+		t.Fatalf("expected value: %d\n%s", r.StatusCode, r.Body)
+	}
+	if r := operator.Post("/app/inbox/"+itoa(conv)+"/", url.Values{"state": {"won"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("won: %d", r.StatusCode)
+	}
+	if g := purchase(lead); !strings.Contains(g, `"conversionValue":174000,`) || !strings.Contains(g, `"currencyCode":"TRY"`) {
+		t.Errorf("Google's Purchase of a deal expected at 174,000 TRY: %s", g)
+	}
+	var meta string
+	waitFor(t, "the Purchase at Meta", func() bool {
+		for _, b := range p.bodies(metaPath) {
+			if strings.Contains(b, `"event_name":"Purchase"`) {
+				meta = b
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(meta, `"custom_data":{"currency":"TRY","value":174000}`) {
+		t.Errorf("Meta's Purchase of a deal expected at 174,000 TRY: %s", meta)
+	}
+
+	// Without an expected value the sale still goes out, at 0.
+	lead2, conv2 := visitor("Derya Şahin", "+90 533 111 22 33", "Cj0-plain")
+	if r := operator.Post("/app/inbox/"+itoa(conv2)+"/", url.Values{"state": {"won"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("won: %d", r.StatusCode)
+	}
+	if g := purchase(lead2); !strings.Contains(g, `"conversionValue":0,`) {
+		t.Errorf("Google's Purchase of a deal without a value: %s", g)
+	}
+}
+
+// gclidOf is the gclid of a lead's capture, as its Google upload names it.
+func gclidOf(t *testing.T, db *tenantdb.DB, lead int64) string {
+	t.Helper()
+	var g string
+	if err := db.Read.QueryRow(`SELECT gclid FROM lead_attribution WHERE lead_id = ?`, lead).Scan(&g); err != nil {
+		t.Fatal(err)
+	}
+	return `"gclid":"` + g + `"`
+}

@@ -198,6 +198,18 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 			return 0, err
 		}
 		e.ValueMinor, e.Currency = sold.value, sold.currency
+		if sold.record == "" {
+			// No order and no paid invoice yet (a deal marked won on the board or in the chat
+			// before the paperwork): the value the team expected of it, in the business currency
+			// it is kept in. A Purchase of 0 told value-based bidding the sale brought nothing.
+			v, err := expectedValue(ctx, db.Read, leadID)
+			if err != nil {
+				return 0, err
+			}
+			if v > 0 {
+				e.ValueMinor, e.Currency = v*100, currency
+			}
+		}
 		if e.Currency == "" {
 			e.Currency = st.Currency
 		}

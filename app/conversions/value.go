@@ -47,3 +47,19 @@ func purchaseSale(ctx context.Context, q Querier, leadID, customerID int64) (sal
 	}
 	return sale{value: int64(math.Round(total * 100)), currency: cur, record: fmt.Sprintf("%s-%d", kind, id)}, nil
 }
+
+// expectedValue is what the team put on the deal (the pipeline's expected value, whole units of
+// the business currency) of the lead, else of the newest lead merged into it that has one: the
+// value of a sale marked won before its order or invoice is recorded. 0 when none has a value.
+func expectedValue(ctx context.Context, q Querier, leadID int64) (int64, error) {
+	var v int64
+	err := q.QueryRowContext(ctx, `SELECT expected_value FROM leads WHERE (id = ?1 OR merged_into = ?1) AND expected_value > 0
+		ORDER BY id = ?1 DESC, id DESC LIMIT 1`, leadID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("conversions: expected value: %w", err)
+	}
+	return v, nil
+}

@@ -215,7 +215,7 @@ var ReadModels = []ReadModel{
 	},
 	{
 		Path:   "conversions/value.go",
-		What:   "a Purchase event's value: the won order of the lead or of a lead merged into it, else the paid invoice of its customer",
+		What:   "a Purchase event's value: the won order of the lead or of a lead merged into it, else the paid invoice of its customer, else the expected value the team put on the lead",
 		Tables: []string{"orders", "invoices", "leads"},
 	},
 	{
