@@ -70,7 +70,7 @@ const usage = `highvibe — operations center in one binary
 
 usage:
   highvibe serve [--addr A] [--demo] [--litestream PATH] [--log-format text|json] [--trusted-proxies CIDR[,CIDR]] [--base-url URL]
-  highvibe tenant create --slug S --name N [--niche ID] [--locale tr|en|de|fr|es|ar]
+  highvibe tenant create --slug S --name N [--niche ID] [--country TR|DE|…] [--locale tr|en|de|fr|es|ar]
   highvibe tenant list
   highvibe tenant set --slug S key=value ...          (modules=sales,repair,msp | modules=default)
   highvibe niche create --id ID --name-en N [--name-tr N ...] [--persona T] [--vocabulary a,b] [--forbidden a,b] [--modules a,b]
@@ -336,7 +336,8 @@ func cmdTenantCreate(ctx context.Context, args []string, io *IO) error {
 	slug := fs.String("slug", "", "tenant slug")
 	name := fs.String("name", "", "display name")
 	niche := fs.String("niche", "default", "niche persona")
-	locale := fs.String("locale", "tr", "primary locale")
+	locale := fs.String("locale", "", "primary locale (default: the country's language, else tr)")
+	country := fs.String("country", "", "country: starting language, currency, time zone and phone region ("+strings.Join(platform.Countries, ", ")+")")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -352,7 +353,7 @@ func cmdTenantCreate(ctx context.Context, args []string, io *IO) error {
 	}
 	defer m.Close()
 	// The staff console creates tenants through the same service, so both record the action alike.
-	t, err := staffService(m, ps).CreateTenant(ctx, staff.CLI, staff.TenantInput{Slug: *slug, Name: *name, Niche: *niche, Locale: *locale})
+	t, err := staffService(m, ps).CreateTenant(ctx, staff.CLI, staff.TenantInput{Slug: *slug, Name: *name, Niche: *niche, Locale: *locale, Country: *country})
 	if errors.Is(err, platform.ErrExists) {
 		return usagef("tenant create: tenant %q already exists", *slug)
 	}

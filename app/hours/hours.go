@@ -68,6 +68,10 @@ type Config struct {
 	Away       *Away         `json:"away,omitempty"`
 	AfterHours string        `json:"after_hours"`           // one of Modes
 	AckMessage string        `json:"ack_message,omitempty"` // "" = the catalog's sentence
+	// Starting marks the values a business was made with for its country (its time zone, no
+	// Turkish holidays outside Turkey), stored before any owner saved the page: the page is
+	// still unsaved (hoursdb.Load), only the zone is the business's.
+	Starting bool `json:"starting,omitempty"`
 }
 
 // HalfDayEnd is when a half day (a holiday eve) ends, in minutes after midnight: 13:00, as on the

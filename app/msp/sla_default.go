@@ -17,8 +17,8 @@ func init() { platform.OnTenantCreated("msp_sla", nameStartingPolicy) }
 // nameStartingPolicy names a new business's starting SLA policy in the business's language
 // (sla.default_name: "Standart" in Turkish). Only a business being made is renamed; the stored
 // names of businesses made before stay as they are.
-func nameStartingPolicy(ctx context.Context, db *tenantdb.DB, locale string) error {
-	name := i18n.For(locale).T("sla.default_name")
+func nameStartingPolicy(ctx context.Context, db *tenantdb.DB, nb platform.NewBusiness) error {
+	name := i18n.For(nb.Locale).T("sla.default_name")
 	if name == migratedDefaultName {
 		return nil
 	}

@@ -10,10 +10,17 @@ import (
 )
 
 // TenantCreatedHook is told about a new business once its database file is made and migrated,
-// with the business's language (primary_locale), so a room can put what a migration wrote into
-// the business's own words (the starting SLA policy's name). A hook touches only its own room's
-// tables; rows of businesses made before are not its business.
-type TenantCreatedHook func(ctx context.Context, db *tenantdb.DB, locale string) error
+// with the business's language and country, so a room can put what a migration wrote into the
+// business's own words (the starting SLA policy's name) or start it as its country expects (the
+// time zone of its hours). A hook touches only its own room's tables; rows of businesses made
+// before are not its business.
+type TenantCreatedHook func(ctx context.Context, db *tenantdb.DB, nb NewBusiness) error
+
+// NewBusiness is what a TenantCreatedHook is told: the business's language (primary_locale),
+// the country it was made for ("DE"; "" when none was named) and that country's time zone ("").
+type NewBusiness struct {
+	Locale, Country, Zone string
+}
 
 var tenantCreated named[TenantCreatedHook]
 
@@ -58,10 +65,10 @@ func OnTenantCreated(name string, hook TenantCreatedHook) {
 }
 
 // runTenantCreated calls every registered hook, in name order, and stops at the first error.
-func runTenantCreated(ctx context.Context, db *tenantdb.DB, locale string) error {
+func runTenantCreated(ctx context.Context, db *tenantdb.DB, nb NewBusiness) error {
 	names, hooks := tenantCreated.sorted()
 	for i, h := range hooks {
-		if err := h(ctx, db, locale); err != nil {
+		if err := h(ctx, db, nb); err != nil {
 			return fmt.Errorf("platform: new tenant (%s): %w", names[i], err)
 		}
 	}

@@ -133,8 +133,33 @@ func spendOnce(ctx context.Context, tx *sql.Tx, id int64, target string) error {
 }
 
 // CreateTenant validates and stores a tenant row, then creates its migrated database file.
-// When the file cannot be created the row is removed again, so nothing half-exists.
+// When the file cannot be created the row is removed again, so nothing half-exists. It is
+// CreateBusiness without a country: the product's Turkish starting values.
 func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale string) (*Tenant, error) {
+	return s.CreateBusiness(ctx, NewTenant{Slug: slug, Name: name, Niche: niche, Locale: locale})
+}
+
+// NewTenant is what a business is made with. Country ("DE", one of Countries) gives the starting
+// language (when Locale is empty), currency, phone region and time zone (CountryDefaults); empty,
+// the business starts as the product always started one: Turkish, in lira, Turkish numbers, the
+// server's default zone.
+type NewTenant struct {
+	Slug, Name, Niche, Locale, Country string
+}
+
+// CreateBusiness validates and stores a tenant row with its country's starting values, then
+// creates its migrated database file. When the file cannot be created the row is removed again,
+// so nothing half-exists.
+func (s *Service) CreateBusiness(ctx context.Context, nt NewTenant) (*Tenant, error) {
+	slug, name, niche, locale := nt.Slug, nt.Name, nt.Niche, nt.Locale
+	start := Country{Locale: "tr", Currency: "TRY"}
+	if nt.Country != "" {
+		c, ok := CountryDefaults(nt.Country)
+		if !ok {
+			return nil, &ValidationError{"country", "must be one of the countries offered"}
+		}
+		start = c
+	}
 	if !tenantdb.ValidSlug(slug) {
 		return nil, &ValidationError{"slug", "must be 3-63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen"}
 	}
@@ -152,7 +177,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 		return nil, err
 	}
 	if locale == "" {
-		locale = "tr"
+		locale = start.Locale
 	}
 	if err := s.ValidateSetting("primary_locale", locale); err != nil {
 		return nil, err
@@ -162,7 +187,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO tenants(slug, name, niche_id, primary_locale) VALUES(?,?,?,?)`, slug, name, niche, locale)
+		res, err := tx.ExecContext(ctx, `INSERT INTO tenants(slug, name, niche_id, primary_locale, currency) VALUES(?,?,?,?,?)`, slug, name, niche, locale, start.Currency)
 		if err != nil {
 			if tenantdb.IsUnique(err) {
 				return fmt.Errorf("platform: tenant %q %w", slug, ErrExists)
@@ -170,6 +195,13 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 			return fmt.Errorf("platform: create tenant: %w", err)
 		}
 		id, _ = res.LastInsertId()
+		if nt.Country != "" {
+			// The country numbers written without a country code are read in (phone_region).
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tenant_settings(tenant_id, key, value, updated_at) VALUES(?,?,?,?)`,
+				id, "phone_region", nt.Country, time.Now().UTC().Format("2006-01-02T15:04:05.000Z")); err != nil {
+				return fmt.Errorf("platform: create tenant: %w", err)
+			}
+		}
 		// The console form's one-time token, spent with the tenant's row (WithOnce).
 		return spendOnce(ctx, tx, id, "/staff/tenants/"+slug+"/")
 	})
@@ -183,7 +215,7 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name, niche, locale st
 	}
 	// The rooms' first words in the business's language (OnTenantCreated). A failure here leaves
 	// a working business with a starting row in English, so it is logged, not undone.
-	if err := runTenantCreated(ctx, db, locale); err != nil {
+	if err := runTenantCreated(ctx, db, NewBusiness{Locale: locale, Country: nt.Country, Zone: start.Zone}); err != nil {
 		slog.Warn("platform: new tenant kept its starting rows as migrated", "tenant", slug, "err", err)
 	}
 	return s.TenantByID(ctx, id)

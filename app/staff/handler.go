@@ -49,7 +49,9 @@ type listData struct {
 	Repl    bool
 	Niches  []web.NicheOption
 	Locales []string
-	Values  map[string]string
+	// Countries are the countries a business may be made for (platform.Countries).
+	Countries []string
+	Values    map[string]string
 	// NicheNames names every niche in the reader's language; Custom are the niches staff defined
 	// (`highvibe niche create`), listed when there is one.
 	NicheNames map[string]string
@@ -100,14 +102,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, status int, value
 		return
 	}
 	if values == nil {
-		values = map[string]string{"niche": "default", "primary_locale": "tr"}
+		values = map[string]string{"niche": "default", "country": "TR"}
 	}
 	opts, names, custom, err := h.niches(r)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: opts, Locales: platform.Locales, Values: values,
+	d := &listData{Q: q, Rows: rows, Total: len(all), Repl: h.Repl != nil, Niches: opts, Locales: platform.Locales, Countries: platform.Countries, Values: values,
 		NicheNames: names, Custom: custom}
 	var form url.Values
 	if errs != nil {
@@ -128,7 +130,8 @@ func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	in := TenantInput{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name"), Niche: r.PostForm.Get("niche"), Locale: r.PostForm.Get("primary_locale")}
+	in := TenantInput{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name"), Niche: r.PostForm.Get("niche"), Locale: r.PostForm.Get("primary_locale"),
+		Country: r.PostForm.Get("country")}
 	// The form's one-time token is spent with the tenant's row, in the platform database.
 	t, err := h.Svc.CreateTenant(platform.WithOnce(r.Context(), web.SpendOnce), actor(r), in)
 	if fe := web.FieldErrors(r, err); fe != nil {
@@ -136,7 +139,8 @@ func (h *Handler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 		if web.ReplaySent(w, r, h.Svc.Platform.DB.Read, nil) {
 			return
 		}
-		h.list(w, r, http.StatusUnprocessableEntity, map[string]string{"slug": in.Slug, "name": in.Name, "niche": in.Niche, "primary_locale": in.Locale}, fe)
+		h.list(w, r, http.StatusUnprocessableEntity, map[string]string{"slug": in.Slug, "name": in.Name, "niche": in.Niche,
+			"primary_locale": r.PostForm.Get("primary_locale"), "country": r.PostForm.Get("country")}, fe)
 		return
 	}
 	if !Done(err) {

@@ -101,9 +101,11 @@ func invalid(fields fault.Fields, first *platform.ValidationError) error {
 	return e.Wrap(first)
 }
 
-// TenantInput is what creating a tenant takes.
+// TenantInput is what creating a tenant takes. Country ("DE"; platform.Countries) gives the
+// starting currency, phone region, time zone and, when Locale is empty, language
+// (platform.CountryDefaults); without one a business starts Turkish.
 type TenantInput struct {
-	Slug, Name, Niche, Locale string
+	Slug, Name, Niche, Locale, Country string
 }
 
 // CreateTenant validates every field, creates the tenant and its migrated database, and records it.
@@ -112,8 +114,13 @@ func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*p
 	if in.Niche == "" {
 		in.Niche = "default"
 	}
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	country, countryOK := platform.CountryDefaults(in.Country)
 	if in.Locale == "" {
 		in.Locale = "tr"
+		if countryOK {
+			in.Locale = country.Locale
+		}
 	}
 	var fields fault.Fields
 	var first *platform.ValidationError
@@ -137,10 +144,13 @@ func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*p
 	if err := s.Platform.ValidateSetting("primary_locale", in.Locale); err != nil {
 		bad("primary_locale", "validation.choice", err.(*platform.ValidationError).Msg)
 	}
+	if in.Country != "" && !countryOK {
+		bad("country", "validation.phone_region", "must be one of the countries offered", in.Country)
+	}
 	if err := invalid(fields, first); err != nil {
 		return nil, err
 	}
-	t, err := s.Platform.CreateTenant(ctx, in.Slug, in.Name, in.Niche, in.Locale)
+	t, err := s.Platform.CreateBusiness(ctx, platform.NewTenant{Slug: in.Slug, Name: in.Name, Niche: in.Niche, Locale: in.Locale, Country: in.Country})
 	if errors.Is(err, platform.ErrExists) {
 		return nil, fault.InvalidField("slug", "staff.err.slug_taken").Wrap(err)
 	}
@@ -148,7 +158,7 @@ func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*p
 		return nil, err
 	}
 	err = s.record(ctx, a, t.Slug, "tenant_created", "tenant "+t.Slug+" ("+t.Name+") created",
-		map[string]any{"slug": t.Slug, "name": t.Name, "niche": t.NicheID, "primary_locale": t.PrimaryLocale})
+		map[string]any{"slug": t.Slug, "name": t.Name, "niche": t.NicheID, "primary_locale": t.PrimaryLocale, "country": in.Country, "currency": t.Currency})
 	return t, err
 }
 

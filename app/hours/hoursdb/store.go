@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"highvibe/app/hours"
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
 )
 
@@ -38,6 +39,10 @@ func Load(ctx context.Context, q Querier) (cfg hours.Config, set bool, err error
 	}
 	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
 		return hours.Config{}, false, fmt.Errorf("hoursdb: load: %w", err)
+	}
+	if cfg.Starting { // the country's starting values (StartIn): nobody saved the page yet
+		cfg.Starting = false
+		return cfg, false, nil
 	}
 	return cfg, true, nil
 }
@@ -89,6 +94,7 @@ func Schedule(ctx context.Context, q Querier) (*hours.Schedule, error) {
 
 // Save validates cfg and stores it whole; an invalid cfg returns hours.Errors and stores nothing.
 func Save(ctx context.Context, db *tenantdb.DB, cfg hours.Config, now time.Time) error {
+	cfg.Starting = false
 	if errs := hours.Validate(cfg); errs != nil {
 		return errs
 	}
@@ -99,6 +105,36 @@ func Save(ctx context.Context, db *tenantdb.DB, cfg hours.Config, now time.Time)
 	if _, err := db.Exec(ctx, `INSERT INTO business_hours (id, config, updated_at) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at`, string(raw), now.UnixMilli()); err != nil {
 		return fmt.Errorf("hoursdb: save: %w", err)
+	}
+	return nil
+}
+
+func init() { platform.OnTenantCreated("hours_zone", StartIn) }
+
+// StartIn gives a business made for a country (platform.NewBusiness) that country's time zone
+// and, outside Turkey, no Turkish public holidays, as the starting values of its business hours
+// page: switched off and unsaved, as for any new business, but its dates, clock times and
+// offered visit slots are read in its own zone from the first day. A business made without a
+// country keeps the product's default zone.
+func StartIn(ctx context.Context, db *tenantdb.DB, nb platform.NewBusiness) error {
+	if nb.Zone == "" || hours.Location(nb.Zone) == nil {
+		return nil
+	}
+	cfg := hours.Default()
+	cfg.Zone, cfg.Starting = nb.Zone, true
+	if nb.Country != "TR" {
+		cfg.Preset = ""
+	}
+	if cfg.Zone == hours.DefaultZone() && cfg.Preset == "tr" {
+		return nil // what a business without a stored page gets anyway
+	}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return fmt.Errorf("hoursdb: start: %w", err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO business_hours (id, config, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		string(raw), time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("hoursdb: start: %w", err)
 	}
 	return nil
 }
