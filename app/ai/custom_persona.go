@@ -41,6 +41,7 @@ func customPersona(n *platform.Niche) *Persona {
 			"tr": "Bu konuda buradan tavsiye veremiyorum; ekibimizden bir yetkili size dönecek.",
 			"en": "I cannot advise on that here; a member of our team will get back to you.",
 		}
+		fillLangs(p.Refusal)
 	}
 	return p
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"highvibe/app/i18n"
 	w "highvibe/app/words"
 )
 
@@ -80,6 +81,9 @@ type Input struct {
 	// language_code), "" when the channel does not say: the reply's language while the
 	// customer's words do not tell.
 	AppLanguage string
+	// Locale is the business's language (primary_locale): the reply's language when neither the
+	// customer's words, nor their app, nor the engine's reading tell theirs.
+	Locale string
 }
 
 // Recommendation is a commitment the engine wants a person to decide on.
@@ -225,6 +229,7 @@ func analyze(in Input, d *Decision) Result {
 		lang = builtinLanguage(app)
 		r.Language, r.Reasons["language"] = lang, []string{"lang_" + lang}
 	}
+	rl := replyLang(in, history, lang)
 	if sensitive != "" {
 		x.handoff = append(x.handoff, "sensitive_topic")
 	}
@@ -245,15 +250,40 @@ func analyze(in Input, d *Decision) Result {
 			add("qualification", fmt.Sprintf("area: %g m²", a))
 		}
 	}
-	r.Recommendations = recommend(p, lang, x, r, in.Products, in.Currency, area, named, qf.thickness, qf.diagonal)
+	r.Recommendations = recommend(p, rl, x, r, in.Products, in.Currency, area, named, qf.thickness, qf.diagonal)
 
-	r.Reply = compose(p, lang, reply{covered: covered, asked: asked.all, said: asked.said, handoff: r.Handoff,
+	r.Reply = compose(p, rl, reply{covered: covered, asked: asked.all, said: asked.said, handoff: r.Handoff,
 		greeting: g.greeting != "", sensitive: sensitive != "", waits: waitsFor(x)})
 	if !SafeToSend(r.Reply) {
 		r.Withheld, r.Reply = r.Reply, ""
 	}
 	r.Summary = summary(lang, area, named, r.Handoff, r.HandoffReason)
 	return r
+}
+
+// replyLang is the language the builtin writes to the customer in (the reply, a price draft):
+// the one they write (WrittenIn of the message, else of their earlier messages) when it is one
+// of the panel's six — German, French, Spanish and Arabic customers got English —; their
+// messenger app's when it is one of them and their words do not tell; for words the engine
+// cannot place (a photo's "ok", an emoji, a greeting no list knows) from a customer whose app
+// says nothing, the business's own language;
+// else lang, the engine's reading: Turkish, English, or "other" (another script), which is
+// answered in English.
+func replyLang(in Input, history []string, lang string) string {
+	said := WrittenIn(ownWords(in.Text))
+	if said == "" {
+		said = WrittenIn(strings.Join(history, "\n"))
+	}
+	app := languageCode(in.AppLanguage)
+	switch {
+	case said != "" && said != "other":
+		return said
+	case replyIn(app):
+		return app
+	case said == "" && app == "" && replyIn(in.Locale) && DetectLanguage(in.Text) == "other" && DetectLanguage(strings.Join(history, "\n")) == "other":
+		return in.Locale
+	}
+	return lang
 }
 
 // atof reads a number the engine matched ("8"), 0 when there is none.
@@ -517,29 +547,29 @@ func waitsFor(x asks) []string {
 // the customer asks for or names is said to wait for a colleague's confirmation (the assistant
 // never gives one); the same line is not sent twice in one conversation.
 func holdingLine(l string, waits []string, said string) string {
-	var tr, en []string
-	for _, w := range waits {
-		tr = append(tr, map[string]string{"price": "fiyatı", "stock": "stok durumunu", "date": "tarihi"}[w])
-		en = append(en, map[string]string{"price": "the price", "stock": "availability", "date": "the date"}[w])
-	}
-	line := t2(l, "Teşekkürler, mesajınızı aldık. Bu konuyu ekibimizden bir yetkili kontrol edip size dönecek.",
+	line := inLang(l, "Teşekkürler, mesajınızı aldık. Bu konuyu ekibimizden bir yetkili kontrol edip size dönecek.",
 		"Thank you, we have your message. A member of our team will check this and get back to you.")
 	if len(waits) > 0 {
-		it := "it"
-		if len(waits) > 1 {
-			it = "them"
+		switch l {
+		case "tr":
+			line = "Teşekkürler, mesajınızı aldık. Ekibimizden bir yetkili " + waitList(l, waits) + " kontrol edip size teyit edecek."
+		case "en":
+			it := "it"
+			if len(waits) > 1 {
+				it = "them"
+			}
+			line = "Thank you, we have your message. A colleague will check " + waitList(l, waits) + " and confirm " + it + " with you."
+		default:
+			line = fmt.Sprintf(say(l, "Thank you, we have your message. A colleague will check %s and confirm with you."), waitList(l, waits))
 		}
-		line = t2(l, "Teşekkürler, mesajınızı aldık. Ekibimizden bir yetkili "+andList(tr, "ve")+" kontrol edip size teyit edecek.",
-			"Thank you, we have your message. A colleague will check "+andList(en, "and")+" and confirm "+it+" with you.")
 	}
 	if !strings.Contains(said, line) {
 		return line
 	}
 	if len(waits) == 0 {
-		return t2(l, "Bunu da not aldık; ekibimizden bir yetkili size dönecek.", "Noted as well; a colleague will get back to you.")
+		return inLang(l, "Bunu da not aldık; ekibimizden bir yetkili size dönecek.", "Noted as well; a colleague will get back to you.")
 	}
-	return t2(l, "Bunu da not aldık; "+andList(tr, "ve")+" ekibimizden bir yetkili size teyit edecek.",
-		"Noted as well; a colleague will confirm "+andList(en, "and")+" with you.")
+	return fmt.Sprintf(inLang(l, "Bunu da not aldık; %s ekibimizden bir yetkili size teyit edecek.", "Noted as well; a colleague will confirm %s with you."), waitList(l, waits))
 }
 
 // andList joins "a", "b", "c" as "a, b and c".
@@ -555,7 +585,7 @@ func andList(items []string, and string) string {
 // terms, warranties or dates.
 func compose(p *Persona, lang string, rp reply) string {
 	l := lang
-	if l != "tr" {
+	if !replyIn(l) {
 		l = "en"
 	}
 	if rp.sensitive && p.Refusal != nil {
@@ -568,7 +598,7 @@ func compose(p *Persona, lang string, rp reply) string {
 	case rp.greeting && len(rp.covered) == 0 && !strings.Contains(rp.said, p.Greeting[l]):
 		lines = append(lines, p.Greeting[l])
 	default:
-		lines = append(lines, t2(l, "Teşekkürler, bilgileri not aldık.", "Thank you, we have noted the details."))
+		lines = append(lines, inLang(l, "Teşekkürler, bilgileri not aldık.", "Thank you, we have noted the details."))
 	}
 	asked := 0
 	for _, qq := range p.Questions {
@@ -616,7 +646,7 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	cur := matched[0].Currency
 	minTotal := area * (1 + wLo) * lo
 	maxTotal := area * (1 + wHi) * hi
-	rng := fmtAmount(lang, minTotal) + " – " + fmtAmount(lang, maxTotal) + " " + currencyWord(lang, cur)
+	rng := isolated(lang, fmtAmount(lang, minTotal)+" – "+fmtAmount(lang, maxTotal)+" "+currencyWord(lang, cur))
 	rec.Confidence = 0.7
 	rec.Words.Case, rec.Words.Names, rec.Words.Diagonal, rec.Words.Currency = "estimate", names, diagonal, cur
 	rec.Words.WasteLo, rec.Words.WasteHi = wLo*100, wHi*100
@@ -628,9 +658,10 @@ func pricingRec(p *Persona, lang string, area float64, named []string, thickness
 	if len(left) > 0 {
 		rec.Summary += t2(lang, " Başka para biriminde fiyatlı olduğu için hesaba katılmadı: ", " Left out, priced in another currency: ") + strings.Join(left, ", ") + "."
 	}
-	rec.DraftReply = t2(lang,
-		fmt.Sprintf("%g m² için malzeme bütçesi yaklaşık %s aralığındadır (fire payı dahil; işçilik, alt zemin ve nakliye hariç). Keşif sonrası net teklif veririz.", area, rng),
-		fmt.Sprintf("For %g m² the material budget is roughly %s (waste included; labour, sub-base and transport excluded). We give a firm quote after a site visit.", area, rng))
+	rec.DraftReply = fmt.Sprintf(inLang(lang,
+		"%s m² için malzeme bütçesi yaklaşık %s aralığındadır (fire payı dahil; işçilik, alt zemin ve nakliye hariç). Keşif sonrası net teklif veririz.",
+		"For %s m² the material budget is roughly %s (waste included; labour, sub-base and transport excluded). We give a firm quote after a site visit."),
+		areaWords(lang, area), rng)
 	return rec
 }
 
@@ -695,19 +726,19 @@ func currencyWord(lang, cur string) string {
 }
 
 func fmtAmount(lang string, v float64) string {
-	s := strconv.FormatInt(int64(math.Round(v/100)*100), 10)
-	sep := ","
-	if lang == "tr" {
-		sep = "."
+	if !replyIn(lang) {
+		lang = "en"
 	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
+	return i18n.For(lang).Int(int64(math.Round(v/100) * 100))
+}
+
+// areaWords is an area as a draft in lang writes it: "150", "85,5" with a decimal comma.
+func areaWords(lang string, area float64) string {
+	s := strconv.FormatFloat(area, 'f', -1, 64)
+	if lang == "tr" || lang == "de" || lang == "fr" || lang == "es" {
+		s = strings.Replace(s, ".", ",", 1)
 	}
-	return b.String()
+	return s
 }
 
 // stockOf is what the stock shows of the products the customer named (any unit; the thickness

@@ -39,11 +39,13 @@ var personas = map[string]*Persona{
 		ID: "parke_tas", Estimates: true,
 		Products: []Term{
 			{"begonit", []string{"begonit", "beton parke"}},
-			{"granite", []string{"granit", "granite"}},
-			{"andesite", []string{"andezit", "andesite"}},
-			{"basalt", []string{"bazalt", "basalt"}},
-			{"cube_stone", []string{"küp taş", "küptaş", "kup tas", "cube stone", "cobble"}},
-			{"lock_paver", []string{"kilit parke", "kilitli parke", "kilit taş", "lock paver", "interlocking"}},
+			// Beside Turkish and English, the words German, French, Spanish and Arabic customers
+			// write (granit, granito, Arabic with and without its article).
+			{"granite", []string{"granit", "granite", "جرانيت", "الجرانيت", "غرانيت", "الغرانيت"}},
+			{"andesite", []string{"andezit", "andesite", "andesit", "andésite", "andesita", "أنديزيت", "الأنديزيت"}},
+			{"basalt", []string{"bazalt", "basalt", "basalte", "basalto", "بازلت", "البازلت"}},
+			{"cube_stone", []string{"küp taş", "küptaş", "kup tas", "cube stone", "cobble", "würfelstein", "kopfstein", "pavé cubique", "adoquín cúbico", "حجر مكعب", "الحجر المكعب"}},
+			{"lock_paver", []string{"kilit parke", "kilitli parke", "kilit taş", "lock paver", "interlocking", "verbundpflaster", "verbundstein", "autobloquant", "autoblocante", "انترلوك", "الانترلوك", "إنترلوك"}},
 		},
 		Topics: []Term{
 			{"subbase", []string{"alt zemin", "zemin", "beton", "toprak", "stabilize", "mıcır", "sub-base", "subbase", "base layer"}},

@@ -21,16 +21,16 @@ func turkish(s string) bool {
 }
 
 // TestRussianCustomerIsNotAnsweredInTurkish: a customer of a Turkish business who writes Russian
-// got the builtin Turkish reply ("Teşekkürler, mesajınızı aldık…"), as did one writing Spanish:
-// builtin-3 knows Turkish, English and Arabic and read Cyrillic as Turkish. The builtin texts are
-// Turkish and English, so such a customer is answered in English; the engine cannot read them,
-// so a person takes over as for any language it does not read, and the drafts wait in the
-// approval queue in English. A Turkish customer is answered in Turkish as before.
+// got the builtin Turkish reply ("Teşekkürler, mesajınızı aldık…"): builtin-3 knows Turkish,
+// English and Arabic and read Cyrillic as Turkish. The builtin has no Russian texts, so such a
+// customer is answered in English; the engine cannot read them, so a person takes over as for any
+// language it does not read, and the drafts wait in the approval queue in English. A Turkish
+// customer is answered in Turkish as before (German, French, Spanish and Arabic customers: see
+// TestCustomerAnsweredInTheirLanguage).
 func TestRussianCustomerIsNotAnsweredInTurkish(t *testing.T) {
 	e := setup(t)
 	for _, c := range []struct{ name, text string }{
 		{"Russian", "Здравствуйте! Сколько стоит гранитная брусчатка для двора, примерно 200 м2?"},
-		{"Spanish", "Hola, ¿cuánto cuesta el granito para un jardín de 200 m2? Gracias"},
 	} {
 		conv := widgetPost(t, e, map[string]any{"text": c.text, "name": c.name, "consent": true}).ConversationID
 		sent := outbound(t, e, conv)
@@ -51,6 +51,56 @@ func TestRussianCustomerIsNotAnsweredInTurkish(t *testing.T) {
 	conv := widgetPost(t, e, map[string]any{"text": "Merhaba, bahçe için 200 m² gri granit ne kadar tutar?", "name": "Ayşe", "consent": true}).ConversationID
 	if sent := outbound(t, e, conv); len(sent) != 1 || !strings.HasPrefix(sent[0], "Teşekkürler") {
 		t.Errorf("Turkish: the assistant replied %q, want its Turkish reply", sent)
+	}
+}
+
+// english says a text carries the builtin engine's English words.
+func english(s string) bool {
+	for _, w := range []string{"Thank you", "Roughly", "Which stone", "colleague", "material budget", "Hello"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCustomerAnsweredInTheirLanguage: a customer of a Turkish business writing German, French,
+// Spanish or Arabic got the builtin's reply, and the price draft waiting in the approval queue,
+// in English. Each is now answered in their own language: the holding line and the clarifying
+// questions the conversation has not asked, the draft with the material budget written as their
+// language writes numbers. Their message still goes to a person (the engine does not read it).
+// A customer whose words tell no language (an emoji) is answered in the business's language.
+func TestCustomerAnsweredInTheirLanguage(t *testing.T) {
+	e := setup(t)
+	for _, c := range []struct{ lang, text, reply, question, draft string }{
+		{"de", "Hallo, was kostet Granit für unseren Garten, etwa 200 m2? Wir brauchen ein Angebot.", "Vielen Dank, wir haben Ihre Nachricht erhalten.", "Unterbau", "Für 200 m² liegt das Materialbudget bei etwa "},
+		{"fr", "Bonjour, combien coûte le granit pour notre jardin de 200 m2 ? Merci", "Merci, nous avons bien reçu votre message.", "sous-couche", "Pour 200 m², le budget matériaux est d'environ "},
+		{"es", "Hola, ¿cuánto cuesta el granito para un jardín de 200 m2? Gracias", "Gracias, hemos recibido su mensaje.", "base preparada", "Para 200 m², el presupuesto de material es de aproximadamente "},
+		{"ar", "مرحبا، كم سعر الجرانيت لحديقة مساحتها 200 m2؟ شكرا", "شكرًا لكم، وصلتنا رسالتكم.", "طبقة أساس", "لمساحة 200 م²، تبلغ ميزانية المواد نحو "},
+	} {
+		conv := widgetPost(t, e, map[string]any{"text": c.text, "name": "Kunde " + c.lang, "consent": true}).ConversationID
+		sent := outbound(t, e, conv)
+		if len(sent) != 1 || !strings.HasPrefix(sent[0], c.reply) || !strings.Contains(sent[0], c.question) || english(sent[0]) || turkish(sent[0]) {
+			t.Errorf("%s: the assistant replied %q, want %q and a question in %s", c.lang, sent, c.reply, c.lang)
+		}
+		if h := one[int](t, e, `SELECT handoff_required FROM conversations WHERE id = ?`, conv); h != 1 {
+			t.Errorf("%s: not handed to a person", c.lang)
+		}
+		draft := one[string](t, e, `SELECT coalesce(max(draft_reply), '') FROM decision_recommendations WHERE conversation_id = ? AND action_type = 'pricing'`, conv)
+		if !strings.HasPrefix(draft, c.draft) || english(draft) {
+			t.Errorf("%s: the price draft reads %q, want it to start %q", c.lang, draft, c.draft)
+		}
+	}
+	de := one[string](t, e, `SELECT draft_reply FROM decision_recommendations WHERE action_type = 'pricing' AND draft_reply LIKE 'Für %' LIMIT 1`)
+	if !strings.Contains(de, ".") || strings.Contains(de, ",0") {
+		t.Errorf("the German draft's amounts: %q, want thousands with a point", de)
+	}
+
+	// Words that tell no language: the business's.
+	e.Set("acme", map[string]string{"primary_locale": "de"})
+	conv := widgetPost(t, e, map[string]any{"text": "👍", "name": "Jonas", "consent": true}).ConversationID
+	if sent := outbound(t, e, conv); len(sent) != 1 || english(sent[0]) || turkish(sent[0]) || !strings.Contains(sent[0], "Vielen Dank") {
+		t.Errorf("an emoji to a German business was answered %q, want German", sent)
 	}
 }
 

@@ -244,7 +244,7 @@ func analyzeMessage(ctx context.Context, db *tenantdb.DB, t *platform.Tenant, co
 		return Result{}, nil, err
 	}
 	in := triageInput(msg.Body, thread, t.NicheID, prods)
-	in.Currency, in.AppLanguage = t.Currency, appLanguage(msg)
+	in.Currency, in.AppLanguage, in.Locale = t.Currency, appLanguage(msg), t.PrimaryLocale
 	in.Persona = PersonaOf(t)
 	if t.HasModule(platform.ModuleInventory) {
 		if err := withStock(ctx, db, prods, in.Products); err != nil {
