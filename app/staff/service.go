@@ -145,7 +145,7 @@ func (s *Service) CreateTenant(ctx context.Context, a Actor, in TenantInput) (*p
 		bad("primary_locale", "validation.choice", err.(*platform.ValidationError).Msg)
 	}
 	if in.Country != "" && !countryOK {
-		bad("country", "validation.phone_region", "must be one of the countries offered", in.Country)
+		bad("country", "validation.phone_region", "must be one of "+strings.Join(platform.Countries, ", "), in.Country)
 	}
 	if err := invalid(fields, first); err != nil {
 		return nil, err
