@@ -4,8 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
 	"highvibe/app/hours/hoursdb"
@@ -95,5 +99,56 @@ func TestNewBusinessStartsAsItsCountry(t *testing.T) {
 	var n int
 	if err := e.DB("eski").Read.QueryRow(`SELECT count(*) FROM business_hours`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("a business without a country has %d business_hours rows (%v)", n, err)
+	}
+}
+
+// TestVisitSlotsFollowTheBusinessHolidays: before its owner saves the hours page, a business
+// made for Germany is offered site-visit times on a Turkish public holiday (it has none of them),
+// and a Turkish business is not.
+func TestVisitSlotsFollowTheBusinessHolidays(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	stan := e.User("", "stan", "staff")
+	for _, b := range [][2]string{{"steinbau", "DE"}, {"tasci", "TR"}} {
+		if r := stan.Post("/staff/tenants", url.Values{"slug": {b[0]}, "name": {b[0]}, "niche": {"parke_tas"}, "country": {b[1]}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create %s: %d %.300s", b[0], r.StatusCode, r.Body)
+		}
+	}
+	// The next fixed Turkish holiday on a weekday, at least two days ahead.
+	now := time.Now()
+	var holiday time.Time
+	for y := now.Year(); holiday.IsZero(); y++ {
+		for _, md := range []string{"04-23", "05-19", "07-15", "08-30", "10-29"} {
+			d, _ := time.Parse(time.DateOnly, strconv.Itoa(y)+"-"+md)
+			if wd := d.Weekday(); d.After(now.AddDate(0, 0, 2)) && wd != time.Saturday && wd != time.Sunday && (holiday.IsZero() || d.Before(holiday)) {
+				holiday = d
+			}
+		}
+	}
+	day := holiday.Format(time.DateOnly)
+	offered := func(slug string) bool {
+		owner := e.User(slug, "o-"+slug, "owner")
+		r := owner.Post("/app/inbox/new/", url.Values{"name": {"Kunde"}, "phone": {"+49 170 1234567"}, "channel": {"call"}, "body": {"Pflaster?"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: new conversation: %d", slug, r.StatusCode)
+		}
+		conv := strings.Trim(strings.TrimPrefix(r.Header.Get("Location"), "/app/inbox/"), "/")
+		page := owner.Get("/app/visits/book?conversation_id=" + conv + "&assignee=" + strconv.FormatInt(owner.UserID, 10) + "&duration=60&from=" + day).Doc(t)
+		if page.Find("#slots [data-slot]").Length() == 0 {
+			t.Fatalf("%s: no visit times at all from %s", slug, day)
+		}
+		found := false
+		page.Find("#slots [data-slot]").Each(func(_ int, s *goquery.Selection) {
+			if v, _ := s.Attr("value"); strings.HasPrefix(v, day+"T") {
+				found = true
+			}
+		})
+		return found
+	}
+	if !offered("steinbau") {
+		t.Errorf("the German business is offered no visit time on %s, a Turkish holiday", day)
+	}
+	if offered("tasci") {
+		t.Errorf("the Turkish business is offered visit times on %s, its public holiday", day)
 	}
 }

@@ -85,8 +85,10 @@ const (
 )
 
 // PlanningSchedule is the schedule visits are planned in: the business hours when they are
-// switched on, else the default working week (Monday–Friday 09:00–18:00, Saturday 10:00–14:00,
-// Turkish public holidays) in the tenant's zone, so a visit is never offered at night.
+// switched on, else the default working week (Monday–Friday 09:00–18:00, Saturday 10:00–14:00)
+// in the tenant's zone, so a visit is never offered at night, with the public holidays the hours
+// page holds (Turkish ones for a business that never saved the page, none for a business made
+// for another country until its owner chooses).
 func PlanningSchedule(ctx context.Context, q Querier) (*hours.Schedule, *time.Location, error) {
 	s, err := hoursdb.Schedule(ctx, q)
 	if err != nil {
@@ -99,10 +101,14 @@ func PlanningSchedule(ctx context.Context, q Querier) (*hours.Schedule, *time.Lo
 	if err != nil {
 		return nil, nil, err
 	}
+	stored, _, err := hoursdb.Load(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
 	// hoursdb.Zone gives a zone loaded by its name from the zone database the binary carries
 	// (never the server's "Local"), which the hours accept.
 	cfg := hours.Default()
-	cfg.Zone = loc.String()
+	cfg.Zone, cfg.Preset = loc.String(), stored.Preset
 	if s, err = hours.New(cfg); err != nil {
 		return nil, nil, fmt.Errorf("visits: default week in %s: %w", cfg.Zone, err)
 	}
