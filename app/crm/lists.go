@@ -98,10 +98,13 @@ func filterConds(f Filter, status string, cols ...string) (q string, args []any)
 		args = append(args, f.Status)
 	}
 	if s := strings.TrimSpace(f.Q); s != "" && len(cols) > 0 {
-		l := like(s)
+		// The query and the columns meet in inbox.Fold's alphabet, as the leads list's names do:
+		// SQLite's LIKE folds only A–Z, so "ümit" and "ÜMİT" did not find "Ümit Aydın", nor
+		// "cavus" "Çavuş".
+		l := like(inbox.Fold(s))
 		parts := make([]string, len(cols))
 		for i, c := range cols {
-			parts[i] = c + ` LIKE ? ESCAPE '\'`
+			parts[i] = `hv_fold(` + c + `) LIKE ? ESCAPE '\'`
 			args = append(args, l)
 		}
 		q += ` AND (` + strings.Join(parts, " OR ") + `)`

@@ -447,8 +447,8 @@ func Devices(ctx context.Context, q Querier, clientID int64, search string) ([]*
 		where, args = `client_id = ?`, append(args, clientID)
 	}
 	if s := strings.TrimSpace(search); s != "" {
-		where += ` AND (name LIKE ? ESCAPE '\' OR make LIKE ? ESCAPE '\' OR model LIKE ? ESCAPE '\' OR serial LIKE ? ESCAPE '\')`
-		l := like(s)
+		where += ` AND (hv_fold(name) LIKE ? ESCAPE '\' OR hv_fold(make) LIKE ? ESCAPE '\' OR hv_fold(model) LIKE ? ESCAPE '\' OR hv_fold(serial) LIKE ? ESCAPE '\')`
+		l := foldLike(s)
 		args = append(args, l, l, l, l)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+deviceCols+` FROM msp_devices WHERE `+where+` ORDER BY id DESC LIMIT 500`, args...)

@@ -94,8 +94,8 @@ func fillNames(ctx context.Context, q Querier, ts []*Ticket) error {
 func Clients(ctx context.Context, q Querier, search string) ([]*Client, error) {
 	where, args := `1`, []any{}
 	if s := strings.TrimSpace(search); s != "" {
-		l := like(s)
-		where = `(cu.name LIKE ? ESCAPE '\' OR c.contact_name LIKE ? ESCAPE '\' OR c.contact_email LIKE ? ESCAPE '\')`
+		l := foldLike(s)
+		where = `(hv_fold(cu.name) LIKE ? ESCAPE '\' OR hv_fold(c.contact_name) LIKE ? ESCAPE '\' OR hv_fold(c.contact_email) LIKE ? ESCAPE '\')`
 		args = append(args, l, l, l)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT c.id, c.customer_id, c.contact_name, c.contact_phone, c.contact_email, c.notes, c.created_at,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"highvibe/app/inbox"
 	"highvibe/app/tenantdb"
 )
 
@@ -152,8 +153,8 @@ func (f Filter) where() (from fromKind, where string, args []any) {
 			conds = append([]string{`msp_ticket_search MATCH ?`}, conds...)
 			args = append([]any{`"` + strings.ReplaceAll(q, `"`, `""`) + `"`}, args...)
 		default:
-			conds = append(conds, `(t.subject LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\')`)
-			args = append(args, like(q), like(q))
+			conds = append(conds, `(hv_fold(t.subject) LIKE ? ESCAPE '\' OR hv_fold(t.description) LIKE ? ESCAPE '\')`)
+			args = append(args, foldLike(q), foldLike(q))
 		}
 	}
 	if f.Status == FilterActive && from == fromTickets {
@@ -227,6 +228,10 @@ func like(q string) string {
 	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(q))
 	return "%" + q + "%"
 }
+
+// foldLike is like for a column read through hv_fold: the query in inbox.Fold's alphabet, so
+// "ÜMİT", "umit" and "ümit" all find "Ümit" (SQLite's LIKE folds only A–Z).
+func foldLike(q string) string { return like(inbox.Fold(q)) }
 
 // Page is one page of the ticket list and the cursor of the next (0: last page).
 type Page struct {
