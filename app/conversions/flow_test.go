@@ -558,13 +558,46 @@ func TestPurchaseWithoutAnOrderCarriesTheExpectedValue(t *testing.T) {
 		t.Errorf("Meta's Purchase of a deal expected at 174,000 TRY: %s", meta)
 	}
 
-	// Without an expected value the sale still goes out, at 0.
+	// Without an expected value the sale still goes out, without a value: Google takes the
+	// conversion action's own default value (TestGoogleGetsNoValueWhereThereIsNone).
 	lead2, conv2 := visitor("Derya Şahin", "+90 533 111 22 33", "Cj0-plain")
 	if r := operator.Post("/app/inbox/"+itoa(conv2)+"/", url.Values{"state": {"won"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("won: %d", r.StatusCode)
 	}
-	if g := purchase(lead2); !strings.Contains(g, `"conversionValue":0,`) {
+	if g := purchase(lead2); strings.Contains(g, `"conversionValue"`) || strings.Contains(g, `"currencyCode"`) {
 		t.Errorf("Google's Purchase of a deal without a value: %s", g)
+	}
+}
+
+// An event without a value reaches Google without one, so Google counts it at the conversion
+// action's default value — the owner's "a lead is worth 500 TRY to us", which value-based bidding
+// steers by. Every Lead went out as "conversionValue":0, which Google takes as a value and
+// counts instead of the default: each lead from the ads was worth nothing to the bidding.
+func TestGoogleGetsNoValueWhereThereIsNone(t *testing.T) {
+	t.Parallel()
+	e, p, _ := setup(t)
+	res := widgetPost(t, e, map[string]any{"text": "Teras için traverten fiyatı?", "name": "Nazlı Güneş", "phone": "+90 534 222 33 44",
+		"consent": true, "marketing": true, "lang": "tr", "attribution": map[string]string{"gclid": "Cj0-lead"}})
+	if res["conversation_id"] == nil {
+		t.Fatalf("widget: %v", res)
+	}
+	var lead string
+	waitFor(t, "the Lead at Google", func() bool {
+		for _, b := range p.bodies(googlePath) {
+			if strings.Contains(b, `"gclid":"Cj0-lead"`) && strings.Contains(b, "conversionActions/11") {
+				lead = b
+				return true
+			}
+		}
+		return false
+	})
+	if strings.Contains(lead, `"conversionValue"`) || strings.Contains(lead, `"currencyCode"`) {
+		t.Errorf("the Lead carries a value of its own, which overrides the action's default: %s", lead)
+	}
+	// Meta and TikTok are sent no value for a Lead either, as before.
+	waitFor(t, "the Lead at Meta and TikTok", func() bool { return len(p.bodies(metaPath)) == 1 && len(p.bodies(tiktokPath)) == 1 })
+	if m, tk := p.bodies(metaPath)[0], p.bodies(tiktokPath)[0]; strings.Contains(m, "custom_data") || strings.Contains(tk, "properties") {
+		t.Errorf("a Lead with a value: Meta %s, TikTok %s", m, tk)
 	}
 }
 

@@ -106,16 +106,19 @@ type GoogleRequest struct {
 
 // GoogleConversion is one ClickConversion. Only one of gclid, gbraid and wbraid is set.
 type GoogleConversion struct {
-	ConversionAction   string           `json:"conversionAction"`
-	ConversionDateTime string           `json:"conversionDateTime"` // "yyyy-mm-dd hh:mm:ss+|-hh:mm"
-	ConversionValue    float64          `json:"conversionValue"`
-	CurrencyCode       string           `json:"currencyCode,omitempty"`
-	OrderID            string           `json:"orderId"`
-	Gclid              string           `json:"gclid,omitempty"`
-	Gbraid             string           `json:"gbraid,omitempty"`
-	Wbraid             string           `json:"wbraid,omitempty"`
-	UserIdentifiers    []GoogleIdentity `json:"userIdentifiers,omitempty"`
-	Consent            GoogleConsent    `json:"consent"`
+	ConversionAction   string `json:"conversionAction"`
+	ConversionDateTime string `json:"conversionDateTime"` // "yyyy-mm-dd hh:mm:ss+|-hh:mm"
+	// ConversionValue and CurrencyCode go only with an event that has a value: without them
+	// Google takes the conversion action's default value (the owner's "each lead is worth 500
+	// TRY"), where a 0 sent for every Lead overrode it.
+	ConversionValue float64          `json:"conversionValue,omitempty"`
+	CurrencyCode    string           `json:"currencyCode,omitempty"`
+	OrderID         string           `json:"orderId"`
+	Gclid           string           `json:"gclid,omitempty"`
+	Gbraid          string           `json:"gbraid,omitempty"`
+	Wbraid          string           `json:"wbraid,omitempty"`
+	UserIdentifiers []GoogleIdentity `json:"userIdentifiers,omitempty"`
+	Consent         GoogleConsent    `json:"consent"`
 }
 
 // GoogleIdentity is one UserIdentifier: a hashed e-mail or a hashed phone number.
@@ -141,8 +144,10 @@ func GoogleDateTime(t time.Time, loc *time.Location) string {
 // actionID of customer customerID; test mode asks Google to validate only.
 func GooglePayload(e *Event, customerID, actionID string, loc *time.Location, test bool) GoogleRequest {
 	c := GoogleConversion{ConversionAction: "customers/" + customerID + "/conversionActions/" + actionID,
-		ConversionDateTime: GoogleDateTime(e.EventTime, loc), ConversionValue: e.Value(), CurrencyCode: e.Currency,
-		OrderID: e.EventID, Consent: GoogleConsent{AdUserData: "GRANTED"}}
+		ConversionDateTime: GoogleDateTime(e.EventTime, loc), OrderID: e.EventID, Consent: GoogleConsent{AdUserData: "GRANTED"}}
+	if e.ValueMinor > 0 && e.Currency != "" {
+		c.ConversionValue, c.CurrencyCode = e.Value(), e.Currency
+	}
 	switch {
 	case e.GCLID != "":
 		c.Gclid = e.GCLID
