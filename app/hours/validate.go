@@ -108,6 +108,48 @@ func BadDay(days []ClosedDay) (date, key string) {
 	return "", ""
 }
 
+// WithBreaks reads a day whose intervals overlap as an opening with breaks written inside it:
+// "09:00-18:00, 12:00-13:00" is how an owner writes "open 9 to 6, lunch 12 to 1". When one
+// interval holds every other, and those others neither touch each other nor either end of it, it
+// returns the opening without them ("09:00-12:00, 13:00-18:00"), for the form to offer; ok is
+// false for any other overlap. Intervals across midnight are not read this way.
+func WithBreaks(ivs []Interval) ([]Interval, bool) {
+	if len(ivs) < 2 {
+		return nil, false
+	}
+	outer := -1
+	for i, iv := range ivs {
+		if iv.Overnight() {
+			return nil, false
+		}
+		if outer < 0 || iv.To-iv.From > ivs[outer].To-ivs[outer].From {
+			outer = i
+		}
+	}
+	o := ivs[outer]
+	var breaks []Interval
+	for i, iv := range ivs {
+		if i == outer {
+			continue
+		}
+		if iv.From <= o.From || iv.To >= o.To {
+			return nil, false // not inside the opening with time on both sides
+		}
+		breaks = append(breaks, iv)
+	}
+	sort.Slice(breaks, func(i, j int) bool { return breaks[i].From < breaks[j].From })
+	out := []Interval{}
+	from := o.From
+	for _, b := range breaks {
+		if b.From <= from { // touches the previous break (or its start): not two breaks
+			return nil, false
+		}
+		out = append(out, Interval{from, b.From})
+		from = b.To
+	}
+	return append(out, Interval{from, o.To}), true
+}
+
 // overlapping reports whether two intervals of one day share a minute (an interval across
 // midnight counts up to 24:00 on its own day).
 func overlapping(ivs []Interval) bool {

@@ -314,6 +314,13 @@ func (h *Handler) SaveHours(w http.ResponseWriter, r *http.Request) {
 		shown := web.Errors{}
 		for k, key := range errs {
 			msg := c.T(key)
+			// "09:00-18:00, 12:00-13:00" is a lunch break written inside the opening: the
+			// refusal says how to write it, with the owner's own hours.
+			if d, err := strconv.Atoi(strings.TrimPrefix(k, "day")); key == "hours.err.overlap" && err == nil && d >= 0 && d < 7 {
+				if open, ok := hours.WithBreaks(cfg.Week[d]); ok {
+					msg = c.T("hours.err.overlap_break", hours.FormatIntervals(open))
+				}
+			}
 			// A wrong date among the closed and half days is named: in a list of dozens,
 			// "a date is not valid" alone leaves the owner searching.
 			if day, dk := hours.BadDay(cfg.Closed); k == "closed" && dk == key {
