@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"highvibe/app/tenantdb"
 )
@@ -76,6 +77,19 @@ const genesis = "000000000000000000000000000000000000000000000000000000000000000
 const ExcerptLen = 500
 
 func excerpt(s string) string {
+	if len(s) <= ExcerptLen {
+		return s
+	}
+	if utf8.ValidString(s) { // the cut without copying a long message as runes
+		n := 0
+		for i := range s {
+			if n == ExcerptLen {
+				return s[:i] + "…"
+			}
+			n++
+		}
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= ExcerptLen {
 		return s
@@ -214,8 +228,17 @@ func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 		return 0, err
 	}
 	k := keys.newest()
+	// A new row's id is above every id the table ever gave out (sqlite_sequence), not only above
+	// the newest row's. When the newest row is the one this transaction appended last through the
+	// same Tx, the sequence is that row's id: its insert set it (its id was above the sequence), and
+	// a larger id would have been a newer row (rows are never deleted).
 	var seq int64
-	_ = tx.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'action_logs'`).Scan(&seq)
+	tip, tipped := tx.(Tipped)
+	if tipped && prevID > 0 && *tip.AuditTip() == prevID {
+		seq = prevID
+	} else {
+		_ = tx.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'action_logs'`).Scan(&seq)
+	}
 	r := &Row{
 		ID: max(prevID, seq) + 1, Provider: e.Provider, ActionType: e.ActionType, Status: e.Status,
 		Summary: excerpt(e.Summary), Input: excerpt(e.Input), Output: excerpt(e.Output), Payload: payload,
@@ -231,7 +254,17 @@ func Write(ctx context.Context, tx Tx, e Entry) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("audit: write: %w", err)
 	}
+	if tipped {
+		*tip.AuditTip() = r.ID
+	}
 	return r.ID, nil
+}
+
+// Tipped is a Tx that keeps, for Write, the id of the row Write last appended through it (the
+// inbox's batch statements, one per transaction: a batch writes a row for every message, and
+// each found its own previous row the newest and read sqlite_sequence all the same).
+type Tipped interface {
+	AuditTip() *int64
 }
 
 // Log appends one row in its own transaction.

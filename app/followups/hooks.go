@@ -123,9 +123,14 @@ func (s *Service) OnMessage(ctx context.Context, w inbox.Writer, tx *sql.Tx, m i
 	now := tenantdb.Now()
 	var id, recID int64
 	var step, steps int
-	err := w.QueryRowContext(ctx, `UPDATE followups SET status = 'stopped', stop_reason = ?, next_due_at = NULL, ended_at = ?, updated_at = ?
-		WHERE conversation_id = ? AND status IN ('active','waiting') RETURNING id, coalesce(recommendation_id, 0), step, steps`,
-		reason, now, now, m.ConversationID).Scan(&id, &recID, &step, &steps)
+	// Almost every message finds no open sequence: a read through the open sequences' index says
+	// so without the write statement an UPDATE is (its journal, its RETURNING table).
+	err := w.QueryRowContext(ctx, `SELECT id, coalesce(recommendation_id, 0), step, steps FROM followups
+		WHERE conversation_id = ? AND status IN ('active','waiting')`, m.ConversationID).Scan(&id, &recID, &step, &steps)
+	if err == nil {
+		_, err = w.ExecContext(ctx, `UPDATE followups SET status = 'stopped', stop_reason = ?, next_due_at = NULL, ended_at = ?, updated_at = ?
+			WHERE id = ?`, reason, now, now, id)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:

@@ -96,10 +96,14 @@ type querier interface {
 // per transaction: a batch runs the same dozen statements for every message, and compiling them
 // was a large share of the work. m holds them bound to this transaction.
 type stmtCache struct {
-	tx *sql.Tx
-	db *tenantdb.DB
-	m  map[string]*sql.Stmt
+	tx  *sql.Tx
+	db  *tenantdb.DB
+	m   map[string]*sql.Stmt
+	tip int64 // the action-log row audit.Write last appended through it (audit.Tipped)
 }
+
+// AuditTip is where audit.Write keeps the id of the row it last appended in this transaction.
+func (c *stmtCache) AuditTip() *int64 { return &c.tip }
 
 // Handle names the batch's database, so audit.Write keeps the tenant's key ring with it instead
 // of reading the key file for every message (audit.Handled).

@@ -173,9 +173,10 @@ func ingestTx(ctx context.Context, reg *channel.Registry, q querier, in Inbound)
 		return res, err
 	}
 	if !res.NewConversation { // a new one was created counting this message
-		if mode, assigned, err = st.touchConversation(conv, a); err != nil {
+		if err := st.touchConversation(conv, a); err != nil {
 			return res, err
 		}
+		mode, assigned = conv.mode, conv.assigned
 	}
 	res.LeadID, res.ConversationID, res.MessageID = leadID, convID, msgID
 	if err := st.logReceived(a, res); err != nil {

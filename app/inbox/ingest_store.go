@@ -21,27 +21,33 @@ type ingestStore struct {
 // The look-ups ingest makes for every message. Each must be an index seek (TestIngestLookupsSeek):
 // a scan costs a message time in proportion to the tenant's conversations or leads.
 const (
-	qThreadConversation = `SELECT id, lead_id, external_id FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
+	qThreadConversation = `SELECT ` + foundCols + ` FROM conversations WHERE channel = ? AND external_id = ? AND external_id <> ''
 		AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
 	qLeadByPhone         = `SELECT coalesce(merged_into, id) FROM leads WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id DESC LIMIT 1`
 	qLeadByEmail         = `SELECT coalesce(merged_into, id) FROM leads WHERE email = ? COLLATE NOCASE AND email <> '' ORDER BY id DESC LIMIT 1`
-	qOpenConversation    = `SELECT id, lead_id, external_id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
-	qOpenConversationExt = `SELECT id, lead_id, external_id FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
+	qOpenConversation    = `SELECT ` + foundCols + ` FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost') ORDER BY id DESC LIMIT 1`
+	qOpenConversationExt = `SELECT ` + foundCols + ` FROM conversations WHERE lead_id = ? AND channel = ? AND state NOT IN ('won','lost')
 		AND external_id IN ('', ?) ORDER BY id DESC LIMIT 1`
 	qDuplicate = `SELECT m.id, m.conversation_id, c.lead_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.channel = ? AND m.provider_message_id = ?`
 )
 
-// found is an open conversation a look-up found, with its thread key (touchConversation).
+// found is an open conversation a look-up found, with its thread key (touchConversation), its
+// assistant mode and its assignee (0: nobody), which the message's own writes leave as they are.
 type found struct {
 	id, lead int64
 	ext      string
+	mode     string
+	assigned int64
 }
+
+// foundCols are the columns of a look-up's row (scanFound).
+const foundCols = `id, lead_id, external_id, ai_mode, coalesce(assigned_user_id, 0)`
 
 // scanFound reads a look-up's row; a zero found when there is none.
 func scanFound(row *sql.Row) (found, error) {
 	var c found
-	err := row.Scan(&c.id, &c.lead, &c.ext)
+	err := row.Scan(&c.id, &c.lead, &c.ext, &c.mode, &c.assigned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return found{}, nil
 	}
@@ -54,7 +60,7 @@ func (s ingestStore) namedConversation(channel string, id int64) (found, error) 
 	if id == 0 {
 		return found{}, nil
 	}
-	c, err := scanFound(s.q.QueryRowContext(s.ctx, `SELECT id, lead_id, external_id FROM conversations
+	c, err := scanFound(s.q.QueryRowContext(s.ctx, `SELECT `+foundCols+` FROM conversations
 		WHERE id = ? AND channel = ? AND state NOT IN ('won','lost')`, id, channel))
 	if err != nil {
 		return found{}, fmt.Errorf("inbox: finding conversation: %w", err)
@@ -166,12 +172,19 @@ func (s ingestStore) openConversation(leadID int64, channel, externalID string) 
 // createConversation opens a conversation for the arriving message, already counting it as
 // touchConversation would (one unread, last message, waiting since): a new conversation is written
 // once instead of inserted and then updated, which would rewrite every list index it is in. It
-// answers the new conversation's id, assistant mode and assignee.
+// answers the new conversation's id, assistant mode and assignee, read back by its id: a RETURNING
+// clause costs SQLite a temporary table for every statement, more than the read.
 func (s ingestStore) createConversation(leadID int64, a arrival) (id int64, aiMode string, assigned int64, err error) {
-	err = s.q.QueryRowContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at,
+	r, err := s.q.ExecContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at,
 		unread_count, last_inbound_at, waiting_since)
-		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id, ai_mode, coalesce(assigned_user_id, 0)`,
-		leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now, a.AtMS, a.AtMS).Scan(&id, &aiMode, &assigned)
+		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?, 1, ?, ?)`,
+		leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now, a.AtMS, a.AtMS)
+	if err == nil {
+		id, err = r.LastInsertId()
+	}
+	if err == nil {
+		err = s.q.QueryRowContext(s.ctx, `SELECT ai_mode, coalesce(assigned_user_id, 0) FROM conversations WHERE id = ?`, id).Scan(&aiMode, &assigned)
+	}
 	if err != nil {
 		return 0, "", 0, fmt.Errorf("inbox: creating conversation: %w", err)
 	}
@@ -179,40 +192,48 @@ func (s ingestStore) createConversation(leadID int64, a arrival) (id int64, aiMo
 }
 
 // insertMessage stores the inbound message; errDuplicate when its provider id is already stored.
+// No RETURNING: SQLite builds a temporary table for one, the costliest part of the statement.
 func (s ingestStore) insertMessage(convID int64, a arrival) (int64, error) {
-	var id int64
-	err := s.q.QueryRowContext(s.ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, annotations, created_at)
-		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		convID, a.Body, a.Kind, a.Channel, a.PMID, channelNotes(a.Notes), a.AtMS).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	r, err := s.q.ExecContext(s.ctx, `INSERT INTO messages(conversation_id, direction, author_kind, body, kind, channel, provider_message_id, annotations, created_at)
+		VALUES(?, 'inbound', 'customer', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		convID, a.Body, a.Kind, a.Channel, a.PMID, channelNotes(a.Notes), a.AtMS)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: storing message: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil || n == 0 {
+		if err != nil {
+			return 0, fmt.Errorf("inbox: storing message: %w", err)
+		}
 		return 0, errDuplicate
 	}
+	id, err := r.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("inbox: storing message: %w", err)
 	}
 	return id, nil
 }
 
-// touchConversation counts the message on its conversation (unread, last message, waiting since)
-// and answers the conversation's assistant mode and assignee (0: nobody). The thread key is set
-// only where the conversation had none: SQLite rewrites the index entry of every plain column an
-// UPDATE names, changed or not, and the key's index (the thread look-up's) would otherwise move
-// with every message of a known customer.
-func (s ingestStore) touchConversation(c found, a arrival) (aiMode string, assigned int64, err error) {
+// touchConversation counts the message on its conversation (unread, last message, waiting since).
+// The thread key is set only where the conversation had none: SQLite rewrites the index entry of
+// every plain column an UPDATE names, changed or not, and the key's index (the thread look-up's)
+// would otherwise move with every message of a known customer. The conversation's assistant mode
+// and assignee come from the look-up that found it (found): asking the UPDATE to return them
+// (RETURNING) cost SQLite a temporary table for every message, more than the UPDATE itself.
+func (s ingestStore) touchConversation(c found, a arrival) error {
 	q, args := qTouch, []any{a.AtMS, a.AtMS, a.AtMS, a.Now, c.id}
 	if c.ext == "" && a.ExternalID != "" {
 		q, args = qTouchKey, append([]any{a.ExternalID}, args...)
 	}
-	if err = s.q.QueryRowContext(s.ctx, q, args...).Scan(&aiMode, &assigned); err != nil {
-		return "", 0, fmt.Errorf("inbox: updating conversation: %w", err)
+	if _, err := s.q.ExecContext(s.ctx, q, args...); err != nil {
+		return fmt.Errorf("inbox: updating conversation: %w", err)
 	}
-	return aiMode, assigned, nil
+	return nil
 }
 
 // qTouch and qTouchKey are touchConversation's statements, without and with the thread key.
 const (
 	touchCols = `unread_count = unread_count + 1, last_message_at = max(last_message_at, ?), last_inbound_at = max(coalesce(last_inbound_at, 0), ?),
-		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ? RETURNING ai_mode, coalesce(assigned_user_id, 0)`
+		waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`
 	qTouch    = `UPDATE conversations SET ` + touchCols
 	qTouchKey = `UPDATE conversations SET external_id = ?, ` + touchCols
 )

@@ -274,9 +274,11 @@ func (e *NotConfigured) Error() string { return e.Text }
 type Registry struct {
 	list   []Channel
 	byName map[string]Channel // every message an ingest stores looks its channel up: a map, not Info() of each
-	// provider is each channel's Info().Provider, kept: Info() builds the channel's settings list,
-	// and every stored message asks for its action-log provider.
+	// provider and outbound are each channel's Info().Provider and Info().Outbound, kept: Info()
+	// builds the channel's settings list, and every stored message asks for its action-log
+	// provider and (the follow-ups' message hook) whether its channel delivers replies.
 	provider map[string]string
+	outbound map[string]Outbound
 }
 
 // NewRegistry builds a registry; a repeated channel name or setting key panics (a programming
@@ -296,10 +298,11 @@ func NewRegistry(cs ...Channel) *Registry {
 			keys[d.Key] = true
 		}
 	}
-	r := &Registry{list: slices.Clone(cs), byName: make(map[string]Channel, len(cs)), provider: make(map[string]string, len(cs))}
+	r := &Registry{list: slices.Clone(cs), byName: make(map[string]Channel, len(cs)), provider: make(map[string]string, len(cs)),
+		outbound: make(map[string]Outbound, len(cs))}
 	for _, c := range cs {
 		i := c.Info()
-		r.byName[i.Name], r.provider[i.Name] = c, i.Provider
+		r.byName[i.Name], r.provider[i.Name], r.outbound[i.Name] = c, i.Provider, i.Outbound
 	}
 	return r
 }
@@ -360,8 +363,10 @@ func (r *Registry) PhotoMax(name string) int64 {
 
 // OutboundOf says what happens to a reply on the named channel (Record when unknown).
 func (r *Registry) OutboundOf(name string) Outbound {
-	i, _ := r.Info(name)
-	return i.Outbound
+	if r == nil {
+		return Record
+	}
+	return r.outbound[name]
 }
 
 // Provider is the action-log provider of the named channel's traffic ("" when unknown).
