@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -79,6 +80,37 @@ func foldRune(r rune) string {
 // national number itself where it is no such suffix ("301234567" of +49301234567: "030 1234567",
 // typed the German way, is found by it once parseSearch drops the trunk 0).
 func phoneTerms(p string) []string {
+	if p == "" {
+		return nil
+	}
+	phoneTermsSeen.Lock()
+	out, ok := phoneTermsSeen.m[p]
+	phoneTermsSeen.Unlock()
+	if ok {
+		return out
+	}
+	out = slices.Clip(phoneTermsOf(p)) // shared: an append by a caller copies it
+	phoneTermsSeen.Lock()
+	if len(phoneTermsSeen.m) >= maxPhoneTermsSeen || phoneTermsSeen.m == nil {
+		phoneTermsSeen.m = make(map[string][]string, 256)
+	}
+	phoneTermsSeen.m[p] = out
+	phoneTermsSeen.Unlock()
+	return out
+}
+
+// phoneTermsSeen keeps the terms of the phones met lately: a search document is rebuilt for every
+// batch of a conversation's messages, and reading its phone in the number plan (the national
+// number) was a ninth of a rebuild. Emptied when it holds maxPhoneTermsSeen numbers.
+var phoneTermsSeen struct {
+	sync.Mutex
+	m map[string][]string
+}
+
+const maxPhoneTermsSeen = 8192
+
+// phoneTermsOf is phoneTerms, worked out.
+func phoneTermsOf(p string) []string {
 	d := phone.Digits(p) // a phone typed on an Arabic keyboard is the same number
 	if n := NormalizePhone(p, ""); n != "" {
 		d = n[1:]
