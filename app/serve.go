@@ -298,12 +298,12 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Channels.RegisterJobs(s.Jobs)
 	// Photos and files: inbound downloads are customer-facing ingest, so the customer lane.
 	h.Media = &media.Service{Mgr: mgr, Platform: s.Platform, Live: s.Live, Log: o.Log, Fetchers: h.Channels.MediaFetchers()}
-	h.MediaFiles = &media.Handler{Svc: h.Media, Log: o.Log, Render: s.Render, LeadName: func(ctx context.Context, db *tenantdb.DB, id int64) (string, error) {
+	h.MediaFiles = &media.Handler{Svc: h.Media, Log: o.Log, Render: s.Render, LeadName: func(ctx context.Context, db *tenantdb.DB, id int64, region string) (string, error) {
 		l, err := inbox.LeadByID(ctx, db.Read, id)
 		if err != nil {
 			return "", err
 		}
-		return l.Shown(), nil // a nameless customer by their number, as every list names them
+		return l.Shown(region), nil // a nameless customer by their number, as every list names them
 	}}
 	s.Jobs.HandleIn(jobs.LaneCustomer, media.JobFetch, h.Media.HandleFetch)
 	h.Channels.UseMedia(h.Media)

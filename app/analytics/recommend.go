@@ -33,7 +33,7 @@ type candidate struct {
 	N1, N2         int
 }
 
-func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset) ([]candidate, error) {
+func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset, region string) ([]candidate, error) {
 	var out []candidate
 	var name, number, email string
 	nowMs := now.UnixMilli()
@@ -44,7 +44,7 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 			if err := rs.Scan(&c.LeadID, &name, &number, &email, &c.ConvID); err != nil {
 				return err
 			}
-			c.Name = web.WhoOrNumber(c.LeadID, name, number, email)
+			c.Name = web.WhoOrNumber(region, c.LeadID, name, number, email)
 			c.Key = "follow_up:lead:" + strconv.FormatInt(c.LeadID, 10)
 			out = append(out, c)
 			return nil
@@ -62,7 +62,7 @@ func candidates(ctx context.Context, db *tenantdb.DB, now time.Time, d *Dataset)
 		if err := rs.Scan(&c.ConvID, &c.LeadID, &name, &number, &email); err != nil {
 			return err
 		}
-		c.Name = web.WhoOrNumber(c.LeadID, name, number, email)
+		c.Name = web.WhoOrNumber(region, c.LeadID, name, number, email)
 		c.Key = "human_handoff:conversation:" + strconv.FormatInt(c.ConvID, 10)
 		out = append(out, c)
 		return nil

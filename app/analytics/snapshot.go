@@ -42,6 +42,7 @@ type Params struct {
 	Currency  string  // tenant currency (setting "currency")
 	BudgetUSD float64 // setting "monthly_budget_usd"
 	Lang      string  // language of generated recommendation texts (tenant primary locale)
+	Region    string  // setting "phone_region": a nameless lead's number kept without its country code
 	ActorID   int64   // user who asked; 0 for the background job
 	ActorName string
 	Trigger   string   // button, query, background, scheduled
@@ -57,7 +58,7 @@ func ParamsFrom(setting func(string) string) Params {
 	if cur == "" {
 		cur = "TRY"
 	}
-	return Params{Currency: cur, BudgetUSD: b, Lang: setting("primary_locale")}
+	return Params{Currency: cur, BudgetUSD: b, Lang: setting("primary_locale"), Region: setting("phone_region")}
 }
 
 // Latest returns the newest snapshot, or tenantdb.ErrNotFound when none was built yet. The
@@ -122,7 +123,7 @@ func Refresh(ctx context.Context, db *tenantdb.DB, p Params) (*Snapshot, error) 
 	if err != nil {
 		return nil, err
 	}
-	cands, err := candidates(ctx, db, now, d)
+	cands, err := candidates(ctx, db, now, d, p.Region)
 	if err != nil {
 		return nil, err
 	}

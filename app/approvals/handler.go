@@ -435,10 +435,10 @@ func customerOf(r *http.Request, id int64) string {
 		return c.T("approvals.unnamed")
 	}
 	causes, err := inbox.Causes(r.Context(), c.DB.Read, map[int64]int64{rec.ConversationID: rec.CreatedAt})
-	if err != nil || causes[rec.ConversationID].Who() == "" {
+	if err != nil || !causes[rec.ConversationID].Named() {
 		return c.T("approvals.unnamed")
 	}
-	return causes[rec.ConversationID].Who()
+	return causes[rec.ConversationID].Who(c.PhoneRegion())
 }
 
 // Approve, Reject and Execute record a decision (optional form field `reason`).

@@ -52,7 +52,7 @@ func (s *Service) Env(ctx context.Context, slug string) (Env, error) {
 
 // EnvFor is the Env of tenant t.
 func EnvFor(reg *channel.Registry, t *platform.Tenant) Env {
-	return Env{Channels: reg, Business: t.Name, Locale: t.PrimaryLocale, Template: func(ch string) string {
+	return Env{Channels: reg, Business: t.Name, Locale: t.PrimaryLocale, Region: t.PhoneRegion(), Template: func(ch string) string {
 		info, ok := reg.Info(ch)
 		if !ok || info.Templates == nil {
 			return ""

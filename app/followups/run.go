@@ -39,6 +39,7 @@ type Env struct {
 	Channels *channel.Registry
 	Business string // the tenant's name, in the drafts
 	Locale   string // the tenant's main language: drafts for a conversation of unknown language
+	Region   string // the tenant's phone_region: a nameless lead's number kept without its country code
 	// Template names the tenant's approved follow-up template on a channel ("" when none is set).
 	Template func(channel string) string
 }
@@ -312,7 +313,7 @@ func stepTx(ctx context.Context, tx *sql.Tx, env Env, sched *hours.Schedule, f *
 			wait = set.StepDays
 		}
 	}
-	name := web.WhoOrNumber(lead.ID, lead.Name, lead.Phone, lead.Email)
+	name := web.WhoOrNumber(env.Region, lead.ID, lead.Name, lead.Phone, lead.Email)
 	recID, created, err := approvals.Create(ctx, tx, approvals.New{LeadID: f.LeadID, ConversationID: f.ConversationID,
 		Title:             fmt.Sprintf("Follow up with %s (%d of %d)", name, step, f.Steps),
 		Summary:           englishSummary(variant, wait),

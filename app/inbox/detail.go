@@ -438,7 +438,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
-	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.User.Username))
+	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.PhoneRegion(), c.User.Username))
 	d.Vars = string(vars)
 	if conv.NextActionDueAt > 0 {
 		d.DueValue = DueValue(conv.NextActionDueAt, c.Zone())
@@ -455,7 +455,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 			}
 		}
 	}
-	title := d.Lead.Shown()
+	title := d.Lead.Shown(c.PhoneRegion())
 	if title == "" {
 		title = c.T("inbox.unknown")
 	}

@@ -12,14 +12,14 @@ import (
 // NotifyView answers what the notification job needs of a conversation when it runs (who is
 // assigned now, who it is with, its next action's due time, whether it is open). The notify room
 // is given this function at start-up, so it never reads the inbox's tables.
-func NotifyView(ctx context.Context, db *tenantdb.DB, id int64) (notify.Conv, error) {
+func NotifyView(ctx context.Context, db *tenantdb.DB, id int64, region string) (notify.Conv, error) {
 	c, err := ConversationByID(ctx, db.Read, id)
 	if err != nil {
 		return notify.Conv{}, err
 	}
 	v := notify.Conv{AssignedUserID: c.AssignedUserID, DueAt: c.NextActionDueAt, NextAction: c.NextAction, Open: c.Open()}
 	if l, err := LeadByID(ctx, db.Read, c.LeadID); err == nil {
-		v.Name = l.Shown() // a nameless customer by their number as people write it, else e-mail
+		v.Name = l.Shown(region) // a nameless customer by their number as people write it, else e-mail
 	}
 	return v, nil
 }

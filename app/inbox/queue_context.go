@@ -28,8 +28,12 @@ type Cause struct {
 }
 
 // Who names the customer as every list does (web.Who): the name, else the number as people write
-// it, else the e-mail address; "" when there is none of them.
-func (c Cause) Who() string { return web.Who(c.CustomerName, c.Phone, c.Email) }
+// it (a number kept without its country code is of region, the business's), else the e-mail
+// address; "" when there is none of them.
+func (c Cause) Who(region string) string { return web.Who(region, c.CustomerName, c.Phone, c.Email) }
+
+// Named reports whether the customer gave a name, a number or an e-mail address (Who is not "").
+func (c Cause) Named() bool { return c.Who("") != "" }
 
 // Closed reports whether the conversation was closed as won or lost.
 func (c Cause) Closed() bool { return c.State == "won" || c.State == "lost" }

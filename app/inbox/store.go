@@ -227,13 +227,17 @@ type Lead struct {
 }
 
 // Shown is what names the lead on a page: web.Who's rule (its name, else its phone number as people
-// write it, else its e-mail address; "" when it has none of them).
-func (l *Lead) Shown() string {
+// write it, one kept without its country code read as region's — the business's phone_region —,
+// else its e-mail address; "" when it has none of them).
+func (l *Lead) Shown(region string) string {
 	if l == nil {
 		return ""
 	}
-	return web.Who(l.Name, l.Phone, l.Email)
+	return web.Who(region, l.Name, l.Phone, l.Email)
 }
+
+// Named reports whether the lead has a name, a phone number or an e-mail address (Shown is not "").
+func (l *Lead) Named() bool { return l.Shown("") != "" }
 
 // LeadByID reads one lead; tenantdb.ErrNotFound when absent.
 func LeadByID(ctx context.Context, q Querier, id int64) (*Lead, error) {

@@ -28,27 +28,35 @@ type Template struct {
 // template is inserted into a conversation's reply box.
 type templateVar struct {
 	Name  string
-	value func(l *Lead, business, agent string) string
+	value func(v *varSource) string
+}
+
+// varSource is what the variables are filled from: the conversation's lead, the business's
+// name and phone_region, and the name of the operator inserting the template.
+type varSource struct {
+	Lead                    *Lead
+	Business, Agent, Region string
 }
 
 // templateVars are the template variables, in the order the templates page explains them (each
 // as inbox.templates.var.<name>, in the reader's language).
 var templateVars = []templateVar{
-	{"name", func(l *Lead, _, _ string) string { return l.Name }},
+	{"name", func(v *varSource) string { return v.Lead.Name }},
 	// the number as people write it (+90 532 123 45 67): the customer reads it, never the stored
-	// +905321234567
-	{"phone", func(l *Lead, _, _ string) string { return phone.Display(l.Phone) }},
-	{"email", func(l *Lead, _, _ string) string { return l.Email }},
-	{"business", func(_ *Lead, business, _ string) string { return business }},
-	{"agent", func(_ *Lead, _, agent string) string { return agent }},
+	// +905321234567; one kept without its country code is of the business's country
+	{"phone", func(v *varSource) string { return phone.DisplayIn(v.Lead.Phone, v.Region) }},
+	{"email", func(v *varSource) string { return v.Lead.Email }},
+	{"business", func(v *varSource) string { return v.Business }},
+	{"agent", func(v *varSource) string { return v.Agent }},
 }
 
 // templateValues is what each variable is replaced by in a conversation with l, for the
-// business and the operator (agent) inserting it.
-func templateValues(l *Lead, business, agent string) map[string]string {
+// business (its name and phone_region) and the operator (agent: the name customers see) inserting it.
+func templateValues(l *Lead, business, region, agent string) map[string]string {
+	src := &varSource{Lead: l, Business: business, Agent: agent, Region: region}
 	out := make(map[string]string, len(templateVars))
 	for _, v := range templateVars {
-		out[v.Name] = v.value(l, business, agent)
+		out[v.Name] = v.value(src)
 	}
 	return out
 }

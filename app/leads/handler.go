@@ -379,7 +379,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, errs 
 			return
 		}
 	}
-	p := &web.Page{Title: c.T("leads.lead.title", l.Label()), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Errors: errs}
+	p := &web.Page{Title: c.T("leads.lead.title", l.Label(c.PhoneRegion())), Nav: "leads", Guide: "leads-and-pipeline", Data: d, Errors: errs}
 	if r.Method == http.MethodPost {
 		p.Form = r.PostForm
 	}

@@ -63,8 +63,12 @@ type Row struct {
 }
 
 // Label is what the list and the board call the lead: web.Who's rule (its name, else its phone
-// as people write it, else its e-mail), "#id" for a lead with none of them.
-func (r *Row) Label() string { return web.WhoOrNumber(r.ID, r.Name, r.Phone, r.Email) }
+// as people write it, one kept without its country code read as region's, the business's
+// phone_region; else its e-mail), "#id" for a lead with none of them. Pages call it through the
+// "shown" helper, which knows the business's region.
+func (r *Row) Label(region string) string {
+	return web.WhoOrNumber(region, r.ID, r.Name, r.Phone, r.Email)
+}
 
 // sortKey is the column a sort orders by (then id) and its direction.
 func sortKey(sort string) (col string, asc bool) {

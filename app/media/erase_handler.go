@@ -42,7 +42,7 @@ func (h *Handler) lead(w http.ResponseWriter, r *http.Request) (*LeadPage, bool)
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return nil, false
 	}
-	name, err := h.LeadName(r.Context(), c.DB, id)
+	name, err := h.LeadName(r.Context(), c.DB, id, c.PhoneRegion())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false
@@ -125,5 +125,6 @@ func (h *Handler) EraseLeadFiles(w http.ResponseWriter, r *http.Request) {
 	web.Redirect(w, r, to)
 }
 
-// LeadNamer reads a lead's name (the inbox's; the media room does not read leads itself).
-type LeadNamer func(ctx context.Context, db *tenantdb.DB, id int64) (string, error)
+// LeadNamer reads a lead's name (the inbox's; the media room does not read leads itself); region
+// is the business's phone_region, for a nameless lead's number kept without its country code.
+type LeadNamer func(ctx context.Context, db *tenantdb.DB, id int64, region string) (string, error)

@@ -41,8 +41,9 @@ type MailReady func(t *platform.Tenant) bool
 // Service runs this room's jobs and serves its pages.
 type Service struct {
 	Platform *platform.Service
-	// Conversation reads a conversation of a tenant; tenantdb.ErrNotFound when it is gone.
-	Conversation func(ctx context.Context, db *tenantdb.DB, id int64) (Conv, error)
+	// Conversation reads a conversation of a tenant (region: the tenant's phone_region, which
+	// names a customer's number kept without its country code); tenantdb.ErrNotFound when it is gone.
+	Conversation func(ctx context.Context, db *tenantdb.DB, id int64, region string) (Conv, error)
 	Mail         Mailer
 	// MailReady tells the pages whether e-mails can go out in a tenant (nil: they can).
 	MailReady MailReady
@@ -200,7 +201,7 @@ func (s *Service) HandleEvent(ctx context.Context, j *jobs.Job) error {
 	}
 	var conv Conv
 	if e.ConversationID != 0 && s.Conversation != nil {
-		conv, err = s.Conversation(ctx, j.DB, e.ConversationID)
+		conv, err = s.Conversation(ctx, j.DB, e.ConversationID, t.PhoneRegion())
 		if errors.Is(err, tenantdb.ErrNotFound) {
 			return nil
 		}

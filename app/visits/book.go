@@ -209,7 +209,7 @@ func lower(s string) string {
 
 func (h *BookHandler) show(w http.ResponseWriter, r *http.Request, status int, d *bookPage, errs map[string]string) {
 	c := web.From(r)
-	name := d.Lead.Shown()
+	name := d.Lead.Shown(c.PhoneRegion())
 	if name == "" {
 		name = c.T("inbox.unknown")
 	}

@@ -155,7 +155,7 @@ func (h *Handler) Calendar(w http.ResponseWriter, r *http.Request) {
 		ahead = link("day", now.Format("2006-01-02"), user)
 	}
 	from, to := Range(view, day, loc)
-	list, err := h.calendarVisits(r.Context(), c.DB, from, to, user, members)
+	list, err := h.calendarVisits(r.Context(), c.DB, from, to, user, members, c.PhoneRegion())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -197,17 +197,18 @@ func (h *Handler) members(r *http.Request) ([]platform.Membership, error) {
 }
 
 // calendarVisits reads the visits starting in [from, to), of one member (user > 0) or all, with
-// the lead's name and the assignees' names.
-func (h *Handler) calendarVisits(ctx context.Context, db *tenantdb.DB, from, to time.Time, user int64, members []platform.Membership) ([]CalVisit, error) {
+// the lead's name (a nameless lead's number kept without its country code read as region's) and
+// the assignees' names.
+func (h *Handler) calendarVisits(ctx context.Context, db *tenantdb.DB, from, to time.Time, user int64, members []platform.Membership, region string) ([]CalVisit, error) {
 	vs, err := ListRange(ctx, db.Read, from, to, user)
 	if err != nil {
 		return nil, err
 	}
-	return named(ctx, db, vs, members), nil
+	return named(ctx, db, vs, members, region), nil
 }
 
 // named draws visits for the calendar with the lead's and the assignees' names.
-func named(ctx context.Context, db *tenantdb.DB, vs []*Visit, members []platform.Membership) []CalVisit {
+func named(ctx context.Context, db *tenantdb.DB, vs []*Visit, members []platform.Membership, region string) []CalVisit {
 	names := map[int64]string{}
 	for _, m := range members {
 		names[m.UserID] = m.Username
@@ -222,7 +223,7 @@ func named(ctx context.Context, db *tenantdb.DB, vs []*Visit, members []platform
 			}
 			leads[v.LeadID] = l
 		}
-		cv := CalVisit{V: v, ID: v.ID, LeadID: v.LeadID, ConversationID: v.ConversationID, LeadName: l.Shown(),
+		cv := CalVisit{V: v, ID: v.ID, LeadID: v.LeadID, ConversationID: v.ConversationID, LeadName: l.Shown(region),
 			Name: l.Name, Phone: l.Phone, Email: l.Email, Status: v.Status,
 			Start: v.Start(), Duration: time.Duration(v.DurationMin) * time.Minute, Address: v.Address, MapURL: v.MapURL, AssigneeIDs: v.Assignees}
 		for _, id := range v.Assignees {
@@ -364,7 +365,7 @@ func (h *Handler) ICal(w http.ResponseWriter, r *http.Request) {
 	}
 	p := i18n.For(lang).In(loc)
 	now := h.now()
-	list, err := h.calendarVisits(r.Context(), db, now.Add(-FeedPast), now.Add(FeedFuture), uid, nil)
+	list, err := h.calendarVisits(r.Context(), db, now.Add(-FeedPast), now.Add(FeedFuture), uid, nil, t.PhoneRegion())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

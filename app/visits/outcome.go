@@ -239,7 +239,7 @@ func (h *Handler) oneVisit(w http.ResponseWriter, r *http.Request) (*CalVisit, b
 		h.Render.Fail(w, r, err)
 		return nil, false
 	}
-	v, err := h.visitByID(r.Context(), c.DB, id, members)
+	v, err := h.visitByID(r.Context(), c.DB, id, members, c.PhoneRegion())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false
@@ -249,12 +249,12 @@ func (h *Handler) oneVisit(w http.ResponseWriter, r *http.Request) (*CalVisit, b
 }
 
 // visitByID reads one visit with its lead's and assignees' names.
-func (h *Handler) visitByID(ctx context.Context, db *tenantdb.DB, id int64, members []platform.Membership) (*CalVisit, error) {
+func (h *Handler) visitByID(ctx context.Context, db *tenantdb.DB, id int64, members []platform.Membership, region string) (*CalVisit, error) {
 	v, err := ByID(ctx, db.Read, id)
 	if err != nil {
 		return nil, err
 	}
-	return &named(ctx, db, []*Visit{v}, members)[0], nil
+	return &named(ctx, db, []*Visit{v}, members, region)[0], nil
 }
 
 func (h *Handler) outcomeForm(w http.ResponseWriter, r *http.Request, status int, v *CalVisit, in OutcomeInput, errs map[string]string) {

@@ -42,13 +42,14 @@ func PersonName(s string) string {
 }
 
 // Who is the one rule that names a person (a lead, a customer) to an operator wherever the panel
-// lists or heads them: their name, else their phone number as people write it (phone.Display,
-// "+90 532 123 45 67", never the stored "+905321234567"), else their e-mail address; "" when
-// they gave none of them, and the caller says what the record is ("#340" only there). Pages draw
-// the same rule with views/partials/phone.html's "who", which keeps a number one left-to-right
-// piece on Arabic pages.
-func Who(name, number, email string) string {
-	for _, s := range []string{strings.TrimSpace(name), phone.Display(strings.TrimSpace(number)), strings.TrimSpace(email)} {
+// lists or heads them: their name, else their phone number as people write it (phone.DisplayIn,
+// "+90 532 123 45 67", never the stored "+905321234567"; a number kept without its country code
+// is of region, the business's phone_region, as the pages' phone helper reads it), else their
+// e-mail address; "" when they gave none of them, and the caller says what the record is ("#340"
+// only there). Pages draw the same rule with views/partials/phone.html's "who", which keeps a
+// number one left-to-right piece on Arabic pages.
+func Who(region, name, number, email string) string {
+	for _, s := range []string{strings.TrimSpace(name), phone.DisplayIn(strings.TrimSpace(number), region), strings.TrimSpace(email)} {
 		if s != "" {
 			return s
 		}
@@ -58,8 +59,8 @@ func Who(name, number, email string) string {
 
 // WhoOrNumber is Who, or the record's number ("#340") for a person who gave none of them: for
 // the lines (a list's row, a recommendation's title) that must name someone.
-func WhoOrNumber(id int64, name, number, email string) string {
-	if s := Who(name, number, email); s != "" {
+func WhoOrNumber(region string, id int64, name, number, email string) string {
+	if s := Who(region, name, number, email); s != "" {
 		return s
 	}
 	return "#" + strconv.FormatInt(id, 10)

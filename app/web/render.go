@@ -464,6 +464,9 @@ func baseFuncs(assets *static.Assets, loc *time.Location, region string) templat
 		// country's (region).
 		"phone": func(s string) string { return phone.DisplayIn(s, region) },
 		"dial":  func(s string) string { return phone.DialIn(s, region) },
+		// shown is what a list names a record by (leads.Row's Label: web.Who's rule or "#id"),
+		// its number read in the business's country like phone's.
+		"shown": func(r interface{ Label(string) string }) string { return r.Label(region) },
 		// generalNotice is the consent version of the empty notice: the visitor agreed to the
 		// general text because the business had not written its own (GeneralNoticeVersion).
 		"generalNotice": func(v string) bool { return v == GeneralNoticeVersion },
