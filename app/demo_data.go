@@ -91,7 +91,7 @@ type demoGen struct {
 
 // workTime moves t to a moment a person at the demo business would plan work for: t itself on the
 // quarter hour when the business is open then with at least half an hour left, else a quarter hour
-// in the first two hours of its next opening (picked from t, so the random draws stay as they were).
+// in the first five hours of its next opening (picked from t, so the random draws stay as they were).
 func (g *demoGen) workTime(t time.Time) time.Time {
 	return demoWorkTime(g.sched, t)
 }
@@ -197,6 +197,46 @@ func (g *demoGen) teamTime(prev, at time.Time, rest time.Duration) time.Time {
 	return at
 }
 
+// demoCustomerHours weighs the local hours customers write in: mostly 08:00–20:00 (a dip at
+// lunch), some in the evening, hardly any in the small hours.
+var demoCustomerHours = [24]int{1, 0, 0, 0, 0, 0, 1, 2, 5, 9, 10, 10, 8, 7, 9, 9, 9, 8, 7, 7, 6, 5, 3, 1}
+
+// demoCustomerWeight is the sum of demoCustomerHours.
+var demoCustomerWeight = func() (n int) {
+	for _, w := range demoCustomerHours {
+		n += w
+	}
+	return n
+}()
+
+// customerHour is when lead i's first message came on t's day (the business's zone): an hour
+// drawn by demoCustomerHours, and three Sunday leads in four and two Saturday leads in three moved to
+// a weekday before — weekends are lighter. Drawn from a source of its own, so the demo's other
+// draws stay as they were; the last half day's leads (what waits as the demo opens) keep their
+// time, the last three days' their day, and one whose drawn hour falls in the last half day keeps t's.
+func (g *demoGen) customerHour(t time.Time, i int) time.Time {
+	if g.now.Sub(t) < 12*time.Hour {
+		return t
+	}
+	r := rand.New(rand.NewPCG(uint64(i), 8))
+	l := t.In(g.sched.Location())
+	if wd := l.Weekday(); (wd == time.Sunday && r.IntN(4) > 0) || (wd == time.Saturday && r.IntN(3) > 0) && g.now.Sub(t) > 72*time.Hour {
+		l = l.AddDate(0, 0, -int(wd+7-time.Friday)%7-r.IntN(5)) // a weekday of the week before
+	}
+	for range 4 {
+		n := r.IntN(demoCustomerWeight)
+		h := 0
+		for ; n >= demoCustomerHours[h]; h++ {
+			n -= demoCustomerHours[h]
+		}
+		at := time.Date(l.Year(), l.Month(), l.Day(), h, r.IntN(60), r.IntN(60), 0, l.Location())
+		if at.Before(g.now.Add(-12 * time.Hour)) { // not into the last half day either
+			return at
+		}
+	}
+	return t
+}
+
 // demoWorkTime is demoGen.workTime for a given week.
 func demoWorkTime(sched *hours.Schedule, t time.Time) time.Time {
 	t = t.Truncate(15 * time.Minute)
@@ -207,8 +247,11 @@ func demoWorkTime(sched *hours.Schedule, t time.Time) time.Time {
 	if !ok {
 		return t
 	}
-	if later := next.Add(time.Duration(t.Unix()/900%8) * 15 * time.Minute); sched.Open(later) && sched.Open(later.Add(30*time.Minute)) {
-		return later
+	// Spread over the first five hours of the opening (09:00–14:00 on a weekday), not all at nine.
+	for q := t.Unix() / 900 % 20; q > 0; q -= 4 {
+		if later := next.Add(time.Duration(q) * 15 * time.Minute); sched.Open(later) && sched.Open(later.Add(30*time.Minute)) {
+			return later
+		}
 	}
 	return next
 }
@@ -436,8 +479,8 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 	// Ages skew recent: a business gets more leads as the widget and WhatsApp catch on.
 	age := time.Duration(g.r.Float64()*g.r.Float64()*180*24) * time.Hour
 	age += time.Duration(g.r.IntN(60)) * time.Minute
-	created := g.now.Add(-age)
 	ageDays := int(age.Hours() / 24)
+	created := g.customerHour(g.now.Add(-age), i)
 	first, last := pick(g, demoFirst), pick(g, demoLast)
 	name := first + " " + last
 	source, channel := g.sourceFor()
@@ -560,6 +603,16 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	for k := range msgs {
 		at = at.Add(gaps[k])
 		rest -= gaps[k]
+		if msgs[k].author == "customer" && k > 0 {
+			// A customer's answer that would come in the small hours comes in the morning, the
+			// rest of the thread after it, when it still ends in the past.
+			if l := at.In(g.sched.Location()); l.Hour() < 7 {
+				w := time.Date(l.Year(), l.Month(), l.Day(), 7, 30, 0, 0, l.Location()).Add(time.Duration(leadID*13%150) * time.Minute)
+				if w.Add(rest).Before(g.now.Add(-demoShiftedEnd)) {
+					at = w
+				}
+			}
+		}
 		if msgs[k].author == "user" {
 			prev, next := start, g.now.Add(-demoShiftedEnd)
 			if k > 0 {
