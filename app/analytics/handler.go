@@ -30,9 +30,15 @@ type Handler struct {
 type Card struct {
 	Key, Label, Value, Definition string
 	// Empty says why the card shows "—" instead of a figure: a rate, a mean or a median of
-	// nothing ("no leads yet"), which a 0.0 % or a 0.0 h would pass off as a measurement.
+	// nothing ("no leads yet"), which a 0.0 % or a 0.0 h would pass off as a measurement; on the
+	// ROI card above ROIShownUpTo, what the budget and the revenue are.
 	Empty string
 }
+
+// ROIShownUpTo is the largest ROI % the cards print: above it (an AI budget under a hundredth
+// of the paid revenue) they say "over 10,000 %" with the budget and the revenue it compares.
+// The snapshot (chart_pack.json's kpi.roi) keeps the exact figure.
+const ROIShownUpTo = 10000
 
 // ChartSlot is one chart placeholder of the page.
 type ChartSlot struct {
@@ -228,11 +234,17 @@ func cards(c *web.Ctx, k *KPI) []Card {
 	// pages behind it (orders, invoices, quotes) show the exact amounts.
 	money := func(v float64) string { return p.WholeMoney(int64(math.Round(v)), k.Currency) }
 	pct := func(v float64) string { return p.Percent(v, 1) }
-	roi := "—"
+	roi, roiNote := "—", ""
 	if k.ROI != nil {
-		// The ROI % the SPEC defines, however large: shown as a multiple ("4,337×") it read as
-		// "revenue per unit of AI spend", crediting all paid revenue to the AI.
+		// The ROI % the SPEC defines: shown as a multiple ("4,337×") it read as "revenue per unit
+		// of AI spend", crediting all paid revenue to the AI. Against a budget under a hundredth
+		// of the revenue the percentage ("625,279.4 %") says nothing an owner can use and makes
+		// every other figure look as invented: the card says "over 10,000 %" and what it compares.
 		roi = pct(*k.ROI)
+		if *k.ROI > ROIShownUpTo {
+			roi = c.T("analytics.kpi.roi_over", p.Percent(ROIShownUpTo, 0))
+			roiNote = c.T("analytics.kpi.roi_small_budget", money(k.BudgetPeriod), money(k.PaidRevenue))
+		}
 	}
 	accuracy := pct(k.ForecastAccuracy)
 	if k.ForecastBacktest == 0 && k.ForecastAccuracy == 0 {
@@ -287,6 +299,9 @@ func cards(c *web.Ctx, k *KPI) []Card {
 		card := Card{Key: it.key, Label: c.T("analytics.kpi." + it.key), Value: it.val, Definition: c.T("analytics.def." + it.key)}
 		if it.empty != "" {
 			card.Value, card.Empty = "—", c.T("analytics.kpi.empty."+it.empty)
+		}
+		if it.key == "roi" && roiNote != "" {
+			card.Empty = roiNote
 		}
 		out = append(out, card)
 	}

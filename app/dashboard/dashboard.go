@@ -52,6 +52,7 @@ type Data struct {
 	Stale           bool // older than analytics.StaleAfter; a background refresh was asked for
 	ROI             float64
 	HasROI          bool // false when the tenant set no AI budget or recorded no invoice (ROI is undefined)
+	ROIOver         bool // ROI above analytics.ROIShownUpTo: the card says "over 10,000 %" (a budget tiny beside the revenue)
 	NoBudget        bool // no AI budget set: the card says so; else, with no ROI, no invoice was recorded
 	// BudgetNoRate names the business currency the AI budget (USD) cannot be converted into (the
 	// fixed rate table has no rate for it): the card says so instead of a ROI; "" otherwise.
@@ -214,6 +215,7 @@ func load(ctx context.Context, db *tenantdb.DB, now time.Time) (*Data, error) {
 		}
 		if s.KPI.ROI != nil {
 			d.ROI, d.HasROI = *s.KPI.ROI, true
+			d.ROIOver = d.ROI > analytics.ROIShownUpTo
 		}
 		d.SnapshotAge = now.Sub(s.Generated())
 		d.Stale = s.Stale(now)
