@@ -104,7 +104,19 @@ func RetryAfter(d time.Duration) string {
 // address), so a sender that keeps failing is refused with 429 before its body is read, while
 // requests that pass the checks are never counted and never slowed. Each failure takes one token of a bucket
 // of burst tokens refilled at perSecond; a key or address with no token left is Blocked.
-type Failures struct{ ls *Limiters }
+type Failures struct {
+	ls *Limiters
+	// Now is the clock the budget refills by (nil: time.Now); a test stops it to count failures
+	// without the refill a slow machine's pauses would add.
+	Now func() time.Time
+}
+
+func (f *Failures) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
 
 // NewFailures allows bursts of burst failures per key, refilled at perSecond.
 func NewFailures(perSecond float64, burst int) *Failures {
@@ -114,7 +126,7 @@ func NewFailures(perSecond float64, burst int) *Failures {
 // Blocked reports whether key has used up its failures, and the wait until it has one again.
 // It takes no token and remembers nothing about keys that never failed.
 func (f *Failures) Blocked(key string) (bool, time.Duration) {
-	now := time.Now()
+	now := f.now()
 	f.ls.mu.Lock()
 	e := f.ls.m[key]
 	f.ls.mu.Unlock()
@@ -129,6 +141,6 @@ func (f *Failures) Blocked(key string) (bool, time.Duration) {
 
 // Fail counts one failure against key.
 func (f *Failures) Fail(key string) {
-	now := time.Now()
+	now := f.now()
 	f.ls.limiter(key, now).AllowN(now, 1)
 }
