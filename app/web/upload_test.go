@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -20,6 +21,16 @@ import (
 // arriving. Each case is told apart, and the text read before (and, where the body goes on,
 // after) the files is there.
 func TestReadUploadKeepsTheText(t *testing.T) {
+	// The files the scenarios keep go to a directory of the test's own, which is empty again at the
+	// end: each kept file is removed as a handler removes it (Upload.RemoveAll). Before, the kept
+	// files of every run stayed in the machine's temporary directory.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	defer func() {
+		if left, _ := filepath.Glob(filepath.Join(tmp, "upload-*")); len(left) > 0 {
+			t.Errorf("%d temporary files left: %v", len(left), left)
+		}
+	}()
 	lim := UploadLimits{FileMax: 100, FilesMax: 250, MaxFiles: 3, TextMax: 16, BodyMax: 4 << 10}
 	type part struct {
 		name, file string
@@ -92,6 +103,7 @@ func TestReadUploadKeepsTheText(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer u.RemoveAll() // as a handler does: the kept files are temporary files
 			sc.check(t, u)
 		})
 	}
