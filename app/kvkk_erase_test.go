@@ -35,24 +35,12 @@ func waWebhook(t *testing.T, e *apptest.Env, key, secret, name, waID, wamid, tex
 	}
 }
 
-// settle waits until no job of the tenant is due or running (the webhook's processing, triage,
-// notifications), polling the queue the runner works from.
+// settle waits until every job of the tenant (the webhook's processing, triage, notifications)
+// that is due or was tried has finished, a retry after a failed first try included
+// (apptest.Settle).
 func settle(t testing.TB, db *tenantdb.DB) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var n int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status = 'running' OR (status = 'queued' AND run_at <= ?)`, time.Now().UnixMilli()).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d jobs still due after 60 s", n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	apptest.Settle(t, db)
 }
 
 // findEverywhere reads every row of every table of db (sqlite_master: real tables, the FTS

@@ -40,23 +40,11 @@ func setup(t *testing.T) *apptest.Env {
 	return e
 }
 
-// settle waits until no job of the given kinds is queued or running (due now).
+// settle waits until every job of the given kinds has finished, a retry after a failed first
+// try included (apptest.Settle).
 func settle(t *testing.T, e *apptest.Env, kinds ...string) {
 	t.Helper()
-	db := e.DB("acme")
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		var n int
-		q := `SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ? AND kind IN ('` + strings.Join(kinds, "','") + `')`
-		if err := db.Read.QueryRow(q, time.Now().UnixMilli()).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		time.Sleep(40 * time.Millisecond)
-	}
-	t.Fatalf("jobs %v did not finish", kinds)
+	apptest.Settle(t, e.DB("acme"), kinds...)
 }
 
 func one[T any](t *testing.T, e *apptest.Env, q string, args ...any) T {

@@ -40,8 +40,11 @@ func newGraph(t *testing.T) *graph {
 		_ = json.Unmarshal(b, &m)
 		g.mu.Lock()
 		g.sent = append(g.sent, m)
+		n := len(g.sent)
 		g.mu.Unlock()
-		_, _ = io.WriteString(w, `{"messaging_product":"whatsapp","contacts":[{"input":"905321112233","wa_id":"905321112233"}],"messages":[{"id":"wamid.TICKETREPLY1"}]}`)
+		// Each message sent gets its own id, as from Meta (one id for all made every send after the
+		// first fail on the messages' unique provider id, and its job retry for minutes).
+		_, _ = fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":"905321112233","wa_id":"905321112233"}],"messages":[{"id":"wamid.TICKETREPLY%d"}]}`, n)
 		g.got <- struct{}{}
 	}))
 	t.Cleanup(g.srv.Close)

@@ -41,24 +41,12 @@ func newTeam(t *testing.T) *team {
 	return tm
 }
 
-// settle waits until no job of the tenant is due and queued or running (the assistant's triage
-// may raise notifications of its own, so its jobs are waited for too).
+// settle waits until every job of the tenant that is due or was tried has finished, a retry after
+// a failed first try included (apptest.Settle): the assistant's triage may raise notifications
+// of its own, so its jobs are waited for too.
 func settle(t *testing.T, e *apptest.Env, slug string) {
 	t.Helper()
-	db := e.DB(slug)
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		var n int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ?`,
-			time.Now().UnixMilli()).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	t.Fatal("jobs did not finish")
+	apptest.Settle(t, e.DB(slug))
 }
 
 // told lists who holds a notification of kind in the tenant, by name: about conversation conv

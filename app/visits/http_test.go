@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/apptest"
 	"highvibe/app/channels"
 	"highvibe/app/hours"
 	"highvibe/app/i18n"
@@ -17,21 +18,11 @@ import (
 	"highvibe/app/visits"
 )
 
-// settle waits until no due job of the tenant is queued or running.
+// settle waits until every job of the tenant that is due or was tried has finished, a retry
+// after a failed first try included (apptest.Settle).
 func settle(t *testing.T, db *tenantdb.DB) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		var n int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ?`, time.Now().UnixMilli()).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("jobs did not finish")
+	apptest.Settle(t, db)
 }
 
 func count(t *testing.T, db *tenantdb.DB, q string, args ...any) int {

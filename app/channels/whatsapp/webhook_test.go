@@ -459,20 +459,7 @@ func TestStatusPublishesDelivery(t *testing.T) {
 	// and the answer's delivery attempt publishes a delivery event of its own. That is done before
 	// listening, so the events below are the statuses' alone (on a busy machine the answer's event
 	// once arrived first and failed the test).
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var due int
-		if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE status IN ('queued','running') AND run_at <= ?`, time.Now().UnixMilli()).Scan(&due); err != nil {
-			t.Fatal(err)
-		}
-		if due == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the inbound message's jobs did not finish")
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	apptest.Settle(t, db)
 	var conv int64
 	if err := db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.IN'`).Scan(&conv); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,70 @@
+package apptest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"highvibe/app/tenantdb"
+)
+
+// UnfinishedJobs is the SQL condition on a jobs row whose work has not happened yet (its one
+// parameter: now in Unix milliseconds): running, due, or tried and waiting for its next try (a
+// failed attempt is rescheduled seconds later, so "nothing is due" does not mean "the work was
+// done"). A job never tried and set for later (a timer, a digest, a burst's delayed message) is
+// not waited for.
+const UnfinishedJobs = `(status = 'running' OR (status = 'queued' AND (run_at <= ? OR attempts > 0 OR last_error <> '')))`
+
+// Settle waits until every job of the given kinds (every kind when none is given) in db has
+// finished: done, failed for good or cancelled, including the retries of a job whose first try
+// failed. It fails the test, listing the jobs still open, after two minutes: a guard against a
+// hang, long enough for a job's first retries (5 s, then 20 s) on a loaded machine.
+func Settle(t testing.TB, db *tenantdb.DB, kinds ...string) {
+	t.Helper()
+	q, args := `SELECT count(*) FROM jobs WHERE `+UnfinishedJobs, []any{0}
+	if len(kinds) > 0 {
+		q += ` AND kind IN (?` + strings.Repeat(`,?`, len(kinds)-1) + `)`
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		args[0] = time.Now().UnixMilli()
+		var n int
+		if err := db.Read.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatalf("apptest: settle: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("apptest: %d jobs %v still open after two minutes: %s", n, kinds, openJobs(db, kinds))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// openJobs describes the unfinished jobs of kinds, for a test's failure message.
+func openJobs(db *tenantdb.DB, kinds []string) string {
+	rows, err := db.Read.Query(`SELECT id, kind, status, attempts, run_at, last_error FROM jobs WHERE `+UnfinishedJobs+` ORDER BY id`, time.Now().UnixMilli())
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, runAt int64
+		var attempts int
+		var kind, status, lastErr string
+		if err := rows.Scan(&id, &kind, &status, &attempts, &runAt, &lastErr); err != nil {
+			return err.Error()
+		}
+		if len(kinds) == 0 || strings.Contains(","+strings.Join(kinds, ",")+",", ","+kind+",") {
+			out = append(out, fmt.Sprintf("#%d %s %s, %d tries, next in %s, last error %q", id, kind, status, attempts,
+				time.Until(time.UnixMilli(runAt)).Round(time.Millisecond), lastErr))
+		}
+	}
+	return strings.Join(out, "; ")
+}
