@@ -101,7 +101,7 @@ var phoneListsMSP = []struct {
 // with their header row.
 func TestBrowserListsOnPhone(t *testing.T) {
 	t.Parallel()
-	b := demoBrowser(t)
+	b := demoBrowserFor(t, 15*time.Minute) // some forty pages at phone size: a bound on a hung browser, not a speed test
 	// The MSP module on, with tickets of every priority and two clients, each with a site, two
 	// devices and a contract (the demo business has none).
 	allModules(b.e, app.DemoSlug)

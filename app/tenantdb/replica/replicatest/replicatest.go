@@ -80,7 +80,9 @@ func buildCLI(goBin string) (string, error) {
 		return "", fmt.Errorf("litestream CLI: %w", err)
 	}
 	_ = tmp.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// A bound on a hung build, not a speed check: on a loaded machine with a cold build cache
+	// it took over ten minutes (the tests' own -timeout still ends a run that truly hangs).
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, goBin, "build", "-o", tmp.Name(), litestreamModule+"/cmd/litestream").CombinedOutput()
 	if err != nil {
