@@ -243,7 +243,7 @@ func cards(c *web.Ctx, k *KPI) []Card {
 		roi = pct(*k.ROI)
 		if *k.ROI > ROIShownUpTo {
 			roi = c.T("analytics.kpi.roi_over", p.Percent(ROIShownUpTo, 0))
-			roiNote = c.T("analytics.kpi.roi_small_budget", money(k.BudgetPeriod), money(k.PaidRevenue))
+			roiNote = c.T("analytics.kpi.roi_small_budget", money(k.BudgetPeriod), money(k.PaidRevenue), p.Percent(1, 0))
 		}
 	}
 	accuracy := pct(k.ForecastAccuracy)
