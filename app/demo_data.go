@@ -907,10 +907,24 @@ func demoScenarioDVisit(first time.Time, loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 11, 0, 0, 0, loc)
 }
 
+// demoScenarioDFirst moves scenario D's first message into the day (09:00–19:00 in the business's
+// zone, the same day): the team's answer comes 41 minutes after it, and a demo started in the
+// evening had Talha answering at 21:26.
+func demoScenarioDFirst(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	switch h := l.Hour(); {
+	case h < 9:
+		return time.Date(l.Year(), l.Month(), l.Day(), 9, l.Minute(), 0, 0, loc)
+	case h >= 19:
+		return time.Date(l.Year(), l.Month(), l.Day(), 18, l.Minute(), 0, 0, loc)
+	}
+	return t
+}
+
 // scenarioD stores scenario D's lead and its widget conversation up to the visit; the visit and
 // the quote go through their rooms later.
 func (g *demoGen) scenarioD(ctx context.Context, tx *sql.Tx, loc *time.Location) error {
-	first := g.now.Add(-demoScenarioDAge)
+	first := demoScenarioDFirst(g.now.Add(-demoScenarioDAge), loc)
 	visit := demoScenarioDVisit(first, loc)
 	ms := first.UnixMilli()
 	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: demoScenarioDExternal, Name: "Gökhan Tekin",
