@@ -845,7 +845,10 @@ func containsStr(xs []string, s string) bool {
 // scenarioC is the demo's lost deal: an estate road that went to a competitor who was 12%
 // cheaper on labour only.
 func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
-	start := g.now.Add(-19 * 24 * time.Hour)
+	// Its messages are three days apart at one clock time: 10:40 in the business's zone, not the
+	// clock time the demo started at (a demo started in the evening had the team writing at 00:55).
+	l := g.now.Add(-19 * 24 * time.Hour).In(g.sched.Location())
+	start := time.Date(l.Year(), l.Month(), l.Day(), 10, 40, 0, 0, l.Location())
 	ms := start.UnixMilli()
 	leadID, _, err := inbox.UpsertLead(ctx, tx, &inbox.LeadRecord{ExternalID: demoExternalMark + "scenario-c", Name: "Kemal Karataş",
 		Phone: "0533 418 27 90", Email: "kemal.karatas@outlook.com", Stage: "lost", Source: "call", LostReason: DemoLostReasonC, CreatedAt: ms})
