@@ -176,6 +176,11 @@ var ReadModels = []ReadModel{
 			"decision_recommendations", "quotes", "site_visits"},
 	},
 	{
+		Path:   "apptest/jobs.go",
+		What:   "test support only: which background jobs a test is still waiting for (apptest.Settle), so a test reads after the work it needs has run",
+		Tables: []string{"jobs"},
+	},
+	{
 		Path:   "channels/api/read_store.go",
 		What:   "the integration API's read side (GET /api/v1/...)",
 		Tables: []string{"leads", "conversations", "decision_recommendations"},
