@@ -122,11 +122,11 @@ func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, la
 // executed (the approvals room owns the decision itself).
 func OpenLeadGeneration(ctx context.Context, db *tenantdb.DB) ([]Rec, error) {
 	var out []Rec
-	err := tenantdb.EachRow(ctx, db.Read, `SELECT id, title, summary, recommended_action, priority, confidence, created_at
+	err := tenantdb.EachRow(ctx, db.Read, `SELECT id, title, summary, recommended_action, priority, confidence, created_at, words
 		FROM decision_recommendations WHERE action_type = 'lead_generation' AND status IN ('draft','pending') ORDER BY id DESC LIMIT 10`, nil,
 		func(rs *sql.Rows) error {
 			var r Rec
-			if err := rs.Scan(&r.ID, &r.Title, &r.Summary, &r.Action, &r.Priority, &r.Confidence, &r.CreatedAt); err != nil {
+			if err := rs.Scan(&r.ID, &r.Title, &r.Summary, &r.Action, &r.Priority, &r.Confidence, &r.CreatedAt, &r.Words); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -138,10 +138,13 @@ func OpenLeadGeneration(ctx context.Context, db *tenantdb.DB) ([]Rec, error) {
 	return out, nil
 }
 
-// Rec is a recommendation row shown on the KPI page.
+// Rec is a recommendation row shown on the KPI page. Title, Summary and Action are the words the
+// job wrote in the business's language when it raised it; the page words it from Words (its key
+// and numbers) in the reader's language, the stored text only for a row without them.
 type Rec struct {
 	ID                     int64
 	Title, Summary, Action string
+	Words                  string
 	Priority               string
 	Confidence             float64
 	CreatedAt              int64
