@@ -39,6 +39,14 @@ func baseSettings() []settingdef.Def {
 		{Key: "business_details", MaxLen: 1000}, // address, phone, tax office and number: the sender block of written quotes
 		{Key: "consent_required", Default: "false", Kind: settingdef.Bool},
 		{Key: "privacy_notice", MaxLen: 20000},
+		// The privacy notice in one language, for the visitors who read that language
+		// (app/channels/widget NoticeFor); a language without one reads privacy_notice.
+		{Key: "privacy_notice_tr", MaxLen: 20000},
+		{Key: "privacy_notice_en", MaxLen: 20000},
+		{Key: "privacy_notice_de", MaxLen: 20000},
+		{Key: "privacy_notice_fr", MaxLen: 20000},
+		{Key: "privacy_notice_es", MaxLen: 20000},
+		{Key: "privacy_notice_ar", MaxLen: 20000},
 		{Key: "landing_enabled", Default: "false", Kind: settingdef.Bool},
 		// false: the owner marked the dashboard's first step "put the chat widget on your website"
 		// not needed (a business without a website), so the card can go away (app/dashboard).

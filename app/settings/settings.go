@@ -49,7 +49,8 @@ type MediaUsage struct {
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "phone_region", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice", "landing_enabled", "require_2fa", "media_quota_mb",
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "phone_region", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice",
+	"privacy_notice_tr", "privacy_notice_en", "privacy_notice_de", "privacy_notice_fr", "privacy_notice_es", "privacy_notice_ar", "landing_enabled", "require_2fa", "media_quota_mb",
 	"visit_duration_min", "visit_travel_buffer_min", jobs.SettingKeepDays, jobs.SettingKeepFailedDays}
 
 // checkboxKeys are absent from a post when unticked.
@@ -383,7 +384,7 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 		return c.T("validation.too_long", 200)
 	case "greeting":
 		return c.T("validation.too_long", 500)
-	case "privacy_notice":
+	case "privacy_notice", "privacy_notice_tr", "privacy_notice_en", "privacy_notice_de", "privacy_notice_fr", "privacy_notice_es", "privacy_notice_ar":
 		return c.T("validation.too_long", 20000)
 	case "currency":
 		if value == "" {

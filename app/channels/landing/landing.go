@@ -215,7 +215,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 		body = c.T("landing.default_message")
 	}
 	res, err := h.Inbox.Ingest(ctx, t.Slug, db, inbox.Inbound{Channel: "manual", LeadSource: "landing", Name: name, Phone: phone, Region: t.PhoneRegion(), Email: email,
-		Body: body, ConsentVersion: widget.ConsentVersion(t.Setting("privacy_notice")), ConsentAt: time.Now(), UTM: d.UTM})
+		Body: body, ConsentVersion: widget.ConsentVersion(landingNotice(t, c.Lang)), ConsentAt: time.Now(), UTM: d.UTM})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return
@@ -256,4 +256,11 @@ func (h *Handler) capture(r *http.Request, t *platform.Tenant, db *tenantdb.DB, 
 	if err := h.Conversions.Captured(r.Context(), t, db, res.LeadID, res.NewLead, "landing", conversions.ParseCapture(get, time.Now()), text); err != nil {
 		h.Log.Error("landing: conversion capture", "tenant", t.Slug, "err", err)
 	}
+}
+
+// landingNotice is the privacy notice the landing page's visitor agrees to: the one its consent
+// link opens, in the page's language (widget.NoticeFor).
+func landingNotice(t *platform.Tenant, lang string) string {
+	n, _ := widget.NoticeFor(t, lang)
+	return n
 }

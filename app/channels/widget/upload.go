@@ -118,7 +118,7 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) {
 		}}
 	msg.ProviderMessageID = messageID(key, in)
 	if in.Consent {
-		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
+		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(notice(t, a.lang)), time.Now()
 	}
 	res, err := h.Inbox.Ingest(ctx, t.Slug, db, msg)
 	if err != nil {

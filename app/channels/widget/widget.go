@@ -46,6 +46,22 @@ func ConsentVersion(notice string) string {
 	return "kvkk-" + hex.EncodeToString(s[:4])
 }
 
+// NoticeFor is the privacy notice a visitor reading lang is shown, and the language it is
+// written in: the owner's notice in that language (privacy_notice_<lang>), else the owner's
+// main notice (privacy_notice, in the business's language), else "" — the built-in text in the
+// visitor's own language. The consent a visitor gives is to this text (ConsentVersion).
+func NoticeFor(t *platform.Tenant, lang string) (notice, in string) {
+	if i18n.Supported(lang) {
+		if n := t.Setting("privacy_notice_" + lang); strings.TrimSpace(n) != "" {
+			return n, lang
+		}
+	}
+	if n := t.Setting("privacy_notice"); strings.TrimSpace(n) != "" {
+		return n, t.PrimaryLocale
+	}
+	return "", lang
+}
+
 // Handler serves the widget API, loader, demo page and privacy notice.
 type Handler struct {
 	Platform        *platform.Service
@@ -174,7 +190,7 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 		// The marketing consent box and the reading of ad click ids on the host page, while the
 		// business tracks conversions (module conversion_tracking).
 		"marketing":   marketing,
-		"privacy_url": "/kvkk/" + t.Slug + "/",
+		"privacy_url": "/kvkk/" + t.Slug + "/?lang=" + lang, // the notice in the widget's language
 		"max_length":  MaxText,
 		"attach":      h.Media != nil, // the visitor may attach a photo (POST .../media)
 		"max_photo":   media.MaxSize(media.KindImage),
@@ -319,6 +335,7 @@ func newToken() string {
 type admitted struct {
 	t     *platform.Tenant
 	p     *i18n.Printer
+	lang  string // the widget's language: the consent is to the notice in it
 	db    *tenantdb.DB
 	token string
 	takes []chanutil.Take
@@ -328,7 +345,7 @@ type admitted struct {
 // the reading of the request (status/code, when it already failed), the tenant database, and the
 // visitor's admission (token, consent). nil means it answered.
 func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, status int, code string, in *postBody) *admitted {
-	t, p, _ := h.tenant(w, r, lang)
+	t, p, l := h.tenant(w, r, lang)
 	if t == nil {
 		return nil
 	}
@@ -356,7 +373,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, sta
 		fail(w, r, p, st, cd)
 		return nil
 	}
-	return &admitted{t: t, p: p, db: db, token: token, takes: takes}
+	return &admitted{t: t, p: p, lang: l, db: db, token: token, takes: takes}
 }
 
 // Post is POST /widget/api/{slug}/messages.
@@ -398,7 +415,7 @@ func (h *Handler) Post(w http.ResponseWriter, r *http.Request) {
 	msg := inbox.Inbound{Channel: "webchat", ExternalID: key, Name: in.Name, Phone: in.Phone, Region: t.PhoneRegion(), Email: in.Email, Body: in.Text, Kind: "text"}
 	msg.ProviderMessageID = messageID(key, in)
 	if in.Consent {
-		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(t.Setting("privacy_notice")), time.Now()
+		msg.ConsentVersion, msg.ConsentAt = ConsentVersion(notice(t, a.lang)), time.Now()
 	}
 	// The campaign the visitor came from is the lead's own (its utm fields: the leads list's
 	// campaign filter, the export and the KPI report's campaigns all read it), kept as the ad
@@ -599,6 +616,12 @@ func (h *Handler) Demo(w http.ResponseWriter, r *http.Request) {
 		"Slug": t.Slug, "Name": t.Name, "Lang": c.Lang, "Snippet": EmbedSnippet(Origin(r), t.Slug, c.Lang)}})
 }
 
+// notice is NoticeFor's text alone.
+func notice(t *platform.Tenant, lang string) string {
+	n, _ := NoticeFor(t, lang)
+	return n
+}
+
 // Privacy is /kvkk/ and /kvkk/{slug}/: the privacy notice end customers agree to.
 func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
@@ -609,8 +632,10 @@ func (h *Handler) Privacy(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		n := t.Setting("privacy_notice")
-		data = map[string]any{"Name": t.Name, "Notice": n}
+		// The notice in the visitor's language when the owner wrote one in it (the widget's
+		// link carries its language), else the owner's main notice, else the built-in text.
+		n, in := NoticeFor(t, c.Lang)
+		data = map[string]any{"Name": t.Name, "Notice": n, "NoticeLang": in}
 		if strings.TrimSpace(n) != "" {
 			data["Version"] = ConsentVersion(n)
 		} else if c.Tenant != nil && c.Tenant.Slug == t.Slug && c.Can(auth.ManageSettings) {

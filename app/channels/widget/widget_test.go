@@ -30,7 +30,7 @@ func TestWidgetAPI(t *testing.T) {
 
 	r := c.Get("/widget/api/acme/config?lang=tr")
 	cfg := decode(t, r)
-	if r.StatusCode != 200 || cfg["greeting"] != "Merhaba! Size nasıl yardımcı olabiliriz?" || cfg["consent_required"] != true || cfg["enabled"] != true || cfg["privacy_url"] != "/kvkk/acme/" {
+	if r.StatusCode != 200 || cfg["greeting"] != "Merhaba! Size nasıl yardımcı olabiliriz?" || cfg["consent_required"] != true || cfg["enabled"] != true || cfg["privacy_url"] != "/kvkk/acme/?lang=tr" {
 		t.Fatalf("config: %d %v", r.StatusCode, cfg)
 	}
 	if r.Header.Get("Access-Control-Allow-Origin") != "*" {
