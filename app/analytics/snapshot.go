@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"highvibe/app/audit"
@@ -115,9 +117,57 @@ func Build(ctx context.Context, db *tenantdb.DB, now time.Time, p Params) (*Snap
 	return &Snapshot{GeneratedAt: now.UnixMilli(), ModelName: ModelName, KPI: k, ChartPack: cp}, d, nil
 }
 
+// refreshing is the refresh each tenant has under way, by database file: a refresh asked for
+// while one runs waits for it and shares its snapshot instead of building another (three owners
+// pressing the button together, or the button meeting the hourly job, make one snapshot).
+var refreshing = struct {
+	sync.Mutex
+	m map[string]*flight
+}{m: map[string]*flight{}}
+
+// flight is one refresh under way; done closes when s and err are set.
+type flight struct {
+	done chan struct{}
+	s    *Snapshot
+	err  error
+}
+
+// Test hooks (export_test.go): storing runs before a refresh stores its snapshot, joined when a
+// refresh joins one under way.
+var storing, joined atomic.Pointer[func()]
+
 // Refresh builds a snapshot, stores it with its recommendations and an analytics_snapshot
-// action log in one transaction, and returns it.
+// action log in one transaction, and returns it. While a refresh of the same tenant is under way
+// it waits for that one and returns its snapshot (the action log names who started it). The
+// refresh goes on when the request that started it is given up, so the others still get it.
 func Refresh(ctx context.Context, db *tenantdb.DB, p Params) (*Snapshot, error) {
+	refreshing.Lock()
+	if f := refreshing.m[db.Path]; f != nil {
+		refreshing.Unlock()
+		if h := joined.Load(); h != nil {
+			(*h)()
+		}
+		select {
+		case <-f.done:
+			return f.s, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	refreshing.m[db.Path] = f
+	refreshing.Unlock()
+	defer func() {
+		refreshing.Lock()
+		delete(refreshing.m, db.Path)
+		refreshing.Unlock()
+		close(f.done)
+	}()
+	f.s, f.err = refresh(context.WithoutCancel(ctx), db, p)
+	return f.s, f.err
+}
+
+func refresh(ctx context.Context, db *tenantdb.DB, p Params) (*Snapshot, error) {
 	now := time.Now()
 	s, d, err := Build(ctx, db, now, p)
 	if err != nil {
@@ -130,6 +180,9 @@ func Refresh(ctx context.Context, db *tenantdb.DB, p Params) (*Snapshot, error) 
 	kpi, err := json.Marshal(s.KPI)
 	if err != nil {
 		return nil, fmt.Errorf("analytics: encode kpi: %w", err)
+	}
+	if h := storing.Load(); h != nil {
+		(*h)()
 	}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO analytics_snapshots(model_name, kpi, chart_pack, generated_at) VALUES(?,?,?,?)`,
