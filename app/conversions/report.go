@@ -28,11 +28,27 @@ func (r ReportRow) CostPerLead() int64 {
 	return int64(math.Round(float64(r.SpendMinor) / float64(r.Leads)))
 }
 
+// ROAS is the return on ad spend: the revenue the row shows divided by its ad spend (3.2 = every
+// 1 spent brought 3.2 back); 0 where HasROAS is false.
+func (r ReportRow) ROAS() float64 {
+	if !r.HasROAS() {
+		return 0
+	}
+	return float64(r.RevenueMinor) / float64(r.SpendMinor)
+}
+
+// HasROAS says whether there is spend to divide by: none entered, or 0, shows as "—".
+func (r ReportRow) HasROAS() bool { return r.HasSpend && r.SpendMinor > 0 }
+
 // Report is the attribution report of one month.
 type Report struct {
-	Month      string // YYYY-MM
-	Currency   string
-	Total      ReportRow
+	Month    string // YYYY-MM
+	Currency string
+	Total    ReportRow
+	// Paid is the campaigns the owner entered ad spend for (more than 0), together: their revenue
+	// and their spend. Its ROAS is the month's return on ad spend; the total's own
+	// revenue also counts the leads that came without an ad, so it is not divided by the spend.
+	Paid       ReportRow
 	BySource   []ReportRow
 	ByCampaign []ReportRow
 	ByPlatform []ReportRow
@@ -153,6 +169,16 @@ func BuildReport(ctx context.Context, q Querier, month string, loc *time.Locatio
 		rep.Total.HasSpend = true
 	}
 	rep.BySource, rep.ByCampaign, rep.ByPlatform = sorted(src), sorted(camp), sorted(plat)
+	for _, r := range rep.ByCampaign {
+		if r.HasROAS() {
+			rep.Paid.Leads += r.Leads
+			rep.Paid.Qualified += r.Qualified
+			rep.Paid.Won += r.Won
+			rep.Paid.RevenueMinor += r.RevenueMinor
+			rep.Paid.SpendMinor += r.SpendMinor
+			rep.Paid.HasSpend = true
+		}
+	}
 	if rep.Other, err = otherRevenue(ctx, q, currency, from, to); err != nil {
 		return nil, err
 	}
