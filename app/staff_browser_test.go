@@ -13,8 +13,8 @@ import (
 
 // TestBrowserStaffConsole opens the staff console's pages as a staff user in Turkish and Arabic on
 // a laptop and a phone: axe-core finds no violations, nothing scrolls sideways; then the top bar's
-// switcher (behind ⇄) takes part of a tenant's name and enters that tenant. Screens are written
-// under HIGHVIBE_SCREENS when set.
+// switcher (behind ⇄) takes part of a tenant's name and enters that tenant. A list's Filter button
+// keeps its own width. Screens are written under HIGHVIBE_SCREENS when set.
 func TestBrowserStaffConsole(t *testing.T) {
 	t.Parallel()
 	axe, err := os.ReadFile(axeSource)
@@ -51,6 +51,11 @@ func TestBrowserStaffConsole(t *testing.T) {
 					}
 					if w := b.eval(`document.documentElement.scrollWidth - innerWidth`); w > 1 {
 						t.Errorf("%s %s at %s scrolls sideways by %.0f px", page, lang, size.name, w)
+					}
+					// The filter form's button stretched as wide as the search (a third of the
+					// page on a laptop, the whole width on a phone).
+					if w := b.eval(`(() => { const f = document.querySelector('form.filters button'); return f ? f.getBoundingClientRect().width : 0; })()`); w > 200 {
+						t.Errorf("%s %s at %s: the Filter button is %.0f px wide", page, lang, size.name, w)
 					}
 				})
 				b.shot("staff-" + strings.Trim(strings.ReplaceAll(page, "/", "-"), "-") + "-" + size.name + "-" + lang)
