@@ -11,10 +11,11 @@ import (
 )
 
 // TestReadyzNamesATenantFileThatDoesNotOpen: a tenant whose file was cut short (a copy
-// interrupted by a full disk) or is missing when the server starts is not "ready": /readyz/
-// answers 503 and names the tenant, what is wrong with its file and how to restore it, while the
-// other tenants keep working. Before, /readyz/ said "ready" with one tenant fewer open, and the
-// only trace was a log line repeated every two seconds.
+// interrupted by a full disk) or is missing when the server starts: /readyz/ says "degraded", names
+// the tenant, what is wrong with its file and how to restore it, while the other tenants keep
+// working (it stays 200: the server still serves them; ?tenant=beta answers 503). Before, /readyz/
+// said "ready" with one tenant fewer open, and the only trace was a log line repeated every two
+// seconds.
 func TestReadyzNamesATenantFileThatDoesNotOpen(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -34,10 +35,14 @@ func TestReadyzNamesATenantFileThatDoesNotOpen(t *testing.T) {
 	}
 	e := apptest.NewWith(t, apptest.Options{DataDir: dir, NoJobs: true})
 	r := e.Client().Get("/readyz/")
-	if r.StatusCode != http.StatusServiceUnavailable {
+	if r.StatusCode != http.StatusOK {
 		t.Fatalf("readyz with a damaged and a missing tenant file: %d\n%s", r.StatusCode, r.Body)
 	}
+	if r := e.Client().Get("/readyz/?tenant=beta"); r.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz for beta alone, its file damaged: %d\n%s", r.StatusCode, r.Body)
+	}
 	for _, want := range []string{
+		"degraded: 2 of 3 businesses failing: beta, gamma\n",
 		"FAIL tenant beta: not open: its file tenants/beta.db is damaged",
 		"highvibe restore --tenant beta",
 		"FAIL tenant gamma: not open: its file tenants/gamma.db is missing",
@@ -56,8 +61,8 @@ func TestReadyzNamesATenantFileThatDoesNotOpen(t *testing.T) {
 // that something other than the server wrote over while the server had it open (a text file, or
 // a copy of the wrong thing, put in its place). Before, /readyz/ went on answering 200 "ready",
 // "platform + 2 tenants open, migrations current", while every page and job of that business
-// failed with "file is not a database". Now it answers 503, names the file, what is wrong with it
-// and what to do, and the databases line says how many of the businesses the server serves are
+// failed with "file is not a database". Now it says "degraded" (the server still serves alpha; a
+// monitor of beta alone, ?tenant=beta, gets 503), names the file, what is wrong with it and what to do, and the databases line says how many of the businesses the server serves are
 // open and which are not.
 func TestReadyzNamesATenantFileOverwrittenWhileServed(t *testing.T) {
 	t.Parallel()
@@ -76,10 +81,14 @@ func TestReadyzNamesATenantFileOverwrittenWhileServed(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, body := srv.Get("/readyz/")
-	if code != http.StatusServiceUnavailable {
+	if code != http.StatusOK {
 		t.Fatalf("readyz with beta overwritten while served: %d\n%s", code, body)
 	}
+	if code, body := srv.Get("/readyz/?tenant=beta"); code != http.StatusServiceUnavailable {
+		t.Errorf("readyz for beta alone, overwritten while served: %d\n%s", code, body)
+	}
 	for _, want := range []string{
+		"degraded: 1 of 2 businesses failing: beta\n",
 		"FAIL tenant beta: its file tenants/beta.db is not a SQLite database any more",
 		"highvibe restore --tenant beta",
 		"databases: platform + 1 of 2 tenants open, migrations current in those; failing: beta",
@@ -110,7 +119,7 @@ func TestReadyzCountsTheTenantsItServes(t *testing.T) {
 	}
 	srv := apptest.Serve(t, dir, nil)
 	code, body := srv.Get("/readyz/")
-	if code != http.StatusServiceUnavailable {
+	if code != http.StatusOK || !strings.HasPrefix(body, "degraded: 1 of 3 businesses failing: gamma\n") {
 		t.Fatalf("readyz with gamma not a database at start: %d\n%s", code, body)
 	}
 	for _, want := range []string{

@@ -412,7 +412,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	h.Settings.Budget = func(r *http.Request) (float64, error) { return ai.MonthSpend(r.Context(), web.From(r).DB) }
 	// The dashboard tells an owner when a backup of the business fails (the backups page says what).
 	h.Dashboard.BackupTrouble = h.Settings.BackupTrouble
-	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started})
+	s.Metrics = ops.NewMetrics(o.MetricsToken != "", ops.Sources{Mgr: mgr, Repl: s.Repl, Jobs: s.Jobs, Started: h.Ops.Started, Unopened: s.Unopened})
 	h.Ops.Prom = s.Metrics
 	s.Jobs.OnFinish(s.Metrics.ObserveJob)
 	h.Assistant.Observe = s.Metrics.ObserveAssistant

@@ -56,6 +56,8 @@ type Sources struct {
 	Repl    *replica.Manager // nil when replication is off
 	Jobs    LaneStater       // the job runner; nil = no queue gauges
 	Started time.Time
+	// Unopened are the businesses whose file could not be opened (Handler.Unopened; nil: none known).
+	Unopened func() map[string]error
 }
 
 // LaneStater reports the job queues, lane by lane and tenant by tenant.
@@ -191,6 +193,7 @@ type scrapeCollector struct {
 	src Sources
 
 	tenantsOpen, replEnabled, replHealthy *prometheus.Desc
+	tenantsFailing, tenantUp              *prometheus.Desc
 	depth, age                            *prometheus.Desc
 	lagSec, lagTx, replErr                *prometheus.Desc
 	diskFree, diskTotal                   *prometheus.Desc
@@ -201,6 +204,10 @@ func newScrapeCollector(m *Metrics, src Sources) *scrapeCollector {
 	db := []string{"db"}
 	return &scrapeCollector{m: m, src: src,
 		tenantsOpen: prometheus.NewDesc("highvibe_tenants_open", "Tenant databases open in this process.", nil, nil),
+		tenantsFailing: prometheus.NewDesc("highvibe_tenants_failing",
+			"Businesses served whose database fails (not opened, or its file damaged, replaced or gone): /readyz/ names them.", nil, nil),
+		tenantUp: prometheus.NewDesc("highvibe_tenant_up", "1 while the business's database serves, 0 while it fails (with the metrics token only).",
+			[]string{"tenant"}, nil),
 		replEnabled: prometheus.NewDesc("highvibe_replication_enabled", "1 when a litestream config is loaded.", nil, nil),
 		replHealthy: prometheus.NewDesc("highvibe_replication_healthy", "1 when replication is off or running without errors (what /readyz/ checks).", nil, nil),
 		depth:       prometheus.NewDesc("highvibe_jobs_queue_depth", "Queued jobs that are due now, by lane.", lanes, nil),
@@ -217,7 +224,7 @@ func newScrapeCollector(m *Metrics, src Sources) *scrapeCollector {
 }
 
 func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.tenantsOpen, c.replEnabled, c.replHealthy, c.depth, c.age, c.lagSec, c.lagTx, c.replErr, c.diskFree, c.diskTotal} {
+	for _, d := range []*prometheus.Desc{c.tenantsOpen, c.tenantsFailing, c.tenantUp, c.replEnabled, c.replHealthy, c.depth, c.age, c.lagSec, c.lagTx, c.replErr, c.diskFree, c.diskTotal} {
 		ch <- d
 	}
 }
@@ -225,6 +232,19 @@ func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.src.Mgr != nil {
 		ch <- prometheus.MustNewConstMetric(c.tenantsOpen, prometheus.GaugeValue, float64(len(c.src.Mgr.OpenSlugs())))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		th := CheckTenants(ctx, c.src.Mgr, c.src.Unopened)
+		cancel()
+		ch <- prometheus.MustNewConstMetric(c.tenantsFailing, prometheus.GaugeValue, float64(len(th.Failing)))
+		if c.m.PerTenant {
+			for _, s := range th.Served {
+				up := 1.0
+				if _, bad := th.Failing[s]; bad {
+					up = 0
+				}
+				ch <- prometheus.MustNewConstMetric(c.tenantUp, prometheus.GaugeValue, up, s)
+			}
+		}
 		// Statfs of the data directory: no database is opened for it.
 		if free, _, ok := tenantdb.DiskFree(c.src.Mgr.DataDir); ok {
 			ch <- prometheus.MustNewConstMetric(c.diskFree, prometheus.GaugeValue, float64(free))

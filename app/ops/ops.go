@@ -37,7 +37,7 @@ type Handler struct {
 	// (serve --min-free-disk; 0 = tenantdb.LowDisk, 8 MB).
 	MinFree uint64
 	// Unopened are the tenants listed in platform.db whose file could not be opened, with why
-	// (nil: none known). Each fails readiness.
+	// (nil: none known). Each is named failing by /readyz/ and /metrics.
 	Unopened func() map[string]error
 }
 
@@ -102,18 +102,58 @@ func OpenFix(file, restore string, err error) string {
 	return "its file " + file + " cannot be read (" + err.Error() + ")"
 }
 
-// Readyz checks every open database and the replication state; it answers 503 and says which
-// part failed when anything is wrong, including replication configured but broken. Its databases
-// line counts the tenants the server serves (those open and those it could not open) and names
-// the failing ones; "migrations current" is said only of the databases that passed.
+// TenantHealth is what readiness knows of the businesses the server serves.
+type TenantHealth struct {
+	Served  []string          // every business the server serves: open, or listed but not opened; sorted
+	Failing map[string]string // the failing ones: slug → its FAIL line's text (what is wrong, what to do)
+}
+
+// CheckTenants checks the businesses the server serves without opening a connection (a monitor
+// probing every few seconds does not keep all of them awake): an open one fails when its file
+// fails DB.Check; one unopened (see Handler.Unopened) fails with why it did not open.
+func CheckTenants(ctx context.Context, mgr *tenantdb.Manager, unopened func() map[string]error) TenantHealth {
+	th := TenantHealth{Failing: map[string]string{}}
+	slugs := mgr.OpenSlugs()
+	for _, s := range slugs {
+		// An open tenant's only error here is its file failing DB.Check (Manager.Tenant hands
+		// out no handle whose file does).
+		db, err := mgr.Tenant(ctx, s)
+		if err == nil {
+			err = db.Check()
+		}
+		if err != nil {
+			th.Failing[s] = OpenFix("tenants/"+s+".db", "--tenant "+s, err)
+		}
+	}
+	th.Served = slugs
+	if unopened != nil {
+		for s, err := range unopened() {
+			if slices.Contains(slugs, s) {
+				continue // opened since
+			}
+			th.Served = append(th.Served, s)
+			th.Failing[s] = "not open: " + TenantFix(s, err)
+		}
+	}
+	slices.Sort(th.Served)
+	return th
+}
+
+// Readyz tells whether the server can serve. It answers 503 ("not ready") when what every
+// business needs fails: the platform database, the disk, replication configured but broken. A
+// business whose own database fails does not take the server out of service: the answer stays 200,
+// its first line says "degraded" and names the failing businesses, and a FAIL line for each says
+// what is wrong and what to do. ?tenant=SLUG asks for one business: 503 when it or the server
+// fails (404 when the server serves no such business), so an uptime monitor can watch each one.
+// Its databases line counts the businesses the server serves (open and not opened) and names the
+// failing ones; "migrations current" is said only of the databases that passed.
 func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	var lines []string
 	ok := true
 	// The control database answers a real query: every request needs it. Tenants are checked
-	// without opening a connection, so a monitor probing every few seconds does not keep all of
-	// them awake.
+	// without opening a connection (CheckTenants).
 	platformOK := true
 	if err := h.Mgr.Platform.Read.PingContext(ctx); err != nil {
 		platformOK = false
@@ -127,34 +167,12 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, "FAIL platform: "+OpenFix("platform.db", "--platform", err))
 	}
 	ok = ok && platformOK
-	slugs := h.Mgr.OpenSlugs()
-	var failing []string
-	for _, s := range slugs {
-		// An open tenant's only error here is its file failing DB.Check (Manager.Tenant hands
-		// out no handle whose file does).
-		db, err := h.Mgr.Tenant(ctx, s)
-		if err == nil {
-			err = db.Check()
-		}
-		if err != nil {
-			err = errors.New(OpenFix("tenants/"+s+".db", "--tenant "+s, err))
-			failing = append(failing, s)
-			lines = append(lines, fmt.Sprintf("FAIL tenant %s: %v", s, err))
-		}
+	th := CheckTenants(ctx, h.Mgr, h.Unopened)
+	failing := slices.Sorted(maps.Keys(th.Failing))
+	for _, s := range failing {
+		lines = append(lines, fmt.Sprintf("FAIL tenant %s: %s", s, th.Failing[s]))
 	}
-	var unopened map[string]error
-	if h.Unopened != nil {
-		unopened = h.Unopened()
-	}
-	served := len(slugs)
-	for _, s := range slices.Sorted(maps.Keys(unopened)) {
-		if slices.Contains(slugs, s) {
-			continue // opened since
-		}
-		served++
-		failing = append(failing, s)
-		lines = append(lines, fmt.Sprintf("FAIL tenant %s: not open: %s", s, TenantFix(s, unopened[s])))
-	}
+	served := len(th.Served)
 	platform := "platform"
 	if !platformOK {
 		platform = "platform FAILING"
@@ -162,10 +180,8 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	if len(failing) == 0 && platformOK {
 		lines = append(lines, fmt.Sprintf("databases: %s + %d tenants open, migrations current", platform, served))
 	} else {
-		ok = false
-		slices.Sort(failing)
 		lines = append(lines, fmt.Sprintf("databases: %s + %d of %d tenants open, migrations current in those; failing: %s",
-			platform, served-len(failing), served, strings.Join(failing, ", ")))
+			platform, served-len(failing), served, cmp.Or(strings.Join(failing, ", "), "none")))
 	}
 	minFree := cmp.Or(h.MinFree, tenantdb.LowDisk)
 	if free, words, known := tenantdb.DiskFree(h.Mgr.DataDir); known && free < minFree {
@@ -204,9 +220,26 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	first := "ready"
+	if slug := r.URL.Query().Get("tenant"); slug != "" {
+		// One business: ready when the server is and this business's database is.
+		if !slices.Contains(th.Served, slug) {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(w, "no business %q on this server\n", slug)
+			return
+		}
+		if fix, bad := th.Failing[slug]; bad {
+			ok = false
+			lines = append([]string{fmt.Sprintf("tenant %s: FAILING: %s", slug, fix)}, lines...)
+		} else {
+			lines = append([]string{fmt.Sprintf("tenant %s: open", slug)}, lines...)
+		}
+	} else if ok && len(failing) > 0 {
+		first = fmt.Sprintf("degraded: %d of %d businesses failing: %s", len(failing), served, strings.Join(failing, ", "))
+	}
 	if ok {
 		w.WriteHeader(http.StatusOK)
-		fmt.Fprintln(w, "ready")
+		fmt.Fprintln(w, first)
 	} else {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "not ready")
