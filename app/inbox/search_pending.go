@@ -25,7 +25,7 @@ const JobSearch = "inbox_search"
 // document is rebuilt once per delay however many of its messages arrived in it, instead of once
 // per group commit: a regular customer's long thread (a document of up to 64 KB) is folded and
 // tokenized a few times a second instead of for every message. The search finds a message within
-// about this delay plus one rebuild (TestSearchCatchesUpUnderLoad: within 2 s under load).
+// about this delay plus one rebuild (TestSearchCatchesUpUnderLoad: within a few runs under load).
 const SearchDelay = 300 * time.Millisecond
 
 // searchBatch bounds the documents one IndexPending transaction rebuilds, so the acknowledgements
