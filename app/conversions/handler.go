@@ -102,7 +102,7 @@ func (h *Handler) page(r *http.Request, st *Settings) (*settingsPage, error) {
 	// the revenue (the settings' currency is only for events without a value).
 	d := &settingsPage{Form: view(st), Errors: web.Errors{}, Month: month, SpendForm: map[string]string{"month": month}, SpendErrs: web.Errors{},
 		Currency: c.Tenant.Currency}
-	if d.Deliveries, err = RecentDeliveries(ctx, c.DB.Read, 30); err != nil {
+	if d.Deliveries, err = RecentLog(ctx, c.DB.Read, 30); err != nil {
 		return nil, err
 	}
 	// What is stored, not what a refused form asked for.

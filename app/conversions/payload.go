@@ -20,6 +20,25 @@ type Event struct {
 	FBC, FBP       string
 	TTCLID         string
 	User           UserData
+	// SameSaleAs is the event id of the Purchase that counted this one's sale already: this one
+	// was kept and not sent (SameSale). "" for every other event.
+	SameSaleAs string
+	// SameSaleAt is when that Purchase happened (zero when SameSaleAs is "").
+	SameSaleAt time.Time
+}
+
+// SkipKey is the catalog key that says why a Purchase kept as the same sale was not sent ("" for
+// an event that was not kept so): an order recorded after the deal's Purchase went out with its
+// expected value, or a deal marked won again without a new order. Its %s is when the Purchase that
+// counted the sale happened.
+func (e *Event) SkipKey() string {
+	switch {
+	case e.SameSaleAs == "":
+		return ""
+	case hasSaleRecord(e.EventID):
+		return "conv.skip.order"
+	}
+	return "conv.skip.rewon"
 }
 
 // Value is the event's value in major units (1234.50), as the platforms take it.

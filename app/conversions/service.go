@@ -87,12 +87,86 @@ type rulePayload struct {
 // when the change could make an event (qualified or further, or won), so the job exists if and
 // only if the change committed. The job knows the tenant and asks whether the module is on.
 func queueRule(ctx context.Context, tx *sql.Tx, ch inbox.StageChange) error {
+	if ch.State == "lost" || ch.To == "lost" {
+		if err := closeSales(ctx, tx, ch); err != nil {
+			return err
+		}
+	}
 	if eventsFor(ch.State, ch.To) == nil {
 		return nil
 	}
 	_, err := jobs.Enqueue(ctx, tx, JobRule, rulePayload{LeadID: ch.LeadID, ConversationID: ch.ConversationID, State: ch.State,
 		From: ch.From, To: ch.To, At: time.Now().UnixMilli()}, jobs.Options{})
 	return err
+}
+
+// One sale is one Purchase at the ad platforms. Meta drops a repeat of an event id only within
+// its deduplication window, and Google (the id is the upload's order id) and TikTok count a
+// Purchase under another id as another sale. A deal marked won before its order is recorded goes
+// out with its expected value under the conversation's id; the order, met when the deal is marked
+// won again, would go out under the order's id. So a Purchase is kept and not sent (same_sale_as,
+// shown in the settings page's log and on the lead) when the person has an open sale: a Purchase
+// without an order or invoice that went out (or still can: a delivery not given up), whose deal
+// was not marked lost since (closeSales) and that no order was counted as yet. The first order
+// met after it is that sale; a second conversation marked won without a new order is that sale
+// too. A new order after that sale has its order is a new sale, and so is anything after the
+// deal was lost.
+
+// hasSaleRecord says whether a Purchase's event id names the order or paid invoice it stands for
+// (eventKey), not the conversation marked won before the paperwork.
+func hasSaleRecord(eventID string) bool {
+	return strings.Contains(eventID, "-purchase-order-") || strings.Contains(eventID, "-purchase-invoice-")
+}
+
+// withRecord is hasSaleRecord in SQL, of the conversion_events row named by alias.
+func withRecord(alias string) string {
+	return `(` + alias + `.event_id LIKE '%-purchase-order-%' OR ` + alias + `.event_id LIKE '%-purchase-invoice-%')`
+}
+
+// openSale is the event id of the person's open sale (see above) — the oldest when there are
+// several — or "" when there is none. q is the recording transaction.
+func openSale(ctx context.Context, q Querier, leadID int64) (string, error) {
+	ids, err := inbox.PersonLeads(ctx, q, leadID)
+	if err != nil {
+		return "", err
+	}
+	marks, args := inIDs(ids)
+	var id string
+	err = q.QueryRowContext(ctx, `SELECT e.event_id FROM conversion_events e WHERE e.name = 'Purchase' AND e.same_sale_as = ''
+		AND e.sale_closed_at IS NULL AND NOT `+withRecord("e")+` AND e.lead_id IN (`+marks+`)
+		AND EXISTS (SELECT 1 FROM conversion_deliveries d WHERE d.event_id = e.id AND d.test = 0
+			AND (d.status <> 'failed' OR d.reason NOT IN ('erased', 'no_consent')))
+		AND NOT EXISTS (SELECT 1 FROM conversion_events m WHERE m.same_sale_as = e.event_id AND `+withRecord("m")+`)
+		ORDER BY e.event_time, e.id LIMIT 1`, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("conversions: open sale: %w", err)
+	}
+	return id, nil
+}
+
+// closeSales is the inbox hook's part for a deal marked lost, in the change's transaction: the
+// Purchases without an order of the conversation — of all the person's leads when the lead is
+// lost — no longer stand for an open sale, so an order recorded later is a new sale.
+func closeSales(ctx context.Context, tx *sql.Tx, ch inbox.StageChange) error {
+	where, args := `conversation_id = ?`, []any{ch.ConversationID}
+	if ch.To == "lost" {
+		ids, err := inbox.PersonLeads(ctx, tx, ch.LeadID)
+		if err != nil {
+			return err
+		}
+		marks, more := inIDs(ids)
+		where += ` OR lead_id IN (` + marks + `)`
+		args = append(args, more...)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE conversion_events AS e SET sale_closed_at = ? WHERE e.name = 'Purchase' AND e.sale_closed_at IS NULL
+		AND e.same_sale_as = '' AND NOT `+withRecord("e")+` AND (`+where+`)`, append([]any{tenantdb.Now()}, args...)...)
+	if err != nil {
+		return fmt.Errorf("conversions: close sales: %w", err)
+	}
+	return nil
 }
 
 // eventsFor names the events a change makes: a conversation marked won is a Purchase (and, when
@@ -228,12 +302,27 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 	var id int64
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		now := tenantdb.Now()
+		if name == EventPurchase {
+			// A sale counted already is kept, not sent (see openSale); read in the recording
+			// transaction, so two conversations marked won at once make one sale.
+			var made int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversion_events WHERE event_id = ?`, e.EventID).Scan(&made); err != nil {
+				return fmt.Errorf("conversions: record event: %w", err)
+			}
+			if made > 0 {
+				return nil // made before: the same event is never made twice
+			}
+			var err error
+			if e.SameSaleAs, err = openSale(ctx, tx, leadID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO conversion_events(event_id, lead_id, conversation_id, name, value_minor, currency,
 			event_time, consent, gclid, gbraid, wbraid, fbc, fbp, ttclid, em_hash, em_google_hash, ph_hash, ph_plus_hash, fn_hash,
-			ln_hash, external_hash, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
+			ln_hash, external_hash, same_sale_as, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
 			e.EventID, e.LeadID, nullID(e.ConversationID), e.Name, e.ValueMinor, e.Currency, e.EventTime.UnixMilli(), e.Consent,
 			e.GCLID, e.GBRAID, e.WBRAID, e.FBC, e.FBP, e.TTCLID, e.User.Email, e.User.EmailGoogle, e.User.Phone, e.User.PhonePlus,
-			e.User.First, e.User.Last, e.User.External, now)
+			e.User.First, e.User.Last, e.User.External, e.SameSaleAs, now)
 		if err != nil {
 			return fmt.Errorf("conversions: record event: %w", err)
 		}
@@ -241,6 +330,10 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 			return nil // made before: the same event is never made twice
 		}
 		id, _ = res.LastInsertId()
+		if e.SameSaleAs != "" {
+			s.log().Info("conversions: purchase kept, not sent: the same sale", "tenant", slug, "event", e.EventID, "counted_as", e.SameSaleAs)
+			return nil
+		}
 		if !e.Consent {
 			return nil
 		}

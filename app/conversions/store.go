@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -261,21 +262,30 @@ type Delivery struct {
 	EventName string
 	LeadID    int64
 	EventAt   int64 // when the event happened (Unix ms)
+	// A Purchase kept and not sent as the same sale (Status "skipped", no destination; the log
+	// lists it among the deliveries): why (Event.SkipKey) and when the Purchase that counted the
+	// sale happened (Unix ms).
+	SkipKey    string
+	SameSaleAt int64
 }
 
 // eventCols are the columns scanEvent reads.
 const eventCols = `id, event_id, lead_id, coalesce(conversation_id,0), name, value_minor, currency, event_time, consent,
-	gclid, gbraid, wbraid, fbc, fbp, ttclid, em_hash, em_google_hash, ph_hash, ph_plus_hash, fn_hash, ln_hash, external_hash`
+	gclid, gbraid, wbraid, fbc, fbp, ttclid, em_hash, em_google_hash, ph_hash, ph_plus_hash, fn_hash, ln_hash, external_hash,
+	same_sale_as, coalesce((SELECT s.event_time FROM conversion_events s WHERE s.event_id = conversion_events.same_sale_as AND conversion_events.same_sale_as <> ''), 0)`
 
 func scanEvent(sc interface{ Scan(...any) error }) (*Event, error) {
 	e := &Event{}
-	var at int64
+	var at, sameAt int64
 	if err := sc.Scan(&e.ID, &e.EventID, &e.LeadID, &e.ConversationID, &e.Name, &e.ValueMinor, &e.Currency, &at, &e.Consent,
 		&e.GCLID, &e.GBRAID, &e.WBRAID, &e.FBC, &e.FBP, &e.TTCLID, &e.User.Email, &e.User.EmailGoogle, &e.User.Phone,
-		&e.User.PhonePlus, &e.User.First, &e.User.Last, &e.User.External); err != nil {
+		&e.User.PhonePlus, &e.User.First, &e.User.Last, &e.User.External, &e.SameSaleAs, &sameAt); err != nil {
 		return nil, err
 	}
 	e.EventTime = time.UnixMilli(at)
+	if sameAt != 0 {
+		e.SameSaleAt = time.UnixMilli(sameAt)
+	}
 	return e, nil
 }
 
@@ -394,6 +404,47 @@ func (d Delivery) Answer() string {
 func RecentDeliveries(ctx context.Context, q Querier, limit int) ([]Delivery, error) {
 	return deliveries(ctx, q, `ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, limit)
 }
+
+// RecentLog is the settings page's log: the newest deliveries and, among them by time, the
+// Purchases kept and not sent because their sale was counted already (Status "skipped"), so the
+// owner who marked a deal won again reads why no Purchase went out.
+func RecentLog(ctx context.Context, q Querier, limit int) ([]Delivery, error) {
+	out, err := RecentDeliveries(ctx, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+eventCols+`, created_at FROM conversion_events WHERE same_sale_as <> ''
+		ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conversions: log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var created int64
+		e, err := scanEvent(scanPlus{rows, &created})
+		if err != nil {
+			return nil, fmt.Errorf("conversions: log: %w", err)
+		}
+		out = append(out, Delivery{EventID: e.ID, Status: "skipped", EventName: e.Name, LeadID: e.LeadID, EventAt: e.EventTime.UnixMilli(),
+			UpdatedAt: created, SkipKey: e.SkipKey(), SameSaleAt: e.SameSaleAt.UnixMilli()})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt > out[j].UpdatedAt })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// scanPlus scans the columns scanEvent reads and then the extra ones.
+type scanPlus struct {
+	sc    interface{ Scan(...any) error }
+	extra *int64
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra)...) }
 
 // deliveryByID reads one delivery.
 func deliveryByID(ctx context.Context, q Querier, id int64) (*Delivery, error) {
