@@ -77,7 +77,7 @@ usage:
   highvibe niche set --id ID [the flags of create to change]
   highvibe niche list
   highvibe niche delete --id ID      (refused while a tenant uses it; names them)
-  highvibe user create --username U --password-stdin [--tenant S --role owner|operator|viewer] [--staff]
+  highvibe user create --username U --password-stdin [--name "Full Name"] [--tenant S --role owner|operator|viewer] [--staff]
   highvibe user set-password --username U --password-stdin
   highvibe user sessions list|revoke --username U
   highvibe user reset-2fa --username U
@@ -473,6 +473,7 @@ func notRecordedWarning(io *IO, err error) error {
 func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 	fs, data := flags("user create", io)
 	username := fs.String("username", "", "username")
+	name := fs.String("name", "", "the name the person goes by, which customers read (default: the username)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	tenant := fs.String("tenant", "", "tenant slug for a membership")
 	role := fs.String("role", "", "owner, operator or viewer")
@@ -488,6 +489,14 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 	}
 	if *role != "" && !platform.ValidRole(*role) {
 		return usagef("user create: invalid role %q: use owner, operator or viewer", *role)
+	}
+	displayName, err := platform.CleanDisplayName(*name)
+	if err != nil {
+		var ve *platform.ValidationError
+		if errors.As(err, &ve) {
+			return usagef("user create: --name %s", ve.Msg)
+		}
+		return usagef("user create: --name: %v", err)
 	}
 	m, ps, err := openPlatform(ctx, *data)
 	if err != nil {
@@ -512,22 +521,31 @@ func cmdUserCreate(ctx context.Context, args []string, io *IO) error {
 		if err != nil {
 			return err
 		}
-		if u, err = ps.CreateUser(ctx, *username, pw, *isStaff); err != nil {
+		if u, err = ps.CreateNamedUser(ctx, *username, displayName, pw, *isStaff); err != nil {
 			return err
 		}
 		fmt.Fprintf(io.Out, "created user %s (id %d)\n", u.Username, u.ID)
+		if u.DisplayName != "" {
+			fmt.Fprintf(io.Out, "%s goes by %q\n", u.Username, u.DisplayName)
+		}
 	case err != nil:
 		return err
 	default:
 		if *pwStdin {
 			return usagef("user create: user %q already exists (omit --password-stdin to only add a membership)", *username)
 		}
-		if t == nil {
+		if t == nil && displayName == "" {
 			return usagef("user create: user %q already exists", *username)
+		}
+		if displayName != "" && displayName != u.DisplayName {
+			if _, err := ps.SetDisplayName(ctx, u.ID, displayName); err != nil {
+				return err
+			}
+			fmt.Fprintf(io.Out, "%s goes by %q\n", u.Username, displayName)
 		}
 	}
 	if t != nil {
-		reenabled, _, err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role, "")
+		reenabled, _, err := staffService(m, ps).AddMember(ctx, staff.CLI, t.Slug, u.Username, *role, "", "")
 		if !staff.Done(err) {
 			return err
 		}

@@ -17,6 +17,9 @@ const (
 	DemoSlug = "osman-cavus-tas-parke"
 	DemoName = "Osman Çavuş Taş Parke"
 	DemoUser = "talha"
+	// DemoUserName is the name the demo owner goes by: what customers read for {{agent}} and
+	// colleagues see as the assignee.
+	DemoUserName = "Talha Yıldız"
 )
 
 // DemoGreeting is the Turkish widget greeting of the demo tenant.
@@ -56,12 +59,18 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 	u, err := s.Platform.UserByUsername(ctx, DemoUser)
 	switch {
 	case errors.Is(err, tenantdb.ErrNotFound):
-		if u, err = s.Platform.CreateUser(ctx, DemoUser, pw, false); err != nil {
+		if u, err = s.Platform.CreateNamedUser(ctx, DemoUser, DemoUserName, pw, false); err != nil {
 			return "", err
 		}
 	case err != nil:
 		return "", err
 	default:
+		if u.DisplayName == "" { // a demo made before people had display names
+			if _, err := s.Platform.SetDisplayName(ctx, u.ID, DemoUserName); err != nil {
+				return "", err
+			}
+			u.DisplayName = DemoUserName
+		}
 		if !platform.CheckPassword(u.PasswordHash, pw) {
 			if err := s.Platform.SetPassword(ctx, u.ID, pw); err != nil {
 				return "", err

@@ -37,7 +37,7 @@ var demoCatalog = []crm.Product{
 // reply; older ones are scored quietly) and decides a few recommendations so the approval queue
 // shows both open items and decided ones with their traces. It tolerates zero conversations.
 func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb.DB) error {
-	talha := crm.Actor{Name: DemoUser}
+	talha := crm.Actor{Name: DemoUserName}
 	for _, p := range demoCatalog {
 		p.Unit, p.Currency, p.Active = "m2", "TRY", true
 		if _, err := crm.SaveProduct(ctx, db, 0, p, talha); err != nil && !errors.Is(err, crm.ErrDuplicateSKU) {
@@ -98,7 +98,7 @@ func settleDemoQueue(ctx context.Context, s *Server, db *tenantdb.DB, now time.T
 	if err != nil {
 		return err
 	}
-	actor := approvals.Actor{Name: DemoUser}
+	actor := approvals.Actor{Name: DemoUserName}
 	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
 		actor.UserID = u.ID
 	}
@@ -239,7 +239,7 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 		}
 		if id > 0 {
 			if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: id, Verb: "reject", Reason: DemoLostReasonC,
-				Note: true, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+				Note: true, Actor: approvals.Actor{Name: DemoUserName}}); err != nil {
 				return err
 			}
 		}
@@ -263,7 +263,7 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 		// conversations to the top of the inbox as "just now". The queue keeps the decision and
 		// its reason.
 		if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: r.ID, Verb: verb, Reason: reason,
-			Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+			Actor: approvals.Actor{Name: DemoUserName}}); err != nil {
 			return err
 		}
 		decided++

@@ -888,7 +888,7 @@ func (g *demoGen) scenarioC(ctx context.Context, tx *sql.Tx) error {
 	g.leads++
 	g.convs++
 	_, err = audit.Write(ctx, tx, audit.Entry{Provider: "conversation_inbox", ActionType: "conversation_update",
-		Summary: "state → lost; lost reason: " + DemoLostReasonC, ModelName: "human-review", ActorUserID: g.talha, ActorName: DemoUser,
+		Summary: "state → lost; lost reason: " + DemoLostReasonC, ModelName: "human-review", ActorUserID: g.talha, ActorName: DemoUserName,
 		ConversationID: convID, Payload: map[string]any{"conversation_id": convID, "lead_id": leadID, "state": "lost", "updated_by_user_id": g.talha}})
 	return err
 }
@@ -1006,9 +1006,9 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 	// Talha takes it: engaged, a next action due in two working hours, tagged urgent and wholesale.
 	state, next, due, tags := "engaged", "Depodan 8 cm kilit parke stok sayımını al, teslim planını ara", g.workTime(g.now.Add(2*time.Hour)).UnixMilli(),
 		[]string{"acil", "toptan"}
-	ch := inbox.Change{State: &state, NextAction: &next, NextActionDueAt: &due, Tags: &tags, ActorID: g.talha, ActorName: DemoUser}
+	ch := inbox.Change{State: &state, NextAction: &next, NextActionDueAt: &due, Tags: &tags, ActorID: g.talha, ActorName: DemoUserName}
 	if g.talha > 0 {
-		ch.AssignedUserID, ch.AssigneeName = &g.talha, DemoUser
+		ch.AssignedUserID, ch.AssigneeName = &g.talha, DemoUserName
 	}
 	return svc.Update(ctx, t.Slug, db, b.ConversationID, ch)
 }

@@ -179,7 +179,7 @@ func seedDemoMSP(ctx context.Context, s *Server, _ *platform.Tenant, db *tenantd
 	loc := sched.Location()
 	var talha msp.Actor
 	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
-		talha = msp.Actor{UserID: u.ID, Name: u.Username}
+		talha = msp.Actor{UserID: u.ID, Name: u.Name()}
 	}
 	now := time.Now()
 	today := now.In(loc)

@@ -70,7 +70,7 @@ func TestDemoMSPTicketsFromConversations(t *testing.T) {
 	// team: the timeline once named the client's contact (a lawyer, at the law office) as the one
 	// who opened the ticket and assigned it. The contact is its requester, not an actor.
 	if n := count(`SELECT count(*) FROM msp_ticket_events v JOIN msp_tickets t ON t.id = v.ticket_id
-		WHERE v.kind IN ('created', 'assigned') AND v.actor_name IS NOT ?`, app.DemoUser); n != 0 {
+		WHERE v.kind IN ('created', 'assigned') AND v.actor_name IS NOT ?`, app.DemoUserName); n != 0 {
 		t.Errorf("%d opened or assigned lines name someone other than the technician", n)
 	}
 	var mail int64
@@ -80,7 +80,7 @@ func TestDemoMSPTicketsFromConversations(t *testing.T) {
 	}
 	md := c.Get("/app/msp/tickets/" + strconv.FormatInt(mail, 10) + "/?lang=tr").Doc(t)
 	for _, ev := range []string{"created", "assigned"} {
-		if who := md.Find(`#timeline [data-event="` + ev + `"] .tl-meta bdi`).Text(); who != app.DemoUser {
+		if who := md.Find(`#timeline [data-event="` + ev + `"] .tl-meta bdi`).Text(); who != app.DemoUserName {
 			t.Errorf("the e-mail ticket's %s line names %q", ev, who)
 		}
 	}

@@ -38,7 +38,7 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	if err != nil {
 		return fmt.Errorf("demo quote: %w", err)
 	}
-	a := quotes.Actor{UserID: u.ID, Name: DemoUser}
+	a := quotes.Actor{UserID: u.ID, Name: DemoUserName}
 	products, err := crm.Products(ctx, db, true)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func seedDemoQuote(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 		return fmt.Errorf("demo quote: %w", err)
 	}
 	if _, _, err := approvals.Decide(ctx, db, approvals.Decision{ID: q.RecommendationID, Verb: "approve",
-		Reason: "Katalog fiyatları güncel; iskonto sınırın içinde.", Note: true, Actor: approvals.Actor{Name: DemoUser}}); err != nil {
+		Reason: "Katalog fiyatları güncel; iskonto sınırın içinde.", Note: true, Actor: approvals.Actor{Name: DemoUserName}}); err != nil {
 		return fmt.Errorf("demo quote: approve: %w", err)
 	}
 	p := i18n.For("tr")
@@ -103,7 +103,7 @@ func demoProductID(ps []*crm.Product, sku string) string {
 // offer in the thread only. Oldest first, so the numbers run with the dates; the acceptances are
 // logged after, in their order.
 func seedDemoQuoteHistory(ctx context.Context, s *Server, tx *sql.Tx, offers []inbox.OfferedLead, orders map[int64]*crm.Order) error {
-	by := quotes.Actor{Name: DemoUser}
+	by := quotes.Actor{Name: DemoUserName}
 	if u, err := s.Platform.UserByUsername(ctx, DemoUser); err == nil {
 		by.UserID = u.ID
 	}

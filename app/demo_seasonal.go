@@ -32,7 +32,7 @@ func seedDemoSeasonal(ctx context.Context, s *Server, t *platform.Tenant, db *te
 		return err
 	}
 	now := time.Now()
-	by := seasonal.Actor{Name: DemoUser}
+	by := seasonal.Actor{Name: DemoUserName}
 	for _, k := range []string{"spring_season", "autumn_finish"} {
 		p, _ := seasonal.PresetByKey(k)
 		c := p.Campaign(demoPresetName[k])

@@ -54,7 +54,7 @@ func seedDemoStockLevels(ctx context.Context, s *Server, t *platform.Tenant, db 
 		bySKU[p.SKU] = p
 	}
 	now := time.Now()
-	owner, depot := crm.Actor{Name: DemoUser}, crm.Actor{Name: "Depo"}
+	owner, depot := crm.Actor{Name: DemoUserName}, crm.Actor{Name: "Depo"}
 	milli := func(f float64) int64 { return int64(f * 1000) }
 	for i, st := range demoStock {
 		p := bySKU[st.SKU]
@@ -94,7 +94,7 @@ func seedDemoStock(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	for _, p := range ps {
 		bySKU[p.SKU] = p
 	}
-	owner := crm.Actor{Name: DemoUser}
+	owner := crm.Actor{Name: DemoUserName}
 	milli := func(f float64) int64 { return int64(f * 1000) }
 	custs, err := crm.CustomerOptions(ctx, db)
 	if err != nil || len(custs) == 0 {

@@ -24,7 +24,7 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 	if err != nil {
 		return fmt.Errorf("demo visits: %w", err)
 	}
-	a := visits.Actor{UserID: u.ID, Name: DemoUser}
+	a := visits.Actor{UserID: u.ID, Name: DemoUserName}
 	loc, err := hoursdb.Zone(ctx, db.Read)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: conv, Start: demoScenarioDVisit(time.UnixMilli(c.CreatedAt), loc), DurationMin: 60,
 			Address: demoScenarioDAddress, Assignees: []int64{u.ID}},
 			visits.Outcome{Status: visits.StatusDone, AreaDM2: 18250, Surface: "Beton şap, düz", Access: "Bahçe kapısı 1,2 m; kamyon sokağa girebiliyor.",
-				Notes: "Müşteri gri granit küp taş istiyor; kenarlar için andezit plaka konuşuldu."}, DemoUser, a); err != nil {
+				Notes: "Müşteri gri granit küp taş istiyor; kenarlar için andezit plaka konuşuldu."}, DemoUserName, a); err != nil {
 			return fmt.Errorf("demo visits: done: %w", err)
 		}
 	}
@@ -62,7 +62,7 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 		if _, err := visits.ImportDone(ctx, db, visits.Booking{ConversationID: c.ID, Start: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, loc),
 			DurationMin: 60, Address: "Kirazlıtepe Mah. Alemdağ Cad. 88, Çekmeköy", Assignees: []int64{u.ID}},
 			visits.Outcome{Status: visits.StatusDone, AreaDM2: 9600, Surface: "Toprak zemin, hafif eğimli", Access: "Site girişi geniş; palet forkliftle indirilebilir.",
-				Notes: "Garaj yolu ve bahçe yürüyüş yolu; 8 cm kilit parke önerildi."}, DemoUser, a); err != nil {
+				Notes: "Garaj yolu ve bahçe yürüyüş yolu; 8 cm kilit parke önerildi."}, DemoUserName, a); err != nil {
 			return fmt.Errorf("demo visits: won: %w", err)
 		}
 	}
@@ -79,7 +79,7 @@ func seedDemoVisits(ctx context.Context, s *Server, _ *platform.Tenant, db *tena
 	// (a relative /v/… reaches no customer), built on the origin the demo quote's link uses.
 	origin := approvals.WithOrigin(ctx, cmp.Or(s.BaseURL, s.ListenOrigin, demoQuoteOrigin))
 	if _, _, err := approvals.Decide(origin, db, approvals.Decision{ID: v.RecommendationID, Verb: "approve",
-		Reason: "Talha o gün Kadıköy'de.", Actor: approvals.Actor{UserID: u.ID, Name: DemoUser}}); err != nil {
+		Reason: "Talha o gün Kadıköy'de.", Actor: approvals.Actor{UserID: u.ID, Name: DemoUserName}}); err != nil {
 		return fmt.Errorf("demo visits: approve: %w", err)
 	}
 	if len(convs) > 1 {

@@ -124,7 +124,7 @@ func TestDemoPastDecisionsLogged(t *testing.T) {
 	today := time.Now().In(loc).Format("02.01.2006")
 	past := 0
 	owner.Get("/app/logs/?provider=approval_queue&lang=tr").Doc(t).Find("tr.log-row").Each(func(_ int, row *goquery.Selection) {
-		if when := row.Find("time").Text(); !strings.Contains(when, today) && strings.Contains(row.Text(), app.DemoUser) {
+		if when := row.Find("time").Text(); !strings.Contains(when, today) && strings.Contains(row.Text(), app.DemoUserName) {
 			past++
 		}
 	})

@@ -136,6 +136,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /app/switch/", panel, auth.ReadPanel, h.Account.Switch},
 		// Panel: the signed-in user's own profile — password, two-step sign-in, sessions (app/account).
 		{"GET /app/profile/", panel, auth.ReadPanel, h.Account.Profile},
+		{"POST /app/profile/name", panel, auth.ReadPanel, h.Account.SaveName},
 		{"POST /app/profile/password", panel, auth.ReadPanel, h.Account.ChangePassword},
 		{"POST /app/profile/sessions/revoke", panel, auth.ReadPanel, h.Account.SignOutEverywhere},
 		{"POST /app/profile/sessions/{id}/revoke", panel, auth.ReadPanel, h.Account.RevokeSession},
@@ -386,6 +387,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"GET /app/settings/backups", panel, auth.ManageSettings, h.Settings.Backups},
 		{"POST /app/settings/users", panel, auth.ManageUsers, h.Settings.CreateUser},
 		{"POST /app/settings/users/{id}/role", panel, auth.ManageUsers, h.Settings.ChangeRole},
+		{"POST /app/settings/users/{id}/name", panel, auth.ManageUsers, h.Settings.SetName},
 		{"POST /app/settings/users/{id}/disable", panel, auth.ManageUsers, h.Settings.SetDisabled},
 		{"POST /app/settings/sessions/{id}/revoke", panel, auth.ManageUsers, h.Settings.RevokeSession},
 		{"POST /app/settings/apikeys", panel, auth.ManageAPIKeys, h.Settings.CreateKey},

@@ -37,7 +37,8 @@ type profileData struct {
 	Codes     []string        // recovery codes, shown once right after enabling
 	Sessions  []SessionView   // the user's live sessions
 	Values    map[string]string
-	Feed      any // the calendar feed section (Handler.CalendarFeed), nil: none
+	Username  string // the login name, shown beside the display name field
+	Feed      any    // the calendar feed section (Handler.CalendarFeed), nil: none
 }
 
 func (h *Handler) profile(w http.ResponseWriter, r *http.Request, status int, d *profileData, errs web.Errors) {
@@ -60,6 +61,10 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, status int, d 
 	if d.Values == nil {
 		d.Values = map[string]string{}
 	}
+	if _, kept := d.Values["display_name"]; !kept {
+		d.Values["display_name"] = c.User.DisplayName
+	}
+	d.Username = c.User.Username
 	if h.CalendarFeed != nil {
 		if d.Feed, err = h.CalendarFeed(r); err != nil {
 			h.Render.Fail(w, r, err)
@@ -90,6 +95,36 @@ func (h *Handler) log(r *http.Request, action, summary string) {
 	}
 	_ = audit.Log(r.Context(), c.DB, audit.Entry{Provider: "auth", ActionType: action, Summary: summary,
 		ActorUserID: c.UserID(), ActorName: c.User.Username, ModelName: "human-review", Payload: map[string]any{"ip": web.ClientIP(r)}})
+}
+
+// SaveName is POST /app/profile/name: the name the signed-in person goes by, which customers read
+// where a reply says {{agent}} and colleagues see as the assignee; empty shows the login name
+// again. A refused name re-renders the form with the field's message and stores nothing.
+func (h *Handler) SaveName(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	name, err := h.Platform.SetDisplayName(r.Context(), c.UserID(), r.PostFormValue("display_name"))
+	if errs := web.FieldErrors(r, err); errs != nil {
+		h.profile(w, r, http.StatusUnprocessableEntity, &profileData{Values: map[string]string{"display_name": r.PostFormValue("display_name")}}, errs)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	before := c.User.DisplayName
+	if before != name {
+		h.log(r, "change_display_name", "display name "+quoteOrNone(before)+" → "+quoteOrNone(name))
+	}
+	web.FlashKey(w, r, true, "profile.name_saved")
+	web.Redirect(w, r, "/app/profile/")
+}
+
+// quoteOrNone is a display name for the trail: quoted, or "(none)".
+func quoteOrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return strconv.Quote(s)
 }
 
 // ChangePassword checks the current password (throttled like a sign-in), sets the new one, ends

@@ -459,7 +459,7 @@ func actorName(c *web.Ctx) string {
 	if c.User == nil {
 		return ""
 	}
-	return c.User.Username
+	return c.User.Name()
 }
 
 // reasonOf reads the optional reason of a decision (Decide refuses one that is too long). The

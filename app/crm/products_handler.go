@@ -79,7 +79,7 @@ func (h *ProductsHandler) List(w http.ResponseWriter, r *http.Request) {
 func actor(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

@@ -117,7 +117,7 @@ func (h *Handler) Attach(w http.ResponseWriter, r *http.Request) {
 		body = media.Placeholder(prep.Kind, prep.Filename)
 	}
 	_, err = h.Svc.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, Outgoing{Direction: "outbound", AuthorKind: "user", AuthorUserID: c.UserID(),
-		AuthorName: c.User.Username, Body: body,
+		AuthorName: c.User.Name(), Body: body,
 		Attach: func(ctx context.Context, tx *sql.Tx, messageID int64, cv *Conversation) error {
 			_, err := prep.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
 			return err

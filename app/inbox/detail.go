@@ -345,7 +345,7 @@ func (h *Handler) onMessage(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	c := web.From(r)
-	err := act(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Username)
+	err := act(r.Context(), c.Tenant.Slug, c.DB, id, mid, c.UserID(), c.User.Name())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -438,7 +438,7 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 		h.Render.Fail(w, r, err)
 		return
 	}
-	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.PhoneRegion(), c.User.Username))
+	vars, _ := json.Marshal(templateValues(d.Lead, c.Tenant.Name, c.PhoneRegion(), c.User.Name()))
 	d.Vars = string(vars)
 	if conv.NextActionDueAt > 0 {
 		d.DueValue = DueValue(conv.NextActionDueAt, c.Zone())
@@ -645,11 +645,11 @@ func (h *Handler) loadBefore(r *http.Request, conv *Conversation, before int64) 
 	if members, err := h.Platform.MembersOfTenant(ctx, c.Tenant.ID); err == nil {
 		d.memberList, d.MentionJSON = members, mentionMembers(members)
 		for _, m := range members {
-			d.Names[m.UserID] = m.Username
+			d.Names[m.UserID] = m.Name()
 			// Only owners and operators can look after a conversation (a viewer cannot answer it);
 			// one assigned before this rule stays shown, so saving the page does not drop them.
 			if !m.Disabled && (Assignable(m.Role) || m.UserID == conv.AssignedUserID) {
-				d.Members = append(d.Members, memberOpt{m.UserID, m.Username})
+				d.Members = append(d.Members, memberOpt{m.UserID, m.Name()})
 			}
 		}
 	}
@@ -680,7 +680,7 @@ func last(v url.Values, k string) (string, bool) {
 func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (Change, web.Errors) {
 	errs := web.Errors{}
 	v := r.PostForm
-	ch := Change{ActorID: c.UserID(), ActorName: c.User.Username}
+	ch := Change{ActorID: c.UserID(), ActorName: c.User.Name()}
 	ch.Body = strings.TrimSpace(v.Get("body"))
 	ch.Direction = v.Get("direction")
 	if ch.Body != "" {
@@ -770,7 +770,7 @@ func (h *Handler) parseChange(r *http.Request, c *web.Ctx, assignedNow int64) (C
 			} else if !Assignable(m.Role) && n != assignedNow {
 				errs.Add("assigned_user_id", c.T("inbox.error.not_assignable"))
 			} else {
-				ch.AssigneeName = m.Username
+				ch.AssigneeName = m.Name()
 			}
 			id = n
 		}
@@ -1103,7 +1103,7 @@ func (h *Handler) Unread(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := web.From(r)
-	if err := h.Svc.MarkUnread(r.Context(), c.Tenant.Slug, c.DB, id, c.UserID(), c.User.Username); err != nil {
+	if err := h.Svc.MarkUnread(r.Context(), c.Tenant.Slug, c.DB, id, c.UserID(), c.User.Name()); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

@@ -143,7 +143,7 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) {
 	names := map[int64]string{}
 	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 		for _, m := range members {
-			names[m.UserID] = m.Username
+			names[m.UserID] = m.Name()
 		}
 	}
 	loc := c.Zone()

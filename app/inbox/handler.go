@@ -137,7 +137,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, newForm url.Value
 	if members, err := h.Platform.MembersOfTenant(r.Context(), c.Tenant.ID); err == nil {
 		d.Members = members
 		for _, m := range members {
-			d.Names[m.UserID] = m.Username
+			d.Names[m.UserID] = m.Name()
 		}
 	}
 	self := url.Values{}

@@ -69,7 +69,7 @@ func (h *Handler) Suggest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := web.From(r)
-	s, err := h.Suggester(r.Context(), c.Tenant.Slug, c.DB, id, c.UserID(), c.User.Username)
+	s, err := h.Suggester(r.Context(), c.Tenant.Slug, c.DB, id, c.UserID(), c.User.Name())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -109,7 +109,7 @@ func (h *Handler) SendTemplate(w http.ResponseWriter, r *http.Request) {
 		body += ": " + strings.Join(params, " · ")
 	}
 	_, err = h.Svc.AddMessage(ctx, c.Tenant.Slug, c.DB, conv.ID, Outgoing{Direction: "outbound", AuthorKind: "user", AuthorUserID: c.UserID(),
-		AuthorName: c.User.Username, Body: body, Template: &TemplateUse{Purpose: tpl.Purpose, Params: params}, Once: true}, "conversation_inbox")
+		AuthorName: c.User.Name(), Body: body, Template: &TemplateUse{Purpose: tpl.Purpose, Params: params}, Once: true}, "conversation_inbox")
 	if err != nil {
 		h.sendFailed(w, r, conv, err)
 		return

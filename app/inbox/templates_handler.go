@@ -65,7 +65,7 @@ func (h *Handler) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	err := SaveTemplate(r.Context(), c.DB, id, r.PostForm.Get("name"), r.PostForm.Get("body"), c.UserID(), c.User.Username)
+	err := SaveTemplate(r.Context(), c.DB, id, r.PostForm.Get("name"), r.PostForm.Get("body"), c.UserID(), c.User.Name())
 	if errs := web.FieldErrors(r, err); errs != nil && !web.WantsJSON(r) {
 		h.templatesPage(w, r, http.StatusUnprocessableEntity, errs, false)
 		return
@@ -90,7 +90,7 @@ func (h *Handler) DeleteTemplate(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, tenantdb.ErrNotFound)
 		return
 	}
-	if err := DeleteTemplate(r.Context(), c.DB, id, c.UserID(), c.User.Username); err != nil {
+	if err := DeleteTemplate(r.Context(), c.DB, id, c.UserID(), c.User.Name()); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

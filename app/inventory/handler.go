@@ -105,7 +105,7 @@ func (h *Handler) Stock(w http.ResponseWriter, r *http.Request) { h.page(w, r, h
 func actor(c *web.Ctx) crm.Actor {
 	a := crm.Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

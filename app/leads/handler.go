@@ -54,9 +54,9 @@ func (h *Handler) members(r *http.Request) ([]member, map[int64]string, error) {
 	}
 	var out []member
 	for _, m := range ms {
-		names[m.UserID] = m.Username
+		names[m.UserID] = m.Name()
 		if !m.Disabled {
-			out = append(out, member{m.UserID, m.Username})
+			out = append(out, member{m.UserID, m.Name()})
 		}
 	}
 	return out, names, nil
@@ -65,7 +65,7 @@ func (h *Handler) members(r *http.Request) ([]member, map[int64]string, error) {
 func actor(c *web.Ctx) inbox.LeadActor {
 	a := inbox.LeadActor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

@@ -33,7 +33,7 @@ type Handler struct {
 func actor(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }
@@ -74,9 +74,9 @@ func (h *Handler) members(r *http.Request) ([]member, []int64, map[int64]string,
 	var out []member
 	var ids []int64
 	for _, m := range ms {
-		names[m.UserID] = m.Username
+		names[m.UserID] = m.Name()
 		if !m.Disabled && auth.Can(m.Role, false, auth.WriteInbox) {
-			out = append(out, member{m.UserID, m.Username})
+			out = append(out, member{m.UserID, m.Name()})
 			ids = append(ids, m.UserID)
 		}
 	}

@@ -247,7 +247,7 @@ func (h *SLAHandler) Save(w http.ResponseWriter, r *http.Request) {
 
 func actorName(c *web.Ctx) string {
 	if c.User != nil {
-		return c.User.Username
+		return c.User.Name()
 	}
 	return ""
 }

@@ -32,7 +32,7 @@ func (h *TimeHandler) page(w http.ResponseWriter, r *http.Request, status int, v
 func timeActor(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }
@@ -170,7 +170,7 @@ func (h *TimeHandler) members(r *http.Request) ([]timeMember, []int64, map[int64
 	c := web.From(r)
 	names := map[int64]string{}
 	if c.User != nil {
-		names[c.User.ID] = c.User.Username
+		names[c.User.ID] = c.User.Name()
 	}
 	if h.Platform == nil || c.Tenant == nil {
 		return nil, nil, names, nil
@@ -182,9 +182,9 @@ func (h *TimeHandler) members(r *http.Request) ([]timeMember, []int64, map[int64
 	var out []timeMember
 	var ids []int64
 	for _, m := range ms {
-		names[m.UserID] = m.Username
+		names[m.UserID] = m.Name()
 		if !m.Disabled {
-			out = append(out, timeMember{m.UserID, m.Username})
+			out = append(out, timeMember{m.UserID, m.Name()})
 			ids = append(ids, m.UserID)
 		}
 	}

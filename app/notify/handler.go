@@ -85,7 +85,7 @@ func (h *Handler) mailState(r *http.Request, p Prefs) (mailState, error) {
 			}
 			for _, mb := range members {
 				if mb.Role == platform.RoleOwner && !mb.Disabled {
-					m.Owners = append(m.Owners, mb.Username)
+					m.Owners = append(m.Owners, mb.Name())
 				}
 			}
 		}

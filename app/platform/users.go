@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -36,7 +38,13 @@ type User struct {
 	// Locale is the panel language the person last chose ("" never): notifications that reach
 	// them away from the panel (push, e-mail, digest) are written in it.
 	Locale string
+	// DisplayName is the name the person goes by ("Talha Kaya"), "" when none was given.
+	DisplayName string
 }
+
+// Name is what customers and colleagues read for the person: the display name, or the login
+// name when none was given.
+func (u *User) Name() string { return cmp.Or(u.DisplayName, u.Username) }
 
 // Membership links a user to a tenant with a role.
 type Membership struct {
@@ -47,6 +55,50 @@ type Membership struct {
 	TenantName string
 	Role       string
 	Disabled   bool
+	// DisplayName is the member's display name, "" when none was given.
+	DisplayName string
+}
+
+// Name is the member's display name, or the login name when none was given.
+func (m Membership) Name() string { return cmp.Or(m.DisplayName, m.Username) }
+
+// MaxDisplayNameLen is the longest display name accepted, in characters (a full name with a
+// middle name fits; the schema refuses longer).
+const MaxDisplayNameLen = 60
+
+// CleanDisplayName trims a display name and checks it: at most MaxDisplayNameLen characters, no
+// control characters (a line break would split a customer's message). "" is allowed: it means
+// "show the login name". A field error on display_name when it is refused.
+func CleanDisplayName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > MaxDisplayNameLen {
+		return "", fault.InvalidField("display_name", "validation.display_name_long", MaxDisplayNameLen).
+			Wrap(&ValidationError{"display_name", fmt.Sprintf("must be at most %d characters", MaxDisplayNameLen)})
+	}
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
+	}) >= 0 {
+		return "", fault.InvalidField("display_name", "validation.display_name_control").
+			Wrap(&ValidationError{"display_name", "must not contain control characters"})
+	}
+	return name, nil
+}
+
+// SetDisplayName stores the name a person goes by ("" shows the login name again), checked by
+// CleanDisplayName; nothing is stored when it is refused. ErrNotFound when there is no such user.
+func (s *Service) SetDisplayName(ctx context.Context, userID int64, name string) (string, error) {
+	name, err := CleanDisplayName(name)
+	if err != nil {
+		return "", err
+	}
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, name, userID)
+	if err != nil {
+		return "", fmt.Errorf("platform: display name: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", tenantdb.ErrNotFound
+	}
+	return name, nil
 }
 
 // MinPasswordLen is the shortest password accepted.
@@ -121,6 +173,16 @@ func validUsername(u string) bool {
 // CreateUser stores a new user; a field error on username wrapping ErrExists when the name is
 // taken, wrapping a *ValidationError when it is not a valid name.
 func (s *Service) CreateUser(ctx context.Context, username, password string, staff bool) (*User, error) {
+	return s.CreateNamedUser(ctx, username, "", password, staff)
+}
+
+// CreateNamedUser is CreateUser with the name the person goes by (see CleanDisplayName); a
+// refused name stores nothing.
+func (s *Service) CreateNamedUser(ctx context.Context, username, displayName, password string, staff bool) (*User, error) {
+	displayName, err := CleanDisplayName(displayName)
+	if err != nil {
+		return nil, err
+	}
 	username = strings.TrimSpace(username)
 	if !validUsername(username) {
 		return nil, fault.InvalidField("username", "settings.username_invalid").
@@ -141,7 +203,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, sta
 	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff) VALUES(?,?,?)`, username, h, boolInt(staff))
+		res, err := tx.ExecContext(ctx, `INSERT INTO users(username, password_hash, is_staff, display_name) VALUES(?,?,?,?)`, username, h, boolInt(staff), displayName)
 		if err != nil {
 			if tenantdb.IsUnique(err) {
 				return fault.InvalidField("username", "settings.username_taken").
@@ -199,7 +261,7 @@ func boolInt(b bool) int {
 
 func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	u := &User{}
-	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.Locale); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.Locale, &u.DisplayName); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, tenantdb.ErrNotFound
 		}
@@ -208,7 +270,7 @@ func (s *Service) scanUser(row *sql.Row) (*User, error) {
 	return u, nil
 }
 
-const userSelect = `SELECT id, username, password_hash, is_staff, disabled, (totp_enabled_at IS NOT NULL AND totp_secret != ''), locale FROM users `
+const userSelect = `SELECT id, username, password_hash, is_staff, disabled, (totp_enabled_at IS NOT NULL AND totp_secret != ''), locale, display_name FROM users `
 
 // UserByUsername finds a user case-insensitively.
 func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
@@ -282,7 +344,7 @@ func (s *Service) SetMembershipDisabled(ctx context.Context, userID, tenantID in
 	})
 }
 
-const membershipSelect = `SELECT m.user_id, u.username, m.tenant_id, t.slug, t.name, m.role, m.disabled
+const membershipSelect = `SELECT m.user_id, u.username, m.tenant_id, t.slug, t.name, m.role, m.disabled, u.display_name
 	FROM memberships m JOIN users u ON u.id = m.user_id JOIN tenants t ON t.id = m.tenant_id`
 
 func scanMemberships(rows *sql.Rows) ([]Membership, error) {
@@ -290,7 +352,7 @@ func scanMemberships(rows *sql.Rows) ([]Membership, error) {
 	var out []Membership
 	for rows.Next() {
 		var m Membership
-		if err := rows.Scan(&m.UserID, &m.Username, &m.TenantID, &m.TenantSlug, &m.TenantName, &m.Role, &m.Disabled); err != nil {
+		if err := rows.Scan(&m.UserID, &m.Username, &m.TenantID, &m.TenantSlug, &m.TenantName, &m.Role, &m.Disabled, &m.DisplayName); err != nil {
 			return nil, fmt.Errorf("platform: memberships: %w", err)
 		}
 		out = append(out, m)
@@ -348,8 +410,8 @@ func (s *Service) ListUsers(ctx context.Context, q string, limit int) ([]*UserSu
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(q)) + "%"
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, username, password_hash, is_staff, disabled,
-		(totp_enabled_at IS NOT NULL AND totp_secret != ''), created_at FROM users
-		WHERE username LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`, like, limit)
+		(totp_enabled_at IS NOT NULL AND totp_secret != ''), created_at, display_name FROM users
+		WHERE username LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`, like, like, limit)
 	if err != nil {
 		return nil, fmt.Errorf("platform: list users: %w", err)
 	}
@@ -357,7 +419,7 @@ func (s *Service) ListUsers(ctx context.Context, q string, limit int) ([]*UserSu
 	byID := map[int64]*UserSummary{}
 	for rows.Next() {
 		u := &UserSummary{}
-		if err := rows.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.CreatedAt); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.IsStaff, &u.Disabled, &u.TwoFactor, &u.CreatedAt, &u.DisplayName); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("platform: list users: %w", err)
 		}

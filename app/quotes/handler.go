@@ -45,7 +45,7 @@ type Handler struct {
 func actorOf(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

@@ -302,7 +302,7 @@ func (h *Handler) campaign(r *http.Request) (*Campaign, error) {
 func actor(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

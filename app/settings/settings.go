@@ -446,6 +446,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
+	displayName := r.PostFormValue("display_name")
 	password := r.PostFormValue("password")
 	role := r.PostFormValue("role")
 	errs := web.Errors{}
@@ -462,10 +463,15 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	if !platform.ValidRole(role) {
 		errs.Add("role", c.T("validation.choice"))
 	}
+	if _, err := platform.CleanDisplayName(displayName); err != nil {
+		for f, m := range web.FieldErrors(r, err) {
+			errs.Add(f, m)
+		}
+	}
 	var u *platform.User
 	if !errs.Any() {
 		var err error
-		u, err = h.Platform.CreateUser(sendOnce(r, usersPage), username, password, false)
+		u, err = h.Platform.CreateNamedUser(sendOnce(r, usersPage), username, displayName, password, false)
 		if err != nil && web.ReplaySent(w, r, h.Platform.DB.Read, err) {
 			return
 		}
@@ -484,7 +490,7 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		d.Values["new_username"], d.Values["new_role"] = username, role
+		d.Values["new_username"], d.Values["new_role"], d.Values["new_display_name"] = username, role, displayName
 		d.UserForm = r.PostForm
 		h.render(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
@@ -566,6 +572,34 @@ func (h *Handler) ChangeRole(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = audit.Log(r.Context(), c.DB, logEntry(r, "change_role", m.Username+": "+m.Role+" → "+role, map[string]any{"user_id": m.UserID, "before": m.Role, "after": role}))
 	web.FlashKey(w, r, true, "settings.role_changed", m.Username, i18n.P("role."+role))
+	web.Redirect(w, r, usersPage)
+}
+
+// SetName is POST /app/settings/users/{id}/name: the name a member of this business goes by (what
+// customers read for {{agent}}, colleagues as the assignee); empty shows their login name again. A
+// refused name is said at the top of the page and nothing is stored.
+func (h *Handler) SetName(w http.ResponseWriter, r *http.Request) {
+	c := web.From(r)
+	m, _, err := h.memberOf(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	name, err := h.Platform.SetDisplayName(r.Context(), m.UserID, r.PostFormValue("display_name"))
+	if fe := fault.As(err); fe != nil && len(fe.Fields) > 0 {
+		web.FlashKey(w, r, false, fe.Fields[0].Key, fe.Fields[0].Args...)
+		web.Redirect(w, r, usersPage)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if name != m.DisplayName {
+		_ = audit.Log(r.Context(), c.DB, logEntry(r, "change_display_name", fmt.Sprintf("%s: display name %q → %q", m.Username, m.DisplayName, name),
+			map[string]any{"user_id": m.UserID, "before": m.DisplayName, "after": name}))
+	}
+	web.FlashKey(w, r, true, "settings.name_saved", m.Username)
 	web.Redirect(w, r, usersPage)
 }
 

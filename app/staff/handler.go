@@ -362,7 +362,7 @@ func (h *Handler) AddMember(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, fault.Malformed(""))
 		return
 	}
-	reenabled, created, err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"), r.PostForm.Get("password"))
+	reenabled, created, err := h.Svc.AddMember(r.Context(), actor(r), slug, r.PostForm.Get("username"), r.PostForm.Get("role"), r.PostForm.Get("password"), r.PostForm.Get("display_name"))
 	if fe := web.FieldErrors(r, err); fe != nil {
 		h.invalidForm(w, r, slug, fe)
 		return

@@ -288,8 +288,9 @@ func (s *Service) SetSuspended(ctx context.Context, a Actor, slug string, suspen
 //
 // With a starting password, a user name nobody has yet is created first (a new business has no
 // owner, and nobody else could create one from a browser); an existing user's password is never
-// set here, so a password given with an existing name refuses the form.
-func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, password string) (reenabled, created bool, err error) {
+// set here, so a password given with an existing name refuses the form. displayName is the name a
+// new user goes by (platform.CleanDisplayName); like the password it is for a new user only.
+func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, password, displayName string) (reenabled, created bool, err error) {
 	var fields fault.Fields
 	var first *platform.ValidationError
 	note := func(field, msg string) {
@@ -326,6 +327,15 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, 
 			fields.Add("password", "staff.err.password_existing", u.Username)
 			note("password", "the user exists; their password is not set here")
 		}
+		if u != nil && strings.TrimSpace(displayName) != "" {
+			fields.Add("display_name", "staff.err.name_existing", u.Username)
+			note("display_name", "the user exists; their name is changed on the business's users page or their own profile")
+		} else if _, err := platform.CleanDisplayName(displayName); err != nil {
+			if fe := fault.As(err); fe != nil && len(fe.Fields) > 0 {
+				fields.Add("display_name", fe.Fields[0].Key, fe.Fields[0].Args...)
+			}
+			note("display_name", "is not a name that can be shown")
+		}
 	}
 	if !platform.ValidRole(role) {
 		fields.Add("role", "validation.choice")
@@ -340,7 +350,7 @@ func (s *Service) AddMember(ctx context.Context, a Actor, slug, username, role, 
 	}
 	if created {
 		// A name that is not a valid user name, or one taken since, is a field error here.
-		if u, err = s.Platform.CreateUser(ctx, username, password, false); err != nil {
+		if u, err = s.Platform.CreateNamedUser(ctx, username, displayName, password, false); err != nil {
 			return false, false, err
 		}
 	}

@@ -125,7 +125,7 @@ func (h *BookHandler) members(r *http.Request) ([]member, []int64, error) {
 	var ids []int64
 	for _, m := range ms {
 		if CanGo(m) {
-			out = append(out, member{m.UserID, m.Username})
+			out = append(out, member{m.UserID, m.Name()})
 			ids = append(ids, m.UserID)
 		}
 	}
@@ -281,7 +281,7 @@ func (h *BookHandler) Book(w http.ResponseWriter, r *http.Request) {
 		h.show(w, r, http.StatusUnprocessableEntity, d, map[string]string{"start": c.T(why)})
 		return
 	}
-	v, err := Book(r.Context(), c.DB, b, Actor{UserID: c.UserID(), Name: c.User.Username})
+	v, err := Book(r.Context(), c.DB, b, Actor{UserID: c.UserID(), Name: c.User.Name()})
 	if errs := web.FieldErrors(r, err); errs != nil {
 		h.show(w, r, http.StatusUnprocessableEntity, d, errs)
 		return
@@ -310,7 +310,7 @@ func (h *BookHandler) free(d *bookPage, start time.Time) bool {
 }
 
 // actor is the signed-in person.
-func actor(c *web.Ctx) Actor { return Actor{UserID: c.UserID(), Name: c.User.Username} }
+func actor(c *web.Ctx) Actor { return Actor{UserID: c.UserID(), Name: c.User.Name()} }
 
 func (h *BookHandler) visitID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := web.PathID(r, "id")

@@ -211,7 +211,7 @@ func (h *Handler) calendarVisits(ctx context.Context, db *tenantdb.DB, from, to 
 func named(ctx context.Context, db *tenantdb.DB, vs []*Visit, members []platform.Membership, region string) []CalVisit {
 	names := map[int64]string{}
 	for _, m := range members {
-		names[m.UserID] = m.Username
+		names[m.UserID] = m.Name()
 	}
 	leads := map[int64]*inbox.Lead{}
 	out := make([]CalVisit, 0, len(vs))
@@ -267,7 +267,7 @@ type feedPage struct {
 func feedActor(c *web.Ctx) Actor {
 	a := Actor{UserID: c.UserID()}
 	if c.User != nil {
-		a.Name = c.User.Username
+		a.Name = c.User.Name()
 	}
 	return a
 }

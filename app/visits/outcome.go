@@ -481,7 +481,7 @@ func (h *Handler) keepPhotos(r *http.Request, v *CalVisit, files []web.UploadFil
 	var ids []int64
 	body := i18n.For(c.Tenant.PrimaryLocale).T("calendar.outcome.photos_note")
 	_, err := h.Inbox.AddMessage(r.Context(), c.Tenant.Slug, c.DB, v.ConversationID, inbox.Outgoing{Direction: "system", AuthorKind: "user",
-		AuthorUserID: c.UserID(), AuthorName: c.User.Username, Body: body,
+		AuthorUserID: c.UserID(), AuthorName: c.User.Name(), Body: body,
 		Attach: func(ctx context.Context, tx *sql.Tx, messageID int64, cv *inbox.Conversation) error {
 			for _, p := range preps {
 				id, err := p.Attach(ctx, tx, messageID, cv.ID, cv.LeadID, cv.Channel)
@@ -517,7 +517,7 @@ func (h *Handler) followUp(r *http.Request, v *CalVisit, o Outcome, before *Visi
 	due := h.now().Add(24 * time.Hour).UnixMilli()
 	if h.Inbox != nil {
 		if err := h.Inbox.Update(r.Context(), c.Tenant.Slug, c.DB, v.ConversationID, inbox.Change{Body: note, Direction: "system",
-			NextAction: &next, NextActionDueAt: &due, ActorID: c.UserID(), ActorName: c.User.Username}); err != nil {
+			NextAction: &next, NextActionDueAt: &due, ActorID: c.UserID(), ActorName: c.User.Name()}); err != nil {
 			return err
 		}
 	}
@@ -525,7 +525,7 @@ func (h *Handler) followUp(r *http.Request, v *CalVisit, o Outcome, before *Visi
 		return nil
 	}
 	day := v.Start
-	q, err := quotes.FromVisit(r.Context(), c.DB, v.ConversationID, quotes.Actor{UserID: c.UserID(), Name: c.User.Username},
+	q, err := quotes.FromVisit(r.Context(), c.DB, v.ConversationID, quotes.Actor{UserID: c.UserID(), Name: c.User.Name()},
 		quotes.Defaults{Currency: c.Tenant.Currency, Language: lang, Now: h.now()}, o.AreaDM2, func(ql string) (string, string) {
 			qp := i18n.For(ql).In(c.Zone())
 			return qp.T("calendar.outcome.quote_line"), qp.T("calendar.outcome.quote_note", qp.Date(day))
