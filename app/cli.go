@@ -871,13 +871,23 @@ func cmdBackupCheck(ctx context.Context, args []string, io *IO) error {
 		width = max(width, len(d.name))
 	}
 	failing := 0
+	run := &platform.BackupCheck{RanAt: time.Now()}
 	for _, d := range dbs {
-		r := replica.Check(ctx, cfg, d.path, dir, *maxLag)
+		var ignore []string
+		if d.kind == platform.BackupDBPlatform {
+			// This run's own record lands in platform.db after it was checked; while the server
+			// is stopped nothing ships it, and the next run would count it as missing.
+			ignore = backupCheckTables
+		}
+		r := replica.Check(ctx, cfg, d.path, dir, *maxLag, ignore...)
 		if !r.OK() {
 			failing++
 		}
 		fmt.Fprintln(io.Out, backupCheckLine(d.name, width, r))
+		run.Databases = append(run.Databases, platform.BackupCheckDB{Kind: d.kind, Slug: d.slug, OK: r.OK(), Integrity: r.Integrity,
+			Diffs: strings.Join(r.Diffs, "; "), InFlight: r.OK() && len(r.InFlight) > 0, Lag: r.Lag(), Problems: strings.Join(r.Problems, "; ")})
 	}
+	recordBackupCheck(ctx, *data, run, io)
 	if failing > 0 {
 		return fmt.Errorf("backup check: %d of %d databases failing", failing, len(dbs))
 	}
@@ -885,7 +895,34 @@ func cmdBackupCheck(ctx context.Context, args []string, io *IO) error {
 	return nil
 }
 
-type checkedDB struct{ name, path string }
+// checkedDB is one database the backup check restores: its line's name, its file, and what it
+// is for the record (platform.BackupDB* and the business's slug).
+type checkedDB struct{ name, path, kind, slug string }
+
+// backupCheckTables are platform.db's record of the checks themselves.
+var backupCheckTables = []string{"backup_checks", "backup_check_databases"}
+
+// recordBackupCheck writes the run into platform.db for the backups page. A run without
+// platform.db (it is reported missing) has nowhere to go; a record that cannot be written is a
+// warning: the check itself stands.
+func recordBackupCheck(ctx context.Context, data string, run *platform.BackupCheck, io *IO) {
+	abs, err := filepath.Abs(data)
+	if err == nil && !fileExists(filepath.Join(abs, "platform.db")) {
+		fmt.Fprintln(io.Err, "highvibe: warning: no platform.db, so this check is not recorded for the backups page")
+		return
+	}
+	if err == nil {
+		var m *tenantdb.Manager
+		var ps *platform.Service
+		if m, ps, err = openPlatform(ctx, abs); err == nil {
+			err = ps.RecordBackupCheck(ctx, run)
+			m.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(io.Err, "highvibe: warning: this check is not recorded for the backups page: "+oneLine(err.Error()))
+	}
+}
 
 // backupCheckList is platform.db and every tenant the platform knows, plus any tenant file in the
 // data folder the platform does not list. A missing platform.db is not created: it is checked
@@ -895,7 +932,7 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := []checkedDB{{"platform", filepath.Join(abs, "platform.db")}}
+	list := []checkedDB{{"platform", filepath.Join(abs, "platform.db"), platform.BackupDBPlatform, ""}}
 	seen := map[string]bool{}
 	if _, err := os.Stat(list[0].path); err == nil {
 		m, ps, err := openPlatform(ctx, abs)
@@ -909,10 +946,10 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 		}
 		for _, t := range ts {
 			seen[t.Slug] = true
-			list = append(list, checkedDB{"tenant " + t.Slug, filepath.Join(abs, "tenants", t.Slug+".db")})
+			list = append(list, checkedDB{"tenant " + t.Slug, filepath.Join(abs, "tenants", t.Slug+".db"), platform.BackupDBTenant, t.Slug})
 			// The tenant's photos and files, when it has any (the file is made on first use).
 			if m := filepath.Join(abs, "tenants", t.Slug+".media.db"); fileExists(m) {
-				list = append(list, checkedDB{"media " + t.Slug, m})
+				list = append(list, checkedDB{"media " + t.Slug, m, platform.BackupDBMedia, t.Slug})
 			}
 		}
 	}
@@ -921,7 +958,7 @@ func backupCheckList(ctx context.Context, data string) ([]checkedDB, error) {
 	for _, f := range files {
 		slug := strings.TrimSuffix(filepath.Base(f), ".db")
 		if !seen[slug] && tenantdb.ValidSlug(slug) {
-			list = append(list, checkedDB{"tenant " + slug + " (not in platform.db)", f})
+			list = append(list, checkedDB{"tenant " + slug + " (not in platform.db)", f, platform.BackupDBTenant, slug})
 		}
 	}
 	return list, nil

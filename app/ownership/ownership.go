@@ -147,6 +147,9 @@ var Tables = []Table{
 	// Each tenant's module choices and the niches staff define (guide: 41-modules.md).
 	{"tenant_modules", "platform", "platform"},
 	{"custom_niches", "platform", "platform"},
+	// Each run of `highvibe backup check` and what it found per database (the backups page).
+	{"backup_checks", "platform", "platform"},
+	{"backup_check_databases", "platform", "platform"},
 	// Each tenant's newest audit row, kept outside the tenant file so cutting the file back shows.
 	{"audit_heads", "platform", "audit"},
 	// The platform trail: every staff action (console or command line), across tenants.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"highvibe/app/platform"
 	"highvibe/app/tenantdb/replica"
 	"highvibe/app/web"
 )
@@ -47,6 +48,63 @@ type backupsData struct {
 	Enabled bool // a litestream configuration is loaded
 	Files   []backupFile
 	Bad     bool // some file needs someone to act
+	Check   *backupCheck
+}
+
+// checkStaleAfter is how old the last `highvibe backup check` may be before the page warns: the
+// guide asks for one every week, and a day's grace covers a run that slipped.
+const checkStaleAfter = 8 * 24 * time.Hour
+
+// backupCheck is the newest recorded run of `highvibe backup check` as this business's owner
+// sees it: its time, and what it found for this business's databases and the shared one.
+type backupCheck struct {
+	Never bool // no run was ever recorded
+	RanAt time.Time
+	Stale bool // older than checkStaleAfter
+	// Failed: a database of this business, or the shared one, did not restore and match.
+	Failed bool
+	Rows   []backupCheckRow
+}
+
+// backupCheckRow is one database of the last run: which, and its result as a catalog key.
+type backupCheckRow struct {
+	What   string // catalog key naming the database
+	Result string // catalog key of what the check found
+	LagMin int    // minutes the copy was behind the live data (0: up to date)
+	Detail string // the command's own words, for whoever runs the server
+}
+
+// lastCheck reads the newest recorded backup check for business slug.
+func (h *Handler) lastCheck(r *http.Request, slug string) (*backupCheck, error) {
+	run, err := h.Platform.LastBackupCheck(r.Context(), slug)
+	if err != nil || run == nil {
+		return &backupCheck{Never: true}, err
+	}
+	c := &backupCheck{RanAt: run.RanAt, Stale: time.Since(run.RanAt) > checkStaleAfter}
+	seen := map[string]bool{}
+	for _, d := range run.Databases {
+		row := backupCheckRow{What: "backup.check.db." + d.Kind, LagMin: int(d.Lag.Round(time.Minute) / time.Minute), Detail: d.Problems}
+		seen[d.Kind] = true
+		switch {
+		case !d.OK && d.Integrity != "" && d.Integrity != "ok":
+			row.Result = "backup.check.res.damaged"
+		case !d.OK && d.Diffs != "":
+			row.Result = "backup.check.res.differs"
+		case !d.OK:
+			row.Result = "backup.check.res.failed"
+		case d.InFlight:
+			row.Result = "backup.check.res.in_flight"
+		default:
+			row.Result = "backup.check.res.ok"
+		}
+		c.Failed = c.Failed || !d.OK
+		c.Rows = append(c.Rows, row)
+	}
+	if !seen[platform.BackupDBTenant] {
+		// The business was added after the run: its records have never been proven restorable.
+		c.Rows = append([]backupCheckRow{{What: "backup.check.db.tenant", Result: "backup.check.res.absent"}}, c.Rows...)
+	}
+	return c, nil
 }
 
 // Backups is /app/settings/backups: for the owner, whether this business's databases are copied
@@ -55,6 +113,11 @@ type backupsData struct {
 func (h *Handler) Backups(w http.ResponseWriter, r *http.Request) {
 	c := web.From(r)
 	d := h.backups(c.Tenant.Slug)
+	var err error
+	if d.Check, err = h.lastCheck(r, c.Tenant.Slug); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	h.Render.Render(w, r, http.StatusOK, "settings/backups", &web.Page{Title: c.T("backup.title"), Nav: "settings", Guide: "backup-and-restore", Data: d})
 }
 

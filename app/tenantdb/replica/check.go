@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,6 +32,13 @@ type CheckReport struct {
 	// changed less than the allowed lag after the newest upload: rows on
 	// their way, not a fault.
 	InFlight []string
+
+	// Integrity is "ok" when the restored copy passed SQLite's integrity check, what the check
+	// reported when it did not, and "" when no copy was restored to check.
+	Integrity string
+	// Diffs names the tables whose row counts differ between the copy and the live file, be
+	// they rows on their way (InFlight) or a problem.
+	Diffs []string
 
 	ReplicaTXID ltx.TXID  // newest transaction on the replica
 	LocalTXID   ltx.TXID  // newest transaction replication has seen locally (0: unknown)
@@ -59,8 +67,9 @@ func (r *CheckReport) problem(format string, a ...any) {
 // table with the live file, which is opened read-only through SQLite (a
 // running server's locks and WAL are left alone). Counts that differ are a
 // problem once the live file changed more than maxLag after the newest
-// replica file; before that they are rows still on their way.
-func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.Duration) *CheckReport {
+// replica file; before that they are rows still on their way. Tables named in ignore are not
+// compared (the check's own record, written to platform.db after it was checked).
+func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.Duration, ignore ...string) *CheckReport {
 	r := &CheckReport{Path: dbPath}
 	if cfg == nil {
 		r.problem("replication is off")
@@ -94,6 +103,13 @@ func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.
 		return r
 	}
 	restored, err := readCounts(ctx, copyPath, true)
+	var bad *integrityError
+	switch {
+	case errors.As(err, &bad):
+		r.Integrity = bad.msg
+	case err == nil:
+		r.Integrity = "ok"
+	}
 	if err != nil {
 		r.problem("restored copy: %v", oneLineErr(err))
 		return r
@@ -111,6 +127,9 @@ func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.
 
 	var diffs []string
 	for _, name := range sortedKeys(live, restored) {
+		if slices.Contains(ignore, name) {
+			continue
+		}
 		lc, inLive := live[name]
 		rcnt, inCopy := restored[name]
 		r.Rows += lc
@@ -123,6 +142,7 @@ func Check(ctx context.Context, cfg *Config, dbPath, tmpDir string, maxLag time.
 			diffs = append(diffs, fmt.Sprintf("%s %d rows on the replica, %d live", name, rcnt, lc))
 		}
 	}
+	r.Diffs = diffs
 	lagging := r.Lag() > maxLag
 	switch {
 	case len(diffs) > 0 && lagging:
@@ -199,7 +219,7 @@ func readCounts(ctx context.Context, path string, integrity bool) (map[string]in
 			return nil, fmt.Errorf("integrity check: %w", err)
 		}
 		if len(msgs) != 1 || msgs[0] != "ok" {
-			return nil, fmt.Errorf("integrity check failed: %s", strings.Join(msgs, "; "))
+			return nil, &integrityError{strings.Join(msgs, "; ")}
 		}
 	}
 	names, err := queryStrings(ctx, tx, `SELECT name FROM sqlite_master WHERE type = 'table'
@@ -256,5 +276,10 @@ func removeSQLiteFiles(p string) {
 		_ = os.Remove(f)
 	}
 }
+
+// integrityError is a restored copy that failed SQLite's integrity check, with what it reported.
+type integrityError struct{ msg string }
+
+func (e *integrityError) Error() string { return "integrity check failed: " + e.msg }
 
 func oneLineErr(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
