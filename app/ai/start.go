@@ -47,12 +47,12 @@ func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB
 }
 
 // StartGreeting is the greeting a customer who opens the chat gets: the business's own (Settings →
-// Business profile, "Chat widget greeting"), else the widget's default greeting with the
-// business's name in lang, the customer's language as customerLang tells it (their messenger
-// app's while they have written nothing).
+// Business profile, "Chat widget greeting") in lang where the owner wrote one in it, else their
+// main one, else the widget's default greeting with the business's name in lang, the customer's
+// language as customerLang tells it (their messenger app's while they have written nothing).
 func StartGreeting(t *platform.Tenant, lang string) string {
-	if g := strings.TrimSpace(t.Setting("greeting")); g != "" {
-		return g
+	if g, _ := t.InLanguage("greeting", lang); strings.TrimSpace(g) != "" {
+		return strings.TrimSpace(g)
 	}
 	if !i18n.Supported(lang) {
 		lang = t.PrimaryLocale

@@ -36,11 +36,19 @@ func baseSettings() []settingdef.Def {
 		{Key: "phone_region", Default: phone.DefaultRegion, Kind: settingdef.Choice, Options: phone.Regions, Label: "settings.phone_region"},
 		{Key: "chat_widget_enabled", Default: "true", Kind: settingdef.Bool},
 		{Key: "greeting", MaxLen: 500},
+		// The greeting in one language, for the visitors who read that language (Tenant.InLanguage);
+		// a language without one reads greeting.
+		{Key: "greeting_tr", MaxLen: 500},
+		{Key: "greeting_en", MaxLen: 500},
+		{Key: "greeting_de", MaxLen: 500},
+		{Key: "greeting_fr", MaxLen: 500},
+		{Key: "greeting_es", MaxLen: 500},
+		{Key: "greeting_ar", MaxLen: 500},
 		{Key: "business_details", MaxLen: 1000}, // address, phone, tax office and number: the sender block of written quotes
 		{Key: "consent_required", Default: "false", Kind: settingdef.Bool},
 		{Key: "privacy_notice", MaxLen: 20000},
 		// The privacy notice in one language, for the visitors who read that language
-		// (app/channels/widget NoticeFor); a language without one reads privacy_notice.
+		// (Tenant.InLanguage); a language without one reads privacy_notice.
 		{Key: "privacy_notice_tr", MaxLen: 20000},
 		{Key: "privacy_notice_en", MaxLen: 20000},
 		{Key: "privacy_notice_de", MaxLen: 20000},

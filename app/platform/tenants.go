@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +75,22 @@ func (t *Tenant) PhoneRegion() string {
 
 // Bool reads a boolean setting.
 func (t *Tenant) Bool(key string) bool { return t.Setting(key) == "true" }
+
+// InLanguage is an owner-written customer-facing text (the chat greeting, the privacy notice:
+// key, and per language key_<lang> for lang one of Locales) for a visitor reading lang, and the
+// language it is written in: the owner's text in that language (key_<lang>), else the main one
+// (key, in the business's language), else "" — the caller then says its built-in text in lang.
+func (t *Tenant) InLanguage(key, lang string) (text, in string) {
+	if slices.Contains(Locales, lang) {
+		if v := t.Setting(key + "_" + lang); strings.TrimSpace(v) != "" {
+			return v, lang
+		}
+	}
+	if v := t.Setting(key); strings.TrimSpace(v) != "" {
+		return v, t.PrimaryLocale
+	}
+	return "", lang
+}
 
 // Service combines the control database with the tenant files it points to.
 type Service struct {

@@ -49,7 +49,8 @@ type MediaUsage struct {
 }
 
 // profileKeys are the settings an owner edits on the profile form, in form order.
-var profileKeys = []string{"name", "niche", "primary_locale", "currency", "phone_region", "greeting", "chat_widget_enabled", "consent_required", "privacy_notice",
+var profileKeys = []string{"name", "niche", "primary_locale", "currency", "phone_region", "greeting",
+	"greeting_tr", "greeting_en", "greeting_de", "greeting_fr", "greeting_es", "greeting_ar", "chat_widget_enabled", "consent_required", "privacy_notice",
 	"privacy_notice_tr", "privacy_notice_en", "privacy_notice_de", "privacy_notice_fr", "privacy_notice_es", "privacy_notice_ar", "landing_enabled", "require_2fa", "media_quota_mb",
 	"visit_duration_min", "visit_travel_buffer_min", jobs.SettingKeepDays, jobs.SettingKeepFailedDays}
 
@@ -382,7 +383,7 @@ func (h *Handler) fieldMessage(c *web.Ctx, key, value string) string {
 			return c.T("validation.required")
 		}
 		return c.T("validation.too_long", 200)
-	case "greeting":
+	case "greeting", "greeting_tr", "greeting_en", "greeting_de", "greeting_fr", "greeting_es", "greeting_ar":
 		return c.T("validation.too_long", 500)
 	case "privacy_notice", "privacy_notice_tr", "privacy_notice_en", "privacy_notice_de", "privacy_notice_fr", "privacy_notice_es", "privacy_notice_ar":
 		return c.T("validation.too_long", 20000)

@@ -68,6 +68,7 @@ func (h *Handler) Tenant(ctx context.Context) (*platform.Tenant, bool) {
 type pageData struct {
 	// Slug names the business's own privacy notice (/kvkk/<slug>/), the one its consent records.
 	Slug, Name, Greeting, Niche string
+	GreetingLang                string // the language the owner wrote Greeting in
 	KPI                         *analytics.KPI
 	Generated                   time.Time
 	Values                      map[string]string
@@ -87,7 +88,9 @@ var clickKeys = []string{"gclid", "gbraid", "wbraid", "fbclid", "ttclid"}
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
 
 func (h *Handler) data(ctx context.Context, t *platform.Tenant, r *http.Request) *pageData {
-	d := &pageData{Slug: t.Slug, Name: t.Name, Greeting: t.Setting("greeting"), Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{},
+	// The owner's greeting in the page's language, else their main one (else the page's pitch).
+	greeting, greetingLang := t.InLanguage("greeting", web.From(r).Lang)
+	d := &pageData{Slug: t.Slug, Name: t.Name, Greeting: greeting, GreetingLang: greetingLang, Niche: t.NicheID, Values: map[string]string{}, UTM: map[string]string{},
 		Clicks: map[string]string{}, Marketing: h.Conversions != nil && t.HasModule(platform.ModuleConversionTracking)}
 	if db, err := h.Platform.Mgr.Tenant(ctx, t.Slug); err == nil {
 		if s, err := analytics.Latest(ctx, db); err == nil {

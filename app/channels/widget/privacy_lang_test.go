@@ -103,3 +103,66 @@ func TestPrivacyNoticeInTheVisitorsLanguage(t *testing.T) {
 		t.Errorf("after the refusal the Arabic visitor reads %q", got)
 	}
 }
+
+// TestGreetingInTheVisitorsLanguage: the chat's greeting and the landing page's first line were
+// the owner's one greeting, in the business's language, for every visitor (and on the Arabic
+// landing page a Turkish greeting was laid out right to left, its full stop at the wrong end).
+// The owner may now write it per language: a visitor reads it in their language, else the main
+// greeting (marked as written in the business's language, in its own direction), else the
+// built-in one in their language; a greeting too long is refused beside its own field.
+func TestGreetingInTheVisitorsLanguage(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	bare := e.Tenant("bare", "parke_tas", "tr").Name
+	owner := e.User("acme", "olga", "owner")
+	const trG = "Merhaba! Taş ve parke işiniz için yazın."
+	const deG = "Hallo! Schreiben Sie uns zu Ihrem Pflaster."
+	form := apptest.FormValues(owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`))
+	form.Set("greeting", trG)
+	form.Set("greeting_de", deG)
+	form.Set("landing_enabled", "true")
+	if r := owner.Post("/app/settings/profile", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	e.Set("bare", map[string]string{"greeting": "", "chat_widget_enabled": "true"})
+	visitor := e.Client()
+	greeting := func(slug, lang string) string {
+		var cfg struct {
+			Greeting string `json:"greeting"`
+		}
+		r := visitor.Get("/widget/api/" + slug + "/config?lang=" + lang)
+		if err := json.Unmarshal([]byte(r.Body), &cfg); err != nil {
+			t.Fatalf("%s config: %d %v", slug, r.StatusCode, err)
+		}
+		return cfg.Greeting
+	}
+	for lang, want := range map[string]string{"de": deG, "tr": trG, "ar": trG} {
+		if got := greeting("acme", lang); got != want {
+			t.Errorf("widget in %s: greeting %q, want %q", lang, got, want)
+		}
+	}
+	if got, want := greeting("bare", "ar"), i18n.For("ar").T("widget.default_greeting", bare); got != want {
+		t.Errorf("bare widget in ar: %q, want the built-in Arabic greeting %q", got, want)
+	}
+	for _, c := range []struct{ lang, want, in string }{{"de", deG, "de"}, {"ar", trG, "tr"}} {
+		p := visitor.Get("/?lang=" + c.lang).Doc(t).Find("[data-greeting]")
+		in, _ := p.Attr("lang")
+		dir, _ := p.Attr("dir")
+		if strings.TrimSpace(p.Text()) != c.want || in != c.in || dir != "auto" {
+			t.Errorf("landing in %s: greeting %q (lang %q, dir %q), want %q in %s laid out in its own direction", c.lang, p.Text(), in, dir, c.want, c.in)
+		}
+	}
+	form = apptest.FormValues(owner.Get("/app/settings/").Doc(t).Find(`form[action="/app/settings/profile"]`))
+	form.Set("greeting_fr", strings.Repeat("a", 501))
+	r := owner.Post("/app/settings/profile?lang=ar", form)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("too long: %d, want 422", r.StatusCode)
+	}
+	if msg := r.Doc(t).Find("#greeting_fr ~ .field-error").Text(); !strings.Contains(msg, i18n.For("ar").T("validation.too_long", 500)) {
+		t.Errorf("the refusal beside the French greeting: %q", msg)
+	}
+	if got := greeting("acme", "fr"); got != trG {
+		t.Errorf("after the refusal the French widget greets %q", got)
+	}
+}

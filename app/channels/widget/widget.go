@@ -51,15 +51,7 @@ func ConsentVersion(notice string) string {
 // main notice (privacy_notice, in the business's language), else "" — the built-in text in the
 // visitor's own language. The consent a visitor gives is to this text (ConsentVersion).
 func NoticeFor(t *platform.Tenant, lang string) (notice, in string) {
-	if i18n.Supported(lang) {
-		if n := t.Setting("privacy_notice_" + lang); strings.TrimSpace(n) != "" {
-			return n, lang
-		}
-	}
-	if n := t.Setting("privacy_notice"); strings.TrimSpace(n) != "" {
-		return n, t.PrimaryLocale
-	}
-	return "", lang
+	return t.InLanguage("privacy_notice", lang)
 }
 
 // Handler serves the widget API, loader, demo page and privacy notice.
@@ -167,7 +159,8 @@ func (h *Handler) Config(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		return
 	}
-	greeting := t.Setting("greeting")
+	// The owner's greeting in the widget's language, else their main one, else the built-in one.
+	greeting, _ := t.InLanguage("greeting", lang)
 	if greeting == "" {
 		greeting = p.T("widget.default_greeting", t.Name)
 	}
