@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -44,10 +45,30 @@ func WithSharedChromium(run func() int) int {
 	return code
 }
 
-func chromiumOptions() []chromedp.ExecAllocatorOption {
+// chromiumOptions are the flags of a test Chromium whose profile and temporary files are under
+// dir. Chromium puts the socket that keeps one browser per profile in a folder of its own in the
+// temporary directory (org.chromium.Chromium.XXXXXX) and removes it only when it exits by itself;
+// a browser ended by its test left one behind every time. With TMPDIR set to dir they go with it.
+func chromiumOptions(dir string) []chromedp.ExecAllocatorOption {
 	return append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(ChromiumPath), chromedp.Flag("headless", true),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun)
+		chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun,
+		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.Env("TMPDIR="+dir))
+}
+
+// chromiumDirs are the folders of the Chromiums running now (see newChromium), for a test to see.
+var chromiumDirs sync.Map
+
+// newChromium starts the allocator of a Chromium whose files are in a new folder of the temporary
+// directory; its cancel ends the browser, waits for it to exit and removes the folder.
+func newChromium() (context.Context, context.CancelFunc, error) {
+	dir, err := os.MkdirTemp("", "highvibe-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	chromiumDirs.Store(dir, true)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(dir)...)
+	return actx, func() { cancelAlloc(); _ = os.RemoveAll(dir); chromiumDirs.Delete(dir) }, nil
 }
 
 // tab returns a new tab for one test: in a browser context of its own in the shared Chromium
@@ -56,13 +77,20 @@ func tab() (context.Context, context.CancelFunc, error) {
 	sharedBrowser.mu.Lock()
 	defer sharedBrowser.mu.Unlock()
 	if !sharedBrowser.on {
-		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions()...)
+		actx, cancelAlloc, err := newChromium()
+		if err != nil {
+			return nil, nil, err
+		}
 		ctx, cancelCtx := chromedp.NewContext(actx)
 		return ctx, func() { cancelCtx(); cancelAlloc() }, nil
 	}
 	if !sharedBrowser.started {
 		sharedBrowser.started = true
-		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions()...)
+		actx, cancelAlloc, err := newChromium()
+		if err != nil {
+			sharedBrowser.err = err
+			return nil, nil, err
+		}
 		bctx, cancelBrowser := chromedp.NewContext(actx)
 		sharedBrowser.ctx, sharedBrowser.cancel = bctx, func() { cancelBrowser(); cancelAlloc() }
 		// The first run starts the browser (with a blank first tab that stays open).

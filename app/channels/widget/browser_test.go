@@ -1,7 +1,6 @@
 package widget_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -36,14 +35,7 @@ func TestWidgetOnAnotherOrigin(t *testing.T) {
 	}))
 	defer site.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Headless,
-		chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.NoFirstRun)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx, _ := apptest.Chromium(t, 60*time.Second)
 
 	const shadow = `document.querySelector('[data-highvibe-widget]')`
 	waitJS := func(expr string) {
