@@ -11,69 +11,18 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"highvibe/app/fold"
 	"highvibe/app/i18n"
 	"highvibe/app/phone"
 )
 
-// foldMap turns letters with diacritics into their plain ASCII letter. Turkish dotted and dotless
-// i both become "i", so a query typed without Turkish letters still matches.
-var foldMap = map[rune]string{
-	'ç': "c", 'ğ': "g", 'ı': "i", 'i': "i", 'ö': "o", 'ş': "s", 'ü': "u",
-	'â': "a", 'î': "i", 'û': "u", 'á': "a", 'à': "a", 'ä': "a", 'ã': "a", 'å': "a",
-	'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'í': "i", 'ì': "i", 'ï': "i", 'ñ': "n",
-	'ó': "o", 'ò': "o", 'ô': "o", 'õ': "o", 'ú': "u", 'ù': "u", 'ß': "ss",
-}
-
 // Fold lower-cases s with Turkish rules (İ and I both become i) and removes diacritics, so that
 // search documents and queries meet in one plain alphabet: "Çavuş" → "cavus", "IŞIK" → "isik".
-// Search documents are up to 64 KB and are folded on every new message, so ASCII and the Latin
-// letters (Turkish's among them) take a table instead of the Unicode case tables.
-func Fold(s string) string {
-	return string(appendFold(make([]byte, 0, len(s)), s))
-}
+// It is fold.String; the SQL function hv_fold is the same rule.
+func Fold(s string) string { return fold.String(s) }
 
 // appendFold appends Fold(s) to b.
-func appendFold(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if r < rune(len(foldLatin)) {
-			b = append(b, foldLatin[r]...)
-			continue
-		}
-		b = append(b, foldRune(r)...)
-	}
-	return b
-}
-
-// foldLatin is foldRune of every rune below U+0250 (Latin-1, Latin Extended-A and -B), made once.
-var foldLatin = func() (t [0x250]string) {
-	for r := range rune(len(t)) {
-		t[r] = foldRune(r)
-	}
-	return t
-}()
-
-// foldRune is Fold's rule for one rune.
-func foldRune(r rune) string {
-	switch r {
-	case 'I', 'İ':
-		return "i"
-	}
-	r = unicode.ToLower(r)
-	if f, ok := foldMap[r]; ok {
-		return f
-	}
-	return string(r)
-}
+func appendFold(b []byte, s string) []byte { return fold.Append(b, s) }
 
 // phoneTerms returns the digit strings a phone (stored E.164, else as typed) is findable by: the
 // full E.164 digits, the national-number suffixes (last ten and last seven digits) and the

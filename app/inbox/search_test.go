@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode"
 
+	"highvibe/app/fold"
 	"highvibe/app/live"
 )
 
@@ -194,7 +195,7 @@ func foldRunes(s string) string {
 			continue
 		}
 		r = unicode.ToLower(r)
-		if f, ok := foldMap[r]; ok {
+		if f, ok := fold.Map[r]; ok {
 			b.WriteString(f)
 			continue
 		}

@@ -148,10 +148,11 @@ func (f Filter) where() (from fromKind, where string, args []any) {
 			conds = append(conds, `t.number = ?`)
 			args = append(args, n)
 		case len([]rune(q)) >= 3:
-			// The trigram index finds any part of a word of three letters or more.
+			// The trigram index finds any part of a word of three letters or more; it holds the
+			// folded subject and description (schema 00067), so the query is folded too.
 			from = fromSearch
 			conds = append([]string{`msp_ticket_search MATCH ?`}, conds...)
-			args = append([]any{`"` + strings.ReplaceAll(q, `"`, `""`) + `"`}, args...)
+			args = append([]any{`"` + strings.ReplaceAll(inbox.Fold(q), `"`, `""`) + `"`}, args...)
 		default:
 			conds = append(conds, `(hv_fold(t.subject) LIKE ? ESCAPE '\' OR hv_fold(t.description) LIKE ? ESCAPE '\')`)
 			args = append(args, foldLike(q), foldLike(q))

@@ -25,6 +25,7 @@ import (
 
 	_ "highvibe/app/erasure" // kvkk_scrub and kvkk_has, on every connection (a person's erasure)
 	"highvibe/app/fault"
+	_ "highvibe/app/fold" // hv_fold, on every connection (the MSP ticket search index's triggers)
 )
 
 // ErrNotFound is returned by stores when a row does not exist; its fault kind is
