@@ -15,7 +15,11 @@ import (
 // "1,250.50", "1250.5", "12,5", "١٬٢٥٠٫٥٠" in Arabic digits and separators) into an integer with the given number of decimals. A lone
 // separator followed by exactly three digits is a thousands separator when decimals < 3
 // ("1.250" is 1250 liras) and a decimal point otherwise ("1.250" m² is 1.25 m²).
-func ParseFixed(s string, decimals int) (int64, bool) {
+func ParseFixed(s string, decimals int) (int64, bool) { return parseFixed(s, decimals, false) }
+
+// parseFixed is ParseFixed; long reads a number of any length (its value then unused), to tell a
+// number too large to keep from text that is no number.
+func parseFixed(s string, decimals int, long bool) (int64, bool) {
 	if !utf8.ValidString(s) {
 		// Not text: taking the spaces out could join two stray bytes into a digit ("\xd9 \xa6"
 		// would read as ٦, 6).
@@ -32,7 +36,7 @@ func ParseFixed(s string, decimals int) (int64, bool) {
 		if !ok {
 			return 0, false
 		}
-		return fixedParts(whole, frac, decimals)
+		return fixedParts(whole, frac, decimals, long)
 	}
 	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
 	dec := -1
@@ -53,12 +57,12 @@ func ParseFixed(s string, decimals int) (int64, bool) {
 	if dec >= 0 {
 		intPart, frac = s[:dec], s[dec+1:]
 	}
-	return fixedParts(intPart, frac, decimals)
+	return fixedParts(intPart, frac, decimals, long)
 }
 
 // fixedParts reads a whole part (thousands grouped by '.' or ',', or not at all) and a fraction
 // of ASCII digits into an integer with the given number of decimals.
-func fixedParts(intPart, frac string, decimals int) (int64, bool) {
+func fixedParts(intPart, frac string, decimals int, long bool) (int64, bool) {
 	if !GroupedWell(intPart) {
 		return 0, false
 	}
@@ -72,7 +76,10 @@ func fixedParts(intPart, frac string, decimals int) (int64, bool) {
 	for len(frac) < decimals {
 		frac += "0"
 	}
-	if len(intPart) > 12 {
+	if long {
+		return 0, strings.Trim(intPart+frac, "0123456789") == ""
+	}
+	if len(intPart) > maxWholeDigits {
 		return 0, false
 	}
 	n, err := strconv.ParseUint(intPart+frac, 10, 63)
@@ -200,7 +207,23 @@ func FixedValue(n int64, decimals int, lang string) string {
 // currency's own marks are read — its code in any case, its symbol, "TL" for the lira and "US$"
 // for the dollar — so
 // "5000 $" in a lira quote is refused, never taken as 5000 liras.
-func ParseAmount(s, currency string) (int64, bool) {
+func ParseAmount(s, currency string) (int64, bool) { return parseAmount(s, currency, false) }
+
+// maxWholeDigits is how many digits before the decimals ParseFixed reads (999,999,999,999 at most).
+const maxWholeDigits = 12
+
+// AmountTooLarge reports whether s, which ParseAmount refused, is an amount written well but with
+// more digits before its decimals than any amount is kept with: the form then says the amount is
+// too large and its limit, not "enter a number".
+func AmountTooLarge(s, currency string) bool {
+	if _, ok := parseAmount(s, currency, false); ok {
+		return false
+	}
+	_, ok := parseAmount(s, currency, true)
+	return ok
+}
+
+func parseAmount(s, currency string, long bool) (int64, bool) {
 	s = strings.TrimSpace(s)
 	code := strings.ToUpper(strings.TrimSpace(currency))
 	marks := []string{}
@@ -226,5 +249,5 @@ func ParseAmount(s, currency string) (int64, bool) {
 			break
 		}
 	}
-	return ParseFixed(s, 2)
+	return parseFixed(s, 2, long)
 }

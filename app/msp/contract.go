@@ -253,6 +253,30 @@ func parseMoneyIn(s, currency string) (float64, bool) {
 	return sign * float64(n) / 100, true
 }
 
+// maxPrice is the largest contract price, in whole units of its currency.
+const maxPrice = 10_000_000_000
+
+// tooLarge reports whether s, which parseMoneyIn refused, is a number written well that is only
+// too large to keep (i18n.AmountTooLarge); negative when a minus sign stands before it.
+func tooLarge(s, currency string) (large, negative bool) {
+	s = strings.TrimSpace(s)
+	for _, minus := range []string{"-", "\u2212"} {
+		if rest, ok := strings.CutPrefix(s, minus); ok {
+			s, negative = strings.TrimSpace(rest), true
+			break
+		}
+	}
+	return i18n.AmountTooLarge(s, currency), negative
+}
+
+// priceCurrency is the currency a price's limit is written in: the form's own, when it is one.
+func priceCurrency(c string) string {
+	if slices.Contains(Currencies, c) {
+		return c
+	}
+	return ""
+}
+
 // validDay reports whether s is a YYYY-MM-DD day of the years 2000-2100: a year such as 0000 or
 // 9999 is a slip on the date field, not a contract's day.
 func validDay(s string) bool {
@@ -284,6 +308,9 @@ func (in *ContractInput) validate() fault.Fields {
 		f.Add("ends_on", "msp_time.err.end_before_start")
 	}
 	h, ok := parseAmount(in.Hours)
+	if large, _ := tooLarge(in.Hours, ""); !ok && large {
+		h, ok = math.Inf(1), true // out of range, said as such below
+	}
 	switch {
 	case !ok:
 		f.Add("hours", "msp_time.err.number")
@@ -297,10 +324,19 @@ func (in *ContractInput) validate() fault.Fields {
 		in.monthlyMin = int(math.Round(h * 60))
 	}
 	p, ok := parseMoneyIn(in.Price, in.Currency)
+	if large, negative := tooLarge(in.Price, in.Currency); !ok && large {
+		p, ok = math.Inf(1), true // too large, said as such below with the limit
+		if negative {
+			p = -1
+		}
+	}
 	switch {
+	case p > maxPrice:
+		// Written well but too large: the limit, in the form's number style and currency.
+		f.Add("price", "msp_time.err.price_max", web.Amount{Units: maxPrice, Currency: priceCurrency(in.Currency)})
 	case !ok:
 		f.Add("price", "msp_time.err.number")
-	case p < 0 || p > 1e10:
+	case p < 0:
 		f.Add("price", "msp_time.err.price")
 	default:
 		in.priceCents = int64(math.Round(p * 100))

@@ -56,3 +56,36 @@ func TestContractNegativeAmountsSayWhy(t *testing.T) {
 		t.Errorf("%d contracts stored", n)
 	}
 }
+
+// A price or number of hours written well but too large to keep is refused with the limit, in the
+// person's number style and the contract's currency, not with "enter a number" beside a number:
+// 99999999999999 said "Enter a number", and 99999999999 "Enter a price of zero or more".
+func TestContractTooLargeAmountsSayTheLimit(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ lang, cur, limit, number, hours string }{
+		{"tr", "TRY", "10.000.000.000 ₺", "Bir sayı girin.", "0 ile 744 arasında"},
+		{"en", "USD", "$10,000,000,000", "Enter a number.", "between 0 and 744"},
+	} {
+		te := newTimeEnv(t, false, c.lang)
+		for _, price := range []string{"99999999999999", "99999999999", "10.000.000.001", "999999999999999999999999"} {
+			r := te.owner.Post("/app/msp/contracts/new", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "kind": {"block"},
+				"starts_on": {"2026-01-01"}, "ends_on": {"2026-12-31"}, "hours": {"99999999999999"}, "price": {price}, "currency": {c.cur}})
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s price %s: status %d, want 422", c.lang, price, r.StatusCode)
+			}
+			if !strings.Contains(r.Body, c.limit) || strings.Contains(r.Body, c.number) {
+				t.Errorf("%s price %s: the limit %q is not said (or \"enter a number\" is): %s", c.lang, price, c.limit, r.Doc(t).Find("form").Text())
+			}
+			if !strings.Contains(r.Body, c.hours) {
+				t.Errorf("%s hours 99999999999999: the range is not said", c.lang)
+			}
+		}
+		if r := te.owner.Post("/app/msp/contracts/new", url.Values{"client": {strconv.FormatInt(te.client, 10)}, "kind": {"block"},
+			"starts_on": {"2026-01-01"}, "ends_on": {"2026-12-31"}, "hours": {"10"}, "price": {"12abc"}, "currency": {c.cur}}); !strings.Contains(r.Body, c.number) {
+			t.Errorf("%s price 12abc: not \"enter a number\"", c.lang)
+		}
+		if n := te.count(t, `SELECT count(*) FROM msp_contracts`); n != 0 {
+			t.Errorf("%d contracts stored", n)
+		}
+	}
+}

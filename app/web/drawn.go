@@ -238,6 +238,14 @@ type Word string
 // reader's language writes days ("30.06.2028").
 type Day string
 
+// Amount is an argument of a message that is an amount of money in whole units and its currency
+// (an ISO code, "" for a bare number): FieldErrors writes it as the reader's language writes
+// amounts ("10.000.000.000 ₺", "₺10,000,000,000"), so a limit reads in the form's own number style.
+type Amount struct {
+	Units    int64
+	Currency string
+}
+
 // MeanwhileField is the entry of FieldErrors' answer that says, at the top of a form shown again,
 // why ChangedMeanwhile stored nothing.
 const MeanwhileField = "changed_meanwhile"

@@ -122,6 +122,8 @@ func wordArgs(c *Ctx, args []any) []any {
 				continue
 			}
 			s = c.P.In(nil).Date(t) // the day as stored, in no zone
+		case Amount:
+			s = c.P.WholeMoney(x.Units, x.Currency)
 		default:
 			continue
 		}
