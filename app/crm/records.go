@@ -102,7 +102,7 @@ func ValidateCustomer(c *Customer) map[string]string {
 	}
 	if c.Email != "" {
 		if !channel.ValidEmail(c.Email) {
-			e["email"] = "crm.err.email"
+			e["email"] = channel.EmailProblem(c.Email, "crm.err.email")
 		}
 	}
 	if len([]rune(c.Company)) > 200 {

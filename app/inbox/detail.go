@@ -1139,7 +1139,7 @@ func (h *Handler) New(w http.ResponseWriter, r *http.Request) {
 		errs.Add("phone", c.T("validation.phone"))
 	}
 	if in.Email != "" && !channel.ValidEmail(in.Email) {
-		errs.Add("email", c.T("validation.email"))
+		errs.Add("email", c.T(channel.EmailProblem(in.Email, "validation.email")))
 	}
 	if in.Name == "" && in.Phone == "" && in.Email == "" {
 		errs.Add("name", c.T("inbox.new.contact_required"))

@@ -275,7 +275,7 @@ func SetLeadEmail(ctx context.Context, db *tenantdb.DB, leadID int64, email stri
 	email = channel.LowerEmail(email)
 	if email != "" {
 		if !channel.ValidEmail(email) {
-			return fault.InvalidField("lead_email", "validation.email")
+			return fault.InvalidField("lead_email", channel.EmailProblem(email, "validation.email"))
 		}
 	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {

@@ -143,7 +143,7 @@ func (in *ClientInput) validate(isNew bool) fault.Fields {
 	}
 	if in.ContactMail != "" {
 		if !channel.ValidEmail(in.ContactMail) {
-			f.Add("contact_email", "msp.err.email")
+			f.Add("contact_email", channel.EmailProblem(in.ContactMail, "msp.err.email"))
 		}
 	}
 	if len([]rune(in.Notes)) > 4000 {

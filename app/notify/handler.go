@@ -329,7 +329,8 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 	if ok1 && ok2 && p.QuietStart == p.QuietEnd && p.QuietStart != 0 {
 		errs.Add("quiet_end", c.T("notify.prefs.err.quiet_same", hhmm(p.QuietStart)))
 	}
-	if field, key := p.Validate(); field != "" && !errs.Any() {
+	// Every field's problem at once: an address refused together with a wrong time, not one per try.
+	for field, key := range p.Validate() {
 		errs.Add(field, c.T(key))
 	}
 	if errs.Any() {

@@ -49,20 +49,23 @@ func (p Prefs) Quiet(t time.Time) bool {
 // EmailNow reports whether a notification of kind is e-mailed on its own right away.
 func (p Prefs) EmailNow(kind string) bool { return p.Address != "" && !p.Digest && p.Email[kind] }
 
-// Validate checks the e-mail address; the field and catalog key of the first problem.
-func (p Prefs) Validate() (field, key string) {
-	if p.Address != "" {
-		if !channel.ValidEmail(p.Address) {
-			return "email", "notify.prefs.err.email"
-		}
+// Validate checks the e-mail address and the quiet hours; every field's problem (field → catalog
+// key), so the form marks all of them at once.
+func (p Prefs) Validate() map[string]string {
+	out := map[string]string{}
+	switch {
+	case p.Address != "" && !channel.ValidEmail(p.Address):
+		out["email"] = channel.EmailProblem(p.Address, "notify.prefs.err.email")
+	case (p.Digest || len(p.Email) > 0) && p.Address == "":
+		out["email"] = "notify.prefs.err.email_needed"
 	}
-	if (p.Digest || len(p.Email) > 0) && p.Address == "" {
-		return "email", "notify.prefs.err.email_needed"
+	if p.QuietStart < 0 || p.QuietStart > 1439 {
+		out["quiet_start"] = "notify.prefs.err.quiet"
 	}
-	if p.QuietStart < 0 || p.QuietStart > 1439 || p.QuietEnd < 0 || p.QuietEnd > 1439 {
-		return "quiet_start", "notify.prefs.err.quiet"
+	if p.QuietEnd < 0 || p.QuietEnd > 1439 {
+		out["quiet_end"] = "notify.prefs.err.quiet"
 	}
-	return "", ""
+	return out
 }
 
 func kindList(m map[string]bool) string {

@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/net/idna"
+
 	"highvibe/app/settingdef"
 )
 
@@ -439,14 +441,51 @@ func LowerEmail(s string) string {
 // (Unicode Cf: direction marks and isolates, zero-width spaces and joiners, a byte-order mark) a
 // copy from a contact card, a right-to-left page or a chat app carries around or inside it, and
 // without spaces at both ends. No mail server delivers to an address holding them, and the same
-// customer's next message, written without them, would not find their record.
+// customer's next message, written without them, would not find their record. An
+// internationalised domain is written in its ASCII form (asciiDomain).
 func VisibleEmail(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r
 	}, s))
+	return asciiDomain(s)
+}
+
+// asciiDomain writes an internationalised domain the way mail servers read it (IDNA, "punycode":
+// ali@şirket.com.tr → ali@xn--irket-idb.com.tr). A server without UTF-8 support refuses the
+// address as typed, and the customer's own mail arrives from the ASCII form, so the address is
+// kept in it. An address whose domain cannot be converted is left as it is (ValidEmail refuses it).
+func asciiDomain(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 || isASCII(s[at+1:]) {
+		return s
+	}
+	d, err := idna.Lookup.ToASCII(s[at+1:])
+	if err != nil {
+		return s
+	}
+	return s[:at+1] + d
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// EmailProblem is the catalog key of what is wrong with an address ValidEmail refused: letters
+// outside ASCII before the @ (most mail servers refuse such an address, and no conversion exists
+// for that part) have their own message; anything else gets the caller's own key.
+func EmailProblem(addr, key string) string {
+	if at := strings.LastIndexByte(addr, '@'); at > 0 && !isASCII(addr[:at]) {
+		return "validation.email_local_ascii"
+	}
+	return key
 }
 
 // ValidEmail is the one rule every place that takes an e-mail address holds it to (the chat
@@ -454,9 +493,14 @@ func VisibleEmail(s string) string {
 // contacts, the API import, the notification settings): addr, already without invisible
 // characters (VisibleEmail or LowerEmail), is a bare address — no name, no angle brackets — of at
 // most 254 characters whose domain has a dot ("a@b" reaches nobody outside one machine, "x@" is no
-// address). The callers pass "" as "no address" without asking.
+// address), all in ASCII: an internationalised domain arrives converted (VisibleEmail), and letters
+// outside ASCII before the @ are refused (EmailProblem says so), since a mail server without UTF-8
+// support refuses them. The callers pass "" as "no address" without asking.
 func ValidEmail(addr string) bool {
 	if addr == "" || len(addr) > 254 || addr != VisibleEmail(addr) {
+		return false
+	}
+	if !isASCII(addr) { // a domain is converted (VisibleEmail); letters before the @ cannot be
 		return false
 	}
 	a, err := mail.ParseAddress(addr)

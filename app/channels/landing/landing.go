@@ -185,7 +185,7 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) {
 	case strings.Contains(contact, "@"):
 		email = channel.VisibleEmail(contact)
 		if !channel.ValidEmail(email) {
-			errs.Add("contact", c.T("validation.email"))
+			errs.Add("contact", c.T(channel.EmailProblem(email, "validation.email")))
 		}
 	default:
 		if inbox.NormalizePhone(contact, t.PhoneRegion()) == "" || utf8.RuneCountInString(contact) > 40 {
