@@ -183,7 +183,7 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	}
 	jobs.Poke()
 	m, subject, body = fake.next(t)
-	if m.To[0] != "oscar@acme.test" || !strings.Contains(subject, "Daily summary") {
+	if m.To[0] != "oscar@acme.test" || !strings.HasSuffix(subject, "Daily summary: 2 unread notifications") {
 		t.Errorf("digest to %v, subject %q", m.To, subject)
 	}
 	if !strings.Contains(body, "New conversation with Mehmet Kaya") || strings.Contains(body, "New conversation with Ayşe Demir") {
@@ -198,5 +198,42 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	var next int
 	if err := db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'notify_digest' AND status = 'queued' AND run_at > ?`, time.Now().UnixMilli()).Scan(&next); err != nil || next != 1 {
 		t.Errorf("%d digests queued for tomorrow (%v), want 1", next, err)
+	}
+}
+
+// TestDigestOfOneNotification: a digest listing one notification said "Daily summary: 1 unread
+// notifications" ("1 إشعارات" in Arabic, the form for three to ten); its subject and first line
+// now take the count's plural form in the reader's language.
+func TestDigestOfOneNotification(t *testing.T) {
+	tm := newTeam(t)
+	e := tm.e
+	fake := newFakeSMTP(t)
+	host, port, _ := net.SplitHostPort(fake.addr)
+	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "Acme Parke <info@acme.test>",
+		"email_security": "none"})
+	tm.oscar.Get("/app/?lang=ar") // Oscar reads the panel in Arabic: his mails are in Arabic
+	form := url.Values{"email": {"oscar@acme.test"}, "digest": {"1"}}
+	tm.post(t, tm.oscar, "/app/notifications/settings", form)
+	db := e.DB("acme")
+	var jobID int64
+	if err := db.Read.QueryRow(`SELECT id FROM jobs WHERE kind = 'notify_digest' AND status = 'queued'`).Scan(&jobID); err != nil {
+		t.Fatalf("no digest queued: %v", err)
+	}
+	tm.ingest(t, "acme", "v-1", "Ayşe Demir", "Merhaba")
+	settle(t, e, "acme")
+	var waiting int
+	if err := db.Read.QueryRow(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL AND emailed_at IS NULL`, tm.oscar.UserID).Scan(&waiting); err != nil || waiting != 1 {
+		t.Fatalf("%d notifications wait for the digest (%v), want 1", waiting, err)
+	}
+	if _, err := db.Write.Exec(`UPDATE jobs SET run_at = 0 WHERE id = ?`, jobID); err != nil {
+		t.Fatal(err)
+	}
+	jobs.Poke()
+	_, subject, body := fake.next(t)
+	if !strings.HasSuffix(subject, "الملخص اليومي: إشعار واحد غير مقروء") {
+		t.Errorf("subject %q, want the Arabic form for one", subject)
+	}
+	if !strings.HasPrefix(body, "لديك إشعار واحد غير مقروء من اليوم الأخير:") {
+		t.Errorf("the digest's first line:\n%s", body)
 	}
 }

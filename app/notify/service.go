@@ -546,7 +546,7 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	body := pr.T("notify.digest.intro", len(rows)) + "\n\n"
+	body := pr.Plural("notify.digest.intro", len(rows)) + "\n\n"
 	ids := make([]int64, len(rows))
 	for i, n := range rows {
 		ids[i] = n.ID
@@ -557,6 +557,6 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 		body += "\n  " + s.BaseURL + n.Link(t.Slug) + "\n"
 	}
 	body += "\n" + pr.T("notify.email.footer") + "\n"
-	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+pr.T("notify.digest.subject", len(rows)), body)
+	sent, err := s.Mail(ctx, t, prefs.Address, "["+t.Name+"] "+pr.Plural("notify.digest.subject", len(rows)), body)
 	return s.mailed(ctx, j, ids, sent, err)
 }
