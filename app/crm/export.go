@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"highvibe/app/export"
+	"highvibe/app/fault"
 	"highvibe/app/tenantdb"
 	"highvibe/app/web"
 )
@@ -42,6 +43,13 @@ func (h *Handler) Export(e Entity) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { h.export(w, r, string(e)) }
 }
 
+// refuseFilters answers an export address whose status the list does not have (a hand-made or
+// cut link) with the exports' 400 page, in the reader's language: a file of every record, logged
+// as if filtered, is no answer to a filter.
+func (h *Handler) refuseFilters(w http.ResponseWriter, r *http.Request) {
+	h.Render.Fail(w, r, fault.Malformed("export.err.filters"))
+}
+
 func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 	c := web.From(r)
 	q := r.URL.Query()
@@ -72,8 +80,9 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 			})
 		}
 	case "orders":
-		if !oneOf(f.Status, OrderStatuses) {
-			f.Status = ""
+		if f.Status != "" && !oneOf(f.Status, OrderStatuses) {
+			h.refuseFilters(w, r)
+			return
 		}
 		t.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.total"), c.T("crm.f.currency"),
 			c.T("crm.f.ordered_at"), c.T("crm.f.description")}
@@ -90,8 +99,9 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 				})
 		}
 	case "invoices":
-		if !oneOf(f.Status, InvoiceStatuses) {
-			f.Status = ""
+		if f.Status != "" && !oneOf(f.Status, InvoiceStatuses) {
+			h.refuseFilters(w, r)
+			return
 		}
 		t.Columns = []string{"#", c.T("crm.f.number"), c.T("crm.f.customer_id"), c.T("crm.f.status"), c.T("crm.f.amount"),
 			c.T("crm.f.currency"), c.T("crm.f.issued_at"), c.T("crm.f.paid_at")}
@@ -108,8 +118,9 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, ent string) {
 				})
 		}
 	case "repair-requests":
-		if !oneOf(f.Status, RepairStatuses) {
-			f.Status = ""
+		if f.Status != "" && !oneOf(f.Status, RepairStatuses) {
+			h.refuseFilters(w, r)
+			return
 		}
 		t.Columns = []string{"#", c.T("crm.f.customer_id"), c.T("crm.f.urgency"), c.T("crm.f.status"), c.T("crm.f.description"), c.T("export.col.created")}
 		cond, args := repairConds(f)

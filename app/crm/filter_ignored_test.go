@@ -71,3 +71,40 @@ func TestListPageLinkNotFollowedIsSaid(t *testing.T) {
 		t.Errorf("the first page: a notice, or not the customer")
 	}
 }
+
+// An export address with an order, invoice or repair status that is none (a hand-made or cut link)
+// exported every record while the action log recorded the status as the filter applied. It is
+// refused, as the leads, inbox and MSP exports refuse a filter they cannot read: a 400 page in the
+// reader's language, no file and no export in the action log. A real status still exports.
+func TestExportStatusNotUnderstoodIsRefused(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("tas", "parke_tas", "tr")
+	e.Set("tas", map[string]string{"modules": "sales,repair,msp"})
+	owner := e.User("tas", "olga", "owner")
+	db := e.DB("tas")
+	if _, err := db.Write.Exec(`INSERT INTO customers(name, created_at, updated_at) VALUES('Ayşe', 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.Exec(`INSERT INTO orders(customer_id, status, total, currency, description, ordered_at, created_at, updated_at)
+		VALUES(1, 'open', 100, 'TRY', 'x', 1767225600000, 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	exports := func() (n int) {
+		_ = db.Read.QueryRow(`SELECT count(*) FROM action_logs WHERE action_type LIKE '%export%'`).Scan(&n)
+		return
+	}
+	for _, path := range []string{"/orders/export?status=shipped-ish", "/invoices/export?status=nope&format=xlsx", "/repair-requests/export?status=nope",
+		"/app/msp/tickets/export?status=nope"} {
+		r := owner.Get(path)
+		if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "Listenin filtreleri okunamadı") {
+			t.Errorf("%s: %d, want 400 saying the filters could not be read", path, r.StatusCode)
+		}
+	}
+	if n := exports(); n != 0 {
+		t.Errorf("%d refused exports in the action log", n)
+	}
+	if r := owner.Get("/orders/export?status=open"); r.StatusCode != http.StatusOK || exports() != 1 {
+		t.Errorf("open orders: %d, %d exports logged", r.StatusCode, exports())
+	}
+}
