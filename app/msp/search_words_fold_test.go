@@ -50,7 +50,7 @@ func TestMSPTicketWordSearchFoldsTurkishLetters(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = 66`); err != nil {
+	if _, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = 67`); err != nil {
 		t.Fatal(err)
 	}
 	var n int
