@@ -166,6 +166,9 @@ func (e *Env) DB(slug string) *tenantdb.DB {
 	if err != nil {
 		e.T.Fatalf("apptest: db %s: %v", slug, err)
 	}
+	if e.Server.Jobs != nil {
+		runners.Store(db.Path, e.Server.Jobs) // for Await
+	}
 	return db
 }
 

@@ -3,9 +3,11 @@ package apptest
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"highvibe/app/jobs"
 	"highvibe/app/tenantdb"
 )
 
@@ -41,20 +43,51 @@ func settle(t testing.TB, db *tenantdb.DB, in string, kinds []string) {
 			args = append(args, k)
 		}
 	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	n := 0
+	Await(t, db, fmt.Sprintf("jobs (kind %s %v) to finish", in, kinds), func() bool {
 		args[0] = time.Now().UnixMilli()
-		var n int
 		if err := db.Read.QueryRow(q, args...).Scan(&n); err != nil {
 			t.Fatalf("apptest: settle: %v", err)
 		}
-		if n == 0 {
+		return n == 0
+	})
+}
+
+// runners are the job runners of the databases Env.DB handed out, by file.
+var runners sync.Map
+
+// HangBound is how long Await waits before it fails the test: no test's work takes that long,
+// even on a machine loaded many times over, so reaching it means the awaited thing never happens.
+const HangBound = 2 * time.Minute
+
+// Await waits until ok holds for db: it asks again each time the server's job runner records a
+// job's outcome (Runner.Finished), since that is when the jobs table and what jobs write change,
+// and at least every 100 ms for what changes otherwise. It fails the test after HangBound naming
+// what it waited for and the unfinished jobs.
+func Await(t testing.TB, db *tenantdb.DB, what string, ok func() bool) {
+	t.Helper()
+	var fin func() <-chan struct{}
+	if r, found := runners.Load(db.Path); found {
+		fin = r.(*jobs.Runner).Finished
+	}
+	hang := time.NewTimer(HangBound)
+	defer hang.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var changed <-chan struct{}
+		if fin != nil {
+			changed = fin() // taken before asking, so an outcome recorded meanwhile is not missed
+		}
+		if ok() {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("apptest: %d jobs (kind %s %v) still open after two minutes: %s", n, in, kinds, openJobs(db))
+		select {
+		case <-changed:
+		case <-tick.C:
+		case <-hang.C:
+			t.Fatalf("apptest: waited %s for %s; unfinished jobs: %s", HangBound, what, openJobs(db))
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -70,6 +70,7 @@ func (r *Runner) runBatch(ctx context.Context, first *Job, b batchKind) {
 			r.onFinish(first.Kind, r.LaneOf(first.Kind), OutcomeDone, took)
 		}
 	}
+	r.finished()
 }
 
 func safeBatch(ctx context.Context, h BatchHandler, js []*Job) (errs []error) {

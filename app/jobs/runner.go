@@ -103,6 +103,10 @@ type Runner struct {
 
 	looked     chan struct{} // closed when a worker has looked at every tenant once (Looked)
 	lookedOnce sync.Once
+
+	// fin is closed and replaced each time an outcome is recorded (Finished).
+	finMu sync.Mutex
+	fin   chan struct{}
 }
 
 // DefaultWorkers is the worker count when none is configured. Workers mostly wait on the network
@@ -150,6 +154,29 @@ func (r *Runner) Observe(kind, outcome string, took time.Duration) {
 	if r.onFinish != nil {
 		r.onFinish(kind, r.LaneOf(kind), outcome, took)
 	}
+	r.finished()
+}
+
+// Finished returns a channel that is closed the next time a job's outcome is recorded (done,
+// failed, queued again) by a worker or through Observe. Tests wait on it for the state of the jobs
+// table to change instead of reading it again on a timer; take the channel before reading.
+func (r *Runner) Finished() <-chan struct{} {
+	r.finMu.Lock()
+	defer r.finMu.Unlock()
+	if r.fin == nil {
+		r.fin = make(chan struct{})
+	}
+	return r.fin
+}
+
+// finished closes the channel Finished handed out, if any.
+func (r *Runner) finished() {
+	r.finMu.Lock()
+	if r.fin != nil {
+		close(r.fin)
+		r.fin = nil
+	}
+	r.finMu.Unlock()
 }
 
 // LaneOf is the lane a kind was registered in (housekeeping for unknown kinds).
@@ -589,6 +616,7 @@ func (r *Runner) finish(ctx context.Context, j *Job, err error, took time.Durati
 	if r.onFinish != nil {
 		r.onFinish(j.Kind, r.LaneOf(j.Kind), outcome, took)
 	}
+	r.finished()
 }
 
 func safeCall(ctx context.Context, h Handler, j *Job) (err error) {

@@ -554,3 +554,49 @@ func TestClaimBesideARunningBatch(t *testing.T) {
 		t.Fatalf("claim once the batch finished = %+v, %v; want the next delivery", j, err)
 	}
 }
+
+// TestFinishedTellsEachOutcome: Finished's channel is closed once a job's outcome is recorded,
+// after the jobs table says so, for a job done and one queued again, and a new channel is handed
+// out for the next; tests wait on it instead of reading the table every few milliseconds.
+func TestFinishedTellsEachOutcome(t *testing.T) {
+	db := openTenant(t, t.TempDir(), "acme")
+	r, clk, _ := testRunner(t, oneTenant{"acme": db})
+	r.HandleIn(LaneCustomer, "flaky.customer", func(ctx context.Context, j *Job) error { return errors.New("not yet") })
+	ctx := t.Context()
+	status := func(id int64) string {
+		var s string
+		if err := db.Read.QueryRow(`SELECT status FROM jobs WHERE id = ?`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, c := range []struct{ kind, want string }{{"timer.customer", "done"}, {"flaky.customer", "queued"}} {
+		fin := r.Finished()
+		id, err := EnqueueDB(ctx, db, c.kind, nil, Options{MaxAttempts: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-fin:
+			t.Fatalf("%s: told of an outcome before any job ran", c.kind)
+		default:
+		}
+		clk.set(time.Now().Add(time.Second))
+		if drain(ctx, r) == 0 {
+			t.Fatalf("%s: nothing ran", c.kind)
+		}
+		select {
+		case <-fin:
+		default:
+			t.Fatalf("%s: the outcome was recorded and Finished's channel is still open", c.kind)
+		}
+		if s := status(id); s != c.want {
+			t.Errorf("%s: status %q when told, want %q", c.kind, s, c.want)
+		}
+		select {
+		case <-r.Finished():
+			t.Fatalf("%s: the next channel is closed already", c.kind)
+		default:
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"highvibe/app/apptest"
 	"highvibe/app/hours"
 	"io"
 	"mime"
@@ -82,8 +83,8 @@ func (f *fakeSMTP) next(t *testing.T) (gotMail, string, string) {
 		subject, _ := new(mime.WordDecoder).DecodeHeader(e.Header.Get("Subject"))
 		body, _ := io.ReadAll(e.Body) // go-message decodes the quoted-printable body
 		return m, subject, string(body)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the SMTP server received nothing")
+	case <-time.After(apptest.HangBound):
+		t.Fatalf("the SMTP server received nothing in %s", apptest.HangBound)
 	}
 	return gotMail{}, "", ""
 }

@@ -10,27 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/apptest"
 	"highvibe/app/jobs"
 	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
-// waitFor polls the tenant database until cond (a boolean SQL expression, args its parameters)
-// holds; the job runner has no event a test can wait on from outside.
+// waitFor waits until cond (a boolean SQL expression, args its parameters) holds in the tenant
+// database, asking again each time the job runner records a job's outcome (apptest.Await); it
+// fails only after apptest.HangBound.
 func waitFor(t *testing.T, db *tenantdb.DB, what, cond string, args ...any) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	apptest.Await(t, db, what, func() bool {
 		var ok bool
 		if err := db.Read.QueryRow(`SELECT `+cond, args...).Scan(&ok); err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
+		return ok
+	})
 }
 
 // emailTried waits for user's newest handoff notification about conversation conv (newer than

@@ -28,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/apptest"
 	"highvibe/app/jobs"
 	"highvibe/app/notify"
 )
@@ -84,8 +85,8 @@ func (f *fakePush) next(t *testing.T) pushed {
 	select {
 	case p := <-f.got:
 		return p
-	case <-time.After(20 * time.Second):
-		t.Fatal("the push service received nothing")
+	case <-time.After(apptest.HangBound):
+		t.Fatalf("the push service received nothing in %s", apptest.HangBound)
 	}
 	return pushed{}
 }
