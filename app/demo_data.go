@@ -87,6 +87,7 @@ type demoGen struct {
 	lostReason         string          // the lead being seeded: why it was lost, which its thread's end tells
 	leadEN             *bool           // the lead being seeded: whether its first conversation is in English (its others are too)
 	read               time.Time       // readUntil, once computed
+	recentHandoffs     int             // handoffs drawn so far among the ones that still wait (demoRecentHandoffs)
 }
 
 // workTime moves t to a moment a person at the demo business would plan work for: t itself on the
@@ -680,7 +681,14 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 		// message asking for a person or complaining. Codes, worded per viewer.
 		var extra string
 		handoff = 1
-		handoffReason, extra = demoHandoff(msgs, en, g.r.IntN(3), int(leadID))
+		kind := g.r.IntN(3)
+		if chance == 7 && g.recentHandoffs < len(demoRecentHandoffs) {
+			// The handoffs still waiting show each reason a person is needed for at least
+			// once: drawn at random, a day's eight or nine could all be stock and dates.
+			kind = demoRecentHandoffs[g.recentHandoffs]
+			g.recentHandoffs++
+		}
+		handoffReason, extra = demoHandoff(msgs, en, kind, int(leadID))
 		if extra != "" {
 			// A while after their last message, still in the past.
 			at := last.Add(time.Duration(25+leadID%50) * time.Minute)
@@ -757,11 +765,16 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	return nil
 }
 
+// demoRecentHandoffs are the kinds (demoHandoff) of the first handoffs that still wait, in the
+// order they are drawn: a price, a person asked for, a complaint, a site-visit date.
+var demoRecentHandoffs = []int{3, 1, 2, 4}
+
 // demoHandoff is why a seeded conversation was handed to a person, as reason codes, and the
 // customer message that asked for it when the thread does not already: kind 0 is the thread's own
 // question (a price, a date for the site visit, stock; its newest), 1 one more message asking for
 // a person, 2 one more complaining — of no answer, of a site visit nobody came to, or of the offer
-// — as far as the thread has got; n picks among the wordings.
+// — as far as the thread has got, 3 the price asked for, 4 a site-visit date asked for; n picks
+// among the wordings.
 func demoHandoff(msgs []demoMsg, en bool, kind, n int) (reason, extra string) {
 	said := func(sub ...string) bool {
 		for _, m := range msgs {
@@ -774,6 +787,22 @@ func demoHandoff(msgs []demoMsg, en bool, kind, n int) (reason, extra string) {
 		return false
 	}
 	switch kind {
+	case 3:
+		if said("price", "Fiyat", "fiyat") {
+			return "price", ""
+		}
+		if en {
+			return "price", "What would the price be per square metre, labour included? I need a figure in writing."
+		}
+		return "price", "Fiyatı yazılı olarak netleştirelim: metrekaresi işçilik dahil ne kadar olur?"
+	case 4:
+		if said("Hafta sonu olur mu", "Keşfe gelebiliyor") {
+			return "date", ""
+		}
+		if en {
+			return "date", "Could you come and measure this week? Saturday would suit me too."
+		}
+		return "date", "Keşfe gelebiliyor musunuz bu hafta? Cumartesi de olur."
 	case 1:
 		if en {
 			return "human_requested", []string{"Could someone from your team call me? I'd rather talk this through with a person.",
