@@ -52,6 +52,13 @@ func TestPrivacyNoticeInTheVisitorsLanguage(t *testing.T) {
 		if got, lang := notice(visitor, c.path); got != c.want || lang != c.lang {
 			t.Errorf("%s: notice %q (lang %q), want %q (%s)", c.path, got, lang, c.want, c.lang)
 		}
+		// A notice in another language than the page's says so in the visitor's words.
+		page := visitor.Get(c.path).Doc(t)
+		other := strings.TrimSpace(page.Find("[data-other-lang]").Text())
+		pageLang := c.path[strings.Index(c.path, "lang=")+5:]
+		if want := i18n.For(pageLang).T("kvkk.other_lang"); (c.lang != pageLang) != (other == want) {
+			t.Errorf("%s: other-language line %q (notice in %s)", c.path, other, c.lang)
+		}
 	}
 	// A business without any notice: the built-in text in the visitor's own language.
 	for _, lang := range []string{"de", "ar", "fr"} {
