@@ -148,6 +148,21 @@ func TestOneSaleIsOnePurchaseAtThePlatforms(t *testing.T) {
 		t.Fatalf("won, lost, then a new order won: Google %d, TikTok %d Purchases, want 2 each, the second of 40,000\n%v", len(g), len(tk), g)
 	}
 
+	// A deal marked won and never given its order stands for a sale only so long: the order the
+	// customer places four months later is a new sale.
+	lead4, conv4 := visitor("Emre Kaya", "+90 535 444 55 66", "Cj0-emre")
+	state(conv4, "won")
+	if _, err := db.Write.Exec(`UPDATE conversion_events SET event_time = event_time - ? WHERE lead_id = ? AND name = 'Purchase'`,
+		(91 * 24 * time.Hour).Milliseconds(), lead4); err != nil {
+		t.Fatal(err)
+	}
+	order("Emre Kaya", lead4, "52000")
+	state(conv4, "negotiation")
+	state(conv4, "won")
+	if g, tk := purchases("Cj0-emre"); len(g) != 2 || len(tk) != 2 || !strings.Contains(g[1], `"conversionValue":52000,`) {
+		t.Fatalf("won, then an order 91 days later: Google %d, TikTok %d Purchases, want 2 each, the second of 52,000\n%v", len(g), len(tk), g)
+	}
+
 	// Order first, then won: one Purchase of the order's value; won again: nothing more.
 	lead3, conv3 := visitor("Nazlı Güneş", "+90 534 222 33 44", "Cj0-nazli")
 	order("Nazlı Güneş", lead3, "61000")

@@ -110,7 +110,7 @@ func queueRule(ctx context.Context, tx *sql.Tx, ch inbox.StageChange) error {
 // was not marked lost since (closeSales) and that no order was counted as yet. The first order
 // met after it is that sale; a second conversation marked won without a new order is that sale
 // too. A new order after that sale has its order is a new sale, and so is anything after the
-// deal was lost.
+// deal was lost or more than SaleWindow after its Purchase.
 
 // hasSaleRecord says whether a Purchase's event id names the order or paid invoice it stands for
 // (eventKey), not the conversation marked won before the paperwork.
@@ -123,9 +123,15 @@ func withRecord(alias string) string {
 	return `(` + alias + `.event_id LIKE '%-purchase-order-%' OR ` + alias + `.event_id LIKE '%-purchase-invoice-%')`
 }
 
-// openSale is the event id of the person's open sale (see above) — the oldest when there are
-// several — or "" when there is none. q is the recording transaction.
-func openSale(ctx context.Context, q Querier, leadID int64) (string, error) {
+// SaleWindow is how long a Purchase without an order stands for an open sale: the longest
+// click-through window of the platforms (Google's 90 days). An order recorded later than that
+// after it is another sale, not the one the deal marked won months ago stood for.
+const SaleWindow = 90 * 24 * time.Hour
+
+// openSale is the event id of the person's open sale (see above) made at or after since (unix
+// ms) — the oldest when there are several — or "" when there is none. q is the recording
+// transaction.
+func openSale(ctx context.Context, q Querier, leadID, since int64) (string, error) {
 	ids, err := inbox.PersonLeads(ctx, q, leadID)
 	if err != nil {
 		return "", err
@@ -133,11 +139,11 @@ func openSale(ctx context.Context, q Querier, leadID int64) (string, error) {
 	marks, args := inIDs(ids)
 	var id string
 	err = q.QueryRowContext(ctx, `SELECT e.event_id FROM conversion_events e WHERE e.name = 'Purchase' AND e.same_sale_as = ''
-		AND e.sale_closed_at IS NULL AND NOT `+withRecord("e")+` AND e.lead_id IN (`+marks+`)
+		AND e.sale_closed_at IS NULL AND NOT `+withRecord("e")+` AND e.event_time >= ? AND e.lead_id IN (`+marks+`)
 		AND EXISTS (SELECT 1 FROM conversion_deliveries d WHERE d.event_id = e.id AND d.test = 0
 			AND (d.status <> 'failed' OR d.reason NOT IN ('erased', 'no_consent')))
 		AND NOT EXISTS (SELECT 1 FROM conversion_events m WHERE m.same_sale_as = e.event_id AND `+withRecord("m")+`)
-		ORDER BY e.event_time, e.id LIMIT 1`, args...).Scan(&id)
+		ORDER BY e.event_time, e.id LIMIT 1`, append([]any{since}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -313,7 +319,7 @@ func (s *Service) record(ctx context.Context, slug, currency string, db *tenantd
 				return nil // made before: the same event is never made twice
 			}
 			var err error
-			if e.SameSaleAs, err = openSale(ctx, tx, leadID); err != nil {
+			if e.SameSaleAs, err = openSale(ctx, tx, leadID, e.EventTime.Add(-SaleWindow).UnixMilli()); err != nil {
 				return err
 			}
 		}
