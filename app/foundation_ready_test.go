@@ -72,6 +72,17 @@ func TestReadyzChecksTenantsWithoutWakingThem(t *testing.T) {
 		}
 	}
 
+	// Every business failing, the server serves none (a server of one business is down): not ready.
+	for _, s := range []string{"alpha", "gamma"} {
+		if err := os.Rename(e.DB(s).Path, e.DB(s).Path+".moved"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := e.Client().Get("/readyz/"); r.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(r.Body, "not ready\n") ||
+		!strings.Contains(r.Body, "0 of 3 tenants open") {
+		t.Fatalf("readyz with every business failing: %d %s", r.StatusCode, r.Body)
+	}
+
 	// The platform database is every business's: its loss takes the server out of service.
 	if err := os.Rename(e.Server.Mgr.Platform.Path, e.Server.Mgr.Platform.Path+".moved"); err != nil {
 		t.Fatal(err)

@@ -140,8 +140,9 @@ func CheckTenants(ctx context.Context, mgr *tenantdb.Manager, unopened func() ma
 }
 
 // Readyz tells whether the server can serve. It answers 503 ("not ready") when what every
-// business needs fails: the platform database, the disk, replication configured but broken. A
-// business whose own database fails does not take the server out of service: the answer stays 200,
+// business needs fails: the platform database, the disk, replication configured but broken, or
+// when every business it serves fails. A business whose own database fails while others work
+// does not take the server out of service: the answer stays 200,
 // its first line says "degraded" and names the failing businesses, and a FAIL line for each says
 // what is wrong and what to do. ?tenant=SLUG asks for one business: 503 when it or the server
 // fails (404 when the server serves no such business), so an uptime monitor can watch each one.
@@ -173,6 +174,11 @@ func (h *Handler) Readyz(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, fmt.Sprintf("FAIL tenant %s: %s", s, th.Failing[s]))
 	}
 	served := len(th.Served)
+	if served > 0 && len(failing) == served {
+		// Every business failing: the server serves nothing (a server of one business, as most
+		// are, is down), so it is not ready.
+		ok = false
+	}
 	platform := "platform"
 	if !platformOK {
 		platform = "platform FAILING"
