@@ -74,6 +74,9 @@ type backupCheckRow struct {
 	Detail string // the command's own words, for whoever runs the server
 }
 
+// LagHours is the lag in hours, for a lag of two hours or more ("5.8 hours", not "347 min").
+func (r backupCheckRow) LagHours() float64 { return float64(r.LagMin) / 60 }
+
 // lastCheck reads the newest recorded backup check for business slug.
 func (h *Handler) lastCheck(r *http.Request, slug string) (*backupCheck, error) {
 	run, err := h.Platform.LastBackupCheck(r.Context(), slug)

@@ -12,6 +12,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/i18n"
+	"highvibe/app/platform"
 )
 
 // fileReplica writes a litestream.yml under root replicating root/data to folders under
@@ -157,5 +158,32 @@ func TestOwnerSeesBackupsOff(t *testing.T) {
 	}
 	if doc.Find("#backup-records").Length() != 0 {
 		t.Errorf("a file row is shown while nothing is copied")
+	}
+}
+
+// TestBackupCheckLagInHours: the last backup check's lag read "347 min"; two hours or more read in
+// hours in the reader's number format, less in minutes.
+func TestBackupCheckLagInHours(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "olga", "owner")
+	for _, c := range []struct {
+		lag  time.Duration
+		lang string
+		want string
+	}{
+		{347 * time.Minute, "tr", "5,8 saat gerisindeydi"},
+		{347 * time.Minute, "en", "5.8 hours behind"},
+		{47 * time.Minute, "en", "47 min behind"},
+	} {
+		if err := e.Server.Platform.RecordBackupCheck(context.Background(), &platform.BackupCheck{RanAt: time.Now(), Databases: []platform.BackupCheckDB{
+			{Kind: platform.BackupDBTenant, Slug: "acme", OK: true, Integrity: "ok", Lag: c.lag}}}); err != nil {
+			t.Fatal(err)
+		}
+		got := text(owner.Get("/app/settings/backups?lang=" + c.lang).Doc(t).Find("[data-db-result]"))
+		if !strings.Contains(got, c.want) {
+			t.Errorf("lag %s in %s: %q, want %q", c.lag, c.lang, got, c.want)
+		}
 	}
 }
