@@ -47,7 +47,7 @@ func WithSharedChromium(run func() int) int {
 
 // chromiumOptions are the flags of a test Chromium whose profile and temporary files are under
 // dir. Chromium puts the socket that keeps one browser per profile in a folder of its own in the
-// temporary directory (org.chromium.Chromium.XXXXXX) and removes it only when it exits by itself;
+// temporary directory (org.chromium.Chromium.<random>) and removes it only when it exits by itself;
 // a browser ended by its test left one behind every time. With TMPDIR set to dir they go with it.
 func chromiumOptions(dir string) []chromedp.ExecAllocatorOption {
 	return append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(ChromiumPath), chromedp.Flag("headless", true),

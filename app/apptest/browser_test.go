@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestChromiumLeavesNothingBehind: every browser test left an org.chromium.Chromium.XXXXXX folder
+// TestChromiumLeavesNothingBehind: every browser test left an org.chromium.Chromium.<random> folder
 // (Chromium's single-browser socket) in the temporary directory, and one ended by a timeout its
 // profile too. A test's Chromium now keeps its profile and that folder in a folder of its own,
 // removed when the test ends.

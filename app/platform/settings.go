@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ var Locales = []string{"en", "tr", "de", "fr", "es", "ar"}
 // channel declares its own (app/channels/channel Info.Settings) and the server passes them to
 // NewService, so a new channel never edits this file.
 func baseSettings() []settingdef.Def {
-	return []settingdef.Def{
+	return slices.Concat([]settingdef.Def{
 		{Key: "name", MaxLen: 200, Check: settingdef.NonEmpty},
 		{Key: "status", Default: "active", Kind: settingdef.Choice, Options: []string{"active", "inactive"}},
 		// A built-in niche or a custom one (platform niches.go checks it exists).
@@ -36,25 +37,11 @@ func baseSettings() []settingdef.Def {
 		{Key: "phone_region", Default: phone.DefaultRegion, Kind: settingdef.Choice, Options: phone.Regions, Label: "settings.phone_region"},
 		{Key: "chat_widget_enabled", Default: "true", Kind: settingdef.Bool},
 		{Key: "greeting", MaxLen: 500},
-		// The greeting in one language, for the visitors who read that language (Tenant.InLanguage);
-		// a language without one reads greeting.
-		{Key: "greeting_tr", MaxLen: 500},
-		{Key: "greeting_en", MaxLen: 500},
-		{Key: "greeting_de", MaxLen: 500},
-		{Key: "greeting_fr", MaxLen: 500},
-		{Key: "greeting_es", MaxLen: 500},
-		{Key: "greeting_ar", MaxLen: 500},
+	}, inLanguages("greeting", 500), []settingdef.Def{
 		{Key: "business_details", MaxLen: 1000}, // address, phone, tax office and number: the sender block of written quotes
 		{Key: "consent_required", Default: "false", Kind: settingdef.Bool},
 		{Key: "privacy_notice", MaxLen: 20000},
-		// The privacy notice in one language, for the visitors who read that language
-		// (Tenant.InLanguage); a language without one reads privacy_notice.
-		{Key: "privacy_notice_tr", MaxLen: 20000},
-		{Key: "privacy_notice_en", MaxLen: 20000},
-		{Key: "privacy_notice_de", MaxLen: 20000},
-		{Key: "privacy_notice_fr", MaxLen: 20000},
-		{Key: "privacy_notice_es", MaxLen: 20000},
-		{Key: "privacy_notice_ar", MaxLen: 20000},
+	}, inLanguages("privacy_notice", 20000), []settingdef.Def{
 		{Key: "landing_enabled", Default: "false", Kind: settingdef.Bool},
 		// false: the owner marked the dashboard's first step "put the chat widget on your website"
 		// not needed (a business without a website), so the card can go away (app/dashboard).
@@ -76,7 +63,18 @@ func baseSettings() []settingdef.Def {
 		// every other visit when slots are offered, in minutes.
 		{Key: "visit_duration_min", Default: "60", Kind: settingdef.Number, Check: settingdef.WholeNumber(15, 720)},
 		{Key: "visit_travel_buffer_min", Default: "30", Kind: settingdef.Number, Check: settingdef.WholeNumber(0, 240)},
+	})
+}
+
+// inLanguages are the settings key_<lang> for every panel language (Locales): a text the owner
+// writes once per language for the visitors who read it (Tenant.InLanguage); a language without
+// its own reads key.
+func inLanguages(key string, maxLen int) []settingdef.Def {
+	defs := make([]settingdef.Def, 0, len(Locales))
+	for _, l := range Locales {
+		defs = append(defs, settingdef.Def{Key: key + "_" + l, MaxLen: maxLen})
 	}
+	return defs
 }
 
 // Settings is the set of every tenant setting: the platform's own, then extra (the channels'
