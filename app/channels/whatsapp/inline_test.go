@@ -1,7 +1,11 @@
 package whatsapp_test
 
 import (
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/whatsapp"
@@ -100,5 +104,61 @@ func TestDeliveryThatCannotBeProcessedIsStillStored(t *testing.T) {
 	}
 	if got := f.body(t, "wamid.THIRD"); got != "üçüncü mesaj" {
 		t.Fatalf("stored %q", got)
+	}
+}
+
+// TestDeliveriesWaitingForTheWriterShareItsNextCommit: a group of deliveries is formed once its
+// transaction holds the tenant's writer, so deliveries that arrive while it waits (behind the job
+// runner's or the search's transaction) are committed with it. Before, the first delivery's group
+// was fixed before the wait and the others waited for a second commit after it: under load most
+// groups held two or three deliveries, each paying a whole commit.
+func TestDeliveriesWaitingForTheWriterShareItsNextCommit(t *testing.T) {
+	f := setupNoRunner(t)
+	h := f.e.Handlers.Channels.WhatsApp
+	var mu sync.Mutex
+	var groups []int
+	prev := h.Processed
+	h.Processed = func(n int, took time.Duration) {
+		mu.Lock()
+		groups = append(groups, n)
+		mu.Unlock()
+		if prev != nil {
+			prev(n, took)
+		}
+	}
+	t.Cleanup(func() { h.Processed = prev })
+	// Someone else holds the writer (as the search job or a runner's claim does).
+	hold, err := f.e.DB("acme").Write.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	codes := make(chan int, n)
+	for i := range n {
+		go func() {
+			r := f.post(payload(textMsg(fmt.Sprintf("9053212300%02d", i), fmt.Sprintf("wamid.WAIT%d", i), "keşif ne zaman?")), nil)
+			codes <- r.StatusCode
+		}()
+	}
+	for hang := time.Now().Add(time.Minute); whatsapp.Unanswered(h, "acme") < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(hang) {
+			t.Fatalf("%d of %d deliveries reached the webhook's commit queue in a minute", whatsapp.Unanswered(h, "acme"), n)
+		}
+	}
+	if err := hold.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if c := <-codes; c != 200 {
+			t.Fatalf("status %d", c)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(groups, []int{n}) {
+		t.Fatalf("the %d deliveries that waited for the writer were committed in groups %v, want one group of %d", n, groups, n)
+	}
+	if got := f.count(t, `SELECT count(*) FROM messages WHERE provider_message_id LIKE 'wamid.WAIT%'`); got != n {
+		t.Fatalf("%d of %d messages stored", got, n)
 	}
 }

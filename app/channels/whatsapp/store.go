@@ -40,6 +40,7 @@ func (h *Webhook) Accept(ctx context.Context, slug string, db *tenantdb.DB, b *B
 	req := &acceptReq{payload: payload, batch: b, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, req)
+	g.unanswered++
 	lead := !g.running
 	g.running = true
 	g.mu.Unlock()
@@ -66,6 +67,9 @@ type group struct {
 	pending []*acceptReq
 	running bool
 	last    int // deliveries in the last group committed
+	// unanswered counts the deliveries in Accept whose commit is not over yet (pending or in the
+	// group being committed).
+	unanswered int
 
 	// Writer time of the commits, in the current and the previous window of busyWindow.
 	winStart  time.Time
@@ -150,17 +154,13 @@ func (h *Webhook) commitLoop(g *group, db *tenantdb.DB, background bool) {
 			time.Sleep(groupWait)
 			g.mu.Lock()
 		}
-		n := min(len(g.pending), maxGroup)
-		if n == 0 {
+		if len(g.pending) == 0 {
 			g.running = false
 			g.mu.Unlock()
 			return
 		}
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
-		g.last = n
 		g.mu.Unlock()
-		h.commitGroup(g, db, batch)
+		h.commitGroup(g, db)
 		if !background {
 			g.mu.Lock()
 			more := len(g.pending) > 0
@@ -176,16 +176,38 @@ func (h *Webhook) commitLoop(g *group, db *tenantdb.DB, background bool) {
 	}
 }
 
-// commitGroup stores and processes one group. When processing fails, the group is stored without
-// processing (the job runner processes each delivery and retries it on its own); when even that
-// fails, each delivery is stored on its own so one bad delivery fails alone.
-func (h *Webhook) commitGroup(g *group, db *tenantdb.DB, batch []*acceptReq) {
+// take removes the next group from the pending deliveries: all of them, up to maxGroup.
+func (g *group) take() []*acceptReq {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := min(len(g.pending), maxGroup)
+	batch := g.pending[:n:n]
+	g.pending = g.pending[n:]
+	g.last = n
+	return batch
+}
+
+// commitGroup stores and processes one group. The group is taken once the transaction holds the
+// tenant's writer, not before: deliveries arriving while it waits for the writer (behind the job
+// runner's or the search's transaction) join it instead of waiting for the next one. When
+// processing fails, the group is stored without processing (the job runner processes each
+// delivery and retries it on its own); when even that fails, each delivery is stored on its own so
+// one bad delivery fails alone.
+func (h *Webhook) commitGroup(g *group, db *tenantdb.DB) {
 	// A context nobody cancels: the commit must finish for everyone in the group even when one
 	// caller leaves (lock waits are bounded by the database's busy timeout), and a cancellable
 	// context costs the driver a watcher goroutine for every statement.
 	ctx := context.Background()
-	began := time.Now()
-	processed, err := h.storeAndProcess(ctx, g.slug, db, batch)
+	var batch []*acceptReq
+	take := func() []*acceptReq {
+		if batch == nil {
+			batch = g.take()
+		}
+		return batch
+	}
+	began := time.Now() // the wait for the writer counts: deliveries were waiting (Busy)
+	processed, err := h.storeAndProcess(ctx, g.slug, db, take)
+	take() // the transaction may have failed before it took the group
 	if err != nil && processed < 0 {
 		h.Log.Warn("whatsapp: could not process deliveries as they were stored; the job runner will", "tenant", g.slug, "deliveries", len(batch), "err", err)
 		processed = 0
@@ -204,6 +226,9 @@ func (h *Webhook) commitGroup(g *group, db *tenantdb.DB, batch []*acceptReq) {
 	}
 	took := time.Since(began)
 	g.note(time.Now(), took)
+	g.mu.Lock()
+	g.unanswered -= len(batch)
+	g.mu.Unlock()
 	for _, r := range batch {
 		close(r.done)
 	}
@@ -212,19 +237,21 @@ func (h *Webhook) commitGroup(g *group, db *tenantdb.DB, batch []*acceptReq) {
 	}
 }
 
-// storeAndProcess stores the group's deliveries as jobs in one transaction that also processes
-// them: a processed delivery's job is born done, in the same commit as its inbox rows. Deliveries
-// past inlineMessages, and every delivery while older ones still wait in the queue (a backlog from
-// before a restart, or a group whose processing failed), are stored queued for the job runner, so
-// messages are never processed out of order. processed is how many deliveries were processed, or
-// -1 when the transaction failed and nothing was stored.
-func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb.DB, batch []*acceptReq) (processed int, err error) {
+// storeAndProcess stores the group's deliveries, which take returns once the transaction holds the
+// writer, as jobs in one transaction that also processes them: a processed delivery's job is born
+// done, in the same commit as its inbox rows. Deliveries past inlineMessages, and every delivery
+// while older ones still wait in the queue (a backlog from before a restart, or a group whose
+// processing failed), are stored queued for the job runner, so messages are never processed out of
+// order. processed is how many deliveries were processed, or -1 when the transaction failed and
+// nothing was stored.
+func (h *Webhook) storeAndProcess(ctx context.Context, slug string, db *tenantdb.DB, take func() []*acceptReq) (processed int, err error) {
 	if h.Processor == nil {
-		return 0, db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, batch) })
+		return 0, db.InTx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, take()) })
 	}
 	var moved [][2]int64 // conversation, message of each status that moved
 	err = h.Processor.Inbox.IngestBatch(ctx, slug, db, func(b *inbox.Batch) error {
 		processed, moved = 0, moved[:0]
+		batch := take()
 		q := b.Q()
 		behind, err := jobs.Waiting(ctx, q, jobs.LaneCustomer, JobProcess)
 		if err != nil {
