@@ -39,7 +39,17 @@ type BackupCheckDB struct {
 	Problems  string        // what made it fail, "; "-separated, in the command's words
 }
 
-// RecordBackupCheck stores one run with its databases, all or nothing.
+// What the record of backup checks keeps: the newest KeepBackupChecks runs, none older than
+// KeepBackupChecksFor (the run just recorded always stays). The backups page reads the newest
+// run; a year of weekly runs, or the last hundred of a daily one, is the history an owner or
+// whoever runs the server may want to look back on, and every run adds a row per database.
+const (
+	KeepBackupChecks    = 100
+	KeepBackupChecksFor = 365 * 24 * time.Hour
+)
+
+// RecordBackupCheck stores one run with its databases, all or nothing, and in the same
+// transaction prunes the runs the record no longer keeps (their databases' rows go with them).
 func (s *Service) RecordBackupCheck(ctx context.Context, c *BackupCheck) error {
 	failing := 0
 	for _, d := range c.Databases {
@@ -61,6 +71,11 @@ func (s *Service) RecordBackupCheck(ctx context.Context, c *BackupCheck) error {
 				d.Lag.Milliseconds(), d.Problems); err != nil {
 				return fmt.Errorf("platform: record backup check: %s %s: %w", d.Kind, d.Slug, err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM backup_checks WHERE id <> ? AND (ran_at < ?
+			OR id NOT IN (SELECT id FROM backup_checks ORDER BY ran_at DESC, id DESC LIMIT ?))`,
+			c.ID, tenantdb.Millis(c.RanAt.Add(-KeepBackupChecksFor)), KeepBackupChecks); err != nil {
+			return fmt.Errorf("platform: prune backup checks: %w", err)
 		}
 		return nil
 	})
