@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // the default zone loads even where the system has no zone database
+
+	"highvibe/app/i18n"
 )
 
 //go:generate go run gen_zones.go
@@ -81,4 +83,27 @@ func load(name string) *time.Location {
 	}
 	zones.Store(name, loc)
 	return loc
+}
+
+// ZoneChoice is one zone a time zone field offers: its IANA name (what the field takes) and its
+// name in the reader's language with the offset now ("İstanbul (UTC+03:00)"), the suggestion's
+// label.
+type ZoneChoice struct{ Name, Label string }
+
+// zoneOffers are the zones the time zone fields suggest (the business hours page's, a person's
+// own for quiet hours); any name of the zone database is accepted.
+var zoneOffers = [...]string{"Europe/Istanbul", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Asia/Dubai",
+	"Asia/Riyadh", "Africa/Cairo", "America/New_York", "UTC"}
+
+// ZoneChoices are the zones a time zone field suggests, labelled for the reader at now.
+func ZoneChoices(p *i18n.Printer, now time.Time) []ZoneChoice {
+	out := make([]ZoneChoice, 0, len(zoneOffers))
+	for _, z := range zoneOffers {
+		label := z
+		if loc := Location(z); loc != nil {
+			label = p.ZoneName(loc, now)
+		}
+		out = append(out, ZoneChoice{Name: z, Label: label})
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"highvibe/app/auth"
 	"highvibe/app/channels/channel"
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -227,8 +228,14 @@ type prefsData struct {
 	QuietEnd    string
 	VAPIDPublic string
 	Devices     []Subscription
-	Zone        string
-	Mail        mailState
+	Zone        string // the zone quiet hours are read in, in the reader's words
+	// QuietZone is the person's own zone as the field shows it ("" for the business's);
+	// BusinessZone names the business's, which an empty field means; Zones are the field's
+	// suggestions, those of the business hours page.
+	QuietZone    string
+	BusinessZone string
+	Zones        []hours.ZoneChoice
+	Mail         mailState
 }
 
 func hhmm(m int) string {
@@ -253,7 +260,9 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs, Zone: c.P.ZoneName(c.Loc, time.Now())}
+	now := time.Now()
+	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs,
+		Zone: c.P.ZoneName(p.QuietLocation(c.Zone()), now), QuietZone: p.Zone, BusinessZone: c.P.ZoneName(c.Zone(), now), Zones: hours.ZoneChoices(c.P, now)}
 	if d.Mail, err = h.mailState(r, p); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -266,7 +275,7 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 	page := &web.Page{Title: c.T("notify.prefs.title"), Nav: "notifications", Guide: "notifications", Data: d, Errors: errs}
 	if form != nil {
 		page.Form = form
-		d.QuietStart, d.QuietEnd = r.PostFormValue("quiet_start"), r.PostFormValue("quiet_end")
+		d.QuietStart, d.QuietEnd, d.QuietZone = r.PostFormValue("quiet_start"), r.PostFormValue("quiet_end"), r.PostFormValue("quiet_zone")
 	}
 	h.Render.Render(w, r, status, "notify/prefs", page)
 }
@@ -283,7 +292,8 @@ func (h *Handler) Prefs(w http.ResponseWriter, r *http.Request) {
 }
 
 // SavePrefs is POST /app/notifications/settings: kinds for the phone and for e-mail (push_KIND,
-// email_KIND checkboxes), the address, the daily digest and quiet hours (HH:MM). Bad input
+// email_KIND checkboxes), the address, the daily digest, quiet hours (HH:MM) and the person's own
+// time zone for them (an IANA name, "" for the business's). Bad input
 // re-renders the form with the field's message and stores nothing. Turning the digest on queues
 // the next digest in every tenant the person works in.
 func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
@@ -298,7 +308,7 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: channel.VisibleEmail(r.PostFormValue("email")),
-		Digest: r.PostFormValue("digest") == "1"}
+		Digest: r.PostFormValue("digest") == "1", Zone: hours.CanonicalZone(r.PostFormValue("quiet_zone"))}
 	for _, k := range Kinds {
 		if !shownKind(c, k) {
 			// Not on this business's form (its module is off here): kept as the person set it

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/hours"
 	"highvibe/app/tenantdb"
 )
 
@@ -20,8 +21,21 @@ type Prefs struct {
 	Email      map[string]bool
 	Address    string
 	Digest     bool
-	QuietStart int // minutes after midnight, in the business's time zone; QuietStart == QuietEnd: no quiet hours
+	QuietStart int // minutes after midnight, in QuietLocation; QuietStart == QuietEnd: no quiet hours
 	QuietEnd   int
+	// Zone is the IANA name of the person's own time zone, in which their quiet hours are read
+	// in every business they work in; "" reads them on the clock of the business a notification
+	// comes from.
+	Zone string
+}
+
+// QuietLocation is the zone the quiet hours are read in: the person's own when they named one,
+// else business, the zone of the business the notification comes from.
+func (p Prefs) QuietLocation(business *time.Location) *time.Location {
+	if loc := hours.Location(p.Zone); loc != nil {
+		return loc
+	}
+	return business
 }
 
 // DefaultPrefs: every kind to the phone, nothing by e-mail, no quiet hours.
@@ -33,8 +47,8 @@ func DefaultPrefs() Prefs {
 	return p
 }
 
-// Quiet reports whether the wall clock of t (in t's own location: pass it in the business's
-// zone) falls in the quiet hours; a period may cross midnight (22:00–07:00).
+// Quiet reports whether the wall clock of t (in t's own location: pass it in QuietLocation)
+// falls in the quiet hours; a period may cross midnight (22:00–07:00).
 func (p Prefs) Quiet(t time.Time) bool {
 	if p.QuietStart == p.QuietEnd {
 		return false
@@ -65,6 +79,9 @@ func (p Prefs) Validate() map[string]string {
 	if p.QuietEnd < 0 || p.QuietEnd > 1439 {
 		out["quiet_end"] = "notify.prefs.err.quiet"
 	}
+	if p.Zone != "" && hours.Location(p.Zone) == nil {
+		out["quiet_zone"] = "notify.prefs.err.zone"
+	}
 	return out
 }
 
@@ -92,8 +109,8 @@ func kindSet(s string) map[string]bool {
 func LoadPrefs(ctx context.Context, pdb *tenantdb.DB, userID int64) (Prefs, error) {
 	var off, email string
 	p := Prefs{}
-	err := pdb.Read.QueryRowContext(ctx, `SELECT push_off, email_kinds, email, digest, quiet_start, quiet_end FROM notify_prefs WHERE user_id = ?`,
-		userID).Scan(&off, &email, &p.Address, &p.Digest, &p.QuietStart, &p.QuietEnd)
+	err := pdb.Read.QueryRowContext(ctx, `SELECT push_off, email_kinds, email, digest, quiet_start, quiet_end, quiet_zone FROM notify_prefs WHERE user_id = ?`,
+		userID).Scan(&off, &email, &p.Address, &p.Digest, &p.QuietStart, &p.QuietEnd, &p.Zone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultPrefs(), nil
 	}
@@ -117,11 +134,11 @@ func SavePrefs(ctx context.Context, pdb *tenantdb.DB, userID int64, p Prefs) err
 		for _, k := range Kinds {
 			off[k] = !p.Push[k]
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs(user_id, push_kinds, push_off, email_kinds, email, digest, quiet_start, quiet_end, updated_at)
-			VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET push_kinds = excluded.push_kinds, push_off = excluded.push_off,
+		_, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs(user_id, push_kinds, push_off, email_kinds, email, digest, quiet_start, quiet_end, quiet_zone, updated_at)
+			VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET push_kinds = excluded.push_kinds, push_off = excluded.push_off,
 			email_kinds = excluded.email_kinds, email = excluded.email, digest = excluded.digest, quiet_start = excluded.quiet_start,
-			quiet_end = excluded.quiet_end, updated_at = excluded.updated_at`,
-			userID, kindList(p.Push), kindList(off), kindList(p.Email), p.Address, p.Digest, p.QuietStart, p.QuietEnd, tenantdb.Now())
+			quiet_end = excluded.quiet_end, quiet_zone = excluded.quiet_zone, updated_at = excluded.updated_at`,
+			userID, kindList(p.Push), kindList(off), kindList(p.Email), p.Address, p.Digest, p.QuietStart, p.QuietEnd, p.Zone, tenantdb.Now())
 		if err != nil {
 			return fmt.Errorf("notify: save prefs: %w", err)
 		}

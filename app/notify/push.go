@@ -209,12 +209,13 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if !n.Unread() || !prefs.Push[n.Kind] || (p.Events != 0 && p.Events != n.Events()) {
 		return nil
 	}
-	// Quiet hours are read on the clock of the business the notification comes from.
+	// Quiet hours are read on the person's own clock when they named their zone, else on the
+	// clock of the business the notification comes from.
 	loc, err := hoursdb.Zone(ctx, j.DB.Read)
 	if err != nil {
 		return err
 	}
-	if prefs.Quiet(s.now().In(loc)) {
+	if prefs.Quiet(s.now().In(prefs.QuietLocation(loc))) {
 		return nil
 	}
 	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)

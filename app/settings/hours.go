@@ -18,13 +18,6 @@ import (
 // weekOrder is the order the form lists weekdays in: Monday first, as in Turkey and most of Europe.
 var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
 
-// zoneChoices are offered in the time zone field; any IANA name is accepted.
-var zoneChoices = []string{"Europe/Istanbul", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Asia/Dubai", "Asia/Riyadh", "Africa/Cairo", "America/New_York", "UTC"}
-
-// zoneChoice is one offered zone: its IANA name (what the field takes) and its name in the
-// reader's language with the offset now ("İstanbul (UTC+03:00)"), the suggestion's label.
-type zoneChoice struct{ Name, Label string }
-
 type hoursDay struct {
 	Num   int
 	Field string // day0..day6
@@ -40,7 +33,7 @@ type hoursData struct {
 	Values     map[string]string
 	Days       []hoursDay
 	Modes      []string
-	Zones      []zoneChoice
+	Zones      []hours.ZoneChoice
 	OpenNow    bool
 	NextOpen   string // words; "" when open now or never
 	Away       bool
@@ -124,13 +117,7 @@ func (h *Handler) hoursData(r *http.Request, cfg hours.Config, set bool) *hoursD
 	}
 	now := time.Now()
 	d.ZoneNow = c.P.ZoneName(c.Zone(), now)
-	for _, z := range zoneChoices {
-		label := z
-		if loc, err := time.LoadLocation(z); err == nil {
-			label = c.P.ZoneName(loc, now)
-		}
-		d.Zones = append(d.Zones, zoneChoice{Name: z, Label: label})
-	}
+	d.Zones = hours.ZoneChoices(c.P, now)
 	d.AckExample = c.T("hours.ack.default", c.T("hours.when.weekday", hours.DayInSentence(c.P.Lang, c.T, time.Monday), hours.ClockFrom(c.P.Lang, "09:00")))
 	if s, err := hours.New(cfg); err == nil {
 		d.OpenNow = s.Open(now)
