@@ -309,6 +309,10 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 	}
 	p := Prefs{Push: map[string]bool{}, Email: map[string]bool{}, Address: channel.VisibleEmail(r.PostFormValue("email")),
 		Digest: r.PostFormValue("digest") == "1", Zone: hours.CanonicalZone(r.PostFormValue("quiet_zone"))}
+	if _, shown := r.PostForm["quiet_zone"]; !shown {
+		// A page opened before the field existed (or a script) sends no zone: the person's stays.
+		p.Zone = old.Zone
+	}
 	for _, k := range Kinds {
 		if !shownKind(c, k) {
 			// Not on this business's form (its module is off here): kept as the person set it

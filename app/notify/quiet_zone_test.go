@@ -106,6 +106,12 @@ func TestQuietHoursInThePersonsOwnZone(t *testing.T) {
 		t.Errorf("after the refusals the stored zone is %q from %d (%v), want %q from 22:00 as saved", p.Zone, p.QuietStart, err, day)
 	}
 
+	// A form without the field (a page opened before it existed) keeps the person's zone.
+	tm.post(t, tm.oscar, "/app/notifications/settings", url.Values{"quiet_start": {"22:00"}, "quiet_end": {"07:00"}})
+	if p, err := notify.LoadPrefs(t.Context(), e.Server.Platform.DB, tm.oscar.UserID); err != nil || p.Zone != day {
+		t.Errorf("a form without the zone field left the zone %q (%v), want %q kept", p.Zone, err, day)
+	}
+
 	// Emptied, the field gives the quiet hours back to the business's clock (night there: silent).
 	prefs("")
 	drain(fake)
