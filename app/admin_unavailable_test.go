@@ -179,17 +179,10 @@ func TestServeStartsBesideATenantFileThatDoesNotOpen(t *testing.T) {
 	// The administrator gives the file back: beta opens within seconds, without a restart, and
 	// Meta's next retry is stored.
 	fix()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		code, body := srv.Get("/readyz/")
-		if !strings.Contains(body, "tenant beta") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("beta's file was fixed, the server never opened it: %d\n%s", code, body)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	srv.Await(t, "beta to open once its file was fixed (/readyz/ no longer naming it)", func() bool {
+		_, body := srv.Get("/readyz/")
+		return !strings.Contains(body, "tenant beta")
+	})
 	if code, body := deliver(); code != http.StatusOK {
 		t.Fatalf("WhatsApp delivery to beta once its file is fixed: %d %s", code, body)
 	}
@@ -257,13 +250,10 @@ func TestATenantFileOverwrittenWhileServedIsUnavailable(t *testing.T) {
 	// The log: the server says once that beta does not open (its tenant watch, every two
 	// seconds); over the next few passes of the watch and of the job runner (every second) beta
 	// is not named again.
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(srv.Log(), `tenant=beta`) || !strings.Contains(srv.Log(), "cannot open tenant") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the log never says beta does not open:\n%s", srv.Log())
-		}
-		time.Sleep(50 * time.Millisecond) // polling the child's log: there is no event to wait on
-	}
+	srv.Await(t, "the log to say beta does not open", func() bool {
+		log := srv.Log()
+		return strings.Contains(log, `tenant=beta`) && strings.Contains(log, "cannot open tenant")
+	})
 	from := len(srv.Log())
 	time.Sleep(5 * time.Second) // a window the watch (2 s) and the job runner (1 s) pass through several times
 	var named []string

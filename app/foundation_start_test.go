@@ -109,25 +109,13 @@ func idleRSS(t *testing.T, data string, window time.Duration) int64 {
 	started := time.Now()
 	srv := apptest.Serve(t, data, nil)
 	defer srv.Stop()
-	deadline := started.Add(20 * time.Second)
-	for {
+	srv.Await(t, "/readyz/ to answer 200", func() bool {
 		code, _ := srv.Get("/readyz/")
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server never became ready: %d\n%s", code, srv.Log())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return code == http.StatusOK
+	})
 	// The server says when start-up's work is over (the workers have read every tenant's queue
 	// and the garbage went back to the system): measure the idle server from then on.
-	for !strings.Contains(srv.Log(), "start-up settled") {
-		if time.Since(started) > 60*time.Second {
-			t.Fatalf("the server never said start-up settled:\n%s", srv.Log())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	srv.Await(t, "the log to say start-up settled", func() bool { return strings.Contains(srv.Log(), "start-up settled") })
 	settled := time.Since(started)
 	var kb, anon, file int64
 	for end := time.Now().Add(window); ; time.Sleep(100 * time.Millisecond) { // sampling the idle server is the point

@@ -98,19 +98,14 @@ func value(m *dto.Metric) float64 {
 }
 
 // waitFor scrapes until the series of name with labels want reaches at least min (a job's
-// outcome is counted just after it is written, so the database alone cannot tell).
+// outcome is counted just after it is written, so the database alone cannot tell); it asks again
+// each time acme's job runner records an outcome.
 func waitFor(t *testing.T, e *apptest.Env, token, name string, want map[string]string, min float64) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if m := find(scrape(t, e, token)[name], want); m != nil && value(m) >= min {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s%v did not reach %v", name, want, min)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	apptest.Await(t, e.DB("acme"), fmt.Sprintf("%s%v to reach %v", name, want, min), func() bool {
+		m := find(scrape(t, e, token)[name], want)
+		return m != nil && value(m) >= min
+	})
 }
 
 // TestMetricsAfterRealWork: a signed WhatsApp delivery (and one with a bad signature), the jobs it
@@ -368,13 +363,7 @@ func TestMetricsScrapeLeavesIdleTenantsAsleep(t *testing.T) {
 		}
 		return n
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for open() > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the runner left %d tenant connections open", open())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	apptest.Await(t, e.DB("acme"), "the job runner to release the idle tenants' connections", func() bool { return open() == 0 })
 	// The runner itself rereads a queue while its file settles; stop it so that what follows
 	// measures the scrapes alone.
 	e.Server.Jobs.Stop(5 * time.Second)

@@ -90,6 +90,8 @@ type Proc struct {
 	done chan struct{}
 	mu   sync.Mutex
 	log  bytes.Buffer
+	// wrote is closed and replaced each time the server writes to its log (Await).
+	wrote chan struct{}
 }
 
 var listening = regexp.MustCompile(`listening on (http://\S+?)/? `)
@@ -172,10 +174,49 @@ func (p *Proc) Get(path string) (int, string) {
 	return r.StatusCode, string(b)
 }
 
+// Await waits until ok holds for the server: it asks again each time the server writes to its
+// log, since that is when what it did shows, and at least every 100 ms for what shows only over
+// HTTP. It fails the test naming what it waited for and the server's log at once when the server
+// exits, or after HangBound: the server is another process, and a loaded machine can make its
+// work slow, never that slow.
+func (p *Proc) Await(t testing.TB, what string, ok func() bool) {
+	t.Helper()
+	hang := time.NewTimer(HangBound)
+	defer hang.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		p.mu.Lock()
+		if p.wrote == nil {
+			p.wrote = make(chan struct{})
+		}
+		wrote := p.wrote // taken before asking, so a line written meanwhile is not missed
+		p.mu.Unlock()
+		if ok() {
+			return
+		}
+		select {
+		case <-wrote:
+		case <-tick.C:
+		case <-p.done:
+			if ok() {
+				return
+			}
+			t.Fatalf("apptest: the server exited while the test waited for %s; its log:\n%s", what, p.Log())
+		case <-hang.C:
+			t.Fatalf("apptest: waited %s for %s; the server's log:\n%s", HangBound, what, p.Log())
+		}
+	}
+}
+
 type lockedWriter struct{ p *Proc }
 
 func (w *lockedWriter) Write(b []byte) (int, error) {
 	w.p.mu.Lock()
 	defer w.p.mu.Unlock()
+	if w.p.wrote != nil {
+		close(w.p.wrote)
+		w.p.wrote = nil
+	}
 	return w.p.log.Write(b)
 }

@@ -400,22 +400,16 @@ func TestTelegramFloodWaitHonoured(t *testing.T) {
 		_ = db.Read.QueryRow(`SELECT max(id) FROM messages WHERE direction = 'outbound'`).Scan(&msg)
 		select {
 		case <-called:
-		case <-time.After(20 * time.Second):
+		case <-time.After(apptest.HangBound):
 			t.Fatal("the reply was not sent to Telegram")
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			var j job
+		var j job
+		apptest.Await(t, db, "the runner to record Telegram's refusal", func() bool {
 			err := db.Read.QueryRow(`SELECT id, attempts, run_at, status FROM jobs WHERE kind = ? AND json_extract(payload, '$.message_id') = ? AND last_error <> ''`,
 				inbox.JobDeliver, msg).Scan(&j.id, &j.attempts, &j.runAt, &j.status)
-			if err == nil && j.status == "queued" {
-				return msg, j
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the runner did not record the refusal (%v, %+v)", err, j)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return err == nil && j.status == "queued"
+		})
+		return msg, j
 	}
 	setWait(1800)
 	before := time.Now()
@@ -435,20 +429,13 @@ func TestTelegramFloodWaitHonoured(t *testing.T) {
 	jobs.Poke()
 	select {
 	case <-called:
-	case <-time.After(20 * time.Second):
+	case <-time.After(apptest.HangBound):
 		t.Fatal("the reply was not tried again")
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	apptest.Await(t, db, "the reply to show sent after the wait", func() bool {
 		m, _ := inbox.MessageByID(t.Context(), db.Read, msg)
-		if m.DeliveryStatus == "sent" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the wait the reply is %s (%s)", m.DeliveryStatus, m.DeliveryError)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return m.DeliveryStatus == "sent"
+	})
 
 	// A wait of a day is kept to an hour, and that try counts.
 	setWait(86400)

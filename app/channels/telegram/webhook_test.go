@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -150,19 +149,12 @@ func TestTelegramStartGreets(t *testing.T) {
 	// triaged waits until the assistant's job for the chat's messages has run.
 	triaged := func(chat string) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		apptest.Await(t, db, "the assistant's job for chat "+chat+" to run", func() bool {
 			var open, done int
 			_ = db.Read.QueryRow(`SELECT count(*) FILTER (WHERE status IN ('queued','running')), count(*) FILTER (WHERE status = 'done')
 				FROM jobs WHERE kind = 'ai_triage' AND json_extract(payload, '$.conversation_id') IN (SELECT id FROM conversations WHERE external_id = ?)`, chat).Scan(&open, &done)
-			if open == 0 && done > 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the assistant's job for chat %s did not run (open %d, done %d)", chat, open, done)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return open == 0 && done > 0
+		})
 	}
 	type result struct {
 		replies       []string

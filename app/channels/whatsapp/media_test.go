@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"highvibe/app/apptest"
 	"highvibe/app/jobs"
 	"highvibe/app/media"
 	"highvibe/app/media/mediatest"
@@ -88,11 +89,12 @@ func mediaFixture(t *testing.T) (*fixture, *graph) {
 // waitMedia waits for n media events of the tenant (a file stored, refused or given up).
 func waitMedia(t *testing.T, events <-chan struct{}, n int) {
 	t.Helper()
+	hang := time.After(apptest.HangBound) // only a bound for a broken runner
 	for i := 0; i < n; i++ {
 		select {
 		case <-events:
-		case <-time.After(60 * time.Second): // only a bound for a broken runner
-			t.Fatalf("only %d of %d files were handled", i, n)
+		case <-hang:
+			t.Fatalf("waited %s: only %d of %d files were handled", apptest.HangBound, i, n)
 		}
 	}
 }
@@ -194,12 +196,9 @@ func TestInboundMediaDownloadedCheckedAndKept(t *testing.T) {
 	}
 	// A job's row is closed just after its media event is published: wait for the running ones to
 	// finish, then none may wait for another try.
-	for deadline := time.Now().Add(60 * time.Second); f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status = 'running'`) > 0; {
-		if time.Now().After(deadline) {
-			t.Fatal("fetch jobs still running after a minute")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	apptest.Await(t, f.e.DB("acme"), "the fetch jobs to finish running", func() bool {
+		return f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status = 'running'`) == 0
+	})
 	if got := f.count(t, `SELECT count(*) FROM jobs WHERE kind = 'media_fetch' AND status = 'queued'`); got != 0 {
 		t.Errorf("%d fetch jobs wait for another try", got)
 	}
@@ -207,7 +206,7 @@ func TestInboundMediaDownloadedCheckedAndKept(t *testing.T) {
 	if r := f.post(body, nil); r.StatusCode != 200 {
 		t.Fatal(r.Status)
 	}
-	f.settle(t)
+	apptest.Settle(t, f.e.DB("acme"), "whatsapp_process")
 	if got := f.count(t, `SELECT count(*) FROM attachments`); got != 6 {
 		t.Errorf("%d attachments after a replay, want 6", got)
 	}
@@ -226,19 +225,12 @@ func TestInboundMediaRetriedUntilItArrives(t *testing.T) {
 	}
 	db := f.e.DB("acme")
 	// The first try fails and is scheduled again with backoff; the file stays pending.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	apptest.Await(t, db, "the first, failed try to be recorded", func() bool {
 		var attempts int
 		var status string
 		_ = db.Read.QueryRow(`SELECT attempts, status FROM jobs WHERE kind = 'media_fetch'`).Scan(&attempts, &status)
-		if attempts == 1 && status == "queued" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("first try not recorded: attempts %d status %s", attempts, status)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return attempts == 1 && status == "queued"
+	})
 	if a := attachment(t, f, "wamid.retry"); a.Status != "pending" {
 		t.Fatalf("after a failed try: %+v", a)
 	}
@@ -308,7 +300,7 @@ func TestComposerSendsFileAsWhatsAppMedia(t *testing.T) {
 	if r := f.post(payload(hello), nil); r.StatusCode != 200 {
 		t.Fatal(r.Status)
 	}
-	f.settle(t)
+	apptest.Settle(t, f.e.DB("acme"), "whatsapp_process")
 	var conv int64
 	if err := f.e.DB("acme").Read.QueryRow(`SELECT conversation_id FROM messages WHERE provider_message_id = 'wamid.hello'`).Scan(&conv); err != nil {
 		t.Fatal(err)
@@ -322,16 +314,12 @@ func TestComposerSendsFileAsWhatsAppMedia(t *testing.T) {
 	if r := op.Do(req); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("attach: %d %s", r.StatusCode, r.Body)
 	}
-	deadline := time.Now().Add(15 * time.Second)
 	var status, pmid string
-	for time.Now().Before(deadline) {
+	apptest.Await(t, f.e.DB("acme"), "the file's delivery to end sent or failed", func() bool {
 		_ = f.e.DB("acme").Read.QueryRow(`SELECT coalesce(delivery_status,''), coalesce(provider_message_id,'') FROM messages
 			WHERE conversation_id = ? AND direction = 'outbound' AND author_kind = 'user'`, conv).Scan(&status, &pmid)
-		if status == "sent" || status == "failed" {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return status == "sent" || status == "failed"
+	})
 	if status != "sent" || pmid != "wamid.HBgMOTA1MzIxMjM0NTY3FQIAERgSQjk1" {
 		var e string
 		_ = f.e.DB("acme").Read.QueryRow(`SELECT delivery_error FROM messages WHERE conversation_id = ? AND author_kind = 'user'`, conv).Scan(&e)

@@ -68,14 +68,10 @@ func TestWidgetOnAnotherOrigin(t *testing.T) {
 	}
 	db := e.DB("acme")
 	var convID int64
-	deadline := time.Now().Add(15 * time.Second)
-	for convID == 0 && time.Now().Before(deadline) {
+	apptest.Await(t, db, "the widget's message to reach the inbox", func() bool {
 		_ = db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE channel = 'webchat' AND body = '200 m² villa bahçesi, gri granit <b>istiyorum</b>'`).Scan(&convID)
-		time.Sleep(100 * time.Millisecond)
-	}
-	if convID == 0 {
-		t.Fatal("widget message never reached the inbox")
-	}
+		return convID != 0
+	})
 	if _, err := e.Handlers.InboxService.AddMessage(t.Context(), "acme", db, convID,
 		inbox.Outgoing{Direction: "outbound", AuthorKind: "user", AuthorName: "Talha", Body: "Merhaba Ayşe, yarın keşfe gelebiliriz."}, ""); err != nil {
 		t.Fatal(err)

@@ -38,12 +38,10 @@ func TestBrowserWidgetPhotoShowsLive(t *testing.T) {
 	}
 	db := e.DB("acme")
 	var conv int64
-	for deadline := time.Now().Add(20 * time.Second); conv == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	apptest.Await(t, db, "the visitor's message to reach the inbox", func() bool {
 		_ = db.Read.QueryRow(`SELECT conversation_id FROM messages WHERE channel = 'webchat' AND body = 'Bahçenin fotoğrafını gönderiyorum'`).Scan(&conv)
-	}
-	if conv == 0 {
-		t.Fatal("the visitor's message never reached the inbox")
-	}
+		return conv != 0
+	})
 
 	// The operator opens the conversation in another tab and keeps it open.
 	operator, cancel := chromedp.NewContext(ctx)

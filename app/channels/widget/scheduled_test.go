@@ -57,18 +57,11 @@ func TestWidgetShowsAScheduledReplyWhenItGoesOut(t *testing.T) {
 			last = id
 		}
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	apptest.Await(t, db, "the scheduled reply to go out", func() bool {
 		var st string
 		_ = db.Read.QueryRow(`SELECT coalesce(delivery_status,'') FROM messages WHERE body LIKE '%sabah keşfe%'`).Scan(&st)
-		if st == "sent" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the scheduled reply never went out (%q)", st)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return st == "sent"
+	})
 	seen := false
 	for _, m := range list(last) {
 		seen = seen || strings.Contains(m["text"].(string), "sabah keşfe")

@@ -46,23 +46,18 @@ func TestWidgetVisitConfirmationIsTheBusinesss(t *testing.T) {
 		t.Fatalf("approving the date: %d %s", r.StatusCode, r.Body)
 	}
 
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r := c.Get("/widget/api/acme/messages?token=" + tok + "&lang=tr")
-		for _, x := range decode(t, r)["messages"].([]any) {
-			m := x.(map[string]any)
-			if !strings.Contains(m["text"].(string), "/v/acme.") {
-				continue
+	var confirmation map[string]any
+	apptest.Await(t, e.DB("acme"), "the visit's confirmation to reach the widget", func() bool {
+		for _, x := range decode(t, c.Get("/widget/api/acme/messages?token="+tok+"&lang=tr"))["messages"].([]any) {
+			if m := x.(map[string]any); strings.Contains(m["text"].(string), "/v/acme.") {
+				confirmation = m
+				return true
 			}
-			name := decode(t, c.Get("/widget/api/acme/config?lang=tr"))["name"]
-			if m["direction"] != "outbound" || m["author"] != name {
-				t.Fatalf("the visit's confirmation reaches the widget as %v signed %q, want the business %q", m["direction"], m["author"], name)
-			}
-			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the visit's confirmation never reached the widget: %s", r.Body)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return false
+	})
+	name := decode(t, c.Get("/widget/api/acme/config?lang=tr"))["name"]
+	if m := confirmation; m["direction"] != "outbound" || m["author"] != name {
+		t.Fatalf("the visit's confirmation reaches the widget as %v signed %q, want the business %q", m["direction"], m["author"], name)
 	}
 }
