@@ -14,7 +14,8 @@ import (
 // TestBrowserStaffConsole opens the staff console's pages as a staff user in Turkish and Arabic on
 // a laptop and a phone: axe-core finds no violations, nothing scrolls sideways; then the top bar's
 // switcher (behind ⇄) takes part of a tenant's name and enters that tenant. A list's Filter button
-// keeps its own width. Screens are written under HIGHVIBE_SCREENS when set.
+// keeps its own width, and so do the console's tabs on a phone. Screens are written under
+// HIGHVIBE_SCREENS when set.
 func TestBrowserStaffConsole(t *testing.T) {
 	t.Parallel()
 	axe, err := os.ReadFile(axeSource)
@@ -56,6 +57,12 @@ func TestBrowserStaffConsole(t *testing.T) {
 					// page on a laptop, the whole width on a phone).
 					if w := b.eval(`(() => { const f = document.querySelector('form.filters button'); return f ? f.getBoundingClientRect().width : 0; })()`); w > 200 {
 						t.Errorf("%s %s at %s: the Filter button is %.0f px wide", page, lang, size.name, w)
+					}
+					// The console's tabs sit side by side at their own width: they grew to a third of
+					// the page on a laptop, and on a phone the third was a bar as wide as the screen.
+					if w := b.eval(`(() => { const tabs = [...document.querySelectorAll('nav.staff-tabs > a')];
+						return tabs.length === 3 ? Math.max(...tabs.map(a => a.getBoundingClientRect().width)) : 9999; })()`); w > 200 {
+						t.Errorf("%s %s at %s: the widest of the console's three tabs is %.0f px wide", page, lang, size.name, w)
 					}
 				})
 				b.shot("staff-" + strings.Trim(strings.ReplaceAll(page, "/", "-"), "-") + "-" + size.name + "-" + lang)
