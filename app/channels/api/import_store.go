@@ -51,7 +51,8 @@ func validateLead(l *leadRow, sources []string) map[string]string {
 	}
 	if l.Email != "" {
 		if !channel.ValidEmail(l.Email) {
-			e["email"] = "api.row.email"
+			// The reason the panel's forms give (letters such as ç before the @), else the API's own.
+			e["email"] = channel.EmailProblem(l.Email, "api.row.email")
 		}
 	}
 	if !slices.Contains(leadStages, l.Stage) {
