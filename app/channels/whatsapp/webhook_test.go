@@ -55,20 +55,11 @@ func (f *fixture) post(body string, headers map[string]string) *apptest.Resp {
 	return f.e.Client().PostJSON("/api/webhooks/whatsapp/", []byte(body), h)
 }
 
-// settle waits until every stored delivery is processed.
+// settle waits until every stored delivery is processed (apptest.Settle: asked again at each job
+// outcome, failing after the shared hang bound).
 func (f *fixture) settle(t *testing.T) {
 	t.Helper()
-	db := f.e.DB("acme")
-	deadline := time.Now().Add(60 * time.Second) // only a bound for a broken runner; a loaded machine is slow
-	for time.Now().Before(deadline) {
-		var n int
-		_ = db.Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'whatsapp_process' AND status IN ('queued','running')`).Scan(&n)
-		if n == 0 {
-			return
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	t.Fatal("whatsapp jobs did not finish")
+	apptest.Settle(t, f.e.DB("acme"), whatsapp.JobProcess)
 }
 
 func (f *fixture) count(t *testing.T, q string, args ...any) int {
