@@ -408,6 +408,7 @@ func (s *Server) Routes(h *Handlers) []Route {
 		{"POST /staff/tenants/{slug}/jobs/{id}/retry", staffs, auth.StaffOnly, h.Staff.RetryJob},
 		{"GET /staff/users/", staffs, auth.StaffOnly, h.Staff.Users},
 		{"POST /staff/users/{id}/reset-2fa", staffs, auth.StaffOnly, h.Staff.ResetTwoFactor},
+		{"POST /staff/users/{id}/name", staffs, auth.StaffOnly, h.Staff.SetUserName},
 		{"GET /staff/trail/", staffs, auth.StaffOnly, h.Staff.Trail},
 	}))
 }

@@ -413,18 +413,55 @@ func (h *Handler) byID(w http.ResponseWriter, r *http.Request, name string, act 
 type usersData struct {
 	Q     string
 	Users []*platform.UserSummary
+	// Refused is the user whose name was refused (0: none) and Name what was typed for them; the
+	// message stands beside their row.
+	Refused int64
+	Name    string
 }
 
-// Users lists every user (searchable by name) with their memberships and second factor.
+// Users lists every user (searchable by login or name) with their memberships and second factor.
 func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
+	h.users(w, r, http.StatusOK, strings.TrimSpace(r.URL.Query().Get("q")), nil, nil)
+}
+
+func (h *Handler) users(w http.ResponseWriter, r *http.Request, status int, q string, refused *usersData, errs map[string]string) {
 	c := web.From(r)
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	us, err := h.Svc.Platform.ListUsers(r.Context(), q, 500)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.page(w, r, http.StatusOK, "staff/users", c.T("staff.users"), &usersData{Q: q, Users: us}, nil, nil)
+	d := &usersData{Q: q, Users: us}
+	if refused != nil {
+		d.Refused, d.Name = refused.Refused, refused.Name
+	}
+	h.page(w, r, status, "staff/users", c.T("staff.users"), d, errs, nil)
+}
+
+// SetUserName sets or changes the name a user goes by, for every business they belong to; empty
+// shows their login again. A name the profile would refuse comes back beside the user's row (422)
+// in the reader's language, and nothing is stored.
+func (h *Handler) SetUserName(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Render.Fail(w, r, fault.Malformed(""))
+		return
+	}
+	name := r.PostForm.Get("display_name")
+	u, err := h.Svc.SetUserName(r.Context(), actor(r), id, name)
+	if fe := web.FieldErrors(r, err); fe != nil {
+		h.users(w, r, http.StatusUnprocessableEntity, strings.TrimSpace(r.PostForm.Get("q")), &usersData{Refused: id, Name: name}, fe)
+		return
+	}
+	if !Done(err) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.done(w, r, "", err, i18n.P("settings.name_saved", u.Username))
 }
 
 // ResetTwoFactor turns a user's second factor off (lost phone); they enrol again after signing in.

@@ -431,6 +431,48 @@ func (s *Service) ResetTwoFactor(ctx context.Context, a Actor, userID int64) (*p
 	return u, notRecorded(errs)
 }
 
+// SetUserName sets the name a user goes by ("" shows their login again), checked as on their own
+// profile (platform.CleanDisplayName): a refused name is a field error on display_name and nothing
+// is stored. A change is recorded in the platform trail and in every tenant the user belongs to,
+// whose owner sees a colleague's name change.
+func (s *Service) SetUserName(ctx context.Context, a Actor, userID int64, name string) (*platform.User, error) {
+	u, err := s.Platform.UserByID(ctx, userID)
+	if errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, fault.NotFound("staff.err.no_user_id").Wrap(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	before := u.DisplayName
+	if u.DisplayName, err = s.Platform.SetDisplayName(ctx, u.ID, name); errors.Is(err, tenantdb.ErrNotFound) {
+		return nil, fault.NotFound("staff.err.no_user_id").Wrap(err)
+	} else if err != nil {
+		return nil, err
+	}
+	if u.DisplayName == before {
+		return u, nil // nothing changed, nothing to record
+	}
+	ms, err := s.Platform.MembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		return u, notRecorded([]error{err})
+	}
+	// The same action and payload as the owner's change on the business's users page.
+	summary := fmt.Sprintf("%s: display name %q → %q%s", u.Username, before, u.DisplayName, a.from())
+	payload := func() map[string]any {
+		return map[string]any{"user_id": u.ID, "before": before, "after": u.DisplayName}
+	}
+	var errs []error
+	for _, m := range ms {
+		if db, err := s.Mgr.Tenant(ctx, m.TenantSlug); err == nil {
+			errs = append(errs, audit.Log(ctx, db, audit.Entry{Provider: "staff", ActionType: "change_display_name",
+				Summary: summary, ModelName: "human-review", ActorUserID: a.UserID, ActorName: a.Name, Payload: payload()}))
+		}
+	}
+	errs = append(errs, audit.LogPlatform(ctx, s.Platform.DB, audit.PlatformEntry{ActorUserID: a.UserID, ActorName: a.Name, Via: a.Via,
+		Action: "change_display_name", Summary: summary, Payload: payload()}))
+	return u, notRecorded(errs)
+}
+
 // RevokeKey revokes one API key of the tenant.
 func (s *Service) RevokeKey(ctx context.Context, a Actor, slug string, id int64) error {
 	t, err := s.tenant(ctx, slug)
