@@ -16,15 +16,18 @@ import (
 // Session is one signed-in browser. The cookie carries a random token; the table keeps only the
 // token's hash, so neither platform.db nor a backup of it yields a working cookie.
 type Session struct {
-	ID         int64 // public handle (revoke buttons); never the token
-	UserID     int64
-	Username   string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	UserAgent  string
-	IP         string
-	Pending2FA bool   // the password was right, the second factor is still owed
-	Data       []byte // the rest of the session (active tenant, one-time messages)
+	ID       int64 // public handle (revoke buttons); never the token
+	UserID   int64
+	Username string
+	// DisplayName is the name the person goes by ("" when none was given): lists of sessions
+	// show it with the login beside it.
+	DisplayName string
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	UserAgent   string
+	IP          string
+	Pending2FA  bool   // the password was right, the second factor is still owed
+	Data        []byte // the rest of the session (active tenant, one-time messages)
 }
 
 // HashToken is how a session token is stored and looked up.
@@ -57,13 +60,13 @@ func (s *Service) CreateSession(ctx context.Context, userID int64, token, userAg
 		UserAgent: clip(userAgent, 300), IP: clip(ip, 64), Pending2FA: pending2FA}, nil
 }
 
-const sessionSelect = `SELECT s.id, s.user_id, u.username, s.created_at, s.last_seen_at, s.user_agent, s.ip, s.pending_2fa, s.data
+const sessionSelect = `SELECT s.id, s.user_id, u.username, u.display_name, s.created_at, s.last_seen_at, s.user_agent, s.ip, s.pending_2fa, s.data
 	FROM sessions s JOIN users u ON u.id = s.user_id`
 
 func scanSession(sc interface{ Scan(...any) error }) (*Session, error) {
 	var ss Session
 	var created, seen int64
-	if err := sc.Scan(&ss.ID, &ss.UserID, &ss.Username, &created, &seen, &ss.UserAgent, &ss.IP, &ss.Pending2FA, &ss.Data); err != nil {
+	if err := sc.Scan(&ss.ID, &ss.UserID, &ss.Username, &ss.DisplayName, &created, &seen, &ss.UserAgent, &ss.IP, &ss.Pending2FA, &ss.Data); err != nil {
 		return nil, err
 	}
 	ss.CreatedAt, ss.LastSeenAt = tenantdb.Time(created), tenantdb.Time(seen)

@@ -3,9 +3,12 @@ package settings_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
 )
@@ -100,5 +103,27 @@ func TestDisplayNameOnProfileAndUsersList(t *testing.T) {
 	var got string
 	if err := e.Server.Mgr.Platform.Read.QueryRow(`SELECT display_name FROM users WHERE username = 'ayse'`).Scan(&got); err != nil || got != "Ayşe Demir" {
 		t.Fatalf("the new user's name %q (%v)", got, err)
+	}
+}
+
+// TestSessionsShowThePersonsName: the owner's list of the team's sessions named each by login
+// alone ("ayse"), while everywhere else colleagues read the name the person goes by. It now shows
+// the name with the login beside it, and the login alone for someone who gave no name.
+func TestSessionsShowThePersonsName(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme", "parke_tas", "tr")
+	owner := e.User("acme", "talha.k", "owner")
+	ayse := e.User("acme", "ayse", "operator")
+	e.User("acme", "omer", "operator")
+	if r := ayse.Post("/app/profile/name", url.Values{"display_name": {"Ayşe Demir"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the name: %d", r.StatusCode)
+	}
+	var cells []string
+	owner.Get("/app/settings/").Doc(t).Find("#sessions tbody tr td:first-child").Each(func(_ int, s *goquery.Selection) {
+		cells = append(cells, s.Text())
+	})
+	if !slices.Contains(cells, "Ayşe Demir\u00a0· ayse") || !slices.Contains(cells, "omer") || !slices.Contains(cells, "talha.k") {
+		t.Errorf("the sessions list names %q, want \"Ayşe Demir · ayse\", \"omer\" and \"talha.k\"", cells)
 	}
 }
