@@ -70,6 +70,18 @@ type Row struct {
 	RedactedBy int64
 }
 
+// ActorIDs are the people (user ids, never 0) who did the rows' actions, for pages that show
+// each by the name they go by now rather than the name stored with the row.
+func ActorIDs(rows []*Row) []int64 {
+	var out []int64
+	for _, r := range rows {
+		if r.ActorUserID > 0 {
+			out = append(out, r.ActorUserID)
+		}
+	}
+	return out
+}
+
 // genesis is the prev_hash of the first row.
 const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
 

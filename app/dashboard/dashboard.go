@@ -47,13 +47,15 @@ type Data struct {
 	Recommendations []*approvals.Recommendation
 	Recent          []*RecentConversation
 	Logs            []*audit.Row
-	Snapshot        *analytics.Snapshot // nil: none built yet
-	SnapshotAge     time.Duration
-	Stale           bool // older than analytics.StaleAfter; a background refresh was asked for
-	ROI             float64
-	HasROI          bool // false when the tenant set no AI budget or recorded no invoice (ROI is undefined)
-	ROIOver         bool // ROI above analytics.ROIShownUpTo: the card says "over 10,000 %" (a budget tiny beside the revenue)
-	NoBudget        bool // no AI budget set: the card says so; else, with no ROI, no invoice was recorded
+	// LogNames name the people of Logs as they go by now (the rows keep the login they stored).
+	LogNames    map[int64]string
+	Snapshot    *analytics.Snapshot // nil: none built yet
+	SnapshotAge time.Duration
+	Stale       bool // older than analytics.StaleAfter; a background refresh was asked for
+	ROI         float64
+	HasROI      bool // false when the tenant set no AI budget or recorded no invoice (ROI is undefined)
+	ROIOver     bool // ROI above analytics.ROIShownUpTo: the card says "over 10,000 %" (a budget tiny beside the revenue)
+	NoBudget    bool // no AI budget set: the card says so; else, with no ROI, no invoice was recorded
 	// BudgetNoRate names the business currency the AI budget (USD) cannot be converted into (the
 	// fixed rate table has no rate for it): the card says so instead of a ROI; "" otherwise.
 	BudgetNoRate string
@@ -152,6 +154,12 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.CanRefresh = c.Can(auth.RefreshKPI)
+	if h.Platform != nil {
+		if d.LogNames, err = h.Platform.NamesOf(ctx, audit.ActorIDs(d.Logs)); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	if c.Can(auth.ManageSettings) && h.Platform != nil {
 		if d.Setup, err = setupSteps(ctx, c.DB, h.Platform, c.Tenant); err != nil {
 			h.Render.Fail(w, r, err)

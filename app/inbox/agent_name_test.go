@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"highvibe/app/apptest"
+	"highvibe/app/audit"
 	"highvibe/app/inbox"
 )
 
@@ -74,5 +75,25 @@ func TestAgentIsThePersonsName(t *testing.T) {
 	}
 	if logs := owner.Get(path + "?lang=tr").Doc(t).Find(`#thread-logs`).Text(); !strings.Contains(logs, "Atanan kişi: Ayşe Demir") {
 		t.Errorf("the conversation's log does not name the assignee:\n%s", logs)
+	}
+}
+
+// TestConversationLogNamesThePerson: the conversation's log named who did something by the login
+// stored with the row; it now names the person as they go by now, looked up by the row's user id
+// (the row itself is untouched).
+func TestConversationLogNamesThePerson(t *testing.T) {
+	e := newEnv(t)
+	owner := e.User("acme", "talha.k", "owner")
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234572", Phone: "+905321234572", Name: "Kemal", Body: "Merhaba"})
+	if err := audit.Log(t.Context(), e.DB("acme"), audit.Entry{Provider: "conversation_inbox", ActionType: "mark_unread", Summary: "marked unread",
+		ModelName: "human-review", ActorUserID: owner.UserID, ActorName: "talha.k", ConversationID: res.ConversationID}); err != nil {
+		t.Fatal(err)
+	}
+	if r := owner.Post("/app/profile/name", url.Values{"display_name": {"Talha Yıldız"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the name: %d", r.StatusCode)
+	}
+	logs := owner.Get("/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/?lang=tr").Doc(t).Find(`#thread-logs`).Text()
+	if !strings.Contains(logs, "Talha Yıldız") || strings.Contains(logs, "talha.k") {
+		t.Errorf("the conversation's log does not name the person as they go by now:\n%s", logs)
 	}
 }

@@ -46,13 +46,15 @@ type detailData struct {
 	Templates []Template
 	Vars      string // JSON of template variables
 	Names     map[int64]string
-	Members   []memberOpt
-	States    []string
-	AIModes   []string
-	DueValue  string
-	Now       int64
-	Why       []WhyGroup // the assistant's reasons for the scores
-	Drafts    []Draft    // the assistant's draft replies waiting in the approval queue
+	// LogNames name the people of Logs as they go by now (the rows keep the name they stored).
+	LogNames map[int64]string
+	Members  []memberOpt
+	States   []string
+	AIModes  []string
+	DueValue string
+	Now      int64
+	Why      []WhyGroup // the assistant's reasons for the scores
+	Drafts   []Draft    // the assistant's draft replies waiting in the approval queue
 	// Seen and SeenAt are the customer's latest message (id, Unix ms) when drafts wait: a draft's
 	// "Approve and send" posts Seen, and is refused when the customer wrote after it; a draft
 	// written before SeenAt is marked as overtaken.
@@ -425,6 +427,10 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, id int64, statu
 	}
 	d.WhatsApp = WhatsAppLink(d.Lead.PhoneE164)
 	if d.Logs, err = audit.Search(ctx, c.DB, audit.Filter{ConversationID: id, Limit: 20}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if d.LogNames, err = h.Platform.NamesOf(ctx, audit.ActorIDs(d.Logs)); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

@@ -3,6 +3,7 @@
 package logs
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -49,6 +50,9 @@ type Option struct {
 type Handler struct {
 	Render   *web.Renderer
 	Channels *channel.Registry // the channels' providers join the select
+	// Names gives the name each user id goes by now (platform.Service.NamesOf); nil: the names
+	// stored with the rows.
+	Names func(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Query is the parsed, validated search form; it is also what the page echoes back into its inputs.
@@ -63,7 +67,10 @@ type pageData struct {
 	Q         Query
 	Providers []Option
 	Rows      []*audit.Row
-	Older     string // URL of the next (older) page, "" at the end
+	// Names are the people who did the rows' actions by user id, as they are named now; a row
+	// stores the login it was done under (the hash chain covers it), the page shows the person.
+	Names map[int64]string
+	Older string // URL of the next (older) page, "" at the end
 	// Restart is, on an "older" row whose link could not be followed, the search from its first
 	// page with the same filters.
 	Restart string
@@ -170,6 +177,12 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		d.Older = "/app/logs/?" + next.Encode()
 	}
 	d.Rows = rows
+	if h.Names != nil {
+		if d.Names, err = h.Names(r.Context(), audit.ActorIDs(rows)); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
 	if more && q.Before > 0 {
 		h.Render.Fragment(w, r, http.StatusOK, "logs/index", "rows", p)
 		return

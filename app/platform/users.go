@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -280,6 +281,36 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (*User, e
 // UserByID finds a user by id.
 func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
 	return s.scanUser(s.DB.Read.QueryRowContext(ctx, userSelect+`WHERE id = ?`, id))
+}
+
+// NamesOf gives, for each of the users ids names that still exists, the name they go by now
+// (User.Name: the display name, else the login). Pages that show who did something by the id
+// they stored (the action log) read it at display, so a name given or changed later shows
+// there too; an id of nobody (0, a deleted user) is simply absent.
+func (s *Service) NamesOf(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	var args []any
+	for _, id := range ids {
+		if id > 0 && !slices.Contains(args, any(id)) {
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, username, display_name FROM users WHERE id IN (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("platform: names of users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName); err != nil {
+			return nil, fmt.Errorf("platform: names of users: %w", err)
+		}
+		out[u.ID] = u.Name()
+	}
+	return out, rows.Err()
 }
 
 // SetUserLocale remembers the panel language a person chose (one of the supported codes; the
