@@ -97,3 +97,34 @@ func TestConversationLogNamesThePerson(t *testing.T) {
 		t.Errorf("the conversation's log does not name the person as they go by now:\n%s", logs)
 	}
 }
+
+// TestMentionShowsThePersonsName: a note mentioning a colleague by login ("@talha.k") showed the
+// login in its chip while the rest of the page names him as he goes by. The chip now reads
+// "@Talha Yıldız" (the login in its title, as a note is still written and matched with logins);
+// a colleague without a name keeps the login.
+func TestMentionShowsThePersonsName(t *testing.T) {
+	e := newEnv(t)
+	owner := e.User("acme", "talha.k", "owner")
+	ayse := e.User("acme", "ayse", "operator")
+	e.User("acme", "omer", "operator")
+	if r := owner.Post("/app/profile/name", url.Values{"display_name": {"Talha Yıldız"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the name: %d", r.StatusCode)
+	}
+	res := ingest(t, e, "acme", inbox.Inbound{Channel: "whatsapp", ExternalID: "905321234573", Phone: "+905321234573", Name: "Kemal", Body: "Merhaba"})
+	path := "/app/inbox/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	if r := ayse.Post(path, url.Values{"direction": {"system"}, "body": {"@talha.k fiyatı onaylar mısın? @omer da bilsin."}}); r.StatusCode >= 400 {
+		t.Fatalf("the note: %d", r.StatusCode)
+	}
+	var chips, titles []string
+	doc := ayse.Get(path + "?lang=tr").Doc(t)
+	doc.Find(".msg-note .mention").Each(func(_ int, s *goquery.Selection) {
+		chips = append(chips, s.Text())
+		titles = append(titles, s.AttrOr("title", ""))
+	})
+	if strings.Join(chips, "|") != "@Talha Yıldız|@omer" || strings.Join(titles, "|") != "@talha.k|@omer" {
+		t.Errorf("mention chips %q (titles %q), want @Talha Yıldız and @omer, titled with the logins", chips, titles)
+	}
+	if body := doc.Find(".msg-note .msg-body").Text(); !strings.Contains(body, "fiyatı onaylar mısın?") {
+		t.Errorf("the note's other text changed: %q", body)
+	}
+}

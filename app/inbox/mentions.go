@@ -84,7 +84,8 @@ func mentionsIn(ctx context.Context, q Querier, convID int64) (map[int64][]int64
 }
 
 // mentionHTML is a note's text, escaped, with each recorded mention shown as the member's name in
-// a chip; the rest of the text stays exactly as typed.
+// a chip (the name they go by, else their login: a note is written, and matched, with logins); the
+// rest of the text stays exactly as typed.
 func mentionHTML(text string, ids []int64, members []platform.Membership) template.HTML {
 	var b strings.Builder
 	last := 0
@@ -92,14 +93,18 @@ func mentionHTML(text string, ids []int64, members []platform.Membership) templa
 		if !slices.Contains(ids, t.userID) {
 			continue
 		}
-		name := text[t.start+1 : t.end]
+		login := text[t.start+1 : t.end]
+		name := login
 		for _, m := range members {
 			if m.UserID == t.userID {
-				name = m.Username
+				login, name = m.Username, m.Name()
 			}
 		}
 		b.WriteString(html.EscapeString(text[last:t.start]))
-		b.WriteString(`<span class="mention" data-user-id="` + fmt.Sprint(t.userID) + `">@` + html.EscapeString(name) + `</span>`)
+		// The chip reads as the person goes by; its title keeps the login, which is what a
+		// colleague types to mention them.
+		b.WriteString(`<span class="mention" data-user-id="` + fmt.Sprint(t.userID) + `" title="@` + html.EscapeString(login) + `">@<bdi>` +
+			html.EscapeString(name) + `</bdi></span>`)
 		last = t.end
 	}
 	b.WriteString(html.EscapeString(text[last:]))
