@@ -286,7 +286,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 		Dashboard: &dashboard.Handler{Render: s.Render, Log: o.Log, Platform: s.Platform},
 	}
 	h.InboxService = &inbox.Service{Live: s.Live, Channels: reg}
-	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels, Names: s.Platform.NamesOf}
+	h.Logs = &logs.Handler{Render: s.Render, Channels: h.InboxService.Channels, Names: s.Platform.NamesOf, Named: s.Platform.UsersNamed}
 	h.Inbox = &inbox.Handler{Render: s.Render, Svc: h.InboxService, Platform: s.Platform, Neighbours: inbox.Neighbours{
 		Recommendations: approvals.ForConversation, Drafts: approvals.OpenDrafts, Customer: crm.LinkedCustomer}, StillIn: s.stillIn}
 	// A scheduled reply is delivery to a customer: the customer lane, like the delivery it enqueues.

@@ -313,6 +313,9 @@ type Filter struct {
 	ConversationID int64
 	BeforeID       int64 // keyset cursor
 	Limit          int
+	// People widens Text: rows done by these users match too (the people whose name, as they go
+	// by now, has the text; a row stores the name it was written with).
+	People []int64
 }
 
 // Search returns matching rows, newest first.
@@ -336,8 +339,15 @@ func Search(ctx context.Context, db *tenantdb.DB, f Filter) ([]*Row, error) {
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(t) + "%"
-		where = append(where, `(decision_summary LIKE ? ESCAPE '\' OR action_type LIKE ? ESCAPE '\' OR input_excerpt LIKE ? ESCAPE '\' OR output_excerpt LIKE ? ESCAPE '\' OR actor_name LIKE ? ESCAPE '\' OR payload LIKE ? ESCAPE '\')`)
+		people := ""
+		if len(f.People) > 0 {
+			people = ` OR actor_user_id IN (?` + strings.Repeat(",?", len(f.People)-1) + `)`
+		}
+		where = append(where, `(decision_summary LIKE ? ESCAPE '\' OR action_type LIKE ? ESCAPE '\' OR input_excerpt LIKE ? ESCAPE '\' OR output_excerpt LIKE ? ESCAPE '\' OR actor_name LIKE ? ESCAPE '\' OR payload LIKE ? ESCAPE '\'`+people+`)`)
 		args = append(args, like, like, like, like, like, like)
+		for _, id := range f.People {
+			args = append(args, id)
+		}
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50

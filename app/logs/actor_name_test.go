@@ -17,8 +17,8 @@ import (
 // the row ("talha.k"), while everywhere else colleagues read the name the person goes by. The
 // page (its first page, an "older" page and the dashboard's last entries) now shows the person
 // as they are named now, looked up by the user id the row keeps; the stored row is untouched and
-// its chain still verifies. A row without a person (the assistant, the command line) and a
-// person without a name read as before.
+// its chain still verifies. The text search finds a person's rows by that name too. A row
+// without a person (the assistant, the command line) and a person without a name read as before.
 func TestLogsShowThePersonsName(t *testing.T) {
 	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -68,6 +68,11 @@ func TestLogsShowThePersonsName(t *testing.T) {
 	}
 	if q := omer.Get("/app/logs/?q=by+talha&lang=en").Doc(t); who(q)["by talha"] != "Talha Yıldız" {
 		t.Errorf("the first page names talha's row %q", who(q)["by talha"])
+	}
+
+	// The text search finds his rows by the name he goes by now, though they store his login.
+	if q := who(omer.Get("/app/logs/?q=Y%C4%B1ld%C4%B1z&lang=en").Doc(t)); q["by talha"] != "Talha Yıldız" || q["by omer"] != "" {
+		t.Errorf("searching for his name found %v, want his rows only", q)
 	}
 
 	// The dashboard's last entries name him too.

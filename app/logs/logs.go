@@ -53,6 +53,9 @@ type Handler struct {
 	// Names gives the name each user id goes by now (platform.Service.NamesOf); nil: the names
 	// stored with the rows.
 	Names func(ctx context.Context, ids []int64) (map[int64]string, error)
+	// Named lists the users whose name as they go by now has a text (platform.Service.UsersNamed),
+	// so the text search finds their rows too; nil: the names stored with the rows only.
+	Named func(ctx context.Context, text string) ([]int64, error)
 }
 
 // Query is the parsed, validated search form; it is also what the page echoes back into its inputs.
@@ -160,6 +163,13 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) {
 		d.Restart = "/app/logs/?" + kept.Encode()
 		h.Render.Fragment(w, r, http.StatusOK, "logs/index", "rows", p)
 		return
+	}
+	if f.Text != "" && h.Named != nil {
+		var err error
+		if f.People, err = h.Named(r.Context(), f.Text); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	rows, err := audit.Search(r.Context(), c.DB, f)
 	if err != nil {

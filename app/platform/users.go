@@ -313,6 +313,30 @@ func (s *Service) NamesOf(ctx context.Context, ids []int64) (map[int64]string, e
 	return out, rows.Err()
 }
 
+// UsersNamed lists the users whose display name contains text (at most 200), for searches of
+// rows that store who did something by an older name (the action log's text search).
+func (s *Service) UsersNamed(ctx context.Context, text string) ([]int64, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id FROM users WHERE display_name LIKE ? ESCAPE '\' ORDER BY id LIMIT 200`, like)
+	if err != nil {
+		return nil, fmt.Errorf("platform: users named: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("platform: users named: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // SetUserLocale remembers the panel language a person chose (one of the supported codes; the
 // caller checks it), for what is written to them away from the panel.
 func (s *Service) SetUserLocale(ctx context.Context, id int64, lang string) error {
