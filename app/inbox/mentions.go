@@ -111,16 +111,18 @@ func mentionHTML(text string, ids []int64, members []platform.Membership) templa
 	return template.HTML(b.String()) // #nosec G203: every piece of the text is escaped above
 }
 
-// mentionMembers is the picker's list of the tenant's active members, as JSON for the composer.
+// mentionMembers is the picker's list of the tenant's active members, as JSON for the composer:
+// each by login, with the name they go by when they gave one.
 func mentionMembers(members []platform.Membership) string {
 	type opt struct {
-		ID   int64  `json:"id"`
-		Name string `json:"name"`
+		ID    int64  `json:"id"`
+		Name  string `json:"name"`            // the login, which the note is written with
+		Label string `json:"label,omitempty"` // the name they go by, shown beside it
 	}
 	out := []opt{}
 	for _, m := range members {
 		if !m.Disabled {
-			out = append(out, opt{m.UserID, m.Username})
+			out = append(out, opt{m.UserID, m.Username, m.DisplayName})
 		}
 	}
 	b, _ := json.Marshal(out)

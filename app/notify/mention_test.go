@@ -90,6 +90,10 @@ func TestBrowserMentionPicker(t *testing.T) {
 	e := tm.e
 	res := tm.ingest(t, "acme", "v-1", "Ayşe Demir", "Merhaba")
 	settle(t, e, "acme")
+	// Oscar goes by a name: the picker shows it beside his login and finds him by it.
+	if _, err := e.Server.Platform.SetDisplayName(t.Context(), tm.oscar.UserID, "Oscar Kaya"); err != nil {
+		t.Fatal(err)
+	}
 	ctx, problems := apptest.Chromium(t, 90*time.Second)
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -128,7 +132,7 @@ func TestBrowserMentionPicker(t *testing.T) {
 	run("type @", chromedp.Click(`#body`), chromedp.SendKeys(`#body`, "Bakar mısın @"))
 	waitFor("the picker", `document.querySelector('.mention-picker [role=option]')`)
 	all := eval(`[...document.querySelectorAll('.mention-picker [role=option]')].map(li => li.textContent).join(',')`)
-	for _, want := range []string{"@olga", "@oscar", "@vera", "@otto"} {
+	for _, want := range []string{"@olga", "@oscar · Oscar Kaya", "@vera", "@otto"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("picker lists %q, lacks %s", all, want)
 		}
@@ -166,6 +170,12 @@ func TestBrowserMentionPicker(t *testing.T) {
 	if got := tm.told(t, "acme", notify.KindMention, res.ConversationID, 0); !slices.Equal(got, []string{"oscar", "vera"}) {
 		t.Errorf("the note's mentions told %v, want oscar and vera", got)
 	}
+	// Typing the start of the name he goes by finds him; the note gets his login.
+	run("type @kay", chromedp.Evaluate[chromedp.Void](`document.querySelector('#body').value = ''`), chromedp.SendKeys(`#body`, "@kay"))
+	waitFor("oscar offered by his name", `[...document.querySelectorAll('.mention-picker [role=option]')].map(li => li.textContent).join() === '@oscar · Oscar Kaya'`)
+	run("pick him", chromedp.KeyEvent(kb.Tab))
+	waitFor("his login in the box", `document.querySelector('#body').value === '@oscar '`)
+	run("empty the box", chromedp.Evaluate[chromedp.Void](`document.querySelector('#body').value = ''`))
 	// A reply to the customer opens no picker.
 	run("choose a reply", chromedp.SetValue(`#direction`, "outbound"),
 		chromedp.SendKeys(`#body`, "Merhaba @o"))

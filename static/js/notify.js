@@ -3,10 +3,11 @@
  *   [data-push][data-vapid="KEY"]  the preferences page's phone section: registers /sw.js,
  *       shows whether this browser receives push messages and turns them on or off
  *       ([data-push-on], [data-push-off], [data-push-state]; texts from .push-msgs data-msg-*).
- *   textarea[data-mention-members='[{"id":1,"name":"oscar"}]'] in a form whose
- *       [data-composer-kind] select says "system" (an internal note): typing @ opens a list of
- *       team members under the box; arrows move, Enter or Tab or a click inserts "@name ",
- *       Esc closes. The server finds the mentions in the saved text.
+ *   textarea[data-mention-members='[{"id":1,"name":"oscar","label":"Oscar Kaya"}]'] in a form
+ *       whose [data-composer-kind] select says "system" (an internal note): typing @ opens a list
+ *       of team members under the box (login, and the name they go by when they gave one; typing
+ *       either narrows it); arrows move, Enter or Tab or a click inserts "@login ", Esc closes.
+ *       The server finds the mentions in the saved text.
  */
 (function () {
   'use strict';
@@ -109,7 +110,9 @@
     const t = typedMention(ta);
     let members = [];
     try { members = JSON.parse(ta.dataset.mentionMembers || '[]'); } catch (err) { members = []; }
-    const items = t ? members.filter((m) => m.name.toLowerCase().startsWith(t.word)).slice(0, 8) : [];
+    const named = (m) => m.name.toLowerCase().startsWith(t.word) ||
+      (m.label || '').toLowerCase().split(/\s+/).some((w) => w.startsWith(t.word));
+    const items = t ? members.filter(named).slice(0, 8) : [];
     if (!t || !isNote(ta) || items.length === 0) { closePicker(); return; }
     if (!picker || picker.ta !== ta) {
       closePicker();
@@ -139,6 +142,11 @@
       li.dataset.userId = String(m.id);
       li.textContent = '@' + m.name;
       li.dir = 'ltr'; // user names are Latin: "@name" reads the same on a right-to-left page
+      if (m.label) { // the name they go by, isolated: it may be written right to left
+        const b = document.createElement('bdi');
+        b.textContent = m.label;
+        li.append(' · ', b);
+      }
       return li;
     }));
     // Under the start of the box (its left edge, or its right edge on a right-to-left page).
