@@ -249,10 +249,20 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 	if err != nil {
 		return err
 	}
+	// A conversation still waiting for a person keeps its cards: deciding one now would take the
+	// handoff over unseen, and the waiting ones show each reason a person is needed.
+	waiting, err := inbox.WaitingHandoffs(ctx, db.Read, time.Now().Add(time.Hour).UnixMilli())
+	if err != nil {
+		return err
+	}
+	handedOver := map[int64]bool{}
+	for _, w := range waiting {
+		handedOver[w.ConversationID] = true
+	}
 	decided := 0
 	for i := len(pending) - 1; i >= 0 && decided < 5; i-- {
 		r := pending[i]
-		if (r.ActionType != "pricing" && r.ActionType != "stock") || fresh[r.ConversationID] {
+		if (r.ActionType != "pricing" && r.ActionType != "stock") || fresh[r.ConversationID] || handedOver[r.ConversationID] {
 			continue
 		}
 		verb, reason := "approve", "Katalog fiyatı ve %8 fire payı uygun; keşif randevusu verilsin."
