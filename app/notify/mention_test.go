@@ -176,6 +176,32 @@ func TestBrowserMentionPicker(t *testing.T) {
 	run("pick him", chromedp.KeyEvent(kb.Tab))
 	waitFor("his login in the box", `document.querySelector('#body').value === '@oscar '`)
 	run("empty the box", chromedp.Evaluate[chromedp.Void](`document.querySelector('#body').value = ''`))
+	// Names in Turkish letters are found as typed: "@yıl" finds Yıldız, "@İl" İlhan.
+	for id, name := range map[int64]string{tm.vera.UserID: "Vera Yıldız", tm.otto.UserID: "Otto İlhan"} {
+		if _, err := e.Server.Platform.SetDisplayName(t.Context(), id, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for lang, before := range map[string]string{"tr": "", "ar": "هل ترى هذا "} {
+		run("open the conversation in "+lang, chromedp.Navigate(e.URL+conv+"?lang="+lang), chromedp.WaitVisible(`#body`))
+		run("choose an internal note", chromedp.SetValue(`#direction`, "system"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#direction').dispatchEvent(new Event('change', {bubbles: true}))`))
+		run("type @yıl", chromedp.Click(`#body`), chromedp.SendKeys(`#body`, before+"@yıl"))
+		waitFor(lang+": vera offered by her Turkish name", `[...document.querySelectorAll('.mention-picker [role=option]')].map(li => li.textContent).join() === '@vera · Vera Yıldız'`)
+		// Under the start of the box: its left edge, its right edge when what is written in it
+		// reads right to left (the box takes its direction from its text).
+		edge := `(() => { const ta = document.querySelector('#body'), l = document.querySelector('.mention-picker').getBoundingClientRect(), b = ta.getBoundingClientRect();
+			if ((getComputedStyle(ta).direction === 'rtl') !== (document.dir === 'rtl')) return 'box direction ' + getComputedStyle(ta).direction + ' on a ' + document.dir + ' page';
+			return String(Math.round(document.dir === 'rtl' ? b.right - l.right : l.left - b.left)); })()`
+		if gap := eval(edge); gap != "0" {
+			t.Errorf("%s: the picker opens %s px away from the start of the box", lang, gap)
+		}
+		run("pick her", chromedp.KeyEvent(kb.Tab))
+		waitFor(lang+": her login in the box", `document.querySelector('#body').value === '`+before+`@vera '`)
+		run("type @İl", chromedp.SendKeys(`#body`, "@İl"))
+		waitFor(lang+": otto offered by İlhan", `[...document.querySelectorAll('.mention-picker [role=option]')].map(li => li.textContent).join() === '@otto · Otto İlhan'`)
+		run("empty the box", chromedp.Evaluate[chromedp.Void](`document.querySelector('#body').value = ''`))
+	}
 	// A reply to the customer opens no picker.
 	run("choose a reply", chromedp.SetValue(`#direction`, "outbound"),
 		chromedp.SendKeys(`#body`, "Merhaba @o"))

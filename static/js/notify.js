@@ -77,11 +77,16 @@
     return !kind || kind.value === 'system';
   };
 
-  // The "@word" being typed just before the caret, or null.
+  // Lower case for matching, Turkish letters included: "İ" lowers to "i" plus a combining dot,
+  // which is dropped so "@il" finds "İlhan".
+  const fold = (s) => s.toLowerCase().replace(/\u0307/g, '');
+
+  // The "@word" being typed just before the caret, or null. The word may be the start of a login
+  // or of the name a person goes by, in any script ("@yıl" finds "Yıldız").
   function typedMention(ta) {
     const upto = ta.value.slice(0, ta.selectionStart);
-    const m = /(^|[^A-Za-z0-9._@-])@([A-Za-z0-9._@-]{0,64})$/.exec(upto);
-    return m ? { start: upto.length - m[2].length - 1, word: m[2].toLowerCase() } : null;
+    const m = /(^|[^\p{L}\p{M}\p{N}._@-])@([\p{L}\p{M}\p{N}._@-]{0,64})$/u.exec(upto);
+    return m ? { start: upto.length - m[2].length - 1, word: fold(m[2]) } : null;
   }
 
   function choose(i) {
@@ -110,8 +115,8 @@
     const t = typedMention(ta);
     let members = [];
     try { members = JSON.parse(ta.dataset.mentionMembers || '[]'); } catch (err) { members = []; }
-    const named = (m) => m.name.toLowerCase().startsWith(t.word) ||
-      (m.label || '').toLowerCase().split(/\s+/).some((w) => w.startsWith(t.word));
+    const named = (m) => fold(m.name).startsWith(t.word) ||
+      fold(m.label || '').split(/\s+/).some((w) => w.startsWith(t.word));
     const items = t ? members.filter(named).slice(0, 8) : [];
     if (!t || !isNote(ta) || items.length === 0) { closePicker(); return; }
     if (!picker || picker.ta !== ta) {
