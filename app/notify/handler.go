@@ -359,7 +359,7 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 		for _, m := range c.Memberships {
 			db, err := h.Svc.Platform.Mgr.Tenant(r.Context(), m.TenantSlug)
 			if err == nil {
-				err = ScheduleDigest(r.Context(), db, c.UserID(), h.Svc.now())
+				err = ScheduleDigest(r.Context(), db, c.UserID(), p.Zone, h.Svc.now())
 			}
 			if err != nil {
 				h.Render.Fail(w, r, err)

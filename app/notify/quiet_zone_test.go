@@ -123,3 +123,44 @@ func TestQuietHoursInThePersonsOwnZone(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestAtEightInThePersonsZone: a person who named their own time zone got the daily digest
+// at 08:00 on the business's clock all the same (02:00 for someone in Tokyo working for a business
+// in Istanbul). The digest is queued for 08:00 in the person's zone, and each digest queues the
+// next one there too; without a zone of their own it stays on the business's clock.
+func TestDigestAtEightInThePersonsZone(t *testing.T) {
+	tm := newTeam(t)
+	db := tm.e.DB("acme")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	queued := func(what string) (int64, time.Time) {
+		t.Helper()
+		var id, runAt int64
+		if err := db.Read.QueryRow(`SELECT id, run_at FROM jobs WHERE kind = 'notify_digest' AND status = 'queued' ORDER BY run_at DESC LIMIT 1`).Scan(&id, &runAt); err != nil {
+			t.Fatalf("%s: no digest queued: %v", what, err)
+		}
+		return id, time.UnixMilli(runAt)
+	}
+	tm.post(t, tm.oscar, "/app/notifications/settings", url.Values{"email": {"oscar@acme.test"}, "digest": {"1"}, "quiet_zone": {"Asia/Tokyo"}})
+	id, at := queued("saved")
+	if l := at.In(tokyo); l.Hour() != notify.DigestHour || l.Minute() != 0 || at.Before(time.Now()) || at.After(time.Now().Add(24*time.Hour)) {
+		t.Fatalf("digest queued for %v (%v in Tokyo), want the next %02d:00 in Oscar's zone", at, l, notify.DigestHour)
+	}
+	// It is 08:00 in Tokyo: the digest runs and queues the next one at 08:00 there.
+	if _, err := db.Write.Exec(`UPDATE jobs SET run_at = 0 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, db, "the digest", `status = 'done' FROM jobs WHERE id = ?`, id)
+	_, next := queued("after the digest ran")
+	if l := next.In(tokyo); l.Hour() != notify.DigestHour || l.Minute() != 0 {
+		t.Errorf("the next digest is queued for %v in Tokyo, want %02d:00", l, notify.DigestHour)
+	}
+	// Without a zone of his own the digest follows the business's clock (Istanbul: none saved).
+	if _, err := db.Write.Exec(`DELETE FROM jobs WHERE kind = 'notify_digest'`); err != nil {
+		t.Fatal(err)
+	}
+	tm.post(t, tm.oscar, "/app/notifications/settings", url.Values{"email": {"oscar@acme.test"}, "digest": {"1"}, "quiet_zone": {""}})
+	istanbul, _ := time.LoadLocation("Europe/Istanbul")
+	if _, at := queued("saved without a zone"); at.In(istanbul).Hour() != notify.DigestHour {
+		t.Errorf("without a zone of his own the digest is queued for %v in Istanbul, want %02d:00", at.In(istanbul), notify.DigestHour)
+	}
+}

@@ -468,8 +468,9 @@ func (s *Service) mailed(ctx context.Context, j *jobs.Job, ids []int64, sent boo
 	return markEmailed(ctx, j.DB, ids)
 }
 
-// DigestHour is the hour the daily digest goes out, in the business's time zone (the one chosen on
-// its business hours page, else the server's).
+// DigestHour is the hour the daily digest goes out: in the person's own time zone when they named
+// one (Prefs.Zone), else in the business's (the one chosen on its business hours page, else the
+// server's).
 const DigestHour = 8
 
 type digestJob struct {
@@ -487,14 +488,18 @@ func nextDigest(now time.Time, loc *time.Location) time.Time {
 	return at
 }
 
-// ScheduleDigest queues a person's next daily digest in a tenant, at DigestHour in the tenant's
-// zone. One per person and local day: the dedupe key names the day, so saving the preferences
-// twice never makes two chains, and a chain queued before the business changed its time zone
-// meets the new one on the same day and only one of them goes on.
-func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, now time.Time) error {
+// ScheduleDigest queues a person's next daily digest in a tenant, at DigestHour in zone (the
+// person's own, Prefs.Zone) or, when that is empty or unknown, in the tenant's zone. One per person
+// and local day: the dedupe key names the day, so saving the preferences twice never makes two
+// chains, and a chain queued before the business (or the person) changed time zone meets the new
+// one on the same day and only one of them goes on.
+func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, zone string, now time.Time) error {
 	loc, err := hoursdb.Zone(ctx, db.Read)
 	if err != nil {
 		return err
+	}
+	if own, err := time.LoadLocation(zone); zone != "" && err == nil {
+		loc = own
 	}
 	at := nextDigest(now, loc)
 	_, err = jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID, Slot: at.UnixMilli()}, jobs.Options{RunAt: at, MaxAttempts: 5,
@@ -534,7 +539,7 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 			after = slot
 		}
 		after = after.Add(time.Hour)
-		if err := ScheduleDigest(ctx, j.DB, d.UserID, after); err != nil {
+		if err := ScheduleDigest(ctx, j.DB, d.UserID, prefs.Zone, after); err != nil {
 			return err
 		}
 	}
