@@ -13,6 +13,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/audit"
+	"highvibe/app/hours"
 )
 
 func TestLogsPage(t *testing.T) {
@@ -34,9 +35,9 @@ func TestLogsPage(t *testing.T) {
 	_ = audit.Log(ctx, e.DB("other"), audit.Entry{Provider: "settings", ActionType: "x", Summary: "secret of other tenant"})
 	_ = audit.Log(ctx, db, audit.Entry{Provider: "settings", ActionType: "x", Summary: "<script>alert(1)</script>"})
 	viewer := e.User("acme", "vera", "viewer")
-	// The page reads dates on the business's clock: with no zone chosen, the server's (not UTC's:
-	// on a machine whose zone is not UTC the two dates differ for hours every night).
-	today := time.Now().Format(time.DateOnly)
+	// The page reads dates on the business's clock: with no zone chosen, the product's default
+	// (hours.DefaultLocation), not the machine's — from 21:00 UTC on, Istanbul is a day ahead.
+	today := time.Now().In(hours.DefaultLocation()).Format(time.DateOnly)
 
 	scenarios := []struct {
 		name, path string
