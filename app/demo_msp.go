@@ -270,6 +270,8 @@ type demoMSPGen struct {
 	busy                    map[string][][2]time.Time // the technician's clocked stretches, by day
 	dayMinutes              map[string]int            // the technician's logged minutes, by day
 	weekMinutes             map[string]int            // … and by ISO week ("2026-48")
+	lastMonth               map[int]bool              // the clients with a ticket opened last month
+	force                   int                       // the client the next ticket is for, -1 drawn
 }
 
 // A believable week for the one technician who logs all the demo's time: no more than
@@ -357,7 +359,30 @@ var demoMSPTargets = map[string][2]int{"p1": {60, 240}, "p2": {120, 480}, "p3": 
 func (g *demoMSPGen) tickets(ctx context.Context, tx *sql.Tx) error {
 	r := g.r
 	first := g.now.In(g.loc).AddDate(0, -6, 0)
+	// Every client has work last month, so the month summary bills each of them: drawn at random
+	// by share, a small client's month could hold none, depending on the day the demo is made.
+	// The clients with no ticket by the first working day from the 10th of last month get one
+	// then (its time lands in that month).
+	g.lastMonth, g.force = map[int]bool{}, -1
+	local := g.now.In(g.loc)
+	fill := time.Date(local.Year(), local.Month()-1, 10, 0, 0, 0, 0, g.loc)
+	for fill.Weekday() == time.Saturday || fill.Weekday() == time.Sunday {
+		fill = fill.AddDate(0, 0, 1)
+	}
 	for day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, g.loc); day.Before(g.now); day = day.AddDate(0, 0, 1) {
+		if day.Equal(fill) {
+			for ci := range g.clients {
+				if g.lastMonth[ci] {
+					continue
+				}
+				g.force = ci
+				err := g.ticket(ctx, tx, day.Add(time.Duration(7*60+30+ci)*time.Minute))
+				g.force = -1
+				if err != nil {
+					return err
+				}
+			}
+		}
 		n := 1 + r.IntN(3)
 		switch day.Weekday() {
 		case time.Saturday:
@@ -421,6 +446,12 @@ func (g *demoMSPGen) due(from time.Time, d time.Duration) time.Time {
 func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	r := g.r
 	ci := g.pickClient()
+	if g.force >= 0 {
+		ci = g.force
+	}
+	if l := at.In(g.loc); g.lastMonth != nil && l.Year()*12+int(l.Month()) == g.now.In(g.loc).Year()*12+int(g.now.In(g.loc).Month())-1 {
+		g.lastMonth[ci] = true
+	}
 	cl := g.clients[ci]
 	is := demoMSPIssues[r.IntN(len(demoMSPIssues))]
 	prio := is.priority
