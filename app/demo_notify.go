@@ -157,7 +157,21 @@ func demoNotifications(ctx context.Context, db *tenantdb.DB, talha int64, now ti
 		}
 	}
 	slices.SortFunc(waiting, func(a, b *inbox.Row) int { return cmp.Compare(a.WaitingSince, b.WaitingSince) })
-	for _, r := range spread(waiting, 3) {
+	picked := spread(waiting, 3)
+	if len(picked) == 3 {
+		// The one between is the newest that waits since before yesterday when there is one, so
+		// the bell reaches back over the last days whatever the hour the demo is made at (the
+		// middle of the list alone fell within the last day on some nights).
+		for k := len(waiting) - 1; k > 0; k-- {
+			if w := waiting[k]; w.WaitingSince < now.Add(-26*time.Hour).UnixMilli() {
+				if w.ID != picked[0].ID {
+					picked[1] = w
+				}
+				break
+			}
+		}
+	}
+	for _, r := range picked {
 		m, err := firstInbound(r.ID, true)
 		if err != nil {
 			return nil, err
