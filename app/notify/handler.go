@@ -262,7 +262,7 @@ func (h *Handler) prefsPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	now := time.Now()
 	d := &prefsData{Prefs: p, QuietStart: hhmm(p.QuietStart), QuietEnd: hhmm(p.QuietEnd), VAPIDPublic: h.Svc.VAPID.Public, Devices: subs,
-		Zone: c.P.ZoneName(p.QuietLocation(c.Zone()), now), QuietZone: p.Zone, BusinessZone: c.P.ZoneName(c.Zone(), now), Zones: hours.ZoneChoices(c.P, now)}
+		Zone: c.P.ZoneName(p.Clock(c.Zone()), now), QuietZone: p.Zone, BusinessZone: c.P.ZoneName(c.Zone(), now), Zones: hours.ZoneChoices(c.P, now)}
 	if d.Mail, err = h.mailState(r, p); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -359,7 +359,7 @@ func (h *Handler) SavePrefs(w http.ResponseWriter, r *http.Request) {
 		for _, m := range c.Memberships {
 			db, err := h.Svc.Platform.Mgr.Tenant(r.Context(), m.TenantSlug)
 			if err == nil {
-				err = ScheduleDigest(r.Context(), db, c.UserID(), p.Zone, h.Svc.now())
+				err = ScheduleDigest(r.Context(), db, c.UserID(), p, h.Svc.now())
 			}
 			if err != nil {
 				h.Render.Fail(w, r, err)

@@ -21,17 +21,17 @@ type Prefs struct {
 	Email      map[string]bool
 	Address    string
 	Digest     bool
-	QuietStart int // minutes after midnight, in QuietLocation; QuietStart == QuietEnd: no quiet hours
+	QuietStart int // minutes after midnight, in Clock; QuietStart == QuietEnd: no quiet hours
 	QuietEnd   int
-	// Zone is the IANA name of the person's own time zone, in which their quiet hours are read
-	// in every business they work in; "" reads them on the clock of the business a notification
-	// comes from.
+	// Zone is the IANA name of the person's own time zone, in which their quiet hours and daily
+	// digest are read in every business they work in; "" reads them on the clock of the business
+	// a notification comes from.
 	Zone string
 }
 
-// QuietLocation is the zone the quiet hours are read in: the person's own when they named one,
-// else business, the zone of the business the notification comes from.
-func (p Prefs) QuietLocation(business *time.Location) *time.Location {
+// Clock is the zone the person's quiet hours and daily digest are read in: their own when they
+// named one, else business, the zone of the business the notification or digest comes from.
+func (p Prefs) Clock(business *time.Location) *time.Location {
 	if loc := hours.Location(p.Zone); loc != nil {
 		return loc
 	}
@@ -47,7 +47,7 @@ func DefaultPrefs() Prefs {
 	return p
 }
 
-// Quiet reports whether the wall clock of t (in t's own location: pass it in QuietLocation)
+// Quiet reports whether the wall clock of t (in t's own location: pass it in Clock)
 // falls in the quiet hours; a period may cross midnight (22:00–07:00).
 func (p Prefs) Quiet(t time.Time) bool {
 	if p.QuietStart == p.QuietEnd {

@@ -215,7 +215,7 @@ func (s *Service) HandlePush(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	if prefs.Quiet(s.now().In(prefs.QuietLocation(loc))) {
+	if prefs.Quiet(s.now().In(prefs.Clock(loc))) {
 		return nil
 	}
 	t, err := s.Platform.TenantBySlug(ctx, j.Tenant)

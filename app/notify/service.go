@@ -488,20 +488,17 @@ func nextDigest(now time.Time, loc *time.Location) time.Time {
 	return at
 }
 
-// ScheduleDigest queues a person's next daily digest in a tenant, at DigestHour in zone (the
-// person's own, Prefs.Zone) or, when that is empty or unknown, in the tenant's zone. One per person
+// ScheduleDigest queues a person's next daily digest in a tenant, at DigestHour on the person's
+// clock (Prefs.Clock: their own zone, else the tenant's). One per person
 // and local day: the dedupe key names the day, so saving the preferences twice never makes two
 // chains, and a chain queued before the business (or the person) changed time zone meets the new
 // one on the same day and only one of them goes on.
-func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, zone string, now time.Time) error {
+func ScheduleDigest(ctx context.Context, db *tenantdb.DB, userID int64, p Prefs, now time.Time) error {
 	loc, err := hoursdb.Zone(ctx, db.Read)
 	if err != nil {
 		return err
 	}
-	if own, err := time.LoadLocation(zone); zone != "" && err == nil {
-		loc = own
-	}
-	at := nextDigest(now, loc)
+	at := nextDigest(now, p.Clock(loc))
 	_, err = jobs.EnqueueDB(ctx, db, JobDigest, digestJob{UserID: userID, Slot: at.UnixMilli()}, jobs.Options{RunAt: at, MaxAttempts: 5,
 		DedupeKey: "digest:" + strconv.FormatInt(userID, 10) + ":" + at.Format(time.DateOnly)})
 	return err
@@ -539,7 +536,7 @@ func (s *Service) HandleDigest(ctx context.Context, j *jobs.Job) error {
 			after = slot
 		}
 		after = after.Add(time.Hour)
-		if err := ScheduleDigest(ctx, j.DB, d.UserID, prefs.Zone, after); err != nil {
+		if err := ScheduleDigest(ctx, j.DB, d.UserID, prefs, after); err != nil {
 			return err
 		}
 	}
