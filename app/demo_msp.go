@@ -271,6 +271,7 @@ type demoMSPGen struct {
 	dayMinutes              map[string]int            // the technician's logged minutes, by day
 	weekMinutes             map[string]int            // … and by ISO week ("2026-48")
 	lastMonth               map[int]bool              // the clients with a ticket opened last month
+	lastMonthNo             int                       // last month as year*12 + month, on the business's clock
 	force                   int                       // the client the next ticket is for, -1 drawn
 }
 
@@ -363,8 +364,8 @@ func (g *demoMSPGen) tickets(ctx context.Context, tx *sql.Tx) error {
 	// by share, a small client's month could hold none, depending on the day the demo is made.
 	// The clients with no ticket by the first working day from the 10th of last month get one
 	// then (its time lands in that month).
-	g.lastMonth, g.force = map[int]bool{}, -1
 	local := g.now.In(g.loc)
+	g.lastMonth, g.lastMonthNo, g.force = map[int]bool{}, local.Year()*12+int(local.Month())-1, -1
 	fill := time.Date(local.Year(), local.Month()-1, 10, 0, 0, 0, 0, g.loc)
 	for fill.Weekday() == time.Saturday || fill.Weekday() == time.Sunday {
 		fill = fill.AddDate(0, 0, 1)
@@ -449,7 +450,7 @@ func (g *demoMSPGen) ticket(ctx context.Context, tx *sql.Tx, at time.Time) error
 	if g.force >= 0 {
 		ci = g.force
 	}
-	if l := at.In(g.loc); g.lastMonth != nil && l.Year()*12+int(l.Month()) == g.now.In(g.loc).Year()*12+int(g.now.In(g.loc).Month())-1 {
+	if l := at.In(g.loc); g.lastMonth != nil && l.Year()*12+int(l.Month()) == g.lastMonthNo {
 		g.lastMonth[ci] = true
 	}
 	cl := g.clients[ci]
