@@ -68,21 +68,29 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 		}
 	}
 	a.RecordedAt = nil
-	if err := decideDemoRecommendations(ctx, db, fresh); err != nil {
+	now := time.Now()
+	if err := decideDemoRecommendations(ctx, db, fresh, now); err != nil {
 		return err
 	}
-	// The last two hours' conversations are triaged last, so their replies are the newest messages and
-	// the dashboard's recent conversations open with them (scenarios A and B), whatever the older
-	// decisions above wrote.
+	// The last two hours' conversations are triaged last and answered (scenarios A and B show the
+	// assistant's reply), as the triage job would have: a minute or so after the customer wrote,
+	// on the clock of that moment (the after-hours answer too), so the replies to an hour's
+	// messages do not all say "just now".
 	for _, it := range items {
 		if !fresh[it.ConversationID] {
 			continue
 		}
+		at := time.UnixMilli(it.LastMessageAt).Add(time.Duration(20+it.MessageID%70) * time.Second)
+		if limit := now.Add(-5 * time.Second); at.After(limit) {
+			at = limit
+		}
+		a.RecordedAt = func() time.Time { return at }
+		a.Now = a.RecordedAt
 		if _, err := a.TriageWith(ctx, t.Slug, db, it.ConversationID, it.MessageID, true); err != nil {
 			return fmt.Errorf("demo ai: triage %d: %w", it.ConversationID, err)
 		}
 	}
-	return settleDemoQueue(ctx, s, db, time.Now())
+	return settleDemoQueue(ctx, s, db, now)
 }
 
 // demoQueueDays is how far back the demo's approval queue reaches: a real queue is worked every
@@ -214,7 +222,7 @@ var demoQueueReasons = map[string]string{
 
 // decideDemoRecommendations gives the demo its decided recommendations: the lost deal of scenario
 // C, and a few older pending ones with reasons, so the approval queue shows traces.
-func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[int64]bool) error {
+func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[int64]bool, now time.Time) error {
 	// The lost deal of scenario C: its pricing decision carries the reason.
 	lostLead, err := inbox.LeadIDByExternal(ctx, db.Read, demoExternalMark+"scenario-c")
 	if err != nil {
@@ -251,7 +259,7 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 	}
 	// A conversation still waiting for a person keeps its cards: deciding one now would take the
 	// handoff over unseen, and the waiting ones show each reason a person is needed.
-	waiting, err := inbox.WaitingHandoffs(ctx, db.Read, time.Now().Add(time.Hour).UnixMilli())
+	waiting, err := inbox.WaitingHandoffs(ctx, db.Read, now.Add(time.Hour).UnixMilli())
 	if err != nil {
 		return err
 	}
@@ -259,10 +267,13 @@ func decideDemoRecommendations(ctx context.Context, db *tenantdb.DB, fresh map[i
 	for _, w := range waiting {
 		handedOver[w.ConversationID] = true
 	}
+	// They are the queue's last days' cards: an older one decided now would read as left for days
+	// (settleDemoQueue decides those as they were, in the hours after they came).
+	window := now.AddDate(0, 0, -demoQueueDays).UnixMilli()
 	decided := 0
 	for i := len(pending) - 1; i >= 0 && decided < 5; i-- {
 		r := pending[i]
-		if (r.ActionType != "pricing" && r.ActionType != "stock") || fresh[r.ConversationID] || handedOver[r.ConversationID] {
+		if (r.ActionType != "pricing" && r.ActionType != "stock") || fresh[r.ConversationID] || handedOver[r.ConversationID] || r.CreatedAt < window {
 			continue
 		}
 		verb, reason := "approve", "Katalog fiyatı ve %8 fire payı uygun; keşif randevusu verilsin."

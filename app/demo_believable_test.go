@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -146,6 +147,35 @@ func TestDemoTimesSpreadInThePast(t *testing.T) {
 	}
 	if convs > 7 {
 		t.Errorf("%d conversations had their last message within the seeding's last ten minutes", convs)
+	}
+	// The assistant answers the last hours' messages (scenario A among them) as its job would
+	// have, a minute or so after the customer wrote: before, those replies were dated the moment
+	// of seeding, up to two hours after the message, and how many said "just now" depended on
+	// the hour the demo was made.
+	late, err := db.Read.Query(`SELECT m.conversation_id, m.created_at - (SELECT max(i.created_at) FROM messages i
+		WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound' AND i.id < m.id)
+		FROM messages m WHERE m.author_kind = 'ai' AND m.direction = 'outbound' AND m.created_at > ?`, seeded-(3*time.Hour).Milliseconds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	answered := 0
+	for late.Next() {
+		var conv int64
+		var after sql.NullInt64
+		if err := late.Scan(&conv, &after); err != nil {
+			t.Fatal(err)
+		}
+		answered++
+		if !after.Valid || after.Int64 < 0 || after.Int64 > (5*time.Minute).Milliseconds() {
+			t.Errorf("conversation %d: the assistant's reply came %v after the customer's message", conv, time.Duration(after.Int64)*time.Millisecond)
+		}
+	}
+	if err := late.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if answered == 0 {
+		t.Error("the assistant answered none of the last hours' messages (scenario A has its reply)")
 	}
 }
 

@@ -1008,7 +1008,8 @@ func (g *demoGen) scenariosAB(ctx context.Context, s *Server, t *platform.Tenant
 		return fmt.Errorf("demo: scenario A: %w", err)
 	}
 	if _, err := svc.AddMessage(ctx, t.Slug, db, a.ConversationID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai",
-		Body: "Merhaba Selin Hanım! 200 m² villa bahçesi için gri granit küp taş güzel bir seçim. Kaba bütçe malzeme, alt yapı ve işçiliğe göre değişir; zemin durumunu ve şehrinizi yazarsanız ekibimiz onaylı bir teklifle size dönecek."},
+		Body: "Merhaba Selin Hanım! 200 m² villa bahçesi için gri granit küp taş güzel bir seçim. Kaba bütçe malzeme, alt yapı ve işçiliğe göre değişir; zemin durumunu ve şehrinizi yazarsanız ekibimiz onaylı bir teklifle size dönecek.",
+		At:   g.now.Add(-95*time.Minute + 40*time.Second)},
 		"ai_triage"); err != nil {
 		return fmt.Errorf("demo: scenario A reply: %w", err)
 	}

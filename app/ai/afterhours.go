@@ -87,7 +87,7 @@ func (a *Assistant) checkAfterHours(ctx context.Context, slug string, db *tenant
 		known = true
 	}
 	body := ackText(s, cfg, t, conv, msg, history, wrote, now, known)
-	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body}, "ai_triage")
+	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: body, At: a.sentAt()}, "ai_triage")
 	if err != nil {
 		// Forget the claim so the next message of this period tries again.
 		_ = db.InTx(ctx, func(tx *sql.Tx) error { return hoursdb.ReleaseAck(ctx, tx, conv.ID, opens) })

@@ -38,7 +38,7 @@ func (a *Assistant) greetStart(ctx context.Context, slug string, db *tenantdb.DB
 		return out, err
 	}
 	id, err := a.Inbox.AddMessage(ctx, slug, db, conv.ID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName,
-		Body: StartGreeting(t, customerLang(t, conv, msg, history))}, "ai_triage")
+		Body: StartGreeting(t, customerLang(t, conv, msg, history)), At: a.sentAt()}, "ai_triage")
 	if err != nil {
 		return out, err
 	}

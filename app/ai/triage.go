@@ -54,10 +54,19 @@ type Assistant struct {
 	// Now, when set, is the assistant's clock (tests); nil is time.Now. What is sent says "now" as
 	// the moment it goes, not the moment the customer wrote.
 	Now func() time.Time
-	// RecordedAt, when set, is the moment the triage's recommendations are recorded: the demo's
-	// history, triaged when it is seeded, dates them just after the message they answer, as the
-	// triage job would have (nil: now).
+	// RecordedAt, when set, is the moment the triage's recommendations and what it sends are
+	// recorded: the demo's history, triaged when it is seeded, dates them just after the message
+	// they answer, as the triage job would have (nil: now).
 	RecordedAt func() time.Time
+}
+
+// sentAt is when what the assistant sends is dated: RecordedAt (the demo's seeded history), or
+// zero (the moment it goes).
+func (a *Assistant) sentAt() time.Time {
+	if a.RecordedAt == nil {
+		return time.Time{}
+	}
+	return a.RecordedAt()
 }
 
 // recordedAt is RecordedAt in Unix ms (0, approvals' "now", when unset).
@@ -186,7 +195,7 @@ func (a *Assistant) TriageWith(ctx context.Context, slug string, db *tenantdb.DB
 	if err != nil || answeredBesides(later, ah.ack) {
 		return out, err
 	}
-	id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply}, "ai_triage")
+	id, err := a.Inbox.AddMessage(ctx, slug, db, convID, inbox.Outgoing{Direction: "outbound", AuthorKind: "ai", AuthorName: AssistantName, Body: res.Reply, At: a.sentAt()}, "ai_triage")
 	if err != nil {
 		return out, err
 	}

@@ -53,6 +53,10 @@ type Outgoing struct {
 	// status, as a reply on a call or a walk-in is, and never handed to the channel, so the
 	// customer does not get it a second time.
 	Logged bool
+	// At, when set, is when the message was written, for one recorded after the fact: the
+	// demo's seeding dates the assistant's replies to its last hours as the triage job would have
+	// sent them. Zero (every request, every job) is now.
+	At time.Time
 	// keepState: the same save set the conversation's state, which the reply leaves as chosen
 	// (a New conversation is not made Contacted by it).
 	keepState bool
@@ -124,6 +128,9 @@ func addMessage(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID i
 		return 0, nil, err
 	}
 	now := tenantdb.Now()
+	if !m.At.IsZero() {
+		now = m.At.UnixMilli()
+	}
 	id, err := insertMessage(ctx, tx, c, m, p, now)
 	if err != nil {
 		return 0, nil, err
@@ -267,9 +274,13 @@ func logMessage(ctx context.Context, tx *sql.Tx, convID, id int64, m Outgoing, p
 	if p.kind == "user" {
 		model = "human-review"
 	}
+	var at int64 // now, or when a message recorded after the fact was written
+	if !m.At.IsZero() {
+		at = m.At.UnixMilli()
+	}
 	_, err := audit.Write(ctx, tx, audit.Entry{Provider: provider, ActionType: "message_" + m.Direction,
 		Summary: m.Direction + " message added", Output: m.Body, ModelName: model, ActorUserID: m.AuthorUserID,
-		ActorName: m.AuthorName, ConversationID: convID,
+		ActorName: m.AuthorName, ConversationID: convID, At: at,
 		Payload: map[string]any{"conversation_id": convID, "message_id": id, "scheduled": p.scheduled}})
 	return err
 }
