@@ -351,6 +351,12 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request, lang string, sta
 	if status == 0 && in != nil && in.Phone != "" && inbox.NormalizePhone(in.Phone, t.PhoneRegion()) == "" {
 		status, code = http.StatusUnprocessableEntity, "bad_phone"
 	}
+	if status != 0 && code == "bad_email" && in != nil {
+		// The code stays the same for every unusable address; the visitor reads what is wrong
+		// with theirs (letters such as ş before the @ have their own words, as on every form).
+		web.JSONError(w, r, p, status, code, p.T(channel.EmailProblem(in.Email, "widget.err.bad_email")))
+		return nil
+	}
 	if status != 0 {
 		fail(w, r, p, status, code)
 		return nil

@@ -8,6 +8,7 @@ import (
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels/widget"
+	"highvibe/app/i18n"
 	"highvibe/app/web"
 
 	"github.com/PuerkitoBio/goquery"
@@ -72,6 +73,15 @@ func TestWidgetAPI(t *testing.T) {
 	}
 	if m := decode(t, post(`{"text":"hi","lang":"tr"}`)); m["detail"] != "Mesaj göndermek için lütfen aydınlatma metnini onaylayın." || m["title"] != "Bazı alanların düzeltilmesi gerekiyor" {
 		t.Errorf("error not in widget language: %v", m)
+	}
+	// An address refused for letters such as ş before the @ says so, as every form does; the
+	// code stays bad_email.
+	if m := decode(t, post(`{"text":"hi","email":"şule@example.com","consent":true,"lang":"tr"}`)); m["code"] != "bad_email" ||
+		m["detail"] != i18n.For("tr").T("validation.email_local_ascii") {
+		t.Errorf("a Turkish letter before the @: %v", m)
+	}
+	if m := decode(t, post(`{"text":"hi","email":"nope","consent":true,"lang":"tr"}`)); m["detail"] != i18n.For("tr").T("widget.err.bad_email") {
+		t.Errorf("an address without @: %v", m)
 	}
 	var n int
 	_ = e.DB("acme").Read.QueryRow(`SELECT count(*) FROM messages`).Scan(&n)
