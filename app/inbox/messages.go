@@ -128,8 +128,8 @@ func addMessage(ctx context.Context, tx *sql.Tx, reg *channel.Registry, convID i
 		return 0, nil, err
 	}
 	now := tenantdb.Now()
-	if !m.At.IsZero() {
-		now = m.At.UnixMilli()
+	if at := m.At.UnixMilli(); !m.At.IsZero() && at < now { // never dated ahead of its writing
+		now = at
 	}
 	id, err := insertMessage(ctx, tx, c, m, p, now)
 	if err != nil {
