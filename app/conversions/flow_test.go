@@ -268,6 +268,13 @@ func TestConversionPathFromAdClickToSale(t *testing.T) {
 	if r := owner.Get("/app/settings/conversions?lang=en"); r.Doc(t).Find(`#deliveries tr[data-delivery]`).Length() != 8 {
 		t.Fatalf("delivery log:\n%s", r.Body)
 	}
+	// On a phone the log is one card per delivery (cards.css): each cell names its column in the
+	// reader's language, the event heads the card.
+	if d := owner.Get("/app/settings/conversions?lang=tr").Doc(t); d.Find(`#deliveries table.table-cards`).Length() != 1 ||
+		d.Find(`#deliveries tr[data-delivery] td[data-label]`).Length() != 8*3 ||
+		d.Find(`#deliveries tr[data-delivery] td.cell-title[data-label="Olay"]`).Length() != 8 {
+		t.Errorf("the delivery log is not one card per delivery on a phone")
+	}
 	// The arrow from an event to its platform points the way the row reads: Arabic's runs right to
 	// left, so it is "←" there (a "→" pointed back at the event).
 	for lang, arrow := range map[string]string{"en": " → ", "ar": " ← "} {
