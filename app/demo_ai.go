@@ -81,8 +81,8 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 			continue
 		}
 		at := time.UnixMilli(it.LastMessageAt).Add(time.Duration(20+it.MessageID%70) * time.Second)
-		if limit := now.Add(-5 * time.Second); at.After(limit) {
-			at = limit
+		if at.After(now) { // a message of the last minute is answered as the demo starts
+			at = now
 		}
 		a.RecordedAt = func() time.Time { return at }
 		a.Now = a.RecordedAt
