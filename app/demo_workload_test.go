@@ -45,7 +45,10 @@ func TestDemoWorkloadOfASmallTeam(t *testing.T) {
 		t.Errorf("%d conversations whose state disagrees with their lead's outcome", n)
 	}
 	handoffs := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')`)
-	if handoffs < 3 || handoffs > 12 {
+	// What waits is the last 24 hours' customers asking for a person, so how many depends on the
+	// hour the demo is seeded: 13 when seeded at 02:00 in Istanbul (a run at that hour found it;
+	// it was 117 before the demo closed its old ones, the regression this guards).
+	if handoffs < 3 || handoffs > 16 {
 		t.Errorf("%d conversations wait for a person, want a handful", handoffs)
 	}
 	if n := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')
