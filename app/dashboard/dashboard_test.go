@@ -158,6 +158,15 @@ func TestDashboardCountsAMergedPersonOnce(t *testing.T) {
 	if got := card(); got != "1" {
 		t.Errorf("after the merge the leads card reads %q, want 1", got)
 	}
+	// The card's title opens the leads list, which lists the leads the card counts (it opened
+	// the inbox, a list of conversations, from before there was a leads list).
+	href, _ := owner.Get("/app/").Doc(t).Find(`[data-card="leads"] .card-title a`).Attr("href")
+	if href != "/app/leads/" {
+		t.Fatalf("the leads card opens %q, want the leads list /app/leads/", href)
+	}
+	if n := owner.Get(href).Doc(t).Find(`tr[data-lead]`).Length(); n != 1 {
+		t.Errorf("the leads list the card opens shows %d leads, the card 1", n)
+	}
 }
 
 // TestDashboardSaysMessageKinds: the recent conversations' last message names a voice note, a
