@@ -388,3 +388,17 @@ func TestSpanishRangesSayEntre(t *testing.T) {
 		}
 	}
 }
+
+// TestTurkishCallsAConversationKonusma: the Turkish panel named the same thing two ways — the
+// inbox "konuşma", the dashboard's "Son görüşmeler", the action log's "Görüşme" column, the
+// follow-ups' "Görüşme #12". A conversation is a konuşma everywhere; "görüşmek" (to talk with a
+// person) and "görüşmek üzere" keep their own meaning.
+func TestTurkishCallsAConversationKonusma(t *testing.T) {
+	p := For("tr")
+	other := regexp.MustCompile(`[Gg]örüşme(?:[^k]|$)`)
+	for _, key := range Keys("tr") {
+		if v := p.T(key); other.MatchString(v) {
+			t.Errorf("%s reads %q: the panel calls a conversation konuşma", key, v)
+		}
+	}
+}
