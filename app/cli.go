@@ -70,10 +70,12 @@ const usage = `highvibe — operations center in one binary
 
 usage:
   highvibe serve [--addr A] [--demo] [--litestream PATH] [--log-format text|json] [--trusted-proxies CIDR[,CIDR]] [--base-url URL]
+                 [--metrics-token T] [--min-free-disk 8MB] [--session-idle 12h] [--form-read-timeout 15s] [--webhook-read-timeout 30s]
   highvibe tenant create --slug S --name N [--niche ID] [--country TR|DE|…] [--locale tr|en|de|fr|es|ar]
   highvibe tenant list
   highvibe tenant set --slug S key=value ...          (modules=sales,repair,msp | modules=default)
-  highvibe niche create --id ID --name-en N [--name-tr N ...] [--persona T] [--vocabulary a,b] [--forbidden a,b] [--modules a,b]
+  highvibe niche create --id ID --name-en N [--name-tr N] [--name-de N] [--name-fr N] [--name-es N] [--name-ar N]
+                        [--persona T] [--vocabulary a,b] [--forbidden a,b] [--modules a,b]
   highvibe niche set --id ID [the flags of create to change]
   highvibe niche list
   highvibe niche delete --id ID      (refused while a tenant uses it; names them)
@@ -85,8 +87,8 @@ usage:
   highvibe apikey list --tenant S
   highvibe apikey revoke --tenant S --id ID
   highvibe migrate status
-  highvibe restore (--tenant S [--media] | --platform) [--timestamp RFC3339] [--output PATH] [--verbose]
-  highvibe backup check [--max-lag 1m] [--tmp DIR] [--verbose]
+  highvibe restore (--tenant S [--media] | --platform) [--timestamp RFC3339] [--output PATH] [--litestream PATH] [--verbose]
+  highvibe backup check [--max-lag 1m] [--tmp DIR] [--litestream PATH] [--verbose]
   highvibe audit verify --tenant S
   highvibe audit rotate-key --tenant S
 
