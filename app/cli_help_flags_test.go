@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -73,4 +74,27 @@ func expand(words []string) []string {
 		out = append(out, strings.TrimSpace(head+" "+alt))
 	}
 	return out
+}
+
+// TestREADMEListsTheCommandsAsHelpDoes: the README's command list had fallen behind `highvibe help`
+// (no niche commands, restore and backup check without --litestream, user create without --name);
+// it is the help's usage, line for line.
+func TestREADMEListsTheCommandsAsHelpDoes(t *testing.T) {
+	t.Parallel()
+	_, help, _ := cli(t, t.TempDir(), "", "help")
+	var want []string
+	for _, l := range strings.Split(help, "\n") {
+		if strings.HasPrefix(l, "  ") && strings.TrimSpace(l) != "" {
+			want = append(want, l[2:])
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```sh\nhighvibe serve ")
+	block, _, _ = strings.Cut(block, "```")
+	if got := strings.Split(strings.TrimRight("highvibe serve "+block, "\n"), "\n"); !ok || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the README's command list differs from highvibe help:\nREADME:\n%s\nhelp:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
