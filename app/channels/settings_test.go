@@ -438,3 +438,24 @@ func TestChannelsStaleTabKeepsNewerSettings(t *testing.T) {
 		t.Errorf("banner %q: want it to say the fields changed meanwhile were kept", got)
 	}
 }
+
+// TestChannelSectionsLinkTheirGuide: the channels page's one Guide link opened the WhatsApp page
+// from every section, and only e-mail had a link of its own; each channel's section links its own
+// guide page, and each of those pages exists.
+func TestChannelSectionsLinkTheirGuide(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme")
+	owner := e.User("acme", "olga", "owner")
+	doc := owner.Get("/app/settings/channels?lang=tr").Doc(t)
+	for section, page := range map[string]string{"webchat": "/guide/widget", "whatsapp": "/guide/whatsapp", "telegram": "/guide/telegram", "email": "/guide/email"} {
+		link := doc.Find(`section#` + section + ` a[href="` + page + `"]`)
+		if link.Length() != 1 || strings.TrimSpace(link.Text()) != i18n.For("tr").T("nav.guide") {
+			t.Errorf("section %s has no link to %s", section, page)
+			continue
+		}
+		if r := owner.Get(page + "?lang=tr"); r.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", page, r.StatusCode)
+		}
+	}
+}

@@ -28,7 +28,7 @@ func (Channel) Info() channel.Info {
 				Label: "channels.settings.telegram_api_base"},
 		},
 		// Without the secret token every webhook call is refused (it cannot be told from a stranger's).
-		Section: channel.Section{Help: "channels.settings.telegram_help", Code: webhookURL,
+		Section: channel.Section{Help: "channels.settings.telegram_help", Guide: "telegram", Code: webhookURL,
 			Ready: []string{"telegram_secret_token"}, ReadyLabel: "channels.settings.telegram_connected",
 			NotReadyLabel: "channels.settings.telegram_not_connected", NotReadyAlarm: true,
 			NotReadyWarning: "channels.settings.telegram_needs_secret"}}

@@ -28,7 +28,7 @@ func (Channel) Info() channel.Info {
 				Label: "channels.settings.whatsapp_api_base"},
 		}, templateSettings()...),
 		// Without the app secret every webhook call is refused (its signature cannot be checked).
-		Section: channel.Section{Help: "channels.settings.whatsapp_help", Code: webhookURL,
+		Section: channel.Section{Help: "channels.settings.whatsapp_help", Guide: "whatsapp", Code: webhookURL,
 			Ready: []string{"whatsapp_app_secret"}, ReadyLabel: "channels.settings.whatsapp_connected",
 			NotReadyLabel: "channels.settings.whatsapp_not_connected", NotReadyAlarm: true,
 			NotReadyWarning: "channels.settings.whatsapp_needs_secret"}}

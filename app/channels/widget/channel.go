@@ -11,6 +11,6 @@ func (Channel) Info() channel.Info {
 	return channel.Info{Name: "webchat", Provider: "widget", Icon: "⌂", Outbound: channel.Local, Statuses: []string{"sent"},
 		// The widget's own settings (greeting, consent) live on the general settings page; the
 		// channels page shows its embed code.
-		Section: channel.Section{Title: "channels.settings.widget", Help: "channels.settings.widget_help", Code: EmbedSnippet, Copy: true,
+		Section: channel.Section{Title: "channels.settings.widget", Help: "channels.settings.widget_help", Guide: "widget", Code: EmbedSnippet, Copy: true,
 			Links: []channel.Link{{Label: "channels.settings.demo", Href: "/widget/demo/{slug}/"}, {Label: "widget.label.privacy", Href: "/kvkk/{slug}/"}}}}
 }
