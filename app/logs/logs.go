@@ -63,7 +63,9 @@ type Query struct {
 	Provider string
 	From, To string // YYYY-MM-DD as typed in <input type=date>
 	Text     string
-	Before   int64
+	// Conversation keeps the list to one conversation's rows (its page's link to its whole log).
+	Conversation int64
+	Before       int64
 }
 
 type pageData struct {
@@ -87,7 +89,8 @@ type pageData struct {
 func parse(c *web.Ctx, v url.Values) (Query, audit.Filter) {
 	q := Query{Provider: strings.TrimSpace(v.Get("provider")), From: strings.TrimSpace(v.Get("from")),
 		To: strings.TrimSpace(v.Get("to")), Text: strings.TrimSpace(v.Get("q"))}
-	label := map[string]string{"provider": c.T("logs.provider"), "from": c.T("logs.from"), "to": c.T("logs.to"), "q": c.T("logs.text")}
+	label := map[string]string{"provider": c.T("logs.provider"), "from": c.T("logs.from"), "to": c.T("logs.to"), "q": c.T("logs.text"),
+		"conversation": c.T("logs.col.conversation")}
 	ignore := func(k string, field *string) {
 		c.IgnoreFilter(k, label[k], v.Get(k))
 		*field = ""
@@ -123,6 +126,13 @@ func parse(c *web.Ctx, v url.Values) (Query, audit.Filter) {
 		ignore("q", &q.Text)
 	}
 	f.Text = q.Text
+	if s := strings.TrimSpace(v.Get("conversation")); s != "" {
+		if n, err := strconv.ParseInt(i18n.ASCIIDigits(s), 10, 64); err == nil && n > 0 {
+			q.Conversation, f.ConversationID = n, n
+		} else {
+			c.IgnoreFilter("conversation", label["conversation"], v.Get("conversation"))
+		}
+	}
 	if s := strings.TrimSpace(v.Get("before")); s != "" {
 		if n, err := strconv.ParseInt(i18n.ASCIIDigits(s), 10, 64); err == nil && n > 0 {
 			q.Before, f.BeforeID = n, n

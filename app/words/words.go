@@ -220,6 +220,16 @@ func Model(name string) i18n.Phrase {
 		return i18n.P("words.model.analytics")
 	case name == "human-review":
 		return i18n.P("words.model.human")
+	case name == "customer": // what the customer did on a page of theirs (a quote accepted, a visit confirmed)
+		return i18n.P("words.model.customer")
+	case name == "builtin": // the assistant, without a version (a handoff it raised)
+		return i18n.P("words.model.builtin_named")
+	case name == "system": // the product's own timers (a visit's reminder)
+		return i18n.P("words.model.system")
+	case name == "sla-policy":
+		return i18n.P("words.model.sla")
+	case name == "demo-seed":
+		return i18n.P("words.model.demo")
 	}
 	return text(name)
 }

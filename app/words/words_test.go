@@ -171,3 +171,39 @@ func TestEveryBuiltinModelNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryModelNameWorded: the action log's Model column showed the codes some rows are written
+// with — "customer" (a quote accepted on its page), "system", "sla-policy", "demo-seed",
+// "builtin" — on Turkish and Arabic pages. Every model name the code writes as a literal reads
+// as words in the reader's language.
+func TestEveryModelNameWorded(t *testing.T) {
+	t.Parallel()
+	lit := regexp.MustCompile(`ModelName: *"([a-z0-9.-]+)"`)
+	seen := map[string]bool{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range lit.FindAllStringSubmatch(string(src), -1) {
+			seen[m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !seen["customer"] || !seen["human-review"] {
+		t.Fatalf("found only %v: the scan is broken", seen)
+	}
+	for name := range seen {
+		for _, lang := range []string{"tr", "en", "ar"} {
+			if got := i18n.For(lang).Say(Model(name)); got == name || got == "" {
+				t.Errorf("%s in %s reads %q: the code shows through", name, lang, got)
+			}
+		}
+	}
+}
