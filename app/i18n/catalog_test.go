@@ -402,3 +402,17 @@ func TestTurkishCallsAConversationKonusma(t *testing.T) {
 		}
 	}
 }
+
+// TestScoresReadTheSame: the inbox's score pills said "Mood 70" while the conversation's panel
+// said "Sentiment score"; a score has one name in each language, the pill's word in its label.
+func TestScoresReadTheSame(t *testing.T) {
+	for _, lang := range Langs {
+		p := For(lang)
+		for _, s := range []string{"urgency", "qualification", "sentiment"} {
+			pill := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(p.T("words.pill."+s), "%d", "")))
+			if label := strings.ToLower(p.T("inbox.score." + s)); !strings.Contains(label, pill) {
+				t.Errorf("%s: the %s pill says %q, the panel %q", lang, s, pill, label)
+			}
+		}
+	}
+}
