@@ -42,3 +42,35 @@ func TestBrowserAmountsStayWholeOnPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserLeadCardOrderReadsInArabic: in Arabic, the conversation's lead card lists the
+// customer's orders with their Turkish descriptions; a description is drawn as written, its
+// "1200" before its "m²", where the Arabic line once pulled the figure away to sit beside the
+// order's number ("m² begonit döşeme · 874,800.00 1200 #92").
+func TestBrowserLeadCardOrderReadsInArabic(t *testing.T) {
+	t.Parallel()
+	b := demoBrowserFor(t, 2*time.Minute)
+	allModules(b.e, app.DemoSlug)
+	b.viewport(390, 844, true)
+	b.open("/app/inbox/100/?lang=ar")
+	got := b.str(`(() => { const out = []; let n = 0;
+		for (const li of document.querySelectorAll('#lead-card .orders li')) {
+			const w = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+			for (let node = w.nextNode(); node; node = w.nextNode()) {
+				const m = node.data.match(/(\d+) m²/);
+				if (!m) continue;
+				n++;
+				const at = (from, len) => { const r = document.createRange(); r.setStart(node, from); r.setEnd(node, from + len); return r.getBoundingClientRect(); };
+				const fig = at(m.index, m[1].length), unit = at(m.index + m[1].length + 1, 2);
+				if (Math.abs(fig.top - unit.top) < 2 && fig.left > unit.left) out.push(li.textContent.trim());
+			}
+		}
+		return n + '|' + out.join('; '); })()`)
+	n, wrong, _ := strings.Cut(got, "|")
+	if n == "0" {
+		t.Fatal("no order with an area in the lead card")
+	}
+	if wrong != "" {
+		t.Errorf("orders whose description is drawn out of order: %s", wrong)
+	}
+}
