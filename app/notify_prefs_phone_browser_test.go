@@ -35,5 +35,12 @@ func TestBrowserNotifyPrefsHeadingsWholeOnPhone(t *testing.T) {
 		if broken != "" {
 			t.Errorf("%s at 390x844: headings broken over two lines: %s", lang, broken)
 		}
+		// The push card's button stays inside its card: "Turn on notifications on this device"
+		// ran past the card's edge on a phone in English.
+		if out := b.str(`(() => { const card = document.querySelector('#push').getBoundingClientRect();
+			return [...document.querySelectorAll('#push .btn')].filter(x => x.offsetWidth > 0).map(x => x.getBoundingClientRect())
+				.filter(r => r.left < card.left - 1 || r.right > card.right + 1).length + ''; })()`); out != "0" {
+			t.Errorf("%s at 390x844: %s push button(s) run past the card", lang, out)
+		}
 	}
 }
