@@ -833,7 +833,7 @@ func verifyLoad(dbPath string, phases ...*loadResult) (summary string, lost, dup
 
 // rawInsertRate is the yardstick the README's WhatsApp figures are compared with: one INSERT per write transaction, nothing else.
 func rawInsertRate(ctx context.Context, path string, d time.Duration) (float64, error) {
-	db, err := tenantdb.Open(ctx, path, nil, "") // the server's DSN: WAL, synchronous=NORMAL, BEGIN IMMEDIATE
+	db, err := tenantdb.Open(ctx, path, nil, "") // the server's DSN: WAL, synchronous=FULL, BEGIN IMMEDIATE
 	if err != nil {
 		return 0, err
 	}

@@ -82,6 +82,12 @@ const maxWriteStmts = 64
 const readIdle = 2
 
 // dsn builds the connection string; pragmas live in the DSN so every pooled connection gets them.
+// synchronous(FULL): every commit syncs the WAL before it returns, so what a 200 acknowledged (a
+// WhatsApp or Telegram delivery, a widget message, an operator's reply) survives a power cut or a
+// crash of the machine, not only of this process — under NORMAL, SQLite's own documentation says a
+// commit in WAL mode may roll back after a power loss, and Meta does not send a delivery again once
+// it got its 200. The sync holds the writer (≈ 0.2 ms a commit on a VPS disk); deliveries arriving
+// together share one commit (whatsapp's group commit), so a burst pays it once a group.
 // Statement journals and temporary b-trees stay in memory: a statement in a many-message write
 // transaction journals every page it touches that an earlier statement already changed, and as a
 // temporary file each of those 4 KB copies was a write system call.
@@ -89,7 +95,7 @@ func dsn(path string, writer, replicated bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "cache_size(-4000)")
 	q.Add("_pragma", "temp_store(MEMORY)")
