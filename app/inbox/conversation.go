@@ -150,7 +150,7 @@ func setTags(ctx context.Context, tx *sql.Tx, convID int64, tags []string) error
 
 // MarkRead clears the unread counter (opening the conversation); no log row: reading changes nothing.
 func MarkRead(ctx context.Context, db *tenantdb.DB, convID int64) error {
-	_, err := db.Write.ExecContext(ctx, `UPDATE conversations SET unread_count = 0 WHERE id = ? AND unread_count > 0`, convID)
+	_, err := db.Exec(ctx, `UPDATE conversations SET unread_count = 0 WHERE id = ? AND unread_count > 0`, convID)
 	if err != nil {
 		return fmt.Errorf("inbox: marking read: %w", err)
 	}

@@ -189,7 +189,7 @@ func (r *Runner) LaneOf(kind string) Lane {
 
 // Recover puts jobs left 'running' by a crash back in the queue. Start calls it for every tenant.
 func Recover(ctx context.Context, db *tenantdb.DB) (int64, error) {
-	res, err := db.Write.ExecContext(ctx, `UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'running'`, time.Now().UnixMilli())
+	res, err := db.Exec(ctx, `UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'running'`, time.Now().UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("jobs: recover: %w", err)
 	}
@@ -284,7 +284,7 @@ func (r *Runner) file(ctx context.Context, slug string, db *tenantdb.DB) error {
 	}
 	expr := "CASE kind" + cases.String() + " ELSE " + fmt.Sprint(int(LaneHousekeeping)) + " END"
 	args = append(args, args...)
-	res, err := db.Write.ExecContext(ctx, `UPDATE jobs SET lane = `+expr+` WHERE status IN ('queued','running') AND lane <> `+expr, args...)
+	res, err := db.Exec(ctx, `UPDATE jobs SET lane = `+expr+` WHERE status IN ('queued','running') AND lane <> `+expr, args...)
 	if err != nil {
 		return fmt.Errorf("jobs: file into lanes: %w", err)
 	}

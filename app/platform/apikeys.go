@@ -148,7 +148,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, tenantID int64) ([]*APIKey, e
 
 // RevokeAPIKey revokes one key of the tenant; ErrNotFound when it is not the tenant's.
 func (s *Service) RevokeAPIKey(ctx context.Context, tenantID, id int64) error {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND tenant_id = ?`,
+	res, err := s.DB.Exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND tenant_id = ?`,
 		time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), id, tenantID)
 	if err != nil {
 		return fmt.Errorf("platform: revoke key: %w", err)
@@ -174,7 +174,7 @@ func (s *Service) LookupAPIKey(ctx context.Context, key string) (*APIKey, error)
 	}
 	now := time.Now().UTC()
 	if k.LastUsedAt == "" || k.LastUsedAt < now.Add(-time.Minute).Format("2006-01-02T15:04:05.000Z") {
-		_, _ = s.DB.Write.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Format("2006-01-02T15:04:05.000Z"), k.ID)
+		_, _ = s.DB.Exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Format("2006-01-02T15:04:05.000Z"), k.ID)
 	}
 	return k, nil
 }

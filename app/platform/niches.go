@@ -159,7 +159,7 @@ func (s *Service) CreateNiche(ctx context.Context, n *Niche) error {
 	vocab, _ := json.Marshal(n.Vocabulary)
 	forb, _ := json.Marshal(n.Forbidden)
 	mods, _ := json.Marshal(n.Modules)
-	_, err := s.DB.Write.ExecContext(ctx, `INSERT INTO custom_niches(id, names, persona, vocabulary, forbidden, modules) VALUES(?,?,?,?,?,?)`,
+	_, err := s.DB.Exec(ctx, `INSERT INTO custom_niches(id, names, persona, vocabulary, forbidden, modules) VALUES(?,?,?,?,?,?)`,
 		n.ID, string(names), n.Persona, string(vocab), string(forb), string(mods))
 	if tenantdb.IsUnique(err) {
 		return fmt.Errorf("platform: niche %q %w", n.ID, ErrExists)
@@ -179,7 +179,7 @@ func (s *Service) UpdateNiche(ctx context.Context, n *Niche) error {
 	vocab, _ := json.Marshal(n.Vocabulary)
 	forb, _ := json.Marshal(n.Forbidden)
 	mods, _ := json.Marshal(n.Modules)
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE custom_niches SET names=?, persona=?, vocabulary=?, forbidden=?, modules=?, updated_at=? WHERE id=?`,
+	res, err := s.DB.Exec(ctx, `UPDATE custom_niches SET names=?, persona=?, vocabulary=?, forbidden=?, modules=?, updated_at=? WHERE id=?`,
 		string(names), n.Persona, string(vocab), string(forb), string(mods), nowStamp(), n.ID)
 	if err != nil {
 		return fmt.Errorf("platform: update niche: %w", err)

@@ -50,7 +50,7 @@ func clip(s string, n int) string {
 // CreateSession stores a new session for the user under token's hash.
 func (s *Service) CreateSession(ctx context.Context, userID int64, token, userAgent, ip string, pending2FA bool, now time.Time) (*Session, error) {
 	ms := tenantdb.Millis(now)
-	res, err := s.DB.Write.ExecContext(ctx, `INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at, user_agent, ip, pending_2fa)
+	res, err := s.DB.Exec(ctx, `INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at, user_agent, ip, pending_2fa)
 		VALUES(?,?,?,?,?,?,?)`, HashToken(token), userID, ms, ms, clip(userAgent, 300), clip(ip, 64), boolInt(pending2FA))
 	if err != nil {
 		return nil, fmt.Errorf("platform: create session: %w", err)
@@ -88,7 +88,7 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 
 // TouchSession records that the session was used at now (callers limit this to once a minute).
 func (s *Service) TouchSession(ctx context.Context, id int64, now time.Time) error {
-	if _, err := s.DB.Write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, tenantdb.Millis(now), id); err != nil {
+	if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, tenantdb.Millis(now), id); err != nil {
 		return fmt.Errorf("platform: touch session: %w", err)
 	}
 	return nil
@@ -96,7 +96,7 @@ func (s *Service) TouchSession(ctx context.Context, id int64, now time.Time) err
 
 // SaveSessionData replaces the session's data (active tenant, one-time messages).
 func (s *Service) SaveSessionData(ctx context.Context, id int64, data []byte) error {
-	if _, err := s.DB.Write.ExecContext(ctx, `UPDATE sessions SET data = ? WHERE id = ?`, data, id); err != nil {
+	if _, err := s.DB.Exec(ctx, `UPDATE sessions SET data = ? WHERE id = ?`, data, id); err != nil {
 		return fmt.Errorf("platform: save session: %w", err)
 	}
 	return nil
@@ -104,7 +104,7 @@ func (s *Service) SaveSessionData(ctx context.Context, id int64, data []byte) er
 
 // DeleteSession ends one session.
 func (s *Service) DeleteSession(ctx context.Context, id int64) error {
-	if _, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+	if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("platform: delete session: %w", err)
 	}
 	return nil
@@ -113,7 +113,7 @@ func (s *Service) DeleteSession(ctx context.Context, id int64) error {
 // DeleteSessionOf ends one session of the given user; ErrNotFound when the user has no such
 // session (so a revoke button cannot reach another user's sessions).
 func (s *Service) DeleteSessionOf(ctx context.Context, userID, id int64) error {
-	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID)
+	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return fmt.Errorf("platform: delete session: %w", err)
 	}
@@ -125,7 +125,7 @@ func (s *Service) DeleteSessionOf(ctx context.Context, userID, id int64) error {
 
 // RevokeSessions ends every session of the user and reports how many there were.
 func (s *Service) RevokeSessions(ctx context.Context, userID int64) (int, error) {
-	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 	if err != nil {
 		return 0, fmt.Errorf("platform: revoke sessions: %w", err)
 	}
@@ -184,7 +184,7 @@ func (s *Service) SessionsInTenant(ctx context.Context, tenantID int64, inTenant
 // DeleteExpiredSessions removes sessions past either limit (and second-factor steps left
 // unfinished since pendingSince); expired rows never open anything, this only keeps the table small.
 func (s *Service) DeleteExpiredSessions(ctx context.Context, cut SessionCutoffs, pendingSince time.Time) (int, error) {
-	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR (pending_2fa = 1 AND created_at < ?)`,
+	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR (pending_2fa = 1 AND created_at < ?)`,
 		tenantdb.Millis(cut.IdleSince), tenantdb.Millis(cut.CreatedSince), tenantdb.Millis(pendingSince))
 	if err != nil {
 		return 0, fmt.Errorf("platform: expire sessions: %w", err)
@@ -208,7 +208,7 @@ func (s *Service) DeleteSessionInTenant(ctx context.Context, tenantID, id int64,
 	if err != nil {
 		return fmt.Errorf("platform: delete session: %w", err)
 	}
-	res, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND data IS ?`, id, data)
+	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE id = ? AND data IS ?`, id, data)
 	if err != nil {
 		return fmt.Errorf("platform: delete session: %w", err)
 	}

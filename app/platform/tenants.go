@@ -227,7 +227,7 @@ func (s *Service) CreateBusiness(ctx context.Context, nt NewTenant) (*Tenant, er
 	}
 	db, err := s.Mgr.Create(ctx, slug)
 	if err != nil {
-		_, _ = s.DB.Write.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		_, _ = s.DB.Exec(ctx, `DELETE FROM tenants WHERE id = ?`, id)
 		return nil, err
 	}
 	// The rooms' first words in the business's language (OnTenantCreated). A failure here leaves

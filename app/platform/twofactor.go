@@ -46,7 +46,7 @@ func (s *Service) TwoFactorOf(ctx context.Context, userID int64) (TwoFactor, err
 // StartTwoFactor stores a new secret for enrolment; it does not count until FinishTwoFactor. An
 // enrolled user cannot start again without turning the second factor off first.
 func (s *Service) StartTwoFactor(ctx context.Context, userID int64, secret string) error {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_enabled_at IS NULL`, secret, userID)
+	res, err := s.DB.Exec(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_enabled_at IS NULL`, secret, userID)
 	if err != nil {
 		return fmt.Errorf("platform: start two-factor: %w", err)
 	}
@@ -104,7 +104,7 @@ func (s *Service) FinishTwoFactor(ctx context.Context, userID, step int64, codes
 // UseTOTPStep records that the code of step was used, if it is newer than any used before; false
 // means the code was already used (a replay) and must be refused.
 func (s *Service) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	res, err := s.DB.Exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
 	if err != nil {
 		return false, fmt.Errorf("platform: use code: %w", err)
 	}
@@ -114,7 +114,7 @@ func (s *Service) UseTOTPStep(ctx context.Context, userID, step int64) (bool, er
 
 // UseRecoveryCode spends one recovery code; false when it is unknown or already used.
 func (s *Service) UseRecoveryCode(ctx context.Context, userID int64, code string, now time.Time) (bool, error) {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
+	res, err := s.DB.Exec(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
 		tenantdb.Millis(now), userID, hashRecoveryCode(code))
 	if err != nil {
 		return false, fmt.Errorf("platform: use recovery code: %w", err)

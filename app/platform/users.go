@@ -92,7 +92,7 @@ func (s *Service) SetDisplayName(ctx context.Context, userID int64, name string)
 	if err != nil {
 		return "", err
 	}
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, name, userID)
+	res, err := s.DB.Exec(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, name, userID)
 	if err != nil {
 		return "", fmt.Errorf("platform: display name: %w", err)
 	}
@@ -343,7 +343,7 @@ func (s *Service) SetUserLocale(ctx context.Context, id int64, lang string) erro
 	if len(lang) > 8 {
 		return &ValidationError{"locale", "too long"}
 	}
-	if _, err := s.DB.Write.ExecContext(ctx, `UPDATE users SET locale = ? WHERE id = ?`, lang, id); err != nil {
+	if _, err := s.DB.Exec(ctx, `UPDATE users SET locale = ? WHERE id = ?`, lang, id); err != nil {
 		return fmt.Errorf("platform: user locale: %w", err)
 	}
 	return nil
@@ -354,7 +354,7 @@ func (s *Service) SetMembership(ctx context.Context, userID, tenantID int64, rol
 	if !ValidRole(role) {
 		return &ValidationError{"role", "must be owner, operator or viewer"}
 	}
-	_, err := s.DB.Write.ExecContext(ctx, `INSERT INTO memberships(user_id, tenant_id, role) VALUES(?,?,?)
+	_, err := s.DB.Exec(ctx, `INSERT INTO memberships(user_id, tenant_id, role) VALUES(?,?,?)
 		ON CONFLICT(user_id, tenant_id) DO UPDATE SET role = excluded.role, disabled = 0`, userID, tenantID, role)
 	if err != nil {
 		return fmt.Errorf("platform: membership: %w", err)
@@ -369,7 +369,7 @@ func (s *Service) SetRole(ctx context.Context, userID, tenantID int64, role stri
 	if !ValidRole(role) {
 		return &ValidationError{"role", "must be owner, operator or viewer"}
 	}
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE memberships SET role = ? WHERE user_id = ? AND tenant_id = ?`, role, userID, tenantID)
+	res, err := s.DB.Exec(ctx, `UPDATE memberships SET role = ? WHERE user_id = ? AND tenant_id = ?`, role, userID, tenantID)
 	if err != nil {
 		return fmt.Errorf("platform: role: %w", err)
 	}

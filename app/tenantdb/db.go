@@ -44,6 +44,10 @@ type DB struct {
 	// asking goose (which would open connections to every idle tenant on each probe).
 	migrated bool
 
+	// wal syncs the WAL after each InTx and Exec, outside the writer: what they committed is on
+	// disk when they return (durable.go).
+	wal *walSync
+
 	// observe hears the timing of every InTx (set by Manager.ObserveTx; nil = nobody listens).
 	observe atomic.Pointer[func(wait, held time.Duration)]
 
@@ -82,12 +86,6 @@ const maxWriteStmts = 64
 const readIdle = 2
 
 // dsn builds the connection string; pragmas live in the DSN so every pooled connection gets them.
-// synchronous(FULL): every commit syncs the WAL before it returns, so what a 200 acknowledged (a
-// WhatsApp or Telegram delivery, a widget message, an operator's reply) survives a power cut or a
-// crash of the machine, not only of this process — under NORMAL, SQLite's own documentation says a
-// commit in WAL mode may roll back after a power loss, and Meta does not send a delivery again once
-// it got its 200. The sync holds the writer (≈ 0.2 ms a commit on a VPS disk); deliveries arriving
-// together share one commit (whatsapp's group commit), so a burst pays it once a group.
 // Statement journals and temporary b-trees stay in memory: a statement in a many-message write
 // transaction journals every page it touches that an earlier statement already changed, and as a
 // temporary file each of those 4 KB copies was a write system call.
@@ -95,7 +93,7 @@ func dsn(path string, writer, replicated bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous(NORMAL)") // the WAL is synced after the commit, outside the writer (walSync)
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "cache_size(-4000)")
 	q.Add("_pragma", "temp_store(MEMORY)")
@@ -163,7 +161,7 @@ func open(ctx context.Context, path string, migrations fs.FS, dir string, replic
 	r.SetMaxIdleConns(readIdle)
 	r.SetConnMaxIdleTime(20 * time.Second)
 	opened, _ := os.Stat(path) // nil when it cannot be read: Check then does not compare
-	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil, opened: opened}, nil
+	return &DB{Path: path, Read: r, Write: w, migrated: migrations != nil, opened: opened, wal: &walSync{path: path + "-wal"}}, nil
 }
 
 // canWrite writes the file's user_version back unchanged in a transaction it rolls back: on a
@@ -295,13 +293,19 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("tenantdb: begin: %w", err)
 	}
-	defer d.timer(start)()
+	held := d.timer(start)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
+		held()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		held()
 		return fmt.Errorf("tenantdb: commit: %w", err)
+	}
+	held()
+	if err := d.durable(); err != nil {
+		return err
 	}
 	if after := d.afterTx.Load(); after != nil {
 		// The caller's request may end right after this returns; what follows a commit must not
@@ -372,8 +376,9 @@ func (d *DB) Memo(key any, mk func() any) any {
 }
 
 // OnWriter runs fn on the writer connection outside a transaction, for single statements SQLite
-// commits by itself (the job runner's claims and outcomes). Its wait for the writer and the time
-// fn then took go to the observer, as InTx's do.
+// commits by itself (the job runner's claims; its outcomes go through Exec). Its wait for the
+// writer and the time fn then took go to the observer, as InTx's do. Unlike InTx and Exec it does
+// not wait for the disk: a claim lost to a power cut is only a job that runs again.
 func (d *DB) OnWriter(ctx context.Context, fn func(c *sql.Conn) error) error {
 	start := time.Now()
 	c, err := d.Write.Conn(ctx)
@@ -385,13 +390,26 @@ func (d *DB) OnWriter(ctx context.Context, fn func(c *sql.Conn) error) error {
 	return fn(c)
 }
 
-// Exec is one write statement through OnWriter.
+// Exec is one write statement through OnWriter, on disk when it returns (as InTx's commits).
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
 	err = d.OnWriter(ctx, func(c *sql.Conn) error {
 		res, err = c.ExecContext(ctx, query, args...)
 		return err
 	})
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	return res, d.durable()
+}
+
+// durable waits until the commit that just returned on this database is on disk (walSync): a
+// commit that cannot be synced is reported as failed, so nobody is told it is stored. The writer
+// is free meanwhile.
+func (d *DB) durable() error {
+	if d.wal == nil {
+		return nil
+	}
+	return d.wal.wait(d.wal.committed())
 }
 
 // timer is what reports a write that asked for the writer at start and has it now (nothing when
