@@ -132,14 +132,15 @@ func (h *Handler) PublicPDF(w http.ResponseWriter, r *http.Request) {
 	h.writePDF(w, r, q, h.pdfBusiness(r.Context(), t, db))
 }
 
-// Accept is POST /q/{link}/accept: the customer accepts; the lead is won with the quote's total
-// as the order's value.
+// Accept is POST /q/{link}/accept: the customer accepts; the lead is won, and the quote's total
+// becomes an order's value when the business has the sales records module on (read with the
+// tenant, so a module turned off a moment ago is off here too).
 func (h *Handler) Accept(w http.ResponseWriter, r *http.Request) {
 	t, db, q, ok := h.public(w, r)
 	if !ok {
 		return
 	}
-	acc, err := Accept(r.Context(), db, q.Token, r.PostFormValue("name"))
+	acc, err := Accept(r.Context(), db, q.Token, r.PostFormValue("name"), t.HasModule(platform.ModuleSales))
 	if errs := web.FieldErrors(r, err); errs != nil {
 		h.showPublic(w, r, http.StatusUnprocessableEntity, t, q, &publicPage{}, errs)
 		return

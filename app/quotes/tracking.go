@@ -164,12 +164,12 @@ func Viewed(ctx context.Context, db *tenantdb.DB, q *Quote) (first bool, err err
 }
 
 // Accept records the customer's acceptance through the link, in one transaction: the revision
-// accepted, the conversation (and its lead) won, an order in the CRM with the quote's total as
-// its value (a customer record is made from the lead when it has none), a system note in the
-// conversation and an action log. A revision not sent, replaced or already accepted refuses
+// accepted, the conversation (and its lead) won, a system note in the conversation, an action log
+// and, when sales says the business has the sales records module on, an order in the CRM with the
+// quote's total as its value (a customer record is made from the lead when it has none). A revision not sent, replaced or already accepted refuses
 // (ErrNotOpen); one past its validity day (to the end of that day in the business's time zone)
 // refuses with ErrExpired, nothing stored. name is what the customer typed as their name ("" allowed).
-func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, error) {
+func Accept(ctx context.Context, db *tenantdb.DB, token, name string, sales bool) (*Quote, error) {
 	var q *Quote
 	name = web.PersonName(name) // one line of plain text (no direction overrides)
 	if len([]rune(name)) > 200 {
@@ -191,9 +191,15 @@ func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, e
 			return ErrExpired
 		}
 		now := tenantdb.Now()
-		orderID, err := orderFor(ctx, tx, q)
-		if err != nil {
-			return err
+		// The order (and the customer record it needs) belongs to the sales records: with that
+		// module off the business keeps no orders, and one written anyway would wait unseen and
+		// turn up from nowhere when the module is turned on. The acceptance itself is the quote's
+		// and the action log's either way; the quote's page says that no order was written.
+		var orderID int64
+		if sales {
+			if orderID, err = orderFor(ctx, tx, q); err != nil {
+				return err
+			}
 		}
 		ok, err := setStatus(ctx, tx, q.ID, "accepted", []string{"sent"}, "accepted_at = ?, order_id = ?", now, nullable(orderID))
 		if err != nil {
@@ -222,7 +228,7 @@ func Accept(ctx context.Context, db *tenantdb.DB, token, name string) (*Quote, e
 		}
 		_, err = audit.Write(ctx, tx, audit.Entry{Provider: "quotes", ActionType: "quote_accepted", Summary: q.Number, Input: name,
 			ModelName: "customer", ConversationID: q.ConversationID,
-			Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "order_id": orderID,
+			Payload: map[string]any{"quote_id": q.ID, "number": q.Number, "revision": q.Revision, "order_id": orderID, "sales_module": sales,
 				"grand_total": q.Totals.Grand, "currency": q.Currency, "stage_before": from, "stage_after": to}})
 		return err
 	})
