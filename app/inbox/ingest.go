@@ -212,6 +212,7 @@ type arrival struct {
 	Source    string // leads.source
 	PMID      any    // the provider message id, or nil
 	AtMS, Now int64  // when it was sent, and now (Unix ms)
+	OpenedMS  int64  // a conversation it opens starts then (Unix ms): openedAt
 	ConsentAt any    // Unix ms or nil
 	Provider  string // the action-log provider of the channel
 }
@@ -250,10 +251,27 @@ func arrive(reg *channel.Registry, in Inbound, now time.Time) (arrival, error) {
 	if !in.At.IsZero() {
 		a.AtMS = in.At.UnixMilli()
 	}
+	a.OpenedMS = openedAt(a.AtMS, a.Now)
 	if !in.ConsentAt.IsZero() {
 		a.ConsentAt = in.ConsentAt.UnixMilli()
 	}
 	return a, nil
+}
+
+// senderClockFrom is the earliest time a sender's clock is believed: a message dated before it (a
+// phone whose clock was reset) says nothing about when the customer wrote.
+var senderClockFrom = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+
+// openedAt is when a conversation opened by a message sent at at (Unix ms) starts, at now: the
+// message's own time, so a conversation is never created after its first message when the
+// channel delivers late (WhatsApp retries for days: a time days back is real). A time in the
+// future or before senderClockFrom is the sender's clock being wrong, and the conversation starts
+// now.
+func openedAt(at, now int64) int64 {
+	if at < senderClockFrom || at > now {
+		return now
+	}
+	return at
 }
 
 // triageWanted: the assistant triages a customer's message only where its mode is active.

@@ -170,7 +170,8 @@ func (s ingestStore) openConversation(leadID int64, channel, externalID string) 
 }
 
 // createConversation opens a conversation for the arriving message, already counting it as
-// touchConversation would (one unread, last message, waiting since): a new conversation is written
+// touchConversation would (one unread, last message, waiting since), created when its first message
+// was sent (arrival.OpenedMS, not when it arrived late): a new conversation is written
 // once instead of inserted and then updated, which would rewrite every list index it is in. It
 // answers the new conversation's id, assistant mode and assignee, read back by its id: a RETURNING
 // clause costs SQLite a temporary table for every statement, more than the read.
@@ -178,7 +179,7 @@ func (s ingestStore) createConversation(leadID int64, a arrival) (id int64, aiMo
 	r, err := s.q.ExecContext(s.ctx, `INSERT INTO conversations(lead_id, customer_id, channel, external_id, last_message_at, created_at, updated_at,
 		unread_count, last_inbound_at, waiting_since)
 		VALUES(?, (SELECT customer_id FROM leads WHERE id = ?), ?, ?, ?, ?, ?, 1, ?, ?)`,
-		leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.Now, a.Now, a.AtMS, a.AtMS)
+		leadID, leadID, a.Channel, a.ExternalID, a.AtMS, a.OpenedMS, a.Now, a.AtMS, a.AtMS)
 	if err == nil {
 		id, err = r.LastInsertId()
 	}
