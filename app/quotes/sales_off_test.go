@@ -41,7 +41,7 @@ func TestAcceptWithSalesOffWritesNoOrder(t *testing.T) {
 	page := "/app/quotes/" + strconv.FormatInt(id, 10) + "/"
 	for lang, want := range map[string]string{"tr": "Sipariş yazılmadı", "en": "No order was written", "ar": "لم يُسجَّل أي طلب"} {
 		r := f.owner.Get(page + "?lang=" + lang)
-		if got := strings.TrimSpace(r.Doc(t).Find("[data-no-order]").Text()); r.StatusCode != http.StatusOK || !strings.HasPrefix(got, want) {
+		if got := strings.TrimSpace(r.Doc(t).Find("[data-no-order]").Text()); r.StatusCode != http.StatusOK || !strings.Contains(got, want) {
 			t.Errorf("quote page (%s): %d %q, want it to say %q", lang, r.StatusCode, got, want)
 		}
 	}
