@@ -248,7 +248,9 @@ func failureDetail(e string) FailureDetail {
 		if n, _ := fmt.Sscanf(rest, "%d of %d", &sent, &of); n == 2 {
 			_, next, _ := strings.Cut(rest, "; the next one: ")
 			d = failureDetail(next)
-			d.Reasons = append([]i18n.Phrase{{Key: "inbox.failure_detail.partial", Args: []any{sent, of}}}, d.Reasons...)
+			// The messages are counted by their total, in the plural form the reader's language
+			// gives it (Arabic "من رسالتين", "من 3 رسائل", "من 11 رسالة").
+			d.Reasons = append([]i18n.Phrase{{Key: "inbox.failure_detail.partial", Args: []any{sent, i18n.Count{Key: "inbox.failure_detail.messages", N: of}}}}, d.Reasons...)
 			return d
 		}
 	}
