@@ -90,7 +90,9 @@ func (h *Settings) Show(w http.ResponseWriter, r *http.Request) {
 
 func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d *settingsData, errs web.Errors) {
 	c := web.From(r)
-	h.Render.Render(w, r, status, "channels/settings", &web.Page{Title: c.T("channels.settings.title"), Nav: "settings", Guide: "whatsapp", Data: d, Errors: errs})
+	// Each channel's section links its own guide page; the page as a whole links the guide's
+	// part on every channel at once (conversations and channels, under troubleshooting).
+	h.Render.Render(w, r, status, "channels/settings", &web.Page{Title: c.T("channels.settings.title"), Nav: "settings", Guide: "troubleshooting", Data: d, Errors: errs})
 }
 
 // Save is POST /app/settings/channels. A secret left empty keeps its stored value; the "clear_"
