@@ -464,6 +464,8 @@ func baseFuncs(assets *static.Assets, loc *time.Location, region string) templat
 		// country's (region).
 		"phone": func(s string) string { return phone.DisplayIn(s, region) },
 		"dial":  func(s string) string { return phone.DialIn(s, region) },
+		// email shows an e-mail address so that it wraps only after its "@" or a dot (email.go).
+		"email": emailBreaks,
 		// shown is what a list names a record by (leads.Row's Label: web.Who's rule or "#id"),
 		// its number read in the business's country like phone's.
 		"shown": func(r interface{ Label(string) string }) string { return r.Label(region) },
