@@ -99,7 +99,7 @@ func insertRecommendations(ctx context.Context, tx *sql.Tx, snapshotID int64, la
 		case "lead_generation":
 			w = words.Rec{Key: "analytics.rec.leadgen", SummaryArgs: []any{c.N1, c.N2}}
 			title = p.T("analytics.rec.leadgen.title")
-			summary = p.T("analytics.rec.leadgen.summary", c.N1, c.N2)
+			summary = p.T("analytics.rec.leadgen.summary", p.Plural("analytics.rec.leadgen.new_leads", c.N1), c.N2)
 			action = p.T("analytics.rec.leadgen.action")
 		}
 		if len([]rune(title)) > 200 {

@@ -113,6 +113,38 @@ func ints(args []any) []any {
 	return out
 }
 
+// countedArgs are the numbers of catalog-worded recommendations that count something but are
+// not the phrase's first argument (so the catalog cannot pick the phrase's plural form by them):
+// by "<Key>.title" or "<Key>.summary", the index in TitleArgs or SummaryArgs and the plural key
+// that says the number in the form the reader's language gives it (Arabic "بعد يومين",
+// "بعد 3 أيام", "بعد 11 يومًا"). The stored arguments stay numbers.
+var countedArgs = map[string]struct {
+	arg int
+	key string
+}{
+	"seasonal.rec.soon.title":                   {1, "seasonal.rec.soon.in_days"},
+	"seasonal.rec.soon_nolast.title":            {1, "seasonal.rec.soon.in_days"},
+	"msp_time.rec.renewal_block.summary":        {0, "msp_time.rec.renewal.in_days"},
+	"msp_time.rec.renewal_managed.summary":      {0, "msp_time.rec.renewal.in_days"},
+	"msp_time.rec.renewal_per_incident.summary": {0, "msp_time.rec.renewal.in_days"},
+	"analytics.rec.leadgen.summary":             {0, "analytics.rec.leadgen.new_leads"},
+}
+
+// counted turns the counting number of the phrase key's arguments into an i18n.Count.
+func counted(key string, args []any) []any {
+	c, ok := countedArgs[key]
+	if !ok || c.arg >= len(args) {
+		return args
+	}
+	switch n := args[c.arg].(type) {
+	case int64:
+		args[c.arg] = i18n.Count{Key: c.key, N: int(n)}
+	case int:
+		args[c.arg] = i18n.Count{Key: c.key, N: n}
+	}
+	return args
+}
+
 // JSON is the stored form of r.
 func (r Rec) JSON() string {
 	b, _ := json.Marshal(r)
@@ -140,7 +172,7 @@ func (r Rec) what() i18n.Phrase {
 // Title is the recommendation's title.
 func (r Rec) Title() i18n.Phrase {
 	if r.Key != "" {
-		args := r.args(r.TitleArgs)
+		args := counted(r.Key+".title", r.args(r.TitleArgs))
 		if r.At != 0 {
 			args = append([]any{i18n.When{T: time.UnixMilli(r.At)}}, args...)
 		}
@@ -183,6 +215,7 @@ func (r Rec) Summary() []i18n.Phrase {
 				args[2] = i18n.Pct{V: n.V, Decimals: n.Decimals}
 			}
 		}
+		args = counted(r.Key+".summary", args)
 		if r.Day != "" {
 			args = append([]any{i18n.Day(r.Day)}, args...)
 		}
