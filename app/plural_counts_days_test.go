@@ -1,13 +1,11 @@
 package app_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"highvibe/app"
-	"highvibe/app/approvals"
 	"highvibe/app/i18n"
 	"highvibe/app/words"
 )
@@ -26,7 +24,6 @@ func TestDayAndMinuteCountsSayTheirPluralForms(t *testing.T) {
 	c := e.Client()
 	c.Login(app.DemoUser, pw)
 	db := e.DB(app.DemoSlug)
-	ctx := t.Context()
 
 	recs := map[string]func(n int) words.Rec{
 		"msp_time.rec.renewal_block": func(n int) words.Rec {
@@ -61,40 +58,13 @@ func TestDayAndMinuteCountsSayTheirPluralForms(t *testing.T) {
 			"visits.rec":                 {"Une visite de 0 minute chez Ayşe", "Une visite de 1 minute chez Ayşe", "Une visite de 2 minutes chez Ayşe", "Une visite de 3 minutes chez", "Une visite de 11 minutes chez", "Une visite de 100 minutes chez"},
 		},
 	}
-	ids := map[string][]int64{}
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for key, rec := range recs {
-		action := "follow_up"
+	action := func(key string) string {
 		if key == "visits.rec" {
-			action = "delivery_date"
+			return "delivery_date"
 		}
-		for _, n := range pluralCounts {
-			id, _, err := approvals.Create(ctx, tx, approvals.New{Title: "Counted", Summary: "Counted", Priority: "medium", ActionType: action,
-				Confidence: 0.7, DedupeKey: fmt.Sprintf("plural-days-test:%s:%d", key, n), Words: rec(n).JSON()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids[key] = append(ids[key], id)
-		}
+		return "follow_up"
 	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	for lang, kinds := range want {
-		for key, says := range kinds {
-			for i, n := range pluralCounts {
-				id := ids[key][i]
-				doc := c.Get(fmt.Sprintf("/app/approvals/?rec=%d&lang=%s", id, lang)).Doc(t)
-				got := strings.Join(strings.Fields(doc.Find(fmt.Sprintf("#rec-%d", id)).Text()), " ")
-				if !strings.Contains(got, says[i]) || strings.Contains(got, "%!") {
-					t.Errorf("%s, %s with %d: the recommendation reads %q, want it to say %q", lang, key, n, got, says[i])
-				}
-			}
-		}
-	}
+	recsSay(t, c, countedRecs(t, db, "plural-days-test", recs, action), want)
 
 	// The template-only counts, as {{t key n}} says them.
 	catalog := map[string]map[string][]string{

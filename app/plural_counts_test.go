@@ -7,7 +7,9 @@ import (
 
 	"highvibe/app"
 	"highvibe/app/approvals"
+	"highvibe/app/apptest"
 	"highvibe/app/inbox"
+	"highvibe/app/tenantdb"
 	"highvibe/app/words"
 )
 
@@ -43,37 +45,15 @@ func TestFollowUpAndPartialCountsSayTheirPluralForms(t *testing.T) {
 			"analytics.rec.follow_up": {"depuis 0 jour.", "depuis 1 jour.", "depuis 2 jours.", "depuis 3 jours.", "depuis 11 jours.", "depuis 100 jours."},
 		},
 	}
-	recs := map[string][]int64{}
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	made := map[string]func(n int) words.Rec{}
 	for _, key := range []string{"followups.rec.no_reply", "followups.rec.again", "analytics.rec.follow_up"} {
-		for _, n := range pluralCounts {
-			id, _, err := approvals.Create(ctx, tx, approvals.New{Title: "Follow up", Summary: "Follow up", Priority: "medium", ActionType: "follow_up",
-				Confidence: 0.7, DedupeKey: fmt.Sprintf("plural-test:%s:%d", key, n),
-				Words: words.Rec{Key: key, TitleArgs: []any{"Ayşe", 1, 3}, SummaryArgs: []any{n}}.JSON()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs[key] = append(recs[key], id)
+		title := []any{"Ayşe", 1, 3} // name, step, of steps
+		if key == "analytics.rec.follow_up" {
+			title = []any{"Ayşe"} // its title names the lead only
 		}
+		made[key] = func(n int) words.Rec { return words.Rec{Key: key, TitleArgs: title, SummaryArgs: []any{n}} }
 	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	for lang, kinds := range want {
-		for key, says := range kinds {
-			for i, n := range pluralCounts {
-				id := recs[key][i]
-				doc := c.Get(fmt.Sprintf("/app/approvals/?rec=%d&lang=%s", id, lang)).Doc(t)
-				got := strings.Join(strings.Fields(doc.Find(fmt.Sprintf("#rec-%d", id)).Text()), " ")
-				if !strings.Contains(got, says[i]) {
-					t.Errorf("%s, %s with %d: the recommendation reads %q, want it to say %q", lang, key, n, got, says[i])
-				}
-			}
-		}
-	}
+	recsSay(t, c, countedRecs(t, db, "plural-test", made, nil), want)
 
 	// The rules as a reader who may not change them sees them: two business hours without a
 	// reply, eleven after a quote, one day apart.
@@ -117,6 +97,57 @@ func TestFollowUpAndPartialCountsSayTheirPluralForms(t *testing.T) {
 			got := strings.Join(strings.Fields(doc.Find(fmt.Sprintf("#m%d .msg-detail", msgs[i])).Text()), " ")
 			if !strings.Contains(got, says[i]) {
 				t.Errorf("%s, %d of %d sent: the detail reads %q, want it to say %q", lang, max(n-1, 0), n, got, says[i])
+			}
+		}
+	}
+}
+
+// countedRecs stores, for each key of made, one recommendation per number of pluralCounts (made
+// by made[key]) in the approval queue, and returns their ids in that order. action names a key's
+// action type (nil: every one a follow-up); tag keeps the dedupe keys apart between tests.
+func countedRecs(t *testing.T, db *tenantdb.DB, tag string, made map[string]func(n int) words.Rec, action func(key string) string) map[string][]int64 {
+	t.Helper()
+	ctx := t.Context()
+	ids := map[string][]int64{}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }() // after Commit: nothing
+	for key, rec := range made {
+		kind := "follow_up"
+		if action != nil {
+			kind = action(key)
+		}
+		for _, n := range pluralCounts {
+			id, _, err := approvals.Create(ctx, tx, approvals.New{Title: "Counted", Summary: "Counted", Priority: "medium", ActionType: kind,
+				Confidence: 0.7, DedupeKey: fmt.Sprintf("%s:%s:%d", tag, key, n), Words: rec(n).JSON()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[key] = append(ids[key], id)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// recsSay reads each recommendation of ids through the approval queue in each language of want and
+// checks that it says want[lang][key][i] for the i-th number of pluralCounts, with no format verb
+// left unfilled.
+func recsSay(t *testing.T, c *apptest.Client, ids map[string][]int64, want map[string]map[string][]string) {
+	t.Helper()
+	for lang, kinds := range want {
+		for key, says := range kinds {
+			for i, n := range pluralCounts {
+				id := ids[key][i]
+				doc := c.Get(fmt.Sprintf("/app/approvals/?rec=%d&lang=%s", id, lang)).Doc(t)
+				got := strings.Join(strings.Fields(doc.Find(fmt.Sprintf("#rec-%d", id)).Text()), " ")
+				if !strings.Contains(got, says[i]) || strings.Contains(got, "%!") {
+					t.Errorf("%s, %s with %d: the recommendation reads %q, want it to say %q", lang, key, n, got, says[i])
+				}
 			}
 		}
 	}
