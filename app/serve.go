@@ -296,6 +296,7 @@ func NewServer(ctx context.Context, o Options) (*Server, *Handlers, error) {
 	s.Jobs.HandleIn(jobs.LaneCustomer, inbox.JobSearch, h.InboxService.IndexPending)
 	h.Channels = channels.New(s.Render, s.Platform, h.InboxService, o.Log, func() string { return s.Assets.URL("js/widget.js") })
 	h.Channels.RegisterJobs(s.Jobs)
+	h.InboxService.Busy = h.Channels.WhatsApp.Flooded // in a burst the search documents wait a little
 	// Photos and files: inbound downloads are customer-facing ingest, so the customer lane.
 	h.Media = &media.Service{Mgr: mgr, Platform: s.Platform, Live: s.Live, Log: o.Log, Fetchers: h.Channels.MediaFetchers()}
 	h.MediaFiles = &media.Handler{Svc: h.Media, Log: o.Log, Render: s.Render, LeadName: func(ctx context.Context, db *tenantdb.DB, id int64, region string) (string, error) {

@@ -222,9 +222,14 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	rssDrain := srv.sampleRSS()
 	drainErr := seen.waitFor(res.ackedIDs, cfg.drainTimeout)
 	lastStored := seen.latest(res.ackedIDs)
+	var searched time.Time
+	if drainErr == nil {
+		searched, drainErr = waitSearched(dbPath, cfg.drainTimeout)
+	}
 	prof()
 	drained := rssDrain.stop()
 	seen.stop()
+	searchLag := seen.searchLag()
 	if drainErr == nil {
 		drainErr = waitDrained(dbPath, cfg.drainTimeout)
 	}
@@ -277,6 +282,12 @@ func runWhatsAppLoad(b *testing.B, bin string, cfg loadConfig, clients int) {
 	fmt.Fprintf(&s, "  accepted/raw %.2f  [goal ≥ 0.50: %s]\n", accepted/raw, verdict(accepted/raw >= 0.5))
 	fmt.Fprintf(&s, "  end-to-end  %d unique messages acked, the last stored %.1f s after the load began → %.0f msgs/s; e2e/raw %.2f  [goal ≥ 0.50: %s]\n",
 		len(res.ackedIDs), e2eSecs, e2e, e2e/raw, verdict(e2e/raw >= 0.5))
+	caughtUp := "not within the drain timeout"
+	if !searched.IsZero() {
+		caughtUp = fmt.Sprintf("%.1f s after the load ended", searched.Sub(start.Add(elapsed)).Seconds())
+	}
+	fmt.Fprintf(&s, "  search      a message waited at most %.1f s for its words to be found (the oldest waiting for its conversation's search document, read every 0.1 s); every document rebuilt %s\n",
+		searchLag.Seconds(), caughtUp)
 	fmt.Fprintf(&s, "  non-200     %s\n", res.nonOK())
 	fmt.Fprintf(&s, "  ack latency p50 %s  p95 %s  p99 %s  max %s\n", ms(p(0.50)), ms(p(0.95)), ms(p(0.99)), ms(p(1)))
 	if lagRes != nil {
@@ -587,13 +598,17 @@ func fireLoad(base string, keys []string, secret string, traffic *loadTraffic, c
 }
 
 // inboxWatch notes when each inbound WhatsApp message first becomes visible to a reader outside
-// the server (a read-only connection polling the tenant file).
+// the server (a read-only connection polling the tenant file), and how long the oldest message
+// waiting for its conversation's search document (search_pending) had been visible by then: the
+// most a message's words went unfound by the inbox's search.
 type inboxWatch struct {
-	mu    sync.Mutex
-	first map[string]time.Time
-	quit  chan struct{}
-	done  chan struct{}
-	err   error
+	mu        sync.Mutex
+	first     map[string]time.Time
+	byID      map[int64]time.Time
+	searchMax time.Duration
+	quit      chan struct{}
+	done      chan struct{}
+	err       error
 }
 
 func watchInbox(dbPath string, every time.Duration) (*inboxWatch, error) {
@@ -601,7 +616,7 @@ func watchInbox(dbPath string, every time.Duration) (*inboxWatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &inboxWatch{first: map[string]time.Time{}, quit: make(chan struct{}), done: make(chan struct{})}
+	w := &inboxWatch{first: map[string]time.Time{}, byID: map[int64]time.Time{}, quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		defer db.Close()
@@ -621,10 +636,22 @@ func watchInbox(dbPath string, every time.Duration) (*inboxWatch, error) {
 						if _, ok := w.first[wamid]; !ok {
 							w.first[wamid] = now
 						}
+						w.byID[id] = now
 					}
 				}
 				err = rows.Err()
 				rows.Close()
+				w.mu.Unlock()
+			}
+			var oldest sql.NullInt64
+			if err == nil {
+				err = db.QueryRow(`SELECT min(from_message_id) FROM search_pending`).Scan(&oldest)
+			}
+			if oldest.Valid {
+				w.mu.Lock()
+				if at, ok := w.byID[oldest.Int64]; ok {
+					w.searchMax = max(w.searchMax, time.Since(at))
+				}
 				w.mu.Unlock()
 			}
 			if err != nil {
@@ -683,6 +710,36 @@ func (w *inboxWatch) latest(ids []string) time.Time {
 		}
 	}
 	return t
+}
+
+// searchLag is the longest a message was seen waiting for its search document.
+func (w *inboxWatch) searchLag() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.searchMax
+}
+
+// waitSearched waits until no conversation waits for its search document and returns when that was.
+func waitSearched(dbPath string, timeout time.Duration) (time.Time, error) {
+	db, err := openReadOnly(dbPath)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer db.Close()
+	deadline := time.Now().Add(timeout)
+	for {
+		var waiting int
+		if err := db.QueryRow(`SELECT count(*) FROM search_pending`).Scan(&waiting); err != nil {
+			return time.Time{}, fmt.Errorf("search: %w", err)
+		}
+		if waiting == 0 {
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("search: after %s still %d conversations wait for their search document", timeout, waiting)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (w *inboxWatch) stop() {

@@ -26,6 +26,9 @@ import (
 type Service struct {
 	Live     *live.Hub
 	Channels *channel.Registry
+	// Busy reports whether a tenant's arriving deliveries keep its writer busy (a burst); the
+	// search documents then wait a little (IndexPending). Nil: never.
+	Busy func(tenant string) bool
 }
 
 // Inbound is one message arriving from outside (widget, WhatsApp, Telegram, email, call, manual, landing).

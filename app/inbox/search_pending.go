@@ -62,9 +62,56 @@ func markPending(ctx context.Context, q querier, order []int64, first map[int64]
 // search_pending, which this transaction reads. When more wait than one run takes, the next run
 // is queued in the same transaction: at once, or after SearchDelay when only long threads rebuilt
 // less than longThreadGap ago are waiting.
+//
+// While the tenant's deliveries keep its writer busy (Service.Busy: a burst), the rebuilds wait,
+// up to BusySearchLag after the first run that waited: a conversation writing several messages in
+// that span is rebuilt once for all of them instead of once per SearchDelay, and the CPU and the
+// writer go to storing the messages first. Once the span is over the waiting documents are all
+// rebuilt, run after run, before the next span can begin.
 func (s *Service) IndexPending(ctx context.Context, j *jobs.Job) error {
-	_, err := indexPending(ctx, j.DB, j, false)
+	st := longBuildsOf(j.DB)
+	if s.Busy != nil && s.Busy(j.Tenant) {
+		now := time.Now()
+		st.mu.Lock()
+		if st.heldSince.IsZero() {
+			st.heldSince = now
+		}
+		wait := st.heldSince.Add(BusySearchLag).Sub(now)
+		st.mu.Unlock()
+		if wait > 0 {
+			return postponeSearch(ctx, j, now.Add(min(wait, busyRecheck)))
+		}
+	}
+	_, more, err := indexPending(ctx, j.DB, j, false)
+	if err == nil && !more {
+		st.mu.Lock()
+		st.heldSince = time.Time{}
+		st.mu.Unlock()
+	}
 	return err
+}
+
+// BusySearchLag bounds how long the search documents wait during a burst (IndexPending): a word
+// that arrives in a burst is found within about this long plus the rebuilds; busyRecheck is how
+// often a waiting run looks whether the burst is over.
+const (
+	BusySearchLag = 10 * time.Second
+	busyRecheck   = time.Second
+)
+
+// postponeSearch ends run j without rebuilding and queues the next run at at, in one transaction
+// (the hand-over IndexPending describes).
+func postponeSearch(ctx context.Context, j *jobs.Job, at time.Time) error {
+	ctx = context.WithoutCancel(ctx)
+	return j.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := jobs.DoneTx(ctx, tx, []*jobs.Job{j}); err != nil {
+			return err
+		}
+		if _, err := jobs.Enqueue(ctx, tx, JobSearch, struct{}{}, jobs.Options{RunAt: at, DedupeKey: searchDedupe}); err != nil {
+			return fmt.Errorf("inbox: queueing search update: %w", err)
+		}
+		return nil
+	})
 }
 
 // IndexPendingNow rebuilds every waiting search document at once, long threads included (tests
@@ -72,7 +119,7 @@ func (s *Service) IndexPending(ctx context.Context, j *jobs.Job) error {
 func IndexPendingNow(ctx context.Context, db *tenantdb.DB) (int, error) {
 	total := 0
 	for {
-		n, err := indexPending(ctx, db, nil, true)
+		n, _, err := indexPending(ctx, db, nil, true)
 		total += n
 		if err != nil || n == 0 {
 			return total, err
@@ -94,6 +141,8 @@ const (
 type longBuilds struct {
 	mu sync.Mutex
 	at map[int64]time.Time
+	// heldSince is when the first run that waited for a burst to end did (zero: none waiting).
+	heldSince time.Time
 }
 
 type longBuildsKey struct{}
@@ -109,7 +158,7 @@ const (
 	maxBatchBytes  = 1 << 20
 )
 
-func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool) (int, error) {
+func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool) (n int, due bool, err error) {
 	ctx = context.WithoutCancel(ctx) // short, and a cancellable context costs the driver a goroutine per statement
 	long := longBuildsOf(db)
 	now := time.Now()
@@ -126,8 +175,8 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 	type pending struct{ conv, from int64 }
 	var list []pending
 	var built []int64 // the long threads this run rebuilt
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		list, built = list[:0], built[:0]
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		list, built, due = list[:0], built[:0], false
 		q := &stmtCache{tx: tx, db: db, m: map[string]*sql.Stmt{}}
 		rows, err := q.QueryContext(ctx, `SELECT conversation_id, from_message_id FROM search_pending ORDER BY from_message_id LIMIT ?`, maxPendingRead)
 		if err != nil {
@@ -208,6 +257,7 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 				return fmt.Errorf("inbox: pending search updates: %w", err)
 			}
 		}
+		due = more
 		if j != nil {
 			if err := jobs.DoneTx(ctx, tx, []*jobs.Job{j}); err != nil {
 				return err
@@ -225,12 +275,12 @@ func indexPending(ctx context.Context, db *tenantdb.DB, j *jobs.Job, force bool)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	long.mu.Lock()
 	for _, id := range built {
 		long.at[id] = now
 	}
 	long.mu.Unlock()
-	return len(list), nil
+	return len(list), due, nil
 }
