@@ -31,6 +31,11 @@ import (
 // then found through the inbox's own search, and the search queue empties.
 func TestSearchCatchesUpUnderLoad(t *testing.T) {
 	f := setup(t, nil)
+	// What is measured is the search's promise while the server keeps up with the stream. On a
+	// machine too busy to store 300 messages a second a commit at a time the deliveries flood the
+	// writer, and the search then waits the flood out by design, in spans of seconds, not runs
+	// (TestSearchWaitsOutABurst); that wait is left out here.
+	f.e.Handlers.InboxService.Busy = nil
 	db := f.e.DB("acme")
 	const clients, rate, total = 16, 300, 600
 	const regular = "905400099999"
