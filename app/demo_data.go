@@ -676,13 +676,24 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	if g.now.Sub(drawnLast) < demoHandoffWait {
 		chance = 7
 	}
-	if open && state != "new" && g.r.IntN(chance) == 0 {
+	handedOver := open && state != "new" && g.r.IntN(chance) == 0
+	// Whether this handoff will still wait is read from where the thread ends now, not where it
+	// would end unmoved (drawnLast, which keeps the draws as they were): a thread moved into the
+	// team's hours can end more than a day ago, and its handoff was taken over then.
+	waits := open && state != "new" && g.now.Sub(last) < demoHandoffWait-time.Hour && g.recentHandoffs < len(demoRecentHandoffs)
+	// At least one handoff still waits, whatever the hour of seeding: at some hours the draws
+	// gave none among the threads that end in the last day (the complaint, first of
+	// demoRecentHandoffs and the one kind no other part of the demo gives, was then missing).
+	if handedOver || waits && g.recentHandoffs == 0 {
 		// Handed to a person for what the customer wrote: the thread's own question, or one more
 		// message asking for a person or complaining. Codes, worded per viewer.
 		var extra string
 		handoff = 1
-		kind := g.r.IntN(3)
-		if chance == 7 && g.recentHandoffs < len(demoRecentHandoffs) {
+		kind := 0
+		if handedOver {
+			kind = g.r.IntN(3)
+		}
+		if waits {
 			// The handoffs still waiting show each reason a person is needed for at least
 			// once: drawn at random, a day's eight or nine could all be stock and dates.
 			kind = demoRecentHandoffs[g.recentHandoffs]
@@ -766,8 +777,8 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 }
 
 // demoRecentHandoffs are the kinds (demoHandoff) of the first handoffs that still wait, in the
-// order they are drawn: a price, a person asked for, a complaint, a site-visit date.
-var demoRecentHandoffs = []int{3, 1, 2, 4}
+// order they are drawn: a complaint, a price, a person asked for, a site-visit date.
+var demoRecentHandoffs = []int{2, 3, 1, 4}
 
 // demoHandoff is why a seeded conversation was handed to a person, as reason codes, and the
 // customer message that asked for it when the thread does not already: kind 0 is the thread's own
