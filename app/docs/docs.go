@@ -73,7 +73,8 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 				return nil, fmt.Errorf("docs: %s: file names are NN-slug.md", f)
 			}
 			var buf bytes.Buffer
-			if err := md.Convert(src, &buf); err != nil {
+			headings := &headingIDs{}
+			if err := md.Convert(src, &buf, parser.WithContext(parser.NewContext(parser.WithIDs(headings)))); err != nil {
 				return nil, fmt.Errorf("docs: %s: %w", f, err)
 			}
 			title := slug
@@ -82,7 +83,7 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 			}
 			// Code blocks and tables scroll sideways inside the text's card; a keyboard reaches them.
 			html := strings.NewReplacer("<pre>", `<pre tabindex="0">`, "<table>", `<div class="table-wrap" tabindex="0"><table>`,
-				"</table>", "</table></div>").Replace(buf.String())
+				"</table>", "</table></div>").Replace(headings.keepFormer(buf.String()))
 			s := &Section{Slug: slug, Order: order, Title: title, HTML: template.HTML(html)} // #nosec: our own embedded Markdown
 			g.pages[lang] = append(g.pages[lang], s)
 			g.bySlug[lang][slug] = s
@@ -104,9 +105,10 @@ func Load(fsys fs.FS, render *web.Renderer) (*Guide, error) {
 // Sections lists a language's sections in order.
 func (g *Guide) Sections(lang string) []*Section { return g.pages[lang] }
 
-// guideLang maps the panel language to a guide language: Turkish readers get Turkish, everyone
-// else English (the guide is written in these two).
-func guideLang(panel string) string {
+// Lang is the guide language for a panel language: Turkish readers get Turkish, everyone else
+// English (the guide is written in these two). A page that links a part of the guide picks the
+// part's anchor in this language, since the two languages' headings differ.
+func Lang(panel string) string {
 	if panel == "tr" {
 		return "tr"
 	}
@@ -122,7 +124,7 @@ type pageData struct {
 
 // Index shows the first section.
 func (g *Guide) Index(w http.ResponseWriter, r *http.Request) {
-	lang := guideLang(web.From(r).Lang)
+	lang := Lang(web.From(r).Lang)
 	if len(g.pages[lang]) == 0 {
 		g.Render.Fail(w, r, fault.NotFound(""))
 		return
@@ -141,7 +143,7 @@ func (g *Guide) Section(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, u, http.StatusMovedPermanently)
 		return
 	}
-	lang := guideLang(web.From(r).Lang)
+	lang := Lang(web.From(r).Lang)
 	s, ok := g.bySlug[lang][slug]
 	if !ok {
 		g.Render.Fail(w, r, fault.NotFound(""))
