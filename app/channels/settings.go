@@ -12,6 +12,7 @@ import (
 	"highvibe/app/audit"
 	"highvibe/app/channels/channel"
 	"highvibe/app/channels/widget"
+	"highvibe/app/docs"
 	"highvibe/app/fault"
 	"highvibe/app/jobs"
 	"highvibe/app/platform"
@@ -91,8 +92,17 @@ func (h *Settings) Show(w http.ResponseWriter, r *http.Request) {
 func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d *settingsData, errs web.Errors) {
 	c := web.From(r)
 	// Each channel's section links its own guide page; the page as a whole links the guide's
-	// part on every channel at once (conversations and channels, under troubleshooting).
-	h.Render.Render(w, r, status, "channels/settings", &web.Page{Title: c.T("channels.settings.title"), Nav: "settings", Guide: "troubleshooting", Data: d, Errors: errs})
+	// part on every channel at once (conversations and channels, under troubleshooting), in the
+	// guide language the viewer reads it in.
+	h.Render.Render(w, r, status, "channels/settings", &web.Page{Title: c.T("channels.settings.title"), Nav: "settings", Guide: channelsGuidePart[docs.Lang(c.Lang)], Data: d, Errors: errs})
+}
+
+// channelsGuidePart is the guide's part on every channel at once, per guide language: its
+// heading's anchor differs with the language ("Conversations and channels", "Konuşmalar ve
+// kanallar").
+var channelsGuidePart = map[string]string{
+	"en": "troubleshooting#conversations-and-channels",
+	"tr": "troubleshooting#konusmalar-ve-kanallar",
 }
 
 // Save is POST /app/settings/channels. A secret left empty keeps its stored value; the "clear_"
