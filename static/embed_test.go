@@ -410,7 +410,7 @@ func TestOwnScriptsParse(t *testing.T) {
 	if err != nil {
 		t.Skip("node not installed: syntax check skipped")
 	}
-	for _, name := range []string{"js/app.js", "js/boost.js", "js/charts.js", "js/widget.js"} {
+	for _, name := range []string{"js/app.js", "js/boost.js", "js/charts.js", "js/ports.js", "js/widget.js"} {
 		body, _ := files.ReadFile(name)
 		cmd := exec.Command(node, "--check", "-")
 		cmd.Stdin = bytes.NewReader(body)

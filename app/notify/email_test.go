@@ -99,7 +99,7 @@ func TestEmailFallbackAndDigest(t *testing.T) {
 	fake := newFakeSMTP(t)
 	host, port, _ := net.SplitHostPort(fake.addr)
 	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "Acme Parke <info@acme.test>",
-		"email_security": "none"})
+		"email_smtp_security": "none"})
 
 	// An e-mail kind without an address is refused, and nothing is stored.
 	bad := url.Values{"email_" + notify.KindNewConversation: {"1"}, "push_" + notify.KindMention: {"1"}}
@@ -211,7 +211,7 @@ func TestDigestOfOneNotification(t *testing.T) {
 	fake := newFakeSMTP(t)
 	host, port, _ := net.SplitHostPort(fake.addr)
 	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "Acme Parke <info@acme.test>",
-		"email_security": "none"})
+		"email_smtp_security": "none"})
 	tm.oscar.Get("/app/?lang=ar") // Oscar reads the panel in Arabic: his mails are in Arabic
 	form := url.Values{"email": {"oscar@acme.test"}, "digest": {"1"}}
 	tm.post(t, tm.oscar, "/app/notifications/settings", form)

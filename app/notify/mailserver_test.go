@@ -224,7 +224,7 @@ func TestRefusedMailServerIsRetriedThenShown(t *testing.T) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	ln.Close()
 	e.Set("acme", map[string]string{"email_smtp_host": "127.0.0.1", "email_smtp_port": port, "email_from": "Acme Parke <info@acme.test>",
-		"email_security": "none"})
+		"email_smtp_security": "none"})
 
 	r := tm.olga.Get("/app/notifications/settings?lang=en")
 	if r.Doc(t).Find("#mail-off").Length() != 0 {

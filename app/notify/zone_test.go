@@ -172,7 +172,7 @@ func TestLinksOnTheBaseURL(t *testing.T) {
 	tm.ids = map[string]int64{"olga": tm.olga.UserID, "oscar": tm.oscar.UserID}
 	smtp := newFakeSMTP(t)
 	host, port, _ := net.SplitHostPort(smtp.addr)
-	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "info@acme.test", "email_security": "none"})
+	e.Set("acme", map[string]string{"email_smtp_host": host, "email_smtp_port": port, "email_from": "info@acme.test", "email_smtp_security": "none"})
 	fake := newFakePush(t)
 	e.Handlers.Notify.Svc.HTTP = fake.client()
 	br := newBrowser(t)

@@ -326,7 +326,7 @@ func TestSentQuoteByEmailCarriesThePDF(t *testing.T) {
 	f := setup(t)
 	sink := newSMTPSink(t)
 	h, port, _ := net.SplitHostPort(sink.addr)
-	f.e.Set("acme", map[string]string{email.SetSMTPHost: h, email.SetSMTPPort: port, email.SetFrom: "Acme Parke <info@acme.test>", email.SetSecurity: "none"})
+	f.e.Set("acme", map[string]string{email.SetSMTPHost: h, email.SetSMTPPort: port, email.SetFrom: "Acme Parke <info@acme.test>", email.SetSMTPSecurity: "none"})
 	conv := conversationOn(t, f, "email", "m1.deniz@example.com", "deniz@example.com")
 	id := approvedQuote(t, f, conv)
 	m := sendQuote(t, f, id)

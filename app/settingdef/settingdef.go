@@ -50,6 +50,12 @@ type Def struct {
 	// Placeholder is an example shown in the empty field; it is an address or a host, the same in
 	// every language, never a sentence.
 	Placeholder string
+	// PortField, for a Choice, is the key of the Number setting whose usual value depends on the
+	// choice (a mail server's connection security and its port); UsualPorts names that value per
+	// option. A form suggests it when the choice changes, only while the field is empty or holds
+	// another option's usual value, never over a number the owner typed.
+	PortField  string
+	UsualPorts map[string]string
 }
 
 // IsSecret reports whether the value must never be shown again after saving.

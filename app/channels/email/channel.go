@@ -6,6 +6,7 @@ package email
 import (
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"highvibe/app/channels/channel"
@@ -26,8 +27,16 @@ const (
 	SetSMTPUser     = "email_smtp_user"
 	SetSMTPPassword = "email_smtp_password"
 	SetFrom         = "email_from"
-	SetSecurity     = "email_security" // tls (implicit, ports 993/465), starttls (143/587), none (tests, local relays)
+	// Each server has its own connection security: tls (TLS from the first byte, IMAP 993 / SMTP
+	// 465), starttls (upgraded after the greeting, IMAP 143 / SMTP 587) or none (local relays,
+	// tests). Many providers (Microsoft 365, Outlook.com) take IMAP on 993 with TLS but SMTP only
+	// on 587 with STARTTLS. Platform migration 00013 split the single email_security into both.
+	SetIMAPSecurity = "email_imap_security"
+	SetSMTPSecurity = "email_smtp_security"
 )
+
+// securities are the connection security choices, in form order.
+var securities = []string{"tls", "starttls", "none"}
 
 // Info describes the channel. A person can still log an e-mail conversation by hand; a reply on
 // it is then sent to the lead's address.
@@ -38,17 +47,20 @@ func (Channel) Info() channel.Info {
 		Recipient: recipient,                      // Send: NotConfigured without an address
 		Settings: []settingdef.Def{
 			{Key: SetIMAPHost, MaxLen: 253, Problem: checkHost, Label: "channels.settings.email_imap_host", Heading: "channels.settings.email_in"},
+			{Key: SetIMAPSecurity, Kind: settingdef.Choice, Default: "tls", Options: securities, Problem: checkSecurity, Label: "channels.settings.email_imap_security",
+				PortField: SetIMAPPort, UsualPorts: map[string]string{"tls": "993", "starttls": "143"}},
 			{Key: SetIMAPPort, Kind: settingdef.Number, Default: "993", Check: settingdef.Port, Min: 1, Max: 65535, Problem: checkPort,
 				Label: "channels.settings.email_imap_port"},
 			{Key: SetIMAPUser, MaxLen: 254, Label: "channels.settings.email_imap_user"},
 			{Key: SetIMAPPassword, Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.email_imap_password"},
 			{Key: SetSMTPHost, MaxLen: 253, Problem: checkHost, Label: "channels.settings.email_smtp_host", Heading: "channels.settings.email_out"},
+			{Key: SetSMTPSecurity, Kind: settingdef.Choice, Default: "tls", Options: securities, Problem: checkSecurity, Label: "channels.settings.email_smtp_security",
+				PortField: SetSMTPPort, UsualPorts: map[string]string{"tls": "465", "starttls": "587"}},
 			{Key: SetSMTPPort, Kind: settingdef.Number, Default: "465", Check: settingdef.Port, Min: 1, Max: 65535, Problem: checkPort,
 				Label: "channels.settings.email_smtp_port"},
 			{Key: SetSMTPUser, MaxLen: 254, Label: "channels.settings.email_smtp_user"},
 			{Key: SetSMTPPassword, Kind: settingdef.Secret, MaxLen: 1000, Label: "channels.settings.email_smtp_password"},
 			{Key: SetFrom, MaxLen: 320, Problem: checkFrom, Label: "channels.settings.email_from", Placeholder: "Acme <info@example.com>"},
-			{Key: SetSecurity, Kind: settingdef.Choice, Default: "tls", Options: []string{"tls", "starttls", "none"}, Label: "channels.settings.email_security"},
 		},
 		Section: channel.Section{Help: "channels.settings.email_help", Guide: "email", Ready: []string{SetIMAPHost, SetSMTPHost},
 			ReadyLabel: "channels.settings.email_connected", NotReadyLabel: "channels.settings.email_not_connected"},
@@ -68,6 +80,13 @@ func checkPort(v string) string {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 65535 {
 		return "channels.settings.err.port"
+	}
+	return ""
+}
+
+func checkSecurity(v string) string {
+	if !slices.Contains(securities, v) {
+		return "channels.settings.err.security"
 	}
 	return ""
 }

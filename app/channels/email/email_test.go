@@ -41,6 +41,7 @@ type sentMail struct {
 	To   []string
 	Raw  []byte
 	User string // who authenticated
+	TLS  bool   // the connection was encrypted when the mail was given
 }
 
 func startMailServers(t *testing.T) *mailServers {
@@ -68,7 +69,7 @@ func startMailServers(t *testing.T) *mailServers {
 	t.Cleanup(func() { _ = isrv.Close() })
 	ms.imapAddr = iln.Addr().String()
 
-	ssrv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{ms: ms}, nil }))
+	ssrv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{ms: ms, conn: c}, nil }))
 	ssrv.Domain = "localhost"
 	ssrv.AllowInsecureAuth = true
 	ssrv.ReadTimeout, ssrv.WriteTimeout = 10*time.Second, 10*time.Second
@@ -88,6 +89,7 @@ func (discard) Printf(string, ...any) {}
 
 type smtpSession struct {
 	ms   *mailServers
+	conn *smtp.Conn
 	cur  sentMail
 	user string
 }
@@ -103,7 +105,8 @@ func (s *smtpSession) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.cur = sentMail{From: from, User: s.user}
+	_, encrypted := s.conn.TLSConnectionState()
+	s.cur = sentMail{From: from, User: s.user, TLS: encrypted}
 	return nil
 }
 func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -139,7 +142,7 @@ func (ms *mailServers) settings() map[string]string {
 	sh, sp, _ := net.SplitHostPort(ms.smtpAddr)
 	return map[string]string{email.SetIMAPHost: ih, email.SetIMAPPort: ip, email.SetIMAPUser: "info@acme.test", email.SetIMAPPassword: "imap-pass",
 		email.SetSMTPHost: sh, email.SetSMTPPort: sp, email.SetSMTPUser: "info@acme.test", email.SetSMTPPassword: "smtp-pass",
-		email.SetFrom: "Acme Parke <info@acme.test>", email.SetSecurity: "none"}
+		email.SetFrom: "Acme Parke <info@acme.test>", email.SetIMAPSecurity: "none", email.SetSMTPSecurity: "none"}
 }
 
 func counts(t *testing.T, e *apptest.Env) (leads, convs, msgs int) {
@@ -389,7 +392,7 @@ func TestEmailSettingsPage(t *testing.T) {
 	owner.Get("/app/settings/channels?lang=tr") // the panel language is Turkish from here on
 	good := url.Values{"email_imap_host": {"imap.example.com"}, "email_imap_port": {"993"}, "email_imap_user": {"info@example.com"},
 		"email_imap_password": {"imap-s3cret"}, "email_smtp_host": {"smtp.example.com"}, "email_smtp_port": {"465"},
-		"email_smtp_user": {"info@example.com"}, "email_smtp_password": {"smtp-s3cret"}, "email_from": {"Acme <info@example.com>"}, "email_security": {"tls"}}
+		"email_smtp_user": {"info@example.com"}, "email_smtp_password": {"smtp-s3cret"}, "email_from": {"Acme <info@example.com>"}, "email_imap_security": {"tls"}, "email_smtp_security": {"tls"}}
 	bad := url.Values{}
 	for k, v := range good {
 		bad[k] = v

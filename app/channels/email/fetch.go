@@ -2,7 +2,6 @@ package email
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -73,7 +72,7 @@ func (f *Fetcher) Handle(ctx context.Context, j *jobs.Job) error {
 func (f *Fetcher) Fetch(ctx context.Context, t *platform.Tenant, db *tenantdb.DB) (stored, refused int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*Timeout)
 	defer cancel()
-	host, sec := t.Setting(SetIMAPHost), t.Setting(SetSecurity)
+	host, sec := t.Setting(SetIMAPHost), t.Setting(SetIMAPSecurity)
 	conn, err := dial(ctx, host, t.Setting(SetIMAPPort), sec)
 	if err != nil {
 		return 0, 0, fmt.Errorf("email: IMAP server unreachable: %w", err)
@@ -84,7 +83,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t *platform.Tenant, db *tenantdb.DB
 	}
 	var c *imapclient.Client
 	if sec == "starttls" {
-		if c, err = imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: &tls.Config{ServerName: host}}); err != nil {
+		if c, err = imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: tlsConfig(host)}); err != nil {
 			return 0, 0, fmt.Errorf("email: IMAP STARTTLS: %w", err)
 		}
 	} else {

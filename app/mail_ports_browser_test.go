@@ -1,0 +1,39 @@
+package app_test
+
+import "testing"
+
+// TestBrowserMailPortFollowsSecurity: on the channels page, choosing STARTTLS for the SMTP server
+// while its port still holds 465 (the usual port of TLS from the start) puts 587 there, and the
+// IMAP side goes from 993 to 143 the same way; a port the owner typed (2525) is never replaced.
+func TestBrowserMailPortFollowsSecurity(t *testing.T) {
+	t.Parallel()
+	b := demoBrowser(t)
+	b.open("/app/settings/channels?lang=en")
+	choose := func(id, v string) {
+		b.str(`(() => { const s = document.getElementById('` + id + `'); s.value = '` + v + `'; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value; })()`)
+	}
+	port := func(id string) string { return b.str(`document.getElementById('` + id + `').value`) }
+	b.str(`(() => { document.getElementById('email_smtp_port').value = '465'; document.getElementById('email_imap_port').value = '993'; return ''; })()`)
+
+	choose("email_smtp_security", "starttls")
+	if got := port("email_smtp_port"); got != "587" {
+		t.Errorf("SMTP port after choosing STARTTLS: %q, want 587", got)
+	}
+	choose("email_imap_security", "starttls")
+	if got := port("email_imap_port"); got != "143" {
+		t.Errorf("IMAP port after choosing STARTTLS: %q, want 143", got)
+	}
+	choose("email_imap_security", "tls")
+	if got := port("email_imap_port"); got != "993" {
+		t.Errorf("IMAP port back on TLS from the start: %q, want 993", got)
+	}
+	choose("email_smtp_security", "none")
+	if got := port("email_smtp_port"); got != "587" {
+		t.Errorf("SMTP port after choosing None: %q, want it kept at 587", got)
+	}
+	b.str(`(() => { document.getElementById('email_smtp_port').value = '2525'; return ''; })()`)
+	choose("email_smtp_security", "tls")
+	if got := port("email_smtp_port"); got != "2525" {
+		t.Errorf("a typed SMTP port was replaced: %q, want 2525", got)
+	}
+}
