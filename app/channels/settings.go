@@ -42,11 +42,12 @@ type section struct {
 	channel.Section
 	Code      string // Section.Code for this tenant and server ("" = none)
 	Links     []channel.Link
-	Connected bool // every Section.Ready setting has a value
+	Connected bool              // every Section.Ready setting has a value
+	Read      *channel.LastRead // Section.LastRead's answer (nil: none, or before the first try)
 	Fields    []settingdef.Def
 }
 
-func (h *Settings) data(r *http.Request) *settingsData {
+func (h *Settings) data(r *http.Request) (*settingsData, error) {
 	c := web.From(r)
 	t := c.Tenant
 	o := widget.Origin(r)
@@ -79,14 +80,26 @@ func (h *Settings) data(r *http.Request) *settingsData {
 				sec.Connected = false
 			}
 		}
+		if i.Section.LastRead != nil {
+			read, err := i.Section.LastRead(r.Context(), c.DB.Read)
+			if err != nil {
+				return nil, err
+			}
+			sec.Read = read
+		}
 		d.Sections = append(d.Sections, sec)
 	}
-	return d
+	return d, nil
 }
 
 // Show is GET /app/settings/channels.
 func (h *Settings) Show(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, h.data(r), nil)
+	d, err := h.data(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, d, nil)
 }
 
 func (h *Settings) render(w http.ResponseWriter, r *http.Request, status int, d *settingsData, errs web.Errors) {
@@ -115,7 +128,11 @@ func (h *Settings) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	kv, errs := h.readForm(r.PostForm, c.T)
 	if errs.Any() {
-		d := h.data(r)
+		d, err := h.data(r)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 		for k := range d.Values {
 			if v, ok := r.PostForm[k]; ok {
 				d.Values[k] = v[0]

@@ -106,6 +106,9 @@ var Tables = []Table{
 	// preferences belong to the person, in the control database below).
 	{"notifications", "tenant", "notify"},
 
+	// The e-mail channel: the mailbox's last read, good or failed (the channels settings page).
+	{"email_reads", "tenant", "channels/email"},
+
 	// Conversion tracking (module conversion_tracking): a lead's ad click ids and campaign kept
 	// with marketing consent, the owner's rules and destinations, the conversion events and one
 	// delivery per event per destination, and the monthly ad spend per campaign.

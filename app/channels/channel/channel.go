@@ -10,6 +10,7 @@ package channel
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -69,6 +70,22 @@ type Section struct {
 	ReadyLabel, NotReadyLabel string
 	NotReadyAlarm             bool   // "not connected" is drawn as a failure (replies and webhooks are refused)
 	NotReadyWarning           string // catalog key of a warning shown while not connected ("" = none)
+	// LastRead, on a channel that polls (e-mail), is its last read from the tenant's database
+	// (nil before the first try); the section says when it last worked and how many messages it
+	// took, or when and why the last try failed, worded by the catalog keys under ReadText:
+	// <ReadText>.ok (plural, the count and the time), .failed (the time), .why.<Failure>, .said
+	// (the server's words), .last_ok (the time), .never_ok and .failing (the heading's badge).
+	LastRead func(ctx context.Context, read *sql.DB) (*LastRead, error)
+	ReadText string
+}
+
+// LastRead is the outcome of a polling channel's last read.
+type LastRead struct {
+	At      time.Time // the last try
+	Failure string    // why it failed, a code ("" = it worked)
+	Detail  string    // the server's own words on the failure, shortened
+	OKAt    time.Time // the last read that worked (zero = none yet)
+	OKCount int       // the messages that read took
 }
 
 // Link is one link of a channel's section: a catalog key and an address.

@@ -63,7 +63,8 @@ func (Channel) Info() channel.Info {
 			{Key: SetFrom, MaxLen: 320, Problem: checkFrom, Label: "channels.settings.email_from", Placeholder: "Acme <info@example.com>"},
 		},
 		Section: channel.Section{Help: "channels.settings.email_help", Guide: "email", Ready: []string{SetIMAPHost, SetSMTPHost},
-			ReadyLabel: "channels.settings.email_connected", NotReadyLabel: "channels.settings.email_not_connected"},
+			ReadyLabel: "channels.settings.email_connected", NotReadyLabel: "channels.settings.email_not_connected",
+			LastRead: LastRead, ReadText: "channels.settings.email_read"},
 		FetchJob: JobFetch}
 }
 

@@ -46,6 +46,7 @@ func Schedule(ctx context.Context, db *tenantdb.DB, now time.Time) error {
 
 // Handle is the JobFetch handler. A tenant without an IMAP host ends the chain (saving the
 // channel settings starts it again). A read that fails is not retried: the next slot is the retry.
+// Each read's outcome overwrites the mailbox's last read (email_reads), shown on the channels page.
 func (f *Fetcher) Handle(ctx context.Context, j *jobs.Job) error {
 	t, err := f.Platform.TenantBySlug(ctx, j.Tenant)
 	if err != nil {
@@ -57,7 +58,13 @@ func (f *Fetcher) Handle(ctx context.Context, j *jobs.Job) error {
 	if err := Schedule(ctx, j.DB, time.Now()); err != nil {
 		return err
 	}
-	if _, _, err := f.Fetch(ctx, t, j.DB); err != nil {
+	stored, refused, err := f.Fetch(ctx, t, j.DB)
+	// The outcome is kept for the channels page (the owner sees a refused password there, not
+	// only in the server log); a failure to keep it does not hide the read's own error.
+	if rerr := recordRead(ctx, j.DB, time.Now(), stored+refused, err); rerr != nil && f.Log != nil {
+		f.Log.Warn("email fetch", "tenant", t.Slug, "err", rerr)
+	}
+	if err != nil {
 		if f.Log != nil {
 			f.Log.Warn("email fetch", "tenant", t.Slug, "err", err)
 		}
@@ -75,7 +82,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t *platform.Tenant, db *tenantdb.DB
 	host, sec := t.Setting(SetIMAPHost), t.Setting(SetIMAPSecurity)
 	conn, err := dial(ctx, host, t.Setting(SetIMAPPort), sec)
 	if err != nil {
-		return 0, 0, fmt.Errorf("email: IMAP server unreachable: %w", err)
+		return 0, 0, failed(dialFailure(err), "IMAP server unreachable", err)
 	}
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -84,17 +91,17 @@ func (f *Fetcher) Fetch(ctx context.Context, t *platform.Tenant, db *tenantdb.DB
 	var c *imapclient.Client
 	if sec == "starttls" {
 		if c, err = imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: tlsConfig(host)}); err != nil {
-			return 0, 0, fmt.Errorf("email: IMAP STARTTLS: %w", err)
+			return 0, 0, failed(FailTLS, "IMAP STARTTLS", err)
 		}
 	} else {
 		c = imapclient.New(conn, nil)
 	}
 	defer c.Close()
 	if err := c.Login(t.Setting(SetIMAPUser), t.Setting(SetIMAPPassword)).Wait(); err != nil {
-		return 0, 0, fmt.Errorf("email: IMAP login: %w", err)
+		return 0, 0, failed(loginFailure(err), "IMAP login", err)
 	}
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		return 0, 0, fmt.Errorf("email: IMAP select: %w", err)
+		return 0, 0, failed(FailMailbox, "IMAP select", err)
 	}
 	found, err := c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}}, nil).Wait()
 	if err != nil {

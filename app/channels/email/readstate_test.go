@@ -1,0 +1,98 @@
+package email_test
+
+import (
+	"net"
+	"strings"
+	"testing"
+
+	"highvibe/app/apptest"
+	"highvibe/app/channels/email"
+	"highvibe/app/jobs"
+)
+
+// readJob runs one mailbox reading job of acme, as the job runner would, and returns its error.
+func readJob(t *testing.T, e *apptest.Env) error {
+	t.Helper()
+	return e.Handlers.Channels.Email.Handle(t.Context(), &jobs.Job{Kind: email.JobFetch, Attempt: 1, MaxTries: 1, Tenant: "acme", DB: e.DB("acme")})
+}
+
+// TestEmailLastReadOnChannelsPage: the e-mail part of the channels page says nothing before the
+// mailbox was first read; a refused password shows there, in Turkish and in English, as a refusal
+// of the name or password with the server's own words, and the heading's badge no longer says the
+// mailbox is being read; a good read shows how many mails it took; a failure after it keeps the
+// good read's time; a server that does not answer is told as unreachable.
+func TestEmailLastReadOnChannelsPage(t *testing.T) {
+	ms := startMailServers(t)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	settings := ms.settings()
+	e.Set("acme", settings)
+	owner := e.User("acme", "olga", "owner")
+
+	doc := owner.Get("/app/settings/channels?lang=tr").Doc(t)
+	if n := doc.Find("#email-read").Length(); n != 0 {
+		t.Fatalf("a last read shown before the first try: %q", doc.Find("#email-read").Text())
+	}
+
+	e.Set("acme", map[string]string{email.SetIMAPPassword: "wrong-pass"})
+	if err := readJob(t, e); err == nil {
+		t.Fatal("a read with a wrong password did not fail")
+	}
+	doc = owner.Get("/app/settings/channels").Doc(t)
+	read := doc.Find("#email-read").Text()
+	for _, want := range []string{"Posta kutusu", "okunamadı", "kullanıcı adını ya da şifreyi kabul etmedi", "Authentication failed", "Henüz hiçbir okuma başarılı olmadı"} {
+		if !strings.Contains(read, want) {
+			t.Errorf("Turkish page after a refused password: %q lacks %q", read, want)
+		}
+	}
+	if badge := doc.Find("#email-state").Text(); badge != "posta kutusu okunamıyor" {
+		t.Errorf("badge %q while the mailbox cannot be read", badge)
+	}
+	doc = owner.Get("/app/settings/channels?lang=en").Doc(t)
+	read = doc.Find("#email-read").Text()
+	for _, want := range []string{"could not be read", "refused the user name or password", "Authentication failed"} {
+		if !strings.Contains(read, want) {
+			t.Errorf("English page after a refused password: %q lacks %q", read, want)
+		}
+	}
+
+	e.Set("acme", map[string]string{email.SetIMAPPassword: settings[email.SetIMAPPassword]})
+	for _, id := range []string{"a1", "a2"} {
+		ms.deliver(t, "From: Ayse <ayse@example.com>\nTo: info@acme.test\nSubject: Parke\nMessage-ID: <"+id+"@example.com>\nContent-Type: text/plain; charset=utf-8\n\nFiyat?\n")
+	}
+	if err := readJob(t, e); err != nil {
+		t.Fatalf("good read: %v", err)
+	}
+	doc = owner.Get("/app/settings/channels").Doc(t)
+	if read := doc.Find("#email-read").Text(); !strings.Contains(read, "Mailbox last read") || !strings.Contains(read, "2 mails taken") {
+		t.Errorf("after a good read of two mails the page says %q", read)
+	}
+	if doc.Find("#email-read.flash-error").Length() != 0 {
+		t.Error("a good read drawn as a failure")
+	}
+	if badge := doc.Find("#email-state").Text(); badge != "reading the mailbox" {
+		t.Errorf("badge %q after a good read", badge)
+	}
+
+	// A server that does not answer: a port nothing listens on any more.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_ = ln.Close()
+	e.Set("acme", map[string]string{email.SetIMAPPort: port})
+	if err := readJob(t, e); err == nil {
+		t.Fatal("a read from a closed port did not fail")
+	}
+	doc = owner.Get("/app/settings/channels").Doc(t)
+	read = doc.Find("#email-read").Text()
+	for _, want := range []string{"did not answer at this address and port", "Last good read:"} {
+		if !strings.Contains(read, want) {
+			t.Errorf("after an unreachable server the page says %q, lacking %q", read, want)
+		}
+	}
+	if strings.Contains(read, "No read has worked yet") {
+		t.Error("the failure forgot the good read before it")
+	}
+}
