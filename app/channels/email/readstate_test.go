@@ -96,3 +96,22 @@ func TestEmailLastReadOnChannelsPage(t *testing.T) {
 		t.Error("the failure forgot the good read before it")
 	}
 }
+
+// TestEmailLastReadTLSRefused: "TLS from the start" against a server that speaks plain IMAP on its
+// port is told as a failed secure connection, not as a server that did not answer.
+func TestEmailLastReadTLSRefused(t *testing.T) {
+	ms := startMailServers(t)
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Tenant("acme")
+	settings := ms.settings()
+	settings[email.SetIMAPSecurity] = "tls"
+	e.Set("acme", settings)
+	owner := e.User("acme", "olga", "owner")
+	if err := readJob(t, e); err == nil {
+		t.Fatal("TLS against a plain server did not fail")
+	}
+	read := owner.Get("/app/settings/channels?lang=en").Doc(t).Find("#email-read").Text()
+	if !strings.Contains(read, "The secure connection failed") {
+		t.Errorf("TLS against a plain server: the page says %q", read)
+	}
+}
