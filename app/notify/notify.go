@@ -34,10 +34,15 @@ const (
 	// KindConversionFailing: deliveries to an ad platform started failing (app/conversions): owners,
 	// once per platform per run of failures; Name is the platform.
 	KindConversionFailing = "conversion_failing"
+	// KindEmailReadFailing: reading the e-mail channel's mailbox started failing (app/channels/
+	// email): owners, once per run of failures; Name is the mailbox. KindEmailReadRecovered: a
+	// read worked again after such a run: owners, once.
+	KindEmailReadFailing   = "email_read_failing"
+	KindEmailReadRecovered = "email_read_recovered"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{KindNewConversation, KindAssigned, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindQuoteAccepted, KindQuoteQuestion, KindSLASoon, KindSLABreach, KindConversionFailing}
+var Kinds = []string{KindNewConversation, KindAssigned, KindAssignedMessage, KindHandoff, KindMention, KindApproval, KindOverdue, KindVisitSoon, KindVisitAnswer, KindQuoteAccepted, KindQuoteQuestion, KindSLASoon, KindSLABreach, KindConversionFailing, KindEmailReadFailing, KindEmailReadRecovered}
 
 // ValidKind reports whether k is one of Kinds.
 func ValidKind(k string) bool { return slices.Contains(Kinds, k) }

@@ -150,7 +150,7 @@ func Recipients(e Event, members []platform.Membership, conv Conv) []int64 {
 		if len(out) == 0 {
 			roles(platform.RoleOwner, platform.RoleOperator)
 		}
-	case KindApproval, KindConversionFailing:
+	case KindApproval, KindConversionFailing, KindEmailReadFailing, KindEmailReadRecovered:
 		roles(platform.RoleOwner)
 	case KindOverdue, KindQuoteAccepted, KindQuoteQuestion:
 		if _, ok := active[conv.AssignedUserID]; ok {

@@ -94,6 +94,8 @@ func (n *Notification) Href() string {
 		return "/app/approvals/"
 	case n.Kind == KindConversionFailing:
 		return "/app/settings/conversions#deliveries"
+	case n.Kind == KindEmailReadFailing || n.Kind == KindEmailReadRecovered:
+		return "/app/settings/channels#email"
 	case n.Params.Ticket != 0:
 		return "/app/msp/tickets/" + strconv.FormatInt(n.Params.Ticket, 10) + "/"
 	case n.ConversationID != 0:

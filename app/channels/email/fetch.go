@@ -1,6 +1,7 @@
 package email
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -61,7 +62,7 @@ func (f *Fetcher) Handle(ctx context.Context, j *jobs.Job) error {
 	stored, refused, err := f.Fetch(ctx, t, j.DB)
 	// The outcome is kept for the channels page (the owner sees a refused password there, not
 	// only in the server log); a failure to keep it does not hide the read's own error.
-	if rerr := recordRead(ctx, j.DB, time.Now(), stored+refused, err); rerr != nil && f.Log != nil {
+	if rerr := recordRead(ctx, j.DB, time.Now(), cmp.Or(t.Setting(SetIMAPUser), t.Setting(SetIMAPHost)), stored+refused, err); rerr != nil && f.Log != nil {
 		f.Log.Warn("email fetch", "tenant", t.Slug, "err", rerr)
 	}
 	if err != nil {

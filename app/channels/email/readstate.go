@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"highvibe/app/channels/channel"
+	"highvibe/app/notify"
 	"highvibe/app/tenantdb"
 )
 
@@ -104,25 +105,49 @@ func shorten(s string) string {
 }
 
 // recordRead overwrites the mailbox's last read: at now it read count mails, or failed with err
-// (the last good read's time and count are kept).
-func recordRead(ctx context.Context, db *tenantdb.DB, now time.Time, count int, err error) error {
+// (the last good read's time and count are kept). In the same transaction the owners are told
+// once when reads start failing (the first try, or the first after a good read) and once when a
+// read works again after failures; mailbox names the mailbox in what they are told.
+func recordRead(ctx context.Context, db *tenantdb.DB, now time.Time, mailbox string, count int, err error) error {
 	at := now.UnixMilli()
-	if err == nil {
-		_, err := db.Write.ExecContext(ctx, `INSERT INTO email_reads (id, tried_at, failure, detail, ok_at, ok_count) VALUES (1, ?, NULL, '', ?, ?)
-			ON CONFLICT (id) DO UPDATE SET tried_at = excluded.tried_at, failure = NULL, detail = '', ok_at = excluded.ok_at, ok_count = excluded.ok_count`,
-			at, at, count)
-		if err != nil {
-			return fmt.Errorf("email: record read: %w", err)
+	kind, detail := "", ""
+	if err != nil {
+		kind, detail = failureOf(err)
+	}
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		var before sql.NullString // the previous try's failure; no row: no try yet
+		seen := true
+		switch qerr := tx.QueryRowContext(ctx, `SELECT failure FROM email_reads WHERE id = 1`).Scan(&before); {
+		case errors.Is(qerr, sql.ErrNoRows):
+			seen = false
+		case qerr != nil:
+			return fmt.Errorf("email: previous read: %w", qerr)
 		}
-		return nil
-	}
-	kind, detail := failureOf(err)
-	if _, err := db.Write.ExecContext(ctx, `INSERT INTO email_reads (id, tried_at, failure, detail) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET tried_at = excluded.tried_at, failure = excluded.failure, detail = excluded.detail`,
-		at, kind, detail); err != nil {
-		return fmt.Errorf("email: record read: %w", err)
-	}
-	return nil
+		var tell string
+		if kind == "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO email_reads (id, tried_at, failure, detail, ok_at, ok_count) VALUES (1, ?, NULL, '', ?, ?)
+				ON CONFLICT (id) DO UPDATE SET tried_at = excluded.tried_at, failure = NULL, detail = '', ok_at = excluded.ok_at, ok_count = excluded.ok_count`,
+				at, at, count); err != nil {
+				return fmt.Errorf("email: record read: %w", err)
+			}
+			if before.Valid {
+				tell = notify.KindEmailReadRecovered
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO email_reads (id, tried_at, failure, detail) VALUES (1, ?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET tried_at = excluded.tried_at, failure = excluded.failure, detail = excluded.detail`,
+				at, kind, detail); err != nil {
+				return fmt.Errorf("email: record read: %w", err)
+			}
+			if !seen || !before.Valid {
+				tell = notify.KindEmailReadFailing
+			}
+		}
+		if tell == "" {
+			return nil
+		}
+		return notify.Raise(ctx, tx, notify.Event{Kind: tell, Name: mailbox, At: at, Reason: kind})
+	})
 }
 
 // LastRead is the mailbox's last read for the channels page; nil before the first try.

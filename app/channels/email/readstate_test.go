@@ -2,6 +2,7 @@ package email_test
 
 import (
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -9,6 +10,17 @@ import (
 	"highvibe/app/channels/email"
 	"highvibe/app/jobs"
 )
+
+// told counts the notification events of kind queued for acme's team (the event job, which
+// writes each person's notification, does not run in these tests).
+func told(t *testing.T, e *apptest.Env, kind string) int {
+	t.Helper()
+	var n int
+	if err := e.DB("acme").Read.QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'notify_event' AND json_extract(payload, '$.kind') = ?`, kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 // readJob runs one mailbox reading job of acme, as the job runner would, and returns its error.
 func readJob(t *testing.T, e *apptest.Env) error {
@@ -20,7 +32,8 @@ func readJob(t *testing.T, e *apptest.Env) error {
 // mailbox was first read; a refused password shows there, in Turkish and in English, as a refusal
 // of the name or password with the server's own words, and the heading's badge no longer says the
 // mailbox is being read; a good read shows how many mails it took; a failure after it keeps the
-// good read's time; a server that does not answer is told as unreachable.
+// good read's time; a server that does not answer is told as unreachable. The owners are told
+// once when reads start failing (not at each failed try) and once when a read works again.
 func TestEmailLastReadOnChannelsPage(t *testing.T) {
 	ms := startMailServers(t)
 	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
@@ -48,6 +61,13 @@ func TestEmailLastReadOnChannelsPage(t *testing.T) {
 	if badge := doc.Find("#email-state").Text(); badge != "posta kutusu okunamıyor" {
 		t.Errorf("badge %q while the mailbox cannot be read", badge)
 	}
+	// A second failed try tells nobody again.
+	if err := readJob(t, e); err == nil {
+		t.Fatal("the second read with a wrong password did not fail")
+	}
+	if n := told(t, e, "email_read_failing"); n != 1 {
+		t.Errorf("owners told %d times that the mailbox cannot be read after two failed tries, want once", n)
+	}
 	doc = owner.Get("/app/settings/channels?lang=en").Doc(t)
 	read = doc.Find("#email-read").Text()
 	for _, want := range []string{"could not be read", "refused the user name or password", "Authentication failed"} {
@@ -73,6 +93,15 @@ func TestEmailLastReadOnChannelsPage(t *testing.T) {
 	if badge := doc.Find("#email-state").Text(); badge != "reading the mailbox" {
 		t.Errorf("badge %q after a good read", badge)
 	}
+	if n := told(t, e, "email_read_recovered"); n != 1 {
+		t.Errorf("owners told %d times that the mailbox is read again, want once", n)
+	}
+	if err := readJob(t, e); err != nil {
+		t.Fatalf("second good read: %v", err)
+	}
+	if n := told(t, e, "email_read_recovered"); n != 1 {
+		t.Errorf("after a second good read the owners were told %d times that the mailbox is read again, want still once", n)
+	}
 
 	// A server that does not answer: a port nothing listens on any more.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -95,6 +124,9 @@ func TestEmailLastReadOnChannelsPage(t *testing.T) {
 	if strings.Contains(read, "No read has worked yet") {
 		t.Error("the failure forgot the good read before it")
 	}
+	if n := told(t, e, "email_read_failing"); n != 2 {
+		t.Errorf("owners told %d times of failing reads, want twice (once per run of failures)", n)
+	}
 }
 
 // TestEmailLastReadTLSRefused: "TLS from the start" against a server that speaks plain IMAP on its
@@ -113,5 +145,44 @@ func TestEmailLastReadTLSRefused(t *testing.T) {
 	read := owner.Get("/app/settings/channels?lang=en").Doc(t).Find("#email-read").Text()
 	if !strings.Contains(read, "The secure connection failed") {
 		t.Errorf("TLS against a plain server: the page says %q", read)
+	}
+}
+
+// TestEmailReadFailingTellsOwner: the owner saves a wrong IMAP password; the read the save starts
+// fails and the owner's bell says, in Turkish and in English, that the mailbox cannot be read,
+// leading to the channels page; an operator is not told.
+func TestEmailReadFailingTellsOwner(t *testing.T) {
+	ms := startMailServers(t)
+	e := apptest.New(t)
+	e.Tenant("acme")
+	settings := ms.settings()
+	settings[email.SetIMAPPassword] = "wrong-pass"
+	e.Set("acme", settings)
+	owner := e.User("acme", "olga", "owner")
+	e.User("acme", "omer", "operator")
+	db := e.DB("acme")
+	if r := owner.Post("/app/settings/channels", url.Values{email.SetIMAPPassword: {"still-wrong"}}); r.StatusCode != 303 {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	apptest.Await(t, db, "the owner told the mailbox cannot be read", func() bool {
+		var n int
+		_ = db.Read.QueryRow(`SELECT count(*) FROM notifications WHERE kind = 'email_read_failing'`).Scan(&n)
+		return n == 1
+	})
+	var href string
+	for lang, want := range map[string]string{"tr": "info@acme.test posta kutusu okunamıyor", "en": "The mailbox info@acme.test cannot be read"} {
+		doc := owner.Get("/app/notifications/?lang=" + lang).Doc(t)
+		if line := doc.Find(".notify-line").Text(); !strings.Contains(line, want) {
+			t.Errorf("%s bell: %q lacks %q", lang, line, want)
+		}
+		href, _ = doc.Find(".notify-line").Closest("a").Attr("href")
+	}
+	var operatorTold int
+	_ = db.Read.QueryRow(`SELECT count(*) FROM notifications WHERE kind = 'email_read_failing' AND user_id <> ?`, owner.UserID).Scan(&operatorTold)
+	if operatorTold != 0 {
+		t.Error("an operator was told")
+	}
+	if r := owner.Get(href); !strings.Contains(r.Header.Get("Location"), "/app/settings/channels#email") {
+		t.Errorf("the notification %s leads to %q", href, r.Header.Get("Location"))
 	}
 }
