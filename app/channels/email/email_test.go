@@ -2,6 +2,7 @@ package email_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -44,7 +45,12 @@ type sentMail struct {
 	TLS  bool   // the connection was encrypted when the mail was given
 }
 
-func startMailServers(t *testing.T) *mailServers {
+func startMailServers(t *testing.T) *mailServers { return startMailServersWith(t, nil) }
+
+// startMailServersWith starts the in-process IMAP and SMTP servers: in plain text, taking a
+// password over it, when cfg is nil; else IMAP speaks TLS from the first byte and SMTP offers
+// STARTTLS, and neither takes a password over a plain connection.
+func startMailServersWith(t *testing.T, cfg *tls.Config) *mailServers {
 	t.Helper()
 	ms := &mailServers{got: make(chan struct{}, 10)}
 	mem := imapmemserver.New()
@@ -58,12 +64,15 @@ func startMailServers(t *testing.T) *mailServers {
 			return mem.NewSession(), nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
+		InsecureAuth: cfg == nil,
 		Logger:       discard{},
 	})
 	iln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg != nil {
+		iln = tls.NewListener(iln, cfg)
 	}
 	go func() { _ = isrv.Serve(iln) }()
 	t.Cleanup(func() { _ = isrv.Close() })
@@ -71,7 +80,8 @@ func startMailServers(t *testing.T) *mailServers {
 
 	ssrv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{ms: ms, conn: c}, nil }))
 	ssrv.Domain = "localhost"
-	ssrv.AllowInsecureAuth = true
+	ssrv.AllowInsecureAuth = cfg == nil
+	ssrv.TLSConfig = cfg
 	ssrv.ReadTimeout, ssrv.WriteTimeout = 10*time.Second, 10*time.Second
 	sln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

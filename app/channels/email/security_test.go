@@ -17,11 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-smtp"
-
 	"highvibe/app/apptest"
 	"highvibe/app/channels/email"
 	"highvibe/app/inbox"
@@ -58,41 +53,7 @@ func startProviderLikeServers(t *testing.T) *mailServers {
 	t.Helper()
 	cert, pool := selfSigned(t)
 	t.Cleanup(email.TrustRoots(pool))
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
-	ms := &mailServers{got: make(chan struct{}, 10)}
-	mem := imapmemserver.New()
-	ms.imapUser = imapmemserver.NewUser("info@acme.test", "imap-pass")
-	if err := ms.imapUser.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(ms.imapUser)
-	isrv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		Logger: discard{},
-	})
-	iln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = isrv.Serve(iln) }()
-	t.Cleanup(func() { _ = isrv.Close() })
-	ms.imapAddr = iln.Addr().String()
-
-	ssrv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{ms: ms, conn: c}, nil }))
-	ssrv.Domain = "localhost"
-	ssrv.TLSConfig = cfg
-	ssrv.ReadTimeout, ssrv.WriteTimeout = 10*time.Second, 10*time.Second
-	sln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = ssrv.Serve(sln) }()
-	t.Cleanup(func() { _ = ssrv.Close() })
-	ms.smtpAddr = sln.Addr().String()
-	return ms
+	return startMailServersWith(t, &tls.Config{Certificates: []tls.Certificate{cert}})
 }
 
 // TestEmailEachServerItsOwnSecurity: an owner whose provider reads with TLS from the start and
