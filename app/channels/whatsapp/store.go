@@ -138,9 +138,10 @@ func (h *Webhook) Busy(slug string) bool {
 	return ok && g.(*group).busy(time.Now())
 }
 
-// Flooded reports whether deliveries for tenant slug kept commits running nearly all of the last
-// quarter second or so: a burst, not the moments a few deliveries wait for a commit (which Busy
-// counts). The search documents wait while it answers true (inbox.Service.Busy).
+// Flooded reports whether deliveries for tenant slug piled up in the last quarter second or so:
+// commits took at least half of it and held groupBusy deliveries or more on average (flooded) — a
+// burst, not the moments a few deliveries wait for a commit (which Busy counts). The search
+// documents wait while it answers true (inbox.Service.Busy).
 func (h *Webhook) Flooded(slug string) bool {
 	g, ok := h.bySlug.Load(slug)
 	return ok && g.(*group).flooded(time.Now())
