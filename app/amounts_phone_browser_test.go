@@ -1,12 +1,30 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"highvibe/app"
+	"highvibe/app/tenantdb"
 )
+
+// convWithAreaOrder finds a demo conversation whose lead card lists an order in lira with an area
+// in its description ("1200 m² begonit döşeme"), and the conversation's lead. The demo draws its
+// people from the hour it is seeded at, so a fixed id (it was conversation 100) has no order at
+// some hours.
+func convWithAreaOrder(t *testing.T, db *tenantdb.DB) (conv, lead int64) {
+	t.Helper()
+	err := db.Read.QueryRow(`SELECT c.id, c.lead_id FROM conversations c JOIN leads l ON l.id = c.lead_id
+		WHERE EXISTS (SELECT 1 FROM (SELECT description, currency FROM orders o WHERE o.customer_id = coalesce(c.customer_id, l.customer_id)
+			ORDER BY o.ordered_at DESC, o.id DESC LIMIT 5) WHERE description LIKE '% m²%' AND currency = 'TRY')
+		ORDER BY c.id LIMIT 1`).Scan(&conv, &lead)
+	if err != nil {
+		t.Fatalf("no demo conversation whose customer has an order with an area: %v", err)
+	}
+	return conv, lead
+}
 
 // TestBrowserAmountsStayWholeOnPhone: on a phone, in Turkish and Arabic, an amount on a lead's
 // page (its quotes, orders, invoices) and in a conversation's side cards (the customer's orders,
@@ -17,7 +35,9 @@ func TestBrowserAmountsStayWholeOnPhone(t *testing.T) {
 	b := demoBrowserFor(t, 2*time.Minute)
 	allModules(b.e, app.DemoSlug)
 	b.viewport(390, 844, true)
-	for _, page := range []string{"/app/leads/100/?lang=tr", "/app/leads/100/?lang=ar", "/app/inbox/100/?lang=tr", "/app/inbox/100/?lang=ar"} {
+	conv, lead := convWithAreaOrder(t, b.e.DB(app.DemoSlug))
+	for _, page := range []string{fmt.Sprintf("/app/leads/%d/?lang=tr", lead), fmt.Sprintf("/app/leads/%d/?lang=ar", lead),
+		fmt.Sprintf("/app/inbox/%d/?lang=tr", conv), fmt.Sprintf("/app/inbox/%d/?lang=ar", conv)} {
 		b.open(page)
 		// Every "figure ₺" in the page's text: how many there are, and those drawn on two lines.
 		got := b.str(`(() => { let n = 0; const split = [];
@@ -52,7 +72,8 @@ func TestBrowserLeadCardOrderReadsInArabic(t *testing.T) {
 	b := demoBrowserFor(t, 2*time.Minute)
 	allModules(b.e, app.DemoSlug)
 	b.viewport(390, 844, true)
-	b.open("/app/inbox/100/?lang=ar")
+	conv, _ := convWithAreaOrder(t, b.e.DB(app.DemoSlug))
+	b.open(fmt.Sprintf("/app/inbox/%d/?lang=ar", conv))
 	got := b.str(`(() => { const out = []; let n = 0;
 		for (const li of document.querySelectorAll('#lead-card .orders li')) {
 			const w = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
