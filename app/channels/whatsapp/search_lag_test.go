@@ -198,7 +198,7 @@ func TestSearchCatchesUpUnderLoad(t *testing.T) {
 // maxRuns is how many inbox_search runs may finish between a message's 200 and its word being
 // found: the run under way may have read the queue before the message was in it, the next takes
 // it (more than a run's batch waiting chains a run or two at once), and a long thread rebuilt
-// less than its gap ago waits the gap out, a couple of runs more — or four more when a loaded
+// less than its gap ago waits the gap out, a couple of runs more — and two more when a loaded
 // machine keeps more than a batch waiting and the runs chain at once through the gap (a CI run
 // beside other work counted 7 for the long thread, the search otherwise sound: p50 2 runs).
 const maxRuns = 8
