@@ -186,12 +186,11 @@ func TestAfterHoursWhatsAppWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The message was written on the last Sunday at 03:00 (closed) at least 25 hours ago.
-	old := time.Now().Add(-25 * time.Hour).In(istanbul)
-	for old.Weekday() != time.Sunday || old.Hour() < 3 {
-		old = old.Add(-time.Hour)
-	}
-	old = time.Date(old.Year(), old.Month(), old.Day(), 3, 0, 0, 0, istanbul)
+	// The message was written on a Sunday at 03:00 (closed) and the assistant gets to it 25 hours
+	// later, on Monday at 04:00, still closed: the clock is set, so the test does not depend on
+	// whether the business happens to be open when it runs.
+	old := time.Date(2026, 12, 6, 3, 0, 0, 0, istanbul)
+	e.Handlers.Assistant.Now = func() time.Time { return old.Add(25 * time.Hour) }
 	if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, old.UnixMilli(), res.MessageID); err != nil {
 		t.Fatal(err)
 	}
@@ -216,21 +215,22 @@ func TestAfterHoursWhatsAppWithinWindow(t *testing.T) {
 	e := afterHoursEnv(t, hours.ModeAck)
 	ctx := context.Background()
 	db := e.DB("acme")
-	// The message is dated on the last Sunday at 03:00 (closed); the conversation's last inbound
-	// time stays "now", so the 24-hour window is open.
+	// The message is written on a Sunday at 03:00 (closed) and triaged a few seconds later, so the
+	// 24-hour window is open. The clock is set, so the test does not depend on whether the business
+	// happens to be open when it runs.
 	res, err := e.Handlers.InboxService.Ingest(ctx, "acme", db, inbox.Inbound{Channel: "whatsapp", ExternalID: "905321112244", Phone: "905321112244",
 		Body: "Merhaba, kilit parke fiyatı?", ProviderMessageID: "wamid.fresh"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sunday := time.Now().In(istanbul)
-	for sunday.Weekday() != time.Sunday {
-		sunday = sunday.AddDate(0, 0, -1)
-	}
-	sunday = time.Date(sunday.Year(), sunday.Month(), sunday.Day(), 3, 0, 0, 0, istanbul)
+	sunday := time.Date(2026, 12, 6, 3, 0, 0, 0, istanbul)
 	if _, err := db.Exec(ctx, `UPDATE messages SET created_at = ? WHERE id = ?`, sunday.UnixMilli(), res.MessageID); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(ctx, `UPDATE conversations SET last_inbound_at = ? WHERE id = ?`, sunday.UnixMilli(), res.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	e.Handlers.Assistant.Now = func() time.Time { return sunday.Add(3 * time.Second) }
 	out, err := e.Handlers.Assistant.Triage(ctx, "acme", db, res.ConversationID, res.MessageID)
 	if err != nil {
 		t.Fatal(err)
