@@ -80,7 +80,9 @@ func (h *Settings) data(r *http.Request) (*settingsData, error) {
 				sec.Connected = false
 			}
 		}
-		if i.Section.LastRead != nil {
+		// The last read belongs to a mailbox the page says is connected: once its server is
+		// cleared, an old "last read worked" (or failed) would describe a channel that is off.
+		if i.Section.LastRead != nil && sec.Connected {
 			read, err := i.Section.LastRead(r.Context(), c.DB.Read)
 			if err != nil {
 				return nil, err

@@ -127,6 +127,17 @@ func TestEmailLastReadOnChannelsPage(t *testing.T) {
 	if n := told(t, e, "email_read_failing"); n != 2 {
 		t.Errorf("owners told %d times of failing reads, want twice (once per run of failures)", n)
 	}
+
+	// The owner clears the mail server: the channel is off, and the page no longer tells of a
+	// read (failed or not) of a mailbox it does not read.
+	e.Set("acme", map[string]string{email.SetIMAPHost: ""})
+	doc = owner.Get("/app/settings/channels").Doc(t)
+	if n := doc.Find("#email-read").Length(); n != 0 {
+		t.Errorf("after the mail server was cleared the page still tells of a read: %q", doc.Find("#email-read").Text())
+	}
+	if badge := doc.Find("#email-state").Text(); badge == "mailbox cannot be read" || badge == "reading the mailbox" {
+		t.Errorf("badge %q after the mail server was cleared", badge)
+	}
 }
 
 // TestEmailLastReadTLSRefused: "TLS from the start" against a server that speaks plain IMAP on its
