@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"highvibe/app/apptest"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -25,13 +26,17 @@ func TestAttributionShowsReturnOnAdSpend(t *testing.T) {
 	owner := e.User("usta", "osman", "owner")
 	db := e.DB("usta")
 	ctx := context.Background()
-	now := time.Now().UnixMilli()
+	// The leads arrived in November 2026 on the business's clock (Istanbul, no zone saved): the
+	// report is of the month a lead was created in that zone, and a month read from the test
+	// machine's clock (UTC) was the month before from 21:00 UTC on a month's last day.
+	month := "2026-11"
+	now := time.Date(2026, time.November, 20, 15, 0, 0, 0, hours.DefaultLocation()).UnixMilli()
 	lead := func(phone, campaign string, total float64) {
 		r, err := e.Handlers.InboxService.Ingest(ctx, "usta", db, inbox.Inbound{Channel: "webchat", ExternalID: "v" + phone, Phone: phone, Body: "Merhaba"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec(ctx, `UPDATE leads SET stage = 'won', utm_campaign = ? WHERE id = ?`, campaign, r.LeadID); err != nil {
+		if _, err := db.Exec(ctx, `UPDATE leads SET stage = 'won', utm_campaign = ?, created_at = ? WHERE id = ?`, campaign, now, r.LeadID); err != nil {
 			t.Fatal(err)
 		}
 		if total == 0 {
@@ -52,7 +57,6 @@ func TestAttributionShowsReturnOnAdSpend(t *testing.T) {
 	lead("+905320000003", "yaz", 0)      // spend, no sale yet: 0.0×
 	lead("+905320000004", "bahar", 9000) // no spend entered: —
 	lead("+905320000005", "", 50000)     // came without an ad: not in the month's return
-	month := time.Now().Format("2006-01")
 	for _, s := range []url.Values{{"campaign": {"kis"}, "amount": {"10.000"}}, {"campaign": {"yaz"}, "amount": {"2.500"}}} {
 		s.Set("month", month)
 		if r := owner.Post("/app/settings/conversions/spend", s); r.StatusCode != http.StatusSeeOther {
