@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"highvibe/app/hours"
 	"highvibe/app/i18n"
 	"highvibe/app/msp"
 )
@@ -51,7 +52,9 @@ type slaCase struct {
 func seedSummaryMonth(t *testing.T, te *timeEnv) summarySeed {
 	t.Helper()
 	ctx := context.Background()
-	now := time.Now()
+	// Two months back on the business's clock (Istanbul, no zone saved), which decides the page's
+	// default month: from 21:00 UTC on a month's last day Istanbul is in the next month.
+	now := time.Now().In(hours.DefaultLocation())
 	first := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, time.UTC)
 	s := summarySeed{month: first.Format("2006-01"), kuzey: te.client}
 	at := func(day, hour int) time.Time {
