@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"highvibe/app/platform"
 	"highvibe/app/tenantdb"
@@ -96,6 +97,15 @@ func (s *Server) EnsureDemo(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("demo: IT provider tenant: %w", err)
 	}
 	return pw, nil
+}
+
+// demoNow is the moment the demo's conversations are seeded back from and its approval queue
+// settled at: Server.DemoNow when set, else now.
+func (s *Server) demoNow() time.Time {
+	if s.DemoNow != nil {
+		return s.DemoNow()
+	}
+	return time.Now()
 }
 
 // demoSeeders fill a fresh demo tenant, in this order: the leads and conversations first, then

@@ -52,7 +52,7 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 	if err != nil {
 		return fmt.Errorf("demo ai: conversations: %w", err)
 	}
-	recent := time.Now().Add(-2 * time.Hour).UnixMilli()
+	recent := s.demoNow().Add(-2 * time.Hour).UnixMilli()
 	fresh := map[int64]bool{}
 	for _, it := range items {
 		fresh[it.ConversationID] = it.LastMessageAt >= recent
@@ -68,7 +68,7 @@ func seedDemoAI(ctx context.Context, s *Server, t *platform.Tenant, db *tenantdb
 		}
 	}
 	a.RecordedAt = nil
-	now := time.Now()
+	now := s.demoNow()
 	if err := decideDemoRecommendations(ctx, db, fresh, now); err != nil {
 		return err
 	}

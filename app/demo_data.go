@@ -52,7 +52,7 @@ func seedDemoLeads(ctx context.Context, s *Server, t *platform.Tenant, db *tenan
 	if err != nil {
 		return err
 	}
-	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: time.Now(), talha: talha, sched: sched}
+	g := &demoGen{r: rand.New(rand.NewPCG(2026, 15)), now: s.demoNow(), talha: talha, sched: sched}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		for i := range demoLeadCount {
 			if err := g.lead(ctx, tx, i); err != nil {
@@ -480,8 +480,10 @@ func (g *demoGen) lead(ctx context.Context, tx *sql.Tx, i int) error {
 	// Ages skew recent: a business gets more leads as the widget and WhatsApp catch on.
 	age := time.Duration(g.r.Float64()*g.r.Float64()*180*24) * time.Hour
 	age += time.Duration(g.r.IntN(60)) * time.Minute
-	ageDays := int(age.Hours() / 24)
 	created := g.customerHour(g.now.Add(-age), i)
+	// The stage follows the age the lead shows: a weekend lead moved to a weekday of the week
+	// before is days older than drawn, and one moved past 30 days has reached its outcome.
+	ageDays := int(g.now.Sub(created).Hours() / 24)
 	first, last := pick(g, demoFirst), pick(g, demoLast)
 	name := first + " " + last
 	source, channel := g.sourceFor()
@@ -680,11 +682,15 @@ func (g *demoGen) conversation(ctx context.Context, tx *sql.Tx, leadID, customer
 	// Whether this handoff will still wait is read from where the thread ends now, not where it
 	// would end unmoved (drawnLast, which keeps the draws as they were): a thread moved into the
 	// team's hours can end more than a day ago, and its handoff was taken over then.
-	waits := open && state != "new" && g.now.Sub(last) < demoHandoffWait-time.Hour && g.recentHandoffs < len(demoRecentHandoffs)
-	// At least one handoff still waits, whatever the hour of seeding: at some hours the draws
-	// gave none among the threads that end in the last day (the complaint, first of
-	// demoRecentHandoffs and the one kind no other part of the demo gives, was then missing).
-	if handedOver || waits && g.recentHandoffs == 0 {
+	// The handoffs that still wait are the first threads of the last day, one for each kind of
+	// demoRecentHandoffs, whatever the hour of seeding: drawn, at some hours only one or two of
+	// them were handed over and no one had asked for a person.
+	recent := open && state != "new" && g.now.Sub(last) < demoHandoffWait-time.Hour
+	waits := recent && g.recentHandoffs < len(demoRecentHandoffs)
+	if recent {
+		handedOver = false
+	}
+	if handedOver || waits {
 		// Handed to a person for what the customer wrote: the thread's own question, or one more
 		// message asking for a person or complaining. Codes, worded per viewer.
 		var extra string

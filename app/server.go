@@ -57,6 +57,9 @@ type Server struct {
 	// ListenOrigin is the address serve listens on, as it prints it ("http://localhost:8080"): what
 	// links written without a request (the demo's seeded quote) use when there is no BaseURL.
 	ListenOrigin string
+	// DemoNow, when set, is the moment the demo's leads and conversations are seeded back from
+	// (nil: now); a test seeds them as on a chosen day and hour with it.
+	DemoNow func() time.Time
 
 	UserThrottle *auth.Throttle
 	IPThrottle   *auth.Throttle
