@@ -36,7 +36,7 @@ func TestDemoWaitingHandoffsAtAnyHour(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Still a handful, as TestDemoWorkloadOfASmallTeam bounds them.
-		if n < 4 || n > 16 {
+		if n < 4 || n > demoMaxWaiting {
 			t.Errorf("seeded %s: %d conversations wait for a person, want a handful", at.Format("Mon 2006-01-02 15:04 MST"), n)
 		}
 		t.Logf("seeded %s: %d wait for a person", at.Format("Mon 15:04 MST"), n)

@@ -47,8 +47,10 @@ func TestDemoWorkloadOfASmallTeam(t *testing.T) {
 	handoffs := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')`)
 	// What waits is the last 24 hours' customers asking for a person, so how many depends on the
 	// hour the demo is seeded: 13 when seeded at 02:00 in Istanbul (a run at that hour found it;
-	// it was 117 before the demo closed its old ones, the regression this guards).
-	if handoffs < 3 || handoffs > 16 {
+	// it was 117 before the demo closed its old ones, the regression this guards). Seeded every
+	// three hours of a week (Server.DemoNow) it was 6 to 16, 16 on a Saturday at 12:17 UTC: the
+	// bound leaves room above that, far below the regression.
+	if handoffs < 3 || handoffs > demoMaxWaiting {
 		t.Errorf("%d conversations wait for a person, want a handful", handoffs)
 	}
 	if n := count(`SELECT count(*) FROM conversations WHERE handoff_required = 1 AND state NOT IN ('won','lost')
@@ -186,3 +188,7 @@ func TestDemoQuotesHaveOutcomes(t *testing.T) {
 		t.Errorf("quote acceptance %.1f %%, want a contractor's share", k.Rate)
 	}
 }
+
+// demoMaxWaiting is the most conversations the demo leaves waiting for a person, at any hour of
+// seeding (TestDemoWorkloadOfASmallTeam, TestDemoWaitingHandoffsAtAnyHour).
+const demoMaxWaiting = 20
