@@ -30,17 +30,17 @@ func TestWidgetSaysWhenSomeoneWillAnswer(t *testing.T) {
 	if n := note("tr"); n != "" {
 		t.Errorf("without business hours: %q", n)
 	}
-	// Open every day all day, except today (UTC): closed now, open again tomorrow at 00:00.
+	// Open every day all day, except Wednesday (UTC); the widget's clock reads Wednesday 23:59:30:
+	// closed now, open again tomorrow at 00:00, half a minute later. The clock is set, so the answer
+	// does not depend on the day or hour the test runs (it read "today" from the wall clock and
+	// slept through the last minute before midnight UTC, so that today could not end meanwhile).
+	wed := time.Date(2026, 12, 9, 23, 59, 30, 0, time.UTC)
+	e.Handlers.Channels.Widget.Now = func() time.Time { return wed }
 	cfg := hours.Config{Enabled: true, Zone: "UTC", AfterHours: hours.ModeAck}
 	for d := range cfg.Week {
 		cfg.Week[d] = []hours.Interval{{From: 0, To: 1440}}
 	}
-	// Within a minute of midnight UTC, "today" could end between choosing it and asking about
-	// it: start on the new day instead (the checks take milliseconds).
-	if until := time.Until(time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)); until < time.Minute {
-		time.Sleep(until + time.Second)
-	}
-	today := time.Now().UTC().Weekday()
+	today := wed.Weekday()
 	cfg.Week[today] = nil
 	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
 		t.Fatal(err)
@@ -87,35 +87,32 @@ func TestWidgetClosedNoteDateInTheVisitorsLanguage(t *testing.T) {
 	for d := range cfg.Week {
 		cfg.Week[d] = []hours.Interval{{From: 8 * 60, To: 17 * 60}}
 	}
-	for attempt := 0; attempt < 2; attempt++ {
-		today := time.Now().In(berlin)
-		back := time.Date(today.Year(), today.Month(), today.Day()+14, 8, 0, 0, 0, berlin)
-		cfg.Away = &hours.Away{From: today.Format(time.DateOnly), Until: back.AddDate(0, 0, -1).Format(time.DateOnly)}
-		if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, lang := range []string{"en", "fr", "tr", "ar"} {
-			r := c.Get("/widget/api/acme/config?lang=" + lang)
-			if r.StatusCode != 200 {
-				t.Fatalf("config: %d", r.StatusCode)
-			}
-			got[lang], _ = decode(t, r)["closed_note"].(string)
-		}
-		if time.Now().In(berlin).Day() != today.Day() {
-			continue // midnight passed while asking: once more on the new day
-		}
-		for lang, day := range map[string]string{"en": back.Format("Jan 2, 2006"), "fr": back.Format("02/01/2006"), "tr": back.Format("02.01.2006"), "ar": back.Format("02/01/2006")} {
-			p := i18n.For(lang)
-			// Away: a fixed day, not "we usually answer".
-			if want := p.T("hours.widget.closed_until", p.T("hours.when.date", day, hours.ClockFrom(p.Lang, "08:00"))); got[lang] != want {
-				t.Errorf("%s: closed note %q, want %q", lang, got[lang], want)
-			}
-		}
-		if want := "Şu an kapalıyız — " + back.Format("02.01.2006") + " 08:00'den itibaren yanıt vereceğiz."; got["tr"] != want {
-			t.Errorf("tr: closed note %q, want %q", got["tr"], want)
-		}
-		return
+	// The widget's clock reads a Wednesday morning in Berlin, the first day away; the business is
+	// back a fortnight later at 08:00. The clock is set, so no run crosses midnight between
+	// choosing "today" and asking.
+	today := time.Date(2026, 12, 9, 10, 0, 0, 0, berlin)
+	e.Handlers.Channels.Widget.Now = func() time.Time { return today }
+	back := time.Date(today.Year(), today.Month(), today.Day()+14, 8, 0, 0, 0, berlin)
+	cfg.Away = &hours.Away{From: today.Format(time.DateOnly), Until: back.AddDate(0, 0, -1).Format(time.DateOnly)}
+	if err := hoursdb.Save(context.Background(), e.DB("acme"), cfg, time.Now()); err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("midnight passed twice")
+	got := map[string]string{}
+	for _, lang := range []string{"en", "fr", "tr", "ar"} {
+		r := c.Get("/widget/api/acme/config?lang=" + lang)
+		if r.StatusCode != 200 {
+			t.Fatalf("config: %d", r.StatusCode)
+		}
+		got[lang], _ = decode(t, r)["closed_note"].(string)
+	}
+	for lang, day := range map[string]string{"en": back.Format("Jan 2, 2006"), "fr": back.Format("02/01/2006"), "tr": back.Format("02.01.2006"), "ar": back.Format("02/01/2006")} {
+		p := i18n.For(lang)
+		// Away: a fixed day, not "we usually answer".
+		if want := p.T("hours.widget.closed_until", p.T("hours.when.date", day, hours.ClockFrom(p.Lang, "08:00"))); got[lang] != want {
+			t.Errorf("%s: closed note %q, want %q", lang, got[lang], want)
+		}
+	}
+	if want := "Şu an kapalıyız — 23.12.2026 08:00'den itibaren yanıt vereceğiz."; got["tr"] != want {
+		t.Errorf("tr: closed note %q, want %q", got["tr"], want)
+	}
 }

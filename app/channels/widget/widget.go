@@ -71,6 +71,15 @@ type Handler struct {
 	// Conversions is told of a visitor's first post: the click ids and campaign the loader read
 	// on the host page, kept only with the visitor's marketing consent (nil: not kept).
 	Conversions *conversions.Service
+	// Now is the clock the closed-note reads the business hours at (tests set it); nil: time.Now.
+	Now func() time.Time
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 // New builds the handler with default limits: 6 messages a minute per visitor (bursts of 5), and
@@ -205,7 +214,7 @@ func (h *Handler) closedNote(r *http.Request, t *platform.Tenant, p *i18n.Printe
 		h.Log.Error("widget: business hours", "err", err)
 		return ""
 	}
-	now := time.Now()
+	now := h.now()
 	if s == nil || s.Open(now) {
 		return ""
 	}
