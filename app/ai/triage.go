@@ -589,6 +589,6 @@ func (a *Assistant) visitAsk(ctx context.Context, t *platform.Tenant, conv *inbo
 		}
 		return def
 	}
-	return &VisitAsk{ConversationID: conv.ID, Assigned: conv.AssignedUserID, Members: members, Now: time.Now(), Text: msg.Body,
+	return &VisitAsk{ConversationID: conv.ID, Assigned: conv.AssignedUserID, Members: members, Now: a.now(), Text: msg.Body,
 		DurationMin: setting("visit_duration_min", 60), BufferMin: setting("visit_travel_buffer_min", 30)}
 }

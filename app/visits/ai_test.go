@@ -2,8 +2,10 @@ package visits_test
 
 import (
 	"context"
-	"highvibe/app/hours"
 	"testing"
+	"time"
+
+	"highvibe/app/hours"
 
 	"highvibe/app/apptest"
 	"highvibe/app/channels"
@@ -120,5 +122,34 @@ func TestAssistantVisitNotForAViewer(t *testing.T) {
 		if v := vs[0]; v.ProposedBy != "assistant" || len(v.Assignees) != 1 || !v.AssignedTo(c.want) {
 			t.Errorf("assigned to %d: the assistant's visit goes to %v, want %d", c.to, v.Assignees, c.want)
 		}
+	}
+}
+
+// TestAssistantProposesAVisitOnItsOwnClock: the visit the assistant proposes is the earliest free
+// time from the day after the assistant's clock (Assistant.Now), as every other decision of its
+// triage is; it read the wall clock, so a test that set the clock got a visit for the day after
+// the run instead. Asked on Friday 18 December 2026 at 15:00 in Istanbul, the first free time from
+// the next day in the planning week (Saturday 10:00–14:00) is Saturday 10:00.
+func TestAssistantProposesAVisitOnItsOwnClock(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Tenant("acme", "parke_tas", "tr")
+	e.User("acme", "talha", "owner")
+	db := e.DB("acme")
+	ist := hours.DefaultLocation()
+	e.Handlers.Assistant.Now = func() time.Time { return time.Date(2026, 12, 18, 15, 0, 0, 0, ist) }
+	svc := &inbox.Service{Channels: channels.Registry()}
+	ask, err := svc.Ingest(t.Context(), "acme", db, inbox.Inbound{Channel: "webchat", ExternalID: "c1", Name: "Deniz",
+		Body: "Merhaba, bahçe için parke taşı düşünüyoruz. Keşif için ne zaman gelebilirsiniz?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, db)
+	vs, err := visits.ForConversation(t.Context(), db.Read, ask.ConversationID)
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("visits proposed for the question: %d %v", len(vs), err)
+	}
+	if got, want := vs[0].Start().In(ist), time.Date(2026, 12, 19, 10, 0, 0, 0, ist); !got.Equal(want) {
+		t.Errorf("the assistant proposed %v, want the first free time after its clock's day, %v", got, want)
 	}
 }
