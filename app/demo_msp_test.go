@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"highvibe/app"
 	"highvibe/app/platform"
@@ -84,7 +85,10 @@ func TestDemoMSPTenant(t *testing.T) {
 	if n := count(`SELECT count(DISTINCT kind) FROM msp_contracts`); n != 3 {
 		t.Errorf("contract kinds %d", n)
 	}
-	if n := count(`SELECT count(*) FROM msp_contracts WHERE ends_on BETWEEN date('now') AND date('now', '+30 days')`); n != 1 {
+	// Today as the business reads it (Istanbul), from the process's clock like the seeding's.
+	ist, _ := time.LoadLocation("Europe/Istanbul")
+	today := time.Now().In(ist)
+	if n := count(`SELECT count(*) FROM msp_contracts WHERE ends_on BETWEEN ? AND ?`, today.Format(time.DateOnly), today.AddDate(0, 0, 30).Format(time.DateOnly)); n != 1 {
 		t.Errorf("contracts ending within 30 days: %d", n)
 	}
 	if n := count(`SELECT count(DISTINCT kind) FROM msp_devices WHERE serial <> '' AND warranty_end <> ''`); n < 6 {
