@@ -281,7 +281,10 @@ func TestDemoQueueIsRecent(t *testing.T) {
 		FROM decision_recommendations WHERE status IN ('approved','rejected')`, seeded+time.Hour.Milliseconds()).Scan(&decided, &odd); err != nil {
 		t.Fatal(err)
 	}
-	if decided < 50 || odd != 0 {
+	// How many were decided depends on the weekday and hour of seeding (the cards of the last two
+	// days are left waiting): seeded every six hours of two weeks (Server.DemoNow) it was 42 to
+	// 74, and under 50 on a Wednesday morning.
+	if decided < 30 || odd != 0 {
 		t.Errorf("%d decided cards, %d of them decided before they came, days later, or without who and why", decided, odd)
 	}
 }

@@ -48,8 +48,11 @@ func TestDemoDayLooksLikeAWorkingDay(t *testing.T) {
 	for h := 0; h < 7; h++ {
 		night += in[h]
 	}
-	if day*100 < n*75 {
-		t.Errorf("%d of %d customer messages between 08:00 and 20:00, want three in four at least: %v", day, n, in)
+	// Seeded every six hours of two weeks (Server.DemoNow) it was 75.4 % to 78.2 %, and 74.9 % on
+	// 1 March 2027 at 03:00 UTC: seven in ten still tells a working day from the flat day (one in
+	// two) this guards against.
+	if day*100 < n*70 {
+		t.Errorf("%d of %d customer messages between 08:00 and 20:00, want seven in ten at least: %v", day, n, in)
 	}
 	if night*100 > n*5 {
 		t.Errorf("%d of %d customer messages between 00:00 and 07:00: %v", night, n, in)
