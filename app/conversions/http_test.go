@@ -14,6 +14,7 @@ import (
 	"highvibe/app/apptest"
 	"highvibe/app/conversions"
 	"highvibe/app/erasure"
+	"highvibe/app/hours"
 	"highvibe/app/inbox"
 )
 
@@ -391,9 +392,12 @@ func TestPurchaseValueAndReport(t *testing.T) {
 		// The campaign is the lead's own (the widget stores it with the capture).
 		exec(`UPDATE leads SET utm_campaign = ? WHERE id = ?`, x.caps["utm_campaign"], x.id)
 	}
-	month := t0.Format("2006-01")
+	// The month is the business's (Istanbul, no zone saved), as the KPI page reads it: the test
+	// machine's (UTC) month was the one before from 21:00 UTC on a month's last day.
+	loc := hours.DefaultLocation()
+	month := t0.In(loc).Format("2006-01")
 	exec(`INSERT INTO ad_spend(campaign, month, amount_minor, updated_at) VALUES('kis', ?, 300000, ?)`, month, now)
-	rep, err := conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	rep, err := conversions.BuildReport(ctx, db.Read, month, loc, "TRY")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +440,7 @@ func TestPurchaseValueAndReport(t *testing.T) {
 	if err := inbox.MergeLeads(ctx, db, buyer, adLead, inbox.LeadActor{UserID: 1, Name: "owner"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	rep, err = conversions.BuildReport(ctx, db.Read, month, loc, "TRY")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +460,7 @@ func TestPurchaseValueAndReport(t *testing.T) {
 	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'won',500.25,'EUR',?,?,?)`, cust, a, now, now, now)
 	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'fulfilled',250.25,'EUR',?,?,?)`, cust, adLead, now, now, now)
 	exec(`INSERT INTO orders(customer_id, lead_id, status, total, currency, ordered_at, created_at, updated_at) VALUES(?,?,'cancelled',90,'USD',?,?,?)`, cust, c, now, now, now)
-	rep, err = conversions.BuildReport(ctx, db.Read, month, time.Local, "TRY")
+	rep, err = conversions.BuildReport(ctx, db.Read, month, loc, "TRY")
 	if err != nil {
 		t.Fatal(err)
 	}
