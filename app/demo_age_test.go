@@ -20,11 +20,7 @@ func TestDemoOpenLeadsAreRecent(t *testing.T) {
 		time.Date(2026, 11, 29, 11, 0, 0, 0, time.UTC), // a Sunday, 14:00 in Istanbul
 		time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC),  // a Saturday, 11:00 in Istanbul
 	} {
-		e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-		e.Server.DemoNow = func() time.Time { return at }
-		if _, err := e.Server.EnsureDemo(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		e := demoSeededAt(t, at)
 		rows, err := e.DB(app.DemoSlug).Read.Query(`SELECT external_id, stage, created_at FROM leads WHERE external_id LIKE 'demo-lead-%'
 			AND stage NOT IN ('won','lost') AND created_at < ?`, at.AddDate(0, 0, -30).UnixMilli())
 		if err != nil {
@@ -43,4 +39,15 @@ func TestDemoOpenLeadsAreRecent(t *testing.T) {
 		}
 		rows.Close()
 	}
+}
+
+// demoSeededAt is a fresh server whose demo was seeded as at the moment at (Server.DemoNow).
+func demoSeededAt(t *testing.T, at time.Time) *apptest.Env {
+	t.Helper()
+	e := apptest.NewWith(t, apptest.Options{NoJobs: true})
+	e.Server.DemoNow = func() time.Time { return at }
+	if _, err := e.Server.EnsureDemo(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"highvibe/app"
-	"highvibe/app/apptest"
 )
 
 // TestDemoWaitingHandoffsAtAnyHour: the handoffs that still wait when the demo opens show each
@@ -24,11 +23,7 @@ func TestDemoWaitingHandoffsAtAnyHour(t *testing.T) {
 		time.Date(2026, 11, 29, 21, 30, 0, 0, time.UTC), // Sunday, 00:30 on Monday in Istanbul
 		time.Date(2026, 11, 29, 23, 59, 0, 0, time.UTC),
 	} {
-		e := apptest.NewWith(t, apptest.Options{NoJobs: true})
-		e.Server.DemoNow = func() time.Time { return at }
-		if _, err := e.Server.EnsureDemo(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		e := demoSeededAt(t, at)
 		var reasons string
 		var n int
 		if err := e.DB(app.DemoSlug).Read.QueryRow(`SELECT coalesce(group_concat(handoff_reason, ','), ''), count(*) FROM conversations
