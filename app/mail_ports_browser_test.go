@@ -15,21 +15,16 @@ func TestBrowserMailPortFollowsSecurity(t *testing.T) {
 	port := func(id string) string { return b.str(`document.getElementById('` + id + `').value`) }
 	b.str(`(() => { document.getElementById('email_smtp_port').value = '465'; document.getElementById('email_imap_port').value = '993'; return ''; })()`)
 
-	choose("email_smtp_security", "starttls")
-	if got := port("email_smtp_port"); got != "587" {
-		t.Errorf("SMTP port after choosing STARTTLS: %q, want 587", got)
-	}
-	choose("email_imap_security", "starttls")
-	if got := port("email_imap_port"); got != "143" {
-		t.Errorf("IMAP port after choosing STARTTLS: %q, want 143", got)
-	}
-	choose("email_imap_security", "tls")
-	if got := port("email_imap_port"); got != "993" {
-		t.Errorf("IMAP port back on TLS from the start: %q, want 993", got)
-	}
-	choose("email_smtp_security", "none")
-	if got := port("email_smtp_port"); got != "587" {
-		t.Errorf("SMTP port after choosing None: %q, want it kept at 587", got)
+	for _, step := range []struct{ security, choice, port, want, what string }{
+		{"email_smtp_security", "starttls", "email_smtp_port", "587", "SMTP port after choosing STARTTLS"},
+		{"email_imap_security", "starttls", "email_imap_port", "143", "IMAP port after choosing STARTTLS"},
+		{"email_imap_security", "tls", "email_imap_port", "993", "IMAP port back on TLS from the start"},
+		{"email_smtp_security", "none", "email_smtp_port", "587", "SMTP port after choosing None (kept)"},
+	} {
+		choose(step.security, step.choice)
+		if got := port(step.port); got != step.want {
+			t.Errorf("%s: %q, want %s", step.what, got, step.want)
+		}
 	}
 	b.str(`(() => { document.getElementById('email_smtp_port').value = '2525'; return ''; })()`)
 	choose("email_smtp_security", "tls")

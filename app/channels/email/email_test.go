@@ -45,6 +45,19 @@ type sentMail struct {
 	TLS  bool   // the connection was encrypted when the mail was given
 }
 
+// firstSent waits for the SMTP server to take a mail and returns the first one it took.
+func (ms *mailServers) firstSent(t *testing.T) sentMail {
+	t.Helper()
+	select {
+	case <-ms.got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the SMTP server received nothing")
+	}
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	return ms.sent[0]
+}
+
 func startMailServers(t *testing.T) *mailServers { return startMailServersWith(t, nil) }
 
 // startMailServersWith starts the in-process IMAP and SMTP servers: in plain text, taking a
@@ -253,14 +266,7 @@ Merhaba, 40 m2 salon için meşe parke fiyatı alabilir miyim?
 		t.Fatalf("reply not queued for delivery: %+v", reply)
 	}
 	runDeliver(t, e, reply.ID)
-	select {
-	case <-ms.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the SMTP server received nothing")
-	}
-	ms.mu.Lock()
-	sent := ms.sent[0]
-	ms.mu.Unlock()
+	sent := ms.firstSent(t)
 	if sent.From != "info@acme.test" || len(sent.To) != 1 || sent.To[0] != "ayse@example.com" || sent.User != "info@acme.test" {
 		t.Errorf("envelope: from %q to %v (auth %q)", sent.From, sent.To, sent.User)
 	}

@@ -138,14 +138,7 @@ Salon için fiyat alabilir miyim?
 	}
 	msgs, _ := inbox.Messages(t.Context(), e.DB("acme").Read, convID, 0, 100)
 	runDeliver(t, e, msgs[len(msgs)-1].ID)
-	select {
-	case <-ms.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the SMTP server received nothing")
-	}
-	ms.mu.Lock()
-	sent := ms.sent[0]
-	ms.mu.Unlock()
+	sent := ms.firstSent(t)
 	if !sent.TLS || sent.User != "info@acme.test" || sent.To[0] != "ayse@example.com" {
 		t.Errorf("sent: encrypted %v, authenticated as %q, to %v", sent.TLS, sent.User, sent.To)
 	}
